@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from backend.accounts.models import ApiToken
+
+
+class CsrfSessionAuthentication(authentication.SessionAuthentication):
+    """Browser sessions; DRF enforces CSRF on unsafe methods for them."""
+
+    def authenticate_header(self, request: Any) -> str:
+        # Makes DRF answer 401 (not 403) to anonymous requests.
+        return 'Session realm="counterwatch"'
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <key>` for devices and integrations."""
+
+    keyword = "Token"
+
+    def authenticate(self, request: Any) -> tuple[Any, ApiToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() not in (b"token", b"bearer"):
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Malformed token header.")
+        try:
+            key = header[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed("Malformed token.") from exc
+        token = (
+            ApiToken.objects.select_related("user", "counter")
+            .filter(key_hash=hash_key(key), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request: Any) -> str:
+        return self.keyword

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    INSPECTOR = "inspector", "Cán bộ kiểm tra"
+    INSPECTION_LEAD = "inspection_lead", "Tổ trưởng tổ kiểm tra"
+    REVIEWER = "reviewer", "Cán bộ xem xét hình ảnh"
+    DISCIPLINARY = "disciplinary", "Cán bộ kỷ luật"
+    UNIT_HEAD = "unit_head", "Thủ trưởng đơn vị"
+    ADMIN = "admin", "Quản trị viên"
+    SERVICE = "service", "Tài khoản thiết bị / tích hợp"
+
+
+INSPECTION_TEAM = {Role.INSPECTOR, Role.INSPECTION_LEAD}
+# Roles whose view is limited to their unit subtree. Other roles may still be given a scope unit.
+ALWAYS_SCOPED = {Role.UNIT_HEAD}
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=Role.choices)
+    officer = models.OneToOneField("org.Officer", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="user")
+    scope_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Root of the unit subtree this user may see; empty = whole province",
+    )
+    language = models.CharField(max_length=5, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")])
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="unit_head") | models.Q(scope_unit__isnull=False),
+                name="unit_head_needs_scope",
+            ),
+        ]
+
+    @property
+    def is_inspection_team(self) -> bool:
+        return self.role in INSPECTION_TEAM
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles
+
+
+class ApiToken(models.Model):
+    """A token for a device or an integration. Only the SHA-256 of the key is stored."""
+
+    class Kind(models.TextChoices):
+        RATING_DEVICE = "rating_device", "Thiết bị đánh giá"
+        MINIO_WEBHOOK = "minio_webhook", "MinIO webhook"
+        CAMERA_UPLOADER = "camera_uploader", "Thiết bị tải video"
+        INTEGRATION = "integration", "Tích hợp"
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key_prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens",
+                             help_text="Service account the token acts as")
+    counter = models.ForeignKey("org.Counter", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", help_text="For rating devices: their counter")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"

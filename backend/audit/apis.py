@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import Role
+from backend.accounts.selectors import require_role
+from backend.audit.models import AuditEvent
+from backend.audit.selectors import audit_events
+from backend.audit.services import audit_verify_chain
+from backend.org.apis import paginate
+
+
+class AuditEventOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor_label", "verb", "object_type", "object_id", "payload", "hash"]
+
+
+class AuditEventListApi(APIView):
+    """Admins read the whole trail (planned checks' events included only for the team: see inspection)."""
+
+    def get(self, request: Request) -> Response:
+        require_role(request.user, Role.ADMIN)
+        qp = request.query_params
+        qs = audit_events(object_type=qp.get("object_type", ""), object_id=qp.get("object_id", ""),
+                          verb_prefix=qp.get("verb", ""))
+        return paginate(request, self, qs, AuditEventOutputSerializer)
+
+
+class AuditVerifyApi(APIView):
+    def get(self, request: Request) -> Response:
+        require_role(request.user, Role.ADMIN)
+        report = audit_verify_chain()
+        return Response({"ok": report.ok, "checked": report.checked, "broken_at": report.broken_at,
+                         "reason": report.reason})

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.core import jobs
+from backend.core.store import get_store
+
+
+def _check_db() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"ok": True, "engine": connection.vendor}
+    except Exception as exc:  # noqa: BLE001 - health reports any failure
+        return {"ok": False, "engine": connection.vendor, "error": str(exc)[:200]}
+
+
+def _check_store() -> dict[str, Any]:
+    try:
+        return get_store().health()
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "error": str(exc)[:200]}
+
+
+def _check_channels() -> dict[str, Any]:
+    layer = get_channel_layer()
+    if layer is None:
+        return {"ok": False, "error": "no channel layer configured"}
+    name = type(layer).__name__
+    try:
+        channel = async_to_sync(layer.new_channel)("health.")
+        token = uuid.uuid4().hex
+        async_to_sync(layer.send)(channel, {"type": "health.ping", "token": token})
+        message = async_to_sync(layer.receive)(channel)
+        return {"ok": message.get("token") == token, "layer": name}
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "layer": name, "error": str(exc)[:200]}
+
+
+class HealthApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(responses=inline_serializer("Health", {
+        "status": serializers.CharField(), "checks": serializers.DictField()}))
+    def get(self, request: Request) -> Response:
+        checks = {"database": _check_db(), "store": _check_store(),
+                  "channel_layer": _check_channels(), "job_queue": jobs.pool_status()}
+        ok = all(c.get("ok") for c in checks.values())
+        # Details (paths, hosts) only for signed-in users; the public sees ok/failing per part.
+        if not request.user.is_authenticated:
+            checks = {k: {"ok": bool(v.get("ok"))} for k, v in checks.items()}
+        return Response({"status": "ok" if ok else "degraded", "checks": checks},
+                        status=200 if ok else 503)

@@ -1,0 +1,38 @@
+"""Broadcast to channel groups, only after the surrounding transaction commits.
+
+Group names are built from topics by `group_for(topic)` so consumers and publishers agree.
+Messages carry ids and plain values, never model instances.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+_ALLOWED = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def group_for(topic: str) -> str:
+    """`camera:CAM-01` -> `camera.CAM-01`; only characters channels allows, max 90."""
+    return _ALLOWED.sub("_", topic.replace(":", ".", 1))[:90]
+
+
+def send_now(topics: list[str], message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    payload = {"type": "broadcast", "message": message}
+    for topic in dict.fromkeys(topics):
+        try:
+            async_to_sync(layer.group_send)(group_for(topic), payload)
+        except Exception:  # noqa: BLE001 - a broadcast failure must not break the write
+            log.exception("broadcast to %s failed", topic)
+
+
+def broadcast_on_commit(topics: list[str], message: dict[str, Any]) -> None:
+    transaction.on_commit(lambda: send_now(topics, message))

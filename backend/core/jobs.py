@@ -1,0 +1,93 @@
+"""Job dispatch adapter: Celery when CELERY_BROKER_URL is set, an in-process pool otherwise.
+
+Callers never choose: they call `enqueue_on_commit(task, *ids)` with a Celery task object.
+In the embedded mode the very same task body runs on a thread pool inside the web process
+through Celery's local `apply()` (so retries and failure handling are the same code).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+
+log = logging.getLogger(__name__)
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+_pending: set[Future[None]] = set()
+_pending_lock = threading.Lock()
+
+
+def uses_celery() -> bool:
+    return bool(settings.CELERY_BROKER_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def _get_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=settings.JOB_WORKERS, thread_name_prefix="job")
+        return _pool
+
+
+def _run_local(task: Any, args: tuple[Any, ...]) -> None:
+    close_old_connections()
+    try:
+        result = task.apply(args=args)
+        if result.failed():
+            log.error("job %s%r failed: %s", task.name, args, result.result)
+    finally:
+        close_old_connections()
+
+
+def enqueue(task: Any, *args: Any) -> Future[None] | None:
+    """Send a task now. Prefer enqueue_on_commit from services."""
+    if uses_celery():
+        task.apply_async(args=args)
+        return None
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        _run_local(task, args)
+        return None
+    future = _get_pool().submit(_run_local, task, args)
+    with _pending_lock:
+        _pending.add(future)
+    return future
+
+
+def enqueue_on_commit(task: Any, *args: Any) -> None:
+    transaction.on_commit(lambda: enqueue(task, *args))
+
+
+def pool_status() -> dict[str, Any]:
+    if uses_celery():
+        from backend.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            return {"ok": True, "mode": "celery"}
+        except Exception as exc:  # noqa: BLE001 - health reports any broker failure
+            return {"ok": False, "mode": "celery", "error": str(exc)[:200]}
+    pool = _get_pool()
+    return {"ok": not pool._shutdown, "mode": "in-process", "workers": settings.JOB_WORKERS}
+
+
+def wait_idle(timeout: float = 60.0) -> None:
+    """Block until in-process jobs (including jobs they queue) are done. Tests and seeding."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with _pending_lock:
+            pending = [f for f in _pending if not f.done()]
+            _pending.difference_update({f for f in _pending if f.done()})
+        if not pending:
+            return
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"{len(pending)} background job(s) still running")
+        pending[0].result(timeout=remaining)

@@ -1,0 +1,230 @@
+"""Object store adapter: one interface, two implementations.
+
+Embedded: a folder (settings.OBJECTS_DIR/<bucket>/<key>). Scaled: MinIO via the `minio` SDK.
+Keys use forward slashes. Derivatives live beside their clip under `<key>.derived/<kind>`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from django.conf import settings
+
+from backend.core.errors import DomainError
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    etag: str
+    version: str
+    last_modified: datetime
+    content_type: str = "application/octet-stream"
+
+
+class StoreError(Exception):
+    """The store could not be reached or refused the operation (transient for jobs)."""
+
+
+class ObjectMissing(StoreError):
+    """The object (or the requested version of it) is not in the store. Not transient."""
+
+
+class ObjectChanged(ObjectMissing):
+    """The key now holds other content than the version asked for (it was overwritten)."""
+
+
+def object_version(version: str | None, etag: str | None) -> str:
+    """The identity of one stored version: the store's version id, or the etag when unversioned."""
+    version = (version or "").strip()
+    if version and version != "null":
+        return version
+    return (etag or "").strip().strip('"')
+
+
+class Store(Protocol):
+    bucket: str
+
+    def put(self, key: str, data: BinaryIO, length: int, content_type: str) -> ObjectInfo: ...
+    def put_file(self, key: str, path: Path, content_type: str) -> ObjectInfo: ...
+    def open(self, key: str) -> BinaryIO: ...
+    def open_range(self, key: str, start: int, length: int) -> BinaryIO: ...
+    def download(self, key: str, dest: Path, *, version: str = "", etag: str = "") -> ObjectInfo: ...
+    def stat(self, key: str, *, version: str = "") -> ObjectInfo: ...
+    def list(self, prefix: str = "", start_after: str = "") -> Iterator[ObjectInfo]: ...
+    def delete(self, key: str) -> None: ...
+    def playback_url(self, key: str, *, seconds: int, filename: str | None = None,
+                     version: str = "") -> str: ...
+    def upload_url(self, key: str, *, seconds: int, content_type: str) -> str: ...
+    def health(self) -> dict[str, object]: ...
+    def ensure_bucket(self) -> None: ...
+
+
+def validate_key(key: str) -> str:
+    if not key or key.startswith("/") or "\\" in key or len(key) > 900:
+        raise DomainError("Khóa đối tượng không hợp lệ.", f"Invalid object key: {key!r}.",
+                          code="invalid_key")
+    parts = key.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise DomainError("Khóa đối tượng không hợp lệ.", f"Invalid object key: {key!r}.",
+                          code="invalid_key")
+    return key
+
+
+def derived_key(clip_key: str, kind: str) -> str:
+    return f"{clip_key}.derived/{kind}"
+
+
+class LocalStore:
+    """A folder behind the store interface. Versions are the file's content-derived etag."""
+
+    def __init__(self, root: Path, bucket: str) -> None:
+        self.root = root / bucket
+        self.bucket = bucket
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / validate_key(key)).resolve()
+        if self.root.resolve() not in path.parents:
+            raise DomainError("Khóa đối tượng không hợp lệ.", "Invalid object key.", code="invalid_key")
+        return path
+
+    def _info(self, key: str, path: Path) -> ObjectInfo:
+        st = path.stat()
+        etag = f"{st.st_size:x}-{st.st_mtime_ns:x}"
+        return ObjectInfo(key=key, size=st.st_size, etag=etag, version="",
+                          last_modified=datetime.fromtimestamp(st.st_mtime, tz=UTC),
+                          content_type=guess_content_type(key))
+
+    def put(self, key: str, data: BinaryIO, length: int, content_type: str) -> ObjectInfo:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(data, out, 1024 * 1024)
+        os.replace(tmp, path)  # atomic: readers never see half a file
+        return self._info(key, path)
+
+    def put_file(self, key: str, path: Path, content_type: str) -> ObjectInfo:
+        with path.open("rb") as fh:
+            return self.put(key, fh, path.stat().st_size, content_type)
+
+    def open(self, key: str) -> BinaryIO:
+        path = self._path(key)
+        if not path.is_file():
+            raise ObjectMissing(key)
+        return path.open("rb")
+
+    def open_range(self, key: str, start: int, length: int) -> BinaryIO:
+        """A reader positioned at `start`; the caller reads at most `length` bytes."""
+        fh = self.open(key)
+        fh.seek(start)
+        return fh
+
+    def download(self, key: str, dest: Path, *, version: str = "", etag: str = "") -> ObjectInfo:
+        """Copy the object to a local file in chunks. With `etag`/`version`, only that content."""
+        with self.open(key) as src:
+            info = self._info(key, self._path(key))
+            wanted = etag or version
+            if wanted and wanted != info.etag:
+                raise ObjectChanged(key)
+            with dest.open("wb") as out:
+                shutil.copyfileobj(src, out, 1024 * 1024)
+        return info
+
+    def local_path(self, key: str) -> Path:
+        return self._path(key)
+
+    def stat(self, key: str, *, version: str = "") -> ObjectInfo:
+        path = self._path(key)
+        if not path.is_file():
+            raise ObjectMissing(key)
+        return self._info(key, path)
+
+    def list(self, prefix: str = "", start_after: str = "") -> Iterator[ObjectInfo]:
+        keys = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames.sort()
+            for name in filenames:
+                if name.startswith(".upload-"):
+                    continue
+                rel = Path(dirpath, name).relative_to(self.root).as_posix()
+                if rel.startswith(prefix) and rel > start_after:
+                    keys.append(rel)
+        for key in sorted(keys):
+            try:
+                yield self._info(key, self.root / key)
+            except FileNotFoundError:
+                continue
+
+    def delete(self, key: str) -> None:
+        path = self._path(key)
+        path.unlink(missing_ok=True)
+
+    def playback_url(self, key: str, *, seconds: int, filename: str | None = None,
+                     version: str = "") -> str:
+        """A signed relative URL (the folder is unversioned: `version` has nothing to pick)."""
+        from backend.core.signed_urls import sign_object_url
+
+        return sign_object_url(key, seconds=seconds, method="GET", filename=filename,
+                               bucket=self.bucket)
+
+    def upload_url(self, key: str, *, seconds: int, content_type: str) -> str:
+        from backend.core.signed_urls import sign_object_url
+
+        return sign_object_url(key, seconds=seconds, method="PUT", content_type=content_type,
+                               bucket=self.bucket)
+
+    def ensure_bucket(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def health(self) -> dict[str, object]:
+        ok = self.root.is_dir() and os.access(self.root, os.W_OK)
+        return {"ok": ok, "mode": "local", "path": str(self.root)}
+
+
+_CONTENT_TYPES = {
+    ".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".mkv": "video/x-matroska",
+    ".webm": "video/webm", ".avi": "video/x-msvideo", ".ts": "video/mp2t", ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg", ".png": "image/png", ".vtt": "text/vtt; charset=utf-8",
+    ".json": "application/json",
+}
+
+
+def guess_content_type(key: str) -> str:
+    name = key.rsplit("/", 1)[-1].lower()
+    dot = name.rfind(".")
+    return _CONTENT_TYPES.get(name[dot:] if dot >= 0 else "", "application/octet-stream")
+
+
+def sha256_of(fileobj: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def get_store() -> Store:
+    if settings.MINIO_ENDPOINT:
+        from backend.core.minio_store import MinioStore
+
+        return MinioStore(
+            endpoint=settings.MINIO_ENDPOINT,
+            access_key=settings.MINIO_ACCESS_KEY,
+            secret_key=settings.MINIO_SECRET_KEY,
+            bucket=settings.MINIO_BUCKET,
+            secure=settings.MINIO_SECURE,
+            region=settings.MINIO_REGION,
+            public_endpoint=getattr(settings, "MINIO_PUBLIC_ENDPOINT", ""),
+        )
+    return LocalStore(Path(settings.OBJECTS_DIR), settings.MINIO_BUCKET)

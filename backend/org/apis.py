@@ -1,0 +1,303 @@
+"""Thin views over org selectors and services."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import Role
+from backend.accounts.selectors import require_role, user_unit_ids
+from backend.core.errors import DomainError, NotFound
+from backend.core.pagination import Pagination
+from backend.org import selectors, services
+from backend.org.models import Assignment, Camera, Counter, Officer, Unit
+
+ADMIN = (Role.ADMIN,)
+
+
+def parse_date_param(value: str | None, name: str = "at") -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise DomainError(f"Tham số {name} phải là ngày dạng YYYY-MM-DD.",
+                          f"Parameter {name} must be a date YYYY-MM-DD.", code="invalid_date",
+                          fields={name: ["YYYY-MM-DD"]}) from exc
+
+
+def parse_int_param(value: str | None, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise DomainError(f"Tham số {name} phải là số nguyên.", f"Parameter {name} must be an integer.",
+                          code="invalid_param", fields={name: ["integer"]}) from exc
+
+
+def paginate(request: Request, view: APIView, queryset: Any, serializer: type[serializers.Serializer]) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
+class UnitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "level"]
+
+
+class UnitOutputSerializer(serializers.ModelSerializer):
+    parent = UnitBriefSerializer(read_only=True)
+    successor = UnitBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "level", "parent", "valid_from", "valid_to", "successor"]
+
+
+class OfficerOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Officer
+        fields = ["id", "service_number", "full_name", "rank"]
+
+
+class AssignmentOutputSerializer(serializers.ModelSerializer):
+    officer = OfficerOutputSerializer(read_only=True)
+    unit = UnitBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "officer", "unit", "position", "is_head", "is_deputy", "is_acting",
+                  "in_charge_of", "valid_from", "valid_to", "decision_ref"]
+
+
+class CounterOutputSerializer(serializers.ModelSerializer):
+    unit = UnitBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Counter
+        fields = ["id", "code", "name", "unit", "opening_hours", "active"]
+
+
+class CameraOutputSerializer(serializers.ModelSerializer):
+    counter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Camera
+        fields = ["id", "code", "name", "counter", "zones", "active"]
+
+    def get_counter(self, obj: Camera) -> dict[str, Any]:
+        return {"id": obj.counter_id, "code": obj.counter.code, "name": obj.counter.name,
+                "unit": {"id": obj.counter.unit_id, "name": obj.counter.unit.name}}
+
+
+class UnitListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=40)
+        name = serializers.CharField(max_length=200)
+        level = serializers.ChoiceField(choices=Unit.Level.choices)
+        parent_id = serializers.IntegerField(required=False, allow_null=True)
+        valid_from = serializers.DateField()
+        valid_to = serializers.DateField(required=False, allow_null=True)
+
+    def get(self, request: Request) -> Response:
+        qs = selectors.units_list(
+            unit_ids=user_unit_ids(request.user), search=request.query_params.get("search", ""),
+            at=parse_date_param(request.query_params.get("at")),
+            level=request.query_params.get("level", ""),
+        )
+        return paginate(request, self, qs, UnitOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        parent = selectors.unit_get(unit_ids=None, pk=v["parent_id"]) if v.get("parent_id") else None
+        unit = services.unit_create(by=request.user, code=v["code"], name=v["name"], level=v["level"],
+                                    parent=parent, valid_from=v["valid_from"], valid_to=v.get("valid_to"))
+        return Response(UnitOutputSerializer(unit).data, status=201)
+
+
+class UnitDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
+        return Response(UnitOutputSerializer(unit).data)
+
+
+class UnitHeadsApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
+        at = parse_date_param(request.query_params.get("at")) or timezone.localdate()
+        heads = selectors.unit_heads_at(unit=unit, at=at)
+        deputies = selectors.unit_deputies_at(unit=unit, at=at)
+        parent = selectors.unit_parent_at(unit=unit, at=at)
+        existed = unit.valid_from <= at and (unit.valid_to is None or unit.valid_to >= at)
+        return Response({
+            "unit": UnitBriefSerializer(unit).data,
+            "at": at,
+            "unit_existed": existed,
+            "parent": UnitBriefSerializer(parent).data if parent else None,
+            "heads": AssignmentOutputSerializer(heads, many=True).data,
+            "deputies": AssignmentOutputSerializer(deputies, many=True).data,
+        })
+
+
+class OfficerListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$")
+        full_name = serializers.CharField(max_length=120)
+        rank = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        date_of_birth = serializers.DateField(required=False, allow_null=True)
+
+    def get(self, request: Request) -> Response:
+        qs = selectors.officers_list(unit_ids=user_unit_ids(request.user),
+                                     search=request.query_params.get("search", ""))
+        return paginate(request, self, qs, OfficerOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        officer = services.officer_create(by=request.user, **data.validated_data)
+        return Response(OfficerOutputSerializer(officer).data, status=201)
+
+
+class OfficerDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        officer = selectors.officer_get(unit_ids=user_unit_ids(request.user), pk=pk)
+        at = parse_date_param(request.query_params.get("at")) or timezone.localdate()
+        chain = selectors.chain_of_command(officer=officer, at=at)
+        return Response({
+            **OfficerOutputSerializer(officer).data,
+            "at": at,
+            "assignments": AssignmentOutputSerializer(
+                selectors.assignments_list(unit_ids=None, officer_id=officer.pk), many=True).data,
+            "chain_of_command": [
+                {"unit": UnitBriefSerializer(link.unit).data,
+                 "heads": AssignmentOutputSerializer(link.heads, many=True).data}
+                for link in chain
+            ],
+        })
+
+
+class AssignmentListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        officer_id = serializers.IntegerField()
+        unit_id = serializers.IntegerField()
+        position = serializers.CharField(max_length=120)
+        is_head = serializers.BooleanField(default=False)
+        is_deputy = serializers.BooleanField(default=False)
+        is_acting = serializers.BooleanField(default=False)
+        in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        valid_from = serializers.DateField()
+        valid_to = serializers.DateField(required=False, allow_null=True)
+        decision_ref = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+    def get(self, request: Request) -> Response:
+        qp = request.query_params
+        qs = selectors.assignments_list(
+            unit_ids=user_unit_ids(request.user), unit_id=parse_int_param(qp.get("unit"), "unit"),
+            officer_id=parse_int_param(qp.get("officer"), "officer"), at=parse_date_param(qp.get("at")),
+        )
+        return paginate(request, self, qs, AssignmentOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        officer = selectors.officer_get(unit_ids=None, pk=v.pop("officer_id"))
+        unit = selectors.unit_get(unit_ids=None, pk=v.pop("unit_id"))
+        assignment = services.assignment_create(by=request.user, officer=officer, unit=unit, **v)
+        return Response(AssignmentOutputSerializer(assignment).data, status=201)
+
+
+class AssignmentEndApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        on = serializers.DateField()
+
+    def post(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = Assignment.objects.filter(pk=pk).first()
+        if assignment is None:
+            raise NotFound("Không tìm thấy chức vụ.", "Assignment not found.")
+        assignment = services.assignment_end(by=request.user, assignment=assignment,
+                                             on=data.validated_data["on"])
+        return Response(AssignmentOutputSerializer(assignment).data)
+
+
+class CounterListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        unit_id = serializers.IntegerField()
+        code = serializers.RegexField(r"^[A-Za-z0-9_-]{2,40}$")
+        name = serializers.CharField(max_length=200)
+        opening_hours = serializers.JSONField(required=False)
+
+    def get(self, request: Request) -> Response:
+        qs = selectors.counters_list(unit_ids=user_unit_ids(request.user),
+                                     unit_id=parse_int_param(request.query_params.get("unit"), "unit"))
+        return paginate(request, self, qs, CounterOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        unit = selectors.unit_get(unit_ids=None, pk=v.pop("unit_id"))
+        counter = services.counter_create(by=request.user, unit=unit, **v)
+        return Response(CounterOutputSerializer(counter).data, status=201)
+
+
+class CameraListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        counter_id = serializers.IntegerField()
+        code = serializers.CharField(max_length=40)
+        name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        zones = serializers.JSONField(required=False, default=list)
+
+    def get(self, request: Request) -> Response:
+        qs = selectors.cameras_list(unit_ids=user_unit_ids(request.user),
+                                    counter_id=parse_int_param(request.query_params.get("counter"), "counter"))
+        return paginate(request, self, qs, CameraOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        counter = Counter.objects.filter(pk=v.pop("counter_id")).first()
+        if counter is None:
+            raise DomainError("Quầy không tồn tại.", "Counter does not exist.", fields={"counter_id": ["unknown"]})
+        camera = services.camera_create(by=request.user, counter=counter, **v)
+        return Response(CameraOutputSerializer(camera).data, status=201)
+
+
+class CameraDetailApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200, required=False)
+        zones = serializers.JSONField(required=False)
+        active = serializers.BooleanField(required=False)
+
+    def get(self, request: Request, pk: int) -> Response:
+        camera = selectors.camera_get(unit_ids=user_unit_ids(request.user), pk=pk)
+        return Response(CameraOutputSerializer(camera).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *ADMIN)
+        camera = selectors.camera_get(unit_ids=user_unit_ids(request.user), pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        camera = services.camera_update(by=request.user, camera=camera, **data.validated_data)
+        return Response(CameraOutputSerializer(camera).data)
+
+

@@ -1,0 +1,210 @@
+"""Counterwatch settings: one module, the environment decides the mode (see backend/env.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from backend import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = env.get_path("COUNTERWATCH_VAR_DIR", BASE_DIR / "var")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.get_bool("DJANGO_DEBUG", True)
+if DEBUG:
+    SECRET_KEY = env.get_str("DJANGO_SECRET_KEY") or "embedded-dev-only-not-a-secret"
+else:
+    SECRET_KEY = env.require(
+        "DJANGO_SECRET_KEY", reason="With DJANGO_DEBUG=0 a real secret key is required."
+    )
+
+ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.get_list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"]
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "channels",
+    "backend.core",
+    "backend.accounts",
+    "backend.audit",
+    "backend.org",
+    "inspection",
+    "inspection.accountability",
+    "media_ingest",
+    "media_ingest.review",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "backend.urls"
+ASGI_APPLICATION = "backend.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "backend" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+# --- database: SQLite file under var/ unless DATABASE_URL is set -------------------------
+DATABASE_URL = env.get_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "counterwatch.sqlite3",
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
+                        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"},
+        }
+    }
+_test_db_name = env.get_str("TEST_DB_NAME")
+if _test_db_name:
+    DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SCALED_DB = DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+# --- channel layer: in-memory unless REDIS_URL is set --------------------------------------
+REDIS_URL = env.get_str("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # socket_timeout=None: redis-py 8 defaults to 5 s, which aborts channels_redis' blocking
+            # 5 s BZPOPMIN on idle consumers and drops their websockets (channels_redis#422).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}], "capacity": 2000,
+                       "expiry": 30},
+        }
+    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- background jobs: in-process pool unless CELERY_BROKER_URL is set ----------------------
+CELERY_BROKER_URL = env.get_str("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = env.get_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+JOB_WORKERS = env.get_int("JOB_WORKERS", 2, minimum=1)
+
+# --- object store: a folder under var/objects/ unless MINIO_ENDPOINT is set ----------------
+MINIO_ENDPOINT = env.get_str("MINIO_ENDPOINT")
+MINIO_BUCKET = env.get_str("MINIO_BUCKET", "counterwatch")
+MINIO_SECURE = env.get_bool("MINIO_SECURE", False)
+MINIO_REGION = env.get_str("MINIO_REGION", "us-east-1")
+MINIO_PUBLIC_ENDPOINT = env.get_str("MINIO_PUBLIC_ENDPOINT")  # host:port browsers reach, if different
+if MINIO_ENDPOINT:
+    MINIO_ACCESS_KEY = env.require("MINIO_ACCESS_KEY", reason="MINIO_ENDPOINT is set.")
+    MINIO_SECRET_KEY = env.require("MINIO_SECRET_KEY", reason="MINIO_ENDPOINT is set.")
+else:
+    MINIO_ACCESS_KEY = MINIO_SECRET_KEY = ""
+OBJECTS_DIR = env.get_path("COUNTERWATCH_OBJECTS_DIR", VAR_DIR / "objects")
+PLAYBACK_URL_TTL_SECONDS = env.get_int("PLAYBACK_URL_TTL_SECONDS", 300, minimum=10)
+RECONCILE_INTERVAL_SECONDS = env.get_int("RECONCILE_INTERVAL_SECONDS", 60, minimum=1)
+# a clip queued this long ago and never started is queued again (its message died with a worker)
+MEDIA_REQUEUE_QUEUED_AFTER_SECONDS = env.get_int("MEDIA_REQUEUE_QUEUED_AFTER_SECONDS", 1800, minimum=1)
+MEDIA_BACKGROUND = env.get_bool("COUNTERWATCH_BACKGROUND", True)
+# scaled mode: Celery beat runs the always-on reconcile scan (embedded: a thread, see asgi.py)
+CELERY_BEAT_SCHEDULE = {
+    "media-reconcile": {"task": "media_ingest.reconcile", "schedule": float(RECONCILE_INTERVAL_SECONDS)},
+}
+
+# --- auth ------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and env.get_bool("DJANGO_SECURE_COOKIES", True)
+SESSION_COOKIE_AGE = 60 * 60 * 10
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "backend.accounts.authentication.CsrfSessionAuthentication",
+        "backend.accounts.authentication.ApiTokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "backend.core.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "backend.core.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env.get_str("LOGIN_THROTTLE_RATE", "10/min"),
+        "device": env.get_str("DEVICE_THROTTLE_RATE", "600/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Counterwatch API",
+    "DESCRIPTION": "Kiểm tra, giám sát và truy trách nhiệm — Công an tỉnh. "
+    "Inspection, footage review and leader accountability.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- i18n / time -----------------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [p for p in [FRONTEND_DIST] if p.exists()]
+WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.exists() else None
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

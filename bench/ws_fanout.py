@@ -1,0 +1,210 @@
+"""Websocket fan-out: delay from a tag being created to every subscribed client receiving it.
+
+Starts N uvicorn processes of backend.asgi:application on the Redis channel layer (scaled
+mode's layer) with a fresh temporary SQLite database (or DATABASE_URL if --use-database-url),
+connects --clients websocket clients spread over the processes, all subscribed to the same
+clip topic, then creates tags through the HTTP API and measures, for every client, the time
+from sending POST /api/media/tags/ to receiving the matching `tag.created`.
+
+    .venv/bin/python bench/ws_fanout.py --clients 200 --servers 2 --rounds 5
+
+Prints p50/p95/max over all (client, round) samples. Needs Redis (REDIS_URL, default
+redis://127.0.0.1:6379/0).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = """
+import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+from django.db import transaction
+from backend.org.demo import DemoContext, seed
+from backend.org.models import Camera
+from media_ingest.models import Clip
+from media_ingest.review.services import tag_labels_seed
+with transaction.atomic():
+    seed(DemoContext())
+    tag_labels_seed()
+    clip = Clip.objects.create(bucket="counterwatch", key="CAM-TC-01/2026/05/04/090000.mp4", version_id="bench",
+        etag="bench", sha256=hashlib.sha256(b"bench").hexdigest(), size_bytes=1, state="indexed",
+        camera=Camera.objects.get(code="CAM-TC-01"), duration_s=600.0,
+        started_at=datetime(2026, 5, 4, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+print("CLIP", clip.pk)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+async def login(base: str, username: str) -> str:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        csrf = (await http.get("/api/auth/csrf/")).json()["csrf_token"]
+        r = await http.post("/api/auth/login/", json={"username": username, "password": "Demo@12345"},
+                            headers={"X-CSRFToken": csrf})
+        r.raise_for_status()
+        return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+
+
+async def client(url: str, origin: str, cookie: str, topic: str, ready: asyncio.Event, counter: list[int],
+                 total: int, inbox: dict[str, float], stop: asyncio.Event) -> None:
+    async with websockets.connect(url, origin=origin, additional_headers={"Cookie": cookie},  # type: ignore[arg-type]
+                                  open_timeout=60, max_queue=None) as ws:
+        assert json.loads(await ws.recv())["type"] == "hello"
+        await ws.send(json.dumps({"type": "subscribe", "topic": topic}))
+        while True:
+            msg = json.loads(await ws.recv())
+            if msg["type"] == "subscribed":
+                break
+        counter[0] += 1
+        if counter[0] == total:
+            ready.set()
+        while not stop.is_set():
+            try:
+                raw = await asyncio.wait_for(ws.recv(), 0.5)
+            except TimeoutError:
+                continue
+            now = time.perf_counter()
+            msg = json.loads(raw)
+            if msg.get("type") == "tag.created":
+                inbox.setdefault(msg["tag"]["note"], now)
+
+
+async def run(args: argparse.Namespace, bases: list[str], clip_id: int) -> None:
+    topic = f"clip:{clip_id}"
+    cookie = await login(bases[0], "reviewer")
+    ready, stop = asyncio.Event(), asyncio.Event()
+    counter = [0]
+    inboxes: list[dict[str, float]] = [{} for _ in range(args.clients)]
+    t_connect = time.perf_counter()
+    tasks = []
+    for i in range(args.clients):
+        base = bases[i % len(bases)]
+        url = base.replace("http://", "ws://") + "/ws/review/"
+        tasks.append(asyncio.create_task(client(url, base, cookie, topic, ready, counter, args.clients,
+                                                inboxes[i], stop)))
+        if i % 50 == 49:
+            await asyncio.sleep(0.05)
+    await asyncio.wait_for(ready.wait(), 120)
+    print(f"{args.clients} clients connected and subscribed over {len(bases)} server process(es) "
+          f"in {time.perf_counter() - t_connect:.1f} s")
+
+    author = await login(bases[-1], "lead")
+    csrf = author.split("csrftoken=")[1].split(";")[0]
+    samples: list[float] = []
+    last_per_round: list[float] = []
+    async with httpx.AsyncClient(base_url=bases[-1], timeout=30, headers={"Cookie": author, "X-CSRFToken": csrf}) as http:
+        for n in range(args.rounds):
+            note = f"bench-{n}-{uuid.uuid4().hex[:8]}"
+            t0 = time.perf_counter()
+            r = await http.post("/api/media/tags/", json={"clip_id": clip_id, "label": "other",
+                                                          "start_s": n, "end_s": n + 1, "note": note})
+            r.raise_for_status()
+            t_resp = time.perf_counter()
+            deadline = time.perf_counter() + 30
+            while sum(1 for box in inboxes if note in box) < args.clients and time.perf_counter() < deadline:
+                await asyncio.sleep(0.005)
+            got = [box[note] - t0 for box in inboxes if note in box]
+            missing = args.clients - len(got)
+            samples.extend(got)
+            last_per_round.append(max(got) if got else float("nan"))
+            print(f"round {n + 1}: HTTP create {1000 * (t_resp - t0):.1f} ms; {len(got)}/{args.clients} clients "
+                  f"received; last after {1000 * max(got):.1f} ms" + (f"; {missing} MISSING" if missing else ""))
+            await asyncio.sleep(args.pause)
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    ms = [1000 * s for s in samples]
+    print(f"\ntag.created fan-out to {args.clients} clients, {args.rounds} rounds, {len(bases)} server process(es), "
+          f"Redis channel layer:")
+    print(f"  p50 {percentile(ms, 0.5):.1f} ms   p95 {percentile(ms, 0.95):.1f} ms   max {max(ms):.1f} ms   "
+          f"mean {statistics.mean(ms):.1f} ms   (from sending the POST; n={len(ms)})")
+    print(f"  slowest client per round: p50 {1000 * percentile(last_per_round, 0.5):.1f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--servers", type=int, default=2, help="uvicorn processes sharing the Redis layer")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pause", type=float, default=0.3, help="seconds between rounds")
+    parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--use-database-url", action="store_true",
+                        help="use DATABASE_URL (PostgreSQL) instead of a temporary SQLite file")
+    args = parser.parse_args()
+
+    var = Path(tempfile.mkdtemp(prefix="cw-bench-"))
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "MINIO_ENDPOINT", "COUNTERWATCH_OBJECTS_DIR"}}
+    if not args.use_database_url:
+        env.pop("DATABASE_URL", None)
+    env.update({"DJANGO_SETTINGS_MODULE": "backend.settings", "COUNTERWATCH_VAR_DIR": str(var),
+                "REDIS_URL": args.redis, "COUNTERWATCH_BACKGROUND": "0", "LOG_LEVEL": "WARNING",
+                "LOGIN_THROTTLE_RATE": "1000/min"})
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    seeded = subprocess.run([python, "manage.py", "shell", "-c", SEED], cwd=ROOT, env=env, check=True,
+                            capture_output=True, text=True)
+    clip_id = int(seeded.stdout.split("CLIP")[1].split()[0])
+    procs: list[subprocess.Popen[bytes]] = []
+    bases: list[str] = []
+    try:
+        for _ in range(args.servers):
+            port = free_port()
+            procs.append(subprocess.Popen(
+                [python, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+                 "--lifespan", "off", "--ws", "websockets", "--log-level", "warning", "--backlog", "4096"],
+                cwd=ROOT, env=env))
+            bases.append(f"http://127.0.0.1:{port}")
+        for base in bases:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/api/health/", timeout=2).status_code in (200, 503):
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"server {base} did not start")
+                time.sleep(0.2)
+        asyncio.run(run(args, bases, clip_id))
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

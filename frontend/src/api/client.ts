@@ -1,0 +1,176 @@
+// The one HTTP client: session cookie + CSRF header, errors normalised to ApiError.
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  message_en: string;
+  fields: Record<string, unknown>;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly messageVi: string;
+  readonly messageEn: string;
+  readonly fields: Record<string, unknown>;
+
+  constructor(status: number, body: ErrorBody) {
+    super(body.message_en || body.message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = body.code;
+    this.messageVi = body.message;
+    this.messageEn = body.message_en;
+    this.fields = body.fields ?? {};
+  }
+
+  /** The message in the UI language (Vietnamese unless English is chosen). */
+  localized(lang: string): string {
+    return lang.startsWith("en") ? this.messageEn || this.messageVi : this.messageVi || this.messageEn;
+  }
+}
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+export function readCookie(name: string): string {
+  const match = document.cookie.split(";").map((c) => c.trim()).find((c) => c.startsWith(name + "="));
+  return match ? decodeURIComponent(match.slice(name.length + 1)) : "";
+}
+
+export function buildUrl(path: string, query?: Query): string {
+  const url = path.startsWith("/") ? path : `/api/${path}`;
+  if (!query) return url;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === "") continue;
+    params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${url}${url.includes("?") ? "&" : "?"}${qs}` : url;
+}
+
+let unauthorizedHandler: (() => void) | null = null;
+/** The shell registers a handler so an expired session sends the user back to login. */
+export function onUnauthorized(handler: (() => void) | null): void {
+  unauthorizedHandler = handler;
+}
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+async function toError(res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  const type = res.headers.get("content-type") ?? "";
+  if (type.includes("json")) {
+    try {
+      body = await res.json();
+    } catch {
+      body = null;
+    }
+  }
+  const err = (body as { error?: ErrorBody } | null)?.error;
+  if (err && typeof err === "object" && ("message" in err || "message_en" in err)) {
+    return new ApiError(res.status, {
+      code: err.code ?? "error",
+      message: err.message ?? err.message_en ?? "",
+      message_en: err.message_en ?? err.message ?? "",
+      fields: err.fields ?? {},
+    });
+  }
+  const generic: Record<number, [string, string, string]> = {
+    401: ["not_authenticated", "Bạn cần đăng nhập.", "Authentication required."],
+    403: ["forbidden", "Bạn không có quyền thực hiện thao tác này.", "You do not have permission to do this."],
+    404: ["not_found", "Không tìm thấy.", "Not found."],
+    413: ["too_large", "Tệp quá lớn.", "File too large."],
+    429: ["throttled", "Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests, try again later."],
+  };
+  const [code, vi, en] = generic[res.status] ?? [
+    "server_error",
+    `Máy chủ gặp lỗi (HTTP ${res.status}). Vui lòng thử lại.`,
+    `The server failed (HTTP ${res.status}). Please try again.`,
+  ];
+  return new ApiError(res.status, { code, message: vi, message_en: en, fields: {} });
+}
+
+export interface RequestOptions {
+  method?: string;
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const method = (opts.method ?? "GET").toUpperCase();
+  const headers: Record<string, string> = { Accept: "application/json" };
+  let body: BodyInit | undefined;
+  if (opts.body instanceof FormData) {
+    body = opts.body;
+  } else if (opts.body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(opts.body);
+  }
+  if (UNSAFE.has(method)) headers["X-CSRFToken"] = readCookie("csrftoken");
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, opts.query), {
+      method,
+      headers,
+      body,
+      credentials: "same-origin",
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if ((e as Error).name === "AbortError") throw e;
+    throw new ApiError(0, {
+      code: "network",
+      message: "Không kết nối được máy chủ. Kiểm tra mạng và thử lại.",
+      message_en: "Cannot reach the server. Check the network and try again.",
+      fields: {},
+    });
+  }
+  if (!res.ok) {
+    const err = await toError(res);
+    if ((res.status === 401 || (res.status === 403 && err.code === "not_authenticated")) && unauthorizedHandler) {
+      unauthorizedHandler();
+    }
+    throw err;
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get("content-type") ?? "";
+  if (type.includes("json")) return (await res.json()) as T;
+  return (await res.blob()) as unknown as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>(path, { query, signal }),
+  post: <T>(path: string, body?: unknown) => request<T>(path, { method: "POST", body: body ?? {} }),
+  patch: <T>(path: string, body: unknown) => request<T>(path, { method: "PATCH", body }),
+  put: <T>(path: string, body: unknown) => request<T>(path, { method: "PUT", body }),
+  del: <T>(path: string) => request<T>(path, { method: "DELETE" }),
+};
+
+/** Follows `next` links; for small reference lists (units, cameras). Stops at `max` items. */
+export async function fetchAll<T>(path: string, query?: Query, max = 1000): Promise<T[]> {
+  const out: T[] = [];
+  let page = await api.get<Page<T> | T[]>(path, { page_size: 200, ...query });
+  if (Array.isArray(page)) return page;
+  out.push(...page.results);
+  while (page.next && out.length < max) {
+    const next: URL = new URL(page.next, window.location.origin);
+    page = await api.get<Page<T>>(next.pathname + next.search);
+    out.push(...page.results);
+  }
+  return out;
+}
+
+/** Accepts either a paginated body or a bare list. */
+export function rows<T>(data: Page<T> | T[] | undefined | null): T[] {
+  if (!data) return [];
+  return Array.isArray(data) ? data : data.results ?? [];
+}

@@ -1,0 +1,33 @@
+import { fireEvent, render, screen } from "@testing-library/react";
+import { DateInput, dmyToIso, normalizeTime } from "./DateInput";
+import { fmtDate, fmtDateTime, fromLocalInput, toLocalInput } from "./format";
+
+describe("Vietnamese dates", () => {
+  it("reads dd/mm/yyyy and refuses days that do not exist", () => {
+    expect(dmyToIso("25/11/2026")).toBe("2026-11-25");
+    expect(dmyToIso("5/3/2025")).toBe("2025-03-05");
+    expect(dmyToIso("29/02/2026")).toBeNull();
+    expect(dmyToIso("11/25/2026")).toBeNull();
+    expect(normalizeTime("9:05")).toBe("09:05");
+    expect(normalizeTime("24:00")).toBeNull();
+  });
+
+  it("shows instants in Hanoi time whatever the machine's zone", () => {
+    expect(fmtDateTime("2026-11-25T02:05:00Z")).toBe("25/11/2026 09:05");
+    expect(fmtDateTime("2026-11-25T17:30:00Z")).toBe("26/11/2026 00:30");
+    expect(fmtDate("2026-03-01")).toBe("01/03/2026");
+    expect(toLocalInput("2026-11-25T17:30:00Z")).toBe("2026-11-26T00:30");
+    expect(fromLocalInput("2026-11-26T00:30")).toBe("2026-11-26T00:30:00+07:00");
+  });
+
+  it("hands ISO dates to the page and marks bad input", () => {
+    const onChange = vi.fn();
+    render(<DateInput value="" onChange={onChange} aria-label="từ ngày" />);
+    const input = screen.getByLabelText("từ ngày");
+    fireEvent.change(input, { target: { value: "31/12/2026" } });
+    expect(onChange).toHaveBeenLastCalledWith("2026-12-31");
+    fireEvent.change(input, { target: { value: "31/02/2026" } });
+    expect(input).toHaveAttribute("aria-invalid", "true");
+    expect(onChange).toHaveBeenCalledTimes(1);
+  });
+});

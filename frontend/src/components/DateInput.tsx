@@ -1,0 +1,89 @@
+// Date and time fields in the Vietnamese order (dd/mm/yyyy, 24-hour HH:mm) whatever the
+// browser's own language: the native pickers follow the browser UI locale, not the page.
+import { useEffect, useRef, useState, type InputHTMLAttributes } from "react";
+
+const DMY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+const HM = /^(\d{1,2})[:hg](\d{2})$/;
+
+export function isoToDmy(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : "";
+}
+
+/** "25/11/2026" -> "2026-11-25"; null when it is not a real calendar day. */
+export function dmyToIso(text: string): string | null {
+  const m = DMY.exec(text.trim());
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+export function normalizeTime(text: string): string | null {
+  const m = HM.exec(text.trim());
+  if (!m) return null;
+  const [h, mi] = [Number(m[1]), Number(m[2])];
+  if (h > 23 || mi > 59) return null;
+  return `${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}`;
+}
+
+type Props = Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange" | "type">;
+
+/** value/onChange use ISO "YYYY-MM-DD" ("" when empty); the user types or picks dd/mm/yyyy. */
+export function DateInput({ value, onChange, ...rest }: Props & { value: string; onChange: (iso: string) => void }) {
+  const [text, setText] = useState(isoToDmy(value));
+  const [bad, setBad] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (dmyToIso(text) !== value) setText(isoToDmy(value));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value]);
+  function commit(next: string) {
+    setText(next);
+    if (!next.trim()) {
+      setBad(false);
+      onChange("");
+      return;
+    }
+    const iso = dmyToIso(next);
+    setBad(iso === null);
+    if (iso) onChange(iso);
+  }
+  return (
+    <span className="date-input">
+      <input {...rest} type="text" inputMode="numeric" placeholder="dd/mm/yyyy" value={text} className={bad ? "invalid" : ""} aria-invalid={bad} onChange={(e) => commit(e.target.value)} />
+      <button type="button" className="date-btn" tabIndex={-1} aria-hidden="true" onClick={() => picker.current?.showPicker?.()}>
+        <svg width="16" height="16" viewBox="0 0 24 24"><path d="M4 6h16v14H4zM4 10h16M8 3v5M16 3v5" fill="none" stroke="currentColor" strokeWidth="1.8" /></svg>
+      </button>
+      <input ref={picker} type="date" className="date-native" tabIndex={-1} aria-hidden="true" value={value} onChange={(e) => commit(isoToDmy(e.target.value))} />
+    </span>
+  );
+}
+
+/** value/onChange use a local wall-clock "YYYY-MM-DDTHH:mm" (like datetime-local). */
+export function DateTimeInput({ value, onChange, name }: { value: string; onChange: (local: string) => void; name?: string }) {
+  const [date, time] = value ? value.split("T") : ["", ""];
+  const [timeText, setTimeText] = useState(time ?? "");
+  const [badTime, setBadTime] = useState(false);
+  useEffect(() => setTimeText(time ?? ""), [time]);
+  return (
+    <span className="datetime-input">
+      <DateInput value={date ?? ""} name={name ? `${name}_date` : undefined} onChange={(d) => onChange(d ? `${d}T${time || "08:00"}` : "")} />
+      <input
+        type="text"
+        inputMode="numeric"
+        placeholder="HH:mm"
+        className={`time-text ${badTime ? "invalid" : ""}`}
+        name={name ? `${name}_time` : undefined}
+        value={timeText}
+        onChange={(e) => {
+          setTimeText(e.target.value);
+          const t = normalizeTime(e.target.value);
+          setBadTime(t === null && e.target.value.trim() !== "");
+          if (t && date) onChange(`${date}T${t}`);
+        }}
+      />
+    </span>
+  );
+}

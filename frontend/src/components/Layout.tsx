@@ -1,0 +1,176 @@
+import { Suspense } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { NavLink, Outlet, useNavigate } from "react-router";
+import { useTranslation } from "react-i18next";
+import { api } from "../api/client";
+import { useWsStatus } from "../api/ws";
+import { setLang } from "../i18n";
+import { ME_KEY, workspacesFor, type Workspace } from "../hooks/use-me";
+import { Spinner } from "./ui";
+import type { Me, Role } from "../types/org";
+
+interface NavItem {
+  to: string;
+  label: string;
+  icon: string;
+  roles?: Role[];
+}
+
+const TEAM: Role[] = ["inspector", "inspection_lead", "admin"];
+/** Roles the review websocket accepts (media_ingest.review.selectors.FOOTAGE_ROLES). */
+export const liveRoles: Role[] = ["reviewer", "admin", "inspection_lead", "inspector", "disciplinary"];
+
+export const NAV: Record<Workspace, NavItem[]> = {
+  inspection: [
+    { to: "/inspection/risk", label: "nav.risk", icon: "M3 17l5-6 4 3 6-8 3 3", roles: TEAM },
+    { to: "/inspection/draws", label: "nav.draws", icon: "M12 3l2.5 5 5.5.8-4 3.9.9 5.5L12 15.6 7.1 18.2 8 12.7 4 8.8l5.5-.8z", roles: TEAM },
+    { to: "/inspection/calendar", label: "nav.calendar", icon: "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5", roles: TEAM },
+    { to: "/inspection/checks", label: "nav.checks", icon: "M9 11l3 3 8-8M4 4h10M4 12h3M4 20h16" },
+    { to: "/inspection/findings", label: "nav.findings", icon: "M12 3l9 16H3zM12 10v4M12 17v.5" },
+  ],
+  review: [
+    { to: "/review/clips", label: "nav.clips", icon: "M4 6h12v12H4zM16 10l5-3v10l-5-3" },
+    { to: "/review/moments", label: "nav.moments", icon: "M12 4v8l5 3M12 21a9 9 0 100-18 9 9 0 000 18z" },
+    { to: "/inspection/findings", label: "nav.findings", icon: "M12 3l9 16H3zM12 10v4M12 17v.5", roles: ["reviewer"] },
+  ],
+  accountability: [
+    { to: "/accountability/findings", label: "nav.trace", icon: "M6 4v16M6 8h8l4 4-4 4H6", roles: ["disciplinary", "inspection_lead", "admin"] },
+    { to: "/accountability/heads", label: "nav.heads", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zM4 21c0-4 4-6 8-6s8 2 8 6", roles: ["disciplinary", "inspection_lead", "admin"] },
+    { to: "/accountability/cases", label: "nav.cases", icon: "M5 4h14v16H5zM9 8h6M9 12h6M9 16h3", roles: ["disciplinary", "admin"] },
+    { to: "/accountability/ranking", label: "nav.ranking", icon: "M5 20V10M12 20V4M19 20v-7" },
+  ],
+  admin: [
+    { to: "/admin/ingest", label: "nav.ingest", icon: "M12 3v12M7 10l5 5 5-5M4 20h16" },
+    { to: "/admin/cameras", label: "nav.cameras", icon: "M3 7h13v10H3zM16 11l5-3v8l-5-3" },
+    { to: "/admin/users", label: "nav.users", icon: "M9 11a4 4 0 100-8 4 4 0 000 8zM2 21c0-4 3-6 7-6s7 2 7 6M17 11a3 3 0 000-6M22 21c0-3-2-5-5-5.5" },
+  ],
+};
+
+export function initial(name: string): string {
+  return (name.trim().split(/\s+/).slice(-1)[0]?.[0] ?? "?").toUpperCase();
+}
+
+export function navFor(me: Me): { ws: Workspace; items: NavItem[] }[] {
+  return workspacesFor(me)
+    .map((ws) => ({ ws, items: NAV[ws].filter((i) => !i.roles || i.roles.includes(me.role)) }))
+    .filter((g) => g.items.length > 0);
+}
+
+function Icon({ d }: { d: string }) {
+  return (
+    <svg className="nav-icon" width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
+      <path d={d} fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
+export function ConnectionIndicator() {
+  const { t } = useTranslation();
+  const status = useWsStatus();
+  return (
+    <span className={`conn conn-${status}`} data-testid="ws-status" data-status={status} title={t(`ws.${status}.hint`)}>
+      <span className="conn-dot" aria-hidden="true" />
+      {t(`ws.${status}`)}
+    </span>
+  );
+}
+
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language.startsWith("en") ? "en" : "vi";
+  return (
+    <div className="lang-switch" role="group" aria-label={t("lang.label")}>
+      {(["vi", "en"] as const).map((l) => (
+        <button
+          key={l}
+          type="button"
+          className={lang === l ? "active" : ""}
+          aria-pressed={lang === l}
+          onClick={() => setLang(l)}
+        >
+          {l === "vi" ? "VI" : "EN"}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function Layout({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const groups = navFor(me);
+
+  async function logout() {
+    try {
+      await api.post("/api/auth/logout/");
+    } finally {
+      qc.clear();
+      qc.setQueryData(ME_KEY, null);
+      navigate("/login", { replace: true });
+    }
+  }
+
+  return (
+    <div className="app">
+      <aside className="sidebar">
+        <div className="sidebar-inner">
+        <div className="brand">
+          <svg width="30" height="30" viewBox="0 0 32 32" aria-hidden="true">
+            <path d="M16 2 4 7v8c0 7.5 5.1 13.3 12 15 6.9-1.7 12-7.5 12-15V7z" fill="#f5c518" />
+            <path d="M16 5.5 7 9.3v5.9c0 5.6 3.8 10 9 11.3 5.2-1.3 9-5.7 9-11.3V9.3z" fill="#0b3d91" />
+          </svg>
+          <div>
+            <div className="brand-name">Counterwatch</div>
+            <div className="brand-sub">{t("app.tagline")}</div>
+          </div>
+        </div>
+        <nav aria-label={t("nav.main")}>
+          {groups.map((g) => (
+            <div className="nav-group" key={g.ws}>
+              <div className="nav-group-title">{t(`ws.${g.ws}`)}</div>
+              {g.items.map((item) => (
+                <NavLink key={item.to} to={item.to} title={t(item.label)} className={({ isActive }) => `nav-link ${isActive ? "active" : ""}`}>
+                  <Icon d={item.icon} />
+                  <span>{t(item.label)}</span>
+                </NavLink>
+              ))}
+            </div>
+          ))}
+        </nav>
+        <div className="sidebar-foot">
+          <div className="scope" data-testid="scope">
+            <span className="scope-label">{t("scope.label")}</span>
+            <span className="scope-value">{me.scope_unit ? me.scope_unit.name : t("scope.province")}</span>
+          </div>
+        </div>
+        </div>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <div className="topbar-left">{liveRoles.includes(me.role) && <ConnectionIndicator />}</div>
+          <div className="topbar-right">
+            <LanguageSwitch />
+            <div className="user" data-testid="user">
+              <div className="avatar" aria-hidden="true">
+                {initial(me.full_name || me.username)}
+              </div>
+              <div className="user-text">
+                <div className="user-name">{me.officer ? `${me.officer.rank} ${me.full_name}` : me.full_name}</div>
+                <div className="user-role">{t(`role.${me.role}`)}</div>
+              </div>
+            </div>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={logout}>
+              {t("auth.logout")}
+            </button>
+          </div>
+        </header>
+        <main className="content">
+          <Suspense fallback={<Spinner />}>
+            <Outlet />
+          </Suspense>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,195 @@
+import { useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import type { Criterion, Outcome } from "../../types/inspection";
+import { fmtNumber } from "../format";
+import { useBilingual } from "../labels";
+
+export interface ResultDraft {
+  outcome: Outcome | "";
+  points: number;
+  note: string;
+}
+
+/** Drafts by criterion code (codes are unique within a criteria set). */
+export type Drafts = Record<string, ResultDraft>;
+
+const OUTCOMES: Outcome[] = ["pass", "partial", "fail", "not_applicable"];
+
+/** Leaves carry points; top-level nodes with children are headings. */
+export function flattenCriteria(criteria: Criterion[]): { groups: { group: Criterion | null; leaves: Criterion[] }[]; leaves: Criterion[] } {
+  const groups: { group: Criterion | null; leaves: Criterion[] }[] = [];
+  const leaves: Criterion[] = [];
+  const loose: Criterion[] = [];
+  const collect = (c: Criterion, out: Criterion[]) => {
+    if (c.children && c.children.length) c.children.forEach((k) => collect(k, out));
+    else out.push(c);
+  };
+  for (const node of criteria) {
+    if (node.children && node.children.length) {
+      const ls: Criterion[] = [];
+      collect(node, ls);
+      groups.push({ group: node, leaves: ls });
+      leaves.push(...ls);
+    } else {
+      loose.push(node);
+      leaves.push(node);
+    }
+  }
+  if (loose.length) groups.unshift({ group: null, leaves: loose });
+  return { groups, leaves };
+}
+
+export function pointsFor(outcome: Outcome | "", max: number, partial: number): number {
+  switch (outcome) {
+    case "pass":
+      return max;
+    case "partial":
+      return Math.max(0, Math.min(max, partial));
+    default:
+      return 0;
+  }
+}
+
+/** Running score, computed the way the server does: weighted points over the weighted max of
+ *  the criteria that apply (n.a. drops out; unanswered criteria count towards the max). */
+export function runningScore(leaves: Criterion[], drafts: Drafts): { score: number; max: number; percent: number; answered: number } {
+  let score = 0;
+  let max = 0;
+  let answered = 0;
+  for (const c of leaves) {
+    const d = drafts[c.code];
+    const m = Number(c.max_points);
+    const w = c.weight === undefined ? 1 : Number(c.weight);
+    if (d && d.outcome) answered += 1;
+    if (d?.outcome === "not_applicable") continue;
+    max += m * w;
+    if (d?.outcome) score += pointsFor(d.outcome, m, d.points) * w;
+  }
+  return { score, max, percent: max > 0 ? (score / max) * 100 : 0, answered };
+}
+
+/** Problems the server would refuse, per criterion code (checked before saving). */
+export function draftProblems(leaves: Criterion[], drafts: Drafts): Record<string, "note" | "points"> {
+  const out: Record<string, "note" | "points"> = {};
+  for (const c of leaves) {
+    const d = drafts[c.code];
+    if (!d?.outcome) continue;
+    if (d.outcome === "fail" && !d.note.trim()) out[c.code] = "note";
+    if (d.outcome === "partial" && !(d.points > 0 && d.points < Number(c.max_points))) out[c.code] = "points";
+  }
+  return out;
+}
+
+export function CriteriaChecklist({
+  criteria,
+  drafts,
+  onChange,
+  readOnly,
+  renderExtra,
+}: {
+  criteria: Criterion[];
+  drafts: Drafts;
+  onChange: (code: string, draft: ResultDraft) => void;
+  readOnly?: boolean;
+  renderExtra?: (c: Criterion) => ReactNode;
+}) {
+  const { t } = useTranslation();
+  const bi = useBilingual();
+  const { groups, leaves } = flattenCriteria(criteria);
+  const problems = draftProblems(leaves, drafts);
+  const [openNotes, setOpenNotes] = useState<Set<string>>(new Set());
+  const needsText = (d: ResultDraft) => d.outcome === "fail" || d.outcome === "partial" || Boolean(d.note);
+
+  function setOutcome(c: Criterion, outcome: Outcome) {
+    const max = Number(c.max_points);
+    const prev = drafts[c.code] ?? { outcome: "", points: 0, note: "" };
+    const partial = prev.outcome === "partial" ? prev.points : Math.round(max) / 2;
+    onChange(c.code, { ...prev, outcome, points: pointsFor(outcome, max, partial) });
+  }
+
+  return (
+    <div className="checklist">
+      {groups.map(({ group, leaves: groupLeaves }) => (
+        <section key={group?.code ?? "loose"} className="checklist-group">
+          {group && (
+            <h3 className="checklist-group-title">
+              <span className="code">{group.code}</span> {bi(group.text, group.text_en)}
+            </h3>
+          )}
+          {groupLeaves.map((c) => {
+            const d = drafts[c.code] ?? { outcome: "", points: 0, note: "" };
+            const max = Number(c.max_points);
+            const problem = readOnly ? undefined : problems[c.code];
+            return (
+              <div key={c.code} className={`criterion criterion-${d.outcome || "empty"}`} data-testid={`criterion-${c.code}`}>
+                <div className="criterion-head">
+                  <div>
+                    <span className="code">{c.code}</span> <span className="criterion-text">{bi(c.text, c.text_en)}</span>
+                    {c.critical && <span className="badge badge-red" style={{ marginLeft: 6 }}>{t("run.critical")}</span>}
+                    {c.guidance && <div className="muted small">{c.guidance}</div>}
+                  </div>
+                  <div className="criterion-points" aria-label={t("run.points")}>
+                    <strong>{d.outcome && d.outcome !== "not_applicable" ? fmtNumber(d.points, 2) : "–"}</strong>
+                    <span className="muted"> / {fmtNumber(max, 2)}</span>
+                  </div>
+                </div>
+                <div className="outcomes" role="radiogroup" aria-label={`${c.code} ${c.text}`}>
+                  {OUTCOMES.map((o) => (
+                    <button
+                      key={o}
+                      type="button"
+                      role="radio"
+                      aria-checked={d.outcome === o}
+                      className={`outcome outcome-${o} ${d.outcome === o ? "active" : ""}`}
+                      disabled={readOnly}
+                      onClick={() => setOutcome(c, o)}
+                    >
+                      {t(`outcome.${o}`)}
+                    </button>
+                  ))}
+                  {d.outcome === "partial" && (
+                    <label className="partial-points">
+                      {t("run.points")}
+                      <input
+                        type="number"
+                        min={0}
+                        max={max}
+                        step={0.5}
+                        value={d.points}
+                        disabled={readOnly}
+                        className={problem === "points" ? "invalid" : ""}
+                        aria-label={`${c.code} ${t("run.points")}`}
+                        onChange={(e) => onChange(c.code, { ...d, points: Math.max(0, Math.min(max, Number(e.target.value))) })}
+                      />
+                    </label>
+                  )}
+                </div>
+                {(needsText(d) || openNotes.has(c.code)) && (
+                  <textarea
+                    className={problem === "note" ? "invalid" : ""}
+                    placeholder={t("run.notePlaceholder")}
+                    value={d.note}
+                    disabled={readOnly}
+                    aria-label={`${c.code} ${t("common.note")}`}
+                    onChange={(e) => onChange(c.code, { ...d, note: e.target.value })}
+                    rows={2}
+                  />
+                )}
+                {problem === "note" && <div className="field-hint" style={{ color: "var(--red)" }}>{t("run.failNeedsNote")}</div>}
+                {problem === "points" && <div className="field-hint" style={{ color: "var(--red)" }}>{t("run.partialPoints", { max: fmtNumber(max, 2) })}</div>}
+                <div className="criterion-actions">
+                  {!readOnly && d.outcome && !needsText(d) && !openNotes.has(c.code) && (
+                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpenNotes(new Set([...openNotes, c.code]))}>
+                      + {t("run.addNote")}
+                    </button>
+                  )}
+                  {renderExtra?.(c)}
+                </div>
+              </div>
+            );
+          })}
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,207 @@
+import { useEffect, useRef, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../api/client";
+
+export function useErrorText(): (e: unknown) => string {
+  const { t, i18n } = useTranslation();
+  return (e: unknown) => {
+    if (e instanceof ApiError) return e.localized(i18n.language);
+    if (e instanceof Error) return e.message;
+    return t("error.unknown");
+  };
+}
+
+export function Spinner({ label }: { label?: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      <span>{label ?? t("state.loading")}</span>
+    </div>
+  );
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation();
+  const text = useErrorText();
+  const status = error instanceof ApiError ? error.status : 0;
+  return (
+    <div className="state state-error" role="alert">
+      <div className="state-icon" aria-hidden="true">!</div>
+      <div>
+        <strong>{status === 404 ? t("error.notFoundTitle") : status === 403 ? t("error.forbiddenTitle") : t("error.title")}</strong>
+        <p>{text(error)}</p>
+        {onRetry && (
+          <button type="button" className="btn btn-secondary btn-sm" onClick={onRetry}>
+            {t("action.retry")}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function Empty({ title, hint, children }: { title: string; hint?: string; children?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <svg width="40" height="40" viewBox="0 0 24 24" aria-hidden="true">
+        <path d="M4 5h16v14H4z M4 9h16" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      </svg>
+      <strong>{title}</strong>
+      {hint && <p>{hint}</p>}
+      {children}
+    </div>
+  );
+}
+
+export function InlineError({ error }: { error: unknown }) {
+  const text = useErrorText();
+  if (!error) return null;
+  const fields = error instanceof ApiError ? error.fields : {};
+  const entries = Object.entries(fields ?? {}).filter(([k]) => k !== "non_field_errors");
+  return (
+    <div className="inline-error" role="alert">
+      {text(error)}
+      {entries.length > 1 && (
+        <ul>
+          {entries.map(([k, v]) => (
+            <li key={k}>
+              <code>{k}</code>: {Array.isArray(v) ? v.join(", ") : typeof v === "string" ? v : JSON.stringify(v)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export type Tone = "neutral" | "blue" | "green" | "amber" | "red" | "purple" | "grey";
+
+export function Badge({ tone = "neutral", children, title }: { tone?: Tone; children: ReactNode; title?: string }) {
+  return (
+    <span className={`badge badge-${tone}`} title={title}>
+      {children}
+    </span>
+  );
+}
+
+export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        {subtitle && <p className="subtitle">{subtitle}</p>}
+      </div>
+      {actions && <div className="page-actions">{actions}</div>}
+    </header>
+  );
+}
+
+export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+  return (
+    <section className={`card ${className ?? ""}`}>
+      {(title || actions) && (
+        <div className="card-head">
+          {title && <h2>{title}</h2>}
+          {actions && <div className="card-actions">{actions}</div>}
+        </div>
+      )}
+      <div className="card-body">{children}</div>
+    </section>
+  );
+}
+
+export function Stat({ label, value, tone, hint }: { label: string; value: ReactNode; tone?: Tone; hint?: string }) {
+  return (
+    <div className={`stat ${tone ? "stat-" + tone : ""}`}>
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">{value}</div>
+      {hint && <div className="stat-hint">{hint}</div>}
+    </div>
+  );
+}
+
+export function Modal({
+  title,
+  onClose,
+  children,
+  footer,
+  wide,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+  wide?: boolean;
+}) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") onClose();
+    };
+    window.addEventListener("keydown", onKey);
+    ref.current?.querySelector<HTMLElement>("input,select,textarea,button")?.focus();
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className={`modal ${wide ? "modal-wide" : ""}`} role="dialog" aria-modal="true" aria-label={title} ref={ref}>
+        <div className="modal-head">
+          <h2>{title}</h2>
+          <button type="button" className="icon-btn" onClick={onClose} aria-label={t("action.close")}>
+            ×
+          </button>
+        </div>
+        <div className="modal-body">{children}</div>
+        {footer && <div className="modal-foot">{footer}</div>}
+      </div>
+    </div>
+  );
+}
+
+export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {children}
+      {hint && <span className="field-hint">{hint}</span>}
+    </label>
+  );
+}
+
+export function Pager({ page, count, pageSize, onPage }: { page: number; count: number; pageSize: number; onPage: (p: number) => void }) {
+  const { t } = useTranslation();
+  const pages = Math.max(1, Math.ceil(count / pageSize));
+  if (pages <= 1) return <div className="pager muted">{t("table.total", { count })}</div>;
+  return (
+    <div className="pager">
+      <span className="muted">{t("table.total", { count })}</span>
+      <button type="button" className="btn btn-ghost btn-sm" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        ‹ {t("table.prev")}
+      </button>
+      <span>
+        {page} / {pages}
+      </span>
+      <button type="button" className="btn btn-ghost btn-sm" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        {t("table.next")} ›
+      </button>
+    </div>
+  );
+}
+
+/** Renders loading / error / empty states around a list query. */
+export function QueryState({
+  q,
+  empty,
+  children,
+}: {
+  q: { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+  empty?: boolean;
+  children: ReactNode;
+}) {
+  if (q.isPending) return <Spinner />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
+  if (empty) return null;
+  return <>{children}</>;
+}

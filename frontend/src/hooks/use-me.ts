@@ -1,0 +1,59 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { ApiError, api } from "../api/client";
+import type { Me, Role } from "../types/org";
+
+export const ME_KEY = ["auth", "me"] as const;
+
+export function useMe() {
+  return useQuery<Me | null>({
+    queryKey: ME_KEY,
+    queryFn: async () => {
+      try {
+        return await api.get<Me>("/api/auth/me/");
+      } catch (e) {
+        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return null;
+        throw e;
+      }
+    },
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+}
+
+export function useSetMe() {
+  const qc = useQueryClient();
+  return (me: Me | null) => qc.setQueryData(ME_KEY, me);
+}
+
+export type Workspace = "inspection" | "review" | "accountability" | "admin";
+
+/** Which workspaces each role sees (the backend enforces the same; this is navigation only). */
+export const WORKSPACES: Record<Role, Workspace[]> = {
+  inspector: ["inspection"],
+  inspection_lead: ["inspection", "accountability"],
+  reviewer: ["review"],
+  disciplinary: ["accountability", "inspection"],
+  unit_head: ["inspection", "accountability"],
+  admin: ["admin", "review", "inspection", "accountability"],
+  service: [],
+};
+
+export function workspacesFor(me: Me | null | undefined): Workspace[] {
+  return me ? WORKSPACES[me.role] ?? [] : [];
+}
+
+export function homeFor(me: Me): string {
+  const ws = workspacesFor(me)[0];
+  switch (ws) {
+    case "inspection":
+      return me.role === "unit_head" ? "/inspection/findings" : "/inspection/risk";
+    case "review":
+      return "/review/clips";
+    case "accountability":
+      return "/accountability/findings";
+    case "admin":
+      return "/admin/ingest";
+    default:
+      return "/login";
+  }
+}

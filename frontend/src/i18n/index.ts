@@ -1,0 +1,44 @@
+import i18n from "i18next";
+import { initReactI18next } from "react-i18next";
+import { STRINGS } from "./strings";
+
+export type Lang = "vi" | "en";
+export const LANG_KEY = "cw.lang";
+
+function build(idx: 0 | 1): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, pair] of Object.entries(STRINGS)) out[key] = pair[idx];
+  return out;
+}
+
+export function storedLang(): Lang {
+  try {
+    return localStorage.getItem(LANG_KEY) === "en" ? "en" : "vi";
+  } catch {
+    return "vi";
+  }
+}
+
+export function setLang(lang: Lang): void {
+  try {
+    localStorage.setItem(LANG_KEY, lang);
+  } catch {
+    /* private mode: the choice lasts for the session */
+  }
+  document.documentElement.lang = lang;
+  void i18n.changeLanguage(lang);
+}
+
+if (!i18n.isInitialized) {
+  void i18n.use(initReactI18next).init({
+    resources: { vi: { translation: build(0) }, en: { translation: build(1) } },
+    lng: storedLang(),
+    fallbackLng: "vi",
+    keySeparator: false,
+    nsSeparator: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+}
+
+export default i18n;

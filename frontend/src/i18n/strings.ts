@@ -1,0 +1,11 @@
+// Every UI string, Vietnamese first, English second. Keys are flat ("area.thing").
+import { SHELL } from "./shell";
+import { INSPECTION } from "./inspection";
+import { REVIEW } from "./review";
+import { ACCOUNTABILITY } from "./accountability";
+import { ADMIN } from "./admin";
+
+export type Pair = readonly [vi: string, en: string];
+export type Dict = Record<string, Pair>;
+
+export const STRINGS: Dict = { ...SHELL, ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN };

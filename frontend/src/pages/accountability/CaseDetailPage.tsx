@@ -1,0 +1,259 @@
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link, useParams } from "react-router";
+import { useTranslation } from "react-i18next";
+import { DateInput } from "../../components/DateInput";
+import { Icon } from "../../components/Icon";
+import { api } from "../../api/client";
+import { Badge, Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
+import { SeverityBadge, useBilingual } from "../../components/labels";
+import { fmtBytes, fmtDate, fmtDateTime, localDay } from "../../components/format";
+import { useMe } from "../../hooks/use-me";
+import { CASE_STATES, LIM_TONE } from "./CasesPage";
+import type { DisciplinaryCase, FormRef } from "../../types/accountability";
+
+type Dialog = "propose" | "decide" | "appeal" | "resolve" | null;
+const NEXT: Record<string, string[]> = {
+  open: ["self_review", "considering", "dropped"],
+  self_review: ["considering", "dropped"],
+  considering: ["dropped"],
+  decided: ["closed"],
+  appealed: [],
+};
+
+export default function CaseDetailPage() {
+  const { id = "" } = useParams();
+  const { t } = useTranslation();
+  const bi = useBilingual();
+  const qc = useQueryClient();
+  const me = useMe().data;
+  const canEdit = me?.role === "disciplinary";
+  const q = useQuery({ queryKey: ["case", id], queryFn: () => api.get<DisciplinaryCase>(`accountability/cases/${id}/`) });
+  const rulesQ = useQuery({ queryKey: ["ruleset", "current"], queryFn: () => api.get<{ forms: FormRef[] }>("accountability/rulesets/current/"), staleTime: 10 * 60_000 });
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [form, setForm] = useState("");
+  const [note, setNote] = useState("");
+  const [number, setNumber] = useState("");
+  const [authority, setAuthority] = useState("");
+  const [date, setDate] = useState(localDay(new Date()));
+  const [result, setResult] = useState("upheld");
+  const [factorKind, setFactorKind] = useState<"aggravating" | "mitigating">("mitigating");
+  const [factorText, setFactorText] = useState("");
+  const [docKind, setDocKind] = useState("self_review");
+
+  const onDone = (data: DisciplinaryCase) => {
+    qc.setQueryData(["case", id], data);
+    void qc.invalidateQueries({ queryKey: ["cases"] });
+    setDialog(null);
+    setNote("");
+  };
+  const post = useMutation({ mutationFn: ({ path, body }: { path: string; body: unknown }) => api.post<DisciplinaryCase>(`accountability/cases/${id}/${path}`, body), onSuccess: onDone });
+  const del = useMutation({ mutationFn: (path: string) => api.del<DisciplinaryCase>(`accountability/cases/${id}/${path}`), onSuccess: onDone });
+
+  if (q.isPending) return <Spinner />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
+  const c = q.data;
+  const comp = c.computed;
+  const forms = (rulesQ.data?.forms ?? []).filter((f) => f.subject_kind === c.subject_kind);
+  const lim = comp?.limitation;
+  const stateIdx = CASE_STATES.indexOf(c.state);
+
+  function submit() {
+    if (dialog === "propose") post.mutate({ path: "propose/", body: { form, note } });
+    if (dialog === "decide") post.mutate({ path: "decide/", body: { form, decision_number: number, authority, decision_date: date, note } });
+    if (dialog === "appeal") post.mutate({ path: "appeal/", body: { filed_on: date, text: note } });
+    if (dialog === "resolve") post.mutate({ path: "appeal/resolve/", body: { result, decided_on: date, note, form: result === "changed" ? form : "" } });
+  }
+
+  return (
+    <>
+      <div className="breadcrumb"><Link to="/accountability/cases">{t("cases.title")}</Link> / {c.reference}</div>
+      <PageHeader
+        title={`${c.reference} — ${c.title}`}
+        subtitle={
+          <span className="row">
+            <Badge tone="blue">{t(`cases.state.${c.state}`)}</Badge>
+            <span>{t(`cases.kind.${c.subject_kind}`)}: <strong>{c.officer ? `${c.officer.rank} ${c.officer.full_name}` : c.unit?.name}</strong></span>
+            {c.officer && <Link to={`/accountability/heads/${c.officer.id}`}>{t("heads.profile")} →</Link>}
+          </span>
+        }
+        actions={
+          canEdit && (
+            <>
+              {(NEXT[c.state] ?? []).map((s) => (
+                <button key={s} type="button" className="btn btn-secondary" onClick={() => post.mutate({ path: "transition/", body: { to: s, note: "" } })}>
+                  → {t(`cases.state.${s}`)}
+                </button>
+              ))}
+              {["open", "self_review", "considering"].includes(c.state) && (
+                <button type="button" className="btn btn-secondary" onClick={() => { setForm(comp?.computed_form?.code ?? ""); setDialog("propose"); }}>{t("cases.propose")}</button>
+              )}
+              {["considering"].includes(c.state) && (
+                <button type="button" className="btn btn-primary" onClick={() => { setForm(c.proposed_form?.code ?? comp?.computed_form?.code ?? ""); setDialog("decide"); }}>{t("cases.decide")}</button>
+              )}
+              {c.state === "decided" && <button type="button" className="btn btn-secondary" onClick={() => setDialog("appeal")}>{t("cases.fileAppeal")}</button>}
+              {c.state === "appealed" && <button type="button" className="btn btn-primary" onClick={() => setDialog("resolve")}>{t("cases.resolveAppeal")}</button>}
+            </>
+          )
+        }
+      />
+      {(post.isError || del.isError) && <InlineError error={post.error ?? del.error} />}
+      <ol className="stepper" aria-label={t("cases.history")}>
+        {["open", "self_review", "considering", "decided", "closed"].map((s, i) => (
+          <li key={s} className={CASE_STATES.indexOf(s) <= stateIdx && c.state !== "dropped" ? "done" : ""}>
+            <span className="step-dot">{i + 1}</span>
+            {t(`cases.state.${s}`)}
+          </li>
+        ))}
+      </ol>
+      <div className="grid-main-side">
+        <div>
+          <Card title={t("cases.steps")}>
+            {comp ? (
+              <>
+                <ol className="escalation" data-testid="escalation">
+                  {comp.violations.map((v) => (
+                    <li key={v.finding_id}>
+                      <span className="code">{v.rule}</span> <Link to={`/accountability/trace/${v.finding_id}`}>{v.reference}</Link> ({fmtDate(v.occurred_on)}) → <strong>{bi(v.form.name_vi, v.form.name_en)}</strong>
+                      <div className="small muted">{bi(v.why_vi, v.why_en)}</div>
+                    </li>
+                  ))}
+                  {comp.steps.map((s, i) => (
+                    <li key={i} className={s.change > 0 ? "up" : s.change < 0 ? "down" : ""}>
+                      <span className="code">{s.code}</span> {bi(s.text_vi, s.text_en)} → <strong>{bi(s.form.name_vi, s.form.name_en)}</strong>
+                      {s.change !== 0 && <Badge tone={s.change > 0 ? "red" : "green"}>{s.change > 0 ? "+" : ""}{t("cases.change", { n: s.change })}</Badge>}
+                    </li>
+                  ))}
+                </ol>
+                <div className="computed-form">
+                  {t("cases.computed")}: <strong>{comp.computed_form ? bi(comp.computed_form.name_vi, comp.computed_form.name_en) : "—"}</strong>
+                </div>
+              </>
+            ) : (
+              <p className="muted">—</p>
+            )}
+          </Card>
+          <Card title={t("cases.findings")}>
+            <ul className="plain-list">
+              {c.findings.map((f) => (
+                <li key={f.id} className="row">
+                  <Link to={`/accountability/trace/${f.id}`}><strong>{f.reference}</strong></Link> {f.title} <SeverityBadge value={f.severity} />
+                  <span className="muted small">{fmtDateTime(f.occurred_from)} · {f.unit.name}</span>
+                  {canEdit && c.findings.length > 1 && <button type="button" className="icon-btn" onClick={() => del.mutate(`findings/${f.id}/`)} aria-label={t("action.delete")}>×</button>}
+                </li>
+              ))}
+            </ul>
+          </Card>
+          <Card title={t("cases.factors")}>
+            <p className="small muted">{t("cases.aggravating")}: {comp?.factors.aggravating ?? 0} · {t("cases.mitigating")}: {comp?.factors.mitigating ?? 0}</p>
+            <ul className="plain-list">
+              {c.factors.map((f) => (
+                <li key={f.id} className="row">
+                  <Badge tone={f.kind === "aggravating" ? "red" : "green"}>{t(`cases.${f.kind}`)}</Badge> {f.text}
+                  {canEdit && <button type="button" className="icon-btn" onClick={() => del.mutate(`factors/${f.id}/`)} aria-label={t("action.delete")}>×</button>}
+                </li>
+              ))}
+            </ul>
+            {canEdit && (
+              <div className="row" style={{ marginTop: 8 }}>
+                <select value={factorKind} onChange={(e) => setFactorKind(e.target.value as "aggravating" | "mitigating")} aria-label={t("cases.factors")}>
+                  <option value="aggravating">{t("cases.aggravating")}</option>
+                  <option value="mitigating">{t("cases.mitigating")}</option>
+                </select>
+                <input className="grow" value={factorText} onChange={(e) => setFactorText(e.target.value)} placeholder={t("cases.addFactor")} />
+                <button type="button" className="btn btn-secondary btn-sm" disabled={!factorText.trim()} onClick={() => { post.mutate({ path: "factors/", body: { kind: factorKind, text: factorText } }); setFactorText(""); }}>{t("action.add")}</button>
+              </div>
+            )}
+          </Card>
+        </div>
+        <div>
+          <Card title={t("cases.limitation")}>
+            {lim ? (
+              <>
+                <Badge tone={LIM_TONE[lim.status]}>{t(`cases.lim.${lim.status}`)}</Badge>
+                <p style={{ margin: "8px 0 4px" }}><strong>{t("cases.deadline", { date: fmtDate(lim.deadline), days: lim.days_left })}</strong></p>
+                <p className="small muted" style={{ margin: 0 }}>{bi(lim.message_vi, lim.message_en)}</p>
+              </>
+            ) : <p className="muted">—</p>}
+          </Card>
+          <Card title={t("cases.decided")}>
+            <dl className="kv small">
+              <dt>{t("cases.proposed")}</dt><dd>{c.proposed_form ? bi(c.proposed_form.name_vi, c.proposed_form.name_en) : "—"}{c.proposal_note && <div className="muted">{c.proposal_note}</div>}</dd>
+              <dt>{t("cases.decided")}</dt><dd>{c.decided_form ? bi(c.decided_form.name_vi, c.decided_form.name_en) : "—"}</dd>
+              <dt>{t("cases.decisionNumber")}</dt><dd>{c.decision_number || "—"}</dd>
+              <dt>{t("cases.authority")}</dt><dd>{c.decision_authority || "—"}</dd>
+              <dt>{t("cases.decisionDate")}</dt><dd>{fmtDate(c.decision_date)}</dd>
+              {c.appeal_filed_on && (<><dt>{t("cases.appeal")}</dt><dd>{fmtDate(c.appeal_filed_on)} — {c.appeal_text}{c.appeal_result && <div><Badge>{t(`cases.appealResult.${c.appeal_result}`)}</Badge> {c.appeal_note}</div>}</dd></>)}
+            </dl>
+          </Card>
+          <Card title={t("cases.documents")}>
+            <ul className="plain-list">
+              {c.documents.map((d) => (
+                <li key={d.id}><Icon name="doc" /> <a href={`/api/accountability/cases/${c.id}/documents/${d.id}/`}>{d.filename}</a> <span className="muted small">{t(`cases.kindDoc.${d.kind}`)} · {fmtBytes(d.size)}</span></li>
+              ))}
+            </ul>
+            {canEdit && (
+              <div className="row" style={{ marginTop: 8 }}>
+                <select value={docKind} onChange={(e) => setDocKind(e.target.value)} aria-label={t("cases.documents")}>
+                  {["self_review", "minutes", "decision", "appeal", "other"].map((k) => <option key={k} value={k}>{t(`cases.kindDoc.${k}`)}</option>)}
+                </select>
+                <label className="btn btn-secondary btn-sm file-btn">
+                  {t("cases.addDocument")}
+                  <input type="file" onChange={(e) => { const file = e.target.files?.[0]; if (!file) return; const fd = new FormData(); fd.append("kind", docKind); fd.append("file", file); post.mutate({ path: "documents/", body: fd }); }} />
+                </label>
+              </div>
+            )}
+          </Card>
+          <Card title={t("cases.history")}>
+            <ul className="timeline-list">
+              {(c.events ?? []).map((e, i) => (
+                <li key={i}>
+                  <strong className="small">{t(`caseVerb.${e.verb}`, { defaultValue: e.verb })}</strong> {e.to_state && <Badge>{t(`cases.state.${e.to_state}`, { defaultValue: e.to_state })}</Badge>}
+                  <div className="small muted">{fmtDateTime(e.at)} · {e.actor}</div>
+                  {e.note && <div className="small">{e.note}</div>}
+                </li>
+              ))}
+            </ul>
+          </Card>
+        </div>
+      </div>
+      {dialog && (
+        <Modal
+          title={t(dialog === "propose" ? "cases.propose" : dialog === "decide" ? "cases.decide" : dialog === "appeal" ? "cases.fileAppeal" : "cases.resolveAppeal")}
+          onClose={() => setDialog(null)}
+          footer={
+            <>
+              <button type="button" className="btn btn-secondary" onClick={() => setDialog(null)}>{t("action.cancel")}</button>
+              <button type="button" className="btn btn-primary" disabled={post.isPending} onClick={submit}>{t("action.confirm")}</button>
+            </>
+          }
+        >
+          {(dialog === "propose" || dialog === "decide" || (dialog === "resolve" && result === "changed")) && (
+            <Field label={t("trace.form")}>
+              <select value={form} onChange={(e) => setForm(e.target.value)}>
+                <option value="">—</option>
+                {forms.map((f) => <option key={f.code} value={f.code}>{f.level}. {bi(f.name_vi, f.name_en)}</option>)}
+              </select>
+            </Field>
+          )}
+          {dialog === "resolve" && (
+            <Field label={t("cases.appeal")}>
+              <select value={result} onChange={(e) => setResult(e.target.value)}>
+                {["upheld", "changed", "annulled"].map((r) => <option key={r} value={r}>{t(`cases.appealResult.${r}`)}</option>)}
+              </select>
+            </Field>
+          )}
+          {dialog === "decide" && (
+            <>
+              <Field label={t("cases.decisionNumber")}><input value={number} onChange={(e) => setNumber(e.target.value)} placeholder="123/QĐ-CAT" /></Field>
+              <Field label={t("cases.authority")}><input value={authority} onChange={(e) => setAuthority(e.target.value)} /></Field>
+            </>
+          )}
+          {dialog !== "propose" && <Field label={t("cases.decisionDate")}><DateInput value={date} onChange={(v) => setDate(v)} /></Field>}
+          <Field label={t("common.note")}><textarea value={note} onChange={(e) => setNote(e.target.value)} /></Field>
+          {post.isError && <InlineError error={post.error} />}
+        </Modal>
+      )}
+    </>
+  );
+}

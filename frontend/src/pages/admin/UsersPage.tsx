@@ -1,0 +1,202 @@
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, rows, type Page } from "../../api/client";
+import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
+import { OfficerPicker } from "../../components/OfficerPicker";
+import { fmtDateTime } from "../../components/format";
+import { useCounters, useUnits } from "../../hooks/use-ref-data";
+import type { Me, Officer, Role } from "../../types/org";
+
+const ROLES: Role[] = ["inspector", "inspection_lead", "reviewer", "disciplinary", "unit_head", "admin"];
+const TOKEN_KINDS = ["rating_device", "minio_webhook", "camera_uploader", "integration"];
+
+interface Token {
+  id: number;
+  name: string;
+  kind: string;
+  key_prefix: string;
+  counter: number | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  key?: string;
+}
+
+function NewUserDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const units = useUnits().data ?? [];
+  const [username, setUsername] = useState("");
+  const [fullName, setFullName] = useState("");
+  const [role, setRole] = useState<Role>("inspector");
+  const [scope, setScope] = useState<number | "">("");
+  const [officer, setOfficer] = useState<Officer | null>(null);
+  const [password, setPassword] = useState("");
+  const m = useMutation({
+    mutationFn: () => api.post<Me>("auth/users/", { username, full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, password }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["users"] });
+      onClose();
+    },
+  });
+  return (
+    <Modal
+      title={t("users.new")}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+          <button type="button" className="btn btn-primary" disabled={!username || password.length < 8 || m.isPending || (role === "unit_head" && !scope)} onClick={() => m.mutate()}>{t("action.create")}</button>
+        </>
+      }
+    >
+      <div className="grid-2">
+        <Field label={t("users.username")}><input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" /></Field>
+        <Field label={t("users.fullName")}><input value={fullName} onChange={(e) => setFullName(e.target.value)} /></Field>
+        <Field label={t("users.role")}>
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+          </select>
+        </Field>
+        <Field label={t("users.scope")}>
+          <select value={scope} onChange={(e) => setScope(Number(e.target.value) || "")}>
+            <option value="">{t("scope.province")}</option>
+            {units.filter((u) => !u.valid_to).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        </Field>
+      </div>
+      <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={setOfficer} /></Field>
+      <Field label={t("users.password")} hint={t("users.passwordHint")}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" /></Field>
+      {m.isError && <InlineError error={m.error} />}
+    </Modal>
+  );
+}
+
+function NewTokenDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const counters = useCounters().data ?? [];
+  const [name, setName] = useState("");
+  const [kind, setKind] = useState("rating_device");
+  const [counter, setCounter] = useState<number | "">("");
+  const m = useMutation({
+    mutationFn: () => api.post<Token>("auth/tokens/", { name, kind, counter_id: counter || null }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["tokens"] }),
+  });
+  return (
+    <Modal
+      title={t("users.newToken")}
+      onClose={onClose}
+      footer={
+        m.isSuccess ? (
+          <button type="button" className="btn btn-primary" onClick={onClose}>{t("action.close")}</button>
+        ) : (
+          <>
+            <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+            <button type="button" className="btn btn-primary" disabled={!name || m.isPending} onClick={() => m.mutate()}>{t("action.create")}</button>
+          </>
+        )
+      }
+    >
+      {m.isSuccess ? (
+        <Field label={t("users.tokenKey")}><code className="hash">{m.data.key}</code></Field>
+      ) : (
+        <>
+          <Field label={t("users.tokenName")}><input value={name} onChange={(e) => setName(e.target.value)} /></Field>
+          <Field label={t("users.tokenKind")}>
+            <select value={kind} onChange={(e) => setKind(e.target.value)}>
+              {TOKEN_KINDS.map((k) => <option key={k} value={k}>{t(`tokenKind.${k}`)}</option>)}
+            </select>
+          </Field>
+          {kind === "rating_device" && (
+            <Field label={t("common.counter")}>
+              <select value={counter} onChange={(e) => setCounter(Number(e.target.value) || "")}>
+                <option value="">—</option>
+                {counters.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              </select>
+            </Field>
+          )}
+          {m.isError && <InlineError error={m.error} />}
+        </>
+      )}
+    </Modal>
+  );
+}
+
+export default function UsersPage() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [dialog, setDialog] = useState<"user" | "token" | null>(null);
+  const usersQ = useQuery({ queryKey: ["users"], queryFn: () => api.get<Page<Me>>("auth/users/", { page_size: 200 }) });
+  const tokensQ = useQuery({ queryKey: ["tokens"], queryFn: () => api.get<Page<Token>>("auth/tokens/", { page_size: 200 }) });
+  const revoke = useMutation({ mutationFn: (id: number) => api.post(`auth/tokens/${id}/revoke/`), onSuccess: () => qc.invalidateQueries({ queryKey: ["tokens"] }) });
+  const users = rows(usersQ.data).filter((u) => u.role !== "service");
+  const tokens = rows(tokensQ.data);
+  return (
+    <>
+      <PageHeader
+        title={t("users.title")}
+        subtitle={t("users.subtitle")}
+        actions={
+          <>
+            <button type="button" className="btn btn-secondary" onClick={() => setDialog("token")}>+ {t("users.newToken")}</button>
+            <button type="button" className="btn btn-primary" onClick={() => setDialog("user")}>+ {t("users.new")}</button>
+          </>
+        }
+      />
+      <Card className="flush">
+        <QueryState q={usersQ}>
+          {users.length === 0 ? (
+            <Empty title={t("common.none")} />
+          ) : (
+            <table className="table" data-testid="users-table">
+              <thead>
+                <tr><th>{t("users.username")}</th><th>{t("users.fullName")}</th><th>{t("users.role")}</th><th>{t("users.scope")}</th><th>{t("users.officer")}</th></tr>
+              </thead>
+              <tbody>
+                {users.map((u) => (
+                  <tr key={u.id}>
+                    <td className="mono">{u.username}</td>
+                    <td><strong>{u.full_name}</strong></td>
+                    <td><Badge tone={u.role === "admin" ? "purple" : u.is_inspection_team ? "blue" : "neutral"}>{t(`role.${u.role}`)}</Badge></td>
+                    <td>{u.scope_unit ? u.scope_unit.name : <span className="muted">{t("scope.province")}</span>}</td>
+                    <td>{u.officer ? `${u.officer.rank} ${u.officer.full_name}` : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryState>
+      </Card>
+      <p className="small muted">{t("users.roleNote")}</p>
+      <Card title={t("users.tokens")} className="flush">
+        <QueryState q={tokensQ}>
+          {tokens.length === 0 ? (
+            <Empty title={t("common.none")} />
+          ) : (
+            <table className="table">
+              <thead>
+                <tr><th>{t("users.tokenName")}</th><th>{t("users.tokenKind")}</th><th>{t("users.lastUsed")}</th><th>{t("common.state")}</th><th></th></tr>
+              </thead>
+              <tbody>
+                {tokens.map((k) => (
+                  <tr key={k.id}>
+                    <td><strong>{k.name}</strong> <span className="mono small muted">{k.key_prefix}…</span></td>
+                    <td>{t(`tokenKind.${k.kind}`, { defaultValue: k.kind })}</td>
+                    <td className="small">{fmtDateTime(k.last_used_at)}</td>
+                    <td>{k.revoked_at ? <Badge tone="grey">{t("users.revoked")}</Badge> : <Badge tone="green">{t("cams.active")}</Badge>}</td>
+                    <td className="right">{!k.revoked_at && <button type="button" className="btn btn-ghost btn-sm" onClick={() => revoke.mutate(k.id)}>{t("users.revoke")}</button>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryState>
+      </Card>
+      {revoke.isError && <InlineError error={revoke.error} />}
+      {dialog === "user" && <NewUserDialog onClose={() => setDialog(null)} />}
+      {dialog === "token" && <NewTokenDialog onClose={() => setDialog(null)} />}
+    </>
+  );
+}

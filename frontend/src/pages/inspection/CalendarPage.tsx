@@ -1,0 +1,90 @@
+import { useMemo, useState } from "react";
+import { Link } from "react-router";
+import { useTranslation } from "react-i18next";
+import { rows } from "../../api/client";
+import { Card, PageHeader, QueryState } from "../../components/ui";
+import { CheckStateBadge } from "../../components/labels";
+import { fmtTime, localDay } from "../../components/format";
+import { useChecks } from "../../hooks/use-checks";
+import type { CheckBrief } from "../../types/inspection";
+
+/** "Công an xã Kim Liên" -> "Kim Liên" for the narrow calendar cells (full name in the tooltip). */
+export function shortUnit(name: string): string {
+  return name.replace(/^Công an (xã|phường|thị trấn|đặc khu|huyện|tỉnh)\s+/i, "");
+}
+
+function monthGrid(year: number, month: number): string[] {
+  // Monday-first weeks covering the month; ISO day strings.
+  const first = new Date(Date.UTC(year, month - 1, 1));
+  const offset = (first.getUTCDay() + 6) % 7;
+  const start = new Date(first.getTime() - offset * 86400_000);
+  const days: string[] = [];
+  for (let i = 0; i < 42; i++) days.push(new Date(start.getTime() + i * 86400_000).toISOString().slice(0, 10));
+  return days;
+}
+
+export default function CalendarPage() {
+  const { t } = useTranslation();
+  const today = localDay(new Date());
+  const [ym, setYm] = useState(() => ({ y: Number(today.slice(0, 4)), m: Number(today.slice(5, 7)) }));
+  const days = useMemo(() => monthGrid(ym.y, ym.m), [ym]);
+  const q = useChecks({ from: days[0], to: days[41], page_size: 200 });
+  const byDay = useMemo(() => {
+    const map = new Map<string, CheckBrief[]>();
+    for (const c of rows(q.data)) {
+      const d = localDay(c.window_start);
+      if (!map.has(d)) map.set(d, []);
+      map.get(d)!.push(c);
+    }
+    return map;
+  }, [q.data]);
+  const move = (delta: number) =>
+    setYm(({ y, m }) => {
+      const idx = y * 12 + (m - 1) + delta;
+      return { y: Math.floor(idx / 12), m: (idx % 12) + 1 };
+    });
+  const monthPrefix = `${ym.y}-${String(ym.m).padStart(2, "0")}`;
+  return (
+    <>
+      <PageHeader
+        title={t("cal.title")}
+        subtitle={t("cal.subtitle")}
+        actions={
+          <div className="row">
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => move(-1)} aria-label={t("cal.prev")}>‹</button>
+            <strong style={{ minWidth: 110, textAlign: "center" }}>{t("cal.month", { month: ym.m, year: ym.y })}</strong>
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => move(1)} aria-label={t("cal.next")}>›</button>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setYm({ y: Number(today.slice(0, 4)), m: Number(today.slice(5, 7)) })}>
+              {t("cal.today")}
+            </button>
+          </div>
+        }
+      />
+      <Card className="flush">
+        <QueryState q={q}>
+          <div className="calendar">
+            {t("cal.weekdays").split(",").map((w) => (
+              <div className="cal-head" key={w}>{w}</div>
+            ))}
+            {days.map((d) => (
+              <div key={d} className={`cal-cell ${d.startsWith(monthPrefix) ? "" : "cal-out"} ${d === today ? "cal-today" : ""}`}>
+                <div className="cal-day">{Number(d.slice(8))}</div>
+                {(byDay.get(d) ?? []).map((c) => (
+                  <Link key={c.id} to={`/inspection/checks/${c.id}`} className={`cal-item cal-${c.state}`} title={`${c.reference} — ${c.unit.name}`}>
+                    <span className="cal-time">{fmtTime(c.window_start).slice(0, 5)}</span> {shortUnit(c.unit.name)}
+                  </Link>
+                ))}
+              </div>
+            ))}
+          </div>
+          {rows(q.data).length === 0 && <p className="muted" style={{ padding: "0 16px 14px" }}>{t("cal.empty")}</p>}
+          <div className="row" style={{ padding: "10px 16px", borderTop: "1px solid var(--line-2)" }}>
+            {(["planned", "in_progress", "completed", "signed"] as const).map((s) => (
+              <CheckStateBadge key={s} value={s} />
+            ))}
+          </div>
+        </QueryState>
+      </Card>
+    </>
+  );
+}

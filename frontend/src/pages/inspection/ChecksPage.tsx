@@ -1,0 +1,81 @@
+import { useState } from "react";
+import { useNavigate } from "react-router";
+import { useTranslation } from "react-i18next";
+import { rows, type Page } from "../../api/client";
+import { Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
+import { CheckStateBadge, personName } from "../../components/labels";
+import { fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
+import { useChecks } from "../../hooks/use-checks";
+import { useMe } from "../../hooks/use-me";
+import type { CheckBrief } from "../../types/inspection";
+
+export default function ChecksPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const me = useMe().data;
+  const [state, setState] = useState("");
+  const [page, setPage] = useState(1);
+  const q = useChecks({ state, page });
+  const list = rows(q.data);
+  const count = (q.data as Page<CheckBrief> | undefined)?.count ?? list.length;
+  const states = me?.is_inspection_team || me?.role === "admin"
+    ? ["planned", "in_progress", "completed", "signed", "cancelled"]
+    : ["in_progress", "completed", "signed"];
+  return (
+    <>
+      <PageHeader title={t("checks.title")} subtitle={t("checks.subtitle")} />
+      <div className="filters">
+        <Field label={t("common.state")}>
+          <select value={state} onChange={(e) => { setState(e.target.value); setPage(1); }}>
+            <option value="">{t("common.all")}</option>
+            {states.map((s) => (
+              <option key={s} value={s}>{t(`checkState.${s}`)}</option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <Card className="flush">
+        <QueryState q={q}>
+          {list.length === 0 ? (
+            <Empty title={t("checks.empty")} hint={me?.is_inspection_team ? t("checks.emptyHint") : undefined} />
+          ) : (
+            <>
+              <div className="table-wrap">
+                <table className="table" data-testid="checks-table">
+                  <thead>
+                    <tr>
+                      <th>{t("checks.ref")}</th>
+                      <th>{t("common.unit")}</th>
+                      <th>{t("checks.window")}</th>
+                      <th>{t("checks.mode")}</th>
+                      <th>{t("checks.lead")}</th>
+                      <th>{t("common.state")}</th>
+                      <th className="num">{t("checks.score")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((c) => (
+                      <tr key={c.id} className="clickable" onClick={() => navigate(`/inspection/checks/${c.id}`)}>
+                        <td><strong>{c.reference}</strong></td>
+                        <td>
+                          {c.unit.name}
+                          {c.counter && <div className="muted small">{c.counter.name}</div>}
+                        </td>
+                        <td className="nowrap">{fmtDateTime(c.window_start)} – {fmtTime(c.window_end).slice(0, 5)}</td>
+                        <td>{t(`mode.${c.mode}`, { defaultValue: c.mode })}</td>
+                        <td>{personName(c.lead)}</td>
+                        <td><CheckStateBadge value={c.state} /></td>
+                        <td className="num">{c.score ? `${fmtNumber(c.score.percent, 1)}%` : "—"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pager page={page} count={count} pageSize={50} onPage={setPage} />
+            </>
+          )}
+        </QueryState>
+      </Card>
+    </>
+  );
+}

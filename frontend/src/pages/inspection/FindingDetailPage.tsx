@@ -1,0 +1,229 @@
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link, useParams } from "react-router";
+import { useTranslation } from "react-i18next";
+import { Icon } from "../../components/Icon";
+import { ApiError, api, rows, type Page } from "../../api/client";
+import { Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
+import { FindingStateBadge, SeverityBadge, personName, useLocalName } from "../../components/labels";
+import { fmtBytes, fmtDateTime, fmtSeconds } from "../../components/format";
+import { useMe } from "../../hooks/use-me";
+import type { FindingDetail } from "../../types/inspection";
+import type { EvidenceItem } from "../../types/media";
+
+type Action = "confirm" | "dismiss" | "action";
+const TARGET: Record<Action, string> = { confirm: "confirmed", dismiss: "dismissed", action: "actioned" };
+
+export default function FindingDetailPage() {
+  const { id = "" } = useParams();
+  const { t } = useTranslation();
+  const name = useLocalName();
+  const qc = useQueryClient();
+  const me = useMe().data;
+  const q = useQuery({ queryKey: ["finding", id], queryFn: () => api.get<FindingDetail>(`inspection/findings/${id}/`) });
+  const mediaQ = useQuery({
+    queryKey: ["media-evidence", id],
+    queryFn: async () => {
+      try {
+        return rows(await api.get<Page<EvidenceItem>>("media/evidence/", { finding: id }));
+      } catch (e) {
+        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return [];
+        throw e;
+      }
+    },
+  });
+  const [pending, setPending] = useState<Action | null>(null);
+  const [reason, setReason] = useState("");
+  const act = useMutation({
+    mutationFn: (a: Action) => api.post(`inspection/findings/${id}/transition/`, { to: TARGET[a], reason }),
+    onSuccess: () => {
+      setPending(null);
+      setReason("");
+      void qc.invalidateQueries({ queryKey: ["finding", id] });
+      void qc.invalidateQueries({ queryKey: ["findings"] });
+    },
+  });
+  const upload = useMutation({
+    mutationFn: (file: File) => {
+      const fd = new FormData();
+      fd.append("file", file);
+      return api.post(`inspection/findings/${id}/evidence/`, fd);
+    },
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["finding", id] }),
+  });
+
+  if (q.isPending) return <Spinner />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
+  const f = q.data;
+  const evidence = f.evidence ?? [];
+  const media = mediaQ.data ?? [];
+  const isTeam = Boolean(me?.is_inspection_team);
+  const canDecide = me?.role === "inspection_lead";
+  const canAction = me?.role === "inspection_lead" || me?.role === "disciplinary";
+  const canTrace = ["disciplinary", "inspection_lead", "admin"].includes(me?.role ?? "") && f.state !== "draft" && f.state !== "dismissed";
+  const check = f.check;
+
+  return (
+    <>
+      <div className="breadcrumb">
+        <Link to="/inspection/findings">{t("findings.title")}</Link> / {f.reference}
+      </div>
+      <PageHeader
+        title={f.title}
+        subtitle={
+          <span className="row">
+            <strong>{f.reference}</strong>
+            <SeverityBadge value={f.severity} />
+            <FindingStateBadge value={f.state} />
+            <span>{t(`source.${f.source}`, { defaultValue: f.source })}</span>
+          </span>
+        }
+        actions={
+          <>
+            {canDecide && f.state === "draft" && (
+              <>
+                <button type="button" className="btn btn-secondary" onClick={() => setPending("dismiss")}>{t("findings.dismiss")}</button>
+                <button type="button" className="btn btn-primary" onClick={() => setPending("confirm")} data-testid="finding-confirm">{t("findings.confirm")}</button>
+              </>
+            )}
+            {canDecide && f.state === "confirmed" && (
+              <button type="button" className="btn btn-ghost" onClick={() => setPending("dismiss")}>{t("findings.dismiss")}</button>
+            )}
+            {canAction && f.state === "confirmed" && (
+              <button type="button" className="btn btn-secondary" onClick={() => setPending("action")}>{t("findings.action")}</button>
+            )}
+            {canTrace && (
+              <Link className="btn btn-primary" to={`/accountability/trace/${f.id}`} data-testid="open-trace">{t("findings.trace")} →</Link>
+            )}
+          </>
+        }
+      />
+      <div className="grid-main-side">
+        <div>
+          <Card title={t("common.details")}>
+            <dl className="kv">
+              <dt>{t("findings.category")}</dt>
+              <dd>{name(f.category)}</dd>
+              <dt>{t("common.unit")}</dt>
+              <dd>{f.unit.name}</dd>
+              {f.counter && (<><dt>{t("common.counter")}</dt><dd>{f.counter.name}</dd></>)}
+              <dt>{t("findings.occurred")}</dt>
+              <dd>{fmtDateTime(f.occurred_from)}{f.occurred_to ? ` – ${fmtDateTime(f.occurred_to)}` : ""}</dd>
+              {check && (<><dt>{t("findings.fromCheck")}</dt><dd><Link to={`/inspection/checks/${check.id}`}>{check.reference}</Link></dd></>)}
+            </dl>
+            {f.description && <p style={{ whiteSpace: "pre-wrap", marginBottom: 0 }}>{f.description}</p>}
+          </Card>
+          <Card title={t("findings.subjects")}>
+            {f.subjects.length === 0 ? (
+              <p className="muted">{t("common.none")}</p>
+            ) : (
+              <table className="table">
+                <thead>
+                  <tr><th>{t("findings.officer")}</th><th>{t("findings.role")}</th><th></th></tr>
+                </thead>
+                <tbody>
+                  {f.subjects.map((s, i) => (
+                    <tr key={s.id ?? i}>
+                      <td>
+                        <Link to={`/accountability/heads/${s.officer.id}`}><strong>{s.officer.full_name}</strong></Link>
+                        <div className="muted small">{s.officer.rank} · {s.officer.service_number}</div>
+                      </td>
+                      <td>{t(`subjectRole.${s.role}`, { defaultValue: s.role })}</td>
+                      <td className="small">
+                        {s.knew_and_did_not_act && <span className="badge badge-amber">{t("findings.knew")}</span>}{" "}
+                        {s.covered_up && <span className="badge badge-red">{t("findings.coveredUp")}</span>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Card>
+          <Card
+            title={t("findings.evidence")}
+            actions={
+              isTeam && (
+                <label className="btn btn-secondary btn-sm file-btn">
+                  + {t("findings.uploadEvidence")}
+                  <input type="file" onChange={(e) => e.target.files?.[0] && upload.mutate(e.target.files[0])} />
+                </label>
+              )
+            }
+          >
+            {upload.isError && <InlineError error={upload.error} />}
+            {evidence.length + media.length === 0 ? (
+              <p className="muted">{t("findings.noEvidence")}</p>
+            ) : (
+              <ul className="plain-list" data-testid="evidence-list">
+                {media.map((e) => (
+                  <li key={`m-${e.id}`}>
+                    {e.kind === "tag" && e.clip_id ? (
+                      <>
+                        <Icon name="film" /> {t("findings.mediaEvidence")}{" "}
+                        <Link to={`/review/clips/${e.clip_id}?t=${e.start_s ?? 0}`}>
+                          #{e.clip_id} · {fmtSeconds(e.start_s)} – {fmtSeconds(e.end_s)}
+                        </Link>
+                      </>
+                    ) : (
+                      <><Icon name="clip" /> {e.filename} <span className="muted">{fmtBytes(e.size_bytes)}</span></>
+                    )}
+                    {e.note && <div className="small">{e.note}</div>}
+                    <div className="muted small">
+                      {e.added_by.name} · {fmtDateTime(e.added_at)} · SHA-256 <code>{e.sha256.slice(0, 16)}…</code>
+                    </div>
+                  </li>
+                ))}
+                {evidence.map((e) => (
+                  <li key={`f-${e.id}`}>
+                    <Icon name="clip" /> {e.filename || e.media_ref || t(`evidenceKind.${e.kind}`, { defaultValue: e.kind })} {e.size ? <span className="muted">{fmtBytes(e.size)}</span> : null}
+                    {e.description && <div className="small">{e.description}</div>}
+                    <div className="muted small">
+                      {fmtDateTime(e.added_at)}
+                      {e.sha256 && <> · SHA-256 <code>{e.sha256.slice(0, 16)}…</code></>}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+        <Card title={t("findings.history")}>
+          {(f.transitions ?? []).length === 0 ? (
+            <p className="muted">{t("common.none")}</p>
+          ) : (
+            <ul className="timeline-list">
+              {(f.transitions ?? []).map((tr, i) => (
+                <li key={i}>
+                  <div className="row" style={{ gap: 6 }}>
+                    {tr.from && <FindingStateBadge value={tr.from} />} {tr.from && "→"} <FindingStateBadge value={tr.to} />
+                  </div>
+                  <div className="small muted">{fmtDateTime(tr.at)} · {personName(tr.actor)}</div>
+                  {tr.reason && <div className="small">{tr.reason}</div>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+      {pending && (
+        <Modal
+          title={t(pending === "confirm" ? "findings.confirm" : pending === "dismiss" ? "findings.dismiss" : "findings.action")}
+          onClose={() => setPending(null)}
+          footer={
+            <>
+              <button type="button" className="btn btn-secondary" onClick={() => setPending(null)}>{t("action.cancel")}</button>
+              <button type="button" className="btn btn-primary" disabled={act.isPending || (pending === "dismiss" && !reason.trim())} onClick={() => act.mutate(pending)} data-testid="finding-action-submit">
+                {t("action.confirm")}
+              </button>
+            </>
+          }
+        >
+          <Field label={t("common.reason")}>
+            <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
+          </Field>
+          {act.isError && <InlineError error={act.error} />}
+        </Modal>
+      )}
+    </>
+  );
+}

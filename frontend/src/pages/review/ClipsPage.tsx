@@ -1,0 +1,147 @@
+import { useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useNavigate, useSearchParams } from "react-router";
+import { useTranslation } from "react-i18next";
+import { DateInput } from "../../components/DateInput";
+import { api, rows, type Page } from "../../api/client";
+import { useWsEvent, useWsTopics } from "../../api/ws";
+import { Badge, Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
+import { ClipStateBadge } from "../../components/labels";
+import { fmtClock, fmtDateTime } from "../../components/format";
+import { EVENT_COLORS } from "../../components/player/Timeline";
+import { useCameras, useUnits } from "../../hooks/use-ref-data";
+import { useMe } from "../../hooks/use-me";
+import type { Clip } from "../../types/media";
+
+const KINDS = ["presence", "unattended", "officer_absent", "tamper", "motion"];
+
+export default function ClipsPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const me = useMe().data;
+  const [params, setParams] = useSearchParams();
+  const units = useUnits().data ?? [];
+  const cameras = useCameras().data ?? [];
+  const [fresh, setFresh] = useState(0);
+  const page = Number(params.get("page") ?? 1);
+  const query = Object.fromEntries(params.entries());
+  const q = useQuery({ queryKey: ["clips", query], queryFn: () => api.get<Page<Clip>>("media/clips/", query) });
+  const list = rows(q.data);
+  const set = (k: string, v: string) => {
+    const next = new URLSearchParams(params);
+    if (v) next.set(k, v);
+    else next.delete(k);
+    next.delete("page");
+    setParams(next);
+  };
+
+  // Live: new/updated clips of the cameras in view (or of the user's scope unit).
+  useWsTopics(me?.scope_unit ? [`unit:${me.scope_unit.id}`] : cameras.map((c) => `camera:${c.code}`));
+  useWsEvent(["clip.discovered", "clip.indexed", "clip.failed", "clip.progress"], (m) => {
+    if (m.type === "clip.discovered") setFresh((n) => n + 1);
+    else void qc.invalidateQueries({ queryKey: ["clips"] });
+  });
+
+  return (
+    <>
+      <PageHeader title={t("clips.title")} subtitle={t("clips.subtitle")} />
+      <div className="filters">
+        <Field label={t("common.unit")}>
+          <select value={params.get("unit") ?? ""} onChange={(e) => set("unit", e.target.value)}>
+            <option value="">{t("common.all")}</option>
+            {units.filter((u) => !u.valid_to).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        </Field>
+        <Field label={t("clips.camera")}>
+          <select value={params.get("camera") ?? ""} onChange={(e) => set("camera", e.target.value)}>
+            <option value="">{t("common.all")}</option>
+            {cameras.map((c) => <option key={c.id} value={c.code}>{c.code} — {c.counter.unit.name}</option>)}
+          </select>
+        </Field>
+        <Field label={t("common.from")}>
+          <DateInput value={params.get("from") ?? ""} onChange={(v) => set("from", v)} />
+        </Field>
+        <Field label={t("common.to")}>
+          <DateInput value={params.get("to") ?? ""} onChange={(v) => set("to", v)} />
+        </Field>
+        <Field label={t("clips.eventKind")}>
+          <select value={params.get("event_kind") ?? ""} onChange={(e) => set("event_kind", e.target.value)}>
+            <option value="">{t("common.all")}</option>
+            {KINDS.map((k) => <option key={k} value={k}>{t(`event.${k}`)}</option>)}
+          </select>
+        </Field>
+        <Field label={t("common.state")}>
+          <select value={params.get("state") ?? ""} onChange={(e) => set("state", e.target.value)}>
+            <option value="">{t("common.all")}</option>
+            {["indexed", "partial", "indexing", "discovered", "failed"].map((s) => <option key={s} value={s}>{t(`clipState.${s}`)}</option>)}
+          </select>
+        </Field>
+        <Field label={t("clips.tagged")}>
+          <select value={params.get("tagged") ?? ""} onChange={(e) => set("tagged", e.target.value)}>
+            <option value="">{t("common.all")}</option>
+            <option value="true">{t("clips.taggedYes")}</option>
+            <option value="false">{t("clips.taggedNo")}</option>
+          </select>
+        </Field>
+        {params.toString() && <button type="button" className="btn btn-ghost btn-sm" onClick={() => setParams(new URLSearchParams())}>{t("action.clear")}</button>}
+      </div>
+      {fresh > 0 && (
+        <button type="button" className="notice" style={{ width: "100%", marginBottom: 12, cursor: "pointer", textAlign: "left" }} onClick={() => { setFresh(0); void q.refetch(); }}>
+          ● {t("clips.newArrived", { count: fresh })}
+        </button>
+      )}
+      <Card className="flush">
+        <QueryState q={q}>
+          {list.length === 0 ? (
+            <Empty title={t("clips.empty")} hint={t("clips.emptyHint")} />
+          ) : (
+            <>
+              <div className="table-wrap">
+                <table className="table" data-testid="clips-table">
+                  <thead>
+                    <tr>
+                      <th>{t("clips.start")}</th>
+                      <th>{t("clips.camera")}</th>
+                      <th>{t("clips.duration")}</th>
+                      <th>{t("clips.events")}</th>
+                      <th className="num">{t("clips.tags")}</th>
+                      <th>{t("common.state")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((c) => (
+                      <tr key={c.id} className="clickable" onClick={() => navigate(`/review/clips/${c.id}`)} data-testid={`clip-row-${c.id}`}>
+                        <td className="nowrap"><strong>{fmtDateTime(c.started_at)}</strong><div className="muted small mono">{c.key}</div></td>
+                        <td>
+                          {c.camera ? <strong>{c.camera.code}</strong> : <Badge tone="amber">—</Badge>}
+                          <div className="muted small">{c.unit?.name ?? c.unassigned_reason}</div>
+                        </td>
+                        <td className="nowrap">{c.duration_s ? fmtClock(c.duration_s) : "—"}</td>
+                        <td>
+                          <div className="kind-chips">
+                            {Object.entries((c.event_kinds as Record<string, number> | null) ?? {})
+                              .filter(([k]) => k !== "motion")
+                              .map(([k, n]) => (
+                                <span key={k} className="badge" style={{ background: `${EVENT_COLORS[k] ?? "#555"}1a`, color: EVENT_COLORS[k] ?? "#555" }}>
+                                  {t(`event.${k}`, { defaultValue: k })} · {n}
+                                </span>
+                              ))}
+                          </div>
+                        </td>
+                        <td className="num">{c.tag_count ?? 0}</td>
+                        <td><ClipStateBadge value={c.state} /></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pager page={page} count={q.data?.count ?? list.length} pageSize={50} onPage={(p) => { const n = new URLSearchParams(params); n.set("page", String(p)); setParams(n); }} />
+            </>
+          )}
+        </QueryState>
+      </Card>
+      <p className="muted small">{t("clips.live")}</p>
+    </>
+  );
+}

@@ -1,0 +1,526 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link, useParams, useSearchParams } from "react-router";
+import { useTranslation } from "react-i18next";
+import { Icon } from "../../components/Icon";
+import { api, rows, type Page } from "../../api/client";
+import { useWsEvent } from "../../api/ws";
+import { Badge, Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
+import { ClipStateBadge, useLocalName } from "../../components/labels";
+import { fmtClock, fmtDateTime, fmtSeconds, fmtTime } from "../../components/format";
+import { EVENT_COLORS, Timeline, type Range } from "../../components/player/Timeline";
+import { handlePlayerKey, isTypingTarget, SHORTCUTS } from "../../components/player/keys";
+import { parseSpriteVtt, type SpriteCue } from "../../components/player/vtt";
+import { usePresence } from "../../hooks/use-presence";
+import { initial } from "../../components/Layout";
+import { useMe } from "../../hooks/use-me";
+import type { ClipDetail, ClipTimeline, Playback, Tag, TagLabel } from "../../types/media";
+import type { FindingBrief } from "../../types/inspection";
+import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
+
+const REASONS = ["review", "complaint", "check", "finding"] as const;
+const REASON_KEY = "cw.viewReason";
+
+export function TagDialog({ range, labels, onClose, onSave, saving, error }: {
+  range: { start: number; end: number };
+  labels: TagLabel[];
+  onClose: () => void;
+  onSave: (label: string, note: string) => void;
+  saving: boolean;
+  error: unknown;
+}) {
+  const { t } = useTranslation();
+  const name = useLocalName();
+  const [label, setLabel] = useState(labels[0]?.code ?? "");
+  const [note, setNote] = useState("");
+  return (
+    <Modal
+      title={t("player.tagRange")}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+          <button type="button" className="btn btn-primary" disabled={!label || saving} onClick={() => onSave(label, note)} data-testid="tag-save">{t("player.saveTag")}</button>
+        </>
+      }
+    >
+      <p className="notice">{t("player.selection", { from: fmtSeconds(range.start), to: fmtSeconds(range.end), len: (range.end - range.start).toFixed(1) })}</p>
+      <Field label={t("player.label")}>
+        <select value={label} onChange={(e) => setLabel(e.target.value)} name="label">
+          {labels.map((l) => <option key={l.code} value={l.code}>{name(l)}</option>)}
+        </select>
+      </Field>
+      <Field label={t("player.note")}>
+        <textarea value={note} onChange={(e) => setNote(e.target.value)} name="note" />
+      </Field>
+      {error ? <InlineError error={error} /> : null}
+    </Modal>
+  );
+}
+
+function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: ClipDetail; labels: TagLabel[]; onClose: () => void }) {
+  const { t } = useTranslation();
+  const name = useLocalName();
+  const qc = useQueryClient();
+  const me = useMe().data;
+  const unitId = clip.unit?.id;
+  const [search, setSearch] = useState("");
+  const [findingId, setFindingId] = useState<number | null>(null);
+  const [note, setNote] = useState("");
+  const [creating, setCreating] = useState(false);
+  const q = useQuery({
+    queryKey: ["findings", { search, unit: unitId, link: true }],
+    queryFn: () => api.get<Page<FindingBrief>>("inspection/findings/", { search, unit: unitId, page_size: 20 }),
+  });
+  const link = useMutation({
+    mutationFn: (id: number) => api.post("media/evidence/", { finding_id: id, tag_id: tag.id, note }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["findings"] }),
+  });
+  const canCreate = me?.role === "reviewer" || me?.is_inspection_team;
+  if (creating) {
+    const start = clip.started_at ? new Date(new Date(clip.started_at).getTime() + tag.start_s * 1000).toISOString() : undefined;
+    const end = clip.started_at ? new Date(new Date(clip.started_at).getTime() + tag.end_s * 1000).toISOString() : undefined;
+    const label = labels.find((l) => l.code === tag.label.code);
+    return (
+      <NewFindingDialog
+        prefill={{
+          source: "footage",
+          unitId,
+          counterId: clip.counter?.id ?? null,
+          occurredFrom: start,
+          occurredTo: end,
+          title: name(tag.label),
+          description: tag.note,
+          categoryCode: label?.finding_category_code || undefined,
+        }}
+        onClose={() => setCreating(false)}
+        onCreated={(f) => {
+          setCreating(false);
+          setFindingId(f.id);
+          link.mutate(f.id);
+        }}
+      />
+    );
+  }
+  return (
+    <Modal
+      wide
+      title={t("player.linkTitle")}
+      onClose={onClose}
+      footer={
+        link.isSuccess ? (
+          <button type="button" className="btn btn-primary" onClick={onClose}>{t("action.close")}</button>
+        ) : (
+          <>
+            <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+            {canCreate && <button type="button" className="btn btn-ghost" onClick={() => setCreating(true)} data-testid="finding-from-tag">+ {t("player.newFinding")}</button>}
+            <button type="button" className="btn btn-primary" disabled={!findingId || link.isPending} onClick={() => findingId && link.mutate(findingId)} data-testid="link-submit">{t("player.linkFinding")}</button>
+          </>
+        )
+      }
+    >
+      {link.isSuccess ? (
+        <div className="notice notice-green" data-testid="linked">
+          {t("player.linked")} <Link to={`/inspection/findings/${findingId}`}>{t("player.openFinding")} →</Link>
+        </div>
+      ) : (
+        <>
+          <Field label={t("player.pickFinding")}>
+            <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={t("common.search")} />
+          </Field>
+          <div className="table-wrap" style={{ maxHeight: 280, overflowY: "auto" }}>
+            <table className="table">
+              <tbody>
+                {rows(q.data).map((f) => (
+                  <tr key={f.id} className={`clickable ${findingId === f.id ? "selected" : ""}`} onClick={() => setFindingId(f.id)}>
+                    <td><input type="radio" checked={findingId === f.id} readOnly aria-label={f.reference} /></td>
+                    <td className="nowrap"><strong>{f.reference}</strong></td>
+                    <td>{f.title}<div className="muted small">{f.unit.name} · {fmtDateTime(f.occurred_from)}</div></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Field label={t("player.note")}>
+            <textarea value={note} onChange={(e) => setNote(e.target.value)} />
+          </Field>
+          {link.isError && <InlineError error={link.error} />}
+        </>
+      )}
+    </Modal>
+  );
+}
+
+export default function PlayerPage() {
+  const { id = "" } = useParams();
+  const clipId = Number(id);
+  const [params] = useSearchParams();
+  const { t } = useTranslation();
+  const name = useLocalName();
+  const qc = useQueryClient();
+  const me = useMe().data;
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const [time, setTime] = useState(Number(params.get("t") ?? 0) || 0);
+  const [playing, setPlaying] = useState(false);
+  const [selection, setSelection] = useState<Range>({ start: null, end: null });
+  const [tagOpen, setTagOpen] = useState(false);
+  const [linkTag, setLinkTag] = useState<Tag | null>(null);
+  const [flash, setFlash] = useState<{ id: number; by: string } | null>(null);
+  const [reason, setReason] = useState<string>(() => (params.get("reason") ?? sessionStorage.getItem(REASON_KEY) ?? "review"));
+  const [sprites, setSprites] = useState<SpriteCue[]>([]);
+
+  const clipQ = useQuery({ queryKey: ["clip", clipId], queryFn: () => api.get<ClipDetail>(`media/clips/${clipId}/`) });
+  const tlQ = useQuery({ queryKey: ["clip", clipId, "events"], queryFn: () => api.get<ClipTimeline>(`media/clips/${clipId}/events/`) });
+  const tagsQ = useQuery({ queryKey: ["tags", clipId], queryFn: () => api.get<Page<Tag>>("media/tags/", { clip: clipId, page_size: 200 }) });
+  const labelsQ = useQuery({ queryKey: ["taxonomy"], queryFn: () => api.get<{ results: TagLabel[] }>("media/taxonomy/"), staleTime: 10 * 60_000 });
+  const playback = useMutation({
+    mutationFn: () => api.post<Playback>(`media/clips/${clipId}/playback/`, { reason: t(`player.reason.${reason}`), variant: "auto" }),
+  });
+  const createTag = useMutation({
+    mutationFn: (body: { label: string; note: string }) =>
+      api.post<Tag>("media/tags/", { clip_id: clipId, label: body.label, note: body.note, start_s: round(selection.start!), end_s: round(selection.end!) }),
+    onSuccess: (tag) => {
+      upsertTag(tag);
+      setTagOpen(false);
+      setSelection({ start: null, end: null });
+    },
+  });
+
+  const viewers = usePresence(clipId, time, me?.id);
+
+  // Coverage: which seconds this reviewer actually played (posted on pause, end and leaving).
+  const coverageQ = useQuery({ queryKey: ["coverage", clipId], queryFn: () => api.get<{ all: { share: number | null; seconds: number } }>(`media/clips/${clipId}/coverage/`) });
+  const playedFrom = useRef<number | null>(null);
+  const pending = useRef<[number, number][]>([]);
+  const flushCoverage = useCallback(() => {
+    const v = videoRef.current;
+    if (playedFrom.current !== null && v) {
+      if (v.currentTime - playedFrom.current > 0.2) pending.current.push([round(playedFrom.current), round(v.currentTime)]);
+      playedFrom.current = v.paused ? null : v.currentTime;
+    }
+    if (!pending.current.length) return;
+    const ranges = pending.current;
+    pending.current = [];
+    void api.post(`media/clips/${clipId}/coverage/`, { ranges }).then(() => qc.invalidateQueries({ queryKey: ["coverage", clipId] })).catch(() => undefined);
+  }, [clipId, qc]);
+  useEffect(() => () => flushCoverage(), [flushCoverage]);
+  const tl = tlQ.data;
+  const clip = clipQ.data;
+  const duration = tl?.duration_s ?? clip?.duration_s ?? 0;
+  const events = useMemo(() => (tl?.events ?? []).filter((e) => e.kind !== "motion"), [tl]);
+  const eventStarts = useMemo(() => [...new Set(events.map((e) => e.start_s))].sort((a, b) => a - b), [events]);
+  const tags = rows(tagsQ.data).filter((x) => !x.deleted);
+
+  const upsertTag = useCallback(
+    (tag: Tag) =>
+      qc.setQueryData<Page<Tag>>(["tags", clipId], (old) => {
+        const list = old?.results ?? [];
+        const others = list.filter((x) => x.id !== tag.id);
+        const results = tag.deleted ? others : [...others, tag].sort((a, b) => a.start_s - b.start_s);
+        return { count: results.length, next: null, previous: null, ...(old ?? {}), results };
+      }),
+    [qc, clipId],
+  );
+
+  useWsEvent(["tag.created", "tag.updated", "tag.deleted"], (m) => {
+    const tag = m.tag as Tag | undefined;
+    if (!tag || Number(m.clip_id ?? tag.clip_id) !== clipId) return;
+    upsertTag(m.type === "tag.deleted" ? { ...tag, deleted: true } : tag);
+    if (m.type === "tag.created" && tag.author.id !== me?.id) setFlash({ id: tag.id, by: tag.author.name });
+  });
+  useWsEvent(["clip.indexed", "clip.progress", "clip.failed"], (m) => {
+    const c = m.clip as { id: number } | undefined;
+    if (c?.id === clipId) {
+      void qc.invalidateQueries({ queryKey: ["clip", clipId] });
+    }
+  });
+
+  useEffect(() => {
+    if (!flash) return;
+    const h = setTimeout(() => setFlash(null), 6000);
+    return () => clearTimeout(h);
+  }, [flash]);
+
+  // Sprite map for hover thumbnails.
+  useEffect(() => {
+    if (!tl?.vtt_url) return;
+    let alive = true;
+    fetch(tl.vtt_url, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.text() : ""))
+      .then((text) => alive && setSprites(parseSpriteVtt(text, tl.vtt_url!)))
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [tl?.vtt_url]);
+
+  const seek = useCallback(
+    (s: number) => {
+      const v = videoRef.current;
+      const clamped = Math.max(0, Math.min(duration || s, s));
+      if (v && playback.data) v.currentTime = clamped;
+      setTime(clamped);
+    },
+    [duration, playback.data],
+  );
+  const togglePlay = useCallback(() => {
+    const v = videoRef.current;
+    if (!v || !playback.data) return;
+    if (v.paused) void v.play().catch(() => undefined);
+    else v.pause();
+  }, [playback.data]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey || tagOpen || linkTag) return;
+      const handled = handlePlayerKey(e.key, {
+        time,
+        duration,
+        eventStarts,
+        selection,
+        togglePlay,
+        seek,
+        setSelection,
+        openTag: () => setTagOpen(true),
+      });
+      if (handled) e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [time, duration, eventStarts, selection, togglePlay, seek, tagOpen, linkTag]);
+
+  // When the video arrives, jump to the requested moment.
+  useEffect(() => {
+    const v = videoRef.current;
+    if (v && playback.data) {
+      const onMeta = () => {
+        if (time > 0) v.currentTime = time;
+      };
+      v.addEventListener("loadedmetadata", onMeta, { once: true });
+      return () => v.removeEventListener("loadedmetadata", onMeta);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [playback.data]);
+
+  if (clipQ.isPending) return <Spinner />;
+  if (clipQ.isError || !clip) return <ErrorState error={clipQ.error} onRetry={() => clipQ.refetch()} />;
+  const hasSel = selection.start !== null && selection.end !== null && selection.end > selection.start;
+
+  return (
+    <>
+      <div className="breadcrumb">
+        <Link to="/review/clips">{t("clips.title")}</Link> / #{clip.id}
+      </div>
+      <PageHeader
+        title={`${clip.camera?.code ?? "—"} · ${fmtDateTime(clip.started_at)}`}
+        subtitle={
+          <span className="row">
+            <ClipStateBadge value={clip.state} />
+            <span>{clip.unit?.name}</span>
+            {clip.counter && <span>· {clip.counter.name}</span>}
+            <span>· {fmtClock(duration)}</span>
+          </span>
+        }
+        actions={
+          <div className="row" data-testid="presence">
+            {viewers.length === 0 ? (
+              <span className="muted small">{t("player.onlyYou")}</span>
+            ) : (
+              <>
+                <span className="muted small">{t("player.watching")}:</span>
+                {viewers.map((v) => (
+                  <span className="viewer" key={v.user_id} title={v.position !== null ? fmtClock(v.position) : undefined}>
+                    <span className="avatar">{initial(v.name)}</span>
+                    {v.name}
+                  </span>
+                ))}
+              </>
+            )}
+          </div>
+        }
+      />
+      {clip.state !== "indexed" && (
+        <div className={`notice ${clip.state === "failed" ? "notice-red" : "notice-amber"}`} style={{ marginBottom: 12 }}>
+          {clip.state === "failed" ? `${t("player.failed")}: ${name({ name_vi: clip.error, name_en: clip.error_en })}` : t("player.notIndexed")}
+        </div>
+      )}
+      {flash && (
+        <div className="notice notice-green" style={{ marginBottom: 12 }} role="status" data-testid="tag-flash">
+          ● {t("player.newTag", { name: flash.by })}
+        </div>
+      )}
+      <div className="player-layout">
+        <div>
+          <div className="video-box">
+            {playback.data ? (
+              <video
+                ref={videoRef}
+                src={playback.data.url}
+                poster={tl?.poster_url ?? undefined}
+                preload="metadata"
+                playsInline
+                onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)}
+                onSeeked={(e) => setTime(e.currentTarget.currentTime)}
+                onPlay={(e) => {
+                  setPlaying(true);
+                  playedFrom.current = e.currentTarget.currentTime;
+                }}
+                onPause={() => {
+                  setPlaying(false);
+                  flushCoverage();
+                }}
+                onSeeking={() => {
+                  const v = videoRef.current;
+                  if (v && playedFrom.current !== null && !v.paused) {
+                    pending.current.push([round(playedFrom.current), round(Math.max(playedFrom.current, time))]);
+                    playedFrom.current = v.currentTime;
+                  }
+                }}
+                onEnded={() => flushCoverage()}
+                data-testid="video"
+              />
+            ) : (
+              <div className="reason-gate" style={tl?.poster_url ? { backgroundImage: `linear-gradient(rgba(7,20,45,.7), rgba(7,20,45,.85)), url("${tl.poster_url}")` } : undefined}>
+                <h3>{t("player.reasonTitle")}</h3>
+                <p>{t("player.reasonHint")}</p>
+                <select value={reason} onChange={(e) => setReason(e.target.value)} aria-label={t("player.reasonTitle")}>
+                  {REASONS.map((r) => <option key={r} value={r}>{t(`player.reason.${r}`)}</option>)}
+                </select>
+                <button type="button" className="btn btn-primary" disabled={playback.isPending} onClick={() => { sessionStorage.setItem(REASON_KEY, reason); playback.mutate(); }} data-testid="open-video">
+                  <Icon name="play" /> {t("player.open")}
+                </button>
+                {playback.isError && <InlineError error={playback.error} />}
+              </div>
+            )}
+            <div className="video-overlay">
+              <span className="badge">{fmtTime(new Date(new Date(clip.started_at ?? 0).getTime() + time * 1000))}</span>
+            </div>
+          </div>
+          <div className="controls">
+            <button type="button" className="btn btn-primary btn-sm" onClick={togglePlay} disabled={!playback.data} data-testid="play">
+              {playing ? <><Icon name="pause" /> {t("player.pause")}</> : <><Icon name="play" /> {t("player.play")}</>}
+            </button>
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => seek(time - 5)} title="J / ←">−5s</button>
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => seek(time + 5)} title="L / →">+5s</button>
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => { const n = eventStarts.find((s) => s > time + 0.25); if (n !== undefined) seek(n); }} title="N">
+              {t("player.nextEvent")} <Icon name="next" />
+            </button>
+            <span className="time" data-testid="time">{fmtSeconds(time)} / {fmtClock(duration)}</span>
+            <span className="grow" />
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setSelection({ start: time, end: selection.end !== null && selection.end > time ? selection.end : null })} title="I">[ {t("player.markIn")}</button>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setSelection({ start: selection.start !== null && selection.start < time ? selection.start : Math.max(0, time - 5), end: time })} title="O">{t("player.markOut")} ]</button>
+            <button type="button" className="btn btn-primary btn-sm" disabled={!hasSel} onClick={() => setTagOpen(true)} data-testid="tag-open" title="T">
+              <Icon name="tag" /> {t("player.tagRange")}
+            </button>
+          </div>
+          {tlQ.isError ? (
+            <ErrorState error={tlQ.error} onRetry={() => tlQ.refetch()} />
+          ) : (
+            <Timeline
+              duration={duration}
+              time={time}
+              activity={tl?.activity ?? []}
+              events={events}
+              tags={tags}
+              selection={selection}
+              viewers={viewers}
+              sprites={sprites}
+              spriteUrl={tl?.sprite_url}
+              onSeek={seek}
+              onSelect={setSelection}
+              onTagClick={(tag) => { seek(tag.start_s); setSelection({ start: tag.start_s, end: tag.end_s }); }}
+            />
+          )}
+          <div className="legend">
+            <span><i style={{ background: "rgba(37,99,214,.4)" }} />{t("player.activity")}</span>
+            {["presence", "unattended", "officer_absent", "tamper"].map((k) => <span key={k}><i style={{ background: EVENT_COLORS[k] }} />{t(`event.${k}`)}</span>)}
+            <span><i style={{ background: "#f5c518" }} />{t("player.legendTag")}</span>
+            <span><i style={{ background: "rgba(11,61,145,.3)", border: "1px solid #0b3d91" }} />{t("player.legendSelection")}</span>
+          </div>
+          <p className="small muted" data-testid="selection-text">
+            {hasSel ? t("player.selection", { from: fmtSeconds(selection.start), to: fmtSeconds(selection.end), len: (selection.end! - selection.start!).toFixed(1) }) : t("player.noSelection")}
+          </p>
+          {clip.sha256 && <p className="small muted">{t("player.hash")}: <code>{clip.sha256}</code></p>}
+          {playback.data && <p className="small muted">{t("player.urlExpires", { time: fmtTime(playback.data.expires_at) })}</p>}
+          {coverageQ.data?.all.share !== null && coverageQ.data?.all.share !== undefined && (
+            <p className="small muted" data-testid="coverage">{t("player.coverage", { pct: Math.round(coverageQ.data.all.share * 100) })}</p>
+          )}
+        </div>
+        <aside>
+          <Card title={`${t("player.tags")} (${tags.length})`}>
+            {tags.length === 0 ? (
+              <p className="muted small">{t("player.noTags")}</p>
+            ) : (
+              <div data-testid="tag-list">
+                {tags.map((tag) => (
+                  <div key={tag.id} className={`tag-item ${flash?.id === tag.id ? "flash" : ""}`} data-testid={`tag-${tag.id}`}>
+                    <div className="row" style={{ justifyContent: "space-between" }}>
+                      <strong>{name(tag.label)}</strong>
+                      <button type="button" className="btn btn-ghost btn-sm" onClick={() => seek(tag.start_s)}>{fmtSeconds(tag.start_s)} – {fmtSeconds(tag.end_s)}</button>
+                    </div>
+                    {tag.note && <div className="small">{tag.note}</div>}
+                    <div className="row" style={{ justifyContent: "space-between", marginTop: 4 }}>
+                      <span className="muted small">{tag.author.name} · {fmtDateTime(tag.created_at)}</span>
+                      {me?.role !== "disciplinary" && (
+                        <button type="button" className="btn btn-ghost btn-sm" onClick={() => setLinkTag(tag)}><Icon name="link" /> {t("player.linkFinding")}</button>
+                      )}
+                    </div>
+                  </div>
+                ))}
+              </div>
+            )}
+          </Card>
+          <Card title={`${t("player.events")} (${events.length})`}>
+            {tlQ.isPending ? (
+              <Spinner />
+            ) : events.length === 0 ? (
+              <p className="muted small">{t("player.noEvents")}</p>
+            ) : (
+              <div style={{ maxHeight: 260, overflowY: "auto" }}>
+                {events.map((ev) => (
+                  <div key={ev.id} className="event-row" onClick={() => seek(ev.start_s)} role="button" tabIndex={0} onKeyDown={(e) => e.key === "Enter" && seek(ev.start_s)}>
+                    <span className="event-dot" style={{ background: EVENT_COLORS[ev.kind] ?? "#555" }} />
+                    <span className="grow">{t(`event.${ev.kind}`, { defaultValue: ev.kind })} <span className="muted small">{ev.zone}</span></span>
+                    <span className="mono small">{fmtClock(ev.start_s)}–{fmtClock(ev.end_s)}</span>
+                  </div>
+                ))}
+              </div>
+            )}
+          </Card>
+          <Card title={t("player.shortcuts")}>
+            <div className="shortcuts">
+              {SHORTCUTS.map((s) => (
+                <FragmentRow key={s.action} keys={s.keys} label={t(s.action)} />
+              ))}
+            </div>
+          </Card>
+        </aside>
+      </div>
+      {tagOpen && hasSel && (
+        <TagDialog
+          range={{ start: selection.start!, end: selection.end! }}
+          labels={labelsQ.data?.results ?? []}
+          saving={createTag.isPending}
+          error={createTag.error}
+          onClose={() => setTagOpen(false)}
+          onSave={(label, note) => createTag.mutate({ label, note })}
+        />
+      )}
+      {linkTag && <LinkFindingDialog tag={linkTag} clip={clip} labels={labelsQ.data?.results ?? []} onClose={() => setLinkTag(null)} />}
+      {clip.warnings && clip.warnings.length > 0 && <Badge tone="amber">{clip.warnings.join("; ")}</Badge>}
+    </>
+  );
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function FragmentRow({ keys, label }: { keys: string[]; label: string }) {
+  return (
+    <>
+      <span>{keys.map((k) => <span key={k} className="kbd" style={{ marginRight: 3 }}>{k}</span>)}</span>
+      <span>{label}</span>
+    </>
+  );
+}

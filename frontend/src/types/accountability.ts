@@ -1,0 +1,267 @@
+// Mirrors inspection/accountability/apis.py, trace.py, engine.py and scoring.py outputs.
+import type { Severity } from "./inspection";
+
+export interface OfficerBrief {
+  id: number;
+  service_number: string;
+  full_name: string;
+  rank: string;
+}
+
+export interface UnitRef {
+  id: number;
+  code: string;
+  name: string;
+  level?: string;
+}
+
+export interface UnitAsItWas extends UnitRef {
+  valid_from: string;
+  valid_to: string | null;
+  status: string;
+  successor: UnitRef | null;
+  note_vi: string;
+  note_en: string;
+}
+
+export interface AssignmentProof {
+  id: number;
+  position: string;
+  unit_id: number;
+  is_head: boolean;
+  is_deputy: boolean;
+  is_acting: boolean;
+  in_charge_of: string;
+  valid_from: string;
+  valid_to: string | null;
+  decision_ref: string;
+}
+
+export interface FormRef {
+  id: number;
+  code: string;
+  subject_kind: string;
+  level: number;
+  name_vi: string;
+  name_en: string;
+  limitation_years: number;
+}
+
+export interface RuleRef {
+  id: number;
+  code: string;
+  applies_to?: string;
+  trigger?: string;
+  text_vi: string;
+  text_en: string;
+  basis?: string;
+  form?: string | null;
+}
+
+export interface Bilingual {
+  vi: string;
+  en: string;
+}
+
+export interface TraceViolator {
+  officer: OfficerBrief;
+  role: string;
+  assignment: AssignmentProof | null;
+  rule: RuleRef | null;
+  suggested_form: FormRef | null;
+  why_vi: string;
+  why_en: string;
+}
+
+export interface TraceLeader {
+  role: "head" | "deputy" | "upper_head";
+  role_label_vi: string;
+  role_label_en: string;
+  officer: OfficerBrief;
+  unit: UnitRef;
+  assignment: AssignmentProof;
+  is_acting: boolean;
+  in_charge_from: string;
+  in_charge_to: string;
+  basis: "joint" | "own";
+  rule: RuleRef | null;
+  suggested_form: FormRef | null;
+  why_vi: string;
+  why_en: string;
+  facts: Record<string, unknown>;
+  other_rules: { rule: RuleRef; form: FormRef; why_vi: string; why_en: string }[];
+}
+
+export interface TraceUnitGroup {
+  unit: UnitAsItWas;
+  parent: UnitAsItWas | null;
+  violators: TraceViolator[];
+  leaders: TraceLeader[];
+  notes: Bilingual[];
+}
+
+export interface Trace {
+  finding: {
+    id: number;
+    reference: string;
+    title: string;
+    severity: Severity;
+    severity_vi: string;
+    severity_en: string;
+    state: string;
+    category: { id: number; code: string; name_vi: string; name_en: string };
+    unit: UnitRef;
+    occurred_from: string;
+    occurred_to: string | null;
+    is_period: boolean;
+  };
+  as_of: { from: string; to: string };
+  ruleset: { id: number; version: number };
+  units: TraceUnitGroup[];
+  notes: Bilingual[];
+}
+
+export interface FindingRef {
+  id: number;
+  reference: string;
+  title: string;
+  severity: Severity;
+  state: string;
+  occurred_from: string;
+  occurred_to: string | null;
+  unit: UnitRef;
+}
+
+export interface Liability {
+  id: number;
+  finding: FindingRef;
+  trace: number;
+  ruleset_version: number;
+  rule: RuleRef;
+  officer: OfficerBrief;
+  unit: UnitRef;
+  assignment: AssignmentProof;
+  role: "head" | "deputy" | "upper_head";
+  basis: "joint" | "own";
+  is_acting: boolean;
+  period_from: string;
+  period_to: string;
+  suggested_form: FormRef;
+  confirmed_form: FormRef | null;
+  reason_vi: string;
+  reason_en: string;
+  facts: Record<string, unknown>;
+  state: "proposed" | "confirmed" | "rejected" | "superseded";
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string;
+  created_at: string;
+}
+
+export interface EscalationStep {
+  code: string;
+  change: number;
+  form: FormRef;
+  text_vi: string;
+  text_en: string;
+}
+
+export interface CaseComputed {
+  violations: { finding_id: number; reference: string; occurred_on: string; form: FormRef; rule: string; why_vi: string; why_en: string }[];
+  steps: EscalationStep[];
+  computed_form: FormRef | null;
+  limitation: {
+    start: string;
+    restarted_by: unknown;
+    years: number;
+    form: string;
+    deadline: string;
+    days_left: number;
+    status: "ok" | "warning" | "expired";
+    message_vi: string;
+    message_en: string;
+  } | null;
+  factors: { aggravating: number; mitigating: number };
+  notes: Bilingual[] | string[];
+}
+
+export interface DisciplinaryCase {
+  id: number;
+  reference: string;
+  title: string;
+  summary: string;
+  subject_kind: "officer" | "unit";
+  officer: OfficerBrief | null;
+  unit: UnitRef | null;
+  state: string;
+  findings: FindingRef[];
+  factors: { id: number; kind: "aggravating" | "mitigating"; text: string; added_at: string }[];
+  documents: { id: number; kind: string; filename: string; size: number; sha256: string; uploaded_at: string }[];
+  ruleset_version: number;
+  computed: CaseComputed | null;
+  proposed_form: FormRef | null;
+  proposal_note: string;
+  decided_form: FormRef | null;
+  decision_number: string;
+  decision_authority: string;
+  decision_date: string | null;
+  appeal_filed_on: string | null;
+  appeal_text: string;
+  appeal_result: string;
+  appeal_decided_on: string | null;
+  appeal_note: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  events?: { verb: string; from_state: string; to_state: string; note: string; data: unknown; actor: string; at: string }[];
+}
+
+export interface Tenure {
+  assignment: AssignmentProof;
+  unit: UnitAsItWas;
+  role: "head" | "deputy";
+  is_acting: boolean;
+  from: string;
+  to: string;
+  findings: FindingRef[];
+}
+
+export interface HeadProfile {
+  officer: OfficerBrief;
+  period: { from: string | null; to: string };
+  summary: { findings: number; findings_by_severity: Record<string, number>; liabilities_by_state: Record<string, number>; cases: number };
+  tenures: Tenure[];
+  liabilities: Liability[];
+  cases: DisciplinaryCase[];
+}
+
+export interface RankingRow {
+  rank: number | null;
+  unit: UnitRef;
+  score: number | null;
+  base: number | null;
+  components: {
+    checks: { percent: number | null; signed_reports: number; weight: number };
+    tasks: { percent: number | null; total: number; on_time: number; late: number; missed: number; pending: number; weight: number };
+    deductions: { points: number; findings: number; by_severity: Record<string, number> };
+  };
+  previous: { period: string; score: number | null; rank: number | null };
+  trend: "up" | "down" | "same" | "new" | "unranked";
+  score_change: number | null;
+  emulation: {
+    unit: { code: string; label_vi: string; label_en: string; reason_vi: string; reason_en: string } | null;
+    heads: { officer: { id: number; full_name: string }; is_acting: boolean; from: string; to: string; code: string; label_vi: string; label_en: string; reason_vi: string; reason_en: string }[];
+  };
+  note_vi: string;
+  note_en: string;
+}
+
+export interface Rankings {
+  level: string;
+  period: { label: string; start: string; end: string };
+  previous_period: { label: string; start: string; end: string };
+  policy_version: number;
+  units: number;
+  ranked: number;
+  rows: RankingRow[];
+}

@@ -1,0 +1,202 @@
+// Mirrors inspection/apis.py output serializers. Fields the UI can live without are optional.
+import type { Officer, UnitBrief } from "./org";
+
+export type Severity = "less_serious" | "serious" | "very_serious" | "especially_serious";
+export type CheckState = "planned" | "in_progress" | "completed" | "signed" | "cancelled";
+export type Outcome = "pass" | "partial" | "fail" | "not_applicable";
+export type FindingState = "draft" | "confirmed" | "dismissed" | "actioned";
+
+export interface UserBrief {
+  id: number;
+  username?: string;
+  full_name?: string;
+  name?: string;
+}
+
+export interface RiskRow {
+  id?: number;
+  unit: UnitBrief;
+  score: number;
+  computed_at?: string;
+  as_of?: string;
+  features: Record<string, number>;
+  weights: Record<string, number>;
+  contributions: Record<string, number>;
+}
+
+export interface DrawResultRow {
+  order: number;
+  unit_id: number;
+  unit?: UnitBrief;
+  reason: "floor" | "risk" | "uniform" | string;
+  score: number;
+  team: number[];
+  team_names?: string[];
+  slot: { counter_id: number; window_start: string; window_end: string } | null;
+  check?: { uid: string; reference: string; state: CheckState } | null;
+}
+
+export interface Draw {
+  id: number;
+  name: string;
+  created_at: string;
+  created_by?: UserBrief | string | null;
+  seed_sha256: string;
+  seed?: string | null;
+  params: Record<string, unknown>;
+  result: DrawResultRow[];
+  state: "open" | "closed";
+  closed_at?: string | null;
+  checks_count?: number;
+  candidates?: { unit_id: number; score: number; forced?: boolean; snapshot_id?: number }[];
+}
+
+export interface DrawVerify {
+  draw: number;
+  match: boolean;
+  revealed: boolean;
+  seed: string | null;
+  seed_sha256: string;
+  selected?: { unit_id: number; reason: string }[];
+  reasons: { vi: string; en: string }[];
+}
+
+export interface CheckBrief {
+  /** The check's random public id (uid); checks are never addressed by a sequential number. */
+  id: string;
+  reference: string;
+  mode: string;
+  unit: UnitBrief;
+  counter?: { id: number; code: string; name: string } | null;
+  window_start: string;
+  window_end: string;
+  state: CheckState;
+  lead?: UserBrief | null;
+  team?: UserBrief[];
+  started_at?: string | null;
+  completed_at?: string | null;
+  cancelled_at?: string | null;
+  cancel_reason?: string;
+  score?: { score: number | string; max_score: number | string; percent: number | string } | null;
+  signed?: boolean;
+}
+
+export interface Criterion {
+  code: string;
+  text: string;
+  text_en?: string;
+  guidance?: string;
+  max_points: number | string;
+  weight?: number | string;
+  critical: boolean;
+  children?: Criterion[];
+}
+
+export interface CriterionResult {
+  criterion: string;
+  text: string;
+  max_points: number | string;
+  weight: number | string;
+  critical: boolean;
+  outcome: Outcome;
+  points: number | string;
+  note: string;
+}
+
+export interface ReportEvidence {
+  id: number;
+  filename: string;
+  content_type?: string;
+  size: number;
+  sha256: string;
+  criterion: string | null;
+  uploaded_at?: string;
+}
+
+export interface CheckReport {
+  check: string;
+  criteria_set: { id: number; name: string };
+  summary: string;
+  score: number | string;
+  max_score: number | string;
+  percent: number | string;
+  results: CriterionResult[];
+  evidence: ReportEvidence[];
+  signed: boolean;
+  signed_at: string | null;
+  signed_by: UserBrief | null;
+  content_hash: string;
+  amendments: { number: number; reason: string; at: string; author: UserBrief | null; content_hash: string; changes?: unknown }[];
+}
+
+export interface CheckDetail extends CheckBrief {
+  notes?: string;
+  draw?: number | null;
+  criteria_set?: { id: number; name: string } | null;
+}
+
+export interface FindingCategory {
+  id: number;
+  code: string;
+  name_vi: string;
+  name_en: string;
+  default_severity: Severity;
+  deduction_points?: number | string;
+}
+
+export interface FindingBrief {
+  id: number;
+  reference: string;
+  title: string;
+  source: string;
+  severity: Severity;
+  state: FindingState;
+  unit: UnitBrief;
+  category: { code: string; name_vi: string; name_en: string };
+  check?: { id: string; reference: string } | null;
+  complaint_id?: number | null;
+  rating_id?: number | null;
+  occurred_from: string;
+  occurred_to?: string | null;
+  created_at?: string;
+}
+
+export interface FindingSubject {
+  id?: number;
+  officer: Officer;
+  role: "violator" | "co_violator" | "responsible_head" | string;
+  knew_and_did_not_act?: boolean;
+  covered_up?: boolean;
+  note?: string;
+}
+
+export interface FindingEvidence {
+  id: number;
+  kind: string;
+  filename?: string;
+  size?: number | null;
+  sha256?: string;
+  media_ref?: string;
+  description?: string;
+  added_at?: string;
+}
+
+export interface FindingTransition {
+  from: string;
+  to: string;
+  actor: UserBrief | null;
+  reason: string;
+  at: string;
+}
+
+export interface FindingDetail extends FindingBrief {
+  description: string;
+  counter?: { id: number; code: string; name: string } | null;
+  subjects: FindingSubject[];
+  evidence: FindingEvidence[];
+  transitions: FindingTransition[];
+  criterion?: string | null;
+  created_by?: UserBrief | null;
+  confirmed_at?: string | null;
+  confirmed_by?: UserBrief | null;
+}

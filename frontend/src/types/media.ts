@@ -1,0 +1,178 @@
+// Mirrors media_ingest (ingest) and media_ingest/review output serializers.
+export type ClipState = "discovered" | "indexing" | "indexed" | "partial" | "failed";
+
+export interface ClipCamera {
+  id: number;
+  code: string;
+  name?: string;
+  counter?: { id: number; code?: string; name: string; unit?: { id: number; name: string; code?: string } };
+}
+
+export interface Clip {
+  id: number;
+  key: string;
+  camera: ClipCamera | null;
+  counter?: { id: number; code: string; name: string } | null;
+  unit?: { id: number; code: string; name: string } | null;
+  ended_at?: string | null;
+  state_label?: string;
+  has_proxy?: boolean;
+  started_at: string | null;
+  duration_s: number | null;
+  fps?: number | null;
+  width?: number | null;
+  height?: number | null;
+  codec?: string;
+  state: ClipState;
+  progress?: number;
+  error?: string;
+  error_en?: string;
+  sha256?: string;
+  size_bytes?: number;
+  tag_count?: number;
+  event_count?: number;
+  event_kinds?: string[] | Record<string, number>;
+  events_summary?: Record<string, number>;
+  poster_url?: string | null;
+  unassigned_reason?: string;
+  warnings?: string[];
+}
+
+export interface ClipDetail extends Clip {
+  activity?: number[];
+  zones_used?: unknown;
+  analysis_version?: string;
+  version_id?: string;
+}
+
+export interface ClipEvent {
+  id: number;
+  kind: string;
+  zone: string;
+  start_s: number;
+  end_s: number;
+  score: number;
+  thumbnail_url?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface Playback {
+  url: string;
+  expires_at: string;
+  ttl_seconds?: number;
+  variant?: string;
+  access_id?: number;
+  clip_sha256?: string;
+}
+
+export interface ClipTimeline {
+  clip_id: number;
+  duration_s: number | null;
+  state: string;
+  events: ClipEvent[];
+  activity: number[];
+  poster_url: string | null;
+  sprite_url: string | null;
+  vtt_url: string | null;
+  url_ttl_seconds?: number;
+}
+
+export interface TagLabel {
+  code: string;
+  name_vi: string;
+  name_en: string;
+  description?: string;
+  finding_category_code?: string;
+}
+
+export interface EvidenceItem {
+  id: number;
+  finding_id: number;
+  kind: "tag" | "file";
+  tag_id: number | null;
+  clip_id: number | null;
+  clip_sha256?: string;
+  start_s: number | null;
+  end_s: number | null;
+  filename: string;
+  size_bytes: number | null;
+  sha256: string;
+  note: string;
+  added_by: { id: number; name: string };
+  added_at: string;
+}
+
+export interface Tag {
+  id: number;
+  clip_id: number;
+  clip_sha256?: string;
+  label: { code: string; name_vi: string; name_en: string };
+  start_s: number;
+  end_s: number;
+  note: string;
+  author: { id: number; name: string };
+  updated_by?: { id: number; name: string };
+  created_at: string;
+  updated_at: string;
+  revision: number;
+  deleted?: boolean;
+}
+
+export interface Viewer {
+  user_id: number;
+  name: string;
+  position: number | null;
+}
+
+export interface Moment {
+  kind: "complaint" | "rating";
+  id: number;
+  at: string;
+  at_local?: string;
+  risk: number;
+  counter: { id: number; code?: string; name: string };
+  unit?: { id: number; code?: string; name: string };
+  summary: string;
+  detail: Record<string, unknown>;
+  footage: {
+    available: boolean;
+    clip_id?: number | null;
+    offset_s?: number;
+    clip_state?: string;
+    reason?: string;
+    reason_vi?: string;
+    reason_en?: string;
+  };
+}
+
+export interface IngestClip {
+  id: number;
+  bucket: string;
+  key: string;
+  camera: { id: number; code: string } | null;
+  unassigned_reason: string;
+  started_at: string | null;
+  duration_s: number | null;
+  state: ClipState;
+  progress: number;
+  error: string;
+  error_en?: string;
+  warnings: string[];
+  attempts: number;
+  event_count?: number;
+  source: string;
+  discovered_at: string;
+  indexed_at: string | null;
+  size_bytes: number;
+}
+
+export interface IngestStatus {
+  total: number;
+  by_state: Record<string, number>;
+  unassigned: number;
+  outdated?: number;
+  analysis_version: string;
+  reconcile: { prefix: string; last_key: string; passes: number; objects_seen: number; clips_created: number; last_run_at: string | null; last_full_pass_at: string | null; last_error: string }[];
+  store: { ok: boolean; [k: string]: unknown };
+  job_queue: { ok?: boolean; [k: string]: unknown };
+}

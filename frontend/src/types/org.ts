@@ -1,0 +1,88 @@
+// Mirrors backend/accounts/apis.py and backend/org/apis.py output serializers.
+export type Role = "inspector" | "inspection_lead" | "reviewer" | "disciplinary" | "unit_head" | "admin" | "service";
+
+export interface UnitBrief {
+  id: number;
+  code: string;
+  name: string;
+  level?: string;
+}
+
+export interface Me {
+  id: number;
+  username: string;
+  full_name: string;
+  role: Role;
+  role_label: string;
+  is_inspection_team: boolean;
+  scope_unit: { id: number; code: string; name: string } | null;
+  officer: { id: number; full_name: string; rank: string } | null;
+  language: "vi" | "en";
+}
+
+export interface Unit extends UnitBrief {
+  level: string;
+  parent: UnitBrief | null;
+  valid_from: string;
+  valid_to: string | null;
+  successor: UnitBrief | null;
+}
+
+export interface Officer {
+  id: number;
+  service_number: string;
+  full_name: string;
+  rank: string;
+}
+
+export interface Assignment {
+  id: number;
+  officer: Officer;
+  unit: UnitBrief;
+  position: string;
+  is_head: boolean;
+  is_deputy: boolean;
+  is_acting: boolean;
+  in_charge_of: string;
+  valid_from: string;
+  valid_to: string | null;
+  decision_ref: string;
+}
+
+export interface OfficerDetail extends Officer {
+  at: string;
+  assignments: Assignment[];
+  chain_of_command: { unit: UnitBrief; heads: Assignment[] }[];
+}
+
+export interface Counter {
+  id: number;
+  code: string;
+  name: string;
+  unit: UnitBrief;
+  opening_hours: unknown;
+  active: boolean;
+}
+
+export interface Zone {
+  name: string;
+  points: [number, number][];
+}
+
+export interface Camera {
+  id: number;
+  code: string;
+  name: string;
+  counter: { id: number; code: string; name: string; unit: { id: number; name: string } };
+  zones: Zone[];
+  active: boolean;
+}
+
+export interface UnitHeads {
+  unit: UnitBrief;
+  at: string;
+  unit_existed: boolean;
+  parent: UnitBrief | null;
+  heads: Assignment[];
+  deputies: Assignment[];
+}

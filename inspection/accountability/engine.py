@@ -1,0 +1,396 @@
+"""The rule engine: a rule set loaded into memory, rule matching, escalation, limitation.
+
+Pure logic over plain dataclasses: the database is read once (`RuleBook.load`) and everything
+else here is computation, so it is cheap to test and cheap to run over many cases.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Max
+
+from backend.core.errors import Conflict, NotFound
+from inspection.accountability.defaults import SEVERITY_EN, SEVERITY_VI
+from inspection.accountability.models import LadderForm, Rule, RuleSet
+
+
+@dataclass(frozen=True)
+class FormRef:
+    id: int
+    code: str
+    subject_kind: str
+    level: int
+    name_vi: str
+    name_en: str
+    limitation_years: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "code": self.code, "subject_kind": self.subject_kind, "level": self.level,
+                "name_vi": self.name_vi, "name_en": self.name_en, "limitation_years": self.limitation_years}
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    id: int
+    code: str
+    applies_to: str
+    trigger: str
+    severities: tuple[str, ...]
+    min_count: int
+    window_days: int | None
+    as_violator: bool
+    form: FormRef | None
+    text_vi: str
+    text_en: str
+    basis: str
+    position: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "code": self.code, "applies_to": self.applies_to, "trigger": self.trigger,
+                "severities": list(self.severities), "min_count": self.min_count, "window_days": self.window_days,
+                "as_violator": self.as_violator, "form": self.form.code if self.form else None,
+                "text_vi": self.text_vi, "text_en": self.text_en, "basis": self.basis}
+
+
+@dataclass
+class Match:
+    """A rule that fired for a person, with the form it gives and why, in words."""
+
+    rule: RuleRef
+    form: FormRef
+    why_vi: str
+    why_en: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule.as_dict(), "form": self.form.as_dict(), "why_vi": self.why_vi,
+                "why_en": self.why_en, "facts": self.facts}
+
+
+@dataclass
+class RuleBook:
+    ruleset_id: int
+    version: int
+    repeat_window_days: int
+    limitation_warn_days: int
+    forms: dict[str, FormRef]
+    rules: list[RuleRef]
+
+    # --- loading -------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, *, version: int | None = None, ruleset_id: int | None = None) -> RuleBook:
+        """Two queries: the rules (with their ruleset and form) and the ladder."""
+        if ruleset_id is None:
+            if version is None:
+                version = RuleSet.objects.aggregate(v=Max("version"))["v"]
+                if version is None:
+                    raise Conflict("Chưa có bộ quy tắc trách nhiệm nào; quản trị viên cần tạo bộ quy tắc.",
+                                   "No accountability rule set exists yet; an administrator must create one.",
+                                   code="no_ruleset")
+            rules = list(Rule.objects.filter(ruleset__version=version).select_related("ruleset", "form"))
+        else:
+            rules = list(Rule.objects.filter(ruleset_id=ruleset_id).select_related("ruleset", "form"))
+        if not rules:
+            raise NotFound("Không tìm thấy phiên bản bộ quy tắc.", "Rule set version not found.")
+        ruleset = rules[0].ruleset
+        forms = {f.code: _form_ref(f) for f in LadderForm.objects.filter(ruleset_id=ruleset.pk)}
+        refs = [RuleRef(id=r.pk, code=r.code, applies_to=r.applies_to, trigger=r.trigger,
+                        severities=tuple(r.severities or ()), min_count=r.min_count, window_days=r.window_days,
+                        as_violator=r.as_violator, form=forms[r.form.code] if r.form else None,
+                        text_vi=r.text_vi, text_en=r.text_en, basis=r.basis, position=r.position)
+                for r in sorted(rules, key=lambda r: (r.position, r.pk))]
+        return cls(ruleset_id=ruleset.pk, version=ruleset.version, repeat_window_days=ruleset.repeat_window_days,
+                   limitation_warn_days=ruleset.limitation_warn_days, forms=forms, rules=refs)
+
+    # --- ladder --------------------------------------------------------------------------------
+    def ladder(self, subject_kind: str) -> list[FormRef]:
+        return sorted((f for f in self.forms.values() if f.subject_kind == subject_kind), key=lambda f: f.level)
+
+    def form(self, code: str, subject_kind: str | None = None) -> FormRef:
+        ref = self.forms.get(code)
+        if ref is None or (subject_kind and ref.subject_kind != subject_kind):
+            raise Conflict(f"Hình thức '{code}' không có trong khung hình thức của bộ quy tắc v{self.version}.",
+                           f"Form '{code}' is not on the ladder of rule set v{self.version}.",
+                           code="unknown_form", fields={"form": [code]})
+        return ref
+
+    def shifted(self, form: FormRef, steps: int) -> tuple[FormRef, bool]:
+        """The form `steps` rungs away on the same ladder, clamped; returns (form, was_clamped)."""
+        ladder = self.ladder(form.subject_kind)
+        index = next(i for i, f in enumerate(ladder) if f.code == form.code)
+        target = index + steps
+        clamped = target < 0 or target >= len(ladder)
+        return ladder[max(0, min(len(ladder) - 1, target))], clamped
+
+    def equivalent(self, form: FormRef) -> FormRef:
+        """The same rung in this book (forms recorded under another version are matched by code, then level)."""
+        if form.code in self.forms and self.forms[form.code].subject_kind == form.subject_kind:
+            return self.forms[form.code]
+        ladder = self.ladder(form.subject_kind)
+        return ladder[max(0, min(len(ladder) - 1, form.level - 1))]
+
+    # --- rule matching -------------------------------------------------------------------------
+    def rules_for(self, applies_to: str) -> list[RuleRef]:
+        return [r for r in self.rules if r.applies_to == applies_to]
+
+    def by_severity(self, applies_to: str, severity: str) -> RuleRef | None:
+        """The heaviest severity rule for `applies_to` that covers `severity`."""
+        best: RuleRef | None = None
+        for rule in self.rules_for(applies_to):
+            if rule.trigger == Rule.Trigger.SEVERITY and severity in rule.severities and rule.form is not None:
+                if best is None or best.form is None or rule.form.level > best.form.level:
+                    best = rule
+        return best
+
+
+def _form_ref(f: LadderForm) -> FormRef:
+    return FormRef(id=f.pk, code=f.code, subject_kind=f.subject_kind, level=f.level, name_vi=f.name_vi,
+                   name_en=f.name_en, limitation_years=f.limitation_years)
+
+
+def sev_vi(severity: str) -> str:
+    return SEVERITY_VI.get(severity, severity)
+
+
+def sev_en(severity: str) -> str:
+    return SEVERITY_EN.get(severity, severity)
+
+
+def fmt(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else "nay"
+
+
+def fmt_en(d: date | None) -> str:
+    return d.isoformat() if d else "now"
+
+
+@dataclass
+class LeaderFacts:
+    """What the engine knows about one leader for one finding."""
+
+    role: str  # head | deputy | upper_head
+    severity: str
+    knew_and_did_not_act: bool
+    covered_up: bool
+    # count rules: (window_days, severities) -> (count, window start, window end); filled by the caller
+    counts: dict[tuple[int, tuple[str, ...]], tuple[int, date, date]] = field(default_factory=dict)
+
+
+def count_key(rule: RuleRef) -> tuple[int, tuple[str, ...]]:
+    return (rule.window_days or 365, tuple(sorted(rule.severities)))
+
+
+def evaluate_leader(book: RuleBook, facts: LeaderFacts) -> list[Match]:
+    """Every rule that fires for this leader, heaviest form first (then rule position)."""
+    matches: list[Match] = []
+    for rule in book.rules_for(facts.role):
+        if rule.trigger == Rule.Trigger.SEVERITY:
+            if facts.severity in rule.severities and rule.form is not None:
+                matches.append(Match(rule, rule.form,
+                                     f"Vi phạm của cấp dưới ở mức {sev_vi(facts.severity)}.",
+                                     f"The subordinate's violation is {sev_en(facts.severity)}.",
+                                     {"severity": facts.severity}))
+        elif rule.trigger == Rule.Trigger.COUNT:
+            found = facts.counts.get(count_key(rule))
+            if found is None or rule.form is None:
+                continue
+            n, start, end = found
+            if n >= rule.min_count:
+                levels_vi = ", ".join(sev_vi(s) for s in rule.severities)
+                levels_en = ", ".join(sev_en(s) for s in rule.severities)
+                matches.append(Match(
+                    rule, rule.form,
+                    f"Từ {fmt(start)} đến {fmt(end)} (trong {rule.window_days or 365} ngày, trong thời gian giữ chức) "
+                    f"có {n} vi phạm đã xác nhận ({levels_vi}), kể cả vi phạm này; ngưỡng {rule.min_count}.",
+                    f"From {fmt_en(start)} to {fmt_en(end)} (within {rule.window_days or 365} days, while in post) "
+                    f"there were {n} confirmed violations ({levels_en}), this one included; threshold {rule.min_count}.",
+                    {"count": n, "window_from": start.isoformat(), "window_to": end.isoformat(),
+                     "threshold": rule.min_count}))
+        elif rule.trigger in (Rule.Trigger.KNEW_NOT_ACT, Rule.Trigger.COVERED_UP):
+            flag = facts.knew_and_did_not_act if rule.trigger == Rule.Trigger.KNEW_NOT_ACT else facts.covered_up
+            if not flag or (rule.severities and facts.severity not in rule.severities):
+                continue
+            what_vi = "biết vi phạm mà không xử lý" if rule.trigger == Rule.Trigger.KNEW_NOT_ACT else "bao che vi phạm"
+            what_en = ("knew of the violation and did not act" if rule.trigger == Rule.Trigger.KNEW_NOT_ACT
+                       else "covered up the violation")
+            if rule.as_violator:
+                own = book.by_severity(Rule.AppliesTo.VIOLATOR, facts.severity)
+                if own is None or own.form is None:
+                    continue
+                matches.append(Match(
+                    rule, own.form,
+                    f"Kết luận ghi nhận người này {what_vi}; xử lý như người vi phạm "
+                    f"({sev_vi(facts.severity)}) theo quy tắc {own.code}: {own.text_vi}",
+                    f"The finding records that this person {what_en}; handled as a violator "
+                    f"({sev_en(facts.severity)}) under rule {own.code}: {own.text_en}",
+                    {"flag": rule.trigger, "violator_rule": own.code}))
+            elif rule.form is not None:
+                matches.append(Match(rule, rule.form, f"Kết luận ghi nhận người này {what_vi}.",
+                                     f"The finding records that this person {what_en}.", {"flag": rule.trigger}))
+    # heaviest form first; at equal weight the person's own violation (knew / covered up) wins
+    own_triggers = (Rule.Trigger.KNEW_NOT_ACT, Rule.Trigger.COVERED_UP)
+    matches.sort(key=lambda m: (-m.form.level, m.rule.trigger not in own_triggers, m.rule.position))
+    return matches
+
+
+# --- escalation ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Violation:
+    """One violation in a case with the form it would get on its own."""
+
+    finding_id: int
+    reference: str
+    category_id: int
+    occurred_on: date
+    form: FormRef
+    rule_code: str
+    why_vi: str
+    why_en: str
+
+
+@dataclass
+class PriorDecision:
+    case_reference: str
+    decision_number: str
+    decision_date: date
+    form: FormRef
+    category_ids: set[int]
+
+
+@dataclass
+class Step:
+    code: str
+    change: int
+    form: FormRef
+    text_vi: str
+    text_en: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "change": self.change, "form": self.form.as_dict(),
+                "text_vi": self.text_vi, "text_en": self.text_en}
+
+
+def escalate(book: RuleBook, *, violations: list[Violation], priors: list[PriorDecision],
+             aggravating: int, mitigating: int) -> list[Step]:
+    """One violation one handling; repeat +1; several at once: one above the heaviest; factors ±1."""
+    if not violations:
+        return []
+    steps: list[Step] = []
+    heaviest = max(violations, key=lambda v: v.form.level)
+    if len(violations) == 1:
+        v = violations[0]
+        steps.append(Step("single", 0, v.form,
+                          f"Một vi phạm, một lần xử lý: {v.reference} — {v.why_vi} → {v.form.name_vi}.",
+                          f"One violation, one handling: {v.reference} — {v.why_en} → {v.form.name_en}."))
+        form = v.form
+    else:
+        listing_vi = "; ".join(f"{v.reference}: {v.form.name_vi}" for v in violations)
+        listing_en = "; ".join(f"{v.reference}: {v.form.name_en}" for v in violations)
+        steps.append(Step("heaviest", 0, heaviest.form,
+                          f"Mức nặng nhất trong các vi phạm ({listing_vi}): {heaviest.form.name_vi}.",
+                          f"Heaviest of the violations ({listing_en}): {heaviest.form.name_en}."))
+        form, clamped = book.shifted(heaviest.form, 1)
+        steps.append(Step("several", 1, form,
+                          f"Cùng lúc {len(violations)} vi phạm: áp dụng trên mức nặng nhất một bậc → {form.name_vi}"
+                          + (" (đã là mức cao nhất của khung)." if clamped else "."),
+                          f"{len(violations)} violations at once: one level above the heaviest → {form.name_en}"
+                          + (" (already the top of the ladder)." if clamped else ".")))
+    first_on = min(v.occurred_on for v in violations)
+    categories = {v.category_id for v in violations}
+    repeat = [p for p in priors
+              if p.decision_date < first_on
+              and (first_on - p.decision_date).days <= book.repeat_window_days
+              and p.category_ids & categories]
+    if repeat:
+        prior = max(repeat, key=lambda p: p.decision_date)
+        form, clamped = book.shifted(form, 1)
+        steps.append(Step("repeat", 1, form,
+                          f"Tái phạm cùng loại vi phạm: đã bị xử lý theo quyết định {prior.decision_number or prior.case_reference} "
+                          f"ngày {fmt(prior.decision_date)} ({prior.form.name_vi}) trong vòng {book.repeat_window_days} ngày: "
+                          f"nặng hơn một bậc → {form.name_vi}" + (" (đã là mức cao nhất)." if clamped else "."),
+                          f"Repeat of the same kind of violation: handled by decision {prior.decision_number or prior.case_reference} "
+                          f"of {fmt_en(prior.decision_date)} ({prior.form.name_en}) within {book.repeat_window_days} days: "
+                          f"one level heavier → {form.name_en}" + (" (already the top)." if clamped else ".")))
+    if aggravating > mitigating:
+        form, clamped = book.shifted(form, 1)
+        steps.append(Step("factors", 1, form,
+                          f"Tình tiết tăng nặng ({aggravating}) nhiều hơn giảm nhẹ ({mitigating}): tăng một bậc → {form.name_vi}"
+                          + (" (đã là mức cao nhất)." if clamped else "."),
+                          f"More aggravating ({aggravating}) than mitigating ({mitigating}) factors: one level up → {form.name_en}"
+                          + (" (already the top)." if clamped else ".")))
+    elif mitigating > aggravating:
+        form, clamped = book.shifted(form, -1)
+        steps.append(Step("factors", -1, form,
+                          f"Tình tiết giảm nhẹ ({mitigating}) nhiều hơn tăng nặng ({aggravating}): giảm một bậc → {form.name_vi}"
+                          + (" (đã là mức nhẹ nhất)." if clamped else "."),
+                          f"More mitigating ({mitigating}) than aggravating ({aggravating}) factors: one level down → {form.name_en}"
+                          + (" (already the lightest)." if clamped else ".")))
+    else:
+        steps.append(Step("factors", 0, form,
+                          f"Tình tiết tăng nặng ({aggravating}) và giảm nhẹ ({mitigating}) cân bằng: giữ nguyên {form.name_vi}.",
+                          f"Aggravating ({aggravating}) and mitigating ({mitigating}) factors balance: {form.name_en} stays."))
+    return steps
+
+
+# --- limitation -----------------------------------------------------------------------------------
+
+
+def add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+@dataclass
+class Limitation:
+    start: date
+    restarted_by: str | None
+    years: int
+    form_code: str
+    deadline: date
+    days_left: int
+    status: str  # ok | warning | expired
+    message_vi: str
+    message_en: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "restarted_by": self.restarted_by, "years": self.years,
+                "form": self.form_code, "deadline": self.deadline, "days_left": self.days_left,
+                "status": self.status, "message_vi": self.message_vi, "message_en": self.message_en}
+
+
+def limitation(*, last_violation: date, later: list[tuple[date, str]], form: FormRef, today: date,
+               warn_days: int) -> Limitation:
+    """The clock runs from the latest violation; a new violation within the period restarts it."""
+    start, restarted_by = last_violation, None
+    deadline = add_years(start, form.limitation_years)
+    for day, reference in sorted(later):
+        if day <= start:
+            continue
+        if day > deadline or day > today:
+            break
+        start, restarted_by = day, reference
+        deadline = add_years(start, form.limitation_years)
+    days_left = (deadline - today).days
+    if days_left < 0:
+        status = "expired"
+        vi = f"Đã hết thời hiệu xử lý kỷ luật (hết ngày {fmt(deadline)})."
+        en = f"The limitation period ended on {fmt_en(deadline)}."
+    elif days_left <= warn_days:
+        status = "warning"
+        vi = f"Sắp hết thời hiệu: còn {days_left} ngày (đến {fmt(deadline)})."
+        en = f"Limitation period nearly over: {days_left} days left (until {fmt_en(deadline)})."
+    else:
+        status = "ok"
+        vi = f"Thời hiệu xử lý đến {fmt(deadline)} (còn {days_left} ngày)."
+        en = f"Limitation period runs until {fmt_en(deadline)} ({days_left} days left)."
+    if restarted_by:
+        vi += f" Thời hiệu được tính lại từ vi phạm mới {restarted_by} ngày {fmt(start)}."
+        en += f" Restarted by the new violation {restarted_by} on {fmt_en(start)}."
+    return Limitation(start=start, restarted_by=restarted_by, years=form.limitation_years, form_code=form.code,
+                      deadline=deadline, days_left=days_left, status=status, message_vi=vi, message_en=en)

@@ -1,0 +1,404 @@
+"""Reads of accountability data, with object-level permission.
+
+Scope: disciplinary officers and admins see the whole province; unit heads their subtree and
+only closed (non-draft) findings; the inspection team and reviewers may read traces. A finding
+linked to a check that was never started (a planned, secret check) does not exist here for
+anyone outside the inspection team.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.selectors import require_role, user_unit_ids
+from backend.core.errors import Conflict, NotFound
+from backend.org.models import Assignment, Officer
+from inspection.accountability.engine import (
+    FormRef,
+    PriorDecision,
+    RuleBook,
+    Violation,
+    _form_ref,
+    escalate,
+    limitation,
+    sev_en,
+    sev_vi,
+)
+from inspection.accountability.models import (
+    CchcTask,
+    DisciplinaryCase,
+    LeaderLiability,
+    Rule,
+    RuleSet,
+    ScoringPolicy,
+    SubjectKind,
+)
+from inspection.accountability.trace import (
+    COUNTED_STATES,
+    VIOLATOR_ROLES,
+    compute_trace,
+    day_start,
+    finding_days,
+    local_day,
+    visible_check_q,
+)
+from inspection.models import Finding, FindingSubject
+
+TRACE_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD, Role.INSPECTOR, Role.INSPECTION_LEAD, Role.REVIEWER)
+LIABILITY_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD, Role.INSPECTOR, Role.INSPECTION_LEAD)
+CASE_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD)
+PROFILE_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD, Role.INSPECTOR, Role.INSPECTION_LEAD)
+DECIDERS = (Role.DISCIPLINARY,)
+RULE_EDITORS = (Role.ADMIN,)
+RULE_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD, Role.INSPECTOR, Role.INSPECTION_LEAD, Role.REVIEWER)
+SCORE_READERS = RULE_READERS
+TASK_WRITERS = (Role.UNIT_HEAD, Role.ADMIN)
+
+
+# --- findings ------------------------------------------------------------------------------------
+
+
+def findings_for(user: Any) -> QuerySet[Finding]:
+    """Findings this user may know of (secret checks, drafts and scope applied)."""
+    qs = Finding.objects.all()
+    if user.role not in INSPECTION_TEAM:
+        qs = qs.filter(visible_check_q()).exclude(state=Finding.State.DRAFT)
+    ids = user_unit_ids(user)
+    if ids is not None:
+        qs = qs.filter(unit_id__in=list(ids))
+    return qs
+
+
+def finding_get_for(*, user: Any, id: int, roles: tuple[str, ...] = TRACE_READERS) -> Finding:  # noqa: A002
+    require_role(user, *roles)
+    finding = (findings_for(user)
+               .select_related("category", "unit", "unit__successor", "unit__parent", "counter", "surprise_check")
+               .filter(pk=id).first())
+    if finding is None:
+        raise NotFound("Không tìm thấy vi phạm.", "Finding not found.")
+    return finding
+
+
+def trace_for(*, finding: Finding, version: int | None = None) -> dict[str, Any]:
+    return compute_trace(finding=finding, book=RuleBook.load(version=version))
+
+
+# --- rule sets -------------------------------------------------------------------------------------
+
+
+def rulesets_list() -> QuerySet[RuleSet]:
+    return RuleSet.objects.select_related("created_by").order_by("-version")
+
+
+def ruleset_get(*, version: int | None) -> RuleSet:
+    qs = RuleSet.objects.select_related("created_by").prefetch_related("forms", "rules__form")
+    ruleset = qs.order_by("-version").first() if version is None else qs.filter(version=version).first()
+    if ruleset is None:
+        raise NotFound("Không tìm thấy phiên bản bộ quy tắc.", "Rule set version not found.")
+    return ruleset
+
+
+def scoring_policy_current() -> ScoringPolicy:
+    policy = ScoringPolicy.objects.order_by("-version").first()
+    if policy is None:
+        raise Conflict("Chưa có cấu hình chấm điểm.", "No scoring policy exists yet.", code="no_policy")
+    return policy
+
+
+# --- liabilities -----------------------------------------------------------------------------------
+
+
+def liabilities_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[LeaderLiability]:
+    require_role(user, *LIABILITY_READERS)
+    qs = (LeaderLiability.objects.filter(finding__in=findings_for(user))
+          .select_related("finding", "finding__unit", "officer", "unit", "assignment", "rule", "ruleset",
+                          "suggested_form", "confirmed_form", "decided_by"))
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    else:
+        qs = qs.exclude(state=LeaderLiability.State.SUPERSEDED)
+    if filters.get("finding_id"):
+        qs = qs.filter(finding_id=filters["finding_id"])
+    if filters.get("officer_id"):
+        qs = qs.filter(officer_id=filters["officer_id"])
+    if filters.get("unit_id"):
+        qs = qs.filter(unit_id=filters["unit_id"])
+    if filters.get("from"):
+        qs = qs.filter(period_to__gte=filters["from"])
+    if filters.get("to"):
+        qs = qs.filter(period_from__lte=filters["to"])
+    return qs.order_by("-created_at", "-id")
+
+
+def liability_get_for(*, user: Any, id: int, roles: tuple[str, ...] = LIABILITY_READERS) -> LeaderLiability:  # noqa: A002
+    require_role(user, *roles)
+    liability = liabilities_list(user=user, filters={"state": None}).filter(pk=id).first()
+    if liability is None:
+        # include superseded rows when fetched by id
+        liability = (LeaderLiability.objects.filter(pk=id, finding__in=findings_for(user))
+                     .select_related("finding", "officer", "unit", "assignment", "rule", "ruleset",
+                                     "suggested_form", "confirmed_form", "decided_by").first())
+    if liability is None:
+        raise NotFound("Không tìm thấy đề xuất trách nhiệm.", "Liability not found.")
+    return liability
+
+
+# --- disciplinary cases ----------------------------------------------------------------------------
+
+
+def cases_queryset(*, user: Any) -> QuerySet[DisciplinaryCase]:
+    require_role(user, *CASE_READERS)
+    qs = DisciplinaryCase.objects.select_related(
+        "officer", "unit", "ruleset", "proposed_form", "decided_form", "created_by")
+    ids = user_unit_ids(user)
+    if ids is not None:
+        units = list(ids)
+        qs = qs.filter(Q(unit_id__in=units) | Q(officer__assignments__unit_id__in=units)).distinct()
+    return qs.prefetch_related(
+        Prefetch("findings", queryset=Finding.objects.select_related("category", "unit").order_by("occurred_from")),
+        "factors", "documents")
+
+
+def cases_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[DisciplinaryCase]:
+    qs = cases_queryset(user=user)
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("officer_id"):
+        qs = qs.filter(officer_id=filters["officer_id"])
+    if filters.get("unit_id"):
+        qs = qs.filter(unit_id=filters["unit_id"])
+    if filters.get("finding_id"):
+        qs = qs.filter(findings__id=filters["finding_id"])
+    return qs.order_by("-created_at", "-id")
+
+
+def case_get_for(*, user: Any, id: int, roles: tuple[str, ...] = CASE_READERS) -> DisciplinaryCase:  # noqa: A002
+    require_role(user, *roles)
+    case = cases_queryset(user=user).filter(pk=id).first()
+    if case is None:
+        raise NotFound("Không tìm thấy hồ sơ kỷ luật.", "Disciplinary case not found.")
+    return case
+
+
+@dataclass
+class CaseView:
+    violations: list[Violation]
+    steps: list[Any]
+    computed_form: FormRef | None
+    limitation: Any
+    aggravating: int
+    mitigating: int
+    notes: list[dict[str, str]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "violations": [{"finding_id": v.finding_id, "reference": v.reference, "occurred_on": v.occurred_on,
+                            "form": v.form.as_dict(), "rule": v.rule_code, "why_vi": v.why_vi, "why_en": v.why_en}
+                           for v in self.violations],
+            "steps": [s.as_dict() for s in self.steps],
+            "computed_form": self.computed_form.as_dict() if self.computed_form else None,
+            "limitation": self.limitation.as_dict() if self.limitation else None,
+            "factors": {"aggravating": self.aggravating, "mitigating": self.mitigating},
+            "notes": self.notes,
+        }
+
+
+def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> dict[int, CaseView]:
+    """Escalation and limitation for many cases in a fixed number of queries.
+
+    Cases must come from `cases_queryset` (findings and factors prefetched).
+    """
+    today = today or timezone.localdate()
+    if not cases:
+        return {}
+    books = {rid: RuleBook.load(ruleset_id=rid) for rid in {c.ruleset_id for c in cases}}
+    officer_ids = {c.officer_id for c in cases if c.officer_id}
+    unit_ids = {c.unit_id for c in cases if c.unit_id}
+    finding_ids = {f.pk for c in cases for f in c.findings.all()}
+    roles: dict[tuple[int, int], set[str]] = defaultdict(set)
+    liabilities: dict[tuple[int, int], LeaderLiability] = {}
+    later_officer: dict[int, list[tuple[date, str, int]]] = defaultdict(list)
+    later_unit: dict[int, list[tuple[date, str, int]]] = defaultdict(list)
+    if officer_ids:
+        for s in FindingSubject.objects.filter(officer_id__in=officer_ids, finding_id__in=finding_ids):
+            if s.role in VIOLATOR_ROLES:
+                roles[(s.officer_id, s.finding_id)].add("violator")
+            if s.knew_and_did_not_act or s.covered_up:
+                roles[(s.officer_id, s.finding_id)].add("knew_or_covered")
+        for liab in (LeaderLiability.objects.filter(officer_id__in=officer_ids, finding_id__in=finding_ids,
+                                                    state=LeaderLiability.State.CONFIRMED)
+                     .select_related("rule", "confirmed_form", "suggested_form")):
+            liabilities[(liab.officer_id, liab.finding_id)] = liab
+        for row in (FindingSubject.objects.filter(officer_id__in=officer_ids, finding__state__in=COUNTED_STATES)
+                    .filter(Q(role__in=VIOLATOR_ROLES) | Q(knew_and_did_not_act=True) | Q(covered_up=True))
+                    .filter(visible_check_q("finding__surprise_check"))
+                    .values("officer_id", "finding_id", "finding__reference", "finding__occurred_from")):
+            later_officer[row["officer_id"]].append(
+                (local_day(row["finding__occurred_from"]), row["finding__reference"], row["finding_id"]))
+    if unit_ids:
+        for urow in (Finding.objects.filter(visible_check_q(), unit_id__in=unit_ids, state__in=COUNTED_STATES)
+                     .values("unit_id", "id", "reference", "occurred_from")):
+            later_unit[urow["unit_id"]].append((local_day(urow["occurred_from"]), urow["reference"], urow["id"]))
+    priors: dict[tuple[str, int], list[tuple[int, PriorDecision]]] = defaultdict(list)
+    prior_qs = (DisciplinaryCase.objects.filter(Q(officer_id__in=officer_ids) | Q(unit_id__in=unit_ids))
+                .filter(decided_form__isnull=False, decision_date__isnull=False)
+                .exclude(appeal_result=DisciplinaryCase.AppealResult.ANNULLED)
+                .select_related("decided_form").prefetch_related("findings"))
+    for p in prior_qs:
+        if p.decided_form is None or p.decision_date is None:
+            continue
+        key = (p.subject_kind, p.officer_id or p.unit_id or 0)
+        priors[key].append((p.pk, PriorDecision(
+            case_reference=p.reference, decision_number=p.decision_number, decision_date=p.decision_date,
+            form=_form_ref(p.decided_form), category_ids={f.category_id for f in p.findings.all()})))
+
+    views: dict[int, CaseView] = {}
+    for case in cases:
+        book = books[case.ruleset_id]
+        violations: list[Violation] = []
+        notes: list[dict[str, str]] = []
+        for f in case.findings.all():
+            day = finding_days(f)[1]
+            if case.subject_kind == SubjectKind.UNIT:
+                rule = book.by_severity(Rule.AppliesTo.UNIT, f.severity)
+                if rule is None or rule.form is None:
+                    notes.append({"vi": f"Không có quy tắc cho đơn vị với vi phạm {sev_vi(f.severity)} ({f.reference}).",
+                                  "en": f"No unit rule for a {sev_en(f.severity)} violation ({f.reference})."})
+                    continue
+                violations.append(Violation(f.pk, f.reference, f.category_id, day, rule.form, rule.code,
+                                            f"vi phạm {sev_vi(f.severity)} của đơn vị, quy tắc {rule.code}",
+                                            f"{sev_en(f.severity)} violation by the unit, rule {rule.code}"))
+                continue
+            officer_id = case.officer_id or 0
+            confirmed = liabilities.get((officer_id, f.pk))
+            if confirmed is not None:
+                form = book.equivalent(_form_ref(confirmed.confirmed_form or confirmed.suggested_form))
+                violations.append(Violation(
+                    f.pk, f.reference, f.category_id, day, form, confirmed.rule.code,
+                    f"trách nhiệm {confirmed.get_role_display().lower()} đã được xác nhận (quy tắc {confirmed.rule.code})",
+                    f"confirmed liability as {confirmed.role.replace('_', ' ')} (rule {confirmed.rule.code})"))
+                continue
+            kinds = roles.get((officer_id, f.pk), set())
+            if kinds:
+                rule = book.by_severity(Rule.AppliesTo.VIOLATOR, f.severity)
+                if rule is not None and rule.form is not None:
+                    as_what_vi = "người vi phạm" if "violator" in kinds else "biết mà không xử lý / bao che, xử lý như người vi phạm"
+                    as_what_en = "violator" if "violator" in kinds else "knew and did not act / covered up, handled as violator"
+                    violations.append(Violation(
+                        f.pk, f.reference, f.category_id, day, rule.form, rule.code,
+                        f"{as_what_vi}, vi phạm {sev_vi(f.severity)} (quy tắc {rule.code})",
+                        f"{as_what_en}, {sev_en(f.severity)} violation (rule {rule.code})"))
+                    continue
+            notes.append({"vi": f"Vi phạm {f.reference} không xác định được hình thức cho người này "
+                                "(chưa có trách nhiệm được xác nhận).",
+                          "en": f"No form could be determined for {f.reference} for this person "
+                                "(no confirmed liability)."})
+        factors = list(case.factors.all())
+        aggravating = sum(1 for x in factors if x.kind == "aggravating")
+        mitigating = len(factors) - aggravating
+        key = (case.subject_kind, case.officer_id or case.unit_id or 0)
+        case_priors = [p for pk, p in priors.get(key, []) if pk != case.pk]
+        steps = escalate(book, violations=violations, priors=case_priors, aggravating=aggravating,
+                         mitigating=mitigating)
+        computed = steps[-1].form if steps else None
+        lim = None
+        basis_form = (_form_ref(case.decided_form) if case.decided_form is not None
+                      else _form_ref(case.proposed_form) if case.proposed_form is not None else computed)
+        if violations and basis_form is not None:
+            own_ids = {v.finding_id for v in violations}
+            later_src = (later_officer.get(case.officer_id, []) if case.officer_id is not None
+                         else later_unit.get(case.unit_id or 0, []))
+            later = [(d, ref) for d, ref, fid in later_src if fid not in own_ids]
+            lim = limitation(last_violation=max(v.occurred_on for v in violations), later=later,
+                             form=basis_form, today=today, warn_days=book.limitation_warn_days)
+        views[case.pk] = CaseView(violations, steps, computed, lim, aggravating, mitigating, notes)
+    return views
+
+
+# --- head profile ----------------------------------------------------------------------------------
+
+
+def officer_get_for(*, user: Any, id: int) -> Officer:  # noqa: A002
+    require_role(user, *PROFILE_READERS)
+    qs = Officer.objects.filter(pk=id)
+    ids = user_unit_ids(user)
+    if ids is not None:
+        qs = qs.filter(assignments__unit_id__in=list(ids))
+    officer = qs.first()
+    if officer is None:
+        raise NotFound("Không tìm thấy cán bộ.", "Officer not found.")
+    return officer
+
+
+def head_profile(*, user: Any, officer: Officer, start: date | None, end: date | None) -> dict[str, Any]:
+    """Units and periods the officer led, the findings there then, liabilities and cases."""
+    today = timezone.localdate()
+    end = end or today
+    posts = list(Assignment.objects.filter(officer=officer).filter(Q(is_head=True) | Q(is_deputy=True))
+                 .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start or date.min))
+                 .filter(valid_from__lte=end)
+                 .select_related("unit", "unit__successor").order_by("valid_from", "id"))
+    tenures = []
+    finding_q = Q(pk__in=[])
+    for a in posts:
+        lo = max(a.valid_from, start) if start else a.valid_from
+        hi = min(a.valid_to or end, end)
+        if lo > hi:
+            continue
+        tenures.append((a, lo, hi))
+        finding_q |= Q(unit_id=a.unit_id, occurred_from__gte=day_start(lo),
+                       occurred_from__lt=day_start(hi + timedelta(days=1)))
+    findings = list(findings_for(user).filter(finding_q).select_related("category", "unit")
+                    .order_by("occurred_from", "id")) if tenures else []
+    liabilities = list(LeaderLiability.objects.filter(officer=officer, finding__in=findings_for(user))
+                       .exclude(state=LeaderLiability.State.SUPERSEDED)
+                       .filter(period_to__gte=start or date.min, period_from__lte=end)
+                       .select_related("finding", "unit", "rule", "ruleset", "suggested_form", "confirmed_form",
+                                       "decided_by", "assignment", "officer")
+                       .order_by("period_from", "id"))
+    cases = []
+    if user.role in CASE_READERS:
+        lo_dt, hi_dt = day_start(start or date(1900, 1, 1)), day_start(end + timedelta(days=1))
+        cases = list(cases_queryset(user=user).filter(officer=officer).filter(
+            Q(created_at__gte=lo_dt, created_at__lt=hi_dt)
+            | Q(findings__occurred_from__gte=lo_dt, findings__occurred_from__lt=hi_dt)).distinct()
+            .order_by("created_at", "id"))
+    by_severity: dict[str, int] = defaultdict(int)
+    for f in findings:
+        by_severity[f.severity] += 1
+    by_state: dict[str, int] = defaultdict(int)
+    for liab in liabilities:
+        by_state[liab.state] += 1
+    return {"officer": officer, "start": start, "end": end, "tenures": tenures, "findings": findings,
+            "liabilities": liabilities, "cases": cases, "case_views": case_views(cases, today=today),
+            "summary": {"findings": len(findings), "findings_by_severity": dict(by_severity),
+                        "liabilities_by_state": dict(by_state), "cases": len(cases)}}
+
+
+# --- CCHC tasks ------------------------------------------------------------------------------------
+
+
+def tasks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[CchcTask]:
+    require_role(user, *SCORE_READERS)
+    qs = CchcTask.objects.select_related("unit", "registered_by", "reported_by")
+    ids = user_unit_ids(user)
+    if ids is not None:
+        qs = qs.filter(unit_id__in=list(ids))
+    if filters.get("year"):
+        qs = qs.filter(year=filters["year"])
+    if filters.get("unit_id"):
+        qs = qs.filter(unit_id=filters["unit_id"])
+    return qs.order_by("unit__code", "year", "due_date", "id")
+
+
+def task_get_for(*, user: Any, id: int) -> CchcTask:  # noqa: A002
+    task = tasks_list(user=user, filters={}).filter(pk=id).first()
+    if task is None:
+        raise NotFound("Không tìm thấy nhiệm vụ CCHC.", "CCHC task not found.")
+    return task

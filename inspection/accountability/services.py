@@ -1,0 +1,825 @@
+"""Writes: rule sets, liabilities, disciplinary cases, CCHC tasks, scoring policy.
+
+Every function validates all of its input before it writes anything, runs in one transaction
+and leaves an audit event in that same transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from datetime import date
+from typing import Any, BinaryIO
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backend.accounts.models import Role
+from backend.accounts.selectors import unit_in_scope
+from backend.audit.services import audit_record
+from backend.core.errors import Conflict, DomainError, Forbidden
+from backend.core.store import get_store
+from backend.org.models import Officer, Unit
+from inspection.accountability import defaults
+from inspection.accountability.engine import RuleBook
+from inspection.accountability.models import (
+    CaseDocument,
+    CaseEvent,
+    CaseFactor,
+    CchcTask,
+    DisciplinaryCase,
+    LadderForm,
+    LeaderLiability,
+    Rule,
+    RuleSet,
+    ScoringPolicy,
+    SubjectKind,
+    TraceRecord,
+)
+from inspection.accountability.trace import COUNTED_STATES, VIOLATOR_ROLES, compute_trace, finding_days
+from inspection.models import Finding, FindingSubject
+
+SEVERITIES = set(defaults.SEVERITIES)
+CODE_RE = re.compile(r"^[a-z0-9_]{2,40}$")
+RULE_CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,20}$")
+
+
+def _invalid(vi: str, en: str, field: str, code: str = "invalid") -> DomainError:
+    return DomainError(vi, en, code=code, fields={field: [en]})
+
+
+# --- rule sets --------------------------------------------------------------------------------------
+
+
+def _validate_ruleset(data: dict[str, Any]) -> None:
+    forms = data.get("forms") or []
+    rules = data.get("rules") or []
+    by_kind: dict[str, list[int]] = {"officer": [], "unit": []}
+    codes: dict[str, str] = {}
+    for i, f in enumerate(forms):
+        kind = f.get("subject_kind")
+        if kind not in by_kind:
+            raise _invalid("Loại đối tượng của hình thức không hợp lệ.", f"forms[{i}].subject_kind must be officer or unit.",
+                           "forms")
+        if not CODE_RE.match(str(f.get("code", ""))):
+            raise _invalid("Mã hình thức chỉ gồm chữ thường, số và '_' (2–40 ký tự).",
+                           f"forms[{i}].code: lowercase letters, digits and '_' (2–40).", "forms")
+        if f["code"] in codes:
+            raise _invalid(f"Mã hình thức '{f['code']}' bị trùng.", f"Duplicate form code '{f['code']}'.", "forms")
+        if not str(f.get("name_vi", "")).strip() or not str(f.get("name_en", "")).strip():
+            raise _invalid("Hình thức cần tên tiếng Việt và tiếng Anh.", f"forms[{i}] needs name_vi and name_en.", "forms")
+        years = f.get("limitation_years")
+        if not isinstance(years, int) or not 1 <= years <= 50:
+            raise _invalid("Thời hiệu phải là số năm từ 1 đến 50.", f"forms[{i}].limitation_years must be 1..50.", "forms")
+        codes[f["code"]] = kind
+        by_kind[kind].append(f.get("level"))
+    for kind, levels in by_kind.items():
+        if sorted(levels) != list(range(1, len(levels) + 1)) or not levels:
+            raise _invalid(f"Khung hình thức ({kind}) phải có các bậc liên tục 1, 2, 3… không trùng.",
+                           f"The {kind} ladder needs levels 1, 2, 3… with no gaps or duplicates.", "forms")
+    seen: set[str] = set()
+    if not rules:
+        raise _invalid("Bộ quy tắc cần ít nhất một quy tắc.", "A rule set needs at least one rule.", "rules")
+    for i, r in enumerate(rules):
+        code = str(r.get("code", ""))
+        if not RULE_CODE_RE.match(code) or code in seen:
+            raise _invalid(f"Mã quy tắc '{code}' không hợp lệ hoặc bị trùng.", f"rules[{i}].code invalid or duplicate.",
+                           "rules")
+        seen.add(code)
+        if r.get("applies_to") not in Rule.AppliesTo.values:
+            raise _invalid("Đối tượng áp dụng của quy tắc không hợp lệ.", f"rules[{i}].applies_to invalid.", "rules")
+        if r.get("trigger") not in Rule.Trigger.values:
+            raise _invalid("Điều kiện của quy tắc không hợp lệ.", f"rules[{i}].trigger invalid.", "rules")
+        sev = r.get("severities") or []
+        if not isinstance(sev, list) or not sev or not set(sev) <= SEVERITIES:
+            raise _invalid("Mức độ vi phạm của quy tắc không hợp lệ.", f"rules[{i}].severities must list known severities.",
+                           "rules")
+        if not str(r.get("text_vi", "")).strip() or not str(r.get("text_en", "")).strip():
+            raise _invalid("Quy tắc cần diễn giải tiếng Việt và tiếng Anh.", f"rules[{i}] needs text_vi and text_en.",
+                           "rules")
+        as_violator = bool(r.get("as_violator"))
+        if as_violator and r["trigger"] not in (Rule.Trigger.KNEW_NOT_ACT, Rule.Trigger.COVERED_UP):
+            raise _invalid("Chỉ quy tắc 'biết mà không xử lý' / 'bao che' mới xử lý như người vi phạm.",
+                           f"rules[{i}]: as_violator only for knew_not_act / covered_up.", "rules")
+        form = r.get("form")
+        if not as_violator:
+            if form not in codes:
+                raise _invalid(f"Quy tắc {code} tham chiếu hình thức không có trong khung.",
+                               f"rules[{i}] refers to an unknown form '{form}'.", "rules")
+            want = "unit" if r["applies_to"] == Rule.AppliesTo.UNIT else "officer"
+            if codes[form] != want:
+                raise _invalid(f"Quy tắc {code} dùng hình thức của sai loại đối tượng.",
+                               f"rules[{i}]: form '{form}' is not on the {want} ladder.", "rules")
+        if r["trigger"] == Rule.Trigger.COUNT:
+            if not isinstance(r.get("min_count"), int) or r["min_count"] < 1:
+                raise _invalid("Quy tắc đếm cần số lượng tối thiểu ≥ 1.", f"rules[{i}].min_count must be ≥ 1.", "rules")
+            if not isinstance(r.get("window_days"), int) or not 1 <= r["window_days"] <= 3650:
+                raise _invalid("Quy tắc đếm cần khoảng thời gian 1–3650 ngày.", f"rules[{i}].window_days must be 1..3650.",
+                               "rules")
+            if r["applies_to"] not in (Rule.AppliesTo.HEAD, Rule.AppliesTo.DEPUTY, Rule.AppliesTo.UPPER_HEAD):
+                raise _invalid("Quy tắc đếm chỉ áp dụng cho lãnh đạo.", f"rules[{i}]: count rules are for leaders.", "rules")
+    for name, lo, hi in (("repeat_window_days", 1, 3650), ("limitation_warn_days", 1, 3650)):
+        value = data.get(name)
+        if not isinstance(value, int) or not lo <= value <= hi:
+            raise _invalid(f"{name} phải từ {lo} đến {hi}.", f"{name} must be {lo}..{hi}.", name)
+
+
+@transaction.atomic
+def ruleset_create(*, by: Any, data: dict[str, Any]) -> RuleSet:
+    """A new version of the rule set (the API sends the whole content; nothing is edited in place)."""
+    _validate_ruleset(data)
+    current = RuleSet.objects.select_for_update().order_by("-version").first()
+    ruleset = RuleSet.objects.create(
+        version=(current.version + 1) if current else 1, note=str(data.get("note", ""))[:500],
+        based_on=current, repeat_window_days=data["repeat_window_days"],
+        limitation_warn_days=data["limitation_warn_days"],
+        created_by=by if getattr(by, "pk", None) else None, created_at=timezone.now())
+    forms = {f["code"]: LadderForm.objects.create(
+        ruleset=ruleset, subject_kind=f["subject_kind"], level=f["level"], code=f["code"],
+        name_vi=f["name_vi"].strip(), name_en=f["name_en"].strip(), limitation_years=f["limitation_years"])
+        for f in data["forms"]}
+    for i, r in enumerate(data["rules"]):
+        Rule.objects.create(
+            ruleset=ruleset, code=r["code"], applies_to=r["applies_to"], trigger=r["trigger"],
+            severities=list(dict.fromkeys(r["severities"])), min_count=r.get("min_count") or 1,
+            window_days=r.get("window_days") if r["trigger"] == Rule.Trigger.COUNT else None,
+            as_violator=bool(r.get("as_violator")), form=None if r.get("as_violator") else forms[r["form"]],
+            text_vi=r["text_vi"].strip(), text_en=r["text_en"].strip(), basis=str(r.get("basis", ""))[:300],
+            position=r.get("position") or i + 1)
+    audit_record(actor=by, verb="accountability.ruleset.create", obj=ruleset,
+                 payload={"version": ruleset.version, "based_on": current.version if current else None,
+                          "forms": len(forms), "rules": len(data["rules"]), "note": ruleset.note})
+    return ruleset
+
+
+def ruleset_seed_default(*, by: Any) -> RuleSet:
+    """Rule set v1 from DESIGN.md when none exists (the data migration normally did it)."""
+    existing = RuleSet.objects.order_by("-version").first()
+    return existing if existing is not None else ruleset_create(by=by, data=defaults.ruleset_payload())
+
+
+def scoring_policy_seed_default(*, by: Any) -> ScoringPolicy:
+    existing = ScoringPolicy.objects.order_by("-version").first()
+    return existing if existing is not None else scoring_policy_create(
+        by=by, data={**defaults.SCORING_POLICY, "note": "Khởi tạo / Seeded"})
+
+
+# --- liabilities ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def liabilities_propose(*, by: Any, finding: Finding) -> tuple[TraceRecord, list[LeaderLiability],
+                                                                   list[LeaderLiability]]:
+    """Trace the finding under the current rule set, store the trace and propose a liability per leader.
+
+    Open proposals from an earlier trace are superseded; decided ones (confirmed/rejected) are kept
+    and that leader is not proposed again. Returns (trace, created, kept_decided).
+    """
+    if finding.state not in COUNTED_STATES:
+        raise Conflict("Chỉ đề xuất trách nhiệm cho vi phạm đã được xác nhận.",
+                       "Liabilities are proposed only for confirmed findings.", code="finding_not_confirmed")
+    book = RuleBook.load()
+    content = compute_trace(finding=finding, book=book)
+    now = timezone.now()
+    actor = by if getattr(by, "pk", None) else None
+    existing = list(LeaderLiability.objects.select_for_update().filter(finding=finding)
+                    .exclude(state=LeaderLiability.State.SUPERSEDED))
+    decided = {(x.officer_id, x.role, x.unit_id): x for x in existing if x.state != LeaderLiability.State.PROPOSED}
+    record = TraceRecord.objects.create(finding=finding, ruleset_id=book.ruleset_id, content=_jsonable(content),
+                                        created_by=actor, created_at=now)
+    superseded = [x.pk for x in existing if x.state == LeaderLiability.State.PROPOSED]
+    LeaderLiability.objects.filter(pk__in=superseded).update(state=LeaderLiability.State.SUPERSEDED)
+    created: list[LeaderLiability] = []
+    kept: list[LeaderLiability] = []
+    seen: set[tuple[int, str, int]] = set()
+    for group in content["units"]:
+        for leader in group["leaders"]:
+            if leader["suggested_form"] is None:
+                continue
+            key = (leader["officer"]["id"], leader["role"], leader["unit"]["id"])
+            if key in decided:
+                kept.append(decided[key])
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            created.append(LeaderLiability.objects.create(
+                finding=finding, trace=record, ruleset_id=book.ruleset_id, rule_id=leader["rule"]["id"],
+                officer_id=key[0], unit_id=key[2], assignment_id=leader["assignment"]["id"], role=leader["role"],
+                basis=leader["basis"], is_acting=leader["is_acting"], period_from=leader["in_charge_from"],
+                period_to=leader["in_charge_to"], suggested_form_id=leader["suggested_form"]["id"],
+                reason_vi=leader["why_vi"], reason_en=leader["why_en"],
+                facts=_jsonable({**leader["facts"], "assignment": leader["assignment"],
+                                 "other_rules": [m["rule"]["code"] for m in leader["other_rules"]]}),
+                created_by=actor, created_at=now))
+    audit_record(actor=by, verb="accountability.liabilities.propose", obj=finding,
+                 payload={"trace": record.pk, "ruleset_version": book.version,
+                          "created": [x.pk for x in created], "superseded": superseded,
+                          "kept_decided": [x.pk for x in kept]})
+    return record, created, kept
+
+
+def _jsonable(value: Any) -> Any:
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise _invalid("Cần nêu lý do (ít nhất 5 ký tự).", "A reason is required (at least 5 characters).", "reason",
+                       code="reason_required")
+    return reason
+
+
+@transaction.atomic
+def liability_confirm(*, by: Any, liability: LeaderLiability, reason: str,
+                      form_code: str | None = None) -> LeaderLiability:
+    reason = _clean_reason(reason)
+    liability = LeaderLiability.objects.select_for_update().get(pk=liability.pk)
+    if liability.state != LeaderLiability.State.PROPOSED:
+        raise Conflict(f"Đề xuất đang ở trạng thái '{liability.get_state_display()}', không thể xác nhận.",
+                       f"The proposal is {liability.state}; only a proposed liability can be confirmed.",
+                       code="invalid_state")
+    form = liability.suggested_form
+    if form_code and form_code != form.code:
+        chosen = LadderForm.objects.filter(ruleset_id=liability.ruleset_id, code=form_code,
+                                           subject_kind=SubjectKind.OFFICER).first()
+        if chosen is None:
+            raise _invalid(f"Hình thức '{form_code}' không có trong khung hình thức đối với cán bộ.",
+                           f"Form '{form_code}' is not on the officers' ladder of this rule set.", "form")
+        form = chosen
+    liability.state = LeaderLiability.State.CONFIRMED
+    liability.confirmed_form = form
+    liability.decided_by = by
+    liability.decided_at = timezone.now()
+    liability.decision_reason = reason
+    liability.save(update_fields=["state", "confirmed_form", "decided_by", "decided_at", "decision_reason"])
+    audit_record(actor=by, verb="accountability.liability.confirm", obj=liability,
+                 payload={"form": form.code, "suggested": liability.suggested_form.code, "reason": reason})
+    return liability
+
+
+@transaction.atomic
+def liability_reject(*, by: Any, liability: LeaderLiability, reason: str) -> LeaderLiability:
+    reason = _clean_reason(reason)
+    liability = LeaderLiability.objects.select_for_update().get(pk=liability.pk)
+    if liability.state != LeaderLiability.State.PROPOSED:
+        raise Conflict(f"Đề xuất đang ở trạng thái '{liability.get_state_display()}', không thể bác.",
+                       f"The proposal is {liability.state}; only a proposed liability can be rejected.",
+                       code="invalid_state")
+    liability.state = LeaderLiability.State.REJECTED
+    liability.decided_by = by
+    liability.decided_at = timezone.now()
+    liability.decision_reason = reason
+    liability.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    audit_record(actor=by, verb="accountability.liability.reject", obj=liability, payload={"reason": reason})
+    return liability
+
+
+# --- disciplinary cases -----------------------------------------------------------------------------
+
+EDITABLE = (DisciplinaryCase.State.OPEN, DisciplinaryCase.State.SELF_REVIEW, DisciplinaryCase.State.CONSIDERING)
+TRANSITIONS: dict[str, set[str]] = {
+    "open": {"self_review", "considering", "dropped"},
+    "self_review": {"considering", "dropped"},
+    "considering": {"self_review", "dropped"},
+    "decided": {"closed"},
+}
+ACTIVE_CASE_EXCLUDE = (DisciplinaryCase.State.DROPPED,)
+
+
+def _event(case: DisciplinaryCase, by: Any, verb: str, *, from_state: str = "", to_state: str = "",
+           note: str = "", data: dict[str, Any] | None = None) -> None:
+    CaseEvent.objects.create(case=case, verb=verb, from_state=from_state, to_state=to_state, note=note,
+                             data=_jsonable(data or {}), actor=by, at=timezone.now())
+    audit_record(actor=by, verb=f"accountability.case.{verb}", obj=case,
+                 payload={"from": from_state, "to": to_state, "note": note, **(data or {})})
+
+
+def _lock(case: DisciplinaryCase) -> DisciplinaryCase:
+    """The case as it is now in the database, locked for this transaction (callers may hold a stale copy)."""
+    return DisciplinaryCase.objects.select_for_update(of=("self",)).select_related("officer", "unit").get(pk=case.pk)
+
+
+def _require_editable(case: DisciplinaryCase) -> None:
+    if case.state not in EDITABLE:
+        raise Conflict(f"Hồ sơ ở trạng thái '{case.get_state_display()}' không còn được sửa.",
+                       f"A case in state '{case.state}' can no longer be changed.", code="invalid_state")
+
+
+def _check_findings_for_subject(*, subject_kind: str, officer: Officer | None, unit: Unit | None,
+                                findings: list[Finding], exclude_case: int | None = None) -> None:
+    if not findings:
+        raise _invalid("Hồ sơ cần ít nhất một vi phạm.", "A case needs at least one finding.", "finding_ids")
+    for f in findings:
+        if f.state not in COUNTED_STATES:
+            raise Conflict(f"Vi phạm {f.reference} chưa được xác nhận.", f"Finding {f.reference} is not confirmed.",
+                           code="finding_not_confirmed")
+    ids = [f.pk for f in findings]
+    if subject_kind == SubjectKind.OFFICER:
+        assert officer is not None
+        related = set(FindingSubject.objects.filter(finding_id__in=ids, officer=officer).filter(
+            role__in=VIOLATOR_ROLES).values_list("finding_id", flat=True))
+        related |= set(FindingSubject.objects.filter(finding_id__in=ids, officer=officer).filter(
+            knew_and_did_not_act=True).values_list("finding_id", flat=True))
+        related |= set(FindingSubject.objects.filter(finding_id__in=ids, officer=officer).filter(
+            covered_up=True).values_list("finding_id", flat=True))
+        related |= set(LeaderLiability.objects.filter(finding_id__in=ids, officer=officer,
+                                                      state=LeaderLiability.State.CONFIRMED)
+                       .values_list("finding_id", flat=True))
+        missing = [f.reference for f in findings if f.pk not in related]
+        if missing:
+            raise Conflict(
+                f"{officer.full_name} không phải người vi phạm và chưa có trách nhiệm được xác nhận trong: "
+                + ", ".join(missing) + ".",
+                f"{officer.full_name} is neither a violator nor has a confirmed liability in: " + ", ".join(missing) + ".",
+                code="not_related")
+        clash = DisciplinaryCase.objects.filter(officer=officer, findings__id__in=ids)
+    else:
+        assert unit is not None
+        missing = [f.reference for f in findings if f.unit_id != unit.pk]
+        if missing:
+            raise Conflict(f"Vi phạm không thuộc {unit.name}: " + ", ".join(missing) + ".",
+                           f"Findings not of {unit.code}: " + ", ".join(missing) + ".", code="not_related")
+        clash = DisciplinaryCase.objects.filter(unit=unit, findings__id__in=ids)
+    clash = clash.exclude(state__in=ACTIVE_CASE_EXCLUDE).exclude(
+        appeal_result=DisciplinaryCase.AppealResult.ANNULLED)
+    if exclude_case is not None:
+        clash = clash.exclude(pk=exclude_case)
+    other = clash.first()
+    if other is not None:
+        raise Conflict(f"Một vi phạm chỉ bị xử lý một lần: đã có hồ sơ {other.reference} cho vi phạm này.",
+                       f"One violation, one handling: case {other.reference} already covers it.",
+                       code="already_handled")
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"KL-{year}-"
+    last = (DisciplinaryCase.objects.filter(reference__startswith=prefix).order_by("-reference")
+            .values_list("reference", flat=True).first())
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+@transaction.atomic
+def case_create(*, by: Any, subject_kind: str, officer: Officer | None, unit: Unit | None,
+                findings: list[Finding], title: str, summary: str = "") -> DisciplinaryCase:
+    if subject_kind not in SubjectKind.values:
+        raise _invalid("Đối tượng phải là cán bộ hoặc đơn vị.", "subject_kind must be officer or unit.", "subject_kind")
+    if (subject_kind == SubjectKind.OFFICER) != (officer is not None) or (subject_kind == SubjectKind.UNIT) != (
+            unit is not None):
+        raise _invalid("Cần đúng một đối tượng: cán bộ (officer_id) hoặc đơn vị (unit_id).",
+                       "Exactly one subject is needed: officer_id for an officer case, unit_id for a unit case.",
+                       "subject_kind")
+    title = (title or "").strip()
+    if not title:
+        raise _invalid("Cần tiêu đề hồ sơ.", "A title is required.", "title")
+    _check_findings_for_subject(subject_kind=subject_kind, officer=officer, unit=unit, findings=findings)
+    book = RuleBook.load()
+    now = timezone.now()
+    case = None
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                case = DisciplinaryCase.objects.create(
+                    reference=_next_reference(timezone.localdate().year), title=title[:300], summary=summary,
+                    subject_kind=subject_kind, officer=officer, unit=unit, ruleset_id=book.ruleset_id,
+                    created_by=by, created_at=now, updated_at=now)
+            break
+        except IntegrityError:
+            continue
+    if case is None:
+        raise Conflict("Không cấp được số hồ sơ, vui lòng thử lại.", "Could not allocate a case number, retry.")
+    case.findings.set(findings)
+    if officer is not None:
+        case.liabilities.set(LeaderLiability.objects.filter(
+            officer=officer, finding__in=findings, state=LeaderLiability.State.CONFIRMED))
+    _event(case, by, "create", to_state=case.state,
+           data={"subject_kind": subject_kind, "officer": officer.pk if officer else None,
+                 "unit": unit.pk if unit else None, "findings": [f.pk for f in findings],
+                 "ruleset_version": book.version})
+    return case
+
+
+@transaction.atomic
+def case_update(*, by: Any, case: DisciplinaryCase, title: str | None = None,
+                summary: str | None = None) -> DisciplinaryCase:
+    case = _lock(case)
+    _require_editable(case)
+    changes: dict[str, Any] = {}
+    if title is not None:
+        if not title.strip():
+            raise _invalid("Tiêu đề không được để trống.", "The title cannot be empty.", "title")
+        case.title = changes["title"] = title.strip()[:300]
+    if summary is not None:
+        case.summary = changes["summary"] = summary
+    case.updated_at = timezone.now()
+    case.save(update_fields=["title", "summary", "updated_at"])
+    _event(case, by, "update", data=changes)
+    return case
+
+
+@transaction.atomic
+def case_add_finding(*, by: Any, case: DisciplinaryCase, finding: Finding) -> DisciplinaryCase:
+    case = _lock(case)
+    _require_editable(case)
+    if case.findings.filter(pk=finding.pk).exists():
+        raise Conflict("Vi phạm đã có trong hồ sơ.", "The finding is already in the case.", code="duplicate")
+    _check_findings_for_subject(subject_kind=case.subject_kind, officer=case.officer, unit=case.unit,
+                                findings=[finding], exclude_case=case.pk)
+    case.findings.add(finding)
+    if case.officer_id:
+        case.liabilities.add(*LeaderLiability.objects.filter(officer_id=case.officer_id, finding=finding,
+                                                              state=LeaderLiability.State.CONFIRMED))
+    case.updated_at = timezone.now()
+    case.save(update_fields=["updated_at"])
+    _event(case, by, "finding_add", data={"finding": finding.pk, "reference": finding.reference})
+    return case
+
+
+@transaction.atomic
+def case_remove_finding(*, by: Any, case: DisciplinaryCase, finding: Finding) -> DisciplinaryCase:
+    case = _lock(case)
+    _require_editable(case)
+    if not case.findings.filter(pk=finding.pk).exists():
+        raise Conflict("Vi phạm không có trong hồ sơ.", "The finding is not in the case.", code="not_in_case")
+    if case.findings.count() == 1:
+        raise Conflict("Hồ sơ phải còn ít nhất một vi phạm.", "A case must keep at least one finding.",
+                       code="last_finding")
+    case.findings.remove(finding)
+    case.liabilities.remove(*case.liabilities.filter(finding=finding))
+    case.updated_at = timezone.now()
+    case.save(update_fields=["updated_at"])
+    _event(case, by, "finding_remove", data={"finding": finding.pk, "reference": finding.reference})
+    return case
+
+
+@transaction.atomic
+def case_add_factor(*, by: Any, case: DisciplinaryCase, kind: str, text: str) -> CaseFactor:
+    case = _lock(case)
+    _require_editable(case)
+    if kind not in CaseFactor.Kind.values:
+        raise _invalid("Loại tình tiết phải là tăng nặng hoặc giảm nhẹ.", "kind must be aggravating or mitigating.",
+                       "kind")
+    text = (text or "").strip()
+    if not text:
+        raise _invalid("Cần nội dung tình tiết.", "The factor needs a text.", "text")
+    factor = CaseFactor.objects.create(case=case, kind=kind, text=text[:500], added_by=by, added_at=timezone.now())
+    _event(case, by, "factor_add", data={"factor": factor.pk, "kind": kind, "text": factor.text})
+    return factor
+
+
+@transaction.atomic
+def case_remove_factor(*, by: Any, case: DisciplinaryCase, factor_id: int) -> None:
+    case = _lock(case)
+    _require_editable(case)
+    factor = CaseFactor.objects.filter(case=case, pk=factor_id).first()
+    if factor is None:
+        raise DomainError("Không tìm thấy tình tiết.", "Factor not found.", code="not_found", status=404)
+    _event(case, by, "factor_remove", data={"factor": factor.pk, "kind": factor.kind, "text": factor.text})
+    factor.delete()
+
+
+ALLOWED_DOCS = {".pdf", ".doc", ".docx", ".odt", ".txt", ".jpg", ".jpeg", ".png"}
+MAX_DOC_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def case_add_document(*, by: Any, case: DisciplinaryCase, kind: str, fileobj: BinaryIO, filename: str,
+                      size: int, content_type: str = "") -> CaseDocument:
+    """Attach a document (the self-review first of all); stored hashed in the object store."""
+    if kind not in CaseDocument.Kind.values:
+        raise _invalid("Loại tài liệu không hợp lệ.", "Unknown document kind.", "kind")
+    if kind in (CaseDocument.Kind.SELF_REVIEW, CaseDocument.Kind.MINUTES, CaseDocument.Kind.OTHER):
+        case = _lock(case)
+    _require_editable(case)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename or "")[-120:].strip("._") or "document"
+    ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED_DOCS:
+        raise _invalid("Chỉ nhận tệp PDF, Word, ODT, TXT, JPG hoặc PNG.",
+                       "Only PDF, Word, ODT, TXT, JPG or PNG files are accepted.", "file")
+    if size <= 0 or size > MAX_DOC_BYTES:
+        raise _invalid("Tệp rỗng hoặc quá 20 MB.", "The file is empty or larger than 20 MB.", "file")
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
+        digest.update(chunk)
+    sha = digest.hexdigest()
+    fileobj.seek(0)
+    key = f"accountability/cases/{case.pk}/{kind}/{sha[:16]}-{name}"
+    info = get_store().put(key, fileobj, size, content_type or "application/octet-stream")
+    doc = CaseDocument.objects.create(case=case, kind=kind, key=key, filename=filename[:255] or name,
+                                      content_type=content_type[:120], size=info.size, sha256=sha,
+                                      uploaded_by=by, uploaded_at=timezone.now())
+    _event(case, by, "document_add", data={"document": doc.pk, "kind": kind, "sha256": sha, "size": info.size,
+                                           "filename": doc.filename})
+    return doc
+
+
+@transaction.atomic
+def case_transition(*, by: Any, case: DisciplinaryCase, to: str, note: str = "") -> DisciplinaryCase:
+    case = _lock(case)
+    allowed = TRANSITIONS.get(case.state, set())
+    if to not in allowed:
+        raise Conflict(f"Không thể chuyển hồ sơ từ '{case.get_state_display()}' sang '{to}'.",
+                       f"Cannot move a case from '{case.state}' to '{to}'."
+                       + (f" Allowed: {', '.join(sorted(allowed))}." if allowed else ""), code="invalid_transition")
+    note = (note or "").strip()
+    if to == DisciplinaryCase.State.DROPPED and len(note) < 5:
+        raise _invalid("Không xử lý hồ sơ cần nêu lý do.", "Dropping a case needs a reason (note).", "note",
+                       code="reason_required")
+    if (to == DisciplinaryCase.State.CONSIDERING and case.subject_kind == SubjectKind.OFFICER
+            and not case.documents.filter(kind=CaseDocument.Kind.SELF_REVIEW).exists() and len(note) < 5):
+        raise Conflict("Chưa có bản tự kiểm điểm: tải bản tự kiểm điểm lên hoặc ghi rõ lý do không có.",
+                       "No self-review document: upload it, or give the reason it is missing in the note.",
+                       code="self_review_missing")
+    from_state = case.state
+    case.state = to
+    case.updated_at = timezone.now()
+    case.save(update_fields=["state", "updated_at"])
+    _event(case, by, "transition", from_state=from_state, to_state=to, note=note)
+    return case
+
+
+def _form_for_case(case: DisciplinaryCase, form_code: str) -> LadderForm:
+    form = LadderForm.objects.filter(ruleset_id=case.ruleset_id, code=form_code, subject_kind=case.subject_kind).first()
+    if form is None:
+        kind_vi = "cán bộ" if case.subject_kind == SubjectKind.OFFICER else "đơn vị"
+        raise _invalid(f"Hình thức '{form_code}' không có trong khung hình thức đối với {kind_vi}.",
+                       f"Form '{form_code}' is not on the {case.subject_kind} ladder of rule set used by the case.",
+                       "form")
+    return form
+
+
+def _case_view(case: DisciplinaryCase, today: date) -> Any:
+    from inspection.accountability.selectors import case_views
+
+    fresh = (DisciplinaryCase.objects.filter(pk=case.pk).select_related("proposed_form", "decided_form")
+             .prefetch_related("findings", "factors"))
+    return case_views(list(fresh), today=today)[case.pk]
+
+
+@transaction.atomic
+def case_propose(*, by: Any, case: DisciplinaryCase, form_code: str, note: str = "") -> DisciplinaryCase:
+    case = _lock(case)
+    if case.state != DisciplinaryCase.State.CONSIDERING:
+        raise Conflict("Chỉ đề xuất hình thức khi hồ sơ đang ở bước xem xét.",
+                       "A form is proposed only while the case is being considered.", code="invalid_state")
+    form = _form_for_case(case, form_code)
+    view = _case_view(case, timezone.localdate())
+    computed = view.computed_form
+    note = (note or "").strip()
+    if computed is not None and computed.code != form.code and len(note) < 5:
+        raise _invalid(f"Hình thức đề xuất khác mức tính theo quy tắc ({computed.name_vi}): cần nêu lý do.",
+                       f"The proposed form differs from the computed one ({computed.name_en}): a reason is required.",
+                       "note", code="reason_required")
+    case.proposed_form = form
+    case.proposal_note = note
+    case.updated_at = timezone.now()
+    case.save(update_fields=["proposed_form", "proposal_note", "updated_at"])
+    _event(case, by, "propose", note=note,
+           data={"form": form.code, "computed": computed.code if computed else None,
+                 "steps": [s.as_dict() for s in view.steps]})
+    return case
+
+
+@transaction.atomic
+def case_decide(*, by: Any, case: DisciplinaryCase, form_code: str, decision_number: str, authority: str,
+                decision_date: date, note: str = "") -> DisciplinaryCase:
+    case = _lock(case)
+    if case.state != DisciplinaryCase.State.CONSIDERING:
+        raise Conflict("Chỉ ra quyết định khi hồ sơ đang ở bước xem xét.",
+                       "A decision can be recorded only while the case is being considered.", code="invalid_state")
+    form = _form_for_case(case, form_code)
+    decision_number, authority = (decision_number or "").strip(), (authority or "").strip()
+    if not decision_number:
+        raise _invalid("Cần số quyết định.", "The decision number is required.", "decision_number")
+    if not authority:
+        raise _invalid("Cần cấp có thẩm quyền ra quyết định.", "The deciding authority is required.", "authority")
+    today = timezone.localdate()
+    if decision_date > today:
+        raise _invalid("Ngày quyết định không được ở tương lai.", "The decision date cannot be in the future.",
+                       "decision_date")
+    view = _case_view(case, decision_date)
+    last = max((v.occurred_on for v in view.violations), default=None)
+    if last is not None and decision_date < last:
+        raise _invalid("Ngày quyết định trước ngày vi phạm.", "The decision date is before the violation.",
+                       "decision_date")
+    if view.limitation is not None:
+        from inspection.accountability.engine import _form_ref, limitation
+
+        lim = limitation(last_violation=view.limitation.start, later=[], form=_form_ref(form), today=decision_date,
+                         warn_days=0)
+        if lim.status == "expired":
+            raise Conflict(f"Đã hết thời hiệu xử lý kỷ luật đối với hình thức {form.name_vi} "
+                           f"(hết ngày {lim.deadline:%d/%m/%Y}).",
+                           f"The limitation period for {form.name_en} ended on {lim.deadline.isoformat()}.",
+                           code="limitation_expired")
+    case.decided_form = form
+    case.decision_number = decision_number[:60]
+    case.decision_authority = authority[:200]
+    case.decision_date = decision_date
+    from_state = case.state
+    case.state = DisciplinaryCase.State.DECIDED
+    case.updated_at = timezone.now()
+    case.save(update_fields=["decided_form", "decision_number", "decision_authority", "decision_date", "state",
+                             "updated_at"])
+    _event(case, by, "decide", from_state=from_state, to_state=case.state, note=note,
+           data={"form": form.code, "decision_number": case.decision_number, "authority": case.decision_authority,
+                 "decision_date": decision_date,
+                 "computed": view.computed_form.code if view.computed_form else None})
+    return case
+
+
+@transaction.atomic
+def case_appeal(*, by: Any, case: DisciplinaryCase, filed_on: date, text: str) -> DisciplinaryCase:
+    case = _lock(case)
+    if case.state != DisciplinaryCase.State.DECIDED:
+        raise Conflict("Chỉ khiếu nại được quyết định đã ban hành.", "Only a decided case can be appealed.",
+                       code="invalid_state")
+    if case.appeal_filed_on is not None:
+        raise Conflict("Quyết định này đã được khiếu nại.", "This decision was already appealed.",
+                       code="already_appealed")
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise _invalid("Cần nội dung khiếu nại.", "The appeal needs a text.", "text")
+    if filed_on > timezone.localdate() or (case.decision_date and filed_on < case.decision_date):
+        raise _invalid("Ngày khiếu nại phải từ ngày quyết định đến hôm nay.",
+                       "The appeal date must be between the decision date and today.", "filed_on")
+    case.appeal_filed_on, case.appeal_text = filed_on, text
+    case.state = DisciplinaryCase.State.APPEALED
+    case.updated_at = timezone.now()
+    case.save(update_fields=["appeal_filed_on", "appeal_text", "state", "updated_at"])
+    _event(case, by, "appeal", from_state=DisciplinaryCase.State.DECIDED, to_state=case.state,
+           data={"filed_on": filed_on})
+    return case
+
+
+@transaction.atomic
+def case_appeal_resolve(*, by: Any, case: DisciplinaryCase, result: str, decided_on: date, note: str,
+                        form_code: str | None = None) -> DisciplinaryCase:
+    case = _lock(case)
+    if case.state != DisciplinaryCase.State.APPEALED:
+        raise Conflict("Hồ sơ không có khiếu nại đang giải quyết.", "The case has no pending appeal.",
+                       code="invalid_state")
+    if result not in DisciplinaryCase.AppealResult.values:
+        raise _invalid("Kết quả giải quyết khiếu nại không hợp lệ.", "result must be upheld, changed or annulled.",
+                       "result")
+    note = _clean_reason(note)
+    if decided_on > timezone.localdate() or (case.appeal_filed_on and decided_on < case.appeal_filed_on):
+        raise _invalid("Ngày giải quyết phải từ ngày khiếu nại đến hôm nay.",
+                       "The resolution date must be between the appeal date and today.", "decided_on")
+    old_form = case.decided_form.code if case.decided_form else None
+    if result == DisciplinaryCase.AppealResult.CHANGED:
+        if not form_code:
+            raise _invalid("Thay đổi hình thức cần hình thức mới.", "A changed decision needs the new form.", "form")
+        form = _form_for_case(case, form_code)
+        if form.pk == case.decided_form_id:
+            raise _invalid("Hình thức mới trùng hình thức cũ; hãy chọn 'giữ nguyên'.",
+                           "The new form equals the old one; use 'upheld'.", "form")
+        case.decided_form = form
+    case.appeal_result, case.appeal_decided_on, case.appeal_note = result, decided_on, note
+    case.state = (DisciplinaryCase.State.CLOSED if result == DisciplinaryCase.AppealResult.ANNULLED
+                  else DisciplinaryCase.State.DECIDED)
+    case.updated_at = timezone.now()
+    case.save(update_fields=["decided_form", "appeal_result", "appeal_decided_on", "appeal_note", "state",
+                             "updated_at"])
+    _event(case, by, "appeal_resolve", from_state=DisciplinaryCase.State.APPEALED, to_state=case.state, note=note,
+           data={"result": result, "old_form": old_form,
+                 "form": case.decided_form.code if case.decided_form else None})
+    return case
+
+
+# --- CCHC tasks -------------------------------------------------------------------------------------
+
+REGISTRATION_MONTH = 10
+
+
+@transaction.atomic
+def tasks_register(*, by: Any, unit: Unit, year: int, items: list[dict[str, Any]],
+                   today: date | None = None) -> list[CchcTask]:
+    """Register a unit's CCHC tasks for `year` (in October of the year before; admins any time)."""
+    today = today or timezone.localdate()
+    is_admin = by.role == Role.ADMIN
+    if not is_admin:
+        if by.role != Role.UNIT_HEAD or not unit_in_scope(by, unit.pk):
+            raise Forbidden("Chỉ thủ trưởng đơn vị (hoặc quản trị) đăng ký nhiệm vụ CCHC cho đơn vị mình.",
+                            "Only the unit's head (or an admin) registers its CCHC tasks.")
+    in_window = today.year == year - 1 and today.month == REGISTRATION_MONTH
+    if not is_admin and not in_window:
+        raise Conflict(f"Nhiệm vụ CCHC năm {year} chỉ đăng ký trong tháng {REGISTRATION_MONTH}/{year - 1}.",
+                       f"CCHC tasks for {year} are registered in October {year - 1} only.",
+                       code="registration_closed")
+    if not today.year - 1 <= year <= today.year + 1:
+        raise _invalid("Năm đăng ký không hợp lệ.", "The year is out of range.", "year")
+    if unit.valid_from > date(year, 12, 31) or (unit.valid_to is not None and unit.valid_to < date(year, 1, 1)):
+        raise _invalid(f"{unit.name} không tồn tại trong năm {year}.", f"{unit.code} does not exist in {year}.",
+                       "unit_id")
+    if not items or len(items) > 50:
+        raise _invalid("Cần từ 1 đến 50 nhiệm vụ.", "Between 1 and 50 tasks are needed.", "tasks")
+    titles: set[str] = set()
+    for i, item in enumerate(items):
+        title, target = str(item.get("title", "")).strip(), str(item.get("target", "")).strip()
+        due = item.get("due_date")
+        if not title or not target:
+            raise _invalid("Mỗi nhiệm vụ cần tên và chỉ tiêu.", f"tasks[{i}] needs a title and a target.", "tasks")
+        if not isinstance(due, date) or due.year != year:
+            raise _invalid(f"Hạn hoàn thành của nhiệm vụ phải trong năm {year}.",
+                           f"tasks[{i}].due_date must fall in {year}.", "tasks")
+        key = title.casefold()
+        if key in titles:
+            raise _invalid(f"Nhiệm vụ '{title}' bị trùng.", f"Duplicate task '{title}'.", "tasks")
+        titles.add(key)
+    existing = {t.casefold() for t in CchcTask.objects.filter(unit=unit, year=year).values_list("title", flat=True)}
+    clash = [str(item["title"]).strip() for item in items if str(item["title"]).strip().casefold() in existing]
+    if clash:
+        raise Conflict("Nhiệm vụ đã được đăng ký: " + ", ".join(clash) + ".",
+                       "Already registered: " + ", ".join(clash) + ".", code="duplicate")
+    now = timezone.now()
+    tasks = [CchcTask.objects.create(unit=unit, year=year, title=str(item["title"]).strip()[:300],
+                                     target=str(item["target"]).strip()[:300], due_date=item["due_date"],
+                                     late_registration=not in_window, registered_by=by, registered_at=now)
+             for item in items]
+    audit_record(actor=by, verb="accountability.cchc.register", obj=unit,
+                 payload={"year": year, "tasks": [t.pk for t in tasks], "late_registration": not in_window})
+    return tasks
+
+
+@transaction.atomic
+def task_report_delivery(*, by: Any, task: CchcTask, delivered_on: date, note: str = "") -> CchcTask:
+    task = CchcTask.objects.select_for_update().select_related("unit").get(pk=task.pk)
+    is_admin = by.role == Role.ADMIN
+    if not is_admin and (by.role != Role.UNIT_HEAD or not unit_in_scope(by, task.unit_id)):
+        raise Forbidden("Chỉ thủ trưởng đơn vị (hoặc quản trị) báo cáo kết quả nhiệm vụ.",
+                        "Only the unit's head (or an admin) reports a task's delivery.")
+    if task.delivered_on is not None and not is_admin:
+        raise Conflict("Nhiệm vụ đã được báo cáo hoàn thành; liên hệ quản trị để điều chỉnh.",
+                       "The delivery was already reported; ask an admin to correct it.", code="already_reported")
+    if delivered_on > timezone.localdate():
+        raise _invalid("Ngày hoàn thành không được ở tương lai.", "The delivery date cannot be in the future.",
+                       "delivered_on")
+    if delivered_on < date(task.year - 1, 1, 1):
+        raise _invalid("Ngày hoàn thành quá sớm so với năm nhiệm vụ.", "The delivery date is before the task's year.",
+                       "delivered_on")
+    previous = task.delivered_on
+    task.delivered_on, task.delivery_note = delivered_on, (note or "").strip()
+    task.reported_by, task.reported_at = by, timezone.now()
+    task.save(update_fields=["delivered_on", "delivery_note", "reported_by", "reported_at"])
+    audit_record(actor=by, verb="accountability.cchc.delivery", obj=task,
+                 payload={"delivered_on": delivered_on, "previous": previous, "on_time": delivered_on <= task.due_date})
+    return task
+
+
+# --- scoring policy ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scoring_policy_create(*, by: Any, data: dict[str, Any]) -> ScoringPolicy:
+    deductions = data.get("deductions")
+    numbers = [data.get(k) for k in ("check_weight", "task_weight", "late_task_credit", "downgrade_below",
+                                     "no_award_below")]
+    numbers += list(deductions.values()) if isinstance(deductions, dict) else []
+    if any(isinstance(v, float) and not math.isfinite(v) for v in numbers):
+        raise _invalid("Giá trị số không hợp lệ (NaN/vô hạn).", "Numbers must be finite (no NaN / infinity).",
+                       "deductions")
+    if not isinstance(deductions, dict) or set(deductions) != SEVERITIES or any(
+            not isinstance(v, int | float) or v < 0 or v > 100 for v in deductions.values()):
+        raise _invalid("Điểm trừ phải nêu đủ 4 mức độ, mỗi mức 0–100.",
+                       "deductions must give 0..100 points for each of the 4 severities.", "deductions")
+    for name in ("check_weight", "task_weight"):
+        if not isinstance(data.get(name), int | float) or not 0 <= data[name] <= 1:
+            raise _invalid("Trọng số phải từ 0 đến 1.", f"{name} must be 0..1.", name)
+    if data["check_weight"] + data["task_weight"] <= 0:
+        raise _invalid("Tổng trọng số phải lớn hơn 0.", "The weights must not both be 0.", "check_weight")
+    if not isinstance(data.get("late_task_credit"), int | float) or not 0 <= data["late_task_credit"] <= 1:
+        raise _invalid("Điểm cho nhiệm vụ trễ hạn phải từ 0 đến 1.", "late_task_credit must be 0..1.",
+                       "late_task_credit")
+    for name in ("downgrade_below", "no_award_below"):
+        if not isinstance(data.get(name), int | float) or not 0 <= data[name] <= 100:
+            raise _invalid("Ngưỡng điểm phải từ 0 đến 100.", f"{name} must be 0..100.", name)
+    if data["no_award_below"] > data["downgrade_below"]:
+        raise _invalid("Ngưỡng 'không xét tặng' phải thấp hơn hoặc bằng ngưỡng 'hạ bậc'.",
+                       "no_award_below must not exceed downgrade_below.", "no_award_below")
+    for name in ("downgrade_severities", "no_award_severities"):
+        if not isinstance(data.get(name), list) or not set(data[name]) <= SEVERITIES:
+            raise _invalid("Danh sách mức độ không hợp lệ.", f"{name} must list known severities.", name)
+    current = ScoringPolicy.objects.select_for_update().order_by("-version").first()
+    policy = ScoringPolicy.objects.create(
+        version=(current.version + 1) if current else 1, note=str(data.get("note", ""))[:500],
+        deductions={k: float(v) for k, v in deductions.items()},
+        use_category_points=bool(data.get("use_category_points", True)),
+        check_weight=float(data["check_weight"]), task_weight=float(data["task_weight"]),
+        late_task_credit=float(data["late_task_credit"]), downgrade_below=float(data["downgrade_below"]),
+        no_award_below=float(data["no_award_below"]), downgrade_severities=list(data["downgrade_severities"]),
+        no_award_severities=list(data["no_award_severities"]),
+        created_by=by if getattr(by, "pk", None) else None, created_at=timezone.now())
+    audit_record(actor=by, verb="accountability.scoring_policy.create", obj=policy,
+                 payload={"version": policy.version, "deductions": policy.deductions})
+    return policy
+
+
+def finding_last_day(finding: Finding) -> date:
+    return finding_days(finding)[1]

@@ -1,0 +1,38 @@
+from django.urls import path, re_path
+
+from inspection.accountability import apis
+
+urlpatterns = [
+    path("findings/<int:pk>/trace/", apis.TraceApi.as_view(), name="acc-trace"),
+    re_path(r"^findings/(?P<pk>\d+)/report\.(?P<fmt>pdf|xlsx)$", apis.FindingReportApi.as_view(),
+            name="acc-finding-report"),
+    path("traces/<int:pk>/", apis.TraceRecordApi.as_view(), name="acc-trace-record"),
+    path("liabilities/", apis.LiabilityListApi.as_view(), name="acc-liabilities"),
+    path("liabilities/<int:pk>/", apis.LiabilityDetailApi.as_view(), name="acc-liability"),
+    path("liabilities/<int:pk>/confirm/", apis.LiabilityConfirmApi.as_view(), name="acc-liability-confirm"),
+    path("liabilities/<int:pk>/reject/", apis.LiabilityRejectApi.as_view(), name="acc-liability-reject"),
+    path("rulesets/", apis.RuleSetListApi.as_view(), name="acc-rulesets"),
+    path("rulesets/<str:version>/", apis.RuleSetDetailApi.as_view(), name="acc-ruleset"),
+    path("scoring-policy/", apis.ScoringPolicyApi.as_view(), name="acc-scoring-policy"),
+    path("cases/", apis.CaseListApi.as_view(), name="acc-cases"),
+    path("cases/<int:pk>/", apis.CaseDetailApi.as_view(), name="acc-case"),
+    path("cases/<int:pk>/findings/", apis.CaseFindingsApi.as_view(), name="acc-case-findings"),
+    path("cases/<int:pk>/findings/<int:finding_id>/", apis.CaseFindingDeleteApi.as_view(),
+         name="acc-case-finding"),
+    path("cases/<int:pk>/factors/", apis.CaseFactorsApi.as_view(), name="acc-case-factors"),
+    path("cases/<int:pk>/factors/<int:factor_id>/", apis.CaseFactorDeleteApi.as_view(), name="acc-case-factor"),
+    path("cases/<int:pk>/documents/", apis.CaseDocumentsApi.as_view(), name="acc-case-documents"),
+    path("cases/<int:pk>/documents/<int:doc_id>/", apis.CaseDocumentDownloadApi.as_view(),
+         name="acc-case-document"),
+    path("cases/<int:pk>/transition/", apis.CaseTransitionApi.as_view(), name="acc-case-transition"),
+    path("cases/<int:pk>/propose/", apis.CaseProposeApi.as_view(), name="acc-case-propose"),
+    path("cases/<int:pk>/decide/", apis.CaseDecideApi.as_view(), name="acc-case-decide"),
+    path("cases/<int:pk>/appeal/", apis.CaseAppealApi.as_view(), name="acc-case-appeal"),
+    path("cases/<int:pk>/appeal/resolve/", apis.CaseAppealResolveApi.as_view(), name="acc-case-appeal-resolve"),
+    path("officers/<int:pk>/", apis.OfficerProfileApi.as_view(), name="acc-officer"),
+    re_path(r"^officers/(?P<pk>\d+)/report\.(?P<fmt>pdf|xlsx)$", apis.OfficerReportApi.as_view(),
+            name="acc-officer-report"),
+    path("rankings/", apis.RankingsApi.as_view(), name="acc-rankings"),
+    path("cchc-tasks/", apis.TaskListApi.as_view(), name="acc-tasks"),
+    path("cchc-tasks/<int:pk>/delivery/", apis.TaskDeliveryApi.as_view(), name="acc-task-delivery"),
+]

@@ -1,0 +1,985 @@
+"""Thin views over inspection selectors and services. One view per operation."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from backend.accounts.models import ApiToken, Role, User
+from backend.accounts.selectors import require_role, require_token_kind
+from backend.core.errors import DomainError, NotFound
+from backend.core.store import ObjectMissing, get_store
+from backend.org.apis import paginate, parse_date_param, parse_int_param
+from backend.org.models import Counter, Officer, Unit
+from inspection import selectors, services
+from inspection.models import (
+    CheckReport,
+    Complaint,
+    CriteriaSet,
+    CsvImport,
+    Draw,
+    Finding,
+    FindingCategory,
+    RiskSnapshot,
+    SatisfactionRating,
+    SurpriseCheck,
+)
+
+TEAM = selectors.TEAM
+LEAD = (Role.INSPECTION_LEAD,)
+DRAW_LOCAL = services.drawing.LOCAL_TZ
+
+
+def _day_bounds(request: Request) -> tuple[datetime | None, datetime | None]:
+    start = parse_date_param(request.query_params.get("from"), "from")
+    end = parse_date_param(request.query_params.get("to"), "to")
+    to_dt = lambda d: datetime.combine(d, time.min, tzinfo=DRAW_LOCAL) if d else None  # noqa: E731
+    return to_dt(start), (to_dt(end + timedelta(days=1)) if end else None)
+
+
+def _get_or_404(model: Any, pk: Any, vi: str, en: str, **filters: Any) -> Any:
+    obj = model.objects.filter(pk=pk, **filters).first() if pk not in (None, "") else None
+    if obj is None:
+        raise DomainError(vi, en, code="invalid_reference", fields={model.__name__.lower(): [en]})
+    return obj
+
+
+def _user_brief(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.get_username(), "full_name": user.get_full_name()}
+
+
+def _unit_brief(unit: Unit | None) -> dict[str, Any] | None:
+    return {"id": unit.pk, "code": unit.code, "name": unit.name} if unit else None
+
+
+def _counter_brief(counter: Counter | None) -> dict[str, Any] | None:
+    return {"id": counter.pk, "code": counter.code, "name": counter.name} if counter else None
+
+
+# --- criteria ----------------------------------------------------------------------------------------
+
+
+class CriteriaSetOutputSerializer(serializers.ModelSerializer):
+    criteria_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = CriteriaSet
+        fields = ["id", "code", "year", "version", "name", "description", "is_active", "created_at",
+                  "criteria_count"]
+
+
+def _criteria_export(cs: CriteriaSet) -> dict[str, Any]:
+    return {"code": cs.code, "year": cs.year, "version": cs.version, "name": cs.name,
+            "description": cs.description, "is_active": cs.is_active,
+            "criteria": selectors.criteria_tree(criteria_set=cs)}
+
+
+class CriteriaSetListApi(APIView):
+    """GET: every criteria set. POST (lead): import one from the export's JSON shape."""
+
+    def get(self, request: Request) -> Response:
+        require_role(request.user, *selectors.CHECK_READERS)
+        year = parse_int_param(request.query_params.get("year"), "year")
+        return paginate(request, self, selectors.criteria_sets_list(year=year), CriteriaSetOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *LEAD)
+        cs = services.criteria_set_import(by=request.user, data=request.data)
+        return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)},
+                        status=201)
+
+
+class CriteriaSetDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *selectors.CHECK_READERS)
+        cs = selectors.criteria_set_get(pk=pk)
+        return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)})
+
+
+class CriteriaSetExportApi(APIView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        require_role(request.user, *selectors.CHECK_READERS)
+        cs = selectors.criteria_set_get(pk=pk)
+        body = json.dumps(_criteria_export(cs), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="criteria-{cs.code}-{cs.year}-v{cs.version}.json"'
+        return response
+
+
+class CriteriaSetActivateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        active = serializers.BooleanField()
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cs = services.criteria_set_activate(by=request.user, criteria_set=selectors.criteria_set_get(pk=pk),
+                                            active=data.validated_data["active"])
+        return Response(CriteriaSetOutputSerializer(cs).data)
+
+
+class CategoryOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FindingCategory
+        fields = ["id", "code", "name_vi", "name_en", "default_severity", "deduction_points"]
+
+
+class CategoryListApi(APIView):
+    def get(self, request: Request) -> Response:
+        require_role(request.user, *selectors.FINDING_READERS)
+        return Response(CategoryOutputSerializer(selectors.categories_list(), many=True).data)
+
+
+# --- risk -------------------------------------------------------------------------------------------
+
+
+class RiskSnapshotOutputSerializer(serializers.ModelSerializer):
+    unit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RiskSnapshot
+        fields = ["id", "unit", "computed_at", "as_of", "score", "features", "weights", "contributions"]
+
+    def get_unit(self, obj: RiskSnapshot) -> dict[str, Any] | None:
+        return _unit_brief(obj.unit)
+
+
+class RiskApi(APIView):
+    """GET: the latest risk snapshot per unit, with its explanation. POST (lead): compute now."""
+
+    def get(self, request: Request) -> Response:
+        snaps = selectors.risk_latest(user=request.user)
+        return Response({"count": len(snaps), "results": RiskSnapshotOutputSerializer(snaps, many=True).data})
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *LEAD)
+        snaps = sorted(services.risk_compute(by=request.user), key=lambda s: (-s.score, s.unit.code))
+        return Response({"count": len(snaps), "results": RiskSnapshotOutputSerializer(snaps, many=True).data},
+                        status=201)
+
+
+class RiskWeightsApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        weights = serializers.DictField(child=serializers.FloatField(), required=False, default=dict)
+        params = serializers.DictField(child=serializers.FloatField(), required=False, default=dict)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def get(self, request: Request) -> Response:
+        require_role(request.user, *TEAM)
+        weights, params = services.risk_config()
+        return Response({"weights": weights, "params": params})
+
+    def put(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.risk_weights_set(by=request.user, **data.validated_data)
+        return Response({"weights": row.weights, "params": row.params, "note": row.note})
+
+
+# --- draws ------------------------------------------------------------------------------------------
+
+
+class DrawOutputSerializer(serializers.ModelSerializer):
+    created_by = serializers.SerializerMethodField()
+    closed_by = serializers.SerializerMethodField()
+    seed = serializers.SerializerMethodField()
+    checks_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Draw
+        fields = ["id", "name", "state", "created_at", "created_by", "seed_sha256", "seed", "params", "result",
+                  "closed_at", "closed_by", "checks_count"]
+
+    def get_created_by(self, obj: Draw) -> dict[str, Any] | None:
+        return _user_brief(obj.created_by)
+
+    def get_closed_by(self, obj: Draw) -> dict[str, Any] | None:
+        return _user_brief(obj.closed_by)
+
+    def get_seed(self, obj: Draw) -> str | None:
+        return obj.seed if obj.state == Draw.State.CLOSED else None  # revealed only at close
+
+
+class DrawDetailOutputSerializer(DrawOutputSerializer):
+    class Meta(DrawOutputSerializer.Meta):
+        fields = [*DrawOutputSerializer.Meta.fields, "candidates"]
+
+
+class DrawListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        n = serializers.IntegerField(min_value=1, max_value=200)
+        start = serializers.DateField()
+        end = serializers.DateField()
+        name = serializers.CharField(required=False, allow_blank=True, default="")
+        mode = serializers.ChoiceField(choices=SurpriseCheck.Mode.choices, default=SurpriseCheck.Mode.DOT_XUAT)
+        proportional_share = serializers.FloatField(required=False, default=0.75)
+        floor_months = serializers.IntegerField(required=False, default=6)
+        conflict_years = serializers.IntegerField(required=False, default=3)
+        team_size = serializers.IntegerField(required=False, default=2)
+        check_minutes = serializers.IntegerField(required=False, default=120)
+        include_weekends = serializers.BooleanField(required=False, default=False)
+
+    def get(self, request: Request) -> Response:
+        return paginate(request, self, selectors.draws_list(user=request.user), DrawOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *LEAD)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        draw = services.draw_create(by=request.user, **data.validated_data)
+        return Response(DrawDetailOutputSerializer(draw).data, status=201)
+
+
+class DrawDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(DrawDetailOutputSerializer(selectors.draw_get_for(user=request.user, pk=pk)).data)
+
+
+class DrawCloseApi(APIView):
+    def post(self, request: Request, pk: int) -> Response:
+        draw = services.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk))
+        return Response(DrawDetailOutputSerializer(draw).data)
+
+
+class DrawVerifyApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        draw = selectors.draw_get_for(user=request.user, pk=pk)
+        return Response({"draw": draw.pk, **services.draw_verify(draw=draw)})
+
+
+# --- checks -----------------------------------------------------------------------------------------
+
+
+def _report_of(check: SurpriseCheck) -> CheckReport | None:
+    try:
+        return check.report
+    except CheckReport.DoesNotExist:
+        return None
+
+
+class CheckOutputSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uid", read_only=True)
+    unit = serializers.SerializerMethodField()
+    counter = serializers.SerializerMethodField()
+    lead = serializers.SerializerMethodField()
+    team = serializers.SerializerMethodField()
+    score = serializers.SerializerMethodField()
+    signed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SurpriseCheck
+        fields = ["id", "reference", "mode", "state", "unit", "counter", "window_start", "window_end", "lead",
+                  "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed"]
+
+    def get_unit(self, obj: SurpriseCheck) -> dict[str, Any] | None:
+        return _unit_brief(obj.unit)
+
+    def get_counter(self, obj: SurpriseCheck) -> dict[str, Any] | None:
+        return _counter_brief(obj.counter)
+
+    def get_lead(self, obj: SurpriseCheck) -> dict[str, Any] | None:
+        return _user_brief(obj.lead)
+
+    def get_team(self, obj: SurpriseCheck) -> list[dict[str, Any] | None]:
+        return [_user_brief(u) for u in sorted(obj.team.all(), key=lambda u: u.pk)]
+
+    def get_score(self, obj: SurpriseCheck) -> dict[str, Any] | None:
+        report = _report_of(obj)
+        if report is None:
+            return None
+        return {"score": report.score, "max_score": report.max_score, "percent": report.percent}
+
+    def get_signed(self, obj: SurpriseCheck) -> bool:
+        report = _report_of(obj)
+        return bool(report and report.signed_at)
+
+
+def _check_filters(request: Request) -> dict[str, Any]:
+    qp = request.query_params
+    start, end = _day_bounds(request)
+    return {"state": qp.get("state", ""), "mode": qp.get("mode", ""),
+            "unit_id": parse_int_param(qp.get("unit"), "unit"), "draw_id": parse_int_param(qp.get("draw"), "draw"),
+            "search": qp.get("search", ""), "from": start, "to": end}
+
+
+class CheckListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        mode = serializers.ChoiceField(choices=SurpriseCheck.Mode.choices)
+        unit_id = serializers.IntegerField()
+        counter_id = serializers.IntegerField(required=False, allow_null=True)
+        window_start = serializers.DateTimeField()
+        window_end = serializers.DateTimeField()
+        team_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+        criteria_set_id = serializers.IntegerField(required=False, allow_null=True)
+        notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def get(self, request: Request) -> Response:
+        qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
+        return paginate(request, self, qs, CheckOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *LEAD)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        unit = _get_or_404(Unit, v["unit_id"], "Không tìm thấy đơn vị.", "Unknown unit.")
+        counter = _get_or_404(Counter, v.get("counter_id"), "Không tìm thấy quầy.", "Unknown counter.") \
+            if v.get("counter_id") else None
+        team = list(User.objects.filter(pk__in=v["team_ids"]))
+        if len(team) != len(set(v["team_ids"])):
+            raise DomainError("Có thành viên tổ không tồn tại.", "Unknown user in team_ids.", code="invalid",
+                              fields={"team_ids": ["unknown user"]})
+        cs = _get_or_404(CriteriaSet, v.get("criteria_set_id"), "Không tìm thấy bộ tiêu chí.",
+                         "Unknown criteria set.") if v.get("criteria_set_id") else None
+        check = services.check_create(by=request.user, mode=v["mode"], unit=unit, counter=counter,
+                                      window_start=v["window_start"], window_end=v["window_end"], team=team,
+                                      criteria_set=cs, notes=v["notes"])
+        check = selectors.check_get_for(user=request.user, uid=check.uid)
+        return Response(CheckOutputSerializer(check).data, status=201)
+
+
+class CheckCountsApi(APIView):
+    def get(self, request: Request) -> Response:
+        require_role(request.user, *selectors.CHECK_READERS)
+        return Response(selectors.check_counts(user=request.user))
+
+
+class CheckExportApi(APIView):
+    """The visible checks as an Excel workbook (same filters as the list)."""
+
+    def get(self, request: Request) -> HttpResponse:
+        from openpyxl import Workbook
+
+        require_role(request.user, *selectors.CHECK_READERS)
+        qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Kiem tra"
+        ws.append(["Số", "Hình thức", "Trạng thái", "Mã đơn vị", "Đơn vị", "Quầy", "Bắt đầu dự kiến",
+                   "Bắt đầu thực tế", "Tổ trưởng", "Điểm", "Tỷ lệ (%)"])
+        for check in qs:
+            report = _report_of(check)
+            ws.append([check.reference, check.get_mode_display(), check.get_state_display(), check.unit.code,
+                       check.unit.name, check.counter.code if check.counter_id else "",
+                       timezone.localtime(check.window_start).strftime("%d/%m/%Y %H:%M"),
+                       timezone.localtime(check.started_at).strftime("%d/%m/%Y %H:%M") if check.started_at else "",
+                       check.lead.get_full_name() or check.lead.get_username(),
+                       float(report.score) if report else None, float(report.percent) if report else None])
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(out.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="kiem-tra.xlsx"'
+        return response
+
+
+class CheckDetailApi(APIView):
+    def get(self, request: Request, uid: str) -> Response:
+        check = selectors.check_get_for(user=request.user, uid=uid)
+        data = CheckOutputSerializer(check).data
+        data["notes"] = check.notes if selectors.is_team(request.user) else ""
+        data["draw"] = check.draw_id if selectors.is_team(request.user) else None
+        data["criteria_set"] = ({"id": check.criteria_set_id, "name": check.criteria_set.name}
+                                if check.criteria_set_id else None)
+        return Response(data)
+
+
+class CheckStartApi(APIView):
+    def post(self, request: Request, uid: str) -> Response:
+        check = services.check_start(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
+        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid)).data)
+
+
+class CheckCompleteApi(APIView):
+    def post(self, request: Request, uid: str) -> Response:
+        check = services.check_complete(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
+        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid)).data)
+
+
+class CheckCancelApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField()
+
+    def post(self, request: Request, uid: str) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        check = services.check_cancel(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
+                                      reason=data.validated_data["reason"])
+        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid)).data)
+
+
+# --- reports ------------------------------------------------------------------------------------------
+
+
+def _report_data(report: CheckReport) -> dict[str, Any]:
+    results = [{"criterion": r.criterion.code, "text": r.criterion.text, "max_points": r.criterion.max_points,
+                "weight": r.criterion.weight, "critical": r.criterion.critical, "outcome": r.outcome,
+                "points": r.points, "note": r.note}
+               for r in sorted(report.results.all(), key=lambda r: (r.criterion.position, r.criterion_id))]
+    return {
+        "check": str(report.surprise_check.uid), "criteria_set": {"id": report.criteria_set_id,
+                                                                  "name": report.criteria_set.name},
+        "summary": report.summary, "score": report.score, "max_score": report.max_score, "percent": report.percent,
+        "results": results,
+        "evidence": [{"id": e.pk, "filename": e.filename, "size": e.size, "sha256": e.sha256,
+                      "content_type": e.content_type,
+                      "criterion": e.result.criterion.code if e.result_id else None,
+                      "uploaded_at": e.uploaded_at} for e in report.evidence.all()],
+        "signed": report.is_signed, "signed_at": report.signed_at, "signed_by": _user_brief(report.signed_by),
+        "content_hash": report.content_hash,
+        "amendments": [{"number": a.number, "author": _user_brief(a.author), "reason": a.reason,
+                        "changes": a.changes, "content_hash": a.content_hash, "at": a.at}
+                       for a in report.amendments.all()],
+    }
+
+
+class ReportApi(APIView):
+    """GET the report (?version=original: as signed). PUT results/summary while not signed."""
+
+    class InputSerializer(serializers.Serializer):
+        summary = serializers.CharField(required=False, allow_blank=True)
+        results = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+
+    def get(self, request: Request, uid: str) -> Response:
+        report = selectors.report_get_for(user=request.user, uid=uid)
+        if request.query_params.get("version") == "original":
+            if not report.is_signed:
+                raise NotFound("Biên bản chưa được ký.", "The report is not signed yet.")
+            return Response({"check": str(uid), "content_hash": report.content_hash,
+                             "content": report.signed_content})
+        return Response(_report_data(report))
+
+    def put(self, request: Request, uid: str) -> Response:
+        check = selectors.check_get_for(user=request.user, uid=uid)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.report_update(by=request.user, check=check, results=data.validated_data["results"],
+                               summary=data.validated_data.get("summary"))
+        return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
+
+
+class ReportSignApi(APIView):
+    def post(self, request: Request, uid: str) -> Response:
+        services.report_sign(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
+        return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
+
+
+class ReportAmendApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField()
+        summary = serializers.CharField(required=False, allow_blank=True)
+        results = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+
+    def post(self, request: Request, uid: str) -> Response:
+        check = selectors.check_get_for(user=request.user, uid=uid)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.report_amend(by=request.user, check=check, reason=v["reason"], results=v["results"],
+                              summary=v.get("summary"))
+        return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)), status=201)
+
+
+class ReportEvidenceApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    def post(self, request: Request, uid: str) -> Response:
+        check = selectors.check_get_for(user=request.user, uid=uid)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DomainError("Chưa chọn tệp.", "No file uploaded (field 'file').", code="required",
+                              fields={"file": ["required"]})
+        item = services.report_evidence_add(by=request.user, check=check, fileobj=upload, filename=upload.name,
+                                            content_type=upload.content_type or "",
+                                            criterion_code=request.data.get("criterion", ""),
+                                            reason=request.data.get("reason", ""))
+        return Response({"id": item.pk, "filename": item.filename, "size": item.size, "sha256": item.sha256}, status=201)
+
+
+class ReportEvidenceDownloadApi(APIView):
+    def get(self, request: Request, uid: str, pk: int) -> FileResponse:
+        report = selectors.report_get_for(user=request.user, uid=uid)
+        item = report.evidence.filter(pk=pk).first()
+        if item is None:
+            raise NotFound("Không tìm thấy tệp chứng cứ.", "Evidence file not found.")
+        try:
+            handle = get_store().open(item.key)
+        except ObjectMissing as exc:
+            raise NotFound("Tệp chứng cứ không còn trong kho lưu trữ.", "The evidence file is missing from the store.") \
+                from exc
+        return FileResponse(handle, as_attachment=True, filename=item.filename,
+                            content_type=item.content_type or "application/octet-stream")
+
+
+class ReportPdfApi(APIView):
+    """The signed report as the check minutes (biên bản kiểm tra)."""
+
+    def get(self, request: Request, uid: str) -> HttpResponse:
+        report = selectors.report_get_for(user=request.user, uid=uid)
+        if not report.is_signed:
+            raise DomainError("Chỉ in biên bản đã ký.", "Only a signed report can be printed.", code="not_signed",
+                              status=409)
+        pdf = selectors.report_minutes_pdf(report=report, user=request.user)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="bien-ban-{report.surprise_check.reference}.pdf"'
+        return response
+
+
+# --- findings ------------------------------------------------------------------------------------------
+
+
+class FindingOutputSerializer(serializers.ModelSerializer):
+    category = serializers.SerializerMethodField()
+    unit = serializers.SerializerMethodField()
+    counter = serializers.SerializerMethodField()
+    check = serializers.SerializerMethodField()
+    subjects = serializers.SerializerMethodField()
+    created_by = serializers.SerializerMethodField()
+    confirmed_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = ["id", "reference", "source", "state", "severity", "category", "title", "description", "unit",
+                  "counter", "occurred_from", "occurred_to", "check", "complaint_id", "rating_id", "subjects",
+                  "created_by", "created_at", "confirmed_at", "confirmed_by"]
+
+    def get_category(self, obj: Finding) -> dict[str, Any]:
+        return {"code": obj.category.code, "name_vi": obj.category.name_vi, "name_en": obj.category.name_en}
+
+    def get_unit(self, obj: Finding) -> dict[str, Any] | None:
+        return _unit_brief(obj.unit)
+
+    def get_counter(self, obj: Finding) -> dict[str, Any] | None:
+        return _counter_brief(obj.counter)
+
+    def get_check(self, obj: Finding) -> dict[str, Any] | None:
+        c = obj.surprise_check
+        return {"id": str(c.uid), "reference": c.reference} if c else None
+
+    def get_subjects(self, obj: Finding) -> list[dict[str, Any]]:
+        return [{"officer": {"id": s.officer_id, "service_number": s.officer.service_number,
+                             "full_name": s.officer.full_name, "rank": s.officer.rank},
+                 "role": s.role, "knew_and_did_not_act": s.knew_and_did_not_act, "covered_up": s.covered_up,
+                 "note": s.note} for s in obj.subjects.all()]
+
+    def get_created_by(self, obj: Finding) -> dict[str, Any] | None:
+        return _user_brief(obj.created_by)
+
+    def get_confirmed_by(self, obj: Finding) -> dict[str, Any] | None:
+        return _user_brief(obj.confirmed_by)
+
+
+def _finding_detail(finding: Finding) -> dict[str, Any]:
+    data = FindingOutputSerializer(finding).data
+    data["transitions"] = [{"from": t.from_state, "to": t.to_state, "actor": _user_brief(t.actor),
+                            "reason": t.reason, "at": t.at} for t in finding.transitions.all()]
+    data["evidence"] = [{"id": e.pk, "kind": e.kind, "filename": e.filename, "size": e.size, "sha256": e.sha256,
+                         "media_ref": e.media_ref, "description": e.description, "added_at": e.added_at}
+                        for e in finding.evidence_items.all()]
+    data["criterion"] = finding.criterion.code if finding.criterion_id else None
+    return data
+
+
+class SubjectInputSerializer(serializers.Serializer):
+    officer_id = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=["violator", "co_violator", "responsible_head"])
+    knew_and_did_not_act = serializers.BooleanField(required=False, default=False)
+    covered_up = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FindingListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        source = serializers.ChoiceField(choices=Finding.Source.choices)
+        category = serializers.CharField()
+        severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
+        title = serializers.CharField(max_length=300)
+        description = serializers.CharField(required=False, allow_blank=True, default="")
+        unit_id = serializers.IntegerField(required=False, allow_null=True)
+        counter_id = serializers.IntegerField(required=False, allow_null=True)
+        occurred_from = serializers.DateTimeField()
+        occurred_to = serializers.DateTimeField(required=False, allow_null=True)
+        check = serializers.UUIDField(required=False, allow_null=True)
+        complaint_id = serializers.IntegerField(required=False, allow_null=True)
+        rating_id = serializers.IntegerField(required=False, allow_null=True)
+        criterion = serializers.CharField(required=False, allow_blank=True, default="")
+        subjects = SubjectInputSerializer(many=True, required=False, default=list)
+
+    def get(self, request: Request) -> Response:
+        qp = request.query_params
+        start, end = _day_bounds(request)
+        filters = {"state": qp.get("state", ""), "severity": qp.get("severity", ""), "source": qp.get("source", ""),
+                   "unit_id": parse_int_param(qp.get("unit"), "unit"),
+                   "officer_id": parse_int_param(qp.get("officer"), "officer"), "category": qp.get("category", ""),
+                   "check": qp.get("check", ""), "complaint_id": parse_int_param(qp.get("complaint"), "complaint"),
+                   "search": qp.get("search", ""), "from": start, "to": end}
+        if filters["check"]:
+            try:
+                import uuid
+
+                uuid.UUID(filters["check"])
+            except ValueError:
+                filters["check"] = "00000000-0000-0000-0000-000000000000"
+        return paginate(request, self, selectors.findings_list(user=request.user, filters=filters),
+                        FindingOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *TEAM, Role.REVIEWER)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        category = FindingCategory.objects.filter(code=v["category"], active=True).first()
+        if category is None:
+            raise DomainError("Không có danh mục vi phạm này.", f"Unknown finding category {v['category']!r}.",
+                              code="invalid", fields={"category": ["unknown"]})
+        check = selectors.check_get_for(user=request.user, uid=v["check"]) if v.get("check") else None
+        complaint = selectors.complaint_get_for(user=request.user, id=v["complaint_id"]) \
+            if v.get("complaint_id") else None
+        rating = selectors.rating_get_for(user=request.user, id=v["rating_id"]) if v.get("rating_id") else None
+        unit = _get_or_404(Unit, v["unit_id"], "Không tìm thấy đơn vị.", "Unknown unit.") if v.get("unit_id") else None
+        counter = _get_or_404(Counter, v["counter_id"], "Không tìm thấy quầy.", "Unknown counter.") \
+            if v.get("counter_id") else None
+        finding = services.finding_create(
+            by=request.user, source=v["source"], category=category, severity=v.get("severity"), title=v["title"],
+            description=v["description"], unit=unit, counter=counter, occurred_from=v["occurred_from"],
+            occurred_to=v.get("occurred_to"), surprise_check=check, complaint=complaint, rating=rating,
+            criterion_code=v["criterion"], subjects=[dict(s) for s in v["subjects"]])
+        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=finding.pk)), status=201)
+
+
+class FindingDetailApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        category = serializers.CharField(required=False)
+        severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
+        title = serializers.CharField(max_length=300, required=False)
+        description = serializers.CharField(required=False, allow_blank=True)
+        occurred_from = serializers.DateTimeField(required=False)
+        occurred_to = serializers.DateTimeField(required=False, allow_null=True)
+        subjects = SubjectInputSerializer(many=True, required=False)
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
+
+    def patch(self, request: Request, pk: int) -> Response:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        if "category" in v:
+            category = FindingCategory.objects.filter(code=v["category"], active=True).first()
+            if category is None:
+                raise DomainError("Không có danh mục vi phạm này.", f"Unknown finding category {v['category']!r}.",
+                                  code="invalid", fields={"category": ["unknown"]})
+            v["category"] = category
+        if "subjects" in v:
+            v["subjects"] = [dict(s) for s in v["subjects"]]
+        services.finding_update(by=request.user, finding=finding, data=v)
+        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
+
+
+class FindingTransitionApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        to = serializers.ChoiceField(choices=Finding.State.choices)
+        reason = serializers.CharField()
+
+    def post(self, request: Request, pk: int) -> Response:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.finding_transition(by=request.user, finding=finding, to_state=data.validated_data["to"],
+                                    reason=data.validated_data["reason"])
+        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
+
+
+class FindingEvidenceApi(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def post(self, request: Request, pk: int) -> Response:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        if not isinstance(request.data, dict):
+            raise DomainError("Dữ liệu phải là một đối tượng.", "The body must be an object.", code="invalid")
+        upload = request.FILES.get("file")
+        report_evidence_id = parse_int_param(str(request.data.get("report_evidence_id") or ""), "report_evidence_id")
+        item = services.finding_evidence_add(
+            by=request.user, finding=finding, fileobj=upload, filename=upload.name if upload else "",
+            content_type=(upload.content_type or "") if upload else "", report_evidence_id=report_evidence_id,
+            media_ref=str(request.data.get("media_ref", "") or ""),
+            description=str(request.data.get("description", "") or ""))
+        return Response({"id": item.pk, "kind": item.kind, "filename": item.filename, "sha256": item.sha256,
+                         "media_ref": item.media_ref}, status=201)
+
+
+# --- ratings -------------------------------------------------------------------------------------------
+
+
+class DeviceThrottle(ScopedRateThrottle):
+    """Rate-limits device posts only (scope 'device')."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method != "POST":
+            return True
+        return super().allow_request(request, view)
+
+
+class RatingOutputSerializer(serializers.ModelSerializer):
+    counter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SatisfactionRating
+        fields = ["id", "counter", "device_code", "device_rating_id", "rated_at", "score", "comment", "source",
+                  "received_at"]
+
+    def get_counter(self, obj: SatisfactionRating) -> dict[str, Any] | None:
+        return {**(_counter_brief(obj.counter) or {}), "unit": _unit_brief(obj.counter.unit)}
+
+
+class RatingListApi(APIView):
+    """GET (users): ratings in scope. POST (rating device token): one rating or {"ratings": [...]}."""
+
+    throttle_classes = [DeviceThrottle]
+    throttle_scope = "device"
+
+    def get(self, request: Request) -> Response:
+        qp = request.query_params
+        start, end = _day_bounds(request)
+        filters = {"counter_id": parse_int_param(qp.get("counter"), "counter"),
+                   "unit_id": parse_int_param(qp.get("unit"), "unit"),
+                   "max_score": parse_int_param(qp.get("max_score"), "max_score"), "from": start, "to": end}
+        return paginate(request, self, selectors.ratings_list(user=request.user, filters=filters),
+                        RatingOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        token: ApiToken = require_token_kind(request.auth, ApiToken.Kind.RATING_DEVICE)
+        body = request.data
+        batch = isinstance(body, dict) and "ratings" in body
+        items = body.get("ratings") if batch else [body]
+        results = services.ratings_record(token=token, items=items)
+        if batch:
+            summary = {s: sum(1 for r in results if r["status"] == s)
+                       for s in ("created", "duplicate", "conflict", "invalid")}
+            return Response({"results": results, "summary": summary}, status=200)
+        result = results[0]
+        if result["status"] == "invalid":
+            first = result["errors"][0]
+            raise DomainError(f"Lượt đánh giá không hợp lệ — {first['vi']}", f"Invalid rating — {first['en']}",
+                              code="invalid", fields={e["field"]: [e["en"]] for e in result["errors"]})
+        if result["status"] == "conflict":
+            raise DomainError("Mã đánh giá này đã được dùng cho một lượt đánh giá khác.",
+                              "This rating id was already used for a different rating.", code="replay_conflict",
+                              fields={"id": ["already used"]}, status=409)
+        return Response(result, status=201 if result["status"] == "created" else 200)
+
+
+class CsvImportOutputSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CsvImport
+        fields = ["id", "state", "filename", "sha256", "started_at", "finished_at", "total_rows", "processed_rows",
+                  "imported", "duplicates", "errors", "failure", "progress"]
+
+    def get_progress(self, obj: CsvImport) -> float | None:
+        if obj.state == CsvImport.State.DONE:
+            return 1.0
+        return None if not obj.total_rows else round(obj.processed_rows / obj.total_rows, 4)
+
+
+SYNC_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+class RatingImportApi(APIView):
+    """Upload a CSV (counter_code, device_id, rating_id, rated_at, score[, comment]).
+    Small files are imported at once (201); larger ones are queued (202) and polled."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *TEAM, Role.ADMIN)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DomainError("Chưa chọn tệp CSV.", "No CSV file uploaded (field 'file').", code="required",
+                              fields={"file": ["required"]})
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        if upload.size <= SYNC_IMPORT_BYTES:
+            record = services.ratings_import_upload(by=request.user, fileobj=upload.file, filename=upload.name,
+                                                    sha256=digest.hexdigest())
+            return Response(CsvImportOutputSerializer(record).data, status=201)
+        from inspection.tasks import ratings_import_task
+
+        key = f"inspection/imports/{digest.hexdigest()}.csv"
+        get_store().put(key, upload, upload.size, "text/csv")
+        record = services.csv_import_queue(by=request.user, filename=upload.name, sha256=digest.hexdigest(), key=key,
+                                           task=ratings_import_task)
+        return Response(CsvImportOutputSerializer(record).data, status=202)
+
+
+class RatingImportDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *TEAM, Role.ADMIN)
+        record = CsvImport.objects.filter(pk=pk).first()
+        if record is None:
+            raise NotFound("Không tìm thấy lượt nhập.", "Import not found.")
+        return Response(CsvImportOutputSerializer(record).data)
+
+
+class RatingIntegrityApi(APIView):
+    def get(self, request: Request) -> Response:
+        start, end = _day_bounds(request)
+        now = timezone.now()
+        start = start or now - timedelta(days=90)
+        end = end or now
+        too_soon = parse_int_param(request.query_params.get("too_soon_seconds"), "too_soon_seconds") or 20
+        rows = selectors.rating_integrity(user=request.user, start=start, end=end, too_soon_seconds=too_soon)
+        return Response({"from": start, "to": end, "too_soon_seconds": too_soon, "counters": rows})
+
+
+# --- complaints ----------------------------------------------------------------------------------------
+
+
+class ComplaintOutputSerializer(serializers.ModelSerializer):
+    unit = serializers.SerializerMethodField()
+    counter = serializers.SerializerMethodField()
+    officer = serializers.SerializerMethodField()
+    category = serializers.SerializerMethodField()
+    findings_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "reference", "channel", "received_at", "unit", "counter", "officer", "occurred_at",
+                  "complainant_name", "complainant_phone", "summary", "details", "category", "priority", "state",
+                  "resolution", "triaged_at", "closed_at", "findings_count"]
+
+    def get_unit(self, obj: Complaint) -> dict[str, Any] | None:
+        return _unit_brief(obj.unit)
+
+    def get_counter(self, obj: Complaint) -> dict[str, Any] | None:
+        return _counter_brief(obj.counter)
+
+    def get_officer(self, obj: Complaint) -> dict[str, Any] | None:
+        o = obj.officer
+        return {"id": o.pk, "service_number": o.service_number, "full_name": o.full_name} if o else None
+
+    def get_category(self, obj: Complaint) -> str | None:
+        return obj.category.code if obj.category_id else None
+
+
+def _complaint_refs(v: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if v.get("unit_id"):
+        out["unit"] = _get_or_404(Unit, v["unit_id"], "Không tìm thấy đơn vị.", "Unknown unit.")
+    if v.get("counter_id"):
+        out["counter"] = _get_or_404(Counter, v["counter_id"], "Không tìm thấy quầy.", "Unknown counter.")
+    if v.get("officer_id"):
+        out["officer"] = _get_or_404(Officer, v["officer_id"], "Không tìm thấy cán bộ.", "Unknown officer.")
+    return out
+
+
+class ComplaintListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        channel = serializers.ChoiceField(choices=Complaint.Channel.choices)
+        received_at = serializers.DateTimeField(required=False)
+        summary = serializers.CharField()
+        details = serializers.CharField(required=False, allow_blank=True, default="")
+        unit_id = serializers.IntegerField(required=False, allow_null=True)
+        counter_id = serializers.IntegerField(required=False, allow_null=True)
+        officer_id = serializers.IntegerField(required=False, allow_null=True)
+        occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+        complainant_name = serializers.CharField(required=False, allow_blank=True, default="")
+        complainant_phone = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def get(self, request: Request) -> Response:
+        qp = request.query_params
+        filters = {"state": qp.get("state", ""), "channel": qp.get("channel", ""),
+                   "unit_id": parse_int_param(qp.get("unit"), "unit"), "search": qp.get("search", "")}
+        return paginate(request, self, selectors.complaints_list(user=request.user, filters=filters),
+                        ComplaintOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *TEAM, Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        complaint = services.complaint_create(
+            by=request.user, channel=v["channel"], received_at=v.get("received_at") or timezone.now(),
+            summary=v["summary"], details=v["details"], occurred_at=v.get("occurred_at"),
+            complainant_name=v["complainant_name"], complainant_phone=v["complainant_phone"], **_complaint_refs(v))
+        return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=complaint.pk)).data,
+                        status=201)
+
+
+class ComplaintDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        data = ComplaintOutputSerializer(complaint).data
+        findings = selectors.findings_visible_to(request.user).filter(complaint=complaint).select_related("category")
+        data["findings"] = [{"id": f.pk, "reference": f.reference, "title": f.title, "state": f.state}
+                            for f in findings]
+        return Response(data)
+
+
+class ComplaintTriageApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        category = serializers.CharField(required=False, allow_blank=True, default="")
+        priority = serializers.ChoiceField(choices=["low", "normal", "high"], default="normal")
+        unit_id = serializers.IntegerField(required=False, allow_null=True)
+        counter_id = serializers.IntegerField(required=False, allow_null=True)
+        officer_id = serializers.IntegerField(required=False, allow_null=True)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        category = None
+        if v["category"]:
+            category = FindingCategory.objects.filter(code=v["category"]).first()
+            if category is None:
+                raise DomainError("Không có danh mục vi phạm này.", f"Unknown category {v['category']!r}.",
+                                  code="invalid", fields={"category": ["unknown"]})
+        services.complaint_triage(by=request.user, complaint=complaint, category=category, priority=v["priority"],
+                                  note=v["note"], **_complaint_refs(v))
+        return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=pk)).data)
+
+
+class ComplaintTransitionApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        to = serializers.ChoiceField(choices=Complaint.State.choices)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.complaint_transition(by=request.user, complaint=complaint, to_state=data.validated_data["to"],
+                                      note=data.validated_data["note"])
+        return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=pk)).data)
+
+
+class ComplaintLinkFindingApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        finding_id = serializers.IntegerField()
+
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        finding = selectors.finding_get_for(user=request.user, id=data.validated_data["finding_id"])
+        services.complaint_link_finding(by=request.user, complaint=complaint, finding=finding)
+        return Response({"complaint": complaint.pk, "finding": finding.pk}, status=201)

@@ -1,0 +1,106 @@
+"""Risk features per unit (reads only). The score is computed and stored by services.risk_compute.
+
+Every count decays with age: weight 0.5 ** (age_days / half_life_days), within lookback_days.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+
+from backend.org.models import Unit
+from inspection.models import Complaint, Finding, SatisfactionRating, Severity, SurpriseCheck
+
+log = logging.getLogger(__name__)
+FEATURES = ["complaints", "unsatisfied_ratings", "findings", "months_since_check", "footage_absent",
+            "footage_tamper"]
+
+
+def decay(at: datetime, as_of: datetime, half_life_days: float) -> float:
+    age_days = max((as_of - at).total_seconds() / 86400.0, 0.0)
+    return float(0.5 ** (age_days / half_life_days)) if half_life_days > 0 else 1.0
+
+
+def last_checked(unit_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each unit was last actually checked (a started check, not cancelled)."""
+    result: dict[int, datetime] = {}
+    rows = (SurpriseCheck.objects.filter(unit_id__in=list(unit_ids), started_at__isnull=False)
+            .exclude(state=SurpriseCheck.State.CANCELLED).values_list("unit_id", "started_at"))
+    for unit_id, started in rows:
+        if unit_id not in result or started > result[unit_id]:
+            result[unit_id] = started
+    return result
+
+
+def _footage_counts(unit_ids: list[int], start: datetime, as_of: datetime,
+                    half_life: float) -> tuple[dict[int, float], dict[int, float], bool]:
+    """Decayed officer_absent and tamper events per unit; zero while media_ingest has no models."""
+    absent: dict[int, float] = defaultdict(float)
+    tamper: dict[int, float] = defaultdict(float)
+    try:
+        from media_ingest.models import ClipEvent
+    except ImportError:
+        return absent, tamper, False
+    rows = (ClipEvent.objects.filter(kind__in=["officer_absent", "tamper"],
+                                     clip__camera__counter__unit_id__in=unit_ids,
+                                     clip__started_at__gte=start, clip__started_at__lte=as_of)
+            .values_list("clip__camera__counter__unit_id", "kind", "clip__started_at"))
+    for unit_id, kind, at in rows:
+        target = absent if kind == "officer_absent" else tamper
+        target[unit_id] += decay(at, as_of, half_life)
+    return absent, tamper, True
+
+
+def unit_features(*, units: list[Unit], as_of: datetime, params: dict[str, Any]) -> dict[int, dict[str, float]]:
+    lookback = float(params["lookback_days"])
+    half_life = float(params["half_life_days"])
+    cap = float(params["months_since_check_cap"])
+    start = as_of - timedelta(days=lookback)
+    ids = [u.pk for u in units]
+    feats: dict[int, dict[str, float]] = {u.pk: dict.fromkeys(FEATURES, 0.0) for u in units}
+
+    for unit_id, counter_unit_id, at in (
+        Complaint.objects.filter(Q(unit_id__in=ids) | Q(counter__unit_id__in=ids),
+                                 received_at__gte=start, received_at__lte=as_of)
+        .exclude(state=Complaint.State.REJECTED).values_list("unit_id", "counter__unit_id", "received_at")
+    ):
+        target = unit_id if unit_id in feats else counter_unit_id
+        feats[target]["complaints"] += decay(at, as_of, half_life)
+
+    for unit_id, at in (SatisfactionRating.objects.filter(counter__unit_id__in=ids, score__lte=2,
+                                                          rated_at__gte=start, rated_at__lte=as_of)
+                        .values_list("counter__unit_id", "rated_at").iterator(chunk_size=5000)):
+        feats[unit_id]["unsatisfied_ratings"] += decay(at, as_of, half_life)
+
+    for unit_id, severity, at in (Finding.objects.filter(unit_id__in=ids, occurred_from__gte=start,
+                                                         occurred_from__lte=as_of,
+                                                         state__in=[Finding.State.CONFIRMED, Finding.State.ACTIONED])
+                                  .values_list("unit_id", "severity", "occurred_from")):
+        feats[unit_id]["findings"] += Severity.order(severity) * decay(at, as_of, half_life)
+
+    checked = last_checked(ids)
+    for unit in units:
+        since = checked.get(unit.pk)
+        if since is None:
+            # never checked: count from when the unit came into existence
+            since_days = (as_of.date() - unit.valid_from).days
+        else:
+            since_days = (as_of - since).total_seconds() / 86400.0
+        feats[unit.pk]["months_since_check"] = min(max(since_days, 0.0) / 30.0, cap)
+
+    absent, tamper, _available = _footage_counts(ids, start, as_of, half_life)
+    for unit_id in ids:
+        feats[unit_id]["footage_absent"] = absent.get(unit_id, 0.0)
+        feats[unit_id]["footage_tamper"] = tamper.get(unit_id, 0.0)
+    return {uid: {k: round(v, 6) for k, v in f.items()} for uid, f in feats.items()}
+
+
+def score(features: dict[str, float], weights: dict[str, float]) -> tuple[float, dict[str, float]]:
+    contributions = {"base": round(float(weights.get("base", 0.0)), 6)}
+    for name in FEATURES:
+        contributions[name] = round(float(weights.get(name, 0.0)) * float(features.get(name, 0.0)), 6)
+    return round(sum(contributions.values()), 6), contributions

@@ -1,0 +1,411 @@
+"""Reads of inspection data, with object-level permission.
+
+Secrecy of planned checks lives in ONE place: `checks_visible_to(user)`. Every read of checks,
+reports, findings linked to checks, counts, exports and search goes through it.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.selectors import require_role, user_unit_ids
+from backend.core.errors import NotFound
+from backend.core.text import fold
+from inspection.models import (
+    CheckReport,
+    Complaint,
+    CriteriaSet,
+    Criterion,
+    CriterionResult,
+    Draw,
+    Finding,
+    FindingCategory,
+    FindingSubject,
+    ReportEvidence,
+    RiskSnapshot,
+    RiskWeights,
+    SatisfactionRating,
+    SurpriseCheck,
+)
+
+TEAM = tuple(INSPECTION_TEAM)
+# Who reads what (besides scope): ratings are not secret; complaints carry citizens' details.
+RATING_READERS = (*TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY, Role.UNIT_HEAD)
+COMPLAINT_READERS = (*TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY)
+FINDING_READERS = (*TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY, Role.UNIT_HEAD)
+CHECK_READERS = (*TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY, Role.UNIT_HEAD)
+
+
+def is_team(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in INSPECTION_TEAM)
+
+
+def _scoped(qs: QuerySet[Any], user: Any, field: str) -> QuerySet[Any]:
+    ids = user_unit_ids(user)
+    if ids is None:
+        return qs
+    return qs.filter(**{f"{field}__in": list(ids)})
+
+
+# --- checks: the secrecy rule ------------------------------------------------------------------
+
+
+def checks_visible_to(user: Any) -> QuerySet[SurpriseCheck]:
+    """Every check the user may know exists.
+
+    The inspection team sees all. For everyone else a check that was never started (planned,
+    or cancelled while still planned) does not exist; the rest is limited to the user's scope.
+    """
+    qs = SurpriseCheck.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.role in INSPECTION_TEAM:
+        return qs
+    if user.role not in CHECK_READERS:
+        return qs.none()
+    qs = qs.filter(started_at__isnull=False)
+    return _scoped(qs, user, "unit_id")
+
+
+def hidden_check_q(user: Any, prefix: str = "surprise_check") -> Q:
+    """A filter for rows linked to a check: keep rows whose check (if any) the user may see."""
+    if is_team(user):
+        return Q()
+    return Q(**{f"{prefix}__isnull": True}) | Q(**{f"{prefix}__started_at__isnull": False})
+
+
+def checks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[SurpriseCheck]:
+    qs = (checks_visible_to(user)
+          .select_related("unit", "counter", "lead", "report", "criteria_set")
+          .prefetch_related("team"))
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("mode"):
+        qs = qs.filter(mode=filters["mode"])
+    if filters.get("unit_id"):
+        qs = qs.filter(unit_id=filters["unit_id"])
+    if filters.get("draw_id"):
+        qs = qs.filter(draw_id=filters["draw_id"])
+    if filters.get("from"):
+        qs = qs.filter(window_start__gte=filters["from"])
+    if filters.get("to"):
+        qs = qs.filter(window_start__lt=filters["to"])
+    if filters.get("search"):
+        term = filters["search"].strip()
+        qs = qs.filter(Q(reference__icontains=term) | Q(unit__search_name__contains=fold(term))
+                       | Q(unit__code__iexact=term))
+    return qs.order_by("-window_start", "-id")
+
+
+def check_counts(*, user: Any) -> dict[str, int]:
+    rows = checks_visible_to(user).values("state").annotate(n=Count("id"))
+    counts = {state: 0 for state in SurpriseCheck.State.values}
+    for row in rows:
+        counts[row["state"]] = row["n"]
+    if not is_team(user):
+        counts.pop(SurpriseCheck.State.PLANNED)
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def check_get_for(*, user: Any, uid: Any) -> SurpriseCheck:
+    """One check or NotFound; a secret check answers exactly like a missing one."""
+    check = (checks_visible_to(user).select_related("unit", "counter", "lead", "criteria_set", "draw")
+             .prefetch_related("team").filter(uid=uid).first())
+    if check is None:
+        raise NotFound("Không tìm thấy cuộc kiểm tra.", "Check not found.")
+    return check
+
+
+def report_get_for(*, user: Any, uid: Any) -> CheckReport:
+    check = check_get_for(user=user, uid=uid)
+    report = (CheckReport.objects.select_related("surprise_check", "surprise_check__unit", "criteria_set",
+                                                 "signed_by", "surprise_check__lead",
+                                                 "surprise_check__counter")
+              .prefetch_related(
+                  Prefetch("results", queryset=CriterionResult.objects.select_related("criterion")),
+                  Prefetch("evidence", queryset=ReportEvidence.objects.select_related("result__criterion")),
+                  "amendments__author", "surprise_check__team")
+              .filter(surprise_check=check).first())
+    if report is None:
+        raise NotFound("Cuộc kiểm tra chưa có biên bản.", "This check has no report yet.")
+    return report
+
+
+# --- criteria -----------------------------------------------------------------------------------
+
+
+def criteria_sets_list(*, year: int | None = None) -> QuerySet[CriteriaSet]:
+    qs = CriteriaSet.objects.annotate(criteria_count=Count("criteria"))
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "code", "-version", "-id")
+
+
+def criteria_set_get(*, pk: int) -> CriteriaSet:
+    cs = CriteriaSet.objects.filter(pk=pk).first()
+    if cs is None:
+        raise NotFound("Không tìm thấy bộ tiêu chí.", "Criteria set not found.")
+    return cs
+
+
+def criteria_set_default(*, year: int) -> CriteriaSet | None:
+    """The newest active set for `year`, else the newest active set of an earlier year."""
+    return (CriteriaSet.objects.filter(is_active=True, year__lte=year)
+            .order_by("-year", "-version", "-id").first())
+
+
+def criteria_tree(*, criteria_set: CriteriaSet) -> list[dict[str, Any]]:
+    nodes = list(Criterion.objects.filter(criteria_set=criteria_set).order_by("position", "id"))
+    by_parent: dict[int | None, list[Criterion]] = {}
+    for node in nodes:
+        by_parent.setdefault(node.parent_id, []).append(node)
+
+    def build(parent: int | None) -> list[dict[str, Any]]:
+        out = []
+        for c in by_parent.get(parent, []):
+            item: dict[str, Any] = {"code": c.code, "text": c.text, "text_en": c.text_en,
+                                    "max_points": float(c.max_points), "weight": float(c.weight),
+                                    "critical": c.critical}
+            if c.guidance:
+                item["guidance"] = c.guidance
+            children = build(c.pk)
+            if children:
+                item["children"] = children
+            out.append(item)
+        return out
+
+    return build(None)
+
+
+def criteria_leaves(*, criteria_set: CriteriaSet) -> list[Criterion]:
+    nodes = list(Criterion.objects.filter(criteria_set=criteria_set).order_by("position", "id"))
+    parents = {n.parent_id for n in nodes if n.parent_id}
+    return [n for n in nodes if n.pk not in parents]
+
+
+# --- risk and draws -------------------------------------------------------------------------------
+
+
+def risk_weights_current() -> RiskWeights | None:
+    return RiskWeights.objects.order_by("-created_at", "-id").first()
+
+
+def risk_latest(*, user: Any) -> list[RiskSnapshot]:
+    require_role(user, *TEAM)
+    latest: dict[int, RiskSnapshot] = {}
+    for snap in RiskSnapshot.objects.select_related("unit").order_by("unit_id", "-computed_at", "-id"):
+        latest.setdefault(snap.unit_id, snap)
+    return sorted(latest.values(), key=lambda s: (-s.score, s.unit.code))
+
+
+def draws_list(*, user: Any) -> QuerySet[Draw]:
+    require_role(user, *TEAM)
+    return (Draw.objects.select_related("created_by", "closed_by").annotate(checks_count=Count("checks"))
+            .order_by("-created_at", "-id"))
+
+
+def draw_get_for(*, user: Any, pk: int) -> Draw:
+    """Draws name their targets: the team only (verification included)."""
+    require_role(user, *TEAM)
+    draw = Draw.objects.select_related("created_by", "closed_by").filter(pk=pk).first()
+    if draw is None:
+        raise NotFound("Không tìm thấy lượt bốc thăm.", "Draw not found.")
+    return draw
+
+
+# --- findings ----------------------------------------------------------------------------------------
+
+
+def findings_visible_to(user: Any) -> QuerySet[Finding]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in FINDING_READERS:
+        return Finding.objects.none()
+    qs = Finding.objects.filter(hidden_check_q(user))
+    if user.role not in INSPECTION_TEAM:
+        if user.role == Role.REVIEWER:
+            qs = qs.filter(~Q(state=Finding.State.DRAFT) | Q(created_by=user))
+        else:
+            qs = qs.exclude(state=Finding.State.DRAFT)
+    return _scoped(qs, user, "unit_id")
+
+
+def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
+    qs = (findings_visible_to(user)
+          .select_related("category", "unit", "counter", "surprise_check", "created_by", "confirmed_by")
+          .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer"))))
+    for key in ("state", "severity", "source"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("unit_id"):
+        qs = qs.filter(unit_id=filters["unit_id"])
+    if filters.get("officer_id"):
+        qs = qs.filter(subjects__officer_id=filters["officer_id"]).distinct()
+    if filters.get("category"):
+        qs = qs.filter(category__code=filters["category"])
+    if filters.get("check"):
+        qs = qs.filter(surprise_check__uid=filters["check"])
+    if filters.get("complaint_id"):
+        qs = qs.filter(complaint_id=filters["complaint_id"])
+    if filters.get("from"):
+        qs = qs.filter(occurred_from__gte=filters["from"])
+    if filters.get("to"):
+        qs = qs.filter(occurred_from__lt=filters["to"])
+    if filters.get("search"):
+        term = filters["search"].strip()
+        qs = qs.filter(Q(reference__icontains=term) | Q(title__icontains=term))
+    return qs.order_by("-occurred_from", "-id")
+
+
+def finding_get_for(*, user: Any, id: int) -> Finding:  # noqa: A002 - the API's name for it
+    finding = (findings_visible_to(user)
+               .select_related("category", "unit", "counter", "surprise_check", "created_by", "confirmed_by",
+                               "complaint", "rating", "criterion")
+               .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer")),
+                                 "transitions__actor", "evidence_items")
+               .filter(pk=id).first())
+    if finding is None:
+        raise NotFound("Không tìm thấy vi phạm.", "Finding not found.")
+    return finding
+
+
+def categories_list() -> QuerySet[FindingCategory]:
+    return FindingCategory.objects.filter(active=True)
+
+
+# --- ratings and complaints ----------------------------------------------------------------------------
+
+
+def ratings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[SatisfactionRating]:
+    require_role(user, *RATING_READERS)
+    qs = _scoped(SatisfactionRating.objects.select_related("counter", "counter__unit"), user, "counter__unit_id")
+    if filters.get("counter_id"):
+        qs = qs.filter(counter_id=filters["counter_id"])
+    if filters.get("unit_id"):
+        qs = qs.filter(counter__unit_id=filters["unit_id"])
+    if filters.get("max_score"):
+        qs = qs.filter(score__lte=filters["max_score"])
+    if filters.get("from"):
+        qs = qs.filter(rated_at__gte=filters["from"])
+    if filters.get("to"):
+        qs = qs.filter(rated_at__lt=filters["to"])
+    return qs.order_by("-rated_at", "-id")
+
+
+def rating_get_for(*, user: Any, id: int) -> SatisfactionRating:  # noqa: A002
+    rating = ratings_list(user=user, filters={}).filter(pk=id).first()
+    if rating is None:
+        raise NotFound("Không tìm thấy lượt đánh giá.", "Rating not found.")
+    return rating
+
+
+def complaints_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Complaint]:
+    require_role(user, *COMPLAINT_READERS)
+    qs = _scoped(Complaint.objects.select_related("unit", "counter", "officer", "category"), user, "unit_id")
+    qs = qs.annotate(findings_count=Count("findings"))
+    for key in ("state", "channel"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("unit_id"):
+        qs = qs.filter(unit_id=filters["unit_id"])
+    if filters.get("search"):
+        term = filters["search"].strip()
+        qs = qs.filter(Q(reference__icontains=term) | Q(summary__icontains=term))
+    return qs.order_by("-received_at", "-id")
+
+
+def complaint_get_for(*, user: Any, id: int) -> Complaint:  # noqa: A002
+    complaint = complaints_list(user=user, filters={}).filter(pk=id).first()
+    if complaint is None:
+        raise NotFound("Không tìm thấy phản ánh.", "Complaint not found.")
+    return complaint
+
+
+def rating_integrity(*, user: Any, start: datetime, end: datetime, too_soon_seconds: int = 20,
+                     top_share_flag: float = 0.9, complaints_per_100_flag: float = 1.0) -> list[dict[str, Any]]:
+    """Per counter: share of top scores, ratings made too soon after the previous one on the same
+    device, and whether the ratings disagree with the complaints about that counter."""
+    from backend.org.models import Counter
+
+    require_role(user, *RATING_READERS)
+    counters = _scoped(Counter.objects.select_related("unit"), user, "unit_id").order_by("code")
+    counter_ids = [c.pk for c in counters]
+    stats: dict[int, dict[str, Any]] = {cid: {"total": 0, "top": 0, "satisfied": 0, "unsatisfied": 0,
+                                              "too_soon": 0, "score_sum": 0} for cid in counter_ids}
+    last_seen: dict[tuple[int, str], datetime] = {}
+    rows = (SatisfactionRating.objects.filter(counter_id__in=counter_ids, rated_at__gte=start, rated_at__lt=end)
+            .order_by("counter_id", "device_code", "rated_at", "id")
+            .values_list("counter_id", "device_code", "rated_at", "score"))
+    for counter_id, device, rated_at, score in rows.iterator(chunk_size=5000):
+        s = stats[counter_id]
+        s["total"] += 1
+        s["score_sum"] += score
+        s["top"] += score == 5
+        s["satisfied"] += score >= 4
+        s["unsatisfied"] += score <= 2
+        previous = last_seen.get((counter_id, device))
+        if previous is not None and (rated_at - previous).total_seconds() < too_soon_seconds:
+            s["too_soon"] += 1
+        last_seen[(counter_id, device)] = rated_at
+    complaints = dict(
+        Complaint.objects.filter(counter_id__in=counter_ids, received_at__gte=start, received_at__lt=end)
+        .exclude(state=Complaint.State.REJECTED).values("counter_id").annotate(n=Count("id"))
+        .values_list("counter_id", "n"))
+    out = []
+    for counter in counters:
+        s = stats[counter.pk]
+        total = s["total"]
+        n_complaints = complaints.get(counter.pk, 0)
+        top_share = s["top"] / total if total else 0.0
+        satisfied_share = s["satisfied"] / total if total else 0.0
+        per_100 = (100.0 * n_complaints / total) if total else (float(n_complaints) * 100.0)
+        flags = []
+        if total and top_share >= top_share_flag:
+            flags.append("top_share_high")
+        if total and s["too_soon"] / total >= 0.1:
+            flags.append("too_soon")
+        disagree = n_complaints >= 2 and satisfied_share >= 0.8 and per_100 >= complaints_per_100_flag
+        if disagree:
+            flags.append("disagrees_with_complaints")
+        out.append({
+            "counter": {"id": counter.pk, "code": counter.code, "name": counter.name,
+                        "unit": {"id": counter.unit_id, "code": counter.unit.code, "name": counter.unit.name}},
+            "ratings": total,
+            "mean_score": round(s["score_sum"] / total, 3) if total else None,
+            "top_share": round(top_share, 4),
+            "satisfied_share": round(satisfied_share, 4),
+            "unsatisfied": s["unsatisfied"],
+            "too_soon": s["too_soon"],
+            "too_soon_share": round(s["too_soon"] / total, 4) if total else 0.0,
+            "complaints": n_complaints,
+            "complaints_per_100_ratings": round(per_100, 3),
+            "disagrees_with_complaints": disagree,
+            "flags": flags,
+        })
+    return out
+
+
+def report_minutes_pdf(*, report: CheckReport, user: Any) -> bytes:
+    """The signed minutes as PDF. Rendered once per content version and kept in the store."""
+    from backend.core.store import ObjectMissing, get_store
+    from inspection.pdf import render_minutes
+
+    amendments = list(report.amendments.all())
+    version_hash = amendments[-1].content_hash if amendments else report.content_hash
+    key = f"inspection/checks/{report.surprise_check.uid}/minutes-{version_hash}.pdf"
+    store = get_store()
+    try:
+        with store.open(key) as fh:
+            return fh.read()
+    except ObjectMissing:
+        pass
+    findings = list(findings_visible_to(user).filter(surprise_check=report.surprise_check)
+                    .exclude(state=Finding.State.DISMISSED).select_related("category")
+                    .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer"))))
+    pdf = render_minutes(report, findings)
+    import io
+
+    store.put(key, io.BytesIO(pdf), len(pdf), "application/pdf")
+    return pdf

@@ -1,0 +1,1553 @@
+"""Writes of the inspection app. Every function validates first, then writes in one transaction
+with its audit record; side effects (broadcasts, jobs) go out only after commit.
+
+Secrecy: nothing about a planned check is broadcast, and its audit payloads are sealed (only a
+SHA-256 of the details is recorded) until the lead starts it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, BinaryIO
+
+import holidays
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from backend.accounts.models import INSPECTION_TEAM, ApiToken, Role, User
+from backend.accounts.selectors import require_role
+from backend.audit.services import audit_record
+from backend.core.errors import Conflict, DomainError, Forbidden
+from backend.core.events import broadcast_on_commit
+from backend.core.store import get_store
+from backend.org.models import Assignment, Counter, Officer, Unit
+from inspection import defaults, risk
+from inspection import draw as drawing
+from inspection.models import (
+    CheckReport,
+    Complaint,
+    CriteriaSet,
+    Criterion,
+    CriterionResult,
+    CsvImport,
+    Draw,
+    Finding,
+    FindingCategory,
+    FindingEvidence,
+    FindingSubject,
+    FindingTransition,
+    ReportAmendment,
+    ReportEvidence,
+    RiskSnapshot,
+    RiskWeights,
+    SatisfactionRating,
+    Severity,
+    SurpriseCheck,
+)
+
+TEAM = tuple(INSPECTION_TEAM)
+LEAD = (Role.INSPECTION_LEAD,)
+TWO = Decimal("0.01")
+
+
+def _invalid(vi: str, en: str, field: str | None = None, code: str = "invalid") -> DomainError:
+    return DomainError(vi, en, code=code, fields={field: [en]} if field else None)
+
+
+def _seal(details: dict[str, Any]) -> dict[str, Any]:
+    body = json.dumps(details, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return {"sealed_sha256": hashlib.sha256(body.encode()).hexdigest()}
+
+
+def _require_text(value: str, field: str, vi_name: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
+    return value
+
+
+def _aware(value: datetime, field: str) -> datetime:
+    if timezone.is_naive(value):
+        raise _invalid("Thời điểm phải có múi giờ.", f"{field} must include a time zone.", field)
+    return value
+
+
+# --- catalogue and criteria -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalogue_seed(*, by: Any) -> int:
+    """Create or refresh the finding categories from defaults (idempotent)."""
+    created = 0
+    for code, name_vi, name_en, severity, deduction in defaults.DEFAULT_CATEGORIES:
+        _, was_created = FindingCategory.objects.update_or_create(
+            code=code, defaults={"name_vi": name_vi, "name_en": name_en, "default_severity": severity,
+                                 "deduction_points": Decimal(str(deduction))})
+        created += was_created
+    audit_record(actor=by, verb="inspection.catalogue_seed", object_type="inspection.findingcategory",
+                 payload={"created": created, "total": len(defaults.DEFAULT_CATEGORIES)})
+    return created
+
+
+def _decimal(value: Any, field: str, *, minimum: Decimal | None = None) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise _invalid(f"{field}: phải là số.", f"{field}: must be a number.", field) from exc
+    if not number.is_finite():
+        raise _invalid(f"{field}: phải là số.", f"{field}: must be a number.", field)
+    if minimum is not None and number < minimum:
+        raise _invalid(f"{field}: không được nhỏ hơn {minimum}.", f"{field}: must be at least {minimum}.", field)
+    return number
+
+
+def _validate_tree(nodes: Any, path: str, seen: set[str], out: list[dict[str, Any]], parent: str | None) -> None:
+    if not isinstance(nodes, list):
+        raise _invalid(f"{path}: phải là danh sách tiêu chí.", f"{path}: must be a list of criteria.", path)
+    for index, node in enumerate(nodes):
+        where = f"{path}[{index}]"
+        if not isinstance(node, dict):
+            raise _invalid(f"{where}: phải là một đối tượng.", f"{where}: must be an object.", where)
+        code = str(node.get("code", "")).strip()
+        text = str(node.get("text", "")).strip()
+        if not code or len(code) > 40:
+            raise _invalid(f"{where}.code: thiếu mã tiêu chí (tối đa 40 ký tự).",
+                           f"{where}.code: a criterion code (max 40 chars) is required.", f"{where}.code")
+        if code in seen:
+            raise _invalid(f"Mã tiêu chí {code} bị trùng.", f"Duplicate criterion code {code}.", f"{where}.code",
+                           code="duplicate_code")
+        if not text:
+            raise _invalid(f"{where}.text: thiếu nội dung tiêu chí.", f"{where}.text: text is required.",
+                           f"{where}.text")
+        seen.add(code)
+        children = node.get("children") or []
+        weight = _decimal(node.get("weight", 1), f"{where}.weight", minimum=Decimal(0))
+        max_points = _decimal(node.get("max_points", 0), f"{where}.max_points", minimum=Decimal(0))
+        if not children and max_points <= 0:
+            raise _invalid(f"{where}: tiêu chí lá phải có điểm tối đa lớn hơn 0.",
+                           f"{where}: a leaf criterion needs max_points > 0.", f"{where}.max_points")
+        if max_points > 1000 or weight > 100:
+            raise _invalid(f"{where}: điểm hoặc trọng số quá lớn.", f"{where}: points or weight too large.", where)
+        out.append({"code": code, "text": text, "text_en": str(node.get("text_en", "")),
+                    "guidance": str(node.get("guidance", "")), "max_points": max_points, "weight": weight,
+                    "critical": bool(node.get("critical", False)), "parent": parent})
+        if children:
+            _validate_tree(children, f"{where}.children", seen, out, code)
+
+
+@transaction.atomic
+def criteria_set_import(*, by: Any, data: dict[str, Any]) -> CriteriaSet:
+    """Create a criteria set from the JSON export shape. Validates the whole tree first."""
+    if not isinstance(data, dict):
+        raise _invalid("Dữ liệu bộ tiêu chí phải là một đối tượng JSON.", "Criteria set must be a JSON object.")
+    code = str(data.get("code", "")).strip()
+    name = str(data.get("name", "")).strip()
+    if not code or len(code) > 60:
+        raise _invalid("Thiếu mã bộ tiêu chí.", "code is required (max 60 chars).", "code")
+    if not name:
+        raise _invalid("Thiếu tên bộ tiêu chí.", "name is required.", "name")
+    try:
+        year = int(data.get("year") or 0)
+    except (TypeError, ValueError):
+        year = 0
+    if not 2000 <= year <= 2100:
+        raise _invalid("Năm áp dụng không hợp lệ.", "year must be between 2000 and 2100.", "year")
+    nodes: list[dict[str, Any]] = []
+    _validate_tree(data.get("criteria"), "criteria", set(), nodes, None)
+    if not nodes:
+        raise _invalid("Bộ tiêu chí phải có ít nhất một tiêu chí.", "At least one criterion is required.", "criteria")
+    current = CriteriaSet.objects.filter(code=code, year=year).aggregate(v=Max("version"))["v"] or 0
+    version = data.get("version")
+    if version in (None, ""):
+        version = current + 1
+    else:
+        try:
+            version = int(version)
+        except (TypeError, ValueError) as exc:
+            raise _invalid("Phiên bản phải là số nguyên.", "version must be an integer.", "version") from exc
+        if version <= current:
+            raise Conflict(f"Bộ tiêu chí {code} năm {year} đã có phiên bản {current}; phiên bản mới phải lớn hơn.",
+                           f"Criteria set {code}/{year} already has version {current}; use a higher version.",
+                           code="version_exists")
+    cs = CriteriaSet.objects.create(code=code, year=year, version=version, name=name,
+                                    description=str(data.get("description", "")),
+                                    is_active=bool(data.get("is_active", True)),
+                                    created_by=by if getattr(by, "pk", None) else None)
+    created: dict[str, Criterion] = {}
+    for position, node in enumerate(nodes):
+        parent = created[node.pop("parent")] if node.get("parent") else None
+        node.pop("parent", None)
+        created[node["code"]] = Criterion.objects.create(criteria_set=cs, parent=parent, position=position, **node)
+    # a group's max is the sum of its children
+    for crit in sorted(created.values(), key=lambda c: -c.position):
+        kids = [c for c in created.values() if c.parent_id == crit.pk]
+        if kids:
+            crit.max_points = sum((k.max_points for k in kids), Decimal(0))
+            crit.save(update_fields=["max_points"])
+    audit_record(actor=by, verb="criteria_set.import", obj=cs,
+                 payload={"code": code, "year": year, "version": version, "criteria": len(nodes)})
+    return cs
+
+
+@transaction.atomic
+def criteria_set_activate(*, by: Any, criteria_set: CriteriaSet, active: bool) -> CriteriaSet:
+    require_role(by, *LEAD)
+    criteria_set.is_active = active
+    criteria_set.save(update_fields=["is_active"])
+    audit_record(actor=by, verb="criteria_set.activate" if active else "criteria_set.deactivate", obj=criteria_set)
+    return criteria_set
+
+
+def criteria_set_seed_default(*, by: Any, year: int) -> CriteriaSet:
+    existing = CriteriaSet.objects.filter(code=defaults.DEFAULT_CRITERIA_CODE, year=year).first()
+    if existing is not None:
+        return existing
+    return criteria_set_import(by=by, data={**defaults.DEFAULT_CRITERIA, "year": year, "version": 1})
+
+
+# --- risk -------------------------------------------------------------------------------------------
+
+
+def risk_config() -> tuple[dict[str, float], dict[str, float]]:
+    row = RiskWeights.objects.order_by("-created_at", "-id").first()
+    weights = {**defaults.DEFAULT_RISK_WEIGHTS, **(row.weights if row else {})}
+    params = {**defaults.DEFAULT_RISK_PARAMS, **(row.params if row else {})}
+    return weights, params
+
+
+@transaction.atomic
+def risk_weights_set(*, by: Any, weights: dict[str, Any], params: dict[str, Any], note: str = "") -> RiskWeights:
+    require_role(by, *LEAD)
+    allowed_w = set(defaults.DEFAULT_RISK_WEIGHTS)
+    allowed_p = set(defaults.DEFAULT_RISK_PARAMS)
+    clean_w: dict[str, float] = {}
+    for key, value in (weights or {}).items():
+        if key not in allowed_w:
+            raise _invalid(f"Trọng số không xác định: {key}.", f"Unknown weight {key!r}; allowed: {sorted(allowed_w)}.",
+                           f"weights.{key}")
+        number = float(_decimal(value, f"weights.{key}", minimum=Decimal(0)))
+        clean_w[key] = number
+    clean_p: dict[str, float] = {}
+    for key, value in (params or {}).items():
+        if key not in allowed_p:
+            raise _invalid(f"Tham số không xác định: {key}.", f"Unknown parameter {key!r}; allowed: {sorted(allowed_p)}.",
+                           f"params.{key}")
+        number = float(_decimal(value, f"params.{key}", minimum=Decimal(0)))
+        if key in ("lookback_days", "half_life_days") and number < 1:
+            raise _invalid(f"{key} phải từ 1 ngày trở lên.", f"{key} must be at least 1 day.", f"params.{key}")
+        clean_p[key] = number
+    merged_w = {**risk_config()[0], **clean_w}
+    if merged_w.get("base", 0) <= 0:
+        raise _invalid("Trọng số nền (base) phải lớn hơn 0 để mọi đơn vị đều có cơ hội được chọn.",
+                       "The base weight must be > 0 so every unit keeps a chance of being drawn.", "weights.base")
+    row = RiskWeights.objects.create(weights=merged_w, params={**risk_config()[1], **clean_p}, note=note,
+                                     created_by=by)
+    audit_record(actor=by, verb="risk.weights_set", obj=row, payload={"weights": row.weights, "params": row.params})
+    return row
+
+
+def risk_candidate_units(*, on: date) -> list[Unit]:
+    """Units that can be checked: existing on `on`, with at least one active counter."""
+    return list(Unit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on,
+                                    counters__active=True).distinct().order_by("id"))
+
+
+@transaction.atomic
+def risk_compute(*, by: Any, as_of: datetime | None = None, units: list[Unit] | None = None) -> list[RiskSnapshot]:
+    """Compute and store a snapshot per unit: the features, the weights used, each contribution."""
+    now = timezone.now()
+    as_of = as_of or now
+    units = units if units is not None else risk_candidate_units(on=timezone.localdate(as_of))
+    weights, params = risk_config()
+    feats = risk.unit_features(units=units, as_of=as_of, params=params)
+    snaps = []
+    for unit in units:
+        score, contributions = risk.score(feats[unit.pk], weights)
+        snaps.append(RiskSnapshot(unit=unit, computed_at=now, as_of=as_of, features=feats[unit.pk],
+                                  weights={**weights, **{f"param.{k}": v for k, v in params.items()}},
+                                  contributions=contributions, score=score,
+                                  computed_by=by if getattr(by, "pk", None) else None))
+    RiskSnapshot.objects.bulk_create(snaps)
+    audit_record(actor=by, verb="risk.compute", object_type="inspection.risksnapshot",
+                 payload={"units": len(snaps), "as_of": as_of.isoformat(), "weights": weights, "params": params})
+    return snaps
+
+
+# --- conflicts of interest --------------------------------------------------------------------------
+
+
+def _add_months(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return date(year, month, 28)
+
+
+def conflict_unit_ids(*, officer_id: int | None, since: date) -> set[int]:
+    """Units the officer served in on or after `since`, plus what they merged into (successors)."""
+    if officer_id is None:
+        return set()
+    served = set(Assignment.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=since),
+                                           officer_id=officer_id).values_list("unit_id", flat=True))
+    successors = dict(Unit.objects.exclude(successor=None).values_list("id", "successor_id"))
+    result = set(served)
+    for unit_id in served:
+        seen = {unit_id}
+        nxt = successors.get(unit_id)
+        while nxt is not None and nxt not in seen:
+            result.add(nxt)
+            seen.add(nxt)
+            nxt = successors.get(nxt)
+    return result
+
+
+def _team_conflicts(users: list[User], since: date) -> dict[int, set[int]]:
+    return {u.pk: conflict_unit_ids(officer_id=u.officer_id, since=since) for u in users}
+
+
+# --- draws ------------------------------------------------------------------------------------------
+
+
+def working_days(start: date, end: date, *, include_weekends: bool = False) -> list[str]:
+    vn = holidays.country_holidays("VN", years=range(start.year, end.year + 1))
+    days = []
+    d = start
+    while d <= end:
+        if d not in vn and (include_weekends or d.weekday() < 5):
+            days.append(d.isoformat())
+        d += timedelta(days=1)
+    return days
+
+
+def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: float = 0.75,
+                floor_months: int = 6, conflict_years: int = 3, team_size: int = 2, check_minutes: int = 120,
+                include_weekends: bool = False, pool: list[User] | None = None,
+                snapshots: dict[int, RiskSnapshot] | None = None) -> dict[str, Any]:
+    """Everything the draw depends on, as plain JSON (stored on the Draw for verification)."""
+    today = timezone.localdate()
+    if not 1 <= n <= 200:
+        raise _invalid("Số đơn vị cần chọn phải từ 1 đến 200.", "n must be between 1 and 200.", "n")
+    if start > end:
+        raise _invalid("Ngày bắt đầu phải trước ngày kết thúc.", "start must not be after end.", "start")
+    if start < today:
+        raise _invalid("Không thể xếp lịch kiểm tra vào ngày đã qua.", "The window cannot start in the past.", "start")
+    if (end - start).days > 366:
+        raise _invalid("Khoảng thời gian tối đa một năm.", "The window may span at most one year.", "end")
+    if not 0 <= proportional_share <= 1:
+        raise _invalid("Tỷ lệ chọn theo rủi ro phải từ 0 đến 1.", "proportional_share must be within 0..1.",
+                       "proportional_share")
+    if not 1 <= team_size <= 10 or not 30 <= check_minutes <= 600:
+        raise _invalid("Quy mô tổ (1–10) hoặc thời lượng (30–600 phút) không hợp lệ.",
+                       "team_size must be 1..10 and check_minutes 30..600.", "team_size")
+    if floor_months < 1 or conflict_years < 0:
+        raise _invalid("Tham số sàn bao phủ hoặc xung đột lợi ích không hợp lệ.",
+                       "floor_months must be >= 1 and conflict_years >= 0.", "floor_months")
+    days = working_days(start, end, include_weekends=include_weekends)
+    if not days:
+        raise _invalid("Không có ngày làm việc nào trong khoảng đã chọn (trừ ngày lễ).",
+                       "No working day in the window (public holidays excluded).", "start")
+    if pool is None:
+        pool = list(User.objects.filter(role__in=TEAM, is_active=True).order_by("id"))
+    pool_ids = sorted({u.pk for u in pool} | {by.pk})
+    pool_users = list(User.objects.filter(pk__in=pool_ids))
+    conflict_since = _add_months(start, -12 * conflict_years)
+    conflicts = _team_conflicts(pool_users, conflict_since)
+    lead_conflicts = conflicts.get(by.pk, set())
+
+    units = risk_candidate_units(on=start)
+    last = risk.last_checked(u.pk for u in units)
+    pending = set(SurpriseCheck.objects.filter(state=SurpriseCheck.State.PLANNED).values_list("unit_id", flat=True))
+    counters_by_unit: dict[int, list[dict[str, Any]]] = {}
+    for counter in Counter.objects.filter(unit__in=units, active=True).order_by("id"):
+        # a slot needs at least 30 open minutes in one stretch (see draw._slot)
+        open_days = [d for d in days
+                     if any(b - a >= 30 for a, b in
+                            drawing.hours_for_weekday(counter.opening_hours, date.fromisoformat(d).weekday()))]
+        if open_days:
+            counters_by_unit.setdefault(counter.unit_id, []).append({"id": counter.pk, "hours": counter.opening_hours})
+    snapshots = dict(snapshots or {})
+    candidates, excluded = [], []
+    for unit in units:
+        if unit.pk in pending:
+            excluded.append({"unit_id": unit.pk, "reason": "planned_check_pending"})
+            continue
+        if unit.pk in lead_conflicts:
+            excluded.append({"unit_id": unit.pk, "reason": "lead_served_there"})
+            continue
+        if unit.pk not in counters_by_unit:
+            excluded.append({"unit_id": unit.pk, "reason": "no_opening_hours_in_window"})
+            continue
+        snap = snapshots.get(unit.pk)
+        if snap is None:
+            excluded.append({"unit_id": unit.pk, "reason": "no_risk_snapshot"})
+            continue
+        last_at = last.get(unit.pk)
+        reference = timezone.localdate(last_at) if last_at else unit.valid_from
+        forced = _add_months(reference, floor_months) <= start
+        candidates.append({
+            "unit_id": unit.pk, "score": snap.score, "snapshot_id": snap.pk, "forced": forced,
+            "last_checked": reference.isoformat(), "counters": counters_by_unit[unit.pk],
+            "conflicted": sorted(uid for uid, units_ in conflicts.items() if unit.pk in units_),
+        })
+    if not candidates:
+        raise _invalid("Không có đơn vị nào đủ điều kiện để bốc thăm.", "No unit is eligible for the draw.", "n")
+    params = {"n": n, "start": start.isoformat(), "end": end.isoformat(), "proportional_share": proportional_share,
+              "floor_months": floor_months, "conflict_years": conflict_years, "team_size": team_size,
+              "check_minutes": check_minutes, "include_weekends": include_weekends, "days": days,
+              "pool": pool_ids, "lead": by.pk, "excluded": excluded}
+    return {"params": params, "candidates": candidates}
+
+
+def _latest_snapshots(by: Any, units: list[Unit]) -> dict[int, RiskSnapshot]:
+    fresh_after = timezone.now() - timedelta(days=7)
+    latest: dict[int, RiskSnapshot] = {}
+    for snap in RiskSnapshot.objects.filter(unit__in=units, computed_at__gte=fresh_after).order_by(
+            "unit_id", "-computed_at", "-id"):
+        latest.setdefault(snap.unit_id, snap)
+    missing = [u for u in units if u.pk not in latest]
+    if missing:
+        for snap in risk_compute(by=by, units=missing):
+            latest[snap.unit_id] = snap
+    return latest
+
+
+def _check_reference() -> str:
+    # Random, not sequential: a sequence would reveal that secret checks exist.
+    while True:
+        ref = "KT-" + secrets.token_hex(4).upper()
+        if not SurpriseCheck.objects.filter(reference=ref).exists():
+            return ref
+
+
+@transaction.atomic
+def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode: str = SurpriseCheck.Mode.DOT_XUAT,
+                **options: Any) -> Draw:
+    require_role(by, *LEAD)
+    if mode not in SurpriseCheck.Mode.values:
+        raise _invalid("Hình thức kiểm tra không hợp lệ.", f"Unknown mode {mode!r}.", "mode")
+    units = risk_candidate_units(on=start)
+    snapshots = _latest_snapshots(by, units)
+    inputs = draw_inputs(by=by, n=n, start=start, end=end, snapshots=snapshots, **options)
+    seed = secrets.token_hex(32)
+    result = drawing.run_draw(seed, inputs)
+    draw = Draw.objects.create(name=name.strip()[:200], created_at=timezone.now(), created_by=by,
+                               seed_sha256=drawing.seed_hash(seed), seed=seed,
+                               params={**inputs["params"], "mode": mode},
+                               candidates=inputs["candidates"], result=result)
+    draw.snapshots.set([c["snapshot_id"] for c in inputs["candidates"]])
+    criteria_set = CriteriaSet.objects.filter(is_active=True, year__lte=start.year).order_by(
+        "-year", "-version", "-id").first()
+    users = {u.pk: u for u in User.objects.filter(pk__in={uid for r in result for uid in r["team"]})}
+    created = []
+    for item in result:
+        slot = item["slot"]
+        check = SurpriseCheck.objects.create(
+            reference=_check_reference(), mode=mode, unit_id=item["unit_id"], counter_id=slot["counter_id"],
+            window_start=datetime.fromisoformat(slot["window_start"]),
+            window_end=datetime.fromisoformat(slot["window_end"]), lead=by, criteria_set=criteria_set,
+            draw=draw, created_by=by)
+        check.team.set([users[uid] for uid in item["team"]])
+        created.append(check.pk)
+    audit_record(actor=by, verb="draw.create", obj=draw,
+                 payload={"seed_sha256": draw.seed_sha256,
+                          **_seal({"result": result, "checks": created, "params": draw.params})})
+    return draw
+
+
+@transaction.atomic
+def draw_close(*, by: Any, draw: Draw) -> Draw:
+    """Close the cycle and reveal the seed. Only once no check of the draw is still planned."""
+    require_role(by, *LEAD)
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw.state == Draw.State.CLOSED:
+        raise Conflict("Lượt bốc thăm đã được khóa sổ.", "This draw is already closed.", code="already_closed")
+    pending = draw.checks.filter(state=SurpriseCheck.State.PLANNED).count()
+    if pending:
+        raise Conflict(f"Còn {pending} cuộc kiểm tra chưa tiến hành; bắt đầu hoặc hủy trước khi khóa sổ.",
+                       f"{pending} check(s) are still planned; start or cancel them before closing.",
+                       code="checks_pending")
+    draw.state = Draw.State.CLOSED
+    draw.closed_at = timezone.now()
+    draw.closed_by = by
+    draw.save(update_fields=["state", "closed_at", "closed_by"])
+    audit_record(actor=by, verb="draw.close", obj=draw, payload={"seed": draw.seed, "seed_sha256": draw.seed_sha256,
+                                                                 "result": draw.result})
+    return draw
+
+
+def draw_verify(*, draw: Draw) -> dict[str, Any]:
+    """Recompute the draw from the revealed seed and the stored inputs."""
+    if draw.state != Draw.State.CLOSED:
+        return {"match": False, "revealed": False, "seed": None, "seed_sha256": draw.seed_sha256,
+                "reasons": [{"vi": "Hạt giống chưa được công bố: lượt bốc thăm chưa khóa sổ.",
+                             "en": "The seed is not revealed until the draw is closed."}]}
+    reasons: list[dict[str, str]] = []
+    if drawing.seed_hash(draw.seed) != draw.seed_sha256:
+        reasons.append({"vi": "SHA-256 của hạt giống công bố không khớp với giá trị cam kết.",
+                        "en": "The revealed seed does not hash to the committed SHA-256."})
+    snapshots = {s.pk: s for s in RiskSnapshot.objects.filter(pk__in=[c["snapshot_id"] for c in draw.candidates])}
+    for cand in draw.candidates:
+        snap = snapshots.get(cand["snapshot_id"])
+        if snap is None or snap.unit_id != cand["unit_id"] or abs(snap.score - float(cand["score"])) > 1e-9:
+            reasons.append({"vi": f"Điểm rủi ro của đơn vị {cand['unit_id']} không khớp ảnh chụp đã lưu.",
+                            "en": f"Risk score of unit {cand['unit_id']} does not match its stored snapshot."})
+    recomputed = drawing.run_draw(draw.seed, {"params": draw.params, "candidates": draw.candidates})
+    if recomputed != draw.result:
+        reasons.append({"vi": "Kết quả tính lại từ hạt giống khác với kết quả đã lưu.",
+                        "en": "The draw recomputed from the seed differs from the stored result."})
+    checks = {c.unit_id: c for c in draw.checks.prefetch_related("team")}
+    for item in draw.result:
+        check = checks.get(item["unit_id"])
+        if check is None:
+            reasons.append({"vi": f"Thiếu cuộc kiểm tra cho đơn vị {item['unit_id']}.",
+                            "en": f"No check was created for unit {item['unit_id']}."})
+            continue
+        slot = item["slot"]
+        if (check.window_start != datetime.fromisoformat(slot["window_start"])
+                or sorted(u.pk for u in check.team.all()) != sorted(item["team"])):
+            if check.state == SurpriseCheck.State.PLANNED:
+                reasons.append({"vi": f"Cuộc kiểm tra {check.reference} bị thay đổi so với kết quả bốc thăm.",
+                                "en": f"Check {check.reference} differs from the drawn slot or team."})
+    return {"match": not reasons, "revealed": True, "seed": draw.seed, "seed_sha256": draw.seed_sha256,
+            "selected": [{"unit_id": r["unit_id"], "reason": r["reason"]} for r in recomputed], "reasons": reasons}
+
+
+# --- checks -----------------------------------------------------------------------------------------
+
+
+def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int = 3) -> None:
+    since = _add_months(on, -12 * conflict_years)
+    for user in team:
+        if user.role not in INSPECTION_TEAM or not user.is_active:
+            raise _invalid(f"{user.get_username()} không thuộc tổ kiểm tra.",
+                           f"{user.get_username()} is not a member of the inspection team.", "team_ids")
+        if unit.pk in conflict_unit_ids(officer_id=user.officer_id, since=since):
+            raise _invalid(f"{user.get_username()} từng công tác tại đơn vị được kiểm tra trong {conflict_years} "
+                           "năm gần đây (xung đột lợi ích).",
+                           f"{user.get_username()} served in the target unit within {conflict_years} years "
+                           "(conflict of interest).", "team_ids", )
+
+
+@transaction.atomic
+def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, window_end: datetime,
+                 team: list[User], counter: Counter | None = None, criteria_set: CriteriaSet | None = None,
+                 notes: str = "") -> SurpriseCheck:
+    require_role(by, *LEAD)
+    if mode not in SurpriseCheck.Mode.values:
+        raise _invalid("Hình thức kiểm tra không hợp lệ.", f"Unknown mode {mode!r}.", "mode")
+    _aware(window_start, "window_start")
+    _aware(window_end, "window_end")
+    if window_end <= window_start:
+        raise _invalid("Thời điểm kết thúc phải sau thời điểm bắt đầu.", "window_end must be after window_start.",
+                       "window_end")
+    if counter is not None and counter.unit_id != unit.pk:
+        raise _invalid("Quầy không thuộc đơn vị được kiểm tra.", "The counter does not belong to the unit.",
+                       "counter_id")
+    if unit.valid_to is not None and unit.valid_to < timezone.localdate(window_start):
+        raise _invalid("Đơn vị đã giải thể/sáp nhập vào thời điểm kiểm tra.",
+                       "The unit no longer exists at the check time.", "unit_id")
+    members = list({u.pk: u for u in [by, *team]}.values())
+    _validate_team(members, unit, timezone.localdate(window_start))
+    if criteria_set is None:
+        criteria_set = CriteriaSet.objects.filter(is_active=True, year__lte=timezone.localdate(window_start).year
+                                                  ).order_by("-year", "-version", "-id").first()
+    check = SurpriseCheck.objects.create(reference=_check_reference(), mode=mode, unit=unit, counter=counter,
+                                         window_start=window_start, window_end=window_end, lead=by,
+                                         criteria_set=criteria_set, notes=notes, created_by=by)
+    check.team.set(members)
+    audit_record(actor=by, verb="check.plan", object_type="inspection.sealed",
+                 payload=_seal({"uid": str(check.uid), "unit": unit.pk, "window_start": window_start,
+                                "team": [u.pk for u in members]}))
+    return check
+
+
+def _check_locked(check_id: int) -> SurpriseCheck:
+    return SurpriseCheck.objects.select_for_update().select_related("unit").get(pk=check_id)
+
+
+def _event(check: SurpriseCheck, kind: str) -> dict[str, Any]:
+    return {"type": kind, "check": {"id": str(check.uid), "reference": check.reference, "state": check.state,
+                                    "mode": check.mode, "unit_id": check.unit_id,
+                                    "started_at": check.started_at.isoformat() if check.started_at else None}}
+
+
+@transaction.atomic
+def check_start(*, by: Any, check: SurpriseCheck) -> SurpriseCheck:
+    """The team lead starts the check on site: from now on the check exists for the unit."""
+    require_role(by, *LEAD)
+    check = _check_locked(check.pk)
+    if check.lead_id != by.pk:
+        raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra mới được bắt đầu.", "Only the check's team lead may start it.")
+    if check.state != SurpriseCheck.State.PLANNED:
+        raise Conflict("Cuộc kiểm tra không ở trạng thái kế hoạch.", "Only a planned check can be started.",
+                       code="invalid_state")
+    criteria_set = check.criteria_set or CriteriaSet.objects.filter(is_active=True).order_by(
+        "-year", "-version", "-id").first()
+    if criteria_set is None:
+        raise Conflict("Chưa có bộ tiêu chí đang áp dụng.", "No active criteria set exists.", code="no_criteria")
+    now = timezone.now()
+    check.state = SurpriseCheck.State.IN_PROGRESS
+    check.started_at = now
+    check.criteria_set = criteria_set
+    check.save(update_fields=["state", "started_at", "criteria_set"])
+    CheckReport.objects.create(surprise_check=check, criteria_set=criteria_set)
+    audit_record(actor=by, verb="check.start", obj=check,
+                 payload={"uid": str(check.uid), "reference": check.reference, "unit": check.unit_id,
+                          "counter": check.counter_id, "mode": check.mode, "planned_at": check.created_at,
+                          "window_start": check.window_start, "team": sorted(check.team.values_list("id", flat=True))})
+    broadcast_on_commit([f"unit:{check.unit_id}"], _event(check, "check.started"))
+    return check
+
+
+@transaction.atomic
+def check_cancel(*, by: Any, check: SurpriseCheck, reason: str) -> SurpriseCheck:
+    require_role(by, *LEAD)
+    reason = _require_text(reason, "reason", "lý do hủy")
+    check = _check_locked(check.pk)
+    if check.state not in (SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS):
+        raise Conflict("Chỉ hủy được cuộc kiểm tra chưa kết thúc.", "Only a planned or running check can be cancelled.",
+                       code="invalid_state")
+    was_started = check.started_at is not None
+    check.state = SurpriseCheck.State.CANCELLED
+    check.cancelled_at = timezone.now()
+    check.cancel_reason = reason
+    check.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+    if was_started:
+        audit_record(actor=by, verb="check.cancel", obj=check, payload={"reason": reason})
+        broadcast_on_commit([f"unit:{check.unit_id}"], _event(check, "check.cancelled"))
+    else:
+        # never started: it stays a secret, the record is sealed
+        audit_record(actor=by, verb="check.cancel", object_type="inspection.sealed",
+                     payload=_seal({"uid": str(check.uid), "reason": reason}))
+    return check
+
+
+@transaction.atomic
+def check_complete(*, by: Any, check: SurpriseCheck) -> SurpriseCheck:
+    require_role(by, *LEAD)
+    check = _check_locked(check.pk)
+    if check.lead_id != by.pk:
+        raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra mới được kết thúc.", "Only the check's team lead may complete it.")
+    if check.state != SurpriseCheck.State.IN_PROGRESS:
+        raise Conflict("Cuộc kiểm tra không đang diễn ra.", "Only a running check can be completed.", code="invalid_state")
+    report = CheckReport.objects.get(surprise_check=check)
+    from inspection.selectors import criteria_leaves
+
+    answered = set(report.results.values_list("criterion_id", flat=True))
+    missing = [c.code for c in criteria_leaves(criteria_set=report.criteria_set) if c.pk not in answered]
+    if missing:
+        raise DomainError(f"Chưa chấm các tiêu chí: {', '.join(missing)}.",
+                          f"Criteria without a result: {', '.join(missing)}.", code="incomplete",
+                          fields={"results": missing})
+    check.state = SurpriseCheck.State.COMPLETED
+    check.completed_at = timezone.now()
+    check.save(update_fields=["state", "completed_at"])
+    audit_record(actor=by, verb="check.complete", obj=check, payload={"score": report.score})
+    broadcast_on_commit([f"unit:{check.unit_id}"], _event(check, "check.completed"))
+    return check
+
+
+def _require_team_member(by: Any, check: SurpriseCheck) -> None:
+    require_role(by, *TEAM)
+    if by.pk != check.lead_id and not check.team.filter(pk=by.pk).exists():
+        raise Forbidden("Bạn không thuộc tổ của cuộc kiểm tra này.", "You are not on this check's team.")
+
+
+# --- reports -----------------------------------------------------------------------------------------
+
+
+def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dict[str, Any]]]:
+    """Validate every item against the report's criteria set before anything is written."""
+    from inspection.selectors import criteria_leaves
+
+    if not isinstance(items, list):
+        raise _invalid("results phải là danh sách.", "results must be a list.", "results")
+    leaves = {c.code: c for c in criteria_leaves(criteria_set=report.criteria_set)}
+    all_codes = set(Criterion.objects.filter(criteria_set=report.criteria_set).values_list("code", flat=True))
+    seen: set[str] = set()
+    errors: dict[str, list[str]] = {}
+    clean: list[tuple[Criterion, dict[str, Any]]] = []
+    outcomes = CriterionResult.Outcome
+    for index, item in enumerate(items):
+        key = f"results[{index}]"
+        if not isinstance(item, dict):
+            errors[key] = ["must be an object / phải là một đối tượng"]
+            continue
+        code = str(item.get("criterion", "")).strip()
+        if code not in leaves:
+            errors[key] = [f"unknown criterion {code!r} / tiêu chí không tồn tại" if code not in all_codes
+                           else f"{code} is a group; score its sub-criteria / {code} là nhóm, hãy chấm tiêu chí con"]
+            continue
+        if code in seen:
+            errors[key] = [f"criterion {code} given twice / tiêu chí {code} bị lặp"]
+            continue
+        seen.add(code)
+        crit = leaves[code]
+        outcome = item.get("outcome")
+        if outcome not in outcomes.values:
+            errors[key] = [f"outcome must be one of {outcomes.values} / kết quả không hợp lệ"]
+            continue
+        raw_points = item.get("points")
+        try:
+            points = None if raw_points in (None, "") else Decimal(str(raw_points))
+        except InvalidOperation:
+            errors[key] = ["points must be a number / điểm phải là số"]
+            continue
+        if points is not None and (not points.is_finite() or points < 0):
+            errors[key] = ["points must be >= 0 / điểm không được âm"]
+            continue
+        if points is not None and points > crit.max_points:
+            errors[key] = [f"points {points} over the maximum {crit.max_points} for {code} / "
+                           f"điểm vượt mức tối đa {crit.max_points}"]
+            continue
+        note = str(item.get("note", "") or "").strip()
+        if outcome == outcomes.PASS:
+            if points is not None and points != crit.max_points:
+                errors[key] = [f"a pass scores the full {crit.max_points} / đạt thì được đủ điểm"]
+                continue
+            points = crit.max_points
+        elif outcome == outcomes.FAIL:
+            if points not in (None, Decimal(0)):
+                errors[key] = ["a fail scores 0 / không đạt thì 0 điểm"]
+                continue
+            if not note:
+                errors[key] = ["a fail needs a note / không đạt phải ghi rõ lý do"]
+                continue
+            points = Decimal(0)
+        elif outcome == outcomes.PARTIAL:
+            if points is None or not Decimal(0) < points < crit.max_points:
+                errors[key] = [f"a partial result needs points between 0 and {crit.max_points} (exclusive) / "
+                               "đạt một phần phải có điểm lớn hơn 0 và nhỏ hơn mức tối đa"]
+                continue
+        else:
+            points = Decimal(0)
+        clean.append((crit, {"outcome": outcome, "points": points.quantize(TWO), "note": note}))
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DomainError(f"Kết quả chấm không hợp lệ — {first}", f"Invalid results — {first}",
+                          code="invalid_results", fields=errors)
+    return clean
+
+
+def _recompute_score(report: CheckReport) -> None:
+    earned = Decimal(0)
+    maximum = Decimal(0)
+    for result in report.results.select_related("criterion"):
+        if result.outcome == CriterionResult.Outcome.NOT_APPLICABLE:
+            continue
+        earned += result.points * result.criterion.weight
+        maximum += result.criterion.max_points * result.criterion.weight
+    report.score = earned.quantize(TWO, ROUND_HALF_UP)
+    report.max_score = maximum.quantize(TWO, ROUND_HALF_UP)
+    report.percent = (earned * 100 / maximum).quantize(TWO, ROUND_HALF_UP) if maximum else Decimal(0)
+
+
+def _apply_results(report: CheckReport, clean: list[tuple[Criterion, dict[str, Any]]]) -> list[dict[str, Any]]:
+    changes = []
+    existing = {r.criterion_id: r for r in report.results.all()}
+    for crit, values in clean:
+        current = existing.get(crit.pk)
+        before = ({"outcome": current.outcome, "points": str(current.points), "note": current.note}
+                  if current else None)
+        if current is None:
+            CriterionResult.objects.create(report=report, criterion=crit, **values)
+        else:
+            for key, value in values.items():
+                setattr(current, key, value)
+            current.save(update_fields=["outcome", "points", "note"])
+        after = {"outcome": values["outcome"], "points": str(values["points"]), "note": values["note"]}
+        if before != after:
+            changes.append({"criterion": crit.code, "before": before, "after": after})
+    return changes
+
+
+def report_content(report: CheckReport) -> dict[str, Any]:
+    """The canonical content that the signature's hash covers."""
+    check = report.surprise_check
+    results = sorted(((r.criterion.code, r.outcome, str(r.points), r.note)
+                      for r in report.results.select_related("criterion")), key=lambda x: x[0])
+    evidence = sorted((e.sha256, e.filename, e.result.criterion.code if e.result_id else "")
+                      for e in report.evidence.select_related("result__criterion"))
+    cs = report.criteria_set
+    return {
+        "check": str(check.uid), "reference": check.reference, "unit": check.unit_id, "mode": check.mode,
+        "started_at": check.started_at.isoformat() if check.started_at else None,
+        "criteria_set": {"code": cs.code, "year": cs.year, "version": cs.version},
+        "results": [list(r) for r in results], "summary": report.summary, "score": str(report.score),
+        "max_score": str(report.max_score), "percent": str(report.percent), "evidence": [list(e) for e in evidence],
+        "signed_by": report.signed_by.get_username() if report.signed_by_id else None,
+        "signed_at": report.signed_at.isoformat() if report.signed_at else None,
+    }
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _report_locked(check: SurpriseCheck) -> CheckReport:
+    report = CheckReport.objects.select_for_update().select_related("surprise_check", "criteria_set").filter(
+        surprise_check=check).first()
+    if report is None:
+        raise Conflict("Cuộc kiểm tra chưa bắt đầu nên chưa có biên bản.", "The check has not started: no report yet.",
+                       code="no_report")
+    return report
+
+
+@transaction.atomic
+def report_update(*, by: Any, check: SurpriseCheck, results: list[dict[str, Any]] | None = None,
+                  summary: str | None = None) -> CheckReport:
+    check = _check_locked(check.pk)
+    _require_team_member(by, check)
+    report = _report_locked(check)
+    if report.is_signed:
+        raise Conflict("Biên bản đã ký; mọi thay đổi phải lập thành bản sửa đổi kèm lý do.",
+                       "The report is signed; changes must be made as an amendment with a reason.",
+                       code="report_signed")
+    if check.state not in (SurpriseCheck.State.IN_PROGRESS, SurpriseCheck.State.COMPLETED):
+        raise Conflict("Cuộc kiểm tra không ở trạng thái cho phép ghi biên bản.",
+                       "The check is not in a state that allows editing the report.", code="invalid_state")
+    clean = _results_clean(report, results or [])
+    changes = _apply_results(report, clean)
+    if summary is not None:
+        report.summary = summary.strip()
+    _recompute_score(report)
+    report.save()
+    audit_record(actor=by, verb="report.update", obj=report,
+                 payload={"check": str(check.uid), "changes": changes, "summary_changed": summary is not None,
+                          "score": report.score})
+    return report
+
+
+@transaction.atomic
+def report_sign(*, by: Any, check: SurpriseCheck) -> CheckReport:
+    require_role(by, *LEAD)
+    check = _check_locked(check.pk)
+    if check.lead_id != by.pk:
+        raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra mới được ký biên bản.", "Only the check's team lead may sign.")
+    report = _report_locked(check)
+    if report.is_signed:
+        raise Conflict("Biên bản đã được ký trước đó.", "The report is already signed.", code="already_signed")
+    if check.state != SurpriseCheck.State.COMPLETED:
+        raise Conflict("Phải kết thúc cuộc kiểm tra trước khi ký biên bản.",
+                       "Complete the check before signing the report.", code="invalid_state")
+    report.signed_at = timezone.now()
+    report.signed_by = by
+    content = report_content(report)
+    report.content_hash = content_hash(content)
+    report.signed_content = content
+    report.save()
+    check.state = SurpriseCheck.State.SIGNED
+    check.save(update_fields=["state"])
+    audit_record(actor=by, verb="report.sign", obj=report,
+                 payload={"check": str(check.uid), "content_hash": report.content_hash, "score": report.score})
+    broadcast_on_commit([f"unit:{check.unit_id}"], _event(check, "check.signed"))
+    return report
+
+
+@transaction.atomic
+def report_amend(*, by: Any, check: SurpriseCheck, reason: str, results: list[dict[str, Any]] | None = None,
+                 summary: str | None = None) -> ReportAmendment:
+    check = _check_locked(check.pk)
+    _require_team_member(by, check)
+    reason = _require_text(reason, "reason", "lý do sửa đổi")
+    report = _report_locked(check)
+    if not report.is_signed:
+        raise Conflict("Biên bản chưa ký: sửa trực tiếp, không cần bản sửa đổi.",
+                       "The report is not signed yet: edit it directly.", code="not_signed")
+    clean = _results_clean(report, results or [])
+    changes: dict[str, Any] = {"results": _apply_results(report, clean)}
+    if summary is not None and summary.strip() != report.summary:
+        changes["summary"] = {"before": report.summary, "after": summary.strip()}
+        report.summary = summary.strip()
+    if not changes["results"] and "summary" not in changes:
+        raise _invalid("Bản sửa đổi không có thay đổi nào.", "The amendment changes nothing.", "results")
+    old_score = report.score
+    _recompute_score(report)
+    if report.score != old_score:
+        changes["score"] = {"before": str(old_score), "after": str(report.score)}
+    report.save()
+    number = (report.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
+    amendment = ReportAmendment.objects.create(report=report, number=number, author=by, reason=reason,
+                                               changes=changes, content_hash=content_hash(
+                                                   {**report_content(report), "amendment": number}),
+                                               at=timezone.now())
+    audit_record(actor=by, verb="report.amend", obj=report,
+                 payload={"check": str(check.uid), "number": number, "reason": reason, "changes": changes,
+                          "content_hash": amendment.content_hash})
+    return amendment
+
+
+def _safe_filename(name: str) -> str:
+    name = (name or "file").replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[^\w.\-]+", "_", name, flags=re.UNICODE).strip("._") or "file"
+    return name[:120]
+
+
+def _hash_upload(fileobj: BinaryIO) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    fileobj.seek(0)
+    return digest.hexdigest(), size
+
+
+MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+
+
+def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, filename: str, content_type: str,
+                        criterion_code: str = "", reason: str = "") -> ReportEvidence:
+    """Store the file (hashed) in the object store, then record it. After signing it is an amendment."""
+    _require_team_member(by, check)
+    report = CheckReport.objects.filter(surprise_check=check).first()
+    if report is None:
+        raise Conflict("Cuộc kiểm tra chưa bắt đầu nên chưa có biên bản.", "The check has not started.", code="no_report")
+    if report.is_signed and not (reason or "").strip():
+        raise _invalid("Biên bản đã ký: bổ sung chứng cứ phải kèm lý do (bản sửa đổi).",
+                       "The report is signed: adding evidence is an amendment and needs a reason.", "reason")
+    result = None
+    if criterion_code:
+        result = CriterionResult.objects.filter(report=report, criterion__code=criterion_code).first()
+        if result is None:
+            raise _invalid(f"Tiêu chí {criterion_code} chưa có kết quả chấm trong biên bản.",
+                           f"Criterion {criterion_code} has no result in this report.", "criterion")
+    sha, size = _hash_upload(fileobj)
+    if size == 0:
+        raise _invalid("Tệp rỗng.", "The file is empty.", "file")
+    if size > MAX_EVIDENCE_BYTES:
+        raise _invalid("Tệp quá lớn (tối đa 50 MB).", "File too large (max 50 MB).", "file")
+    safe = _safe_filename(filename)
+    key = f"inspection/checks/{check.uid}/evidence/{sha}/{safe}"
+    get_store().put(key, fileobj, size, content_type or "application/octet-stream")
+    with transaction.atomic():
+        report = _report_locked(check)
+        item = ReportEvidence.objects.create(report=report, result=result, key=key, filename=safe,
+                                             content_type=content_type or "", size=size, sha256=sha, uploaded_by=by)
+        payload = {"check": str(check.uid), "sha256": sha, "filename": safe, "size": size,
+                   "criterion": criterion_code or None}
+        if report.is_signed:
+            number = (report.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
+            ReportAmendment.objects.create(report=report, number=number, author=by, reason=reason.strip(),
+                                           changes={"evidence_added": payload},
+                                           content_hash=content_hash({**report_content(report), "amendment": number}),
+                                           at=timezone.now())
+            payload["amendment"] = number
+        audit_record(actor=by, verb="report.evidence_add", obj=item, payload=payload)
+    return item
+
+
+# --- findings ------------------------------------------------------------------------------------------
+
+FINDING_FLOW = {
+    (Finding.State.DRAFT, Finding.State.CONFIRMED): LEAD,
+    (Finding.State.DRAFT, Finding.State.DISMISSED): LEAD,
+    (Finding.State.CONFIRMED, Finding.State.DISMISSED): LEAD,
+    (Finding.State.CONFIRMED, Finding.State.ACTIONED): (Role.INSPECTION_LEAD, Role.DISCIPLINARY),
+}
+
+
+def _clean_subjects(subjects: Any) -> list[dict[str, Any]]:
+    if subjects is None:
+        return []
+    if not isinstance(subjects, list):
+        raise _invalid("subjects phải là danh sách.", "subjects must be a list.", "subjects")
+    ids = [s.get("officer_id") for s in subjects if isinstance(s, dict)]
+    officers = {o.pk: o for o in Officer.objects.filter(pk__in=[i for i in ids if isinstance(i, int)])}
+    clean, seen = [], set()
+    for index, s in enumerate(subjects):
+        key = f"subjects[{index}]"
+        if not isinstance(s, dict):
+            raise _invalid(f"{key}: phải là đối tượng.", f"{key}: must be an object.", key)
+        officer = officers.get(s.get("officer_id"))  # type: ignore[arg-type]
+        if officer is None:
+            raise _invalid(f"{key}: không tìm thấy cán bộ.", f"{key}: unknown officer.", f"{key}.officer_id")
+        role = s.get("role")
+        if role not in FindingSubject.Role.values:
+            raise _invalid(f"{key}: vai trò không hợp lệ.", f"{key}: role must be one of {FindingSubject.Role.values}.",
+                           f"{key}.role")
+        if (officer.pk, role) in seen:
+            raise _invalid(f"{key}: cán bộ bị lặp với cùng vai trò.", f"{key}: officer listed twice with that role.", key)
+        seen.add((officer.pk, role))
+        clean.append({"officer": officer, "role": role, "knew_and_did_not_act": bool(s.get("knew_and_did_not_act")),
+                      "covered_up": bool(s.get("covered_up")), "note": str(s.get("note", "") or "")[:2000]})
+    return clean
+
+
+def _finding_reference() -> str:
+    year = timezone.localdate().year
+    while True:
+        ref = f"VP-{year}-{secrets.token_hex(3).upper()}"
+        if not Finding.objects.filter(reference=ref).exists():
+            return ref
+
+
+@transaction.atomic
+def finding_create(*, by: Any, source: str, category: FindingCategory, title: str, unit: Unit | None,
+                   occurred_from: datetime, occurred_to: datetime | None = None, severity: str | None = None,
+                   description: str = "", counter: Counter | None = None, surprise_check: SurpriseCheck | None = None,
+                   complaint: Complaint | None = None, rating: SatisfactionRating | None = None,
+                   criterion_code: str = "", subjects: list[dict[str, Any]] | None = None) -> Finding:
+    if source == Finding.Source.FOOTAGE:
+        require_role(by, *TEAM, Role.REVIEWER)
+    else:
+        require_role(by, *TEAM)
+    if source not in Finding.Source.values:
+        raise _invalid("Nguồn phát hiện không hợp lệ.", f"Unknown source {source!r}.", "source")
+    title = _require_text(title, "title", "tiêu đề")[:300]
+    severity = severity or category.default_severity
+    if severity not in Severity.values:
+        raise _invalid("Mức độ vi phạm không hợp lệ.", f"severity must be one of {Severity.values}.", "severity")
+    _aware(occurred_from, "occurred_from")
+    if occurred_to is not None:
+        _aware(occurred_to, "occurred_to")
+        if occurred_to < occurred_from:
+            raise _invalid("Thời điểm kết thúc vi phạm phải sau thời điểm bắt đầu.",
+                           "occurred_to must not be before occurred_from.", "occurred_to")
+    if occurred_from > timezone.now() + timedelta(minutes=5):
+        raise _invalid("Thời điểm vi phạm không thể ở tương lai.", "occurred_from cannot be in the future.",
+                       "occurred_from")
+    criterion = None
+    if surprise_check is not None:
+        surprise_check = SurpriseCheck.objects.select_related("unit", "counter").get(pk=surprise_check.pk)
+    if source == Finding.Source.CHECK:
+        if surprise_check is None:
+            raise _invalid("Vi phạm từ kiểm tra phải gắn với một cuộc kiểm tra.", "A check finding needs a check.",
+                           "check")
+        if surprise_check.started_at is None or surprise_check.state == SurpriseCheck.State.CANCELLED:
+            raise Conflict("Cuộc kiểm tra chưa bắt đầu hoặc đã hủy.", "The check has not started or was cancelled.",
+                           code="invalid_state")
+        _require_team_member(by, surprise_check)
+        unit = unit or surprise_check.unit
+        if unit.pk != surprise_check.unit_id:
+            raise _invalid("Đơn vị phải là đơn vị được kiểm tra.", "The unit must be the checked unit.", "unit_id")
+        counter = counter or surprise_check.counter
+        if criterion_code:
+            criterion = Criterion.objects.filter(criteria_set_id=surprise_check.criteria_set_id,
+                                                 code=criterion_code).first()
+            if criterion is None:
+                raise _invalid(f"Tiêu chí {criterion_code} không có trong bộ tiêu chí của cuộc kiểm tra.",
+                               f"Criterion {criterion_code} is not in the check's criteria set.", "criterion")
+    elif surprise_check is not None:
+        raise _invalid("Chỉ vi phạm nguồn kiểm tra mới gắn với cuộc kiểm tra.", "Only check findings link a check.",
+                       "check")
+    if source == Finding.Source.COMPLAINT and complaint is None:
+        raise _invalid("Vi phạm từ phản ánh phải gắn với một phản ánh.", "A complaint finding needs a complaint.",
+                       "complaint_id")
+    if source == Finding.Source.RATING and rating is None:
+        raise _invalid("Vi phạm từ đánh giá phải gắn với một lượt đánh giá.", "A rating finding needs a rating.",
+                       "rating_id")
+    if rating is not None:
+        counter = counter or rating.counter
+        unit = unit or rating.counter.unit
+    if complaint is not None:
+        counter = counter or complaint.counter
+        unit = unit or complaint.unit or (complaint.counter.unit if complaint.counter_id else None)
+    if unit is None:
+        raise _invalid("Cần chỉ rõ đơn vị.", "unit_id is required.", "unit_id")
+    if counter is not None and counter.unit_id != unit.pk:
+        raise _invalid("Quầy không thuộc đơn vị.", "The counter does not belong to the unit.", "counter_id")
+    clean_subjects = _clean_subjects(subjects)
+    finding = Finding.objects.create(
+        reference=_finding_reference(), source=source, surprise_check=surprise_check, complaint=complaint,
+        rating=rating, criterion=criterion, category=category, severity=severity, title=title,
+        description=description.strip(), unit=unit, counter=counter, occurred_from=occurred_from,
+        occurred_to=occurred_to, created_by=by)
+    for s in clean_subjects:
+        FindingSubject.objects.create(finding=finding, **s)
+    FindingTransition.objects.create(finding=finding, from_state="", to_state=Finding.State.DRAFT, actor=by,
+                                     reason="Lập vi phạm / finding created", at=timezone.now())
+    audit_record(actor=by, verb="finding.create", obj=finding,
+                 payload={"source": source, "category": category.code, "severity": severity, "unit": unit.pk,
+                          "check": str(surprise_check.uid) if surprise_check else None,
+                          "subjects": [(s["officer"].pk, s["role"]) for s in clean_subjects]})
+    return finding
+
+
+@transaction.atomic
+def finding_update(*, by: Any, finding: Finding, data: dict[str, Any]) -> Finding:
+    """Edit a draft. Confirmed findings are frozen (accountability is computed from them)."""
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if by.role not in INSPECTION_TEAM and finding.created_by_id != by.pk:
+        raise Forbidden()
+    if finding.state != Finding.State.DRAFT:
+        raise Conflict("Chỉ sửa được vi phạm ở trạng thái dự thảo.", "Only a draft finding can be edited.",
+                       code="invalid_state")
+    changes: dict[str, Any] = {}
+    if "category" in data:
+        finding.category = data["category"]
+        changes["category"] = finding.category.code
+    for field in ("title", "description"):
+        if field in data:
+            value = str(data[field] or "").strip()
+            if field == "title" and not value:
+                raise _invalid("Cần nhập tiêu đề.", "title is required.", "title")
+            setattr(finding, field, value)
+            changes[field] = value
+    if "severity" in data:
+        if data["severity"] not in Severity.values:
+            raise _invalid("Mức độ vi phạm không hợp lệ.", f"severity must be one of {Severity.values}.", "severity")
+        finding.severity = data["severity"]
+        changes["severity"] = finding.severity
+    if "occurred_from" in data:
+        finding.occurred_from = _aware(data["occurred_from"], "occurred_from")
+    if "occurred_to" in data:
+        finding.occurred_to = _aware(data["occurred_to"], "occurred_to") if data["occurred_to"] else None
+    if finding.occurred_to is not None and finding.occurred_to < finding.occurred_from:
+        raise _invalid("Thời điểm kết thúc vi phạm phải sau thời điểm bắt đầu.",
+                       "occurred_to must not be before occurred_from.", "occurred_to")
+    subjects = _clean_subjects(data["subjects"]) if "subjects" in data else None
+    finding.save()
+    if subjects is not None:
+        finding.subjects.all().delete()
+        for s in subjects:
+            FindingSubject.objects.create(finding=finding, **s)
+        changes["subjects"] = [(s["officer"].pk, s["role"]) for s in subjects]
+    audit_record(actor=by, verb="finding.update", obj=finding, payload={"changes": changes})
+    return finding
+
+
+@transaction.atomic
+def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str) -> Finding:
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    roles = FINDING_FLOW.get((finding.state, to_state))
+    if roles is None:
+        raise Conflict(f"Không thể chuyển vi phạm từ '{finding.state}' sang '{to_state}'.",
+                       f"A finding cannot go from {finding.state} to {to_state}.", code="invalid_transition")
+    require_role(by, *roles)
+    reason = _require_text(reason, "reason", "lý do")
+    now = timezone.now()
+    from_state = finding.state
+    finding.state = to_state
+    if to_state == Finding.State.CONFIRMED:
+        finding.confirmed_at = now
+        finding.confirmed_by = by
+    finding.save()
+    FindingTransition.objects.create(finding=finding, from_state=from_state, to_state=to_state, actor=by,
+                                     reason=reason, at=now)
+    audit_record(actor=by, verb=f"finding.{to_state}", obj=finding,
+                 payload={"from": from_state, "to": to_state, "reason": reason})
+    return finding
+
+
+def finding_evidence_add(*, by: Any, finding: Finding, fileobj: BinaryIO | None = None, filename: str = "",
+                         content_type: str = "", report_evidence_id: int | None = None, media_ref: str = "",
+                         description: str = "") -> FindingEvidence:
+    require_role(by, *TEAM, Role.REVIEWER)
+    if finding.state in (Finding.State.DISMISSED, Finding.State.ACTIONED):
+        raise Conflict("Vi phạm đã đóng, không bổ sung chứng cứ.", "The finding is closed.", code="invalid_state")
+    kinds = sum(x is not None and x != "" for x in (fileobj, report_evidence_id, media_ref))
+    if kinds != 1:
+        raise _invalid("Chọn đúng một loại chứng cứ: tệp, tệp biên bản hoặc hình ảnh camera.",
+                       "Give exactly one of: file, report_evidence_id, media_ref.", "file")
+    values: dict[str, Any] = {"description": description.strip()}
+    if fileobj is not None:
+        sha, size = _hash_upload(fileobj)
+        if size == 0 or size > MAX_EVIDENCE_BYTES:
+            raise _invalid("Tệp rỗng hoặc quá lớn (tối đa 50 MB).", "Empty file or over 50 MB.", "file")
+        safe = _safe_filename(filename)
+        key = f"inspection/findings/{finding.pk}/evidence/{sha}/{safe}"
+        get_store().put(key, fileobj, size, content_type or "application/octet-stream")
+        values.update(kind="file", key=key, filename=safe, size=size, sha256=sha)
+    elif report_evidence_id is not None:
+        item = ReportEvidence.objects.filter(pk=report_evidence_id,
+                                             report__surprise_check_id=finding.surprise_check_id).first()
+        if item is None or finding.surprise_check_id is None:
+            raise _invalid("Tệp biên bản không thuộc cuộc kiểm tra của vi phạm này.",
+                           "That report evidence does not belong to this finding's check.", "report_evidence_id")
+        values.update(kind="report_evidence", report_evidence=item, key=item.key, filename=item.filename,
+                      size=item.size, sha256=item.sha256)
+    else:
+        values.update(kind="media", media_ref=str(media_ref)[:120])
+    with transaction.atomic():
+        evidence = FindingEvidence.objects.create(finding=finding, added_by=by, **values)
+        audit_record(actor=by, verb="finding.evidence_add", obj=evidence,
+                     payload={"finding": finding.pk, "kind": values["kind"], "sha256": values.get("sha256", ""),
+                              "media_ref": values.get("media_ref", "")})
+    return evidence
+
+
+# --- ratings ------------------------------------------------------------------------------------------
+
+
+def _parse_when(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        dt = value
+    else:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if timezone.is_naive(dt):
+        dt = timezone.make_aware(dt, drawing.LOCAL_TZ)
+    return dt
+
+
+def _rating_item(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+    """Validate one device item; return clean values or errors (field, vi, en)."""
+    errors = []
+    if not isinstance(item, dict):
+        return None, [{"field": "", "vi": "Phải là một đối tượng.", "en": "Must be an object."}]
+    rid = str(item.get("id", "") or "").strip()
+    if not rid or len(rid) > 80:
+        errors.append({"field": "id", "vi": "Thiếu mã đánh giá của thiết bị (tối đa 80 ký tự).",
+                       "en": "The device's rating id is required (max 80 chars)."})
+    when = _parse_when(item.get("rated_at"))
+    if when is None:
+        errors.append({"field": "rated_at", "vi": "Thời điểm không hợp lệ (ISO 8601).",
+                       "en": "rated_at must be an ISO 8601 date-time."})
+    elif when > now + timedelta(minutes=5):
+        errors.append({"field": "rated_at", "vi": "Thời điểm đánh giá ở tương lai.", "en": "rated_at is in the future."})
+    score = item.get("score")
+    if isinstance(score, bool) or not isinstance(score, int) and not (isinstance(score, str) and score.isdigit()):
+        errors.append({"field": "score", "vi": "Điểm phải là số nguyên 1–5.", "en": "score must be an integer 1-5."})
+    elif not 1 <= int(score) <= 5:
+        errors.append({"field": "score", "vi": "Điểm phải từ 1 đến 5.", "en": "score must be between 1 and 5."})
+    if errors:
+        return None, errors
+    return {"device_rating_id": rid, "rated_at": when, "score": int(score),
+            "comment": str(item.get("comment", "") or "")[:2000]}, []
+
+
+MAX_BATCH = 500
+
+
+@transaction.atomic
+def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]:
+    """Ratings from a device; idempotent on the device's own id. Per item: created, duplicate
+    (same id and same content: nothing changes), conflict (same id, different content) or invalid."""
+    if token.kind != ApiToken.Kind.RATING_DEVICE or token.counter_id is None:
+        raise Forbidden("Cần mã truy cập của thiết bị đánh giá.", "A rating device token is required.")
+    if not isinstance(items, list) or not items:
+        raise _invalid("Không có lượt đánh giá nào.", "No ratings given.", "ratings")
+    if len(items) > MAX_BATCH:
+        raise _invalid(f"Tối đa {MAX_BATCH} lượt đánh giá mỗi lần gửi.", f"At most {MAX_BATCH} ratings per request.",
+                       "ratings")
+    now = timezone.now()
+    device = f"token:{token.pk}"
+    cleaned = [_rating_item(item, now) for item in items]
+    ids = [c["device_rating_id"] for c, _ in cleaned if c]
+    existing = {r.device_rating_id: r for r in SatisfactionRating.objects.filter(device_code=device,
+                                                                                  device_rating_id__in=ids)}
+    results: list[dict[str, Any]] = []
+    created = 0
+    batch_seen: dict[str, dict[str, Any]] = {}
+    for index, (clean, errors) in enumerate(cleaned):
+        if errors:
+            results.append({"index": index, "status": "invalid", "errors": errors})
+            continue
+        assert clean is not None
+        rid = clean["device_rating_id"]
+        prior = existing.get(rid)
+        if prior is not None or rid in batch_seen:
+            same = (prior.rated_at == clean["rated_at"] and prior.score == clean["score"]) if prior else (
+                batch_seen[rid]["rated_at"] == clean["rated_at"] and batch_seen[rid]["score"] == clean["score"])
+            results.append({"index": index, "id": rid, "status": "duplicate" if same else "conflict",
+                            "rating_id": prior.pk if prior else None,
+                            **({} if same else {"errors": [{"field": "id", "vi": "Mã đánh giá đã dùng cho lượt khác.",
+                                                            "en": "This id was already used for a different rating."}]})})
+            continue
+        try:
+            with transaction.atomic():  # a concurrent post of the same id loses here, not with a 500
+                rating = SatisfactionRating.objects.create(counter_id=token.counter_id, device_token=token,
+                                                           device_code=device, source=SatisfactionRating.Source.DEVICE,
+                                                           **clean)
+        except IntegrityError:
+            results.append({"index": index, "id": rid, "status": "duplicate", "rating_id": None})
+            continue
+        batch_seen[rid] = clean
+        created += 1
+        results.append({"index": index, "id": rid, "status": "created", "rating_id": rating.pk})
+    if created:
+        audit_record(actor=token.user, verb="ratings.record", object_type="inspection.satisfactionrating",
+                     payload={"token": token.pk, "counter": token.counter_id, "created": created})
+    return results
+
+
+CSV_REQUIRED = ["counter_code", "device_id", "rating_id", "rated_at", "score"]
+CSV_CHUNK = 1000
+
+
+def _csv_reader(text_stream: Any) -> Any:
+    import csv
+
+    first = text_stream.readline()
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    header = next(csv.reader([first], delimiter=delimiter), [])
+    header = [h.strip().lower().lstrip("\ufeff") for h in header]
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise _invalid(f"Tệp CSV thiếu cột: {', '.join(missing)}.", f"CSV is missing columns: {', '.join(missing)}.",
+                       "file", code="csv_header")
+    return header, csv.reader(text_stream, delimiter=delimiter)
+
+
+def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
+                       progress: Any = None) -> CsvImport:
+    """Backfill ratings from CSV. Valid rows are imported (idempotent on device + rating id),
+    invalid rows are reported with row number, column and reason. Progress is kept on the model."""
+    header, reader = _csv_reader(text_stream)
+    counters = {c.code: c.pk for c in Counter.objects.all()}
+    now = timezone.now()
+    errors: list[dict[str, Any]] = []
+    imported = duplicates = total = 0
+    pending: list[tuple[int, SatisfactionRating]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def flush() -> None:
+        nonlocal imported, duplicates
+        if not pending:
+            return
+        with transaction.atomic():
+            keys = {(r.device_code, r.device_rating_id) for _, r in pending}
+            existing = set(SatisfactionRating.objects.filter(
+                device_code__in={k[0] for k in keys}, device_rating_id__in={k[1] for k in keys}
+            ).values_list("device_code", "device_rating_id"))
+            fresh = [r for _, r in pending if (r.device_code, r.device_rating_id) not in existing]
+            duplicates += len(pending) - len(fresh)
+            SatisfactionRating.objects.bulk_create(fresh)
+            imported += len(fresh)
+            CsvImport.objects.filter(pk=csv_import.pk).update(processed_rows=total, imported=imported,
+                                                              duplicates=duplicates)
+        pending.clear()
+
+    def err(row: int, column: str, vi: str, en: str) -> None:
+        if len(errors) < 5000:
+            errors.append({"row": row, "column": column, "reason": vi, "reason_en": en})
+
+    for line_no, raw in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        total += 1
+        if progress is not None:
+            progress(1)
+        if len(raw) != len(header):
+            err(line_no, "", f"Dòng có {len(raw)} cột, cần {len(header)}.",
+                f"Row has {len(raw)} columns, expected {len(header)}.")
+            continue
+        row = {h: v.strip() for h, v in zip(header, raw, strict=True)}
+        counter_id = counters.get(row["counter_code"])
+        if counter_id is None:
+            err(line_no, "counter_code", f"Không có quầy mã {row['counter_code']!r}.",
+                f"Unknown counter {row['counter_code']!r}.")
+            continue
+        device = row["device_id"]
+        if not device or len(device) > 80:
+            err(line_no, "device_id", "Thiếu mã thiết bị.", "device_id is required (max 80 chars).")
+            continue
+        clean, item_errors = _rating_item({"id": row["rating_id"], "rated_at": row["rated_at"],
+                                           "score": row["score"], "comment": row.get("comment", "")}, now)
+        if item_errors:
+            e = item_errors[0]
+            column = {"id": "rating_id"}.get(e["field"], e["field"])
+            err(line_no, column, e["vi"], e["en"])
+            continue
+        assert clean is not None
+        key = (f"device:{device}", clean["device_rating_id"])
+        if key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        pending.append((line_no, SatisfactionRating(counter_id=counter_id, device_code=key[0],
+                                                    source=SatisfactionRating.Source.CSV, **clean)))
+        if len(pending) >= CSV_CHUNK:
+            flush()
+    flush()
+    with transaction.atomic():
+        csv_import.refresh_from_db()
+        csv_import.total_rows = total
+        csv_import.processed_rows = total
+        csv_import.imported = imported
+        csv_import.duplicates = duplicates
+        csv_import.errors = errors
+        csv_import.state = CsvImport.State.DONE
+        csv_import.finished_at = timezone.now()
+        csv_import.save()
+        audit_record(actor=by, verb="ratings.import_csv", obj=csv_import,
+                     payload={"filename": csv_import.filename, "sha256": csv_import.sha256, "rows": total,
+                              "imported": imported, "duplicates": duplicates, "errors": len(errors)})
+    return csv_import
+
+
+def ratings_import_upload(*, by: Any, fileobj: BinaryIO, filename: str, sha256: str) -> CsvImport:
+    """Import a small uploaded CSV now. The header is checked before any record is written."""
+    import io
+
+    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", errors="replace", newline="")
+    _csv_reader(io.StringIO(text.readline()))
+    text.seek(0)
+    record = csv_import_start(by=by, filename=filename, sha256=sha256)
+    return ratings_import_csv(by=by, text_stream=text, csv_import=record)
+
+
+def csv_import_queue(*, by: Any, filename: str, sha256: str, key: str, task: Any) -> CsvImport:
+    """Record a queued import of a CSV already in the store; the task runs after commit."""
+    from backend.core.jobs import enqueue_on_commit
+
+    with transaction.atomic():
+        record = csv_import_start(by=by, filename=filename, sha256=sha256, key=key)
+        audit_record(actor=by, verb="ratings.import_queued", obj=record, payload={"filename": filename, "sha256": sha256})
+        enqueue_on_commit(task, record.pk)
+    return record
+
+
+def csv_import_run(*, csv_import_id: int) -> CsvImport | None:
+    """Task body: import a queued CSV from the store. Idempotent: a finished import is left alone,
+    and rows already imported are skipped as duplicates on a retry."""
+    import io
+
+    record = CsvImport.objects.filter(pk=csv_import_id).first()
+    if record is None or record.state == CsvImport.State.DONE:
+        return record
+    CsvImport.objects.filter(pk=record.pk).update(state=CsvImport.State.RUNNING)
+    try:
+        with get_store().open(record.key) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+            total = sum(1 for _ in text) - 1
+            CsvImport.objects.filter(pk=record.pk).update(total_rows=max(total, 0))
+        with get_store().open(record.key) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+            return ratings_import_csv(by=record.uploaded_by or "system", text_stream=text, csv_import=record)
+    except DomainError as exc:
+        CsvImport.objects.filter(pk=record.pk).update(state=CsvImport.State.FAILED,
+                                                      failure=f"{exc.message} / {exc.message_en}",
+                                                      finished_at=timezone.now())
+        return CsvImport.objects.get(pk=record.pk)
+
+
+@transaction.atomic
+def csv_import_start(*, by: Any, filename: str, sha256: str, key: str = "") -> CsvImport:
+    return CsvImport.objects.create(uploaded_by=by if getattr(by, "pk", None) else None, filename=filename[:255],
+                                    sha256=sha256, key=key, started_at=timezone.now(),
+                                    state=CsvImport.State.RUNNING if not key else CsvImport.State.QUEUED)
+
+
+# --- complaints -------------------------------------------------------------------------------------
+
+
+def _complaint_reference() -> str:
+    year = timezone.localdate().year
+    while True:
+        ref = f"PA-{year}-{secrets.token_hex(3).upper()}"
+        if not Complaint.objects.filter(reference=ref).exists():
+            return ref
+
+
+@transaction.atomic
+def complaint_create(*, by: Any, channel: str, received_at: datetime, summary: str, unit: Unit | None = None,
+                     counter: Counter | None = None, officer: Officer | None = None,
+                     occurred_at: datetime | None = None, details: str = "", complainant_name: str = "",
+                     complainant_phone: str = "") -> Complaint:
+    require_role(by, *TEAM, Role.ADMIN)
+    if channel not in Complaint.Channel.values:
+        raise _invalid("Kênh tiếp nhận không hợp lệ.", f"channel must be one of {Complaint.Channel.values}.", "channel")
+    summary = _require_text(summary, "summary", "nội dung tóm tắt")
+    _aware(received_at, "received_at")
+    now = timezone.now()
+    if received_at > now + timedelta(minutes=5):
+        raise _invalid("Thời điểm tiếp nhận ở tương lai.", "received_at is in the future.", "received_at")
+    if occurred_at is not None and _aware(occurred_at, "occurred_at") > received_at:
+        raise _invalid("Sự việc không thể xảy ra sau khi tiếp nhận phản ánh.",
+                       "occurred_at cannot be after received_at.", "occurred_at")
+    if counter is not None:
+        if unit is not None and counter.unit_id != unit.pk:
+            raise _invalid("Quầy không thuộc đơn vị.", "The counter does not belong to the unit.", "counter_id")
+        unit = unit or counter.unit
+    complaint = Complaint.objects.create(reference=_complaint_reference(), channel=channel, received_at=received_at,
+                                         unit=unit, counter=counter, officer=officer, occurred_at=occurred_at,
+                                         summary=summary, details=details.strip(),
+                                         complainant_name=complainant_name.strip()[:120],
+                                         complainant_phone=complainant_phone.strip()[:30], received_by=by)
+    audit_record(actor=by, verb="complaint.create", obj=complaint,
+                 payload={"channel": channel, "unit": unit.pk if unit else None})
+    return complaint
+
+
+@transaction.atomic
+def complaint_triage(*, by: Any, complaint: Complaint, category: FindingCategory | None, priority: str,
+                     unit: Unit | None = None, counter: Counter | None = None, officer: Officer | None = None,
+                     note: str = "") -> Complaint:
+    require_role(by, *TEAM)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.state not in (Complaint.State.RECEIVED, Complaint.State.TRIAGED):
+        raise Conflict("Phản ánh đã qua bước phân loại.", "The complaint is past triage.", code="invalid_state")
+    if priority not in ("low", "normal", "high"):
+        raise _invalid("Mức ưu tiên không hợp lệ.", "priority must be low, normal or high.", "priority")
+    unit = unit or complaint.unit
+    counter = counter or complaint.counter
+    if counter is not None:
+        if unit is not None and counter.unit_id != unit.pk:
+            raise _invalid("Quầy không thuộc đơn vị.", "The counter does not belong to the unit.", "counter_id")
+        unit = unit or counter.unit
+    if unit is None:
+        raise _invalid("Phân loại phải xác định đơn vị bị phản ánh.", "Triage must name the unit concerned.", "unit_id")
+    complaint.category = category
+    complaint.priority = priority
+    complaint.unit = unit
+    complaint.counter = counter
+    complaint.officer = officer or complaint.officer
+    complaint.state = Complaint.State.TRIAGED
+    complaint.triaged_by = by
+    complaint.triaged_at = timezone.now()
+    if note.strip():
+        complaint.resolution = note.strip()
+    complaint.save()
+    audit_record(actor=by, verb="complaint.triage", obj=complaint,
+                 payload={"category": category.code if category else None, "priority": priority, "unit": unit.pk})
+    return complaint
+
+
+COMPLAINT_FLOW = {
+    (Complaint.State.TRIAGED, Complaint.State.INVESTIGATING),
+    (Complaint.State.INVESTIGATING, Complaint.State.RESOLVED),
+    (Complaint.State.INVESTIGATING, Complaint.State.REJECTED),
+    (Complaint.State.TRIAGED, Complaint.State.RESOLVED),
+    (Complaint.State.TRIAGED, Complaint.State.REJECTED),
+    (Complaint.State.RECEIVED, Complaint.State.REJECTED),
+}
+
+
+@transaction.atomic
+def complaint_transition(*, by: Any, complaint: Complaint, to_state: str, note: str = "") -> Complaint:
+    require_role(by, *TEAM)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if (complaint.state, to_state) not in COMPLAINT_FLOW:
+        raise Conflict(f"Không thể chuyển phản ánh từ '{complaint.state}' sang '{to_state}'.",
+                       f"A complaint cannot go from {complaint.state} to {to_state}.", code="invalid_transition")
+    if to_state in (Complaint.State.RESOLVED, Complaint.State.REJECTED):
+        complaint.resolution = _require_text(note, "note", "kết quả giải quyết / lý do")
+        complaint.closed_at = timezone.now()
+    from_state = complaint.state
+    complaint.state = to_state
+    complaint.save()
+    audit_record(actor=by, verb=f"complaint.{to_state}", obj=complaint, payload={"from": from_state, "note": note})
+    return complaint
+
+
+@transaction.atomic
+def complaint_link_finding(*, by: Any, complaint: Complaint, finding: Finding) -> Finding:
+    require_role(by, *TEAM)
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.complaint_id not in (None, complaint.pk):
+        raise Conflict("Vi phạm đã gắn với phản ánh khác.", "The finding is linked to another complaint.",
+                       code="already_linked")
+    finding.complaint = complaint
+    finding.save(update_fields=["complaint"])
+    audit_record(actor=by, verb="complaint.link_finding", obj=complaint, payload={"finding": finding.pk})
+    return finding
+

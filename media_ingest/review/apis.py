@@ -1,0 +1,556 @@
+"""Thin views for footage review: clips, tags, taxonomy, evidence, packages, custody, moments."""
+from __future__ import annotations
+
+import tempfile
+from collections import Counter as Tally
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.core.errors import DomainError, NotFound
+from backend.core.pagination import Pagination
+from backend.core.store import StoreError, get_store
+from backend.org.apis import parse_int_param
+from media_ingest.models import Clip, ClipEvent
+from media_ingest.review import selectors, services
+from media_ingest.review.models import EvidencePackage, TagLabel
+from media_ingest.review.package import VerifyReport, verify_package
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+OBJ = OpenApiTypes.OBJECT
+
+
+def q(name: str, kind: Any = str, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, kind, OpenApiParameter.QUERY, required=False, description=description)
+
+
+CLIP_FILTERS = [q("unit", int, "unit id (with its subtree)"), q("counter", int), q("camera", str, "id or code"),
+                q("from", str, "ISO date/datetime; naive = Asia/Ho_Chi_Minh"), q("to", str),
+                q("state", str), q("event_kind", str), q("tagged", bool), q("unassigned", bool),
+                q("page", int), q("page_size", int)]
+MOMENT_FILTERS = [q("from", str, "default: 30 days before `to`"), q("to", str, "default: now"), q("unit", int),
+                  q("counter", int), q("kind", str, "complaint | rating"), q("footage", bool), q("page", int),
+                  q("page_size", int)]
+
+
+# --- helpers --------------------------------------------------------------------------------------
+def parse_when(value: str | None, name: str, *, end_of_day: bool = False) -> datetime | None:
+    """ISO date or datetime; naive values are Vietnam local time."""
+    if not value:
+        return None
+    parsed: datetime | None = None
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            day = parse_date(value)
+            if day is not None:
+                parsed = datetime.combine(day, time.max if end_of_day else time.min)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise DomainError(f"Tham số {name} phải là ngày hoặc thời điểm ISO 8601.",
+                          f"Parameter {name} must be an ISO 8601 date or datetime.", code="invalid_param",
+                          fields={name: ["ISO 8601"]})
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=LOCAL)
+    return parsed
+
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: str | None, name: str) -> int | None:
+    """An id from the query string: a positive integer that fits the database."""
+    number = parse_int_param(value, name)
+    if number is not None and not 1 <= number <= MAX_ID:
+        raise DomainError(f"Tham số {name} phải là số nguyên dương.", f"Parameter {name} must be a positive integer.",
+                          code="invalid_param", fields={name: ["positive integer"]})
+    return number
+
+
+def parse_bool(value: str | None, name: str) -> bool | None:
+    if value in (None, ""):
+        return None
+    lowered = str(value).lower()
+    if lowered in ("1", "true", "yes"):
+        return True
+    if lowered in ("0", "false", "no"):
+        return False
+    raise DomainError(f"Tham số {name} phải là true hoặc false.", f"Parameter {name} must be true or false.",
+                      code="invalid_param", fields={name: ["true|false"]})
+
+
+def parse_choice(value: str | None, name: str, choices: list[str]) -> str | None:
+    if value in (None, ""):
+        return None
+    if value not in choices:
+        raise DomainError(f"Tham số {name} phải là một trong: {', '.join(choices)}.",
+                          f"Parameter {name} must be one of: {', '.join(choices)}.", code="invalid_param",
+                          fields={name: choices})
+    return value
+
+
+def client_ip(request: Request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def client_ua(request: Request) -> str:
+    return str(request.META.get("HTTP_USER_AGENT", ""))[:300]
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    ser = serializer_class(data=data)
+    ser.is_valid(raise_exception=True)
+    return dict(ser.validated_data)
+
+
+def signed(key: str) -> str | None:
+    return get_store().playback_url(key, seconds=int(settings.PLAYBACK_URL_TTL_SECONDS)) if key else None
+
+
+# --- clips ----------------------------------------------------------------------------------------
+class ClipOutputSerializer(serializers.Serializer):
+    def to_representation(self, clip: Clip) -> dict[str, Any]:
+        camera = clip.camera
+        counter = camera.counter if camera else None
+        unit = counter.unit if counter else None
+        ended = None
+        if clip.started_at and clip.duration_s:
+            ended = clip.started_at + timezone.timedelta(seconds=clip.duration_s)
+        kinds = getattr(clip, "event_list", None)
+        return {
+            "id": clip.pk, "bucket": clip.bucket, "key": clip.key, "version_id": clip.version_id,
+            "etag": clip.etag, "sha256": clip.sha256, "size_bytes": clip.size_bytes,
+            "camera": {"id": camera.pk, "code": camera.code, "name": camera.name} if camera else None,
+            "counter": {"id": counter.pk, "code": counter.code, "name": counter.name} if counter else None,
+            "unit": {"id": unit.pk, "code": unit.code, "name": unit.name} if unit else None,
+            "unassigned_reason": clip.unassigned_reason,
+            "started_at": clip.started_at.isoformat() if clip.started_at else None,
+            "ended_at": ended.isoformat() if ended else None,
+            "duration_s": clip.duration_s, "fps": clip.fps, "width": clip.width, "height": clip.height,
+            "codec": clip.codec, "state": clip.state, "state_label": clip.get_state_display(),
+            "progress": clip.progress, "error": clip.error, "error_en": clip.error_en, "analysis_version": clip.analysis_version,
+            "has_proxy": bool(clip.proxy_key),
+            "tag_count": getattr(clip, "tag_count", None),
+            "event_count": clip.event_count,
+            "event_kinds": dict(Tally(e.kind for e in kinds)) if kinds is not None else None,
+        }
+
+
+class ClipListApi(APIView):
+    @extend_schema(responses=OBJ, parameters=CLIP_FILTERS)
+    def get(self, request: Request) -> Response:
+        q = request.query_params
+        filters = selectors.ClipFilters(
+            unit_id=parse_id(q.get("unit"), "unit"),
+            counter_id=parse_id(q.get("counter"), "counter"),
+            camera=q.get("camera") or None,
+            start=parse_when(q.get("from"), "from"),
+            end=parse_when(q.get("to"), "to", end_of_day=True),
+            state=parse_choice(q.get("state"), "state", list(Clip.State.values)),
+            event_kind=parse_choice(q.get("event_kind"), "event_kind", list(ClipEvent.Kind.values)),
+            tagged=parse_bool(q.get("tagged"), "tagged"),
+            unassigned=parse_bool(q.get("unassigned"), "unassigned"),
+        )
+        if filters.start and filters.end and filters.end <= filters.start:
+            raise DomainError("Thời điểm 'to' phải sau 'from'.", "`to` must be after `from`.",
+                              code="invalid_range", fields={"to": ["after from"]})
+        qs = selectors.clips_for_review(user=request.user, filters=filters)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(ClipOutputSerializer(page, many=True).data)
+
+
+class ClipDetailApi(APIView):
+    @extend_schema(responses=OBJ)
+    def get(self, request: Request, pk: int) -> Response:
+        clip = selectors.clip_get_for(user=request.user, id=pk)
+        data = ClipOutputSerializer(clip).data
+        data["tag_count"] = clip.tags.filter(deleted_at__isnull=True).count()
+        data["warnings"] = clip.warnings
+        data["poster_url"] = signed(clip.poster_key)
+        return Response(data)
+
+
+class ClipEventsApi(APIView):
+    """The timeline: events, per-second activity, and short-lived URLs of poster/sprite/VTT."""
+
+    @extend_schema(responses=OBJ)
+    def get(self, request: Request, pk: int) -> Response:
+        clip = selectors.clip_get_for(user=request.user, id=pk)
+        events = selectors.clip_events(clip=clip)
+        return Response({
+            "clip_id": clip.pk, "duration_s": clip.duration_s, "state": clip.state,
+            "analysis_version": clip.analysis_version,
+            "events": [{"id": e.pk, "kind": e.kind, "kind_label": e.get_kind_display(), "zone": e.zone,
+                        "start_s": e.start_s, "end_s": e.end_s, "score": e.score, "detail": e.detail,
+                        "thumbnail_url": signed(e.thumbnail_key)} for e in events],
+            "activity": clip.activity,
+            "poster_url": signed(clip.poster_key),
+            "sprite_url": signed(clip.sprite_key),
+            "vtt_url": signed(clip.vtt_key),
+            "url_ttl_seconds": int(settings.PLAYBACK_URL_TTL_SECONDS),
+        })
+
+
+class PlaybackApi(APIView):
+    class PlaybackInputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=1000)
+        variant = serializers.ChoiceField(choices=["auto", "proxy", "original"], default="auto")
+        download = serializers.BooleanField(default=False)
+
+    @extend_schema(request=PlaybackInputSerializer, responses=OBJ)
+    def post(self, request: Request, pk: int) -> Response:
+        clip = selectors.clip_get_for(user=request.user, id=pk)
+        data = validated(self.PlaybackInputSerializer, request.data)
+        url, expires_at, log = services.playback_issue(by=request.user, clip=clip, ip=client_ip(request),
+                                                       user_agent=client_ua(request), **data)
+        return Response({"url": url, "expires_at": expires_at.isoformat(),
+                         "ttl_seconds": int(settings.PLAYBACK_URL_TTL_SECONDS),
+                         "variant": log.detail.get("variant"), "access_id": log.pk,
+                         "clip_sha256": clip.sha256}, status=201)
+
+
+class CustodyApi(APIView):
+    @extend_schema(responses=OBJ)
+    def get(self, request: Request, pk: int) -> Response:
+        clip = selectors.clip_get_for(user=request.user, id=pk)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.custody_for_clip(clip=clip), request, view=self)
+        return paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
+
+
+class CoverageApi(APIView):
+    class CoverageInputSerializer(serializers.Serializer):
+        ranges = serializers.JSONField()
+
+    @extend_schema(responses=OBJ)
+    def get(self, request: Request, pk: int) -> Response:
+        clip = selectors.clip_get_for(user=request.user, id=pk)
+        return Response(selectors.coverage_for_clip(clip=clip))
+
+    @extend_schema(request=CoverageInputSerializer, responses=OBJ)
+    def post(self, request: Request, pk: int) -> Response:
+        clip = selectors.clip_get_for(user=request.user, id=pk)
+        data = validated(self.CoverageInputSerializer, request.data)
+        services.coverage_record(by=request.user, clip=clip, ranges=data["ranges"])
+        return Response(selectors.coverage_for_clip(clip=clip), status=201)
+
+
+# --- taxonomy -------------------------------------------------------------------------------------
+def label_to_dict(label: TagLabel) -> dict[str, Any]:
+    return {"code": label.code, "name_vi": label.name_vi, "name_en": label.name_en,
+            "description": label.description, "finding_category_code": label.finding_category_code,
+            "position": label.position, "active": label.active}
+
+
+class TaxonomyApi(APIView):
+    class TaxonomyInputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=40)
+        name_vi = serializers.CharField(max_length=120)
+        name_en = serializers.CharField(max_length=120)
+        description = serializers.CharField(required=False, allow_blank=True, default="")
+        finding_category_code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+        position = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)
+
+    @extend_schema(responses=OBJ)
+    def get(self, request: Request) -> Response:
+        selectors.require_footage(request.user)
+        include = parse_bool(request.query_params.get("include_inactive"), "include_inactive") or False
+        return Response({"results": [label_to_dict(x) for x in selectors.tag_labels(include_inactive=include)]})
+
+    @extend_schema(request=TaxonomyInputSerializer, responses=OBJ)
+    def post(self, request: Request) -> Response:
+        services.require_admin(request.user)
+        data = validated(self.TaxonomyInputSerializer, request.data)
+        return Response(label_to_dict(services.tag_label_create(by=request.user, **data)), status=201)
+
+
+class TaxonomyDetailApi(APIView):
+    class TaxonomyDetailInputSerializer(serializers.Serializer):
+        name_vi = serializers.CharField(max_length=120, required=False)
+        name_en = serializers.CharField(max_length=120, required=False)
+        description = serializers.CharField(required=False, allow_blank=True)
+        finding_category_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+        position = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+        active = serializers.BooleanField(required=False)
+
+    @extend_schema(request=TaxonomyDetailInputSerializer, responses=OBJ)
+    def patch(self, request: Request, code: str) -> Response:
+        services.require_admin(request.user)
+        label = TagLabel.objects.filter(code=code).first()
+        if label is None:
+            raise NotFound("Không tìm thấy nhãn.", "Label not found.")
+        data = validated(self.TaxonomyDetailInputSerializer, request.data)
+        return Response(label_to_dict(services.tag_label_update(by=request.user, label=label, changes=data)))
+
+
+# --- tags -----------------------------------------------------------------------------------------
+def revision_to_dict(rev: Any) -> dict[str, Any]:
+    return {"revision": rev.revision, "action": rev.action, "label": rev.label.code, "start_s": rev.start_s,
+            "end_s": rev.end_s, "note": rev.note, "reason": rev.reason,
+            "by": {"id": rev.by_id, "name": selectors.user_label(rev.by)}, "at": rev.at.isoformat()}
+
+
+class TagListApi(APIView):
+    class TagListInputSerializer(serializers.Serializer):
+        clip_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        label = serializers.CharField(max_length=40)
+        start_s = serializers.FloatField(min_value=0)
+        end_s = serializers.FloatField(min_value=0)
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+    @extend_schema(responses=OBJ, parameters=[q("clip", int), q("label"), q("author", int), q("include_deleted", bool), q("page", int)])
+    def get(self, request: Request) -> Response:
+        q = request.query_params
+        qs = selectors.tags_list(user=request.user, clip_id=parse_id(q.get("clip"), "clip"),
+                                 label=q.get("label") or None,
+                                 author_id=parse_id(q.get("author"), "author"),
+                                 include_deleted=parse_bool(q.get("include_deleted"), "include_deleted") or False)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response([selectors.tag_to_dict(t) for t in page])
+
+    @extend_schema(request=TagListInputSerializer, responses=OBJ)
+    def post(self, request: Request) -> Response:
+        data = validated(self.TagListInputSerializer, request.data)
+        clip = selectors.clip_get_for(user=request.user, id=data.pop("clip_id"))
+        tag = services.tag_create(by=request.user, clip=clip, label_code=data.pop("label"),
+                                  ip=client_ip(request), user_agent=client_ua(request), **data)
+        return Response(selectors.tag_to_dict(tag), status=201)
+
+
+class TagDetailApi(APIView):
+    class TagDetailUpdateSerializer(serializers.Serializer):
+        revision = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+        label = serializers.CharField(max_length=40, required=False)
+        start_s = serializers.FloatField(min_value=0, required=False)
+        end_s = serializers.FloatField(min_value=0, required=False)
+        note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+    class TagDetailDeleteSerializer(serializers.Serializer):
+        revision = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+        reason = serializers.CharField(max_length=1000)
+
+    @extend_schema(responses=OBJ)
+    def get(self, request: Request, pk: int) -> Response:
+        tag = selectors.tag_get_for(user=request.user, id=pk)
+        data = selectors.tag_to_dict(tag)
+        data["history"] = [revision_to_dict(r) for r in selectors.tag_history(tag=tag)]
+        data["evidence"] = list(tag.evidence.values("id", "finding_id", "finding__reference"))
+        data["version_matches_clip"] = (tag.clip_sha256 == tag.clip.sha256)
+        return Response(data)
+
+    @extend_schema(request=TagDetailUpdateSerializer, responses=OBJ)
+    def patch(self, request: Request, pk: int) -> Response:
+        tag = selectors.tag_get_for(user=request.user, id=pk)
+        data = validated(self.TagDetailUpdateSerializer, request.data)
+        tag = services.tag_update(by=request.user, tag=tag, revision=data.pop("revision"),
+                                  label_code=data.pop("label", None), ip=client_ip(request),
+                                  user_agent=client_ua(request), **data)
+        return Response(selectors.tag_to_dict(tag))
+
+    @extend_schema(request=TagDetailDeleteSerializer, responses=OBJ)
+    def delete(self, request: Request, pk: int) -> Response:
+        tag = selectors.tag_get_for(user=request.user, id=pk)
+        source = request.data if request.data else request.query_params
+        data = validated(self.TagDetailDeleteSerializer, source)
+        tag = services.tag_delete(by=request.user, tag=tag, revision=data["revision"], reason=data["reason"],
+                                  ip=client_ip(request), user_agent=client_ua(request))
+        return Response(selectors.tag_to_dict(tag))
+
+
+# --- evidence -------------------------------------------------------------------------------------
+class EvidenceListApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class EvidenceListInputSerializer(serializers.Serializer):
+        finding_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        tag_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+        file = serializers.FileField(required=False, allow_empty_file=False)
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if ("tag_id" in attrs) == ("file" in attrs):
+                raise serializers.ValidationError("Gửi đúng một trong tag_id hoặc file. / Send exactly one of "
+                                                  "tag_id or file.")
+            return attrs
+
+    @extend_schema(responses=OBJ, parameters=[q("finding", int), q("page", int)])
+    def get(self, request: Request) -> Response:
+        finding_id = parse_id(request.query_params.get("finding"), "finding")
+        if finding_id is None:
+            raise DomainError("Cần tham số finding.", "The finding parameter is required.", code="invalid_param",
+                              fields={"finding": ["required"]})
+        finding = selectors.finding_get_for_evidence(user=request.user, id=finding_id)
+        items = selectors.evidence_list(user=request.user, finding=finding)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(items, request, view=self)
+        return paginator.get_paginated_response([services.evidence_to_dict(i) for i in page])
+
+    @extend_schema(request=EvidenceListInputSerializer, responses=OBJ)
+    def post(self, request: Request) -> Response:
+        data = validated(self.EvidenceListInputSerializer, request.data)
+        finding = selectors.finding_get_for_evidence(user=request.user, id=data["finding_id"])
+        if "tag_id" in data:
+            tag = selectors.tag_get_for(user=request.user, id=data["tag_id"])
+            item = services.evidence_link_tag(by=request.user, finding=finding, tag=tag, note=data["note"],
+                                              ip=client_ip(request), user_agent=client_ua(request))
+        else:
+            upload = data["file"]
+            item = services.evidence_add_file(by=request.user, finding=finding, fileobj=upload,
+                                              filename=upload.name, content_type=upload.content_type or "",
+                                              size=upload.size, note=data["note"], ip=client_ip(request),
+                                              user_agent=client_ua(request))
+        return Response(services.evidence_to_dict(item), status=201)
+
+
+class EvidenceDetailApi(APIView):
+    @extend_schema(responses=OBJ)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(services.evidence_to_dict(selectors.evidence_get_for(user=request.user, id=pk)))
+
+
+def package_to_dict(p: EvidencePackage) -> dict[str, Any]:
+    return {"id": p.pk, "finding_id": p.finding_id, "state": p.state, "state_label": p.get_state_display(),
+            "requested_by": {"id": p.requested_by_id, "name": selectors.user_label(p.requested_by)},
+            "requested_at": p.requested_at.isoformat(), "reason": p.reason,
+            "finished_at": p.finished_at.isoformat() if p.finished_at else None,
+            "size_bytes": p.size_bytes, "sha256": p.sha256, "manifest_sha256": p.manifest_sha256,
+            "files": p.manifest.get("files", []) if p.manifest else [], "error": p.error}
+
+
+class PackageListApi(APIView):
+    class PackageListInputSerializer(serializers.Serializer):
+        finding_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        reason = serializers.CharField(max_length=1000)
+
+    @extend_schema(responses=OBJ, parameters=[q("finding", int), q("page", int)])
+    def get(self, request: Request) -> Response:
+        finding_id = parse_id(request.query_params.get("finding"), "finding")
+        if finding_id is None:
+            raise DomainError("Cần tham số finding.", "The finding parameter is required.", code="invalid_param",
+                              fields={"finding": ["required"]})
+        finding = selectors.finding_get_for_evidence(user=request.user, id=finding_id)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.packages_list(user=request.user, finding=finding),
+                                           request, view=self)
+        return paginator.get_paginated_response([package_to_dict(p) for p in page])
+
+    @extend_schema(request=PackageListInputSerializer, responses=OBJ)
+    def post(self, request: Request) -> Response:
+        data = validated(self.PackageListInputSerializer, request.data)
+        finding = selectors.finding_get_for_evidence(user=request.user, id=data["finding_id"])
+        package = services.package_request(by=request.user, finding=finding, reason=data["reason"],
+                                           ip=client_ip(request), user_agent=client_ua(request))
+        return Response(package_to_dict(package), status=202)
+
+
+class PackageDetailApi(APIView):
+    @extend_schema(responses=OBJ)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(package_to_dict(selectors.package_get_for(user=request.user, id=pk)))
+
+
+class PackageDownloadApi(APIView):
+    class PackageDownloadInputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=1000)
+
+    @extend_schema(request=PackageDownloadInputSerializer, responses=OBJ)
+    def post(self, request: Request, pk: int) -> Response:
+        package = selectors.package_get_for(user=request.user, id=pk)
+        data = validated(self.PackageDownloadInputSerializer, request.data)
+        url, expires_at = services.package_download(by=request.user, package=package, reason=data["reason"],
+                                                    ip=client_ip(request), user_agent=client_ua(request))
+        return Response({"url": url, "expires_at": expires_at.isoformat(), "sha256": package.sha256}, status=201)
+
+
+class PackageVerifyApi(APIView):
+    """Re-hash the stored ZIP against what was recorded when it was built."""
+
+    @extend_schema(request=None, responses=OBJ)
+    def post(self, request: Request, pk: int) -> Response:
+        package = selectors.package_get_for(user=request.user, id=pk)
+        if package.state != EvidencePackage.State.READY:
+            raise DomainError("Gói chứng cứ chưa sẵn sàng.", "The package is not ready.", code="not_ready",
+                              status=409)
+        with tempfile.TemporaryDirectory(prefix="cw-verify-") as tmp:
+            path = Path(tmp) / "package.zip"
+            try:
+                get_store().download(package.key, path)
+            except StoreError as exc:
+                report = VerifyReport(ok=False, package_id=package.pk,
+                                      problems=[f"the stored ZIP cannot be read from the store: {exc}"])
+                return Response(report.to_dict())
+            report = verify_package(path, expected_manifest_sha256=package.manifest_sha256,
+                                    expected_zip_sha256=package.sha256)
+        return Response(report.to_dict())
+
+
+class UploadedPackageVerifyApi(APIView):
+    """Verify a package someone holds: every hash, and the manifest against the server's record."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class UploadedPackageVerifyInputSerializer(serializers.Serializer):
+        file = serializers.FileField(allow_empty_file=False)
+
+    @extend_schema(request=UploadedPackageVerifyInputSerializer, responses=OBJ)
+    def post(self, request: Request) -> Response:
+        selectors.require_footage(request.user)
+        data = validated(self.UploadedPackageVerifyInputSerializer, request.data)
+        upload = data["file"]
+        first = verify_package(upload)
+        recorded = None
+        if first.package_id is not None:
+            recorded = EvidencePackage.objects.filter(pk=first.package_id).first()
+            if recorded is not None:
+                selectors.package_get_for(user=request.user, id=recorded.pk)
+        if recorded is None:
+            first.ok = False
+            first.problems.append("no package with this id was recorded by this server")
+            return Response(first.to_dict())
+        upload.seek(0)
+        report = verify_package(upload, expected_manifest_sha256=recorded.manifest_sha256,
+                                expected_zip_sha256=recorded.sha256)
+        return Response(report.to_dict())
+
+
+# --- moments --------------------------------------------------------------------------------------
+class MomentsApi(APIView):
+    @extend_schema(responses=OBJ, parameters=MOMENT_FILTERS)
+    def get(self, request: Request) -> Response:
+        q = request.query_params
+        filters = selectors.MomentFilters(
+            start=parse_when(q.get("from"), "from"), end=parse_when(q.get("to"), "to", end_of_day=True),
+            unit_id=parse_id(q.get("unit"), "unit"), counter_id=parse_id(q.get("counter"), "counter"),
+            kind=parse_choice(q.get("kind"), "kind", ["complaint", "rating"]),
+            footage=parse_bool(q.get("footage"), "footage"))
+        moments = selectors.moments_to_review(user=request.user, filters=filters)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(moments, request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response([_moment(m) for m in page])
+
+
+def _moment(m: dict[str, Any]) -> dict[str, Any]:
+    counter = m["counter"]
+    return {"kind": m["kind"], "id": m["id"], "at": m["at"].isoformat(),
+            "at_local": timezone.localtime(m["at"], LOCAL).strftime("%d/%m/%Y %H:%M:%S"),
+            "risk": m["risk"], "summary": m["summary"], "detail": m["detail"],
+            "counter": {"id": counter.pk, "code": counter.code, "name": counter.name},
+            "unit": {"id": counter.unit.pk, "code": counter.unit.code, "name": counter.unit.name},
+            "footage": m["footage"]}
+

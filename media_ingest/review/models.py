@@ -1,0 +1,198 @@
+"""Footage review: tags (with history), evidence items, evidence packages, custody and coverage."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+USER = settings.AUTH_USER_MODEL
+
+
+class TagLabel(models.Model):
+    """The configurable taxonomy reviewers tag with (seeded; admins add or retire labels)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name_vi = models.CharField(max_length=120)
+    name_en = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    finding_category_code = models.CharField(
+        max_length=40, blank=True, help_text="Suggested inspection.FindingCategory code for a finding")
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name_vi
+
+
+class Tag(models.Model):
+    """A reviewer's mark on a time range of one exact file version (clip + sha256)."""
+
+    clip = models.ForeignKey("media_ingest.Clip", on_delete=models.PROTECT, related_name="tags")
+    clip_version_id = models.CharField(max_length=200, blank=True)
+    clip_etag = models.CharField(max_length=200, blank=True)
+    clip_sha256 = models.CharField(max_length=64)
+    label = models.ForeignKey(TagLabel, on_delete=models.PROTECT, related_name="tags")
+    start_s = models.FloatField()
+    end_s = models.FloatField()
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    revision = models.PositiveIntegerField(default=1, help_text="Bumped on every change; optimistic lock")
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["clip_id", "start_s", "id"]
+        indexes = [models.Index(fields=["clip", "deleted_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_s__gt=models.F("start_s")) & Q(start_s__gte=0),
+                                   name="tag_range_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label_id} {self.start_s:.1f}-{self.end_s:.1f}s clip {self.clip_id}"
+
+
+class TagRevision(models.Model):
+    """Every state a tag has been in, in order: nothing a reviewer wrote is ever lost."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Tạo"
+        UPDATE = "update", "Sửa"
+        DELETE = "delete", "Xóa"
+
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="revisions")
+    revision = models.PositiveIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    label = models.ForeignKey(TagLabel, on_delete=models.PROTECT, related_name="+")
+    start_s = models.FloatField()
+    end_s = models.FloatField()
+    note = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["tag_id", "revision"]
+        constraints = [models.UniqueConstraint(fields=["tag", "revision"], name="tag_revision_unique")]
+
+
+class EvidenceItem(models.Model):
+    """A tag (a clip segment) or an uploaded file (hashed) attached to a finding as evidence."""
+
+    class Kind(models.TextChoices):
+        TAG = "tag", "Đoạn hình ảnh đã gắn thẻ"
+        FILE = "file", "Tệp tải lên"
+
+    finding = models.ForeignKey("inspection.Finding", on_delete=models.PROTECT, related_name="media_evidence")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    # Frozen copy of what the tag pointed at when it was linked (the tag may be edited later).
+    clip = models.ForeignKey("media_ingest.Clip", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="evidence")
+    clip_sha256 = models.CharField(max_length=64, blank=True)
+    clip_version_id = models.CharField(max_length=200, blank=True)
+    tag_revision = models.PositiveIntegerField(null=True, blank=True)
+    start_s = models.FloatField(null=True, blank=True)
+    end_s = models.FloatField(null=True, blank=True)
+    # Uploaded file
+    file_key = models.CharField(max_length=900, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size_bytes = models.BigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, help_text="Of the uploaded file; of the clip for tags")
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["finding_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["finding", "tag"], condition=Q(tag__isnull=False),
+                                    name="evidence_tag_once_per_finding"),
+            models.CheckConstraint(
+                condition=(Q(kind="tag") & Q(tag__isnull=False)) | (Q(kind="file") & ~Q(file_key="")),
+                name="evidence_kind_matches"),
+        ]
+
+
+class EvidencePackage(models.Model):
+    """A ZIP for a finding: clip segments, uploaded files, manifest.json (hashes), custody log."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Chờ tạo"
+        BUILDING = "building", "Đang tạo"
+        READY = "ready", "Sẵn sàng"
+        FAILED = "failed", "Lỗi"
+
+    finding = models.ForeignKey("inspection.Finding", on_delete=models.PROTECT, related_name="evidence_packages")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(max_length=900, blank=True)
+    size_bytes = models.BigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, help_text="Of the whole ZIP")
+    manifest_sha256 = models.CharField(max_length=64, blank=True)
+    manifest = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+
+class AccessLog(models.Model):
+    """Chain of custody: every playback URL issued, every download, tag change and export."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Xem"
+        DOWNLOAD = "download", "Tải xuống"
+        TAG_CREATE = "tag_create", "Gắn thẻ"
+        TAG_UPDATE = "tag_update", "Sửa thẻ"
+        TAG_DELETE = "tag_delete", "Xóa thẻ"
+        EVIDENCE_LINK = "evidence_link", "Gắn chứng cứ"
+        EXPORT = "export", "Xuất gói chứng cứ"
+        EXPORT_DOWNLOAD = "export_download", "Tải gói chứng cứ"
+
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    clip = models.ForeignKey("media_ingest.Clip", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="access_logs")
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    package = models.ForeignKey(EvidencePackage, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="access_logs")
+    finding = models.ForeignKey("inspection.Finding", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    object_key = models.CharField(max_length=1000, blank=True)
+    reason = models.TextField(blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="For issued URLs")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["clip", "at"]), models.Index(fields=["package", "at"])]
+
+
+class ReviewCoverage(models.Model):
+    """Which seconds of a clip one reviewer actually played (merged ranges)."""
+
+    clip = models.ForeignKey("media_ingest.Clip", on_delete=models.CASCADE, related_name="coverage")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    ranges = models.JSONField(default=list)
+    seconds = models.FloatField(default=0.0)
+    first_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["clip_id", "user_id"]
+        constraints = [models.UniqueConstraint(fields=["clip", "user"], name="coverage_one_per_reviewer")]

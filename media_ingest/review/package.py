@@ -1,0 +1,352 @@
+"""Evidence packages: build (cut segments with PyAV, manifest with hashes, custody log) and verify.
+
+A package is a ZIP:
+    manifest.json        what is inside, with the SHA-256 and size of every other file
+    custody.json         the chain of custody of the finding's footage and of this export
+    README.txt           how to verify, in Vietnamese and English
+    segments/NN-....mkv  each tagged range, cut by stream copy (the original encoded bits)
+    files/NN-...         each uploaded evidence file, as uploaded
+
+Segments are cut without re-encoding, so they start at the key frame at or before the tag's
+start: the manifest records both the requested and the actual range. `verify_package` needs no
+database: it recomputes every hash; given the manifest hash recorded by the server it also
+detects a rewritten manifest.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import av
+
+FORMAT = "counterwatch-evidence-package/1"
+MANIFEST = "manifest.json"
+CHUNK = 1 << 20
+
+
+class PackageError(Exception):
+    """The package could not be built (source missing or changed, unreadable video)."""
+
+
+@dataclass
+class CutResult:
+    path: Path
+    actual_start_s: float
+    actual_end_s: float
+    packets: int
+
+
+def sha256_path(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def cut_segment(src: Path, dst: Path, start_s: float, end_s: float) -> CutResult:
+    """Copy the packets of [start_s, end_s] (from the key frame at or before start) into dst.
+
+    Stream copy: no decoding, no re-encoding; timestamps shifted so the segment starts at 0.
+    When the container's seek lands past the last key frame before `start_s` (some Matroska
+    files), the copy is retried reading from the beginning.
+    """
+    result = _copy_range(src, dst, start_s, end_s, seek=start_s > 0)
+    if result is None and start_s > 0:
+        result = _copy_range(src, dst, start_s, end_s, seek=False)
+    if result is None:
+        raise PackageError(f"no video packets in {start_s:.3f}-{end_s:.3f} s")
+    return result
+
+
+def _copy_range(src: Path, dst: Path, start_s: float, end_s: float, *, seek: bool) -> CutResult | None:
+    try:
+        inp = av.open(str(src))
+    except av.error.FFmpegError as exc:
+        raise PackageError(f"cannot open source video: {exc}") from exc
+    with inp:
+        if not inp.streams.video:
+            raise PackageError("the source has no video stream")
+        video = inp.streams.video[0]
+        streams = [video, *inp.streams.audio[:1]]
+        start_base = float(inp.start_time or 0) / av.time_base
+        if seek and video.time_base is not None:
+            inp.seek(int((start_s + start_base) / video.time_base), stream=video, backward=True,
+                     any_frame=False)
+        # Pass 1 (demux only, no decoding): the last key frame at or before start_s.
+        key_t: float | None = None
+        for packet in inp.demux(video):
+            if packet.pts is None or packet.time_base is None:
+                continue
+            t = float(packet.pts * packet.time_base) - start_base
+            if t > start_s + 1e-6 and key_t is not None:
+                break
+            if packet.is_keyframe and (t <= start_s + 1e-6 or key_t is None):
+                key_t = t
+            if t >= end_s:
+                break
+        if key_t is None or key_t >= end_s:
+            return None
+        target = int((key_t + start_base) / video.time_base) if seek else 0
+        inp.seek(target, stream=video, backward=True, any_frame=False)
+        with av.open(str(dst), "w", format="matroska") as out:
+            mapping = {s.index: out.add_stream_from_template(s) for s in streams}
+            offsets: dict[int, int] = {}
+            first_t: float | None = None
+            last_t = 0.0
+            packets = 0
+            for packet in inp.demux(streams):
+                if packet.pts is None or packet.time_base is None:
+                    continue
+                t = float(packet.pts * packet.time_base) - start_base
+                if t < key_t - 1e-6 or t >= end_s:
+                    if packet.stream.index == video.index and t >= end_s:
+                        break
+                    continue
+                if first_t is None:
+                    if packet.stream.index != video.index or not packet.is_keyframe:
+                        continue
+                    first_t = t
+                idx = packet.stream.index
+                if idx not in offsets:
+                    offsets[idx] = int(packet.dts if packet.dts is not None else packet.pts)
+                packet.pts = int(packet.pts) - offsets[idx]
+                if packet.dts is not None:  # Matroska leaves some dts unset; the muxer copes
+                    packet.dts = int(packet.dts) - offsets[idx]
+                is_video = idx == video.index
+                dur = float(packet.duration * packet.time_base) if packet.duration else 0.0
+                packet.stream = mapping[idx]
+                out.mux(packet)
+                packets += 1
+                if is_video:
+                    last_t = max(last_t, t + dur)
+        if packets == 0 or first_t is None:
+            return None
+    return CutResult(dst, round(first_t, 3), round(max(last_t, first_t), 3), packets)
+
+
+def _safe(text: str, limit: int = 60) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)[:limit] or "file"
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    sha256: str
+    size: int
+    manifest: dict[str, Any]
+    manifest_sha256: str
+
+
+README = """Gói chứng cứ Counterwatch / Counterwatch evidence package
+
+Kiểm tra tính toàn vẹn: tính SHA-256 của từng tệp và so với manifest.json; so SHA-256 của
+manifest.json với giá trị hệ thống đã ghi (API /api/media/evidence/packages/<id>/ hoặc lệnh
+`python manage.py evidence_verify <tệp.zip>`). Mỗi đoạn video được cắt không mã hóa lại (giữ
+nguyên dữ liệu gốc), bắt đầu từ khung hình khóa gần nhất trước thời điểm được gắn thẻ.
+
+Integrity: compute the SHA-256 of every file and compare it with manifest.json; compare the
+SHA-256 of manifest.json with the value the server recorded (API
+/api/media/evidence/packages/<id>/ or `python manage.py evidence_verify <file.zip>`). Segments are
+cut without re-encoding (original bits), starting at the key frame at or before the tagged time.
+"""
+
+
+def build_package(*, package: Any, workdir: Path) -> BuildResult:
+    """Download each source, check it is the exact version tagged, cut, hash, zip."""
+    from django.utils import timezone
+
+    from backend.core.store import get_store
+    from media_ingest.review import selectors
+    from media_ingest.review.models import EvidenceItem
+
+    finding = package.finding
+    store = get_store()
+    items = list(EvidenceItem.objects.filter(finding=finding)
+                 .select_related("clip", "clip__camera", "tag", "tag__label", "added_by").order_by("id"))
+    if not items:
+        raise PackageError("the finding has no evidence items")
+    files: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    payload: list[tuple[str, Path]] = []
+    sources: dict[int, Path] = {}
+
+    def add(arcname: str, path: Path) -> dict[str, Any]:
+        sha, size = sha256_path(path)
+        row = {"path": arcname, "sha256": sha, "size": size}
+        files.append(row)
+        payload.append((arcname, path))
+        return row
+
+    for n, item in enumerate(items, start=1):
+        entry: dict[str, Any] = {"evidence_id": item.pk, "kind": item.kind, "note": item.note,
+                                 "added_by": selectors.user_label(item.added_by),
+                                 "added_at": item.added_at.isoformat()}
+        if item.kind == EvidenceItem.Kind.TAG:
+            clip = item.clip
+            src = sources.get(clip.pk)
+            if src is None:
+                src = workdir / f"source-{clip.pk}{Path(clip.key).suffix}"
+                try:
+                    store.download(clip.key, src)
+                except Exception as exc:  # noqa: BLE001 - reported on the package
+                    raise PackageError(f"clip {clip.pk}: source {clip.key} unavailable: {exc}") from exc
+                sha, _ = sha256_path(src)
+                if sha != item.clip_sha256:
+                    raise PackageError(f"clip {clip.pk}: the stored file is no longer the version that was "
+                                       f"tagged (sha256 {sha[:12]}… != {item.clip_sha256[:12]}…)")
+                sources[clip.pk] = src
+            label = item.tag.label.code if item.tag_id else "segment"
+            arc = f"segments/{n:02d}-{_safe(label)}-{item.start_s:.1f}-{item.end_s:.1f}.mkv"
+            cut = cut_segment(src, workdir / f"seg-{n}.mkv", float(item.start_s), float(item.end_s))
+            row = add(arc, cut.path)
+            entry.update({
+                "file": arc, "sha256": row["sha256"],
+                "tag": {"id": item.tag_id, "label": label, "revision_linked": item.tag_revision,
+                        "history": [{"revision": r.revision, "action": r.action, "label": r.label.code,
+                                     "start_s": r.start_s, "end_s": r.end_s, "note": r.note,
+                                     "by": selectors.user_label(r.by), "at": r.at.isoformat(), "reason": r.reason}
+                                    for r in selectors.tag_history(tag=item.tag)] if item.tag_id else []},
+                "requested_range_s": [item.start_s, item.end_s],
+                "actual_range_s": [cut.actual_start_s, cut.actual_end_s],
+                "cut": "stream copy from the key frame at or before the start",
+                "source": {"clip_id": clip.pk, "bucket": clip.bucket, "key": clip.key,
+                           "version_id": clip.version_id, "etag": clip.etag, "sha256": item.clip_sha256,
+                           "size_bytes": clip.size_bytes, "verified_before_cut": True,
+                           "camera": clip.camera.code if clip.camera_id else None,
+                           "started_at": clip.started_at.isoformat() if clip.started_at else None},
+            })
+        else:
+            dest = workdir / f"file-{n}"
+            try:
+                store.download(item.file_key, dest)
+            except Exception as exc:  # noqa: BLE001
+                raise PackageError(f"evidence file {item.file_key} unavailable: {exc}") from exc
+            sha, _ = sha256_path(dest)
+            if sha != item.sha256:
+                raise PackageError(f"evidence file {item.filename}: content changed since upload")
+            arc = f"files/{n:02d}-{_safe(item.filename, 120)}"
+            add(arc, dest)
+            entry.update({"file": arc, "sha256": sha, "filename": item.filename,
+                          "content_type": item.content_type, "size_bytes": item.size_bytes})
+        entries.append(entry)
+
+    custody = [selectors.access_to_dict(log) for log in selectors.custody_for_finding(finding=finding)]
+    custody_path = workdir / "custody.json"
+    custody_path.write_text(json.dumps({"finding_id": finding.pk, "entries": custody}, ensure_ascii=False,
+                                       indent=1), encoding="utf-8")
+    add("custody.json", custody_path)
+    readme = workdir / "README.txt"
+    readme.write_text(README, encoding="utf-8")
+    add("README.txt", readme)
+
+    manifest = {
+        "format": FORMAT,
+        "package_id": package.pk,
+        "generated_at": timezone.now().isoformat(),
+        "requested_by": selectors.user_label(package.requested_by),
+        "reason": package.reason,
+        "finding": {"id": finding.pk, "reference": finding.reference, "title": finding.title,
+                    "unit": {"id": finding.unit_id, "name": finding.unit.name},
+                    "occurred_from": finding.occurred_from.isoformat(),
+                    "occurred_to": finding.occurred_to.isoformat() if finding.occurred_to else None,
+                    "severity": finding.severity, "state": finding.state},
+        "items": entries,
+        "files": files,
+        "hash": "sha256",
+    }
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    zip_path = workdir / f"package-{package.pk}.zip"
+    with zipfile.ZipFile(zip_path, "w") as zf:
+        zf.writestr(MANIFEST, manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
+        for arcname, path in payload:
+            kind = zipfile.ZIP_STORED if arcname.startswith("segments/") else zipfile.ZIP_DEFLATED
+            zf.write(path, arcname, compress_type=kind)
+    sha, size = sha256_path(zip_path)
+    return BuildResult(zip_path, sha, size, manifest, hashlib.sha256(manifest_bytes).hexdigest())
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    package_id: int | None = None
+    checked: int = 0
+    manifest_sha256: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "package_id": self.package_id, "checked": self.checked,
+                "manifest_sha256": self.manifest_sha256, "problems": self.problems}
+
+
+def verify_package(source: str | Path | IO[bytes], *, expected_manifest_sha256: str = "",
+                   expected_zip_sha256: str = "") -> VerifyReport:
+    """Recompute every hash in the ZIP. Any changed, missing or extra byte makes it fail."""
+    report = VerifyReport(ok=False)
+    if expected_zip_sha256:
+        if isinstance(source, str | Path):
+            actual, _ = sha256_path(Path(source))
+        else:
+            digest = hashlib.sha256()
+            source.seek(0)
+            for chunk in iter(lambda: source.read(CHUNK), b""):  # type: ignore[union-attr]
+                digest.update(chunk)
+            source.seek(0)
+            actual = digest.hexdigest()
+        if actual != expected_zip_sha256:
+            report.problems.append(f"the ZIP's SHA-256 {actual[:16]}… is not the recorded "
+                                   f"{expected_zip_sha256[:16]}…")
+    try:
+        zf = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as exc:
+        report.problems.append(f"not a readable ZIP: {exc}")
+        return report
+    with zf:
+        names = set(zf.namelist())
+        if MANIFEST not in names:
+            report.problems.append("manifest.json is missing")
+            return report
+        try:
+            raw = zf.read(MANIFEST)
+            manifest = json.loads(raw)
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            report.problems.append(f"manifest.json is unreadable: {exc}")
+            return report
+        report.manifest_sha256 = hashlib.sha256(raw).hexdigest()
+        report.package_id = manifest.get("package_id") if isinstance(manifest, dict) else None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            report.problems.append("manifest.json is not a Counterwatch evidence manifest")
+            return report
+        if expected_manifest_sha256 and report.manifest_sha256 != expected_manifest_sha256:
+            report.problems.append("manifest.json differs from the manifest the server recorded")
+        listed = {}
+        for row in manifest.get("files", []):
+            listed[row.get("path")] = row
+        for extra in sorted(names - set(listed) - {MANIFEST}):
+            report.problems.append(f"{extra}: not listed in the manifest")
+        for path, row in listed.items():
+            if path not in names:
+                report.problems.append(f"{path}: listed in the manifest but missing")
+                continue
+            digest = hashlib.sha256()
+            size = 0
+            try:
+                with zf.open(path) as fh:
+                    for chunk in iter(lambda: fh.read(CHUNK), b""):
+                        digest.update(chunk)
+                        size += len(chunk)
+            except (zipfile.BadZipFile, OSError) as exc:  # CRC mismatch: bytes changed in place
+                report.problems.append(f"{path}: unreadable ({exc})")
+                continue
+            report.checked += 1
+            if digest.hexdigest() != row.get("sha256") or size != row.get("size"):
+                report.problems.append(f"{path}: SHA-256 does not match the manifest")
+    report.ok = not report.problems
+    return report

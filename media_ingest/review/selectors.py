@@ -1,0 +1,474 @@
+"""Reads for footage review, each with its object-level permission check."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from backend.accounts.models import Role
+from backend.accounts.selectors import user_unit_ids
+from backend.core.errors import DomainError, Forbidden, NotFound
+from backend.org.models import Camera, Counter, Unit
+from inspection.models import Complaint, Finding, SatisfactionRating
+from media_ingest.models import Clip, ClipEvent
+from media_ingest.review.models import (
+    AccessLog,
+    EvidenceItem,
+    EvidencePackage,
+    ReviewCoverage,
+    Tag,
+    TagLabel,
+    TagRevision,
+)
+
+# Who may look at footage, tag it, and attach it to findings.
+FOOTAGE_ROLES = {Role.REVIEWER, Role.ADMIN, Role.INSPECTION_LEAD, Role.INSPECTOR, Role.DISCIPLINARY}
+TAG_ROLES = {Role.REVIEWER, Role.ADMIN, Role.INSPECTION_LEAD, Role.INSPECTOR}
+EVIDENCE_ROLES = {Role.REVIEWER, Role.ADMIN, Role.INSPECTION_LEAD, Role.INSPECTOR}
+UNASSIGNED_ROLES = {Role.ADMIN, Role.REVIEWER}
+TAGGABLE_STATES = {Clip.State.INDEXED, Clip.State.PARTIAL}
+
+CLIP_MAX_SPAN = timedelta(hours=24)  # longest clip a time search looks back for
+_TOPIC = re.compile(r"^(camera|unit|clip):([A-Za-z0-9_.-]{1,60})$")
+
+
+def user_may_use_review(*, user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in FOOTAGE_ROLES)
+
+
+def user_may_connect(*, user: Any) -> bool:
+    """Footage roles use the whole protocol; unit heads only follow their own units' notices
+    (a started check), never footage, tags or presence."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in FOOTAGE_ROLES or user.role == Role.UNIT_HEAD
+
+
+def require_footage(user: Any, roles: set[str] = FOOTAGE_ROLES) -> None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in roles:
+        raise Forbidden("Bạn không có quyền xem hoặc xử lý hình ảnh camera.",
+                        "You may not view or handle camera footage.")
+
+
+def user_label(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+# --- clips -------------------------------------------------------------------------------------
+def clip_scope_q(user: Any) -> Q:
+    """Clips the user may see: their units' cameras; unassigned only for province-wide admin/reviewer."""
+    if not user_may_use_review(user=user):
+        return Q(pk__in=[])
+    ids = user_unit_ids(user)
+    if ids is None:
+        return Q() if user.role in UNASSIGNED_ROLES else Q(camera__isnull=False)
+    return Q(camera__counter__unit_id__in=ids)
+
+
+def clip_get_for(*, user: Any, id: int) -> Clip:  # noqa: A002 - the styleguide's name
+    require_footage(user)
+    clip = (Clip.objects.filter(clip_scope_q(user), pk=id)
+            .select_related("camera", "camera__counter", "camera__counter__unit").first())
+    if clip is None:
+        raise NotFound("Không tìm thấy đoạn video.", "Clip not found.")
+    return clip
+
+
+@dataclass
+class ClipFilters:
+    unit_id: int | None = None
+    counter_id: int | None = None
+    camera: str | None = None  # id or code
+    start: datetime | None = None
+    end: datetime | None = None
+    state: str | None = None
+    event_kind: str | None = None
+    tagged: bool | None = None
+    unassigned: bool | None = None
+
+
+def clips_for_review(*, user: Any, filters: ClipFilters) -> QuerySet[Clip]:
+    """The clip list: scope, filters, counts annotated so a page costs a constant number of queries."""
+    require_footage(user)
+    live_tags = Tag.objects.filter(clip=OuterRef("pk"), deleted_at__isnull=True)
+    qs = (Clip.objects.filter(clip_scope_q(user))
+          .select_related("camera", "camera__counter", "camera__counter__unit")
+          # a correlated count, evaluated for the page's rows only; a JOIN + GROUP BY here made the
+          # database aggregate every clip in scope before the LIMIT (list time grew with the table)
+          .annotate(tag_count=Coalesce(Subquery(live_tags.order_by().values("clip")
+                                                .annotate(n=Count("pk")).values("n")[:1]), 0))
+          .prefetch_related(Prefetch("events", queryset=ClipEvent.objects.only("id", "clip_id", "kind"),
+                                     to_attr="event_list")))
+    f = filters
+    if f.unit_id is not None:
+        from backend.org.selectors import unit_subtree_ids
+
+        qs = qs.filter(camera__counter__unit_id__in=unit_subtree_ids(root_id=f.unit_id))
+    if f.counter_id is not None:
+        qs = qs.filter(camera__counter_id=f.counter_id)
+    if f.camera:
+        by_id = f.camera.isdigit() and len(f.camera) <= 18
+        qs = qs.filter(camera_id=int(f.camera)) if by_id else qs.filter(camera__code=f.camera[:40])
+    if f.start is not None:
+        # Clips overlapping [start, end): those starting inside, plus the few that started up to
+        # CLIP_MAX_SPAN earlier and are still running at `start` (checked exactly, one small query).
+        earlier = Clip.objects.filter(clip_scope_q(user), started_at__lt=f.start,
+                                      started_at__gte=f.start - CLIP_MAX_SPAN)
+        running = [pk for pk, started, duration in earlier.values_list("pk", "started_at", "duration_s")
+                   if started + timedelta(seconds=duration or 0) > f.start]
+        qs = qs.filter(Q(started_at__gte=f.start) | Q(pk__in=running))
+    if f.end is not None:
+        qs = qs.filter(started_at__lt=f.end)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.event_kind:
+        qs = qs.filter(Exists(ClipEvent.objects.filter(clip=OuterRef("pk"), kind=f.event_kind)))
+    if f.tagged is True:
+        qs = qs.filter(Exists(live_tags))
+    elif f.tagged is False:
+        qs = qs.filter(~Exists(live_tags))
+    if f.unassigned is True:
+        qs = qs.filter(camera__isnull=True)
+    elif f.unassigned is False:
+        qs = qs.filter(camera__isnull=False)
+    return qs.order_by("-started_at", "-id")
+
+
+def clip_events(*, clip: Clip) -> list[ClipEvent]:
+    return list(clip.events.order_by("start_s", "id"))
+
+
+# --- topics (websocket) ----------------------------------------------------------------------
+def topic_authorize(*, user: Any, topic: Any) -> str:
+    """Normalize a topic and check the user may follow it; raise Forbidden/NotFound otherwise."""
+    if not isinstance(topic, str) or not _TOPIC.match(topic):
+        raise DomainError("Chủ đề không hợp lệ (camera:<mã>, unit:<id>, clip:<id>).",
+                          "Invalid topic (camera:<code>, unit:<id>, clip:<id>).", code="invalid_topic")
+    kind, ident = topic.split(":", 1)
+    if not user_may_use_review(user=user) and not (kind == "unit" and user_may_connect(user=user)):
+        raise Forbidden("Bạn chỉ được theo dõi thông báo của đơn vị mình.",
+                        "You may only follow your own units' notices.")
+    ids = user_unit_ids(user)
+    refused = Forbidden("Chủ đề nằm ngoài phạm vi đơn vị của bạn.", "This topic is outside your units.")
+    if kind == "camera":
+        camera = Camera.objects.select_related("counter").filter(code=ident).first()
+        if camera is None:
+            raise NotFound("Không tìm thấy camera.", "Camera not found.")
+        if ids is not None and camera.counter.unit_id not in ids:
+            raise refused
+        return f"camera:{camera.code}"
+    if not ident.isdigit() or len(ident) > 18:
+        raise DomainError("Mã số phải là số nguyên.", "The id must be an integer.", code="invalid_topic")
+    if kind == "unit":
+        if not Unit.objects.filter(pk=int(ident)).exists():
+            raise NotFound("Không tìm thấy đơn vị.", "Unit not found.")
+        if ids is not None and int(ident) not in ids:
+            raise refused
+        return f"unit:{int(ident)}"
+    clip = Clip.objects.filter(pk=int(ident)).select_related("camera__counter").first()
+    if clip is None:
+        raise NotFound("Không tìm thấy đoạn video.", "Clip not found.")
+    if not Clip.objects.filter(clip_scope_q(user), pk=clip.pk).exists():
+        raise refused
+    return f"clip:{clip.pk}"
+
+
+def clip_topics(clip: Clip) -> list[str]:
+    """Where news about a clip goes: the clip, its camera and its unit."""
+    topics = [f"clip:{clip.pk}"]
+    if clip.camera_id is not None:
+        camera = clip.camera
+        topics += [f"camera:{camera.code}", f"unit:{camera.counter.unit_id}"]
+    return topics
+
+
+# --- tags ----------------------------------------------------------------------------------------
+def tag_labels(*, include_inactive: bool = False) -> QuerySet[TagLabel]:
+    qs = TagLabel.objects.all()
+    return qs if include_inactive else qs.filter(active=True)
+
+
+def tags_list(*, user: Any, clip_id: int | None = None, label: str | None = None,
+              author_id: int | None = None, include_deleted: bool = False) -> QuerySet[Tag]:
+    require_footage(user)
+    qs = (Tag.objects.filter(clip__in=Clip.objects.filter(clip_scope_q(user)))
+          .select_related("label", "author", "updated_by", "deleted_by", "clip"))
+    if clip_id is not None:
+        qs = qs.filter(clip_id=clip_id)
+    if label:
+        qs = qs.filter(label__code=label)
+    if author_id is not None:
+        qs = qs.filter(author_id=author_id)
+    if not include_deleted:
+        qs = qs.filter(deleted_at__isnull=True)
+    return qs.order_by("clip_id", "start_s", "id")
+
+
+def tag_get_for(*, user: Any, id: int, include_deleted: bool = True) -> Tag:  # noqa: A002
+    tag = tags_list(user=user, include_deleted=include_deleted).filter(pk=id).first()
+    if tag is None:
+        raise NotFound("Không tìm thấy thẻ.", "Tag not found.")
+    return tag
+
+
+def tag_history(*, tag: Tag) -> list[TagRevision]:
+    return list(tag.revisions.select_related("label", "by").order_by("revision"))
+
+
+def tag_to_dict(tag: Tag) -> dict[str, Any]:
+    """The one shape of a tag: API responses and websocket events alike."""
+    label = tag.label
+    return {
+        "id": tag.pk,
+        "clip_id": tag.clip_id,
+        "clip_version_id": tag.clip_version_id,
+        "clip_etag": tag.clip_etag,
+        "clip_sha256": tag.clip_sha256,
+        "label": {"code": label.code, "name_vi": label.name_vi, "name_en": label.name_en},
+        "start_s": tag.start_s,
+        "end_s": tag.end_s,
+        "note": tag.note,
+        "author": {"id": tag.author_id, "name": user_label(tag.author)},
+        "updated_by": {"id": tag.updated_by_id, "name": user_label(tag.updated_by)},
+        "created_at": tag.created_at.isoformat(),
+        "updated_at": tag.updated_at.isoformat(),
+        "revision": tag.revision,
+        "deleted": tag.deleted_at is not None,
+        "deleted_at": tag.deleted_at.isoformat() if tag.deleted_at else None,
+    }
+
+
+# --- findings and evidence ---------------------------------------------------------------------
+def finding_get_for_evidence(*, user: Any, id: int) -> Finding:  # noqa: A002
+    """A finding the user may see (inspection's visibility rules: scope, drafts, secret checks)."""
+    from inspection.selectors import findings_visible_to
+
+    require_footage(user)
+    finding = findings_visible_to(user).select_related("unit", "surprise_check").filter(pk=id).first()
+    if finding is None:
+        raise NotFound("Không tìm thấy kết luận/vi phạm.", "Finding not found.")
+    return finding
+
+
+def evidence_list(*, user: Any, finding: Finding) -> QuerySet[EvidenceItem]:
+    require_footage(user)
+    return (EvidenceItem.objects.filter(finding=finding)
+            .select_related("tag", "tag__label", "clip", "added_by").order_by("id"))
+
+
+def evidence_get_for(*, user: Any, id: int) -> EvidenceItem:  # noqa: A002
+    item = EvidenceItem.objects.select_related("finding", "clip", "tag").filter(pk=id).first()
+    if item is None:
+        raise NotFound("Không tìm thấy chứng cứ.", "Evidence item not found.")
+    finding_get_for_evidence(user=user, id=item.finding_id)
+    return item
+
+
+def package_get_for(*, user: Any, id: int) -> EvidencePackage:  # noqa: A002
+    package = EvidencePackage.objects.select_related("finding", "requested_by").filter(pk=id).first()
+    if package is None:
+        raise NotFound("Không tìm thấy gói chứng cứ.", "Evidence package not found.")
+    finding_get_for_evidence(user=user, id=package.finding_id)
+    return package
+
+
+def packages_list(*, user: Any, finding: Finding) -> QuerySet[EvidencePackage]:
+    require_footage(user)
+    return EvidencePackage.objects.filter(finding=finding).select_related("requested_by").order_by("-id")
+
+
+# --- custody and coverage ------------------------------------------------------------------------
+def custody_for_clip(*, clip: Clip) -> QuerySet[AccessLog]:
+    """Every view, download, tag change, evidence link and export that touched the clip."""
+    packages = EvidenceItem.objects.filter(clip=clip).values("finding_id")
+    return (AccessLog.objects
+            .filter(Q(clip=clip) | Q(action__in=[AccessLog.Action.EXPORT, AccessLog.Action.EXPORT_DOWNLOAD],
+                                     finding_id__in=packages))
+            .select_related("user").order_by("at", "id"))
+
+
+def custody_for_finding(*, finding: Finding) -> QuerySet[AccessLog]:
+    clip_ids = EvidenceItem.objects.filter(finding=finding, clip__isnull=False).values("clip_id")
+    return (AccessLog.objects.filter(Q(finding=finding) | Q(clip_id__in=clip_ids))
+            .select_related("user").order_by("at", "id"))
+
+
+def access_to_dict(log: AccessLog) -> dict[str, Any]:
+    return {
+        "id": log.pk, "at": log.at.isoformat(), "action": log.action,
+        "action_label": log.get_action_display(),
+        "user": {"id": log.user_id, "name": log.user_label},
+        "clip_id": log.clip_id, "tag_id": log.tag_id, "package_id": log.package_id,
+        "finding_id": log.finding_id, "object_key": log.object_key, "reason": log.reason,
+        "ip": log.ip, "expires_at": log.expires_at.isoformat() if log.expires_at else None,
+        "detail": log.detail,
+    }
+
+
+def coverage_for_clip(*, clip: Clip) -> dict[str, Any]:
+    from media_ingest.review.ranges import merge_ranges, total
+
+    duration = clip.duration_s or 0.0
+    rows = list(ReviewCoverage.objects.filter(clip=clip).select_related("user").order_by("user_id"))
+    union = merge_ranges([r for row in rows for r in row.ranges])
+    played = total(union)
+
+    def share(seconds: float) -> float | None:
+        return round(min(seconds / duration, 1.0), 4) if duration > 0 else None
+
+    return {
+        "clip_id": clip.pk,
+        "duration_s": clip.duration_s,
+        "reviewers": [{"user": {"id": row.user_id, "name": user_label(row.user)},
+                       "ranges": row.ranges, "seconds": round(row.seconds, 3), "share": share(row.seconds),
+                       "first_at": row.first_at.isoformat(), "updated_at": row.updated_at.isoformat()}
+                      for row in rows],
+        "all": {"ranges": union, "seconds": round(played, 3), "share": share(played),
+                "unplayed": _gaps(union, duration)},
+    }
+
+
+def _gaps(ranges: list[list[float]], duration: float) -> list[list[float]]:
+    gaps, cursor = [], 0.0
+    for start, end in ranges:
+        if start > cursor:
+            gaps.append([round(cursor, 3), round(start, 3)])
+        cursor = max(cursor, end)
+    if duration and cursor < duration:
+        gaps.append([round(cursor, 3), round(duration, 3)])
+    return gaps
+
+
+# --- moments to review -------------------------------------------------------------------------
+@dataclass
+class MomentFilters:
+    start: datetime | None = None
+    end: datetime | None = None
+    unit_id: int | None = None
+    counter_id: int | None = None
+    kind: str | None = None  # complaint | rating
+    footage: bool | None = None  # only moments with (True) or without (False) footage
+
+
+MOMENT_WINDOW_DEFAULT = timedelta(days=30)
+MOMENT_WINDOW_MAX = timedelta(days=366)
+PRIORITY_BONUS = {"high": 20, "urgent": 30, "normal": 10, "low": 0}
+
+NO_FOOTAGE_REASONS = {
+    "no_camera": ("Quầy không có camera.", "The counter has no camera."),
+    "no_clip": ("Không có đoạn video nào ghi lại thời điểm này.", "No clip covers this time."),
+    "clip_failed": ("Đoạn video ghi lại thời điểm này bị lỗi khi xử lý.",
+                    "The clip covering this time failed to process."),
+}
+
+
+def moments_to_review(*, user: Any, filters: MomentFilters) -> list[dict[str, Any]]:
+    """Unsatisfied ratings and complaints with a counter and a time, each with the clip and offset
+    that cover it (or why there is none), riskiest first. Four queries whatever the volume."""
+    require_footage(user)
+    now = timezone.now()
+    end = filters.end or now
+    start = filters.start or (end - MOMENT_WINDOW_DEFAULT)
+    if end <= start:
+        raise DomainError("Thời điểm kết thúc phải sau thời điểm bắt đầu.", "`to` must be after `from`.",
+                          code="invalid_range", fields={"to": ["after from"]})
+    if end - start > MOMENT_WINDOW_MAX:
+        raise DomainError("Khoảng thời gian tối đa 366 ngày.", "The window is at most 366 days.",
+                          code="invalid_range", fields={"from": ["window too long"]})
+    ids = user_unit_ids(user)
+    counters = Counter.objects.all()
+    if ids is not None:
+        counters = counters.filter(unit_id__in=ids)
+    if filters.unit_id is not None:
+        from backend.org.selectors import unit_subtree_ids
+
+        counters = counters.filter(unit_id__in=unit_subtree_ids(root_id=filters.unit_id))
+    if filters.counter_id is not None:
+        counters = counters.filter(pk=filters.counter_id)
+
+    moments: list[dict[str, Any]] = []
+    if filters.kind in (None, "", "complaint"):
+        complaints = (Complaint.objects.filter(counter__in=counters, occurred_at__isnull=False,
+                                               occurred_at__gte=start, occurred_at__lt=end)
+                      .exclude(state=Complaint.State.REJECTED)
+                      .select_related("counter", "counter__unit", "officer", "category"))
+        for c in complaints:
+            risk = 100 + PRIORITY_BONUS.get(getattr(c, "priority", "normal") or "normal", 10)
+            moments.append({
+                "kind": "complaint", "id": c.pk, "at": c.occurred_at, "risk": risk,
+                "counter": c.counter, "summary": c.summary[:300],
+                "detail": {"reference": c.reference, "channel": c.channel, "state": c.state,
+                           "priority": getattr(c, "priority", ""),
+                           "officer": {"id": c.officer_id, "name": c.officer.full_name} if c.officer else None},
+            })
+    if filters.kind in (None, "", "rating"):
+        ratings = (SatisfactionRating.objects.filter(counter__in=counters, score__lte=2,
+                                                     rated_at__gte=start, rated_at__lt=end)
+                   .select_related("counter", "counter__unit"))
+        for r in ratings:
+            moments.append({
+                "kind": "rating", "id": r.pk, "at": r.rated_at, "risk": 50 + (3 - r.score) * 10,
+                "counter": r.counter, "summary": (r.comment or "")[:300],
+                "detail": {"score": r.score, "device_code": r.device_code},
+            })
+    if not moments:
+        return []
+
+    counter_ids = {m["counter"].pk for m in moments}
+    cameras: dict[int, list[int]] = {}
+    for cam_id, counter_id in Camera.objects.filter(counter_id__in=counter_ids).values_list("id", "counter_id"):
+        cameras.setdefault(counter_id, []).append(cam_id)
+    first = min(m["at"] for m in moments)
+    last = max(m["at"] for m in moments)
+    clips_by_camera: dict[int, list[Clip]] = {}
+    for clip in (Clip.objects.filter(camera__counter_id__in=counter_ids, started_at__isnull=False,
+                                     started_at__lte=last, started_at__gte=first - CLIP_MAX_SPAN)
+                 .only("id", "camera_id", "started_at", "duration_s", "state", "key", "error")
+                 .order_by("started_at", "id")):
+        clips_by_camera.setdefault(clip.camera_id, []).append(clip)  # type: ignore[arg-type]
+
+    for m in moments:
+        _attach_footage(m, cameras.get(m["counter"].pk, []), clips_by_camera)
+    if filters.footage is True:
+        moments = [m for m in moments if m["footage"]["available"]]
+    elif filters.footage is False:
+        moments = [m for m in moments if not m["footage"]["available"]]
+    moments.sort(key=lambda m: (-m["risk"], -m["at"].timestamp(), m["kind"], m["id"]))
+    return moments
+
+
+def _attach_footage(moment: dict[str, Any], camera_ids: list[int],
+                    clips_by_camera: dict[int, list[Clip]]) -> None:
+    at = moment["at"]
+    if not camera_ids:
+        moment["footage"] = _no_footage("no_camera")
+        return
+    covering: list[Clip] = []
+    for cam_id in camera_ids:
+        for clip in clips_by_camera.get(cam_id, []):
+            if clip.duration_s and clip.started_at <= at < clip.started_at + timedelta(seconds=clip.duration_s):
+                covering.append(clip)
+    usable = [c for c in covering if c.state != Clip.State.FAILED]
+    if usable:
+        # Prefer a fully indexed clip, then the latest version.
+        rank = {Clip.State.INDEXED: 0, Clip.State.PARTIAL: 1}
+        best = sorted(usable, key=lambda c: (rank.get(c.state, 2), -c.pk))[0]
+        moment["footage"] = {
+            "available": True, "clip_id": best.pk, "camera_id": best.camera_id, "clip_state": best.state,
+            "offset_s": round((at - best.started_at).total_seconds(), 3),
+            "clip_started_at": best.started_at.isoformat(), "duration_s": best.duration_s,
+            "other_clip_ids": [c.pk for c in usable if c.pk != best.pk],
+        }
+        return
+    moment["footage"] = _no_footage("clip_failed" if covering else "no_clip",
+                                    clip_id=covering[0].pk if covering else None)
+
+
+def _no_footage(reason: str, clip_id: int | None = None) -> dict[str, Any]:
+    vi, en = NO_FOOTAGE_REASONS[reason]
+    return {"available": False, "reason": reason, "reason_vi": vi, "reason_en": en, "clip_id": clip_id}

@@ -1,0 +1,511 @@
+"""Writes of footage review. Each validates everything first, writes in one transaction, leaves
+an audit event (and a custody entry where footage is touched), and broadcasts after commit."""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from backend.audit.services import audit_record
+from backend.core.errors import Conflict, DomainError, Forbidden
+from backend.core.events import broadcast_on_commit
+from backend.core.jobs import enqueue_on_commit
+from backend.core.store import get_store
+from inspection.models import Finding
+from media_ingest.models import Clip
+from media_ingest.review import selectors
+from media_ingest.review.models import (
+    AccessLog,
+    EvidenceItem,
+    EvidencePackage,
+    ReviewCoverage,
+    Tag,
+    TagLabel,
+    TagRevision,
+)
+from media_ingest.review.ranges import merge_ranges, parse_ranges, total
+
+REASON_MIN = 5
+NOTE_MAX = 4000
+UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+RANGE_TOLERANCE_S = 0.5  # players report the end a hair past the last frame
+
+
+def _invalid(vi: str, en: str, field: str, code: str = "invalid") -> DomainError:
+    return DomainError(f"Dữ liệu không hợp lệ — {vi}", f"Invalid input — {en}", code=code,
+                       fields={field: [en]})
+
+
+def _clean_reason(reason: str | None, *, required: bool = True) -> str:
+    text = (reason or "").strip()
+    if required and len(text) < REASON_MIN:
+        raise _invalid(f"cần nêu lý do (ít nhất {REASON_MIN} ký tự).",
+                       f"a reason of at least {REASON_MIN} characters is required.", "reason", "reason_required")
+    if len(text) > 1000:
+        raise _invalid("lý do tối đa 1000 ký tự.", "the reason is at most 1000 characters.", "reason")
+    return text
+
+
+def access_log_add(*, user: Any, action: str, clip: Clip | None = None, tag: Tag | None = None,
+                   package: EvidencePackage | None = None, finding: Finding | None = None,
+                   object_key: str = "", reason: str = "", ip: str | None = None, user_agent: str = "",
+                   expires_at: datetime | None = None, detail: dict[str, Any] | None = None) -> AccessLog:
+    """One custody entry plus its audit event (call inside the caller's transaction)."""
+    log = AccessLog.objects.create(
+        at=timezone.now(), user=user if getattr(user, "pk", None) else None,
+        user_label=selectors.user_label(user) if getattr(user, "pk", None) else str(user or "system"),
+        action=action, clip=clip, tag=tag, package=package, finding=finding, object_key=object_key,
+        reason=reason, ip=ip or None, user_agent=(user_agent or "")[:300], expires_at=expires_at,
+        detail=detail or {})
+    audit_record(actor=user, verb=f"footage.{action}", obj=log,
+                 payload={"clip": clip.pk if clip else None, "tag": tag.pk if tag else None,
+                          "package": package.pk if package else None,
+                          "finding": finding.pk if finding else None, "key": object_key,
+                          "reason": reason, "ip": ip, **(detail or {})})
+    return log
+
+
+# --- taxonomy -------------------------------------------------------------------------------------
+@transaction.atomic
+def tag_labels_seed(*, by: Any = "seed") -> int:
+    """Create the default labels that do not exist yet (idempotent). Returns how many were added."""
+    from media_ingest.review.defaults import TAG_LABELS
+
+    added = 0
+    for position, (code, vi, en, description) in enumerate(TAG_LABELS, start=1):
+        _, created = TagLabel.objects.get_or_create(code=code, defaults={
+            "name_vi": vi, "name_en": en, "description": description, "position": position * 10})
+        added += int(created)
+    if added:
+        audit_record(actor=by, verb="tag_label.seed", object_type="review.taglabel", payload={"added": added})
+    return added
+
+
+@transaction.atomic
+def tag_label_create(*, by: Any, code: str, name_vi: str, name_en: str, description: str = "",
+                     finding_category_code: str = "", position: int = 0) -> TagLabel:
+    if not re.fullmatch(r"[a-z0-9_-]{2,40}", code or ""):
+        raise _invalid("mã nhãn chỉ gồm chữ thường, số, _ và - (2–40 ký tự).",
+                       "the code is 2-40 of a-z, 0-9, _ and -.", "code")
+    if not name_vi.strip() or not name_en.strip():
+        raise _invalid("cần tên tiếng Việt và tiếng Anh.", "both names are required.", "name_vi")
+    if TagLabel.objects.filter(code=code).exists():
+        raise Conflict("Mã nhãn đã tồn tại.", "A label with this code exists.", code="duplicate",
+                       fields={"code": ["taken"]})
+    label = TagLabel.objects.create(code=code, name_vi=name_vi.strip(), name_en=name_en.strip(),
+                                    description=description, finding_category_code=finding_category_code,
+                                    position=position)
+    audit_record(actor=by, verb="tag_label.create", obj=label, payload={"code": code, "name_vi": name_vi})
+    return label
+
+
+@transaction.atomic
+def tag_label_update(*, by: Any, label: TagLabel, changes: dict[str, Any]) -> TagLabel:
+    allowed = {"name_vi", "name_en", "description", "finding_category_code", "position", "active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise _invalid("trường không được sửa.", f"fields not editable: {sorted(unknown)}", sorted(unknown)[0])
+    for field in ("name_vi", "name_en"):
+        if field in changes and not str(changes[field]).strip():
+            raise _invalid("tên không được để trống.", "names may not be blank.", field)
+    for field, value in changes.items():
+        setattr(label, field, value)
+    label.save()
+    audit_record(actor=by, verb="tag_label.update", obj=label, payload=changes)
+    return label
+
+
+# --- tags -----------------------------------------------------------------------------------------
+def _check_range(clip: Clip, start_s: float, end_s: float) -> tuple[float, float]:
+    if not (math.isfinite(start_s) and math.isfinite(end_s)) or start_s < 0 or end_s <= start_s:
+        raise _invalid("cần 0 ≤ bắt đầu < kết thúc.", "0 <= start_s < end_s is required.", "end_s", "invalid_range")
+    duration = clip.duration_s
+    if duration is not None:
+        if start_s >= duration:
+            raise _invalid(f"thời điểm bắt đầu vượt quá độ dài đoạn video ({duration:.1f} giây).",
+                           f"start_s is past the end of the clip ({duration:.1f} s).", "start_s", "invalid_range")
+        if end_s > duration + RANGE_TOLERANCE_S:
+            raise _invalid(f"thời điểm kết thúc vượt quá độ dài đoạn video ({duration:.1f} giây).",
+                           f"end_s is past the end of the clip ({duration:.1f} s).", "end_s", "invalid_range")
+        end_s = min(end_s, duration)
+    return round(start_s, 3), round(end_s, 3)
+
+
+def _label(code: str) -> TagLabel:
+    label = TagLabel.objects.filter(code=code).first()
+    if label is None or not label.active:
+        raise _invalid("nhãn không tồn tại hoặc đã ngừng dùng.", f"unknown or retired label {code!r}.", "label")
+    return label
+
+
+def _revision(tag: Tag, action: str, by: Any, reason: str = "") -> TagRevision:
+    return TagRevision.objects.create(tag=tag, revision=tag.revision, action=action, label=tag.label,
+                                      start_s=tag.start_s, end_s=tag.end_s, note=tag.note,
+                                      reason=reason, by=by, at=tag.updated_at)
+
+
+def _tag_broadcast(kind: str, tag: Tag) -> None:
+    broadcast_on_commit(selectors.clip_topics(tag.clip),
+                        {"type": kind, "clip_id": tag.clip_id, "tag": selectors.tag_to_dict(tag)})
+
+
+@transaction.atomic
+def tag_create(*, by: Any, clip: Clip, label_code: str, start_s: float, end_s: float,
+               note: str = "", ip: str | None = None, user_agent: str = "") -> Tag:
+    selectors.require_footage(by, selectors.TAG_ROLES)
+    if clip.state not in selectors.TAGGABLE_STATES or not clip.sha256:
+        raise Conflict("Chỉ gắn thẻ được đoạn video đã lập chỉ mục (đã có mã băm SHA-256).",
+                       "Only an indexed clip (with a SHA-256) can be tagged.", code="clip_not_indexed")
+    label = _label(label_code)
+    start_s, end_s = _check_range(clip, start_s, end_s)
+    if len(note) > NOTE_MAX:
+        raise _invalid(f"ghi chú tối đa {NOTE_MAX} ký tự.", f"the note is at most {NOTE_MAX} characters.", "note")
+    now = timezone.now()
+    tag = Tag.objects.create(clip=clip, clip_version_id=clip.version_id, clip_etag=clip.etag,
+                             clip_sha256=clip.sha256, label=label, start_s=start_s, end_s=end_s,
+                             note=note.strip(), author=by, updated_by=by, created_at=now, updated_at=now,
+                             revision=1)
+    _revision(tag, TagRevision.Action.CREATE, by)
+    access_log_add(user=by, action=AccessLog.Action.TAG_CREATE, clip=clip, tag=tag, object_key=clip.key,
+                   ip=ip, user_agent=user_agent,
+                   detail={"label": label.code, "start_s": start_s, "end_s": end_s, "revision": 1,
+                           "clip_sha256": clip.sha256})
+    _tag_broadcast("tag.created", tag)
+    return tag
+
+
+def _locked_tag(tag: Tag, revision: int) -> Tag:
+    current = Tag.objects.select_for_update(of=("self",)).select_related("clip", "clip__camera__counter").get(pk=tag.pk)
+    current.label = TagLabel.objects.get(pk=current.label_id)
+    if current.deleted_at is not None:
+        raise Conflict("Thẻ đã bị xóa.", "The tag was deleted.", code="tag_deleted",
+                       fields={"current": selectors.tag_to_dict(_with_people(current))})
+    if revision != current.revision:
+        raise Conflict(
+            f"Thẻ đã được {selectors.user_label(_with_people(current).updated_by)} sửa (phiên bản "
+            f"{current.revision}); bạn đang sửa phiên bản {revision}. Hãy tải lại và sửa tiếp.",
+            f"The tag was changed by someone else (now revision {current.revision}, you edited "
+            f"revision {revision}). Reload and apply your change again.",
+            code="revision_conflict", fields={"current": selectors.tag_to_dict(_with_people(current))})
+    return current
+
+
+def _with_people(tag: Tag) -> Tag:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.in_bulk([tag.author_id, tag.updated_by_id])
+    tag.author = users[tag.author_id]
+    tag.updated_by = users[tag.updated_by_id]
+    return tag
+
+
+@transaction.atomic
+def tag_update(*, by: Any, tag: Tag, revision: int, label_code: str | None = None,
+               start_s: float | None = None, end_s: float | None = None, note: str | None = None,
+               reason: str = "", ip: str | None = None, user_agent: str = "") -> Tag:
+    """Change a tag if nobody changed it since `revision` (else 409 with the current state)."""
+    selectors.require_footage(by, selectors.TAG_ROLES)
+    current = _locked_tag(tag, revision)
+    label = _label(label_code) if label_code is not None else current.label
+    new_start = current.start_s if start_s is None else start_s
+    new_end = current.end_s if end_s is None else end_s
+    new_start, new_end = _check_range(current.clip, new_start, new_end)
+    new_note = current.note if note is None else note.strip()
+    if len(new_note) > NOTE_MAX:
+        raise _invalid(f"ghi chú tối đa {NOTE_MAX} ký tự.", f"the note is at most {NOTE_MAX} characters.", "note")
+    before = {"label": current.label.code, "start_s": current.start_s, "end_s": current.end_s,
+              "note": current.note}
+    after = {"label": label.code, "start_s": new_start, "end_s": new_end, "note": new_note}
+    if before == after:
+        raise _invalid("không có thay đổi nào.", "nothing changed.", "non_field_errors", "no_change")
+    current.label, current.start_s, current.end_s, current.note = label, new_start, new_end, new_note
+    current.revision += 1
+    current.updated_by = by
+    current.updated_at = timezone.now()
+    current.save(update_fields=["label", "start_s", "end_s", "note", "revision", "updated_by", "updated_at"])
+    _revision(current, TagRevision.Action.UPDATE, by, reason.strip())
+    changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    access_log_add(user=by, action=AccessLog.Action.TAG_UPDATE, clip=current.clip, tag=current,
+                   object_key=current.clip.key, reason=reason.strip(), ip=ip, user_agent=user_agent,
+                   detail={"revision": current.revision, "changes": changed})
+    current.author = _with_people(current).author
+    _tag_broadcast("tag.updated", current)
+    return current
+
+
+@transaction.atomic
+def tag_delete(*, by: Any, tag: Tag, revision: int, reason: str, ip: str | None = None,
+               user_agent: str = "") -> Tag:
+    """Soft delete: the tag stays, with its whole history, but leaves lists and timelines."""
+    selectors.require_footage(by, selectors.TAG_ROLES)
+    reason = _clean_reason(reason)
+    current = _locked_tag(tag, revision)
+    if EvidenceItem.objects.filter(tag=current).exists():
+        raise Conflict("Thẻ đã được dùng làm chứng cứ cho một kết luận, không thể xóa.",
+                       "The tag is evidence of a finding and cannot be deleted.", code="tag_is_evidence")
+    now = timezone.now()
+    current.revision += 1
+    current.deleted_at = current.updated_at = now
+    current.deleted_by = current.updated_by = by
+    current.save(update_fields=["revision", "deleted_at", "deleted_by", "updated_at", "updated_by"])
+    _revision(current, TagRevision.Action.DELETE, by, reason)
+    access_log_add(user=by, action=AccessLog.Action.TAG_DELETE, clip=current.clip, tag=current,
+                   object_key=current.clip.key, reason=reason, ip=ip, user_agent=user_agent,
+                   detail={"revision": current.revision})
+    _with_people(current)
+    _tag_broadcast("tag.deleted", current)
+    return current
+
+
+# --- playback, custody, coverage -----------------------------------------------------------------
+@transaction.atomic
+def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", download: bool = False,
+                   ip: str | None = None, user_agent: str = "") -> tuple[str, datetime, AccessLog]:
+    """A short-lived URL to the proxy (when there is one) or the original, logged as custody."""
+    selectors.require_footage(by)
+    reason = _clean_reason(reason)
+    if variant not in ("auto", "proxy", "original"):
+        raise _invalid("variant phải là auto, proxy hoặc original.", "variant is auto, proxy or original.",
+                       "variant")
+    if variant == "proxy" and not clip.proxy_key:
+        raise Conflict("Đoạn video chưa có bản xem trên trình duyệt (proxy).",
+                       "This clip has no browser proxy.", code="no_proxy")
+    key = clip.proxy_key if variant == "proxy" or (variant == "auto" and clip.proxy_key and not download) \
+        else clip.key
+    used = "proxy" if key == clip.proxy_key and clip.proxy_key else "original"
+    seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
+    filename = None
+    if download:
+        stamp = timezone.localtime(clip.started_at).strftime("%Y%m%d-%H%M%S") if clip.started_at else str(clip.pk)
+        code = clip.camera.code if clip.camera_id else "unassigned"
+        filename = f"{code}_{stamp}{Path(key).suffix or '.mp4'}"
+    url = get_store().playback_url(key, seconds=seconds, filename=filename)
+    expires_at = timezone.now() + timedelta(seconds=seconds)
+    log = access_log_add(user=by, action=AccessLog.Action.DOWNLOAD if download else AccessLog.Action.VIEW,
+                         clip=clip, object_key=key, reason=reason, ip=ip, user_agent=user_agent,
+                         expires_at=expires_at,
+                         detail={"variant": used, "ttl_seconds": seconds, "clip_sha256": clip.sha256,
+                                 "clip_version_id": clip.version_id})
+    return url, expires_at, log
+
+
+@transaction.atomic
+def coverage_record(*, by: Any, clip: Clip, ranges: Any) -> ReviewCoverage:
+    """Merge the ranges a reviewer's player actually played into their coverage of the clip."""
+    selectors.require_footage(by)
+    try:
+        parsed = parse_ranges(ranges, duration=clip.duration_s)
+    except ValueError as exc:
+        raise _invalid(f"khoảng đã xem không hợp lệ: {exc}.", f"bad played ranges: {exc}.", "ranges") from exc
+    now = timezone.now()
+    row = ReviewCoverage.objects.select_for_update().filter(clip=clip, user=by).first()
+    if row is None:
+        row = ReviewCoverage(clip=clip, user=by, ranges=[], seconds=0.0, first_at=now, updated_at=now)
+    before = row.seconds
+    row.ranges = merge_ranges([*row.ranges, *parsed], join_gap=0.05)
+    row.seconds = round(total(row.ranges), 3)
+    row.updated_at = now
+    row.save()
+    audit_record(actor=by, verb="footage.coverage", obj=row,
+                 payload={"clip": clip.pk, "added": [list(r) for r in parsed[:50]],
+                          "seconds_before": before, "seconds_after": row.seconds})
+    return row
+
+
+# --- evidence -----------------------------------------------------------------------------------
+def _evidence_broadcast(item: EvidenceItem, topics: list[str]) -> None:
+    broadcast_on_commit(topics, {"type": "evidence.linked", "finding_id": item.finding_id,
+                                 "evidence": evidence_to_dict(item)})
+
+
+def evidence_to_dict(item: EvidenceItem) -> dict[str, Any]:
+    return {
+        "id": item.pk, "finding_id": item.finding_id, "kind": item.kind, "tag_id": item.tag_id,
+        "clip_id": item.clip_id, "clip_sha256": item.clip_sha256, "clip_version_id": item.clip_version_id,
+        "tag_revision": item.tag_revision, "start_s": item.start_s, "end_s": item.end_s,
+        "filename": item.filename, "content_type": item.content_type, "size_bytes": item.size_bytes,
+        "sha256": item.sha256, "note": item.note,
+        "added_by": {"id": item.added_by_id, "name": selectors.user_label(item.added_by)},
+        "added_at": item.added_at.isoformat(),
+    }
+
+
+def _finding_open(finding: Finding) -> None:
+    if finding.state in (Finding.State.DISMISSED,):
+        raise Conflict("Kết luận đã bị bác bỏ, không thể bổ sung chứng cứ.",
+                       "The finding was dismissed; no evidence can be added.", code="finding_closed")
+
+
+@transaction.atomic
+def evidence_link_tag(*, by: Any, finding: Finding, tag: Tag, note: str = "", ip: str | None = None,
+                      user_agent: str = "") -> EvidenceItem:
+    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
+    _finding_open(finding)
+    if tag.deleted_at is not None:
+        raise Conflict("Thẻ đã bị xóa.", "The tag was deleted.", code="tag_deleted")
+    clip = tag.clip
+    if clip.camera_id is not None and clip.camera.counter.unit_id not in _finding_units(finding):
+        raise DomainError("Đoạn video không thuộc đơn vị của kết luận này.",
+                          "The clip is not from the finding's unit.", code="unit_mismatch",
+                          fields={"tag_id": ["other unit"]})
+    if EvidenceItem.objects.filter(finding=finding, tag=tag).exists():
+        raise Conflict("Thẻ này đã là chứng cứ của kết luận.", "This tag is already evidence of the finding.",
+                       code="duplicate")
+    item = EvidenceItem.objects.create(
+        finding=finding, kind=EvidenceItem.Kind.TAG, tag=tag, clip=clip, clip_sha256=tag.clip_sha256,
+        clip_version_id=tag.clip_version_id or tag.clip_etag, tag_revision=tag.revision,
+        start_s=tag.start_s, end_s=tag.end_s, sha256=tag.clip_sha256, note=note.strip()[:NOTE_MAX],
+        added_by=by, added_at=timezone.now())
+    access_log_add(user=by, action=AccessLog.Action.EVIDENCE_LINK, clip=clip, tag=tag, finding=finding,
+                   object_key=clip.key, ip=ip, user_agent=user_agent,
+                   detail={"evidence": item.pk, "tag_revision": tag.revision, "start_s": tag.start_s,
+                           "end_s": tag.end_s, "clip_sha256": tag.clip_sha256})
+    _evidence_broadcast(item, [*selectors.clip_topics(clip), f"unit:{finding.unit_id}"])
+    return item
+
+
+def _finding_units(finding: Finding) -> set[int]:
+    """The finding's unit plus its predecessors/successors' lineage (merged communes keep footage)."""
+    from backend.org.models import Unit
+    from backend.org.selectors import unit_subtree_ids
+
+    units = {finding.unit_id}
+    units |= set(Unit.objects.filter(successor_id=finding.unit_id).values_list("pk", flat=True))
+    unit = Unit.objects.filter(pk=finding.unit_id).only("successor_id").first()
+    if unit is not None and unit.successor_id:
+        units.add(unit.successor_id)
+    return units | unit_subtree_ids(root_id=finding.unit_id)
+
+
+@transaction.atomic
+def evidence_add_file(*, by: Any, finding: Finding, fileobj: BinaryIO, filename: str, content_type: str,
+                      size: int, note: str = "", ip: str | None = None, user_agent: str = "") -> EvidenceItem:
+    """Store an uploaded file (hashed while it is copied) and attach it to the finding."""
+    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
+    _finding_open(finding)
+    name = Path(filename or "").name.strip()
+    if not name or len(name) > 200:
+        raise _invalid("tên tệp không hợp lệ.", "bad file name.", "file")
+    if size <= 0:
+        raise _invalid("tệp rỗng.", "the file is empty.", "file")
+    if size > UPLOAD_MAX_BYTES:
+        raise _invalid(f"tệp tối đa {UPLOAD_MAX_BYTES // (1024 * 1024)} MB.",
+                       f"files are at most {UPLOAD_MAX_BYTES // (1024 * 1024)} MB.", "file")
+    digest = hashlib.sha256()
+    with tempfile.TemporaryFile() as tmp:
+        written = 0
+        for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
+            digest.update(chunk)
+            tmp.write(chunk)
+            written += len(chunk)
+        tmp.seek(0)
+        sha = digest.hexdigest()
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)[-120:]
+        key = f"evidence/finding-{finding.pk}/{sha[:16]}-{safe}"
+        get_store().put(key, tmp, written, content_type or "application/octet-stream")  # type: ignore[arg-type]
+    item = EvidenceItem.objects.create(
+        finding=finding, kind=EvidenceItem.Kind.FILE, file_key=key, filename=name,
+        content_type=content_type or "application/octet-stream", size_bytes=written, sha256=sha,
+        note=note.strip()[:NOTE_MAX], added_by=by, added_at=timezone.now())
+    access_log_add(user=by, action=AccessLog.Action.EVIDENCE_LINK, finding=finding, object_key=key, ip=ip,
+                   user_agent=user_agent, detail={"evidence": item.pk, "sha256": sha, "filename": name,
+                                                  "size_bytes": written})
+    _evidence_broadcast(item, [f"unit:{finding.unit_id}"])
+    return item
+
+
+# --- evidence packages ----------------------------------------------------------------------------
+@transaction.atomic
+def package_request(*, by: Any, finding: Finding, reason: str, ip: str | None = None,
+                    user_agent: str = "") -> EvidencePackage:
+    """Ask for an evidence package; a job cuts the segments and builds the ZIP."""
+    from media_ingest.review import tasks
+
+    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
+    reason = _clean_reason(reason)
+    if not EvidenceItem.objects.filter(finding=finding).exists():
+        raise Conflict("Kết luận chưa có chứng cứ nào để xuất.", "The finding has no evidence to export.",
+                       code="no_evidence")
+    if EvidencePackage.objects.filter(finding=finding, state__in=[EvidencePackage.State.PENDING,
+                                                                  EvidencePackage.State.BUILDING]).exists():
+        raise Conflict("Một gói chứng cứ của kết luận này đang được tạo.",
+                       "A package for this finding is already being built.", code="package_in_progress")
+    package = EvidencePackage.objects.create(finding=finding, requested_by=by, requested_at=timezone.now(),
+                                             reason=reason)
+    access_log_add(user=by, action=AccessLog.Action.EXPORT, package=package, finding=finding, reason=reason,
+                   ip=ip, user_agent=user_agent, detail={"state": "requested"})
+    enqueue_on_commit(tasks.evidence_package_build, package.pk)
+    return package
+
+
+def package_build(*, package_id: int) -> EvidencePackage:
+    """Build the ZIP outside any request (job). Idempotent: a ready package is left alone."""
+    from media_ingest.review import package as pkg
+
+    with transaction.atomic():
+        package = EvidencePackage.objects.select_for_update(of=("self",)).select_related("finding", "requested_by").get(
+            pk=package_id)
+        if package.state == EvidencePackage.State.READY:
+            return package
+        package.state = EvidencePackage.State.BUILDING
+        package.save(update_fields=["state"])
+    try:
+        with tempfile.TemporaryDirectory(prefix="cw-package-") as tmpdir:
+            result = pkg.build_package(package=package, workdir=Path(tmpdir))
+            key = f"evidence/packages/finding-{package.finding_id}/package-{package.pk}.zip"
+            get_store().put_file(key, result.path, "application/zip")
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the package for the user
+        with transaction.atomic():
+            EvidencePackage.objects.filter(pk=package.pk).update(
+                state=EvidencePackage.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+            audit_record(actor=None, verb="evidence_package.failed", obj=package, payload={"error": str(exc)[:500]})
+        package.refresh_from_db()
+        return package
+    with transaction.atomic():
+        package.state = EvidencePackage.State.READY
+        package.key = key
+        package.size_bytes = result.size
+        package.sha256 = result.sha256
+        package.manifest_sha256 = result.manifest_sha256
+        package.manifest = result.manifest
+        package.finished_at = timezone.now()
+        package.error = ""
+        package.save()
+        access_log_add(user=package.requested_by, action=AccessLog.Action.EXPORT, package=package,
+                       finding=package.finding, object_key=key, reason=package.reason,
+                       detail={"state": "ready", "sha256": result.sha256,
+                               "manifest_sha256": result.manifest_sha256,
+                               "files": len(result.manifest.get("files", []))})
+    return package
+
+
+@transaction.atomic
+def package_download(*, by: Any, package: EvidencePackage, reason: str, ip: str | None = None,
+                     user_agent: str = "") -> tuple[str, datetime]:
+    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
+    reason = _clean_reason(reason)
+    if package.state != EvidencePackage.State.READY:
+        raise Conflict("Gói chứng cứ chưa sẵn sàng.", "The package is not ready.", code="not_ready")
+    seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
+    url = get_store().playback_url(package.key, seconds=seconds,
+                                   filename=f"evidence-{package.finding.reference}-{package.pk}.zip")
+    expires_at = timezone.now() + timedelta(seconds=seconds)
+    access_log_add(user=by, action=AccessLog.Action.EXPORT_DOWNLOAD, package=package, finding=package.finding,
+                   object_key=package.key, reason=reason, ip=ip, user_agent=user_agent, expires_at=expires_at,
+                   detail={"sha256": package.sha256})
+    return url, expires_at
+
+
+def require_admin(user: Any) -> None:
+    from backend.accounts.models import Role
+
+    if getattr(user, "role", None) != Role.ADMIN:
+        raise Forbidden()

@@ -1,0 +1,108 @@
+"""Head profile and the PDF / XLSX accountability reports."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+
+from inspection.accountability import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(demo: Any, make_finding: Any) -> dict[str, Any]:
+    """NA-2101 headed Thị trấn Thanh Chương (2021–06/2025) then Xã Thanh Chương (07/2025–15/03/2026)."""
+    old = make_finding("CAX-TTTC", "serious", date(2024, 5, 10), violators=("NA-2104",))
+    new = make_finding("CAX-TC", "less_serious", date(2026, 2, 1), violators=("NA-2105",), counter=True)
+    after = make_finding("CAX-TC", "less_serious", date(2026, 5, 1), violators=("NA-2105",))  # under NA-2102
+    other = make_finding("CAX-ND", "less_serious", date(2026, 2, 1), violators=("NA-2202",))
+    _, created, _ = services.liabilities_propose(by=demo.users["discipline"], finding=old)
+    head = next(x for x in created if x.role == "head")
+    services.liability_confirm(by=demo.users["discipline"], liability=head, reason="Xác nhận trách nhiệm liên đới")
+    services.liabilities_propose(by=demo.users["discipline"], finding=new)
+    case = services.case_create(by=demo.users["discipline"], subject_kind="officer", officer=demo.officers["NA-2101"],
+                                unit=None, findings=[old], title="Trách nhiệm người đứng đầu")
+    return {"old": old, "new": new, "after": after, "other": other, "case": case,
+            "officer": demo.officers["NA-2101"]}
+
+
+def test_head_profile_lists_tenures_findings_liabilities_and_cases(api_as: Any, history: dict[str, Any],
+                                                                  django_assert_max_num_queries: Any) -> None:
+    d = api_as("discipline")
+    url = f"/api/accountability/officers/{history['officer'].pk}/"
+    with django_assert_max_num_queries(25):
+        r = d.get(url)
+    assert r.status_code == 200, r.content
+    body = r.json()
+    units = [(t["unit"]["code"], t["from"], t["to"]) for t in body["tenures"]]
+    assert units == [("CAX-TTTC", "2021-01-01", "2025-06-30"), ("CAX-TC", "2025-07-01", "2026-03-15")]
+    assert body["tenures"][0]["unit"]["status"] == "merged"
+    found = {f["reference"] for t in body["tenures"] for f in t["findings"]}
+    assert found == {history["old"].reference, history["new"].reference}
+    assert body["summary"]["findings"] == 2
+    states = sorted(x["state"] for x in body["liabilities"])
+    assert states == ["confirmed", "proposed"]
+    assert [c["reference"] for c in body["cases"]] == [history["case"].reference]
+    # filter by period: first half of 2026 (the case about 2024 was opened later, in November)
+    body = d.get(url + "?from=2026-01-01&to=2026-06-30").json()
+    assert [t["unit"]["code"] for t in body["tenures"]] == ["CAX-TC"]
+    assert {f["reference"] for t in body["tenures"] for f in t["findings"]} == {history["new"].reference}
+    assert [x["state"] for x in body["liabilities"]] == ["proposed"] and body["cases"] == []
+    assert d.get(url + "?from=2026-12-31&to=2026-01-01").status_code == 400
+    assert d.get(url + "?from=31/12/2026").status_code == 400
+    # the unit head of (the merged) Thanh Chương sees him; not the Nam Đàn head; reviewers may not
+    assert api_as("unithead").get(url).status_code == 200
+    assert api_as("reviewer").get(url).status_code == 403
+    nd_head = f"/api/accountability/officers/{history['other'].subjects.first().officer_id}/"
+    assert api_as("unithead").get(nd_head).status_code == 404
+
+
+def test_finding_report_pdf_and_xlsx(api_as: Any, history: dict[str, Any]) -> None:
+    from openpyxl import load_workbook
+
+    d = api_as("discipline")
+    r = d.get(f"/api/accountability/findings/{history['old'].pk}/report.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF") and b"DejaVuSans" in r.content
+    from pypdf import PdfReader
+
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    assert "BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU" in pdf_text and "Nguyễn Văn Hùng" in pdf_text
+    r = d.get(f"/api/accountability/findings/{history['old'].pk}/report.xlsx")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    text = "\n".join(str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None)
+    assert "BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU" in text
+    assert "Nguyễn Văn Hùng" in text and "Cảnh cáo" in text and "Đã xác nhận" in text
+    assert "sáp nhập" in text
+    assert d.get(f"/api/accountability/findings/{history['old'].pk}/report.doc").status_code == 404
+    assert api_as("unithead").get(
+        f"/api/accountability/findings/{history['other'].pk}/report.pdf").status_code == 404
+
+
+def test_officer_report_pdf_and_xlsx(api_as: Any, history: dict[str, Any]) -> None:
+    from openpyxl import load_workbook
+
+    d = api_as("discipline")
+    base = f"/api/accountability/officers/{history['officer'].pk}/report"
+    r = d.get(base + ".pdf?from=2024-01-01&to=2026-12-31")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    r = d.get(base + ".xlsx?from=2024-01-01&to=2026-12-31")
+    wb = load_workbook(io.BytesIO(r.content))
+    text = "\n".join(str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None)
+    assert "Công an thị trấn Thanh Chương" in text and "Công an xã Thanh Chương" in text
+    assert history["case"].reference in text
+
+
+def test_pdf_font_missing_is_a_clear_error(api_as: Any, history: dict[str, Any], monkeypatch: Any,
+                                           tmp_path: Any) -> None:
+    from inspection.accountability import reports
+
+    monkeypatch.setattr(reports, "FONT_PATH", tmp_path / "missing.ttf")
+    monkeypatch.setattr(reports, "FONT", "DejaVuSans-Test-Missing")
+    r = api_as("discipline").get(f"/api/accountability/findings/{history['old'].pk}/report.pdf")
+    assert r.status_code == 503
+    assert r.json()["error"]["code"] == "font_missing" and "DejaVu" in r.json()["error"]["message"]

@@ -1,0 +1,28 @@
+def test_health_reports_every_part(client, db):
+    response = client.get("/api/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "store", "channel_layer", "job_queue"}
+    assert all(part["ok"] for part in body["checks"].values())
+
+
+def test_health_says_degraded_when_the_store_is_gone(client, db, settings, tmp_path):
+    from backend.core.store import get_store
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    settings.OBJECTS_DIR = blocker  # a file, not a folder: the store cannot exist
+    get_store.cache_clear()
+    response = client.get("/api/health/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["store"]["ok"] is False
+
+
+def test_openapi_schema_and_docs(client, db):
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in ("/api/org/units/{id}/heads/", "/api/auth/login/", "/api/health/"):
+        assert path in paths
+    assert client.get("/api/docs/").status_code == 200

@@ -1,0 +1,288 @@
+"""Isolation and secrecy over HTTP: a user scoped to CAX-TC cannot read or change CAX-ND's
+objects through any list, detail or action endpoint; a planned check is indistinguishable from
+one that never existed (status, body and response time); playback URLs expire; the audit
+chain command catches an edited or a deleted row. (Websocket topics: test_isolation_ws.py.)"""
+from __future__ import annotations
+
+import json
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from tests.conftest import login_client
+
+# CAX-TC-scoped users (the demo's `unithead` is one). The inspection team (lead, inspectors) is
+# province-wide by design (inspection.selectors.checks_visible_to: "the inspection team sees all"),
+# so a unit scope on them is not an isolation boundary and they are not listed here.
+SCOPED = {"unithead": None, "reviewer_tc": "reviewer", "discipline_tc": "disciplinary"}
+# Anything of Nam Đàn that must never show up for them
+ND_MARKERS = ("CAX-ND", "Nam Đàn", "CAM-ND-01", "VP-HARD-2", "Q-CAX-ND")
+
+
+@pytest.fixture(scope="module")
+def clients(world: Any, django_db_blocker: Any) -> dict[str, APIClient]:
+    from backend.accounts.services import user_create
+    from backend.org.demo import DEMO_PASSWORD
+
+    out = {}
+    with django_db_blocker.unblock():
+        for username, role in SCOPED.items():
+            if role is not None:
+                user_create(by="test", username=username, password=DEMO_PASSWORD, role=role,
+                            full_name=username, scope_unit=world.units["CAX-TC"])
+            out[username] = login_client(username, DEMO_PASSWORD)
+        for username in ("admin", "lead", "inspector", "reviewer", "discipline"):
+            out[username] = login_client(username, DEMO_PASSWORD)
+    return out
+
+
+def nd_targets(world: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every detail read and every action on an object of CAX-ND."""
+    from backend.org.models import Officer
+    from inspection.models import Complaint
+
+    nd = world.extra["world"]["CAX-ND"]
+    unit, clip, tag, finding = nd["unit"], nd["clip"], nd["tag"], nd["finding"]
+    officer = Officer.objects.get(service_number="NA-2202").pk
+    complaint = Complaint.objects.filter(unit_id=unit).values_list("pk", flat=True).first()
+    started, case, liability = nd["started"], nd["case"], nd["liability"]
+    targets = [
+        ("get", f"/api/org/units/{unit}/", {}), ("get", f"/api/org/units/{unit}/heads/", {}),
+        ("get", f"/api/org/cameras/{nd['camera']}/", {}), ("patch", f"/api/org/cameras/{nd['camera']}/", {"name": "x"}),
+        ("get", f"/api/inspection/findings/{finding}/", {}),
+        ("patch", f"/api/inspection/findings/{finding}/", {"title": "đổi tên"}),
+        ("post", f"/api/inspection/findings/{finding}/transition/", {"to": "closed", "reason": "x"}),
+        ("get", f"/api/inspection/checks/{started}/", {}), ("get", f"/api/inspection/checks/{started}/report/", {}),
+        ("put", f"/api/inspection/checks/{started}/report/", {"results": []}),
+        ("post", f"/api/inspection/checks/{started}/complete/", {}),
+        ("get", f"/api/accountability/findings/{finding}/trace/", {}),
+        ("get", f"/api/accountability/findings/{finding}/report.pdf", {}),
+        ("get", f"/api/accountability/cases/{case}/", {}),
+        ("post", f"/api/accountability/cases/{case}/factors/", {"kind": "mitigating", "text": "x"}),
+        ("get", f"/api/accountability/officers/{officer}/", {}),
+        ("get", f"/api/media/clips/{clip}/", {}), ("get", f"/api/media/clips/{clip}/events/", {}),
+        ("post", f"/api/media/clips/{clip}/playback/", {"reason": "xem"}),
+        ("get", f"/api/media/clips/{clip}/custody/", {}), ("get", f"/api/media/clips/{clip}/coverage/", {}),
+        ("post", f"/api/media/clips/{clip}/coverage/", {"ranges": [[0, 5]]}),
+        ("post", f"/api/media/clips/{clip}/retry/", {}),
+        ("get", f"/api/media/tags/{tag}/", {}), ("patch", f"/api/media/tags/{tag}/", {"note": "x", "revision": 1}),
+        ("delete", f"/api/media/tags/{tag}/", {"reason": "x", "revision": 1}),
+        ("post", "/api/media/tags/", {"clip_id": clip, "label": "x", "start_s": 1, "end_s": 2}),
+        ("get", f"/api/media/evidence/{nd['evidence']}/", {}), ("get", f"/api/media/evidence/?finding={finding}", {}),
+        ("get", f"/api/media/evidence/packages/?finding={finding}", {}),
+        ("post", "/api/media/evidence/", {"finding_id": finding, "tag_id": tag}),
+        ("get", f"/api/media/cameras/{nd['camera']}/analysis/", {}),
+    ]
+    if liability:
+        targets += [("get", f"/api/accountability/liabilities/{liability}/", {}),
+                    ("post", f"/api/accountability/liabilities/{liability}/confirm/", {"reason": "x"})]
+    if complaint:
+        targets += [("get", f"/api/inspection/complaints/{complaint}/", {})]
+    return targets
+
+
+LISTS = ["/api/org/units/", "/api/org/officers/", "/api/org/assignments/", "/api/org/counters/",
+         "/api/org/cameras/", "/api/inspection/checks/", "/api/inspection/checks/counts/",
+         "/api/inspection/findings/", "/api/inspection/ratings/", "/api/inspection/complaints/",
+         "/api/inspection/risk/", "/api/accountability/liabilities/", "/api/accountability/cases/",
+         "/api/accountability/cchc-tasks/", "/api/media/clips/", "/api/media/tags/",
+         "/api/media/moments/", "/api/audit/events/"]
+
+
+def _call(client: APIClient, method: str, path: str, data: dict[str, Any]) -> Any:
+    if method == "get":
+        return client.get(path)
+    return getattr(client, method)(path, data, format="json")
+
+
+def _text(response: Any) -> str:
+    try:
+        return json.dumps(response.json(), ensure_ascii=False)
+    except (ValueError, TypeError):
+        return response.content.decode("utf-8", "replace")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", list(SCOPED))
+def test_other_units_objects_cannot_be_read_or_changed(world, clients, username):
+    client = clients[username]
+    before = _fingerprint()
+    for method, path, data in nd_targets(world):
+        response = _call(client, method, path, data)
+        assert response.status_code in (403, 404), (username, method, path, response.status_code, _text(response)[:300])
+        assert not any(m in _text(response) for m in ND_MARKERS), (username, path, _text(response)[:300])
+    assert _fingerprint() == before, "a refused request changed something"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", list(SCOPED))
+def test_lists_of_a_scoped_user_hold_nothing_of_other_units(world, clients, username):
+    client = clients[username]
+    for path in LISTS:
+        response = client.get(path + ("&" if "?" in path else "?") + "page_size=200")
+        assert response.status_code in (200, 403), (username, path, response.status_code)
+        text = _text(response)
+        leaked = [m for m in ND_MARKERS if m in text]
+        assert not leaked, (username, path, leaked, text[:400])
+    # and a search or filter naming the other unit finds nothing rather than failing
+    nd_unit = world.extra["world"]["CAX-ND"]["unit"]
+    for path in ("/api/inspection/findings/", "/api/media/clips/", "/api/inspection/checks/"):
+        response = client.get(f"{path}?unit={nd_unit}")
+        assert response.status_code in (200, 403), (path, response.status_code)
+        if response.status_code == 200:
+            assert response.json()["count"] == 0, (username, path)
+
+
+@pytest.mark.django_db
+def test_the_same_user_sees_their_own_unit(world, clients):
+    """The control: the refusals above are about the unit, not a broken client."""
+    tc = world.extra["world"]["CAX-TC"]
+    assert clients["reviewer_tc"].get(f"/api/media/clips/{tc['clip']}/").status_code == 200
+    assert clients["reviewer_tc"].get(f"/api/media/tags/{tc['tag']}/").status_code == 200
+    assert clients["discipline_tc"].get(f"/api/inspection/findings/{tc['finding']}/").status_code == 200
+    assert clients["unithead"].get(f"/api/inspection/checks/{tc['started']}/").status_code == 200
+    assert clients["reviewer"].get(f"/api/media/clips/{world.extra['world']['CAX-ND']['clip']}/").status_code == 200
+    # the markers do show up for a province-wide user, so their absence above means something
+    assert "CAM-ND-01" in _text(clients["reviewer"].get("/api/media/clips/?page_size=200"))
+    assert "VP-HARD-2" in _text(clients["discipline"].get("/api/inspection/findings/?page_size=200"))
+
+
+def _fingerprint() -> tuple[Any, ...]:
+    from backend.audit.models import AuditEvent
+    from inspection.accountability.models import CaseFactor
+    from inspection.models import Finding
+    from media_ingest.models import Clip
+    from media_ingest.review.models import EvidenceItem, Tag
+
+    return (AuditEvent.objects.count(), list(Finding.objects.order_by("pk").values_list("title", "state")),
+            list(Tag.objects.order_by("pk").values_list("note", "revision", "deleted_at")),
+            EvidenceItem.objects.count(), CaseFactor.objects.count(),
+            list(Clip.objects.order_by("pk").values_list("state", flat=True)))
+
+
+# --- planned checks: same status, same body, same time as a check that never existed ----------
+OUTSIDERS = ["admin", "reviewer", "discipline", "unithead"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", OUTSIDERS)
+def test_planned_check_answers_like_a_missing_one_in_status_body_and_time(world, clients, username):
+    client = clients[username]
+    planned = world.extra["world"]["CAX-TC"]["planned"]
+    for suffix in ("", "report/", "report/pdf/"):
+        missing = uuid.uuid4()
+        a = client.get(f"/api/inspection/checks/{planned}/{suffix}")
+        b = client.get(f"/api/inspection/checks/{missing}/{suffix}")
+        assert a.status_code == b.status_code == 404, (suffix, a.status_code, b.status_code)
+        assert a.json() == b.json()
+        assert a.headers.get("Content-Length") == b.headers.get("Content-Length")
+
+    def timed(path_for: Callable[[], str]) -> float:
+        start = time.perf_counter()
+        client.get(path_for())
+        return time.perf_counter() - start
+
+    samples_planned, samples_missing = [], []
+    for _ in range(3):  # warm-up
+        timed(lambda: f"/api/inspection/checks/{planned}/")
+        timed(lambda: f"/api/inspection/checks/{uuid.uuid4()}/")
+    for n in range(60):  # interleaved so machine noise hits both alike
+        order = [("p", lambda: f"/api/inspection/checks/{planned}/"),
+                 ("m", lambda: f"/api/inspection/checks/{uuid.uuid4()}/")]
+        for kind, path_for in (order if n % 2 else order[::-1]):
+            (samples_planned if kind == "p" else samples_missing).append(timed(path_for))
+    p, m = statistics.median(samples_planned), statistics.median(samples_missing)
+    assert abs(p - m) <= 0.25 * max(p, m) + 0.001, f"median planned {p * 1000:.2f} ms vs missing {m * 1000:.2f} ms"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", OUTSIDERS)
+def test_planned_checks_are_not_counted_exported_or_audited_for_outsiders(world, clients, username):
+    from inspection.models import SurpriseCheck
+
+    client = clients[username]
+    planned_refs = list(SurpriseCheck.objects.filter(state="planned").values_list("reference", flat=True))
+    planned_uids = [str(u) for u in SurpriseCheck.objects.filter(state="planned").values_list("uid", flat=True)]
+    assert planned_refs
+    counts = client.get("/api/inspection/checks/counts/").json()
+    assert "planned" not in json.dumps(counts)
+    export = client.get("/api/inspection/checks/export/")
+    assert export.status_code in (200, 403)
+    body = export.content
+    if export.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        import io
+
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(body))
+        body = "\n".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row).encode()
+    for secret in planned_refs + planned_uids:
+        assert secret.encode() not in body, secret
+    events = client.get("/api/audit/events/?page_size=200")
+    if events.status_code == 200:
+        for secret in planned_refs + planned_uids:
+            assert secret not in _text(events), secret
+
+
+# --- playback URLs expire ---------------------------------------------------------------------
+@pytest.mark.django_db
+def test_playback_url_works_then_expires(world, clients, settings, monkeypatch):
+    from backend.core import signed_urls
+    from backend.core.store import get_store
+    from media_ingest.models import Clip
+
+    settings.PLAYBACK_URL_TTL_SECONDS = 1
+    clip = Clip.objects.get(pk=world.extra["world"]["CAX-TC"]["clip"])
+    get_store().put(clip.key, StringIOBytes(b"\x00\x00\x00\x18ftypmp42" + b"0" * 2000), 2012, "video/mp4")
+    issued = clients["reviewer"].post(f"/api/media/clips/{clip.pk}/playback/", {"reason": "xem lại"}, format="json")
+    assert issued.status_code == 201, issued.content
+    assert issued.json()["ttl_seconds"] == 1
+    url = issued.json()["url"]
+    fresh = APIClient().get(url)
+    assert fresh.status_code == 200
+    real_time = time.time
+    monkeypatch.setattr(signed_urls.time, "time", lambda: real_time() + 2.5)  # the clock moves on
+    expired = APIClient().get(url)
+    assert expired.status_code == 403
+    assert expired.json()["error"]["code"] == "expired"
+    # and a forged expiry does not help: the token is signed
+    forged = APIClient().get(url[:-6] + "AAAAAA/")
+    assert forged.status_code in (403, 404)
+
+
+def StringIOBytes(data: bytes) -> Any:  # noqa: N802 - a tiny helper named like the type it returns
+    import io
+
+    return io.BytesIO(data)
+
+
+# --- the audit chain catches an edited or a deleted row ----------------------------------------
+@pytest.mark.django_db
+@pytest.mark.parametrize("tamper", ["edit_payload", "edit_actor", "delete_middle", "delete_last"])
+def test_audit_verify_command_catches_tampering(world, tamper):
+    from backend.audit.models import AuditEvent
+
+    out = StringIO()
+    call_command("audit_verify", stdout=out)  # intact first
+    events = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
+    assert len(events) > 10
+    middle = events[len(events) // 2]
+    if tamper == "edit_payload":
+        AuditEvent.objects.filter(pk=middle).update(payload={"forged": True})
+    elif tamper == "edit_actor":
+        AuditEvent.objects.filter(pk=middle).update(actor_label="someone-else")
+    elif tamper == "delete_middle":
+        AuditEvent.objects.filter(pk=middle).delete()
+    else:
+        AuditEvent.objects.filter(pk=events[-1]).delete()
+    with pytest.raises(CommandError, match="BROKEN") as failed:
+        call_command("audit_verify", stdout=StringIO(), stderr=StringIO())
+    expected = "deleted" if tamper.startswith("delete") else "edited"
+    assert expected in str(failed.value), str(failed.value)

@@ -1,0 +1,35 @@
+"""Regressions found by bench/api_load.py: list queries must not grow with the table."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@pytest.mark.django_db
+def test_clip_list_counts_tags_per_page_row_not_by_grouping_every_clip(world: Any, sessions: Any) -> None:
+    """The clip list used JOIN tags + GROUP BY over every clip in scope before LIMIT (p50 2.3x,
+    p95 6.3x slower at 100k clips than at 10k). Tag counts are now a correlated subquery."""
+    from django.test import Client
+
+    from media_ingest.review import services
+    from media_ingest.review.models import Tag
+
+    tc = world.extra["world"]["CAX-TC"]
+    tag = Tag.objects.get(pk=tc["tag"])
+    extra = services.tag_create(by=world.users["reviewer"], clip=tag.clip, label_code=tag.label.code,
+                                start_s=70.0, end_s=80.0)
+    services.tag_delete(by=world.users["reviewer"], tag=extra, revision=extra.revision, reason="gắn thẻ nhầm")
+    client = Client()
+    client.cookies.load(sessions["reviewer"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/media/clips/?page_size=50")
+    assert response.status_code == 200
+    rows = {c["id"]: c for c in response.json()["results"]}
+    assert rows[tc["clip"]]["tag_count"] == 1  # the deleted tag is not counted
+    listing = [q["sql"] for q in queries.captured_queries if "media_ingest_clip" in q["sql"]
+               and "LIMIT" in q["sql"].upper()]
+    assert listing, [q["sql"][:120] for q in queries.captured_queries]
+    assert not any('GROUP BY "media_ingest_clip"."id"' in sql for sql in listing), listing

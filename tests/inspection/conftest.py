@@ -1,0 +1,41 @@
+"""Fixtures of the inspection suite: the demo organisation plus the inspection demo data."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+
+@pytest.fixture
+def insp(demo: Any) -> Any:
+    """Demo org + inspection demo (criteria, catalogue, ratings, complaints, a signed and a planned check)."""
+    from inspection.demo import seed
+
+    seed(demo)
+    return demo
+
+
+@pytest.fixture
+def device_client(demo: Any) -> Callable[[str], tuple[APIClient, Any]]:
+    """A rating device for a counter: (client with its token, ApiToken)."""
+    from backend.accounts.services import api_token_create, user_create
+    from backend.org.models import Counter
+
+    def make(counter_code: str) -> tuple[APIClient, Any]:
+        svc = user_create(by="test", username=f"svc-{counter_code.lower()}", password=None, role="service")
+        token, key = api_token_create(by="test", name=f"Thiết bị {counter_code}", kind="rating_device", user=svc,
+                                      counter=Counter.objects.get(code=counter_code))
+        client = APIClient(enforce_csrf_checks=True)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client, token
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    """The demo users' passwords are hashed (and checked at each login) with a cheap hasher in
+    this suite only; PBKDF2 made every test's setup take seconds. Production hashing is untouched."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

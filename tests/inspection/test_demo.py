@@ -1,0 +1,20 @@
+"""The inspection demo seeder builds what the other apps and the UI rely on."""
+from inspection.models import CheckReport, CriteriaSet, Finding, SurpriseCheck
+from inspection.selectors import criteria_leaves
+
+
+def test_demo_seed(insp):
+    info = insp.extra["inspection"]
+    signed = SurpriseCheck.objects.get(uid=info["signed_check"])
+    planned = SurpriseCheck.objects.get(uid=info["planned_check"])
+    assert signed.state == "signed" and signed.started_at.year == 2026 and signed.started_at.month == 4
+    assert planned.state == "planned" and planned.started_at is None and planned.unit.code == "CAX-ND"
+    report = CheckReport.objects.get(surprise_check=signed)
+    assert report.is_signed and len(report.content_hash) == 64
+    cs = CriteriaSet.objects.get(code="MOT-CUA", year=2026)
+    assert len(criteria_leaves(criteria_set=cs)) >= 20
+    f1, f2 = Finding.objects.filter(pk__in=info["findings"]).order_by("occurred_from")
+    assert f1.state == f2.state == "confirmed"
+    assert f1.subjects.get().officer.service_number == "NA-2104" and f1.unit.code == "CAX-TC"
+    assert f1.occurred_from.date().isoformat() < "2026-03-16"
+    assert f2.occurred_from.date().isoformat() < "2026-03-16" < f2.occurred_to.date().isoformat()

@@ -1,0 +1,165 @@
+"""Check reports: validation before any write, sign-off, amendments, evidence, minutes."""
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+
+from backend.core.store import get_store
+from inspection.models import CheckReport, CriterionResult, ReportAmendment, SurpriseCheck
+from inspection.selectors import criteria_leaves
+from tests.inspection.test_secrecy import _plan
+
+
+@pytest.fixture
+def running(api_as, insp):
+    check = _plan(insp)
+    response = api_as("lead").post(f"/api/inspection/checks/{check.uid}/start/", {}, format="json")
+    assert response.status_code == 200
+    return SurpriseCheck.objects.get(pk=check.pk)
+
+
+def _url(check, tail=""):
+    return f"/api/inspection/checks/{check.uid}/report/{tail}"
+
+
+def _all(check, **overrides):
+    items = [{"criterion": c.code, "outcome": "pass"} for c in criteria_leaves(criteria_set=check.criteria_set)]
+    for item in items:
+        item.update(overrides.get(item["criterion"], {}))
+    return items
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad, code_fragment", [
+    ({"criterion": "9.9", "outcome": "pass"}, "unknown criterion"),
+    ({"criterion": "1", "outcome": "pass"}, "is a group"),
+    ({"criterion": "1.1", "outcome": "partial", "points": 9}, "over the maximum"),
+    ({"criterion": "1.1", "outcome": "partial", "points": -1}, ">= 0"),
+    ({"criterion": "1.1", "outcome": "partial"}, "partial result needs points"),
+    ({"criterion": "1.1", "outcome": "excellent"}, "outcome must be"),
+    ({"criterion": "1.1", "outcome": "pass", "points": 3}, "full"),
+    ({"criterion": "1.1", "outcome": "fail"}, "needs a note"),
+    ({"criterion": "1.1", "outcome": "partial", "points": "abc"}, "number"),
+])
+def test_bad_results_are_refused_and_nothing_is_written(api_as, running, bad, code_fragment):
+    good = {"criterion": "2.1", "outcome": "pass"}
+    response = api_as("inspector").put(_url(running), {"results": [good, bad], "summary": "x"}, format="json")
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_results" and code_fragment in error["message_en"]
+    assert error["message"] and error["message"] != error["message_en"]  # Vietnamese first
+    assert "results[1]" in error["fields"]
+    report = CheckReport.objects.get(surprise_check=running)
+    assert not report.results.exists() and report.summary == ""  # nothing half-written
+
+
+@pytest.mark.django_db
+def test_duplicate_criterion_in_one_update_is_refused(api_as, running):
+    response = api_as("inspector").put(_url(running), {"results": [{"criterion": "2.1", "outcome": "pass"},
+                                                                  {"criterion": "2.1", "outcome": "fail",
+                                                                   "note": "x"}]}, format="json")
+    assert response.status_code == 400 and "twice" in response.json()["error"]["message_en"]
+
+
+@pytest.mark.django_db
+def test_only_the_checks_team_edits_and_only_its_lead_completes_and_signs(api_as, insp, running):
+    from backend.accounts.services import user_create
+
+    user_create(by="t", username="insp2", password="Demo@12345", role="inspector")
+    from tests.conftest import login_client
+
+    outsider = login_client("insp2", "Demo@12345")
+    assert outsider.put(_url(running), {"results": []}, format="json").status_code == 403
+    assert api_as("reviewer").put(_url(running), {"results": []}, format="json").status_code == 403
+    assert api_as("inspector").post(f"/api/inspection/checks/{running.uid}/complete/", {},
+                                    format="json").status_code == 403
+
+
+@pytest.mark.django_db
+def test_complete_needs_every_criterion(api_as, running):
+    lead = api_as("lead")
+    lead.put(_url(running), {"results": [{"criterion": "1.1", "outcome": "pass"}]}, format="json")
+    response = lead.post(f"/api/inspection/checks/{running.uid}/complete/", {}, format="json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "incomplete"
+    assert "1.2" in response.json()["error"]["fields"]["results"]
+    assert SurpriseCheck.objects.get(pk=running.pk).state == "in_progress"
+
+
+@pytest.mark.django_db
+def test_sign_freezes_then_amendments_keep_the_original(api_as, running):
+    lead, inspector = api_as("lead"), api_as("inspector")
+    assert lead.post(_url(running, "sign/"), {}, format="json").status_code == 409  # not completed yet
+    results = _all(running, **{"4.3": {"outcome": "fail", "note": "Trễ hạn 3 hồ sơ"}})
+    assert inspector.put(_url(running), {"results": results, "summary": "Bản gốc"}, format="json").status_code == 200
+    assert lead.post(f"/api/inspection/checks/{running.uid}/complete/", {}, format="json").status_code == 200
+    signed = lead.post(_url(running, "sign/"), {}, format="json").json()
+    original_hash = signed["content_hash"]
+    assert float(signed["score"]) == 94.0
+
+    # direct edits after signing are refused, nothing changes
+    edit = inspector.put(_url(running), {"results": [{"criterion": "4.3", "outcome": "pass"}]}, format="json")
+    assert edit.status_code == 409 and edit.json()["error"]["code"] == "report_signed"
+    assert CriterionResult.objects.get(report__surprise_check=running, criterion__code="4.3").outcome == "fail"
+    assert lead.post(_url(running, "sign/"), {}, format="json").status_code == 409
+    # an amendment without a reason is refused
+    assert inspector.post(_url(running, "amendments/"), {"results": [{"criterion": "4.3", "outcome": "pass"}]},
+                          format="json").status_code == 400
+    # an amendment with a reason: its own author and reason, new hash, original still readable
+    amended = inspector.post(_url(running, "amendments/"), {
+        "reason": "Đơn vị xuất trình phiếu hẹn lại hợp lệ", "results": [{"criterion": "4.3", "outcome": "pass"}]},
+        format="json")
+    assert amended.status_code == 201, amended.content
+    body = amended.json()
+    assert float(body["score"]) == 100.0 and body["content_hash"] == original_hash
+    [amendment] = body["amendments"]
+    assert amendment["author"]["username"] == "inspector" and amendment["number"] == 1
+    assert amendment["content_hash"] != original_hash
+    assert amendment["changes"]["results"][0]["before"]["outcome"] == "fail"
+    original = inspector.get(_url(running) + "?version=original").json()
+    assert original["content_hash"] == original_hash and original["content"]["summary"] == "Bản gốc"
+    assert ["4.3", "fail", "0.00", "Trễ hạn 3 hồ sơ"] in original["content"]["results"]
+    assert ReportAmendment.objects.filter(report__surprise_check=running).count() == 1
+    # an empty amendment is refused
+    empty = inspector.post(_url(running, "amendments/"), {"reason": "không gì",
+                                                          "results": [{"criterion": "4.3", "outcome": "pass"}]},
+                           format="json")
+    assert empty.status_code == 400
+
+
+@pytest.mark.django_db
+def test_evidence_is_hashed_stored_and_downloadable(api_as, running):
+    inspector = api_as("inspector")
+    inspector.put(_url(running), {"results": [{"criterion": "6.2", "outcome": "fail", "note": "Camera bị che"}]},
+                  format="json")
+    data = b"\x89PNG fake image bytes" * 100
+    upload = io.BytesIO(data)
+    upload.name = "ảnh camera.png"
+    response = inspector.post(_url(running, "evidence/"), {"file": upload, "criterion": "6.2"}, format="multipart")
+    assert response.status_code == 201, response.content
+    item = response.json()
+    assert item["sha256"] == hashlib.sha256(data).hexdigest() and item["size"] == len(data)
+    report = inspector.get(_url(running)).json()
+    assert report["evidence"][0]["criterion"] == "6.2"
+    download = inspector.get(_url(running, f"evidence/{item['id']}/"))
+    assert b"".join(download.streaming_content) == data
+    key = running.report.evidence.get().key
+    with get_store().open(key) as fh:
+        assert hashlib.sha256(fh.read()).hexdigest() == item["sha256"]
+    # evidence for a criterion without a result, or no file at all, is refused
+    upload = io.BytesIO(b"x")
+    upload.name = "a.txt"
+    bad = inspector.post(_url(running, "evidence/"), {"file": upload, "criterion": "1.1"}, format="multipart")
+    assert bad.status_code == 400
+    assert inspector.post(_url(running, "evidence/"), {}, format="multipart").status_code == 400
+    assert running.report.evidence.count() == 1
+
+
+@pytest.mark.django_db
+def test_report_of_unstarted_check_and_bad_ids(api_as, insp):
+    planned = _plan(insp)
+    lead = api_as("lead")
+    assert lead.get(f"/api/inspection/checks/{planned.uid}/report/").status_code == 404
+    assert lead.put(f"/api/inspection/checks/{planned.uid}/report/", {"results": []}, format="json").status_code == 409
+    assert lead.get("/api/inspection/checks/not-a-uuid/").status_code == 404

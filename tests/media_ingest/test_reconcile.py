@@ -1,0 +1,66 @@
+"""The reconcile scan (incremental cursors) and the reconcile / reindex commands."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from backend.core.store import derived_key
+from media_ingest import services
+from media_ingest.models import Clip, ReconcileCursor
+
+
+def test_reconcile_is_incremental_and_skips_derivatives(demo: Any, store: Any, put_file: Any,
+                                                        counter_clip: Any) -> None:
+    keys = ["CAM-TC-01/2026/04/01/080000.mp4", "CAM-TC-01/2026/04/01/090000.mp4", "inbox/x.mp4"]
+    for key in keys:
+        put_file(key, counter_clip.path)
+    put_file(derived_key(keys[0], "1/poster.jpg"), counter_clip.path)
+    first = services.reconcile_run()
+    assert first.created == 3 and first.wrapped
+    assert set(Clip.objects.values_list("key", flat=True)) == set(keys)
+    cursor = ReconcileCursor.objects.get(prefix="CAM-TC-01/")
+    assert cursor.last_key == keys[1] and cursor.clips_created == 2
+    # next pass: the camera cursor lists only keys after the last one it saw
+    put_file("CAM-TC-01/2026/04/01/100000.mp4", counter_clip.path)
+    second = services.reconcile_run()
+    assert second.created == 1
+    cursor.refresh_from_db()
+    assert cursor.last_key == "CAM-TC-01/2026/04/01/100000.mp4"
+    assert cursor.objects_seen == 4  # 3 listed on the first pass (one a derivative, skipped), 1 now
+    # an overwritten key (new content, same name) is found by the whole-bucket sweep
+    put_file("inbox/x.mp4", counter_clip.path.with_name("counter.mp4"))
+    import os
+    os.utime(store.local_path("inbox/x.mp4"), ns=(1, 1))  # a different etag
+    third = services.reconcile_run()
+    assert third.created == 1
+    assert Clip.objects.filter(key="inbox/x.mp4").count() == 2
+
+
+def test_reconcile_command(demo: Any, put_file: Any, counter_clip: Any) -> None:
+    put_file("CAM-ND-01/2026/04/01/080000.mp4", counter_clip.path)
+    out = io.StringIO()
+    call_command("reconcile", stdout=out)
+    assert "1 new clip(s)" in out.getvalue()
+    assert Clip.objects.get().camera.code == "CAM-ND-01"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reindex_command_reruns_older_versions(demo: Any, eager: None, put_file: Any, counter_clip: Any) -> None:
+    from media_ingest.vision import ANALYSIS_VERSION
+
+    put_file("CAM-ND-01/2026/04/01/080000.mp4", counter_clip.path)
+    services.reconcile_run()
+    clip = Clip.objects.get()
+    assert clip.state == Clip.State.INDEXED
+    Clip.objects.filter(pk=clip.pk).update(analysis_version="cw-vision-0")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("reindex", stdout=out, stderr=err)
+    assert "Re-indexed 1 clip(s): 1 indexed" in out.getvalue()
+    clip.refresh_from_db()
+    assert clip.analysis_version == ANALYSIS_VERSION and clip.attempts == 2
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+    assert out.getvalue().startswith("0 clip(s)")

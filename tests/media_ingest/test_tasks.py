@@ -1,0 +1,95 @@
+"""The Celery task: retries transient store errors, then succeeds or fails the clip; idempotent."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backend.core.store import StoreError
+from media_ingest import services, tasks
+from media_ingest.discovery import ObjectRef
+from media_ingest.models import Clip
+
+KEY = "CAM-TC-01/2026/04/01/083000.mp4"
+
+
+class FlakyStore:
+    """The real local store whose downloads fail `failures` times (a network outage stand-in).
+
+    It has no `local_path`, so the worker takes the download path a remote store takes."""
+
+    def __init__(self, inner: Any, failures: int) -> None:
+        self.inner = inner
+        self.bucket = inner.bucket
+        self.failures = failures
+        self.downloads = 0
+
+    def download(self, key: str, dest: Path, **kwargs: Any) -> Any:
+        self.downloads += 1
+        if self.downloads <= self.failures:
+            raise StoreError("connection reset by peer")
+        return self.inner.download(key, dest, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "local_path":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+@pytest.fixture
+def clip(camera: Any, store: Any, counter_clip: Any) -> Clip:
+    info = store.put_file(KEY, counter_clip.path, "video/mp4")
+    ref = ObjectRef(bucket=store.bucket, key=KEY, size=info.size, etag=info.etag, version=info.version)
+    result = services.clip_discover(ref=ref, source=Clip.Source.WEBHOOK)
+    assert result.clip is not None
+    return result.clip
+
+
+def test_task_options() -> None:
+    task = tasks.index_clip
+    assert task.queue == "ingest"
+    assert task.acks_late is True
+    assert task.max_retries == tasks.MAX_RETRIES
+    assert services.TransientStoreError in task.autoretry_for
+
+
+def test_a_job_that_fails_then_succeeds(clip: Clip, store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    flaky = FlakyStore(store, failures=1)
+    monkeypatch.setattr(services, "get_store", lambda: flaky)
+    result = tasks.index_clip.apply(args=[clip.pk])
+    assert result.successful(), result.traceback
+    assert result.get() == Clip.State.INDEXED
+    clip.refresh_from_db()
+    assert clip.state == Clip.State.INDEXED
+    assert clip.attempts == 2 and flaky.downloads == 2
+    assert clip.events.exists()
+
+
+def test_a_store_that_stays_down_fails_the_clip_after_the_last_retry(
+        clip: Clip, store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    flaky = FlakyStore(store, failures=100)
+    monkeypatch.setattr(services, "get_store", lambda: flaky)
+    result = tasks.index_clip.apply(args=[clip.pk])
+    assert result.get() == Clip.State.FAILED
+    clip.refresh_from_db()
+    assert clip.state == Clip.State.FAILED
+    assert flaky.downloads == tasks.MAX_RETRIES + 1
+    assert "object store" in clip.error_en and clip.error.startswith("Không kết nối được kho")
+
+
+def test_running_the_task_twice_indexes_once(clip: Clip) -> None:
+    assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.INDEXED
+    events = list(clip.events.values_list("pk", flat=True))
+    assert tasks.index_clip.apply(args=[clip.pk]).get() == "skipped"
+    assert list(clip.events.values_list("pk", flat=True)) == events
+    clip.refresh_from_db()
+    assert clip.attempts == 1
+
+
+def test_a_missing_object_fails_without_retrying(clip: Clip, store: Any) -> None:
+    store.delete(KEY)
+    assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
+    clip.refresh_from_db()
+    assert clip.attempts == 1
+    assert "no longer in the store" in clip.error_en

@@ -1,0 +1,113 @@
+"""One end-to-end run: the real ASGI server process, a real websocket client, a clip dropped into
+the store, discovered by the always-on reconcile loop, indexed, and announced as clip.indexed."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import websockets
+
+from tests.conftest import footage_file
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ("from backend.org.demo import DemoContext, seed; from django.db import transaction\n"
+        "with transaction.atomic(): seed(DemoContext())\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def asgi_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """uvicorn backend.asgi:application in embedded mode on a fresh SQLite file in a temp var dir."""
+    var = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "MINIO_ENDPOINT",
+                        "COUNTERWATCH_OBJECTS_DIR", "TEST_DB_NAME"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "backend.settings", "COUNTERWATCH_VAR_DIR": str(var),
+                "COUNTERWATCH_BACKGROUND": "1", "RECONCILE_INTERVAL_SECONDS": "1", "LOG_LEVEL": "WARNING",
+                "PYTHONUNBUFFERED": "1"})
+    python = sys.executable
+    for args in (["manage.py", "migrate", "--noinput", "-v0"], ["manage.py", "shell", "-c", SEED]):
+        done = subprocess.run([python, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+    port = _free_port()
+    log = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen([python, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1",
+                             "--port", str(port), "--lifespan", "off", "--ws", "websockets"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180  # the machine may be busy with other suites
+        while True:
+            assert proc.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
+            try:
+                if httpx.get(f"{base}/api/health/", timeout=2).status_code in (200, 503):
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        yield base, var
+    except BaseException:
+        print((tmp_path / "server.log").read_text()[-5000:])  # shown by pytest on failure
+        raise
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+
+
+async def test_real_server_announces_clip_indexed(asgi_server: tuple[str, Path]) -> None:
+    base, var = asgi_server
+    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+        csrf = (await http.get("/api/auth/csrf/")).json()["csrf_token"]
+        r = await http.post("/api/auth/login/", json={"username": "reviewer", "password": "Demo@12345"},
+                            headers={"X-CSRFToken": csrf})
+        assert r.status_code == 200, r.text
+        cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+    ws_url = base.replace("http://", "ws://") + "/ws/review/"
+    async with websockets.connect(ws_url, origin=base, additional_headers={"Cookie": cookie},  # type: ignore[arg-type]
+                                  open_timeout=10) as ws:
+        hello = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        assert hello["type"] == "hello"
+        await ws.send(json.dumps({"type": "subscribe", "topic": "camera:CAM-TC-01"}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "subscribed"
+
+        key = "CAM-TC-01/2026/05/04/093000.mkv"
+        dest = var / "objects" / "counterwatch" / key
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.parent / ".upload-live-test"
+        shutil.copyfile(footage_file("person-at-desk-2.mkv"), partial)
+        os.replace(partial, dest)  # appears whole, like an upload finishing
+
+        seen: list[str] = []
+        deadline = time.monotonic() + 300
+        while True:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"no clip.indexed within 300 s; saw {seen}"
+            msg = json.loads(await asyncio.wait_for(ws.recv(), remaining))
+            seen.append(msg["type"])
+            if msg["type"] == "clip.failed":
+                pytest.fail(f"the clip failed: {msg}")
+            if msg["type"] == "clip.indexed" and msg["clip"]["key"] == key:
+                break
+        assert "clip.discovered" in seen
+        assert msg["clip"]["camera"] == "CAM-TC-01" and msg["clip"]["state"] in ("indexed", "partial")

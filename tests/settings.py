@@ -1,0 +1,12 @@
+"""Test shim: the real settings module, read with a throwaway var dir and a lenient login rate."""
+import os
+import tempfile
+
+os.environ.setdefault("COUNTERWATCH_VAR_DIR", tempfile.mkdtemp(prefix="cw-test-"))
+os.environ.setdefault("LOGIN_THROTTLE_RATE", "10000/min")
+os.environ.setdefault("COUNTERWATCH_BACKGROUND", "0")
+
+from backend.settings import *  # noqa: E402,F403
+
+# Tests create many users; the real PBKDF2 cost only slows them down.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
