@@ -80,6 +80,8 @@ class Clip(models.Model):
         ]
         indexes = [
             models.Index(fields=["camera", "started_at"]),
+            # the clip list's default order: a page is an index range scan, not a sort of the scope
+            models.Index(fields=["-started_at", "-id"], name="clip_started_desc"),
             models.Index(fields=["state"]),
             models.Index(fields=["bucket", "key"]),
         ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -31,7 +31,7 @@ class MeOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "full_name", "role", "role_label", "is_inspection_team",
-                  "scope_unit", "officer", "language"]
+                  "scope_unit", "officer", "language", "is_active"]
 
     def get_full_name(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
@@ -42,7 +42,8 @@ class MeOutputSerializer(serializers.ModelSerializer):
 
     def get_officer(self, obj: User) -> dict[str, Any] | None:
         off = obj.officer
-        return {"id": off.pk, "full_name": off.full_name, "rank": off.rank} if off else None
+        return ({"id": off.pk, "full_name": off.full_name, "rank": off.rank, "service_number": off.service_number}
+                if off else None)
 
 
 class CsrfApi(APIView):
@@ -115,6 +116,83 @@ class UserListApi(APIView):
             raise DomainError("Đơn vị không tồn tại.", "Unknown scope unit.", fields={"scope_unit_id": ["unknown"]})
         user = services.user_create(by=request.user, officer=officer, scope_unit=scope, **v)
         return Response(MeOutputSerializer(user).data, status=201)
+
+
+def _user_for_admin(request: Request, pk: int) -> User:
+    selectors.require_role(request.user, Role.ADMIN)
+    user = User.objects.select_related("officer", "scope_unit").filter(pk=pk).exclude(role=Role.SERVICE).first()
+    if user is None:
+        raise NotFound("Không tìm thấy người dùng.", "User not found.")
+    return user
+
+
+class UserDetailApi(APIView):
+    """An administrator changes a user's name, role, scope, linked officer or active flag."""
+
+    class InputSerializer(serializers.Serializer):
+        full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+        role = serializers.ChoiceField(choices=[r for r in Role.choices if r[0] != Role.SERVICE], required=False)
+        scope_unit_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        officer_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        is_active = serializers.BooleanField(required=False)
+        language = serializers.ChoiceField(choices=["vi", "en"], required=False)
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(MeOutputSerializer(_user_for_admin(request, pk)).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        user = _user_for_admin(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        changes: dict[str, Any] = {k: v[k] for k in ("full_name", "role", "is_active", "language") if k in v}
+        if "scope_unit_id" in v:
+            scope = Unit.objects.filter(pk=v["scope_unit_id"]).first() if v["scope_unit_id"] else None
+            if v["scope_unit_id"] and scope is None:
+                raise DomainError("Đơn vị không tồn tại.", "Unknown scope unit.",
+                                  fields={"scope_unit_id": ["unknown"]})
+            changes["scope_unit"] = scope
+        if "officer_id" in v:
+            officer = Officer.objects.filter(pk=v["officer_id"]).first() if v["officer_id"] else None
+            if v["officer_id"] and officer is None:
+                raise DomainError("Cán bộ không tồn tại.", "Unknown officer.", fields={"officer_id": ["unknown"]})
+            changes["officer"] = officer
+        user = services.user_update(by=request.user, user=user, **changes)
+        return Response(MeOutputSerializer(user).data)
+
+
+class UserPasswordApi(APIView):
+    """An administrator sets a new password for a user (their other sessions end)."""
+
+    class InputSerializer(serializers.Serializer):
+        password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user_for_admin(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_set_password(by=request.user, user=user, password=data.validated_data["password"])
+        return Response(status=204)
+
+
+class MePasswordApi(APIView):
+    """A signed-in user changes their own password; this session stays signed in."""
+
+    class InputSerializer(serializers.Serializer):
+        old_password = serializers.CharField(max_length=256, trim_whitespace=False)
+        password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.user, User) or request.user.role == Role.SERVICE:
+            raise DomainError("Tài khoản này không dùng mật khẩu.", "This account has no password.",
+                              code="service_account", status=403)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_set_password(by=request.user, user=request.user,
+                                          password=data.validated_data["password"],
+                                          old_password=data.validated_data["old_password"])
+        update_session_auth_hash(request._request, user)
+        return Response(status=204)
 
 
 class TokenOutputSerializer(serializers.ModelSerializer):

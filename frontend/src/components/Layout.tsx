@@ -1,12 +1,12 @@
-import { Suspense } from "react";
-import { useQueryClient } from "@tanstack/react-query";
+import { Suspense, useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
 import { useWsStatus } from "../api/ws";
 import { setLang } from "../i18n";
 import { ME_KEY, workspacesFor, type Workspace } from "../hooks/use-me";
-import { Spinner } from "./ui";
+import { Field, InlineError, Modal, Spinner } from "./ui";
 import type { Me, Role } from "../types/org";
 
 interface NavItem {
@@ -95,11 +95,48 @@ export function LanguageSwitch() {
   );
 }
 
+function PasswordDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const [old, setOld] = useState("");
+  const [next, setNext] = useState("");
+  const [again, setAgain] = useState("");
+  const m = useMutation({ mutationFn: () => api.post("auth/me/password/", { old_password: old, password: next }) });
+  const mismatch = again.length > 0 && again !== next;
+  return (
+    <Modal
+      title={t("auth.changePassword")}
+      onClose={onClose}
+      footer={
+        m.isSuccess ? (
+          <button type="button" className="btn btn-primary" onClick={onClose}>{t("action.close")}</button>
+        ) : (
+          <>
+            <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+            <button type="button" className="btn btn-primary" disabled={!old || next.length < 8 || next !== again || m.isPending} onClick={() => m.mutate()}>{t("action.save")}</button>
+          </>
+        )
+      }
+    >
+      {m.isSuccess ? (
+        <p role="status">{t("auth.passwordChanged")}</p>
+      ) : (
+        <>
+          <Field label={t("auth.oldPassword")}><input type="password" value={old} onChange={(e) => setOld(e.target.value)} autoComplete="current-password" /></Field>
+          <Field label={t("auth.newPassword")} hint={t("auth.passwordRule")}><input type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" /></Field>
+          <Field label={t("auth.repeatPassword")} hint={mismatch ? t("auth.mismatch") : undefined}><input type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" /></Field>
+          {m.isError && <InlineError error={m.error} />}
+        </>
+      )}
+    </Modal>
+  );
+}
+
 export function Layout({ me }: { me: Me }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const groups = navFor(me);
+  const [changingPassword, setChangingPassword] = useState(false);
 
   async function logout() {
     try {
@@ -160,11 +197,15 @@ export function Layout({ me }: { me: Me }) {
                 <div className="user-role">{t(`role.${me.role}`)}</div>
               </div>
             </div>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setChangingPassword(true)}>
+              {t("auth.changePassword")}
+            </button>
             <button type="button" className="btn btn-ghost btn-sm" onClick={logout}>
               {t("auth.logout")}
             </button>
           </div>
         </header>
+        {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
         <main className="content">
           <Suspense fallback={<Spinner />}>
             <Outlet />

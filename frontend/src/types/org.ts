@@ -16,8 +16,9 @@ export interface Me {
   role_label: string;
   is_inspection_team: boolean;
   scope_unit: { id: number; code: string; name: string } | null;
-  officer: { id: number; full_name: string; rank: string } | null;
+  officer: { id: number; full_name: string; rank: string; service_number?: string } | null;
   language: "vi" | "en";
+  is_active: boolean;
 }
 
 export interface Unit extends UnitBrief {

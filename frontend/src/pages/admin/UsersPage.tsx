@@ -73,6 +73,71 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const units = useUnits().data ?? [];
+  const [fullName, setFullName] = useState(user.full_name);
+  const [role, setRole] = useState<Role>(user.role);
+  const [scope, setScope] = useState<number | "">(user.scope_unit?.id ?? "");
+  const [officer, setOfficer] = useState<Officer | null>(user.officer ? ({ ...user.officer, service_number: user.officer.service_number ?? "" } as Officer) : null);
+  const [active, setActive] = useState(user.is_active);
+  const [password, setPassword] = useState("");
+  const save = useMutation({
+    mutationFn: () => api.patch<Me>(`auth/users/${user.id}/`, { full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, is_active: active }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["users"] });
+      onClose();
+    },
+  });
+  const reset = useMutation({
+    mutationFn: () => api.post(`auth/users/${user.id}/password/`, { password }),
+    onSuccess: () => setPassword(""),
+  });
+  return (
+    <Modal
+      title={t("users.edit", { name: user.username })}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+          <button type="button" className="btn btn-primary" data-testid="user-save" disabled={save.isPending || (role === "unit_head" && !scope)} onClick={() => save.mutate()}>{t("action.save")}</button>
+        </>
+      }
+    >
+      <div className="grid-2">
+        <Field label={t("users.fullName")}><input value={fullName} onChange={(e) => setFullName(e.target.value)} /></Field>
+        <Field label={t("users.role")}>
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="user-role">
+            {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+          </select>
+        </Field>
+        <Field label={t("users.scope")}>
+          <select value={scope} onChange={(e) => setScope(Number(e.target.value) || "")}>
+            <option value="">{t("scope.province")}</option>
+            {units.filter((u) => !u.valid_to || u.id === scope).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        </Field>
+        <Field label={t("common.state")}>
+          <span className="row"><input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} data-testid="user-active" /> {t("users.active")}</span>
+        </Field>
+      </div>
+      <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={setOfficer} /></Field>
+      <p className="small muted">{t("users.changeNote")}</p>
+      {save.isError && <InlineError error={save.error} />}
+      <hr />
+      <Field label={t("users.resetPassword")} hint={t("users.resetHint")}>
+        <div className="row">
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+          <button type="button" className="btn btn-secondary" disabled={password.length < 8 || reset.isPending} onClick={() => reset.mutate()}>{t("users.setPassword")}</button>
+        </div>
+      </Field>
+      {reset.isSuccess && <p className="small" role="status">{t("users.passwordSet")}</p>}
+      {reset.isError && <InlineError error={reset.error} />}
+    </Modal>
+  );
+}
+
 function NewTokenDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -128,6 +193,7 @@ export default function UsersPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [dialog, setDialog] = useState<"user" | "token" | null>(null);
+  const [editing, setEditing] = useState<Me | null>(null);
   const usersQ = useQuery({ queryKey: ["users"], queryFn: () => api.get<Page<Me>>("auth/users/", { page_size: 200 }) });
   const tokensQ = useQuery({ queryKey: ["tokens"], queryFn: () => api.get<Page<Token>>("auth/tokens/", { page_size: 200 }) });
   const revoke = useMutation({ mutationFn: (id: number) => api.post(`auth/tokens/${id}/revoke/`), onSuccess: () => qc.invalidateQueries({ queryKey: ["tokens"] }) });
@@ -152,7 +218,7 @@ export default function UsersPage() {
           ) : (
             <table className="table" data-testid="users-table">
               <thead>
-                <tr><th>{t("users.username")}</th><th>{t("users.fullName")}</th><th>{t("users.role")}</th><th>{t("users.scope")}</th><th>{t("users.officer")}</th></tr>
+                <tr><th>{t("users.username")}</th><th>{t("users.fullName")}</th><th>{t("users.role")}</th><th>{t("users.scope")}</th><th>{t("users.officer")}</th><th>{t("common.state")}</th><th></th></tr>
               </thead>
               <tbody>
                 {users.map((u) => (
@@ -162,6 +228,8 @@ export default function UsersPage() {
                     <td><Badge tone={u.role === "admin" ? "purple" : u.is_inspection_team ? "blue" : "neutral"}>{t(`role.${u.role}`)}</Badge></td>
                     <td>{u.scope_unit ? u.scope_unit.name : <span className="muted">{t("scope.province")}</span>}</td>
                     <td>{u.officer ? `${u.officer.rank} ${u.officer.full_name}` : "—"}</td>
+                    <td>{u.is_active ? <Badge tone="green">{t("users.active")}</Badge> : <Badge tone="grey">{t("users.inactive")}</Badge>}</td>
+                    <td className="right"><button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(u)} aria-label={t("users.edit", { name: u.username })}>{t("action.edit")}</button></td>
                   </tr>
                 ))}
               </tbody>
@@ -197,6 +265,7 @@ export default function UsersPage() {
       {revoke.isError && <InlineError error={revoke.error} />}
       {dialog === "user" && <NewUserDialog onClose={() => setDialog(null)} />}
       {dialog === "token" && <NewTokenDialog onClose={() => setDialog(null)} />}
+      {editing && <EditUserDialog user={editing} onClose={() => setEditing(null)} />}
     </>
   );
 }
