@@ -177,8 +177,8 @@ def test_out_of_range_and_non_finite_input_is_a_clear_400(api_as: Any, make_clip
     assert client.get(f"/api/media/clips/?camera={huge}").json()["count"] == 0
     r = client.post("/api/media/tags/", {"clip_id": int(huge), "label": "other", "start_s": 1, "end_s": 2}, format="json")
     assert r.status_code == 400 and "clip_id" in r.json()["error"]["fields"]
-    for bad in ('{"clip_id": %d, "label": "other", "start_s": NaN, "end_s": 2}' % clip.pk,
-                '{"clip_id": %d, "label": "other", "start_s": 1, "end_s": Infinity}' % clip.pk):
+    for bad in (f'{{"clip_id": {clip.pk}, "label": "other", "start_s": NaN, "end_s": 2}}',
+                f'{{"clip_id": {clip.pk}, "label": "other", "start_s": 1, "end_s": Infinity}}'):
         r = client.post("/api/media/tags/", bad, content_type="application/json")
         assert r.status_code == 400, r.content
     r = client.post(f"/api/media/clips/{clip.pk}/coverage/", '{"ranges": [[0, Infinity]]}', content_type="application/json")

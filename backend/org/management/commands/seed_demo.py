@@ -45,7 +45,7 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
-        self.stdout.write("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, role, full_name, _sn, scope in demo.DEMO_USERS:
             suffix = f", scope {scope}" if scope else ""
             self.stdout.write(f"  {username:<11} {role.label} — {full_name}{suffix}")
