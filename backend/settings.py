@@ -141,6 +141,10 @@ PLAYBACK_URL_TTL_SECONDS = env.get_int("PLAYBACK_URL_TTL_SECONDS", 300, minimum=
 RECONCILE_INTERVAL_SECONDS = env.get_int("RECONCILE_INTERVAL_SECONDS", 60, minimum=1)
 # a clip queued this long ago and never started is queued again (its message died with a worker)
 MEDIA_REQUEUE_QUEUED_AFTER_SECONDS = env.get_int("MEDIA_REQUEUE_QUEUED_AFTER_SECONDS", 1800, minimum=1)
+# a clip that failed because the store stayed unreachable is retried by reconcile after this wait,
+# until it has been claimed MEDIA_MAX_ATTEMPTS times in all
+MEDIA_RETRY_FAILED_AFTER_SECONDS = env.get_int("MEDIA_RETRY_FAILED_AFTER_SECONDS", 600, minimum=1)
+MEDIA_MAX_ATTEMPTS = env.get_int("MEDIA_MAX_ATTEMPTS", 30, minimum=1)
 MEDIA_BACKGROUND = env.get_bool("COUNTERWATCH_BACKGROUND", True)
 # scaled mode: Celery beat runs the always-on reconcile scan (embedded: a thread, see asgi.py)
 CELERY_BEAT_SCHEDULE = {

@@ -71,6 +71,8 @@ class Clip(models.Model):
     indexing_started_at = models.DateTimeField(null=True, blank=True)
     indexed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    failure_transient = models.BooleanField(
+        default=False, help_text="Failed only because the store was unreachable: reconcile retries it later")
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -303,7 +303,31 @@ def clips_requeue_stale(*, older_than: timedelta = STALE_INDEXING) -> int:
             count += _requeue_lost(clip_id)
         finally:
             _lease_drop(clip_id)
-    return count + _requeue_never_started()
+    return count + _requeue_never_started() + _requeue_store_failures()
+
+
+def _requeue_store_failures() -> int:
+    """A clip that failed only because the store stayed unreachable through all its retries is not
+    lost: once MEDIA_RETRY_FAILED_AFTER_SECONDS have passed it is queued again, up to
+    MEDIA_MAX_ATTEMPTS claims in all (then it stays failed for an admin to retry by hand)."""
+    waited = timezone.now() - timedelta(seconds=int(settings.MEDIA_RETRY_FAILED_AFTER_SECONDS))
+    ids = list(Clip.objects.filter(state=Clip.State.FAILED, failure_transient=True, indexed_at__lt=waited,
+                                   attempts__lt=int(settings.MEDIA_MAX_ATTEMPTS))
+               .values_list("pk", flat=True)[:500])
+    count = 0
+    for clip_id in ids:
+        with transaction.atomic():
+            if not Clip.objects.filter(pk=clip_id, state=Clip.State.FAILED, failure_transient=True).update(
+                    state=Clip.State.DISCOVERED, progress=0.0, error="", error_en="", failure_transient=False,
+                    indexing_started_at=timezone.now()):
+                continue
+            audit_record(actor=SYSTEM, verb="clip.requeued", object_type="media_ingest.clip", object_id=clip_id,
+                         payload={"reason": "store was unreachable; trying again"})
+            from media_ingest.tasks import index_clip
+
+            enqueue_on_commit(index_clip, clip_id)
+            count += 1
+    return count
 
 
 def _requeue_never_started() -> int:
@@ -566,7 +590,8 @@ def _store_trouble(clip_id: int, exc: Exception, final_attempt: bool) -> str:
     if final_attempt:
         return clip_fail(clip_id=clip_id,
                          reason_en=f"the object store could not be reached after several attempts ({exc})",
-                         reason_vi="Không kết nối được kho lưu trữ sau nhiều lần thử")
+                         reason_vi="Không kết nối được kho lưu trữ sau nhiều lần thử; sẽ tự thử lại sau",
+                         transient=True)
     _release(clip_id)
     raise TransientStoreError(str(exc)) from exc
 
@@ -686,13 +711,14 @@ def clip_index_finish(*, clip_id: int, result: Any, sha256: str, size: int, deri
 
 
 def clip_fail(*, clip_id: int, reason_en: str, reason_vi: str = "", sha256: str = "",
-              size: int | None = None) -> str:
+              size: int | None = None, transient: bool = False) -> str:
     reason_en = " ".join(reason_en.split())[:500]
     with transaction.atomic():
         clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip_id)
         if clip.state != Clip.State.INDEXING:
             return "skipped"
         clip.state = Clip.State.FAILED
+        clip.failure_transient = transient
         clip.error_en = reason_en
         clip.error = reason_vi or translate_reason(reason_en)
         clip.progress = 1.0
@@ -713,6 +739,7 @@ def _requeue(clip: Clip, *, by: Any, verb: str, payload: dict[str, Any]) -> Clip
     clip.state = Clip.State.DISCOVERED
     clip.progress = 0.0
     clip.error = clip.error_en = ""
+    clip.failure_transient = False
     clip.save()
     audit_record(actor=by, verb=verb, obj=clip, payload=payload)
     from media_ingest.tasks import index_clip

@@ -42,3 +42,18 @@ def test_settings_time_zone_and_languages():
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert settings.LANGUAGE_CODE == "vi"
     assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    """README and .env.example are the operator's reference: every variable read in backend/
+    through the env helper appears in .env.example."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    read = set()
+    for source in (root / "backend").glob("*.py"):
+        read |= set(re.findall(r'env\.(?:get\w*|require)\(\s*"([A-Z][A-Z0-9_]+)"', source.read_text()))
+    listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (root / ".env.example").read_text(), re.M))
+    assert read, "no variables found: the pattern no longer matches backend/settings.py"
+    assert read - listed == set()

@@ -93,3 +93,58 @@ def test_a_missing_object_fails_without_retrying(clip: Clip, store: Any) -> None
     clip.refresh_from_db()
     assert clip.attempts == 1
     assert "no longer in the store" in clip.error_en
+
+
+def test_a_clip_failed_by_a_long_store_outage_is_retried_later_and_indexed(
+        clip: Clip, store: Any, eager: None, settings: Any, monkeypatch: pytest.MonkeyPatch,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """The outage outlasted every retry: the clip is failed as transient, then reconcile queues it
+    again once the wait has passed, and it is indexed when the store is back."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    down = FlakyStore(store, failures=100)
+    monkeypatch.setattr(services, "get_store", lambda: down)
+    assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
+    clip.refresh_from_db()
+    assert clip.failure_transient is True and "tự thử lại" in clip.error
+    monkeypatch.setattr(services, "get_store", lambda: store)  # the store is back
+
+    settings.MEDIA_RETRY_FAILED_AFTER_SECONDS = 600
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.clips_requeue_stale() == 0  # too early: left alone
+    Clip.objects.filter(pk=clip.pk).update(indexed_at=timezone.now() - timedelta(seconds=601))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.clips_requeue_stale() == 1
+    clip.refresh_from_db()
+    assert clip.state == Clip.State.INDEXED and clip.failure_transient is False and clip.error_en == ""
+    assert clip.events.exists()
+
+
+def test_retrying_store_failures_stops_at_the_attempt_cap(
+        clip: Clip, store: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(services, "get_store", lambda: FlakyStore(store, failures=1000))
+    assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
+    settings.MEDIA_MAX_ATTEMPTS = tasks.MAX_RETRIES + 1  # every attempt is spent
+    Clip.objects.filter(pk=clip.pk).update(indexed_at=timezone.now() - timedelta(days=1))
+    assert services.clips_requeue_stale() == 0
+    clip.refresh_from_db()
+    assert clip.state == Clip.State.FAILED
+
+
+def test_a_missing_object_is_not_retried_by_reconcile(clip: Clip, store: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    store.delete(KEY)
+    assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
+    Clip.objects.filter(pk=clip.pk).update(indexed_at=timezone.now() - timedelta(days=1))
+    assert services.clips_requeue_stale() == 0
+    clip.refresh_from_db()
+    assert clip.state == Clip.State.FAILED and clip.failure_transient is False
