@@ -722,6 +722,16 @@ class FindingEvidenceApi(APIView):
                          "media_ref": item.media_ref}, status=201)
 
 
+class FindingEvidenceDownloadApi(APIView):
+    """An uploaded evidence file of a finding, as stored (its SHA-256 is on the finding)."""
+
+    def get(self, request: Request, pk: int, evidence_id: int) -> FileResponse:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        item, handle = services.finding_evidence_open(by=request.user, finding=finding, evidence_id=evidence_id)
+        return FileResponse(handle, as_attachment=True, filename=item.filename or f"evidence-{item.pk}",
+                            content_type="application/octet-stream")
+
+
 # --- ratings -------------------------------------------------------------------------------------------
 
 

@@ -23,9 +23,9 @@ from django.utils import timezone
 from backend.accounts.models import INSPECTION_TEAM, ApiToken, Role, User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
-from backend.core.errors import Conflict, DomainError, Forbidden
+from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.core.events import broadcast_on_commit
-from backend.core.store import get_store
+from backend.core.store import ObjectMissing, get_store
 from backend.org.models import Assignment, Counter, Officer, Unit
 from inspection import defaults, risk
 from inspection import draw as drawing
@@ -1177,6 +1177,22 @@ def finding_evidence_add(*, by: Any, finding: Finding, fileobj: BinaryIO | None 
                      payload={"finding": finding.pk, "kind": values["kind"], "sha256": values.get("sha256", ""),
                               "media_ref": values.get("media_ref", "")})
     return evidence
+
+
+def finding_evidence_open(*, by: Any, finding: Finding, evidence_id: int) -> tuple[FindingEvidence, BinaryIO]:
+    """Open an evidence file of a finding the caller may read, and log who fetched it."""
+    item = finding.evidence_items.filter(pk=evidence_id).exclude(key="").first()
+    if item is None:
+        raise NotFound("Không tìm thấy tệp chứng cứ.", "Evidence file not found.")
+    try:
+        handle = get_store().open(item.key)
+    except ObjectMissing as exc:
+        raise NotFound("Tệp chứng cứ không còn trong kho lưu trữ.",
+                       "The evidence file is missing from the store.") from exc
+    with transaction.atomic():
+        audit_record(actor=by, verb="finding.evidence_download", obj=item,
+                     payload={"finding": finding.pk, "sha256": item.sha256})
+    return item, handle
 
 
 # --- ratings ------------------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ urlpatterns = [
     path("findings/<int:pk>/", apis.FindingDetailApi.as_view(), name="inspection-finding"),
     path("findings/<int:pk>/transition/", apis.FindingTransitionApi.as_view(), name="inspection-finding-transition"),
     path("findings/<int:pk>/evidence/", apis.FindingEvidenceApi.as_view(), name="inspection-finding-evidence"),
+    path("findings/<int:pk>/evidence/<int:evidence_id>/", apis.FindingEvidenceDownloadApi.as_view(),
+         name="inspection-finding-evidence-file"),
     path("ratings/", apis.RatingListApi.as_view(), name="inspection-ratings"),
     path("ratings/import/", apis.RatingImportApi.as_view(), name="inspection-ratings-import"),
     path("ratings/import/<int:pk>/", apis.RatingImportDetailApi.as_view(), name="inspection-ratings-import-detail"),

@@ -198,3 +198,53 @@ def test_list_query_counts(api_as, insp, django_assert_max_num_queries):
         with django_assert_max_num_queries(8):
             response = lead.get(path + "?page_size=100")
         assert response.status_code == 200 and response.json()["count"] >= minimum, path
+
+
+@pytest.mark.django_db
+def test_finding_evidence_file_downloads_as_stored_and_is_logged(api_as, insp):
+    import hashlib
+
+    from backend.audit.models import AuditEvent
+
+    finding = Finding.objects.get(pk=insp.extra["inspection"]["findings"][1])
+    content = "biên bản làm việc".encode()
+    upload = io.BytesIO(content)
+    upload.name = "biên bản.pdf"
+    item = api_as("inspector").post(f"/api/inspection/findings/{finding.pk}/evidence/", {"file": upload},
+                                    format="multipart").json()
+    url = f"/api/inspection/findings/{finding.pk}/evidence/{item['id']}/"
+    response = api_as("lead").get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == item["sha256"]
+    assert "attachment" in response["Content-Disposition"]
+    logged = AuditEvent.objects.filter(verb="finding.evidence_download").latest("pk")
+    assert logged.actor.username == "lead" and logged.payload["sha256"] == item["sha256"]
+    # a media pointer has no file; an unknown id and another finding's id are 404s
+    pointer = api_as("reviewer").post(f"/api/inspection/findings/{finding.pk}/evidence/", {"media_ref": "tag:7"},
+                                      format="json").json()
+    assert api_as("lead").get(f"/api/inspection/findings/{finding.pk}/evidence/{pointer['id']}/").status_code == 404
+    assert api_as("lead").get(f"/api/inspection/findings/{finding.pk}/evidence/987654/").status_code == 404
+    other = Finding.objects.exclude(pk=finding.pk).first()
+    assert api_as("lead").get(f"/api/inspection/findings/{other.pk}/evidence/{item['id']}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_finding_evidence_file_is_not_served_outside_the_unit_scope(api_as, insp):
+    from backend.accounts.models import User
+
+    scope = User.objects.get(username="unithead").scope_unit
+    elsewhere = insp.units["CAX-ND"]
+    assert elsewhere != scope and elsewhere.parent_id != scope.pk
+    created = api_as("lead").post("/api/inspection/findings/", {
+        "source": "footage", "category": "VANG_MAT", "title": "Vắng mặt tại quầy", "unit_id": elsewhere.pk,
+        "occurred_from": _when()}, format="json")
+    assert created.status_code == 201, created.content
+    finding = Finding.objects.get(pk=created.json()["id"])
+    upload = io.BytesIO(b"anh chup quay")
+    upload.name = "quay.jpg"
+    item = api_as("inspector").post(f"/api/inspection/findings/{finding.pk}/evidence/", {"file": upload},
+                                    format="multipart").json()
+    response = api_as("unithead").get(f"/api/inspection/findings/{finding.pk}/evidence/{item['id']}/")
+    assert response.status_code == 404
+    assert api_as("unithead").get(f"/api/inspection/findings/{finding.pk}/").status_code == 404

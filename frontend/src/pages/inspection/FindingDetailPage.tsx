@@ -176,6 +176,9 @@ export default function FindingDetailPage() {
                 {evidence.map((e) => (
                   <li key={`f-${e.id}`}>
                     <Icon name="clip" /> {e.filename || e.media_ref || t(`evidenceKind.${e.kind}`, { defaultValue: e.kind })} {e.size ? <span className="muted">{fmtBytes(e.size)}</span> : null}
+                    {(e.kind === "file" || e.kind === "report_evidence") && (
+                      <> · <a href={`/api/inspection/findings/${id}/evidence/${e.id}/`} download data-testid="evidence-download">{t("action.download")}</a></>
+                    )}
                     {e.description && <div className="small">{e.description}</div>}
                     <div className="muted small">
                       {fmtDateTime(e.added_at)}
