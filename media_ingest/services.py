@@ -311,23 +311,11 @@ def _requeue_store_failures() -> int:
     lost: once MEDIA_RETRY_FAILED_AFTER_SECONDS have passed it is queued again, up to
     MEDIA_MAX_ATTEMPTS claims in all (then it stays failed for an admin to retry by hand)."""
     waited = timezone.now() - timedelta(seconds=int(settings.MEDIA_RETRY_FAILED_AFTER_SECONDS))
-    ids = list(Clip.objects.filter(state=Clip.State.FAILED, failure_transient=True, indexed_at__lt=waited,
-                                   attempts__lt=int(settings.MEDIA_MAX_ATTEMPTS))
-               .values_list("pk", flat=True)[:500])
-    count = 0
-    for clip_id in ids:
-        with transaction.atomic():
-            if not Clip.objects.filter(pk=clip_id, state=Clip.State.FAILED, failure_transient=True).update(
-                    state=Clip.State.DISCOVERED, progress=0.0, error="", error_en="", failure_transient=False,
-                    indexing_started_at=timezone.now()):
-                continue
-            audit_record(actor=SYSTEM, verb="clip.requeued", object_type="media_ingest.clip", object_id=clip_id,
-                         payload={"reason": "store was unreachable; trying again"})
-            from media_ingest.tasks import index_clip
-
-            enqueue_on_commit(index_clip, clip_id)
-            count += 1
-    return count
+    still = Q(state=Clip.State.FAILED, failure_transient=True)
+    return _requeue_each(
+        still & Q(indexed_at__lt=waited, attempts__lt=int(settings.MEDIA_MAX_ATTEMPTS)), still,
+        {"state": Clip.State.DISCOVERED, "progress": 0.0, "error": "", "error_en": "", "failure_transient": False},
+        reason="store was unreachable; trying again")
 
 
 def _requeue_never_started() -> int:
@@ -336,21 +324,25 @@ def _requeue_never_started() -> int:
     Queue it again, at most once per wait period. While a clip is `discovered`, `indexing_started_at`
     holds when it was last handed back to the queue (requeue, release for a retry), or is empty
     when it never left it; a duplicate message is a no-op (lease + conditional claim)."""
-    waited = timezone.now() - timedelta(seconds=int(getattr(settings, "MEDIA_REQUEUE_QUEUED_AFTER_SECONDS", 1800)))
-    ids = list(Clip.objects.filter(Q(state=Clip.State.DISCOVERED)
-                                   & (Q(indexing_started_at__isnull=True, discovered_at__lt=waited)
-                                      | Q(indexing_started_at__lt=waited)))
-               .values_list("pk", flat=True)[:500])
+    waited = timezone.now() - timedelta(seconds=int(settings.MEDIA_REQUEUE_QUEUED_AFTER_SECONDS))
+    still = Q(state=Clip.State.DISCOVERED)
+    return _requeue_each(
+        still & (Q(indexing_started_at__isnull=True, discovered_at__lt=waited) | Q(indexing_started_at__lt=waited)),
+        still, {}, reason="queued but never picked up")
+
+
+def _requeue_each(candidates: Q, still: Q, changes: dict[str, Any], *, reason: str) -> int:
+    """Queue the clips matching `candidates` again, each in its own transaction and only if it
+    still matches `still` (another pass or a worker may have moved it meanwhile)."""
+    from media_ingest.tasks import index_clip
+
     count = 0
-    for clip_id in ids:
+    for clip_id in list(Clip.objects.filter(candidates).values_list("pk", flat=True)[:500]):
         with transaction.atomic():
-            if not Clip.objects.filter(pk=clip_id, state=Clip.State.DISCOVERED).update(
-                    indexing_started_at=timezone.now()):
+            if not Clip.objects.filter(still, pk=clip_id).update(**changes, indexing_started_at=timezone.now()):
                 continue
             audit_record(actor=SYSTEM, verb="clip.requeued", object_type="media_ingest.clip", object_id=clip_id,
-                         payload={"reason": "queued but never picked up"})
-            from media_ingest.tasks import index_clip
-
+                         payload={"reason": reason})
             enqueue_on_commit(index_clip, clip_id)
             count += 1
     return count

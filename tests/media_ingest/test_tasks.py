@@ -148,3 +148,23 @@ def test_a_missing_object_is_not_retried_by_reconcile(clip: Clip, store: Any) ->
     assert services.clips_requeue_stale() == 0
     clip.refresh_from_db()
     assert clip.state == Clip.State.FAILED and clip.failure_transient is False
+
+
+def test_a_clip_queued_but_never_picked_up_is_queued_again_once_per_wait(
+        clip: Clip, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from backend.audit.models import AuditEvent
+
+    queued: list[int] = []
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, clip_id: queued.append(clip_id))
+    settings.MEDIA_REQUEUE_QUEUED_AFTER_SECONDS = 1800
+    assert services.clips_requeue_stale() == 0  # just discovered: its message is still in the queue
+    Clip.objects.filter(pk=clip.pk).update(discovered_at=timezone.now() - timedelta(hours=1))
+    assert services.clips_requeue_stale() == 1 and queued == [clip.pk]
+    assert services.clips_requeue_stale() == 0  # handed back just now: wait another period
+    clip.refresh_from_db()
+    assert clip.state == Clip.State.DISCOVERED and clip.indexing_started_at is not None
+    assert AuditEvent.objects.filter(verb="clip.requeued", object_id=str(clip.pk)).count() == 1

@@ -23,10 +23,30 @@ interface Token {
   key?: string;
 }
 
+/** Role and unit scope of an account; a unit no longer in force is offered only if already chosen. */
+function RoleAndScope({ role, setRole, scope, setScope }: { role: Role; setRole: (r: Role) => void; scope: number | ""; setScope: (s: number | "") => void }) {
+  const { t } = useTranslation();
+  const units = useUnits().data ?? [];
+  return (
+    <>
+      <Field label={t("users.role")}>
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="user-role">
+          {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+        </select>
+      </Field>
+      <Field label={t("users.scope")}>
+        <select value={scope} onChange={(e) => setScope(Number(e.target.value) || "")}>
+          <option value="">{t("scope.province")}</option>
+          {units.filter((u) => !u.valid_to || u.id === scope).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+        </select>
+      </Field>
+    </>
+  );
+}
+
 function NewUserDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const units = useUnits().data ?? [];
   const [username, setUsername] = useState("");
   const [fullName, setFullName] = useState("");
   const [role, setRole] = useState<Role>("inspector");
@@ -54,17 +74,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
       <div className="grid-2">
         <Field label={t("users.username")}><input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" /></Field>
         <Field label={t("users.fullName")}><input value={fullName} onChange={(e) => setFullName(e.target.value)} /></Field>
-        <Field label={t("users.role")}>
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
-          </select>
-        </Field>
-        <Field label={t("users.scope")}>
-          <select value={scope} onChange={(e) => setScope(Number(e.target.value) || "")}>
-            <option value="">{t("scope.province")}</option>
-            {units.filter((u) => !u.valid_to).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-          </select>
-        </Field>
+        <RoleAndScope role={role} setRole={setRole} scope={scope} setScope={setScope} />
       </div>
       <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={setOfficer} /></Field>
       <Field label={t("users.password")} hint={t("users.passwordHint")}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" /></Field>
@@ -76,7 +86,6 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
 function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const units = useUnits().data ?? [];
   const [fullName, setFullName] = useState(user.full_name);
   const [role, setRole] = useState<Role>(user.role);
   const [scope, setScope] = useState<number | "">(user.scope_unit?.id ?? "");
@@ -107,17 +116,7 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
     >
       <div className="grid-2">
         <Field label={t("users.fullName")}><input value={fullName} onChange={(e) => setFullName(e.target.value)} /></Field>
-        <Field label={t("users.role")}>
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="user-role">
-            {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
-          </select>
-        </Field>
-        <Field label={t("users.scope")}>
-          <select value={scope} onChange={(e) => setScope(Number(e.target.value) || "")}>
-            <option value="">{t("scope.province")}</option>
-            {units.filter((u) => !u.valid_to || u.id === scope).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-          </select>
-        </Field>
+        <RoleAndScope role={role} setRole={setRole} scope={scope} setScope={setScope} />
         <Field label={t("common.state")}>
           <span className="row"><input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} data-testid="user-active" /> {t("users.active")}</span>
         </Field>
