@@ -22,11 +22,33 @@ import pytest
 import schemathesis
 from django.apps import apps
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-APP = WSGIHandler()
+
+class FuzzWSGIHandler(WSGIHandler):
+    """The real WSGI app, minus the close_old_connections() hooks around each request (as Django's
+    test client does): inside the test transaction they close the connection, which on PostgreSQL
+    drops the module's seeded world so that every later request fails."""
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = super().__call__(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                response.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+
+APP = FuzzWSGIHandler()
 schema = schemathesis.openapi.from_wsgi("/api/schema/", APP)
 schema = (schema.exclude(path="/api/auth/logout/").exclude(path="/api/auth/login/")
           .exclude(path_regex=r"^/api/media/objects/"))

@@ -34,7 +34,7 @@ function RoleAndScope({ role, setRole, scope, setScope }: { role: Role; setRole:
           {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
         </select>
       </Field>
-      <Field label={t("users.scope")}>
+      <Field label={t("users.scope")} hint={role === "unit_head" && !scope ? t("users.scopeRequired") : undefined}>
         <select value={scope} onChange={(e) => setScope(Number(e.target.value) || "")}>
           <option value="">{t("scope.province")}</option>
           {units.filter((u) => !u.valid_to || u.id === scope).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
