@@ -1180,7 +1180,10 @@ def finding_evidence_add(*, by: Any, finding: Finding, fileobj: BinaryIO | None 
 
 
 def finding_evidence_open(*, by: Any, finding: Finding, evidence_id: int) -> tuple[FindingEvidence, BinaryIO]:
-    """Open an evidence file of a finding the caller may read, and log who fetched it."""
+    """Open an evidence file of a finding the caller may read, and log who fetched it. Evidence
+    files are often stills or cuts of footage: unit heads, who see findings but no footage, do not
+    download them."""
+    require_role(by, *TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY)
     item = finding.evidence_items.filter(pk=evidence_id).exclude(key="").first()
     if item is None:
         raise NotFound("Không tìm thấy tệp chứng cứ.", "Evidence file not found.")

@@ -283,11 +283,12 @@ def reconcile_run(*, full_batch: int = RECONCILE_BATCH, cameras: bool = True) ->
         ReconcileCursor.objects.filter(pk=sweep.pk).update(last_error=str(exc)[:500],
                                                            last_run_at=timezone.now())
         total.errors.append(f"(bucket): {exc}")
-    total.requeued = clips_requeue_stale()
+    # a pass that could not reach the store does not spend the store failures' attempts
+    total.requeued = clips_requeue_stale(store_failures=not total.errors)
     return total
 
 
-def clips_requeue_stale(*, older_than: timedelta = STALE_INDEXING) -> int:
+def clips_requeue_stale(*, older_than: timedelta = STALE_INDEXING, store_failures: bool = True) -> int:
     """Put clips whose indexing worker vanished back in the queue."""
     cutoff = timezone.now() - older_than
     stale = Q(indexing_started_at__lt=cutoff) | Q(indexing_started_at__isnull=True)
@@ -303,7 +304,7 @@ def clips_requeue_stale(*, older_than: timedelta = STALE_INDEXING) -> int:
             count += _requeue_lost(clip_id)
         finally:
             _lease_drop(clip_id)
-    return count + _requeue_never_started() + _requeue_store_failures()
+    return count + _requeue_never_started() + (_requeue_store_failures() if store_failures else 0)
 
 
 def _requeue_store_failures() -> int:
@@ -343,6 +344,8 @@ def _requeue_each(candidates: Q, still: Q, changes: dict[str, Any], *, reason: s
                 continue
             audit_record(actor=SYSTEM, verb="clip.requeued", object_type="media_ingest.clip", object_id=clip_id,
                          payload={"reason": reason})
+            if changes:  # its state changed: open pages learn it is queued again
+                _broadcast(_load(clip_id), "clip.discovered")
             enqueue_on_commit(index_clip, clip_id)
             count += 1
     return count
@@ -581,7 +584,8 @@ def _clip_index_leased(*, clip_id: int, final_attempt: bool) -> str:
 def _store_trouble(clip_id: int, exc: Exception, final_attempt: bool) -> str:
     if final_attempt:
         return clip_fail(clip_id=clip_id,
-                         reason_en=f"the object store could not be reached after several attempts ({exc})",
+                         reason_en=f"the object store could not be reached after several attempts; "
+                                   f"it will be retried later ({exc})",
                          reason_vi="Không kết nối được kho lưu trữ sau nhiều lần thử; sẽ tự thử lại sau",
                          transient=True)
     _release(clip_id)

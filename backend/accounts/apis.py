@@ -169,6 +169,10 @@ class UserPasswordApi(APIView):
 
     def post(self, request: Request, pk: int) -> Response:
         user = _user_for_admin(request, pk)
+        if user.pk == request.user.pk:
+            raise DomainError("Đổi mật khẩu của chính mình ở mục Đổi mật khẩu (cần mật khẩu hiện tại).",
+                              "Change your own password from Change password (the current one is needed).",
+                              code="own_password", status=400)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.user_set_password(by=request.user, user=user, password=data.validated_data["password"])
@@ -176,7 +180,11 @@ class UserPasswordApi(APIView):
 
 
 class MePasswordApi(APIView):
-    """A signed-in user changes their own password; this session stays signed in."""
+    """A signed-in user changes their own password; this session stays signed in. Throttled like
+    the login, so a stolen session cannot be used to guess the current password."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
         old_password = serializers.CharField(max_length=256, trim_whitespace=False)

@@ -5,13 +5,14 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from backend.accounts.authentication import hash_key
 from backend.accounts.models import ApiToken, Role, User
 from backend.audit.services import audit_record
 from backend.core.errors import DomainError
+from backend.core.events import account_changed_on_commit
 from backend.org.models import Counter, Officer, Unit
 
 
@@ -32,6 +33,7 @@ def user_create(*, by: Any, username: str, password: str | None, role: str,
     user = User(username=username, role=role, officer=officer, scope_unit=scope_unit,
                 email=email, first_name=first[:150], last_name=last[:150])
     if password:
+        _require_strong_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -43,6 +45,24 @@ def user_create(*, by: Any, username: str, password: str | None, role: str,
 
 
 _UNSET: Any = object()
+
+
+def _require_strong_password(password: str, user: User) -> None:
+    """AUTH_PASSWORD_VALIDATORS, with the reasons in Vietnamese and English."""
+
+    def problems(language: str) -> list[str]:
+        with translation.override(language):
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                return [str(m) for m in exc.messages]
+        return []
+
+    vi = problems("vi")
+    if vi:
+        raise DomainError("Mật khẩu chưa đủ mạnh: " + " ".join(vi),
+                          "The password is too weak: " + " ".join(problems("en")),
+                          code="weak_password", fields={"password": vi})
 
 
 @transaction.atomic
@@ -87,7 +107,14 @@ def user_update(*, by: Any, user: User, full_name: str | None = None, role: str 
         raise DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị.",
                           "A unit head needs a scope unit.", code="scope_required",
                           fields={"scope_unit_id": ["required"]})
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # two admins linking the same officer at once
+        raise DomainError("Cán bộ này đã gắn với một tài khoản khác.",
+                          "This officer is already linked to another account.", code="duplicate",
+                          fields={"officer_id": ["taken"]}) from exc
+    account_changed_on_commit(user.pk)
     after = {"role": user.role, "scope_unit": user.scope_unit_id, "officer": user.officer_id,
              "is_active": user.is_active, "full_name": user.get_full_name(), "language": user.language}
     audit_record(actor=by, verb="user.update", obj=user,
@@ -105,22 +132,10 @@ def user_set_password(*, by: Any, user: User, password: str, old_password: str |
     if old_password is not None and not user.check_password(old_password):
         raise DomainError("Mật khẩu hiện tại không đúng.", "The current password is wrong.",
                           code="bad_credentials", fields={"old_password": ["wrong"]})
-
-    def problems(language: str) -> list[str]:
-        with translation.override(language):
-            try:
-                validate_password(password, user)
-            except ValidationError as exc:
-                return [str(m) for m in exc.messages]
-        return []
-
-    vi = problems("vi")
-    if vi:
-        raise DomainError("Mật khẩu mới chưa đủ mạnh: " + " ".join(vi),
-                          "The new password is too weak: " + " ".join(problems("en")),
-                          code="weak_password", fields={"password": vi})
+    _require_strong_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    account_changed_on_commit(user.pk)
     audit_record(actor=by, verb="user.password", obj=user,
                  payload={"self": old_password is not None})
     return user

@@ -36,3 +36,23 @@ def send_now(topics: list[str], message: dict[str, Any]) -> None:
 
 def broadcast_on_commit(topics: list[str], message: dict[str, Any]) -> None:
     transaction.on_commit(lambda: send_now(topics, message))
+
+
+def account_changed_on_commit(user_id: int) -> None:
+    """After the transaction: close every open websocket of this user (role, scope, active flag or
+    password changed), so the browser reconnects and is authorized afresh, or is refused."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(user_group(user_id), {"type": "account.changed"})
+        except Exception:  # noqa: BLE001 - a broken layer must not fail the admin's change
+            log.warning("could not notify the sockets of user %s", user_id, exc_info=True)
+
+    transaction.on_commit(send)
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{int(user_id)}"

@@ -18,13 +18,14 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from backend.core.errors import DomainError
-from backend.core.events import group_for
+from backend.core.events import group_for, user_group
 from media_ingest.review import presence, selectors
 
 log = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_ACCOUNT_CHANGED = 4409
 MAX_TOPICS = 200
 PROTOCOL_VERSION = 1
 DEDUP_SECONDS = 2.0
@@ -69,6 +70,8 @@ class ReviewConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user = user
+        # the admin changing this account (role, scope, active, password) closes the socket
+        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         # Unit heads follow their units' notices only: no footage, tag or presence traffic.
         self.footage = await database_sync_to_async(selectors.user_may_use_review)(user=user)
         await self.accept()
@@ -79,6 +82,8 @@ class ReviewConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
+        if getattr(self, "user", None) is not None:
+            await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
         if self.viewing is not None:
             await self._stop_viewing()
         for topic in list(self.topics):
@@ -187,6 +192,11 @@ class ReviewConsumer(AsyncJsonWebsocketConsumer):
             position=float(position) if position is not None else None)
         if changed:
             await self._group_send(topic, {"type": "presence", "clip_id": new_clip, "viewers": viewers})
+
+    async def account_changed(self, event: dict[str, Any]) -> None:
+        """The account changed under this connection: end it; the client reconnects and is
+        authorized again with the new role and scope (or refused if deactivated)."""
+        await self.close(code=CLOSE_ACCOUNT_CHANGED)
 
     async def _stop_viewing(self) -> None:
         clip_id, self.viewing = self.viewing, None

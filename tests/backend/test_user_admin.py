@@ -124,3 +124,27 @@ def test_only_admins_change_accounts(api_as, demo, user):
 def test_service_accounts_are_not_user_accounts(api_as, demo):
     svc = User.objects.create(username="svc-integration", role="service")
     assert api_as("admin").patch(f"/api/auth/users/{svc.pk}/", {"role": "admin"}, format="json").status_code == 404
+
+
+def test_admin_resets_others_passwords_only_and_creation_checks_strength_too(api_as, demo):
+    admin = _user("admin")
+    own = api_as("admin").post(f"/api/auth/users/{admin.pk}/password/", {"password": "Quan-tri-2026!"},
+                               format="json")
+    assert own.status_code == 400 and own.json()["error"]["code"] == "own_password"
+    assert _user("admin").check_password(DEMO_PASSWORD)
+    weak = api_as("admin").post("/api/auth/users/", {"username": "moi", "password": "12345678",
+                                                     "role": "inspector"}, format="json")
+    assert weak.status_code == 400 and weak.json()["error"]["code"] == "weak_password"
+    assert not User.objects.filter(username="moi").exists()
+
+
+def test_changing_ones_own_password_is_throttled_like_the_login(demo, monkeypatch):
+    from django.core.cache.backends.locmem import LocMemCache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "3/min"})
+    monkeypatch.setattr(ScopedRateThrottle, "cache", LocMemCache("throttle-test", {}))  # a clean history
+    session = login_client("reviewer", DEMO_PASSWORD)
+    codes = [session.post("/api/auth/me/password/", {"old_password": f"guess-{n}", "password": "Xem-lai-2026!"},
+                          format="json").status_code for n in range(5)]
+    assert codes == [400, 400, 400, 429, 429]

@@ -66,6 +66,7 @@ _REAL = {
     "cchc-tasks": ("accountability.CchcTask", "pk"), "clips": ("media_ingest.Clip", "pk"),
     "tags": ("review.Tag", "pk"), "evidence": ("review.EvidenceItem", "pk"),
     "packages": ("review.EvidencePackage", "pk"), "taxonomy": ("review.TagLabel", "code"),
+    "users": ("accounts.User", "pk"),
 }
 _PARAM = re.compile(r"([^/{}]+)/\{(\w+)\}")
 
@@ -89,6 +90,8 @@ def ground_path_parameters(case: Any) -> None:
         segment = _segment_for(case.path, name)
         if segment == "evidence" and "/report/" in case.path:
             target = ("inspection.ReportEvidence", "pk")
+        elif segment == "evidence" and case.path.startswith("/api/inspection/findings/"):
+            target = ("inspection.FindingEvidence", "pk")
         else:
             target = _REAL.get(segment or "")
         if target is None:

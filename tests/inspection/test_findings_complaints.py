@@ -230,21 +230,28 @@ def test_finding_evidence_file_downloads_as_stored_and_is_logged(api_as, insp):
 
 
 @pytest.mark.django_db
-def test_finding_evidence_file_is_not_served_outside_the_unit_scope(api_as, insp):
+def test_finding_evidence_file_is_not_served_outside_the_unit_scope_nor_to_unit_heads(api_as, insp):
     from backend.accounts.models import User
 
     scope = User.objects.get(username="unithead").scope_unit
-    elsewhere = insp.units["CAX-ND"]
-    assert elsewhere != scope and elsewhere.parent_id != scope.pk
-    created = api_as("lead").post("/api/inspection/findings/", {
-        "source": "footage", "category": "VANG_MAT", "title": "Vắng mặt tại quầy", "unit_id": elsewhere.pk,
-        "occurred_from": _when()}, format="json")
-    assert created.status_code == 201, created.content
-    finding = Finding.objects.get(pk=created.json()["id"])
-    upload = io.BytesIO(b"anh chup quay")
-    upload.name = "quay.jpg"
-    item = api_as("inspector").post(f"/api/inspection/findings/{finding.pk}/evidence/", {"file": upload},
-                                    format="multipart").json()
-    response = api_as("unithead").get(f"/api/inspection/findings/{finding.pk}/evidence/{item['id']}/")
-    assert response.status_code == 404
-    assert api_as("unithead").get(f"/api/inspection/findings/{finding.pk}/").status_code == 404
+    items = {}
+    for code in ("CAX-ND", scope.code):
+        created = api_as("lead").post("/api/inspection/findings/", {
+            "source": "footage", "category": "VANG_MAT", "title": f"Vắng mặt tại quầy {code}",
+            "unit_id": insp.units[code].pk, "occurred_from": _when()}, format="json")
+        assert created.status_code == 201, created.content
+        finding = Finding.objects.get(pk=created.json()["id"])
+        Finding.objects.filter(pk=finding.pk).update(state="confirmed")  # unit heads see confirmed ones
+        upload = io.BytesIO(f"anh chup quay {code}".encode())
+        upload.name = "quay.jpg"
+        item = api_as("inspector").post(f"/api/inspection/findings/{finding.pk}/evidence/", {"file": upload},
+                                        format="multipart").json()
+        items[code] = (finding.pk, item["id"])
+    head = api_as("unithead")
+    other, own = items["CAX-ND"], items[scope.code]
+    assert head.get(f"/api/inspection/findings/{other[0]}/").status_code == 404
+    assert head.get(f"/api/inspection/findings/{other[0]}/evidence/{other[1]}/").status_code == 404
+    # their own unit's confirmed finding is readable, its evidence files are not (no footage role)
+    assert head.get(f"/api/inspection/findings/{own[0]}/").status_code == 200
+    assert head.get(f"/api/inspection/findings/{own[0]}/evidence/{own[1]}/").status_code == 403
+    assert api_as("discipline").get(f"/api/inspection/findings/{own[0]}/evidence/{own[1]}/").status_code == 200

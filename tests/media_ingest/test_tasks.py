@@ -124,7 +124,7 @@ def test_a_clip_failed_by_a_long_store_outage_is_retried_later_and_indexed(
     assert clip.state == Clip.State.INDEXED and clip.events.exists()
 
 
-def test_retrying_store_failures_stops_at_the_attempt_cap(
+def test_retrying_store_failures_stops_at_the_attempt_cap_and_waits_out_a_failing_pass(
         clip: Clip, store: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import timedelta
 
@@ -132,11 +132,15 @@ def test_retrying_store_failures_stops_at_the_attempt_cap(
 
     monkeypatch.setattr(services, "get_store", lambda: FlakyStore(store, failures=1000))
     assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
-    settings.MEDIA_MAX_ATTEMPTS = tasks.MAX_RETRIES + 1  # every attempt is spent
     Clip.objects.filter(pk=clip.pk).update(indexed_at=timezone.now() - timedelta(days=1))
+    queued: list[int] = []
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, clip_id: queued.append(clip_id))
+    settings.MEDIA_MAX_ATTEMPTS = tasks.MAX_RETRIES + 1  # every attempt is spent
     assert services.clips_requeue_stale() == 0
-    clip.refresh_from_db()
-    assert clip.state == Clip.State.FAILED
+    settings.MEDIA_MAX_ATTEMPTS = tasks.MAX_RETRIES + 2  # one left...
+    assert services.clips_requeue_stale(store_failures=False) == 0  # ...but the store is still down
+    assert queued == []
+    assert services.clips_requeue_stale() == 1 and queued == [clip.pk]
 
 
 def test_a_missing_object_is_not_retried_by_reconcile(clip: Clip, store: Any) -> None:

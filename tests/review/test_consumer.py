@@ -273,3 +273,29 @@ async def test_nothing_about_a_planned_check_goes_out(demo: Any) -> None:
     started = await comm.receive_json_from()
     assert started["type"] == "check.started" and started["check"]["state"] == "in_progress"
     await comm.disconnect()
+
+
+async def test_an_account_change_closes_the_users_open_sockets(demo: Any) -> None:
+    """Deactivating (or re-scoping, demoting) a user ends their live connections at once; a
+    reconnect is authorized afresh, so a deactivated reviewer gets no more footage events."""
+    from backend.accounts import services as accounts
+
+    reviewer, admin = demo.users["reviewer"], demo.users["admin"]
+    comm = await ws(reviewer)
+    assert (await subscribe(comm, "camera:CAM-TC-01"))["type"] == "subscribed"
+    bystander = await ws(demo.users["lead"])
+
+    def deactivate() -> None:
+        with transaction.atomic():
+            accounts.user_update(by=admin, user=reviewer, is_active=False)
+
+    await database_sync_to_async(deactivate)()
+    closed = await comm.receive_output(timeout=2)
+    assert closed["type"] == "websocket.close" and closed["code"] == 4409
+    assert await bystander.receive_nothing(timeout=0.3)  # other users' sockets stay open
+    # reconnecting with the same (now inactive) session is refused
+    again = WebsocketCommunicator(application, "/ws/review/",
+                                  headers=[ORIGIN, (b"cookie", await database_sync_to_async(_cookie)(reviewer))])
+    connected, code = await again.connect()
+    assert not connected and code == 4401
+    await bystander.disconnect()

@@ -47,4 +47,5 @@ test("an administrator deactivates an account and sees the server's refusal in w
   const patches = calls.filter((c) => c.method === "PATCH");
   expect(patches).toHaveLength(2);
   expect(patches[1].body).toMatchObject({ is_active: false, role: "reviewer", scope_unit_id: null, officer_id: null });
+  expect(patches[1].body).not.toHaveProperty("full_name"); // unchanged, so not sent back
 });

@@ -93,7 +93,8 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
   const [active, setActive] = useState(user.is_active);
   const [password, setPassword] = useState("");
   const save = useMutation({
-    mutationFn: () => api.patch<Me>(`auth/users/${user.id}/`, { full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, is_active: active }),
+    // the listed name falls back to the username: send the name only when it was edited
+    mutationFn: () => api.patch<Me>(`auth/users/${user.id}/`, { ...(fullName !== user.full_name ? { full_name: fullName } : {}), role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, is_active: active }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["users"] });
       onClose();
