@@ -33,3 +33,16 @@ def test_clip_list_counts_tags_per_page_row_not_by_grouping_every_clip(world: An
                and "LIMIT" in q["sql"].upper()]
     assert listing, [q["sql"][:120] for q in queries.captured_queries]
     assert not any('GROUP BY "media_ingest_clip"."id"' in sql for sql in listing), listing
+
+
+@pytest.mark.django_db
+def test_clip_list_default_order_has_its_own_index() -> None:
+    """Found by bench/api_load.py: the unfiltered clip list sorted the whole scope on started_at
+    (1.48x slower at 10x data). The (-started_at, -id) index lets a page be read off the index."""
+    from media_ingest.models import Clip
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Clip._meta.db_table)
+    ordered = [c for c in constraints.values() if c["index"] and c["columns"] == ["started_at", "id"]]
+    assert ordered, "no index on (started_at, id) for the clip list's default order"
+    assert ordered[0]["orders"] == ["DESC", "DESC"]
