@@ -65,6 +65,12 @@ def _require_strong_password(password: str, user: User) -> None:
                           code="weak_password", fields={"password": vi})
 
 
+def _account_state(user: User) -> dict[str, Any]:
+    """What user_update can change, as the audit trail records it."""
+    return {"role": user.role, "scope_unit": user.scope_unit_id, "officer": user.officer_id,
+            "is_active": user.is_active, "full_name": user.get_full_name(), "language": user.language}
+
+
 @transaction.atomic
 def user_update(*, by: Any, user: User, full_name: str | None = None, role: str | None = None,
                 scope_unit: Unit | None = _UNSET, officer: Officer | None = _UNSET,
@@ -74,8 +80,7 @@ def user_update(*, by: Any, user: User, full_name: str | None = None, role: str 
     An administrator cannot lock themselves out (deactivate or demote their own account); a role
     change takes effect on the user's next request, as every read checks the role again."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    before = {"role": user.role, "scope_unit": user.scope_unit_id, "officer": user.officer_id,
-              "is_active": user.is_active, "full_name": user.get_full_name(), "language": user.language}
+    before = _account_state(user)
     if user.role == Role.SERVICE:
         raise DomainError("Tài khoản dịch vụ được quản lý qua khóa thiết bị.",
                           "Service accounts are managed through device tokens.", code="service_account")
@@ -87,10 +92,6 @@ def user_update(*, by: Any, user: User, full_name: str | None = None, role: str 
     if scope_unit is not _UNSET:
         user.scope_unit = scope_unit
     if officer is not _UNSET:
-        if officer is not None and User.objects.filter(officer=officer).exclude(pk=user.pk).exists():
-            raise DomainError("Cán bộ này đã gắn với một tài khoản khác.",
-                              "This officer is already linked to another account.", code="duplicate",
-                              fields={"officer_id": ["taken"]})
         user.officer = officer
     if is_active is not None:
         user.is_active = is_active
@@ -110,13 +111,12 @@ def user_update(*, by: Any, user: User, full_name: str | None = None, role: str 
     try:
         with transaction.atomic():
             user.save()
-    except IntegrityError as exc:  # two admins linking the same officer at once
+    except IntegrityError as exc:  # the one-to-one officer link; the other constraint is checked above
         raise DomainError("Cán bộ này đã gắn với một tài khoản khác.",
                           "This officer is already linked to another account.", code="duplicate",
                           fields={"officer_id": ["taken"]}) from exc
     account_changed_on_commit(user.pk)
-    after = {"role": user.role, "scope_unit": user.scope_unit_id, "officer": user.officer_id,
-             "is_active": user.is_active, "full_name": user.get_full_name(), "language": user.language}
+    after = _account_state(user)
     audit_record(actor=by, verb="user.update", obj=user,
                  payload={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return user
