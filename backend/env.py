@@ -62,3 +62,35 @@ def require(name: str, *, reason: str) -> str:
             f"{name} is not set. {reason} See .env.example for every variable."
         )
     return value
+
+
+def generated_secret(path: Path) -> str:
+    """The key stored at `path`, created on first use (random, mode 0600) and reused afterwards.
+
+    Several processes may start at once: the file is created exclusively, and a loser reads the
+    winner's key. A file that others can read is tightened to 0600; an empty or short one is an
+    error rather than a weak key.
+    """
+    import secrets
+    import stat
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    for _ in range(50):  # a concurrent creator may not have written its key yet
+        key = path.read_text().strip()
+        if key:
+            break
+        import time
+
+        time.sleep(0.02)
+    if len(key) < 40:
+        raise ImproperlyConfigured(f"{path} holds no usable secret key (too short); delete it to generate one.")
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        path.chmod(0o600)
+    return key

@@ -12,13 +12,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env.get_path("COUNTERWATCH_VAR_DIR", BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.get_bool("DJANGO_DEBUG", True)
-if DEBUG:
-    SECRET_KEY = env.get_str("DJANGO_SECRET_KEY") or "embedded-dev-only-not-a-secret"
-else:
-    SECRET_KEY = env.require(
-        "DJANGO_SECRET_KEY", reason="With DJANGO_DEBUG=0 a real secret key is required."
-    )
+# DEBUG only when asked for: it serves tracebacks and settings to whoever triggers an error.
+DEBUG = env.get_bool("DJANGO_DEBUG", False)
+DATABASE_URL = env.get_str("DATABASE_URL")
+# The secret key signs sessions and object URLs. Never a string from the source: set it, or (embedded
+# mode only) let the first start generate one into var/secret_key (0600) that later starts reuse.
+# The scaled mode runs processes on several machines that must share one key, so it must be set.
+SECRET_KEY = env.get_str("DJANGO_SECRET_KEY") or (
+    env.require("DJANGO_SECRET_KEY", reason="The scaled mode (DATABASE_URL set) needs one key shared by "
+                "every process.")
+    if DATABASE_URL else env.generated_secret(VAR_DIR / "secret_key")
+)
 
 ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.get_list(
@@ -79,7 +83,6 @@ TEMPLATES = [
 ]
 
 # --- database: SQLite file under var/ unless DATABASE_URL is set -------------------------
-DATABASE_URL = env.get_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
@@ -161,7 +164,9 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and env.get_bool("DJANGO_SECURE_COOKIES", True)
+# Cookies only over HTTPS: the default in the scaled mode (deployed behind TLS); the embedded mode
+# serves plain HTTP on 127.0.0.1 by default, so it defaults to off.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.get_bool("DJANGO_SECURE_COOKIES", bool(DATABASE_URL))
 SESSION_COOKIE_AGE = 60 * 60 * 10
 
 REST_FRAMEWORK = {
