@@ -35,6 +35,7 @@ from inspection.models import (
     SatisfactionRating,
     SurpriseCheck,
 )
+from inspection.secrecy import on_check_team
 
 TEAM = selectors.TEAM
 LEAD = (Role.INSPECTION_LEAD,)
@@ -390,8 +391,9 @@ class CheckDetailApi(APIView):
     def get(self, request: Request, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)
         data = CheckOutputSerializer(check).data
-        data["notes"] = check.notes if selectors.is_team(request.user) else ""
-        data["draw"] = check.draw_id if selectors.is_team(request.user) else None
+        own = on_check_team(request.user, check)
+        data["notes"] = check.notes if own else ""
+        data["draw"] = check.draw_id if own else None
         data["criteria_set"] = ({"id": check.criteria_set_id, "name": check.criteria_set.name}
                                 if check.criteria_set_id else None)
         return Response(data)

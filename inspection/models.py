@@ -1,7 +1,7 @@
 """Inspection: criteria, risk + draw, surprise checks, check reports, findings, ratings, complaints.
 
 Planned checks are secret outside the inspection team: every read goes through
-`inspection.selectors.checks_visible_to(user)`.
+`inspection.secrecy` (the check's team, not a role).
 """
 from __future__ import annotations
 

@@ -43,6 +43,13 @@ def _local(dt: Any) -> str:
 OUTCOME_VI = dict(CriterionResult.Outcome.choices)
 
 
+def _result_text(value: Any) -> str:
+    if not value:
+        return "—"
+    text = f"{OUTCOME_VI.get(value.get('outcome'), value.get('outcome'))}, {value.get('points')} điểm"
+    return text + (f" ({value['note']})" if value.get("note") else "")
+
+
 def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     _register_fonts()
     from xml.sax.saxutils import escape
@@ -87,18 +94,26 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     ]
     rows: list[list[Any]] = [[p("Mã", small), p("Tiêu chí", small), p("Kết quả", small), p("Điểm", small),
                               p("Ghi chú", small)]]
-    for result in sorted(report.results.all(), key=lambda r: (r.criterion.position, r.criterion_id)):
-        crit = result.criterion
-        rows.append([p(crit.code, small), p(crit.text + (" (*)" if crit.critical else ""), small),
-                     p(OUTCOME_VI.get(result.outcome, result.outcome), small),
-                     p(f"{result.points}/{crit.max_points}", small), p(result.note, small)])
+    # The body is the text the signature covers (signed_content), never a later amendment: amendments
+    # are printed after the signature, each with its author, time, reason and what it changed.
+    signed = report.signed_content or {}
+    criteria = {r.criterion.code: r.criterion for r in report.results.all()}
+    signed_rows = signed.get("results") or [[r.criterion.code, r.outcome, str(r.points), r.note]
+                                            for r in report.results.all()]
+    for code, outcome, points, note in sorted(
+            signed_rows, key=lambda row: (criteria[row[0]].position if row[0] in criteria else 0, row[0])):
+        crit = criteria.get(code)
+        text = (crit.text + (" (*)" if crit.critical else "")) if crit else code
+        rows.append([p(code, small), p(text, small), p(OUTCOME_VI.get(outcome, outcome), small),
+                     p(f"{points}/{crit.max_points if crit else '—'}", small), p(note, small)])
     table = Table(rows, colWidths=[12 * mm, 70 * mm, 25 * mm, 20 * mm, 53 * mm], repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [table, Spacer(1, 3 * mm),
-              p(f"Tổng điểm: {report.score}/{report.max_score} ({report.percent}%). (*) tiêu chí trọng yếu."),
-              p("II. NHẬN XÉT CHUNG", heading), p(report.summary or "—")]
+              p(f"Tổng điểm: {signed.get('score', report.score)}/{signed.get('max_score', report.max_score)} "
+                f"({signed.get('percent', report.percent)}%). (*) tiêu chí trọng yếu."),
+              p("II. NHẬN XÉT CHUNG", heading), p(signed.get("summary", report.summary) or "—")]
     story.append(p("III. VI PHẠM PHÁT HIỆN", heading))
     if findings:
         for f in findings:
@@ -114,18 +129,28 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
         story.append(p("IV. TÀI LIỆU, CHỨNG CỨ KÈM THEO", heading))
         for e in evidence:
             story.append(p(f"- {e.filename} ({e.size} byte) SHA-256 {e.sha256}", small))
-    amendments = list(report.amendments.all())
-    if amendments:
-        story.append(p("V. SỬA ĐỔI, BỔ SUNG SAU KHI KÝ", heading))
-        for a in amendments:
-            author = a.author.get_full_name() or a.author.get_username()
-            story.append(p(f"- Lần {a.number} ({_local(a.at)}), {author}: {a.reason}", small))
     signer = report.signed_by.get_full_name() or report.signed_by.get_username() if report.signed_by_id else "—"
     story += [Spacer(1, 6 * mm),
               p(f"Biên bản được ký lúc {_local(report.signed_at)} bởi tổ trưởng {signer}."),
               p(f"Mã băm nội dung (SHA-256): {report.content_hash}", small), Spacer(1, 10 * mm),
               Table([[p("ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA", bold_center), p("TỔ TRƯỞNG TỔ KIỂM TRA", bold_center)],
                      [p("(Ký, ghi rõ họ tên)", center), p(signer, center)]], colWidths=[90 * mm, 90 * mm])]
+    amendments = list(report.amendments.all())
+    if amendments:
+        story += [Spacer(1, 8 * mm), p("SỬA ĐỔI, BỔ SUNG SAU KHI KÝ (không thuộc nội dung đã ký ở trên)", heading)]
+        for a in amendments:
+            author = a.author.get_full_name() or a.author.get_username()
+            story.append(p(f"Lần {a.number} — {_local(a.at)} — {author}. Lý do: {a.reason}", base))
+            changes = a.changes or {}
+            for change in changes.get("results", []):
+                story.append(p(f"• Tiêu chí {change.get('criterion', '')}: {_result_text(change.get('before'))} → "
+                               f"{_result_text(change.get('after'))}", small))
+            if "summary" in changes:
+                story.append(p(f"• Nhận xét chung, sửa thành: {changes['summary'].get('after', '')}", small))
+            if "score" in changes:
+                story.append(p(f"• Tổng điểm: {changes['score'].get('before')} → {changes['score'].get('after')}",
+                               small))
+            story.append(p(f"Mã băm sau sửa đổi (SHA-256): {a.content_hash}", small))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
                             bottomMargin=15 * mm, title=f"Biên bản kiểm tra {check.reference}",

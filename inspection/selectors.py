@@ -1,7 +1,7 @@
 """Reads of inspection data, with object-level permission.
 
-Secrecy of planned checks lives in ONE place: `checks_visible_to(user)`. Every read of checks,
-reports, findings linked to checks, counts, exports and search goes through it.
+Secrecy of planned checks lives in ONE place: `inspection.secrecy` (team membership, not role).
+Every read of checks, reports, findings linked to checks, counts, exports and search goes through it.
 """
 from __future__ import annotations
 
@@ -30,13 +30,15 @@ from inspection.models import (
     SatisfactionRating,
     SurpriseCheck,
 )
+from inspection.secrecy import CHECK_READERS as _CHECK_READERS
+from inspection.secrecy import check_link_visible_q, checks_visible_to
 
 TEAM = tuple(INSPECTION_TEAM)
 # Who reads what (besides scope): ratings are not secret; complaints carry citizens' details.
 RATING_READERS = (*TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY, Role.UNIT_HEAD)
 COMPLAINT_READERS = (*TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY)
+CHECK_READERS = tuple(_CHECK_READERS)
 FINDING_READERS = (*TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY, Role.UNIT_HEAD)
-CHECK_READERS = (*TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY, Role.UNIT_HEAD)
 
 
 def is_team(user: Any) -> bool:
@@ -53,28 +55,9 @@ def _scoped(qs: QuerySet[Any], user: Any, field: str) -> QuerySet[Any]:
 # --- checks: the secrecy rule ------------------------------------------------------------------
 
 
-def checks_visible_to(user: Any) -> QuerySet[SurpriseCheck]:
-    """Every check the user may know exists.
-
-    The inspection team sees all. For everyone else a check that was never started (planned,
-    or cancelled while still planned) does not exist; the rest is limited to the user's scope.
-    """
-    qs = SurpriseCheck.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.role in INSPECTION_TEAM:
-        return qs
-    if user.role not in CHECK_READERS:
-        return qs.none()
-    qs = qs.filter(started_at__isnull=False)
-    return _scoped(qs, user, "unit_id")
-
-
 def hidden_check_q(user: Any, prefix: str = "surprise_check") -> Q:
-    """A filter for rows linked to a check: keep rows whose check (if any) the user may see."""
-    if is_team(user):
-        return Q()
-    return Q(**{f"{prefix}__isnull": True}) | Q(**{f"{prefix}__started_at__isnull": False})
+    """Rows linked to a check the user may not know of are dropped (see inspection.secrecy)."""
+    return check_link_visible_q(user, prefix)
 
 
 def checks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[SurpriseCheck]:
@@ -202,16 +185,21 @@ def risk_latest(*, user: Any) -> list[RiskSnapshot]:
     return sorted(latest.values(), key=lambda s: (-s.score, s.unit.code))
 
 
-def draws_list(*, user: Any) -> QuerySet[Draw]:
+def _draws_visible_to(user: Any) -> QuerySet[Draw]:
+    """A draw names its targets: while open, only the lead who made it reads it; once closed (no
+    check of it still planned) the inspection team does."""
     require_role(user, *TEAM)
-    return (Draw.objects.select_related("created_by", "closed_by").annotate(checks_count=Count("checks"))
+    return Draw.objects.filter(Q(created_by=user) | Q(closed_at__isnull=False))
+
+
+def draws_list(*, user: Any) -> QuerySet[Draw]:
+    return (_draws_visible_to(user).select_related("created_by", "closed_by").annotate(checks_count=Count("checks"))
             .order_by("-created_at", "-id"))
 
 
 def draw_get_for(*, user: Any, pk: int) -> Draw:
-    """Draws name their targets: the team only (verification included)."""
-    require_role(user, *TEAM)
-    draw = Draw.objects.select_related("created_by", "closed_by").filter(pk=pk).first()
+    """Draws name their targets: see `_draws_visible_to` (verification included)."""
+    draw = _draws_visible_to(user).select_related("created_by", "closed_by").filter(pk=pk).first()
     if draw is None:
         raise NotFound("Không tìm thấy lượt bốc thăm.", "Draw not found.")
     return draw
@@ -388,24 +376,36 @@ def rating_integrity(*, user: Any, start: datetime, end: datetime, too_soon_seco
 
 
 def report_minutes_pdf(*, report: CheckReport, user: Any) -> bytes:
-    """The signed minutes as PDF. Rendered once per content version and kept in the store."""
+    """The signed minutes as PDF, rendered for its reader.
+
+    The minutes list the check's findings that this reader may see and that are past draft (a draft
+    allegation is never printed). The cached copy is keyed by the report's content version AND a
+    digest of exactly those findings as they stand now, so two readers share a file only when they
+    would see the same document, and a reader never receives a file rendered for someone else.
+    """
+    import hashlib
+    import io
+
     from backend.core.store import ObjectMissing, get_store
     from inspection.pdf import render_minutes
 
+    findings = list(findings_visible_to(user).filter(surprise_check=report.surprise_check)
+                    .exclude(state__in=(Finding.State.DRAFT, Finding.State.DISMISSED)).select_related("category")
+                    .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer")))
+                    .order_by("occurred_from", "id"))
     amendments = list(report.amendments.all())
     version_hash = amendments[-1].content_hash if amendments else report.content_hash
-    key = f"inspection/checks/{report.surprise_check.uid}/minutes-{version_hash}.pdf"
+    seen = hashlib.sha256(repr([
+        (f.pk, f.reference, f.state, f.title, f.severity, f.category.code, f.occurred_from, f.occurred_to,
+         [(s.officer_id, s.officer.full_name, s.role) for s in f.subjects.all()]) for f in findings
+    ]).encode()).hexdigest()[:32]
+    key = f"inspection/checks/{report.surprise_check.uid}/minutes-{version_hash}-{seen}.pdf"
     store = get_store()
     try:
         with store.open(key) as fh:
             return fh.read()
     except ObjectMissing:
         pass
-    findings = list(findings_visible_to(user).filter(surprise_check=report.surprise_check)
-                    .exclude(state=Finding.State.DISMISSED).select_related("category")
-                    .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer"))))
     pdf = render_minutes(report, findings)
-    import io
-
     store.put(key, io.BytesIO(pdf), len(pdf), "application/pdf")
     return pdf

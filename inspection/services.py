@@ -615,6 +615,9 @@ def check_cancel(*, by: Any, check: SurpriseCheck, reason: str) -> SurpriseCheck
     require_role(by, *LEAD)
     reason = _require_text(reason, "reason", "lý do hủy")
     check = _check_locked(check.pk)
+    if by.pk not in (check.lead_id, check.created_by_id):
+        raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra (hoặc người lập kế hoạch) mới được hủy.",
+                        "Only the check's team lead (or the lead who planned it) may cancel it.")
     if check.state not in (SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS):
         raise Conflict("Chỉ hủy được cuộc kiểm tra chưa kết thúc.", "Only a planned or running check can be cancelled.",
                        code="invalid_state")
@@ -860,7 +863,10 @@ def report_sign(*, by: Any, check: SurpriseCheck) -> CheckReport:
 def report_amend(*, by: Any, check: SurpriseCheck, reason: str, results: list[dict[str, Any]] | None = None,
                  summary: str | None = None) -> ReportAmendment:
     check = _check_locked(check.pk)
-    _require_team_member(by, check)
+    require_role(by, *LEAD)
+    if check.lead_id != by.pk:
+        raise Forbidden("Chỉ tổ trưởng đã ký biên bản mới được lập bản sửa đổi, bổ sung.",
+                        "Only the check's team lead, who signed the minutes, may amend them.")
     reason = _require_text(reason, "reason", "lý do sửa đổi")
     report = _report_locked(check)
     if not report.is_signed:

@@ -81,22 +81,49 @@ class ChainReport:
 
 
 def audit_verify_chain(events: Iterable[AuditEvent] | None = None) -> ChainReport:
-    """Walk the chain in order; report the first edited, deleted or re-ordered row."""
-    qs = events if events is not None else AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
+    """Walk the chain in order; report the first edited, deleted, inserted or re-ordered row.
+
+    Consistent under concurrent writes: a writer appends its event and moves the head in one
+    transaction, holding the head's lock, so any committed head counts at least the events a walk
+    has already seen. The head is read after the walk; if it counts more (events were appended
+    meanwhile) the walk goes on from where it stopped; if it counts fewer, events were forged.
+    """
     prev = GENESIS
     checked = 0
-    for event in qs:
-        if event.prev_hash != prev:
-            return ChainReport(False, checked, event.id,
-                               f"event {event.id}: previous link does not match "
-                               "(a row before it was deleted, inserted or edited)")
-        if compute_hash(event) != event.hash:
-            return ChainReport(False, checked, event.id, f"event {event.id}: content was edited")
-        prev = event.hash
-        checked += 1
-    head = AuditHead.objects.filter(id=1).first()
+    last_id = 0
+
+    def walk(rows: Iterable[AuditEvent]) -> ChainReport | None:
+        nonlocal prev, checked, last_id
+        for event in rows:
+            if event.prev_hash != prev:
+                return ChainReport(False, checked, event.id,
+                                   f"event {event.id}: previous link does not match "
+                                   "(a row before it was deleted, inserted or edited)")
+            if compute_hash(event) != event.hash:
+                return ChainReport(False, checked, event.id, f"event {event.id}: content was edited")
+            prev = event.hash
+            checked += 1
+            last_id = event.id
+        return None
+
+    def rows_after(event_id: int) -> Iterable[AuditEvent]:
+        if events is not None:
+            return events if event_id == 0 else []
+        return AuditEvent.objects.filter(id__gt=event_id).order_by("id").iterator(chunk_size=2000)
+
+    for _round in range(1000):
+        broken = walk(rows_after(last_id))
+        if broken is not None:
+            return broken
+        head = AuditHead.objects.filter(id=1).first()
+        if head is None or head.count == checked:
+            break
+        if head.count < checked or events is not None:
+            break  # more events than the head ever counted (forged), or a fixed set that stops short
+        # the head moved on while we walked: verify the events appended since
     if head is not None and (head.last_hash != prev or head.count != checked):
         return ChainReport(False, checked, None,
-                           "the last event(s) of the chain were deleted "
-                           f"(expected {head.count} events ending in {head.last_hash[:12]}…)")
+                           "the chain and its head disagree: events were deleted at its end or appended "
+                           f"outside the chain (the head counts {head.count} events ending in "
+                           f"{head.last_hash[:12]}…, the chain has {checked})")
     return ChainReport(True, checked)

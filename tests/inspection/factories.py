@@ -1,0 +1,73 @@
+"""factory_boy factories for small inspection worlds built for the case at hand."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from backend.accounts.models import Role, User
+from backend.org.models import Unit
+from inspection.models import Finding, FindingCategory, SurpriseCheck
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"U-{n:04d}")
+    name = factory.Sequence(lambda n: f"Công an xã Thử {n}")
+    level = "commune"
+    valid_from = date(2020, 1, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.INSPECTOR
+    is_active = True
+
+
+class CheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SurpriseCheck
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"KT-T{n:05d}")
+    unit = factory.SubFactory(UnitFactory)
+    window_start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+    window_end = factory.LazyAttribute(lambda o: o.window_start + timedelta(hours=2))
+    lead = factory.SubFactory(UserFactory, role=Role.INSPECTION_LEAD)
+    created_by = factory.SelfAttribute("lead")
+
+    @factory.post_generation
+    def team(self, create: bool, extracted: list[User] | None, **kwargs: object) -> None:
+        if create:
+            self.team.set([self.lead, *(extracted or [])])
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FindingCategory
+        django_get_or_create = ("code",)
+
+    code = "T_VANG"
+    name_vi = "Vắng mặt (thử)"
+    default_severity = "less_serious"
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    reference = factory.Sequence(lambda n: f"VP-T-{n:05d}")
+    source = Finding.Source.CHECK
+    category = factory.SubFactory(CategoryFactory)
+    title = "Vi phạm thử"
+    unit = factory.SubFactory(UnitFactory)
+    severity = "less_serious"
+    occurred_from = factory.LazyFunction(timezone.now)
+    state = Finding.State.CONFIRMED
+    created_by = factory.SubFactory(UserFactory, role=Role.INSPECTION_LEAD)
