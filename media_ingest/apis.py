@@ -24,7 +24,14 @@ from backend.accounts.selectors import require_token_kind
 from backend.core import jobs
 from backend.core.errors import DomainError, error_body
 from backend.core.signed_urls import SignedUrlError, verify_object_token
-from backend.core.store import ObjectMissing, StoreError, get_store, guess_content_type
+from backend.core.store import (
+    ObjectMissing,
+    StoreError,
+    get_footage_store,
+    guess_content_type,
+    store_for_bucket,
+    stores_health,
+)
 from backend.org.apis import paginate
 from media_ingest import discovery, selectors, services
 from media_ingest.models import CameraAnalysis, Clip
@@ -64,7 +71,7 @@ class MinioHookApi(APIView):
         except discovery.EventParseError as exc:
             raise DomainError(f"Thông báo MinIO không hợp lệ: {exc}.", f"Not a MinIO notification: {exc}.",
                               code="invalid_event") from exc
-        bucket = get_store().bucket
+        bucket = get_footage_store().bucket  # notifications of any other bucket are not footage
         ours = [r for r in refs if r.bucket == bucket]
         ignored += len(refs) - len(ours)
         results = services.clips_discover(refs=ours, source=Clip.Source.WEBHOOK, by=request.user)
@@ -111,10 +118,7 @@ class IngestStatusApi(APIView):
         from media_ingest.vision import ANALYSIS_VERSION
 
         st = selectors.ingest_status(user=request.user)
-        try:
-            store = get_store().health()
-        except Exception as exc:  # noqa: BLE001 - status reports any store failure
-            store = {"ok": False, "error": str(exc)[:200]}
+        store = stores_health()
         return Response({
             "total": st.total, "by_state": st.by_state, "unassigned": st.unassigned,
             "analysis_version": ANALYSIS_VERSION,
@@ -266,8 +270,11 @@ def object_view(request: HttpRequest, token: str) -> HttpResponse | StreamingHtt
         signed = verify_object_token(token, method=method)
     except SignedUrlError as exc:
         return _error(exc.status, exc.code, exc.message, exc.message_en)
-    store = get_store()
-    if signed.bucket != store.bucket:
+    store = store_for_bucket(signed.bucket)
+    if store is None:
+        if store.bucket != get_footage_store().bucket:  # uploads are footage; the app writes its own
+            return _error(403, "wrong_method", "Liên kết này không dùng để tải lên.",
+                          "This link cannot be used for uploads.")
         return _error(404, "not_found", "Không tìm thấy tệp.", "Object not found.")
     if method == "PUT":
         return _put(request, signed)
@@ -318,7 +325,7 @@ def _put(request: HttpRequest, signed: Any) -> HttpResponse:
     if not raw_length or not raw_length.isdigit():
         return _error(411, "length_required", "Cần gửi kèm độ dài nội dung (Content-Length).",
                       "Content-Length is required.")
-    store = get_store()
+    store = get_footage_store()
     try:
         store.stat(signed.key)
     except ObjectMissing:

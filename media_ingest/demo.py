@@ -18,7 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from backend.core import jobs
-from backend.core.store import get_store
+from backend.core.store import get_footage_store, get_store
 from backend.org.models import Camera
 from media_ingest import services
 from media_ingest.discovery import LOCAL_TZ, build_key
@@ -81,8 +81,9 @@ def after_commit(ctx: Any) -> list[int]:
     """Put the demo clips in the store and index them; returns the clip ids."""
     from media_ingest.vision import synth
 
-    store = get_store()
+    store = get_footage_store()
     store.ensure_bucket()
+    get_store().ensure_bucket()  # the derivatives' bucket
     today = timezone.now().astimezone(LOCAL_TZ).date()
     ids: list[int] = []
     with tempfile.TemporaryDirectory(prefix="cw-demo-") as tmp:

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import DomainError, NotFound
+from backend.core.store import Store, get_footage_store, get_store
 from backend.org.models import Camera
 from media_ingest.models import Clip, ReconcileCursor
 
@@ -21,6 +22,12 @@ PROBLEM_FILTERS: dict[str, dict[str, Any]] = {
     "unassigned": {"camera__isnull": True},
     "queued": {"state__in": [Clip.State.DISCOVERED, Clip.State.INDEXING]},
 }
+
+
+def clip_object_store(*, clip: Clip, key: str) -> Store:
+    """Where an object of a clip lives: its source in the footage bucket, everything derived from
+    it (proxy, poster, sprite, thumbnails, background) in the app's own store."""
+    return get_footage_store() if key == clip.key else get_store()
 
 
 @dataclass(frozen=True)

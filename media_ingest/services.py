@@ -32,6 +32,7 @@ from backend.core.store import (
     ObjectMissing,
     StoreError,
     derived_key,
+    get_footage_store,
     get_store,
     guess_content_type,
     object_version,
@@ -197,8 +198,10 @@ class ReconcileReport:
 
 
 def _scan(cursor: ReconcileCursor, *, limit: int, wrap: bool) -> ReconcileReport:
-    """List up to `limit` objects after the cursor; create clips for versions not yet known."""
-    store = get_store()
+    """List up to `limit` objects after the cursor; create clips for versions not yet known.
+
+    Only the footage bucket is listed: documents and derivatives are in the app's own store."""
+    store = get_footage_store()
     report = ReconcileReport()
     batch: list[ObjectInfo] = []
     reached_end = True
@@ -256,7 +259,7 @@ def reconcile_run(*, full_batch: int = RECONCILE_BATCH, cameras: bool = True) ->
        cursors cannot (keys off the convention, late uploads with old times, overwritten keys);
     3. clips stuck in `indexing` by a lost worker are queued again.
     """
-    store = get_store()
+    store = get_footage_store()
     total = ReconcileReport(errors=[])
     assert total.errors is not None
     prefixes = []
@@ -519,7 +522,7 @@ def _clip_index_leased(*, clip_id: int, final_attempt: bool) -> str:
     clip = _claim(clip_id)
     if clip is None:
         return "skipped"
-    store = get_store()
+    store = get_footage_store()
     workdir = Path(tempfile.mkdtemp(prefix=f"cw-clip-{clip_id}-"))
     try:
         # 1. the exact version, never whole in memory
@@ -839,7 +842,7 @@ def upload_ticket_create(*, camera: Camera, started_at: datetime, filename: str,
             "Cannot create an upload link: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()) + ".",
             code="invalid_upload", fields=errors)
     key = discovery.build_key(camera.code, started_at, ext)
-    store = get_store()
+    store = get_footage_store()
     try:
         store.stat(key)
     except ObjectMissing:
@@ -864,7 +867,7 @@ def upload_ticket_create(*, camera: Camera, started_at: datetime, filename: str,
 def object_put_signed(*, key: str, data: Any, length: int, content_type: str) -> Discovered:
     """Store an upload that came through a signed local PUT URL, then discover it at once (the
     local folder has no notifications; the reconcile scan would find it too)."""
-    store = get_store()
+    store = get_footage_store()
     info = store.put(key, data, length, content_type)
     if 0 <= length != info.size:
         store.delete(key)

@@ -81,9 +81,9 @@ def anon() -> APIClient:
 @pytest.fixture(autouse=True)
 def _isolated_store(settings: Any, tmp_path: Path) -> Iterator[None]:
     """Each test gets its own objects folder; the store adapter is rebuilt from settings."""
-    from backend.core.store import get_store
+    from backend.core.store import stores_reset
 
     settings.OBJECTS_DIR = tmp_path / "objects"
-    get_store.cache_clear()
+    stores_reset()
     yield
-    get_store.cache_clear()
+    stores_reset()

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.core import jobs
-from backend.core.store import get_store
+from backend.core.store import stores_health
 
 
 def _check_db() -> dict[str, Any]:
@@ -27,10 +27,7 @@ def _check_db() -> dict[str, Any]:
 
 
 def _check_store() -> dict[str, Any]:
-    try:
-        return get_store().health()
-    except Exception as exc:  # noqa: BLE001
-        return {"ok": False, "error": str(exc)[:200]}
+    return stores_health()
 
 
 def _check_channels() -> dict[str, Any]:

@@ -1,7 +1,14 @@
-"""Object store adapter: one interface, two implementations.
+"""Object store adapter: one interface, two implementations, two stores.
 
 Embedded: a folder (settings.OBJECTS_DIR/<bucket>/<key>). Scaled: MinIO via the `minio` SDK.
-Keys use forward slashes. Derivatives live beside their clip under `<key>.derived/<kind>`.
+Keys use forward slashes.
+
+Footage and what the app writes never share a namespace (DESIGN.md, "Store layout"):
+- `get_footage_store()`: the footage bucket (settings.MINIO_BUCKET). Camera uploads only; the
+  reconcile scan and the webhook read it, and only media_ingest touches it.
+- `get_store()`: the app's own bucket (settings.MINIO_APP_BUCKET; embedded: its own folder).
+  Derivatives of clips (`<clip key>.derived/<clip id>/<name>`), minutes PDFs, evidence files and
+  packages, case documents, imports. Anything the app writes goes here.
 """
 from __future__ import annotations
 
@@ -196,7 +203,8 @@ _CONTENT_TYPES = {
     ".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".mkv": "video/x-matroska",
     ".webm": "video/webm", ".avi": "video/x-msvideo", ".ts": "video/mp2t", ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg", ".png": "image/png", ".vtt": "text/vtt; charset=utf-8",
-    ".json": "application/json",
+    ".json": "application/json", ".pdf": "application/pdf", ".zip": "application/zip",
+    ".csv": "text/csv; charset=utf-8",
 }
 
 
@@ -213,8 +221,7 @@ def sha256_of(fileobj: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def get_store() -> Store:
+def _open_store(bucket: str) -> Store:
     if settings.MINIO_ENDPOINT:
         from backend.core.minio_store import MinioStore
 
@@ -222,9 +229,59 @@ def get_store() -> Store:
             endpoint=settings.MINIO_ENDPOINT,
             access_key=settings.MINIO_ACCESS_KEY,
             secret_key=settings.MINIO_SECRET_KEY,
-            bucket=settings.MINIO_BUCKET,
+            bucket=bucket,
             secure=settings.MINIO_SECURE,
             region=settings.MINIO_REGION,
             public_endpoint=getattr(settings, "MINIO_PUBLIC_ENDPOINT", ""),
         )
-    return LocalStore(Path(settings.OBJECTS_DIR), settings.MINIO_BUCKET)
+    return LocalStore(Path(settings.OBJECTS_DIR), bucket)
+
+
+def app_bucket() -> str:
+    """The app's own bucket; never the footage bucket (a shared one would mix documents into the
+    clip index, which is what this split exists to prevent)."""
+    bucket = str(getattr(settings, "MINIO_APP_BUCKET", "") or f"{settings.MINIO_BUCKET}-app")
+    if bucket == settings.MINIO_BUCKET:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"MINIO_APP_BUCKET must differ from MINIO_BUCKET ({bucket!r}): footage and documents never "
+            "share a bucket.")
+    return bucket
+
+
+@lru_cache(maxsize=1)
+def get_store() -> Store:
+    """The app's own store: derivatives, documents, evidence, packages (never scanned for clips)."""
+    return _open_store(app_bucket())
+
+
+@lru_cache(maxsize=1)
+def get_footage_store() -> Store:
+    """The footage bucket: camera uploads only."""
+    return _open_store(settings.MINIO_BUCKET)
+
+
+def stores_reset() -> None:
+    """Forget the adapters (tests that change the store settings)."""
+    get_store.cache_clear()
+    get_footage_store.cache_clear()
+
+
+def stores_health() -> dict[str, object]:
+    """Both stores, each as its adapter reports it; ok only when both are."""
+    parts: dict[str, dict[str, object]] = {}
+    for name, opener in (("footage", get_footage_store), ("app", get_store)):
+        try:
+            parts[name] = dict(opener().health())
+        except Exception as exc:  # noqa: BLE001 - health reports any store failure
+            parts[name] = {"ok": False, "error": str(exc)[:200]}
+    return {"ok": all(bool(p.get("ok")) for p in parts.values()), **parts}
+
+
+def store_for_bucket(bucket: str) -> Store | None:
+    """The store behind a bucket name (signed local URLs name theirs), or None for any other."""
+    for store in (get_footage_store(), get_store()):
+        if store.bucket == bucket:
+            return store
+    return None

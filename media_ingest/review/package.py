@@ -163,12 +163,12 @@ def build_package(*, package: Any, workdir: Path) -> BuildResult:
     """Download each source, check it is the exact version tagged, cut, hash, zip."""
     from django.utils import timezone
 
-    from backend.core.store import get_store
+    from backend.core.store import get_footage_store, get_store
     from media_ingest.review import selectors
     from media_ingest.review.models import EvidenceItem
 
     finding = package.finding
-    store = get_store()
+    store, footage = get_store(), get_footage_store()
     items = list(EvidenceItem.objects.filter(finding=finding)
                  .select_related("clip", "clip__camera", "tag", "tag__label", "added_by").order_by("id"))
     if not items:
@@ -195,7 +195,7 @@ def build_package(*, package: Any, workdir: Path) -> BuildResult:
             if src is None:
                 src = workdir / f"source-{clip.pk}{Path(clip.key).suffix}"
                 try:
-                    store.download(clip.key, src)
+                    footage.download(clip.key, src)
                 except Exception as exc:  # noqa: BLE001 - reported on the package
                     raise PackageError(f"clip {clip.pk}: source {clip.key} unavailable: {exc}") from exc
                 sha, _ = sha256_path(src)

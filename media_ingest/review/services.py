@@ -32,6 +32,7 @@ from media_ingest.review.models import (
     TagRevision,
 )
 from media_ingest.review.ranges import merge_ranges, parse_ranges, total
+from media_ingest.selectors import clip_object_store
 
 REASON_MIN = 5
 NOTE_MAX = 4000
@@ -287,7 +288,7 @@ def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", d
         stamp = timezone.localtime(clip.started_at).strftime("%Y%m%d-%H%M%S") if clip.started_at else str(clip.pk)
         code = clip.camera.code if clip.camera_id else "unassigned"
         filename = f"{code}_{stamp}{Path(key).suffix or '.mp4'}"
-    url = get_store().playback_url(key, seconds=seconds, filename=filename)
+    url = clip_object_store(clip=clip, key=key).playback_url(key, seconds=seconds, filename=filename)
     expires_at = timezone.now() + timedelta(seconds=seconds)
     log = access_log_add(user=by, action=AccessLog.Action.DOWNLOAD if download else AccessLog.Action.VIEW,
                          clip=clip, object_key=key, reason=reason, ip=ip, user_agent=user_agent,

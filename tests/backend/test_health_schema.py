@@ -8,12 +8,12 @@ def test_health_reports_every_part(client, db):
 
 
 def test_health_says_degraded_when_the_store_is_gone(client, db, settings, tmp_path):
-    from backend.core.store import get_store
+    from backend.core.store import stores_reset
 
     blocker = tmp_path / "file"
     blocker.write_text("x")
     settings.OBJECTS_DIR = blocker  # a file, not a folder: the store cannot exist
-    get_store.cache_clear()
+    stores_reset()
     response = client.get("/api/health/")
     assert response.status_code == 503
     assert response.json()["checks"]["store"]["ok"] is False

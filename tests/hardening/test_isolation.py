@@ -235,12 +235,12 @@ def test_planned_checks_are_not_counted_exported_or_audited_for_outsiders(world,
 @pytest.mark.django_db
 def test_playback_url_works_then_expires(world, clients, settings, monkeypatch):
     from backend.core import signed_urls
-    from backend.core.store import get_store
+    from backend.core.store import get_footage_store
     from media_ingest.models import Clip
 
     settings.PLAYBACK_URL_TTL_SECONDS = 1
     clip = Clip.objects.get(pk=world.extra["world"]["CAX-TC"]["clip"])
-    get_store().put(clip.key, StringIOBytes(b"\x00\x00\x00\x18ftypmp42" + b"0" * 2000), 2012, "video/mp4")
+    get_footage_store().put(clip.key, StringIOBytes(b"\x00\x00\x00\x18ftypmp42" + b"0" * 2000), 2012, "video/mp4")
     issued = clients["reviewer"].post(f"/api/media/clips/{clip.pk}/playback/", {"reason": "xem lại"}, format="json")
     assert issued.status_code == 201, issued.content
     assert issued.json()["ttl_seconds"] == 1

@@ -64,6 +64,15 @@ def camera(demo: Any) -> Any:
 
 @pytest.fixture
 def store() -> Any:
+    """The footage bucket (camera uploads)."""
+    from backend.core.store import get_footage_store
+
+    return get_footage_store()
+
+
+@pytest.fixture
+def app_store() -> Any:
+    """The app's own store (derivatives, documents)."""
     from backend.core.store import get_store
 
     return get_store()
@@ -145,17 +154,20 @@ def s3_server() -> Iterator[str]:
 
 @pytest.fixture
 def minio_store(s3_server: str, settings: Any) -> Iterator[Any]:
-    """Settings in scaled-store mode against the local S3 server, a fresh bucket per test."""
-    from backend.core.store import get_store
+    """Settings in scaled-store mode against the local S3 server, fresh buckets per test (footage and
+    the app's own); yields the footage store."""
+    from backend.core.store import get_footage_store, get_store, stores_reset
 
     bucket = f"cw-{secrets.token_hex(4)}"
     settings.MINIO_ENDPOINT = s3_server
     settings.MINIO_ACCESS_KEY = "testing"
     settings.MINIO_SECRET_KEY = "testing"
     settings.MINIO_BUCKET = bucket
+    settings.MINIO_APP_BUCKET = f"{bucket}-app"
     settings.MINIO_SECURE = False
-    get_store.cache_clear()
-    store = get_store()
+    stores_reset()
+    store = get_footage_store()
     store.ensure_bucket()
+    get_store().ensure_bucket()
     yield store
-    get_store.cache_clear()
+    stores_reset()

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from backend.core.minio_store import MinioStore
-from backend.core.store import ObjectChanged, ObjectMissing, StoreError
+from backend.core.store import ObjectChanged, ObjectMissing, StoreError, get_store
 from media_ingest import services
 from media_ingest.models import Clip
 
@@ -78,13 +78,17 @@ def test_end_to_end_through_minio(minio_store: MinioStore, demo: Any, eager: Non
     assert {("presence", None), ("officer_absent", None), ("unattended", None), ("tamper", "covered"),
             ("tamper", "blurred"), ("tamper", "moved")} <= kinds
 
-    # 3. derivatives are in the bucket beside the clip and readable
+    # 3. derivatives are in the app's own bucket, keyed by the clip, and readable; the footage
+    # bucket still holds the camera's upload only
+    app = get_store()
+    assert app.bucket != minio_store.bucket
     for key in (clip.poster_key, clip.sprite_key, clip.vtt_key):
         assert key.startswith(KEY + ".derived/")
-        with minio_store.open(key) as fh:
+        with app.open(key) as fh:
             assert len(fh.read(64)) > 0
     thumbs = [e.thumbnail_key for e in clip.events.all()]
-    assert all(minio_store.stat(k).size > 0 for k in thumbs)
+    assert all(app.stat(k).size > 0 for k in thumbs)
+    assert [i.key for i in minio_store.list()] == [KEY]
 
     # 4. the playback URL serves a Range request (seeking) over HTTP
     url = minio_store.playback_url(clip.key, seconds=120, filename="clip.mp4")
@@ -101,7 +105,7 @@ def test_end_to_end_through_minio(minio_store: MinioStore, demo: Any, eager: Non
     assert report.created == 2 and not report.errors
     found = Clip.objects.get(key=other)
     assert found.source == Clip.Source.RECONCILE and found.state == Clip.State.INDEXED
-    assert found.proxy_key and minio_store.stat(found.proxy_key).content_type == "video/mp4"
+    assert found.proxy_key and app.stat(found.proxy_key).content_type == "video/mp4"
     stray = Clip.objects.get(key="stray/recording.mp4")
     assert stray.camera is None and "does not follow" in stray.unassigned_reason
     assert not Clip.objects.filter(key__contains=".derived/").exists()
@@ -136,3 +140,23 @@ def test_playback_urls_are_signed_for_the_public_endpoint(s3_server: str) -> Non
     assert "X-Amz-Signature=" in url and "X-Amz-Expires=60" in url
     upload = store.upload_url("CAM-01/2026/04/01/090000.mp4", seconds=600, content_type="video/mp4")
     assert upload.startswith("http://video.example.vn:9443/cw-footage/")
+
+
+def test_the_split_moves_the_apps_objects_between_buckets_over_s3(minio_store: MinioStore) -> None:
+    """What an install before the split wrote into the footage bucket moves to the app's bucket,
+    byte for byte, through the S3 API; camera uploads stay."""
+    from media_ingest.layout import SplitReport, move_objects
+
+    app = get_store()
+    written = {"inspection/checks/u1/minutes-aa.pdf": b"%PDF-1.4 minutes" * 1000,
+               f"{KEY}.derived/7/poster.jpg": b"\xff\xd8poster"}
+    for key, data in {**written, KEY: b"\x00\x00\x00\x18ftypmp42"}.items():
+        minio_store.put(key, io.BytesIO(data), len(data), "application/octet-stream")
+    report = SplitReport()
+    move_objects(footage=minio_store, app=app, report=report)
+    assert sorted(report.moved) == sorted(written)
+    assert [i.key for i in minio_store.list()] == [KEY]
+    for key, data in written.items():
+        with app.open(key) as fh:
+            assert fh.read() == data
+    assert app.stat("inspection/checks/u1/minutes-aa.pdf").content_type == "application/pdf"

@@ -67,7 +67,7 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1.0
 
 
-def test_index_finds_every_event_kind_within_one_second(camera: Any, store: Any, put_file: Any,
+def test_index_finds_every_event_kind_within_one_second(camera: Any, store: Any, app_store: Any, put_file: Any,
                                                         counter_clip: Any, fast_rules: Any) -> None:
     put_file(KEY, counter_clip.path)
     clip = discover(store, KEY)
@@ -92,15 +92,16 @@ def test_index_finds_every_event_kind_within_one_second(camera: Any, store: Any,
     assert len(clip.activity) == math.ceil(clip.duration_s)
     assert max(clip.activity) > 0 and all(0.0 <= v <= 1.0 for v in clip.activity)
     assert clip.progress == 1.0 and clip.indexed_at is not None and clip.error == ""
-    # derivatives beside the clip, keyed by clip and kind, readable from the store
+    # derivatives keyed by clip and kind, in the app's own store; the footage bucket holds the upload only
     for key in (clip.poster_key, clip.sprite_key, clip.vtt_key):
         assert key.startswith(f"{KEY}.derived/{clip.pk}/")
-        with store.open(key) as fh:
+        with app_store.open(key) as fh:
             assert fh.read(16)
-    with store.open(clip.vtt_key) as fh:
+    with app_store.open(clip.vtt_key) as fh:
         assert fh.read().decode().startswith("WEBVTT")
     assert clip.proxy_key == ""  # the source is H.264 already
-    assert all(e.thumbnail_key and store.stat(e.thumbnail_key).size > 0 for e in events)
+    assert all(e.thumbnail_key and app_store.stat(e.thumbnail_key).size > 0 for e in events)
+    assert [i.key for i in store.list()] == [KEY]
 
 
 def test_no_zones_means_scene_presence_for_a_person_standing_still(
@@ -113,7 +114,7 @@ def test_no_zones_means_scene_presence_for_a_person_standing_still(
     assert [(e.zone, round(e.start_s), round(e.end_s)) for e in presence] == [("scene", 5, 7)]
 
 
-def test_a_non_h264_source_gets_a_browser_playable_proxy(demo: Any, store: Any, put_file: Any,
+def test_a_non_h264_source_gets_a_browser_playable_proxy(demo: Any, store: Any, app_store: Any, put_file: Any,
                                                          mpeg4_clip: Any, tmp_path: Path) -> None:
     key = "loose/still.mp4"
     put_file(key, mpeg4_clip.path)
@@ -124,7 +125,7 @@ def test_a_non_h264_source_gets_a_browser_playable_proxy(demo: Any, store: Any, 
     assert clip.proxy_key.endswith("/proxy.mp4")
     assert clip.playable_key == clip.proxy_key
     local = tmp_path / "proxy.mp4"
-    store.download(clip.proxy_key, local)
+    app_store.download(clip.proxy_key, local)
     info = probe(local)
     assert info.codec == "h264" and info.pix_fmt == "yuv420p"
     assert info.duration == pytest.approx(12.0, abs=0.5)

@@ -56,7 +56,7 @@ def test_task_options() -> None:
 
 def test_a_job_that_fails_then_succeeds(clip: Clip, store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     flaky = FlakyStore(store, failures=1)
-    monkeypatch.setattr(services, "get_store", lambda: flaky)
+    monkeypatch.setattr(services, "get_footage_store", lambda: flaky)
     result = tasks.index_clip.apply(args=[clip.pk])
     assert result.successful(), result.traceback
     assert result.get() == Clip.State.INDEXED
@@ -69,7 +69,7 @@ def test_a_job_that_fails_then_succeeds(clip: Clip, store: Any, monkeypatch: pyt
 def test_a_store_that_stays_down_fails_the_clip_after_the_last_retry(
         clip: Clip, store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     flaky = FlakyStore(store, failures=100)
-    monkeypatch.setattr(services, "get_store", lambda: flaky)
+    monkeypatch.setattr(services, "get_footage_store", lambda: flaky)
     result = tasks.index_clip.apply(args=[clip.pk])
     assert result.get() == Clip.State.FAILED
     clip.refresh_from_db()
@@ -104,11 +104,11 @@ def test_a_clip_failed_by_a_long_store_outage_is_retried_later_and_indexed(
     from django.utils import timezone
 
     down = FlakyStore(store, failures=100)
-    monkeypatch.setattr(services, "get_store", lambda: down)
+    monkeypatch.setattr(services, "get_footage_store", lambda: down)
     assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
     clip.refresh_from_db()
     assert clip.failure_transient is True and "tự thử lại" in clip.error
-    monkeypatch.setattr(services, "get_store", lambda: store)  # the store is back
+    monkeypatch.setattr(services, "get_footage_store", lambda: store)  # the store is back
 
     # the queue itself is Celery's (or the in-process pool's) business: record what is sent to it
     queued: list[int] = []
@@ -130,7 +130,7 @@ def test_retrying_store_failures_stops_at_the_attempt_cap_and_waits_out_a_failin
 
     from django.utils import timezone
 
-    monkeypatch.setattr(services, "get_store", lambda: FlakyStore(store, failures=1000))
+    monkeypatch.setattr(services, "get_footage_store", lambda: FlakyStore(store, failures=1000))
     assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
     Clip.objects.filter(pk=clip.pk).update(indexed_at=timezone.now() - timedelta(days=1))
     queued: list[int] = []

@@ -26,7 +26,7 @@ def _fast_passwords(settings: Any) -> None:
 @pytest.fixture
 def make_clip(demo: Any) -> Callable[..., Any]:
     """Index a clip row; with `footage=` a real-format file (tests.conftest.footage_file) is put in the store."""
-    from backend.core.store import get_store
+    from backend.core.store import get_footage_store
     from backend.org.models import Camera
     from media_ingest.models import Clip
     from media_ingest.review.services import tag_labels_seed
@@ -46,7 +46,7 @@ def make_clip(demo: Any) -> Callable[..., Any]:
         etag = f"etag-{n}"
         if footage:
             source = footage_file(footage)
-            info = get_store().put_file(key, source, "video/mp4")
+            info = get_footage_store().put_file(key, source, "video/mp4")
             data = source.read_bytes()
             sha, size, etag = hashlib.sha256(data).hexdigest(), len(data), info.etag
         fields = dict(bucket="counterwatch", key=key, version_id="" if footage else f"v{n}", etag=etag, sha256=sha, size_bytes=size,

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from backend.core.store import get_store
+from backend.core.store import get_footage_store, get_store
 from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage
 from media_ingest.review.package import verify_package
 
@@ -194,7 +194,7 @@ def test_package_fails_cleanly_when_source_changed(api_as: Any, make_clip: Any, 
     tag = _tag(client, clip, 0.5, 1.5)
     client.post("/api/media/evidence/", {"finding_id": finding.pk, "tag_id": tag["id"]}, format="json")
     # The object is overwritten in the store with other content after tagging.
-    get_store().put(clip.key, io.BytesIO(b"not the same video"), 18, "video/x-matroska")
+    get_footage_store().put(clip.key, io.BytesIO(b"not the same video"), 18, "video/x-matroska")
     package = _build_package(client, finding, django_capture_on_commit_callbacks)
     assert package["state"] == "failed" and "no longer the version that was tagged" in package["error"]
     assert EvidencePackage.objects.get(pk=package["id"]).key == ""
