@@ -5,6 +5,7 @@ in-memory channel layer). Setting variables switches each piece to its scaled pe
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -48,6 +49,18 @@ def get_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def get_ip_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or CIDR blocks (`10.0.0.5,192.168.0.0/24`); a malformed entry
+    is an error at start, not a proxy silently left untrusted (or trusted)."""
+    items = get_list(name, [])
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or CIDR block.") from exc
+    return items
 
 
 def get_path(name: str, default: Path) -> Path:

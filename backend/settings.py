@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "channels",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "backend.core",
     "backend.accounts",
     "backend.audit",
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -171,6 +175,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # serves plain HTTP on 127.0.0.1 by default, so it defaults to off.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.get_bool("DJANGO_SECURE_COOKIES", bool(DATABASE_URL))
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# The client address is the TCP peer (REMOTE_ADDR). Only when the peer is one of these proxies
+# (IPs or CIDR blocks) is X-Forwarded-For read: its right-most hop that is not a trusted proxy.
+TRUSTED_PROXIES = env.get_ip_networks("TRUSTED_PROXIES")
+# Per-account lockout: this many failed sign-ins (password or code) within the window lock the
+# username for LOGIN_LOCKOUT_SECONDS, whether or not such an account exists.
+LOGIN_LOCKOUT_ATTEMPTS = env.get_int("LOGIN_LOCKOUT_ATTEMPTS", 5, minimum=1)
+LOGIN_LOCKOUT_WINDOW_SECONDS = env.get_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 900, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env.get_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# Two-factor sign-in (TOTP, django-otp): roles that must enrol before using anything else.
+TWO_FACTOR_REQUIRED_ROLES = env.get_list("TWO_FACTOR_REQUIRED_ROLES", ["admin", "inspection_lead", "disciplinary"])
+TWO_FACTOR_PENDING_SECONDS = env.get_int("TWO_FACTOR_PENDING_SECONDS", 600, minimum=30)
+TWO_FACTOR_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "Counterwatch"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,21 +1,27 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+import django_otp
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import SESSION_KEY, login, logout, update_session_auth_hash
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
 from backend.accounts.models import ApiToken, Role, User
-from backend.audit.services import audit_record
+from backend.accounts.network import LoginRateThrottle, client_ip
 from backend.core.errors import DomainError, NotFound
 from backend.org.apis import paginate
 from backend.org.models import Counter, Officer, Unit
@@ -28,10 +34,19 @@ class MeOutputSerializer(serializers.ModelSerializer):
     officer = serializers.SerializerMethodField()
     is_inspection_team = serializers.BooleanField()
 
+    two_factor_enabled = serializers.SerializerMethodField()
+    two_factor_required = serializers.SerializerMethodField()
     class Meta:
         model = User
         fields = ["id", "username", "full_name", "role", "role_label", "is_inspection_team",
-                  "scope_unit", "officer", "language", "is_active"]
+                  "scope_unit", "officer", "language", "is_active", "two_factor_enabled",
+                  "two_factor_required"]
+
+    def get_two_factor_enabled(self, obj: User) -> bool:
+        return selectors.two_factor_enrolled(obj)
+
+    def get_two_factor_required(self, obj: User) -> bool:
+        return selectors.two_factor_required(obj)
 
     def get_full_name(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
@@ -55,8 +70,39 @@ class CsrfApi(APIView):
 
 
 class LoginApi(APIView):
+class LoginOutputSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=["signed_in", "code_required", "enrolment_required"],
+                                    help_text="signed_in, or the second step this session still owes")
+    user = MeOutputSerializer(allow_null=True, help_text="The signed-in user (only when stage is signed_in)")
+
+
+def _signed_in(request: Request) -> bool:
+    """A real sign-in, not a session half-way through the two-factor step (DRF sets
+    request.user to the pending user on the two-factor endpoints)."""
+    return SESSION_KEY in request._request.session
+
+
+def _sign_in(request: Request, user: User, device: Device | None) -> Response:
+    """The whole sign-in succeeded: a fresh session (django.contrib.auth.login cycles its key),
+    marked verified with the device that gave the code, the lockout count cleared, audited."""
+    session = request._request.session
+    for key in (selectors.PENDING_USER, selectors.PENDING_HASH, selectors.PENDING_AT):
+        session.pop(key, None)
+    login(request._request, user)
+    if device is not None:
+        django_otp.login(request._request, device)
+    kind = "none" if device is None else ("recovery_code" if isinstance(device, StaticDevice) else "totp")
+    services.login_complete(user=user, ip=client_ip(request.META), two_factor=kind)
+    get_token(request._request)
+    return Response(LoginOutputSerializer({"stage": "signed_in", "user": user}).data)
+
+
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    """The password step. Answers `signed_in` with the user, or the second step still owed
+    (`code_required`, `enrolment_required`): then only the /api/auth/2fa/ endpoints accept this
+    session until it is done. A locked account answers 429 with when to retry."""
+
+    throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
@@ -64,28 +110,153 @@ class LoginApi(APIView):
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
     def post(self, request: Request) -> Response:
+    @extend_schema(request=InputSerializer, responses=LoginOutputSerializer)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
-        if user is None or user.role == Role.SERVICE:
-            raise DomainError("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.",
-                              code="bad_credentials", status=400)
-        login(request._request, user)
-        audit_record(actor=user, verb="auth.login", obj=user, payload={})
+        user = services.login_password_check(request=request._request, username=data.validated_data["username"],
+                                             password=data.validated_data["password"], ip=client_ip(request.META))
+        stage = selectors.two_factor_state(user=user, session=request._request.session)
+        if stage in ("verified", "off"):
+            return _sign_in(request, user, None)
+        # Not signed in yet: drop any earlier sign-in of this browser, remember who passed the
+        # password step (bound to the password and session generation), in a fresh session key.
+        logout(request._request)  # flushes: a new, empty session under a new key
+        session = request._request.session
+        session[selectors.PENDING_USER] = user.pk
+        session[selectors.PENDING_HASH] = user.get_session_auth_hash()
+        session[selectors.PENDING_AT] = time.time()
         get_token(request._request)
-        return Response(MeOutputSerializer(user).data)
+        return Response(LoginOutputSerializer({"stage": stage, "user": None}).data)
 
 
 class LogoutApi(APIView):
     permission_classes = [AllowAny]
 
+    two_factor_step = True
     def post(self, request: Request) -> Response:
         logout(request._request)
         return Response(status=204)
 
 
 class MeApi(APIView):
+class TwoFactorStatusSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=["signed_out", "code_required", "enrolment_required", "signed_in"])
+    username = serializers.CharField(allow_blank=True)
+    enabled = serializers.BooleanField(help_text="The user has a confirmed authenticator")
+    required = serializers.BooleanField(help_text="The user's role requires two-factor sign-in")
+    recovery_codes_left = serializers.IntegerField()
+
+
+class TwoFactorStatusApi(APIView):
+    """Where this browser stands in the sign-in: signed out, owing a code or an enrolment, or in."""
+
+    permission_classes = [AllowAny]
+    two_factor_step = True
+
+    @extend_schema(responses=TwoFactorStatusSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user
+        if not isinstance(user, User):
+            body = {"stage": "signed_out", "username": "", "enabled": False, "required": False,
+                    "recovery_codes_left": 0}
+            return Response(TwoFactorStatusSerializer(body).data)
+        state = selectors.two_factor_state(user=user, session=request._request.session)
+        signed_in = _signed_in(request) and state in ("verified", "off")
+        body = {"stage": "signed_in" if signed_in else state, "username": user.username,
+                "enabled": selectors.two_factor_enrolled(user), "required": selectors.two_factor_required(user),
+                "recovery_codes_left": StaticToken.objects.filter(device__user=user).count()}
+        return Response(TwoFactorStatusSerializer(body).data)
+
+
+class TwoFactorVerifyApi(APIView):
+    """The second step: a 6-digit code from the authenticator app, or a recovery code."""
+
+    two_factor_step = True
+    throttle_classes = [LoginRateThrottle]
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=32)
+
+    @extend_schema(request=InputSerializer, responses=LoginOutputSerializer)
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        assert isinstance(user, User)
+        device = services.two_factor_verify(user=user, code=data.validated_data["code"], ip=client_ip(request.META))
+        return _sign_in(request, user, device)
+
+
+class TwoFactorEnrolOutputSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="Base32 secret, for typing into the app by hand")
+    otpauth_url = serializers.CharField()
+    qr_svg = serializers.CharField(help_text="The otpauth URL as an SVG QR code")
+
+
+class TwoFactorEnrolApi(APIView):
+    """Start enrolling an authenticator app: a new secret and its QR code (not active until
+    confirmed with a code from the app)."""
+
+    two_factor_step = True
+    throttle_classes = [LoginRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=None, responses=TwoFactorEnrolOutputSerializer)
+    def post(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        device = services.two_factor_enrol_start(user=user)
+        url = device.config_url
+        svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2).to_string()
+        secret = url.split("secret=", 1)[1].split("&", 1)[0]
+        return Response(TwoFactorEnrolOutputSerializer(
+            {"secret": secret, "otpauth_url": url, "qr_svg": svg.decode()}).data)
+
+
+class TwoFactorConfirmOutputSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(child=serializers.CharField(),
+                                           help_text="Shown once; each code signs in once")
+    stage = serializers.CharField()
+    user = MeOutputSerializer()
+
+
+class TwoFactorConfirmApi(APIView):
+    """Confirm the new authenticator with a code from it. Answers the recovery codes (once) and
+    completes the sign-in of a session that was waiting for the enrolment."""
+
+    two_factor_step = True
+    throttle_classes = [LoginRateThrottle]
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=32)
+
+    @extend_schema(request=InputSerializer, responses=TwoFactorConfirmOutputSerializer)
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        assert isinstance(user, User)
+        device, codes = services.two_factor_enrol_confirm(user=user, code=data.validated_data["code"],
+                                                          ip=client_ip(request.META))
+        if _signed_in(request):  # enrolling from a signed-in session
+            django_otp.login(request._request, device)
+            signed = Response(LoginOutputSerializer({"stage": "signed_in", "user": user}).data)
+        else:
+            signed = _sign_in(request, user, device)
+        return Response({"recovery_codes": codes, **signed.data})
+
+
+class UserTwoFactorResetApi(APIView):
+    """An administrator removes another user's authenticator and recovery codes (audited; the
+    user's sessions end)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user_for_admin(request, pk)
+        services.two_factor_reset(by=request.user, user=user)
+        return Response(status=204)
     @method_decorator(ensure_csrf_cookie)
     def get(self, request: Request) -> Response:
         return Response(MeOutputSerializer(request.user).data)
@@ -183,7 +354,7 @@ class MePasswordApi(APIView):
     """A signed-in user changes their own password; this session stays signed in. Throttled like
     the login, so a stolen session cannot be used to guess the current password."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):

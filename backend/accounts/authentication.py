@@ -10,7 +10,31 @@ from backend.accounts.models import ApiToken
 
 
 class CsrfSessionAuthentication(authentication.SessionAuthentication):
-    """Browser sessions; DRF enforces CSRF on unsafe methods for them."""
+    """Browser sessions; DRF enforces CSRF on unsafe methods for them.
+
+    A session whose user owes a second factor (`selectors.session_may_use_api`) reaches only views
+    marked `two_factor_step = True`; there, a session that passed the password step but is not
+    signed in yet authenticates as that pending user."""
+
+    def authenticate(self, request: Any) -> tuple[Any, None] | None:
+        from backend.accounts import selectors
+        from backend.accounts.errors import TwoFactorPending  # DRF imports this module while it loads
+
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        two_factor_step = bool(getattr(view, "two_factor_step", False))
+        session = request._request.session
+        result = super().authenticate(request)
+        if result is None:
+            if not two_factor_step:
+                return None
+            pending = selectors.pending_sign_in_user(session)
+            if pending is None:
+                return None
+            self.enforce_csrf(request)
+            return pending, None
+        if not two_factor_step and not selectors.session_may_use_api(user=result[0], session=session):
+            raise TwoFactorPending(selectors.two_factor_state(user=result[0], session=session))
+        return result
 
     def authenticate_header(self, request: Any) -> str:
         # Makes DRF answer 401 (not 403) to anonymous requests.

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 
 class Role(models.TextChoices):
@@ -28,6 +29,8 @@ class User(AbstractUser):
         help_text="Root of the unit subtree this user may see; empty = whole province",
     )
     language = models.CharField(max_length=5, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    session_generation = models.PositiveIntegerField(
+        default=0, help_text="Raised to end every session of the user for good (deactivation, 2FA reset)")
 
     class Meta:
         ordering = ["username"]
@@ -44,6 +47,14 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash (password-based) plus the session generation, so raising the
+        generation invalidates every existing session, and lowering nothing can revive one.
+        Generation 0 hashes exactly as Django does, so sessions from before this field survive."""
+        value = self.password if not self.session_generation else f"{self.password}\x00{self.session_generation}"
+        return salted_hmac("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", value,
+                           secret=secret, algorithm="sha256").hexdigest()
 
 
 class ApiToken(models.Model):
@@ -72,3 +83,17 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind})"
+
+
+class LoginFailures(models.Model):
+    """Failed sign-in attempts (wrong password or wrong code) for one username, for the per-account
+    lockout. Kept for names that match no account as well, so a lockout does not tell whether an
+    account exists. The username is stored case-folded."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"

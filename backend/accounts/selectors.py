@@ -1,7 +1,16 @@
 """Who may see what. Object-level checks start here."""
 from __future__ import annotations
 
+import time
 from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import Exists, OuterRef
+from django.utils.crypto import constant_time_compare
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import ApiToken, Role, User
 from backend.core.errors import Forbidden
@@ -42,4 +51,67 @@ def require_token_kind(auth: Any, kind: str) -> ApiToken:
 
 
 def users_list() -> Any:
-    return User.objects.select_related("officer", "scope_unit").order_by("username")
+    return (User.objects.select_related("officer", "scope_unit")
+            .annotate(_cw_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+            .order_by("username"))
+
+
+# --- two-factor sign-in: the one owner of "may this session use the API" ---------------------
+
+PENDING_USER = "cw_2fa_user"
+PENDING_HASH = "cw_2fa_hash"
+PENDING_AT = "cw_2fa_at"
+
+
+def two_factor_required(user: Any) -> bool:
+    return getattr(user, "role", None) in set(settings.TWO_FACTOR_REQUIRED_ROLES)
+
+
+def two_factor_enrolled(user: Any) -> bool:
+    cached = getattr(user, "_cw_two_factor", None)
+    if cached is not None:
+        return bool(cached)
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+def _session_verified(user: Any, session: SessionBase) -> bool:
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+    if not persistent_id:
+        return False
+    device = Device.from_persistent_id(persistent_id)
+    return device is not None and device.user_id == user.pk and device.confirmed
+
+
+def two_factor_state(*, user: Any, session: SessionBase) -> str:
+    """For a signed-in (or half signed-in) user in this session:
+    `verified` (a code was given in this session), `code_required` (the user has an authenticator
+    and this session has not given a code), `enrolment_required` (the role requires two-factor
+    sign-in and the user has no authenticator yet) or `off` (optional, not enrolled)."""
+    if _session_verified(user, session):
+        return "verified"
+    if two_factor_enrolled(user):
+        return "code_required"
+    if two_factor_required(user):
+        return "enrolment_required"
+    return "off"
+
+
+def session_may_use_api(*, user: Any, session: SessionBase) -> bool:
+    """Everything but the sign-in and enrolment endpoints needs this (HTTP and websockets)."""
+    return two_factor_state(user=user, session=session) in ("verified", "off")
+
+
+def pending_sign_in_user(session: SessionBase) -> User | None:
+    """The user who passed the password step in this session and still owes a code or an
+    enrolment; None when there is none, it is older than TWO_FACTOR_PENDING_SECONDS, the account
+    was deactivated, or its password or session generation changed since."""
+    user_id = session.get(PENDING_USER)
+    started = session.get(PENDING_AT)
+    if not user_id or not isinstance(started, (int, float)):
+        return None
+    if time.time() - started > settings.TWO_FACTOR_PENDING_SECONDS:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(role=Role.SERVICE).first()
+    if user is None or not constant_time_compare(str(session.get(PENDING_HASH, "")), user.get_session_auth_hash()):
+        return None
+    return user

@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+import math
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django_otp import devices_for_user
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.authentication import hash_key
-from backend.accounts.models import ApiToken, Role, User
+from backend.accounts.models import ApiToken, LoginFailures, Role, User
 from backend.audit.services import audit_record
 from backend.core.errors import DomainError
 from backend.core.events import account_changed_on_commit
@@ -94,6 +104,9 @@ def user_update(*, by: Any, user: User, full_name: str | None = None, role: str 
     if officer is not _UNSET:
         user.officer = officer
     if is_active is not None:
+        if user.is_active and not is_active:
+            # Deactivation ends every session for good: reactivating must not revive them.
+            user.session_generation += 1
         user.is_active = is_active
     if full_name is not None:
         first, _, last = full_name.strip().rpartition(" ")
@@ -165,3 +178,197 @@ def api_token_revoke(*, by: Any, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(actor=by, verb="token.revoke", obj=token, payload={})
+
+
+# --- sign-in: per-account lockout --------------------------------------------------------------
+
+
+class AccountLocked(DomainError):
+    """Too many failed sign-ins for one username. The same answer whether the account exists, and
+    whether or not the password just given was right."""
+
+    status = 429
+
+    def __init__(self, *, until: datetime, attempts: int) -> None:
+        seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+        minutes = max(1, math.ceil(seconds / 60))
+        at = timezone.localtime(until).strftime("%H:%M")
+        super().__init__(
+            f"Tài khoản tạm bị khóa do đăng nhập sai {attempts} lần liên tiếp. "
+            f"Vui lòng thử lại sau {at} (khoảng {minutes} phút nữa).",
+            f"This account is locked after {attempts} failed sign-ins. "
+            f"Try again after {at} (in about {minutes} min).",
+            code="account_locked", fields={"retry_after": seconds, "locked_until": until.isoformat()})
+
+
+def _lock_key(username: str) -> str:
+    return username.strip().casefold()[:150]
+
+
+def login_lock_check(*, username: str) -> None:
+    """Raise AccountLocked while the username is locked."""
+    row = LoginFailures.objects.filter(username=_lock_key(username)).first()
+    if row is not None and row.locked_until is not None and row.locked_until > timezone.now():
+        raise AccountLocked(until=row.locked_until, attempts=settings.LOGIN_LOCKOUT_ATTEMPTS)
+
+
+def login_failure_record(*, username: str, ip: str, step: str) -> None:
+    """Count one failed sign-in (step: `password` or `code`) for the username. The failure that
+    reaches LOGIN_LOCKOUT_ATTEMPTS within LOGIN_LOCKOUT_WINDOW_SECONDS locks the username for
+    LOGIN_LOCKOUT_SECONDS (audited) and raises AccountLocked. Commits on its own, so the count
+    survives the error the caller raises next."""
+    key = _lock_key(username)
+    now = timezone.now()
+    window = timedelta(seconds=settings.LOGIN_LOCKOUT_WINDOW_SECONDS)
+    with transaction.atomic():
+        row, _ = LoginFailures.objects.select_for_update().get_or_create(username=key)
+        if row.window_started_at is None or now - row.window_started_at > window:
+            row.failures, row.window_started_at = 0, now
+        row.failures += 1
+        locked = row.failures >= settings.LOGIN_LOCKOUT_ATTEMPTS
+        if locked:
+            row.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+            row.failures, row.window_started_at = 0, None
+        row.save()
+        if locked:
+            user = User.objects.filter(username=username.strip()).first()
+            audit_record(actor=f"ip:{ip}", verb="auth.lockout", obj=user,
+                         object_type="" if user else "accounts.username", object_id="" if user else key,
+                         payload={"username": key, "ip": ip, "step": step,
+                                  "attempts": settings.LOGIN_LOCKOUT_ATTEMPTS,
+                                  "locked_until": row.locked_until})
+    if locked:
+        assert row.locked_until is not None
+        raise AccountLocked(until=row.locked_until, attempts=settings.LOGIN_LOCKOUT_ATTEMPTS)
+
+
+def login_failures_clear(*, username: str) -> None:
+    LoginFailures.objects.filter(username=_lock_key(username)).delete()
+
+
+def login_password_check(*, request: HttpRequest, username: str, password: str, ip: str) -> User:
+    """The password step: a locked username is refused before the password is looked at; a wrong
+    password (or an inactive or service account) counts toward the lockout. The failure count is
+    cleared only when the whole sign-in (second factor included) succeeds."""
+    login_lock_check(username=username)
+    user = authenticate(request, username=username, password=password)
+    if not isinstance(user, User) or user.role == Role.SERVICE:
+        login_failure_record(username=username, ip=ip, step="password")
+        raise DomainError("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.",
+                          code="bad_credentials", status=400)
+    return user
+
+
+def login_complete(*, user: User, ip: str, two_factor: str) -> None:
+    """The sign-in succeeded (two_factor: `totp`, `recovery_code` or `none`)."""
+    login_failures_clear(username=user.username)
+    audit_record(actor=user, verb="auth.login", obj=user, payload={"ip": ip, "two_factor": two_factor})
+
+
+# --- two-factor sign-in (django-otp: TOTP + static recovery codes) ----------------------------
+
+
+def _clean_code(code: str) -> str:
+    return "".join(ch for ch in code if ch.isalnum()).lower()[:16]
+
+
+@transaction.atomic
+def two_factor_enrol_start(*, user: User) -> TOTPDevice:
+    """A new, unconfirmed authenticator for the user (any earlier unconfirmed one is dropped).
+    Refused while a confirmed one exists: an administrator resets it first."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise DomainError("Tài khoản đã bật xác thực hai lớp. Muốn đổi thiết bị, nhờ quản trị viên đặt lại.",
+                          "Two-factor sign-in is already on. To change the device, ask an administrator "
+                          "to reset it.", code="two_factor_enrolled", status=409)
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=False)
+
+
+def two_factor_enrol_confirm(*, user: User, code: str, ip: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the pending authenticator with a code from it; returns the device and fresh
+    recovery codes (shown once; each works once). A wrong code is throttled by the device."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        if device is None:
+            raise DomainError("Chưa bắt đầu đăng ký thiết bị xác thực.", "No enrolment in progress.",
+                              code="no_enrolment", status=409)
+        allowed, info = device.verify_is_allowed()
+        if not allowed:
+            raise _code_throttled((info or {}).get("locked_until"))
+        ok = device.verify_token(_clean_code(code))
+        if ok:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = _recovery_codes_replace(user=user)
+            audit_record(actor=user, verb="auth.2fa_enrol", obj=user,
+                         payload={"ip": ip, "recovery_codes": len(codes)})
+            account_changed_on_commit(user.pk)
+            return device, codes
+    raise DomainError("Mã xác thực không đúng. Nhập mã 6 chữ số đang hiện trong ứng dụng.",
+                      "Wrong code. Enter the 6-digit code the app shows now.", code="bad_code",
+                      fields={"code": ["wrong"]})
+
+
+def _recovery_codes_replace(*, user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Mã khôi phục", confirmed=True)
+    codes: list[str] = []
+    while len(codes) < settings.TWO_FACTOR_RECOVERY_CODES:
+        token = StaticToken.random_token()
+        if token not in codes:
+            codes.append(token)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=t) for t in codes])
+    return codes
+
+
+def _code_throttled(until: datetime | None) -> DomainError:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 1
+    return DomainError(f"Nhập sai mã quá nhanh. Vui lòng chờ {seconds} giây rồi thử lại.",
+                       f"Too many wrong codes. Wait {seconds} s and try again.",
+                       code="code_throttled", status=429, fields={"retry_after": seconds})
+
+
+def two_factor_verify(*, user: User, code: str, ip: str) -> Device:
+    """The second step: a code from the authenticator, or an unused recovery code (which is then
+    spent). Wrong codes count toward the account lockout and each device's own back-off."""
+    login_lock_check(username=user.username)
+    token = _clean_code(code)
+    waits: list[datetime] = []
+    matched: Device | None = None
+    with transaction.atomic():
+        # a 6-digit code is for the authenticator, anything else a recovery code: a recovery code
+        # must not count as a wrong code on the authenticator (and set off its back-off)
+        kind: type[Device] = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if not isinstance(device, kind):
+                continue
+            allowed, info = device.verify_is_allowed()
+            if not allowed:
+                waits.append((info or {}).get("locked_until") or timezone.now())
+                continue
+            if token and device.verify_token(token):
+                matched = device
+                break
+        if matched is not None and isinstance(matched, StaticDevice):
+            left = StaticToken.objects.filter(device=matched).count()
+            audit_record(actor=user, verb="auth.2fa_recovery_used", obj=user, payload={"ip": ip, "left": left})
+    if matched is not None:
+        return matched
+    login_failure_record(username=user.username, ip=ip, step="code")
+    if waits:
+        raise _code_throttled(min(waits))
+    raise DomainError("Mã xác thực không đúng.", "Wrong code.", code="bad_code", fields={"code": ["wrong"]})
+
+
+@transaction.atomic
+def two_factor_reset(*, by: Any, user: User) -> None:
+    """An administrator removes another user's authenticator and recovery codes (a lost phone).
+    The user's sessions end; a role that requires two-factor sign-in enrols again at next login."""
+    if user.pk == getattr(by, "pk", None):
+        raise DomainError("Không thể tự đặt lại xác thực hai lớp của chính mình; nhờ quản trị viên khác.",
+                          "You cannot reset your own two-factor sign-in; ask another administrator.",
+                          code="own_two_factor", status=400)
+    removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    account_changed_on_commit(user.pk)
+    audit_record(actor=by, verb="user.2fa_reset", obj=user, payload={"removed": removed})

@@ -1,0 +1,25 @@
+"""Websockets follow the same sign-in rule as HTTP: a session that owes a second factor is
+anonymous to the consumers (`selectors.session_may_use_api`)."""
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.contrib.auth.models import AnonymousUser
+
+from backend.accounts import selectors
+
+
+class TwoFactorGuard:
+    """ASGI middleware, inside channels' AuthMiddlewareStack (it needs scope user and session)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        user = scope.get("user")
+        if user is not None and getattr(user, "is_authenticated", False):
+            allowed = await database_sync_to_async(selectors.session_may_use_api)(user=user, session=scope["session"])
+            if not allowed:
+                scope = {**scope, "user": AnonymousUser()}
+        return await self.inner(scope, receive, send)
