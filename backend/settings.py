@@ -135,13 +135,13 @@ JOB_WORKERS = env.get_int("JOB_WORKERS", 2, minimum=1)
 # --- object store: a folder under var/objects/ unless MINIO_ENDPOINT is set ----------------
 MINIO_ENDPOINT = env.get_str("MINIO_ENDPOINT")
 MINIO_BUCKET = env.get_str("MINIO_BUCKET", "counterwatch")
+# the app's own bucket (embedded: the folder OBJECTS_DIR/<name>): derivatives, minutes, evidence,
+# packages, case documents. Never the footage bucket: reconcile indexes everything in that one.
+MINIO_APP_BUCKET = env.get_str("MINIO_APP_BUCKET", "counterwatch-app")
 MINIO_SECURE = env.get_bool("MINIO_SECURE", False)
 MINIO_REGION = env.get_str("MINIO_REGION", "us-east-1")
 MINIO_PUBLIC_ENDPOINT = env.get_str("MINIO_PUBLIC_ENDPOINT")  # host:port browsers reach, if different
 if MINIO_ENDPOINT:
-# the app's own bucket (embedded: the folder OBJECTS_DIR/<name>): derivatives, minutes, evidence,
-# packages, case documents. Never the footage bucket: reconcile indexes everything in that one.
-MINIO_APP_BUCKET = env.get_str("MINIO_APP_BUCKET", "counterwatch-app")
     MINIO_ACCESS_KEY = env.require("MINIO_ACCESS_KEY", reason="MINIO_ENDPOINT is set.")
     MINIO_SECRET_KEY = env.require("MINIO_SECRET_KEY", reason="MINIO_ENDPOINT is set.")
 else:
