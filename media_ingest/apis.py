@@ -272,11 +272,11 @@ def object_view(request: HttpRequest, token: str) -> HttpResponse | StreamingHtt
         return _error(exc.status, exc.code, exc.message, exc.message_en)
     store = store_for_bucket(signed.bucket)
     if store is None:
+        return _error(404, "not_found", "Không tìm thấy tệp.", "Object not found.")
+    if method == "PUT":
         if store.bucket != get_footage_store().bucket:  # uploads are footage; the app writes its own
             return _error(403, "wrong_method", "Liên kết này không dùng để tải lên.",
                           "This link cannot be used for uploads.")
-        return _error(404, "not_found", "Không tìm thấy tệp.", "Object not found.")
-    if method == "PUT":
         return _put(request, signed)
     try:
         info = store.stat(signed.key)

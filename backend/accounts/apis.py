@@ -33,9 +33,9 @@ class MeOutputSerializer(serializers.ModelSerializer):
     scope_unit = serializers.SerializerMethodField()
     officer = serializers.SerializerMethodField()
     is_inspection_team = serializers.BooleanField()
-
     two_factor_enabled = serializers.SerializerMethodField()
     two_factor_required = serializers.SerializerMethodField()
+
     class Meta:
         model = User
         fields = ["id", "username", "full_name", "role", "role_label", "is_inspection_team",
@@ -69,7 +69,6 @@ class CsrfApi(APIView):
         return Response({"csrf_token": get_token(request)})
 
 
-class LoginApi(APIView):
 class LoginOutputSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=["signed_in", "code_required", "enrolment_required"],
                                     help_text="signed_in, or the second step this session still owes")
@@ -97,11 +96,12 @@ def _sign_in(request: Request, user: User, device: Device | None) -> Response:
     return Response(LoginOutputSerializer({"stage": "signed_in", "user": user}).data)
 
 
-    permission_classes = [AllowAny]
+class LoginApi(APIView):
     """The password step. Answers `signed_in` with the user, or the second step still owed
     (`code_required`, `enrolment_required`): then only the /api/auth/2fa/ endpoints accept this
     session until it is done. A locked account answers 429 with when to retry."""
 
+    permission_classes = [AllowAny]
     throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
@@ -109,8 +109,8 @@ def _sign_in(request: Request, user: User, device: Device | None) -> Response:
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
-    def post(self, request: Request) -> Response:
     @extend_schema(request=InputSerializer, responses=LoginOutputSerializer)
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.login_password_check(request=request._request, username=data.validated_data["username"],
@@ -131,14 +131,13 @@ def _sign_in(request: Request, user: User, device: Device | None) -> Response:
 
 class LogoutApi(APIView):
     permission_classes = [AllowAny]
-
     two_factor_step = True
+
     def post(self, request: Request) -> Response:
         logout(request._request)
         return Response(status=204)
 
 
-class MeApi(APIView):
 class TwoFactorStatusSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=["signed_out", "code_required", "enrolment_required", "signed_in"])
     username = serializers.CharField(allow_blank=True)
@@ -257,6 +256,7 @@ class UserTwoFactorResetApi(APIView):
         user = _user_for_admin(request, pk)
         services.two_factor_reset(by=request.user, user=user)
         return Response(status=204)
+class MeApi(APIView):
     @method_decorator(ensure_csrf_cookie)
     def get(self, request: Request) -> Response:
         return Response(MeOutputSerializer(request.user).data)
