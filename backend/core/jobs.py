@@ -62,16 +62,51 @@ def enqueue_on_commit(task: Any, *args: Any) -> None:
     transaction.on_commit(lambda: enqueue(task, *args))
 
 
-def pool_status() -> dict[str, Any]:
-    if uses_celery():
-        from backend.celery import app
+def _queue_depths(conn: Any, names: list[str]) -> dict[str, int | None]:
+    """Messages waiting in each queue (None when the broker cannot say)."""
+    depths: dict[str, int | None] = {}
+    channel = conn.default_channel
+    for name in names:
+        try:
+            depths[name] = int(channel.queue_declare(queue=name, passive=True).message_count)
+        except Exception:  # noqa: BLE001 - a queue never declared holds nothing yet
+            depths[name] = 0 if conn.transport_cls in ("redis", "rediss") else None
+    return depths
 
+
+def _listeners(app: Any, timeout: float) -> dict[str, list[str]]:
+    """Queue -> workers consuming it, from the workers' own answer (a broadcast with a timeout)."""
+    replies = app.control.inspect(timeout=timeout).active_queues() or {}
+    listening: dict[str, list[str]] = {}
+    for worker, queues in replies.items():
+        for queue in queues or []:
+            listening.setdefault(str(queue.get("name")), []).append(worker)
+    return listening
+
+
+def pool_status(*, inspect_timeout: float = 1.0) -> dict[str, Any]:
+    """Scaled: the broker, and per queue of the project's tasks whether a worker is listening and
+    how many messages wait; ok only when every queue has a consumer. Embedded: the pool."""
+    if uses_celery():
+        from backend.celery import app, task_queues
+
+        routed = task_queues()
         try:
             with app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
-            return {"ok": True, "mode": "celery"}
+                depths = _queue_depths(conn, sorted(routed))
+            listening = _listeners(app, inspect_timeout)
         except Exception as exc:  # noqa: BLE001 - health reports any broker failure
             return {"ok": False, "mode": "celery", "error": str(exc)[:200]}
+        queues = {name: {"workers": len(listening.get(name, [])), "listening": bool(listening.get(name)),
+                         "depth": depths.get(name), "tasks": tasks}
+                  for name, tasks in sorted(routed.items())}
+        idle = [name for name, q in queues.items() if not q["listening"]]
+        result: dict[str, Any] = {"ok": not idle, "mode": "celery", "queues": queues}
+        if idle:
+            result["error"] = (f"Không có tiến trình nào xử lý hàng đợi: {', '.join(idle)} / "
+                               f"no worker consumes: {', '.join(idle)}")
+        return result
     pool = _get_pool()
     return {"ok": not pool._shutdown, "mode": "in-process", "workers": settings.JOB_WORKERS}
 
