@@ -127,3 +127,11 @@ def audit_verify_chain(events: Iterable[AuditEvent] | None = None) -> ChainRepor
                            f"outside the chain (the head counts {head.count} events ending in "
                            f"{head.last_hash[:12]}…, the chain has {checked})")
     return ChainReport(True, checked)
+
+
+def audit_access(*, actor: Any, document: str, obj: models.Model | None = None, object_type: str = "",
+                 object_id: str | int = "", payload: dict[str, Any] | None = None) -> AuditEvent:
+    """Record that `actor` read a document or file (minutes, export, evidence, case file): every
+    access to footage and documents is in the trail, with who and what."""
+    return audit_record(actor=actor, verb=f"{document}.download", obj=obj, object_type=object_type,
+                        object_id=object_id, payload=payload)

@@ -103,18 +103,21 @@ def test_sign_freezes_then_amendments_keep_the_original(api_as, running):
     assert edit.status_code == 409 and edit.json()["error"]["code"] == "report_signed"
     assert CriterionResult.objects.get(report__surprise_check=running, criterion__code="4.3").outcome == "fail"
     assert lead.post(_url(running, "sign/"), {}, format="json").status_code == 409
+    # only the lead who signed amends (a team member cannot rewrite what the lead signed)
+    assert inspector.post(_url(running, "amendments/"), {
+        "reason": "Sửa", "results": [{"criterion": "4.3", "outcome": "pass"}]}, format="json").status_code == 403
     # an amendment without a reason is refused
-    assert inspector.post(_url(running, "amendments/"), {"results": [{"criterion": "4.3", "outcome": "pass"}]},
+    assert lead.post(_url(running, "amendments/"), {"results": [{"criterion": "4.3", "outcome": "pass"}]},
                           format="json").status_code == 400
     # an amendment with a reason: its own author and reason, new hash, original still readable
-    amended = inspector.post(_url(running, "amendments/"), {
+    amended = lead.post(_url(running, "amendments/"), {
         "reason": "Đơn vị xuất trình phiếu hẹn lại hợp lệ", "results": [{"criterion": "4.3", "outcome": "pass"}]},
         format="json")
     assert amended.status_code == 201, amended.content
     body = amended.json()
     assert float(body["score"]) == 100.0 and body["content_hash"] == original_hash
     [amendment] = body["amendments"]
-    assert amendment["author"]["username"] == "inspector" and amendment["number"] == 1
+    assert amendment["author"]["username"] == "lead" and amendment["number"] == 1
     assert amendment["content_hash"] != original_hash
     assert amendment["changes"]["results"][0]["before"]["outcome"] == "fail"
     original = inspector.get(_url(running) + "?version=original").json()
@@ -122,7 +125,7 @@ def test_sign_freezes_then_amendments_keep_the_original(api_as, running):
     assert ["4.3", "fail", "0.00", "Trễ hạn 3 hồ sơ"] in original["content"]["results"]
     assert ReportAmendment.objects.filter(report__surprise_check=running).count() == 1
     # an empty amendment is refused
-    empty = inspector.post(_url(running, "amendments/"), {"reason": "không gì",
+    empty = lead.post(_url(running, "amendments/"), {"reason": "không gì",
                                                           "results": [{"criterion": "4.3", "outcome": "pass"}]},
                            format="json")
     assert empty.status_code == 400

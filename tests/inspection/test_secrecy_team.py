@@ -234,3 +234,17 @@ def test_audit_verify_still_catches_an_event_forged_at_the_end(db):
                        [timezone.now(), last.hash, "f" * 64])
     report = audit.audit_verify_chain()
     assert not report.ok
+
+
+def test_every_document_read_is_in_the_audit_trail(api_as, insp):
+    from backend.audit.models import AuditEvent
+
+    uid = insp.extra["inspection"]["signed_check"]
+    head, discipline = api_as("unithead"), api_as("discipline")
+    before = AuditEvent.objects.count()
+    assert head.get(f"/api/inspection/checks/{uid}/report/pdf/").status_code == 200
+    assert discipline.get("/api/inspection/checks/export/").status_code == 200
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    assert [(e.verb, e.actor_label) for e in events] == [("report.minutes.download", "unithead"),
+                                                         ("checks.export.download", "discipline")]
+    assert uid in str(events[0].payload)
