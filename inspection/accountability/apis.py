@@ -22,6 +22,7 @@ from backend.org.models import Officer, Unit
 from inspection.accountability import reports, selectors, services
 from inspection.accountability.models import (
     CaseDocument,
+    CategoryPolicy,
     CaseFactor,
     CchcTask,
     DisciplinaryCase,
@@ -43,7 +44,8 @@ from inspection.models import Finding, Severity
 class FormOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = LadderForm
-        fields = ["id", "code", "subject_kind", "level", "name_vi", "name_en", "limitation_years"]
+        fields = ["id", "code", "subject_kind", "level", "name_vi", "name_en", "limitation_years", "requires_council",
+                  "basis"]
 
 
 class RuleOutputSerializer(serializers.ModelSerializer):
@@ -52,7 +54,13 @@ class RuleOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rule
         fields = ["id", "code", "applies_to", "trigger", "severities", "min_count", "window_days", "as_violator",
-                  "form", "text_vi", "text_en", "basis", "position"]
+                  "form", "text_vi", "text_en", "basis", "categories", "cap_at_violator", "position"]
+
+
+class CategoryPolicyOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CategoryPolicy
+        fields = ["category_code", "is_corruption", "no_limitation", "basis", "note"]
 
 
 class RuleSetBriefSerializer(serializers.ModelSerializer):
@@ -60,15 +68,18 @@ class RuleSetBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RuleSet
-        fields = ["id", "version", "note", "repeat_window_days", "limitation_warn_days", "created_by", "created_at"]
+        fields = ["id", "version", "note", "repeat_window_days", "limitation_warn_days", "restart_on_new_violation",
+                  "handling_days", "handling_days_complex", "complaint_days", "second_complaint_days", "sources",
+                  "created_by", "created_at"]
 
 
 class RuleSetOutputSerializer(RuleSetBriefSerializer):
     forms = FormOutputSerializer(many=True)
     rules = RuleOutputSerializer(many=True)
+    categories = CategoryPolicyOutputSerializer(many=True)
 
     class Meta(RuleSetBriefSerializer.Meta):
-        fields = [*RuleSetBriefSerializer.Meta.fields, "forms", "rules"]
+        fields = [*RuleSetBriefSerializer.Meta.fields, "forms", "rules", "categories"]
 
 
 class FindingBriefSerializer(serializers.ModelSerializer):
@@ -130,9 +141,11 @@ class CaseOutputSerializer(serializers.ModelSerializer):
         model = DisciplinaryCase
         fields = ["id", "reference", "title", "summary", "subject_kind", "officer", "unit", "state", "findings",
                   "factors", "documents", "ruleset_version", "computed", "proposed_form", "proposal_note",
-                  "decided_form", "decision_number", "decision_authority", "decision_date", "appeal_filed_on",
-                  "appeal_text", "appeal_result", "appeal_decided_on", "appeal_note", "created_by", "created_at",
-                  "updated_at"]
+                  "decided_form", "decision_number", "decision_authority", "decision_date", "decision_received_on",
+                  "is_complex", "self_review_waiver", "council_held_on", "council_note", "appeal_filed_on",
+                  "appeal_text", "appeal_result", "appeal_decided_on", "appeal_note", "appeal_answer_received_on",
+                  "appeal2_filed_on", "appeal2_text", "appeal2_result", "appeal2_decided_on", "appeal2_note",
+                  "created_by", "created_at", "updated_at"]
 
     def get_officer(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         return officer_brief(obj.officer) if obj.officer is not None else None
@@ -206,6 +219,26 @@ class TraceRecordApi(APIView):
         return Response({"id": record.pk, "finding_id": record.finding_id, "ruleset_version": record.ruleset.version,
                          "created_by": record.created_by.username if record.created_by else None,
                          "created_at": record.created_at, "content": record.content})
+
+
+class SelfDetectionApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        officer_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        note = serializers.CharField(max_length=5000)
+
+    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        """Record that a head found and handled the corruption himself (Luật PCTN 2018 art. 73(3))."""
+        finding = selectors.finding_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        officer = Officer.objects.filter(pk=data.validated_data["officer_id"]).first()
+        if officer is None:
+            raise DomainError("Không tìm thấy cán bộ.", "Officer not found.", fields={"officer_id": ["not found"]})
+        record = services.self_detection_record(by=request.user, finding=finding, officer=officer,
+                                                note=data.validated_data["note"])
+        return Response({"id": record.pk, "finding_id": finding.pk, "officer": officer_brief(officer),
+                         "note": record.note, "recorded_at": record.recorded_at}, status=201)
 
 
 # --- liabilities ------------------------------------------------------------------------------------
@@ -291,6 +324,16 @@ class RuleFormInput(serializers.Serializer):
     name_vi = serializers.CharField(max_length=200)
     name_en = serializers.CharField(max_length=200)
     limitation_years = serializers.IntegerField(min_value=1, max_value=50)
+    requires_council = serializers.BooleanField(required=False, default=False)
+    basis = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class CategoryPolicyInput(serializers.Serializer):
+    category_code = serializers.CharField(max_length=40)
+    is_corruption = serializers.BooleanField(required=False, default=False)
+    no_limitation = serializers.BooleanField(required=False, default=False)
+    basis = serializers.CharField(max_length=300)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class RuleInput(serializers.Serializer):
@@ -305,7 +348,9 @@ class RuleInput(serializers.Serializer):
     form = serializers.CharField(max_length=40, required=False, allow_null=True, allow_blank=True)
     text_vi = serializers.CharField(max_length=2000)
     text_en = serializers.CharField(max_length=2000)
-    basis = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    basis = serializers.CharField(max_length=300)
+    categories = serializers.ChoiceField(choices=Rule.Categories.choices, required=False, default="all")
+    cap_at_violator = serializers.BooleanField(required=False, default=False)
     position = serializers.IntegerField(min_value=0, max_value=10000, required=False)
 
 
@@ -315,8 +360,16 @@ class RuleSetInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     repeat_window_days = serializers.IntegerField(min_value=1, max_value=3650)
     limitation_warn_days = serializers.IntegerField(min_value=1, max_value=3650)
+    restart_on_new_violation = serializers.BooleanField(required=False, default=False)
+    handling_days = serializers.IntegerField(min_value=1, max_value=3650, required=False, default=90)
+    handling_days_complex = serializers.IntegerField(min_value=1, max_value=3650, required=False, default=150)
+    complaint_days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=15)
+    second_complaint_days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=10)
+    sources = serializers.DictField(child=serializers.CharField(max_length=500), required=False, default=dict)
     forms = serializers.ListField(child=RuleFormInput(), min_length=1, max_length=100)
     rules = serializers.ListField(child=RuleInput(), min_length=1, max_length=500)
+    category_policies = serializers.ListField(child=CategoryPolicyInput(), required=False, default=list,
+                                              max_length=500)
 
 
 class RuleSetListApi(APIView):
@@ -395,9 +448,13 @@ class CaseListApi(APIView):
         subject_kind = serializers.ChoiceField(choices=SubjectKind.choices)
         officer_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
         unit_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
-        finding_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=50)
+        finding_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+                                            min_length=0, max_length=50, required=False, default=list)
+        liability_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+                                                help_text="Open the case from a confirmed liability")
         title = serializers.CharField(max_length=300)
         summary = serializers.CharField(required=False, allow_blank=True, default="")
+        is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("limitation", str, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
@@ -438,9 +495,17 @@ class CaseListApi(APIView):
             unit = Unit.objects.filter(pk=v["unit_id"]).first()
             if unit is None:
                 raise DomainError("Không tìm thấy đơn vị.", "Unit not found.", fields={"unit_id": ["not found"]})
+        liability = None
+        if v.get("liability_id"):
+            liability = selectors.liability_get_for(user=request.user, id=v["liability_id"], roles=selectors.DECIDERS)
+        elif not v["finding_ids"]:
+            raise DomainError("Cần ít nhất một vi phạm hoặc một trách nhiệm đã xác nhận.",
+                              "At least one finding or a confirmed liability is needed.",
+                              fields={"finding_ids": ["required"]})
         findings = _findings_by_ids(request.user, list(dict.fromkeys(v["finding_ids"])))
         case = services.case_create(by=request.user, subject_kind=v["subject_kind"], officer=officer, unit=unit,
-                                    findings=findings, title=v["title"], summary=v["summary"])
+                                    findings=findings, title=v["title"], summary=v["summary"],
+                                    is_complex=v["is_complex"], liability=liability)
         return _case_response(case, request.user, status=201)
 
 
@@ -546,6 +611,8 @@ class CaseDocumentDownloadApi(APIView):
 class CaseTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=["self_review", "considering", "dropped", "closed"])
+        no_self_review_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+                                                      help_text="Why there is no self-review (instead of one)")
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
@@ -578,6 +645,8 @@ class CaseDecideApi(APIView):
         decision_number = serializers.CharField(max_length=60)
         authority = serializers.CharField(max_length=200)
         decision_date = serializers.DateField()
+        received_on = serializers.DateField(required=False, allow_null=True,
+                                            help_text="The day the subject received the decision")
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
@@ -587,7 +656,25 @@ class CaseDecideApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         services.case_decide(by=request.user, case=case, form_code=v["form"], decision_number=v["decision_number"],
-                             authority=v["authority"], decision_date=v["decision_date"], note=v["note"])
+                             authority=v["authority"], decision_date=_date(v["decision_date"], "decision_date"),
+                             note=v["note"], received_on=_date(v.get("received_on"), "received_on"))
+        return _case_response(case, request.user)
+
+
+class CaseCouncilApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        held_on = serializers.DateField()
+        note = serializers.CharField(max_length=5000)
+
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request: Request, pk: int) -> Response:
+        """Record the disciplinary council meeting (hội đồng kỷ luật)."""
+        case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.case_record_council(by=request.user, case=case,
+                                     held_on=_date(data.validated_data["held_on"], "held_on"),
+                                     note=data.validated_data["note"])
         return _case_response(case, request.user)
 
 
@@ -609,6 +696,8 @@ class CaseAppealResolveApi(APIView):
     class InputSerializer(serializers.Serializer):
         result = serializers.ChoiceField(choices=DisciplinaryCase.AppealResult.choices)
         decided_on = serializers.DateField()
+        received_on = serializers.DateField(required=False, allow_null=True,
+                                            help_text="The day the complainant received this answer")
         note = serializers.CharField(max_length=5000)
         form = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
@@ -619,7 +708,8 @@ class CaseAppealResolveApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         services.case_appeal_resolve(by=request.user, case=case, result=v["result"], decided_on=v["decided_on"],
-                                     note=v["note"], form_code=v.get("form") or None)
+                                     note=v["note"], form_code=v.get("form") or None,
+                                     received_on=_date(v.get("received_on"), "received_on"))
         return _case_response(case, request.user)
 
 

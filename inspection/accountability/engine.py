@@ -13,7 +13,7 @@ from django.db.models import Max
 
 from backend.core.errors import Conflict, NotFound
 from inspection.accountability.defaults import SEVERITY_EN, SEVERITY_VI
-from inspection.accountability.models import LadderForm, Rule, RuleSet
+from inspection.accountability.models import CategoryPolicy, LadderForm, Rule, RuleSet
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,13 @@ class FormRef:
     name_vi: str
     name_en: str
     limitation_years: int
+    requires_council: bool = False
+    basis: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "code": self.code, "subject_kind": self.subject_kind, "level": self.level,
-                "name_vi": self.name_vi, "name_en": self.name_en, "limitation_years": self.limitation_years}
+                "name_vi": self.name_vi, "name_en": self.name_en, "limitation_years": self.limitation_years,
+                "requires_council": self.requires_council, "basis": self.basis}
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,29 @@ class RuleRef:
     text_en: str
     basis: str
     position: int
+    categories: str = "all"
+    cap_at_violator: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "code": self.code, "applies_to": self.applies_to, "trigger": self.trigger,
                 "severities": list(self.severities), "min_count": self.min_count, "window_days": self.window_days,
                 "as_violator": self.as_violator, "form": self.form.code if self.form else None,
-                "text_vi": self.text_vi, "text_en": self.text_en, "basis": self.basis}
+                "text_vi": self.text_vi, "text_en": self.text_en, "basis": self.basis,
+                "categories": self.categories, "cap_at_violator": self.cap_at_violator}
+
+    def covers(self, is_corruption: bool) -> bool:
+        """Does the rule apply to a finding of this kind of category?"""
+        return (self.categories == Rule.Categories.ALL
+                or (self.categories == Rule.Categories.CORRUPTION) == is_corruption)
+
+
+@dataclass(frozen=True)
+class CategoryRef:
+    code: str
+    is_corruption: bool
+    no_limitation: bool
+    basis: str
+    note: str
 
 
 @dataclass
@@ -77,6 +97,20 @@ class RuleBook:
     limitation_warn_days: int
     forms: dict[str, FormRef]
     rules: list[RuleRef]
+    restart_on_new_violation: bool = False
+    handling_days: int = 90
+    handling_days_complex: int = 150
+    complaint_days: int = 15
+    second_complaint_days: int = 10
+    sources: dict[str, str] = field(default_factory=dict)
+    categories: dict[str, CategoryRef] = field(default_factory=dict)
+
+    def category(self, code: str) -> CategoryRef:
+        """The rule set's policy for a finding category (an unlisted category is ordinary)."""
+        return self.categories.get(code) or CategoryRef(code, False, False, "", "")
+
+    def source(self, name: str) -> str:
+        return self.sources.get(name, "")
 
     # --- loading -------------------------------------------------------------------------------
     @classmethod
@@ -99,10 +133,17 @@ class RuleBook:
         refs = [RuleRef(id=r.pk, code=r.code, applies_to=r.applies_to, trigger=r.trigger,
                         severities=tuple(r.severities or ()), min_count=r.min_count, window_days=r.window_days,
                         as_violator=r.as_violator, form=forms[r.form.code] if r.form else None,
-                        text_vi=r.text_vi, text_en=r.text_en, basis=r.basis, position=r.position)
+                        text_vi=r.text_vi, text_en=r.text_en, basis=r.basis, position=r.position,
+                        categories=r.categories, cap_at_violator=r.cap_at_violator)
                 for r in sorted(rules, key=lambda r: (r.position, r.pk))]
+        categories = {c.category_code: CategoryRef(c.category_code, c.is_corruption, c.no_limitation, c.basis, c.note)
+                      for c in CategoryPolicy.objects.filter(ruleset_id=ruleset.pk)}
         return cls(ruleset_id=ruleset.pk, version=ruleset.version, repeat_window_days=ruleset.repeat_window_days,
-                   limitation_warn_days=ruleset.limitation_warn_days, forms=forms, rules=refs)
+                   limitation_warn_days=ruleset.limitation_warn_days, forms=forms, rules=refs,
+                   restart_on_new_violation=ruleset.restart_on_new_violation, handling_days=ruleset.handling_days,
+                   handling_days_complex=ruleset.handling_days_complex, complaint_days=ruleset.complaint_days,
+                   second_complaint_days=ruleset.second_complaint_days, sources=dict(ruleset.sources or {}),
+                   categories=categories)
 
     # --- ladder --------------------------------------------------------------------------------
     def ladder(self, subject_kind: str) -> list[FormRef]:
@@ -147,7 +188,8 @@ class RuleBook:
 
 def _form_ref(f: LadderForm) -> FormRef:
     return FormRef(id=f.pk, code=f.code, subject_kind=f.subject_kind, level=f.level, name_vi=f.name_vi,
-                   name_en=f.name_en, limitation_years=f.limitation_years)
+                   name_en=f.name_en, limitation_years=f.limitation_years, requires_council=f.requires_council,
+                   basis=f.basis)
 
 
 def sev_vi(severity: str) -> str:
@@ -176,22 +218,43 @@ class LeaderFacts:
     covered_up: bool
     # count rules: (window_days, severities) -> (count, window start, window end); filled by the caller
     counts: dict[tuple[int, tuple[str, ...]], tuple[int, date, date]] = field(default_factory=dict)
+    is_corruption: bool = False
+    violator_form: FormRef | None = None  # the violator's own form: the bound of joint responsibility
+    self_detected: bool = False  # found and handled it himself (recorded fact)
 
 
 def count_key(rule: RuleRef) -> tuple[int, tuple[str, ...]]:
     return (rule.window_days or 365, tuple(sorted(rule.severities)))
 
 
+def _capped(rule: RuleRef, form: FormRef, facts: LeaderFacts) -> tuple[FormRef, str, str]:
+    """Joint responsibility is never heavier than the violator's own form."""
+    cap = facts.violator_form
+    if not rule.cap_at_violator or cap is None or form.level <= cap.level:
+        return form, "", ""
+    return (cap, f" Không nặng hơn hình thức của người vi phạm ({cap.name_vi}): đề xuất {cap.name_vi}.",
+            f" Never heavier than the violator's own form ({cap.name_en}): {cap.name_en} proposed.")
+
+
 def evaluate_leader(book: RuleBook, facts: LeaderFacts) -> list[Match]:
-    """Every rule that fires for this leader, heaviest form first (then rule position)."""
+    """Every rule that fires for this leader, heaviest form first (then rule position).
+
+    A rule fires only for the categories it covers (the NĐ 59/2019 ladder for corruption only);
+    a head who found and handled the corruption himself is exempt from the corruption rules.
+    """
     matches: list[Match] = []
     for rule in book.rules_for(facts.role):
+        if not rule.covers(facts.is_corruption):
+            continue
+        if facts.self_detected and rule.categories == Rule.Categories.CORRUPTION:
+            continue
         if rule.trigger == Rule.Trigger.SEVERITY:
             if facts.severity in rule.severities and rule.form is not None:
-                matches.append(Match(rule, rule.form,
-                                     f"Vi phạm của cấp dưới ở mức {sev_vi(facts.severity)}.",
-                                     f"The subordinate's violation is {sev_en(facts.severity)}.",
-                                     {"severity": facts.severity}))
+                form, cap_vi, cap_en = _capped(rule, rule.form, facts)
+                matches.append(Match(rule, form,
+                                     f"Vi phạm của cấp dưới ở mức {sev_vi(facts.severity)}.{cap_vi}",
+                                     f"The subordinate's violation is {sev_en(facts.severity)}.{cap_en}",
+                                     {"severity": facts.severity, "capped": bool(cap_vi)}))
         elif rule.trigger == Rule.Trigger.COUNT:
             found = facts.counts.get(count_key(rule))
             if found is None or rule.form is None:
@@ -200,14 +263,16 @@ def evaluate_leader(book: RuleBook, facts: LeaderFacts) -> list[Match]:
             if n >= rule.min_count:
                 levels_vi = ", ".join(sev_vi(s) for s in rule.severities)
                 levels_en = ", ".join(sev_en(s) for s in rule.severities)
+                form, cap_vi, cap_en = _capped(rule, rule.form, facts)
                 matches.append(Match(
-                    rule, rule.form,
-                    f"Từ {fmt(start)} đến {fmt(end)} (trong {rule.window_days or 365} ngày, trong thời gian giữ chức) "
-                    f"có {n} vi phạm đã xác nhận ({levels_vi}), kể cả vi phạm này; ngưỡng {rule.min_count}.",
-                    f"From {fmt_en(start)} to {fmt_en(end)} (within {rule.window_days or 365} days, while in post) "
-                    f"there were {n} confirmed violations ({levels_en}), this one included; threshold {rule.min_count}.",
+                    rule, form,
+                    f"{span_vi(start, end).capitalize()} (trong {rule.window_days or 365} ngày, khi đang giữ chức) "
+                    f"có {n} vi phạm đã xác nhận ({levels_vi}), kể cả vi phạm này; ngưỡng là {rule.min_count}.{cap_vi}",
+                    f"{span_en(start, end).capitalize()} (within {rule.window_days or 365} days, while in post) "
+                    f"there were {n} confirmed violations ({levels_en}), this one included; threshold {rule.min_count}."
+                    f"{cap_en}",
                     {"count": n, "window_from": start.isoformat(), "window_to": end.isoformat(),
-                     "threshold": rule.min_count}))
+                     "threshold": rule.min_count, "capped": bool(cap_vi)}))
         elif rule.trigger in (Rule.Trigger.KNEW_NOT_ACT, Rule.Trigger.COVERED_UP):
             flag = facts.knew_and_did_not_act if rule.trigger == Rule.Trigger.KNEW_NOT_ACT else facts.covered_up
             if not flag or (rule.severities and facts.severity not in rule.severities):
@@ -235,6 +300,19 @@ def evaluate_leader(book: RuleBook, facts: LeaderFacts) -> list[Match]:
     return matches
 
 
+def span_vi(start: date, end: date | None) -> str:
+    """'ngày 05/03/2025' for one day, 'từ 20/02/2025 đến 10/03/2025' for a period."""
+    if end is not None and start == end:
+        return f"ngày {fmt(start)}"
+    return f"từ {fmt(start)} đến {fmt(end)}"
+
+
+def span_en(start: date, end: date | None) -> str:
+    if end is not None and start == end:
+        return f"on {fmt_en(start)}"
+    return f"from {fmt_en(start)} to {fmt_en(end)}"
+
+
 # --- escalation ------------------------------------------------------------------------------------
 
 
@@ -250,6 +328,16 @@ class Violation:
     rule_code: str
     why_vi: str
     why_en: str
+    counts_from: date | None = None  # limitation start: its end, or its discovery when still going on
+    counts_from_vi: str = ""
+    counts_from_en: str = ""
+    no_limitation: bool = False
+    no_limitation_basis: str = ""
+    limitation: Limitation | None = None
+
+    @property
+    def time_barred(self) -> bool:
+        return self.limitation is not None and self.limitation.status == "expired"
 
 
 @dataclass
@@ -350,47 +438,81 @@ def add_years(d: date, years: int) -> date:
 class Limitation:
     start: date
     restarted_by: str | None
-    years: int
+    years: int | None
     form_code: str
-    deadline: date
-    days_left: int
-    status: str  # ok | warning | expired
+    deadline: date | None
+    days_left: int | None
+    status: str  # ok | warning | expired | none (no limitation)
     message_vi: str
     message_en: str
+    basis: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"start": self.start, "restarted_by": self.restarted_by, "years": self.years,
                 "form": self.form_code, "deadline": self.deadline, "days_left": self.days_left,
-                "status": self.status, "message_vi": self.message_vi, "message_en": self.message_en}
+                "status": self.status, "message_vi": self.message_vi, "message_en": self.message_en,
+                "basis": self.basis}
 
 
-def limitation(*, last_violation: date, later: list[tuple[date, str]], form: FormRef, today: date,
-               warn_days: int) -> Limitation:
-    """The clock runs from the latest violation; a new violation within the period restarts it."""
-    start, restarted_by = last_violation, None
+def violation_limitation(*, violation: Violation, later: list[tuple[date, str]], restart: bool, today: date,
+                         warn_days: int, basis: str = "") -> Limitation:
+    """The limitation of one violation, from its own form (never an escalated one).
+
+    The clock runs from the violation's end, or from its discovery when it was still going on.
+    A later violation restarts it only when the rule set says so (`restart`).
+    """
+    form = violation.form
+    start = violation.counts_from or violation.occurred_on
+    if violation.no_limitation:
+        return Limitation(start=start, restarted_by=None, years=None, form_code=form.code, deadline=None,
+                          days_left=None, status="none",
+                          message_vi=f"{violation.reference}: không áp dụng thời hiệu ({violation.no_limitation_basis}).",
+                          message_en=f"{violation.reference}: no limitation period applies "
+                                     f"({violation.no_limitation_basis}).",
+                          basis=violation.no_limitation_basis)
+    restarted_by = None
     deadline = add_years(start, form.limitation_years)
-    for day, reference in sorted(later):
-        if day <= start:
-            continue
-        if day > deadline or day > today:
-            break
-        start, restarted_by = day, reference
-        deadline = add_years(start, form.limitation_years)
+    if restart:
+        for day, reference in sorted(later):
+            if day <= start:
+                continue
+            if day > deadline or day > today:
+                break
+            start, restarted_by = day, reference
+            deadline = add_years(start, form.limitation_years)
     days_left = (deadline - today).days
+    head_vi = (f"{violation.reference} ({form.name_vi}, thời hiệu {form.limitation_years} năm "
+               f"tính từ {fmt(start)}{violation.counts_from_vi})")
+    head_en = (f"{violation.reference} ({form.name_en}, {form.limitation_years}-year limitation "
+               f"from {fmt_en(start)}{violation.counts_from_en})")
     if days_left < 0:
         status = "expired"
-        vi = f"Đã hết thời hiệu xử lý kỷ luật (hết ngày {fmt(deadline)})."
-        en = f"The limitation period ended on {fmt_en(deadline)}."
+        vi = f"{head_vi}: đã hết thời hiệu ngày {fmt(deadline)}; không xử lý và không tính để tăng nặng."
+        en = f"{head_en}: time-barred since {fmt_en(deadline)}; not handled and not counted for escalation."
     elif days_left <= warn_days:
         status = "warning"
-        vi = f"Sắp hết thời hiệu: còn {days_left} ngày (đến {fmt(deadline)})."
-        en = f"Limitation period nearly over: {days_left} days left (until {fmt_en(deadline)})."
+        vi = f"{head_vi}: sắp hết thời hiệu, còn {days_left} ngày (đến hết ngày {fmt(deadline)})."
+        en = f"{head_en}: nearly time-barred, {days_left} days left (until {fmt_en(deadline)})."
     else:
         status = "ok"
-        vi = f"Thời hiệu xử lý đến {fmt(deadline)} (còn {days_left} ngày)."
-        en = f"Limitation period runs until {fmt_en(deadline)} ({days_left} days left)."
+        vi = f"{head_vi}: còn thời hiệu đến hết ngày {fmt(deadline)} (còn {days_left} ngày)."
+        en = f"{head_en}: limitation runs until {fmt_en(deadline)} ({days_left} days left)."
     if restarted_by:
-        vi += f" Thời hiệu được tính lại từ vi phạm mới {restarted_by} ngày {fmt(start)}."
-        en += f" Restarted by the new violation {restarted_by} on {fmt_en(start)}."
+        vi += f" Thời hiệu được tính lại từ vi phạm mới {restarted_by} ngày {fmt(start)} (theo cài đặt của bộ quy tắc)."
+        en += f" Restarted by the new violation {restarted_by} on {fmt_en(start)} (a rule-set setting)."
     return Limitation(start=start, restarted_by=restarted_by, years=form.limitation_years, form_code=form.code,
-                      deadline=deadline, days_left=days_left, status=status, message_vi=vi, message_en=en)
+                      deadline=deadline, days_left=days_left, status=status, message_vi=vi, message_en=en,
+                      basis=basis)
+
+
+def case_limitation(violations: list[Violation]) -> Limitation | None:
+    """The case's limitation summary: the nearest deadline among live violations, else expired / none."""
+    lims = [v.limitation for v in violations if v.limitation is not None]
+    if not lims:
+        return None
+    live = [x for x in lims if x.status in ("ok", "warning") and x.deadline is not None]
+    if live:
+        return min(live, key=lambda x: x.deadline or date.max)
+    if any(x.status == "none" for x in lims):
+        return next(x for x in lims if x.status == "none")
+    return max(lims, key=lambda x: x.deadline or date.min)

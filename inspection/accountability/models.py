@@ -29,6 +29,14 @@ class RuleSet(models.Model):
         default=365, help_text="A prior decision within this many days before a new violation makes it a repeat")
     limitation_warn_days = models.PositiveIntegerField(
         default=90, help_text="Warn when the limitation deadline is this close")
+    restart_on_new_violation = models.BooleanField(
+        default=False, help_text="A new violation restarts the limitation clock (only if the force's regulation says so)")
+    handling_days = models.PositiveIntegerField(default=90, help_text="A decision within this many days of opening")
+    handling_days_complex = models.PositiveIntegerField(default=150, help_text="The same for a complex case")
+    complaint_days = models.PositiveIntegerField(default=15, help_text="First complaint: days from receiving the decision")
+    second_complaint_days = models.PositiveIntegerField(
+        default=10, help_text="Second complaint: days from receiving the first answer")
+    sources = models.JSONField(default=dict, help_text="Legal source of each period setting, by setting name")
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
@@ -49,6 +57,8 @@ class LadderForm(models.Model):
     name_vi = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
     limitation_years = models.PositiveSmallIntegerField()
+    requires_council = models.BooleanField(default=False, help_text="A disciplinary council meets before this form")
+    basis = models.CharField(max_length=300, blank=True, help_text="Legal basis of the form")
 
     class Meta:
         ordering = ["ruleset_id", "subject_kind", "level"]
@@ -86,7 +96,14 @@ class Rule(models.Model):
     form = models.ForeignKey(LadderForm, null=True, blank=True, on_delete=models.PROTECT, related_name="rules")
     text_vi = models.TextField()
     text_en = models.TextField()
+    class Categories(models.TextChoices):
+        ALL = "all", "Mọi loại vi phạm"
+        CORRUPTION = "corruption", "Chỉ vi phạm thuộc nhóm tham nhũng"
+        NON_CORRUPTION = "non_corruption", "Vi phạm không thuộc nhóm tham nhũng"
+
     basis = models.CharField(max_length=300, blank=True, help_text="Legal basis / source")
+    categories = models.CharField(max_length=16, choices=Categories.choices, default=Categories.ALL)
+    cap_at_violator = models.BooleanField(default=False, help_text="Never heavier than the violator's own form")
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -95,6 +112,37 @@ class Rule(models.Model):
             models.UniqueConstraint(fields=["ruleset", "code"], name="rule_code_unique"),
             models.CheckConstraint(condition=Q(as_violator=True) | Q(form__isnull=False), name="rule_has_form"),
         ]
+
+
+class CategoryPolicy(models.Model):
+    """What the rule set says about a finding category (keyed by the category's code)."""
+
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="categories")
+    category_code = models.CharField(max_length=40)
+    is_corruption = models.BooleanField(default=False)
+    no_limitation = models.BooleanField(default=False)
+    basis = models.CharField(max_length=300)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["ruleset_id", "category_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["ruleset", "category_code"], name="category_policy_unique"),
+        ]
+
+
+class SelfDetection(models.Model):
+    """A recorded fact: this head found and handled the corruption himself (Luật PCTN 2018 art. 73(3))."""
+
+    finding = models.ForeignKey("inspection.Finding", on_delete=models.PROTECT, related_name="self_detections")
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="+")
+    note = models.TextField()
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["finding_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["finding", "officer"], name="self_detection_unique")]
 
 
 # --- trace and liabilities -------------------------------------------------------------------------
@@ -204,6 +252,17 @@ class DisciplinaryCase(models.Model):
     appeal_result = models.CharField(max_length=10, choices=AppealResult.choices, blank=True)
     appeal_decided_on = models.DateField(null=True, blank=True)
     appeal_note = models.TextField(blank=True)
+    is_complex = models.BooleanField(default=False, help_text="Complex case: the longer handling period")
+    self_review_waiver = models.TextField(blank=True, help_text="Why there is no self-review")
+    council_held_on = models.DateField(null=True, blank=True)
+    council_note = models.TextField(blank=True)
+    decision_received_on = models.DateField(null=True, blank=True)
+    appeal_answer_received_on = models.DateField(null=True, blank=True)
+    appeal2_filed_on = models.DateField(null=True, blank=True)
+    appeal2_text = models.TextField(blank=True)
+    appeal2_result = models.CharField(max_length=10, choices=AppealResult.choices, blank=True)
+    appeal2_decided_on = models.DateField(null=True, blank=True)
+    appeal2_note = models.TextField(blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role
@@ -25,10 +25,13 @@ from inspection.accountability.engine import (
     RuleBook,
     Violation,
     _form_ref,
+    case_limitation,
     escalate,
-    limitation,
+    fmt,
+    fmt_en,
     sev_en,
     sev_vi,
+    violation_limitation,
 )
 from inspection.accountability.models import (
     CchcTask,
@@ -65,13 +68,13 @@ TASK_WRITERS = (Role.UNIT_HEAD, Role.ADMIN)
 
 
 def findings_for(user: Any) -> QuerySet[Finding]:
-    """Findings this user may know of (secret checks, drafts and scope applied)."""
-    qs = Finding.objects.all()
+    """Findings this user may know of (secret checks and scope: inspection.selectors.findings_visible_to),
+    drafts left out for everyone outside the inspection team."""
+    from inspection.selectors import findings_visible_to
+
+    qs = findings_visible_to(user)
     if user.role not in INSPECTION_TEAM:
-        qs = qs.filter(visible_check_q()).exclude(state=Finding.State.DRAFT)
-    ids = user_unit_ids(user)
-    if ids is not None:
-        qs = qs.filter(unit_id__in=list(ids))
+        qs = qs.exclude(state=Finding.State.DRAFT)
     return qs
 
 
@@ -152,14 +155,25 @@ def liability_get_for(*, user: Any, id: int, roles: tuple[str, ...] = LIABILITY_
 # --- disciplinary cases ----------------------------------------------------------------------------
 
 
-def cases_queryset(*, user: Any) -> QuerySet[DisciplinaryCase]:
+def cases_visible_to(user: Any) -> QuerySet[DisciplinaryCase]:
+    """The one rule for who may read a disciplinary case; every case read starts here.
+
+    A case is visible when it has findings and every one of them is a finding this user may see
+    (`findings_for`: the unit where the violation happened is in the user's scope, no draft, no
+    secret check). Where the officer served before or after does not matter: a unit head does not
+    read the case of an officer who once served in his unit but violated elsewhere, nor a case
+    that joins a violation in his unit with one elsewhere.
+    """
     require_role(user, *CASE_READERS)
-    qs = DisciplinaryCase.objects.select_related(
+    links = DisciplinaryCase.findings.through.objects.filter(disciplinarycase_id=OuterRef("pk"))
+    visible = findings_for(user).values("pk")
+    return (DisciplinaryCase.objects.filter(Exists(links))
+            .exclude(Exists(links.exclude(finding_id__in=visible))))
+
+
+def cases_queryset(*, user: Any) -> QuerySet[DisciplinaryCase]:
+    qs = cases_visible_to(user).select_related(
         "officer", "unit", "ruleset", "proposed_form", "decided_form", "created_by")
-    ids = user_unit_ids(user)
-    if ids is not None:
-        units = list(ids)
-        qs = qs.filter(Q(unit_id__in=units) | Q(officer__assignments__unit_id__in=units)).distinct()
     return qs.prefetch_related(
         Prefetch("findings", queryset=Finding.objects.select_related("category", "unit").order_by("occurred_from")),
         "factors", "documents")
@@ -195,22 +209,84 @@ class CaseView:
     aggravating: int
     mitigating: int
     notes: list[dict[str, str]]
+    deadlines: dict[str, Any]
+
+    @property
+    def live(self) -> list[Violation]:
+        return [v for v in self.violations if not v.time_barred]
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "violations": [{"finding_id": v.finding_id, "reference": v.reference, "occurred_on": v.occurred_on,
-                            "form": v.form.as_dict(), "rule": v.rule_code, "why_vi": v.why_vi, "why_en": v.why_en}
+                            "form": v.form.as_dict(), "rule": v.rule_code, "why_vi": v.why_vi, "why_en": v.why_en,
+                            "time_barred": v.time_barred,
+                            "limitation": v.limitation.as_dict() if v.limitation else None}
                            for v in self.violations],
             "steps": [s.as_dict() for s in self.steps],
             "computed_form": self.computed_form.as_dict() if self.computed_form else None,
             "limitation": self.limitation.as_dict() if self.limitation else None,
             "factors": {"aggravating": self.aggravating, "mitigating": self.mitigating},
             "notes": self.notes,
+            "deadlines": self.deadlines,
         }
 
 
+def violation_start(finding: Finding) -> tuple[date, str, str]:
+    """When the limitation of a violation starts: its end, or its discovery when it was still going on
+    (NĐ 112/2020 art. 5.2 as amended by NĐ 71/2023). Discovery is the day the finding was recorded."""
+    end = finding_days(finding)[1]
+    found = local_day(finding.created_at) if finding.created_at else end
+    if finding.occurred_to is not None and found < end:
+        return found, " — ngày phát hiện, khi vi phạm còn đang diễn ra", " — its discovery, while still going on"
+    return end, "", ""
+
+
+def _deadlines(case: DisciplinaryCase, book: RuleBook, form: FormRef | None, today: date) -> dict[str, Any]:
+    """Handling period, council step and complaint windows of a case, each with its source."""
+    opened = local_day(case.created_at)
+    days = book.handling_days_complex if case.is_complex else book.handling_days
+    due = opened + timedelta(days=days)
+    decided = case.decision_date is not None
+    handling = {
+        "opened_on": opened, "days": days, "complex": case.is_complex, "deadline": due,
+        "status": "met" if decided and case.decision_date and case.decision_date <= due
+        else "late" if (case.decision_date or today) > due else "running",
+        "source": book.source("handling_days_complex" if case.is_complex else "handling_days"),
+        "text_vi": (f"Thời hạn xử lý {days} ngày{' (vụ việc phức tạp)' if case.is_complex else ''} kể từ ngày lập hồ sơ "
+                    f"{fmt(opened)}: ra quyết định chậm nhất ngày {fmt(due)}."),
+        "text_en": (f"Handling period {days} days{' (complex case)' if case.is_complex else ''} from opening on "
+                    f"{fmt_en(opened)}: decide by {fmt_en(due)}."),
+    }
+    council = {
+        "required": bool(form is not None and form.requires_council), "form": form.code if form else None,
+        "held_on": case.council_held_on, "note": case.council_note, "source": book.source("council"),
+    }
+    complaints: dict[str, Any] = {"first": None, "second": None}
+    received = case.decision_received_on or case.decision_date
+    if received is not None:
+        last = received + timedelta(days=book.complaint_days)
+        complaints["first"] = {
+            "from": received, "days": book.complaint_days, "deadline": last, "filed_on": case.appeal_filed_on,
+            "source": book.source("complaint_days"),
+            "text_vi": f"Khiếu nại lần đầu trong {book.complaint_days} ngày kể từ ngày nhận quyết định "
+                       f"({fmt(received)}): đến hết ngày {fmt(last)}.",
+            "text_en": f"First complaint within {book.complaint_days} days of receiving the decision "
+                       f"({fmt_en(received)}): until {fmt_en(last)}."}
+    answered = case.appeal_answer_received_on or case.appeal_decided_on
+    if answered is not None:
+        last2 = answered + timedelta(days=book.second_complaint_days)
+        complaints["second"] = {
+            "from": answered, "days": book.second_complaint_days, "deadline": last2,
+            "filed_on": case.appeal2_filed_on, "source": book.source("second_complaint_days"),
+            "text_vi": f"Khiếu nại lần hai trong {book.second_complaint_days} ngày kể từ ngày nhận quyết định "
+                       f"giải quyết lần đầu ({fmt(answered)}): đến hết ngày {fmt(last2)}.",
+            "text_en": f"Second complaint within {book.second_complaint_days} days of receiving the first answer "
+                       f"({fmt_en(answered)}): until {fmt_en(last2)}."}
+    return {"handling": handling, "council": council, "complaints": complaints}
+
+
 def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> dict[int, CaseView]:
-    """Escalation and limitation for many cases in a fixed number of queries.
+    """Escalation, limitation and deadlines for many cases in a fixed number of queries.
 
     Cases must come from `cases_queryset` (findings and factors prefetched).
     """
@@ -218,6 +294,7 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> d
     if not cases:
         return {}
     books = {rid: RuleBook.load(ruleset_id=rid) for rid in {c.ruleset_id for c in cases}}
+    restart = any(b.restart_on_new_violation for b in books.values())
     officer_ids = {c.officer_id for c in cases if c.officer_id}
     unit_ids = {c.unit_id for c in cases if c.unit_id}
     finding_ids = {f.pk for c in cases for f in c.findings.all()}
@@ -229,19 +306,22 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> d
         for s in FindingSubject.objects.filter(officer_id__in=officer_ids, finding_id__in=finding_ids):
             if s.role in VIOLATOR_ROLES:
                 roles[(s.officer_id, s.finding_id)].add("violator")
-            if s.knew_and_did_not_act or s.covered_up:
+            elif s.knew_and_did_not_act or s.covered_up:
                 roles[(s.officer_id, s.finding_id)].add("knew_or_covered")
+            else:
+                roles[(s.officer_id, s.finding_id)].add("named")
         for liab in (LeaderLiability.objects.filter(officer_id__in=officer_ids, finding_id__in=finding_ids,
                                                     state=LeaderLiability.State.CONFIRMED)
                      .select_related("rule", "confirmed_form", "suggested_form")):
             liabilities[(liab.officer_id, liab.finding_id)] = liab
-        for row in (FindingSubject.objects.filter(officer_id__in=officer_ids, finding__state__in=COUNTED_STATES)
-                    .filter(Q(role__in=VIOLATOR_ROLES) | Q(knew_and_did_not_act=True) | Q(covered_up=True))
-                    .filter(visible_check_q("finding__surprise_check"))
-                    .values("officer_id", "finding_id", "finding__reference", "finding__occurred_from")):
-            later_officer[row["officer_id"]].append(
-                (local_day(row["finding__occurred_from"]), row["finding__reference"], row["finding_id"]))
-    if unit_ids:
+        if restart:
+            for row in (FindingSubject.objects.filter(officer_id__in=officer_ids, finding__state__in=COUNTED_STATES)
+                        .filter(Q(role__in=VIOLATOR_ROLES) | Q(knew_and_did_not_act=True) | Q(covered_up=True))
+                        .filter(visible_check_q("finding__surprise_check"))
+                        .values("officer_id", "finding_id", "finding__reference", "finding__occurred_from")):
+                later_officer[row["officer_id"]].append(
+                    (local_day(row["finding__occurred_from"]), row["finding__reference"], row["finding_id"]))
+    if unit_ids and restart:
         for urow in (Finding.objects.filter(visible_check_q(), unit_id__in=unit_ids, state__in=COUNTED_STATES)
                      .values("unit_id", "id", "reference", "occurred_from")):
             later_unit[urow["unit_id"]].append((local_day(urow["occurred_from"]), urow["reference"], urow["id"]))
@@ -265,6 +345,10 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> d
         notes: list[dict[str, str]] = []
         for f in case.findings.all():
             day = finding_days(f)[1]
+            start, start_vi, start_en = violation_start(f)
+            policy = book.category(f.category.code)
+            extra = {"counts_from": start, "counts_from_vi": start_vi, "counts_from_en": start_en,
+                     "no_limitation": policy.no_limitation, "no_limitation_basis": policy.basis}
             if case.subject_kind == SubjectKind.UNIT:
                 rule = book.by_severity(Rule.AppliesTo.UNIT, f.severity)
                 if rule is None or rule.form is None:
@@ -273,51 +357,64 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> d
                     continue
                 violations.append(Violation(f.pk, f.reference, f.category_id, day, rule.form, rule.code,
                                             f"vi phạm {sev_vi(f.severity)} của đơn vị, quy tắc {rule.code}",
-                                            f"{sev_en(f.severity)} violation by the unit, rule {rule.code}"))
+                                            f"{sev_en(f.severity)} violation by the unit, rule {rule.code}", **extra))
                 continue
             officer_id = case.officer_id or 0
+            kinds = roles.get((officer_id, f.pk), set())
             confirmed = liabilities.get((officer_id, f.pk))
-            if confirmed is not None:
+            if confirmed is not None and "violator" not in kinds:
                 form = book.equivalent(_form_ref(confirmed.confirmed_form or confirmed.suggested_form))
                 violations.append(Violation(
                     f.pk, f.reference, f.category_id, day, form, confirmed.rule.code,
                     f"trách nhiệm {confirmed.get_role_display().lower()} đã được xác nhận (quy tắc {confirmed.rule.code})",
-                    f"confirmed liability as {confirmed.role.replace('_', ' ')} (rule {confirmed.rule.code})"))
+                    f"confirmed liability as {confirmed.role.replace('_', ' ')} (rule {confirmed.rule.code})", **extra))
                 continue
-            kinds = roles.get((officer_id, f.pk), set())
-            if kinds:
+            if kinds & {"violator", "knew_or_covered", "named"}:
                 rule = book.by_severity(Rule.AppliesTo.VIOLATOR, f.severity)
                 if rule is not None and rule.form is not None:
-                    as_what_vi = "người vi phạm" if "violator" in kinds else "biết mà không xử lý / bao che, xử lý như người vi phạm"
-                    as_what_en = "violator" if "violator" in kinds else "knew and did not act / covered up, handled as violator"
+                    if "violator" in kinds:
+                        as_what_vi, as_what_en = "người vi phạm", "violator"
+                    elif "knew_or_covered" in kinds:
+                        as_what_vi = "biết mà không xử lý / bao che, xử lý như người vi phạm"
+                        as_what_en = "knew and did not act / covered up, handled as violator"
+                    else:
+                        as_what_vi, as_what_en = "người được nêu trong kết luận", "named in the finding"
                     violations.append(Violation(
                         f.pk, f.reference, f.category_id, day, rule.form, rule.code,
                         f"{as_what_vi}, vi phạm {sev_vi(f.severity)} (quy tắc {rule.code})",
-                        f"{as_what_en}, {sev_en(f.severity)} violation (rule {rule.code})"))
+                        f"{as_what_en}, {sev_en(f.severity)} violation (rule {rule.code})", **extra))
                     continue
             notes.append({"vi": f"Vi phạm {f.reference} không xác định được hình thức cho người này "
                                 "(chưa có trách nhiệm được xác nhận).",
                           "en": f"No form could be determined for {f.reference} for this person "
                                 "(no confirmed liability)."})
+        own_ids = {v.finding_id for v in violations}
+        later_src = (later_officer.get(case.officer_id, []) if case.officer_id is not None
+                     else later_unit.get(case.unit_id or 0, []))
+        later = [(d, ref) for d, ref, fid in later_src if fid not in own_ids]
+        for v in violations:
+            v.limitation = violation_limitation(violation=v, later=later, restart=book.restart_on_new_violation,
+                                                today=today, warn_days=book.limitation_warn_days,
+                                                basis=book.source("limitation"))
+        barred = [v for v in violations if v.time_barred]
+        if barred:
+            notes.append({
+                "vi": "Hết thời hiệu, không xử lý và không tính để tăng nặng: "
+                      + "; ".join(v.limitation.message_vi for v in barred if v.limitation),
+                "en": "Time-barred, neither handled nor counted for escalation: "
+                      + "; ".join(v.limitation.message_en for v in barred if v.limitation)})
         factors = list(case.factors.all())
         aggravating = sum(1 for x in factors if x.kind == "aggravating")
         mitigating = len(factors) - aggravating
         key = (case.subject_kind, case.officer_id or case.unit_id or 0)
         case_priors = [p for pk, p in priors.get(key, []) if pk != case.pk]
-        steps = escalate(book, violations=violations, priors=case_priors, aggravating=aggravating,
-                         mitigating=mitigating)
+        steps = escalate(book, violations=[v for v in violations if not v.time_barred], priors=case_priors,
+                         aggravating=aggravating, mitigating=mitigating)
         computed = steps[-1].form if steps else None
-        lim = None
         basis_form = (_form_ref(case.decided_form) if case.decided_form is not None
                       else _form_ref(case.proposed_form) if case.proposed_form is not None else computed)
-        if violations and basis_form is not None:
-            own_ids = {v.finding_id for v in violations}
-            later_src = (later_officer.get(case.officer_id, []) if case.officer_id is not None
-                         else later_unit.get(case.unit_id or 0, []))
-            later = [(d, ref) for d, ref, fid in later_src if fid not in own_ids]
-            lim = limitation(last_violation=max(v.occurred_on for v in violations), later=later,
-                             form=basis_form, today=today, warn_days=book.limitation_warn_days)
-        views[case.pk] = CaseView(violations, steps, computed, lim, aggravating, mitigating, notes)
+        views[case.pk] = CaseView(violations, steps, computed, case_limitation(violations), aggravating, mitigating,
+                                  notes, _deadlines(case, book, basis_form, today))
     return views
 
 

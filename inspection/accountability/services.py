@@ -8,10 +8,11 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, BinaryIO
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import Role
@@ -19,13 +20,14 @@ from backend.accounts.selectors import unit_in_scope
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.store import get_store
-from backend.org.models import Officer, Unit
+from backend.org.models import Assignment, Officer, Unit
 from inspection.accountability import defaults
 from inspection.accountability.engine import RuleBook
 from inspection.accountability.models import (
     CaseDocument,
     CaseEvent,
     CaseFactor,
+    CategoryPolicy,
     CchcTask,
     DisciplinaryCase,
     LadderForm,
@@ -33,10 +35,11 @@ from inspection.accountability.models import (
     Rule,
     RuleSet,
     ScoringPolicy,
+    SelfDetection,
     SubjectKind,
     TraceRecord,
 )
-from inspection.accountability.trace import COUNTED_STATES, VIOLATOR_ROLES, compute_trace, finding_days
+from inspection.accountability.trace import COUNTED_STATES, compute_trace, finding_days
 from inspection.models import Finding, FindingSubject
 
 SEVERITIES = set(defaults.SEVERITIES)
@@ -97,6 +100,12 @@ def _validate_ruleset(data: dict[str, Any]) -> None:
         if not str(r.get("text_vi", "")).strip() or not str(r.get("text_en", "")).strip():
             raise _invalid("Quy tắc cần diễn giải tiếng Việt và tiếng Anh.", f"rules[{i}] needs text_vi and text_en.",
                            "rules")
+        if len(str(r.get("basis", "")).strip()) < 5:
+            raise _invalid(f"Quy tắc {code} cần nêu căn cứ pháp lý (văn bản, điều) hoặc quy định của Công an tỉnh.",
+                           f"rules[{i}] needs its legal basis (document and article, or the force's regulation).",
+                           "rules")
+        if r.get("categories", Rule.Categories.ALL) not in Rule.Categories.values:
+            raise _invalid("Phạm vi loại vi phạm của quy tắc không hợp lệ.", f"rules[{i}].categories invalid.", "rules")
         as_violator = bool(r.get("as_violator"))
         if as_violator and r["trigger"] not in (Rule.Trigger.KNEW_NOT_ACT, Rule.Trigger.COVERED_UP):
             raise _invalid("Chỉ quy tắc 'biết mà không xử lý' / 'bao che' mới xử lý như người vi phạm.",
@@ -118,8 +127,14 @@ def _validate_ruleset(data: dict[str, Any]) -> None:
                                "rules")
             if r["applies_to"] not in (Rule.AppliesTo.HEAD, Rule.AppliesTo.DEPUTY, Rule.AppliesTo.UPPER_HEAD):
                 raise _invalid("Quy tắc đếm chỉ áp dụng cho lãnh đạo.", f"rules[{i}]: count rules are for leaders.", "rules")
-    for name, lo, hi in (("repeat_window_days", 1, 3650), ("limitation_warn_days", 1, 3650)):
-        value = data.get(name)
+    for i, p in enumerate(data.get("category_policies") or []):
+        if not str(p.get("category_code", "")).strip() or len(str(p.get("basis", "")).strip()) < 5:
+            raise _invalid("Chính sách loại vi phạm cần mã loại và căn cứ pháp lý.",
+                           f"category_policies[{i}] needs category_code and basis.", "category_policies")
+    for name, lo, hi in (("repeat_window_days", 1, 3650), ("limitation_warn_days", 1, 3650),
+                         ("handling_days", 1, 3650), ("handling_days_complex", 1, 3650), ("complaint_days", 1, 365),
+                         ("second_complaint_days", 1, 365)):
+        value = data.get(name, _PERIOD_DEFAULTS.get(name))
         if not isinstance(value, int) or not lo <= value <= hi:
             raise _invalid(f"{name} phải từ {lo} đến {hi}.", f"{name} must be {lo}..{hi}.", name)
 
@@ -133,11 +148,20 @@ def ruleset_create(*, by: Any, data: dict[str, Any]) -> RuleSet:
         version=(current.version + 1) if current else 1, note=str(data.get("note", ""))[:500],
         based_on=current, repeat_window_days=data["repeat_window_days"],
         limitation_warn_days=data["limitation_warn_days"],
+        restart_on_new_violation=bool(data.get("restart_on_new_violation", False)),
+        sources={**defaults.SOURCES, **(data.get("sources") or {})},
+        **{k: data.get(k, v) for k, v in _PERIOD_DEFAULTS.items()},
         created_by=by if getattr(by, "pk", None) else None, created_at=timezone.now())
     forms = {f["code"]: LadderForm.objects.create(
         ruleset=ruleset, subject_kind=f["subject_kind"], level=f["level"], code=f["code"],
-        name_vi=f["name_vi"].strip(), name_en=f["name_en"].strip(), limitation_years=f["limitation_years"])
+        name_vi=f["name_vi"].strip(), name_en=f["name_en"].strip(), limitation_years=f["limitation_years"],
+        requires_council=bool(f.get("requires_council", False)), basis=str(f.get("basis", ""))[:300])
         for f in data["forms"]}
+    for p in data.get("category_policies") or []:
+        CategoryPolicy.objects.create(
+            ruleset=ruleset, category_code=str(p["category_code"]).strip()[:40],
+            is_corruption=bool(p.get("is_corruption")), no_limitation=bool(p.get("no_limitation")),
+            basis=str(p["basis"]).strip()[:300], note=str(p.get("note", ""))[:300])
     for i, r in enumerate(data["rules"]):
         Rule.objects.create(
             ruleset=ruleset, code=r["code"], applies_to=r["applies_to"], trigger=r["trigger"],
@@ -145,11 +169,16 @@ def ruleset_create(*, by: Any, data: dict[str, Any]) -> RuleSet:
             window_days=r.get("window_days") if r["trigger"] == Rule.Trigger.COUNT else None,
             as_violator=bool(r.get("as_violator")), form=None if r.get("as_violator") else forms[r["form"]],
             text_vi=r["text_vi"].strip(), text_en=r["text_en"].strip(), basis=str(r.get("basis", ""))[:300],
+            categories=r.get("categories") or Rule.Categories.ALL, cap_at_violator=bool(r.get("cap_at_violator")),
             position=r.get("position") or i + 1)
     audit_record(actor=by, verb="accountability.ruleset.create", obj=ruleset,
                  payload={"version": ruleset.version, "based_on": current.version if current else None,
                           "forms": len(forms), "rules": len(data["rules"]), "note": ruleset.note})
     return ruleset
+
+
+_PERIOD_DEFAULTS = {k: defaults.RULESET_PARAMS[k] for k in (
+    "handling_days", "handling_days_complex", "complaint_days", "second_complaint_days")}
 
 
 def ruleset_seed_default(*, by: Any) -> RuleSet:
@@ -280,6 +309,31 @@ def liability_reject(*, by: Any, liability: LeaderLiability, reason: str) -> Lea
     return liability
 
 
+@transaction.atomic
+def self_detection_record(*, by: Any, finding: Finding, officer: Officer, note: str) -> SelfDetection:
+    """Record that a leader found and handled the corruption himself (Luật PCTN 2018 art. 73(3)).
+
+    Only a head or deputy of the finding's unit during the violation can be exempt; the fact is
+    shown in the trace with its basis, and the next proposal leaves the corruption rules out for him.
+    """
+    note = _clean_reason(note)
+    d0, d1 = finding_days(finding)
+    led = Assignment.objects.filter(officer=officer, unit_id=finding.unit_id, valid_from__lte=d1).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=d0)).filter(Q(is_head=True) | Q(is_deputy=True))
+    if not led.exists():
+        raise Conflict(f"{officer.full_name} không giữ chức lãnh đạo {finding.unit.name} trong thời gian vi phạm.",
+                       f"{officer.full_name} did not lead {finding.unit.code} during the violation.",
+                       code="not_related")
+    if SelfDetection.objects.filter(finding=finding, officer=officer).exists():
+        raise Conflict("Đã ghi nhận việc tự phát hiện của người này.", "Already recorded for this person.",
+                       code="duplicate")
+    record = SelfDetection.objects.create(finding=finding, officer=officer, note=note, recorded_by=by,
+                                          recorded_at=timezone.now())
+    audit_record(actor=by, verb="accountability.self_detection.record", obj=finding,
+                 payload={"officer": officer.pk, "note": note})
+    return record
+
+
 # --- disciplinary cases -----------------------------------------------------------------------------
 
 EDITABLE = (DisciplinaryCase.State.OPEN, DisciplinaryCase.State.SELF_REVIEW, DisciplinaryCase.State.CONSIDERING)
@@ -322,21 +376,18 @@ def _check_findings_for_subject(*, subject_kind: str, officer: Officer | None, u
     ids = [f.pk for f in findings]
     if subject_kind == SubjectKind.OFFICER:
         assert officer is not None
-        related = set(FindingSubject.objects.filter(finding_id__in=ids, officer=officer).filter(
-            role__in=VIOLATOR_ROLES).values_list("finding_id", flat=True))
-        related |= set(FindingSubject.objects.filter(finding_id__in=ids, officer=officer).filter(
-            knew_and_did_not_act=True).values_list("finding_id", flat=True))
-        related |= set(FindingSubject.objects.filter(finding_id__in=ids, officer=officer).filter(
-            covered_up=True).values_list("finding_id", flat=True))
+        # any subject the finding names (the violator first of all), or a confirmed liability
+        related = set(FindingSubject.objects.filter(finding_id__in=ids, officer=officer)
+                      .values_list("finding_id", flat=True))
         related |= set(LeaderLiability.objects.filter(finding_id__in=ids, officer=officer,
                                                       state=LeaderLiability.State.CONFIRMED)
                        .values_list("finding_id", flat=True))
         missing = [f.reference for f in findings if f.pk not in related]
         if missing:
             raise Conflict(
-                f"{officer.full_name} không phải người vi phạm và chưa có trách nhiệm được xác nhận trong: "
+                f"{officer.full_name} không được nêu trong kết luận và chưa có trách nhiệm được xác nhận trong: "
                 + ", ".join(missing) + ".",
-                f"{officer.full_name} is neither a violator nor has a confirmed liability in: " + ", ".join(missing) + ".",
+                f"{officer.full_name} is neither named in nor has a confirmed liability for: " + ", ".join(missing) + ".",
                 code="not_related")
         clash = DisciplinaryCase.objects.filter(officer=officer, findings__id__in=ids)
     else:
@@ -367,7 +418,16 @@ def _next_reference(year: int) -> str:
 
 @transaction.atomic
 def case_create(*, by: Any, subject_kind: str, officer: Officer | None, unit: Unit | None,
-                findings: list[Finding], title: str, summary: str = "") -> DisciplinaryCase:
+                findings: list[Finding], title: str, summary: str = "", is_complex: bool = False,
+                liability: LeaderLiability | None = None) -> DisciplinaryCase:
+    """Open a case for any subject of the findings (the violator included), for a unit, or from a
+    confirmed liability (`liability`: its officer and finding)."""
+    if liability is not None:
+        if liability.state != LeaderLiability.State.CONFIRMED:
+            raise Conflict("Chỉ lập hồ sơ từ trách nhiệm đã được xác nhận.",
+                           "A case is opened only from a confirmed liability.", code="invalid_state")
+        subject_kind, officer, unit = SubjectKind.OFFICER, liability.officer, None
+        findings = list(dict.fromkeys([liability.finding, *findings]))
     if subject_kind not in SubjectKind.values:
         raise _invalid("Đối tượng phải là cán bộ hoặc đơn vị.", "subject_kind must be officer or unit.", "subject_kind")
     if (subject_kind == SubjectKind.OFFICER) != (officer is not None) or (subject_kind == SubjectKind.UNIT) != (
@@ -388,7 +448,7 @@ def case_create(*, by: Any, subject_kind: str, officer: Officer | None, unit: Un
                 case = DisciplinaryCase.objects.create(
                     reference=_next_reference(timezone.localdate().year), title=title[:300], summary=summary,
                     subject_kind=subject_kind, officer=officer, unit=unit, ruleset_id=book.ruleset_id,
-                    created_by=by, created_at=now, updated_at=now)
+                    is_complex=is_complex, created_by=by, created_at=now, updated_at=now)
             break
         except IntegrityError:
             continue
@@ -401,7 +461,8 @@ def case_create(*, by: Any, subject_kind: str, officer: Officer | None, unit: Un
     _event(case, by, "create", to_state=case.state,
            data={"subject_kind": subject_kind, "officer": officer.pk if officer else None,
                  "unit": unit.pk if unit else None, "findings": [f.pk for f in findings],
-                 "ruleset_version": book.version})
+                 "ruleset_version": book.version, "is_complex": is_complex,
+                 "liability": liability.pk if liability else None})
     return case
 
 
@@ -520,7 +581,8 @@ def case_add_document(*, by: Any, case: DisciplinaryCase, kind: str, fileobj: Bi
 
 
 @transaction.atomic
-def case_transition(*, by: Any, case: DisciplinaryCase, to: str, note: str = "") -> DisciplinaryCase:
+def case_transition(*, by: Any, case: DisciplinaryCase, to: str, note: str = "",
+                    no_self_review_reason: str = "") -> DisciplinaryCase:
     case = _lock(case)
     allowed = TRANSITIONS.get(case.state, set())
     if to not in allowed:
@@ -531,16 +593,21 @@ def case_transition(*, by: Any, case: DisciplinaryCase, to: str, note: str = "")
     if to == DisciplinaryCase.State.DROPPED and len(note) < 5:
         raise _invalid("Không xử lý hồ sơ cần nêu lý do.", "Dropping a case needs a reason (note).", "note",
                        code="reason_required")
+    waiver = (no_self_review_reason or "").strip()
     if (to == DisciplinaryCase.State.CONSIDERING and case.subject_kind == SubjectKind.OFFICER
-            and not case.documents.filter(kind=CaseDocument.Kind.SELF_REVIEW).exists() and len(note) < 5):
-        raise Conflict("Chưa có bản tự kiểm điểm: tải bản tự kiểm điểm lên hoặc ghi rõ lý do không có.",
-                       "No self-review document: upload it, or give the reason it is missing in the note.",
-                       code="self_review_missing")
+            and not case.documents.filter(kind=CaseDocument.Kind.SELF_REVIEW).exists()):
+        if len(waiver) < 5:
+            raise Conflict("Chưa có bản tự kiểm điểm: tải bản tự kiểm điểm lên hoặc nêu lý do không có "
+                           "(no_self_review_reason).",
+                           "No self-review document: upload it, or state why there is none (no_self_review_reason).",
+                           code="self_review_missing")
+        case.self_review_waiver = waiver
     from_state = case.state
     case.state = to
     case.updated_at = timezone.now()
-    case.save(update_fields=["state", "updated_at"])
-    _event(case, by, "transition", from_state=from_state, to_state=to, note=note)
+    case.save(update_fields=["state", "updated_at", "self_review_waiver"])
+    _event(case, by, "transition", from_state=from_state, to_state=to, note=note,
+           data={"no_self_review_reason": waiver} if waiver else None)
     return case
 
 
@@ -587,8 +654,28 @@ def case_propose(*, by: Any, case: DisciplinaryCase, form_code: str, note: str =
 
 
 @transaction.atomic
+def case_record_council(*, by: Any, case: DisciplinaryCase, held_on: date, note: str) -> DisciplinaryCase:
+    """The disciplinary council (hội đồng kỷ luật) met on `held_on`; its minutes go in as a document."""
+    case = _lock(case)
+    if case.state != DisciplinaryCase.State.CONSIDERING:
+        raise Conflict("Hội đồng kỷ luật họp khi hồ sơ đang ở bước xem xét.",
+                       "The disciplinary council meets while the case is being considered.", code="invalid_state")
+    note = _clean_reason(note)
+    if held_on > timezone.localdate():
+        raise _invalid("Ngày họp hội đồng không được ở tương lai.", "The council date cannot be in the future.",
+                       "held_on")
+    case.council_held_on, case.council_note = held_on, note
+    case.updated_at = timezone.now()
+    case.save(update_fields=["council_held_on", "council_note", "updated_at"])
+    _event(case, by, "council", note=note, data={"held_on": held_on})
+    return case
+
+
+@transaction.atomic
 def case_decide(*, by: Any, case: DisciplinaryCase, form_code: str, decision_number: str, authority: str,
-                decision_date: date, note: str = "") -> DisciplinaryCase:
+                decision_date: date, note: str = "", received_on: date | None = None) -> DisciplinaryCase:
+    """Record the decision. A time-barred violation cannot be decided (each by its own form), the
+    council must have met where the form requires one."""
     case = _lock(case)
     if case.state != DisciplinaryCase.State.CONSIDERING:
         raise Conflict("Chỉ ra quyết định khi hồ sơ đang ở bước xem xét.",
@@ -603,64 +690,101 @@ def case_decide(*, by: Any, case: DisciplinaryCase, form_code: str, decision_num
     if decision_date > today:
         raise _invalid("Ngày quyết định không được ở tương lai.", "The decision date cannot be in the future.",
                        "decision_date")
+    if received_on is not None and not decision_date <= received_on <= today:
+        raise _invalid("Ngày nhận quyết định phải từ ngày quyết định đến hôm nay.",
+                       "The day the decision was received must be between the decision date and today.",
+                       "received_on")
     view = _case_view(case, decision_date)
     last = max((v.occurred_on for v in view.violations), default=None)
     if last is not None and decision_date < last:
         raise _invalid("Ngày quyết định trước ngày vi phạm.", "The decision date is before the violation.",
                        "decision_date")
-    if view.limitation is not None:
-        from inspection.accountability.engine import _form_ref, limitation
-
-        lim = limitation(last_violation=view.limitation.start, later=[], form=_form_ref(form), today=decision_date,
-                         warn_days=0)
-        if lim.status == "expired":
-            raise Conflict(f"Đã hết thời hiệu xử lý kỷ luật đối với hình thức {form.name_vi} "
-                           f"(hết ngày {lim.deadline:%d/%m/%Y}).",
-                           f"The limitation period for {form.name_en} ended on {lim.deadline.isoformat()}.",
-                           code="limitation_expired")
+    if view.violations and not view.live:
+        barred = [v.limitation for v in view.violations if v.limitation is not None]
+        raise Conflict("Đã hết thời hiệu xử lý kỷ luật đối với mọi vi phạm trong hồ sơ: "
+                       + "; ".join(x.message_vi for x in barred),
+                       "Every violation in the case is time-barred: " + "; ".join(x.message_en for x in barred),
+                       code="limitation_expired")
+    if form.requires_council and case.council_held_on is None:
+        raise Conflict(f"Hình thức {form.name_vi} cần họp Hội đồng kỷ luật trước khi quyết định; "
+                       "hãy ghi nhận cuộc họp của hội đồng.",
+                       f"{form.name_en} needs a disciplinary council before the decision; record the council first.",
+                       code="council_required")
+    if case.council_held_on is not None and decision_date < case.council_held_on:
+        raise _invalid("Ngày quyết định trước ngày họp Hội đồng kỷ luật.",
+                       "The decision date is before the council met.", "decision_date")
     case.decided_form = form
     case.decision_number = decision_number[:60]
     case.decision_authority = authority[:200]
     case.decision_date = decision_date
+    case.decision_received_on = received_on or decision_date
     from_state = case.state
     case.state = DisciplinaryCase.State.DECIDED
     case.updated_at = timezone.now()
-    case.save(update_fields=["decided_form", "decision_number", "decision_authority", "decision_date", "state",
-                             "updated_at"])
+    case.save(update_fields=["decided_form", "decision_number", "decision_authority", "decision_date",
+                             "decision_received_on", "state", "updated_at"])
     _event(case, by, "decide", from_state=from_state, to_state=case.state, note=note,
            data={"form": form.code, "decision_number": case.decision_number, "authority": case.decision_authority,
-                 "decision_date": decision_date,
-                 "computed": view.computed_form.code if view.computed_form else None})
+                 "decision_date": decision_date, "received_on": case.decision_received_on,
+                 "computed": view.computed_form.code if view.computed_form else None,
+                 "time_barred": [v.reference for v in view.violations if v.time_barred]})
     return case
+
+
+def _complaint_window(*, opened: date, days: int, filed_on: date, what_vi: str, what_en: str, source: str) -> None:
+    last = opened + timedelta(days=days)
+    if filed_on > last:
+        raise Conflict(f"{what_vi} quá hạn: chỉ được khiếu nại trong {days} ngày kể từ ngày {opened:%d/%m/%Y}, "
+                       f"tức đến hết ngày {last:%d/%m/%Y}; đơn nộp ngày {filed_on:%d/%m/%Y} không được thụ lý "
+                       f"({source}).",
+                       f"{what_en} too late: allowed within {days} days of {opened.isoformat()}, i.e. until "
+                       f"{last.isoformat()}; filed on {filed_on.isoformat()}, refused ({source}).",
+                       code="complaint_late", fields={"filed_on": [last.isoformat()]})
 
 
 @transaction.atomic
 def case_appeal(*, by: Any, case: DisciplinaryCase, filed_on: date, text: str) -> DisciplinaryCase:
+    """A complaint against the decision: the first within the complaint window from receiving the
+    decision, a second within its own window from receiving the first answer; later ones refused."""
     case = _lock(case)
     if case.state != DisciplinaryCase.State.DECIDED:
         raise Conflict("Chỉ khiếu nại được quyết định đã ban hành.", "Only a decided case can be appealed.",
                        code="invalid_state")
-    if case.appeal_filed_on is not None:
-        raise Conflict("Quyết định này đã được khiếu nại.", "This decision was already appealed.",
-                       code="already_appealed")
     text = (text or "").strip()
     if len(text) < 5:
         raise _invalid("Cần nội dung khiếu nại.", "The appeal needs a text.", "text")
-    if filed_on > timezone.localdate() or (case.decision_date and filed_on < case.decision_date):
-        raise _invalid("Ngày khiếu nại phải từ ngày quyết định đến hôm nay.",
-                       "The appeal date must be between the decision date and today.", "filed_on")
-    case.appeal_filed_on, case.appeal_text = filed_on, text
+    book = RuleBook.load(ruleset_id=case.ruleset_id)
+    second = case.appeal_filed_on is not None
+    if second and (case.appeal2_filed_on is not None or not case.appeal_result):
+        raise Conflict("Quyết định này đã được khiếu nại hai lần; không thụ lý khiếu nại tiếp.",
+                       "This decision was already complained against twice; no further complaint is accepted.",
+                       code="already_appealed")
+    opened = ((case.appeal_answer_received_on or case.appeal_decided_on) if second
+              else (case.decision_received_on or case.decision_date))
+    if opened is None or filed_on > timezone.localdate() or filed_on < opened:
+        raise _invalid("Ngày khiếu nại phải từ ngày nhận quyết định đến hôm nay.",
+                       "The complaint date must be between receiving the decision and today.", "filed_on")
+    if second:
+        _complaint_window(opened=opened, days=book.second_complaint_days, filed_on=filed_on,
+                          what_vi="Khiếu nại lần hai", what_en="Second complaint",
+                          source=book.source("second_complaint_days"))
+        case.appeal2_filed_on, case.appeal2_text = filed_on, text
+    else:
+        _complaint_window(opened=opened, days=book.complaint_days, filed_on=filed_on,
+                          what_vi="Khiếu nại", what_en="Complaint", source=book.source("complaint_days"))
+        case.appeal_filed_on, case.appeal_text = filed_on, text
     case.state = DisciplinaryCase.State.APPEALED
     case.updated_at = timezone.now()
-    case.save(update_fields=["appeal_filed_on", "appeal_text", "state", "updated_at"])
-    _event(case, by, "appeal", from_state=DisciplinaryCase.State.DECIDED, to_state=case.state,
-           data={"filed_on": filed_on})
+    case.save(update_fields=["appeal_filed_on", "appeal_text", "appeal2_filed_on", "appeal2_text", "state",
+                             "updated_at"])
+    _event(case, by, "appeal2" if second else "appeal", from_state=DisciplinaryCase.State.DECIDED,
+           to_state=case.state, data={"filed_on": filed_on, "level": 2 if second else 1})
     return case
 
 
 @transaction.atomic
 def case_appeal_resolve(*, by: Any, case: DisciplinaryCase, result: str, decided_on: date, note: str,
-                        form_code: str | None = None) -> DisciplinaryCase:
+                        form_code: str | None = None, received_on: date | None = None) -> DisciplinaryCase:
     case = _lock(case)
     if case.state != DisciplinaryCase.State.APPEALED:
         raise Conflict("Hồ sơ không có khiếu nại đang giải quyết.", "The case has no pending appeal.",
@@ -669,9 +793,14 @@ def case_appeal_resolve(*, by: Any, case: DisciplinaryCase, result: str, decided
         raise _invalid("Kết quả giải quyết khiếu nại không hợp lệ.", "result must be upheld, changed or annulled.",
                        "result")
     note = _clean_reason(note)
-    if decided_on > timezone.localdate() or (case.appeal_filed_on and decided_on < case.appeal_filed_on):
+    second = case.appeal2_filed_on is not None
+    filed = case.appeal2_filed_on if second else case.appeal_filed_on
+    if decided_on > timezone.localdate() or (filed and decided_on < filed):
         raise _invalid("Ngày giải quyết phải từ ngày khiếu nại đến hôm nay.",
                        "The resolution date must be between the appeal date and today.", "decided_on")
+    if received_on is not None and not decided_on <= received_on <= timezone.localdate():
+        raise _invalid("Ngày nhận quyết định giải quyết phải từ ngày giải quyết đến hôm nay.",
+                       "The day the answer was received must be between its date and today.", "received_on")
     old_form = case.decided_form.code if case.decided_form else None
     if result == DisciplinaryCase.AppealResult.CHANGED:
         if not form_code:
@@ -681,14 +810,19 @@ def case_appeal_resolve(*, by: Any, case: DisciplinaryCase, result: str, decided
             raise _invalid("Hình thức mới trùng hình thức cũ; hãy chọn 'giữ nguyên'.",
                            "The new form equals the old one; use 'upheld'.", "form")
         case.decided_form = form
-    case.appeal_result, case.appeal_decided_on, case.appeal_note = result, decided_on, note
+    if second:
+        case.appeal2_result, case.appeal2_decided_on, case.appeal2_note = result, decided_on, note
+    else:
+        case.appeal_result, case.appeal_decided_on, case.appeal_note = result, decided_on, note
+        case.appeal_answer_received_on = received_on or decided_on
     case.state = (DisciplinaryCase.State.CLOSED if result == DisciplinaryCase.AppealResult.ANNULLED
                   else DisciplinaryCase.State.DECIDED)
     case.updated_at = timezone.now()
-    case.save(update_fields=["decided_form", "appeal_result", "appeal_decided_on", "appeal_note", "state",
-                             "updated_at"])
+    case.save(update_fields=["decided_form", "appeal_result", "appeal_decided_on", "appeal_note",
+                             "appeal_answer_received_on", "appeal2_result", "appeal2_decided_on", "appeal2_note",
+                             "state", "updated_at"])
     _event(case, by, "appeal_resolve", from_state=DisciplinaryCase.State.APPEALED, to_state=case.state, note=note,
-           data={"result": result, "old_form": old_form,
+           data={"result": result, "old_form": old_form, "level": 2 if second else 1,
                  "form": case.decided_form.code if case.decided_form else None})
     return case
 

@@ -29,9 +29,12 @@ from inspection.accountability.engine import (
     fmt_en,
     sev_en,
     sev_vi,
+    span_en,
+    span_vi,
 )
-from inspection.accountability.models import Rule
+from inspection.accountability.models import Rule, SelfDetection
 from inspection.models import Finding, FindingSubject
+from inspection.secrecy import public_check_link_q
 
 COUNTED_STATES = (Finding.State.CONFIRMED, Finding.State.ACTIONED)
 VIOLATOR_ROLES = (FindingSubject.Role.VIOLATOR, FindingSubject.Role.CO_VIOLATOR)
@@ -57,8 +60,9 @@ def finding_days(finding: Finding) -> tuple[date, date]:
 
 
 def visible_check_q(prefix: str = "surprise_check") -> Q:
-    """Rows whose check (if any) was started: a planned check must never show through."""
-    return Q(**{f"{prefix}__isnull": True}) | Q(**{f"{prefix}__started_at__isnull": False})
+    """Rows whose check (if any) was started: a planned check must never show through (the rule's
+    owner is inspection.secrecy)."""
+    return public_check_link_q(prefix)
 
 
 def _active(a: Any, d: date) -> bool:
@@ -119,12 +123,18 @@ def _bigrams(text: str) -> set[str]:
 
 def deputy_area_matches(in_charge_of: str, finding: Finding) -> bool:
     """Is the deputy's assigned area the area of the violation? (one-stop counter, or shared words)"""
+    return area_matches(in_charge_of, at_counter=bool(finding.counter_id),
+                        text=" ".join([finding.title, finding.description, finding.category.name_vi,
+                                       finding.category.name_en]))
+
+
+def area_matches(in_charge_of: str, *, at_counter: bool, text: str) -> bool:
+    """The one rule for "this violation is in the field the deputy was assigned" (lĩnh vực phụ trách)."""
     area = fold(in_charge_of)
     if not area:
         return False
-    if finding.counter_id and "mot cua" in area:
+    if at_counter and "mot cua" in area:
         return True
-    text = " ".join([finding.title, finding.description, finding.category.name_vi, finding.category.name_en])
     return bool(_bigrams(in_charge_of) & _bigrams(text))
 
 
@@ -135,6 +145,7 @@ class Leader:
     unit: Unit
     span: tuple[date, date]
     matches: list[Match] = field(default_factory=list)
+    exemption: dict[str, str] | None = None
 
     @property
     def chosen(self) -> Match | None:
@@ -146,12 +157,16 @@ def _post_sentence(a: Assignment, span: tuple[date, date]) -> tuple[str, str]:
     acting_en = " (acting)" if a.is_acting else ""
     ref_vi = f", quyết định {a.decision_ref}" if a.decision_ref else ""
     ref_en = f", decision {a.decision_ref}" if a.decision_ref else ""
-    vi = (f"Đồng chí {a.officer.full_name} giữ chức {a.position}{acting_vi} của {a.unit.name} "
-          f"từ {fmt(a.valid_from)} đến {fmt(a.valid_to)}{ref_vi}; phụ trách trong thời gian vi phạm "
-          f"từ {fmt(span[0])} đến {fmt(span[1])}.")
-    en = (f"{a.officer.full_name} held the post {a.position}{acting_en} of {a.unit.name} "
-          f"from {fmt_en(a.valid_from)} to {fmt_en(a.valid_to)}{ref_en}; in charge during the violation "
-          f"from {fmt_en(span[0])} to {fmt_en(span[1])}.")
+    # "Trưởng Công an xã X" already names the unit: do not add "của Công an xã X" again
+    of_vi = "" if fold(a.unit.name) in fold(a.position) else f" {a.unit.name}"
+    of_en = "" if fold(a.unit.name) in fold(a.position) else f" of {a.unit.name}"
+    held_vi = (f"từ ngày {fmt(a.valid_from)}" if a.valid_to is None
+               else span_vi(a.valid_from, a.valid_to))
+    held_en = f"since {fmt_en(a.valid_from)}" if a.valid_to is None else span_en(a.valid_from, a.valid_to)
+    vi = (f"Đồng chí {a.officer.full_name} giữ chức {a.position}{of_vi}{acting_vi} {held_vi}{ref_vi}; "
+          f"phụ trách trong thời gian vi phạm {span_vi(span[0], span[1])}.")
+    en = (f"{a.officer.full_name} held the post {a.position}{of_en}{acting_en} {held_en}{ref_en}; "
+          f"in charge during the violation {span_en(span[0], span[1])}.")
     return vi, en
 
 
@@ -163,10 +178,13 @@ def _leader_dict(leader: Leader) -> dict[str, Any]:
         why_vi = post_vi + " Không có quy tắc nào trong bộ quy tắc áp dụng; không đề xuất trách nhiệm."
         why_en = post_en + " No rule of the rule set applies; no liability proposed."
     else:
-        why_vi = (f"{post_vi} {chosen.why_vi} Áp dụng quy tắc {chosen.rule.code}: {chosen.rule.text_vi} "
-                  f"→ đề xuất: {chosen.form.name_vi}.")
-        why_en = (f"{post_en} {chosen.why_en} Rule {chosen.rule.code} applies: {chosen.rule.text_en} "
-                  f"→ proposed: {chosen.form.name_en}.")
+        why_vi = (f"{post_vi} {chosen.why_vi} Áp dụng quy tắc {chosen.rule.code} "
+                  f"(căn cứ: {chosen.rule.basis}): {chosen.rule.text_vi} Đề xuất: {chosen.form.name_vi}.")
+        why_en = (f"{post_en} {chosen.why_en} Rule {chosen.rule.code} applies "
+                  f"(basis: {chosen.rule.basis}): {chosen.rule.text_en} Proposed: {chosen.form.name_en}.")
+    if leader.exemption is not None:
+        why_vi += " " + leader.exemption["vi"]
+        why_en += " " + leader.exemption["en"]
     label_vi, label_en = ROLE_LABELS[leader.role]
     basis = "own" if chosen is not None and chosen.rule.trigger in (
         Rule.Trigger.KNEW_NOT_ACT, Rule.Trigger.COVERED_UP) else "joint"
@@ -181,6 +199,7 @@ def _leader_dict(leader: Leader) -> dict[str, Any]:
         "why_vi": why_vi, "why_en": why_en,
         "facts": chosen.facts if chosen else {},
         "other_rules": [m.as_dict() for m in leader.matches[1:]],
+        "exemption": leader.exemption,
     }
 
 
@@ -247,80 +266,99 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
         notes.append({"vi": "Kết luận chưa ghi người vi phạm; truy trách nhiệm theo đơn vị để xảy ra vi phạm.",
                       "en": "The finding names no violator; traced through the unit where it happened."})
 
-    # 2. the unit one level up on the day
+    # 2. the unit one level up, per sub-period: the chain of command may change during the violation
+    #    (district level abolished 1 March 2025: from then a commune's upper level is the province)
     links = list(UnitLink.objects.filter(unit_id__in=list(units)).select_related("parent"))
-    upper: dict[int, Unit | None] = {}
+    uppers_by_unit: dict[int, list[tuple[Unit, date, date]]] = {}
     for uid, unit in units.items():
         own_links = [lk for lk in links if lk.unit_id == uid]
-        covering = [lk for lk in own_links if _active(lk, d0)]
-        upper[uid] = covering[0].parent if covering else (None if own_links else unit.parent)
-    upper_ids = {u.pk for u in upper.values() if u is not None}
+        if not own_links:
+            uppers_by_unit[uid] = [(unit.parent, d0, d1)] if unit.parent is not None else []
+            continue
+        segments = [(lk.parent, *span) for lk in sorted(own_links, key=lambda lk: lk.valid_from)
+                    if (span := _overlap(lk, d0, d1)) is not None]
+        uppers_by_unit[uid] = segments
+    upper_ids = {p.pk for segs in uppers_by_unit.values() for p, _, _ in segs}
 
     # 3. every head / deputy post of those units during the violation
     leader_posts = list(Assignment.objects.filter(_overlaps_q(d0, d1),
                                                   unit_id__in=list(set(units) | upper_ids))
                         .filter(Q(is_head=True) | Q(is_deputy=True))
                         .select_related("officer", "unit", "unit__successor"))
+    exempt = {sd.officer_id: sd for sd in SelfDetection.objects.filter(finding=finding)}
+    policy = book.category(finding.category.code)
+    own_rule = book.by_severity(Rule.AppliesTo.VIOLATOR, finding.severity)
+    violator_form = own_rule.form if own_rule is not None else None
 
-    # 4. what counts toward the rolling-window rules
+    # 4. what counts toward the rolling-window rules: findings of the same unit (for the upper level
+    #    too: it answers only through the direct subordinate unit where it happened)
     windows = [r.window_days or 365 for r in book.rules if r.trigger == Rule.Trigger.COUNT]
     max_window = max(windows, default=0)
-    child_links = (list(UnitLink.objects.filter(parent_id__in=list(upper_ids)).values(
-        "unit_id", "parent_id", "valid_from", "valid_to")) if upper_ids and max_window else [])
     counted: list[dict[str, Any]] = []
     if max_window:
-        scope_units = set(units) | {cl["unit_id"] for cl in child_links}
         counted = [dict(row) for row in Finding.objects.filter(
             visible_check_q(), Q(state__in=COUNTED_STATES),
-            unit_id__in=list(scope_units),
+            unit_id__in=list(units),
             occurred_from__gte=day_start(d0 - timedelta(days=max_window)),
             occurred_from__lt=day_start(d1 + timedelta(days=1)),
-        ).exclude(pk=finding.pk).values("id", "unit_id", "severity", "occurred_from")]
+        ).exclude(pk=finding.pk).values("id", "unit_id", "severity", "occurred_from", "counter_id", "title",
+                                        "description", "category__code", "category__name_vi",
+                                        "category__name_en")]
         for row in counted:
             row["day"] = local_day(row["occurred_from"])
+            row["corruption"] = book.category(row["category__code"]).is_corruption
+            row["text"] = " ".join([row["title"], row["description"], row["category__name_vi"],
+                                    row["category__name_en"]])
 
-    def under_upper(unit_id: int, parent_id: int, day: date) -> bool:
-        return any(cl["unit_id"] == unit_id and cl["parent_id"] == parent_id and cl["valid_from"] <= day
-                   and (cl["valid_to"] is None or cl["valid_to"] >= day) for cl in child_links)
-
-    def counts_for(role: str, unit: Unit, a: Assignment, span: tuple[date, date]) -> dict[Any, Any]:
+    def counts_for(leader: Leader, where: Unit) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
-        for rule in book.rules_for(role):
-            if rule.trigger != Rule.Trigger.COUNT:
+        a, span = leader.assignment, leader.span
+        for rule in book.rules_for(leader.role):
+            if rule.trigger != Rule.Trigger.COUNT or not rule.covers(policy.is_corruption):
                 continue
             key = count_key(rule)
             end = span[1]
             start = max(end - timedelta(days=(rule.window_days or 365) - 1), a.valid_from)
             n = 1 if finding.severity in key[1] else 0  # the traced violation itself
             for row in counted:
-                if row["severity"] not in key[1] or not (start <= row["day"] <= end):
+                if (row["severity"] not in key[1] or not (start <= row["day"] <= end)
+                        or row["unit_id"] != where.pk or not rule.covers(row["corruption"])):
                     continue
-                if role == "upper_head":
-                    if row["unit_id"] == unit.pk or under_upper(row["unit_id"], unit.pk, row["day"]):
-                        n += 1
-                elif row["unit_id"] == unit.pk:
-                    n += 1
+                if leader.role == "deputy" and not area_matches(a.in_charge_of, at_counter=bool(row["counter_id"]),
+                                                                text=row["text"]):
+                    continue
+                n += 1
             result[key] = (n, start, end)
         return result
 
-    def leaders_of(unit: Unit, role: str) -> list[Leader]:
+    def leaders_of(unit: Unit, role: str, within: tuple[date, date] = (d0, d1)) -> list[Leader]:
         found = []
         for a in leader_posts:
             if a.unit_id != unit.pk or not (a.is_head if role in ("head", "upper_head") else a.is_deputy):
                 continue
-            span = _overlap(a, d0, d1)
+            span = _overlap(a, *within)
             if span is None:
                 continue
             found.append(Leader(role=role, assignment=a, unit=unit, span=span))
         found.sort(key=lambda ld: (ld.span[0], ld.assignment.is_acting, ld.assignment.pk))
         return found
 
-    def evaluate(leader: Leader) -> Leader:
+    def evaluate(leader: Leader, where: Unit) -> Leader:
         knew, covered = flags.get(leader.assignment.officer_id, (False, False))
+        detected = exempt.get(leader.assignment.officer_id)
         facts = LeaderFacts(role=leader.role, severity=finding.severity, knew_and_did_not_act=knew,
-                            covered_up=covered,
-                            counts=counts_for(leader.role, leader.unit, leader.assignment, leader.span))
+                            covered_up=covered, counts=counts_for(leader, where),
+                            is_corruption=policy.is_corruption, violator_form=violator_form,
+                            self_detected=detected is not None and policy.is_corruption)
         leader.matches = evaluate_leader(book, facts)
+        if facts.self_detected and detected is not None:
+            basis = book.source("self_detection")
+            leader.exemption = {
+                "vi": f"Được miễn trách nhiệm người đứng đầu về tham nhũng vì đã tự phát hiện và xử lý "
+                      f"({basis}): {detected.note}",
+                "en": f"Exempt from the head's liability for corruption: found and handled it himself "
+                      f"({basis}): {detected.note}",
+                "basis": basis}
         return leader
 
     out_groups = []
@@ -328,7 +366,7 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
     for uid, group in groups.items():
         unit = group["unit"]
         group_notes: list[dict[str, str]] = []
-        heads = [evaluate(ld) for ld in leaders_of(unit, "head") if ld.assignment.officer_id not in violator_ids]
+        heads = [evaluate(ld, unit) for ld in leaders_of(unit, "head") if ld.assignment.officer_id not in violator_ids]
         for ld in leaders_of(unit, "head"):
             if ld.assignment.officer_id in violator_ids:
                 group_notes.append({
@@ -340,30 +378,39 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
         if len({ld.assignment.officer_id for ld in heads}) > 1:
             group_notes.append({
                 "vi": "Thời gian vi phạm trải qua nhiều người đứng đầu; mỗi người chịu trách nhiệm trong thời gian mình phụ trách: "
-                      + "; ".join(f"{ld.assignment.officer.full_name} ({fmt(ld.span[0])}–{fmt(ld.span[1])})" for ld in heads),
+                      + "; ".join(f"{ld.assignment.officer.full_name} ({span_vi(*ld.span)})" for ld in heads) + ".",
                 "en": "The violation spans more than one head; each answers for the time they were in charge: "
-                      + "; ".join(f"{ld.assignment.officer.full_name} ({fmt_en(ld.span[0])}–{fmt_en(ld.span[1])})"
-                                  for ld in heads)})
+                      + "; ".join(f"{ld.assignment.officer.full_name} ({span_en(*ld.span)})" for ld in heads) + "."})
         deputies_all = [ld for ld in leaders_of(unit, "deputy") if ld.assignment.officer_id not in violator_ids]
-        deputies = [evaluate(ld) for ld in deputies_all if deputy_area_matches(ld.assignment.in_charge_of, finding)]
+        deputies = [evaluate(ld, unit) for ld in deputies_all
+                    if deputy_area_matches(ld.assignment.in_charge_of, finding)]
         if deputies_all and not deputies:
             group_notes.append({
                 "vi": "Không có cấp phó được phân công phụ trách lĩnh vực vi phạm (đã xét: "
-                      + ", ".join(f"{ld.assignment.officer.full_name} — {ld.assignment.in_charge_of or 'không ghi lĩnh vực'}"
+                      + ", ".join(f"{ld.assignment.officer.full_name}: {ld.assignment.in_charge_of or 'không ghi lĩnh vực'}"
                                   for ld in deputies_all) + ").",
-                "en": "No deputy is assigned to the area of the violation (considered: "
-                      + ", ".join(f"{ld.assignment.officer.full_name} — {ld.assignment.in_charge_of or 'no area recorded'}"
+                "en": "No deputy is assigned to the field of the violation (considered: "
+                      + ", ".join(f"{ld.assignment.officer.full_name}: {ld.assignment.in_charge_of or 'no field recorded'}"
                                   for ld in deputies_all) + ")."})
-        parent = upper[uid]
-        uppers = [evaluate(ld) for ld in leaders_of(parent, "upper_head")] if parent is not None else []
-        if parent is None:
+        segments = uppers_by_unit[uid]
+        uppers = [evaluate(ld, unit) for parent, lo, hi in segments for ld in leaders_of(parent, "upper_head", (lo, hi))]
+        if not segments:
             group_notes.append({"vi": "Đơn vị không có cấp trên trực tiếp tại thời điểm vi phạm.",
                                 "en": "The unit had no parent unit at the time of the violation."})
+        elif len(segments) > 1:
+            group_notes.append({
+                "vi": "Cấp trên trực tiếp thay đổi trong thời gian vi phạm; người đứng đầu cấp trên của từng giai đoạn "
+                      "chịu trách nhiệm trong giai đoạn đó: "
+                      + "; ".join(f"{p.name} ({span_vi(lo, hi)})" for p, lo, hi in segments) + ".",
+                "en": "The upper level changed during the violation; the upper head of each sub-period answers for "
+                      "that sub-period: " + "; ".join(f"{p.name} ({span_en(lo, hi)})" for p, lo, hi in segments) + "."})
+        parent = segments[0][0] if segments else None
         leaders = heads + deputies + uppers
         traced_officers.update(ld.assignment.officer_id for ld in leaders)
         out_groups.append({
             "unit": unit_as_it_was(unit, d0),
             "parent": unit_as_it_was(parent, d0) if parent is not None else None,
+            "parents": [{**unit_as_it_was(p, lo), "from": lo, "to": hi} for p, lo, hi in segments],
             "violators": group["violators"],
             "leaders": [_leader_dict(ld) for ld in leaders],
             "notes": group_notes,

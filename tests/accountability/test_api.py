@@ -23,7 +23,7 @@ def test_trace_endpoint_and_who_may_read_it(api_as: Any, make_finding: Any,
     f = make_finding("CAX-TC", "less_serious", date(2026, 3, 1), to=date(2026, 4, 10), violators=("NA-2104",),
                      counter=True)
     client = api_as("discipline")
-    with django_assert_max_num_queries(13):  # session + user, finding, rule book, trace reads
+    with django_assert_max_num_queries(14):  # session + user, finding, rule book, trace reads
         r = client.get(f"/api/accountability/findings/{f.pk}/trace/")
     assert r.status_code == 200, r.content
     body = r.json()
@@ -71,7 +71,7 @@ def test_propose_confirm_reject_through_the_api(api_as: Any, make_finding: Any,
     assert body["trace"]["ruleset_version"] == 1
     by_role = {x["role"]: x for x in body["created"]}
     assert by_role["head"]["officer"]["service_number"] == "NA-2102"
-    assert by_role["head"]["ruleset_version"] == 1 and by_role["head"]["rule"]["code"] == "H2"
+    assert by_role["head"]["ruleset_version"] == 1 and by_role["head"]["rule"]["code"] == "LD-H1"
     trace = discipline.get(f"/api/accountability/traces/{body['trace']['id']}/")
     assert trace.status_code == 200 and trace.json()["ruleset_version"] == 1
     head_id, deputy_id = by_role["head"]["id"], by_role["deputy"]["id"]
@@ -105,15 +105,18 @@ def test_propose_confirm_reject_through_the_api(api_as: Any, make_finding: Any,
 def test_rule_set_editing_by_admin_makes_a_new_version(api_as: Any) -> None:
     admin = api_as("admin")
     current = admin.get("/api/accountability/rulesets/current/").json()
-    assert current["version"] == 1 and len(current["forms"]) == 11
+    assert current["version"] == 1 and len(current["forms"]) == 13
+    assert all(len(rule["basis"]) > 10 and "DESIGN.md" not in rule["basis"] for rule in current["rules"])
     payload = defaults.ruleset_payload()
     payload["rules"][0]["form"] = "canh_cao"
-    payload["note"] = "Tăng H1"
+    payload["note"] = "Tăng TN-H1"
     assert api_as("discipline").post("/api/accountability/rulesets/", payload, format="json").status_code == 403
     bad = {**payload, "rules": [{**payload["rules"][0], "form": "khong_co"}]}
     r = admin.post("/api/accountability/rulesets/", bad, format="json")
     assert r.status_code == 400 and err(r)["fields"]
     bad = {**payload, "rules": [{**payload["rules"][0], "severities": ["rat_nhe"]}]}
+    assert admin.post("/api/accountability/rulesets/", bad, format="json").status_code == 400
+    bad = {**payload, "rules": [{**payload["rules"][0], "basis": ""}]}  # a rule with no legal basis
     assert admin.post("/api/accountability/rulesets/", bad, format="json").status_code == 400
     assert RuleSet.objects.count() == 1
     r = admin.post("/api/accountability/rulesets/", payload, format="json")
@@ -169,6 +172,10 @@ def test_case_api_flow(api_as: Any, make_finding: Any, django_assert_max_num_que
                   format="multipart").status_code == 400
     assert d.post(f"/api/accountability/cases/{cid}/transition/", {"to": "considering"},
                   format="json").status_code == 200
+    r = d.post(f"/api/accountability/cases/{cid}/council/", {"held_on": "2026-06-30",
+                                                             "note": "Hội đồng kỷ luật biểu quyết khiển trách"},
+               format="json")
+    assert r.status_code == 200 and r.json()["council_held_on"] == "2026-06-30"
     r = d.post(f"/api/accountability/cases/{cid}/decide/", {"form": "khien_trach", "decision_number": "45/QĐ",
                                                             "authority": "Giám đốc", "decision_date": "2099-01-01"},
                format="json")

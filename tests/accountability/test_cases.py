@@ -32,7 +32,9 @@ def open_case(demo: Any, findings: list[Any], sn: str = "NA-2104") -> Disciplina
 
 def decide(demo: Any, case: DisciplinaryCase, form: str, on: date) -> DisciplinaryCase:
     by = demo.users["discipline"]
-    services.case_transition(by=by, case=case, to="considering", note="Cán bộ từ chối viết bản kiểm điểm")
+    services.case_transition(by=by, case=case, to="considering",
+                             no_self_review_reason="Cán bộ từ chối viết bản kiểm điểm")
+    services.case_record_council(by=by, case=case, held_on=on, note="Hội đồng kỷ luật họp và biểu quyết")
     return services.case_decide(by=by, case=case, form_code=form, decision_number=f"QĐ {case.pk}/QĐ-CAT",
                                 authority="Giám đốc Công an tỉnh", decision_date=on)
 
@@ -103,11 +105,15 @@ def test_head_with_confirmed_liability_gets_a_case_on_that_basis(make_finding: A
     services.liability_confirm(by=demo.users["discipline"], liability=head, reason="Xác nhận trách nhiệm liên đới")
     case = open_case(demo, [f], sn="NA-2102")
     v = view(case)
-    assert v.violations[0].rule_code == "H2" and v.computed_form.code == "canh_cao"
+    assert v.violations[0].rule_code == "LD-H1" and v.computed_form.code == "phe_binh"
     assert list(case.liabilities.values_list("pk", flat=True)) == [head.pk]
 
 
-def test_limitation_restarts_on_a_new_violation_and_warns(make_finding: Any, demo: Any) -> None:
+def test_limitation_restarts_on_a_new_violation_only_when_the_rule_set_says_so(make_finding: Any, demo: Any) -> None:
+    from inspection.accountability import defaults
+
+    services.ruleset_create(by=demo.users["admin"], data={**defaults.ruleset_payload(),
+                                                          "restart_on_new_violation": True})
     old = make_finding("CAX-TTTC", "less_serious", date(2024, 5, 10), violators=("NA-2104",))
     case = open_case(demo, [old])
     lim = view(case, today=date(2026, 3, 1)).limitation
@@ -154,6 +160,11 @@ def test_lifecycle_with_self_review_decision_and_appeal(make_finding: Any, demo:
         services.case_propose(by=by, case=case, form_code="canh_cao")
     assert err.value.code == "reason_required"  # differs from the computed khiển trách without a reason
     services.case_propose(by=by, case=case, form_code="khien_trach")
+    with pytest.raises(Conflict) as err:
+        services.case_decide(by=by, case=case, form_code="khien_trach", decision_number="123/QĐ-CAT",
+                             authority="Giám đốc Công an tỉnh", decision_date=date(2026, 7, 1))
+    assert err.value.code == "council_required"
+    services.case_record_council(by=by, case=case, held_on=date(2026, 6, 25), note="Hội đồng kỷ luật biểu quyết")
     with pytest.raises(DomainError):
         services.case_decide(by=by, case=case, form_code="khien_trach", decision_number=" ", authority="Giám đốc",
                              decision_date=date(2026, 7, 1))
@@ -168,7 +179,7 @@ def test_lifecycle_with_self_review_decision_and_appeal(make_finding: Any, demo:
     assert case.state == "decided" and case.decided_form.code == "khong_hoan_thanh"
     services.case_transition(by=by, case=case, to="closed")
     verbs = list(CaseEvent.objects.filter(case=case).values_list("verb", flat=True))
-    assert verbs == ["create", "transition", "document_add", "transition", "propose", "decide", "appeal",
+    assert verbs == ["create", "transition", "document_add", "transition", "propose", "council", "decide", "appeal",
                      "appeal_resolve", "transition"]
     assert AuditEvent.objects.filter(verb="accountability.case.decide", object_id=str(case.pk)).count() == 1
 

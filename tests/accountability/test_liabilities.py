@@ -24,8 +24,8 @@ def test_propose_records_trace_and_rule_set_version(make_finding: Any, demo: Any
     # the upper head (NA-1001) is traced but no rule fires for one less-serious violation
     assert set(got) == {("NA-2101", "head"), ("NA-2102", "head"), ("NA-2103", "deputy")}
     head = got[("NA-2101", "head")]
-    assert head.ruleset_id == record.ruleset_id and head.rule.code == "H1"
-    assert head.suggested_form.code == "khien_trach" and head.state == "proposed"
+    assert head.ruleset_id == record.ruleset_id and head.rule.code == "LD-H1"
+    assert head.suggested_form.code == "phe_binh" and head.state == "proposed"
     assert (head.period_from, head.period_to) == (date(2026, 3, 1), date(2026, 3, 15))
     assert head.assignment.officer.service_number == "NA-2101"
     assert AuditEvent.objects.filter(verb="accountability.liabilities.propose", object_id=str(finding.pk)).exists()
@@ -50,7 +50,7 @@ def test_confirm_and_reject_need_a_reason(make_finding: Any, demo: Any) -> None:
     assert head.state == "proposed"
     services.liability_confirm(by=demo.users["discipline"], liability=head, reason="Đã xác minh, đúng người đứng đầu")
     head.refresh_from_db()
-    assert head.state == "confirmed" and head.confirmed_form.code == "canh_cao"
+    assert head.state == "confirmed" and head.confirmed_form.code == "phe_binh"
     assert head.decided_by == demo.users["discipline"] and head.decision_reason.startswith("Đã xác minh")
     with pytest.raises(Conflict):
         services.liability_reject(by=demo.users["discipline"], liability=head, reason="Đổi ý, bác bỏ")
@@ -73,14 +73,15 @@ def test_new_rule_version_is_used_and_decided_liabilities_are_kept(make_finding:
     services.liability_confirm(by=by, liability=deputy, reason="Cấp phó phụ trách một cửa")
     data = defaults.ruleset_payload()
     for rule in data["rules"]:
-        if rule["code"] == "H1":
-            rule["form"] = "canh_cao"
-    v2 = services.ruleset_create(by=demo.users["admin"], data={**data, "note": "H1 nặng hơn"})
+        if rule["code"] == "LD-H1":
+            rule["form"] = "canh_cao"  # heavier than the violator's khiển trách: the bound holds it there
+    v2 = services.ruleset_create(by=demo.users["admin"], data={**data, "note": "LD-H1 nặng hơn"})
     assert v2.version == 2 and v2.based_on.version == 1
     record, created, kept = services.liabilities_propose(by=by, finding=finding)
     assert record.ruleset_id == v2.pk
     [head] = [x for x in created if x.role == "head"]
-    assert head.ruleset.version == 2 and head.suggested_form.code == "canh_cao"
+    assert head.ruleset.version == 2 and head.suggested_form.code == "khien_trach"
+    assert "Không nặng hơn hình thức của người vi phạm" in head.reason_vi
     assert head.suggested_form.ruleset_id == v2.pk
     assert [x.pk for x in kept] == [deputy.pk]
     old_head = next(x for x in first if x.role == "head")

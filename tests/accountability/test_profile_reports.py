@@ -76,7 +76,7 @@ def test_finding_report_pdf_and_xlsx(api_as: Any, history: dict[str, Any]) -> No
     wb = load_workbook(io.BytesIO(r.content))
     text = "\n".join(str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None)
     assert "BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU" in text
-    assert "Nguyễn Văn Hùng" in text and "Cảnh cáo" in text and "Đã xác nhận" in text
+    assert "Nguyễn Văn Hùng" in text and "Phê bình" in text and "Đã xác nhận" in text
     assert "sáp nhập" in text
     assert d.get(f"/api/accountability/findings/{history['old'].pk}/report.doc").status_code == 404
     assert api_as("unithead").get(

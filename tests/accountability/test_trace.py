@@ -37,8 +37,10 @@ def test_unit_merged_after_the_violation_is_traced_as_it_was(make_finding: Any, 
     [head] = leaders(group, "head")
     assert head["officer"]["service_number"] == "NA-2101"
     assert head["assignment"]["unit_id"] == demo.units["CAX-TTTC"].pk
-    assert head["rule"]["code"] == "H1" and head["suggested_form"]["code"] == "khien_trach"
-    assert "Nguyễn Văn Hùng" in head["why_vi"] and "H1" in head["why_en"]
+    # joint responsibility for an ordinary violation: criticism, under the force's regulation
+    assert head["rule"]["code"] == "LD-H1" and head["suggested_form"]["code"] == "phe_binh"
+    assert "Nguyễn Văn Hùng" in head["why_vi"] and "LD-H1" in head["why_en"]
+    assert "Quy định của Công an tỉnh" in head["why_vi"]
     # one level up in May 2024 was the (since abolished) district police, headed by NA-1011
     assert group["parent"]["code"] == "CAH-TC" and group["parent"]["status"] == "abolished"
     [upper] = leaders(group, "upper_head")
@@ -55,12 +57,12 @@ def test_period_spanning_a_change_of_head_names_both_with_dates(make_finding: An
         ("NA-2101", date(2026, 3, 1), date(2026, 3, 15)),
         ("NA-2102", date(2026, 3, 16), date(2026, 4, 10)),
     ]
-    assert all(h["rule"]["code"] == "H1" for h in heads)
+    assert all(h["rule"]["code"] == "LD-H1" for h in heads)
     assert any("nhiều người đứng đầu" in n["vi"] for n in group["notes"])
     # the deputy assigned to the one-stop counter answers for it
     [deputy] = leaders(group, "deputy")
     assert deputy["officer"]["service_number"] == "NA-2103"
-    assert deputy["rule"]["code"] == "D1"
+    assert deputy["rule"]["code"] == "LD-D1"
     [upper] = leaders(group, "upper_head")
     assert upper["officer"]["service_number"] == "NA-1001"
     # same answer as the org selectors, one unit at a time
@@ -90,7 +92,7 @@ def test_acting_head_and_deputy_outside_the_area(make_finding: Any, demo: Any) -
     heads = leaders(group, "head")
     assert {h["officer"]["service_number"]: h["is_acting"] for h in heads} == {"NA-2301": False, "NA-2399": True}
     acting_row = next(h for h in heads if h["is_acting"])
-    assert acting_row["rule"]["code"] == "H2" and acting_row["suggested_form"]["code"] == "canh_cao"
+    assert acting_row["rule"]["code"] == "LD-H1" and acting_row["suggested_form"]["code"] == "phe_binh"
     assert "quyền / phụ trách" in acting_row["why_vi"] and "QĐ 12/QĐ-CAT" in acting_row["why_vi"]
     assert leaders(group, "deputy") == []
     assert any("Mai Văn Phó" in n["vi"] and "An ninh trật tự" in n["vi"] for n in group["notes"])
@@ -106,22 +108,22 @@ def test_several_violators_in_different_units(make_finding: Any) -> None:
 
 
 def test_count_in_rolling_window_counts_only_the_heads_tenure(make_finding: Any) -> None:
-    # two earlier confirmed violations under NA-2102 (from 16/03/2026), one before his time, one draft
-    make_finding("CAX-TC", "less_serious", date(2026, 4, 2), violators=("NA-2105",))
-    make_finding("CAX-TC", "less_serious", date(2026, 5, 20), violators=("NA-2105",))
-    make_finding("CAX-TC", "less_serious", date(2026, 3, 1), violators=("NA-2105",))
+    # two earlier confirmed serious violations under NA-2102 (from 16/03/2026), one before his time, one draft
+    make_finding("CAX-TC", "serious", date(2026, 4, 2), violators=("NA-2105",))
+    make_finding("CAX-TC", "serious", date(2026, 5, 20), violators=("NA-2105",))
+    make_finding("CAX-TC", "serious", date(2026, 3, 1), violators=("NA-2105",))
     make_finding("CAX-TC", "serious", date(2026, 5, 21), violators=("NA-2105",), state="draft")
-    finding = make_finding("CAX-TC", "less_serious", date(2026, 6, 5), violators=("NA-2104",))
+    finding = make_finding("CAX-TC", "serious", date(2026, 6, 5), violators=("NA-2104",))
     [group] = trace(finding)["units"]
     [head] = leaders(group, "head")
-    assert head["rule"]["code"] == "H3" and head["suggested_form"]["code"] == "canh_cao"
+    assert head["rule"]["code"] == "LD-H2" and head["suggested_form"]["code"] == "ha_bac_thi_dua"
     assert head["facts"]["count"] == 3
     assert head["facts"]["window_from"] == "2026-03-16"
-    assert "H1" in [m["rule"]["code"] for m in head["other_rules"]]
-    # the category names the one-stop counter, her area; she has served since 07/2025, so all four count
+    assert "LD-H1" in [m["rule"]["code"] for m in head["other_rules"]]
+    # the category names the one-stop counter, her field; she has served since 07/2025, so all four count
     [deputy] = leaders(group, "deputy")
     assert deputy["officer"]["service_number"] == "NA-2103"
-    assert deputy["rule"]["code"] == "D3" and deputy["facts"]["count"] == 4
+    assert deputy["rule"]["code"] == "LD-D2" and deputy["facts"]["count"] == 4
 
 
 def test_head_who_knew_and_did_not_act_is_handled_as_violator(make_finding: Any) -> None:
@@ -148,7 +150,7 @@ def test_trace_takes_a_handful_of_queries(make_finding: Any, django_assert_max_n
     from inspection.models import Finding
 
     finding = Finding.objects.select_related("category", "unit", "unit__successor", "unit__parent").get(pk=finding.pk)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         result = trace(finding)
     assert len(result["units"]) == 3
     assert sum(len(g["leaders"]) for g in result["units"]) >= 5

@@ -7,6 +7,7 @@ Set CW_E2E_BASE_URL to drive an already running server instead (development only
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -79,12 +80,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
     raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def live_url() -> Iterator[str]:
-    external = os.environ.get("CW_E2E_BASE_URL")
-    if external:
-        yield external.rstrip("/")
-        return
+@contextlib.contextmanager
+def live_server(extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """A fresh embedded server (own var dir, migrated, demo seeded) on a free port."""
     if not DIST_INDEX.is_file():
         pytest.fail(f"The web app is not built ({DIST_INDEX} is missing). Run `make test` (it builds "
                     "frontend/) or `cd frontend && npm ci && npm run build`.", pytrace=False)
@@ -93,7 +91,7 @@ def live_url() -> Iterator[str]:
                     "(.ci/run does) or set CW_CHROMIUM.", pytrace=False)
     var_dir = Path(tempfile.mkdtemp(prefix="cw-e2e-"))
     log = var_dir / "server.log"
-    env = _server_env(var_dir)
+    env = {**_server_env(var_dir), **(extra_env or {})}
     _run(["migrate", "--noinput", "-v0"], env, log)
     _run(["seed_demo"], env, log)
     port = _free_port()
@@ -114,6 +112,18 @@ def live_url() -> Iterator[str]:
             proc.kill()
             proc.wait(timeout=5)
         shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_url() -> Iterator[str]:
+    """The server the journeys share. Its demo users sign in with a password alone
+    (TWO_FACTOR_REQUIRED_ROLES empty); test_two_factor.py runs its own with the shipped default."""
+    external = os.environ.get("CW_E2E_BASE_URL")
+    if external:
+        yield external.rstrip("/")
+        return
+    with live_server({"TWO_FACTOR_REQUIRED_ROLES": ""}) as url:
+        yield url
 
 
 # Package scope: Playwright's sync API keeps an event loop running in the main thread while it

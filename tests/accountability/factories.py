@@ -1,0 +1,148 @@
+"""factory_boy factories for accountability scenarios: each test builds the world it talks about.
+
+Units, officers and assignments go through the org services (so the temporal parent links and
+the audit trail are what production writes); findings and their subjects are plain rows.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import factory
+from factory.django import DjangoModelFactory
+
+from backend.accounts.models import Role, User
+from backend.org.models import Assignment, Officer, Unit
+from inspection.models import Finding, FindingCategory, FindingSubject
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+PASSWORD = "Kiem#Tra-2026-an-toan"
+BY = "test_factory"
+
+
+def at(d: date, hour: int = 9) -> datetime:
+    return datetime.combine(d, time(hour), tzinfo=HCM)
+
+
+class UnitFactory(DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"F-U{n:04d}")
+    name = factory.Sequence(lambda n: f"Công an xã Thử Nghiệm {n}")
+    level = Unit.Level.COMMUNE
+    parent = None
+    valid_from = date(2000, 1, 1)
+    valid_to = None
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Unit:
+        from backend.org.services import unit_create
+
+        successor = kwargs.pop("successor", None)
+        unit = unit_create(by=BY, **kwargs)
+        if successor is not None:
+            Unit.objects.filter(pk=unit.pk).update(successor=successor)
+            unit.refresh_from_db()
+        return unit
+
+
+class OfficerFactory(DjangoModelFactory):
+    class Meta:
+        model = Officer
+
+    service_number = factory.Sequence(lambda n: f"F-{n:05d}")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    rank = "Đại úy"
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Officer:
+        from backend.org.services import officer_create
+
+        return officer_create(by=BY, **kwargs)
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    officer = factory.SubFactory(OfficerFactory)
+    unit = factory.SubFactory(UnitFactory)
+    position = "Cán bộ"
+    valid_from = date(2020, 1, 1)
+    valid_to = None
+    is_head = False
+    is_deputy = False
+    is_acting = False
+    in_charge_of = ""
+    decision_ref = ""
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Assignment:
+        from backend.org.services import assignment_create
+
+        return assignment_create(by=BY, **kwargs)
+
+
+class UserFactory(DjangoModelFactory):
+    """A user who logs in with PASSWORD through the real login endpoint."""
+
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"nguoidung{n}")
+    role = Role.DISCIPLINARY
+    scope_unit = None
+    officer = None
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> User:
+        from backend.accounts.services import user_create
+
+        return user_create(by=BY, password=PASSWORD, full_name="Người Dùng Thử", **kwargs)
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = FindingCategory
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"F-CAT-{n}")
+    name_vi = factory.Sequence(lambda n: f"Loại vi phạm thử {n}")
+    name_en = factory.Sequence(lambda n: f"Test category {n}")
+
+
+class FindingFactory(DjangoModelFactory):
+    """A confirmed finding; `on` (and `to` for a period) as dates; `violators=[officer, ...]`;
+    `recorded_on` backdates when the finding was recorded (its discovery)."""
+
+    class Meta:
+        model = Finding
+        exclude = ("on", "to")
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"VP-F{n:05d}")
+    source = Finding.Source.FOOTAGE
+    category = factory.SubFactory(CategoryFactory)
+    severity = "less_serious"
+    title = "Cán bộ vắng mặt tại quầy"
+    unit = factory.SubFactory(UnitFactory)
+    state = Finding.State.CONFIRMED
+    on = date(2026, 6, 1)
+    to = None
+    occurred_from = factory.LazyAttribute(lambda o: at(o.on))
+    occurred_to = factory.LazyAttribute(lambda o: at(o.to, 17) if o.to else None)
+    confirmed_at = factory.LazyAttribute(lambda o: at(o.to or o.on, 18))
+    created_by = factory.LazyFunction(lambda: UserFactory(role=Role.INSPECTOR))
+
+    @factory.post_generation
+    def violators(obj: Finding, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        for officer in extracted or ():
+            FindingSubject.objects.create(finding=obj, officer=officer, role=FindingSubject.Role.VIOLATOR)
+
+    @factory.post_generation
+    def recorded_on(obj: Finding, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if extracted is not None:
+            Finding.objects.filter(pk=obj.pk).update(created_at=at(extracted))
+            obj.refresh_from_db()

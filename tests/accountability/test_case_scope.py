@@ -1,0 +1,138 @@
+"""Issue 11 item 4: who reads a disciplinary case is decided by where the violation happened.
+
+A unit head logs in for real and asks through the API; the world is built with factories.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+
+from backend.accounts.models import Role
+from inspection.accountability import services
+from tests.accountability.factories import (
+    PASSWORD,
+    AssignmentFactory,
+    FindingFactory,
+    OfficerFactory,
+    UnitFactory,
+    UserFactory,
+)
+from tests.conftest import login_client
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class World:
+    home: Any          # the commune the unit head leads
+    elsewhere: Any     # another commune
+    mover: Any         # served in `home` until 2024, violated `elsewhere` in 2026
+    local: Any         # violates in `home`
+    case_elsewhere: Any
+    case_home: Any
+    case_mixed: Any
+    finding_elsewhere: Any
+    head_client: Any
+    discipline: Any
+
+
+@pytest.fixture
+def world() -> World:
+    province = UnitFactory(level="province", name="Công an tỉnh Thử")
+    home = UnitFactory(parent=province, name="Công an xã Nhà")
+    elsewhere = UnitFactory(parent=province, name="Công an xã Khác")
+    mover = OfficerFactory(full_name="Lê Văn Chuyển")
+    AssignmentFactory(officer=mover, unit=home, valid_from=date(2020, 1, 1), valid_to=date(2024, 12, 31))
+    AssignmentFactory(officer=mover, unit=elsewhere, valid_from=date(2025, 1, 1))
+    local = OfficerFactory(full_name="Phạm Thị Tại Chỗ")
+    AssignmentFactory(officer=local, unit=home, valid_from=date(2020, 1, 1))
+    head_officer = OfficerFactory(full_name="Trưởng Công An Xã Nhà")
+    AssignmentFactory(officer=head_officer, unit=home, is_head=True, position="Trưởng Công an xã",
+                      valid_from=date(2020, 1, 1))
+    head_user = UserFactory(role=Role.UNIT_HEAD, scope_unit=home, officer=head_officer)
+    discipline = UserFactory(role=Role.DISCIPLINARY)
+
+    finding_elsewhere = FindingFactory(unit=elsewhere, on=date(2026, 5, 4), violators=[mover],
+                                       title="Thu tiền ngoài quy định của công dân")
+    case_elsewhere = services.case_create(by=discipline, subject_kind="officer", officer=mover, unit=None,
+                                          findings=[finding_elsewhere], title="Hồ sơ ở xã Khác")
+    services.case_add_factor(by=discipline, case=case_elsewhere, kind="aggravating", text="Đã được nhắc nhở")
+    services.case_add_document(by=discipline, case=case_elsewhere, kind="self_review",
+                               fileobj=io.BytesIO(b"ban tu kiem diem"), filename="tu-kiem-diem.txt", size=16)
+    finding_home = FindingFactory(unit=home, on=date(2026, 5, 5), violators=[local])
+    case_home = services.case_create(by=discipline, subject_kind="officer", officer=local, unit=None,
+                                     findings=[finding_home], title="Hồ sơ ở xã Nhà")
+    other_home = FindingFactory(unit=home, on=date(2023, 3, 1), violators=[mover])
+    other_away = FindingFactory(unit=elsewhere, on=date(2026, 6, 1), violators=[mover])
+    case_mixed = services.case_create(by=discipline, subject_kind="officer", officer=mover, unit=None,
+                                      findings=[other_home, other_away], title="Hồ sơ ở hai xã")
+    return World(home=home, elsewhere=elsewhere, mover=mover, local=local, case_elsewhere=case_elsewhere,
+                 case_home=case_home, case_mixed=case_mixed, finding_elsewhere=finding_elsewhere,
+                 head_client=login_client(head_user.username, PASSWORD),
+                 discipline=login_client(discipline.username, PASSWORD))
+
+
+def test_a_unit_head_does_not_read_the_case_of_an_officer_who_violated_elsewhere(world: World) -> None:
+    client, case = world.head_client, world.case_elsewhere
+    listed = client.get("/api/accountability/cases/")
+    assert listed.status_code == 200
+    refs = [c["reference"] for c in listed.json()["results"]]
+    assert refs == [world.case_home.reference]  # his unit's case, and only that
+    missing = client.get("/api/accountability/cases/999999999/")
+    detail = client.get(f"/api/accountability/cases/{case.pk}/")
+    assert detail.status_code == 404
+    assert detail.content == missing.content
+    document = case.documents.get()
+    r = client.get(f"/api/accountability/cases/{case.pk}/documents/{document.pk}/")
+    assert r.status_code == 404
+    # nor through a filter on the officer who once served under him
+    r = client.get(f"/api/accountability/cases/?officer={world.mover.pk}")
+    assert r.status_code == 200 and r.json()["results"] == []
+    # the disciplinary officer sees all three
+    everything = world.discipline.get("/api/accountability/cases/").json()["results"]
+    assert {c["reference"] for c in everything} == {world.case_elsewhere.reference, world.case_home.reference,
+                                                    world.case_mixed.reference}
+
+
+def test_a_case_that_joins_his_unit_with_another_is_not_his_to_read(world: World) -> None:
+    r = world.head_client.get(f"/api/accountability/cases/{world.case_mixed.pk}/")
+    assert r.status_code == 404
+
+
+def test_the_case_filter_by_finding_is_no_existence_oracle(world: World) -> None:
+    client = world.head_client
+    hidden = client.get(f"/api/accountability/cases/?finding={world.finding_elsewhere.pk}")
+    missing = client.get("/api/accountability/cases/?finding=999999999")
+    assert hidden.status_code == missing.status_code == 200
+    assert hidden.content == missing.content
+    assert missing.json()["results"] == []
+    own = world.case_home.findings.get()
+    mine = client.get(f"/api/accountability/cases/?finding={own.pk}").json()["results"]
+    assert [c["reference"] for c in mine] == [world.case_home.reference]
+
+
+def test_the_officer_profile_and_its_report_carry_only_cases_of_his_unit(world: World) -> None:
+    client = world.head_client
+    r = client.get(f"/api/accountability/officers/{world.mover.pk}/")
+    if r.status_code == 200:  # the officer served in his unit, so his posts there may be shown
+        assert r.json()["cases"] == []
+        xlsx = client.get(f"/api/accountability/officers/{world.mover.pk}/report.xlsx")
+        assert xlsx.status_code == 200
+        assert world.case_elsewhere.reference.encode() not in _xlsx_text(xlsx.content)
+        assert world.case_mixed.reference.encode() not in _xlsx_text(xlsx.content)
+    else:
+        assert r.status_code == 404
+    ok = world.discipline.get(f"/api/accountability/officers/{world.mover.pk}/")
+    assert {c["reference"] for c in ok.json()["cases"]} == {world.case_elsewhere.reference,
+                                                           world.case_mixed.reference}
+
+
+def _xlsx_text(content: bytes) -> bytes:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(content))
+    return " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value).encode()
