@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -26,6 +25,7 @@ from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.core.events import broadcast_on_commit
 from backend.core.store import ObjectMissing, get_store
+from backend.core.uploads import store_upload
 from backend.org.models import Assignment, Counter, Officer, Unit
 from inspection import defaults, risk
 from inspection import draw as drawing
@@ -895,22 +895,6 @@ def report_amend(*, by: Any, check: SurpriseCheck, reason: str, results: list[di
     return amendment
 
 
-def _safe_filename(name: str) -> str:
-    name = (name or "file").replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r"[^\w.\-]+", "_", name, flags=re.UNICODE).strip("._") or "file"
-    return name[:120]
-
-
-def _hash_upload(fileobj: BinaryIO) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
-        digest.update(chunk)
-        size += len(chunk)
-    fileobj.seek(0)
-    return digest.hexdigest(), size
-
-
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
 
@@ -930,14 +914,9 @@ def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, fil
         if result is None:
             raise _invalid(f"Tiêu chí {criterion_code} chưa có kết quả chấm trong biên bản.",
                            f"Criterion {criterion_code} has no result in this report.", "criterion")
-    sha, size = _hash_upload(fileobj)
-    if size == 0:
-        raise _invalid("Tệp rỗng.", "The file is empty.", "file")
-    if size > MAX_EVIDENCE_BYTES:
-        raise _invalid("Tệp quá lớn (tối đa 50 MB).", "File too large (max 50 MB).", "file")
-    safe = _safe_filename(filename)
-    key = f"inspection/checks/{check.uid}/evidence/{sha}/{safe}"
-    get_store().put(key, fileobj, size, content_type or "application/octet-stream")
+    stored = store_upload(fileobj=fileobj, filename=filename, content_type=content_type,
+                          prefix=f"inspection/checks/{check.uid}/evidence", max_bytes=MAX_EVIDENCE_BYTES)
+    key, safe, size, sha = stored.key, stored.filename, stored.size, stored.sha256
     with transaction.atomic():
         report = _report_locked(check)
         item = ReportEvidence.objects.create(report=report, result=result, key=key, filename=safe,
@@ -1160,13 +1139,9 @@ def finding_evidence_add(*, by: Any, finding: Finding, fileobj: BinaryIO | None 
                        "Give exactly one of: file, report_evidence_id, media_ref.", "file")
     values: dict[str, Any] = {"description": description.strip()}
     if fileobj is not None:
-        sha, size = _hash_upload(fileobj)
-        if size == 0 or size > MAX_EVIDENCE_BYTES:
-            raise _invalid("Tệp rỗng hoặc quá lớn (tối đa 50 MB).", "Empty file or over 50 MB.", "file")
-        safe = _safe_filename(filename)
-        key = f"inspection/findings/{finding.pk}/evidence/{sha}/{safe}"
-        get_store().put(key, fileobj, size, content_type or "application/octet-stream")
-        values.update(kind="file", key=key, filename=safe, size=size, sha256=sha)
+        stored = store_upload(fileobj=fileobj, filename=filename, content_type=content_type,
+                              prefix=f"inspection/findings/{finding.pk}/evidence", max_bytes=MAX_EVIDENCE_BYTES)
+        values.update(kind="file", key=stored.key, filename=stored.filename, size=stored.size, sha256=stored.sha256)
     elif report_evidence_id is not None:
         item = ReportEvidence.objects.filter(pk=report_evidence_id,
                                              report__surprise_check_id=finding.surprise_check_id).first()
