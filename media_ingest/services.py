@@ -36,6 +36,7 @@ from backend.core.store import (
     get_store,
     guess_content_type,
     object_version,
+    validate_key,
 )
 from backend.org.models import Camera
 from media_ingest import discovery
@@ -158,10 +159,25 @@ def clip_discover(*, ref: ObjectRef, source: str, by: Any = SYSTEM) -> Discovere
         return Discovered(existing, False)
     if source not in Clip.Source.values:
         raise ValueError(f"unknown source {source!r}")
-    camera, started_at, reason = _camera_for(ref.key)
+    refused = refused_key_reason(ref.key)
+    if refused and len(ref.key) > Clip._meta.get_field("key").max_length:
+        # too long even to record as a clip: audited, nothing queued
+        audit_record(actor=by, verb="clip.key_refused", object_type="media_ingest.clip",
+                     payload={"bucket": ref.bucket, "key": ref.key[:300] + "…", "length": len(ref.key),
+                              "source": source})
+        return Discovered(None, False)
+    camera, started_at, reason = _camera_for(ref.key) if not refused else (
+        None, None, "Tên tệp bị kho lưu trữ từ chối / the store refuses this key")
     clip = Clip(bucket=ref.bucket, key=ref.key, version_id=version, etag=ref.etag,
                 size_bytes=ref.size, content_type=ref.content_type or guess_content_type(ref.key),
                 source=source, camera=camera, started_at=started_at, unassigned_reason=reason)
+    if refused:
+        # the store adapter would refuse every read of this key: failed at once, never queued (an
+        # admin sees it among the failed, unassigned clips and renames the object)
+        clip.state = Clip.State.FAILED
+        clip.error, clip.error_en = refused
+        clip.progress = 1.0
+        clip.indexed_at = timezone.now()
     try:
         with transaction.atomic():  # a concurrent discoverer may win the unique constraint
             clip.save()
@@ -171,11 +187,28 @@ def clip_discover(*, ref: ObjectRef, source: str, by: Any = SYSTEM) -> Discovere
                  payload={"bucket": ref.bucket, "key": ref.key, "version": version, "size": ref.size,
                           "source": source, "camera": camera.code if camera else None,
                           "unassigned_reason": reason})
+    if refused:
+        audit_record(actor=SYSTEM, verb="clip.failed", obj=clip, payload={"reason": clip.error_en})
+        _broadcast(clip, "clip.failed")
+        return Discovered(clip, True)
     from media_ingest.tasks import index_clip
 
     enqueue_on_commit(index_clip, clip.pk)
     _broadcast(clip, "clip.discovered")
     return Discovered(clip, True)
+
+
+def refused_key_reason(key: str) -> tuple[str, str] | None:
+    """(Vietnamese, English) when the store adapter refuses the key (empty or `.`/`..` segments, a
+    leading slash, a backslash, over 900 characters), else None."""
+    try:
+        validate_key(key)
+    except DomainError:
+        return ("Tên tệp không hợp lệ với kho lưu trữ (đoạn rỗng, '.', '..', '/' ở đầu, '\\' hoặc quá dài): "
+                "cần đổi tên tệp trong MinIO rồi quét lại",
+                "the object key is one the store adapter refuses (an empty, '.' or '..' segment, a leading "
+                "'/', a backslash, or over 900 characters): rename the object in MinIO and rescan")
+    return None
 
 
 def clips_discover(*, refs: Iterable[ObjectRef], source: str, by: Any = SYSTEM) -> list[Discovered]:
@@ -549,6 +582,9 @@ def _clip_index_leased(*, clip_id: int, final_attempt: bool) -> str:
                              reason_vi="Tệp không còn trong kho lưu trữ (đã bị xóa)")
         except StoreError as exc:
             return _store_trouble(clip_id, exc, final_attempt)
+        except DomainError:  # a key the adapter refuses (recorded before discovery checked keys)
+            vi, en = refused_key_reason(clip.key) or ("Kho lưu trữ từ chối tên tệp này", "the store refused this key")
+            return clip_fail(clip_id=clip_id, reason_en=en, reason_vi=vi)
         _Progress(clip, 0.0, 0.05)(1.0)
 
         # 2. hash + one decode pass

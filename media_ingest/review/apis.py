@@ -116,10 +116,6 @@ def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict
     return dict(ser.validated_data)
 
 
-def signed(key: str) -> str | None:
-    return get_store().playback_url(key, seconds=int(settings.PLAYBACK_URL_TTL_SECONDS)) if key else None
-
-
 # --- clips ----------------------------------------------------------------------------------------
 class ClipOutputSerializer(serializers.Serializer):
     def to_representation(self, clip: Clip) -> dict[str, Any]:
@@ -180,7 +176,9 @@ class ClipDetailApi(APIView):
         data = ClipOutputSerializer(clip).data
         data["tag_count"] = clip.tags.filter(deleted_at__isnull=True).count()
         data["warnings"] = clip.warnings
-        data["poster_url"] = signed(clip.poster_key)
+        urls = services.previews_issue(by=request.user, clip=clip, keys={"poster": clip.poster_key},
+                                       ip=client_ip(request), user_agent=client_ua(request))
+        data["poster_url"] = urls["poster"]
         return Response(data)
 
 
@@ -191,16 +189,20 @@ class ClipEventsApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         events = selectors.clip_events(clip=clip)
+        urls = services.previews_issue(
+            by=request.user, clip=clip, ip=client_ip(request), user_agent=client_ua(request),
+            keys={"poster": clip.poster_key, "sprite": clip.sprite_key, "vtt": clip.vtt_key,
+                  **{f"event:{e.pk}": e.thumbnail_key for e in events}})
         return Response({
             "clip_id": clip.pk, "duration_s": clip.duration_s, "state": clip.state,
             "analysis_version": clip.analysis_version,
             "events": [{"id": e.pk, "kind": e.kind, "kind_label": e.get_kind_display(), "zone": e.zone,
                         "start_s": e.start_s, "end_s": e.end_s, "score": e.score, "detail": e.detail,
-                        "thumbnail_url": signed(e.thumbnail_key)} for e in events],
+                        "thumbnail_url": urls[f"event:{e.pk}"]} for e in events],
             "activity": clip.activity,
-            "poster_url": signed(clip.poster_key),
-            "sprite_url": signed(clip.sprite_key),
-            "vtt_url": signed(clip.vtt_key),
+            "poster_url": urls["poster"],
+            "sprite_url": urls["sprite"],
+            "vtt_url": urls["vtt"],
             "url_ttl_seconds": int(settings.PLAYBACK_URL_TTL_SECONDS),
         })
 

@@ -148,7 +148,8 @@ class EvidencePackage(models.Model):
 
 
 class AccessLog(models.Model):
-    """Chain of custody: every playback URL issued, every download, tag change and export."""
+    """Chain of custody: every playback and preview URL issued, every download, tag change, export
+    and deletion at the end of the retention period."""
 
     class Action(models.TextChoices):
         VIEW = "view", "Xem"
@@ -159,6 +160,8 @@ class AccessLog(models.Model):
         EVIDENCE_LINK = "evidence_link", "Gắn chứng cứ"
         EXPORT = "export", "Xuất gói chứng cứ"
         EXPORT_DOWNLOAD = "export_download", "Tải gói chứng cứ"
+        PREVIEW = "preview", "Xem ảnh đại diện, ảnh sự kiện, dải ảnh"
+        EXPIRE = "expire", "Xóa khi hết thời hạn lưu trữ"
 
     at = models.DateTimeField(db_index=True)
     user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

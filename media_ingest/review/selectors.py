@@ -154,25 +154,32 @@ def topic_authorize(*, user: Any, topic: Any) -> str:
         raise Forbidden("Bạn chỉ được theo dõi thông báo của đơn vị mình.",
                         "You may only follow your own units' notices.")
     ids = user_unit_ids(user)
-    refused = Forbidden("Chủ đề nằm ngoài phạm vi đơn vị của bạn.", "This topic is outside your units.")
+    # A scoped user gets one answer for "outside your units" and "does not exist": a different one
+    # would tell them which unit ids, camera codes and clip ids exist elsewhere.
+    refused = Forbidden("Chủ đề không tồn tại hoặc nằm ngoài phạm vi đơn vị của bạn.",
+                        "This topic does not exist or is outside your units.")
+
+    def missing(vi: str, en: str) -> DomainError:
+        return refused if ids is not None else NotFound(vi, en)
+
     if kind == "camera":
         camera = Camera.objects.select_related("counter").filter(code=ident).first()
         if camera is None:
-            raise NotFound("Không tìm thấy camera.", "Camera not found.")
+            raise missing("Không tìm thấy camera.", "Camera not found.")
         if ids is not None and camera.counter.unit_id not in ids:
             raise refused
         return f"camera:{camera.code}"
     if not ident.isdigit() or len(ident) > 18:
         raise DomainError("Mã số phải là số nguyên.", "The id must be an integer.", code="invalid_topic")
     if kind == "unit":
-        if not Unit.objects.filter(pk=int(ident)).exists():
-            raise NotFound("Không tìm thấy đơn vị.", "Unit not found.")
         if ids is not None and int(ident) not in ids:
-            raise refused
+            raise refused  # before any lookup: a missing unit is never in anyone's scope
+        if not Unit.objects.filter(pk=int(ident)).exists():
+            raise missing("Không tìm thấy đơn vị.", "Unit not found.")
         return f"unit:{int(ident)}"
     clip = Clip.objects.filter(pk=int(ident)).select_related("camera__counter").first()
     if clip is None:
-        raise NotFound("Không tìm thấy đoạn video.", "Clip not found.")
+        raise missing("Không tìm thấy đoạn video.", "Clip not found.")
     if not Clip.objects.filter(clip_scope_q(user), pk=clip.pk).exists():
         raise refused
     return f"clip:{clip.pk}"

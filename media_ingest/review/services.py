@@ -299,6 +299,25 @@ def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", d
 
 
 @transaction.atomic
+def previews_issue(*, by: Any, clip: Clip, keys: dict[str, str], ip: str | None = None,
+                   user_agent: str = "") -> dict[str, str | None]:
+    """Short-lived URLs of a clip's derived images (poster, sprite sheet and its WebVTT, event
+    thumbnails), from the app's store. They show the footage, so the lot is one custody entry (and
+    its audit event) like a playback URL: who, when, which objects, until when."""
+    selectors.require_footage(by)
+    seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
+    store = get_store()
+    issued = {name: key for name, key in keys.items() if key}
+    urls: dict[str, str | None] = {name: None for name in keys}
+    urls.update({name: store.playback_url(key, seconds=seconds) for name, key in issued.items()})
+    if issued:
+        access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=next(iter(issued.values())),
+                       ip=ip, user_agent=user_agent, expires_at=timezone.now() + timedelta(seconds=seconds),
+                       detail={"objects": issued, "ttl_seconds": seconds, "clip_sha256": clip.sha256})
+    return urls
+
+
+@transaction.atomic
 def coverage_record(*, by: Any, clip: Clip, ranges: Any) -> ReviewCoverage:
     """Merge the ranges a reviewer's player actually played into their coverage of the clip."""
     selectors.require_footage(by)

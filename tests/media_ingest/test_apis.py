@@ -275,3 +275,80 @@ def test_signed_get_streams_ranges_under_asgi(store: Any, counter_clip: Any) -> 
     assert part.status_code == 206 and part.content == data[300000:]
     assert part.headers["content-range"] == f"bytes 300000-{len(data) - 1}/{len(data)}"
     assert full.status_code == 200 and full.content == data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_webhook_keys_the_store_refuses_end_failed_never_stuck(anon: Any, webhook_token: str, demo: Any,
+                                                               eager: None) -> None:
+    """Issue 11.8: a key MinIO accepts but the store adapter refuses (`a//b`, `..`, a backslash) was
+    recorded, queued, and left `indexing` when the job raised. It now ends failed and unassigned
+    with a reason at once; a key too long to record is not a clip at all (audited)."""
+    from backend.audit.models import AuditEvent
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {webhook_token}"}
+    for key in ("CAM-TC-01/2026//083000.mp4", "CAM-TC-01/../secret.mp4", "CAM-TC-01\\2026\\x.mp4"):
+        body = anon.post(HOOK, minio_event(settings_bucket(), key, size=10, etag="abc"), format="json", **auth).json()
+        assert body["created"] == 1, (key, body)
+        clip = Clip.objects.get(key=key)
+        assert clip.state == Clip.State.FAILED, (key, clip.state)
+        assert clip.camera is None and "refuses" in clip.unassigned_reason
+        assert "rename the object" in clip.error_en and clip.error.startswith("Tên tệp không hợp lệ")
+    long_key = "CAM-TC-01/" + "x" * 950 + ".mp4"
+    body = anon.post(HOOK, minio_event(settings_bucket(), long_key, size=10, etag="abc"), format="json", **auth).json()
+    assert body["created"] == 0 and body["ignored"] == 1
+    assert AuditEvent.objects.filter(verb="clip.key_refused").count() == 1
+    assert not Clip.objects.filter(state__in=[Clip.State.DISCOVERED, Clip.State.INDEXING]).exists()
+
+
+def test_a_refused_key_recorded_before_the_check_fails_when_indexed(demo: Any) -> None:
+    """A clip recorded by an older version with a key the store refuses: indexing fails it with the
+    reason instead of raising and leaving it `indexing` for the stale-requeue loop."""
+    from media_ingest import tasks
+
+    clip = Clip.objects.create(bucket=settings_bucket(), key="CAM-TC-01/a//b.mp4", version_id="e", etag="e")
+    assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
+    clip.refresh_from_db()
+    assert clip.state == Clip.State.FAILED and "rename the object" in clip.error_en
+
+
+def settings_bucket() -> str:
+    from backend.core.store import get_footage_store
+
+    return get_footage_store().bucket
+
+
+def test_signed_object_tokens_never_reach_the_server_logs(store: Any, counter_clip: Any) -> None:
+    """Issue 11.8: the uvicorn access log (and Django's request log) printed every signed object URL
+    whole, so anyone reading the logs could replay a playback link until it expired."""
+    import logging
+
+    from backend.core.signed_urls import sign_object_url
+
+    url = sign_object_url(KEY, seconds=60, bucket=store.bucket)
+    token = url.rstrip("/").rsplit("/", 1)[-1]
+    presigned = "/counterwatch/CAM-TC-01/x.mp4?X-Amz-Credential=AKIA%2F20260401&X-Amz-Signature=deadbeef01"
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    keep = Keep()
+    for name in ("uvicorn.access", "django.request"):
+        logger = logging.getLogger(name)
+        logger.addHandler(keep)
+        old_level = logger.level
+        logger.setLevel(logging.INFO)
+        try:
+            if name == "uvicorn.access":  # the record uvicorn's httptools/h11 protocols write
+                logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5555", "GET", url + "?x=1", "1.1", 206)
+                logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5555", "GET", presigned, "1.1", 200)
+            else:
+                logger.error("Internal Server Error: %s", url)
+        finally:
+            logger.removeHandler(keep)
+            logger.setLevel(old_level)
+    assert len(seen) == 3
+    for line in seen:
+        assert token not in line and "deadbeef01" not in line and "AKIA" not in line, line
+    assert "/api/media/objects/[redacted]/" in seen[0] and "GET" in seen[0] and "206" in seen[0]

@@ -117,7 +117,6 @@ async def test_scope_refusal_joins_no_group(demo: Any, make_clip: Any) -> None:
         reply = await subscribe(comm, topic)
         assert reply["type"] == "error" and reply["code"] == "forbidden", (topic, reply)
         assert reply["message"] and reply["message_en"]
-    assert (await subscribe(comm, "camera:NOPE"))["code"] == "not_found"
     assert (await subscribe(comm, "everything"))["code"] == "invalid_topic"
     assert (await subscribe(comm, "camera:CAM-TC-01"))["type"] == "subscribed"
     # Nothing published on the refused topics reaches this connection.
@@ -299,3 +298,25 @@ async def test_an_account_change_closes_the_users_open_sockets(demo: Any) -> Non
     connected, code = await again.connect()
     assert not connected and code == 4401
     await bystander.disconnect()
+
+
+async def test_a_scoped_subscriber_cannot_tell_missing_topics_from_other_units(demo: Any, make_clip: Any) -> None:
+    """Issue 11.8: `unit:<id>` of another unit and of no unit at all (likewise cameras and clips) get
+    the same answer, or the websocket is an oracle for which ids exist."""
+    from backend.accounts.services import user_create
+    from backend.org.models import Unit
+
+    scoped = await database_sync_to_async(user_create)(by="test", username="ws-oracle", password=None,
+                                                       role="reviewer", scope_unit=demo.units["CAX-TC"])
+    kl_clip = await database_sync_to_async(make_clip)(camera="CAM-KL-01")
+    missing_unit = await database_sync_to_async(lambda: Unit.objects.order_by("-pk").first().pk + 1000)()
+    pairs = [(f"unit:{demo.units['CAX-KL'].pk}", f"unit:{missing_unit}"),
+             ("camera:CAM-KL-01", "camera:NOPE"),
+             (f"clip:{kl_clip.pk}", f"clip:{kl_clip.pk + 1000}")]
+    for user in (scoped, demo.users["unithead"]):
+        comm = await ws(user)
+        for existing, absent in pairs:
+            a, b = await subscribe(comm, existing), await subscribe(comm, absent)
+            assert a["type"] == b["type"] == "error", (a, b)
+            assert {k: v for k, v in a.items() if k != "topic"} == {k: v for k, v in b.items() if k != "topic"}
+        await comm.disconnect()
