@@ -1,0 +1,72 @@
+"""Helpers shared by the inspection services modules (one per subdomain): error shapes, sealing,
+input checks, the locked check and the team-member rule."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.selectors import require_role
+from backend.core.errors import DomainError, Forbidden
+from inspection.models import SurpriseCheck
+
+TEAM = tuple(INSPECTION_TEAM)
+LEAD = (Role.INSPECTION_LEAD,)
+TWO = Decimal("0.01")
+
+
+def _invalid(vi: str, en: str, field: str | None = None, code: str = "invalid") -> DomainError:
+    return DomainError(vi, en, code=code, fields={field: [en]} if field else None)
+
+
+def _seal(details: dict[str, Any]) -> dict[str, Any]:
+    body = json.dumps(details, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return {"sealed_sha256": hashlib.sha256(body.encode()).hexdigest()}
+
+
+def _require_text(value: str, field: str, vi_name: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
+    return value
+
+
+def _aware(value: datetime, field: str) -> datetime:
+    if timezone.is_naive(value):
+        raise _invalid("Thời điểm phải có múi giờ.", f"{field} must include a time zone.", field)
+    return value
+
+
+def _decimal(value: Any, field: str, *, minimum: Decimal | None = None) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise _invalid(f"{field}: phải là số.", f"{field}: must be a number.", field) from exc
+    if not number.is_finite():
+        raise _invalid(f"{field}: phải là số.", f"{field}: must be a number.", field)
+    if minimum is not None and number < minimum:
+        raise _invalid(f"{field}: không được nhỏ hơn {minimum}.", f"{field}: must be at least {minimum}.", field)
+    return number
+
+
+def _check_locked(check_id: int) -> SurpriseCheck:
+    return SurpriseCheck.objects.select_for_update().select_related("unit").get(pk=check_id)
+
+
+def _event(check: SurpriseCheck, kind: str) -> dict[str, Any]:
+    return {"type": kind, "check": {"id": str(check.uid), "reference": check.reference, "state": check.state,
+                                    "mode": check.mode, "unit_id": check.unit_id,
+                                    "started_at": check.started_at.isoformat() if check.started_at else None}}
+
+
+def _require_team_member(by: Any, check: SurpriseCheck) -> None:
+    require_role(by, *TEAM)
+    if by.pk != check.lead_id and not check.team.filter(pk=by.pk).exists():
+        raise Forbidden("Bạn không thuộc tổ của cuộc kiểm tra này.", "You are not on this check's team.")
+
