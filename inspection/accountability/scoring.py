@@ -124,7 +124,7 @@ def _scores(*, units: list[Unit], period: Period, policy: ScoringPolicy, today: 
         s = out[owner[row["unit_id"]]]
         s.deduction += points
         s.findings.append({"id": row["id"], "reference": row["reference"], "severity": row["severity"],
-                           "day": local_day(row["occurred_from"]), "points": points})
+                           "day": local_day(row["occurred_from"]), "points": points, "unit_id": row["unit_id"]})
 
     for s in out.values():
         parts: list[tuple[float, float]] = [
@@ -175,9 +175,12 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
     prev_period = period.previous()
     previous = _scores(units=units, period=prev_period, policy=policy, today=today)
     _rank(previous)
+    # heads of the ranked units, and of the units where the findings happened (an old commune merged
+    # since is headed by its own head on the day of its violation, not by the absorbing unit's)
+    head_unit_ids = {u.pk for u in units} | {f["unit_id"] for s in current.values() for f in s.findings}
     heads: dict[int, list[Assignment]] = defaultdict(list)
-    for a in (Assignment.objects.filter(unit_id__in=[u.pk for u in units], is_head=True, valid_from__lte=period.end)
-              .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)).select_related("officer")
+    for a in (Assignment.objects.filter(unit_id__in=list(head_unit_ids), is_head=True, valid_from__lte=period.end)
+              .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)).select_related("officer", "unit")
               .order_by("valid_from", "is_acting")):
         heads[a.unit_id].append(a)
     rows: list[dict[str, Any]] = []
@@ -200,20 +203,28 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
             spans = [(a, max(a.valid_from, period.start), min(a.valid_to or period.end, period.end))
                      for a in heads[u.pk]]
             if triggers:
-                for a, lo, hi in spans:
-                    mine = [f for f in triggers if lo <= f["day"] <= hi]
-                    if mine:
-                        refs = ", ".join(f["reference"] for f in mine)
-                        head_rows.append({"officer": {"id": a.officer_id, "full_name": a.officer.full_name},
-                                          "is_acting": a.is_acting, "from": lo, "to": hi, "code": code,
-                                          "label_vi": label_vi, "label_en": label_en,
-                                          "reason_vi": f"Đứng đầu đơn vị khi xảy ra vi phạm {refs} "
-                                                       f"({fmt(lo)}–{fmt(hi)}).",
-                                          "reason_en": f"Head of the unit when {refs} happened "
-                                                       f"({fmt_en(lo)}–{fmt_en(hi)})."})
+                # the head of the unit where each violation happened, on its day
+                answering: dict[int, tuple[Assignment, list[dict[str, Any]]]] = {}
+                for f in triggers:
+                    for a in heads[f["unit_id"]]:
+                        if a.valid_from <= f["day"] and (a.valid_to is None or a.valid_to >= f["day"]):
+                            answering.setdefault(a.pk, (a, []))[1].append(f)
+                for a, mine in answering.values():
+                    refs = ", ".join(f["reference"] for f in mine)
+                    days = sorted({f["day"] for f in mine})
+                    when_vi = ", ".join(fmt(d) for d in days)
+                    when_en = ", ".join(fmt_en(d) for d in days)
+                    head_rows.append({"officer": {"id": a.officer_id, "full_name": a.officer.full_name},
+                                      "unit": {"id": a.unit_id, "code": a.unit.code, "name": a.unit.name},
+                                      "is_acting": a.is_acting, "from": days[0], "to": days[-1], "code": code,
+                                      "label_vi": label_vi, "label_en": label_en,
+                                      "reason_vi": f"Đứng đầu {a.unit.name} khi xảy ra vi phạm {refs} "
+                                                   f"(ngày {when_vi}).",
+                                      "reason_en": f"Head of {a.unit.name} when {refs} happened ({when_en})."})
             elif spans:
                 a, lo, hi = max(spans, key=lambda t: ((t[2] - t[1]).days, not t[0].is_acting))
                 head_rows.append({"officer": {"id": a.officer_id, "full_name": a.officer.full_name},
+                                  "unit": {"id": a.unit_id, "code": a.unit.code, "name": a.unit.name},
                                   "is_acting": a.is_acting, "from": lo, "to": hi, "code": code,
                                   "label_vi": label_vi, "label_en": label_en,
                                   "reason_vi": f"Đứng đầu đơn vị lâu nhất trong kỳ ({fmt(lo)}–{fmt(hi)}); {why_vi}",

@@ -1,0 +1,402 @@
+"""Issue 12: what a disciplinary officer of the provincial police would say, as scenarios on the API.
+
+Each test builds its own province with factories, logs in for real and asks through the URLs.
+The numbers in the names are those of the issue's observations.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+
+from backend.accounts.models import Role
+from backend.org import services as org
+from backend.org.models import Counter
+from tests.accountability.factories import (
+    PASSWORD,
+    AssignmentFactory,
+    CategoryFactory,
+    FindingFactory,
+    UnitFactory,
+    UserFactory,
+)
+from tests.conftest import login_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def discipline() -> Any:
+    return login_client(UserFactory(role=Role.DISCIPLINARY).username, PASSWORD)
+
+
+def province_with_commune(**commune: Any) -> tuple[Any, Any, Any, Any]:
+    """(province, commune, province director, commune head), the commune directly under the province."""
+    province = UnitFactory(level="province", name="Công an tỉnh Thử")
+    unit = UnitFactory(parent=province, name="Công an xã Hòa Bình", **commune)
+    director = AssignmentFactory(unit=province, is_head=True, position="Giám đốc Công an tỉnh",
+                                 valid_from=date(2020, 1, 1)).officer
+    head = AssignmentFactory(unit=unit, is_head=True, position="Trưởng Công an xã Hòa Bình",
+                             valid_from=date(2020, 1, 1)).officer
+    return province, unit, director, head
+
+
+def member(unit: Any, since: date = date(2020, 1, 1)) -> Any:
+    return AssignmentFactory(unit=unit, position="Cán bộ", valid_from=since).officer
+
+
+def propose(client: Any, finding: Any) -> list[dict[str, Any]]:
+    r = client.post("/api/accountability/liabilities/", {"finding_id": finding.pk}, format="json")
+    assert r.status_code == 201, r.content
+    return r.json()["created"]
+
+
+def open_case(client: Any, officer: Any, findings: list[Any], **extra: Any) -> dict[str, Any]:
+    r = client.post("/api/accountability/cases/", {"subject_kind": "officer", "officer_id": officer.pk,
+                                                   "finding_ids": [f.pk for f in findings],
+                                                   "title": "Xem xét kỷ luật", **extra}, format="json")
+    assert r.status_code == 201, r.content
+    return r.json()
+
+
+def to_considering(client: Any, case: dict[str, Any]) -> None:
+    r = client.post(f"/api/accountability/cases/{case['id']}/transition/",
+                    {"to": "considering", "no_self_review_reason": "Cán bộ đang điều trị dài ngày tại bệnh viện"},
+                    format="json")
+    assert r.status_code == 200, r.content
+
+
+def decide(client: Any, case: dict[str, Any], form: str, on: str) -> Any:
+    return client.post(f"/api/accountability/cases/{case['id']}/decide/",
+                       {"form": form, "decision_number": "15/QĐ-CAT", "authority": "Giám đốc Công an tỉnh",
+                        "decision_date": on}, format="json")
+
+
+def council(client: Any, case: dict[str, Any], on: str) -> None:
+    r = client.post(f"/api/accountability/cases/{case['id']}/council/",
+                    {"held_on": on, "note": "Hội đồng kỷ luật họp, biểu quyết đề nghị hình thức"}, format="json")
+    assert r.status_code == 200, r.content
+
+
+def forms_by_code(client: Any) -> dict[str, dict[str, Any]]:
+    return {f["code"]: f for f in client.get("/api/accountability/rulesets/current/").json()["forms"]}
+
+
+# --- 1: the NĐ 59/2019 ladder is for corruption; joint responsibility never above the violator -------
+
+
+def test_a_head_is_not_dismissed_for_an_absence_and_never_answers_more_than_the_violator(discipline: Any) -> None:
+    province, unit, director, head = province_with_commune()
+    absence = CategoryFactory(code="VANG_MAT_T", name_vi="Vắng mặt tại quầy", name_en="Absent")
+    violator = member(unit)
+    finding = FindingFactory(unit=unit, category=absence, severity="very_serious", violators=[violator])
+    created = propose(discipline, finding)
+    forms = forms_by_code(discipline)
+    own = forms["giang_cap"]  # the violator's own form for a very serious violation
+    by_officer = {x["officer"]["id"]: x for x in created}
+    assert by_officer[head.pk]["suggested_form"]["code"] == "phe_binh"
+    assert by_officer[director.pk]["suggested_form"]["code"] == "phe_binh"
+    assert all(x["suggested_form"]["level"] <= own["level"] for x in created)
+    assert all(x["rule"]["code"].startswith("LD-") for x in created)
+    rules = discipline.get("/api/accountability/rulesets/current/").json()["rules"]
+    assert all(r["basis"] and "DESIGN.md" not in r["basis"] for r in rules)
+    assert {r["code"] for r in rules if r["categories"] == "corruption"} >= {"TN-H1", "TN-H4"}
+
+
+def test_corruption_in_the_unit_brings_the_nd59_ladder_to_its_head(discipline: Any) -> None:
+    province, unit, director, head = province_with_commune()
+    fees = CategoryFactory(code="THU_PHI", name_vi="Thu tiền, phí ngoài quy định", name_en="Unofficial fee")
+    finding = FindingFactory(unit=unit, category=fees, severity="very_serious", violators=[member(unit)])
+    created = propose(discipline, finding)
+    [liability] = [x for x in created if x["officer"]["id"] == head.pk]
+    assert liability["rule"]["code"] == "TN-H4" and liability["suggested_form"]["code"] == "cach_chuc"
+    assert "Nghị định 59/2019" in liability["reason_vi"] and "Điều 78" in liability["reason_vi"]
+
+
+def test_a_head_who_found_and_handled_the_corruption_himself_is_exempt(discipline: Any) -> None:
+    province, unit, director, head = province_with_commune()
+    fees = CategoryFactory(code="THU_PHI", name_vi="Thu tiền, phí ngoài quy định", name_en="Unofficial fee")
+    finding = FindingFactory(unit=unit, category=fees, severity="serious", violators=[member(unit)])
+    r = discipline.post(f"/api/accountability/findings/{finding.pk}/self-detections/",
+                        {"officer_id": head.pk, "note": "Trưởng Công an xã tự phát hiện, lập biên bản ngày 02/06"},
+                        format="json")
+    assert r.status_code == 201, r.content
+    trace = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()
+    [row] = [ld for g in trace["units"] for ld in g["leaders"] if ld["officer"]["id"] == head.pk]
+    assert row["suggested_form"] is None
+    assert "Điều 73" in row["exemption"]["basis"] and "miễn trách nhiệm" in row["why_vi"]
+    assert head.pk not in {x["officer"]["id"] for x in propose(discipline, finding)}
+
+
+# --- 2: a deputy answers only for his field ----------------------------------------------------------
+
+
+def test_a_traffic_finding_does_not_count_against_the_one_stop_deputy(discipline: Any) -> None:
+    province, unit, director, head = province_with_commune()
+    counter = Counter.objects.create(unit=unit, code="F-MC-1", name="Bộ phận một cửa")
+    deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
+                               in_charge_of="Bộ phận một cửa", valid_from=date(2020, 1, 1)).officer
+    traffic = CategoryFactory(code="GIAO_THONG_T", name_vi="Vi phạm trật tự giao thông", name_en="Traffic")
+    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ", name_en="Procedure")
+    FindingFactory(unit=unit, category=traffic, severity="serious", on=date(2026, 4, 1),
+                   title="Xử lý vi phạm giao thông không lập biên bản", violators=[member(unit)])
+    finding = FindingFactory(unit=unit, category=one_stop, severity="serious", on=date(2026, 5, 1), counter=counter,
+                             title="Nhận hồ sơ không đúng quy trình", violators=[member(unit)])
+    [mine] = [x for x in propose(discipline, finding) if x["officer"]["id"] == deputy.pk]
+    assert mine["role"] == "deputy" and mine["rule"]["code"] == "LD-D1"
+    assert mine["suggested_form"]["code"] == "phe_binh"
+
+
+# --- 3: the upper level answers only through the subordinate unit where it happened -------------------
+
+
+def test_the_provincial_director_does_not_answer_for_one_serious_finding_in_each_of_two_communes(
+        discipline: Any) -> None:
+    province, first, director, _ = province_with_commune()
+    second = UnitFactory(parent=province, name="Công an xã Thắng Lợi")
+    AssignmentFactory(unit=second, is_head=True, position="Trưởng Công an xã", valid_from=date(2020, 1, 1))
+    FindingFactory(unit=first, severity="serious", on=date(2026, 4, 1), violators=[member(first)])
+    finding = FindingFactory(unit=second, severity="serious", on=date(2026, 5, 1), violators=[member(second)])
+    created = propose(discipline, finding)
+    assert director.pk not in {x["officer"]["id"] for x in created}
+    assert "upper_head" not in {x["role"] for x in created}
+
+
+# --- 4: a violation across the district abolition names each upper head for his days ------------------
+
+
+def test_a_violation_across_the_district_abolition_names_the_district_head_then_the_province(
+        discipline: Any) -> None:
+    province = UnitFactory(level="province", name="Công an tỉnh Thử")
+    district = UnitFactory(level="district", parent=province, name="Công an huyện Cũ",
+                           valid_to=date(2025, 2, 28))
+    commune = UnitFactory(parent=district, name="Công an xã Ven Sông")
+    org.unit_reparent(by="test", unit=commune, parent=province, on=date(2025, 3, 1))
+    district_head = AssignmentFactory(unit=district, is_head=True, position="Trưởng Công an huyện",
+                                      valid_from=date(2020, 1, 1), valid_to=date(2025, 2, 28)).officer
+    director = AssignmentFactory(unit=province, is_head=True, position="Giám đốc Công an tỉnh",
+                                 valid_from=date(2020, 1, 1)).officer
+    finding = FindingFactory(unit=commune, severity="very_serious", on=date(2025, 2, 20), to=date(2025, 3, 10),
+                             violators=[member(commune)])
+    trace = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()
+    [group] = trace["units"]
+    uppers = [(ld["officer"]["id"], ld["in_charge_from"], ld["in_charge_to"]) for ld in group["leaders"]
+              if ld["role"] == "upper_head"]
+    assert uppers == [(district_head.pk, "2025-02-20", "2025-02-28"), (director.pk, "2025-03-01", "2025-03-10")]
+    assert [p["code"] for p in group["parents"]] == [district.code, province.code]
+    liabilities = {x["officer"]["id"]: x for x in propose(discipline, finding) if x["role"] == "upper_head"}
+    assert (liabilities[director.pk]["period_from"], liabilities[director.pk]["period_to"]) == (
+        "2025-03-01", "2025-03-10")
+
+
+# --- 5, 6: limitation per violation, from its own form, no restart by default -------------------------
+
+
+def test_a_time_barred_violation_cannot_be_escalated_to_canh_cao(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    first = FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[officer])
+    second = FindingFactory(unit=unit, on=date(2024, 3, 5), violators=[officer])
+    case = open_case(discipline, officer, [first, second])
+    computed = case["computed"]
+    assert [v["time_barred"] for v in computed["violations"]] == [True, True]
+    assert computed["violations"][1]["limitation"]["deadline"] == "2026-03-05"
+    assert computed["computed_form"] is None  # nothing left to handle, nothing to escalate
+    to_considering(discipline, case)
+    council(discipline, case, "2026-08-30")
+    for form in ("khien_trach", "canh_cao"):
+        r = decide(discipline, case, form, "2026-09-01")
+        assert r.status_code == 409 and r.json()["error"]["code"] == "limitation_expired", (form, r.content)
+
+
+def test_a_live_violation_is_not_escalated_by_a_time_barred_one(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    old = FindingFactory(unit=unit, on=date(2023, 1, 10), violators=[officer])
+    new = FindingFactory(unit=unit, on=date(2026, 6, 1), violators=[officer])
+    computed = open_case(discipline, officer, [old, new])["computed"]
+    assert [s["code"] for s in computed["steps"]] == ["single", "factors"]
+    assert computed["computed_form"]["code"] == "khien_trach"
+    assert any("không tính để tăng nặng" in n["vi"] for n in computed["notes"])
+
+
+def test_a_later_violation_elsewhere_does_not_move_the_limitation_deadline(discipline: Any) -> None:
+    province, unit, _, _ = province_with_commune()
+    elsewhere = UnitFactory(parent=province)
+    officer = member(unit)
+    old = FindingFactory(unit=unit, on=date(2022, 5, 10), violators=[officer])
+    FindingFactory(unit=elsewhere, on=date(2023, 1, 1), violators=[officer])
+    [violation] = open_case(discipline, officer, [old])["computed"]["violations"]
+    limitation = violation["limitation"]
+    assert limitation["deadline"] == "2024-05-10" and limitation["restarted_by"] is None
+    assert violation["time_barred"] is True
+    assert discipline.get("/api/accountability/rulesets/current/").json()["restart_on_new_violation"] is False
+
+
+def test_a_violation_still_going_on_counts_from_its_discovery(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    ongoing = FindingFactory(unit=unit, on=date(2025, 1, 1), to=date(2026, 6, 30), recorded_on=date(2025, 6, 2),
+                             violators=[officer])
+    [violation] = open_case(discipline, officer, [ongoing])["computed"]["violations"]
+    assert violation["limitation"]["start"] == "2025-06-02"
+    assert violation["limitation"]["deadline"] == "2027-06-02"
+    assert "ngày phát hiện" in violation["limitation"]["message_vi"]
+
+
+def test_a_violation_of_a_category_without_limitation_never_expires(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    category = CategoryFactory(code="VAN_BANG_GIA", name_vi="Sử dụng văn bằng giả", name_en="Forged diploma")
+    old = FindingFactory(unit=unit, category=category, on=date(2012, 1, 1), violators=[officer])
+    [violation] = open_case(discipline, officer, [old])["computed"]["violations"]
+    assert violation["limitation"]["status"] == "none" and violation["time_barred"] is False
+    assert "Điều 80" in violation["limitation"]["basis"]
+
+
+# --- 7: complaint windows, handling period, council -----------------------------------------------------
+
+
+def decided_case(client: Any, on: str = "2026-06-01") -> dict[str, Any]:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    case = open_case(client, officer, [FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[officer])])
+    to_considering(client, case)
+    council(client, case, on)
+    r = decide(client, case, "khien_trach", on)
+    assert r.status_code == 200, r.content
+    return r.json()
+
+
+def test_an_appeal_142_days_after_the_decision_is_refused_with_its_last_day(discipline: Any) -> None:
+    case = decided_case(discipline)
+    assert case["computed"]["deadlines"]["complaints"]["first"]["deadline"] == "2026-06-16"
+    r = discipline.post(f"/api/accountability/cases/{case['id']}/appeal/",
+                        {"filed_on": "2026-10-21", "text": "Đề nghị xem xét lại quyết định"}, format="json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "complaint_late"
+    assert "16/06/2026" in r.json()["error"]["message"] and "15 ngày" in r.json()["error"]["message"]
+
+
+def test_a_second_complaint_within_ten_days_of_the_answer_is_accepted(discipline: Any) -> None:
+    case = decided_case(discipline)
+    cid = case["id"]
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/",
+                        {"filed_on": "2026-06-10", "text": "Khiếu nại lần đầu"}, format="json")
+    assert r.status_code == 200, r.content
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/resolve/",
+                        {"result": "upheld", "decided_on": "2026-06-20", "note": "Giữ nguyên quyết định"},
+                        format="json")
+    assert r.status_code == 200
+    assert r.json()["computed"]["deadlines"]["complaints"]["second"]["deadline"] == "2026-06-30"
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/",
+                        {"filed_on": "2026-06-28", "text": "Khiếu nại lần hai"}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["appeal2_filed_on"] == "2026-06-28" and r.json()["state"] == "appealed"
+    discipline.post(f"/api/accountability/cases/{cid}/appeal/resolve/",
+                    {"result": "upheld", "decided_on": "2026-07-10", "note": "Giữ nguyên lần hai"}, format="json")
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/",
+                        {"filed_on": "2026-07-12", "text": "Khiếu nại lần ba"}, format="json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "already_appealed"
+
+
+def test_a_case_shows_its_handling_deadline_90_days_or_150_when_complex(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    plain = open_case(discipline, officer, [FindingFactory(unit=unit, violators=[officer])])
+    handling = plain["computed"]["deadlines"]["handling"]
+    opened = date.fromisoformat(handling["opened_on"])
+    assert handling["days"] == 90 and (date.fromisoformat(handling["deadline"]) - opened).days == 90
+    assert "Điều 80" in handling["source"]
+    complex_case = open_case(discipline, officer, [FindingFactory(unit=unit, violators=[officer])], is_complex=True)
+    assert complex_case["computed"]["deadlines"]["handling"]["days"] == 150
+
+
+def test_canh_cao_is_decided_only_after_the_disciplinary_council(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    case = open_case(discipline, officer, [FindingFactory(unit=unit, severity="serious", on=date(2026, 5, 1),
+                                                          violators=[officer])])
+    to_considering(discipline, case)
+    r = decide(discipline, case, "canh_cao", "2026-06-01")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "council_required"
+    council(discipline, case, "2026-05-28")
+    assert decide(discipline, case, "canh_cao", "2026-06-01").status_code == 200
+
+
+# --- 8: cases for the violator, from a liability, and a reason instead of a self-review -----------------
+
+
+def test_a_case_opens_for_the_violator_with_a_reason_instead_of_a_self_review(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    case = open_case(discipline, officer, [FindingFactory(unit=unit, violators=[officer])])
+    assert case["officer"]["id"] == officer.pk
+    r = discipline.post(f"/api/accountability/cases/{case['id']}/transition/", {"to": "considering"}, format="json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "self_review_missing"
+    to_considering(discipline, case)
+    r = discipline.get(f"/api/accountability/cases/{case['id']}/")
+    assert r.json()["self_review_waiver"] == "Cán bộ đang điều trị dài ngày tại bệnh viện"
+
+
+def test_a_case_opens_from_a_confirmed_liability(discipline: Any) -> None:
+    _, unit, _, head = province_with_commune()
+    finding = FindingFactory(unit=unit, violators=[member(unit)])
+    [liability] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
+    r = discipline.post(f"/api/accountability/liabilities/{liability['id']}/confirm/",
+                        {"reason": "Đúng người đứng đầu lúc vi phạm"}, format="json")
+    assert r.status_code == 200
+    r = discipline.post("/api/accountability/cases/", {"subject_kind": "officer", "liability_id": liability["id"],
+                                                       "title": "Trách nhiệm người đứng đầu"}, format="json")
+    assert r.status_code == 201, r.content
+    assert r.json()["officer"]["id"] == head.pk and [f["id"] for f in r.json()["findings"]] == [finding.pk]
+
+
+# --- 9: emulation consequences after a merger name the old commune's head ------------------------------
+
+
+def test_emulation_after_a_merger_names_the_head_of_the_old_commune_where_it_happened(discipline: Any) -> None:
+    province = UnitFactory(level="province")
+    merged_into = UnitFactory(parent=province, name="Công an xã Mới")
+    old = UnitFactory(parent=province, name="Công an xã Cũ", valid_to=date(2026, 2, 28), successor=merged_into)
+    old_head = AssignmentFactory(unit=old, is_head=True, position="Trưởng Công an xã",
+                                 valid_from=date(2020, 1, 1), valid_to=date(2026, 2, 28)).officer
+    new_head = AssignmentFactory(unit=merged_into, is_head=True, position="Trưởng Công an xã",
+                                 valid_from=date(2020, 1, 1)).officer
+    violator = AssignmentFactory(unit=old, valid_from=date(2020, 1, 1), valid_to=date(2026, 2, 28)).officer
+    FindingFactory(unit=old, severity="very_serious", on=date(2026, 2, 10), violators=[violator])
+    rows = discipline.get("/api/accountability/rankings/?year=2026&level=commune").json()["rows"]
+    [row] = [r for r in rows if r["unit"]["id"] == merged_into.pk]
+    heads = row["emulation"]["heads"]
+    assert [(h["officer"]["id"], h["unit"]["id"]) for h in heads] == [(old_head.pk, old.pk)]
+    assert new_head.pk not in {h["officer"]["id"] for h in heads}
+    assert "Công an xã Cũ" in heads[0]["reason_vi"]
+
+
+# --- 10: each form is its own rung -----------------------------------------------------------------------
+
+
+def test_each_disciplinary_form_is_its_own_rung_on_the_ladder(discipline: Any) -> None:
+    forms = [f for f in forms_by_code(discipline).values() if f["subject_kind"] == "officer"]
+    assert all("/" not in f["name_vi"] for f in forms)
+    levels = {f["code"]: f["level"] for f in forms}
+    assert len(set(levels.values())) == len(levels)
+    assert levels["ha_bac_thi_dua"] < levels["khong_xet_tang"] < levels["khong_hoan_thanh"] < levels["khien_trach"]
+    assert levels["giang_cap"] < levels["giang_chuc"] < levels["cach_chuc"] < levels["tuoc_danh_hieu"]
+    assert all(f["basis"] for f in forms)
+
+
+# --- the trace reads as Vietnamese a legal officer would sign --------------------------------------------
+
+
+def test_the_trace_explanation_reads_as_natural_vietnamese(discipline: Any) -> None:
+    _, unit, _, head = province_with_commune()
+    finding = FindingFactory(unit=unit, on=date(2026, 6, 1), violators=[member(unit)])
+    trace = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()
+    [row] = [ld for g in trace["units"] for ld in g["leaders"] if ld["officer"]["id"] == head.pk]
+    text = row["why_vi"]
+    assert not re.search(r"từ (\d\d/\d\d/\d{4}) đến \1", text)  # one day is "ngày 01/06/2026"
+    assert "ngày 01/06/2026" in text
+    assert text.count("Công an xã Hòa Bình") == 1  # the post names the unit; it is not repeated
+    assert "căn cứ:" in text and "Quy định của Công an tỉnh" in text
