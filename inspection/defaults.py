@@ -113,3 +113,8 @@ DEFAULT_RISK_PARAMS: dict[str, float] = {
     "half_life_days": 90,
     "months_since_check_cap": 24,
 }
+
+
+# A report is flagged for review when more than this share of the criteria set's leaf criteria
+# (by count) is marked not applicable: a near-empty report must not read as a full score.
+REPORT_NOT_APPLICABLE_FLAG_SHARE = 0.25

@@ -295,6 +295,8 @@ class CheckReport(models.Model):
     score = models.DecimalField(max_digits=7, decimal_places=2, default=0)
     max_score = models.DecimalField(max_digits=7, decimal_places=2, default=0)
     percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    flags = models.JSONField(default=list, blank=True,
+                             help_text="Computed with the score: critical criteria failed, many n.a. items")
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     content_hash = models.CharField(max_length=64, blank=True)

@@ -123,7 +123,9 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
                            f"{dict(Severity.choices)[f.severity].lower()}; thời điểm: {period}"
                            + (f"; người liên quan: {names}" if names else "")))
     else:
-        story.append(p("Không phát hiện vi phạm."))
+        failed = sorted(row[0] for row in signed_rows if row[1] == "fail")
+        story.append(p("Không lập vi phạm; tiêu chí không đạt: " + ", ".join(failed) + " (xem mục I)." if failed
+                       else "Không phát hiện vi phạm."))
     evidence = list(report.evidence.all())
     if evidence:
         story.append(p("IV. TÀI LIỆU, CHỨNG CỨ KÈM THEO", heading))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
@@ -15,10 +17,12 @@ from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.events import broadcast_on_commit
 from backend.core.uploads import store_upload
+from inspection import defaults
 from inspection.models import (
     CheckReport,
     Criterion,
     CriterionResult,
+    Finding,
     ReportAmendment,
     ReportEvidence,
     SurpriseCheck,
@@ -98,6 +102,9 @@ def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dic
                                "đạt một phần phải có điểm lớn hơn 0 và nhỏ hơn mức tối đa"]
                 continue
         else:
+            if not note:
+                errors[key] = ["not applicable needs a reason / không áp dụng phải ghi rõ lý do"]
+                continue
             points = Decimal(0)
         clean.append((crit, {"outcome": outcome, "points": points.quantize(TWO), "note": note}))
     if errors:
@@ -108,16 +115,72 @@ def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dic
 
 
 def _recompute_score(report: CheckReport) -> None:
+    """Score and flags together: the percent alone hides a failed critical criterion and a report
+    that is mostly n.a., so both are flagged with it (shown with the score, checked at sign-off)."""
+    from inspection.selectors import criteria_leaves
+
     earned = Decimal(0)
     maximum = Decimal(0)
-    for result in report.results.select_related("criterion"):
+    critical_failed: list[str] = []
+    not_applicable: list[str] = []
+    for result in report.results.select_related("criterion").order_by("criterion__position"):
         if result.outcome == CriterionResult.Outcome.NOT_APPLICABLE:
+            not_applicable.append(result.criterion.code)
             continue
+        if result.outcome == CriterionResult.Outcome.FAIL and result.criterion.critical:
+            critical_failed.append(result.criterion.code)
         earned += result.points * result.criterion.weight
         maximum += result.criterion.max_points * result.criterion.weight
     report.score = earned.quantize(TWO, ROUND_HALF_UP)
     report.max_score = maximum.quantize(TWO, ROUND_HALF_UP)
     report.percent = (earned * 100 / maximum).quantize(TWO, ROUND_HALF_UP) if maximum else Decimal(0)
+    flags: list[dict[str, Any]] = []
+    if critical_failed:
+        flags.append({"code": "critical_failed", "criteria": critical_failed,
+                      "vi": f"Không đạt tiêu chí trọng yếu: {', '.join(critical_failed)}.",
+                      "en": f"Critical criteria failed: {', '.join(critical_failed)}."})
+    leaves = len(criteria_leaves(criteria_set=report.criteria_set))
+    share = defaults.REPORT_NOT_APPLICABLE_FLAG_SHARE
+    if leaves and len(not_applicable) > share * leaves:
+        flags.append({"code": "many_not_applicable", "criteria": not_applicable,
+                      "vi": f"{len(not_applicable)}/{leaves} tiêu chí được đánh dấu không áp dụng "
+                            f"(quá {share:.0%}): điểm không phản ánh đầy đủ, cần xem xét.",
+                      "en": f"{len(not_applicable)}/{leaves} criteria marked not applicable (over {share:.0%}): "
+                            "the score does not cover the set; review it."})
+    report.flags = flags
+
+
+# Phrases by which minutes state that nothing was found ("no violation"); a report whose results
+# failed a criterion or whose check has a finding cannot be signed with such a summary.
+_NO_VIOLATION = re.compile(
+    r"không\s+(?:phát\s+hiện|có|ghi\s+nhận|xảy\s+ra)\s+(?:sai\s+phạm|vi\s+phạm)|không\s+vi\s+phạm"
+    r"|\bno\s+(?:violations?|breach(?:es)?|irregularit(?:y|ies))\b", re.IGNORECASE)
+
+
+def _sign_blockers(report: CheckReport) -> list[dict[str, str]]:
+    """Why the minutes would contradict the results; empty when they may be signed."""
+    check = report.surprise_check
+    live = Finding.objects.filter(surprise_check=check).exclude(state=Finding.State.DISMISSED)
+    covered = set(live.exclude(criterion=None).values_list("criterion__code", flat=True))
+    failed = list(report.results.filter(outcome=CriterionResult.Outcome.FAIL).select_related("criterion")
+                  .order_by("criterion__position"))
+    blockers: list[dict[str, str]] = []
+    uncovered = [r.criterion.code for r in failed if r.criterion.critical and r.criterion.code not in covered]
+    if uncovered:
+        codes = ", ".join(uncovered)
+        blockers.append({"code": "critical_without_finding",
+                         "vi": f"Tiêu chí trọng yếu {codes} không đạt nhưng chưa lập vi phạm gắn với tiêu chí; "
+                               "lập vi phạm (dự thảo) trước khi ký biên bản.",
+                         "en": f"Critical criteria {codes} failed with no finding linked to them; record a "
+                               "(draft) finding before signing."})
+    summary = unicodedata.normalize("NFC", report.summary or "")
+    if _NO_VIOLATION.search(summary) and (failed or live.exists()):
+        blockers.append({"code": "minutes_contradict_results",
+                         "vi": "Nhận xét chung ghi không có vi phạm nhưng kết quả có tiêu chí không đạt hoặc đã "
+                               "lập vi phạm; sửa nhận xét trước khi ký.",
+                         "en": "The summary says there is no violation but the results fail a criterion or a "
+                               "finding was recorded; correct the summary before signing."})
+    return blockers
 
 
 def _apply_results(report: CheckReport, clean: list[tuple[Criterion, dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -209,6 +272,10 @@ def report_sign(*, by: Any, check: SurpriseCheck) -> CheckReport:
     if check.state != SurpriseCheck.State.COMPLETED:
         raise Conflict("Phải kết thúc cuộc kiểm tra trước khi ký biên bản.",
                        "Complete the check before signing the report.", code="invalid_state")
+    blockers = _sign_blockers(report)
+    if blockers:
+        raise Conflict(" ".join(b["vi"] for b in blockers), " ".join(b["en"] for b in blockers),
+                       code=blockers[0]["code"])
     report.signed_at = timezone.now()
     report.signed_by = by
     content = report_content(report)
