@@ -11,9 +11,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-import holidays
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, ApiToken, Role, User
@@ -23,8 +22,8 @@ from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.core.events import broadcast_on_commit
 from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
-from backend.org.models import Assignment, Counter, Officer, Unit
-from inspection import defaults, risk
+from backend.org.models import Counter, Officer, Unit
+from inspection import defaults
 from inspection import draw as drawing
 from inspection.models import (
     CheckReport,
@@ -32,15 +31,12 @@ from inspection.models import (
     CriteriaSet,
     Criterion,
     CsvImport,
-    Draw,
     Finding,
     FindingCategory,
     FindingEvidence,
     FindingSubject,
     FindingTransition,
     ReportEvidence,
-    RiskSnapshot,
-    RiskWeights,
     SatisfactionRating,
     Severity,
     SurpriseCheck,
@@ -60,7 +56,19 @@ from inspection.services_common import (
 
 # Subdomains moved to their own modules (issue 17); re-exported so `from inspection.services import X`
 # and `services.X` keep working for every caller.
-from inspection.services_reports import (  # noqa: E402,F401
+from inspection.services_draws import (  # noqa: F401
+    _add_months,
+    _check_reference,
+    _latest_snapshots,
+    _team_conflicts,
+    conflict_unit_ids,
+    draw_close,
+    draw_create,
+    draw_inputs,
+    draw_verify,
+    working_days,
+)
+from inspection.services_reports import (  # noqa: F401
     MAX_EVIDENCE_BYTES,
     content_hash,
     report_amend,
@@ -68,6 +76,12 @@ from inspection.services_reports import (  # noqa: E402,F401
     report_evidence_add,
     report_sign,
     report_update,
+)
+from inspection.services_risk import (  # noqa: F401
+    risk_candidate_units,
+    risk_compute,
+    risk_config,
+    risk_weights_set,
 )
 
 # --- catalogue and criteria -------------------------------------------------------------------------
@@ -189,318 +203,6 @@ def criteria_set_seed_default(*, by: Any, year: int) -> CriteriaSet:
     if existing is not None:
         return existing
     return criteria_set_import(by=by, data={**defaults.DEFAULT_CRITERIA, "year": year, "version": 1})
-
-
-# --- risk -------------------------------------------------------------------------------------------
-
-
-def risk_config() -> tuple[dict[str, float], dict[str, float]]:
-    row = RiskWeights.objects.order_by("-created_at", "-id").first()
-    weights = {**defaults.DEFAULT_RISK_WEIGHTS, **(row.weights if row else {})}
-    params = {**defaults.DEFAULT_RISK_PARAMS, **(row.params if row else {})}
-    return weights, params
-
-
-@transaction.atomic
-def risk_weights_set(*, by: Any, weights: dict[str, Any], params: dict[str, Any], note: str = "") -> RiskWeights:
-    require_role(by, *LEAD)
-    allowed_w = set(defaults.DEFAULT_RISK_WEIGHTS)
-    allowed_p = set(defaults.DEFAULT_RISK_PARAMS)
-    clean_w: dict[str, float] = {}
-    for key, value in (weights or {}).items():
-        if key not in allowed_w:
-            raise _invalid(f"Trọng số không xác định: {key}.", f"Unknown weight {key!r}; allowed: {sorted(allowed_w)}.",
-                           f"weights.{key}")
-        number = float(_decimal(value, f"weights.{key}", minimum=Decimal(0)))
-        clean_w[key] = number
-    clean_p: dict[str, float] = {}
-    for key, value in (params or {}).items():
-        if key not in allowed_p:
-            raise _invalid(f"Tham số không xác định: {key}.", f"Unknown parameter {key!r}; allowed: {sorted(allowed_p)}.",
-                           f"params.{key}")
-        number = float(_decimal(value, f"params.{key}", minimum=Decimal(0)))
-        if key in ("lookback_days", "half_life_days") and number < 1:
-            raise _invalid(f"{key} phải từ 1 ngày trở lên.", f"{key} must be at least 1 day.", f"params.{key}")
-        clean_p[key] = number
-    merged_w = {**risk_config()[0], **clean_w}
-    if merged_w.get("base", 0) <= 0:
-        raise _invalid("Trọng số nền (base) phải lớn hơn 0 để mọi đơn vị đều có cơ hội được chọn.",
-                       "The base weight must be > 0 so every unit keeps a chance of being drawn.", "weights.base")
-    row = RiskWeights.objects.create(weights=merged_w, params={**risk_config()[1], **clean_p}, note=note,
-                                     created_by=by)
-    audit_record(actor=by, verb="risk.weights_set", obj=row, payload={"weights": row.weights, "params": row.params})
-    return row
-
-
-def risk_candidate_units(*, on: date) -> list[Unit]:
-    """Units that can be checked: existing on `on`, with at least one active counter."""
-    return list(Unit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on,
-                                    counters__active=True).distinct().order_by("id"))
-
-
-@transaction.atomic
-def risk_compute(*, by: Any, as_of: datetime | None = None, units: list[Unit] | None = None) -> list[RiskSnapshot]:
-    """Compute and store a snapshot per unit: the features, the weights used, each contribution."""
-    now = timezone.now()
-    as_of = as_of or now
-    units = units if units is not None else risk_candidate_units(on=timezone.localdate(as_of))
-    weights, params = risk_config()
-    feats = risk.unit_features(units=units, as_of=as_of, params=params)
-    snaps = []
-    for unit in units:
-        score, contributions = risk.score(feats[unit.pk], weights)
-        snaps.append(RiskSnapshot(unit=unit, computed_at=now, as_of=as_of, features=feats[unit.pk],
-                                  weights={**weights, **{f"param.{k}": v for k, v in params.items()}},
-                                  contributions=contributions, score=score,
-                                  computed_by=by if getattr(by, "pk", None) else None))
-    RiskSnapshot.objects.bulk_create(snaps)
-    audit_record(actor=by, verb="risk.compute", object_type="inspection.risksnapshot",
-                 payload={"units": len(snaps), "as_of": as_of.isoformat(), "weights": weights, "params": params})
-    return snaps
-
-
-# --- conflicts of interest --------------------------------------------------------------------------
-
-
-def _add_months(d: date, months: int) -> date:
-    index = d.year * 12 + d.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    return date(year, month, 28)
-
-
-def conflict_unit_ids(*, officer_id: int | None, since: date) -> set[int]:
-    """Units the officer served in on or after `since`, plus what they merged into (successors)."""
-    if officer_id is None:
-        return set()
-    served = set(Assignment.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=since),
-                                           officer_id=officer_id).values_list("unit_id", flat=True))
-    successors = dict(Unit.objects.exclude(successor=None).values_list("id", "successor_id"))
-    result = set(served)
-    for unit_id in served:
-        seen = {unit_id}
-        nxt = successors.get(unit_id)
-        while nxt is not None and nxt not in seen:
-            result.add(nxt)
-            seen.add(nxt)
-            nxt = successors.get(nxt)
-    return result
-
-
-def _team_conflicts(users: list[User], since: date) -> dict[int, set[int]]:
-    return {u.pk: conflict_unit_ids(officer_id=u.officer_id, since=since) for u in users}
-
-
-# --- draws ------------------------------------------------------------------------------------------
-
-
-def working_days(start: date, end: date, *, include_weekends: bool = False) -> list[str]:
-    vn = holidays.country_holidays("VN", years=range(start.year, end.year + 1))
-    days = []
-    d = start
-    while d <= end:
-        if d not in vn and (include_weekends or d.weekday() < 5):
-            days.append(d.isoformat())
-        d += timedelta(days=1)
-    return days
-
-
-def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: float = 0.75,
-                floor_months: int = 6, conflict_years: int = 3, team_size: int = 2, check_minutes: int = 120,
-                include_weekends: bool = False, pool: list[User] | None = None,
-                snapshots: dict[int, RiskSnapshot] | None = None) -> dict[str, Any]:
-    """Everything the draw depends on, as plain JSON (stored on the Draw for verification)."""
-    today = timezone.localdate()
-    if not 1 <= n <= 200:
-        raise _invalid("Số đơn vị cần chọn phải từ 1 đến 200.", "n must be between 1 and 200.", "n")
-    if start > end:
-        raise _invalid("Ngày bắt đầu phải trước ngày kết thúc.", "start must not be after end.", "start")
-    if start < today:
-        raise _invalid("Không thể xếp lịch kiểm tra vào ngày đã qua.", "The window cannot start in the past.", "start")
-    if (end - start).days > 366:
-        raise _invalid("Khoảng thời gian tối đa một năm.", "The window may span at most one year.", "end")
-    if not 0 <= proportional_share <= 1:
-        raise _invalid("Tỷ lệ chọn theo rủi ro phải từ 0 đến 1.", "proportional_share must be within 0..1.",
-                       "proportional_share")
-    if not 1 <= team_size <= 10 or not 30 <= check_minutes <= 600:
-        raise _invalid("Quy mô tổ (1–10) hoặc thời lượng (30–600 phút) không hợp lệ.",
-                       "team_size must be 1..10 and check_minutes 30..600.", "team_size")
-    if floor_months < 1 or conflict_years < 0:
-        raise _invalid("Tham số sàn bao phủ hoặc xung đột lợi ích không hợp lệ.",
-                       "floor_months must be >= 1 and conflict_years >= 0.", "floor_months")
-    days = working_days(start, end, include_weekends=include_weekends)
-    if not days:
-        raise _invalid("Không có ngày làm việc nào trong khoảng đã chọn (trừ ngày lễ).",
-                       "No working day in the window (public holidays excluded).", "start")
-    if pool is None:
-        pool = list(User.objects.filter(role__in=TEAM, is_active=True).order_by("id"))
-    pool_ids = sorted({u.pk for u in pool} | {by.pk})
-    pool_users = list(User.objects.filter(pk__in=pool_ids))
-    conflict_since = _add_months(start, -12 * conflict_years)
-    conflicts = _team_conflicts(pool_users, conflict_since)
-    lead_conflicts = conflicts.get(by.pk, set())
-
-    units = risk_candidate_units(on=start)
-    last = risk.last_checked(u.pk for u in units)
-    pending = set(SurpriseCheck.objects.filter(state=SurpriseCheck.State.PLANNED).values_list("unit_id", flat=True))
-    counters_by_unit: dict[int, list[dict[str, Any]]] = {}
-    for counter in Counter.objects.filter(unit__in=units, active=True).order_by("id"):
-        # a slot needs at least 30 open minutes in one stretch (see draw._slot)
-        open_days = [d for d in days
-                     if any(b - a >= 30 for a, b in
-                            drawing.hours_for_weekday(counter.opening_hours, date.fromisoformat(d).weekday()))]
-        if open_days:
-            counters_by_unit.setdefault(counter.unit_id, []).append({"id": counter.pk, "hours": counter.opening_hours})
-    snapshots = dict(snapshots or {})
-    candidates, excluded = [], []
-    for unit in units:
-        if unit.pk in pending:
-            excluded.append({"unit_id": unit.pk, "reason": "planned_check_pending"})
-            continue
-        if unit.pk in lead_conflicts:
-            excluded.append({"unit_id": unit.pk, "reason": "lead_served_there"})
-            continue
-        if unit.pk not in counters_by_unit:
-            excluded.append({"unit_id": unit.pk, "reason": "no_opening_hours_in_window"})
-            continue
-        snap = snapshots.get(unit.pk)
-        if snap is None:
-            excluded.append({"unit_id": unit.pk, "reason": "no_risk_snapshot"})
-            continue
-        last_at = last.get(unit.pk)
-        reference = timezone.localdate(last_at) if last_at else unit.valid_from
-        forced = _add_months(reference, floor_months) <= start
-        candidates.append({
-            "unit_id": unit.pk, "score": snap.score, "snapshot_id": snap.pk, "forced": forced,
-            "last_checked": reference.isoformat(), "counters": counters_by_unit[unit.pk],
-            "conflicted": sorted(uid for uid, units_ in conflicts.items() if unit.pk in units_),
-        })
-    if not candidates:
-        raise _invalid("Không có đơn vị nào đủ điều kiện để bốc thăm.", "No unit is eligible for the draw.", "n")
-    params = {"n": n, "start": start.isoformat(), "end": end.isoformat(), "proportional_share": proportional_share,
-              "floor_months": floor_months, "conflict_years": conflict_years, "team_size": team_size,
-              "check_minutes": check_minutes, "include_weekends": include_weekends, "days": days,
-              "pool": pool_ids, "lead": by.pk, "excluded": excluded}
-    return {"params": params, "candidates": candidates}
-
-
-def _latest_snapshots(by: Any, units: list[Unit]) -> dict[int, RiskSnapshot]:
-    fresh_after = timezone.now() - timedelta(days=7)
-    latest: dict[int, RiskSnapshot] = {}
-    for snap in RiskSnapshot.objects.filter(unit__in=units, computed_at__gte=fresh_after).order_by(
-            "unit_id", "-computed_at", "-id"):
-        latest.setdefault(snap.unit_id, snap)
-    missing = [u for u in units if u.pk not in latest]
-    if missing:
-        for snap in risk_compute(by=by, units=missing):
-            latest[snap.unit_id] = snap
-    return latest
-
-
-def _check_reference() -> str:
-    # Random, not sequential: a sequence would reveal that secret checks exist.
-    while True:
-        ref = "KT-" + secrets.token_hex(4).upper()
-        if not SurpriseCheck.objects.filter(reference=ref).exists():
-            return ref
-
-
-@transaction.atomic
-def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode: str = SurpriseCheck.Mode.DOT_XUAT,
-                **options: Any) -> Draw:
-    require_role(by, *LEAD)
-    if mode not in SurpriseCheck.Mode.values:
-        raise _invalid("Hình thức kiểm tra không hợp lệ.", f"Unknown mode {mode!r}.", "mode")
-    units = risk_candidate_units(on=start)
-    snapshots = _latest_snapshots(by, units)
-    inputs = draw_inputs(by=by, n=n, start=start, end=end, snapshots=snapshots, **options)
-    seed = secrets.token_hex(32)
-    result = drawing.run_draw(seed, inputs)
-    draw = Draw.objects.create(name=name.strip()[:200], created_at=timezone.now(), created_by=by,
-                               seed_sha256=drawing.seed_hash(seed), seed=seed,
-                               params={**inputs["params"], "mode": mode},
-                               candidates=inputs["candidates"], result=result)
-    draw.snapshots.set([c["snapshot_id"] for c in inputs["candidates"]])
-    criteria_set = CriteriaSet.objects.filter(is_active=True, year__lte=start.year).order_by(
-        "-year", "-version", "-id").first()
-    users = {u.pk: u for u in User.objects.filter(pk__in={uid for r in result for uid in r["team"]})}
-    created = []
-    for item in result:
-        slot = item["slot"]
-        check = SurpriseCheck.objects.create(
-            reference=_check_reference(), mode=mode, unit_id=item["unit_id"], counter_id=slot["counter_id"],
-            window_start=datetime.fromisoformat(slot["window_start"]),
-            window_end=datetime.fromisoformat(slot["window_end"]), lead=by, criteria_set=criteria_set,
-            draw=draw, created_by=by)
-        check.team.set([users[uid] for uid in item["team"]])
-        created.append(check.pk)
-    audit_record(actor=by, verb="draw.create", obj=draw,
-                 payload={"seed_sha256": draw.seed_sha256,
-                          **_seal({"result": result, "checks": created, "params": draw.params})})
-    return draw
-
-
-@transaction.atomic
-def draw_close(*, by: Any, draw: Draw) -> Draw:
-    """Close the cycle and reveal the seed. Only once no check of the draw is still planned."""
-    require_role(by, *LEAD)
-    draw = Draw.objects.select_for_update().get(pk=draw.pk)
-    if draw.state == Draw.State.CLOSED:
-        raise Conflict("Lượt bốc thăm đã được khóa sổ.", "This draw is already closed.", code="already_closed")
-    pending = draw.checks.filter(state=SurpriseCheck.State.PLANNED).count()
-    if pending:
-        raise Conflict(f"Còn {pending} cuộc kiểm tra chưa tiến hành; bắt đầu hoặc hủy trước khi khóa sổ.",
-                       f"{pending} check(s) are still planned; start or cancel them before closing.",
-                       code="checks_pending")
-    draw.state = Draw.State.CLOSED
-    draw.closed_at = timezone.now()
-    draw.closed_by = by
-    draw.save(update_fields=["state", "closed_at", "closed_by"])
-    audit_record(actor=by, verb="draw.close", obj=draw, payload={"seed": draw.seed, "seed_sha256": draw.seed_sha256,
-                                                                 "result": draw.result})
-    return draw
-
-
-def draw_verify(*, draw: Draw) -> dict[str, Any]:
-    """Recompute the draw from the revealed seed and the stored inputs."""
-    if draw.state != Draw.State.CLOSED:
-        return {"match": False, "revealed": False, "seed": None, "seed_sha256": draw.seed_sha256,
-                "reasons": [{"vi": "Hạt giống chưa được công bố: lượt bốc thăm chưa khóa sổ.",
-                             "en": "The seed is not revealed until the draw is closed."}]}
-    reasons: list[dict[str, str]] = []
-    if drawing.seed_hash(draw.seed) != draw.seed_sha256:
-        reasons.append({"vi": "SHA-256 của hạt giống công bố không khớp với giá trị cam kết.",
-                        "en": "The revealed seed does not hash to the committed SHA-256."})
-    snapshots = {s.pk: s for s in RiskSnapshot.objects.filter(pk__in=[c["snapshot_id"] for c in draw.candidates])}
-    for cand in draw.candidates:
-        snap = snapshots.get(cand["snapshot_id"])
-        if snap is None or snap.unit_id != cand["unit_id"] or abs(snap.score - float(cand["score"])) > 1e-9:
-            reasons.append({"vi": f"Điểm rủi ro của đơn vị {cand['unit_id']} không khớp ảnh chụp đã lưu.",
-                            "en": f"Risk score of unit {cand['unit_id']} does not match its stored snapshot."})
-    recomputed = drawing.run_draw(draw.seed, {"params": draw.params, "candidates": draw.candidates})
-    if recomputed != draw.result:
-        reasons.append({"vi": "Kết quả tính lại từ hạt giống khác với kết quả đã lưu.",
-                        "en": "The draw recomputed from the seed differs from the stored result."})
-    checks = {c.unit_id: c for c in draw.checks.prefetch_related("team")}
-    for item in draw.result:
-        check = checks.get(item["unit_id"])
-        if check is None:
-            reasons.append({"vi": f"Thiếu cuộc kiểm tra cho đơn vị {item['unit_id']}.",
-                            "en": f"No check was created for unit {item['unit_id']}."})
-            continue
-        slot = item["slot"]
-        if (check.window_start != datetime.fromisoformat(slot["window_start"])
-                or sorted(u.pk for u in check.team.all()) != sorted(item["team"])):
-            if check.state == SurpriseCheck.State.PLANNED:
-                reasons.append({"vi": f"Cuộc kiểm tra {check.reference} bị thay đổi so với kết quả bốc thăm.",
-                                "en": f"Check {check.reference} differs from the drawn slot or team."})
-    return {"match": not reasons, "revealed": True, "seed": draw.seed, "seed_sha256": draw.seed_sha256,
-            "selected": [{"unit_id": r["unit_id"], "reason": r["reason"]} for r in recomputed], "reasons": reasons}
 
 
 # --- checks -----------------------------------------------------------------------------------------
