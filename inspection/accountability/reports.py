@@ -58,6 +58,12 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _span(start: Any, end: Any) -> str:
+    """'01/06/2026' for one day, '01/06/2026 – 10/06/2026' for a period."""
+    lo, hi = _text(start), _text(end)
+    return lo if lo == hi else f"{lo} – {hi}"
+
+
 # --- content ----------------------------------------------------------------------------------------
 
 
@@ -84,9 +90,9 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
             paragraphs.append(f"Ghi chú: {note['vi']} / Note: {note['en']}")
         rows = [[ld["role_label_vi"], f"{ld['officer']['rank']} {ld['officer']['full_name']}".strip(),
                  ld["assignment"]["position"] + (" (quyền)" if ld["is_acting"] else ""),
-                 f"{_text(ld['in_charge_from'])} – {_text(ld['in_charge_to'])}",
+                 _span(ld["in_charge_from"], ld["in_charge_to"]),
                  ld["assignment"]["decision_ref"] or f"#{ld['assignment']['id']}",
-                 ld["rule"]["code"] if ld["rule"] else "—",
+                 f"{ld['rule']['code']} ({ld['rule']['basis']})" if ld["rule"] else "—",
                  ld["suggested_form"]["name_vi"] if ld["suggested_form"] else "—"]
                 for ld in group["leaders"]]
         sections.append(Section(
@@ -124,7 +130,7 @@ def officer_report(*, profile: dict[str, Any]) -> Doc:
     rows = []
     for t in profile["tenures"]:
         rows.append([t["unit"]["name"], t["assignment"]["position"] + (" (quyền)" if t["is_acting"] else ""),
-                     f"{_text(t['from'])} – {_text(t['to'])}", t["assignment"]["decision_ref"],
+                     _span(t["from"], t["to"]), t["assignment"]["decision_ref"],
                      len(t["findings"])])
     sections.append(Section("Đơn vị và thời gian phụ trách / Units and periods led", [],
                             [Table(["Đơn vị", "Chức vụ", "Thời gian", "Quyết định", "Số vi phạm"], rows,

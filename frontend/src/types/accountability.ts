@@ -45,6 +45,8 @@ export interface FormRef {
   name_vi: string;
   name_en: string;
   limitation_years: number;
+  requires_council?: boolean;
+  basis?: string;
 }
 
 export interface RuleRef {
@@ -90,11 +92,13 @@ export interface TraceLeader {
   why_en: string;
   facts: Record<string, unknown>;
   other_rules: { rule: RuleRef; form: FormRef; why_vi: string; why_en: string }[];
+  exemption: { vi: string; en: string; basis: string } | null;
 }
 
 export interface TraceUnitGroup {
   unit: UnitAsItWas;
   parent: UnitAsItWas | null;
+  parents: (UnitAsItWas & { from: string; to: string })[];
   violators: TraceViolator[];
   leaders: TraceLeader[];
   notes: Bilingual[];
@@ -166,23 +170,43 @@ export interface EscalationStep {
   text_en: string;
 }
 
+export interface LimitationInfo {
+  start: string;
+  restarted_by: string | null;
+  years: number | null;
+  form: string;
+  deadline: string | null;
+  days_left: number | null;
+  status: "ok" | "warning" | "expired" | "none";
+  message_vi: string;
+  message_en: string;
+  basis: string;
+}
+
+export interface Window {
+  from: string;
+  days: number;
+  deadline: string;
+  filed_on: string | null;
+  source: string;
+  text_vi: string;
+  text_en: string;
+}
+
+export interface CaseDeadlines {
+  handling: { opened_on: string; days: number; complex: boolean; deadline: string; status: "running" | "met" | "late"; source: string; text_vi: string; text_en: string };
+  council: { required: boolean; form: string | null; held_on: string | null; note: string; source: string };
+  complaints: { first: Window | null; second: Window | null };
+}
+
 export interface CaseComputed {
-  violations: { finding_id: number; reference: string; occurred_on: string; form: FormRef; rule: string; why_vi: string; why_en: string }[];
+  violations: { finding_id: number; reference: string; occurred_on: string; form: FormRef; rule: string; why_vi: string; why_en: string; time_barred: boolean; limitation: LimitationInfo | null }[];
   steps: EscalationStep[];
   computed_form: FormRef | null;
-  limitation: {
-    start: string;
-    restarted_by: unknown;
-    years: number;
-    form: string;
-    deadline: string;
-    days_left: number;
-    status: "ok" | "warning" | "expired";
-    message_vi: string;
-    message_en: string;
-  } | null;
+  limitation: LimitationInfo | null;
   factors: { aggravating: number; mitigating: number };
-  notes: Bilingual[] | string[];
+  notes: Bilingual[];
+  deadlines: CaseDeadlines;
 }
 
 export interface DisciplinaryCase {
@@ -210,6 +234,17 @@ export interface DisciplinaryCase {
   appeal_result: string;
   appeal_decided_on: string | null;
   appeal_note: string;
+  decision_received_on: string | null;
+  is_complex: boolean;
+  self_review_waiver: string;
+  council_held_on: string | null;
+  council_note: string;
+  appeal_answer_received_on: string | null;
+  appeal2_filed_on: string | null;
+  appeal2_text: string;
+  appeal2_result: string;
+  appeal2_decided_on: string | null;
+  appeal2_note: string;
   created_by: string;
   created_at: string;
   updated_at: string;
@@ -250,7 +285,7 @@ export interface RankingRow {
   score_change: number | null;
   emulation: {
     unit: { code: string; label_vi: string; label_en: string; reason_vi: string; reason_en: string } | null;
-    heads: { officer: { id: number; full_name: string }; is_acting: boolean; from: string; to: string; code: string; label_vi: string; label_en: string; reason_vi: string; reason_en: string }[];
+    heads: { officer: { id: number; full_name: string }; unit?: UnitRef; is_acting: boolean; from: string; to: string; code: string; label_vi: string; label_en: string; reason_vi: string; reason_en: string }[];
   };
   note_vi: string;
   note_en: string;

@@ -12,7 +12,11 @@ import { useMe } from "../../hooks/use-me";
 import { CASE_STATES, LIM_TONE } from "./CasesPage";
 import type { DisciplinaryCase, FormRef } from "../../types/accountability";
 
-type Dialog = "propose" | "decide" | "appeal" | "resolve" | null;
+type Dialog = "propose" | "decide" | "appeal" | "resolve" | "council" | "noSelfReview" | null;
+const TITLES: Record<string, string> = {
+  propose: "cases.propose", decide: "cases.decide", appeal: "cases.fileAppeal", resolve: "cases.resolveAppeal",
+  council: "cases.recordCouncil", noSelfReview: "cases.noSelfReviewTitle",
+};
 const NEXT: Record<string, string[]> = {
   open: ["self_review", "considering", "dropped"],
   self_review: ["considering", "dropped"],
@@ -63,7 +67,12 @@ export default function CaseDetailPage() {
     if (dialog === "decide") post.mutate({ path: "decide/", body: { form, decision_number: number, authority, decision_date: date, note } });
     if (dialog === "appeal") post.mutate({ path: "appeal/", body: { filed_on: date, text: note } });
     if (dialog === "resolve") post.mutate({ path: "appeal/resolve/", body: { result, decided_on: date, note, form: result === "changed" ? form : "" } });
+    if (dialog === "council") post.mutate({ path: "council/", body: { held_on: date, note } });
+    if (dialog === "noSelfReview") post.mutate({ path: "transition/", body: { to: "considering", no_self_review_reason: note } });
   }
+  const hasSelfReview = c.documents.some((d) => d.kind === "self_review");
+  const canAppeal = c.state === "decided" && (!c.appeal_filed_on || (!!c.appeal_result && !c.appeal2_filed_on));
+  const dl = comp?.deadlines;
 
   return (
     <>
@@ -81,17 +90,22 @@ export default function CaseDetailPage() {
           canEdit && (
             <>
               {(NEXT[c.state] ?? []).map((s) => (
-                <button key={s} type="button" className="btn btn-secondary" onClick={() => post.mutate({ path: "transition/", body: { to: s, note: "" } })}>
+                <button key={s} type="button" className="btn btn-secondary" onClick={() => (s === "considering" && c.subject_kind === "officer" && !hasSelfReview
+                  ? setDialog("noSelfReview")
+                  : post.mutate({ path: "transition/", body: { to: s, note: "" } }))}>
                   → {t(`cases.state.${s}`)}
                 </button>
               ))}
               {["open", "self_review", "considering"].includes(c.state) && (
                 <button type="button" className="btn btn-secondary" onClick={() => { setForm(comp?.computed_form?.code ?? ""); setDialog("propose"); }}>{t("cases.propose")}</button>
               )}
+              {c.state === "considering" && (
+                <button type="button" className="btn btn-secondary" onClick={() => setDialog("council")}>{t("cases.recordCouncil")}</button>
+              )}
               {["considering"].includes(c.state) && (
                 <button type="button" className="btn btn-primary" onClick={() => { setForm(c.proposed_form?.code ?? comp?.computed_form?.code ?? ""); setDialog("decide"); }}>{t("cases.decide")}</button>
               )}
-              {c.state === "decided" && <button type="button" className="btn btn-secondary" onClick={() => setDialog("appeal")}>{t("cases.fileAppeal")}</button>}
+              {canAppeal && <button type="button" className="btn btn-secondary" onClick={() => setDialog("appeal")}>{t(c.appeal_filed_on ? "cases.fileAppeal2" : "cases.fileAppeal")}</button>}
               {c.state === "appealed" && <button type="button" className="btn btn-primary" onClick={() => setDialog("resolve")}>{t("cases.resolveAppeal")}</button>}
             </>
           )
@@ -113,8 +127,9 @@ export default function CaseDetailPage() {
               <>
                 <ol className="escalation" data-testid="escalation">
                   {comp.violations.map((v) => (
-                    <li key={v.finding_id}>
+                    <li key={v.finding_id} className={v.time_barred ? "barred" : ""} data-testid="case-violation">
                       <span className="code">{v.rule}</span> <Link to={`/accountability/trace/${v.finding_id}`}>{v.reference}</Link> ({fmtDate(v.occurred_on)}) → <strong>{bi(v.form.name_vi, v.form.name_en)}</strong>
+                      {v.time_barred && <Badge tone="grey">{t("cases.timeBarred")}</Badge>}
                       <div className="small muted">{bi(v.why_vi, v.why_en)}</div>
                     </li>
                   ))}
@@ -171,11 +186,46 @@ export default function CaseDetailPage() {
             {lim ? (
               <>
                 <Badge tone={LIM_TONE[lim.status]}>{t(`cases.lim.${lim.status}`)}</Badge>
-                <p style={{ margin: "8px 0 4px" }}><strong>{t("cases.deadline", { date: fmtDate(lim.deadline), days: lim.days_left })}</strong></p>
-                <p className="small muted" style={{ margin: 0 }}>{bi(lim.message_vi, lim.message_en)}</p>
+                {lim.deadline && <p style={{ margin: "8px 0 4px" }}><strong>{t("cases.deadline", { date: fmtDate(lim.deadline), days: lim.days_left })}</strong></p>}
+                <ul className="plain-list small" data-testid="limitations">
+                  {comp?.violations.map((v) => v.limitation && (
+                    <li key={v.finding_id}>
+                      <Badge tone={LIM_TONE[v.limitation.status] ?? "grey"}>{t(`cases.lim.${v.limitation.status}`)}</Badge> {bi(v.limitation.message_vi, v.limitation.message_en)}
+                    </li>
+                  ))}
+                </ul>
+                {lim.basis && <p className="small muted" style={{ margin: 0 }}>{t("trace.legalBasis")}: {lim.basis}</p>}
               </>
             ) : <p className="muted">—</p>}
           </Card>
+          {dl && (
+            <Card title={t("cases.periods")}>
+              <dl className="kv small" data-testid="periods">
+                <dt>{t("cases.handling")}</dt>
+                <dd>
+                  {bi(dl.handling.text_vi, dl.handling.text_en)} {dl.handling.status === "late" && <Badge tone="red">{t("cases.handlingLate")}</Badge>}
+                  <div className="muted">{t("trace.legalBasis")}: {dl.handling.source}</div>
+                </dd>
+                <dt>{t("cases.council")}</dt>
+                <dd>
+                  {dl.council.required
+                    ? (c.council_held_on ? t("cases.councilHeld", { date: fmtDate(c.council_held_on) }) : t("cases.councilRequired"))
+                    : t("cases.councilNotRequired")}
+                  {c.council_note && <div>{c.council_note}</div>}
+                  <div className="muted">{t("trace.legalBasis")}: {dl.council.source}</div>
+                </dd>
+                {(["first", "second"] as const).map((k) => dl.complaints[k] && (
+                  <span key={k} style={{ display: "contents" }}>
+                    <dt>{t(k === "first" ? "cases.complaint1" : "cases.complaint2")}</dt>
+                    <dd>
+                      {bi(dl.complaints[k]!.text_vi, dl.complaints[k]!.text_en)}
+                      <div className="muted">{t("trace.legalBasis")}: {dl.complaints[k]!.source}</div>
+                    </dd>
+                  </span>
+                ))}
+              </dl>
+            </Card>
+          )}
           <Card title={t("cases.decided")}>
             <dl className="kv small">
               <dt>{t("cases.proposed")}</dt><dd>{c.proposed_form ? bi(c.proposed_form.name_vi, c.proposed_form.name_en) : "—"}{c.proposal_note && <div className="muted">{c.proposal_note}</div>}</dd>
@@ -183,7 +233,9 @@ export default function CaseDetailPage() {
               <dt>{t("cases.decisionNumber")}</dt><dd>{c.decision_number || "—"}</dd>
               <dt>{t("cases.authority")}</dt><dd>{c.decision_authority || "—"}</dd>
               <dt>{t("cases.decisionDate")}</dt><dd>{fmtDate(c.decision_date)}</dd>
+              {c.self_review_waiver && (<><dt>{t("cases.noSelfReview")}</dt><dd>{c.self_review_waiver}</dd></>)}
               {c.appeal_filed_on && (<><dt>{t("cases.appeal")}</dt><dd>{fmtDate(c.appeal_filed_on)} — {c.appeal_text}{c.appeal_result && <div><Badge>{t(`cases.appealResult.${c.appeal_result}`)}</Badge> {c.appeal_note}</div>}</dd></>)}
+              {c.appeal2_filed_on && (<><dt>{t("cases.appeal2")}</dt><dd>{fmtDate(c.appeal2_filed_on)} — {c.appeal2_text}{c.appeal2_result && <div><Badge>{t(`cases.appealResult.${c.appeal2_result}`)}</Badge> {c.appeal2_note}</div>}</dd></>)}
             </dl>
           </Card>
           <Card title={t("cases.documents")}>
@@ -219,7 +271,7 @@ export default function CaseDetailPage() {
       </div>
       {dialog && (
         <Modal
-          title={t(dialog === "propose" ? "cases.propose" : dialog === "decide" ? "cases.decide" : dialog === "appeal" ? "cases.fileAppeal" : "cases.resolveAppeal")}
+          title={t(TITLES[dialog])}
           onClose={() => setDialog(null)}
           footer={
             <>
@@ -249,8 +301,10 @@ export default function CaseDetailPage() {
               <Field label={t("cases.authority")}><input value={authority} onChange={(e) => setAuthority(e.target.value)} /></Field>
             </>
           )}
-          {dialog !== "propose" && <Field label={t("cases.decisionDate")}><DateInput value={date} onChange={(v) => setDate(v)} /></Field>}
-          <Field label={t("common.note")}><textarea value={note} onChange={(e) => setNote(e.target.value)} /></Field>
+          {dialog !== "propose" && dialog !== "noSelfReview" && (
+            <Field label={t(dialog === "council" ? "cases.councilDate" : dialog === "appeal" ? "cases.appealDate" : "cases.decisionDate")}><DateInput value={date} onChange={(v) => setDate(v)} /></Field>
+          )}
+          <Field label={t(dialog === "noSelfReview" ? "cases.noSelfReviewReason" : "common.note")}><textarea value={note} onChange={(e) => setNote(e.target.value)} /></Field>
           {post.isError && <InlineError error={post.error} />}
         </Modal>
       )}

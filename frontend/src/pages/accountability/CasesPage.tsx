@@ -8,7 +8,7 @@ import { fmtDate } from "../../components/format";
 import type { DisciplinaryCase } from "../../types/accountability";
 
 export const CASE_STATES = ["open", "self_review", "considering", "decided", "appealed", "closed", "dropped"];
-export const LIM_TONE = { ok: "green", warning: "amber", expired: "red" } as const;
+export const LIM_TONE = { ok: "green", warning: "amber", expired: "red", none: "grey" } as const;
 
 export default function CasesPage() {
   const { t } = useTranslation();

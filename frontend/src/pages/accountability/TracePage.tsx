@@ -37,7 +37,9 @@ function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liab
         <dt>{t("trace.post")}</dt>
         <dd>{leader.assignment.position} — {leader.unit.name}</dd>
         <dt>{t("common.date")}</dt>
-        <dd>{t("trace.inCharge", { from: fmtDate(leader.in_charge_from), to: fmtDate(leader.in_charge_to) })}</dd>
+        <dd>{leader.in_charge_from === leader.in_charge_to
+          ? t("trace.inChargeDay", { day: fmtDate(leader.in_charge_from) })
+          : t("trace.inCharge", { from: fmtDate(leader.in_charge_from), to: fmtDate(leader.in_charge_to) })}</dd>
         {leader.assignment.decision_ref && (<><dt>{t("trace.decision")}</dt><dd>{leader.assignment.decision_ref}</dd></>)}
       </dl>
       <div className="chain-rule">
@@ -47,11 +49,13 @@ function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liab
               <span><span className="code">{leader.rule.code}</span> {t("trace.rule")}</span>
               {leader.suggested_form && <Badge tone="red">{t("trace.proposed")}: {bi(leader.suggested_form.name_vi, leader.suggested_form.name_en)}</Badge>}
             </div>
+            {leader.rule.basis && <div className="small muted" data-testid="rule-basis">{t("trace.legalBasis")}: {leader.rule.basis}</div>}
           </>
         ) : (
           <span className="muted">{t("trace.noRule")}</span>
         )}
         <p className="why">{bi(leader.why_vi, leader.why_en)}</p>
+        {leader.exemption && <div className="notice notice-green small" data-testid="exemption">{t("trace.exempt")}: {leader.exemption.basis}</div>}
         {leader.other_rules.length > 0 && (
           <details className="small">
             <summary>{t("trace.otherRules")} ({leader.other_rules.length})</summary>
@@ -76,7 +80,7 @@ function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liab
   );
 }
 
-function UnitChain({ group, liabilities, onDecide }: { group: TraceUnitGroup; liabilities: Liability[]; onDecide?: (l: Liability, a: "confirm" | "reject") => void }) {
+function UnitChain({ group, liabilities, onDecide, onOpenCase }: { group: TraceUnitGroup; liabilities: Liability[]; onDecide?: (l: Liability, a: "confirm" | "reject") => void; onOpenCase?: (officerId: number, name: string) => void }) {
   const { t } = useTranslation();
   const bi = useBilingual();
   const order: TraceLeader["role"][] = ["upper_head", "head", "deputy"];
@@ -108,6 +112,11 @@ function UnitChain({ group, liabilities, onDecide }: { group: TraceUnitGroup; li
               <Person name={v.officer.full_name} rank={v.officer.rank} sn={v.officer.service_number} to={`/accountability/heads/${v.officer.id}`} />
               {v.assignment && <div className="small" style={{ marginTop: 6 }}>{t("trace.post")}: {v.assignment.position}</div>}
               <p className="why">{bi(v.why_vi, v.why_en)}</p>
+              {onOpenCase && (
+                <button type="button" className="btn btn-ghost btn-sm" data-testid="open-violator-case" onClick={() => onOpenCase(v.officer.id, v.officer.full_name)}>
+                  {t("trace.openCaseViolator")}
+                </button>
+              )}
             </div>
           </div>
         ))}
@@ -146,8 +155,10 @@ export default function TracePage() {
     },
   });
   const openCase = useMutation({
-    mutationFn: (l: { officer_id: number; title: string }) =>
-      api.post<{ id: number }>("accountability/cases/", { subject_kind: "officer", officer_id: l.officer_id, finding_ids: [Number(id)], title: l.title }),
+    mutationFn: (l: { officer_id: number; title: string; liability_id?: number }) =>
+      api.post<{ id: number }>("accountability/cases/", l.liability_id
+        ? { subject_kind: "officer", liability_id: l.liability_id, title: l.title }
+        : { subject_kind: "officer", officer_id: l.officer_id, finding_ids: [Number(id)], title: l.title }),
     onSuccess: (c) => navigate(`/accountability/cases/${c.id}`),
   });
 
@@ -201,7 +212,8 @@ export default function TracePage() {
         </div>
       )}
       {tr.units.map((g) => (
-        <UnitChain key={g.unit.id} group={g} liabilities={liabilities} onDecide={isDecider ? (l, action) => setDeciding({ l, action }) : undefined} />
+        <UnitChain key={g.unit.id} group={g} liabilities={liabilities} onDecide={isDecider ? (l, action) => setDeciding({ l, action }) : undefined}
+          onOpenCase={isDecider ? (officerId, name) => openCase.mutate({ officer_id: officerId, title: `${f.reference} — ${name}` }) : undefined} />
       ))}
       {isDecider && (
         <Card title={t("trace.liabilities")}>
@@ -221,7 +233,7 @@ export default function TracePage() {
                     <td><Badge tone={l.state === "confirmed" ? "green" : l.state === "proposed" ? "amber" : "grey"}>{t(`liab.state.${l.state}`)}</Badge></td>
                     <td className="right">
                       {confirmedPeople.includes(l) && (
-                        <button type="button" className="btn btn-ghost btn-sm" onClick={() => openCase.mutate({ officer_id: l.officer.id, title: `${f.reference} — ${l.officer.full_name}` })}>
+                        <button type="button" className="btn btn-ghost btn-sm" onClick={() => openCase.mutate({ officer_id: l.officer.id, liability_id: l.id, title: `${f.reference} — ${l.officer.full_name}` })}>
                           {t("trace.openCase")}
                         </button>
                       )}

@@ -1,0 +1,72 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { MemoryRouter, Route, Routes } from "react-router";
+import { afterEach, expect, test, vi } from "vitest";
+import CaseDetailPage from "./CaseDetailPage";
+
+const khienTrach = { id: 5, code: "khien_trach", subject_kind: "officer", level: 5, name_vi: "Khiển trách", name_en: "Reprimand", limitation_years: 2, requires_council: true, basis: "TT 02/2021/TT-BCA, Điều 7" };
+const barred = {
+  start: "2024-03-05", restarted_by: null, years: 2, form: "khien_trach", deadline: "2026-03-05", days_left: -180, status: "expired",
+  message_vi: "VP-1 (Khiển trách, thời hiệu 2 năm tính từ 05/03/2024): đã hết thời hiệu ngày 05/03/2026; không xử lý và không tính để tăng nặng.",
+  message_en: "VP-1 time-barred", basis: "Luật Cán bộ, công chức 2008 (sửa đổi 2019), Điều 80",
+};
+const theCase = {
+  id: 9, reference: "KL-2026-0009", title: "Xem xét kỷ luật", summary: "", subject_kind: "officer",
+  officer: { id: 3, service_number: "F-1", full_name: "Lê Văn Chuyển", rank: "Đại úy" }, unit: null, state: "open",
+  findings: [], factors: [], documents: [], ruleset_version: 1,
+  computed: {
+    violations: [{ finding_id: 1, reference: "VP-1", occurred_on: "2024-03-05", form: khienTrach, rule: "V1", why_vi: "người vi phạm", why_en: "violator", time_barred: true, limitation: barred }],
+    steps: [], computed_form: null, limitation: barred, factors: { aggravating: 0, mitigating: 0 }, notes: [],
+    deadlines: {
+      handling: { opened_on: "2026-11-29", days: 90, complex: false, deadline: "2027-02-27", status: "running", source: "Luật Cán bộ, công chức 2008 (sửa đổi 2019), Điều 80 khoản 3 (90 ngày)", text_vi: "Thời hạn xử lý 90 ngày kể từ ngày lập hồ sơ 29/11/2026: ra quyết định chậm nhất ngày 27/02/2027.", text_en: "Handling period 90 days" },
+      council: { required: false, form: null, held_on: null, note: "", source: "Thông tư 02/2021/TT-BCA" },
+      complaints: { first: null, second: null },
+    },
+  },
+  proposed_form: null, proposal_note: "", decided_form: null, decision_number: "", decision_authority: "", decision_date: null,
+  decision_received_on: null, is_complex: false, self_review_waiver: "", council_held_on: null, council_note: "",
+  appeal_filed_on: null, appeal_text: "", appeal_result: "", appeal_decided_on: null, appeal_note: "", appeal_answer_received_on: null,
+  appeal2_filed_on: null, appeal2_text: "", appeal2_result: "", appeal2_decided_on: null, appeal2_note: "",
+  created_by: "discipline", created_at: "2026-11-29T01:00:00Z", updated_at: "2026-11-29T01:00:00Z", events: [],
+};
+
+function json(body: unknown, status = 200) {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+test("a disciplinary officer sees each period with its source and states why there is no self-review", async () => {
+  const calls: { method: string; url: string; body: unknown }[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    const method = init?.method ?? "GET";
+    calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+    if (url.includes("auth/me")) return json({ id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" });
+    if (url.includes("rulesets/current")) return json({ forms: [khienTrach] });
+    if (url.includes("transition/")) return json({ ...theCase, state: "considering", self_review_waiver: "Cán bộ đang điều trị dài ngày" });
+    if (url.includes("accountability/cases/9/")) return json(theCase);
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={qc}>
+      <MemoryRouter initialEntries={["/accountability/cases/9"]}>
+        <Routes><Route path="/accountability/cases/:id" element={<CaseDetailPage />} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const periods = await screen.findByTestId("periods");
+  expect(within(periods).getByText(/Thời hạn xử lý 90 ngày/)).toBeInTheDocument();
+  expect(within(periods).getAllByText(/Căn cứ: Luật Cán bộ, công chức 2008/).length).toBeGreaterThan(0);
+  const violation = screen.getByTestId("case-violation");
+  expect(within(violation).getByText(/Hết thời hiệu: không xử lý/)).toBeInTheDocument();
+  expect(within(screen.getByTestId("limitations")).getByText(/đã hết thời hiệu ngày 05\/03\/2026/)).toBeInTheDocument();
+
+  await waitFor(() => expect(screen.getByRole("button", { name: /Xem xét, đề xuất/ })).toBeInTheDocument());
+  fireEvent.click(screen.getByRole("button", { name: /Xem xét, đề xuất/ }));
+  fireEvent.change(screen.getByLabelText(/Nêu lý do không có bản tự kiểm điểm/), { target: { value: "Cán bộ đang điều trị dài ngày" } });
+  fireEvent.click(screen.getByRole("button", { name: "Xác nhận" }));
+  await waitFor(() => expect(calls.some((c) => c.url.includes("transition/"))).toBe(true));
+  const sent = calls.find((c) => c.url.includes("transition/"));
+  expect(sent?.body).toEqual({ to: "considering", no_self_review_reason: "Cán bộ đang điều trị dài ngày" });
+});
