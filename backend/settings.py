@@ -157,8 +157,14 @@ MEDIA_RETRY_FAILED_AFTER_SECONDS = env.get_int("MEDIA_RETRY_FAILED_AFTER_SECONDS
 MEDIA_MAX_ATTEMPTS = env.get_int("MEDIA_MAX_ATTEMPTS", 30, minimum=1)
 MEDIA_BACKGROUND = env.get_bool("COUNTERWATCH_BACKGROUND", True)
 # scaled mode: Celery beat runs the always-on reconcile scan (embedded: a thread, see asgi.py)
+from celery.schedules import crontab  # noqa: E402 - beside the only schedule that needs it
+
+# footage is kept this many days unless the camera has its own period; clips on legal hold never go
+MEDIA_RETENTION_DAYS = env.get_int("MEDIA_RETENTION_DAYS", 90, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "media-reconcile": {"task": "media_ingest.reconcile", "schedule": float(RECONCILE_INTERVAL_SECONDS)},
+    # daily at 02:30 local time (CELERY_TIMEZONE); the embedded mode runs it from the reconcile thread
+    "media-retention": {"task": "media_ingest.retention", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- auth ------------------------------------------------------------------------------------

@@ -373,3 +373,103 @@ class CameraAnalysisApi(APIView):
         data.is_valid(raise_exception=True)
         services.camera_analysis_set(camera=camera, overrides=data.validated_data["overrides"], by=request.user)
         return Response(self._body(camera))
+
+
+# --- retention and legal hold (admin) ---------------------------------------------------------------
+class RetentionHoldOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    clip_id = serializers.IntegerField()
+    reason = serializers.CharField()
+    by = serializers.CharField(source="by.username")
+    created_at = serializers.DateTimeField()
+    released_at = serializers.DateTimeField(allow_null=True)
+    release_reason = serializers.CharField()
+
+
+class RetentionReportApi(APIView):
+    """The dry-run report: storage used, what retention would delete now, what is held and why,
+    what expires within the week."""
+
+    @extend_schema(responses=inline_serializer("RetentionReport", {
+        "retention_days_default": serializers.IntegerField(), "footage_bytes": serializers.IntegerField(),
+        "deletable": serializers.ListField(child=serializers.DictField()),
+        "deletable_bytes": serializers.IntegerField(),
+        "held": serializers.ListField(child=serializers.DictField()),
+        "expiring_this_week": serializers.IntegerField(), "manual_holds": serializers.IntegerField()}))
+    def get(self, request: Request) -> Response:
+        from django.conf import settings
+        from django.utils import timezone
+
+        selectors.ingest_status(user=request.user)  # admin only
+        report = selectors.retention_report(now=timezone.now())
+
+        def row(clip: Any) -> dict[str, Any]:
+            return {"id": clip.pk, "key": clip.key, "camera": clip.camera.code if clip.camera else None,
+                    "started_at": clip.started_at, "size_bytes": clip.size_bytes,
+                    "hold": report.held.get(clip.pk, [])}
+
+        return Response({"retention_days_default": int(settings.MEDIA_RETENTION_DAYS),
+                         "footage_bytes": report.footage_bytes,
+                         "deletable": [row(c) for c in report.deletable], "deletable_bytes": report.expired_bytes,
+                         "held": [row(c) for c in report.expired if c.pk in report.held],
+                         "expiring_this_week": report.expiring_this_week, "manual_holds": report.held_total})
+
+
+class RetentionRunApi(APIView):
+    @extend_schema(request=None, responses={202: inline_serializer("RetentionQueued", {
+        "queued": serializers.BooleanField()})})
+    def post(self, request: Request) -> Response:
+        from media_ingest.tasks import retention
+
+        selectors.ingest_status(user=request.user)  # admin only
+        with transaction.atomic():
+            jobs.enqueue_on_commit(retention)
+        return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
+
+
+class ClipHoldApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=1000)
+
+    @extend_schema(responses=RetentionHoldOutputSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        clip = selectors.clip_get_admin(user=request.user, id=pk)
+        return Response(RetentionHoldOutputSerializer(clip.holds.select_related("by").order_by("id"), many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: RetentionHoldOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        clip = selectors.clip_get_admin(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        hold = services.clip_hold_add(clip=clip, reason=data.validated_data["reason"], by=request.user)
+        return Response(RetentionHoldOutputSerializer(hold).data, status=status.HTTP_201_CREATED)
+
+
+class ClipHoldReleaseApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=1000)
+
+    @extend_schema(request=InputSerializer, responses=RetentionHoldOutputSerializer)
+    def post(self, request: Request, pk: int, hold_id: int) -> Response:
+        clip = selectors.clip_get_admin(user=request.user, id=pk)
+        hold = clip.holds.filter(pk=hold_id).first()
+        if hold is None:
+            raise DomainError("Không tìm thấy lệnh giữ lại.", "Hold not found.", code="not_found", status=404)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        hold = services.clip_hold_release(hold=hold, reason=data.validated_data["reason"], by=request.user)
+        return Response(RetentionHoldOutputSerializer(hold).data)
+
+
+class CameraRetentionApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        days = serializers.IntegerField(min_value=1, max_value=3650, allow_null=True)
+
+    @extend_schema(request=InputSerializer, responses=inline_serializer("CameraRetention", {
+        "camera_id": serializers.IntegerField(), "days": serializers.IntegerField()}))
+    def put(self, request: Request, pk: int) -> Response:
+        camera = selectors.camera_get_admin(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        days = services.camera_retention_set(camera=camera, days=data.validated_data["days"], by=request.user)
+        return Response({"camera_id": camera.pk, "days": days})

@@ -182,17 +182,28 @@ def stop_background_reconcile() -> None:
     _loop_stop.set()
 
 
+RETENTION_EVERY_S = 24 * 3600
+
+
 def _loop(interval_s: float) -> None:
+    """Embedded mode: the reconcile scan every `interval_s`, and the retention job once a day (at
+    start, then every 24 h; Celery beat does both in the scaled mode)."""
+    import time
+
     from django.db import close_old_connections
 
     from media_ingest import services
 
+    last_retention = float("-inf")
     while not _loop_stop.is_set():
         close_old_connections()
         try:
             services.reconcile_run()
+            if time.monotonic() - last_retention >= RETENTION_EVERY_S:
+                last_retention = time.monotonic()
+                services.retention_run()
         except Exception:  # noqa: BLE001 - the loop must survive a bad pass; the cursor keeps the error
-            log.exception("reconcile pass failed")
+            log.exception("reconcile or retention pass failed")
         finally:
             close_old_connections()
         _loop_stop.wait(interval_s)

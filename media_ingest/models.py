@@ -17,6 +17,7 @@ class Clip(models.Model):
         INDEXED = "indexed", "Đã lập chỉ mục"
         PARTIAL = "partial", "Lập chỉ mục một phần"
         FAILED = "failed", "Lỗi"
+        EXPIRED = "expired", "Đã xóa khi hết hạn lưu trữ"
 
     class Source(models.TextChoices):
         WEBHOOK = "webhook", "Thông báo MinIO"
@@ -73,6 +74,8 @@ class Clip(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     failure_transient = models.BooleanField(
         default=False, help_text="Failed only because the store was unreachable: reconcile retries it later")
+    expired_at = models.DateTimeField(
+        null=True, blank=True, help_text="When retention deleted the footage and its derivatives (the row stays)")
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -155,3 +158,34 @@ class CameraAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"analysis settings of {self.camera_id}"
+
+
+class CameraRetention(models.Model):
+    """How many days a camera's footage is kept (settings.MEDIA_RETENTION_DAYS when absent)."""
+
+    camera = models.OneToOneField("org.Camera", on_delete=models.CASCADE, related_name="retention")
+    days = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3650)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.camera_id}: {self.days} days"
+
+
+class ClipHold(models.Model):
+    """A manual legal hold: the clip is never deleted by retention while the hold is not released."""
+
+    clip = models.ForeignKey(Clip, on_delete=models.PROTECT, related_name="holds")
+    reason = models.TextField()
+    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    release_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["clip_id", "id"]
+        indexes = [models.Index(fields=["clip", "released_at"])]
+
+    def __str__(self) -> str:
+        return f"hold on clip {self.clip_id}"

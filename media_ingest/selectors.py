@@ -97,3 +97,120 @@ def camera_get_for_upload(*, user: Any, id: int) -> Camera:  # noqa: A002
         raise DomainError("Không có camera này hoặc camera nằm ngoài phạm vi của bạn.",
                           f"No camera {id} in your scope.", code="invalid", fields={"camera_id": ["not found"]})
     return camera
+
+
+# --- retention and legal hold --------------------------------------------------------------------
+OPEN_FINDING_STATES = ("draft", "confirmed")
+CLOSED_CASE_STATES = ("closed", "dropped")
+
+
+def retention_days_for(camera_id: int | None, overrides: dict[int, int] | None = None) -> int:
+    """The camera's own retention period, else settings.MEDIA_RETENTION_DAYS."""
+    from django.conf import settings
+
+    from media_ingest.models import CameraRetention
+
+    if camera_id is not None:
+        if overrides is not None:
+            if camera_id in overrides:
+                return overrides[camera_id]
+        else:
+            own = CameraRetention.objects.filter(camera_id=camera_id).values_list("days", flat=True).first()
+            if own:
+                return int(own)
+    return int(settings.MEDIA_RETENTION_DAYS)
+
+
+def clip_hold_reasons(clip: Clip) -> list[str]:
+    """Why retention may not delete this clip (empty = it may). The one owner of legal hold:
+    a live tag, an evidence item, a manual hold not released, or an open finding or disciplinary case
+    about its counter's unit at a time the clip covers."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from inspection.accountability.models import DisciplinaryCase
+    from inspection.models import Finding
+    from media_ingest.models import ClipHold
+    from media_ingest.review.models import EvidenceItem, Tag
+
+    reasons: list[str] = []
+    if Tag.objects.filter(clip=clip, deleted_at__isnull=True).exists():
+        reasons.append("tag")
+    if EvidenceItem.objects.filter(clip=clip).exists():
+        reasons.append("evidence")
+    if ClipHold.objects.filter(clip=clip, released_at__isnull=True).exists():
+        reasons.append("manual")
+    if clip.camera_id is not None and clip.started_at is not None:
+        counter = clip.camera.counter
+        end = clip.started_at + timedelta(seconds=clip.duration_s or 0.0)
+        at_the_time = (Q(unit_id=counter.unit_id) & (Q(counter__isnull=True) | Q(counter_id=counter.pk))
+                       & Q(occurred_from__lte=end)
+                       & (Q(occurred_to__gte=clip.started_at)
+                          | Q(occurred_to__isnull=True, occurred_from__gte=clip.started_at)))
+        findings = Finding.objects.filter(at_the_time)
+        if findings.filter(state__in=OPEN_FINDING_STATES).exists():
+            reasons.append("open_finding")
+        if DisciplinaryCase.objects.filter(findings__in=findings).exclude(state__in=CLOSED_CASE_STATES).exists():
+            reasons.append("open_case")
+    return reasons
+
+
+@dataclass
+class RetentionReport:
+    """What retention would do at `now`: clips past their period, deletable or held (with why)."""
+
+    now: Any
+    expired: list[Clip]
+    held: dict[int, list[str]]
+    expiring_this_week: int
+    held_total: int
+    footage_bytes: int
+    expired_bytes: int
+
+    @property
+    def deletable(self) -> list[Clip]:
+        return [c for c in self.expired if c.pk not in self.held]
+
+
+def retention_candidates(*, now: Any, limit: int = 5000) -> list[Clip]:
+    """Clips past their camera's retention period (by start time, or discovery when unknown), not yet
+    expired and not being indexed."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from media_ingest.models import CameraRetention
+
+    overrides = dict(CameraRetention.objects.values_list("camera_id", "days"))
+    shortest = min([retention_days_for(None), *overrides.values()])
+    oldest_kept = now - timedelta(days=shortest)
+    qs = (Clip.objects.select_related("camera__counter")
+          .exclude(state__in=[Clip.State.EXPIRED, Clip.State.DISCOVERED, Clip.State.INDEXING])
+          .filter(Q(started_at__lt=oldest_kept) | Q(started_at__isnull=True, discovered_at__lt=oldest_kept))
+          .order_by("started_at", "id"))
+    out = []
+    for clip in qs[:limit]:
+        when = clip.started_at or clip.discovered_at
+        if when < now - timedelta(days=retention_days_for(clip.camera_id, overrides)):
+            out.append(clip)
+    return out
+
+
+def retention_report(*, now: Any) -> RetentionReport:
+    from datetime import timedelta
+
+    from django.db.models import Sum
+
+    from media_ingest.models import ClipHold
+
+    expired = retention_candidates(now=now)
+    held = {c.pk: r for c in expired if (r := clip_hold_reasons(c))}
+    week = retention_candidates(now=now + timedelta(days=7))
+    live = Clip.objects.exclude(state=Clip.State.EXPIRED)
+    return RetentionReport(
+        now=now, expired=expired, held=held,
+        expiring_this_week=len([c for c in week if c.pk not in {e.pk for e in expired}]),
+        held_total=ClipHold.objects.filter(released_at__isnull=True).values("clip").distinct().count(),
+        footage_bytes=int(live.aggregate(n=Sum("size_bytes"))["n"] or 0),
+        expired_bytes=sum(c.size_bytes for c in expired if c.pk not in held))

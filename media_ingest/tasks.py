@@ -56,3 +56,15 @@ def reconcile() -> dict[str, Any]:
     report = services.reconcile_run()
     return {"scanned": report.scanned, "created": report.created, "requeued": report.requeued,
             "errors": report.errors or []}
+
+
+MAINTENANCE_QUEUE = "maintenance"
+
+
+@shared_task(name="media_ingest.retention", queue=MAINTENANCE_QUEUE, acks_late=True, soft_time_limit=3 * 3600,
+             time_limit=3 * 3600 + 300)
+def retention() -> dict[str, Any]:
+    """Daily: delete footage past its camera's retention period, except clips on legal hold."""
+    result = services.retention_run()
+    return {"deleted": result.deleted, "held": len(result.held), "errors": result.errors,
+            "bytes_freed": result.bytes_freed}

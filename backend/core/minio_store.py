@@ -112,9 +112,11 @@ class MinioStore:
         with path.open("rb") as fh:
             return self.put(key, fh, path.stat().st_size, content_type)
 
-    def delete(self, key: str) -> None:
+    def delete(self, key: str, *, version: str = "") -> None:
+        """Remove the object; with `version`, that version itself (in a versioned bucket a plain
+        delete only adds a delete marker and keeps the bytes)."""
         try:
-            self.client.remove_object(self.bucket, validate_key(key))
+            self.client.remove_object(self.bucket, validate_key(key), version_id=version or None)
         except _TRANSPORT_ERRORS as exc:
             error = _translate(exc, key)
             if not isinstance(error, ObjectMissing):

@@ -276,6 +276,9 @@ def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", d
     if variant not in ("auto", "proxy", "original"):
         raise _invalid("variant phải là auto, proxy hoặc original.", "variant is auto, proxy or original.",
                        "variant")
+    if clip.state == Clip.State.EXPIRED:
+        raise Conflict("Đoạn video đã bị xóa khi hết thời hạn lưu trữ; hồ sơ truy cập vẫn được giữ.",
+                       "The clip's footage expired and was deleted; its custody record is kept.", code="expired")
     if variant == "proxy" and not clip.proxy_key:
         raise Conflict("Đoạn video chưa có bản xem trên trình duyệt (proxy).",
                        "This clip has no browser proxy.", code="no_proxy")

@@ -1,0 +1,138 @@
+"""Retention with legal hold (issue 14 item 4): footage past its camera's period is deleted with its
+derivatives by a logged job; a clip under a tag, an evidence item, an open finding or case, or a
+manual hold is kept; the custody log keeps the record of every deleted clip; the chain verifies."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from backend.audit.models import AuditEvent
+from backend.audit.services import audit_verify_chain
+from backend.core.store import ObjectMissing, get_footage_store, get_store
+from media_ingest import services
+from media_ingest.models import Clip, ClipEvent
+from media_ingest.review.models import AccessLog
+
+pytestmark = pytest.mark.django_db
+
+
+def _stored_clip(make_clip: Any, days_old: float, camera: str = "CAM-TC-01") -> Clip:
+    """A clip of `days_old` days with its bytes in the footage bucket and derivatives in the app's."""
+    clip = make_clip(camera=camera, started_at=timezone.now() - timedelta(days=days_old), duration=20.0)
+    footage, app = get_footage_store(), get_store()
+    info = footage.put(clip.key, io.BytesIO(b"\x00\x00\x00\x18ftypmp42video"), 17, "video/mp4")
+    derived = {f: f"{clip.key}.derived/{clip.pk}/{f}" for f in ("poster.jpg", "sprite.jpg", "sprite.vtt",
+                                                                 "proxy.mp4", "thumb-0001.jpg")}
+    for key in derived.values():
+        app.put(key, io.BytesIO(b"derived"), 7, "image/jpeg")
+    Clip.objects.filter(pk=clip.pk).update(
+        etag=info.etag, version_id=info.etag, poster_key=derived["poster.jpg"], sprite_key=derived["sprite.jpg"],
+        vtt_key=derived["sprite.vtt"], proxy_key=derived["proxy.mp4"], size_bytes=17)
+    ClipEvent.objects.create(clip=clip, kind="presence", zone="scene", start_s=1, end_s=3,
+                             thumbnail_key=derived["thumb-0001.jpg"])
+    clip.refresh_from_db()
+    return clip
+
+
+def _gone(store: Any, key: str) -> bool:
+    try:
+        store.stat(key)
+    except ObjectMissing:
+        return True
+    return False
+
+
+def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any, make_clip: Any,
+                                                                    finding_for: Any, demo: Any) -> None:
+    from inspection.accountability.models import DisciplinaryCase, RuleSet
+
+    admin, reviewer = api_as("admin"), api_as("reviewer")
+    from backend.org.models import Camera
+
+    tc_camera = Camera.objects.get(code="CAM-TC-01")
+    assert admin.put(f"/api/media/cameras/{tc_camera.pk}/retention/", {"days": 30}, format="json").json()["days"] == 30
+
+    plain = _stored_clip(make_clip, 40)
+    viewed = reviewer.post(f"/api/media/clips/{plain.pk}/playback/", {"reason": "xem lại trước khi xóa"},
+                           format="json")
+    assert viewed.status_code == 201
+    young = _stored_clip(make_clip, 10)
+    other_camera = _stored_clip(make_clip, 60, camera="CAM-ND-01")  # default period: 90 days
+
+    tagged = _stored_clip(make_clip, 41)
+    tag = reviewer.post("/api/media/tags/", {"clip_id": tagged.pk, "label": "officer_absent", "start_s": 1,
+                                             "end_s": 4}, format="json").json()
+    evidence = _stored_clip(make_clip, 42)
+    tag2 = reviewer.post("/api/media/tags/", {"clip_id": evidence.pk, "label": "officer_absent", "start_s": 1,
+                                              "end_s": 4}, format="json").json()
+    reviewer.post("/api/media/evidence/", {"finding_id": finding_for().pk, "tag_id": tag2["id"]}, format="json")
+    assert tag["id"] and tag2["id"]
+    manual = _stored_clip(make_clip, 43)
+    hold = admin.post(f"/api/media/clips/{manual.pk}/holds/", {"reason": "Viện kiểm sát yêu cầu giữ"}, format="json")
+    assert hold.status_code == 201, hold.content
+    in_finding = _stored_clip(make_clip, 44)
+    finding_for(state="draft", occurred_from=in_finding.started_at + timedelta(seconds=5))
+    in_case = _stored_clip(make_clip, 45)
+    handled = finding_for(state="actioned", occurred_from=in_case.started_at + timedelta(seconds=5))
+    ruleset = RuleSet.objects.order_by("-version").first() or RuleSet.objects.create(version=999)
+    case = DisciplinaryCase.objects.create(reference="KL-RET-1", title="Vụ việc", subject_kind="unit",
+                                           unit=handled.unit, ruleset=ruleset, state="considering",
+                                           created_by=demo.users["admin"], created_at=timezone.now(),
+                                           updated_at=timezone.now())
+    case.findings.add(handled)
+
+    # the dry run reports and deletes nothing
+    report = admin.get("/api/media/retention/").json()
+    assert [r["id"] for r in report["deletable"]] == [plain.pk]
+    assert {r["id"]: r["hold"] for r in report["held"]} == {
+        tagged.pk: ["tag"], evidence.pk: ["tag", "evidence"], manual.pk: ["manual"],
+        in_finding.pk: ["open_finding"], in_case.pk: ["open_case"]}
+    assert report["footage_bytes"] > 0 and report["deletable_bytes"] == 17
+    call_command("retention", "--dry-run")
+    assert not _gone(get_footage_store(), plain.key)
+
+    result = services.retention_run()
+    assert result.deleted == [plain.pk] and not result.errors
+
+    plain.refresh_from_db()
+    assert plain.state == Clip.State.EXPIRED and plain.expired_at is not None
+    assert _gone(get_footage_store(), plain.key)
+    assert all(_gone(get_store(), f"{plain.key}.derived/{plain.pk}/{f}")
+               for f in ("poster.jpg", "sprite.jpg", "sprite.vtt", "proxy.mp4", "thumb-0001.jpg"))
+    assert plain.poster_key == plain.proxy_key == "" and not plain.events.exclude(thumbnail_key="").exists()
+    for kept in (young, other_camera, tagged, evidence, manual, in_finding, in_case):
+        kept.refresh_from_db()
+        assert kept.state == Clip.State.INDEXED and not _gone(get_footage_store(), kept.key), kept.key
+        assert not _gone(get_store(), kept.poster_key)
+
+    # custody intact: the view before, the deletion after, both on the clip's record
+    custody = reviewer.get(f"/api/media/clips/{plain.pk}/custody/").json()["results"]
+    assert [c["action"] for c in custody] == ["view", "expire"]
+    expire = AccessLog.objects.get(clip=plain, action=AccessLog.Action.EXPIRE)
+    assert expire.detail["sha256"] == plain.sha256 and expire.detail["retention_days"] == 30
+    assert AuditEvent.objects.filter(verb="footage.expire", object_id=str(expire.pk)).exists()
+    assert AuditEvent.objects.filter(verb="media.retention").exists()
+    refused = reviewer.post(f"/api/media/clips/{plain.pk}/playback/", {"reason": "xem lại lần nữa"}, format="json")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "expired"
+
+    # releasing the manual hold lets the next run take the clip; running again is a no-op otherwise
+    released = admin.post(f"/api/media/clips/{manual.pk}/holds/{hold.json()['id']}/release/",
+                          {"reason": "Vụ việc đã kết thúc"}, format="json")
+    assert released.status_code == 200 and released.json()["released_at"]
+    assert services.retention_run().deleted == [manual.pk]
+    assert services.retention_run().deleted == []
+    assert audit_verify_chain().ok
+
+
+def test_a_hold_needs_a_reason_and_only_admins_hold(api_as: Any, make_clip: Any) -> None:
+    clip = _stored_clip(make_clip, 5)
+    assert api_as("admin").post(f"/api/media/clips/{clip.pk}/holds/", {"reason": "x"},
+                                format="json").status_code == 400
+    assert api_as("reviewer").post(f"/api/media/clips/{clip.pk}/holds/", {"reason": "giữ lại để xem"},
+                                   format="json").status_code == 403
+    assert api_as("reviewer").get("/api/media/retention/").status_code == 403
