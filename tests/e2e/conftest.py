@@ -81,8 +81,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
 
 
 @contextlib.contextmanager
-def live_server(extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """A fresh embedded server (own var dir, migrated, demo seeded) on a free port."""
+def live_server(extra_env: dict[str, str] | None = None, unset: tuple[str, ...] = ()) -> Iterator[str]:
+    """A fresh embedded server (own var dir, migrated, demo seeded) on a free port; `unset` drops
+    variables this test process set (tests/settings.py), so the server reads the shipped default."""
     if not DIST_INDEX.is_file():
         pytest.fail(f"The web app is not built ({DIST_INDEX} is missing). Run `make test` (it builds "
                     "frontend/) or `cd frontend && npm ci && npm run build`.", pytrace=False)
@@ -91,7 +92,7 @@ def live_server(extra_env: dict[str, str] | None = None) -> Iterator[str]:
                     "(.ci/run does) or set CW_CHROMIUM.", pytrace=False)
     var_dir = Path(tempfile.mkdtemp(prefix="cw-e2e-"))
     log = var_dir / "server.log"
-    env = {**_server_env(var_dir), **(extra_env or {})}
+    env = {k: v for k, v in {**_server_env(var_dir), **(extra_env or {})}.items() if k not in unset}
     _run(["migrate", "--noinput", "-v0"], env, log)
     _run(["seed_demo"], env, log)
     port = _free_port()

@@ -63,6 +63,7 @@ export function onUnauthorized(handler: (() => void) | null): void {
 }
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const SIGN_IN_CODES = new Set(["not_authenticated", "two_factor_required", "two_factor_enrolment_required"]);
 
 async function toError(res: Response): Promise<ApiError> {
   let body: unknown = null;
@@ -136,7 +137,10 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   }
   if (!res.ok) {
     const err = await toError(res);
-    if ((res.status === 401 || (res.status === 403 && err.code === "not_authenticated")) && unauthorizedHandler) {
+    // a session that owes a two-factor code or enrolment goes back to the sign-in page, which
+    // resumes at that step
+    const signIn = res.status === 401 || (res.status === 403 && SIGN_IN_CODES.has(err.code));
+    if (signIn && unauthorizedHandler) {
       unauthorizedHandler();
     }
     throw err;

@@ -7,6 +7,7 @@ import { useWsStatus } from "../api/ws";
 import { setLang } from "../i18n";
 import { ME_KEY, workspacesFor, type Workspace } from "../hooks/use-me";
 import { Field, InlineError, Modal, Spinner } from "./ui";
+import { EnrolTwoFactor, RecoveryCodes } from "./TwoFactor";
 import type { Me, Role } from "../types/org";
 
 interface NavItem {
@@ -131,12 +132,28 @@ function PasswordDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+function TwoFactorDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [codes, setCodes] = useState<string[] | null>(null);
+  function done() {
+    void qc.invalidateQueries({ queryKey: ME_KEY });
+    onClose();
+  }
+  return (
+    <Modal title={t("twofa.enrolTitle")} onClose={codes ? done : onClose}>
+      {codes ? <RecoveryCodes codes={codes} onDone={done} /> : <EnrolTwoFactor onConfirmed={(r) => setCodes(r.recovery_codes)} />}
+    </Modal>
+  );
+}
+
 export function Layout({ me }: { me: Me }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const groups = navFor(me);
   const [changingPassword, setChangingPassword] = useState(false);
+  const [enrolling, setEnrolling] = useState(false);
 
   async function logout() {
     try {
@@ -197,6 +214,13 @@ export function Layout({ me }: { me: Me }) {
                 <div className="user-role">{t(`role.${me.role}`)}</div>
               </div>
             </div>
+            {me.two_factor_enabled ? (
+              <span className="twofa-on" data-testid="twofa-on" title={t("twofa.onHint")}>{t("twofa.on")}</span>
+            ) : (
+              <button type="button" className="btn btn-ghost btn-sm" data-testid="twofa-open" onClick={() => setEnrolling(true)}>
+                {t("twofa.turnOn")}
+              </button>
+            )}
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => setChangingPassword(true)}>
               {t("auth.changePassword")}
             </button>
@@ -206,6 +230,7 @@ export function Layout({ me }: { me: Me }) {
           </div>
         </header>
         {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
+        {enrolling && <TwoFactorDialog onClose={() => setEnrolling(false)} />}
         <main className="content">
           <Suspense fallback={<Spinner />}>
             <Outlet />

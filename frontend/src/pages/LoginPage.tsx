@@ -1,37 +1,156 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useNavigate, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
-import { api } from "../api/client";
-import { InlineError } from "../components/ui";
+import { useQueryClient } from "@tanstack/react-query";
+import { ApiError, api } from "../api/client";
+import { InlineError, Spinner } from "../components/ui";
 import { LanguageSwitch } from "../components/Layout";
+import { EnrolTwoFactor, RecoveryCodes } from "../components/TwoFactor";
 import { homeFor, useSetMe } from "../hooks/use-me";
+import type { LoginResult, TwoFactorStatus } from "../types/auth";
 import type { Me } from "../types/org";
+
+type Step = "password" | "code" | "enrol" | "recovery";
 
 export default function LoginPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
+  const qc = useQueryClient();
   const setMe = useSetMe();
+  const [step, setStep] = useState<Step | null>(null);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  const [recovery, setRecovery] = useState<{ codes: string[]; user: Me } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  // A browser that already passed the password step (a reload), or a signed-in session that now
+  // owes a code or an enrolment, continues where it stands.
+  useEffect(() => {
+    let live = true;
+    api.get<TwoFactorStatus>("/api/auth/2fa/").then(
+      (s) => {
+        if (!live) return;
+        if (s.stage === "code_required") setStep("code");
+        else if (s.stage === "enrolment_required") setStep("enrol");
+        else setStep("password");
+        setUsername(s.username);
+      },
+      () => live && setStep("password"),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  function enter(me: Me) {
+    setMe(me);
+    void qc.invalidateQueries();
+    const from = (location.state as { from?: string } | null)?.from;
+    navigate(from && from !== "/login" ? from : homeFor(me), { replace: true });
+  }
+
+  async function run(action: () => Promise<void>) {
     setBusy(true);
     setError(null);
     try {
-      await api.get("/api/auth/csrf/");
-      const me = await api.post<Me>("/api/auth/login/", { username: username.trim(), password });
-      setMe(me);
-      const from = (location.state as { from?: string } | null)?.from;
-      navigate(from && from !== "/login" ? from : homeFor(me), { replace: true });
+      await action();
     } catch (err) {
+      if (err instanceof ApiError && err.status === 401) setStep("password"); // the pending step expired
       setError(err);
     } finally {
       setBusy(false);
     }
+  }
+
+  function submitPassword(e: FormEvent) {
+    e.preventDefault();
+    void run(async () => {
+      await api.get("/api/auth/csrf/");
+      const result = await api.post<LoginResult>("/api/auth/login/", { username: username.trim(), password });
+      setPassword("");
+      if (result.stage === "signed_in" && result.user) enter(result.user);
+      else setStep(result.stage === "code_required" ? "code" : "enrol");
+    });
+  }
+
+  function submitCode(e: FormEvent) {
+    e.preventDefault();
+    void run(async () => {
+      const result = await api.post<LoginResult>("/api/auth/2fa/verify/", { code });
+      if (result.user) enter(result.user);
+    });
+  }
+
+  async function startOver() {
+    try {
+      await api.post("/api/auth/logout/");
+    } finally {
+      setCode("");
+      setError(null);
+      setStep("password");
+    }
+  }
+
+  let panel;
+  if (step === null) {
+    panel = <Spinner />;
+  } else if (step === "password") {
+    panel = (
+      <form className="login-form" onSubmit={submitPassword} noValidate>
+        <h2>{t("login.title")}</h2>
+        <p className="muted">{t("login.subtitle")}</p>
+        <label className="field">
+          <span className="field-label">{t("login.username")}</span>
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
+        </label>
+        <label className="field">
+          <span className="field-label">{t("login.password")}</span>
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        {error ? <InlineError error={error} /> : null}
+        <button className="btn btn-primary btn-block" type="submit" disabled={busy || !username || !password}>
+          {busy ? t("login.busy") : t("login.submit")}
+        </button>
+        <p className="login-note">{t("login.note")}</p>
+      </form>
+    );
+  } else if (step === "code") {
+    panel = (
+      <form className="login-form" onSubmit={submitCode} noValidate data-testid="twofa-code-step">
+        <h2>{t("twofa.codeTitle")}</h2>
+        <p className="muted">{t("twofa.codeSubtitle", { name: username })}</p>
+        <label className="field">
+          <span className="field-label">{t("twofa.code")}</span>
+          <input name="code" inputMode="text" autoComplete="one-time-code" value={code} autoFocus
+            onChange={(e) => setCode(e.target.value.trim().slice(0, 32))} />
+          <span className="field-hint">{t("twofa.codeHint")}</span>
+        </label>
+        {error ? <InlineError error={error} /> : null}
+        <button className="btn btn-primary btn-block" type="submit" data-testid="twofa-verify" disabled={busy || code.length < 6}>
+          {busy ? t("twofa.checking") : t("twofa.verify")}
+        </button>
+        <button type="button" className="btn btn-ghost btn-block" onClick={startOver}>{t("twofa.otherAccount")}</button>
+      </form>
+    );
+  } else if (step === "enrol") {
+    panel = (
+      <div className="login-form">
+        <h2>{t("twofa.enrolTitle")}</h2>
+        <p className="muted">{t("twofa.enrolRequired")}</p>
+        <EnrolTwoFactor onConfirmed={(r) => r.user && (setRecovery({ codes: r.recovery_codes, user: r.user }), setStep("recovery"))} />
+        <button type="button" className="btn btn-ghost btn-block" onClick={startOver}>{t("twofa.otherAccount")}</button>
+      </div>
+    );
+  } else {
+    panel = (
+      <div className="login-form">
+        <h2>{t("twofa.recoveryTitle")}</h2>
+        {recovery && <RecoveryCodes codes={recovery.codes} onDone={() => enter(recovery.user)} />}
+      </div>
+    );
   }
 
   return (
@@ -54,23 +173,7 @@ export default function LoginPage() {
         <div className="login-lang">
           <LanguageSwitch />
         </div>
-        <form className="login-form" onSubmit={submit} noValidate>
-          <h2>{t("login.title")}</h2>
-          <p className="muted">{t("login.subtitle")}</p>
-          <label className="field">
-            <span className="field-label">{t("login.username")}</span>
-            <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
-          </label>
-          <label className="field">
-            <span className="field-label">{t("login.password")}</span>
-            <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-          </label>
-          {error ? <InlineError error={error} /> : null}
-          <button className="btn btn-primary btn-block" type="submit" disabled={busy || !username || !password}>
-            {busy ? t("login.busy") : t("login.submit")}
-          </button>
-          <p className="login-note">{t("login.note")}</p>
-        </form>
+        {panel}
       </div>
     </div>
   );

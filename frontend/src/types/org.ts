@@ -19,6 +19,8 @@ export interface Me {
   officer: { id: number; full_name: string; rank: string; service_number?: string } | null;
   language: "vi" | "en";
   is_active: boolean;
+  two_factor_enabled: boolean;
+  two_factor_required: boolean;
 }
 
 export interface Unit extends UnitBrief {

@@ -6,6 +6,7 @@ import UsersPage from "./UsersPage";
 const reviewer = {
   id: 7, username: "reviewer", full_name: "Lê Thị Hoa", role: "reviewer", role_label: "Cán bộ xem xét hình ảnh",
   is_inspection_team: false, scope_unit: null, officer: null, language: "vi", is_active: true,
+  two_factor_enabled: false, two_factor_required: false,
 };
 
 function json(body: unknown, status = 200) {

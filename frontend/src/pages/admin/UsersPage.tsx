@@ -104,6 +104,10 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
     mutationFn: () => api.post(`auth/users/${user.id}/password/`, { password }),
     onSuccess: () => setPassword(""),
   });
+  const resetTwoFactor = useMutation({
+    mutationFn: () => api.post(`auth/users/${user.id}/2fa/reset/`),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["users"] }),
+  });
   return (
     <Modal
       title={t("users.edit", { name: user.username })}
@@ -134,6 +138,23 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
       </Field>
       {reset.isSuccess && <p className="small" role="status">{t("users.passwordSet")}</p>}
       {reset.isError && <InlineError error={reset.error} />}
+      <hr />
+      <Field label={t("users.twoFactor")} hint={t("users.twoFactorResetHint")}>
+        <div className="row">
+          <span data-testid="user-2fa-state">
+            {resetTwoFactor.isSuccess || !user.two_factor_enabled ? t("users.twoFactorOff") : t("users.twoFactorOn")}
+            {user.two_factor_required ? ` · ${t("users.twoFactorRequired")}` : ""}
+          </span>
+          {user.two_factor_enabled && !resetTwoFactor.isSuccess && (
+            <button type="button" className="btn btn-secondary" data-testid="user-2fa-reset" disabled={resetTwoFactor.isPending}
+              onClick={() => window.confirm(t("users.twoFactorConfirm", { name: user.username })) && resetTwoFactor.mutate()}>
+              {t("users.twoFactorReset")}
+            </button>
+          )}
+        </div>
+      </Field>
+      {resetTwoFactor.isSuccess && <p className="small" role="status">{t("users.twoFactorWasReset")}</p>}
+      {resetTwoFactor.isError && <InlineError error={resetTwoFactor.error} />}
     </Modal>
   );
 }
