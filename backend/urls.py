@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
+from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backend.core.apis import HealthApi
@@ -14,6 +15,9 @@ def spa(request: HttpRequest, route: str = "") -> HttpResponse:
         raise Http404("Frontend not built: run `make run` (it builds frontend/) or `npm run build`.")
     return FileResponse(index.open("rb"), content_type="text/html; charset=utf-8")
 
+
+# Django's admin asks for the second factor too: a staff session that gave no code is not staff there.
+admin.site.__class__ = OTPAdminSite
 
 api = [
     path("health/", HealthApi.as_view(), name="health"),

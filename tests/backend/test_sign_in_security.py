@@ -316,3 +316,13 @@ async def test_a_session_that_owes_a_code_cannot_open_the_websocket(demo):
     comm = WebsocketCommunicator(application, "/ws/review/", headers=[origin, (b"cookie", cookie)])
     connected, code = await comm.connect()
     assert not connected and code == 4401
+
+
+def test_django_admin_needs_a_verified_session_too(demo):
+    staff = User.objects.create_superuser(username="root", password="Khong-doan-duoc-2026", role="admin")
+    client = Client()
+    client.force_login(staff)  # a password sign-in, no code
+    response = client.get("/django-admin/")
+    assert response.status_code == 302 and "/django-admin/login/" in response["Location"]
+    login_page = client.get("/django-admin/login/")
+    assert login_page.status_code == 200 and b"otp_token" in login_page.content
