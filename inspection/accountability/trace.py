@@ -152,18 +152,29 @@ class Leader:
         return self.matches[0] if self.matches else None
 
 
+def post_title(position: str, unit_name: str) -> str:
+    """The post and its unit as one says it: "Trưởng Công an xã" + "Công an xã Thanh Chương" is
+    "Trưởng Công an xã Thanh Chương", never the unit named twice."""
+    if fold(unit_name) in fold(position):
+        return position
+    words, unit_words = position.split(), unit_name.split()
+    for k in range(min(len(words), len(unit_words)), 0, -1):
+        if fold(" ".join(words[-k:])) == fold(" ".join(unit_words[:k])):
+            return " ".join(words[:-k] + unit_words)
+    return f"{position} {unit_name}"
+
+
 def _post_sentence(a: Assignment, span: tuple[date, date]) -> tuple[str, str]:
     acting_vi = " (quyền / phụ trách)" if a.is_acting else ""
     acting_en = " (acting)" if a.is_acting else ""
     ref_vi = f", quyết định {a.decision_ref}" if a.decision_ref else ""
     ref_en = f", decision {a.decision_ref}" if a.decision_ref else ""
-    # "Trưởng Công an xã X" already names the unit: do not add "của Công an xã X" again
-    of_vi = "" if fold(a.unit.name) in fold(a.position) else f" {a.unit.name}"
+    post_vi = post_title(a.position, a.unit.name)
     of_en = "" if fold(a.unit.name) in fold(a.position) else f" of {a.unit.name}"
     held_vi = (f"từ ngày {fmt(a.valid_from)}" if a.valid_to is None
                else span_vi(a.valid_from, a.valid_to))
     held_en = f"since {fmt_en(a.valid_from)}" if a.valid_to is None else span_en(a.valid_from, a.valid_to)
-    vi = (f"Đồng chí {a.officer.full_name} giữ chức {a.position}{of_vi}{acting_vi} {held_vi}{ref_vi}; "
+    vi = (f"Đồng chí {a.officer.full_name} giữ chức {post_vi}{acting_vi} {held_vi}{ref_vi}; "
           f"phụ trách trong thời gian vi phạm {span_vi(span[0], span[1])}.")
     en = (f"{a.officer.full_name} held the post {a.position}{of_en}{acting_en} {held_en}{ref_en}; "
           f"in charge during the violation {span_en(span[0], span[1])}.")

@@ -38,7 +38,7 @@ def province_with_commune(**commune: Any) -> tuple[Any, Any, Any, Any]:
     unit = UnitFactory(parent=province, name="Công an xã Hòa Bình", **commune)
     director = AssignmentFactory(unit=province, is_head=True, position="Giám đốc Công an tỉnh",
                                  valid_from=date(2020, 1, 1)).officer
-    head = AssignmentFactory(unit=unit, is_head=True, position="Trưởng Công an xã Hòa Bình",
+    head = AssignmentFactory(unit=unit, is_head=True, position="Trưởng Công an xã",
                              valid_from=date(2020, 1, 1)).officer
     return province, unit, director, head
 
@@ -400,3 +400,12 @@ def test_the_trace_explanation_reads_as_natural_vietnamese(discipline: Any) -> N
     assert "ngày 01/06/2026" in text
     assert text.count("Công an xã Hòa Bình") == 1  # the post names the unit; it is not repeated
     assert "căn cứ:" in text and "Quy định của Công an tỉnh" in text
+
+
+def test_a_post_that_names_the_level_is_joined_to_the_unit_name_once() -> None:
+    from inspection.accountability.trace import post_title
+
+    assert post_title("Trưởng Công an xã", "Công an xã Thanh Chương") == "Trưởng Công an xã Thanh Chương"
+    assert post_title("Phó Trưởng Công an xã", "Công an xã Nam Đàn") == "Phó Trưởng Công an xã Nam Đàn"
+    assert post_title("Giám đốc", "Công an tỉnh Nghệ An") == "Giám đốc Công an tỉnh Nghệ An"
+    assert post_title("Trưởng Công an xã Hòa Bình", "Công an xã Hòa Bình") == "Trưởng Công an xã Hòa Bình"

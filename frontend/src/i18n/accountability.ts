@@ -71,6 +71,8 @@ export const ACCOUNTABILITY: Dict = {
   "caseVerb.decide": ["Ra quyết định", "Decision recorded"],
   "caseVerb.appeal": ["Khiếu nại", "Appeal filed"],
   "caseVerb.appeal_resolve": ["Giải quyết khiếu nại", "Appeal resolved"],
+  "caseVerb.council": ["Họp Hội đồng kỷ luật", "Disciplinary council met"],
+  "caseVerb.appeal2": ["Khiếu nại lần hai", "Second complaint filed"],
   "cases.title": ["Hồ sơ kỷ luật", "Disciplinary cases"],
   "cases.subtitle": ["Xem xét, đề xuất và quyết định hình thức kỷ luật, kèm các bước tăng nặng và thời hiệu.", "Review, propose and decide disciplinary forms, with the escalation steps and the limitation period."],
   "cases.new": ["Lập hồ sơ", "New case"],
