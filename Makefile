@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-embedded test-scaled install frontend bench lint clean
+.PHONY: run test test-embedded test-scaled install frontend bench lint clean mutation
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,21 @@ test-scaled:
 
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Mutation testing of the modules that own secrecy and scope, against their fast rule tests, in a
+# throwaway git worktree of HEAD (mutmut rewrites the files it mutates; the working tree is untouched).
+MUTATE = inspection/secrecy.py:tests/inspection/test_secrecy_rule.py backend/accounts/scope.py:tests/backend/test_scope_rule.py
+mutation: install
+	$(PIP) install -q --disable-pip-version-check mutmut==2.5.1
+	@set -e; dir=$$(mktemp -d)/tree; git worktree add -q --detach $$dir HEAD; \
+	trap 'git worktree remove --force '$$dir'' EXIT; \
+	for pair in $(MUTATE); do mod=$${pair%%:*}; tests=$${pair##*:}; \
+	  echo "== mutmut: $$mod against $$tests"; \
+	  (cd $$dir && rm -f .mutmut-cache && find . -name __pycache__ -prune -exec rm -rf {} + && \
+	   PYTHONDONTWRITEBYTECODE=1 $(CURDIR)/$(VENV)/bin/mutmut run --paths-to-mutate $$mod --tests-dir tests \
+	    --runner "$(CURDIR)/$(PY) -m pytest -x -q -p no:cacheprovider $$tests" >/dev/null || true; \
+	   $(CURDIR)/$(VENV)/bin/mutmut results); \
+	done
 
 lint: install
 	$(VENV)/bin/ruff check .

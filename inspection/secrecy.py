@@ -24,7 +24,7 @@ CHECK_READERS = frozenset({*INSPECTION_TEAM, Role.ADMIN, Role.REVIEWER, Role.DIS
 
 
 def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+    return bool(user.is_authenticated and user.is_active)
 
 
 def started_q(prefix: str = "") -> Q:

@@ -119,3 +119,16 @@ def test_a_started_check_is_known_once_started_even_to_a_team_outsider(world):
     assert not secrecy.may_know_check(outsider, check)
     SurpriseCheck.objects.filter(pk=check.pk).update(started_at=timezone.now(), state="in_progress")
     assert secrecy.may_know_check(outsider, check)
+
+
+@pytest.mark.parametrize("new_role", [Role.REVIEWER, Role.ADMIN, Role.DISCIPLINARY])
+def test_a_team_member_who_changes_role_stops_knowing_the_plan(world, new_role):
+    """Still listed on the planned team, but no longer in the inspection team: the plan is gone for him."""
+    member = world["users"]["member"]
+    member.role = new_role
+    member.save(update_fields=["role"])
+    planned = world["checks"]["planned"]
+    assert not secrecy.may_know_check(member, planned)
+    assert not Finding.objects.filter(secrecy.check_link_visible_q(member), pk=world["findings"]["planned"].pk).exists()
+    assert not secrecy.on_check_team(member, planned)
+    assert secrecy.may_know_check(member, world["checks"]["started"])
