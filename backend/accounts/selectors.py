@@ -13,30 +13,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import ApiToken, Role, User
+from backend.accounts.scope import unit_in_scope, user_unit_ids  # noqa: F401 - the scope rule's owner
 from backend.core.errors import Forbidden
-from backend.org.selectors import unit_subtree_ids
-
-
-def user_unit_ids(user: Any) -> set[int] | None:
-    """Unit ids in the user's scope; None = the whole province. Cached on the user object."""
-    cached = getattr(user, "_cw_unit_ids", "unset")
-    if cached != "unset":
-        return cached  # type: ignore[no-any-return]
-    if not getattr(user, "is_authenticated", False):
-        result: set[int] | None = set()
-    elif user.role == Role.SERVICE:
-        result = set()
-    elif user.scope_unit_id is None:
-        result = None if user.role != Role.UNIT_HEAD else set()
-    else:
-        result = unit_subtree_ids(root_id=user.scope_unit_id)
-    user._cw_unit_ids = result
-    return result
-
-
-def unit_in_scope(user: Any, unit_id: int | None) -> bool:
-    ids = user_unit_ids(user)
-    return ids is None or (unit_id is not None and unit_id in ids)
 
 
 def require_role(user: Any, *roles: str) -> None:
