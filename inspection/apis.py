@@ -202,7 +202,7 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Draw
         fields = ["id", "name", "state", "created_at", "created_by", "seed_sha256", "seed", "params", "result",
-                  "closed_at", "closed_by", "checks_count"]
+                  "closed_at", "closed_by", "checks_count", "reason", "close_reason", "flags", "warnings"]
 
     def get_created_by(self, obj: Draw) -> dict[str, Any] | None:
         return _user_brief(obj.created_by)
@@ -232,6 +232,7 @@ class DrawListApi(APIView):
         team_size = serializers.IntegerField(required=False, default=2)
         check_minutes = serializers.IntegerField(required=False, default=120)
         include_weekends = serializers.BooleanField(required=False, default=False)
+        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     def get(self, request: Request) -> Response:
         return paginate(request, self, selectors.draws_list(user=request.user), DrawOutputSerializer)
@@ -250,9 +251,41 @@ class DrawDetailApi(APIView):
 
 
 class DrawCloseApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
     def post(self, request: Request, pk: int) -> Response:
-        draw = services.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk))
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        draw = services.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
+                                   reason=data.validated_data["reason"])
         return Response(DrawDetailOutputSerializer(draw).data)
+
+
+class DrawCommitmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField(allow_null=True)
+    seed_sha256 = serializers.CharField()
+    n = serializers.IntegerField(allow_null=True)
+    start = serializers.CharField(allow_null=True)
+    end = serializers.CharField(allow_null=True)
+    state = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    seed = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    close_reason = serializers.CharField(allow_blank=True)
+    flags = serializers.JSONField()
+    checks_started = serializers.IntegerField()
+
+
+class DrawCommitmentsApi(APIView):
+    """Published commitments of every draw, for the disciplinary officers and administrators too:
+    never the targets."""
+
+    def get(self, request: Request) -> Response:
+        rows = selectors.draw_commitments(user=request.user)
+        return Response(DrawCommitmentOutputSerializer(rows, many=True).data)
 
 
 class DrawVerifyApi(APIView):
@@ -301,7 +334,8 @@ class CheckOutputSerializer(serializers.ModelSerializer):
         report = _report_of(obj)
         if report is None:
             return None
-        return {"score": report.score, "max_score": report.max_score, "percent": report.percent}
+        return {"score": report.score, "max_score": report.max_score, "percent": report.percent,
+                "flags": report.flags}
 
     def get_signed(self, obj: SurpriseCheck) -> bool:
         report = _report_of(obj)
@@ -435,7 +469,7 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
         "check": str(report.surprise_check.uid), "criteria_set": {"id": report.criteria_set_id,
                                                                   "name": report.criteria_set.name},
         "summary": report.summary, "score": report.score, "max_score": report.max_score, "percent": report.percent,
-        "results": results,
+        "flags": report.flags, "results": results,
         "evidence": [{"id": e.pk, "filename": e.filename, "size": e.size, "sha256": e.sha256,
                       "content_type": e.content_type,
                       "criterion": e.result.criterion.code if e.result_id else None,

@@ -13,6 +13,15 @@ Inputs (plain JSON, stored on the Draw):
 Selection: forced units (coverage floor) first; of the remaining k places, round(k * share)
 are drawn one by one with probability proportional to risk score (without replacement), the
 rest uniformly from the units not yet chosen.
+
+Algorithm versions (params["algorithm"], absent = 1; a stored draw is always recomputed with its own):
+    1. every forced unit is drawn even past n; units the drawing lead is conflicted with are not
+       candidates.
+    2. n is a promise: forced units count within n, the most overdue first (oldest `last_checked`,
+       then unit id), and when the floor alone exceeds n only n of them are drawn
+       (`floor_overflow` names the rest for the next draw). A unit the drawing lead is conflicted
+       with stays a candidate: its check gets another lead (params["leads"], drawn at random among
+       those not conflicted with it), and the drawing lead is not on its team.
 """
 from __future__ import annotations
 
@@ -100,15 +109,27 @@ def _slot(rng: random.Random, counter: dict[str, Any], days: list[str], check_mi
     return None  # unreachable
 
 
-def run_draw(seed: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:
-    params = inputs["params"]
-    candidates = sorted(inputs["candidates"], key=lambda c: c["unit_id"])
-    rng = random.Random(seed)
-    n = int(params["n"])
-    share = float(params["proportional_share"])
+def _overdue_first(forced: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(forced, key=lambda c: (str(c.get("last_checked") or ""), c["unit_id"]))
 
-    chosen: list[tuple[dict[str, Any], str]] = [(c, "floor") for c in candidates if c.get("forced")]
-    rest = [c for c in candidates if not c.get("forced")]
+
+def floor_overflow(inputs: dict[str, Any]) -> list[dict[str, Any]]:
+    """Units the coverage floor forces but a version-2 draw cannot fit within n, most overdue first."""
+    params = inputs["params"]
+    if int(params.get("algorithm", 1)) < 2:
+        return []
+    forced = _overdue_first([c for c in inputs["candidates"] if c.get("forced")])
+    return [{"unit_id": c["unit_id"], "last_checked": c.get("last_checked")} for c in forced[int(params["n"]):]]
+
+
+def _select(rng: random.Random, candidates: list[dict[str, Any]], n: int, share: float,
+            version: int) -> list[tuple[dict[str, Any], str]]:
+    forced = [c for c in candidates if c.get("forced")]
+    if version >= 2:
+        forced = _overdue_first(forced)[:n]
+    chosen: list[tuple[dict[str, Any], str]] = [(c, "floor") for c in forced]
+    taken = {c["unit_id"] for c in forced}
+    rest = [c for c in candidates if not c.get("forced") and c["unit_id"] not in taken]
     k = max(n - len(chosen), 0)
     k = min(k, len(rest))
     n_prop = min(int(round(k * share)), k)
@@ -119,8 +140,18 @@ def run_draw(seed: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:
     for _ in range(n_unif):
         index = rng.randrange(len(rest))
         chosen.append((rest.pop(index), "uniform"))
+    return chosen
+
+
+def run_draw(seed: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:
+    params = inputs["params"]
+    candidates = sorted(inputs["candidates"], key=lambda c: c["unit_id"])
+    rng = random.Random(seed)
+    version = int(params.get("algorithm", 1))
+    chosen = _select(rng, candidates, int(params["n"]), float(params["proportional_share"]), version)
 
     pool = sorted(int(u) for u in params.get("pool", []))
+    leads = sorted(int(u) for u in params.get("leads", []))
     lead = int(params["lead"])
     team_size = max(int(params.get("team_size", 2)), 1)
     days = list(params["days"])
@@ -128,12 +159,17 @@ def run_draw(seed: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:
     for order, (cand, reason) in enumerate(chosen, start=1):
         counters = sorted(cand.get("counters") or [], key=lambda c: c["id"])
         conflicted = set(int(u) for u in cand.get("conflicted", []))
-        eligible = [u for u in pool if u != lead and u not in conflicted]
+        check_lead = lead
+        if version >= 2 and lead in conflicted:
+            # the drawing lead served there: another lead, not conflicted, leads this check
+            options = [u for u in leads if u != lead and u not in conflicted]
+            check_lead = options[rng.randrange(len(options))]
+        eligible = [u for u in pool if u not in (lead, check_lead) and u not in conflicted]
         members = sorted(rng.sample(eligible, min(team_size - 1, len(eligible))))
         slot = None
         if counters:
             counter = counters[rng.randrange(len(counters))]
             slot = _slot(rng, counter, days, int(params.get("check_minutes", 120)))
         result.append({"order": order, "unit_id": cand["unit_id"], "reason": reason,
-                       "score": cand["score"], "team": [lead, *members], "slot": slot})
+                       "score": cand["score"], "team": [check_lead, *members], "slot": slot})
     return result

@@ -228,6 +228,11 @@ class Draw(models.Model):
     candidates = models.JSONField(default=list, help_text="Stored inputs: units, risk, floor, exclusions")
     result = models.JSONField(default=list, help_text="Selected targets in order with slots")
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    reason = models.TextField(blank=True, help_text="Why a draw over an already drawn window was made")
+    close_reason = models.TextField(blank=True, help_text="Why a draw whose checks were all cancelled was closed")
+    flags = models.JSONField(default=list, blank=True,
+                             help_text="Published with the commitment: redraw over a window, all checks cancelled")
+    warnings = models.JSONField(default=list, blank=True, help_text="For the team: floor beyond n, deferred units")
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     snapshots = models.ManyToManyField(RiskSnapshot, blank=True, related_name="draws")

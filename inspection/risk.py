@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -25,15 +25,53 @@ def decay(at: datetime, as_of: datetime, half_life_days: float) -> float:
     return float(0.5 ** (age_days / half_life_days)) if half_life_days > 0 else 1.0
 
 
-def last_checked(unit_ids: Iterable[int]) -> dict[int, datetime]:
-    """When each unit was last actually checked (a started check, not cancelled)."""
+def predecessors(unit_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Each unit with every unit merged into it, transitively (itself included): a merged commune's
+    history (checks, complaints, ratings, findings) belongs to its successor."""
+    wanted = list(unit_ids)
+    merged_into: dict[int, list[int]] = defaultdict(list)
+    for unit_id, successor_id in Unit.objects.exclude(successor=None).values_list("id", "successor_id"):
+        merged_into[successor_id].append(unit_id)
+    result: dict[int, set[int]] = {}
+    for unit_id in wanted:
+        seen = {unit_id}
+        stack = [unit_id]
+        while stack:
+            for pred in merged_into.get(stack.pop(), []):
+                if pred not in seen:
+                    seen.add(pred)
+                    stack.append(pred)
+        result[unit_id] = seen
+    return result
+
+
+def _owners(lineage: dict[int, set[int]]) -> dict[int, int]:
+    """Every unit of a lineage -> the current unit it belongs to."""
+    return {member: unit_id for unit_id, members in lineage.items() for member in members}
+
+
+def last_checked(unit_ids: Iterable[int], lineage: dict[int, set[int]] | None = None) -> dict[int, datetime]:
+    """When each unit, or a unit merged into it, was last actually checked (a started check, not
+    cancelled)."""
+    lineage = lineage if lineage is not None else predecessors(unit_ids)
+    owner = _owners(lineage)
     result: dict[int, datetime] = {}
-    rows = (SurpriseCheck.objects.filter(unit_id__in=list(unit_ids), started_at__isnull=False)
+    rows = (SurpriseCheck.objects.filter(unit_id__in=list(owner), started_at__isnull=False)
             .exclude(state=SurpriseCheck.State.CANCELLED).values_list("unit_id", "started_at"))
     for unit_id, started in rows:
-        if unit_id not in result or started > result[unit_id]:
-            result[unit_id] = started
+        target = owner[unit_id]
+        if target not in result or started > result[target]:
+            result[target] = started
     return result
+
+
+def lineage_start(units: Iterable[Unit], lineage: dict[int, set[int]]) -> dict[int, date]:
+    """The earliest day a unit or any unit merged into it existed: a never-checked successor has gone
+    unchecked since then, not since the merger."""
+    members = {m for ms in lineage.values() for m in ms}
+    starts = dict(Unit.objects.filter(pk__in=members).values_list("id", "valid_from"))
+    return {u.pk: min((starts[m] for m in lineage.get(u.pk, {u.pk}) if m in starts), default=u.valid_from)
+            for u in units}
 
 
 def _footage_counts(unit_ids: list[int], start: datetime, as_of: datetime,
@@ -62,40 +100,44 @@ def unit_features(*, units: list[Unit], as_of: datetime, params: dict[str, Any])
     start = as_of - timedelta(days=lookback)
     ids = [u.pk for u in units]
     feats: dict[int, dict[str, float]] = {u.pk: dict.fromkeys(FEATURES, 0.0) for u in units}
+    lineage = predecessors(ids)
+    owner = _owners(lineage)  # a merged unit's history counts for its successor
+    all_ids = list(owner)
 
     for unit_id, counter_unit_id, at in (
-        Complaint.objects.filter(Q(unit_id__in=ids) | Q(counter__unit_id__in=ids),
+        Complaint.objects.filter(Q(unit_id__in=all_ids) | Q(counter__unit_id__in=all_ids),
                                  received_at__gte=start, received_at__lte=as_of)
         .exclude(state=Complaint.State.REJECTED).values_list("unit_id", "counter__unit_id", "received_at")
     ):
-        target = unit_id if unit_id in feats else counter_unit_id
+        target = owner[unit_id] if unit_id in owner else owner[counter_unit_id]
         feats[target]["complaints"] += decay(at, as_of, half_life)
 
-    for unit_id, at in (SatisfactionRating.objects.filter(counter__unit_id__in=ids, score__lte=2,
+    for unit_id, at in (SatisfactionRating.objects.filter(counter__unit_id__in=all_ids, score__lte=2,
                                                           rated_at__gte=start, rated_at__lte=as_of)
                         .values_list("counter__unit_id", "rated_at").iterator(chunk_size=5000)):
-        feats[unit_id]["unsatisfied_ratings"] += decay(at, as_of, half_life)
+        feats[owner[unit_id]]["unsatisfied_ratings"] += decay(at, as_of, half_life)
 
-    for unit_id, severity, at in (Finding.objects.filter(unit_id__in=ids, occurred_from__gte=start,
+    for unit_id, severity, at in (Finding.objects.filter(unit_id__in=all_ids, occurred_from__gte=start,
                                                          occurred_from__lte=as_of,
                                                          state__in=[Finding.State.CONFIRMED, Finding.State.ACTIONED])
                                   .values_list("unit_id", "severity", "occurred_from")):
-        feats[unit_id]["findings"] += Severity.order(severity) * decay(at, as_of, half_life)
+        feats[owner[unit_id]]["findings"] += Severity.order(severity) * decay(at, as_of, half_life)
 
-    checked = last_checked(ids)
+    checked = last_checked(ids, lineage)
+    since_start = lineage_start(units, lineage)
     for unit in units:
         since = checked.get(unit.pk)
         if since is None:
-            # never checked: count from when the unit came into existence
-            since_days = (as_of.date() - unit.valid_from).days
+            # never checked: count from when the unit (or the oldest unit merged into it) came into existence
+            since_days = (as_of.date() - since_start[unit.pk]).days
         else:
             since_days = (as_of - since).total_seconds() / 86400.0
         feats[unit.pk]["months_since_check"] = min(max(since_days, 0.0) / 30.0, cap)
 
-    absent, tamper, _available = _footage_counts(ids, start, as_of, half_life)
-    for unit_id in ids:
-        feats[unit_id]["footage_absent"] = absent.get(unit_id, 0.0)
-        feats[unit_id]["footage_tamper"] = tamper.get(unit_id, 0.0)
+    absent, tamper, _available = _footage_counts(all_ids, start, as_of, half_life)
+    for member, unit_id in owner.items():
+        feats[unit_id]["footage_absent"] += absent.get(member, 0.0)
+        feats[unit_id]["footage_tamper"] += tamper.get(member, 0.0)
     return {uid: {k: round(v, 6) for k, v in f.items()} for uid, f in feats.items()}
 
 

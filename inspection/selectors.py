@@ -31,7 +31,7 @@ from inspection.models import (
     SurpriseCheck,
 )
 from inspection.secrecy import CHECK_READERS as _CHECK_READERS
-from inspection.secrecy import check_link_visible_q, checks_visible_to
+from inspection.secrecy import check_link_visible_q, checks_visible_to, started_q
 
 TEAM = tuple(INSPECTION_TEAM)
 # Who reads what (besides scope): ratings are not secret; complaints carry citizens' details.
@@ -203,6 +203,28 @@ def draw_get_for(*, user: Any, pk: int) -> Draw:
     if draw is None:
         raise NotFound("Không tìm thấy lượt bốc thăm.", "Draw not found.")
     return draw
+
+
+# Roles outside the inspection team to whom every draw's commitment is published, so that a re-roll
+# (cancel every check, close, draw again) is seen by someone independent of the team.
+COMMITMENT_READERS = frozenset({*TEAM, Role.DISCIPLINARY, Role.ADMIN})
+
+
+def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
+    """Every draw's public commitment: seed hash, time, n, window, who drew, state, the revealed seed
+    once closed, redraw/void flags with their reasons, and how many of its checks were started.
+    Never a target, a slot or a team: a planned check is a secret (inspection/secrecy.py)."""
+    require_role(user, *COMMITMENT_READERS)
+    draws = (Draw.objects.select_related("created_by", "closed_by")
+             .annotate(started=Count("checks", filter=started_q("checks__"), distinct=True))
+             .order_by("-created_at", "-id"))
+    return [{
+        "id": d.pk, "created_at": d.created_at, "created_by": d.created_by.get_username() if d.created_by_id else None,
+        "seed_sha256": d.seed_sha256, "n": d.params.get("n"), "start": d.params.get("start"),
+        "end": d.params.get("end"), "state": d.state, "closed_at": d.closed_at,
+        "seed": d.seed if d.state == Draw.State.CLOSED else None, "reason": d.reason,
+        "close_reason": d.close_reason, "flags": d.flags, "checks_started": d.started,
+    } for d in draws]
 
 
 # --- findings ----------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.accounts.models import User
+from backend.accounts.models import Role, User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict
@@ -19,7 +19,7 @@ from backend.org.models import Assignment, Counter, Unit
 from inspection import draw as drawing
 from inspection import risk
 from inspection.models import CriteriaSet, Draw, RiskSnapshot, SurpriseCheck
-from inspection.services_common import LEAD, TEAM, _invalid, _seal
+from inspection.services_common import LEAD, TEAM, _invalid, _require_text, _seal
 from inspection.services_risk import risk_candidate_units, risk_compute
 
 
@@ -58,6 +58,9 @@ def _team_conflicts(users: list[User], since: date) -> dict[int, set[int]]:
 
 
 # --- draws ------------------------------------------------------------------------------------------
+
+
+DRAW_ALGORITHM = 2  # see inspection/draw.py: n is a promise, a lead conflict reassigns the lead
 
 
 def working_days(start: date, end: date, *, include_weekends: bool = False) -> list[str]:
@@ -102,12 +105,15 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         pool = list(User.objects.filter(role__in=TEAM, is_active=True).order_by("id"))
     pool_ids = sorted({u.pk for u in pool} | {by.pk})
     pool_users = list(User.objects.filter(pk__in=pool_ids))
+    lead_ids = sorted(u.pk for u in pool_users if u.role == Role.INSPECTION_LEAD and u.is_active)
     conflict_since = _add_months(start, -12 * conflict_years)
     conflicts = _team_conflicts(pool_users, conflict_since)
     lead_conflicts = conflicts.get(by.pk, set())
 
     units = risk_candidate_units(on=start)
-    last = risk.last_checked(u.pk for u in units)
+    lineage = risk.predecessors(u.pk for u in units)
+    last = risk.last_checked([u.pk for u in units], lineage)  # a merged unit's checks count for its successor
+    since_start = risk.lineage_start(units, lineage)
     pending = set(SurpriseCheck.objects.filter(state=SurpriseCheck.State.PLANNED).values_list("unit_id", flat=True))
     counters_by_unit: dict[int, list[dict[str, Any]]] = {}
     for counter in Counter.objects.filter(unit__in=units, active=True).order_by("id"):
@@ -123,8 +129,10 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         if unit.pk in pending:
             excluded.append({"unit_id": unit.pk, "reason": "planned_check_pending"})
             continue
-        if unit.pk in lead_conflicts:
-            excluded.append({"unit_id": unit.pk, "reason": "lead_served_there"})
+        if unit.pk in lead_conflicts and not any(
+                uid != by.pk and unit.pk not in conflicts.get(uid, set()) for uid in lead_ids):
+            # the drawing lead served there and no other lead is free of conflict to lead its check
+            excluded.append({"unit_id": unit.pk, "reason": "no_lead_without_conflict"})
             continue
         if unit.pk not in counters_by_unit:
             excluded.append({"unit_id": unit.pk, "reason": "no_opening_hours_in_window"})
@@ -134,7 +142,7 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
             excluded.append({"unit_id": unit.pk, "reason": "no_risk_snapshot"})
             continue
         last_at = last.get(unit.pk)
-        reference = timezone.localdate(last_at) if last_at else unit.valid_from
+        reference = timezone.localdate(last_at) if last_at else since_start[unit.pk]
         forced = _add_months(reference, floor_months) <= start
         candidates.append({
             "unit_id": unit.pk, "score": snap.score, "snapshot_id": snap.pk, "forced": forced,
@@ -146,7 +154,8 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
     params = {"n": n, "start": start.isoformat(), "end": end.isoformat(), "proportional_share": proportional_share,
               "floor_months": floor_months, "conflict_years": conflict_years, "team_size": team_size,
               "check_minutes": check_minutes, "include_weekends": include_weekends, "days": days,
-              "pool": pool_ids, "lead": by.pk, "excluded": excluded}
+              "pool": pool_ids, "leads": lead_ids, "lead": by.pk, "excluded": excluded,
+              "algorithm": DRAW_ALGORITHM}
     return {"params": params, "candidates": candidates}
 
 
@@ -171,21 +180,63 @@ def _check_reference() -> str:
             return ref
 
 
+def _overlapping_draws(start: date, end: date) -> list[Draw]:
+    """Earlier draws whose window overlaps [start, end]: a new draw over them is a redraw."""
+    overlapping = []
+    for draw in Draw.objects.order_by("id"):
+        first, last = draw.params.get("start"), draw.params.get("end")
+        if first and last and date.fromisoformat(first) <= end and date.fromisoformat(last) >= start:
+            overlapping.append(draw)
+    return overlapping
+
+
+def _redraw_flags(start: date, end: date, reason: str) -> list[dict[str, Any]]:
+    """A draw over a window an earlier draw covered is a re-roll unless explained: it needs a reason,
+    and the flag is published with the commitment (never the targets)."""
+    overlapping = _overlapping_draws(start, end)
+    if not overlapping:
+        return []
+    ids = [d.pk for d in overlapping]
+    if not reason:
+        raise _invalid(f"Khoảng thời gian trùng với lượt bốc thăm đã có (số {', '.join(map(str, ids))}): bốc thăm "
+                       "lại phải nêu lý do; lý do được công bố cho cán bộ kỷ luật và quản trị.",
+                       f"The window overlaps earlier draw(s) {ids}: a redraw needs a reason, which is published "
+                       "to the disciplinary officers and administrators.", "reason", code="redraw_needs_reason")
+    voided = [d.pk for d in overlapping if any(f.get("code") == "all_checks_cancelled" for f in d.flags)]
+    flags: list[dict[str, Any]] = [{"code": "overlapping_window", "draws": ids, "reason": reason}]
+    if voided:
+        flags.append({"code": "after_voided_draw", "draws": voided, "reason": reason})
+    return flags
+
+
 @transaction.atomic
 def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode: str = SurpriseCheck.Mode.DOT_XUAT,
-                **options: Any) -> Draw:
+                reason: str = "", **options: Any) -> Draw:
     require_role(by, *LEAD)
     if mode not in SurpriseCheck.Mode.values:
         raise _invalid("Hình thức kiểm tra không hợp lệ.", f"Unknown mode {mode!r}.", "mode")
+    reason = (reason or "").strip()
+    flags = _redraw_flags(start, end, reason)
     units = risk_candidate_units(on=start)
     snapshots = _latest_snapshots(by, units)
     inputs = draw_inputs(by=by, n=n, start=start, end=end, snapshots=snapshots, **options)
     seed = secrets.token_hex(32)
     result = drawing.run_draw(seed, inputs)
+    warnings: list[dict[str, Any]] = []
+    overflow = drawing.floor_overflow(inputs)
+    if overflow:
+        forced = sum(1 for c in inputs["candidates"] if c.get("forced"))
+        warnings.append({
+            "code": "floor_exceeds_n", "forced": forced, "n": n, "deferred": overflow,
+            "vi": f"Sàn bao phủ buộc kiểm tra {forced} đơn vị, nhiều hơn n = {n}: đã chọn {n} đơn vị quá hạn lâu "
+                  f"nhất; {len(overflow)} đơn vị còn lại (xếp theo mức quá hạn) đề xuất cho lượt sau hoặc tăng n.",
+            "en": f"The coverage floor forces {forced} units, more than n = {n}: the {n} most overdue were drawn; "
+                  f"the other {len(overflow)} (most overdue first) are proposed for the next draw or a larger n."})
     draw = Draw.objects.create(name=name.strip()[:200], created_at=timezone.now(), created_by=by,
                                seed_sha256=drawing.seed_hash(seed), seed=seed,
                                params={**inputs["params"], "mode": mode},
-                               candidates=inputs["candidates"], result=result)
+                               candidates=inputs["candidates"], result=result, reason=reason, flags=flags,
+                               warnings=warnings)
     draw.snapshots.set([c["snapshot_id"] for c in inputs["candidates"]])
     criteria_set = CriteriaSet.objects.filter(is_active=True, year__lte=start.year).order_by(
         "-year", "-version", "-id").first()
@@ -196,19 +247,22 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
         check = SurpriseCheck.objects.create(
             reference=_check_reference(), mode=mode, unit_id=item["unit_id"], counter_id=slot["counter_id"],
             window_start=datetime.fromisoformat(slot["window_start"]),
-            window_end=datetime.fromisoformat(slot["window_end"]), lead=by, criteria_set=criteria_set,
-            draw=draw, created_by=by)
+            window_end=datetime.fromisoformat(slot["window_end"]), lead=users[item["team"][0]],
+            criteria_set=criteria_set, draw=draw, created_by=by)
         check.team.set([users[uid] for uid in item["team"]])
         created.append(check.pk)
+    # the commitment (seed hash, time, n, window, reason, flags) in clear; targets sealed
     audit_record(actor=by, verb="draw.create", obj=draw,
-                 payload={"seed_sha256": draw.seed_sha256,
+                 payload={"seed_sha256": draw.seed_sha256, "n": n, "start": start.isoformat(),
+                          "end": end.isoformat(), "reason": reason, "flags": flags,
                           **_seal({"result": result, "checks": created, "params": draw.params})})
     return draw
 
 
 @transaction.atomic
-def draw_close(*, by: Any, draw: Draw) -> Draw:
-    """Close the cycle and reveal the seed. Only once no check of the draw is still planned."""
+def draw_close(*, by: Any, draw: Draw, reason: str = "") -> Draw:
+    """Close the cycle and reveal the seed. Only once no check of the draw is still planned. A draw
+    whose checks were all cancelled is a re-roll unless explained: it needs a reason, published."""
     require_role(by, *LEAD)
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     if draw.state == Draw.State.CLOSED:
@@ -218,12 +272,22 @@ def draw_close(*, by: Any, draw: Draw) -> Draw:
         raise Conflict(f"Còn {pending} cuộc kiểm tra chưa tiến hành; bắt đầu hoặc hủy trước khi khóa sổ.",
                        f"{pending} check(s) are still planned; start or cancel them before closing.",
                        code="checks_pending")
+    total = draw.checks.count()
+    all_cancelled = total > 0 and not draw.checks.exclude(state=SurpriseCheck.State.CANCELLED).exists()
+    flags = list(draw.flags)
+    if all_cancelled:
+        reason = _require_text(reason, "reason", "lý do khóa sổ lượt bốc thăm mà mọi cuộc kiểm tra đều bị hủy")
+        flags.append({"code": "all_checks_cancelled", "reason": reason})
     draw.state = Draw.State.CLOSED
     draw.closed_at = timezone.now()
     draw.closed_by = by
-    draw.save(update_fields=["state", "closed_at", "closed_by"])
-    audit_record(actor=by, verb="draw.close", obj=draw, payload={"seed": draw.seed, "seed_sha256": draw.seed_sha256,
-                                                                 "result": draw.result})
+    draw.close_reason = (reason or "").strip()
+    draw.flags = flags
+    draw.save(update_fields=["state", "closed_at", "closed_by", "close_reason", "flags"])
+    # the seed is revealed; the targets stay sealed (a check cancelled before it started is still a secret)
+    audit_record(actor=by, verb="draw.close", obj=draw,
+                 payload={"seed": draw.seed, "seed_sha256": draw.seed_sha256, "reason": draw.close_reason,
+                          "flags": flags, **_seal({"result": draw.result})})
     return draw
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("risk/", apis.RiskApi.as_view(), name="inspection-risk"),
     path("risk/weights/", apis.RiskWeightsApi.as_view(), name="inspection-risk-weights"),
     path("draws/", apis.DrawListApi.as_view(), name="inspection-draws"),
+    path("draws/commitments/", apis.DrawCommitmentsApi.as_view(), name="inspection-draw-commitments"),
     path("draws/<int:pk>/", apis.DrawDetailApi.as_view(), name="inspection-draw"),
     path("draws/<int:pk>/close/", apis.DrawCloseApi.as_view(), name="inspection-draw-close"),
     path("draws/<int:pk>/verify/", apis.DrawVerifyApi.as_view(), name="inspection-draw-verify"),

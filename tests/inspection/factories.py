@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
-from backend.org.models import Unit
+from backend.org.models import Assignment, Counter, Officer, Unit
 from inspection.models import Finding, FindingCategory, SurpriseCheck
 
 
@@ -71,3 +71,36 @@ class FindingFactory(factory.django.DjangoModelFactory):
     occurred_from = factory.LazyFunction(timezone.now)
     state = Finding.State.CONFIRMED
     created_by = factory.SubFactory(UserFactory, role=Role.INSPECTION_LEAD)
+
+
+HOURS = {"mon-fri": [["07:30", "11:30"], ["13:30", "17:00"]], "sat": [["07:30", "11:30"]]}
+
+
+class CounterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Counter
+
+    unit = factory.SubFactory(UnitFactory)
+    code = factory.Sequence(lambda n: f"Q-{n:04d}")
+    name = factory.Sequence(lambda n: f"Quầy một cửa {n}")
+    opening_hours = factory.LazyFunction(lambda: dict(HOURS))
+    active = True
+
+
+class OfficerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Officer
+
+    service_number = factory.Sequence(lambda n: f"T-{n:05d}")
+    full_name = factory.Sequence(lambda n: f"Cán bộ Thử {n}")
+    search_name = factory.LazyAttribute(lambda o: o.full_name.lower())
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    officer = factory.SubFactory(OfficerFactory)
+    unit = factory.SubFactory(UnitFactory)
+    position = "Cán bộ"
+    valid_from = date(2020, 1, 1)
