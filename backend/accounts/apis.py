@@ -142,7 +142,7 @@ class TwoFactorStatusSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=["signed_out", "code_required", "enrolment_required", "signed_in"])
     username = serializers.CharField(allow_blank=True)
     enabled = serializers.BooleanField(help_text="The user has a confirmed authenticator")
-    required = serializers.BooleanField(help_text="The user's role requires two-factor sign-in")
+    required_for_role = serializers.BooleanField(help_text="The user's role requires two-factor sign-in")
     recovery_codes_left = serializers.IntegerField()
 
 
@@ -156,13 +156,14 @@ class TwoFactorStatusApi(APIView):
     def get(self, request: Request) -> Response:
         user = request.user
         if not isinstance(user, User):
-            body = {"stage": "signed_out", "username": "", "enabled": False, "required": False,
+            body = {"stage": "signed_out", "username": "", "enabled": False, "required_for_role": False,
                     "recovery_codes_left": 0}
             return Response(TwoFactorStatusSerializer(body).data)
         state = selectors.two_factor_state(user=user, session=request._request.session)
         signed_in = _signed_in(request) and state in ("verified", "off")
         body = {"stage": "signed_in" if signed_in else state, "username": user.username,
-                "enabled": selectors.two_factor_enrolled(user), "required": selectors.two_factor_required(user),
+                "enabled": selectors.two_factor_enrolled(user),
+                "required_for_role": selectors.two_factor_required(user),
                 "recovery_codes_left": StaticToken.objects.filter(device__user=user).count()}
         return Response(TwoFactorStatusSerializer(body).data)
 

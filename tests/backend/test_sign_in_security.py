@@ -215,7 +215,7 @@ def test_optional_roles_sign_in_with_a_password_until_they_enrol(demo):
     client, response = _password_step("reviewer")
     assert response.json()["stage"] == "signed_in"
     assert client.get("/api/auth/2fa/").json() == {"stage": "signed_in", "username": "reviewer", "enabled": False,
-                                                  "required": False, "recovery_codes_left": 0}
+                                                  "required_for_role": False, "recovery_codes_left": 0}
     other, _ = _password_step("reviewer")
     _enrol(other)
     # a session that signed in with the password alone now owes a code as well

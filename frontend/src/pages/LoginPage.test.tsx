@@ -15,7 +15,7 @@ function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-const signedOut = { stage: "signed_out", username: "", enabled: false, required: false, recovery_codes_left: 0 };
+const signedOut = { stage: "signed_out", username: "", enabled: false, required_for_role: false, recovery_codes_left: 0 };
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -68,7 +68,7 @@ test("after the password, a user with an authenticator is asked for the code, an
 
 test("a session that still owes an enrolment resumes at the QR code, and the recovery codes are shown once", async () => {
   vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
-    if (url === "/api/auth/2fa/") return json({ ...signedOut, stage: "enrolment_required", username: "lead", required: true });
+    if (url === "/api/auth/2fa/") return json({ ...signedOut, stage: "enrolment_required", username: "lead", required_for_role: true });
     if (url === "/api/auth/2fa/enrol/") {
       return json({ secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", otpauth_url: "otpauth://totp/x", qr_svg: "<svg xmlns='http://www.w3.org/2000/svg'/>" });
     }

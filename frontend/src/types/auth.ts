@@ -13,7 +13,7 @@ export interface TwoFactorStatus {
   stage: SignInStage;
   username: string;
   enabled: boolean;
-  required: boolean;
+  required_for_role: boolean;
   recovery_codes_left: number;
 }
 
