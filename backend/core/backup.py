@@ -28,7 +28,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 
 from backend.core.errors import DomainError
@@ -64,7 +63,14 @@ class BackupResult:
 
 # --- database -----------------------------------------------------------------------------------
 def _pg_env() -> dict[str, str]:
-    return {**os.environ, "PGCONNECT_TIMEOUT": "10"}
+    """libpq variables for the database Django is connected to (under tests: the test database,
+    not the one DATABASE_URL names)."""
+    db = connection.settings_dict
+    env = {**os.environ, "PGCONNECT_TIMEOUT": "10", "PGDATABASE": str(db["NAME"])}
+    for var, key in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER"), ("PGPASSWORD", "PASSWORD")):
+        if db.get(key):
+            env[var] = str(db[key])
+    return env
 
 
 def _dump_database(dest: Path) -> Path:
@@ -79,7 +85,7 @@ def _dump_database(dest: Path) -> Path:
         return out
     if connection.vendor == "postgresql":
         out = dest / "database.pgdump"
-        subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(out), settings.DATABASE_URL],
+        subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(out)],
                        check=True, env=_pg_env(), capture_output=True, timeout=6 * 3600)
         return out
     raise BackupError("Không hỗ trợ sao lưu loại cơ sở dữ liệu này.", f"No backup for the {connection.vendor} database.")
@@ -101,9 +107,10 @@ def _load_database(path: Path) -> None:
     if connection.vendor != "postgresql":
         raise BackupError("Bản sao lưu là PostgreSQL nhưng hệ thống đang dùng cơ sở dữ liệu khác.",
                           "The backup holds a PostgreSQL dump; this install uses another database.")
+    env = _pg_env()
     connection.close()
     subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                    "--dbname", settings.DATABASE_URL, str(path)], check=True, env=_pg_env(), capture_output=True,
+                    "--dbname", env["PGDATABASE"], str(path)], check=True, env=env, capture_output=True,
                    timeout=6 * 3600)
 
 
