@@ -22,8 +22,8 @@ from backend.org.models import Officer, Unit
 from inspection.accountability import reports, selectors, services
 from inspection.accountability.models import (
     CaseDocument,
-    CategoryPolicy,
     CaseFactor,
+    CategoryPolicy,
     CchcTask,
     DisciplinaryCase,
     LadderForm,
@@ -656,8 +656,8 @@ class CaseDecideApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         services.case_decide(by=request.user, case=case, form_code=v["form"], decision_number=v["decision_number"],
-                             authority=v["authority"], decision_date=_date(v["decision_date"], "decision_date"),
-                             note=v["note"], received_on=_date(v.get("received_on"), "received_on"))
+                             authority=v["authority"], decision_date=v["decision_date"],
+                             note=v["note"], received_on=v.get("received_on"))
         return _case_response(case, request.user)
 
 
@@ -672,9 +672,7 @@ class CaseCouncilApi(APIView):
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.case_record_council(by=request.user, case=case,
-                                     held_on=_date(data.validated_data["held_on"], "held_on"),
-                                     note=data.validated_data["note"])
+        services.case_record_council(by=request.user, case=case, **data.validated_data)
         return _case_response(case, request.user)
 
 
@@ -709,7 +707,7 @@ class CaseAppealResolveApi(APIView):
         v = data.validated_data
         services.case_appeal_resolve(by=request.user, case=case, result=v["result"], decided_on=v["decided_on"],
                                      note=v["note"], form_code=v.get("form") or None,
-                                     received_on=_date(v.get("received_on"), "received_on"))
+                                     received_on=v.get("received_on"))
         return _case_response(case, request.user)
 
 
