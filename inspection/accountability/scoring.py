@@ -130,7 +130,8 @@ def _scores(*, units: list[Unit], period: Period, policy: ScoringPolicy, today: 
         parts: list[tuple[float, float]] = [
             (w, v) for w, v in ((policy.check_weight, s.check_percent), (policy.task_weight, s.task_percent))
             if v is not None and w > 0]
-        if parts:
+        # no signed check in the period: no data ("chưa có dữ liệu"), never a score from tasks alone or a 100
+        if parts and s.reports:
             s.base = round(sum(w * v for w, v in parts) / sum(w for w, _ in parts), 2)
             s.score = round(max(0.0, s.base - s.deduction), 2)
     return out
@@ -168,13 +169,19 @@ def _consequence(s: UnitScore, policy: ScoringPolicy) -> tuple[str | None, str, 
 def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
                      today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
-    units = list(Unit.objects.filter(level=level, valid_from__lte=period.end)
-                 .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.end)).order_by("code"))
+    prev_period = period.previous()
+    # the units of this period and of the previous one (one query): the trend compares with the ranking
+    # the previous period really had, among the units that existed then, not today's units re-scored
+    both = list(Unit.objects.filter(level=level, valid_from__lte=period.end)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=prev_period.end)).order_by("code"))
+    units = [u for u in both if u.valid_to is None or u.valid_to >= period.end]
+    prev_units = [u for u in both if u.valid_from <= prev_period.end
+                  and (u.valid_to is None or u.valid_to >= prev_period.end)]
     current = _scores(units=units, period=period, policy=policy, today=today)
     _rank(current)
-    prev_period = period.previous()
-    previous = _scores(units=units, period=prev_period, policy=policy, today=today)
+    previous = _scores(units=prev_units, period=prev_period, policy=policy, today=today)
     _rank(previous)
+    absent = UnitScore(unit=Unit())  # a unit that did not exist in the previous period: no previous rank
     # heads of the ranked units, and of the units where the findings happened (an old commune merged
     # since is headed by its own head on the day of its violation, not by the absorbing unit's)
     head_unit_ids = {u.pk for u in units} | {f["unit_id"] for s in current.values() for f in s.findings}
@@ -185,7 +192,7 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
         heads[a.unit_id].append(a)
     rows: list[dict[str, Any]] = []
     for u in units:
-        s, p = current[u.pk], previous[u.pk]
+        s, p = current[u.pk], previous.get(u.pk, absent)
         s.previous_score, s.previous_rank = p.score, p.rank
         if s.rank is None:
             trend = "unranked"
@@ -248,8 +255,8 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
             "trend": trend,
             "score_change": (round(s.score - p.score, 2) if s.score is not None and p.score is not None else None),
             "emulation": {"unit": unit_consequence, "heads": head_rows},
-            "note_vi": "" if s.score is not None else "Chưa có biên bản kiểm tra đã ký hay nhiệm vụ CCHC đến hạn trong kỳ.",
-            "note_en": "" if s.score is not None else "No signed check report or CCHC task due in the period.",
+            "note_vi": "" if s.score is not None else "Chưa có dữ liệu: không có biên bản kiểm tra đã ký trong kỳ.",
+            "note_en": "" if s.score is not None else "No data: no signed check report in the period.",
         })
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["unit"]["code"]))
     return {"level": level, "period": {"label": period.label, "start": period.start, "end": period.end},

@@ -1,0 +1,93 @@
+"""Rankings that say what they know (issue 13, observation 6): a unit with no check in the period has
+no score ("chưa có dữ liệu") and no rank, an empty quarter is a gap, and the trend compares with the
+ranking the previous period really had. Small factory worlds."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from backend.accounts.models import Role
+from inspection.accountability.models import CchcTask
+from inspection.accountability.scoring import compute_rankings, quarter, year_period
+from inspection.accountability.services import scoring_policy_seed_default
+from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
+from tests.inspection.factories import CheckFactory, UnitFactory, UserFactory
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def _signed(unit, day: date, percent: float) -> None:
+    cs, _ = CriteriaSet.objects.get_or_create(code="T-RANK", year=day.year, version=1, defaults={"name": "Thử"})
+    check = CheckFactory(unit=unit, state=SurpriseCheck.State.SIGNED, started_at=_at(day, 8),
+                         window_start=_at(day, 8), window_end=_at(day, 10), criteria_set=cs)
+    CheckReport.objects.create(surprise_check=check, criteria_set=cs, score=percent, max_score=100, percent=percent,
+                               signed_at=_at(day, 16), signed_by=check.lead)
+
+
+def _task(unit, due: date, delivered: date | None) -> None:
+    CchcTask.objects.create(unit=unit, year=due.year, title="Số hóa hồ sơ", target="100%", due_date=due,
+                            registered_by=UserFactory(role=Role.ADMIN), registered_at=_at(due, 9) - timedelta(days=90),
+                            delivered_on=delivered)
+
+
+@pytest.fixture
+def policy():
+    return scoring_policy_seed_default(by="test")
+
+
+def _rows(result):
+    return {r["unit"]["code"]: r for r in result["rows"]}
+
+
+@pytest.mark.django_db
+def test_a_unit_never_checked_has_no_data_and_no_rank(policy):
+    checked = UnitFactory(code="A-CHECKED")
+    never = UnitFactory(code="B-NEVER")
+    _signed(checked, date(2026, 3, 10), 80)
+    _task(never, date(2026, 6, 30), date(2026, 6, 1))  # delivered on time: 100% of its tasks
+    rows = _rows(compute_rankings(level="commune", period=year_period(2026), policy=policy,
+                                  today=date(2026, 11, 25)))
+    assert rows["A-CHECKED"]["rank"] == 1 and rows["A-CHECKED"]["score"] is not None
+    assert rows["B-NEVER"]["score"] is None and rows["B-NEVER"]["rank"] is None
+    assert rows["B-NEVER"]["note_vi"].startswith("Chưa có dữ liệu")
+    assert rows["B-NEVER"]["components"]["tasks"]["percent"] == 100.0  # the component is still shown
+
+
+@pytest.mark.django_db
+def test_an_empty_quarter_is_a_gap_not_zero(policy):
+    unit = UnitFactory(code="A-UNIT")
+    _signed(unit, date(2026, 2, 10), 85)
+    _task(unit, date(2026, 5, 15), None)  # missed, and no check in Q2
+    q1 = _rows(compute_rankings(level="commune", period=quarter(2026, 1), policy=policy, today=date(2026, 11, 25)))
+    q2 = _rows(compute_rankings(level="commune", period=quarter(2026, 2), policy=policy, today=date(2026, 11, 25)))
+    assert q1["A-UNIT"]["score"] == 85.0
+    assert q2["A-UNIT"]["score"] is None and q2["A-UNIT"]["rank"] is None
+
+
+@pytest.mark.django_db
+def test_trend_compares_with_the_ranking_the_previous_period_really_had(policy):
+    merged_on = date(2026, 1, 1)
+    successor = UnitFactory(code="S-NEW", valid_from=merged_on)
+    first = UnitFactory(code="P-FIRST", valid_from=date(2020, 1, 1), valid_to=merged_on - timedelta(days=1),
+                        successor=successor)
+    third = UnitFactory(code="P-THIRD", valid_from=date(2020, 1, 1), valid_to=merged_on - timedelta(days=1),
+                        successor=successor)
+    stays = UnitFactory(code="X-STAYS", valid_from=date(2020, 1, 1))
+    # 2025 as it was ranked: P-FIRST 90 (1st), X-STAYS 80 (2nd), P-THIRD 70 (3rd)
+    _signed(first, date(2025, 5, 1), 90)
+    _signed(stays, date(2025, 5, 2), 80)
+    _signed(third, date(2025, 5, 3), 70)
+    # 2026: the merged commune 95, X-STAYS 85: second again
+    _signed(successor, date(2026, 5, 1), 95)
+    _signed(stays, date(2026, 5, 2), 85)
+    result = compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2026, 11, 25))
+    rows = _rows(result)
+    assert rows["X-STAYS"]["rank"] == 2 and rows["X-STAYS"]["previous"]["rank"] == 2
+    assert rows["X-STAYS"]["trend"] == "same" and rows["X-STAYS"]["score_change"] == 5.0
+    assert rows["S-NEW"]["rank"] == 1 and rows["S-NEW"]["trend"] == "new"
+    assert rows["S-NEW"]["previous"]["rank"] is None
+    assert {"P-FIRST", "P-THIRD"}.isdisjoint(rows)  # merged away: not ranked in 2026
