@@ -1,0 +1,273 @@
+"""Writes of satisfaction ratings: device posts, CSV backfill (inline or queued), import records."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, BinaryIO
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backend.accounts.models import ApiToken
+from backend.audit.services import audit_record
+from backend.core.errors import DomainError, Forbidden
+from backend.core.store import get_store
+from backend.org.models import Counter
+from inspection import draw as drawing
+from inspection.models import CsvImport, SatisfactionRating
+from inspection.services_common import _invalid
+
+
+def _parse_when(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        dt = value
+    else:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if timezone.is_naive(dt):
+        dt = timezone.make_aware(dt, drawing.LOCAL_TZ)
+    return dt
+
+
+def _rating_item(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+    """Validate one device item; return clean values or errors (field, vi, en)."""
+    errors = []
+    if not isinstance(item, dict):
+        return None, [{"field": "", "vi": "Phải là một đối tượng.", "en": "Must be an object."}]
+    rid = str(item.get("id", "") or "").strip()
+    if not rid or len(rid) > 80:
+        errors.append({"field": "id", "vi": "Thiếu mã đánh giá của thiết bị (tối đa 80 ký tự).",
+                       "en": "The device's rating id is required (max 80 chars)."})
+    when = _parse_when(item.get("rated_at"))
+    if when is None:
+        errors.append({"field": "rated_at", "vi": "Thời điểm không hợp lệ (ISO 8601).",
+                       "en": "rated_at must be an ISO 8601 date-time."})
+    elif when > now + timedelta(minutes=5):
+        errors.append({"field": "rated_at", "vi": "Thời điểm đánh giá ở tương lai.", "en": "rated_at is in the future."})
+    score = item.get("score")
+    if isinstance(score, bool) or not isinstance(score, int) and not (isinstance(score, str) and score.isdigit()):
+        errors.append({"field": "score", "vi": "Điểm phải là số nguyên 1–5.", "en": "score must be an integer 1-5."})
+    elif not 1 <= int(score) <= 5:
+        errors.append({"field": "score", "vi": "Điểm phải từ 1 đến 5.", "en": "score must be between 1 and 5."})
+    if errors:
+        return None, errors
+    return {"device_rating_id": rid, "rated_at": when, "score": int(score),
+            "comment": str(item.get("comment", "") or "")[:2000]}, []
+
+
+MAX_BATCH = 500
+
+
+@transaction.atomic
+def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]:
+    """Ratings from a device; idempotent on the device's own id. Per item: created, duplicate
+    (same id and same content: nothing changes), conflict (same id, different content) or invalid."""
+    if token.kind != ApiToken.Kind.RATING_DEVICE or token.counter_id is None:
+        raise Forbidden("Cần mã truy cập của thiết bị đánh giá.", "A rating device token is required.")
+    if not isinstance(items, list) or not items:
+        raise _invalid("Không có lượt đánh giá nào.", "No ratings given.", "ratings")
+    if len(items) > MAX_BATCH:
+        raise _invalid(f"Tối đa {MAX_BATCH} lượt đánh giá mỗi lần gửi.", f"At most {MAX_BATCH} ratings per request.",
+                       "ratings")
+    now = timezone.now()
+    device = f"token:{token.pk}"
+    cleaned = [_rating_item(item, now) for item in items]
+    ids = [c["device_rating_id"] for c, _ in cleaned if c]
+    existing = {r.device_rating_id: r for r in SatisfactionRating.objects.filter(device_code=device,
+                                                                                  device_rating_id__in=ids)}
+    results: list[dict[str, Any]] = []
+    created = 0
+    batch_seen: dict[str, dict[str, Any]] = {}
+    for index, (clean, errors) in enumerate(cleaned):
+        if errors:
+            results.append({"index": index, "status": "invalid", "errors": errors})
+            continue
+        assert clean is not None
+        rid = clean["device_rating_id"]
+        prior = existing.get(rid)
+        if prior is not None or rid in batch_seen:
+            same = (prior.rated_at == clean["rated_at"] and prior.score == clean["score"]) if prior else (
+                batch_seen[rid]["rated_at"] == clean["rated_at"] and batch_seen[rid]["score"] == clean["score"])
+            results.append({"index": index, "id": rid, "status": "duplicate" if same else "conflict",
+                            "rating_id": prior.pk if prior else None,
+                            **({} if same else {"errors": [{"field": "id", "vi": "Mã đánh giá đã dùng cho lượt khác.",
+                                                            "en": "This id was already used for a different rating."}]})})
+            continue
+        try:
+            with transaction.atomic():  # a concurrent post of the same id loses here, not with a 500
+                rating = SatisfactionRating.objects.create(counter_id=token.counter_id, device_token=token,
+                                                           device_code=device, source=SatisfactionRating.Source.DEVICE,
+                                                           **clean)
+        except IntegrityError:
+            results.append({"index": index, "id": rid, "status": "duplicate", "rating_id": None})
+            continue
+        batch_seen[rid] = clean
+        created += 1
+        results.append({"index": index, "id": rid, "status": "created", "rating_id": rating.pk})
+    if created:
+        audit_record(actor=token.user, verb="ratings.record", object_type="inspection.satisfactionrating",
+                     payload={"token": token.pk, "counter": token.counter_id, "created": created})
+    return results
+
+
+CSV_REQUIRED = ["counter_code", "device_id", "rating_id", "rated_at", "score"]
+CSV_CHUNK = 1000
+
+
+def _csv_reader(text_stream: Any) -> Any:
+    import csv
+
+    first = text_stream.readline()
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    header = next(csv.reader([first], delimiter=delimiter), [])
+    header = [h.strip().lower().lstrip("\ufeff") for h in header]
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise _invalid(f"Tệp CSV thiếu cột: {', '.join(missing)}.", f"CSV is missing columns: {', '.join(missing)}.",
+                       "file", code="csv_header")
+    return header, csv.reader(text_stream, delimiter=delimiter)
+
+
+def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
+                       progress: Any = None) -> CsvImport:
+    """Backfill ratings from CSV. Valid rows are imported (idempotent on device + rating id),
+    invalid rows are reported with row number, column and reason. Progress is kept on the model."""
+    header, reader = _csv_reader(text_stream)
+    counters = {c.code: c.pk for c in Counter.objects.all()}
+    now = timezone.now()
+    errors: list[dict[str, Any]] = []
+    imported = duplicates = total = 0
+    pending: list[tuple[int, SatisfactionRating]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def flush() -> None:
+        nonlocal imported, duplicates
+        if not pending:
+            return
+        with transaction.atomic():
+            keys = {(r.device_code, r.device_rating_id) for _, r in pending}
+            existing = set(SatisfactionRating.objects.filter(
+                device_code__in={k[0] for k in keys}, device_rating_id__in={k[1] for k in keys}
+            ).values_list("device_code", "device_rating_id"))
+            fresh = [r for _, r in pending if (r.device_code, r.device_rating_id) not in existing]
+            duplicates += len(pending) - len(fresh)
+            SatisfactionRating.objects.bulk_create(fresh)
+            imported += len(fresh)
+            CsvImport.objects.filter(pk=csv_import.pk).update(processed_rows=total, imported=imported,
+                                                              duplicates=duplicates)
+        pending.clear()
+
+    def err(row: int, column: str, vi: str, en: str) -> None:
+        if len(errors) < 5000:
+            errors.append({"row": row, "column": column, "reason": vi, "reason_en": en})
+
+    for line_no, raw in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        total += 1
+        if progress is not None:
+            progress(1)
+        if len(raw) != len(header):
+            err(line_no, "", f"Dòng có {len(raw)} cột, cần {len(header)}.",
+                f"Row has {len(raw)} columns, expected {len(header)}.")
+            continue
+        row = {h: v.strip() for h, v in zip(header, raw, strict=True)}
+        counter_id = counters.get(row["counter_code"])
+        if counter_id is None:
+            err(line_no, "counter_code", f"Không có quầy mã {row['counter_code']!r}.",
+                f"Unknown counter {row['counter_code']!r}.")
+            continue
+        device = row["device_id"]
+        if not device or len(device) > 80:
+            err(line_no, "device_id", "Thiếu mã thiết bị.", "device_id is required (max 80 chars).")
+            continue
+        clean, item_errors = _rating_item({"id": row["rating_id"], "rated_at": row["rated_at"],
+                                           "score": row["score"], "comment": row.get("comment", "")}, now)
+        if item_errors:
+            e = item_errors[0]
+            column = {"id": "rating_id"}.get(e["field"], e["field"])
+            err(line_no, column, e["vi"], e["en"])
+            continue
+        assert clean is not None
+        key = (f"device:{device}", clean["device_rating_id"])
+        if key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        pending.append((line_no, SatisfactionRating(counter_id=counter_id, device_code=key[0],
+                                                    source=SatisfactionRating.Source.CSV, **clean)))
+        if len(pending) >= CSV_CHUNK:
+            flush()
+    flush()
+    with transaction.atomic():
+        csv_import.refresh_from_db()
+        csv_import.total_rows = total
+        csv_import.processed_rows = total
+        csv_import.imported = imported
+        csv_import.duplicates = duplicates
+        csv_import.errors = errors
+        csv_import.state = CsvImport.State.DONE
+        csv_import.finished_at = timezone.now()
+        csv_import.save()
+        audit_record(actor=by, verb="ratings.import_csv", obj=csv_import,
+                     payload={"filename": csv_import.filename, "sha256": csv_import.sha256, "rows": total,
+                              "imported": imported, "duplicates": duplicates, "errors": len(errors)})
+    return csv_import
+
+
+def ratings_import_upload(*, by: Any, fileobj: BinaryIO, filename: str, sha256: str) -> CsvImport:
+    """Import a small uploaded CSV now. The header is checked before any record is written."""
+    import io
+
+    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", errors="replace", newline="")
+    _csv_reader(io.StringIO(text.readline()))
+    text.seek(0)
+    record = csv_import_start(by=by, filename=filename, sha256=sha256)
+    return ratings_import_csv(by=by, text_stream=text, csv_import=record)
+
+
+def csv_import_queue(*, by: Any, filename: str, sha256: str, key: str, task: Any) -> CsvImport:
+    """Record a queued import of a CSV already in the store; the task runs after commit."""
+    from backend.core.jobs import enqueue_on_commit
+
+    with transaction.atomic():
+        record = csv_import_start(by=by, filename=filename, sha256=sha256, key=key)
+        audit_record(actor=by, verb="ratings.import_queued", obj=record, payload={"filename": filename, "sha256": sha256})
+        enqueue_on_commit(task, record.pk)
+    return record
+
+
+def csv_import_run(*, csv_import_id: int) -> CsvImport | None:
+    """Task body: import a queued CSV from the store. Idempotent: a finished import is left alone,
+    and rows already imported are skipped as duplicates on a retry."""
+    import io
+
+    record = CsvImport.objects.filter(pk=csv_import_id).first()
+    if record is None or record.state == CsvImport.State.DONE:
+        return record
+    CsvImport.objects.filter(pk=record.pk).update(state=CsvImport.State.RUNNING)
+    try:
+        with get_store().open(record.key) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+            total = sum(1 for _ in text) - 1
+            CsvImport.objects.filter(pk=record.pk).update(total_rows=max(total, 0))
+        with get_store().open(record.key) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+            return ratings_import_csv(by=record.uploaded_by or "system", text_stream=text, csv_import=record)
+    except DomainError as exc:
+        CsvImport.objects.filter(pk=record.pk).update(state=CsvImport.State.FAILED,
+                                                      failure=f"{exc.message} / {exc.message_en}",
+                                                      finished_at=timezone.now())
+        return CsvImport.objects.get(pk=record.pk)
+
+
+@transaction.atomic
+def csv_import_start(*, by: Any, filename: str, sha256: str, key: str = "") -> CsvImport:
+    return CsvImport.objects.create(uploaded_by=by if getattr(by, "pk", None) else None, filename=filename[:255],
+                                    sha256=sha256, key=key, started_at=timezone.now(),
+                                    state=CsvImport.State.RUNNING if not key else CsvImport.State.QUEUED)
+
