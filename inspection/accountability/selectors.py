@@ -345,10 +345,6 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> d
         notes: list[dict[str, str]] = []
         for f in case.findings.all():
             day = finding_days(f)[1]
-            start, start_vi, start_en = violation_start(f)
-            policy = book.category(f.category.code)
-            extra = {"counts_from": start, "counts_from_vi": start_vi, "counts_from_en": start_en,
-                     "no_limitation": policy.no_limitation, "no_limitation_basis": policy.basis}
             if case.subject_kind == SubjectKind.UNIT:
                 rule = book.by_severity(Rule.AppliesTo.UNIT, f.severity)
                 if rule is None or rule.form is None:
@@ -357,7 +353,7 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> d
                     continue
                 violations.append(Violation(f.pk, f.reference, f.category_id, day, rule.form, rule.code,
                                             f"vi phạm {sev_vi(f.severity)} của đơn vị, quy tắc {rule.code}",
-                                            f"{sev_en(f.severity)} violation by the unit, rule {rule.code}", **extra))
+                                            f"{sev_en(f.severity)} violation by the unit, rule {rule.code}"))
                 continue
             officer_id = case.officer_id or 0
             kinds = roles.get((officer_id, f.pk), set())
@@ -367,7 +363,7 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> d
                 violations.append(Violation(
                     f.pk, f.reference, f.category_id, day, form, confirmed.rule.code,
                     f"trách nhiệm {confirmed.get_role_display().lower()} đã được xác nhận (quy tắc {confirmed.rule.code})",
-                    f"confirmed liability as {confirmed.role.replace('_', ' ')} (rule {confirmed.rule.code})", **extra))
+                    f"confirmed liability as {confirmed.role.replace('_', ' ')} (rule {confirmed.rule.code})"))
                 continue
             if kinds & {"violator", "knew_or_covered", "named"}:
                 rule = book.by_severity(Rule.AppliesTo.VIOLATOR, f.severity)
@@ -382,12 +378,18 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> d
                     violations.append(Violation(
                         f.pk, f.reference, f.category_id, day, rule.form, rule.code,
                         f"{as_what_vi}, vi phạm {sev_vi(f.severity)} (quy tắc {rule.code})",
-                        f"{as_what_en}, {sev_en(f.severity)} violation (rule {rule.code})", **extra))
+                        f"{as_what_en}, {sev_en(f.severity)} violation (rule {rule.code})"))
                     continue
             notes.append({"vi": f"Vi phạm {f.reference} không xác định được hình thức cho người này "
                                 "(chưa có trách nhiệm được xác nhận).",
                           "en": f"No form could be determined for {f.reference} for this person "
                                 "(no confirmed liability)."})
+        by_id = {f.pk: f for f in case.findings.all()}
+        for v in violations:  # when each violation's limitation starts, and whether it has one
+            f = by_id[v.finding_id]
+            v.counts_from, v.counts_from_vi, v.counts_from_en = violation_start(f)
+            policy = book.category(f.category.code)
+            v.no_limitation, v.no_limitation_basis = policy.no_limitation, policy.basis
         own_ids = {v.finding_id for v in violations}
         later_src = (later_officer.get(case.officer_id, []) if case.officer_id is not None
                      else later_unit.get(case.unit_id or 0, []))
