@@ -106,12 +106,13 @@ def test_store_unreachable_for_30s_nothing_lost(cluster: Cluster, clip_file: Pat
         proxy = CuttableProxy(s3_port)
         bucket = "cw-outage"
         env = {**cluster.env, "MINIO_ENDPOINT": f"127.0.0.1:{proxy.port}", "MINIO_ACCESS_KEY": "testing",
-               "MINIO_SECRET_KEY": "testing", "MINIO_BUCKET": bucket,
+               "MINIO_SECRET_KEY": "testing", "MINIO_BUCKET": bucket, "MINIO_APP_BUCKET": f"{bucket}-app",
                # no worker dies here: the production wait before re-queueing a never-started clip
                # (the kill test's 20 s would add duplicate retry chains during the outage)
                "MEDIA_REQUEUE_QUEUED_AFTER_SECONDS": "1800"}
         direct = Minio(f"127.0.0.1:{s3_port}", access_key="testing", secret_key="testing", secure=False)
         direct.make_bucket(bucket)
+        direct.make_bucket(f"{bucket}-app")  # derivatives go to the app's own bucket
         before, during = _keys("CAM-ND-01", 8, 10), _keys("CAM-ND-01", 6, 11)
         for key in before:
             direct.fput_object(bucket, key, str(clip_file), content_type="video/mp4")
