@@ -285,10 +285,13 @@ def _deadlines(case: DisciplinaryCase, book: RuleBook, form: FormRef | None, tod
     return {"handling": handling, "council": council, "complaints": complaints}
 
 
-def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> dict[int, CaseView]:
+def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
+               reader: Any = None) -> dict[int, CaseView]:
     """Escalation, limitation and deadlines for many cases in a fixed number of queries.
 
-    Cases must come from `cases_queryset` (findings and factors prefetched).
+    Cases must come from `cases_queryset` (findings and factors prefetched). A prior decision
+    counts for a repeat whoever reads; for a `reader` who may not see that earlier case, its
+    number and reference are left out of the words.
     """
     today = today or timezone.localdate()
     if not cases:
@@ -330,12 +333,18 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None) -> d
                 .filter(decided_form__isnull=False, decision_date__isnull=False)
                 .exclude(appeal_result=DisciplinaryCase.AppealResult.ANNULLED)
                 .select_related("decided_form").prefetch_related("findings"))
-    for p in prior_qs:
+    prior_rows = list(prior_qs)
+    hidden: set[int] = set()
+    if reader is not None and user_unit_ids(reader) is not None and prior_rows:
+        seen = set(cases_visible_to(reader).filter(pk__in=[p.pk for p in prior_rows]).values_list("pk", flat=True))
+        hidden = {p.pk for p in prior_rows} - seen
+    for p in prior_rows:
         if p.decided_form is None or p.decision_date is None:
             continue
         key = (p.subject_kind, p.officer_id or p.unit_id or 0)
         priors[key].append((p.pk, PriorDecision(
-            case_reference=p.reference, decision_number=p.decision_number, decision_date=p.decision_date,
+            case_reference="—" if p.pk in hidden else p.reference,
+            decision_number="" if p.pk in hidden else p.decision_number, decision_date=p.decision_date,
             form=_form_ref(p.decided_form), category_ids={f.category_id for f in p.findings.all()})))
 
     views: dict[int, CaseView] = {}
@@ -475,7 +484,7 @@ def head_profile(*, user: Any, officer: Officer, start: date | None, end: date |
     for liab in liabilities:
         by_state[liab.state] += 1
     return {"officer": officer, "start": start, "end": end, "tenures": tenures, "findings": findings,
-            "liabilities": liabilities, "cases": cases, "case_views": case_views(cases, today=today),
+            "liabilities": liabilities, "cases": cases, "case_views": case_views(cases, today=today, reader=user),
             "summary": {"findings": len(findings), "findings_by_severity": dict(by_severity),
                         "liabilities_by_state": dict(by_state), "cases": len(cases)}}
 

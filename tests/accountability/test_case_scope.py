@@ -136,3 +136,28 @@ def _xlsx_text(content: bytes) -> bytes:
 
     wb = load_workbook(io.BytesIO(content))
     return " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value).encode()
+
+
+def test_a_repeat_counts_but_the_earlier_case_elsewhere_is_not_named_to_the_unit_head(world: World) -> None:
+    from backend.accounts.models import User
+    from tests.accountability.factories import CategoryFactory
+
+    discipline = User.objects.get(username=world.case_home.created_by.username)
+    category = CategoryFactory()
+    earlier = FindingFactory(unit=world.elsewhere, category=category, on=date(2025, 12, 1), violators=[world.mover])
+    prior = services.case_create(by=discipline, subject_kind="officer", officer=world.mover, unit=None,
+                                 findings=[earlier], title="Hồ sơ trước ở xã Khác")
+    services.case_transition(by=discipline, case=prior, to="considering", no_self_review_reason="Đã chuyển công tác")
+    services.case_record_council(by=discipline, case=prior, held_on=date(2026, 1, 10), note="Hội đồng kỷ luật họp")
+    services.case_decide(by=discipline, case=prior, form_code="khien_trach", decision_number="99/QĐ-BÍ-MẬT",
+                         authority="Giám đốc Công an tỉnh", decision_date=date(2026, 1, 15))
+    again = FindingFactory(unit=world.home, category=category, on=date(2026, 6, 1), violators=[world.mover])
+    case = services.case_create(by=discipline, subject_kind="officer", officer=world.mover, unit=None,
+                                findings=[again], title="Tái phạm ở xã Nhà")
+    seen = world.head_client.get(f"/api/accountability/cases/{case.pk}/")
+    assert seen.status_code == 200
+    steps = seen.json()["computed"]["steps"]
+    assert [s["code"] for s in steps] == ["single", "repeat", "factors"]  # the repeat still counts
+    assert b"99/Q" not in seen.content and prior.reference.encode() not in seen.content
+    full = world.discipline.get(f"/api/accountability/cases/{case.pk}/")
+    assert "99/QĐ-BÍ-MẬT" in full.json()["computed"]["steps"][1]["text_vi"]
