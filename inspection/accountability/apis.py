@@ -167,7 +167,7 @@ class CaseOutputSerializer(serializers.ModelSerializer):
 
 def _case_response(case: DisciplinaryCase, user: Any, status: int = 200) -> Response:
     case = selectors.case_get_for(user=user, id=case.pk)
-    views = selectors.case_views([case])
+    views = selectors.case_views([case], reader=user)
     data = CaseOutputSerializer(case, context={"views": views}).data
     data["events"] = [{"verb": e.verb, "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
                        "data": e.data, "actor": e.actor.username, "at": e.at}
@@ -475,7 +475,7 @@ class CaseListApi(APIView):
 
         paginator = Pagination()
         page = list(paginator.paginate_queryset(qs, request, view=self) or [])
-        views = selectors.case_views(page)
+        views = selectors.case_views(page, reader=request.user)
         if limitation:
             page = [c for c in page if views[c.pk].limitation and views[c.pk].limitation.status == limitation]
         return paginator.get_paginated_response(CaseOutputSerializer(page, many=True, context={"views": views}).data)
