@@ -118,3 +118,8 @@ DEFAULT_RISK_PARAMS: dict[str, float] = {
 # A report is flagged for review when more than this share of the criteria set's leaf criteria
 # (by count) is marked not applicable: a near-empty report must not read as a full score.
 REPORT_NOT_APPLICABLE_FLAG_SHARE = 0.25
+
+# Ratings: more than RATING_BURST_MAX ratings from one device within RATING_BURST_SECONDS cannot come
+# from citizens served one after another at one counter; they are held for review and not counted.
+RATING_BURST_MAX = 3
+RATING_BURST_SECONDS = 60

@@ -120,10 +120,13 @@ class SatisfactionRating(models.Model):
     comment = models.TextField(blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.DEVICE)
     received_at = models.DateTimeField(auto_now_add=True)
+    held = models.BooleanField(default=False, help_text="Held for review (e.g. a burst from one device): not counted")
+    hold_reason = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-rated_at", "-id"]
-        indexes = [models.Index(fields=["counter", "rated_at"])]
+        indexes = [models.Index(fields=["counter", "rated_at"]),
+                   models.Index(fields=["device_code", "rated_at"], name="rating_device_time")]
         constraints = [
             models.UniqueConstraint(fields=["device_code", "device_rating_id"], name="rating_unique_device_id"),
             models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_5"),
@@ -132,6 +135,20 @@ class SatisfactionRating(models.Model):
     @property
     def unsatisfied(self) -> bool:
         return self.score <= 2
+
+
+class RatingDevice(models.Model):
+    """A physical rating device at a counter. Its serial is its identity on every channel (its own
+    posts through its token, the CSV exports that carry `device_id`), so one rating is one row."""
+
+    serial = models.CharField(max_length=80, unique=True)
+    counter = models.ForeignKey("org.Counter", on_delete=models.PROTECT, related_name="rating_devices")
+    token = models.OneToOneField("accounts.ApiToken", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="rating_device")
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.serial
 
 
 class Complaint(models.Model):

@@ -112,7 +112,7 @@ def unit_features(*, units: list[Unit], as_of: datetime, params: dict[str, Any])
         target = owner[unit_id] if unit_id in owner else owner[counter_unit_id]
         feats[target]["complaints"] += decay(at, as_of, half_life)
 
-    for unit_id, at in (SatisfactionRating.objects.filter(counter__unit_id__in=all_ids, score__lte=2,
+    for unit_id, at in (SatisfactionRating.objects.filter(counter__unit_id__in=all_ids, score__lte=2, held=False,
                                                           rated_at__gte=start, rated_at__lte=as_of)
                         .values_list("counter__unit_id", "rated_at").iterator(chunk_size=5000)):
         feats[owner[unit_id]]["unsatisfied_ratings"] += decay(at, as_of, half_life)

@@ -76,6 +76,8 @@ from inspection.services_ratings import (  # noqa: F401
     csv_import_queue,
     csv_import_run,
     csv_import_start,
+    device_code_for_serial,
+    rating_device_register,
     ratings_import_csv,
     ratings_import_upload,
     ratings_record,

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from backend.accounts.models import ApiToken
 from backend.audit.services import audit_record
-from backend.core.errors import DomainError, Forbidden
+from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.store import get_store
 from backend.org.models import Counter
+from inspection import defaults
 from inspection import draw as drawing
-from inspection.models import CsvImport, SatisfactionRating
+from inspection.models import CsvImport, RatingDevice, SatisfactionRating
 from inspection.services_common import _invalid
 
 
@@ -63,6 +64,67 @@ MAX_BATCH = 500
 
 
 @transaction.atomic
+def rating_device_register(*, by: Any, counter: Counter, serial: str, token: ApiToken | None = None) -> RatingDevice:
+    """Record a counter's rating device by its serial (and the token it posts with)."""
+    serial = (serial or "").strip()
+    if not serial or len(serial) > 80:
+        raise _invalid("Thiếu số hiệu thiết bị (tối đa 80 ký tự).", "A device serial is required (max 80 chars).",
+                       "serial")
+    if token is not None and (token.kind != ApiToken.Kind.RATING_DEVICE or token.counter_id != counter.pk):
+        raise _invalid("Mã truy cập không phải của thiết bị đánh giá tại quầy này.",
+                       "The token is not a rating-device token of this counter.", "token")
+    if RatingDevice.objects.filter(serial=serial).exists():
+        raise Conflict(f"Thiết bị {serial} đã được đăng ký.", f"Device {serial} is already registered.",
+                       code="duplicate_device")
+    device = RatingDevice.objects.create(serial=serial, counter=counter, token=token)
+    audit_record(actor=by, verb="ratings.device_register", obj=device,
+                 payload={"serial": serial, "counter": counter.pk, "token": token.pk if token else None})
+    return device
+
+
+def device_code_for_serial(serial: str) -> str:
+    """The one device identity of a rating, whatever channel brought it."""
+    return f"device:{serial}"
+
+
+def _token_device_code(token: ApiToken) -> str:
+    device = RatingDevice.objects.filter(token=token).first()
+    return device_code_for_serial(device.serial) if device else f"token:{token.pk}"
+
+
+def _natural_duplicates(keys: set[tuple[int, str, datetime]]) -> dict[tuple[int, str, datetime], int]:
+    """Ratings already stored under the natural key (counter, device, time) -> their score."""
+    if not keys:
+        return {}
+    rows = SatisfactionRating.objects.filter(device_code__in={k[1] for k in keys},
+                                             rated_at__in={k[2] for k in keys})
+    return {(r.counter_id, r.device_code, r.rated_at): r.score for r in rows
+            if (r.counter_id, r.device_code, r.rated_at) in keys}
+
+
+def _hold_bursts(device_codes: set[str], lo: datetime, hi: datetime) -> int:
+    """Hold every rating of a device that falls in a window of RATING_BURST_SECONDS holding more than
+    RATING_BURST_MAX of them (a button pressed again and again, not citizens served): kept for review,
+    not counted. Returns how many were newly held."""
+    window = timedelta(seconds=defaults.RATING_BURST_SECONDS)
+    limit = defaults.RATING_BURST_MAX
+    held: set[int] = set()
+    for code in device_codes:
+        rows = list(SatisfactionRating.objects.filter(device_code=code, rated_at__gte=lo - window,
+                                                      rated_at__lte=hi + window)
+                    .order_by("rated_at", "id").values_list("id", "rated_at"))
+        first = 0
+        for last in range(len(rows)):
+            while rows[last][1] - rows[first][1] > window:
+                first += 1
+            if last - first + 1 > limit:
+                held.update(pk for pk, _ in rows[first:last + 1])
+    if not held:
+        return 0
+    return SatisfactionRating.objects.filter(pk__in=held, held=False).update(held=True, hold_reason="burst")
+
+
+@transaction.atomic
 def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]:
     """Ratings from a device; idempotent on the device's own id. Per item: created, duplicate
     (same id and same content: nothing changes), conflict (same id, different content) or invalid."""
@@ -74,11 +136,12 @@ def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]
         raise _invalid(f"Tối đa {MAX_BATCH} lượt đánh giá mỗi lần gửi.", f"At most {MAX_BATCH} ratings per request.",
                        "ratings")
     now = timezone.now()
-    device = f"token:{token.pk}"
+    device = _token_device_code(token)
     cleaned = [_rating_item(item, now) for item in items]
     ids = [c["device_rating_id"] for c, _ in cleaned if c]
     existing = {r.device_rating_id: r for r in SatisfactionRating.objects.filter(device_code=device,
                                                                                   device_rating_id__in=ids)}
+    natural = _natural_duplicates({(token.counter_id, device, c["rated_at"]) for c, _ in cleaned if c})
     results: list[dict[str, Any]] = []
     created = 0
     batch_seen: dict[str, dict[str, Any]] = {}
@@ -97,6 +160,16 @@ def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]
                             **({} if same else {"errors": [{"field": "id", "vi": "Mã đánh giá đã dùng cho lượt khác.",
                                                             "en": "This id was already used for a different rating."}]})})
             continue
+        key = (token.counter_id, device, clean["rated_at"])
+        if key in natural:
+            # the same rating under another id (e.g. imported from the device's CSV export first)
+            same = natural[key] == clean["score"]
+            results.append({"index": index, "id": rid, "status": "duplicate" if same else "conflict",
+                            "rating_id": None,
+                            **({} if same else {"errors": [{"field": "rated_at",
+                                                            "vi": "Thiết bị đã có lượt đánh giá khác vào đúng thời điểm này.",
+                                                            "en": "The device already has a different rating at this time."}]})})
+            continue
         try:
             with transaction.atomic():  # a concurrent post of the same id loses here, not with a 500
                 rating = SatisfactionRating.objects.create(counter_id=token.counter_id, device_token=token,
@@ -106,11 +179,22 @@ def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]
             results.append({"index": index, "id": rid, "status": "duplicate", "rating_id": None})
             continue
         batch_seen[rid] = clean
+        natural[key] = clean["score"]
         created += 1
         results.append({"index": index, "id": rid, "status": "created", "rating_id": rating.pk})
+    held = 0
     if created:
+        times = [c["rated_at"] for c in batch_seen.values()]
+        held = _hold_bursts({device}, min(times), max(times))
         audit_record(actor=token.user, verb="ratings.record", object_type="inspection.satisfactionrating",
-                     payload={"token": token.pk, "counter": token.counter_id, "created": created})
+                     payload={"token": token.pk, "counter": token.counter_id, "device": device, "created": created,
+                              "held": held})
+    if held:
+        held_ids = set(SatisfactionRating.objects.filter(
+            pk__in=[r["rating_id"] for r in results if r["status"] == "created"], held=True).values_list("pk", flat=True))
+        for r in results:
+            if r.get("rating_id") in held_ids:
+                r["held"] = True
     return results
 
 
@@ -138,14 +222,17 @@ def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
     invalid rows are reported with row number, column and reason. Progress is kept on the model."""
     header, reader = _csv_reader(text_stream)
     counters = {c.code: c.pk for c in Counter.objects.all()}
+    device_counter = dict(RatingDevice.objects.values_list("serial", "counter_id"))
+    held_total = 0
     now = timezone.now()
     errors: list[dict[str, Any]] = []
     imported = duplicates = total = 0
     pending: list[tuple[int, SatisfactionRating]] = []
     seen: set[tuple[str, str]] = set()
+    seen_natural: set[tuple[int, str, datetime]] = set()
 
     def flush() -> None:
-        nonlocal imported, duplicates
+        nonlocal imported, duplicates, held_total
         if not pending:
             return
         with transaction.atomic():
@@ -153,10 +240,15 @@ def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
             existing = set(SatisfactionRating.objects.filter(
                 device_code__in={k[0] for k in keys}, device_rating_id__in={k[1] for k in keys}
             ).values_list("device_code", "device_rating_id"))
-            fresh = [r for _, r in pending if (r.device_code, r.device_rating_id) not in existing]
+            natural = _natural_duplicates({(r.counter_id, r.device_code, r.rated_at) for _, r in pending})
+            fresh = [r for _, r in pending if (r.device_code, r.device_rating_id) not in existing
+                     and (r.counter_id, r.device_code, r.rated_at) not in natural]
             duplicates += len(pending) - len(fresh)
             SatisfactionRating.objects.bulk_create(fresh)
             imported += len(fresh)
+            if fresh:
+                held_total += _hold_bursts({r.device_code for r in fresh}, min(r.rated_at for r in fresh),
+                                           max(r.rated_at for r in fresh))
             CsvImport.objects.filter(pk=csv_import.pk).update(processed_rows=total, imported=imported,
                                                               duplicates=duplicates)
         pending.clear()
@@ -185,6 +277,10 @@ def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
         if not device or len(device) > 80:
             err(line_no, "device_id", "Thiếu mã thiết bị.", "device_id is required (max 80 chars).")
             continue
+        if device_counter.get(device, counter_id) != counter_id:
+            err(line_no, "device_id", f"Thiết bị {device} được đăng ký ở quầy khác.",
+                f"Device {device} is registered at another counter.")
+            continue
         clean, item_errors = _rating_item({"id": row["rating_id"], "rated_at": row["rated_at"],
                                            "score": row["score"], "comment": row.get("comment", "")}, now)
         if item_errors:
@@ -193,11 +289,13 @@ def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
             err(line_no, column, e["vi"], e["en"])
             continue
         assert clean is not None
-        key = (f"device:{device}", clean["device_rating_id"])
-        if key in seen:
+        key = (device_code_for_serial(device), clean["device_rating_id"])
+        natural_key = (counter_id, key[0], clean["rated_at"])
+        if key in seen or natural_key in seen_natural:
             duplicates += 1
             continue
         seen.add(key)
+        seen_natural.add(natural_key)
         pending.append((line_no, SatisfactionRating(counter_id=counter_id, device_code=key[0],
                                                     source=SatisfactionRating.Source.CSV, **clean)))
         if len(pending) >= CSV_CHUNK:
@@ -215,7 +313,8 @@ def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
         csv_import.save()
         audit_record(actor=by, verb="ratings.import_csv", obj=csv_import,
                      payload={"filename": csv_import.filename, "sha256": csv_import.sha256, "rows": total,
-                              "imported": imported, "duplicates": duplicates, "errors": len(errors)})
+                              "imported": imported, "duplicates": duplicates, "errors": len(errors),
+                              "held": held_total})
     return csv_import
 
 
