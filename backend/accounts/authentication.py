@@ -5,8 +5,14 @@ from typing import Any
 
 from django.utils import timezone
 from rest_framework import authentication, exceptions
+from rest_framework.permissions import AllowAny
 
 from backend.accounts.models import ApiToken
+
+
+def _open_to_anonymous(view: Any) -> bool:
+    classes = getattr(view, "permission_classes", None) or []
+    return bool(classes) and all(c is AllowAny for c in classes)
 
 
 class CsrfSessionAuthentication(authentication.SessionAuthentication):
@@ -25,11 +31,16 @@ class CsrfSessionAuthentication(authentication.SessionAuthentication):
         session = request._request.session
         result = super().authenticate(request)
         if result is None:
-            if not two_factor_step:
+            if not two_factor_step and selectors.PENDING_USER not in session:
                 return None
             pending = selectors.pending_sign_in_user(session)
             if pending is None:
                 return None
+            if not two_factor_step:
+                if _open_to_anonymous(view):  # csrf, login, health: answered as for anyone
+                    return None
+                # say what is missing rather than a bare "sign in"
+                raise TwoFactorPending(selectors.two_factor_state(user=pending, session=session))
             self.enforce_csrf(request)
             return pending, None
         if not two_factor_step and not selectors.session_may_use_api(user=result[0], session=session):

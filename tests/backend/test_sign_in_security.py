@@ -170,9 +170,11 @@ def _enrol(client: APIClient) -> tuple[str, list[str]]:
 def test_a_required_role_enrols_before_anything_else_then_signs_in_with_a_code(demo):
     client, response = _password_step("lead")
     assert response.status_code == 200 and response.json() == {"stage": "enrolment_required", "user": None}
-    # half signed in: nothing but the two-factor endpoints
-    assert client.get("/api/auth/me/").status_code == 401
-    assert client.get("/api/org/units/").status_code == 401
+    # half signed in: nothing but the two-factor endpoints, and the answer says what is missing
+    for path in ("/api/auth/me/", "/api/org/units/"):
+        refused = client.get(path)
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "two_factor_enrolment_required"
+    assert client.get("/api/auth/csrf/").status_code == 200  # open to anyone stays open
     assert client.get("/api/auth/2fa/").json()["stage"] == "enrolment_required"
     assert client.post("/api/auth/2fa/verify/", {"code": "123456"}, format="json").status_code == 400
 
@@ -187,7 +189,9 @@ def test_a_required_role_enrols_before_anything_else_then_signs_in_with_a_code(d
     # the next sign-in asks for a code (the next time step: a code is never accepted twice)
     second, response = _password_step("lead")
     assert response.json()["stage"] == "code_required"
-    assert second.get("/api/inspection/checks/").status_code == 401
+    refused = second.get("/api/inspection/checks/")
+    assert refused.status_code == 403 and refused.json()["error"]["message"] == "Cần nhập mã xác thực hai lớp để tiếp tục."
+    assert refused.json()["error"]["message_en"] == "Enter your two-factor code to continue."
     bad = second.post("/api/auth/2fa/verify/", {"code": "abcdef"}, format="json")
     assert bad.status_code == 400 and bad.json()["error"]["message"] == "Mã xác thực không đúng."
     time.sleep(1.1)

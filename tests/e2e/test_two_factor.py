@@ -71,8 +71,8 @@ def test_a_lead_enrols_in_two_factor_sign_in_and_signs_in_with_a_code(browser: A
         page.wait_for_selector("[data-testid=totp-qr]")
         assert page.get_by_role("heading", name="Bật xác thực hai lớp").is_visible()
         assert page.locator("[data-testid=totp-qr]").evaluate("img => img.naturalWidth") > 0  # the QR SVG renders
-        assert b.api_status("/api/inspection/checks/") == 401  # nothing else answers yet
-        assert b.api_status("/api/auth/me/") == 401
+        assert b.api_status("/api/inspection/checks/") == 403  # nothing else answers yet
+        assert b.api_status("/api/auth/me/") == 403
         secret = page.locator("[data-testid=totp-secret]").inner_text().replace(" ", "")
         assert re.fullmatch(r"[A-Z2-7]{32}", secret)
         b.shot("2fa-1-enrol")
@@ -97,7 +97,7 @@ def test_a_lead_enrols_in_two_factor_sign_in_and_signs_in_with_a_code(browser: A
         page.wait_for_selector("input[name=username]")
         b.password_step("lead")
         page.wait_for_selector("[data-testid=twofa-code-step]")
-        assert b.api_status("/api/inspection/checks/") == 401
+        assert b.api_status("/api/inspection/checks/") == 403
         wrong = next(c for c in ("000000", "111111", "222222") if c not in {_code(secret, offset=o) for o in (-1, 0, 1, 2)})
         page.fill("input[name=code]", wrong)
         page.click("[data-testid=twofa-verify]")
