@@ -206,6 +206,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "backend.core.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "backend.core.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "backend.core.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
@@ -239,7 +244,8 @@ WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.exists() else None
 # Serve the apps' static files (admin, DRF) straight from their packages, DEBUG or not: the embedded
 # mode has no collectstatic step.
 WHITENOISE_USE_FINDERS = True
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Every request body but uploaded files (JSON included: backend/core/parsers.py); over it is a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.get_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024, minimum=64 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {

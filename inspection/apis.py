@@ -4,13 +4,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -18,9 +18,22 @@ from rest_framework.views import APIView
 
 from backend.accounts.models import ApiToken, Role, User
 from backend.accounts.selectors import require_role, require_token_kind
+from backend.audit.services import audit_access
 from backend.core.errors import DomainError, NotFound
+from backend.core.params import (
+    LABEL_MAX,
+    REASON_MAX,
+    TEXT_MAX,
+    DateField,
+    DateTimeField,
+    IdField,
+    Query,
+    parse_id,
+    parse_text,
+)
+from backend.core.parsers import JSONParser
 from backend.core.store import ObjectMissing, get_store
-from backend.org.apis import paginate, parse_date_param, parse_int_param
+from backend.org.apis import paginate
 from backend.org.models import Counter, Officer, Unit
 from inspection import selectors, services
 from inspection.models import (
@@ -39,14 +52,6 @@ from inspection.secrecy import on_check_team
 
 TEAM = selectors.TEAM
 LEAD = (Role.INSPECTION_LEAD,)
-DRAW_LOCAL = services.drawing.LOCAL_TZ
-
-
-def _day_bounds(request: Request) -> tuple[datetime | None, datetime | None]:
-    start = parse_date_param(request.query_params.get("from"), "from")
-    end = parse_date_param(request.query_params.get("to"), "to")
-    to_dt = lambda d: datetime.combine(d, time.min, tzinfo=DRAW_LOCAL) if d else None  # noqa: E731
-    return to_dt(start), (to_dt(end + timedelta(days=1)) if end else None)
 
 
 def _get_or_404(model: Any, pk: Any, vi: str, en: str, **filters: Any) -> Any:
@@ -93,7 +98,7 @@ class CriteriaSetListApi(APIView):
 
     def get(self, request: Request) -> Response:
         require_role(request.user, *selectors.CHECK_READERS)
-        year = parse_int_param(request.query_params.get("year"), "year")
+        year = Query(request).int("year", lo=1900, hi=2199)
         return paginate(request, self, selectors.criteria_sets_list(year=year), CriteriaSetOutputSerializer)
 
     def post(self, request: Request) -> Response:
@@ -176,7 +181,7 @@ class RiskWeightsApi(APIView):
     class InputSerializer(serializers.Serializer):
         weights = serializers.DictField(child=serializers.FloatField(), required=False, default=dict)
         params = serializers.DictField(child=serializers.FloatField(), required=False, default=dict)
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def get(self, request: Request) -> Response:
         require_role(request.user, *TEAM)
@@ -222,15 +227,15 @@ class DrawDetailOutputSerializer(DrawOutputSerializer):
 class DrawListApi(APIView):
     class InputSerializer(serializers.Serializer):
         n = serializers.IntegerField(min_value=1, max_value=200)
-        start = serializers.DateField()
-        end = serializers.DateField()
-        name = serializers.CharField(required=False, allow_blank=True, default="")
+        start = DateField()
+        end = DateField()
+        name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
         mode = serializers.ChoiceField(choices=SurpriseCheck.Mode.choices, default=SurpriseCheck.Mode.DOT_XUAT)
         proportional_share = serializers.FloatField(required=False, default=0.75)
-        floor_months = serializers.IntegerField(required=False, default=6)
-        conflict_years = serializers.IntegerField(required=False, default=3)
-        team_size = serializers.IntegerField(required=False, default=2)
-        check_minutes = serializers.IntegerField(required=False, default=120)
+        floor_months = serializers.IntegerField(required=False, default=6, min_value=1, max_value=120)
+        conflict_years = serializers.IntegerField(required=False, default=3, min_value=0, max_value=50)
+        team_size = serializers.IntegerField(required=False, default=2, min_value=1, max_value=10)
+        check_minutes = serializers.IntegerField(required=False, default=120, min_value=30, max_value=600)
         include_weekends = serializers.BooleanField(required=False, default=False)
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
@@ -343,23 +348,22 @@ class CheckOutputSerializer(serializers.ModelSerializer):
 
 
 def _check_filters(request: Request) -> dict[str, Any]:
-    qp = request.query_params
-    start, end = _day_bounds(request)
-    return {"state": qp.get("state", ""), "mode": qp.get("mode", ""),
-            "unit_id": parse_int_param(qp.get("unit"), "unit"), "draw_id": parse_int_param(qp.get("draw"), "draw"),
-            "search": qp.get("search", ""), "from": start, "to": end}
+    q = Query(request)
+    start, end = q.day_range()
+    return {"state": q.text("state"), "mode": q.text("mode"), "unit_id": q.id("unit"), "draw_id": q.id("draw"),
+            "search": q.text("search"), "from": start, "to": end}
 
 
 class CheckListApi(APIView):
     class InputSerializer(serializers.Serializer):
         mode = serializers.ChoiceField(choices=SurpriseCheck.Mode.choices)
-        unit_id = serializers.IntegerField()
-        counter_id = serializers.IntegerField(required=False, allow_null=True)
-        window_start = serializers.DateTimeField()
-        window_end = serializers.DateTimeField()
-        team_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-        criteria_set_id = serializers.IntegerField(required=False, allow_null=True)
-        notes = serializers.CharField(required=False, allow_blank=True, default="")
+        unit_id = IdField()
+        counter_id = IdField(required=False, allow_null=True)
+        window_start = DateTimeField()
+        window_end = DateTimeField()
+        team_ids = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
+        criteria_set_id = IdField(required=False, allow_null=True)
+        notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
     def get(self, request: Request) -> Response:
         qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
@@ -418,6 +422,8 @@ class CheckExportApi(APIView):
         response = HttpResponse(out.getvalue(),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="kiem-tra.xlsx"'
+        audit_access(actor=request.user, document="checks.export", object_type="inspection.surprisecheck",
+                     payload={"rows": ws.max_row - 1, "query": request.query_params.urlencode()[:500]})
         return response
 
 
@@ -447,7 +453,7 @@ class CheckCompleteApi(APIView):
 
 class CheckCancelApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField()
+        reason = serializers.CharField(max_length=REASON_MAX)
 
     def post(self, request: Request, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -486,8 +492,8 @@ class ReportApi(APIView):
     """GET the report (?version=original: as signed). PUT results/summary while not signed."""
 
     class InputSerializer(serializers.Serializer):
-        summary = serializers.CharField(required=False, allow_blank=True)
-        results = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+        summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        results = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=1000)
 
     def get(self, request: Request, uid: str) -> Response:
         report = selectors.report_get_for(user=request.user, uid=uid)
@@ -515,9 +521,9 @@ class ReportSignApi(APIView):
 
 class ReportAmendApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField()
-        summary = serializers.CharField(required=False, allow_blank=True)
-        results = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+        reason = serializers.CharField(max_length=REASON_MAX)
+        summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        results = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=1000)
 
     def post(self, request: Request, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)
@@ -540,8 +546,10 @@ class ReportEvidenceApi(APIView):
                               fields={"file": ["required"]})
         item = services.report_evidence_add(by=request.user, check=check, fileobj=upload, filename=upload.name,
                                             content_type=upload.content_type or "",
-                                            criterion_code=request.data.get("criterion", ""),
-                                            reason=request.data.get("reason", ""))
+                                            criterion_code=parse_text(request.data.get("criterion"), "criterion",
+                                                                      max_length=40),
+                                            reason=parse_text(request.data.get("reason"), "reason",
+                                                              max_length=REASON_MAX))
         return Response({"id": item.pk, "filename": item.filename, "size": item.size, "sha256": item.sha256}, status=201)
 
 
@@ -556,6 +564,8 @@ class ReportEvidenceDownloadApi(APIView):
         except ObjectMissing as exc:
             raise NotFound("Tệp chứng cứ không còn trong kho lưu trữ.", "The evidence file is missing from the store.") \
                 from exc
+        audit_access(actor=request.user, document="report.evidence", obj=item,
+                     payload={"check": str(report.surprise_check.uid), "sha256": item.sha256})
         return FileResponse(handle, as_attachment=True, filename=item.filename,
                             content_type=item.content_type or "application/octet-stream")
 
@@ -569,6 +579,8 @@ class ReportPdfApi(APIView):
             raise DomainError("Chỉ in biên bản đã ký.", "Only a signed report can be printed.", code="not_signed",
                               status=409)
         pdf = selectors.report_minutes_pdf(report=report, user=request.user)
+        audit_access(actor=request.user, document="report.minutes", obj=report,
+                     payload={"check": str(report.surprise_check.uid), "sha256": hashlib.sha256(pdf).hexdigest()})
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="bien-ban-{report.surprise_check.reference}.pdf"'
         return response
@@ -630,38 +642,37 @@ def _finding_detail(finding: Finding) -> dict[str, Any]:
 
 
 class SubjectInputSerializer(serializers.Serializer):
-    officer_id = serializers.IntegerField()
+    officer_id = IdField()
     role = serializers.ChoiceField(choices=["violator", "co_violator", "responsible_head"])
     knew_and_did_not_act = serializers.BooleanField(required=False, default=False)
     covered_up = serializers.BooleanField(required=False, default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
 
 class FindingListApi(APIView):
     class InputSerializer(serializers.Serializer):
         source = serializers.ChoiceField(choices=Finding.Source.choices)
-        category = serializers.CharField()
+        category = serializers.CharField(max_length=40)
         severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
         title = serializers.CharField(max_length=300)
-        description = serializers.CharField(required=False, allow_blank=True, default="")
-        unit_id = serializers.IntegerField(required=False, allow_null=True)
-        counter_id = serializers.IntegerField(required=False, allow_null=True)
-        occurred_from = serializers.DateTimeField()
-        occurred_to = serializers.DateTimeField(required=False, allow_null=True)
+        description = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        unit_id = IdField(required=False, allow_null=True)
+        counter_id = IdField(required=False, allow_null=True)
+        occurred_from = DateTimeField()
+        occurred_to = DateTimeField(required=False, allow_null=True)
         check = serializers.UUIDField(required=False, allow_null=True)
-        complaint_id = serializers.IntegerField(required=False, allow_null=True)
-        rating_id = serializers.IntegerField(required=False, allow_null=True)
-        criterion = serializers.CharField(required=False, allow_blank=True, default="")
-        subjects = SubjectInputSerializer(many=True, required=False, default=list)
+        complaint_id = IdField(required=False, allow_null=True)
+        rating_id = IdField(required=False, allow_null=True)
+        criterion = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+        subjects = SubjectInputSerializer(many=True, required=False, default=list, max_length=100)
 
     def get(self, request: Request) -> Response:
-        qp = request.query_params
-        start, end = _day_bounds(request)
-        filters = {"state": qp.get("state", ""), "severity": qp.get("severity", ""), "source": qp.get("source", ""),
-                   "unit_id": parse_int_param(qp.get("unit"), "unit"),
-                   "officer_id": parse_int_param(qp.get("officer"), "officer"), "category": qp.get("category", ""),
-                   "check": qp.get("check", ""), "complaint_id": parse_int_param(qp.get("complaint"), "complaint"),
-                   "search": qp.get("search", ""), "from": start, "to": end}
+        q = Query(request)
+        start, end = q.day_range()
+        filters = {"state": q.text("state"), "severity": q.text("severity"), "source": q.text("source"),
+                   "unit_id": q.id("unit"), "officer_id": q.id("officer"), "category": q.text("category"),
+                   "check": q.text("check"), "complaint_id": q.id("complaint"),
+                   "search": q.text("search"), "from": start, "to": end}
         if filters["check"]:
             try:
                 import uuid
@@ -698,13 +709,13 @@ class FindingListApi(APIView):
 
 class FindingDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        category = serializers.CharField(required=False)
+        category = serializers.CharField(required=False, max_length=40)
         severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
         title = serializers.CharField(max_length=300, required=False)
-        description = serializers.CharField(required=False, allow_blank=True)
-        occurred_from = serializers.DateTimeField(required=False)
-        occurred_to = serializers.DateTimeField(required=False, allow_null=True)
-        subjects = SubjectInputSerializer(many=True, required=False)
+        description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        occurred_from = DateTimeField(required=False)
+        occurred_to = DateTimeField(required=False, allow_null=True)
+        subjects = SubjectInputSerializer(many=True, required=False, max_length=100)
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
@@ -729,7 +740,7 @@ class FindingDetailApi(APIView):
 class FindingTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=Finding.State.choices)
-        reason = serializers.CharField()
+        reason = serializers.CharField(max_length=REASON_MAX)
 
     def post(self, request: Request, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
@@ -748,12 +759,12 @@ class FindingEvidenceApi(APIView):
         if not isinstance(request.data, dict):
             raise DomainError("Dữ liệu phải là một đối tượng.", "The body must be an object.", code="invalid")
         upload = request.FILES.get("file")
-        report_evidence_id = parse_int_param(str(request.data.get("report_evidence_id") or ""), "report_evidence_id")
+        report_evidence_id = parse_id(request.data.get("report_evidence_id"), "report_evidence_id")
         item = services.finding_evidence_add(
             by=request.user, finding=finding, fileobj=upload, filename=upload.name if upload else "",
             content_type=(upload.content_type or "") if upload else "", report_evidence_id=report_evidence_id,
-            media_ref=str(request.data.get("media_ref", "") or ""),
-            description=str(request.data.get("description", "") or ""))
+            media_ref=parse_text(request.data.get("media_ref"), "media_ref", max_length=120),
+            description=parse_text(request.data.get("description"), "description", max_length=TEXT_MAX))
         return Response({"id": item.pk, "kind": item.kind, "filename": item.filename, "sha256": item.sha256,
                          "media_ref": item.media_ref}, status=201)
 
@@ -799,11 +810,10 @@ class RatingListApi(APIView):
     throttle_scope = "device"
 
     def get(self, request: Request) -> Response:
-        qp = request.query_params
-        start, end = _day_bounds(request)
-        filters = {"counter_id": parse_int_param(qp.get("counter"), "counter"),
-                   "unit_id": parse_int_param(qp.get("unit"), "unit"),
-                   "max_score": parse_int_param(qp.get("max_score"), "max_score"), "from": start, "to": end}
+        q = Query(request)
+        start, end = q.day_range()
+        filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"),
+                   "max_score": q.int("max_score", lo=1, hi=5), "from": start, "to": end}
         return paginate(request, self, selectors.ratings_list(user=request.user, filters=filters),
                         RatingOutputSerializer)
 
@@ -886,11 +896,12 @@ class RatingImportDetailApi(APIView):
 
 class RatingIntegrityApi(APIView):
     def get(self, request: Request) -> Response:
-        start, end = _day_bounds(request)
+        q = Query(request)
+        start, end = q.day_range()
         now = timezone.now()
         start = start or now - timedelta(days=90)
         end = end or now
-        too_soon = parse_int_param(request.query_params.get("too_soon_seconds"), "too_soon_seconds") or 20
+        too_soon = q.int("too_soon_seconds", lo=1, hi=86400, default=20)
         rows = selectors.rating_integrity(user=request.user, start=start, end=end, too_soon_seconds=too_soon)
         return Response({"from": start, "to": end, "too_soon_seconds": too_soon, "counters": rows})
 
@@ -939,20 +950,20 @@ def _complaint_refs(v: dict[str, Any]) -> dict[str, Any]:
 class ComplaintListApi(APIView):
     class InputSerializer(serializers.Serializer):
         channel = serializers.ChoiceField(choices=Complaint.Channel.choices)
-        received_at = serializers.DateTimeField(required=False)
-        summary = serializers.CharField()
-        details = serializers.CharField(required=False, allow_blank=True, default="")
-        unit_id = serializers.IntegerField(required=False, allow_null=True)
-        counter_id = serializers.IntegerField(required=False, allow_null=True)
-        officer_id = serializers.IntegerField(required=False, allow_null=True)
-        occurred_at = serializers.DateTimeField(required=False, allow_null=True)
-        complainant_name = serializers.CharField(required=False, allow_blank=True, default="")
-        complainant_phone = serializers.CharField(required=False, allow_blank=True, default="")
+        received_at = DateTimeField(required=False)
+        summary = serializers.CharField(max_length=LABEL_MAX)
+        details = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        unit_id = IdField(required=False, allow_null=True)
+        counter_id = IdField(required=False, allow_null=True)
+        officer_id = IdField(required=False, allow_null=True)
+        occurred_at = DateTimeField(required=False, allow_null=True)
+        complainant_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+        complainant_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
 
     def get(self, request: Request) -> Response:
-        qp = request.query_params
-        filters = {"state": qp.get("state", ""), "channel": qp.get("channel", ""),
-                   "unit_id": parse_int_param(qp.get("unit"), "unit"), "search": qp.get("search", "")}
+        q = Query(request)
+        filters = {"state": q.text("state"), "channel": q.text("channel"), "unit_id": q.id("unit"),
+                   "search": q.text("search")}
         return paginate(request, self, selectors.complaints_list(user=request.user, filters=filters),
                         ComplaintOutputSerializer)
 
@@ -981,12 +992,12 @@ class ComplaintDetailApi(APIView):
 
 class ComplaintTriageApi(APIView):
     class InputSerializer(serializers.Serializer):
-        category = serializers.CharField(required=False, allow_blank=True, default="")
+        category = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
         priority = serializers.ChoiceField(choices=["low", "normal", "high"], default="normal")
-        unit_id = serializers.IntegerField(required=False, allow_null=True)
-        counter_id = serializers.IntegerField(required=False, allow_null=True)
-        officer_id = serializers.IntegerField(required=False, allow_null=True)
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        unit_id = IdField(required=False, allow_null=True)
+        counter_id = IdField(required=False, allow_null=True)
+        officer_id = IdField(required=False, allow_null=True)
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def post(self, request: Request, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
@@ -1007,7 +1018,7 @@ class ComplaintTriageApi(APIView):
 class ComplaintTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=Complaint.State.choices)
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def post(self, request: Request, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
@@ -1020,7 +1031,7 @@ class ComplaintTransitionApi(APIView):
 
 class ComplaintLinkFindingApi(APIView):
     class InputSerializer(serializers.Serializer):
-        finding_id = serializers.IntegerField()
+        finding_id = IdField()
 
     def post(self, request: Request, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)

@@ -23,6 +23,7 @@ from backend.accounts.models import ApiToken
 from backend.accounts.selectors import require_token_kind
 from backend.core import jobs
 from backend.core.errors import DomainError, error_body
+from backend.core.params import DateTimeField, IdField, Query
 from backend.core.signed_urls import SignedUrlError, verify_object_token
 from backend.core.store import (
     ObjectMissing,
@@ -84,8 +85,8 @@ class MinioHookApi(APIView):
 # --- uploads ----------------------------------------------------------------------------------------
 class UploadCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        camera_id = serializers.IntegerField()
-        started_at = serializers.DateTimeField()
+        camera_id = IdField()
+        started_at = DateTimeField()
         filename = serializers.CharField(max_length=255)
         content_type = serializers.CharField(max_length=100)
 
@@ -142,12 +143,9 @@ class IngestClipListApi(APIView):
             "previous": serializers.CharField(allow_null=True),
             "results": IngestClipOutputSerializer(many=True)}))
     def get(self, request: Request) -> Response:
-        camera = request.query_params.get("camera_id")
-        if camera is not None and not camera.isdigit():
-            raise DomainError("Mã camera không hợp lệ.", "camera_id must be an integer.", code="invalid",
-                              fields={"camera_id": ["integer"]})
-        qs = selectors.ingest_clips(user=request.user, problem=request.query_params.get("problem") or None,
-                                    camera_id=int(camera) if camera else None)
+        q = Query(request)
+        qs = selectors.ingest_clips(user=request.user, problem=q.choice("problem", selectors.PROBLEM_FILTERS),
+                                    camera_id=q.id("camera_id"))
         return paginate(request, self, qs, IngestClipOutputSerializer)
 
 
@@ -161,8 +159,8 @@ class ClipRetryApi(APIView):
 
 class ClipAssignApi(APIView):
     class InputSerializer(serializers.Serializer):
-        camera_id = serializers.IntegerField()
-        started_at = serializers.DateTimeField(required=False, allow_null=True)
+        camera_id = IdField()
+        started_at = DateTimeField(required=False, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses={202: IngestClipOutputSerializer})
     def post(self, request: Request, pk: int) -> Response:

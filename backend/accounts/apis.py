@@ -23,6 +23,7 @@ from backend.accounts import selectors, services
 from backend.accounts.models import ApiToken, Role, User
 from backend.accounts.network import LoginRateThrottle, client_ip
 from backend.core.errors import DomainError, NotFound
+from backend.core.params import IdField
 from backend.org.apis import paginate
 from backend.org.models import Counter, Officer, Unit
 
@@ -269,8 +270,8 @@ class UserListApi(APIView):
         password = serializers.CharField(min_length=8, max_length=256)
         role = serializers.ChoiceField(choices=[r for r in Role.choices if r[0] != Role.SERVICE])
         full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-        officer_id = serializers.IntegerField(required=False, allow_null=True)
-        scope_unit_id = serializers.IntegerField(required=False, allow_null=True)
+        officer_id = IdField(required=False, allow_null=True)
+        scope_unit_id = IdField(required=False, allow_null=True)
 
     def get(self, request: Request) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
@@ -304,8 +305,8 @@ class UserDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
         full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
         role = serializers.ChoiceField(choices=[r for r in Role.choices if r[0] != Role.SERVICE], required=False)
-        scope_unit_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        officer_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        scope_unit_id = IdField(required=False, allow_null=True)
+        officer_id = IdField(required=False, allow_null=True)
         is_active = serializers.BooleanField(required=False)
         language = serializers.ChoiceField(choices=["vi", "en"], required=False)
 
@@ -385,7 +386,7 @@ class TokenListApi(APIView):
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         kind = serializers.ChoiceField(choices=ApiToken.Kind.choices)
-        counter_id = serializers.IntegerField(required=False, allow_null=True)
+        counter_id = IdField(required=False, allow_null=True)
 
     def get(self, request: Request) -> Response:
         selectors.require_role(request.user, Role.ADMIN)

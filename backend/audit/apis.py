@@ -10,6 +10,7 @@ from backend.accounts.selectors import require_role
 from backend.audit.models import AuditEvent
 from backend.audit.selectors import audit_events
 from backend.audit.services import audit_verify_chain
+from backend.core.params import Query
 from backend.org.apis import paginate
 
 
@@ -24,9 +25,9 @@ class AuditEventListApi(APIView):
 
     def get(self, request: Request) -> Response:
         require_role(request.user, Role.ADMIN)
-        qp = request.query_params
-        qs = audit_events(object_type=qp.get("object_type", ""), object_id=qp.get("object_id", ""),
-                          verb_prefix=qp.get("verb", ""))
+        q = Query(request)
+        qs = audit_events(object_type=q.text("object_type", max_length=60), object_id=q.text("object_id", max_length=64),
+                          verb_prefix=q.text("verb", max_length=60))
         return paginate(request, self, qs, AuditEventOutputSerializer)
 
 

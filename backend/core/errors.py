@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf
@@ -111,6 +112,10 @@ def error_body(code: str, message: str, message_en: str, fields: Any = None) -> 
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE, read by Django
+        from backend.core.parsers import body_too_large
+
+        exc = body_too_large()
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.message_en, exc.fields),
                         status=exc.status)

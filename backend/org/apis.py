@@ -1,7 +1,6 @@
 """Thin views over org selectors and services."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -14,31 +13,11 @@ from backend.accounts.models import Role
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
+from backend.core.params import DateField, IdField, Query
 from backend.org import selectors, services
 from backend.org.models import Assignment, Camera, Counter, Officer, Unit
 
 ADMIN = (Role.ADMIN,)
-
-
-def parse_date_param(value: str | None, name: str = "at") -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise DomainError(f"Tham số {name} phải là ngày dạng YYYY-MM-DD.",
-                          f"Parameter {name} must be a date YYYY-MM-DD.", code="invalid_date",
-                          fields={name: ["YYYY-MM-DD"]}) from exc
-
-
-def parse_int_param(value: str | None, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise DomainError(f"Tham số {name} phải là số nguyên.", f"Parameter {name} must be an integer.",
-                          code="invalid_param", fields={name: ["integer"]}) from exc
 
 
 def paginate(request: Request, view: APIView, queryset: Any, serializer: type[serializers.Serializer]) -> Response:
@@ -103,15 +82,15 @@ class UnitListApi(APIView):
         code = serializers.CharField(max_length=40)
         name = serializers.CharField(max_length=200)
         level = serializers.ChoiceField(choices=Unit.Level.choices)
-        parent_id = serializers.IntegerField(required=False, allow_null=True)
-        valid_from = serializers.DateField()
-        valid_to = serializers.DateField(required=False, allow_null=True)
+        parent_id = IdField(required=False, allow_null=True)
+        valid_from = DateField()
+        valid_to = DateField(required=False, allow_null=True)
 
     def get(self, request: Request) -> Response:
+        q = Query(request)
         qs = selectors.units_list(
-            unit_ids=user_unit_ids(request.user), search=request.query_params.get("search", ""),
-            at=parse_date_param(request.query_params.get("at")),
-            level=request.query_params.get("level", ""),
+            unit_ids=user_unit_ids(request.user), search=q.text("search"), at=q.date("at"),
+            level=q.choice("level", Unit.Level.values) or "",
         )
         return paginate(request, self, qs, UnitOutputSerializer)
 
@@ -135,7 +114,7 @@ class UnitDetailApi(APIView):
 class UnitHeadsApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
-        at = parse_date_param(request.query_params.get("at")) or timezone.localdate()
+        at = Query(request).date("at") or timezone.localdate()
         heads = selectors.unit_heads_at(unit=unit, at=at)
         deputies = selectors.unit_deputies_at(unit=unit, at=at)
         parent = selectors.unit_parent_at(unit=unit, at=at)
@@ -155,11 +134,11 @@ class OfficerListApi(APIView):
         service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$")
         full_name = serializers.CharField(max_length=120)
         rank = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-        date_of_birth = serializers.DateField(required=False, allow_null=True)
+        date_of_birth = DateField(required=False, allow_null=True)
 
     def get(self, request: Request) -> Response:
         qs = selectors.officers_list(unit_ids=user_unit_ids(request.user),
-                                     search=request.query_params.get("search", ""))
+                                     search=Query(request).text("search"))
         return paginate(request, self, qs, OfficerOutputSerializer)
 
     def post(self, request: Request) -> Response:
@@ -173,7 +152,7 @@ class OfficerListApi(APIView):
 class OfficerDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         officer = selectors.officer_get(unit_ids=user_unit_ids(request.user), pk=pk)
-        at = parse_date_param(request.query_params.get("at")) or timezone.localdate()
+        at = Query(request).date("at") or timezone.localdate()
         chain = selectors.chain_of_command(officer=officer, at=at)
         return Response({
             **OfficerOutputSerializer(officer).data,
@@ -190,22 +169,22 @@ class OfficerDetailApi(APIView):
 
 class AssignmentListApi(APIView):
     class InputSerializer(serializers.Serializer):
-        officer_id = serializers.IntegerField()
-        unit_id = serializers.IntegerField()
+        officer_id = IdField()
+        unit_id = IdField()
         position = serializers.CharField(max_length=120)
         is_head = serializers.BooleanField(default=False)
         is_deputy = serializers.BooleanField(default=False)
         is_acting = serializers.BooleanField(default=False)
         in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-        valid_from = serializers.DateField()
-        valid_to = serializers.DateField(required=False, allow_null=True)
+        valid_from = DateField()
+        valid_to = DateField(required=False, allow_null=True)
         decision_ref = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
     def get(self, request: Request) -> Response:
-        qp = request.query_params
+        q = Query(request)
         qs = selectors.assignments_list(
-            unit_ids=user_unit_ids(request.user), unit_id=parse_int_param(qp.get("unit"), "unit"),
-            officer_id=parse_int_param(qp.get("officer"), "officer"), at=parse_date_param(qp.get("at")),
+            unit_ids=user_unit_ids(request.user), unit_id=q.id("unit"), officer_id=q.id("officer"),
+            at=q.date("at"),
         )
         return paginate(request, self, qs, AssignmentOutputSerializer)
 
@@ -222,7 +201,7 @@ class AssignmentListApi(APIView):
 
 class AssignmentEndApi(APIView):
     class InputSerializer(serializers.Serializer):
-        on = serializers.DateField()
+        on = DateField()
 
     def post(self, request: Request, pk: int) -> Response:
         require_role(request.user, *ADMIN)
@@ -238,14 +217,14 @@ class AssignmentEndApi(APIView):
 
 class CounterListApi(APIView):
     class InputSerializer(serializers.Serializer):
-        unit_id = serializers.IntegerField()
+        unit_id = IdField()
         code = serializers.RegexField(r"^[A-Za-z0-9_-]{2,40}$")
         name = serializers.CharField(max_length=200)
         opening_hours = serializers.JSONField(required=False)
 
     def get(self, request: Request) -> Response:
         qs = selectors.counters_list(unit_ids=user_unit_ids(request.user),
-                                     unit_id=parse_int_param(request.query_params.get("unit"), "unit"))
+                                     unit_id=Query(request).id("unit"))
         return paginate(request, self, qs, CounterOutputSerializer)
 
     def post(self, request: Request) -> Response:
@@ -260,14 +239,14 @@ class CounterListApi(APIView):
 
 class CameraListApi(APIView):
     class InputSerializer(serializers.Serializer):
-        counter_id = serializers.IntegerField()
+        counter_id = IdField()
         code = serializers.CharField(max_length=40)
         name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         zones = serializers.JSONField(required=False, default=list)
 
     def get(self, request: Request) -> Response:
         qs = selectors.cameras_list(unit_ids=user_unit_ids(request.user),
-                                    counter_id=parse_int_param(request.query_params.get("counter"), "counter"))
+                                    counter_id=Query(request).id("counter"))
         return paginate(request, self, qs, CameraOutputSerializer)
 
     def post(self, request: Request) -> Response:

@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import DomainError, NotFound
+from backend.core.params import TEXT_MAX, DateField, IdField, Query, parse_id, parse_int
 from backend.core.store import ObjectMissing, get_store
-from backend.org.apis import paginate, parse_date_param, parse_int_param
+from backend.org.apis import paginate
 from backend.org.models import Officer, Unit
 from inspection.accountability import reports, selectors, services
 from inspection.accountability.models import (
@@ -175,26 +176,8 @@ def _case_response(case: DisciplinaryCase, user: Any, status: int = 200) -> Resp
     return Response(data, status=status)
 
 
-MAX_ID = 2**53
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
-
-
-def _int(value: str | None, name: str, lo: int = 1, hi: int = MAX_ID) -> int | None:
-    """An optional integer query parameter within [lo, hi] (ids beyond the database's range are a 400)."""
-    number = parse_int_param(value, name)
-    if number is not None and not lo <= number <= hi:
-        raise DomainError(f"Tham số {name} phải từ {lo} đến {hi}.", f"Parameter {name} must be {lo}..{hi}.",
-                          code="invalid_param", fields={name: [f"{lo}..{hi}"]})
-    return number
-
-
-def _date(value: Any, name: str) -> date | None:
-    parsed = parse_date_param(value, name) if value else None
-    if parsed is not None and not EARLIEST <= parsed <= LATEST:
-        raise DomainError(f"Tham số {name} phải trong khoảng 1900–2100.", f"Parameter {name} must be within 1900–2100.",
-                          code="invalid_date", fields={name: ["1900-01-01..2100-12-31"]})
-    return parsed
+VERSION_MAX = 2**31 - 1
 
 
 # --- trace ------------------------------------------------------------------------------------------
@@ -204,7 +187,7 @@ class TraceApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("version", int, required=False)], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
-        version = _int(request.query_params.get("version"), "version")
+        version = Query(request).int("version", lo=1, hi=VERSION_MAX)
         return Response(selectors.trace_for(finding=finding, version=version))
 
 
@@ -223,7 +206,7 @@ class TraceRecordApi(APIView):
 
 class SelfDetectionApi(APIView):
     class InputSerializer(serializers.Serializer):
-        officer_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        officer_id = IdField()
         note = serializers.CharField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
@@ -246,19 +229,17 @@ class SelfDetectionApi(APIView):
 
 class LiabilityListApi(APIView):
     class InputSerializer(serializers.Serializer):
-        finding_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        finding_id = IdField()
 
     @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         qp = request.query_params
-        state = qp.get("state", "")
-        if state and state not in LeaderLiability.State.values:
-            raise DomainError("Trạng thái không hợp lệ.", "Unknown state.", fields={"state": LeaderLiability.State.values})
+        state = Query(qp).choice("state", LeaderLiability.State.values) or ""
         qs = selectors.liabilities_list(user=request.user, filters={
-            "state": state, "finding_id": _int(qp.get("finding"), "finding"),
-            "officer_id": _int(qp.get("officer"), "officer"),
-            "unit_id": _int(qp.get("unit"), "unit"),
-            "from": _date(qp.get("from"), "from"), "to": _date(qp.get("to"), "to")})
+            "state": state, "finding_id": parse_id(qp.get("finding"), "finding"),
+            "officer_id": parse_id(qp.get("officer"), "officer"),
+            "unit_id": parse_id(qp.get("unit"), "unit"),
+            "from": Query(qp).date("from"), "to": Query(qp).date("to")})
         return paginate(request, self, qs, LiabilityOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
@@ -391,7 +372,7 @@ class RuleSetDetailApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, version: str) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
-        number = None if version == "current" else _int(version, "version")
+        number = None if version == "current" else parse_int(version, "version", lo=1, hi=VERSION_MAX)
         return Response(RuleSetOutputSerializer(selectors.ruleset_get(version=number)).data)
 
 
@@ -446,31 +427,25 @@ def _findings_by_ids(user: Any, ids: list[int]) -> list[Finding]:
 class CaseListApi(APIView):
     class InputSerializer(serializers.Serializer):
         subject_kind = serializers.ChoiceField(choices=SubjectKind.choices)
-        officer_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
-        unit_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
-        finding_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-                                            min_length=0, max_length=50, required=False, default=list)
-        liability_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID,
-                                                help_text="Open the case from a confirmed liability")
+        officer_id = IdField(required=False, allow_null=True)
+        unit_id = IdField(required=False, allow_null=True)
+        finding_ids = serializers.ListField(child=IdField(), min_length=0, max_length=50, required=False,
+                                            default=list)
+        liability_id = IdField(required=False, allow_null=True,
+                               help_text="Open the case from a confirmed liability (its officer and finding)")
         title = serializers.CharField(max_length=300)
-        summary = serializers.CharField(required=False, allow_blank=True, default="")
+        summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("limitation", str, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         qp = request.query_params
-        state = qp.get("state", "")
-        if state and state not in DisciplinaryCase.State.values:
-            raise DomainError("Trạng thái không hợp lệ.", "Unknown state.",
-                              fields={"state": DisciplinaryCase.State.values})
-        limitation = qp.get("limitation", "")
-        if limitation and limitation not in ("ok", "warning", "expired"):
-            raise DomainError("Tham số limitation phải là ok, warning hoặc expired.",
-                              "limitation must be ok, warning or expired.", fields={"limitation": ["ok|warning|expired"]})
+        state = Query(qp).choice("state", DisciplinaryCase.State.values) or ""
+        limitation = Query(qp).choice("limitation", ["ok", "warning", "expired"]) or ""
         qs = selectors.cases_list(user=request.user, filters={
-            "state": state, "officer_id": _int(qp.get("officer"), "officer"),
-            "unit_id": _int(qp.get("unit"), "unit"),
-            "finding_id": _int(qp.get("finding"), "finding")})
+            "state": state, "officer_id": parse_id(qp.get("officer"), "officer"),
+            "unit_id": parse_id(qp.get("unit"), "unit"),
+            "finding_id": parse_id(qp.get("finding"), "finding")})
         from backend.core.pagination import Pagination
 
         paginator = Pagination()
@@ -512,7 +487,7 @@ class CaseListApi(APIView):
 class CaseDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=300, required=False)
-        summary = serializers.CharField(required=False, allow_blank=True)
+        summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
@@ -529,7 +504,7 @@ class CaseDetailApi(APIView):
 
 class CaseFindingsApi(APIView):
     class InputSerializer(serializers.Serializer):
-        finding_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        finding_id = IdField()
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
@@ -644,9 +619,9 @@ class CaseDecideApi(APIView):
         form = serializers.CharField(max_length=40)
         decision_number = serializers.CharField(max_length=60)
         authority = serializers.CharField(max_length=200)
-        decision_date = serializers.DateField()
-        received_on = serializers.DateField(required=False, allow_null=True,
-                                            help_text="The day the subject received the decision")
+        decision_date = DateField()
+        received_on = DateField(required=False, allow_null=True,
+                                help_text="The day the subject received the decision (complaint window starts)")
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
@@ -656,14 +631,14 @@ class CaseDecideApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         services.case_decide(by=request.user, case=case, form_code=v["form"], decision_number=v["decision_number"],
-                             authority=v["authority"], decision_date=v["decision_date"],
-                             note=v["note"], received_on=v.get("received_on"))
+                             authority=v["authority"], decision_date=v["decision_date"], note=v["note"],
+                             received_on=v.get("received_on"))
         return _case_response(case, request.user)
 
 
 class CaseCouncilApi(APIView):
     class InputSerializer(serializers.Serializer):
-        held_on = serializers.DateField()
+        held_on = DateField()
         note = serializers.CharField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
@@ -678,7 +653,7 @@ class CaseCouncilApi(APIView):
 
 class CaseAppealApi(APIView):
     class InputSerializer(serializers.Serializer):
-        filed_on = serializers.DateField()
+        filed_on = DateField()
         text = serializers.CharField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
@@ -693,9 +668,9 @@ class CaseAppealApi(APIView):
 class CaseAppealResolveApi(APIView):
     class InputSerializer(serializers.Serializer):
         result = serializers.ChoiceField(choices=DisciplinaryCase.AppealResult.choices)
-        decided_on = serializers.DateField()
-        received_on = serializers.DateField(required=False, allow_null=True,
-                                            help_text="The day the complainant received this answer")
+        decided_on = DateField()
+        received_on = DateField(required=False, allow_null=True,
+                                help_text="The day the complainant received this answer (second window starts)")
         note = serializers.CharField(max_length=5000)
         form = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
@@ -715,8 +690,7 @@ class CaseAppealResolveApi(APIView):
 
 
 def _period_params(request: Request) -> tuple[date | None, date | None]:
-    start = _date(request.query_params.get("from"), "from")
-    end = _date(request.query_params.get("to"), "to")
+    start, end = Query(request).date("from"), Query(request).date("to")
     if start and end and end < start:
         raise DomainError("Ngày 'to' phải sau ngày 'from'.", "'to' must not be before 'from'.",
                           code="invalid_period", fields={"to": ["before from"]})
@@ -756,12 +730,8 @@ class OfficerProfileApi(APIView):
 
 def parse_period(request: Request) -> Period:
     qp = request.query_params
-    year = _int(qp.get("year"), "year") or timezone.localdate().year
-    if not 2000 <= year <= 2100:
-        raise DomainError("Năm không hợp lệ.", "year must be 2000..2100.", fields={"year": ["2000..2100"]})
-    q = _int(qp.get("quarter"), "quarter")
-    if q is not None and not 1 <= q <= 4:
-        raise DomainError("Quý phải từ 1 đến 4.", "quarter must be 1..4.", fields={"quarter": ["1..4"]})
+    year = parse_int(qp.get("year"), "year", lo=2000, hi=2100) or timezone.localdate().year
+    q = parse_int(qp.get("quarter"), "quarter", lo=1, hi=4)
     return quarter(year, q) if q else year_period(year)
 
 
@@ -769,9 +739,7 @@ class RankingsApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int, required=False), OpenApiParameter("quarter", int, required=False), OpenApiParameter("level", str, required=False)], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         require_role(request.user, *selectors.SCORE_READERS)
-        level = request.query_params.get("level") or Unit.Level.COMMUNE
-        if level not in Unit.Level.values:
-            raise DomainError("Cấp đơn vị không hợp lệ.", "Unknown level.", fields={"level": Unit.Level.values})
+        level = Query(request).choice("level", Unit.Level.values) or Unit.Level.COMMUNE
         result = compute_rankings(level=level, period=parse_period(request),
                                   policy=selectors.scoring_policy_current())
         ids = user_unit_ids(request.user)
@@ -802,11 +770,11 @@ class TaskOutputSerializer(serializers.ModelSerializer):
 class TaskItemInput(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     target = serializers.CharField(max_length=300)
-    due_date = serializers.DateField()
+    due_date = DateField()
 
 
 class TaskRegisterInput(serializers.Serializer):
-    unit_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    unit_id = IdField()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     tasks = serializers.ListField(child=TaskItemInput(), min_length=1, max_length=50)
 
@@ -816,7 +784,7 @@ class TaskListApi(APIView):
     def get(self, request: Request) -> Response:
         qp = request.query_params
         qs = selectors.tasks_list(user=request.user, filters={
-            "year": _int(qp.get("year"), "year"), "unit_id": _int(qp.get("unit"), "unit")})
+            "year": parse_int(qp.get("year"), "year", lo=2000, hi=2100), "unit_id": parse_id(qp.get("unit"), "unit")})
         return paginate(request, self, qs, TaskOutputSerializer)
 
     @extend_schema(request=TaskRegisterInput, responses={201: TaskOutputSerializer(many=True)})
@@ -836,7 +804,7 @@ class TaskListApi(APIView):
 
 class TaskDeliveryApi(APIView):
     class InputSerializer(serializers.Serializer):
-        delivered_on = serializers.DateField()
+        delivered_on = DateField()
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)

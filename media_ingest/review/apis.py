@@ -3,26 +3,25 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter as Tally
-from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
+from backend.core.params import REASON_MAX, IdField, Query
+from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
-from backend.org.apis import parse_int_param
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.review import selectors, services
 from media_ingest.review.models import EvidencePackage, TagLabel
@@ -46,62 +45,6 @@ MOMENT_FILTERS = [q("from", str, "default: 30 days before `to`"), q("to", str, "
 
 
 # --- helpers --------------------------------------------------------------------------------------
-def parse_when(value: str | None, name: str, *, end_of_day: bool = False) -> datetime | None:
-    """ISO date or datetime; naive values are Vietnam local time."""
-    if not value:
-        return None
-    parsed: datetime | None = None
-    try:
-        parsed = parse_datetime(value)
-        if parsed is None:
-            day = parse_date(value)
-            if day is not None:
-                parsed = datetime.combine(day, time.max if end_of_day else time.min)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise DomainError(f"Tham số {name} phải là ngày hoặc thời điểm ISO 8601.",
-                          f"Parameter {name} must be an ISO 8601 date or datetime.", code="invalid_param",
-                          fields={name: ["ISO 8601"]})
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=LOCAL)
-    return parsed
-
-
-MAX_ID = 2**63 - 1
-
-
-def parse_id(value: str | None, name: str) -> int | None:
-    """An id from the query string: a positive integer that fits the database."""
-    number = parse_int_param(value, name)
-    if number is not None and not 1 <= number <= MAX_ID:
-        raise DomainError(f"Tham số {name} phải là số nguyên dương.", f"Parameter {name} must be a positive integer.",
-                          code="invalid_param", fields={name: ["positive integer"]})
-    return number
-
-
-def parse_bool(value: str | None, name: str) -> bool | None:
-    if value in (None, ""):
-        return None
-    lowered = str(value).lower()
-    if lowered in ("1", "true", "yes"):
-        return True
-    if lowered in ("0", "false", "no"):
-        return False
-    raise DomainError(f"Tham số {name} phải là true hoặc false.", f"Parameter {name} must be true or false.",
-                      code="invalid_param", fields={name: ["true|false"]})
-
-
-def parse_choice(value: str | None, name: str, choices: list[str]) -> str | None:
-    if value in (None, ""):
-        return None
-    if value not in choices:
-        raise DomainError(f"Tham số {name} phải là một trong: {', '.join(choices)}.",
-                          f"Parameter {name} must be one of: {', '.join(choices)}.", code="invalid_param",
-                          fields={name: choices})
-    return value
-
-
 def client_ip(request: Request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
@@ -148,17 +91,17 @@ class ClipOutputSerializer(serializers.Serializer):
 class ClipListApi(APIView):
     @extend_schema(responses=OBJ, parameters=CLIP_FILTERS)
     def get(self, request: Request) -> Response:
-        q = request.query_params
+        q = Query(request)
         filters = selectors.ClipFilters(
-            unit_id=parse_id(q.get("unit"), "unit"),
-            counter_id=parse_id(q.get("counter"), "counter"),
-            camera=q.get("camera") or None,
-            start=parse_when(q.get("from"), "from"),
-            end=parse_when(q.get("to"), "to", end_of_day=True),
-            state=parse_choice(q.get("state"), "state", list(Clip.State.values)),
-            event_kind=parse_choice(q.get("event_kind"), "event_kind", list(ClipEvent.Kind.values)),
-            tagged=parse_bool(q.get("tagged"), "tagged"),
-            unassigned=parse_bool(q.get("unassigned"), "unassigned"),
+            unit_id=q.id("unit"),
+            counter_id=q.id("counter"),
+            camera=q.text("camera", max_length=40) or None,
+            start=q.datetime("from"),
+            end=q.datetime("to", end_of_day=True),
+            state=q.choice("state", Clip.State.values),
+            event_kind=q.choice("event_kind", ClipEvent.Kind.values),
+            tagged=q.bool("tagged"),
+            unassigned=q.bool("unassigned"),
         )
         if filters.start and filters.end and filters.end <= filters.start:
             raise DomainError("Thời điểm 'to' phải sau 'from'.", "`to` must be after `from`.",
@@ -263,14 +206,14 @@ class TaxonomyApi(APIView):
         code = serializers.CharField(max_length=40)
         name_vi = serializers.CharField(max_length=120)
         name_en = serializers.CharField(max_length=120)
-        description = serializers.CharField(required=False, allow_blank=True, default="")
+        description = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
         finding_category_code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
         position = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)
 
     @extend_schema(responses=OBJ)
     def get(self, request: Request) -> Response:
         selectors.require_footage(request.user)
-        include = parse_bool(request.query_params.get("include_inactive"), "include_inactive") or False
+        include = Query(request).bool("include_inactive", default=False)
         return Response({"results": [label_to_dict(x) for x in selectors.tag_labels(include_inactive=include)]})
 
     @extend_schema(request=TaxonomyInputSerializer, responses=OBJ)
@@ -284,7 +227,7 @@ class TaxonomyDetailApi(APIView):
     class TaxonomyDetailInputSerializer(serializers.Serializer):
         name_vi = serializers.CharField(max_length=120, required=False)
         name_en = serializers.CharField(max_length=120, required=False)
-        description = serializers.CharField(required=False, allow_blank=True)
+        description = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX)
         finding_category_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
         position = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
         active = serializers.BooleanField(required=False)
@@ -308,7 +251,7 @@ def revision_to_dict(rev: Any) -> dict[str, Any]:
 
 class TagListApi(APIView):
     class TagListInputSerializer(serializers.Serializer):
-        clip_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        clip_id = IdField()
         label = serializers.CharField(max_length=40)
         start_s = serializers.FloatField(min_value=0)
         end_s = serializers.FloatField(min_value=0)
@@ -316,11 +259,11 @@ class TagListApi(APIView):
 
     @extend_schema(responses=OBJ, parameters=[q("clip", int), q("label"), q("author", int), q("include_deleted", bool), q("page", int)])
     def get(self, request: Request) -> Response:
-        q = request.query_params
-        qs = selectors.tags_list(user=request.user, clip_id=parse_id(q.get("clip"), "clip"),
-                                 label=q.get("label") or None,
-                                 author_id=parse_id(q.get("author"), "author"),
-                                 include_deleted=parse_bool(q.get("include_deleted"), "include_deleted") or False)
+        q = Query(request)
+        qs = selectors.tags_list(user=request.user, clip_id=q.id("clip"),
+                                 label=q.text("label", max_length=40) or None,
+                                 author_id=q.id("author"),
+                                 include_deleted=q.bool("include_deleted", default=False))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response([selectors.tag_to_dict(t) for t in page])
@@ -380,8 +323,8 @@ class EvidenceListApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     class EvidenceListInputSerializer(serializers.Serializer):
-        finding_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-        tag_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+        finding_id = IdField()
+        tag_id = IdField(required=False)
         file = serializers.FileField(required=False, allow_empty_file=False)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
@@ -393,7 +336,7 @@ class EvidenceListApi(APIView):
 
     @extend_schema(responses=OBJ, parameters=[q("finding", int), q("page", int)])
     def get(self, request: Request) -> Response:
-        finding_id = parse_id(request.query_params.get("finding"), "finding")
+        finding_id = Query(request).id("finding")
         if finding_id is None:
             raise DomainError("Cần tham số finding.", "The finding parameter is required.", code="invalid_param",
                               fields={"finding": ["required"]})
@@ -437,12 +380,12 @@ def package_to_dict(p: EvidencePackage) -> dict[str, Any]:
 
 class PackageListApi(APIView):
     class PackageListInputSerializer(serializers.Serializer):
-        finding_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        finding_id = IdField()
         reason = serializers.CharField(max_length=1000)
 
     @extend_schema(responses=OBJ, parameters=[q("finding", int), q("page", int)])
     def get(self, request: Request) -> Response:
-        finding_id = parse_id(request.query_params.get("finding"), "finding")
+        finding_id = Query(request).id("finding")
         if finding_id is None:
             raise DomainError("Cần tham số finding.", "The finding parameter is required.", code="invalid_param",
                               fields={"finding": ["required"]})
@@ -535,12 +478,12 @@ class UploadedPackageVerifyApi(APIView):
 class MomentsApi(APIView):
     @extend_schema(responses=OBJ, parameters=MOMENT_FILTERS)
     def get(self, request: Request) -> Response:
-        q = request.query_params
+        q = Query(request)
         filters = selectors.MomentFilters(
-            start=parse_when(q.get("from"), "from"), end=parse_when(q.get("to"), "to", end_of_day=True),
-            unit_id=parse_id(q.get("unit"), "unit"), counter_id=parse_id(q.get("counter"), "counter"),
-            kind=parse_choice(q.get("kind"), "kind", ["complaint", "rating"]),
-            footage=parse_bool(q.get("footage"), "footage"))
+            start=q.datetime("from"), end=q.datetime("to", end_of_day=True),
+            unit_id=q.id("unit"), counter_id=q.id("counter"),
+            kind=q.choice("kind", ["complaint", "rating"]),
+            footage=q.bool("footage"))
         moments = selectors.moments_to_review(user=request.user, filters=filters)
         paginator = Pagination()
         page = paginator.paginate_queryset(moments, request, view=self)  # type: ignore[arg-type]

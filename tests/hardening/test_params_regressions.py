@@ -1,0 +1,183 @@
+"""Regressions of issue 11 item 6 ("about 25 requests answer 500") and item 8 ("text fields accept
+2 MB"): each request below answered 500 (or stored megabytes) before the parameters and bodies went
+through backend/core/params.py and the capped JSON parser. Now each is a 4xx in the project's error
+shape that names the parameter."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from .conftest import ROLES
+
+pytestmark = pytest.mark.django_db
+
+HUGE = str(10**30)
+BIGINT_PLUS_ONE = str(2**63)
+
+
+def _client(sessions: dict[str, dict[str, str]], role: str) -> Client:
+    client = Client(raise_request_exception=False)
+    for name, value in sessions[role].items():
+        client.cookies[name] = value
+    return client
+
+
+def _assert_names(response: Any, name: str) -> None:
+    assert response.status_code == 400, (response.status_code, response.content[:300])
+    error = response.json()["error"]
+    assert error["message"] and error["message_en"], error
+    assert name in json.dumps(error["fields"]) or name in error["message_en"], error
+
+
+# Every one of these answered 500 (OverflowError from the database driver, or date arithmetic out of
+# range) for every role that may read the endpoint.
+GET_500S = [
+    ("/api/org/assignments/", "officer", HUGE), ("/api/org/assignments/", "officer", BIGINT_PLUS_ONE),
+    ("/api/org/assignments/", "unit", HUGE), ("/api/org/counters/", "unit", HUGE),
+    ("/api/org/cameras/", "counter", HUGE), ("/api/org/cameras/", "counter", BIGINT_PLUS_ONE),
+    ("/api/inspection/checks/", "draw", HUGE), ("/api/inspection/checks/", "unit", HUGE),
+    ("/api/inspection/checks/", "from", "0001-01-01"), ("/api/inspection/checks/", "to", "9999-12-31"),
+    ("/api/inspection/checks/export/", "draw", HUGE), ("/api/inspection/checks/export/", "unit", HUGE),
+    ("/api/inspection/checks/export/", "from", "0001-01-01"), ("/api/inspection/checks/export/", "to", "9999-12-31"),
+    ("/api/inspection/findings/", "complaint", HUGE), ("/api/inspection/findings/", "officer", HUGE),
+    ("/api/inspection/findings/", "unit", HUGE), ("/api/inspection/findings/", "from", "0001-01-01"),
+    ("/api/inspection/findings/", "to", "9999-12-31"),
+    ("/api/inspection/ratings/", "counter", HUGE), ("/api/inspection/ratings/", "unit", HUGE),
+    ("/api/inspection/ratings/", "from", "0001-01-01"), ("/api/inspection/ratings/", "to", "9999-12-31"),
+    ("/api/inspection/ratings/integrity/", "from", "0001-01-01"),
+    ("/api/inspection/ratings/integrity/", "to", "9999-12-31"),
+    ("/api/inspection/complaints/", "unit", HUGE),
+    ("/api/media/ingest/clips/", "camera_id", HUGE), ("/api/media/ingest/clips/", "camera_id", BIGINT_PLUS_ONE),
+    ("/api/media/clips/", "from", "0001-01-01"), ("/api/media/clips/", "from", "0001-01-01T00:00:00"),
+    ("/api/media/clips/", "to", "0001-01-01"), ("/api/media/clips/", "to", "0001-01-01T00:00:00"),
+    ("/api/media/moments/", "to", "0001-01-01"), ("/api/media/moments/", "to", "0001-01-01T00:00:00"),
+]
+
+
+@pytest.mark.parametrize(("url", "name", "value"), GET_500S)
+def test_query_parameter_that_answered_500_is_a_named_400(url: str, name: str, value: str,
+                                                          sessions: dict[str, dict[str, str]]) -> None:
+    _assert_names(_client(sessions, "admin").get(url, {name: value}), name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_unit_filter_beyond_bigint_is_a_400_for_every_role(role: str, sessions: dict[str, dict[str, str]]) -> None:
+    """The same request as each role: a 400 for those the endpoint lets in, 403 for the others."""
+    response = _client(sessions, role).get("/api/inspection/checks/", {"unit": HUGE})
+    assert response.status_code in (400, 403), (role, response.status_code)
+
+
+# Bodies: {placeholders} are filled with the seeded world's ids.
+BODY_500S = [
+    ("lead", "post", "/api/inspection/checks/", "team_ids",
+     {"mode": "dot_xuat", "unit_id": "{unit}", "window_start": "2026-12-01T09:00:00+07:00",
+      "window_end": "2026-12-01T11:00:00+07:00", "team_ids": [2**70]}),
+    ("lead", "post", "/api/inspection/checks/", "window_start",
+     {"mode": "dot_xuat", "unit_id": "{unit}", "window_start": "0001-01-01T00:00:00",
+      "window_end": "2026-12-01T11:00:00+07:00", "team_ids": ["{inspector}"]}),
+    ("lead", "post", "/api/inspection/checks/", "window_start",
+     {"mode": "dot_xuat", "unit_id": "{unit}", "window_start": "0001-01-01T00:00:00Z",
+      "window_end": "2026-12-01T11:00:00+07:00", "team_ids": ["{inspector}"]}),
+    ("lead", "post", "/api/inspection/draws/", "conflict_years",
+     {"n": 2, "start": "2026-12-01", "end": "2026-12-10", "conflict_years": 2**70}),
+    ("lead", "post", "/api/inspection/draws/", "floor_months",
+     {"n": 2, "start": "2026-12-01", "end": "2026-12-10", "floor_months": 2**70}),
+    ("lead", "post", "/api/inspection/findings/", "occurred_from",
+     {"source": "check", "category": "{category}", "title": "t", "unit_id": "{unit}", "severity": "less_serious",
+      "occurred_from": "0001-01-01T00:00:00"}),
+    ("lead", "patch", "/api/inspection/findings/{finding}/", "occurred_from", {"occurred_from": "0001-01-01T00:00:00"}),
+    ("lead", "post", "/api/inspection/complaints/", "received_at",
+     {"channel": "web", "summary": "s", "unit_id": "{unit}", "received_at": "0001-01-01T00:00:00"}),
+    ("lead", "post", "/api/inspection/complaints/", "occurred_at",
+     {"channel": "web", "summary": "s", "unit_id": "{unit}", "occurred_at": "0001-01-01T00:00:00"}),
+    ("admin", "post", "/api/media/uploads/", "started_at",
+     {"camera_id": "{camera}", "filename": "a.mp4", "content_type": "video/mp4", "started_at": "0001-01-01T00:00:00"}),
+    ("admin", "post", "/api/media/clips/{clip}/assign/", "started_at",
+     {"camera_id": "{camera}", "started_at": "0001-01-01T00:00:00"}),
+]
+
+
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in ids:
+        return ids[value[1:-1]]
+    return value
+
+
+@pytest.fixture
+def ids(world: Any) -> dict[str, Any]:
+    from backend.accounts.models import User
+    from inspection.models import FindingCategory
+
+    w = world.extra["world"]["CAX-TC"]
+    return {**w, "inspector": User.objects.get(username="inspector").pk,
+            "category": FindingCategory.objects.order_by("pk").values_list("code", flat=True).first()}
+
+
+@pytest.mark.parametrize(("role", "method", "url", "name", "body"), BODY_500S)
+def test_body_field_that_answered_500_is_a_named_400(role: str, method: str, url: str, name: str, body: dict[str, Any],
+                                                    ids: dict[str, Any], sessions: dict[str, dict[str, str]]) -> None:
+    response = getattr(_client(sessions, role), method)(url.format(**ids), json.dumps(_fill(body, ids)),
+                                                        content_type="application/json")
+    _assert_names(response, name)
+
+
+def test_an_id_beyond_bigint_in_a_body_is_refused_not_ignored(ids: dict[str, Any],
+                                                             sessions: dict[str, dict[str, str]]) -> None:
+    """A user was created with no officer when officer_id was past the database's range."""
+    from backend.accounts.models import User
+
+    response = _client(sessions, "admin").post(
+        "/api/auth/users/", json.dumps({"username": "zz-huge", "password": "Str0ng-pass-123!", "role": "inspector",
+                                        "officer_id": 2**70}), content_type="application/json")
+    _assert_names(response, "officer_id")
+    assert not User.objects.filter(username="zz-huge").exists()
+
+
+# --- item 8: text fields accepted 2 MB ------------------------------------------------------------
+
+
+def test_a_two_megabyte_json_body_is_a_413(ids: dict[str, Any], sessions: dict[str, dict[str, str]]) -> None:
+    from inspection.models import Complaint
+
+    before = Complaint.objects.count()
+    response = _client(sessions, "lead").post(
+        "/api/inspection/complaints/", json.dumps({"channel": "web", "summary": "s", "unit_id": ids["unit"],
+                                                   "details": "x" * 2_000_000}), content_type="application/json")
+    assert response.status_code == 413, response.status_code
+    error = response.json()["error"]
+    assert error["code"] == "payload_too_large" and "MB" in error["message"] and "MB" in error["message_en"]
+    assert Complaint.objects.count() == before
+
+
+@pytest.mark.parametrize(("role", "method", "url", "name", "body"), [
+    ("lead", "post", "/api/inspection/complaints/", "details",
+     {"channel": "web", "summary": "s", "unit_id": "{unit}", "details": "x" * 30_000}),
+    ("lead", "post", "/api/inspection/complaints/", "summary",
+     {"channel": "web", "summary": "x" * 5_000, "unit_id": "{unit}"}),
+    ("lead", "post", "/api/inspection/checks/{started}/cancel/", "reason", {"reason": "x" * 5_000}),
+    ("lead", "post", "/api/inspection/findings/{finding}/transition/", "reason", {"to": "closed", "reason": "x" * 5_000}),
+    ("lead", "patch", "/api/inspection/findings/{finding}/", "description", {"description": "x" * 30_000}),
+    ("discipline", "patch", "/api/accountability/cases/{case}/", "summary", {"summary": "x" * 30_000}),
+    ("admin", "post", "/api/media/taxonomy/", "description",
+     {"code": "zz", "name_vi": "a", "name_en": "a", "description": "x" * 5_000}),
+])
+def test_free_text_over_its_cap_is_a_named_400(role: str, method: str, url: str, name: str, body: dict[str, Any],
+                                              ids: dict[str, Any], sessions: dict[str, dict[str, str]]) -> None:
+    response = getattr(_client(sessions, role), method)(url.format(**ids), json.dumps(_fill(body, ids)),
+                                                        content_type="application/json")
+    _assert_names(response, name)
+
+
+def test_a_form_body_over_the_cap_is_a_413(ids: dict[str, Any], sessions: dict[str, dict[str, str]]) -> None:
+    """Multipart text fields count against the same cap (files do not)."""
+    response = _client(sessions, "lead").post(f"/api/inspection/findings/{ids['finding']}/evidence/",
+                                              {"description": "x" * 2_000_000, "media_ref": "m"})
+    assert response.status_code == 413, response.status_code
+    assert response.json()["error"]["code"] == "payload_too_large"
