@@ -24,6 +24,7 @@ const HeadProfilePage = lazy(() => import("./pages/accountability/HeadProfilePag
 const CasesPage = lazy(() => import("./pages/accountability/CasesPage"));
 const CaseDetailPage = lazy(() => import("./pages/accountability/CaseDetailPage"));
 const RankingPage = lazy(() => import("./pages/accountability/RankingPage"));
+const RuleSetPage = lazy(() => import("./pages/accountability/RuleSetPage"));
 const IngestPage = lazy(() => import("./pages/admin/IngestPage"));
 const CamerasPage = lazy(() => import("./pages/admin/CamerasPage"));
 const UsersPage = lazy(() => import("./pages/admin/UsersPage"));
@@ -99,6 +100,7 @@ export default function App() {
           <Route path="accountability/cases" element={<CasesPage />} />
           <Route path="accountability/cases/:id" element={<CaseDetailPage />} />
           <Route path="accountability/ranking" element={<RankingPage />} />
+          <Route path="accountability/rules" element={<RuleSetPage />} />
           <Route path="admin/ingest" element={<IngestPage />} />
           <Route path="admin/cameras" element={<CamerasPage />} />
           <Route path="admin/users" element={<UsersPage />} />

@@ -82,3 +82,13 @@ def test_disciplinary_officer_walks_a_case_from_trace_to_complaint(login: Any) -
     page.get_by_role("button", name="Giải quyết khiếu nại").wait_for()
     assert "Đề nghị xem xét lại" in page.inner_text("body")
     officer.shot("accountability-walk-4-complaint")
+
+    # the rule set in force: every period, rung and rule with its source
+    page.get_by_role("link", name="Hồ sơ kỷ luật").first.click()
+    page.get_by_role("link", name="Bộ quy tắc, thời hạn và căn cứ").click()
+    periods = page.locator("[data-testid=ruleset-periods]")
+    periods.wait_for()
+    assert "Luật Khiếu nại 2011" in periods.inner_text() and "15 ngày" in periods.inner_text()
+    rules = page.locator("[data-testid=ruleset-rules]").inner_text()
+    assert "Nghị định 59/2019/NĐ-CP, Điều 78" in rules and "DESIGN.md" not in rules
+    officer.shot("accountability-walk-5-rules")

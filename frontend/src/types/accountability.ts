@@ -300,3 +300,20 @@ export interface Rankings {
   ranked: number;
   rows: RankingRow[];
 }
+
+export interface RuleSetFull {
+  id: number;
+  version: number;
+  note: string;
+  repeat_window_days: number;
+  limitation_warn_days: number;
+  restart_on_new_violation: boolean;
+  handling_days: number;
+  handling_days_complex: number;
+  complaint_days: number;
+  second_complaint_days: number;
+  sources: Record<string, string>;
+  forms: FormRef[];
+  rules: { code: string; applies_to: string; trigger: string; text_vi: string; text_en: string; basis: string; categories: "all" | "corruption" | "non_corruption"; cap_at_violator: boolean; form: string | null }[];
+  categories: { category_code: string; is_corruption: boolean; no_limitation: boolean; basis: string; note: string }[];
+}

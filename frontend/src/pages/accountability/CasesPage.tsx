@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
@@ -28,7 +28,8 @@ export default function CasesPage() {
   };
   return (
     <>
-      <PageHeader title={t("cases.title")} subtitle={t("cases.subtitle")} />
+      <PageHeader title={t("cases.title")} subtitle={t("cases.subtitle")}
+        actions={<Link className="btn btn-secondary" to="/accountability/rules">{t("rules.link")}</Link>} />
       <div className="filters">
         <Field label={t("common.state")}>
           <select value={params.get("state") ?? ""} onChange={(e) => set("state", e.target.value)}>
