@@ -52,7 +52,13 @@ def two_factor_enrolled(user: Any) -> bool:
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
 
 
+_UNRESOLVED = object()
+
+
 def _session_verified(user: Any, session: SessionBase) -> bool:
+    device = getattr(user, "otp_device", _UNRESOLVED)
+    if device is not _UNRESOLVED:  # django_otp's OTPMiddleware resolved it for this request already
+        return device is not None and device.user_id == user.pk and bool(device.confirmed)
     persistent_id = session.get(DEVICE_ID_SESSION_KEY)
     if not persistent_id:
         return False
