@@ -10,28 +10,21 @@ from django.utils import timezone
 from backend.accounts.models import ApiToken
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden
+from backend.core.params import parse_datetime
 from backend.core.store import get_store
 from backend.org.models import Counter
 from inspection import defaults
-from inspection import draw as drawing
 from inspection.models import CsvImport, RatingDevice, SatisfactionRating
 from inspection.services_common import _invalid
 
 
 def _parse_when(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        dt = value
-    else:
-        text = str(value or "").strip()
-        if not text:
-            return None
-        try:
-            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if timezone.is_naive(dt):
-        dt = timezone.make_aware(dt, drawing.LOCAL_TZ)
-    return dt
+    """A rating's time (device item or CSV row) by the API's one date parser (ISO 8601, naive = local
+    time, within params.EARLIEST..LATEST); None when absent or not one."""
+    try:
+        return parse_datetime(value.isoformat() if isinstance(value, datetime) else value, "rated_at")
+    except DomainError:
+        return None
 
 
 def _rating_item(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:

@@ -181,3 +181,24 @@ def test_a_form_body_over_the_cap_is_a_413(ids: dict[str, Any], sessions: dict[s
                                               {"description": "x" * 2_000_000, "media_ref": "m"})
     assert response.status_code == 413, response.status_code
     assert response.json()["error"]["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("rated_at", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+07:00", "0001-01-01"])
+def test_a_rating_device_posting_year_one_gets_a_named_400(rated_at: str, world: Any) -> None:
+    """The device's rated_at was parsed by a copy of the date parser without bounds: year 1, local
+    time, overflowed on the way to UTC (500)."""
+    from rest_framework.test import APIClient
+
+    from backend.accounts.services import api_token_create, user_create
+    from backend.org.models import Counter
+    from inspection.models import SatisfactionRating
+
+    svc = user_create(by="test", username="svc-year-one", password=None, role="service")
+    _, key = api_token_create(by="test", name="Thiết bị", kind="rating_device", user=svc,
+                              counter=Counter.objects.get(code="Q-CAX-TC"))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    before = SatisfactionRating.objects.count()
+    response = client.post("/api/inspection/ratings/", {"id": "y1", "rated_at": rated_at, "score": 3}, format="json")
+    _assert_names(response, "rated_at")
+    assert SatisfactionRating.objects.count() == before
