@@ -198,7 +198,7 @@ class AccountLocked(DomainError):
             f"Vui lòng thử lại sau {at} (khoảng {minutes} phút nữa).",
             f"This account is locked after {attempts} failed sign-ins. "
             f"Try again after {at} (in about {minutes} min).",
-            code="account_locked", fields={"retry_after": seconds, "locked_until": until.isoformat()})
+            code="account_locked")  # `fields` is for input errors: the message carries the time
 
 
 def _lock_key(username: str) -> str:
@@ -325,7 +325,7 @@ def _code_throttled(until: datetime | None) -> DomainError:
     seconds = max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 1
     return DomainError(f"Nhập sai mã quá nhanh. Vui lòng chờ {seconds} giây rồi thử lại.",
                        f"Too many wrong codes. Wait {seconds} s and try again.",
-                       code="code_throttled", status=429, fields={"retry_after": seconds})
+                       code="code_throttled", status=429)
 
 
 def two_factor_verify(*, user: User, code: str, ip: str) -> Device:

@@ -31,6 +31,14 @@ def shipped_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def playwright_request(browser: Any) -> Iterator[Any]:
+    """A cookie-keeping HTTP client of its own (a second device, as far as the server knows)."""
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
 def _code(secret_b32: str, *, offset: int = 0) -> str:
     """The code an authenticator app shows for this secret, `offset` time steps from now."""
     key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
@@ -126,6 +134,68 @@ def test_a_lead_enrols_in_two_factor_sign_in_and_signs_in_with_a_code(browser: A
         assert me["stage"] == "signed_in" and me["recovery_codes_left"] == 9
     except Exception:
         b.shot("FAILED-2fa")  # what the browser showed when the journey broke
+        raise
+    finally:
+        b.context.close()
+    assert not b.errors, f"JavaScript errors in the page: {b.errors}"
+
+
+def _enrol_over_http(base: str, context: Any, username: str) -> str:
+    """Enrol a user as a script would (the API, no page): returns the secret."""
+    request = context.request
+    request.get(base + "/api/auth/csrf/")
+    csrf = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
+    headers = {"X-CSRFToken": csrf}
+    assert request.post(base + "/api/auth/login/", data={"username": username, "password": PASSWORD},
+                        headers=headers).json()["stage"] == "enrolment_required"
+    secret = request.post(base + "/api/auth/2fa/enrol/", headers=headers).json()["secret"]
+    confirmed = request.post(base + "/api/auth/2fa/enrol/confirm/", data={"code": _code(secret)}, headers=headers)
+    assert confirmed.ok and len(confirmed.json()["recovery_codes"]) == 10
+    return secret
+
+
+def test_an_admin_resets_a_users_two_factor_sign_in_and_a_locked_account_says_when_to_retry(
+        browser: Any, shipped_url: str, playwright_request: Any) -> None:
+    _enrol_over_http(shipped_url, playwright_request, "discipline")
+    b = Browser(browser, shipped_url)
+    page = b.page
+    page.on("dialog", lambda d: d.accept())
+    try:
+        # the administrator enrols at first sign-in too, then resets the disciplinary officer's
+        b.password_step("admin")
+        page.wait_for_selector("[data-testid=totp-secret]")
+        secret = page.locator("[data-testid=totp-secret]").inner_text().replace(" ", "")
+        page.fill("input[name=code]", _code(secret))
+        page.click("[data-testid=twofa-confirm]")
+        page.check("[data-testid=recovery-saved]")
+        page.click("[data-testid=recovery-done]")
+        page.wait_for_selector("[data-testid=user]")
+        page.goto(shipped_url + "/admin/users")
+        table = page.locator("[data-testid=users-table]")
+        table.wait_for()
+        assert page.locator("[data-testid=user-2fa-discipline]").inner_text().strip() == "Đang bật"
+        assert page.locator("[data-testid=user-2fa-inspector]").inner_text().strip() == "Chưa bật"
+        table.get_by_role("button", name="Sửa tài khoản discipline").click()
+        page.get_by_test_id("user-2fa-reset").click()
+        page.get_by_text("Đã đặt lại xác thực hai lớp").wait_for()
+        b.shot("2fa-6-admin-reset")
+        page.keyboard.press("Escape")
+        page.locator("[data-testid=user-2fa-discipline]").get_by_text("Chưa bật").wait_for()
+
+        # someone guessing the inspector's password: the fifth failure locks the account
+        page.get_by_role("button", name="Đăng xuất").click()
+        page.wait_for_selector("input[name=username]")
+        for n in range(5):
+            page.fill("input[name=username]", "inspector")
+            page.fill("input[name=password]", f"doan-mo-{n}")
+            page.click("button[type=submit]")
+            page.get_by_role("alert").wait_for()
+        page.get_by_text("Tài khoản tạm bị khóa").wait_for()
+        alert = page.get_by_role("alert").inner_text()
+        assert alert.startswith("Tài khoản tạm bị khóa do đăng nhập sai 5 lần liên tiếp. Vui lòng thử lại sau")
+        b.shot("2fa-7-locked")
+    except Exception:
+        b.shot("FAILED-2fa-admin")
         raise
     finally:
         b.context.close()

@@ -239,7 +239,7 @@ export default function UsersPage() {
           ) : (
             <table className="table" data-testid="users-table">
               <thead>
-                <tr><th>{t("users.username")}</th><th>{t("users.fullName")}</th><th>{t("users.role")}</th><th>{t("users.scope")}</th><th>{t("users.officer")}</th><th>{t("common.state")}</th><th></th></tr>
+                <tr><th>{t("users.username")}</th><th>{t("users.fullName")}</th><th>{t("users.role")}</th><th>{t("users.scope")}</th><th>{t("users.officer")}</th><th>{t("common.state")}</th><th>{t("users.twoFactor")}</th><th></th></tr>
               </thead>
               <tbody>
                 {users.map((u) => (
@@ -250,6 +250,10 @@ export default function UsersPage() {
                     <td>{u.scope_unit ? u.scope_unit.name : <span className="muted">{t("scope.province")}</span>}</td>
                     <td>{u.officer ? `${u.officer.rank} ${u.officer.full_name}` : "—"}</td>
                     <td>{u.is_active ? <Badge tone="green">{t("users.active")}</Badge> : <Badge tone="grey">{t("users.inactive")}</Badge>}</td>
+                    <td data-testid={`user-2fa-${u.username}`}>
+                      {u.two_factor_enabled ? <Badge tone="green">{t("users.twoFactorOn")}</Badge>
+                        : <Badge tone={u.two_factor_required ? "amber" : "grey"} title={u.two_factor_required ? t("users.twoFactorRequired") : undefined}>{t("users.twoFactorOff")}</Badge>}
+                    </td>
                     <td className="right"><button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(u)} aria-label={t("users.edit", { name: u.username })}>{t("action.edit")}</button></td>
                   </tr>
                 ))}
