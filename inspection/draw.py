@@ -21,7 +21,8 @@ Algorithm versions (params["algorithm"], absent = 1; a stored draw is always rec
        then unit id), and when the floor alone exceeds n only n of them are drawn
        (`floor_overflow` names the rest for the next draw). A unit the drawing lead is conflicted
        with stays a candidate: its check gets another lead (params["leads"], drawn at random among
-       those not conflicted with it), and the drawing lead is not on its team.
+       those not conflicted with it), and the drawing lead is not on its team. A floor unit's slot falls on or before its floor date (`due`), or
+       within the first working days when it is already overdue.
 """
 from __future__ import annotations
 
@@ -143,6 +144,18 @@ def _select(rng: random.Random, candidates: list[dict[str, Any]], n: int, share:
     return chosen
 
 
+OVERDUE_DAYS = 5  # an already overdue unit is checked within the window's first working days
+
+
+def _days_for(cand: dict[str, Any], reason: str, days: list[str], version: int) -> list[str]:
+    """Version 2: a unit drawn by the floor gets a day on or before its floor date (`due`), so no
+    unit goes longer than the floor unchecked; if it is already overdue, one of the first days."""
+    due = cand.get("due")
+    if version < 2 or reason != "floor" or not due:
+        return days
+    return [d for d in days if d <= due] or days[:OVERDUE_DAYS]
+
+
 def run_draw(seed: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:
     params = inputs["params"]
     candidates = sorted(inputs["candidates"], key=lambda c: c["unit_id"])
@@ -169,7 +182,7 @@ def run_draw(seed: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:
         slot = None
         if counters:
             counter = counters[rng.randrange(len(counters))]
-            slot = _slot(rng, counter, days, int(params.get("check_minutes", 120)))
+            slot = _slot(rng, counter, _days_for(cand, reason, days, version), int(params.get("check_minutes", 120)))
         result.append({"order": order, "unit_id": cand["unit_id"], "reason": reason,
                        "score": cand["score"], "team": [check_lead, *members], "slot": slot})
     return result

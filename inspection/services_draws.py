@@ -63,6 +63,16 @@ def _team_conflicts(users: list[User], since: date) -> dict[int, set[int]]:
 DRAW_ALGORITHM = 2  # see inspection/draw.py: n is a promise, a lead conflict reassigns the lead
 
 
+FLOOR_MARGIN_DAYS = 7  # the next window may open with a week of holidays (Tết)
+
+
+def floor_due(last_checked: date, *, floor_months: int, end: date) -> bool:
+    """The coverage floor: a unit whose floor date (last check + floor) falls on or before the end of
+    the window, or in the first week after it, must be drawn in it (the draw gives it a day on or
+    before that date), so no unit goes longer than the floor unchecked."""
+    return _add_months(last_checked, floor_months) <= end + timedelta(days=FLOOR_MARGIN_DAYS)
+
+
 def working_days(start: date, end: date, *, include_weekends: bool = False) -> list[str]:
     vn = holidays.country_holidays("VN", years=range(start.year, end.year + 1))
     days = []
@@ -143,10 +153,11 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
             continue
         last_at = last.get(unit.pk)
         reference = timezone.localdate(last_at) if last_at else since_start[unit.pk]
-        forced = _add_months(reference, floor_months) <= start
+        forced = floor_due(reference, floor_months=floor_months, end=end)
         candidates.append({
             "unit_id": unit.pk, "score": snap.score, "snapshot_id": snap.pk, "forced": forced,
-            "last_checked": reference.isoformat(), "counters": counters_by_unit[unit.pk],
+            "last_checked": reference.isoformat(), "due": _add_months(reference, floor_months).isoformat(),
+            "counters": counters_by_unit[unit.pk],
             "conflicted": sorted(uid for uid, units_ in conflicts.items() if unit.pk in units_),
         })
     if not candidates:

@@ -173,3 +173,18 @@ def test_a_re_roll_needs_a_reason_and_the_commitments_are_published_without_targ
         assert '"unit_id"' not in body and '"result"' not in body
         # the draws themselves (which name targets) stay with the team
         assert client.get(f"/api/inspection/draws/{second.pk}/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_floor_unit_is_checked_on_or_before_its_floor_date(lead, inspector):
+    start, end = _window()
+    due = start + timedelta(days=4)
+    unit = _commune()
+    last = services._add_months(due, -6)
+    _checked(unit, (timezone.localdate() - last).days)
+    for _ in range(5):
+        _commune(checked_days_ago=10)
+    draw = services.draw_create(by=lead, n=3, start=start, end=end, floor_months=6, pool=[lead, inspector])
+    [item] = [r for r in draw.result if r["unit_id"] == unit.pk]
+    assert item["reason"] == "floor"
+    assert date.fromisoformat(item["slot"]["window_start"][:10]) <= due
