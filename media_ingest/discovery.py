@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 from zoneinfo import ZoneInfo
 
+from backend.core.params import EARLIEST, LATEST
 from backend.core.store import object_version
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,10 @@ def parse_key(key: str) -> KeyInfo:
         return KeyInfo(None, None,
                        f"Ngày giờ trong tên tệp không hợp lệ ({match['y']}-{match['m']}-{match['d']} {hms}) / "
                        "the date or time in the key is not a real date")
+    if not EARLIEST <= local.date() <= LATEST:  # year 1 cannot be converted to UTC; 9999 cannot be added to
+        return KeyInfo(None, None,
+                       f"Năm trong tên tệp ngoài khoảng {EARLIEST.year}–{LATEST.year} ({match['y']}) / "
+                       f"the year in the key is outside {EARLIEST.year}-{LATEST.year}")
     return KeyInfo(match["camera"], local.astimezone(ZoneInfo("UTC")), "")
 
 

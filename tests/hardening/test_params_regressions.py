@@ -4,6 +4,7 @@ through backend/core/params.py and the capped JSON parser. Now each is a 4xx in 
 shape that names the parameter."""
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -202,3 +203,37 @@ def test_a_rating_device_posting_year_one_gets_a_named_400(rated_at: str, world:
     response = client.post("/api/inspection/ratings/", {"id": "y1", "rated_at": rated_at, "score": 3}, format="json")
     _assert_names(response, "rated_at")
     assert SatisfactionRating.objects.count() == before
+
+
+@pytest.mark.parametrize(("year", "day"), [("0001", "01/01/000000"), ("9999", "12/31/235959")])
+def test_a_footage_key_dated_out_of_range_is_indexed_as_unassigned(year: str, day: str, world: Any,
+                                                                   sessions: dict[str, dict[str, str]]) -> None:
+    """A MinIO notification for `CAM/0001/01/01/000000.mp4` answered 500 (the key's local time cannot
+    be converted to UTC); `CAM/9999/12/31/235959.mp4` was accepted as a clip whose end, in local time,
+    is past the last date Python can hold. Both are now unassigned keys with the reason, for an admin
+    to map."""
+    from rest_framework.test import APIClient
+
+    from backend.accounts.models import ApiToken, Role
+    from backend.accounts.services import api_token_create, user_create
+    from backend.core.store import get_footage_store
+    from media_ingest.models import Clip
+
+    service = user_create(by="test", username="minio-year", password=None, role=Role.SERVICE)
+    _, key = api_token_create(by="test", name="MinIO", kind=ApiToken.Kind.MINIO_WEBHOOK, user=service)
+    store = get_footage_store()
+    object_key = f"CAM-TC-01/{year}/{day}.mp4"
+    store.put(object_key, io.BytesIO(b"\x00" * 16), 16, "video/mp4")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    event = {"EventName": "s3:ObjectCreated:Put", "Key": f"{store.bucket}/{object_key}", "Records": [{
+        "eventVersion": "2.0", "eventSource": "minio:s3", "eventTime": "2026-04-01T03:00:00.000Z",
+        "eventName": "s3:ObjectCreated:Put",
+        "s3": {"bucket": {"name": store.bucket}, "object": {"key": object_key, "size": 16, "eTag": "e-year"}}}]}
+    response = client.post("/api/media/hooks/minio/", event, format="json")
+    assert response.status_code < 300, (response.status_code, response.content[:300])
+    clip = Clip.objects.get(key=object_key)
+    assert clip.camera_id is None and clip.started_at is None and year in clip.unassigned_reason
+    admin = _client(sessions, "admin")
+    assert admin.get("/api/media/ingest/clips/", {"problem": "unassigned"}).status_code == 200
+    assert admin.get("/api/media/clips/", {"unassigned": "true"}).status_code == 200
