@@ -174,5 +174,33 @@ export interface IngestStatus {
   analysis_version: string;
   reconcile: { prefix: string; last_key: string; passes: number; objects_seen: number; clips_created: number; last_run_at: string | null; last_full_pass_at: string | null; last_error: string }[];
   store: { ok: boolean; [k: string]: unknown };
-  job_queue: { ok?: boolean; [k: string]: unknown };
+  job_queue: { ok?: boolean; queues?: Record<string, JobQueue>; [k: string]: unknown };
+}
+
+/** One Celery queue in the scaled mode (backend.core.jobs.pool_status). */
+export interface JobQueue {
+  workers: number;
+  listening: boolean;
+  depth: number | null;
+  tasks: string[];
+}
+
+export interface RetentionClip {
+  id: number;
+  key: string;
+  camera: string | null;
+  started_at: string | null;
+  size_bytes: number;
+  hold: string[];
+}
+
+/** GET /api/media/retention/ — the dry-run report. */
+export interface RetentionReport {
+  retention_days_default: number;
+  footage_bytes: number;
+  deletable: RetentionClip[];
+  deletable_bytes: number;
+  held: RetentionClip[];
+  expiring_this_week: number;
+  manual_holds: number;
 }

@@ -9,7 +9,7 @@ import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, Pager, Query
 import { ClipStateBadge, useBilingual } from "../../components/labels";
 import { fmtBytes, fmtClock, fmtDateTime, fromLocalInput, toLocalInput } from "../../components/format";
 import { useCameras } from "../../hooks/use-ref-data";
-import type { IngestClip, IngestStatus } from "../../types/media";
+import type { IngestClip, IngestStatus, RetentionReport } from "../../types/media";
 
 const FILTERS = ["", "queued", "failed", "partial", "unassigned"] as const;
 
@@ -62,6 +62,7 @@ export default function IngestPage() {
   const [page, setPage] = useState(1);
   const [assigning, setAssigning] = useState<IngestClip | null>(null);
   const statusQ = useQuery({ queryKey: ["ingest", "status"], queryFn: () => api.get<IngestStatus>("media/ingest/status/"), refetchInterval: 30_000 });
+  const retentionQ = useQuery({ queryKey: ["ingest", "retention"], queryFn: () => api.get<RetentionReport>("media/retention/"), refetchInterval: 300_000 });
   const listQ = useQuery({ queryKey: ["ingest", "clips", problem, page], queryFn: () => api.get<Page<IngestClip>>("media/ingest/clips/", { problem, page }) });
   const retry = useMutation({ mutationFn: (id: number) => api.post(`media/clips/${id}/retry/`), onSuccess: () => qc.invalidateQueries({ queryKey: ["ingest"] }) });
   const reconcile = useMutation({ mutationFn: () => api.post("media/ingest/reconcile/") });
@@ -98,10 +99,24 @@ export default function IngestPage() {
         <Stat label={t("ingest.unassigned")} value={st?.unassigned ?? 0} tone={st?.unassigned ? "amber" : undefined} />
         <Stat label={t("ingest.outdated")} value={st?.outdated ?? 0} hint={st ? `v${st.analysis_version}` : undefined} />
       </div>
+      {retentionQ.data && (
+        <div className="stats" data-testid="retention-stats">
+          <Stat label={t("ingest.footageBytes")} value={fmtBytes(retentionQ.data.footage_bytes)} tone="blue" />
+          <Stat label={t("ingest.deletable")} value={retentionQ.data.deletable.length} hint={fmtBytes(retentionQ.data.deletable_bytes)} />
+          <Stat label={t("ingest.expiringWeek")} value={retentionQ.data.expiring_this_week} />
+          <Stat label={t("ingest.onHold")} value={retentionQ.data.held.length} tone={retentionQ.data.held.length ? "amber" : undefined} />
+          <Stat label={t("ingest.manualHolds")} value={retentionQ.data.manual_holds} />
+        </div>
+      )}
       {st && (
         <div className="row" style={{ marginBottom: 14 }}>
           <Badge tone={st.store.ok ? "green" : "red"}>{t("ingest.store")}: {st.store.ok ? t("ingest.ok") : t("ingest.down")}</Badge>
           <Badge tone={st.job_queue.ok === false ? "red" : "green"}>{t("ingest.jobs")}: {st.job_queue.ok === false ? t("ingest.down") : t("ingest.ok")}</Badge>
+          {Object.entries(st.job_queue.queues ?? {}).map(([name, q]) => (
+            <Badge key={name} tone={q.listening ? "green" : "red"} title={q.tasks.join(", ")}>
+              {t("ingest.queue")} {name}: {q.listening ? `${q.workers} ×` : t("ingest.noWorker")}{q.depth ? ` · ${q.depth} ${t("ingest.waiting")}` : ""}
+            </Badge>
+          ))}
           {st.reconcile.map((c, i) => (
             <Badge key={i} tone={c.last_error ? "red" : "grey"} title={c.last_error || c.last_key}>
               {t("ingest.cursor")} {c.prefix || "/"} · {t("ingest.passes")} {c.passes} · {t("ingest.lastRun")} {fmtDateTime(c.last_run_at)}
