@@ -6,6 +6,7 @@ export const REVIEW: Dict = {
   "clipState.indexed": ["Đã lập chỉ mục", "Indexed"],
   "clipState.partial": ["Một phần", "Partial"],
   "clipState.failed": ["Lỗi", "Failed"],
+  "clipState.expired": ["Đã xóa khi hết hạn lưu trữ", "Expired (deleted)"],
   "event.presence": ["Có người", "Presence"],
   "event.motion": ["Chuyển động", "Motion"],
   "event.unattended": ["Không có cán bộ khi có dân", "Unattended"],
