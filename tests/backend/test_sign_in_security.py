@@ -330,3 +330,20 @@ def test_django_admin_needs_a_verified_session_too(demo):
     assert response.status_code == 302 and "/django-admin/login/" in response["Location"]
     login_page = client.get("/django-admin/login/")
     assert login_page.status_code == 200 and b"otp_token" in login_page.content
+
+
+def test_settings_refuse_a_malformed_proxy_or_an_unknown_role(monkeypatch, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from backend import env
+    from backend.accounts.apps import check_two_factor_roles
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.300")
+    with pytest.raises(ImproperlyConfigured, match="192.168.1.300"):
+        env.get_ip_networks("TRUSTED_PROXIES")
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8, 172.16.0.5")
+    assert env.get_ip_networks("TRUSTED_PROXIES") == ["10.0.0.0/8", "fd00::/8", "172.16.0.5"]
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["admin", "inspection-lead"]
+    assert [e.id for e in check_two_factor_roles()] == ["accounts.E001"]
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["admin", "inspection_lead", "disciplinary"]
+    assert check_two_factor_roles() == []
