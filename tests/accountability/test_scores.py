@@ -1,7 +1,7 @@
 """CCHC tasks, unit scores, ranking with trend and emulation consequences."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -143,9 +143,14 @@ def test_rankings_and_tasks_api(api_as: Any, make_check: Any, demo: Any,
                                                                   "due_date": "2026-06-01"}]}, format="json")
     assert r.status_code == 201 and r.json()[0]["status"] == "missed"
     tid = r.json()[0]["id"]
+    # a delivery dated months before the report is refused to the head (issue 13.7); a recent one counts late
     r = api_as("unithead").post(f"/api/accountability/cchc-tasks/{tid}/delivery/", {"delivered_on": "2026-05-20"},
                                 format="json")
-    assert r.status_code == 200 and r.json()["status"] == "on_time"
+    assert r.status_code == 400 and "delivered_on" in r.json()["error"]["fields"]
+    recent = (timezone.localdate() - timedelta(days=2)).isoformat()
+    r = api_as("unithead").post(f"/api/accountability/cchc-tasks/{tid}/delivery/", {"delivered_on": recent},
+                                format="json")
+    assert r.status_code == 200 and r.json()["status"] == "late"
     assert api_as("reviewer").post(f"/api/accountability/cchc-tasks/{tid}/delivery/",
                                    {"delivered_on": "2026-05-20"}, format="json").status_code == 403
     assert d.get("/api/accountability/cchc-tasks/?year=2026").json()["count"] == 1
