@@ -56,7 +56,7 @@ _UNRESOLVED = object()
 
 
 def _session_verified(user: Any, session: SessionBase) -> bool:
-    device = getattr(user, "otp_device", _UNRESOLVED)
+    device: Any = getattr(user, "otp_device", _UNRESOLVED)
     if device is not _UNRESOLVED:  # django_otp's OTPMiddleware resolved it for this request already
         return device is not None and device.user_id == user.pk and bool(device.confirmed)
     persistent_id = session.get(DEVICE_ID_SESSION_KEY)
