@@ -822,6 +822,9 @@ REGISTRATION_MONTH = 10
 # A head reports a delivery within this many days of it; an older date is a correction for an admin
 # (the force's own regulation decides the figure; this is the default).
 DELIVERY_REPORT_GRACE_DAYS = 30
+# A head reports a delivery within this many days of it; an older date is a correction for an admin
+# (the force's own regulation decides the figure; this is the default).
+DELIVERY_REPORT_GRACE_DAYS = 30
 
 
 @transaction.atomic
@@ -887,6 +890,12 @@ def task_report_delivery(*, by: Any, task: CchcTask, delivered_on: date, note: s
     if delivered_on > timezone.localdate():
         raise _invalid("Ngày hoàn thành không được ở tương lai.", "The delivery date cannot be in the future.",
                        "delivered_on")
+    grace_from = timezone.localdate() - timedelta(days=DELIVERY_REPORT_GRACE_DAYS)
+    if not is_admin and delivered_on < grace_from:
+        raise _invalid(f"Ngày hoàn thành phải được báo cáo trong vòng {DELIVERY_REPORT_GRACE_DAYS} ngày (từ "
+                       f"{grace_from:%d/%m/%Y}); ngày sớm hơn do quản trị điều chỉnh kèm căn cứ.",
+                       f"A delivery is reported within {DELIVERY_REPORT_GRACE_DAYS} days (from {grace_from}); an "
+                       "earlier date is a correction for an admin.", "delivered_on")
     grace_from = timezone.localdate() - timedelta(days=DELIVERY_REPORT_GRACE_DAYS)
     if not is_admin and delivered_on < grace_from:
         raise _invalid(f"Ngày hoàn thành phải được báo cáo trong vòng {DELIVERY_REPORT_GRACE_DAYS} ngày (từ "
