@@ -179,8 +179,10 @@ class RiskApi(APIView):
 
 class RiskWeightsApi(APIView):
     class InputSerializer(serializers.Serializer):
-        weights = serializers.DictField(child=serializers.FloatField(), required=False, default=dict)
-        params = serializers.DictField(child=serializers.FloatField(), required=False, default=dict)
+        weights = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=100), required=False,
+                                        default=dict)
+        params = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=3650), required=False,
+                                       default=dict)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def get(self, request: Request) -> Response:

@@ -20,6 +20,7 @@ from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.core.events import broadcast_on_commit
+from backend.core.params import parse_int
 from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
 from backend.org.models import Counter, Officer, Unit
@@ -175,10 +176,7 @@ def criteria_set_import(*, by: Any, data: dict[str, Any]) -> CriteriaSet:
     if version in (None, ""):
         version = current + 1
     else:
-        try:
-            version = int(version)
-        except (TypeError, ValueError) as exc:
-            raise _invalid("Phiên bản phải là số nguyên.", "version must be an integer.", "version") from exc
+        version = parse_int(version, "version", lo=1, hi=2**31 - 1) or current + 1
         if version <= current:
             raise Conflict(f"Bộ tiêu chí {code} năm {year} đã có phiên bản {current}; phiên bản mới phải lớn hơn.",
                            f"Criteria set {code}/{year} already has version {current}; use a higher version.",

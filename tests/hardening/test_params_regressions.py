@@ -237,3 +237,27 @@ def test_a_footage_key_dated_out_of_range_is_indexed_as_unassigned(year: str, da
     admin = _client(sessions, "admin")
     assert admin.get("/api/media/ingest/clips/", {"problem": "unassigned"}).status_code == 200
     assert admin.get("/api/media/clips/", {"unassigned": "true"}).status_code == 200
+
+
+def test_a_criteria_set_version_past_the_database_is_a_named_400(sessions: dict[str, dict[str, str]]) -> None:
+    """Importing a criteria set with version 2**70 answered 500 (OverflowError on insert)."""
+    lead = _client(sessions, "lead")
+    first = lead.get("/api/inspection/criteria-sets/").json()["results"][0]
+    exported = json.loads(lead.get(f"/api/inspection/criteria-sets/{first['id']}/export/").content)
+    response = lead.post("/api/inspection/criteria-sets/", json.dumps({**exported, "version": 2**70}),
+                         content_type="application/json")
+    _assert_names(response, "version")
+
+
+@pytest.mark.parametrize(("section", "key", "value"), [
+    ("params", "lookback_days", 1e300), ("params", "half_life_days", 10**30), ("weights", "base", 1e308),
+])
+def test_risk_settings_out_of_range_are_refused_so_the_risk_model_keeps_working(
+        section: str, key: str, value: float, sessions: dict[str, dict[str, str]]) -> None:
+    """A lead could store lookback_days=1e300: the PUT said 200 and every later risk computation
+    (POST /api/inspection/risk/, the draw's input) answered 500 until someone changed it back."""
+    lead = _client(sessions, "lead")
+    response = lead.put("/api/inspection/risk/weights/", json.dumps({section: {key: value}}),
+                        content_type="application/json")
+    _assert_names(response, key)
+    assert lead.post("/api/inspection/risk/", "{}", content_type="application/json").status_code == 201
