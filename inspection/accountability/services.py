@@ -5,7 +5,6 @@ and leaves an audit event in that same transaction.
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from datetime import date, timedelta
@@ -19,7 +18,7 @@ from backend.accounts.models import Role
 from backend.accounts.selectors import unit_in_scope
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden
-from backend.core.store import get_store
+from backend.core.uploads import store_upload
 from backend.org.models import Assignment, Officer, Unit
 from inspection.accountability import defaults
 from inspection.accountability.engine import RuleBook
@@ -558,24 +557,14 @@ def case_add_document(*, by: Any, case: DisciplinaryCase, kind: str, fileobj: Bi
     if kind in (CaseDocument.Kind.SELF_REVIEW, CaseDocument.Kind.MINUTES, CaseDocument.Kind.OTHER):
         case = _lock(case)
     _require_editable(case)
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename or "")[-120:].strip("._") or "document"
-    ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED_DOCS:
-        raise _invalid("Chỉ nhận tệp PDF, Word, ODT, TXT, JPG hoặc PNG.",
-                       "Only PDF, Word, ODT, TXT, JPG or PNG files are accepted.", "file")
-    if size <= 0 or size > MAX_DOC_BYTES:
-        raise _invalid("Tệp rỗng hoặc quá 20 MB.", "The file is empty or larger than 20 MB.", "file")
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
-        digest.update(chunk)
-    sha = digest.hexdigest()
-    fileobj.seek(0)
-    key = f"accountability/cases/{case.pk}/{kind}/{sha[:16]}-{name}"
-    info = get_store().put(key, fileobj, size, content_type or "application/octet-stream")
+    stored = store_upload(fileobj=fileobj, filename=filename, content_type=content_type,
+                          prefix=f"accountability/cases/{case.pk}/{kind}", max_bytes=MAX_DOC_BYTES,
+                          allowed_suffixes=ALLOWED_DOCS)
+    key, sha, name = stored.key, stored.sha256, stored.filename
     doc = CaseDocument.objects.create(case=case, kind=kind, key=key, filename=filename[:255] or name,
-                                      content_type=content_type[:120], size=info.size, sha256=sha,
+                                      content_type=content_type[:120], size=stored.size, sha256=sha,
                                       uploaded_by=by, uploaded_at=timezone.now())
-    _event(case, by, "document_add", data={"document": doc.pk, "kind": kind, "sha256": sha, "size": info.size,
+    _event(case, by, "document_add", data={"document": doc.pk, "kind": kind, "sha256": sha, "size": stored.size,
                                            "filename": doc.filename})
     return doc
 
