@@ -799,7 +799,7 @@ class RatingOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = SatisfactionRating
         fields = ["id", "counter", "device_code", "device_rating_id", "rated_at", "score", "comment", "source",
-                  "received_at"]
+                  "received_at", "held", "hold_reason"]
 
     def get_counter(self, obj: SatisfactionRating) -> dict[str, Any] | None:
         return {**(_counter_brief(obj.counter) or {}), "unit": _unit_brief(obj.counter.unit)}
@@ -815,7 +815,7 @@ class RatingListApi(APIView):
         q = Query(request)
         start, end = q.day_range()
         filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"),
-                   "max_score": q.int("max_score", lo=1, hi=5), "from": start, "to": end}
+                   "max_score": q.int("max_score", lo=1, hi=5), "from": start, "to": end, "held": q.bool("held")}
         return paginate(request, self, selectors.ratings_list(user=request.user, filters=filters),
                         RatingOutputSerializer)
 

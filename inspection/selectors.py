@@ -297,6 +297,8 @@ def ratings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Satisfaction
         qs = qs.filter(counter__unit_id=filters["unit_id"])
     if filters.get("max_score"):
         qs = qs.filter(score__lte=filters["max_score"])
+    if filters.get("held") is not None:  # held for review (a burst from one device): not counted by risk
+        qs = qs.filter(held=filters["held"])
     if filters.get("from"):
         qs = qs.filter(rated_at__gte=filters["from"])
     if filters.get("to"):

@@ -72,3 +72,25 @@ def test_a_burst_from_one_device_is_held_for_review_and_not_counted(device):
     [snap] = services.risk_compute(by="test", units=[device.counter.unit])
     # only the three spaced ratings count (each decayed by about a day of age), not the 50 of the burst
     assert 2.5 < snap.features["unsatisfied_ratings"] < 3.0
+
+
+@pytest.mark.django_db
+def test_held_ratings_are_listed_for_review(device):
+    from rest_framework.test import APIClient
+
+    from backend.accounts.models import Role
+    from tests.inspection.factories import UserFactory
+
+    start = (timezone.now() - timedelta(hours=5)).replace(microsecond=0)
+    services.ratings_record(token=device, items=[
+        {"id": f"h-{i}", "rated_at": (start + timedelta(seconds=2 * i)).isoformat(), "score": 1} for i in range(5)])
+    services.ratings_record(token=device, items=[{"id": "ok", "rated_at": (start + timedelta(hours=2)).isoformat(),
+                                                  "score": 5}])
+    client = APIClient()
+    client.force_login(UserFactory(role=Role.INSPECTION_LEAD))
+    held = client.get("/api/inspection/ratings/?held=true")
+    assert held.status_code == 200, held.content
+    rows = held.json()["results"]
+    assert len(rows) == 5 and all(r["held"] and r["hold_reason"] == "burst" for r in rows)
+    counted = client.get("/api/inspection/ratings/?held=false").json()["results"]
+    assert [r["device_rating_id"] for r in counted] == ["ok"]
