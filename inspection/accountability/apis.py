@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role, user_unit_ids
+from backend.audit.services import audit_access
 from backend.core.errors import DomainError, NotFound
 from backend.core.params import TEXT_MAX, DateField, IdField, Query, parse_id, parse_int
 from backend.core.store import ObjectMissing, get_store
@@ -579,6 +580,8 @@ class CaseDocumentDownloadApi(APIView):
             handle = get_store().open(doc.key)
         except ObjectMissing as exc:
             raise NotFound("Tệp không còn trong kho lưu trữ.", "The file is missing from the store.") from exc
+        audit_access(actor=request.user, document="case.document", obj=doc,
+                     payload={"case": case.pk, "kind": doc.kind, "sha256": doc.sha256})
         return FileResponse(handle, as_attachment=True, filename=doc.filename,
                             content_type=doc.content_type or "application/octet-stream")
 
@@ -827,7 +830,7 @@ class FindingReportApi(APIView):
         trace = selectors.trace_for(finding=finding)
         liabilities = list(selectors.liabilities_list(user=request.user, filters={"finding_id": finding.pk}))
         doc = reports.finding_report(trace=trace, liabilities=liabilities)
-        return reports.respond(doc, fmt=fmt, name=f"trach-nhiem-{finding.reference}")
+        return reports.respond(doc, fmt=fmt, name=f"trach-nhiem-{finding.reference}", reader=request.user)
 
 
 class OfficerReportApi(APIView):
@@ -836,4 +839,4 @@ class OfficerReportApi(APIView):
         officer = selectors.officer_get_for(user=request.user, id=pk)
         start, end = _period_params(request)
         doc = reports.officer_report(profile=profile_payload(request.user, officer, start, end))
-        return reports.respond(doc, fmt=fmt, name=f"nguoi-dung-dau-{officer.service_number}")
+        return reports.respond(doc, fmt=fmt, name=f"nguoi-dung-dau-{officer.service_number}", reader=request.user)

@@ -247,7 +247,12 @@ def render_xlsx(doc: Doc) -> bytes:
     return buffer.getvalue()
 
 
-def respond(doc: Doc, *, fmt: str, name: str) -> HttpResponse:
+def respond(doc: Doc, *, fmt: str, name: str, reader: Any) -> HttpResponse:
+    """The document as a download; the read is recorded in the audit trail (who, which document)."""
+    from backend.audit.services import audit_access
+
+    audit_access(actor=reader, document=f"accountability.report.{fmt}", object_type="accountability.report",
+                 object_id=name[:60], payload={"title": doc.title[:200]})
     if fmt == "pdf":
         return HttpResponse(render_pdf(doc), content_type="application/pdf",
                             headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})

@@ -161,3 +161,20 @@ def test_a_repeat_counts_but_the_earlier_case_elsewhere_is_not_named_to_the_unit
     assert b"99/Q" not in seen.content and prior.reference.encode() not in seen.content
     full = world.discipline.get(f"/api/accountability/cases/{case.pk}/")
     assert "99/QĐ-BÍ-MẬT" in full.json()["computed"]["steps"][1]["text_vi"]
+
+
+def test_reports_and_case_documents_read_are_in_the_audit_trail(api_as, demo):
+    """Issue 11: every document access is audited (who, which document)."""
+    from backend.audit.models import AuditEvent
+    from inspection.demo import seed as seed_inspection
+
+    seed_inspection(demo)
+    client = api_as("discipline")
+    finding = demo.extra["inspection"]["findings"][0]
+    before = AuditEvent.objects.count()
+    for fmt in ("pdf", "xlsx"):
+        response = client.get(f"/api/accountability/findings/{finding}/report.{fmt}")
+        assert response.status_code == 200, response.content[:300]
+    verbs = list(AuditEvent.objects.order_by("id")[before:].values_list("verb", "actor_label"))
+    assert verbs == [("accountability.report.pdf.download", "discipline"),
+                     ("accountability.report.xlsx.download", "discipline")]
