@@ -51,7 +51,7 @@ def test_backup_wipe_restore_drill(api_as: Any, make_clip: Any, finding_for: Any
                                                       "file": SimpleUploadedFile("loi-khai.txt", b"loi khai nhan chung")},
                              format="multipart")
     assert uploaded.status_code == 201
-    ruleset = RuleSet.objects.order_by("-version").first() or RuleSet.objects.create(version=999)
+    ruleset = RuleSet.objects.order_by("-version").first() or RuleSet.objects.create(version=999, created_at=timezone.now())
     case = DisciplinaryCase.objects.create(reference="KL-DRILL-1", title="Hồ sơ kỷ luật", subject_kind="unit",
                                            unit=finding.unit, ruleset=ruleset, created_by=demo.users["admin"],
                                            created_at=timezone.now(), updated_at=timezone.now())

@@ -79,7 +79,7 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     finding_for(state="draft", occurred_from=in_finding.started_at + timedelta(seconds=5))
     in_case = _stored_clip(make_clip, 45)
     handled = finding_for(state="actioned", occurred_from=in_case.started_at + timedelta(seconds=5))
-    ruleset = RuleSet.objects.order_by("-version").first() or RuleSet.objects.create(version=999)
+    ruleset = RuleSet.objects.order_by("-version").first() or RuleSet.objects.create(version=999, created_at=timezone.now())
     case = DisciplinaryCase.objects.create(reference="KL-RET-1", title="Vụ việc", subject_kind="unit",
                                            unit=handled.unit, ruleset=ruleset, state="considering",
                                            created_by=demo.users["admin"], created_at=timezone.now(),
