@@ -30,6 +30,7 @@ from backend.core.params import (
     Query,
     parse_id,
     parse_text,
+    text_caps,
 )
 from backend.core.parsers import JSONParser
 from backend.core.store import ObjectMissing, get_store
@@ -490,12 +491,16 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
     }
 
 
+RESULT_TEXT = text_caps(criterion=40, outcome=40, note=REASON_MAX)
+
+
 class ReportApi(APIView):
     """GET the report (?version=original: as signed). PUT results/summary while not signed."""
 
     class InputSerializer(serializers.Serializer):
         summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
-        results = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=1000)
+        results = serializers.ListField(child=serializers.DictField(validators=[RESULT_TEXT]), required=False,
+                                        default=list, max_length=1000)
 
     def get(self, request: Request, uid: str) -> Response:
         report = selectors.report_get_for(user=request.user, uid=uid)
@@ -525,7 +530,8 @@ class ReportAmendApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=REASON_MAX)
         summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
-        results = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=1000)
+        results = serializers.ListField(child=serializers.DictField(validators=[RESULT_TEXT]), required=False,
+                                        default=list, max_length=1000)
 
     def post(self, request: Request, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)

@@ -248,3 +248,17 @@ class DateTimeField(serializers.DateTimeField):
         if not EARLIEST <= moment.date() <= LATEST:
             raise serializers.ValidationError(_range_message(), code="date_range")
         return moment
+
+
+def text_caps(**caps: int) -> Any:
+    """A validator for a free-form object in a body (a DictField child): each named key, when
+    present, is text of at most its cap — e.g. `DictField(validators=[text_caps(note=REASON_MAX)])`."""
+
+    def validate(value: Mapping[str, Any]) -> None:
+        for key, cap in caps.items():
+            text = value.get(key)
+            if text is not None and len(str(text)) > cap:
+                raise serializers.ValidationError(
+                    {key: [f"Tối đa {cap} ký tự (at most {cap} characters)."]}, code="max_length")
+
+    return validate

@@ -261,3 +261,18 @@ def test_risk_settings_out_of_range_are_refused_so_the_risk_model_keeps_working(
                         content_type="application/json")
     _assert_names(response, key)
     assert lead.post("/api/inspection/risk/", "{}", content_type="application/json").status_code == 201
+
+
+def test_a_report_result_note_over_its_cap_is_a_named_400(world: Any, sessions: dict[str, dict[str, str]]) -> None:
+    """A criterion's note in the report was free-form and unbounded (100 000 characters were stored)."""
+    from inspection.models import Criterion, SurpriseCheck
+
+    uid = world.extra["world"]["CAX-TC"]["started"]
+    check = SurpriseCheck.objects.get(uid=uid)
+    code = Criterion.objects.filter(criteria_set=check.criteria_set, children__isnull=True).values_list(
+        "code", flat=True).first()
+    response = _client(sessions, "lead").put(
+        f"/api/inspection/checks/{uid}/report/",
+        json.dumps({"results": [{"criterion": code, "outcome": "pass", "note": "x" * 100_000}]}),
+        content_type="application/json")
+    _assert_names(response, "note")
