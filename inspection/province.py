@@ -218,11 +218,17 @@ def _checks(p: Province, rng: random.Random, today: date) -> None:
                              content_hash="0" * 64)
         earned = maximum = Decimal(0)
         for crit in leaves:
-            failed = rng.random() < min(0.02 * trouble, 0.4)
-            outcome = CriterionResult.Outcome.FAIL if failed else CriterionResult.Outcome.PASS
-            points = Decimal(0) if failed else crit.max_points
-            results.append((report, CriterionResult(criterion=crit, outcome=outcome, points=points,
-                                                    note="Không đạt khi kiểm tra" if failed else "")))
+            roll = rng.random()
+            failed = roll < min(0.01 + 0.02 * trouble, 0.4)
+            partial = not failed and roll < min(0.08 + 0.05 * trouble, 0.6) and crit.max_points > 1
+            if failed:
+                outcome, points, note = CriterionResult.Outcome.FAIL, Decimal(0), "Không đạt khi kiểm tra"
+            elif partial:
+                points = (crit.max_points / 2).quantize(Decimal("0.01"))
+                outcome, note = CriterionResult.Outcome.PARTIAL, "Đạt một phần"
+            else:
+                outcome, points, note = CriterionResult.Outcome.PASS, crit.max_points, ""
+            results.append((report, CriterionResult(criterion=crit, outcome=outcome, points=points, note=note)))
             earned += points * crit.weight
             maximum += crit.max_points * crit.weight
             if failed and (crit.critical or rng.random() < 0.3):
