@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.utils import dateparse, timezone
 from rest_framework import serializers
@@ -164,6 +164,14 @@ def day_range(start: date | None, end: date | None) -> tuple[datetime | None, da
 # --- the query string -----------------------------------------------------------------------------
 
 
+# Query's methods are named after the types they return; inside the class those names are the methods.
+_Int: TypeAlias = int
+_Bool: TypeAlias = bool
+_Date: TypeAlias = date
+_DateTime: TypeAlias = datetime
+_UUID: TypeAlias = uuid.UUID
+
+
 class Query:
     """`q = Query(request)`, then `q.id("unit")`, `q.date("from")`, `q.day_range()`...
     Each method returns None (or '' for text) when the parameter is absent or blank."""
@@ -174,33 +182,33 @@ class Query:
     def raw(self, name: str) -> Any:
         return self.params.get(name)
 
-    def id(self, name: str) -> int | None:
+    def id(self, name: str) -> _Int | None:
         return parse_id(self.raw(name), name)
 
-    def int(self, name: str, *, lo: int, hi: int, default: int | None = None) -> int | None:
+    def int(self, name: str, *, lo: _Int, hi: _Int, default: _Int | None = None) -> _Int | None:
         number = parse_int(self.raw(name), name, lo=lo, hi=hi)
         return default if number is None else number
 
-    def date(self, name: str) -> date | None:
+    def date(self, name: str) -> _Date | None:
         return parse_date(self.raw(name), name)
 
-    def datetime(self, name: str, *, end_of_day: bool = False) -> datetime | None:
+    def datetime(self, name: str, *, end_of_day: _Bool = False) -> _DateTime | None:
         return parse_datetime(self.raw(name), name, end_of_day=end_of_day)
 
-    def bool(self, name: str, *, default: bool | None = None) -> bool | None:
+    def bool(self, name: str, *, default: _Bool | None = None) -> _Bool | None:
         flag = parse_bool(self.raw(name), name)
         return default if flag is None else flag
 
     def choice(self, name: str, choices: Iterable[str]) -> str | None:
         return parse_choice(self.raw(name), name, choices)
 
-    def uuid(self, name: str) -> uuid.UUID | None:
+    def uuid(self, name: str) -> _UUID | None:
         return parse_uuid(self.raw(name), name)
 
-    def text(self, name: str, *, max_length: int = SEARCH_MAX) -> str:
+    def text(self, name: str, *, max_length: _Int = SEARCH_MAX) -> str:
         return parse_text(self.raw(name), name, max_length=max_length)
 
-    def day_range(self, start: str = "from", end: str = "to") -> tuple[datetime | None, datetime | None]:
+    def day_range(self, start: str = "from", end: str = "to") -> tuple[_DateTime | None, _DateTime | None]:
         """Two inclusive date parameters as local half-open instants (see `day_range`)."""
         return day_range(self.date(start), self.date(end))
 

@@ -4,6 +4,7 @@ size: a body over the cap is a 413 before a byte of it is decoded."""
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +24,8 @@ def body_too_large() -> Exception:
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser with a size cap (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None,
+              parser_context: Mapping[str, Any] | None = None) -> Any:
         limit = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         request = (parser_context or {}).get("request")
         meta = getattr(request, "META", {}) if request is not None else {}
