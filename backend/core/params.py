@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, overload
 
 from django.utils import dateparse, timezone
 from rest_framework import serializers
@@ -185,6 +185,11 @@ class Query:
     def id(self, name: str) -> _Int | None:
         return parse_id(self.raw(name), name)
 
+    @overload
+    def int(self, name: str, *, lo: _Int, hi: _Int) -> _Int | None: ...
+    @overload
+    def int(self, name: str, *, lo: _Int, hi: _Int, default: _Int) -> _Int: ...
+
     def int(self, name: str, *, lo: _Int, hi: _Int, default: _Int | None = None) -> _Int | None:
         number = parse_int(self.raw(name), name, lo=lo, hi=hi)
         return default if number is None else number
@@ -194,6 +199,11 @@ class Query:
 
     def datetime(self, name: str, *, end_of_day: _Bool = False) -> _DateTime | None:
         return parse_datetime(self.raw(name), name, end_of_day=end_of_day)
+
+    @overload
+    def bool(self, name: str) -> _Bool | None: ...
+    @overload
+    def bool(self, name: str, *, default: _Bool) -> _Bool: ...
 
     def bool(self, name: str, *, default: _Bool | None = None) -> _Bool | None:
         flag = parse_bool(self.raw(name), name)
