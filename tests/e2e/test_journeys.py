@@ -82,6 +82,24 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
     page.evaluate("window.scrollTo(0, 0)")
     lead.shot("inspection-4-check-run-tablet", full=False)
 
+    # A failed criterion gets its finding (from the criterion itself) before the minutes are signed:
+    # sign-off refuses minutes whose failed critical criterion has no finding
+    check_url = page.url
+    criteria.nth(0).get_by_role("button", name="Lập vi phạm").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("select[name=category]").select_option("VANG_MAT")
+    dialog.locator("input[name=title]").fill("Cán bộ vắng mặt tại bộ phận một cửa trong giờ làm việc")
+    officer = COUNTER_OFFICER[unit_name]
+    dialog.get_by_label("Cán bộ", exact=True).fill(officer.split()[-1])
+    dialog.get_by_role("option", name=re.compile(officer)).click()
+    dialog.locator("[data-testid=finding-submit]").click()
+    page.wait_for_url(re.compile(r"/inspection/findings/\d+$"))
+    finding_id = int(page.url.rsplit("/", 1)[1])
+    finding_ref = page.locator(".subtitle strong").first.inner_text().strip()
+    assert finding_ref.startswith("VP-")
+    finding_url = page.url
+
+    page.goto(check_url)
     page.click("[data-testid=check-complete]")
     page.wait_for_selector("[data-testid=check-sign]")
     page.click("[data-testid=check-sign]")
@@ -91,20 +109,7 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
     assert pdf.status == 200 and pdf.headers["content-type"].startswith("application/pdf")
     assert pdf.body()[:4] == b"%PDF"
     page.set_viewport_size({"width": 1440, "height": 900})
-
-    # File a finding from the check, naming the counter officer as the violator
-    page.click("[data-testid=file-finding]")
-    dialog = page.get_by_role("dialog")
-    dialog.locator("select[name=category]").select_option("VANG_MAT")
-    dialog.locator("input[name=title]").fill("Cán bộ vắng mặt tại bộ phận một cửa trong giờ làm việc")
-    officer = COUNTER_OFFICER[unit_name]
-    dialog.get_by_label("Cán bộ").fill(officer.split()[-1])
-    dialog.get_by_role("option", name=re.compile(officer)).click()
-    dialog.locator("[data-testid=finding-submit]").click()
-    page.wait_for_url(re.compile(r"/inspection/findings/\d+$"))
-    finding_id = int(page.url.rsplit("/", 1)[1])
-    finding_ref = page.locator(".subtitle strong").first.inner_text().strip()
-    assert finding_ref.startswith("VP-")
+    page.goto(finding_url)
 
     # The lead confirms it: a confirmed finding can be traced
     page.click("[data-testid=finding-confirm]")

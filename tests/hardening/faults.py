@@ -65,6 +65,8 @@ class Cluster:
                     if not k.startswith(("DJANGO_", "MINIO_", "COUNTERWATCH_", "CELERY_", "PYTEST", "TEST_DB"))}
         self.env.update({
             "DJANGO_SETTINGS_MODULE": "backend.settings", "DATABASE_URL": self.db_url, "REDIS_URL": redis_url,
+            # the scaled mode needs one shared key (never one from the source)
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
             "CELERY_BROKER_URL": redis_url, "COUNTERWATCH_VAR_DIR": str(tmp / "var"),
             "COUNTERWATCH_OBJECTS_DIR": str(tmp / "objects"), "COUNTERWATCH_BACKGROUND": "0",
             "RECONCILE_INTERVAL_SECONDS": "2", "MEDIA_REQUEUE_QUEUED_AFTER_SECONDS": "20", "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
