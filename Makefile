@@ -66,8 +66,10 @@ mutation: install
 	  echo "== mutmut: $$mod against $$tests"; \
 	  (cd $$dir && rm -f .mutmut-cache && find . -name __pycache__ -prune -exec rm -rf {} + && \
 	   PYTHONDONTWRITEBYTECODE=1 $(CURDIR)/$(VENV)/bin/mutmut run --paths-to-mutate $$mod --tests-dir tests \
-	    --runner "$(CURDIR)/$(PY) -m pytest -x -q -p no:cacheprovider $$tests" >/dev/null || true; \
-	   $(CURDIR)/$(VENV)/bin/mutmut results); \
+	    --runner "$(CURDIR)/$(PY) -m pytest -x -q -p no:cacheprovider $$tests" 2>&1 | tr '\r' '\n' \
+	    | grep -E '^[^ ]* [0-9]+/[0-9]+' | tail -1 | sed 's/^/score (done, killed, timeout, suspicious, survived, skipped): /'; \
+	   for id in $$($(CURDIR)/$(VENV)/bin/mutmut result-ids survived 2>/dev/null); do \
+	     $(CURDIR)/$(VENV)/bin/mutmut show $$id | grep -E '^[-+][^-+]'; done); \
 	done
 
 lint: install
