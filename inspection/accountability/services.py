@@ -38,7 +38,7 @@ from inspection.accountability.models import (
     SubjectKind,
     TraceRecord,
 )
-from inspection.accountability.trace import COUNTED_STATES, compute_trace, finding_days
+from inspection.accountability.trace import COUNTED_STATES, compute_trace, finding_days, local_day
 from inspection.models import Finding, FindingSubject
 
 SEVERITIES = set(defaults.SEVERITIES)
@@ -600,6 +600,17 @@ def case_transition(*, by: Any, case: DisciplinaryCase, to: str, note: str = "",
     return case
 
 
+def _check_case_day(case: DisciplinaryCase, day: date, *, field: str, what_vi: str, what_en: str) -> None:
+    """A date of a step of the case (council, decision) lies between the case's opening and today: a
+    date typed earlier would judge the limitation as of a day the case did not yet exist (backdating)."""
+    opened, today = local_day(case.created_at), timezone.localdate()
+    if not opened <= day <= today:
+        raise _invalid(f"{what_vi} phải từ ngày lập hồ sơ ({opened:%d/%m/%Y}) đến hôm nay ({today:%d/%m/%Y}); "
+                       f"không nhận ngày {day:%d/%m/%Y}.",
+                       f"{what_en} must be between the case opening ({opened.isoformat()}) and today "
+                       f"({today.isoformat()}); {day.isoformat()} is refused.", field, code="date_out_of_range")
+
+
 def _form_for_case(case: DisciplinaryCase, form_code: str) -> LadderForm:
     form = LadderForm.objects.filter(ruleset_id=case.ruleset_id, code=form_code, subject_kind=case.subject_kind).first()
     if form is None:
@@ -650,9 +661,13 @@ def case_record_council(*, by: Any, case: DisciplinaryCase, held_on: date, note:
         raise Conflict("Hội đồng kỷ luật họp khi hồ sơ đang ở bước xem xét.",
                        "The disciplinary council meets while the case is being considered.", code="invalid_state")
     note = _clean_reason(note)
-    if held_on > timezone.localdate():
-        raise _invalid("Ngày họp hội đồng không được ở tương lai.", "The council date cannot be in the future.",
-                       "held_on")
+    if case.council_held_on is not None:
+        raise Conflict(f"Đã ghi nhận cuộc họp Hội đồng kỷ luật ngày {case.council_held_on:%d/%m/%Y}; không ghi đè "
+                       "lên biên bản đã có. Nếu hội đồng họp lại, hãy tải biên bản lên mục tài liệu.",
+                       f"A disciplinary council meeting is already recorded on {case.council_held_on.isoformat()}; "
+                       "it is not overwritten. If the council met again, upload its minutes as a document.",
+                       code="council_already_recorded")
+    _check_case_day(case, held_on, field="held_on", what_vi="Ngày họp hội đồng", what_en="The council date")
     case.council_held_on, case.council_note = held_on, note
     case.updated_at = timezone.now()
     case.save(update_fields=["council_held_on", "council_note", "updated_at"])
@@ -676,9 +691,8 @@ def case_decide(*, by: Any, case: DisciplinaryCase, form_code: str, decision_num
     if not authority:
         raise _invalid("Cần cấp có thẩm quyền ra quyết định.", "The deciding authority is required.", "authority")
     today = timezone.localdate()
-    if decision_date > today:
-        raise _invalid("Ngày quyết định không được ở tương lai.", "The decision date cannot be in the future.",
-                       "decision_date")
+    _check_case_day(case, decision_date, field="decision_date", what_vi="Ngày quyết định",
+                    what_en="The decision date")
     if received_on is not None and not decision_date <= received_on <= today:
         raise _invalid("Ngày nhận quyết định phải từ ngày quyết định đến hôm nay.",
                        "The day the decision was received must be between the decision date and today.",
@@ -694,6 +708,10 @@ def case_decide(*, by: Any, case: DisciplinaryCase, form_code: str, decision_num
                        + "; ".join(x.message_vi for x in barred),
                        "Every violation in the case is time-barred: " + "; ".join(x.message_en for x in barred),
                        code="limitation_expired")
+    if case.proposed_form_id is None:
+        raise Conflict("Chưa có bước đề xuất hình thức: hãy 'Đề xuất hình thức' trước khi ra quyết định.",
+                       "No form has been proposed: propose a form before recording the decision.",
+                       code="proposal_required")
     if form.requires_council and case.council_held_on is None:
         raise Conflict(f"Hình thức {form.name_vi} cần họp Hội đồng kỷ luật trước khi quyết định; "
                        "hãy ghi nhận cuộc họp của hội đồng.",

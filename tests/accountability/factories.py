@@ -146,3 +146,10 @@ class FindingFactory(DjangoModelFactory):
         if extracted is not None:
             Finding.objects.filter(pk=obj.pk).update(created_at=at(extracted))
             obj.refresh_from_db()
+
+
+def case_opened_on(case_id: int, day: date) -> None:
+    """Backdate when a disciplinary case was opened (a case opened in the past, for dated steps)."""
+    from inspection.accountability.models import DisciplinaryCase
+
+    DisciplinaryCase.objects.filter(pk=case_id).update(created_at=at(day, 8))

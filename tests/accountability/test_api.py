@@ -8,6 +8,7 @@ import pytest
 
 from inspection.accountability import defaults
 from inspection.accountability.models import DisciplinaryCase, LeaderLiability, RuleSet
+from tests.accountability.factories import case_opened_on
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +172,9 @@ def test_case_api_flow(api_as: Any, make_finding: Any, django_assert_max_num_que
     assert d.post(f"/api/accountability/cases/{cid}/documents/", {"kind": "self_review", "file": bad},
                   format="multipart").status_code == 400
     assert d.post(f"/api/accountability/cases/{cid}/transition/", {"to": "considering"},
+                  format="json").status_code == 200
+    case_opened_on(cid, date(2026, 6, 10))
+    assert d.post(f"/api/accountability/cases/{cid}/propose/", {"form": "khien_trach"},
                   format="json").status_code == 200
     r = d.post(f"/api/accountability/cases/{cid}/council/", {"held_on": "2026-06-30",
                                                              "note": "Hội đồng kỷ luật biểu quyết khiển trách"},

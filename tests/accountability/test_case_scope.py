@@ -20,6 +20,7 @@ from tests.accountability.factories import (
     OfficerFactory,
     UnitFactory,
     UserFactory,
+    case_opened_on,
 )
 from tests.conftest import login_client
 
@@ -148,6 +149,8 @@ def test_a_repeat_counts_but_the_earlier_case_elsewhere_is_not_named_to_the_unit
     prior = services.case_create(by=discipline, subject_kind="officer", officer=world.mover, unit=None,
                                  findings=[earlier], title="Hồ sơ trước ở xã Khác")
     services.case_transition(by=discipline, case=prior, to="considering", no_self_review_reason="Đã chuyển công tác")
+    case_opened_on(prior.pk, date(2026, 1, 5))
+    services.case_propose(by=discipline, case=prior, form_code="khien_trach", note="Đề xuất theo quy tắc")
     services.case_record_council(by=discipline, case=prior, held_on=date(2026, 1, 10), note="Hội đồng kỷ luật họp")
     services.case_decide(by=discipline, case=prior, form_code="khien_trach", decision_number="99/QĐ-BÍ-MẬT",
                          authority="Giám đốc Công an tỉnh", decision_date=date(2026, 1, 15))

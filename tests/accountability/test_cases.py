@@ -10,6 +10,7 @@ from backend.audit.models import AuditEvent
 from backend.core.errors import Conflict, DomainError
 from inspection.accountability import selectors, services
 from inspection.accountability.models import CaseEvent, DisciplinaryCase
+from tests.accountability.factories import case_opened_on
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,8 @@ def decide(demo: Any, case: DisciplinaryCase, form: str, on: date) -> Disciplina
     by = demo.users["discipline"]
     services.case_transition(by=by, case=case, to="considering",
                              no_self_review_reason="Cán bộ từ chối viết bản kiểm điểm")
+    case_opened_on(case.pk, on)
+    services.case_propose(by=by, case=case, form_code=form, note="Đề xuất theo kết quả xem xét")
     services.case_record_council(by=by, case=case, held_on=on, note="Hội đồng kỷ luật họp và biểu quyết")
     return services.case_decide(by=by, case=case, form_code=form, decision_number=f"QĐ {case.pk}/QĐ-CAT",
                                 authority="Giám đốc Công an tỉnh", decision_date=on)
@@ -147,6 +150,7 @@ def test_lifecycle_with_self_review_decision_and_appeal(make_finding: Any, demo:
     by = demo.users["discipline"]
     f = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",))
     case = open_case(demo, [f])
+    case_opened_on(case.pk, date(2026, 6, 10))
     with pytest.raises(Conflict) as err:
         services.case_transition(by=by, case=case, to="considering")
     assert err.value.code == "self_review_missing"

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from backend.accounts.models import Role
 from backend.org import services as org
@@ -21,6 +22,7 @@ from tests.accountability.factories import (
     FindingFactory,
     UnitFactory,
     UserFactory,
+    case_opened_on,
 )
 from tests.conftest import login_client
 
@@ -53,12 +55,20 @@ def propose(client: Any, finding: Any) -> list[dict[str, Any]]:
     return r.json()["created"]
 
 
-def open_case(client: Any, officer: Any, findings: list[Any], **extra: Any) -> dict[str, Any]:
+def open_case(client: Any, officer: Any, findings: list[Any], opened_on: date | None = None,
+              **extra: Any) -> dict[str, Any]:
     r = client.post("/api/accountability/cases/", {"subject_kind": "officer", "officer_id": officer.pk,
                                                    "finding_ids": [f.pk for f in findings],
                                                    "title": "Xem xét kỷ luật", **extra}, format="json")
     assert r.status_code == 201, r.content
+    if opened_on is not None:
+        case_opened_on(r.json()["id"], opened_on)
     return r.json()
+
+
+def propose_form(client: Any, case: dict[str, Any], form: str) -> Any:
+    return client.post(f"/api/accountability/cases/{case['id']}/propose/",
+                       {"form": form, "note": "Đề xuất theo kết quả xem xét của hội đồng"}, format="json")
 
 
 def to_considering(client: Any, case: dict[str, Any]) -> None:
@@ -199,7 +209,7 @@ def test_a_time_barred_violation_cannot_be_escalated_to_canh_cao(discipline: Any
     officer = member(unit)
     first = FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[officer])
     second = FindingFactory(unit=unit, on=date(2024, 3, 5), violators=[officer])
-    case = open_case(discipline, officer, [first, second])
+    case = open_case(discipline, officer, [first, second], opened_on=date(2026, 8, 1))
     computed = case["computed"]
     assert [v["time_barred"] for v in computed["violations"]] == [True, True]
     assert computed["violations"][1]["limitation"]["deadline"] == "2026-03-05"
@@ -262,8 +272,10 @@ def test_a_violation_of_a_category_without_limitation_never_expires(discipline: 
 def decided_case(client: Any, on: str = "2026-06-01") -> dict[str, Any]:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(client, officer, [FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[officer])])
+    case = open_case(client, officer, [FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[officer])],
+                     opened_on=date(2026, 5, 20))
     to_considering(client, case)
+    assert propose_form(client, case, "khien_trach").status_code == 200
     council(client, case, on)
     r = decide(client, case, "khien_trach", on)
     assert r.status_code == 200, r.content
@@ -317,8 +329,9 @@ def test_canh_cao_is_decided_only_after_the_disciplinary_council(discipline: Any
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
     case = open_case(discipline, officer, [FindingFactory(unit=unit, severity="serious", on=date(2026, 5, 1),
-                                                          violators=[officer])])
+                                                          violators=[officer])], opened_on=date(2026, 5, 20))
     to_considering(discipline, case)
+    assert propose_form(discipline, case, "canh_cao").status_code == 200
     r = decide(discipline, case, "canh_cao", "2026-06-01")
     assert r.status_code == 409 and r.json()["error"]["code"] == "council_required"
     council(discipline, case, "2026-05-28")
@@ -409,3 +422,51 @@ def test_a_post_that_names_the_level_is_joined_to_the_unit_name_once() -> None:
     assert post_title("Phó Trưởng Công an xã", "Công an xã Nam Đàn") == "Phó Trưởng Công an xã Nam Đàn"
     assert post_title("Giám đốc", "Công an tỉnh Nghệ An") == "Giám đốc Công an tỉnh Nghệ An"
     assert post_title("Trưởng Công an xã Hòa Bình", "Công an xã Hòa Bình") == "Trưởng Công an xã Hòa Bình"
+
+
+# --- reviewer's refusal, item 1: no backdating, no silent second council, a proposal before the decision ---
+
+
+def test_a_time_barred_violation_cannot_be_decided_by_backdating_the_decision(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    old = FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[officer])  # barred since 04/03/2026
+    case = open_case(discipline, officer, [old])  # opened today, long after the bar
+    to_considering(discipline, case)
+    r = decide(discipline, case, "khien_trach", "2026-01-15")  # a date before the bar, typed in
+    assert r.status_code == 400 and r.json()["error"]["code"] == "date_out_of_range", r.content
+    assert "ngày lập hồ sơ" in r.json()["error"]["message"]
+    r = decide(discipline, case, "khien_trach", timezone.localdate().isoformat())
+    assert r.status_code == 409 and r.json()["error"]["code"] == "limitation_expired"
+    r = discipline.post(f"/api/accountability/cases/{case['id']}/council/",
+                        {"held_on": "2026-01-10", "note": "Hội đồng kỷ luật họp"}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "date_out_of_range"
+    assert discipline.get(f"/api/accountability/cases/{case['id']}/").json()["state"] == "considering"
+
+
+def test_a_second_council_entry_does_not_silently_replace_the_first(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    case = open_case(discipline, officer, [FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[officer])],
+                     opened_on=date(2026, 5, 20))
+    to_considering(discipline, case)
+    council(discipline, case, "2026-06-01")
+    r = discipline.post(f"/api/accountability/cases/{case['id']}/council/",
+                        {"held_on": "2026-06-05", "note": "Họp lại, ghi đè"}, format="json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "council_already_recorded"
+    assert "01/06/2026" in r.json()["error"]["message"]
+    assert discipline.get(f"/api/accountability/cases/{case['id']}/").json()["council_held_on"] == "2026-06-01"
+
+
+def test_a_case_with_no_proposed_form_cannot_be_decided(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    case = open_case(discipline, officer, [FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[officer])],
+                     opened_on=date(2026, 5, 20))
+    to_considering(discipline, case)
+    council(discipline, case, "2026-06-01")
+    r = decide(discipline, case, "khien_trach", "2026-06-02")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "proposal_required"
+    assert "Đề xuất hình thức" in r.json()["error"]["message"]
+    assert propose_form(discipline, case, "khien_trach").status_code == 200
+    assert decide(discipline, case, "khien_trach", "2026-06-02").status_code == 200
