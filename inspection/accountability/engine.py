@@ -334,6 +334,11 @@ class Violation:
     no_limitation: bool = False
     no_limitation_basis: str = ""
     limitation: Limitation | None = None
+    # the violation's own form (the violator's, by its seriousness) when `form` is a leader's liability:
+    # the limitation period is read from it, never from the liability or an escalated form
+    own_form: FormRef | None = None
+    # joint responsibility: never heavier than this (the violator's own form)
+    cap: FormRef | None = None
 
     @property
     def time_barred(self) -> bool:
@@ -421,7 +426,21 @@ def escalate(book: RuleBook, *, violations: list[Violation], priors: list[PriorD
         steps.append(Step("factors", 0, form,
                           f"Tình tiết tăng nặng ({aggravating}) và giảm nhẹ ({mitigating}) cân bằng: giữ nguyên {form.name_vi}.",
                           f"Aggravating ({aggravating}) and mitigating ({mitigating}) factors balance: {form.name_en} stays."))
+    cap = joint_cap(violations)
+    if cap is not None and form.level > cap.level:
+        steps.append(Step("cap_at_violator", cap.level - form.level, cap,
+                          f"Trách nhiệm liên đới không nặng hơn hình thức của người vi phạm ({cap.name_vi}) → {cap.name_vi}.",
+                          f"Joint responsibility is never heavier than the violator's own form ({cap.name_en}) → "
+                          f"{cap.name_en}."))
     return steps
+
+
+def joint_cap(violations: list[Violation]) -> FormRef | None:
+    """The bound on a case where the subject answers only jointly (every violation capped at the
+    violator's own form): the heaviest of those forms. None when any violation is the subject's own."""
+    if not violations or any(v.cap is None for v in violations):
+        return None
+    return max((v.cap for v in violations if v.cap is not None), key=lambda f: f.level)
 
 
 # --- limitation -----------------------------------------------------------------------------------
@@ -461,7 +480,7 @@ def violation_limitation(*, violation: Violation, later: list[tuple[date, str]],
     The clock runs from the violation's end, or from its discovery when it was still going on.
     A later violation restarts it only when the rule set says so (`restart`).
     """
-    form = violation.form
+    form = violation.own_form or violation.form
     start = violation.counts_from or violation.occurred_on
     if violation.no_limitation:
         return Limitation(start=start, restarted_by=None, years=None, form_code=form.code, deadline=None,

@@ -369,10 +369,13 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
             confirmed = liabilities.get((officer_id, f.pk))
             if confirmed is not None and "violator" not in kinds:
                 form = book.equivalent(_form_ref(confirmed.confirmed_form or confirmed.suggested_form))
+                own_rule = book.by_severity(Rule.AppliesTo.VIOLATOR, f.severity)
+                own_form = own_rule.form if own_rule is not None else None
                 violations.append(Violation(
                     f.pk, f.reference, f.category_id, day, form, confirmed.rule.code,
                     f"trách nhiệm {confirmed.get_role_display().lower()} đã được xác nhận (quy tắc {confirmed.rule.code})",
-                    f"confirmed liability as {confirmed.role.replace('_', ' ')} (rule {confirmed.rule.code})"))
+                    f"confirmed liability as {confirmed.role.replace('_', ' ')} (rule {confirmed.rule.code})",
+                    own_form=own_form, cap=own_form if confirmed.rule.cap_at_violator else None))
                 continue
             if kinds & {"violator", "knew_or_covered", "named"}:
                 rule = book.by_severity(Rule.AppliesTo.VIOLATOR, f.severity)
@@ -393,6 +396,14 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                                 "(chưa có trách nhiệm được xác nhận).",
                           "en": f"No form could be determined for {f.reference} for this person "
                                 "(no confirmed liability)."})
+        changed_on_complaint = DisciplinaryCase.AppealResult.CHANGED in (case.appeal_result, case.appeal2_result)
+        if changed_on_complaint and case.decided_form is not None:
+            # the complaint re-judged the form: a violation is no heavier than what was finally decided,
+            # so its limitation follows the changed form
+            final = book.equivalent(_form_ref(case.decided_form))
+            for v in violations:
+                if final.level < (v.own_form or v.form).level:
+                    v.own_form = final
         by_id = {f.pk: f for f in case.findings.all()}
         for v in violations:  # when each violation's limitation starts, and whether it has one
             f = by_id[v.finding_id]

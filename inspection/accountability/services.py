@@ -21,7 +21,7 @@ from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.uploads import store_upload
 from backend.org.models import Assignment, Officer, Unit
 from inspection.accountability import defaults
-from inspection.accountability.engine import RuleBook
+from inspection.accountability.engine import FormRef, RuleBook, joint_cap
 from inspection.accountability.models import (
     CaseDocument,
     CaseEvent,
@@ -280,6 +280,11 @@ def liability_confirm(*, by: Any, liability: LeaderLiability, reason: str,
             raise _invalid(f"Hình thức '{form_code}' không có trong khung hình thức đối với cán bộ.",
                            f"Form '{form_code}' is not on the officers' ladder of this rule set.", "form")
         form = chosen
+    if liability.rule.cap_at_violator:
+        book = RuleBook.load(ruleset_id=liability.ruleset_id)
+        own = book.by_severity(Rule.AppliesTo.VIOLATOR, liability.finding.severity)
+        if own is not None and own.form is not None:
+            _not_heavier_than_violator(form.level, form.name_vi, form.name_en, own.form)
     liability.state = LeaderLiability.State.CONFIRMED
     liability.confirmed_form = form
     liability.decided_by = by
@@ -289,6 +294,15 @@ def liability_confirm(*, by: Any, liability: LeaderLiability, reason: str,
     audit_record(actor=by, verb="accountability.liability.confirm", obj=liability,
                  payload={"form": form.code, "suggested": liability.suggested_form.code, "reason": reason})
     return liability
+
+
+def _not_heavier_than_violator(level: int, name_vi: str, name_en: str, cap: FormRef) -> None:
+    """Joint responsibility (trách nhiệm liên đới) is never heavier than the violator's own form."""
+    if level > cap.level:
+        raise _invalid(f"Trách nhiệm liên đới không được nặng hơn hình thức của người vi phạm ({cap.name_vi}); "
+                       f"không áp dụng {name_vi}.",
+                       f"Joint responsibility is never heavier than the violator's own form ({cap.name_en}); "
+                       f"{name_en} is refused.", "form", code="heavier_than_violator")
 
 
 @transaction.atomic
@@ -638,6 +652,9 @@ def case_propose(*, by: Any, case: DisciplinaryCase, form_code: str, note: str =
     form = _form_for_case(case, form_code)
     view = _case_view(case, timezone.localdate())
     computed = view.computed_form
+    cap = joint_cap(view.live)
+    if cap is not None:
+        _not_heavier_than_violator(form.level, form.name_vi, form.name_en, cap)
     note = (note or "").strip()
     if computed is not None and computed.code != form.code and len(note) < 5:
         raise _invalid(f"Hình thức đề xuất khác mức tính theo quy tắc ({computed.name_vi}): cần nêu lý do.",
@@ -708,6 +725,9 @@ def case_decide(*, by: Any, case: DisciplinaryCase, form_code: str, decision_num
                        + "; ".join(x.message_vi for x in barred),
                        "Every violation in the case is time-barred: " + "; ".join(x.message_en for x in barred),
                        code="limitation_expired")
+    cap = joint_cap(view.live)
+    if cap is not None:
+        _not_heavier_than_violator(form.level, form.name_vi, form.name_en, cap)
     if case.proposed_form_id is None:
         raise Conflict("Chưa có bước đề xuất hình thức: hãy 'Đề xuất hình thức' trước khi ra quyết định.",
                        "No form has been proposed: propose a form before recording the decision.",

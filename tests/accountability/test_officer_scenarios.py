@@ -470,3 +470,61 @@ def test_a_case_with_no_proposed_form_cannot_be_decided(discipline: Any) -> None
     assert "Đề xuất hình thức" in r.json()["error"]["message"]
     assert propose_form(discipline, case, "khien_trach").status_code == 200
     assert decide(discipline, case, "khien_trach", "2026-06-02").status_code == 200
+
+
+# --- reviewer's refusal, item 2: joint liability never heavier than the violator; limitation from the violation
+
+
+def test_a_head_is_never_held_jointly_liable_heavier_than_the_violator_at_confirm_proposal_or_decision(
+        discipline: Any) -> None:
+    _, unit, _, head = province_with_commune()
+    finding = FindingFactory(unit=unit, severity="less_serious", on=date(2026, 5, 1), violators=[member(unit)])
+    [liability] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
+    assert liability["rule"]["code"].startswith("LD-")  # joint responsibility, the violator's form is khiển trách
+    url = f"/api/accountability/liabilities/{liability['id']}/confirm/"
+    r = discipline.post(url, {"form": "canh_cao", "reason": "Người đứng đầu buông lỏng quản lý"}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "heavier_than_violator", r.content
+    assert "Khiển trách" in r.json()["error"]["message"]
+    r = discipline.post(url, {"form": "khien_trach", "reason": "Người đứng đầu buông lỏng quản lý"}, format="json")
+    assert r.status_code == 200, r.content
+    r = discipline.post("/api/accountability/cases/", {"subject_kind": "officer", "liability_id": liability["id"],
+                                                       "title": "Trách nhiệm liên đới"}, format="json")
+    case = r.json()
+    case_opened_on(case["id"], date(2026, 5, 20))
+    r = discipline.post(f"/api/accountability/cases/{case['id']}/factors/",
+                        {"kind": "aggravating", "text": "Đã được nhắc nhở nhiều lần"}, format="json")
+    computed = r.json()["computed"]
+    assert computed["computed_form"]["code"] == "khien_trach"  # +1 for the factor, then the bound
+    assert computed["steps"][-1]["code"] == "cap_at_violator"
+    [violation] = computed["violations"]
+    assert violation["limitation"]["years"] == 2 and violation["limitation"]["deadline"] == "2028-05-01"
+    to_considering(discipline, case)
+    r = propose_form(discipline, case, "canh_cao")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "heavier_than_violator"
+    assert propose_form(discipline, case, "khien_trach").status_code == 200
+    council(discipline, case, "2026-06-01")
+    r = decide(discipline, case, "canh_cao", "2026-06-02")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "heavier_than_violator"
+    assert decide(discipline, case, "khien_trach", "2026-06-02").status_code == 200
+
+
+def test_the_limitation_in_the_case_list_follows_a_form_changed_on_complaint(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    case = open_case(discipline, officer, [FindingFactory(unit=unit, severity="serious", on=date(2026, 5, 1),
+                                                          violators=[officer])], opened_on=date(2026, 5, 20))
+    assert case["computed"]["limitation"]["years"] == 5  # cảnh cáo: 5 years
+    to_considering(discipline, case)
+    assert propose_form(discipline, case, "canh_cao").status_code == 200
+    council(discipline, case, "2026-06-01")
+    assert decide(discipline, case, "canh_cao", "2026-06-02").status_code == 200
+    cid = case["id"]
+    assert discipline.post(f"/api/accountability/cases/{cid}/appeal/",
+                           {"filed_on": "2026-06-10", "text": "Đề nghị xem xét lại"}, format="json").status_code == 200
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/resolve/",
+                        {"result": "changed", "form": "khien_trach", "decided_on": "2026-06-20",
+                         "note": "Vi phạm chỉ đến mức khiển trách"}, format="json")
+    assert r.status_code == 200, r.content
+    [row] = [c for c in discipline.get("/api/accountability/cases/").json()["results"] if c["id"] == cid]
+    assert row["computed"]["limitation"]["years"] == 2
+    assert row["computed"]["limitation"]["deadline"] == "2028-05-01"
