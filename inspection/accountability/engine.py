@@ -6,7 +6,7 @@ else here is computation, so it is cheap to test and cheap to run over many case
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Max
@@ -466,11 +466,25 @@ class Limitation:
     message_en: str
     basis: str = ""
 
+    @property
+    def barred_from(self) -> date | None:
+        """The first day the violation can no longer be handled (the day after the deadline)."""
+        return self.deadline + timedelta(days=1) if self.status == "expired" and self.deadline else None
+
+    @property
+    def barred_vi(self) -> str:
+        return f"Hết thời hiệu từ {fmt(self.barred_from)}" if self.barred_from else ""
+
+    @property
+    def barred_en(self) -> str:
+        return f"Time-barred since {fmt_en(self.barred_from)}" if self.barred_from else ""
+
     def as_dict(self) -> dict[str, Any]:
         return {"start": self.start, "restarted_by": self.restarted_by, "years": self.years,
                 "form": self.form_code, "deadline": self.deadline, "days_left": self.days_left,
                 "status": self.status, "message_vi": self.message_vi, "message_en": self.message_en,
-                "basis": self.basis}
+                "basis": self.basis, "barred_from": self.barred_from, "barred_vi": self.barred_vi,
+                "barred_en": self.barred_en}
 
 
 def violation_limitation(*, violation: Violation, later: list[tuple[date, str]], restart: bool, today: date,

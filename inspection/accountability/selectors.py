@@ -49,6 +49,7 @@ from inspection.accountability.trace import (
     day_start,
     finding_days,
     local_day,
+    violation_start,
     visible_check_q,
 )
 from inspection.models import Finding, FindingSubject
@@ -229,16 +230,6 @@ class CaseView:
             "notes": self.notes,
             "deadlines": self.deadlines,
         }
-
-
-def violation_start(finding: Finding) -> tuple[date, str, str]:
-    """When the limitation of a violation starts: its end, or its discovery when it was still going on
-    (NĐ 112/2020 art. 5.2 as amended by NĐ 71/2023). Discovery is the day the finding was recorded."""
-    end = finding_days(finding)[1]
-    found = local_day(finding.created_at) if finding.created_at else end
-    if finding.occurred_to is not None and found < end:
-        return found, " — ngày phát hiện, khi vi phạm còn đang diễn ra", " — its discovery, while still going on"
-    return end, "", ""
 
 
 def _deadlines(case: DisciplinaryCase, book: RuleBook, form: FormRef | None, today: date) -> dict[str, Any]:

@@ -38,7 +38,13 @@ from inspection.accountability.models import (
     SubjectKind,
     TraceRecord,
 )
-from inspection.accountability.trace import COUNTED_STATES, compute_trace, finding_days, local_day
+from inspection.accountability.trace import (
+    COUNTED_STATES,
+    compute_trace,
+    finding_days,
+    finding_limitation,
+    local_day,
+)
 from inspection.models import Finding, FindingSubject
 
 SEVERITIES = set(defaults.SEVERITIES)
@@ -280,8 +286,13 @@ def liability_confirm(*, by: Any, liability: LeaderLiability, reason: str,
             raise _invalid(f"Hình thức '{form_code}' không có trong khung hình thức đối với cán bộ.",
                            f"Form '{form_code}' is not on the officers' ladder of this rule set.", "form")
         form = chosen
+    book = RuleBook.load(ruleset_id=liability.ruleset_id)
+    limitation = finding_limitation(finding=liability.finding, book=book, today=timezone.localdate())
+    if limitation is not None and limitation.barred_from is not None:
+        raise Conflict(f"{limitation.barred_vi}: không xác nhận trách nhiệm. {limitation.message_vi}",
+                       f"{limitation.barred_en}: the liability cannot be confirmed. {limitation.message_en}",
+                       code="limitation_expired")
     if liability.rule.cap_at_violator:
-        book = RuleBook.load(ruleset_id=liability.ruleset_id)
         own = book.by_severity(Rule.AppliesTo.VIOLATOR, liability.finding.severity)
         if own is not None and own.form is not None:
             _not_heavier_than_violator(form.level, form.name_vi, form.name_en, own.form)
@@ -635,6 +646,16 @@ def _form_for_case(case: DisciplinaryCase, form_code: str) -> LadderForm:
     return form
 
 
+def _refuse_if_all_barred(view: Any) -> None:
+    """Nothing is proposed or decided when every violation in the case is time-barred."""
+    if view.violations and not view.live:
+        barred = [v.limitation for v in view.violations if v.limitation is not None]
+        raise Conflict("Đã hết thời hiệu xử lý kỷ luật đối với mọi vi phạm trong hồ sơ: "
+                       + "; ".join(x.message_vi for x in barred),
+                       "Every violation in the case is time-barred: " + "; ".join(x.message_en for x in barred),
+                       code="limitation_expired")
+
+
 def _case_view(case: DisciplinaryCase, today: date) -> Any:
     from inspection.accountability.selectors import case_views
 
@@ -651,6 +672,7 @@ def case_propose(*, by: Any, case: DisciplinaryCase, form_code: str, note: str =
                        "A form is proposed only while the case is being considered.", code="invalid_state")
     form = _form_for_case(case, form_code)
     view = _case_view(case, timezone.localdate())
+    _refuse_if_all_barred(view)
     computed = view.computed_form
     cap = joint_cap(view.live)
     if cap is not None:
@@ -719,12 +741,7 @@ def case_decide(*, by: Any, case: DisciplinaryCase, form_code: str, decision_num
     if last is not None and decision_date < last:
         raise _invalid("Ngày quyết định trước ngày vi phạm.", "The decision date is before the violation.",
                        "decision_date")
-    if view.violations and not view.live:
-        barred = [v.limitation for v in view.violations if v.limitation is not None]
-        raise Conflict("Đã hết thời hiệu xử lý kỷ luật đối với mọi vi phạm trong hồ sơ: "
-                       + "; ".join(x.message_vi for x in barred),
-                       "Every violation in the case is time-barred: " + "; ".join(x.message_en for x in barred),
-                       code="limitation_expired")
+    _refuse_if_all_barred(view)
     cap = joint_cap(view.live)
     if cap is not None:
         _not_heavier_than_violator(form.level, form.name_vi, form.name_en, cap)

@@ -21,8 +21,10 @@ from backend.core.text import fold
 from backend.org.models import Assignment, Officer, Unit, UnitLink
 from inspection.accountability.engine import (
     LeaderFacts,
+    Limitation,
     Match,
     RuleBook,
+    Violation,
     count_key,
     evaluate_leader,
     fmt,
@@ -31,6 +33,7 @@ from inspection.accountability.engine import (
     sev_vi,
     span_en,
     span_vi,
+    violation_limitation,
 )
 from inspection.accountability.models import Rule, SelfDetection
 from inspection.models import Finding, FindingSubject
@@ -57,6 +60,40 @@ def finding_days(finding: Finding) -> tuple[date, date]:
     d0 = local_day(finding.occurred_from)
     d1 = local_day(finding.occurred_to) if finding.occurred_to else d0
     return d0, d1
+
+
+def violation_start(finding: Finding) -> tuple[date, str, str]:
+    """When the limitation of a violation starts: its end, or its discovery when it was still going on
+    (NĐ 112/2020 art. 5.2 as amended by NĐ 71/2023). Discovery is the day the finding was recorded."""
+    end = finding_days(finding)[1]
+    found = local_day(finding.created_at) if finding.created_at else end
+    if finding.occurred_to is not None and found < end:
+        return found, " — ngày phát hiện, khi vi phạm còn đang diễn ra", " — its discovery, while still going on"
+    return end, "", ""
+
+
+def finding_limitation(*, finding: Finding, book: RuleBook, today: date) -> Limitation | None:
+    """The limitation of the violation itself, as of `today`: from its own form (the violator's, by
+    its seriousness), its category (some have none) and its start (end, or discovery while going on).
+    A later violation of one of its violators restarts it only when the rule set says so."""
+    own = book.by_severity(Rule.AppliesTo.VIOLATOR, finding.severity)
+    if own is None or own.form is None:
+        return None
+    violation = Violation(finding.pk, finding.reference, finding.category_id, finding_days(finding)[1], own.form,
+                          own.code, "", "")
+    violation.counts_from, violation.counts_from_vi, violation.counts_from_en = violation_start(finding)
+    policy = book.category(finding.category.code)
+    violation.no_limitation, violation.no_limitation_basis = policy.no_limitation, policy.basis
+    later: list[tuple[date, str]] = []
+    if book.restart_on_new_violation:
+        violators = FindingSubject.objects.filter(finding=finding, role__in=VIOLATOR_ROLES).values("officer_id")
+        later = [(local_day(row["finding__occurred_from"]), row["finding__reference"]) for row in
+                 FindingSubject.objects.filter(officer_id__in=violators, role__in=VIOLATOR_ROLES,
+                                               finding__state__in=COUNTED_STATES)
+                 .filter(visible_check_q("finding__surprise_check")).exclude(finding=finding)
+                 .values("finding__occurred_from", "finding__reference")]
+    return violation_limitation(violation=violation, later=later, restart=book.restart_on_new_violation,
+                                today=today, warn_days=book.limitation_warn_days, basis=book.source("limitation"))
 
 
 def visible_check_q(prefix: str = "surprise_check") -> Q:
@@ -211,6 +248,7 @@ def _leader_dict(leader: Leader) -> dict[str, Any]:
         "facts": chosen.facts if chosen else {},
         "other_rules": [m.as_dict() for m in leader.matches[1:]],
         "exemption": leader.exemption,
+        "time_barred_vi": "", "time_barred_en": "",
     }
 
 
@@ -426,6 +464,16 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
             "leaders": [_leader_dict(ld) for ld in leaders],
             "notes": group_notes,
         })
+    limitation = finding_limitation(finding=finding, book=book, today=timezone.localdate())
+    if limitation is not None and limitation.barred_from is not None:
+        notes.append({"vi": f"{limitation.barred_vi}: {limitation.message_vi}",
+                      "en": f"{limitation.barred_en}: {limitation.message_en}"})
+        for group in out_groups:
+            for leader in group["leaders"]:
+                if leader["suggested_form"] is not None:
+                    leader["time_barred_vi"], leader["time_barred_en"] = limitation.barred_vi, limitation.barred_en
+                    leader["why_vi"] += f" {limitation.barred_vi}: không xử lý kỷ luật."
+                    leader["why_en"] += f" {limitation.barred_en}: not to be handled."
     for s in subjects:
         if s.role == FindingSubject.Role.RESPONSIBLE_HEAD and s.officer_id not in traced_officers:
             notes.append({
@@ -448,4 +496,5 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
         "ruleset": {"id": book.ruleset_id, "version": book.version},
         "units": out_groups,
         "notes": notes,
+        "limitation": limitation.as_dict() if limitation is not None else None,
     }

@@ -528,3 +528,35 @@ def test_the_limitation_in_the_case_list_follows_a_form_changed_on_complaint(dis
     [row] = [c for c in discipline.get("/api/accountability/cases/").json()["results"] if c["id"] == cid]
     assert row["computed"]["limitation"]["years"] == 2
     assert row["computed"]["limitation"]["deadline"] == "2028-05-01"
+
+
+# --- reviewer's refusal, item 3: the time bar in the trace, at confirm and at the proposal of a form -----
+
+
+def test_a_liability_for_a_time_barred_violation_is_flagged_in_the_trace_and_cannot_be_confirmed(
+        discipline: Any) -> None:
+    _, unit, _, head = province_with_commune()
+    old = FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[member(unit)])  # khiển trách level: 2 years
+    [liability] = [x for x in propose(discipline, old) if x["officer"]["id"] == head.pk]
+    trace = discipline.get(f"/api/accountability/findings/{old.pk}/trace/").json()
+    [row] = [ld for g in trace["units"] for ld in g["leaders"] if ld["officer"]["id"] == head.pk]
+    assert row["time_barred_vi"] == "Hết thời hiệu từ 05/03/2026"
+    assert "Hết thời hiệu từ 05/03/2026" in row["why_vi"]
+    assert any("Hết thời hiệu từ 05/03/2026" in n["vi"] for n in trace["notes"])
+    r = discipline.post(f"/api/accountability/liabilities/{liability['id']}/confirm/",
+                        {"reason": "Người đứng đầu buông lỏng quản lý"}, format="json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "limitation_expired"
+    assert "Hết thời hiệu từ 05/03/2026" in r.json()["error"]["message"]
+    live = FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[member(unit)])
+    trace = discipline.get(f"/api/accountability/findings/{live.pk}/trace/").json()
+    assert all(not ld["time_barred_vi"] for g in trace["units"] for ld in g["leaders"])
+
+
+def test_no_form_is_proposed_for_a_case_whose_every_violation_is_time_barred(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    case = open_case(discipline, officer, [FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[officer])])
+    to_considering(discipline, case)
+    r = propose_form(discipline, case, "khien_trach")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "limitation_expired"
+    assert discipline.get(f"/api/accountability/cases/{case['id']}/").json()["proposed_form"] is None
