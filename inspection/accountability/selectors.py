@@ -238,15 +238,26 @@ def _deadlines(case: DisciplinaryCase, book: RuleBook, form: FormRef | None, tod
     days = book.handling_days_complex if case.is_complex else book.handling_days
     due = opened + timedelta(days=days)
     decided = case.decision_date is not None
+    period_vi = f"thời hạn xử lý {days} ngày{' (vụ việc phức tạp)' if case.is_complex else ''}"
+    period_en = f"handling period {days} days{' (complex case)' if case.is_complex else ''}"
+    if case.decision_date is not None:
+        in_time = case.decision_date <= due
+        text_vi = (f"Đã ra quyết định ngày {fmt(case.decision_date)}, "
+                   f"{'trong' if in_time else 'quá'} {period_vi} kể từ ngày lập hồ sơ {fmt(opened)} "
+                   f"(hạn {fmt(due)}).")
+        text_en = (f"Decided on {fmt_en(case.decision_date)}, {'within' if in_time else 'after'} the {period_en} "
+                   f"from opening on {fmt_en(opened)} (due {fmt_en(due)}).")
+    else:
+        text_vi = (f"Thời hạn xử lý {days} ngày{' (vụ việc phức tạp)' if case.is_complex else ''} kể từ ngày lập "
+                   f"hồ sơ {fmt(opened)}: ra quyết định chậm nhất ngày {fmt(due)}.")
+        text_en = (f"Handling period {days} days{' (complex case)' if case.is_complex else ''} from opening on "
+                   f"{fmt_en(opened)}: decide by {fmt_en(due)}.")
     handling = {
         "opened_on": opened, "days": days, "complex": case.is_complex, "deadline": due,
         "status": "met" if decided and case.decision_date and case.decision_date <= due
         else "late" if (case.decision_date or today) > due else "running",
         "source": book.source("handling_days_complex" if case.is_complex else "handling_days"),
-        "text_vi": (f"Thời hạn xử lý {days} ngày{' (vụ việc phức tạp)' if case.is_complex else ''} kể từ ngày lập hồ sơ "
-                    f"{fmt(opened)}: ra quyết định chậm nhất ngày {fmt(due)}."),
-        "text_en": (f"Handling period {days} days{' (complex case)' if case.is_complex else ''} from opening on "
-                    f"{fmt_en(opened)}: decide by {fmt_en(due)}."),
+        "decided_on": case.decision_date, "text_vi": text_vi, "text_en": text_en,
     }
     council = {
         "required": bool(form is not None and form.requires_council), "form": form.code if form else None,

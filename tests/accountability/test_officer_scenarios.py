@@ -560,3 +560,14 @@ def test_no_form_is_proposed_for_a_case_whose_every_violation_is_time_barred(dis
     r = propose_form(discipline, case, "khien_trach")
     assert r.status_code == 409 and r.json()["error"]["code"] == "limitation_expired"
     assert discipline.get(f"/api/accountability/cases/{case['id']}/").json()["proposed_form"] is None
+
+
+# --- reviewer's refusal, item 6: the handling period after the decision -------------------------------------
+
+
+def test_a_decided_case_no_longer_shows_its_handling_deadline_as_pending(discipline: Any) -> None:
+    case = decided_case(discipline, on="2026-06-01")
+    handling = case["computed"]["deadlines"]["handling"]
+    assert handling["status"] == "met" and handling["decided_on"] == "2026-06-01"
+    assert handling["text_vi"].startswith("Đã ra quyết định ngày 01/06/2026")
+    assert "chậm nhất" not in handling["text_vi"]
