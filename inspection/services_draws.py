@@ -19,6 +19,7 @@ from backend.org.models import Assignment, Counter, Unit
 from inspection import draw as drawing
 from inspection import risk
 from inspection.models import CriteriaSet, Draw, RiskSnapshot, SurpriseCheck
+from inspection.secrecy import checks_visible_to
 from inspection.services_common import LEAD, TEAM, _invalid, _require_text, _seal
 from inspection.services_risk import risk_candidate_units, risk_compute
 
@@ -124,7 +125,9 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
     lineage = risk.predecessors(u.pk for u in units)
     last = risk.last_checked([u.pk for u in units], lineage)  # a merged unit's checks count for its successor
     since_start = risk.lineage_start(units, lineage)
-    pending = set(SurpriseCheck.objects.filter(state=SurpriseCheck.State.PLANNED).values_list("unit_id", flat=True))
+    # Units with a planned check are left out only when the drawing lead may know of that check:
+    # another team's plan is a secret, and leaving its unit out (or saying why) would reveal it.
+    pending = set(checks_visible_to(by).filter(state=SurpriseCheck.State.PLANNED).values_list("unit_id", flat=True))
     counters_by_unit: dict[int, list[dict[str, Any]]] = {}
     for counter in Counter.objects.filter(unit__in=units, active=True).order_by("id"):
         # a slot needs at least 30 open minutes in one stretch (see draw._slot)

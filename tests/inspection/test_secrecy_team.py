@@ -248,3 +248,27 @@ def test_every_document_read_is_in_the_audit_trail(api_as, insp):
     assert [(e.verb, e.actor_label) for e in events] == [("report.minutes.download", "unithead"),
                                                          ("checks.export.download", "discipline")]
     assert uid in str(events[0].payload)
+
+
+def test_a_lead_s_draw_does_not_reveal_where_other_teams_have_planned_checks(api_as, insp):
+    """Adversary finding F1: the draw listed units 'excluded: planned_check_pending' for plans the
+    drawing lead is not part of, and 'no unit is eligible' when every unit had one."""
+    from backend.org.models import Unit
+
+    planned = SurpriseCheck.objects.get(uid=insp.extra["inspection"]["planned_check"])  # the demo lead's plan
+    _, other_lead = _user("lead5", "inspection_lead")
+    start = timezone.localdate() + timedelta(days=14)
+    body = {"n": 3, "start": start.isoformat(), "end": (start + timedelta(days=6)).isoformat(), "team_size": 1}
+    response = other_lead.post("/api/inspection/draws/", body, format="json")
+    assert response.status_code == 201, response.content
+    text = response.content.decode()
+    assert "planned_check_pending" not in text
+    excluded = {e["unit_id"] for e in response.json()["params"]["excluded"]}
+    assert planned.unit_id not in excluded
+    # the lead who made the plan does have that unit left out, and may be told why
+    own = api_as("lead").post("/api/inspection/draws/", {**body, "start": (start + timedelta(days=7)).isoformat(),
+                                                         "end": (start + timedelta(days=13)).isoformat()},
+                              format="json")
+    assert own.status_code == 201, own.content
+    assert {"unit_id": planned.unit_id, "reason": "planned_check_pending"} in own.json()["params"]["excluded"]
+    assert Unit.objects.filter(pk=planned.unit_id).exists()
