@@ -172,7 +172,8 @@ def _case_response(case: DisciplinaryCase, user: Any, status: int = 200) -> Resp
     views = selectors.case_views([case], reader=user)
     data = CaseOutputSerializer(case, context={"views": views}).data
     data["events"] = [{"verb": e.verb, "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
-                       "data": e.data, "actor": e.actor.username, "at": e.at}
+                       "data": e.data, "actor": e.actor.username,
+                       "actor_name": e.actor.get_full_name() or e.actor.username, "at": e.at}
                       for e in case.events.select_related("actor").all()]
     return Response(data, status=status)
 

@@ -520,8 +520,9 @@ def violation_limitation(*, violation: Violation, later: list[tuple[date, str]],
                f"from {fmt_en(start)}{violation.counts_from_en})")
     if days_left < 0:
         status = "expired"
-        vi = f"{head_vi}: đã hết thời hiệu ngày {fmt(deadline)}; không xử lý và không tính để tăng nặng."
-        en = f"{head_en}: time-barred since {fmt_en(deadline)}; not handled and not counted for escalation."
+        barred = deadline + timedelta(days=1)
+        vi = f"{head_vi}: đã hết thời hiệu từ {fmt(barred)}; không xử lý và không tính để tăng nặng."
+        en = f"{head_en}: time-barred since {fmt_en(barred)}; not handled and not counted for escalation."
     elif days_left <= warn_days:
         status = "warning"
         vi = f"{head_vi}: sắp hết thời hiệu, còn {days_left} ngày (đến hết ngày {fmt(deadline)})."

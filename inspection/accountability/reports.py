@@ -15,6 +15,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from backend.core.errors import DomainError
+from inspection.accountability.engine import sev_vi
+from inspection.accountability.models import DisciplinaryCase, LeaderLiability
+from inspection.models import Finding, FindingSubject
 
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT_BOLD_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -58,6 +61,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _label(choices: Any, value: str) -> str:
+    """The Vietnamese label of a stored code (the code itself only if it is unknown)."""
+    return str(dict(choices.choices).get(value, value))
+
+
 def _span(start: Any, end: Any) -> str:
     """'01/06/2026' for one day, '01/06/2026 – 10/06/2026' for a period."""
     lo, hi = _text(start), _text(end)
@@ -73,10 +81,10 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
               else _text(trace["as_of"]["from"]))
     sections = [Section("Vi phạm / Finding", [
         f"{f['reference']} — {f['title']}",
-        f"Mức độ / Severity: {f['severity_vi']} / {f['severity_en']}; trạng thái / state: {f['state']}",
+        f"Mức độ / Severity: {f['severity_vi']} / {f['severity_en']}; trạng thái: {_label(Finding.State, f['state'])}",
         f"Loại / Category: {f['category']['name_vi']} / {f['category']['name_en']}",
         f"Đơn vị / Unit: {f['unit']['name']} ({f['unit']['code']}); thời điểm / when: {period}",
-        f"Bộ quy tắc / Rule set: v{trace['ruleset']['version']}",
+        f"Bộ quy tắc: phiên bản {trace['ruleset']['version']}",
     ])]
     for group in trace["units"]:
         unit = group["unit"]
@@ -84,7 +92,7 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
         if group["parent"]:
             paragraphs.append(f"Cấp trên trực tiếp / Parent unit: {group['parent']['name']}")
         for v in group["violators"]:
-            paragraphs.append(f"• {v['officer']['full_name']} ({v['role']}): {v['why_vi']}")
+            paragraphs.append(f"• {v['officer']['full_name']} ({_label(FindingSubject.Role, v['role'])}): {v['why_vi']}")
             paragraphs.append(f"  {v['why_en']}")
         for note in group["notes"]:
             paragraphs.append(f"Ghi chú: {note['vi']} / Note: {note['en']}")
@@ -106,7 +114,7 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
         sections[0].paragraphs.append(f"Ghi chú: {note['vi']} / Note: {note['en']}")
     rows = [[x.officer.full_name, x.get_role_display(), x.rule.code, x.suggested_form.name_vi,
              x.confirmed_form.name_vi if x.confirmed_form else "", x.get_state_display(),
-             x.decision_reason, f"v{x.ruleset.version}"] for x in liabilities]
+             x.decision_reason, f"Phiên bản {x.ruleset.version}"] for x in liabilities]
     sections.append(Section("Đề xuất trách nhiệm / Liabilities",
                             [] if rows else ["Chưa có đề xuất. / No liability proposed yet."],
                             [Table(["Họ tên", "Vai trò", "Quy tắc", "Đề xuất", "Xác nhận", "Trạng thái", "Lý do",
@@ -123,8 +131,9 @@ def officer_report(*, profile: dict[str, Any]) -> Doc:
         f"{o['rank']} {o['full_name']} — số hiệu / service number {o['service_number']}".strip(),
         f"Kỳ / Period: {_text(p['from']) or '…'} – {_text(p['to'])}",
         f"Vi phạm trong đơn vị khi phụ trách / Findings while in charge: {s['findings']}",
-        "Theo mức độ / By severity: " + (", ".join(f"{k}: {v}" for k, v in s["findings_by_severity"].items()) or "—"),
-        "Trách nhiệm / Liabilities: " + (", ".join(f"{k}: {v}" for k, v in s["liabilities_by_state"].items()) or "—"),
+        "Theo mức độ: " + (", ".join(f"{sev_vi(k)}: {v}" for k, v in s["findings_by_severity"].items()) or "—"),
+        "Trách nhiệm: " + (", ".join(f"{_label(LeaderLiability.State, k)}: {v}"
+                                     for k, v in s["liabilities_by_state"].items()) or "—"),
         f"Hồ sơ kỷ luật / Cases: {s['cases']}",
     ])]
     rows = []
@@ -135,18 +144,19 @@ def officer_report(*, profile: dict[str, Any]) -> Doc:
     sections.append(Section("Đơn vị và thời gian phụ trách / Units and periods led", [],
                             [Table(["Đơn vị", "Chức vụ", "Thời gian", "Quyết định", "Số vi phạm"], rows,
                                    [150, 110, 110, 70, 50])]))
-    frows = [[fd["reference"], fd["title"], fd["severity"], _text(fd["occurred_from"]), fd["unit"]["name"]]
+    frows = [[fd["reference"], fd["title"], sev_vi(fd["severity"]), _text(fd["occurred_from"]), fd["unit"]["name"]]
              for t in profile["tenures"] for fd in t["findings"]]
     sections.append(Section("Vi phạm / Findings", [] if frows else ["Không có. / None."],
                             [Table(["Số", "Nội dung", "Mức độ", "Thời điểm", "Đơn vị"], frows,
                                    [70, 170, 70, 80, 100])] if frows else []))
-    lrows = [[x["finding"]["reference"], x["role"], x["rule"]["code"], x["suggested_form"]["name_vi"],
-              (x["confirmed_form"] or {}).get("name_vi", ""), x["state"], x["decision_reason"]]
+    lrows = [[x["finding"]["reference"], _label(LeaderLiability.Role, x["role"]), x["rule"]["code"],
+              x["suggested_form"]["name_vi"], (x["confirmed_form"] or {}).get("name_vi", ""),
+              _label(LeaderLiability.State, x["state"]), x["decision_reason"]]
              for x in profile["liabilities"]]
     sections.append(Section("Trách nhiệm / Liabilities", [] if lrows else ["Không có. / None."],
                             [Table(["Vi phạm", "Vai trò", "Quy tắc", "Đề xuất", "Xác nhận", "Trạng thái", "Lý do"],
                                    lrows, [70, 60, 40, 90, 90, 60, 80])] if lrows else []))
-    crows = [[c["reference"], c["title"], c["state"], (c["decided_form"] or c["proposed_form"] or {}).get("name_vi", ""),
+    crows = [[c["reference"], c["title"], _label(DisciplinaryCase.State, c["state"]), (c["decided_form"] or c["proposed_form"] or {}).get("name_vi", ""),
               c["decision_number"], _text(c["decision_date"]),
               ((c["computed"] or {}).get("limitation") or {}).get("message_vi", "")] for c in profile["cases"]]
     sections.append(Section("Hồ sơ kỷ luật / Disciplinary cases", [] if crows else ["Không có. / None."],

@@ -145,6 +145,12 @@ def _rank(scores: dict[int, UnitScore]) -> None:
         prev_score, prev_rank = s.score, s.rank
 
 
+def num_vi(value: float) -> str:
+    """A score as written in Vietnamese: decimal comma, at most 2 decimals (29,4; 50)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 def _consequence(s: UnitScore, policy: ScoringPolicy) -> tuple[str | None, str, str, list[dict[str, Any]]]:
     """(code, reason vi, reason en, triggering findings) for the unit."""
     heavy = [f for f in s.findings if f["severity"] in policy.no_award_severities]
@@ -153,7 +159,7 @@ def _consequence(s: UnitScore, policy: ScoringPolicy) -> tuple[str | None, str, 
         refs_en = ", ".join(f"{f['reference']} ({sev_en(f['severity'])})" for f in heavy)
         return "khong_xet_tang", f"Có vi phạm: {refs}.", f"Violations: {refs_en}.", heavy
     if s.score is not None and s.score < policy.no_award_below:
-        return ("khong_xet_tang", f"Điểm {s.score} dưới ngưỡng {policy.no_award_below}.",
+        return ("khong_xet_tang", f"Điểm {num_vi(s.score)} dưới ngưỡng {num_vi(policy.no_award_below)}.",
                 f"Score {s.score} below {policy.no_award_below}.", [])
     mid = [f for f in s.findings if f["severity"] in policy.downgrade_severities]
     if mid:
@@ -161,7 +167,7 @@ def _consequence(s: UnitScore, policy: ScoringPolicy) -> tuple[str | None, str, 
         refs_en = ", ".join(f"{f['reference']} ({sev_en(f['severity'])})" for f in mid)
         return "ha_bac", f"Có vi phạm: {refs}.", f"Violations: {refs_en}.", mid
     if s.score is not None and s.score < policy.downgrade_below:
-        return ("ha_bac", f"Điểm {s.score} dưới ngưỡng {policy.downgrade_below}.",
+        return ("ha_bac", f"Điểm {num_vi(s.score)} dưới ngưỡng {num_vi(policy.downgrade_below)}.",
                 f"Score {s.score} below {policy.downgrade_below}.", [])
     return None, "", "", []
 

@@ -571,3 +571,43 @@ def test_a_decided_case_no_longer_shows_its_handling_deadline_as_pending(discipl
     assert handling["status"] == "met" and handling["decided_on"] == "2026-06-01"
     assert handling["text_vi"].startswith("Đã ra quyết định ngày 01/06/2026")
     assert "chậm nhất" not in handling["text_vi"]
+
+
+# --- reviewer's refusal, item 5: words on screen and on paper ----------------------------------------------
+
+
+def test_the_case_history_names_the_person_not_the_username(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    case = open_case(discipline, officer, [FindingFactory(unit=unit, violators=[officer])])
+    [event] = discipline.get(f"/api/accountability/cases/{case['id']}/").json()["events"]
+    assert event["actor_name"] == "Người Dùng Thử" and event["actor_name"] != event["actor"]
+
+
+def test_an_expired_limitation_reads_barred_from_a_date_not_negative_days_left(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    case = open_case(discipline, officer, [FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[officer])])
+    limitation = case["computed"]["limitation"]
+    assert limitation["status"] == "expired" and limitation["barred_from"] == "2026-03-05"
+    assert "đã hết thời hiệu từ 05/03/2026" in limitation["message_vi"]
+
+
+def test_the_trace_report_prints_vietnamese_labels_not_codes(discipline: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    _, unit, _, head = province_with_commune()
+    finding = FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[member(unit)])
+    [liability] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
+    discipline.post(f"/api/accountability/liabilities/{liability['id']}/confirm/",
+                    {"reason": "Người đứng đầu buông lỏng quản lý"}, format="json")
+    r = discipline.get(f"/api/accountability/findings/{finding.pk}/report.xlsx")
+    assert r.status_code == 200
+    cells = [str(c.value) for row in load_workbook(io.BytesIO(r.content)).active.iter_rows() for c in row
+             if c.value is not None]
+    text = "\n".join(cells)
+    assert "(violator)" not in text and "state: confirmed" not in text and "v1" not in cells
+    assert not any(re.search(r"\bv\d+\b", c) for c in cells)
+    assert "(Người vi phạm)" in text and "trạng thái: Đã xác nhận" in text and "phiên bản 1" in text.lower()

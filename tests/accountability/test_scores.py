@@ -85,7 +85,7 @@ def test_low_score_downgrades_the_unit_and_the_longest_serving_head(demo: Any, m
                               today=date(2026, 11, 25))
     tc = rows_by_code(result)["CAX-TC"]
     assert tc["score"] == 60.0
-    assert tc["emulation"]["unit"]["code"] == "ha_bac" and "60.0" in tc["emulation"]["unit"]["reason_vi"]
+    assert tc["emulation"]["unit"]["code"] == "ha_bac" and "Điểm 60 dưới ngưỡng 70" in tc["emulation"]["unit"]["reason_vi"]
     [head] = tc["emulation"]["heads"]
     assert head["officer"]["full_name"] == "Nguyễn Văn Hùng"  # headed 01/01–15/03, longer than NA-2102
     assert result["previous_period"]["label"] == "2025-Q4"
@@ -165,3 +165,11 @@ def test_rankings_and_tasks_api(api_as: Any, make_check: Any, demo: Any,
         "no_award_below": 50, "downgrade_severities": ["serious"], "no_award_severities": []}, format="json")
     assert r.status_code == 201 and r.json()["version"] == 2
     assert d.get("/api/accountability/scoring-policy/").json()["version"] == 2
+
+
+def test_a_score_in_a_sentence_is_written_with_a_decimal_comma(api_as: Any, make_check: Any) -> None:
+    make_check("CAX-TC", date(2026, 4, 3), percent=29.4)
+    rows = api_as("discipline").get("/api/accountability/rankings/?year=2026&level=commune").json()["rows"]
+    [tc] = [x for x in rows if x["unit"]["code"] == "CAX-TC"]
+    reason = tc["emulation"]["unit"]["reason_vi"]
+    assert "29,4" in reason and "29.4" not in reason, reason
