@@ -46,7 +46,9 @@ def audit_record(
     """Append one event to the chain. Call it inside the service's transaction."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
+        # An object addressed by a random uid (a surprise check) is recorded by it: its sequential pk
+        # would let a reader count the secret ones between two that were started.
+        object_id = object_id or getattr(obj, "uid", None) or obj.pk
     # Round-trip through JSON so what is hashed is exactly what is stored and read back.
     clean_payload = json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
     with transaction.atomic():

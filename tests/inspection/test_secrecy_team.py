@@ -272,3 +272,15 @@ def test_a_lead_s_draw_does_not_reveal_where_other_teams_have_planned_checks(api
     assert own.status_code == 201, own.content
     assert {"unit_id": planned.unit_id, "reason": "planned_check_pending"} in own.json()["params"]["excluded"]
     assert Unit.objects.filter(pk=planned.unit_id).exists()
+
+
+def test_the_audit_listing_gives_no_sequence_that_would_date_sealed_events(api_as, insp):
+    """Adversary finding F2: gaps in the listed event ids dated every sealed plan, and a started
+    check's sequential pk counted the never-started ones."""
+    planned = _plan(insp, by=insp.users["lead"], team=[insp.users["inspector"]])
+    services.check_start(by=insp.users["lead"], check=planned)
+    events = api_as("admin").get("/api/audit/events/?page_size=500").json()["results"]
+    assert events and all("id" not in e for e in events)
+    start = next(e for e in events if e["verb"] == "check.start")
+    assert start["object_id"] == str(planned.uid)
+    assert str(planned.pk) != start["object_id"]
