@@ -6,6 +6,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# How the server runs (also read by tests/review/test_live_server.py and mirrored in the Dockerfile).
+# --no-proxy-headers: uvicorn would otherwise take the client address from X-Forwarded-For on any
+# connection from 127.0.0.1; the app alone decides whom to believe (TRUSTED_PROXIES).
+SERVE_FLAGS := --lifespan off --ws websockets --no-proxy-headers
 
 .PHONY: run test test-embedded test-scaled install frontend bench lint clean mutation
 
@@ -33,7 +37,7 @@ run: install frontend
 	@echo ""
 	@echo "Counterwatch is starting on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	@echo ""
-	$(VENV)/bin/uvicorn backend.asgi:application --host $(HOST) --port $(PORT) --lifespan off --ws websockets
+	$(VENV)/bin/uvicorn backend.asgi:application --host $(HOST) --port $(PORT) $(SERVE_FLAGS)
 
 test: install frontend
 	$(MAKE) --no-print-directory test-embedded

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,13 @@ SEED = ("from backend.org.demo import DemoContext, seed; from django.db import t
         "with transaction.atomic(): seed(DemoContext())\n")
 
 
+def serve_flags() -> list[str]:
+    """The server flags `make run` uses (Makefile SERVE_FLAGS), so this test runs the shipped server."""
+    found = re.search(r"^SERVE_FLAGS\s*:?=\s*(.+)$", (ROOT / "Makefile").read_text(), re.M)
+    assert found, "SERVE_FLAGS not found in the Makefile"
+    return found.group(1).split()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -39,7 +47,7 @@ def asgi_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
                         "COUNTERWATCH_OBJECTS_DIR", "TEST_DB_NAME"}}
     env.update({"DJANGO_SETTINGS_MODULE": "backend.settings", "COUNTERWATCH_VAR_DIR": str(var),
                 "COUNTERWATCH_BACKGROUND": "1", "RECONCILE_INTERVAL_SECONDS": "1", "LOG_LEVEL": "WARNING",
-                "PYTHONUNBUFFERED": "1"})
+                "PYTHONUNBUFFERED": "1", "LOGIN_THROTTLE_RATE": "5/min"})
     python = sys.executable
     for args in (["manage.py", "migrate", "--noinput", "-v0"], ["manage.py", "shell", "-c", SEED]):
         done = subprocess.run([python, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
@@ -47,7 +55,7 @@ def asgi_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = _free_port()
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen([python, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1",
-                             "--port", str(port), "--lifespan", "off", "--ws", "websockets"],
+                             "--port", str(port), *serve_flags()],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -111,3 +119,25 @@ async def test_real_server_announces_clip_indexed(asgi_server: tuple[str, Path])
                 break
         assert "clip.discovered" in seen
         assert msg["clip"]["camera"] == "CAM-TC-01" and msg["clip"]["state"] in ("indexed", "partial")
+
+
+def test_the_shipped_server_does_not_let_x_forwarded_for_bypass_the_login_throttle(asgi_server):
+    """Adversary finding F3: uvicorn rewrote the client address from X-Forwarded-For on loopback
+    connections, so a new forged address per try escaped the per-address login throttle."""
+    base, _ = asgi_server
+    statuses = []
+    with httpx.Client(base_url=base, timeout=10) as http:
+        token = http.get("/api/auth/csrf/").json()["csrf_token"]
+        for i in range(8):  # a different (unknown) account each time: the per-account lockout stays out of it
+            response = http.post("/api/auth/login/", json={"username": f"nobody{i}", "password": "x" * 10},
+                                 headers={"X-CSRFToken": token, "X-Forwarded-For": f"203.0.113.{i + 1}",
+                                          "Origin": base, "Referer": base + "/"})
+            statuses.append(response.status_code)
+    assert 429 in statuses, statuses
+    assert statuses.index(429) <= 5
+
+
+def test_the_dockerfile_serves_like_make_run():
+    cmd = (ROOT / "Dockerfile").read_text()
+    for flag in serve_flags():
+        assert f'"{flag}"' in cmd, flag
