@@ -93,6 +93,8 @@ export interface TraceLeader {
   facts: Record<string, unknown>;
   other_rules: { rule: RuleRef; form: FormRef; why_vi: string; why_en: string }[];
   exemption: { vi: string; en: string; basis: string } | null;
+  time_barred_vi: string;
+  time_barred_en: string;
 }
 
 export interface TraceUnitGroup {
@@ -181,6 +183,9 @@ export interface LimitationInfo {
   message_vi: string;
   message_en: string;
   basis: string;
+  barred_from: string | null;
+  barred_vi: string;
+  barred_en: string;
 }
 
 export interface Window {
@@ -194,7 +199,7 @@ export interface Window {
 }
 
 export interface CaseDeadlines {
-  handling: { opened_on: string; days: number; complex: boolean; deadline: string; status: "running" | "met" | "late"; source: string; text_vi: string; text_en: string };
+  handling: { opened_on: string; days: number; complex: boolean; deadline: string; status: "running" | "met" | "late"; decided_on: string | null; source: string; text_vi: string; text_en: string };
   council: { required: boolean; form: string | null; held_on: string | null; note: string; source: string };
   complaints: { first: Window | null; second: Window | null };
 }
@@ -248,7 +253,7 @@ export interface DisciplinaryCase {
   created_by: string;
   created_at: string;
   updated_at: string;
-  events?: { verb: string; from_state: string; to_state: string; note: string; data: unknown; actor: string; at: string }[];
+  events?: { verb: string; from_state: string; to_state: string; note: string; data: unknown; actor: string; actor_name: string; at: string }[];
 }
 
 export interface Tenure {

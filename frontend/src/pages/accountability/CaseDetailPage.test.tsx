@@ -6,9 +6,10 @@ import CaseDetailPage from "./CaseDetailPage";
 
 const khienTrach = { id: 5, code: "khien_trach", subject_kind: "officer", level: 5, name_vi: "Khiển trách", name_en: "Reprimand", limitation_years: 2, requires_council: true, basis: "TT 02/2021/TT-BCA, Điều 7" };
 const barred = {
-  start: "2024-03-05", restarted_by: null, years: 2, form: "khien_trach", deadline: "2026-03-05", days_left: -180, status: "expired",
-  message_vi: "VP-1 (Khiển trách, thời hiệu 2 năm tính từ 05/03/2024): đã hết thời hiệu ngày 05/03/2026; không xử lý và không tính để tăng nặng.",
+  start: "2024-03-04", restarted_by: null, years: 2, form: "khien_trach", deadline: "2026-03-04", days_left: -204, status: "expired",
+  message_vi: "VP-1 (Khiển trách, thời hiệu 2 năm tính từ 04/03/2024): đã hết thời hiệu từ 05/03/2026; không xử lý và không tính để tăng nặng.",
   message_en: "VP-1 time-barred", basis: "Luật Cán bộ, công chức 2008 (sửa đổi 2019), Điều 80",
+  barred_from: "2026-03-05", barred_vi: "Hết thời hiệu từ 05/03/2026", barred_en: "Time-barred since 05/03/2026",
 };
 const theCase = {
   id: 9, reference: "KL-2026-0009", title: "Xem xét kỷ luật", summary: "", subject_kind: "officer",
@@ -60,7 +61,7 @@ test("a disciplinary officer sees each period with its source and states why the
   expect(within(periods).getAllByText(/Căn cứ: Luật Cán bộ, công chức 2008/).length).toBeGreaterThan(0);
   const violation = screen.getByTestId("case-violation");
   expect(within(violation).getByText(/Hết thời hiệu: không xử lý/)).toBeInTheDocument();
-  expect(within(screen.getByTestId("limitations")).getByText(/đã hết thời hiệu ngày 05\/03\/2026/)).toBeInTheDocument();
+  expect(within(screen.getByTestId("limitations")).getByText(/đã hết thời hiệu từ 05\/03\/2026/)).toBeInTheDocument();
 
   await waitFor(() => expect(screen.getByRole("button", { name: /Xem xét, đề xuất/ })).toBeInTheDocument());
   fireEvent.click(screen.getByRole("button", { name: /Xem xét, đề xuất/ }));
@@ -69,4 +70,76 @@ test("a disciplinary officer sees each period with its source and states why the
   await waitFor(() => expect(calls.some((c) => c.url.includes("transition/"))).toBe(true));
   const sent = calls.find((c) => c.url.includes("transition/"));
   expect(sent?.body).toEqual({ to: "considering", no_self_review_reason: "Cán bộ đang điều trị dài ngày" });
+});
+
+function renderCase(body: unknown, calls: { method: string; url: string; body: unknown }[] = []) {
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    const method = init?.method ?? "GET";
+    calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+    if (url.includes("auth/me")) return json({ id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" });
+    if (url.includes("rulesets/current")) return json({ forms: [khienTrach] });
+    if (url.includes("accountability/cases/9/")) return json(body);
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={qc}>
+      <MemoryRouter initialEntries={["/accountability/cases/9"]}>
+        <Routes><Route path="/accountability/cases/:id" element={<CaseDetailPage />} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+test("the officer reads Vietnamese words: step names, the person's name, an expired limitation by its date", async () => {
+  const step = (code: string, text: string) => ({ code, change: 0, form: khienTrach, text_vi: text, text_en: text });
+  renderCase({
+    ...theCase,
+    computed: { ...theCase.computed, steps: [step("single", "Một vi phạm, một lần xử lý: VP-1"), step("factors", "Tình tiết cân bằng")] },
+    events: [{ verb: "create", from_state: "", to_state: "open", note: "", data: {}, actor: "canbo.kyluat", actor_name: "Bùi Quang Huy", at: "2026-11-29T01:00:00Z" }],
+  });
+  const steps = await screen.findByTestId("escalation");
+  expect(within(steps).queryByText("single")).toBeNull();
+  expect(within(steps).queryByText("factors")).toBeNull();
+  expect(within(steps).getByText("Một vi phạm:")).toBeInTheDocument();
+  expect(within(steps).getByText("Tình tiết tăng nặng, giảm nhẹ:")).toBeInTheDocument();
+  const history = screen.getByText("Diễn biến hồ sơ").closest("section") ?? document.body;
+  expect(within(history as HTMLElement).getAllByText("Lập hồ sơ")).toHaveLength(1);
+  expect(within(history as HTMLElement).getByText(/Bùi Quang Huy/)).toBeInTheDocument();
+  expect(within(history as HTMLElement).queryByText(/canbo\.kyluat/)).toBeNull();
+  expect(screen.getByText("Đã hết thời hiệu từ 05/03/2026")).toBeInTheDocument();
+  expect(screen.queryByText(/còn -\d+ ngày/)).toBeNull();
+});
+
+test("the decision and the answer to a complaint record the day they were received", async () => {
+  const calls: { method: string; url: string; body: unknown }[] = [];
+  renderCase({ ...theCase, state: "considering", proposed_form: khienTrach }, calls);
+  fireEvent.click(await screen.findByRole("button", { name: "Ra quyết định" }));
+  const typeInto = (label: string, value: string) => {
+    const input = within(screen.getByRole("dialog")).getByText(label, { selector: ".field-label" }).closest("label")!.querySelector("input[type=text], input:not([type])")!;
+    fireEvent.change(input, { target: { value } });
+  };
+  typeInto("Số quyết định", "15/QĐ-CAT");
+  typeInto("Cấp có thẩm quyền", "Giám đốc Công an tỉnh");
+  typeInto("Ngày quyết định", "01/06/2026");
+  typeInto("Ngày nhận quyết định", "05/06/2026");
+  fireEvent.click(screen.getByRole("button", { name: "Xác nhận" }));
+  await waitFor(() => expect(calls.some((c) => c.url.includes("decide/"))).toBe(true));
+  expect(calls.find((c) => c.url.includes("decide/"))?.body).toMatchObject({ decision_date: "2026-06-01", received_on: "2026-06-05" });
+});
+
+test("resolving a complaint records the day the answer was received", async () => {
+  const calls: { method: string; url: string; body: unknown }[] = [];
+  renderCase({ ...theCase, state: "appealed", decided_form: khienTrach, decision_date: "2026-06-01", appeal_filed_on: "2026-06-10", appeal_text: "Khiếu nại" }, calls);
+  fireEvent.click(await screen.findByRole("button", { name: "Giải quyết khiếu nại" }));
+  const typeInto = (label: string, value: string) => {
+    const input = within(screen.getByRole("dialog")).getByText(label, { selector: ".field-label" }).closest("label")!.querySelector("input[type=text], input:not([type])")!;
+    fireEvent.change(input, { target: { value } });
+  };
+  typeInto("Ngày giải quyết khiếu nại", "20/06/2026");
+  typeInto("Ngày nhận quyết định giải quyết khiếu nại", "24/06/2026");
+  fireEvent.change(within(screen.getByRole("dialog")).getByText("Ghi chú", { selector: ".field-label" }).closest("label")!.querySelector("textarea")!, { target: { value: "Giữ nguyên quyết định" } });
+  fireEvent.click(screen.getByRole("button", { name: "Xác nhận" }));
+  await waitFor(() => expect(calls.some((c) => c.url.includes("appeal/resolve/"))).toBe(true));
+  expect(calls.find((c) => c.url.includes("appeal/resolve/"))?.body).toMatchObject({ decided_on: "2026-06-20", received_on: "2026-06-24" });
 });

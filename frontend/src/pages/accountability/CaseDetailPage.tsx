@@ -40,6 +40,7 @@ export default function CaseDetailPage() {
   const [number, setNumber] = useState("");
   const [authority, setAuthority] = useState("");
   const [date, setDate] = useState(localDay(new Date()));
+  const [receivedOn, setReceivedOn] = useState("");
   const [result, setResult] = useState("upheld");
   const [factorKind, setFactorKind] = useState<"aggravating" | "mitigating">("mitigating");
   const [factorText, setFactorText] = useState("");
@@ -50,6 +51,7 @@ export default function CaseDetailPage() {
     void qc.invalidateQueries({ queryKey: ["cases"] });
     setDialog(null);
     setNote("");
+    setReceivedOn("");
   };
   const post = useMutation({ mutationFn: ({ path, body }: { path: string; body: unknown }) => api.post<DisciplinaryCase>(`accountability/cases/${id}/${path}`, body), onSuccess: onDone });
   const del = useMutation({ mutationFn: (path: string) => api.del<DisciplinaryCase>(`accountability/cases/${id}/${path}`), onSuccess: onDone });
@@ -64,9 +66,9 @@ export default function CaseDetailPage() {
 
   function submit() {
     if (dialog === "propose") post.mutate({ path: "propose/", body: { form, note } });
-    if (dialog === "decide") post.mutate({ path: "decide/", body: { form, decision_number: number, authority, decision_date: date, note } });
+    if (dialog === "decide") post.mutate({ path: "decide/", body: { form, decision_number: number, authority, decision_date: date, received_on: receivedOn || null, note } });
     if (dialog === "appeal") post.mutate({ path: "appeal/", body: { filed_on: date, text: note } });
-    if (dialog === "resolve") post.mutate({ path: "appeal/resolve/", body: { result, decided_on: date, note, form: result === "changed" ? form : "" } });
+    if (dialog === "resolve") post.mutate({ path: "appeal/resolve/", body: { result, decided_on: date, received_on: receivedOn || null, note, form: result === "changed" ? form : "" } });
     if (dialog === "council") post.mutate({ path: "council/", body: { held_on: date, note } });
     if (dialog === "noSelfReview") post.mutate({ path: "transition/", body: { to: "considering", no_self_review_reason: note } });
   }
@@ -135,7 +137,7 @@ export default function CaseDetailPage() {
                   ))}
                   {comp.steps.map((s, i) => (
                     <li key={i} className={s.change > 0 ? "up" : s.change < 0 ? "down" : ""}>
-                      <span className="code">{s.code}</span> {bi(s.text_vi, s.text_en)} → <strong>{bi(s.form.name_vi, s.form.name_en)}</strong>
+                      <strong>{t(`cases.step.${s.code}`, { defaultValue: s.code })}:</strong> {bi(s.text_vi, s.text_en)} → <strong>{bi(s.form.name_vi, s.form.name_en)}</strong>
                       {s.change !== 0 && <Badge tone={s.change > 0 ? "red" : "green"}>{s.change > 0 ? "+" : ""}{t("cases.change", { n: s.change })}</Badge>}
                     </li>
                   ))}
@@ -186,7 +188,11 @@ export default function CaseDetailPage() {
             {lim ? (
               <>
                 <Badge tone={LIM_TONE[lim.status]}>{t(`cases.lim.${lim.status}`)}</Badge>
-                {lim.deadline && <p style={{ margin: "8px 0 4px" }}><strong>{t("cases.deadline", { date: fmtDate(lim.deadline), days: lim.days_left })}</strong></p>}
+                {lim.deadline && (
+                  <p style={{ margin: "8px 0 4px" }}>
+                    <strong>{lim.status === "expired" ? t("cases.barredFrom", { date: fmtDate(lim.barred_from ?? lim.deadline) }) : t("cases.deadline", { date: fmtDate(lim.deadline), days: lim.days_left })}</strong>
+                  </p>
+                )}
                 <ul className="plain-list small" data-testid="limitations">
                   {comp?.violations.map((v) => v.limitation && (
                     <li key={v.finding_id}>
@@ -233,6 +239,7 @@ export default function CaseDetailPage() {
               <dt>{t("cases.decisionNumber")}</dt><dd>{c.decision_number || "—"}</dd>
               <dt>{t("cases.authority")}</dt><dd>{c.decision_authority || "—"}</dd>
               <dt>{t("cases.decisionDate")}</dt><dd>{fmtDate(c.decision_date)}</dd>
+              {c.decision_received_on && (<><dt>{t("cases.decisionReceivedOn")}</dt><dd>{fmtDate(c.decision_received_on)}</dd></>)}
               {c.self_review_waiver && (<><dt>{t("cases.noSelfReview")}</dt><dd>{c.self_review_waiver}</dd></>)}
               {c.appeal_filed_on && (<><dt>{t("cases.appeal")}</dt><dd>{fmtDate(c.appeal_filed_on)} — {c.appeal_text}{c.appeal_result && <div><Badge>{t(`cases.appealResult.${c.appeal_result}`)}</Badge> {c.appeal_note}</div>}</dd></>)}
               {c.appeal2_filed_on && (<><dt>{t("cases.appeal2")}</dt><dd>{fmtDate(c.appeal2_filed_on)} — {c.appeal2_text}{c.appeal2_result && <div><Badge>{t(`cases.appealResult.${c.appeal2_result}`)}</Badge> {c.appeal2_note}</div>}</dd></>)}
@@ -260,8 +267,9 @@ export default function CaseDetailPage() {
             <ul className="timeline-list">
               {(c.events ?? []).map((e, i) => (
                 <li key={i}>
-                  <strong className="small">{t(`caseVerb.${e.verb}`, { defaultValue: e.verb })}</strong> {e.to_state && <Badge>{t(`cases.state.${e.to_state}`, { defaultValue: e.to_state })}</Badge>}
-                  <div className="small muted">{fmtDateTime(e.at)} · {e.actor}</div>
+                  <strong className="small">{t(`caseVerb.${e.verb}`, { defaultValue: e.verb })}</strong>
+                  {e.to_state && t(`cases.state.${e.to_state}`, { defaultValue: e.to_state }) !== t(`caseVerb.${e.verb}`, { defaultValue: e.verb }) && <> <Badge>{t(`cases.state.${e.to_state}`, { defaultValue: e.to_state })}</Badge></>}
+                  <div className="small muted">{fmtDateTime(e.at)} · {e.actor_name || e.actor}</div>
                   {e.note && <div className="small">{e.note}</div>}
                 </li>
               ))}
@@ -302,7 +310,12 @@ export default function CaseDetailPage() {
             </>
           )}
           {dialog !== "propose" && dialog !== "noSelfReview" && (
-            <Field label={t(dialog === "council" ? "cases.councilDate" : dialog === "appeal" ? "cases.appealDate" : "cases.decisionDate")}><DateInput value={date} onChange={(v) => setDate(v)} /></Field>
+            <Field label={t(dialog === "council" ? "cases.councilDate" : dialog === "appeal" ? "cases.appealDate" : dialog === "resolve" ? "cases.answerDate" : "cases.decisionDate")}><DateInput value={date} onChange={(v) => setDate(v)} /></Field>
+          )}
+          {(dialog === "decide" || dialog === "resolve") && (
+            <Field label={t(dialog === "decide" ? "cases.decisionReceivedOn" : "cases.answerReceivedOn")} hint={t("cases.receivedHint")}>
+              <DateInput value={receivedOn} onChange={(v) => setReceivedOn(v)} />
+            </Field>
           )}
           <Field label={t(dialog === "noSelfReview" ? "cases.noSelfReviewReason" : "common.note")}><textarea value={note} onChange={(e) => setNote(e.target.value)} /></Field>
           {post.isError && <InlineError error={post.error} />}

@@ -57,6 +57,7 @@ export default function CasesPage() {
                     <th>{t("cases.subject")}</th>
                     <th>{t("cases.findings")}</th>
                     <th>{t("cases.computed")}</th>
+                    <th>{t("cases.finalForm")}</th>
                     <th>{t("cases.limitation")}</th>
                     <th>{t("common.state")}</th>
                   </tr>
@@ -64,14 +65,16 @@ export default function CasesPage() {
                 <tbody>
                   {list.map((c) => {
                     const lim = c.computed?.limitation;
-                    const form = c.decided_form ?? c.proposed_form ?? c.computed?.computed_form;
+                    const ruleForm = c.computed?.computed_form;
+                    const form = c.decided_form ?? c.proposed_form;
                     return (
                       <tr key={c.id} className="clickable" onClick={() => navigate(`/accountability/cases/${c.id}`)}>
                         <td><strong>{c.reference}</strong><div className="small muted">{c.title}</div></td>
                         <td>{c.officer ? `${c.officer.rank} ${c.officer.full_name}` : c.unit?.name}<div className="small muted">{t(`cases.kind.${c.subject_kind}`)}</div></td>
                         <td className="small">{c.findings.map((f) => f.reference).join(", ")}</td>
-                        <td>{form ? bi(form.name_vi, form.name_en) : "—"}</td>
-                        <td>{lim ? <Badge tone={LIM_TONE[lim.status]}>{t(`cases.lim.${lim.status}`)} · {fmtDate(lim.deadline)}</Badge> : "—"}</td>
+                        <td>{ruleForm ? bi(ruleForm.name_vi, ruleForm.name_en) : "—"}</td>
+                        <td>{form ? bi(form.name_vi, form.name_en) : "—"}{form && <div className="small muted">{t(c.decided_form ? "cases.decided" : "cases.proposed")}</div>}</td>
+                        <td>{lim ? <Badge tone={LIM_TONE[lim.status]}>{lim.status === "expired" ? t("cases.barredFrom", { date: fmtDate(lim.barred_from ?? lim.deadline) }) : `${t(`cases.lim.${lim.status}`)} · ${fmtDate(lim.deadline)}`}</Badge> : "—"}</td>
                         <td><Badge tone="blue">{t(`cases.state.${c.state}`)}</Badge></td>
                       </tr>
                     );

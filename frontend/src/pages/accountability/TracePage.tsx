@@ -55,6 +55,7 @@ function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liab
           <span className="muted">{t("trace.noRule")}</span>
         )}
         <p className="why">{bi(leader.why_vi, leader.why_en)}</p>
+        {leader.time_barred_vi && <div className="notice notice-red small" data-testid="time-barred">{bi(leader.time_barred_vi, leader.time_barred_en)}</div>}
         {leader.exemption && <div className="notice notice-green small" data-testid="exemption">{t("trace.exempt")}: {leader.exemption.basis}</div>}
         {leader.other_rules.length > 0 && (
           <details className="small">
