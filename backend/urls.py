@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path, re_path
+from django.views import defaults
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -14,6 +15,30 @@ def spa(request: HttpRequest, route: str = "") -> HttpResponse:
     if not index.is_file():
         raise Http404("Frontend not built: run `make run` (it builds frontend/) or `npm run build`.")
     return FileResponse(index.open("rb"), content_type="text/html; charset=utf-8")
+
+
+def _api_error(request: HttpRequest, status: int, code: str, vi: str, en: str) -> HttpResponse | None:
+    """Errors raised outside DRF (no route matched, a bad Host, a crash) answer API clients in the API's
+    own error shape, Vietnamese first, instead of Django's English HTML page."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse({"error": {"code": code, "message": vi, "message_en": en, "fields": {}}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(request, 404, "not_found", "Không có địa chỉ này trong API.", "There is no such API address.") \
+        or defaults.page_not_found(request, exception)
+
+
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(request, 400, "bad_request", "Yêu cầu không hợp lệ.", "Bad request.") \
+        or defaults.bad_request(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    return _api_error(request, 500, "server_error", "Lỗi máy chủ; thao tác chưa được thực hiện. Vui lòng thử lại.",
+                      "Server error; nothing was done. Please try again.") or defaults.server_error(request)
 
 
 # Django's admin asks for the second factor too: a staff session that gave no code is not staff there.

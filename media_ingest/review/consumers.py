@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 import time
 from typing import Any
 
@@ -52,6 +53,17 @@ def is_secret(message: dict[str, Any]) -> bool:
     kind = str(message.get("type", ""))
     return kind.startswith("check.") and message.get("state") == "planned"
 
+
+
+def _not_json(token: str) -> Any:
+    raise ValueError(f"{token} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value) or math.isnan(value):
+        raise ValueError("number out of range")
+    return value
 
 class ReviewConsumer(AsyncJsonWebsocketConsumer):
     """One connection of one signed-in user."""
@@ -123,8 +135,10 @@ class ReviewConsumer(AsyncJsonWebsocketConsumer):
         await handler(content)
 
     async def decode_json(self, text_data: str) -> Any:  # type: ignore[override]
+        """Strict JSON: NaN, Infinity and numbers too large for a float (1e999) are not JSON and would
+        be echoed back as invalid JSON; such a message is treated as unreadable."""
         try:
-            return await super().decode_json(text_data)
+            return json.loads(text_data, parse_constant=_not_json, parse_float=_finite)
         except ValueError:
             return None
 
@@ -177,7 +191,8 @@ class ReviewConsumer(AsyncJsonWebsocketConsumer):
             topic = await database_sync_to_async(selectors.topic_authorize)(user=self.user,
                                                                             topic=f"clip:{clip_id}")
         except DomainError as exc:
-            await self.send_json(_error(exc.code, exc.message, exc.message_en, clip_id=clip_id))
+            echo = clip_id if isinstance(clip_id, int) and not isinstance(clip_id, bool) else None
+            await self.send_json(_error(exc.code, exc.message, exc.message_en, clip_id=echo))
             return
         new_clip = int(topic[5:])
         if self.viewing is not None and self.viewing != new_clip:

@@ -26,3 +26,17 @@ def test_openapi_schema_and_docs(client, db):
     for path in ("/api/org/units/{id}/heads/", "/api/auth/login/", "/api/health/"):
         assert path in paths
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_an_unknown_api_address_answers_in_the_api_error_shape_vietnamese_first(db):
+    """Adversary finding F4: unknown /api/ paths and malformed ids answered Django's English HTML page."""
+    from django.test import Client
+
+    client = Client()
+    for path in ("/api/no-such-thing/", "/api/inspection/checks/not-a-uuid/"):
+        response = client.get(path)
+        assert response.status_code == 404 and response["Content-Type"].startswith("application/json"), path
+        error = response.json()["error"]
+        assert error["code"] == "not_found" and error["message"].startswith("Không có địa chỉ")
+    page = client.get("/static/no-such-file.css")
+    assert page.status_code == 404 and not page["Content-Type"].startswith("application/json")

@@ -320,3 +320,17 @@ async def test_a_scoped_subscriber_cannot_tell_missing_topics_from_other_units(d
             assert a["type"] == b["type"] == "error", (a, b)
             assert {k: v for k, v in a.items() if k != "topic"} == {k: v for k, v in b.items() if k != "topic"}
         await comm.disconnect()
+
+
+@pytest.mark.parametrize("raw", ['{"type": "viewing", "clip_id": 1e999}', '{"type": "viewing", "clip_id": NaN}',
+                                 '{"type": "subscribe", "topic": "clip:1", "x": -Infinity}'])
+async def test_non_json_numbers_are_refused_and_never_echoed(demo: Any, raw: str) -> None:
+    """Adversary finding F4: 1e999 was echoed back as `Infinity`, which no JSON client can read."""
+    import json as std_json
+
+    comm = await ws(demo.users["reviewer"])
+    await comm.send_to(text_data=raw)
+    text = await comm.receive_from()
+    reply = std_json.loads(text, parse_constant=lambda token: pytest.fail(f"{token} in a reply"))
+    assert reply["type"] == "error"
+    await comm.disconnect()
