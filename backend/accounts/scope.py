@@ -17,7 +17,7 @@ def user_unit_ids(user: Any) -> set[int] | None:
     cached = getattr(user, "_cw_unit_ids", "unset")
     if cached != "unset":
         return cached  # type: ignore[no-any-return]
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         result: set[int] | None = set()
     elif user.role == Role.SERVICE:
         result = set()
