@@ -66,6 +66,8 @@ def test_disciplinary_officer_walks_a_case_from_trace_to_complaint(login: Any) -
     dialog.locator("textarea").fill("Hội đồng kỷ luật họp, 5/5 thành viên biểu quyết")
     dialog.get_by_role("button", name="Xác nhận").click()
     page.get_by_text("Hội đồng kỷ luật đã họp ngày").wait_for()
+    page.get_by_role("button", name="Đề xuất hình thức").click()  # a decision comes after a proposal
+    page.get_by_role("dialog").get_by_role("button", name="Xác nhận").click()
     page.get_by_role("button", name="Ra quyết định").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_placeholder("123/QĐ-CAT").fill("77/QĐ-CAT")

@@ -143,3 +143,10 @@ test("resolving a complaint records the day the answer was received", async () =
   await waitFor(() => expect(calls.some((c) => c.url.includes("appeal/resolve/"))).toBe(true));
   expect(calls.find((c) => c.url.includes("appeal/resolve/"))?.body).toMatchObject({ decided_on: "2026-06-20", received_on: "2026-06-24" });
 });
+
+test("no decision before a proposed form, and a recorded council is not entered a second time", async () => {
+  renderCase({ ...theCase, state: "considering", council_held_on: "2026-06-01", council_note: "Hội đồng họp" });
+  await screen.findByRole("button", { name: "Đề xuất hình thức" });
+  expect(screen.queryByRole("button", { name: "Ra quyết định" })).toBeNull();
+  expect(screen.queryByRole("button", { name: "Ghi nhận họp Hội đồng kỷ luật" })).toBeNull();
+});

@@ -101,10 +101,10 @@ export default function CaseDetailPage() {
               {["open", "self_review", "considering"].includes(c.state) && (
                 <button type="button" className="btn btn-secondary" onClick={() => { setForm(comp?.computed_form?.code ?? ""); setDialog("propose"); }}>{t("cases.propose")}</button>
               )}
-              {c.state === "considering" && (
+              {c.state === "considering" && !c.council_held_on && (
                 <button type="button" className="btn btn-secondary" onClick={() => setDialog("council")}>{t("cases.recordCouncil")}</button>
               )}
-              {["considering"].includes(c.state) && (
+              {c.state === "considering" && c.proposed_form && (
                 <button type="button" className="btn btn-primary" onClick={() => { setForm(c.proposed_form?.code ?? comp?.computed_form?.code ?? ""); setDialog("decide"); }}>{t("cases.decide")}</button>
               )}
               {canAppeal && <button type="button" className="btn btn-secondary" onClick={() => setDialog("appeal")}>{t(c.appeal_filed_on ? "cases.fileAppeal2" : "cases.fileAppeal")}</button>}
