@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.network import client_ip as network_client_ip
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import REASON_MAX, IdField, Query
@@ -46,7 +47,9 @@ MOMENT_FILTERS = [q("from", str, "default: 30 days before `to`"), q("to", str, "
 
 # --- helpers --------------------------------------------------------------------------------------
 def client_ip(request: Request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address for the custody log, by the one rule that decides whom to believe
+    (backend.accounts.network: the TCP peer, or the hop behind a trusted proxy)."""
+    return network_client_ip(request.META) or None
 
 
 def client_ua(request: Request) -> str:
