@@ -611,3 +611,35 @@ def test_the_trace_report_prints_vietnamese_labels_not_codes(discipline: Any) ->
     assert "(violator)" not in text and "state: confirmed" not in text and "v1" not in cells
     assert not any(re.search(r"\bv\d+\b", c) for c in cells)
     assert "(Người vi phạm)" in text and "trạng thái: Đã xác nhận" in text and "phiên bản 1" in text.lower()
+
+
+# --- reviewer's refusal, item 4: complaint periods count from the day of receipt ------------------------------
+
+
+def test_complaint_periods_count_from_the_day_the_decision_and_the_answer_were_received(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    officer = member(unit)
+    case = open_case(discipline, officer, [FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[officer])],
+                     opened_on=date(2026, 5, 20))
+    to_considering(discipline, case)
+    assert propose_form(discipline, case, "khien_trach").status_code == 200
+    council(discipline, case, "2026-06-01")
+    r = discipline.post(f"/api/accountability/cases/{case['id']}/decide/",
+                        {"form": "khien_trach", "decision_number": "15/QĐ-CAT", "authority": "Giám đốc Công an tỉnh",
+                         "decision_date": "2026-06-01", "received_on": "2026-06-10"}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["computed"]["deadlines"]["complaints"]["first"]["deadline"] == "2026-06-25"
+    cid = case["id"]
+    assert discipline.post(f"/api/accountability/cases/{cid}/appeal/",
+                           {"filed_on": "2026-06-24", "text": "Khiếu nại lần đầu"}, format="json").status_code == 200
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/resolve/",
+                        {"result": "upheld", "decided_on": "2026-07-01", "received_on": "2026-06-30",
+                         "note": "Giữ nguyên quyết định"}, format="json")
+    assert r.status_code == 400  # received before the answer was given
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/resolve/",
+                        {"result": "upheld", "decided_on": "2026-07-01", "received_on": "2026-07-06",
+                         "note": "Giữ nguyên quyết định"}, format="json")
+    assert r.status_code == 200 and r.json()["appeal_answer_received_on"] == "2026-07-06"
+    assert r.json()["computed"]["deadlines"]["complaints"]["second"]["deadline"] == "2026-07-16"
+    assert discipline.post(f"/api/accountability/cases/{cid}/appeal/",
+                           {"filed_on": "2026-07-15", "text": "Khiếu nại lần hai"}, format="json").status_code == 200
