@@ -66,6 +66,17 @@ def nd_targets(world: Any) -> list[tuple[str, str, dict[str, Any]]]:
         ("get", f"/api/accountability/findings/{finding}/report.pdf", {}),
         ("get", f"/api/accountability/cases/{case}/", {}),
         ("post", f"/api/accountability/cases/{case}/factors/", {"kind": "mitigating", "text": "x"}),
+        # paths added by the accountability rework, the documents and retention (issues 11, 12, 14)
+        ("get", f"/api/accountability/findings/{finding}/report.xlsx", {}),
+        ("post", f"/api/accountability/findings/{finding}/self-detections/", {"officer_id": officer, "note": "x"}),
+        ("post", f"/api/accountability/cases/{case}/propose/", {}),
+        ("post", f"/api/accountability/cases/{case}/council/", {"date": "2026-01-05", "note": "x"}),
+        ("post", f"/api/accountability/cases/{case}/decide/", {"form": "khien_trach", "number": "1"}),
+        ("post", f"/api/accountability/cases/{case}/appeal/", {"text": "x"}),
+        ("get", f"/api/accountability/officers/{officer}/report.pdf", {}),
+        ("get", f"/api/inspection/checks/{started}/report/pdf/", {}),
+        ("post", f"/api/inspection/findings/{finding}/evidence/", {"media_ref": "x"}),
+        ("post", f"/api/media/clips/{clip}/holds/", {"reason": "giữ"}),
         ("get", f"/api/accountability/officers/{officer}/", {}),
         ("get", f"/api/media/clips/{clip}/", {}), ("get", f"/api/media/clips/{clip}/events/", {}),
         ("post", f"/api/media/clips/{clip}/playback/", {"reason": "xem"}),
@@ -93,7 +104,8 @@ LISTS = ["/api/org/units/", "/api/org/officers/", "/api/org/assignments/", "/api
          "/api/inspection/findings/", "/api/inspection/ratings/", "/api/inspection/complaints/",
          "/api/inspection/risk/", "/api/accountability/liabilities/", "/api/accountability/cases/",
          "/api/accountability/cchc-tasks/", "/api/media/clips/", "/api/media/tags/",
-         "/api/media/moments/", "/api/audit/events/"]
+         "/api/media/moments/", "/api/audit/events/", "/api/inspection/draws/commitments/",
+         "/api/media/retention/", "/api/accountability/rankings/"]
 
 
 def _call(client: APIClient, method: str, path: str, data: dict[str, Any]) -> Any:
