@@ -45,6 +45,17 @@ def _check_channels() -> dict[str, Any]:
         return {"ok": False, "layer": name, "error": str(exc)[:200]}
 
 
+def _signed_in(request: Request) -> bool:
+    from backend.accounts.selectors import session_may_use_api
+
+    from django.contrib.auth import get_user
+
+    user = get_user(request._request)  # DRF replaced request.user with the anonymous user
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(session_may_use_api(user=user, session=request._request.session))
+
+
 class HealthApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
@@ -55,8 +66,10 @@ class HealthApi(APIView):
         checks = {"database": _check_db(), "store": _check_store(),
                   "channel_layer": _check_channels(), "job_queue": jobs.pool_status()}
         ok = all(c.get("ok") for c in checks.values())
-        # Details (paths, hosts) only for signed-in users; the public sees ok/failing per part.
-        if not request.user.is_authenticated:
+        # Details (paths, hosts, each queue's workers and depth) only for signed-in users; the public
+        # sees ok/failing per part. No DRF authentication runs here (health must answer any caller,
+        # a half-signed-in session included), so the session is read as Django's middleware left it.
+        if not _signed_in(request):
             checks = {k: {"ok": bool(v.get("ok"))} for k, v in checks.items()}
         return Response({"status": "ok" if ok else "degraded", "checks": checks},
                         status=200 if ok else 503)

@@ -40,3 +40,12 @@ def test_an_unknown_api_address_answers_in_the_api_error_shape_vietnamese_first(
         assert error["code"] == "not_found" and error["message"].startswith("Không có địa chỉ")
     page = client.get("/static/no-such-file.css")
     assert page.status_code == 404 and not page["Content-Type"].startswith("application/json")
+
+
+def test_a_signed_in_operator_sees_each_part_in_detail_the_public_does_not(api_as, anon):
+    """Operations review F3: the per-queue detail was computed but shown to nobody (the view ran no
+    authentication, so every caller looked anonymous)."""
+    public = anon.get("/api/health/").json()["checks"]["job_queue"]
+    assert public == {"ok": True}
+    detail = api_as("admin").get("/api/health/").json()["checks"]["job_queue"]
+    assert detail["ok"] is True and detail["mode"] == "in-process" and detail["workers"] >= 1
