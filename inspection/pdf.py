@@ -114,18 +114,13 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
               p(f"Tổng điểm: {signed.get('score', report.score)}/{signed.get('max_score', report.max_score)} "
                 f"({signed.get('percent', report.percent)}%). (*) tiêu chí trọng yếu."),
               p("II. NHẬN XÉT CHUNG", heading), p(signed.get("summary", report.summary) or "—")]
-    story.append(p("III. VI PHẠM PHÁT HIỆN", heading))
-    if findings:
-        for f in findings:
-            names = "; ".join(f"{s.officer.full_name} ({s.get_role_display()})" for s in f.subjects.all())
-            period = _local(f.occurred_from) + (f" đến {_local(f.occurred_to)}" if f.occurred_to else "")
-            story.append(p(f"- {f.reference}: {f.title} — {f.category.name_vi}; mức độ: "
-                           f"{dict(Severity.choices)[f.severity].lower()}; thời điểm: {period}"
-                           + (f"; người liên quan: {names}" if names else "")))
-    else:
-        failed = sorted(row[0] for row in signed_rows if row[1] == "fail")
-        story.append(p("Không lập vi phạm; tiêu chí không đạt: " + ", ".join(failed) + " (xem mục I)." if failed
-                       else "Không phát hiện vi phạm."))
+    # What the signature covers ends with the results: the failed criteria are read from them. The
+    # findings are listed after the signature, dated, because they move on after signing (a draft is
+    # confirmed or dismissed) and a draft allegation is never printed.
+    story.append(p("III. TIÊU CHÍ KHÔNG ĐẠT", heading))
+    failed = sorted(row[0] for row in signed_rows if row[1] == "fail")
+    story.append(p("Tiêu chí không đạt: " + ", ".join(failed) + " (xem mục I)." if failed
+                   else "Không có tiêu chí không đạt."))
     evidence = list(report.evidence.all())
     if evidence:
         story.append(p("IV. TÀI LIỆU, CHỨNG CỨ KÈM THEO", heading))
@@ -137,6 +132,19 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
               p(f"Mã băm nội dung (SHA-256): {report.content_hash}", small), Spacer(1, 10 * mm),
               Table([[p("ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA", bold_center), p("TỔ TRƯỞNG TỔ KIỂM TRA", bold_center)],
                      [p("(Ký, ghi rõ họ tên)", center), p(signer, center)]], colWidths=[90 * mm, 90 * mm])]
+    from django.utils import timezone
+
+    story += [Spacer(1, 8 * mm), p(f"VI PHẠM ĐÃ XÁC NHẬN LIÊN QUAN ĐẾN CUỘC KIỂM TRA (tình trạng đến "
+                                   f"ngày {timezone.localdate():%d/%m/%Y}; không thuộc nội dung đã ký ở trên)", heading)]
+    if findings:
+        for f in findings:
+            names = "; ".join(f"{s.officer.full_name} ({s.get_role_display()})" for s in f.subjects.all())
+            period = _local(f.occurred_from) + (f" đến {_local(f.occurred_to)}" if f.occurred_to else "")
+            story.append(p(f"- {f.reference}: {f.title} — {f.category.name_vi}; mức độ: "
+                           f"{dict(Severity.choices)[f.severity].lower()}; thời điểm: {period}"
+                           + (f"; người liên quan: {names}" if names else "")))
+    else:
+        story.append(p("Chưa có vi phạm nào được xác nhận."))
     amendments = list(report.amendments.all())
     if amendments:
         story += [Spacer(1, 8 * mm), p("SỬA ĐỔI, BỔ SUNG SAU KHI KÝ (không thuộc nội dung đã ký ở trên)", heading)]

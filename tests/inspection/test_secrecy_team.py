@@ -163,9 +163,13 @@ def test_a_draft_allegation_never_reaches_another_reader_through_the_minutes(api
     text = _pdf_text(got.content)
     assert "Nghi vấn chưa xác minh" not in text and named.full_name not in text
     assert api_as(reader).get(f"/api/inspection/findings/{draft.pk}/").status_code == 404
-    # once confirmed it is part of the record, for everyone who reads the minutes
+    # once confirmed it is part of the record, for everyone who reads the minutes: after the signature,
+    # dated, so the part the signature covers reads the same before and after (lead review finding)
+    signed_part = text.split("Biên bản được ký lúc")[0]
     services.finding_transition(by=insp.users["lead"], finding=draft, to_state="confirmed", reason="Đã xác minh")
-    assert "Nghi vấn chưa xác minh" in _pdf_text(api_as(reader).get(f"/api/inspection/checks/{uid}/report/pdf/").content)
+    after = _pdf_text(api_as(reader).get(f"/api/inspection/checks/{uid}/report/pdf/").content)
+    assert after.split("Biên bản được ký lúc")[0] == signed_part
+    assert after.index("Nghi vấn chưa xác minh") > after.index("Biên bản được ký lúc")
 
 
 def test_a_reader_out_of_scope_of_a_finding_does_not_get_it_from_a_cached_pdf(api_as, insp):
