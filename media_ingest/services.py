@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -939,6 +939,8 @@ class RetentionResult:
     held: dict[int, list[str]]
     errors: dict[int, str]
     bytes_freed: int = 0
+    versions_deleted: int = 0  # stored versions and delete markers removed, footage and derivatives
+    versions_kept: dict[int, list[str]] = field(default_factory=dict)  # other versions of a deleted clip's key
 
 
 def retention_run(*, dry_run: bool = False, by: Any = SYSTEM, now: datetime | None = None) -> RetentionResult:
@@ -969,8 +971,55 @@ def retention_run(*, dry_run: bool = False, by: Any = SYSTEM, now: datetime | No
         audit_record(actor=by, verb="media.retention", object_type="media_ingest.clip",
                      payload={"deleted": result.deleted, "held": {str(k): v for k, v in result.held.items()},
                               "errors": {str(k): v for k, v in result.errors.items()},
-                              "bytes_freed": result.bytes_freed})
+                              "bytes_freed": result.bytes_freed, "versions_deleted": result.versions_deleted,
+                              "versions_kept": {str(k): v for k, v in result.versions_kept.items()}})
     return result
+
+
+def _purge_versions(store: Any, key: str, *, remove: Any) -> tuple[list[str], list[str]]:
+    """Remove the versions of `key` that `remove(version)` picks, for real: in a versioned bucket a
+    plain delete only adds a delete marker and keeps the bytes. Delete markers go too once no
+    version is kept (with one kept, removing a marker would bring that version back as the latest).
+    Returns the removed and the kept version ids (what an unversioned store holds is named "")."""
+    removed: list[str] = []
+    kept: list[str] = []
+    versions = store.versions(key)
+    for v in versions:
+        if v.is_delete_marker:
+            continue
+        if remove(v):
+            store.delete(key, version=v.version)
+            removed.append(v.version)
+        else:
+            kept.append(v.version)
+    if not kept:
+        for v in versions:
+            if v.is_delete_marker:
+                store.delete(key, version=v.version)
+                removed.append(f"delete-marker:{v.version}")
+    return removed, kept
+
+
+def _footage_purge(clip: Clip, *, cutoff: datetime) -> tuple[list[str], list[str]]:
+    """Every stored version of the clip's key except those another clip still stands on (versions
+    of one key are separate clips, and one of them may be held) and those written after `cutoff`
+    (an upload newer than the retention period may not be indexed yet)."""
+    live = (Clip.objects.filter(bucket=clip.bucket, key=clip.key).exclude(pk=clip.pk)
+            .exclude(state=Clip.State.EXPIRED).values_list("version_id", "etag"))
+    # a clip indexed without a real version id (an unversioned bucket, or before versioning was
+    # enabled) is known by its etag
+    claimed = {object_version(v, e) for v, e in live}
+    claimed_etags = {e for v, e in live if object_version(v, e) == e.strip().strip('"')}
+    own = object_version(clip.version_id, clip.etag)
+    own_by_etag = own == clip.etag.strip().strip('"')
+
+    def remove(v: Any) -> bool:
+        ident = object_version(v.version, v.etag)
+        if ident in claimed or v.etag in claimed_etags:
+            return False
+        return ident == own or (own_by_etag and v.etag == own) or v.last_modified <= cutoff
+
+    return _purge_versions(get_footage_store(), clip.key, remove=remove)
 
 
 def _clip_expire(*, clip_id: int, by: Any, now: datetime, result: RetentionResult) -> int | None:
@@ -988,12 +1037,15 @@ def _clip_expire(*, clip_id: int, by: Any, now: datetime, result: RetentionResul
             return None
         derived = [k for k in (clip.proxy_key, clip.poster_key, clip.sprite_key, clip.vtt_key, clip.background_key) if k]
         derived += [k for k in clip.events.exclude(thumbnail_key="").values_list("thumbnail_key", flat=True)]
-        real_version = clip.version_id if clip.version_id and clip.version_id != clip.etag else ""
-        get_footage_store().delete(clip.key, version=real_version)
-        app = get_store()
-        for key in derived:
-            app.delete(key)
         days = selectors.retention_days_for(clip.camera_id)
+        footage_removed, footage_kept = _footage_purge(clip, cutoff=now - timedelta(days=days))
+        app = get_store()
+        derived_removed = 0
+        for key in derived:  # derivative keys are the clip's own (they carry its id): every version goes
+            derived_removed += len(_purge_versions(app, key, remove=lambda v: True)[0])
+        result.versions_deleted += len(footage_removed) + derived_removed
+        if footage_kept:
+            result.versions_kept[clip.pk] = footage_kept
         clip.state = Clip.State.EXPIRED
         clip.expired_at = now
         clip.proxy_key = clip.poster_key = clip.sprite_key = clip.vtt_key = clip.background_key = ""
@@ -1004,7 +1056,10 @@ def _clip_expire(*, clip_id: int, by: Any, now: datetime, result: RetentionResul
                        reason=f"hết thời hạn lưu trữ {days} ngày / retention period of {days} days ended",
                        detail={"sha256": clip.sha256, "version_id": clip.version_id, "size_bytes": clip.size_bytes,
                                "started_at": clip.started_at.isoformat() if clip.started_at else None,
-                               "retention_days": days, "derivatives_deleted": derived})
+                               "retention_days": days, "derivatives_deleted": derived,
+                               "footage_versions_deleted": footage_removed,
+                               "footage_versions_kept": footage_kept,
+                               "derivative_versions_deleted": derived_removed})
         _broadcast(clip, "clip.expired")
     return int(clip.size_bytes or 0)
 

@@ -17,7 +17,7 @@ import urllib3
 from minio import Minio
 from minio.error import MinioException, S3Error
 
-from backend.core.store import ObjectChanged, ObjectInfo, ObjectMissing, StoreError, validate_key
+from backend.core.store import ObjectChanged, ObjectInfo, ObjectMissing, ObjectVersion, StoreError, validate_key
 
 _MISSING_CODES = {"NoSuchKey", "NoSuchVersion", "NoSuchObject", "InvalidVersionId"}
 _CHUNK = 1024 * 1024
@@ -121,6 +121,24 @@ class MinioStore:
             error = _translate(exc, key)
             if not isinstance(error, ObjectMissing):
                 raise error from exc
+
+    def versions(self, key: str) -> list[ObjectVersion]:
+        """Every version and delete marker of exactly `key` (not of keys it is a prefix of), with
+        the raw version id: "null" names what was written before versioning was enabled, and
+        `delete(key, version="null")` removes it. An unversioned bucket lists its one object."""
+        found = []
+        try:
+            for obj in self.client.list_objects(self.bucket, prefix=validate_key(key), recursive=True,
+                                                include_version=True):
+                if obj.object_name != key:
+                    continue
+                found.append(ObjectVersion(key=key, version=obj.version_id or "", etag=_etag(obj.etag),
+                                           size=int(obj.size or 0),
+                                           last_modified=obj.last_modified or datetime.now(UTC),
+                                           is_delete_marker=bool(obj.is_delete_marker)))
+        except _TRANSPORT_ERRORS as exc:
+            raise _translate(exc, key) from exc
+        return found
 
     # --- reads --------------------------------------------------------------------------------
     def _get(self, key: str, *, offset: int = 0, length: int = 0, version: str = "",

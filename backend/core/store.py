@@ -38,6 +38,18 @@ class ObjectInfo:
     content_type: str = "application/octet-stream"
 
 
+@dataclass(frozen=True)
+class ObjectVersion:
+    """One stored version of a key, or a delete marker (no bytes). `version` is the store's raw
+    version id ("null" for what was written before versioning was enabled; "" in a folder)."""
+    key: str
+    version: str
+    etag: str
+    size: int
+    last_modified: datetime
+    is_delete_marker: bool = False
+
+
 class StoreError(Exception):
     """The store could not be reached or refused the operation (transient for jobs)."""
 
@@ -69,6 +81,7 @@ class Store(Protocol):
     def stat(self, key: str, *, version: str = "") -> ObjectInfo: ...
     def list(self, prefix: str = "", start_after: str = "") -> Iterator[ObjectInfo]: ...
     def delete(self, key: str, *, version: str = "") -> None: ...
+    def versions(self, key: str) -> list[ObjectVersion]: ...
     def playback_url(self, key: str, *, seconds: int, filename: str | None = None,
                      version: str = "") -> str: ...
     def upload_url(self, key: str, *, seconds: int, content_type: str) -> str: ...
@@ -177,6 +190,15 @@ class LocalStore:
         """Remove the file (the folder keeps one version: `version` has nothing to pick)."""
         path = self._path(key)
         path.unlink(missing_ok=True)
+
+    def versions(self, key: str) -> list[ObjectVersion]:
+        """The folder keeps one version of a key: the file, if it is there."""
+        path = self._path(key)
+        if not path.is_file():
+            return []
+        info = self._info(key, path)
+        return [ObjectVersion(key=key, version="", etag=info.etag, size=info.size,
+                              last_modified=info.last_modified)]
 
     def playback_url(self, key: str, *, seconds: int, filename: str | None = None,
                      version: str = "") -> str:

@@ -17,6 +17,7 @@ from backend.core.store import ObjectMissing, get_footage_store, get_store
 from media_ingest import services
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.review.models import AccessLog
+from tests.media_ingest.conftest import minio_store, s3_server  # noqa: F401  (fixtures for the S3 test)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,52 @@ def test_a_hold_needs_a_reason_and_only_admins_hold(api_as: Any, make_clip: Any)
     assert api_as("reviewer").post(f"/api/media/clips/{clip.pk}/holds/", {"reason": "giữ lại để xem"},
                                    format="json").status_code == 403
     assert api_as("reviewer").get("/api/media/retention/").status_code == 403
+
+
+def _versions(store: Any, key: str) -> list[Any]:
+    return [o for o in store.client.list_objects(store.bucket, prefix=key, include_version=True, recursive=True)
+            if o.object_name == key]
+
+
+def test_retention_removes_every_version_in_a_versioned_bucket_and_held_clips_keep_theirs(
+        minio_store: Any, make_clip: Any, api_as: Any) -> None:  # noqa: F811  (the imported fixture)
+    """Over S3 with versioning on (docker-compose's minio-init enables it): a plain delete would only
+    add a delete marker and leave the footage bytes. Retention removes every version and marker of
+    the expired clip's key and of its derivatives' keys; a held clip keeps all its versions."""
+    from minio.versioningconfig import ENABLED, VersioningConfig
+
+    app = get_store()
+    # written before versioning was enabled: the "null" version, known to the clip by its etag
+    before = _stored_clip(make_clip, 100)
+    for store in (minio_store, app):
+        store.client.set_bucket_versioning(store.bucket, VersioningConfig(ENABLED))
+    minio_store.client.remove_object(minio_store.bucket, before.key)  # a stray delete marker on top
+    app.put(before.poster_key, io.BytesIO(b"poster2"), 7, "image/jpeg")  # a second derivative version
+    after = _stored_clip(make_clip, 101)  # written with versioning on
+    held = _stored_clip(make_clip, 102)
+    minio_store.put(held.key, io.BytesIO(b"second version"), 14, "video/mp4")
+    assert api_as("admin").post(f"/api/media/clips/{held.pk}/holds/", {"reason": "Viện kiểm sát yêu cầu giữ"},
+                                format="json").status_code == 201
+    assert len(_versions(minio_store, before.key)) == 2 and len(_versions(app, before.poster_key)) == 2
+    derived = {c.pk: [c.poster_key, c.sprite_key, c.vtt_key, c.proxy_key,
+                      *c.events.values_list("thumbnail_key", flat=True)] for c in (before, after)}
+
+    result = services.retention_run()
+    assert sorted(result.deleted) == sorted([before.pk, after.pk]) and not result.errors
+    for clip in (before, after):
+        assert _versions(minio_store, clip.key) == [], clip.key
+        for key in derived[clip.pk]:
+            assert _versions(app, key) == [], key
+    # what was removed is on the custody record: the null version and the marker, the real version
+    detail = AccessLog.objects.get(clip=before, action=AccessLog.Action.EXPIRE).detail
+    assert "null" in detail["footage_versions_deleted"] and len(detail["footage_versions_deleted"]) == 2
+    assert detail["footage_versions_kept"] == [] and detail["derivative_versions_deleted"] == 6
+    after_removed = AccessLog.objects.get(clip=after, action=AccessLog.Action.EXPIRE).detail["footage_versions_deleted"]
+    assert len(after_removed) == 1 and after_removed[0] not in ("", "null")  # its real version id
+    assert result.versions_deleted == 2 + 6 + 1 + 5
+    # the held clip keeps both versions and its derivatives
+    assert len(_versions(minio_store, held.key)) == 2
+    assert _versions(app, held.poster_key)
+    held.refresh_from_db()
+    assert held.state == Clip.State.INDEXED
+    assert audit_verify_chain().ok

@@ -28,6 +28,10 @@ class Command(BaseCommand):
             return
         result = services.retention_run(by="manage.py retention")
         self.stdout.write(f"deleted {len(result.deleted)} clip(s), {result.bytes_freed} bytes; "
+                          f"{result.versions_deleted} stored version(s)/delete marker(s) removed; "
                           f"held {len(result.held)}; errors {len(result.errors)}")
+        for clip_id, kept in result.versions_kept.items():
+            self.stdout.write(f"clip {clip_id}: other version(s) of its key kept (another clip's, or newer "
+                              f"than the retention period): {', '.join(kept)}")
         for clip_id, error in result.errors.items():
             self.stderr.write(f"clip {clip_id}: {error}")
