@@ -53,3 +53,37 @@ def test_compose_has_the_scaled_pieces():
     assert minio_env["MINIO_NOTIFY_WEBHOOK_ENDPOINT_COUNTERWATCH"].endswith("/api/media/hooks/minio/")
     assert "event add" in services["minio-init"]["command"][0]
     assert (ROOT / "Dockerfile").is_file()
+
+
+# Variables the settings read that only the embedded mode or the test runs use.
+EMBEDDED_OR_TEST_ONLY = {"COUNTERWATCH_VAR_DIR", "COUNTERWATCH_OBJECTS_DIR", "COUNTERWATCH_BACKGROUND", "JOB_WORKERS",
+                         "CELERY_TASK_ALWAYS_EAGER", "TEST_DB_NAME"}
+
+
+def test_every_setting_an_operator_may_set_reaches_the_containers():
+    """Operations review F2: MEDIA_RETENTION_DAYS, TRUSTED_PROXIES, the lockout and two-factor settings
+    were listed in .env.example but never passed to the containers, so .env changed nothing."""
+    import re
+
+    read = set()
+    for source in (ROOT / "backend").glob("*.py"):
+        read |= set(re.findall(r'env\.(?:get\w*|require)\(\s*"([A-Z][A-Z0-9_]+)"', source.read_text()))
+    passed = set(yaml.safe_load((ROOT / "docker-compose.yml").read_text())["x-backend-env"])
+    assert read - EMBEDDED_OR_TEST_ONLY - passed == set()
+
+
+def test_compose_keeps_the_two_factor_default_and_an_explicit_empty_list():
+    command = _compose_command()
+    if command is None:
+        pytest.skip("no docker compose client on this machine")
+    base = {k: v for k, v in os.environ.items() if k != "TWO_FACTOR_REQUIRED_ROLES"}
+
+    def rendered(extra: dict[str, str]) -> dict:
+        out = subprocess.run([*command, "-f", str(ROOT / "docker-compose.yml"), "config"], cwd=ROOT,
+                             env={**base, **ENV, **extra}, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return yaml.safe_load(out.stdout)["services"]["backend"]["environment"]
+
+    assert rendered({})["TWO_FACTOR_REQUIRED_ROLES"] == "admin,inspection_lead,disciplinary"
+    assert rendered({"TWO_FACTOR_REQUIRED_ROLES": ""})["TWO_FACTOR_REQUIRED_ROLES"] in ("", None)
+    assert rendered({"MEDIA_RETENTION_DAYS": "180"})["MEDIA_RETENTION_DAYS"] in ("180", 180)
