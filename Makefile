@@ -11,7 +11,7 @@ PORT ?= 8000
 # connection from 127.0.0.1; the app alone decides whom to believe (TRUSTED_PROXIES).
 SERVE_FLAGS := --lifespan off --ws websockets --no-proxy-headers
 
-.PHONY: run test test-embedded test-scaled install frontend bench lint clean mutation
+.PHONY: run run-scaled test test-embedded test-scaled install frontend bench lint clean mutation
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ run: install frontend
 	@echo "Counterwatch is starting on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	@echo ""
 	$(VENV)/bin/uvicorn backend.asgi:application --host $(HOST) --port $(PORT) $(SERVE_FLAGS)
+
+# The scaled mode on this machine without Docker: PostgreSQL and Redis from the machine, moto's S3
+# server standing in for MinIO, the Celery workers as docker-compose.yml declares them (backend/run_scaled.py).
+run-scaled: install frontend
+	$(PY) -m backend.run_scaled --host $(HOST) --port $(PORT) -- $(SERVE_FLAGS)
 
 test: install frontend
 	$(MAKE) --no-print-directory test-embedded
