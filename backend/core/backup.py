@@ -12,7 +12,8 @@ The database is copied first, then the objects: every object a row of the copy n
 before the row was committed, and documents are never deleted, so the copy's rows find their files.
 Objects go through the store interface, so the same code reads a folder or a MinIO bucket.
 
-Restore checks every hash of the manifest before it changes anything, refuses to write over an
+Restore checks the whole manifest (its shape, every object key and file path, every file present
+with its size and hash) before it changes anything, refuses to write over an
 install that holds data unless `force`, then loads the database and puts the objects back.
 """
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 from django.db import connection
 
 from backend.core.errors import DomainError
-from backend.core.store import Store, get_footage_store, get_store, guess_content_type
+from backend.core.store import Store, get_footage_store, get_store, guess_content_type, validate_key
 
 FORMAT = 1
 _CHUNK = 1024 * 1024
@@ -175,9 +176,12 @@ def backup_verify(source: Path) -> dict[str, Any]:
     except (OSError, ValueError) as exc:
         raise BackupError("Không đọc được manifest.json của bản sao lưu.", f"Cannot read manifest.json: {exc}.") \
             from exc
-    if manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError("Định dạng bản sao lưu không được hỗ trợ.", "Unsupported backup format.")
-    problems = []
+    problems = _manifest_problems(source, manifest)
+    if problems:
+        raise BackupError(f"Manifest của bản sao lưu không hợp lệ ({len(problems)} mục); không khôi phục.",
+                          "The backup's manifest is invalid; nothing restored: " + "; ".join(problems[:10]))
     for entry in [manifest["database"], *manifest["objects"]["app"], *manifest["objects"]["footage"]]:
         path = source / entry["path"]
         if not path.is_file():
@@ -188,6 +192,51 @@ def backup_verify(source: Path) -> dict[str, Any]:
         raise BackupError(f"Bản sao lưu bị thiếu hoặc bị sửa ({len(problems)} tệp); không khôi phục.",
                           "The backup is incomplete or altered; nothing restored: " + "; ".join(problems[:10]))
     return manifest
+
+
+_DATABASE_FILES = ("database.sqlite3", "database.pgdump")
+
+
+def _manifest_problems(source: Path, manifest: Any) -> list[str]:
+    """What is wrong with the manifest's shape, before any file is read or anything changed: the
+    database file is one of the two this code writes, every object has a valid key (no `..`, no
+    absolute path) and sits at objects/<bucket>/<key> inside the backup, no key twice."""
+    problems: list[str] = []
+    if not isinstance(manifest, dict):
+        return ["the manifest is not an object"]
+    db, objects = manifest.get("database"), manifest.get("objects")
+    if not isinstance(db, dict) or db.get("path") not in _DATABASE_FILES:
+        problems.append("database: not database.sqlite3 or database.pgdump")
+    if not isinstance(objects, dict) or not all(isinstance(objects.get(n), list) for n in ("app", "footage")):
+        return [*problems, "objects: the app and footage lists are missing"]
+    root = source.resolve()
+    entries = [db] if isinstance(db, dict) else []
+    for name in ("app", "footage"):
+        seen: set[str] = set()
+        for entry in objects[name]:
+            if not isinstance(entry, dict):
+                problems.append(f"objects/{name}: an entry is not an object")
+                continue
+            key = entry.get("key")
+            try:
+                validate_key(key if isinstance(key, str) else "")
+            except DomainError:
+                problems.append(f"objects/{name}: invalid object key {key!r}")
+                continue
+            if key in seen:
+                problems.append(f"objects/{name}: key {key!r} twice")
+            seen.add(key)
+            if entry.get("path") != f"objects/{name}/{key}":
+                problems.append(f"objects/{name}/{key}: the file path {entry.get('path')!r} does not match the key")
+            entries.append(entry)
+    for entry in entries:
+        path, digest, size = entry.get("path"), entry.get("sha256"), entry.get("size")
+        if not isinstance(path, str) or not isinstance(digest, str) or len(digest) != 64 \
+                or not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            problems.append(f"{path!r}: path, sha256 or size missing or malformed")
+        elif root not in (root / path).resolve().parents:
+            problems.append(f"{path!r}: outside the backup folder")
+    return problems
 
 
 def install_has_data() -> bool:

@@ -105,3 +105,35 @@ def test_a_tampered_backup_is_refused_before_anything_changes(demo: Any, tmp_pat
     assert FindingCategory.objects.filter(code="after-backup").exists()  # nothing was restored
     with pytest.raises(CommandError, match="not empty"):
         call_command("backup", str(backup))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("forge", ["key", "path"])
+def test_a_manifest_with_a_bad_key_or_path_is_refused_before_the_database_is_loaded(
+        demo: Any, tmp_path: Path, forge: str) -> None:
+    """Every file of the manifest present with its hash, but an object key that climbs out of the
+    bucket (or a file path out of the backup): refused whole, before the database or a single object
+    is touched, not after the database was loaded (a half-restored install)."""
+    import io
+    import json
+
+    from inspection.models import FindingCategory
+
+    get_store().put("inspection/checks/x/minutes-1.pdf", io.BytesIO(b"%PDF minutes"), 12, "application/pdf")
+    backup = tmp_path / "backup"
+    call_command("backup", str(backup))
+    manifest = json.loads((backup / "manifest.json").read_text())
+    good = manifest["objects"]["app"][0]
+    if forge == "key":  # the file is there under the path, with its hash; the key is what is bad
+        manifest["objects"]["app"].append({**good, "key": "../../x"})
+    else:  # a file outside the backup folder, hash and size right
+        (tmp_path / "outside").write_bytes((backup / good["path"]).read_bytes())
+        manifest["objects"]["app"].append({**good, "key": "inspection/y.pdf", "path": "../outside"})
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    FindingCategory.objects.create(code="after-backup", name_vi="Sau sao lưu", name_en="After the backup")
+    get_store().put("inspection/after-backup.pdf", io.BytesIO(b"%PDF later"), 10, "application/pdf")
+
+    with pytest.raises(CommandError, match="manifest is invalid"):
+        call_command("restore", str(backup), "--force")
+    assert FindingCategory.objects.filter(code="after-backup").exists()  # the database was not loaded
+    assert get_store().stat("inspection/after-backup.pdf").size == 10  # nor the store pruned
