@@ -8,6 +8,9 @@ A backup is a folder:
     objects/app/<key>      the app's own store (derivatives, minutes, evidence, packages, case files)
     objects/footage/<key>  the footage bucket, only with --footage (else left to MinIO's replication)
 
+The folder and everything in it are its owner's only (folders 0700, files 0600): a backup holds
+password hashes, TOTP secrets and the evidence.
+
 The database is copied first, then the objects: every object a row of the copy names was written
 before the row was committed, and documents are never deleted, so the copy's rows find their files.
 Objects go through the store interface, so the same code reads a folder or a MinIO bucket.
@@ -40,6 +43,35 @@ _CHUNK = 1024 * 1024
 
 class BackupError(DomainError):
     status = 400
+
+
+# A backup holds password hashes, TOTP secrets and the evidence: only the account that runs it reads it.
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def _private_file(path: Path) -> Path:
+    """Create (or truncate) `path` readable by its owner only, before anything is written to it."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE))
+    os.chmod(path, FILE_MODE)  # an existing file keeps its mode through O_CREAT
+    return path
+
+
+def _private_dir(path: Path) -> None:
+    for folder in reversed([path, *path.parents]):
+        if not folder.exists():
+            folder.mkdir(mode=DIR_MODE)
+            os.chmod(folder, DIR_MODE)
+
+
+def _lock_down(root: Path) -> None:
+    """Every folder 0700 and file 0600 under the backup, whatever the umask made of them."""
+    os.chmod(root, DIR_MODE)
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames:
+            os.chmod(Path(dirpath, name), DIR_MODE)
+        for name in filenames:
+            os.chmod(Path(dirpath, name), FILE_MODE)
 
 
 def _sha256(path: Path) -> str:
@@ -77,7 +109,7 @@ def _pg_env() -> dict[str, str]:
 def _dump_database(dest: Path) -> Path:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
-        out = dest / "database.sqlite3"
+        out = _private_file(dest / "database.sqlite3")
         target = sqlite3.connect(out)
         try:
             connection.connection.backup(target)  # online: a consistent snapshot while others write
@@ -85,7 +117,7 @@ def _dump_database(dest: Path) -> Path:
             target.close()
         return out
     if connection.vendor == "postgresql":
-        out = dest / "database.pgdump"
+        out = _private_file(dest / "database.pgdump")
         subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(out)],
                        check=True, env=_pg_env(), capture_output=True, timeout=6 * 3600)
         return out
@@ -121,8 +153,8 @@ def _copy_out(store: Store, root: Path, name: str) -> list[dict[str, Any]]:
     base = root / "objects" / name
     for info in store.list():
         target = base / info.key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with store.open(info.key) as src, target.open("wb") as out:
+        _private_dir(target.parent)
+        with store.open(info.key) as src, _private_file(target).open("wb") as out:
             shutil.copyfileobj(src, out, _CHUNK)
         entry = _entry(root, target)
         entry["key"] = info.key
@@ -151,6 +183,7 @@ def backup_create(*, dest: Path, footage: bool = False) -> BackupResult:
     if dest.exists() and any(dest.iterdir()):
         raise BackupError("Thư mục sao lưu phải trống.", f"The backup folder {dest} is not empty.")
     dest.mkdir(parents=True, exist_ok=True)
+    os.chmod(dest, DIR_MODE)  # before anything is written into it
     db_file = _dump_database(dest)
     head = AuditHead.objects.filter(pk=1).values("last_hash", "count").first() or {}
     app, footage_store = get_store(), get_footage_store()
@@ -163,7 +196,8 @@ def backup_create(*, dest: Path, footage: bool = False) -> BackupResult:
         "objects": {"app": _copy_out(app, dest, "app"),
                     "footage": _copy_out(footage_store, dest, "footage") if footage else []},
     }
-    (dest / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+    _private_file(dest / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+    _lock_down(dest)
     files = [manifest["database"], *manifest["objects"]["app"], *manifest["objects"]["footage"]]
     return BackupResult(path=dest, manifest=manifest, files=len(files), bytes=sum(f["size"] for f in files))
 

@@ -137,3 +137,27 @@ def test_a_manifest_with_a_bad_key_or_path_is_refused_before_the_database_is_loa
         call_command("restore", str(backup), "--force")
     assert FindingCategory.objects.filter(code="after-backup").exists()  # the database was not loaded
     assert get_store().stat("inspection/after-backup.pdf").size == 10  # nor the store pruned
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_readable_by_its_owner_only(demo: Any, tmp_path: Path) -> None:
+    """It holds password hashes and TOTP secrets: the folder and every folder in it 0700, every file
+    0600, even under the usual 022 umask (which would make them 0755/0644)."""
+    import io
+    import os
+    import stat
+
+    get_store().put("inspection/checks/x/minutes-1.pdf", io.BytesIO(b"%PDF minutes"), 12, "application/pdf")
+    backup = tmp_path / "backup"
+    old = os.umask(0o022)
+    try:
+        call_command("backup", str(backup), "--footage")
+    finally:
+        os.umask(old)
+    modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode)
+             for p in [backup, *backup.rglob("*")]}
+    assert "backup/manifest.json" in modes and "backup/database.sqlite3" in modes
+    assert "backup/objects/app/inspection/checks/x/minutes-1.pdf" in modes
+    for path, mode in modes.items():
+        want = 0o700 if (tmp_path / path).is_dir() else 0o600
+        assert mode == want, f"{path}: {oct(mode)}"
