@@ -46,9 +46,9 @@ def _check_channels() -> dict[str, Any]:
 
 
 def _signed_in(request: Request) -> bool:
-    from backend.accounts.selectors import session_may_use_api
-
     from django.contrib.auth import get_user
+
+    from backend.accounts.selectors import session_may_use_api
 
     user = get_user(request._request)  # DRF replaced request.user with the anonymous user
     if not user.is_authenticated or not user.is_active:
