@@ -186,3 +186,23 @@ def test_retention_removes_every_version_in_a_versioned_bucket_and_held_clips_ke
     held.refresh_from_db()
     assert held.state == Clip.State.INDEXED
     assert audit_verify_chain().ok
+
+
+def test_a_held_clip_keeps_its_footage_when_an_expired_row_shares_its_key(api_as: Any, make_clip: Any) -> None:
+    """Adversary finding (issue 14): two clip rows for one key (a re-indexed or superseded version).
+    Expiring the unheld row deleted the file the held row stands on, with no record of its loss."""
+    old = _stored_clip(make_clip, days_old=200)
+    # the file was re-indexed under a new version (e.g. its mtime changed in a copy): the old row
+    # stands on a version that no longer exists, the new row on the file that is there
+    current = {f.name: getattr(old, f.name) for f in Clip._meta.concrete_fields if f.name != "id"}
+    Clip.objects.filter(pk=old.pk).update(etag="stale-0", version_id="stale-0")
+    twin = Clip.objects.create(**current)
+    old.refresh_from_db()
+    hold = api_as("admin").post(f"/api/media/clips/{twin.pk}/holds/", {"reason": "Giữ cho hồ sơ kỷ luật"},
+                                format="json")
+    assert hold.status_code == 201, hold.content
+    call_command("retention")
+    old.refresh_from_db()
+    twin.refresh_from_db()
+    assert old.state == Clip.State.EXPIRED and twin.state != Clip.State.EXPIRED
+    assert not _gone(get_footage_store(), twin.key)  # the held clip still plays
