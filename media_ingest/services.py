@@ -815,6 +815,13 @@ def clip_assign_camera(*, clip: Clip, camera: Camera, started_at: datetime | Non
     if clip.state == Clip.State.INDEXING:
         raise Conflict("Đoạn video đang được lập chỉ mục, hãy thử lại sau.",
                        "The clip is being indexed; try again shortly.", code="busy")
+    from media_ingest.selectors import clip_hold_reasons
+
+    held = clip_hold_reasons(clip)
+    if held:  # moving it would move it out from under its hold (an open finding is held by time)
+        raise Conflict("Đoạn video đang được giữ lại làm chứng cứ; không thể đổi camera hay thời điểm.",
+                       "The clip is on legal hold; its camera and time cannot be changed.", code="on_hold",
+                       fields={"hold": [str(r) for r in held]})
     previous = {"camera": clip.camera.code if clip.camera else None,
                 "started_at": clip.started_at.isoformat() if clip.started_at else None,
                 "unassigned_reason": clip.unassigned_reason}

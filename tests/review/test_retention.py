@@ -206,3 +206,18 @@ def test_a_held_clip_keeps_its_footage_when_an_expired_row_shares_its_key(api_as
     twin.refresh_from_db()
     assert old.state == Clip.State.EXPIRED and twin.state != Clip.State.EXPIRED
     assert not _gone(get_footage_store(), twin.key)  # the held clip still plays
+
+
+def test_a_held_clip_cannot_be_moved_out_from_under_its_hold(api_as: Any, make_clip: Any) -> None:
+    """Adversary finding (issue 14): re-assigning a clip's time dropped its open-finding hold, and the
+    next retention run deleted it."""
+    clip = _stored_clip(make_clip, days_old=200)
+    before = clip.started_at
+    admin = api_as("admin")
+    assert admin.post(f"/api/media/clips/{clip.pk}/holds/", {"reason": "Giữ cho hồ sơ kỷ luật"},
+                      format="json").status_code == 201
+    moved = admin.post(f"/api/media/clips/{clip.pk}/assign/",
+                       {"camera_id": clip.camera_id, "started_at": "2026-01-01T03:00:00Z"}, format="json")
+    assert moved.status_code == 409 and moved.json()["error"]["code"] == "on_hold"
+    clip.refresh_from_db()
+    assert clip.started_at == before
