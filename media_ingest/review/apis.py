@@ -1,6 +1,7 @@
 """Thin views for footage review: clips, tags, taxonomy, evidence, packages, custody, moments."""
 from __future__ import annotations
 
+import ipaddress
 import tempfile
 from collections import Counter as Tally
 from pathlib import Path
@@ -49,7 +50,12 @@ MOMENT_FILTERS = [q("from", str, "default: 30 days before `to`"), q("to", str, "
 def client_ip(request: Request) -> str | None:
     """The client's address for the custody log, by the one rule that decides whom to believe
     (backend.accounts.network: the TCP peer, or the hop behind a trusted proxy)."""
-    return network_client_ip(request.META) or None
+    address = network_client_ip(request.META)
+    try:  # the custody log stores an IP address; a peer that is not one (a test harness) is unknown
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
 
 
 def client_ua(request: Request) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -156,7 +157,8 @@ def test_a_backup_is_readable_by_its_owner_only(demo: Any, tmp_path: Path) -> No
         os.umask(old)
     modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode)
              for p in [backup, *backup.rglob("*")]}
-    assert "backup/manifest.json" in modes and "backup/database.sqlite3" in modes
+    database = "backup/database.pgdump" if settings.SCALED_DB else "backup/database.sqlite3"  # pg_dump on PostgreSQL
+    assert "backup/manifest.json" in modes and database in modes
     assert "backup/objects/app/inspection/checks/x/minutes-1.pdf" in modes
     for path, mode in modes.items():
         want = 0o700 if (tmp_path / path).is_dir() else 0o600
