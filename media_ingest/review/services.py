@@ -2,7 +2,6 @@
 an audit event (and a custody entry where footage is touched), and broadcasts after commit."""
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import tempfile
@@ -19,6 +18,7 @@ from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.events import broadcast_on_commit
 from backend.core.jobs import enqueue_on_commit
 from backend.core.store import get_store
+from backend.core.uploads import store_upload
 from inspection.models import Finding
 from media_ingest.models import Clip
 from media_ingest.review import selectors
@@ -422,18 +422,9 @@ def evidence_add_file(*, by: Any, finding: Finding, fileobj: BinaryIO, filename:
     if size > UPLOAD_MAX_BYTES:
         raise _invalid(f"tệp tối đa {UPLOAD_MAX_BYTES // (1024 * 1024)} MB.",
                        f"files are at most {UPLOAD_MAX_BYTES // (1024 * 1024)} MB.", "file")
-    digest = hashlib.sha256()
-    with tempfile.TemporaryFile() as tmp:
-        written = 0
-        for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
-            digest.update(chunk)
-            tmp.write(chunk)
-            written += len(chunk)
-        tmp.seek(0)
-        sha = digest.hexdigest()
-        safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)[-120:]
-        key = f"evidence/finding-{finding.pk}/{sha[:16]}-{safe}"
-        get_store().put(key, tmp, written, content_type or "application/octet-stream")  # type: ignore[arg-type]
+    stored = store_upload(fileobj=fileobj, filename=name, content_type=content_type,
+                          prefix=f"evidence/finding-{finding.pk}", max_bytes=UPLOAD_MAX_BYTES)
+    key, sha, written = stored.key, stored.sha256, stored.size
     item = EvidenceItem.objects.create(
         finding=finding, kind=EvidenceItem.Kind.FILE, file_key=key, filename=name,
         content_type=content_type or "application/octet-stream", size_bytes=written, sha256=sha,
