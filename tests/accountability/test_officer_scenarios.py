@@ -146,10 +146,12 @@ def test_a_head_who_found_and_handled_the_corruption_himself_is_exempt(disciplin
 def test_a_traffic_finding_does_not_count_against_the_one_stop_deputy(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
     counter = Counter.objects.create(unit=unit, code="F-MC-1", name="Bộ phận một cửa")
-    deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
+    deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã", field="HANH_CHINH",
                                in_charge_of="Bộ phận một cửa", valid_from=date(2020, 1, 1)).officer
-    traffic = CategoryFactory(code="GIAO_THONG_T", name_vi="Vi phạm trật tự giao thông", name_en="Traffic")
-    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ", name_en="Procedure")
+    traffic = CategoryFactory(code="GIAO_THONG_T", name_vi="Vi phạm trật tự giao thông", name_en="Traffic",
+                              fields=["GIAO_THONG"])
+    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ", name_en="Procedure",
+                               fields=["HANH_CHINH"])
     FindingFactory(unit=unit, category=traffic, severity="serious", on=date(2026, 4, 1),
                    title="Xử lý vi phạm giao thông không lập biên bản", violators=[member(unit)])
     finding = FindingFactory(unit=unit, category=one_stop, severity="serious", on=date(2026, 5, 1), counter=counter,
@@ -157,6 +159,34 @@ def test_a_traffic_finding_does_not_count_against_the_one_stop_deputy(discipline
     [mine] = [x for x in propose(discipline, finding) if x["officer"]["id"] == deputy.pk]
     assert mine["role"] == "deputy" and mine["rule"]["code"] == "LD-D1"
     assert mine["suggested_form"]["code"] == "phe_binh"
+
+
+def test_the_traffic_deputy_does_not_answer_for_a_one_stop_finding_whatever_his_post_description_says(
+        discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    traffic_deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
+                                       field="GIAO_THONG", in_charge_of="Giao thông; hỗ trợ bộ phận một cửa",
+                                       valid_from=date(2020, 1, 1)).officer
+    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ một cửa",
+                               name_en="Procedure", fields=["HANH_CHINH"])
+    finding = FindingFactory(unit=unit, category=one_stop, severity="serious", violators=[member(unit)],
+                             title="Nhận hồ sơ tại bộ phận một cửa không đúng quy trình")
+    assert traffic_deputy.pk not in {x["officer"]["id"] for x in propose(discipline, finding)}
+    trace = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()
+    [group] = trace["units"]
+    assert trace["finding"]["category"]["fields"][0]["code"] == "HANH_CHINH"
+    assert any("phụ trách lĩnh vực Trật tự, an toàn giao thông" in n["vi"] for n in group["notes"])
+
+
+def test_a_deputy_with_no_field_on_record_answers_for_nothing_and_the_trace_says_so(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
+                               in_charge_of="Bộ phận một cửa", valid_from=date(2020, 1, 1)).officer
+    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình", name_en="Procedure", fields=["HANH_CHINH"])
+    finding = FindingFactory(unit=unit, category=one_stop, violators=[member(unit)])
+    assert deputy.pk not in {x["officer"]["id"] for x in propose(discipline, finding)}
+    [group] = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()["units"]
+    assert any(f"{deputy.full_name} chưa được ghi lĩnh vực phụ trách" in n["vi"] for n in group["notes"])
 
 
 # --- 3: the upper level answers only through the subordinate unit where it happened -------------------
