@@ -34,7 +34,7 @@ from backend.core.params import (
 )
 from backend.core.parsers import JSONParser
 from backend.core.store import ObjectMissing, get_store
-from backend.org.apis import paginate
+from backend.org.apis import FieldBriefSerializer, paginate
 from backend.org.models import Counter, Officer, Unit
 from inspection import selectors, services
 from inspection.models import (
@@ -139,15 +139,33 @@ class CriteriaSetActivateApi(APIView):
 
 
 class CategoryOutputSerializer(serializers.ModelSerializer):
+    fields_of_charge = FieldBriefSerializer(source="fields", many=True, read_only=True,
+                                            help_text="Fields of charge the category belongs to (lĩnh vực phụ trách)")
+
     class Meta:
         model = FindingCategory
-        fields = ["id", "code", "name_vi", "name_en", "default_severity", "deduction_points"]
+        fields = ["id", "code", "name_vi", "name_en", "default_severity", "deduction_points", "fields_of_charge"]
 
 
 class CategoryListApi(APIView):
     def get(self, request: Request) -> Response:
         require_role(request.user, *selectors.FINDING_READERS)
         return Response(CategoryOutputSerializer(selectors.categories_list(), many=True).data)
+
+
+class CategoryFieldsApi(APIView):
+    """PUT (admin): the fields of charge a category belongs to (the deputy of one of them answers for it)."""
+
+    class InputSerializer(serializers.Serializer):
+        field_ids = serializers.ListField(child=IdField(), max_length=50, allow_empty=True)
+
+    def put(self, request: Request, pk: int) -> Response:
+        require_role(request.user, Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        category = services.category_fields_set(by=request.user, category=selectors.category_get(pk=pk),
+                                                field_ids=data.validated_data["field_ids"])
+        return Response(CategoryOutputSerializer(selectors.category_get(pk=category.pk)).data)
 
 
 # --- risk -------------------------------------------------------------------------------------------

@@ -95,8 +95,20 @@ DEFAULT_CATEGORIES: list[tuple[str, str, str, str, float]] = [
     ("THIET_BI", "Thiết bị đánh giá, trang thiết bị hỏng", "Equipment not working", "less_serious", 1),
     ("CAMERA_CHE", "Camera bị che, bị can thiệp", "Camera obstructed / tampered", "serious", 6),
     ("BAO_MAT", "Lộ, lọt thông tin công dân", "Citizens' data disclosed", "very_serious", 12),
+    ("GIAO_THONG", "Xử lý vi phạm trật tự, an toàn giao thông không đúng quy định",
+     "Traffic violation handled against the rules", "serious", 6),
     ("KHAC", "Vi phạm khác", "Other violation", "less_serious", 1),
 ]
+
+# The field(s) of charge (backend/org/defaults.py) each category belongs to: the deputy in charge of
+# one of them answers for a finding of the category. "KHAC" (other) belongs to no field until the
+# admin says which: no deputy answers for it, the trace says so.
+CATEGORY_FIELDS: dict[str, list[str]] = {
+    **{code: ["HANH_CHINH"] for code in ("VANG_MAT", "THU_PHI", "THAI_DO", "SACH_NHIEU", "SAI_QUY_TRINH",
+                                         "TRE_HAN", "HO_SO", "NIEM_YET", "THIET_BI", "CAMERA_CHE", "BAO_MAT")},
+    "GIAO_THONG": ["GIAO_THONG"],
+    "KHAC": [],
+}
 
 # The risk model in force when no RiskWeights row exists yet.
 DEFAULT_RISK_WEIGHTS: dict[str, float] = {

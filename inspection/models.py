@@ -93,6 +93,9 @@ class FindingCategory(models.Model):
     deduction_points = models.DecimalField(max_digits=6, decimal_places=2, default=0,
                                            help_text="Points deducted from the unit score per confirmed finding")
     active = models.BooleanField(default=True)
+    fields = models.ManyToManyField("org.FieldOfCharge", blank=True, related_name="categories",
+                                    help_text="Fields of charge this kind of violation belongs to: the deputy "
+                                              "in charge of one of them answers for it")
 
     class Meta:
         ordering = ["code"]

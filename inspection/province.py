@@ -25,7 +25,7 @@ from django.utils import timezone
 from backend.accounts.models import Role, User
 from backend.audit.services import audit_record
 from backend.core.text import fold
-from backend.org.models import Assignment, Camera, Counter, Officer, Unit, UnitLink
+from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit, UnitLink
 from inspection import draw as drawing
 from inspection import services
 from inspection.models import (
@@ -133,9 +133,14 @@ def _officers(p: Province, rng: random.Random) -> None:
                                              ("Cán bộ một cửa", False, False)):
             plan.append((officer(), unit, position, is_head, is_deputy, MERGED_ON, None))
     created = Officer.objects.bulk_create(officers)
+    # each commune's deputy is in charge of administration and the one-stop counter (the field the
+    # surprise checks look at); the field list itself is seeded by the org migration
+    one_stop = FieldOfCharge.objects.get(code="HANH_CHINH")
     Assignment.objects.bulk_create([
         Assignment(officer=created[i], unit=unit, position=position, is_head=is_head, is_deputy=is_deputy,
-                   in_charge_of="Hành chính, một cửa" if is_deputy else "", valid_from=start, valid_to=end)
+                   field=one_stop if is_deputy else None,
+                   in_charge_of="Phụ trách hành chính, bộ phận một cửa" if is_deputy else "",
+                   valid_from=start, valid_to=end)
         for i, unit, position, is_head, is_deputy, start, end in plan])
     p.stats["officers"] = len(created)
 

@@ -282,7 +282,14 @@ def finding_get_for(*, user: Any, id: int) -> Finding:  # noqa: A002 - the API's
 
 
 def categories_list() -> QuerySet[FindingCategory]:
-    return FindingCategory.objects.filter(active=True)
+    return FindingCategory.objects.filter(active=True).prefetch_related("fields")
+
+
+def category_get(*, pk: int) -> FindingCategory:
+    category = FindingCategory.objects.prefetch_related("fields").filter(pk=pk).first()
+    if category is None:
+        raise NotFound("Không tìm thấy loại vi phạm.", "Finding category not found.")
+    return category
 
 
 # --- ratings and complaints ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from backend.core.events import broadcast_on_commit
 from backend.core.params import parse_int
 from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
-from backend.org.models import Counter, Officer, Unit
+from backend.org.models import Counter, FieldOfCharge, Officer, Unit
 from backend.org.selectors import unit_ancestor_ids_at, unit_served_ids
 from inspection import defaults
 from inspection.models import (
@@ -107,14 +107,38 @@ from inspection.services_risk import (  # noqa: F401
 def catalogue_seed(*, by: Any) -> int:
     """Create or refresh the finding categories from defaults (idempotent)."""
     created = 0
+    fields = {f.code: f for f in FieldOfCharge.objects.all()}
     for code, name_vi, name_en, severity, deduction in defaults.DEFAULT_CATEGORIES:
-        _, was_created = FindingCategory.objects.update_or_create(
+        category, was_created = FindingCategory.objects.update_or_create(
             code=code, defaults={"name_vi": name_vi, "name_en": name_en, "default_severity": severity,
                                  "deduction_points": Decimal(str(deduction))})
+        if was_created:  # a category's fields, once set, are the admin's: a re-seed does not undo them
+            category.fields.set([fields[f] for f in defaults.CATEGORY_FIELDS.get(code, []) if f in fields])
         created += was_created
     audit_record(actor=by, verb="inspection.catalogue_seed", object_type="inspection.findingcategory",
                  payload={"created": created, "total": len(defaults.DEFAULT_CATEGORIES)})
     return created
+
+
+@transaction.atomic
+def category_fields_set(*, by: Any, category: FindingCategory, field_ids: list[int]) -> FindingCategory:
+    """Which fields of charge a kind of violation belongs to: the deputy in charge of one of them answers
+    for findings of it. Traces made from now on use the new list; the audit trail keeps the old one."""
+    wanted = list(dict.fromkeys(field_ids))
+    fields = list(FieldOfCharge.objects.filter(pk__in=wanted))
+    missing = sorted(set(wanted) - {f.pk for f in fields})
+    if missing:
+        raise DomainError(f"Lĩnh vực phụ trách không tồn tại: {missing}.", f"Unknown field(s) of charge: {missing}.",
+                          code="unknown_field", fields={"field_ids": [str(m) for m in missing]})
+    inactive = [f.name_vi for f in fields if not f.active]
+    if inactive:
+        raise DomainError(f"Lĩnh vực đã ngừng sử dụng: {', '.join(inactive)}.", "A field is no longer in use.",
+                          code="field_inactive", fields={"field_ids": ["inactive"]})
+    before = sorted(category.fields.values_list("code", flat=True))
+    category.fields.set(fields)
+    audit_record(actor=by, verb="inspection.category_fields_set", obj=category,
+                 payload={"from": before, "to": sorted(f.code for f in fields)})
+    return category
 
 
 def _validate_tree(nodes: Any, path: str, seen: set[str], out: list[dict[str, Any]], parent: str | None) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("criteria-sets/<int:pk>/activate/", apis.CriteriaSetActivateApi.as_view(),
          name="inspection-criteria-set-activate"),
     path("categories/", apis.CategoryListApi.as_view(), name="inspection-categories"),
+    path("categories/<int:pk>/fields/", apis.CategoryFieldsApi.as_view(), name="inspection-category-fields"),
     path("risk/", apis.RiskApi.as_view(), name="inspection-risk"),
     path("risk/weights/", apis.RiskWeightsApi.as_view(), name="inspection-risk-weights"),
     path("draws/", apis.DrawListApi.as_view(), name="inspection-draws"),

@@ -15,7 +15,7 @@ from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import DateField, IdField, Query
 from backend.org import selectors, services
-from backend.org.models import Assignment, Camera, Counter, Officer, Unit
+from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit
 
 ADMIN = (Role.ADMIN,)
 
@@ -47,13 +47,27 @@ class OfficerOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "service_number", "full_name", "rank", "date_of_birth"]
 
 
+class FieldOfChargeOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FieldOfCharge
+        fields = ["id", "code", "name_vi", "name_en", "description", "position", "active"]
+
+
+class FieldBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FieldOfCharge
+        fields = ["id", "code", "name_vi", "name_en"]
+
+
 class AssignmentOutputSerializer(serializers.ModelSerializer):
     officer = OfficerOutputSerializer(read_only=True)
     unit = UnitBriefSerializer(read_only=True)
+    field = FieldBriefSerializer(read_only=True, allow_null=True,
+                                 help_text="The deputy's field of charge; a deputy without one answers for nothing")
 
     class Meta:
         model = Assignment
-        fields = ["id", "officer", "unit", "position", "is_head", "is_deputy", "is_acting",
+        fields = ["id", "officer", "unit", "position", "is_head", "is_deputy", "is_acting", "field",
                   "in_charge_of", "valid_from", "valid_to", "decision_ref"]
 
 
@@ -301,6 +315,7 @@ class AssignmentListApi(APIView):
         is_head = serializers.BooleanField(default=False)
         is_deputy = serializers.BooleanField(default=False)
         is_acting = serializers.BooleanField(default=False)
+        field_id = IdField(required=False, allow_null=True)
         in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         valid_from = DateField()
         valid_to = DateField(required=False, allow_null=True)
@@ -321,8 +336,77 @@ class AssignmentListApi(APIView):
         v = dict(data.validated_data)
         officer = selectors.officer_get(unit_ids=None, pk=v.pop("officer_id"))
         unit = selectors.unit_get(unit_ids=None, pk=v.pop("unit_id"))
-        assignment = services.assignment_create(by=request.user, officer=officer, unit=unit, **v)
+        field_id = v.pop("field_id", None)
+        field = selectors.field_of_charge_get(pk=field_id) if field_id else None
+        assignment = services.assignment_create(by=request.user, officer=officer, unit=unit, field=field, **v)
         return Response(AssignmentOutputSerializer(assignment).data, status=201)
+
+
+class AssignmentDetailApi(APIView):
+    """GET one assignment; PATCH (admin): the deputy's field of charge and the post's description."""
+
+    class InputSerializer(serializers.Serializer):
+        field_id = IdField(required=False, allow_null=True)
+        in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    def get(self, request: Request, pk: int) -> Response:
+        assignment = selectors.assignment_get(unit_ids=user_unit_ids(request.user), pk=pk)
+        return Response(AssignmentOutputSerializer(assignment).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *ADMIN)
+        assignment = selectors.assignment_get(unit_ids=None, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        changes: dict[str, Any] = {}
+        if "field_id" in v:
+            changes["field"] = selectors.field_of_charge_get(pk=v["field_id"]) if v["field_id"] else None
+        if "in_charge_of" in v:
+            changes["in_charge_of"] = v["in_charge_of"]
+        if not changes:
+            raise DomainError("Không có gì để thay đổi (field_id, in_charge_of).",
+                              "Nothing to change (field_id, in_charge_of).", code="empty")
+        assignment = services.assignment_set_field(by=request.user, assignment=assignment, **changes)
+        return Response(AssignmentOutputSerializer(assignment).data)
+
+
+class FieldOfChargeListApi(APIView):
+    """The force's list of fields of charge (lĩnh vực phụ trách). GET: everyone signed in; POST: admin."""
+
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=40)
+        name_vi = serializers.CharField(max_length=200)
+        name_en = serializers.CharField(max_length=200)
+        description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def get(self, request: Request) -> Response:
+        active = Query(request).choice("active", ["1", "0"]) == "1"
+        qs = selectors.fields_of_charge_list(active_only=active)
+        return Response({"count": qs.count(), "results": FieldOfChargeOutputSerializer(qs, many=True).data})
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        field = services.field_of_charge_create(by=request.user, **data.validated_data)
+        return Response(FieldOfChargeOutputSerializer(field).data, status=201)
+
+
+class FieldOfChargeDetailApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        name_vi = serializers.CharField(max_length=200, required=False)
+        name_en = serializers.CharField(max_length=200, required=False)
+        description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+        active = serializers.BooleanField(required=False)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *ADMIN)
+        field = selectors.field_of_charge_get(pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        field = services.field_of_charge_update(by=request.user, field=field, **data.validated_data)
+        return Response(FieldOfChargeOutputSerializer(field).data)
 
 
 class AssignmentEndApi(APIView):

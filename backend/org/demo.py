@@ -8,7 +8,7 @@ from typing import Any
 from backend.accounts.models import Role, User
 from backend.accounts.services import user_create
 from backend.org import services
-from backend.org.models import Officer, Unit
+from backend.org.models import FieldOfCharge, Officer, Unit
 
 DEMO_PASSWORD = "Demo@12345"
 DEMO_USERS = [
@@ -71,9 +71,11 @@ def seed(ctx: DemoContext) -> None:
         ctx.officers[sn] = services.officer_create(by=by, service_number=sn, full_name=name, rank=rank)
         return ctx.officers[sn]
 
-    def assign(sn: str, code: str, position: str, start: date, end: date | None = None, **flags: Any) -> None:
+    def assign(sn: str, code: str, position: str, start: date, end: date | None = None,
+               field: str | None = None, **flags: Any) -> None:
         services.assignment_create(by=by, officer=ctx.officers[sn], unit=ctx.units[code],
-                                   position=position, valid_from=start, valid_to=end, **flags)
+                                   position=position, valid_from=start, valid_to=end,
+                                   field=FieldOfCharge.objects.get(code=field) if field else None, **flags)
 
     officer("NA-1001", "Nguyễn Đức Thắng", "Thiếu tướng")
     officer("NA-1002", "Đặng Văn Bình", "Trung tá")
@@ -88,6 +90,7 @@ def seed(ctx: DemoContext) -> None:
     officer("NA-2103", "Lê Thị Hoa", "Thiếu tá")
     officer("NA-2104", "Phạm Quốc Anh", "Đại úy")
     officer("NA-2105", "Hoàng Thị Lan", "Thượng úy")
+    officer("NA-2106", "Nguyễn Văn Phúc", "Thiếu tá")
     officer("NA-2201", "Trần Văn Kiên", "Thiếu tá")
     officer("NA-2202", "Nguyễn Thị Thu", "Đại úy")
     officer("NA-2301", "Đinh Công Tráng", "Trung tá")
@@ -114,11 +117,14 @@ def seed(ctx: DemoContext) -> None:
                         into=ctx.units["CAX-TC"], on=d(2025, 7, 1))
     unit("CAX-ND", "Công an xã Nam Đàn", "commune", "CAT-NA", d(2025, 7, 1))
     services.unit_merge(by=by, units=[ctx.units["CAX-TTND"]], into=ctx.units["CAX-ND"], on=d(2025, 7, 1))
-    # Thanh Chương: the head changed in March 2026; a deputy is in charge of the one-stop counter
+    # Thanh Chương: the head changed in March 2026; one deputy is in charge of administration and the
+    # one-stop counter, another of traffic (each answers only for findings of his field)
     assign("NA-2101", "CAX-TC", "Trưởng Công an xã", d(2025, 7, 1), d(2026, 3, 15), is_head=True)
     assign("NA-2102", "CAX-TC", "Trưởng Công an xã", d(2026, 3, 16), is_head=True)
-    assign("NA-2103", "CAX-TC", "Phó Trưởng Công an xã", d(2025, 7, 1), is_deputy=True,
-           in_charge_of="Bộ phận một cửa")
+    assign("NA-2103", "CAX-TC", "Phó Trưởng Công an xã", d(2025, 7, 1), is_deputy=True, field="HANH_CHINH",
+           in_charge_of="Phụ trách hành chính, bộ phận một cửa, cư trú và căn cước")
+    assign("NA-2106", "CAX-TC", "Phó Trưởng Công an xã", d(2025, 7, 1), is_deputy=True, field="GIAO_THONG",
+           in_charge_of="Phụ trách trật tự, an toàn giao thông")
     assign("NA-2104", "CAX-TC", "Cán bộ một cửa", d(2025, 7, 1))
     assign("NA-2105", "CAX-TC", "Cán bộ một cửa", d(2025, 7, 1))
     assign("NA-2201", "CAX-ND", "Trưởng Công an xã", d(2025, 7, 1), is_head=True)

@@ -61,6 +61,25 @@ class Officer(models.Model):
         return f"{self.rank} {self.full_name}".strip()
 
 
+class FieldOfCharge(models.Model):
+    """A field of work a deputy is put in charge of (lĩnh vực phụ trách), e.g. administration and the
+    one-stop counter, or traffic. The force's list, edited by an admin; finding categories name the
+    field(s) they belong to, and a deputy answers only for findings of his own field."""
+
+    code = models.CharField(max_length=40, unique=True)
+    name_vi = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    description = models.CharField(max_length=500, blank=True, help_text="What the field covers")
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name_vi
+
+
 class Assignment(models.Model):
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="assignments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
@@ -68,8 +87,11 @@ class Assignment(models.Model):
     is_head = models.BooleanField(default=False)
     is_deputy = models.BooleanField(default=False)
     is_acting = models.BooleanField(default=False, help_text="Phụ trách / quyền (acting)")
+    field = models.ForeignKey(FieldOfCharge, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="assignments",
+                              help_text="The deputy's field of charge: a deputy answers only for findings of it")
     in_charge_of = models.CharField(max_length=200, blank=True,
-                                    help_text="Area a deputy is in charge of, e.g. 'một cửa'")
+                                    help_text="Free-text description of the post's duties (not used by any rule)")
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True, help_text="Last day of the assignment")
     decision_ref = models.CharField(max_length=80, blank=True)

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from backend.core.errors import NotFound
 from backend.core.text import fold
-from backend.org.models import Assignment, Camera, Counter, Officer, Unit, UnitLink
+from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit, UnitLink
 
 
 def active_on(at: date, prefix: str = "") -> Q:
@@ -32,7 +32,7 @@ def unit_heads_at(*, unit: Unit, at: date) -> list[Assignment]:
     """Head(s) of `unit` on `at`: the substantive head first, then acting heads."""
     return list(
         Assignment.objects.filter(active_on(at), unit=unit, is_head=True)
-        .select_related("officer", "unit")
+        .select_related("officer", "unit", "field")
         .order_by("is_acting", "valid_from")
     )
 
@@ -40,7 +40,7 @@ def unit_heads_at(*, unit: Unit, at: date) -> list[Assignment]:
 def unit_deputies_at(*, unit: Unit, at: date) -> list[Assignment]:
     return list(
         Assignment.objects.filter(active_on(at), unit=unit, is_deputy=True)
-        .select_related("officer", "unit")
+        .select_related("officer", "unit", "field")
         .order_by("valid_from")
     )
 
@@ -49,7 +49,7 @@ def unit_heads_between(*, unit: Unit, start: date, end: date) -> list[Assignment
     """Every head assignment of `unit` that overlaps [start, end], in order."""
     return list(
         Assignment.objects.filter(overlaps(start, end), unit=unit, is_head=True)
-        .select_related("officer", "unit")
+        .select_related("officer", "unit", "field")
         .order_by("valid_from", "is_acting")
     )
 
@@ -156,7 +156,7 @@ def officer_get(*, unit_ids: set[int] | None, pk: int) -> Officer:
 
 def assignments_list(*, unit_ids: set[int] | None, unit_id: int | None = None,
                      officer_id: int | None = None, at: date | None = None) -> QuerySet[Assignment]:
-    qs = Assignment.objects.select_related("officer", "unit")
+    qs = Assignment.objects.select_related("officer", "unit", "field")
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
     if unit_id is not None:
@@ -166,6 +166,25 @@ def assignments_list(*, unit_ids: set[int] | None, unit_id: int | None = None,
     if at is not None:
         qs = qs.filter(active_on(at))
     return qs
+
+
+def assignment_get(*, unit_ids: set[int] | None, pk: int) -> Assignment:
+    assignment = Assignment.objects.select_related("officer", "unit", "field").filter(pk=pk).first()
+    if assignment is None or (unit_ids is not None and assignment.unit_id not in unit_ids):
+        raise NotFound("Không tìm thấy chức vụ.", "Assignment not found.")
+    return assignment
+
+
+def fields_of_charge_list(*, active_only: bool = False) -> QuerySet[FieldOfCharge]:
+    qs = FieldOfCharge.objects.all()
+    return qs.filter(active=True) if active_only else qs
+
+
+def field_of_charge_get(*, pk: int) -> FieldOfCharge:
+    field = FieldOfCharge.objects.filter(pk=pk).first()
+    if field is None:
+        raise NotFound("Không tìm thấy lĩnh vực phụ trách.", "Field of charge not found.")
+    return field
 
 
 def counters_list(*, unit_ids: set[int] | None, unit_id: int | None = None) -> QuerySet[Counter]:
@@ -271,7 +290,7 @@ def unit_history(*, unit: Unit) -> UnitHistory:
         unit=unit,
         predecessors=list(Unit.objects.filter(successor=unit).order_by("code")),
         parent_links=list(UnitLink.objects.filter(unit=unit).select_related("parent").order_by("valid_from")),
-        assignments=list(Assignment.objects.filter(unit=unit).select_related("officer", "unit")
+        assignments=list(Assignment.objects.filter(unit=unit).select_related("officer", "unit", "field")
                          .order_by("-is_head", "-is_deputy", "valid_from", "id")),
     )
 
@@ -293,7 +312,7 @@ def unit_ancestor_ids_at(*, unit: Unit, at: date) -> list[int]:
 
 def unit_postings(*, unit: Unit, at: date, search: str = "") -> QuerySet[Assignment]:
     """Who served in `unit` on `at`, with their post: the officer picker of a finding."""
-    qs = Assignment.objects.filter(active_on(at), unit=unit).select_related("officer", "unit")
+    qs = Assignment.objects.filter(active_on(at), unit=unit).select_related("officer", "unit", "field")
     if search:
         term = fold(search)
         qs = qs.filter(Q(officer__search_name__contains=term) | Q(officer__service_number__iexact=search.strip()))

@@ -11,7 +11,7 @@ from django.db.models import Q
 from backend.audit.services import audit_record
 from backend.core.errors import DomainError
 from backend.core.text import fold
-from backend.org.models import Assignment, Camera, Counter, Officer, Unit, UnitLink
+from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit, UnitLink
 from backend.org.selectors import overlaps, unit_children_at
 from media_ingest.vision.zones import validate_zones as vision_validate_zones
 
@@ -217,6 +217,66 @@ def officer_update(*, by: Any, officer: Officer, full_name: str | None = None, r
     return officer
 
 
+FIELD_CODE = re.compile(r"^[A-Z0-9_]{2,40}$")
+
+
+def _check_field(field: FieldOfCharge | None, *, is_deputy: bool) -> None:
+    """The one rule for which posts carry a field of charge: a deputy's, and only an active field."""
+    if field is None:
+        return
+    if not is_deputy:
+        raise DomainError("Chỉ cấp phó mới được phân công lĩnh vực phụ trách (người đứng đầu phụ trách toàn bộ).",
+                          "Only a deputy is assigned a field of charge (the head is in charge of everything).",
+                          code="field_not_deputy", fields={"field_id": ["deputy only"]})
+    if not field.active:
+        raise DomainError(f"Lĩnh vực “{field.name_vi}” đã ngừng sử dụng.", f"Field {field.code} is no longer in use.",
+                          code="field_inactive", fields={"field_id": ["inactive"]})
+
+
+@transaction.atomic
+def field_of_charge_create(*, by: Any, code: str, name_vi: str, name_en: str, description: str = "",
+                           position: int | None = None) -> FieldOfCharge:
+    code = code.strip().upper()
+    if not FIELD_CODE.match(code):
+        raise DomainError("Mã lĩnh vực chỉ gồm chữ in hoa, số và '_' (2–40 ký tự).",
+                          "Field code: capital letters, digits and '_' only (2–40 chars).",
+                          code="invalid_code", fields={"code": ["invalid"]})
+    if not name_vi.strip() or not name_en.strip():
+        raise DomainError("Cần tên lĩnh vực bằng tiếng Việt và tiếng Anh.", "Both names are required.",
+                          fields={"name_vi": ["required"]})
+    if FieldOfCharge.objects.filter(code=code).exists():
+        raise DomainError("Mã lĩnh vực đã tồn tại.", "Field code already exists.", code="duplicate",
+                          fields={"code": ["exists"]})
+    if position is None:
+        position = (FieldOfCharge.objects.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    field = FieldOfCharge.objects.create(code=code, name_vi=name_vi.strip(), name_en=name_en.strip(),
+                                         description=description.strip(), position=position)
+    audit_record(actor=by, verb="field_of_charge.create", obj=field,
+                 payload={"code": code, "name_vi": field.name_vi, "name_en": field.name_en})
+    return field
+
+
+@transaction.atomic
+def field_of_charge_update(*, by: Any, field: FieldOfCharge, name_vi: str | None = None,
+                           name_en: str | None = None, description: str | None = None,
+                           active: bool | None = None) -> FieldOfCharge:
+    changes: dict[str, Any] = {}
+    for name, value in (("name_vi", name_vi), ("name_en", name_en), ("description", description)):
+        if value is None:
+            continue
+        if name != "description" and not value.strip():
+            raise DomainError("Tên lĩnh vực không được để trống.", "A field's name cannot be empty.",
+                              fields={name: ["required"]})
+        setattr(field, name, value.strip())
+        changes[name] = value.strip()
+    if active is not None:
+        field.active = active
+        changes["active"] = active
+    field.save()
+    audit_record(actor=by, verb="field_of_charge.update", obj=field, payload=changes)
+    return field
+
+
 def _d(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
@@ -269,7 +329,7 @@ def _check_head_overlap(*, unit: Unit, valid_from: date, valid_to: date | None,
 def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
                       valid_from: date, valid_to: date | None = None, is_head: bool = False,
                       is_deputy: bool = False, is_acting: bool = False, in_charge_of: str = "",
-                      decision_ref: str = "") -> Assignment:
+                      decision_ref: str = "", field: FieldOfCharge | None = None) -> Assignment:
     _check_assignment_period(valid_from, valid_to)
     position = position.strip()
     if not position:
@@ -283,6 +343,7 @@ def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
         raise DomainError("Chỉ chức trưởng hoặc phó mới có thể là quyền / phụ trách.",
                           "Only a head or deputy appointment can be acting.", code="invalid",
                           fields={"is_acting": ["acting needs head or deputy"]})
+    _check_field(field, is_deputy=is_deputy)
     _unit_alive_during(unit, valid_from, valid_to)
     Unit.objects.select_for_update().filter(pk=unit.pk).first()  # serialise head appointments per unit
     if is_head and not is_acting:
@@ -301,13 +362,37 @@ def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
         officer=officer, unit=unit, position=position, valid_from=valid_from, valid_to=valid_to,
         is_head=is_head, is_deputy=is_deputy, is_acting=is_acting,
         in_charge_of=in_charge_of.strip() if is_deputy else "",
-        decision_ref=decision_ref.strip(),
+        decision_ref=decision_ref.strip(), field=field,
     )
     audit_record(actor=by, verb="assignment.create", obj=assignment,
                  payload={"officer": officer.pk, "unit": unit.pk, "position": position,
                           "is_head": is_head, "is_deputy": is_deputy, "is_acting": is_acting,
                           "in_charge_of": assignment.in_charge_of, "decision_ref": assignment.decision_ref,
+                          "field": field.code if field else None,
                           "valid_from": valid_from, "valid_to": valid_to})
+    return assignment
+
+
+_KEEP: Any = object()
+
+
+@transaction.atomic
+def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharge | None = _KEEP,
+                         in_charge_of: str | None = None) -> Assignment:
+    """Record (or change) a deputy's field of charge and the free-text description of the post.
+    Changing the field changes what the deputy answers for in traces made from now on; the audit
+    trail keeps the old value."""
+    changes: dict[str, Any] = {}
+    if field is not _KEEP:
+        _check_field(field, is_deputy=assignment.is_deputy)
+        changes["field"] = {"from": assignment.field.code if assignment.field is not None else None,
+                            "to": field.code if field else None}
+        assignment.field = field
+    if in_charge_of is not None:
+        changes["in_charge_of"] = {"from": assignment.in_charge_of, "to": in_charge_of}
+        assignment.in_charge_of = in_charge_of
+    assignment.save(update_fields=["field", "in_charge_of"])
+    audit_record(actor=by, verb="assignment.set_field", obj=assignment, payload=changes)
     return assignment
 
 

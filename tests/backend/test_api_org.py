@@ -12,7 +12,8 @@ def test_heads_endpoint_answers_for_a_date(api_as, demo):
     after = client.get(f"/api/org/units/{tc.pk}/heads/?at=2026-03-16").json()
     assert [h["officer"]["full_name"] for h in before["heads"]] == ["Nguyễn Văn Hùng"]
     assert [h["officer"]["full_name"] for h in after["heads"]] == ["Trần Minh Đức"]
-    assert after["deputies"][0]["in_charge_of"] == "Bộ phận một cửa"
+    fields = {d["officer"]["service_number"]: d["field"]["code"] for d in after["deputies"]}
+    assert fields == {"NA-2103": "HANH_CHINH", "NA-2106": "GIAO_THONG"}
 
 
 def test_heads_endpoint_rejects_a_bad_date(api_as, demo):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.org.models import Unit
+from backend.org.models import Assignment, Unit
 from inspection import services
 from inspection.accountability.scoring import compute_rankings, year_period
 from inspection.accountability.services import scoring_policy_seed_default
@@ -20,6 +20,9 @@ def test_draw_and_rankings_on_the_full_province():
     province = seed_province(seed=7)
     assert len(province.old_communes) == 460 and len(province.communes) == 130
     assert Unit.objects.filter(level="commune", successor__isnull=False).count() == 460
+    deputies = Assignment.objects.filter(is_deputy=True)
+    assert deputies.count() == 590 and not deputies.filter(field__isnull=True).exists()  # every deputy has a field
+    assert set(deputies.values_list("field__code", flat=True)) == {"HANH_CHINH"}
     lead = province.lead
     start = timezone.localdate() + timedelta(days=3)
     draw = services.draw_create(by=lead, n=40, start=start, end=start + timedelta(days=27), floor_months=6,
