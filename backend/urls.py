@@ -7,6 +7,7 @@ from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backend.core.apis import HealthApi
+from inspection.home import HomeApi
 
 
 def spa(request: HttpRequest, route: str = "") -> HttpResponse:
@@ -49,6 +50,7 @@ api = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("auth/", include("backend.accounts.urls")),
+    path("home/", HomeApi.as_view(), name="home"),
     path("org/", include("backend.org.urls")),
     path("audit/", include("backend.audit.urls")),
     path("inspection/", include("inspection.urls")),

@@ -24,6 +24,7 @@ from backend.core.params import parse_int
 from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
 from backend.org.models import Counter, FieldOfCharge, Officer, Unit
+from backend.org.selectors import unit_ancestor_ids_at, unit_served_ids
 from inspection import defaults
 from inspection.models import (
     CheckReport,
@@ -406,6 +407,36 @@ def _clean_subjects(subjects: Any) -> list[dict[str, Any]]:
     return clean
 
 
+def _check_subjects_served(subjects: list[dict[str, Any]], *, unit: Unit, occurred_from: datetime,
+                           occurred_to: datetime | None) -> None:
+    """A violator served in the finding's unit when it happened; a responsible head served in that
+    unit or a unit above it. Anyone else is refused: the trace would blame the wrong person."""
+    if not subjects:
+        return
+    start = timezone.localtime(occurred_from).date()
+    end = timezone.localtime(occurred_to).date() if occurred_to else start
+    in_unit = unit_served_ids(unit=unit, start=start, end=end)
+    above: set[int] | None = None
+    for index, s in enumerate(subjects):
+        officer = s["officer"]
+        if officer.pk in in_unit:
+            continue
+        if s["role"] == FindingSubject.Role.RESPONSIBLE_HEAD:
+            if above is None:
+                above = set()
+                for unit_id in unit_ancestor_ids_at(unit=unit, at=start)[1:]:
+                    above |= unit_served_ids(unit=Unit(pk=unit_id), start=start, end=end)
+            if officer.pk in above:
+                continue
+        when = f"{start:%d/%m/%Y}" if end == start else f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+        raise _invalid(
+            f"Cán bộ {officer.full_name} ({officer.service_number}) không công tác tại {unit.name} "
+            f"vào thời điểm vi phạm ({when}).",
+            f"Officer {officer.service_number} did not serve in {unit.code} when the violation happened "
+            f"({start.isoformat()}{'' if end == start else '..' + end.isoformat()}).",
+            f"subjects[{index}].officer_id", code="subject_not_in_unit")
+
+
 def _finding_reference() -> str:
     year = timezone.localdate().year
     while True:
@@ -480,6 +511,7 @@ def finding_create(*, by: Any, source: str, category: FindingCategory, title: st
     if counter is not None and counter.unit_id != unit.pk:
         raise _invalid("Quầy không thuộc đơn vị.", "The counter does not belong to the unit.", "counter_id")
     clean_subjects = _clean_subjects(subjects)
+    _check_subjects_served(clean_subjects, unit=unit, occurred_from=occurred_from, occurred_to=occurred_to)
     finding = Finding.objects.create(
         reference=_finding_reference(), source=source, surprise_check=surprise_check, complaint=complaint,
         rating=rating, criterion=criterion, category=category, severity=severity, title=title,
@@ -529,6 +561,11 @@ def finding_update(*, by: Any, finding: Finding, data: dict[str, Any]) -> Findin
         raise _invalid("Thời điểm kết thúc vi phạm phải sau thời điểm bắt đầu.",
                        "occurred_to must not be before occurred_from.", "occurred_to")
     subjects = _clean_subjects(data["subjects"]) if "subjects" in data else None
+    if subjects is not None or "occurred_from" in data or "occurred_to" in data:
+        current = subjects if subjects is not None else [
+            {"officer": s.officer, "role": s.role} for s in finding.subjects.select_related("officer")]
+        _check_subjects_served(current, unit=finding.unit, occurred_from=finding.occurred_from,
+                               occurred_to=finding.occurred_to)
     finding.save()
     if subjects is not None:
         finding.subjects.all().delete()

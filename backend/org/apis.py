@@ -44,7 +44,7 @@ class UnitOutputSerializer(serializers.ModelSerializer):
 class OfficerOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Officer
-        fields = ["id", "service_number", "full_name", "rank"]
+        fields = ["id", "service_number", "full_name", "rank", "date_of_birth"]
 
 
 class FieldOfChargeOutputSerializer(serializers.ModelSerializer):
@@ -120,9 +120,121 @@ class UnitListApi(APIView):
 
 
 class UnitDetailApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+
     def get(self, request: Request, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
         return Response(UnitOutputSerializer(unit).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *ADMIN)
+        unit = selectors.unit_get(unit_ids=None, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = services.unit_rename(by=request.user, unit=unit, name=data.validated_data["name"])
+        return Response(UnitOutputSerializer(unit).data)
+
+
+class HeadBriefSerializer(serializers.ModelSerializer):
+    officer = OfficerOutputSerializer(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "officer", "position", "is_acting", "valid_from", "valid_to"]
+
+
+class TreeNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="unit.id")
+    code = serializers.CharField(source="unit.code")
+    name = serializers.CharField(source="unit.name")
+    level = serializers.CharField(source="unit.level")
+    valid_from = serializers.DateField(source="unit.valid_from")
+    valid_to = serializers.DateField(source="unit.valid_to", allow_null=True)
+    successor = UnitBriefSerializer(source="unit.successor", allow_null=True)
+    parent_id = serializers.IntegerField(allow_null=True)
+    heads = HeadBriefSerializer(many=True)
+
+
+class UnitTreeApi(APIView):
+    """Units as they stood on `at` (default today): the tree, each with its head(s) that day."""
+
+    class OutputSerializer(serializers.Serializer):
+        at = serializers.DateField()
+        units = TreeNodeSerializer(many=True)
+
+    def get(self, request: Request) -> Response:
+        at = Query(request).date("at") or timezone.localdate()
+        nodes = selectors.unit_tree_at(at=at, unit_ids=user_unit_ids(request.user))
+        return Response(self.OutputSerializer({"at": at, "units": nodes}).data)
+
+
+class UnitHistoryApi(APIView):
+    class LinkSerializer(serializers.Serializer):
+        parent = UnitBriefSerializer()
+        valid_from = serializers.DateField()
+        valid_to = serializers.DateField(allow_null=True)
+
+    class OutputSerializer(serializers.Serializer):
+        unit = UnitOutputSerializer()
+        predecessors = UnitOutputSerializer(many=True)
+        parent_links = serializers.SerializerMethodField()
+        assignments = AssignmentOutputSerializer(many=True)
+
+        def get_parent_links(self, obj: selectors.UnitHistory) -> list[dict[str, Any]]:
+            return UnitHistoryApi.LinkSerializer(obj.parent_links, many=True).data  # type: ignore[return-value]
+
+    def get(self, request: Request, pk: int) -> Response:
+        unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
+        return Response(self.OutputSerializer(selectors.unit_history(unit=unit)).data)
+
+
+class UnitPostingsApi(APIView):
+    """Who served in the unit on `at`, with their post (the subject picker of a finding)."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
+        q = Query(request)
+        at = q.date("at") or timezone.localdate()
+        qs = selectors.unit_postings(unit=unit, at=at, search=q.text("search"))
+        return paginate(request, self, qs, AssignmentOutputSerializer)
+
+
+class UnitAbolishApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        on = DateField(help_text="First day the unit no longer exists")
+        successor_id = IdField(required=False, allow_null=True)
+        children_to_id = IdField(required=False, allow_null=True)
+
+    def post(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *ADMIN)
+        unit = selectors.unit_get(unit_ids=None, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        successor = selectors.unit_get(unit_ids=None, pk=v["successor_id"]) if v.get("successor_id") else None
+        children_to = (selectors.unit_get(unit_ids=None, pk=v["children_to_id"])
+                       if v.get("children_to_id") else None)
+        unit = services.unit_abolish(by=request.user, unit=unit, on=v["on"], successor=successor,
+                                     children_to=children_to)
+        return Response(UnitOutputSerializer(selectors.unit_get(unit_ids=None, pk=unit.pk)).data)
+
+
+class UnitMergeApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        unit_ids = serializers.ListField(child=IdField(), min_length=1, max_length=50)
+        into_id = IdField()
+        on = DateField(help_text="First day of the merged unit")
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        into = selectors.unit_get(unit_ids=None, pk=v["into_id"])
+        units = [selectors.unit_get(unit_ids=None, pk=i) for i in dict.fromkeys(v["unit_ids"])]
+        services.unit_merge(by=request.user, units=units, into=into, on=v["on"])
+        return Response(UnitOutputSerializer(selectors.unit_get(unit_ids=None, pk=into.pk)).data)
 
 
 class UnitHeadsApi(APIView):
@@ -164,6 +276,20 @@ class OfficerListApi(APIView):
 
 
 class OfficerDetailApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$", required=False)
+        full_name = serializers.CharField(max_length=120, required=False)
+        rank = serializers.CharField(max_length=60, required=False, allow_blank=True)
+        date_of_birth = DateField(required=False, allow_null=True)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *ADMIN)
+        officer = selectors.officer_get(unit_ids=None, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        officer = services.officer_update(by=request.user, officer=officer, **data.validated_data)
+        return Response(OfficerOutputSerializer(officer).data)
+
     def get(self, request: Request, pk: int) -> Response:
         officer = selectors.officer_get(unit_ids=user_unit_ids(request.user), pk=pk)
         at = Query(request).date("at") or timezone.localdate()

@@ -13,13 +13,15 @@ from backend.core.text import fold
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit, UnitLink
 
 
-def _active_on(at: date, prefix: str = "") -> Q:
+def active_on(at: date, prefix: str = "") -> Q:
+    """The one owner of "active on date D" for org rows (units, links, assignments)."""
     return Q(**{f"{prefix}valid_from__lte": at}) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": at})
     )
 
 
-def _overlaps(start: date, end: date | None, prefix: str = "") -> Q:
+def overlaps(start: date, end: date | None, prefix: str = "") -> Q:
+    """Rows whose [valid_from, valid_to] meets [start, end] (end None: open)."""
     q = Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": start})
     if end is not None:
         q &= Q(**{f"{prefix}valid_from__lte": end})
@@ -29,7 +31,7 @@ def _overlaps(start: date, end: date | None, prefix: str = "") -> Q:
 def unit_heads_at(*, unit: Unit, at: date) -> list[Assignment]:
     """Head(s) of `unit` on `at`: the substantive head first, then acting heads."""
     return list(
-        Assignment.objects.filter(_active_on(at), unit=unit, is_head=True)
+        Assignment.objects.filter(active_on(at), unit=unit, is_head=True)
         .select_related("officer", "unit", "field")
         .order_by("is_acting", "valid_from")
     )
@@ -37,7 +39,7 @@ def unit_heads_at(*, unit: Unit, at: date) -> list[Assignment]:
 
 def unit_deputies_at(*, unit: Unit, at: date) -> list[Assignment]:
     return list(
-        Assignment.objects.filter(_active_on(at), unit=unit, is_deputy=True)
+        Assignment.objects.filter(active_on(at), unit=unit, is_deputy=True)
         .select_related("officer", "unit", "field")
         .order_by("valid_from")
     )
@@ -46,7 +48,7 @@ def unit_deputies_at(*, unit: Unit, at: date) -> list[Assignment]:
 def unit_heads_between(*, unit: Unit, start: date, end: date) -> list[Assignment]:
     """Every head assignment of `unit` that overlaps [start, end], in order."""
     return list(
-        Assignment.objects.filter(_overlaps(start, end), unit=unit, is_head=True)
+        Assignment.objects.filter(overlaps(start, end), unit=unit, is_head=True)
         .select_related("officer", "unit", "field")
         .order_by("valid_from", "is_acting")
     )
@@ -55,7 +57,7 @@ def unit_heads_between(*, unit: Unit, start: date, end: date) -> list[Assignment
 def officer_assignment_at(*, officer: Officer, at: date) -> Assignment | None:
     """The officer's primary assignment on `at` (a head/deputy post wins over a plain one)."""
     return (
-        Assignment.objects.filter(_active_on(at), officer=officer)
+        Assignment.objects.filter(active_on(at), officer=officer)
         .select_related("unit")
         .order_by("-is_head", "-is_deputy", "-valid_from")
         .first()
@@ -64,7 +66,7 @@ def officer_assignment_at(*, officer: Officer, at: date) -> Assignment | None:
 
 def unit_parent_at(*, unit: Unit, at: date) -> Unit | None:
     link = (
-        UnitLink.objects.filter(_active_on(at), unit=unit).select_related("parent").first()
+        UnitLink.objects.filter(active_on(at), unit=unit).select_related("parent").first()
     )
     if link is not None:
         return link.parent
@@ -119,7 +121,7 @@ def units_list(*, unit_ids: Iterable[int] | None, search: str = "", at: date | N
     if search:
         qs = qs.filter(Q(search_name__contains=fold(search)) | Q(code__iexact=search.strip()))
     if at is not None:
-        qs = qs.filter(_active_on(at))
+        qs = qs.filter(active_on(at))
     if level:
         qs = qs.filter(level=level)
     return qs
@@ -162,7 +164,7 @@ def assignments_list(*, unit_ids: set[int] | None, unit_id: int | None = None,
     if officer_id is not None:
         qs = qs.filter(officer_id=officer_id)
     if at is not None:
-        qs = qs.filter(_active_on(at))
+        qs = qs.filter(active_on(at))
     return qs
 
 
@@ -208,3 +210,110 @@ def camera_get(*, unit_ids: set[int] | None, pk: int) -> Camera:
     if camera is None:
         raise NotFound("Không tìm thấy camera.", "Camera not found.")
     return camera
+
+
+def _parents_at(*, at: date, unit_ids: Iterable[int] | None = None) -> dict[int, int | None]:
+    """Parent id of each unit on `at` (a link covering `at` wins; units never linked fall back to
+    their current parent)."""
+    links = UnitLink.objects.all()
+    if unit_ids is not None:
+        links = links.filter(unit_id__in=list(unit_ids))
+    linked: set[int] = set()
+    parents: dict[int, int | None] = {}
+    for unit_id, parent_id, start, end in links.values_list("unit_id", "parent_id", "valid_from", "valid_to"):
+        linked.add(unit_id)
+        if start <= at and (end is None or end >= at):
+            parents[unit_id] = parent_id
+    units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(id__in=list(unit_ids))
+    for unit_id, parent_id in units.values_list("id", "parent_id"):
+        if unit_id not in linked:
+            parents[unit_id] = parent_id
+        else:
+            parents.setdefault(unit_id, None)
+    return parents
+
+
+def unit_children_at(*, unit: Unit, at: date) -> list[Unit]:
+    """Units directly under `unit` on `at`."""
+    parents = _parents_at(at=at)
+    ids = [u for u, p in parents.items() if p == unit.pk]
+    return list(Unit.objects.filter(active_on(at), id__in=ids).order_by("code"))
+
+
+@dataclass
+class TreeNode:
+    unit: Unit
+    parent_id: int | None
+    heads: list[Assignment]
+
+
+def unit_tree_at(*, at: date, unit_ids: set[int] | None) -> list[TreeNode]:
+    """Every unit that existed on `at` with its parent and head(s) on that day, parents first.
+
+    Three queries whatever the size of the province."""
+    units = list(Unit.objects.filter(active_on(at)).select_related("successor").order_by("code"))
+    if unit_ids is not None:
+        units = [u for u in units if u.pk in unit_ids]
+    present = {u.pk for u in units}
+    parents = _parents_at(at=at)
+    heads: dict[int, list[Assignment]] = defaultdict(list)
+    for a in (Assignment.objects.filter(active_on(at), unit_id__in=present, is_head=True)
+              .select_related("officer").order_by("is_acting", "valid_from")):
+        heads[a.unit_id].append(a)
+    nodes = [TreeNode(unit=u, parent_id=parents.get(u.pk) if parents.get(u.pk) in present else None,
+                      heads=heads[u.pk]) for u in units]
+    by_parent: dict[int | None, list[TreeNode]] = defaultdict(list)
+    for n in nodes:
+        by_parent[n.parent_id].append(n)
+    ordered: list[TreeNode] = []
+
+    def walk(parent_id: int | None) -> None:
+        for n in by_parent.get(parent_id, []):
+            ordered.append(n)
+            walk(n.unit.pk)
+
+    walk(None)
+    return ordered
+
+
+@dataclass
+class UnitHistory:
+    unit: Unit
+    predecessors: list[Unit]
+    parent_links: list[UnitLink]
+    assignments: list[Assignment]
+
+
+def unit_history(*, unit: Unit) -> UnitHistory:
+    """Where the unit came from, what it sat under over time, and everyone appointed to it."""
+    return UnitHistory(
+        unit=unit,
+        predecessors=list(Unit.objects.filter(successor=unit).order_by("code")),
+        parent_links=list(UnitLink.objects.filter(unit=unit).select_related("parent").order_by("valid_from")),
+        assignments=list(Assignment.objects.filter(unit=unit).select_related("officer", "unit", "field")
+                         .order_by("-is_head", "-is_deputy", "valid_from", "id")),
+    )
+
+
+def unit_served_ids(*, unit: Unit, start: date, end: date | None) -> set[int]:
+    """Officers with an appointment in `unit` at some point of [start, end]."""
+    return set(Assignment.objects.filter(overlaps(start, end), unit=unit).values_list("officer_id", flat=True))
+
+
+def unit_ancestor_ids_at(*, unit: Unit, at: date) -> list[int]:
+    """`unit` and every unit above it on `at`, nearest first."""
+    chain: list[int] = []
+    current: Unit | None = unit
+    while current is not None and current.pk not in chain:
+        chain.append(current.pk)
+        current = unit_parent_at(unit=current, at=at)
+    return chain
+
+
+def unit_postings(*, unit: Unit, at: date, search: str = "") -> QuerySet[Assignment]:
+    """Who served in `unit` on `at`, with their post: the officer picker of a finding."""
+    qs = Assignment.objects.filter(active_on(at), unit=unit).select_related("officer", "unit", "field")
+    if search:
+        term = fold(search)
+        qs = qs.filter(Q(officer__search_name__contains=term) | Q(officer__service_number__iexact=search.strip()))
+    return qs.order_by("-is_head", "-is_deputy", "officer__full_name", "id")

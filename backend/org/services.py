@@ -12,6 +12,7 @@ from backend.audit.services import audit_record
 from backend.core.errors import DomainError
 from backend.core.text import fold
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit, UnitLink
+from backend.org.selectors import overlaps, unit_children_at
 from media_ingest.vision.zones import validate_zones as vision_validate_zones
 
 CAMERA_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
@@ -58,6 +59,9 @@ def unit_reparent(*, by: Any, unit: Unit, parent: Unit | None, on: date) -> Unit
     if parent is not None and parent.pk == unit.pk:
         raise DomainError("Đơn vị không thể trực thuộc chính nó.", "A unit cannot be its own parent.")
     current = UnitLink.objects.filter(unit=unit, valid_to__isnull=True).first()
+    if current is None and unit.parent_id is not None and not UnitLink.objects.filter(unit=unit).exists():
+        # a unit created before links were kept: record its parent up to now, so history stays true
+        current = UnitLink.objects.create(unit=unit, parent_id=unit.parent_id, valid_from=unit.valid_from)
     if current is not None:
         if on <= current.valid_from:
             raise DomainError("Ngày thay đổi phải sau ngày bắt đầu trực thuộc hiện tại.",
@@ -74,23 +78,98 @@ def unit_reparent(*, by: Any, unit: Unit, parent: Unit | None, on: date) -> Unit
 
 
 @transaction.atomic
+def unit_rename(*, by: Any, unit: Unit, name: str) -> Unit:
+    """Correct or change a unit's name (the name is not temporal: a new unit is created by a merger)."""
+    name = name.strip()
+    if not name:
+        raise DomainError("Cần nhập tên đơn vị.", "name is required.", code="required", fields={"name": ["required"]})
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    old = unit.name
+    unit.name = name
+    unit.search_name = fold(name)
+    unit.save(update_fields=["name", "search_name"])
+    audit_record(actor=by, verb="unit.rename", obj=unit, payload={"from": old, "to": name})
+    return unit
+
+
+def _end_unit(*, unit: Unit, last_day: date, successor: Unit | None) -> None:
+    unit.valid_to = last_day
+    unit.successor = successor
+    unit.save(update_fields=["valid_to", "successor"])
+    UnitLink.objects.filter(unit=unit, valid_to__isnull=True).update(valid_to=last_day)
+    Assignment.objects.filter(unit=unit).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=last_day)
+    ).update(valid_to=last_day)
+
+
+def _check_unit_can_end(unit: Unit, on: date) -> None:
+    if unit.valid_to is not None and unit.valid_to < on - timedelta(days=1):
+        raise DomainError(f"Đơn vị {unit.name} đã chấm dứt hoạt động từ {unit.valid_to:%d/%m/%Y}.",
+                          f"Unit {unit.code} had already ended on {unit.valid_to.isoformat()}.",
+                          code="unit_not_active", fields={"on": ["unit already ended"]})
+    if on <= unit.valid_from:
+        raise DomainError(f"Ngày hiệu lực phải sau ngày thành lập đơn vị {unit.name} ({unit.valid_from:%d/%m/%Y}).",
+                          f"The date must be after {unit.code} was set up ({unit.valid_from.isoformat()}).",
+                          code="invalid_period", fields={"on": ["before the unit started"]})
+
+
+def _check_successor(successor: Unit, on: date) -> None:
+    if successor.valid_from > on or (successor.valid_to is not None and successor.valid_to < on):
+        raise DomainError(f"Đơn vị kế thừa {successor.name} không tồn tại vào ngày {on:%d/%m/%Y}.",
+                          f"The successor {successor.code} does not exist on {on.isoformat()}.",
+                          code="unit_not_active", fields={"successor_id": ["not active"]})
+
+
+@transaction.atomic
 def unit_merge(*, by: Any, units: list[Unit], into: Unit, on: date) -> None:
     """Units cease to exist the day before `on`; `into` succeeds them."""
+    if not units:
+        raise DomainError("Chọn ít nhất một đơn vị để sáp nhập.", "Pick at least one unit to merge.",
+                          code="required", fields={"unit_ids": ["required"]})
+    _check_successor(into, on)
     for unit in units:
         if unit.pk == into.pk:
-            raise DomainError("Không thể sáp nhập đơn vị vào chính nó.", "Cannot merge a unit into itself.")
-        if unit.valid_to is not None and unit.valid_to < on - timedelta(days=1):
-            raise DomainError(f"Đơn vị {unit.name} đã giải thể trước đó.",
-                              f"Unit {unit.code} had already ended.")
+            raise DomainError("Không thể sáp nhập đơn vị vào chính nó.", "Cannot merge a unit into itself.",
+                              code="invalid", fields={"into_id": ["same unit"]})
+        _check_unit_can_end(unit, on)
     for unit in units:
-        unit.valid_to = on - timedelta(days=1)
-        unit.successor = into
-        unit.save(update_fields=["valid_to", "successor"])
-        UnitLink.objects.filter(unit=unit, valid_to__isnull=True).update(valid_to=unit.valid_to)
-        Assignment.objects.filter(unit=unit).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=unit.valid_to)
-        ).update(valid_to=unit.valid_to)
+        _end_unit(unit=unit, last_day=on - timedelta(days=1), successor=into)
         audit_record(actor=by, verb="unit.merge", obj=unit, payload={"into": into.pk, "on": on})
+
+
+@transaction.atomic
+def unit_abolish(*, by: Any, unit: Unit, on: date, successor: Unit | None = None,
+                 children_to: Unit | None = None) -> Unit:
+    """`unit` ends the day before `on`. Its sub-units that still exist move under `children_to`
+    from `on` (district-level police abolished 1 March 2025: communes came under the province)."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _check_unit_can_end(unit, on)
+    if successor is not None:
+        if successor.pk == unit.pk:
+            raise DomainError("Đơn vị kế thừa phải là đơn vị khác.", "The successor must be another unit.",
+                              code="invalid", fields={"successor_id": ["same unit"]})
+        _check_successor(successor, on)
+    children = unit_children_at(unit=unit, at=on - timedelta(days=1))
+    children = [c for c in children if c.valid_to is None or c.valid_to >= on]
+    if children and children_to is None:
+        names = ", ".join(c.name for c in children[:5])
+        raise DomainError(
+            f"Đơn vị còn {len(children)} đơn vị trực thuộc ({names}). Chọn đơn vị cấp trên mới cho chúng.",
+            f"The unit still has {len(children)} sub-units. Choose their new parent.",
+            code="children_remain", fields={"children_to_id": ["required"]})
+    if children_to is not None:
+        if children_to.pk == unit.pk:
+            raise DomainError("Đơn vị cấp trên mới phải là đơn vị khác.", "The new parent must be another unit.",
+                              code="invalid", fields={"children_to_id": ["same unit"]})
+        _check_successor(children_to, on)
+        for child in children:
+            unit_reparent(by=by, unit=child, parent=children_to, on=on)
+    _end_unit(unit=unit, last_day=on - timedelta(days=1), successor=successor)
+    audit_record(actor=by, verb="unit.abolish", obj=unit,
+                 payload={"on": on, "successor": successor.pk if successor else None,
+                          "children_to": children_to.pk if children_to else None,
+                          "children": [c.pk for c in children]})
+    return unit
 
 
 @transaction.atomic
@@ -104,6 +183,37 @@ def officer_create(*, by: Any, service_number: str, full_name: str, rank: str = 
                                      date_of_birth=date_of_birth)
     audit_record(actor=by, verb="officer.create", obj=officer,
                  payload={"service_number": service_number, "full_name": full_name, "rank": rank})
+    return officer
+
+
+@transaction.atomic
+def officer_update(*, by: Any, officer: Officer, full_name: str | None = None, rank: str | None = None,
+                   date_of_birth: date | None = None, service_number: str | None = None) -> Officer:
+    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    changes: dict[str, Any] = {}
+    if service_number is not None and service_number != officer.service_number:
+        if Officer.objects.filter(service_number=service_number).exclude(pk=officer.pk).exists():
+            raise DomainError("Số hiệu đã tồn tại.", "Service number already exists.", code="duplicate",
+                              fields={"service_number": ["exists"]})
+        changes["service_number"] = [officer.service_number, service_number]
+        officer.service_number = service_number
+    if full_name is not None:
+        full_name = full_name.strip()
+        if not full_name:
+            raise DomainError("Cần nhập họ tên.", "full_name is required.", code="required",
+                              fields={"full_name": ["required"]})
+        if full_name != officer.full_name:
+            changes["full_name"] = [officer.full_name, full_name]
+            officer.full_name = full_name
+            officer.search_name = fold(full_name)
+    if rank is not None and rank.strip() != officer.rank:
+        changes["rank"] = [officer.rank, rank.strip()]
+        officer.rank = rank.strip()
+    if date_of_birth is not None and date_of_birth != officer.date_of_birth:
+        changes["date_of_birth"] = [officer.date_of_birth, date_of_birth]
+        officer.date_of_birth = date_of_birth
+    officer.save()
+    audit_record(actor=by, verb="officer.update", obj=officer, payload={"changes": changes})
     return officer
 
 
@@ -167,40 +277,97 @@ def field_of_charge_update(*, by: Any, field: FieldOfCharge, name_vi: str | None
     return field
 
 
+def _d(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _unit_alive_during(unit: Unit, valid_from: date, valid_to: date | None) -> None:
+    """An appointment lies inside the unit's existence (it cannot start before the unit was set up
+    nor run past its abolition or merger)."""
+    until = _d(unit.valid_to) if unit.valid_to else "nay"
+    until_en = unit.valid_to.isoformat() if unit.valid_to else "now"
+    if valid_from < unit.valid_from or (unit.valid_to and valid_from > unit.valid_to):
+        raise DomainError(
+            f"Đơn vị {unit.name} không tồn tại vào ngày {_d(valid_from)} "
+            f"(đơn vị tồn tại từ {_d(unit.valid_from)} đến {until}).",
+            f"Unit {unit.code} did not exist on {valid_from.isoformat()} "
+            f"(it existed {unit.valid_from.isoformat()}..{until_en}).",
+            code="unit_not_active", fields={"valid_from": ["unit did not exist"]})
+    if unit.valid_to and (valid_to is None or valid_to > unit.valid_to):
+        raise DomainError(
+            f"Đơn vị {unit.name} chấm dứt hoạt động ngày {_d(unit.valid_to)}; "
+            "chức vụ phải kết thúc chậm nhất vào ngày đó.",
+            f"Unit {unit.code} ended on {unit.valid_to.isoformat()}; the appointment must end by then.",
+            code="unit_not_active", fields={"valid_to": ["after the unit ended"]})
+
+
+def _check_assignment_period(valid_from: date, valid_to: date | None) -> None:
+    if valid_to is not None and valid_to < valid_from:
+        raise DomainError(
+            f"Ngày kết thúc ({_d(valid_to)}) trước ngày bắt đầu ({_d(valid_from)}).",
+            f"The end date ({valid_to.isoformat()}) is before the start date ({valid_from.isoformat()}).",
+            code="invalid_period", fields={"valid_to": ["before valid_from"]})
+
+
+def _check_head_overlap(*, unit: Unit, valid_from: date, valid_to: date | None,
+                        exclude_pk: int | None = None) -> None:
+    clash = Assignment.objects.filter(overlaps(valid_from, valid_to), unit=unit, is_head=True, is_acting=False)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    other = clash.select_related("officer").order_by("valid_from").first()
+    if other is not None:
+        until = _d(other.valid_to) if other.valid_to else "nay"
+        raise DomainError(
+            f"Đơn vị đã có thủ trưởng trong thời gian này ({other.officer.full_name}, "
+            f"từ {_d(other.valid_from)} đến {until}). Hãy kết thúc nhiệm kỳ đó trước.",
+            f"The unit already has a head in that period ({other.officer.full_name}, "
+            f"from {other.valid_from.isoformat()}). End that tenure first.",
+            code="head_overlap", fields={"valid_from": ["head overlap"]})
+
+
 @transaction.atomic
 def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
                       valid_from: date, valid_to: date | None = None, is_head: bool = False,
                       is_deputy: bool = False, is_acting: bool = False, in_charge_of: str = "",
                       decision_ref: str = "", field: FieldOfCharge | None = None) -> Assignment:
-    _check_range(valid_from, valid_to)
+    _check_assignment_period(valid_from, valid_to)
+    position = position.strip()
+    if not position:
+        raise DomainError("Cần nhập chức vụ.", "position is required.", code="required",
+                          fields={"position": ["required"]})
     if is_head and is_deputy:
         raise DomainError("Một chức vụ không thể vừa là trưởng vừa là phó.",
-                          "An assignment cannot be both head and deputy.")
+                          "An assignment cannot be both head and deputy.", code="invalid",
+                          fields={"is_deputy": ["head and deputy"]})
+    if is_acting and not (is_head or is_deputy):
+        raise DomainError("Chỉ chức trưởng hoặc phó mới có thể là quyền / phụ trách.",
+                          "Only a head or deputy appointment can be acting.", code="invalid",
+                          fields={"is_acting": ["acting needs head or deputy"]})
     _check_field(field, is_deputy=is_deputy)
-    if valid_from < unit.valid_from or (unit.valid_to and (valid_to is None or valid_to > unit.valid_to)):
-        raise DomainError("Thời gian giữ chức vụ nằm ngoài thời gian tồn tại của đơn vị.",
-                          "The assignment falls outside the unit's existence.", code="invalid_period")
+    _unit_alive_during(unit, valid_from, valid_to)
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()  # serialise head appointments per unit
     if is_head and not is_acting:
-        clash = Assignment.objects.filter(unit=unit, is_head=True, is_acting=False).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
-        )
-        if valid_to is not None:
-            clash = clash.filter(valid_from__lte=valid_to)
-        other = clash.select_related("officer").first()
-        if other is not None:
-            raise DomainError(
-                f"Đơn vị đã có thủ trưởng trong thời gian này ({other.officer.full_name}, "
-                f"từ {other.valid_from:%d/%m/%Y}). Hãy kết thúc nhiệm kỳ đó trước.",
-                f"The unit already has a head in that period ({other.officer.full_name}). "
-                "End that tenure first.", code="head_overlap")
+        _check_head_overlap(unit=unit, valid_from=valid_from, valid_to=valid_to)
+    # the same post twice at once is a typing mistake; a deputy who is also acting head holds two posts
+    same = (Assignment.objects.filter(overlaps(valid_from, valid_to), officer=officer, unit=unit,
+                                      is_head=is_head, is_deputy=is_deputy, is_acting=is_acting)
+            .order_by("valid_from").first())
+    if same is not None:
+        raise DomainError(
+            f"Cán bộ {officer.full_name} đã có chức vụ \"{same.position}\" tại {unit.name} "
+            f"trong thời gian này (từ {_d(same.valid_from)}). Hãy kết thúc chức vụ đó trước.",
+            f"{officer.full_name} already holds \"{same.position}\" in {unit.code} in that period.",
+            code="assignment_overlap", fields={"valid_from": ["overlap"]})
     assignment = Assignment.objects.create(
         officer=officer, unit=unit, position=position, valid_from=valid_from, valid_to=valid_to,
-        is_head=is_head, is_deputy=is_deputy, is_acting=is_acting, in_charge_of=in_charge_of,
-        decision_ref=decision_ref, field=field,
+        is_head=is_head, is_deputy=is_deputy, is_acting=is_acting,
+        in_charge_of=in_charge_of.strip() if is_deputy else "",
+        decision_ref=decision_ref.strip(), field=field,
     )
     audit_record(actor=by, verb="assignment.create", obj=assignment,
                  payload={"officer": officer.pk, "unit": unit.pk, "position": position,
                           "is_head": is_head, "is_deputy": is_deputy, "is_acting": is_acting,
+                          "in_charge_of": assignment.in_charge_of, "decision_ref": assignment.decision_ref,
                           "field": field.code if field else None,
                           "valid_from": valid_from, "valid_to": valid_to})
     return assignment
@@ -231,9 +398,17 @@ def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharg
 
 @transaction.atomic
 def assignment_end(*, by: Any, assignment: Assignment, on: date) -> Assignment:
+    assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
     if on < assignment.valid_from:
-        raise DomainError("Ngày kết thúc trước ngày bắt đầu.", "End date before start date.",
-                          code="invalid_period")
+        raise DomainError(
+            f"Ngày kết thúc ({_d(on)}) trước ngày bắt đầu ({_d(assignment.valid_from)}).",
+            f"The end date ({on.isoformat()}) is before the start date ({assignment.valid_from.isoformat()}).",
+            code="invalid_period", fields={"on": ["before valid_from"]})
+    if assignment.unit.valid_to and on > assignment.unit.valid_to:
+        raise DomainError(
+            f"Đơn vị đã chấm dứt hoạt động ngày {_d(assignment.unit.valid_to)}.",
+            f"The unit ended on {assignment.unit.valid_to.isoformat()}.",
+            code="unit_not_active", fields={"on": ["after the unit ended"]})
     assignment.valid_to = on
     assignment.save(update_fields=["valid_to"])
     audit_record(actor=by, verb="assignment.end", obj=assignment, payload={"on": on})

@@ -4,7 +4,12 @@ from backend.org import apis
 
 urlpatterns = [
     path("units/", apis.UnitListApi.as_view(), name="org-units"),
+    path("units/tree/", apis.UnitTreeApi.as_view(), name="org-unit-tree"),
+    path("units/merge/", apis.UnitMergeApi.as_view(), name="org-unit-merge"),
     path("units/<int:pk>/", apis.UnitDetailApi.as_view(), name="org-unit"),
+    path("units/<int:pk>/history/", apis.UnitHistoryApi.as_view(), name="org-unit-history"),
+    path("units/<int:pk>/officers/", apis.UnitPostingsApi.as_view(), name="org-unit-officers"),
+    path("units/<int:pk>/abolish/", apis.UnitAbolishApi.as_view(), name="org-unit-abolish"),
     path("units/<int:pk>/heads/", apis.UnitHeadsApi.as_view(), name="org-unit-heads"),
     path("officers/", apis.OfficerListApi.as_view(), name="org-officers"),
     path("officers/<int:pk>/", apis.OfficerDetailApi.as_view(), name="org-officer"),

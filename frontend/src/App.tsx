@@ -28,6 +28,9 @@ const RuleSetPage = lazy(() => import("./pages/accountability/RuleSetPage"));
 const IngestPage = lazy(() => import("./pages/admin/IngestPage"));
 const CamerasPage = lazy(() => import("./pages/admin/CamerasPage"));
 const UsersPage = lazy(() => import("./pages/admin/UsersPage"));
+const OrgPage = lazy(() => import("./pages/org/OrgPage"));
+const OfficersPage = lazy(() => import("./pages/org/OfficersPage"));
+const HomePage = lazy(() => import("./pages/HomePage"));
 
 function NotFoundPage() {
   const { t } = useTranslation();
@@ -47,7 +50,7 @@ function Home() {
   if (!me) return <Navigate to="/login" replace />;
   const home = homeFor(me);
   if (home === "/login") return <Empty title={t("error.forbiddenTitle")} hint={t("error.noWorkspace")} />;
-  return <Navigate to={home} replace />;
+  return <HomePage />;
 }
 
 export default function App() {
@@ -104,6 +107,8 @@ export default function App() {
           <Route path="admin/ingest" element={<IngestPage />} />
           <Route path="admin/cameras" element={<CamerasPage />} />
           <Route path="admin/users" element={<UsersPage />} />
+          <Route path="admin/org" element={<OrgPage />} />
+          <Route path="admin/officers" element={<OfficersPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -190,7 +190,7 @@ def test_list_query_counts(api_as, insp, django_assert_max_num_queries):
         lead.post("/api/inspection/findings/", {
             "source": "footage", "category": "VANG_MAT", "title": "Vắng", "unit_id": insp.units["CAX-TC"].pk,
             "occurred_from": _when(), "subjects": [{"officer_id": insp.officers["NA-2104"].pk, "role": "violator"},
-                                                   {"officer_id": insp.officers["NA-2101"].pk,
+                                                   {"officer_id": insp.officers["NA-2102"].pk,
                                                     "role": "responsible_head"}]}, format="json")
     for path, minimum in (("/api/inspection/checks/", 8), ("/api/inspection/findings/", 7),
                           ("/api/inspection/complaints/", 5), ("/api/inspection/criteria-sets/", 2),

@@ -1,6 +1,6 @@
-import { Suspense, useState } from "react";
+import { Suspense, useEffect, useRef, useState, type RefObject } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { NavLink, Outlet, useNavigate } from "react-router";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
 import { useWsStatus } from "../api/ws";
@@ -44,6 +44,8 @@ export const NAV: Record<Workspace, NavItem[]> = {
     { to: "/admin/ingest", label: "nav.ingest", icon: "M12 3v12M7 10l5 5 5-5M4 20h16" },
     { to: "/admin/cameras", label: "nav.cameras", icon: "M3 7h13v10H3zM16 11l5-3v8l-5-3" },
     { to: "/admin/users", label: "nav.users", icon: "M9 11a4 4 0 100-8 4 4 0 000 8zM2 21c0-4 3-6 7-6s7 2 7 6M17 11a3 3 0 000-6M22 21c0-3-2-5-5-5.5" },
+    { to: "/admin/org", label: "nav.org", icon: "M10 3h4v4h-4zM4 17h4v4H4zM16 17h4v4h-4zM12 7v5M6 17v-5h12v5" },
+    { to: "/admin/officers", label: "nav.officers", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zM4 21c0-4 4-6 8-6s8 2 8 6M15 4l2 2 3-3" },
   ],
 };
 
@@ -147,6 +149,31 @@ function TwoFactorDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+/** After a client-side navigation, focus moves to the page's main heading (screen readers announce
+ *  the new page; keyboard users continue from the content, not from the menu). The page may still
+ *  be loading: wait for its h1 a little. */
+function useFocusHeadingOnNavigate(main: RefObject<HTMLElement | null>) {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    let tries = 0;
+    let timer = 0;
+    const focus = () => {
+      const h1 = main.current?.querySelector<HTMLElement>("h1");
+      if (h1) {
+        if (!h1.hasAttribute("tabindex")) h1.setAttribute("tabindex", "-1");
+        h1.focus({ preventScroll: false });
+      } else if (tries++ < 40) timer = window.setTimeout(focus, 50);
+    };
+    focus();
+    return () => window.clearTimeout(timer);
+  }, [pathname, main]);
+}
+
 export function Layout({ me }: { me: Me }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -154,6 +181,8 @@ export function Layout({ me }: { me: Me }) {
   const groups = navFor(me);
   const [changingPassword, setChangingPassword] = useState(false);
   const [enrolling, setEnrolling] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
+  useFocusHeadingOnNavigate(mainRef);
 
   async function logout() {
     try {
@@ -167,6 +196,7 @@ export function Layout({ me }: { me: Me }) {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); const h1 = mainRef.current?.querySelector<HTMLElement>("h1"); if (h1) { h1.setAttribute("tabindex", "-1"); h1.focus(); } else mainRef.current?.focus(); }}>{t("a11y.skip")}</a>
       <aside className="sidebar">
         <div className="sidebar-inner">
         <div className="brand">
@@ -180,6 +210,10 @@ export function Layout({ me }: { me: Me }) {
           </div>
         </div>
         <nav aria-label={t("nav.main")}>
+          <NavLink to="/" end className={({ isActive }) => `nav-link nav-home ${isActive ? "active" : ""}`}>
+            <Icon d="M3 11l9-7 9 7M5 10v10h5v-6h4v6h5V10" />
+            <span>{t("nav.home")}</span>
+          </NavLink>
           {groups.map((g) => (
             <div className="nav-group" key={g.ws}>
               <div className="nav-group-title">{t(`ws.${g.ws}`)}</div>
@@ -231,7 +265,7 @@ export function Layout({ me }: { me: Me }) {
         </header>
         {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
         {enrolling && <TwoFactorDialog onClose={() => setEnrolling(false)} />}
-        <main className="content">
+        <main className="content" id="main" ref={mainRef} tabIndex={-1}>
           <Suspense fallback={<Spinner />}>
             <Outlet />
           </Suspense>

@@ -8,17 +8,23 @@ export interface BarDatum {
   hint?: string;
 }
 
-export function HBarChart({ data, max = 100, unit = "" }: { data: BarDatum[]; max?: number; unit?: string }) {
+/** The accessible name of a chart: its title and the values it draws, for screen readers. */
+export function chartName(label: string | undefined, parts: string[]): string {
+  return [label, parts.join("; ")].filter(Boolean).join(": ");
+}
+
+export function HBarChart({ data, max = 100, unit = "", label }: { data: BarDatum[]; max?: number; unit?: string; label?: string }) {
   const rowH = 30;
   const labelW = 170;
   const width = 540;
   const barW = width - labelW - 50;
   return (
-    <svg viewBox={`0 0 ${width} ${data.length * rowH + 24}`} width="100%" role="img" className="chart">
+    <svg viewBox={`0 0 ${width} ${data.length * rowH + 24}`} width="100%" role="img" className="chart"
+      aria-label={chartName(label, data.map((d) => `${d.label} ${d.value === null ? "—" : fmtNumber(d.value, 1) + unit}`))}>
       {[0, 25, 50, 75, 100].map((g) => (
         <g key={g}>
           <line x1={labelW + (g / 100) * barW} x2={labelW + (g / 100) * barW} y1={0} y2={data.length * rowH} stroke="#eef2f7" />
-          <text x={labelW + (g / 100) * barW} y={data.length * rowH + 16} fontSize="11" fill="#6b7a93" textAnchor="middle">{fmtNumber((g / 100) * max, 0)}</text>
+          <text x={labelW + (g / 100) * barW} y={data.length * rowH + 16} fontSize="11" fill="#5a6880" textAnchor="middle">{fmtNumber((g / 100) * max, 0)}</text>
         </g>
       ))}
       {data.map((d, i) => {
@@ -41,7 +47,7 @@ export function HBarChart({ data, max = 100, unit = "" }: { data: BarDatum[]; ma
 export const PALETTE = ["#0b3d91", "#d97706", "#13804b", "#6b3fa0", "#b42318", "#0891b2", "#65a30d", "#db2777"];
 
 /** Lines over a few periods (e.g. quarters), one per series; gaps where a value is missing. */
-export function LineChart({ periods, series, max = 100 }: { periods: string[]; series: { label: string; values: (number | null)[] }[]; max?: number }) {
+export function LineChart({ periods, series, max = 100, label }: { periods: string[]; series: { label: string; values: (number | null)[] }[]; max?: number; label?: string }) {
   const width = 540;
   const height = 220;
   const left = 34;
@@ -54,11 +60,12 @@ export function LineChart({ periods, series, max = 100 }: { periods: string[]; s
   const y = (v: number) => top + plotH - (Math.max(0, Math.min(max, v)) / max) * plotH;
   return (
     <div>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" className="chart">
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" className="chart"
+        aria-label={chartName(label, series.map((s) => `${s.label} ${s.values.map((v, i) => `${periods[i]} ${v === null ? "—" : fmtNumber(v, 1)}`).join(", ")}`))}>
         {[0, 25, 50, 75, 100].map((g) => (
           <g key={g}>
             <line x1={left} x2={width - right} y1={y(g)} y2={y(g)} stroke="#eef2f7" />
-            <text x={left - 6} y={y(g) + 4} fontSize="11" fill="#6b7a93" textAnchor="end">{g}</text>
+            <text x={left - 6} y={y(g) + 4} fontSize="11" fill="#5a6880" textAnchor="end">{g}</text>
           </g>
         ))}
         {periods.map((p, i) => (

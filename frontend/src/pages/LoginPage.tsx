@@ -154,7 +154,7 @@ export default function LoginPage() {
   }
 
   return (
-    <div className="login-page">
+    <main className="login-page">
       <div className="login-hero">
         <svg width="64" height="64" viewBox="0 0 32 32" aria-hidden="true">
           <path d="M16 2 4 7v8c0 7.5 5.1 13.3 12 15 6.9-1.7 12-7.5 12-15V7z" fill="#f5c518" />
@@ -175,6 +175,6 @@ export default function LoginPage() {
         </div>
         {panel}
       </div>
-    </div>
+    </main>
   );
 }

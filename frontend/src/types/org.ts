@@ -36,6 +36,7 @@ export interface Officer {
   service_number: string;
   full_name: string;
   rank: string;
+  date_of_birth?: string | null;
 }
 
 export interface Assignment {
@@ -46,6 +47,7 @@ export interface Assignment {
   is_head: boolean;
   is_deputy: boolean;
   is_acting: boolean;
+  field?: FieldBrief | null;
   in_charge_of: string;
   valid_from: string;
   valid_to: string | null;
@@ -88,4 +90,44 @@ export interface UnitHeads {
   parent: UnitBrief | null;
   heads: Assignment[];
   deputies: Assignment[];
+}
+
+/** A deputy's field of charge (lĩnh vực phụ trách): backend/org FieldBriefSerializer. */
+export interface FieldBrief {
+  id: number;
+  code: string;
+  name_vi: string;
+  name_en: string;
+}
+
+export interface FieldOfCharge extends FieldBrief {
+  description?: string;
+  position?: number;
+  active: boolean;
+}
+
+/** GET /api/org/units/tree/?at= (backend/org/apis.py UnitTreeApi). */
+export interface TreeNode {
+  id: number;
+  code: string;
+  name: string;
+  level: string;
+  valid_from: string;
+  valid_to: string | null;
+  successor: UnitBrief | null;
+  parent_id: number | null;
+  heads: { id: number; officer: Officer; position: string; is_acting: boolean; valid_from: string; valid_to: string | null }[];
+}
+
+export interface UnitTree {
+  at: string;
+  units: TreeNode[];
+}
+
+/** GET /api/org/units/{id}/history/ */
+export interface UnitHistory {
+  unit: Unit;
+  predecessors: Unit[];
+  parent_links: { parent: UnitBrief; valid_from: string; valid_to: string | null }[];
+  assignments: Assignment[];
 }

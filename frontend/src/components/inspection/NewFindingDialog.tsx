@@ -150,7 +150,11 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
       <div className="field-label" style={{ marginBottom: 6 }}>{t("findings.subjects")}</div>
       {subjects.map((s, i) => (
         <div className="subject-row" key={i}>
-          <OfficerPicker value={s.officer} onChange={(o) => patch(i, { officer: o })} />
+          {unitId ? (
+            <OfficerPicker value={s.officer} onChange={(o) => patch(i, { officer: o })} unitId={unitId} at={from.slice(0, 10)} unitName={units.find((u) => u.id === unitId)?.name} />
+          ) : (
+            <span className="muted small">{t("picker.needUnit")}</span>
+          )}
           <select value={s.role} onChange={(e) => patch(i, { role: e.target.value as SubjectDraft["role"] })} aria-label={t("findings.role")}>
             {ROLES.map((r) => (
               <option key={r} value={r}>{t(`subjectRole.${r}`)}</option>

@@ -12,6 +12,9 @@ export const EVENT_COLORS: Record<string, string> = {
   tamper: "#6b3fa0",
 };
 
+/** Text on a 10 % tint of its colour must reach 4.5:1 (WCAG AA): the amber is darkened for text. */
+export const EVENT_TEXT_COLORS: Record<string, string> = { ...EVENT_COLORS, unattended: "#8a4a00", motion: "#5a6880" };
+
 const W = 1000;
 
 /** Overlapping events go on separate sub-lanes (greedy interval packing, at most 4 lanes). */

@@ -69,7 +69,7 @@ export default function CasesPage() {
                     const form = c.decided_form ?? c.proposed_form;
                     return (
                       <tr key={c.id} className="clickable" onClick={() => navigate(`/accountability/cases/${c.id}`)}>
-                        <td><strong>{c.reference}</strong><div className="small muted">{c.title}</div></td>
+                        <td><Link className="row-link" to={`/accountability/cases/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{c.reference}</strong></Link><div className="small muted">{c.title}</div></td>
                         <td>{c.officer ? `${c.officer.rank} ${c.officer.full_name}` : c.unit?.name}<div className="small muted">{t(`cases.kind.${c.subject_kind}`)}</div></td>
                         <td className="small">{c.findings.map((f) => f.reference).join(", ")}</td>
                         <td>{ruleForm ? bi(ruleForm.name_vi, ruleForm.name_en) : "—"}</td>

@@ -71,7 +71,7 @@ export default function RankingPage() {
               <>
                 <div className="grid-2">
                   <Card title={t("rank.chart")}>
-                    <HBarChart data={rowsSorted.map((r) => ({ label: r.unit.name, value: r.score, color: rowColor(r), hint: r.emulation.unit ? bi(r.emulation.unit.label_vi, r.emulation.unit.label_en) : undefined }))} />
+                    <HBarChart data={rowsSorted.map((r) => ({ label: r.unit.name, value: r.score, color: rowColor(r), hint: r.emulation.unit ? bi(r.emulation.unit.label_vi, r.emulation.unit.label_en) : undefined }))} label={t("rank.chart")} />
                     <div className="legend">
                       <span><i style={{ background: "#1450b8" }} />{t("rank.noConsequence")}</span>
                       <span><i style={{ background: "#d97706" }} />{t("rank.downgrade")}</span>
@@ -79,7 +79,7 @@ export default function RankingPage() {
                     </div>
                   </Card>
                   <Card title={t("rank.quarterTrend", { year })}>
-                    <LineChart periods={["Q1", "Q2", "Q3", "Q4"]} series={quarterSeries} />
+                    <LineChart periods={["Q1", "Q2", "Q3", "Q4"]} series={quarterSeries} label={t("rank.quarterTrend", { year })} />
                   </Card>
                 </div>
                 <Card className="flush">

@@ -60,7 +60,7 @@ export default function CamerasPage() {
                   {cams.map((c) => (
                     <tr key={c.id} className={`clickable ${c.id === camera?.id ? "selected" : ""}`} onClick={() => setSelectedId(c.id)}>
                       <td>
-                        <strong>{c.code}</strong> <Badge tone={c.active ? "green" : "grey"}>{c.active ? t("cams.active") : t("cams.inactive")}</Badge>
+                        <button type="button" className="row-link" aria-pressed={c.id === camera?.id} onClick={(e) => { e.stopPropagation(); setSelectedId(c.id); }}><strong>{c.code}</strong></button> <Badge tone={c.active ? "green" : "grey"}>{c.active ? t("cams.active") : t("cams.inactive")}</Badge>
                         <div className="small muted">{c.counter.unit.name}</div>
                         <div className="small muted">{c.zones.map((z) => z.name).join(", ") || "—"}</div>
                       </td>

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { rows, type Page } from "../../api/client";
 import { Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
@@ -56,7 +56,7 @@ export default function ChecksPage() {
                   <tbody>
                     {list.map((c) => (
                       <tr key={c.id} className="clickable" onClick={() => navigate(`/inspection/checks/${c.id}`)}>
-                        <td><strong>{c.reference}</strong></td>
+                        <td><Link className="row-link" to={`/inspection/checks/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{c.reference}</strong></Link></td>
                         <td>
                           {c.unit.name}
                           {c.counter && <div className="muted small">{c.counter.name}</div>}

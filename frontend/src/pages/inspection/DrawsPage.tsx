@@ -249,7 +249,7 @@ export default function DrawsPage() {
                     <tr key={d.id} className={`clickable ${d.id === selected ? "selected" : ""}`} onClick={() => setParams({ id: String(d.id) })}>
                       <td>
                         <div className="row" style={{ justifyContent: "space-between" }}>
-                          <strong>{drawName(d)}</strong>
+                          <button type="button" className="row-link" aria-pressed={d.id === selected} onClick={(e) => { e.stopPropagation(); setParams({ id: String(d.id) }); }}><strong>{drawName(d)}</strong></button>
                           <Badge tone={d.state === "open" ? "blue" : "green"}>{t(`draw.state.${d.state}`)}</Badge>
                         </div>
                         <div className="muted small">{fmtDateTime(d.created_at)} · {t("draw.units")}: {(d.result ?? []).length}</div>

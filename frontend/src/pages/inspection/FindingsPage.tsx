@@ -35,7 +35,7 @@ export function FindingsTable({ list, onOpen }: { list: FindingBrief[]; onOpen: 
         <tbody>
           {list.map((f) => (
             <tr key={f.id} className="clickable" onClick={() => onOpen(f)}>
-              <td className="nowrap"><strong>{f.reference}</strong></td>
+              <td className="nowrap"><button type="button" className="row-link" onClick={(e) => { e.stopPropagation(); onOpen(f); }}><strong>{f.reference}</strong></button></td>
               <td>
                 {f.title}
                 {f.category && <div className="muted small">{name(f.category)}</div>}

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { DateInput } from "../../components/DateInput";
 import { api, rows, type Page } from "../../api/client";
@@ -8,7 +8,7 @@ import { useWsEvent, useWsTopics } from "../../api/ws";
 import { Badge, Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
 import { ClipStateBadge } from "../../components/labels";
 import { fmtClock, fmtDateTime } from "../../components/format";
-import { EVENT_COLORS } from "../../components/player/Timeline";
+import { EVENT_COLORS, EVENT_TEXT_COLORS } from "../../components/player/Timeline";
 import { useCameras, useUnits } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
 import type { Clip } from "../../types/media";
@@ -112,7 +112,7 @@ export default function ClipsPage() {
                   <tbody>
                     {list.map((c) => (
                       <tr key={c.id} className="clickable" onClick={() => navigate(`/review/clips/${c.id}`)} data-testid={`clip-row-${c.id}`}>
-                        <td className="nowrap"><strong>{fmtDateTime(c.started_at)}</strong><div className="muted small mono">{c.key}</div></td>
+                        <td className="nowrap"><Link className="row-link" to={`/review/clips/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{fmtDateTime(c.started_at)}</strong></Link><div className="muted small mono">{c.key}</div></td>
                         <td>
                           {c.camera ? <strong>{c.camera.code}</strong> : <Badge tone="amber">—</Badge>}
                           <div className="muted small">{c.unit?.name ?? c.unassigned_reason}</div>
@@ -123,7 +123,7 @@ export default function ClipsPage() {
                             {Object.entries((c.event_kinds as Record<string, number> | null) ?? {})
                               .filter(([k]) => k !== "motion")
                               .map(([k, n]) => (
-                                <span key={k} className="badge" style={{ background: `${EVENT_COLORS[k] ?? "#555"}1a`, color: EVENT_COLORS[k] ?? "#555" }}>
+                                <span key={k} className="badge" style={{ background: `${EVENT_COLORS[k] ?? "#555"}1a`, color: EVENT_TEXT_COLORS[k] ?? "#555" }}>
                                   {t(`event.${k}`, { defaultValue: k })} · {n}
                                 </span>
                               ))}

@@ -133,7 +133,7 @@ function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: Cli
               <tbody>
                 {rows(q.data).map((f) => (
                   <tr key={f.id} className={`clickable ${findingId === f.id ? "selected" : ""}`} onClick={() => setFindingId(f.id)}>
-                    <td><input type="radio" checked={findingId === f.id} readOnly aria-label={f.reference} /></td>
+                    <td><input type="radio" name="finding-pick" checked={findingId === f.id} onChange={() => setFindingId(f.id)} aria-label={f.reference} /></td>
                     <td className="nowrap"><strong>{f.reference}</strong></td>
                     <td>{f.title}<div className="muted small">{f.unit.name} · {fmtDateTime(f.occurred_from)}</div></td>
                   </tr>

@@ -1,0 +1,58 @@
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "react-router";
+import { useTranslation } from "react-i18next";
+import { api } from "../api/client";
+import { isoToDmy } from "../components/DateInput";
+import { Badge, Card, PageHeader, QueryState } from "../components/ui";
+import type { Home, HomeRow } from "../types/home";
+
+/** Detail words the server sends as keys (deadline kinds, account problems); the rest is data. */
+const DETAIL_KEYS = new Set(["handling", "complaint_first", "complaint_second", "two_factor_missing"]);
+
+function RowDetail({ row, cardKey }: { row: HomeRow; cardKey: string }) {
+  const { t } = useTranslation();
+  if (DETAIL_KEYS.has(row.detail)) return <>{t(`home.detail.${row.detail}`)}</>;
+  if (cardKey === "open_draws") return <>{t("home.draws.checks", { n: row.detail })}</>;
+  return <>{row.detail}</>;
+}
+
+export default function HomePage() {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ["home"], queryFn: () => api.get<Home>("home/"), refetchInterval: 60_000 });
+  const cards = q.data?.cards ?? [];
+  return (
+    <>
+      <PageHeader title={t("home.title")} subtitle={t("home.subtitle")} />
+      <QueryState q={q}>
+        <nav className="stats" aria-label={t("home.title")}>
+          {cards.map((c) => (
+            <Link key={c.key} to={c.link} className={`stat stat-link stat-${c.count ? c.tone : "neutral"}`} data-testid={`home-count-${c.key}`}>
+              <span className="stat-label">{t(`home.card.${c.key}`)}</span>
+              <span className="stat-value">{c.count}</span>
+            </Link>
+          ))}
+        </nav>
+        <div className="grid-2">
+          {cards.filter((c) => c.rows.length > 0 || c.count > 0).map((c) => (
+            <Card key={c.key} title={<>{t(`home.card.${c.key}`)} <Badge tone={c.count ? c.tone : "grey"}>{c.count}</Badge></>} actions={<Link to={c.link} className="small">{t("home.openAll")} ›</Link>}>
+              {c.rows.length === 0 ? <p className="muted small">{t("home.nothing")}</p> : (
+                <ul className="inbox" data-testid={`home-card-${c.key}`}>
+                  {c.rows.map((r, i) => (
+                    <li key={i} className={r.tone ? `inbox-${r.tone}` : ""}>
+                      <Link to={r.link}>{r.title}</Link>
+                      <span className="small muted">
+                        {r.date && <span className="nowrap">{isoToDmy(r.date)}</span>}
+                        {r.date && r.detail && " · "}
+                        <RowDetail row={r} cardKey={c.key} />
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Card>
+          ))}
+        </div>
+      </QueryState>
+    </>
+  );
+}

@@ -1,0 +1,136 @@
+import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api } from "../../api/client";
+import { ActionButton } from "../../components/ActionButton";
+import { DateInput } from "../../components/DateInput";
+import { OfficerPicker } from "../../components/OfficerPicker";
+import { Field, InlineError, Modal } from "../../components/ui";
+import { useUnits } from "../../hooks/use-ref-data";
+import type { Assignment, Officer } from "../../types/org";
+import { unitLabel, useFields } from "./common";
+
+type Kind = "staff" | "head" | "deputy";
+
+/** Appoint an officer to a post in a unit: head / deputy (with the field of charge) / staff, acting
+ *  or not, from/to dates and the decision. The server checks every rule and answers in Vietnamese. */
+export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, onClose }: { officer?: Officer; unitId?: number; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const qc = useQueryClient();
+  const units = useUnits().data ?? [];
+  const fields = useFields().data?.results ?? [];
+  const [officer, setOfficer] = useState<Officer | null>(fixedOfficer ?? null);
+  const [unitId, setUnitId] = useState<number | "">(fixedUnit ?? "");
+  const [kind, setKind] = useState<Kind>("staff");
+  const [acting, setActing] = useState(false);
+  const [position, setPosition] = useState("");
+  const [fieldId, setFieldId] = useState<number | "">("");
+  const [inChargeOf, setInChargeOf] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [decision, setDecision] = useState("");
+  const m = useMutation({
+    mutationFn: () =>
+      api.post<Assignment>("org/assignments/", {
+        officer_id: officer?.id, unit_id: unitId, position, is_head: kind === "head", is_deputy: kind === "deputy",
+        is_acting: kind !== "staff" && acting, field_id: kind === "deputy" && fieldId ? fieldId : null,
+        in_charge_of: kind === "deputy" ? inChargeOf : "", valid_from: from, valid_to: to || null, decision_ref: decision,
+      }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["org"] });
+      onClose();
+    },
+  });
+  const why = !officer || !unitId || !position.trim() || !from ? t("appt.need") : to && to < from ? t("appt.endBeforeStart") : null;
+  const en = i18n.language.startsWith("en");
+  return (
+    <Modal
+      title={t("appt.title")}
+      onClose={onClose}
+      wide
+      footer={
+        <>
+          <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+          <ActionButton className="btn btn-primary" data-testid="appt-save" why={why} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
+        </>
+      }
+    >
+      <div className="grid-2">
+        <Field label={t("appt.officer")}>
+          {fixedOfficer ? <strong>{fixedOfficer.rank} {fixedOfficer.full_name} · {fixedOfficer.service_number}</strong> : <OfficerPicker value={officer} onChange={setOfficer} />}
+        </Field>
+        <Field label={t("appt.unit")}>
+          <select value={unitId} onChange={(e) => setUnitId(Number(e.target.value) || "")} disabled={Boolean(fixedUnit)} name="unit">
+            <option value="">—</option>
+            {units.map((u) => <option key={u.id} value={u.id}>{unitLabel(u, t)}</option>)}
+          </select>
+        </Field>
+        <Field label={t("appt.kind")}>
+          <select value={kind} onChange={(e) => setKind(e.target.value as Kind)} name="kind">
+            {(["staff", "head", "deputy"] as Kind[]).map((k) => <option key={k} value={k}>{t(`appt.kind.${k}`)}</option>)}
+          </select>
+        </Field>
+        <Field label={t("appt.position")}>
+          <input value={position} onChange={(e) => setPosition(e.target.value)} name="position" placeholder={kind === "head" ? "Trưởng Công an xã" : kind === "deputy" ? "Phó Trưởng Công an xã" : "Cán bộ một cửa"} />
+        </Field>
+        {kind !== "staff" && (
+          <Field label={t("appt.acting")}>
+            <span className="row"><input type="checkbox" checked={acting} onChange={(e) => setActing(e.target.checked)} name="acting" aria-label={t("appt.acting")} /> {t("appt.acting")}</span>
+          </Field>
+        )}
+        {kind === "deputy" && (
+          <>
+            <Field label={t("appt.field")} hint={t("appt.fieldHint")}>
+              <select value={fieldId} onChange={(e) => setFieldId(Number(e.target.value) || "")} name="field">
+                <option value="">{t("appt.noField")}</option>
+                {fields.map((f) => <option key={f.id} value={f.id}>{en ? f.name_en : f.name_vi}</option>)}
+              </select>
+            </Field>
+            <Field label={t("appt.inChargeOf")}><input value={inChargeOf} onChange={(e) => setInChargeOf(e.target.value)} name="in_charge_of" /></Field>
+          </>
+        )}
+        <Field label={t("appt.from")}><DateInput value={from} onChange={setFrom} name="valid_from" aria-label={t("appt.from")} /></Field>
+        <Field label={t("appt.to")}><DateInput value={to} onChange={setTo} name="valid_to" aria-label={t("appt.to")} /></Field>
+        <Field label={t("appt.decision")}><input value={decision} onChange={(e) => setDecision(e.target.value)} name="decision_ref" placeholder="123/QĐ-CAT" /></Field>
+      </div>
+      {m.isError && <InlineError error={m.error} />}
+    </Modal>
+  );
+}
+
+/** End an appointment on a day (the server refuses an end before the start, in Vietnamese). */
+export function EndAssignment({ assignment, onDone }: { assignment: Assignment; onDone?: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [on, setOn] = useState("");
+  const m = useMutation({
+    mutationFn: () => api.post<Assignment>(`org/assignments/${assignment.id}/end/`, { on }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["org"] });
+      setOpen(false);
+      onDone?.();
+    },
+  });
+  if (assignment.valid_to) return null;
+  return (
+    <>
+      <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpen(true)}>{t("appt.end")}</button>
+      {open && (
+        <Modal
+          title={`${t("appt.end")}: ${assignment.officer.full_name} — ${assignment.position}`}
+          onClose={() => setOpen(false)}
+          footer={
+            <>
+              <button type="button" className="btn btn-secondary" onClick={() => setOpen(false)}>{t("action.cancel")}</button>
+              <ActionButton className="btn btn-primary" why={!on ? t("org.needDate") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
+            </>
+          }
+        >
+          <Field label={t("appt.endOn")}><DateInput value={on} onChange={setOn} name="end_on" aria-label={t("appt.endOn")} /></Field>
+          {m.isError && <InlineError error={m.error} />}
+        </Modal>
+      )}
+    </>
+  );
+}

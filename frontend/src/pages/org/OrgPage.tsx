@@ -1,0 +1,335 @@
+import { useMemo, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link, useSearchParams } from "react-router";
+import { useTranslation } from "react-i18next";
+import { api } from "../../api/client";
+import { ActionButton } from "../../components/ActionButton";
+import { DateInput } from "../../components/DateInput";
+import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
+import { useUnits } from "../../hooks/use-ref-data";
+import type { Assignment, TreeNode, Unit, UnitHistory, UnitTree } from "../../types/org";
+import { AppointDialog, EndAssignment } from "./AppointDialog";
+import { fmtDay, Period, todayIso } from "./common";
+
+const LEVELS = ["province", "department", "district", "commune"];
+
+function depths(nodes: TreeNode[]): Map<number, number> {
+  const parent = new Map(nodes.map((n) => [n.id, n.parent_id]));
+  const out = new Map<number, number>();
+  for (const n of nodes) {
+    let d = 0;
+    let p = n.parent_id;
+    while (p != null && d < 10) {
+      d += 1;
+      p = parent.get(p) ?? null;
+    }
+    out.set(n.id, d);
+  }
+  return out;
+}
+
+function useInvalidateOrg() {
+  const qc = useQueryClient();
+  return () => {
+    void qc.invalidateQueries({ queryKey: ["org"] });
+    void qc.invalidateQueries({ queryKey: ["ref", "units"] });
+  };
+}
+
+function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (u: Unit) => void }) {
+  const { t } = useTranslation();
+  const units = useUnits().data ?? [];
+  const invalidate = useInvalidateOrg();
+  const [code, setCode] = useState("");
+  const [name, setName] = useState("");
+  const [level, setLevel] = useState("commune");
+  const [parent, setParent] = useState<number | "">("");
+  const [from, setFrom] = useState("");
+  const m = useMutation({
+    mutationFn: () => api.post<Unit>("org/units/", { code, name, level, parent_id: parent || null, valid_from: from }),
+    onSuccess: (u) => {
+      invalidate();
+      onCreated(u);
+    },
+  });
+  return (
+    <Modal title={t("org.newUnit")} onClose={onClose} footer={
+      <>
+        <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+        <ActionButton className="btn btn-primary" data-testid="unit-create" why={!code.trim() || !name.trim() || !from ? t("org.needCode") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
+      </>
+    }>
+      <div className="grid-2">
+        <Field label={t("org.code")}><input value={code} onChange={(e) => setCode(e.target.value)} name="code" placeholder="CAX-..." /></Field>
+        <Field label={t("org.name")}><input value={name} onChange={(e) => setName(e.target.value)} name="name" /></Field>
+        <Field label={t("org.level")}>
+          <select value={level} onChange={(e) => setLevel(e.target.value)} name="level">
+            {LEVELS.map((l) => <option key={l} value={l}>{t(`org.level.${l}`)}</option>)}
+          </select>
+        </Field>
+        <Field label={t("org.parent")}>
+          <select value={parent} onChange={(e) => setParent(Number(e.target.value) || "")} name="parent">
+            <option value="">{t("org.noParent")}</option>
+            {units.filter((u) => !u.valid_to).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        </Field>
+        <Field label={t("org.validFrom")}><DateInput value={from} onChange={setFrom} name="valid_from" aria-label={t("org.validFrom")} /></Field>
+      </div>
+      {m.isError && <InlineError error={m.error} />}
+    </Modal>
+  );
+}
+
+function RenameDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidateOrg();
+  const [name, setName] = useState(unit.name);
+  const m = useMutation({
+    mutationFn: () => api.patch<Unit>(`org/units/${unit.id}/`, { name }),
+    onSuccess: () => {
+      invalidate();
+      onClose();
+    },
+  });
+  return (
+    <Modal title={`${t("org.rename")}: ${unit.name}`} onClose={onClose} footer={
+      <>
+        <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+        <ActionButton className="btn btn-primary" why={!name.trim() ? t("org.needName") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
+      </>
+    }>
+      <Field label={t("org.name")}><input value={name} onChange={(e) => setName(e.target.value)} name="name" /></Field>
+      {m.isError && <InlineError error={m.error} />}
+    </Modal>
+  );
+}
+
+function MergeDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
+  const { t } = useTranslation();
+  const units = useUnits().data ?? [];
+  const invalidate = useInvalidateOrg();
+  const [into, setInto] = useState<number | "">("");
+  const [also, setAlso] = useState<number[]>([]);
+  const [on, setOn] = useState("");
+  const m = useMutation({
+    mutationFn: () => api.post<Unit>("org/units/merge/", { unit_ids: [unit.id, ...also], into_id: into, on }),
+    onSuccess: () => {
+      invalidate();
+      onClose();
+    },
+  });
+  const others = units.filter((u) => !u.valid_to && u.id !== unit.id);
+  return (
+    <Modal title={`${t("org.merge")} ${unit.name}`} onClose={onClose} wide footer={
+      <>
+        <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+        <ActionButton className="btn btn-primary" data-testid="merge-save" why={!into ? t("org.needTarget") : !on ? t("org.needDate") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.confirm")}</ActionButton>
+      </>
+    }>
+      <p className="small muted">{t("org.mergeHint")}</p>
+      <div className="grid-2">
+        <Field label={t("org.mergeInto")}>
+          <select value={into} onChange={(e) => setInto(Number(e.target.value) || "")} name="into">
+            <option value="">—</option>
+            {others.map((u) => <option key={u.id} value={u.id}>{u.name} ({fmtDay(u.valid_from)})</option>)}
+          </select>
+        </Field>
+        <Field label={t("org.mergeOn")}><DateInput value={on} onChange={setOn} name="on" aria-label={t("org.mergeOn")} /></Field>
+      </div>
+      <Field label={t("org.mergeAlso")}>
+        <select multiple value={also.map(String)} onChange={(e) => setAlso(Array.from(e.target.selectedOptions).map((o) => Number(o.value)))} size={5} name="also">
+          {others.filter((u) => u.id !== into && u.level === unit.level).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+        </select>
+      </Field>
+      {m.isError && <InlineError error={m.error} />}
+    </Modal>
+  );
+}
+
+function AbolishDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
+  const { t } = useTranslation();
+  const units = useUnits().data ?? [];
+  const invalidate = useInvalidateOrg();
+  const [on, setOn] = useState("");
+  const [successor, setSuccessor] = useState<number | "">("");
+  const [childrenTo, setChildrenTo] = useState<number | "">(unit.parent?.id ?? "");
+  const m = useMutation({
+    mutationFn: () => api.post<Unit>(`org/units/${unit.id}/abolish/`, { on, successor_id: successor || null, children_to_id: childrenTo || null }),
+    onSuccess: () => {
+      invalidate();
+      onClose();
+    },
+  });
+  const others = units.filter((u) => !u.valid_to && u.id !== unit.id);
+  return (
+    <Modal title={`${t("org.abolish")}: ${unit.name}`} onClose={onClose} wide footer={
+      <>
+        <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+        <ActionButton className="btn btn-danger" data-testid="abolish-save" why={!on ? t("org.needDate") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("org.abolish")}</ActionButton>
+      </>
+    }>
+      <p className="small muted">{t("org.abolishHint")}</p>
+      <div className="grid-2">
+        <Field label={t("org.abolishOn")}><DateInput value={on} onChange={setOn} name="on" aria-label={t("org.abolishOn")} /></Field>
+        <Field label={t("org.childrenTo")}>
+          <select value={childrenTo} onChange={(e) => setChildrenTo(Number(e.target.value) || "")} name="children_to">
+            <option value="">—</option>
+            {others.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        </Field>
+        <Field label={t("org.successor")}>
+          <select value={successor} onChange={(e) => setSuccessor(Number(e.target.value) || "")} name="successor">
+            <option value="">{t("org.noSuccessor")}</option>
+            {others.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        </Field>
+      </div>
+      {m.isError && <InlineError error={m.error} />}
+    </Modal>
+  );
+}
+
+function PostBadge({ a }: { a: Assignment }) {
+  const { t } = useTranslation();
+  if (a.is_head) return <Badge tone="blue">{t("appt.kind.head")}{a.is_acting ? ` · ${t("org.acting")}` : ""}</Badge>;
+  if (a.is_deputy) return <Badge tone="purple">{t("appt.kind.deputy")}{a.is_acting ? ` · ${t("org.acting")}` : ""}</Badge>;
+  return <Badge>{t("appt.kind.staff")}</Badge>;
+}
+
+export function AssignmentsTable({ list, show }: { list: Assignment[]; show: "officer" | "unit" }) {
+  const { t, i18n } = useTranslation();
+  const en = i18n.language.startsWith("en");
+  if (!list.length) return <Empty title={t("officers.noPosts")} />;
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">{show === "officer" ? t("appt.officer") : t("appt.unit")}</th>
+            <th scope="col">{t("appt.position")}</th>
+            <th scope="col">{t("appt.field")}</th>
+            <th scope="col">{t("common.from")} – {t("common.to")}</th>
+            <th scope="col">{t("appt.decision")}</th>
+            <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((a) => (
+            <tr key={a.id} data-testid="assignment-row">
+              <td>{show === "officer" ? <Link to={`/admin/officers?officer=${a.officer.id}`}>{a.officer.rank} {a.officer.full_name}</Link> : <Link to={`/admin/org?unit=${a.unit.id}`}>{a.unit.name}</Link>}</td>
+              <td>{a.position} <PostBadge a={a} /></td>
+              <td>{a.field ? (en ? a.field.name_en : a.field.name_vi) : a.is_deputy ? <span className="muted">{t("appt.noField")}</span> : ""}{a.in_charge_of && <div className="small muted">{a.in_charge_of}</div>}</td>
+              <td><Period from={a.valid_from} to={a.valid_to} /></td>
+              <td>{a.decision_ref}</td>
+              <td><EndAssignment assignment={a} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
+  const { t } = useTranslation();
+  const [dialog, setDialog] = useState<"rename" | "merge" | "abolish" | "appoint" | null>(null);
+  const q = useQuery({ queryKey: ["org", "history", unitId], queryFn: () => api.get<UnitHistory>(`org/units/${unitId}/history/`) });
+  const h = q.data;
+  const ended = h?.unit.valid_to ? t("org.ended", { date: fmtDay(h.unit.valid_to) }) : null;
+  return (
+    <QueryState q={q}>
+      {h && (
+        <Card
+          title={<>{h.unit.name} <span className="muted small">{h.unit.code}</span></>}
+          actions={
+            <>
+              <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDialog("rename")}>{t("org.rename")}</button>
+              <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => setDialog("merge")}>{t("org.merge")}</ActionButton>
+              <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => setDialog("abolish")}>{t("org.abolish")}</ActionButton>
+              <ActionButton className="btn btn-primary btn-sm" why={ended} onClick={() => setDialog("appoint")} data-testid="appoint-open">{t("org.appoint")}</ActionButton>
+            </>
+          }
+        >
+          <dl className="kv">
+            <dt>{t("org.level")}</dt><dd>{t(`org.level.${h.unit.level}`)}</dd>
+            <dt>{t("org.existed")}</dt><dd><Period from={h.unit.valid_from} to={h.unit.valid_to} /></dd>
+            {h.unit.successor && (<><dt>{t("org.successor")}</dt><dd><Link to={`/admin/org?unit=${h.unit.successor.id}&at=${at}`}>{h.unit.successor.name}</Link></dd></>)}
+            {h.predecessors.length > 0 && (<><dt>{t("org.predecessors")}</dt><dd>{h.predecessors.map((p, i) => <span key={p.id}>{i > 0 && ", "}<Link to={`/admin/org?unit=${p.id}&at=${p.valid_to ?? at}`}>{p.name}</Link> <span className="small muted">({fmtDay(p.valid_to)})</span></span>)}</dd></>)}
+            <dt>{t("org.parents")}</dt>
+            <dd>
+              {h.parent_links.length === 0 ? (h.unit.parent?.name ?? t("org.noParent")) : (
+                <ul className="plain">
+                  {h.parent_links.map((l, i) => <li key={i}>{l.parent.name} · <Period from={l.valid_from} to={l.valid_to} /></li>)}
+                </ul>
+              )}
+            </dd>
+          </dl>
+          <h3 className="section-title">{t("org.posts")}</h3>
+          <AssignmentsTable list={h.assignments} show="officer" />
+          {dialog === "rename" && <RenameDialog unit={h.unit} onClose={() => setDialog(null)} />}
+          {dialog === "merge" && <MergeDialog unit={h.unit} onClose={() => setDialog(null)} />}
+          {dialog === "abolish" && <AbolishDialog unit={h.unit} onClose={() => setDialog(null)} />}
+          {dialog === "appoint" && <AppointDialog unitId={h.unit.id} onClose={() => setDialog(null)} />}
+        </Card>
+      )}
+    </QueryState>
+  );
+}
+
+export default function OrgPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const at = params.get("at") || todayIso();
+  const unitId = Number(params.get("unit")) || null;
+  const [creating, setCreating] = useState(false);
+  const q = useQuery({ queryKey: ["org", "tree", at], queryFn: () => api.get<UnitTree>("org/units/tree/", { at }) });
+  const nodes = useMemo(() => q.data?.units ?? [], [q.data]);
+  const depth = useMemo(() => depths(nodes), [nodes]);
+  function set(next: Record<string, string | null>) {
+    const p = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(next)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
+    setParams(p, { replace: true });
+  }
+  return (
+    <>
+      <PageHeader
+        title={t("org.title")}
+        subtitle={t("org.subtitle")}
+        actions={<button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="unit-new">+ {t("org.newUnit")}</button>}
+      />
+      <div className="filters">
+        <Field label={t("org.asOf")}><DateInput value={at} onChange={(v) => v && set({ at: v })} name="at" aria-label={t("org.asOf")} /></Field>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => set({ at: null })}>{t("org.today")}</button>
+        {["2025-02-28", "2025-03-01", "2025-07-01"].map((d) => (
+          <button key={d} type="button" className={`btn btn-sm ${at === d ? "btn-primary" : "btn-secondary"}`} onClick={() => set({ at: d })} aria-pressed={at === d}>{fmtDay(d)}</button>
+        ))}
+      </div>
+      <div className="grid-main-side" style={{ gridTemplateColumns: "minmax(280px, 1fr) minmax(0, 2fr)" }}>
+        <Card title={t("org.tree")} className="flush">
+          <QueryState q={q}>
+            <p className="small muted" style={{ margin: "0 0 8px" }}>{t("org.treeCount", { count: nodes.length })}</p>
+            <ul className="org-tree" aria-label={t("org.tree")}>
+              {nodes.map((n) => (
+                <li key={n.id} style={{ paddingLeft: (depth.get(n.id) ?? 0) * 18 }}>
+                  <button type="button" className={`tree-item ${n.id === unitId ? "selected" : ""}`} aria-current={n.id === unitId ? "true" : undefined} onClick={() => set({ unit: String(n.id) })} data-testid="tree-unit">
+                    <span className="tree-name">{n.name}</span>
+                    <span className="tree-sub">
+                      {n.heads.length ? n.heads.map((h) => `${h.officer.full_name}${h.is_acting ? ` (${t("org.acting")})` : ""}`).join(", ") : <span className="tree-warn">{t("org.noHead")}</span>}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </QueryState>
+        </Card>
+        <div>
+          {unitId ? <UnitPanel unitId={unitId} at={at} /> : <Card><Empty title={t("org.pickUnit")} /></Card>}
+        </div>
+      </div>
+      {creating && <NewUnitDialog onClose={() => setCreating(false)} onCreated={(u) => { setCreating(false); set({ unit: String(u.id) }); }} />}
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+"""The subject of a finding served in its unit when it happened; the server refuses anyone else."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from inspection.models import Finding
+
+VN = timezone.get_fixed_timezone(7 * 60)
+
+
+def _body(insp, officer: str, role: str = "violator", at: datetime | None = None, unit: str = "CAX-TC") -> dict:
+    return {"source": "footage", "category": "VANG_MAT", "title": "Vắng mặt", "unit_id": insp.units[unit].pk,
+            "occurred_from": (at or timezone.now() - timedelta(days=2)).isoformat(),
+            "subjects": [{"officer_id": insp.officers[officer].pk, "role": role}]}
+
+
+@pytest.mark.django_db
+def test_an_officer_of_another_unit_is_refused_with_a_clear_message(api_as, insp):
+    lead = api_as("lead")
+    before = Finding.objects.count()
+    response = lead.post("/api/inspection/findings/", _body(insp, "NA-2202"), format="json")  # serves in Nam Đàn
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "subject_not_in_unit"
+    assert "Nguyễn Thị Thu" in error["message"] and "không công tác tại Công an xã Thanh Chương" in error["message"]
+    assert "subjects[0].officer_id" in error["fields"]
+    assert Finding.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_date_decides_who_served(api_as, insp):
+    lead = api_as("lead")
+    # NA-2101 headed Thanh Chương until 15/03/2026; NA-2102 from 16/03/2026
+    march_10 = datetime(2026, 3, 10, 9, 0, tzinfo=VN)
+    assert lead.post("/api/inspection/findings/", _body(insp, "NA-2101", "responsible_head", march_10),
+                     format="json").status_code == 201
+    refused = lead.post("/api/inspection/findings/", _body(insp, "NA-2102", "responsible_head", march_10),
+                        format="json")
+    assert refused.status_code == 400 and "10/03/2026" in refused.json()["error"]["message"]
+
+
+@pytest.mark.django_db
+def test_a_responsible_head_may_be_the_head_one_level_up(api_as, insp):
+    from tests.inspection.factories import AssignmentFactory
+
+    province_head = AssignmentFactory(unit=insp.units["CAT-NA"], is_head=True, position="Giám đốc").officer
+    body = _body(insp, "NA-2104")
+    body["subjects"] = [{"officer_id": province_head.pk, "role": "responsible_head"}]
+    assert api_as("lead").post("/api/inspection/findings/", body, format="json").status_code == 201
+    body["subjects"] = [{"officer_id": province_head.pk, "role": "violator"}]
+    assert api_as("lead").post("/api/inspection/findings/", body, format="json").status_code == 400
+
+
+@pytest.mark.django_db
+def test_editing_the_date_rechecks_the_subjects(api_as, insp):
+    lead = api_as("lead")
+    created = lead.post("/api/inspection/findings/", _body(insp, "NA-2104"), format="json")
+    assert created.status_code == 201, created.content
+    # NA-2104 served in the old town unit, not in the new commune, before 1 July 2025
+    moved = lead.patch(f"/api/inspection/findings/{created.json()['id']}/",
+                       {"occurred_from": datetime(2025, 5, 2, 9, 0, tzinfo=VN).isoformat()}, format="json")
+    assert moved.status_code == 400 and moved.json()["error"]["code"] == "subject_not_in_unit"
