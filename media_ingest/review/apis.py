@@ -381,7 +381,7 @@ class EvidenceDetailApi(APIView):
 def package_to_dict(p: EvidencePackage) -> dict[str, Any]:
     return {"id": p.pk, "finding_id": p.finding_id, "state": p.state, "state_label": p.get_state_display(),
             "requested_by": {"id": p.requested_by_id, "name": selectors.user_label(p.requested_by)},
-            "requested_at": p.requested_at.isoformat(), "reason": p.reason,
+            "requested_at": p.requested_at.isoformat(), "reason": p.reason, "progress": p.progress,
             "finished_at": p.finished_at.isoformat() if p.finished_at else None,
             "size_bytes": p.size_bytes, "sha256": p.sha256, "manifest_sha256": p.manifest_sha256,
             "files": p.manifest.get("files", []) if p.manifest else [], "error": p.error}

@@ -132,6 +132,7 @@ class EvidencePackage(models.Model):
 
     finding = models.ForeignKey("inspection.Finding", on_delete=models.PROTECT, related_name="evidence_packages")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    progress = models.FloatField(default=0.0, help_text="0..1 while building; 1 when ready")
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     reason = models.TextField(blank=True)

@@ -5,7 +5,8 @@ A package is a ZIP:
     custody.json         the chain of custody of the finding's footage and of this export
     README.txt           how to verify, in Vietnamese and English
     segments/NN-....mkv  each tagged range, cut by stream copy (the original encoded bits)
-    files/NN-...         each uploaded evidence file, as uploaded
+    files/NN-...         each uploaded evidence file, as uploaded: reviewers' files, files uploaded
+                         on the finding page, and the check report's files for the finding
 
 Segments are cut without re-encoding, so they start at the key frame at or before the tag's
 start: the manifest records both the requested and the actual range. `verify_package` needs no
@@ -20,6 +21,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import IO, Any
 
 import av
@@ -159,7 +161,8 @@ cut without re-encoding (original bits), starting at the key frame at or before 
 """
 
 
-def build_package(*, package: Any, workdir: Path) -> BuildResult:
+def build_package(*, package: Any, workdir: Path,
+                  on_progress: Callable[[float], None] | None = None) -> BuildResult:
     """Download each source, check it is the exact version tagged, cut, hash, zip."""
     from django.utils import timezone
 
@@ -169,14 +172,13 @@ def build_package(*, package: Any, workdir: Path) -> BuildResult:
 
     finding = package.finding
     store, footage = get_store(), get_footage_store()
-    items = list(EvidenceItem.objects.filter(finding=finding)
-                 .select_related("clip", "clip__camera", "tag", "tag__label", "added_by").order_by("id"))
-    if not items:
+    sources = selectors.package_sources(finding=finding)
+    if sources.empty:
         raise PackageError("the finding has no evidence items")
     files: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
     payload: list[tuple[str, Path]] = []
-    sources: dict[int, Path] = {}
+    clip_files: dict[int, Path] = {}
 
     def add(arcname: str, path: Path) -> dict[str, Any]:
         sha, size = sha256_path(path)
@@ -185,13 +187,36 @@ def build_package(*, package: Any, workdir: Path) -> BuildResult:
         payload.append((arcname, path))
         return row
 
-    for n, item in enumerate(items, start=1):
-        entry: dict[str, Any] = {"evidence_id": item.pk, "kind": item.kind, "note": item.note,
-                                 "added_by": selectors.user_label(item.added_by),
+    def add_stored(n: int, key: str, filename: str, expected_sha: str) -> tuple[str, str]:
+        """Copy an uploaded file from the app's store into the package, checking it is unchanged."""
+        dest = workdir / f"file-{n}"
+        try:
+            store.download(key, dest)
+        except Exception as exc:  # noqa: BLE001 - reported on the package
+            raise PackageError(f"evidence file {key} unavailable: {exc}") from exc
+        sha, _ = sha256_path(dest)
+        if expected_sha and sha != expected_sha:
+            raise PackageError(f"evidence file {filename}: content changed since upload")
+        arc = f"files/{n:02d}-{_safe(filename, 120)}"
+        add(arc, dest)
+        return arc, sha
+
+    total_items = len(sources.media) + len(sources.finding_items) + len(sources.report_photos)
+
+    def step(done: int) -> None:
+        if on_progress is not None:
+            on_progress(done / (total_items + 1))  # the last step is the ZIP itself
+
+    n = 0
+    for item in sources.media:
+        step(n)
+        n += 1
+        entry: dict[str, Any] = {"evidence_id": item.pk, "kind": item.kind, "attached_in": "review",
+                                 "note": item.note, "added_by": selectors.user_label(item.added_by),
                                  "added_at": item.added_at.isoformat()}
         if item.kind == EvidenceItem.Kind.TAG:
             clip = item.clip
-            src = sources.get(clip.pk)
+            src = clip_files.get(clip.pk)
             if src is None:
                 src = workdir / f"source-{clip.pk}{Path(clip.key).suffix}"
                 try:
@@ -202,7 +227,7 @@ def build_package(*, package: Any, workdir: Path) -> BuildResult:
                 if sha != item.clip_sha256:
                     raise PackageError(f"clip {clip.pk}: the stored file is no longer the version that was "
                                        f"tagged (sha256 {sha[:12]}… != {item.clip_sha256[:12]}…)")
-                sources[clip.pk] = src
+                clip_files[clip.pk] = src
             label = item.tag.label.code if item.tag_id else "segment"
             arc = f"segments/{n:02d}-{_safe(label)}-{item.start_s:.1f}-{item.end_s:.1f}.mkv"
             cut = cut_segment(src, workdir / f"seg-{n}.mkv", float(item.start_s), float(item.end_s))
@@ -224,20 +249,38 @@ def build_package(*, package: Any, workdir: Path) -> BuildResult:
                            "started_at": clip.started_at.isoformat() if clip.started_at else None},
             })
         else:
-            dest = workdir / f"file-{n}"
-            try:
-                store.download(item.file_key, dest)
-            except Exception as exc:  # noqa: BLE001
-                raise PackageError(f"evidence file {item.file_key} unavailable: {exc}") from exc
-            sha, _ = sha256_path(dest)
-            if sha != item.sha256:
-                raise PackageError(f"evidence file {item.filename}: content changed since upload")
-            arc = f"files/{n:02d}-{_safe(item.filename, 120)}"
-            add(arc, dest)
+            arc, sha = add_stored(n, item.file_key, item.filename, item.sha256)
             entry.update({"file": arc, "sha256": sha, "filename": item.filename,
                           "content_type": item.content_type, "size_bytes": item.size_bytes})
         entries.append(entry)
 
+    for fe in sources.finding_items:  # attached on the finding page (inspection)
+        step(n)
+        n += 1
+        entry = {"evidence_id": fe.pk, "kind": f"finding_{fe.kind}", "attached_in": "finding",
+                 "note": fe.description, "added_by": selectors.user_label(fe.added_by),
+                 "added_at": fe.added_at.isoformat()}
+        if fe.key:
+            arc, sha = add_stored(n, fe.key, fe.filename or f"evidence-{fe.pk}", fe.sha256)
+            entry.update({"file": arc, "sha256": sha, "filename": fe.filename, "size_bytes": fe.size})
+            if fe.report_evidence_id:
+                entry["report_evidence_id"] = fe.report_evidence_id
+        elif fe.media_ref:
+            entry["media_ref"] = fe.media_ref
+        entries.append(entry)
+
+    for photo in sources.report_photos:  # the check report's files for the finding's criterion
+        step(n)
+        n += 1
+        arc, sha = add_stored(n, photo.key, photo.filename, photo.sha256)
+        entries.append({"evidence_id": photo.pk, "kind": "report_photo", "attached_in": "check_report",
+                        "criterion": photo.result.criterion.code if photo.result_id else None,
+                        "note": "", "added_by": selectors.user_label(photo.uploaded_by),
+                        "added_at": photo.uploaded_at.isoformat(), "file": arc, "sha256": sha,
+                        "filename": photo.filename, "content_type": photo.content_type,
+                        "size_bytes": photo.size})
+
+    step(n)
     custody = [selectors.access_to_dict(log) for log in selectors.custody_for_finding(finding=finding)]
     custody_path = workdir / "custody.json"
     custody_path.write_text(json.dumps({"finding_id": finding.pk, "entries": custody}, ensure_ascii=False,

@@ -276,6 +276,40 @@ def evidence_get_for(*, user: Any, id: int) -> EvidenceItem:  # noqa: A002
     return item
 
 
+@dataclass
+class PackageSources:
+    """Everything attached to a finding as evidence, wherever it was attached: reviewers' tags and
+    files (this app), files uploaded on the finding page, and the check report's photos of the
+    finding's criterion or attached to the finding (inspection). One owner for "what goes in the
+    package", so a new way of attaching evidence cannot be silently left out of the export."""
+
+    media: list[EvidenceItem]
+    finding_items: list[Any]  # inspection.FindingEvidence: file, report_evidence, media, note
+    report_photos: list[Any]  # inspection.ReportEvidence of the finding's criterion, not attached above
+
+    @property
+    def empty(self) -> bool:
+        return not (self.media or self.finding_items or self.report_photos)
+
+
+def package_sources(*, finding: Finding) -> PackageSources:
+    from inspection.models import FindingEvidence, ReportEvidence
+
+    media = list(EvidenceItem.objects.filter(finding=finding)
+                 .select_related("clip", "clip__camera", "tag", "tag__label", "added_by").order_by("id"))
+    items = list(FindingEvidence.objects.filter(finding=finding)
+                 .select_related("added_by", "report_evidence", "report_evidence__result__criterion")
+                 .order_by("id"))
+    attached = {i.report_evidence_id for i in items if i.report_evidence_id}
+    photos: list[Any] = []
+    if finding.surprise_check_id and finding.criterion_id:
+        photos = list(ReportEvidence.objects.filter(report__surprise_check_id=finding.surprise_check_id,
+                                                    result__criterion_id=finding.criterion_id)
+                      .exclude(pk__in=attached).select_related("uploaded_by", "result__criterion")
+                      .order_by("id"))
+    return PackageSources(media=media, finding_items=items, report_photos=photos)
+
+
 def package_get_for(*, user: Any, id: int) -> EvidencePackage:  # noqa: A002
     package = EvidencePackage.objects.select_related("finding", "requested_by").filter(pk=id).first()
     if package is None:

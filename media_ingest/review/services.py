@@ -445,7 +445,7 @@ def package_request(*, by: Any, finding: Finding, reason: str, ip: str | None = 
 
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)
     reason = _clean_reason(reason)
-    if not EvidenceItem.objects.filter(finding=finding).exists():
+    if selectors.package_sources(finding=finding).empty:
         raise Conflict("Kết luận chưa có chứng cứ nào để xuất.", "The finding has no evidence to export.",
                        code="no_evidence")
     if EvidencePackage.objects.filter(finding=finding, state__in=[EvidencePackage.State.PENDING,
@@ -470,10 +470,15 @@ def package_build(*, package_id: int) -> EvidencePackage:
         if package.state == EvidencePackage.State.READY:
             return package
         package.state = EvidencePackage.State.BUILDING
-        package.save(update_fields=["state"])
+        package.progress = 0.0
+        package.save(update_fields=["state", "progress"])
+
+    def progress(share: float) -> None:  # outside any transaction: readers see it while the job runs
+        EvidencePackage.objects.filter(pk=package.pk).update(progress=round(min(max(share, 0.0), 0.99), 3))
+
     try:
         with tempfile.TemporaryDirectory(prefix="cw-package-") as tmpdir:
-            result = pkg.build_package(package=package, workdir=Path(tmpdir))
+            result = pkg.build_package(package=package, workdir=Path(tmpdir), on_progress=progress)
             key = f"evidence/packages/finding-{package.finding_id}/package-{package.pk}.zip"
             get_store().put_file(key, result.path, "application/zip")
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the package for the user
@@ -485,6 +490,7 @@ def package_build(*, package_id: int) -> EvidencePackage:
         return package
     with transaction.atomic():
         package.state = EvidencePackage.State.READY
+        package.progress = 1.0
         package.key = key
         package.size_bytes = result.size
         package.sha256 = result.sha256
