@@ -223,7 +223,7 @@ class PosterApi(APIView):
     """A clip's poster image for the clip list, under the clip's access rule, logged as a preview."""
 
     @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: Request, pk: int) -> FileResponse:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         handle = services.poster_open(by=request.user, clip=clip, ip=client_ip(request),
                                       user_agent=client_ua(request))
@@ -427,7 +427,7 @@ class EvidenceDetailApi(APIView):
 def package_to_dict(p: EvidencePackage) -> dict[str, Any]:
     signature = p.manifest_signature
     return {"id": p.pk, "finding_id": p.finding_id,
-            "finding_reference": p.finding.reference if p.finding_id else None,
+            "finding_reference": p.finding.reference if p.finding is not None else None,
             "kind": "finding" if p.finding_id else "selection",
             "tag_ids": sorted(t.pk for t in p.tags.all()) if not p.finding_id else [],
             "signed": bool(signature),
@@ -505,7 +505,7 @@ class PackageCustodyExportApi(APIView):
                    parameters=[q("type", str, "csv | xlsx (default)")])
     def get(self, request: Request, pk: int) -> HttpResponse:
         package = selectors.package_get_for(user=request.user, id=pk)
-        what = f"kết luận {package.finding.reference}" if package.finding_id else "thẻ được chọn"
+        what = f"kết luận {package.finding.reference}" if package.finding is not None else "thẻ được chọn"
         return custody_download(request, logs=selectors.custody_for_package(package=package),
                                 title=f"Nhật ký lưu giữ chứng cứ — gói chứng cứ #{package.pk} ({what})",
                                 name=f"nhat-ky-luu-giu-goi-{package.pk}", object_type="review.evidencepackage",

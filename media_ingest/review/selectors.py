@@ -313,7 +313,7 @@ def package_sources(*, finding: Finding) -> PackageSources:
 
 def package_sources_of(*, package: EvidencePackage) -> PackageSources:
     """What a package holds: its finding's evidence, or its live selected tags."""
-    if package.finding_id is not None:
+    if package.finding is not None:
         return package_sources(finding=package.finding)
     tags = list(package.tags.filter(deleted_at__isnull=True)
                 .select_related("clip", "clip__camera", "label", "author").order_by("clip_id", "start_s", "id"))
@@ -366,7 +366,7 @@ def custody_for_clip(*, clip: Clip) -> QuerySet[AccessLog]:
 def custody_for_package(*, package: EvidencePackage) -> QuerySet[AccessLog]:
     """The chain of custody a package carries: for a finding, the finding's (its footage, its
     evidence, every export of it); for a selection, its clips' and its own."""
-    if package.finding_id is not None:
+    if package.finding is not None:
         return custody_for_finding(finding=package.finding)
     clip_ids = package.tags.values("clip_id")
     return (AccessLog.objects.filter(Q(package=package) | Q(clip_id__in=clip_ids))

@@ -586,7 +586,7 @@ def package_download(*, by: Any, package: EvidencePackage, reason: str, ip: str 
 
 
 def package_reference(package: EvidencePackage) -> str:
-    return package.finding.reference if package.finding_id else "tags"
+    return package.finding.reference if package.finding is not None else "tags"
 
 
 def require_admin(user: Any) -> None:
