@@ -92,6 +92,7 @@ class ClipOutputSerializer(serializers.Serializer):
             "codec": clip.codec, "state": clip.state, "state_label": clip.get_state_display(),
             "progress": clip.progress, "error": clip.error, "error_en": clip.error_en, "analysis_version": clip.analysis_version,
             "has_proxy": bool(clip.proxy_key),
+            "has_poster": bool(clip.poster_key) and clip.state != Clip.State.EXPIRED,
             "tag_count": getattr(clip, "tag_count", None),
             "event_count": clip.event_count,
             "event_kinds": dict(Tally(e.kind for e in kinds)) if kinds is not None else None,
