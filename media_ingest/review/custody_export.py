@@ -19,6 +19,7 @@ HEADERS = ["STT", "Thời điểm (giờ Việt Nam)", "Người thực hiện",
            "Địa chỉ IP", "Trình duyệt / thiết bị", "Liên kết hết hạn lúc", "Mã bản ghi"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 VARIANTS = {"proxy": "bản xem trên trình duyệt", "original": "tệp gốc"}
+SERVER_SIDE = "máy chủ (tác vụ nền)"  # recorded by a job, not from a browser
 
 
 def _local(value: Any) -> str:
@@ -42,9 +43,8 @@ def describe(log: AccessLog) -> str:
         parts.append(f"thẻ #{log.tag_id}{span}")
     if log.package_id:
         parts.append(f"gói chứng cứ #{log.package_id}")
-    if log.finding_id:
-        reference = getattr(log.finding, "reference", "") if log.finding_id else ""
-        parts.append(f"kết luận {reference or '#' + str(log.finding_id)}")
+    if log.finding is not None:
+        parts.append(f"vi phạm {log.finding.reference}")
     if detail.get("filename"):
         parts.append(f"tệp {detail['filename']}")
     if log.action == AccessLog.Action.PREVIEW and isinstance(detail.get("objects"), dict):
@@ -72,7 +72,8 @@ def _safe(text: Any) -> str:
 
 def rows(logs: Iterable[AccessLog]) -> list[list[str]]:
     return [[str(n), _local(log.at), _safe(log.user_label), log.get_action_display(), _safe(describe(log)),
-             _safe(log.reason), log.ip or "", _safe(log.user_agent), _local(log.expires_at), str(log.pk)]
+             _safe(log.reason), log.ip or ("" if log.user_agent else SERVER_SIDE), _safe(log.user_agent),
+             _local(log.expires_at), str(log.pk)]
             for n, log in enumerate(logs, start=1)]
 
 

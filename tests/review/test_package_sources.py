@@ -99,6 +99,11 @@ def test_finding_page_files_and_report_photos_reach_the_package(
         # The report photo of another criterion is not evidence of this finding.
         assert not any(unrelated.filename in n for n in names)
     assert client.post(f"/api/media/evidence/packages/{package['id']}/verify/").json()["ok"] is True
+    # The package's custody log names the finding by its reference, on screen and in the export.
+    log = client.get(f"/api/media/evidence/packages/{package['id']}/custody/").json()["results"]
+    assert {e["finding_reference"] for e in log if e["finding_id"]} == {finding.reference}
+    csv_text = client.get(f"/api/media/evidence/packages/{package['id']}/custody/export/?type=csv").content.decode()
+    assert f"vi phạm {finding.reference}" in csv_text and "máy chủ (tác vụ nền)" in csv_text
 
 
 def test_report_photo_attached_on_the_finding_is_packed_once(

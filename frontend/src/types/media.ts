@@ -249,6 +249,7 @@ export interface CustodyEntry {
   tag_id: number | null;
   package_id: number | null;
   finding_id: number | null;
+  finding_reference: string | null;
   object_key: string;
   reason: string;
   ip: string | null;

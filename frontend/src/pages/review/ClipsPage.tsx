@@ -116,7 +116,7 @@ export default function ClipsPage() {
                         <td><ClipPoster clip={c} /></td>
                         <td className="nowrap"><strong>{fmtDateTime(c.started_at)}</strong><div className="muted small mono">{c.key}</div></td>
                         <td>
-                          {c.camera ? <strong>{c.camera.code}</strong> : <Badge tone="amber">—</Badge>}
+                          {c.camera ? <strong className="nowrap">{c.camera.code}</strong> : <Badge tone="amber">—</Badge>}
                           <div className="muted small">{c.unit?.name ?? c.unassigned_reason}</div>
                         </td>
                         <td className="nowrap">{c.duration_s ? fmtClock(c.duration_s) : "—"}</td>

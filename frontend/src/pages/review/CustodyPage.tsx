@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
 import { Card, Empty, PageHeader, Pager, QueryState } from "../../components/ui";
 import { fmtDateTime, fmtSeconds, fmtTime } from "../../components/format";
-import type { CustodyEntry } from "../../types/media";
+import type { CustodyEntry, EvidencePackage } from "../../types/media";
 
 const PAGE_SIZE = 50;
 
@@ -41,7 +41,7 @@ export function useDescribe(): (e: CustodyEntry) => string {
       parts.push(t("custody.obj.tag", { id: e.tag_id }) + span);
     }
     if (e.package_id) parts.push(t("custody.obj.package", { id: e.package_id }));
-    if (e.finding_id) parts.push(t("custody.obj.finding", { id: e.finding_id }));
+    if (e.finding_id) parts.push(t("custody.obj.finding", { id: e.finding_reference ?? e.finding_id }));
     if (typeof d.filename === "string") parts.push(d.filename);
     if (d.state === "requested" || d.state === "ready") parts.push(t(`custody.obj.${d.state}`));
     return parts.join("; ") || e.object_key;
@@ -60,6 +60,12 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
     queryFn: () => api.get<Page<CustodyEntry>>(base, { page, page_size: PAGE_SIZE }),
   });
   const list = rows(q.data);
+  const pkgQ = useQuery({
+    queryKey: ["evidence-package", id],
+    queryFn: () => api.get<EvidencePackage>(`media/evidence/packages/${id}/`),
+    enabled: kind === "package",
+  });
+  const pkg = pkgQ.data;
   const what = kind === "clip" ? t("custody.ofClip", { id }) : t("custody.ofPackage", { id });
   return (
     <>
@@ -67,11 +73,16 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
         {kind === "clip" ? (
           <><Link to="/review/clips">{t("clips.title")}</Link> / <Link to={`/review/clips/${id}`}>#{id}</Link> / {t("custody.title")}</>
         ) : (
-          <>{t("pkg.title")} / #{id} / {t("custody.title")}</>
+          <>
+            {pkg?.finding_id ? (
+              <><Link to={`/inspection/findings/${pkg.finding_id}`}>{pkg.finding_reference}</Link> / </>
+            ) : null}
+            {t("pkg.name", { id })} / {t("custody.title")}
+          </>
         )}
       </div>
       <PageHeader
-        title={`${t("custody.title")} — ${what}`}
+        title={`${t("custody.title")} — ${what}${pkg?.finding_reference ? ` ${t("custody.forFinding", { ref: pkg.finding_reference })}` : pkg?.kind === "selection" ? ` (${t("pkg.kind.selection")})` : ""}`}
         subtitle={t("custody.subtitle")}
         actions={
           <>
@@ -107,7 +118,7 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
                         <td className="small">{describe(e)}</td>
                         <td className="small">{e.reason || "—"}</td>
                         <td className="small">
-                          <span className="mono">{e.ip ?? t("custody.unknownIp")}</span>
+                          <span className="mono">{e.ip ?? (e.user_agent ? t("custody.unknownIp") : t("custody.serverSide"))}</span>
                           {e.user_agent && <div className="muted" title={e.user_agent}>{shortAgent(e.user_agent)}</div>}
                         </td>
                       </tr>
