@@ -148,6 +148,8 @@ else:
     MINIO_ACCESS_KEY = MINIO_SECRET_KEY = ""
 OBJECTS_DIR = env.get_path("COUNTERWATCH_OBJECTS_DIR", VAR_DIR / "objects")
 PLAYBACK_URL_TTL_SECONDS = env.get_int("PLAYBACK_URL_TTL_SECONDS", 300, minimum=10)
+# Ed25519 seed (base64, 32 bytes) that signs evidence manifests; empty = derived from SECRET_KEY.
+EVIDENCE_SIGNING_KEY = env.get_str("EVIDENCE_SIGNING_KEY")
 RECONCILE_INTERVAL_SECONDS = env.get_int("RECONCILE_INTERVAL_SECONDS", 60, minimum=1)
 # a clip queued this long ago and never started is queued again (its message died with a worker)
 MEDIA_REQUEUE_QUEUED_AFTER_SECONDS = env.get_int("MEDIA_REQUEUE_QUEUED_AFTER_SECONDS", 1800, minimum=1)

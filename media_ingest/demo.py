@@ -1,4 +1,6 @@
-"""Demo footage: a few short synthetic counter clips per demo camera, indexed at seeding time.
+"""Demo footage: a few short synthetic counter clips per demo camera, indexed at seeding time,
+and a short clip behind every "moment to review" (an unsatisfied rating or a complaint with a time at
+a counter with a camera), so each moment opens on video.
 
 Made by the project's own generator (media_ingest/vision/synth.py), never read from ../shared:
 a counter where people arrive and wait, an officer leaves the seat, a lens gets covered.
@@ -8,6 +10,7 @@ in-process jobs have indexed them, so a new user sees indexed footage at once.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import tempfile
 from dataclasses import dataclass
@@ -97,8 +100,54 @@ def after_commit(ctx: Any) -> list[int]:
                                            source=Clip.Source.SEED, by=BY)
             if found.clip is not None:
                 ids.append(found.clip.pk)
+        ids += _moment_clips(ctx, store, Path(tmp))
     if jobs.uses_celery():
         log.info("demo footage queued for the Celery ingest workers (%d clips)", len(ids))
         return ids
     services.wait_for_index(ids, timeout=300)
+    return ids
+
+
+MOMENT_LEAD_S = 8  # a moment clip starts this long before the rating or complaint ...
+MOMENT_CLIP_S = 16.0  # ... and lasts this long: the citizen at the counter, and what the officer did
+
+
+def moment_scenario(n: int) -> DemoClip:
+    """What the camera saw around a moment: a citizen at the counter across it; every other clip the
+    officer steps away while the citizen waits (what an unsatisfied rating often shows)."""
+    away = n % 2 == 1
+    # the desk is empty for the first second so the background model learns the empty scene
+    officer = ((1.0, 3.5), (12.5, MOMENT_CLIP_S)) if away else ((1.0, MOMENT_CLIP_S),)
+    return DemoClip("", 0, time(0, 0), "moment", officer=officer, citizens=((2.0, 14.0),), duration=MOMENT_CLIP_S)
+
+
+def _moment_clips(ctx: Any, store: Any, tmp: Path) -> list[int]:
+    """One short clip per moment without footage, keyed at the moment's camera and time."""
+    from media_ingest.review.selectors import MomentFilters, moments_to_review
+    from media_ingest.vision import synth
+
+    reviewer = ctx.users.get("reviewer")
+    if reviewer is None:
+        return []
+    moments = moments_to_review(user=reviewer, filters=MomentFilters(footage=False))
+    cameras = {c.counter_id: c.code for c in Camera.objects.filter(counter_id__in={m["counter"].pk for m in moments})
+               .order_by("code")}
+    done: set[str] = set()
+    ids: list[int] = []
+    for n, moment in enumerate(sorted(moments, key=lambda m: (m["at"], m["kind"], m["id"]))):
+        code = cameras.get(moment["counter"].pk)
+        if code is None:
+            continue
+        started = (moment["at"] - timedelta(seconds=MOMENT_LEAD_S)).astimezone(LOCAL_TZ).replace(microsecond=0)
+        key = build_key(code, started, "mp4")
+        if key in done:  # two moments in the same second at one counter share a clip
+            continue
+        done.add(key)
+        path = tmp / f"moment-{n}.mp4"
+        scenario = dataclasses.replace(_scenario(moment_scenario(n)), fps=8)  # small: ~60 kB a clip
+        synth.write_clip(path, scenario, seed=500 + n, faststart=True, crf=28)
+        info = store.put_file(key, path, "video/mp4")
+        found = services.clip_discover(ref=services.ref_from_info(store.bucket, info), source=Clip.Source.SEED, by=BY)
+        if found.clip is not None:
+            ids.append(found.clip.pk)
     return ids

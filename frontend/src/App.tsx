@@ -17,6 +17,7 @@ const FindingDetailPage = lazy(() => import("./pages/inspection/FindingDetailPag
 const ClipsPage = lazy(() => import("./pages/review/ClipsPage"));
 const PlayerPage = lazy(() => import("./pages/review/PlayerPage"));
 const MomentsPage = lazy(() => import("./pages/review/MomentsPage"));
+const CustodyPage = lazy(() => import("./pages/review/CustodyPage"));
 const TraceListPage = lazy(() => import("./pages/accountability/TraceListPage"));
 const TracePage = lazy(() => import("./pages/accountability/TracePage"));
 const HeadsPage = lazy(() => import("./pages/accountability/HeadsPage"));
@@ -96,6 +97,8 @@ export default function App() {
           <Route path="review/clips" element={<ClipsPage />} />
           <Route path="review/clips/:id" element={<PlayerPage />} />
           <Route path="review/moments" element={<MomentsPage />} />
+          <Route path="review/clips/:id/custody" element={<CustodyPage kind="clip" />} />
+          <Route path="review/packages/:id/custody" element={<CustodyPage kind="package" />} />
           <Route path="accountability/findings" element={<TraceListPage />} />
           <Route path="accountability/trace/:id" element={<TracePage />} />
           <Route path="accountability/heads" element={<HeadsPage />} />

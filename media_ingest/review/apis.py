@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -25,7 +26,7 @@ from backend.core.params import REASON_MAX, IdField, Query
 from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
 from media_ingest.models import Clip, ClipEvent
-from media_ingest.review import selectors, services
+from media_ingest.review import selectors, services, signing
 from media_ingest.review.models import EvidencePackage, TagLabel
 from media_ingest.review.package import VerifyReport, verify_package
 
@@ -91,6 +92,7 @@ class ClipOutputSerializer(serializers.Serializer):
             "codec": clip.codec, "state": clip.state, "state_label": clip.get_state_display(),
             "progress": clip.progress, "error": clip.error, "error_en": clip.error_en, "analysis_version": clip.analysis_version,
             "has_proxy": bool(clip.proxy_key),
+            "has_poster": bool(clip.poster_key) and clip.state != Clip.State.EXPIRED,
             "tag_count": getattr(clip, "tag_count", None),
             "event_count": clip.event_count,
             "event_kinds": dict(Tally(e.kind for e in kinds)) if kinds is not None else None,
@@ -184,6 +186,51 @@ class CustodyApi(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.custody_for_clip(clip=clip), request, view=self)
         return paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
+
+
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def custody_download(request: Request, *, logs: Any, title: str, name: str, object_type: str,
+                     object_id: int) -> HttpResponse:
+    """The custody log as CSV or XLSX (?type=); reading it is recorded in the audit trail."""
+    from backend.audit.services import audit_access
+    from media_ingest.review import custody_export
+
+    kind = Query(request).choice("type", list(EXPORT_TYPES)) or "xlsx"
+    entries = list(logs)
+    body = (custody_export.render_csv if kind == "csv" else custody_export.render_xlsx)(title, entries)
+    audit_access(actor=request.user, document=f"custody.{kind}", object_type=object_type, object_id=str(object_id),
+                 payload={"entries": len(entries)})
+    return HttpResponse(body, content_type=EXPORT_TYPES[kind],
+                        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'})
+
+
+class CustodyExportApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+                   parameters=[q("type", str, "csv | xlsx (default)")])
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        clip = selectors.clip_get_for(user=request.user, id=pk)
+        where = f"{clip.camera.code} " if clip.camera_id else ""
+        started = timezone.localtime(clip.started_at, LOCAL).strftime("%d/%m/%Y %H:%M:%S") if clip.started_at else ""
+        return custody_download(request, logs=selectors.custody_for_clip(clip=clip),
+                                title=f"Nhật ký lưu giữ chứng cứ — đoạn video #{clip.pk} {where}{started}".strip(),
+                                name=f"nhat-ky-luu-giu-doan-video-{clip.pk}", object_type="media.clip",
+                                object_id=clip.pk)
+
+
+class PosterApi(APIView):
+    """A clip's poster image for the clip list, under the clip's access rule, logged as a preview."""
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        clip = selectors.clip_get_for(user=request.user, id=pk)
+        handle = services.poster_open(by=request.user, clip=clip, ip=client_ip(request),
+                                      user_agent=client_ua(request))
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
 
 
 class CoverageApi(APIView):
@@ -379,9 +426,15 @@ class EvidenceDetailApi(APIView):
 
 
 def package_to_dict(p: EvidencePackage) -> dict[str, Any]:
-    return {"id": p.pk, "finding_id": p.finding_id, "state": p.state, "state_label": p.get_state_display(),
+    signature = p.manifest_signature
+    return {"id": p.pk, "finding_id": p.finding_id,
+            "finding_reference": p.finding.reference if p.finding is not None else None,
+            "kind": "finding" if p.finding_id else "selection",
+            "tag_ids": sorted(t.pk for t in p.tags.all()) if not p.finding_id else [],
+            "signed": bool(signature),
+            "state": p.state, "state_label": p.get_state_display(),
             "requested_by": {"id": p.requested_by_id, "name": selectors.user_label(p.requested_by)},
-            "requested_at": p.requested_at.isoformat(), "reason": p.reason,
+            "requested_at": p.requested_at.isoformat(), "reason": p.reason, "progress": p.progress,
             "finished_at": p.finished_at.isoformat() if p.finished_at else None,
             "size_bytes": p.size_bytes, "sha256": p.sha256, "manifest_sha256": p.manifest_sha256,
             "files": p.manifest.get("files", []) if p.manifest else [], "error": p.error}
@@ -389,27 +442,45 @@ def package_to_dict(p: EvidencePackage) -> dict[str, Any]:
 
 class PackageListApi(APIView):
     class PackageListInputSerializer(serializers.Serializer):
-        finding_id = IdField()
+        finding_id = IdField(required=False)
+        tag_ids = serializers.ListField(child=IdField(), required=False, allow_empty=False,
+                                        max_length=services.PACKAGE_TAGS_MAX)
         reason = serializers.CharField(max_length=1000)
 
-    @extend_schema(responses=OBJ, parameters=[q("finding", int), q("page", int)])
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if ("finding_id" in attrs) == ("tag_ids" in attrs):
+                raise serializers.ValidationError("Gửi đúng một trong finding_id hoặc tag_ids. / Send exactly one "
+                                                  "of finding_id or tag_ids.")
+            return attrs
+
+    @extend_schema(responses=OBJ, parameters=[q("finding", int), q("clip", int), q("page", int)])
     def get(self, request: Request) -> Response:
-        finding_id = Query(request).id("finding")
-        if finding_id is None:
-            raise DomainError("Cần tham số finding.", "The finding parameter is required.", code="invalid_param",
-                              fields={"finding": ["required"]})
-        finding = selectors.finding_get_for_evidence(user=request.user, id=finding_id)
+        query = Query(request)
+        finding_id, clip_id = query.id("finding"), query.id("clip")
+        if (finding_id is None) == (clip_id is None):
+            raise DomainError("Cần đúng một tham số finding hoặc clip.", "Give exactly one of finding or clip.",
+                              code="invalid_param", fields={"finding": ["required"]})
+        if finding_id is not None:
+            finding = selectors.finding_get_for_evidence(user=request.user, id=finding_id)
+            qs = selectors.packages_list(user=request.user, finding=finding)
+        else:
+            clip = selectors.clip_get_for(user=request.user, id=clip_id)  # type: ignore[arg-type]
+            qs = selectors.packages_list(user=request.user, clip=clip)
         paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.packages_list(user=request.user, finding=finding),
-                                           request, view=self)
+        page = paginator.paginate_queryset(qs.prefetch_related("tags"), request, view=self)
         return paginator.get_paginated_response([package_to_dict(p) for p in page])
 
     @extend_schema(request=PackageListInputSerializer, responses=OBJ)
     def post(self, request: Request) -> Response:
         data = validated(self.PackageListInputSerializer, request.data)
-        finding = selectors.finding_get_for_evidence(user=request.user, id=data["finding_id"])
-        package = services.package_request(by=request.user, finding=finding, reason=data["reason"],
-                                           ip=client_ip(request), user_agent=client_ua(request))
+        if "finding_id" in data:
+            finding = selectors.finding_get_for_evidence(user=request.user, id=data["finding_id"])
+            package = services.package_request(by=request.user, finding=finding, reason=data["reason"],
+                                               ip=client_ip(request), user_agent=client_ua(request))
+        else:
+            tags = [selectors.tag_get_for(user=request.user, id=pk) for pk in dict.fromkeys(data["tag_ids"])]
+            package = services.package_request_tags(by=request.user, tags=tags, reason=data["reason"],
+                                                    ip=client_ip(request), user_agent=client_ua(request))
         return Response(package_to_dict(package), status=202)
 
 
@@ -417,6 +488,38 @@ class PackageDetailApi(APIView):
     @extend_schema(responses=OBJ)
     def get(self, request: Request, pk: int) -> Response:
         return Response(package_to_dict(selectors.package_get_for(user=request.user, id=pk)))
+
+
+class PackageCustodyApi(APIView):
+    """The chain of custody the package carries (the finding's, or its clips'), with its own exports."""
+
+    @extend_schema(responses=OBJ)
+    def get(self, request: Request, pk: int) -> Response:
+        package = selectors.package_get_for(user=request.user, id=pk)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.custody_for_package(package=package), request, view=self)
+        return paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
+
+
+class PackageCustodyExportApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+                   parameters=[q("type", str, "csv | xlsx (default)")])
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        package = selectors.package_get_for(user=request.user, id=pk)
+        what = f"kết luận {package.finding.reference}" if package.finding is not None else "thẻ được chọn"
+        return custody_download(request, logs=selectors.custody_for_package(package=package),
+                                title=f"Nhật ký lưu giữ chứng cứ — gói chứng cứ #{package.pk} ({what})",
+                                name=f"nhat-ky-luu-giu-goi-{package.pk}", object_type="review.evidencepackage",
+                                object_id=package.pk)
+
+
+class SigningKeyApi(APIView):
+    """The public key that verifies the signature (manifest.sig) of the server's evidence packages."""
+
+    @extend_schema(responses=OBJ)
+    def get(self, request: Request) -> Response:
+        selectors.require_footage(request.user)
+        return Response(signing.public_key_info())
 
 
 class PackageDownloadApi(APIView):
@@ -450,8 +553,14 @@ class PackageVerifyApi(APIView):
                                       problems=[f"the stored ZIP cannot be read from the store: {exc}"])
                 return Response(report.to_dict())
             report = verify_package(path, expected_manifest_sha256=package.manifest_sha256,
-                                    expected_zip_sha256=package.sha256)
+                                    expected_zip_sha256=package.sha256, **signature_rule(package))
         return Response(report.to_dict())
+
+
+def signature_rule(package: EvidencePackage) -> dict[str, Any]:
+    """Verify against the server's key; a package built signed must still carry its signature."""
+    return {"trusted_public_keys": [signing.public_key_info()["public_key"]],
+            "require_signature": bool(package.manifest_signature)}
 
 
 class UploadedPackageVerifyApi(APIView):
@@ -479,7 +588,7 @@ class UploadedPackageVerifyApi(APIView):
             return Response(first.to_dict())
         upload.seek(0)
         report = verify_package(upload, expected_manifest_sha256=recorded.manifest_sha256,
-                                expected_zip_sha256=recorded.sha256)
+                                expected_zip_sha256=recorded.sha256, **signature_rule(recorded))
         return Response(report.to_dict())
 
 

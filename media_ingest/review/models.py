@@ -122,7 +122,8 @@ class EvidenceItem(models.Model):
 
 
 class EvidencePackage(models.Model):
-    """A ZIP for a finding: clip segments, uploaded files, manifest.json (hashes), custody log."""
+    """A ZIP for a finding (clip segments, uploaded files) or for a reviewer's selection of tags
+    (clip segments): manifest.json (hashes, signed), custody log."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Chờ tạo"
@@ -130,8 +131,12 @@ class EvidencePackage(models.Model):
         READY = "ready", "Sẵn sàng"
         FAILED = "failed", "Lỗi"
 
-    finding = models.ForeignKey("inspection.Finding", on_delete=models.PROTECT, related_name="evidence_packages")
+    finding = models.ForeignKey("inspection.Finding", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="evidence_packages")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="packages",
+                                  help_text="A package of a selection of tags (no finding)")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    progress = models.FloatField(default=0.0, help_text="0..1 while building; 1 when ready")
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     reason = models.TextField(blank=True)
@@ -141,6 +146,8 @@ class EvidencePackage(models.Model):
     sha256 = models.CharField(max_length=64, blank=True, help_text="Of the whole ZIP")
     manifest_sha256 = models.CharField(max_length=64, blank=True)
     manifest = models.JSONField(default=dict, blank=True)
+    manifest_signature = models.CharField(max_length=200, blank=True,
+                                          help_text="The server's signature of manifest.json (manifest.sig)")
     error = models.TextField(blank=True)
 
     class Meta:

@@ -2,10 +2,12 @@
 
 A package is a ZIP:
     manifest.json        what is inside, with the SHA-256 and size of every other file
+    manifest.sig         the server's Ed25519 signature of manifest.json (media_ingest.review.signing)
     custody.json         the chain of custody of the finding's footage and of this export
     README.txt           how to verify, in Vietnamese and English
     segments/NN-....mkv  each tagged range, cut by stream copy (the original encoded bits)
-    files/NN-...         each uploaded evidence file, as uploaded
+    files/NN-...         each uploaded evidence file, as uploaded: reviewers' files, files uploaded
+                         on the finding page, and the check report's files for the finding
 
 Segments are cut without re-encoding, so they start at the key frame at or before the tag's
 start: the manifest records both the requested and the actual range. `verify_package` needs no
@@ -18,11 +20,14 @@ import hashlib
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import av
+
+from media_ingest.review import signing
 
 FORMAT = "counterwatch-evidence-package/1"
 MANIFEST = "manifest.json"
@@ -143,6 +148,7 @@ class BuildResult:
     size: int
     manifest: dict[str, Any]
     manifest_sha256: str
+    signature: str
 
 
 README = """Gói chứng cứ Counterwatch / Counterwatch evidence package
@@ -151,15 +157,20 @@ Kiểm tra tính toàn vẹn: tính SHA-256 của từng tệp và so với mani
 manifest.json với giá trị hệ thống đã ghi (API /api/media/evidence/packages/<id>/ hoặc lệnh
 `python manage.py evidence_verify <tệp.zip>`). Mỗi đoạn video được cắt không mã hóa lại (giữ
 nguyên dữ liệu gốc), bắt đầu từ khung hình khóa gần nhất trước thời điểm được gắn thẻ.
+Chữ ký số: manifest.sig là chữ ký Ed25519 của hệ thống trên manifest.json; khóa công khai
+được công bố tại /api/media/evidence/signing-key/ (so mã khóa key_id).
 
 Integrity: compute the SHA-256 of every file and compare it with manifest.json; compare the
 SHA-256 of manifest.json with the value the server recorded (API
 /api/media/evidence/packages/<id>/ or `python manage.py evidence_verify <file.zip>`). Segments are
 cut without re-encoding (original bits), starting at the key frame at or before the tagged time.
+Signature: manifest.sig is the server's Ed25519 signature of manifest.json; the public key is
+published at /api/media/evidence/signing-key/ (compare the key_id).
 """
 
 
-def build_package(*, package: Any, workdir: Path) -> BuildResult:
+def build_package(*, package: Any, workdir: Path,
+                  on_progress: Callable[[float], None] | None = None) -> BuildResult:
     """Download each source, check it is the exact version tagged, cut, hash, zip."""
     from django.utils import timezone
 
@@ -169,14 +180,13 @@ def build_package(*, package: Any, workdir: Path) -> BuildResult:
 
     finding = package.finding
     store, footage = get_store(), get_footage_store()
-    items = list(EvidenceItem.objects.filter(finding=finding)
-                 .select_related("clip", "clip__camera", "tag", "tag__label", "added_by").order_by("id"))
-    if not items:
-        raise PackageError("the finding has no evidence items")
+    sources = selectors.package_sources_of(package=package)
+    if sources.empty:
+        raise PackageError("the finding has no evidence items" if finding else "the selection has no live tags")
     files: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
     payload: list[tuple[str, Path]] = []
-    sources: dict[int, Path] = {}
+    clip_files: dict[int, Path] = {}
 
     def add(arcname: str, path: Path) -> dict[str, Any]:
         sha, size = sha256_path(path)
@@ -185,63 +195,119 @@ def build_package(*, package: Any, workdir: Path) -> BuildResult:
         payload.append((arcname, path))
         return row
 
-    for n, item in enumerate(items, start=1):
-        entry: dict[str, Any] = {"evidence_id": item.pk, "kind": item.kind, "note": item.note,
-                                 "added_by": selectors.user_label(item.added_by),
+    def add_stored(n: int, key: str, filename: str, expected_sha: str) -> tuple[str, str]:
+        """Copy an uploaded file from the app's store into the package, checking it is unchanged."""
+        dest = workdir / f"file-{n}"
+        try:
+            store.download(key, dest)
+        except Exception as exc:  # noqa: BLE001 - reported on the package
+            raise PackageError(f"evidence file {key} unavailable: {exc}") from exc
+        sha, _ = sha256_path(dest)
+        if expected_sha and sha != expected_sha:
+            raise PackageError(f"evidence file {filename}: content changed since upload")
+        arc = f"files/{n:02d}-{_safe(filename, 120)}"
+        add(arc, dest)
+        return arc, sha
+
+    total_items = len(sources.media) + len(sources.finding_items) + len(sources.report_photos) + len(sources.tags)
+
+    def add_segment(n: int, *, clip: Any, expected_sha: str, tag: Any, start_s: float, end_s: float,
+                    revision_linked: int | None) -> dict[str, Any]:
+        """Cut [start_s, end_s] of the exact clip version that was tagged, by stream copy."""
+        src = clip_files.get(clip.pk)
+        if src is None:
+            src = workdir / f"source-{clip.pk}{Path(clip.key).suffix}"
+            try:
+                footage.download(clip.key, src)
+            except Exception as exc:  # noqa: BLE001 - reported on the package
+                raise PackageError(f"clip {clip.pk}: source {clip.key} unavailable: {exc}") from exc
+            sha, _ = sha256_path(src)
+            if sha != expected_sha:
+                raise PackageError(f"clip {clip.pk}: the stored file is no longer the version that was "
+                                   f"tagged (sha256 {sha[:12]}… != {expected_sha[:12]}…)")
+            clip_files[clip.pk] = src
+        label = tag.label.code if tag is not None else "segment"
+        arc = f"segments/{n:02d}-{_safe(label)}-{start_s:.1f}-{end_s:.1f}.mkv"
+        cut = cut_segment(src, workdir / f"seg-{n}.mkv", start_s, end_s)
+        row = add(arc, cut.path)
+        return {
+            "file": arc, "sha256": row["sha256"],
+            "tag": {"id": tag.pk if tag else None, "label": label, "revision_linked": revision_linked,
+                    "history": [{"revision": r.revision, "action": r.action, "label": r.label.code,
+                                 "start_s": r.start_s, "end_s": r.end_s, "note": r.note,
+                                 "by": selectors.user_label(r.by), "at": r.at.isoformat(), "reason": r.reason}
+                                for r in selectors.tag_history(tag=tag)] if tag is not None else []},
+            "requested_range_s": [start_s, end_s],
+            "actual_range_s": [cut.actual_start_s, cut.actual_end_s],
+            "cut": "stream copy from the key frame at or before the start",
+            "source": {"clip_id": clip.pk, "bucket": clip.bucket, "key": clip.key,
+                       "version_id": clip.version_id, "etag": clip.etag, "sha256": expected_sha,
+                       "size_bytes": clip.size_bytes, "verified_before_cut": True,
+                       "camera": clip.camera.code if clip.camera_id else None,
+                       "started_at": clip.started_at.isoformat() if clip.started_at else None},
+        }
+
+    def step(done: int) -> None:
+        if on_progress is not None:
+            on_progress(done / (total_items + 1))  # the last step is the ZIP itself
+
+    n = 0
+    for item in sources.media:
+        step(n)
+        n += 1
+        entry: dict[str, Any] = {"evidence_id": item.pk, "kind": item.kind, "attached_in": "review",
+                                 "note": item.note, "added_by": selectors.user_label(item.added_by),
                                  "added_at": item.added_at.isoformat()}
         if item.kind == EvidenceItem.Kind.TAG:
-            clip = item.clip
-            src = sources.get(clip.pk)
-            if src is None:
-                src = workdir / f"source-{clip.pk}{Path(clip.key).suffix}"
-                try:
-                    footage.download(clip.key, src)
-                except Exception as exc:  # noqa: BLE001 - reported on the package
-                    raise PackageError(f"clip {clip.pk}: source {clip.key} unavailable: {exc}") from exc
-                sha, _ = sha256_path(src)
-                if sha != item.clip_sha256:
-                    raise PackageError(f"clip {clip.pk}: the stored file is no longer the version that was "
-                                       f"tagged (sha256 {sha[:12]}… != {item.clip_sha256[:12]}…)")
-                sources[clip.pk] = src
-            label = item.tag.label.code if item.tag_id else "segment"
-            arc = f"segments/{n:02d}-{_safe(label)}-{item.start_s:.1f}-{item.end_s:.1f}.mkv"
-            cut = cut_segment(src, workdir / f"seg-{n}.mkv", float(item.start_s), float(item.end_s))
-            row = add(arc, cut.path)
-            entry.update({
-                "file": arc, "sha256": row["sha256"],
-                "tag": {"id": item.tag_id, "label": label, "revision_linked": item.tag_revision,
-                        "history": [{"revision": r.revision, "action": r.action, "label": r.label.code,
-                                     "start_s": r.start_s, "end_s": r.end_s, "note": r.note,
-                                     "by": selectors.user_label(r.by), "at": r.at.isoformat(), "reason": r.reason}
-                                    for r in selectors.tag_history(tag=item.tag)] if item.tag_id else []},
-                "requested_range_s": [item.start_s, item.end_s],
-                "actual_range_s": [cut.actual_start_s, cut.actual_end_s],
-                "cut": "stream copy from the key frame at or before the start",
-                "source": {"clip_id": clip.pk, "bucket": clip.bucket, "key": clip.key,
-                           "version_id": clip.version_id, "etag": clip.etag, "sha256": item.clip_sha256,
-                           "size_bytes": clip.size_bytes, "verified_before_cut": True,
-                           "camera": clip.camera.code if clip.camera_id else None,
-                           "started_at": clip.started_at.isoformat() if clip.started_at else None},
-            })
+            entry.update(add_segment(n, clip=item.clip, expected_sha=item.clip_sha256, tag=item.tag,
+                                     start_s=float(item.start_s), end_s=float(item.end_s),
+                                     revision_linked=item.tag_revision))
         else:
-            dest = workdir / f"file-{n}"
-            try:
-                store.download(item.file_key, dest)
-            except Exception as exc:  # noqa: BLE001
-                raise PackageError(f"evidence file {item.file_key} unavailable: {exc}") from exc
-            sha, _ = sha256_path(dest)
-            if sha != item.sha256:
-                raise PackageError(f"evidence file {item.filename}: content changed since upload")
-            arc = f"files/{n:02d}-{_safe(item.filename, 120)}"
-            add(arc, dest)
+            arc, sha = add_stored(n, item.file_key, item.filename, item.sha256)
             entry.update({"file": arc, "sha256": sha, "filename": item.filename,
                           "content_type": item.content_type, "size_bytes": item.size_bytes})
         entries.append(entry)
 
-    custody = [selectors.access_to_dict(log) for log in selectors.custody_for_finding(finding=finding)]
+    for fe in sources.finding_items:  # attached on the finding page (inspection)
+        step(n)
+        n += 1
+        entry = {"evidence_id": fe.pk, "kind": f"finding_{fe.kind}", "attached_in": "finding",
+                 "note": fe.description, "added_by": selectors.user_label(fe.added_by),
+                 "added_at": fe.added_at.isoformat()}
+        if fe.key:
+            arc, sha = add_stored(n, fe.key, fe.filename or f"evidence-{fe.pk}", fe.sha256)
+            entry.update({"file": arc, "sha256": sha, "filename": fe.filename, "size_bytes": fe.size})
+            if fe.report_evidence_id:
+                entry["report_evidence_id"] = fe.report_evidence_id
+        elif fe.media_ref:
+            entry["media_ref"] = fe.media_ref
+        entries.append(entry)
+
+    for photo in sources.report_photos:  # the check report's files for the finding's criterion
+        step(n)
+        n += 1
+        arc, sha = add_stored(n, photo.key, photo.filename, photo.sha256)
+        entries.append({"evidence_id": photo.pk, "kind": "report_photo", "attached_in": "check_report",
+                        "criterion": photo.result.criterion.code if photo.result_id else None,
+                        "note": "", "added_by": selectors.user_label(photo.uploaded_by),
+                        "added_at": photo.uploaded_at.isoformat(), "file": arc, "sha256": sha,
+                        "filename": photo.filename, "content_type": photo.content_type,
+                        "size_bytes": photo.size})
+
+    for tag in sources.tags:  # a reviewer's selection of tags (no finding)
+        step(n)
+        n += 1
+        entry = {"tag_id": tag.pk, "kind": "tag", "attached_in": "selection", "note": tag.note,
+                 "added_by": selectors.user_label(tag.author), "added_at": tag.created_at.isoformat()}
+        entry.update(add_segment(n, clip=tag.clip, expected_sha=tag.clip_sha256, tag=tag,
+                                 start_s=float(tag.start_s), end_s=float(tag.end_s), revision_linked=tag.revision))
+        entries.append(entry)
+
+    step(n)
+    custody = [selectors.access_to_dict(log) for log in selectors.custody_for_package(package=package)]
     custody_path = workdir / "custody.json"
-    custody_path.write_text(json.dumps({"finding_id": finding.pk, "entries": custody}, ensure_ascii=False,
-                                       indent=1), encoding="utf-8")
+    custody_path.write_text(json.dumps({"finding_id": finding.pk if finding else None, "package_id": package.pk,
+                                        "entries": custody}, ensure_ascii=False, indent=1), encoding="utf-8")
     add("custody.json", custody_path)
     readme = workdir / "README.txt"
     readme.write_text(README, encoding="utf-8")
@@ -257,20 +323,24 @@ def build_package(*, package: Any, workdir: Path) -> BuildResult:
                     "unit": {"id": finding.unit_id, "name": finding.unit.name},
                     "occurred_from": finding.occurred_from.isoformat(),
                     "occurred_to": finding.occurred_to.isoformat() if finding.occurred_to else None,
-                    "severity": finding.severity, "state": finding.state},
+                    "severity": finding.severity, "state": finding.state} if finding else None,
+        "selection": {"tag_ids": [t.pk for t in sources.tags]} if not finding else None,
         "items": entries,
         "files": files,
         "hash": "sha256",
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    signature = signing.sign_manifest(manifest_bytes)
     zip_path = workdir / f"package-{package.pk}.zip"
     with zipfile.ZipFile(zip_path, "w") as zf:
         zf.writestr(MANIFEST, manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(signing.SIGNATURE_FILE, signature, compress_type=zipfile.ZIP_DEFLATED)
         for arcname, path in payload:
             kind = zipfile.ZIP_STORED if arcname.startswith("segments/") else zipfile.ZIP_DEFLATED
             zf.write(path, arcname, compress_type=kind)
     sha, size = sha256_path(zip_path)
-    return BuildResult(zip_path, sha, size, manifest, hashlib.sha256(manifest_bytes).hexdigest())
+    return BuildResult(zip_path, sha, size, manifest, hashlib.sha256(manifest_bytes).hexdigest(),
+                       json.loads(signature)["signature"])
 
 
 @dataclass
@@ -280,15 +350,20 @@ class VerifyReport:
     checked: int = 0
     manifest_sha256: str = ""
     problems: list[str] = field(default_factory=list)
+    signature: signing.SignatureCheck = field(default_factory=lambda: signing.SignatureCheck(present=False))
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "package_id": self.package_id, "checked": self.checked,
-                "manifest_sha256": self.manifest_sha256, "problems": self.problems}
+                "manifest_sha256": self.manifest_sha256, "problems": self.problems,
+                "signature": self.signature.to_dict()}
 
 
 def verify_package(source: str | Path | IO[bytes], *, expected_manifest_sha256: str = "",
-                   expected_zip_sha256: str = "") -> VerifyReport:
-    """Recompute every hash in the ZIP. Any changed, missing or extra byte makes it fail."""
+                   expected_zip_sha256: str = "", trusted_public_keys: list[str] | None = None,
+                   require_signature: bool = False) -> VerifyReport:
+    """Recompute every hash in the ZIP. Any changed, missing or extra byte makes it fail. The
+    manifest's signature (manifest.sig) is checked when present, against `trusted_public_keys`
+    when given; `require_signature` makes a missing one a problem (packages built signed)."""
     report = VerifyReport(ok=False)
     if expected_zip_sha256:
         if isinstance(source, str | Path):
@@ -326,10 +401,14 @@ def verify_package(source: str | Path | IO[bytes], *, expected_manifest_sha256: 
             return report
         if expected_manifest_sha256 and report.manifest_sha256 != expected_manifest_sha256:
             report.problems.append("manifest.json differs from the manifest the server recorded")
+        sig = zf.read(signing.SIGNATURE_FILE) if signing.SIGNATURE_FILE in names else None
+        report.signature = signing.check_signature(raw, sig, trusted_public_keys=trusted_public_keys)
+        if report.signature.problem and (report.signature.present or require_signature):
+            report.problems.append(report.signature.problem)
         listed = {}
         for row in manifest.get("files", []):
             listed[row.get("path")] = row
-        for extra in sorted(names - set(listed) - {MANIFEST}):
+        for extra in sorted(names - set(listed) - {MANIFEST, signing.SIGNATURE_FILE}):
             report.problems.append(f"{extra}: not listed in the manifest")
         for path, row in listed.items():
             if path not in names:

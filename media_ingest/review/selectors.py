@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -276,33 +276,107 @@ def evidence_get_for(*, user: Any, id: int) -> EvidenceItem:  # noqa: A002
     return item
 
 
+@dataclass
+class PackageSources:
+    """Everything attached to a finding as evidence, wherever it was attached: reviewers' tags and
+    files (this app), files uploaded on the finding page, and the check report's photos of the
+    finding's criterion or attached to the finding (inspection). One owner for "what goes in the
+    package", so a new way of attaching evidence cannot be silently left out of the export."""
+
+    media: list[EvidenceItem]
+    finding_items: list[Any]  # inspection.FindingEvidence: file, report_evidence, media, note
+    report_photos: list[Any]  # inspection.ReportEvidence of the finding's criterion, not attached above
+    tags: list[Tag] = field(default_factory=list)  # a package of a selection of tags
+
+    @property
+    def empty(self) -> bool:
+        return not (self.media or self.finding_items or self.report_photos or self.tags)
+
+
+def package_sources(*, finding: Finding) -> PackageSources:
+    from inspection.models import FindingEvidence, ReportEvidence
+
+    media = list(EvidenceItem.objects.filter(finding=finding)
+                 .select_related("clip", "clip__camera", "tag", "tag__label", "added_by").order_by("id"))
+    items = list(FindingEvidence.objects.filter(finding=finding)
+                 .select_related("added_by", "report_evidence", "report_evidence__result__criterion")
+                 .order_by("id"))
+    attached = {i.report_evidence_id for i in items if i.report_evidence_id}
+    photos: list[Any] = []
+    if finding.surprise_check_id and finding.criterion_id:
+        photos = list(ReportEvidence.objects.filter(report__surprise_check_id=finding.surprise_check_id,
+                                                    result__criterion_id=finding.criterion_id)
+                      .exclude(pk__in=attached).select_related("uploaded_by", "result__criterion")
+                      .order_by("id"))
+    return PackageSources(media=media, finding_items=items, report_photos=photos)
+
+
+def package_sources_of(*, package: EvidencePackage) -> PackageSources:
+    """What a package holds: its finding's evidence, or its live selected tags."""
+    if package.finding is not None:
+        return package_sources(finding=package.finding)
+    tags = list(package.tags.filter(deleted_at__isnull=True)
+                .select_related("clip", "clip__camera", "label", "author").order_by("clip_id", "start_s", "id"))
+    return PackageSources(media=[], finding_items=[], report_photos=[], tags=tags)
+
+
 def package_get_for(*, user: Any, id: int) -> EvidencePackage:  # noqa: A002
+    """A package of a finding the user may see, or of a selection of tags whose clips all are in
+    the user's scope (one answer for "not there" and "not yours")."""
+    require_footage(user)
     package = EvidencePackage.objects.select_related("finding", "requested_by").filter(pk=id).first()
     if package is None:
         raise NotFound("Không tìm thấy gói chứng cứ.", "Evidence package not found.")
-    finding_get_for_evidence(user=user, id=package.finding_id)
+    if package.finding_id is not None:
+        finding_get_for_evidence(user=user, id=package.finding_id)
+    elif package.tags.exclude(clip__in=Clip.objects.filter(clip_scope_q(user))).exists():
+        raise NotFound("Không tìm thấy gói chứng cứ.", "Evidence package not found.")
     return package
 
 
-def packages_list(*, user: Any, finding: Finding) -> QuerySet[EvidencePackage]:
+def packages_list(*, user: Any, finding: Finding | None = None, clip: Clip | None = None) -> QuerySet[EvidencePackage]:
+    """The packages of a finding, or the tag-selection packages holding tags of a clip (the caller
+    has fetched the finding or clip through its permission check)."""
     require_footage(user)
-    return EvidencePackage.objects.filter(finding=finding).select_related("requested_by").order_by("-id")
+    qs = EvidencePackage.objects.select_related("requested_by", "finding")
+    if finding is not None:
+        qs = qs.filter(finding=finding)
+    elif clip is not None:
+        in_scope = Clip.objects.filter(clip_scope_q(user))
+        qs = (qs.filter(finding__isnull=True, pk__in=Tag.objects.filter(clip=clip).values("packages"))
+              .exclude(tags__in=Tag.objects.exclude(clip__in=in_scope)))
+    else:
+        qs = qs.none()
+    return qs.order_by("-id")
 
 
 # --- custody and coverage ------------------------------------------------------------------------
 def custody_for_clip(*, clip: Clip) -> QuerySet[AccessLog]:
-    """Every view, download, tag change, evidence link and export that touched the clip."""
-    packages = EvidenceItem.objects.filter(clip=clip).values("finding_id")
+    """Every view, download, tag change, evidence link and export that touched the clip: exports
+    of findings it is evidence of, and of selections holding its tags."""
+    findings = EvidenceItem.objects.filter(clip=clip).values("finding_id")
+    selections = EvidencePackage.objects.filter(finding__isnull=True, tags__clip=clip).values("pk")
+    exports = [AccessLog.Action.EXPORT, AccessLog.Action.EXPORT_DOWNLOAD]
     return (AccessLog.objects
-            .filter(Q(clip=clip) | Q(action__in=[AccessLog.Action.EXPORT, AccessLog.Action.EXPORT_DOWNLOAD],
-                                     finding_id__in=packages))
-            .select_related("user").order_by("at", "id"))
+            .filter(Q(clip=clip) | Q(action__in=exports, finding_id__in=findings)
+                    | Q(action__in=exports, package_id__in=selections))
+            .select_related("user", "finding").order_by("at", "id"))
+
+
+def custody_for_package(*, package: EvidencePackage) -> QuerySet[AccessLog]:
+    """The chain of custody a package carries: for a finding, the finding's (its footage, its
+    evidence, every export of it); for a selection, its clips' and its own."""
+    if package.finding is not None:
+        return custody_for_finding(finding=package.finding)
+    clip_ids = package.tags.values("clip_id")
+    return (AccessLog.objects.filter(Q(package=package) | Q(clip_id__in=clip_ids))
+            .select_related("user", "finding").order_by("at", "id"))
 
 
 def custody_for_finding(*, finding: Finding) -> QuerySet[AccessLog]:
     clip_ids = EvidenceItem.objects.filter(finding=finding, clip__isnull=False).values("clip_id")
     return (AccessLog.objects.filter(Q(finding=finding) | Q(clip_id__in=clip_ids))
-            .select_related("user").order_by("at", "id"))
+            .select_related("user", "finding").order_by("at", "id"))
 
 
 def access_to_dict(log: AccessLog) -> dict[str, Any]:
@@ -311,8 +385,11 @@ def access_to_dict(log: AccessLog) -> dict[str, Any]:
         "action_label": log.get_action_display(),
         "user": {"id": log.user_id, "name": log.user_label},
         "clip_id": log.clip_id, "tag_id": log.tag_id, "package_id": log.package_id,
-        "finding_id": log.finding_id, "object_key": log.object_key, "reason": log.reason,
-        "ip": log.ip, "expires_at": log.expires_at.isoformat() if log.expires_at else None,
+        "finding_id": log.finding_id,
+        "finding_reference": log.finding.reference if log.finding is not None else None,
+        "object_key": log.object_key, "reason": log.reason,
+        "ip": log.ip, "user_agent": log.user_agent,
+        "expires_at": log.expires_at.isoformat() if log.expires_at else None,
         "detail": log.detail,
     }
 

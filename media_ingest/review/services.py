@@ -320,6 +320,26 @@ def previews_issue(*, by: Any, clip: Clip, keys: dict[str, str], ip: str | None 
     return urls
 
 
+def poster_open(*, by: Any, clip: Clip, ip: str | None = None, user_agent: str = "") -> BinaryIO:
+    """Open a clip's poster (a still of its footage) for the clip list: refused like the footage
+    (role, scope, expired clip), and logged in the clip's custody like any preview."""
+    from backend.core.errors import NotFound
+    from backend.core.store import StoreError
+
+    selectors.require_footage(by)
+    if clip.state == Clip.State.EXPIRED or not clip.poster_key:
+        raise NotFound("Đoạn video chưa có ảnh đại diện.", "The clip has no poster image.")
+    try:
+        handle = get_store().open(clip.poster_key)
+    except StoreError as exc:
+        raise NotFound("Ảnh đại diện không còn trong kho lưu trữ.", "The poster is missing from the store.") from exc
+    with transaction.atomic():
+        access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=clip.poster_key, ip=ip,
+                       user_agent=user_agent, detail={"objects": {"poster": clip.poster_key},
+                                                      "clip_sha256": clip.sha256, "served": "list"})
+    return handle
+
+
 @transaction.atomic
 def coverage_record(*, by: Any, clip: Clip, ranges: Any) -> ReviewCoverage:
     """Merge the ranges a reviewer's player actually played into their coverage of the clip."""
@@ -445,7 +465,7 @@ def package_request(*, by: Any, finding: Finding, reason: str, ip: str | None = 
 
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)
     reason = _clean_reason(reason)
-    if not EvidenceItem.objects.filter(finding=finding).exists():
+    if selectors.package_sources(finding=finding).empty:
         raise Conflict("Kết luận chưa có chứng cứ nào để xuất.", "The finding has no evidence to export.",
                        code="no_evidence")
     if EvidencePackage.objects.filter(finding=finding, state__in=[EvidencePackage.State.PENDING,
@@ -460,6 +480,45 @@ def package_request(*, by: Any, finding: Finding, reason: str, ip: str | None = 
     return package
 
 
+PACKAGE_TAGS_MAX = 100
+
+
+@transaction.atomic
+def package_request_tags(*, by: Any, tags: list[Tag], reason: str, ip: str | None = None,
+                         user_agent: str = "") -> EvidencePackage:
+    """Ask for a package of a selection of tags (on one clip or from the moments list), before or
+    without a finding. The caller fetched each tag through its permission check."""
+    from media_ingest.review import tasks
+
+    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
+    reason = _clean_reason(reason)
+    unique = {t.pk: t for t in tags}
+    if not unique:
+        raise _invalid("chọn ít nhất một thẻ.", "select at least one tag.", "tag_ids")
+    if len(unique) > PACKAGE_TAGS_MAX:
+        raise _invalid(f"tối đa {PACKAGE_TAGS_MAX} thẻ một gói.", f"at most {PACKAGE_TAGS_MAX} tags a package.",
+                       "tag_ids")
+    deleted = sorted(pk for pk, t in unique.items() if t.deleted_at is not None)
+    if deleted:
+        raise Conflict(f"Thẻ {', '.join(map(str, deleted))} đã bị xóa.", f"Tags {deleted} were deleted.",
+                       code="tag_deleted")
+    expired = sorted({t.clip_id for t in unique.values() if t.clip.state == Clip.State.EXPIRED})
+    if expired:
+        raise Conflict("Đoạn video của thẻ đã bị xóa khi hết thời hạn lưu trữ.",
+                       f"The footage of clips {expired} expired and was deleted.", code="expired")
+    package = EvidencePackage.objects.create(finding=None, requested_by=by, requested_at=timezone.now(),
+                                             reason=reason)
+    package.tags.set(list(unique.values()))
+    for clip_id in sorted({t.clip_id for t in unique.values()}):
+        clip = next(t.clip for t in unique.values() if t.clip_id == clip_id)
+        access_log_add(user=by, action=AccessLog.Action.EXPORT, package=package, clip=clip, reason=reason,
+                       ip=ip, user_agent=user_agent,
+                       detail={"state": "requested", "tags": sorted(t.pk for t in unique.values()
+                                                                    if t.clip_id == clip_id)})
+    enqueue_on_commit(tasks.evidence_package_build, package.pk)
+    return package
+
+
 def package_build(*, package_id: int) -> EvidencePackage:
     """Build the ZIP outside any request (job). Idempotent: a ready package is left alone."""
     from media_ingest.review import package as pkg
@@ -470,11 +529,17 @@ def package_build(*, package_id: int) -> EvidencePackage:
         if package.state == EvidencePackage.State.READY:
             return package
         package.state = EvidencePackage.State.BUILDING
-        package.save(update_fields=["state"])
+        package.progress = 0.0
+        package.save(update_fields=["state", "progress"])
+
+    def progress(share: float) -> None:  # outside any transaction: readers see it while the job runs
+        EvidencePackage.objects.filter(pk=package.pk).update(progress=round(min(max(share, 0.0), 0.99), 3))
+
     try:
         with tempfile.TemporaryDirectory(prefix="cw-package-") as tmpdir:
-            result = pkg.build_package(package=package, workdir=Path(tmpdir))
-            key = f"evidence/packages/finding-{package.finding_id}/package-{package.pk}.zip"
+            result = pkg.build_package(package=package, workdir=Path(tmpdir), on_progress=progress)
+            folder = f"finding-{package.finding_id}" if package.finding_id else "selections"
+            key = f"evidence/packages/{folder}/package-{package.pk}.zip"
             get_store().put_file(key, result.path, "application/zip")
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the package for the user
         with transaction.atomic():
@@ -485,11 +550,13 @@ def package_build(*, package_id: int) -> EvidencePackage:
         return package
     with transaction.atomic():
         package.state = EvidencePackage.State.READY
+        package.progress = 1.0
         package.key = key
         package.size_bytes = result.size
         package.sha256 = result.sha256
         package.manifest_sha256 = result.manifest_sha256
         package.manifest = result.manifest
+        package.manifest_signature = result.signature
         package.finished_at = timezone.now()
         package.error = ""
         package.save()
@@ -510,12 +577,16 @@ def package_download(*, by: Any, package: EvidencePackage, reason: str, ip: str 
         raise Conflict("Gói chứng cứ chưa sẵn sàng.", "The package is not ready.", code="not_ready")
     seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
     url = get_store().playback_url(package.key, seconds=seconds,
-                                   filename=f"evidence-{package.finding.reference}-{package.pk}.zip")
+                                   filename=f"evidence-{package_reference(package)}-{package.pk}.zip")
     expires_at = timezone.now() + timedelta(seconds=seconds)
     access_log_add(user=by, action=AccessLog.Action.EXPORT_DOWNLOAD, package=package, finding=package.finding,
                    object_key=package.key, reason=reason, ip=ip, user_agent=user_agent, expires_at=expires_at,
                    detail={"sha256": package.sha256})
     return url, expires_at
+
+
+def package_reference(package: EvidencePackage) -> str:
+    return package.finding.reference if package.finding is not None else "tags"
 
 
 def require_admin(user: Any) -> None:

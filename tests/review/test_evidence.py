@@ -121,6 +121,9 @@ def test_evidence_package_verifies_and_fails_after_one_byte(api_as: Any, make_cl
     zip_path.write_bytes(zip_bytes)
     v = client.post(f"/api/media/evidence/packages/{package['id']}/verify/").json()
     assert v["ok"] is True and v["checked"] == len(package["files"]) and not v["problems"]
+    key = client.get("/api/media/evidence/signing-key/").json()
+    assert package["signed"] and v["signature"] == {"present": True, "valid": True, "key_id": key["key_id"],
+                                                    "problem": ""}
     report = verify_package(zip_path, expected_manifest_sha256=package["manifest_sha256"],
                             expected_zip_sha256=package["sha256"])
     assert report.ok, report.problems
@@ -174,9 +177,19 @@ def test_evidence_package_verifies_and_fails_after_one_byte(api_as: Any, make_cl
             {**f, "sha256": hashlib.sha256(dst.read(f["path"])).hexdigest()} if f["path"] == "custody.json" else f
             for f in manifest["files"]]
         dst.writestr("manifest.json", __import__("json").dumps(forged_manifest))
-    assert verify_package(forged).ok  # internally consistent ...
-    report = verify_package(forged, expected_manifest_sha256=package["manifest_sha256"])
+    # The server's signature no longer matches the rewritten manifest: caught offline too.
+    offline = verify_package(forged)
+    assert not offline.ok and offline.signature.present and not offline.signature.valid
+    # Without manifest.sig the forgery is internally consistent ...
+    unsigned = tmp_path / "unsigned.zip"
+    with zipfile.ZipFile(forged) as src, zipfile.ZipFile(unsigned, "w") as dst:
+        for name in src.namelist():
+            if name != "manifest.sig":
+                dst.writestr(name, src.read(name))
+    assert verify_package(unsigned).ok and not verify_package(unsigned).signature.present
+    report = verify_package(unsigned, expected_manifest_sha256=package["manifest_sha256"], require_signature=True)
     assert not report.ok and "manifest.json differs" in report.problems[0]  # ... but not what was recorded
+    assert "manifest.sig is missing" in report.problems
     with forged.open("rb") as fh:
         up = client.post("/api/media/evidence/verify/", {"file": SimpleUploadedFile("p.zip", fh.read())},
                          format="multipart").json()

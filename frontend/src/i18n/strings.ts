@@ -5,8 +5,9 @@ import { REVIEW } from "./review";
 import { ACCOUNTABILITY } from "./accountability";
 import { ADMIN } from "./admin";
 import { ORG } from "./org";
+import { EVIDENCE } from "./evidence";
 
 export type Pair = readonly [vi: string, en: string];
 export type Dict = Record<string, Pair>;
 
-export const STRINGS: Dict = { ...SHELL, ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...ORG };
+export const STRINGS: Dict = { ...SHELL, ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...ORG, ...EVIDENCE };

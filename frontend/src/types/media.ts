@@ -17,6 +17,7 @@ export interface Clip {
   ended_at?: string | null;
   state_label?: string;
   has_proxy?: boolean;
+  has_poster?: boolean;
   started_at: string | null;
   duration_s: number | null;
   fps?: number | null;
@@ -203,4 +204,56 @@ export interface RetentionReport {
   held: RetentionClip[];
   expiring_this_week: number;
   manual_holds: number;
+}
+
+// Evidence packages and the chain of custody (media_ingest/review: package_to_dict, access_to_dict).
+export type PackageState = "pending" | "building" | "ready" | "failed";
+
+export interface EvidencePackage {
+  id: number;
+  finding_id: number | null;
+  finding_reference: string | null;
+  kind: "finding" | "selection";
+  tag_ids: number[];
+  signed: boolean;
+  state: PackageState;
+  state_label: string;
+  progress: number;
+  requested_by: { id: number; name: string };
+  requested_at: string;
+  reason: string;
+  finished_at: string | null;
+  size_bytes: number | null;
+  sha256: string;
+  manifest_sha256: string;
+  files: { path: string; sha256: string; size: number }[];
+  error: string;
+}
+
+export interface PackageVerifyReport {
+  ok: boolean;
+  package_id: number | null;
+  checked: number;
+  manifest_sha256: string;
+  problems: string[];
+  signature: { present: boolean; valid: boolean; key_id: string; problem: string };
+}
+
+export interface CustodyEntry {
+  id: number;
+  at: string;
+  action: string;
+  action_label: string;
+  user: { id: number | null; name: string };
+  clip_id: number | null;
+  tag_id: number | null;
+  package_id: number | null;
+  finding_id: number | null;
+  finding_reference: string | null;
+  object_key: string;
+  reason: string;
+  ip: string | null;
+  user_agent: string;
+  expires_at: string | null;
+  detail: Record<string, unknown>;
 }

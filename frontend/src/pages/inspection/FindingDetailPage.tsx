@@ -10,6 +10,7 @@ import { fmtBytes, fmtDateTime, fmtSeconds } from "../../components/format";
 import { useMe } from "../../hooks/use-me";
 import type { FindingDetail } from "../../types/inspection";
 import type { EvidenceItem } from "../../types/media";
+import { PackagesCard } from "../../components/evidence/Packages";
 
 type Action = "confirm" | "dismiss" | "action";
 const TARGET: Record<Action, string> = { confirm: "confirmed", dismiss: "dismissed", action: "actioned" };
@@ -62,6 +63,10 @@ export default function FindingDetailPage() {
   const canAction = me?.role === "inspection_lead" || me?.role === "disciplinary";
   const canTrace = ["disciplinary", "inspection_lead", "admin"].includes(me?.role ?? "") && f.state !== "draft" && f.state !== "dismissed";
   const check = f.check;
+  const canExport = ["reviewer", "admin", "inspection_lead", "inspector"].includes(me?.role ?? "");
+  // Report photos of the finding's criterion count as evidence too: only a finding with no check and
+  // nothing attached has nothing to export.
+  const nothingToExport = evidence.length + media.length === 0 && !check;
 
   return (
     <>
@@ -189,6 +194,7 @@ export default function FindingDetailPage() {
               </ul>
             )}
           </Card>
+          <PackagesCard owner={{ finding: f.id }} canExport={canExport} exportDisabledReason={nothingToExport ? t("pkg.noEvidence") : undefined} />
         </div>
         <Card title={t("findings.history")}>
           {(f.transitions ?? []).length === 0 ? (

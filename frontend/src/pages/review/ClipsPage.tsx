@@ -101,6 +101,7 @@ export default function ClipsPage() {
                 <table className="table" data-testid="clips-table">
                   <thead>
                     <tr>
+                      <th>{t("clips.poster")}</th>
                       <th>{t("clips.start")}</th>
                       <th>{t("clips.camera")}</th>
                       <th>{t("clips.duration")}</th>
@@ -112,9 +113,10 @@ export default function ClipsPage() {
                   <tbody>
                     {list.map((c) => (
                       <tr key={c.id} className="clickable" onClick={() => navigate(`/review/clips/${c.id}`)} data-testid={`clip-row-${c.id}`}>
+                        <td><ClipPoster clip={c} /></td>
                         <td className="nowrap"><Link className="row-link" to={`/review/clips/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{fmtDateTime(c.started_at)}</strong></Link><div className="muted small mono">{c.key}</div></td>
                         <td>
-                          {c.camera ? <strong>{c.camera.code}</strong> : <Badge tone="amber">—</Badge>}
+                          {c.camera ? <strong className="nowrap">{c.camera.code}</strong> : <Badge tone="amber">—</Badge>}
                           <div className="muted small">{c.unit?.name ?? c.unassigned_reason}</div>
                         </td>
                         <td className="nowrap">{c.duration_s ? fmtClock(c.duration_s) : "—"}</td>
@@ -143,5 +145,29 @@ export default function ClipsPage() {
       </Card>
       <p className="muted small">{t("clips.live")}</p>
     </>
+  );
+}
+
+const POSTER_W = 96;
+const POSTER_H = 54;
+
+/** The clip's poster, fetched only when its row scrolls into view (each fetch is a custody entry). */
+function ClipPoster({ clip }: { clip: Clip }) {
+  const { t } = useTranslation();
+  const box = { width: POSTER_W, height: POSTER_H, borderRadius: 4, display: "block", background: "#0b1a33" } as const;
+  if (!clip.has_poster) {
+    return <span className="muted small" style={{ ...box, background: "#eef2f8", display: "grid", placeItems: "center" }}>{t("clips.noPoster")}</span>;
+  }
+  return (
+    <img
+      src={`/api/media/clips/${clip.id}/poster/`}
+      loading="lazy"
+      decoding="async"
+      width={POSTER_W}
+      height={POSTER_H}
+      style={{ ...box, objectFit: "cover" }}
+      alt={t("clips.posterAlt", { camera: clip.camera?.code ?? "—", at: fmtDateTime(clip.started_at) })}
+      data-testid={`clip-poster-${clip.id}`}
+    />
   );
 }

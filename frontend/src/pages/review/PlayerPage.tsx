@@ -17,6 +17,7 @@ import { useMe } from "../../hooks/use-me";
 import type { ClipDetail, ClipTimeline, Playback, Tag, TagLabel } from "../../types/media";
 import type { FindingBrief } from "../../types/inspection";
 import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
+import { ExportDialog, PackagesCard } from "../../components/evidence/Packages";
 
 const REASONS = ["review", "complaint", "check", "finding"] as const;
 const REASON_KEY = "cw.viewReason";
@@ -168,6 +169,8 @@ export default function PlayerPage() {
   const [flash, setFlash] = useState<{ id: number; by: string } | null>(null);
   const [reason, setReason] = useState<string>(() => (params.get("reason") ?? sessionStorage.getItem(REASON_KEY) ?? "review"));
   const [sprites, setSprites] = useState<SpriteCue[]>([]);
+  const [picked, setPicked] = useState<Set<number>>(new Set());
+  const [exportOpen, setExportOpen] = useState(false);
 
   const clipQ = useQuery({ queryKey: ["clip", clipId], queryFn: () => api.get<ClipDetail>(`media/clips/${clipId}/`) });
   const tlQ = useQuery({ queryKey: ["clip", clipId, "events"], queryFn: () => api.get<ClipTimeline>(`media/clips/${clipId}/events/`) });
@@ -210,6 +213,15 @@ export default function PlayerPage() {
   const events = useMemo(() => (tl?.events ?? []).filter((e) => e.kind !== "motion"), [tl]);
   const eventStarts = useMemo(() => [...new Set(events.map((e) => e.start_s))].sort((a, b) => a - b), [events]);
   const tags = rows(tagsQ.data).filter((x) => !x.deleted);
+  const canExport = ["reviewer", "admin", "inspection_lead", "inspector"].includes(me?.role ?? "");
+  const pickedIds = tags.filter((x) => picked.has(x.id)).map((x) => x.id);
+  const togglePick = (tagId: number) =>
+    setPicked((old) => {
+      const next = new Set(old);
+      if (next.has(tagId)) next.delete(tagId);
+      else next.add(tagId);
+      return next;
+    });
 
   const upsertTag = useCallback(
     (tag: Tag) =>
@@ -323,6 +335,7 @@ export default function PlayerPage() {
         }
         actions={
           <div className="row" data-testid="presence">
+            <Link className="btn btn-ghost btn-sm" to={`/review/clips/${clip.id}/custody`} data-testid="open-custody">{t("custody.open")}</Link>
             {viewers.length === 0 ? (
               <span className="muted small">{t("player.onlyYou")}</span>
             ) : (
@@ -455,7 +468,14 @@ export default function PlayerPage() {
                 {tags.map((tag) => (
                   <div key={tag.id} className={`tag-item ${flash?.id === tag.id ? "flash" : ""}`} data-testid={`tag-${tag.id}`}>
                     <div className="row" style={{ justifyContent: "space-between" }}>
-                      <strong>{name(tag.label)}</strong>
+                      {canExport ? (
+                        <label className="row" style={{ gap: 6 }}>
+                          <input type="checkbox" checked={picked.has(tag.id)} onChange={() => togglePick(tag.id)} data-testid={`tag-pick-${tag.id}`} />
+                          <strong>{name(tag.label)}</strong>
+                        </label>
+                      ) : (
+                        <strong>{name(tag.label)}</strong>
+                      )}
                       <button type="button" className="btn btn-ghost btn-sm" onClick={() => seek(tag.start_s)}>{fmtSeconds(tag.start_s)} – {fmtSeconds(tag.end_s)}</button>
                     </div>
                     {tag.note && <div className="small">{tag.note}</div>}
@@ -470,6 +490,13 @@ export default function PlayerPage() {
               </div>
             )}
           </Card>
+          <PackagesCard
+            owner={{ clip: clipId }}
+            canExport={canExport}
+            exportDisabledReason={pickedIds.length === 0 ? t("pkg.selectHint") : undefined}
+            onExport={() => setExportOpen(true)}
+            exportLabel={pickedIds.length ? t("pkg.exportSelected", { count: pickedIds.length }) : undefined}
+          />
           <Card title={`${t("player.events")} (${events.length})`}>
             {tlQ.isPending ? (
               <Spinner />
@@ -505,6 +532,9 @@ export default function PlayerPage() {
           onClose={() => setTagOpen(false)}
           onSave={(label, note) => createTag.mutate({ label, note })}
         />
+      )}
+      {exportOpen && pickedIds.length > 0 && (
+        <ExportDialog owner={{ clip: clipId }} tagIds={pickedIds} onClose={() => setExportOpen(false)} onDone={() => setPicked(new Set())} />
       )}
       {linkTag && <LinkFindingDialog tag={linkTag} clip={clip} labels={labelsQ.data?.results ?? []} onClose={() => setLinkTag(null)} />}
       {clip.warnings && clip.warnings.length > 0 && <Badge tone="amber">{clip.warnings.join("; ")}</Badge>}

@@ -25,15 +25,17 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp / file not found: {path}")
-        report = verify_package(path)
+        report = verify_package(path)  # offline: hashes, and the signature by the key written in it
         if not options["offline"] and report.package_id is not None:
             recorded = EvidencePackage.objects.filter(pk=report.package_id).first()
             if recorded is None:
                 report.ok = False
                 report.problems.append("no package with this id was recorded by this server")
             else:
+                from media_ingest.review.apis import signature_rule
+
                 report = verify_package(path, expected_manifest_sha256=recorded.manifest_sha256,
-                                        expected_zip_sha256=recorded.sha256)
+                                        expected_zip_sha256=recorded.sha256, **signature_rule(recorded))
         if options["json"]:
             self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False))
         elif report.ok:

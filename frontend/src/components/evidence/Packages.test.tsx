@@ -1,0 +1,89 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { MemoryRouter, Route, Routes } from "react-router";
+import { afterEach, expect, test, vi } from "vitest";
+import { PackagesCard } from "./Packages";
+import CustodyPage, { shortAgent } from "../../pages/review/CustodyPage";
+
+afterEach(() => vi.unstubAllGlobals());
+
+const base = {
+  finding_id: 7, finding_reference: "VP-2026-0007", kind: "finding", tag_ids: [], signed: true,
+  requested_by: { id: 4, name: "Ngô Thị Mai" }, requested_at: "2026-11-30T02:00:00Z", reason: "Chuyển hội đồng",
+  finished_at: null, size_bytes: null, sha256: "", manifest_sha256: "", files: [], error: "",
+};
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+const page = (results: unknown[]) => json({ count: results.length, next: null, previous: null, results });
+
+function wrap(node: React.ReactNode, path = "/") {
+  return render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter initialEntries={[path]}>{node}</MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+test("a building package shows its progress, then verifies: hashes, record and signature", async () => {
+  let calls = 0;
+  const fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
+    if (url.includes("/verify/") && init?.method === "POST") {
+      return json({ ok: true, package_id: 3, checked: 4, manifest_sha256: "m", problems: [], signature: { present: true, valid: true, key_id: "d06a7c9520140ecd", problem: "" } });
+    }
+    calls += 1;
+    const state = calls === 1
+      ? { ...base, id: 3, state: "building", state_label: "Đang tạo", progress: 0.5 }
+      : { ...base, id: 3, state: "ready", state_label: "Sẵn sàng", progress: 1, sha256: "ab".repeat(32), size_bytes: 2048, files: [{ path: "README.txt", sha256: "x", size: 1 }] };
+    return page([state]);
+  });
+  vi.stubGlobal("fetch", fetchMock);
+  wrap(<PackagesCard owner={{ finding: 7 }} canExport />);
+  expect(await screen.findByText("Đang tạo gói… 50%")).toBeInTheDocument();
+  expect(screen.getByTestId("package-export")).toBeDisabled(); // one package at a time
+  expect(await screen.findByText("Sẵn sàng", {}, { timeout: 3000 })).toBeInTheDocument(); // polled
+  await userEvent.click(screen.getByTestId("package-verify"));
+  const result = await screen.findByTestId("package-verify-result");
+  expect(result).toHaveTextContent("Toàn vẹn");
+  expect(result).toHaveTextContent("Đã băm lại 4 tệp: khớp danh mục");
+  expect(result).toHaveTextContent("Chữ ký số hợp lệ (khóa d06a7c9520140ecd)");
+});
+
+test("export says why it cannot run, and asks for a reason before it does", async () => {
+  vi.stubGlobal("fetch", vi.fn(async () => page([])));
+  const { unmount } = wrap(<PackagesCard owner={{ finding: 7 }} canExport exportDisabledReason="Vi phạm chưa có chứng cứ để xuất." />);
+  expect(await screen.findByText("Chưa xuất gói chứng cứ nào.")).toBeInTheDocument();
+  expect(screen.getByTestId("package-export")).toBeDisabled();
+  expect(screen.getByTestId("package-export")).toHaveAttribute("title", "Vi phạm chưa có chứng cứ để xuất.");
+  unmount();
+
+  wrap(<PackagesCard owner={{ finding: 7 }} canExport />);
+  await userEvent.click(await screen.findByTestId("package-export"));
+  expect(screen.getByTestId("package-submit")).toBeDisabled();
+  await userEvent.type(screen.getByRole("textbox"), "Chuyển hội đồng kỷ luật");
+  expect(screen.getByTestId("package-submit")).toBeEnabled();
+});
+
+test("the custody log reads who, what, from where; names the finding; offers CSV and Excel", async () => {
+  const entry = {
+    id: 1, at: "2026-11-30T02:24:58Z", action: "export", action_label: "Xuất gói chứng cứ", user: { id: 4, name: "Ngô Thị Mai" },
+    clip_id: null, tag_id: null, package_id: 3, finding_id: 7, finding_reference: "VP-2026-0007", object_key: "", reason: "Chuyển hội đồng",
+    ip: null, user_agent: "", expires_at: null, detail: { state: "ready" },
+  };
+  vi.stubGlobal("fetch", vi.fn(async (url: string) => (url.includes("/custody/") ? page([entry, { ...entry, id: 2, ip: "10.0.0.5", user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36" }]) : json({ ...base, id: 3, state: "ready", state_label: "Sẵn sàng", progress: 1 }))));
+  wrap(<Routes><Route path="/review/packages/:id/custody" element={<CustodyPage kind="package" />} /></Routes>, "/review/packages/3/custody");
+  const rows = await screen.findAllByTestId("custody-row");
+  expect(rows[0]).toHaveTextContent("Ngô Thị Mai");
+  expect(rows[0]).toHaveTextContent("gói #3; vi phạm VP-2026-0007; đã tạo xong");
+  expect(rows[0]).toHaveTextContent("máy chủ (tác vụ nền)");
+  expect(rows[1]).toHaveTextContent("10.0.0.5");
+  expect(rows[1]).toHaveTextContent("Chrome 131 · Linux");
+  expect(screen.getByTestId("custody-csv")).toHaveAttribute("href", "/api/media/evidence/packages/3/custody/export/?type=csv");
+  expect(screen.getByTestId("custody-xlsx")).toHaveAttribute("href", "/api/media/evidence/packages/3/custody/export/?type=xlsx");
+  expect(await screen.findByRole("link", { name: "VP-2026-0007" })).toHaveAttribute("href", "/inspection/findings/7");
+});
+
+test("shortAgent names the browser and system", () => {
+  expect(shortAgent("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36 Edg/120.0")).toBe("Edge 120 · Windows");
+  expect(shortAgent("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")).toBe("Firefox 128 · Linux");
+  expect(shortAgent("")).toBe("");
+});

@@ -1,0 +1,232 @@
+// Evidence packages of a finding or of a clip's tag selections: export (with a reason), progress
+// while the job builds the ZIP, download, and an integrity check (hashes, server record, signature).
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link } from "react-router";
+import { useTranslation } from "react-i18next";
+import { api, rows, type Page } from "../../api/client";
+import { Badge, Card, Field, InlineError, Modal } from "../ui";
+import { Icon } from "../Icon";
+import { fmtBytes, fmtDateTime, fmtTime } from "../format";
+import type { EvidencePackage, PackageVerifyReport } from "../../types/media";
+
+const REASON_MIN = 5;
+const BUSY = new Set(["pending", "building"]);
+
+export type PackageOwner = { finding: number } | { clip: number };
+
+export function packagesKey(owner: PackageOwner): unknown[] {
+  return ["evidence-packages", owner];
+}
+
+/** Ask for a package: of a finding, or of a selection of tags. */
+export function ExportDialog({ owner, tagIds, onClose, onDone }: {
+  owner: PackageOwner;
+  tagIds?: number[];
+  onClose: () => void;
+  onDone?: (p: EvidencePackage) => void;
+}) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [reason, setReason] = useState("");
+  const body = "finding" in owner ? { finding_id: owner.finding, reason } : { tag_ids: tagIds ?? [], reason };
+  const request = useMutation({
+    mutationFn: () => api.post<EvidencePackage>("media/evidence/packages/", body),
+    onSuccess: (p) => {
+      void qc.invalidateQueries({ queryKey: packagesKey(owner) });
+      onDone?.(p);
+      onClose();
+    },
+  });
+  const short = reason.trim().length < REASON_MIN;
+  return (
+    <Modal
+      title={t("pkg.export")}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+          <button type="button" className="btn btn-primary" disabled={short || request.isPending} onClick={() => request.mutate()} data-testid="package-submit">
+            {t("pkg.export")}
+          </button>
+        </>
+      }
+    >
+      <p className="notice">{t("finding" in owner ? "pkg.exportFindingHint" : "pkg.exportTagsHint")}</p>
+      <Field label={t("pkg.reason")} hint={short ? t("pkg.reasonShort") : undefined}>
+        <textarea value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t("pkg.reasonPlaceholder")} name="package-reason" />
+      </Field>
+      {request.isError && <InlineError error={request.error} />}
+    </Modal>
+  );
+}
+
+export function PackagesCard({ owner, canExport, exportDisabledReason, onExport, exportLabel }: {
+  owner: PackageOwner;
+  canExport: boolean;
+  exportLabel?: string;
+  /** Why export is not possible now (shown on the disabled button). */
+  exportDisabledReason?: string;
+  /** Replaces the default export dialog (e.g. a selection of tags chosen elsewhere). */
+  onExport?: () => void;
+}) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const query = "finding" in owner ? { finding: owner.finding } : { clip: owner.clip };
+  const q = useQuery({
+    queryKey: packagesKey(owner),
+    queryFn: () => api.get<Page<EvidencePackage>>("media/evidence/packages/", { ...query, page_size: 20 }),
+    // While a job builds a package, follow its progress.
+    refetchInterval: (state) => (rows(state.state.data).some((p) => BUSY.has(p.state)) ? 1000 : false),
+  });
+  const list = rows(q.data);
+  const busy = list.some((p) => BUSY.has(p.state));
+  return (
+    <Card
+      title={t("pkg.title")}
+      actions={
+        canExport && (
+          <button
+            type="button"
+            className="btn btn-primary btn-sm"
+            disabled={busy || Boolean(exportDisabledReason)}
+            title={busy ? t("pkg.pending") : exportDisabledReason}
+            onClick={() => (onExport ? onExport() : setOpen(true))}
+            data-testid="package-export"
+          >
+            <Icon name="doc" /> {exportLabel ?? t("pkg.export")}
+          </button>
+        )
+      }
+    >
+      {exportDisabledReason && canExport && <p className="muted small">{exportDisabledReason}</p>}
+      {q.isError ? (
+        <InlineError error={q.error} />
+      ) : list.length === 0 ? (
+        <p className="muted small">{t("pkg.none")}</p>
+      ) : (
+        <ul className="plain-list" data-testid="package-list">
+          {list.map((p) => <PackageRow key={p.id} p={p} />)}
+        </ul>
+      )}
+      {open && <ExportDialog owner={owner} onClose={() => setOpen(false)} />}
+    </Card>
+  );
+}
+
+function PackageRow({ p }: { p: EvidencePackage }) {
+  const { t } = useTranslation();
+  const [downloadOpen, setDownloadOpen] = useState(false);
+  const verify = useMutation({ mutationFn: () => api.post<PackageVerifyReport>(`media/evidence/packages/${p.id}/verify/`) });
+  const pct = Math.round((p.progress ?? 0) * 100);
+  const tone = p.state === "ready" ? "green" : p.state === "failed" ? "red" : "amber";
+  return (
+    <li data-testid={`package-${p.id}`}>
+      <div className="row" style={{ justifyContent: "space-between", gap: 8 }}>
+        <span>
+          <strong>{t("pkg.name", { id: p.id })}</strong>
+          {p.kind === "selection" && <span className="muted"> · {t("pkg.kind.selection")} ({p.tag_ids.length})</span>}{" "}
+          <Badge tone={tone}>{t(`pkg.state.${p.state}`, { defaultValue: p.state_label })}</Badge>{" "}
+          {p.signed && <Badge tone="blue">{t("pkg.signed")}</Badge>}
+        </span>
+        <Link to={`/review/packages/${p.id}/custody`} className="small">{t("pkg.custody")} →</Link>
+      </div>
+      <div className="muted small">
+        {t("pkg.requested", { name: p.requested_by.name, at: fmtDateTime(p.requested_at) })}
+        {p.reason && <> · “{p.reason}”</>}
+      </div>
+      {BUSY.has(p.state) && (
+        <div className="small" role="status" data-testid="package-progress">
+          <progress max={100} value={pct} aria-label={t("pkg.building", { pct })} style={{ width: "100%" }} />
+          {p.state === "pending" ? t("pkg.pending") : t("pkg.building", { pct })}
+        </div>
+      )}
+      {p.state === "failed" && <div className="notice notice-red small">{t("pkg.failed")}: {p.error}</div>}
+      {p.state === "ready" && (
+        <>
+          <div className="muted small">
+            {t("pkg.files", { count: p.files.length })} · {fmtBytes(p.size_bytes)} · {t("pkg.sha")} <code>{p.sha256.slice(0, 16)}…</code>
+          </div>
+          <div className="row" style={{ gap: 6, marginTop: 4 }}>
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDownloadOpen(true)} data-testid="package-download">
+              {t("pkg.download")}
+            </button>
+            <button type="button" className="btn btn-ghost btn-sm" disabled={verify.isPending} onClick={() => verify.mutate()} data-testid="package-verify">
+              <Icon name="check" /> {verify.isPending ? t("pkg.verifying") : t("pkg.verify")}
+            </button>
+          </div>
+          {verify.isError && <InlineError error={verify.error} />}
+          {verify.data && <VerifyResult report={verify.data} />}
+        </>
+      )}
+      {downloadOpen && <DownloadDialog p={p} onClose={() => setDownloadOpen(false)} />}
+    </li>
+  );
+}
+
+function VerifyResult({ report }: { report: PackageVerifyReport }) {
+  const { t } = useTranslation();
+  const sig = report.signature;
+  return (
+    <div className={`notice ${report.ok ? "notice-green" : "notice-red"} small`} style={{ marginTop: 6 }} data-testid="package-verify-result" role="status">
+      <strong>{report.ok ? t("pkg.ok") : t("pkg.notOk")}</strong>
+      <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
+        {report.ok && <li>{t("pkg.hashesOk", { count: report.checked })}</li>}
+        {report.ok && <li>{t("pkg.recordOk")}</li>}
+        <li>{!sig.present ? t("pkg.unsigned") : sig.valid ? t("pkg.signatureOk", { key: sig.key_id }) : t("pkg.signatureBad")}</li>
+      </ul>
+      {report.problems.length > 0 && (
+        <>
+          <div>{t("pkg.problems")}:</div>
+          <ul style={{ margin: 0, paddingLeft: 18 }}>
+            {report.problems.map((x) => <li key={x}>{x}</li>)}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+function DownloadDialog({ p, onClose }: { p: EvidencePackage; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState(p.reason);
+  const download = useMutation({
+    mutationFn: () => api.post<{ url: string; expires_at: string; sha256: string }>(`media/evidence/packages/${p.id}/download/`, { reason }),
+    onSuccess: (r) => {
+      const a = document.createElement("a");
+      a.href = r.url;
+      a.rel = "noopener";
+      a.download = "";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    },
+  });
+  const short = reason.trim().length < REASON_MIN;
+  return (
+    <Modal
+      title={t("pkg.download")}
+      onClose={onClose}
+      footer={
+        download.isSuccess ? (
+          <button type="button" className="btn btn-primary" onClick={onClose}>{t("action.close")}</button>
+        ) : (
+          <>
+            <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+            <button type="button" className="btn btn-primary" disabled={short || download.isPending} onClick={() => download.mutate()} data-testid="package-download-submit">
+              {t("pkg.download")}
+            </button>
+          </>
+        )
+      }
+    >
+      <Field label={t("pkg.downloadReason")} hint={short ? t("pkg.reasonShort") : undefined}>
+        <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Field>
+      {download.isSuccess && (
+        <p className="notice notice-green" data-testid="package-download-ok">{t("pkg.downloadStarted", { time: fmtTime(download.data.expires_at) })}</p>
+      )}
+      {download.isError && <InlineError error={download.error} />}
+    </Modal>
+  );
+}

@@ -1,0 +1,136 @@
+// The chain-of-custody log of a clip or of an evidence package: who, when, what, from where, why;
+// exportable as CSV or Excel (built by the server, in Vietnamese).
+import { useQuery } from "@tanstack/react-query";
+import { Link, useParams, useSearchParams } from "react-router";
+import { useTranslation } from "react-i18next";
+import { api, rows, type Page } from "../../api/client";
+import { Card, Empty, PageHeader, Pager, QueryState } from "../../components/ui";
+import { fmtDateTime, fmtSeconds, fmtTime } from "../../components/format";
+import type { CustodyEntry, EvidencePackage } from "../../types/media";
+
+const PAGE_SIZE = 50;
+
+/** "Chrome 131 · Linux" from a user agent; the full string stays in the export. */
+export function shortAgent(ua: string): string {
+  if (!ua) return "";
+  const browsers: [RegExp, string][] = [[/Edg\/(\d+)/, "Edge"], [/Firefox\/(\d+)/, "Firefox"], [/Chrom(?:e|ium)\/(\d+)/, "Chrome"], [/Version\/(\d+).*Safari/, "Safari"]];
+  let browser = "";
+  for (const [re, name] of browsers) {
+    const m = re.exec(ua);
+    if (m) {
+      browser = `${name} ${m[1]}`;
+      break;
+    }
+  }
+  const systems: [RegExp, string][] = [[/Windows/, "Windows"], [/Android/, "Android"], [/iPhone|iPad/, "iOS"], [/Mac OS X/, "macOS"], [/Linux/, "Linux"]];
+  const os = systems.find(([re]) => re.test(ua))?.[1] ?? "";
+  return [browser, os].filter(Boolean).join(" · ") || ua.slice(0, 40);
+}
+
+export function useDescribe(): (e: CustodyEntry) => string {
+  const { t } = useTranslation();
+  return (e) => {
+    const parts: string[] = [];
+    const d = e.detail ?? {};
+    if (e.clip_id) {
+      const variant = typeof d.variant === "string" && (e.action === "view" || e.action === "download") ? t(`custody.obj.${d.variant}`, { defaultValue: "" }) : "";
+      parts.push(t("custody.obj.clip", { id: e.clip_id }) + (variant ? ` (${variant})` : ""));
+    }
+    if (e.tag_id) {
+      const span = typeof d.start_s === "number" && typeof d.end_s === "number" ? `, ${fmtSeconds(d.start_s)}–${fmtSeconds(d.end_s)}` : "";
+      parts.push(t("custody.obj.tag", { id: e.tag_id }) + span);
+    }
+    if (e.package_id) parts.push(t("custody.obj.package", { id: e.package_id }));
+    if (e.finding_id) parts.push(t("custody.obj.finding", { id: e.finding_reference ?? e.finding_id }));
+    if (typeof d.filename === "string") parts.push(d.filename);
+    if (d.state === "requested" || d.state === "ready") parts.push(t(`custody.obj.${d.state}`));
+    return parts.join("; ") || e.object_key;
+  };
+}
+
+export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
+  const { id = "" } = useParams();
+  const { t } = useTranslation();
+  const describe = useDescribe();
+  const [params, setParams] = useSearchParams();
+  const page = Number(params.get("page") ?? 1);
+  const base = kind === "clip" ? `media/clips/${id}/custody/` : `media/evidence/packages/${id}/custody/`;
+  const q = useQuery({
+    queryKey: ["custody", kind, id, page],
+    queryFn: () => api.get<Page<CustodyEntry>>(base, { page, page_size: PAGE_SIZE }),
+  });
+  const list = rows(q.data);
+  const pkgQ = useQuery({
+    queryKey: ["evidence-package", id],
+    queryFn: () => api.get<EvidencePackage>(`media/evidence/packages/${id}/`),
+    enabled: kind === "package",
+  });
+  const pkg = pkgQ.data;
+  const what = kind === "clip" ? t("custody.ofClip", { id }) : t("custody.ofPackage", { id });
+  return (
+    <>
+      <div className="breadcrumb">
+        {kind === "clip" ? (
+          <><Link to="/review/clips">{t("clips.title")}</Link> / <Link to={`/review/clips/${id}`}>#{id}</Link> / {t("custody.title")}</>
+        ) : (
+          <>
+            {pkg?.finding_id ? (
+              <><Link to={`/inspection/findings/${pkg.finding_id}`}>{pkg.finding_reference}</Link> / </>
+            ) : null}
+            {t("pkg.name", { id })} / {t("custody.title")}
+          </>
+        )}
+      </div>
+      <PageHeader
+        title={`${t("custody.title")} — ${what}${pkg?.finding_reference ? ` ${t("custody.forFinding", { ref: pkg.finding_reference })}` : pkg?.kind === "selection" ? ` (${t("pkg.kind.selection")})` : ""}`}
+        subtitle={t("custody.subtitle")}
+        actions={
+          <>
+            <a className="btn btn-secondary btn-sm" href={`/api/${base}export/?type=csv`} download data-testid="custody-csv">{t("custody.csv")}</a>
+            <a className="btn btn-primary btn-sm" href={`/api/${base}export/?type=xlsx`} download data-testid="custody-xlsx">{t("custody.xlsx")}</a>
+          </>
+        }
+      />
+      <Card className="flush">
+        <QueryState q={q}>
+          {list.length === 0 ? (
+            <Empty title={t("custody.empty")} />
+          ) : (
+            <>
+              <div className="table-wrap">
+                <table className="table" data-testid="custody-table" aria-label={`${t("custody.title")} — ${what}`}>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("custody.at")}</th>
+                      <th scope="col">{t("custody.who")}</th>
+                      <th scope="col">{t("custody.what")}</th>
+                      <th scope="col">{t("custody.object")}</th>
+                      <th scope="col">{t("custody.reason")}</th>
+                      <th scope="col">{t("custody.from")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((e) => (
+                      <tr key={e.id} data-testid="custody-row">
+                        <td className="nowrap">{fmtDateTime(e.at)}<span className="muted">:{fmtTime(e.at).slice(6)}</span></td>
+                        <td>{e.user.name || t("custody.system")}</td>
+                        <td>{t(`custody.action.${e.action}`, { defaultValue: e.action_label })}</td>
+                        <td className="small">{describe(e)}</td>
+                        <td className="small">{e.reason || "—"}</td>
+                        <td className="small">
+                          <span className="mono">{e.ip ?? (e.user_agent ? t("custody.unknownIp") : t("custody.serverSide"))}</span>
+                          {e.user_agent && <div className="muted" title={e.user_agent}>{shortAgent(e.user_agent)}</div>}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pager page={page} count={q.data?.count ?? list.length} pageSize={PAGE_SIZE} onPage={(p) => { const n = new URLSearchParams(params); n.set("page", String(p)); setParams(n); }} />
+            </>
+          )}
+        </QueryState>
+      </Card>
+    </>
+  );
+}

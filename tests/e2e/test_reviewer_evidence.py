@@ -1,0 +1,216 @@
+"""The footage reviewer's day (issue 15), in Chromium against a live server seeded with the demo.
+
+1. Two reviewers: the clip list shows posters; reviewer A opens a demo moment, whose H.264 footage
+   plays from the moment's offset (byte ranges), and tags it while reviewer B, on the same clip,
+   sees the tag arrive live.
+2. Reviewer A links a tag to a finding, the inspection lead uploads a file on the finding page,
+   reviewer A exports the finding's evidence package (progress, ready), verifies it (hashes,
+   server record, signature), downloads it (the ZIP holds the segment and the finding page's
+   file), reads and exports the package's and the clip's custody log, and exports a package of a
+   selection of tags from the player.
+
+Screenshots go to var/screenshots/review-evidence-*.png. Console errors fail the journey.
+"""
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+NOTE = "Cán bộ rời quầy khi công dân đang chờ"
+
+
+def _watch_console(session: Any) -> list[str]:
+    """Console errors after sign-in (a 4xx/5xx answer or an exception shows up here)."""
+    errors: list[str] = []
+    session.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
+
+
+def _csrf(session: Any) -> str:
+    return next(c["value"] for c in session.context.cookies() if c["name"] == "csrftoken")
+
+
+def _second_reviewer(login: Any) -> str:
+    admin = login("admin")
+    r = admin.page.request.post(admin.base + "/api/auth/users/", headers={"X-CSRFToken": _csrf(admin)},
+                                data={"username": "reviewer2", "password": "Demo@12345", "role": "reviewer",
+                                      "full_name": "Lê Văn Sơn"})
+    assert r.status in (201, 400), r.text()  # 400: made by an earlier run against the same server
+    return "reviewer2"
+
+
+def _video_state(page: Any) -> dict[str, Any]:
+    return page.evaluate("""() => { const v = document.querySelector('[data-testid=video]');
+        return {ready: v.readyState, width: v.videoWidth, time: v.currentTime, error: v.error && v.error.code}; }""")
+
+
+def test_two_reviewers_watch_a_moment_and_see_tags_live(login: Any) -> None:
+    second = _second_reviewer(login)
+    a = login("reviewer")
+    a_errors = _watch_console(a)
+    page = a.page
+
+    # The clip list: a poster per clip, loaded lazily, with alt text.
+    a.go("/review/clips")
+    poster = page.locator("[data-testid^=clip-poster-]").first
+    poster.wait_for()
+    page.wait_for_function("document.querySelector('[data-testid^=clip-poster-]').naturalWidth > 0")
+    assert poster.get_attribute("loading") == "lazy"
+    assert (poster.get_attribute("alt") or "").startswith("Ảnh đại diện đoạn phim camera CAM-")
+    a.shot("review-evidence-1-clips-posters", full=False)
+
+    # A demo moment opens on footage, at its offset.
+    a.go("/review/moments")
+    page.get_by_role("button", name=re.compile("Xem thời điểm")).first.click()
+    page.wait_for_url(re.compile(r"/review/clips/\d+\?t="))
+    clip_path = page.url.split(a.base, 1)[1].split("?", 1)[0]
+    offset = float(re.search(r"[?&]t=([0-9.]+)", page.url).group(1))  # type: ignore[union-attr]
+
+    b = login(second)
+    b_errors = _watch_console(b)
+    b.go(clip_path)
+    b.page.wait_for_selector("[data-testid=timeline]")
+    b.page.locator("[data-testid=presence]").get_by_text("Ngô Thị Mai").wait_for()  # A is watching
+
+    page.click("[data-testid=open-video]")
+    page.wait_for_selector("[data-testid=video]")
+    page.wait_for_function("document.querySelector('[data-testid=video]').readyState >= 2")
+    state = _video_state(page)
+    assert state["error"] is None and state["width"] > 0, state  # Chromium decodes the H.264 footage
+    assert abs(state["time"] - offset) < 1.0, state
+    page.click("[data-testid=play]")
+    page.wait_for_function(f"document.querySelector('[data-testid=video]').currentTime > {offset + 1.5}")
+    page.click("[data-testid=play]")
+
+    # Mark in 3 s back, out at the current time, tag.
+    page.locator("body").press("ArrowLeft")
+    page.locator("body").press("i")
+    page.locator("body").press("ArrowRight")
+    page.locator("body").press("o")
+    assert "Đã chọn" in page.locator("[data-testid=selection-text]").inner_text()
+    page.click("[data-testid=tag-open]")
+    dialog = page.get_by_role("dialog")
+    dialog.locator("textarea[name=note]").fill(NOTE)
+    dialog.locator("[data-testid=tag-save]").click()
+    page.locator("[data-testid=tag-list]").get_by_text(NOTE).wait_for()
+    a.shot("review-evidence-2-moment-playing-tagged", full=False)
+
+    # B sees it without reloading, with who made it.
+    b.page.locator("[data-testid=tag-list]").get_by_text(NOTE).wait_for()
+    b.page.locator("[data-testid=tag-flash]").get_by_text("Ngô Thị Mai").wait_for()
+    b.shot("review-evidence-3-second-reviewer-sees-tag", full=False)
+    assert not a_errors and not b_errors, a_errors + b_errors
+
+
+def test_reviewer_exports_a_finding_package_and_reads_the_custody_log(login: Any, tmp_path: Path) -> None:
+    a = login("reviewer")
+    errors = _watch_console(a)
+    page = a.page
+
+    # A Thanh Chương clip: tag a range and link it to one of the unit's findings.
+    a.go("/review/clips?camera=CAM-TC-01&state=indexed")
+    page.locator("[data-testid=clips-table] tbody tr").first.click()
+    page.wait_for_url(re.compile(r"/review/clips/\d+$"))
+    clip_path = page.url.split(a.base, 1)[1]
+    page.click("[data-testid=open-video]")
+    page.wait_for_selector("[data-testid=video]")
+    page.wait_for_function("document.querySelector('[data-testid=video]').readyState >= 1")
+    page.locator("body").press("ArrowRight")
+    page.locator("body").press("i")
+    page.locator("body").press("ArrowRight")
+    page.locator("body").press("o")
+    page.click("[data-testid=tag-open]")
+    page.get_by_role("dialog").locator("textarea[name=note]").fill("Quầy vắng cán bộ")
+    page.get_by_role("dialog").locator("[data-testid=tag-save]").click()
+    tag_item = page.locator("[data-testid=tag-list] [data-testid^=tag-]", has_text="Quầy vắng cán bộ").first
+    tag_item.wait_for()
+    tag_item.get_by_role("button", name="Gắn vào vi phạm").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("table tbody tr").first.click()
+    dialog.locator("[data-testid=link-submit]").click()
+    page.locator("[data-testid=linked]").wait_for()
+    page.locator("[data-testid=linked] a").click()
+    page.wait_for_url(re.compile(r"/inspection/findings/\d+$"))
+    finding_path = page.url.split(a.base, 1)[1]
+
+    # The inspection lead uploads a file on the finding page.
+    lead = login("lead")
+    lead_errors = _watch_console(lead)
+    lead.go(finding_path)
+    upload = tmp_path / "bien-ban-xac-minh.txt"
+    upload.write_text("Biên bản xác minh tại quầy một cửa\n", encoding="utf-8")
+    lead.page.locator("label.file-btn input[type=file]").set_input_files(str(upload))
+    lead.page.locator("[data-testid=evidence-list]").get_by_text("bien-ban-xac-minh.txt").wait_for()
+
+    # Reviewer A exports the finding's package and follows it to ready.
+    page.reload()
+    page.click("[data-testid=package-export]")
+    dialog = page.get_by_role("dialog")
+    assert "tệp tải lên ở trang vi phạm" in dialog.inner_text()
+    dialog.locator("textarea[name=package-reason]").fill("Chuyển Hội đồng kỷ luật xem xét")
+    dialog.locator("[data-testid=package-submit]").click()
+    row = page.locator("[data-testid=package-list] li").first
+    row.get_by_text("Sẵn sàng").wait_for(timeout=60_000)
+    row.locator("[data-testid=package-verify]").click()
+    result = row.locator("[data-testid=package-verify-result]")
+    result.wait_for()
+    text = result.inner_text()
+    assert "Toàn vẹn" in text and "Chữ ký số hợp lệ" in text and "khớp danh mục" in text, text
+    a.shot("review-evidence-4-finding-package-verified")
+
+    # Download: the ZIP holds the tag's segment and the file uploaded on the finding page.
+    row.locator("[data-testid=package-download]").click()
+    with page.expect_download() as info:
+        page.get_by_role("dialog").locator("[data-testid=package-download-submit]").click()
+    zip_path = tmp_path / "package.zip"
+    info.value.save_as(zip_path)
+    page.get_by_role("dialog").locator("[data-testid=package-download-ok]").wait_for()
+    page.get_by_role("dialog").get_by_role("button", name="Đóng").first.click()
+    with zipfile.ZipFile(zip_path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        kinds = {item["kind"] for item in manifest["items"]}
+        assert {"tag", "finding_file"} <= kinds, kinds
+        assert any(n.endswith("bien-ban-xac-minh.txt") for n in zf.namelist())
+        assert "manifest.sig" in zf.namelist()
+
+    # The package's custody log: readable, in Vietnamese, exportable.
+    row.get_by_role("link", name=re.compile("Nhật ký lưu giữ")).click()
+    page.wait_for_url(re.compile(r"/review/packages/\d+/custody$"))
+    table = page.locator("[data-testid=custody-table]")
+    table.wait_for()
+    body = table.inner_text()
+    for action in ("Gắn chứng cứ", "Xuất gói chứng cứ", "Tải gói chứng cứ", "Xem"):
+        assert action in body, action
+    assert "Chuyển Hội đồng kỷ luật xem xét" in body
+    a.shot("review-evidence-5-package-custody")
+    with page.expect_download() as info:
+        page.click("[data-testid=custody-csv]")
+    csv_path = tmp_path / "custody.csv"
+    info.value.save_as(csv_path)
+    csv_text = csv_path.read_text(encoding="utf-8-sig")
+    assert "Thời điểm (giờ Việt Nam)" in csv_text and "Tải gói chứng cứ" in csv_text
+
+    # The clip's custody log, and a package of a selection of tags from the player.
+    a.go(clip_path)
+    page.locator("[data-testid^=tag-pick-]").first.check()
+    export = page.locator("[data-testid=package-export]")
+    assert "Xuất gói từ 1 thẻ đã chọn" in export.inner_text()
+    export.click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("textarea[name=package-reason]").fill("Gửi tổ kiểm tra trước khi lập vi phạm")
+    dialog.locator("[data-testid=package-submit]").click()
+    page.locator("[data-testid=package-list] li").first.get_by_text("Sẵn sàng").wait_for(timeout=60_000)
+    a.shot("review-evidence-6-player-selection-package", full=False)
+    page.click("[data-testid=open-custody]")
+    page.wait_for_url(re.compile(r"/review/clips/\d+/custody$"))
+    page.locator("[data-testid=custody-row]").first.wait_for()
+    assert "Gửi tổ kiểm tra trước khi lập vi phạm" in page.locator("[data-testid=custody-table]").inner_text()
+    a.shot("review-evidence-7-clip-custody")
+    assert not errors and not lead_errors, errors + lead_errors
