@@ -8,7 +8,7 @@ RUN npm run build
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 COUNTERWATCH_VAR_DIR=/var/lib/counterwatch
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core libgl1 curl \
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-liberation2 libgl1 curl \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.lock ./

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from datetime import timedelta
 from typing import Any
@@ -421,30 +420,15 @@ class CheckExportApi(APIView):
     """The visible checks as an Excel workbook (same filters as the list)."""
 
     def get(self, request: Request) -> HttpResponse:
-        from openpyxl import Workbook
+        from inspection.workbooks import checks_workbook
 
         require_role(request.user, *selectors.CHECK_READERS)
         qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Kiem tra"
-        ws.append(["Số", "Hình thức", "Trạng thái", "Mã đơn vị", "Đơn vị", "Quầy", "Bắt đầu dự kiến",
-                   "Bắt đầu thực tế", "Tổ trưởng", "Điểm", "Tỷ lệ (%)"])
-        for check in qs:
-            report = _report_of(check)
-            ws.append([check.reference, check.get_mode_display(), check.get_state_display(), check.unit.code,
-                       check.unit.name, check.counter.code if check.counter_id else "",
-                       timezone.localtime(check.window_start).strftime("%d/%m/%Y %H:%M"),
-                       timezone.localtime(check.started_at).strftime("%d/%m/%Y %H:%M") if check.started_at else "",
-                       check.lead.get_full_name() or check.lead.get_username(),
-                       float(report.score) if report else None, float(report.percent) if report else None])
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(out.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        body, count = checks_workbook(qs, report_of=_report_of)
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="kiem-tra.xlsx"'
         audit_access(actor=request.user, document="checks.export", object_type="inspection.surprisecheck",
-                     payload={"rows": ws.max_row - 1, "query": request.query_params.urlencode()[:500]})
+                     payload={"rows": count, "query": request.query_params.urlencode()[:500]})
         return response
 
 

@@ -1,169 +1,165 @@
-"""The signed report as check minutes (biên bản kiểm tra), in PDF with a Unicode font.
+"""The signed report as check minutes (biên bản kiểm tra), in the state format (NĐ 30/2020/NĐ-CP).
 
-Vietnamese needs a TrueType font with its diacritics: DejaVu Sans is embedded (subset) in the file.
+The frame (national header, issuer, number, place and date line, signature blocks, font, vi-VN
+numbers) comes from backend/core/statedoc; this module writes what the minutes say.
 """
 from __future__ import annotations
 
-import io
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 
-from backend.core.errors import DomainError
+from backend.core import statedoc
+from backend.core.statedoc import vn_datetime as _local
+from backend.core.statedoc import vn_number, vn_score
 from inspection.models import CheckReport, CriterionResult, Finding, Severity
 
-FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-FONT_BOLD_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-_registered = False
-
-
-def _register_fonts() -> None:
-    global _registered
-    if _registered:
-        return
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if not FONT_PATH.is_file():
-        raise DomainError(
-            f"Không tìm thấy phông chữ {FONT_PATH} để in biên bản tiếng Việt; cài gói fonts-dejavu-core.",
-            f"Font {FONT_PATH} is missing, so Vietnamese minutes cannot be rendered; install fonts-dejavu-core.",
-            code="font_missing", status=503)
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_PATH)))
-    bold = FONT_BOLD_PATH if FONT_BOLD_PATH.is_file() else FONT_PATH
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
-    _registered = True
-
-
-def _local(dt: Any) -> str:
-    return timezone.localtime(dt).strftime("%H:%M ngày %d/%m/%Y") if dt else "—"
-
+# The issuing body of the minutes and the symbol after the number (BB: biên bản).
+ISSUER = "Tổ kiểm tra đặc biệt"
+SYMBOL = "BB-TKTĐB"
+# Bump when the layout changes: cached minutes are keyed by it (inspection.selectors.report_minutes_pdf).
+LAYOUT_VERSION = "nd30-1"
 
 OUTCOME_VI = dict(CriterionResult.Outcome.choices)
+NOT_APPLICABLE = CriterionResult.Outcome.NOT_APPLICABLE
+
+
+def _points_text(outcome: str, points: Any, max_points: Any) -> str:
+    """"1,5/2"; a criterion that does not apply has no points ("—" beside "Không áp dụng", never "0/2")."""
+    if outcome == NOT_APPLICABLE:
+        return "—"
+    return vn_score(points, max_points) if max_points is not None else vn_number(points)
 
 
 def _result_text(value: Any) -> str:
     if not value:
         return "—"
-    text = f"{OUTCOME_VI.get(value.get('outcome'), value.get('outcome'))}, {value.get('points')} điểm"
+    outcome = value.get("outcome")
+    text = OUTCOME_VI.get(outcome, outcome)
+    if outcome != NOT_APPLICABLE:
+        text += f", {vn_number(value.get('points'))} điểm"
     return text + (f" ({value['note']})" if value.get("note") else "")
 
 
+def _name(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _hour_day(dt: Any) -> str:
+    """"08 giờ 20 phút, ngày 14/04/2026" (the prose form of a time in minutes)."""
+    local = timezone.localtime(dt)
+    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+
+
 def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
-    _register_fonts()
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, Spacer
 
+    st = statedoc.styles()
+    P = statedoc.para  # noqa: N806
+    width = statedoc.content_width()
     check = report.surprise_check
-    base = ParagraphStyle("base", fontName="DejaVuSans", fontSize=10, leading=13)
-    small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11)
-    center = ParagraphStyle("center", parent=base, alignment=TA_CENTER)
-    bold_center = ParagraphStyle("boldc", parent=center, fontName="DejaVuSans-Bold")
-    title = ParagraphStyle("title", parent=bold_center, fontSize=15, leading=20, spaceBefore=8, spaceAfter=4)
-    heading = ParagraphStyle("heading", parent=base, fontName="DejaVuSans-Bold", spaceBefore=8, spaceAfter=3)
+    province = statedoc.province_name()
+    place = statedoc.place_of(province)
+    # The minutes are dated the day they were signed (the text the signature covers never moves).
+    when = report.signed_at or check.completed_at or check.started_at or timezone.now()
+    heading = statedoc.Heading(parent_body=province, issuer=ISSUER, number=f"{check.reference}/{SYMBOL}",
+                               place=place, day=timezone.localtime(when).date())
+    signed = report.signed_content or {}
+    mode = check.get_mode_display().lower()
+    lead = _name(check.lead)
+    team = sorted((u for u in check.team.all() if u.pk != check.lead_id), key=_name)
+    where = f"{check.counter.name}, {check.unit.name}" if check.counter else check.unit.name
+    cs = report.criteria_set
 
-    def p(text: str, style: ParagraphStyle = base) -> Paragraph:
-        return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-    story: list[Any] = []
-    header = Table([[p("CÔNG AN TỈNH NGHỆ AN", bold_center), p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold_center)],
-                    [p("TỔ KIỂM TRA ĐẶC BIỆT", center), p("Độc lập - Tự do - Hạnh phúc", bold_center)]],
-                   colWidths=[75 * mm, 105 * mm])
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [header, Spacer(1, 6 * mm), p("BIÊN BẢN KIỂM TRA", title),
-              p(f"Số: {check.reference} — Hình thức: {check.get_mode_display()}", center), Spacer(1, 4 * mm)]
-    team = ", ".join(sorted((u.get_full_name() or u.get_username()) for u in check.team.all()))
-    lead = check.lead.get_full_name() or check.lead.get_username()
-    counter = check.counter.name if check.counter_id else "—"
+    story: list[Any] = [statedoc.header(heading, width=width), P("BIÊN BẢN KIỂM TRA", st["title"]),
+                        P(f"Về việc kiểm tra {mode} tại {check.unit.name}", st["subject"])]
+    opening = (f"Hồi {_hour_day(check.started_at)}, tại {where}, " if check.started_at else f"Tại {where}, ")
     story += [
-        p(f"Đơn vị được kiểm tra: {check.unit.name} ({check.unit.code})"),
-        p(f"Quầy: {counter}"),
-        p(f"Thời gian bắt đầu kiểm tra: {_local(check.started_at)}; kết thúc: {_local(check.completed_at)}"),
-        p(f"Tổ trưởng: {lead}"),
-        p(f"Thành phần tổ kiểm tra: {team}"),
-        p(f"Bộ tiêu chí: {report.criteria_set.name} (năm {report.criteria_set.year}, phiên bản "
-          f"{report.criteria_set.version})"),
-        p("I. KẾT QUẢ KIỂM TRA THEO TIÊU CHÍ", heading),
+        P(opening + f"Tổ kiểm tra đặc biệt {province} tiến hành kiểm tra {mode} theo {cs.name} "
+                    f"(năm {cs.year}, phiên bản {cs.version}).", st["indent"]),
+        P("I. THÀNH PHẦN", st["heading"]),
+        P("1. Tổ kiểm tra:", st["body"]),
+        P(f"- Đồng chí {lead}, Tổ trưởng;", st["indent"]),
     ]
-    rows: list[list[Any]] = [[p("Mã", small), p("Tiêu chí", small), p("Kết quả", small), p("Điểm", small),
-                              p("Ghi chú", small)]]
+    story += [P(f"- Đồng chí {_name(u)}, thành viên;", st["indent"]) for u in team]
+    story += [P(f"2. Đơn vị được kiểm tra: {check.unit.name}"
+                + (f"; bộ phận: {check.counter.name}." if check.counter else "."), st["body"]),
+              P("II. KẾT QUẢ KIỂM TRA THEO TIÊU CHÍ", st["heading"])]
+
     # The body is the text the signature covers (signed_content), never a later amendment: amendments
     # are printed after the signature, each with its author, time, reason and what it changed.
-    signed = report.signed_content or {}
     criteria = {r.criterion.code: r.criterion for r in report.results.all()}
     signed_rows = signed.get("results") or [[r.criterion.code, r.outcome, str(r.points), r.note]
                                             for r in report.results.all()]
+    rows: list[list[Any]] = [[P(h, st["cell_head"]) for h in ("Mã", "Tiêu chí", "Kết quả", "Điểm", "Ghi chú")]]
     for code, outcome, points, note in sorted(
             signed_rows, key=lambda row: (criteria[row[0]].position if row[0] in criteria else 0, row[0])):
         crit = criteria.get(code)
         text = (crit.text + (" (*)" if crit.critical else "")) if crit else code
-        rows.append([p(code, small), p(text, small), p(OUTCOME_VI.get(outcome, outcome), small),
-                     p(f"{points}/{crit.max_points if crit else '—'}", small), p(note, small)])
-    table = Table(rows, colWidths=[12 * mm, 70 * mm, 25 * mm, 20 * mm, 53 * mm], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [table, Spacer(1, 3 * mm),
-              p(f"Tổng điểm: {signed.get('score', report.score)}/{signed.get('max_score', report.max_score)} "
-                f"({signed.get('percent', report.percent)}%). (*) tiêu chí trọng yếu."),
-              p("II. NHẬN XÉT CHUNG", heading), p(signed.get("summary", report.summary) or "—")]
+        rows.append([P(code, st["cell_center"]), P(text, st["cell"]),
+                     P(OUTCOME_VI.get(outcome, outcome), st["cell"]),
+                     P(_points_text(outcome, points, crit.max_points if crit else None), st["cell_center"]),
+                     P(note, st["cell"])])
+    story.append(statedoc.grid(rows, [w * mm for w in (12, 58, 25, 20, 50)]))
+    score = signed.get("score", report.score)
+    max_score = signed.get("max_score", report.max_score)
+    percent = signed.get("percent", report.percent)
+    story += [Spacer(1, 2 * mm),
+              P(f"Tổng điểm: {vn_score(score, max_score)} ({vn_number(percent)}%). "
+                "Tiêu chí đánh dấu (*) là tiêu chí trọng yếu.", st["body"]),
+              P("III. NHẬN XÉT CHUNG", st["heading"]),
+              P(signed.get("summary", report.summary) or "Không có nhận xét.", st["indent"])]
     # What the signature covers ends with the results: the failed criteria are read from them. The
     # findings are listed after the signature, dated, because they move on after signing (a draft is
     # confirmed or dismissed) and a draft allegation is never printed.
-    story.append(p("III. TIÊU CHÍ KHÔNG ĐẠT", heading))
+    story.append(P("IV. TIÊU CHÍ KHÔNG ĐẠT", st["heading"]))
     failed = sorted(row[0] for row in signed_rows if row[1] == "fail")
-    story.append(p("Tiêu chí không đạt: " + ", ".join(failed) + " (xem mục I)." if failed
-                   else "Không có tiêu chí không đạt."))
+    story.append(P("Tiêu chí không đạt: " + ", ".join(failed) + " (xem mục II)." if failed
+                   else "Không có tiêu chí không đạt.", st["indent"]))
     evidence = list(report.evidence.all())
     if evidence:
-        story.append(p("IV. TÀI LIỆU, CHỨNG CỨ KÈM THEO", heading))
+        story.append(P("V. TÀI LIỆU, CHỨNG CỨ KÈM THEO", st["heading"]))
         for e in evidence:
-            story.append(p(f"- {e.filename} ({e.size} byte) SHA-256 {e.sha256}", small))
-    signer = report.signed_by.get_full_name() or report.signed_by.get_username() if report.signed_by_id else "—"
-    story += [Spacer(1, 6 * mm),
-              p(f"Biên bản được ký lúc {_local(report.signed_at)} bởi tổ trưởng {signer}."),
-              p(f"Mã băm nội dung (SHA-256): {report.content_hash}", small), Spacer(1, 10 * mm),
-              Table([[p("ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA", bold_center), p("TỔ TRƯỞNG TỔ KIỂM TRA", bold_center)],
-                     [p("(Ký, ghi rõ họ tên)", center), p(signer, center)]], colWidths=[90 * mm, 90 * mm])]
-    from django.utils import timezone
+            story.append(P(f"- {e.filename} ({vn_number(e.size, digits=0)} byte), mã băm SHA-256: {e.sha256}",
+                           st["small"]))
+    signer = _name(report.signed_by) if report.signed_by_id else ""
+    ended = f"Kiểm tra kết thúc hồi {_hour_day(check.completed_at)}. " if check.completed_at else ""
+    # The closing lines stay on the page of the signatures (a signature alone on a page signs nothing).
+    story += [Spacer(1, 3 * mm), KeepTogether([
+        P(ended + f"Biên bản được ký lúc {_local(report.signed_at)} bởi Tổ trưởng {signer or '—'}; "
+                  "các bên đã đọc lại và thống nhất nội dung.", st["indent"]),
+        P(f"Mã băm nội dung đã ký (SHA-256): {report.content_hash}", st["small"]), Spacer(1, 4 * mm),
+        statedoc.signatures([statedoc.Signer("Đại diện đơn vị được kiểm tra", ""),
+                             statedoc.Signer("Tổ trưởng tổ kiểm tra", signer)], width=width)])]
 
-    story += [Spacer(1, 8 * mm), p(f"VI PHẠM ĐÃ XÁC NHẬN LIÊN QUAN ĐẾN CUỘC KIỂM TRA (tình trạng đến "
-                                   f"ngày {timezone.localdate():%d/%m/%Y}; không thuộc nội dung đã ký ở trên)", heading)]
+    story += [Spacer(1, 8 * mm), P(f"VI PHẠM ĐÃ XÁC NHẬN LIÊN QUAN ĐẾN CUỘC KIỂM TRA (tình trạng đến ngày "
+                                   f"{timezone.localdate():%d/%m/%Y}; không thuộc nội dung đã ký ở trên)",
+                                   st["heading"])]
     if findings:
         for f in findings:
-            names = "; ".join(f"{s.officer.full_name} ({s.get_role_display()})" for s in f.subjects.all())
+            names = "; ".join(f"{s.officer.full_name} ({s.get_role_display().lower()})" for s in f.subjects.all())
             period = _local(f.occurred_from) + (f" đến {_local(f.occurred_to)}" if f.occurred_to else "")
-            story.append(p(f"- {f.reference}: {f.title} — {f.category.name_vi}; mức độ: "
+            story.append(P(f"- {f.reference}: {f.title}. Loại: {f.category.name_vi}; mức độ: "
                            f"{dict(Severity.choices)[f.severity].lower()}; thời điểm: {period}"
-                           + (f"; người liên quan: {names}" if names else "")))
+                           + (f"; người liên quan: {names}." if names else "."), st["body"]))
     else:
-        story.append(p("Chưa có vi phạm nào được xác nhận."))
+        story.append(P("Chưa có vi phạm nào được xác nhận.", st["body"]))
     amendments = list(report.amendments.all())
     if amendments:
-        story += [Spacer(1, 8 * mm), p("SỬA ĐỔI, BỔ SUNG SAU KHI KÝ (không thuộc nội dung đã ký ở trên)", heading)]
+        story += [Spacer(1, 6 * mm), P("SỬA ĐỔI, BỔ SUNG SAU KHI KÝ (không thuộc nội dung đã ký ở trên)",
+                                       st["heading"])]
         for a in amendments:
-            author = a.author.get_full_name() or a.author.get_username()
-            story.append(p(f"Lần {a.number} — {_local(a.at)} — {author}. Lý do: {a.reason}", base))
+            story.append(P(f"Lần {a.number}, {_local(a.at)}, người sửa: {_name(a.author)}. Lý do: {a.reason}",
+                           st["body"]))
             changes = a.changes or {}
             for change in changes.get("results", []):
-                story.append(p(f"• Tiêu chí {change.get('criterion', '')}: {_result_text(change.get('before'))} → "
-                               f"{_result_text(change.get('after'))}", small))
+                story.append(P(f"- Tiêu chí {change.get('criterion', '')}: {_result_text(change.get('before'))} → "
+                               f"{_result_text(change.get('after'))}", st["small"]))
             if "summary" in changes:
-                story.append(p(f"• Nhận xét chung, sửa thành: {changes['summary'].get('after', '')}", small))
+                story.append(P(f"- Nhận xét chung, sửa thành: {changes['summary'].get('after', '')}", st["small"]))
             if "score" in changes:
-                story.append(p(f"• Tổng điểm: {changes['score'].get('before')} → {changes['score'].get('after')}",
-                               small))
-            story.append(p(f"Mã băm sau sửa đổi (SHA-256): {a.content_hash}", small))
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=15 * mm, title=f"Biên bản kiểm tra {check.reference}",
-                            author="Counterwatch", subject=check.unit.name)
-    doc.build(story)
-    return buffer.getvalue()
+                story.append(P(f"- Tổng điểm: {vn_number(changes['score'].get('before'))} → "
+                               f"{vn_number(changes['score'].get('after'))}", st["small"]))
+            story.append(P(f"Mã băm sau sửa đổi (SHA-256): {a.content_hash}", st["small"]))
+    return statedoc.build_pdf(story, title=f"Biên bản kiểm tra {check.reference}", subject=check.unit.name)

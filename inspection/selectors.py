@@ -417,8 +417,10 @@ def report_minutes_pdf(*, report: CheckReport, user: Any) -> bytes:
     import hashlib
     import io
 
+    from django.utils import timezone
+
     from backend.core.store import ObjectMissing, get_store
-    from inspection.pdf import render_minutes
+    from inspection.pdf import LAYOUT_VERSION, render_minutes
 
     findings = list(findings_visible_to(user).filter(surprise_check=report.surprise_check)
                     .exclude(state__in=(Finding.State.DRAFT, Finding.State.DISMISSED)).select_related("category")
@@ -430,7 +432,9 @@ def report_minutes_pdf(*, report: CheckReport, user: Any) -> bytes:
         (f.pk, f.reference, f.state, f.title, f.severity, f.category.code, f.occurred_from, f.occurred_to,
          [(s.officer_id, s.officer.full_name, s.role) for s in f.subjects.all()]) for f in findings
     ]).encode()).hexdigest()[:32]
-    key = f"inspection/checks/{report.surprise_check.uid}/minutes-{version_hash}-{seen}.pdf"
+    # The layout version and the day (the findings part says "as of <date>") are in the key too.
+    key = (f"inspection/checks/{report.surprise_check.uid}/minutes-{LAYOUT_VERSION}-{version_hash}-{seen}-"
+           f"{timezone.localdate():%Y%m%d}.pdf")
     store = get_store()
     try:
         with store.open(key) as fh:

@@ -1,28 +1,28 @@
-"""Accountability reports as PDF (reportlab, DejaVu Sans for Vietnamese) and XLSX (openpyxl).
+"""Accountability reports as PDF (reportlab) and XLSX (openpyxl), in the state format (NĐ 30/2020/NĐ-CP).
 
 A report is built once as a neutral document (title, sections of paragraphs and tables) and then
-rendered to either format, so the two always say the same thing.
+rendered to either format, so the two always say the same thing. The frame (national header,
+issuer, number, place and date line, signature block, font, vi-VN numbers) is backend/core/statedoc.
+These are Vietnamese documents: Vietnamese only, no internal ids, labels instead of stored codes.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
 
-from backend.core.errors import DomainError
+from backend.core import statedoc
 from inspection.accountability.engine import sev_vi
 from inspection.accountability.models import DisciplinaryCase, LeaderLiability
 from inspection.models import Finding, FindingSubject
 
-FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-FONT_BOLD_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
+# The issuing body of accountability reports and the symbol after the (blank, clerk-filled) number.
+ISSUER = "Phòng Tổ chức cán bộ"
+SYMBOL = "BC-TCCB"
+RECIPIENTS = ["Lãnh đạo Công an tỉnh (để báo cáo);", "Lưu: hồ sơ kỷ luật."]
 
 
 @dataclass
@@ -30,6 +30,8 @@ class Table:
     headers: list[str]
     rows: list[list[Any]]
     widths: list[float] | None = None
+    # columns printed centred and never wrapped (numbers, dates)
+    numeric: tuple[int, ...] = ()
 
 
 @dataclass
@@ -37,12 +39,13 @@ class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)  # paragraphs printed after the tables
 
 
 @dataclass
 class Doc:
     title: str
-    subtitle: str
+    subject: str
     sections: list[Section]
 
 
@@ -53,11 +56,15 @@ def _text(value: Any) -> str:
         return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
         try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
+            if len(value) == 10:
+                return date.fromisoformat(value).strftime("%d/%m/%Y")
+            return _text(datetime.fromisoformat(value.replace(" ", "T")))
         except ValueError:
             return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return statedoc.vn_number(value)
     return str(value)
 
 
@@ -67,9 +74,15 @@ def _label(choices: Any, value: str) -> str:
 
 
 def _span(start: Any, end: Any) -> str:
-    """'01/06/2026' for one day, '01/06/2026 – 10/06/2026' for a period."""
+    """'01/06/2026' for one day, '01/06/2026 – 10/06/2026' for a period, 'từ 01/06/2026' when open."""
     lo, hi = _text(start), _text(end)
+    if not hi:
+        return f"từ {lo}"
     return lo if lo == hi else f"{lo} – {hi}"
+
+
+def _person(officer: dict[str, Any]) -> str:
+    return f"{officer.get('rank') or ''} {officer['full_name']}".strip()
 
 
 # --- content ----------------------------------------------------------------------------------------
@@ -77,181 +90,203 @@ def _span(start: Any, end: Any) -> str:
 
 def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
     f = trace["finding"]
-    period = (f"{_text(trace['as_of']['from'])} – {_text(trace['as_of']['to'])}" if f["is_period"]
+    period = (f"từ {_text(trace['as_of']['from'])} đến {_text(trace['as_of']['to'])}" if f["is_period"]
               else _text(trace["as_of"]["from"]))
-    sections = [Section("Vi phạm / Finding", [
-        f"{f['reference']} — {f['title']}",
-        f"Mức độ / Severity: {f['severity_vi']} / {f['severity_en']}; trạng thái: {_label(Finding.State, f['state'])}",
-        f"Loại / Category: {f['category']['name_vi']} / {f['category']['name_en']}",
-        f"Đơn vị / Unit: {f['unit']['name']} ({f['unit']['code']}); thời điểm / when: {period}",
-        f"Bộ quy tắc: phiên bản {trace['ruleset']['version']}",
+    sections = [Section("I. VI PHẠM", [
+        f"Số vi phạm: {f['reference']}. Nội dung: {f['title']}.",
+        f"Loại vi phạm: {f['category']['name_vi']}; mức độ: {f['severity_vi']}; "
+        f"tình trạng: {_label(Finding.State, f['state']).lower()}.",
+        f"Đơn vị xảy ra vi phạm: {f['unit']['name']}; thời điểm: {period}.",
+        f"Bộ quy tắc áp dụng: phiên bản {trace['ruleset']['version']}.",
     ])]
-    for group in trace["units"]:
+    for note in trace["notes"]:
+        sections[0].paragraphs.append(f"Ghi chú: {note['vi']}")
+    for number, group in enumerate(trace["units"], start=1):
         unit = group["unit"]
-        paragraphs = [p for p in (unit.get("note_vi"), unit.get("note_en")) if p]
+        paragraphs = [p for p in (unit.get("note_vi"),) if p]
         if group["parent"]:
-            paragraphs.append(f"Cấp trên trực tiếp / Parent unit: {group['parent']['name']}")
+            paragraphs.append(f"Cấp trên trực tiếp: {group['parent']['name']}.")
         for v in group["violators"]:
-            paragraphs.append(f"• {v['officer']['full_name']} ({_label(FindingSubject.Role, v['role'])}): {v['why_vi']}")
-            paragraphs.append(f"  {v['why_en']}")
+            paragraphs.append(f"- {_person(v['officer'])} ({_label(FindingSubject.Role, v['role']).lower()}): "
+                              f"{v['why_vi']}")
         for note in group["notes"]:
-            paragraphs.append(f"Ghi chú: {note['vi']} / Note: {note['en']}")
-        rows = [[ld["role_label_vi"], f"{ld['officer']['rank']} {ld['officer']['full_name']}".strip(),
+            paragraphs.append(f"Ghi chú: {note['vi']}")
+        rows = [[ld["role_label_vi"], _person(ld["officer"]),
                  ld["assignment"]["position"] + (" (quyền)" if ld["is_acting"] else ""),
                  _span(ld["in_charge_from"], ld["in_charge_to"]),
-                 ld["assignment"]["decision_ref"] or f"#{ld['assignment']['id']}",
-                 f"{ld['rule']['code']} ({ld['rule']['basis']})" if ld["rule"] else "—",
-                 ld["suggested_form"]["name_vi"] if ld["suggested_form"] else "—"]
+                 ld["assignment"]["decision_ref"] or "Chưa ghi số",
+                 f"{ld['rule']['code']}: {ld['rule']['basis']}" if ld["rule"] else "Không có quy tắc áp dụng",
+                 ld["suggested_form"]["name_vi"] if ld["suggested_form"] else "Không đề xuất"]
                 for ld in group["leaders"]]
         sections.append(Section(
-            f"{unit['name']} ({unit['code']})", paragraphs,
-            [Table(["Vai trò", "Họ tên", "Chức vụ", "Phụ trách", "Căn cứ", "Quy tắc", "Đề xuất"], rows,
-                   [70, 90, 90, 80, 60, 35, 80])]))
-        for ld in group["leaders"]:
-            sections[-1].paragraphs.append(f"{ld['officer']['full_name']}: {ld['why_vi']}")
-            sections[-1].paragraphs.append(f"  {ld['why_en']}")
-    for note in trace["notes"]:
-        sections[0].paragraphs.append(f"Ghi chú: {note['vi']} / Note: {note['en']}")
+            f"{_roman(number + 1)}. NGƯỜI ĐỨNG ĐẦU VÀ CẤP PHÓ: {unit['name'].upper()}", paragraphs,
+            [Table(["Vai trò", "Họ tên", "Chức vụ", "Thời gian phụ trách", "Quyết định bổ nhiệm",
+                    "Quy tắc, căn cứ", "Đề xuất"], rows, [55, 62, 55, 52, 45, 80, 45], numeric=())],
+            [f"- {ld['officer']['full_name']}: {ld['why_vi']}" for ld in group["leaders"]]))
     rows = [[x.officer.full_name, x.get_role_display(), x.rule.code, x.suggested_form.name_vi,
-             x.confirmed_form.name_vi if x.confirmed_form else "", x.get_state_display(),
-             x.decision_reason, f"Phiên bản {x.ruleset.version}"] for x in liabilities]
-    sections.append(Section("Đề xuất trách nhiệm / Liabilities",
-                            [] if rows else ["Chưa có đề xuất. / No liability proposed yet."],
+             x.confirmed_form.name_vi if x.confirmed_form else "Chưa xác nhận", x.get_state_display(),
+             x.decision_reason or "", x.ruleset.version] for x in liabilities]
+    sections.append(Section(f"{_roman(len(sections) + 1)}. ĐỀ XUẤT TRÁCH NHIỆM",
+                            [] if rows else ["Chưa có đề xuất."],
                             [Table(["Họ tên", "Vai trò", "Quy tắc", "Đề xuất", "Xác nhận", "Trạng thái", "Lý do",
-                                    "Bộ quy tắc"], rows, [80, 70, 35, 75, 70, 55, 90, 30])] if rows else []))
+                                    "Phiên bản bộ quy tắc"], rows, [60, 50, 30, 50, 50, 45, 75, 35],
+                                   numeric=(2, 7))] if rows else []))
     return Doc(title="BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU",
-               subtitle=f"Leader accountability report — {f['reference']}", sections=sections)
+               subject=f"Về trách nhiệm của người đứng đầu đối với vi phạm số {f['reference']}",
+               sections=sections)
 
 
 def officer_report(*, profile: dict[str, Any]) -> Doc:
     o = profile["officer"]
     p = profile["period"]
     s = profile["summary"]
-    sections = [Section("Tóm tắt / Summary", [
-        f"{o['rank']} {o['full_name']} — số hiệu / service number {o['service_number']}".strip(),
-        f"Kỳ / Period: {_text(p['from']) or '…'} – {_text(p['to'])}",
-        f"Vi phạm trong đơn vị khi phụ trách / Findings while in charge: {s['findings']}",
-        "Theo mức độ: " + (", ".join(f"{sev_vi(k)}: {v}" for k, v in s["findings_by_severity"].items()) or "—"),
-        "Trách nhiệm: " + (", ".join(f"{_label(LeaderLiability.State, k)}: {v}"
-                                     for k, v in s["liabilities_by_state"].items()) or "—"),
-        f"Hồ sơ kỷ luật / Cases: {s['cases']}",
+    sections = [Section("I. TÓM TẮT", [
+        f"Họ tên: {_person(o)}; số hiệu: {o['service_number']}.",
+        f"Kỳ báo cáo: từ {_text(p['from']) or '…'} đến {_text(p['to'])}.",
+        f"Số vi phạm trong đơn vị khi phụ trách: {s['findings']}.",
+        "Theo mức độ: " + ("; ".join(f"{sev_vi(k)}: {v}" for k, v in s["findings_by_severity"].items())
+                           or "không có") + ".",
+        "Trách nhiệm: " + ("; ".join(f"{_label(LeaderLiability.State, k).lower()}: {v}"
+                                     for k, v in s["liabilities_by_state"].items()) or "không có") + ".",
+        f"Hồ sơ kỷ luật: {s['cases']}.",
     ])]
     rows = []
     for t in profile["tenures"]:
         rows.append([t["unit"]["name"], t["assignment"]["position"] + (" (quyền)" if t["is_acting"] else ""),
-                     _span(t["from"], t["to"]), t["assignment"]["decision_ref"],
+                     _span(t["from"], t["to"]), t["assignment"]["decision_ref"] or "Chưa ghi số",
                      len(t["findings"])])
-    sections.append(Section("Đơn vị và thời gian phụ trách / Units and periods led", [],
+    sections.append(Section("II. ĐƠN VỊ VÀ THỜI GIAN PHỤ TRÁCH", [] if rows else ["Không có."],
                             [Table(["Đơn vị", "Chức vụ", "Thời gian", "Quyết định", "Số vi phạm"], rows,
-                                   [150, 110, 110, 70, 50])]))
+                                   [130, 100, 90, 70, 40], numeric=(4,))] if rows else []))
     frows = [[fd["reference"], fd["title"], sev_vi(fd["severity"]), _text(fd["occurred_from"]), fd["unit"]["name"]]
              for t in profile["tenures"] for fd in t["findings"]]
-    sections.append(Section("Vi phạm / Findings", [] if frows else ["Không có. / None."],
+    sections.append(Section("III. VI PHẠM", [] if frows else ["Không có."],
                             [Table(["Số", "Nội dung", "Mức độ", "Thời điểm", "Đơn vị"], frows,
-                                   [70, 170, 70, 80, 100])] if frows else []))
+                                   [62, 150, 60, 70, 90], numeric=(0, 3))] if frows else []))
     lrows = [[x["finding"]["reference"], _label(LeaderLiability.Role, x["role"]), x["rule"]["code"],
-              x["suggested_form"]["name_vi"], (x["confirmed_form"] or {}).get("name_vi", ""),
+              x["suggested_form"]["name_vi"], (x["confirmed_form"] or {}).get("name_vi", "Chưa xác nhận"),
               _label(LeaderLiability.State, x["state"]), x["decision_reason"]]
              for x in profile["liabilities"]]
-    sections.append(Section("Trách nhiệm / Liabilities", [] if lrows else ["Không có. / None."],
+    sections.append(Section("IV. TRÁCH NHIỆM", [] if lrows else ["Không có."],
                             [Table(["Vi phạm", "Vai trò", "Quy tắc", "Đề xuất", "Xác nhận", "Trạng thái", "Lý do"],
-                                   lrows, [70, 60, 40, 90, 90, 60, 80])] if lrows else []))
-    crows = [[c["reference"], c["title"], _label(DisciplinaryCase.State, c["state"]), (c["decided_form"] or c["proposed_form"] or {}).get("name_vi", ""),
+                                   lrows, [62, 55, 35, 60, 60, 50, 80], numeric=(0, 2))] if lrows else []))
+    crows = [[c["reference"], c["title"], _label(DisciplinaryCase.State, c["state"]),
+              (c["decided_form"] or c["proposed_form"] or {}).get("name_vi", ""),
               c["decision_number"], _text(c["decision_date"]),
               ((c["computed"] or {}).get("limitation") or {}).get("message_vi", "")] for c in profile["cases"]]
-    sections.append(Section("Hồ sơ kỷ luật / Disciplinary cases", [] if crows else ["Không có. / None."],
-                            [Table(["Số hồ sơ", "Tiêu đề", "Trạng thái", "Hình thức", "Số QĐ", "Ngày QĐ", "Thời hiệu"],
-                                   crows, [60, 110, 55, 80, 55, 55, 100])] if crows else []))
-    return Doc(title="BÁO CÁO TRÁCH NHIỆM CỦA NGƯỜI ĐỨNG ĐẦU", subtitle=f"Head accountability report — {o['full_name']}",
+    sections.append(Section("V. HỒ SƠ KỶ LUẬT", [] if crows else ["Không có."],
+                            [Table(["Số hồ sơ", "Tiêu đề", "Trạng thái", "Hình thức", "Số quyết định", "Ngày quyết định",
+                                    "Thời hiệu"], crows, [55, 90, 50, 60, 50, 50, 90], numeric=(0, 5))]
+                            if crows else []))
+    return Doc(title="BÁO CÁO TRÁCH NHIỆM CỦA NGƯỜI ĐỨNG ĐẦU",
+               subject=f"Về trách nhiệm của đồng chí {o['full_name']} khi đứng đầu, phụ trách đơn vị",
                sections=sections)
+
+
+def _roman(n: int) -> str:
+    return ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"][n] if n <= 12 else str(n)
+
+
+def _heading() -> statedoc.Heading:
+    province = statedoc.province_name()
+    return statedoc.Heading(parent_body=province, issuer=ISSUER, number=f"{chr(0xA0) * 10}/{SYMBOL}",
+                            place=statedoc.place_of(province), day=timezone.localdate())
+
+
+def _signer(reader: Any) -> statedoc.Signer:
+    return statedoc.Signer("Người lập báo cáo", (reader.get_full_name() or reader.get_username()) if reader else "")
 
 
 # --- rendering ----------------------------------------------------------------------------------------
 
 
-def _register_fonts() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if not FONT_PATH.is_file():
-        raise DomainError(
-            f"Thiếu phông chữ DejaVu Sans ({FONT_PATH}); cài gói fonts-dejavu-core để xuất PDF tiếng Việt.",
-            f"The DejaVu Sans font is missing ({FONT_PATH}); install fonts-dejavu-core to export Vietnamese PDFs.",
-            code="font_missing", status=503)
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(FONT_PATH)))
-        bold = FONT_BOLD_PATH if FONT_BOLD_PATH.is_file() else FONT_PATH
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
-
-
-def render_pdf(doc: Doc) -> bytes:
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
+def render_pdf(doc: Doc, *, reader: Any = None) -> bytes:
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
-    from reportlab.platypus import Table as PdfTable
+    from reportlab.platypus import KeepTogether, Spacer
 
-    _register_fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12)
-    cell = ParagraphStyle("cell", fontName=FONT, fontSize=7.5, leading=9.5)
-    head = ParagraphStyle("head", fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4)
-    title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=14, leading=18, alignment=1)
-    sub = ParagraphStyle("sub", fontName=FONT, fontSize=9, leading=12, alignment=1, textColor=colors.grey)
-    buffer = io.BytesIO()
-    pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=15 * mm, title=doc.title, author="Counterwatch")
-    story: list[Any] = [Paragraph(escape(doc.title), title), Paragraph(escape(doc.subtitle), sub),
-                        Paragraph(escape(f"Lập lúc / Generated: {_text(timezone.now())}"), sub), Spacer(1, 6)]
+    st = statedoc.styles()
+    P = statedoc.para  # noqa: N806
+    width = statedoc.content_width()
+    story: list[Any] = [statedoc.header(_heading(), width=width), P(doc.title, st["title"]),
+                        P(doc.subject, st["subject"])]
     for section in doc.sections:
-        story.append(Paragraph(escape(section.heading), head))
-        for text in section.paragraphs:
-            story.append(Paragraph(escape(text), body))
+        story.append(P(section.heading, st["heading"]))
+        story += [P(text, st["indent"]) for text in section.paragraphs]
         for table in section.tables:
-            data = [[Paragraph(escape(h), cell) for h in table.headers]]
-            data += [[Paragraph(escape(_text(v)), cell) for v in row] for row in table.rows]
-            widths = [w * 180 * mm / sum(table.widths) for w in table.widths] if table.widths else None
-            t = PdfTable(data, colWidths=widths, repeatRows=1)
-            t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-            story.extend([Spacer(1, 3), t, Spacer(1, 3)])
-    pdf.build(story)
-    return buffer.getvalue()
+            data = [[P(h, st["cell_head"]) for h in table.headers]]
+            data += [[P(_text(v), st["cell_center"] if i in table.numeric else st["cell"]) for i, v in enumerate(row)]
+                     for row in table.rows]
+            columns = [[_text(row[i]) for row in table.rows] for i in range(len(table.headers))]
+            widths = statedoc.fit_widths(columns, table.widths or [1.0] * len(table.headers),
+                                         nowrap=table.numeric, total=width)
+            story += [Spacer(1, 2 * mm), statedoc.grid(data, widths), Spacer(1, 2 * mm)]
+        story += [P(text, st["body"]) for text in section.after]
+    story += [Spacer(1, 6 * mm),
+              KeepTogether([statedoc.signatures([None, _signer(reader)], width=width, recipients=RECIPIENTS)])]
+    return statedoc.build_pdf(story, title=doc.title, subject=doc.subject)
 
 
-def render_xlsx(doc: Doc) -> bytes:
+def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
+    import io
+
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     wb = Workbook()
     ws = wb.active
     ws.title = "Báo cáo"
-    ws.append([doc.title])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([doc.subtitle])
-    ws.append([f"Lập lúc / Generated: {_text(timezone.now())}"])
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E8EEF7")
+    columns = max([len(t.headers) for s in doc.sections for t in s.tables] + [7])
+    row = statedoc.xlsx_header(ws, _heading(), title=doc.title, subject=doc.subject, columns=columns)
+    first = row
+    bold = Font(name=statedoc.XLSX_FONT, bold=True)
+    fill = PatternFill("solid", fgColor="F2F2F2")
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+    def line(text: str, font: Any = None) -> None:
+        nonlocal row
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if font:
+            cell.font = font
+        # a merged cell does not grow by itself: about 110 characters fit on a line of these widths
+        ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 110))
+        row += 1
+
     for section in doc.sections:
-        ws.append([])
-        ws.append([section.heading])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=12)
+        row += 1
+        line(section.heading, bold)
         for text in section.paragraphs:
-            ws.append([text])
+            line(text)
         for table in section.tables:
-            ws.append(table.headers)
-            for c in ws[ws.max_row]:
-                c.font, c.fill = bold, fill
-            for row in table.rows:
-                ws.append([v if isinstance(v, int | float) else _text(v) for v in row])
-    for col, width in zip("ABCDEFGH", (28, 30, 28, 24, 22, 18, 40, 14), strict=False):
-        ws.column_dimensions[col].width = width
-    for row in ws.iter_rows():
-        for c in row:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
+            for col, header in enumerate(table.headers, start=1):
+                cell = ws.cell(row=row, column=col, value=header)
+                cell.font, cell.fill, cell.border = bold, fill, border
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            row += 1
+            for values in table.rows:
+                for col, value in enumerate(values, start=1):
+                    cell = ws.cell(row=row, column=col)
+                    statedoc.xlsx_value(cell, value if isinstance(value, int | float | date) else _text(value))
+                    cell.border = border
+                    cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                               horizontal="center" if col - 1 in table.numeric else None)
+                row += 1
+        for text in section.after:
+            line(text)
+    row += 1
+    signer = _signer(reader)
+    for text, font in ((signer.position.upper(), bold), (signer.note, Font(name=statedoc.XLSX_FONT, italic=True)),
+                       ("", None), ("", None), (signer.name, bold)):
+        start = columns * 3 // 5 + 1
+        ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=columns)
+        cell = ws.cell(row=row, column=start, value=text)
+        cell.alignment = Alignment(horizontal="center")
+        if font:
+            cell.font = font
+        row += 1
+    statedoc.xlsx_finish(ws, first_row=first, widths=[22, 24, 22, 20, 20, 22, 28, 14][:columns])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -264,8 +299,8 @@ def respond(doc: Doc, *, fmt: str, name: str, reader: Any) -> HttpResponse:
     audit_access(actor=reader, document=f"accountability.report.{fmt}", object_type="accountability.report",
                  object_id=name[:60], payload={"title": doc.title[:200]})
     if fmt == "pdf":
-        return HttpResponse(render_pdf(doc), content_type="application/pdf",
+        return HttpResponse(render_pdf(doc, reader=reader), content_type="application/pdf",
                             headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
-    return HttpResponse(render_xlsx(doc),
+    return HttpResponse(render_xlsx(doc, reader=reader),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})

@@ -640,7 +640,7 @@ def test_the_trace_report_prints_vietnamese_labels_not_codes(discipline: Any) ->
     text = "\n".join(cells)
     assert "(violator)" not in text and "state: confirmed" not in text and "v1" not in cells
     assert not any(re.search(r"\bv\d+\b", c) for c in cells)
-    assert "(Người vi phạm)" in text and "trạng thái: Đã xác nhận" in text and "phiên bản 1" in text.lower()
+    assert "(người vi phạm)" in text and "tình trạng: đã xác nhận" in text and "phiên bản 1" in text.lower()
 
 
 # --- reviewer's refusal, item 4: complaint periods count from the day of receipt ------------------------------

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from inspection.accountability import services
 
@@ -66,16 +68,34 @@ def test_finding_report_pdf_and_xlsx(api_as: Any, history: dict[str, Any]) -> No
     d = api_as("discipline")
     r = d.get(f"/api/accountability/findings/{history['old'].pk}/report.pdf")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    assert r.content.startswith(b"%PDF") and b"DejaVuSans" in r.content
+    from backend.core import statedoc
+
+    assert r.content.startswith(b"%PDF") and statedoc.fonts().regular.encode() in r.content
     from pypdf import PdfReader
 
-    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    pdf_text = " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages).split())
     assert "BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU" in pdf_text and "Nguyễn Văn Hùng" in pdf_text
+    # a state document (NĐ 30/2020/NĐ-CP): national header, issuer, number, place and date, signature
+    for phrase in (statedoc.NATION, statedoc.MOTTO, "PHÒNG TỔ CHỨC CÁN BỘ", "/BC-TCCB",
+                   statedoc.place_date_line("Nghệ An", timezone.localdate()), "NGƯỜI LẬP BÁO CÁO", "Nơi nhận:"):
+        assert phrase in pdf_text, phrase
+    # Vietnamese only: no English twin lines, no internal ids, no stored codes
+    for english in ("Finding", "Severity", "Leader accountability", "Generated", "Note:", "Liabilities"):
+        assert english not in pdf_text, english
+    assert not re.search(r"#\d", pdf_text) and "confirmed" not in pdf_text and "proposed" not in pdf_text
     r = d.get(f"/api/accountability/findings/{history['old'].pk}/report.xlsx")
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.content))
     text = "\n".join(str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None)
     assert "BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU" in text
+    # the same header rows as the PDF
+    ws = wb.active
+    assert [ws["A1"].value, ws["A2"].value] == ["CÔNG AN TỈNH NGHỆ AN", "PHÒNG TỔ CHỨC CÁN BỘ"]
+    assert statedoc.NATION in text and statedoc.MOTTO in text and "Nghệ An, ngày" in text
+    assert "Finding" not in text and "Leader accountability" not in text
+    # numbers stay numbers (the reader's Excel shows its decimal comma), not text
+    versions = [c for row in ws.iter_rows() for c in row if isinstance(c.value, int) and c.row > 8]
+    assert versions and all(c.number_format == "#,##0" for c in versions)
     assert "Nguyễn Văn Hùng" in text and "Phê bình" in text and "Đã xác nhận" in text
     assert "sáp nhập" in text
     assert d.get(f"/api/accountability/findings/{history['old'].pk}/report.doc").status_code == 404
@@ -99,10 +119,12 @@ def test_officer_report_pdf_and_xlsx(api_as: Any, history: dict[str, Any]) -> No
 
 def test_pdf_font_missing_is_a_clear_error(api_as: Any, history: dict[str, Any], monkeypatch: Any,
                                            tmp_path: Any) -> None:
-    from inspection.accountability import reports
+    from backend.core import statedoc
 
-    monkeypatch.setattr(reports, "FONT_PATH", tmp_path / "missing.ttf")
-    monkeypatch.setattr(reports, "FONT", "DejaVuSans-Test-Missing")
+    missing = tmp_path / "missing.ttf"
+    monkeypatch.setattr(statedoc, "_fonts", None)
+    monkeypatch.setattr(statedoc, "FONT_FAMILIES", [
+        ("Missing", {"regular": missing, "bold": missing, "italic": missing, "bold_italic": missing})])
     r = api_as("discipline").get(f"/api/accountability/findings/{history['old'].pk}/report.pdf")
     assert r.status_code == 503
-    assert r.json()["error"]["code"] == "font_missing" and "DejaVu" in r.json()["error"]["message"]
+    assert r.json()["error"]["code"] == "font_missing" and "fonts-liberation" in r.json()["error"]["message"]

@@ -145,7 +145,9 @@ def test_full_loop_as_real_roles(api_as, insp):
     for phrase in ("BIÊN BẢN KIỂM TRA", "Công an xã Thanh Chương", "Độc lập - Tự do - Hạnh phúc",
                    "Thu tiền ngoài quy định", "Phạm Quốc Anh", content_hash[:16]):
         assert phrase in text.replace("\n", " ") or phrase in text, phrase
-    assert b"DejaVuSans" in pdf.content
+    from backend.core.statedoc import fonts
+
+    assert fonts().regular.encode() in pdf.content  # the embedded Vietnamese font
 
     # 8. close the cycle: the seed is revealed and the draw verifies
     closed = lead.post(f"/api/inspection/draws/{draw['id']}/close/", {}, format="json")

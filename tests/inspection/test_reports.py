@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 
 import pytest
+from django.utils import timezone
+from pypdf import PdfReader
 
+from backend.core import statedoc
 from backend.core.store import get_store
 from inspection.models import CheckReport, CriterionResult, ReportAmendment, SurpriseCheck
 from inspection.selectors import criteria_leaves
@@ -166,3 +170,41 @@ def test_report_of_unstarted_check_and_bad_ids(api_as, insp):
     assert lead.get(f"/api/inspection/checks/{planned.uid}/report/").status_code == 404
     assert lead.put(f"/api/inspection/checks/{planned.uid}/report/", {"results": []}, format="json").status_code == 409
     assert lead.get("/api/inspection/checks/not-a-uuid/").status_code == 404
+
+
+# --- the minutes are a state document (NĐ 30/2020/NĐ-CP) -------------------------------------------
+
+
+def _minutes_text(content: bytes) -> str:
+    return " ".join("\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages).split())
+
+
+@pytest.mark.django_db
+def test_the_minutes_follow_the_state_format_and_write_numbers_the_vietnamese_way(api_as, running):
+    lead = api_as("lead")
+    results = _all(running, **{"1.1": {"outcome": "partial", "points": "2.5", "note": "Vắng 1 buổi"},
+                               "6.1": {"outcome": "not_applicable", "note": "Chưa lắp thiết bị"}})
+    saved = lead.put(_url(running), {"results": results, "summary": "Tổng hợp kết quả."}, format="json")
+    assert saved.status_code == 200, saved.content
+    assert lead.post(f"/api/inspection/checks/{running.uid}/complete/", {}, format="json").status_code == 200
+    assert lead.post(_url(running, "sign/"), {}, format="json").status_code == 200
+    report = CheckReport.objects.get(surprise_check=running)
+    pdf = lead.get(_url(running, "pdf/"))
+    assert pdf.status_code == 200
+    text = _minutes_text(pdf.content)
+    signed_on = timezone.localtime(report.signed_at).date()
+    for phrase in ("CÔNG AN TỈNH NGHỆ AN", "TỔ KIỂM TRA ĐẶC BIỆT", statedoc.NATION, statedoc.MOTTO,
+                   f"Số: {running.reference}/BB-TKTĐB", statedoc.place_date_line("Nghệ An", signed_on),
+                   "BIÊN BẢN KIỂM TRA", "TỔ TRƯỞNG TỔ KIỂM TRA", "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA",
+                   "Không áp dụng", "2,5/8"):
+        assert phrase in text, phrase
+    # vi-VN numbers: a decimal comma, no trailing ".00", and a criterion that does not apply has no "0/2"
+    assert not re.search(r"\d\.\d\d\b", text.replace(report.content_hash, "")), "a decimal point is printed"
+    max_score = statedoc.vn_number(report.max_score)
+    assert f"Tổng điểm: {statedoc.vn_score(report.score, report.max_score)}" in text and "," in max_score + \
+        statedoc.vn_number(report.score)
+    na_row = text.split("6.1", 1)[1][:200]
+    assert "Không áp dụng" in na_row and "0/" not in na_row.split("6.2")[0]
+    # Vietnamese only, in the document's serif font (Times New Roman metrics when installed)
+    assert "Signed" not in text and "Finding" not in text
+    assert statedoc.fonts().regular.encode() in pdf.content
