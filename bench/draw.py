@@ -6,13 +6,15 @@ Builds a throwaway SQLite database, migrates it and seeds the province of the re
 communes merged into 130 on 1 July 2025, a year of ratings, complaints, checks and findings). Risk
 is computed once by the project's risk model; then 24 monthly draws are run with the project's own
 inputs rules (coverage floor through `floor_due`, merged predecessors' check history) and its draw
-algorithm (`inspection.draw.run_draw`, version 2). Between draws time passes: each drawn unit
+algorithm (`inspection.draw.plan_draw`, version 3: teams scheduled without double-booking). Between draws time passes: each drawn unit
 counts as checked on its slot day, and the months-since-check part of every unit's risk is
 recomputed with the configured weight; the other features stay as computed.
 
 Prints, per run: checks per draw against n (max, mean), the pick rate of the high-risk quarter of
 units against the others (target >= 1.5x), and the longest gap any unit went unchecked during the
-simulated months (target <= the floor), each as one line. Units already past the floor when the
+simulated months (target <= the floor), overlapping pairs of checks sharing a person (target 0),
+checks per person and checks led per person, and any shortfall (units the window could not hold),
+each as one line. Units already past the floor when the
 simulation starts (the seeded history's backlog) have their gap counted from the first draw, and
 the draw by which the backlog is cleared is printed.
 """
@@ -74,6 +76,10 @@ def simulate(*, n: int, floor_months: int, months: int, seed: int) -> dict[str, 
     backlog_cleared: int | None = None if backlog else 0
     backlog_size = len(backlog)
     picks = dict.fromkeys(last, 0)
+    led: dict[int, int] = {}
+    per_person: dict[int, int] = {}
+    per_day: dict[tuple[int, str], int] = {}
+    overlaps = shortfall = 0
     sizes: list[int] = []
     forced_counts: list[int] = []
     longest = steady = breaches = steady_breaches = 0
@@ -91,9 +97,18 @@ def simulate(*, n: int, floor_months: int, months: int, seed: int) -> dict[str, 
                                "due": floor_date(last[u.pk], floor_months).isoformat(), "conflicted": []})
         inputs = {"params": {"n": n, "proportional_share": 0.75, "team_size": 2, "check_minutes": 120,
                              "days": working_days(start, end), "pool": [u.pk for u in team], "leads": [lead],
-                             "lead": lead, "algorithm": 2},
+                             "lead": lead, "per_person_per_day": 2, "travel_minutes": 60, "algorithm": 3},
                   "candidates": candidates}
-        result = drawing.run_draw(f"bench-{seed}-{m}", inputs)
+        planned = drawing.plan_draw(f"bench-{seed}-{m}", inputs)
+        result = planned["result"]
+        shortfall += len(planned["shortfall"])
+        overlaps += overlapping_pairs(result)
+        for item in result:
+            led[item["team"][0]] = led.get(item["team"][0], 0) + 1
+            for person in item["team"]:
+                per_person[person] = per_person.get(person, 0) + 1
+                per_day[(person, item["slot"]["window_start"][:10])] = per_day.get(
+                    (person, item["slot"]["window_start"][:10]), 0) + 1
         sizes.append(len(result))
         forced_counts.append(sum(1 for c in candidates if c["forced"]))
         for item in result:
@@ -124,7 +139,24 @@ def simulate(*, n: int, floor_months: int, months: int, seed: int) -> dict[str, 
             "rate_high": rate_high, "rate_other": rate_other, "longest_gap_days": longest,
             "floor_days": floor_days, "backlog": backlog_size, "backlog_cleared": backlog_cleared,
             "steady_gap_days": steady, "forced": forced_counts,
-            "breaches": breaches, "steady_breaches": steady_breaches}
+            "breaches": breaches, "steady_breaches": steady_breaches, "overlaps": overlaps, "shortfall": shortfall,
+            "per_person": {u.username: per_person.get(u.pk, 0) for u in team},
+            "led": {u.username: led.get(u.pk, 0) for u in team},
+            "max_per_day": max(per_day.values()) if per_day else 0}
+
+
+def overlapping_pairs(result: list[dict]) -> int:
+    """Pairs of checks of one draw that share a person and whose times overlap."""
+    spans: dict[int, list[tuple[str, str]]] = {}
+    for item in result:
+        for person in item["team"]:
+            spans.setdefault(person, []).append((item["slot"]["window_start"], item["slot"]["window_end"]))
+    pairs = 0
+    for items in spans.values():
+        parsed = sorted((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in items)
+        for i, (_, end) in enumerate(parsed):
+            pairs += sum(1 for start, _ in parsed[i + 1:] if start < end)
+    return pairs
 
 
 def main() -> int:
@@ -167,7 +199,11 @@ def main() -> int:
     print(f"longest gap that began after the backlog was cleared: {r['steady_gap_days']} days (gap/floor = "
           f"{r['steady_gap_days'] / r['floor_days']:.2f}); checks later than last check + {args.floor_months} "
           f"months: {r['steady_breaches']} (all draws: {r['breaches']}, while the floor alone exceeded n)")
-    ok = r["max_size"] <= args.n and ratio >= TARGET_RATIO and r["steady_breaches"] == 0
+    print(f"overlapping pairs (one person on two checks at once): {r['overlaps']} (target 0); most checks of one "
+          f"person on one day: {r['max_per_day']}; units the windows could not hold: {r['shortfall']}")
+    print("checks per person over the run: " + ", ".join(f"{k} {v}" for k, v in r["per_person"].items()))
+    print("checks led per person over the run: " + ", ".join(f"{k} {v}" for k, v in r["led"].items()))
+    ok = r["overlaps"] == 0 and r["max_size"] <= args.n and ratio >= TARGET_RATIO and r["steady_breaches"] == 0
     return 0 if ok else 1
 
 

@@ -257,6 +257,8 @@ class DrawListApi(APIView):
         team_size = serializers.IntegerField(required=False, default=2, min_value=1, max_value=10)
         check_minutes = serializers.IntegerField(required=False, default=120, min_value=30, max_value=600)
         include_weekends = serializers.BooleanField(required=False, default=False)
+        per_person_per_day = serializers.IntegerField(required=False, default=2, min_value=1, max_value=4)
+        travel_minutes = serializers.IntegerField(required=False, default=60, min_value=0, max_value=240)
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     def get(self, request: Request) -> Response:
@@ -284,6 +286,20 @@ class DrawCloseApi(APIView):
         data.is_valid(raise_exception=True)
         draw = services.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
                                    reason=data.validated_data["reason"])
+        return Response(DrawDetailOutputSerializer(draw).data)
+
+
+class DrawCancelApi(APIView):
+    """Cancel the whole draw (its planned checks) with a reason, as one action; the draw is closed."""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        draw = services.draw_cancel(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
+                                    reason=data.validated_data["reason"])
         return Response(DrawDetailOutputSerializer(draw).data)
 
 
@@ -807,7 +823,7 @@ class RatingOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = SatisfactionRating
         fields = ["id", "counter", "device_code", "device_rating_id", "rated_at", "score", "comment", "source",
-                  "received_at", "held", "hold_reason"]
+                  "received_at", "held", "hold_reason", "review", "review_note", "reviewed_at"]
 
     def get_counter(self, obj: SatisfactionRating) -> dict[str, Any] | None:
         return {**(_counter_brief(obj.counter) or {}), "unit": _unit_brief(obj.counter.unit)}
@@ -847,6 +863,76 @@ class RatingListApi(APIView):
                               "This rating id was already used for a different rating.", code="replay_conflict",
                               fields={"id": ["already used"]}, status=409)
         return Response(result, status=201 if result["status"] == "created" else 200)
+
+
+class RatingReviewApi(APIView):
+    """The inspection team accepts (counted again) or rejects (kept out, with a note) held ratings."""
+
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+        decision = serializers.ChoiceField(choices=["accepted", "rejected"])
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    class OutputSerializer(serializers.Serializer):
+        reviewed = serializers.IntegerField()
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = services.ratings_review(by=request.user, **data.validated_data)
+        return Response(self.OutputSerializer({"reviewed": count}).data)
+
+
+class VolumeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    counter = serializers.SerializerMethodField()
+    day = serializers.DateField()
+    transactions = serializers.IntegerField()
+    source = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+    def get_counter(self, obj: Any) -> dict[str, Any] | None:
+        return {**(_counter_brief(obj.counter) or {}), "unit": _unit_brief(obj.counter.unit)}
+
+
+class VolumeListApi(APIView):
+    """Transactions served per counter per day. GET: in scope (filters counter, unit, from, to).
+    POST: {"items": [{"counter": code, "day": "YYYY-MM-DD", "transactions": n}, ...]} or a CSV file
+    (field `file`, columns counter, day, transactions). A later figure for the same day replaces it."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class OutputSerializer(serializers.Serializer):
+        created = serializers.IntegerField()
+        updated = serializers.IntegerField()
+        unchanged = serializers.IntegerField()
+
+    def get(self, request: Request) -> Response:
+        q = Query(request)
+        filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"), "from": q.date("from"), "to": q.date("to")}
+        return paginate(request, self, selectors.volumes_list(user=request.user, filters=filters),
+                        VolumeOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *services.VOLUME_WRITERS)
+        upload = request.FILES.get("file")
+        if upload is not None:
+            if upload.size > SYNC_IMPORT_BYTES:
+                raise DomainError("Tệp CSV quá lớn (tối đa 2 MB).", "The CSV is too large (2 MB at most).",
+                                  code="too_large", fields={"file": ["too large"]})
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
+                                  fields={"file": ["not UTF-8"]}) from None
+            summary = services.volumes_import_csv(by=request.user, text=text)
+        else:
+            items = request.data.get("items") if isinstance(request.data, dict) else None
+            if not isinstance(items, list):
+                raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
+                                  code="required", fields={"items": ["required"]})
+            summary = services.volumes_record(by=request.user, items=items)
+        return Response(self.OutputSerializer(summary).data, status=201)
 
 
 class CsvImportOutputSerializer(serializers.ModelSerializer):

@@ -52,6 +52,14 @@ def _ratings(rng: random.Random, today: date) -> None:
                                                device_rating_id=f"{d:%Y%m%d}-{n}", rated_at=at, score=score,
                                                source=SatisfactionRating.Source.CSV))
     SatisfactionRating.objects.bulk_create(rows)
+    rated: dict[tuple[int, date], int] = {}
+    for r in rows:
+        key = (r.counter_id, timezone.localdate(r.rated_at))
+        rated[key] = rated.get(key, 0) + 1
+    from inspection.province import seed_volumes
+
+    seed_volumes(list(Counter.objects.filter(active=True).order_by("id")), today - timedelta(days=150),
+                 today - timedelta(days=1), random.Random(4099), rated)
 
 
 def _backdate_signed(check: SurpriseCheck, started: datetime, completed: datetime, signed: datetime) -> None:

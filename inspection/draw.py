@@ -23,6 +23,16 @@ Algorithm versions (params["algorithm"], absent = 1; a stored draw is always rec
        with stays a candidate: its check gets another lead (params["leads"], drawn at random among
        those not conflicted with it), and the drawing lead is not on its team. A floor unit's slot falls on or before its floor date (`due`), or
        within the first working days when it is already overdue.
+    3. the team is scheduled, not just named: each check's lead is any member of the inspection
+       team (lead or inspector) free of conflict with the unit, chosen among those free at the slot
+       with the fewest checks led so far (leads are spread, the drawing lead does not lead every
+       check); members are the least loaded free, non-conflicted people. No person is on two checks
+       whose times overlap or come closer than params["travel_minutes"] (default 60), and nobody has
+       more than params["per_person_per_day"] (default 2) checks a day. A unit for which no slot in
+       the window has its team free is not double-booked: it is returned in `shortfall` with its
+       reason; a check whose team is smaller than asked (fewer people free of conflict) says so in its
+       `notes` ("team_short"), as does a check whose lead was moved off the drawing lead
+       ("drawing_lead_conflicted") and a floor unit that only fitted after its floor date ("after_due").
 """
 from __future__ import annotations
 
@@ -156,13 +166,121 @@ def _days_for(cand: dict[str, Any], reason: str, days: list[str], version: int) 
     return [d for d in days if d <= due] or days[:OVERDUE_DAYS]
 
 
-def run_draw(seed: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:
+SLOT_STEP_MINUTES = 15
+
+
+def _starts(hours: dict[str, Any], day: str, check_minutes: int, min_minutes: int = 30) -> list[tuple[int, int]]:
+    """Every (start, end) in minutes on `day`, on a 15-minute grid, inside one opening interval; a
+    check lasts `check_minutes`, or the whole interval when that is shorter (at least 30 minutes)."""
+    options = []
+    for a, b in hours_for_weekday(hours or {}, date.fromisoformat(day).weekday()):
+        if b - a < min_minutes:
+            continue
+        length = min(check_minutes, b - a)
+        options.extend((s, s + length) for s in range(a, b - length + 1, SLOT_STEP_MINUTES))
+    return options
+
+
+def _iso(day: str, minute: int) -> str:
+    return datetime.combine(date.fromisoformat(day), time(minute // 60, minute % 60), tzinfo=LOCAL_TZ).isoformat()
+
+
+def _schedule(rng: random.Random, chosen: list[tuple[dict[str, Any], str]], params: dict[str, Any],
+              version: int) -> dict[str, Any]:
+    """Version 3: slots and teams such that no person is on two overlapping checks (see module doc)."""
+    pool = sorted(int(u) for u in params.get("pool", []))
+    drawing_lead = int(params["lead"])
+    team_size = max(int(params.get("team_size", 2)), 1)
+    check_minutes = int(params.get("check_minutes", 120))
+    per_day = max(int(params.get("per_person_per_day", 2)), 1)
+    travel = max(int(params.get("travel_minutes", 60)), 0)
+    days = list(params["days"])
+    busy: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    led = dict.fromkeys(pool, 0)
+    load = dict.fromkeys(pool, 0)
+
+    def free(person: int, day: str, start: int, end: int) -> bool:
+        taken = busy.get((person, day), [])
+        return len(taken) < per_day and all(end + travel <= a or b + travel <= start for a, b in taken)
+
+    result: list[dict[str, Any]] = []
+    shortfall: list[dict[str, Any]] = []
+    for cand, reason in chosen:
+        conflicted = set(int(u) for u in cand.get("conflicted", []))
+        eligible = [u for u in pool if u not in conflicted]
+        if not eligible:
+            shortfall.append({"unit_id": cand["unit_id"], "reason": "no_member_without_conflict"})
+            continue
+        want = min(team_size, len(eligible))
+        preferred = _days_for(cand, reason, days, version)
+        first = list(preferred)
+        rng.shuffle(first)
+        later = [d for d in days if d not in set(preferred)]
+        rng.shuffle(later)
+        counters = sorted(cand.get("counters") or [], key=lambda c: c["id"])
+        rng.shuffle(counters)
+        found = None
+        for day in first + later:
+            for counter in counters:
+                starts = _starts(counter.get("hours") or {}, day, check_minutes)
+                rng.shuffle(starts)
+                for start, end in starts:
+                    available = [u for u in eligible if free(u, day, start, end)]
+                    if len(available) >= want:
+                        found = (day, counter, start, end, available)
+                        break
+                if found:
+                    break
+            if found:
+                break
+        if found is None:
+            shortfall.append({"unit_id": cand["unit_id"], "reason": "no_free_team_in_window"})
+            continue
+        day, counter, start, end, available = found
+        ties = {u: rng.random() for u in available}
+        check_lead = min(available, key=lambda u: (led[u], load[u], ties[u]))
+        others = sorted((u for u in available if u != check_lead), key=lambda u: (load[u], ties[u]))
+        team = [check_lead, *sorted(others[:want - 1])]
+        for person in team:
+            busy.setdefault((person, day), []).append((start, end))
+            load[person] += 1
+        led[check_lead] += 1
+        notes: list[dict[str, Any]] = []
+        if drawing_lead in conflicted:
+            notes.append({"code": "drawing_lead_conflicted"})
+        if want < team_size:
+            notes.append({"code": "team_short", "asked": team_size, "free": len(eligible)})
+        if day not in set(preferred):
+            notes.append({"code": "after_due", "due": cand.get("due")})
+        result.append({"order": len(result) + 1, "unit_id": cand["unit_id"], "reason": reason,
+                       "score": cand["score"], "team": team,
+                       "slot": {"counter_id": counter["id"], "window_start": _iso(day, start),
+                                "window_end": _iso(day, end)},
+                       "notes": notes})
+    return {"result": result, "shortfall": shortfall}
+
+
+def plan_draw(seed: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The draw with what it could not place: {"result": [...], "shortfall": [{unit_id, reason}]}
+    (the shortfall is always empty before version 3, which never double-books)."""
     params = inputs["params"]
     candidates = sorted(inputs["candidates"], key=lambda c: c["unit_id"])
     rng = random.Random(seed)
     version = int(params.get("algorithm", 1))
     chosen = _select(rng, candidates, int(params["n"]), float(params["proportional_share"]), version)
+    if version >= 3:
+        return _schedule(rng, chosen, params, version)
+    return {"result": _assign_v2(rng, chosen, params, version), "shortfall": []}
 
+
+def run_draw(seed: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(plan_draw(seed, inputs)["result"])
+
+
+def _assign_v2(rng: random.Random, chosen: list[tuple[dict[str, Any], str]], params: dict[str, Any],
+               version: int) -> list[dict[str, Any]]:
+    """Versions 1 and 2: the drawing lead leads (v2: another lead when conflicted); slots are drawn
+    independently per check (overlaps possible; kept so stored draws still verify)."""
     pool = sorted(int(u) for u in params.get("pool", []))
     leads = sorted(int(u) for u in params.get("leads", []))
     lead = int(params["lead"])

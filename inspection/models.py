@@ -125,6 +125,11 @@ class SatisfactionRating(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     held = models.BooleanField(default=False, help_text="Held for review (e.g. a burst from one device): not counted")
     hold_reason = models.CharField(max_length=40, blank=True)
+    review = models.CharField(max_length=10, blank=True, choices=[("accepted", "Chấp nhận"), ("rejected", "Loại bỏ")],
+                              help_text="The inspection team's decision on a held rating (accepted: counted again)")
+    review_note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-rated_at", "-id"]
@@ -138,6 +143,27 @@ class SatisfactionRating(models.Model):
     @property
     def unsatisfied(self) -> bool:
         return self.score <= 2
+
+
+class CounterVolume(models.Model):
+    """Transactions served (giao dịch/hồ sơ đã phục vụ) at a counter on one local day: the denominator
+    that makes ratings comparable between a busy counter and a quiet one."""
+
+    class Source(models.TextChoices):
+        API = "api", "Nhập qua API"
+        CSV = "csv", "Nhập CSV"
+        SEED = "seed", "Dữ liệu mẫu"
+
+    counter = models.ForeignKey("org.Counter", on_delete=models.PROTECT, related_name="volumes")
+    day = models.DateField()
+    transactions = models.PositiveIntegerField()
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.API)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-day", "counter_id"]
+        constraints = [models.UniqueConstraint(fields=["counter", "day"], name="counter_volume_one_per_day")]
 
 
 class RatingDevice(models.Model):

@@ -31,6 +31,7 @@ from inspection import services
 from inspection.models import (
     CheckReport,
     Complaint,
+    CounterVolume,
     CriterionResult,
     Finding,
     FindingCategory,
@@ -173,6 +174,34 @@ def _ratings(p: Province, rng: random.Random, equipped: list[Counter], start: da
         day += timedelta(days=1)
     SatisfactionRating.objects.bulk_create(rows, batch_size=5000)
     p.stats["ratings"] = len(rows)
+    rated: dict[tuple[int, date], int] = {}
+    for r in rows:
+        key = (r.counter_id, timezone.localdate(r.rated_at))
+        rated[key] = rated.get(key, 0) + 1
+    # its own random stream, so the rest of the province is the same as before volumes were seeded
+    p.stats["volume_days"] = seed_volumes(p.counters, start, end, random.Random(7919),
+                                          rated)
+
+
+def seed_volumes(counters: list[Counter], start: date, end: date, rng: random.Random,
+                 rated: dict[tuple[int, date], int] | None = None) -> int:
+    """Transactions served per counter per working day (weekdays, and Saturday mornings at a third of a
+    weekday): each counter has its own size (15-70 a weekday), Mondays busier, the day varies +-35%,
+    and a day never has fewer transactions than ratings given. Returns rows written."""
+    rated = rated or {}
+    rows = []
+    for counter in counters:
+        base = rng.randint(15, 70)
+        day = start
+        while day <= end:
+            if day.weekday() < 6:
+                factor = (1.25 if day.weekday() == 0 else 1.0) * (0.33 if day.weekday() == 5 else 1.0)
+                count = max(round(base * factor * rng.uniform(0.65, 1.35)), rated.get((counter.pk, day), 0))
+                rows.append(CounterVolume(counter=counter, day=day, transactions=count,
+                                          source=CounterVolume.Source.SEED))
+            day += timedelta(days=1)
+    CounterVolume.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 def _complaints(p: Province, rng: random.Random, start: date, days: int) -> None:

@@ -1,6 +1,12 @@
 """Risk features per unit (reads only). The score is computed and stored by services.risk_compute.
 
 Every count decays with age: weight 0.5 ** (age_days / half_life_days), within lookback_days.
+
+Ratings are read per transaction served: `unsatisfied_per_1000` is the decayed count of ratings
+<= 2 per 1,000 decayed transactions served at the unit's counters (CounterVolume). Every rating is at
+least one transaction, so when no volume was reported the denominator is the ratings received (a
+unit cannot lower its rate by not reporting). The absolute count (`unsatisfied_ratings`) and the
+volume (`transactions_served`) stay in the features, shown next to the rate.
 """
 from __future__ import annotations
 
@@ -9,15 +15,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
 from backend.org.models import Unit
-from inspection.models import Complaint, Finding, SatisfactionRating, Severity, SurpriseCheck
+from inspection.models import Complaint, CounterVolume, Finding, SatisfactionRating, Severity, SurpriseCheck
 
 log = logging.getLogger(__name__)
-FEATURES = ["complaints", "unsatisfied_ratings", "findings", "months_since_check", "footage_absent",
-            "footage_tamper"]
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+FEATURES = ["complaints", "unsatisfied_ratings", "unsatisfied_per_1000", "findings", "months_since_check",
+            "footage_absent", "footage_tamper"]
+SHOWN = ["transactions_served"]  # features shown with the score but never weighted
 
 
 def decay(at: datetime, as_of: datetime, half_life_days: float) -> float:
@@ -99,7 +108,7 @@ def unit_features(*, units: list[Unit], as_of: datetime, params: dict[str, Any])
     cap = float(params["months_since_check_cap"])
     start = as_of - timedelta(days=lookback)
     ids = [u.pk for u in units]
-    feats: dict[int, dict[str, float]] = {u.pk: dict.fromkeys(FEATURES, 0.0) for u in units}
+    feats: dict[int, dict[str, float]] = {u.pk: dict.fromkeys(FEATURES + SHOWN, 0.0) for u in units}
     lineage = predecessors(ids)
     owner = _owners(lineage)  # a merged unit's history counts for its successor
     all_ids = list(owner)
@@ -112,10 +121,22 @@ def unit_features(*, units: list[Unit], as_of: datetime, params: dict[str, Any])
         target = owner[unit_id] if unit_id in owner else owner[counter_unit_id]
         feats[target]["complaints"] += decay(at, as_of, half_life)
 
-    for unit_id, at in (SatisfactionRating.objects.filter(counter__unit_id__in=all_ids, score__lte=2, held=False,
-                                                          rated_at__gte=start, rated_at__lte=as_of)
-                        .values_list("counter__unit_id", "rated_at").iterator(chunk_size=5000)):
-        feats[owner[unit_id]]["unsatisfied_ratings"] += decay(at, as_of, half_life)
+    rated: dict[int, float] = defaultdict(float)
+    for unit_id, at, value in (SatisfactionRating.objects.filter(counter__unit_id__in=all_ids, held=False,
+                                                                 rated_at__gte=start, rated_at__lte=as_of)
+                               .values_list("counter__unit_id", "rated_at", "score").iterator(chunk_size=5000)):
+        weight = decay(at, as_of, half_life)
+        rated[owner[unit_id]] += weight
+        if value <= 2:
+            feats[owner[unit_id]]["unsatisfied_ratings"] += weight
+    for unit_id, day, count in (CounterVolume.objects.filter(counter__unit_id__in=all_ids, day__gte=start.date(),
+                                                             day__lte=as_of.date())
+                                .values_list("counter__unit_id", "day", "transactions")):
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL_TZ)
+        feats[owner[unit_id]]["transactions_served"] += count * decay(noon, as_of, half_life)
+    for unit_id, f in feats.items():
+        served = max(f["transactions_served"], rated.get(unit_id, 0.0))
+        f["unsatisfied_per_1000"] = 1000.0 * f["unsatisfied_ratings"] / served if served > 0 else 0.0
 
     for unit_id, severity, at in (Finding.objects.filter(unit_id__in=all_ids, occurred_from__gte=start,
                                                          occurred_from__lte=as_of,

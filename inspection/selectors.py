@@ -17,6 +17,7 @@ from backend.core.text import fold
 from inspection.models import (
     CheckReport,
     Complaint,
+    CounterVolume,
     CriteriaSet,
     Criterion,
     CriterionResult,
@@ -311,6 +312,21 @@ def ratings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Satisfaction
     if filters.get("to"):
         qs = qs.filter(rated_at__lt=filters["to"])
     return qs.order_by("-rated_at", "-id")
+
+
+def volumes_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[CounterVolume]:
+    """Transactions served per counter and day, in the reader's scope."""
+    require_role(user, *RATING_READERS)
+    qs = _scoped(CounterVolume.objects.select_related("counter", "counter__unit"), user, "counter__unit_id")
+    if filters.get("counter_id"):
+        qs = qs.filter(counter_id=filters["counter_id"])
+    if filters.get("unit_id"):
+        qs = qs.filter(counter__unit_id=filters["unit_id"])
+    if filters.get("from"):
+        qs = qs.filter(day__gte=filters["from"])
+    if filters.get("to"):
+        qs = qs.filter(day__lte=filters["to"])
+    return qs.order_by("-day", "counter_id")
 
 
 def rating_get_for(*, user: Any, id: int) -> SatisfactionRating:  # noqa: A002

@@ -62,6 +62,7 @@ from inspection.services_draws import (  # noqa: F401
     _latest_snapshots,
     _team_conflicts,
     conflict_unit_ids,
+    draw_cancel,
     draw_close,
     draw_create,
     draw_inputs,
@@ -72,6 +73,7 @@ from inspection.services_ratings import (  # noqa: F401
     CSV_CHUNK,
     CSV_REQUIRED,
     MAX_BATCH,
+    VOLUME_WRITERS,
     _csv_reader,
     _parse_when,
     _rating_item,
@@ -83,6 +85,9 @@ from inspection.services_ratings import (  # noqa: F401
     ratings_import_csv,
     ratings_import_upload,
     ratings_record,
+    ratings_review,
+    volumes_import_csv,
+    volumes_record,
 )
 from inspection.services_reports import (  # noqa: F401
     MAX_EVIDENCE_BYTES,
@@ -294,7 +299,7 @@ def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, wind
 @transaction.atomic
 def check_start(*, by: Any, check: SurpriseCheck) -> SurpriseCheck:
     """The team lead starts the check on site: from now on the check exists for the unit."""
-    require_role(by, *LEAD)
+    require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
     check = _check_locked(check.pk)
     if check.lead_id != by.pk:
         raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra mới được bắt đầu.", "Only the check's team lead may start it.")
@@ -321,7 +326,7 @@ def check_start(*, by: Any, check: SurpriseCheck) -> SurpriseCheck:
 
 @transaction.atomic
 def check_cancel(*, by: Any, check: SurpriseCheck, reason: str) -> SurpriseCheck:
-    require_role(by, *LEAD)
+    require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
     reason = _require_text(reason, "reason", "lý do hủy")
     check = _check_locked(check.pk)
     if by.pk not in (check.lead_id, check.created_by_id):
@@ -347,7 +352,7 @@ def check_cancel(*, by: Any, check: SurpriseCheck, reason: str) -> SurpriseCheck
 
 @transaction.atomic
 def check_complete(*, by: Any, check: SurpriseCheck) -> SurpriseCheck:
-    require_role(by, *LEAD)
+    require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
     check = _check_locked(check.pk)
     if check.lead_id != by.pk:
         raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra mới được kết thúc.", "Only the check's team lead may complete it.")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from backend.accounts.models import Role, User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
-from backend.core.errors import Conflict
+from backend.core.errors import Conflict, Forbidden
 from backend.org.models import Assignment, Counter, Unit
 from inspection import draw as drawing
 from inspection import risk
@@ -61,7 +61,7 @@ def _team_conflicts(users: list[User], since: date) -> dict[int, set[int]]:
 # --- draws ------------------------------------------------------------------------------------------
 
 
-DRAW_ALGORITHM = 2  # see inspection/draw.py: n is a promise, a lead conflict reassigns the lead
+DRAW_ALGORITHM = 3  # see inspection/draw.py: n is a promise, leads spread over the team, no double-booking
 
 
 FLOOR_MARGIN_DAYS = 7  # the next window may open with a week of holidays (Tết)
@@ -88,6 +88,7 @@ def working_days(start: date, end: date, *, include_weekends: bool = False) -> l
 def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: float = 0.75,
                 floor_months: int = 6, conflict_years: int = 3, team_size: int = 2, check_minutes: int = 120,
                 include_weekends: bool = False, pool: list[User] | None = None,
+                per_person_per_day: int = 2, travel_minutes: int = 60,
                 snapshots: dict[int, RiskSnapshot] | None = None) -> dict[str, Any]:
     """Everything the draw depends on, as plain JSON (stored on the Draw for verification)."""
     today = timezone.localdate()
@@ -105,6 +106,9 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
     if not 1 <= team_size <= 10 or not 30 <= check_minutes <= 600:
         raise _invalid("Quy mô tổ (1–10) hoặc thời lượng (30–600 phút) không hợp lệ.",
                        "team_size must be 1..10 and check_minutes 30..600.", "team_size")
+    if not 1 <= per_person_per_day <= 4 or not 0 <= travel_minutes <= 240:
+        raise _invalid("Mỗi người tối đa 1–4 cuộc kiểm tra/ngày; thời gian di chuyển giữa hai cuộc 0–240 phút.",
+                       "per_person_per_day must be 1..4 and travel_minutes 0..240.", "per_person_per_day")
     if floor_months < 1 or conflict_years < 0:
         raise _invalid("Tham số sàn bao phủ hoặc xung đột lợi ích không hợp lệ.",
                        "floor_months must be >= 1 and conflict_years >= 0.", "floor_months")
@@ -119,7 +123,6 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
     lead_ids = sorted(u.pk for u in pool_users if u.role == Role.INSPECTION_LEAD and u.is_active)
     conflict_since = _add_months(start, -12 * conflict_years)
     conflicts = _team_conflicts(pool_users, conflict_since)
-    lead_conflicts = conflicts.get(by.pk, set())
 
     units = risk_candidate_units(on=start)
     lineage = risk.predecessors(u.pk for u in units)
@@ -142,10 +145,9 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         if unit.pk in pending:
             excluded.append({"unit_id": unit.pk, "reason": "planned_check_pending"})
             continue
-        if unit.pk in lead_conflicts and not any(
-                uid != by.pk and unit.pk not in conflicts.get(uid, set()) for uid in lead_ids):
-            # the drawing lead served there and no other lead is free of conflict to lead its check
-            excluded.append({"unit_id": unit.pk, "reason": "no_lead_without_conflict"})
+        if all(unit.pk in conflicts.get(uid, set()) for uid in pool_ids):
+            # every member of the team served there: nobody may check it
+            excluded.append({"unit_id": unit.pk, "reason": "no_member_without_conflict"})
             continue
         if unit.pk not in counters_by_unit:
             excluded.append({"unit_id": unit.pk, "reason": "no_opening_hours_in_window"})
@@ -169,6 +171,7 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
               "floor_months": floor_months, "conflict_years": conflict_years, "team_size": team_size,
               "check_minutes": check_minutes, "include_weekends": include_weekends, "days": days,
               "pool": pool_ids, "leads": lead_ids, "lead": by.pk, "excluded": excluded,
+              "per_person_per_day": per_person_per_day, "travel_minutes": travel_minutes,
               "algorithm": DRAW_ALGORITHM}
     return {"params": params, "candidates": candidates}
 
@@ -216,11 +219,64 @@ def _redraw_flags(start: date, end: date, reason: str) -> list[dict[str, Any]]:
                        "lại phải nêu lý do; lý do được công bố cho cán bộ kỷ luật và quản trị.",
                        f"The window overlaps earlier draw(s) {ids}: a redraw needs a reason, which is published "
                        "to the disciplinary officers and administrators.", "reason", code="redraw_needs_reason")
-    voided = [d.pk for d in overlapping if any(f.get("code") == "all_checks_cancelled" for f in d.flags)]
+    voided = [d.pk for d in overlapping
+              if any(f.get("code") in ("all_checks_cancelled", "draw_cancelled") for f in d.flags)]
     flags: list[dict[str, Any]] = [{"code": "overlapping_window", "draws": ids, "reason": reason}]
     if voided:
         flags.append({"code": "after_voided_draw", "draws": voided, "reason": reason})
     return flags
+
+
+SHORTFALL_REASONS = {
+    "no_free_team_in_window": ("không còn tổ kiểm tra rảnh trong khoảng thời gian (mỗi người không trùng giờ, "
+                               "tối đa {per_day} cuộc/ngày)",
+                               "no team free in the window (nobody on two checks at once, at most {per_day} a day)"),
+    "no_member_without_conflict": ("mọi thành viên tổ kiểm tra đều từng công tác tại đơn vị",
+                                   "every member of the team served in the unit"),
+}
+
+
+def _schedule_warnings(inputs: dict[str, Any], planned: dict[str, Any]) -> list[dict[str, Any]]:
+    """For the team: checks the window could not hold (instead of double-booking), teams smaller than
+    asked, floor units placed after their floor date. Unit ids are named: warnings stay with the team."""
+    params = inputs["params"]
+    n, size, per_day = int(params["n"]), int(params["team_size"]), int(params.get("per_person_per_day", 2))
+    pool, days = len(params["pool"]), len(params["days"])
+    warnings: list[dict[str, Any]] = []
+    shortfall = planned["shortfall"]
+    if shortfall:
+        capacity = days * pool * per_day // max(size, 1)
+        units = [{**s, "vi": SHORTFALL_REASONS[s["reason"]][0].format(per_day=per_day),
+                  "en": SHORTFALL_REASONS[s["reason"]][1].format(per_day=per_day)} for s in shortfall]
+        scheduled = len(planned["result"])
+        warnings.append({
+            "code": "schedule_shortfall", "n": n, "scheduled": scheduled, "missing": len(shortfall), "units": units,
+            "capacity": capacity,
+            "vi": f"Chỉ xếp được {scheduled}/{n} cuộc kiểm tra: {len(shortfall)} đơn vị không xếp được lịch mà "
+                  f"không để một người ở hai cuộc cùng lúc ({pool} người, tổ {size} người, {days} ngày làm việc, "
+                  f"tối đa {per_day} cuộc/người/ngày: sức chứa khoảng {capacity} cuộc). Mở rộng khoảng thời gian, "
+                  f"giảm n hoặc quy mô tổ.",
+            "en": f"Only {scheduled}/{n} checks could be scheduled: {len(shortfall)} unit(s) found no slot without "
+                  f"putting someone on two checks at once ({pool} people, teams of {size}, {days} working days, at "
+                  f"most {per_day} checks per person a day: capacity about {capacity}). Widen the window, lower n "
+                  f"or the team size."})
+    short = [r for r in planned["result"] if any(x["code"] == "team_short" for x in r.get("notes", []))]
+    if size > pool:
+        warnings.append({"code": "team_larger_than_pool", "asked": size, "pool": pool,
+                         "vi": f"Yêu cầu tổ {size} người nhưng tổ kiểm tra chỉ có {pool} người.",
+                         "en": f"Teams of {size} were asked but the inspection team has {pool} people."})
+    if short:
+        warnings.append({"code": "team_short", "asked": size, "checks": [
+            {"unit_id": r["unit_id"], "free": next(x["free"] for x in r["notes"] if x["code"] == "team_short")}
+            for r in short],
+            "vi": f"{len(short)} cuộc kiểm tra có tổ ít hơn {size} người vì không đủ người không xung đột lợi ích.",
+            "en": f"{len(short)} check(s) have fewer than {size} people: not enough members free of conflict."})
+    late = [r for r in planned["result"] if any(x["code"] == "after_due" for x in r.get("notes", []))]
+    if late:
+        warnings.append({"code": "floor_after_due", "units": [r["unit_id"] for r in late],
+                         "vi": f"{len(late)} đơn vị thuộc diện sàn bao phủ chỉ xếp được lịch sau hạn sàn.",
+                         "en": f"{len(late)} floor unit(s) could only be scheduled after their floor date."})
+    return warnings
 
 
 @transaction.atomic
@@ -235,8 +291,9 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
     snapshots = _latest_snapshots(by, units)
     inputs = draw_inputs(by=by, n=n, start=start, end=end, snapshots=snapshots, **options)
     seed = secrets.token_hex(32)
-    result = drawing.run_draw(seed, inputs)
-    warnings: list[dict[str, Any]] = []
+    planned = drawing.plan_draw(seed, inputs)
+    result = planned["result"]
+    warnings: list[dict[str, Any]] = _schedule_warnings(inputs, planned)
     overflow = drawing.floor_overflow(inputs)
     if overflow:
         forced = sum(1 for c in inputs["candidates"] if c.get("forced"))
@@ -302,6 +359,47 @@ def draw_close(*, by: Any, draw: Draw, reason: str = "") -> Draw:
     audit_record(actor=by, verb="draw.close", obj=draw,
                  payload={"seed": draw.seed, "seed_sha256": draw.seed_sha256, "reason": draw.close_reason,
                           "flags": flags, **_seal({"result": draw.result})})
+    return draw
+
+
+@transaction.atomic
+def draw_cancel(*, by: Any, draw: Draw, reason: str) -> Draw:
+    """Cancel a whole draw in one action: every check still planned is cancelled with the reason (they
+    stay secrets: sealed records), checks already started go on, and the draw is closed with the seed
+    revealed. The cancellation and its reason are published with the commitment."""
+    require_role(by, *LEAD)
+    reason = _require_text(reason, "reason", "lý do hủy cả đợt rút thăm")
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw.state == Draw.State.CLOSED:
+        raise Conflict("Lượt bốc thăm đã được khóa sổ.", "This draw is already closed.", code="already_closed")
+    if by.pk != draw.created_by_id:
+        raise Forbidden("Chỉ tổ trưởng đã bốc thăm mới được hủy cả đợt.", "Only the lead who made the draw may "
+                        "cancel it as a whole.")
+    running = draw.checks.filter(state=SurpriseCheck.State.IN_PROGRESS).count()
+    if running:
+        raise Conflict(f"Còn {running} cuộc kiểm tra đang diễn ra: kết thúc hoặc hủy từng cuộc trước khi hủy cả đợt.",
+                       f"{running} check(s) are running: complete or cancel them one by one first.",
+                       code="checks_running")
+    now = timezone.now()
+    planned = list(draw.checks.select_for_update().filter(state=SurpriseCheck.State.PLANNED).order_by("id"))
+    for check in planned:
+        check.state = SurpriseCheck.State.CANCELLED
+        check.cancelled_at = now
+        check.cancel_reason = reason
+    SurpriseCheck.objects.bulk_update(planned, ["state", "cancelled_at", "cancel_reason"])
+    flags = [*draw.flags, {"code": "draw_cancelled", "reason": reason, "cancelled": len(planned)}]
+    if not draw.checks.exclude(state=SurpriseCheck.State.CANCELLED).exists():
+        flags.append({"code": "all_checks_cancelled", "reason": reason})
+    draw.state = Draw.State.CLOSED
+    draw.closed_at = now
+    draw.closed_by = by
+    draw.close_reason = reason
+    draw.flags = flags
+    draw.save(update_fields=["state", "closed_at", "closed_by", "close_reason", "flags"])
+    audit_record(actor=by, verb="draw.cancel", obj=draw,
+                 payload={"seed": draw.seed, "seed_sha256": draw.seed_sha256, "reason": reason, "flags": flags,
+                          "cancelled": len(planned),
+                          **_seal({"checks": [str(c.uid) for c in planned], "result": draw.result})})
     return draw
 
 

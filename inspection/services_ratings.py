@@ -7,15 +7,16 @@ from typing import Any, BinaryIO
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from backend.accounts.models import ApiToken
+from backend.accounts.models import ApiToken, Role
+from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.params import parse_datetime
 from backend.core.store import get_store
 from backend.org.models import Counter
 from inspection import defaults
-from inspection.models import CsvImport, RatingDevice, SatisfactionRating
-from inspection.services_common import _invalid
+from inspection.models import CounterVolume, CsvImport, RatingDevice, SatisfactionRating
+from inspection.services_common import TEAM, _invalid, _require_text
 
 
 def _parse_when(value: Any) -> datetime | None:
@@ -114,7 +115,8 @@ def _hold_bursts(device_codes: set[str], lo: datetime, hi: datetime) -> int:
                 held.update(pk for pk, _ in rows[first:last + 1])
     if not held:
         return 0
-    return SatisfactionRating.objects.filter(pk__in=held, held=False).update(held=True, hold_reason="burst")
+    # a rating the team already reviewed keeps its decision
+    return SatisfactionRating.objects.filter(pk__in=held, held=False, review="").update(held=True, hold_reason="burst")
 
 
 @transaction.atomic
@@ -363,3 +365,132 @@ def csv_import_start(*, by: Any, filename: str, sha256: str, key: str = "") -> C
                                     sha256=sha256, key=key, started_at=timezone.now(),
                                     state=CsvImport.State.RUNNING if not key else CsvImport.State.QUEUED)
 
+
+
+# --- review of held ratings ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def ratings_review(*, by: Any, ids: list[int], decision: str, note: str = "") -> int:
+    """The inspection team decides on held ratings (a burst from one device): `accepted` counts them
+    again (e.g. a queue of citizens who really rated one after another), `rejected` keeps them out for
+    good. A rejection needs a note. Returns how many were decided."""
+    require_role(by, *TEAM)
+    if decision not in ("accepted", "rejected"):
+        raise _invalid("Quyết định phải là chấp nhận (accepted) hoặc loại bỏ (rejected).",
+                       "decision must be 'accepted' or 'rejected'.", "decision")
+    note = (note or "").strip()
+    if decision == "rejected":
+        note = _require_text(note, "note", "lý do loại bỏ")
+    ids = sorted({int(i) for i in ids})
+    if not ids or len(ids) > MAX_BATCH:
+        raise _invalid(f"Chọn từ 1 đến {MAX_BATCH} đánh giá.", f"Give 1 to {MAX_BATCH} rating ids.", "ids")
+    rows = list(SatisfactionRating.objects.select_for_update().filter(pk__in=ids))
+    found = {r.pk for r in rows}
+    missing = [i for i in ids if i not in found]
+    not_held = [r.pk for r in rows if not r.held and not r.review]
+    if missing or not_held:
+        raise _invalid(f"Không tìm thấy hoặc không bị tạm giữ: {', '.join(map(str, missing + not_held))}.",
+                       f"Not found or not held for review: {missing + not_held}.", "ids")
+    now = timezone.now()
+    for r in rows:
+        r.review, r.review_note, r.reviewed_by, r.reviewed_at = decision, note, by, now
+        r.held = decision == "rejected"
+    SatisfactionRating.objects.bulk_update(rows, ["review", "review_note", "reviewed_by", "reviewed_at", "held"])
+    audit_record(actor=by, verb=f"ratings.review_{decision}", object_type="inspection.satisfactionrating",
+                 payload={"ids": ids, "note": note})
+    return len(rows)
+
+
+# --- transactions served per counter and day ----------------------------------------------------
+
+VOLUME_MAX = 5000  # a commune counter serves tens to a few hundred a day; more is a typing error
+VOLUME_WRITERS = (*TEAM, Role.ADMIN)
+
+
+def _volume_row(item: Any, counters: dict[str, Counter], today: Any) -> tuple[dict[str, Any] | None, list[str]]:
+    from backend.core.params import parse_date
+
+    if not isinstance(item, dict):
+        return None, ["Phải là một đối tượng. / Must be an object."]
+    errors = []
+    code = str(item.get("counter", item.get("counter_code", "")) or "").strip()
+    counter = counters.get(code)
+    if counter is None:
+        errors.append(f"Không có quầy mã {code!r}. / No counter with code {code!r}.")
+    try:
+        day = parse_date(str(item.get("day", "") or ""), "day")
+    except DomainError:
+        day = None
+        errors.append("Ngày không hợp lệ (YYYY-MM-DD). / day must be YYYY-MM-DD.")
+    if day is not None and day > today:
+        errors.append("Ngày ở tương lai. / day is in the future.")
+    raw = item.get("transactions")
+    if isinstance(raw, bool) or not (isinstance(raw, int) and raw >= 0 or isinstance(raw, str) and raw.strip().isdigit()):
+        errors.append("Số giao dịch phải là số nguyên không âm. / transactions must be a whole number >= 0.")
+    elif int(raw) > VOLUME_MAX:
+        errors.append(f"Số giao dịch vượt {VOLUME_MAX}/ngày. / transactions exceed {VOLUME_MAX} a day.")
+    if errors:
+        return None, errors
+    return {"counter": counter, "day": day, "transactions": int(raw)}, []
+
+
+@transaction.atomic
+def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Source.API) -> dict[str, int]:
+    """Record transactions served per counter per day (one row per counter and day; a later entry for
+    the same day replaces the figure and is audited). Every item is checked before anything is written:
+    one bad item refuses the batch with each error's item number."""
+    require_role(by, *VOLUME_WRITERS)
+    if not isinstance(items, list) or not 1 <= len(items) <= 5000:
+        raise _invalid("Cần từ 1 đến 5.000 dòng.", "Give 1 to 5,000 items.", "items")
+    codes = {str(i.get("counter", i.get("counter_code", "")) or "").strip() for i in items if isinstance(i, dict)}
+    counters = {c.code: c for c in Counter.objects.filter(code__in=codes)}
+    today = timezone.localdate()
+    clean, errors = [], []
+    for number, item in enumerate(items, start=1):
+        row, problems = _volume_row(item, counters, today)
+        errors.extend({"item": number, "message": p} for p in problems)
+        if row is not None:
+            clean.append(row)
+    if errors:
+        raise DomainError("Dữ liệu giao dịch có lỗi; không dòng nào được ghi.", "Volume data has errors; nothing "
+                          "was written.", code="invalid", fields={"items": [f"#{e['item']}: {e['message']}"
+                                                                            for e in errors[:50]]})
+    keys = {(r["counter"].pk, r["day"]) for r in clean}
+    existing = {(v.counter_id, v.day): v for v in CounterVolume.objects.select_for_update().filter(
+        counter_id__in={k[0] for k in keys}, day__in={k[1] for k in keys})}
+    created = updated = 0
+    new_rows, changed = [], []
+    for r in {(r["counter"].pk, r["day"]): r for r in clean}.values():
+        row = existing.get((r["counter"].pk, r["day"]))
+        if row is None:
+            new_rows.append(CounterVolume(counter=r["counter"], day=r["day"], transactions=r["transactions"],
+                                          source=source, recorded_by=by if getattr(by, "pk", None) else None))
+        elif row.transactions != r["transactions"]:
+            row.transactions, row.source = r["transactions"], source
+            row.recorded_by = by if getattr(by, "pk", None) else None
+            changed.append(row)
+    CounterVolume.objects.bulk_create(new_rows)
+    CounterVolume.objects.bulk_update(changed, ["transactions", "source", "recorded_by", "recorded_at"])
+    created, updated = len(new_rows), len(changed)
+    audit_record(actor=by, verb="volumes.record", object_type="inspection.countervolume",
+                 payload={"created": created, "updated": updated, "unchanged": len(keys) - created - updated,
+                          "source": source})
+    return {"created": created, "updated": updated, "unchanged": len(keys) - created - updated}
+
+
+def volumes_import_csv(*, by: Any, text: str) -> dict[str, int]:
+    """CSV with columns counter (or counter_code), day, transactions; ',' or ';' separated."""
+    import csv
+    import io
+
+    stream = io.StringIO(text.lstrip("\ufeff"))
+    first = stream.readline()
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    if not {"day", "transactions"} <= set(header) or not {"counter", "counter_code"} & set(header):
+        raise _invalid("Tệp CSV cần các cột counter, day, transactions.",
+                       "The CSV needs the columns counter, day, transactions.", "file", code="csv_header")
+    items = [dict(zip(header, (v.strip() for v in row), strict=False)) for row in csv.reader(stream, delimiter=delimiter)
+             if any(v.strip() for v in row)]
+    return volumes_record(by=by, items=items, source=CounterVolume.Source.CSV)

@@ -28,7 +28,7 @@ from inspection.models import (
     SurpriseCheck,
 )
 from inspection.services_common import (
-    LEAD,
+    TEAM,
     TWO,
     _check_locked,
     _event,
@@ -262,7 +262,7 @@ def report_update(*, by: Any, check: SurpriseCheck, results: list[dict[str, Any]
 
 @transaction.atomic
 def report_sign(*, by: Any, check: SurpriseCheck) -> CheckReport:
-    require_role(by, *LEAD)
+    require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
     check = _check_locked(check.pk)
     if check.lead_id != by.pk:
         raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra mới được ký biên bản.", "Only the check's team lead may sign.")
@@ -294,7 +294,7 @@ def report_sign(*, by: Any, check: SurpriseCheck) -> CheckReport:
 def report_amend(*, by: Any, check: SurpriseCheck, reason: str, results: list[dict[str, Any]] | None = None,
                  summary: str | None = None) -> ReportAmendment:
     check = _check_locked(check.pk)
-    require_role(by, *LEAD)
+    require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
     if check.lead_id != by.pk:
         raise Forbidden("Chỉ tổ trưởng đã ký biên bản mới được lập bản sửa đổi, bổ sung.",
                         "Only the check's team lead, who signed the minutes, may amend them.")

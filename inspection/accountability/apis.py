@@ -36,7 +36,14 @@ from inspection.accountability.models import (
     SubjectKind,
     TraceRecord,
 )
-from inspection.accountability.scoring import Period, compute_rankings, quarter, year_period
+from inspection.accountability.scoring import (
+    DELIVERY_REPORT_GRACE_DAYS,
+    Period,
+    compute_rankings,
+    quarter,
+    task_outcome,
+    year_period,
+)
 from inspection.accountability.trace import assignment_proof, officer_brief, unit_as_it_was, unit_brief
 from inspection.models import Finding, Severity
 
@@ -752,23 +759,33 @@ class RankingsApi(APIView):
         return Response(result)
 
 
+TASK_STATUS_VI = {
+    "on_time": "Đúng hạn", "late": "Trễ hạn", "missed": "Không hoàn thành", "pending": "Chưa đến hạn",
+    "reported_late": f"Báo cáo muộn (quá {DELIVERY_REPORT_GRACE_DAYS} ngày): tính như trễ hạn, không tính đúng hạn",
+}
+
+
 class TaskOutputSerializer(serializers.ModelSerializer):
     unit = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
+    status_vi = serializers.SerializerMethodField()
     registered_by = serializers.CharField(source="registered_by.username")
 
     class Meta:
         model = CchcTask
         fields = ["id", "unit", "year", "title", "target", "due_date", "late_registration", "registered_by",
-                  "registered_at", "delivered_on", "delivery_note", "reported_at", "status"]
+                  "registered_at", "delivered_on", "delivery_note", "reported_at", "status", "status_vi"]
 
     def get_unit(self, obj: CchcTask) -> dict[str, Any]:
         return unit_brief(obj.unit)
 
     def get_status(self, obj: CchcTask) -> str:
-        if obj.delivered_on is not None:
-            return "on_time" if obj.delivered_on <= obj.due_date else "late"
-        return "missed" if obj.due_date < timezone.localdate() else "pending"
+        """on_time, late, reported_late (flagged: reported after the grace; counts as late), missed, pending."""
+        return task_outcome(due=obj.due_date, delivered=obj.delivered_on, reported_at=obj.reported_at,
+                            registered_at=obj.registered_at, today=timezone.localdate())
+
+    def get_status_vi(self, obj: CchcTask) -> str:
+        return TASK_STATUS_VI[self.get_status(obj)]
 
 
 class TaskItemInput(serializers.Serializer):

@@ -27,6 +27,25 @@ CONSEQUENCES = {
 }
 
 
+
+# A head reports a delivery within this many days of it (the force's own regulation decides the figure;
+# this is the default). A delivery reported later, or dated before its task was even registered, is
+# recorded but flagged "reported_late": it counts as late (the policy's late credit), never on time.
+DELIVERY_REPORT_GRACE_DAYS = 30
+
+
+def task_outcome(*, due: date, delivered: date | None, reported_at: Any, registered_at: Any, today: date) -> str:
+    """One CCHC task's outcome: on_time, late, reported_late (on time by the date given, but reported
+    after the grace or dated before the task was registered), missed or pending. The one owner of the
+    rule: scoring, the task list and the rankings all call it."""
+    if delivered is None:
+        return "missed" if due < today else "pending"
+    late_report = ((reported_at is not None and (local_day(reported_at) - delivered).days > DELIVERY_REPORT_GRACE_DAYS)
+                   or (registered_at is not None and delivered < local_day(registered_at)))
+    if delivered > due:
+        return "late"
+    return "reported_late" if late_report else "on_time"
+
 @dataclass(frozen=True)
 class Period:
     start: date
@@ -63,6 +82,7 @@ class UnitScore:
     tasks_total: int = 0
     tasks_on_time: int = 0
     tasks_late: int = 0
+    tasks_reported_late: int = 0  # of tasks_late: delivered on time by the date given, but reported after the grace
     tasks_missed: int = 0
     tasks_pending: int = 0
     task_percent: float | None = None
@@ -97,15 +117,18 @@ def _scores(*, units: list[Unit], period: Period, policy: ScoringPolicy, today: 
         out[uid].check_percent = round(sum(values) / len(values), 2)
         out[uid].reports = len(values)
 
-    for unit_id, due, delivered in (CchcTask.objects.filter(unit_id__in=ids, due_date__gte=period.start,
-                                                            due_date__lte=period.end)
-                                    .values_list("unit_id", "due_date", "delivered_on")):
+    for unit_id, due, delivered, reported_at, registered_at in (
+            CchcTask.objects.filter(unit_id__in=ids, due_date__gte=period.start, due_date__lte=period.end)
+            .values_list("unit_id", "due_date", "delivered_on", "reported_at", "registered_at")):
         s = out[owner[unit_id]]
-        if delivered is not None and delivered <= due:
+        outcome = task_outcome(due=due, delivered=delivered, reported_at=reported_at, registered_at=registered_at,
+                               today=today)
+        if outcome == "on_time":
             s.tasks_on_time += 1
-        elif delivered is not None:
+        elif outcome in ("late", "reported_late"):
             s.tasks_late += 1
-        elif due < today:
+            s.tasks_reported_late += outcome == "reported_late"
+        elif outcome == "missed":
             s.tasks_missed += 1
         else:
             s.tasks_pending += 1
@@ -252,7 +275,8 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
             "components": {
                 "checks": {"percent": s.check_percent, "signed_reports": s.reports, "weight": policy.check_weight},
                 "tasks": {"percent": s.task_percent, "total": s.tasks_total, "on_time": s.tasks_on_time,
-                          "late": s.tasks_late, "missed": s.tasks_missed, "pending": s.tasks_pending,
+                          "late": s.tasks_late, "reported_late": s.tasks_reported_late, "missed": s.tasks_missed,
+                          "pending": s.tasks_pending,
                           "weight": policy.task_weight},
                 "deductions": {"points": round(s.deduction, 2), "findings": len(s.findings),
                                "by_severity": dict(by_sev)},

@@ -38,6 +38,7 @@ from inspection.accountability.models import (
     SubjectKind,
     TraceRecord,
 )
+from inspection.accountability.scoring import DELIVERY_REPORT_GRACE_DAYS, task_outcome
 from inspection.accountability.trace import (
     COUNTED_STATES,
     compute_trace,
@@ -874,9 +875,6 @@ def case_appeal_resolve(*, by: Any, case: DisciplinaryCase, result: str, decided
 # --- CCHC tasks -------------------------------------------------------------------------------------
 
 REGISTRATION_MONTH = 10
-# A head reports a delivery within this many days of it; an older date is a correction for an admin
-# (the force's own regulation decides the figure; this is the default).
-DELIVERY_REPORT_GRACE_DAYS = 30
 
 
 @transaction.atomic
@@ -942,21 +940,22 @@ def task_report_delivery(*, by: Any, task: CchcTask, delivered_on: date, note: s
     if delivered_on > timezone.localdate():
         raise _invalid("Ngày hoàn thành không được ở tương lai.", "The delivery date cannot be in the future.",
                        "delivered_on")
-    grace_from = timezone.localdate() - timedelta(days=DELIVERY_REPORT_GRACE_DAYS)
-    if not is_admin and delivered_on < grace_from:
-        raise _invalid(f"Ngày hoàn thành phải được báo cáo trong vòng {DELIVERY_REPORT_GRACE_DAYS} ngày (từ "
-                       f"{grace_from:%d/%m/%Y}); ngày sớm hơn do quản trị điều chỉnh kèm căn cứ.",
-                       f"A delivery is reported within {DELIVERY_REPORT_GRACE_DAYS} days (from {grace_from}); an "
-                       "earlier date is a correction for an admin.", "delivered_on")
     if delivered_on < date(task.year - 1, 1, 1):
         raise _invalid("Ngày hoàn thành quá sớm so với năm nhiệm vụ.", "The delivery date is before the task's year.",
                        "delivered_on")
     previous = task.delivered_on
+    now = timezone.now()
+    # reported after the grace (or dated before the task was registered): recorded, flagged, counted
+    # late at best (scoring.task_outcome), never on time
+    outcome = task_outcome(due=task.due_date, delivered=delivered_on, reported_at=now,
+                           registered_at=task.registered_at, today=timezone.localdate())
     task.delivered_on, task.delivery_note = delivered_on, (note or "").strip()
-    task.reported_by, task.reported_at = by, timezone.now()
+    task.reported_by, task.reported_at = by, now
     task.save(update_fields=["delivered_on", "delivery_note", "reported_by", "reported_at"])
     audit_record(actor=by, verb="accountability.cchc.delivery", obj=task,
-                 payload={"delivered_on": delivered_on, "previous": previous, "on_time": delivered_on <= task.due_date})
+                 payload={"delivered_on": delivered_on, "previous": previous, "outcome": outcome,
+                          "on_time": outcome == "on_time", "reported_late": outcome == "reported_late",
+                          "grace_days": DELIVERY_REPORT_GRACE_DAYS})
     return task
 
 

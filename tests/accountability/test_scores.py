@@ -1,8 +1,9 @@
 """CCHC tasks, unit scores, ranking with trend and emulation consequences."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -37,6 +38,11 @@ def test_scores_rank_trend_and_consequences(demo: Any, make_check: Any, make_fin
     t1, t2 = CchcTask.objects.filter(unit=demo.units["CAX-ND"]).order_by("due_date")
     services.task_report_delivery(by=admin, task=t1, delivered_on=date(2026, 6, 20))
     services.task_report_delivery(by=admin, task=t2, delivered_on=date(2026, 10, 15))  # late
+    # both were registered in October and reported at the time (a report months later is flagged and never on time: issue 13)
+    for task, reported in ((t1, date(2026, 6, 21)), (t2, date(2026, 10, 16))):
+        CchcTask.objects.filter(pk=task.pk).update(
+            reported_at=datetime(reported.year, reported.month, reported.day, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+            registered_at=datetime(2025, 10, 15, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     make_finding("CAX-TC", "very_serious", date(2026, 3, 10), violators=("NA-2104",))
     make_finding("CAX-KL", "less_serious", date(2026, 5, 1), violators=("NA-2302",))
     make_finding("CAX-KL", "serious", date(2026, 5, 2), violators=("NA-2302",), state="draft")  # not counted
@@ -47,8 +53,8 @@ def test_scores_rank_trend_and_consequences(demo: Any, make_check: Any, make_fin
     rows = rows_by_code(result)
     nd, kl, tc = rows["CAX-ND"], rows["CAX-KL"], rows["CAX-TC"]
     # Nam Đàn: 0.7 * 92 + 0.3 * (1 + 0.5) / 2 * 100 = 64.4 + 22.5
-    assert nd["components"]["tasks"] == {"percent": 75.0, "total": 2, "on_time": 1, "late": 1, "missed": 0,
-                                         "pending": 0, "weight": 0.3}
+    assert nd["components"]["tasks"] == {"percent": 75.0, "total": 2, "on_time": 1, "late": 1, "reported_late": 0,
+                                         "missed": 0, "pending": 0, "weight": 0.3}
     assert nd["score"] == 86.9 and nd["rank"] == 1
     assert kl["base"] == 75.0 and kl["components"]["deductions"]["points"] == 2.0 and kl["score"] == 73.0
     assert tc["score"] == 80.0 and tc["components"]["deductions"]["by_severity"] == {"very_serious": 1}
@@ -143,14 +149,10 @@ def test_rankings_and_tasks_api(api_as: Any, make_check: Any, demo: Any,
                                                                   "due_date": "2026-06-01"}]}, format="json")
     assert r.status_code == 201 and r.json()[0]["status"] == "missed"
     tid = r.json()[0]["id"]
-    # a delivery dated months before the report is refused to the head (issue 13.7); a recent one counts late
+    # a delivery dated months before the report is recorded but flagged, never on time (issue 13.7)
     r = api_as("unithead").post(f"/api/accountability/cchc-tasks/{tid}/delivery/", {"delivered_on": "2026-05-20"},
                                 format="json")
-    assert r.status_code == 400 and "delivered_on" in r.json()["error"]["fields"]
-    recent = (timezone.localdate() - timedelta(days=2)).isoformat()
-    r = api_as("unithead").post(f"/api/accountability/cchc-tasks/{tid}/delivery/", {"delivered_on": recent},
-                                format="json")
-    assert r.status_code == 200 and r.json()["status"] == "late"
+    assert r.status_code == 200 and r.json()["status"] == "reported_late"
     assert api_as("reviewer").post(f"/api/accountability/cchc-tasks/{tid}/delivery/",
                                    {"delivered_on": "2026-05-20"}, format="json").status_code == 403
     assert d.get("/api/accountability/cchc-tasks/?year=2026").json()["count"] == 1

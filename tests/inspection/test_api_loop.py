@@ -71,9 +71,13 @@ def test_full_loop_as_real_roles(api_as, insp):
     kl_check = next(c for c in listed["results"] if c["unit"]["code"] == "CAX-KL")
     assert unithead.get(f"/api/inspection/checks/{tc_check['id']}/").status_code == 404
 
-    # an inspector cannot start; the lead can
-    assert inspector.post(f"/api/inspection/checks/{tc_check['id']}/start/", {}, format="json").status_code == 403
-    started = lead.post(f"/api/inspection/checks/{tc_check['id']}/start/", {}, format="json")
+    # the draw spreads leads over the team (lead and inspectors): only the check's own lead starts it
+    from inspection.models import SurpriseCheck as _Check
+
+    tc_lead_id = _Check.objects.get(uid=tc_check["id"]).lead_id
+    tc_lead, not_tc_lead = (lead, inspector) if tc_lead_id == insp.users["lead"].pk else (inspector, lead)
+    assert not_tc_lead.post(f"/api/inspection/checks/{tc_check['id']}/start/", {}, format="json").status_code == 403
+    started = tc_lead.post(f"/api/inspection/checks/{tc_check['id']}/start/", {}, format="json")
     assert started.status_code == 200 and started.json()["state"] == "in_progress"
     seen = unithead.get(f"/api/inspection/checks/{tc_check['id']}/")
     assert seen.status_code == 200 and seen.json()["state"] == "in_progress"
@@ -130,12 +134,12 @@ def test_full_loop_as_real_roles(api_as, insp):
     assert discipline.get(f"/api/inspection/findings/{finding['id']}/").status_code == 200
 
     # 6. complete and sign; signing twice is refused; the hash is frozen
-    assert lead.post(f"/api/inspection/checks/{tc_check['id']}/complete/", {}, format="json").status_code == 200
-    signed = lead.post(f"/api/inspection/checks/{tc_check['id']}/report/sign/", {}, format="json")
+    assert tc_lead.post(f"/api/inspection/checks/{tc_check['id']}/complete/", {}, format="json").status_code == 200
+    signed = tc_lead.post(f"/api/inspection/checks/{tc_check['id']}/report/sign/", {}, format="json")
     assert signed.status_code == 200, signed.content
     content_hash = signed.json()["content_hash"]
-    assert len(content_hash) == 64 and signed.json()["signed_by"]["username"] == "lead"
-    again = lead.post(f"/api/inspection/checks/{tc_check['id']}/report/sign/", {}, format="json")
+    assert len(content_hash) == 64 and signed.json()["signed_by"]["id"] == tc_lead_id
+    again = tc_lead.post(f"/api/inspection/checks/{tc_check['id']}/report/sign/", {}, format="json")
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_signed"
 
     # 7. the minutes in PDF, diacritics intact

@@ -118,16 +118,17 @@ def test_a_lead_conflict_reassigns_the_lead_instead_of_dropping_the_unit(inspect
                       valid_to=timezone.localdate() - timedelta(days=365))
     elsewhere = _commune(checked_days_ago=300)
     start, end = _window()
-    # no other lead free of the conflict: then, and only then, the unit cannot be drawn
+    # every member of the team served there: then, and only then, the unit cannot be drawn
     snaps = services._latest_snapshots(lead, services.risk_candidate_units(on=start))
-    alone = services.draw_inputs(by=lead, n=2, start=start, end=end, pool=[lead, inspector], snapshots=snaps)
-    assert {"unit_id": served.pk, "reason": "no_lead_without_conflict"} in alone["params"]["excluded"]
+    alone = services.draw_inputs(by=lead, n=2, start=start, end=end, pool=[lead], snapshots=snaps)
+    assert {"unit_id": served.pk, "reason": "no_member_without_conflict"} in alone["params"]["excluded"]
     draw = services.draw_create(by=lead, n=2, start=start, end=end, pool=[lead, other_lead, inspector])
     checks = {c.unit_id: c for c in draw.checks.prefetch_related("team")}
     assert set(checks) == {served.pk, elsewhere.pk}
-    assert checks[served.pk].lead_id == other_lead.pk
+    assert checks[served.pk].lead_id in {other_lead.pk, inspector.pk}  # someone free of the conflict leads
     assert lead.pk not in {u.pk for u in checks[served.pk].team.all()}
-    assert checks[elsewhere.pk].lead_id == lead.pk
+    [item] = [r for r in draw.result if r["unit_id"] == served.pk]
+    assert {"code": "drawing_lead_conflicted"} in item["notes"]
     assert services.draw_verify(draw=draw)["revealed"] is False  # the seed stays secret until closed
     assert run_draw(draw.seed, {"params": draw.params, "candidates": draw.candidates}) == draw.result
 

@@ -1,39 +1,75 @@
-"""CCHC tasks that count as they happened (issue 13, observation 7): a head cannot report a delivery
-dated months before the report."""
+"""CCHC tasks that count as they happened (issue 13, observation 7, and the lead's walk of the province):
+a delivery reported after the grace (or dated before its task was registered) is recorded but flagged,
+counts as late at best and never as on time, and the flag is shown in the task list and the rankings."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
-from backend.core.errors import DomainError
-from inspection.accountability import services as acc
+from backend.audit.models import AuditEvent
 from inspection.accountability.models import CchcTask
+from inspection.accountability.scoring import DELIVERY_REPORT_GRACE_DAYS
 from tests.inspection.factories import UnitFactory, UserFactory
 
 
-def _task(unit, due: date, *, late_registration: bool = False, delivered: date | None = None) -> CchcTask:
+def _task(unit, due: date, *, registered_days_ago: int = 400) -> CchcTask:
     title = f"Nhiệm vụ {CchcTask.objects.count() + 1}"
     return CchcTask.objects.create(unit=unit, year=due.year, title=title, target="100%", due_date=due,
-                                   late_registration=late_registration, delivered_on=delivered,
-                                   registered_by=UserFactory(role=Role.ADMIN), registered_at=timezone.now())
+                                   registered_by=UserFactory(role=Role.ADMIN),
+                                   registered_at=timezone.now() - timedelta(days=registered_days_ago))
+
+
+def _client(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
 
 
 @pytest.mark.django_db
-def test_a_head_cannot_report_a_delivery_dated_months_before_the_report():
+def test_a_delivery_reported_after_the_grace_is_recorded_flagged_and_never_on_time():
     unit = UnitFactory()
-    head = UserFactory(role=Role.UNIT_HEAD, scope_unit=unit)
+    head = _client(UserFactory(role=Role.UNIT_HEAD, scope_unit=unit))
     today = timezone.localdate()
-    task = _task(unit, today)
-    with pytest.raises(DomainError) as refused:
-        acc.task_report_delivery(by=head, task=task, delivered_on=today - timedelta(days=240))
-    assert "delivered_on" in (refused.value.fields or {})
-    task.refresh_from_db()
-    assert task.delivered_on is None
-    assert acc.task_report_delivery(by=head, task=task, delivered_on=today - timedelta(days=3)).delivered_on
-    # an admin may still correct an old date (audited)
+    old_task, fresh_task = _task(unit, today), _task(unit, today)
+    long_ago = today - timedelta(days=240)  # "done eight months ago", reported today
+    r = head.post(f"/api/accountability/cchc-tasks/{old_task.pk}/delivery/", {"delivered_on": long_ago.isoformat()},
+                  format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["delivered_on"] == long_ago.isoformat()
+    assert r.json()["status"] == "reported_late" and "Báo cáo muộn" in r.json()["status_vi"]
+    event = AuditEvent.objects.filter(verb="accountability.cchc.delivery").latest("id")
+    assert event.payload["reported_late"] is True and event.payload["on_time"] is False
+    recent = today - timedelta(days=DELIVERY_REPORT_GRACE_DAYS - 2)
+    r = head.post(f"/api/accountability/cchc-tasks/{fresh_task.pk}/delivery/", {"delivered_on": recent.isoformat()},
+                  format="json")
+    assert r.status_code == 200 and r.json()["status"] == "on_time"
+    # an admin's backdated entry is flagged the same way
     other = _task(unit, today)
-    admin = UserFactory(role=Role.ADMIN)
-    assert acc.task_report_delivery(by=admin, task=other, delivered_on=today - timedelta(days=240)).delivered_on
+    r = _client(UserFactory(role=Role.ADMIN)).post(f"/api/accountability/cchc-tasks/{other.pk}/delivery/",
+                                                   {"delivered_on": long_ago.isoformat()}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "reported_late"
+    listed = {t["id"]: t["status"] for t in _client(UserFactory(role=Role.DISCIPLINARY)).get(
+        f"/api/accountability/cchc-tasks/?year={today.year}").json()["results"]}
+    assert listed == {old_task.pk: "reported_late", fresh_task.pk: "on_time", other.pk: "reported_late"}
+    # the rankings count the flagged deliveries as late (the policy's late credit), never on time
+    ranking = _client(UserFactory(role=Role.DISCIPLINARY)).get(
+        f"/api/accountability/rankings/?year={today.year}&level=commune").json()
+    [row] = [x for x in ranking["rows"] if x["unit"]["id"] == unit.pk]
+    tasks = row["components"]["tasks"]
+    assert (tasks["on_time"], tasks["late"], tasks["reported_late"]) == (1, 2, 2)
+    assert tasks["percent"] < 100
+
+
+@pytest.mark.django_db
+def test_a_delivery_dated_before_its_task_was_registered_never_counts_on_time():
+    unit = UnitFactory()
+    today = timezone.localdate()
+    task = _task(unit, today, registered_days_ago=5)  # registered late, by an admin
+    head = _client(UserFactory(role=Role.UNIT_HEAD, scope_unit=unit))
+    r = head.post(f"/api/accountability/cchc-tasks/{task.pk}/delivery/",
+                  {"delivered_on": (today - timedelta(days=10)).isoformat()}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "reported_late"

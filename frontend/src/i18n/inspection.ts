@@ -43,6 +43,8 @@ export const INSPECTION: Dict = {
   "risk.feature.base": ["Nền", "Base"],
   "risk.feature.complaints": ["Phản ánh", "Complaints"],
   "risk.feature.unsatisfied_ratings": ["Đánh giá không hài lòng", "Unsatisfied ratings"],
+  "risk.feature.unsatisfied_per_1000": ["Đánh giá không hài lòng / 1.000 giao dịch", "Unsatisfied ratings per 1,000 transactions"],
+  "risk.feature.transactions_served": ["Giao dịch đã phục vụ", "Transactions served"],
   "risk.feature.findings": ["Vi phạm đã xác nhận", "Confirmed findings"],
   "risk.feature.months_since_check": ["Tháng chưa kiểm tra", "Months since last check"],
   "risk.feature.footage_absent": ["Vắng mặt trên camera", "Absence on camera"],
