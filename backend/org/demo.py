@@ -8,6 +8,7 @@ from typing import Any
 from backend.accounts.models import Role, User
 from backend.accounts.services import user_create
 from backend.org import services
+from backend.org.defaults import FIELDS_OF_CHARGE
 from backend.org.models import FieldOfCharge, Officer, Unit
 
 DEMO_PASSWORD = "Demo@12345"
@@ -43,6 +44,10 @@ class DemoContext:
 def seed(ctx: DemoContext) -> None:
     by = "seed_demo"
     d = date
+    # The fields are seeded by migration; a test database flushed between tests has lost them.
+    for position, (code, name_vi, name_en, description) in enumerate(FIELDS_OF_CHARGE, start=1):
+        FieldOfCharge.objects.get_or_create(code=code, defaults={
+            "name_vi": name_vi, "name_en": name_en, "description": description, "position": position})
 
     def unit(code: str, name: str, level: str, parent: str | None, start: date,
              end: date | None = None) -> Unit:
