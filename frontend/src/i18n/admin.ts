@@ -48,6 +48,7 @@ export const ADMIN: Dict = {
   "cams.zones": ["Vùng", "Zones"],
   "cams.addZone": ["Thêm vùng", "Add zone"],
   "cams.zoneName": ["Tên vùng", "Zone name"],
+  "cams.zonePlaceholder": ["officer (vùng cán bộ), citizen (vùng công dân)", "officer, citizen"],
   "cams.drawHint": ["Bấm lên khung hình để thêm điểm của vùng đang chọn; kéo điểm để chỉnh; bấm chuột phải vào điểm để xóa.", "Click the frame to add points to the selected zone; drag a point to move it; right-click a point to delete it."],
   "cams.save": ["Lưu vùng", "Save zones"],
   "cams.saved": ["Đã lưu vùng của camera.", "Camera zones saved."],
@@ -100,7 +101,7 @@ export const ADMIN: Dict = {
   "users.twoFactorConfirm": ["Đặt lại xác thực hai lớp của {{name}}? Người dùng sẽ phải đăng ký lại.", "Reset two-factor sign-in of {{name}}? They will have to enrol again."],
   "users.twoFactorWasReset": ["Đã đặt lại xác thực hai lớp; các phiên đăng nhập của người dùng đã kết thúc.", "Two-factor sign-in reset; the user's sessions have ended."],
   "tokenKind.rating_device": ["Thiết bị đánh giá", "Rating device"],
-  "tokenKind.minio_webhook": ["MinIO webhook", "MinIO webhook"],
+  "tokenKind.minio_webhook": ["Thông báo từ kho MinIO (webhook)", "MinIO webhook"],
   "tokenKind.camera_uploader": ["Thiết bị tải video", "Camera uploader"],
   "tokenKind.integration": ["Tích hợp", "Integration"],
 };
