@@ -310,7 +310,7 @@ export default function PlayerPage() {
   return (
     <>
       <div className="breadcrumb">
-        <Link to="/review/clips">{t("clips.title")}</Link> / #{clip.id}
+        <Link to="/review/clips">{t("clips.title")}</Link> / {clip.camera?.code ?? "—"} · {fmtTime(clip.started_at)}
       </div>
       <PageHeader
         title={`${clip.camera?.code ?? "—"} · ${fmtDateTime(clip.started_at)}`}
