@@ -54,6 +54,9 @@ def test_bad_results_are_refused_and_nothing_is_written(api_as, running, bad, co
     error = response.json()["error"]
     assert error["code"] == "invalid_results" and code_fragment in error["message_en"]
     assert error["message"] and error["message"] != error["message_en"]  # Vietnamese first
+    # one language per message: the Vietnamese headline carries no English half (and the reverse)
+    assert code_fragment not in error["message"] and " / " not in error["message"] + error["message_en"]
+    assert f"tiêu chí {bad['criterion']}:" in error["message"]  # named by its code, not "results[1]"
     assert "results[1]" in error["fields"]
     report = CheckReport.objects.get(surprise_check=running)
     assert not report.results.exists() and report.summary == ""  # nothing half-written
