@@ -18,7 +18,7 @@ from inspection.models import CheckReport, CriterionResult, Finding, Severity
 ISSUER = "Tổ kiểm tra đặc biệt"
 SYMBOL = "BB-TKTĐB"
 # Bump when the layout changes: cached minutes are keyed by it (inspection.selectors.report_minutes_pdf).
-LAYOUT_VERSION = "nd30-1"
+LAYOUT_VERSION = "nd30-2"
 
 OUTCOME_VI = dict(CriterionResult.Outcome.choices)
 NOT_APPLICABLE = CriterionResult.Outcome.NOT_APPLICABLE

@@ -525,7 +525,7 @@ def finding_create(*, by: Any, source: str, category: FindingCategory, title: st
     for s in clean_subjects:
         FindingSubject.objects.create(finding=finding, **s)
     FindingTransition.objects.create(finding=finding, from_state="", to_state=Finding.State.DRAFT, actor=by,
-                                     reason="Lập vi phạm / finding created", at=timezone.now())
+                                     reason="", at=timezone.now())  # the UI names it
     audit_record(actor=by, verb="finding.create", obj=finding,
                  payload={"source": source, "category": category.code, "severity": severity, "unit": unit.pk,
                           "check": str(surprise_check.uid) if surprise_check else None,

@@ -108,8 +108,13 @@ def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dic
             points = Decimal(0)
         clean.append((crit, {"outcome": outcome, "points": points.quantize(TWO), "note": note}))
     if errors:
-        first = next(iter(errors.values()))[0]
-        raise DomainError(f"Kết quả chấm không hợp lệ — {first}", f"Invalid results — {first}",
+        # each field message is "english / tiếng Việt"; the headline speaks one language at a time
+        key, (first, *_) = next(iter(errors.items()))
+        en, _, vi = first.partition(" / ")
+        item = items[int(key[len("results["):-1])]
+        code = str(item.get("criterion", "")).strip() if isinstance(item, dict) else ""
+        raise DomainError(f"Kết quả chấm không hợp lệ — {f'tiêu chí {code}: ' if code else ''}{vi or en}",
+                          f"Invalid results — {f'criterion {code}: ' if code else ''}{en}",
                           code="invalid_results", fields=errors)
     return clean
 

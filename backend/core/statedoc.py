@@ -260,12 +260,12 @@ def _rule(width: float) -> Any:
     class Rule(Flowable):
         def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
             self._avail = avail_width
-            return avail_width, 5
+            return avail_width, 7
 
-        def draw(self) -> None:
+        def draw(self) -> None:  # 4 pt below the line of text above, clear of its descenders
             x = (self._avail - width) / 2
             self.canv.setLineWidth(0.6)
-            self.canv.line(x, 3, x + width, 3)
+            self.canv.line(x, 2, x + width, 2)
 
     return Rule()
 

@@ -136,6 +136,13 @@ def test_finding_state_machine(api_as, insp):
                      format="json").status_code == 409
     trail = list(FindingTransition.objects.filter(finding_id=fid).values_list("to_state", "actor__username"))
     assert trail == [("draft", "lead"), ("confirmed", "lead"), ("actioned", "discipline")]
+    # the history shows people by name, and the recording itself carries no stored bilingual text
+    # ("Lập vi phạm / finding created" was printed as is in either language): the UI names it
+    history = lead.get(f"/api/inspection/findings/{fid}/").json()["transitions"]
+    assert history[0]["from"] == "" and history[0]["reason"] == ""
+    assert [h["actor"]["full_name"] for h in history] == [
+        insp.users[u].get_full_name() for u in ("lead", "lead", "discipline")]
+    assert all(h["actor"]["full_name"] for h in history)
 
 
 @pytest.mark.django_db

@@ -54,6 +54,9 @@ def test_bad_results_are_refused_and_nothing_is_written(api_as, running, bad, co
     error = response.json()["error"]
     assert error["code"] == "invalid_results" and code_fragment in error["message_en"]
     assert error["message"] and error["message"] != error["message_en"]  # Vietnamese first
+    # one language per message: the Vietnamese headline carries no English half (and the reverse)
+    assert code_fragment not in error["message"] and " / " not in error["message"] + error["message_en"]
+    assert f"tiêu chí {bad['criterion']}:" in error["message"]  # named by its code, not "results[1]"
     assert "results[1]" in error["fields"]
     report = CheckReport.objects.get(surprise_check=running)
     assert not report.results.exists() and report.summary == ""  # nothing half-written
@@ -208,3 +211,31 @@ def test_the_minutes_follow_the_state_format_and_write_numbers_the_vietnamese_wa
     # Vietnamese only, in the document's serif font (Times New Roman metrics when installed)
     assert "Signed" not in text and "Finding" not in text
     assert statedoc.fonts().regular.encode() in pdf.content
+
+
+@pytest.mark.django_db
+def test_the_checks_workbook_has_the_state_header_and_real_numbers_and_dates(api_as, insp):
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    signed = SurpriseCheck.objects.get(uid=insp.extra["inspection"]["signed_check"])
+    report = CheckReport.objects.get(surprise_check=signed)
+    response = api_as("lead").get("/api/inspection/checks/export/")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws.title == "Kiểm tra"
+    assert [ws["A1"].value, ws["A2"].value] == ["CÔNG AN TỈNH NGHỆ AN", "TỔ KIỂM TRA ĐẶC BIỆT"]
+    header_text = [c.value for row in ws.iter_rows(max_row=6) for c in row if c.value]
+    assert statedoc.NATION in header_text and statedoc.MOTTO in header_text
+    assert statedoc.place_date_line("Nghệ An", timezone.localdate()) in header_text
+    assert "DANH SÁCH CÁC CUỘC KIỂM TRA" in header_text
+    headers = next(r for r in ws.iter_rows(values_only=True) if r[0] == "Số")
+    assert "Mã đơn vị" not in headers and "Quầy" not in headers  # names, not internal codes
+    row = next(r for r in ws.iter_rows() if r[0].value == signed.reference)
+    by_name = dict(zip(headers, row, strict=False))
+    assert by_name["Trạng thái"].value == "Đã ký biên bản" and by_name["Đơn vị"].value == signed.unit.name
+    assert isinstance(by_name["Bắt đầu thực tế"].value, datetime)
+    assert by_name["Bắt đầu thực tế"].number_format == statedoc.XLSX_DATETIME
+    assert by_name["Điểm"].value == float(report.score)  # a number the reader's Excel shows as "83" / "92,5"
+    assert by_name["Tỷ lệ (%)"].number_format in (statedoc.XLSX_NUMBER, "#,##0")

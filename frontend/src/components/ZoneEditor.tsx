@@ -1,5 +1,6 @@
 import { useRef, useState, type PointerEvent } from "react";
 import type { Zone } from "../types/org";
+import { useZoneName } from "./labels";
 
 const COLORS = ["#2563d6", "#d97706", "#13804b", "#6b3fa0", "#b42318"];
 
@@ -12,6 +13,7 @@ export function ZoneEditor({ zones, selected, image, onChange, onSelect }: {
   onSelect: (i: number) => void;
 }) {
   const ref = useRef<SVGSVGElement>(null);
+  const zoneName = useZoneName();
   const [drag, setDrag] = useState<{ zone: number; point: number } | null>(null);
   const W = 1000;
   const H = 562.5;
@@ -60,7 +62,7 @@ export function ZoneEditor({ zones, selected, image, onChange, onSelect }: {
             <g key={zi} onPointerDown={(e) => { if (zi !== selected) { e.stopPropagation(); onSelect(zi); } }}>
               <polygon points={pts} fill={color} fillOpacity={zi === selected ? 0.28 : 0.15} stroke={color} strokeWidth={zi === selected ? 3 : 2} vectorEffect="non-scaling-stroke" />
               {z.points.length > 0 && (
-                <text x={z.points[0][0] * W + 6} y={z.points[0][1] * H + 18} fill="#fff" fontSize="18" fontWeight="700" style={{ paintOrder: "stroke", stroke: color, strokeWidth: 4 }}>{z.name}</text>
+                <text x={z.points[0][0] * W + 6} y={z.points[0][1] * H + 18} fill="#fff" fontSize="18" fontWeight="700" style={{ paintOrder: "stroke", stroke: color, strokeWidth: 4 }}>{zoneName(z.name)}</text>
               )}
               {zi === selected && z.points.map(([x, y], pi) => (
                 <circle

@@ -68,9 +68,37 @@ export function fmtClock(seconds: number): string {
   return `${h ? h + ":" : ""}${mm}:${String(s).padStart(2, "0")}`;
 }
 
+/** Seconds into a clip to the tenth, with the Vietnamese decimal comma: "1:05,3". */
 export function fmtSeconds(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined) return "—";
-  return `${fmtClock(seconds)}.${Math.floor((seconds % 1) * 10)}`;
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
+  const s = Math.max(0, seconds);
+  return `${fmtClock(s)},${Math.floor(Math.round((s % 1) * 100) / 10) % 10}`;
+}
+
+/** A length in seconds to the tenth: "12,5". */
+export function fmtDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
+  return Math.max(0, seconds).toLocaleString("vi-VN", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
+/** 25/11/2026 14:05:09 — an instant to the second (tags, evidence). */
+export function fmtDateTimeSeconds(value: string | Date | null | undefined): string {
+  const d = toDate(value);
+  if (!d) return "—";
+  return `${fmtDate(d)} ${fmtTime(d)}`;
+}
+
+/** The wall-clock instant of an offset into a clip that started at `startedAt`. */
+export function clipInstant(startedAt: string | null | undefined, offsetS: number): Date | null {
+  const d = toDate(startedAt);
+  return d ? new Date(d.getTime() + Math.round(offsetS * 1000)) : null;
+}
+
+/** Today's calendar day in Hanoi (YYYY-MM-DD), `days` later: date fields default to it, never to UTC's day. */
+export function localToday(days = 0, now: Date = new Date()): string {
+  const [y, m, d] = localDay(now).split("-").map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d + days));
+  return `${t.getUTCFullYear()}-${String(t.getUTCMonth() + 1).padStart(2, "0")}-${String(t.getUTCDate()).padStart(2, "0")}`;
 }
 
 export function fmtNumber(value: number | string | null | undefined, digits = 1): string {

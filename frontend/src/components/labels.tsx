@@ -30,6 +30,12 @@ export function ClipStateBadge({ value }: { value: string }) {
   return <Badge tone={CLIP_TONE[value] ?? "neutral"}>{t(`clipState.${value}`, { defaultValue: value })}</Badge>;
 }
 
+/** A camera zone by its name: the standard ones in words ("vùng cán bộ"), an admin's own name as typed. */
+export function useZoneName(): (zone: string | null | undefined) => string {
+  const { t } = useTranslation();
+  return (zone) => (zone ? t(`zone.${zone}`, { defaultValue: zone }) : "");
+}
+
 /** Name of a user/officer reference whatever its shape (object, string, id). */
 export function personName(p: unknown): string {
   if (!p) return "—";

@@ -25,7 +25,7 @@ export const ACCOUNTABILITY: Dict = {
   "trace.liabilities": ["Đề xuất trách nhiệm", "Liabilities"],
   "trace.noLiabilities": ["Chưa có đề xuất. Bấm “Lập đề xuất trách nhiệm” để lưu kết quả truy này.", "No liabilities yet. Press “Propose liabilities” to store this trace."],
   "trace.confirm": ["Xác nhận", "Confirm"],
-  "trace.reject": ["Bác", "Reject"],
+  "trace.reject": ["Bác bỏ", "Reject"],
   "trace.decideReason": ["Lý do quyết định", "Reason for the decision"],
   "trace.form": ["Hình thức", "Form"],
   "trace.exportPdf": ["Xuất PDF", "Export PDF"],

@@ -164,6 +164,7 @@ export const INSPECTION: Dict = {
   "findings.evidence": ["Chứng cứ", "Evidence"],
   "findings.noEvidence": ["Chưa có chứng cứ.", "No evidence yet."],
   "findings.history": ["Lịch sử trạng thái", "State history"],
+  "findings.createdEvent": ["Lập vi phạm", "Finding recorded"],
   "findings.confirm": ["Xác nhận vi phạm", "Confirm"],
   "findings.dismiss": ["Bác bỏ", "Dismiss"],
   "findings.action": ["Đánh dấu đã xử lý", "Mark actioned"],

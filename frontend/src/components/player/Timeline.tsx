@@ -150,7 +150,7 @@ export function Timeline({
           <rect x="0" y="52" width={W} height="20" fill="#f7f8fb" />
           {packed.items.map(({ ev, lane }) => (
             <rect key={ev.id} x={x(ev.start_s)} y={54 + lane * laneH} width={Math.max(2, x(ev.end_s) - x(ev.start_s))} height={Math.max(2, laneH - 1)} rx="2" fill={EVENT_COLORS[ev.kind] ?? "#555"} opacity="0.9">
-              <title>{`${t(`event.${ev.kind}`, { defaultValue: ev.kind })} ${ev.zone} ${fmtClock(ev.start_s)}–${fmtClock(ev.end_s)}`}</title>
+              <title>{`${t(`event.${ev.kind}`, { defaultValue: ev.kind })} ${t(`zone.${ev.zone}`, { defaultValue: ev.zone })} ${fmtClock(ev.start_s)}–${fmtClock(ev.end_s)}`}</title>
             </rect>
           ))}
           <rect x="0" y="74" width={W} height="24" fill="#fbfbfd" />

@@ -62,7 +62,7 @@ export default function CamerasPage() {
                       <td>
                         <button type="button" className="row-link" aria-pressed={c.id === camera?.id} onClick={(e) => { e.stopPropagation(); setSelectedId(c.id); }}><strong>{c.code}</strong></button> <Badge tone={c.active ? "green" : "grey"}>{c.active ? t("cams.active") : t("cams.inactive")}</Badge>
                         <div className="small muted">{c.counter.unit.name}</div>
-                        <div className="small muted">{c.zones.map((z) => z.name).join(", ") || "—"}</div>
+                        <div className="small muted">{c.zones.map((z) => t(`zone.${z.name}`, { defaultValue: z.name })).join(", ") || "—"}</div>
                       </td>
                     </tr>
                   ))}
@@ -80,7 +80,7 @@ export default function CamerasPage() {
                 <div className="row">
                   {zones.map((z, i) => (
                     <button key={i} type="button" className={`btn btn-sm ${i === zi ? "btn-primary" : "btn-secondary"}`} onClick={() => setZi(i)}>
-                      {z.name} · {t("cams.points", { n: z.points.length })}
+                      {t(`zone.${z.name}`, { defaultValue: z.name })} · {t("cams.points", { n: z.points.length })}
                     </button>
                   ))}
                   {zones[zi] && (
@@ -92,9 +92,9 @@ export default function CamerasPage() {
                 </div>
                 <div className="row" style={{ marginTop: 10 }}>
                   <Field label={t("cams.zoneName")}>
-                    <input value={newName} onChange={(e) => setNewName(e.target.value.replace(/[^A-Za-z0-9_-]/g, ""))} placeholder="officer / citizen" list="zone-names" />
+                    <input value={newName} onChange={(e) => setNewName(e.target.value.replace(/[^A-Za-z0-9_-]/g, ""))} placeholder={t("cams.zonePlaceholder")} list="zone-names" />
                   </Field>
-                  <datalist id="zone-names"><option value="officer" /><option value="citizen" /></datalist>
+                  <datalist id="zone-names"><option value="officer">{t("zone.officer")}</option><option value="citizen">{t("zone.citizen")}</option></datalist>
                   <button type="button" className="btn btn-secondary btn-sm" disabled={!newName || zones.some((z) => z.name === newName)} onClick={() => { setZones([...zones, { name: newName, points: [] }]); setZi(zones.length); setNewName(""); }}>
                     + {t("cams.addZone")}
                   </button>

@@ -97,7 +97,7 @@ export default function IngestPage() {
         <Stat label={t("ingest.failed")} value={by.failed ?? 0} tone={by.failed ? "red" : undefined} />
         <Stat label={t("ingest.partial")} value={by.partial ?? 0} tone={by.partial ? "amber" : undefined} />
         <Stat label={t("ingest.unassigned")} value={st?.unassigned ?? 0} tone={st?.unassigned ? "amber" : undefined} />
-        <Stat label={t("ingest.outdated")} value={st?.outdated ?? 0} hint={st ? `v${st.analysis_version}` : undefined} />
+        <Stat label={t("ingest.outdated")} value={st?.outdated ?? 0} hint={st ? t("ingest.analysisVersion", { v: st.analysis_version }) : undefined} />
       </div>
       {retentionQ.data && (
         <div className="stats" data-testid="retention-stats">
@@ -119,7 +119,7 @@ export default function IngestPage() {
           ))}
           {st.reconcile.map((c, i) => (
             <Badge key={i} tone={c.last_error ? "red" : "grey"} title={c.last_error || c.last_key}>
-              {t("ingest.cursor")} {c.prefix || "/"} · {t("ingest.passes")} {c.passes} · {t("ingest.lastRun")} {fmtDateTime(c.last_run_at)}
+              {t("ingest.cursor")} {c.prefix || t("ingest.wholeBucket")} · {t("ingest.passes")} {c.passes} · {t("ingest.lastRun")} {fmtDateTime(c.last_run_at)}
             </Badge>
           ))}
         </div>

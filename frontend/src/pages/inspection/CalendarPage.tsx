@@ -13,6 +13,20 @@ export function shortUnit(name: string): string {
   return name.replace(/^Công an (xã|phường|thị trấn|đặc khu|huyện|tỉnh)\s+/i, "");
 }
 
+/** Checks by local calendar day (Hanoi), each day's entries in time order (then by reference). */
+export function checksByDay(checks: CheckBrief[]): Map<string, CheckBrief[]> {
+  const map = new Map<string, CheckBrief[]>();
+  for (const c of checks) {
+    const d = localDay(c.window_start);
+    if (!map.has(d)) map.set(d, []);
+    map.get(d)!.push(c);
+  }
+  for (const list of map.values()) {
+    list.sort((a, b) => new Date(a.window_start).getTime() - new Date(b.window_start).getTime() || a.reference.localeCompare(b.reference));
+  }
+  return map;
+}
+
 function monthGrid(year: number, month: number): string[] {
   // Monday-first weeks covering the month; ISO day strings.
   const first = new Date(Date.UTC(year, month - 1, 1));
@@ -29,15 +43,7 @@ export default function CalendarPage() {
   const [ym, setYm] = useState(() => ({ y: Number(today.slice(0, 4)), m: Number(today.slice(5, 7)) }));
   const days = useMemo(() => monthGrid(ym.y, ym.m), [ym]);
   const q = useChecks({ from: days[0], to: days[41], page_size: 200 });
-  const byDay = useMemo(() => {
-    const map = new Map<string, CheckBrief[]>();
-    for (const c of rows(q.data)) {
-      const d = localDay(c.window_start);
-      if (!map.has(d)) map.set(d, []);
-      map.get(d)!.push(c);
-    }
-    return map;
-  }, [q.data]);
+  const byDay = useMemo(() => checksByDay(rows(q.data)), [q.data]);
   const move = (delta: number) =>
     setYm(({ y, m }) => {
       const idx = y * 12 + (m - 1) + delta;

@@ -7,15 +7,13 @@ import { Icon } from "../../components/Icon";
 import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, Spinner, ErrorState } from "../../components/ui";
 import { CheckStateBadge, personName } from "../../components/labels";
-import { fmtDate, fmtDateTime, fmtNumber } from "../../components/format";
+import { fmtDate, fmtDateTime, fmtNumber, localToday } from "../../components/format";
 import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
 import type { CheckBrief, Draw, DrawVerify } from "../../types/inspection";
 
-function addDays(days: number): string {
-  const d = new Date(Date.now() + days * 86400_000);
-  return d.toISOString().slice(0, 10);
-}
+// Date fields default to Hanoi's calendar day: at 06:00 in Hanoi UTC is still on yesterday.
+const addDays = (days: number): string => localToday(days);
 
 export function drawName(d: Draw): string {
   return d.name || `#${d.id} · ${fmtDate(d.created_at)}`;

@@ -207,7 +207,8 @@ export default function FindingDetailPage() {
                     {tr.from && <FindingStateBadge value={tr.from} />} {tr.from && "→"} <FindingStateBadge value={tr.to} />
                   </div>
                   <div className="small muted">{fmtDateTime(tr.at)} · {personName(tr.actor)}</div>
-                  {tr.reason && <div className="small">{tr.reason}</div>}
+                  {/* the first entry is the recording itself; older data stored a bilingual reason there */}
+                  {!tr.from ? <div className="small">{t("findings.createdEvent")}</div> : tr.reason && <div className="small">{tr.reason}</div>}
                 </li>
               ))}
             </ul>

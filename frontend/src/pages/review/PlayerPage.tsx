@@ -6,8 +6,8 @@ import { Icon } from "../../components/Icon";
 import { api, rows, type Page } from "../../api/client";
 import { useWsEvent } from "../../api/ws";
 import { Badge, Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
-import { ClipStateBadge, useLocalName } from "../../components/labels";
-import { fmtClock, fmtDateTime, fmtSeconds, fmtTime } from "../../components/format";
+import { ClipStateBadge, useLocalName, useZoneName } from "../../components/labels";
+import { clipInstant, fmtClock, fmtDateTime, fmtDateTimeSeconds, fmtDuration, fmtSeconds, fmtTime } from "../../components/format";
 import { EVENT_COLORS, Timeline, type Range } from "../../components/player/Timeline";
 import { handlePlayerKey, isTypingTarget, SHORTCUTS } from "../../components/player/keys";
 import { parseSpriteVtt, type SpriteCue } from "../../components/player/vtt";
@@ -45,7 +45,7 @@ export function TagDialog({ range, labels, onClose, onSave, saving, error }: {
         </>
       }
     >
-      <p className="notice">{t("player.selection", { from: fmtSeconds(range.start), to: fmtSeconds(range.end), len: (range.end - range.start).toFixed(1) })}</p>
+      <p className="notice">{t("player.selection", { from: fmtSeconds(range.start), to: fmtSeconds(range.end), len: fmtDuration(range.end - range.start) })}</p>
       <Field label={t("player.label")}>
         <select value={label} onChange={(e) => setLabel(e.target.value)} name="label">
           {labels.map((l) => <option key={l.code} value={l.code}>{name(l)}</option>)}
@@ -157,6 +157,7 @@ export default function PlayerPage() {
   const clipId = Number(id);
   const [params] = useSearchParams();
   const { t } = useTranslation();
+  const zoneName = useZoneName();
   const name = useLocalName();
   const qc = useQueryClient();
   const me = useMe().data;
@@ -321,7 +322,7 @@ export default function PlayerPage() {
   return (
     <>
       <div className="breadcrumb">
-        <Link to="/review/clips">{t("clips.title")}</Link> / #{clip.id}
+        <Link to="/review/clips">{t("clips.title")}</Link> / {clip.camera?.code ?? "—"} · {fmtTime(clip.started_at)}
       </div>
       <PageHeader
         title={`${clip.camera?.code ?? "—"} · ${fmtDateTime(clip.started_at)}`}
@@ -451,7 +452,7 @@ export default function PlayerPage() {
             <span><i style={{ background: "rgba(11,61,145,.3)", border: "1px solid #0b3d91" }} />{t("player.legendSelection")}</span>
           </div>
           <p className="small muted" data-testid="selection-text">
-            {hasSel ? t("player.selection", { from: fmtSeconds(selection.start), to: fmtSeconds(selection.end), len: (selection.end! - selection.start!).toFixed(1) }) : t("player.noSelection")}
+            {hasSel ? t("player.selection", { from: fmtSeconds(selection.start), to: fmtSeconds(selection.end), len: fmtDuration(selection.end! - selection.start!) }) : t("player.noSelection")}
           </p>
           {clip.sha256 && <p className="small muted">{t("player.hash")}: <code>{clip.sha256}</code></p>}
           {playback.data && <p className="small muted">{t("player.urlExpires", { time: fmtTime(playback.data.expires_at) })}</p>}
@@ -476,11 +477,13 @@ export default function PlayerPage() {
                       ) : (
                         <strong>{name(tag.label)}</strong>
                       )}
-                      <button type="button" className="btn btn-ghost btn-sm" onClick={() => seek(tag.start_s)}>{fmtSeconds(tag.start_s)} – {fmtSeconds(tag.end_s)}</button>
+                      <button type="button" className="btn btn-ghost btn-sm" onClick={() => seek(tag.start_s)} title={`${fmtSeconds(tag.start_s)} – ${fmtSeconds(tag.end_s)} (${fmtDuration(tag.end_s - tag.start_s)} ${t("player.seconds")})`}>
+                        {clip.started_at ? `${fmtTime(clipInstant(clip.started_at, tag.start_s))} – ${fmtTime(clipInstant(clip.started_at, tag.end_s))}` : `${fmtSeconds(tag.start_s)} – ${fmtSeconds(tag.end_s)}`}
+                      </button>
                     </div>
                     {tag.note && <div className="small">{tag.note}</div>}
                     <div className="row" style={{ justifyContent: "space-between", marginTop: 4 }}>
-                      <span className="muted small">{tag.author.name} · {fmtDateTime(tag.created_at)}</span>
+                      <span className="muted small">{tag.author.name} · {fmtDateTimeSeconds(tag.created_at)}</span>
                       {me?.role !== "disciplinary" && (
                         <button type="button" className="btn btn-ghost btn-sm" onClick={() => setLinkTag(tag)}><Icon name="link" /> {t("player.linkFinding")}</button>
                       )}
@@ -507,7 +510,7 @@ export default function PlayerPage() {
                 {events.map((ev) => (
                   <div key={ev.id} className="event-row" onClick={() => seek(ev.start_s)} role="button" tabIndex={0} onKeyDown={(e) => e.key === "Enter" && seek(ev.start_s)}>
                     <span className="event-dot" style={{ background: EVENT_COLORS[ev.kind] ?? "#555" }} />
-                    <span className="grow">{t(`event.${ev.kind}`, { defaultValue: ev.kind })} <span className="muted small">{ev.zone}</span></span>
+                    <span className="grow">{t(`event.${ev.kind}`, { defaultValue: ev.kind })} <span className="muted small">{zoneName(ev.zone)}</span></span>
                     <span className="mono small">{fmtClock(ev.start_s)}–{fmtClock(ev.end_s)}</span>
                   </div>
                 ))}
