@@ -605,15 +605,20 @@ class MomentsApi(APIView):
         moments = selectors.moments_to_review(user=request.user, filters=filters)
         paginator = Pagination()
         page = paginator.paginate_queryset(moments, request, view=self)  # type: ignore[arg-type]
-        return paginator.get_paginated_response([_moment(m) for m in page])
+        tags = selectors.moment_tags(user=request.user, moments=list(page or []))
+        return paginator.get_paginated_response([_moment(m, tags.get((m["kind"], m["id"]), [])) for m in page or []])
 
 
-def _moment(m: dict[str, Any]) -> dict[str, Any]:
+def _moment(m: dict[str, Any], tags: list[Any]) -> dict[str, Any]:
     counter = m["counter"]
     return {"kind": m["kind"], "id": m["id"], "at": m["at"].isoformat(),
             "at_local": timezone.localtime(m["at"], LOCAL).strftime("%d/%m/%Y %H:%M:%S"),
             "risk": m["risk"], "summary": m["summary"], "detail": m["detail"],
             "counter": {"id": counter.pk, "code": counter.code, "name": counter.name},
             "unit": {"id": counter.unit.pk, "code": counter.unit.code, "name": counter.unit.name},
-            "footage": m["footage"]}
+            "footage": m["footage"],
+            "tags": [{"id": t.pk, "clip_id": t.clip_id, "label": {"code": t.label.code, "name_vi": t.label.name_vi,
+                                                                 "name_en": t.label.name_en},
+                      "start_s": t.start_s, "end_s": t.end_s, "note": t.note,
+                      "author": {"id": t.author_id, "name": selectors.user_label(t.author)}} for t in tags]}
 

@@ -144,6 +144,8 @@ export interface Moment {
     reason_vi?: string;
     reason_en?: string;
   };
+  /** Live tags on the covering clip near the moment. */
+  tags?: { id: number; clip_id: number; label: { code: string; name_vi: string; name_en: string }; start_s: number; end_s: number; note: string; author: { id: number; name: string } }[];
 }
 
 export interface IngestClip {

@@ -13,7 +13,8 @@ import type { EvidencePackage, PackageVerifyReport } from "../../types/media";
 const REASON_MIN = 5;
 const BUSY = new Set(["pending", "building"]);
 
-export type PackageOwner = { finding: number } | { clip: number };
+/** Whose packages: a finding's, a clip's tag selections, or a selection picked across clips. */
+export type PackageOwner = { finding: number } | { clip: number } | { tags: "moments" };
 
 export function packagesKey(owner: PackageOwner): unknown[] {
   return ["evidence-packages", owner];
@@ -62,7 +63,7 @@ export function ExportDialog({ owner, tagIds, onClose, onDone }: {
 }
 
 export function PackagesCard({ owner, canExport, exportDisabledReason, onExport, exportLabel }: {
-  owner: PackageOwner;
+  owner: { finding: number } | { clip: number };
   canExport: boolean;
   exportLabel?: string;
   /** Why export is not possible now (shown on the disabled button). */
@@ -112,6 +113,18 @@ export function PackagesCard({ owner, canExport, exportDisabledReason, onExport,
       {open && <ExportDialog owner={owner} onClose={() => setOpen(false)} />}
     </Card>
   );
+}
+
+/** One package followed by id until it is built (a selection exported from the moments list). */
+export function PackageTracker({ id }: { id: number }) {
+  const q = useQuery({
+    queryKey: ["evidence-package", String(id)],
+    queryFn: () => api.get<EvidencePackage>(`media/evidence/packages/${id}/`),
+    refetchInterval: (state) => (state.state.data && BUSY.has(state.state.data.state) ? 1000 : false),
+  });
+  if (q.isError) return <InlineError error={q.error} />;
+  if (!q.data) return null;
+  return <ul className="plain-list" data-testid="package-list"><PackageRow p={q.data} /></ul>;
 }
 
 function PackageRow({ p }: { p: EvidencePackage }) {
