@@ -8,6 +8,7 @@ import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Field, InlineError, Modal } from "../ui";
 import { Icon } from "../Icon";
 import { fmtBytes, fmtDateTime, fmtTime } from "../format";
+import { useBilingual } from "../labels";
 import type { EvidencePackage, PackageVerifyReport } from "../../types/media";
 
 const REASON_MIN = 5;
@@ -129,6 +130,7 @@ export function PackageTracker({ id }: { id: number }) {
 
 function PackageRow({ p }: { p: EvidencePackage }) {
   const { t } = useTranslation();
+  const bi = useBilingual();
   const [downloadOpen, setDownloadOpen] = useState(false);
   const verify = useMutation({ mutationFn: () => api.post<PackageVerifyReport>(`media/evidence/packages/${p.id}/verify/`) });
   const pct = Math.round((p.progress ?? 0) * 100);
@@ -154,7 +156,7 @@ function PackageRow({ p }: { p: EvidencePackage }) {
           {p.state === "pending" ? t("pkg.pending") : t("pkg.building", { pct })}
         </div>
       )}
-      {p.state === "failed" && <div className="notice notice-red small">{t("pkg.failed")}: {p.error}</div>}
+      {p.state === "failed" && <div className="notice notice-red small">{t("pkg.failed")}: {bi(p.error, p.error_en || p.error)}</div>}
       {p.state === "ready" && (
         <>
           <div className="muted small">
@@ -179,6 +181,7 @@ function PackageRow({ p }: { p: EvidencePackage }) {
 
 function VerifyResult({ report }: { report: PackageVerifyReport }) {
   const { t } = useTranslation();
+  const bi = useBilingual();
   const sig = report.signature;
   return (
     <div className={`notice ${report.ok ? "notice-green" : "notice-red"} small`} style={{ marginTop: 6 }} data-testid="package-verify-result" role="status">
@@ -192,7 +195,7 @@ function VerifyResult({ report }: { report: PackageVerifyReport }) {
         <>
           <div>{t("pkg.problems")}:</div>
           <ul style={{ margin: 0, paddingLeft: 18 }}>
-            {report.problems.map((x) => <li key={x}>{x}</li>)}
+            {report.problems.map((x, i) => <li key={x}>{bi(report.problems_vi?.[i] ?? x, x)}</li>)}
           </ul>
         </>
       )}
