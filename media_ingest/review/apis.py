@@ -437,6 +437,7 @@ def package_to_dict(p: EvidencePackage) -> dict[str, Any]:
             "requested_at": p.requested_at.isoformat(), "reason": p.reason, "progress": p.progress,
             "finished_at": p.finished_at.isoformat() if p.finished_at else None,
             "size_bytes": p.size_bytes, "sha256": p.sha256, "manifest_sha256": p.manifest_sha256,
+            "error_en": p.error_en,
             "files": p.manifest.get("files", []) if p.manifest else [], "error": p.error}
 
 
@@ -549,8 +550,9 @@ class PackageVerifyApi(APIView):
             try:
                 get_store().download(package.key, path)
             except StoreError as exc:
-                report = VerifyReport(ok=False, package_id=package.pk,
-                                      problems=[f"the stored ZIP cannot be read from the store: {exc}"])
+                report = VerifyReport(ok=False, package_id=package.pk)
+                report.problem("không đọc được tệp ZIP đã lưu trong kho lưu trữ",
+                               f"the stored ZIP cannot be read from the store: {exc}")
                 return Response(report.to_dict())
             report = verify_package(path, expected_manifest_sha256=package.manifest_sha256,
                                     expected_zip_sha256=package.sha256, **signature_rule(package))
@@ -584,7 +586,8 @@ class UploadedPackageVerifyApi(APIView):
                 selectors.package_get_for(user=request.user, id=recorded.pk)
         if recorded is None:
             first.ok = False
-            first.problems.append("no package with this id was recorded by this server")
+            first.problem("hệ thống không có bản ghi gói chứng cứ mang số này",
+                          "no package with this id was recorded by this server")
             return Response(first.to_dict())
         upload.seek(0)
         report = verify_package(upload, expected_manifest_sha256=recorded.manifest_sha256,
@@ -605,15 +608,20 @@ class MomentsApi(APIView):
         moments = selectors.moments_to_review(user=request.user, filters=filters)
         paginator = Pagination()
         page = paginator.paginate_queryset(moments, request, view=self)  # type: ignore[arg-type]
-        return paginator.get_paginated_response([_moment(m) for m in page])
+        tags = selectors.moment_tags(user=request.user, moments=list(page or []))
+        return paginator.get_paginated_response([_moment(m, tags.get((m["kind"], m["id"]), [])) for m in page or []])
 
 
-def _moment(m: dict[str, Any]) -> dict[str, Any]:
+def _moment(m: dict[str, Any], tags: list[Any]) -> dict[str, Any]:
     counter = m["counter"]
     return {"kind": m["kind"], "id": m["id"], "at": m["at"].isoformat(),
             "at_local": timezone.localtime(m["at"], LOCAL).strftime("%d/%m/%Y %H:%M:%S"),
             "risk": m["risk"], "summary": m["summary"], "detail": m["detail"],
             "counter": {"id": counter.pk, "code": counter.code, "name": counter.name},
             "unit": {"id": counter.unit.pk, "code": counter.unit.code, "name": counter.unit.name},
-            "footage": m["footage"]}
+            "footage": m["footage"],
+            "tags": [{"id": t.pk, "clip_id": t.clip_id, "label": {"code": t.label.code, "name_vi": t.label.name_vi,
+                                                                 "name_en": t.label.name_en},
+                      "start_s": t.start_s, "end_s": t.end_s, "note": t.note,
+                      "author": {"id": t.author_id, "name": selectors.user_label(t.author)}} for t in tags]}
 

@@ -148,7 +148,8 @@ class EvidencePackage(models.Model):
     manifest = models.JSONField(default=dict, blank=True)
     manifest_signature = models.CharField(max_length=200, blank=True,
                                           help_text="The server's signature of manifest.json (manifest.sig)")
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="Why it failed, in Vietnamese")
+    error_en = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

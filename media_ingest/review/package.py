@@ -35,7 +35,13 @@ CHUNK = 1 << 20
 
 
 class PackageError(Exception):
-    """The package could not be built (source missing or changed, unreadable video)."""
+    """The package could not be built (source missing or changed, unreadable video): the reason
+    in Vietnamese for the people who asked for it, and in English."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.vi = vi
+        self.en = en
 
 
 @dataclass
@@ -67,7 +73,8 @@ def cut_segment(src: Path, dst: Path, start_s: float, end_s: float) -> CutResult
     if result is None and start_s > 0:
         result = _copy_range(src, dst, start_s, end_s, seek=False)
     if result is None:
-        raise PackageError(f"no video packets in {start_s:.3f}-{end_s:.3f} s")
+        raise PackageError(f"không có khung hình nào trong đoạn {start_s:.3f}–{end_s:.3f} giây",
+                           f"no video packets in {start_s:.3f}-{end_s:.3f} s")
     return result
 
 
@@ -75,10 +82,10 @@ def _copy_range(src: Path, dst: Path, start_s: float, end_s: float, *, seek: boo
     try:
         inp = av.open(str(src))
     except av.error.FFmpegError as exc:
-        raise PackageError(f"cannot open source video: {exc}") from exc
+        raise PackageError(f"không mở được video gốc: {exc}", f"cannot open source video: {exc}") from exc
     with inp:
         if not inp.streams.video:
-            raise PackageError("the source has no video stream")
+            raise PackageError("video gốc không có luồng hình", "the source has no video stream")
         video = inp.streams.video[0]
         streams = [video, *inp.streams.audio[:1]]
         start_base = float(inp.start_time or 0) / av.time_base
@@ -182,7 +189,9 @@ def build_package(*, package: Any, workdir: Path,
     store, footage = get_store(), get_footage_store()
     sources = selectors.package_sources_of(package=package)
     if sources.empty:
-        raise PackageError("the finding has no evidence items" if finding else "the selection has no live tags")
+        if finding:
+            raise PackageError("vi phạm chưa có chứng cứ nào", "the finding has no evidence items")
+        raise PackageError("các thẻ đã chọn đều đã bị xóa", "the selection has no live tags")
     files: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
     payload: list[tuple[str, Path]] = []
@@ -201,10 +210,12 @@ def build_package(*, package: Any, workdir: Path,
         try:
             store.download(key, dest)
         except Exception as exc:  # noqa: BLE001 - reported on the package
-            raise PackageError(f"evidence file {key} unavailable: {exc}") from exc
+            raise PackageError(f"không đọc được tệp chứng cứ {filename} trong kho lưu trữ",
+                               f"evidence file {key} unavailable: {exc}") from exc
         sha, _ = sha256_path(dest)
         if expected_sha and sha != expected_sha:
-            raise PackageError(f"evidence file {filename}: content changed since upload")
+            raise PackageError(f"tệp chứng cứ {filename} đã bị thay đổi sau khi tải lên (SHA-256 khác)",
+                               f"evidence file {filename}: content changed since upload")
         arc = f"files/{n:02d}-{_safe(filename, 120)}"
         add(arc, dest)
         return arc, sha
@@ -220,10 +231,13 @@ def build_package(*, package: Any, workdir: Path,
             try:
                 footage.download(clip.key, src)
             except Exception as exc:  # noqa: BLE001 - reported on the package
-                raise PackageError(f"clip {clip.pk}: source {clip.key} unavailable: {exc}") from exc
+                raise PackageError(f"không đọc được đoạn phim #{clip.pk} ({clip.key}) trong kho lưu trữ",
+                                   f"clip {clip.pk}: source {clip.key} unavailable: {exc}") from exc
             sha, _ = sha256_path(src)
             if sha != expected_sha:
-                raise PackageError(f"clip {clip.pk}: the stored file is no longer the version that was "
+                raise PackageError(f"đoạn phim #{clip.pk} trong kho không còn là bản đã gắn thẻ "
+                                   f"(SHA-256 {sha[:12]}… khác {expected_sha[:12]}…)",
+                                   f"clip {clip.pk}: the stored file is no longer the version that was "
                                    f"tagged (sha256 {sha[:12]}… != {expected_sha[:12]}…)")
             clip_files[clip.pk] = src
         label = tag.label.code if tag is not None else "segment"
@@ -350,11 +364,17 @@ class VerifyReport:
     checked: int = 0
     manifest_sha256: str = ""
     problems: list[str] = field(default_factory=list)
+    problems_vi: list[str] = field(default_factory=list)
     signature: signing.SignatureCheck = field(default_factory=lambda: signing.SignatureCheck(present=False))
+
+    def problem(self, vi: str, en: str) -> None:
+        self.problems_vi.append(vi)
+        self.problems.append(en)
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "package_id": self.package_id, "checked": self.checked,
                 "manifest_sha256": self.manifest_sha256, "problems": self.problems,
+                "problems_vi": self.problems_vi,
                 "signature": self.signature.to_dict()}
 
 
@@ -376,43 +396,45 @@ def verify_package(source: str | Path | IO[bytes], *, expected_manifest_sha256: 
             source.seek(0)
             actual = digest.hexdigest()
         if actual != expected_zip_sha256:
-            report.problems.append(f"the ZIP's SHA-256 {actual[:16]}… is not the recorded "
-                                   f"{expected_zip_sha256[:16]}…")
+            report.problem(f"SHA-256 của tệp ZIP {actual[:16]}… khác giá trị đã ghi {expected_zip_sha256[:16]}…",
+                           f"the ZIP's SHA-256 {actual[:16]}… is not the recorded {expected_zip_sha256[:16]}…")
     try:
         zf = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as exc:
-        report.problems.append(f"not a readable ZIP: {exc}")
+        report.problem(f"không phải tệp ZIP đọc được: {exc}", f"not a readable ZIP: {exc}")
         return report
     with zf:
         names = set(zf.namelist())
         if MANIFEST not in names:
-            report.problems.append("manifest.json is missing")
+            report.problem("thiếu manifest.json", "manifest.json is missing")
             return report
         try:
             raw = zf.read(MANIFEST)
             manifest = json.loads(raw)
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            report.problems.append(f"manifest.json is unreadable: {exc}")
+            report.problem(f"không đọc được manifest.json: {exc}", f"manifest.json is unreadable: {exc}")
             return report
         report.manifest_sha256 = hashlib.sha256(raw).hexdigest()
         report.package_id = manifest.get("package_id") if isinstance(manifest, dict) else None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            report.problems.append("manifest.json is not a Counterwatch evidence manifest")
+            report.problem("manifest.json không phải danh mục gói chứng cứ Counterwatch",
+                           "manifest.json is not a Counterwatch evidence manifest")
             return report
         if expected_manifest_sha256 and report.manifest_sha256 != expected_manifest_sha256:
-            report.problems.append("manifest.json differs from the manifest the server recorded")
+            report.problem("manifest.json khác danh mục hệ thống đã ghi khi tạo gói",
+                           "manifest.json differs from the manifest the server recorded")
         sig = zf.read(signing.SIGNATURE_FILE) if signing.SIGNATURE_FILE in names else None
         report.signature = signing.check_signature(raw, sig, trusted_public_keys=trusted_public_keys)
         if report.signature.problem and (report.signature.present or require_signature):
-            report.problems.append(report.signature.problem)
+            report.problem(report.signature.problem_vi, report.signature.problem)
         listed = {}
         for row in manifest.get("files", []):
             listed[row.get("path")] = row
         for extra in sorted(names - set(listed) - {MANIFEST, signing.SIGNATURE_FILE}):
-            report.problems.append(f"{extra}: not listed in the manifest")
+            report.problem(f"{extra}: không có trong danh mục", f"{extra}: not listed in the manifest")
         for path, row in listed.items():
             if path not in names:
-                report.problems.append(f"{path}: listed in the manifest but missing")
+                report.problem(f"{path}: có trong danh mục nhưng thiếu trong gói", f"{path}: listed in the manifest but missing")
                 continue
             digest = hashlib.sha256()
             size = 0
@@ -422,10 +444,10 @@ def verify_package(source: str | Path | IO[bytes], *, expected_manifest_sha256: 
                         digest.update(chunk)
                         size += len(chunk)
             except (zipfile.BadZipFile, OSError) as exc:  # CRC mismatch: bytes changed in place
-                report.problems.append(f"{path}: unreadable ({exc})")
+                report.problem(f"{path}: không đọc được ({exc})", f"{path}: unreadable ({exc})")
                 continue
             report.checked += 1
             if digest.hexdigest() != row.get("sha256") or size != row.get("size"):
-                report.problems.append(f"{path}: SHA-256 does not match the manifest")
+                report.problem(f"{path}: SHA-256 không khớp danh mục", f"{path}: SHA-256 does not match the manifest")
     report.ok = not report.problems
     return report

@@ -526,6 +526,29 @@ def moments_to_review(*, user: Any, filters: MomentFilters) -> list[dict[str, An
     return moments
 
 
+MOMENT_TAG_WINDOW_S = 300.0  # tags this close to a moment are shown with it
+
+
+def moment_tags(*, user: Any, moments: list[dict[str, Any]]) -> dict[tuple[str, int], list[Tag]]:
+    """Live tags near each moment on the clip that covers it (one query for a page of moments), so
+    a reviewer can pick tags from the moments list and export them as a package."""
+    require_footage(user)
+    clip_ids = {m["footage"]["clip_id"] for m in moments if m["footage"].get("available")}
+    by_clip: dict[int, list[Tag]] = {}
+    for tag in (tags_list(user=user).filter(clip_id__in=clip_ids).select_related("label", "author")
+                .order_by("clip_id", "start_s", "id")):
+        by_clip.setdefault(tag.clip_id, []).append(tag)
+    out: dict[tuple[str, int], list[Tag]] = {}
+    for m in moments:
+        footage = m["footage"]
+        if not footage.get("available"):
+            continue
+        at = float(footage["offset_s"])
+        out[(m["kind"], m["id"])] = [t for t in by_clip.get(footage["clip_id"], [])
+                                     if t.end_s >= at - MOMENT_TAG_WINDOW_S and t.start_s <= at + MOMENT_TAG_WINDOW_S]
+    return out
+
+
 def _attach_footage(moment: dict[str, Any], camera_ids: list[int],
                     clips_by_camera: dict[int, list[Clip]]) -> None:
     at = moment["at"]

@@ -542,9 +542,11 @@ def package_build(*, package_id: int) -> EvidencePackage:
             key = f"evidence/packages/{folder}/package-{package.pk}.zip"
             get_store().put_file(key, result.path, "application/zip")
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the package for the user
+        vi = exc.vi if isinstance(exc, pkg.PackageError) else f"lỗi không lường trước khi tạo gói: {exc}"
         with transaction.atomic():
             EvidencePackage.objects.filter(pk=package.pk).update(
-                state=EvidencePackage.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+                state=EvidencePackage.State.FAILED, error=vi[:2000], error_en=str(exc)[:2000],
+                finished_at=timezone.now())
             audit_record(actor=None, verb="evidence_package.failed", obj=package, payload={"error": str(exc)[:500]})
         package.refresh_from_db()
         return package
@@ -558,7 +560,7 @@ def package_build(*, package_id: int) -> EvidencePackage:
         package.manifest = result.manifest
         package.manifest_signature = result.signature
         package.finished_at = timezone.now()
-        package.error = ""
+        package.error = package.error_en = ""
         package.save()
         access_log_add(user=package.requested_by, action=AccessLog.Action.EXPORT, package=package,
                        finding=package.finding, object_key=key, reason=package.reason,

@@ -73,9 +73,11 @@ class SignatureCheck:
     valid: bool = False
     key_id: str = ""
     problem: str = ""
+    problem_vi: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"present": self.present, "valid": self.valid, "key_id": self.key_id, "problem": self.problem}
+        return {"present": self.present, "valid": self.valid, "key_id": self.key_id, "problem": self.problem,
+                "problem_vi": self.problem_vi}
 
 
 def check_signature(manifest_bytes: bytes, sig_bytes: bytes | None, *,
@@ -83,21 +85,26 @@ def check_signature(manifest_bytes: bytes, sig_bytes: bytes | None, *,
     """Check manifest.sig against the manifest. With `trusted_public_keys` (base64 raw keys) the
     signing key must be one of them; without, the key written in the file is used (integrity only)."""
     if sig_bytes is None:
-        return SignatureCheck(present=False, problem="manifest.sig is missing")
+        return SignatureCheck(present=False, problem="manifest.sig is missing",
+                              problem_vi="thiếu chữ ký số manifest.sig")
     try:
         body = json.loads(sig_bytes)
         raw = base64.b64decode(body["public_key"])
         signature = base64.b64decode(body["signature"])
         if body.get("algorithm") != ALGORITHM:
-            return SignatureCheck(present=True, problem=f"unknown signature algorithm {body.get('algorithm')!r}")
+            return SignatureCheck(present=True, problem=f"unknown signature algorithm {body.get('algorithm')!r}",
+                                  problem_vi="thuật toán chữ ký không được hỗ trợ")
         public = Ed25519PublicKey.from_public_bytes(raw)
     except (ValueError, KeyError, TypeError) as exc:
-        return SignatureCheck(present=True, problem=f"manifest.sig is unreadable: {exc}")
+        return SignatureCheck(present=True, problem=f"manifest.sig is unreadable: {exc}",
+                              problem_vi="không đọc được chữ ký số manifest.sig")
     kid = key_id(raw)
     if trusted_public_keys is not None and body["public_key"] not in trusted_public_keys:
-        return SignatureCheck(present=True, key_id=kid, problem=f"signed by key {kid}, not the server's key")
+        return SignatureCheck(present=True, key_id=kid, problem=f"signed by key {kid}, not the server's key",
+                              problem_vi=f"được ký bằng khóa {kid}, không phải khóa của hệ thống")
     try:
         public.verify(signature, manifest_bytes)
     except InvalidSignature:
-        return SignatureCheck(present=True, key_id=kid, problem="the signature of manifest.json is not valid")
+        return SignatureCheck(present=True, key_id=kid, problem="the signature of manifest.json is not valid",
+                              problem_vi="chữ ký số của manifest.json không hợp lệ")
     return SignatureCheck(present=True, valid=True, key_id=kid)

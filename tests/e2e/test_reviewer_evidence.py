@@ -2,7 +2,7 @@
 
 1. Two reviewers: the clip list shows posters; reviewer A opens a demo moment, whose H.264 footage
    plays from the moment's offset (byte ranges), and tags it while reviewer B, on the same clip,
-   sees the tag arrive live.
+   sees the tag arrive live; back on the moments list A picks that tag and exports it as a package.
 2. Reviewer A links a tag to a finding, the inspection lead uploads a file on the finding page,
    reviewer A exports the finding's evidence package (progress, ready), verifies it (hashes,
    server record, signature), downloads it (the ZIP holds the segment and the finding page's
@@ -106,6 +106,16 @@ def test_two_reviewers_watch_a_moment_and_see_tags_live(login: Any) -> None:
     b.page.locator("[data-testid=tag-list]").get_by_text(NOTE).wait_for()
     b.page.locator("[data-testid=tag-flash]").get_by_text("Ngô Thị Mai").wait_for()
     b.shot("review-evidence-3-second-reviewer-sees-tag", full=False)
+
+    # Back on the moments list, the tag is listed with its moment: pick it and export a package.
+    a.go("/review/moments")
+    page.locator("[data-testid^=moment-tag-]").first.check()
+    page.click("[data-testid=package-export]")
+    dialog = page.get_by_role("dialog")
+    dialog.locator("textarea[name=package-reason]").fill("Xác minh phản ánh của công dân")
+    dialog.locator("[data-testid=package-submit]").click()
+    page.locator("[data-testid=package-list] li").first.get_by_text("Sẵn sàng").wait_for(timeout=60_000)
+    a.shot("review-evidence-3b-moments-selection-package", full=False)
     assert not a_errors and not b_errors, a_errors + b_errors
 
 

@@ -123,7 +123,7 @@ def test_evidence_package_verifies_and_fails_after_one_byte(api_as: Any, make_cl
     assert v["ok"] is True and v["checked"] == len(package["files"]) and not v["problems"]
     key = client.get("/api/media/evidence/signing-key/").json()
     assert package["signed"] and v["signature"] == {"present": True, "valid": True, "key_id": key["key_id"],
-                                                    "problem": ""}
+                                                    "problem": "", "problem_vi": ""}
     report = verify_package(zip_path, expected_manifest_sha256=package["manifest_sha256"],
                             expected_zip_sha256=package["sha256"])
     assert report.ok, report.problems
@@ -153,6 +153,7 @@ def test_evidence_package_verifies_and_fails_after_one_byte(api_as: Any, make_cl
     bad.write_bytes(bytes(tampered))
     report = verify_package(bad, expected_manifest_sha256=package["manifest_sha256"])
     assert not report.ok and any(segment in p for p in report.problems)
+    assert len(report.problems_vi) == len(report.problems) and any(segment in p for p in report.problems_vi)
     with pytest.raises(CommandError):
         call_command("evidence_verify", str(bad))
     with bad.open("rb") as fh:
@@ -209,7 +210,8 @@ def test_package_fails_cleanly_when_source_changed(api_as: Any, make_clip: Any, 
     # The object is overwritten in the store with other content after tagging.
     get_footage_store().put(clip.key, io.BytesIO(b"not the same video"), 18, "video/x-matroska")
     package = _build_package(client, finding, django_capture_on_commit_callbacks)
-    assert package["state"] == "failed" and "no longer the version that was tagged" in package["error"]
+    assert package["state"] == "failed" and "no longer the version that was tagged" in package["error_en"]
+    assert "không còn là bản đã gắn thẻ" in package["error"]  # the reason in Vietnamese first
     assert EvidencePackage.objects.get(pk=package["id"]).key == ""
 
 

@@ -90,3 +90,25 @@ def test_moments_filters_and_scope(api_as: Any, scene: dict, demo: Any) -> None:
     scoped = login_client("rv-kl", DEMO_PASSWORD).get(f"/api/media/moments/?{WINDOW}").json()
     assert [(m["kind"], m["id"]) for m in scoped["results"]] == [("complaint", scene["c_none"].pk)]
     assert api_as("unithead").get(f"/api/media/moments/?{WINDOW}").status_code == 403
+
+
+def test_moments_carry_the_tags_near_them(api_as: Any, scene: dict, django_assert_max_num_queries: Any,
+                                         monkeypatch: Any) -> None:
+    """Tags on the covering clip near the moment come with it, so they can be picked for a package."""
+    from media_ingest.review import selectors
+
+    monkeypatch.setattr(selectors, "MOMENT_TAG_WINDOW_S", 20.0)
+    client = api_as("reviewer")
+    clip = scene["clip_tc"]
+    near = client.post("/api/media/tags/", {"clip_id": clip.pk, "label": "officer_absent", "start_s": 25,
+                                            "end_s": 35}, format="json").json()
+    far = client.post("/api/media/tags/", {"clip_id": clip.pk, "label": "officer_absent", "start_s": 100,
+                                           "end_s": 110}, format="json")
+    assert far.status_code == 201, far.content
+    with django_assert_max_num_queries(9):
+        rows = client.get(f"/api/media/moments/?{WINDOW}").json()["results"]
+    by = {(m["kind"], m["id"]): m for m in rows}
+    high = by[("complaint", scene["c_high"].pk)]
+    assert [t["id"] for t in high["tags"]] == [near["id"]]
+    assert high["tags"][0]["label"]["code"] == "officer_absent" and high["tags"][0]["clip_id"] == clip.pk
+    assert by[("complaint", scene["c_none"].pk)]["tags"] == []

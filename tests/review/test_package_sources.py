@@ -130,5 +130,6 @@ def test_changed_finding_file_fails_the_package(
     key = FindingEvidence.objects.get(pk=r.json()["id"]).key
     get_store().put(key, io.BytesIO(b"swapped bytes!"), 14, "image/jpeg")
     package = _build(api_as("reviewer"), finding, django_capture_on_commit_callbacks)
-    assert package["state"] == "failed" and "content changed since upload" in package["error"]
+    assert package["state"] == "failed" and "content changed since upload" in package["error_en"]
+    assert package["error"] == "tệp chứng cứ anh.jpg đã bị thay đổi sau khi tải lên (SHA-256 khác)"
     assert EvidencePackage.objects.get(pk=package["id"]).key == ""

@@ -144,6 +144,8 @@ export interface Moment {
     reason_vi?: string;
     reason_en?: string;
   };
+  /** Live tags on the covering clip near the moment. */
+  tags?: { id: number; clip_id: number; label: { code: string; name_vi: string; name_en: string }; start_s: number; end_s: number; note: string; author: { id: number; name: string } }[];
 }
 
 export interface IngestClip {
@@ -227,7 +229,9 @@ export interface EvidencePackage {
   sha256: string;
   manifest_sha256: string;
   files: { path: string; sha256: string; size: number }[];
+  /** Why it failed: Vietnamese, and English. */
   error: string;
+  error_en?: string;
 }
 
 export interface PackageVerifyReport {
@@ -236,7 +240,8 @@ export interface PackageVerifyReport {
   checked: number;
   manifest_sha256: string;
   problems: string[];
-  signature: { present: boolean; valid: boolean; key_id: string; problem: string };
+  problems_vi?: string[];
+  signature: { present: boolean; valid: boolean; key_id: string; problem: string; problem_vi?: string };
 }
 
 export interface CustodyEntry {

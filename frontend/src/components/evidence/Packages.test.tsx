@@ -87,3 +87,21 @@ test("shortAgent names the browser and system", () => {
   expect(shortAgent("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")).toBe("Firefox 128 · Linux");
   expect(shortAgent("")).toBe("");
 });
+
+test("a failed package and a tampered one are explained in Vietnamese", async () => {
+  const failed = { ...base, id: 5, state: "failed", state_label: "Lỗi", progress: 0.3, error: "tệp chứng cứ anh.jpg đã bị thay đổi sau khi tải lên (SHA-256 khác)", error_en: "evidence file anh.jpg: content changed since upload" };
+  const ready = { ...base, id: 6, state: "ready", state_label: "Sẵn sàng", progress: 1, sha256: "cd".repeat(32) };
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (url.includes("/verify/") && init?.method === "POST") {
+      return json({ ok: false, package_id: 6, checked: 3, manifest_sha256: "m", problems: ["segments/01.mkv: SHA-256 does not match the manifest"], problems_vi: ["segments/01.mkv: SHA-256 không khớp danh mục"], signature: { present: true, valid: true, key_id: "k", problem: "", problem_vi: "" } });
+    }
+    return page([ready, failed]);
+  }));
+  wrap(<PackagesCard owner={{ finding: 7 }} canExport />);
+  expect(await screen.findByText(/tệp chứng cứ anh.jpg đã bị thay đổi sau khi tải lên/)).toBeInTheDocument();
+  await userEvent.click(screen.getByTestId("package-verify"));
+  const result = await screen.findByTestId("package-verify-result");
+  expect(result).toHaveTextContent("KHÔNG toàn vẹn");
+  expect(result).toHaveTextContent("segments/01.mkv: SHA-256 không khớp danh mục");
+  expect(result).not.toHaveTextContent("Đã băm lại");
+});

@@ -8,12 +8,14 @@ import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Field, InlineError, Modal } from "../ui";
 import { Icon } from "../Icon";
 import { fmtBytes, fmtDateTime, fmtTime } from "../format";
+import { useBilingual } from "../labels";
 import type { EvidencePackage, PackageVerifyReport } from "../../types/media";
 
 const REASON_MIN = 5;
 const BUSY = new Set(["pending", "building"]);
 
-export type PackageOwner = { finding: number } | { clip: number };
+/** Whose packages: a finding's, a clip's tag selections, or a selection picked across clips. */
+export type PackageOwner = { finding: number } | { clip: number } | { tags: "moments" };
 
 export function packagesKey(owner: PackageOwner): unknown[] {
   return ["evidence-packages", owner];
@@ -62,7 +64,7 @@ export function ExportDialog({ owner, tagIds, onClose, onDone }: {
 }
 
 export function PackagesCard({ owner, canExport, exportDisabledReason, onExport, exportLabel }: {
-  owner: PackageOwner;
+  owner: { finding: number } | { clip: number };
   canExport: boolean;
   exportLabel?: string;
   /** Why export is not possible now (shown on the disabled button). */
@@ -114,8 +116,21 @@ export function PackagesCard({ owner, canExport, exportDisabledReason, onExport,
   );
 }
 
+/** One package followed by id until it is built (a selection exported from the moments list). */
+export function PackageTracker({ id }: { id: number }) {
+  const q = useQuery({
+    queryKey: ["evidence-package", String(id)],
+    queryFn: () => api.get<EvidencePackage>(`media/evidence/packages/${id}/`),
+    refetchInterval: (state) => (state.state.data && BUSY.has(state.state.data.state) ? 1000 : false),
+  });
+  if (q.isError) return <InlineError error={q.error} />;
+  if (!q.data) return null;
+  return <ul className="plain-list" data-testid="package-list"><PackageRow p={q.data} /></ul>;
+}
+
 function PackageRow({ p }: { p: EvidencePackage }) {
   const { t } = useTranslation();
+  const bi = useBilingual();
   const [downloadOpen, setDownloadOpen] = useState(false);
   const verify = useMutation({ mutationFn: () => api.post<PackageVerifyReport>(`media/evidence/packages/${p.id}/verify/`) });
   const pct = Math.round((p.progress ?? 0) * 100);
@@ -141,7 +156,7 @@ function PackageRow({ p }: { p: EvidencePackage }) {
           {p.state === "pending" ? t("pkg.pending") : t("pkg.building", { pct })}
         </div>
       )}
-      {p.state === "failed" && <div className="notice notice-red small">{t("pkg.failed")}: {p.error}</div>}
+      {p.state === "failed" && <div className="notice notice-red small">{t("pkg.failed")}: {bi(p.error, p.error_en || p.error)}</div>}
       {p.state === "ready" && (
         <>
           <div className="muted small">
@@ -166,6 +181,7 @@ function PackageRow({ p }: { p: EvidencePackage }) {
 
 function VerifyResult({ report }: { report: PackageVerifyReport }) {
   const { t } = useTranslation();
+  const bi = useBilingual();
   const sig = report.signature;
   return (
     <div className={`notice ${report.ok ? "notice-green" : "notice-red"} small`} style={{ marginTop: 6 }} data-testid="package-verify-result" role="status">
@@ -179,7 +195,7 @@ function VerifyResult({ report }: { report: PackageVerifyReport }) {
         <>
           <div>{t("pkg.problems")}:</div>
           <ul style={{ margin: 0, paddingLeft: 18 }}>
-            {report.problems.map((x) => <li key={x}>{x}</li>)}
+            {report.problems.map((x, i) => <li key={x}>{bi(report.problems_vi?.[i] ?? x, x)}</li>)}
           </ul>
         </>
       )}

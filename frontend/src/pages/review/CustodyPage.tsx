@@ -118,7 +118,7 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
                         <td className="small">{describe(e)}</td>
                         <td className="small">{e.reason || "—"}</td>
                         <td className="small">
-                          <span className="mono">{e.ip ?? (e.user_agent ? t("custody.unknownIp") : t("custody.serverSide"))}</span>
+                          {e.ip ? <span className="mono">{e.ip}</span> : <span className="muted">{e.user_agent ? t("custody.unknownIp") : t("custody.serverSide")}</span>}
                           {e.user_agent && <div className="muted" title={e.user_agent}>{shortAgent(e.user_agent)}</div>}
                         </td>
                       </tr>

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -9,6 +10,9 @@ import { useBilingual } from "../../components/labels";
 import { fmtDateTime, fmtSeconds } from "../../components/format";
 import { useUnits } from "../../hooks/use-ref-data";
 import type { Moment } from "../../types/media";
+import { ExportDialog, PackageTracker } from "../../components/evidence/Packages";
+import { useLocalName } from "../../components/labels";
+import { useMe } from "../../hooks/use-me";
 
 export default function MomentsPage() {
   const { t } = useTranslation();
@@ -20,6 +24,19 @@ export default function MomentsPage() {
   const page = Number(params.get("page") ?? 1);
   const q = useQuery({ queryKey: ["moments", query], queryFn: () => api.get<Page<Moment>>("media/moments/", query) });
   const list = rows(q.data);
+  const name = useLocalName();
+  const me = useMe().data;
+  const canExport = ["reviewer", "admin", "inspection_lead", "inspector"].includes(me?.role ?? "");
+  const [picked, setPicked] = useState<Set<number>>(new Set());
+  const [exportOpen, setExportOpen] = useState(false);
+  const [exported, setExported] = useState<number | null>(null);
+  const toggle = (tagId: number) =>
+    setPicked((old) => {
+      const next = new Set(old);
+      if (next.has(tagId)) next.delete(tagId);
+      else next.add(tagId);
+      return next;
+    });
   const set = (k: string, v: string) => {
     const next = new URLSearchParams(params);
     if (v) next.set(k, v);
@@ -58,6 +75,31 @@ export default function MomentsPage() {
           </select>
         </Field>
       </div>
+      {canExport && (picked.size > 0 || exported !== null) && (
+        <Card>
+          {picked.size > 0 && (
+            <div className="row" style={{ gap: 8 }}>
+              <strong>{t("moments.selected", { count: picked.size })}</strong>
+              <button type="button" className="btn btn-primary btn-sm" onClick={() => setExportOpen(true)} data-testid="package-export">
+                <Icon name="doc" /> {t("pkg.exportSelected", { count: picked.size })}
+              </button>
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => setPicked(new Set())}>{t("moments.clearSelection")}</button>
+            </div>
+          )}
+          {exported !== null && <PackageTracker id={exported} />}
+        </Card>
+      )}
+      {exportOpen && (
+        <ExportDialog
+          owner={{ tags: "moments" }}
+          tagIds={[...picked]}
+          onClose={() => setExportOpen(false)}
+          onDone={(p) => {
+            setExported(p.id);
+            setPicked(new Set());
+          }}
+        />
+      )}
       <Card className="flush">
         <QueryState q={q}>
           {list.length === 0 ? (
@@ -73,6 +115,7 @@ export default function MomentsPage() {
                       <th>{t("findings.source")}</th>
                       <th>{t("common.counter")}</th>
                       <th>{t("common.details")}</th>
+                      <th>{t("moments.tags")}</th>
                       <th>{t("moments.footage")}</th>
                     </tr>
                   </thead>
@@ -88,6 +131,18 @@ export default function MomentsPage() {
                         </td>
                         <td>{m.counter.name}<div className="small muted">{m.unit?.name}</div></td>
                         <td style={{ maxWidth: 360 }}>{m.summary || <span className="muted">—</span>}</td>
+                        <td className="small">
+                          {(m.tags ?? []).length === 0 ? (
+                            <span className="muted">{m.footage.available ? t("moments.noTags") : "—"}</span>
+                          ) : (
+                            (m.tags ?? []).map((tag) => (
+                              <label key={tag.id} className="row nowrap" style={{ gap: 4 }}>
+                                {canExport && <input type="checkbox" checked={picked.has(tag.id)} onChange={() => toggle(tag.id)} data-testid={`moment-tag-${tag.id}`} />}
+                                {name(tag.label)} <span className="mono muted">{fmtSeconds(tag.start_s)}–{fmtSeconds(tag.end_s)}</span>
+                              </label>
+                            ))
+                          )}
+                        </td>
                         <td>
                           {m.footage.available && m.footage.clip_id ? (
                             <button

@@ -30,7 +30,8 @@ class Command(BaseCommand):
             recorded = EvidencePackage.objects.filter(pk=report.package_id).first()
             if recorded is None:
                 report.ok = False
-                report.problems.append("no package with this id was recorded by this server")
+                report.problem("hệ thống không có bản ghi gói chứng cứ mang số này",
+                               "no package with this id was recorded by this server")
             else:
                 from media_ingest.review.apis import signature_rule
 
