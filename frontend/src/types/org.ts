@@ -46,10 +46,23 @@ export interface Assignment {
   is_head: boolean;
   is_deputy: boolean;
   is_acting: boolean;
+  /** The deputy's field of charge (lĩnh vực phụ trách): a deputy answers only for findings of it */
+  field: FieldOfCharge | null;
+  /** Free-text description of the post (no rule reads it) */
   in_charge_of: string;
   valid_from: string;
   valid_to: string | null;
   decision_ref: string;
+}
+
+export interface FieldOfCharge {
+  id: number;
+  code: string;
+  name_vi: string;
+  name_en: string;
+  description?: string;
+  position?: number;
+  active?: boolean;
 }
 
 export interface OfficerDetail extends Officer {
