@@ -947,11 +947,14 @@ def case_complaint_refuse(*, by: Any, case: DisciplinaryCase, received_on: date,
         raise _invalid("Ngày từ chối thụ lý phải từ ngày nhận đơn đến hôm nay.",
                        "The refusal date must be between receipt and today.", "refused_on")
     reason = (reason or "").strip()
+    pending = case.state == DisciplinaryCase.State.APPEALED
+    if pending:  # a letter while a complaint is being answered: refused only for a stated reason
+        window = ComplaintWindow(2 if case.appeal2_filed_on else 1, None, 0, None, window.source)
     if window.level > 2:
         ground = ComplaintRefusal.Ground.NO_FURTHER
         vi = f"Quyết định đã được khiếu nại hai lần; không thụ lý khiếu nại tiếp ({window.source})."
         en = f"The decision was already complained against twice; no further complaint ({window.source})."
-    elif case.state == DisciplinaryCase.State.DECIDED and window.deadline is not None and received_on > window.deadline:
+    elif not pending and window.deadline is not None and received_on > window.deadline:
         ground = ComplaintRefusal.Ground.LATE
         vi, en = window.late_words(received_on)
     else:

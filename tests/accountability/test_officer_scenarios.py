@@ -781,3 +781,19 @@ def test_the_force_regulation_number_is_filled_in_by_an_admin_and_shown_with_the
     admin.patch("/api/accountability/regulations/lien_doi/", {"number": "200/QĐ-CAT"}, format="json")
     rules = {r["code"]: r for r in admin.get("/api/accountability/rulesets/current/").json()["rules"]}
     assert rules["LD-H1"]["basis"].endswith("số 200/QĐ-CAT")
+
+
+def test_a_letter_while_a_complaint_is_being_answered_is_refused_only_for_a_stated_reason(discipline: Any) -> None:
+    case = decided_case(discipline)
+    cid = case["id"]
+    discipline.post(f"/api/accountability/cases/{cid}/appeal/", {"filed_on": "2026-06-10", "text": "Khiếu nại"},
+                    format="json")
+    url = f"/api/accountability/cases/{cid}/complaints/refuse/"
+    r = discipline.post(url, {"received_on": "2026-06-12", "text": "Đơn gửi lại lần nữa"}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["fields"]["reason"]
+    r = discipline.post(url, {"received_on": "2026-06-12", "text": "Đơn gửi lại lần nữa",
+                              "reason": "Trùng nội dung khiếu nại đang giải quyết"}, format="json")
+    assert r.status_code == 201, r.content
+    [refusal] = r.json()["refused_complaints"]
+    assert (refusal["ground"], refusal["level"]) == ("other", 1) and "Trùng nội dung" in refusal["reason_vi"]
+    assert r.json()["state"] == "appealed"
