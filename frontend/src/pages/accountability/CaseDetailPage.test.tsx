@@ -186,3 +186,34 @@ test("the case shows when the answer to a complaint is due, and a late complaint
   await waitFor(() => expect(calls.some((c) => c.url.includes("complaints/refuse/"))).toBe(true));
   expect(calls.find((c) => c.url.includes("complaints/refuse/"))?.body).toMatchObject({ received_on: "2026-10-21", text: "Đề nghị xem xét lại" });
 });
+
+test("a complaint refused as late by the server is recorded as refused from the same dialog", async () => {
+  const calls: { method: string; url: string; body: unknown }[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    const method = init?.method ?? "GET";
+    calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+    if (url.includes("auth/me")) return json({ id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" });
+    if (url.includes("rulesets/current")) return json({ forms: [khienTrach] });
+    if (url.includes("/appeal/")) return json({ error: { code: "complaint_late", message: "Khiếu nại quá hạn: chỉ được khiếu nại trong 15 ngày kể từ ngày 01/06/2026, tức đến hết ngày 16/06/2026. Có thể ghi nhận đơn và từ chối thụ lý.", message_en: "late", fields: {} } }, 409);
+    if (url.includes("complaints/refuse/")) return json({ ...theCase, state: "decided", decision_date: "2026-06-01", refused_complaints: [] }, 201);
+    if (url.includes("accountability/cases/9/")) return json({ ...theCase, state: "decided", decided_form: khienTrach, decision_date: "2026-06-01", refused_complaints: [] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={qc}>
+      <MemoryRouter initialEntries={["/accountability/cases/9"]}>
+        <Routes><Route path="/accountability/cases/:id" element={<CaseDetailPage />} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  fireEvent.click(await screen.findByRole("button", { name: "Ghi nhận khiếu nại" }));
+  const dialog = screen.getByRole("dialog");
+  fireEvent.change(within(dialog).getByText("Ngày nhận đơn khiếu nại", { selector: ".field-label" }).closest("label")!.querySelector("input")!, { target: { value: "21/10/2026" } });
+  fireEvent.change(within(dialog).getByTestId("dialog-text"), { target: { value: "Đề nghị xem xét lại" } });
+  fireEvent.click(screen.getByRole("button", { name: "Xác nhận" }));
+  fireEvent.click(await screen.findByTestId("refuse-late"));
+  await waitFor(() => expect(calls.some((c) => c.url.includes("complaints/refuse/"))).toBe(true));
+  expect(calls.find((c) => c.url.includes("complaints/refuse/"))?.body).toMatchObject({ received_on: "2026-10-21", text: "Đề nghị xem xét lại" });
+});
+

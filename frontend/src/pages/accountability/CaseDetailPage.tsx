@@ -4,7 +4,7 @@ import { Link, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { DateInput } from "../../components/DateInput";
 import { Icon } from "../../components/Icon";
-import { api } from "../../api/client";
+import { ApiError, api } from "../../api/client";
 import { Badge, Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
 import { SeverityBadge, useBilingual } from "../../components/labels";
 import { fmtBytes, fmtDate, fmtDateTime, localDay } from "../../components/format";
@@ -366,6 +366,12 @@ export default function CaseDetailPage() {
             <Field label={t(dialog === "noSelfReview" ? "cases.noSelfReviewReason" : dialog === "appeal" || dialog === "refuse" ? "cases.complaintText" : "common.note")}><textarea value={note} onChange={(e) => setNote(e.target.value)} data-testid="dialog-text" /></Field>
           )}
           {post.isError && <InlineError error={post.error} />}
+          {dialog === "appeal" && post.error instanceof ApiError && ["complaint_late", "already_appealed"].includes(post.error.code) && (
+            <button type="button" className="btn btn-secondary btn-sm" data-testid="refuse-late"
+              onClick={() => post.mutate({ path: "complaints/refuse/", body: { received_on: date, text: note, refused_on: null, reason: "" } })}>
+              {t("cases.refuseComplaint")}
+            </button>
+          )}
         </Modal>
       )}
     </>
