@@ -112,7 +112,8 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
         for note in group["notes"]:
             paragraphs.append(f"Ghi chú: {note['vi']}")
         rows = [[ld["role_label_vi"], _person(ld["officer"]),
-                 ld["assignment"]["position"] + (" (quyền)" if ld["is_acting"] else ""),
+                 ld["assignment"]["position"] + (" (quyền)" if ld["is_acting"] else "")
+                 + (f" — lĩnh vực {ld['field']['name_vi']}" if ld.get("field") else ""),
                  _span(ld["in_charge_from"], ld["in_charge_to"]),
                  ld["assignment"]["decision_ref"] or "Chưa ghi số",
                  f"{ld['rule']['code']}: {ld['rule']['basis']}" if ld["rule"] else "Không có quy tắc áp dụng",

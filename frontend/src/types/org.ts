@@ -47,7 +47,9 @@ export interface Assignment {
   is_head: boolean;
   is_deputy: boolean;
   is_acting: boolean;
-  field?: FieldBrief | null;
+  /** The deputy's field of charge (lĩnh vực phụ trách): a deputy answers only for findings of it */
+  field: FieldBrief | null;
+  /** Free-text description of the post (no rule reads it) */
   in_charge_of: string;
   valid_from: string;
   valid_to: string | null;
