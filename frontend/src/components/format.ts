@@ -58,6 +58,14 @@ export function localDay(value: string | Date): string {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
+/** The local (Asia/Ho_Chi_Minh) calendar day, `days` after `now`: a date field's default. Not the UTC
+ * day: before 07:00 in Hanoi the UTC date is still yesterday. */
+export function localDayPlus(days: number, now: Date = new Date()): string {
+  const [y, m, d] = localDay(now).split("-").map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d + days));
+  return day.toISOString().slice(0, 10);
+}
+
 /** Seconds as m:ss or h:mm:ss (timeline). */
 export function fmtClock(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) seconds = 0;
