@@ -116,7 +116,8 @@ DEFAULT_RISK_WEIGHTS: dict[str, float] = {
     "complaints": 2.0,            # per complaint (decayed by age)
     "unsatisfied_ratings": 0.0,   # per rating with score <= 2 (decayed): shown, not weighted (a busy counter
                                   # gets more low ratings for the same service; the rate below is fair)
-    "unsatisfied_per_1000": 0.05, # per rating <= 2 per 1,000 transactions served (decayed): 40/1000 = 2 points
+    "unsatisfied_per_1000": 0.5,  # per rating <= 2 per 1,000 transactions served (decayed): 40 per 1,000
+                                  # (4% of those served leave unhappy) = 20 points, like 40 months unchecked
     "findings": 1.5,              # per confirmed finding x severity order 1..4 (decayed)
     "months_since_check": 0.5,    # per month since the unit was last checked (capped)
     "footage_absent": 0.3,        # per officer_absent clip event (decayed)

@@ -25,8 +25,8 @@ Algorithm versions (params["algorithm"], absent = 1; a stored draw is always rec
        within the first working days when it is already overdue.
     3. the team is scheduled, not just named: each check's lead is any member of the inspection
        team (lead or inspector) free of conflict with the unit, chosen among those free at the slot
-       with the fewest checks led so far (leads are spread, the drawing lead does not lead every
-       check); members are the least loaded free, non-conflicted people. No person is on two checks
+       with the fewest checks led so far, then the least loaded, the drawing lead first on a tie
+       (leads are spread, the drawing lead does not lead every check); members are the least loaded free, non-conflicted people. No person is on two checks
        whose times overlap or come closer than params["travel_minutes"] (default 60), and nobody has
        more than params["per_person_per_day"] (default 2) checks a day. A unit for which no slot in
        the window has its team free is not double-booked: it is returned in `shortfall` with its
@@ -238,7 +238,8 @@ def _schedule(rng: random.Random, chosen: list[tuple[dict[str, Any], str]], para
             continue
         day, counter, start, end, available = found
         ties = {u: rng.random() for u in available}
-        check_lead = min(available, key=lambda u: (led[u], load[u], ties[u]))
+        # the fewest checks led so far, then the least loaded; on a tie the drawing lead leads
+        check_lead = min(available, key=lambda u: (led[u], load[u], u != drawing_lead, ties[u]))
         others = sorted((u for u in available if u != check_lead), key=lambda u: (load[u], ties[u]))
         team = [check_lead, *sorted(others[:want - 1])]
         for person in team:

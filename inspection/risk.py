@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from backend.org.models import Unit
 from inspection.models import Complaint, CounterVolume, Finding, SatisfactionRating, Severity, SurpriseCheck
@@ -102,6 +103,39 @@ def _footage_counts(unit_ids: list[int], start: datetime, as_of: datetime,
     return absent, tamper, True
 
 
+# Denominator bands, newest first: weekly for eight weeks, then 30 days (a band's ratings are decayed at
+# its middle; for ratings spread over a 30-day band that is within 0.3% of decaying each one).
+BAND_DAYS = [7] * 8
+LATER_BAND_DAYS = 30
+
+
+def _weekly(qs: Any, time_field: str, aggregate: Callable[[Q], Any], owner: dict[int, int], start: datetime, as_of: datetime,
+            half_life: float, *, dates: bool = False) -> dict[int, float]:
+    """Decayed totals per current unit, aggregated per band (BAND_DAYS) in one query (conditional
+    aggregates), so the rows never come through Python."""
+    bands: list[tuple[datetime, datetime]] = []
+    hi = as_of
+    while hi > start:
+        width = BAND_DAYS[len(bands)] if len(bands) < len(BAND_DAYS) else LATER_BAND_DAYS
+        lo = max(hi - timedelta(days=width), start)
+        bands.append((lo, hi))
+        hi = lo
+    aggs = {}
+    for i, (lo, hi) in enumerate(bands):
+        if dates:
+            lo_d, hi_d = timezone.localdate(lo), timezone.localdate(hi)
+            cond = Q(**{f"{time_field}__gt": lo_d, f"{time_field}__lte": hi_d})
+        else:
+            cond = Q(**{f"{time_field}__gte": lo}) & (Q(**{f"{time_field}__lte": hi}) if i == 0
+                                                      else Q(**{f"{time_field}__lt": hi}))
+        aggs[f"b{i}"] = aggregate(cond)
+    weights = [decay(lo + (hi - lo) / 2, as_of, half_life) for lo, hi in bands]
+    result: dict[int, float] = defaultdict(float)
+    for row in qs.values("counter__unit_id").annotate(**aggs):
+        result[owner[row["counter__unit_id"]]] += sum((row[f"b{i}"] or 0) * w for i, w in enumerate(weights))
+    return result
+
+
 def unit_features(*, units: list[Unit], as_of: datetime, params: dict[str, Any]) -> dict[int, dict[str, float]]:
     lookback = float(params["lookback_days"])
     half_life = float(params["half_life_days"])
@@ -121,19 +155,18 @@ def unit_features(*, units: list[Unit], as_of: datetime, params: dict[str, Any])
         target = owner[unit_id] if unit_id in owner else owner[counter_unit_id]
         feats[target]["complaints"] += decay(at, as_of, half_life)
 
-    rated: dict[int, float] = defaultdict(float)
-    for unit_id, at, value in (SatisfactionRating.objects.filter(counter__unit_id__in=all_ids, held=False,
-                                                                 rated_at__gte=start, rated_at__lte=as_of)
-                               .values_list("counter__unit_id", "rated_at", "score").iterator(chunk_size=5000)):
-        weight = decay(at, as_of, half_life)
-        rated[owner[unit_id]] += weight
-        if value <= 2:
-            feats[owner[unit_id]]["unsatisfied_ratings"] += weight
-    for unit_id, day, count in (CounterVolume.objects.filter(counter__unit_id__in=all_ids, day__gte=start.date(),
-                                                             day__lte=as_of.date())
-                                .values_list("counter__unit_id", "day", "transactions")):
-        noon = datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL_TZ)
-        feats[owner[unit_id]]["transactions_served"] += count * decay(noon, as_of, half_life)
+    for unit_id, at in (SatisfactionRating.objects.filter(counter__unit_id__in=all_ids, score__lte=2, held=False,
+                                                          rated_at__gte=start, rated_at__lte=as_of)
+                        .values_list("counter__unit_id", "rated_at").iterator(chunk_size=5000)):
+        feats[owner[unit_id]]["unsatisfied_ratings"] += decay(at, as_of, half_life)
+    # the denominators are summed per band in the database (see _weekly): every rating and every day's
+    # volume need not come through Python
+    rated = _weekly(SatisfactionRating.objects.filter(counter__unit_id__in=all_ids, held=False),
+                    "rated_at", lambda cond: Count("id", filter=cond), owner, start, as_of, half_life)
+    served_by_unit = _weekly(CounterVolume.objects.filter(counter__unit_id__in=all_ids), "day",
+                             lambda cond: Sum("transactions", filter=cond), owner, start, as_of, half_life, dates=True)
+    for unit_id, value in served_by_unit.items():
+        feats[unit_id]["transactions_served"] = value
     for unit_id, f in feats.items():
         served = max(f["transactions_served"], rated.get(unit_id, 0.0))
         f["unsatisfied_per_1000"] = 1000.0 * f["unsatisfied_ratings"] / served if served > 0 else 0.0

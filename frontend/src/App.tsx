@@ -9,6 +9,8 @@ import { homeFor, useMe, useSetMe } from "./hooks/use-me";
 import LoginPage from "./pages/LoginPage";
 const RiskPage = lazy(() => import("./pages/inspection/RiskPage"));
 const DrawsPage = lazy(() => import("./pages/inspection/DrawsPage"));
+const CommitmentsPage = lazy(() => import("./pages/inspection/CommitmentsPage"));
+const HeldRatingsPage = lazy(() => import("./pages/inspection/HeldRatingsPage"));
 const CalendarPage = lazy(() => import("./pages/inspection/CalendarPage"));
 const ChecksPage = lazy(() => import("./pages/inspection/ChecksPage"));
 const CheckRunPage = lazy(() => import("./pages/inspection/CheckRunPage"));
@@ -89,6 +91,8 @@ export default function App() {
           <Route index element={<Home />} />
           <Route path="inspection/risk" element={<RiskPage />} />
           <Route path="inspection/draws" element={<DrawsPage />} />
+          <Route path="inspection/commitments" element={<CommitmentsPage />} />
+          <Route path="inspection/ratings" element={<HeldRatingsPage />} />
           <Route path="inspection/calendar" element={<CalendarPage />} />
           <Route path="inspection/checks" element={<ChecksPage />} />
           <Route path="inspection/checks/:id" element={<CheckRunPage />} />

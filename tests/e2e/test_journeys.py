@@ -131,6 +131,7 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
         page.goto(draw_url)
         page.wait_for_selector("a[href^='/inspection/checks/']")
     page.get_by_role("button", name="Khóa sổ & công bố hạt giống").click()
+    page.click("[data-testid=reason-confirm]")  # a reason is asked for (required only if every check was cancelled)
     page.click("[data-testid=draw-verify]")
     result = page.locator("[data-testid=verify-result]")
     result.wait_for()

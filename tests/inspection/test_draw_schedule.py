@@ -200,3 +200,11 @@ def test_api_closing_a_draw_whose_checks_were_all_cancelled_needs_a_reason(world
         "/api/inspection/draws/commitments/").json()}[draw.pk]
     assert row["close_reason"] == "Trùng đợt diễn tập"
     assert {"code": "all_checks_cancelled", "reason": "Trùng đợt diễn tập"} in row["flags"]
+
+
+def test_on_a_tie_the_drawing_lead_leads_unless_conflicted():
+    for seed in ("a", "b", "c", "d"):
+        [item] = plan_draw(seed, _inputs(1, n=1, pool=(7, 3, 5)))["result"]
+        assert item["team"][0] == 7  # params["lead"] is pool[0]
+        [other] = plan_draw(seed, _inputs(1, n=1, pool=(7, 3, 5), conflicted={1: {7}}))["result"]
+        assert other["team"][0] != 7 and 7 not in other["team"]

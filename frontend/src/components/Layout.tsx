@@ -25,6 +25,7 @@ export const NAV: Record<Workspace, NavItem[]> = {
   inspection: [
     { to: "/inspection/risk", label: "nav.risk", icon: "M3 17l5-6 4 3 6-8 3 3", roles: TEAM },
     { to: "/inspection/draws", label: "nav.draws", icon: "M12 3l2.5 5 5.5.8-4 3.9.9 5.5L12 15.6 7.1 18.2 8 12.7 4 8.8l5.5-.8z", roles: TEAM },
+    { to: "/inspection/ratings", label: "nav.ratings", icon: "M12 17.3l-5.4 3 1-6.1L3 9.9l6.1-.9L12 3.5l2.9 5.5 6.1.9-4.6 4.3 1 6.1z", roles: ["inspector", "inspection_lead"] },
     { to: "/inspection/calendar", label: "nav.calendar", icon: "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5", roles: TEAM },
     { to: "/inspection/checks", label: "nav.checks", icon: "M9 11l3 3 8-8M4 4h10M4 12h3M4 20h16" },
     { to: "/inspection/findings", label: "nav.findings", icon: "M12 3l9 16H3zM12 10v4M12 17v.5" },
@@ -39,6 +40,7 @@ export const NAV: Record<Workspace, NavItem[]> = {
     { to: "/accountability/heads", label: "nav.heads", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zM4 21c0-4 4-6 8-6s8 2 8 6", roles: ["disciplinary", "inspection_lead", "admin"] },
     { to: "/accountability/cases", label: "nav.cases", icon: "M5 4h14v16H5zM9 8h6M9 12h6M9 16h3", roles: ["disciplinary", "admin"] },
     { to: "/accountability/ranking", label: "nav.ranking", icon: "M5 20V10M12 20V4M19 20v-7" },
+    { to: "/inspection/commitments", label: "nav.commitments", icon: "M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7z", roles: ["disciplinary", "admin", "inspection_lead", "inspector"] },
   ],
   admin: [
     { to: "/admin/ingest", label: "nav.ingest", icon: "M12 3v12M7 10l5 5 5-5M4 20h16" },

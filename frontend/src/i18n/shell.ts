@@ -10,6 +10,8 @@ export const SHELL: Dict = {
   "ws.admin": ["Quản trị", "Administration"],
   "nav.risk": ["Bảng rủi ro", "Risk table"],
   "nav.draws": ["Bốc thăm đối tượng", "Target draws"],
+  "nav.commitments": ["Cam kết bốc thăm", "Draw commitments"],
+  "nav.ratings": ["Đánh giá tạm giữ", "Held ratings"],
   "nav.calendar": ["Lịch kiểm tra", "Check calendar"],
   "nav.checks": ["Cuộc kiểm tra", "Checks"],
   "nav.findings": ["Vi phạm phát hiện", "Findings"],

@@ -34,6 +34,47 @@ export interface DrawResultRow {
   team_names?: string[];
   slot: { counter_id: number; window_start: string; window_end: string } | null;
   check?: { uid: string; reference: string; state: CheckState } | null;
+  /** Version 3: drawing_lead_conflicted, team_short {asked, free}, after_due {due}. */
+  notes?: { code: string; asked?: number; free?: number; due?: string }[];
+}
+
+export interface BiText {
+  code: string;
+  vi?: string;
+  en?: string;
+  [key: string]: unknown;
+}
+
+export interface DrawCommitment {
+  id: number;
+  created_at: string;
+  created_by: string | null;
+  seed_sha256: string;
+  n: number | null;
+  start: string | null;
+  end: string | null;
+  state: "open" | "closed";
+  closed_at: string | null;
+  seed: string | null;
+  reason: string;
+  close_reason: string;
+  flags: { code: string; reason?: string; draws?: number[]; cancelled?: number }[];
+  checks_started: number;
+}
+
+export interface RatingRow {
+  id: number;
+  counter: { id: number; code: string; name: string; unit?: UnitBrief | null } | null;
+  device_code: string;
+  device_rating_id: string;
+  rated_at: string;
+  score: number;
+  source: string;
+  held: boolean;
+  hold_reason: string;
+  review: "" | "accepted" | "rejected";
+  review_note: string;
+  reviewed_at: string | null;
 }
 
 export interface Draw {
@@ -48,7 +89,11 @@ export interface Draw {
   state: "open" | "closed";
   closed_at?: string | null;
   checks_count?: number;
-  candidates?: { unit_id: number; score: number; forced?: boolean; snapshot_id?: number }[];
+  candidates?: { unit_id: number; score: number; forced?: boolean; snapshot_id?: number; last_checked?: string; due?: string }[];
+  reason?: string;
+  close_reason?: string;
+  flags?: { code: string; reason?: string; draws?: number[]; cancelled?: number }[];
+  warnings?: BiText[];
 }
 
 export interface DrawVerify {
@@ -120,6 +165,8 @@ export interface CheckReport {
   score: number | string;
   max_score: number | string;
   percent: number | string;
+  /** critical_failed, many_not_applicable: the percent alone would hide them. */
+  flags?: BiText[];
   results: CriterionResult[];
   evidence: ReportEvidence[];
   signed: boolean;

@@ -20,7 +20,7 @@ function draftsFrom(report: CheckReport | null | undefined): Drafts {
 
 export default function CheckRunPage() {
   const { id = "" } = useParams();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const me = useMe().data;
@@ -189,6 +189,16 @@ export default function CheckRunPage() {
       {signed && report && (
         <div className="notice notice-green" style={{ marginBottom: 16 }} data-testid="signed-banner">
           {t("run.signedBanner", { at: fmtDateTime(report.signed_at) })} <code className="hash" style={{ marginTop: 6 }}>{report.content_hash}</code>
+        </div>
+      )}
+      {(report?.flags ?? []).length > 0 && (
+        <div className="notice notice-red" style={{ marginBottom: 16 }} data-testid="report-flags">
+          <strong>{t("run.flagsTitle")}</strong>
+          <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
+            {(report?.flags ?? []).map((f, i) => (
+              <li key={i}>{(i18n.language.startsWith("en") ? f.en : f.vi) ?? f.code}</li>
+            ))}
+          </ul>
         </div>
       )}
       {check.state !== "planned" && check.state !== "cancelled" && (

@@ -10,10 +10,41 @@ import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtDate, fmtDateTime, fmtNumber, localToday } from "../../components/format";
 import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
-import type { CheckBrief, Draw, DrawVerify } from "../../types/inspection";
+import type { BiText, CheckBrief, Draw, DrawVerify } from "../../types/inspection";
 
-// Date fields default to Hanoi's calendar day: at 06:00 in Hanoi UTC is still on yesterday.
-const addDays = (days: number): string => localToday(days);
+/** A warning or flag in the reader's language (Vietnamese first). */
+export function bi(item: { vi?: string; en?: string }, lang: string): string {
+  return (lang.startsWith("en") ? item.en : item.vi) ?? item.vi ?? item.en ?? "";
+}
+
+/** Asks for a reason before a draw action (re-draw, close, cancel the whole draw). */
+function ReasonDialog({ title, hint, required, pending, error, confirm, onConfirm, onClose }: {
+  title: string; hint: string; required: boolean; pending: boolean; error: unknown; confirm: string;
+  onConfirm: (reason: string) => void; onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState("");
+  return (
+    <Modal
+      title={title}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+          <button type="button" className="btn btn-danger" disabled={pending || (required && !reason.trim())} onClick={() => onConfirm(reason.trim())} data-testid="reason-confirm">
+            {confirm}
+          </button>
+        </>
+      }
+    >
+      <p className="muted small" style={{ marginTop: 0 }}>{hint}</p>
+      <Field label={required ? `${t("draw.reasonLabel")} *` : t("draw.reasonLabel")}>
+        <textarea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} name="reason" />
+      </Field>
+      {Boolean(error) && <InlineError error={error} />}
+    </Modal>
+  );
+}
 
 export function drawName(d: Draw): string {
   return d.name || `#${d.id} · ${fmtDate(d.created_at)}`;
@@ -23,10 +54,12 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
   const { t } = useTranslation();
   const [name, setName] = useState("");
   const [n, setN] = useState(3);
-  const [from, setFrom] = useState(addDays(1));
-  const [to, setTo] = useState(addDays(14));
+  const [from, setFrom] = useState(localToday(1));
+  const [to, setTo] = useState(localToday(14));
   const [teamSize, setTeamSize] = useState(2);
+  const [perDay, setPerDay] = useState(2);
   const [share, setShare] = useState(75);
+  const [reason, setReason] = useState("");
   const create = useMutation({
     mutationFn: () =>
       api.post<Draw>("inspection/draws/", {
@@ -35,7 +68,9 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
         start: from,
         end: to,
         team_size: teamSize,
+        per_person_per_day: perDay,
         proportional_share: share / 100,
+        reason: reason.trim(),
       }),
     onSuccess: onCreated,
   });
@@ -59,7 +94,7 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
       </Field>
       <div className="grid-2">
         <Field label={t("draw.size")}>
-          <input type="number" min={1} max={50} value={n} onChange={(e) => setN(Number(e.target.value))} name="n" />
+          <input type="number" min={1} max={200} value={n} onChange={(e) => setN(Number(e.target.value))} name="n" />
         </Field>
         <Field label={t("draw.teamSize")}>
           <input type="number" min={1} max={6} value={teamSize} onChange={(e) => setTeamSize(Number(e.target.value))} />
@@ -71,8 +106,16 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
           <DateInput value={to} onChange={(v) => setTo(v)} name="end" />
         </Field>
       </div>
-      <Field label={`${t("draw.share")}: ${share}%`}>
-        <input type="range" min={0} max={100} step={5} value={share} onChange={(e) => setShare(Number(e.target.value))} />
+      <div className="grid-2">
+        <Field label={t("draw.perDay")}>
+          <input type="number" min={1} max={4} value={perDay} onChange={(e) => setPerDay(Number(e.target.value))} name="per_person_per_day" />
+        </Field>
+        <Field label={`${t("draw.share")}: ${share}%`}>
+          <input type="range" min={0} max={100} step={5} value={share} onChange={(e) => setShare(Number(e.target.value))} />
+        </Field>
+      </div>
+      <Field label={t("draw.redrawReason")}>
+        <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} name="reason" placeholder={t("draw.redrawReasonHint")} />
       </Field>
       <div className="notice">{t("draw.commitmentHint")}</div>
       {create.isError && <InlineError error={create.error} />}
@@ -88,15 +131,25 @@ export function DrawDetail({ id }: { id: number }) {
   const counters = byId(useCounters().data);
   const q = useQuery({ queryKey: ["draw", id], queryFn: () => api.get<Draw>(`inspection/draws/${id}/`) });
   const checksQ = useQuery({ queryKey: ["checks", { draw: id }], queryFn: () => api.get<Page<CheckBrief>>("inspection/checks/", { draw: id, page_size: 200 }) });
+  const [dialog, setDialog] = useState<"close" | "cancel" | null>(null);
+  const done = () => {
+    setDialog(null);
+    void qc.invalidateQueries({ queryKey: ["draw", id] });
+    void qc.invalidateQueries({ queryKey: ["draws"] });
+    void qc.invalidateQueries({ queryKey: ["checks"] });
+  };
   const close = useMutation({
-    mutationFn: () => api.post<Draw>(`inspection/draws/${id}/close/`),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ["draw", id] });
-      void qc.invalidateQueries({ queryKey: ["draws"] });
-    },
+    mutationFn: (reason: string) => api.post<Draw>(`inspection/draws/${id}/close/`, { reason }),
+    onSuccess: done,
+  });
+  const cancelAll = useMutation({
+    mutationFn: (reason: string) => api.post<Draw>(`inspection/draws/${id}/cancel/`, { reason }),
+    onSuccess: done,
   });
   const verify = useMutation({ mutationFn: () => api.get<DrawVerify>(`inspection/draws/${id}/verify/`) });
   const planned = rows(checksQ.data).filter((c) => c.state === "planned").length;
+  const allCancelled = rows(checksQ.data).length > 0 && rows(checksQ.data).every((c) => c.state === "cancelled");
+  const lang = i18n.language;
   const teamNames = new Map<number, string>();
   for (const c of rows(checksQ.data)) for (const u of [c.lead, ...(c.team ?? [])]) if (u) teamNames.set(u.id, personName(u));
   const teamName = (uid: number) => teamNames.get(uid) ?? `#${uid}`;
@@ -104,6 +157,9 @@ export function DrawDetail({ id }: { id: number }) {
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
   const d = q.data;
   const checksByUnit = new Map(rows(checksQ.data).map((c) => [c.unit.id, c]));
+  const candidates = d.candidates ?? [];
+  const forcedIds = new Set(candidates.filter((c) => c.forced).map((c) => c.unit_id));
+  const excluded = (d.params.excluded as { unit_id: number; reason: string }[] | undefined) ?? [];
   return (
     <Card
       title={
@@ -114,15 +170,22 @@ export function DrawDetail({ id }: { id: number }) {
       actions={
         <>
           {d.state === "open" && me?.role === "inspection_lead" && (
-            <button
-              type="button"
-              className="btn btn-secondary btn-sm"
-              title={planned ? t("draw.pendingChecks", { count: planned }) : undefined}
-              disabled={close.isPending || planned > 0}
-              onClick={() => window.confirm(t("draw.closeConfirm")) && close.mutate()}
-            >
-              {t("draw.close")}
-            </button>
+            <>
+              <button
+                type="button"
+                className="btn btn-secondary btn-sm"
+                title={planned ? t("draw.pendingChecks", { count: planned }) : undefined}
+                disabled={close.isPending || planned > 0}
+                onClick={() => setDialog("close")}
+              >
+                {t("draw.close")}
+              </button>
+              {planned > 0 && (
+                <button type="button" className="btn btn-danger btn-sm" onClick={() => setDialog("cancel")} data-testid="draw-cancel-all">
+                  {t("draw.cancelAll")}
+                </button>
+              )}
+            </>
           )}
           {d.state === "closed" && (
             <button type="button" className="btn btn-primary btn-sm" disabled={verify.isPending} onClick={() => verify.mutate()} data-testid="draw-verify">
@@ -145,7 +208,6 @@ export function DrawDetail({ id }: { id: number }) {
             <p className="muted small">{t("draw.commitmentHint")}</p>
           )}
         </div>
-        {close.isError && <InlineError error={close.error} />}
         {d.state === "open" && planned > 0 && <p className="muted small" style={{ margin: 0 }}>{t("draw.pendingChecks", { count: planned })}</p>}
         {verify.isError && <InlineError error={verify.error} />}
         {verify.data && (
@@ -158,6 +220,49 @@ export function DrawDetail({ id }: { id: number }) {
             )}
           </div>
         )}
+        {(d.flags ?? []).length > 0 && (
+          <div className="notice notice-red small" data-testid="draw-flags">
+            <strong>{t("draw.flagsTitle")}</strong>
+            <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
+              {(d.flags ?? []).map((f, i) => (
+                <li key={i}>
+                  {t(`draw.flag.${f.code}`, { defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? 0 })}
+                  {f.reason ? ` — ${t("draw.reasonLabel")}: “${f.reason}”` : ""}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {(d.warnings ?? []).length > 0 && (
+          <div className="notice notice-amber small" data-testid="draw-warnings">
+            <strong>{t("draw.warningsTitle")}</strong>
+            <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
+              {(d.warnings ?? []).map((w: BiText, i) => (
+                <li key={i}>
+                  {bi(w, lang)}
+                  {Array.isArray(w.units) && w.code === "schedule_shortfall" && (
+                    <div className="muted">
+                      {(w.units as { unit_id: number; vi?: string; en?: string }[]).slice(0, 12).map((u) => `${units.get(u.unit_id)?.name ?? `#${u.unit_id}`}: ${bi(u, lang)}`).join("; ")}
+                      {(w.units as unknown[]).length > 12 ? " …" : ""}
+                    </div>
+                  )}
+                  {Array.isArray(w.deferred) && (
+                    <div className="muted">
+                      {t("draw.deferred")}: {(w.deferred as { unit_id: number }[]).slice(0, 15).map((u) => units.get(u.unit_id)?.name ?? `#${u.unit_id}`).join(", ")}
+                      {(w.deferred as unknown[]).length > 15 ? ` … (+${(w.deferred as unknown[]).length - 15})` : ""}
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <div className="row small" data-testid="draw-candidates">
+          <span>{t("draw.candidates")}: <strong>{candidates.length}</strong></span>
+          <span>· {t("draw.forcedCount")}: <strong>{forcedIds.size}</strong></span>
+          <span>· {t("draw.excludedCount")}: <strong>{excluded.length}</strong></span>
+          <span>· {t("draw.window")}: {String(d.params.start ?? "")} → {String(d.params.end ?? "")}</span>
+        </div>
         {d.state === "open" && <div className="notice notice-amber small">{t("draw.secretNote")}</div>}
         <div className="table-wrap">
           <table className="table">
@@ -184,7 +289,11 @@ export function DrawDetail({ id }: { id: number }) {
                     </td>
                     <td>
                       <Badge tone={r.reason === "risk" ? "red" : r.reason === "floor" ? "amber" : "blue"}>{t(`draw.reason.${r.reason}`, { defaultValue: r.reason })}</Badge>
+                      {r.reason !== "floor" && forcedIds.has(r.unit_id) && <Badge tone="amber">{t("draw.forced")}</Badge>}
                       <div className="muted small">{t("risk.score")}: {fmtNumber(r.score, 1)}</div>
+                      {(r.notes ?? []).map((note, i) => (
+                        <div key={i}><Badge tone="amber">{t(`draw.note.${note.code}`, { defaultValue: note.code, asked: note.asked, free: note.free, due: note.due })}</Badge></div>
+                      ))}
                     </td>
                     <td className="nowrap">{r.slot ? `${fmtDateTime(r.slot.window_start)}` : "—"}</td>
                     <td className="small" style={{ maxWidth: 150 }}>{r.team.map((u) => teamName(u)).join(", ")}</td>
@@ -204,9 +313,54 @@ export function DrawDetail({ id }: { id: number }) {
             </tbody>
           </table>
         </div>
+        {excluded.length > 0 && (
+          <details data-testid="draw-excluded">
+            <summary>{t("draw.excludedTitle", { count: excluded.length })}</summary>
+            <table className="table">
+              <tbody>
+                {excluded.map((e) => (
+                  <tr key={e.unit_id}>
+                    <td>{units.get(e.unit_id)?.name ?? `#${e.unit_id}`}</td>
+                    <td>{t(`draw.exclusion.${e.reason}`, { defaultValue: e.reason })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        )}
+        {(d.reason || d.close_reason) && (
+          <p className="small" style={{ margin: 0 }}>
+            {d.reason && <span>{t("draw.redrawReason")}: “{d.reason}” </span>}
+            {d.close_reason && <span>· {t("draw.closeReason")}: “{d.close_reason}”</span>}
+          </p>
+        )}
         <p className="muted small">
           {t("draw.created")}: {fmtDateTime(d.created_at)} · {personName(d.created_by)}
         </p>
+        {dialog === "close" && (
+          <ReasonDialog
+            title={t("draw.close")}
+            hint={allCancelled ? t("draw.closeAllCancelledHint") : t("draw.closeConfirm")}
+            required={allCancelled}
+            pending={close.isPending}
+            error={close.error}
+            confirm={t("draw.close")}
+            onConfirm={(reason) => close.mutate(reason)}
+            onClose={() => setDialog(null)}
+          />
+        )}
+        {dialog === "cancel" && (
+          <ReasonDialog
+            title={t("draw.cancelAll")}
+            hint={t("draw.cancelAllHint", { count: planned })}
+            required
+            pending={cancelAll.isPending}
+            error={cancelAll.error}
+            confirm={t("draw.cancelAll")}
+            onConfirm={(reason) => cancelAll.mutate(reason)}
+            onClose={() => setDialog(null)}
+          />
+        )}
       </div>
     </Card>
   );

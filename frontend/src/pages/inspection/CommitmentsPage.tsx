@@ -1,0 +1,76 @@
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api } from "../../api/client";
+import { Badge, Card, Empty, PageHeader, QueryState } from "../../components/ui";
+import { fmtDate, fmtDateTime } from "../../components/format";
+import type { DrawCommitment } from "../../types/inspection";
+
+/** Every draw's public commitment, for disciplinary officers and administrators (and the team):
+ * seed hash, time, n, window, the revealed seed once closed, re-draw / cancellation reasons.
+ * Never a target, a slot or a team: the API does not send them. */
+export default function CommitmentsPage() {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ["draw-commitments"], queryFn: () => api.get<DrawCommitment[]>("inspection/draws/commitments/") });
+  const list = q.data ?? [];
+  return (
+    <>
+      <PageHeader title={t("commitments.title")} subtitle={t("commitments.subtitle")} />
+      <Card className="flush">
+        <QueryState q={q}>
+          {list.length === 0 ? (
+            <Empty title={t("commitments.empty")} />
+          ) : (
+            <div className="table-wrap">
+              <table className="table" data-testid="commitments-table">
+                <thead>
+                  <tr>
+                    <th>#</th>
+                    <th>{t("draw.created")}</th>
+                    <th>n</th>
+                    <th>{t("draw.window")}</th>
+                    <th>{t("draw.commitment")}</th>
+                    <th>{t("commitments.started")}</th>
+                    <th>{t("commitments.reasons")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((c) => (
+                    <tr key={c.id}>
+                      <td className="muted">{c.id}</td>
+                      <td className="nowrap">
+                        {fmtDateTime(c.created_at)}
+                        <div className="muted small">{t("commitments.by")}: {c.created_by ?? "—"}</div>
+                        <Badge tone={c.state === "open" ? "blue" : "green"}>{t(`draw.state.${c.state}`)}</Badge>
+                      </td>
+                      <td>{c.n ?? "—"}</td>
+                      <td className="nowrap">{c.start ? fmtDate(c.start) : "—"} → {c.end ? fmtDate(c.end) : "—"}</td>
+                      <td style={{ maxWidth: 260 }}>
+                        <code className="hash small">{c.seed_sha256}</code>
+                        {c.seed && (
+                          <div className="small">
+                            {t("draw.seed")}: <code className="hash">{c.seed}</code>
+                          </div>
+                        )}
+                      </td>
+                      <td>{c.checks_started}</td>
+                      <td className="small" style={{ maxWidth: 320 }}>
+                        {c.reason && <div>{t("draw.redrawReason")}: “{c.reason}”</div>}
+                        {c.close_reason && <div>{t("draw.closeReason")}: “{c.close_reason}”</div>}
+                        {c.flags.map((f, i) => (
+                          <div key={i} style={{ color: "var(--red)", fontWeight: 600 }}>
+                            ⚑ {t(`draw.flag.${f.code}`, { defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? 0 })}
+                          </div>
+                        ))}
+                        {!c.reason && !c.close_reason && c.flags.length === 0 && <span className="muted">—</span>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryState>
+      </Card>
+    </>
+  );
+}
