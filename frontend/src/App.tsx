@@ -1,4 +1,4 @@
-import { lazy, useEffect } from "react";
+import { useEffect } from "react";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { onUnauthorized } from "./api/client";
@@ -7,27 +7,59 @@ import { Layout, liveRoles } from "./components/Layout";
 import { Empty, ErrorState, Spinner } from "./components/ui";
 import { homeFor, useMe, useSetMe } from "./hooks/use-me";
 import LoginPage from "./pages/LoginPage";
-const RiskPage = lazy(() => import("./pages/inspection/RiskPage"));
-const DrawsPage = lazy(() => import("./pages/inspection/DrawsPage"));
-const CalendarPage = lazy(() => import("./pages/inspection/CalendarPage"));
-const ChecksPage = lazy(() => import("./pages/inspection/ChecksPage"));
-const CheckRunPage = lazy(() => import("./pages/inspection/CheckRunPage"));
-const FindingsPage = lazy(() => import("./pages/inspection/FindingsPage"));
-const FindingDetailPage = lazy(() => import("./pages/inspection/FindingDetailPage"));
-const ClipsPage = lazy(() => import("./pages/review/ClipsPage"));
-const PlayerPage = lazy(() => import("./pages/review/PlayerPage"));
-const MomentsPage = lazy(() => import("./pages/review/MomentsPage"));
-const TraceListPage = lazy(() => import("./pages/accountability/TraceListPage"));
-const TracePage = lazy(() => import("./pages/accountability/TracePage"));
-const HeadsPage = lazy(() => import("./pages/accountability/HeadsPage"));
-const HeadProfilePage = lazy(() => import("./pages/accountability/HeadProfilePage"));
-const CasesPage = lazy(() => import("./pages/accountability/CasesPage"));
-const CaseDetailPage = lazy(() => import("./pages/accountability/CaseDetailPage"));
-const RankingPage = lazy(() => import("./pages/accountability/RankingPage"));
-const RuleSetPage = lazy(() => import("./pages/accountability/RuleSetPage"));
-const IngestPage = lazy(() => import("./pages/admin/IngestPage"));
-const CamerasPage = lazy(() => import("./pages/admin/CamerasPage"));
-const UsersPage = lazy(() => import("./pages/admin/UsersPage"));
+import { lazyPage, type PreloadablePage } from "./lazyPage";
+const RiskPage = lazyPage(() => import("./pages/inspection/RiskPage"));
+const DrawsPage = lazyPage(() => import("./pages/inspection/DrawsPage"));
+const CalendarPage = lazyPage(() => import("./pages/inspection/CalendarPage"));
+const ChecksPage = lazyPage(() => import("./pages/inspection/ChecksPage"));
+const CheckRunPage = lazyPage(() => import("./pages/inspection/CheckRunPage"));
+const FindingsPage = lazyPage(() => import("./pages/inspection/FindingsPage"));
+const FindingDetailPage = lazyPage(() => import("./pages/inspection/FindingDetailPage"));
+const ClipsPage = lazyPage(() => import("./pages/review/ClipsPage"));
+const PlayerPage = lazyPage(() => import("./pages/review/PlayerPage"));
+const MomentsPage = lazyPage(() => import("./pages/review/MomentsPage"));
+const TraceListPage = lazyPage(() => import("./pages/accountability/TraceListPage"));
+const TracePage = lazyPage(() => import("./pages/accountability/TracePage"));
+const HeadsPage = lazyPage(() => import("./pages/accountability/HeadsPage"));
+const HeadProfilePage = lazyPage(() => import("./pages/accountability/HeadProfilePage"));
+const CasesPage = lazyPage(() => import("./pages/accountability/CasesPage"));
+const CaseDetailPage = lazyPage(() => import("./pages/accountability/CaseDetailPage"));
+const RankingPage = lazyPage(() => import("./pages/accountability/RankingPage"));
+const RuleSetPage = lazyPage(() => import("./pages/accountability/RuleSetPage"));
+const IngestPage = lazyPage(() => import("./pages/admin/IngestPage"));
+const CamerasPage = lazyPage(() => import("./pages/admin/CamerasPage"));
+const UsersPage = lazyPage(() => import("./pages/admin/UsersPage"));
+
+// The page of each route, so its code can be fetched while /api/auth/me/ is still on the way.
+const ROUTE_PAGES: [RegExp, PreloadablePage][] = [
+  [/^\/inspection\/risk\/?$/, RiskPage],
+  [/^\/inspection\/draws\/?$/, DrawsPage],
+  [/^\/inspection\/calendar\/?$/, CalendarPage],
+  [/^\/inspection\/checks\/?$/, ChecksPage],
+  [/^\/inspection\/checks\/[^/]+\/?$/, CheckRunPage],
+  [/^\/inspection\/findings\/?$/, FindingsPage],
+  [/^\/inspection\/findings\/[^/]+\/?$/, FindingDetailPage],
+  [/^\/review\/clips\/?$/, ClipsPage],
+  [/^\/review\/clips\/[^/]+\/?$/, PlayerPage],
+  [/^\/review\/moments\/?$/, MomentsPage],
+  [/^\/accountability\/findings\/?$/, TraceListPage],
+  [/^\/accountability\/trace\/[^/]+\/?$/, TracePage],
+  [/^\/accountability\/heads\/?$/, HeadsPage],
+  [/^\/accountability\/heads\/[^/]+\/?$/, HeadProfilePage],
+  [/^\/accountability\/cases\/?$/, CasesPage],
+  [/^\/accountability\/cases\/[^/]+\/?$/, CaseDetailPage],
+  [/^\/accountability\/ranking\/?$/, RankingPage],
+  [/^\/accountability\/rules\/?$/, RuleSetPage],
+  [/^\/admin\/ingest\/?$/, IngestPage],
+  [/^\/admin\/cameras\/?$/, CamerasPage],
+  [/^\/admin\/users\/?$/, UsersPage],
+];
+
+/** Start fetching the code of the page at `pathname` (no-op for other paths; errors surface when it renders). */
+export function preloadRoute(pathname: string): void {
+  const hit = ROUTE_PAGES.find(([re]) => re.test(pathname));
+  if (hit) hit[1].preload().catch(() => undefined);
+}
 
 function NotFoundPage() {
   const { t } = useTranslation();

@@ -5,7 +5,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client";
 import "./i18n";
 import "./styles.css";
-import App from "./App";
+import App, { preloadRoute } from "./App";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -16,6 +16,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// the page's code downloads beside /api/auth/me/ instead of after it
+preloadRoute(window.location.pathname);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
