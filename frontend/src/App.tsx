@@ -1,4 +1,6 @@
 import { useEffect } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { loadWorkspaceStrings } from "./i18n";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { onUnauthorized } from "./api/client";
@@ -96,9 +98,14 @@ export default function App() {
     return () => onUnauthorized(null);
   }, [navigate, setMe]);
 
+  const stringsQ = useQuery({ queryKey: ["i18n", "workspaces"], queryFn: () => loadWorkspaceStrings().then(() => true),
+    enabled: !!meQ.data, staleTime: Infinity, retry: 2 });
+
   if (meQ.isPending) return <div className="boot"><Spinner /></div>;
   if (meQ.isError) return <div className="boot"><ErrorState error={meQ.error} onRetry={() => meQ.refetch()} /></div>;
   const me = meQ.data;
+  if (me && stringsQ.isError) return <div className="boot"><ErrorState error={stringsQ.error} onRetry={() => stringsQ.refetch()} /></div>;
+  if (me && !stringsQ.data) return <div className="boot"><Spinner /></div>;
 
   if (!me) {
     return (
