@@ -161,6 +161,9 @@ def main() -> int:
     if not Path(CHROMIUM).exists():
         print(f"web: skipped, Chromium not found at {CHROMIUM} (set CW_CHROMIUM)")
         return 0
+    if not (ROOT / "frontend" / "dist" / "index.html").is_file():
+        print("web: skipped, the web app is not built (cd frontend && npm run build)")
+        return 0
     from playwright.sync_api import sync_playwright
 
     with contextlib.ExitStack() as stack:
