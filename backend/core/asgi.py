@@ -75,8 +75,9 @@ class ServerHandler(ASGIHandler):
                 pass  # the client went away while we sent
             return response, closed
 
-        tasks = [asyncio.create_task(self.listen_for_disconnect(receive)),
-                 asyncio.create_task(process_request())]
+        listener: asyncio.Task[None] = asyncio.create_task(self.listen_for_disconnect(receive))
+        responder = asyncio.create_task(process_request())
+        tasks: list[asyncio.Task[Any]] = [listener, responder]
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in tasks:
             if task.done():
@@ -94,7 +95,7 @@ class ServerHandler(ASGIHandler):
                 except asyncio.CancelledError:
                     pass
         try:
-            response, closed = tasks[1].result()
+            response, closed = responder.result()
         except asyncio.CancelledError:
             await signals.request_finished.asend(sender=self.__class__)
         else:
@@ -105,7 +106,9 @@ class ServerHandler(ASGIHandler):
     def _respond(self, scope: dict[str, Any], body_file: Any) -> tuple[HttpResponseBase, bool]:
         signals.request_started.send(sender=self.__class__, scope=scope)
         request, error_response = self.create_request(scope, body_file)
+        response: HttpResponseBase
         if request is None:
+            assert error_response is not None  # create_request returns one or the other
             response = error_response
         else:
             response = self.get_response(request)
