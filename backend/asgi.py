@@ -1,10 +1,17 @@
 """ASGI entry point: HTTP (Django) and websockets (Channels) in one application."""
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-django_asgi_app = get_asgi_application()  # build Django first, then import anything touching models
+django.setup(set_prefix=False)  # build Django first, then import anything touching models
+
+from django.conf import settings  # noqa: E402
+
+from backend.core.asgi import ServerHandler  # noqa: E402
+
+# Django's HTTP handler with each request's sync work in one hop on a pooled thread (see there).
+django_asgi_app = ServerHandler(threads=settings.HTTP_THREADS)
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

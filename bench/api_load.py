@@ -10,6 +10,7 @@ drafts and footage).
     .venv/bin/python bench/api_load.py [--clips 100000 --findings 20000 --units 500]
                                        [--requests 300 --concurrency 8 --servers 2]
 
+The database is named BENCH_DB_NAME when set (dropped first if it exists), else cw_bench_<random>.
 Needs PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres); prints why
 and exits 0 when it is not reachable (`make bench` runs every bench on any machine).
 """
@@ -246,14 +247,16 @@ def main() -> int:
     except Exception as exc:  # noqa: BLE001
         print(f"api_load: skipped, PostgreSQL not reachable at {PG_ADMIN} ({exc})")
         return 0
-    db = f"cw_bench_{secrets.token_hex(4)}"
+    db = os.environ.get("BENCH_DB_NAME") or f"cw_bench_{secrets.token_hex(4)}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{db}"')
     var = tempfile.mkdtemp(prefix="cw-bench-")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "MINIO_", "REDIS_", "TEST_DB"))}
     env.update({"DJANGO_SETTINGS_MODULE": "backend.settings", "DATABASE_URL": f"{PG_ADMIN.rsplit('/', 1)[0]}/{db}",
                 "COUNTERWATCH_VAR_DIR": var, "COUNTERWATCH_BACKGROUND": "0", "LOG_LEVEL": "WARNING",
-                "LOGIN_THROTTLE_RATE": "1000/min", "DJANGO_DEBUG": "1",
+                "LOGIN_THROTTLE_RATE": "1000/min", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
                 "TWO_FACTOR_REQUIRED_ROLES": ""})  # measures the API, not the sign-in: password alone
     try:
         t = time.perf_counter()
@@ -269,6 +272,9 @@ def main() -> int:
               .splitlines()[-1], f"(grown in {time.perf_counter() - t:.0f} s)")
         big = measure(env, args.servers, args.requests, args.concurrency)
         print_table(f"{args.clips:,} clips, {args.findings:,} findings, {args.units} units", big)
+        failed = sum(int(r["errors"]) for r in (*small.values(), *big.values()))
+        if failed:
+            print(f"\n{failed} requests did not answer 200: the figures above are not valid")
         print("\nlist endpoints as the data grows 10x (p50 at 10x / p50 at 1x; 1.0 = flat):")
         for name in small:
             print(f"  {name:42} {big[name]['p50'] / small[name]['p50']:5.2f}x"

@@ -147,6 +147,8 @@ async def run(args: argparse.Namespace, bases: list[str], clip_id: int) -> None:
     print(f"  p50 {percentile(ms, 0.5):.1f} ms   p95 {percentile(ms, 0.95):.1f} ms   max {max(ms):.1f} ms   "
           f"mean {statistics.mean(ms):.1f} ms   (from sending the POST; n={len(ms)})")
     print(f"  slowest client per round: p50 {1000 * percentile(last_per_round, 0.5):.1f} ms")
+    print(f"  machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; server and clients "
+          f"(one Python process) on the same machine")
 
 
 def main() -> int:

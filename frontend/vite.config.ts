@@ -1,9 +1,10 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
+import { precompress } from "./precompress.mjs";
 
-// esbuild compiles TSX with the automatic JSX runtime; no React plugin needed.
 export default defineConfig({
   esbuild: { jsx: "automatic" },
+  plugins: [precompress()],
   build: {
     outDir: "dist",
     assetsDir: "assets",

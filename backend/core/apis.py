@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from typing import Any
 
@@ -36,13 +38,27 @@ def _check_channels() -> dict[str, Any]:
         return {"ok": False, "error": "no channel layer configured"}
     name = type(layer).__name__
     try:
-        channel = async_to_sync(layer.new_channel)("health.")
-        token = uuid.uuid4().hex
-        async_to_sync(layer.send)(channel, {"type": "health.ping", "token": token})
-        message = async_to_sync(layer.receive)(channel)
-        return {"ok": message.get("token") == token, "layer": name}
+        return {"ok": async_to_sync(_ping)(layer), "layer": name}
     except Exception as exc:  # noqa: BLE001
         return {"ok": False, "layer": name, "error": str(exc)[:200]}
+
+
+async def _ping(layer: Any) -> bool:
+    """A message sent to a new channel comes back, all within one event loop (a pub/sub layer
+    subscribes per loop) and a few seconds; the channel is released afterwards."""
+    channel = await layer.new_channel("health.")
+    try:
+        token = uuid.uuid4().hex
+        await layer.send(channel, {"type": "health.ping", "token": token})
+        message = await asyncio.wait_for(layer.receive(channel), timeout=5)
+        return bool(message.get("token") == token)
+    finally:
+        # a cancelled receive is how a consumer leaves: the pub/sub layer unsubscribes the channel
+        pending = asyncio.ensure_future(layer.receive(channel))
+        await asyncio.sleep(0)
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await pending
 
 
 def _signed_in(request: Request) -> bool:

@@ -1,4 +1,6 @@
-import { lazy, useEffect } from "react";
+import { useEffect } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { loadWorkspaceStrings } from "./i18n";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { onUnauthorized } from "./api/client";
@@ -7,33 +9,71 @@ import { Layout, liveRoles } from "./components/Layout";
 import { Empty, ErrorState, Spinner } from "./components/ui";
 import { homeFor, useMe, useSetMe } from "./hooks/use-me";
 import LoginPage from "./pages/LoginPage";
-const RiskPage = lazy(() => import("./pages/inspection/RiskPage"));
-const DrawsPage = lazy(() => import("./pages/inspection/DrawsPage"));
-const CommitmentsPage = lazy(() => import("./pages/inspection/CommitmentsPage"));
-const HeldRatingsPage = lazy(() => import("./pages/inspection/HeldRatingsPage"));
-const CalendarPage = lazy(() => import("./pages/inspection/CalendarPage"));
-const ChecksPage = lazy(() => import("./pages/inspection/ChecksPage"));
-const CheckRunPage = lazy(() => import("./pages/inspection/CheckRunPage"));
-const FindingsPage = lazy(() => import("./pages/inspection/FindingsPage"));
-const FindingDetailPage = lazy(() => import("./pages/inspection/FindingDetailPage"));
-const ClipsPage = lazy(() => import("./pages/review/ClipsPage"));
-const PlayerPage = lazy(() => import("./pages/review/PlayerPage"));
-const MomentsPage = lazy(() => import("./pages/review/MomentsPage"));
-const CustodyPage = lazy(() => import("./pages/review/CustodyPage"));
-const TraceListPage = lazy(() => import("./pages/accountability/TraceListPage"));
-const TracePage = lazy(() => import("./pages/accountability/TracePage"));
-const HeadsPage = lazy(() => import("./pages/accountability/HeadsPage"));
-const HeadProfilePage = lazy(() => import("./pages/accountability/HeadProfilePage"));
-const CasesPage = lazy(() => import("./pages/accountability/CasesPage"));
-const CaseDetailPage = lazy(() => import("./pages/accountability/CaseDetailPage"));
-const RankingPage = lazy(() => import("./pages/accountability/RankingPage"));
-const RuleSetPage = lazy(() => import("./pages/accountability/RuleSetPage"));
-const IngestPage = lazy(() => import("./pages/admin/IngestPage"));
-const CamerasPage = lazy(() => import("./pages/admin/CamerasPage"));
-const UsersPage = lazy(() => import("./pages/admin/UsersPage"));
-const OrgPage = lazy(() => import("./pages/org/OrgPage"));
-const OfficersPage = lazy(() => import("./pages/org/OfficersPage"));
-const HomePage = lazy(() => import("./pages/HomePage"));
+import { lazyPage, type PreloadablePage } from "./lazyPage";
+const RiskPage = lazyPage(() => import("./pages/inspection/RiskPage"));
+const DrawsPage = lazyPage(() => import("./pages/inspection/DrawsPage"));
+const CommitmentsPage = lazyPage(() => import("./pages/inspection/CommitmentsPage"));
+const HeldRatingsPage = lazyPage(() => import("./pages/inspection/HeldRatingsPage"));
+const CalendarPage = lazyPage(() => import("./pages/inspection/CalendarPage"));
+const ChecksPage = lazyPage(() => import("./pages/inspection/ChecksPage"));
+const CheckRunPage = lazyPage(() => import("./pages/inspection/CheckRunPage"));
+const FindingsPage = lazyPage(() => import("./pages/inspection/FindingsPage"));
+const FindingDetailPage = lazyPage(() => import("./pages/inspection/FindingDetailPage"));
+const ClipsPage = lazyPage(() => import("./pages/review/ClipsPage"));
+const PlayerPage = lazyPage(() => import("./pages/review/PlayerPage"));
+const MomentsPage = lazyPage(() => import("./pages/review/MomentsPage"));
+const CustodyPage = lazyPage(() => import("./pages/review/CustodyPage"));
+const TraceListPage = lazyPage(() => import("./pages/accountability/TraceListPage"));
+const TracePage = lazyPage(() => import("./pages/accountability/TracePage"));
+const HeadsPage = lazyPage(() => import("./pages/accountability/HeadsPage"));
+const HeadProfilePage = lazyPage(() => import("./pages/accountability/HeadProfilePage"));
+const CasesPage = lazyPage(() => import("./pages/accountability/CasesPage"));
+const CaseDetailPage = lazyPage(() => import("./pages/accountability/CaseDetailPage"));
+const RankingPage = lazyPage(() => import("./pages/accountability/RankingPage"));
+const RuleSetPage = lazyPage(() => import("./pages/accountability/RuleSetPage"));
+const IngestPage = lazyPage(() => import("./pages/admin/IngestPage"));
+const CamerasPage = lazyPage(() => import("./pages/admin/CamerasPage"));
+const UsersPage = lazyPage(() => import("./pages/admin/UsersPage"));
+const OrgPage = lazyPage(() => import("./pages/org/OrgPage"));
+const OfficersPage = lazyPage(() => import("./pages/org/OfficersPage"));
+const HomePage = lazyPage(() => import("./pages/HomePage"));
+
+// The page of each route, so its code can be fetched while /api/auth/me/ is still on the way.
+const ROUTE_PAGES: [RegExp, PreloadablePage][] = [
+  [/^\/inspection\/risk\/?$/, RiskPage],
+  [/^\/inspection\/draws\/?$/, DrawsPage],
+  [/^\/inspection\/calendar\/?$/, CalendarPage],
+  [/^\/inspection\/checks\/?$/, ChecksPage],
+  [/^\/inspection\/checks\/[^/]+\/?$/, CheckRunPage],
+  [/^\/inspection\/findings\/?$/, FindingsPage],
+  [/^\/inspection\/findings\/[^/]+\/?$/, FindingDetailPage],
+  [/^\/review\/clips\/?$/, ClipsPage],
+  [/^\/review\/clips\/[^/]+\/?$/, PlayerPage],
+  [/^\/review\/moments\/?$/, MomentsPage],
+  [/^\/accountability\/findings\/?$/, TraceListPage],
+  [/^\/accountability\/trace\/[^/]+\/?$/, TracePage],
+  [/^\/accountability\/heads\/?$/, HeadsPage],
+  [/^\/accountability\/heads\/[^/]+\/?$/, HeadProfilePage],
+  [/^\/accountability\/cases\/?$/, CasesPage],
+  [/^\/accountability\/cases\/[^/]+\/?$/, CaseDetailPage],
+  [/^\/accountability\/ranking\/?$/, RankingPage],
+  [/^\/accountability\/rules\/?$/, RuleSetPage],
+  [/^\/admin\/ingest\/?$/, IngestPage],
+  [/^\/admin\/cameras\/?$/, CamerasPage],
+  [/^\/admin\/users\/?$/, UsersPage],
+  [/^\/inspection\/commitments\/?$/, CommitmentsPage],
+  [/^\/inspection\/ratings\/?$/, HeldRatingsPage],
+  [/^\/review\/(clips|packages)\/[^/]+\/custody\/?$/, CustodyPage],
+  [/^\/admin\/org\/?$/, OrgPage],
+  [/^\/admin\/officers\/?$/, OfficersPage],
+  [/^\/?$/, HomePage],
+];
+
+/** Start fetching the code of the page at `pathname` (no-op for other paths; errors surface when it renders). */
+export function preloadRoute(pathname: string): void {
+  const hit = ROUTE_PAGES.find(([re]) => re.test(pathname));
+  if (hit) hit[1].preload().catch(() => undefined);
+}
 
 function NotFoundPage() {
   const { t } = useTranslation();
@@ -70,9 +110,14 @@ export default function App() {
     return () => onUnauthorized(null);
   }, [navigate, setMe]);
 
+  const stringsQ = useQuery({ queryKey: ["i18n", "workspaces"], queryFn: () => loadWorkspaceStrings().then(() => true),
+    enabled: !!meQ.data, staleTime: Infinity, retry: 2 });
+
   if (meQ.isPending) return <div className="boot"><Spinner /></div>;
   if (meQ.isError) return <div className="boot"><ErrorState error={meQ.error} onRetry={() => meQ.refetch()} /></div>;
   const me = meQ.data;
+  if (me && stringsQ.isError) return <div className="boot"><ErrorState error={stringsQ.error} onRetry={() => stringsQ.refetch()} /></div>;
+  if (me && !stringsQ.data) return <div className="boot"><Spinner /></div>;
 
   if (!me) {
     return (

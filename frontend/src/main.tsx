@@ -3,9 +3,9 @@ import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client";
-import "./i18n";
+import { loadWorkspaceStrings } from "./i18n";
 import "./styles.css";
-import App from "./App";
+import App, { preloadRoute } from "./App";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -16,6 +16,11 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// the page's code downloads beside /api/auth/me/ instead of after it
+preloadRoute(window.location.pathname);
+// off the sign-in page the user most likely has a session: fetch the workspaces' strings now too
+if (!window.location.pathname.startsWith("/login")) loadWorkspaceStrings().catch(() => undefined);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -73,6 +73,10 @@ class AnalysisResult:
     derivatives: Derivatives | None = None
     background: npt.NDArray[np.uint8] | None = field(default=None, repr=False)
     analysis_version: str = ANALYSIS_VERSION
+    # seconds spent per stage: demux, decode, analysis (on its own thread, beside the decoder),
+    # derivatives (poster, sprite, thumbnails, proxy); and whether non-reference frames were skipped
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    skipped_nonref: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: {"file", "events", "activity", "warnings"} (the CLI adds sha256)."""
@@ -119,6 +123,14 @@ def analyze(
             raise VisionError("the video stream has no picture size (damaged header)")
         stream.thread_type = "AUTO"
         run = _Pass(cfg, zone_list, info, out, progress, background)
+        if run.fast_decode:
+            # The analysis looks at `analysis_fps` frames a second; a source with at least twice
+            # that rate keeps enough frames when the decoder skips the non-reference ones (no
+            # other frame is predicted from them), and the small grey analysis picture and the
+            # downscaled derivatives do not need the deblocking (loop) filter. `_frame` turns the
+            # skipping off again if the frames left come further apart than the analysis period.
+            stream.codec_context.options = {"skip_loop_filter": "all"}
+            stream.codec_context.skip_frame = "NONREF"
         # the frames cv2 sees are tiny: its worker threads would only compete with the decoder's
         cv2_threads = cv2.getNumThreads()
         cv2.setNumThreads(1)
@@ -168,6 +180,11 @@ class _Pass:
         self._gray: VideoReformatter | None = None
         self._progress_at = -1.0
         self._progress_wall = 0.0
+        self.stage = {"demux": 0.0, "decode": 0.0, "analysis": 0.0, "derivatives": 0.0}
+        self.fast_decode = cfg.skip_nonref_frames and self.fps >= 2 * cfg.analysis_fps and not (
+            out is not None and needs_proxy(info.codec, info.pix_fmt))  # a proxy needs every frame
+        self.skipping = self.fast_decode
+        self._codec: av.codec.context.CodecContext | None = None
 
         self.thumbs: ThumbnailCache | None = None
         self.sprite: SpriteBuilder | None = None
@@ -201,7 +218,10 @@ class _Pass:
 
     def _demux_decode(self, container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> None:
         packets = container.demux(stream)
+        self._codec = stream.codec_context
+        clock, stage = time.perf_counter, self.stage
         while True:
+            t0 = clock()
             try:
                 packet = next(packets)
             except StopIteration:
@@ -209,12 +229,17 @@ class _Pass:
             except av.error.FFmpegError as exc:
                 self.read_error = _short_error(exc)
                 break
+            t1 = clock()
             try:
                 frames = packet.decode()
             except av.error.FFmpegError:
                 self.decode_errors.append(self._packet_time(packet, stream))
                 self.damaged = True  # frames until the next key frame may be garbage
                 continue
+            finally:
+                t2 = clock()
+                stage["demux"] += t1 - t0
+                stage["decode"] += t2 - t1
             for frame in frames:
                 self._frame(frame)
             if self._worker_error is not None:
@@ -236,10 +261,14 @@ class _Pass:
                 continue
             frame, t = item
             try:
+                t0 = time.perf_counter()
                 result = self.analyzer.update(self._small_gray(frame), t)
                 self.analysed += 1
+                t1 = time.perf_counter()
+                self.stage["analysis"] += t1 - t0
                 if result.changed and self.thumbs is not None:
                     self.thumbs.capture(frame, t)
+                    self.stage["derivatives"] += time.perf_counter() - t1
             except BaseException as exc:  # noqa: BLE001  # handed to the decoding thread, raised there
                 self._worker_error = exc
 
@@ -254,6 +283,11 @@ class _Pass:
         if t < self.last_t:  # damaged or out-of-order timestamps: keep time monotonic
             t = self.last_t
         t = max(t, 0.0)
+        if self.skipping and self.frames and t - self.last_t > self.period + 1e-3:
+            # the frames left after skipping come further apart than the analysis period: decode all
+            self.skipping = False
+            if self._codec is not None:
+                self._codec.skip_frame = "DEFAULT"
         self.last_t = t
         self.frames += 1
         if self.damaged and frame.key_frame:
@@ -262,12 +296,15 @@ class _Pass:
             # damaged picture: counted, but neither analysed nor copied into derivatives
             self.corrupt_frames.append(t)
             return
-        if self.proxy is not None:
-            self.proxy.write(frame, t)
-        if self.sprite is not None and self.sprite.due(t):
-            self.sprite.add(frame, t)
-        if self.poster is not None and self.poster.due(t):
-            self.poster.take(frame, t)
+        if self.out is not None:
+            t0 = time.perf_counter()
+            if self.proxy is not None:
+                self.proxy.write(frame, t)
+            if self.sprite is not None and self.sprite.due(t):
+                self.sprite.add(frame, t)
+            if self.poster is not None and self.poster.due(t):
+                self.poster.take(frame, t)
+            self.stage["derivatives"] += time.perf_counter() - t0
         if t >= self.next_sample - 1e-6:
             self.next_sample += self.period
             if self.next_sample <= t:
@@ -353,7 +390,9 @@ class _Pass:
 
         derivatives = None
         if self.out is not None:
+            t0 = time.perf_counter()
             events, derivatives = self._write_derivatives(events, duration)
+            self.stage["derivatives"] += time.perf_counter() - t0
         if self.progress is not None:
             self.progress(1.0)
         return AnalysisResult(
@@ -368,6 +407,8 @@ class _Pass:
             zones=self.zones,
             derivatives=derivatives,
             background=self.analyzer.background(),
+            stage_seconds={k: round(v, 4) for k, v in self.stage.items()},
+            skipped_nonref=self.fast_decode,
         )
 
     def _write_derivatives(self, events: list[Event], duration: float) -> tuple[list[Event], Derivatives]:

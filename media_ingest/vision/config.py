@@ -31,7 +31,13 @@ class AnalysisConfig(BaseModel):
         default=10.0,
         ge=1.0,
         le=60.0,
-        description="at most this many frames per second are analysed (all are decoded)",
+        description="at most this many frames per second are analysed",
+    )
+    skip_nonref_frames: bool = Field(
+        default=True,
+        description="when the source has at least twice analysis_fps and no proxy is made, the decoder "
+        "skips non-reference frames and the loop filter (all frames are decoded again as soon as the "
+        "ones left come further apart than the analysis period)",
     )
 
     # --- background model / presence ---------------------------------------------------

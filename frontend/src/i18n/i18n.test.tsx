@@ -4,6 +4,8 @@ import { useTranslation } from "react-i18next";
 import { LanguageSwitch } from "../components/Layout";
 import { LANG_KEY } from ".";
 import { STRINGS } from "./strings";
+import { SHELL } from "./shell";
+import { WORKSPACE_STRINGS } from "./workspaces";
 
 function Probe() {
   const { t } = useTranslation();
@@ -29,5 +31,10 @@ describe("language switch", () => {
   it("has both languages for every string", () => {
     const missing = Object.entries(STRINGS).filter(([, [vi, en]]) => !vi.trim() || !en.trim());
     expect(missing).toEqual([]);
+  });
+
+  it("loads every string: the shell's before sign-in, every other file's with the workspaces", () => {
+    const loaded = new Set([...Object.keys(SHELL), ...Object.keys(WORKSPACE_STRINGS)]);
+    expect(Object.keys(STRINGS).filter((key) => !loaded.has(key))).toEqual([]);
   });
 });

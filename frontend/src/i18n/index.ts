@@ -1,14 +1,27 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
-import { STRINGS } from "./strings";
+import { SHELL } from "./shell";
 
 export type Lang = "vi" | "en";
 export const LANG_KEY = "cw.lang";
 
 function build(idx: 0 | 1): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, pair] of Object.entries(STRINGS)) out[key] = pair[idx];
+  for (const [key, pair] of Object.entries(SHELL)) out[key] = pair[idx];
   return out;
+}
+
+let workspaces: Promise<void> | null = null;
+
+/** The workspaces' strings (a separate chunk): the sign-in page needs only the shell's. */
+export function loadWorkspaceStrings(): Promise<void> {
+  workspaces ??= import("./workspaces")
+    .then((m) => m.addWorkspaceStrings())
+    .catch((e: unknown) => {
+      workspaces = null; // a later attempt fetches again
+      throw e;
+    });
+  return workspaces;
 }
 
 export function storedLang(): Lang {
