@@ -45,15 +45,20 @@ run-scaled: install frontend
 	$(PY) -m backend.run_scaled --host $(HOST) --port $(PORT) -- $(SERVE_FLAGS)
 
 test: install frontend
-	$(MAKE) --no-print-directory test-embedded
 	@if scaled_env=$$($(PY) backend/probe.py); then \
-	  echo "== scaled mode: $$scaled_env"; \
+	  $(MAKE) --no-print-directory test-embedded EMBEDDED_SKIP="$(FUZZ)" && \
+	  echo "== scaled mode: $$scaled_env" && \
 	  env $$scaled_env CELERY_TASK_ALWAYS_EAGER=1 $(MAKE) --no-print-directory test-scaled; \
-	else echo "== scaled mode skipped: PostgreSQL/Redis not reachable"; fi
+	else $(MAKE) --no-print-directory test-embedded && \
+	  echo "== scaled mode skipped: PostgreSQL/Redis not reachable"; fi
 
+# The schema fuzz (every endpoint, every role) runs once per `make test`: on PostgreSQL in the scaled
+# pass when the services are there, in the embedded pass otherwise.
+FUZZ = --ignore=tests/hardening/test_fuzz.py
+EMBEDDED_SKIP ?=
 test-embedded:
 	@echo "== embedded mode (SQLite, local store, in-process jobs, in-memory channel layer)"
-	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u MINIO_ENDPOINT $(VENV)/bin/pytest -m "not e2e" --ignore=tests/scaled
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u MINIO_ENDPOINT $(VENV)/bin/pytest -m "not e2e" --ignore=tests/scaled $(EMBEDDED_SKIP)
 	@echo "== browser journeys (headless Chromium against a live embedded server)"
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u MINIO_ENDPOINT $(VENV)/bin/pytest -m e2e
 	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
