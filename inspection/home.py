@@ -53,7 +53,7 @@ def _local(value: Any) -> date | None:
 
 def _check_row(c: SurpriseCheck) -> Row:
     start = timezone.localtime(c.window_start)
-    return Row(title=f"{c.reference} · {c.unit.name}", detail=f"{start:%d/%m/%Y %H:%M}",
+    return Row(title=f"{c.reference} · {c.unit.name}", detail=f"{start:%H:%M}",
                link=f"/inspection/checks/{c.uid}", date=start.date(),
                tone="red" if c.window_end and c.window_end < timezone.now() else "")
 
@@ -106,9 +106,12 @@ def _reviewer(user: Any) -> list[HomeCard]:
     for m in moments[:ROWS]:
         clip = m["footage"].get("clip_id")
         link = f"/review/clips/{clip}?t={m['footage'].get('offset_s') or 0}" if clip else "/review/moments"
-        rows.append(Row(title=f"{m['counter'].unit.name} · {m['summary']}"[:200],
-                        detail=timezone.localtime(m["at"]).strftime("%d/%m/%Y %H:%M"), link=link,
-                        date=_local(m["at"]), tone="red" if m.get("risk", 0) >= 0.7 else ""))
+        # a rating with no comment is described by its score (words for it are the client's)
+        detail = m["summary"] or (f"rating_{m['detail'].get('score')}" if m["kind"] == "rating" else "")
+        at = timezone.localtime(m["at"])
+        rows.append(Row(title=f"{m['counter'].unit.name} · {m['counter'].name}"[:200],
+                        detail=f"{at:%H:%M} · {detail}" if detail else f"{at:%H:%M}", link=link,
+                        date=at.date(), tone="red" if m.get("risk", 0) >= 70 else ""))
     return [
         HomeCard(key="moments", count=len(moments), link="/review/moments", tone="amber", rows=rows),
         HomeCard(key="moments_with_footage", count=len(with_footage), link="/review/moments?footage=true",

@@ -111,6 +111,7 @@ export const ORG: Dict = {
   "home.detail.complaint_first": ["Hạn khiếu nại lần đầu", "First complaint window ends"],
   "home.detail.complaint_second": ["Hạn khiếu nại lần hai", "Second complaint window ends"],
   "home.detail.two_factor_missing": ["Chưa bật xác thực hai lớp (bắt buộc)", "Two-factor sign-in required but off"],
+  "home.detail.rating": ["Đánh giá không hài lòng ({{score}}/5), không có ý kiến", "Unsatisfied rating ({{score}}/5), no comment"],
   "home.draws.checks": ["{{n}} cuộc kiểm tra", "{{n}} checks"],
   "picker.servedIn": ["Cán bộ công tác tại {{unit}} ngày {{date}}", "Officers serving in {{unit}} on {{date}}"],
   "picker.needUnit": ["Chọn đơn vị trước để tìm cán bộ", "Choose the unit first to find its officers"],
