@@ -6,6 +6,7 @@ import { DateInput } from "../../components/DateInput";
 import { Icon } from "../../components/Icon";
 import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, Spinner, ErrorState } from "../../components/ui";
+import { ActionButton } from "../../components/ActionButton";
 import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtDate, fmtDateTime, fmtNumber } from "../../components/format";
 import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
@@ -50,9 +51,9 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             {t("action.cancel")}
           </button>
-          <button type="button" className="btn btn-primary" disabled={create.isPending || n < 1 || !from || !to} onClick={() => create.mutate()} data-testid="draw-run">
+          <ActionButton className="btn btn-primary" why={(n < 1 || !from || !to) && t("why.drawNeeds")} disabled={create.isPending} onClick={() => create.mutate()} data-testid="draw-run">
             {create.isPending ? t("draw.running") : t("draw.run")}
-          </button>
+          </ActionButton>
         </>
       }
     >
@@ -116,15 +117,14 @@ export function DrawDetail({ id }: { id: number }) {
       actions={
         <>
           {d.state === "open" && me?.role === "inspection_lead" && (
-            <button
-              type="button"
+            <ActionButton
               className="btn btn-secondary btn-sm"
-              title={planned ? t("draw.pendingChecks", { count: planned }) : undefined}
-              disabled={close.isPending || planned > 0}
+              why={planned > 0 && t("draw.pendingChecks", { count: planned })}
+              disabled={close.isPending}
               onClick={() => window.confirm(t("draw.closeConfirm")) && close.mutate()}
             >
               {t("draw.close")}
-            </button>
+            </ActionButton>
           )}
           {d.state === "closed" && (
             <button type="button" className="btn btn-primary btn-sm" disabled={verify.isPending} onClick={() => verify.mutate()} data-testid="draw-verify">
