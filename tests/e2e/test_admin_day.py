@@ -178,8 +178,9 @@ def test_admin_day_org_officers_and_appointments(login: Any) -> None:
     _choose(d.locator("select[name=unit]"), COMMUNE_A)
     d.locator("select[name=kind]").select_option("staff")
     save.click()
-    assert ("Công an xã Thử A không tồn tại vào ngày 01/09/2025 (đơn vị tồn tại từ 01/01/2020 đến 30/06/2025)"
-            in d.locator(".inline-error").inner_text())
+    # the earlier refusal stays on screen until the new answer replaces it
+    d.locator(".inline-error", has_text="Công an xã Thử A không tồn tại vào ngày 01/09/2025 "
+              "(đơn vị tồn tại từ 01/01/2020 đến 30/06/2025)").wait_for()
     # as deputy in charge of the one-stop counters it is accepted
     d.locator("select[name=unit]").select_option(label="Công an xã Thử Nghiệm")
     d.locator("select[name=kind]").select_option("deputy")
