@@ -51,6 +51,7 @@ def seed(ctx: DemoContext) -> None:
                                                valid_from=start, valid_to=end)
         return ctx.units[code]
 
+    services.fields_of_charge_seed(by=by)
     unit("CAT-NA", "Công an tỉnh Nghệ An", "province", None, d(2000, 1, 1))
     unit("PV01", "Phòng Tham mưu", "department", "CAT-NA", d(2000, 1, 1))
     unit("PC06", "Phòng Cảnh sát quản lý hành chính về trật tự xã hội", "department", "CAT-NA", d(2000, 1, 1))

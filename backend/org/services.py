@@ -248,6 +248,23 @@ def _check_field(field: FieldOfCharge | None, *, is_deputy: bool) -> None:
 
 
 @transaction.atomic
+def fields_of_charge_seed(*, by: Any) -> int:
+    """The default fields of charge (backend/org/defaults.py) where missing; the migration seeds them too,
+    this is for a database emptied since (tests that flush, a fresh demo). Existing rows are kept as edited."""
+    from backend.org.defaults import FIELDS_OF_CHARGE
+
+    created = 0
+    for position, (code, name_vi, name_en, description) in enumerate(FIELDS_OF_CHARGE, start=1):
+        _, was_created = FieldOfCharge.objects.get_or_create(code=code, defaults={
+            "name_vi": name_vi, "name_en": name_en, "description": description, "position": position})
+        created += was_created
+    if created:
+        audit_record(actor=by, verb="field_of_charge.seed", object_type="org.fieldofcharge",
+                     payload={"created": created})
+    return created
+
+
+@transaction.atomic
 def field_of_charge_create(*, by: Any, code: str, name_vi: str, name_en: str, description: str = "",
                            position: int | None = None) -> FieldOfCharge:
     code = code.strip().upper()

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.models import Role
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.audit.services import audit_access
 from backend.core.errors import DomainError, NotFound
@@ -22,6 +23,7 @@ from backend.core.store import ObjectMissing, get_store
 from backend.org.apis import paginate
 from backend.org.models import Officer, Unit
 from inspection.accountability import reports, selectors, services
+from inspection.accountability.engine import regulation_numbers, render_bases, render_basis
 from inspection.accountability.models import (
     CaseDocument,
     CaseFactor,
@@ -71,8 +73,9 @@ class RuleSetBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = RuleSet
         fields = ["id", "version", "note", "repeat_window_days", "limitation_warn_days", "restart_on_new_violation",
-                  "handling_days", "handling_days_complex", "complaint_days", "second_complaint_days", "sources",
-                  "created_by", "created_at"]
+                  "handling_days", "handling_days_complex", "complaint_days", "second_complaint_days",
+                  "complaint_accept_days", "complaint_answer_days", "complaint_answer_days_complex",
+                  "second_answer_days", "second_answer_days_complex", "sources", "created_by", "created_at"]
 
 
 class RuleSetOutputSerializer(RuleSetBriefSerializer):
@@ -137,6 +140,7 @@ class CaseOutputSerializer(serializers.ModelSerializer):
     proposed_form = FormOutputSerializer(allow_null=True)
     decided_form = FormOutputSerializer(allow_null=True)
     computed = serializers.SerializerMethodField()
+    refused_complaints = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.username")
 
     class Meta:
@@ -147,7 +151,8 @@ class CaseOutputSerializer(serializers.ModelSerializer):
                   "is_complex", "self_review_waiver", "council_held_on", "council_note", "appeal_filed_on",
                   "appeal_text", "appeal_result", "appeal_decided_on", "appeal_note", "appeal_answer_received_on",
                   "appeal2_filed_on", "appeal2_text", "appeal2_result", "appeal2_decided_on", "appeal2_note",
-                  "created_by", "created_at", "updated_at"]
+                  "appeal_accepted_on", "appeal_complex", "appeal2_accepted_on", "appeal2_complex",
+                  "refused_complaints", "created_by", "created_at", "updated_at"]
 
     def get_officer(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         return officer_brief(obj.officer) if obj.officer is not None else None
@@ -162,6 +167,12 @@ class CaseOutputSerializer(serializers.ModelSerializer):
         return [{"id": d.pk, "kind": d.kind, "filename": d.filename, "size": d.size, "sha256": d.sha256,
                  "uploaded_at": d.uploaded_at} for d in obj.documents.all()]
 
+    def get_refused_complaints(self, obj: DisciplinaryCase) -> list[dict[str, Any]]:
+        return [{"id": r.pk, "level": r.level, "received_on": r.received_on, "text": r.text, "ground": r.ground,
+                 "ground_vi": r.get_ground_display(), "deadline": r.deadline, "refused_on": r.refused_on,
+                 "reason_vi": r.reason_vi, "reason_en": r.reason_en}
+                for r in obj.refused_complaints.all()]
+
     def get_computed(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         view = self.context["views"].get(obj.pk)
         return view.as_dict() if view else None
@@ -175,7 +186,7 @@ def _case_response(case: DisciplinaryCase, user: Any, status: int = 200) -> Resp
                        "data": e.data, "actor": e.actor.username,
                        "actor_name": e.actor.get_full_name() or e.actor.username, "at": e.at}
                       for e in case.events.select_related("actor").all()]
-    return Response(data, status=status)
+    return Response(render_bases(data, regulation_numbers()), status=status)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -348,6 +359,11 @@ class RuleSetInput(serializers.Serializer):
     handling_days_complex = serializers.IntegerField(min_value=1, max_value=3650, required=False, default=150)
     complaint_days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=15)
     second_complaint_days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=10)
+    complaint_accept_days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=10)
+    complaint_answer_days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=30)
+    complaint_answer_days_complex = serializers.IntegerField(min_value=1, max_value=365, required=False, default=45)
+    second_answer_days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=45)
+    second_answer_days_complex = serializers.IntegerField(min_value=1, max_value=365, required=False, default=60)
     sources = serializers.DictField(child=serializers.CharField(max_length=500), required=False, default=dict)
     forms = serializers.ListField(child=RuleFormInput(), min_length=1, max_length=100)
     rules = serializers.ListField(child=RuleInput(), min_length=1, max_length=500)
@@ -367,7 +383,45 @@ class RuleSetListApi(APIView):
         data = RuleSetInput(data=request.data)
         data.is_valid(raise_exception=True)
         ruleset = services.ruleset_create(by=request.user, data=dict(data.validated_data))
-        return Response(RuleSetOutputSerializer(selectors.ruleset_get(version=ruleset.version)).data, status=201)
+        return Response(_ruleset_payload(selectors.ruleset_get(version=ruleset.version)), status=201)
+
+
+def _regulations() -> list[dict[str, Any]]:
+    return [{"code": r.code, "title_vi": r.title_vi, "title_en": r.title_en, "number": r.number,
+             "issued_on": r.issued_on, "cited_as_vi": render_basis(f"{r.title_vi} [[QD:{r.code}]]", numbers),
+             "updated_at": r.updated_at}
+            for numbers in [regulation_numbers()] for r in selectors.regulations_list()]
+
+
+def _ruleset_payload(ruleset: Any) -> dict[str, Any]:
+    """The rule set with every basis citing a force regulation written out with its number (or with
+    "chưa có số văn bản — cần xác nhận"), and the regulations themselves."""
+    data = render_bases(RuleSetOutputSerializer(ruleset).data, regulation_numbers())
+    return {**data, "regulations": _regulations()}
+
+
+class RegulationListApi(APIView):
+    """The force's own regulations some rules stand on, with the number an admin filled in."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        require_role(request.user, *selectors.RULE_READERS)
+        return Response({"results": _regulations()})
+
+
+class RegulationDetailApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        number = serializers.CharField(max_length=80, allow_blank=True)
+        issued_on = DateField(required=False, allow_null=True)
+
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    def patch(self, request: Request, code: str) -> Response:
+        require_role(request.user, Role.ADMIN)
+        regulation = selectors.regulation_get(code=code)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.force_regulation_set(by=request.user, regulation=regulation, **data.validated_data)
+        return Response({"results": _regulations()})
 
 
 class RuleSetDetailApi(APIView):
@@ -375,7 +429,7 @@ class RuleSetDetailApi(APIView):
     def get(self, request: Request, version: str) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
         number = None if version == "current" else parse_int(version, "version", lo=1, hi=VERSION_MAX)
-        return Response(RuleSetOutputSerializer(selectors.ruleset_get(version=number)).data)
+        return Response(_ruleset_payload(selectors.ruleset_get(version=number)))
 
 
 class ScoringPolicyOutputSerializer(serializers.ModelSerializer):
@@ -657,8 +711,10 @@ class CaseCouncilApi(APIView):
 
 class CaseAppealApi(APIView):
     class InputSerializer(serializers.Serializer):
-        filed_on = DateField()
+        filed_on = DateField(help_text="The day the complaint was received")
         text = serializers.CharField(max_length=5000)
+        accepted_on = DateField(required=False, allow_null=True, help_text="Day it was accepted (thụ lý)")
+        is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
@@ -667,6 +723,38 @@ class CaseAppealApi(APIView):
         data.is_valid(raise_exception=True)
         services.case_appeal(by=request.user, case=case, **data.validated_data)
         return _case_response(case, request.user)
+
+
+class CaseAppealAcceptApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        accepted_on = DateField()
+        is_complex = serializers.BooleanField(required=False, default=False)
+
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request: Request, pk: int) -> Response:
+        """The day the pending complaint was accepted (thụ lý) and whether it is complex."""
+        case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.case_appeal_accept(by=request.user, case=case, **data.validated_data)
+        return _case_response(case, request.user)
+
+
+class CaseComplaintRefuseApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        received_on = DateField()
+        text = serializers.CharField(max_length=5000)
+        refused_on = DateField(required=False, allow_null=True)
+        reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request: Request, pk: int) -> Response:
+        """A complaint received and refused (late, a third one, or another stated reason): on record."""
+        case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.case_complaint_refuse(by=request.user, case=case, **data.validated_data)
+        return _case_response(case, request.user, status=201)
 
 
 class CaseAppealResolveApi(APIView):

@@ -20,12 +20,31 @@ TT02 = "Thông tư 02/2021/TT-BCA, Điều 7 (hình thức xử lý cán bộ vi
 TT02_ESC = "Thông tư 02/2021/TT-BCA, Điều 3 khoản 4 và Điều 10 khoản 3"
 ND59 = "Nghị định 59/2019/NĐ-CP, Điều 78 (trách nhiệm người đứng đầu khi để xảy ra tham nhũng)"
 PCTN73 = "Luật Phòng, chống tham nhũng 2018, Điều 73 khoản 3 (tự phát hiện và xử lý thì được miễn trách nhiệm)"
-FORCE = "Quy định của Công an tỉnh về trách nhiệm liên đới của người đứng đầu (số hiệu: cần xác nhận)"
-FORCE_UNIT = "Quy định của Công an tỉnh về thi đua, khen thưởng (số hiệu: cần xác nhận)"
+# The force's own regulations: cited as [[QD:<code>]], their number is a setting an admin fills in
+# (models.ForceRegulation); until then the basis reads "chưa có số văn bản — cần xác nhận".
+FORCE_REGULATIONS: list[tuple[str, str, str]] = [
+    ("lien_doi", "Quy định của Công an tỉnh về trách nhiệm liên đới của người đứng đầu",
+     "Provincial police regulation on the joint responsibility of heads"),
+    ("thi_dua", "Quy định của Công an tỉnh về thi đua, khen thưởng",
+     "Provincial police regulation on emulation and awards"),
+]
+FORCE = "Quy định của Công an tỉnh về trách nhiệm liên đới của người đứng đầu [[QD:lien_doi]]"
+FORCE_UNIT = "Quy định của Công an tỉnh về thi đua, khen thưởng [[QD:thi_dua]]"
+# what the seed said before the number became a setting (a migration rewrites it to the tokens above)
+OLD_FORCE = "Quy định của Công an tỉnh về trách nhiệm liên đới của người đứng đầu (số hiệu: cần xác nhận)"
+OLD_FORCE_UNIT = "Quy định của Công an tỉnh về thi đua, khen thưởng (số hiệu: cần xác nhận)"
 CBCC80 = "Luật Cán bộ, công chức 2008 (sửa đổi 2019), Điều 80"
 ND112 = "Nghị định 112/2020/NĐ-CP, Điều 5 khoản 2 (sửa đổi bởi Nghị định 71/2023/NĐ-CP)"
-KN2011_1 = "Luật Khiếu nại 2011, Điều 49 (khiếu nại quyết định kỷ luật: 15 ngày kể từ ngày nhận quyết định)"
-KN2011_2 = "Luật Khiếu nại 2011, Điều 50 (khiếu nại lần hai: 10 ngày kể từ ngày nhận quyết định giải quyết lần đầu)"
+KN2011_1 = "Luật Khiếu nại 2011, Điều 48 (khiếu nại quyết định kỷ luật lần đầu: 15 ngày kể từ ngày nhận quyết định)"
+KN2011_2 = ("Luật Khiếu nại 2011, Điều 48 (khiếu nại lần hai: 10 ngày kể từ ngày nhận quyết định giải quyết lần đầu; "
+            "30 ngày nếu là kỷ luật buộc thôi việc)")
+KN2011_ACCEPT = "Luật Khiếu nại 2011, Điều 50 dẫn chiếu Điều 27 và Điều 36 (thụ lý trong 10 ngày kể từ ngày nhận khiếu nại)"
+KN2011_ANSWER = ("Luật Khiếu nại 2011, Điều 50 dẫn chiếu Điều 28 (giải quyết lần đầu không quá 30 ngày kể từ ngày "
+                 "thụ lý; vụ việc phức tạp không quá 45 ngày)")
+KN2011_ANSWER2 = ("Luật Khiếu nại 2011, Điều 50 dẫn chiếu Điều 37 (giải quyết lần hai không quá 45 ngày kể từ ngày "
+                  "thụ lý; vụ việc phức tạp không quá 60 ngày)")
+OLD_KN2011_1 = "Luật Khiếu nại 2011, Điều 49 (khiếu nại quyết định kỷ luật: 15 ngày kể từ ngày nhận quyết định)"
+OLD_KN2011_2 = "Luật Khiếu nại 2011, Điều 50 (khiếu nại lần hai: 10 ngày kể từ ngày nhận quyết định giải quyết lần đầu)"
 COUNCIL = "Thông tư 02/2021/TT-BCA và Nghị định 112/2020/NĐ-CP (Hội đồng kỷ luật; cần xác nhận)"
 
 # (code, name_vi, name_en, limitation_years, requires_council) lightest first; each rung is one form.
@@ -186,6 +205,8 @@ CATEGORY_POLICIES: list[dict[str, Any]] = [
 RULESET_PARAMS: dict[str, Any] = {
     "repeat_window_days": 365, "limitation_warn_days": 90, "restart_on_new_violation": False,
     "handling_days": 90, "handling_days_complex": 150, "complaint_days": 15, "second_complaint_days": 10,
+    "complaint_accept_days": 10, "complaint_answer_days": 30, "complaint_answer_days_complex": 45,
+    "second_answer_days": 45, "second_answer_days_complex": 60,
 }
 SOURCES: dict[str, str] = {
     "repeat_window_days": TT02_ESC,
@@ -196,6 +217,11 @@ SOURCES: dict[str, str] = {
     "handling_days_complex": CBCC80 + " khoản 3 (150 ngày đối với vụ việc phức tạp)",
     "complaint_days": KN2011_1,
     "second_complaint_days": KN2011_2,
+    "complaint_accept_days": KN2011_ACCEPT,
+    "complaint_answer_days": KN2011_ANSWER,
+    "complaint_answer_days_complex": KN2011_ANSWER,
+    "second_answer_days": KN2011_ANSWER2,
+    "second_answer_days_complex": KN2011_ANSWER2,
     "council": COUNCIL,
     "self_detection": PCTN73,
     "officer_ladder": TT02,

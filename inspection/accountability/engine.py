@@ -5,6 +5,7 @@ else here is computation, so it is cheap to test and cheap to run over many case
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -13,7 +14,58 @@ from django.db.models import Max
 
 from backend.core.errors import Conflict, NotFound
 from inspection.accountability.defaults import SEVERITY_EN, SEVERITY_VI
-from inspection.accountability.models import CategoryPolicy, LadderForm, Rule, RuleSet
+from inspection.accountability.models import CategoryPolicy, ForceRegulation, LadderForm, Rule, RuleSet
+
+_REGULATION = re.compile(r"\s*\[\[QD:([a-z0-9_]+)\]\]")
+NO_NUMBER_VI = "chưa có số văn bản — cần xác nhận"
+
+
+def regulation_numbers() -> dict[str, tuple[str, date | None]]:
+    """The numbers the admin filled in for the force's regulations (one query)."""
+    return {r.code: (r.number, r.issued_on) for r in ForceRegulation.objects.all()}
+
+
+def render_basis(text: str, numbers: dict[str, tuple[str, date | None]]) -> str:
+    """A basis with its regulation tokens written out: "..., số 15/QĐ-CAT ngày 02/01/2025", or
+    "... (chưa có số văn bản — cần xác nhận)" while the admin has not filled the number in."""
+    def one(match: re.Match[str]) -> str:
+        number, issued = numbers.get(match.group(1), ("", None))
+        if not number:
+            return f" ({NO_NUMBER_VI})"
+        return f" số {number}" + (f" ngày {issued:%d/%m/%Y}" if issued else "")
+    return _REGULATION.sub(one, text) if "[[QD:" in text else text
+
+
+def cite_regulations(data: Any) -> Any:
+    """The inverse of `render_bases` for a rule set sent back through the API: a regulation written out
+    as the API showed it becomes its token again, so a new version keeps citing the regulation (and its
+    number, when the admin fills it in later)."""
+    numbers = regulation_numbers()
+    pairs = [(render_basis(f"{r.title_vi} [[QD:{r.code}]]", numbers), f"{r.title_vi} [[QD:{r.code}]]")
+             for r in ForceRegulation.objects.all()]
+
+    def one(value: Any) -> Any:
+        if isinstance(value, str):
+            for shown, token in pairs:
+                value = value.replace(shown, token)
+            return value
+        if isinstance(value, dict):
+            return {k: one(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [one(v) for v in value]
+        return value
+    return one(data)
+
+
+def render_bases(data: Any, numbers: dict[str, tuple[str, date | None]]) -> Any:
+    """`render_basis` over every string of a serialized structure (rule sets, forms, sources)."""
+    if isinstance(data, str):
+        return render_basis(data, numbers)
+    if isinstance(data, dict):
+        return {k: render_bases(v, numbers) for k, v in data.items()}
+    if isinstance(data, list):
+        return [render_bases(v, numbers) for v in data]
+    return data
 
 
 @dataclass(frozen=True)
@@ -102,6 +154,11 @@ class RuleBook:
     handling_days_complex: int = 150
     complaint_days: int = 15
     second_complaint_days: int = 10
+    complaint_accept_days: int = 10
+    complaint_answer_days: int = 30
+    complaint_answer_days_complex: int = 45
+    second_answer_days: int = 45
+    second_answer_days_complex: int = 60
     sources: dict[str, str] = field(default_factory=dict)
     categories: dict[str, CategoryRef] = field(default_factory=dict)
 
@@ -129,21 +186,28 @@ class RuleBook:
         if not rules:
             raise NotFound("Không tìm thấy phiên bản bộ quy tắc.", "Rule set version not found.")
         ruleset = rules[0].ruleset
-        forms = {f.code: _form_ref(f) for f in LadderForm.objects.filter(ruleset_id=ruleset.pk)}
+        numbers = regulation_numbers()
+        forms = {f.code: _form_ref(f, numbers) for f in LadderForm.objects.filter(ruleset_id=ruleset.pk)}
         refs = [RuleRef(id=r.pk, code=r.code, applies_to=r.applies_to, trigger=r.trigger,
                         severities=tuple(r.severities or ()), min_count=r.min_count, window_days=r.window_days,
                         as_violator=r.as_violator, form=forms[r.form.code] if r.form else None,
-                        text_vi=r.text_vi, text_en=r.text_en, basis=r.basis, position=r.position,
-                        categories=r.categories, cap_at_violator=r.cap_at_violator)
+                        text_vi=r.text_vi, text_en=r.text_en, basis=render_basis(r.basis, numbers),
+                        position=r.position, categories=r.categories, cap_at_violator=r.cap_at_violator)
                 for r in sorted(rules, key=lambda r: (r.position, r.pk))]
-        categories = {c.category_code: CategoryRef(c.category_code, c.is_corruption, c.no_limitation, c.basis, c.note)
+        categories = {c.category_code: CategoryRef(c.category_code, c.is_corruption, c.no_limitation,
+                                                   render_basis(c.basis, numbers), c.note)
                       for c in CategoryPolicy.objects.filter(ruleset_id=ruleset.pk)}
         return cls(ruleset_id=ruleset.pk, version=ruleset.version, repeat_window_days=ruleset.repeat_window_days,
                    limitation_warn_days=ruleset.limitation_warn_days, forms=forms, rules=refs,
                    restart_on_new_violation=ruleset.restart_on_new_violation, handling_days=ruleset.handling_days,
                    handling_days_complex=ruleset.handling_days_complex, complaint_days=ruleset.complaint_days,
-                   second_complaint_days=ruleset.second_complaint_days, sources=dict(ruleset.sources or {}),
-                   categories=categories)
+                   second_complaint_days=ruleset.second_complaint_days,
+                   complaint_accept_days=ruleset.complaint_accept_days,
+                   complaint_answer_days=ruleset.complaint_answer_days,
+                   complaint_answer_days_complex=ruleset.complaint_answer_days_complex,
+                   second_answer_days=ruleset.second_answer_days,
+                   second_answer_days_complex=ruleset.second_answer_days_complex,
+                   sources=render_bases(dict(ruleset.sources or {}), numbers), categories=categories)
 
     # --- ladder --------------------------------------------------------------------------------
     def ladder(self, subject_kind: str) -> list[FormRef]:
@@ -186,10 +250,10 @@ class RuleBook:
         return best
 
 
-def _form_ref(f: LadderForm) -> FormRef:
+def _form_ref(f: LadderForm, numbers: dict[str, tuple[str, date | None]] | None = None) -> FormRef:
     return FormRef(id=f.pk, code=f.code, subject_kind=f.subject_kind, level=f.level, name_vi=f.name_vi,
                    name_en=f.name_en, limitation_years=f.limitation_years, requires_council=f.requires_council,
-                   basis=f.basis)
+                   basis=render_basis(f.basis, numbers or {}))
 
 
 def sev_vi(severity: str) -> str:

@@ -36,6 +36,14 @@ class RuleSet(models.Model):
     complaint_days = models.PositiveIntegerField(default=15, help_text="First complaint: days from receiving the decision")
     second_complaint_days = models.PositiveIntegerField(
         default=10, help_text="Second complaint: days from receiving the first answer")
+    complaint_accept_days = models.PositiveIntegerField(
+        default=10, help_text="A complaint is accepted (thụ lý) within this many days of receiving it")
+    complaint_answer_days = models.PositiveIntegerField(
+        default=30, help_text="First answer: days from accepting the complaint")
+    complaint_answer_days_complex = models.PositiveIntegerField(default=45, help_text="The same for a complex one")
+    second_answer_days = models.PositiveIntegerField(
+        default=45, help_text="Second answer: days from accepting the second complaint")
+    second_answer_days_complex = models.PositiveIntegerField(default=60, help_text="The same for a complex one")
     sources = models.JSONField(default=dict, help_text="Legal source of each period setting, by setting name")
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
@@ -263,6 +271,10 @@ class DisciplinaryCase(models.Model):
     appeal2_result = models.CharField(max_length=10, choices=AppealResult.choices, blank=True)
     appeal2_decided_on = models.DateField(null=True, blank=True)
     appeal2_note = models.TextField(blank=True)
+    appeal_accepted_on = models.DateField(null=True, blank=True, help_text="Day the first complaint was accepted")
+    appeal_complex = models.BooleanField(default=False, help_text="First complaint is complex: the longer answer period")
+    appeal2_accepted_on = models.DateField(null=True, blank=True, help_text="Day the second complaint was accepted")
+    appeal2_complex = models.BooleanField(default=False, help_text="Second complaint is complex")
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -315,6 +327,48 @@ class CaseDocument(models.Model):
 
     class Meta:
         ordering = ["case_id", "id"]
+
+
+class ComplaintRefusal(models.Model):
+    """A complaint received against a decision and refused (not accepted): on record with the day it was
+    received, the day it was refused and why (late, no further complaint allowed, or another reason)."""
+
+    class Ground(models.TextChoices):
+        LATE = "late", "Quá thời hiệu khiếu nại"
+        NO_FURTHER = "no_further", "Đã khiếu nại hai lần"
+        OTHER = "other", "Lý do khác"
+
+    case = models.ForeignKey(DisciplinaryCase, on_delete=models.CASCADE, related_name="refused_complaints")
+    level = models.PositiveSmallIntegerField(help_text="Which complaint it would have been: 1, 2 or 3+")
+    received_on = models.DateField()
+    text = models.TextField()
+    ground = models.CharField(max_length=12, choices=Ground.choices)
+    deadline = models.DateField(null=True, blank=True, help_text="Last day it could have been filed")
+    refused_on = models.DateField()
+    reason_vi = models.TextField()
+    reason_en = models.TextField()
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case_id", "received_on", "id"]
+
+
+class ForceRegulation(models.Model):
+    """A regulation of the provincial police that some rules stand on (e.g. joint responsibility of heads).
+    Its number is filled in by an admin; until then every basis citing it says the number is missing.
+    A rule's basis cites it as `[[QD:<code>]]`."""
+
+    code = models.CharField(max_length=40, unique=True)
+    title_vi = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300)
+    number = models.CharField(max_length=80, blank=True, help_text="Số văn bản, e.g. 1234/QĐ-CAT")
+    issued_on = models.DateField(null=True, blank=True)
+    updated_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
 
 
 class CaseEvent(models.Model):

@@ -97,7 +97,8 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
         for note in group["notes"]:
             paragraphs.append(f"Ghi chú: {note['vi']} / Note: {note['en']}")
         rows = [[ld["role_label_vi"], f"{ld['officer']['rank']} {ld['officer']['full_name']}".strip(),
-                 ld["assignment"]["position"] + (" (quyền)" if ld["is_acting"] else ""),
+                 ld["assignment"]["position"] + (" (quyền)" if ld["is_acting"] else "")
+                 + (f" — lĩnh vực {ld['field']['name_vi']}" if ld.get("field") else ""),
                  _span(ld["in_charge_from"], ld["in_charge_to"]),
                  ld["assignment"]["decision_ref"] or f"#{ld['assignment']['id']}",
                  f"{ld['rule']['code']} ({ld['rule']['basis']})" if ld["rule"] else "—",

@@ -36,6 +36,7 @@ from inspection.accountability.engine import (
 from inspection.accountability.models import (
     CchcTask,
     DisciplinaryCase,
+    ForceRegulation,
     LeaderLiability,
     Rule,
     RuleSet,
@@ -121,7 +122,7 @@ def scoring_policy_current() -> ScoringPolicy:
 def liabilities_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[LeaderLiability]:
     require_role(user, *LIABILITY_READERS)
     qs = (LeaderLiability.objects.filter(finding__in=findings_for(user))
-          .select_related("finding", "finding__unit", "officer", "unit", "assignment", "rule", "ruleset",
+          .select_related("finding", "finding__unit", "officer", "unit", "assignment", "assignment__field", "rule", "ruleset",
                           "suggested_form", "confirmed_form", "decided_by"))
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
@@ -146,7 +147,7 @@ def liability_get_for(*, user: Any, id: int, roles: tuple[str, ...] = LIABILITY_
     if liability is None:
         # include superseded rows when fetched by id
         liability = (LeaderLiability.objects.filter(pk=id, finding__in=findings_for(user))
-                     .select_related("finding", "officer", "unit", "assignment", "rule", "ruleset",
+                     .select_related("finding", "officer", "unit", "assignment", "assignment__field", "rule", "ruleset",
                                      "suggested_form", "confirmed_form", "decided_by").first())
     if liability is None:
         raise NotFound("Không tìm thấy đề xuất trách nhiệm.", "Liability not found.")
@@ -177,7 +178,7 @@ def cases_queryset(*, user: Any) -> QuerySet[DisciplinaryCase]:
         "officer", "unit", "ruleset", "proposed_form", "decided_form", "created_by")
     return qs.prefetch_related(
         Prefetch("findings", queryset=Finding.objects.select_related("category", "unit").order_by("occurred_from")),
-        "factors", "documents")
+        "factors", "documents", "refused_complaints")
 
 
 def cases_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[DisciplinaryCase]:
@@ -264,6 +265,42 @@ def _deadlines(case: DisciplinaryCase, book: RuleBook, form: FormRef | None, tod
         "held_on": case.council_held_on, "note": case.council_note, "source": book.source("council"),
     }
     complaints: dict[str, Any] = {"first": None, "second": None}
+
+    def answer(filed: date | None, accepted: date | None, complex_: bool, decided: date | None,
+               second: bool) -> dict[str, Any] | None:
+        """When the answer to a pending (or answered) complaint is due: accepted (thụ lý) within the
+        acceptance period of receipt, answered within the answer period of acceptance (Luật Khiếu nại 2011)."""
+        if filed is None:
+            return None
+        accept_by = filed + timedelta(days=book.complaint_accept_days)
+        days = ((book.second_answer_days_complex if complex_ else book.second_answer_days) if second
+                else (book.complaint_answer_days_complex if complex_ else book.complaint_answer_days))
+        start = accepted or accept_by
+        due = start + timedelta(days=days)
+        key = ("second_answer_days" if second else "complaint_answer_days") + ("_complex" if complex_ else "")
+        kind_vi = " (vụ việc phức tạp)" if complex_ else ""
+        kind_en = " (complex)" if complex_ else ""
+        nth_vi, nth_en = ("lần hai", "second") if second else ("lần đầu", "first")
+        if accepted is not None:
+            from_vi = f"kể từ ngày thụ lý {fmt(accepted)}"
+            from_en = f"from acceptance on {fmt_en(accepted)}"
+        else:
+            from_vi = (f"kể từ ngày thụ lý (chưa ghi; thụ lý chậm nhất ngày {fmt(accept_by)}, "
+                       f"{book.complaint_accept_days} ngày kể từ ngày nhận đơn {fmt(filed)})")
+            from_en = (f"from acceptance (not recorded; due by {fmt_en(accept_by)}, "
+                       f"{book.complaint_accept_days} days from receipt on {fmt_en(filed)})")
+        status = ("answered" if decided is not None and decided <= due else "answered_late" if decided is not None
+                  else "late" if today > due else "running")
+        text_vi = f"Giải quyết khiếu nại {nth_vi} trong {days} ngày{kind_vi} {from_vi}: chậm nhất ngày {fmt(due)}."
+        text_en = f"Answer to the {nth_en} complaint within {days} days{kind_en} {from_en}: by {fmt_en(due)}."
+        if decided is not None:
+            text_vi += f" Đã giải quyết ngày {fmt(decided)}{'' if status == 'answered' else ', quá hạn'}."
+            text_en += f" Answered on {fmt_en(decided)}{'' if status == 'answered' else ', late'}."
+        return {"received_on": filed, "accept_by": accept_by, "accept_days": book.complaint_accept_days,
+                "accepted_on": accepted, "complex": complex_, "days": days, "deadline": due,
+                "answered_on": decided, "status": status,
+                "source": f"{book.source('complaint_accept_days')}; {book.source(key)}",
+                "text_vi": text_vi, "text_en": text_en}
     received = case.decision_received_on or case.decision_date
     if received is not None:
         last = received + timedelta(days=book.complaint_days)
@@ -274,6 +311,8 @@ def _deadlines(case: DisciplinaryCase, book: RuleBook, form: FormRef | None, tod
                        f"({fmt(received)}): đến hết ngày {fmt(last)}.",
             "text_en": f"First complaint within {book.complaint_days} days of receiving the decision "
                        f"({fmt_en(received)}): until {fmt_en(last)}."}
+        complaints["first"]["answer"] = answer(case.appeal_filed_on, case.appeal_accepted_on, case.appeal_complex,
+                                               case.appeal_decided_on, False)
     answered = case.appeal_answer_received_on or case.appeal_decided_on
     if answered is not None:
         last2 = answered + timedelta(days=book.second_complaint_days)
@@ -284,6 +323,8 @@ def _deadlines(case: DisciplinaryCase, book: RuleBook, form: FormRef | None, tod
                        f"giải quyết lần đầu ({fmt(answered)}): đến hết ngày {fmt(last2)}.",
             "text_en": f"Second complaint within {book.second_complaint_days} days of receiving the first answer "
                        f"({fmt_en(answered)}): until {fmt_en(last2)}."}
+        complaints["second"]["answer"] = answer(case.appeal2_filed_on, case.appeal2_accepted_on, case.appeal2_complex,
+                                                case.appeal2_decided_on, True)
     return {"handling": handling, "council": council, "complaints": complaints}
 
 
@@ -464,7 +505,7 @@ def head_profile(*, user: Any, officer: Officer, start: date | None, end: date |
     posts = list(Assignment.objects.filter(officer=officer).filter(Q(is_head=True) | Q(is_deputy=True))
                  .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start or date.min))
                  .filter(valid_from__lte=end)
-                 .select_related("unit", "unit__successor").order_by("valid_from", "id"))
+                 .select_related("unit", "unit__successor", "field").order_by("valid_from", "id"))
     tenures = []
     finding_q = Q(pk__in=[])
     for a in posts:
@@ -481,7 +522,7 @@ def head_profile(*, user: Any, officer: Officer, start: date | None, end: date |
                        .exclude(state=LeaderLiability.State.SUPERSEDED)
                        .filter(period_to__gte=start or date.min, period_from__lte=end)
                        .select_related("finding", "unit", "rule", "ruleset", "suggested_form", "confirmed_form",
-                                       "decided_by", "assignment", "officer")
+                                       "decided_by", "assignment", "assignment__field", "officer")
                        .order_by("period_from", "id"))
     cases = []
     if user.role in CASE_READERS:
@@ -523,3 +564,14 @@ def task_get_for(*, user: Any, id: int) -> CchcTask:  # noqa: A002
     if task is None:
         raise NotFound("Không tìm thấy nhiệm vụ CCHC.", "CCHC task not found.")
     return task
+
+
+def regulations_list() -> QuerySet[ForceRegulation]:
+    return ForceRegulation.objects.all()
+
+
+def regulation_get(*, code: str) -> ForceRegulation:
+    regulation = ForceRegulation.objects.filter(code=code).first()
+    if regulation is None:
+        raise NotFound("Không tìm thấy văn bản quy định.", "Regulation not found.")
+    return regulation

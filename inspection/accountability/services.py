@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, BinaryIO
 
@@ -21,14 +22,16 @@ from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.uploads import store_upload
 from backend.org.models import Assignment, Officer, Unit
 from inspection.accountability import defaults
-from inspection.accountability.engine import FormRef, RuleBook, joint_cap
+from inspection.accountability.engine import FormRef, RuleBook, cite_regulations, joint_cap
 from inspection.accountability.models import (
     CaseDocument,
     CaseEvent,
     CaseFactor,
     CategoryPolicy,
     CchcTask,
+    ComplaintRefusal,
     DisciplinaryCase,
+    ForceRegulation,
     LadderForm,
     LeaderLiability,
     Rule,
@@ -138,7 +141,9 @@ def _validate_ruleset(data: dict[str, Any]) -> None:
                            f"category_policies[{i}] needs category_code and basis.", "category_policies")
     for name, lo, hi in (("repeat_window_days", 1, 3650), ("limitation_warn_days", 1, 3650),
                          ("handling_days", 1, 3650), ("handling_days_complex", 1, 3650), ("complaint_days", 1, 365),
-                         ("second_complaint_days", 1, 365)):
+                         ("second_complaint_days", 1, 365), ("complaint_accept_days", 1, 365),
+                         ("complaint_answer_days", 1, 365), ("complaint_answer_days_complex", 1, 365),
+                         ("second_answer_days", 1, 365), ("second_answer_days_complex", 1, 365)):
         value = data.get(name, _PERIOD_DEFAULTS.get(name))
         if not isinstance(value, int) or not lo <= value <= hi:
             raise _invalid(f"{name} phải từ {lo} đến {hi}.", f"{name} must be {lo}..{hi}.", name)
@@ -147,6 +152,8 @@ def _validate_ruleset(data: dict[str, Any]) -> None:
 @transaction.atomic
 def ruleset_create(*, by: Any, data: dict[str, Any]) -> RuleSet:
     """A new version of the rule set (the API sends the whole content; nothing is edited in place)."""
+    data = {k: cite_regulations(v) if k in ("forms", "rules", "category_policies", "sources") else v
+            for k, v in data.items()}
     _validate_ruleset(data)
     current = RuleSet.objects.select_for_update().order_by("-version").first()
     ruleset = RuleSet.objects.create(
@@ -183,7 +190,33 @@ def ruleset_create(*, by: Any, data: dict[str, Any]) -> RuleSet:
 
 
 _PERIOD_DEFAULTS = {k: defaults.RULESET_PARAMS[k] for k in (
-    "handling_days", "handling_days_complex", "complaint_days", "second_complaint_days")}
+    "handling_days", "handling_days_complex", "complaint_days", "second_complaint_days", "complaint_accept_days",
+    "complaint_answer_days", "complaint_answer_days_complex", "second_answer_days", "second_answer_days_complex")}
+
+
+REGULATION_NUMBER = re.compile(r"^[0-9A-Za-zĐđ/.\- ]{3,80}$")
+
+
+@transaction.atomic
+def force_regulation_set(*, by: Any, regulation: ForceRegulation, number: str,
+                         issued_on: date | None = None) -> ForceRegulation:
+    """The number (and date) of one of the force's regulations, filled in by an admin: every rule basis
+    that cites it shows it from now on (until then: "chưa có số văn bản — cần xác nhận")."""
+    number = (number or "").strip()
+    if number and not REGULATION_NUMBER.match(number):
+        raise _invalid("Số văn bản gồm chữ, số, '/', '-', '.' (3–80 ký tự), ví dụ 1234/QĐ-CAT.",
+                       "A document number: letters, digits, '/', '-', '.' (3-80 chars), e.g. 1234/QĐ-CAT.", "number")
+    if issued_on is not None and issued_on > timezone.localdate():
+        raise _invalid("Ngày ban hành không được sau hôm nay.", "The issue date cannot be in the future.", "issued_on")
+    before = {"number": regulation.number, "issued_on": regulation.issued_on}
+    regulation.number, regulation.issued_on = number, issued_on if number else None
+    regulation.updated_by = by if getattr(by, "pk", None) else None
+    regulation.updated_at = timezone.now()
+    regulation.save(update_fields=["number", "issued_on", "updated_by", "updated_at"])
+    audit_record(actor=by, verb="accountability.regulation.set", obj=regulation,
+                 payload={"code": regulation.code, "from": before,
+                          "to": {"number": regulation.number, "issued_on": regulation.issued_on}})
+    return regulation
 
 
 def ruleset_seed_default(*, by: Any) -> RuleSet:
@@ -775,21 +808,54 @@ def case_decide(*, by: Any, case: DisciplinaryCase, form_code: str, decision_num
     return case
 
 
-def _complaint_window(*, opened: date, days: int, filed_on: date, what_vi: str, what_en: str, source: str) -> None:
-    last = opened + timedelta(days=days)
-    if filed_on > last:
-        raise Conflict(f"{what_vi} quá hạn: chỉ được khiếu nại trong {days} ngày kể từ ngày {opened:%d/%m/%Y}, "
-                       f"tức đến hết ngày {last:%d/%m/%Y}; đơn nộp ngày {filed_on:%d/%m/%Y} không được thụ lý "
-                       f"({source}).",
-                       f"{what_en} too late: allowed within {days} days of {opened.isoformat()}, i.e. until "
-                       f"{last.isoformat()}; filed on {filed_on.isoformat()}, refused ({source}).",
-                       code="complaint_late", fields={"filed_on": [last.isoformat()]})
+@dataclass(frozen=True)
+class ComplaintWindow:
+    """Which complaint a new one would be against a decided case, and until when it may be filed."""
+
+    level: int  # 1, 2, or 3 when no further complaint is allowed
+    opened: date | None  # the day the decision (or the first answer) was received
+    days: int
+    deadline: date | None
+    source: str
+
+    def late_words(self, received_on: date) -> tuple[str, str]:
+        what_vi, what_en = ("Khiếu nại lần hai", "Second complaint") if self.level == 2 else ("Khiếu nại", "Complaint")
+        assert self.opened is not None and self.deadline is not None
+        return (f"{what_vi} quá hạn: chỉ được khiếu nại trong {self.days} ngày kể từ ngày {self.opened:%d/%m/%Y}, "
+                f"tức đến hết ngày {self.deadline:%d/%m/%Y}; đơn nhận ngày {received_on:%d/%m/%Y} không được thụ lý "
+                f"({self.source}).",
+                f"{what_en} too late: allowed within {self.days} days of {self.opened.isoformat()}, i.e. until "
+                f"{self.deadline.isoformat()}; received on {received_on.isoformat()}, not accepted ({self.source}).")
+
+
+def complaint_window(case: DisciplinaryCase, book: RuleBook) -> ComplaintWindow:
+    """The one rule for which complaint comes next and its window (Luật Khiếu nại 2011 art. 48)."""
+    if case.appeal_filed_on is None:
+        opened = case.decision_received_on or case.decision_date
+        days, source, level = book.complaint_days, book.source("complaint_days"), 1
+    elif case.appeal_result and case.appeal2_filed_on is None:
+        opened = case.appeal_answer_received_on or case.appeal_decided_on
+        days, source, level = book.second_complaint_days, book.source("second_complaint_days"), 2
+    else:
+        return ComplaintWindow(3, None, 0, None, book.source("second_complaint_days"))
+    return ComplaintWindow(level, opened, days, opened + timedelta(days=days) if opened else None, source)
+
+
+def _accept_fields(*, received_on: date, accepted_on: date | None, book: RuleBook) -> date | None:
+    if accepted_on is None:
+        return None
+    if not received_on <= accepted_on <= timezone.localdate():
+        raise _invalid("Ngày thụ lý phải từ ngày nhận đơn đến hôm nay.",
+                       "The day the complaint was accepted must be between its receipt and today.", "accepted_on")
+    return accepted_on
 
 
 @transaction.atomic
-def case_appeal(*, by: Any, case: DisciplinaryCase, filed_on: date, text: str) -> DisciplinaryCase:
+def case_appeal(*, by: Any, case: DisciplinaryCase, filed_on: date, text: str, accepted_on: date | None = None,
+                is_complex: bool = False) -> DisciplinaryCase:
     """A complaint against the decision: the first within the complaint window from receiving the
-    decision, a second within its own window from receiving the first answer; later ones refused."""
+    decision, a second within its own window from receiving the first answer. A late one, or a third,
+    is refused: record it with `case_complaint_refuse` so the refusal is on file."""
     case = _lock(case)
     if case.state != DisciplinaryCase.State.DECIDED:
         raise Conflict("Chỉ khiếu nại được quyết định đã ban hành.", "Only a decided case can be appealed.",
@@ -798,32 +864,114 @@ def case_appeal(*, by: Any, case: DisciplinaryCase, filed_on: date, text: str) -
     if len(text) < 5:
         raise _invalid("Cần nội dung khiếu nại.", "The appeal needs a text.", "text")
     book = RuleBook.load(ruleset_id=case.ruleset_id)
-    second = case.appeal_filed_on is not None
-    if second and (case.appeal2_filed_on is not None or not case.appeal_result):
-        raise Conflict("Quyết định này đã được khiếu nại hai lần; không thụ lý khiếu nại tiếp.",
-                       "This decision was already complained against twice; no further complaint is accepted.",
-                       code="already_appealed")
-    opened = ((case.appeal_answer_received_on or case.appeal_decided_on) if second
-              else (case.decision_received_on or case.decision_date))
-    if opened is None or filed_on > timezone.localdate() or filed_on < opened:
+    window = complaint_window(case, book)
+    if window.level > 2:
+        raise Conflict("Quyết định này đã được khiếu nại hai lần; không thụ lý khiếu nại tiếp. Có thể ghi nhận đơn "
+                       "và từ chối thụ lý.",
+                       "This decision was already complained against twice; no further complaint is accepted. "
+                       "The letter can be recorded as refused.", code="already_appealed")
+    if window.opened is None or filed_on > timezone.localdate() or filed_on < window.opened:
         raise _invalid("Ngày khiếu nại phải từ ngày nhận quyết định đến hôm nay.",
                        "The complaint date must be between receiving the decision and today.", "filed_on")
-    if second:
-        _complaint_window(opened=opened, days=book.second_complaint_days, filed_on=filed_on,
-                          what_vi="Khiếu nại lần hai", what_en="Second complaint",
-                          source=book.source("second_complaint_days"))
+    if window.deadline is not None and filed_on > window.deadline:
+        vi, en = window.late_words(filed_on)
+        raise Conflict(vi + " Có thể ghi nhận đơn và từ chối thụ lý.", en + " It can be recorded as refused.",
+                       code="complaint_late", fields={"filed_on": [window.deadline.isoformat()]})
+    accepted_on = _accept_fields(received_on=filed_on, accepted_on=accepted_on, book=book)
+    if window.level == 2:
         case.appeal2_filed_on, case.appeal2_text = filed_on, text
+        case.appeal2_accepted_on, case.appeal2_complex = accepted_on, is_complex
     else:
-        _complaint_window(opened=opened, days=book.complaint_days, filed_on=filed_on,
-                          what_vi="Khiếu nại", what_en="Complaint", source=book.source("complaint_days"))
         case.appeal_filed_on, case.appeal_text = filed_on, text
+        case.appeal_accepted_on, case.appeal_complex = accepted_on, is_complex
     case.state = DisciplinaryCase.State.APPEALED
     case.updated_at = timezone.now()
     case.save(update_fields=["appeal_filed_on", "appeal_text", "appeal2_filed_on", "appeal2_text", "state",
+                             "appeal_accepted_on", "appeal_complex", "appeal2_accepted_on", "appeal2_complex",
                              "updated_at"])
-    _event(case, by, "appeal2" if second else "appeal", from_state=DisciplinaryCase.State.DECIDED,
-           to_state=case.state, data={"filed_on": filed_on, "level": 2 if second else 1})
+    _event(case, by, "appeal2" if window.level == 2 else "appeal", from_state=DisciplinaryCase.State.DECIDED,
+           to_state=case.state, data={"filed_on": filed_on, "level": window.level, "accepted_on": accepted_on,
+                                      "complex": is_complex})
     return case
+
+
+@transaction.atomic
+def case_appeal_accept(*, by: Any, case: DisciplinaryCase, accepted_on: date,
+                       is_complex: bool = False) -> DisciplinaryCase:
+    """Record the day the pending complaint was accepted (thụ lý) and whether it is complex: the answer
+    deadline counts from it."""
+    case = _lock(case)
+    if case.state != DisciplinaryCase.State.APPEALED:
+        raise Conflict("Hồ sơ không có khiếu nại đang giải quyết.", "The case has no pending appeal.",
+                       code="invalid_state")
+    book = RuleBook.load(ruleset_id=case.ruleset_id)
+    second = case.appeal2_filed_on is not None
+    filed = case.appeal2_filed_on if second else case.appeal_filed_on
+    assert filed is not None
+    accepted = _accept_fields(received_on=filed, accepted_on=accepted_on, book=book)
+    if second:
+        case.appeal2_accepted_on, case.appeal2_complex = accepted, is_complex
+    else:
+        case.appeal_accepted_on, case.appeal_complex = accepted, is_complex
+    case.updated_at = timezone.now()
+    case.save(update_fields=["appeal_accepted_on", "appeal_complex", "appeal2_accepted_on", "appeal2_complex",
+                             "updated_at"])
+    _event(case, by, "appeal_accept", data={"level": 2 if second else 1, "accepted_on": accepted,
+                                            "complex": is_complex})
+    return case
+
+
+@transaction.atomic
+def case_complaint_refuse(*, by: Any, case: DisciplinaryCase, received_on: date, text: str,
+                          refused_on: date | None = None, reason: str = "") -> ComplaintRefusal:
+    """A complaint received and refused (not accepted), on record with its dates and the reason: a late
+    one (the reason states the window and its last day), a third one, or another reason the officer gives."""
+    case = _lock(case)
+    if case.state not in (DisciplinaryCase.State.DECIDED, DisciplinaryCase.State.APPEALED,
+                          DisciplinaryCase.State.CLOSED):
+        raise Conflict("Chỉ ghi nhận khiếu nại đối với quyết định đã ban hành.",
+                       "Only a complaint against a decision already made can be recorded.", code="invalid_state")
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise _invalid("Cần nội dung đơn khiếu nại.", "The complaint needs a text.", "text")
+    today = timezone.localdate()
+    refused_on = refused_on or today
+    book = RuleBook.load(ruleset_id=case.ruleset_id)
+    window = complaint_window(case, book)
+    first_day = case.decision_received_on or case.decision_date
+    if first_day is None or not first_day <= received_on <= today:
+        raise _invalid("Ngày nhận đơn phải từ ngày nhận quyết định đến hôm nay.",
+                       "The day the complaint was received must be between receiving the decision and today.",
+                       "received_on")
+    if not received_on <= refused_on <= today:
+        raise _invalid("Ngày từ chối thụ lý phải từ ngày nhận đơn đến hôm nay.",
+                       "The refusal date must be between receipt and today.", "refused_on")
+    reason = (reason or "").strip()
+    pending = case.state == DisciplinaryCase.State.APPEALED
+    if pending:  # a letter while a complaint is being answered: refused only for a stated reason
+        window = ComplaintWindow(2 if case.appeal2_filed_on else 1, None, 0, None, window.source)
+    if window.level > 2:
+        ground = ComplaintRefusal.Ground.NO_FURTHER
+        vi = f"Quyết định đã được khiếu nại hai lần; không thụ lý khiếu nại tiếp ({window.source})."
+        en = f"The decision was already complained against twice; no further complaint ({window.source})."
+    elif not pending and window.deadline is not None and received_on > window.deadline:
+        ground = ComplaintRefusal.Ground.LATE
+        vi, en = window.late_words(received_on)
+    else:
+        if len(reason) < 5:
+            raise _invalid("Khiếu nại còn trong thời hiệu: cần ghi lý do không thụ lý.",
+                           "The complaint is within its window: state why it is not accepted.", "reason")
+        ground, vi, en = ComplaintRefusal.Ground.OTHER, "", ""
+    if reason:
+        vi, en = (f"{vi} {reason}".strip(), f"{en} {reason}".strip())
+    refusal = ComplaintRefusal.objects.create(
+        case=case, level=window.level, received_on=received_on, text=text, ground=ground,
+        deadline=window.deadline if window.level <= 2 else None, refused_on=refused_on,
+        reason_vi=vi, reason_en=en, recorded_by=by, recorded_at=timezone.now())
+    _event(case, by, "complaint_refused", note=vi,
+           data={"received_on": received_on, "refused_on": refused_on, "ground": ground, "level": window.level,
+                 "deadline": window.deadline})
+    return refusal
 
 
 @transaction.atomic

@@ -2,13 +2,12 @@
 
 A fixed number of queries whatever the number of violators, units and heads: the violators'
 assignments, the units' parent links, every head/deputy post of the units involved and the
-unit one level up, the child links of those upper units and the findings that count toward the
-rolling-window rules are each read once and resolved in memory with the same rules as
+unit one level up, the child links of those upper units, the findings that count toward the
+rolling-window rules and the fields of charge of their categories are each read once and resolved in memory with the same rules as
 `backend.org.selectors` (a head/deputy post wins over a plain one, the latest start wins).
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -18,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.core.text import fold
-from backend.org.models import Assignment, Officer, Unit, UnitLink
+from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLink
 from inspection.accountability.engine import (
     LeaderFacts,
     Limitation,
@@ -36,7 +35,7 @@ from inspection.accountability.engine import (
     violation_limitation,
 )
 from inspection.accountability.models import Rule, SelfDetection
-from inspection.models import Finding, FindingSubject
+from inspection.models import Finding, FindingCategory, FindingSubject
 from inspection.secrecy import public_check_link_q
 
 COUNTED_STATES = (Finding.State.CONFIRMED, Finding.State.ACTIONED)
@@ -143,36 +142,35 @@ def officer_brief(o: Officer) -> dict[str, Any]:
     return {"id": o.pk, "service_number": o.service_number, "full_name": o.full_name, "rank": o.rank}
 
 
+def field_brief(f: FieldOfCharge | None) -> dict[str, Any] | None:
+    return None if f is None else {"id": f.pk, "code": f.code, "name_vi": f.name_vi, "name_en": f.name_en}
+
+
 def assignment_proof(a: Assignment) -> dict[str, Any]:
     return {"id": a.pk, "position": a.position, "unit_id": a.unit_id, "is_head": a.is_head,
-            "is_deputy": a.is_deputy, "is_acting": a.is_acting, "in_charge_of": a.in_charge_of,
-            "valid_from": a.valid_from, "valid_to": a.valid_to, "decision_ref": a.decision_ref}
+            "is_deputy": a.is_deputy, "is_acting": a.is_acting, "field": field_brief(a.field),
+            "in_charge_of": a.in_charge_of, "valid_from": a.valid_from, "valid_to": a.valid_to,
+            "decision_ref": a.decision_ref}
 
 
-# word pairs too common in police Vietnamese to say anything about an area of work
-_GENERIC_PAIRS = {"cong an", "can bo", "bo phan", "don vi", "phu trach", "linh vuc", "cong tac", "chi huy"}
+def category_fields(category_ids: set[int]) -> dict[int, dict[int, FieldOfCharge]]:
+    """The fields of charge of each category (one query): the one rule for "this violation is in the
+    field the deputy was assigned" is `deputy_in_field` over this map."""
+    out: dict[int, dict[int, FieldOfCharge]] = {cid: {} for cid in category_ids}
+    through = FindingCategory.fields.through
+    for row in through.objects.filter(findingcategory_id__in=category_ids).select_related("fieldofcharge"):
+        out[row.findingcategory_id][row.fieldofcharge_id] = row.fieldofcharge
+    return out
 
 
-def _bigrams(text: str) -> set[str]:
-    words = [w for w in re.split(r"[^a-z0-9]+", fold(text)) if w]
-    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)} - _GENERIC_PAIRS
+def deputy_in_field(assignment: Assignment, fields: dict[int, FieldOfCharge]) -> bool:
+    """A deputy answers for a violation only when its category belongs to his recorded field; a deputy
+    with no field recorded answers for nothing."""
+    return assignment.field_id is not None and assignment.field_id in fields
 
 
-def deputy_area_matches(in_charge_of: str, finding: Finding) -> bool:
-    """Is the deputy's assigned area the area of the violation? (one-stop counter, or shared words)"""
-    return area_matches(in_charge_of, at_counter=bool(finding.counter_id),
-                        text=" ".join([finding.title, finding.description, finding.category.name_vi,
-                                       finding.category.name_en]))
-
-
-def area_matches(in_charge_of: str, *, at_counter: bool, text: str) -> bool:
-    """The one rule for "this violation is in the field the deputy was assigned" (lĩnh vực phụ trách)."""
-    area = fold(in_charge_of)
-    if not area:
-        return False
-    if at_counter and "mot cua" in area:
-        return True
-    return bool(_bigrams(in_charge_of) & _bigrams(text))
+def _names(fields: dict[int, FieldOfCharge], lang: str) -> str:
+    return ", ".join((f.name_vi if lang == "vi" else f.name_en) for f in fields.values())
 
 
 @dataclass
@@ -211,16 +209,21 @@ def _post_sentence(a: Assignment, span: tuple[date, date]) -> tuple[str, str]:
     held_vi = (f"từ ngày {fmt(a.valid_from)}" if a.valid_to is None
                else span_vi(a.valid_from, a.valid_to))
     held_en = f"since {fmt_en(a.valid_from)}" if a.valid_to is None else span_en(a.valid_from, a.valid_to)
-    vi = (f"Đồng chí {a.officer.full_name} giữ chức {post_vi}{acting_vi} {held_vi}{ref_vi}; "
+    field_vi = f", phụ trách lĩnh vực {a.field.name_vi}," if a.is_deputy and a.field is not None else ""
+    field_en = f", in charge of {a.field.name_en}," if a.is_deputy and a.field is not None else ""
+    vi = (f"Đồng chí {a.officer.full_name} giữ chức {post_vi}{acting_vi}{field_vi} {held_vi}{ref_vi}; "
           f"phụ trách trong thời gian vi phạm {span_vi(span[0], span[1])}.")
-    en = (f"{a.officer.full_name} held the post {a.position}{of_en}{acting_en} {held_en}{ref_en}; "
+    en = (f"{a.officer.full_name} held the post {a.position}{of_en}{acting_en}{field_en} {held_en}{ref_en}; "
           f"in charge during the violation {span_en(span[0], span[1])}.")
     return vi, en
 
 
-def _leader_dict(leader: Leader) -> dict[str, Any]:
+def _leader_dict(leader: Leader, finding: Finding) -> dict[str, Any]:
     a = leader.assignment
     post_vi, post_en = _post_sentence(a, leader.span)
+    if leader.role == "deputy" and a.field is not None:
+        post_vi += f" Loại vi phạm “{finding.category.name_vi}” thuộc lĩnh vực này."
+        post_en += f" The category “{finding.category.name_en}” belongs to that field."
     chosen = leader.chosen
     if chosen is None:
         why_vi = post_vi + " Không có quy tắc nào trong bộ quy tắc áp dụng; không đề xuất trách nhiệm."
@@ -240,6 +243,7 @@ def _leader_dict(leader: Leader) -> dict[str, Any]:
         "role": leader.role, "role_label_vi": label_vi, "role_label_en": label_en,
         "officer": officer_brief(a.officer), "unit": unit_brief(leader.unit),
         "assignment": assignment_proof(a), "is_acting": a.is_acting,
+        "field": field_brief(a.field) if leader.role == "deputy" else None,
         "in_charge_from": leader.span[0], "in_charge_to": leader.span[1],
         "basis": basis,
         "rule": chosen.rule.as_dict() if chosen else None,
@@ -250,6 +254,34 @@ def _leader_dict(leader: Leader) -> dict[str, Any]:
         "exemption": leader.exemption,
         "time_barred_vi": "", "time_barred_en": "",
     }
+
+
+def _deputy_notes(finding: Finding, own_fields: dict[int, FieldOfCharge],
+                  deputies: list[Leader]) -> list[dict[str, str]]:
+    """Why each deputy of the unit does or does not answer: the field of the violation and his own."""
+    cat_vi, cat_en = finding.category.name_vi, finding.category.name_en
+    notes: list[dict[str, str]] = []
+    if not own_fields:
+        notes.append({
+            "vi": f"Loại vi phạm “{cat_vi}” chưa được gắn lĩnh vực phụ trách nào: không cấp phó nào chịu trách nhiệm "
+                  "liên đới. Quản trị viên cần gắn lĩnh vực cho loại vi phạm này.",
+            "en": f"The category “{cat_en}” belongs to no field of charge yet: no deputy answers for it. "
+                  "An administrator should say which field it belongs to."})
+    for ld in deputies:
+        a, name = ld.assignment, ld.assignment.officer.full_name
+        if a.field is None:
+            notes.append({
+                "vi": f"Cấp phó {name} chưa được ghi lĩnh vực phụ trách trong hồ sơ bổ nhiệm: không có căn cứ để "
+                      "xác định trách nhiệm liên đới của cấp phó này.",
+                "en": f"Deputy {name} has no field of charge on record: there is no basis to hold this deputy "
+                      "jointly responsible."})
+        elif a.field_id not in own_fields and own_fields:
+            notes.append({
+                "vi": f"Cấp phó {name} phụ trách lĩnh vực {a.field.name_vi}; vi phạm thuộc lĩnh vực "
+                      f"{_names(own_fields, 'vi')}: không chịu trách nhiệm liên đới.",
+                "en": f"Deputy {name} is in charge of {a.field.name_en}; the violation belongs to "
+                      f"{_names(own_fields, 'en')}: not jointly responsible."})
+    return notes
 
 
 def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
@@ -267,7 +299,7 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
     posts: dict[int, list[Assignment]] = defaultdict(list)
     if violator_ids:
         for a in (Assignment.objects.filter(_overlaps_q(d0, d1), officer_id__in=violator_ids)
-                  .select_related("unit", "unit__successor", "unit__parent")):
+                  .select_related("unit", "unit__successor", "unit__parent", "field")):
             posts[a.officer_id].append(a)
 
     def primary(officer_id: int) -> tuple[Assignment | None, date]:
@@ -333,7 +365,7 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
     leader_posts = list(Assignment.objects.filter(_overlaps_q(d0, d1),
                                                   unit_id__in=list(set(units) | upper_ids))
                         .filter(Q(is_head=True) | Q(is_deputy=True))
-                        .select_related("officer", "unit", "unit__successor"))
+                        .select_related("officer", "unit", "unit__successor", "field"))
     exempt = {sd.officer_id: sd for sd in SelfDetection.objects.filter(finding=finding)}
     policy = book.category(finding.category.code)
     own_rule = book.by_severity(Rule.AppliesTo.VIOLATOR, finding.severity)
@@ -350,14 +382,15 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
             unit_id__in=list(units),
             occurred_from__gte=day_start(d0 - timedelta(days=max_window)),
             occurred_from__lt=day_start(d1 + timedelta(days=1)),
-        ).exclude(pk=finding.pk).values("id", "unit_id", "severity", "occurred_from", "counter_id", "title",
-                                        "description", "category__code", "category__name_vi",
-                                        "category__name_en")]
+        ).exclude(pk=finding.pk).values("id", "unit_id", "severity", "occurred_from", "category_id",
+                                        "category__code")]
         for row in counted:
             row["day"] = local_day(row["occurred_from"])
             row["corruption"] = book.category(row["category__code"]).is_corruption
-            row["text"] = " ".join([row["title"], row["description"], row["category__name_vi"],
-                                    row["category__name_en"]])
+    # 5. the fields of charge of the violation's category and of those counted (a deputy answers only
+    #    for his own field)
+    fields_of = category_fields({finding.category_id} | {row["category_id"] for row in counted})
+    own_fields = fields_of[finding.category_id]
 
     def counts_for(leader: Leader, where: Unit) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -373,8 +406,7 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
                 if (row["severity"] not in key[1] or not (start <= row["day"] <= end)
                         or row["unit_id"] != where.pk or not rule.covers(row["corruption"])):
                     continue
-                if leader.role == "deputy" and not area_matches(a.in_charge_of, at_counter=bool(row["counter_id"]),
-                                                                text=row["text"]):
+                if leader.role == "deputy" and not deputy_in_field(a, fields_of[row["category_id"]]):
                     continue
                 n += 1
             result[key] = (n, start, end)
@@ -431,16 +463,8 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
                 "en": "The violation spans more than one head; each answers for the time they were in charge: "
                       + "; ".join(f"{ld.assignment.officer.full_name} ({span_en(*ld.span)})" for ld in heads) + "."})
         deputies_all = [ld for ld in leaders_of(unit, "deputy") if ld.assignment.officer_id not in violator_ids]
-        deputies = [evaluate(ld, unit) for ld in deputies_all
-                    if deputy_area_matches(ld.assignment.in_charge_of, finding)]
-        if deputies_all and not deputies:
-            group_notes.append({
-                "vi": "Không có cấp phó được phân công phụ trách lĩnh vực vi phạm (đã xét: "
-                      + ", ".join(f"{ld.assignment.officer.full_name}: {ld.assignment.in_charge_of or 'không ghi lĩnh vực'}"
-                                  for ld in deputies_all) + ").",
-                "en": "No deputy is assigned to the field of the violation (considered: "
-                      + ", ".join(f"{ld.assignment.officer.full_name}: {ld.assignment.in_charge_of or 'no field recorded'}"
-                                  for ld in deputies_all) + ")."})
+        deputies = [evaluate(ld, unit) for ld in deputies_all if deputy_in_field(ld.assignment, own_fields)]
+        group_notes.extend(_deputy_notes(finding, own_fields, deputies_all))
         segments = uppers_by_unit[uid]
         uppers = [evaluate(ld, unit) for parent, lo, hi in segments for ld in leaders_of(parent, "upper_head", (lo, hi))]
         if not segments:
@@ -461,7 +485,7 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
             "parent": unit_as_it_was(parent, d0) if parent is not None else None,
             "parents": [{**unit_as_it_was(p, lo), "from": lo, "to": hi} for p, lo, hi in segments],
             "violators": group["violators"],
-            "leaders": [_leader_dict(ld) for ld in leaders],
+            "leaders": [_leader_dict(ld, finding) for ld in leaders],
             "notes": group_notes,
         })
     limitation = finding_limitation(finding=finding, book=book, today=timezone.localdate())
@@ -487,7 +511,8 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
             "severity": finding.severity, "severity_vi": sev_vi(finding.severity),
             "severity_en": sev_en(finding.severity), "state": finding.state,
             "category": {"id": finding.category_id, "code": finding.category.code,
-                         "name_vi": finding.category.name_vi, "name_en": finding.category.name_en},
+                         "name_vi": finding.category.name_vi, "name_en": finding.category.name_en,
+                         "fields": [field_brief(f) for f in own_fields.values()]},
             "unit": unit_brief(finding.unit),
             "occurred_from": finding.occurred_from, "occurred_to": finding.occurred_to,
             "is_period": finding.occurred_to is not None,

@@ -19,20 +19,24 @@ def at(d: date, hour: int = 9) -> datetime:
 
 @pytest.fixture
 def category(db: Any) -> Any:
+    from backend.org.models import FieldOfCharge
     from inspection.models import FindingCategory
 
     cat, _ = FindingCategory.objects.get_or_create(
         code="ACC-VANG-MAT", defaults={"name_vi": "Vắng mặt tại quầy một cửa",
                                        "name_en": "Absent from the one-stop counter"})
+    cat.fields.set([FieldOfCharge.objects.get(code="HANH_CHINH")])
     return cat
 
 
 @pytest.fixture
 def other_category(db: Any) -> Any:
+    from backend.org.models import FieldOfCharge
     from inspection.models import FindingCategory
 
     cat, _ = FindingCategory.objects.get_or_create(
         code="ACC-SACH-NHIEU", defaults={"name_vi": "Gây phiền hà, sách nhiễu", "name_en": "Harassing citizens"})
+    cat.fields.set([FieldOfCharge.objects.get(code="HANH_CHINH")])
     return cat
 
 

@@ -13,7 +13,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from backend.accounts.models import Role, User
-from backend.org.models import Assignment, Officer, Unit
+from backend.org.models import Assignment, FieldOfCharge, Officer, Unit
 from inspection.models import Finding, FindingCategory, FindingSubject
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -82,7 +82,10 @@ class AssignmentFactory(DjangoModelFactory):
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Assignment:
         from backend.org.services import assignment_create
 
-        return assignment_create(by=BY, **kwargs)
+        field = kwargs.pop("field", None)  # a field of charge by code: field="HANH_CHINH"
+        if isinstance(field, str):
+            field = FieldOfCharge.objects.get(code=field)
+        return assignment_create(by=BY, field=field, **kwargs)
 
 
 class UserFactory(DjangoModelFactory):
@@ -107,10 +110,17 @@ class CategoryFactory(DjangoModelFactory):
     class Meta:
         model = FindingCategory
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"F-CAT-{n}")
     name_vi = factory.Sequence(lambda n: f"Loại vi phạm thử {n}")
     name_en = factory.Sequence(lambda n: f"Test category {n}")
+
+    @factory.post_generation
+    def fields(obj: FindingCategory, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        """`fields=["HANH_CHINH"]`: the fields of charge (by code) the category belongs to."""
+        if extracted is not None:
+            obj.fields.set(FieldOfCharge.objects.filter(code__in=extracted))
 
 
 class FindingFactory(DjangoModelFactory):

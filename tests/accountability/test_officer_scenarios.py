@@ -146,10 +146,12 @@ def test_a_head_who_found_and_handled_the_corruption_himself_is_exempt(disciplin
 def test_a_traffic_finding_does_not_count_against_the_one_stop_deputy(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
     counter = Counter.objects.create(unit=unit, code="F-MC-1", name="Bộ phận một cửa")
-    deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
+    deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã", field="HANH_CHINH",
                                in_charge_of="Bộ phận một cửa", valid_from=date(2020, 1, 1)).officer
-    traffic = CategoryFactory(code="GIAO_THONG_T", name_vi="Vi phạm trật tự giao thông", name_en="Traffic")
-    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ", name_en="Procedure")
+    traffic = CategoryFactory(code="GIAO_THONG_T", name_vi="Vi phạm trật tự giao thông", name_en="Traffic",
+                              fields=["GIAO_THONG"])
+    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ", name_en="Procedure",
+                               fields=["HANH_CHINH"])
     FindingFactory(unit=unit, category=traffic, severity="serious", on=date(2026, 4, 1),
                    title="Xử lý vi phạm giao thông không lập biên bản", violators=[member(unit)])
     finding = FindingFactory(unit=unit, category=one_stop, severity="serious", on=date(2026, 5, 1), counter=counter,
@@ -157,6 +159,34 @@ def test_a_traffic_finding_does_not_count_against_the_one_stop_deputy(discipline
     [mine] = [x for x in propose(discipline, finding) if x["officer"]["id"] == deputy.pk]
     assert mine["role"] == "deputy" and mine["rule"]["code"] == "LD-D1"
     assert mine["suggested_form"]["code"] == "phe_binh"
+
+
+def test_the_traffic_deputy_does_not_answer_for_a_one_stop_finding_whatever_his_post_description_says(
+        discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    traffic_deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
+                                       field="GIAO_THONG", in_charge_of="Giao thông; hỗ trợ bộ phận một cửa",
+                                       valid_from=date(2020, 1, 1)).officer
+    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ một cửa",
+                               name_en="Procedure", fields=["HANH_CHINH"])
+    finding = FindingFactory(unit=unit, category=one_stop, severity="serious", violators=[member(unit)],
+                             title="Nhận hồ sơ tại bộ phận một cửa không đúng quy trình")
+    assert traffic_deputy.pk not in {x["officer"]["id"] for x in propose(discipline, finding)}
+    trace = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()
+    [group] = trace["units"]
+    assert trace["finding"]["category"]["fields"][0]["code"] == "HANH_CHINH"
+    assert any("phụ trách lĩnh vực Trật tự, an toàn giao thông" in n["vi"] for n in group["notes"])
+
+
+def test_a_deputy_with_no_field_on_record_answers_for_nothing_and_the_trace_says_so(discipline: Any) -> None:
+    _, unit, _, _ = province_with_commune()
+    deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
+                               in_charge_of="Bộ phận một cửa", valid_from=date(2020, 1, 1)).officer
+    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình", name_en="Procedure", fields=["HANH_CHINH"])
+    finding = FindingFactory(unit=unit, category=one_stop, violators=[member(unit)])
+    assert deputy.pk not in {x["officer"]["id"] for x in propose(discipline, finding)}
+    [group] = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()["units"]
+    assert any(f"{deputy.full_name} chưa được ghi lĩnh vực phụ trách" in n["vi"] for n in group["notes"])
 
 
 # --- 3: the upper level answers only through the subordinate unit where it happened -------------------
@@ -643,3 +673,127 @@ def test_complaint_periods_count_from_the_day_the_decision_and_the_answer_were_r
     assert r.json()["computed"]["deadlines"]["complaints"]["second"]["deadline"] == "2026-07-16"
     assert discipline.post(f"/api/accountability/cases/{cid}/appeal/",
                            {"filed_on": "2026-07-15", "text": "Khiếu nại lần hai"}, format="json").status_code == 200
+
+
+# --- complaints: the answer has a deadline; a late complaint is on record as received and refused --------
+
+
+def test_the_answer_to_a_complaint_is_due_30_days_after_it_was_accepted_and_45_when_complex(discipline: Any) -> None:
+    case = decided_case(discipline)
+    cid = case["id"]
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/",
+                        {"filed_on": "2026-06-10", "text": "Khiếu nại lần đầu"}, format="json")
+    assert r.status_code == 200, r.content
+    answer = r.json()["computed"]["deadlines"]["complaints"]["first"]["answer"]
+    # not yet accepted: accepted by 20/06 at the latest (10 days), answered 30 days after that
+    assert (answer["accept_by"], answer["deadline"], answer["days"]) == ("2026-06-20", "2026-07-20", 30)
+    assert "chưa ghi" in answer["text_vi"] and "Điều 28" in answer["source"]
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/accept/",
+                        {"accepted_on": "2026-06-12", "is_complex": True}, format="json")
+    assert r.status_code == 200, r.content
+    answer = r.json()["computed"]["deadlines"]["complaints"]["first"]["answer"]
+    assert (answer["accepted_on"], answer["days"], answer["deadline"]) == ("2026-06-12", 45, "2026-07-27")
+    assert "vụ việc phức tạp" in answer["text_vi"] and "27/07/2026" in answer["text_vi"]
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/resolve/",
+                        {"result": "upheld", "decided_on": "2026-08-01", "note": "Giữ nguyên quyết định"},
+                        format="json")
+    first = r.json()["computed"]["deadlines"]["complaints"]["first"]["answer"]
+    assert first["status"] == "answered_late" and "quá hạn" in first["text_vi"]
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/",
+                        {"filed_on": "2026-08-05", "text": "Khiếu nại lần hai", "accepted_on": "2026-08-06"},
+                        format="json")
+    second = r.json()["computed"]["deadlines"]["complaints"]["second"]["answer"]
+    assert (second["days"], second["deadline"]) == (45, "2026-09-20") and "Điều 37" in second["source"]
+
+
+def test_a_late_complaint_is_recorded_as_received_and_refused_with_its_last_day(discipline: Any) -> None:
+    case = decided_case(discipline)
+    cid = case["id"]
+    late = {"filed_on": "2026-10-21", "text": "Đề nghị xem xét lại quyết định"}
+    r = discipline.post(f"/api/accountability/cases/{cid}/appeal/", late, format="json")
+    assert r.status_code == 409 and "từ chối thụ lý" in r.json()["error"]["message"]
+    r = discipline.post(f"/api/accountability/cases/{cid}/complaints/refuse/",
+                        {"received_on": "2026-10-21", "text": late["text"], "refused_on": "2026-10-23"},
+                        format="json")
+    assert r.status_code == 201, r.content
+    body = r.json()
+    [refusal] = body["refused_complaints"]
+    assert (refusal["ground"], refusal["level"], refusal["received_on"], refusal["refused_on"],
+            refusal["deadline"]) == ("late", 1, "2026-10-21", "2026-10-23", "2026-06-16")
+    assert "16/06/2026" in refusal["reason_vi"] and "Điều 48" in refusal["reason_vi"]
+    assert body["state"] == "decided" and body["appeal_filed_on"] is None
+    assert any(e["verb"] == "complaint_refused" for e in body["events"])
+    # a complaint still within its window is refused only with a stated reason
+    r = discipline.post(f"/api/accountability/cases/{cid}/complaints/refuse/",
+                        {"received_on": "2026-06-05", "text": "Đơn không ký tên"}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["fields"]["reason"]
+
+
+def test_a_third_complaint_is_refused_on_record(discipline: Any) -> None:
+    case = decided_case(discipline)
+    cid = case["id"]
+    for filed, decided in (("2026-06-10", "2026-06-20"), ("2026-06-25", "2026-07-10")):
+        assert discipline.post(f"/api/accountability/cases/{cid}/appeal/", {"filed_on": filed, "text": "Khiếu nại"},
+                               format="json").status_code == 200
+        discipline.post(f"/api/accountability/cases/{cid}/appeal/resolve/",
+                        {"result": "upheld", "decided_on": decided, "note": "Giữ nguyên"}, format="json")
+    r = discipline.post(f"/api/accountability/cases/{cid}/complaints/refuse/",
+                        {"received_on": "2026-07-12", "text": "Khiếu nại lần ba"}, format="json")
+    assert r.status_code == 201, r.content
+    [refusal] = r.json()["refused_complaints"]
+    assert refusal["ground"] == "no_further" and refusal["level"] == 3 and "hai lần" in refusal["reason_vi"]
+
+
+# --- the force's own regulation: its number is a setting shown with every basis that cites it ------------
+
+
+def test_the_force_regulation_number_is_filled_in_by_an_admin_and_shown_with_the_rules_basis(
+        discipline: Any) -> None:
+    _, unit, _, head = province_with_commune()
+    finding = FindingFactory(unit=unit, violators=[member(unit)])
+
+    def head_row() -> dict[str, Any]:
+        trace = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()
+        return next(ld for g in trace["units"] for ld in g["leaders"] if ld["officer"]["id"] == head.pk)
+
+    rules = {r["code"]: r for r in discipline.get("/api/accountability/rulesets/current/").json()["rules"]}
+    assert rules["LD-H1"]["basis"].endswith("(chưa có số văn bản — cần xác nhận)")
+    assert "chưa có số văn bản — cần xác nhận" in head_row()["why_vi"]
+    admin = login_client(UserFactory(role=Role.ADMIN).username, PASSWORD)
+    payload = {"number": "125/QĐ-CAT", "issued_on": "2024-03-01"}
+    assert discipline.patch("/api/accountability/regulations/lien_doi/", payload, format="json").status_code == 403
+    bad = admin.patch("/api/accountability/regulations/lien_doi/", {"number": "<script>"}, format="json")
+    assert bad.status_code == 400
+    r = admin.patch("/api/accountability/regulations/lien_doi/", payload, format="json")
+    assert r.status_code == 200, r.content
+    cited = "Quy định của Công an tỉnh về trách nhiệm liên đới của người đứng đầu số 125/QĐ-CAT ngày 01/03/2024"
+    current = admin.get("/api/accountability/rulesets/current/").json()
+    assert {r["code"]: r for r in current["rules"]}["LD-H1"]["basis"] == cited
+    assert cited in head_row()["why_vi"]
+    # a new version sent back as shown still cites the regulation: a later number shows in it too
+    body = {k: current[k] for k in ("repeat_window_days", "limitation_warn_days", "forms", "rules",
+                                    "category_policies" if "category_policies" in current else "rules")}
+    body["category_policies"] = current["categories"]
+    body["forms"] = [{k: f[k] for k in ("subject_kind", "level", "code", "name_vi", "name_en", "limitation_years",
+                                        "requires_council", "basis")} for f in current["forms"]]
+    r = admin.post("/api/accountability/rulesets/", body, format="json")
+    assert r.status_code == 201, r.content
+    admin.patch("/api/accountability/regulations/lien_doi/", {"number": "200/QĐ-CAT"}, format="json")
+    rules = {r["code"]: r for r in admin.get("/api/accountability/rulesets/current/").json()["rules"]}
+    assert rules["LD-H1"]["basis"].endswith("số 200/QĐ-CAT")
+
+
+def test_a_letter_while_a_complaint_is_being_answered_is_refused_only_for_a_stated_reason(discipline: Any) -> None:
+    case = decided_case(discipline)
+    cid = case["id"]
+    discipline.post(f"/api/accountability/cases/{cid}/appeal/", {"filed_on": "2026-06-10", "text": "Khiếu nại"},
+                    format="json")
+    url = f"/api/accountability/cases/{cid}/complaints/refuse/"
+    r = discipline.post(url, {"received_on": "2026-06-12", "text": "Đơn gửi lại lần nữa"}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["fields"]["reason"]
+    r = discipline.post(url, {"received_on": "2026-06-12", "text": "Đơn gửi lại lần nữa",
+                              "reason": "Trùng nội dung khiếu nại đang giải quyết"}, format="json")
+    assert r.status_code == 201, r.content
+    [refusal] = r.json()["refused_complaints"]
+    assert (refusal["ground"], refusal["level"]) == ("other", 1) and "Trùng nội dung" in refusal["reason_vi"]
+    assert r.json()["state"] == "appealed"

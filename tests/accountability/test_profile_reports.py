@@ -106,3 +106,17 @@ def test_pdf_font_missing_is_a_clear_error(api_as: Any, history: dict[str, Any],
     r = api_as("discipline").get(f"/api/accountability/findings/{history['old'].pk}/report.pdf")
     assert r.status_code == 503
     assert r.json()["error"]["code"] == "font_missing" and "DejaVu" in r.json()["error"]["message"]
+
+
+def test_the_finding_report_names_the_deputys_field(api_as: Any, make_finding: Any) -> None:
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    finding = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",))
+    r = api_as("discipline").get(f"/api/accountability/findings/{finding.pk}/report.xlsx")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    text = "\n".join(str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None)
+    assert "Phó Trưởng Công an xã — lĩnh vực Hành chính, một cửa (cư trú, căn cước)" in text
+    assert "Nguyễn Văn Phúc phụ trách lĩnh vực Trật tự, an toàn giao thông" in text  # the note on the other deputy

@@ -8,6 +8,7 @@ import pytest
 
 from backend.org import selectors as org
 from backend.org import services as org_services
+from backend.org.models import FieldOfCharge
 from inspection.accountability.engine import RuleBook
 from inspection.accountability.trace import compute_trace
 
@@ -86,7 +87,8 @@ def test_acting_head_and_deputy_outside_the_area(make_finding: Any, demo: Any) -
                                    is_acting=True, decision_ref="QĐ 12/QĐ-CAT")
     other = org_services.officer_create(by="test", service_number="NA-2398", full_name="Mai Văn Phó")
     org_services.assignment_create(by="test", officer=other, unit=kl, position="Phó Trưởng Công an xã",
-                                   valid_from=date(2025, 1, 1), is_deputy=True, in_charge_of="An ninh trật tự")
+                                   valid_from=date(2025, 1, 1), is_deputy=True, in_charge_of="Bộ phận một cửa",
+                                   field=FieldOfCharge.objects.get(code="TRAT_TU"))
     finding = make_finding("CAX-KL", "serious", date(2026, 5, 10), violators=("NA-2302",))
     [group] = trace(finding)["units"]
     heads = leaders(group, "head")
@@ -95,7 +97,9 @@ def test_acting_head_and_deputy_outside_the_area(make_finding: Any, demo: Any) -
     assert acting_row["rule"]["code"] == "LD-H1" and acting_row["suggested_form"]["code"] == "phe_binh"
     assert "quyền / phụ trách" in acting_row["why_vi"] and "QĐ 12/QĐ-CAT" in acting_row["why_vi"]
     assert leaders(group, "deputy") == []
-    assert any("Mai Văn Phó" in n["vi"] and "An ninh trật tự" in n["vi"] for n in group["notes"])
+    # his description says "một cửa" but his recorded field is public order: the field decides
+    assert any("Mai Văn Phó" in n["vi"] and "phụ trách lĩnh vực Trật tự xã hội" in n["vi"]
+               and "không chịu trách nhiệm liên đới" in n["vi"] for n in group["notes"])
 
 
 def test_several_violators_in_different_units(make_finding: Any) -> None:
@@ -150,21 +154,42 @@ def test_trace_takes_a_handful_of_queries(make_finding: Any, django_assert_max_n
     from inspection.models import Finding
 
     finding = Finding.objects.select_related("category", "unit", "unit__successor", "unit__parent").get(pk=finding.pk)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):  # rule book (+ regulation numbers) and the trace (+ category fields)
         result = trace(finding)
     assert len(result["units"]) == 3
     assert sum(len(g["leaders"]) for g in result["units"]) >= 5
 
 
-def test_deputy_area_matching(make_finding: Any, demo: Any, other_category: Any) -> None:
-    from inspection.accountability.trace import deputy_area_matches
+def test_a_deputy_answers_only_for_the_fields_of_the_category(make_finding: Any, demo: Any,
+                                                              other_category: Any) -> None:
+    traffic = FieldOfCharge.objects.get(code="GIAO_THONG")
+    # the one-stop deputy (NA-2103) answers, the traffic deputy (NA-2106) does not and the trace says why
+    [group] = trace(make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",),
+                                 cat=other_category, title="Gây khó khăn cho công dân"))["units"]
+    [deputy] = leaders(group, "deputy")
+    assert deputy["officer"]["service_number"] == "NA-2103" and deputy["field"]["code"] == "HANH_CHINH"
+    assert "phụ trách lĩnh vực Hành chính, một cửa" in deputy["why_vi"]
+    assert "“Gây phiền hà, sách nhiễu” thuộc lĩnh vực này" in deputy["why_vi"]
+    assert any("Nguyễn Văn Phúc" in n["vi"] and "Trật tự, an toàn giao thông" in n["vi"] for n in group["notes"])
+    # the same category put in the traffic field: now the traffic deputy answers, whatever the words say
+    other_category.fields.set([traffic])
+    [group] = trace(make_finding("CAX-TC", "less_serious", date(2026, 6, 2), violators=("NA-2104",), counter=True,
+                                 cat=other_category, title="Gây khó khăn tại bộ phận một cửa"))["units"]
+    assert [d["officer"]["service_number"] for d in leaders(group, "deputy")] == ["NA-2106"]
 
-    at_counter = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",), counter=True,
-                              cat=other_category, title="Gây khó khăn cho công dân")
-    elsewhere = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",),
-                             cat=other_category, title="Cán bộ công an uống rượu trong giờ trực")
-    assert deputy_area_matches("Bộ phận một cửa", at_counter)
-    assert not deputy_area_matches("Bộ phận một cửa", elsewhere)
-    assert not deputy_area_matches("Công an xã, cán bộ", elsewhere)  # generic words alone do not match
-    assert deputy_area_matches("Trực ban, giờ trực", elsewhere)
-    assert not deputy_area_matches("", at_counter)
+
+def test_a_category_with_no_field_and_a_deputy_with_no_field_name_no_deputy(make_finding: Any, demo: Any,
+                                                                         other_category: Any) -> None:
+    from backend.org.models import Assignment
+
+    other_category.fields.set([])
+    [group] = trace(make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",),
+                                 cat=other_category))["units"]
+    assert leaders(group, "deputy") == []
+    assert any("chưa được gắn lĩnh vực phụ trách" in n["vi"] for n in group["notes"])
+    other_category.fields.set([FieldOfCharge.objects.get(code="HANH_CHINH")])
+    Assignment.objects.filter(officer=demo.officers["NA-2103"], is_deputy=True).update(field=None)
+    [group] = trace(make_finding("CAX-TC", "less_serious", date(2026, 6, 2), violators=("NA-2104",),
+                                 cat=other_category))["units"]
+    assert leaders(group, "deputy") == []
+    assert any("Lê Thị Hoa chưa được ghi lĩnh vực phụ trách" in n["vi"] for n in group["notes"])

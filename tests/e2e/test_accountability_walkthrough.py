@@ -1,6 +1,7 @@
 """Issue 12: a disciplinary officer's walk-through in a real browser on the demo province:
-trace -> liability -> a case for the violator -> a reason instead of a self-review -> council ->
-decision -> complaint. Screenshots (Vietnamese) under var/screenshots/accountability-walk-*.png.
+trace (with the deputy's field of charge) -> liability -> a case for the violator -> a reason instead
+of a self-review -> council -> decision -> complaint (its answer deadline, its acceptance) -> a letter
+recorded as refused. Screenshots (Vietnamese) under var/screenshots/accountability-walk-*.png.
 """
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ def _trace_with_an_open_violator(officer: Any) -> None:
         if i == 0 or page.locator("[data-testid=propose]").count():
             page.locator("[data-testid=propose]").click()
             page.get_by_text("đề xuất trách nhiệm.").first.wait_for()
+        # the violation's field, and each deputy's: only the deputy of that field answers
+        assert "Lĩnh vực của loại vi phạm" in page.locator("[data-testid=category-fields]").inner_text()
+        for field in page.locator("[data-testid=deputy-field]").all():
+            assert field.inner_text().strip() not in ("", "Chưa ghi lĩnh vực phụ trách")
         officer.shot("accountability-walk-1-trace")
         page.locator("[data-testid=open-violator-case]").first.click()
         try:
@@ -83,7 +88,28 @@ def test_disciplinary_officer_walks_a_case_from_trace_to_complaint(login: Any) -
     dialog.get_by_role("button", name="Xác nhận").click()
     page.get_by_role("button", name="Giải quyết khiếu nại").wait_for()
     assert "Đề nghị xem xét lại" in page.inner_text("body")
+    # the answer is due 30 days after acceptance (10 days at most after receipt until it is recorded)
+    answer = page.locator("[data-testid=answer-first]")
+    assert "Hạn giải quyết khiếu nại" in answer.inner_text() and "chưa ghi" in answer.inner_text()
+    page.get_by_role("button", name="Ghi ngày thụ lý").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Xác nhận").click()
+    page.get_by_text("kể từ ngày thụ lý", exact=False).first.wait_for()
+    answer = page.locator("[data-testid=answer-first]")
+    answer.get_by_text("Đang giải quyết").wait_for()
+    assert "30 ngày" in answer.inner_text() and "Luật Khiếu nại 2011" in answer.inner_text()
     officer.shot("accountability-walk-4-complaint")
+
+    # another letter while the complaint is being answered: on record as received and refused, with why
+    page.locator("[data-testid=refuse-complaint]").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("[data-testid=dialog-text]").fill("Đơn gửi lại cùng nội dung")
+    dialog.locator("textarea").nth(0).fill("Trùng nội dung khiếu nại đang giải quyết")
+    dialog.get_by_role("button", name="Xác nhận").click()
+    refused = page.locator("[data-testid=refused-complaint]")
+    refused.wait_for()
+    assert "từ chối thụ lý ngày" in refused.inner_text() and "Trùng nội dung" in refused.inner_text()
+    officer.shot("accountability-walk-4b-refused")
 
     # the rule set in force: every period, rung and rule with its source
     page.get_by_role("link", name="Hồ sơ kỷ luật").first.click()
@@ -91,6 +117,9 @@ def test_disciplinary_officer_walks_a_case_from_trace_to_complaint(login: Any) -
     periods = page.locator("[data-testid=ruleset-periods]")
     periods.wait_for()
     assert "Luật Khiếu nại 2011" in periods.inner_text() and "15 ngày" in periods.inner_text()
+    assert "Thời hạn giải quyết khiếu nại lần đầu" in periods.inner_text()
     rules = page.locator("[data-testid=ruleset-rules]").inner_text()
     assert "Nghị định 59/2019/NĐ-CP, Điều 78" in rules and "DESIGN.md" not in rules
+    assert "chưa có số văn bản — cần xác nhận" in rules
+    assert "chưa có số văn bản — cần xác nhận" in page.locator("[data-testid=ruleset-regulations]").inner_text()
     officer.shot("accountability-walk-5-rules")

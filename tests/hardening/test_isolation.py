@@ -51,6 +51,9 @@ def nd_targets(world: Any) -> list[tuple[str, str, dict[str, Any]]]:
     nd = world.extra["world"]["CAX-ND"]
     unit, clip, tag, finding = nd["unit"], nd["clip"], nd["tag"], nd["finding"]
     officer = Officer.objects.get(service_number="NA-2202").pk
+    from backend.org.models import Assignment
+
+    nd_assignment = Assignment.objects.filter(unit_id=unit).values_list("pk", flat=True).first()
     complaint = Complaint.objects.filter(unit_id=unit).values_list("pk", flat=True).first()
     started, case, liability = nd["started"], nd["case"], nd["liability"]
     targets = [
@@ -73,6 +76,10 @@ def nd_targets(world: Any) -> list[tuple[str, str, dict[str, Any]]]:
         ("post", f"/api/accountability/cases/{case}/council/", {"date": "2026-01-05", "note": "x"}),
         ("post", f"/api/accountability/cases/{case}/decide/", {"form": "khien_trach", "number": "1"}),
         ("post", f"/api/accountability/cases/{case}/appeal/", {"text": "x"}),
+        ("post", f"/api/accountability/cases/{case}/appeal/accept/", {"accepted_on": "2026-01-05"}),
+        ("post", f"/api/accountability/cases/{case}/complaints/refuse/", {"received_on": "2026-01-05", "text": "x"}),
+        ("get", f"/api/org/assignments/{nd_assignment}/", {}),
+        ("patch", f"/api/org/assignments/{nd_assignment}/", {"in_charge_of": "x"}),
         ("get", f"/api/accountability/officers/{officer}/report.pdf", {}),
         ("get", f"/api/inspection/checks/{started}/report/pdf/", {}),
         ("post", f"/api/inspection/findings/{finding}/evidence/", {"media_ref": "x"}),

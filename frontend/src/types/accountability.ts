@@ -24,6 +24,13 @@ export interface UnitAsItWas extends UnitRef {
   note_en: string;
 }
 
+export interface FieldRef {
+  id: number;
+  code: string;
+  name_vi: string;
+  name_en: string;
+}
+
 export interface AssignmentProof {
   id: number;
   position: string;
@@ -31,6 +38,8 @@ export interface AssignmentProof {
   is_head: boolean;
   is_deputy: boolean;
   is_acting: boolean;
+  /** The deputy's field of charge (lĩnh vực phụ trách); null when none is recorded */
+  field: FieldRef | null;
   in_charge_of: string;
   valid_from: string;
   valid_to: string | null;
@@ -83,6 +92,8 @@ export interface TraceLeader {
   unit: UnitRef;
   assignment: AssignmentProof;
   is_acting: boolean;
+  /** For a deputy: the field of charge that makes him answer */
+  field: FieldRef | null;
   in_charge_from: string;
   in_charge_to: string;
   basis: "joint" | "own";
@@ -115,7 +126,7 @@ export interface Trace {
     severity_vi: string;
     severity_en: string;
     state: string;
-    category: { id: number; code: string; name_vi: string; name_en: string };
+    category: { id: number; code: string; name_vi: string; name_en: string; fields: FieldRef[] };
     unit: UnitRef;
     occurred_from: string;
     occurred_to: string | null;
@@ -188,6 +199,21 @@ export interface LimitationInfo {
   barred_en: string;
 }
 
+export interface ComplaintAnswer {
+  received_on: string;
+  accept_by: string;
+  accept_days: number;
+  accepted_on: string | null;
+  complex: boolean;
+  days: number;
+  deadline: string;
+  answered_on: string | null;
+  status: "running" | "late" | "answered" | "answered_late";
+  source: string;
+  text_vi: string;
+  text_en: string;
+}
+
 export interface Window {
   from: string;
   days: number;
@@ -196,6 +222,21 @@ export interface Window {
   source: string;
   text_vi: string;
   text_en: string;
+  /** When the answer to this complaint is due (once one was filed) */
+  answer: ComplaintAnswer | null;
+}
+
+export interface RefusedComplaint {
+  id: number;
+  level: number;
+  received_on: string;
+  text: string;
+  ground: "late" | "no_further" | "other";
+  ground_vi: string;
+  deadline: string | null;
+  refused_on: string;
+  reason_vi: string;
+  reason_en: string;
 }
 
 export interface CaseDeadlines {
@@ -250,6 +291,11 @@ export interface DisciplinaryCase {
   appeal2_result: string;
   appeal2_decided_on: string | null;
   appeal2_note: string;
+  appeal_accepted_on: string | null;
+  appeal_complex: boolean;
+  appeal2_accepted_on: string | null;
+  appeal2_complex: boolean;
+  refused_complaints: RefusedComplaint[];
   created_by: string;
   created_at: string;
   updated_at: string;
@@ -317,8 +363,25 @@ export interface RuleSetFull {
   handling_days_complex: number;
   complaint_days: number;
   second_complaint_days: number;
+  complaint_accept_days: number;
+  complaint_answer_days: number;
+  complaint_answer_days_complex: number;
+  second_answer_days: number;
+  second_answer_days_complex: number;
   sources: Record<string, string>;
+  regulations: ForceRegulation[];
   forms: FormRef[];
   rules: { code: string; applies_to: string; trigger: string; text_vi: string; text_en: string; basis: string; categories: "all" | "corruption" | "non_corruption"; cap_at_violator: boolean; form: string | null }[];
   categories: { category_code: string; is_corruption: boolean; no_limitation: boolean; basis: string; note: string }[];
+}
+
+/** A regulation of the provincial police some rules stand on; the admin fills in its number. */
+export interface ForceRegulation {
+  code: string;
+  title_vi: string;
+  title_en: string;
+  number: string;
+  issued_on: string | null;
+  cited_as_vi: string;
+  updated_at: string | null;
 }

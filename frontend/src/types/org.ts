@@ -47,11 +47,23 @@ export interface Assignment {
   is_head: boolean;
   is_deputy: boolean;
   is_acting: boolean;
-  field?: FieldBrief | null;
+  /** The deputy's field of charge (lĩnh vực phụ trách): a deputy answers only for findings of it */
+  field: FieldOfCharge | null;
+  /** Free-text description of the post (no rule reads it) */
   in_charge_of: string;
   valid_from: string;
   valid_to: string | null;
   decision_ref: string;
+}
+
+export interface FieldOfCharge {
+  id: number;
+  code: string;
+  name_vi: string;
+  name_en: string;
+  description?: string;
+  position?: number;
+  active?: boolean;
 }
 
 export interface OfficerDetail extends Officer {
@@ -92,19 +104,8 @@ export interface UnitHeads {
   deputies: Assignment[];
 }
 
-/** A deputy's field of charge (lĩnh vực phụ trách): backend/org FieldBriefSerializer. */
-export interface FieldBrief {
-  id: number;
-  code: string;
-  name_vi: string;
-  name_en: string;
-}
-
-export interface FieldOfCharge extends FieldBrief {
-  description?: string;
-  position?: number;
-  active: boolean;
-}
+/** backend/org FieldBriefSerializer (the field of charge as an assignment names it). */
+export type FieldBrief = Pick<FieldOfCharge, "id" | "code" | "name_vi" | "name_en">;
 
 /** GET /api/org/units/tree/?at= (backend/org/apis.py UnitTreeApi). */
 export interface TreeNode {

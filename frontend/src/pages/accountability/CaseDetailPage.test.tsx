@@ -150,3 +150,70 @@ test("no decision before a proposed form, and a recorded council is not entered 
   expect(screen.queryByRole("button", { name: "Ra quyết định" })).toBeNull();
   expect(screen.queryByRole("button", { name: "Ghi nhận họp Hội đồng kỷ luật" })).toBeNull();
 });
+
+test("the case shows when the answer to a complaint is due, and a late complaint is recorded as refused", async () => {
+  const calls: { method: string; url: string; body: unknown }[] = [];
+  const answer = {
+    received_on: "2026-06-10", accept_by: "2026-06-20", accept_days: 10, accepted_on: "2026-06-12", complex: false, days: 30,
+    deadline: "2026-07-12", answered_on: null, status: "late",
+    source: "Luật Khiếu nại 2011, Điều 50 dẫn chiếu Điều 27 và Điều 36; Luật Khiếu nại 2011, Điều 50 dẫn chiếu Điều 28",
+    text_vi: "Giải quyết khiếu nại lần đầu trong 30 ngày kể từ ngày thụ lý 12/06/2026: chậm nhất ngày 12/07/2026.", text_en: "x",
+  };
+  const first = { from: "2026-06-01", days: 15, deadline: "2026-06-16", filed_on: "2026-06-10", source: "Luật Khiếu nại 2011, Điều 48", text_vi: "Khiếu nại lần đầu trong 15 ngày", text_en: "x", answer };
+  const refused = {
+    id: 1, level: 1, received_on: "2026-10-21", text: "Đề nghị xem xét lại", ground: "late", ground_vi: "Quá thời hiệu khiếu nại",
+    deadline: "2026-06-16", refused_on: "2026-10-23", reason_vi: "Khiếu nại quá hạn: chỉ được khiếu nại trong 15 ngày kể từ ngày 01/06/2026, tức đến hết ngày 16/06/2026", reason_en: "late",
+  };
+  renderCase({
+    ...theCase, state: "appealed", decided_form: khienTrach, decision_date: "2026-06-01", appeal_filed_on: "2026-06-10", appeal_text: "Khiếu nại",
+    refused_complaints: [refused],
+    computed: { ...theCase.computed, deadlines: { ...theCase.computed.deadlines, complaints: { first, second: null } } },
+  }, calls);
+  const due = await screen.findByTestId("answer-first");
+  expect(due).toHaveTextContent("Hạn giải quyết khiếu nại");
+  expect(due).toHaveTextContent("Quá hạn giải quyết");
+  expect(due).toHaveTextContent("chậm nhất ngày 12/07/2026");
+  expect(due).toHaveTextContent("Điều 28");
+  const row = screen.getByTestId("refused-complaint");
+  expect(row).toHaveTextContent("Quá thời hiệu");
+  expect(row).toHaveTextContent("nhận ngày 21/10/2026, từ chối thụ lý ngày 23/10/2026");
+  expect(row).toHaveTextContent("16/06/2026");
+  fireEvent.click(screen.getByTestId("refuse-complaint"));
+  const dialog = screen.getByRole("dialog");
+  fireEvent.change(within(dialog).getByText("Ngày nhận đơn khiếu nại", { selector: ".field-label" }).closest("label")!.querySelector("input")!, { target: { value: "21/10/2026" } });
+  fireEvent.change(within(dialog).getByTestId("dialog-text"), { target: { value: "Đề nghị xem xét lại" } });
+  fireEvent.click(screen.getByRole("button", { name: "Xác nhận" }));
+  await waitFor(() => expect(calls.some((c) => c.url.includes("complaints/refuse/"))).toBe(true));
+  expect(calls.find((c) => c.url.includes("complaints/refuse/"))?.body).toMatchObject({ received_on: "2026-10-21", text: "Đề nghị xem xét lại" });
+});
+
+test("a complaint refused as late by the server is recorded as refused from the same dialog", async () => {
+  const calls: { method: string; url: string; body: unknown }[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    const method = init?.method ?? "GET";
+    calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+    if (url.includes("auth/me")) return json({ id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" });
+    if (url.includes("rulesets/current")) return json({ forms: [khienTrach] });
+    if (url.includes("/appeal/")) return json({ error: { code: "complaint_late", message: "Khiếu nại quá hạn: chỉ được khiếu nại trong 15 ngày kể từ ngày 01/06/2026, tức đến hết ngày 16/06/2026. Có thể ghi nhận đơn và từ chối thụ lý.", message_en: "late", fields: {} } }, 409);
+    if (url.includes("complaints/refuse/")) return json({ ...theCase, state: "decided", decision_date: "2026-06-01", refused_complaints: [] }, 201);
+    if (url.includes("accountability/cases/9/")) return json({ ...theCase, state: "decided", decided_form: khienTrach, decision_date: "2026-06-01", refused_complaints: [] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={qc}>
+      <MemoryRouter initialEntries={["/accountability/cases/9"]}>
+        <Routes><Route path="/accountability/cases/:id" element={<CaseDetailPage />} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  fireEvent.click(await screen.findByRole("button", { name: "Ghi nhận khiếu nại" }));
+  const dialog = screen.getByRole("dialog");
+  fireEvent.change(within(dialog).getByText("Ngày nhận đơn khiếu nại", { selector: ".field-label" }).closest("label")!.querySelector("input")!, { target: { value: "21/10/2026" } });
+  fireEvent.change(within(dialog).getByTestId("dialog-text"), { target: { value: "Đề nghị xem xét lại" } });
+  fireEvent.click(screen.getByRole("button", { name: "Xác nhận" }));
+  fireEvent.click(await screen.findByTestId("refuse-late"));
+  await waitFor(() => expect(calls.some((c) => c.url.includes("complaints/refuse/"))).toBe(true));
+  expect(calls.find((c) => c.url.includes("complaints/refuse/"))?.body).toMatchObject({ received_on: "2026-10-21", text: "Đề nghị xem xét lại" });
+});
+

@@ -4,7 +4,7 @@ import { Link, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { DateInput } from "../../components/DateInput";
 import { Icon } from "../../components/Icon";
-import { api } from "../../api/client";
+import { ApiError, api } from "../../api/client";
 import { Badge, Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
 import { SeverityBadge, useBilingual } from "../../components/labels";
 import { fmtBytes, fmtDate, fmtDateTime, localDay } from "../../components/format";
@@ -12,10 +12,14 @@ import { useMe } from "../../hooks/use-me";
 import { CASE_STATES, LIM_TONE } from "./CasesPage";
 import type { DisciplinaryCase, FormRef } from "../../types/accountability";
 
-type Dialog = "propose" | "decide" | "appeal" | "resolve" | "council" | "noSelfReview" | null;
+type Dialog = "propose" | "decide" | "appeal" | "accept" | "refuse" | "resolve" | "council" | "noSelfReview" | null;
 const TITLES: Record<string, string> = {
   propose: "cases.propose", decide: "cases.decide", appeal: "cases.fileAppeal", resolve: "cases.resolveAppeal",
-  council: "cases.recordCouncil", noSelfReview: "cases.noSelfReviewTitle",
+  council: "cases.recordCouncil", noSelfReview: "cases.noSelfReviewTitle", accept: "cases.acceptAppeal",
+  refuse: "cases.refuseComplaint",
+};
+const ANSWER_TONE: Record<string, "blue" | "red" | "green" | "amber"> = {
+  running: "blue", late: "red", answered: "green", answered_late: "amber",
 };
 const NEXT: Record<string, string[]> = {
   open: ["self_review", "considering", "dropped"],
@@ -42,6 +46,9 @@ export default function CaseDetailPage() {
   const [date, setDate] = useState(localDay(new Date()));
   const [receivedOn, setReceivedOn] = useState("");
   const [result, setResult] = useState("upheld");
+  const [acceptedOn, setAcceptedOn] = useState("");
+  const [complex, setComplex] = useState(false);
+  const [reason, setReason] = useState("");
   const [factorKind, setFactorKind] = useState<"aggravating" | "mitigating">("mitigating");
   const [factorText, setFactorText] = useState("");
   const [docKind, setDocKind] = useState("self_review");
@@ -52,6 +59,9 @@ export default function CaseDetailPage() {
     setDialog(null);
     setNote("");
     setReceivedOn("");
+    setAcceptedOn("");
+    setComplex(false);
+    setReason("");
   };
   const post = useMutation({ mutationFn: ({ path, body }: { path: string; body: unknown }) => api.post<DisciplinaryCase>(`accountability/cases/${id}/${path}`, body), onSuccess: onDone });
   const del = useMutation({ mutationFn: (path: string) => api.del<DisciplinaryCase>(`accountability/cases/${id}/${path}`), onSuccess: onDone });
@@ -67,7 +77,9 @@ export default function CaseDetailPage() {
   function submit() {
     if (dialog === "propose") post.mutate({ path: "propose/", body: { form, note } });
     if (dialog === "decide") post.mutate({ path: "decide/", body: { form, decision_number: number, authority, decision_date: date, received_on: receivedOn || null, note } });
-    if (dialog === "appeal") post.mutate({ path: "appeal/", body: { filed_on: date, text: note } });
+    if (dialog === "appeal") post.mutate({ path: "appeal/", body: { filed_on: date, text: note, accepted_on: acceptedOn || null, is_complex: complex } });
+    if (dialog === "accept") post.mutate({ path: "appeal/accept/", body: { accepted_on: date, is_complex: complex } });
+    if (dialog === "refuse") post.mutate({ path: "complaints/refuse/", body: { received_on: date, text: note, refused_on: acceptedOn || null, reason } });
     if (dialog === "resolve") post.mutate({ path: "appeal/resolve/", body: { result, decided_on: date, received_on: receivedOn || null, note, form: result === "changed" ? form : "" } });
     if (dialog === "council") post.mutate({ path: "council/", body: { held_on: date, note } });
     if (dialog === "noSelfReview") post.mutate({ path: "transition/", body: { to: "considering", no_self_review_reason: note } });
@@ -108,7 +120,11 @@ export default function CaseDetailPage() {
                 <button type="button" className="btn btn-primary" onClick={() => { setForm(c.proposed_form?.code ?? comp?.computed_form?.code ?? ""); setDialog("decide"); }}>{t("cases.decide")}</button>
               )}
               {canAppeal && <button type="button" className="btn btn-secondary" onClick={() => setDialog("appeal")}>{t(c.appeal_filed_on ? "cases.fileAppeal2" : "cases.fileAppeal")}</button>}
+              {c.state === "appealed" && <button type="button" className="btn btn-secondary" onClick={() => setDialog("accept")}>{t("cases.acceptAppeal")}</button>}
               {c.state === "appealed" && <button type="button" className="btn btn-primary" onClick={() => setDialog("resolve")}>{t("cases.resolveAppeal")}</button>}
+              {["decided", "appealed", "closed"].includes(c.state) && c.decision_date && (
+                <button type="button" className="btn btn-ghost" data-testid="refuse-complaint" onClick={() => setDialog("refuse")}>{t("cases.refuseComplaint")}</button>
+              )}
             </>
           )
         }
@@ -226,6 +242,13 @@ export default function CaseDetailPage() {
                     <dd>
                       {bi(dl.complaints[k]!.text_vi, dl.complaints[k]!.text_en)}
                       <div className="muted">{t("trace.legalBasis")}: {dl.complaints[k]!.source}</div>
+                      {dl.complaints[k]!.answer && (
+                        <div className="complaint-answer" data-testid={`answer-${k}`} style={{ marginTop: 6 }}>
+                          <strong>{t("cases.answerDeadline")}:</strong> <Badge tone={ANSWER_TONE[dl.complaints[k]!.answer!.status]}>{t(`cases.answer.${dl.complaints[k]!.answer!.status}`)}</Badge>{" "}
+                          {bi(dl.complaints[k]!.answer!.text_vi, dl.complaints[k]!.answer!.text_en)}
+                          <div className="muted">{t("trace.legalBasis")}: {dl.complaints[k]!.answer!.source}</div>
+                        </div>
+                      )}
                     </dd>
                   </span>
                 ))}
@@ -242,6 +265,16 @@ export default function CaseDetailPage() {
               {c.decision_received_on && (<><dt>{t("cases.decisionReceivedOn")}</dt><dd>{fmtDate(c.decision_received_on)}</dd></>)}
               {c.self_review_waiver && (<><dt>{t("cases.noSelfReview")}</dt><dd>{c.self_review_waiver}</dd></>)}
               {c.appeal_filed_on && (<><dt>{t("cases.appeal")}</dt><dd>{fmtDate(c.appeal_filed_on)} — {c.appeal_text}{c.appeal_result && <div><Badge>{t(`cases.appealResult.${c.appeal_result}`)}</Badge> {c.appeal_note}</div>}</dd></>)}
+              {(c.refused_complaints ?? []).map((r) => (
+                <span key={`refused-${r.id}`} style={{ display: "contents" }}>
+                  <dt>{t("cases.refused")}</dt>
+                  <dd data-testid="refused-complaint">
+                    <Badge tone="red">{t(`cases.refusedGround.${r.ground}`)}</Badge>{" "}
+                    {t("cases.refusedDates", { received: fmtDate(r.received_on), refused: fmtDate(r.refused_on) })} — {r.text}
+                    <div className="small">{bi(r.reason_vi, r.reason_en)}</div>
+                  </dd>
+                </span>
+              ))}
               {c.appeal2_filed_on && (<><dt>{t("cases.appeal2")}</dt><dd>{fmtDate(c.appeal2_filed_on)} — {c.appeal2_text}{c.appeal2_result && <div><Badge>{t(`cases.appealResult.${c.appeal2_result}`)}</Badge> {c.appeal2_note}</div>}</dd></>)}
             </dl>
           </Card>
@@ -310,15 +343,35 @@ export default function CaseDetailPage() {
             </>
           )}
           {dialog !== "propose" && dialog !== "noSelfReview" && (
-            <Field label={t(dialog === "council" ? "cases.councilDate" : dialog === "appeal" ? "cases.appealDate" : dialog === "resolve" ? "cases.answerDate" : "cases.decisionDate")}><DateInput value={date} onChange={(v) => setDate(v)} /></Field>
+            <Field label={t(dialog === "council" ? "cases.councilDate" : dialog === "appeal" || dialog === "refuse" ? "cases.appealDate" : dialog === "accept" ? "cases.acceptedOn" : dialog === "resolve" ? "cases.answerDate" : "cases.decisionDate")}><DateInput value={date} onChange={(v) => setDate(v)} /></Field>
+          )}
+          {dialog === "appeal" && (
+            <Field label={t("cases.acceptedOn")} hint={t("cases.acceptedHint")}><DateInput value={acceptedOn} onChange={(v) => setAcceptedOn(v)} /></Field>
+          )}
+          {(dialog === "appeal" || dialog === "accept") && (
+            <label className="row small"><input type="checkbox" checked={complex} onChange={(e) => setComplex(e.target.checked)} /> {t("cases.complaintComplex")}</label>
+          )}
+          {dialog === "refuse" && (
+            <>
+              <Field label={t("cases.refusedOn")} hint={t("cases.refusedOnHint")}><DateInput value={acceptedOn} onChange={(v) => setAcceptedOn(v)} /></Field>
+              <Field label={t("cases.refuseReason")} hint={t("cases.refuseReasonHint")}><textarea value={reason} onChange={(e) => setReason(e.target.value)} /></Field>
+            </>
           )}
           {(dialog === "decide" || dialog === "resolve") && (
             <Field label={t(dialog === "decide" ? "cases.decisionReceivedOn" : "cases.answerReceivedOn")} hint={t("cases.receivedHint")}>
               <DateInput value={receivedOn} onChange={(v) => setReceivedOn(v)} />
             </Field>
           )}
-          <Field label={t(dialog === "noSelfReview" ? "cases.noSelfReviewReason" : "common.note")}><textarea value={note} onChange={(e) => setNote(e.target.value)} /></Field>
+          {dialog !== "accept" && (
+            <Field label={t(dialog === "noSelfReview" ? "cases.noSelfReviewReason" : dialog === "appeal" || dialog === "refuse" ? "cases.complaintText" : "common.note")}><textarea value={note} onChange={(e) => setNote(e.target.value)} data-testid="dialog-text" /></Field>
+          )}
           {post.isError && <InlineError error={post.error} />}
+          {dialog === "appeal" && post.error instanceof ApiError && ["complaint_late", "already_appealed"].includes(post.error.code) && (
+            <button type="button" className="btn btn-secondary btn-sm" data-testid="refuse-late"
+              onClick={() => post.mutate({ path: "complaints/refuse/", body: { received_on: date, text: note, refused_on: null, reason: "" } })}>
+              {t("cases.refuseComplaint")}
+            </button>
+          )}
         </Modal>
       )}
     </>

@@ -6,10 +6,12 @@ import { DateInput } from "../../components/DateInput";
 import { fetchAll } from "../../api/client";
 import { Badge, Card, Empty, Field, PageHeader, QueryState } from "../../components/ui";
 import { fmtDate, localDay } from "../../components/format";
+import { useBilingual } from "../../components/labels";
 import type { Assignment } from "../../types/org";
 
 export default function HeadsPage() {
   const { t } = useTranslation();
+  const bi = useBilingual();
   const [at, setAt] = useState(localDay(new Date()));
   const [search, setSearch] = useState("");
   const q = useQuery({ queryKey: ["assignments", at], queryFn: () => fetchAll<Assignment>("org/assignments/", { at }) });
@@ -61,7 +63,7 @@ export default function HeadsPage() {
                       {r.deputies.length === 0 ? <span className="muted">—</span> : r.deputies.map((a) => (
                         <div key={a.id}>
                           <Link to={`/accountability/heads/${a.officer.id}`}>{a.officer.rank} {a.officer.full_name}</Link>
-                          <div className="muted small">{a.position}{a.in_charge_of ? ` · ${a.in_charge_of}` : ""}</div>
+                          <div className="muted small">{a.position} · {a.field ? bi(a.field.name_vi, a.field.name_en) : t("trace.noField")}</div>
                         </div>
                       ))}
                     </td>

@@ -13,6 +13,8 @@ const ruleset = {
     { id: 2, code: "khong_xet_tang", subject_kind: "officer", level: 3, name_vi: "Không xét tặng danh hiệu thi đua năm", name_en: "y", limitation_years: 2, requires_council: false, basis: "Thông tư 02/2021/TT-BCA, Điều 7" },
   ],
   rules: [{ code: "TN-H1", applies_to: "head", trigger: "severity", text_vi: "Người đứng đầu để xảy ra tham nhũng ít nghiêm trọng: khiển trách.", text_en: "", basis: "Nghị định 59/2019/NĐ-CP, Điều 78", categories: "corruption", cap_at_violator: false, form: "khien_trach" }],
+  regulations: [{ code: "lien_doi", title_vi: "Quy định của Công an tỉnh về trách nhiệm liên đới của người đứng đầu", title_en: "x", number: "", issued_on: null,
+    cited_as_vi: "Quy định của Công an tỉnh về trách nhiệm liên đới của người đứng đầu (chưa có số văn bản — cần xác nhận)", updated_at: null }],
   categories: [{ category_code: "VAN_BANG_GIA", is_corruption: false, no_limitation: true, basis: "Luật Cán bộ, công chức 2008 (sửa đổi 2019), Điều 80 khoản 2", note: "Văn bằng giả" }],
 };
 
@@ -33,4 +35,13 @@ test("the rule set page shows each period, rung and rule with its legal basis, i
   expect(rule).toHaveTextContent("Chỉ vi phạm thuộc nhóm tham nhũng");
   expect(rule).toHaveTextContent("Nghị định 59/2019/NĐ-CP, Điều 78");
   expect(within(screen.getByTestId("ruleset-categories")).getByText("VAN_BANG_GIA").closest("tr")).toHaveTextContent(/Không\s*Có/); // not corruption, no limitation
+});
+
+test("the force's regulation without a number says so", async () => {
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(ruleset), { status: 200, headers: { "Content-Type": "application/json" } })));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><MemoryRouter><RuleSetPage /></MemoryRouter></QueryClientProvider>);
+  const regs = await screen.findByTestId("ruleset-regulations");
+  const row = within(regs).getByText(/trách nhiệm liên đới của người đứng đầu$/).closest("tr")!;
+  expect(row).toHaveTextContent("chưa có số văn bản — cần xác nhận");
 });

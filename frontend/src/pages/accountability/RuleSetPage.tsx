@@ -1,12 +1,61 @@
-import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
-import { Badge, Card, ErrorState, PageHeader, Spinner } from "../../components/ui";
+import { Badge, Card, ErrorState, InlineError, PageHeader, Spinner } from "../../components/ui";
+import { DateInput } from "../../components/DateInput";
+import { fmtDate } from "../../components/format";
+import { useMe } from "../../hooks/use-me";
 import { useBilingual } from "../../components/labels";
-import type { RuleSetFull } from "../../types/accountability";
+import type { ForceRegulation, RuleSetFull } from "../../types/accountability";
 
-const PERIODS = ["handling_days", "handling_days_complex", "complaint_days", "second_complaint_days", "repeat_window_days"] as const;
+const PERIODS = ["handling_days", "handling_days_complex", "complaint_days", "second_complaint_days", "complaint_accept_days",
+  "complaint_answer_days", "complaint_answer_days_complex", "second_answer_days", "second_answer_days_complex", "repeat_window_days"] as const;
+
+/** The force's own regulations: their number is a setting the admin fills in; until then every basis
+ *  citing one reads "chưa có số văn bản — cần xác nhận". */
+function Regulations({ regulations }: { regulations: ForceRegulation[] }) {
+  const { t } = useTranslation();
+  const bi = useBilingual();
+  const qc = useQueryClient();
+  const isAdmin = useMe().data?.role === "admin";
+  const [edit, setEdit] = useState<Record<string, { number: string; issued_on: string }>>({});
+  const save = useMutation({
+    mutationFn: (code: string) => api.patch(`accountability/regulations/${code}/`, { number: edit[code]?.number ?? "", issued_on: edit[code]?.issued_on || null }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["ruleset"] }),
+  });
+  return (
+    <Card title={t("rules.regulations")}>
+      <table className="table" data-testid="ruleset-regulations">
+        <thead><tr><th>{t("rules.text")}</th><th>{t("rules.regulationNumber")}</th><th>{t("rules.regulationIssued")}</th><th>{t("rules.regulationCited")}</th></tr></thead>
+        <tbody>
+          {regulations.map((r) => (
+            <tr key={r.code}>
+              <td>{bi(r.title_vi, r.title_en)}</td>
+              <td>
+                {isAdmin ? (
+                  <input aria-label={t("rules.regulationNumber")} placeholder="1234/QĐ-CAT" value={edit[r.code]?.number ?? r.number}
+                    onChange={(e) => setEdit({ ...edit, [r.code]: { number: e.target.value, issued_on: edit[r.code]?.issued_on ?? r.issued_on ?? "" } })} />
+                ) : (r.number || <Badge tone="amber">{t("rules.noNumber")}</Badge>)}
+              </td>
+              <td>
+                {isAdmin ? (
+                  <DateInput value={edit[r.code]?.issued_on ?? r.issued_on ?? ""} onChange={(v) => setEdit({ ...edit, [r.code]: { number: edit[r.code]?.number ?? r.number, issued_on: v } })} />
+                ) : fmtDate(r.issued_on)}
+              </td>
+              <td className="small">
+                {r.cited_as_vi}
+                {isAdmin && edit[r.code] && <div><button type="button" className="btn btn-primary btn-sm" disabled={save.isPending} onClick={() => save.mutate(r.code)}>{t("rules.saveNumber")}</button></div>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {save.isError && <InlineError error={save.error} />}
+    </Card>
+  );
+}
 
 /** The rule set in force: the ladders, every rule with its legal basis, the category policies and
  *  every period with its source, in Vietnamese first (issue 12: "shown in the UI with its source"). */
@@ -34,6 +83,7 @@ export default function RuleSetPage() {
                 </tbody>
               </table>
             </Card>
+            <Regulations regulations={rs.regulations ?? []} />
             {(["officer", "unit"] as const).map((kind) => (
               <Card key={kind} title={t(`rules.ladder.${kind}`)}>
                 <table className="table" data-testid={`ladder-${kind}`}>

@@ -36,6 +36,7 @@ function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liab
       <dl className="kv small" style={{ marginTop: 8 }}>
         <dt>{t("trace.post")}</dt>
         <dd>{leader.assignment.position} — {leader.unit.name}</dd>
+        {leader.role === "deputy" && (<><dt>{t("trace.field")}</dt><dd data-testid="deputy-field">{leader.field ? bi(leader.field.name_vi, leader.field.name_en) : t("trace.noField")}</dd></>)}
         <dt>{t("common.date")}</dt>
         <dd>{leader.in_charge_from === leader.in_charge_to
           ? t("trace.inChargeDay", { day: fmtDate(leader.in_charge_from) })
@@ -204,6 +205,9 @@ export default function TracePage() {
             : t("trace.asOf", { from: fmtDateTime(f.occurred_from) })}
         </span>
         <span className="badge badge-grey">{t("trace.ruleset", { v: tr.ruleset.version })}</span>
+        <span className="badge badge-grey" data-testid="category-fields">
+          {t("trace.categoryFields")}: {f.category.fields.length ? f.category.fields.map((x) => bi(x.name_vi, x.name_en)).join(", ") : t("trace.noCategoryField")}
+        </span>
       </div>
       {propose.isError && <InlineError error={propose.error} />}
       {propose.isSuccess && <div className="notice notice-green" style={{ marginBottom: 12 }}>{t("trace.proposed_ok", { n: propose.data.created.length })}</div>}
