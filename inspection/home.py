@@ -4,6 +4,7 @@ page where the work is done. Every count is read through the owner of its visibi
 the home page never tells anyone about a check they may not know exists."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -53,7 +54,7 @@ def _local(value: Any) -> date | None:
 
 def _check_row(c: SurpriseCheck) -> Row:
     start = timezone.localtime(c.window_start)
-    return Row(title=f"{c.reference} · {c.unit.name}", detail=f"{start:%d/%m/%Y %H:%M}",
+    return Row(title=f"{c.reference} · {c.unit.name}", detail=f"{start:%H:%M}",
                link=f"/inspection/checks/{c.uid}", date=start.date(),
                tone="red" if c.window_end and c.window_end < timezone.now() else "")
 
@@ -80,7 +81,7 @@ def _lead(user: Any) -> list[HomeCard]:
     return [
         _card_checks("due_checks", due, "/inspection/checks", "amber"),
         HomeCard(key="open_draws", count=draws.count(), link="/inspection/draws", tone="blue", rows=[
-            Row(title=d.name or f"#{d.pk}", detail=f"{d.checks_count}", link="/inspection/draws",
+            Row(title=d.name or f"#{d.pk}", detail=str(getattr(d, "checks_count", "")), link="/inspection/draws",
                 date=_local(d.created_at)) for d in draws[:ROWS]]),
         _card_checks("reports_to_sign", to_sign, "/inspection/checks", "green"),
         _card_findings("draft_findings", drafts, "/inspection/findings/", "/inspection/findings"),
@@ -106,9 +107,12 @@ def _reviewer(user: Any) -> list[HomeCard]:
     for m in moments[:ROWS]:
         clip = m["footage"].get("clip_id")
         link = f"/review/clips/{clip}?t={m['footage'].get('offset_s') or 0}" if clip else "/review/moments"
-        rows.append(Row(title=f"{m['counter'].unit.name} · {m['summary']}"[:200],
-                        detail=timezone.localtime(m["at"]).strftime("%d/%m/%Y %H:%M"), link=link,
-                        date=_local(m["at"]), tone="red" if m.get("risk", 0) >= 0.7 else ""))
+        # a rating with no comment is described by its score (words for it are the client's)
+        detail = m["summary"] or (f"rating_{m['detail'].get('score')}" if m["kind"] == "rating" else "")
+        at = timezone.localtime(m["at"])
+        rows.append(Row(title=f"{m['counter'].unit.name} · {m['counter'].name}"[:200],
+                        detail=f"{at:%H:%M} · {detail}" if detail else f"{at:%H:%M}", link=link,
+                        date=at.date(), tone="red" if m.get("risk", 0) >= 70 else ""))
     return [
         HomeCard(key="moments", count=len(moments), link="/review/moments", tone="amber", rows=rows),
         HomeCard(key="moments_with_footage", count=len(with_footage), link="/review/moments?footage=true",
@@ -193,7 +197,7 @@ def _units_without_head() -> list[Any]:
     return [n.unit for n in unit_tree_at(at=timezone.localdate(), unit_ids=None) if not n.heads]
 
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[[Any], list[HomeCard]]] = {
     Role.INSPECTION_LEAD: _lead,
     Role.INSPECTOR: _inspector,
     Role.REVIEWER: _reviewer,
@@ -233,7 +237,7 @@ class HomeOutputSerializer(serializers.Serializer):
 class HomeApi(APIView):
     @extend_schema(responses=HomeOutputSerializer)
     def get(self, request: Request) -> Response:
-        cards = home_for(user=request.user)  # type: ignore[arg-type]
-        return Response(HomeOutputSerializer({"role": request.user.role, "today": timezone.localdate(),
-                                              "cards": cards}).data)
+        user: Any = request.user  # authenticated: the default permission refuses anonymous callers
+        return Response(HomeOutputSerializer({"role": user.role, "today": timezone.localdate(),
+                                              "cards": home_for(user=user)}).data)
 

@@ -111,6 +111,20 @@ def _check_unit_can_end(unit: Unit, on: date) -> None:
         raise DomainError(f"Ngày hiệu lực phải sau ngày thành lập đơn vị {unit.name} ({unit.valid_from:%d/%m/%Y}).",
                           f"The date must be after {unit.code} was set up ({unit.valid_from.isoformat()}).",
                           code="invalid_period", fields={"on": ["before the unit started"]})
+    last_day = on - timedelta(days=1)
+    late = (Assignment.objects.filter(unit=unit, valid_from__gt=last_day).select_related("officer")
+            .order_by("valid_from").first())
+    if late is not None:
+        raise DomainError(
+            f"Cán bộ {late.officer.full_name} giữ chức vụ \"{late.position}\" tại {unit.name} từ "
+            f"{late.valid_from:%d/%m/%Y}, sau ngày đơn vị chấm dứt ({last_day:%d/%m/%Y}). Sửa chức vụ đó trước.",
+            f"{late.officer.full_name} holds a post in {unit.code} from {late.valid_from.isoformat()}, after the "
+            f"unit's last day ({last_day.isoformat()}). Correct that appointment first.",
+            code="assignment_after_end", fields={"on": ["appointment after the last day"]})
+    if UnitLink.objects.filter(unit=unit, valid_from__gt=last_day).exists():
+        raise DomainError(f"Đơn vị {unit.name} có thay đổi trực thuộc sau ngày {last_day:%d/%m/%Y}.",
+                          f"Unit {unit.code} changes parent after {last_day.isoformat()}.",
+                          code="invalid_period", fields={"on": ["parent change after the last day"]})
 
 
 def _check_successor(successor: Unit, on: date) -> None:

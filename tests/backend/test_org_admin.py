@@ -191,3 +191,17 @@ def test_postings_list_who_served_in_the_unit_that_day(api_as, demo):
 def test_unit_not_existing_has_no_unit_rows_leaking(api_as, demo):
     assert Unit.objects.filter(code="CAX-TC").exists()
     assert api_as("unithead").get(f"/api/org/units/{demo.units['CAX-ND'].pk}/history/").status_code == 404
+
+
+def test_ending_a_unit_before_an_appointment_in_it_began_is_refused_not_a_500(api_as, demo):
+    unit = UnitFactory(valid_from=date(2020, 1, 1))
+    AssignmentFactory(unit=unit, valid_from=date(2026, 2, 1), officer=OfficerFactory(full_name="Cán bộ Muộn"))
+    into = UnitFactory(valid_from=date(2020, 1, 1))
+    merge = api_as("admin").post("/api/org/units/merge/", {"unit_ids": [unit.pk], "into_id": into.pk,
+                                                           "on": "2026-01-01"}, format="json")
+    assert merge.status_code == 400 and merge.json()["error"]["code"] == "assignment_after_end"
+    assert "Cán bộ Muộn" in merge.json()["error"]["message"]
+    abolish = api_as("admin").post(f"/api/org/units/{unit.pk}/abolish/", {"on": "2026-01-01"}, format="json")
+    assert abolish.status_code == 400 and abolish.json()["error"]["code"] == "assignment_after_end"
+    unit.refresh_from_db()
+    assert unit.valid_to is None

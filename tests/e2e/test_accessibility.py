@@ -55,6 +55,8 @@ def test_no_serious_or_critical_violations(login: Any, username: str, path: str,
     s.go(path)
     s.page.wait_for_selector(ready)
     s.page.wait_for_load_state("networkidle")
+    slug = path.strip("/").split("?")[0].replace("/", "-") or "home"
+    s.shot(f"a11y-{username}-{slug}")
     violations = _axe(s.page)
     assert not violations, _report(path, violations)
     assert not console, console

@@ -110,3 +110,15 @@ def test_a_due_check_far_in_the_future_is_not_due(api_as, insp):
     soon = timezone.localdate() + timedelta(days=8)
     assert all(r["date"] <= soon.isoformat() for r in cards["due_checks"]["rows"])
     assert cards["due_checks"]["count"] == 1
+
+
+@pytest.mark.django_db
+def test_reviewer_sees_the_moments_to_review_linked_to_the_footage_or_the_list(api_as, insp):
+    reviewer = api_as("reviewer")
+    cards = _cards(reviewer)
+    listed = reviewer.get("/api/media/moments/").json()["count"]
+    assert cards["moments"]["count"] == listed > 0
+    for row in cards["moments"]["rows"]:
+        assert row["link"].startswith(("/review/clips/", "/review/moments"))
+        hh_mm = row["detail"][:5]
+        assert hh_mm[2] == ":" and row["date"]

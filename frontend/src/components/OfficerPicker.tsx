@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../api/client";
@@ -40,7 +40,12 @@ export function OfficerPicker({ value, onChange, unitId, at, unitName }: { value
     enabled: open,
   });
   const choices = q.data ?? [];
+  const listRef = useRef<HTMLUListElement>(null);
   useEffect(() => setActive(0), [debounced, open]);
+  // inside a scrolling dialog the list may open below the fold: bring it into view
+  useEffect(() => {
+    if (open && choices.length) listRef.current?.scrollIntoView?.({ block: "nearest" });
+  }, [open, choices.length]);
   function pick(c: Choice) {
     onChange(c.officer);
     setText("");
@@ -80,7 +85,7 @@ export function OfficerPicker({ value, onChange, unitId, at, unitName }: { value
         data-testid="officer-picker"
       />
       {open && (
-        <ul className="combo-list" role="listbox" id={listId} aria-label={scoped ? t("picker.servedIn", { unit: unitName ?? "", date: isoToDmy(at!) }) : t("findings.officer")}>
+        <ul ref={listRef} className="combo-list" role="listbox" id={listId} aria-label={scoped ? t("picker.servedIn", { unit: unitName ?? "", date: isoToDmy(at!) }) : t("findings.officer")}>
           {scoped && <li className="combo-head small muted" role="presentation">{t("picker.servedIn", { unit: unitName ?? "", date: isoToDmy(at!) })}</li>}
           {choices.map((c, i) => (
             <li key={c.officer.id} id={optionId(i)} role="option" aria-selected={i === active} className={i === active ? "active" : ""} onMouseDown={() => pick(c)}>

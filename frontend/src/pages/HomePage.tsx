@@ -13,6 +13,8 @@ function RowDetail({ row, cardKey }: { row: HomeRow; cardKey: string }) {
   const { t } = useTranslation();
   if (DETAIL_KEYS.has(row.detail)) return <>{t(`home.detail.${row.detail}`)}</>;
   if (cardKey === "open_draws") return <>{t("home.draws.checks", { n: row.detail })}</>;
+  const rating = /^(\d\d:\d\d) · rating_(\d)$/.exec(row.detail);
+  if (rating) return <>{rating[1]} · {t("home.detail.rating", { score: rating[2] })}</>;
   return <>{row.detail}</>;
 }
 
@@ -33,25 +35,24 @@ export default function HomePage() {
           ))}
         </nav>
         <div className="grid-2">
-          {cards.filter((c) => c.rows.length > 0 || c.count > 0).map((c) => (
+          {cards.filter((c) => c.rows.length > 0).map((c) => (
             <Card key={c.key} title={<>{t(`home.card.${c.key}`)} <Badge tone={c.count ? c.tone : "grey"}>{c.count}</Badge></>} actions={<Link to={c.link} className="small">{t("home.openAll")} ›</Link>}>
-              {c.rows.length === 0 ? <p className="muted small">{t("home.nothing")}</p> : (
-                <ul className="inbox" data-testid={`home-card-${c.key}`}>
-                  {c.rows.map((r, i) => (
-                    <li key={i} className={r.tone ? `inbox-${r.tone}` : ""}>
-                      <Link to={r.link}>{r.title}</Link>
-                      <span className="small muted">
-                        {r.date && <span className="nowrap">{isoToDmy(r.date)}</span>}
-                        {r.date && r.detail && " · "}
-                        <RowDetail row={r} cardKey={c.key} />
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <ul className="inbox" data-testid={`home-card-${c.key}`}>
+                {c.rows.map((r, i) => (
+                  <li key={i} className={r.tone ? `inbox-${r.tone}` : ""}>
+                    <Link to={r.link}>{r.title}</Link>
+                    <span className="small muted">
+                      {r.date && <span className="nowrap">{isoToDmy(r.date)}</span>}
+                      {r.date && r.detail && " · "}
+                      <RowDetail row={r} cardKey={c.key} />
+                    </span>
+                  </li>
+                ))}
+              </ul>
             </Card>
           ))}
         </div>
+        {cards.length > 0 && cards.every((c) => c.count === 0) && <p className="muted">{t("home.nothing")}</p>}
       </QueryState>
     </>
   );

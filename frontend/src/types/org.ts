@@ -94,19 +94,19 @@ export interface UnitHeads {
   deputies: Assignment[];
 }
 
-/** A deputy's field of charge (lĩnh vực phụ trách): backend/org FieldBriefSerializer. */
-export interface FieldBrief {
+/** A field of charge (lĩnh vực phụ trách): GET /api/org/fields/. */
+export interface FieldOfCharge {
   id: number;
   code: string;
   name_vi: string;
   name_en: string;
-}
-
-export interface FieldOfCharge extends FieldBrief {
   description?: string;
   position?: number;
   active: boolean;
 }
+
+/** backend/org FieldBriefSerializer (the field of charge as an assignment names it). */
+export type FieldBrief = Pick<FieldOfCharge, "id" | "code" | "name_vi" | "name_en">;
 
 /** GET /api/org/units/tree/?at= (backend/org/apis.py UnitTreeApi). */
 export interface TreeNode {

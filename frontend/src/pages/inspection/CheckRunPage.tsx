@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Icon } from "../../components/Icon";
 import { ApiError, api, rows, type Page } from "../../api/client";
 import { Card, ErrorState, InlineError, Modal, Field, PageHeader, Spinner } from "../../components/ui";
+import { ActionButton } from "../../components/ActionButton";
 import { CheckStateBadge, FindingStateBadge, SeverityBadge, personName } from "../../components/labels";
 import { fmtBytes, fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
 import { CriteriaChecklist, draftProblems, flattenCriteria, runningScore, type Drafts } from "../../components/inspection/CriteriaChecklist";
@@ -161,9 +162,9 @@ export default function CheckRunPage() {
             {check.state === "planned" && isTeam && (
               <>
                 <button type="button" className="btn btn-ghost" onClick={() => setCancelOpen(true)}>{t("run.cancel")}</button>
-                <button type="button" className="btn btn-primary btn-lg" disabled={transition.isPending || !isLead} onClick={() => window.confirm(t("run.startConfirm")) && transition.mutate("start")} data-testid="check-start">
+                <ActionButton className="btn btn-primary btn-lg" why={!isLead && t("why.leadOnlyStart")} disabled={transition.isPending} onClick={() => window.confirm(t("run.startConfirm")) && transition.mutate("start")} data-testid="check-start">
                   {t("run.start")}
-                </button>
+                </ActionButton>
               </>
             )}
             {check.state === "in_progress" && isTeam && (
@@ -172,9 +173,9 @@ export default function CheckRunPage() {
               </button>
             )}
             {check.state === "completed" && isTeam && !signed && (
-              <button type="button" className="btn btn-success" disabled={transition.isPending || !isLead} onClick={() => window.confirm(t("run.signConfirm")) && transition.mutate("sign")} data-testid="check-sign">
+              <ActionButton className="btn btn-success" why={!isLead && t("why.leadOnlySign")} disabled={transition.isPending} onClick={() => window.confirm(t("run.signConfirm")) && transition.mutate("sign")} data-testid="check-sign">
                 {t("run.sign")}
-              </button>
+              </ActionButton>
             )}
             {report?.signed && (
               <a className="btn btn-secondary" href={`/api/inspection/checks/${id}/report/pdf/`} target="_blank" rel="noreferrer" data-testid="minutes-pdf">
@@ -317,7 +318,7 @@ export default function CheckRunPage() {
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setCancelOpen(false)}>{t("action.close")}</button>
-              <button type="button" className="btn btn-danger" disabled={!cancelReason.trim() || transition.isPending} onClick={() => transition.mutate("cancel")}>{t("run.cancel")}</button>
+              <ActionButton className="btn btn-danger" why={!cancelReason.trim() && t("why.reasonNeeded")} disabled={transition.isPending} onClick={() => transition.mutate("cancel")}>{t("run.cancel")}</ActionButton>
             </>
           }
         >

@@ -6,6 +6,7 @@ import { DateInput } from "../../components/DateInput";
 import { Icon } from "../../components/Icon";
 import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, Spinner, ErrorState } from "../../components/ui";
+import { ActionButton } from "../../components/ActionButton";
 import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtDate, fmtDateTime, fmtNumber, localToday } from "../../components/format";
 import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
@@ -83,9 +84,9 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             {t("action.cancel")}
           </button>
-          <button type="button" className="btn btn-primary" disabled={create.isPending || n < 1 || !from || !to} onClick={() => create.mutate()} data-testid="draw-run">
+          <ActionButton className="btn btn-primary" why={(n < 1 || !from || !to) && t("why.drawNeeds")} disabled={create.isPending} onClick={() => create.mutate()} data-testid="draw-run">
             {create.isPending ? t("draw.running") : t("draw.run")}
-          </button>
+          </ActionButton>
         </>
       }
     >
@@ -171,15 +172,14 @@ export function DrawDetail({ id }: { id: number }) {
         <>
           {d.state === "open" && me?.role === "inspection_lead" && (
             <>
-              <button
-                type="button"
+              <ActionButton
                 className="btn btn-secondary btn-sm"
-                title={planned ? t("draw.pendingChecks", { count: planned }) : undefined}
-                disabled={close.isPending || planned > 0}
+                why={planned > 0 && t("draw.pendingChecks", { count: planned })}
+                disabled={close.isPending}
                 onClick={() => setDialog("close")}
               >
                 {t("draw.close")}
-              </button>
+              </ActionButton>
               {planned > 0 && (
                 <button type="button" className="btn btn-danger btn-sm" onClick={() => setDialog("cancel")} data-testid="draw-cancel-all">
                   {t("draw.cancelAll")}

@@ -210,18 +210,16 @@ export function AssignmentsTable({ list, show }: { list: Assignment[]; show: "of
             <th scope="col">{t("appt.field")}</th>
             <th scope="col">{t("common.from")} – {t("common.to")}</th>
             <th scope="col">{t("appt.decision")}</th>
-            <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
           </tr>
         </thead>
         <tbody>
           {list.map((a) => (
             <tr key={a.id} data-testid="assignment-row">
-              <td>{show === "officer" ? <Link to={`/admin/officers?officer=${a.officer.id}`}>{a.officer.rank} {a.officer.full_name}</Link> : <Link to={`/admin/org?unit=${a.unit.id}`}>{a.unit.name}</Link>}</td>
+              <td className="nowrap">{show === "officer" ? <Link to={`/admin/officers?officer=${a.officer.id}`}>{a.officer.rank} {a.officer.full_name}</Link> : <Link to={`/admin/org?unit=${a.unit.id}`}>{a.unit.name}</Link>}</td>
               <td>{a.position} <PostBadge a={a} /></td>
               <td>{a.field ? (en ? a.field.name_en : a.field.name_vi) : a.is_deputy ? <span className="muted">{t("appt.noField")}</span> : ""}{a.in_charge_of && <div className="small muted">{a.in_charge_of}</div>}</td>
-              <td><Period from={a.valid_from} to={a.valid_to} /></td>
+              <td><Period from={a.valid_from} to={a.valid_to} /><div><EndAssignment assignment={a} /></div></td>
               <td>{a.decision_ref}</td>
-              <td><EndAssignment assignment={a} /></td>
             </tr>
           ))}
         </tbody>

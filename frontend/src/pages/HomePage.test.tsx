@@ -1,0 +1,32 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, within } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
+import { afterEach, expect, test, vi } from "vitest";
+import HomePage from "./HomePage";
+
+afterEach(() => vi.unstubAllGlobals());
+
+test("each count links to the work, rows link to the item, server keys become words", async () => {
+  const home = {
+    role: "disciplinary", today: "2026-11-30",
+    cards: [
+      { key: "deadlines", count: 1, link: "/accountability/cases", tone: "red", rows: [
+        { title: "KL-2026-0001 · Vắng mặt", detail: "handling", link: "/accountability/cases/1", date: "2026-12-10", tone: "amber" }] },
+      { key: "undecided_liabilities", count: 0, link: "/accountability/findings", tone: "amber", rows: [] },
+    ],
+  };
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(home), { status: 200, headers: { "Content-Type": "application/json" } })));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><HomePage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const count = await screen.findByTestId("home-count-deadlines");
+  expect(count).toHaveAttribute("href", "/accountability/cases");
+  expect(within(count).getByText("1")).toBeInTheDocument();
+  expect(screen.getByTestId("home-count-undecided_liabilities")).toHaveAttribute("href", "/accountability/findings");
+  const row = within(screen.getByTestId("home-card-deadlines")).getByRole("link", { name: "KL-2026-0001 · Vắng mặt" });
+  expect(row).toHaveAttribute("href", "/accountability/cases/1");
+  expect(screen.getByText("10/12/2026").parentElement).toHaveTextContent("10/12/2026 · Hạn ra quyết định kỷ luật");
+  expect(screen.queryByTestId("home-card-undecided_liabilities")).toBeNull();
+});
