@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role, User
+from backend.accounts.scope import unit_in_scope
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -513,6 +514,8 @@ def finding_create(*, by: Any, source: str, category: FindingCategory, title: st
         unit = unit or complaint.unit or (complaint.counter.unit if complaint.counter_id else None)
     if unit is None:
         raise _invalid("Cần chỉ rõ đơn vị.", "unit_id is required.", "unit_id")
+    if not unit_in_scope(by, unit.pk):  # nothing is written for a unit the author may not see
+        raise NotFound("Không tìm thấy đơn vị.", "Unit not found.")
     if counter is not None and counter.unit_id != unit.pk:
         raise _invalid("Quầy không thuộc đơn vị.", "The counter does not belong to the unit.", "counter_id")
     clean_subjects = _clean_subjects(subjects)

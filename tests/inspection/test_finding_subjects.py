@@ -63,3 +63,24 @@ def test_editing_the_date_rechecks_the_subjects(api_as, insp):
     moved = lead.patch(f"/api/inspection/findings/{created.json()['id']}/",
                        {"occurred_from": datetime(2025, 5, 2, 9, 0, tzinfo=VN).isoformat()}, format="json")
     assert moved.status_code == 400 and moved.json()["error"]["code"] == "subject_not_in_unit"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["inspector", "reviewer"])
+def test_a_scoped_author_cannot_write_a_finding_into_a_unit_outside_his_scope(insp, role):
+    """Seen by an adversary: the answer was 404 but the finding had been saved on the other unit."""
+    from rest_framework.test import APIClient
+
+    from backend.accounts.models import User
+
+    author = User.objects.create_user(username=f"scoped-{role}", password="x", role=role,
+                                      scope_unit=insp.units["CAX-TC"])
+    client = APIClient()
+    client.force_login(author)
+    before = Finding.objects.count()
+    body = {**_body(insp, "NA-2202", unit="CAX-ND"), "subjects": []}
+    response = client.post("/api/inspection/findings/", body, format="json")
+    assert response.status_code == 404, response.content
+    assert Finding.objects.count() == before
+    inside = client.post("/api/inspection/findings/", {**_body(insp, "NA-2104"), "subjects": []}, format="json")
+    assert inside.status_code == 201, inside.content
