@@ -50,6 +50,30 @@ def _result_text(value: Any) -> str:
     return text + (f" ({value['note']})" if value.get("note") else "")
 
 
+def _signature_image(report: CheckReport, width: float, height: float) -> Any:
+    """The representative's drawn signature from the store, fitted into width × height; None when the
+    representative confirmed with an account (or the image is gone: the hash in the text still stands)."""
+    if not report.rep_signature_key:
+        return None
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    from backend.core.store import ObjectMissing, get_store
+
+    try:
+        handle = get_store().open(report.rep_signature_key)
+    except ObjectMissing:
+        return None
+    try:
+        data = handle.read()
+    finally:
+        handle.close()
+    reader = ImageReader(io.BytesIO(data))
+    w, h = reader.getSize()
+    scale = min(width / w, height / h)
+    return Image(io.BytesIO(data), width=w * scale, height=h * scale)
+
+
 def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     _register_fonts()
     from xml.sax.saxutils import escape
@@ -127,11 +151,29 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
         for e in evidence:
             story.append(p(f"- {e.filename} ({e.size} byte) SHA-256 {e.sha256}", small))
     signer = report.signed_by.get_full_name() or report.signed_by.get_username() if report.signed_by_id else "—"
-    story += [Spacer(1, 6 * mm),
-              p(f"Biên bản được ký lúc {_local(report.signed_at)} bởi tổ trưởng {signer}."),
-              p(f"Mã băm nội dung (SHA-256): {report.content_hash}", small), Spacer(1, 10 * mm),
-              Table([[p("ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA", bold_center), p("TỔ TRƯỞNG TỔ KIỂM TRA", bold_center)],
-                     [p("(Ký, ghi rõ họ tên)", center), p(signer, center)]], colWidths=[90 * mm, 90 * mm])]
+    rep = signed.get("unit_representative") if report.rep_signed_at else None
+    if rep:
+        story += [p("V. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA", heading), p(rep.get("opinion") or "Không có ý kiến.")]
+    story += [Spacer(1, 6 * mm), p(f"Biên bản được ký lúc {_local(report.signed_at)} bởi tổ trưởng {signer}.")]
+    if rep:
+        how = (f"xác nhận bằng tài khoản {rep.get('username')}" if rep.get("method") == "login"
+               else f"ký tay trên màn hình (ảnh chữ ký SHA-256 {rep.get('signature_sha256')})")
+        story += [p(f"Đại diện đơn vị được kiểm tra {rep.get('name')} ({rep.get('post')}) ký lúc "
+                    f"{_local(report.rep_signed_at)}, {how}."),
+                  p(f"Mã băm phần tổ kiểm tra ký (SHA-256): {report.lead_content_hash}", small)]
+    story += [p(f"Mã băm nội dung (SHA-256): {report.content_hash}", small), Spacer(1, 10 * mm)]
+    unit_cell: list[Any] = [p("(Ký, ghi rõ họ tên)", center)]
+    if rep:
+        unit_cell = []
+        image = _signature_image(report, 60 * mm, 22 * mm)
+        if image is not None:
+            unit_cell.append(image)
+        elif rep.get("method") == "login":
+            unit_cell.append(p(f"(đã xác nhận bằng tài khoản {rep.get('username')})", center))
+        unit_cell += [p(str(rep.get("name") or ""), center), p(str(rep.get("post") or ""), center)]
+    story += [Table([[p("ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA", bold_center), p("TỔ TRƯỞNG TỔ KIỂM TRA", bold_center)],
+                     [unit_cell, p(signer, center)]], colWidths=[90 * mm, 90 * mm],
+                    style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))]
     from django.utils import timezone
 
     story += [Spacer(1, 8 * mm), p(f"VI PHẠM ĐÃ XÁC NHẬN LIÊN QUAN ĐẾN CUỘC KIỂM TRA (tình trạng đến "
