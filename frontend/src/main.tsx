@@ -5,6 +5,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client";
 import "./i18n";
 import "./styles.css";
+import "./phone.css";
 import App from "./App";
 
 const queryClient = new QueryClient({

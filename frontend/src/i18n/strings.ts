@@ -4,8 +4,9 @@ import { INSPECTION } from "./inspection";
 import { REVIEW } from "./review";
 import { ACCOUNTABILITY } from "./accountability";
 import { ADMIN } from "./admin";
+import { FIELD } from "./field";
 
 export type Pair = readonly [vi: string, en: string];
 export type Dict = Record<string, Pair>;
 
-export const STRINGS: Dict = { ...SHELL, ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN };
+export const STRINGS: Dict = { ...SHELL, ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...FIELD };
