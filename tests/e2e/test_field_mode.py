@@ -51,6 +51,15 @@ STORAGE_DUMP = """async () => {
 }"""
 
 
+# Visible controls a finger must hit, smaller than 44 px in either direction.
+TOO_SMALL = """() => Array.from(document.querySelectorAll(
+    'button, a.btn, [role=radio], input:not([type=radio]):not([type=checkbox]):not([type=file]), select, textarea, label.file-btn, .nav-link'))
+  .filter(el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+                  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && (r.height < 44 || r.width < 44); })
+  .map(el => (el.getAttribute('data-testid') || el.textContent || el.tagName).trim().slice(0, 40) + ' '
+             + Math.round(el.getBoundingClientRect().width) + 'x' + Math.round(el.getBoundingClientRect().height))"""
+
+
 class Phone:
     """A signed-in phone: 390×844, touch, Vietnamese, Hanoi time, position allowed."""
 
@@ -198,6 +207,12 @@ def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(pho
     page.wait_for_selector("[data-testid=queue-count]:has-text('2 thay đổi chờ gửi')")
     page.evaluate("window.scrollTo(0, 0)")
     lead.fits()
+    small = page.evaluate(TOO_SMALL)
+    assert not small, f"touch targets under 44 px on the report: {small}"
+    page.set_viewport_size({"width": 360, "height": 780})  # the narrowest phones in use
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size(PHONE)
     lead.shot("field-2-report-offline-390")
 
     # --- the network is back: the queue empties by itself and the report is complete on the server ---
@@ -244,8 +259,13 @@ def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(pho
     original_version = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/?version=original").json()
     assert original_version["content"]["unit_representative"]["opinion"] == "Đơn vị thống nhất với kết quả kiểm tra."
 
-    # --- logout clears the phone ---
+    # --- the top bar folds into a menu; logout there clears the phone ---
+    page.evaluate("window.scrollTo(0, 0)")
     page.click("[data-testid=menu-toggle]")
+    page.wait_for_selector("[data-testid=phone-menu]")
+    lead.fits()
+    assert not page.evaluate(TOO_SMALL)
+    page.screenshot(path=str(SCREENSHOTS / "field-6-menu-390.png"))
     page.click("[data-testid=phone-logout]")
     page.wait_for_selector("input[name=username]")
     assert check["id"] not in lead.storage()
