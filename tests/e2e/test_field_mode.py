@@ -341,3 +341,24 @@ def test_no_planned_check_data_in_browser_storage_before_it_starts(phone: Any) -
     # the probe can fail: once the check is started the phone does keep it
     _start(lead, check)
     assert check["id"] in lead.storage()
+
+
+@pytest.mark.parametrize("path", ["/inspection/risk", "/inspection/draws", "/inspection/calendar",
+                                  "/inspection/checks", "/inspection/findings"])
+def test_every_page_of_the_inspection_workspace_fits_a_phone(phone: Any, path: str) -> None:
+    lead = phone("lead")
+    page = lead.go(path)
+    page.wait_for_selector("h1")
+    page.wait_for_load_state("networkidle")
+    lead.fits()
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    if path in ("/inspection/checks", "/inspection/findings"):  # the lists a team works from on site: cards
+        page.set_viewport_size(PHONE)
+        table = page.locator("table.table-cards")
+        table.locator("tbody tr").first.wait_for()
+        assert not table.locator("thead").is_visible()
+        if path == "/inspection/findings":
+            page.evaluate("window.scrollTo(0, 0)")
+            lead.shot("field-7-findings-cards-390")
