@@ -16,6 +16,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from backend.accounts.models import ApiToken, Role, User
+from backend.accounts.network import LoginRateThrottle, client_ip
 from backend.accounts.selectors import require_role, require_token_kind
 from backend.audit.services import audit_access
 from backend.core.errors import DomainError, NotFound
@@ -27,6 +28,7 @@ from backend.core.params import (
     DateTimeField,
     IdField,
     Query,
+    parse_datetime,
     parse_id,
     parse_text,
     text_caps,
@@ -500,9 +502,16 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
         "evidence": [{"id": e.pk, "filename": e.filename, "size": e.size, "sha256": e.sha256,
                       "content_type": e.content_type,
                       "criterion": e.result.criterion.code if e.result_id else None,
-                      "uploaded_at": e.uploaded_at} for e in report.evidence.all()],
+                      "uploaded_at": e.uploaded_at, "captured_at": e.captured_at,
+                      "latitude": e.latitude, "longitude": e.longitude, "accuracy_m": e.accuracy_m}
+                     for e in report.evidence.all()],
         "signed": report.is_signed, "signed_at": report.signed_at, "signed_by": _user_brief(report.signed_by),
-        "content_hash": report.content_hash,
+        "content_hash": report.content_hash, "version": report.version,
+        "lead_content_hash": report.lead_content_hash,
+        "representative": ({"name": report.rep_name, "post": report.rep_post, "opinion": report.rep_opinion,
+                            "method": report.rep_method, "user": _user_brief(report.rep_user),
+                            "signature_sha256": report.rep_signature_sha256, "signed_at": report.rep_signed_at}
+                           if report.rep_signed_at else None),
         "amendments": [{"number": a.number, "author": _user_brief(a.author), "reason": a.reason,
                         "changes": a.changes, "content_hash": a.content_hash, "at": a.at}
                        for a in report.amendments.all()],
@@ -519,6 +528,7 @@ class ReportApi(APIView):
         summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
         results = serializers.ListField(child=serializers.DictField(validators=[RESULT_TEXT]), required=False,
                                         default=list, max_length=1000)
+        version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
     def get(self, request: Request, uid: str) -> Response:
         report = selectors.report_get_for(user=request.user, uid=uid)
@@ -534,13 +544,49 @@ class ReportApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.report_update(by=request.user, check=check, results=data.validated_data["results"],
-                               summary=data.validated_data.get("summary"))
+                               summary=data.validated_data.get("summary"), version=data.validated_data.get("version"))
         return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
 
 
 class ReportSignApi(APIView):
     def post(self, request: Request, uid: str) -> Response:
         services.report_sign(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
+        return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
+
+
+class ReportRepresentativeApi(APIView):
+    """The inspected unit's representative signs after the team lead, on the lead's device: with their own
+    account (username + password, checked by the sign-in service and its lockout) or a drawn signature."""
+
+    throttle_classes = [LoginRateThrottle]
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+        post = serializers.CharField(max_length=200)
+        opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=800_000)
+        username = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
+        password = serializers.CharField(required=False, allow_blank=True, default="", max_length=256,
+                                         trim_whitespace=False)
+
+    def post(self, request: Request, uid: str) -> Response:
+        from backend.accounts.services import login_password_check
+
+        check = selectors.check_get_for(user=request.user, uid=uid)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        rep_user = None
+        if v["username"] or v["password"]:
+            if v["signature"]:
+                raise DomainError("Chọn một cách xác nhận: tài khoản hoặc chữ ký vẽ.",
+                                  "Choose one way to confirm: an account or a drawn signature.", code="invalid",
+                                  fields={"signature": ["choose one"]})
+            rep_user = login_password_check(request=request._request, username=v["username"],
+                                            password=v["password"], ip=client_ip(request.META))
+        services.report_representative_sign(by=request.user, check=check, name=v["name"], post=v["post"],
+                                            opinion=v["opinion"], signature=v["signature"], rep_user=rep_user)
         return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
 
 
@@ -575,7 +621,16 @@ class ReportEvidenceApi(APIView):
                                             criterion_code=parse_text(request.data.get("criterion"), "criterion",
                                                                       max_length=40),
                                             reason=parse_text(request.data.get("reason"), "reason",
-                                                              max_length=REASON_MAX))
+                                                              max_length=REASON_MAX),
+                                            sha256=parse_text(request.data.get("sha256"), "sha256", max_length=64),
+                                            captured_at=parse_datetime(request.data.get("captured_at"),
+                                                                       "captured_at"),
+                                            latitude=parse_text(request.data.get("latitude"), "latitude",
+                                                                max_length=30) or None,
+                                            longitude=parse_text(request.data.get("longitude"), "longitude",
+                                                                 max_length=30) or None,
+                                            accuracy=parse_text(request.data.get("accuracy"), "accuracy",
+                                                                max_length=30) or None)
         return Response({"id": item.pk, "filename": item.filename, "size": item.size, "sha256": item.sha256}, status=201)
 
 

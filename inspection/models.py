@@ -353,6 +353,22 @@ class CheckReport(models.Model):
     content_hash = models.CharField(max_length=64, blank=True)
     signed_content = models.JSONField(null=True, blank=True, help_text="The frozen original at signing")
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every change of results, summary or signatures: a client that edited version N (offline,
+    # or in another tab) sends N back and is refused when the report moved on (no silent last write).
+    version = models.PositiveIntegerField(default=1)
+    # The inspected unit's side of the minutes, signed on the spot after the team lead: who, what post,
+    # how (their own account, or a signature drawn on the inspector's screen), and the unit's opinion.
+    rep_name = models.CharField(max_length=200, blank=True)
+    rep_post = models.CharField(max_length=200, blank=True)
+    rep_opinion = models.TextField(blank=True, help_text="Ý kiến của đơn vị được kiểm tra")
+    rep_method = models.CharField(max_length=10, blank=True, choices=[("login", "Tài khoản"),
+                                                                      ("drawn", "Chữ ký tay")])
+    rep_user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rep_signature_key = models.CharField(max_length=900, blank=True)
+    rep_signature_sha256 = models.CharField(max_length=64, blank=True)
+    rep_signed_at = models.DateTimeField(null=True, blank=True)
+    lead_content_hash = models.CharField(max_length=64, blank=True,
+                                         help_text="The hash the team lead signed, before the unit's side")
 
     @property
     def is_signed(self) -> bool:
@@ -390,6 +406,11 @@ class ReportEvidence(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # From the inspector's device: when the photo was taken and, when allowed, where.
+    captured_at = models.DateTimeField(null=True, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    accuracy_m = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -5,6 +5,7 @@ numbers) comes from backend/core/statedoc; this module writes what the minutes s
 """
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.utils import timezone
@@ -49,6 +50,30 @@ def _hour_day(dt: Any) -> str:
     """"08 giờ 20 phút, ngày 14/04/2026" (the prose form of a time in minutes)."""
     local = timezone.localtime(dt)
     return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+
+
+def _signature_image(report: CheckReport, width: float, height: float) -> Any:
+    """The representative's drawn signature from the store, fitted into width × height; None when the
+    representative confirmed with an account (or the image is gone: the hash in the text still stands)."""
+    if not report.rep_signature_key:
+        return None
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    from backend.core.store import ObjectMissing, get_store
+
+    try:
+        handle = get_store().open(report.rep_signature_key)
+    except ObjectMissing:
+        return None
+    try:
+        data = handle.read()
+    finally:
+        handle.close()
+    reader = ImageReader(io.BytesIO(data))
+    w, h = reader.getSize()
+    scale = min(width / w, height / h)
+    return Image(io.BytesIO(data), width=w * scale, height=h * scale)
 
 
 def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
@@ -124,14 +149,32 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
             story.append(P(f"- {e.filename} ({vn_number(e.size, digits=0)} byte), mã băm SHA-256: {e.sha256}",
                            st["small"]))
     signer = _name(report.signed_by) if report.signed_by_id else ""
+    # The unit's side (field mode): its representative's opinion and signature are part of what is sealed.
+    rep = signed.get("unit_representative") if report.rep_signed_at else None
+    if rep:
+        number = "VI" if evidence else "V"
+        story += [P(f"{number}. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA", st["heading"]),
+                  P(rep.get("opinion") or "Không có ý kiến.", st["indent"])]
     ended = f"Kiểm tra kết thúc hồi {_hour_day(check.completed_at)}. " if check.completed_at else ""
-    # The closing lines stay on the page of the signatures (a signature alone on a page signs nothing).
-    story += [Spacer(1, 3 * mm), KeepTogether([
+    closing: list[Any] = [
         P(ended + f"Biên bản được ký lúc {_local(report.signed_at)} bởi Tổ trưởng {signer or '—'}; "
-                  "các bên đã đọc lại và thống nhất nội dung.", st["indent"]),
-        P(f"Mã băm nội dung đã ký (SHA-256): {report.content_hash}", st["small"]), Spacer(1, 4 * mm),
-        statedoc.signatures([statedoc.Signer("Đại diện đơn vị được kiểm tra", ""),
-                             statedoc.Signer("Tổ trưởng tổ kiểm tra", signer)], width=width)])]
+                  "các bên đã đọc lại và thống nhất nội dung.", st["indent"])]
+    unit_signer = statedoc.Signer("Đại diện đơn vị được kiểm tra", "")
+    if rep:
+        how = (f"xác nhận bằng tài khoản {rep.get('username')}" if rep.get("method") == "login"
+               else f"ký tay trên màn hình (ảnh chữ ký SHA-256 {rep.get('signature_sha256')})")
+        closing += [P(f"Đại diện đơn vị được kiểm tra {rep.get('name')} ({rep.get('post')}) ký lúc "
+                      f"{_local(report.rep_signed_at)}, {how}.", st["indent"]),
+                    P(f"Mã băm phần tổ kiểm tra ký (SHA-256): {report.lead_content_hash}", st["small"])]
+        unit_signer = statedoc.Signer(
+            "Đại diện đơn vị được kiểm tra", str(rep.get("name") or ""),
+            note=(f"(Đã xác nhận bằng tài khoản {rep.get('username')})" if rep.get("method") == "login"
+                  else f"({rep.get('post') or 'Ký, ghi rõ họ tên'})"),
+            image=_signature_image(report, 60 * mm, 22 * mm))
+    # The closing lines stay on the page of the signatures (a signature alone on a page signs nothing).
+    closing += [P(f"Mã băm nội dung đã ký (SHA-256): {report.content_hash}", st["small"]), Spacer(1, 4 * mm),
+                statedoc.signatures([unit_signer, statedoc.Signer("Tổ trưởng tổ kiểm tra", signer)], width=width)]
+    story += [Spacer(1, 3 * mm), KeepTogether(closing)]
 
     story += [Spacer(1, 8 * mm), P(f"VI PHẠM ĐÃ XÁC NHẬN LIÊN QUAN ĐẾN CUỘC KIỂM TRA (tình trạng đến ngày "
                                    f"{timezone.localdate():%d/%m/%Y}; không thuộc nội dung đã ký ở trên)",

@@ -96,6 +96,7 @@ from inspection.services_reports import (  # noqa: F401
     report_amend,
     report_content,
     report_evidence_add,
+    report_representative_sign,
     report_sign,
     report_update,
 )

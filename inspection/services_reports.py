@@ -1,10 +1,14 @@
 """Writes of check reports: results, score, sign-off, amendments and report evidence."""
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import io
 import json
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
@@ -27,6 +31,7 @@ from inspection.models import (
     ReportEvidence,
     SurpriseCheck,
 )
+from inspection.secrecy import on_check_team
 from inspection.services_common import (
     TEAM,
     TWO,
@@ -223,7 +228,17 @@ def report_content(report: CheckReport) -> dict[str, Any]:
         "max_score": str(report.max_score), "percent": str(report.percent), "evidence": [list(e) for e in evidence],
         "signed_by": report.signed_by.get_username() if report.signed_by_id else None,
         "signed_at": report.signed_at.isoformat() if report.signed_at else None,
+        **({"unit_representative": _representative_content(report)} if report.rep_signed_at else {}),
     }
+
+
+def _representative_content(report: CheckReport) -> dict[str, Any]:
+    return {"name": report.rep_name, "post": report.rep_post, "opinion": report.rep_opinion,
+            "method": report.rep_method,
+            "username": report.rep_user.get_username() if report.rep_user_id else None,
+            "signature_sha256": report.rep_signature_sha256 or None,
+            "signed_at": report.rep_signed_at.isoformat() if report.rep_signed_at else None,
+            "lead_content_hash": report.lead_content_hash}
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -240,9 +255,20 @@ def _report_locked(check: SurpriseCheck) -> CheckReport:
     return report
 
 
+def _version_conflict(report: CheckReport, version: int) -> Conflict:
+    """The client names the version it edited; a report that moved on since is never overwritten."""
+    return Conflict(f"Biên bản đã được thay đổi trên máy chủ (phiên bản {report.version}) sau phiên bản "
+                   f"{version} mà bạn đã sửa. Thay đổi của bạn chưa được ghi: xem bản mới trên máy chủ rồi "
+                   "quyết định gửi lại hay bỏ thay đổi của mình.",
+                   f"The report was changed on the server (version {report.version}) after version {version} "
+                   "that you edited. Your changes were not saved: look at the server's version, then send yours "
+                   "again or drop them.", code="report_version_conflict",
+                   fields={"version": [str(report.version)]})
+
+
 @transaction.atomic
 def report_update(*, by: Any, check: SurpriseCheck, results: list[dict[str, Any]] | None = None,
-                  summary: str | None = None) -> CheckReport:
+                  summary: str | None = None, version: int | None = None) -> CheckReport:
     check = _check_locked(check.pk)
     _require_team_member(by, check)
     report = _report_locked(check)
@@ -255,13 +281,20 @@ def report_update(*, by: Any, check: SurpriseCheck, results: list[dict[str, Any]
                        "The check is not in a state that allows editing the report.", code="invalid_state")
     clean = _results_clean(report, results or [])
     changes = _apply_results(report, clean)
+    summary_changed = summary is not None and summary.strip() != report.summary
+    if version is not None and version != report.version and (changes or summary_changed):
+        # A stale edit that would change something is refused (the transaction drops what _apply_results
+        # wrote); one that changes nothing is a retry of a write that already arrived, and is accepted.
+        raise _version_conflict(report, version)
     if summary is not None:
         report.summary = summary.strip()
     _recompute_score(report)
+    if changes or summary_changed:
+        report.version += 1
     report.save()
     audit_record(actor=by, verb="report.update", obj=report,
                  payload={"check": str(check.uid), "changes": changes, "summary_changed": summary is not None,
-                          "score": report.score})
+                          "score": report.score, "version": report.version})
     return report
 
 
@@ -285,7 +318,9 @@ def report_sign(*, by: Any, check: SurpriseCheck) -> CheckReport:
     report.signed_by = by
     content = report_content(report)
     report.content_hash = content_hash(content)
+    report.lead_content_hash = report.content_hash
     report.signed_content = content
+    report.version += 1
     report.save()
     check.state = SurpriseCheck.State.SIGNED
     check.save(update_fields=["state"])
@@ -319,6 +354,7 @@ def report_amend(*, by: Any, check: SurpriseCheck, reason: str, results: list[di
     _recompute_score(report)
     if report.score != old_score:
         changes["score"] = {"before": str(old_score), "after": str(report.score)}
+    report.version += 1
     report.save()
     number = (report.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
     amendment = ReportAmendment.objects.create(report=report, number=number, author=by, reason=reason,
@@ -334,10 +370,55 @@ def report_amend(*, by: Any, check: SurpriseCheck, reason: str, results: list[di
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
 
+def _capture_clean(captured_at: datetime | None, latitude: Any, longitude: Any,
+                   accuracy: Any) -> dict[str, Any]:
+    """The device's time and position of a photo: optional, but never nonsense."""
+    out: dict[str, Any] = {"captured_at": None, "latitude": None, "longitude": None, "accuracy_m": None}
+    if captured_at is not None:
+        if timezone.is_naive(captured_at):
+            raise _invalid("Thời điểm chụp phải có múi giờ.", "captured_at needs a time zone.", "captured_at")
+        if captured_at > timezone.now() + timedelta(minutes=10):
+            raise _invalid("Thời điểm chụp ở tương lai: kiểm tra đồng hồ của thiết bị.",
+                           "captured_at is in the future: check the device's clock.", "captured_at")
+        out["captured_at"] = captured_at
+    given = [v not in (None, "") for v in (latitude, longitude)]
+    if any(given) and not all(given):
+        raise _invalid("Vị trí cần đủ vĩ độ và kinh độ.", "A position needs both latitude and longitude.", "latitude")
+    if all(given):
+        for field, value, bound in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+            try:
+                number = Decimal(str(value))
+            except InvalidOperation:
+                number = Decimal("NaN")
+            if not number.is_finite() or abs(number) > bound:
+                raise _invalid(f"{field} không hợp lệ (từ -{bound} đến {bound}).",
+                               f"{field} must be a number from -{bound} to {bound}.", field)
+            out[field] = number.quantize(Decimal("0.000001"), ROUND_HALF_UP)
+        if accuracy not in (None, ""):
+            try:
+                acc = float(accuracy)
+            except (TypeError, ValueError):
+                acc = -1.0
+            if not 0 <= acc < 1e6:
+                raise _invalid("Độ chính xác vị trí không hợp lệ.", "accuracy must be a number of metres >= 0.",
+                               "accuracy")
+            out["accuracy_m"] = acc
+    return out
+
+
 def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, filename: str, content_type: str,
-                        criterion_code: str = "", reason: str = "") -> ReportEvidence:
-    """Store the file (hashed) in the object store, then record it. After signing it is an amendment."""
+                        criterion_code: str = "", reason: str = "", sha256: str = "",
+                        captured_at: datetime | None = None, latitude: Any = None, longitude: Any = None,
+                        accuracy: Any = None) -> ReportEvidence:
+    """Store the file (hashed) in the object store, then record it. After signing it is an amendment.
+
+    A file the device hashed (`sha256`) is verified against what arrived. The same file for the same
+    criterion sent again (a retry from the field app after a lost answer) returns the item already
+    recorded instead of a duplicate."""
     _require_team_member(by, check)
+    capture = _capture_clean(captured_at, latitude, longitude, accuracy)
+    if sha256 and not re.fullmatch(r"[0-9a-fA-F]{64}", sha256.strip()):
+        raise _invalid("Mã băm SHA-256 không hợp lệ (64 ký tự hex).", "sha256 must be 64 hex characters.", "sha256")
     report = CheckReport.objects.filter(surprise_check=check).first()
     if report is None:
         raise Conflict("Cuộc kiểm tra chưa bắt đầu nên chưa có biên bản.", "The check has not started.", code="no_report")
@@ -351,14 +432,23 @@ def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, fil
             raise _invalid(f"Tiêu chí {criterion_code} chưa có kết quả chấm trong biên bản.",
                            f"Criterion {criterion_code} has no result in this report.", "criterion")
     stored = store_upload(fileobj=fileobj, filename=filename, content_type=content_type,
-                          prefix=f"inspection/checks/{check.uid}/evidence", max_bytes=MAX_EVIDENCE_BYTES)
+                          prefix=f"inspection/checks/{check.uid}/evidence", max_bytes=MAX_EVIDENCE_BYTES,
+                          expected_sha256=sha256)
     key, safe, size, sha = stored.key, stored.filename, stored.size, stored.sha256
     with transaction.atomic():
         report = _report_locked(check)
+        if sha256:
+            already = ReportEvidence.objects.filter(report=report, sha256=sha, result=result).first()
+            if already is not None:
+                return already
         item = ReportEvidence.objects.create(report=report, result=result, key=key, filename=safe,
-                                             content_type=content_type or "", size=size, sha256=sha, uploaded_by=by)
+                                             content_type=content_type or "", size=size, sha256=sha, uploaded_by=by,
+                                             **capture)
         payload = {"check": str(check.uid), "sha256": sha, "filename": safe, "size": size,
-                   "criterion": criterion_code or None}
+                   "criterion": criterion_code or None, "device_hashed": bool(sha256),
+                   "captured_at": capture["captured_at"].isoformat() if capture["captured_at"] else None,
+                   "position": [str(capture["latitude"]), str(capture["longitude"])]
+                   if capture["latitude"] is not None else None}
         if report.is_signed:
             number = (report.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
             ReportAmendment.objects.create(report=report, number=number, author=by, reason=reason.strip(),
@@ -368,4 +458,100 @@ def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, fil
             payload["amendment"] = number
         audit_record(actor=by, verb="report.evidence_add", obj=item, payload=payload)
     return item
+
+
+
+MAX_SIGNATURE_BYTES = 512 * 1024
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _signature_png(data_url: str) -> bytes:
+    """A signature drawn on the screen, as the canvas gives it: data:image/png;base64,..."""
+    prefix = "data:image/png;base64,"
+    if not data_url.startswith(prefix):
+        raise _invalid("Chữ ký vẽ phải là ảnh PNG (data:image/png;base64,...).",
+                       "The drawn signature must be a PNG data URL.", "signature")
+    try:
+        raw = base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if not raw.startswith(PNG_MAGIC):
+        raise _invalid("Chữ ký vẽ không phải ảnh PNG hợp lệ.", "The drawn signature is not a valid PNG.", "signature")
+    if len(raw) > MAX_SIGNATURE_BYTES:
+        raise _invalid("Ảnh chữ ký quá lớn (tối đa 512 KB).", "The signature image is too large (max 512 KB).",
+                       "signature")
+    return raw
+
+
+def report_representative_sign(*, by: Any, check: SurpriseCheck, name: str, post: str, opinion: str = "",
+                               signature: str = "", rep_user: Any = None) -> CheckReport:
+    """The inspected unit's representative signs the minutes after the team lead, on the lead's device.
+
+    They confirm either with their own account (`rep_user`, whose password the API has checked through
+    the sign-in service) or with a signature drawn on the screen (`signature`, a PNG data URL), never
+    both. The account must belong to the inspected unit and not to the inspection team. Their name,
+    post, the unit's opinion and the signature's hash join the content, and the seal (content_hash)
+    is taken again over both sides; the hash the lead signed stays in lead_content_hash."""
+    from backend.org.selectors import unit_subtree_ids
+
+    require_role(by, *TEAM)  # the check's own lead (checked below): an inspector may lead a drawn check
+    name = _require_text(name, "name", "họ tên người đại diện")
+    post = _require_text(post, "post", "chức vụ người đại diện")
+    if len(name) > 200 or len(post) > 200:
+        raise _invalid("Họ tên và chức vụ tối đa 200 ký tự.", "name and post are at most 200 characters.", "name")
+    opinion = (opinion or "").strip()
+    if bool(signature) == bool(rep_user is not None):
+        raise _invalid("Người đại diện xác nhận bằng tài khoản của mình hoặc bằng chữ ký vẽ trên màn hình "
+                       "(chọn một).", "The representative confirms with their own account or a drawn signature "
+                       "(exactly one).", "signature", code="required")
+    png = _signature_png(signature) if signature else None
+    if rep_user is not None:
+        if on_check_team(rep_user, check) or getattr(rep_user, "is_inspection_team", False):
+            raise _invalid("Người đại diện đơn vị không thể là thành viên đoàn kiểm tra.",
+                           "The unit's representative cannot be a member of the inspection side.", "username")
+        # belonging to the unit = the account's scope is the inspected unit or a part of it (a province-wide
+        # account is not the unit's representative)
+        if rep_user.scope_unit_id is None or rep_user.scope_unit_id not in unit_subtree_ids(root_id=check.unit_id):
+            raise _invalid("Tài khoản này không thuộc đơn vị được kiểm tra.",
+                           "This account does not belong to the inspected unit.", "username")
+    stored = None
+    if png is not None:
+        stored = store_upload(fileobj=io.BytesIO(png), filename="chu-ky-dai-dien.png", content_type="image/png",
+                              prefix=f"inspection/checks/{check.uid}/signatures", max_bytes=MAX_SIGNATURE_BYTES,
+                              allowed_suffixes=[".png"])
+    with transaction.atomic():
+        check = _check_locked(check.pk)
+        if check.lead_id != by.pk:
+            raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra mới được nhận chữ ký của đơn vị.",
+                            "Only the check's team lead may take the unit's signature.")
+        report = _report_locked(check)
+        if not report.is_signed:
+            raise Conflict("Tổ trưởng ký biên bản trước, sau đó đến đại diện đơn vị.",
+                           "The team lead signs first, then the unit's representative.", code="not_signed")
+        if report.rep_signed_at is not None:
+            raise Conflict("Đại diện đơn vị đã ký biên bản này.", "The unit's representative already signed.",
+                           code="already_signed")
+        if report.amendments.exists():
+            raise Conflict("Biên bản đã có bản sửa đổi sau khi ký; không nhận chữ ký đơn vị trên bản đã sửa.",
+                           "The minutes were amended after signing; the unit cannot sign an amended version.",
+                           code="amended")
+        report.rep_name, report.rep_post, report.rep_opinion = name, post, opinion
+        report.rep_method = "login" if rep_user is not None else "drawn"
+        report.rep_user = rep_user
+        report.rep_signature_key = stored.key if stored else ""
+        report.rep_signature_sha256 = stored.sha256 if stored else ""
+        report.rep_signed_at = timezone.now()
+        if not report.lead_content_hash:
+            report.lead_content_hash = report.content_hash
+        content = report_content(report)
+        report.content_hash = content_hash(content)
+        report.signed_content = content
+        report.version += 1
+        report.save()
+        audit_record(actor=by, verb="report.representative_sign", obj=report,
+                     payload={"check": str(check.uid), "name": name, "post": post, "method": report.rep_method,
+                              "username": rep_user.get_username() if rep_user is not None else None,
+                              "signature_sha256": report.rep_signature_sha256 or None,
+                              "lead_content_hash": report.lead_content_hash, "content_hash": report.content_hash})
+    return report
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("checks/<uuid:uid>/cancel/", apis.CheckCancelApi.as_view(), name="inspection-check-cancel"),
     path("checks/<uuid:uid>/report/", apis.ReportApi.as_view(), name="inspection-report"),
     path("checks/<uuid:uid>/report/sign/", apis.ReportSignApi.as_view(), name="inspection-report-sign"),
+    path("checks/<uuid:uid>/report/representative/", apis.ReportRepresentativeApi.as_view(),
+         name="inspection-report-representative"),
     path("checks/<uuid:uid>/report/amendments/", apis.ReportAmendApi.as_view(), name="inspection-report-amend"),
     path("checks/<uuid:uid>/report/evidence/", apis.ReportEvidenceApi.as_view(), name="inspection-report-evidence"),
     path("checks/<uuid:uid>/report/evidence/<int:pk>/", apis.ReportEvidenceDownloadApi.as_view(),

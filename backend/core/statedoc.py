@@ -299,6 +299,7 @@ class Signer:
     position: str          # "Tổ trưởng" (printed in bold capitals)
     name: str              # "" leaves the space for a hand-written name
     note: str = "(Ký, ghi rõ họ tên)"
+    image: Any = None      # a drawn signature (a reportlab flowable) in place of the blank space
 
 
 def signatures(signers: list[Signer | None], *, width: float, recipients: list[str] | None = None) -> Any:
@@ -316,7 +317,7 @@ def signatures(signers: list[Signer | None], *, width: float, recipients: list[s
             cells.append(block)
             continue
         cells.append([para(vn_upper(signer.position), s["center_bold"]),
-                      para(signer.note, s["center_italic"]), Spacer(1, 22 * 2.835),
+                      para(signer.note, s["center_italic"]), signer.image or Spacer(1, 22 * 2.835),
                       para(signer.name or " ", s["center_bold"])])
     table = Table([cells], colWidths=[width / len(cells)] * len(cells))
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),

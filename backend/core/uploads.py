@@ -52,8 +52,10 @@ def clean_filename(name: str | None) -> str:
 
 def store_upload(*, fileobj: BinaryIO, filename: str | None, content_type: str | None, prefix: str,
                  max_bytes: int, allowed_suffixes: Iterable[str] | None = None,
-                 store: Store | None = None) -> StoredUpload:
-    """Hash, check and store one uploaded file; raise DomainError (400) with the reason otherwise."""
+                 store: Store | None = None, expected_sha256: str = "") -> StoredUpload:
+    """Hash, check and store one uploaded file; raise DomainError (400) with the reason otherwise.
+    `expected_sha256`, when the sender hashed the file itself (the field app hashes photos on the
+    phone), must equal what arrived, or nothing is stored."""
     safe = clean_filename(filename)
     if allowed_suffixes is not None:
         allowed = {s.lower() for s in allowed_suffixes}
@@ -75,6 +77,13 @@ def store_upload(*, fileobj: BinaryIO, filename: str | None, content_type: str |
             raise _invalid("Tệp rỗng.", "The file is empty.")
         tmp.seek(0)
         sha = digest.hexdigest()
+        expected = (expected_sha256 or "").strip().lower()
+        if expected and expected != sha:
+            raise DomainError("Tệp nhận được không khớp mã băm SHA-256 tính trên thiết bị (tệp bị hỏng hoặc bị "
+                              "thay đổi trên đường truyền); hãy gửi lại.",
+                              "The file received does not match the SHA-256 computed on the device (damaged or "
+                              "altered in transit); send it again.", code="hash_mismatch",
+                              fields={"sha256": ["mismatch"]})
         key = f"{prefix.strip('/')}/{sha}/{safe}"
         kind = (content_type or "").strip()[:100] or "application/octet-stream"
         (store or get_store()).put(key, tmp, size, kind)  # type: ignore[arg-type]  # a temp file is a BinaryIO

@@ -5,6 +5,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client";
 import { loadWorkspaceStrings } from "./i18n";
 import "./styles.css";
+import "./phone.css";
 import App, { preloadRoute } from "./App";
 
 const queryClient = new QueryClient({

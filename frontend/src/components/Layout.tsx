@@ -9,6 +9,9 @@ import { ME_KEY, workspacesFor, type Workspace } from "../hooks/use-me";
 import { Field, InlineError, Modal, Spinner } from "./ui";
 import { EnrolTwoFactor, RecoveryCodes } from "./TwoFactor";
 import type { Me, Role } from "../types/org";
+import { clearOfflineData, ensureOwner, queueItems } from "../offline/store";
+import { startBackgroundSync } from "../offline/sync";
+import { FieldQueueBadge } from "./inspection/FieldQueueBar";
 
 interface NavItem {
   to: string;
@@ -185,11 +188,22 @@ export function Layout({ me }: { me: Me }) {
   const [enrolling, setEnrolling] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
   useFocusHeadingOnNavigate(mainRef);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+  // the field store belongs to the signed-in user; unsent changes go out whenever the network allows
+  useEffect(() => {
+    void ensureOwner(me).then(startBackgroundSync).catch(() => undefined);
+  }, [me]);
 
   async function logout() {
+    const unsent = (await queueItems().catch(() => [])).length;
+    if (unsent && !window.confirm(t("field.logoutPending", { count: unsent }))) return;
     try {
       await api.post("/api/auth/logout/");
     } finally {
+      // nothing of a check stays on the device after logout
+      await clearOfflineData().catch(() => undefined);
       qc.clear();
       qc.setQueryData(ME_KEY, null);
       navigate("/login", { replace: true });
@@ -197,7 +211,7 @@ export function Layout({ me }: { me: Me }) {
   }
 
   return (
-    <div className="app">
+    <div className={`app ${menuOpen ? "menu-open" : ""}`}>
       <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); const h1 = mainRef.current?.querySelector<HTMLElement>("h1"); if (h1) { h1.setAttribute("tabindex", "-1"); h1.focus(); } else mainRef.current?.focus(); }}>{t("a11y.skip")}</a>
       <aside className="sidebar">
         <div className="sidebar-inner">
@@ -228,6 +242,15 @@ export function Layout({ me }: { me: Me }) {
             </div>
           ))}
         </nav>
+        <div className="phone-menu" data-testid="phone-menu">
+          <div className="phone-menu-user">{me.officer ? `${me.officer.rank} ${me.full_name}` : me.full_name} · {t(`role.${me.role}`)}</div>
+          <LanguageSwitch />
+          {!me.two_factor_enabled && (
+            <button type="button" className="btn btn-ghost" onClick={() => setEnrolling(true)}>{t("twofa.turnOn")}</button>
+          )}
+          <button type="button" className="btn btn-ghost" onClick={() => setChangingPassword(true)}>{t("auth.changePassword")}</button>
+          <button type="button" className="btn btn-ghost" onClick={logout} data-testid="phone-logout">{t("auth.logout")}</button>
+        </div>
         <div className="sidebar-foot">
           <div className="scope" data-testid="scope">
             <span className="scope-label">{t("scope.label")}</span>
@@ -238,7 +261,14 @@ export function Layout({ me }: { me: Me }) {
       </aside>
       <div className="main">
         <header className="topbar">
-          <div className="topbar-left">{liveRoles.includes(me.role) && <ConnectionIndicator />}</div>
+          <div className="topbar-left">
+            <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-label={menuOpen ? t("field.closeMenu") : t("field.menu")} onClick={() => setMenuOpen((o) => !o)} data-testid="menu-toggle">
+              <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true"><path d={menuOpen ? "M6 6l12 12M18 6L6 18" : "M4 7h16M4 12h16M4 17h16"} fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" /></svg>
+            </button>
+            <span className="phone-brand">Counterwatch</span>
+            {liveRoles.includes(me.role) && <ConnectionIndicator />}
+            <FieldQueueBadge />
+          </div>
           <div className="topbar-right">
             <LanguageSwitch />
             <div className="user" data-testid="user">

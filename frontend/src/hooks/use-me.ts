@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api } from "../api/client";
 import type { Me, Role } from "../types/org";
+import { rememberedMe } from "../offline/store";
 
 export const ME_KEY = ["auth", "me"] as const;
 
@@ -12,9 +13,15 @@ export function useMe() {
         return await api.get<Me>("/api/auth/me/");
       } catch (e) {
         if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return null;
+        // no network (field mode): the profile kept on this device since sign-in, until logout
+        if (e instanceof ApiError && e.status === 0) {
+          const kept = await rememberedMe<Me>().catch(() => undefined);
+          if (kept) return kept;
+        }
         throw e;
       }
     },
+    networkMode: "always",
     staleTime: 5 * 60_000,
     retry: false,
   });

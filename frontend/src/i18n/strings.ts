@@ -6,8 +6,9 @@ import { ACCOUNTABILITY } from "./accountability";
 import { ADMIN } from "./admin";
 import { ORG } from "./org";
 import { EVIDENCE } from "./evidence";
+import { FIELD } from "./field";
 
 export type Pair = readonly [vi: string, en: string];
 export type Dict = Record<string, Pair>;
 
-export const STRINGS: Dict = { ...SHELL, ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...ORG, ...EVIDENCE };
+export const STRINGS: Dict = { ...SHELL, ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...ORG, ...EVIDENCE, ...FIELD };

@@ -7,9 +7,10 @@ import { INSPECTION } from "./inspection";
 import { REVIEW } from "./review";
 import { ORG } from "./org";
 import { EVIDENCE } from "./evidence";
+import { FIELD } from "./field";
 import type { Dict } from "./strings";
 
-export const WORKSPACE_STRINGS: Dict = { ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...ORG, ...EVIDENCE };
+export const WORKSPACE_STRINGS: Dict = { ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...ORG, ...EVIDENCE, ...FIELD };
 
 export function addWorkspaceStrings(): void {
   for (const [lng, idx] of [["vi", 0], ["en", 1]] as const) {

@@ -156,6 +156,20 @@ export interface ReportEvidence {
   sha256: string;
   criterion: string | null;
   uploaded_at?: string;
+  captured_at?: string | null;
+  latitude?: string | number | null;
+  longitude?: string | number | null;
+  accuracy_m?: number | null;
+}
+
+export interface UnitRepresentative {
+  name: string;
+  post: string;
+  opinion: string;
+  method: "login" | "drawn";
+  user: UserBrief | null;
+  signature_sha256: string;
+  signed_at: string;
 }
 
 export interface CheckReport {
@@ -173,6 +187,10 @@ export interface CheckReport {
   signed_at: string | null;
   signed_by: UserBrief | null;
   content_hash: string;
+  /** raised by every change; sent back with an edit so a report that moved on is not overwritten */
+  version: number;
+  lead_content_hash?: string;
+  representative?: UnitRepresentative | null;
   amendments: { number: number; reason: string; at: string; author: UserBrief | null; content_hash: string; changes?: unknown }[];
 }
 

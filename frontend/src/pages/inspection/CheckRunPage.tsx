@@ -10,8 +10,32 @@ import { CheckStateBadge, FindingStateBadge, SeverityBadge, personName } from ".
 import { fmtBytes, fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
 import { CriteriaChecklist, draftProblems, flattenCriteria, runningScore, type Drafts } from "../../components/inspection/CriteriaChecklist";
 import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
+import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
+import { RepresentativeSignOff } from "../../components/inspection/RepresentativeSignOff";
 import { useMe } from "../../hooks/use-me";
+import { useFieldQueue, useOnline } from "../../hooks/use-field-queue";
+import { enqueuePhoto, enqueueReport, keepCheck, keptCheck, queueItems, type QueueItem, type StoredCheck } from "../../offline/store";
+
+type QueueDrafts = QueueItem["drafts"];
+import { flushQueue, onSent } from "../../offline/sync";
+import { preparePhoto } from "../../offline/photo";
 import type { CheckDetail, CheckReport, Criterion, FindingBrief, ReportEvidence } from "../../types/inspection";
+
+/** Ask the server; without a network, answer from the copy kept on this device (started checks only). */
+async function orKept<T>(fetcher: () => Promise<T>, kept: () => Promise<StoredCheck | undefined>, pick: (k: StoredCheck) => T, onKept: (k: StoredCheck) => void): Promise<T> {
+  try {
+    return await fetcher();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 0) {
+      const row = await kept();
+      if (row) {
+        onKept(row);
+        return pick(row);
+      }
+    }
+    throw e;
+  }
+}
 
 function draftsFrom(report: CheckReport | null | undefined): Drafts {
   const out: Drafts = {};
@@ -25,14 +49,27 @@ export default function CheckRunPage() {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const me = useMe().data;
-  const checkQ = useQuery({ queryKey: ["check", id], queryFn: () => api.get<CheckDetail>(`inspection/checks/${id}/`) });
+  const userId = me?.id ?? -1;
+  const online = useOnline();
+  const fieldQ = useFieldQueue(id);
+  const [keptAt, setKeptAt] = useState<string | null>(null);
+  const kept = () => keptCheck(id, userId);
+  const fromDevice = (k: StoredCheck) => setKeptAt(k.savedAt);
+  const checkQ = useQuery({
+    queryKey: ["check", id],
+    networkMode: "always",
+    queryFn: () => orKept(() => api.get<CheckDetail>(`inspection/checks/${id}/`), kept, (k) => k.check, fromDevice),
+  });
   const check = checkQ.data;
   const reportQ = useQuery({
     queryKey: ["check", id, "report"],
+    networkMode: "always",
     enabled: Boolean(check && check.state !== "planned" && check.state !== "cancelled"),
     queryFn: async () => {
       try {
-        return await api.get<CheckReport>(`inspection/checks/${id}/report/`);
+        const r = await orKept(() => api.get<CheckReport>(`inspection/checks/${id}/report/`), kept, (k) => k.report, fromDevice);
+        if (r && navigator.onLine) setKeptAt(null);
+        return r;
       } catch (e) {
         if (e instanceof ApiError && e.status === 404) return null;
         throw e;
@@ -45,12 +82,13 @@ export default function CheckRunPage() {
     queryKey: ["criteria-set", csId],
     enabled: Boolean(csId),
     staleTime: 10 * 60_000,
-    queryFn: () => api.get<{ criteria: Criterion[] }>(`inspection/criteria-sets/${csId}/`),
+    networkMode: "always",
+    queryFn: () => orKept(() => api.get<{ criteria: Criterion[] }>(`inspection/criteria-sets/${csId}/`), kept, (k) => ({ criteria: k.criteria }), fromDevice),
   });
   const criteria = useMemo(() => criteriaQ.data?.criteria ?? [], [criteriaQ.data]);
   const findingsQ = useQuery({
     queryKey: ["findings", { check: id }],
-    enabled: Boolean(check),
+    enabled: Boolean(check) && online,
     queryFn: () => api.get<Page<FindingBrief> | FindingBrief[]>("inspection/findings/", { check: id }),
   });
 
@@ -62,14 +100,32 @@ export default function CheckRunPage() {
   const [localError, setLocalError] = useState<string | null>(null);
   const [cancelOpen, setCancelOpen] = useState(false);
   const [cancelReason, setCancelReason] = useState("");
+  const [baseVersion, setBaseVersion] = useState(0);
+  const [photoError, setPhotoError] = useState<string | null>(null);
+  const queued = fieldQ.reportItem;
 
   useEffect(() => {
     if (report !== undefined && !dirty) {
-      setDrafts(draftsFrom(report));
-      setSummary(report?.summary ?? "");
+      // unsent edits kept on this device win over the copy they were made on
+      if (queued?.body) {
+        setDrafts((queued.drafts ?? Object.fromEntries(queued.body.results.map((r) => [r.criterion, { outcome: r.outcome, points: Number(r.points ?? 0), note: r.note }]))) as Drafts);
+        setSummary(queued.body.summary);
+        setBaseVersion(queued.baseVersion ?? report?.version ?? 0);
+      } else {
+        setDrafts(draftsFrom(report));
+        setSummary(report?.summary ?? "");
+        setBaseVersion(report?.version ?? 0);
+      }
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [report]);
+  }, [report, queued?.seq]);
+
+  // what reached the server replaces what the page shows
+  useEffect(() => onSent((checkId, r) => {
+    if (checkId !== id) return;
+    if (r) qc.setQueryData(["check", id, "report"], r);
+    else void qc.invalidateQueries({ queryKey: ["check", id, "report"] });
+  }), [id, qc]);
 
   const leaves = useMemo(() => flattenCriteria(criteria).leaves, [criteria]);
   const live = runningScore(leaves, drafts);
@@ -77,39 +133,54 @@ export default function CheckRunPage() {
   const isTeam = Boolean(me?.is_inspection_team);
   const editable = isTeam && !signed && (check?.state === "in_progress" || check?.state === "completed");
   const isLead = Boolean(me && check?.lead && check.lead.id === me.id);
+  const onTeam = Boolean(me && check && (isLead || (check.team ?? []).some((u) => u.id === me.id)));
   const problems = draftProblems(leaves, drafts);
+
+  // a started check of the user's team is kept on the device for offline work (never a planned one)
+  useEffect(() => {
+    if (!me || !check || !report || !criteriaQ.data || keptAt || !onTeam) return;
+    void keepCheck(me.id, check, report, criteriaQ.data.criteria).catch(() => undefined);
+  }, [me, check, report, criteriaQ.data, keptAt, onTeam]);
 
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ["check", id] });
     void qc.invalidateQueries({ queryKey: ["checks"] });
   };
 
+  // Every save goes through the device's queue: sent at once when there is a network, kept and sent
+  // later when there is not, always with the version the edits were made on.
   const save = useMutation({
-    mutationFn: () => {
+    networkMode: "always",
+    mutationFn: async () => {
       if (Object.keys(problems).length) {
         setLocalError(t("run.fixFirst"));
-        return Promise.reject(new Error(t("run.fixFirst")));
+        throw new Error(t("run.fixFirst"));
       }
       setLocalError(null);
-      return api.put<CheckReport>(`inspection/checks/${id}/report/`, {
+      await enqueueReport(userId, id, baseVersion, {
         summary,
         results: leaves
           .filter((c) => drafts[c.code]?.outcome)
           .map((c) => {
             const d = drafts[c.code];
-            return { criterion: c.code, outcome: d.outcome, points: d.outcome === "partial" ? d.points : null, note: d.note };
+            return { criterion: c.code, outcome: d.outcome as string, points: d.outcome === "partial" ? d.points : null, note: d.note };
           }),
-      });
-    },
-    onSuccess: (r) => {
-      qc.setQueryData(["check", id, "report"], r);
+      }, drafts as QueueDrafts);
       setDirty(false);
-      setSavedAt(new Date());
+      await flushQueue(true);
     },
+    onSuccess: () => setSavedAt(new Date()),
   });
   const transition = useMutation({
+    networkMode: "always",
     mutationFn: async (action: "start" | "complete" | "sign" | "cancel") => {
+      if (!navigator.onLine) throw new Error(t("field.needsNetwork"));
       if ((action === "complete" || action === "sign") && dirty) await save.mutateAsync();
+      if (action === "complete" || action === "sign") {
+        await flushQueue(true);
+        const left = (await queueItems()).filter((i) => i.checkId === id).length;
+        if (left) throw new Error(t("field.pending", { count: left }));
+      }
       if (action === "complete") {
         const missing = leaves.filter((c) => !drafts[c.code]?.outcome).length;
         if (missing) throw new Error(t("run.missing", { count: missing }));
@@ -123,14 +194,21 @@ export default function CheckRunPage() {
       refresh();
     },
   });
+  // A photo is resized and hashed on the device, stamped with its time and position, queued behind the
+  // results it illustrates (saved first), and sent when the network allows.
   const upload = useMutation({
-    mutationFn: ({ file, criterion }: { file: File; criterion?: Criterion }) => {
-      const fd = new FormData();
-      fd.append("file", file);
-      if (criterion) fd.append("criterion", criterion.code);
-      return api.post<ReportEvidence>(`inspection/checks/${id}/report/evidence/`, fd);
+    networkMode: "always",
+    mutationFn: async ({ file, criterion }: { file: File; criterion: Criterion }) => {
+      const takenAt = new Date();
+      setPhotoError(null);
+      if (!drafts[criterion.code]?.outcome) {
+        setPhotoError(t("run.photoNeedsOutcome"));
+        return;
+      }
+      if (dirty) await save.mutateAsync();
+      await enqueuePhoto(userId, id, await preparePhoto(file, criterion.code, takenAt));
+      await flushQueue(true);
     },
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["check", id, "report"] }),
   });
 
   if (checkQ.isPending) return <Spinner />;
@@ -185,11 +263,20 @@ export default function CheckRunPage() {
           </>
         }
       />
+      <FieldQueueBar checkId={id} />
+      {keptAt && !online && <div className="notice" style={{ marginBottom: 12 }} data-testid="kept-copy">{t("field.fromDevice", { time: fmtDateTime(keptAt) })}</div>}
       {transition.isError && <InlineError error={transition.error} />}
       {check.state === "planned" && <div className="notice notice-amber" style={{ marginBottom: 16 }}>{t("run.plannedNote")}</div>}
       {signed && report && (
         <div className="notice notice-green" style={{ marginBottom: 16 }} data-testid="signed-banner">
-          {t("run.signedBanner", { at: fmtDateTime(report.signed_at) })} <code className="hash" style={{ marginTop: 6 }}>{report.content_hash}</code>
+          {t("run.signedBanner", { at: fmtDateTime(report.signed_at) })}
+          {report.representative && (
+            <div data-testid="rep-signed" style={{ marginTop: 6 }}>
+              {t("sign.done", { name: report.representative.name, post: report.representative.post, at: fmtDateTime(report.representative.signed_at) })}
+              {report.representative.opinion && <div>{t("sign.opinionShown", { opinion: report.representative.opinion })}</div>}
+            </div>
+          )}
+          <code className="hash" style={{ marginTop: 6 }}>{report.content_hash}</code>
         </div>
       )}
       {(report?.flags ?? []).length > 0 && (
@@ -201,6 +288,9 @@ export default function CheckRunPage() {
             ))}
           </ul>
         </div>
+      )}
+      {signed && report && !report.representative && isLead && online && report.amendments.length === 0 && (
+        <RepresentativeSignOff checkId={id} onSigned={(r) => { qc.setQueryData(["check", id, "report"], r); refresh(); }} />
       )}
       {check.state !== "planned" && check.state !== "cancelled" && (
         <div className="run-layout">
@@ -222,14 +312,19 @@ export default function CheckRunPage() {
                   renderExtra={(c) => (
                     <>
                       {evidenceFor(c).map((e) => (
-                        <span className="evidence-chip" key={e.id} title={e.sha256}>
+                        <span className="evidence-chip" key={e.id} title={[e.sha256, e.captured_at ? t("photo.taken", { time: fmtDateTime(e.captured_at) }) : "", e.latitude != null ? t("photo.where", { lat: e.latitude, lon: e.longitude }) : ""].filter(Boolean).join(" · ")}>
                           <Icon name="clip" /> <a href={fileUrl(e)} target="_blank" rel="noreferrer">{e.filename}</a> <span className="muted">{fmtBytes(e.size)}</span>
+                        </span>
+                      ))}
+                      {fieldQ.photos.filter((p) => p.photo?.criterion === c.code).map((p) => (
+                        <span className="evidence-chip evidence-queued" key={`q${p.seq}`} data-testid="photo-queued">
+                          <Icon name="clip" /> {p.photo?.name} <span className="muted">{t("field.photoQueued")}</span>
                         </span>
                       ))}
                       {editable && (
                         <label className="btn btn-ghost btn-sm file-btn">
-                          <Icon name="camera" /> {t("run.addPhoto")}
-                          <input type="file" accept="image/*,application/pdf" capture="environment" onChange={(e) => e.target.files?.[0] && upload.mutate({ file: e.target.files[0], criterion: c })} />
+                          <Icon name="camera" /> {upload.isPending && upload.variables?.criterion.code === c.code ? t("field.preparing") : t("run.addPhoto")}
+                          <input type="file" accept="image/*,application/pdf" capture="environment" data-testid={`photo-${c.code}`} onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ""; if (f) upload.mutate({ file: f, criterion: c }); }} />
                         </label>
                       )}
                       {isTeam && drafts[c.code]?.outcome === "fail" && (
@@ -243,6 +338,7 @@ export default function CheckRunPage() {
                 <Field label={t("run.summary")}>
                   <textarea value={summary} disabled={!editable} onChange={(e) => { setSummary(e.target.value); setDirty(true); }} rows={3} />
                 </Field>
+                {photoError && <div className="inline-error">{photoError}</div>}
                 {upload.isError && <InlineError error={upload.error} />}
               </Card>
             )}
@@ -263,7 +359,7 @@ export default function CheckRunPage() {
                     {save.isPending ? t("run.saving") : t("run.save")}
                   </button>
                   <div className="small muted" style={{ textAlign: "center" }}>
-                    {dirty ? t("run.unsaved") : savedAt ? t("run.saved", { time: fmtTime(savedAt) }) : ""}
+                    {dirty ? t("run.unsaved") : queued ? t("field.savedLocal") : savedAt ? t("run.saved", { time: fmtTime(savedAt) }) : ""}
                   </div>
                   {localError ? <div className="inline-error">{localError}</div> : save.isError && <InlineError error={save.error} />}
                 </div>

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { rows, type Page } from "../../api/client";
@@ -8,11 +8,36 @@ import { fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
 import { useChecks } from "../../hooks/use-checks";
 import { useMe } from "../../hooks/use-me";
 import type { CheckBrief } from "../../types/inspection";
+import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
+import { useOnline } from "../../hooks/use-field-queue";
+import { keptChecks, type StoredCheck } from "../../offline/store";
+
+/** Without a network: the started checks kept on this device, to carry on working. */
+function KeptChecks({ userId }: { userId: number }) {
+  const { t } = useTranslation();
+  const [kept, setKept] = useState<StoredCheck[] | null>(null);
+  useEffect(() => {
+    void keptChecks(userId).then(setKept).catch(() => setKept([]));
+  }, [userId]);
+  if (kept === null) return null;
+  if (kept.length === 0) return <Empty title={t("checks.empty")} />;
+  return (
+    <ul className="card-list" data-testid="kept-checks">
+      {kept.map((k) => (
+        <li key={k.id} className="list-card">
+          <Link to={`/inspection/checks/${k.id}`}><strong>{k.check.reference}</strong> — {k.check.unit.name}</Link>
+          <div className="row small"><CheckStateBadge value={k.check.state} /> <span className="muted">{t("field.keptOffline")} · {fmtDateTime(k.savedAt)}</span></div>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export default function ChecksPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const me = useMe().data;
+  const online = useOnline();
   const [state, setState] = useState("");
   const [page, setPage] = useState(1);
   const q = useChecks({ state, page });
@@ -24,6 +49,8 @@ export default function ChecksPage() {
   return (
     <>
       <PageHeader title={t("checks.title")} subtitle={t("checks.subtitle")} />
+      <FieldQueueBar />
+      {!online && me && <KeptChecks userId={me.id} />}
       <div className="filters">
         <Field label={t("common.state")}>
           <select value={state} onChange={(e) => { setState(e.target.value); setPage(1); }}>
@@ -34,14 +61,14 @@ export default function ChecksPage() {
           </select>
         </Field>
       </div>
-      <Card className="flush">
+      {online && <Card className="flush">
         <QueryState q={q}>
           {list.length === 0 ? (
             <Empty title={t("checks.empty")} hint={me?.is_inspection_team ? t("checks.emptyHint") : undefined} />
           ) : (
             <>
               <div className="table-wrap">
-                <table className="table" data-testid="checks-table">
+                <table className="table table-cards" data-testid="checks-table">
                   <thead>
                     <tr>
                       <th>{t("checks.ref")}</th>
@@ -56,16 +83,18 @@ export default function ChecksPage() {
                   <tbody>
                     {list.map((c) => (
                       <tr key={c.id} className="clickable" onClick={() => navigate(`/inspection/checks/${c.id}`)}>
-                        <td><Link className="row-link" to={`/inspection/checks/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{c.reference}</strong></Link></td>
-                        <td>
-                          {c.unit.name}
-                          {c.counter && <div className="muted small">{c.counter.name}</div>}
+                        <td data-label={t("checks.ref")}><Link className="row-link" to={`/inspection/checks/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{c.reference}</strong></Link></td>
+                        <td data-label={t("common.unit")}>
+                          <div>
+                            {c.unit.name}
+                            {c.counter && <div className="muted small">{c.counter.name}</div>}
+                          </div>
                         </td>
-                        <td className="nowrap">{fmtDateTime(c.window_start)} – {fmtTime(c.window_end).slice(0, 5)}</td>
-                        <td>{t(`mode.${c.mode}`, { defaultValue: c.mode })}</td>
-                        <td>{personName(c.lead)}</td>
-                        <td><CheckStateBadge value={c.state} /></td>
-                        <td className="num">{c.score ? `${fmtNumber(c.score.percent, 1)}%` : "—"}</td>
+                        <td className="nowrap" data-label={t("checks.window")}>{fmtDateTime(c.window_start)} – {fmtTime(c.window_end).slice(0, 5)}</td>
+                        <td data-label={t("checks.mode")}>{t(`mode.${c.mode}`, { defaultValue: c.mode })}</td>
+                        <td data-label={t("checks.lead")}>{personName(c.lead)}</td>
+                        <td data-label={t("common.state")}><CheckStateBadge value={c.state} /></td>
+                        <td className="num" data-label={t("checks.score")}>{c.score ? `${fmtNumber(c.score.percent, 1)}%` : "—"}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -75,7 +104,7 @@ export default function ChecksPage() {
             </>
           )}
         </QueryState>
-      </Card>
+      </Card>}
     </>
   );
 }

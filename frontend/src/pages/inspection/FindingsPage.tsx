@@ -20,7 +20,7 @@ export function FindingsTable({ list, onOpen }: { list: FindingBrief[]; onOpen: 
   const name = useLocalName();
   return (
     <div className="table-wrap">
-      <table className="table" data-testid="findings-table">
+      <table className="table table-cards" data-testid="findings-table">
         <thead>
           <tr>
             <th>{t("findings.ref")}</th>
@@ -35,16 +35,18 @@ export function FindingsTable({ list, onOpen }: { list: FindingBrief[]; onOpen: 
         <tbody>
           {list.map((f) => (
             <tr key={f.id} className="clickable" onClick={() => onOpen(f)}>
-              <td className="nowrap"><button type="button" className="row-link" onClick={(e) => { e.stopPropagation(); onOpen(f); }}><strong>{f.reference}</strong></button></td>
-              <td>
-                {f.title}
-                {f.category && <div className="muted small">{name(f.category)}</div>}
+              <td className="nowrap" data-label={t("findings.ref")}><button type="button" className="row-link" onClick={(e) => { e.stopPropagation(); onOpen(f); }}><strong>{f.reference}</strong></button></td>
+              <td data-label={t("findings.titleCol")}>
+                <div>
+                  {f.title}
+                  {f.category && <div className="muted small">{name(f.category)}</div>}
+                </div>
               </td>
-              <td>{f.unit.name}</td>
-              <td className="nowrap">{fmtDateTime(f.occurred_from)}</td>
-              <td><SeverityBadge value={f.severity} /></td>
-              <td>{t(`source.${f.source}`, { defaultValue: f.source })}</td>
-              <td><FindingStateBadge value={f.state} /></td>
+              <td data-label={t("common.unit")}>{f.unit.name}</td>
+              <td className="nowrap" data-label={t("findings.occurred")}>{fmtDateTime(f.occurred_from)}</td>
+              <td data-label={t("findings.severity")}><SeverityBadge value={f.severity} /></td>
+              <td data-label={t("findings.source")}>{t(`source.${f.source}`, { defaultValue: f.source })}</td>
+              <td data-label={t("common.state")}><FindingStateBadge value={f.state} /></td>
             </tr>
           ))}
         </tbody>

@@ -1,0 +1,87 @@
+import { useEffect, useRef, useState } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import SignaturePad from "signature_pad";
+import { api } from "../../api/client";
+import { Card, Field, InlineError } from "../ui";
+import type { CheckReport } from "../../types/inspection";
+
+/** A signature drawn with a finger on the inspector's screen (signature_pad), exported as PNG. */
+function SignatureBox({ onChange }: { onChange: (dataUrl: string) => void }) {
+  const { t } = useTranslation();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const pad = useRef<SignaturePad | null>(null);
+  useEffect(() => {
+    const el = canvas.current!;
+    const ratio = Math.max(window.devicePixelRatio || 1, 1);
+    el.width = el.offsetWidth * ratio;
+    el.height = el.offsetHeight * ratio;
+    el.getContext("2d")!.scale(ratio, ratio);
+    const p = new SignaturePad(el, { backgroundColor: "rgb(255,255,255)", penColor: "#0a2a5e" });
+    p.addEventListener("endStroke", () => onChange(p.isEmpty() ? "" : p.toDataURL("image/png")));
+    pad.current = p;
+    return () => p.off();
+  }, [onChange]);
+  return (
+    <div className="signature-box">
+      <canvas ref={canvas} className="signature-canvas" data-testid="signature-canvas" aria-label={t("sign.pad")} />
+      <button type="button" className="btn btn-ghost btn-sm" onClick={() => { pad.current?.clear(); onChange(""); }}>{t("sign.clear")}</button>
+    </div>
+  );
+}
+
+/** Step 2 of the minutes, on the lead's device after the lead signed: the inspected unit's side. */
+export function RepresentativeSignOff({ checkId, onSigned }: { checkId: string; onSigned: (r: CheckReport) => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState("");
+  const [post, setPost] = useState("");
+  const [opinion, setOpinion] = useState("");
+  const [method, setMethod] = useState<"drawn" | "login">("drawn");
+  const [signature, setSignature] = useState("");
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const m = useMutation({
+    networkMode: "always",
+    mutationFn: () =>
+      api.post<CheckReport>(`inspection/checks/${checkId}/report/representative/`, {
+        name, post, opinion, ...(method === "drawn" ? { signature } : { username, password }),
+      }),
+    onSuccess: onSigned,
+  });
+  const ready = name.trim() && post.trim() && (method === "drawn" ? signature : username && password);
+  return (
+    <Card title={t("sign.repTitle")}>
+      <div data-testid="rep-signoff">
+        <ol className="sign-steps">
+          <li className="done">{t("sign.step1")} ✓</li>
+          <li className="current">{t("sign.step2")}</li>
+        </ol>
+        <p className="muted">{t("sign.repHint")}</p>
+        <Field label={t("sign.name")}><input value={name} onChange={(e) => setName(e.target.value)} data-testid="rep-name" autoComplete="off" /></Field>
+        <Field label={t("sign.post")}><input value={post} onChange={(e) => setPost(e.target.value)} data-testid="rep-post" autoComplete="off" /></Field>
+        <Field label={t("sign.opinion")}><textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} data-testid="rep-opinion" /></Field>
+        <fieldset className="sign-method">
+          <legend>{t("sign.method")}</legend>
+          <label><input type="radio" name="rep-method" checked={method === "drawn"} onChange={() => setMethod("drawn")} /> {t("sign.methodDraw")}</label>
+          <label><input type="radio" name="rep-method" checked={method === "login"} onChange={() => setMethod("login")} data-testid="rep-method-login" /> {t("sign.methodLogin")}</label>
+        </fieldset>
+        {method === "drawn" ? (
+          <div className="field">
+            <span className="field-label">{t("sign.pad")}</span>
+            <SignatureBox onChange={setSignature} />
+            {!signature && <span className="field-hint">{t("sign.empty")}</span>}
+          </div>
+        ) : (
+          <>
+            <Field label={t("sign.username")}><input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoCapitalize="none" /></Field>
+            <Field label={t("sign.password")}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" /></Field>
+          </>
+        )}
+        {m.isError && <InlineError error={m.error} />}
+        <button type="button" className="btn btn-success btn-lg btn-block" disabled={!ready || m.isPending} onClick={() => m.mutate()} data-testid="rep-submit">
+          {t("sign.submit")}
+        </button>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,364 @@
+"""Field mode (issue 16) in Chromium with a phone viewport (390×844): a check run offline and synced
+when the network is back, the conflict when the report changed on the server meanwhile, the unit's
+representative signing on the spot, and nothing of a planned check in the browser's storage."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from tests.e2e.conftest import PASSWORD, SCREENSHOTS
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+POSITION = {"latitude": 18.679123, "longitude": 105.681456}
+
+# Everything the page can reach of the browser's storage, as one string: every IndexedDB database and
+# store, every Cache Storage entry (URL and, for text, body), localStorage and sessionStorage.
+STORAGE_DUMP = """async () => {
+  const out = {idb: {}, caches: {}, local: {}, session: {}};
+  for (const info of await indexedDB.databases()) {
+    const db = await new Promise((res, rej) => { const r = indexedDB.open(info.name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const stores = {};
+    for (const name of Array.from(db.objectStoreNames)) {
+      stores[name] = await new Promise((res) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => res([]); });
+    }
+    db.close();
+    out.idb[info.name] = stores;
+  }
+  if (self.caches) {
+    for (const key of await caches.keys()) {
+      const cache = await caches.open(key);
+      const entries = [];
+      for (const req of await cache.keys()) {
+        const resp = await cache.match(req);
+        const type = (resp && resp.headers.get('content-type')) || '';
+        entries.push({url: req.url, body: /json|text|javascript|html/.test(type) ? await resp.text() : ''});
+      }
+      out.caches[key] = entries;
+    }
+  }
+  for (let i = 0; i < localStorage.length; i++) { const k = localStorage.key(i); out.local[k] = localStorage.getItem(k); }
+  for (let i = 0; i < sessionStorage.length; i++) { const k = sessionStorage.key(i); out.session[k] = sessionStorage.getItem(k); }
+  return JSON.stringify(out, (k, v) => (v instanceof Blob ? '[blob ' + v.size + ']' : v));
+}"""
+
+
+# Visible controls a finger must hit, smaller than 44 px in either direction.
+TOO_SMALL = """() => Array.from(document.querySelectorAll(
+    'button, a.btn, [role=radio], input:not([type=radio]):not([type=checkbox]):not([type=file]), select, textarea, label.file-btn, .nav-link'))
+  .filter(el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+                  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && (r.height < 44 || r.width < 44); })
+  .map(el => (el.getAttribute('data-testid') || el.textContent || el.tagName).trim().slice(0, 40) + ' '
+             + Math.round(el.getBoundingClientRect().width) + 'x' + Math.round(el.getBoundingClientRect().height))"""
+
+
+class Phone:
+    """A signed-in phone: 390×844, touch, Vietnamese, Hanoi time, position allowed."""
+
+    def __init__(self, browser: Any, base: str, username: str) -> None:
+        self.base = base
+        self.context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
+                                           locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                           geolocation=POSITION, permissions=["geolocation"])
+        self.context.set_default_timeout(20_000)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: d.accept())
+        self.page.goto(base + "/login")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_selector("[data-testid=menu-toggle]")
+
+    def go(self, path: str) -> Any:
+        self.page.goto(self.base + path)
+        return self.page
+
+    def api(self, method: str, path: str, data: Any = None) -> Any:
+        csrf = next((c["value"] for c in self.context.cookies() if c["name"] == "csrftoken"), "")
+        response = self.page.request.fetch(self.base + path, method=method, data=data,
+                                           headers={"X-CSRFToken": csrf, "Accept": "application/json"})
+        return response
+
+    def fits(self) -> int:
+        """No page wider than the phone."""
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{self.page.url} is {width}px wide on a {PHONE['width']}px phone"
+        return width
+
+    def shot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.wait_for_timeout(300)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def storage(self) -> str:
+        return self.page.evaluate(STORAGE_DUMP)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def phone(request: Any, browser: Any, live_url: str) -> Any:
+    phones: list[Phone] = []
+
+    def make(username: str) -> Phone:
+        p = Phone(browser, live_url, username)
+        phones.append(p)
+        return p
+
+    yield make
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    errors = [e for p in phones for e in p.errors]
+    for i, p in enumerate(phones):
+        if failed:  # what the phone showed when the test broke
+            p.shot(f"FAILED-{request.node.name}-phone{i}")
+        p.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def _plan_check(lead: Phone, team_ids: list[int]) -> dict[str, Any]:
+    """A planned check of Công an xã Thanh Chương, made through the API as the lead."""
+    units = lead.api("GET", "/api/org/units/?search=CAX-TC").json()
+    unit = next(u for u in (units["results"] if isinstance(units, dict) else units) if u["code"] == "CAX-TC")
+    start = timezone.now() + timedelta(hours=1)
+    response = lead.api("POST", "/api/inspection/checks/", {
+        "mode": "dot_xuat", "unit_id": unit["id"], "window_start": start.isoformat(),
+        "window_end": (start + timedelta(hours=2)).isoformat(), "team_ids": team_ids,
+        "notes": "Kiểm tra đột xuất bộ phận một cửa (bí mật đến khi bắt đầu)."})
+    assert response.status == 201, response.text()
+    return response.json()
+
+
+def _start(lead: Phone, check: dict[str, Any]) -> Any:
+    page = lead.go(f"/inspection/checks/{check['id']}")
+    page.click("[data-testid=check-start]")
+    page.wait_for_selector("[data-testid^=criterion-]")
+    # the check, its report and criteria are kept on the phone, and the service worker controls the page
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function(f"""async () => {{
+        const dbs = await indexedDB.databases();
+        if (!dbs.some(d => d.name === 'counterwatch-field')) return false;
+        const db = await new Promise(r => {{ const q = indexedDB.open('counterwatch-field'); q.onsuccess = () => r(q.result); }});
+        const row = await new Promise(r => {{ const q = db.transaction('checks').objectStore('checks').get('{check['id']}'); q.onsuccess = () => r(q.result); }});
+        db.close();
+        return Boolean(row && row.report && row.criteria.length);
+    }}""")
+    return page
+
+
+def _answer_all(page: Any, outcome: str = "Đạt") -> int:
+    criteria = page.locator("[data-testid^=criterion-]")
+    total = criteria.count()
+    for i in range(total):
+        criteria.nth(i).get_by_role("radio", name=outcome, exact=True).click()
+    return total
+
+
+def _big_photo() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (2400, 1800), (200, 210, 225))
+    draw = ImageDraw.Draw(image)
+    for i in range(0, 2400, 60):
+        draw.line([(i, 0), (2400 - i, 1800)], fill=(i % 255, 80, 160), width=7)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(phone: Any) -> None:
+    lead = phone("lead")
+    check = _plan_check(lead, [])
+
+    page = lead.go("/inspection/checks")
+    page.wait_for_selector("[data-testid=checks-table] tbody tr")
+    lead.fits()
+    # lists are cards on a phone: no header row, each cell labelled
+    assert not page.locator("[data-testid=checks-table] thead").is_visible()
+    lead.shot("field-1-check-list-390")
+
+    page = _start(lead, check)
+    lead.fits()
+
+    # --- the network goes; the phone is even reloaded (the browser was killed) ---
+    lead.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("[data-testid=kept-copy]")
+    page.wait_for_selector("[data-testid=offline-banner]")
+    total = _answer_all(page)
+    page.fill("textarea >> nth=-1", "Đơn vị chấp hành tốt quy trình tiếp nhận hồ sơ.")
+    page.click("[data-testid=report-save]")
+    page.wait_for_selector("text=1 thay đổi chờ gửi")
+    first = page.locator("[data-testid^=criterion-]").first
+    original = _big_photo()
+    first.locator("input[type=file]").set_input_files(
+        files=[{"name": "quay-mot-cua.jpg", "mimeType": "image/jpeg", "buffer": original}])
+    page.wait_for_selector("[data-testid=photo-queued]")
+    page.wait_for_selector("[data-testid=queue-count]:has-text('2 thay đổi chờ gửi')")
+    page.evaluate("window.scrollTo(0, 0)")
+    lead.fits()
+    small = page.evaluate(TOO_SMALL)
+    assert not small, f"touch targets under 44 px on the report: {small}"
+    page.set_viewport_size({"width": 360, "height": 780})  # the narrowest phones in use
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size(PHONE)
+    lead.shot("field-2-report-offline-390")
+
+    # --- the network is back: the queue empties by itself and the report is complete on the server ---
+    lead.context.set_offline(False)
+    page.wait_for_selector("[data-testid=queue-count]", state="detached", timeout=30_000)
+    report = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/").json()
+    assert len(report["results"]) == total and all(r["outcome"] == "pass" for r in report["results"])
+    assert report["summary"] == "Đơn vị chấp hành tốt quy trình tiếp nhận hồ sơ."
+    assert len(report["evidence"]) == 1
+    photo = report["evidence"][0]
+    assert photo["filename"] == "quay-mot-cua.jpg" and photo["criterion"] == report["results"][0]["criterion"]
+    assert photo["size"] < len(original)  # resized on the phone
+    assert photo["captured_at"] and abs(float(photo["latitude"]) - POSITION["latitude"]) < 1e-5
+    stored = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/evidence/{photo['id']}/")
+    assert hashlib.sha256(stored.body()).hexdigest() == photo["sha256"]  # what the phone hashed is what is kept
+    page.wait_for_selector("text=quay-mot-cua.jpg")
+
+    # --- sign-off on the spot: the lead, then the unit's representative ---
+    page.click("[data-testid=check-complete]")
+    page.wait_for_selector("[data-testid=check-sign]")
+    page.click("[data-testid=check-sign]")
+    page.wait_for_selector("[data-testid=rep-signoff]")
+    page.fill("[data-testid=rep-name]", "Trần Minh Đức")
+    page.fill("[data-testid=rep-post]", "Trưởng Công an xã")
+    page.fill("[data-testid=rep-opinion]", "Đơn vị thống nhất với kết quả kiểm tra.")
+    canvas = page.locator("[data-testid=signature-canvas]")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + box["height"] * (0.3 + 0.4 * (step % 2)), steps=3)
+    page.mouse.up()
+    page.wait_for_selector("[data-testid=rep-signoff] .field-hint", state="detached")
+    lead.fits()
+    lead.shot("field-3-signature-step-390")
+    page.click("[data-testid=rep-submit]")
+    page.wait_for_selector("[data-testid=rep-signed]")
+    assert "Trần Minh Đức" in page.locator("[data-testid=rep-signed]").inner_text()
+    lead.fits()
+    lead.shot("field-4-signed-both-sides-390")
+    signed = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/").json()
+    assert signed["representative"]["method"] == "drawn" and signed["lead_content_hash"] != signed["content_hash"]
+    original_version = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/?version=original").json()
+    assert original_version["content"]["unit_representative"]["opinion"] == "Đơn vị thống nhất với kết quả kiểm tra."
+
+    # --- the top bar folds into a menu; logout there clears the phone ---
+    page.evaluate("window.scrollTo(0, 0)")
+    page.click("[data-testid=menu-toggle]")
+    page.wait_for_selector("[data-testid=phone-menu]")
+    lead.fits()
+    assert not page.evaluate(TOO_SMALL)
+    page.screenshot(path=str(SCREENSHOTS / "field-6-menu-390.png"))
+    page.click("[data-testid=phone-logout]")
+    page.wait_for_selector("input[name=username]")
+    assert check["id"] not in lead.storage()
+
+
+def test_report_changed_on_the_server_meanwhile_shows_the_conflict(phone: Any, login: Any) -> None:
+    lead = phone("lead")
+    inspector = login("inspector")
+    inspector_id = inspector.page.request.get(inspector.base + "/api/auth/me/").json()["id"]
+    check = _plan_check(lead, [inspector_id])
+    page = _start(lead, check)
+
+    lead.context.set_offline(True)
+    _answer_all(page, "Đạt")
+    page.click("[data-testid=report-save]")
+    page.wait_for_selector("text=1 thay đổi chờ gửi")
+
+    # meanwhile a teammate on the network records a fail on the first criterion
+    csrf = next(c["value"] for c in inspector.context.cookies() if c["name"] == "csrftoken")
+    server = inspector.page.request.get(inspector.base + f"/api/inspection/checks/{check['id']}/report/").json()
+    code = page.locator("[data-testid^=criterion-]").first.get_attribute("data-testid").removeprefix("criterion-")
+    amended = inspector.page.request.put(
+        inspector.base + f"/api/inspection/checks/{check['id']}/report/", headers={"X-CSRFToken": csrf},
+        data={"results": [{"criterion": code, "outcome": "fail", "note": "Vắng mặt tại quầy lúc 09:40"}],
+              "version": server["version"]})
+    assert amended.status == 200, amended.text()
+
+    lead.context.set_offline(False)
+    conflict = page.locator("[data-testid=sync-conflict]")
+    conflict.wait_for(timeout=30_000)
+    text = conflict.inner_text()
+    assert "Xung đột" in text and "đã được thay đổi trên máy chủ" in text
+    page.evaluate("window.scrollTo(0, 0)")
+    lead.fits()
+    lead.shot("field-5-conflict-390")
+    # the last write did not silently win: the teammate's fail stands, the lead's answers wait
+    now = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/").json()
+    assert [r["outcome"] for r in now["results"] if r["criterion"] == code] == ["fail"]
+    assert len(now["results"]) == 1
+    assert "1 thay đổi chờ gửi" in page.locator("[data-testid=queue-count]").inner_text()
+
+    # the lead drops their copy and takes the server's: the page shows the teammate's fail
+    page.click("[data-testid=conflict-take-server]")
+    page.wait_for_selector("[data-testid=sync-conflict]", state="detached")
+    first = page.locator("[data-testid^=criterion-]").first
+    first.locator("[role=radio][aria-checked=true]", has_text="Không đạt").wait_for()
+    assert first.locator("[role=radio][aria-checked=true]").count() == 1
+    assert page.locator("[data-testid=queue-count]").count() == 0
+
+
+def test_no_planned_check_data_in_browser_storage_before_it_starts(phone: Any) -> None:
+    lead = phone("lead")
+    check = _plan_check(lead, [])
+    secrets = [check["id"], check["reference"]]
+
+    page = lead.go("/inspection/checks")
+    page.wait_for_selector(f"text={check['reference']}")
+    page.click(f"text={check['reference']}")
+    page.wait_for_selector("[data-testid=check-start]")
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.reload()  # under the service worker's control this time: any API answer it cached would show
+    page.wait_for_selector("[data-testid=check-start]")
+    page.wait_for_timeout(500)
+    dump = lead.storage()
+    data = json.loads(dump)
+    assert data["caches"], "the service worker precached the app shell (the probe sees Cache Storage)"
+    cached_urls = [e["url"] for entries in data["caches"].values() for e in entries]
+    assert not [u for u in cached_urls if "/api/" in u], cached_urls
+    for secret in secrets:
+        assert secret not in dump, f"{secret} of a planned check is in the browser's storage"
+    assert not re.search(r"CAX-TC|Thanh Chương", json.dumps(data["idb"]) + json.dumps(data["local"]), re.I)
+
+    # the probe can fail: once the check is started the phone does keep it
+    _start(lead, check)
+    assert check["id"] in lead.storage()
+
+
+@pytest.mark.parametrize("path", ["/inspection/risk", "/inspection/draws", "/inspection/calendar",
+                                  "/inspection/checks", "/inspection/findings"])
+def test_every_page_of_the_inspection_workspace_fits_a_phone(phone: Any, path: str) -> None:
+    lead = phone("lead")
+    page = lead.go(path)
+    page.wait_for_selector("h1")
+    page.wait_for_load_state("networkidle")
+    lead.fits()
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    if path in ("/inspection/checks", "/inspection/findings"):  # the lists a team works from on site: cards
+        page.set_viewport_size(PHONE)
+        table = page.locator("table.table-cards")
+        table.locator("tbody tr").first.wait_for()
+        assert not table.locator("thead").is_visible()
+        if path == "/inspection/findings":
+            page.evaluate("window.scrollTo(0, 0)")
+            lead.shot("field-7-findings-cards-390")

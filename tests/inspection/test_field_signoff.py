@@ -1,0 +1,213 @@
+"""Field mode (issue 16): the report's version against silent overwrites, photos hashed on the device
+with their time and place, and the inspected unit's representative signing after the team lead."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import struct
+import zlib
+
+import pytest
+from pypdf import PdfReader
+
+from backend.org.demo import DEMO_PASSWORD
+from inspection.models import CheckReport, ReportEvidence, SurpriseCheck
+from inspection.services_reports import content_hash, report_content
+from tests.inspection.test_reports import _all, _url
+from tests.inspection.test_secrecy import _plan
+
+
+@pytest.fixture
+def running(api_as, insp):
+    check = _plan(insp)
+    assert api_as("lead").post(f"/api/inspection/checks/{check.uid}/start/", {}, format="json").status_code == 200
+    return SurpriseCheck.objects.get(pk=check.pk)
+
+
+def _png(width: int = 40, height: int = 12) -> bytes:
+    """A real PNG (white strokes on black are enough: the server checks the format, not the art)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    raw = b"".join(b"\x00" + bytes((x * 7 + y * 13) % 256 for x in range(width)) for y in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def _data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def _signed(api_as, check):
+    lead = api_as("lead")
+    assert api_as("inspector").put(_url(check), {"results": _all(check), "summary": "Đơn vị chấp hành tốt."},
+                                   format="json").status_code == 200
+    assert lead.post(f"/api/inspection/checks/{check.uid}/complete/", {}, format="json").status_code == 200
+    response = lead.post(_url(check, "sign/"), {}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+# --- version: the last write never silently wins ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_stale_version_is_refused_with_a_clear_message_and_nothing_written(api_as, running):
+    inspector, lead = api_as("inspector"), api_as("lead")
+    first = inspector.get(_url(running)).json()
+    base = first["version"]
+    ok = inspector.put(_url(running), {"results": [{"criterion": "1.1", "outcome": "pass"}], "version": base},
+                       format="json")
+    assert ok.status_code == 200 and ok.json()["version"] == base + 1
+    # the lead, working from the same version the inspector started from, would overwrite 1.1
+    stale = lead.put(_url(running), {"results": [{"criterion": "1.1", "outcome": "fail", "note": "Thiếu sổ"}],
+                                     "version": base}, format="json")
+    assert stale.status_code == 409, stale.content
+    error = stale.json()["error"]
+    assert error["code"] == "report_version_conflict"
+    assert "thay đổi trên máy chủ" in error["message"] and "changed on the server" in error["message_en"]
+    assert error["fields"]["version"] == [str(base + 1)]
+    report = CheckReport.objects.get(surprise_check=running)
+    assert report.results.get(criterion__code="1.1").outcome == "pass" and report.version == base + 1
+
+
+@pytest.mark.django_db
+def test_a_retry_of_a_write_that_already_arrived_is_accepted_without_a_new_version(api_as, running):
+    inspector = api_as("inspector")
+    base = inspector.get(_url(running)).json()["version"]
+    body = {"results": [{"criterion": "2.1", "outcome": "pass"}], "summary": "Ghi nhận", "version": base}
+    assert inspector.put(_url(running), body, format="json").json()["version"] == base + 1
+    again = inspector.put(_url(running), body, format="json")  # the answer to the first was lost offline
+    assert again.status_code == 200 and again.json()["version"] == base + 1
+
+
+# --- photos: hashed on the device, verified on upload, with time and place -----------------------------
+
+
+def _photo_post(client, check, data: bytes, **fields):
+    upload = io.BytesIO(data)
+    upload.name = "anh.jpg"
+    return client.post(_url(check, "evidence/"), {"file": upload, **fields}, format="multipart")
+
+
+@pytest.mark.django_db
+def test_device_hash_is_verified_and_time_and_position_kept(api_as, running):
+    inspector = api_as("inspector")
+    assert inspector.put(_url(running), {"results": [{"criterion": "1.1", "outcome": "pass"}]},
+                         format="json").status_code == 200
+    photo = b"\xff\xd8\xff\xe0 a photo from the phone" * 50
+    sha = hashlib.sha256(photo).hexdigest()
+
+    bad = _photo_post(inspector, running, photo, criterion="1.1", sha256="0" * 64)
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "hash_mismatch"
+    assert not ReportEvidence.objects.filter(report__surprise_check=running).exists()
+
+    fields = {"criterion": "1.1", "sha256": sha, "captured_at": "2026-03-02T09:15:00+07:00",
+              "latitude": "18.679123", "longitude": "105.681456", "accuracy": "12.5"}
+    first = _photo_post(inspector, running, photo, **fields)
+    assert first.status_code == 201, first.content
+    item = ReportEvidence.objects.get(pk=first.json()["id"])
+    assert item.sha256 == sha and str(item.latitude) == "18.679123" and str(item.longitude) == "105.681456"
+    assert item.captured_at.isoformat().startswith("2026-03-02T02:15") and item.accuracy_m == 12.5
+    # sent again after a lost answer: the same item, no duplicate
+    again = _photo_post(inspector, running, photo, **fields)
+    assert again.json()["id"] == item.pk
+    assert ReportEvidence.objects.filter(report__surprise_check=running).count() == 1
+    report = inspector.get(_url(running)).json()
+    assert report["evidence"][0]["latitude"] is not None and report["evidence"][0]["captured_at"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fields, field", [
+    ({"latitude": "91", "longitude": "105"}, "latitude"),
+    ({"latitude": "18.6"}, "latitude"),
+    ({"latitude": "18.6", "longitude": "abc"}, "longitude"),
+    ({"sha256": "xyz"}, "sha256"),
+    ({"captured_at": "2999-01-01T00:00:00+07:00"}, "captured_at"),
+])
+def test_bad_photo_metadata_is_refused(api_as, running, fields, field):
+    response = _photo_post(api_as("inspector"), running, b"photo bytes", **fields)
+    assert response.status_code == 400 and field in response.json()["error"]["fields"], response.content
+    assert not ReportEvidence.objects.filter(report__surprise_check=running).exists()
+
+
+# --- the unit's representative signs after the lead ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_representative_cannot_sign_before_the_lead(api_as, running):
+    response = api_as("lead").post(_url(running, "representative/"), {
+        "name": "Trần Minh Đức", "post": "Trưởng Công an xã", "signature": _data_url(_png())}, format="json")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "not_signed"
+
+
+@pytest.mark.django_db
+def test_drawn_signature_and_opinion_join_the_seal_and_the_minutes(api_as, running):
+    lead = api_as("lead")
+    signed = _signed(api_as, running)
+    lead_hash = signed["content_hash"]
+    png = _png()
+    body = {"name": "Trần Minh Đức", "post": "Trưởng Công an xã",
+            "opinion": "Đơn vị thống nhất với kết quả, sẽ khắc phục trong 15 ngày.", "signature": _data_url(png)}
+    assert api_as("inspector").post(_url(running, "representative/"), body, format="json").status_code == 403
+    response = lead.post(_url(running, "representative/"), body, format="json")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["lead_content_hash"] == lead_hash and data["content_hash"] != lead_hash
+    assert data["representative"]["name"] == "Trần Minh Đức" and data["representative"]["method"] == "drawn"
+    report = CheckReport.objects.get(surprise_check=running)
+    rep = report.signed_content["unit_representative"]
+    assert rep["opinion"].startswith("Đơn vị thống nhất") and rep["signature_sha256"] == hashlib.sha256(png).hexdigest()
+    assert rep["lead_content_hash"] == lead_hash
+    # the seal covers both sides and can be recomputed from the record
+    assert content_hash(report_content(report)) == report.content_hash == content_hash(report.signed_content)
+    # once only
+    again = lead.post(_url(running, "representative/"), body, format="json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_signed"
+
+    pdf = lead.get(_url(running, "pdf/"))
+    assert pdf.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA" in text and "sẽ khắc phục trong 15 ngày" in text
+    assert "Trần Minh Đức" in text and "Trưởng Công an xã" in text
+    assert report.content_hash in text and lead_hash in text
+
+
+@pytest.mark.django_db
+def test_representative_confirms_with_own_account(api_as, running):
+    lead = api_as("lead")
+    _signed(api_as, running)
+    url = _url(running, "representative/")
+    base = {"name": "Trần Minh Đức", "post": "Trưởng Công an xã", "opinion": ""}
+    wrong = lead.post(url, {**base, "username": "unithead", "password": "sai-mat-khau"}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "bad_credentials"
+    team = lead.post(url, {**base, "username": "inspector", "password": DEMO_PASSWORD}, format="json")
+    assert team.status_code == 400 and "inspection side" in team.json()["error"]["message_en"]
+    both = lead.post(url, {**base, "username": "unithead", "password": DEMO_PASSWORD,
+                           "signature": _data_url(_png())}, format="json")
+    assert both.status_code == 400
+    neither = lead.post(url, base, format="json")
+    assert neither.status_code == 400
+    not_png = lead.post(url, {**base, "signature": "data:image/png;base64," + base64.b64encode(b"GIF89a").decode()},
+                        format="json")
+    assert not_png.status_code == 400 and "signature" in not_png.json()["error"]["fields"]
+    assert CheckReport.objects.get(surprise_check=running).rep_signed_at is None  # nothing half-written
+    ok = lead.post(url, {**base, "username": "unithead", "password": DEMO_PASSWORD}, format="json")
+    assert ok.status_code == 200, ok.content
+    report = CheckReport.objects.get(surprise_check=running)
+    assert report.signed_content["unit_representative"]["username"] == "unithead"
+    assert report.rep_method == "login" and report.rep_user.username == "unithead"
+
+
+@pytest.mark.django_db
+def test_an_account_of_another_unit_is_not_the_units_representative(api_as, insp, running):
+    from backend.accounts.models import User
+
+    User.objects.filter(username="unithead").update(scope_unit=insp.units["CAX-KL"])
+    lead = api_as("lead")
+    _signed(api_as, running)
+    response = lead.post(_url(running, "representative/"), {"name": "Trần Minh Đức", "post": "Trưởng Công an xã",
+                                                           "username": "unithead", "password": DEMO_PASSWORD},
+                         format="json")
+    assert response.status_code == 400 and "inspected unit" in response.json()["error"]["message_en"]
+    assert CheckReport.objects.get(surprise_check=running).rep_signed_at is None
