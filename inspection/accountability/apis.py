@@ -35,6 +35,7 @@ from inspection.accountability.models import (
     Rule,
     RuleSet,
     ScoringPolicy,
+    SelfDetection,
     SubjectKind,
     TraceRecord,
 )
@@ -146,6 +147,7 @@ class CaseOutputSerializer(serializers.ModelSerializer):
     ruleset_version = serializers.IntegerField(source="ruleset.version")
     proposed_form = FormOutputSerializer(allow_null=True)
     decided_form = FormOutputSerializer(allow_null=True)
+    original_form = FormOutputSerializer(allow_null=True)
     computed = serializers.SerializerMethodField()
     refused_complaints = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.username")
@@ -159,7 +161,8 @@ class CaseOutputSerializer(serializers.ModelSerializer):
                   "appeal_text", "appeal_result", "appeal_decided_on", "appeal_note", "appeal_answer_received_on",
                   "appeal2_filed_on", "appeal2_text", "appeal2_result", "appeal2_decided_on", "appeal2_note",
                   "appeal_accepted_on", "appeal_complex", "appeal2_accepted_on", "appeal2_complex",
-                  "refused_complaints", "created_by", "created_at", "updated_at"]
+                  "original_form", "appeal_decision_number", "appeal_signer", "appeal2_decision_number",
+                  "appeal2_signer", "refused_complaints", "created_by", "created_at", "updated_at"]
 
     def get_officer(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         return officer_brief(obj.officer) if obj.officer is not None else None
@@ -242,6 +245,24 @@ class SelfDetectionApi(APIView):
                                                 note=data.validated_data["note"])
         return Response({"id": record.pk, "finding_id": finding.pk, "officer": officer_brief(officer),
                          "note": record.note, "recorded_at": record.recorded_at}, status=201)
+
+
+class SelfDetectionWithdrawApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=5000)
+
+    @extend_schema(request=InputSerializer, responses={204: None})
+    def post(self, request: Request, pk: int, record_id: int) -> Response:
+        """Withdraw a wrongly recorded self-detection exemption, with a reason (audited)."""
+        finding = selectors.finding_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
+        rid = parse_id(record_id, "record_id")
+        record = SelfDetection.objects.filter(pk=rid, finding=finding).first() if rid is not None else None
+        if record is None:
+            raise NotFound("Không tìm thấy ghi nhận tự phát hiện.", "Self-detection record not found.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.self_detection_withdraw(by=request.user, record=record, reason=data.validated_data["reason"])
+        return Response(status=204)
 
 
 # --- liabilities ------------------------------------------------------------------------------------
@@ -772,6 +793,10 @@ class CaseAppealResolveApi(APIView):
                                 help_text="The day the complainant received this answer (second window starts)")
         note = serializers.CharField(max_length=5000)
         form = serializers.CharField(max_length=40, required=False, allow_blank=True)
+        decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True,
+                                                help_text="Number of the complaint decision")
+        signer = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                       help_text="Who signed the complaint decision")
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
@@ -781,7 +806,8 @@ class CaseAppealResolveApi(APIView):
         v = data.validated_data
         services.case_appeal_resolve(by=request.user, case=case, result=v["result"], decided_on=v["decided_on"],
                                      note=v["note"], form_code=v.get("form") or None,
-                                     received_on=v.get("received_on"))
+                                     received_on=v.get("received_on"), decision_number=v.get("decision_number", ""),
+                                     signer=v.get("signer", ""))
         return _case_response(case, request.user)
 
 

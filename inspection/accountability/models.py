@@ -275,6 +275,16 @@ class DisciplinaryCase(models.Model):
     appeal_complex = models.BooleanField(default=False, help_text="First complaint is complex: the longer answer period")
     appeal2_accepted_on = models.DateField(null=True, blank=True, help_text="Day the second complaint was accepted")
     appeal2_complex = models.BooleanField(default=False, help_text="Second complaint is complex")
+    # the form of the original decision (decision_number / decision_date) when a complaint changed it
+    original_form = models.ForeignKey(LadderForm, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", help_text="Form of the original decision, kept when a "
+                                                                  "complaint decision changed it")
+    appeal_decision_number = models.CharField(max_length=60, blank=True,
+                                              help_text="Number of the first complaint decision")
+    appeal_signer = models.CharField(max_length=200, blank=True, help_text="Who signed the first complaint decision")
+    appeal2_decision_number = models.CharField(max_length=60, blank=True,
+                                               help_text="Number of the second complaint decision")
+    appeal2_signer = models.CharField(max_length=200, blank=True, help_text="Who signed the second complaint decision")
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

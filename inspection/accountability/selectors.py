@@ -175,7 +175,7 @@ def cases_visible_to(user: Any) -> QuerySet[DisciplinaryCase]:
 
 def cases_queryset(*, user: Any) -> QuerySet[DisciplinaryCase]:
     qs = cases_visible_to(user).select_related(
-        "officer", "unit", "ruleset", "proposed_form", "decided_form", "created_by")
+        "officer", "unit", "ruleset", "proposed_form", "decided_form", "original_form", "created_by")
     return qs.prefetch_related(
         Prefetch("findings", queryset=Finding.objects.select_related("category", "unit").order_by("occurred_from")),
         "factors", "documents", "refused_complaints")
@@ -420,16 +420,36 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                     f"confirmed liability as {confirmed.role.replace('_', ' ')} (rule {confirmed.rule.code})",
                     own_form=own_form, cap=own_form if confirmed.rule.cap_at_violator else None))
                 continue
-            if kinds & {"violator", "knew_or_covered", "named"}:
+            if kinds & {"violator", "knew_or_covered"} == set() and "named" in kinds:
+                # a head named in the finding but neither a violator nor flagged knew / covered up answers
+                # only jointly: never heavier than the violator's own form (the joint rule's default
+                # when the rule set has one for him), like a confirmed joint liability
+                own_rule = book.by_severity(Rule.AppliesTo.VIOLATOR, f.severity)
+                if own_rule is not None and own_rule.form is not None:
+                    own_form = own_rule.form
+                    joint = next((r for r in book.rules_for(Rule.AppliesTo.HEAD)
+                                  if r.cap_at_violator and r.trigger == Rule.Trigger.SEVERITY
+                                  and f.severity in r.severities and r.form is not None), None)
+                    form = joint.form if joint is not None and joint.form is not None else own_form
+                    if form.level > own_form.level:
+                        form = own_form
+                    code = joint.code if joint is not None else own_rule.code
+                    violations.append(Violation(
+                        f.pk, f.reference, f.category_id, day, form, code,
+                        f"người đứng đầu được nêu trong kết luận, trách nhiệm liên đới (quy tắc {code}): không nặng "
+                        f"hơn hình thức của người vi phạm ({own_form.name_vi})",
+                        f"head named in the finding, joint responsibility (rule {code}): never heavier than the "
+                        f"violator's own form ({own_form.name_en})",
+                        own_form=own_form, cap=own_form))
+                    continue
+            if kinds & {"violator", "knew_or_covered"}:
                 rule = book.by_severity(Rule.AppliesTo.VIOLATOR, f.severity)
                 if rule is not None and rule.form is not None:
                     if "violator" in kinds:
                         as_what_vi, as_what_en = "người vi phạm", "violator"
-                    elif "knew_or_covered" in kinds:
+                    else:
                         as_what_vi = "biết mà không xử lý / bao che, xử lý như người vi phạm"
                         as_what_en = "knew and did not act / covered up, handled as violator"
-                    else:
-                        as_what_vi, as_what_en = "người được nêu trong kết luận", "named in the finding"
                     violations.append(Violation(
                         f.pk, f.reference, f.category_id, day, rule.form, rule.code,
                         f"{as_what_vi}, vi phạm {sev_vi(f.severity)} (quy tắc {rule.code})",

@@ -109,7 +109,7 @@ def _validate_ruleset(data: dict[str, Any]) -> None:
         if not str(r.get("text_vi", "")).strip() or not str(r.get("text_en", "")).strip():
             raise _invalid("Quy tắc cần diễn giải tiếng Việt và tiếng Anh.", f"rules[{i}] needs text_vi and text_en.",
                            "rules")
-        if len(str(r.get("basis", "")).strip()) < 5:
+        if not _real_text(r.get("basis")):
             raise _invalid(f"Quy tắc {code} cần nêu căn cứ pháp lý (văn bản, điều) hoặc quy định của Công an tỉnh.",
                            f"rules[{i}] needs its legal basis (document and article, or the force's regulation).",
                            "rules")
@@ -137,7 +137,7 @@ def _validate_ruleset(data: dict[str, Any]) -> None:
             if r["applies_to"] not in (Rule.AppliesTo.HEAD, Rule.AppliesTo.DEPUTY, Rule.AppliesTo.UPPER_HEAD):
                 raise _invalid("Quy tắc đếm chỉ áp dụng cho lãnh đạo.", f"rules[{i}]: count rules are for leaders.", "rules")
     for i, p in enumerate(data.get("category_policies") or []):
-        if not str(p.get("category_code", "")).strip() or len(str(p.get("basis", "")).strip()) < 5:
+        if not str(p.get("category_code", "")).strip() or not _real_text(p.get("basis")):
             raise _invalid("Chính sách loại vi phạm cần mã loại và căn cứ pháp lý.",
                            f"category_policies[{i}] needs category_code and basis.", "category_policies")
     for name, lo, hi in (("repeat_window_days", 1, 3650), ("limitation_warn_days", 1, 3650),
@@ -148,6 +148,67 @@ def _validate_ruleset(data: dict[str, Any]) -> None:
         value = data.get(name, _PERIOD_DEFAULTS.get(name))
         if not isinstance(value, int) or not lo <= value <= hi:
             raise _invalid(f"{name} phải từ {lo} đến {hi}.", f"{name} must be {lo}..{hi}.", name)
+    _validate_legal_bounds(data, forms, rules)
+
+
+def _real_text(value: Any) -> bool:
+    """A legal basis is words (a document and article, or the force's regulation), not punctuation."""
+    text = str(value or "").strip()
+    return len(text) >= 5 and sum(ch.isalpha() for ch in text) >= 5 and len(re.findall(r"\w{2,}", text)) >= 2
+
+
+# The law's values a rule-set version cannot change (it may change the force's own figures):
+# - limitation (Luật CBCC art. 80(1) as amended 2019): 2 years for khiển trách and lighter forms,
+#   5 years above; the unit ladder (emulation consequences) 2 years;
+# - complaint windows (Luật Khiếu nại 2011 art. 48): 15 days for the first complaint, 10 for the second.
+LAW_COMPLAINT_DAYS = {"complaint_days": 15, "second_complaint_days": 10}
+LAW_LIMIT_LIGHT, LAW_LIMIT_HEAVY, LAW_LIMIT_PIVOT = 2, 5, "khien_trach"
+LEADER_CORRUPTION_FORMS = ("khien_trach", "canh_cao", "cach_chuc")  # NĐ 59/2019 art. 78
+
+
+def _validate_legal_bounds(data: dict[str, Any], forms: list[dict[str, Any]], rules: list[dict[str, Any]]) -> None:
+    """What DESIGN states as law holds in every version: exact legal periods, joint responsibility
+    capped at the violator's form (the cap holds any rule form there), the leaders' corruption ladder."""
+    for name, days in LAW_COMPLAINT_DAYS.items():
+        value = data.get(name, _PERIOD_DEFAULTS.get(name))
+        if value != days:
+            raise _invalid(f"{name}: thời hạn khiếu nại do luật định là {days} ngày (Luật Khiếu nại 2011, Điều 48); "
+                           f"bộ quy tắc không được đổi thành {value} ngày.",
+                           f"{name}: the complaint window is {days} days by law (Complaints Law 2011 art. 48); a rule "
+                           f"set cannot make it {value}.", name, code="against_law")
+    by_code = {f["code"]: f for f in forms}
+    pivot = by_code.get(LAW_LIMIT_PIVOT)
+    if pivot is None or pivot.get("subject_kind") != "officer":
+        raise _invalid("Khung hình thức cán bộ phải có Khiển trách (mốc thời hiệu 2 năm / 5 năm, Luật CBCC Điều 80).",
+                       "The officers' ladder must have khien_trach (the 2/5-year limitation pivot, art. 80).", "forms",
+                       code="against_law")
+    for f in forms:
+        light = f["subject_kind"] == "unit" or f["level"] <= pivot["level"]
+        law = LAW_LIMIT_LIGHT if light else LAW_LIMIT_HEAVY
+        if f["limitation_years"] != law:
+            raise _invalid(f"Thời hiệu của {f['name_vi']} do luật định là {law} năm (Luật CBCC Điều 80 khoản 1: 2 năm "
+                           f"đến mức khiển trách, 5 năm trên mức khiển trách); không nhận {f['limitation_years']} năm.",
+                           f"The limitation for {f['name_en']} is {law} years by law (art. 80(1)); "
+                           f"{f['limitation_years']} is refused.", "forms", code="against_law")
+    leaders = (Rule.AppliesTo.HEAD, Rule.AppliesTo.DEPUTY, Rule.AppliesTo.UPPER_HEAD)
+    for r in rules:
+        if r["applies_to"] not in leaders or r.get("as_violator"):
+            continue
+        form = by_code[r["form"]]
+        if r.get("categories", Rule.Categories.ALL) == Rule.Categories.CORRUPTION:
+            if r["form"] not in LEADER_CORRUPTION_FORMS:
+                raise _invalid(f"Quy tắc {r['code']}: trách nhiệm người đứng đầu, cấp phó về tham nhũng chỉ là khiển "
+                               f"trách, cảnh cáo hoặc cách chức (Nghị định 59/2019/NĐ-CP, Điều 78); không nhận "
+                               f"{form['name_vi']}.",
+                               f"Rule {r['code']}: a leader's liability for corruption is only khien_trach, canh_cao or "
+                               f"cach_chuc (Decree 59/2019 art. 78); {r['form']} is refused.", "rules",
+                               code="against_law")
+            continue
+        if not r.get("cap_at_violator"):
+            raise _invalid(f"Quy tắc {r['code']} là trách nhiệm liên đới của lãnh đạo: phải giới hạn không nặng hơn "
+                           "hình thức của người vi phạm (cap_at_violator).",
+                           f"Rule {r['code']} is a leader's joint responsibility: it must be capped at the violator's "
+                           "own form (cap_at_violator).", "rules", code="against_law")
 
 
 @transaction.atomic
@@ -307,7 +368,8 @@ def _clean_reason(reason: str) -> str:
 def liability_confirm(*, by: Any, liability: LeaderLiability, reason: str,
                       form_code: str | None = None) -> LeaderLiability:
     reason = _clean_reason(reason)
-    liability = LeaderLiability.objects.select_for_update().get(pk=liability.pk)
+    liability = (LeaderLiability.objects.select_for_update(of=("self",))
+                 .select_related("rule", "officer", "finding", "suggested_form").get(pk=liability.pk))
     if liability.state != LeaderLiability.State.PROPOSED:
         raise Conflict(f"Đề xuất đang ở trạng thái '{liability.get_state_display()}', không thể xác nhận.",
                        f"The proposal is {liability.state}; only a proposed liability can be confirmed.",
@@ -326,10 +388,33 @@ def liability_confirm(*, by: Any, liability: LeaderLiability, reason: str,
         raise Conflict(f"{limitation.barred_vi}: không xác nhận trách nhiệm. {limitation.message_vi}",
                        f"{limitation.barred_en}: the liability cannot be confirmed. {limitation.message_en}",
                        code="limitation_expired")
-    if liability.rule.cap_at_violator:
+    rule = liability.rule
+    if (rule.categories == Rule.Categories.CORRUPTION and not rule.as_violator
+            and SelfDetection.objects.filter(finding_id=liability.finding_id, officer_id=liability.officer_id).exists()):
+        raise Conflict(f"{liability.officer.full_name} được miễn trách nhiệm người đứng đầu về tham nhũng vì đã tự "
+                       "phát hiện và xử lý (Luật Phòng, chống tham nhũng 2018, Điều 73 khoản 3): không xác nhận "
+                       "trách nhiệm này.",
+                       f"{liability.officer.full_name} is exempt from the leader's liability for corruption, having "
+                       "detected and handled it himself (Anti-Corruption Law 2018 art. 73(3)): not confirmed.",
+                       code="exempt_self_detected")
+    if rule.cap_at_violator:
         own = book.by_severity(Rule.AppliesTo.VIOLATOR, liability.finding.severity)
         if own is not None and own.form is not None:
             _not_heavier_than_violator(form.level, form.name_vi, form.name_en, own.form)
+    if form.code != liability.suggested_form.code and rule.categories == Rule.Categories.CORRUPTION \
+            and not rule.as_violator:
+        # the leaders' corruption ladder (NĐ 59/2019 art. 78): only the forms the rule set's corruption
+        # rules for heads and deputies give (khiển trách, cảnh cáo, cách chức by default)
+        allowed = sorted({r.form.code: r.form for r in book.rules
+                          if r.categories == Rule.Categories.CORRUPTION and not r.as_violator and r.form is not None
+                          and r.applies_to in (Rule.AppliesTo.HEAD, Rule.AppliesTo.DEPUTY)}.values(),
+                         key=lambda f: f.level)
+        if form.code not in {f.code for f in allowed}:
+            raise _invalid(f"Trách nhiệm của người đứng đầu, cấp phó về tham nhũng chỉ có các hình thức: "
+                           f"{', '.join(f.name_vi for f in allowed)} ({rule.basis}); không áp dụng {form.name_vi}.",
+                           f"A leader's liability for corruption has only these forms: "
+                           f"{', '.join(f.name_en for f in allowed)} ({rule.basis}); {form.name_en} is refused.",
+                           "form", code="form_not_allowed")
     liability.state = LeaderLiability.State.CONFIRMED
     liability.confirmed_form = form
     liability.decided_by = by
@@ -375,6 +460,19 @@ def self_detection_record(*, by: Any, finding: Finding, officer: Officer, note: 
     shown in the trace with its basis, and the next proposal leaves the corruption rules out for him.
     """
     note = _clean_reason(note)
+    book = RuleBook.load()
+    if not book.category(finding.category.code).is_corruption:
+        raise Conflict(f"Miễn trách nhiệm do tự phát hiện (Luật PCTN 2018, Điều 73 khoản 3) chỉ áp dụng cho vi phạm "
+                       f"tham nhũng; {finding.reference} ({finding.category.name_vi}) không phải loại tham nhũng.",
+                       f"The self-detection exemption (Anti-Corruption Law 2018 art. 73(3)) applies to corruption "
+                       f"only; {finding.reference} is not in a corruption category.", code="not_corruption")
+    flagged = FindingSubject.objects.filter(finding=finding, officer=officer).filter(
+        Q(knew_and_did_not_act=True) | Q(covered_up=True)).exists()
+    if flagged:
+        raise Conflict(f"{officer.full_name} được ghi trong kết luận là biết mà không xử lý hoặc bao che: không thể "
+                       "đồng thời ghi nhận đã tự phát hiện và xử lý.",
+                       f"{officer.full_name} is recorded as having known and not acted or covered up: a "
+                       "self-detection cannot be recorded as well.", code="flagged_knew_or_covered")
     d0, d1 = finding_days(finding)
     led = Assignment.objects.filter(officer=officer, unit_id=finding.unit_id, valid_from__lte=d1).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=d0)).filter(Q(is_head=True) | Q(is_deputy=True))
@@ -385,11 +483,31 @@ def self_detection_record(*, by: Any, finding: Finding, officer: Officer, note: 
     if SelfDetection.objects.filter(finding=finding, officer=officer).exists():
         raise Conflict("Đã ghi nhận việc tự phát hiện của người này.", "Already recorded for this person.",
                        code="duplicate")
+    content = compute_trace(finding=finding, book=book)
+    liable = any(leader["officer"]["id"] == officer.pk and leader["role"] in ("head", "deputy")
+                 for group in content["units"] for leader in group["leaders"])
+    if not liable:
+        raise Conflict(f"{officer.full_name} không phải người đứng đầu hoặc cấp phó phụ trách chịu trách nhiệm về vi "
+                       f"phạm {finding.reference}: không có trách nhiệm để miễn.",
+                       f"{officer.full_name} is not a head or deputy in charge answerable for {finding.reference}: "
+                       "there is no liability to exempt.", code="not_related")
     record = SelfDetection.objects.create(finding=finding, officer=officer, note=note, recorded_by=by,
                                           recorded_at=timezone.now())
     audit_record(actor=by, verb="accountability.self_detection.record", obj=finding,
                  payload={"officer": officer.pk, "note": note})
     return record
+
+
+@transaction.atomic
+def self_detection_withdraw(*, by: Any, record: SelfDetection, reason: str) -> None:
+    """Withdraw a wrongly recorded exemption, with a reason; the audit trail keeps what was withdrawn.
+    The next proposal for the finding applies the corruption rules to the leader again."""
+    reason = _clean_reason(reason)
+    record = SelfDetection.objects.select_for_update().get(pk=record.pk)
+    audit_record(actor=by, verb="accountability.self_detection.withdraw", obj=record.finding,
+                 payload={"officer": record.officer_id, "note": record.note, "recorded_at": record.recorded_at,
+                          "recorded_by": record.recorded_by_id, "reason": reason})
+    record.delete()
 
 
 # --- disciplinary cases -----------------------------------------------------------------------------
@@ -638,6 +756,16 @@ def case_transition(*, by: Any, case: DisciplinaryCase, to: str, note: str = "",
                        f"Cannot move a case from '{case.state}' to '{to}'."
                        + (f" Allowed: {', '.join(sorted(allowed))}." if allowed else ""), code="invalid_transition")
     note = (note or "").strip()
+    if to == DisciplinaryCase.State.CLOSED:
+        window = complaint_window(case, RuleBook.load(ruleset_id=case.ruleset_id))
+        if window.level <= 2 and window.deadline is not None and timezone.localdate() <= window.deadline:
+            raise Conflict(f"Chưa đóng hồ sơ: người bị kỷ luật còn quyền khiếu nại đến hết ngày "
+                           f"{window.deadline:%d/%m/%Y} ({window.days} ngày kể từ {window.opened:%d/%m/%Y}; "
+                           f"{window.source}). Đóng hồ sơ sau thời hạn này.",
+                           f"Not closed: the disciplined person may still complain until {window.deadline.isoformat()} "
+                           f"({window.days} days from {window.opened.isoformat() if window.opened else ''}; "
+                           f"{window.source}). Close the case after that day.", code="complaint_window_open",
+                           fields={"to": [f"complaint window open until {window.deadline.isoformat()}"]})
     if to == DisciplinaryCase.State.DROPPED and len(note) < 5:
         raise _invalid("Không xử lý hồ sơ cần nêu lý do.", "Dropping a case needs a reason (note).", "note",
                        code="reason_required")
@@ -977,7 +1105,14 @@ def case_complaint_refuse(*, by: Any, case: DisciplinaryCase, received_on: date,
 
 @transaction.atomic
 def case_appeal_resolve(*, by: Any, case: DisciplinaryCase, result: str, decided_on: date, note: str,
-                        form_code: str | None = None, received_on: date | None = None) -> DisciplinaryCase:
+                        form_code: str | None = None, received_on: date | None = None,
+                        decision_number: str = "", signer: str = "") -> DisciplinaryCase:
+    """The answer to the complaint (quyết định giải quyết khiếu nại), with its own number and signer.
+
+    The original decision (number, date, form) stays on record. A changed form is never heavier than
+    the one complained against (the complaint of the disciplined officer cannot worsen his penalty,
+    Luật Khiếu nại 2011), and goes through the same bounds as a decision: joint responsibility never
+    heavier than the violator's form, nothing on time-barred violations."""
     case = _lock(case)
     if case.state != DisciplinaryCase.State.APPEALED:
         raise Conflict("Hồ sơ không có khiếu nại đang giải quyết.", "The case has no pending appeal.",
@@ -994,6 +1129,10 @@ def case_appeal_resolve(*, by: Any, case: DisciplinaryCase, result: str, decided
     if received_on is not None and not decided_on <= received_on <= timezone.localdate():
         raise _invalid("Ngày nhận quyết định giải quyết phải từ ngày giải quyết đến hôm nay.",
                        "The day the answer was received must be between its date and today.", "received_on")
+    decision_number, signer = (decision_number or "").strip(), (signer or "").strip()
+    if len(decision_number) > 60 or len(signer) > 200:
+        raise _invalid("Số quyết định tối đa 60 ký tự, người ký tối đa 200 ký tự.",
+                       "The decision number is at most 60 characters, the signer at most 200.", "decision_number")
     old_form = case.decided_form.code if case.decided_form else None
     if result == DisciplinaryCase.AppealResult.CHANGED:
         if not form_code:
@@ -1002,20 +1141,40 @@ def case_appeal_resolve(*, by: Any, case: DisciplinaryCase, result: str, decided
         if form.pk == case.decided_form_id:
             raise _invalid("Hình thức mới trùng hình thức cũ; hãy chọn 'giữ nguyên'.",
                            "The new form equals the old one; use 'upheld'.", "form")
+        current = case.decided_form
+        if current is not None and form.level > current.level:
+            raise Conflict(f"Giải quyết khiếu nại không được làm nặng hơn hình thức kỷ luật bị khiếu nại "
+                           f"({current.name_vi}); không áp dụng {form.name_vi}. Người khiếu nại không thể bị xử lý "
+                           "nặng hơn do chính việc khiếu nại của mình (Luật Khiếu nại 2011).",
+                           f"A complaint decision cannot make the disciplinary form complained against "
+                           f"({current.name_en}) heavier; {form.name_en} is refused (Complaints Law 2011).",
+                           code="heavier_on_complaint", fields={"form": ["heavier than the decision"]})
+        view = _case_view(case, decided_on)
+        _refuse_if_all_barred(view)
+        cap = joint_cap(view.live)
+        if cap is not None:
+            _not_heavier_than_violator(form.level, form.name_vi, form.name_en, cap)
+        if case.original_form_id is None:
+            case.original_form = current
         case.decided_form = form
     if second:
         case.appeal2_result, case.appeal2_decided_on, case.appeal2_note = result, decided_on, note
+        case.appeal2_decision_number, case.appeal2_signer = decision_number, signer
     else:
         case.appeal_result, case.appeal_decided_on, case.appeal_note = result, decided_on, note
         case.appeal_answer_received_on = received_on or decided_on
+        case.appeal_decision_number, case.appeal_signer = decision_number, signer
     case.state = (DisciplinaryCase.State.CLOSED if result == DisciplinaryCase.AppealResult.ANNULLED
                   else DisciplinaryCase.State.DECIDED)
     case.updated_at = timezone.now()
     case.save(update_fields=["decided_form", "appeal_result", "appeal_decided_on", "appeal_note",
                              "appeal_answer_received_on", "appeal2_result", "appeal2_decided_on", "appeal2_note",
-                             "state", "updated_at"])
+                             "state", "updated_at", "original_form", "appeal_decision_number", "appeal_signer",
+                             "appeal2_decision_number", "appeal2_signer"])
     _event(case, by, "appeal_resolve", from_state=DisciplinaryCase.State.APPEALED, to_state=case.state, note=note,
            data={"result": result, "old_form": old_form, "level": 2 if second else 1,
+                 "decision_number": decision_number, "signer": signer,
+                 "original_decision": {"number": case.decision_number, "date": case.decision_date},
                  "form": case.decided_form.code if case.decided_form else None})
     return case
 

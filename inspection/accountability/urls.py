@@ -7,6 +7,8 @@ urlpatterns = [
     re_path(r"^findings/(?P<pk>\d+)/report\.(?P<fmt>pdf|xlsx)$", apis.FindingReportApi.as_view(),
             name="acc-finding-report"),
     path("findings/<int:pk>/self-detections/", apis.SelfDetectionApi.as_view(), name="acc-self-detections"),
+    path("findings/<int:pk>/self-detections/<int:record_id>/withdraw/", apis.SelfDetectionWithdrawApi.as_view(),
+         name="acc-self-detection-withdraw"),
     path("traces/<int:pk>/", apis.TraceRecordApi.as_view(), name="acc-trace-record"),
     path("liabilities/", apis.LiabilityListApi.as_view(), name="acc-liabilities"),
     path("liabilities/<int:pk>/", apis.LiabilityDetailApi.as_view(), name="acc-liability"),

@@ -72,6 +72,7 @@ def nd_targets(world: Any) -> list[tuple[str, str, dict[str, Any]]]:
         # paths added by the accountability rework, the documents and retention (issues 11, 12, 14)
         ("get", f"/api/accountability/findings/{finding}/report.xlsx", {}),
         ("post", f"/api/accountability/findings/{finding}/self-detections/", {"officer_id": officer, "note": "x"}),
+        ("post", f"/api/accountability/findings/{finding}/self-detections/1/withdraw/", {"reason": "Ghi nhầm"}),
         ("post", f"/api/accountability/cases/{case}/propose/", {}),
         ("post", f"/api/accountability/cases/{case}/council/", {"date": "2026-01-05", "note": "x"}),
         ("post", f"/api/accountability/cases/{case}/decide/", {"form": "khien_trach", "number": "1"}),

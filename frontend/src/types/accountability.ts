@@ -295,6 +295,12 @@ export interface DisciplinaryCase {
   appeal_complex: boolean;
   appeal2_accepted_on: string | null;
   appeal2_complex: boolean;
+  /** the original decision's form when a complaint decision changed it (number/date stay in decision_*) */
+  original_form?: FormRef | null;
+  appeal_decision_number?: string;
+  appeal_signer?: string;
+  appeal2_decision_number?: string;
+  appeal2_signer?: string;
   refused_complaints: RefusedComplaint[];
   created_by: string;
   created_at: string;

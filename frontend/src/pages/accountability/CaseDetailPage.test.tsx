@@ -144,6 +144,29 @@ test("resolving a complaint records the day the answer was received", async () =
   expect(calls.find((c) => c.url.includes("appeal/resolve/"))?.body).toMatchObject({ decided_on: "2026-06-20", received_on: "2026-06-24" });
 });
 
+test("a complaint decision is recorded with its own number and signer, beside the original decision", async () => {
+  const calls: { method: string; url: string; body: unknown }[] = [];
+  renderCase({ ...theCase, state: "appealed", decided_form: khienTrach, decision_number: "15/QĐ-CAT", decision_date: "2026-06-01", appeal_filed_on: "2026-06-10", appeal_text: "Khiếu nại" }, calls);
+  fireEvent.click(await screen.findByRole("button", { name: "Giải quyết khiếu nại" }));
+  const dialog = within(screen.getByRole("dialog"));
+  fireEvent.change(dialog.getByTestId("answer-number"), { target: { value: "7/QĐ-GQKN" } });
+  fireEvent.change(dialog.getByTestId("answer-signer"), { target: { value: "Phó Giám đốc Nguyễn Văn A" } });
+  fireEvent.change(dialog.getByText("Ghi chú", { selector: ".field-label" }).closest("label")!.querySelector("textarea")!, { target: { value: "Giữ nguyên quyết định" } });
+  fireEvent.click(screen.getByRole("button", { name: "Xác nhận" }));
+  await waitFor(() => expect(calls.some((c) => c.url.includes("appeal/resolve/"))).toBe(true));
+  expect(calls.find((c) => c.url.includes("appeal/resolve/"))?.body).toMatchObject({ decision_number: "7/QĐ-GQKN", signer: "Phó Giám đốc Nguyễn Văn A" });
+});
+
+test("after a complaint changed the form, the original decision stays shown with its number and date", async () => {
+  renderCase({ ...theCase, state: "decided", decided_form: { ...khienTrach, code: "phe_binh", level: 1, name_vi: "Phê bình", name_en: "Criticism" }, original_form: khienTrach, decision_number: "15/QĐ-CAT", decision_date: "2026-06-01", appeal_filed_on: "2026-06-10", appeal_text: "Khiếu nại", appeal_result: "changed", appeal_decided_on: "2026-06-20", appeal_decision_number: "7/QĐ-GQKN", appeal_signer: "Phó Giám đốc Nguyễn Văn A" });
+  expect((await screen.findByTestId("original-decision")).textContent).toContain("15/QĐ-CAT");
+  expect(screen.getByTestId("original-decision").textContent).toContain("01/06/2026");
+  expect(screen.getByTestId("original-decision").textContent).toContain("Khiển trách");
+  expect(screen.getByTestId("decided-form").textContent).toContain("sau giải quyết khiếu nại");
+  expect(screen.getByTestId("answer-decision").textContent).toContain("7/QĐ-GQKN");
+  expect(screen.getByTestId("answer-decision").textContent).toContain("Phó Giám đốc Nguyễn Văn A");
+});
+
 test("no decision before a proposed form, and a recorded council is not entered a second time", async () => {
   renderCase({ ...theCase, state: "considering", council_held_on: "2026-06-01", council_note: "Hội đồng họp" });
   await screen.findByRole("button", { name: "Đề xuất hình thức" });

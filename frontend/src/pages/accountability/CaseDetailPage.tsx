@@ -62,6 +62,8 @@ export default function CaseDetailPage() {
     setAcceptedOn("");
     setComplex(false);
     setReason("");
+    setNumber("");
+    setAuthority("");
   };
   const post = useMutation({ mutationFn: ({ path, body }: { path: string; body: unknown }) => api.post<DisciplinaryCase>(`accountability/cases/${id}/${path}`, body), onSuccess: onDone });
   const del = useMutation({ mutationFn: (path: string) => api.del<DisciplinaryCase>(`accountability/cases/${id}/${path}`), onSuccess: onDone });
@@ -80,7 +82,7 @@ export default function CaseDetailPage() {
     if (dialog === "appeal") post.mutate({ path: "appeal/", body: { filed_on: date, text: note, accepted_on: acceptedOn || null, is_complex: complex } });
     if (dialog === "accept") post.mutate({ path: "appeal/accept/", body: { accepted_on: date, is_complex: complex } });
     if (dialog === "refuse") post.mutate({ path: "complaints/refuse/", body: { received_on: date, text: note, refused_on: acceptedOn || null, reason } });
-    if (dialog === "resolve") post.mutate({ path: "appeal/resolve/", body: { result, decided_on: date, received_on: receivedOn || null, note, form: result === "changed" ? form : "" } });
+    if (dialog === "resolve") post.mutate({ path: "appeal/resolve/", body: { result, decided_on: date, received_on: receivedOn || null, note, form: result === "changed" ? form : "", decision_number: number, signer: authority } });
     if (dialog === "council") post.mutate({ path: "council/", body: { held_on: date, note } });
     if (dialog === "noSelfReview") post.mutate({ path: "transition/", body: { to: "considering", no_self_review_reason: note } });
   }
@@ -258,13 +260,14 @@ export default function CaseDetailPage() {
           <Card title={t("cases.decided")}>
             <dl className="kv small">
               <dt>{t("cases.proposed")}</dt><dd>{c.proposed_form ? bi(c.proposed_form.name_vi, c.proposed_form.name_en) : "—"}{c.proposal_note && <div className="muted">{c.proposal_note}</div>}</dd>
-              <dt>{t("cases.decided")}</dt><dd>{c.decided_form ? bi(c.decided_form.name_vi, c.decided_form.name_en) : "—"}</dd>
+              <dt>{t("cases.decided")}</dt><dd data-testid="decided-form">{c.decided_form ? bi(c.decided_form.name_vi, c.decided_form.name_en) : "—"}{c.original_form && <> {t("cases.afterComplaint")}</>}</dd>
+              {c.original_form && (<><dt>{t("cases.originalDecision")}</dt><dd data-testid="original-decision">{t("cases.originalDecisionText", { form: bi(c.original_form.name_vi, c.original_form.name_en), number: c.decision_number || "—", date: fmtDate(c.decision_date) })}</dd></>)}
               <dt>{t("cases.decisionNumber")}</dt><dd>{c.decision_number || "—"}</dd>
               <dt>{t("cases.authority")}</dt><dd>{c.decision_authority || "—"}</dd>
               <dt>{t("cases.decisionDate")}</dt><dd>{fmtDate(c.decision_date)}</dd>
               {c.decision_received_on && (<><dt>{t("cases.decisionReceivedOn")}</dt><dd>{fmtDate(c.decision_received_on)}</dd></>)}
               {c.self_review_waiver && (<><dt>{t("cases.noSelfReview")}</dt><dd>{c.self_review_waiver}</dd></>)}
-              {c.appeal_filed_on && (<><dt>{t("cases.appeal")}</dt><dd>{fmtDate(c.appeal_filed_on)} — {c.appeal_text}{c.appeal_result && <div><Badge>{t(`cases.appealResult.${c.appeal_result}`)}</Badge> {c.appeal_note}</div>}</dd></>)}
+              {c.appeal_filed_on && (<><dt>{t("cases.appeal")}</dt><dd>{fmtDate(c.appeal_filed_on)} — {c.appeal_text}{c.appeal_result && <div><Badge>{t(`cases.appealResult.${c.appeal_result}`)}</Badge> {c.appeal_note}</div>}{c.appeal_result && c.appeal_decision_number && <div className="small" data-testid="answer-decision">{t("cases.answerDecisionText", { number: c.appeal_decision_number, signer: c.appeal_signer || "—", date: fmtDate(c.appeal_decided_on) })}</div>}</dd></>)}
               {(c.refused_complaints ?? []).map((r) => (
                 <span key={`refused-${r.id}`} style={{ display: "contents" }}>
                   <dt>{t("cases.refused")}</dt>
@@ -275,7 +278,7 @@ export default function CaseDetailPage() {
                   </dd>
                 </span>
               ))}
-              {c.appeal2_filed_on && (<><dt>{t("cases.appeal2")}</dt><dd>{fmtDate(c.appeal2_filed_on)} — {c.appeal2_text}{c.appeal2_result && <div><Badge>{t(`cases.appealResult.${c.appeal2_result}`)}</Badge> {c.appeal2_note}</div>}</dd></>)}
+              {c.appeal2_filed_on && (<><dt>{t("cases.appeal2")}</dt><dd>{fmtDate(c.appeal2_filed_on)} — {c.appeal2_text}{c.appeal2_result && <div><Badge>{t(`cases.appealResult.${c.appeal2_result}`)}</Badge> {c.appeal2_note}</div>}{c.appeal2_result && c.appeal2_decision_number && <div className="small">{t("cases.answerDecisionText", { number: c.appeal2_decision_number, signer: c.appeal2_signer || "—", date: fmtDate(c.appeal2_decided_on) })}</div>}</dd></>)}
             </dl>
           </Card>
           <Card title={t("cases.documents")}>
@@ -335,6 +338,13 @@ export default function CaseDetailPage() {
                 {["upheld", "changed", "annulled"].map((r) => <option key={r} value={r}>{t(`cases.appealResult.${r}`)}</option>)}
               </select>
             </Field>
+          )}
+          {dialog === "resolve" && (
+            <>
+              {result === "changed" && <p className="small muted">{t("cases.notHeavierHint")}</p>}
+              <Field label={t("cases.answerNumber")}><input value={number} onChange={(e) => setNumber(e.target.value)} placeholder="12/QĐ-GQKN" data-testid="answer-number" /></Field>
+              <Field label={t("cases.answerSigner")}><input value={authority} onChange={(e) => setAuthority(e.target.value)} data-testid="answer-signer" /></Field>
+            </>
           )}
           {dialog === "decide" && (
             <>
