@@ -185,6 +185,7 @@ class CustodyApi(APIView):
         clip = selectors.clip_get_for(user=request.user, id=pk)
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.custody_for_clip(clip=clip), request, view=self)
+        page = selectors.custody_for_reader(user=request.user, logs=page or [])
         return paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
 
 
@@ -199,7 +200,7 @@ def custody_download(request: Request, *, logs: Any, title: str, name: str, obje
     from media_ingest.review import custody_export
 
     kind = Query(request).choice("type", list(EXPORT_TYPES)) or "xlsx"
-    entries = list(logs)
+    entries = selectors.custody_for_reader(user=request.user, logs=logs)
     body = (custody_export.render_csv if kind == "csv" else custody_export.render_xlsx)(title, entries)
     audit_access(actor=request.user, document=f"custody.{kind}", object_type=object_type, object_id=str(object_id),
                  payload={"entries": len(entries)})
@@ -499,6 +500,7 @@ class PackageCustodyApi(APIView):
         package = selectors.package_get_for(user=request.user, id=pk)
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.custody_for_package(package=package), request, view=self)
+        page = selectors.custody_for_reader(user=request.user, logs=page or [])
         return paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
 
 
