@@ -538,6 +538,30 @@ class PackageDownloadApi(APIView):
         return Response({"url": url, "expires_at": expires_at.isoformat(), "sha256": package.sha256}, status=201)
 
 
+class PackageFileApi(APIView):
+    """The ZIP itself, for the signed-in user who asked for it (?access=<id from …/download/>)."""
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
+                   parameters=[q("access", int, "the access id issued by …/download/")])
+    def get(self, request: Request, pk: int) -> FileResponse:
+        from backend.audit.services import audit_access
+        from backend.core.store import ObjectMissing
+
+        package = selectors.package_get_for(user=request.user, id=pk)
+        grant = selectors.package_download_grant(user=request.user, package=package,
+                                                 access_id=Query(request).id("access"))
+        try:
+            handle = get_store().open(package.key)
+        except ObjectMissing as exc:
+            raise NotFound("Tệp ZIP của gói chứng cứ không còn trong kho lưu trữ.",
+                           "The package ZIP is missing from the store.") from exc
+        audit_access(actor=request.user, document="evidence.package.zip", object_type="review.evidencepackage",
+                     object_id=package.pk, payload={"access_id": grant.pk, "sha256": package.sha256,
+                                                    "ip": client_ip(request)})
+        return FileResponse(handle, as_attachment=True, content_type="application/zip",
+                            filename=f"evidence-{services.package_reference(package)}-{package.pk}.zip")
+
+
 class PackageVerifyApi(APIView):
     """Re-hash the stored ZIP against what was recorded when it was built."""
 

@@ -350,6 +350,22 @@ def packages_list(*, user: Any, finding: Finding | None = None, clip: Clip | Non
     return qs.order_by("-id")
 
 
+def package_download_grant(*, user: Any, package: EvidencePackage, access_id: int | None) -> AccessLog:
+    """The download the user asked for (POST …/download/): the ZIP is served only to that same
+    signed-in user, for that package, before the link expires. Anyone else holding the link, or the
+    same user after expiry, is refused (one answer for all: not a bearer link)."""
+    log = None
+    if access_id is not None:
+        log = AccessLog.objects.filter(pk=access_id, action=AccessLog.Action.EXPORT_DOWNLOAD, package=package,
+                                       user_id=user.pk, expires_at__gt=timezone.now()).first()
+    if log is None:
+        raise Forbidden("Liên kết tải gói chứng cứ không hợp lệ, đã hết hạn hoặc không phải của bạn; "
+                        "hãy yêu cầu tải lại và nêu lý do.",
+                        "This package download link is invalid, expired or not yours; request the download "
+                        "again with a reason.")
+    return log
+
+
 # --- custody and coverage ------------------------------------------------------------------------
 def custody_for_clip(*, clip: Clip) -> QuerySet[AccessLog]:
     """Every view, download, tag change, evidence link and export that touched the clip: exports
