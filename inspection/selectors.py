@@ -32,7 +32,7 @@ from inspection.models import (
     SurpriseCheck,
 )
 from inspection.secrecy import CHECK_READERS as _CHECK_READERS
-from inspection.secrecy import check_link_visible_q, checks_visible_to, started_q
+from inspection.secrecy import check_link_visible_q, checks_visible_to, on_check_team, started_q
 
 TEAM = tuple(INSPECTION_TEAM)
 # Who reads what (besides scope): ratings are not secret; complaints carry citizens' details.
@@ -116,6 +116,10 @@ def report_get_for(*, user: Any, uid: Any) -> CheckReport:
               .filter(surprise_check=check).first())
     if report is None:
         raise NotFound("Cuộc kiểm tra chưa có biên bản.", "This check has no report yet.")
+    if not report.is_signed and not on_check_team(user, check):
+        # the unsigned report (on-site notes, scores) is the team's working paper: others read it signed
+        raise NotFound("Biên bản chưa được ký: chỉ tổ kiểm tra được xem bản nháp.",
+                       "The report is not signed yet: only the check's team may read the draft.")
     return report
 
 

@@ -959,6 +959,7 @@ class FindingReportApi(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
         finding = selectors.finding_get_for(user=request.user, id=pk)
+        selectors.require_report_producer(request.user)
         trace = selectors.trace_for(finding=finding)
         liabilities = list(selectors.liabilities_list(user=request.user, filters={"finding_id": finding.pk}))
         doc = reports.finding_report(trace=trace, liabilities=liabilities)
@@ -969,6 +970,7 @@ class OfficerReportApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
         officer = selectors.officer_get_for(user=request.user, id=pk)
+        selectors.require_report_producer(request.user)
         start, end = _period_params(request)
         doc = reports.officer_report(profile=profile_payload(request.user, officer, start, end))
         return reports.respond(doc, fmt=fmt, name=f"nguoi-dung-dau-{officer.service_number}", reader=request.user)

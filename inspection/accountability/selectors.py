@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role
 from backend.accounts.selectors import require_role, user_unit_ids
-from backend.core.errors import Conflict, NotFound
+from backend.core.errors import Conflict, Forbidden, NotFound
 from backend.org.models import Assignment, Officer
 from inspection.accountability.engine import (
     FormRef,
@@ -60,6 +60,11 @@ LIABILITY_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD, Role.INSPECT
 CASE_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD)
 PROFILE_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD, Role.INSPECTOR, Role.INSPECTION_LEAD)
 DECIDERS = (Role.DISCIPLINARY,)
+# Who may produce the liability documents (finding report, head/officer report, PDF or XLSX): they are
+# headed as issued by the personnel department (TCCB) and list undecided proposals, so only the
+# disciplinary officers and the inspection team make them. A unit head reads his unit's decided
+# outcomes on screen; he does not issue the department's report (about himself, in his own name).
+REPORT_PRODUCERS = (Role.DISCIPLINARY, Role.INSPECTION_LEAD, Role.INSPECTOR)
 RULE_EDITORS = (Role.ADMIN,)
 RULE_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD, Role.INSPECTOR, Role.INSPECTION_LEAD, Role.REVIEWER)
 SCORE_READERS = RULE_READERS
@@ -595,3 +600,13 @@ def regulation_get(*, code: str) -> ForceRegulation:
     if regulation is None:
         raise NotFound("Không tìm thấy văn bản quy định.", "Regulation not found.")
     return regulation
+
+
+def require_report_producer(user: Any) -> None:
+    """The liability report is a TCCB document: refuse anyone else (after the object's own lookup,
+    so an object outside the reader's scope still answers 404)."""
+    if getattr(user, "role", None) not in REPORT_PRODUCERS:
+        raise Forbidden("Báo cáo trách nhiệm do Phòng Tổ chức cán bộ và tổ kiểm tra lập; "
+                        "bạn chỉ xem kết quả đã quyết định trên màn hình.",
+                        "The accountability report is produced by the personnel (discipline) department and "
+                        "the inspection team; you may view the decided outcomes on screen.")

@@ -185,6 +185,7 @@ class CustodyApi(APIView):
         clip = selectors.clip_get_for(user=request.user, id=pk)
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.custody_for_clip(clip=clip), request, view=self)
+        page = selectors.custody_for_reader(user=request.user, logs=page or [])
         return paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
 
 
@@ -199,7 +200,7 @@ def custody_download(request: Request, *, logs: Any, title: str, name: str, obje
     from media_ingest.review import custody_export
 
     kind = Query(request).choice("type", list(EXPORT_TYPES)) or "xlsx"
-    entries = list(logs)
+    entries = selectors.custody_for_reader(user=request.user, logs=logs)
     body = (custody_export.render_csv if kind == "csv" else custody_export.render_xlsx)(title, entries)
     audit_access(actor=request.user, document=f"custody.{kind}", object_type=object_type, object_id=str(object_id),
                  payload={"entries": len(entries)})
@@ -499,6 +500,7 @@ class PackageCustodyApi(APIView):
         package = selectors.package_get_for(user=request.user, id=pk)
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.custody_for_package(package=package), request, view=self)
+        page = selectors.custody_for_reader(user=request.user, logs=page or [])
         return paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
 
 
@@ -534,6 +536,30 @@ class PackageDownloadApi(APIView):
         url, expires_at = services.package_download(by=request.user, package=package, reason=data["reason"],
                                                     ip=client_ip(request), user_agent=client_ua(request))
         return Response({"url": url, "expires_at": expires_at.isoformat(), "sha256": package.sha256}, status=201)
+
+
+class PackageFileApi(APIView):
+    """The ZIP itself, for the signed-in user who asked for it (?access=<id from …/download/>)."""
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
+                   parameters=[q("access", int, "the access id issued by …/download/")])
+    def get(self, request: Request, pk: int) -> FileResponse:
+        from backend.audit.services import audit_access
+        from backend.core.store import ObjectMissing
+
+        package = selectors.package_get_for(user=request.user, id=pk)
+        grant = selectors.package_download_grant(user=request.user, package=package,
+                                                 access_id=Query(request).id("access"))
+        try:
+            handle = get_store().open(package.key)
+        except ObjectMissing as exc:
+            raise NotFound("Tệp ZIP của gói chứng cứ không còn trong kho lưu trữ.",
+                           "The package ZIP is missing from the store.") from exc
+        audit_access(actor=request.user, document="evidence.package.zip", object_type="review.evidencepackage",
+                     object_id=package.pk, payload={"access_id": grant.pk, "sha256": package.sha256,
+                                                    "ip": client_ip(request)})
+        return FileResponse(handle, as_attachment=True, content_type="application/zip",
+                            filename=f"evidence-{services.package_reference(package)}-{package.pk}.zip")
 
 
 class PackageVerifyApi(APIView):

@@ -350,6 +350,22 @@ def packages_list(*, user: Any, finding: Finding | None = None, clip: Clip | Non
     return qs.order_by("-id")
 
 
+def package_download_grant(*, user: Any, package: EvidencePackage, access_id: int | None) -> AccessLog:
+    """The download the user asked for (POST …/download/): the ZIP is served only to that same
+    signed-in user, for that package, before the link expires. Anyone else holding the link, or the
+    same user after expiry, is refused (one answer for all: not a bearer link)."""
+    log = None
+    if access_id is not None:
+        log = AccessLog.objects.filter(pk=access_id, action=AccessLog.Action.EXPORT_DOWNLOAD, package=package,
+                                       user_id=user.pk, expires_at__gt=timezone.now()).first()
+    if log is None:
+        raise Forbidden("Liên kết tải gói chứng cứ không hợp lệ, đã hết hạn hoặc không phải của bạn; "
+                        "hãy yêu cầu tải lại và nêu lý do.",
+                        "This package download link is invalid, expired or not yours; request the download "
+                        "again with a reason.")
+    return log
+
+
 # --- custody and coverage ------------------------------------------------------------------------
 def custody_for_clip(*, clip: Clip) -> QuerySet[AccessLog]:
     """Every view, download, tag change, evidence link and export that touched the clip: exports
@@ -379,14 +395,76 @@ def custody_for_finding(*, finding: Finding) -> QuerySet[AccessLog]:
             .select_related("user", "finding").order_by("at", "id"))
 
 
+HIDDEN_FINDING = "một vi phạm chưa công bố hoặc ngoài phạm vi của bạn"
+HIDDEN_PACKAGE = "một gói chứng cứ ngoài phạm vi của bạn"
+
+
+def _redact(log: AccessLog, label: str) -> None:
+    """Mask, on the in-memory row only (never saved), what the reader may not know: which finding
+    (its reference, the export reason, the package and its hashes) or which out-of-scope clips/tags."""
+    log.redacted = label  # type: ignore[attr-defined]
+    log.finding = None
+    log.package = None
+    log.reason = ""
+    log.object_key = ""
+    log.detail = {}
+
+
+def custody_for_reader(*, user: Any, logs: Any) -> list[AccessLog]:
+    """Custody rows as this reader may read them: a row of a finding the reader may not see
+    (findings_visible_to: drafts, secret checks, other units) or of a package the reader could not
+    open (a selection holding tags of clips outside the reader's scope) keeps its time, person and
+    action, but not the finding's reference, the reason, the package id, hashes or clip/tag ids."""
+    from inspection.selectors import findings_visible_to
+
+    rows = list(logs)
+    finding_ids = {log.finding_id for log in rows if log.finding_id}
+    visible = set(findings_visible_to(user).filter(pk__in=finding_ids).values_list("pk", flat=True))
+    package_ids = {log.package_id for log in rows if log.package_id}
+    out_of_scope_tags = Tag.objects.exclude(clip__in=Clip.objects.filter(clip_scope_q(user)))
+    packages = EvidencePackage.objects.filter(pk__in=package_ids)
+    hidden_packages = (
+        set(packages.filter(finding__isnull=False).exclude(finding__in=findings_visible_to(user))
+            .values_list("pk", flat=True))
+        | set(packages.filter(finding__isnull=True, tags__in=out_of_scope_tags).values_list("pk", flat=True)))
+    for log in rows:
+        if log.finding_id and log.finding_id not in visible:
+            _redact(log, HIDDEN_FINDING)
+        elif log.package_id and log.package_id in hidden_packages:
+            _redact(log, HIDDEN_PACKAGE)
+    return rows
+
+
+def custody_for_package_file(*, package: EvidencePackage) -> list[AccessLog]:
+    """The custody a package's own custody.json carries (hashed and signed, cannot be withdrawn):
+    only what the package's own finding or selection allows. Rows of any other finding, or of
+    packages of other findings or selections, are masked."""
+    rows = list(custody_for_package(package=package))
+    others = {log.package_id for log in rows if log.package_id and log.package_id != package.pk}
+    same_finding = set()
+    if package.finding_id is not None and others:
+        same_finding = set(EvidencePackage.objects.filter(pk__in=others, finding_id=package.finding_id)
+                           .values_list("pk", flat=True))
+    foreign = others - same_finding
+    for log in rows:
+        if log.finding_id and log.finding_id != package.finding_id:
+            _redact(log, HIDDEN_FINDING)
+        elif log.package_id and log.package_id in foreign:
+            _redact(log, HIDDEN_PACKAGE)
+    return rows
+
+
 def access_to_dict(log: AccessLog) -> dict[str, Any]:
+    redacted = getattr(log, "redacted", None)
     return {
         "id": log.pk, "at": log.at.isoformat(), "action": log.action,
         "action_label": log.get_action_display(),
         "user": {"id": log.user_id, "name": log.user_label},
         "clip_id": log.clip_id, "tag_id": log.tag_id, "package_id": log.package_id,
         "finding_id": log.finding_id,
-        "finding_reference": log.finding.reference if log.finding is not None else None,
+        "finding_reference": (HIDDEN_FINDING if redacted == HIDDEN_FINDING
+                              else log.finding.reference if log.finding is not None else None),
+        "redacted": redacted,
         "object_key": log.object_key, "reason": log.reason,
         "ip": log.ip, "user_agent": log.user_agent,
         "expires_at": log.expires_at.isoformat() if log.expires_at else None,

@@ -578,13 +578,13 @@ def package_download(*, by: Any, package: EvidencePackage, reason: str, ip: str 
     if package.state != EvidencePackage.State.READY:
         raise Conflict("Gói chứng cứ chưa sẵn sàng.", "The package is not ready.", code="not_ready")
     seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
-    url = get_store().playback_url(package.key, seconds=seconds,
-                                   filename=f"evidence-{package_reference(package)}-{package.pk}.zip")
     expires_at = timezone.now() + timedelta(seconds=seconds)
-    access_log_add(user=by, action=AccessLog.Action.EXPORT_DOWNLOAD, package=package, finding=package.finding,
-                   object_key=package.key, reason=reason, ip=ip, user_agent=user_agent, expires_at=expires_at,
-                   detail={"sha256": package.sha256})
-    return url, expires_at
+    log = access_log_add(user=by, action=AccessLog.Action.EXPORT_DOWNLOAD, package=package, finding=package.finding,
+                         object_key=package.key, reason=reason, ip=ip, user_agent=user_agent, expires_at=expires_at,
+                         detail={"sha256": package.sha256})
+    # not a bearer link: the ZIP is served by the API to the signed-in user who asked, within the TTL
+    # (selectors.package_download_grant), and each fetch is recorded with its requester
+    return f"/api/media/evidence/packages/{package.pk}/file/?access={log.pk}", expires_at
 
 
 def package_reference(package: EvidencePackage) -> str:

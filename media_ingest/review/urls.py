@@ -21,6 +21,7 @@ urlpatterns = [
     path("evidence/packages/", apis.PackageListApi.as_view(), name="review-packages"),
     path("evidence/packages/<int:pk>/", apis.PackageDetailApi.as_view(), name="review-package"),
     path("evidence/packages/<int:pk>/download/", apis.PackageDownloadApi.as_view(), name="review-package-download"),
+    path("evidence/packages/<int:pk>/file/", apis.PackageFileApi.as_view(), name="review-package-file"),
     path("evidence/packages/<int:pk>/verify/", apis.PackageVerifyApi.as_view(), name="review-package-verify"),
     path("evidence/packages/<int:pk>/custody/", apis.PackageCustodyApi.as_view(), name="review-package-custody"),
     path("evidence/packages/<int:pk>/custody/export/", apis.PackageCustodyExportApi.as_view(),

@@ -142,3 +142,23 @@ def test_the_finding_report_names_the_deputys_field(api_as: Any, make_finding: A
     text = "\n".join(str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None)
     assert "Phó Trưởng Công an xã — lĩnh vực Hành chính, một cửa (cư trú, căn cước)" in text
     assert "Nguyễn Văn Phúc phụ trách lĩnh vực Trật tự, an toàn giao thông" in text  # the note on the other deputy
+
+
+def test_only_discipline_and_the_inspection_team_produce_the_accountability_reports(
+        api_as: Any, history: dict[str, Any]) -> None:
+    """rev15 F11: the finding and officer reports are TCCB documents listing undecided proposals and signed
+    by their maker: a unit head (here, about his own unit's heads), a reviewer or the system admin may not
+    produce them; an object outside the reader's scope still answers 404."""
+    finding = f"/api/accountability/findings/{history['new'].pk}/report"
+    officer = f"/api/accountability/officers/{history['officer'].pk}/report"
+    for who in ("unithead", "reviewer", "admin"):
+        for url in (finding + ".pdf", finding + ".xlsx", officer + ".pdf", officer + ".xlsx"):
+            r = api_as(who).get(url)
+            assert r.status_code in (403, 404), (who, url, r.status_code)
+            assert b"%PDF" not in r.content[:10] and r.status_code != 200
+    refused = api_as("unithead").get(finding + ".pdf")
+    assert refused.status_code == 403 and refused.json()["error"]["message"].startswith("Báo cáo trách nhiệm")
+    assert api_as("unithead").get(f"/api/accountability/findings/{history['new'].pk}/trace/").status_code == 200
+    for who in ("discipline", "lead", "inspector"):
+        r = api_as(who).get(finding + ".pdf")
+        assert r.status_code == 200 and r.content.startswith(b"%PDF"), who

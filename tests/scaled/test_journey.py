@@ -257,7 +257,7 @@ def test_the_scaled_journey(stack: Stack) -> None:
                        lambda p: p["state"] in ("ready", "failed"), 180, "package", stack)
     assert package["state"] == "ready", package
     url = bob.post(f"/api/media/evidence/packages/{package['id']}/download/", json={"reason": "nộp hồ sơ"}).json()["url"]
-    zipped = httpx.get(url, timeout=60)
+    zipped = bob.get(url, timeout=60)  # not a bearer link: only the user who asked fetches it
     assert zipped.status_code == 200 and hashlib.sha256(zipped.content).hexdigest() == package["sha256"]
     verified = bob.post("/api/media/evidence/verify/", files={"file": ("p.zip", zipped.content, "application/zip")})
     assert verified.json()["ok"] is True, verified.json()

@@ -45,6 +45,13 @@ export const WORKSPACES: Record<Role, Workspace[]> = {
   service: [],
 };
 
+/** Who produces the accountability reports (PDF/XLSX, a TCCB document): the backend refuses others. */
+export const REPORT_PRODUCERS: Role[] = ["disciplinary", "inspection_lead", "inspector"];
+
+export function mayProduceReports(me: Me | null | undefined): boolean {
+  return !!me && REPORT_PRODUCERS.includes(me.role);
+}
+
 export function workspacesFor(me: Me | null | undefined): Workspace[] {
   return me ? WORKSPACES[me.role] ?? [] : [];
 }

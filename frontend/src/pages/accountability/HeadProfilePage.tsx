@@ -8,6 +8,7 @@ import { Badge, Card, ErrorState, Field, PageHeader, Spinner, Stat } from "../..
 import { FindingStateBadge, SeverityBadge, useBilingual } from "../../components/labels";
 import { fmtDate, fmtDateTime } from "../../components/format";
 import type { HeadProfile, Tenure } from "../../types/accountability";
+import { mayProduceReports, useMe } from "../../hooks/use-me";
 
 const DAY = 86400_000;
 
@@ -49,6 +50,7 @@ export default function HeadProfilePage() {
   const bi = useBilingual();
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
+  const me = useMe().data;
   const q = useQuery({ queryKey: ["profile", id, from, to], queryFn: () => api.get<HeadProfile>(`accountability/officers/${id}/`, { from, to }) });
   if (q.isPending) return <Spinner />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
@@ -62,8 +64,10 @@ export default function HeadProfilePage() {
         subtitle={`${p.officer.service_number} · ${t("profile.period")}: ${p.period.from ? fmtDate(p.period.from) : t("profile.start")} – ${fmtDate(p.period.to)}`}
         actions={
           <>
-            <a className="btn btn-secondary" href={`/api/accountability/officers/${p.officer.id}/report.pdf`} target="_blank" rel="noreferrer">{t("trace.exportPdf")}</a>
-            <a className="btn btn-secondary" href={`/api/accountability/officers/${p.officer.id}/report.xlsx`}>{t("trace.exportXlsx")}</a>
+            {mayProduceReports(me) && (<>
+              <a className="btn btn-secondary" href={`/api/accountability/officers/${p.officer.id}/report.pdf`} target="_blank" rel="noreferrer">{t("trace.exportPdf")}</a>
+              <a className="btn btn-secondary" href={`/api/accountability/officers/${p.officer.id}/report.xlsx`}>{t("trace.exportXlsx")}</a>
+            </>)}
           </>
         }
       />

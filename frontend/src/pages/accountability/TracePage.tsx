@@ -6,7 +6,7 @@ import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
 import { SeverityBadge, useBilingual } from "../../components/labels";
 import { fmtDate, fmtDateTime } from "../../components/format";
-import { useMe } from "../../hooks/use-me";
+import { mayProduceReports, useMe } from "../../hooks/use-me";
 import { initial } from "../../components/Layout";
 import type { Liability, Trace, TraceLeader, TraceUnitGroup } from "../../types/accountability";
 
@@ -188,8 +188,10 @@ export default function TracePage() {
         }
         actions={
           <>
-            <a className="btn btn-secondary" href={`/api/accountability/findings/${f.id}/report.pdf`} target="_blank" rel="noreferrer">{t("trace.exportPdf")}</a>
-            <a className="btn btn-secondary" href={`/api/accountability/findings/${f.id}/report.xlsx`}>{t("trace.exportXlsx")}</a>
+            {mayProduceReports(me) && (<>
+              <a className="btn btn-secondary" href={`/api/accountability/findings/${f.id}/report.pdf`} target="_blank" rel="noreferrer">{t("trace.exportPdf")}</a>
+              <a className="btn btn-secondary" href={`/api/accountability/findings/${f.id}/report.xlsx`}>{t("trace.exportXlsx")}</a>
+            </>)}
             {isDecider && (
               <button type="button" className="btn btn-primary" disabled={propose.isPending} onClick={() => propose.mutate()} data-testid="propose">
                 {t("trace.propose")}
