@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from backend.accounts.models import ApiToken, Role, User
+from backend.accounts.models import INSPECTION_TEAM, ApiToken, Role, User
 from backend.accounts.network import LoginRateThrottle, client_ip
 from backend.accounts.selectors import require_role, require_token_kind
 from backend.audit.services import audit_access
@@ -377,8 +377,19 @@ class CheckOutputSerializer(serializers.ModelSerializer):
         report = _report_of(obj)
         if report is None:
             return None
+        if not report.signed_at and not self._reader_on_team(obj):
+            return None  # an unsigned report's score is the team's draft, as the report itself
         return {"score": report.score, "max_score": report.max_score, "percent": report.percent,
                 "flags": report.flags}
+
+    def _reader_on_team(self, obj: SurpriseCheck) -> bool:
+        """The reader (from the context; none = nobody) plans or carries out the check (secrecy.on_check_team,
+        read from the prefetched team)."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.role not in INSPECTION_TEAM:
+            return False
+        return user.pk in (obj.lead_id, obj.created_by_id) or any(u.pk == user.pk for u in obj.team.all())
 
     def get_signed(self, obj: SurpriseCheck) -> bool:
         report = _report_of(obj)
@@ -425,7 +436,7 @@ class CheckListApi(APIView):
                                       window_start=v["window_start"], window_end=v["window_end"], team=team,
                                       criteria_set=cs, notes=v["notes"])
         check = selectors.check_get_for(user=request.user, uid=check.uid)
-        return Response(CheckOutputSerializer(check).data, status=201)
+        return Response(CheckOutputSerializer(check, context={"request": request}).data, status=201)
 
 
 class CheckCountsApi(APIView):
@@ -453,7 +464,7 @@ class CheckExportApi(APIView):
 class CheckDetailApi(APIView):
     def get(self, request: Request, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)
-        data = CheckOutputSerializer(check).data
+        data = CheckOutputSerializer(check, context={"request": request}).data
         own = on_check_team(request.user, check)
         data["notes"] = check.notes if own else ""
         data["draw"] = check.draw_id if own else None
@@ -465,13 +476,13 @@ class CheckDetailApi(APIView):
 class CheckStartApi(APIView):
     def post(self, request: Request, uid: str) -> Response:
         check = services.check_start(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
-        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid)).data)
+        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
 
 class CheckCompleteApi(APIView):
     def post(self, request: Request, uid: str) -> Response:
         check = services.check_complete(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
-        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid)).data)
+        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
 
 class CheckCancelApi(APIView):
@@ -483,7 +494,7 @@ class CheckCancelApi(APIView):
         data.is_valid(raise_exception=True)
         check = services.check_cancel(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
                                       reason=data.validated_data["reason"])
-        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid)).data)
+        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
 
 # --- reports ------------------------------------------------------------------------------------------

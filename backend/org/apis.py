@@ -23,7 +23,7 @@ ADMIN = (Role.ADMIN,)
 def paginate(request: Request, view: APIView, queryset: Any, serializer: type[serializers.Serializer]) -> Response:
     paginator = Pagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+    return paginator.get_paginated_response(serializer(page, many=True, context={"request": request}).data)
 
 
 class UnitBriefSerializer(serializers.ModelSerializer):
