@@ -441,8 +441,8 @@ def escalate(book: RuleBook, *, violations: list[Violation], priors: list[PriorD
     if len(violations) == 1:
         v = violations[0]
         steps.append(Step("single", 0, v.form,
-                          f"Một vi phạm, một lần xử lý: {v.reference} — {v.why_vi} → {v.form.name_vi}.",
-                          f"One violation, one handling: {v.reference} — {v.why_en} → {v.form.name_en}."))
+                          f"{v.reference} — {v.why_vi} → {v.form.name_vi}.",
+                          f"{v.reference} — {v.why_en} → {v.form.name_en}."))
         form = v.form
     else:
         listing_vi = "; ".join(f"{v.reference}: {v.form.name_vi}" for v in violations)

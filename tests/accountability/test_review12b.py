@@ -48,3 +48,52 @@ def test_a_time_barred_violation_in_an_earlier_case_is_no_repeat(api_as: Any, de
                                                    "finding_ids": [again2.pk], "title": "Hồ sơ tái phạm"}, format="json")
     assert r.status_code == 201, r.content
     assert [s["code"] for s in r.json()["computed"]["steps"]] == ["single", "repeat", "factors"]
+
+
+def test_a_violation_running_past_the_merger_is_traced_into_the_successor(api_as: Any, make_finding: Any) -> None:
+    # Thị trấn Thanh Chương merged into xã Thanh Chương on 01/07/2025; the violator moved with it
+    f = make_finding("CAX-TTTC", "less_serious", date(2025, 6, 1), to=date(2025, 8, 31), violators=("NA-2104",))
+    r = api_as("discipline").get(f"/api/accountability/findings/{f.pk}/trace/")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    groups = {g["unit"]["code"]: g for g in body["units"]}
+    assert set(groups) == {"CAX-TTTC", "CAX-TC"}
+    assert (groups["CAX-TTTC"]["from"], groups["CAX-TTTC"]["to"]) == ("2025-06-01", "2025-06-30")
+    assert (groups["CAX-TC"]["from"], groups["CAX-TC"]["to"]) == ("2025-07-01", "2025-08-31")
+    after = {(ld["role"], ld["officer"]["service_number"]): (ld["in_charge_from"], ld["in_charge_to"])
+             for ld in groups["CAX-TC"]["leaders"]}
+    # the successor's head and the deputy in charge of the field answer for 01/07–31/08
+    assert after[("head", "NA-2101")] == ("2025-07-01", "2025-08-31")
+    assert after[("deputy", "NA-2103")] == ("2025-07-01", "2025-08-31")
+    assert all(ld["in_charge_to"] <= "2025-06-30" for ld in groups["CAX-TTTC"]["leaders"])
+    assert "01/07/2025" in groups["CAX-TTTC"]["unit"]["note_vi"] and "Công an xã Thanh Chương" in \
+        groups["CAX-TTTC"]["unit"]["note_vi"]
+    # the violator's sentence names the whole sub-period, not one day
+    why = groups["CAX-TTTC"]["violators"][0]["why_vi"]
+    assert why.startswith("Từ ngày 01/06/2025 đến ngày 30/06/2025"), why
+    assert any("sáp nhập" in n["vi"] for n in body["notes"])
+    # proposing liabilities creates them for the successor's leaders too
+    r = api_as("discipline").post("/api/accountability/liabilities/", {"finding_id": f.pk}, format="json")
+    assert r.status_code in (200, 201), r.content
+    from inspection.accountability.models import LeaderLiability
+    assert LeaderLiability.objects.filter(finding=f, officer__service_number="NA-2103", role="deputy",
+                                          unit__code="CAX-TC").exists()
+
+
+def test_a_time_barred_trace_proposes_nothing_in_words(api_as: Any, make_finding: Any) -> None:
+    f = make_finding("CAX-TC", "less_serious", date(2024, 3, 4), violators=("NA-2104",))  # 2 years: barred
+    body = api_as("discipline").get(f"/api/accountability/findings/{f.pk}/trace/").json()
+    barred = [ld for g in body["units"] for ld in g["leaders"] if ld["time_barred_vi"]]
+    assert barred
+    for ld in barred:
+        assert "Đề xuất:" not in ld["why_vi"] and "Proposed:" not in ld["why_en"], ld["why_vi"]
+        assert "không đề xuất, không xử lý kỷ luật" in ld["why_vi"]
+
+
+def test_the_single_step_does_not_repeat_its_label(api_as: Any, demo: Any, make_finding: Any) -> None:
+    f = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",))
+    r = api_as("discipline").post("/api/accountability/cases/", {
+        "subject_kind": "officer", "officer_id": demo.officers["NA-2104"].pk, "finding_ids": [f.pk],
+        "title": "Hồ sơ"}, format="json")
+    step = r.json()["computed"]["steps"][0]
+    assert step["code"] == "single" and step["text_vi"].startswith(f.reference), step["text_vi"]
