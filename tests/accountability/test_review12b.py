@@ -97,3 +97,27 @@ def test_the_single_step_does_not_repeat_its_label(api_as: Any, demo: Any, make_
         "title": "Hồ sơ"}, format="json")
     step = r.json()["computed"]["steps"][0]
     assert step["code"] == "single" and step["text_vi"].startswith(f.reference), step["text_vi"]
+
+
+def test_a_no_limitation_category_can_be_filed_and_is_never_time_barred(api_as: Any, demo: Any) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from inspection.services import catalogue_seed
+
+    catalogue_seed(by="test")
+    cats = {c["code"] for c in api_as("lead").get("/api/inspection/categories/").json()}
+    assert {"BAO_VE_CTNB", "AN_NINH_QG", "VAN_BANG_GIA"} <= cats
+    # a forged diploma used in 2023, found now: art. 80(2)(d) — no limitation (else barred since 2025)
+    r = api_as("lead").post("/api/inspection/findings/", {
+        "source": "footage", "category": "VAN_BANG_GIA", "severity": "less_serious",
+        "title": "Sử dụng bằng tốt nghiệp giả khi tuyển dụng", "unit_id": demo.units["CAX-TTTC"].pk,
+        "occurred_from": datetime(2023, 3, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).isoformat(),
+        "subjects": [{"officer_id": demo.officers["NA-2104"].pk, "role": "violator"}]}, format="json")
+    assert r.status_code == 201, r.content
+    from inspection.models import Finding
+    f = Finding.objects.get(pk=r.json()["id"])
+    Finding.objects.filter(pk=f.pk).update(state="confirmed")
+    body = api_as("discipline").get(f"/api/accountability/findings/{f.pk}/trace/?version=1").json()
+    assert body["limitation"]["status"] == "none" and "khoản 2" in body["limitation"]["basis"]
+    assert all(not ld["time_barred_vi"] for g in body["units"] for ld in g["leaders"])
