@@ -121,3 +121,34 @@ def test_a_no_limitation_category_can_be_filed_and_is_never_time_barred(api_as: 
     body = api_as("discipline").get(f"/api/accountability/findings/{f.pk}/trace/?version=1").json()
     assert body["limitation"]["status"] == "none" and "khoản 2" in body["limitation"]["basis"]
     assert all(not ld["time_barred_vi"] for g in body["units"] for ld in g["leaders"])
+
+
+def test_changing_a_deputys_field_does_not_rewrite_past_traces(api_as: Any, demo: Any, make_finding: Any) -> None:
+    from backend.org.models import Assignment, FieldOfCharge
+
+    f = make_finding("CAX-TC", "less_serious", date(2026, 2, 20), to=date(2026, 4, 10), violators=("NA-2104",))
+    post = Assignment.objects.get(officer=demo.officers["NA-2103"], unit=demo.units["CAX-TC"], is_deputy=True)
+
+    def deputies() -> list[tuple[str, str, str]]:
+        body = api_as("discipline").get(f"/api/accountability/findings/{f.pk}/trace/").json()
+        return [(ld["officer"]["service_number"], ld["field"]["code"], ld["in_charge_to"])
+                for g in body["units"] for ld in g["leaders"] if ld["role"] == "deputy"]
+
+    assert deputies() == [("NA-2103", "HANH_CHINH", "2026-04-10")]
+    admin = api_as("admin")
+    traffic = FieldOfCharge.objects.get(code="GIAO_THONG")
+    # a date before the post started is refused
+    r = admin.patch(f"/api/org/assignments/{post.pk}/", {"field_id": traffic.pk, "effective_from": "2025-01-01"},
+                    format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_period", r.content
+    # from today (the default): the old post ends yesterday, a new post carries the new field
+    r = admin.patch(f"/api/org/assignments/{post.pk}/", {"field_id": traffic.pk}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["id"] != post.pk and r.json()["field"]["code"] == "GIAO_THONG"
+    post.refresh_from_db()
+    assert post.field.code == "HANH_CHINH" and post.valid_to is not None
+    assert deputies() == [("NA-2103", "HANH_CHINH", "2026-04-10")]  # the past violation keeps its deputy
+    # emptying the field later does not clear him either
+    r = admin.patch(f"/api/org/assignments/{r.json()['id']}/", {"field_id": None}, format="json")
+    assert r.status_code == 200, r.content
+    assert deputies() == [("NA-2103", "HANH_CHINH", "2026-04-10")]
