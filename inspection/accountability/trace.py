@@ -299,6 +299,7 @@ def _deputy_notes(finding: Finding, own_fields: dict[int, FieldOfCharge],
 def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
     """The trace of one finding under one rule book (see the module docstring for the reads)."""
     d0, d1 = finding_days(finding)
+    book = book.as_of(d1)  # the force's regulations in force during the violation (by its last day)
     subjects = list(FindingSubject.objects.filter(finding=finding).select_related("officer"))
     violators = [s for s in subjects if s.role in VIOLATOR_ROLES]
     flags: dict[int, tuple[bool, bool]] = {}

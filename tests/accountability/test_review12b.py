@@ -152,3 +152,26 @@ def test_changing_a_deputys_field_does_not_rewrite_past_traces(api_as: Any, demo
     r = admin.patch(f"/api/org/assignments/{r.json()['id']}/", {"field_id": None}, format="json")
     assert r.status_code == 200, r.content
     assert deputies() == [("NA-2103", "HANH_CHINH", "2026-04-10")]
+
+
+def test_a_violation_cites_the_force_regulation_in_force_on_its_date(api_as: Any, make_finding: Any) -> None:
+    admin = api_as("admin")
+    r = admin.patch("/api/accountability/regulations/lien_doi/", {"number": "15/QĐ-CAT", "issued_on": "2024-05-10"},
+                    format="json")
+    assert r.status_code == 200, r.content
+    r = admin.patch("/api/accountability/regulations/lien_doi/", {"number": "20/QĐ-CAT", "issued_on": "2026-06-01"},
+                    format="json")
+    assert r.status_code == 200, r.content
+
+    def joint_bases(f: Any) -> list[str]:
+        body = api_as("discipline").get(f"/api/accountability/findings/{f.pk}/trace/").json()
+        return [ld["rule"]["basis"] for g in body["units"] for ld in g["leaders"]
+                if ld["rule"] and ld["rule"]["code"].startswith("LD-")]
+
+    old = make_finding("CAX-TTTC", "less_serious", date(2023, 1, 10), violators=("NA-2104",))
+    mid = make_finding("CAX-TC", "less_serious", date(2026, 2, 20), to=date(2026, 4, 10), violators=("NA-2104",))
+    new = make_finding("CAX-TC", "less_serious", date(2026, 7, 1), violators=("NA-2104",))
+    assert joint_bases(old) and all("chưa có văn bản có hiệu lực tại thời điểm vi phạm" in b and "QĐ-CAT" not in b
+                                    for b in joint_bases(old))
+    assert joint_bases(mid) and all("15/QĐ-CAT ngày 10/05/2024" in b for b in joint_bases(mid))
+    assert joint_bases(new) and all("20/QĐ-CAT ngày 01/06/2026" in b for b in joint_bases(new))
