@@ -98,6 +98,14 @@ DEFAULT_CATEGORIES: list[tuple[str, str, str, str, float]] = [
     ("GIAO_THONG", "Xử lý vi phạm trật tự, an toàn giao thông không đúng quy định",
      "Traffic violation handled against the rules", "serious", 6),
     ("KHAC", "Vi phạm khác", "Other violation", "less_serious", 1),
+    # no limitation period (Luật CBCC art. 80(2) b, c, d as amended 2019): the rule set's category
+    # policies (inspection/accountability/defaults.py) flag them, so such a finding is never time-barred
+    ("BAO_VE_CTNB", "Vi phạm quy định về công tác bảo vệ chính trị nội bộ",
+     "Breach of the rules on internal political protection", "serious", 8),
+    ("AN_NINH_QG", "Xâm hại lợi ích quốc gia trong lĩnh vực quốc phòng, an ninh, đối ngoại",
+     "Harm to national interests in defence, security or foreign affairs", "very_serious", 12),
+    ("VAN_BANG_GIA", "Sử dụng văn bằng, chứng chỉ, giấy chứng nhận giả hoặc không hợp pháp",
+     "Use of a forged or unlawful diploma, certificate or attestation", "serious", 8),
 ]
 
 # The field(s) of charge (backend/org/defaults.py) each category belongs to: the deputy in charge of
@@ -108,6 +116,9 @@ CATEGORY_FIELDS: dict[str, list[str]] = {
                                          "TRE_HAN", "HO_SO", "NIEM_YET", "THIET_BI", "CAMERA_CHE", "BAO_MAT")},
     "GIAO_THONG": ["GIAO_THONG"],
     "KHAC": [],
+    "BAO_VE_CTNB": ["XDLL"],
+    "AN_NINH_QG": ["AN_NINH"],
+    "VAN_BANG_GIA": ["XDLL"],
 }
 
 # The risk model in force when no RiskWeights row exists yet.

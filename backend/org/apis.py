@@ -343,11 +343,14 @@ class AssignmentListApi(APIView):
 
 
 class AssignmentDetailApi(APIView):
-    """GET one assignment; PATCH (admin): the deputy's field of charge and the post's description."""
+    """GET one assignment; PATCH (admin): the deputy's field of charge (from `effective_from`, default today:
+    a post that started earlier is ended the day before and a new one carries the new field) and the
+    post's description."""
 
     class InputSerializer(serializers.Serializer):
         field_id = IdField(required=False, allow_null=True)
         in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        effective_from = DateField(required=False, allow_null=True)
 
     def get(self, request: Request, pk: int) -> Response:
         assignment = selectors.assignment_get(unit_ids=user_unit_ids(request.user), pk=pk)
@@ -367,7 +370,8 @@ class AssignmentDetailApi(APIView):
         if not changes:
             raise DomainError("Không có gì để thay đổi (field_id, in_charge_of).",
                               "Nothing to change (field_id, in_charge_of).", code="empty")
-        assignment = services.assignment_set_field(by=request.user, assignment=assignment, **changes)
+        assignment = services.assignment_set_field(by=request.user, assignment=assignment,
+                                                   effective_from=v.get("effective_from"), **changes)
         return Response(AssignmentOutputSerializer(assignment).data)
 
 

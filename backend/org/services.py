@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from backend.audit.services import audit_record
 from backend.core.errors import DomainError
@@ -409,22 +410,59 @@ _KEEP: Any = object()
 
 @transaction.atomic
 def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharge | None = _KEEP,
-                         in_charge_of: str | None = None) -> Assignment:
+                         in_charge_of: str | None = None, effective_from: date | None = None) -> Assignment:
     """Record (or change) a deputy's field of charge and the free-text description of the post.
-    Changing the field changes what the deputy answers for in traces made from now on; the audit
-    trail keeps the old value."""
+
+    The field is part of the post's history: who answered for a violation is read as of its date. So
+    changing a field the deputy already had takes effect from a day (`effective_from`, default today):
+    when the post started before that day it is ended the day before and a new post with the new field
+    starts on it, so a trace of an earlier violation still reads the field held then. Only a field
+    recorded for a deputy who had none, or a change dated from the post's first day (a correction of
+    the appointment record), is written in place. Returns the post that holds the new field."""
+    assignment = Assignment.objects.select_for_update().select_related("field", "unit").get(pk=assignment.pk)
     changes: dict[str, Any] = {}
+    split_on: date | None = None
     if field is not _KEEP:
         _check_field(field, is_deputy=assignment.is_deputy)
+        new_id = field.pk if field is not None else None
+        if new_id != assignment.field_id and (assignment.field_id is not None or effective_from is not None):
+            on = effective_from or timezone.localdate()
+            if on < assignment.valid_from or (assignment.valid_to is not None and on > assignment.valid_to):
+                held = (f"từ {_d(assignment.valid_from)}" if assignment.valid_to is None
+                        else f"từ {_d(assignment.valid_from)} đến {_d(assignment.valid_to)}")
+                raise DomainError(
+                    f"Ngày áp dụng lĩnh vực mới ({_d(on)}) phải nằm trong thời gian giữ chức ({held}).",
+                    f"The new field's effective date ({on.isoformat()}) must fall within the post "
+                    f"({assignment.valid_from.isoformat()}..{assignment.valid_to or ''}).",
+                    code="invalid_period", fields={"effective_from": ["outside the post"]})
+            if on > assignment.valid_from:
+                split_on = on
+            changes["effective_from"] = on
         changes["field"] = {"from": assignment.field.code if assignment.field is not None else None,
                             "to": field.code if field else None}
-        assignment.field = field
+    if split_on is not None:
+        old_end = assignment.valid_to
+        assignment.valid_to = split_on - timedelta(days=1)
+        assignment.save(update_fields=["valid_to"])
+        audit_record(actor=by, verb="assignment.end", obj=assignment,
+                     payload={"on": assignment.valid_to, "reason": "field_changed"})
+        previous = assignment.pk
+        assignment = Assignment.objects.create(
+            officer_id=assignment.officer_id, unit_id=assignment.unit_id, position=assignment.position,
+            is_head=assignment.is_head, is_deputy=assignment.is_deputy, is_acting=assignment.is_acting,
+            field=field, in_charge_of=assignment.in_charge_of if in_charge_of is None else in_charge_of,
+            valid_from=split_on, valid_to=old_end, decision_ref=assignment.decision_ref)
+        changes["previous_assignment"] = previous
+    else:
+        if field is not _KEEP:
+            assignment.field = field
+        if in_charge_of is not None:
+            assignment.in_charge_of = in_charge_of
+        assignment.save(update_fields=["field", "in_charge_of"])
     if in_charge_of is not None:
-        changes["in_charge_of"] = {"from": assignment.in_charge_of, "to": in_charge_of}
-        assignment.in_charge_of = in_charge_of
-    assignment.save(update_fields=["field", "in_charge_of"])
+        changes["in_charge_of"] = {"to": in_charge_of}
     audit_record(actor=by, verb="assignment.set_field", obj=assignment, payload=changes)
-    return assignment
+    return Assignment.objects.select_related("officer", "unit", "field").get(pk=assignment.pk)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ else here is computation, so it is cheap to test and cheap to run over many case
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,7 +14,14 @@ from django.db.models import Max
 
 from backend.core.errors import Conflict, NotFound
 from inspection.accountability.defaults import SEVERITY_EN, SEVERITY_VI
-from inspection.accountability.models import CategoryPolicy, ForceRegulation, LadderForm, Rule, RuleSet
+from inspection.accountability.models import (
+    CategoryPolicy,
+    ForceRegulation,
+    ForceRegulationIssue,
+    LadderForm,
+    Rule,
+    RuleSet,
+)
 
 _REGULATION = re.compile(r"\s*\[\[QD:([a-z0-9_]+)\]\]")
 NO_NUMBER_VI = "chưa có số văn bản — cần xác nhận"
@@ -25,10 +32,31 @@ def regulation_numbers() -> dict[str, tuple[str, date | None]]:
     return {r.code: (r.number, r.issued_on) for r in ForceRegulation.objects.all()}
 
 
-def render_basis(text: str, numbers: dict[str, tuple[str, date | None]]) -> str:
+NOT_IN_FORCE_VI = "chưa có văn bản có hiệu lực tại thời điểm vi phạm"
+
+
+def regulation_numbers_on(day: date) -> tuple[dict[str, tuple[str, date | None]], set[str]]:
+    """The force's regulations as they stood on `day` (one query): for each, the latest number issued
+    on or before that day; and the regulations that had numbers, all issued after it (not in force then).
+    A number recorded with no issue date cannot be placed in time: it is cited as it is."""
+    numbers: dict[str, tuple[str, date | None]] = {}
+    later: set[str] = set()
+    for issue in ForceRegulationIssue.objects.select_related("regulation").order_by("issued_on", "id"):
+        code = issue.regulation.code
+        if issue.issued_on is None or issue.issued_on <= day:
+            numbers[code] = (issue.number, issue.issued_on)
+        else:
+            later.add(code)
+    return numbers, later - set(numbers)
+
+
+def render_basis(text: str, numbers: dict[str, tuple[str, date | None]], not_in_force: set[str] | None = None) -> str:
     """A basis with its regulation tokens written out: "..., số 15/QĐ-CAT ngày 02/01/2025", or
-    "... (chưa có số văn bản — cần xác nhận)" while the admin has not filled the number in."""
+    "... (chưa có số văn bản — cần xác nhận)" while the admin has not filled the number in, or
+    "... (chưa có văn bản có hiệu lực tại thời điểm vi phạm)" when every number was issued after it."""
     def one(match: re.Match[str]) -> str:
+        if not_in_force and match.group(1) in not_in_force:
+            return f" ({NOT_IN_FORCE_VI})"
         number, issued = numbers.get(match.group(1), ("", None))
         if not number:
             return f" ({NO_NUMBER_VI})"
@@ -103,6 +131,7 @@ class RuleRef:
     position: int
     categories: str = "all"
     cap_at_violator: bool = False
+    raw_basis: str = ""  # with its regulation tokens, to cite them as of a violation's date
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "code": self.code, "applies_to": self.applies_to, "trigger": self.trigger,
@@ -169,6 +198,15 @@ class RuleBook:
     def source(self, name: str) -> str:
         return self.sources.get(name, "")
 
+    def as_of(self, day: date) -> RuleBook:
+        """The same book with each rule citing the force's regulations as they stood on `day` (a
+        violation is never grounded on a text issued after it)."""
+        if not any("[[QD:" in r.raw_basis for r in self.rules):
+            return self
+        numbers, not_in_force = regulation_numbers_on(day)
+        return replace(self, rules=[replace(r, basis=render_basis(r.raw_basis, numbers, not_in_force))
+                                    if "[[QD:" in r.raw_basis else r for r in self.rules])
+
     # --- loading -------------------------------------------------------------------------------
     @classmethod
     def load(cls, *, version: int | None = None, ruleset_id: int | None = None) -> RuleBook:
@@ -192,7 +230,8 @@ class RuleBook:
                         severities=tuple(r.severities or ()), min_count=r.min_count, window_days=r.window_days,
                         as_violator=r.as_violator, form=forms[r.form.code] if r.form else None,
                         text_vi=r.text_vi, text_en=r.text_en, basis=render_basis(r.basis, numbers),
-                        position=r.position, categories=r.categories, cap_at_violator=r.cap_at_violator)
+                        position=r.position, categories=r.categories, cap_at_violator=r.cap_at_violator,
+                        raw_basis=r.basis)
                 for r in sorted(rules, key=lambda r: (r.position, r.pk))]
         categories = {c.category_code: CategoryRef(c.category_code, c.is_corruption, c.no_limitation,
                                                    render_basis(c.basis, numbers), c.note)
@@ -441,8 +480,8 @@ def escalate(book: RuleBook, *, violations: list[Violation], priors: list[PriorD
     if len(violations) == 1:
         v = violations[0]
         steps.append(Step("single", 0, v.form,
-                          f"Một vi phạm, một lần xử lý: {v.reference} — {v.why_vi} → {v.form.name_vi}.",
-                          f"One violation, one handling: {v.reference} — {v.why_en} → {v.form.name_en}."))
+                          f"{v.reference} — {v.why_vi} → {v.form.name_vi}.",
+                          f"{v.reference} — {v.why_en} → {v.form.name_en}."))
         form = v.form
     else:
         listing_vi = "; ".join(f"{v.reference}: {v.form.name_vi}" for v in violations)

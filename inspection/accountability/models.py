@@ -381,6 +381,20 @@ class ForceRegulation(models.Model):
         ordering = ["code"]
 
 
+class ForceRegulationIssue(models.Model):
+    """Every number (and issue date) a force regulation has had: a violation cites the text in force on
+    its own date, never one issued after it."""
+
+    regulation = models.ForeignKey(ForceRegulation, on_delete=models.CASCADE, related_name="issues")
+    number = models.CharField(max_length=80)
+    issued_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["regulation_id", "issued_on", "id"]
+
+
 class CaseEvent(models.Model):
     """Every state change and edit of a case, for the case history (the audit chain has it too)."""
 

@@ -104,7 +104,12 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
     for number, group in enumerate(trace["units"], start=1):
         unit = group["unit"]
         paragraphs = [p for p in (unit.get("note_vi"),) if p]
-        if group["parent"]:
+        if group.get("from") and group.get("to"):
+            paragraphs.append(f"Giai đoạn truy theo đơn vị này: {_span(group['from'], group['to'])}.")
+        if len(group.get("parents") or []) > 1:
+            paragraphs.append("Cấp trên trực tiếp: " + "; ".join(
+                f"{p['name']} ({_span(p['from'], p['to'])})" for p in group["parents"]) + ".")
+        elif group["parent"]:
             paragraphs.append(f"Cấp trên trực tiếp: {group['parent']['name']}.")
         for v in group["violators"]:
             paragraphs.append(f"- {_person(v['officer'])} ({_label(FindingSubject.Role, v['role']).lower()}): "

@@ -333,6 +333,21 @@ def _deadlines(case: DisciplinaryCase, book: RuleBook, form: FormRef | None, tod
     return {"handling": handling, "council": council, "complaints": complaints}
 
 
+def _barred_on(f: Finding, book: RuleBook, on: date, later: list[tuple[date, str, int]]) -> bool:
+    """Whether a violation was already time-barred on `on` (its own form, its category, its start)."""
+    own = book.by_severity(Rule.AppliesTo.VIOLATOR, f.severity)
+    if own is None or own.form is None:
+        return False
+    v = Violation(f.pk, f.reference, f.category_id, finding_days(f)[1], own.form, own.code, "", "")
+    v.counts_from, v.counts_from_vi, v.counts_from_en = violation_start(f)
+    policy = book.category(f.category.code)
+    v.no_limitation, v.no_limitation_basis = policy.no_limitation, policy.basis
+    lim = violation_limitation(violation=v, later=[(d, ref) for d, ref, fid in later if fid != f.pk],
+                               restart=book.restart_on_new_violation, today=on,
+                               warn_days=book.limitation_warn_days)
+    return lim.status == "expired"
+
+
 def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                reader: Any = None) -> dict[int, CaseView]:
     """Escalation, limitation and deadlines for many cases in a fixed number of queries.
@@ -380,20 +395,30 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
     prior_qs = (DisciplinaryCase.objects.filter(Q(officer_id__in=officer_ids) | Q(unit_id__in=unit_ids))
                 .filter(decided_form__isnull=False, decision_date__isnull=False)
                 .exclude(appeal_result=DisciplinaryCase.AppealResult.ANNULLED)
-                .select_related("decided_form").prefetch_related("findings"))
+                .select_related("decided_form").prefetch_related("findings__category"))
     prior_rows = list(prior_qs)
     hidden: set[int] = set()
     if reader is not None and user_unit_ids(reader) is not None and prior_rows:
         seen = set(cases_visible_to(reader).filter(pk__in=[p.pk for p in prior_rows]).values_list("pk", flat=True))
         hidden = {p.pk for p in prior_rows} - seen
+    for rid in {p.ruleset_id for p in prior_rows} - set(books):
+        books[rid] = RuleBook.load(ruleset_id=rid)
     for p in prior_rows:
         if p.decided_form is None or p.decision_date is None:
             continue
         key = (p.subject_kind, p.officer_id or p.unit_id or 0)
+        later_prior = (later_officer.get(p.officer_id, []) if p.officer_id is not None
+                       else later_unit.get(p.unit_id or 0, []))
+        # only the violations the prior decision really handled count for a repeat: one already
+        # time-barred on its decision day was neither handled nor counts toward escalation
+        handled = {f.category_id for f in p.findings.all()
+                   if not _barred_on(f, books[p.ruleset_id], p.decision_date, later_prior)}
+        if not handled:
+            continue
         priors[key].append((p.pk, PriorDecision(
             case_reference="—" if p.pk in hidden else p.reference,
             decision_number="" if p.pk in hidden else p.decision_number, decision_date=p.decision_date,
-            form=_form_ref(p.decided_form), category_ids={f.category_id for f in p.findings.all()})))
+            form=_form_ref(p.decided_form), category_ids=handled)))
 
     views: dict[int, CaseView] = {}
     for case in cases:

@@ -32,6 +32,7 @@ from inspection.accountability.models import (
     ComplaintRefusal,
     DisciplinaryCase,
     ForceRegulation,
+    ForceRegulationIssue,
     LadderForm,
     LeaderLiability,
     Rule,
@@ -263,7 +264,8 @@ REGULATION_NUMBER = re.compile(r"^[0-9A-Za-zĐđ/.\- ]{3,80}$")
 def force_regulation_set(*, by: Any, regulation: ForceRegulation, number: str,
                          issued_on: date | None = None) -> ForceRegulation:
     """The number (and date) of one of the force's regulations, filled in by an admin: every rule basis
-    that cites it shows it from now on (until then: "chưa có số văn bản — cần xác nhận")."""
+    that cites it shows it from now on (until then: "chưa có số văn bản — cần xác nhận"). Each number is
+    kept with its date: a trace cites the one in force on the violation's date."""
     number = (number or "").strip()
     if number and not REGULATION_NUMBER.match(number):
         raise _invalid("Số văn bản gồm chữ, số, '/', '-', '.' (3–80 ký tự), ví dụ 1234/QĐ-CAT.",
@@ -275,6 +277,9 @@ def force_regulation_set(*, by: Any, regulation: ForceRegulation, number: str,
     regulation.updated_by = by if getattr(by, "pk", None) else None
     regulation.updated_at = timezone.now()
     regulation.save(update_fields=["number", "issued_on", "updated_by", "updated_at"])
+    if number:  # the history: a violation cites the text in force on its own date
+        ForceRegulationIssue.objects.create(regulation=regulation, number=number, issued_on=regulation.issued_on,
+                                            recorded_by=regulation.updated_by, recorded_at=regulation.updated_at)
     audit_record(actor=by, verb="accountability.regulation.set", obj=regulation,
                  payload={"code": regulation.code, "from": before,
                           "to": {"number": regulation.number, "issued_on": regulation.issued_on}})

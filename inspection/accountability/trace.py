@@ -119,7 +119,15 @@ def unit_brief(u: Unit) -> dict[str, Any]:
     return {"id": u.pk, "code": u.code, "name": u.name, "level": u.level}
 
 
-def unit_as_it_was(u: Unit, on: date) -> dict[str, Any]:
+def _chain(u: Unit) -> list[Unit]:
+    """A unit and the units it merged into, in order."""
+    out = [u]
+    while out[-1].successor_id and len(out) < 10:
+        out.append(out[-1].successor)
+    return out
+
+
+def unit_as_it_was(u: Unit, on: date, *, followed: bool = False) -> dict[str, Any]:
     successor = u.successor if u.successor_id else None
     info = {**unit_brief(u), "valid_from": u.valid_from, "valid_to": u.valid_to, "status": "active",
             "successor": unit_brief(successor) if successor is not None else None, "note_vi": "", "note_en": ""}
@@ -127,9 +135,13 @@ def unit_as_it_was(u: Unit, on: date) -> dict[str, Any]:
         if successor is not None:
             info["status"] = "merged"
             info["note_vi"] = (f"Đơn vị đã sáp nhập vào {successor.name} từ {fmt(u.valid_to + timedelta(days=1))}; "
-                               f"truy theo tổ chức tại thời điểm vi phạm ({fmt(on)}).")
+                               f"truy theo tổ chức tại thời điểm vi phạm ({fmt(on)})"
+                               + (f"; phần vi phạm từ {fmt(u.valid_to + timedelta(days=1))} truy theo "
+                                  f"{successor.name}." if followed else "."))
             info["note_en"] = (f"The unit was merged into {successor.name} on {fmt_en(u.valid_to + timedelta(days=1))}; "
-                               f"traced as it was on {fmt_en(on)}.")
+                               f"traced as it was on {fmt_en(on)}"
+                               + (f"; the part from {fmt_en(u.valid_to + timedelta(days=1))} is traced through "
+                                  f"{successor.name}." if followed else "."))
         else:
             info["status"] = "abolished"
             info["note_vi"] = (f"Đơn vị đã giải thể sau {fmt(u.valid_to)}; truy theo tổ chức tại thời điểm vi phạm "
@@ -287,6 +299,7 @@ def _deputy_notes(finding: Finding, own_fields: dict[int, FieldOfCharge],
 def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
     """The trace of one finding under one rule book (see the module docstring for the reads)."""
     d0, d1 = finding_days(finding)
+    book = book.as_of(d1)  # the force's regulations in force during the violation (by its last day)
     subjects = list(FindingSubject.objects.filter(finding=finding).select_related("officer"))
     violators = [s for s in subjects if s.role in VIOLATOR_ROLES]
     flags: dict[int, tuple[bool, bool]] = {}
@@ -302,50 +315,96 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
                   .select_related("unit", "unit__successor", "unit__parent", "field")):
             posts[a.officer_id].append(a)
 
-    def primary(officer_id: int) -> tuple[Assignment | None, date]:
-        for day in (d0, d1):
-            active = [a for a in posts[officer_id] if _active(a, day)]
-            if active:
-                active.sort(key=lambda a: (not a.is_head, not a.is_deputy, -a.valid_from.toordinal()))
-                return active[0], day
-        return None, d0
+    def unit_on(day: date) -> Unit:
+        """The finding's unit on `day`, followed to its successor once it ceased to exist (a merger)."""
+        unit, hops = finding.unit, 0
+        while unit.valid_to is not None and unit.valid_to < day and unit.successor_id and hops < 10:
+            unit, hops = unit.successor, hops + 1
+        return unit
+
+    def pieces(officer_id: int) -> list[tuple[Assignment | None, Unit, date, date]]:
+        """Where the violator served over the whole violation, in sub-periods: a move or a merger during
+        the violation starts a new sub-period (each answered for by the leaders of its own unit)."""
+        mine = posts[officer_id]
+        cuts = {d0}
+        for a in mine:
+            if d0 < a.valid_from <= d1:
+                cuts.add(a.valid_from)
+            if a.valid_to is not None and d0 <= a.valid_to < d1:
+                cuts.add(a.valid_to + timedelta(days=1))
+        u = finding.unit
+        while u.valid_to is not None and u.successor_id:
+            if d0 <= u.valid_to < d1:
+                cuts.add(u.valid_to + timedelta(days=1))
+            u = u.successor
+        bounds = sorted(cuts)
+        out: list[tuple[Assignment | None, Unit, date, date]] = []
+        for i, lo in enumerate(bounds):
+            hi = bounds[i + 1] - timedelta(days=1) if i + 1 < len(bounds) else d1
+            active = sorted((a for a in mine if _active(a, lo)),
+                            key=lambda a: (not a.is_head, not a.is_deputy, -a.valid_from.toordinal()))
+            post = active[0] if active else None
+            unit = post.unit if post is not None else unit_on(lo)
+            if out and out[-1][0] is post and out[-1][1].pk == unit.pk:
+                out[-1] = (post, unit, out[-1][2], hi)
+            else:
+                out.append((post, unit, lo, hi))
+        return out
 
     groups: dict[int, dict[str, Any]] = {}
     units: dict[int, Unit] = {}
     notes: list[dict[str, str]] = []
+    own = book.by_severity(Rule.AppliesTo.VIOLATOR, finding.severity)
     for s in violators:
-        post, day = primary(s.officer_id)
-        unit = post.unit if post is not None else finding.unit
-        units[unit.pk] = unit
-        group = groups.setdefault(unit.pk, {"unit": unit, "violators": []})
-        own = book.by_severity(Rule.AppliesTo.VIOLATOR, finding.severity)
-        entry: dict[str, Any] = {
-            "officer": officer_brief(s.officer), "role": s.role,
-            "assignment": assignment_proof(post) if post else None,
-            "rule": own.as_dict() if own else None,
-            "suggested_form": own.form.as_dict() if own and own.form else None,
-        }
-        if post is None:
-            entry["why_vi"] = (f"Không có hồ sơ bổ nhiệm của {s.officer.full_name} trong thời gian vi phạm; "
-                               f"dùng đơn vị ghi trong kết luận ({finding.unit.name}).")
-            entry["why_en"] = (f"No assignment record for {s.officer.full_name} during the violation; "
-                               f"the finding's unit ({finding.unit.name}) is used.")
-        else:
-            moved_vi = "" if day == d0 else f" (nhận công tác tại đơn vị từ {fmt(post.valid_from)}, trong thời gian vi phạm)"
-            moved_en = "" if day == d0 else f" (joined the unit on {fmt_en(post.valid_from)}, during the violation)"
-            entry["why_vi"] = (f"Ngày {fmt(day)}, đồng chí {s.officer.full_name} là {post.position} của {post.unit.name}"
-                               f"{moved_vi}; vi phạm ở mức {sev_vi(finding.severity)}.")
-            entry["why_en"] = (f"On {fmt_en(day)}, {s.officer.full_name} was {post.position} of {post.unit.name}"
-                               f"{moved_en}; the violation is {sev_en(finding.severity)}.")
-        if own is not None:
-            entry["why_vi"] += f" Người vi phạm tự chịu trách nhiệm theo quy tắc {own.code}: {own.text_vi}"
-            entry["why_en"] += f" The violator answers personally under rule {own.code}: {own.text_en}"
-        group["violators"].append(entry)
+        for post, unit, lo, hi in pieces(s.officer_id):
+            units[unit.pk] = unit
+            group = groups.setdefault(unit.pk, {"unit": unit, "violators": [], "span": (lo, hi)})
+            group["span"] = (min(group["span"][0], lo), max(group["span"][1], hi))
+            entry: dict[str, Any] = {
+                "officer": officer_brief(s.officer), "role": s.role,
+                "assignment": assignment_proof(post) if post else None,
+                "rule": own.as_dict() if own else None,
+                "suggested_form": own.form.as_dict() if own and own.form else None,
+                "from": lo, "to": hi,
+            }
+            when_vi = f"Ngày {fmt(lo)}" if lo == hi else f"Từ ngày {fmt(lo)} đến ngày {fmt(hi)}"
+            when_en = f"On {fmt_en(lo)}" if lo == hi else f"From {fmt_en(lo)} to {fmt_en(hi)}"
+            if post is None:
+                entry["why_vi"] = (f"{when_vi}: không có hồ sơ bổ nhiệm của {s.officer.full_name}; "
+                                   f"dùng đơn vị nơi xảy ra vi phạm ({unit.name}).")
+                entry["why_en"] = (f"{when_en}: no assignment record for {s.officer.full_name}; "
+                                   f"the unit where it happened ({unit.name}) is used.")
+                notes.append({
+                    "vi": f"Không có hồ sơ bổ nhiệm của {s.officer.full_name} {span_vi(lo, hi)}: "
+                          f"giai đoạn này truy theo đơn vị {unit.name}; cần kiểm tra lại hồ sơ cán bộ.",
+                    "en": f"No assignment record for {s.officer.full_name} {span_en(lo, hi)}: that part is traced "
+                          f"through {unit.name}; please check the officer's records."})
+            else:
+                entry["why_vi"] = (f"{when_vi}, đồng chí {s.officer.full_name} là {post.position} của "
+                                   f"{post.unit.name}; vi phạm ở mức {sev_vi(finding.severity)}.")
+                entry["why_en"] = (f"{when_en}, {s.officer.full_name} was {post.position} of {post.unit.name}; "
+                                   f"the violation is {sev_en(finding.severity)}.")
+            if own is not None:
+                entry["why_vi"] += f" Người vi phạm tự chịu trách nhiệm theo quy tắc {own.code}: {own.text_vi}"
+                entry["why_en"] += f" The violator answers personally under rule {own.code}: {own.text_en}"
+            group["violators"].append(entry)
     if not violators:
-        units[finding.unit_id] = finding.unit
-        groups[finding.unit_id] = {"unit": finding.unit, "violators": []}
+        for lo_day in sorted({d0} | {u.valid_to + timedelta(days=1) for u in _chain(finding.unit)
+                                     if u.valid_to is not None and d0 <= u.valid_to < d1}):
+            unit = unit_on(lo_day)
+            units[unit.pk] = unit
+            hi_day = min(unit.valid_to or d1, d1)
+            groups[unit.pk] = {"unit": unit, "violators": [], "span": (lo_day, hi_day)}
         notes.append({"vi": "Kết luận chưa ghi người vi phạm; truy trách nhiệm theo đơn vị để xảy ra vi phạm.",
                       "en": "The finding names no violator; traced through the unit where it happened."})
+    if len(groups) > 1:
+        notes.append({
+            "vi": "Trong thời gian vi phạm, nơi công tác của người vi phạm thay đổi (chuyển công tác hoặc sáp nhập "
+                  "đơn vị); mỗi giai đoạn truy theo lãnh đạo của đơn vị lúc đó: "
+                  + "; ".join(f"{g['unit'].name} ({span_vi(*g['span'])})" for g in groups.values()) + ".",
+            "en": "The violator's unit changed during the violation (a move or a merger); each sub-period is traced "
+                  "through the leaders of the unit at that time: "
+                  + "; ".join(f"{g['unit'].name} ({span_en(*g['span'])})" for g in groups.values()) + "."})
 
     # 2. the unit one level up, per sub-period: the chain of command may change during the violation
     #    (district level abolished 1 March 2025: from then a commune's upper level is the province)
@@ -354,10 +413,11 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
     for uid, unit in units.items():
         own_links = [lk for lk in links if lk.unit_id == uid]
         if not own_links:
-            uppers_by_unit[uid] = [(unit.parent, d0, d1)] if unit.parent is not None else []
+            uppers_by_unit[uid] = [(unit.parent, *groups[uid]["span"])] if unit.parent is not None else []
             continue
+        g0, g1 = groups[uid]["span"]
         segments = [(lk.parent, *span) for lk in sorted(own_links, key=lambda lk: lk.valid_from)
-                    if (span := _overlap(lk, d0, d1)) is not None]
+                    if (span := _overlap(lk, g0, g1)) is not None]
         uppers_by_unit[uid] = segments
     upper_ids = {p.pk for segs in uppers_by_unit.values() for p, _, _ in segs}
 
@@ -446,14 +506,15 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
     traced_officers: set[int] = set()
     for uid, group in groups.items():
         unit = group["unit"]
+        span = group["span"]
         group_notes: list[dict[str, str]] = []
-        heads = [evaluate(ld, unit) for ld in leaders_of(unit, "head") if ld.assignment.officer_id not in violator_ids]
-        for ld in leaders_of(unit, "head"):
+        heads = [evaluate(ld, unit) for ld in leaders_of(unit, "head", span) if ld.assignment.officer_id not in violator_ids]
+        for ld in leaders_of(unit, "head", span):
             if ld.assignment.officer_id in violator_ids:
                 group_notes.append({
                     "vi": f"Người đứng đầu {ld.assignment.officer.full_name} là người vi phạm: xử lý như người vi phạm.",
                     "en": f"The head {ld.assignment.officer.full_name} is the violator: handled as a violator."})
-        if not heads and not any(ld.assignment.officer_id in violator_ids for ld in leaders_of(unit, "head")):
+        if not heads and not any(ld.assignment.officer_id in violator_ids for ld in leaders_of(unit, "head", span)):
             group_notes.append({"vi": f"Không có hồ sơ người đứng đầu {unit.name} trong thời gian vi phạm.",
                                 "en": f"No head of {unit.name} is on record for the period of the violation."})
         if len({ld.assignment.officer_id for ld in heads}) > 1:
@@ -462,7 +523,7 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
                       + "; ".join(f"{ld.assignment.officer.full_name} ({span_vi(*ld.span)})" for ld in heads) + ".",
                 "en": "The violation spans more than one head; each answers for the time they were in charge: "
                       + "; ".join(f"{ld.assignment.officer.full_name} ({span_en(*ld.span)})" for ld in heads) + "."})
-        deputies_all = [ld for ld in leaders_of(unit, "deputy") if ld.assignment.officer_id not in violator_ids]
+        deputies_all = [ld for ld in leaders_of(unit, "deputy", span) if ld.assignment.officer_id not in violator_ids]
         deputies = [evaluate(ld, unit) for ld in deputies_all if deputy_in_field(ld.assignment, own_fields)]
         group_notes.extend(_deputy_notes(finding, own_fields, deputies_all))
         segments = uppers_by_unit[uid]
@@ -481,8 +542,9 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
         leaders = heads + deputies + uppers
         traced_officers.update(ld.assignment.officer_id for ld in leaders)
         out_groups.append({
-            "unit": unit_as_it_was(unit, d0),
-            "parent": unit_as_it_was(parent, d0) if parent is not None else None,
+            "unit": unit_as_it_was(unit, span[0], followed=unit.successor_id in units),
+            "parent": unit_as_it_was(parent, span[0]) if parent is not None else None,
+            "from": span[0], "to": span[1],
             "parents": [{**unit_as_it_was(p, lo), "from": lo, "to": hi} for p, lo, hi in segments],
             "violators": group["violators"],
             "leaders": [_leader_dict(ld, finding) for ld in leaders],
@@ -496,8 +558,13 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
             for leader in group["leaders"]:
                 if leader["suggested_form"] is not None:
                     leader["time_barred_vi"], leader["time_barred_en"] = limitation.barred_vi, limitation.barred_en
-                    leader["why_vi"] += f" {limitation.barred_vi}: không xử lý kỷ luật."
-                    leader["why_en"] += f" {limitation.barred_en}: not to be handled."
+                    form_vi, form_en = leader["suggested_form"]["name_vi"], leader["suggested_form"]["name_en"]
+                    leader["why_vi"] = (leader["why_vi"].removesuffix(f" Đề xuất: {form_vi}.")
+                                        + f" Hình thức theo quy tắc nếu còn thời hiệu: {form_vi}. "
+                                        f"{limitation.barred_vi}: không đề xuất, không xử lý kỷ luật.")
+                    leader["why_en"] = (leader["why_en"].removesuffix(f" Proposed: {form_en}.")
+                                        + f" Form under the rule had it not been time-barred: {form_en}. "
+                                        f"{limitation.barred_en}: nothing proposed, not to be handled.")
     for s in subjects:
         if s.role == FindingSubject.Role.RESPONSIBLE_HEAD and s.officer_id not in traced_officers:
             notes.append({

@@ -84,3 +84,25 @@ def test_a_scoped_author_cannot_write_a_finding_into_a_unit_outside_his_scope(in
     assert Finding.objects.count() == before
     inside = client.post("/api/inspection/findings/", {**_body(insp, "NA-2104"), "subjects": []}, format="json")
     assert inside.status_code == 201, inside.content
+
+
+@pytest.mark.django_db
+def test_the_period_is_checked_against_the_units_existence(api_as, insp):
+    lead = api_as("lead")
+    before = Finding.objects.count()
+    # xã Thanh Chương exists from 01/07/2025 (a finding naming no one yet is checked too)
+    body = _body(insp, "NA-2104", at=datetime(2025, 6, 1, 9, 0, tzinfo=VN))
+    body["subjects"] = []
+    r = lead.post("/api/inspection/findings/", body, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "unit_not_existing", r.content
+    assert "01/07/2025" in r.json()["error"]["message"]
+    # thị trấn Thanh Chương ended on 30/06/2025 (merged): a violation starting after it is refused
+    body = _body(insp, "NA-2104", at=datetime(2025, 7, 5, 9, 0, tzinfo=VN), unit="CAX-TTTC")
+    body["subjects"] = []
+    r = lead.post("/api/inspection/findings/", body, format="json")
+    assert r.status_code == 400 and "Công an xã Thanh Chương" in r.json()["error"]["message"], r.content
+    assert Finding.objects.count() == before
+    # a period running past the merger is accepted: the trace follows the unit into its successor
+    body = _body(insp, "NA-2104", at=datetime(2025, 6, 1, 9, 0, tzinfo=VN), unit="CAX-TTTC")
+    body["occurred_to"] = datetime(2025, 8, 31, 17, 0, tzinfo=VN).isoformat()
+    assert lead.post("/api/inspection/findings/", body, format="json").status_code == 201

@@ -112,6 +112,9 @@ export interface TraceUnitGroup {
   unit: UnitAsItWas;
   parent: UnitAsItWas | null;
   parents: (UnitAsItWas & { from: string; to: string })[];
+  /** The sub-period of the violation traced through this unit (a move or a merger splits it) */
+  from: string;
+  to: string;
   violators: TraceViolator[];
   leaders: TraceLeader[];
   notes: Bilingual[];

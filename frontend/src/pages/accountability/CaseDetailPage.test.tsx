@@ -95,13 +95,16 @@ test("the officer reads Vietnamese words: step names, the person's name, an expi
   const step = (code: string, text: string) => ({ code, change: 0, form: khienTrach, text_vi: text, text_en: text });
   renderCase({
     ...theCase,
-    computed: { ...theCase.computed, steps: [step("single", "Một vi phạm, một lần xử lý: VP-1"), step("factors", "Tình tiết cân bằng")] },
+    computed: { ...theCase.computed, steps: [step("single", "VP-1 — người vi phạm → Khiển trách."), step("factors", "Tình tiết cân bằng")] },
     events: [{ verb: "create", from_state: "", to_state: "open", note: "", data: {}, actor: "canbo.kyluat", actor_name: "Bùi Quang Huy", at: "2026-11-29T01:00:00Z" }],
   });
   const steps = await screen.findByTestId("escalation");
   expect(within(steps).queryByText("single")).toBeNull();
   expect(within(steps).queryByText("factors")).toBeNull();
-  expect(within(steps).getByText("Một vi phạm:")).toBeInTheDocument();
+  expect(within(steps).getByText("Một vi phạm, một lần xử lý:")).toBeInTheDocument();
+  // the label is said once and the step's own text already ends with the form: no "→ form" twice
+  const single = [...steps.querySelectorAll("li")].find((li) => li.textContent?.includes("VP-1 —"));
+  expect(single?.textContent?.match(/Khiển trách/g)).toHaveLength(1);
   expect(within(steps).getByText("Tình tiết tăng nặng, giảm nhẹ:")).toBeInTheDocument();
   const history = screen.getByText("Diễn biến hồ sơ").closest("section") ?? document.body;
   expect(within(history as HTMLElement).getAllByText("Lập hồ sơ")).toHaveLength(1);
@@ -198,8 +201,9 @@ test("the case shows when the answer to a complaint is due, and a late complaint
   expect(due).toHaveTextContent("chậm nhất ngày 12/07/2026");
   expect(due).toHaveTextContent("Điều 28");
   const row = screen.getByTestId("refused-complaint");
-  expect(row).toHaveTextContent("Quá thời hiệu");
-  expect(row).toHaveTextContent("nhận ngày 21/10/2026, từ chối thụ lý ngày 23/10/2026");
+  expect(row).toHaveTextContent("Quá thời hạn khiếu nại");
+  expect(row).not.toHaveTextContent("Quá thời hiệu nhận");
+  expect(row).toHaveTextContent("đơn nhận ngày 21/10/2026; từ chối thụ lý ngày 23/10/2026");
   expect(row).toHaveTextContent("16/06/2026");
   fireEvent.click(screen.getByTestId("refuse-complaint"));
   const dialog = screen.getByRole("dialog");

@@ -155,7 +155,7 @@ export default function CaseDetailPage() {
                   ))}
                   {comp.steps.map((s, i) => (
                     <li key={i} className={s.change > 0 ? "up" : s.change < 0 ? "down" : ""}>
-                      <strong>{t(`cases.step.${s.code}`, { defaultValue: s.code })}:</strong> {bi(s.text_vi, s.text_en)} → <strong>{bi(s.form.name_vi, s.form.name_en)}</strong>
+                      <strong>{t(`cases.step.${s.code}`, { defaultValue: s.code })}:</strong> {bi(s.text_vi, s.text_en)}
                       {s.change !== 0 && <Badge tone={s.change > 0 ? "red" : "green"}>{s.change > 0 ? "+" : ""}{t("cases.change", { n: s.change })}</Badge>}
                     </li>
                   ))}

@@ -48,7 +48,9 @@ function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liab
           <>
             <div className="row" style={{ justifyContent: "space-between" }}>
               <span><span className="code">{leader.rule.code}</span> {t("trace.rule")}</span>
-              {leader.suggested_form && <Badge tone="red">{t("trace.proposed")}: {bi(leader.suggested_form.name_vi, leader.suggested_form.name_en)}</Badge>}
+              {leader.suggested_form && (leader.time_barred_vi
+                ? <Badge tone="grey">{t("trace.formIfNotBarred")}: {bi(leader.suggested_form.name_vi, leader.suggested_form.name_en)}</Badge>
+                : <Badge tone="red">{t("trace.proposed")}: {bi(leader.suggested_form.name_vi, leader.suggested_form.name_en)}</Badge>)}
             </div>
             {leader.rule.basis && <div className="small muted" data-testid="rule-basis">{t("trace.legalBasis")}: {leader.rule.basis}</div>}
           </>
@@ -93,10 +95,18 @@ function UnitChain({ group, liabilities, onDecide, onOpenCase }: { group: TraceU
       title={
         <span>
           {t("trace.unitAt")}: {group.unit.name}{" "}
+          {group.from && group.to && <span className="muted small">({t("trace.unitSpan", { from: fmtDate(group.from), to: fmtDate(group.to) })}){" "}</span>}
           {group.unit.successor && group.unit.valid_to && <Badge tone="grey">{t("trace.unitGone", { name: group.unit.successor.name })}</Badge>}
         </span>
       }
-      actions={group.parent && <span className="muted small">{t("trace.parent")}: {group.parent.name}</span>}
+      actions={group.parent && (
+        <span className="muted small" data-testid="trace-parent">
+          {t("trace.parent")}:{" "}
+          {group.parents.length > 1
+            ? group.parents.map((p) => t("trace.parentSpan", { name: p.name, from: fmtDate(p.from), to: fmtDate(p.to) })).join("; ")
+            : group.parent.name}
+        </span>
+      )}
     >
       <div className="chain" data-testid="trace-chain">
         {leaders.map((l, i) => (
