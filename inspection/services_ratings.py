@@ -1,6 +1,8 @@
 """Writes of satisfaction ratings: device posts, CSV backfill (inline or queued), import records."""
 from __future__ import annotations
 
+import csv
+import re
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
@@ -17,6 +19,9 @@ from backend.org.models import Counter
 from inspection import defaults
 from inspection.models import CounterVolume, CsvImport, RatingDevice, SatisfactionRating
 from inspection.services_common import TEAM, _invalid, _require_text
+
+
+_ASCII_WHOLE = re.compile(r"[0-9]{1,9}")
 
 
 def _parse_when(value: Any) -> datetime | None:
@@ -44,7 +49,9 @@ def _rating_item(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[
     elif when > now + timedelta(minutes=5):
         errors.append({"field": "rated_at", "vi": "Thời điểm đánh giá ở tương lai.", "en": "rated_at is in the future."})
     score = item.get("score")
-    if isinstance(score, bool) or not isinstance(score, int) and not (isinstance(score, str) and score.isdigit()):
+    # ASCII digits only: str.isdigit() accepts "²" and other Unicode digits that int() refuses
+    if isinstance(score, bool) or not isinstance(score, int) and not (
+            isinstance(score, str) and _ASCII_WHOLE.fullmatch(score.strip())):
         errors.append({"field": "score", "vi": "Điểm phải là số nguyên 1–5.", "en": "score must be an integer 1-5."})
     elif not 1 <= int(score) <= 5:
         errors.append({"field": "score", "vi": "Điểm phải từ 1 đến 5.", "en": "score must be between 1 and 5."})
@@ -198,11 +205,12 @@ CSV_CHUNK = 1000
 
 
 def _csv_reader(text_stream: Any) -> Any:
-    import csv
-
     first = text_stream.readline()
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=delimiter), [])
+    try:
+        header = next(csv.reader([first], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise _csv_broken(exc, 1) from None
     header = [h.strip().lower().lstrip("\ufeff") for h in header]
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
@@ -211,10 +219,45 @@ def _csv_reader(text_stream: Any) -> Any:
     return header, csv.reader(text_stream, delimiter=delimiter)
 
 
+def _csv_broken(exc: Exception, line: int) -> DomainError:
+    """A file the csv module cannot read (a field over its size limit, a broken quote): a 400, never a 500."""
+    too_big = "field larger than field limit" in str(exc)
+    vi = (f"Tệp CSV có trường quá dài ở dòng {line} (tối đa {csv.field_size_limit():,} ký tự)."
+          if too_big else f"Tệp CSV không đọc được ở dòng {line}.")
+    en = (f"The CSV has a field over {csv.field_size_limit():,} characters at line {line}."
+          if too_big else f"The CSV cannot be read at line {line}.")
+    return DomainError(f"{vi} Không dòng nào được nhập.", f"{en} Nothing was imported.", code="csv_unreadable",
+                       fields={"file": [f"line {line}: {exc}"]})
+
+
 def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
                        progress: Any = None) -> CsvImport:
-    """Backfill ratings from CSV. Valid rows are imported (idempotent on device + rating id),
-    invalid rows are reported with row number, column and reason. Progress is kept on the model."""
+    """Backfill ratings from CSV, all or nothing: valid rows are imported (idempotent on device + rating
+    id) and invalid rows reported with row number, column and reason, in one transaction; a file that
+    cannot be read (or any failure) writes no rating and leaves the import record `failed` with the reason."""
+    line = 1
+    try:
+        with transaction.atomic():
+            return _ratings_import_rows(by=by, text_stream=text_stream, csv_import=csv_import, progress=progress)
+    except csv.Error as exc:
+        line = getattr(exc, "line", 0) or line
+        error = _csv_broken(exc, line)
+    except DomainError as exc:
+        error = exc
+    except Exception:
+        _import_failed(csv_import, "Lỗi máy chủ khi nhập; không dòng nào được nhập. / Server error during the "
+                                   "import; nothing was imported.")
+        raise
+    _import_failed(csv_import, f"{error.message} / {error.message_en}")
+    raise error
+
+
+def _import_failed(csv_import: CsvImport, failure: str) -> None:
+    CsvImport.objects.filter(pk=csv_import.pk).update(state=CsvImport.State.FAILED, failure=failure[:2000],
+                                                      imported=0, duplicates=0, finished_at=timezone.now())
+
+
+def _ratings_import_rows(*, by: Any, text_stream: Any, csv_import: CsvImport, progress: Any = None) -> CsvImport:
     header, reader = _csv_reader(text_stream)
     counters = {c.code: c.pk for c in Counter.objects.all()}
     device_counter = dict(RatingDevice.objects.values_list("serial", "counter_id"))
@@ -252,7 +295,18 @@ def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
         if len(errors) < 5000:
             errors.append({"row": row, "column": column, "reason": vi, "reason_en": en})
 
-    for line_no, raw in enumerate(reader, start=2):
+    def rows() -> Any:
+        while True:
+            try:
+                raw = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                exc.line = reader.line_num + 1  # type: ignore[attr-defined]
+                raise
+            yield raw
+
+    for line_no, raw in enumerate(rows(), start=2):
         if not any(cell.strip() for cell in raw):
             continue
         total += 1
@@ -426,13 +480,14 @@ def _volume_row(item: Any, counters: dict[str, Counter], today: Any) -> tuple[di
     if day is not None and day > today:
         errors.append("Ngày ở tương lai. / day is in the future.")
     raw = item.get("transactions")
-    if isinstance(raw, bool) or not (isinstance(raw, int) and raw >= 0 or isinstance(raw, str) and raw.strip().isdigit()):
+    if isinstance(raw, bool) or not (isinstance(raw, int) and raw >= 0
+                                     or isinstance(raw, str) and _ASCII_WHOLE.fullmatch(raw.strip())):
         errors.append("Số giao dịch phải là số nguyên không âm. / transactions must be a whole number >= 0.")
     elif int(raw) > VOLUME_MAX:
         errors.append(f"Số giao dịch vượt {VOLUME_MAX}/ngày. / transactions exceed {VOLUME_MAX} a day.")
     if errors:
         return None, errors
-    return {"counter": counter, "day": day, "transactions": int(raw)}, []
+    return {"counter": counter, "day": day, "transactions": int(str(raw).strip())}, []
 
 
 @transaction.atomic
@@ -481,16 +536,22 @@ def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Sou
 
 def volumes_import_csv(*, by: Any, text: str) -> dict[str, int]:
     """CSV with columns counter (or counter_code), day, transactions; ',' or ';' separated."""
-    import csv
     import io
 
     stream = io.StringIO(text.lstrip("\ufeff"))
     first = stream.readline()
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    except csv.Error as exc:
+        raise _csv_broken(exc, 1) from None
     if not {"day", "transactions"} <= set(header) or not {"counter", "counter_code"} & set(header):
         raise _invalid("Tệp CSV cần các cột counter, day, transactions.",
                        "The CSV needs the columns counter, day, transactions.", "file", code="csv_header")
-    items = [dict(zip(header, (v.strip() for v in row), strict=False)) for row in csv.reader(stream, delimiter=delimiter)
-             if any(v.strip() for v in row)]
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        items = [dict(zip(header, (v.strip() for v in row), strict=False)) for row in reader
+                 if any(v.strip() for v in row)]
+    except csv.Error as exc:
+        raise _csv_broken(exc, reader.line_num + 1) from None
     return volumes_record(by=by, items=items, source=CounterVolume.Source.CSV)
