@@ -20,7 +20,6 @@ from inspection import defaults
 from inspection.models import CounterVolume, CsvImport, RatingDevice, SatisfactionRating
 from inspection.services_common import TEAM, _invalid, _require_text
 
-
 _ASCII_WHOLE = re.compile(r"[0-9]{1,9}")
 
 
