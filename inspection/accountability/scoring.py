@@ -34,13 +34,15 @@ CONSEQUENCES = {
 DELIVERY_REPORT_GRACE_DAYS = 30
 
 
-def task_outcome(*, due: date, delivered: date | None, reported_at: Any, registered_at: Any, today: date) -> str:
+def task_outcome(*, due: date, delivered: date | None, reported_at: Any, registered_at: Any, today: date,
+                 late_registration: bool = False) -> str:
     """One CCHC task's outcome: on_time, late, reported_late (on time by the date given, but reported
-    after the grace or dated before the task was registered), missed or pending. The one owner of the
+    after the grace, dated before the task was registered, or registered after the registration window:
+    a task registered late is never on time), missed or pending. The one owner of the
     rule: scoring, the task list and the rankings all call it."""
     if delivered is None:
         return "missed" if due < today else "pending"
-    late_report = ((reported_at is not None and (local_day(reported_at) - delivered).days > DELIVERY_REPORT_GRACE_DAYS)
+    late_report = late_registration or ((reported_at is not None and (local_day(reported_at) - delivered).days > DELIVERY_REPORT_GRACE_DAYS)
                    or (registered_at is not None and delivered < local_day(registered_at)))
     if delivered > due:
         return "late"
@@ -117,12 +119,12 @@ def _scores(*, units: list[Unit], period: Period, policy: ScoringPolicy, today: 
         out[uid].check_percent = round(sum(values) / len(values), 2)
         out[uid].reports = len(values)
 
-    for unit_id, due, delivered, reported_at, registered_at in (
+    for unit_id, due, delivered, reported_at, registered_at, late_registration in (
             CchcTask.objects.filter(unit_id__in=ids, due_date__gte=period.start, due_date__lte=period.end)
-            .values_list("unit_id", "due_date", "delivered_on", "reported_at", "registered_at")):
+            .values_list("unit_id", "due_date", "delivered_on", "reported_at", "registered_at", "late_registration")):
         s = out[owner[unit_id]]
         outcome = task_outcome(due=due, delivered=delivered, reported_at=reported_at, registered_at=registered_at,
-                               today=today)
+                               today=today, late_registration=late_registration)
         if outcome == "on_time":
             s.tasks_on_time += 1
         elif outcome in ("late", "reported_late"):
