@@ -81,7 +81,8 @@ def test_merged_units_carry_their_data_to_the_successor(demo: Any, make_check: A
     rows = rows_by_code(result)
     assert "CAX-TTTC" not in rows
     tc = rows["CAX-TC"]
-    assert tc["components"]["checks"] == {"percent": 70.0, "signed_reports": 2, "weight": 0.7}
+    assert tc["components"]["checks"] == {"percent": 70.0, "signed_reports": 2, "weight": 0.7,
+                                          "critical_failed_reports": 0, "critical_uncovered_reports": 0}
     assert tc["score"] == 70.0 and tc["emulation"]["unit"] is None  # 70 is not below the 70 threshold
 
 
