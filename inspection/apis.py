@@ -898,7 +898,8 @@ class VolumeOutputSerializer(serializers.Serializer):
 class VolumeListApi(APIView):
     """Transactions served per counter per day. GET: in scope (filters counter, unit, from, to).
     POST: {"items": [{"counter": code, "day": "YYYY-MM-DD", "transactions": n}, ...]} or a CSV file
-    (field `file`, columns counter, day, transactions). A later figure for the same day replaces it."""
+    (field `file`, columns counter, day, transactions). A later, different figure for a recorded day
+    is a correction: inspection team only, with `reason`; audited old -> new."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -925,13 +926,15 @@ class VolumeListApi(APIView):
             except UnicodeDecodeError:
                 raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
                                   fields={"file": ["not UTF-8"]}) from None
-            summary = services.volumes_import_csv(by=request.user, text=text)
+            summary = services.volumes_import_csv(by=request.user, text=text,
+                                                  reason=str(request.data.get("reason", "") or ""))
         else:
             items = request.data.get("items") if isinstance(request.data, dict) else None
             if not isinstance(items, list):
                 raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
                                   code="required", fields={"items": ["required"]})
-            summary = services.volumes_record(by=request.user, items=items)
+            summary = services.volumes_record(by=request.user, items=items,
+                                              reason=str(request.data.get("reason", "") or ""))
         return Response(self.OutputSerializer(summary).data, status=201)
 
 

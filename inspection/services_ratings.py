@@ -490,10 +490,12 @@ def _volume_row(item: Any, counters: dict[str, Counter], today: Any) -> tuple[di
 
 
 @transaction.atomic
-def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Source.API) -> dict[str, int]:
-    """Record transactions served per counter per day (one row per counter and day; a later entry for
-    the same day replaces the figure and is audited). Every item is checked before anything is written:
-    one bad item refuses the batch with each error's item number."""
+def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Source.API,
+                   reason: str = "") -> dict[str, int]:
+    """Record transactions served per counter per day (one row per counter and day). A later entry that
+    changes a recorded figure is a correction of the risk denominator: only the inspection team makes
+    it, with a reason, and the audit keeps each old -> new figure. Every item is checked before anything
+    is written: one bad item refuses the batch with each error's item number."""
     require_role(by, *VOLUME_WRITERS)
     if not isinstance(items, list) or not 1 <= len(items) <= 5000:
         raise _invalid("Cần từ 1 đến 5.000 dòng.", "Give 1 to 5,000 items.", "items")
@@ -515,25 +517,41 @@ def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Sou
         counter_id__in={k[0] for k in keys}, day__in={k[1] for k in keys})}
     created = updated = 0
     new_rows, changed = [], []
+    corrections: list[dict[str, Any]] = []
     for r in {(r["counter"].pk, r["day"]): r for r in clean}.values():
         row = existing.get((r["counter"].pk, r["day"]))
         if row is None:
             new_rows.append(CounterVolume(counter=r["counter"], day=r["day"], transactions=r["transactions"],
                                           source=source, recorded_by=by if getattr(by, "pk", None) else None))
         elif row.transactions != r["transactions"]:
+            corrections.append({"counter": row.counter_id, "day": row.day.isoformat(), "before": row.transactions,
+                                "after": r["transactions"]})
             row.transactions, row.source = r["transactions"], source
             row.recorded_by = by if getattr(by, "pk", None) else None
             changed.append(row)
+    if changed:
+        from inspection.services_reports import is_a_reason
+
+        if getattr(by, "role", None) not in TEAM:
+            raise Forbidden("Chỉ đoàn kiểm tra mới được sửa số giao dịch đã ghi "
+                            f"({len(changed)} ngày đã có số liệu khác).",
+                            f"Only the inspection team may change recorded figures ({len(changed)} days "
+                            "already have a different figure).")
+        if not is_a_reason(reason, 10):
+            raise _invalid(f"Sửa số giao dịch đã ghi ({len(changed)} ngày) phải nêu lý do (ít nhất 10 ký tự).",
+                           f"Changing recorded figures ({len(changed)} days) needs a reason (10 letters at least).",
+                           "reason")
     CounterVolume.objects.bulk_create(new_rows)
     CounterVolume.objects.bulk_update(changed, ["transactions", "source", "recorded_by", "recorded_at"])
     created, updated = len(new_rows), len(changed)
     audit_record(actor=by, verb="volumes.record", object_type="inspection.countervolume",
                  payload={"created": created, "updated": updated, "unchanged": len(keys) - created - updated,
-                          "source": source})
+                          "source": source, "reason": reason.strip() if changed else "",
+                          "corrections": corrections[:5000]})
     return {"created": created, "updated": updated, "unchanged": len(keys) - created - updated}
 
 
-def volumes_import_csv(*, by: Any, text: str) -> dict[str, int]:
+def volumes_import_csv(*, by: Any, text: str, reason: str = "") -> dict[str, int]:
     """CSV with columns counter (or counter_code), day, transactions; ',' or ';' separated."""
     import io
 
@@ -553,4 +571,4 @@ def volumes_import_csv(*, by: Any, text: str) -> dict[str, int]:
                  if any(v.strip() for v in row)]
     except csv.Error as exc:
         raise _csv_broken(exc, reader.line_num + 1) from None
-    return volumes_record(by=by, items=items, source=CounterVolume.Source.CSV)
+    return volumes_record(by=by, items=items, source=CounterVolume.Source.CSV, reason=reason)
