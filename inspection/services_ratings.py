@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from backend.accounts.models import ApiToken, Role
@@ -32,7 +32,17 @@ def _parse_when(value: Any) -> datetime | None:
         return None
 
 
-def _rating_item(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+RATING_MAX_AGE_DAYS = 730  # a backfill reaches two years back at most
+
+
+def _counter_earliest(counter: Counter) -> datetime:
+    """When the counter's unit came into being (a rating before it is not of this counter)."""
+    day = counter.unit.valid_from
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
+
+
+def _rating_item(item: Any, now: datetime,
+                 earliest: datetime | None = None) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
     """Validate one device item; return clean values or errors (field, vi, en)."""
     errors = []
     if not isinstance(item, dict):
@@ -47,6 +57,12 @@ def _rating_item(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[
                        "en": "rated_at must be an ISO 8601 date-time."})
     elif when > now + timedelta(minutes=5):
         errors.append({"field": "rated_at", "vi": "Thời điểm đánh giá ở tương lai.", "en": "rated_at is in the future."})
+    elif when < now - timedelta(days=RATING_MAX_AGE_DAYS) or (earliest is not None and when < earliest):
+        errors.append({"field": "rated_at",
+                       "vi": "Thời điểm đánh giá trước khi quầy hoạt động hoặc quá xa trong quá khứ "
+                             f"(tối đa {RATING_MAX_AGE_DAYS} ngày).",
+                       "en": f"rated_at is before the counter existed or too far back ({RATING_MAX_AGE_DAYS} days "
+                             "at most)."})
     score = item.get("score")
     # ASCII digits only: str.isdigit() accepts "²" and other Unicode digits that int() refuses
     if isinstance(score, bool) or not isinstance(score, int) and not (
@@ -65,7 +81,10 @@ MAX_BATCH = 500
 
 @transaction.atomic
 def rating_device_register(*, by: Any, counter: Counter, serial: str, token: ApiToken | None = None) -> RatingDevice:
-    """Record a counter's rating device by its serial (and the token it posts with)."""
+    """Record a counter's rating device by its serial (and the token it posts with): its posts and its
+    CSV exports then share one identity, device:<serial>. Only registered devices are imported from CSV."""
+    if getattr(by, "pk", None) is not None:
+        require_role(by, Role.ADMIN)
     serial = (serial or "").strip()
     if not serial or len(serial) > 80:
         raise _invalid("Thiếu số hiệu thiết bị (tối đa 80 ký tự).", "A device serial is required (max 80 chars).",
@@ -76,9 +95,27 @@ def rating_device_register(*, by: Any, counter: Counter, serial: str, token: Api
     if RatingDevice.objects.filter(serial=serial).exists():
         raise Conflict(f"Thiết bị {serial} đã được đăng ký.", f"Device {serial} is already registered.",
                        code="duplicate_device")
+    if token is not None and RatingDevice.objects.filter(token=token).exists():
+        raise Conflict("Mã truy cập này đã gắn với một thiết bị khác.", "The token is tied to another device.",
+                       code="duplicate_device")
     device = RatingDevice.objects.create(serial=serial, counter=counter, token=token)
+    rekeyed = 0
+    if token is not None:
+        # what the device posted before it was registered joins its serial's identity: one key per rating
+        code = device_code_for_serial(serial)
+        for rating in SatisfactionRating.objects.filter(device_code=f"token:{token.pk}"):
+            clash = SatisfactionRating.objects.filter(device_code=code).filter(
+                models.Q(device_rating_id=rating.device_rating_id) | models.Q(rated_at=rating.rated_at)).exists()
+            if clash:  # already imported from the device's CSV: the device post was the double
+                rating.held, rating.hold_reason = True, "duplicate"
+                rating.save(update_fields=["held", "hold_reason"])
+            else:
+                rating.device_code = code
+                rating.save(update_fields=["device_code"])
+                rekeyed += 1
     audit_record(actor=by, verb="ratings.device_register", obj=device,
-                 payload={"serial": serial, "counter": counter.pk, "token": token.pk if token else None})
+                 payload={"serial": serial, "counter": counter.pk, "token": token.pk if token else None,
+                          "rekeyed": rekeyed})
     return device
 
 
@@ -125,6 +162,21 @@ def _hold_bursts(device_codes: set[str], lo: datetime, hi: datetime) -> int:
     return SatisfactionRating.objects.filter(pk__in=held, held=False, review="").update(held=True, hold_reason="burst")
 
 
+def _hold_over_volume(counter_ids: set[int], days: set[Any]) -> int:
+    """Ratings cannot outnumber the transactions served: on a counter-day with a recorded volume, the
+    ratings beyond it (the latest received) are held for review (hold_reason over_volume), not counted."""
+    held = 0
+    for volume in CounterVolume.objects.filter(counter_id__in=counter_ids, day__in=days):
+        lo = datetime(volume.day.year, volume.day.month, volume.day.day, tzinfo=timezone.get_current_timezone())
+        counted = list(SatisfactionRating.objects.filter(counter_id=volume.counter_id, rated_at__gte=lo,
+                                                         rated_at__lt=lo + timedelta(days=1), held=False)
+                       .exclude(review="accepted").order_by("received_at", "id").values_list("pk", flat=True))
+        excess = counted[volume.transactions:]
+        if excess:
+            held += SatisfactionRating.objects.filter(pk__in=excess).update(held=True, hold_reason="over_volume")
+    return held
+
+
 @transaction.atomic
 def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]:
     """Ratings from a device; idempotent on the device's own id. Per item: created, duplicate
@@ -138,7 +190,8 @@ def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]
                        "ratings")
     now = timezone.now()
     device = _token_device_code(token)
-    cleaned = [_rating_item(item, now) for item in items]
+    earliest = _counter_earliest(Counter.objects.select_related("unit").get(pk=token.counter_id))
+    cleaned = [_rating_item(item, now, earliest) for item in items]
     ids = [c["device_rating_id"] for c, _ in cleaned if c]
     existing = {r.device_rating_id: r for r in SatisfactionRating.objects.filter(device_code=device,
                                                                                   device_rating_id__in=ids)}
@@ -187,6 +240,7 @@ def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]
     if created:
         times = [c["rated_at"] for c in batch_seen.values()]
         held = _hold_bursts({device}, min(times), max(times))
+        held += _hold_over_volume({token.counter_id}, {timezone.localtime(t).date() for t in times})
         audit_record(actor=token.user, verb="ratings.record", object_type="inspection.satisfactionrating",
                      payload={"token": token.pk, "counter": token.counter_id, "device": device, "created": created,
                               "held": held})
@@ -258,7 +312,9 @@ def _import_failed(csv_import: CsvImport, failure: str) -> None:
 
 def _ratings_import_rows(*, by: Any, text_stream: Any, csv_import: CsvImport, progress: Any = None) -> CsvImport:
     header, reader = _csv_reader(text_stream)
-    counters = {c.code: c.pk for c in Counter.objects.all()}
+    counter_rows = list(Counter.objects.select_related("unit"))
+    counters = {c.code: c.pk for c in counter_rows}
+    earliest_of = {c.pk: _counter_earliest(c) for c in counter_rows}
     device_counter = dict(RatingDevice.objects.values_list("serial", "counter_id"))
     held_total = 0
     now = timezone.now()
@@ -286,6 +342,8 @@ def _ratings_import_rows(*, by: Any, text_stream: Any, csv_import: CsvImport, pr
             if fresh:
                 held_total += _hold_bursts({r.device_code for r in fresh}, min(r.rated_at for r in fresh),
                                            max(r.rated_at for r in fresh))
+                held_total += _hold_over_volume({r.counter_id for r in fresh},
+                                                {timezone.localtime(r.rated_at).date() for r in fresh})
             CsvImport.objects.filter(pk=csv_import.pk).update(processed_rows=total, imported=imported,
                                                               duplicates=duplicates)
         pending.clear()
@@ -325,12 +383,17 @@ def _ratings_import_rows(*, by: Any, text_stream: Any, csv_import: CsvImport, pr
         if not device or len(device) > 80:
             err(line_no, "device_id", "Thiếu mã thiết bị.", "device_id is required (max 80 chars).")
             continue
-        if device_counter.get(device, counter_id) != counter_id:
+        if device not in device_counter:
+            err(line_no, "device_id", f"Thiết bị {device} chưa được đăng ký (quản trị viên đăng ký thiết bị trước).",
+                f"Device {device} is not registered (the administrator registers devices first).")
+            continue
+        if device_counter[device] != counter_id:
             err(line_no, "device_id", f"Thiết bị {device} được đăng ký ở quầy khác.",
                 f"Device {device} is registered at another counter.")
             continue
         clean, item_errors = _rating_item({"id": row["rating_id"], "rated_at": row["rated_at"],
-                                           "score": row["score"], "comment": row.get("comment", "")}, now)
+                                           "score": row["score"], "comment": row.get("comment", "")}, now,
+                                          earliest_of[counter_id])
         if item_errors:
             e = item_errors[0]
             column = {"id": "rating_id"}.get(e["field"], e["field"])

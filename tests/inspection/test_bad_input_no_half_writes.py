@@ -39,7 +39,7 @@ def test_volumes_in_unicode_digits_are_a_400(api_as, demo, value):
 
 
 @pytest.mark.django_db
-def test_csv_score_in_unicode_digits_is_a_row_error(api_as, demo):
+def test_csv_score_in_unicode_digits_is_a_row_error(api_as, demo, rating_devices):
     text = "counter_code,device_id,rating_id,rated_at,score\nQ-CAX-TC,TB-1,r-1,2026-10-01T09:15:00+07:00,²\n"
     response = api_as("lead").post("/api/inspection/ratings/import/", {"file": _upload(text)}, format="multipart")
     assert response.status_code == 201, response.content
@@ -49,7 +49,7 @@ def test_csv_score_in_unicode_digits_is_a_row_error(api_as, demo):
 
 
 @pytest.mark.django_db
-def test_oversized_csv_field_after_a_full_chunk_is_a_400_and_nothing_is_written(api_as, demo):
+def test_oversized_csv_field_after_a_full_chunk_is_a_400_and_nothing_is_written(api_as, demo, rating_devices):
     base = timezone.now() - timedelta(days=10)
     rows = [f"Q-CAX-TC,TB-1,r-{i},{(base + timedelta(minutes=2 * i)).isoformat()},4," for i in range(1100)]
     big = '"' + "x" * 200_000 + '"'
@@ -74,7 +74,7 @@ def test_oversized_field_in_volumes_csv_is_a_400(api_as, demo):
 
 
 @pytest.mark.django_db
-def test_queued_import_with_an_oversized_field_fails_cleanly(demo):
+def test_queued_import_with_an_oversized_field_fails_cleanly(demo, rating_devices):
     from backend.core.store import get_store
     from inspection import services
 
