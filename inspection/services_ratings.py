@@ -257,6 +257,14 @@ CSV_REQUIRED = ["counter_code", "device_id", "rating_id", "rated_at", "score"]
 CSV_CHUNK = 1000
 
 
+def _no_repeated_columns(header: list[str]) -> None:
+    """A column named twice is refused (which of two scores is the rating?), not "the last one wins"."""
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise _invalid(f"Tệp CSV có cột trùng tên: {', '.join(repeated)}.",
+                       f"The CSV names a column more than once: {', '.join(repeated)}.", "file", code="csv_header")
+
+
 def _csv_reader(text_stream: Any) -> Any:
     first = text_stream.readline()
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -265,6 +273,7 @@ def _csv_reader(text_stream: Any) -> Any:
     except csv.Error as exc:
         raise _csv_broken(exc, 1) from None
     header = [h.strip().lower().lstrip("\ufeff") for h in header]
+    _no_repeated_columns(header)
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
         raise _invalid(f"Tệp CSV thiếu cột: {', '.join(missing)}.", f"CSV is missing columns: {', '.join(missing)}.",
@@ -625,6 +634,7 @@ def volumes_import_csv(*, by: Any, text: str, reason: str = "") -> dict[str, int
         header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter), [])]
     except csv.Error as exc:
         raise _csv_broken(exc, 1) from None
+    _no_repeated_columns(header)
     if not {"day", "transactions"} <= set(header) or not {"counter", "counter_code"} & set(header):
         raise _invalid("Tệp CSV cần các cột counter, day, transactions.",
                        "The CSV needs the columns counter, day, transactions.", "file", code="csv_header")

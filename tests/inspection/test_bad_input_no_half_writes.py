@@ -88,3 +88,17 @@ def test_queued_import_with_an_oversized_field_fails_cleanly(demo, rating_device
     done = services.csv_import_run(csv_import_id=record.pk)
     assert done.state == "failed" and "quá dài" in done.failure
     assert not SatisfactionRating.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_column_named_twice_is_refused_not_last_one_wins(api_as, demo, rating_devices):
+    text = ("counter_code,device_id,rating_id,rated_at,score,score\n"
+            f"Q-CAX-TC,TB-1,r-1,{(timezone.now() - timedelta(days=1)).isoformat()},1,5\n")
+    response = api_as("lead").post("/api/inspection/ratings/import/", {"file": _upload(text)}, format="multipart")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "csv_header", response.content
+    assert "score" in response.json()["error"]["message"]
+    assert not SatisfactionRating.objects.exists() and not CsvImport.objects.exists()
+    volumes = "counter,day,transactions,transactions\nQ-CAX-TC,2026-11-02,10,5000\n"
+    response = api_as("lead").post("/api/inspection/volumes/", {"file": _upload(volumes)}, format="multipart")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "csv_header"
+    assert not CounterVolume.objects.exists()
