@@ -949,6 +949,52 @@ class RatingReviewApi(APIView):
         return Response(self.OutputSerializer({"reviewed": count}).data)
 
 
+class RatingDeviceApi(APIView):
+    """Rating devices (administrator). GET: the registered devices. POST {"serial", "counter_id",
+    "token_id"?}: register a counter's device by its serial and the rating-device token it posts with,
+    so its posts and its CSV exports count each rating once (device:<serial>)."""
+
+    class InputSerializer(serializers.Serializer):
+        serial = serializers.CharField(max_length=80)
+        counter_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+        token_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        serial = serializers.CharField()
+        counter = serializers.SerializerMethodField()
+        token_id = serializers.IntegerField(allow_null=True)
+        registered_at = serializers.DateTimeField()
+
+        def get_counter(self, obj: Any) -> dict[str, Any] | None:
+            return _counter_brief(obj.counter)
+
+    def get(self, request: Request) -> Response:
+        require_role(request.user, Role.ADMIN, *TEAM)
+        from inspection.models import RatingDevice
+
+        return paginate(request, self, RatingDevice.objects.select_related("counter").order_by("serial"),
+                        self.OutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        counter = Counter.objects.filter(pk=data.validated_data["counter_id"]).first()
+        if counter is None:
+            raise DomainError("Không có quầy này.", "No such counter.", code="invalid",
+                              fields={"counter_id": ["not found"]})
+        token = None
+        if data.validated_data.get("token_id"):
+            token = ApiToken.objects.filter(pk=data.validated_data["token_id"]).first()
+            if token is None:
+                raise DomainError("Không có mã truy cập này.", "No such token.", code="invalid",
+                                  fields={"token_id": ["not found"]})
+        device = services.rating_device_register(by=request.user, counter=counter,
+                                                 serial=data.validated_data["serial"], token=token)
+        return Response(self.OutputSerializer(device).data, status=201)
+
+
 class VolumeOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     counter = serializers.SerializerMethodField()
@@ -964,7 +1010,8 @@ class VolumeOutputSerializer(serializers.Serializer):
 class VolumeListApi(APIView):
     """Transactions served per counter per day. GET: in scope (filters counter, unit, from, to).
     POST: {"items": [{"counter": code, "day": "YYYY-MM-DD", "transactions": n}, ...]} or a CSV file
-    (field `file`, columns counter, day, transactions). A later figure for the same day replaces it."""
+    (field `file`, columns counter, day, transactions). A later, different figure for a recorded day
+    is a correction: inspection team only, with `reason`; audited old -> new."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -991,13 +1038,15 @@ class VolumeListApi(APIView):
             except UnicodeDecodeError:
                 raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
                                   fields={"file": ["not UTF-8"]}) from None
-            summary = services.volumes_import_csv(by=request.user, text=text)
+            summary = services.volumes_import_csv(by=request.user, text=text,
+                                                  reason=str(request.data.get("reason", "") or ""))
         else:
             items = request.data.get("items") if isinstance(request.data, dict) else None
             if not isinstance(items, list):
                 raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
                                   code="required", fields={"items": ["required"]})
-            summary = services.volumes_record(by=request.user, items=items)
+            summary = services.volumes_record(by=request.user, items=items,
+                                              reason=str(request.data.get("reason", "") or ""))
         return Response(self.OutputSerializer(summary).data, status=201)
 
 

@@ -623,6 +623,12 @@ def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str)
                        f"A finding cannot go from {finding.state} to {to_state}.", code="invalid_transition")
     require_role(by, *roles)
     reason = _require_text(reason, "reason", "lý do")
+    from inspection.services_reports import _recompute_score, is_a_reason, uncovered_critical
+
+    report = (CheckReport.objects.select_for_update().filter(surprise_check_id=finding.surprise_check_id).first()
+              if finding.surprise_check_id else None)
+    signed = report is not None and report.is_signed
+    before = set(uncovered_critical(report)) if signed else set()
     now = timezone.now()
     from_state = finding.state
     finding.state = to_state
@@ -630,6 +636,15 @@ def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str)
         finding.confirmed_at = now
         finding.confirmed_by = by
     finding.save()
+    if signed:
+        newly_uncovered = set(uncovered_critical(report)) - before
+        if newly_uncovered and not is_a_reason(reason, 20):
+            raise _invalid("Bác bỏ vi phạm mà biên bản đã ký dựa vào (tiêu chí trọng yếu "
+                           f"{', '.join(sorted(newly_uncovered))} không đạt) phải nêu lý do cụ thể (ít nhất 20 ký tự).",
+                           "Dismissing the finding a signed report's failed critical criterion rests on needs a "
+                           "real reason (20 letters at least).", "reason")
+        _recompute_score(report)  # flags the report while a failed critical criterion has no confirmed finding
+        report.save(update_fields=["flags"])
     FindingTransition.objects.create(finding=finding, from_state=from_state, to_state=to_state, actor=by,
                                      reason=reason, at=now)
     audit_record(actor=by, verb=f"finding.{to_state}", obj=finding,

@@ -1,10 +1,12 @@
 """Writes of satisfaction ratings: device posts, CSV backfill (inline or queued), import records."""
 from __future__ import annotations
 
+import csv
+import re
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from backend.accounts.models import ApiToken, Role
@@ -18,6 +20,8 @@ from inspection import defaults
 from inspection.models import CounterVolume, CsvImport, RatingDevice, SatisfactionRating
 from inspection.services_common import TEAM, _invalid, _require_text
 
+_ASCII_WHOLE = re.compile(r"[0-9]{1,9}")
+
 
 def _parse_when(value: Any) -> datetime | None:
     """A rating's time (device item or CSV row) by the API's one date parser (ISO 8601, naive = local
@@ -28,7 +32,17 @@ def _parse_when(value: Any) -> datetime | None:
         return None
 
 
-def _rating_item(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+RATING_MAX_AGE_DAYS = 730  # a backfill reaches two years back at most
+
+
+def _counter_earliest(counter: Counter) -> datetime:
+    """When the counter's unit came into being (a rating before it is not of this counter)."""
+    day = counter.unit.valid_from
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
+
+
+def _rating_item(item: Any, now: datetime,
+                 earliest: datetime | None = None) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
     """Validate one device item; return clean values or errors (field, vi, en)."""
     errors = []
     if not isinstance(item, dict):
@@ -43,8 +57,16 @@ def _rating_item(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[
                        "en": "rated_at must be an ISO 8601 date-time."})
     elif when > now + timedelta(minutes=5):
         errors.append({"field": "rated_at", "vi": "Thời điểm đánh giá ở tương lai.", "en": "rated_at is in the future."})
+    elif when < now - timedelta(days=RATING_MAX_AGE_DAYS) or (earliest is not None and when < earliest):
+        errors.append({"field": "rated_at",
+                       "vi": "Thời điểm đánh giá trước khi quầy hoạt động hoặc quá xa trong quá khứ "
+                             f"(tối đa {RATING_MAX_AGE_DAYS} ngày).",
+                       "en": f"rated_at is before the counter existed or too far back ({RATING_MAX_AGE_DAYS} days "
+                             "at most)."})
     score = item.get("score")
-    if isinstance(score, bool) or not isinstance(score, int) and not (isinstance(score, str) and score.isdigit()):
+    # ASCII digits only: str.isdigit() accepts "²" and other Unicode digits that int() refuses
+    if isinstance(score, bool) or not isinstance(score, int) and not (
+            isinstance(score, str) and _ASCII_WHOLE.fullmatch(score.strip())):
         errors.append({"field": "score", "vi": "Điểm phải là số nguyên 1–5.", "en": "score must be an integer 1-5."})
     elif not 1 <= int(score) <= 5:
         errors.append({"field": "score", "vi": "Điểm phải từ 1 đến 5.", "en": "score must be between 1 and 5."})
@@ -59,7 +81,10 @@ MAX_BATCH = 500
 
 @transaction.atomic
 def rating_device_register(*, by: Any, counter: Counter, serial: str, token: ApiToken | None = None) -> RatingDevice:
-    """Record a counter's rating device by its serial (and the token it posts with)."""
+    """Record a counter's rating device by its serial (and the token it posts with): its posts and its
+    CSV exports then share one identity, device:<serial>. Only registered devices are imported from CSV."""
+    if getattr(by, "pk", None) is not None:
+        require_role(by, Role.ADMIN)
     serial = (serial or "").strip()
     if not serial or len(serial) > 80:
         raise _invalid("Thiếu số hiệu thiết bị (tối đa 80 ký tự).", "A device serial is required (max 80 chars).",
@@ -70,9 +95,27 @@ def rating_device_register(*, by: Any, counter: Counter, serial: str, token: Api
     if RatingDevice.objects.filter(serial=serial).exists():
         raise Conflict(f"Thiết bị {serial} đã được đăng ký.", f"Device {serial} is already registered.",
                        code="duplicate_device")
+    if token is not None and RatingDevice.objects.filter(token=token).exists():
+        raise Conflict("Mã truy cập này đã gắn với một thiết bị khác.", "The token is tied to another device.",
+                       code="duplicate_device")
     device = RatingDevice.objects.create(serial=serial, counter=counter, token=token)
+    rekeyed = 0
+    if token is not None:
+        # what the device posted before it was registered joins its serial's identity: one key per rating
+        code = device_code_for_serial(serial)
+        for rating in SatisfactionRating.objects.filter(device_code=f"token:{token.pk}"):
+            clash = SatisfactionRating.objects.filter(device_code=code).filter(
+                models.Q(device_rating_id=rating.device_rating_id) | models.Q(rated_at=rating.rated_at)).exists()
+            if clash:  # already imported from the device's CSV: the device post was the double
+                rating.held, rating.hold_reason = True, "duplicate"
+                rating.save(update_fields=["held", "hold_reason"])
+            else:
+                rating.device_code = code
+                rating.save(update_fields=["device_code"])
+                rekeyed += 1
     audit_record(actor=by, verb="ratings.device_register", obj=device,
-                 payload={"serial": serial, "counter": counter.pk, "token": token.pk if token else None})
+                 payload={"serial": serial, "counter": counter.pk, "token": token.pk if token else None,
+                          "rekeyed": rekeyed})
     return device
 
 
@@ -119,6 +162,21 @@ def _hold_bursts(device_codes: set[str], lo: datetime, hi: datetime) -> int:
     return SatisfactionRating.objects.filter(pk__in=held, held=False, review="").update(held=True, hold_reason="burst")
 
 
+def _hold_over_volume(counter_ids: set[int], days: set[Any]) -> int:
+    """Ratings cannot outnumber the transactions served: on a counter-day with a recorded volume, the
+    ratings beyond it (the latest received) are held for review (hold_reason over_volume), not counted."""
+    held = 0
+    for volume in CounterVolume.objects.filter(counter_id__in=counter_ids, day__in=days):
+        lo = datetime(volume.day.year, volume.day.month, volume.day.day, tzinfo=timezone.get_current_timezone())
+        counted = list(SatisfactionRating.objects.filter(counter_id=volume.counter_id, rated_at__gte=lo,
+                                                         rated_at__lt=lo + timedelta(days=1), held=False)
+                       .exclude(review="accepted").order_by("received_at", "id").values_list("pk", flat=True))
+        excess = counted[volume.transactions:]
+        if excess:
+            held += SatisfactionRating.objects.filter(pk__in=excess).update(held=True, hold_reason="over_volume")
+    return held
+
+
 @transaction.atomic
 def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]:
     """Ratings from a device; idempotent on the device's own id. Per item: created, duplicate
@@ -132,7 +190,8 @@ def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]
                        "ratings")
     now = timezone.now()
     device = _token_device_code(token)
-    cleaned = [_rating_item(item, now) for item in items]
+    earliest = _counter_earliest(Counter.objects.select_related("unit").get(pk=token.counter_id))
+    cleaned = [_rating_item(item, now, earliest) for item in items]
     ids = [c["device_rating_id"] for c, _ in cleaned if c]
     existing = {r.device_rating_id: r for r in SatisfactionRating.objects.filter(device_code=device,
                                                                                   device_rating_id__in=ids)}
@@ -181,6 +240,7 @@ def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]
     if created:
         times = [c["rated_at"] for c in batch_seen.values()]
         held = _hold_bursts({device}, min(times), max(times))
+        held += _hold_over_volume({token.counter_id}, {timezone.localtime(t).date() for t in times})
         audit_record(actor=token.user, verb="ratings.record", object_type="inspection.satisfactionrating",
                      payload={"token": token.pk, "counter": token.counter_id, "device": device, "created": created,
                               "held": held})
@@ -197,13 +257,23 @@ CSV_REQUIRED = ["counter_code", "device_id", "rating_id", "rated_at", "score"]
 CSV_CHUNK = 1000
 
 
-def _csv_reader(text_stream: Any) -> Any:
-    import csv
+def _no_repeated_columns(header: list[str]) -> None:
+    """A column named twice is refused (which of two scores is the rating?), not "the last one wins"."""
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise _invalid(f"Tệp CSV có cột trùng tên: {', '.join(repeated)}.",
+                       f"The CSV names a column more than once: {', '.join(repeated)}.", "file", code="csv_header")
 
+
+def _csv_reader(text_stream: Any) -> Any:
     first = text_stream.readline()
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=delimiter), [])
+    try:
+        header = next(csv.reader([first], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise _csv_broken(exc, 1) from None
     header = [h.strip().lower().lstrip("\ufeff") for h in header]
+    _no_repeated_columns(header)
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
         raise _invalid(f"Tệp CSV thiếu cột: {', '.join(missing)}.", f"CSV is missing columns: {', '.join(missing)}.",
@@ -211,12 +281,49 @@ def _csv_reader(text_stream: Any) -> Any:
     return header, csv.reader(text_stream, delimiter=delimiter)
 
 
+def _csv_broken(exc: Exception, line: int) -> DomainError:
+    """A file the csv module cannot read (a field over its size limit, a broken quote): a 400, never a 500."""
+    too_big = "field larger than field limit" in str(exc)
+    vi = (f"Tệp CSV có trường quá dài ở dòng {line} (tối đa {csv.field_size_limit():,} ký tự)."
+          if too_big else f"Tệp CSV không đọc được ở dòng {line}.")
+    en = (f"The CSV has a field over {csv.field_size_limit():,} characters at line {line}."
+          if too_big else f"The CSV cannot be read at line {line}.")
+    return DomainError(f"{vi} Không dòng nào được nhập.", f"{en} Nothing was imported.", code="csv_unreadable",
+                       fields={"file": [f"line {line}: {exc}"]})
+
+
 def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
                        progress: Any = None) -> CsvImport:
-    """Backfill ratings from CSV. Valid rows are imported (idempotent on device + rating id),
-    invalid rows are reported with row number, column and reason. Progress is kept on the model."""
+    """Backfill ratings from CSV, all or nothing: valid rows are imported (idempotent on device + rating
+    id) and invalid rows reported with row number, column and reason, in one transaction; a file that
+    cannot be read (or any failure) writes no rating and leaves the import record `failed` with the reason."""
+    line = 1
+    try:
+        with transaction.atomic():
+            return _ratings_import_rows(by=by, text_stream=text_stream, csv_import=csv_import, progress=progress)
+    except csv.Error as exc:
+        line = getattr(exc, "line", 0) or line
+        error = _csv_broken(exc, line)
+    except DomainError as exc:
+        error = exc
+    except Exception:
+        _import_failed(csv_import, "Lỗi máy chủ khi nhập; không dòng nào được nhập. / Server error during the "
+                                   "import; nothing was imported.")
+        raise
+    _import_failed(csv_import, f"{error.message} / {error.message_en}")
+    raise error
+
+
+def _import_failed(csv_import: CsvImport, failure: str) -> None:
+    CsvImport.objects.filter(pk=csv_import.pk).update(state=CsvImport.State.FAILED, failure=failure[:2000],
+                                                      imported=0, duplicates=0, finished_at=timezone.now())
+
+
+def _ratings_import_rows(*, by: Any, text_stream: Any, csv_import: CsvImport, progress: Any = None) -> CsvImport:
     header, reader = _csv_reader(text_stream)
-    counters = {c.code: c.pk for c in Counter.objects.all()}
+    counter_rows = list(Counter.objects.select_related("unit"))
+    counters = {c.code: c.pk for c in counter_rows}
+    earliest_of = {c.pk: _counter_earliest(c) for c in counter_rows}
     device_counter = dict(RatingDevice.objects.values_list("serial", "counter_id"))
     held_total = 0
     now = timezone.now()
@@ -244,6 +351,8 @@ def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
             if fresh:
                 held_total += _hold_bursts({r.device_code for r in fresh}, min(r.rated_at for r in fresh),
                                            max(r.rated_at for r in fresh))
+                held_total += _hold_over_volume({r.counter_id for r in fresh},
+                                                {timezone.localtime(r.rated_at).date() for r in fresh})
             CsvImport.objects.filter(pk=csv_import.pk).update(processed_rows=total, imported=imported,
                                                               duplicates=duplicates)
         pending.clear()
@@ -252,7 +361,18 @@ def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
         if len(errors) < 5000:
             errors.append({"row": row, "column": column, "reason": vi, "reason_en": en})
 
-    for line_no, raw in enumerate(reader, start=2):
+    def rows() -> Any:
+        while True:
+            try:
+                raw = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                exc.line = reader.line_num + 1  # type: ignore[attr-defined]
+                raise
+            yield raw
+
+    for line_no, raw in enumerate(rows(), start=2):
         if not any(cell.strip() for cell in raw):
             continue
         total += 1
@@ -272,12 +392,17 @@ def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
         if not device or len(device) > 80:
             err(line_no, "device_id", "Thiếu mã thiết bị.", "device_id is required (max 80 chars).")
             continue
-        if device_counter.get(device, counter_id) != counter_id:
+        if device not in device_counter:
+            err(line_no, "device_id", f"Thiết bị {device} chưa được đăng ký (quản trị viên đăng ký thiết bị trước).",
+                f"Device {device} is not registered (the administrator registers devices first).")
+            continue
+        if device_counter[device] != counter_id:
             err(line_no, "device_id", f"Thiết bị {device} được đăng ký ở quầy khác.",
                 f"Device {device} is registered at another counter.")
             continue
         clean, item_errors = _rating_item({"id": row["rating_id"], "rated_at": row["rated_at"],
-                                           "score": row["score"], "comment": row.get("comment", "")}, now)
+                                           "score": row["score"], "comment": row.get("comment", "")}, now,
+                                          earliest_of[counter_id])
         if item_errors:
             e = item_errors[0]
             column = {"id": "rating_id"}.get(e["field"], e["field"])
@@ -426,20 +551,23 @@ def _volume_row(item: Any, counters: dict[str, Counter], today: Any) -> tuple[di
     if day is not None and day > today:
         errors.append("Ngày ở tương lai. / day is in the future.")
     raw = item.get("transactions")
-    if isinstance(raw, bool) or not (isinstance(raw, int) and raw >= 0 or isinstance(raw, str) and raw.strip().isdigit()):
+    if isinstance(raw, bool) or not (isinstance(raw, int) and raw >= 0
+                                     or isinstance(raw, str) and _ASCII_WHOLE.fullmatch(raw.strip())):
         errors.append("Số giao dịch phải là số nguyên không âm. / transactions must be a whole number >= 0.")
     elif int(raw) > VOLUME_MAX:
         errors.append(f"Số giao dịch vượt {VOLUME_MAX}/ngày. / transactions exceed {VOLUME_MAX} a day.")
     if errors:
         return None, errors
-    return {"counter": counter, "day": day, "transactions": int(raw)}, []
+    return {"counter": counter, "day": day, "transactions": int(str(raw).strip())}, []
 
 
 @transaction.atomic
-def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Source.API) -> dict[str, int]:
-    """Record transactions served per counter per day (one row per counter and day; a later entry for
-    the same day replaces the figure and is audited). Every item is checked before anything is written:
-    one bad item refuses the batch with each error's item number."""
+def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Source.API,
+                   reason: str = "") -> dict[str, int]:
+    """Record transactions served per counter per day (one row per counter and day). A later entry that
+    changes a recorded figure is a correction of the risk denominator: only the inspection team makes
+    it, with a reason, and the audit keeps each old -> new figure. Every item is checked before anything
+    is written: one bad item refuses the batch with each error's item number."""
     require_role(by, *VOLUME_WRITERS)
     if not isinstance(items, list) or not 1 <= len(items) <= 5000:
         raise _invalid("Cần từ 1 đến 5.000 dòng.", "Give 1 to 5,000 items.", "items")
@@ -461,36 +589,59 @@ def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Sou
         counter_id__in={k[0] for k in keys}, day__in={k[1] for k in keys})}
     created = updated = 0
     new_rows, changed = [], []
+    corrections: list[dict[str, Any]] = []
     for r in {(r["counter"].pk, r["day"]): r for r in clean}.values():
         row = existing.get((r["counter"].pk, r["day"]))
         if row is None:
             new_rows.append(CounterVolume(counter=r["counter"], day=r["day"], transactions=r["transactions"],
                                           source=source, recorded_by=by if getattr(by, "pk", None) else None))
         elif row.transactions != r["transactions"]:
+            corrections.append({"counter": row.counter_id, "day": row.day.isoformat(), "before": row.transactions,
+                                "after": r["transactions"]})
             row.transactions, row.source = r["transactions"], source
             row.recorded_by = by if getattr(by, "pk", None) else None
             changed.append(row)
+    if changed:
+        from inspection.services_reports import is_a_reason
+
+        if getattr(by, "role", None) not in TEAM:
+            raise Forbidden("Chỉ đoàn kiểm tra mới được sửa số giao dịch đã ghi "
+                            f"({len(changed)} ngày đã có số liệu khác).",
+                            f"Only the inspection team may change recorded figures ({len(changed)} days "
+                            "already have a different figure).")
+        if not is_a_reason(reason, 10):
+            raise _invalid(f"Sửa số giao dịch đã ghi ({len(changed)} ngày) phải nêu lý do (ít nhất 10 ký tự).",
+                           f"Changing recorded figures ({len(changed)} days) needs a reason (10 letters at least).",
+                           "reason")
     CounterVolume.objects.bulk_create(new_rows)
     CounterVolume.objects.bulk_update(changed, ["transactions", "source", "recorded_by", "recorded_at"])
     created, updated = len(new_rows), len(changed)
     audit_record(actor=by, verb="volumes.record", object_type="inspection.countervolume",
                  payload={"created": created, "updated": updated, "unchanged": len(keys) - created - updated,
-                          "source": source})
+                          "source": source, "reason": reason.strip() if changed else "",
+                          "corrections": corrections[:5000]})
     return {"created": created, "updated": updated, "unchanged": len(keys) - created - updated}
 
 
-def volumes_import_csv(*, by: Any, text: str) -> dict[str, int]:
+def volumes_import_csv(*, by: Any, text: str, reason: str = "") -> dict[str, int]:
     """CSV with columns counter (or counter_code), day, transactions; ',' or ';' separated."""
-    import csv
     import io
 
     stream = io.StringIO(text.lstrip("\ufeff"))
     first = stream.readline()
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    except csv.Error as exc:
+        raise _csv_broken(exc, 1) from None
+    _no_repeated_columns(header)
     if not {"day", "transactions"} <= set(header) or not {"counter", "counter_code"} & set(header):
         raise _invalid("Tệp CSV cần các cột counter, day, transactions.",
                        "The CSV needs the columns counter, day, transactions.", "file", code="csv_header")
-    items = [dict(zip(header, (v.strip() for v in row), strict=False)) for row in csv.reader(stream, delimiter=delimiter)
-             if any(v.strip() for v in row)]
-    return volumes_record(by=by, items=items, source=CounterVolume.Source.CSV)
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        items = [dict(zip(header, (v.strip() for v in row), strict=False)) for row in reader
+                 if any(v.strip() for v in row)]
+    except csv.Error as exc:
+        raise _csv_broken(exc, reader.line_num + 1) from None
+    return volumes_record(by=by, items=items, source=CounterVolume.Source.CSV, reason=reason)

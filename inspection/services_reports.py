@@ -42,6 +42,18 @@ from inspection.services_common import (
     _require_text,
 )
 
+MIN_REASON_LETTERS = 5
+
+
+def strip_invisible(text: str) -> str:
+    """Text without format characters (zero-width spaces, BOM) and outer blanks."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
+
+
+def is_a_reason(text: str, minimum: int = MIN_REASON_LETTERS) -> bool:
+    """A reason says something: at least `minimum` letters or digits ("." or "x" are not reasons)."""
+    return sum(ch.isalnum() for ch in strip_invisible(text)) >= minimum
+
 
 def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dict[str, Any]]]:
     """Validate every item against the report's criteria set before anything is written."""
@@ -87,7 +99,7 @@ def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dic
             errors[key] = [f"points {points} over the maximum {crit.max_points} for {code} / "
                            f"điểm vượt mức tối đa {crit.max_points}"]
             continue
-        note = str(item.get("note", "") or "").strip()
+        note = strip_invisible(str(item.get("note", "") or ""))
         if outcome == outcomes.PASS:
             if points is not None and points != crit.max_points:
                 errors[key] = [f"a pass scores the full {crit.max_points} / đạt thì được đủ điểm"]
@@ -107,8 +119,9 @@ def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dic
                                "đạt một phần phải có điểm lớn hơn 0 và nhỏ hơn mức tối đa"]
                 continue
         else:
-            if not note:
-                errors[key] = ["not applicable needs a reason / không áp dụng phải ghi rõ lý do"]
+            if not is_a_reason(note):
+                errors[key] = [f"not applicable needs a reason (at least {MIN_REASON_LETTERS} letters) / "
+                               "không áp dụng phải ghi rõ lý do"]
                 continue
             points = Decimal(0)
         clean.append((crit, {"outcome": outcome, "points": points.quantize(TWO), "note": note}))
@@ -133,7 +146,10 @@ def _recompute_score(report: CheckReport) -> None:
     maximum = Decimal(0)
     critical_failed: list[str] = []
     not_applicable: list[str] = []
+    critical_codes: set[str] = set()
     for result in report.results.select_related("criterion").order_by("criterion__position"):
+        if result.criterion.critical:
+            critical_codes.add(result.criterion.code)
         if result.outcome == CriterionResult.Outcome.NOT_APPLICABLE:
             not_applicable.append(result.criterion.code)
             continue
@@ -157,21 +173,70 @@ def _recompute_score(report: CheckReport) -> None:
                             f"(quá {share:.0%}): điểm không phản ánh đầy đủ, cần xem xét.",
                       "en": f"{len(not_applicable)}/{leaves} criteria marked not applicable (over {share:.0%}): "
                             "the score does not cover the set; review it."})
+    critical_na = [c for c in not_applicable if c in critical_codes]
+    if critical_na:
+        flags.append({"code": "critical_not_applicable", "criteria": critical_na,
+                      "vi": f"Tiêu chí trọng yếu {', '.join(critical_na)} được đánh dấu không áp dụng: "
+                            "bị loại khỏi điểm, cần xem xét lý do.",
+                      "en": f"Critical criteria {', '.join(critical_na)} marked not applicable: left out of the "
+                            "score; review the reason."})
+    if report.is_signed and critical_failed:
+        uncovered = uncovered_critical(report)
+        if uncovered:
+            flags.append({"code": "critical_without_confirmed_finding", "criteria": uncovered,
+                          "vi": f"Biên bản đã ký có tiêu chí trọng yếu {', '.join(uncovered)} không đạt nhưng "
+                                "không còn vi phạm đã xác nhận nào gắn với tiêu chí (vi phạm bị bác bỏ).",
+                          "en": f"The signed report fails critical criteria {', '.join(uncovered)} but no "
+                                "confirmed finding covers them any more (the finding was dismissed)."})
     report.flags = flags
 
 
 # Phrases by which minutes state that nothing was found ("no violation"); a report whose results
-# failed a criterion or whose check has a finding cannot be signed with such a summary.
+# failed a criterion or whose check has a finding cannot be signed with such a summary. Matched on the
+# summary folded to lower case without diacritics ("khong phat hien vi pham" too), within one clause:
+# "không/chưa phát hiện|ghi nhận|xảy ra|thấy … vi phạm|sai phạm|sai sót" with any words between them
+# ("không phát hiện hành vi vi phạm nào", "chưa phát hiện ra sai phạm"), and "không có" followed by a
+# few noun words only ("không có hành vi vi phạm", "không có sai sót"; not "không có mặt tại quầy,
+# vi phạm …", which states a violation).
+_WRONG = r"(?:vi\s+pham|sai\s+pham|sai\s+sot)"
 _NO_VIOLATION = re.compile(
-    r"không\s+(?:phát\s+hiện|có|ghi\s+nhận|xảy\s+ra)\s+(?:sai\s+phạm|vi\s+phạm)|không\s+vi\s+phạm"
-    r"|\bno\s+(?:violations?|breach(?:es)?|irregularit(?:y|ies))\b", re.IGNORECASE)
+    r"\b(?:khong|chua)\s+(?:(?:phat\s+hien|ghi\s+nhan|xay\s+ra|thay)\b[^.,:;!?\n]*?"
+    r"|co\s+(?:(?:hanh\s+vi|dau\s+hieu|bieu\s+hien|truong\s+hop|bat\s+ky|bat\s+cu|nao|gi|cac|nhung|mot|loi|"
+    r"su|them|ra|duoc|xay\s+ra|phat\s+sinh)\s+){0,4}"
+    r"|(?:(?:co|he)\s+)?)" + _WRONG +
+    r"|\bno\s+(?:violations?|breach(?:es)?|irregularit(?:y|ies))\b|\bnothing\s+(?:wrong|irregular)\b",
+    re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics (đ -> d), so unaccented minutes read the same."""
+    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def says_no_violation(summary: str) -> bool:
+    return bool(_NO_VIOLATION.search(_fold(summary)))
+
+
+COVERING_STATES = (Finding.State.CONFIRMED, Finding.State.ACTIONED)
+
+
+def uncovered_critical(report: CheckReport) -> list[str]:
+    """Failed critical criteria of the report that no confirmed (or actioned) finding of its check covers."""
+    covered = set(Finding.objects.filter(surprise_check_id=report.surprise_check_id, state__in=COVERING_STATES)
+                  .exclude(criterion=None).values_list("criterion__code", flat=True))
+    return [code for code in report.results.filter(outcome=CriterionResult.Outcome.FAIL, criterion__critical=True)
+            .order_by("criterion__position").values_list("criterion__code", flat=True) if code not in covered]
 
 
 def _sign_blockers(report: CheckReport) -> list[dict[str, str]]:
     """Why the minutes would contradict the results; empty when they may be signed."""
     check = report.surprise_check
     live = Finding.objects.filter(surprise_check=check).exclude(state=Finding.State.DISMISSED)
-    covered = set(live.exclude(criterion=None).values_list("criterion__code", flat=True))
+    # a draft is an inspector's note, invisible to discipline and dismissable at will: a failed critical
+    # criterion is covered only by a finding the inspection lead has confirmed
+    covered = set(live.filter(state__in=COVERING_STATES).exclude(criterion=None)
+                  .values_list("criterion__code", flat=True))
     failed = list(report.results.filter(outcome=CriterionResult.Outcome.FAIL).select_related("criterion")
                   .order_by("criterion__position"))
     blockers: list[dict[str, str]] = []
@@ -179,12 +244,11 @@ def _sign_blockers(report: CheckReport) -> list[dict[str, str]]:
     if uncovered:
         codes = ", ".join(uncovered)
         blockers.append({"code": "critical_without_finding",
-                         "vi": f"Tiêu chí trọng yếu {codes} không đạt nhưng chưa lập vi phạm gắn với tiêu chí; "
-                               "lập vi phạm (dự thảo) trước khi ký biên bản.",
-                         "en": f"Critical criteria {codes} failed with no finding linked to them; record a "
-                               "(draft) finding before signing."})
-    summary = unicodedata.normalize("NFC", report.summary or "")
-    if _NO_VIOLATION.search(summary) and (failed or live.exists()):
+                         "vi": f"Tiêu chí trọng yếu {codes} không đạt nhưng chưa có vi phạm đã được xác nhận gắn "
+                               "với tiêu chí; lập vi phạm và để trưởng đoàn xác nhận trước khi ký biên bản.",
+                         "en": f"Critical criteria {codes} failed with no confirmed finding linked to them; record "
+                               "a finding and have the inspection lead confirm it before signing."})
+    if says_no_violation(report.summary or "") and (failed or live.exists()):
         blockers.append({"code": "minutes_contradict_results",
                          "vi": "Nhận xét chung ghi không có vi phạm nhưng kết quả có tiêu chí không đạt hoặc đã "
                                "lập vi phạm; sửa nhận xét trước khi ký.",
@@ -352,6 +416,11 @@ def report_amend(*, by: Any, check: SurpriseCheck, reason: str, results: list[di
         raise _invalid("Bản sửa đổi không có thay đổi nào.", "The amendment changes nothing.", "results")
     old_score = report.score
     _recompute_score(report)
+    # the amended minutes become the minutes: the same rules as at sign-off (issue 13 F5)
+    blockers = _sign_blockers(report)
+    if blockers:
+        raise Conflict(" ".join(b["vi"] for b in blockers), " ".join(b["en"] for b in blockers),
+                       code=blockers[0]["code"])
     if report.score != old_score:
         changes["score"] = {"before": str(old_score), "after": str(report.score)}
     report.version += 1

@@ -43,6 +43,7 @@ urlpatterns = [
     path("ratings/", apis.RatingListApi.as_view(), name="inspection-ratings"),
     path("ratings/import/", apis.RatingImportApi.as_view(), name="inspection-ratings-import"),
     path("ratings/import/<int:pk>/", apis.RatingImportDetailApi.as_view(), name="inspection-ratings-import-detail"),
+    path("ratings/devices/", apis.RatingDeviceApi.as_view(), name="inspection-ratings-devices"),
     path("ratings/review/", apis.RatingReviewApi.as_view(), name="inspection-ratings-review"),
     path("volumes/", apis.VolumeListApi.as_view(), name="inspection-volumes"),
     path("ratings/integrity/", apis.RatingIntegrityApi.as_view(), name="inspection-ratings-integrity"),

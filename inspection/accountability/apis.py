@@ -896,10 +896,14 @@ class TaskOutputSerializer(serializers.ModelSerializer):
     def get_status(self, obj: CchcTask) -> str:
         """on_time, late, reported_late (flagged: reported after the grace; counts as late), missed, pending."""
         return task_outcome(due=obj.due_date, delivered=obj.delivered_on, reported_at=obj.reported_at,
-                            registered_at=obj.registered_at, today=timezone.localdate())
+                            registered_at=obj.registered_at, today=timezone.localdate(),
+                            late_registration=obj.late_registration)
 
     def get_status_vi(self, obj: CchcTask) -> str:
-        return TASK_STATUS_VI[self.get_status(obj)]
+        status = self.get_status(obj)
+        if status == "reported_late" and obj.late_registration:
+            return "Đăng ký muộn (ngoài thời hạn đăng ký): tính như trễ hạn, không tính đúng hạn"
+        return TASK_STATUS_VI[status]
 
 
 class TaskItemInput(serializers.Serializer):

@@ -34,13 +34,15 @@ CONSEQUENCES = {
 DELIVERY_REPORT_GRACE_DAYS = 30
 
 
-def task_outcome(*, due: date, delivered: date | None, reported_at: Any, registered_at: Any, today: date) -> str:
+def task_outcome(*, due: date, delivered: date | None, reported_at: Any, registered_at: Any, today: date,
+                 late_registration: bool = False) -> str:
     """One CCHC task's outcome: on_time, late, reported_late (on time by the date given, but reported
-    after the grace or dated before the task was registered), missed or pending. The one owner of the
+    after the grace, dated before the task was registered, or registered after the registration window:
+    a task registered late is never on time), missed or pending. The one owner of the
     rule: scoring, the task list and the rankings all call it."""
     if delivered is None:
         return "missed" if due < today else "pending"
-    late_report = ((reported_at is not None and (local_day(reported_at) - delivered).days > DELIVERY_REPORT_GRACE_DAYS)
+    late_report = late_registration or ((reported_at is not None and (local_day(reported_at) - delivered).days > DELIVERY_REPORT_GRACE_DAYS)
                    or (registered_at is not None and delivered < local_day(registered_at)))
     if delivered > due:
         return "late"
@@ -82,6 +84,8 @@ class UnitScore:
     tasks_total: int = 0
     tasks_on_time: int = 0
     tasks_late: int = 0
+    critical_failed_reports: int = 0  # signed reports failing a critical criterion
+    critical_uncovered_reports: int = 0  # ... of which no confirmed finding covers the failure any more
     tasks_reported_late: int = 0  # of tasks_late: delivered on time by the date given, but reported after the grace
     tasks_missed: int = 0
     tasks_pending: int = 0
@@ -108,21 +112,25 @@ def _scores(*, units: list[Unit], period: Period, policy: ScoringPolicy, today: 
     start_dt, end_dt = day_start(period.start), day_start(period.end + timedelta(days=1))
 
     sums: dict[int, list[float]] = defaultdict(list)
-    for unit_id, percent in (CheckReport.objects.filter(
+    for unit_id, percent, flags in (CheckReport.objects.filter(
             surprise_check__unit_id__in=ids, surprise_check__state=SurpriseCheck.State.SIGNED,
             surprise_check__started_at__isnull=False,
-            signed_at__gte=start_dt, signed_at__lt=end_dt).values_list("surprise_check__unit_id", "percent")):
+            signed_at__gte=start_dt, signed_at__lt=end_dt).values_list("surprise_check__unit_id", "percent", "flags")):
         sums[owner[unit_id]].append(float(percent))
+        codes = {f.get("code") for f in flags or [] if isinstance(f, dict)}
+        # a signed report failing a critical criterion is never a clean report, with or without its finding
+        out[owner[unit_id]].critical_failed_reports += "critical_failed" in codes
+        out[owner[unit_id]].critical_uncovered_reports += "critical_without_confirmed_finding" in codes
     for uid, values in sums.items():
         out[uid].check_percent = round(sum(values) / len(values), 2)
         out[uid].reports = len(values)
 
-    for unit_id, due, delivered, reported_at, registered_at in (
+    for unit_id, due, delivered, reported_at, registered_at, late_registration in (
             CchcTask.objects.filter(unit_id__in=ids, due_date__gte=period.start, due_date__lte=period.end)
-            .values_list("unit_id", "due_date", "delivered_on", "reported_at", "registered_at")):
+            .values_list("unit_id", "due_date", "delivered_on", "reported_at", "registered_at", "late_registration")):
         s = out[owner[unit_id]]
         outcome = task_outcome(due=due, delivered=delivered, reported_at=reported_at, registered_at=registered_at,
-                               today=today)
+                               today=today, late_registration=late_registration)
         if outcome == "on_time":
             s.tasks_on_time += 1
         elif outcome in ("late", "reported_late"):
@@ -273,7 +281,9 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
             "rank": s.rank, "unit": {"id": u.pk, "code": u.code, "name": u.name, "level": u.level},
             "score": s.score, "base": s.base,
             "components": {
-                "checks": {"percent": s.check_percent, "signed_reports": s.reports, "weight": policy.check_weight},
+                "checks": {"percent": s.check_percent, "signed_reports": s.reports, "weight": policy.check_weight,
+                           "critical_failed_reports": s.critical_failed_reports,
+                           "critical_uncovered_reports": s.critical_uncovered_reports},
                 "tasks": {"percent": s.task_percent, "total": s.tasks_total, "on_time": s.tasks_on_time,
                           "late": s.tasks_late, "reported_late": s.tasks_reported_late, "missed": s.tasks_missed,
                           "pending": s.tasks_pending,
@@ -285,8 +295,12 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
             "trend": trend,
             "score_change": (round(s.score - p.score, 2) if s.score is not None and p.score is not None else None),
             "emulation": {"unit": unit_consequence, "heads": head_rows},
-            "note_vi": "" if s.score is not None else "Chưa có dữ liệu: không có biên bản kiểm tra đã ký trong kỳ.",
-            "note_en": "" if s.score is not None else "No data: no signed check report in the period.",
+            "note_vi": ("Chưa có dữ liệu: không có biên bản kiểm tra đã ký trong kỳ." if s.score is None else
+                        f"{s.critical_uncovered_reports} biên bản đã ký có tiêu chí trọng yếu không đạt mà vi phạm "
+                        "đã bị bác bỏ: cần xem xét." if s.critical_uncovered_reports else ""),
+            "note_en": ("No data: no signed check report in the period." if s.score is None else
+                        f"{s.critical_uncovered_reports} signed reports fail a critical criterion whose finding was "
+                        "dismissed: review them." if s.critical_uncovered_reports else ""),
         })
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["unit"]["code"]))
     return {"level": level, "period": {"label": period.label, "start": period.start, "end": period.end},

@@ -1260,7 +1260,8 @@ def task_report_delivery(*, by: Any, task: CchcTask, delivered_on: date, note: s
     # reported after the grace (or dated before the task was registered): recorded, flagged, counted
     # late at best (scoring.task_outcome), never on time
     outcome = task_outcome(due=task.due_date, delivered=delivered_on, reported_at=now,
-                           registered_at=task.registered_at, today=timezone.localdate())
+                           registered_at=task.registered_at, today=timezone.localdate(),
+                           late_registration=task.late_registration)
     task.delivered_on, task.delivery_note = delivered_on, (note or "").strip()
     task.reported_by, task.reported_at = by, now
     task.save(update_fields=["delivered_on", "delivery_note", "reported_by", "reported_at"])

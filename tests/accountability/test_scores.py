@@ -42,7 +42,7 @@ def test_scores_rank_trend_and_consequences(demo: Any, make_check: Any, make_fin
     for task, reported in ((t1, date(2026, 6, 21)), (t2, date(2026, 10, 16))):
         CchcTask.objects.filter(pk=task.pk).update(
             reported_at=datetime(reported.year, reported.month, reported.day, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
-            registered_at=datetime(2025, 10, 15, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+            registered_at=datetime(2025, 10, 15, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), late_registration=False)
     make_finding("CAX-TC", "very_serious", date(2026, 3, 10), violators=("NA-2104",))
     make_finding("CAX-KL", "less_serious", date(2026, 5, 1), violators=("NA-2302",))
     make_finding("CAX-KL", "serious", date(2026, 5, 2), violators=("NA-2302",), state="draft")  # not counted
@@ -81,7 +81,8 @@ def test_merged_units_carry_their_data_to_the_successor(demo: Any, make_check: A
     rows = rows_by_code(result)
     assert "CAX-TTTC" not in rows
     tc = rows["CAX-TC"]
-    assert tc["components"]["checks"] == {"percent": 70.0, "signed_reports": 2, "weight": 0.7}
+    assert tc["components"]["checks"] == {"percent": 70.0, "signed_reports": 2, "weight": 0.7,
+                                          "critical_failed_reports": 0, "critical_uncovered_reports": 0}
     assert tc["score"] == 70.0 and tc["emulation"]["unit"] is None  # 70 is not below the 70 threshold
 
 

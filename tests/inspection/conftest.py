@@ -39,3 +39,14 @@ def _fast_password_hasher(settings: Any) -> None:
     """The demo users' passwords are hashed (and checked at each login) with a cheap hasher in
     this suite only; PBKDF2 made every test's setup take seconds. Production hashing is untouched."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def rating_devices(demo: Any) -> None:
+    """The rating devices the CSV samples name, registered at their counters (CSV rows must name a
+    registered device of their counter: issue 13 F8)."""
+    from backend.org.models import Counter
+    from inspection.services import rating_device_register
+
+    for serial, code in (("DEV-1", "Q-CAX-TC"), ("DEV-2", "Q-CAX-ND"), ("TB-1", "Q-CAX-TC")):
+        rating_device_register(by="test", counter=Counter.objects.get(code=code), serial=serial)

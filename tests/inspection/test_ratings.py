@@ -94,7 +94,7 @@ Q-CAX-TC,DEV-1,1,2026-10-01 08:00,5,trùng trong tệp
 
 
 @pytest.mark.django_db
-def test_csv_import_api_row_errors_and_idempotence(api_as, demo):
+def test_csv_import_api_row_errors_and_idempotence(api_as, demo, rating_devices):
     client = api_as("lead")
     upload = io.BytesIO(CSV.encode())
     upload.name = "ratings.csv"
@@ -128,7 +128,7 @@ def test_csv_without_required_columns_writes_nothing(api_as, demo):
 
 
 @pytest.mark.django_db
-def test_queued_import_task_reads_from_the_store(demo):
+def test_queued_import_task_reads_from_the_store(demo, rating_devices):
     from backend.core.store import get_store
     from inspection import services
 
@@ -143,7 +143,7 @@ def test_queued_import_task_reads_from_the_store(demo):
 
 
 @pytest.mark.django_db
-def test_import_command_with_progress_and_error_report(demo, tmp_path):
+def test_import_command_with_progress_and_error_report(demo, tmp_path, rating_devices):
     path = tmp_path / "r.csv"
     path.write_text(CSV, encoding="utf-8")
     report = tmp_path / "errors.csv"

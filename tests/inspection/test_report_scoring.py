@@ -71,6 +71,10 @@ def test_failed_critical_criterion_is_flagged_and_sign_off_waits_for_a_finding(r
                                       title="Thu tiền ngoài quy định", unit=None, occurred_from=timezone.now(),
                                       surprise_check=running, criterion_code="3.1")
     assert finding.state == "draft"
+    with pytest.raises(Conflict) as refused:  # a draft does not cover it: the lead confirms it first (F13)
+        services.report_sign(by=running.lead, check=running)
+    assert refused.value.code == "critical_without_finding"
+    services.finding_transition(by=running.lead, finding=finding, to_state="confirmed", reason="Có biên lai")
     signed = services.report_sign(by=running.lead, check=running)
     assert signed.is_signed
 

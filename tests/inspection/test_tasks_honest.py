@@ -73,3 +73,31 @@ def test_a_delivery_dated_before_its_task_was_registered_never_counts_on_time():
     r = head.post(f"/api/accountability/cchc-tasks/{task.pk}/delivery/",
                   {"delivered_on": (today - timedelta(days=10)).isoformat()}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "reported_late"
+
+
+@pytest.mark.django_db
+def test_a_task_registered_late_never_counts_on_time_in_the_outcome_or_the_rankings():
+    """Issue 13 F9: a task registered after the window is flagged late_registration; delivering it before
+    its due date must not earn on-time credit (it is already being done when it is registered)."""
+    unit = UnitFactory()
+    today = timezone.localdate()
+    admin = _client(UserFactory(role=Role.ADMIN))
+    due = today + timedelta(days=20)
+    r = admin.post("/api/accountability/cchc-tasks/", {"unit_id": unit.pk, "year": due.year, "tasks": [
+        {"title": "Số hoá 100% hồ sơ cư trú", "target": "100%", "due_date": due.isoformat()}]}, format="json")
+    assert r.status_code == 201, r.content
+    task = CchcTask.objects.get(unit=unit)
+    if not task.late_registration:  # the window is October of the year before: only out of it is it late
+        pytest.skip("today falls inside the registration window")
+    head = _client(UserFactory(role=Role.UNIT_HEAD, scope_unit=unit))
+    r = head.post(f"/api/accountability/cchc-tasks/{task.pk}/delivery/", {"delivered_on": today.isoformat()},
+                  format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == "reported_late" and "Đăng ký muộn" in r.json()["status_vi"]
+    event = AuditEvent.objects.filter(verb="accountability.cchc.delivery").latest("id")
+    assert event.payload["on_time"] is False
+    ranking = _client(UserFactory(role=Role.DISCIPLINARY)).get(
+        f"/api/accountability/rankings/?year={due.year}&level=commune").json()
+    [row] = [x for x in ranking["rows"] if x["unit"]["id"] == unit.pk]
+    tasks = row["components"]["tasks"]
+    assert tasks["on_time"] == 0 and tasks["late"] == 1

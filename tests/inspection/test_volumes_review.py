@@ -92,7 +92,8 @@ def test_volumes_are_checked_before_anything_is_written_and_replaced_per_day():
     assert done.status_code == 201, done.content
     again = lead.post("/api/inspection/volumes/", {"items": [
         {"counter": counter.code, "day": "2026-01-05", "transactions": 35},
-        {"counter": counter.code, "day": "2026-01-06", "transactions": 41}]}, format="json")
+        {"counter": counter.code, "day": "2026-01-06", "transactions": 41}],
+        "reason": "Sổ theo dõi ghi 35 lượt ngày 05/01"}, format="json")
     assert again.json() == {"created": 0, "updated": 1, "unchanged": 1}
     assert CounterVolume.objects.get(day="2026-01-05").transactions == 35
     listed = lead.get(f"/api/inspection/volumes/?counter={counter.pk}").json()["results"]
@@ -151,3 +152,29 @@ def test_the_team_accepts_or_rejects_held_ratings(device):
         start + timedelta(hours=3)).isoformat(), "score": 4}])
     assert inspector.post("/api/inspection/ratings/review/", {"ids": [spaced["rating_id"]], "decision": "accepted"},
                           format="json").status_code == 400
+
+
+@pytest.mark.django_db
+def test_changing_recorded_volumes_needs_the_team_and_a_reason_and_is_audited_old_to_new():
+    """Issue 13 F11: the admin (not on the inspection team) rewrote 77 days of the risk denominator silently."""
+    from backend.audit.models import AuditEvent
+
+    counter = CounterFactory()
+    admin, lead = _client(Role.ADMIN), _client(Role.INSPECTION_LEAD)
+    first = admin.post("/api/inspection/volumes/", {"items": [
+        {"counter": counter.code, "day": "2026-01-05", "transactions": 30}]}, format="json")
+    assert first.status_code == 201  # a first figure: the admin may record it
+    rewrite = {"items": [{"counter": counter.code, "day": "2026-01-05", "transactions": 5000},
+                         {"counter": counter.code, "day": "2026-01-06", "transactions": 5000}]}
+    r = admin.post("/api/inspection/volumes/", {**rewrite, "reason": "Cập nhật số liệu từ phần mềm"}, format="json")
+    assert r.status_code == 403, r.content
+    r = lead.post("/api/inspection/volumes/", rewrite, format="json")
+    assert r.status_code == 400 and "reason" in r.json()["error"]["fields"]
+    r = lead.post("/api/inspection/volumes/", {**rewrite, "reason": "."}, format="json")
+    assert r.status_code == 400
+    assert list(CounterVolume.objects.values_list("day", "transactions")) == [(timezone.datetime(2026, 1, 5).date(), 30)]
+    r = lead.post("/api/inspection/volumes/", {**rewrite, "reason": "Sổ theo dõi của quầy ghi khác"}, format="json")
+    assert r.status_code == 201 and r.json() == {"created": 1, "updated": 1, "unchanged": 0}
+    event = AuditEvent.objects.filter(verb="volumes.record").latest("id")
+    assert event.payload["reason"] == "Sổ theo dõi của quầy ghi khác"
+    assert event.payload["corrections"] == [{"counter": counter.pk, "day": "2026-01-05", "before": 30, "after": 5000}]
