@@ -1,7 +1,7 @@
 """CCHC tasks, unit scores, ranking with trend and emulation consequences."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 

@@ -47,7 +47,7 @@ def _overlapping_pairs(result, travel=0):
     gap = timedelta(minutes=travel)
     for spans in by_person.values():
         spans.sort()
-        for i, (a, b) in enumerate(spans):
+        for i, (_start, b) in enumerate(spans):
             pairs += sum(1 for c, _ in spans[i + 1:] if c < b + gap)
     return pairs
 

@@ -78,7 +78,7 @@ def test_a_draft_finding_is_named_in_custody_only_to_those_who_may_see_it(
     assert draft.reference in team and SECRET_REASON in team
 
     # the confirmed finding's package: its custody page and the custody.json it carries name no draft
-    text = _texts(api_as("discipline"), f"/api/media/evidence/packages/{{}}/custody/".format(
+    text = _texts(api_as("discipline"), "/api/media/evidence/packages/{}/custody/".format(
         _package(reviewer, {"finding_id": confirmed.pk, "reason": "Chuyển hội đồng kỷ luật"},
                  django_capture_on_commit_callbacks)["id"]))
     assert draft.reference not in text and SECRET_REASON not in text
