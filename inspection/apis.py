@@ -318,6 +318,10 @@ class DrawCommitmentOutputSerializer(serializers.Serializer):
     close_reason = serializers.CharField(allow_blank=True)
     flags = serializers.JSONField()
     checks_started = serializers.IntegerField()
+    checks_cancelled = serializers.IntegerField()
+    parameters = serializers.JSONField()
+    manual_checks_started = serializers.IntegerField()
+    manual_checks_cancelled = serializers.IntegerField()
 
 
 class DrawCommitmentsApi(APIView):
@@ -353,11 +357,17 @@ class CheckOutputSerializer(serializers.ModelSerializer):
     team = serializers.SerializerMethodField()
     score = serializers.SerializerMethodField()
     signed = serializers.SerializerMethodField()
+    origin = serializers.SerializerMethodField()
 
     class Meta:
         model = SurpriseCheck
         fields = ["id", "reference", "mode", "state", "unit", "counter", "window_start", "window_end", "lead",
-                  "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed"]
+                  "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed", "origin"]
+
+    def get_origin(self, obj: SurpriseCheck) -> str:
+        """Drawn or hand-picked (manual): shown to every reader of the check, so discipline and the
+        administrator can tell the lead's own choices from the random draw's (F14)."""
+        return "drawn" if obj.draw_id else "manual"
 
     def get_unit(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         return _unit_brief(obj.unit)
