@@ -62,7 +62,10 @@ export default function ChecksPage() {
                           {c.counter && <div className="muted small">{c.counter.name}</div>}
                         </td>
                         <td className="nowrap">{fmtDateTime(c.window_start)} – {fmtTime(c.window_end).slice(0, 5)}</td>
-                        <td>{t(`mode.${c.mode}`, { defaultValue: c.mode })}</td>
+                        <td>
+                          {t(`mode.${c.mode}`, { defaultValue: c.mode })}
+                          {c.origin && <div className="muted small" data-testid="check-origin">{t(`check.origin.${c.origin}`)}</div>}
+                        </td>
                         <td>{personName(c.lead)}</td>
                         <td><CheckStateBadge value={c.state} /></td>
                         <td className="num">{c.score ? `${fmtNumber(c.score.percent, 1)}%` : "—"}</td>
