@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
@@ -48,7 +49,7 @@ from inspection.models import (
     SatisfactionRating,
     SurpriseCheck,
 )
-from inspection.secrecy import on_check_team
+from inspection.secrecy import conflicted_unit_ids, on_check_team
 
 TEAM = selectors.TEAM
 LEAD = (Role.INSPECTION_LEAD,)
@@ -238,6 +239,20 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     def get_seed(self, obj: Draw) -> str | None:
         return obj.seed if obj.state == Draw.State.CLOSED else None  # revealed only at close
 
+    def to_representation(self, instance: Draw) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # the team's bookings are for the scheduler (and verification), not for reading
+        data["params"] = {k: v for k, v in (data.get("params") or {}).items() if k != "booked"}
+        viewer = self.context.get("viewer")
+        conflicted = conflicted_unit_ids(viewer) if viewer is not None else set()
+        if conflicted:
+            # a person conflicted with a unit does not learn its check's slot or team (F17, secrecy.py)
+            data["result"] = [
+                {**item, "slot": None, "team": [], "redacted": True}
+                if item.get("unit_id") in conflicted and viewer.pk not in item.get("team", []) else item
+                for item in data.get("result") or []]
+        return data
+
 
 class DrawDetailOutputSerializer(DrawOutputSerializer):
     class Meta(DrawOutputSerializer.Meta):
@@ -262,19 +277,21 @@ class DrawListApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     def get(self, request: Request) -> Response:
-        return paginate(request, self, selectors.draws_list(user=request.user), DrawOutputSerializer)
+        return paginate(request, self, selectors.draws_list(user=request.user),
+                        partial(DrawOutputSerializer, context={"viewer": request.user}))
 
     def post(self, request: Request) -> Response:
         require_role(request.user, *LEAD)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draw = services.draw_create(by=request.user, **data.validated_data)
-        return Response(DrawDetailOutputSerializer(draw).data, status=201)
+        return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data, status=201)
 
 
 class DrawDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
-        return Response(DrawDetailOutputSerializer(selectors.draw_get_for(user=request.user, pk=pk)).data)
+        return Response(DrawDetailOutputSerializer(selectors.draw_get_for(user=request.user, pk=pk),
+                                                   context={"viewer": request.user}).data)
 
 
 class DrawCloseApi(APIView):
@@ -286,7 +303,7 @@ class DrawCloseApi(APIView):
         data.is_valid(raise_exception=True)
         draw = services.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
                                    reason=data.validated_data["reason"])
-        return Response(DrawDetailOutputSerializer(draw).data)
+        return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data)
 
 
 class DrawCancelApi(APIView):
@@ -300,7 +317,7 @@ class DrawCancelApi(APIView):
         data.is_valid(raise_exception=True)
         draw = services.draw_cancel(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
                                     reason=data.validated_data["reason"])
-        return Response(DrawDetailOutputSerializer(draw).data)
+        return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data)
 
 
 class DrawCommitmentOutputSerializer(serializers.Serializer):

@@ -171,6 +171,11 @@ def test_a_lead_moved_off_his_former_unit_s_check_neither_sees_nor_cancels_it(ap
     assert moved and moved[0]["unit_id"] == _unit("CAX-KL")
     check = SurpriseCheck.objects.get(draw_id=drawn.json()["id"], unit_id=_unit("CAX-KL"))
     assert check.lead_id != lead.pk and check.created_by_id == lead.pk
+    # nor from the draw itself: the slot and team of that unit's check are withheld from him
+    detail = client.get(f"/api/inspection/draws/{drawn.json()['id']}/").json()
+    hidden = next(r for r in detail["result"] if r["unit_id"] == _unit("CAX-KL"))
+    assert hidden["slot"] is None and hidden["team"] == [] and hidden["redacted"] is True
+    assert "booked" not in detail["params"]
     listed = client.get("/api/inspection/checks/?state=planned&page_size=200").json()["results"]
     assert str(check.uid) not in {c["id"] for c in listed}
     assert client.get(f"/api/inspection/checks/{check.uid}/").status_code == 404
