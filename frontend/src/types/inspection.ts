@@ -102,7 +102,7 @@ export interface Draw {
   candidates?: { unit_id: number; score: number; forced?: boolean; snapshot_id?: number; last_checked?: string; due?: string }[];
   reason?: string;
   close_reason?: string;
-  flags?: { code: string; reason?: string; draws?: number[]; cancelled?: number }[];
+  flags?: DrawCommitment["flags"];
   warnings?: BiText[];
 }
 

@@ -228,7 +228,11 @@ export function DrawDetail({ id }: { id: number }) {
             <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
               {(d.flags ?? []).map((f, i) => (
                 <li key={i}>
-                  {t(`draw.flag.${f.code}`, { defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? 0 })}
+                  {t(`draw.flag.${f.code}`, {
+                    defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? f.count ?? 0,
+                    manual: f.manual ?? 0, n: f.n, drawn: f.drawn, total: f.total,
+                    params: (f.deviations ?? []).map((x) => `${x.param} ${x.value} (${x.policy})`).join(", "),
+                  })}
                   {f.reason ? ` — ${t("draw.reasonLabel")}: “${f.reason}”` : ""}
                 </li>
               ))}
