@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
@@ -50,7 +51,7 @@ from inspection.models import (
     SatisfactionRating,
     SurpriseCheck,
 )
-from inspection.secrecy import on_check_team
+from inspection.secrecy import conflicted_unit_ids, on_check_team
 
 TEAM = selectors.TEAM
 LEAD = (Role.INSPECTION_LEAD,)
@@ -240,6 +241,20 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     def get_seed(self, obj: Draw) -> str | None:
         return obj.seed if obj.state == Draw.State.CLOSED else None  # revealed only at close
 
+    def to_representation(self, instance: Draw) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # the team's bookings are for the scheduler (and verification), not for reading
+        data["params"] = {k: v for k, v in (data.get("params") or {}).items() if k != "booked"}
+        viewer = self.context.get("viewer")
+        conflicted = conflicted_unit_ids(viewer) if viewer is not None else set()
+        if conflicted:
+            # a person conflicted with a unit does not learn its check's slot or team (F17, secrecy.py)
+            data["result"] = [
+                {**item, "slot": None, "team": [], "redacted": True}
+                if item.get("unit_id") in conflicted and viewer.pk not in item.get("team", []) else item
+                for item in data.get("result") or []]
+        return data
+
 
 class DrawDetailOutputSerializer(DrawOutputSerializer):
     class Meta(DrawOutputSerializer.Meta):
@@ -264,19 +279,21 @@ class DrawListApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     def get(self, request: Request) -> Response:
-        return paginate(request, self, selectors.draws_list(user=request.user), DrawOutputSerializer)
+        return paginate(request, self, selectors.draws_list(user=request.user),
+                        partial(DrawOutputSerializer, context={"viewer": request.user}))
 
     def post(self, request: Request) -> Response:
         require_role(request.user, *LEAD)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draw = services.draw_create(by=request.user, **data.validated_data)
-        return Response(DrawDetailOutputSerializer(draw).data, status=201)
+        return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data, status=201)
 
 
 class DrawDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
-        return Response(DrawDetailOutputSerializer(selectors.draw_get_for(user=request.user, pk=pk)).data)
+        return Response(DrawDetailOutputSerializer(selectors.draw_get_for(user=request.user, pk=pk),
+                                                   context={"viewer": request.user}).data)
 
 
 class DrawCloseApi(APIView):
@@ -288,7 +305,7 @@ class DrawCloseApi(APIView):
         data.is_valid(raise_exception=True)
         draw = services.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
                                    reason=data.validated_data["reason"])
-        return Response(DrawDetailOutputSerializer(draw).data)
+        return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data)
 
 
 class DrawCancelApi(APIView):
@@ -302,7 +319,7 @@ class DrawCancelApi(APIView):
         data.is_valid(raise_exception=True)
         draw = services.draw_cancel(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
                                     reason=data.validated_data["reason"])
-        return Response(DrawDetailOutputSerializer(draw).data)
+        return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data)
 
 
 class DrawCommitmentOutputSerializer(serializers.Serializer):
@@ -320,6 +337,10 @@ class DrawCommitmentOutputSerializer(serializers.Serializer):
     close_reason = serializers.CharField(allow_blank=True)
     flags = serializers.JSONField()
     checks_started = serializers.IntegerField()
+    checks_cancelled = serializers.IntegerField()
+    parameters = serializers.JSONField()
+    manual_checks_started = serializers.IntegerField()
+    manual_checks_cancelled = serializers.IntegerField()
 
 
 class DrawCommitmentsApi(APIView):
@@ -355,11 +376,17 @@ class CheckOutputSerializer(serializers.ModelSerializer):
     team = serializers.SerializerMethodField()
     score = serializers.SerializerMethodField()
     signed = serializers.SerializerMethodField()
+    origin = serializers.SerializerMethodField()
 
     class Meta:
         model = SurpriseCheck
         fields = ["id", "reference", "mode", "state", "unit", "counter", "window_start", "window_end", "lead",
-                  "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed"]
+                  "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed", "origin"]
+
+    def get_origin(self, obj: SurpriseCheck) -> str:
+        """Drawn or hand-picked (manual): shown to every reader of the check, so discipline and the
+        administrator can tell the lead's own choices from the random draw's (F14)."""
+        return "drawn" if obj.draw_id else "manual"
 
     def get_unit(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         return _unit_brief(obj.unit)

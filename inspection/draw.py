@@ -33,6 +33,8 @@ Algorithm versions (params["algorithm"], absent = 1; a stored draw is always rec
        reason; a check whose team is smaller than asked (fewer people free of conflict) says so in its
        `notes` ("team_short"), as does a check whose lead was moved off the drawing lead
        ("drawing_lead_conflicted") and a floor unit that only fitted after its floor date ("after_due").
+       params["booked"] ({user id: [[day, start minute, end minute], ...]}, absent on older draws) holds
+       the checks people were already on before the draw: they count as busy from the start.
 """
 from __future__ import annotations
 
@@ -196,6 +198,10 @@ def _schedule(rng: random.Random, chosen: list[tuple[dict[str, Any], str]], para
     travel = max(int(params.get("travel_minutes", 60)), 0)
     days = list(params["days"])
     busy: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    # checks the people were already booked on before this draw (params["booked"], absent on older draws)
+    for person, slots in sorted((params.get("booked") or {}).items()):
+        for day, start, end in slots:
+            busy.setdefault((int(person), str(day)), []).append((int(start), int(end)))
     led = dict.fromkeys(pool, 0)
     load = dict.fromkeys(pool, 0)
 

@@ -13,14 +13,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from datetime import date, timedelta
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role
 from backend.accounts.selectors import user_unit_ids
+from backend.org.models import Assignment, Unit
 from inspection.models import SurpriseCheck
+
+# The conflict-of-interest look-back the policy sets (years): a person who served in a unit within it
+# may not check it, and may not know or act on a secret check of it (see `_secret_checks_known_to`).
+POLICY_CONFLICT_YEARS = 3
 
 # Roles that may read started checks (within their unit scope).
 CHECK_READERS = frozenset({*INSPECTION_TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY, Role.UNIT_HEAD})
+
+
+def conflict_unit_ids(*, officer_id: int | None, since: date) -> set[int]:
+    """Units the officer served in on or after `since`, plus what they merged into (successors)."""
+    if officer_id is None:
+        return set()
+    served = set(Assignment.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=since),
+                                           officer_id=officer_id).values_list("unit_id", flat=True))
+    successors = dict(Unit.objects.exclude(successor=None).values_list("id", "successor_id"))
+    result = set(served)
+    for unit_id in served:
+        seen = {unit_id}
+        nxt = successors.get(unit_id)
+        while nxt is not None and nxt not in seen:
+            result.add(nxt)
+            seen.add(nxt)
+            nxt = successors.get(nxt)
+    return result
+
+
+def conflicted_unit_ids(user: Any) -> set[int]:
+    """Units the user is conflicted with now: served there within the policy look-back (counted from
+    today, which reaches at least as far back as from any future check window)."""
+    since = timezone.localdate() - timedelta(days=366 * POLICY_CONFLICT_YEARS)
+    return conflict_unit_ids(officer_id=getattr(user, "officer_id", None), since=since)
 
 
 def _active(user: Any) -> bool:
@@ -36,8 +69,14 @@ def _secret_checks_known_to(user: Any) -> QuerySet[SurpriseCheck]:
     """Never-started checks this user plans or carries out (ids only, for subqueries)."""
     if not _active(user) or user.role not in INSPECTION_TEAM:
         return SurpriseCheck.objects.none()
+    # The planner knows the checks he planned, except those of a unit he is conflicted with: the draw
+    # moved him off that check, and he must neither learn its slot nor cancel it (issue 13, F17).
+    planned_by = Q(created_by=user)
+    conflicted = conflicted_unit_ids(user)
+    if conflicted:
+        planned_by &= ~Q(unit_id__in=sorted(conflicted))
     return (SurpriseCheck.objects.filter(started_at__isnull=True)
-            .filter(Q(lead=user) | Q(created_by=user) | Q(team=user)).values("pk"))
+            .filter(Q(lead=user) | planned_by | Q(team=user)).values("pk"))
 
 
 def checks_visible_to(user: Any) -> QuerySet[SurpriseCheck]:
@@ -75,4 +114,6 @@ def on_check_team(user: Any, check: SurpriseCheck) -> bool:
     """The user plans or carries out this check (lead, team member or planner): sees its internal notes."""
     if not _active(user) or user.role not in INSPECTION_TEAM:
         return False
-    return user.pk in (check.lead_id, check.created_by_id) or check.team.filter(pk=user.pk).exists()
+    if user.pk == check.lead_id or check.team.filter(pk=user.pk).exists():
+        return True
+    return user.pk == check.created_by_id and check.unit_id not in conflicted_unit_ids(user)

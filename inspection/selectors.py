@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role
 from backend.accounts.selectors import require_role, user_unit_ids
@@ -219,17 +220,43 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
     """Every draw's public commitment: seed hash, time, n, window, who drew, state, the revealed seed
     once closed, redraw/void flags with their reasons, and how many of its checks were started.
     Never a target, a slot or a team: a planned check is a secret (inspection/secrecy.py)."""
+    from inspection.services_draws import published_parameters
+
     require_role(user, *COMMITMENT_READERS)
     draws = (Draw.objects.select_related("created_by", "closed_by")
-             .annotate(started=Count("checks", filter=started_q("checks__"), distinct=True))
+             .annotate(started=Count("checks", filter=started_q("checks__"), distinct=True),
+                       cancelled=Count("checks", filter=Q(checks__state=SurpriseCheck.State.CANCELLED),
+                                       distinct=True))
              .order_by("-created_at", "-id"))
-    return [{
-        "id": d.pk, "created_at": d.created_at, "created_by": d.created_by.get_username() if d.created_by_id else None,
-        "seed_sha256": d.seed_sha256, "n": d.params.get("n"), "start": d.params.get("start"),
-        "end": d.params.get("end"), "state": d.state, "closed_at": d.closed_at,
-        "seed": d.seed if d.state == Draw.State.CLOSED else None, "reason": d.reason,
-        "close_reason": d.close_reason, "flags": d.flags, "checks_started": d.started,
-    } for d in draws]
+    draws = list(draws)
+    excluded_uids = {uid for d in draws for e in d.params.get("excluded", []) for uid in e.get("checks", [])}
+    dropped = set(map(str, SurpriseCheck.objects.filter(uid__in=excluded_uids, started_at__isnull=True,
+                                                        state=SurpriseCheck.State.CANCELLED)
+                      .values_list("uid", flat=True))) if excluded_uids else set()
+    manual = list(SurpriseCheck.objects.filter(draw__isnull=True).exclude(state=SurpriseCheck.State.PLANNED)
+                  .values_list("window_start", "started_at", "state"))
+    rows = []
+    for d in draws:
+        flags = list(d.flags)
+        # a unit kept out of the draw by a check that was then cancelled without being started (F1)
+        gone = sum(1 for e in d.params.get("excluded", []) if any(uid in dropped for uid in e.get("checks", [])))
+        if gone:
+            flags.append({"code": "excluded_by_cancelled_check", "count": gone})
+        start, end = d.params.get("start"), d.params.get("end")
+        in_window = [m for m in manual if start and end and start <= timezone.localtime(m[0]).date().isoformat() <= end]
+        rows.append({
+            "id": d.pk, "created_at": d.created_at,
+            "created_by": d.created_by.get_username() if d.created_by_id else None,
+            "seed_sha256": d.seed_sha256, "n": d.params.get("n"), "start": start, "end": end, "state": d.state,
+            "closed_at": d.closed_at, "seed": d.seed if d.state == Draw.State.CLOSED else None, "reason": d.reason,
+            "close_reason": d.close_reason, "flags": flags, "checks_started": d.started,
+            "checks_cancelled": d.cancelled, "parameters": published_parameters(d.params),
+            # hand-picked checks in the draw's window (F14): started ones, and ones cancelled unstarted
+            "manual_checks_started": sum(1 for m in in_window if m[1] is not None),
+            "manual_checks_cancelled": sum(1 for m in in_window
+                                           if m[1] is None and m[2] == SurpriseCheck.State.CANCELLED),
+        })
+    return rows
 
 
 # --- findings ----------------------------------------------------------------------------------------
@@ -436,8 +463,6 @@ def report_minutes_pdf(*, report: CheckReport, user: Any) -> bytes:
     """
     import hashlib
     import io
-
-    from django.utils import timezone
 
     from backend.core.store import ObjectMissing, get_store
     from inspection.pdf import LAYOUT_VERSION, render_minutes

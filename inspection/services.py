@@ -27,6 +27,7 @@ from backend.core.uploads import store_upload
 from backend.org.models import Counter, FieldOfCharge, Officer, Unit
 from backend.org.selectors import unit_ancestor_ids_at, unit_served_ids
 from inspection import defaults
+from inspection.secrecy import on_check_team
 from inspection.models import (
     CheckReport,
     Complaint,
@@ -50,6 +51,7 @@ from inspection.services_common import (
     _decimal,
     _event,
     _invalid,
+    _require_reason,
     _require_team_member,
     _require_text,
     _seal,
@@ -265,6 +267,28 @@ def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int =
                            "(conflict of interest).", "team_ids", )
 
 
+def _refuse_double_booking(members: list[User], window_start: datetime, window_end: datetime) -> None:
+    """Nobody is on two checks at once: a check overlapping a planned or running check of one of its
+    people is refused (F3). The message names the person and the time, never the other check's unit."""
+    clashes = (SurpriseCheck.objects.select_for_update()
+               .filter(state__in=[SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS],
+                       window_start__lt=window_end, window_end__gt=window_start)
+               .order_by("window_start", "id"))
+    busy = []
+    for other in clashes.prefetch_related("team"):
+        people = {u.pk for u in other.team.all()} | {other.lead_id}
+        for user in members:
+            if user.pk in people and user not in busy:
+                busy.append(user)
+    if busy:
+        names = ", ".join(u.get_username() for u in busy)
+        raise Conflict(f"Không thể lập cuộc kiểm tra: {names} đã có cuộc kiểm tra khác trùng giờ "
+                       f"({timezone.localtime(window_start):%d/%m/%Y %H:%M}–{timezone.localtime(window_end):%H:%M}). "
+                       "Một người không được ở hai cuộc kiểm tra cùng lúc; chọn giờ khác hoặc người khác.",
+                       f"Cannot plan the check: {names} already on another check at that time. Nobody may be on "
+                       "two checks at once; pick another time or other people.", code="double_booked")
+
+
 @transaction.atomic
 def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, window_end: datetime,
                  team: list[User], counter: Counter | None = None, criteria_set: CriteriaSet | None = None,
@@ -285,6 +309,7 @@ def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, wind
                        "The unit no longer exists at the check time.", "unit_id")
     members = list({u.pk: u for u in [by, *team]}.values())
     _validate_team(members, unit, timezone.localdate(window_start))
+    _refuse_double_booking(members, window_start, window_end)
     if criteria_set is None:
         criteria_set = CriteriaSet.objects.filter(is_active=True, year__lte=timezone.localdate(window_start).year
                                                   ).order_by("-year", "-version", "-id").first()
@@ -329,11 +354,15 @@ def check_start(*, by: Any, check: SurpriseCheck) -> SurpriseCheck:
 @transaction.atomic
 def check_cancel(*, by: Any, check: SurpriseCheck, reason: str) -> SurpriseCheck:
     require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
-    reason = _require_text(reason, "reason", "lý do hủy")
+    reason = _require_reason(reason, "reason", "lý do hủy")
     check = _check_locked(check.pk)
     if by.pk not in (check.lead_id, check.created_by_id):
         raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra (hoặc người lập kế hoạch) mới được hủy.",
                         "Only the check's team lead (or the lead who planned it) may cancel it.")
+    if not on_check_team(by, check):
+        # the planner conflicted with the unit (moved off its check by the draw) may not act on it (F17)
+        raise Forbidden("Bạn có xung đột lợi ích với đơn vị này nên không được thao tác trên cuộc kiểm tra.",
+                        "You have a conflict of interest with this unit and may not act on its check.")
     if check.state not in (SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS):
         raise Conflict("Chỉ hủy được cuộc kiểm tra chưa kết thúc.", "Only a planned or running check can be cancelled.",
                        code="invalid_state")

@@ -70,3 +70,27 @@ def _require_team_member(by: Any, check: SurpriseCheck) -> None:
     if by.pk != check.lead_id and not check.team.filter(pk=by.pk).exists():
         raise Forbidden("Bạn không thuộc tổ của cuộc kiểm tra này.", "You are not on this check's team.")
 
+
+
+MIN_REASON_CHARS = 6
+MIN_REASON_LETTERS = 5
+
+
+def _require_reason(value: str, field: str, vi_name: str) -> str:
+    """A reason that is a reason: invisible characters (zero-width spaces, format characters) are
+    dropped, whitespace collapsed, and what remains must hold at least five letters and six characters
+    ("." "x" or U+200B are not reasons). Used for draw and check reasons, which are published."""
+    import unicodedata
+
+    cleaned = "".join(ch for ch in (value or "") if unicodedata.category(ch) not in ("Cf", "Cc", "Cs", "Co")
+                      or ch in "\n\t")
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
+    letters = sum(1 for ch in cleaned if ch.isalpha())
+    if len(cleaned) < MIN_REASON_CHARS or letters < MIN_REASON_LETTERS:
+        raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} phải là một lý do thật: ít nhất {MIN_REASON_CHARS} ký tự, "
+                       f"trong đó ít nhất {MIN_REASON_LETTERS} chữ cái.",
+                       f"{field} must be a real reason: at least {MIN_REASON_CHARS} characters, "
+                       f"{MIN_REASON_LETTERS} of them letters.", field, code="reason_too_short")
+    return cleaned

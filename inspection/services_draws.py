@@ -19,8 +19,8 @@ from backend.org.models import Assignment, Counter, Unit
 from inspection import draw as drawing
 from inspection import risk
 from inspection.models import CriteriaSet, Draw, RiskSnapshot, SurpriseCheck
-from inspection.secrecy import checks_visible_to
-from inspection.services_common import LEAD, TEAM, _invalid, _require_text, _seal
+from inspection.secrecy import POLICY_CONFLICT_YEARS, checks_visible_to, conflict_unit_ids
+from inspection.services_common import LEAD, TEAM, _invalid, _require_reason, _seal
 from inspection.services_risk import risk_candidate_units, risk_compute
 
 
@@ -34,24 +34,6 @@ def _add_months(d: date, months: int) -> date:
         except ValueError:
             continue
     return date(year, month, 28)
-
-
-def conflict_unit_ids(*, officer_id: int | None, since: date) -> set[int]:
-    """Units the officer served in on or after `since`, plus what they merged into (successors)."""
-    if officer_id is None:
-        return set()
-    served = set(Assignment.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=since),
-                                           officer_id=officer_id).values_list("unit_id", flat=True))
-    successors = dict(Unit.objects.exclude(successor=None).values_list("id", "successor_id"))
-    result = set(served)
-    for unit_id in served:
-        seen = {unit_id}
-        nxt = successors.get(unit_id)
-        while nxt is not None and nxt not in seen:
-            result.add(nxt)
-            seen.add(nxt)
-            nxt = successors.get(nxt)
-    return result
 
 
 def _team_conflicts(users: list[User], since: date) -> dict[int, set[int]]:
@@ -130,7 +112,10 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
     since_start = risk.lineage_start(units, lineage)
     # Units with a planned check are left out only when the drawing lead may know of that check:
     # another team's plan is a secret, and leaving its unit out (or saying why) would reveal it.
-    pending = set(checks_visible_to(by).filter(state=SurpriseCheck.State.PLANNED).values_list("unit_id", flat=True))
+    pending_checks: dict[int, list[SurpriseCheck]] = {}
+    for check in checks_visible_to(by).filter(state=SurpriseCheck.State.PLANNED).order_by("id"):
+        pending_checks.setdefault(check.unit_id, []).append(check)
+    pending = set(pending_checks)
     counters_by_unit: dict[int, list[dict[str, Any]]] = {}
     for counter in Counter.objects.filter(unit__in=units, active=True).order_by("id"):
         # a slot needs at least 30 open minutes in one stretch (see draw._slot)
@@ -143,7 +128,11 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
     candidates, excluded = [], []
     for unit in units:
         if unit.pk in pending:
-            excluded.append({"unit_id": unit.pk, "reason": "planned_check_pending"})
+            # which checks excluded it, and whether they were drawn or hand-made: a hand-made check
+            # cancelled after the draw is published as such with the commitment (F1)
+            excluded.append({"unit_id": unit.pk, "reason": "planned_check_pending",
+                             "checks": [str(c.uid) for c in pending_checks[unit.pk]],
+                             "manual": sum(1 for c in pending_checks[unit.pk] if c.draw_id is None)})
             continue
         if all(unit.pk in conflicts.get(uid, set()) for uid in pool_ids):
             # every member of the team served there: nobody may check it
@@ -172,8 +161,30 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
               "check_minutes": check_minutes, "include_weekends": include_weekends, "days": days,
               "pool": pool_ids, "leads": lead_ids, "lead": by.pk, "excluded": excluded,
               "per_person_per_day": per_person_per_day, "travel_minutes": travel_minutes,
-              "algorithm": DRAW_ALGORITHM}
+              "algorithm": DRAW_ALGORITHM, "booked": _booked(pool_ids, days)}
     return {"params": params, "candidates": candidates}
+
+
+def _booked(pool_ids: list[int], days: list[str]) -> dict[str, list[list[Any]]]:
+    """What the team is already booked on in the window (planned or running checks, drawn or not), so
+    the draw schedules around it instead of against an empty calendar (F3). Times only, no units."""
+    if not days:
+        return {}
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1]) + timedelta(days=1)
+    booked: dict[str, list[list[Any]]] = {}
+    checks = (SurpriseCheck.objects.filter(state__in=[SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS],
+                                           window_start__date__gte=first - timedelta(days=1),
+                                           window_start__date__lte=last)
+              .prefetch_related("team").order_by("window_start", "id"))
+    wanted = set(pool_ids)
+    for check in checks:
+        start, end = timezone.localtime(check.window_start), timezone.localtime(check.window_end)
+        day = start.date().isoformat()
+        end_minute = end.hour * 60 + end.minute if end.date() == start.date() else 24 * 60
+        people = {u.pk for u in check.team.all()} | {check.lead_id}
+        for person in sorted(people & wanted):
+            booked.setdefault(str(person), []).append([day, start.hour * 60 + start.minute, end_minute])
+    return booked
 
 
 def _latest_snapshots(by: Any, units: list[Unit]) -> dict[int, RiskSnapshot]:
@@ -279,14 +290,83 @@ def _schedule_warnings(inputs: dict[str, Any], planned: dict[str, Any]) -> list[
     return warnings
 
 
+# The policy's draw parameters. The drawing lead may make the rules stricter (a longer conflict
+# look-back, a shorter coverage floor) or change the share drawn by risk only with a reason; he may
+# never loosen the conflict look-back or the floor. Every parameter is published with the commitment.
+POLICY_FLOOR_MONTHS = 6
+POLICY_SHARE = 0.75
+PUBLISHED_PARAMS = ("proportional_share", "floor_months", "conflict_years", "team_size", "check_minutes",
+                    "include_weekends", "per_person_per_day", "travel_minutes", "mode", "algorithm")
+
+
+def _policy_deviations(options: dict[str, Any]) -> list[dict[str, Any]]:
+    conflict_years = int(options.get("conflict_years", POLICY_CONFLICT_YEARS))
+    floor_months = int(options.get("floor_months", POLICY_FLOOR_MONTHS))
+    share = float(options.get("proportional_share", POLICY_SHARE))
+    if conflict_years < POLICY_CONFLICT_YEARS:
+        raise _invalid(f"Thời gian xét xung đột lợi ích không được ngắn hơn {POLICY_CONFLICT_YEARS} năm (quy định).",
+                       f"conflict_years may not be below the policy's {POLICY_CONFLICT_YEARS} years.",
+                       "conflict_years", code="below_policy")
+    if floor_months > POLICY_FLOOR_MONTHS:
+        raise _invalid(f"Sàn bao phủ không được dài hơn {POLICY_FLOOR_MONTHS} tháng (quy định).",
+                       f"floor_months may not exceed the policy's {POLICY_FLOOR_MONTHS} months.",
+                       "floor_months", code="above_policy")
+    deviations = []
+    if conflict_years != POLICY_CONFLICT_YEARS:
+        deviations.append({"param": "conflict_years", "value": conflict_years, "policy": POLICY_CONFLICT_YEARS})
+    if floor_months != POLICY_FLOOR_MONTHS:
+        deviations.append({"param": "floor_months", "value": floor_months, "policy": POLICY_FLOOR_MONTHS})
+    if abs(share - POLICY_SHARE) > 1e-9:
+        deviations.append({"param": "proportional_share", "value": share, "policy": POLICY_SHARE})
+    return deviations
+
+
+def _exclusion_notes(inputs: dict[str, Any], n: int, drawn: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Warnings (team) and flags (published) for units the draw left out because of a pending check
+    and for a draw that returns fewer than n (F1). Counts only: never which units."""
+    warnings: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
+    pending = [e for e in inputs["params"]["excluded"] if e["reason"] == "planned_check_pending"]
+    if pending:
+        manual = sum(1 for e in pending if e.get("manual"))
+        warnings.append({
+            "code": "excluded_pending_check", "count": len(pending), "manual": manual,
+            "units": [e["unit_id"] for e in pending],
+            "vi": f"{len(pending)} đơn vị không được đưa vào bốc thăm vì đang có cuộc kiểm tra kế hoạch "
+                  f"({manual} do lập tay); việc này được công bố (số lượng) cùng cam kết.",
+            "en": f"{len(pending)} unit(s) were left out of the draw because a check is planned for them "
+                  f"({manual} hand-made); the count is published with the commitment."})
+        flags.append({"code": "excluded_pending_check", "count": len(pending), "manual": manual})
+    candidates = len(inputs["candidates"])
+    if n > candidates:
+        warnings.append({
+            "code": "n_exceeds_candidates", "n": n, "candidates": candidates,
+            "vi": f"Yêu cầu chọn {n} đơn vị nhưng chỉ có {candidates} đơn vị đủ điều kiện bốc thăm.",
+            "en": f"{n} units were asked but only {candidates} are eligible for the draw."})
+    if drawn < n:
+        flags.append({"code": "drew_fewer_than_n", "n": n, "drawn": drawn, "candidates": candidates})
+    return warnings, flags
+
+
 @transaction.atomic
 def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode: str = SurpriseCheck.Mode.DOT_XUAT,
                 reason: str = "", **options: Any) -> Draw:
     require_role(by, *LEAD)
     if mode not in SurpriseCheck.Mode.values:
         raise _invalid("Hình thức kiểm tra không hợp lệ.", f"Unknown mode {mode!r}.", "mode")
+    deviations = _policy_deviations(options)
     reason = (reason or "").strip()
+    if reason:
+        reason = _require_reason(reason, "reason", "lý do bốc thăm (bốc lại hoặc khác tham số quy định)")
+    elif deviations:
+        names = ", ".join(d["param"] for d in deviations)
+        raise _invalid(f"Tham số khác quy định ({names}): phải nêu lý do; tham số và lý do được công bố cho cán bộ "
+                       "kỷ luật và quản trị.",
+                       f"Parameters differ from the policy ({names}): a reason is needed, published with them to "
+                       "the disciplinary officers and administrators.", "reason", code="deviation_needs_reason")
     flags = _redraw_flags(start, end, reason)
+    if deviations:
+        flags.append({"code": "parameters_off_policy", "deviations": deviations, "reason": reason})
     units = risk_candidate_units(on=start)
     snapshots = _latest_snapshots(by, units)
     inputs = draw_inputs(by=by, n=n, start=start, end=end, snapshots=snapshots, **options)
@@ -303,6 +383,9 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
                   f"nhất; {len(overflow)} đơn vị còn lại (xếp theo mức quá hạn) đề xuất cho lượt sau hoặc tăng n.",
             "en": f"The coverage floor forces {forced} units, more than n = {n}: the {n} most overdue were drawn; "
                   f"the other {len(overflow)} (most overdue first) are proposed for the next draw or a larger n."})
+    excluded_warnings, excluded_flags = _exclusion_notes(inputs, n, len(result))
+    warnings.extend(excluded_warnings)
+    flags.extend(excluded_flags)
     draw = Draw.objects.create(name=name.strip()[:200], created_at=timezone.now(), created_by=by,
                                seed_sha256=drawing.seed_hash(seed), seed=seed,
                                params={**inputs["params"], "mode": mode},
@@ -326,6 +409,7 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
     audit_record(actor=by, verb="draw.create", obj=draw,
                  payload={"seed_sha256": draw.seed_sha256, "n": n, "start": start.isoformat(),
                           "end": end.isoformat(), "reason": reason, "flags": flags,
+                          "parameters": published_parameters(draw.params),
                           **_seal({"result": result, "checks": created, "params": draw.params})})
     return draw
 
@@ -345,10 +429,15 @@ def draw_close(*, by: Any, draw: Draw, reason: str = "") -> Draw:
                        code="checks_pending")
     total = draw.checks.count()
     all_cancelled = total > 0 and not draw.checks.exclude(state=SurpriseCheck.State.CANCELLED).exists()
+    cancelled = draw.checks.filter(state=SurpriseCheck.State.CANCELLED).count()
     flags = list(draw.flags)
     if all_cancelled:
-        reason = _require_text(reason, "reason", "lý do khóa sổ lượt bốc thăm mà mọi cuộc kiểm tra đều bị hủy")
+        reason = _require_reason(reason, "reason", "lý do khóa sổ lượt bốc thăm mà mọi cuộc kiểm tra đều bị hủy")
         flags.append({"code": "all_checks_cancelled", "reason": reason})
+    elif cancelled:
+        # checks dropped one at a time are counted and published, with a reason (F12)
+        reason = _require_reason(reason, "reason", "lý do khóa sổ lượt bốc thăm có cuộc kiểm tra bị hủy")
+        flags.append({"code": "checks_cancelled", "cancelled": cancelled, "total": total, "reason": reason})
     draw.state = Draw.State.CLOSED
     draw.closed_at = timezone.now()
     draw.closed_by = by
@@ -368,7 +457,7 @@ def draw_cancel(*, by: Any, draw: Draw, reason: str) -> Draw:
     stay secrets: sealed records), checks already started go on, and the draw is closed with the seed
     revealed. The cancellation and its reason are published with the commitment."""
     require_role(by, *LEAD)
-    reason = _require_text(reason, "reason", "lý do hủy cả đợt rút thăm")
+    reason = _require_reason(reason, "reason", "lý do hủy cả đợt rút thăm")
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     if draw.state == Draw.State.CLOSED:
         raise Conflict("Lượt bốc thăm đã được khóa sổ.", "This draw is already closed.", code="already_closed")
@@ -401,6 +490,15 @@ def draw_cancel(*, by: Any, draw: Draw, reason: str) -> Draw:
                           "cancelled": len(planned),
                           **_seal({"checks": [str(c.uid) for c in planned], "result": draw.result})})
     return draw
+
+
+def published_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    """Every parameter of the draw that shapes the selection, in clear for the commitment (no targets,
+    no people): the team size of the pool as a count."""
+    published = {key: params[key] for key in PUBLISHED_PARAMS if key in params}
+    published["pool_size"] = len(params.get("pool") or [])
+    published["working_days"] = len(params.get("days") or [])
+    return published
 
 
 def draw_verify(*, draw: Draw) -> dict[str, Any]:

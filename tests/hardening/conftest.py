@@ -59,7 +59,8 @@ def seed_world() -> Any:
             severity="less_serious", title=f"Cán bộ vắng mặt tại quầy {unit}", unit=ctx.units[unit],
             occurred_from=t0, state="confirmed", created_by=lead)
         item = review.evidence_link_tag(by=reviewer, finding=finding, tag=tag, note="hardening")
-        start = datetime.combine(date_in(5), datetime.min.time().replace(hour=9), tzinfo=LOCAL)
+        # nobody is on two checks at once (check_create refuses it): each check has its own time
+        start = datetime.combine(date_in(5), datetime.min.time().replace(hour=7 + 4 * n), tzinfo=LOCAL)
         planned = insp.check_create(by=lead, mode="bi_mat", unit=ctx.units[unit],
                                     counter=Counter.objects.get(code=f"Q-{unit}"), window_start=start,
                                     window_end=start + timedelta(hours=2), team=[ctx.users["inspector"]])
@@ -67,8 +68,9 @@ def seed_world() -> Any:
         case = acc.case_create(by=ctx.users["discipline"], subject_kind="unit", officer=None, unit=ctx.units[unit],
                                findings=[finding], title=f"Xem xét trách nhiệm {unit}")
         started = insp.check_create(by=lead, mode="dot_xuat", unit=ctx.units[unit],
-                                    counter=Counter.objects.get(code=f"Q-{unit}"), window_start=start,
-                                    window_end=start + timedelta(hours=2), team=[ctx.users["inspector"]])
+                                    counter=Counter.objects.get(code=f"Q-{unit}"),
+                                    window_start=start + timedelta(days=1),
+                                    window_end=start + timedelta(days=1, hours=2), team=[ctx.users["inspector"]])
         started = insp.check_start(by=lead, check=started)
         world[unit] = {"clip": clip.pk, "case": case.pk, "started": str(started.uid),
                        "liability": proposed[0].pk if proposed else None, "tag": tag.pk, "finding": finding.pk, "evidence": item.pk,

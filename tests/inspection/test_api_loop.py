@@ -154,8 +154,14 @@ def test_full_loop_as_real_roles(api_as, insp):
     assert fonts().regular.encode() in pdf.content  # the embedded Vietnamese font
 
     # 8. close the cycle: the seed is revealed and the draw verifies
-    closed = lead.post(f"/api/inspection/draws/{draw['id']}/close/", {}, format="json")
+    # a draw with a check dropped (cancelled) closes only with a reason, and the count is published
+    refused = lead.post(f"/api/inspection/draws/{draw['id']}/close/", {}, format="json")
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "required"
+    closed = lead.post(f"/api/inspection/draws/{draw['id']}/close/",
+                       {"reason": "Đơn vị Kim Liên trùng lịch diễn tập"}, format="json")
     assert closed.status_code == 200 and closed.json()["seed"]
+    assert {"code": "checks_cancelled", "cancelled": 1, "total": 2,
+            "reason": "Đơn vị Kim Liên trùng lịch diễn tập"} in closed.json()["flags"]
     verify = lead.get(f"/api/inspection/draws/{draw['id']}/verify/").json()
     assert verify["match"] is True, verify["reasons"]
     assert {s["unit_id"] for s in verify["selected"]} == drawn_units

@@ -58,8 +58,18 @@ export interface DrawCommitment {
   seed: string | null;
   reason: string;
   close_reason: string;
-  flags: { code: string; reason?: string; draws?: number[]; cancelled?: number }[];
+  flags: {
+    code: string; reason?: string; draws?: number[]; cancelled?: number; count?: number; manual?: number;
+    n?: number; drawn?: number; total?: number; deviations?: { param: string; value: number; policy: number }[];
+  }[];
   checks_started: number;
+  /** Checks of the draw cancelled (one by one or with the whole draw). */
+  checks_cancelled: number;
+  /** Every parameter of the draw (policy deviations are also flagged). */
+  parameters: Record<string, number | string | boolean>;
+  /** Hand-picked checks in the draw's window: started, and cancelled before they started. */
+  manual_checks_started: number;
+  manual_checks_cancelled: number;
 }
 
 export interface RatingRow {
@@ -92,7 +102,7 @@ export interface Draw {
   candidates?: { unit_id: number; score: number; forced?: boolean; snapshot_id?: number; last_checked?: string; due?: string }[];
   reason?: string;
   close_reason?: string;
-  flags?: { code: string; reason?: string; draws?: number[]; cancelled?: number }[];
+  flags?: DrawCommitment["flags"];
   warnings?: BiText[];
 }
 
@@ -124,6 +134,8 @@ export interface CheckBrief {
   cancel_reason?: string;
   score?: { score: number | string; max_score: number | string; percent: number | string } | null;
   signed?: boolean;
+  /** Drawn by lot or hand-picked by the lead (shown to every reader once started). */
+  origin?: "drawn" | "manual";
 }
 
 export interface Criterion {

@@ -91,7 +91,10 @@ export default function ChecksPage() {
                           </div>
                         </td>
                         <td className="nowrap" data-label={t("checks.window")}>{fmtDateTime(c.window_start)} – {fmtTime(c.window_end).slice(0, 5)}</td>
-                        <td data-label={t("checks.mode")}>{t(`mode.${c.mode}`, { defaultValue: c.mode })}</td>
+                        <td data-label={t("checks.mode")}>
+                          {t(`mode.${c.mode}`, { defaultValue: c.mode })}
+                          {c.origin && <div className="muted small" data-testid="check-origin">{t(`check.origin.${c.origin}`)}</div>}
+                        </td>
                         <td data-label={t("checks.lead")}>{personName(c.lead)}</td>
                         <td data-label={t("common.state")}><CheckStateBadge value={c.state} /></td>
                         <td className="num" data-label={t("checks.score")}>{c.score ? `${fmtNumber(c.score.percent, 1)}%` : "—"}</td>

@@ -29,7 +29,9 @@ export default function CommitmentsPage() {
                     <th>n</th>
                     <th>{t("draw.window")}</th>
                     <th>{t("draw.commitment")}</th>
+                    <th>{t("commitments.parameters")}</th>
                     <th>{t("commitments.started")}</th>
+                    <th>{t("commitments.cancelled")}</th>
                     <th>{t("commitments.reasons")}</th>
                   </tr>
                 </thead>
@@ -52,15 +54,30 @@ export default function CommitmentsPage() {
                           </div>
                         )}
                       </td>
+                      <td className="small" style={{ maxWidth: 220 }} data-testid="commitment-parameters">
+                        {Object.entries(c.parameters ?? {}).map(([k, v]) => (
+                          <div key={k}><span className="muted">{k}</span>: {String(v)}</div>
+                        ))}
+                      </td>
                       <td>{c.checks_started}</td>
+                      <td>{c.checks_cancelled}</td>
                       <td className="small" style={{ maxWidth: 320 }}>
                         {c.reason && <div>{t("draw.redrawReason")}: “{c.reason}”</div>}
                         {c.close_reason && <div>{t("draw.closeReason")}: “{c.close_reason}”</div>}
                         {c.flags.map((f, i) => (
                           <div key={i} style={{ color: "var(--red)", fontWeight: 600 }}>
-                            ⚑ {t(`draw.flag.${f.code}`, { defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? 0 })}
+                            ⚑ {t(`draw.flag.${f.code}`, {
+                              defaultValue: f.code, draws: (f.draws ?? []).join(", "),
+                              count: f.cancelled ?? f.count ?? 0, manual: f.manual ?? 0, n: f.n, drawn: f.drawn,
+                              total: f.total,
+                              params: (f.deviations ?? []).map((d) => `${d.param} ${d.value} (${d.policy})`).join(", "),
+                            })}
+                            {f.reason && f.code !== "overlapping_window" && <span className="muted"> — “{f.reason}”</span>}
                           </div>
                         ))}
+                        {(c.manual_checks_started > 0 || c.manual_checks_cancelled > 0) && (
+                          <div>{t("commitments.manual", { started: c.manual_checks_started, cancelled: c.manual_checks_cancelled })}</div>
+                        )}
                         {!c.reason && !c.close_reason && c.flags.length === 0 && <span className="muted">—</span>}
                       </td>
                     </tr>

@@ -150,6 +150,8 @@ export function DrawDetail({ id }: { id: number }) {
   const verify = useMutation({ mutationFn: () => api.get<DrawVerify>(`inspection/draws/${id}/verify/`) });
   const planned = rows(checksQ.data).filter((c) => c.state === "planned").length;
   const allCancelled = rows(checksQ.data).length > 0 && rows(checksQ.data).every((c) => c.state === "cancelled");
+  // checks dropped one by one are counted in the commitment: closing then needs a reason (published)
+  const anyCancelled = rows(checksQ.data).some((c) => c.state === "cancelled");
   const lang = i18n.language;
   const teamNames = new Map<number, string>();
   for (const c of rows(checksQ.data)) for (const u of [c.lead, ...(c.team ?? [])]) if (u) teamNames.set(u.id, personName(u));
@@ -226,7 +228,11 @@ export function DrawDetail({ id }: { id: number }) {
             <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
               {(d.flags ?? []).map((f, i) => (
                 <li key={i}>
-                  {t(`draw.flag.${f.code}`, { defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? 0 })}
+                  {t(`draw.flag.${f.code}`, {
+                    defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? f.count ?? 0,
+                    manual: f.manual ?? 0, n: f.n, drawn: f.drawn, total: f.total,
+                    params: (f.deviations ?? []).map((x) => `${x.param} ${x.value} (${x.policy})`).join(", "),
+                  })}
                   {f.reason ? ` — ${t("draw.reasonLabel")}: “${f.reason}”` : ""}
                 </li>
               ))}
@@ -340,8 +346,8 @@ export function DrawDetail({ id }: { id: number }) {
         {dialog === "close" && (
           <ReasonDialog
             title={t("draw.close")}
-            hint={allCancelled ? t("draw.closeAllCancelledHint") : t("draw.closeConfirm")}
-            required={allCancelled}
+            hint={allCancelled ? t("draw.closeAllCancelledHint") : anyCancelled ? t("draw.closeSomeCancelledHint") : t("draw.closeConfirm")}
+            required={anyCancelled}
             pending={close.isPending}
             error={close.error}
             confirm={t("draw.close")}
