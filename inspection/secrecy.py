@@ -11,9 +11,8 @@ documents linked to a check, counts, exports, the audit view and the accountabil
 """
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone

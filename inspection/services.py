@@ -27,7 +27,6 @@ from backend.core.uploads import store_upload
 from backend.org.models import Counter, FieldOfCharge, Officer, Unit
 from backend.org.selectors import unit_ancestor_ids_at, unit_served_ids
 from inspection import defaults
-from inspection.secrecy import on_check_team
 from inspection.models import (
     CheckReport,
     Complaint,
@@ -43,6 +42,7 @@ from inspection.models import (
     Severity,
     SurpriseCheck,
 )
+from inspection.secrecy import on_check_team
 from inspection.services_common import (
     LEAD,
     TEAM,

@@ -8,14 +8,13 @@ from typing import Any
 
 import holidays
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, Forbidden
-from backend.org.models import Assignment, Counter, Unit
+from backend.org.models import Counter, Unit
 from inspection import draw as drawing
 from inspection import risk
 from inspection.models import CriteriaSet, Draw, RiskSnapshot, SurpriseCheck
