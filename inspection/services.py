@@ -25,6 +25,7 @@ from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
 from backend.org.models import Counter, FieldOfCharge, Officer, Unit
 from backend.org.selectors import unit_ancestor_ids_at, unit_served_ids
+from backend.org.services import require_unit_existed
 from inspection import defaults
 from inspection.models import (
     CheckReport,
@@ -515,6 +516,8 @@ def finding_create(*, by: Any, source: str, category: FindingCategory, title: st
         raise _invalid("Cần chỉ rõ đơn vị.", "unit_id is required.", "unit_id")
     if counter is not None and counter.unit_id != unit.pk:
         raise _invalid("Quầy không thuộc đơn vị.", "The counter does not belong to the unit.", "counter_id")
+    require_unit_existed(unit=unit, start=timezone.localtime(occurred_from).date(),
+                         end=timezone.localtime(occurred_to).date() if occurred_to else None)
     clean_subjects = _clean_subjects(subjects)
     _check_subjects_served(clean_subjects, unit=unit, occurred_from=occurred_from, occurred_to=occurred_to)
     finding = Finding.objects.create(
@@ -565,6 +568,10 @@ def finding_update(*, by: Any, finding: Finding, data: dict[str, Any]) -> Findin
     if finding.occurred_to is not None and finding.occurred_to < finding.occurred_from:
         raise _invalid("Thời điểm kết thúc vi phạm phải sau thời điểm bắt đầu.",
                        "occurred_to must not be before occurred_from.", "occurred_to")
+    if "occurred_from" in data or "occurred_to" in data:
+        require_unit_existed(unit=finding.unit, start=timezone.localtime(finding.occurred_from).date(),
+                             end=timezone.localtime(finding.occurred_to).date() if finding.occurred_to else None,
+                             field="occurred_from")
     subjects = _clean_subjects(data["subjects"]) if "subjects" in data else None
     if subjects is not None or "occurred_from" in data or "occurred_to" in data:
         current = subjects if subjects is not None else [
