@@ -26,6 +26,7 @@ from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
 from backend.org.models import Counter, FieldOfCharge, Officer, Unit
 from backend.org.selectors import unit_ancestor_ids_at, unit_served_ids
+from backend.org.services import require_unit_existed
 from inspection import defaults
 from inspection.models import (
     CheckReport,
@@ -443,32 +444,6 @@ def _clean_subjects(subjects: Any) -> list[dict[str, Any]]:
     return clean
 
 
-def _check_unit_existed(unit: Unit, *, occurred_from: datetime, occurred_to: datetime | None) -> None:
-    """The violation happened while its unit existed. A period may run past a merger (the trace follows
-    the unit into its successor), never past the end of a unit that was abolished."""
-    start = timezone.localtime(occurred_from).date()
-    end = timezone.localtime(occurred_to).date() if occurred_to else start
-    if start < unit.valid_from:
-        raise _invalid(f"{unit.name} được thành lập từ ngày {unit.valid_from:%d/%m/%Y}; vi phạm ngày "
-                       f"{start:%d/%m/%Y} không thể ghi cho đơn vị này.",
-                       f"{unit.code} exists from {unit.valid_from.isoformat()}; a violation on {start.isoformat()} "
-                       "cannot be recorded for it.", "occurred_from", code="unit_not_existing")
-    if unit.valid_to is None or end <= unit.valid_to:
-        return
-    successor = unit.successor if unit.successor_id else None
-    if start > unit.valid_to:
-        where_vi = f"; ghi vi phạm cho {successor.name}" if successor is not None else ""
-        where_en = f"; record it for {successor.code}" if successor is not None else ""
-        raise _invalid(f"{unit.name} chỉ tồn tại đến hết ngày {unit.valid_to:%d/%m/%Y}{where_vi}.",
-                       f"{unit.code} existed until {unit.valid_to.isoformat()}{where_en}.",
-                       "occurred_from", code="unit_not_existing")
-    if successor is None:
-        raise _invalid(f"{unit.name} đã giải thể sau ngày {unit.valid_to:%d/%m/%Y}: thời gian vi phạm không thể "
-                       "kéo dài quá ngày đó.",
-                       f"{unit.code} ceased to exist after {unit.valid_to.isoformat()}: the violation cannot run "
-                       "past that day.", "occurred_to", code="unit_not_existing")
-
-
 def _check_subjects_served(subjects: list[dict[str, Any]], *, unit: Unit, occurred_from: datetime,
                            occurred_to: datetime | None) -> None:
     """A violator served in the finding's unit when it happened; a responsible head served in that
@@ -574,9 +549,11 @@ def finding_create(*, by: Any, source: str, category: FindingCategory, title: st
         raise NotFound("Không tìm thấy đơn vị.", "Unit not found.")
     if counter is not None and counter.unit_id != unit.pk:
         raise _invalid("Quầy không thuộc đơn vị.", "The counter does not belong to the unit.", "counter_id")
+    # a violation may run past its unit's merger: the trace follows it into the successor
+    require_unit_existed(unit=unit, start=timezone.localtime(occurred_from).date(),
+                         end=timezone.localtime(occurred_to).date() if occurred_to else None, into_successor=True)
     clean_subjects = _clean_subjects(subjects)
     _check_subjects_served(clean_subjects, unit=unit, occurred_from=occurred_from, occurred_to=occurred_to)
-    _check_unit_existed(unit, occurred_from=occurred_from, occurred_to=occurred_to)
     finding = Finding.objects.create(
         reference=_finding_reference(), source=source, surprise_check=surprise_check, complaint=complaint,
         rating=rating, criterion=criterion, category=category, severity=severity, title=title,
@@ -625,14 +602,16 @@ def finding_update(*, by: Any, finding: Finding, data: dict[str, Any]) -> Findin
     if finding.occurred_to is not None and finding.occurred_to < finding.occurred_from:
         raise _invalid("Thời điểm kết thúc vi phạm phải sau thời điểm bắt đầu.",
                        "occurred_to must not be before occurred_from.", "occurred_to")
+    if "occurred_from" in data or "occurred_to" in data:
+        require_unit_existed(unit=finding.unit, start=timezone.localtime(finding.occurred_from).date(),
+                             end=timezone.localtime(finding.occurred_to).date() if finding.occurred_to else None,
+                             field="occurred_from", into_successor=True)
     subjects = _clean_subjects(data["subjects"]) if "subjects" in data else None
     if subjects is not None or "occurred_from" in data or "occurred_to" in data:
         current = subjects if subjects is not None else [
             {"officer": s.officer, "role": s.role} for s in finding.subjects.select_related("officer")]
         _check_subjects_served(current, unit=finding.unit, occurred_from=finding.occurred_from,
                                occurred_to=finding.occurred_to)
-    if "occurred_from" in data or "occurred_to" in data:
-        _check_unit_existed(finding.unit, occurred_from=finding.occurred_from, occurred_to=finding.occurred_to)
     finding.save()
     if subjects is not None:
         finding.subjects.all().delete()

@@ -205,6 +205,10 @@ class UnitAbolishApi(APIView):
         on = DateField(help_text="First day the unit no longer exists")
         successor_id = IdField(required=False, allow_null=True)
         children_to_id = IdField(required=False, allow_null=True)
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+                                       help_text="Required when `on` is in the past")
+        confirm = serializers.BooleanField(required=False, default=False,
+                                           help_text="Cut the clips / served postings listed by a 409")
 
     def post(self, request: Request, pk: int) -> Response:
         require_role(request.user, *ADMIN)
@@ -216,7 +220,7 @@ class UnitAbolishApi(APIView):
         children_to = (selectors.unit_get(unit_ids=None, pk=v["children_to_id"])
                        if v.get("children_to_id") else None)
         unit = services.unit_abolish(by=request.user, unit=unit, on=v["on"], successor=successor,
-                                     children_to=children_to)
+                                     children_to=children_to, reason=v.get("reason", ""), confirm=v["confirm"])
         return Response(UnitOutputSerializer(selectors.unit_get(unit_ids=None, pk=unit.pk)).data)
 
 
@@ -225,6 +229,10 @@ class UnitMergeApi(APIView):
         unit_ids = serializers.ListField(child=IdField(), min_length=1, max_length=50)
         into_id = IdField()
         on = DateField(help_text="First day of the merged unit")
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+                                       help_text="Required when `on` is in the past")
+        confirm = serializers.BooleanField(required=False, default=False,
+                                           help_text="Cut the clips / served postings listed by a 409")
 
     def post(self, request: Request) -> Response:
         require_role(request.user, *ADMIN)
@@ -232,8 +240,9 @@ class UnitMergeApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         into = selectors.unit_get(unit_ids=None, pk=v["into_id"])
-        units = [selectors.unit_get(unit_ids=None, pk=i) for i in dict.fromkeys(v["unit_ids"])]
-        services.unit_merge(by=request.user, units=units, into=into, on=v["on"])
+        units = [selectors.unit_get(unit_ids=None, pk=i) for i in v["unit_ids"]]
+        services.unit_merge(by=request.user, units=units, into=into, on=v["on"], reason=v.get("reason", ""),
+                            confirm=v["confirm"])
         return Response(UnitOutputSerializer(selectors.unit_get(unit_ids=None, pk=into.pk)).data)
 
 
@@ -416,6 +425,9 @@ class FieldOfChargeDetailApi(APIView):
 class AssignmentEndApi(APIView):
     class InputSerializer(serializers.Serializer):
         on = DateField()
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+                                       help_text="Required to correct history (extend an ended posting, or end "
+                                                 "one under a recorded finding)")
 
     def post(self, request: Request, pk: int) -> Response:
         require_role(request.user, *ADMIN)
@@ -425,7 +437,8 @@ class AssignmentEndApi(APIView):
         if assignment is None:
             raise NotFound("Không tìm thấy chức vụ.", "Assignment not found.")
         assignment = services.assignment_end(by=request.user, assignment=assignment,
-                                             on=data.validated_data["on"])
+                                             on=data.validated_data["on"],
+                                             reason=data.validated_data.get("reason", ""))
         return Response(AssignmentOutputSerializer(assignment).data)
 
 

@@ -41,6 +41,9 @@ class DemoContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+MERGER_2025 = "Sắp xếp đơn vị hành chính cấp xã từ 01/07/2025"
+
+
 def seed(ctx: DemoContext) -> None:
     by = "seed_demo"
     d = date
@@ -117,12 +120,13 @@ def seed(ctx: DemoContext) -> None:
     assign("NA-2301", "CAX-KL", "Trưởng Công an xã", d(2021, 3, 1), is_head=True)
     assign("NA-2302", "CAX-KL", "Cán bộ một cửa", d(2022, 3, 1))
 
-    # Merger of 1 July 2025
+    # Merger of 1 July 2025 (entered after the fact: a past date needs a reason)
     unit("CAX-TC", "Công an xã Thanh Chương", "commune", "CAT-NA", d(2025, 7, 1))
     services.unit_merge(by=by, units=[ctx.units[c] for c in ("CAX-TTTC", "CAX-TD", "CAX-TN")],
-                        into=ctx.units["CAX-TC"], on=d(2025, 7, 1))
+                        into=ctx.units["CAX-TC"], on=d(2025, 7, 1), reason=MERGER_2025)
     unit("CAX-ND", "Công an xã Nam Đàn", "commune", "CAT-NA", d(2025, 7, 1))
-    services.unit_merge(by=by, units=[ctx.units["CAX-TTND"]], into=ctx.units["CAX-ND"], on=d(2025, 7, 1))
+    services.unit_merge(by=by, units=[ctx.units["CAX-TTND"]], into=ctx.units["CAX-ND"], on=d(2025, 7, 1),
+                        reason=MERGER_2025)
     # Thanh Chương: the head changed in March 2026; one deputy is in charge of administration and the
     # one-stop counter, another of traffic (each answers only for findings of his field)
     assign("NA-2101", "CAX-TC", "Trưởng Công an xã", d(2025, 7, 1), d(2026, 3, 15), is_head=True)

@@ -317,3 +317,44 @@ def unit_postings(*, unit: Unit, at: date, search: str = "") -> QuerySet[Assignm
         term = fold(search)
         qs = qs.filter(Q(officer__search_name__contains=term) | Q(officer__service_number__iexact=search.strip()))
     return qs.order_by("-is_head", "-is_deputy", "officer__full_name", "id")
+
+
+def unit_existed_during(*, unit: Unit, start: date, end: date | None = None) -> bool:
+    """Whether `unit` existed on every day of [start, end] (end None: just `start`)."""
+    end = end or start
+    return unit.valid_from <= start and (unit.valid_to is None or unit.valid_to >= end)
+
+
+def unit_existence_problem(*, unit: Unit, start: date, end: date | None = None,
+                           into_successor: bool = False) -> tuple[str, str] | None:
+    """The one rule "a record dated [start, end] may name `unit` only if the unit existed then", as a
+    (Vietnamese, English) explanation naming the unit that existed instead (its predecessors before
+    it was set up, its successor after it ended); None when the unit existed throughout.
+
+    `into_successor`: a record that lasts (a violation over a period) may start in the unit and run
+    past its merger: what follows is the successor's (the accountability trace follows it there), but
+    never past the end of a unit abolished with no successor."""
+    end = end or start
+    if unit_existed_during(unit=unit, start=start, end=end):
+        return None
+    if (into_successor and unit_existed_during(unit=unit, start=start) and unit.valid_to is not None
+            and unit.successor_id is not None):
+        return None
+    when = f"{start:%d/%m/%Y}" if end == start else f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+    until = f"{unit.valid_to:%d/%m/%Y}" if unit.valid_to else "nay"
+    vi = (f"Đơn vị {unit.name} không tồn tại vào thời điểm {when} "
+          f"(đơn vị tồn tại từ {unit.valid_from:%d/%m/%Y} đến {until}).")
+    en = (f"Unit {unit.code} did not exist on {start.isoformat()}"
+          f"{'' if end == start else '..' + end.isoformat()} (it existed {unit.valid_from.isoformat()}.."
+          f"{unit.valid_to.isoformat() if unit.valid_to else 'now'}).")
+    if start < unit.valid_from:
+        before = [p for p in Unit.objects.filter(successor=unit).order_by("code")
+                  if unit_existed_during(unit=p, start=start, end=min(end, p.valid_to or end))]
+        if before:
+            vi += " Hãy ghi nhận cho đơn vị tồn tại khi đó: " + ", ".join(p.name for p in before) + "."
+            en += " File it on the unit that existed then: " + ", ".join(p.code for p in before) + "."
+    elif unit.valid_to is not None and end > unit.valid_to and unit.successor is not None:
+        successor = unit.successor
+        vi += f" Đơn vị kế thừa: {successor.name}."
+        en += f" Its successor: {successor.code}."
+    return vi, en

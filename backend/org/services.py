@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from backend.audit.services import audit_record
-from backend.core.errors import DomainError
+from backend.core.errors import Conflict, DomainError
 from backend.core.text import fold
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit, UnitLink
-from backend.org.selectors import overlaps, unit_children_at
+from backend.org.selectors import overlaps, unit_children_at, unit_existence_problem
 from media_ingest.vision.zones import validate_zones as vision_validate_zones
 
 CAMERA_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
@@ -44,14 +45,40 @@ def unit_create(*, by: Any, code: str, name: str, level: str, parent: Unit | Non
     if Unit.objects.filter(code=code).exists():
         raise DomainError("Mã đơn vị đã tồn tại.", "Unit code already exists.", code="duplicate",
                           fields={"code": ["exists"]})
+    if parent is not None:
+        _check_parent_alive(parent, valid_from, valid_to)
     unit = Unit.objects.create(code=code, name=name, search_name=fold(name), level=level,
                                parent=parent, valid_from=valid_from, valid_to=valid_to)
     if parent is not None:
-        UnitLink.objects.create(unit=unit, parent=parent, valid_from=valid_from, valid_to=valid_to)
+        link_to = valid_to
+        if parent.valid_to is not None and (link_to is None or link_to > parent.valid_to):
+            link_to = parent.valid_to  # no parent after the parent ended (until the unit is re-parented)
+        UnitLink.objects.create(unit=unit, parent=parent, valid_from=valid_from, valid_to=link_to)
     audit_record(actor=by, verb="unit.create", obj=unit,
                  payload={"code": code, "name": name, "level": level,
                           "parent": parent.pk if parent else None})
     return unit
+
+
+def _check_parent_alive(parent: Unit, valid_from: date, valid_to: date | None) -> None:
+    """A new unit is placed under a parent that exists on the unit's first day (the link ends when the
+    parent ends: see unit_create)."""
+    until = f"{parent.valid_to:%d/%m/%Y}" if parent.valid_to else "nay"
+    if parent.valid_from > valid_from or (parent.valid_to is not None and parent.valid_to < valid_from):
+        raise DomainError(
+            f"Đơn vị cấp trên {parent.name} không tồn tại vào ngày {valid_from:%d/%m/%Y} "
+            f"(đơn vị tồn tại từ {parent.valid_from:%d/%m/%Y} đến {until}).",
+            f"The parent {parent.code} does not exist on {valid_from.isoformat()}.",
+            code="parent_not_active", fields={"parent_id": ["parent did not exist"]})
+
+
+def require_unit_existed(*, unit: Unit, start: date, end: date | None = None, field: str = "unit_id",
+                         into_successor: bool = False) -> None:
+    """Refuse a record (a finding, ...) dated when `unit` did not exist: the one rule, see
+    selectors.unit_existence_problem, for every app that files records against a unit."""
+    problem = unit_existence_problem(unit=unit, start=start, end=end, into_successor=into_successor)
+    if problem is not None:
+        raise DomainError(problem[0], problem[1], code="unit_not_active", fields={field: ["unit did not exist"]})
 
 
 @transaction.atomic
@@ -104,7 +131,8 @@ def _end_unit(*, unit: Unit, last_day: date, successor: Unit | None) -> None:
 
 
 def _check_unit_can_end(unit: Unit, on: date) -> None:
-    if unit.valid_to is not None and unit.valid_to < on - timedelta(days=1):
+    if unit.valid_to is not None:
+        # an ended (merged / abolished) unit is history: ending it again would re-point its successor
         raise DomainError(f"Đơn vị {unit.name} đã chấm dứt hoạt động từ {unit.valid_to:%d/%m/%Y}.",
                           f"Unit {unit.code} had already ended on {unit.valid_to.isoformat()}.",
                           code="unit_not_active", fields={"on": ["unit already ended"]})
@@ -128,6 +156,94 @@ def _check_unit_can_end(unit: Unit, on: date) -> None:
                           code="invalid_period", fields={"on": ["parent change after the last day"]})
 
 
+REASON_MIN = 5
+
+
+def _clean_reason(reason: str | None) -> str:
+    return " ".join((reason or "").split())
+
+
+def _require_reason(reason: str, *, vi: str, en: str) -> None:
+    if len(reason) < REASON_MIN:
+        raise DomainError(f"{vi} Cần nêu lý do (ít nhất {REASON_MIN} ký tự).",
+                          f"{en} A reason is required (at least {REASON_MIN} characters).",
+                          code="reason_required", fields={"reason": ["required"]})
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def unit_records_after(*, unit: Unit, last_day: date) -> dict[str, list[str]]:
+    """What ending `unit` after `last_day` would cut: findings, checks and clips dated after that day, and
+    postings served after it (up to today). Each list holds short Vietnamese labels."""
+    after = _day_start(last_day + timedelta(days=1))
+    finding_model = apps.get_model("inspection", "Finding")
+    check_model = apps.get_model("inspection", "SurpriseCheck")
+    clip_model = apps.get_model("media_ingest", "Clip")
+    findings = [f"{f.reference} ({_local_day(f.occurred_from):%d/%m/%Y})"
+                for f in finding_model.objects.filter(unit=unit, occurred_from__gte=after)
+                .exclude(state="dismissed").order_by("occurred_from")]
+    checks = [f"{c.reference} ({_local_day(c.window_start):%d/%m/%Y})"
+              for c in check_model.objects.filter(unit=unit, window_start__gte=after)
+              .exclude(state="cancelled").order_by("window_start")]
+    clips = [f"{code} {_local_day(started):%d/%m/%Y}"
+             for code, started in clip_model.objects.filter(camera__counter__unit=unit, started_at__gte=after)
+             .order_by("started_at").values_list("camera__code", "started_at") if started is not None]
+    postings: list[str] = []
+    today = timezone.localdate()
+    if last_day < today - timedelta(days=1):
+        for a in (Assignment.objects.filter(unit=unit).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=last_day))
+                  .select_related("officer").order_by("valid_from")):
+            postings.append(f"{a.officer.full_name} — {a.position} "
+                            f"(đến {_d(a.valid_to) if a.valid_to else 'nay'})")
+    return {"findings": findings, "checks": checks, "clips": clips, "postings": postings}
+
+
+_RECORD_NAMES = {"findings": ("vi phạm", "findings"), "checks": ("cuộc kiểm tra", "checks"),
+                 "clips": ("đoạn hình ảnh camera", "clips"), "postings": ("chức vụ đang giữ", "postings")}
+
+
+def _summary(records: dict[str, list[str]], kinds: tuple[str, ...]) -> tuple[str, str]:
+    vi, en = [], []
+    for kind in kinds:
+        items = records[kind]
+        if items:
+            shown = "; ".join(items[:5]) + (f"; … (+{len(items) - 5})" if len(items) > 5 else "")
+            vi.append(f"{len(items)} {_RECORD_NAMES[kind][0]}: {shown}")
+            en.append(f"{len(items)} {_RECORD_NAMES[kind][1]}")
+    return " | ".join(vi), ", ".join(en)
+
+
+def _check_end_in_past(unit: Unit, on: date, reason: str, confirm: bool) -> dict[str, list[str]]:
+    """Ending a unit from a past day rewrites history: it needs a reason, it may not leave findings or
+    checks dated after the unit's last day, and it cuts clips and served postings only when the request
+    says so (`confirm`) after being shown what would be cut."""
+    last_day = on - timedelta(days=1)
+    records = unit_records_after(unit=unit, last_day=last_day)
+    if records["findings"] or records["checks"]:
+        vi, en = _summary(records, ("findings", "checks"))
+        raise Conflict(
+            f"Không thể cho {unit.name} chấm dứt từ ngày {_d(on)}: có hồ sơ ghi nhận đơn vị sau ngày "
+            f"{_d(last_day)} — {vi}.",
+            f"{unit.code} cannot end from {on.isoformat()}: records name it after {last_day.isoformat()} ({en}).",
+            code="records_after_end")
+    if on < timezone.localdate():
+        _require_reason(reason, vi=f"Ngày {_d(on)} đã qua: cho đơn vị chấm dứt từ ngày trong quá khứ là sửa lịch sử.",
+                        en=f"{on.isoformat()} is in the past: ending a unit from a past day rewrites history.")
+    if (records["clips"] or records["postings"]) and not confirm:
+        vi, en = _summary(records, ("clips", "postings"))
+        raise Conflict(
+            f"Cho {unit.name} chấm dứt từ ngày {_d(on)} sẽ cắt bỏ: {vi}. Xác nhận (confirm) nếu đúng.",
+            f"Ending {unit.code} from {on.isoformat()} would cut: {en}. Confirm to proceed.",
+            code="confirm_required")
+    return records
+
+
 def _check_successor(successor: Unit, on: date) -> None:
     if successor.valid_from > on or (successor.valid_to is not None and successor.valid_to < on):
         raise DomainError(f"Đơn vị kế thừa {successor.name} không tồn tại vào ngày {on:%d/%m/%Y}.",
@@ -136,29 +252,40 @@ def _check_successor(successor: Unit, on: date) -> None:
 
 
 @transaction.atomic
-def unit_merge(*, by: Any, units: list[Unit], into: Unit, on: date) -> None:
-    """Units cease to exist the day before `on`; `into` succeeds them."""
+def unit_merge(*, by: Any, units: list[Unit], into: Unit, on: date, reason: str = "",
+               confirm: bool = False) -> None:
+    """Units cease to exist the day before `on`; `into` succeeds them. A past `on` needs a reason."""
     if not units:
         raise DomainError("Chọn ít nhất một đơn vị để sáp nhập.", "Pick at least one unit to merge.",
                           code="required", fields={"unit_ids": ["required"]})
+    if len({u.pk for u in units}) != len(units):
+        raise DomainError("Danh sách đơn vị sáp nhập có đơn vị bị lặp.", "unit_ids lists a unit twice.",
+                          code="duplicate", fields={"unit_ids": ["duplicate"]})
+    reason = _clean_reason(reason)
     _check_successor(into, on)
+    units = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk"))
+    cut: dict[int, dict[str, list[str]]] = {}
     for unit in units:
         if unit.pk == into.pk:
             raise DomainError("Không thể sáp nhập đơn vị vào chính nó.", "Cannot merge a unit into itself.",
                               code="invalid", fields={"into_id": ["same unit"]})
         _check_unit_can_end(unit, on)
+        cut[unit.pk] = _check_end_in_past(unit, on, reason, confirm)
     for unit in units:
         _end_unit(unit=unit, last_day=on - timedelta(days=1), successor=into)
-        audit_record(actor=by, verb="unit.merge", obj=unit, payload={"into": into.pk, "on": on})
+        audit_record(actor=by, verb="unit.merge", obj=unit,
+                     payload={"into": into.pk, "on": on, "reason": reason, "cut": cut[unit.pk]})
 
 
 @transaction.atomic
 def unit_abolish(*, by: Any, unit: Unit, on: date, successor: Unit | None = None,
-                 children_to: Unit | None = None) -> Unit:
+                 children_to: Unit | None = None, reason: str = "", confirm: bool = False) -> Unit:
     """`unit` ends the day before `on`. Its sub-units that still exist move under `children_to`
     from `on` (district-level police abolished 1 March 2025: communes came under the province)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    reason = _clean_reason(reason)
     _check_unit_can_end(unit, on)
+    cut = _check_end_in_past(unit, on, reason, confirm)
     if successor is not None:
         if successor.pk == unit.pk:
             raise DomainError("Đơn vị kế thừa phải là đơn vị khác.", "The successor must be another unit.",
@@ -183,7 +310,7 @@ def unit_abolish(*, by: Any, unit: Unit, on: date, successor: Unit | None = None
     audit_record(actor=by, verb="unit.abolish", obj=unit,
                  payload={"on": on, "successor": successor.pk if successor else None,
                           "children_to": children_to.pk if children_to else None,
-                          "children": [c.pk for c in children]})
+                          "children": [c.pk for c in children], "reason": reason, "cut": cut})
     return unit
 
 
@@ -465,9 +592,52 @@ def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharg
     return Assignment.objects.select_related("officer", "unit", "field").get(pk=assignment.pk)
 
 
+def assignment_records_cut(*, assignment: Assignment, on: date) -> list[str]:
+    """References of recorded findings that lean on `assignment` after `on`: a finding of its unit dated
+    after `on` (up to the current end) naming the officer as a subject, with no other posting of his in
+    that unit at the time, or a leader's liability resting on this very assignment. Dismissed findings and
+    rejected / superseded liabilities do not count."""
+    finding_subject = apps.get_model("inspection", "FindingSubject")
+    liability = apps.get_model("accountability", "LeaderLiability")
+    old_to = assignment.valid_to
+    after = _day_start(on + timedelta(days=1))
+    until = _day_start(old_to + timedelta(days=1)) if old_to else None
+
+    def in_cut(moment: datetime) -> bool:
+        return moment >= after and (until is None or moment < until)
+
+    refs: dict[str, None] = {}
+    subjects = (finding_subject.objects.filter(officer_id=assignment.officer_id, finding__unit_id=assignment.unit_id,
+                                               finding__occurred_from__gte=after)
+                .exclude(finding__state="dismissed").select_related("finding"))
+    others = list(Assignment.objects.filter(officer_id=assignment.officer_id, unit_id=assignment.unit_id)
+                  .exclude(pk=assignment.pk))
+    for s in subjects:
+        f = s.finding
+        if not in_cut(f.occurred_from):
+            continue
+        start = _local_day(f.occurred_from)
+        end = _local_day(f.occurred_to) if f.occurred_to else start
+        if any(o.valid_from <= end and (o.valid_to is None or o.valid_to >= start) for o in others):
+            continue
+        refs[f.reference] = None
+    for item in (liability.objects.filter(assignment=assignment, finding__occurred_from__gte=after)
+                 .exclude(state__in=["rejected", "superseded"]).select_related("finding")):
+        if in_cut(item.finding.occurred_from):
+            refs[item.finding.reference] = None
+    return sorted(refs)
+
+
 @transaction.atomic
-def assignment_end(*, by: Any, assignment: Assignment, on: date) -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+def assignment_end(*, by: Any, assignment: Assignment, on: date, reason: str = "") -> Assignment:
+    """End a posting on `on` (its last day). Org history carries the accountability trace, so:
+    - an end date later than the recorded one reopens an ended tenure: only as a correction with a reason,
+      and with the checks of a new appointment (one head at a time, same post not twice);
+    - an end date that takes the posting away from under a recorded finding (its subject, or a leader's
+      liability resting on it) is refused, naming the findings, unless a reason for the correction is given.
+    Both corrections are audited with their reason and what they touched."""
+    assignment = Assignment.objects.select_for_update().select_related("unit", "officer").get(pk=assignment.pk)
+    reason = _clean_reason(reason)
     if on < assignment.valid_from:
         raise DomainError(
             f"Ngày kết thúc ({_d(on)}) trước ngày bắt đầu ({_d(assignment.valid_from)}).",
@@ -478,9 +648,48 @@ def assignment_end(*, by: Any, assignment: Assignment, on: date) -> Assignment:
             f"Đơn vị đã chấm dứt hoạt động ngày {_d(assignment.unit.valid_to)}.",
             f"The unit ended on {assignment.unit.valid_to.isoformat()}.",
             code="unit_not_active", fields={"on": ["after the unit ended"]})
+    old_to = assignment.valid_to
+    payload: dict[str, Any] = {"on": on, "from": old_to}
+    if old_to is not None and on > old_to:
+        # reopening an ended tenure: the same checks as appointing him for the added days
+        Unit.objects.select_for_update().filter(pk=assignment.unit_id).first()
+        added_from = old_to + timedelta(days=1)
+        if assignment.is_head and not assignment.is_acting:
+            _check_head_overlap(unit=assignment.unit, valid_from=added_from, valid_to=on, exclude_pk=assignment.pk)
+        same = (Assignment.objects.filter(overlaps(added_from, on), officer_id=assignment.officer_id,
+                                          unit_id=assignment.unit_id, is_head=assignment.is_head,
+                                          is_deputy=assignment.is_deputy, is_acting=assignment.is_acting)
+                .exclude(pk=assignment.pk).first())
+        if same is not None:
+            raise DomainError(
+                f"Cán bộ {assignment.officer.full_name} đã có chức vụ \"{same.position}\" tại {assignment.unit.name} "
+                f"từ {_d(same.valid_from)}; không thể kéo dài chức vụ này chồng lên.",
+                f"{assignment.officer.full_name} already holds that post from {same.valid_from.isoformat()}.",
+                code="assignment_overlap", fields={"on": ["overlap"]})
+        _require_reason(
+            reason,
+            vi=f"Chức vụ này đã kết thúc ngày {_d(old_to)}; kéo dài đến {_d(on)} là đính chính lịch sử.",
+            en=f"This posting ended on {old_to.isoformat()}; extending it to {on.isoformat()} corrects history.")
+        payload.update(correction=True, reason=reason)
+    elif old_to is None or on < old_to:
+        cut = assignment_records_cut(assignment=assignment, on=on)
+        if cut:
+            if not reason:
+                shown = ", ".join(cut[:10]) + (f" … (+{len(cut) - 10})" if len(cut) > 10 else "")
+                raise Conflict(
+                    f"Không thể kết thúc chức vụ của {assignment.officer.full_name} ngày {_d(on)}: "
+                    f"vi phạm {shown} ghi nhận cán bộ này công tác tại {assignment.unit.name} sau ngày đó. "
+                    "Nếu ngày kết thúc đã ghi trước đây sai, hãy nêu lý do đính chính.",
+                    f"Cannot end {assignment.officer.full_name}'s posting on {on.isoformat()}: findings "
+                    f"{', '.join(cut)} rely on it after that day. Give a reason to correct it.",
+                    code="posting_has_findings")
+            _require_reason(reason, vi="Đính chính ngày kết thúc chức vụ.", en="Correcting the end of a posting.")
+            payload.update(correction=True, reason=reason, findings=cut)
+        elif reason:
+            payload["reason"] = reason
     assignment.valid_to = on
     assignment.save(update_fields=["valid_to"])
-    audit_record(actor=by, verb="assignment.end", obj=assignment, payload={"on": on})
+    audit_record(actor=by, verb="assignment.end", obj=assignment, payload=payload)
     return assignment
 
 

@@ -70,8 +70,14 @@ def test_merge_links_successor_and_ends_appointments(api_as, demo):
     b = UnitFactory(parent=demo.units["CAT-NA"])
     into = UnitFactory(parent=demo.units["CAT-NA"], valid_from=date(2026, 7, 1))
     post = AssignmentFactory(unit=a, is_head=True)
-    response = admin.post("/api/org/units/merge/", {"unit_ids": [a.pk, b.pk], "into_id": into.pk,
-                                                    "on": "2026-07-01"}, format="json")
+    body = {"unit_ids": [a.pk, b.pk], "into_id": into.pk, "on": "2026-07-01"}
+    assert admin.post("/api/org/units/merge/", body, format="json").json()["error"]["code"] == "reason_required"
+    body["reason"] = "Quyết định sáp nhập nhập bổ sung"
+    unconfirmed = admin.post("/api/org/units/merge/", body, format="json")  # the open post would be cut
+    assert unconfirmed.status_code == 409 and unconfirmed.json()["error"]["code"] == "confirm_required"
+    assert post.officer.full_name in unconfirmed.json()["error"]["message"]
+    body["confirm"] = True
+    response = admin.post("/api/org/units/merge/", body, format="json")
     assert response.status_code == 200, response.content
     for u in (a, b):
         u.refresh_from_db()
@@ -100,10 +106,11 @@ def test_abolishing_a_district_moves_its_communes_under_the_new_parent(api_as, d
     UnitLink.objects.create(unit=district, parent=province, valid_from=date(2000, 1, 1))
     commune = UnitFactory(parent=district, valid_from=date(2000, 1, 1))  # a legacy unit with no link rows
     url = f"/api/org/units/{district.pk}/abolish/"
-    refused = admin.post(url, {"on": "2025-03-01"}, format="json")
+    reason = "Bỏ cấp huyện từ 01/03/2025"
+    refused = admin.post(url, {"on": "2025-03-01", "reason": reason}, format="json")
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "children_remain"
     assert "đơn vị trực thuộc" in refused.json()["error"]["message"]
-    done = admin.post(url, {"on": "2025-03-01", "children_to_id": province.pk}, format="json")
+    done = admin.post(url, {"on": "2025-03-01", "children_to_id": province.pk, "reason": reason}, format="json")
     assert done.status_code == 200, done.content
     assert done.json()["valid_to"] == "2025-02-28"
     assert _tree(admin, "2025-02-28")[commune.code]["parent_id"] == district.pk

@@ -57,12 +57,18 @@ def test_a_responsible_head_may_be_the_head_one_level_up(api_as, insp):
 @pytest.mark.django_db
 def test_editing_the_date_rechecks_the_subjects(api_as, insp):
     lead = api_as("lead")
-    created = lead.post("/api/inspection/findings/", _body(insp, "NA-2104"), format="json")
+    # NA-2102 heads Thanh Chương from 16/03/2026 only
+    created = lead.post("/api/inspection/findings/",
+                        _body(insp, "NA-2102", "responsible_head", datetime(2026, 3, 20, 9, 0, tzinfo=VN)),
+                        format="json")
     assert created.status_code == 201, created.content
-    # NA-2104 served in the old town unit, not in the new commune, before 1 July 2025
+    moved = lead.patch(f"/api/inspection/findings/{created.json()['id']}/",
+                       {"occurred_from": datetime(2026, 3, 10, 9, 0, tzinfo=VN).isoformat()}, format="json")
+    assert moved.status_code == 400 and moved.json()["error"]["code"] == "subject_not_in_unit"
+    # before 1 July 2025 the commune did not exist at all: that is said first
     moved = lead.patch(f"/api/inspection/findings/{created.json()['id']}/",
                        {"occurred_from": datetime(2025, 5, 2, 9, 0, tzinfo=VN).isoformat()}, format="json")
-    assert moved.status_code == 400 and moved.json()["error"]["code"] == "subject_not_in_unit"
+    assert moved.status_code == 400 and moved.json()["error"]["code"] == "unit_not_active"
 
 
 @pytest.mark.django_db
@@ -94,7 +100,7 @@ def test_the_period_is_checked_against_the_units_existence(api_as, insp):
     body = _body(insp, "NA-2104", at=datetime(2025, 6, 1, 9, 0, tzinfo=VN))
     body["subjects"] = []
     r = lead.post("/api/inspection/findings/", body, format="json")
-    assert r.status_code == 400 and r.json()["error"]["code"] == "unit_not_existing", r.content
+    assert r.status_code == 400 and r.json()["error"]["code"] == "unit_not_active", r.content
     assert "01/07/2025" in r.json()["error"]["message"]
     # thị trấn Thanh Chương ended on 30/06/2025 (merged): a violation starting after it is refused
     body = _body(insp, "NA-2104", at=datetime(2025, 7, 5, 9, 0, tzinfo=VN), unit="CAX-TTTC")

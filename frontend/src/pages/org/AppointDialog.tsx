@@ -104,8 +104,9 @@ export function EndAssignment({ assignment, onDone }: { assignment: Assignment; 
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
   const [on, setOn] = useState("");
+  const [reason, setReason] = useState("");
   const m = useMutation({
-    mutationFn: () => api.post<Assignment>(`org/assignments/${assignment.id}/end/`, { on }),
+    mutationFn: () => api.post<Assignment>(`org/assignments/${assignment.id}/end/`, { on, reason }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["org"] });
       setOpen(false);
@@ -128,6 +129,7 @@ export function EndAssignment({ assignment, onDone }: { assignment: Assignment; 
           }
         >
           <Field label={t("appt.endOn")}><DateInput value={on} onChange={setOn} name="end_on" aria-label={t("appt.endOn")} /></Field>
+          <Field label={t("appt.endReason")}><textarea value={reason} onChange={(e) => setReason(e.target.value)} name="reason" rows={2} /></Field>
           {m.isError && <InlineError error={m.error} />}
         </Modal>
       )}

@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
+import { ApiError, api } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { DateInput } from "../../components/DateInput";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
@@ -111,8 +111,10 @@ function MergeDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
   const [into, setInto] = useState<number | "">("");
   const [also, setAlso] = useState<number[]>([]);
   const [on, setOn] = useState("");
+  const [reason, setReason] = useState("");
+  const [confirm, setConfirm] = useState(false);
   const m = useMutation({
-    mutationFn: () => api.post<Unit>("org/units/merge/", { unit_ids: [unit.id, ...also], into_id: into, on }),
+    mutationFn: () => api.post<Unit>("org/units/merge/", { unit_ids: [unit.id, ...also], into_id: into, on, reason, confirm }),
     onSuccess: () => {
       invalidate();
       onClose();
@@ -141,6 +143,7 @@ function MergeDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
           {others.filter((u) => u.id !== into && u.level === unit.level).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </select>
       </Field>
+      <HistoryReason reason={reason} setReason={setReason} confirm={confirm} setConfirm={setConfirm} error={m.error} />
       {m.isError && <InlineError error={m.error} />}
     </Modal>
   );
@@ -153,8 +156,10 @@ function AbolishDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
   const [on, setOn] = useState("");
   const [successor, setSuccessor] = useState<number | "">("");
   const [childrenTo, setChildrenTo] = useState<number | "">(unit.parent?.id ?? "");
+  const [reason, setReason] = useState("");
+  const [confirm, setConfirm] = useState(false);
   const m = useMutation({
-    mutationFn: () => api.post<Unit>(`org/units/${unit.id}/abolish/`, { on, successor_id: successor || null, children_to_id: childrenTo || null }),
+    mutationFn: () => api.post<Unit>(`org/units/${unit.id}/abolish/`, { on, successor_id: successor || null, children_to_id: childrenTo || null, reason, confirm }),
     onSuccess: () => {
       invalidate();
       onClose();
@@ -184,8 +189,26 @@ function AbolishDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
           </select>
         </Field>
       </div>
+      <HistoryReason reason={reason} setReason={setReason} confirm={confirm} setConfirm={setConfirm} error={m.error} />
       {m.isError && <InlineError error={m.error} />}
     </Modal>
+  );
+}
+
+/** Ending a unit from a past day rewrites history: a reason (audited), and the confirmation asked for
+ * once the server has listed the clips / postings it would cut (409 confirm_required). */
+function HistoryReason({ reason, setReason, confirm, setConfirm, error }: {
+  reason: string; setReason: (v: string) => void; confirm: boolean; setConfirm: (v: boolean) => void; error: unknown;
+}) {
+  const { t } = useTranslation();
+  const askConfirm = error instanceof ApiError && error.code === "confirm_required";
+  return (
+    <>
+      <Field label={t("org.historyReason")}><textarea value={reason} onChange={(e) => setReason(e.target.value)} name="reason" rows={2} /></Field>
+      {(askConfirm || confirm) && (
+        <label className="small"><input type="checkbox" checked={confirm} onChange={(e) => setConfirm(e.target.checked)} name="confirm" /> {t("org.confirmCut")}</label>
+      )}
+    </>
   );
 }
 
