@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client";
+import { watchPendingLogout } from "./api/session";
 import { loadWorkspaceStrings } from "./i18n";
 import "./styles.css";
 import "./phone.css";
@@ -18,6 +19,8 @@ const queryClient = new QueryClient({
   },
 });
 
+// a sign-out made without network is sent to the server as soon as the network is back
+watchPendingLogout();
 // the page's code downloads beside /api/auth/me/ instead of after it
 preloadRoute(window.location.pathname);
 // off the sign-in page the user most likely has a session: fetch the workspaces' strings now too

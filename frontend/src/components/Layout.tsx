@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
+import { serverLogout } from "../api/session";
 import { useWsStatus } from "../api/ws";
 import { setLang } from "../i18n";
 import { ME_KEY, workspacesFor, type Workspace } from "../hooks/use-me";
@@ -200,7 +201,7 @@ export function Layout({ me }: { me: Me }) {
     const unsent = (await queueItems().catch(() => [])).length;
     if (unsent && !window.confirm(t("field.logoutPending", { count: unsent }))) return;
     try {
-      await api.post("/api/auth/logout/");
+      await serverLogout(); // without network it stays pending and is sent when the network is back
     } finally {
       // nothing of a check stays on the device after logout
       await clearOfflineData().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api } from "../api/client";
+import { finishPendingLogout } from "../api/session";
 import type { Me, Role } from "../types/org";
 import { rememberedMe } from "../offline/store";
 
@@ -9,6 +10,8 @@ export function useMe() {
   return useQuery<Me | null>({
     queryKey: ME_KEY,
     queryFn: async () => {
+      // signed out on this device while offline: nobody is signed in until the server has ended it too
+      if (await finishPendingLogout()) return null;
       try {
         return await api.get<Me>("/api/auth/me/");
       } catch (e) {
