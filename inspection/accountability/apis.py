@@ -883,12 +883,14 @@ class TaskOutputSerializer(serializers.ModelSerializer):
     unit = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     status_vi = serializers.SerializerMethodField()
+    overdue_days = serializers.SerializerMethodField()
     registered_by = serializers.CharField(source="registered_by.username")
 
     class Meta:
         model = CchcTask
         fields = ["id", "unit", "year", "title", "target", "due_date", "late_registration", "registered_by",
-                  "registered_at", "delivered_on", "delivery_note", "reported_at", "status", "status_vi"]
+                  "registered_at", "delivered_on", "delivery_note", "reported_at", "status", "status_vi",
+                  "overdue_days"]
 
     def get_unit(self, obj: CchcTask) -> dict[str, Any]:
         return unit_brief(obj.unit)
@@ -900,6 +902,13 @@ class TaskOutputSerializer(serializers.ModelSerializer):
 
     def get_status_vi(self, obj: CchcTask) -> str:
         return TASK_STATUS_VI[self.get_status(obj)]
+
+    def get_overdue_days(self, obj: CchcTask) -> int | None:
+        """Days past the deadline of a task not yet delivered (None when delivered or not yet due)."""
+        if obj.delivered_on is not None:
+            return None
+        days = (timezone.localdate() - obj.due_date).days
+        return days if days > 0 else None
 
 
 class TaskItemInput(serializers.Serializer):
