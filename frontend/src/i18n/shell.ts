@@ -21,6 +21,7 @@ export const SHELL: Dict = {
   "nav.heads": ["Người đứng đầu", "Unit heads"],
   "nav.cases": ["Hồ sơ kỷ luật", "Disciplinary cases"],
   "nav.ranking": ["Xếp hạng đơn vị", "Unit ranking"],
+  "nav.tasks": ["Nhiệm vụ CCHC", "Reform tasks"],
   "nav.ingest": ["Tình trạng nạp video", "Ingest status"],
   "nav.cameras": ["Camera & vùng", "Cameras & zones"],
   "nav.users": ["Người dùng & vai trò", "Users & roles"],
