@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -80,15 +80,17 @@ function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
   );
 }
 
-function RenameDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
+type Done = (message: string) => void;
+
+function RenameDialog({ unit, onClose, onDone }: { unit: Unit; onClose: () => void; onDone: Done }) {
   const { t } = useTranslation();
   const invalidate = useInvalidateOrg();
   const [name, setName] = useState(unit.name);
   const m = useMutation({
     mutationFn: () => api.patch<Unit>(`org/units/${unit.id}/`, { name }),
-    onSuccess: () => {
+    onSuccess: (saved) => {
       invalidate();
-      onClose();
+      onDone(t("org.renamed", { name: saved.name ?? name }));
     },
   });
   return (
@@ -104,18 +106,19 @@ function RenameDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
   );
 }
 
-function MergeDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
+function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; onClose: () => void; onDone: Done }) {
   const { t } = useTranslation();
   const units = useUnits().data ?? [];
   const invalidate = useInvalidateOrg();
   const [into, setInto] = useState<number | "">("");
   const [also, setAlso] = useState<number[]>([]);
-  const [on, setOn] = useState("");
+  const [on, setOn] = useState(at); // the date the tree is showing
   const m = useMutation({
     mutationFn: () => api.post<Unit>("org/units/merge/", { unit_ids: [unit.id, ...also], into_id: into, on }),
     onSuccess: () => {
       invalidate();
-      onClose();
+      const target = units.find((u) => u.id === into)?.name ?? "";
+      onDone(t("org.merged", { name: unit.name, into: target, date: fmtDay(on) }));
     },
   });
   const others = units.filter((u) => !u.valid_to && u.id !== unit.id);
@@ -146,18 +149,18 @@ function MergeDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
   );
 }
 
-function AbolishDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
+function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; onClose: () => void; onDone: Done }) {
   const { t } = useTranslation();
   const units = useUnits().data ?? [];
   const invalidate = useInvalidateOrg();
-  const [on, setOn] = useState("");
+  const [on, setOn] = useState(at > unit.valid_from ? at : ""); // the date the tree is showing
   const [successor, setSuccessor] = useState<number | "">("");
   const [childrenTo, setChildrenTo] = useState<number | "">(unit.parent?.id ?? "");
   const m = useMutation({
     mutationFn: () => api.post<Unit>(`org/units/${unit.id}/abolish/`, { on, successor_id: successor || null, children_to_id: childrenTo || null }),
     onSuccess: () => {
       invalidate();
-      onClose();
+      onDone(t("org.abolished", { name: unit.name, date: fmtDay(on) }));
     },
   });
   const others = units.filter((u) => !u.valid_to && u.id !== unit.id);
@@ -228,9 +231,29 @@ export function AssignmentsTable({ list, show }: { list: Assignment[]; show: "of
   );
 }
 
-function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
+type DialogKind = "rename" | "merge" | "abolish" | "appoint";
+
+export function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
   const { t } = useTranslation();
-  const [dialog, setDialog] = useState<"rename" | "merge" | "abolish" | "appoint" | null>(null);
+  const [dialog, setDialog] = useState<DialogKind | null>(null);
+  const [flash, setFlash] = useState("");
+  const flashRef = useRef<HTMLParagraphElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  function open(kind: DialogKind) {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setFlash("");
+    setDialog(kind);
+  }
+  // Cancel: back to the button that opened the dialog; done: to the message saying what happened.
+  function close() {
+    setDialog(null);
+    setTimeout(() => opener.current?.focus(), 0);
+  }
+  function done(message: string) {
+    setDialog(null);
+    setFlash(message);
+    setTimeout(() => flashRef.current?.focus(), 0);
+  }
   const q = useQuery({ queryKey: ["org", "history", unitId], queryFn: () => api.get<UnitHistory>(`org/units/${unitId}/history/`) });
   const h = q.data;
   const ended = h?.unit.valid_to ? t("org.ended", { date: fmtDay(h.unit.valid_to) }) : null;
@@ -241,13 +264,14 @@ function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
           title={<>{h.unit.name} <span className="muted small">{h.unit.code}</span></>}
           actions={
             <>
-              <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDialog("rename")}>{t("org.rename")}</button>
-              <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => setDialog("merge")}>{t("org.merge")}</ActionButton>
-              <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => setDialog("abolish")}>{t("org.abolish")}</ActionButton>
-              <ActionButton className="btn btn-primary btn-sm" why={ended} onClick={() => setDialog("appoint")} data-testid="appoint-open">{t("org.appoint")}</ActionButton>
+              <button type="button" className="btn btn-secondary btn-sm" onClick={() => open("rename")}>{t("org.rename")}</button>
+              <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => open("merge")}>{t("org.merge")}</ActionButton>
+              <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => open("abolish")}>{t("org.abolish")}</ActionButton>
+              <ActionButton className="btn btn-primary btn-sm" why={ended} onClick={() => open("appoint")} data-testid="appoint-open">{t("org.appoint")}</ActionButton>
             </>
           }
         >
+          {flash && <p className="notice notice-green" role="status" tabIndex={-1} ref={flashRef}>{flash}</p>}
           <dl className="kv">
             <dt>{t("org.level")}</dt><dd>{t(`org.level.${h.unit.level}`)}</dd>
             <dt>{t("org.existed")}</dt><dd><Period from={h.unit.valid_from} to={h.unit.valid_to} /></dd>
@@ -264,10 +288,10 @@ function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
           </dl>
           <h3 className="section-title">{t("org.posts")}</h3>
           <AssignmentsTable list={h.assignments} show="officer" />
-          {dialog === "rename" && <RenameDialog unit={h.unit} onClose={() => setDialog(null)} />}
-          {dialog === "merge" && <MergeDialog unit={h.unit} onClose={() => setDialog(null)} />}
-          {dialog === "abolish" && <AbolishDialog unit={h.unit} onClose={() => setDialog(null)} />}
-          {dialog === "appoint" && <AppointDialog unitId={h.unit.id} onClose={() => setDialog(null)} />}
+          {dialog === "rename" && <RenameDialog unit={h.unit} onClose={close} onDone={done} />}
+          {dialog === "merge" && <MergeDialog unit={h.unit} at={at} onClose={close} onDone={done} />}
+          {dialog === "abolish" && <AbolishDialog unit={h.unit} at={at} onClose={close} onDone={done} />}
+          {dialog === "appoint" && <AppointDialog unitId={h.unit.id} defaultFrom={at} onClose={close} onDone={done} />}
         </Card>
       )}
     </QueryState>
