@@ -276,7 +276,10 @@ class DrawListApi(APIView):
 
 class DrawDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
-        return Response(DrawDetailOutputSerializer(selectors.draw_get_for(user=request.user, pk=pk)).data)
+        draw = selectors.draw_get_for(user=request.user, pk=pk)
+        # the left-out units, each planned check that kept one out named when the reader may see it
+        return Response({**DrawDetailOutputSerializer(draw).data,
+                         "excluded": selectors.draw_exclusions_for(user=request.user, draw=draw)})
 
 
 class DrawCloseApi(APIView):

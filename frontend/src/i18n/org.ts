@@ -95,7 +95,7 @@ export const ORG: Dict = {
   "home.openAll": ["Xem tất cả", "See all"],
   "home.nothing": ["Không có việc nào đang chờ", "Nothing waiting"],
   "home.card.due_checks": ["Cuộc kiểm tra sắp đến hạn (7 ngày)", "Checks due within 7 days"],
-  "home.card.open_draws": ["Lượt bốc thăm đang mở", "Open draws"],
+  "home.card.open_draws": ["Lượt rút thăm đang mở", "Open draws"],
   "home.card.reports_to_sign": ["Biên bản chờ ký", "Reports to sign"],
   "home.card.draft_findings": ["Vi phạm dự thảo chờ xác nhận", "Draft findings to confirm"],
   "home.card.team_checks": ["Cuộc kiểm tra của tổ", "My team's checks"],

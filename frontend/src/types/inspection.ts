@@ -90,6 +90,8 @@ export interface Draw {
   closed_at?: string | null;
   checks_count?: number;
   candidates?: { unit_id: number; score: number; forced?: boolean; snapshot_id?: number; last_checked?: string; due?: string }[];
+  /** Detail only: the units left out and why; a planned check that kept one out, when the reader may see it. */
+  excluded?: DrawExclusion[];
   reason?: string;
   close_reason?: string;
   flags?: { code: string; reason?: string; draws?: number[]; cancelled?: number }[];
@@ -264,4 +266,10 @@ export interface FindingDetail extends FindingBrief {
   created_by?: UserBrief | null;
   confirmed_at?: string | null;
   confirmed_by?: UserBrief | null;
+}
+
+export interface DrawExclusion {
+  unit_id: number;
+  reason: string;
+  check?: { reference: string; date: string };
 }

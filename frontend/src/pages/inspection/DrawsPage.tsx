@@ -11,7 +11,7 @@ import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtDate, fmtDateTime, fmtNumber, localToday } from "../../components/format";
 import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
-import type { BiText, CheckBrief, Draw, DrawVerify } from "../../types/inspection";
+import type { BiText, CheckBrief, Draw, DrawExclusion, DrawVerify } from "../../types/inspection";
 
 /** A warning or flag in the reader's language (Vietnamese first). */
 export function bi(item: { vi?: string; en?: string }, lang: string): string {
@@ -160,7 +160,9 @@ export function DrawDetail({ id }: { id: number }) {
   const checksByUnit = new Map(rows(checksQ.data).map((c) => [c.unit.id, c]));
   const candidates = d.candidates ?? [];
   const forcedIds = new Set(candidates.filter((c) => c.forced).map((c) => c.unit_id));
-  const excluded = (d.params.excluded as { unit_id: number; reason: string }[] | undefined) ?? [];
+  const excluded: DrawExclusion[] = d.excluded ?? (d.params.excluded as DrawExclusion[] | undefined) ?? [];
+  const asked = Number(d.params.n ?? 0);
+  const drawn = (d.result ?? []).length;
   return (
     <Card
       title={
@@ -261,8 +263,15 @@ export function DrawDetail({ id }: { id: number }) {
           <span>{t("draw.candidates")}: <strong>{candidates.length}</strong></span>
           <span>· {t("draw.forcedCount")}: <strong>{forcedIds.size}</strong></span>
           <span>· {t("draw.excludedCount")}: <strong>{excluded.length}</strong></span>
-          <span>· {t("draw.window")}: {String(d.params.start ?? "")} → {String(d.params.end ?? "")}</span>
+          <span>· {t("draw.window")}: {fmtDate(String(d.params.start ?? ""))} – {fmtDate(String(d.params.end ?? ""))}</span>
         </div>
+        {asked > drawn && (
+          <div className="notice notice-amber small" data-testid="draw-shortfall">
+            {candidates.length < asked
+              ? t("draw.shortEligible", { n: asked, m: drawn, eligible: candidates.length, excluded: excluded.length })
+              : t("draw.shortCapacity", { n: asked, m: drawn })}
+          </div>
+        )}
         {d.state === "open" && <div className="notice notice-amber small">{t("draw.secretNote")}</div>}
         <div className="table-wrap">
           <table className="table">
@@ -321,7 +330,10 @@ export function DrawDetail({ id }: { id: number }) {
                 {excluded.map((e) => (
                   <tr key={e.unit_id}>
                     <td>{units.get(e.unit_id)?.name ?? `#${e.unit_id}`}</td>
-                    <td>{t(`draw.exclusion.${e.reason}`, { defaultValue: e.reason })}</td>
+                    <td>
+                      {t(`draw.exclusion.${e.reason}`, { defaultValue: e.reason })}
+                      {e.check && ` (${t("draw.exclusionCheck", { reference: e.check.reference, date: fmtDate(e.check.date) })})`}
+                    </td>
                   </tr>
                 ))}
               </tbody>
