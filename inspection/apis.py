@@ -722,6 +722,11 @@ def _finding_detail(finding: Finding) -> dict[str, Any]:
                          "media_ref": e.media_ref, "description": e.description, "added_at": e.added_at}
                         for e in finding.evidence_items.all()]
     data["criterion"] = finding.criterion.code if finding.criterion_id else None
+    # Whether an evidence package can be built (the same sources the package job reads), so the
+    # export button is disabled with its reason before anyone types a reason for the export.
+    from media_ingest.review.selectors import package_sources
+
+    data["exportable"] = not package_sources(finding=finding).empty
     return data
 
 

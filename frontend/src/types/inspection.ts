@@ -263,6 +263,8 @@ export interface FindingDetail extends FindingBrief {
   evidence: FindingEvidence[];
   transitions: FindingTransition[];
   criterion?: string | null;
+  /** Whether an evidence package can be built from what the finding has (the server's own test). */
+  exportable?: boolean;
   created_by?: UserBrief | null;
   confirmed_at?: string | null;
   confirmed_by?: UserBrief | null;
