@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterEach, expect, test, vi } from "vitest";
-import { UnitPanel } from "./OrgPage";
+import { AssignmentsTable, UnitPanel } from "./OrgPage";
 
 const unit = (id: number, name: string, valid_to: string | null = null) => ({ id, code: `U${id}`, name, level: "department", parent: null, valid_from: "2000-01-01", valid_to, successor: null });
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -60,4 +60,20 @@ test("a unit that existed through 28/02/2025 is said to have ceased after that d
   const merge = await screen.findByRole("button", { name: "Sáp nhập vào…" });
   expect(merge).toBeDisabled();
   expect(merge).toHaveAttribute("title", "Đã chấm dứt hoạt động sau ngày 28/02/2025");
+});
+
+test("org history shows the decision number under the whole period, and a plain staff post without a duplicate badge", async () => {
+  const officer = { id: 5, service_number: "F-5", full_name: "Lê Văn Chuyển", rank: "Đại úy" };
+  const a = { id: 1, officer, unit: { id: 16, code: "U16", name: "Phòng Tham mưu" }, position: "Cán bộ", is_head: false, is_deputy: false,
+    is_acting: false, field: null, in_charge_of: "", valid_from: "2020-01-01", valid_to: "2025-02-28", decision_ref: "45/QĐ-CAT" };
+  vi.stubGlobal("fetch", vi.fn(async () => json({ count: 0, next: null, previous: null, results: [] })));
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <MemoryRouter><AssignmentsTable list={[a]} show="officer" /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const period = screen.getByTestId("assignment-period");
+  expect(period).toHaveTextContent("01/01/2020 – 28/02/2025");
+  expect(period).toHaveTextContent("Số quyết định: 45/QĐ-CAT");
+  expect(within(screen.getByTestId("assignment-row")).getAllByText("Cán bộ")).toHaveLength(1);
 });

@@ -194,9 +194,10 @@ function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; 
 
 function PostBadge({ a }: { a: Assignment }) {
   const { t } = useTranslation();
+  const staff = t("appt.kind.staff");
   if (a.is_head) return <Badge tone="blue">{t("appt.kind.head")}{a.is_acting ? ` · ${t("org.acting")}` : ""}</Badge>;
   if (a.is_deputy) return <Badge tone="purple">{t("appt.kind.deputy")}{a.is_acting ? ` · ${t("org.acting")}` : ""}</Badge>;
-  return <Badge>{t("appt.kind.staff")}</Badge>;
+  return a.position.trim().toLowerCase() === staff.toLowerCase() ? null : <Badge>{staff}</Badge>; // not "Cán bộ [Cán bộ]"
 }
 
 export function AssignmentsTable({ list, show }: { list: Assignment[]; show: "officer" | "unit" }) {
@@ -212,17 +213,20 @@ export function AssignmentsTable({ list, show }: { list: Assignment[]; show: "of
             <th scope="col">{t("appt.position")}</th>
             <th scope="col">{t("appt.field")}</th>
             <th scope="col">{t("common.from")} – {t("common.to")}</th>
-            <th scope="col">{t("appt.decision")}</th>
           </tr>
         </thead>
         <tbody>
           {list.map((a) => (
             <tr key={a.id} data-testid="assignment-row">
-              <td className="nowrap">{show === "officer" ? <Link to={`/admin/officers?officer=${a.officer.id}`}>{a.officer.rank} {a.officer.full_name}</Link> : <Link to={`/admin/org?unit=${a.unit.id}`}>{a.unit.name}</Link>}</td>
+              <td>{show === "officer" ? <Link to={`/admin/officers?officer=${a.officer.id}`}>{a.officer.rank} {a.officer.full_name}</Link> : <Link to={`/admin/org?unit=${a.unit.id}`}>{a.unit.name}</Link>}</td>
               <td>{a.position} <PostBadge a={a} /></td>
               <td>{a.field ? (en ? a.field.name_en : a.field.name_vi) : a.is_deputy ? <span className="muted">{t("appt.noField")}</span> : ""}{a.in_charge_of && <div className="small muted">{a.in_charge_of}</div>}</td>
-              <td><Period from={a.valid_from} to={a.valid_to} /><div><EndAssignment assignment={a} /></div></td>
-              <td>{a.decision_ref}</td>
+              {/* the period and its decision in one narrow cell, so neither is clipped in the side panel */}
+              <td data-testid="assignment-period">
+                <Period from={a.valid_from} to={a.valid_to} />
+                {a.decision_ref && <div className="small muted">{t("appt.decision")}: {a.decision_ref}</div>}
+                <div><EndAssignment assignment={a} /></div>
+              </td>
             </tr>
           ))}
         </tbody>
