@@ -71,6 +71,7 @@ export const INSPECTION: Dict = {
   "draw.forcedCount": ["buộc theo sàn bao phủ", "forced by the floor"],
   "draw.excludedCount": ["loại khỏi đợt", "excluded"],
   "draw.window": ["Khoảng thời gian", "Window"],
+  "draw.done": ["Đã rút thăm “{{name}}”: chọn được {{m}}/{{n}} đơn vị.", "Drew “{{name}}”: {{m}} of {{n}} units chosen."],
   "draw.shortEligible": ["Yêu cầu {{n}} đơn vị, chỉ chọn được {{m}}: chỉ có {{eligible}} đơn vị đủ điều kiện ({{excluded}} đơn vị bị loại, lý do ở danh sách bên dưới).", "Asked for {{n}} units, only {{m}} drawn: only {{eligible}} units were eligible ({{excluded}} left out, reasons listed below)."],
   "draw.shortCapacity": ["Yêu cầu {{n}} đơn vị, chỉ chọn được {{m}}: không đủ khung giờ hoặc người không xung đột lợi ích cho thêm đơn vị (xem cảnh báo).", "Asked for {{n}} units, only {{m}} drawn: not enough time slots or conflict-free inspectors for more (see the warnings)."],
   "draw.exclusionCheck": ["cuộc kiểm tra {{reference}} ngày {{date}}", "check {{reference}} on {{date}}"],

@@ -1,8 +1,8 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterEach, expect, test, vi } from "vitest";
-import { DrawDetail } from "./DrawsPage";
+import DrawsPage, { DrawDetail } from "./DrawsPage";
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
 const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results });
@@ -33,4 +33,34 @@ test("the draw states its window in dd/mm/yyyy, the shortfall with its reason an
   expect(screen.queryByText(/2026-12-01/)).toBeNull();
   expect(screen.getByTestId("draw-shortfall")).toHaveTextContent("Yêu cầu 3 đơn vị, chỉ chọn được 2: chỉ có 2 đơn vị đủ điều kiện (1 đơn vị bị loại");
   expect(screen.getByTestId("draw-excluded")).toHaveTextContent("Đã có cuộc kiểm tra dự kiến (cuộc kiểm tra KT-FF4A3794 ngày 01/12/2026)");
+});
+
+test("after a draw the lead reads what was drawn and the keyboard is on that message; cancel returns to the button", async () => {
+  const created = { id: 9, name: "Đợt tháng 12/2026", state: "open", created_at: "2026-11-30T02:00:00Z", params: { n: 3 }, result: [], flags: [], warnings: [] };
+  let drawn = false;
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (url.includes("/auth/me/")) return json({ id: 1, username: "lead", full_name: "L", role: "inspection_lead", role_label: "", scope_unit: null });
+    if (init?.method === "POST") {
+      drawn = true;
+      return json({ ...created, result: [{ order: 1, unit_id: 10, reason: "risk", score: 1, team: [], slot: null }, { order: 2, unit_id: 11, reason: "risk", score: 1, team: [], slot: null }] });
+    }
+    if (url.includes("/inspection/draws/9/")) return json({ ...created, candidates: [] });
+    if (url.includes("/inspection/draws/")) return json(page(drawn ? [created] : []));
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawsPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const open = await screen.findByTestId("draw-new");
+  fireEvent.click(open);
+  fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Hủy" }));
+  await waitFor(() => expect(document.activeElement).toBe(open));
+  fireEvent.click(open);
+  fireEvent.click(within(await screen.findByRole("dialog")).getByTestId("draw-run"));
+  const done = await screen.findByRole("status");
+  expect(done).toHaveTextContent("Đã rút thăm “Đợt tháng 12/2026”: chọn được 2/3 đơn vị.");
+  await waitFor(() => expect(document.activeElement).toBe(done));
 });

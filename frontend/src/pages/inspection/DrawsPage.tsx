@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -384,6 +384,9 @@ export default function DrawsPage() {
   const me = useMe().data;
   const [params, setParams] = useSearchParams();
   const [dialog, setDialog] = useState(false);
+  const [flash, setFlash] = useState("");
+  const flashRef = useRef<HTMLParagraphElement>(null);
+  const newRef = useRef<HTMLButtonElement>(null);
   const q = useQuery({ queryKey: ["draws"], queryFn: () => api.get<Page<Draw> | Draw[]>("inspection/draws/") });
   const list = rows(q.data);
   const selected = Number(params.get("id")) || list[0]?.id;
@@ -395,12 +398,13 @@ export default function DrawsPage() {
         subtitle={t("draw.subtitle")}
         actions={
           canDraw && (
-            <button type="button" className="btn btn-primary" onClick={() => setDialog(true)} data-testid="draw-new">
+            <button type="button" className="btn btn-primary" ref={newRef} onClick={() => { setFlash(""); setDialog(true); }} data-testid="draw-new">
               + {t("draw.new")}
             </button>
           )
         }
       />
+      {flash && <p className="notice notice-green" role="status" tabIndex={-1} ref={flashRef}>{flash}</p>}
       <div className="grid-main-side" style={{ gridTemplateColumns: "270px minmax(0, 1fr)" }}>
         <Card className="flush">
           <QueryState q={q}>
@@ -429,9 +433,15 @@ export default function DrawsPage() {
       </div>
       {dialog && (
         <NewDrawDialog
-          onClose={() => setDialog(false)}
+          onClose={() => {
+            setDialog(false);
+            setTimeout(() => newRef.current?.focus(), 0); // back to the button that opened it
+          }}
           onCreated={(d) => {
             setDialog(false);
+            // say what was drawn and put the keyboard on that message
+            setFlash(t("draw.done", { name: drawName(d), m: (d.result ?? []).length, n: Number(d.params.n ?? 0) }));
+            setTimeout(() => flashRef.current?.focus(), 0);
             void qc.invalidateQueries({ queryKey: ["draws"] });
             void qc.invalidateQueries({ queryKey: ["checks"] });
             setParams({ id: String(d.id) });
