@@ -38,8 +38,11 @@ export default function TasksPage() {
   function onReported(task: CchcTask) {
     setReporting(null);
     setDone(t("tasks.reported", { title: task.title }));
-    setTimeout(() => doneRef.current?.focus(), 0);
   }
+  // once the message is on screen, the keyboard goes to it
+  useEffect(() => {
+    if (done) doneRef.current?.focus();
+  }, [done]);
 
   return (
     <>

@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -387,6 +387,9 @@ export default function DrawsPage() {
   const [flash, setFlash] = useState("");
   const flashRef = useRef<HTMLParagraphElement>(null);
   const newRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (flash) flashRef.current?.focus(); // the keyboard goes to the message once it is on screen
+  }, [flash]);
   const q = useQuery({ queryKey: ["draws"], queryFn: () => api.get<Page<Draw> | Draw[]>("inspection/draws/") });
   const list = rows(q.data);
   const selected = Number(params.get("id")) || list[0]?.id;
@@ -441,7 +444,6 @@ export default function DrawsPage() {
             setDialog(false);
             // say what was drawn and put the keyboard on that message
             setFlash(t("draw.done", { name: drawName(d), m: (d.result ?? []).length, n: Number(d.params.n ?? 0) }));
-            setTimeout(() => flashRef.current?.focus(), 0);
             void qc.invalidateQueries({ queryKey: ["draws"] });
             void qc.invalidateQueries({ queryKey: ["checks"] });
             setParams({ id: String(d.id) });

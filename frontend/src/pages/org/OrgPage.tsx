@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -256,8 +256,10 @@ export function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
   function done(message: string) {
     setDialog(null);
     setFlash(message);
-    setTimeout(() => flashRef.current?.focus(), 0);
   }
+  useEffect(() => {
+    if (flash) flashRef.current?.focus();
+  }, [flash]);
   const q = useQuery({ queryKey: ["org", "history", unitId], queryFn: () => api.get<UnitHistory>(`org/units/${unitId}/history/`) });
   const h = q.data;
   const ended = h?.unit.valid_to ? t("org.ended", { date: fmtDay(h.unit.valid_to) }) : null;
