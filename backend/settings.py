@@ -99,8 +99,11 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "counterwatch.sqlite3",
-            # kept open by each server thread (backend/core/asgi.py) instead of reopened per request
-            "CONN_MAX_AGE": 600,
+            # Reopened per request (cheap for a local file): a connection kept open across requests can
+            # keep reading an old WAL snapshot while a statement of an earlier request is unfinished, so
+            # a request saw the report as it was before the previous request saved it (seen in the
+            # browser journey). PostgreSQL connections are kept for 60 s (above).
+            "CONN_MAX_AGE": 0,
             "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
                         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"},
         }

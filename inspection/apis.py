@@ -292,8 +292,10 @@ class DrawListApi(APIView):
 
 class DrawDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
-        return Response(DrawDetailOutputSerializer(selectors.draw_get_for(user=request.user, pk=pk),
-                                                   context={"viewer": request.user}).data)
+        draw = selectors.draw_get_for(user=request.user, pk=pk)
+        # the left-out units, each planned check that kept one out named when the reader may see it
+        return Response({**DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data,
+                         "excluded": selectors.draw_exclusions_for(user=request.user, draw=draw)})
 
 
 class DrawCloseApi(APIView):
@@ -757,6 +759,11 @@ def _finding_detail(finding: Finding) -> dict[str, Any]:
                          "media_ref": e.media_ref, "description": e.description, "added_at": e.added_at}
                         for e in finding.evidence_items.all()]
     data["criterion"] = finding.criterion.code if finding.criterion_id else None
+    # Whether an evidence package can be built (the same sources the package job reads), so the
+    # export button is disabled with its reason before anyone types a reason for the export.
+    from media_ingest.review.selectors import package_sources
+
+    data["exportable"] = not package_sources(finding=finding).empty
     return data
 
 

@@ -159,11 +159,11 @@ def _disciplinary(user: Any) -> list[HomeCard]:
 def _unit_head(user: Any) -> list[HomeCard]:
     today = timezone.localdate()
     tasks = tasks_list(user=user, filters={}).filter(delivered_on__isnull=True, year__gte=today.year - 1)
-    task_rows = [Row(title=t.title, detail=t.unit.name, link="/accountability/ranking", date=t.due_date,
+    task_rows = [Row(title=t.title, detail=t.unit.name, link=f"/accountability/tasks?task={t.pk}", date=t.due_date,
                      tone="red" if t.due_date < today else "") for t in tasks.order_by("due_date")[:ROWS]]
     findings = findings_for(user).filter(state__in=[Finding.State.CONFIRMED, Finding.State.ACTIONED])
     return [
-        HomeCard(key="unit_tasks", count=tasks.count(), link="/accountability/ranking", tone="blue", rows=task_rows),
+        HomeCard(key="unit_tasks", count=tasks.count(), link="/accountability/tasks", tone="blue", rows=task_rows),
         _card_findings("unit_findings", findings, "/inspection/findings/", "/inspection/findings"),
     ]
 

@@ -207,8 +207,26 @@ def draw_get_for(*, user: Any, pk: int) -> Draw:
     """Draws name their targets: see `_draws_visible_to` (verification included)."""
     draw = _draws_visible_to(user).select_related("created_by", "closed_by").filter(pk=pk).first()
     if draw is None:
-        raise NotFound("Không tìm thấy lượt bốc thăm.", "Draw not found.")
+        raise NotFound("Không tìm thấy lượt rút thăm.", "Draw not found.")
     return draw
+
+
+def draw_exclusions_for(*, user: Any, draw: Draw) -> list[dict[str, Any]]:
+    """The units the draw left out and why; a unit left out for a planned check names that check
+    (reference and first day) when the reader may see it: another team's plan stays a secret."""
+    excluded = [dict(e) for e in (draw.params or {}).get("excluded", [])]
+    pending = [e["unit_id"] for e in excluded if e.get("reason") == "planned_check_pending"]
+    if pending:
+        found: dict[int, SurpriseCheck] = {}
+        for check in (checks_visible_to(user).filter(unit_id__in=pending, created_at__lt=draw.created_at)
+                      .exclude(draw=draw).order_by("window_start", "id")):
+            found.setdefault(check.unit_id, check)
+        for e in excluded:
+            check = found.get(e["unit_id"]) if e.get("reason") == "planned_check_pending" else None
+            if check is not None:
+                e["check"] = {"reference": check.reference,
+                              "date": timezone.localdate(check.window_start).isoformat()}
+    return excluded
 
 
 # Roles outside the inspection team to whom every draw's commitment is published, so that a re-roll

@@ -154,7 +154,7 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
             "conflicted": sorted(uid for uid, units_ in conflicts.items() if unit.pk in units_),
         })
     if not candidates:
-        raise _invalid("Không có đơn vị nào đủ điều kiện để bốc thăm.", "No unit is eligible for the draw.", "n")
+        raise _invalid("Không có đơn vị nào đủ điều kiện để rút thăm.", "No unit is eligible for the draw.", "n")
     params = {"n": n, "start": start.isoformat(), "end": end.isoformat(), "proportional_share": proportional_share,
               "floor_months": floor_months, "conflict_years": conflict_years, "team_size": team_size,
               "check_minutes": check_minutes, "include_weekends": include_weekends, "days": days,
@@ -225,7 +225,7 @@ def _redraw_flags(start: date, end: date, reason: str) -> list[dict[str, Any]]:
         return []
     ids = [d.pk for d in overlapping]
     if not reason:
-        raise _invalid(f"Khoảng thời gian trùng với lượt bốc thăm đã có (số {', '.join(map(str, ids))}): bốc thăm "
+        raise _invalid(f"Khoảng thời gian trùng với lượt rút thăm đã có (số {', '.join(map(str, ids))}): rút thăm "
                        "lại phải nêu lý do; lý do được công bố cho cán bộ kỷ luật và quản trị.",
                        f"The window overlaps earlier draw(s) {ids}: a redraw needs a reason, which is published "
                        "to the disciplinary officers and administrators.", "reason", code="redraw_needs_reason")
@@ -331,7 +331,7 @@ def _exclusion_notes(inputs: dict[str, Any], n: int, drawn: int) -> tuple[list[d
         warnings.append({
             "code": "excluded_pending_check", "count": len(pending), "manual": manual,
             "units": [e["unit_id"] for e in pending],
-            "vi": f"{len(pending)} đơn vị không được đưa vào bốc thăm vì đang có cuộc kiểm tra kế hoạch "
+            "vi": f"{len(pending)} đơn vị không được đưa vào rút thăm vì đang có cuộc kiểm tra kế hoạch "
                   f"({manual} do lập tay); việc này được công bố (số lượng) cùng cam kết.",
             "en": f"{len(pending)} unit(s) were left out of the draw because a check is planned for them "
                   f"({manual} hand-made); the count is published with the commitment."})
@@ -340,7 +340,7 @@ def _exclusion_notes(inputs: dict[str, Any], n: int, drawn: int) -> tuple[list[d
     if n > candidates:
         warnings.append({
             "code": "n_exceeds_candidates", "n": n, "candidates": candidates,
-            "vi": f"Yêu cầu chọn {n} đơn vị nhưng chỉ có {candidates} đơn vị đủ điều kiện bốc thăm.",
+            "vi": f"Yêu cầu chọn {n} đơn vị nhưng chỉ có {candidates} đơn vị đủ điều kiện rút thăm.",
             "en": f"{n} units were asked but only {candidates} are eligible for the draw."})
     if drawn < n:
         flags.append({"code": "drew_fewer_than_n", "n": n, "drawn": drawn, "candidates": candidates})
@@ -356,7 +356,7 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
     deviations = _policy_deviations(options)
     reason = (reason or "").strip()
     if reason:
-        reason = _require_reason(reason, "reason", "lý do bốc thăm (bốc lại hoặc khác tham số quy định)")
+        reason = _require_reason(reason, "reason", "lý do rút thăm (rút thăm lại hoặc khác tham số quy định)")
     elif deviations:
         names = ", ".join(d["param"] for d in deviations)
         raise _invalid(f"Tham số khác quy định ({names}): phải nêu lý do; tham số và lý do được công bố cho cán bộ "
@@ -420,7 +420,7 @@ def draw_close(*, by: Any, draw: Draw, reason: str = "") -> Draw:
     require_role(by, *LEAD)
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     if draw.state == Draw.State.CLOSED:
-        raise Conflict("Lượt bốc thăm đã được khóa sổ.", "This draw is already closed.", code="already_closed")
+        raise Conflict("Lượt rút thăm đã được khóa sổ.", "This draw is already closed.", code="already_closed")
     pending = draw.checks.filter(state=SurpriseCheck.State.PLANNED).count()
     if pending:
         raise Conflict(f"Còn {pending} cuộc kiểm tra chưa tiến hành; bắt đầu hoặc hủy trước khi khóa sổ.",
@@ -431,11 +431,11 @@ def draw_close(*, by: Any, draw: Draw, reason: str = "") -> Draw:
     cancelled = draw.checks.filter(state=SurpriseCheck.State.CANCELLED).count()
     flags = list(draw.flags)
     if all_cancelled:
-        reason = _require_reason(reason, "reason", "lý do khóa sổ lượt bốc thăm mà mọi cuộc kiểm tra đều bị hủy")
+        reason = _require_reason(reason, "reason", "lý do khóa sổ lượt rút thăm mà mọi cuộc kiểm tra đều bị hủy")
         flags.append({"code": "all_checks_cancelled", "reason": reason})
     elif cancelled:
         # checks dropped one at a time are counted and published, with a reason (F12)
-        reason = _require_reason(reason, "reason", "lý do khóa sổ lượt bốc thăm có cuộc kiểm tra bị hủy")
+        reason = _require_reason(reason, "reason", "lý do khóa sổ lượt rút thăm có cuộc kiểm tra bị hủy")
         flags.append({"code": "checks_cancelled", "cancelled": cancelled, "total": total, "reason": reason})
     draw.state = Draw.State.CLOSED
     draw.closed_at = timezone.now()
@@ -459,9 +459,9 @@ def draw_cancel(*, by: Any, draw: Draw, reason: str) -> Draw:
     reason = _require_reason(reason, "reason", "lý do hủy cả đợt rút thăm")
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     if draw.state == Draw.State.CLOSED:
-        raise Conflict("Lượt bốc thăm đã được khóa sổ.", "This draw is already closed.", code="already_closed")
+        raise Conflict("Lượt rút thăm đã được khóa sổ.", "This draw is already closed.", code="already_closed")
     if by.pk != draw.created_by_id:
-        raise Forbidden("Chỉ tổ trưởng đã bốc thăm mới được hủy cả đợt.", "Only the lead who made the draw may "
+        raise Forbidden("Chỉ tổ trưởng đã rút thăm mới được hủy cả đợt.", "Only the lead who made the draw may "
                         "cancel it as a whole.")
     running = draw.checks.filter(state=SurpriseCheck.State.IN_PROGRESS).count()
     if running:
@@ -504,7 +504,7 @@ def draw_verify(*, draw: Draw) -> dict[str, Any]:
     """Recompute the draw from the revealed seed and the stored inputs."""
     if draw.state != Draw.State.CLOSED:
         return {"match": False, "revealed": False, "seed": None, "seed_sha256": draw.seed_sha256,
-                "reasons": [{"vi": "Hạt giống chưa được công bố: lượt bốc thăm chưa khóa sổ.",
+                "reasons": [{"vi": "Hạt giống chưa được công bố: lượt rút thăm chưa khóa sổ.",
                              "en": "The seed is not revealed until the draw is closed."}]}
     reasons: list[dict[str, str]] = []
     if drawing.seed_hash(draw.seed) != draw.seed_sha256:
@@ -531,7 +531,7 @@ def draw_verify(*, draw: Draw) -> dict[str, Any]:
         if (check.window_start != datetime.fromisoformat(slot["window_start"])
                 or sorted(u.pk for u in check.team.all()) != sorted(item["team"])):
             if check.state == SurpriseCheck.State.PLANNED:
-                reasons.append({"vi": f"Cuộc kiểm tra {check.reference} bị thay đổi so với kết quả bốc thăm.",
+                reasons.append({"vi": f"Cuộc kiểm tra {check.reference} bị thay đổi so với kết quả rút thăm.",
                                 "en": f"Check {check.reference} differs from the drawn slot or team."})
     return {"match": not reasons, "revealed": True, "seed": draw.seed, "seed_sha256": draw.seed_sha256,
             "selected": [{"unit_id": r["unit_id"], "reason": r["reason"]} for r in recomputed], "reasons": reasons}

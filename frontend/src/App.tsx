@@ -30,6 +30,7 @@ const HeadProfilePage = lazyPage(() => import("./pages/accountability/HeadProfil
 const CasesPage = lazyPage(() => import("./pages/accountability/CasesPage"));
 const CaseDetailPage = lazyPage(() => import("./pages/accountability/CaseDetailPage"));
 const RankingPage = lazyPage(() => import("./pages/accountability/RankingPage"));
+const TasksPage = lazyPage(() => import("./pages/accountability/TasksPage"));
 const RuleSetPage = lazyPage(() => import("./pages/accountability/RuleSetPage"));
 const IngestPage = lazyPage(() => import("./pages/admin/IngestPage"));
 const CamerasPage = lazyPage(() => import("./pages/admin/CamerasPage"));
@@ -57,6 +58,7 @@ const ROUTE_PAGES: [RegExp, PreloadablePage][] = [
   [/^\/accountability\/cases\/?$/, CasesPage],
   [/^\/accountability\/cases\/[^/]+\/?$/, CaseDetailPage],
   [/^\/accountability\/ranking\/?$/, RankingPage],
+  [/^\/accountability\/tasks\/?$/, TasksPage],
   [/^\/accountability\/rules\/?$/, RuleSetPage],
   [/^\/admin\/ingest\/?$/, IngestPage],
   [/^\/admin\/cameras\/?$/, CamerasPage],
@@ -155,6 +157,7 @@ export default function App() {
           <Route path="accountability/cases" element={<CasesPage />} />
           <Route path="accountability/cases/:id" element={<CaseDetailPage />} />
           <Route path="accountability/ranking" element={<RankingPage />} />
+          <Route path="accountability/tasks" element={<TasksPage />} />
           <Route path="accountability/rules" element={<RuleSetPage />} />
           <Route path="admin/ingest" element={<IngestPage />} />
           <Route path="admin/cameras" element={<CamerasPage />} />

@@ -883,12 +883,14 @@ class TaskOutputSerializer(serializers.ModelSerializer):
     unit = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     status_vi = serializers.SerializerMethodField()
+    overdue_days = serializers.SerializerMethodField()
     registered_by = serializers.CharField(source="registered_by.username")
 
     class Meta:
         model = CchcTask
         fields = ["id", "unit", "year", "title", "target", "due_date", "late_registration", "registered_by",
-                  "registered_at", "delivered_on", "delivery_note", "reported_at", "status", "status_vi"]
+                  "registered_at", "delivered_on", "delivery_note", "reported_at", "status", "status_vi",
+                  "overdue_days"]
 
     def get_unit(self, obj: CchcTask) -> dict[str, Any]:
         return unit_brief(obj.unit)
@@ -904,6 +906,13 @@ class TaskOutputSerializer(serializers.ModelSerializer):
         if status == "reported_late" and obj.late_registration:
             return "Đăng ký muộn (ngoài thời hạn đăng ký): tính như trễ hạn, không tính đúng hạn"
         return TASK_STATUS_VI[status]
+
+    def get_overdue_days(self, obj: CchcTask) -> int | None:
+        """Days past the deadline of a task not yet delivered (None when delivered or not yet due)."""
+        if obj.delivered_on is not None:
+            return None
+        days = (timezone.localdate() - obj.due_date).days
+        return days if days > 0 else None
 
 
 class TaskItemInput(serializers.Serializer):

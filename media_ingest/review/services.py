@@ -466,11 +466,11 @@ def package_request(*, by: Any, finding: Finding, reason: str, ip: str | None = 
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)
     reason = _clean_reason(reason)
     if selectors.package_sources(finding=finding).empty:
-        raise Conflict("Kết luận chưa có chứng cứ nào để xuất.", "The finding has no evidence to export.",
+        raise Conflict("Vi phạm chưa có chứng cứ nào để xuất.", "The finding has no evidence to export.",
                        code="no_evidence")
     if EvidencePackage.objects.filter(finding=finding, state__in=[EvidencePackage.State.PENDING,
                                                                   EvidencePackage.State.BUILDING]).exists():
-        raise Conflict("Một gói chứng cứ của kết luận này đang được tạo.",
+        raise Conflict("Một gói chứng cứ của vi phạm này đang được tạo.",
                        "A package for this finding is already being built.", code="package_in_progress")
     package = EvidencePackage.objects.create(finding=finding, requested_by=by, requested_at=timezone.now(),
                                              reason=reason)

@@ -117,7 +117,7 @@ def test_admin_day_org_officers_and_appointments(login: Any) -> None:
     admin.shot("admin-day-3-abolish-dialog", full=False)
     save.click()
     d.wait_for(state="detached")
-    page.wait_for_selector("text=Đã chấm dứt hoạt động từ 28/02/2025", state="attached")
+    page.wait_for_selector("text=Đã chấm dứt hoạt động sau ngày 28/02/2025", state="attached")
     before, after = _tree(page, "28/02/2025"), _tree(page, "01/03/2025")
     assert DISTRICT in before, before
     assert DISTRICT not in after, after

@@ -105,6 +105,13 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
     assert finding_ref.startswith("VP-")
     finding_url = page.url
 
+    # The lead confirms it before signing: a failed critical criterion needs a confirmed finding (a
+    # draft could be dismissed right after the minutes were signed); a confirmed finding can be traced
+    page.click("[data-testid=finding-confirm]")
+    page.get_by_role("dialog").locator("textarea").fill("Đã đối chiếu biên bản và ảnh chụp tại quầy.")
+    page.click("[data-testid=finding-action-submit]")
+    page.get_by_text("Đã xác nhận").first.wait_for()
+
     page.goto(check_url)
     page.click("[data-testid=check-complete]")
     page.wait_for_selector("[data-testid=check-sign]")
@@ -116,11 +123,6 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
     assert pdf.body()[:4] == b"%PDF"
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(finding_url)
-
-    # The lead confirms it: a confirmed finding can be traced
-    page.click("[data-testid=finding-confirm]")
-    page.get_by_role("dialog").locator("textarea").fill("Đã đối chiếu biên bản và ảnh chụp tại quầy.")
-    page.click("[data-testid=finding-action-submit]")
     page.get_by_text("Đã xác nhận").first.wait_for()
     lead.shot("inspection-5-finding")
 

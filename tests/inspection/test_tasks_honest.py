@@ -101,3 +101,30 @@ def test_a_task_registered_late_never_counts_on_time_in_the_outcome_or_the_ranki
     [row] = [x for x in ranking["rows"] if x["unit"]["id"] == unit.pk]
     tasks = row["components"]["tasks"]
     assert tasks["on_time"] == 0 and tasks["late"] == 1
+
+
+@pytest.mark.django_db
+def test_the_task_list_says_how_many_days_an_undelivered_task_is_overdue():
+    """rev15user F11: overdue must be readable in words, not only a red bar."""
+    unit = UnitFactory()
+    today = timezone.localdate()
+    late = _task(unit, today - timedelta(days=61))
+    future = _task(unit, today + timedelta(days=5))
+    done = _task(unit, today - timedelta(days=30))
+    done.delivered_on = today - timedelta(days=31)
+    done.save()
+    head = _client(UserFactory(role=Role.UNIT_HEAD, scope_unit=unit))
+    rows = {r["id"]: r for r in head.get("/api/accountability/cchc-tasks/").json()["results"]}
+    assert rows[late.pk]["overdue_days"] == 61
+    assert rows[future.pk]["overdue_days"] is None
+    assert rows[done.pk]["overdue_days"] is None
+
+
+@pytest.mark.django_db
+def test_the_home_task_row_links_to_the_task_itself(api_as, insp):
+    """rev15user F11: the home row led to the ranking, where the task is not shown."""
+    unit = insp.users["unithead"].scope_unit
+    task = _task(unit, timezone.localdate() - timedelta(days=3))
+    card = next(c for c in api_as("unithead").get("/api/home/").json()["cards"] if c["key"] == "unit_tasks")
+    assert card["link"] == "/accountability/tasks"
+    assert f"/accountability/tasks?task={task.pk}" in {r["link"] for r in card["rows"]}

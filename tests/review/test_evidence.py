@@ -218,8 +218,20 @@ def test_package_fails_cleanly_when_source_changed(api_as: Any, make_clip: Any, 
 def test_package_needs_evidence_and_reason(api_as: Any, finding_for: Any) -> None:
     finding = finding_for()
     client = api_as("reviewer")
+    assert client.get(f"/api/inspection/findings/{finding.pk}/").json()["exportable"] is False
     r = client.post("/api/media/evidence/packages/", {"finding_id": finding.pk, "reason": "xuất hồ sơ"}, format="json")
     assert r.status_code == 409 and r.json()["error"]["code"] == "no_evidence"
+    assert r.json()["error"]["message"].startswith("Vi phạm chưa có chứng cứ")  # rev15user F9: not "Kết luận"
     r = client.post("/api/media/evidence/packages/", {"finding_id": finding.pk}, format="json")
     assert r.status_code == 400
     assert not EvidencePackage.objects.exists()
+
+
+def test_the_finding_says_it_is_exportable_once_it_has_evidence(api_as: Any, make_clip: Any, finding_for: Any) -> None:
+    """rev15user F9: the export button is disabled with its reason before a reason is typed."""
+    client = api_as("reviewer")
+    finding = finding_for()
+    assert client.get(f"/api/inspection/findings/{finding.pk}/").json()["exportable"] is False
+    tag = _tag(client, make_clip(footage="person-at-desk-1.mkv", duration=2.0), 0.5, 1.5)
+    client.post("/api/media/evidence/", {"finding_id": finding.pk, "tag_id": tag["id"]}, format="json")
+    assert client.get(f"/api/inspection/findings/{finding.pk}/").json()["exportable"] is True

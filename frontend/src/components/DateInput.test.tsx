@@ -30,4 +30,19 @@ describe("Vietnamese dates", () => {
     expect(input).toHaveAttribute("aria-invalid", "true");
     expect(onChange).toHaveBeenCalledTimes(1);
   });
+
+  it("accepts the date typed from the keyboard without slashes or zero padding", () => {
+    expect(dmyToIso("01072025")).toBe("2025-07-01");
+    expect(dmyToIso("1-7-2025")).toBe("2025-07-01");
+    expect(dmyToIso("31022025")).toBeNull();
+    const onChange = vi.fn();
+    render(<DateInput value="" onChange={onChange} aria-label="ngày hiệu lực" />);
+    const input = screen.getByLabelText("ngày hiệu lực");
+    fireEvent.change(input, { target: { value: "01072025" } });
+    expect(onChange).toHaveBeenLastCalledWith("2025-07-01");
+    expect(input).toHaveValue("01/07/2025");
+    expect(input).toHaveAttribute("aria-invalid", "false");
+    fireEvent.change(input, { target: { value: "1/7/2025" } });
+    expect(input).toHaveValue("01/07/2025");
+  });
 });

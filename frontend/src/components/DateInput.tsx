@@ -2,7 +2,10 @@
 // browser's own language: the native pickers follow the browser UI locale, not the page.
 import { useEffect, useRef, useState, type InputHTMLAttributes } from "react";
 
-const DMY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+// d/m/yyyy, with "/", "-" or "." between the parts, or the eight digits ddmmyyyy typed without
+// separators (as a native vi-VN date field lets a keyboard user do).
+const DMY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+const COMPACT = /^(\d{2})(\d{2})(\d{4})$/;
 const HM = /^(\d{1,2})[:hg](\d{2})$/;
 
 export function isoToDmy(iso: string): string {
@@ -12,7 +15,7 @@ export function isoToDmy(iso: string): string {
 
 /** "25/11/2026" -> "2026-11-25"; null when it is not a real calendar day. */
 export function dmyToIso(text: string): string | null {
-  const m = DMY.exec(text.trim());
+  const m = DMY.exec(text.trim()) ?? COMPACT.exec(text.trim());
   if (!m) return null;
   const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const dt = new Date(Date.UTC(y, mo - 1, d));
@@ -48,7 +51,11 @@ export function DateInput({ value, onChange, ...rest }: Props & { value: string;
     }
     const iso = dmyToIso(next);
     setBad(iso === null);
-    if (iso) onChange(iso);
+    if (iso) {
+      // Typed as "01072025" or "1/7/2025": show it back in the one dd/mm/yyyy form.
+      setText(isoToDmy(iso));
+      onChange(iso);
+    }
   }
   return (
     <span className="date-input">

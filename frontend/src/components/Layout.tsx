@@ -44,6 +44,7 @@ export const NAV: Record<Workspace, NavItem[]> = {
     { to: "/accountability/heads", label: "nav.heads", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zM4 21c0-4 4-6 8-6s8 2 8 6", roles: ["disciplinary", "inspection_lead", "admin"] },
     { to: "/accountability/cases", label: "nav.cases", icon: "M5 4h14v16H5zM9 8h6M9 12h6M9 16h3", roles: ["disciplinary", "admin"] },
     { to: "/accountability/ranking", label: "nav.ranking", icon: "M5 20V10M12 20V4M19 20v-7" },
+    { to: "/accountability/tasks", label: "nav.tasks", icon: "M9 11l3 3 8-8M4 6h3M4 12h3M4 18h16" },
     { to: "/inspection/commitments", label: "nav.commitments", icon: "M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7z", roles: ["disciplinary", "admin", "inspection_lead", "inspector"] },
   ],
   admin: [

@@ -394,3 +394,22 @@ export interface ForceRegulation {
   cited_as_vi: string;
   updated_at: string | null;
 }
+
+/** GET /api/accountability/cchc-tasks/ (TaskOutputSerializer). */
+export interface CchcTask {
+  id: number;
+  unit: { id: number; code: string; name: string };
+  year: number;
+  title: string;
+  target: string;
+  due_date: string;
+  late_registration: boolean;
+  registered_by: string;
+  registered_at: string;
+  delivered_on: string | null;
+  delivery_note: string;
+  reported_at: string | null;
+  status: "on_time" | "late" | "reported_late" | "missed" | "pending";
+  status_vi: string;
+  overdue_days: number | null;
+}

@@ -100,6 +100,8 @@ export interface Draw {
   closed_at?: string | null;
   checks_count?: number;
   candidates?: { unit_id: number; score: number; forced?: boolean; snapshot_id?: number; last_checked?: string; due?: string }[];
+  /** Detail only: the units left out and why; a planned check that kept one out, when the reader may see it. */
+  excluded?: DrawExclusion[];
   reason?: string;
   close_reason?: string;
   flags?: DrawCommitment["flags"];
@@ -273,7 +275,15 @@ export interface FindingDetail extends FindingBrief {
   evidence: FindingEvidence[];
   transitions: FindingTransition[];
   criterion?: string | null;
+  /** Whether an evidence package can be built from what the finding has (the server's own test). */
+  exportable?: boolean;
   created_by?: UserBrief | null;
   confirmed_at?: string | null;
   confirmed_by?: UserBrief | null;
+}
+
+export interface DrawExclusion {
+  unit_id: number;
+  reason: string;
+  check?: { reference: string; date: string };
 }

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -11,7 +11,7 @@ import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtDate, fmtDateTime, fmtNumber, localToday } from "../../components/format";
 import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
-import type { BiText, CheckBrief, Draw, DrawVerify } from "../../types/inspection";
+import type { BiText, CheckBrief, Draw, DrawExclusion, DrawVerify } from "../../types/inspection";
 
 /** A warning or flag in the reader's language (Vietnamese first). */
 export function bi(item: { vi?: string; en?: string }, lang: string): string {
@@ -162,7 +162,9 @@ export function DrawDetail({ id }: { id: number }) {
   const checksByUnit = new Map(rows(checksQ.data).map((c) => [c.unit.id, c]));
   const candidates = d.candidates ?? [];
   const forcedIds = new Set(candidates.filter((c) => c.forced).map((c) => c.unit_id));
-  const excluded = (d.params.excluded as { unit_id: number; reason: string }[] | undefined) ?? [];
+  const excluded: DrawExclusion[] = d.excluded ?? (d.params.excluded as DrawExclusion[] | undefined) ?? [];
+  const asked = Number(d.params.n ?? 0);
+  const drawn = (d.result ?? []).length;
   return (
     <Card
       title={
@@ -267,8 +269,15 @@ export function DrawDetail({ id }: { id: number }) {
           <span>{t("draw.candidates")}: <strong>{candidates.length}</strong></span>
           <span>· {t("draw.forcedCount")}: <strong>{forcedIds.size}</strong></span>
           <span>· {t("draw.excludedCount")}: <strong>{excluded.length}</strong></span>
-          <span>· {t("draw.window")}: {String(d.params.start ?? "")} → {String(d.params.end ?? "")}</span>
+          <span>· {t("draw.window")}: {fmtDate(String(d.params.start ?? ""))} – {fmtDate(String(d.params.end ?? ""))}</span>
         </div>
+        {asked > drawn && (
+          <div className="notice notice-amber small" data-testid="draw-shortfall">
+            {candidates.length < asked
+              ? t("draw.shortEligible", { n: asked, m: drawn, eligible: candidates.length, excluded: excluded.length })
+              : t("draw.shortCapacity", { n: asked, m: drawn })}
+          </div>
+        )}
         {d.state === "open" && <div className="notice notice-amber small">{t("draw.secretNote")}</div>}
         <div className="table-wrap">
           <table className="table">
@@ -327,7 +336,10 @@ export function DrawDetail({ id }: { id: number }) {
                 {excluded.map((e) => (
                   <tr key={e.unit_id}>
                     <td>{units.get(e.unit_id)?.name ?? `#${e.unit_id}`}</td>
-                    <td>{t(`draw.exclusion.${e.reason}`, { defaultValue: e.reason })}</td>
+                    <td>
+                      {t(`draw.exclusion.${e.reason}`, { defaultValue: e.reason })}
+                      {e.check && ` (${t("draw.exclusionCheck", { reference: e.check.reference, date: fmtDate(e.check.date) })})`}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -378,6 +390,12 @@ export default function DrawsPage() {
   const me = useMe().data;
   const [params, setParams] = useSearchParams();
   const [dialog, setDialog] = useState(false);
+  const [flash, setFlash] = useState("");
+  const flashRef = useRef<HTMLParagraphElement>(null);
+  const newRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (flash) flashRef.current?.focus(); // the keyboard goes to the message once it is on screen
+  }, [flash]);
   const q = useQuery({ queryKey: ["draws"], queryFn: () => api.get<Page<Draw> | Draw[]>("inspection/draws/") });
   const list = rows(q.data);
   const selected = Number(params.get("id")) || list[0]?.id;
@@ -389,12 +407,13 @@ export default function DrawsPage() {
         subtitle={t("draw.subtitle")}
         actions={
           canDraw && (
-            <button type="button" className="btn btn-primary" onClick={() => setDialog(true)} data-testid="draw-new">
+            <button type="button" className="btn btn-primary" ref={newRef} onClick={() => { setFlash(""); setDialog(true); }} data-testid="draw-new">
               + {t("draw.new")}
             </button>
           )
         }
       />
+      {flash && <p className="notice notice-green" role="status" tabIndex={-1} ref={flashRef}>{flash}</p>}
       <div className="grid-main-side" style={{ gridTemplateColumns: "270px minmax(0, 1fr)" }}>
         <Card className="flush">
           <QueryState q={q}>
@@ -423,9 +442,14 @@ export default function DrawsPage() {
       </div>
       {dialog && (
         <NewDrawDialog
-          onClose={() => setDialog(false)}
+          onClose={() => {
+            setDialog(false);
+            setTimeout(() => newRef.current?.focus(), 0); // back to the button that opened it
+          }}
           onCreated={(d) => {
             setDialog(false);
+            // say what was drawn and put the keyboard on that message
+            setFlash(t("draw.done", { name: drawName(d), m: (d.result ?? []).length, n: Number(d.params.n ?? 0) }));
             void qc.invalidateQueries({ queryKey: ["draws"] });
             void qc.invalidateQueries({ queryKey: ["checks"] });
             setParams({ id: String(d.id) });

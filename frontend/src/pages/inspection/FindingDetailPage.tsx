@@ -64,9 +64,9 @@ export default function FindingDetailPage() {
   const canTrace = ["disciplinary", "inspection_lead", "admin"].includes(me?.role ?? "") && f.state !== "draft" && f.state !== "dismissed";
   const check = f.check;
   const canExport = ["reviewer", "admin", "inspection_lead", "inspector"].includes(me?.role ?? "");
-  // Report photos of the finding's criterion count as evidence too: only a finding with no check and
-  // nothing attached has nothing to export.
-  const nothingToExport = evidence.length + media.length === 0 && !check;
+  // The server says whether a package can be built (report photos of the finding's criterion count
+  // too); an older answer without it: only a finding with no check and nothing attached has nothing.
+  const nothingToExport = f.exportable === false || (f.exportable === undefined && evidence.length + media.length === 0 && !check);
 
   return (
     <>

@@ -14,7 +14,9 @@ type Kind = "staff" | "head" | "deputy";
 
 /** Appoint an officer to a post in a unit: head / deputy (with the field of charge) / staff, acting
  *  or not, from/to dates and the decision. The server checks every rule and answers in Vietnamese. */
-export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, onClose }: { officer?: Officer; unitId?: number; onClose: () => void }) {
+export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, defaultFrom = "", onClose, onDone }: {
+  officer?: Officer; unitId?: number; defaultFrom?: string; onClose: () => void; onDone?: (message: string) => void;
+}) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const units = useUnits().data ?? [];
@@ -26,7 +28,7 @@ export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, onClos
   const [position, setPosition] = useState("");
   const [fieldId, setFieldId] = useState<number | "">("");
   const [inChargeOf, setInChargeOf] = useState("");
-  const [from, setFrom] = useState("");
+  const [from, setFrom] = useState(defaultFrom);
   const [to, setTo] = useState("");
   const [decision, setDecision] = useState("");
   const m = useMutation({
@@ -38,7 +40,8 @@ export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, onClos
       }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["org"] });
-      onClose();
+      if (onDone) onDone(t("appt.saved"));
+      else onClose();
     },
   });
   const why = !officer || !unitId || !position.trim() || !from ? t("appt.need") : to && to < from ? t("appt.endBeforeStart") : null;

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -80,15 +80,17 @@ function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
   );
 }
 
-function RenameDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
+type Done = (message: string) => void;
+
+function RenameDialog({ unit, onClose, onDone }: { unit: Unit; onClose: () => void; onDone: Done }) {
   const { t } = useTranslation();
   const invalidate = useInvalidateOrg();
   const [name, setName] = useState(unit.name);
   const m = useMutation({
     mutationFn: () => api.patch<Unit>(`org/units/${unit.id}/`, { name }),
-    onSuccess: () => {
+    onSuccess: (saved) => {
       invalidate();
-      onClose();
+      onDone(t("org.renamed", { name: saved.name ?? name }));
     },
   });
   return (
@@ -104,20 +106,21 @@ function RenameDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
   );
 }
 
-function MergeDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
+function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; onClose: () => void; onDone: Done }) {
   const { t } = useTranslation();
   const units = useUnits().data ?? [];
   const invalidate = useInvalidateOrg();
   const [into, setInto] = useState<number | "">("");
   const [also, setAlso] = useState<number[]>([]);
-  const [on, setOn] = useState("");
+  const [on, setOn] = useState(at); // the date the tree is showing
   const [reason, setReason] = useState("");
   const [confirm, setConfirm] = useState(false);
   const m = useMutation({
     mutationFn: () => api.post<Unit>("org/units/merge/", { unit_ids: [unit.id, ...also], into_id: into, on, reason, confirm }),
     onSuccess: () => {
       invalidate();
-      onClose();
+      const target = units.find((u) => u.id === into)?.name ?? "";
+      onDone(t("org.merged", { name: unit.name, into: target, date: fmtDay(on) }));
     },
   });
   const others = units.filter((u) => !u.valid_to && u.id !== unit.id);
@@ -149,11 +152,11 @@ function MergeDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
   );
 }
 
-function AbolishDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
+function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; onClose: () => void; onDone: Done }) {
   const { t } = useTranslation();
   const units = useUnits().data ?? [];
   const invalidate = useInvalidateOrg();
-  const [on, setOn] = useState("");
+  const [on, setOn] = useState(at > unit.valid_from ? at : ""); // the date the tree is showing
   const [successor, setSuccessor] = useState<number | "">("");
   const [childrenTo, setChildrenTo] = useState<number | "">(unit.parent?.id ?? "");
   const [reason, setReason] = useState("");
@@ -162,7 +165,7 @@ function AbolishDialog({ unit, onClose }: { unit: Unit; onClose: () => void }) {
     mutationFn: () => api.post<Unit>(`org/units/${unit.id}/abolish/`, { on, successor_id: successor || null, children_to_id: childrenTo || null, reason, confirm }),
     onSuccess: () => {
       invalidate();
-      onClose();
+      onDone(t("org.abolished", { name: unit.name, date: fmtDay(on) }));
     },
   });
   const others = units.filter((u) => !u.valid_to && u.id !== unit.id);
@@ -214,9 +217,10 @@ function HistoryReason({ reason, setReason, confirm, setConfirm, error }: {
 
 function PostBadge({ a }: { a: Assignment }) {
   const { t } = useTranslation();
+  const staff = t("appt.kind.staff");
   if (a.is_head) return <Badge tone="blue">{t("appt.kind.head")}{a.is_acting ? ` · ${t("org.acting")}` : ""}</Badge>;
   if (a.is_deputy) return <Badge tone="purple">{t("appt.kind.deputy")}{a.is_acting ? ` · ${t("org.acting")}` : ""}</Badge>;
-  return <Badge>{t("appt.kind.staff")}</Badge>;
+  return a.position.trim().toLowerCase() === staff.toLowerCase() ? null : <Badge>{staff}</Badge>; // not "Cán bộ [Cán bộ]"
 }
 
 export function AssignmentsTable({ list, show }: { list: Assignment[]; show: "officer" | "unit" }) {
@@ -232,17 +236,20 @@ export function AssignmentsTable({ list, show }: { list: Assignment[]; show: "of
             <th scope="col">{t("appt.position")}</th>
             <th scope="col">{t("appt.field")}</th>
             <th scope="col">{t("common.from")} – {t("common.to")}</th>
-            <th scope="col">{t("appt.decision")}</th>
           </tr>
         </thead>
         <tbody>
           {list.map((a) => (
             <tr key={a.id} data-testid="assignment-row">
-              <td className="nowrap">{show === "officer" ? <Link to={`/admin/officers?officer=${a.officer.id}`}>{a.officer.rank} {a.officer.full_name}</Link> : <Link to={`/admin/org?unit=${a.unit.id}`}>{a.unit.name}</Link>}</td>
+              <td>{show === "officer" ? <Link to={`/admin/officers?officer=${a.officer.id}`}>{a.officer.rank} {a.officer.full_name}</Link> : <Link to={`/admin/org?unit=${a.unit.id}`}>{a.unit.name}</Link>}</td>
               <td>{a.position} <PostBadge a={a} /></td>
               <td>{a.field ? (en ? a.field.name_en : a.field.name_vi) : a.is_deputy ? <span className="muted">{t("appt.noField")}</span> : ""}{a.in_charge_of && <div className="small muted">{a.in_charge_of}</div>}</td>
-              <td><Period from={a.valid_from} to={a.valid_to} /><div><EndAssignment assignment={a} /></div></td>
-              <td>{a.decision_ref}</td>
+              {/* the period and its decision in one narrow cell, so neither is clipped in the side panel */}
+              <td data-testid="assignment-period">
+                <Period from={a.valid_from} to={a.valid_to} />
+                {a.decision_ref && <div className="small muted">{t("appt.decision")}: {a.decision_ref}</div>}
+                <div><EndAssignment assignment={a} /></div>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -251,9 +258,31 @@ export function AssignmentsTable({ list, show }: { list: Assignment[]; show: "of
   );
 }
 
-function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
+type DialogKind = "rename" | "merge" | "abolish" | "appoint";
+
+export function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
   const { t } = useTranslation();
-  const [dialog, setDialog] = useState<"rename" | "merge" | "abolish" | "appoint" | null>(null);
+  const [dialog, setDialog] = useState<DialogKind | null>(null);
+  const [flash, setFlash] = useState("");
+  const flashRef = useRef<HTMLParagraphElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  function open(kind: DialogKind) {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setFlash("");
+    setDialog(kind);
+  }
+  // Cancel: back to the button that opened the dialog; done: to the message saying what happened.
+  function close() {
+    setDialog(null);
+    setTimeout(() => opener.current?.focus(), 0);
+  }
+  function done(message: string) {
+    setDialog(null);
+    setFlash(message);
+  }
+  useEffect(() => {
+    if (flash) flashRef.current?.focus();
+  }, [flash]);
   const q = useQuery({ queryKey: ["org", "history", unitId], queryFn: () => api.get<UnitHistory>(`org/units/${unitId}/history/`) });
   const h = q.data;
   const ended = h?.unit.valid_to ? t("org.ended", { date: fmtDay(h.unit.valid_to) }) : null;
@@ -264,13 +293,14 @@ function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
           title={<>{h.unit.name} <span className="muted small">{h.unit.code}</span></>}
           actions={
             <>
-              <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDialog("rename")}>{t("org.rename")}</button>
-              <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => setDialog("merge")}>{t("org.merge")}</ActionButton>
-              <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => setDialog("abolish")}>{t("org.abolish")}</ActionButton>
-              <ActionButton className="btn btn-primary btn-sm" why={ended} onClick={() => setDialog("appoint")} data-testid="appoint-open">{t("org.appoint")}</ActionButton>
+              <button type="button" className="btn btn-secondary btn-sm" onClick={() => open("rename")}>{t("org.rename")}</button>
+              <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => open("merge")}>{t("org.merge")}</ActionButton>
+              <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => open("abolish")}>{t("org.abolish")}</ActionButton>
+              <ActionButton className="btn btn-primary btn-sm" why={ended} onClick={() => open("appoint")} data-testid="appoint-open">{t("org.appoint")}</ActionButton>
             </>
           }
         >
+          {flash && <p className="notice notice-green" role="status" tabIndex={-1} ref={flashRef}>{flash}</p>}
           <dl className="kv">
             <dt>{t("org.level")}</dt><dd>{t(`org.level.${h.unit.level}`)}</dd>
             <dt>{t("org.existed")}</dt><dd><Period from={h.unit.valid_from} to={h.unit.valid_to} /></dd>
@@ -287,10 +317,10 @@ function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
           </dl>
           <h3 className="section-title">{t("org.posts")}</h3>
           <AssignmentsTable list={h.assignments} show="officer" />
-          {dialog === "rename" && <RenameDialog unit={h.unit} onClose={() => setDialog(null)} />}
-          {dialog === "merge" && <MergeDialog unit={h.unit} onClose={() => setDialog(null)} />}
-          {dialog === "abolish" && <AbolishDialog unit={h.unit} onClose={() => setDialog(null)} />}
-          {dialog === "appoint" && <AppointDialog unitId={h.unit.id} onClose={() => setDialog(null)} />}
+          {dialog === "rename" && <RenameDialog unit={h.unit} onClose={close} onDone={done} />}
+          {dialog === "merge" && <MergeDialog unit={h.unit} at={at} onClose={close} onDone={done} />}
+          {dialog === "abolish" && <AbolishDialog unit={h.unit} at={at} onClose={close} onDone={done} />}
+          {dialog === "appoint" && <AppointDialog unitId={h.unit.id} defaultFrom={at} onClose={close} onDone={done} />}
         </Card>
       )}
     </QueryState>

@@ -1,0 +1,66 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
+import { afterEach, expect, test, vi } from "vitest";
+import DrawsPage, { DrawDetail } from "./DrawsPage";
+
+const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results });
+
+afterEach(() => vi.unstubAllGlobals());
+
+test("the draw states its window in dd/mm/yyyy, the shortfall with its reason and the check that kept a unit out", async () => {
+  const draw = {
+    id: 4, name: "Đợt tháng 12/2026", state: "open", created_at: "2026-11-30T02:00:00Z", created_by: null, seed_sha256: "a".repeat(64), seed: null,
+    params: { n: 3, start: "2026-12-01", end: "2026-12-14", excluded: [{ unit_id: 12, reason: "planned_check_pending" }] },
+    result: [1, 2].map((i) => ({ order: i, unit_id: 10 + i - 1, reason: "risk", score: 14.4, team: [], slot: null, notes: [] })),
+    closed_at: null, closed_by: null, checks_count: 2, reason: "", close_reason: "", flags: [], warnings: [],
+    candidates: [{ unit_id: 10, score: 14.4 }, { unit_id: 11, score: 9 }],
+    excluded: [{ unit_id: 12, reason: "planned_check_pending", check: { reference: "KT-FF4A3794", date: "2026-12-01" } }],
+  };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/draws/4/")) return json(draw);
+    if (url.includes("/org/units/")) return json(page([{ id: 12, code: "CAX-ND", name: "Công an xã Nam Đàn", level: "commune", parent: null, valid_from: "2025-07-01", valid_to: null }]));
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawDetail id={4} /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByText(/01\/12\/2026 – 14\/12\/2026/)).toBeInTheDocument();
+  expect(screen.queryByText(/2026-12-01/)).toBeNull();
+  expect(screen.getByTestId("draw-shortfall")).toHaveTextContent("Yêu cầu 3 đơn vị, chỉ chọn được 2: chỉ có 2 đơn vị đủ điều kiện (1 đơn vị bị loại");
+  expect(screen.getByTestId("draw-excluded")).toHaveTextContent("Đã có cuộc kiểm tra dự kiến (cuộc kiểm tra KT-FF4A3794 ngày 01/12/2026)");
+});
+
+test("after a draw the lead reads what was drawn and the keyboard is on that message; cancel returns to the button", async () => {
+  const created = { id: 9, name: "Đợt tháng 12/2026", state: "open", created_at: "2026-11-30T02:00:00Z", params: { n: 3 }, result: [], flags: [], warnings: [] };
+  let drawn = false;
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (url.includes("/auth/me/")) return json({ id: 1, username: "lead", full_name: "L", role: "inspection_lead", role_label: "", scope_unit: null });
+    if (init?.method === "POST") {
+      drawn = true;
+      return json({ ...created, result: [{ order: 1, unit_id: 10, reason: "risk", score: 1, team: [], slot: null }, { order: 2, unit_id: 11, reason: "risk", score: 1, team: [], slot: null }] });
+    }
+    if (url.includes("/inspection/draws/9/")) return json({ ...created, candidates: [] });
+    if (url.includes("/inspection/draws/")) return json(page(drawn ? [created] : []));
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawsPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const open = await screen.findByTestId("draw-new");
+  fireEvent.click(open);
+  fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Hủy" }));
+  await waitFor(() => expect(document.activeElement).toBe(open));
+  fireEvent.click(open);
+  fireEvent.click(within(await screen.findByRole("dialog")).getByTestId("draw-run"));
+  const done = await screen.findByRole("status");
+  expect(done).toHaveTextContent("Đã rút thăm “Đợt tháng 12/2026”: chọn được 2/3 đơn vị.");
+  await waitFor(() => expect(document.activeElement).toBe(done));
+});

@@ -1,0 +1,79 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
+import { afterEach, expect, test, vi } from "vitest";
+import { AssignmentsTable, UnitPanel } from "./OrgPage";
+
+const unit = (id: number, name: string, valid_to: string | null = null) => ({ id, code: `U${id}`, name, level: "department", parent: null, valid_from: "2000-01-01", valid_to, successor: null });
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+afterEach(() => vi.unstubAllGlobals());
+
+function setup(panelUnit = unit(16, "Phòng Tham mưu")) {
+  const posts: unknown[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (init?.method === "POST") {
+      posts.push(JSON.parse(String(init.body)));
+      return json(unit(15, "Phòng Thanh tra"));
+    }
+    if (url.includes("/history/")) return json({ unit: panelUnit, predecessors: [], parent_links: [], assignments: [] });
+    return json({ count: 2, next: null, previous: null, results: [panelUnit, unit(15, "Phòng Thanh tra")] });
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><UnitPanel unitId={panelUnit.id} at="2025-07-01" /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  return posts;
+}
+
+test("the merge dialog takes the tree's date, says what was done and puts focus on that message", async () => {
+  const posts = setup();
+  const opener = await screen.findByRole("button", { name: "Sáp nhập vào…" });
+  opener.focus();
+  fireEvent.click(opener);
+  const dialog = await screen.findByRole("dialog");
+  expect(within(dialog).getByLabelText("Ngày đơn vị mới hoạt động")).toHaveValue("01/07/2025");
+  await waitFor(() => expect(within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" }).querySelector("option[value=\"15\"]")).not.toBeNull());
+  fireEvent.change(within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" }), { target: { value: "15" } });
+  fireEvent.click(within(dialog).getByRole("button", { name: "Xác nhận" }));
+  const done = await screen.findByRole("status");
+  expect(done).toHaveTextContent("Đã sáp nhập Phòng Tham mưu vào Phòng Thanh tra từ ngày 01/07/2025.");
+  expect(posts).toEqual([{ unit_ids: [16], into_id: 15, on: "2025-07-01" }]);
+  await waitFor(() => expect(document.activeElement).toBe(done));
+});
+
+test("cancelling a dialog gives focus back to the button that opened it; the appointment starts on the tree's date", async () => {
+  setup();
+  const opener = await screen.findByRole("button", { name: "Bổ nhiệm / phân công" });
+  opener.focus();
+  fireEvent.click(opener);
+  const dialog = await screen.findByRole("dialog");
+  expect(within(dialog).getByLabelText("Từ ngày")).toHaveValue("01/07/2025");
+  fireEvent.click(within(dialog).getByRole("button", { name: "Hủy" }));
+  await waitFor(() => expect(document.activeElement).toBe(opener));
+});
+
+test("a unit that existed through 28/02/2025 is said to have ceased after that day, not from it", async () => {
+  setup(unit(20, "Công an huyện Thanh Chương", "2025-02-28"));
+  const merge = await screen.findByRole("button", { name: "Sáp nhập vào…" });
+  expect(merge).toBeDisabled();
+  expect(merge).toHaveAttribute("title", "Đã chấm dứt hoạt động sau ngày 28/02/2025");
+});
+
+test("org history shows the decision number under the whole period, and a plain staff post without a duplicate badge", async () => {
+  const officer = { id: 5, service_number: "F-5", full_name: "Lê Văn Chuyển", rank: "Đại úy" };
+  const a = { id: 1, officer, unit: { id: 16, code: "U16", name: "Phòng Tham mưu" }, position: "Cán bộ", is_head: false, is_deputy: false,
+    is_acting: false, field: null, in_charge_of: "", valid_from: "2020-01-01", valid_to: "2025-02-28", decision_ref: "45/QĐ-CAT" };
+  vi.stubGlobal("fetch", vi.fn(async () => json({ count: 0, next: null, previous: null, results: [] })));
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <MemoryRouter><AssignmentsTable list={[a]} show="officer" /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const period = screen.getByTestId("assignment-period");
+  expect(period).toHaveTextContent("01/01/2020 – 28/02/2025");
+  expect(period).toHaveTextContent("Số quyết định: 45/QĐ-CAT");
+  expect(within(screen.getByTestId("assignment-row")).getAllByText("Cán bộ")).toHaveLength(1);
+});
