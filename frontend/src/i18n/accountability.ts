@@ -22,7 +22,7 @@ export const ACCOUNTABILITY: Dict = {
   "trace.parent": ["Cấp trên trực tiếp", "Parent unit"],
   "trace.formIfNotBarred": ["Theo quy tắc nếu còn thời hiệu (không đề xuất)", "By the rule had it not been time-barred (not proposed)"],
   "trace.unitSpan": ["giai đoạn {{from}} – {{to}}", "period {{from}} – {{to}}"],
-  "trace.parentSpan": ["{{name}} ({{from}} – {{to}})", "{{name}} ({{from}} – {{to}})"],
+  "trace.parentSpan": ["{{name}} (từ {{from}} đến {{to}})", "{{name}} ({{from}} to {{to}})"],
   "trace.propose": ["Lập đề xuất trách nhiệm", "Propose liabilities"],
   "trace.proposed_ok": ["Đã lập {{n}} đề xuất trách nhiệm.", "{{n}} liabilities proposed."],
   "trace.liabilities": ["Đề xuất trách nhiệm", "Liabilities"],

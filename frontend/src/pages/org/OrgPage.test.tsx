@@ -40,7 +40,7 @@ test("the merge dialog takes the tree's date, says what was done and puts focus 
   fireEvent.click(within(dialog).getByRole("button", { name: "Xác nhận" }));
   const done = await screen.findByRole("status");
   expect(done).toHaveTextContent("Đã sáp nhập Phòng Tham mưu vào Phòng Thanh tra từ ngày 01/07/2025.");
-  expect(posts).toEqual([{ unit_ids: [16], into_id: 15, on: "2025-07-01" }]);
+  expect(posts).toEqual([{ unit_ids: [16], into_id: 15, on: "2025-07-01", reason: "", confirm: false }]);
   await waitFor(() => expect(document.activeElement).toBe(done));
 });
 
