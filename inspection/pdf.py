@@ -70,10 +70,21 @@ def _signature_image(report: CheckReport, width: float, height: float) -> Any:
         data = handle.read()
     finally:
         handle.close()
-    reader = ImageReader(io.BytesIO(data))
+    # Re-drawn small through Pillow: a stored picture that cannot be decoded (sealed before the sign-off
+    # checked whole pictures) prints as its hash alone instead of making the minutes unprintable.
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            picture.thumbnail((900, 330))
+            small = io.BytesIO()
+            picture.convert("RGBA").save(small, format="PNG")
+    except Exception:  # noqa: BLE001 - any undecodable picture: the text and its hash still stand
+        return None
+    reader = ImageReader(io.BytesIO(small.getvalue()))
     w, h = reader.getSize()
     scale = min(width / w, height / h)
-    return Image(io.BytesIO(data), width=w * scale, height=h * scale)
+    return Image(io.BytesIO(small.getvalue()), width=w * scale, height=h * scale)
 
 
 def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:

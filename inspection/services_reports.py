@@ -531,6 +531,7 @@ def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, fil
 
 
 MAX_SIGNATURE_BYTES = 512 * 1024
+MAX_SIGNATURE_SIDE = 4000  # px: a phone canvas is well under it; a larger picture cannot be printed
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -549,6 +550,20 @@ def _signature_png(data_url: str) -> bytes:
     if len(raw) > MAX_SIGNATURE_BYTES:
         raise _invalid("Ảnh chữ ký quá lớn (tối đa 512 KB).", "The signature image is too large (max 512 KB).",
                        "signature")
+    # The whole picture is decoded now: a signature the minutes cannot print must not be sealed (it
+    # cannot be signed again), so a broken file or an outsized canvas is refused here.
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            width, height = image.size
+            if image.format != "PNG" or width > MAX_SIGNATURE_SIDE or height > MAX_SIGNATURE_SIDE:
+                raise _invalid(f"Ảnh chữ ký phải là PNG, mỗi chiều tối đa {MAX_SIGNATURE_SIDE} điểm ảnh.",
+                               f"The signature must be a PNG of at most {MAX_SIGNATURE_SIDE} px a side.", "signature")
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise _invalid("Chữ ký vẽ không phải ảnh PNG hợp lệ.", "The drawn signature is not a valid PNG.",
+                       "signature") from None
     return raw
 
 

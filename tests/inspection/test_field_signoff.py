@@ -211,3 +211,47 @@ def test_an_account_of_another_unit_is_not_the_units_representative(api_as, insp
                          format="json")
     assert response.status_code == 400 and "inspected unit" in response.json()["error"]["message_en"]
     assert CheckReport.objects.get(surprise_check=running).rep_signed_at is None
+
+
+@pytest.mark.django_db
+def test_a_signature_the_minutes_could_not_print_is_refused_before_it_is_sealed(api_as, running):
+    """Adversary of issue 16: a PNG header followed by garbage, or a 14000 px canvas, was sealed and then
+    made the minutes PDF fail for good (the representative cannot sign again)."""
+    _signed(api_as, running)
+    lead = api_as("lead")
+    base = {"name": "Trần Minh Đức", "post": "Trưởng Công an xã", "opinion": ""}
+    url = _url(running, "representative/")
+    for bad in (b"\x89PNG\r\n\x1a\n" + b"garbage" * 20, _png(5000, 2)):
+        refused = lead.post(url, {**base, "signature": _data_url(bad)}, format="json")
+        assert refused.status_code == 400 and "signature" in refused.json()["error"]["fields"], refused.content
+    assert CheckReport.objects.get(surprise_check=running).rep_signed_at is None
+    assert lead.post(url, {**base, "signature": _data_url(_png())}, format="json").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_stored_signature_that_cannot_be_decoded_still_prints_the_minutes(monkeypatch):
+    """A picture sealed before whole pictures were checked prints as its hash alone, never a 500."""
+    import io
+
+    from backend.core import store as store_module
+    from inspection import pdf
+
+    class Broken:
+        def open(self, key):
+            return io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"garbage")
+
+    class Good:
+        def open(self, key):
+            return io.BytesIO(_png())
+
+    def serving(store):
+        def get_store():
+            return store
+        get_store.cache_clear = lambda: None  # stores_reset() at teardown
+        return get_store
+
+    monkeypatch.setattr(store_module, "get_store", serving(Broken()))
+    report = CheckReport(rep_signature_key="inspection/checks/x/signatures/broken.png")
+    assert pdf._signature_image(report, 100, 40) is None
+    monkeypatch.setattr(store_module, "get_store", serving(Good()))
+    assert pdf._signature_image(report, 100, 40) is not None
