@@ -77,6 +77,8 @@ class AnalysisResult:
     # derivatives (poster, sprite, thumbnails, proxy); and whether non-reference frames were skipped
     stage_seconds: dict[str, float] = field(default_factory=dict)
     skipped_nonref: bool = False
+    # video packets read from the file: every frame, decoded or (non-reference, skipped) not
+    frames_read: int = 0
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: {"file", "events", "activity", "warnings"} (the CLI adds sha256)."""
@@ -166,6 +168,7 @@ class _Pass:
             self.warnings.append("the background given does not fit this video's size; not used")
         self.start = info.start_time
         self.frames = 0
+        self.packets_read = 0
         self.analysed = 0
         self.last_t = -1.0
         self.next_sample = 0.0
@@ -229,6 +232,8 @@ class _Pass:
             except av.error.FFmpegError as exc:
                 self.read_error = _short_error(exc)
                 break
+            if packet.size:
+                self.packets_read += 1
             t1 = clock()
             try:
                 frames = packet.decode()
@@ -409,6 +414,7 @@ class _Pass:
             background=self.analyzer.background(),
             stage_seconds={k: round(v, 4) for k, v in self.stage.items()},
             skipped_nonref=self.fast_decode,
+            frames_read=self.packets_read,
         )
 
     def _write_derivatives(self, events: list[Event], duration: float) -> tuple[list[Event], Derivatives]:
