@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import re
 from datetime import timedelta
@@ -126,11 +127,15 @@ def phone(request: Any, browser: Any, live_url: str) -> Any:
     assert not errors, f"JavaScript errors in the page: {errors}"
 
 
+_SLOTS = itertools.count()
+
+
 def _plan_check(lead: Phone, team_ids: list[int]) -> dict[str, Any]:
     """A planned check of Công an xã Thanh Chương, made through the API as the lead."""
     units = lead.api("GET", "/api/org/units/?search=CAX-TC").json()
     unit = next(u for u in (units["results"] if isinstance(units, dict) else units) if u["code"] == "CAX-TC")
-    start = timezone.now() + timedelta(hours=1)
+    # each planned check in its own hours: nobody may be on two checks at once
+    start = timezone.now() + timedelta(hours=1 + 3 * next(_SLOTS))
     response = lead.api("POST", "/api/inspection/checks/", {
         "mode": "dot_xuat", "unit_id": unit["id"], "window_start": start.isoformat(),
         "window_end": (start + timedelta(hours=2)).isoformat(), "team_ids": team_ids,
