@@ -67,6 +67,9 @@ _REAL = {
     "tags": ("review.Tag", "pk"), "evidence": ("review.EvidenceItem", "pk"),
     "packages": ("review.EvidencePackage", "pk"), "taxonomy": ("review.TagLabel", "code"),
     "users": ("accounts.User", "pk"), "holds": ("media_ingest.ClipHold", "pk"),
+    "categories": ("inspection.FindingCategory", "pk"), "fields": ("org.FieldOfCharge", "pk"),
+    "regulations": ("accountability.ForceRegulation", "code"),
+    "self-detections": ("accountability.SelfDetection", "pk"),
 }
 _PARAM = re.compile(r"([^/{}]+)/\{(\w+)\}")
 
