@@ -546,7 +546,7 @@ def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharg
     starts on it, so a trace of an earlier violation still reads the field held then. Only a field
     recorded for a deputy who had none, or a change dated from the post's first day (a correction of
     the appointment record), is written in place. Returns the post that holds the new field."""
-    assignment = Assignment.objects.select_for_update().select_related("field", "unit").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("field", "unit").get(pk=assignment.pk)
     changes: dict[str, Any] = {}
     split_on: date | None = None
     if field is not _KEEP:
