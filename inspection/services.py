@@ -631,7 +631,8 @@ def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str)
                        f"A finding cannot go from {finding.state} to {to_state}.", code="invalid_transition")
     require_role(by, *roles)
     reason = _require_text(reason, "reason", "lý do")
-    from inspection.services_reports import _recompute_score, is_a_reason, uncovered_critical
+    from inspection.services_common import is_a_reason
+    from inspection.services_reports import _recompute_score, uncovered_critical
 
     report = (CheckReport.objects.select_for_update().filter(surprise_check_id=finding.surprise_check_id).first()
               if finding.surprise_check_id else None)

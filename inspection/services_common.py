@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -76,15 +77,23 @@ MIN_REASON_CHARS = 6
 MIN_REASON_LETTERS = 5
 
 
+def strip_invisible(text: str) -> str:
+    """Text without format characters (zero-width spaces, BOM) and outer blanks."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
+
+
+def is_a_reason(text: str, minimum: int = MIN_REASON_LETTERS) -> bool:
+    """A reason says something: at least `minimum` letters or digits ("." or "x" are not reasons)."""
+    return sum(ch.isalnum() for ch in strip_invisible(text)) >= minimum
+
+
 def _require_reason(value: str, field: str, vi_name: str) -> str:
     """A reason that is a reason: invisible characters (zero-width spaces, format characters) are
     dropped, whitespace collapsed, and what remains must hold at least five letters and six characters
     ("." "x" or U+200B are not reasons). Used for draw and check reasons, which are published."""
-    import unicodedata
-
-    cleaned = "".join(ch for ch in (value or "") if unicodedata.category(ch) not in ("Cf", "Cc", "Cs", "Co")
+    cleaned = "".join(ch for ch in (value or "") if unicodedata.category(ch) not in ("Cc", "Cs", "Co")
                       or ch in "\n\t")
-    cleaned = " ".join(cleaned.split())
+    cleaned = " ".join(strip_invisible(cleaned).split())
     if not cleaned:
         raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
     letters = sum(1 for ch in cleaned if ch.isalpha())

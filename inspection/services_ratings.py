@@ -602,7 +602,7 @@ def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Sou
             row.recorded_by = by if getattr(by, "pk", None) else None
             changed.append(row)
     if changed:
-        from inspection.services_reports import is_a_reason
+        from inspection.services_common import is_a_reason
 
         if getattr(by, "role", None) not in TEAM:
             raise Forbidden("Chỉ đoàn kiểm tra mới được sửa số giao dịch đã ghi "

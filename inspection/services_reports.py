@@ -33,6 +33,7 @@ from inspection.models import (
 )
 from inspection.secrecy import on_check_team
 from inspection.services_common import (
+    MIN_REASON_LETTERS,
     TEAM,
     TWO,
     _check_locked,
@@ -40,19 +41,9 @@ from inspection.services_common import (
     _invalid,
     _require_team_member,
     _require_text,
+    is_a_reason,
+    strip_invisible,
 )
-
-MIN_REASON_LETTERS = 5
-
-
-def strip_invisible(text: str) -> str:
-    """Text without format characters (zero-width spaces, BOM) and outer blanks."""
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
-
-
-def is_a_reason(text: str, minimum: int = MIN_REASON_LETTERS) -> bool:
-    """A reason says something: at least `minimum` letters or digits ("." or "x" are not reasons)."""
-    return sum(ch.isalnum() for ch in strip_invisible(text)) >= minimum
 
 
 def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dict[str, Any]]]:
