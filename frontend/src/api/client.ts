@@ -31,7 +31,9 @@ export class ApiError extends Error {
 }
 
 export interface Page<T> {
+  /** Exact when count_exact; otherwise a lower bound (the server stops counting a large list). */
   count: number;
+  count_exact?: boolean;
   next: string | null;
   previous: string | null;
   results: T[];

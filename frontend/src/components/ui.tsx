@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
+import { fmtNumber } from "./format";
 
 export function useErrorText(): (e: unknown) => string {
   const { t, i18n } = useTranslation();
@@ -170,18 +171,22 @@ export function Field({ label, children, hint }: { label: string; children: Reac
   );
 }
 
-export function Pager({ page, count, pageSize, onPage }: { page: number; count: number; pageSize: number; onPage: (p: number) => void }) {
+/** Page controls. `exact` is false when the server stopped counting (a large list): the total is
+ * then a lower bound, and there is a next page while the server says so. */
+export function Pager({ page, count, pageSize, onPage, exact = true }: { page: number; count: number; pageSize: number; onPage: (p: number) => void; exact?: boolean }) {
   const { t } = useTranslation();
   const pages = Math.max(1, Math.ceil(count / pageSize));
-  if (pages <= 1) return <div className="pager muted">{t("table.total", { count })}</div>;
+  const total = exact ? t("table.total", { count: fmtNumber(count, 0) })
+    : t("table.totalAtLeast", { count: fmtNumber(Math.max(0, count - 1), 0) });
+  if (pages <= 1) return <div className="pager muted">{total}</div>;
   return (
     <div className="pager">
-      <span className="muted">{t("table.total", { count })}</span>
+      <span className="muted">{total}</span>
       <button type="button" className="btn btn-ghost btn-sm" disabled={page <= 1} onClick={() => onPage(page - 1)}>
         ‹ {t("table.prev")}
       </button>
       <span>
-        {page} / {pages}
+        {page} / {exact ? pages : `${pages - 1}+`}
       </span>
       <button type="button" className="btn btn-ghost btn-sm" disabled={page >= pages} onClick={() => onPage(page + 1)}>
         {t("table.next")} ›

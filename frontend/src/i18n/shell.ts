@@ -111,6 +111,7 @@ export const SHELL: Dict = {
   "action.add": ["Thêm", "Add"],
   "action.home": ["Về trang chính", "Go home"],
   "table.total": ["Tổng cộng {{count}}", "{{count}} in total"],
+  "table.totalAtLeast": ["Hơn {{count}} kết quả", "More than {{count}}"],
   "table.prev": ["Trước", "Previous"],
   "table.next": ["Sau", "Next"],
   "common.all": ["Tất cả", "All"],

@@ -81,7 +81,7 @@ export default function CasesPage() {
                   })}
                 </tbody>
               </table>
-              <Pager page={page} count={q.data?.count ?? list.length} pageSize={50} onPage={(p) => { const n = new URLSearchParams(params); n.set("page", String(p)); setParams(n); }} />
+              <Pager page={page} count={q.data?.count ?? list.length} exact={q.data?.count_exact !== false} pageSize={50} onPage={(p) => { const n = new URLSearchParams(params); n.set("page", String(p)); setParams(n); }} />
             </>
           )}
         </QueryState>

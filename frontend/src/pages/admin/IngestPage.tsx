@@ -176,7 +176,7 @@ export default function IngestPage() {
                   </tbody>
                 </table>
               </div>
-              <Pager page={page} count={listQ.data?.count ?? list.length} pageSize={50} onPage={setPage} />
+              <Pager page={page} count={listQ.data?.count ?? list.length} exact={listQ.data?.count_exact !== false} pageSize={50} onPage={setPage} />
             </>
           )}
         </QueryState>

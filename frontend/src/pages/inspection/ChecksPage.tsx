@@ -103,7 +103,7 @@ export default function ChecksPage() {
                   </tbody>
                 </table>
               </div>
-              <Pager page={page} count={count} pageSize={50} onPage={setPage} />
+              <Pager page={page} count={count} exact={(q.data as Page<CheckBrief> | undefined)?.count_exact !== false} pageSize={50} onPage={setPage} />
             </>
           )}
         </QueryState>

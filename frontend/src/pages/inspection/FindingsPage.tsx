@@ -128,7 +128,7 @@ export default function FindingsPage() {
           ) : (
             <>
               <FindingsTable list={list} onOpen={(f) => navigate(`/inspection/findings/${f.id}`)} />
-              <Pager page={page} count={count} pageSize={50} onPage={(p) => { const n = new URLSearchParams(params); n.set("page", String(p)); setParams(n); }} />
+              <Pager page={page} count={count} exact={(q.data as Page<FindingBrief> | undefined)?.count_exact !== false} pageSize={50} onPage={(p) => { const n = new URLSearchParams(params); n.set("page", String(p)); setParams(n); }} />
             </>
           )}
         </QueryState>

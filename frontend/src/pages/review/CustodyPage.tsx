@@ -126,7 +126,7 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
                   </tbody>
                 </table>
               </div>
-              <Pager page={page} count={q.data?.count ?? list.length} pageSize={PAGE_SIZE} onPage={(p) => { const n = new URLSearchParams(params); n.set("page", String(p)); setParams(n); }} />
+              <Pager page={page} count={q.data?.count ?? list.length} exact={q.data?.count_exact !== false} pageSize={PAGE_SIZE} onPage={(p) => { const n = new URLSearchParams(params); n.set("page", String(p)); setParams(n); }} />
             </>
           )}
         </QueryState>
