@@ -631,6 +631,8 @@ def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str)
                        f"A finding cannot go from {finding.state} to {to_state}.", code="invalid_transition")
     require_role(by, *roles)
     reason = _require_text(reason, "reason", "lý do")
+    if to_state == Finding.State.DISMISSED:
+        _refuse_dismissing_what_discipline_rests_on(finding)
     from inspection.services_common import is_a_reason
     from inspection.services_reports import _recompute_score, uncovered_critical
 
@@ -659,6 +661,25 @@ def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str)
     audit_record(actor=by, verb=f"finding.{to_state}", obj=finding,
                  payload={"from": from_state, "to": to_state, "reason": reason})
     return finding
+
+
+def _refuse_dismissing_what_discipline_rests_on(finding: Finding) -> None:
+    from inspection.accountability.selectors import finding_dismissal_blockers
+
+    cases, liabilities = finding_dismissal_blockers(finding)
+    if not cases and not liabilities:
+        return
+    what_vi = "; ".join(filter(None, [f"hồ sơ kỷ luật {', '.join(cases)}" if cases else "",
+                                      f"trách nhiệm người đứng đầu đã xác nhận {', '.join(liabilities)}"
+                                      if liabilities else ""]))
+    what_en = "; ".join(filter(None, [f"disciplinary case(s) {', '.join(cases)}" if cases else "",
+                                      f"confirmed head/deputy liabilities {', '.join(liabilities)}"
+                                      if liabilities else ""]))
+    raise Conflict(f"Không thể bác bỏ vi phạm: đang là căn cứ của {what_vi}. Cán bộ kỷ luật phải xử lý "
+                   "trước (không xử lý hồ sơ, hủy quyết định theo khiếu nại hoặc bác trách nhiệm).",
+                   f"The finding cannot be dismissed: {what_en} rest on it. The disciplinary officer must undo "
+                   "those first (drop the case, annul the decision on complaint, or reject the liability).",
+                   code="finding_in_discipline")
 
 
 def finding_evidence_add(*, by: Any, finding: Finding, fileobj: BinaryIO | None = None, filename: str = "",

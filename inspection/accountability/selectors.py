@@ -102,6 +102,18 @@ def trace_for(*, finding: Finding, version: int | None = None) -> dict[str, Any]
 # --- rule sets -------------------------------------------------------------------------------------
 
 
+def finding_dismissal_blockers(finding: Finding) -> tuple[list[str], list[str]]:
+    """What discipline has built on a finding, which dismissing it would pull out from under: the
+    disciplinary cases that are not dropped and the confirmed head/deputy liabilities. The
+    disciplinary officer undoes those first (drop the case, annul the decision on complaint,
+    reject the liability); only then may the finding be dismissed."""
+    cases = list(finding.disciplinary_cases.exclude(state=DisciplinaryCase.State.DROPPED)
+                 .order_by("reference").values_list("reference", flat=True))
+    liabilities = [f"#{pk}" for pk in finding.liabilities.filter(state=LeaderLiability.State.CONFIRMED)
+                   .order_by("pk").values_list("pk", flat=True)]
+    return cases, liabilities
+
+
 def rulesets_list() -> QuerySet[RuleSet]:
     return RuleSet.objects.select_related("created_by").order_by("-version")
 

@@ -196,3 +196,27 @@ def test_unit_case_uses_the_unit_ladder(make_finding: Any, demo: Any) -> None:
     with pytest.raises(DomainError):
         services.case_create(by=demo.users["discipline"], subject_kind="unit", officer=None,
                              unit=demo.units["CAX-TC"], findings=[f], title="Sai đơn vị")
+
+
+def test_the_lead_cannot_dismiss_a_finding_discipline_rests_on(make_finding: Any, demo: Any) -> None:
+    """A finding a disciplinary decision rests on is not pulled out from under it by the inspection
+    lead: the disciplinary officer undoes the case first (here: drops it), then it may be dismissed."""
+    from inspection.models import Finding
+    from inspection.services import finding_transition
+
+    f = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",))
+    case = open_case(demo, [f])
+    decide(demo, case, "khien_trach", date(2026, 7, 1))
+    with pytest.raises(Conflict) as exc:
+        finding_transition(by=demo.users["lead"], finding=f, to_state="dismissed",
+                           reason="Xem lại thấy không có vi phạm")
+    assert exc.value.code == "finding_in_discipline" and case.reference in exc.value.message
+    f.refresh_from_db()
+    assert f.state == Finding.State.CONFIRMED
+
+    other = make_finding("CAX-TC", "less_serious", date(2026, 6, 2), violators=("NA-2104",))
+    dropped = open_case(demo, [other])
+    services.case_transition(by=demo.users["discipline"], case=dropped, to="dropped",
+                             note="Không đủ căn cứ xử lý")
+    assert finding_transition(by=demo.users["lead"], finding=other, to_state="dismissed",
+                              reason="Xem lại thấy không có vi phạm").state == Finding.State.DISMISSED
