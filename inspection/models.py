@@ -476,7 +476,11 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["-occurred_from", "-id"]
-        indexes = [models.Index(fields=["unit", "state", "occurred_from"])]
+        indexes = [models.Index(fields=["unit", "state", "occurred_from"]),
+                   # the findings list's order, whole and by state: a page is read in index order and
+                   # stops after its rows, instead of sorting every finding in scope (issue 18)
+                   models.Index(fields=["-occurred_from", "-id"], name="finding_list_order"),
+                   models.Index(fields=["state", "-occurred_from", "-id"], name="finding_list_state_order")]
         constraints = [
             models.CheckConstraint(condition=Q(occurred_to__isnull=True) | Q(occurred_to__gte=models.F("occurred_from")),
                                    name="finding_period_order"),
