@@ -108,6 +108,8 @@ from inspection.services_risk import (  # noqa: F401
     risk_weights_set,
 )
 from inspection.services_signoff import (  # noqa: F401
+    report_handover_end,
+    report_handover_start,
     report_representative_sign,
     report_sign,
 )

@@ -282,8 +282,12 @@ def report_content(report: CheckReport) -> dict[str, Any]:
 
 
 def _representative_content(report: CheckReport) -> dict[str, Any]:
+    """The unit's side as sealed: `identity` says whether name and post were verified (own account, from
+    the officer record and appointment) or only declared (typed beside a drawn signature)."""
     return {"name": report.rep_name, "post": report.rep_post, "opinion": report.rep_opinion,
-            "method": report.rep_method,
+            "method": report.rep_method, "identity": report.rep_identity,
+            "officer": report.rep_officer.service_number if report.rep_officer_id else None,
+            "two_factor": report.rep_two_factor or None,
             "username": report.rep_user.get_username() if report.rep_user_id else None,
             "signature_sha256": report.rep_signature_sha256 or None,
             "signed_at": report.rep_signed_at.isoformat() if report.rep_signed_at else None,
@@ -428,6 +432,14 @@ def _capture_clean(captured_at: datetime | None, latitude: Any, longitude: Any,
     return out
 
 
+def _require_late_reason(reason: str) -> None:
+    if not (reason or "").strip():
+        raise _invalid("Biên bản đã ký: nội dung đã ký không thay đổi được. Chứng cứ bổ sung được in riêng ở phần "
+                       "\"Bổ sung sau khi ký\" (ngoài phần đã ký) và phải kèm lý do.",
+                       "The report is signed: what was signed cannot change. Evidence added now is printed apart, "
+                       "under \"Added after signing\" (outside the signed part), and needs a reason.", "reason")
+
+
 def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, filename: str, content_type: str,
                         criterion_code: str = "", reason: str = "", sha256: str = "",
                         captured_at: datetime | None = None, latitude: Any = None, longitude: Any = None,
@@ -444,9 +456,8 @@ def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, fil
     report = CheckReport.objects.filter(surprise_check=check).first()
     if report is None:
         raise Conflict("Cuộc kiểm tra chưa bắt đầu nên chưa có biên bản.", "The check has not started.", code="no_report")
-    if report.is_signed and not (reason or "").strip():
-        raise _invalid("Biên bản đã ký: bổ sung chứng cứ phải kèm lý do (bản sửa đổi).",
-                       "The report is signed: adding evidence is an amendment and needs a reason.", "reason")
+    if report.is_signed:
+        _require_late_reason(reason)
     result = None
     if criterion_code:
         result = CriterionResult.objects.filter(report=report, criterion__code=criterion_code).first()
@@ -459,6 +470,8 @@ def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, fil
     key, safe, size, sha = stored.key, stored.filename, stored.size, stored.sha256
     with transaction.atomic():
         report = _report_locked(check)
+        if report.is_signed:  # signed meanwhile (between the read above and this lock)
+            _require_late_reason(reason)
         if sha256:
             already = ReportEvidence.objects.filter(report=report, sha256=sha, result=result).first()
             if already is not None:
