@@ -225,7 +225,7 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
                                        "thuộc nội dung đã ký và mã băm ở trên, không có chữ ký của các bên)",
                                        st["heading"])]
         for a in amendments:
-            story.append(P(f"Lần {a.number}, {_local(a.at)}, người sửa: {_name(a.author)}. Lý do: {a.reason}",
+            story.append(P(f"Lần {a.number}, {_local(a.at)}, người lập: {_name(a.author)}. Lý do: {a.reason}",
                            st["body"]))
             changes = a.changes or {}
             for change in changes.get("results", []):
