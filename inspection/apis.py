@@ -668,7 +668,7 @@ def _handover_data(report: CheckReport) -> dict[str, Any]:
     return {
         "check": str(check.uid), "reference": check.reference, "unit": check.unit.name,
         "counter": check.counter.name if check.counter else None,
-        "lead": signed.get("lead") or {"name": _user_brief(report.signed_by)["full_name"] if report.signed_by else ""},
+        "lead": signed.get("lead") or {"name": report.signed_by.get_full_name() if report.signed_by else ""},
         "signed_at": report.signed_at,
         "results": [{"criterion": code, "text": texts.get(code, ""), "outcome": outcome, "points": points, "note": note}
                     for code, outcome, points, note in signed.get("results", [])],

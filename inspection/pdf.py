@@ -158,14 +158,14 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     # The evidence the signature covers is the list sealed with it: a file added after signing is printed
     # in the annex "Bổ sung sau khi ký", never here (issue 16: a later photo printed as signed).
     evidence = signed.get("evidence") if report.signed_content else [
-        [e.sha256, e.filename, e.result.criterion.code if e.result_id else ""] for e in report.evidence.all()]
+        [e.sha256, e.filename, e.result.criterion.code if e.result is not None else ""] for e in report.evidence.all()]
     if evidence:
         story.append(P("V. TÀI LIỆU, CHỨNG CỨ KÈM THEO", st["heading"]))
         for sha, filename, code in evidence:
             story.append(P(f"- {filename}" + (f" (tiêu chí {code})" if code else "") + f", mã băm SHA-256: {sha}",
                            st["small"]))
-    lead = signed.get("lead") or {}
-    signer = lead.get("name") or (_name(report.signed_by) if report.signed_by_id else "")
+    lead_block: dict[str, Any] = signed.get("lead") or {}
+    signer = lead_block.get("name") or (_name(report.signed_by) if report.signed_by_id else "")
     # The unit's side (field mode): its representative's opinion and signature are part of what is sealed.
     rep = signed.get("unit_representative") if report.rep_signed_at else None
     if rep:
@@ -173,10 +173,10 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
         story += [P(f"{number}. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA", st["heading"]),
                   P(rep.get("opinion") or "Không có ý kiến.", st["indent"])]
     ended = f"Kiểm tra kết thúc hồi {_hour_day(check.completed_at)}. " if check.completed_at else ""
-    lead_post = ", ".join(x for x in (lead.get("post"), lead.get("unit")) if x)
+    lead_post = ", ".join(x for x in (lead_block.get("post"), lead_block.get("unit")) if x)
     closing: list[Any] = [
         P(ended + f"Biên bản được ký lúc {_local(report.signed_at)} bởi Tổ trưởng "
-                  f"{' '.join(x for x in (lead.get('rank'), signer) if x) or '—'}"
+                  f"{' '.join(x for x in (lead_block.get('rank'), signer) if x) or '—'}"
                   + (f" ({lead_post})" if lead_post else "") + "; các bên đã đọc lại và thống nhất nội dung.",
           st["indent"])]
     unit_signer = statedoc.Signer("Đại diện đơn vị được kiểm tra", "")
@@ -199,7 +199,7 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
                   else f"({rep.get('post')} — họ tên, chức vụ tự khai)"),
             image=_signature_image(report, 60 * mm, 22 * mm))
     lead_signer = statedoc.Signer(
-        "Tổ trưởng tổ kiểm tra", " ".join(x for x in (lead.get("rank"), signer) if x),
+        "Tổ trưởng tổ kiểm tra", " ".join(x for x in (lead_block.get("rank"), signer) if x),
         note="(" + "; ".join(x for x in (lead_post, f"đã ký lúc {_local(report.signed_at)}") if x) + ")",
         image=_signature_image(report, 60 * mm, 22 * mm, key=report.lead_signature_key))
     # The closing lines stay on the page of the signatures (a signature alone on a page signs nothing).

@@ -150,7 +150,7 @@ def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, 
     officer = getattr(rep_user, "officer", None)
     day = _check_day(check)
     posting = officer_posting_in(officer=officer, unit=check.unit, at=day) if officer is not None else None
-    if posting is None:
+    if officer is None or posting is None:
         raise _invalid(f"Tài khoản này không thuộc cán bộ của {check.unit.name} vào ngày kiểm tra "
                        f"{day:%d/%m/%Y} (theo hồ sơ cán bộ và quyết định bổ nhiệm): không thể ký thay mặt đơn vị "
                        "bằng tài khoản. Người đại diện có thể ký tay trên màn hình.",

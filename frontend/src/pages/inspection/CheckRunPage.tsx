@@ -285,6 +285,7 @@ export default function CheckRunPage() {
           {report.representative && (
             <div data-testid="rep-signed" style={{ marginTop: 6 }}>
               {t("sign.done", { name: report.representative.name, post: report.representative.post, at: fmtDateTime(report.representative.signed_at) })}
+              {" "}<span className="badge" data-testid="rep-identity">{t(report.representative.identity === "verified" ? "sign.verifiedBadge" : "sign.declaredBadge")}</span>
               {report.representative.opinion && <div>{t("sign.opinionShown", { opinion: report.representative.opinion })}</div>}
             </div>
           )}
