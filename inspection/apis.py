@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -16,9 +17,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from backend.accounts.errors import HandoverLocked
 from backend.accounts.models import INSPECTION_TEAM, ApiToken, Role, User
 from backend.accounts.network import LoginRateThrottle, client_ip
-from backend.accounts.selectors import require_role, require_token_kind
+from backend.accounts.selectors import HANDOVER_CHECK, require_role, require_token_kind, session_handover
 from backend.audit.services import audit_access
 from backend.core.errors import DomainError, NotFound
 from backend.core.params import (
@@ -549,7 +551,8 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
         "content_hash": report.content_hash, "version": report.version,
         "lead_content_hash": report.lead_content_hash,
         "representative": ({"name": report.rep_name, "post": report.rep_post, "opinion": report.rep_opinion,
-                            "method": report.rep_method, "user": _user_brief(report.rep_user),
+                            "method": report.rep_method, "identity": report.rep_identity,
+                            "user": _user_brief(report.rep_user),
                             "signature_sha256": report.rep_signature_sha256, "signed_at": report.rep_signed_at}
                            if report.rep_signed_at else None),
         "amendments": [{"number": a.number, "author": _user_brief(a.author), "reason": a.reason,
@@ -589,45 +592,166 @@ class ReportApi(APIView):
 
 
 class ReportSignApi(APIView):
+    """The team lead signs the minutes (optionally with a signature drawn on the screen)."""
+
+    class InputSerializer(serializers.Serializer):
+        signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=800_000)
+
+    @extend_schema(request=InputSerializer)
     def post(self, request: Request, uid: str) -> Response:
-        services.report_sign(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.report_sign(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
+                             signature=data.validated_data["signature"])
         return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
+
+
+def _in_handover_of(request: Request, uid: Any) -> bool:
+    """Whether this session is handed over; refused (403) when it is, but for another check."""
+    handed = session_handover(request._request.session)
+    if handed is not None and handed != str(uid):
+        raise HandoverLocked()
+    return handed is not None
 
 
 class ReportRepresentativeApi(APIView):
     """The inspected unit's representative signs after the team lead, on the lead's device: with their own
-    account (username + password, checked by the sign-in service and its lockout) or a drawn signature."""
+    account (username, password and the second factor their account's sign-in asks, checked by the
+    sign-in rules and their lockout; name and post then come from the officer records) or a drawn
+    signature (name and post typed, recorded as declared). Answers a handed-over session too."""
 
+    handover_step = True
     throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200)
-        post = serializers.CharField(max_length=200)
+        name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+        post = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
         opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=800_000)
         username = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
         password = serializers.CharField(required=False, allow_blank=True, default="", max_length=256,
                                          trim_whitespace=False)
+        code = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
 
+    @extend_schema(request=InputSerializer)
     def post(self, request: Request, uid: str) -> Response:
-        from backend.accounts.services import login_password_check
+        from backend.accounts.services import identity_confirm
 
+        handed_over = _in_handover_of(request, uid)
         check = selectors.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        rep_user = None
+        rep_user, factor = None, ""
         if v["username"] or v["password"]:
             if v["signature"]:
                 raise DomainError("Chọn một cách xác nhận: tài khoản hoặc chữ ký vẽ.",
                                   "Choose one way to confirm: an account or a drawn signature.", code="invalid",
                                   fields={"signature": ["choose one"]})
-            rep_user = login_password_check(request=request._request, username=v["username"],
-                                            password=v["password"], ip=client_ip(request.META))
+            rep_user, factor = identity_confirm(request=request._request, username=v["username"],
+                                                password=v["password"], code=v["code"], ip=client_ip(request.META))
         services.report_representative_sign(by=request.user, check=check, name=v["name"], post=v["post"],
-                                            opinion=v["opinion"], signature=v["signature"], rep_user=rep_user)
-        return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
+                                            opinion=v["opinion"], signature=v["signature"], rep_user=rep_user,
+                                            two_factor=factor)
+        report = selectors.report_get_for(user=request.user, uid=uid)
+        return Response(_handover_data(report) if handed_over else _report_data(report))
+
+
+def _handover_data(report: CheckReport) -> dict[str, Any]:
+    """What the hand-over screen shows: the minutes as the lead signed them (the signed content only) and,
+    once given, the unit's signature. Nothing else of the check or of the app."""
+    check = report.surprise_check
+    signed = report.signed_content or {}
+    texts = {r.criterion.code: r.criterion.text for r in report.results.all()}
+    rep = signed.get("unit_representative") if report.rep_signed_at else None
+    return {
+        "check": str(check.uid), "reference": check.reference, "unit": check.unit.name,
+        "counter": check.counter.name if check.counter else None,
+        "lead": signed.get("lead") or {"name": report.signed_by.get_full_name() if report.signed_by else ""},
+        "signed_at": report.signed_at,
+        "results": [{"criterion": code, "text": texts.get(code, ""), "outcome": outcome, "points": points, "note": note}
+                    for code, outcome, points, note in signed.get("results", [])],
+        "score": signed.get("score"), "max_score": signed.get("max_score"), "percent": signed.get("percent"),
+        "summary": signed.get("summary", ""), "lead_content_hash": report.lead_content_hash,
+        "content_hash": report.content_hash,
+        "representative": ({k: rep.get(k) for k in ("name", "post", "opinion", "method", "identity", "signed_at")}
+                           if rep else None),
+    }
+
+
+class HandoverOutputSerializer(serializers.Serializer):
+    check = serializers.CharField()
+    reference = serializers.CharField()
+    unit = serializers.CharField()
+    counter = serializers.CharField(allow_null=True)
+    lead = serializers.DictField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+    results = serializers.ListField(child=serializers.DictField())
+    score = serializers.CharField(allow_null=True)
+    max_score = serializers.CharField(allow_null=True)
+    percent = serializers.CharField(allow_null=True)
+    summary = serializers.CharField(allow_blank=True)
+    lead_content_hash = serializers.CharField(allow_blank=True)
+    content_hash = serializers.CharField(allow_blank=True)
+    representative = serializers.DictField(allow_null=True)
+
+
+class ReportHandoverApi(APIView):
+    """The team lead hands the device to the unit's representative: from now on this session answers only
+    the signature step of this check, until the lead re-enters their password (HandoverExitApi)."""
+
+    @extend_schema(request=None, responses=HandoverOutputSerializer)
+    def post(self, request: Request, uid: str) -> Response:
+        check = selectors.check_get_for(user=request.user, uid=uid)
+        report = services.report_handover_start(by=request.user, check=check)
+        request._request.session[HANDOVER_CHECK] = str(check.uid)
+        return Response(HandoverOutputSerializer(_handover_data(report)).data)
+
+
+class HandoverApi(APIView):
+    """GET: the signature step of the handed-over check (404 when this session is not handed over)."""
+
+    handover_step = True
+
+    @extend_schema(responses=HandoverOutputSerializer)
+    def get(self, request: Request) -> Response:
+        uid = session_handover(request._request.session)
+        if uid is None:
+            raise NotFound("Máy không ở chế độ trao cho đại diện đơn vị.", "This device is not handed over.")
+        report = selectors.report_get_for(user=request.user, uid=uid)
+        return Response(HandoverOutputSerializer(_handover_data(report)).data)
+
+
+class HandoverExitApi(APIView):
+    """The team lead takes the device back by re-entering their password (the sign-in's password step and
+    its lockout): the session answers the whole app again."""
+
+    handover_step = True
+    throttle_classes = [LoginRateThrottle]
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+    @extend_schema(request=InputSerializer, responses=None)
+    def post(self, request: Request) -> Response:
+        from backend.accounts.services import login_failures_clear, login_password_check
+
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = request._request.session
+        uid = session_handover(session)
+        if uid is None:
+            return Response(status=204)
+        user = login_password_check(request=request._request, username=request.user.get_username(),
+                                    password=data.validated_data["password"], ip=client_ip(request.META))
+        if user.pk != request.user.pk:  # cannot happen with the same username; never trust it silently
+            raise DomainError("Sai mật khẩu.", "Wrong password.", code="bad_credentials")
+        login_failures_clear(username=user.get_username())
+        session.pop(HANDOVER_CHECK, None)
+        services.report_handover_end(by=request.user, check_uid=uid)
+        return Response(status=204)
 
 
 class ReportAmendApi(APIView):

@@ -369,6 +369,17 @@ class CheckReport(models.Model):
     rep_signed_at = models.DateTimeField(null=True, blank=True)
     lead_content_hash = models.CharField(max_length=64, blank=True,
                                          help_text="The hash the team lead signed, before the unit's side")
+    # Who the representative is: "verified" when they confirmed with their own account (name and post
+    # from their officer record and appointment in the inspected unit on the check's day, with the second
+    # factor their role requires), "declared" when they drew a signature (name and post as typed).
+    rep_identity = models.CharField(max_length=10, blank=True, choices=[("verified", "Đã xác minh"),
+                                                                        ("declared", "Tự khai")])
+    rep_officer = models.ForeignKey("org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rep_two_factor = models.CharField(max_length=20, blank=True,
+                                      help_text="The second factor the representative gave: totp, recovery_code, none")
+    # The team lead's own drawn signature, when one was captured at signing (optional).
+    lead_signature_key = models.CharField(max_length=900, blank=True)
+    lead_signature_sha256 = models.CharField(max_length=64, blank=True)
 
     @property
     def is_signed(self) -> bool:

@@ -19,7 +19,7 @@ from inspection.models import CheckReport, CriterionResult, Finding, Severity
 ISSUER = "Tổ kiểm tra đặc biệt"
 SYMBOL = "BB-TKTĐB"
 # Bump when the layout changes: cached minutes are keyed by it (inspection.selectors.report_minutes_pdf).
-LAYOUT_VERSION = "nd30-2"
+LAYOUT_VERSION = "nd30-3"
 
 OUTCOME_VI = dict(CriterionResult.Outcome.choices)
 NOT_APPLICABLE = CriterionResult.Outcome.NOT_APPLICABLE
@@ -52,10 +52,12 @@ def _hour_day(dt: Any) -> str:
     return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
 
 
-def _signature_image(report: CheckReport, width: float, height: float) -> Any:
-    """The representative's drawn signature from the store, fitted into width × height; None when the
-    representative confirmed with an account (or the image is gone: the hash in the text still stands)."""
-    if not report.rep_signature_key:
+def _signature_image(report: CheckReport, width: float, height: float, *, key: str | None = None) -> Any:
+    """A drawn signature from the store (the representative's unless `key` names another, e.g. the lead's),
+    fitted into width × height; None when none was drawn (or the image is gone: the hash in the text
+    still stands)."""
+    key = report.rep_signature_key if key is None else key
+    if not key:
         return None
     from reportlab.lib.utils import ImageReader
     from reportlab.platypus import Image
@@ -63,7 +65,7 @@ def _signature_image(report: CheckReport, width: float, height: float) -> Any:
     from backend.core.store import ObjectMissing, get_store
 
     try:
-        handle = get_store().open(report.rep_signature_key)
+        handle = get_store().open(key)
     except ObjectMissing:
         return None
     try:
@@ -153,13 +155,17 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     failed = sorted(row[0] for row in signed_rows if row[1] == "fail")
     story.append(P("Tiêu chí không đạt: " + ", ".join(failed) + " (xem mục II)." if failed
                    else "Không có tiêu chí không đạt.", st["indent"]))
-    evidence = list(report.evidence.all())
+    # The evidence the signature covers is the list sealed with it: a file added after signing is printed
+    # in the annex "Bổ sung sau khi ký", never here (issue 16: a later photo printed as signed).
+    evidence = signed.get("evidence") if report.signed_content else [
+        [e.sha256, e.filename, e.result.criterion.code if e.result is not None else ""] for e in report.evidence.all()]
     if evidence:
         story.append(P("V. TÀI LIỆU, CHỨNG CỨ KÈM THEO", st["heading"]))
-        for e in evidence:
-            story.append(P(f"- {e.filename} ({vn_number(e.size, digits=0)} byte), mã băm SHA-256: {e.sha256}",
+        for sha, filename, code in evidence:
+            story.append(P(f"- {filename}" + (f" (tiêu chí {code})" if code else "") + f", mã băm SHA-256: {sha}",
                            st["small"]))
-    signer = _name(report.signed_by) if report.signed_by_id else ""
+    lead_block: dict[str, Any] = signed.get("lead") or {}
+    signer = lead_block.get("name") or (_name(report.signed_by) if report.signed_by_id else "")
     # The unit's side (field mode): its representative's opinion and signature are part of what is sealed.
     rep = signed.get("unit_representative") if report.rep_signed_at else None
     if rep:
@@ -167,24 +173,38 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
         story += [P(f"{number}. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA", st["heading"]),
                   P(rep.get("opinion") or "Không có ý kiến.", st["indent"])]
     ended = f"Kiểm tra kết thúc hồi {_hour_day(check.completed_at)}. " if check.completed_at else ""
+    lead_post = ", ".join(x for x in (lead_block.get("post"), lead_block.get("unit")) if x)
     closing: list[Any] = [
-        P(ended + f"Biên bản được ký lúc {_local(report.signed_at)} bởi Tổ trưởng {signer or '—'}; "
-                  "các bên đã đọc lại và thống nhất nội dung.", st["indent"])]
+        P(ended + f"Biên bản được ký lúc {_local(report.signed_at)} bởi Tổ trưởng "
+                  f"{' '.join(x for x in (lead_block.get('rank'), signer) if x) or '—'}"
+                  + (f" ({lead_post})" if lead_post else "") + "; các bên đã đọc lại và thống nhất nội dung.",
+          st["indent"])]
     unit_signer = statedoc.Signer("Đại diện đơn vị được kiểm tra", "")
     if rep:
-        how = (f"xác nhận bằng tài khoản {rep.get('username')}" if rep.get("method") == "login"
-               else f"ký tay trên màn hình (ảnh chữ ký SHA-256 {rep.get('signature_sha256')})")
+        declared = rep.get("identity") != "verified"
+        if rep.get("method") == "login":
+            factor = {"totp": "mã xác thực hai lớp", "recovery_code": "mã khôi phục xác thực hai lớp"}.get(
+                rep.get("two_factor") or "")
+            how = (f"xác nhận bằng tài khoản {rep.get('username')}" + (f" và {factor}" if factor else "")
+                   + (f"; họ tên, chức vụ theo hồ sơ cán bộ số hiệu {rep.get('officer')}" if rep.get("officer") else ""))
+        else:
+            how = (f"ký tay trên màn hình (ảnh chữ ký SHA-256 {rep.get('signature_sha256')})"
+                   + ("; họ tên, chức vụ do người ký tự khai, chưa được đối chiếu" if declared else ""))
         closing += [P(f"Đại diện đơn vị được kiểm tra {rep.get('name')} ({rep.get('post')}) ký lúc "
                       f"{_local(report.rep_signed_at)}, {how}.", st["indent"]),
                     P(f"Mã băm phần tổ kiểm tra ký (SHA-256): {report.lead_content_hash}", st["small"])]
         unit_signer = statedoc.Signer(
             "Đại diện đơn vị được kiểm tra", str(rep.get("name") or ""),
-            note=(f"(Đã xác nhận bằng tài khoản {rep.get('username')})" if rep.get("method") == "login"
-                  else f"({rep.get('post') or 'Ký, ghi rõ họ tên'})"),
+            note=(f"({rep.get('post')}; đã xác nhận bằng tài khoản {rep.get('username')})" if not declared
+                  else f"({rep.get('post')} — họ tên, chức vụ tự khai)"),
             image=_signature_image(report, 60 * mm, 22 * mm))
+    lead_signer = statedoc.Signer(
+        "Tổ trưởng tổ kiểm tra", " ".join(x for x in (lead_block.get("rank"), signer) if x),
+        note="(" + "; ".join(x for x in (lead_post, f"đã ký lúc {_local(report.signed_at)}") if x) + ")",
+        image=_signature_image(report, 60 * mm, 22 * mm, key=report.lead_signature_key))
     # The closing lines stay on the page of the signatures (a signature alone on a page signs nothing).
     closing += [P(f"Mã băm nội dung đã ký (SHA-256): {report.content_hash}", st["small"]), Spacer(1, 4 * mm),
-                statedoc.signatures([unit_signer, statedoc.Signer("Tổ trưởng tổ kiểm tra", signer)], width=width)]
+                statedoc.signatures([unit_signer, lead_signer], width=width)]
     story += [Spacer(1, 3 * mm), KeepTogether(closing)]
 
     story += [Spacer(1, 8 * mm), P(f"VI PHẠM ĐÃ XÁC NHẬN LIÊN QUAN ĐẾN CUỘC KIỂM TRA (tình trạng đến ngày "
@@ -201,10 +221,11 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
         story.append(P("Chưa có vi phạm nào được xác nhận.", st["body"]))
     amendments = list(report.amendments.all())
     if amendments:
-        story += [Spacer(1, 6 * mm), P("SỬA ĐỔI, BỔ SUNG SAU KHI KÝ (không thuộc nội dung đã ký ở trên)",
+        story += [Spacer(1, 6 * mm), P("BỔ SUNG SAU KHI KÝ (sửa đổi, bổ sung và chứng cứ nộp sau khi ký; không "
+                                       "thuộc nội dung đã ký và mã băm ở trên, không có chữ ký của các bên)",
                                        st["heading"])]
         for a in amendments:
-            story.append(P(f"Lần {a.number}, {_local(a.at)}, người sửa: {_name(a.author)}. Lý do: {a.reason}",
+            story.append(P(f"Lần {a.number}, {_local(a.at)}, người lập: {_name(a.author)}. Lý do: {a.reason}",
                            st["body"]))
             changes = a.changes or {}
             for change in changes.get("results", []):
@@ -212,6 +233,12 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
                                f"{_result_text(change.get('after'))}", st["small"]))
             if "summary" in changes:
                 story.append(P(f"- Nhận xét chung, sửa thành: {changes['summary'].get('after', '')}", st["small"]))
+            added = changes.get("evidence_added")
+            if added:
+                story.append(P(f"- Chứng cứ bổ sung: {added.get('filename', '')}"
+                               + (f" (tiêu chí {added['criterion']})" if added.get("criterion") else "")
+                               + f", {vn_number(added.get('size') or 0, digits=0)} byte, mã băm SHA-256: "
+                                 f"{added.get('sha256', '')}", st["small"]))
             if "score" in changes:
                 story.append(P(f"- Tổng điểm: {vn_number(changes['score'].get('before'))} → "
                                f"{vn_number(changes['score'].get('after'))}", st["small"]))

@@ -99,8 +99,6 @@ from inspection.services_reports import (  # noqa: F401
     report_amend,
     report_content,
     report_evidence_add,
-    report_representative_sign,
-    report_sign,
     report_update,
 )
 from inspection.services_risk import (  # noqa: F401
@@ -108,6 +106,12 @@ from inspection.services_risk import (  # noqa: F401
     risk_compute,
     risk_config,
     risk_weights_set,
+)
+from inspection.services_signoff import (  # noqa: F401
+    report_handover_end,
+    report_handover_start,
+    report_representative_sign,
+    report_sign,
 )
 
 # --- catalogue and criteria -------------------------------------------------------------------------

@@ -36,12 +36,19 @@ class MeOutputSerializer(serializers.ModelSerializer):
     is_inspection_team = serializers.BooleanField()
     two_factor_enabled = serializers.SerializerMethodField()
     two_factor_required = serializers.SerializerMethodField()
+    handover = serializers.SerializerMethodField(
+        help_text="The check (uid) this session is limited to while the device is handed over to the inspected "
+                  "unit's representative; null otherwise")
 
     class Meta:
         model = User
         fields = ["id", "username", "full_name", "role", "role_label", "is_inspection_team",
                   "scope_unit", "officer", "language", "is_active", "two_factor_enabled",
-                  "two_factor_required"]
+                  "two_factor_required", "handover"]
+
+    def get_handover(self, obj: User) -> str | None:
+        session = self.context.get("session")
+        return selectors.session_handover(session) if session is not None else None
 
     def get_two_factor_enabled(self, obj: User) -> bool:
         return selectors.two_factor_enrolled(obj)
@@ -259,9 +266,11 @@ class UserTwoFactorResetApi(APIView):
         services.two_factor_reset(by=request.user, user=user)
         return Response(status=204)
 class MeApi(APIView):
+    handover_step = True  # the hand-over screen asks who is signed in and which check it is limited to
+
     @method_decorator(ensure_csrf_cookie)
     def get(self, request: Request) -> Response:
-        return Response(MeOutputSerializer(request.user).data)
+        return Response(MeOutputSerializer(request.user, context={"session": request._request.session}).data)
 
 
 class UserListApi(APIView):

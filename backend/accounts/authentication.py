@@ -20,11 +20,13 @@ class CsrfSessionAuthentication(authentication.SessionAuthentication):
 
     A session whose user owes a second factor (`selectors.session_may_use_api`) reaches only views
     marked `two_factor_step = True`; there, a session that passed the password step but is not
-    signed in yet authenticates as that pending user."""
+    signed in yet authenticates as that pending user. A session in hand-over
+    (`selectors.session_handover`) reaches only views marked `handover_step = True` (and the open ones:
+    sign-in, sign-out, CSRF, health)."""
 
     def authenticate(self, request: Any) -> tuple[Any, None] | None:
         from backend.accounts import selectors
-        from backend.accounts.errors import TwoFactorPending  # DRF imports this module while it loads
+        from backend.accounts.errors import HandoverLocked, TwoFactorPending  # DRF imports this module while it loads
 
         view = (getattr(request, "parser_context", None) or {}).get("view")
         two_factor_step = bool(getattr(view, "two_factor_step", False))
@@ -45,6 +47,9 @@ class CsrfSessionAuthentication(authentication.SessionAuthentication):
             return pending, None
         if not two_factor_step and not selectors.session_may_use_api(user=result[0], session=session):
             raise TwoFactorPending(selectors.two_factor_state(user=result[0], session=session))
+        if (selectors.session_handover(session) and not getattr(view, "handover_step", False)
+                and not _open_to_anonymous(view)):
+            raise HandoverLocked()
         return result
 
     def authenticate_header(self, request: Any) -> str:

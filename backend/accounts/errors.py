@@ -21,3 +21,17 @@ class TwoFactorPending(DomainError, exceptions.APIException):
         else:
             super().__init__("Cần nhập mã xác thực hai lớp để tiếp tục.",
                              "Enter your two-factor code to continue.", code="two_factor_required")
+
+
+class HandoverLocked(DomainError, exceptions.APIException):
+    """The device is handed over to the inspected unit's representative: this session answers only the
+    representative's signature step until the inspector takes it back with their password."""
+
+    status = status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__("Máy đang được trao cho đại diện đơn vị ký biên bản: chỉ dùng được bước ký. Tổ trưởng "
+                         "nhập lại mật khẩu để lấy lại máy.",
+                         "The device is handed over to the unit's representative for signing: only the signature "
+                         "step works. The team lead re-enters their password to take it back.",
+                         code="handover_locked")

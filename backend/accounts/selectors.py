@@ -99,3 +99,16 @@ def pending_sign_in_user(session: SessionBase) -> User | None:
     if user is None or not constant_time_compare(str(session.get(PENDING_HASH, "")), user.get_session_auth_hash()):
         return None
     return user
+
+
+# --- hand-over: the inspector's device handed to the inspected unit's representative -------------
+
+HANDOVER_CHECK = "cw_handover_check"
+
+
+def session_handover(session: SessionBase) -> str | None:
+    """The check (uid) whose representative signature this session is limited to while the device is
+    handed over; None when the session is not in hand-over. Only views marked `handover_step = True`
+    answer such a session, and websockets treat it as anonymous."""
+    value = session.get(HANDOVER_CHECK)
+    return str(value) if value else None

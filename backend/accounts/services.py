@@ -259,6 +259,36 @@ def login_password_check(*, request: HttpRequest, username: str, password: str, 
     return user
 
 
+def identity_confirm(*, request: HttpRequest, username: str, password: str, code: str, ip: str) -> tuple[User, str]:
+    """Someone proves who they are on another user's device without signing in there (the inspected
+    unit's representative confirming the minutes): the same password step and the same second factor
+    that signing in asks of this account (`selectors.two_factor_enrolled`/`two_factor_required`, the one
+    policy), with the same lockout. Returns the user and the factor given: `totp`, `recovery_code` or
+    `none` (the role does not require one and the account has none). Nothing of the session changes."""
+    from backend.accounts.selectors import two_factor_enrolled, two_factor_required
+
+    user = login_password_check(request=request, username=username, password=password, ip=ip)
+    if two_factor_enrolled(user):
+        if not _clean_code(code or ""):
+            raise DomainError("Tài khoản này bật xác thực hai lớp: nhập mã 6 chữ số trong ứng dụng xác thực "
+                              "(hoặc một mã khôi phục).",
+                              "This account uses two-factor sign-in: enter the 6-digit code from the "
+                              "authenticator app (or a recovery code).", code="two_factor_required",
+                              fields={"code": ["required"]})
+        device = two_factor_verify(user=user, code=code, ip=ip)
+        kind = "recovery_code" if isinstance(device, StaticDevice) else "totp"
+    elif two_factor_required(user):
+        raise DomainError("Vai trò của tài khoản này bắt buộc xác thực hai lớp nhưng tài khoản chưa đăng ký thiết "
+                          "bị xác thực: không thể xác nhận bằng tài khoản (đăng ký trước, hoặc ký tay).",
+                          "This account's role requires two-factor sign-in and it has no authenticator yet: it "
+                          "cannot confirm with the account (enrol first, or sign by hand).",
+                          code="two_factor_enrolment_required", fields={"username": ["enrolment required"]})
+    else:
+        kind = "none"
+    login_failures_clear(username=user.username)
+    return user, kind
+
+
 def login_complete(*, user: User, ip: str, two_factor: str) -> None:
     """The sign-in succeeded (two_factor: `totp`, `recovery_code` or `none`)."""
     login_failures_clear(username=user.username)

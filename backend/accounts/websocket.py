@@ -20,6 +20,8 @@ class TwoFactorGuard:
         user = scope.get("user")
         if user is not None and getattr(user, "is_authenticated", False):
             allowed = await database_sync_to_async(selectors.session_may_use_api)(user=user, session=scope["session"])
-            if not allowed:
+            # a device handed over to the inspected unit's representative hears nothing of the app
+            handed_over = await database_sync_to_async(selectors.session_handover)(scope["session"])
+            if not allowed or handed_over:
                 scope = {**scope, "user": AnonymousUser()}
         return await self.inner(scope, receive, send)

@@ -310,6 +310,16 @@ def unit_ancestor_ids_at(*, unit: Unit, at: date) -> list[int]:
     return chain
 
 
+def officer_posting_in(*, officer: Officer, unit: Unit, at: date) -> Assignment | None:
+    """The officer's appointment on `at` in `unit` or a unit below it then (a head or deputy post first);
+    None when the officer did not serve there that day."""
+    for assignment in (Assignment.objects.filter(active_on(at), officer=officer).select_related("unit")
+                       .order_by("-is_head", "-is_deputy", "-valid_from", "id")):
+        if unit.pk in unit_ancestor_ids_at(unit=assignment.unit, at=at):
+            return assignment
+    return None
+
+
 def unit_postings(*, unit: Unit, at: date, search: str = "") -> QuerySet[Assignment]:
     """Who served in `unit` on `at`, with their post: the officer picker of a finding."""
     qs = Assignment.objects.filter(active_on(at), unit=unit).select_related("officer", "unit", "field")

@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { Suspense, useEffect } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { loadWorkspaceStrings } from "./i18n";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
@@ -38,6 +38,7 @@ const UsersPage = lazyPage(() => import("./pages/admin/UsersPage"));
 const OrgPage = lazyPage(() => import("./pages/org/OrgPage"));
 const OfficersPage = lazyPage(() => import("./pages/org/OfficersPage"));
 const HomePage = lazyPage(() => import("./pages/HomePage"));
+const HandoverPage = lazyPage(() => import("./pages/HandoverPage"));
 
 // The page of each route, so its code can be fetched while /api/auth/me/ is still on the way.
 const ROUTE_PAGES: [RegExp, PreloadablePage][] = [
@@ -129,6 +130,10 @@ export default function App() {
       </Routes>
     );
   }
+
+  // A device handed over to the inspected unit's representative shows the signature step and nothing else
+  // (no menu, no other page, no live connection) until the team lead takes it back with their password.
+  if (me.handover) return <Suspense fallback={<div className="boot"><Spinner /></div>}><HandoverPage /></Suspense>;
 
   return (
     <WebSocketProvider key={me.id} enabled={liveRoles.includes(me.role)}>

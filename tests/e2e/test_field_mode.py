@@ -181,6 +181,17 @@ def _big_photo() -> bytes:
     return out.getvalue()
 
 
+def _draw(page: Any, canvas: Any) -> None:
+    """A signature drawn with the mouse (a finger on the phone)."""
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + box["height"] * (0.3 + 0.4 * (step % 2)), steps=3)
+    page.mouse.up()
+
+
 def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(phone: Any) -> None:
     lead = phone("lead")
     check = _plan_check(lead, [])
@@ -235,32 +246,58 @@ def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(pho
     assert hashlib.sha256(stored.body()).hexdigest() == photo["sha256"]  # what the phone hashed is what is kept
     page.wait_for_selector("text=quay-mot-cua.jpg")
 
-    # --- sign-off on the spot: the lead, then the unit's representative ---
+    # --- sign-off on the spot: the lead (with his drawn signature), then the unit's representative on the
+    # lead's phone handed over: the hand-over screen shows the signature step and nothing else ---
     page.click("[data-testid=check-complete]")
     page.wait_for_selector("[data-testid=check-sign]")
     page.click("[data-testid=check-sign]")
+    _draw(page, page.locator(".modal [data-testid=signature-canvas]"))
+    page.click("[data-testid=lead-sign-submit]")
+    page.wait_for_selector("[data-testid=handover-card]")
+    lead_signed = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/?version=original").json()
+    assert lead_signed["content"]["lead"]["signature_sha256"] and lead_signed["content"]["lead"]["name"]
+    page.click("[data-testid=handover-start]")
+    page.wait_for_url("**/handover")
     page.wait_for_selector("[data-testid=rep-signoff]")
+    # nothing else of the app: no menu, no navigation, and the server refuses the rest to this session
+    assert page.locator("[data-testid=menu-toggle]").count() == 0 and page.locator("nav").count() == 0
+    refused = lead.api("GET", "/api/inspection/checks/")
+    assert refused.status == 403 and refused.json()["error"]["code"] == "handover_locked"
+    page.goto(lead.base + "/inspection/checks")  # typing another address shows the hand-over screen again
+    page.wait_for_selector("[data-testid=rep-signoff]")
+    assert page.locator("[data-testid=checks-table]").count() == 0 and check["reference"] in page.inner_text("body")
+    page.fill("[data-testid=rep-opinion]", "Đơn vị thống nhất với kết quả kiểm tra.")
     page.fill("[data-testid=rep-name]", "Trần Minh Đức")
     page.fill("[data-testid=rep-post]", "Trưởng Công an xã")
-    page.fill("[data-testid=rep-opinion]", "Đơn vị thống nhất với kết quả kiểm tra.")
-    canvas = page.locator("[data-testid=signature-canvas]")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
-    page.mouse.down()
-    for step in range(1, 12):
-        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + box["height"] * (0.3 + 0.4 * (step % 2)), steps=3)
-    page.mouse.up()
+    _draw(page, page.locator("[data-testid=signature-canvas]"))
     page.wait_for_selector("[data-testid=rep-signoff] .field-hint", state="detached")
     lead.fits()
-    lead.shot("field-3-signature-step-390")
+    assert not page.evaluate(TOO_SMALL), page.evaluate(TOO_SMALL)
+    page.evaluate("window.scrollTo(0, 0)")
+    lead.shot("field-3-handover-signature-step-390")
+    page.screenshot(path="/tmp/sign16-handover-full.png", full_page=True)
+    page.screenshot(path="/tmp/sign16-handover.png")  # the 390×844 screen as the representative sees it
     page.click("[data-testid=rep-submit]")
+    page.wait_for_selector("[data-testid=handover-done]")
+    assert "Trần Minh Đức" in page.locator("[data-testid=handover-done]").inner_text()
+    assert "tự khai" in page.locator("[data-testid=handover-done]").inner_text()
+
+    # the lead takes the phone back with his password (a wrong one keeps it locked)
+    page.click("[data-testid=handover-exit]")
+    page.fill("[data-testid=handover-password]", "khong-dung-mat-khau")
+    page.click("[data-testid=handover-exit-submit]")
+    page.wait_for_selector(".modal .inline-error")
+    assert lead.api("GET", "/api/inspection/checks/").status == 403
+    page.fill("[data-testid=handover-password]", PASSWORD)
+    page.click("[data-testid=handover-exit-submit]")
+    page.wait_for_url(f"**/inspection/checks/{check['id']}")
     page.wait_for_selector("[data-testid=rep-signed]")
     assert "Trần Minh Đức" in page.locator("[data-testid=rep-signed]").inner_text()
     lead.fits()
     lead.shot("field-4-signed-both-sides-390")
     signed = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/").json()
     assert signed["representative"]["method"] == "drawn" and signed["lead_content_hash"] != signed["content_hash"]
+    assert signed["representative"]["identity"] == "declared"
     original_version = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/?version=original").json()
     assert original_version["content"]["unit_representative"]["opinion"] == "Đơn vị thống nhất với kết quả kiểm tra."
 

@@ -116,6 +116,7 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
     page.click("[data-testid=check-complete]")
     page.wait_for_selector("[data-testid=check-sign]")
     page.click("[data-testid=check-sign]")
+    page.click("[data-testid=lead-sign-submit]")  # the sign dialog (his drawn signature is optional)
     page.wait_for_selector("[data-testid=signed-banner]")
     pdf_href = page.get_attribute("[data-testid=minutes-pdf]", "href")
     pdf = page.request.get(lead.base + pdf_href)

@@ -9,6 +9,8 @@ Excluded, and why:
 - POST /api/auth/logout/: it ends the very session the rest of the run is signed in with.
 - POST /api/auth/login/: throttled by design (a 429 storm is not a finding) and covered by
   tests/backend/test_auth.py; the fuzzer would also keep replacing the session cookie.
+- POST /api/inspection/checks/{uid}/report/handover/: it limits the very session the rest of the run
+  is signed in with to one check's signature step (covered in tests/inspection/test_signoff_chain.py).
 - /api/media/objects/{token}/: a signed-token download/upload endpoint; random tokens are all
   rejected by the signature check before anything else runs (covered in tests/media_ingest).
 - /ws/review/ is not HTTP and not in the schema (covered in test_isolation.py).
@@ -51,6 +53,7 @@ class FuzzWSGIHandler(WSGIHandler):
 APP = FuzzWSGIHandler()
 schema = schemathesis.openapi.from_wsgi("/api/schema/", APP)
 schema = (schema.exclude(path="/api/auth/logout/").exclude(path="/api/auth/login/")
+          .exclude(path="/api/inspection/checks/{uid}/report/handover/")
           .exclude(path_regex=r"^/api/media/objects/"))
 
 # the path segment in front of a parameter -> (model, field whose values are real ids)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from backend.org.demo import DEMO_PASSWORD
 from inspection.models import CheckReport, ReportEvidence, SurpriseCheck
-from inspection.services_reports import content_hash, report_content
+from inspection.services_reports import content_hash
 from tests.inspection.test_reports import _all, _url
 from tests.inspection.test_secrecy import _plan
 
@@ -159,8 +159,12 @@ def test_drawn_signature_and_opinion_join_the_seal_and_the_minutes(api_as, runni
     rep = report.signed_content["unit_representative"]
     assert rep["opinion"].startswith("Đơn vị thống nhất") and rep["signature_sha256"] == hashlib.sha256(png).hexdigest()
     assert rep["lead_content_hash"] == lead_hash
-    # the seal covers both sides and can be recomputed from the record
-    assert content_hash(report_content(report)) == report.content_hash == content_hash(report.signed_content)
+    # the seal covers both sides and can be recomputed from the record; the lead's part is exactly what the
+    # lead signed (its hash is the lead's), and the unit's part is inside the seal
+    assert content_hash(report.signed_content) == report.content_hash
+    lead_part = {k: v for k, v in report.signed_content.items() if k != "unit_representative"}
+    assert content_hash(lead_part) == lead_hash
+    assert rep["identity"] == "declared" and rep["name"] == "Trần Minh Đức"
     # once only
     again = lead.post(_url(running, "representative/"), body, format="json")
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_signed"
@@ -201,15 +205,26 @@ def test_representative_confirms_with_own_account(api_as, running):
 
 @pytest.mark.django_db
 def test_an_account_of_another_unit_is_not_the_units_representative(api_as, insp, running):
-    from backend.accounts.models import User
+    """Who belongs to the unit is read from the officer records on the check's day, not the account's scope:
+    the unit head moved to another commune before the check may not sign for this one."""
+    from datetime import timedelta
 
-    User.objects.filter(username="unithead").update(scope_unit=insp.units["CAX-KL"])
+    from django.utils import timezone
+
+    from backend.org.models import Assignment
+
+    day = timezone.localdate(running.started_at)
+    posting = Assignment.objects.get(officer__service_number="NA-2102", unit=insp.units["CAX-TC"])
+    Assignment.objects.filter(pk=posting.pk).update(valid_to=day - timedelta(days=1))
+    Assignment.objects.create(officer=posting.officer, unit=insp.units["CAX-KL"], position="Cán bộ",
+                              valid_from=day)
     lead = api_as("lead")
     _signed(api_as, running)
     response = lead.post(_url(running, "representative/"), {"name": "Trần Minh Đức", "post": "Trưởng Công an xã",
                                                            "username": "unithead", "password": DEMO_PASSWORD},
                          format="json")
     assert response.status_code == 400 and "inspected unit" in response.json()["error"]["message_en"]
+    assert "ngày kiểm tra" in response.json()["error"]["message"]
     assert CheckReport.objects.get(surprise_check=running).rep_signed_at is None
 
 

@@ -36,6 +36,24 @@ describe("HTTP client", () => {
     expect(e.localized("en")).toContain("HTTP 502");
   });
 
+  it("reloads into the hand-over screen when the device was handed over (and never signs out)", async () => {
+    const assign = vi.fn();
+    vi.stubGlobal("location", { ...window.location, pathname: "/inspection/checks", assign });
+    const signedOut = vi.fn();
+    onUnauthorized(signedOut);
+    vi.stubGlobal("fetch", respond(403, { error: { code: "handover_locked", message: "Máy đang được trao", message_en: "Handed over", fields: {} } }));
+    const e = (await api.get("inspection/checks/").catch((x: unknown) => x)) as ApiError;
+    expect(e.code).toBe("handover_locked");
+    expect(assign).toHaveBeenCalledWith("/handover");
+    expect(signedOut).not.toHaveBeenCalled();
+    // on the hand-over screen itself nothing reloads
+    assign.mockClear();
+    vi.stubGlobal("location", { ...window.location, pathname: "/handover", assign });
+    vi.stubGlobal("fetch", respond(403, { error: { code: "handover_locked", message: "x", message_en: "x", fields: {} } }));
+    await api.get("inspection/checks/").catch(() => undefined);
+    expect(assign).not.toHaveBeenCalled();
+  });
+
   it("reports a network failure without a status", async () => {
     vi.stubGlobal("fetch", vi.fn().mockRejectedValue(new TypeError("Failed to fetch")));
     const e = (await api.get("org/units/").catch((x: unknown) => x)) as ApiError;

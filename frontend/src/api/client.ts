@@ -145,6 +145,11 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     if (signIn && unauthorizedHandler) {
       unauthorizedHandler();
     }
+    // the device was handed over to the inspected unit's representative (in another tab, say): the whole
+    // page reloads into the hand-over screen, the only one this session may see
+    if (res.status === 403 && err.code === "handover_locked" && typeof window !== "undefined" && window.location.pathname !== "/handover") {
+      window.location.assign("/handover");
+    }
     throw err;
   }
   if (res.status === 204) return undefined as T;

@@ -181,9 +181,29 @@ export interface UnitRepresentative {
   post: string;
   opinion: string;
   method: "login" | "drawn";
+  /** verified: name and post from the officer records (own account); declared: typed beside a drawn signature */
+  identity: "verified" | "declared" | "";
   user: UserBrief | null;
   signature_sha256: string;
   signed_at: string;
+}
+
+/** The hand-over screen: the minutes as the team lead signed them, and the unit's signature once given. */
+export interface HandoverStep {
+  check: string;
+  reference: string;
+  unit: string;
+  counter: string | null;
+  lead: { name?: string; rank?: string; post?: string; unit?: string; signed_at?: string };
+  signed_at: string | null;
+  results: { criterion: string; text: string; outcome: string; points: string; note: string }[];
+  score: string | null;
+  max_score: string | null;
+  percent: string | null;
+  summary: string;
+  lead_content_hash: string;
+  content_hash: string;
+  representative: { name: string; post: string; opinion: string; method: string; identity: string; signed_at: string } | null;
 }
 
 export interface CheckReport {

@@ -21,6 +21,8 @@ export interface Me {
   is_active: boolean;
   two_factor_enabled: boolean;
   two_factor_required: boolean;
+  /** The check (uid) this session is limited to while the device is handed over to the unit's representative */
+  handover?: string | null;
 }
 
 export interface Unit extends UnitBrief {

@@ -4,10 +4,9 @@ import { useTranslation } from "react-i18next";
 import SignaturePad from "signature_pad";
 import { api } from "../../api/client";
 import { Card, Field, InlineError } from "../ui";
-import type { CheckReport } from "../../types/inspection";
 
 /** A signature drawn with a finger on the inspector's screen (signature_pad), exported as PNG. */
-function SignatureBox({ onChange }: { onChange: (dataUrl: string) => void }) {
+export function SignatureBox({ onChange }: { onChange: (dataUrl: string) => void }) {
   const { t } = useTranslation();
   const canvas = useRef<HTMLCanvasElement>(null);
   const pad = useRef<SignaturePad | null>(null);
@@ -30,8 +29,10 @@ function SignatureBox({ onChange }: { onChange: (dataUrl: string) => void }) {
   );
 }
 
-/** Step 2 of the minutes, on the lead's device after the lead signed: the inspected unit's side. */
-export function RepresentativeSignOff({ checkId, onSigned }: { checkId: string; onSigned: (r: CheckReport) => void }) {
+/** Step 2 of the minutes, on the hand-over screen after the lead signed: the inspected unit's side. With the
+ * representative's own account, name and post come from their officer record (the server's); with a drawn
+ * signature they are typed and recorded as declared. */
+export function RepresentativeSignOff<T>({ checkId, onSigned }: { checkId: string; onSigned: (r: T) => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState("");
   const [post, setPost] = useState("");
@@ -40,15 +41,15 @@ export function RepresentativeSignOff({ checkId, onSigned }: { checkId: string; 
   const [signature, setSignature] = useState("");
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
   const m = useMutation({
     networkMode: "always",
     mutationFn: () =>
-      api.post<CheckReport>(`inspection/checks/${checkId}/report/representative/`, {
-        name, post, opinion, ...(method === "drawn" ? { signature } : { username, password }),
-      }),
+      api.post<T>(`inspection/checks/${checkId}/report/representative/`,
+        method === "drawn" ? { name, post, opinion, signature } : { opinion, username, password, code }),
     onSuccess: onSigned,
   });
-  const ready = name.trim() && post.trim() && (method === "drawn" ? signature : username && password);
+  const ready = method === "drawn" ? name.trim() && post.trim() && signature : username && password;
   return (
     <Card title={t("sign.repTitle")}>
       <div data-testid="rep-signoff">
@@ -56,9 +57,6 @@ export function RepresentativeSignOff({ checkId, onSigned }: { checkId: string; 
           <li className="done">{t("sign.step1")} ✓</li>
           <li className="current">{t("sign.step2")}</li>
         </ol>
-        <p className="muted">{t("sign.repHint")}</p>
-        <Field label={t("sign.name")}><input value={name} onChange={(e) => setName(e.target.value)} data-testid="rep-name" autoComplete="off" /></Field>
-        <Field label={t("sign.post")}><input value={post} onChange={(e) => setPost(e.target.value)} data-testid="rep-post" autoComplete="off" /></Field>
         <Field label={t("sign.opinion")}><textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} data-testid="rep-opinion" /></Field>
         <fieldset className="sign-method">
           <legend>{t("sign.method")}</legend>
@@ -66,15 +64,22 @@ export function RepresentativeSignOff({ checkId, onSigned }: { checkId: string; 
           <label><input type="radio" name="rep-method" checked={method === "login"} onChange={() => setMethod("login")} data-testid="rep-method-login" /> {t("sign.methodLogin")}</label>
         </fieldset>
         {method === "drawn" ? (
-          <div className="field">
-            <span className="field-label">{t("sign.pad")}</span>
-            <SignatureBox onChange={setSignature} />
-            {!signature && <span className="field-hint">{t("sign.empty")}</span>}
-          </div>
+          <>
+            <p className="muted small" data-testid="rep-declared">{t("sign.declared")}</p>
+            <Field label={t("sign.name")}><input value={name} onChange={(e) => setName(e.target.value)} data-testid="rep-name" autoComplete="off" /></Field>
+            <Field label={t("sign.post")}><input value={post} onChange={(e) => setPost(e.target.value)} data-testid="rep-post" autoComplete="off" /></Field>
+            <div className="field">
+              <span className="field-label">{t("sign.pad")}</span>
+              <SignatureBox onChange={setSignature} />
+              {!signature && <span className="field-hint">{t("sign.empty")}</span>}
+            </div>
+          </>
         ) : (
           <>
-            <Field label={t("sign.username")}><input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoCapitalize="none" /></Field>
-            <Field label={t("sign.password")}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" /></Field>
+            <p className="muted small">{t("sign.fromRecords")}</p>
+            <Field label={t("sign.username")}><input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoCapitalize="none" data-testid="rep-username" /></Field>
+            <Field label={t("sign.password")}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" data-testid="rep-password" /></Field>
+            <Field label={t("sign.code")}><input value={code} onChange={(e) => setCode(e.target.value)} inputMode="numeric" autoComplete="one-time-code" data-testid="rep-code" /></Field>
           </>
         )}
         {m.isError && <InlineError error={m.error} />}

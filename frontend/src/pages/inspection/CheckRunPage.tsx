@@ -11,7 +11,7 @@ import { fmtBytes, fmtDateTime, fmtNumber, fmtTime } from "../../components/form
 import { CriteriaChecklist, draftProblems, flattenCriteria, runningScore, type Drafts } from "../../components/inspection/CriteriaChecklist";
 import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
 import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
-import { RepresentativeSignOff } from "../../components/inspection/RepresentativeSignOff";
+import { SignatureBox } from "../../components/inspection/RepresentativeSignOff";
 import { useMe } from "../../hooks/use-me";
 import { useFieldQueue, useOnline } from "../../hooks/use-field-queue";
 import { enqueuePhoto, enqueueReport, keepCheck, keptCheck, queueItems, type QueueItem, type StoredCheck } from "../../offline/store";
@@ -102,6 +102,8 @@ export default function CheckRunPage() {
   const [cancelReason, setCancelReason] = useState("");
   const [baseVersion, setBaseVersion] = useState(0);
   const [photoError, setPhotoError] = useState<string | null>(null);
+  const [signOpen, setSignOpen] = useState(false);
+  const [leadSignature, setLeadSignature] = useState("");
   const queued = fieldQ.reportItem;
 
   useEffect(() => {
@@ -130,6 +132,8 @@ export default function CheckRunPage() {
   const leaves = useMemo(() => flattenCriteria(criteria).leaves, [criteria]);
   const live = runningScore(leaves, drafts);
   const signed = Boolean(report?.signed_at) || check?.state === "signed";
+  // a late photo is printed apart and does not stop the unit from signing; a change of the results does
+  const amendedAfterSigning = (report?.amendments ?? []).some((a) => Object.keys((a.changes ?? {}) as object).some((k) => k !== "evidence_added"));
   const isTeam = Boolean(me?.is_inspection_team);
   const editable = isTeam && !signed && (check?.state === "in_progress" || check?.state === "completed");
   const isLead = Boolean(me && check?.lead && check.lead.id === me.id);
@@ -185,14 +189,22 @@ export default function CheckRunPage() {
         const missing = leaves.filter((c) => !drafts[c.code]?.outcome).length;
         if (missing) throw new Error(t("run.missing", { count: missing }));
       }
-      if (action === "sign") return api.post(`inspection/checks/${id}/report/sign/`);
+      if (action === "sign") return api.post(`inspection/checks/${id}/report/sign/`, leadSignature ? { signature: leadSignature } : {});
       if (action === "cancel") return api.post(`inspection/checks/${id}/cancel/`, { reason: cancelReason });
       return api.post(`inspection/checks/${id}/${action}/`);
     },
     onSuccess: () => {
       setCancelOpen(false);
+      setSignOpen(false);
       refresh();
     },
+  });
+  // The device goes to the unit's representative: the server limits this session to the signature step,
+  // and the whole page reloads into the hand-over screen (nothing of the app stays in memory).
+  const handover = useMutation({
+    networkMode: "always",
+    mutationFn: () => api.post(`inspection/checks/${id}/report/handover/`),
+    onSuccess: () => window.location.assign("/handover"),
   });
   // A photo is resized and hashed on the device, stamped with its time and position, queued behind the
   // results it illustrates (saved first), and sent when the network allows.
@@ -251,7 +263,7 @@ export default function CheckRunPage() {
               </button>
             )}
             {check.state === "completed" && isTeam && !signed && (
-              <ActionButton className="btn btn-success" why={!isLead && t("why.leadOnlySign")} disabled={transition.isPending} onClick={() => window.confirm(t("run.signConfirm")) && transition.mutate("sign")} data-testid="check-sign">
+              <ActionButton className="btn btn-success" why={!isLead && t("why.leadOnlySign")} disabled={transition.isPending} onClick={() => { transition.reset(); setSignOpen(true); }} data-testid="check-sign">
                 {t("run.sign")}
               </ActionButton>
             )}
@@ -273,6 +285,7 @@ export default function CheckRunPage() {
           {report.representative && (
             <div data-testid="rep-signed" style={{ marginTop: 6 }}>
               {t("sign.done", { name: report.representative.name, post: report.representative.post, at: fmtDateTime(report.representative.signed_at) })}
+              {" "}<span className="badge" data-testid="rep-identity">{t(report.representative.identity === "verified" ? "sign.verifiedBadge" : "sign.declaredBadge")}</span>
               {report.representative.opinion && <div>{t("sign.opinionShown", { opinion: report.representative.opinion })}</div>}
             </div>
           )}
@@ -289,8 +302,20 @@ export default function CheckRunPage() {
           </ul>
         </div>
       )}
-      {signed && report && !report.representative && isLead && online && report.amendments.length === 0 && (
-        <RepresentativeSignOff checkId={id} onSigned={(r) => { qc.setQueryData(["check", id, "report"], r); refresh(); }} />
+      {signed && report && !report.representative && isLead && online && !amendedAfterSigning && (
+        <Card title={t("sign.repTitle")}>
+          <div data-testid="handover-card">
+            <ol className="sign-steps">
+              <li className="done">{t("sign.step1")} ✓</li>
+              <li className="current">{t("sign.step2")}</li>
+            </ol>
+            <p className="muted">{t("handover.startHint")}</p>
+            {handover.isError && <InlineError error={handover.error} />}
+            <button type="button" className="btn btn-success btn-lg btn-block" disabled={handover.isPending} onClick={() => handover.mutate()} data-testid="handover-start">
+              {t("handover.start")}
+            </button>
+          </div>
+        </Card>
       )}
       {check.state !== "planned" && check.state !== "cancelled" && (
         <div className="run-layout">
@@ -406,6 +431,26 @@ export default function CheckRunPage() {
             navigate(`/inspection/findings/${f.id}`);
           }}
         />
+      )}
+      {signOpen && (
+        <Modal
+          title={t("sign.leadTitle")}
+          onClose={() => setSignOpen(false)}
+          footer={
+            <>
+              <button type="button" className="btn btn-secondary" onClick={() => setSignOpen(false)}>{t("action.close")}</button>
+              <button type="button" className="btn btn-success" disabled={transition.isPending} onClick={() => transition.mutate("sign")} data-testid="lead-sign-submit">{t("sign.leadSubmit")}</button>
+            </>
+          }
+        >
+          <p>{t("run.signConfirm")}</p>
+          <p className="muted small">{t("sign.leadHint")}</p>
+          <div className="field">
+            <span className="field-label">{t("sign.leadPad")}</span>
+            <SignatureBox onChange={setLeadSignature} />
+          </div>
+          {transition.isError && <InlineError error={transition.error} />}
+        </Modal>
       )}
       {cancelOpen && (
         <Modal
