@@ -427,6 +427,14 @@ class AbsenceListApi(APIView):
         return Response(AbsenceOutputSerializer(absence).data, status=201)
 
 
+class AbsenceTeamApi(APIView):
+    """The members of the inspection team an absence may be recorded for (team and administrators)."""
+
+    def get(self, request: Request) -> Response:
+        users = selectors.team_members(user=request.user)
+        return Response([{**(_user_brief(u) or {}), "role": u.role} for u in users])
+
+
 class AbsenceWithdrawApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=REASON_MAX)

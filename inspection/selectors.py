@@ -300,6 +300,13 @@ def absences_list(*, user: Any, on_or_after: date | None = None) -> QuerySet[Ins
     return qs.order_by("-start", "-id")
 
 
+def team_members(*, user: Any) -> list[Any]:
+    from backend.accounts.models import User
+
+    require_role(user, *TEAM, Role.ADMIN)
+    return list(User.objects.filter(role__in=TEAM, is_active=True).order_by("username"))
+
+
 def absence_get(*, user: Any, pk: int) -> InspectorAbsence:
     require_role(user, *TEAM, Role.ADMIN)
     absence = InspectorAbsence.objects.filter(pk=pk).first()

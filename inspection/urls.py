@@ -19,6 +19,7 @@ urlpatterns = [
     path("draws/<int:pk>/cancel/", apis.DrawCancelApi.as_view(), name="inspection-draw-cancel"),
     path("draws/<int:pk>/verify/", apis.DrawVerifyApi.as_view(), name="inspection-draw-verify"),
     path("absences/", apis.AbsenceListApi.as_view(), name="inspection-absences"),
+    path("absences/team/", apis.AbsenceTeamApi.as_view(), name="inspection-absence-team"),
     path("absences/<int:pk>/withdraw/", apis.AbsenceWithdrawApi.as_view(), name="inspection-absence-withdraw"),
     path("checks/", apis.CheckListApi.as_view(), name="inspection-checks"),
     path("checks/counts/", apis.CheckCountsApi.as_view(), name="inspection-check-counts"),

@@ -302,7 +302,9 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
                         "dismissed: review them." if s.critical_uncovered_reports else ""),
         })
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["unit"]["code"]))
-    return {"level": level, "period": {"label": period.label, "start": period.start, "end": period.end},
+    # a period not yet over gives provisional scores ("điểm tạm tính"): more reports may still be signed
+    return {"level": level, "period": {"label": period.label, "start": period.start, "end": period.end,
+                                       "provisional": period.end >= today},
             "previous_period": {"label": prev_period.label, "start": prev_period.start, "end": prev_period.end},
             "policy_version": policy.version, "units": len(rows),
             "ranked": sum(1 for r in rows if r["rank"] is not None), "rows": rows}
