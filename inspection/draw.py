@@ -295,7 +295,10 @@ def _schedule(rng: random.Random, chosen: list[tuple[dict[str, Any], str]], para
             due = cand.get("due")
             if reason == "floor" and due and day > due:
                 late_days = (date.fromisoformat(day) - date.fromisoformat(due)).days
-                notes.append({"code": "after_due", "due": due, "days_late": late_days})
+                note = {"code": "after_due", "due": due, "days_late": late_days}
+                if cand.get("never_checked"):
+                    note["never_checked"] = True  # its floor date counts from when the unit began
+                notes.append(note)
         elif day not in set(preferred):
             notes.append({"code": "after_due", "due": cand.get("due")})
         result.append({"order": len(result) + 1, "unit_id": cand["unit_id"], "reason": reason,

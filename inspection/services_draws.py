@@ -163,6 +163,7 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         candidates.append({
             "unit_id": unit.pk, "score": snap.score, "snapshot_id": snap.pk, "forced": forced,
             "last_checked": reference.isoformat(), "due": _add_months(reference, floor_months).isoformat(),
+            "never_checked": last_at is None,
             "counters": counters_by_unit[unit.pk],
             "conflicted": sorted(uid for uid, units_ in conflicts.items() if unit.pk in units_),
         })
@@ -341,19 +342,22 @@ def _schedule_warnings(inputs: dict[str, Any], planned: dict[str, Any]) -> list[
     if late:
         notes = [next(x for x in r["notes"] if x["code"] == "after_due") for r in late]
         overdue = sum(1 for r, x in zip(late, notes, strict=True) if x.get("due") and x["due"] < params["days"][0])
+        never_ids = {c["unit_id"] for c in inputs["candidates"] if c.get("never_checked")}
+        never = sum(1 for r in late if r["unit_id"] in never_ids)
         units = [{"unit_id": r["unit_id"], "due": x.get("due"), "day": r["slot"]["window_start"][:10],
                   "days_late": x.get("days_late")} for r, x in zip(late, notes, strict=True)]
         if int(params.get("algorithm", 1)) >= 4:
             vi = (f"{len(late)} đơn vị thuộc diện sàn bao phủ được kiểm tra sau hạn sàn của mình "
-                  f"({overdue} đơn vị đã quá hạn sàn trước khi khoảng thời gian bắt đầu; "
-                  f"{len(late) - overdue} đơn vị không còn lịch trống trước hạn).")
+                  f"({overdue} đơn vị đã quá hạn sàn trước khi khoảng thời gian bắt đầu, trong đó {never} đơn vị "
+                  f"chưa từng được kiểm tra; {len(late) - overdue} đơn vị không còn lịch trống trước hạn).")
             en = (f"{len(late)} floor unit(s) are checked after their floor date ({overdue} were already past it "
-                  f"before the window opened; {len(late) - overdue} found no free slot before it).")
+                  f"before the window opened, {never} of them never checked; {len(late) - overdue} found no free "
+                  f"slot before it).")
         else:
             vi = f"{len(late)} đơn vị thuộc diện sàn bao phủ chỉ xếp được lịch sau hạn sàn."
             en = f"{len(late)} floor unit(s) could only be scheduled after their floor date."
         warnings.append({"code": "floor_after_due", "units": [r["unit_id"] for r in late], "late": units,
-                         "overdue": overdue, "vi": vi, "en": en})
+                         "overdue": overdue, "never_checked": never, "vi": vi, "en": en})
     return warnings
 
 

@@ -285,3 +285,14 @@ def test_after_due_means_after_the_floor_date(lead, inspector):
     assert not [n for n in notes[due_inside.pk] if n["code"] == "after_due"]
     warning = {w["code"]: w for w in draw.warnings}["floor_after_due"]
     assert warning["overdue"] == 1 and overdue.pk in warning["units"]
+
+
+@pytest.mark.django_db
+def test_a_never_checked_unit_is_said_to_be_never_checked_not_thousands_of_days_late(lead, inspector):
+    never = _commune()
+    start, end = _window()
+    draw = services.draw_create(by=lead, n=1, start=start, end=end, pool=[lead, inspector])
+    note = next(n for n in draw.result[0]["notes"] if n["code"] == "after_due")
+    assert draw.result[0]["unit_id"] == never.pk and note["never_checked"] is True
+    warning = {w["code"]: w for w in draw.warnings}["floor_after_due"]
+    assert warning["never_checked"] == 1 and "chưa từng được kiểm tra" in warning["vi"]

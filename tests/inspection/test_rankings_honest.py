@@ -109,3 +109,12 @@ def test_trend_of_a_unit_without_history_is_new(policy):
     rows = _rows(compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2026, 11, 25)))
     assert rows["F-FRESH"]["trend"] == "new" and rows["F-FRESH"]["previous"]["rank"] is None
     assert rows["O-OLD"]["rank"] == 2 and rows["O-OLD"]["previous"]["rank"] == 1 and rows["O-OLD"]["trend"] == "down"
+
+
+@pytest.mark.django_db
+def test_a_period_not_yet_over_is_provisional(policy):
+    unit = UnitFactory(code="A-UNIT")
+    _signed(unit, date(2026, 3, 10), 80)
+    now = compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2026, 11, 25))
+    done = compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2027, 1, 5))
+    assert now["period"]["provisional"] is True and done["period"]["provisional"] is False

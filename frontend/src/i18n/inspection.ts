@@ -114,6 +114,7 @@ export const INSPECTION: Dict = {
   "draw.note.drawing_lead_conflicted": ["Xung đột lợi ích: đổi tổ trưởng", "Conflict of interest: lead reassigned"],
   "draw.note.team_short": ["Tổ {{free}}/{{asked}} người (thiếu người không xung đột)", "Team {{free}}/{{asked}} (not enough people free of conflict)"],
   "draw.note.after_due": ["Xếp sau hạn sàn {{due}}", "Scheduled after the floor date {{due}}"],
+  "draw.note.never_checked": ["Chưa từng được kiểm tra: quá hạn sàn", "Never checked: past the floor"],
   "draw.note.after_due_days": ["Kiểm tra sau hạn sàn {{due}}: trễ {{days}} ngày", "Checked {{days}} days after the floor date {{due}}"],
   "draw.excludedTitle": ["{{count}} đơn vị không đưa vào đợt và lý do", "{{count}} units left out, with reasons"],
   "draw.exclusion.planned_check_pending": ["Đã có cuộc kiểm tra dự kiến", "A check is already planned"],

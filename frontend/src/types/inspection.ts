@@ -35,7 +35,7 @@ export interface DrawResultRow {
   slot: { counter_id: number; window_start: string; window_end: string } | null;
   check?: { uid: string; reference: string; state: CheckState } | null;
   /** Version 3: drawing_lead_conflicted, team_short {asked, free}, after_due {due}; version 4 adds days_late. */
-  notes?: { code: string; asked?: number; free?: number; due?: string; days_late?: number }[];
+  notes?: { code: string; asked?: number; free?: number; due?: string; days_late?: number; never_checked?: boolean }[];
 }
 
 export interface BiText {

@@ -17,10 +17,10 @@ function VerifyButton({ id }: { id: number }) {
         {t("verify.button")}
       </button>
       {v && (
-        <div data-testid={`verify-result-${id}`}>
-          {!v.revealed ? <Badge tone="grey">{t("verify.notRevealed")}</Badge>
-            : v.match ? <Badge tone="green">{t("verify.match")}</Badge>
-              : <Badge tone="red">{t("verify.mismatch")}</Badge>}
+        <div data-testid={`verify-result-${id}`} style={{ maxWidth: 240 }}>
+          <div style={{ whiteSpace: "normal", fontWeight: 600, color: !v.revealed ? "var(--muted, #667)" : v.match ? "var(--green, #17803d)" : "var(--red)" }}>
+            {!v.revealed ? t("verify.notRevealed") : v.match ? `✓ ${t("verify.match")}` : `✗ ${t("verify.mismatch")}`}
+          </div>
           {v.revealed && !v.match && v.reasons.map((r, i) => <div key={i}>{en ? r.en : r.vi}</div>)}
         </div>
       )}

@@ -313,7 +313,7 @@ export function DrawDetail({ id }: { id: number }) {
                       {r.reason !== "floor" && forcedIds.has(r.unit_id) && <Badge tone="amber">{t("draw.forced")}</Badge>}
                       <div className="muted small">{t("risk.score")}: {fmtNumber(r.score, 1)}</div>
                       {(r.notes ?? []).map((note, i) => (
-                        <div key={i}><Badge tone="amber">{t(note.code === "after_due" && note.days_late != null ? "draw.note.after_due_days" : `draw.note.${note.code}`, { defaultValue: note.code, asked: note.asked, free: note.free, due: note.due ? fmtDate(note.due) : "", days: note.days_late })}</Badge></div>
+                        <div key={i}><Badge tone="amber">{t(note.code === "after_due" && note.never_checked ? "draw.note.never_checked" : note.code === "after_due" && note.days_late != null ? "draw.note.after_due_days" : `draw.note.${note.code}`, { defaultValue: note.code, asked: note.asked, free: note.free, due: note.due ? fmtDate(note.due) : "", days: note.days_late })}</Badge></div>
                       ))}
                     </td>
                     <td className="nowrap">{r.slot ? `${fmtDateTime(r.slot.window_start)}` : "—"}</td>
