@@ -44,7 +44,7 @@ def _month_start(d: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def simulate(*, n: int, floor_months: int, months: int, seed: int) -> dict[str, float]:
+def simulate(*, n: int, floor_months: int, months: int, seed: int, risk_exponent: float | None = None) -> dict[str, float]:
     from django.utils import timezone
 
     from backend.accounts.models import Role, User
@@ -109,7 +109,8 @@ def simulate(*, n: int, floor_months: int, months: int, seed: int) -> dict[str, 
                              "days": working_days(start, end), "pool": [u.pk for u in team], "leads": [lead],
                              "lead": lead, "per_person_per_day": 2, "travel_minutes": 60,
                              "algorithm": DRAW_ALGORITHM, "floor_share": drawing.DEFAULT_FLOOR_SHARE,
-                             "risk_exponent": drawing.DEFAULT_RISK_EXPONENT},
+                             "risk_exponent": (drawing.DEFAULT_RISK_EXPONENT if risk_exponent is None
+                                               else risk_exponent)},
                   "candidates": candidates}
         planned = drawing.plan_draw(f"bench-{seed}-{m}", inputs)
         result = planned["result"]
@@ -192,6 +193,8 @@ def main() -> int:
     parser.add_argument("--floor-months", type=int, default=6)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--risk-exponent", type=float, default=None,
+                        help="weigh risk picks by score ** this (default: the draw's own default)")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="cw-bench-draw-")
@@ -212,7 +215,8 @@ def main() -> int:
     province = seed_province(seed=args.seed)
     print(f"province: {summary(province)} (seeded in {time.perf_counter() - seeded:.1f} s; "
           f"setup {time.perf_counter() - started:.1f} s)", flush=True)
-    r = simulate(n=args.n, floor_months=args.floor_months, months=args.months, seed=args.seed)
+    r = simulate(n=args.n, floor_months=args.floor_months, months=args.months, seed=args.seed,
+                 risk_exponent=args.risk_exponent)
     ratio = r["rate_high"] / r["rate_other"] if r["rate_other"] else float("inf")
     seen_ratio = r["rate_seen"] / r["rate_unseen"] if r["rate_unseen"] else float("inf")
     evident_ratio = r["rate_evident"] / r["rate_rest"] if r["rate_rest"] else float("inf")

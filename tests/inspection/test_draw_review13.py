@@ -296,3 +296,11 @@ def test_a_never_checked_unit_is_said_to_be_never_checked_not_thousands_of_days_
     assert draw.result[0]["unit_id"] == never.pk and note["never_checked"] is True
     warning = {w["code"]: w for w in draw.warnings}["floor_after_due"]
     assert warning["never_checked"] == 1 and "chưa từng được kiểm tra" in warning["vi"]
+
+
+@pytest.mark.django_db
+def test_the_absence_form_lists_the_team_to_leads_and_admins_only(lead, inspector):
+    names = {u["id"] for u in _client(lead).get("/api/inspection/absences/team/").json()}
+    assert {lead.pk, inspector.pk} <= names
+    assert _client(UserFactory(role=Role.ADMIN)).get("/api/inspection/absences/team/").status_code == 200
+    assert _client(UserFactory(role=Role.DISCIPLINARY)).get("/api/inspection/absences/team/").status_code == 403
