@@ -49,11 +49,13 @@ from inspection.models import (
     Draw,
     Finding,
     FindingCategory,
+    InspectorAbsence,
     RiskSnapshot,
     SatisfactionRating,
     SurpriseCheck,
 )
 from inspection.secrecy import conflicted_unit_ids, on_check_team
+from inspection.services_absences import ABSENCE_WRITERS
 
 TEAM = selectors.TEAM
 LEAD = (Role.INSPECTION_LEAD,)
@@ -227,12 +229,13 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     created_by = serializers.SerializerMethodField()
     closed_by = serializers.SerializerMethodField()
     seed = serializers.SerializerMethodField()
+    split = serializers.SerializerMethodField()
     checks_count = serializers.IntegerField(read_only=True, required=False)
 
     class Meta:
         model = Draw
         fields = ["id", "name", "state", "created_at", "created_by", "seed_sha256", "seed", "params", "result",
-                  "closed_at", "closed_by", "checks_count", "reason", "close_reason", "flags", "warnings"]
+                  "closed_at", "closed_by", "checks_count", "reason", "close_reason", "flags", "warnings", "split"]
 
     def get_created_by(self, obj: Draw) -> dict[str, Any] | None:
         return _user_brief(obj.created_by)
@@ -242,6 +245,10 @@ class DrawOutputSerializer(serializers.ModelSerializer):
 
     def get_seed(self, obj: Draw) -> str | None:
         return obj.seed if obj.state == Draw.State.CLOSED else None  # revealed only at close
+
+    def get_split(self, obj: Draw) -> dict[str, int]:
+        """How the draw's places went: coverage floor, risk, chance; and the floor's part of n."""
+        return services.draw_split(obj.params or {}, obj.result or [])
 
     def to_representation(self, instance: Draw) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -278,6 +285,7 @@ class DrawListApi(APIView):
         include_weekends = serializers.BooleanField(required=False, default=False)
         per_person_per_day = serializers.IntegerField(required=False, default=2, min_value=1, max_value=4)
         travel_minutes = serializers.IntegerField(required=False, default=60, min_value=0, max_value=240)
+        floor_share = serializers.FloatField(required=False, default=0.75, min_value=0.5, max_value=0.9)
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     def get(self, request: Request) -> Response:
@@ -356,10 +364,90 @@ class DrawCommitmentsApi(APIView):
         return Response(DrawCommitmentOutputSerializer(rows, many=True).data)
 
 
+class DrawVerifyOutputSerializer(serializers.Serializer):
+    draw = serializers.IntegerField()
+    match = serializers.BooleanField()
+    revealed = serializers.BooleanField()
+    seed = serializers.CharField(allow_null=True)
+    seed_sha256 = serializers.CharField()
+    selected = serializers.JSONField(allow_null=True, help_text="The recomputed targets: the inspection team only")
+    reasons = serializers.JSONField()
+
+
 class DrawVerifyApi(APIView):
+    """Recompute a closed draw from its revealed seed. The disciplinary officers and administrators may
+    verify any draw (match or not, why in counts); only the inspection team sees the targets."""
+
     def get(self, request: Request, pk: int) -> Response:
-        draw = selectors.draw_get_for(user=request.user, pk=pk)
-        return Response({"draw": draw.pk, **services.draw_verify(draw=draw)})
+        draw, with_targets = selectors.draw_for_verification(user=request.user, pk=pk)
+        result = services.draw_verify(draw=draw, with_targets=with_targets)
+        return Response(DrawVerifyOutputSerializer({"draw": draw.pk, **result}).data)
+
+
+class AbsenceOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.SerializerMethodField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdraw_reason = serializers.CharField(allow_blank=True)
+
+    def get_user(self, obj: Any) -> dict[str, Any] | None:
+        return _user_brief(obj.user)
+
+    def get_created_by(self, obj: Any) -> dict[str, Any] | None:
+        return _user_brief(obj.created_by)
+
+
+class AbsenceListApi(APIView):
+    """Members of the inspection team out of the draw's pool (leave, illness, conflict)."""
+
+    class InputSerializer(serializers.Serializer):
+        user = serializers.IntegerField(min_value=1)
+        kind = serializers.ChoiceField(choices=InspectorAbsence.Kind.choices)
+        start = DateField()
+        end = DateField()
+        reason = serializers.CharField(max_length=REASON_MAX)
+
+    def get(self, request: Request) -> Response:
+        rows = selectors.absences_list(user=request.user, on_or_after=timezone.localdate() - timedelta(days=90))
+        return paginate(request, self, rows, AbsenceOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *ABSENCE_WRITERS)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        user = User.objects.filter(pk=values.pop("user")).first()
+        if user is None:
+            raise DomainError("Không tìm thấy người dùng.", "User not found.", code="invalid", fields={"user": ["not found"]})
+        absence = services.absence_create(by=request.user, user=user, **values)
+        return Response(AbsenceOutputSerializer(absence).data, status=201)
+
+
+class AbsenceTeamApi(APIView):
+    """The members of the inspection team an absence may be recorded for (team and administrators)."""
+
+    def get(self, request: Request) -> Response:
+        users = selectors.team_members(user=request.user)
+        return Response([{**(_user_brief(u) or {}), "role": u.role} for u in users])
+
+
+class AbsenceWithdrawApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=REASON_MAX)
+
+    def post(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *ABSENCE_WRITERS)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        absence = services.absence_withdraw(by=request.user, absence=selectors.absence_get(user=request.user, pk=pk),
+                                            reason=data.validated_data["reason"])
+        return Response(AbsenceOutputSerializer(absence).data)
 
 
 # --- checks -----------------------------------------------------------------------------------------

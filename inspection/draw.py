@@ -35,6 +35,15 @@ Algorithm versions (params["algorithm"], absent = 1; a stored draw is always rec
        ("drawing_lead_conflicted") and a floor unit that only fitted after its floor date ("after_due").
        params["booked"] ({user id: [[day, start minute, end minute], ...]}, absent on older draws) holds
        the checks people were already on before the draw: they count as busy from the start.
+    4. room for risk, and risk as the lead sees it. The floor may take at most
+       params["floor_share"] (default 0.75) of n, the most overdue first; the rest of n is drawn by
+       risk and at random even when more units are overdue (they are proposed for the next draw,
+       most overdue first: `floor_overflow`), so a floor backlog never crowds risk out. The risk
+       picks are drawn with probability proportional to score ** params["risk_exponent"] (default
+       3), so the units with the highest total score (the score the risk page shows) are picked
+       clearly more often than the rest (bench/draw.py: >= 1.5x for the top quarter). A floor unit
+       is noted "after_due" exactly when its day falls after its floor date (an already overdue unit
+       always is, with the days it is late), not when it missed the first days of the window.
 """
 from __future__ import annotations
 
@@ -82,14 +91,19 @@ def hours_for_weekday(hours: dict[str, Any], weekday: int) -> list[tuple[int, in
     return sorted(result)
 
 
-def _weighted_pick(rng: random.Random, items: list[dict[str, Any]]) -> int:
-    total = sum(max(float(c["score"]), 0.0) for c in items)
+def _weight(c: dict[str, Any], exponent: float) -> float:
+    score = max(float(c["score"]), 0.0)
+    return score if exponent == 1 else score ** exponent
+
+
+def _weighted_pick(rng: random.Random, items: list[dict[str, Any]], exponent: float = 1.0) -> int:
+    total = sum(_weight(c, exponent) for c in items)
     if total <= 0:
         return rng.randrange(len(items))
     x = rng.random() * total
     acc = 0.0
     for index, c in enumerate(items):
-        acc += max(float(c["score"]), 0.0)
+        acc += _weight(c, exponent)
         if x < acc:
             return index
     return len(items) - 1
@@ -126,29 +140,49 @@ def _overdue_first(forced: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(forced, key=lambda c: (str(c.get("last_checked") or ""), c["unit_id"]))
 
 
+DEFAULT_FLOOR_SHARE = 0.75  # version 4: the most of n the coverage floor may take
+DEFAULT_RISK_EXPONENT = 3.0  # version 4: risk picks weigh score ** 3 (bench/draw.py: 2 gave 1.50x, 3 gives 1.60x)
+
+
+def floor_room(params: dict[str, Any]) -> int:
+    """How many of n the coverage floor may take: all of n before version 4; from version 4 at most
+    floor_share of n (at least one place when n > 1 is left for risk)."""
+    n = int(params["n"])
+    if int(params.get("algorithm", 1)) < 4:
+        return n
+    share = float(params.get("floor_share", DEFAULT_FLOOR_SHARE))
+    room = int(n * share)
+    return max(min(room, n - 1 if n > 1 else n), 1 if n >= 1 else 0)
+
+
 def floor_overflow(inputs: dict[str, Any]) -> list[dict[str, Any]]:
-    """Units the coverage floor forces but a version-2 draw cannot fit within n, most overdue first."""
+    """Units the coverage floor forces but the draw cannot fit in the floor's part of n (all of n
+    in versions 2-3), most overdue first: proposed for the next draw."""
     params = inputs["params"]
     if int(params.get("algorithm", 1)) < 2:
         return []
     forced = _overdue_first([c for c in inputs["candidates"] if c.get("forced")])
-    return [{"unit_id": c["unit_id"], "last_checked": c.get("last_checked")} for c in forced[int(params["n"]):]]
+    return [{"unit_id": c["unit_id"], "last_checked": c.get("last_checked"), "due": c.get("due")}
+            for c in forced[floor_room(params):]]
 
 
 def _select(rng: random.Random, candidates: list[dict[str, Any]], n: int, share: float,
-            version: int) -> list[tuple[dict[str, Any], str]]:
+            version: int, params: dict[str, Any] | None = None) -> list[tuple[dict[str, Any], str]]:
+    params = params or {"n": n}
+    exponent = float(params.get("risk_exponent", DEFAULT_RISK_EXPONENT)) if version >= 4 else 1.0
     forced = [c for c in candidates if c.get("forced")]
     if version >= 2:
-        forced = _overdue_first(forced)[:n]
+        forced = _overdue_first(forced)[:floor_room({**params, "n": n, "algorithm": version})]
     chosen: list[tuple[dict[str, Any], str]] = [(c, "floor") for c in forced]
     taken = {c["unit_id"] for c in forced}
-    rest = [c for c in candidates if not c.get("forced") and c["unit_id"] not in taken]
+    # version 4: overdue units the floor's part could not hold stay candidates for risk and chance
+    rest = [c for c in candidates if (version >= 4 or not c.get("forced")) and c["unit_id"] not in taken]
     k = max(n - len(chosen), 0)
     k = min(k, len(rest))
     n_prop = min(int(round(k * share)), k)
     n_unif = k - n_prop
     for _ in range(n_prop):
-        index = _weighted_pick(rng, rest)
+        index = _weighted_pick(rng, rest, exponent)
         chosen.append((rest.pop(index), "risk"))
     for _ in range(n_unif):
         index = rng.randrange(len(rest))
@@ -257,7 +291,15 @@ def _schedule(rng: random.Random, chosen: list[tuple[dict[str, Any], str]], para
             notes.append({"code": "drawing_lead_conflicted"})
         if want < team_size:
             notes.append({"code": "team_short", "asked": team_size, "free": len(eligible)})
-        if day not in set(preferred):
+        if version >= 4:
+            due = cand.get("due")
+            if reason == "floor" and due and day > due:
+                late_days = (date.fromisoformat(day) - date.fromisoformat(due)).days
+                note = {"code": "after_due", "due": due, "days_late": late_days}
+                if cand.get("never_checked"):
+                    note["never_checked"] = True  # its floor date counts from when the unit began
+                notes.append(note)
+        elif day not in set(preferred):
             notes.append({"code": "after_due", "due": cand.get("due")})
         result.append({"order": len(result) + 1, "unit_id": cand["unit_id"], "reason": reason,
                        "score": cand["score"], "team": team,
@@ -274,7 +316,7 @@ def plan_draw(seed: str, inputs: dict[str, Any]) -> dict[str, Any]:
     candidates = sorted(inputs["candidates"], key=lambda c: c["unit_id"])
     rng = random.Random(seed)
     version = int(params.get("algorithm", 1))
-    chosen = _select(rng, candidates, int(params["n"]), float(params["proportional_share"]), version)
+    chosen = _select(rng, candidates, int(params["n"]), float(params["proportional_share"]), version, params)
     if version >= 3:
         return _schedule(rng, chosen, params, version)
     return {"result": _assign_v2(rng, chosen, params, version), "shortfall": []}

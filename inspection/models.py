@@ -287,6 +287,32 @@ class Draw(models.Model):
         ordering = ["-created_at", "-id"]
 
 
+class InspectorAbsence(models.Model):
+    """A member of the inspection team taken out of the draw's pool for some days (leave, illness, a
+    conflict of interest not in the org history), with who decided it and why."""
+
+    class Kind(models.TextChoices):
+        LEAVE = "leave", "Nghỉ phép"
+        ILLNESS = "illness", "Ốm đau"
+        CONFLICT = "conflict", "Xung đột lợi ích"
+        OTHER = "other", "Lý do khác"
+
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="absences")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    start = models.DateField()
+    end = models.DateField()
+    reason = models.TextField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdraw_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="absence_end_after_start")]
+
+
 # --- surprise checks and reports ------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ Every read of checks, reports, findings linked to checks, counts, exports and se
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -26,6 +26,7 @@ from inspection.models import (
     Finding,
     FindingCategory,
     FindingSubject,
+    InspectorAbsence,
     ReportEvidence,
     RiskSnapshot,
     RiskWeights,
@@ -234,6 +235,18 @@ def draw_exclusions_for(*, user: Any, draw: Draw) -> list[dict[str, Any]]:
 COMMITMENT_READERS = frozenset({*TEAM, Role.DISCIPLINARY, Role.ADMIN})
 
 
+def draw_for_verification(*, user: Any, pk: int) -> tuple[Draw, bool]:
+    """The draw a reader may verify, and whether he may see its targets: the inspection team as for
+    `draw_get_for`; the disciplinary officers and administrators any draw, without its targets."""
+    require_role(user, *COMMITMENT_READERS)
+    if user.role in INSPECTION_TEAM:
+        return draw_get_for(user=user, pk=pk), True
+    draw = Draw.objects.filter(pk=pk).first()
+    if draw is None:
+        raise NotFound("Không tìm thấy lượt rút thăm.", "Draw not found.")
+    return draw, False
+
+
 def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
     """Every draw's public commitment: seed hash, time, n, window, who drew, state, the revealed seed
     once closed, redraw/void flags with their reasons, and how many of its checks were started.
@@ -275,6 +288,31 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
                                            if m[1] is None and m[2] == SurpriseCheck.State.CANCELLED),
         })
     return rows
+
+
+def absences_list(*, user: Any, on_or_after: date | None = None) -> QuerySet[InspectorAbsence]:
+    """Who of the inspection team is out of the draw's pool, when and why: for the team and the
+    administrators (it names no unit and no check)."""
+    require_role(user, *TEAM, Role.ADMIN)
+    qs = InspectorAbsence.objects.select_related("user", "created_by", "withdrawn_by")
+    if on_or_after is not None:
+        qs = qs.filter(end__gte=on_or_after)
+    return qs.order_by("-start", "-id")
+
+
+def team_members(*, user: Any) -> list[Any]:
+    from backend.accounts.models import User
+
+    require_role(user, *TEAM, Role.ADMIN)
+    return list(User.objects.filter(role__in=TEAM, is_active=True).order_by("username"))
+
+
+def absence_get(*, user: Any, pk: int) -> InspectorAbsence:
+    require_role(user, *TEAM, Role.ADMIN)
+    absence = InspectorAbsence.objects.filter(pk=pk).first()
+    if absence is None:
+        raise NotFound("Không tìm thấy lần vắng mặt.", "Absence not found.")
+    return absence
 
 
 # --- findings ----------------------------------------------------------------------------------------

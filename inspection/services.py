@@ -44,6 +44,10 @@ from inspection.models import (
     SurpriseCheck,
 )
 from inspection.secrecy import on_check_team
+
+# Subdomains moved to their own modules (issue 17); re-exported so `from inspection.services import X`
+# and `services.X` keep working for every caller.
+from inspection.services_absences import absence_create, absence_withdraw  # noqa: F401
 from inspection.services_common import (
     LEAD,
     TEAM,
@@ -57,9 +61,6 @@ from inspection.services_common import (
     _require_text,
     _seal,
 )
-
-# Subdomains moved to their own modules (issue 17); re-exported so `from inspection.services import X`
-# and `services.X` keep working for every caller.
 from inspection.services_draws import (  # noqa: F401
     _add_months,
     _check_reference,
@@ -70,6 +71,7 @@ from inspection.services_draws import (  # noqa: F401
     draw_close,
     draw_create,
     draw_inputs,
+    draw_split,
     draw_verify,
     working_days,
 )

@@ -19,6 +19,7 @@ from inspection import draw as drawing
 from inspection import risk
 from inspection.models import CriteriaSet, Draw, RiskSnapshot, SurpriseCheck
 from inspection.secrecy import POLICY_CONFLICT_YEARS, checks_visible_to, conflict_unit_ids
+from inspection.services_absences import absences_in_window
 from inspection.services_common import LEAD, TEAM, _invalid, _require_reason, _seal
 from inspection.services_risk import risk_candidate_units, risk_compute
 
@@ -42,7 +43,7 @@ def _team_conflicts(users: list[User], since: date) -> dict[int, set[int]]:
 # --- draws ------------------------------------------------------------------------------------------
 
 
-DRAW_ALGORITHM = 3  # see inspection/draw.py: n is a promise, leads spread over the team, no double-booking
+DRAW_ALGORITHM = 4  # see inspection/draw.py: the floor leaves room for risk, risk weighted as the lead sees it
 
 
 FLOOR_MARGIN_DAYS = 7  # the next window may open with a week of holidays (Tết)
@@ -70,6 +71,7 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
                 floor_months: int = 6, conflict_years: int = 3, team_size: int = 2, check_minutes: int = 120,
                 include_weekends: bool = False, pool: list[User] | None = None,
                 per_person_per_day: int = 2, travel_minutes: int = 60,
+                floor_share: float = drawing.DEFAULT_FLOOR_SHARE,
                 snapshots: dict[int, RiskSnapshot] | None = None) -> dict[str, Any]:
     """Everything the draw depends on, as plain JSON (stored on the Draw for verification)."""
     today = timezone.localdate()
@@ -90,6 +92,9 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
     if not 1 <= per_person_per_day <= 4 or not 0 <= travel_minutes <= 240:
         raise _invalid("Mỗi người tối đa 1–4 cuộc kiểm tra/ngày; thời gian di chuyển giữa hai cuộc 0–240 phút.",
                        "per_person_per_day must be 1..4 and travel_minutes 0..240.", "per_person_per_day")
+    if not 0.5 <= floor_share <= 0.9:
+        raise _invalid("Phần n dành cho sàn bao phủ phải từ 0,5 đến 0,9 (phần còn lại để chọn theo rủi ro).",
+                       "floor_share must be within 0.5..0.9 (the rest of n is kept for risk).", "floor_share")
     if floor_months < 1 or conflict_years < 0:
         raise _invalid("Tham số sàn bao phủ hoặc xung đột lợi ích không hợp lệ.",
                        "floor_months must be >= 1 and conflict_years >= 0.", "floor_months")
@@ -100,6 +105,14 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
     if pool is None:
         pool = list(User.objects.filter(role__in=TEAM, is_active=True).order_by("id"))
     pool_ids = sorted({u.pk for u in pool} | {by.pk})
+    # people taken out of the pool (leave, illness, conflict): out for the whole window, or busy on
+    # the days they are away (inspection/services_absences.py)
+    away, away_days = absences_in_window(user_ids=pool_ids, days=days)
+    pool_ids = [uid for uid in pool_ids if uid not in away]
+    if not pool_ids:
+        raise _invalid("Mọi thành viên tổ kiểm tra đều vắng mặt (nghỉ phép, ốm, xung đột) trong khoảng thời gian này.",
+                       "Every member of the inspection team is away (leave, illness, conflict) in this window.",
+                       "start", code="pool_empty")
     pool_users = list(User.objects.filter(pk__in=pool_ids))
     lead_ids = sorted(u.pk for u in pool_users if u.role == Role.INSPECTION_LEAD and u.is_active)
     conflict_since = _add_months(start, -12 * conflict_years)
@@ -150,6 +163,7 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         candidates.append({
             "unit_id": unit.pk, "score": snap.score, "snapshot_id": snap.pk, "forced": forced,
             "last_checked": reference.isoformat(), "due": _add_months(reference, floor_months).isoformat(),
+            "never_checked": last_at is None,
             "counters": counters_by_unit[unit.pk],
             "conflicted": sorted(uid for uid, units_ in conflicts.items() if unit.pk in units_),
         })
@@ -160,17 +174,25 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
               "check_minutes": check_minutes, "include_weekends": include_weekends, "days": days,
               "pool": pool_ids, "leads": lead_ids, "lead": by.pk, "excluded": excluded,
               "per_person_per_day": per_person_per_day, "travel_minutes": travel_minutes,
-              "algorithm": DRAW_ALGORITHM, "booked": _booked(pool_ids, days)}
+              "algorithm": DRAW_ALGORITHM, "floor_share": floor_share,
+              "risk_exponent": drawing.DEFAULT_RISK_EXPONENT, "away": away,
+              "booked": _booked(pool_ids, days, away_days)}
     return {"params": params, "candidates": candidates}
 
 
-def _booked(pool_ids: list[int], days: list[str]) -> dict[str, list[list[Any]]]:
+def _booked(pool_ids: list[int], days: list[str],
+            away_days: dict[int, list[str]] | None = None) -> dict[str, list[list[Any]]]:
     """What the team is already booked on in the window (planned or running checks, drawn or not), so
-    the draw schedules around it instead of against an empty calendar (F3). Times only, no units."""
+    the draw schedules around it instead of against an empty calendar (F3), and the days a person is
+    away (the whole day). Times only, no units."""
     if not days:
         return {}
     first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1]) + timedelta(days=1)
     booked: dict[str, list[list[Any]]] = {}
+    for person, away_on in sorted((away_days or {}).items()):
+        if person in pool_ids:
+            for day in away_on:
+                booked.setdefault(str(person), []).append([day, 0, 24 * 60])
     checks = (SurpriseCheck.objects.filter(state__in=[SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS],
                                            window_start__date__gte=first - timedelta(days=1),
                                            window_start__date__lte=last)
@@ -234,7 +256,42 @@ def _redraw_flags(start: date, end: date, reason: str) -> list[dict[str, Any]]:
     flags: list[dict[str, Any]] = [{"code": "overlapping_window", "draws": ids, "reason": reason}]
     if voided:
         flags.append({"code": "after_voided_draw", "draws": voided, "reason": reason})
+    superseded = [d.pk for d in overlapping if d.state == Draw.State.OPEN]
+    if superseded:
+        flags.append({"code": "supersedes", "draws": superseded, "reason": reason})
     return flags
+
+
+def _cancel_planned(draw: Draw, *, reason: str, now: datetime) -> list[SurpriseCheck]:
+    """Cancel every check of the draw that is still planned (not started), with the reason; they stay
+    secrets (sealed records). Checks already started go on."""
+    planned = list(draw.checks.select_for_update().filter(state=SurpriseCheck.State.PLANNED,
+                                                          started_at__isnull=True).order_by("id"))
+    for check in planned:
+        check.state = SurpriseCheck.State.CANCELLED
+        check.cancelled_at = now
+        check.cancel_reason = reason
+    SurpriseCheck.objects.bulk_update(planned, ["state", "cancelled_at", "cancel_reason"])
+    return planned
+
+
+def _supersede(*, by: Any, start: date, end: date, reason: str) -> list[tuple[Draw, list[SurpriseCheck]]]:
+    """A redraw over an open draw's window replaces it: the earlier draw's planned checks are cancelled
+    with the redraw's reason and it is closed (seed revealed), in the redraw's transaction, before the
+    new draw's inputs are read, so no unit keeps two checks and none is left out for a check that is
+    then cancelled. Which units they were stays sealed."""
+    ids = [d.pk for d in _overlapping_draws(start, end) if d.state == Draw.State.OPEN]
+    done = []
+    now = timezone.now()
+    for draw in Draw.objects.select_for_update().filter(pk__in=ids, state=Draw.State.OPEN).order_by("id"):
+        cancelled = _cancel_planned(draw, reason=f"Rút thăm lại thay thế lượt {draw.pk}: {reason}", now=now)
+        draw.state = Draw.State.CLOSED
+        draw.closed_at = now
+        draw.closed_by = by
+        draw.close_reason = reason
+        draw.save(update_fields=["state", "closed_at", "closed_by", "close_reason"])
+        done.append((draw, cancelled))
+    return done
 
 
 SHORTFALL_REASONS = {
@@ -283,9 +340,24 @@ def _schedule_warnings(inputs: dict[str, Any], planned: dict[str, Any]) -> list[
             "en": f"{len(short)} check(s) have fewer than {size} people: not enough members free of conflict."})
     late = [r for r in planned["result"] if any(x["code"] == "after_due" for x in r.get("notes", []))]
     if late:
-        warnings.append({"code": "floor_after_due", "units": [r["unit_id"] for r in late],
-                         "vi": f"{len(late)} đơn vị thuộc diện sàn bao phủ chỉ xếp được lịch sau hạn sàn.",
-                         "en": f"{len(late)} floor unit(s) could only be scheduled after their floor date."})
+        notes = [next(x for x in r["notes"] if x["code"] == "after_due") for r in late]
+        overdue = sum(1 for r, x in zip(late, notes, strict=True) if x.get("due") and x["due"] < params["days"][0])
+        never_ids = {c["unit_id"] for c in inputs["candidates"] if c.get("never_checked")}
+        never = sum(1 for r in late if r["unit_id"] in never_ids)
+        units = [{"unit_id": r["unit_id"], "due": x.get("due"), "day": r["slot"]["window_start"][:10],
+                  "days_late": x.get("days_late")} for r, x in zip(late, notes, strict=True)]
+        if int(params.get("algorithm", 1)) >= 4:
+            vi = (f"{len(late)} đơn vị thuộc diện sàn bao phủ được kiểm tra sau hạn sàn của mình "
+                  f"({overdue} đơn vị đã quá hạn sàn trước khi khoảng thời gian bắt đầu, trong đó {never} đơn vị "
+                  f"chưa từng được kiểm tra; {len(late) - overdue} đơn vị không còn lịch trống trước hạn).")
+            en = (f"{len(late)} floor unit(s) are checked after their floor date ({overdue} were already past it "
+                  f"before the window opened, {never} of them never checked; {len(late) - overdue} found no free "
+                  f"slot before it).")
+        else:
+            vi = f"{len(late)} đơn vị thuộc diện sàn bao phủ chỉ xếp được lịch sau hạn sàn."
+            en = f"{len(late)} floor unit(s) could only be scheduled after their floor date."
+        warnings.append({"code": "floor_after_due", "units": [r["unit_id"] for r in late], "late": units,
+                         "overdue": overdue, "never_checked": never, "vi": vi, "en": en})
     return warnings
 
 
@@ -295,7 +367,8 @@ def _schedule_warnings(inputs: dict[str, Any], planned: dict[str, Any]) -> list[
 POLICY_FLOOR_MONTHS = 6
 POLICY_SHARE = 0.75
 PUBLISHED_PARAMS = ("proportional_share", "floor_months", "conflict_years", "team_size", "check_minutes",
-                    "include_weekends", "per_person_per_day", "travel_minutes", "mode", "algorithm")
+                    "include_weekends", "per_person_per_day", "travel_minutes", "mode", "algorithm",
+                    "floor_share", "risk_exponent")
 
 
 def _policy_deviations(options: dict[str, Any]) -> list[dict[str, Any]]:
@@ -366,6 +439,7 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
     flags = _redraw_flags(start, end, reason)
     if deviations:
         flags.append({"code": "parameters_off_policy", "deviations": deviations, "reason": reason})
+    superseded = _supersede(by=by, start=start, end=end, reason=reason) if flags and reason else []
     units = risk_candidate_units(on=start)
     snapshots = _latest_snapshots(by, units)
     inputs = draw_inputs(by=by, n=n, start=start, end=end, snapshots=snapshots, **options)
@@ -373,15 +447,29 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
     planned = drawing.plan_draw(seed, inputs)
     result = planned["result"]
     warnings: list[dict[str, Any]] = _schedule_warnings(inputs, planned)
-    overflow = drawing.floor_overflow(inputs)
+    drawn = {r["unit_id"] for r in result}
+    # overdue units past the floor's part of n that risk or chance did not draw: proposed for the next draw
+    overflow = [o for o in drawing.floor_overflow(inputs) if o["unit_id"] not in drawn]
     if overflow:
         forced = sum(1 for c in inputs["candidates"] if c.get("forced"))
-        warnings.append({
-            "code": "floor_exceeds_n", "forced": forced, "n": n, "deferred": overflow,
-            "vi": f"Sàn bao phủ buộc kiểm tra {forced} đơn vị, nhiều hơn n = {n}: đã chọn {n} đơn vị quá hạn lâu "
-                  f"nhất; {len(overflow)} đơn vị còn lại (xếp theo mức quá hạn) đề xuất cho lượt sau hoặc tăng n.",
-            "en": f"The coverage floor forces {forced} units, more than n = {n}: the {n} most overdue were drawn; "
-                  f"the other {len(overflow)} (most overdue first) are proposed for the next draw or a larger n."})
+        split = draw_split(inputs["params"], result)
+        room = split["floor_room"]
+        if int(inputs["params"]["algorithm"]) >= 4:
+            vi = (f"Sàn bao phủ buộc kiểm tra {forced} đơn vị, nhiều hơn phần dành cho sàn ({room}/{n}): đã chọn "
+                  f"{split['floor']} đơn vị quá hạn lâu nhất, {split['risk']} theo rủi ro, {split['uniform']} ngẫu "
+                  f"nhiên; {len(overflow)} đơn vị quá hạn còn lại (quá hạn lâu nhất trước) đề xuất cho lượt sau "
+                  f"hoặc tăng n.")
+            en = (f"The coverage floor forces {forced} units, more than its part of n ({room}/{n}): "
+                  f"{split['floor']} most overdue were drawn, {split['risk']} by risk, {split['uniform']} at random; "
+                  f"the other {len(overflow)} overdue units (most overdue first) are proposed for the next draw "
+                  f"or a larger n.")
+        else:
+            vi = (f"Sàn bao phủ buộc kiểm tra {forced} đơn vị, nhiều hơn n = {n}: đã chọn {n} đơn vị quá hạn lâu "
+                  f"nhất; {len(overflow)} đơn vị còn lại (xếp theo mức quá hạn) đề xuất cho lượt sau hoặc tăng n.")
+            en = (f"The coverage floor forces {forced} units, more than n = {n}: the {n} most overdue were drawn; "
+                  f"the other {len(overflow)} (most overdue first) are proposed for the next draw or a larger n.")
+        warnings.append({"code": "floor_exceeds_n", "forced": forced, "n": n, "floor_room": room, "split": split,
+                         "deferred": overflow, "vi": vi, "en": en})
     excluded_warnings, excluded_flags = _exclusion_notes(inputs, n, len(result))
     warnings.extend(excluded_warnings)
     flags.extend(excluded_flags)
@@ -410,7 +498,23 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
                           "end": end.isoformat(), "reason": reason, "flags": flags,
                           "parameters": published_parameters(draw.params),
                           **_seal({"result": result, "checks": created, "params": draw.params})})
+    for old, cancelled in superseded:
+        # published with the commitment of both draws: which draw replaced which, why, how many checks
+        old.flags = [*old.flags, {"code": "superseded", "by": draw.pk, "reason": reason, "cancelled": len(cancelled)}]
+        old.save(update_fields=["flags"])
+        audit_record(actor=by, verb="draw.supersede", obj=old,
+                     payload={"seed": old.seed, "seed_sha256": old.seed_sha256, "by_draw": draw.pk, "reason": reason,
+                              "cancelled": len(cancelled), "flags": old.flags,
+                              **_seal({"checks": [str(c.uid) for c in cancelled], "result": old.result})})
     return draw
+
+
+def draw_split(params: dict[str, Any], result: list[dict[str, Any]]) -> dict[str, int]:
+    """How the draw's places went: by the coverage floor, by risk, at random; and the floor's part of n."""
+    counts = {"floor": 0, "risk": 0, "uniform": 0}
+    for item in result:
+        counts[item["reason"]] = counts.get(item["reason"], 0) + 1
+    return {**counts, "n": int(params.get("n", 0)), "floor_room": drawing.floor_room(params) if params.get("n") else 0}
 
 
 @transaction.atomic
@@ -469,12 +573,7 @@ def draw_cancel(*, by: Any, draw: Draw, reason: str) -> Draw:
                        f"{running} check(s) are running: complete or cancel them one by one first.",
                        code="checks_running")
     now = timezone.now()
-    planned = list(draw.checks.select_for_update().filter(state=SurpriseCheck.State.PLANNED).order_by("id"))
-    for check in planned:
-        check.state = SurpriseCheck.State.CANCELLED
-        check.cancelled_at = now
-        check.cancel_reason = reason
-    SurpriseCheck.objects.bulk_update(planned, ["state", "cancelled_at", "cancel_reason"])
+    planned = _cancel_planned(draw, reason=reason, now=now)
     flags = [*draw.flags, {"code": "draw_cancelled", "reason": reason, "cancelled": len(planned)}]
     if not draw.checks.exclude(state=SurpriseCheck.State.CANCELLED).exists():
         flags.append({"code": "all_checks_cancelled", "reason": reason})
@@ -500,39 +599,60 @@ def published_parameters(params: dict[str, Any]) -> dict[str, Any]:
     return published
 
 
-def draw_verify(*, draw: Draw) -> dict[str, Any]:
-    """Recompute the draw from the revealed seed and the stored inputs."""
+VERIFY_PUBLIC = {
+    "seed_hash": ("SHA-256 của hạt giống công bố không khớp với giá trị cam kết.",
+                  "The revealed seed does not hash to the committed SHA-256."),
+    "snapshot": ("{count} điểm rủi ro không khớp ảnh chụp đã lưu.", "{count} risk score(s) differ from their stored snapshots."),
+    "result": ("Kết quả tính lại từ hạt giống khác với kết quả đã lưu.",
+               "The draw recomputed from the seed differs from the stored result."),
+    "missing_check": ("{count} đơn vị được chọn không có cuộc kiểm tra.", "{count} drawn unit(s) have no check."),
+    "changed_check": ("{count} cuộc kiểm tra bị thay đổi so với kết quả rút thăm.",
+                      "{count} check(s) differ from the drawn slot or team."),
+}
+
+
+def draw_verify(*, draw: Draw, with_targets: bool = True) -> dict[str, Any]:
+    """Recompute the draw from the revealed seed and the stored inputs. Without targets (for the
+    disciplinary officers and administrators, who see the commitment, not the units): whether it
+    matches and why not, in counts, never which unit or check."""
     if draw.state != Draw.State.CLOSED:
-        return {"match": False, "revealed": False, "seed": None, "seed_sha256": draw.seed_sha256,
-                "reasons": [{"vi": "Hạt giống chưa được công bố: lượt rút thăm chưa khóa sổ.",
+        return {"match": False, "revealed": False, "seed": None, "seed_sha256": draw.seed_sha256, "selected": None,
+                "reasons": [{"code": "not_revealed", "vi": "Hạt giống chưa được công bố: lượt rút thăm chưa khóa sổ.",
                              "en": "The seed is not revealed until the draw is closed."}]}
     reasons: list[dict[str, str]] = []
     if drawing.seed_hash(draw.seed) != draw.seed_sha256:
-        reasons.append({"vi": "SHA-256 của hạt giống công bố không khớp với giá trị cam kết.",
-                        "en": "The revealed seed does not hash to the committed SHA-256."})
+        reasons.append({"code": "seed_hash", "vi": VERIFY_PUBLIC["seed_hash"][0], "en": VERIFY_PUBLIC["seed_hash"][1]})
     snapshots = {s.pk: s for s in RiskSnapshot.objects.filter(pk__in=[c["snapshot_id"] for c in draw.candidates])}
     for cand in draw.candidates:
         snap = snapshots.get(cand["snapshot_id"])
         if snap is None or snap.unit_id != cand["unit_id"] or abs(snap.score - float(cand["score"])) > 1e-9:
-            reasons.append({"vi": f"Điểm rủi ro của đơn vị {cand['unit_id']} không khớp ảnh chụp đã lưu.",
+            reasons.append({"code": "snapshot",
+                            "vi": f"Điểm rủi ro của đơn vị {cand['unit_id']} không khớp ảnh chụp đã lưu.",
                             "en": f"Risk score of unit {cand['unit_id']} does not match its stored snapshot."})
     recomputed = drawing.run_draw(draw.seed, {"params": draw.params, "candidates": draw.candidates})
     if recomputed != draw.result:
-        reasons.append({"vi": "Kết quả tính lại từ hạt giống khác với kết quả đã lưu.",
-                        "en": "The draw recomputed from the seed differs from the stored result."})
+        reasons.append({"code": "result", "vi": VERIFY_PUBLIC["result"][0], "en": VERIFY_PUBLIC["result"][1]})
     checks = {c.unit_id: c for c in draw.checks.prefetch_related("team")}
     for item in draw.result:
         check = checks.get(item["unit_id"])
         if check is None:
-            reasons.append({"vi": f"Thiếu cuộc kiểm tra cho đơn vị {item['unit_id']}.",
+            reasons.append({"code": "missing_check", "vi": f"Thiếu cuộc kiểm tra cho đơn vị {item['unit_id']}.",
                             "en": f"No check was created for unit {item['unit_id']}."})
             continue
         slot = item["slot"]
         if (check.window_start != datetime.fromisoformat(slot["window_start"])
                 or sorted(u.pk for u in check.team.all()) != sorted(item["team"])):
             if check.state == SurpriseCheck.State.PLANNED:
-                reasons.append({"vi": f"Cuộc kiểm tra {check.reference} bị thay đổi so với kết quả rút thăm.",
+                reasons.append({"code": "changed_check",
+                                "vi": f"Cuộc kiểm tra {check.reference} bị thay đổi so với kết quả rút thăm.",
                                 "en": f"Check {check.reference} differs from the drawn slot or team."})
+    if not with_targets:
+        counts: dict[str, int] = {}
+        for r in reasons:
+            counts[r["code"]] = counts.get(r["code"], 0) + 1
+        reasons = [{"code": code, "vi": VERIFY_PUBLIC[code][0].format(count=count),
+                    "en": VERIFY_PUBLIC[code][1].format(count=count)} for code, count in counts.items()]
     return {"match": not reasons, "revealed": True, "seed": draw.seed, "seed_sha256": draw.seed_sha256,
-            "selected": [{"unit_id": r["unit_id"], "reason": r["reason"]} for r in recomputed], "reasons": reasons}
-
+            "selected": ([{"unit_id": r["unit_id"], "reason": r["reason"]} for r in recomputed]
+                         if with_targets else None),
+            "reasons": reasons}

@@ -65,6 +65,7 @@ const ROUTE_PAGES: [RegExp, PreloadablePage][] = [
   [/^\/admin\/cameras\/?$/, CamerasPage],
   [/^\/admin\/users\/?$/, UsersPage],
   [/^\/inspection\/commitments\/?$/, CommitmentsPage],
+  [/^\/verify\/?$/, CommitmentsPage],
   [/^\/inspection\/ratings\/?$/, HeldRatingsPage],
   [/^\/review\/(clips|packages)\/[^/]+\/custody\/?$/, CustodyPage],
   [/^\/admin\/org\/?$/, OrgPage],
@@ -144,6 +145,7 @@ export default function App() {
           <Route path="inspection/risk" element={<RiskPage />} />
           <Route path="inspection/draws" element={<DrawsPage />} />
           <Route path="inspection/commitments" element={<CommitmentsPage />} />
+          <Route path="verify" element={<CommitmentsPage />} />
           <Route path="inspection/ratings" element={<HeldRatingsPage />} />
           <Route path="inspection/calendar" element={<CalendarPage />} />
           <Route path="inspection/checks" element={<ChecksPage />} />

@@ -207,16 +207,14 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
                      today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     prev_period = period.previous()
-    # the units of this period and of the previous one (one query): the trend compares with the ranking
-    # the previous period really had, among the units that existed then, not today's units re-scored
-    both = list(Unit.objects.filter(level=level, valid_from__lte=period.end)
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=prev_period.end)).order_by("code"))
-    units = [u for u in both if u.valid_to is None or u.valid_to >= period.end]
-    prev_units = [u for u in both if u.valid_from <= prev_period.end
-                  and (u.valid_to is None or u.valid_to >= prev_period.end)]
+    units = list(Unit.objects.filter(level=level, valid_from__lte=period.end)
+                 .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.end)).order_by("code"))
     current = _scores(units=units, period=period, policy=policy, today=today)
     _rank(current)
-    previous = _scores(units=prev_units, period=prev_period, policy=policy, today=today)
+    # the trend compares like with like: the same units (a merged unit with its predecessors' reports,
+    # findings and tasks) scored on the previous period's data and ranked among themselves, so a rank
+    # does not move only because the population changed (460 communes then, 130 now)
+    previous = _scores(units=units, period=prev_period, policy=policy, today=today)
     _rank(previous)
     absent = UnitScore(unit=Unit())  # a unit that did not exist in the previous period: no previous rank
     # heads of the ranked units, and of the units where the findings happened (an old commune merged
@@ -291,7 +289,8 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
                 "deductions": {"points": round(s.deduction, 2), "findings": len(s.findings),
                                "by_severity": dict(by_sev)},
             },
-            "previous": {"period": prev_period.label, "score": p.score, "rank": p.rank},
+            "previous": {"period": prev_period.label, "score": p.score, "rank": p.rank,
+                         "basis": "same_units_and_predecessors"},
             "trend": trend,
             "score_change": (round(s.score - p.score, 2) if s.score is not None and p.score is not None else None),
             "emulation": {"unit": unit_consequence, "heads": head_rows},
@@ -303,7 +302,9 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
                         "dismissed: review them." if s.critical_uncovered_reports else ""),
         })
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["unit"]["code"]))
-    return {"level": level, "period": {"label": period.label, "start": period.start, "end": period.end},
+    # a period not yet over gives provisional scores ("điểm tạm tính"): more reports may still be signed
+    return {"level": level, "period": {"label": period.label, "start": period.start, "end": period.end,
+                                       "provisional": period.end >= today},
             "previous_period": {"label": prev_period.label, "start": prev_period.start, "end": prev_period.end},
             "policy_version": policy.version, "units": len(rows),
             "ranked": sum(1 for r in rows if r["rank"] is not None), "rows": rows}

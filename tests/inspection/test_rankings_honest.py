@@ -69,25 +69,52 @@ def test_an_empty_quarter_is_a_gap_not_zero(policy):
 
 
 @pytest.mark.django_db
-def test_trend_compares_with_the_ranking_the_previous_period_really_had(policy):
+def test_trend_compares_like_with_like_across_a_merger(policy):
+    """Issue 13 review, 6: the trend compared ranks of different populations (3 units then, 2 now):
+    X-STAYS went from 3rd of 3 to 2nd of 2 and showed "up" although it stayed behind the same commune,
+    and the merged commune showed "new" though its predecessors had a year of data."""
     merged_on = date(2026, 1, 1)
     successor = UnitFactory(code="S-NEW", valid_from=merged_on)
     first = UnitFactory(code="P-FIRST", valid_from=date(2020, 1, 1), valid_to=merged_on - timedelta(days=1),
                         successor=successor)
-    third = UnitFactory(code="P-THIRD", valid_from=date(2020, 1, 1), valid_to=merged_on - timedelta(days=1),
-                        successor=successor)
+    second = UnitFactory(code="P-SECOND", valid_from=date(2020, 1, 1), valid_to=merged_on - timedelta(days=1),
+                         successor=successor)
     stays = UnitFactory(code="X-STAYS", valid_from=date(2020, 1, 1))
-    # 2025 as it was ranked: P-FIRST 90 (1st), X-STAYS 80 (2nd), P-THIRD 70 (3rd)
+    # 2025 as it was ranked then: P-FIRST 90 (1st), P-SECOND 80 (2nd), X-STAYS 70 (3rd)
     _signed(first, date(2025, 5, 1), 90)
-    _signed(stays, date(2025, 5, 2), 80)
-    _signed(third, date(2025, 5, 3), 70)
-    # 2026: the merged commune 95, X-STAYS 85: second again
+    _signed(second, date(2025, 5, 2), 80)
+    _signed(stays, date(2025, 5, 3), 70)
+    # 2026: the merged commune 95, X-STAYS 85
     _signed(successor, date(2026, 5, 1), 95)
     _signed(stays, date(2026, 5, 2), 85)
     result = compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2026, 11, 25))
     rows = _rows(result)
+    # like with like: in 2025 the same two units (S-NEW through its predecessors, 85) ranked S-NEW 1st,
+    # X-STAYS 2nd; both kept their place
     assert rows["X-STAYS"]["rank"] == 2 and rows["X-STAYS"]["previous"]["rank"] == 2
-    assert rows["X-STAYS"]["trend"] == "same" and rows["X-STAYS"]["score_change"] == 5.0
-    assert rows["S-NEW"]["rank"] == 1 and rows["S-NEW"]["trend"] == "new"
-    assert rows["S-NEW"]["previous"]["rank"] is None
-    assert {"P-FIRST", "P-THIRD"}.isdisjoint(rows)  # merged away: not ranked in 2026
+    assert rows["X-STAYS"]["trend"] == "same" and rows["X-STAYS"]["score_change"] == 15.0
+    assert rows["S-NEW"]["rank"] == 1 and rows["S-NEW"]["previous"]["rank"] == 1
+    assert rows["S-NEW"]["previous"]["score"] == 85.0 and rows["S-NEW"]["trend"] == "same"
+    assert rows["S-NEW"]["previous"]["basis"] == "same_units_and_predecessors"
+    assert {"P-FIRST", "P-SECOND"}.isdisjoint(rows)  # merged away: not ranked in 2026
+
+
+@pytest.mark.django_db
+def test_trend_of_a_unit_without_history_is_new(policy):
+    fresh = UnitFactory(code="F-FRESH", valid_from=date(2026, 1, 1))
+    old = UnitFactory(code="O-OLD", valid_from=date(2020, 1, 1))
+    _signed(old, date(2025, 5, 1), 60)
+    _signed(old, date(2026, 5, 1), 70)
+    _signed(fresh, date(2026, 5, 2), 90)
+    rows = _rows(compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2026, 11, 25)))
+    assert rows["F-FRESH"]["trend"] == "new" and rows["F-FRESH"]["previous"]["rank"] is None
+    assert rows["O-OLD"]["rank"] == 2 and rows["O-OLD"]["previous"]["rank"] == 1 and rows["O-OLD"]["trend"] == "down"
+
+
+@pytest.mark.django_db
+def test_a_period_not_yet_over_is_provisional(policy):
+    unit = UnitFactory(code="A-UNIT")
+    _signed(unit, date(2026, 3, 10), 80)
+    now = compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2026, 11, 25))
+    done = compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2027, 1, 5))
+    assert now["period"]["provisional"] is True and done["period"]["provisional"] is False

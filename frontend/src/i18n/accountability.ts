@@ -296,5 +296,7 @@ export const ACCOUNTABILITY: Dict = {
   "rank.policy": ["Chính sách chấm điểm phiên bản {{v}}", "Scoring policy version {{v}}"],
   "rank.ranked": ["{{ranked}}/{{units}} đơn vị được xếp hạng", "{{ranked}}/{{units}} units ranked"],
   "rank.current": ["Kỳ này", "This period"],
+  "rank.provisional": ["Điểm tạm tính: kỳ chưa kết thúc", "Provisional scores: the period is not over"],
+  "rank.prevBasis": ["so với cùng các đơn vị (kể cả đơn vị trước sáp nhập) ở kỳ trước", "against the same units (merged ones through their predecessors) in the previous period"],
   "rank.previous": ["Kỳ trước", "Previous"],
 };

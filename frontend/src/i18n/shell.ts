@@ -11,7 +11,7 @@ export const SHELL: Dict = {
   "nav.risk": ["Bảng rủi ro", "Risk table"],
   "nav.draws": ["Rút thăm đối tượng", "Target draws"],
   "nav.commitments": ["Cam kết rút thăm", "Draw commitments"],
-  "nav.ratings": ["Đánh giá tạm giữ", "Held ratings"],
+  "nav.ratings": ["Phiếu hài lòng chờ xem xét", "Ratings held for review"],
   "nav.calendar": ["Lịch kiểm tra", "Check calendar"],
   "nav.checks": ["Cuộc kiểm tra", "Checks"],
   "nav.findings": ["Vi phạm phát hiện", "Findings"],

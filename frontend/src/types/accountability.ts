@@ -340,7 +340,8 @@ export interface RankingRow {
     tasks: { percent: number | null; total: number; on_time: number; late: number; missed: number; pending: number; weight: number };
     deductions: { points: number; findings: number; by_severity: Record<string, number> };
   };
-  previous: { period: string; score: number | null; rank: number | null };
+  /** The same units (a merged one through its predecessors) scored on the previous period, ranked among themselves. */
+  previous: { period: string; score: number | null; rank: number | null; basis?: string };
   trend: "up" | "down" | "same" | "new" | "unranked";
   score_change: number | null;
   emulation: {
@@ -353,7 +354,8 @@ export interface RankingRow {
 
 export interface Rankings {
   level: string;
-  period: { label: string; start: string; end: string };
+  /** provisional: the period is not over yet (điểm tạm tính). */
+  period: { label: string; start: string; end: string; provisional?: boolean };
   previous_period: { label: string; start: string; end: string };
   policy_version: number;
   units: number;

@@ -34,8 +34,8 @@ export interface DrawResultRow {
   team_names?: string[];
   slot: { counter_id: number; window_start: string; window_end: string } | null;
   check?: { uid: string; reference: string; state: CheckState } | null;
-  /** Version 3: drawing_lead_conflicted, team_short {asked, free}, after_due {due}. */
-  notes?: { code: string; asked?: number; free?: number; due?: string }[];
+  /** Version 3: drawing_lead_conflicted, team_short {asked, free}, after_due {due}; version 4 adds days_late. */
+  notes?: { code: string; asked?: number; free?: number; due?: string; days_late?: number; never_checked?: boolean }[];
 }
 
 export interface BiText {
@@ -61,6 +61,8 @@ export interface DrawCommitment {
   flags: {
     code: string; reason?: string; draws?: number[]; cancelled?: number; count?: number; manual?: number;
     n?: number; drawn?: number; total?: number; deviations?: { param: string; value: number; policy: number }[];
+    /** superseded: the draw that replaced this one. */
+    by?: number;
   }[];
   checks_started: number;
   /** Checks of the draw cancelled (one by one or with the whole draw). */
@@ -106,6 +108,30 @@ export interface Draw {
   close_reason?: string;
   flags?: DrawCommitment["flags"];
   warnings?: BiText[];
+  /** How the places went: coverage floor, risk, chance; and the floor's part of n. */
+  split?: DrawSplit;
+}
+
+export interface DrawSplit {
+  floor: number;
+  risk: number;
+  uniform: number;
+  n: number;
+  floor_room: number;
+}
+
+/** A member of the inspection team out of the draw's pool for some days. */
+export interface Absence {
+  id: number;
+  user: UserBrief | null;
+  kind: "leave" | "illness" | "conflict" | "other";
+  start: string;
+  end: string;
+  reason: string;
+  created_at: string;
+  created_by: UserBrief | null;
+  withdrawn_at: string | null;
+  withdraw_reason: string;
 }
 
 export interface DrawVerify {
@@ -114,8 +140,9 @@ export interface DrawVerify {
   revealed: boolean;
   seed: string | null;
   seed_sha256: string;
-  selected?: { unit_id: number; reason: string }[];
-  reasons: { vi: string; en: string }[];
+  /** The recomputed targets: the inspection team only (null for discipline and administrators). */
+  selected?: { unit_id: number; reason: string }[] | null;
+  reasons: { code?: string; vi: string; en: string }[];
 }
 
 export interface CheckBrief {

@@ -62,6 +62,7 @@ export default function RankingPage() {
           <>
             <div className="trace-meta">
               <Badge tone="blue">{data.period.label}</Badge>
+              {data.period.provisional && <Badge tone="amber">{t("rank.provisional")}</Badge>}
               <Badge tone="grey">{t("rank.policy", { v: data.policy_version })}</Badge>
               <Badge tone="grey">{t("rank.ranked", { ranked: data.ranked, units: data.units })}</Badge>
             </div>

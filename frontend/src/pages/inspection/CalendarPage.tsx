@@ -27,6 +27,12 @@ export function checksByDay(checks: CheckBrief[]): Map<string, CheckBrief[]> {
   return map;
 }
 
+/** The check's people for its calendar entry: the lead first, then the members (names, else usernames). */
+export function teamLabel(check: CheckBrief): string {
+  const people = [check.lead, ...(check.team ?? []).filter((u) => u && u.id !== check.lead?.id)];
+  return people.filter(Boolean).map((u) => u!.full_name || u!.username).join(", ");
+}
+
 function monthGrid(year: number, month: number): string[] {
   // Monday-first weeks covering the month; ISO day strings.
   const first = new Date(Date.UTC(year, month - 1, 1));
@@ -76,8 +82,10 @@ export default function CalendarPage() {
               <div key={d} className={`cal-cell ${d.startsWith(monthPrefix) ? "" : "cal-out"} ${d === today ? "cal-today" : ""}`}>
                 <div className="cal-day">{Number(d.slice(8))}</div>
                 {(byDay.get(d) ?? []).map((c) => (
-                  <Link key={c.id} to={`/inspection/checks/${c.id}`} className={`cal-item cal-${c.state}`} title={`${c.reference} — ${c.unit.name}`}>
+                  <Link key={c.id} to={`/inspection/checks/${c.id}`} className={`cal-item cal-${c.state}`}
+                    title={`${c.reference} — ${c.unit.name}${teamLabel(c) ? ` — ${t("cal.team")}: ${teamLabel(c)}` : ""}`}>
                     <span className="cal-time">{fmtTime(c.window_start).slice(0, 5)}</span> {shortUnit(c.unit.name)}
+                    {teamLabel(c) && <span className="cal-team" data-testid="cal-team">{t("cal.team")}: {teamLabel(c)}</span>}
                   </Link>
                 ))}
               </div>

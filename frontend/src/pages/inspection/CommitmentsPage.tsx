@@ -1,9 +1,32 @@
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { Badge, Card, Empty, PageHeader, QueryState } from "../../components/ui";
 import { fmtDate, fmtDateTime } from "../../components/format";
-import type { DrawCommitment } from "../../types/inspection";
+import type { DrawCommitment, DrawVerify } from "../../types/inspection";
+
+/** Recompute a draw from its revealed seed (the API sends discipline and administrators no target). */
+function VerifyButton({ id }: { id: number }) {
+  const { t, i18n } = useTranslation();
+  const verify = useMutation({ mutationFn: () => api.get<DrawVerify>(`inspection/draws/${id}/verify/`) });
+  const v = verify.data;
+  const en = i18n.language.startsWith("en");
+  return (
+    <div className="small" style={{ marginTop: 4 }}>
+      <button type="button" className="btn btn-secondary btn-sm" disabled={verify.isPending} onClick={() => verify.mutate()} data-testid={`verify-${id}`}>
+        {t("verify.button")}
+      </button>
+      {v && (
+        <div data-testid={`verify-result-${id}`} style={{ maxWidth: 240 }}>
+          <div style={{ whiteSpace: "normal", fontWeight: 600, color: !v.revealed ? "var(--muted, #667)" : v.match ? "var(--green, #17803d)" : "var(--red)" }}>
+            {!v.revealed ? t("verify.notRevealed") : v.match ? `✓ ${t("verify.match")}` : `✗ ${t("verify.mismatch")}`}
+          </div>
+          {v.revealed && !v.match && v.reasons.map((r, i) => <div key={i}>{en ? r.en : r.vi}</div>)}
+        </div>
+      )}
+    </div>
+  );
+}
 
 /** Every draw's public commitment, for disciplinary officers and administrators (and the team):
  * seed hash, time, n, window, the revealed seed once closed, re-draw / cancellation reasons.
@@ -53,6 +76,7 @@ export default function CommitmentsPage() {
                             {t("draw.seed")}: <code className="hash">{c.seed}</code>
                           </div>
                         )}
+                        <VerifyButton id={c.id} />
                       </td>
                       <td className="small" style={{ maxWidth: 220 }} data-testid="commitment-parameters">
                         {Object.entries(c.parameters ?? {}).map(([k, v]) => (
@@ -69,7 +93,7 @@ export default function CommitmentsPage() {
                             ⚑ {t(`draw.flag.${f.code}`, {
                               defaultValue: f.code, draws: (f.draws ?? []).join(", "),
                               count: f.cancelled ?? f.count ?? 0, manual: f.manual ?? 0, n: f.n, drawn: f.drawn,
-                              total: f.total,
+                              total: f.total, by: f.by,
                               params: (f.deviations ?? []).map((d) => `${d.param} ${d.value} (${d.policy})`).join(", "),
                             })}
                             {f.reason && f.code !== "overlapping_window" && <span className="muted"> — “{f.reason}”</span>}

@@ -11,6 +11,7 @@ import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtDate, fmtDateTime, fmtNumber, localToday } from "../../components/format";
 import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
+import AbsencesCard from "./AbsencesCard";
 import type { BiText, CheckBrief, Draw, DrawExclusion, DrawVerify } from "../../types/inspection";
 
 /** A warning or flag in the reader's language (Vietnamese first). */
@@ -212,6 +213,11 @@ export function DrawDetail({ id }: { id: number }) {
             <p className="muted small">{t("draw.commitmentHint")}</p>
           )}
         </div>
+        {d.split && (
+          <p className="small" style={{ margin: 0 }} data-testid="draw-split">
+            {t("draw.split", { n: d.split.n, floor: d.split.floor, room: d.split.floor_room, risk: d.split.risk, uniform: d.split.uniform })}
+          </p>
+        )}
         {d.state === "open" && planned > 0 && <p className="muted small" style={{ margin: 0 }}>{t("draw.pendingChecks", { count: planned })}</p>}
         {verify.isError && <InlineError error={verify.error} />}
         {verify.data && (
@@ -232,7 +238,7 @@ export function DrawDetail({ id }: { id: number }) {
                 <li key={i}>
                   {t(`draw.flag.${f.code}`, {
                     defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? f.count ?? 0,
-                    manual: f.manual ?? 0, n: f.n, drawn: f.drawn, total: f.total,
+                    manual: f.manual ?? 0, n: f.n, drawn: f.drawn, total: f.total, by: f.by,
                     params: (f.deviations ?? []).map((x) => `${x.param} ${x.value} (${x.policy})`).join(", "),
                   })}
                   {f.reason ? ` — ${t("draw.reasonLabel")}: “${f.reason}”` : ""}
@@ -307,7 +313,7 @@ export function DrawDetail({ id }: { id: number }) {
                       {r.reason !== "floor" && forcedIds.has(r.unit_id) && <Badge tone="amber">{t("draw.forced")}</Badge>}
                       <div className="muted small">{t("risk.score")}: {fmtNumber(r.score, 1)}</div>
                       {(r.notes ?? []).map((note, i) => (
-                        <div key={i}><Badge tone="amber">{t(`draw.note.${note.code}`, { defaultValue: note.code, asked: note.asked, free: note.free, due: note.due })}</Badge></div>
+                        <div key={i}><Badge tone="amber">{t(note.code === "after_due" && note.never_checked ? "draw.note.never_checked" : note.code === "after_due" && note.days_late != null ? "draw.note.after_due_days" : `draw.note.${note.code}`, { defaultValue: note.code, asked: note.asked, free: note.free, due: note.due ? fmtDate(note.due) : "", days: note.days_late })}</Badge></div>
                       ))}
                     </td>
                     <td className="nowrap">{r.slot ? `${fmtDateTime(r.slot.window_start)}` : "—"}</td>
@@ -440,6 +446,7 @@ export default function DrawsPage() {
         </Card>
         <div>{selected ? <DrawDetail id={selected} key={selected} /> : null}</div>
       </div>
+      <div style={{ marginTop: 16 }}><AbsencesCard canEdit={me?.role === "inspection_lead" || me?.role === "admin"} /></div>
       {dialog && (
         <NewDrawDialog
           onClose={() => {

@@ -1,0 +1,86 @@
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, rows, type Page } from "../../api/client";
+import { Badge, Card, Empty, Field, QueryState, useErrorText } from "../../components/ui";
+import { fmtDate, localToday } from "../../components/format";
+import type { Absence, UserBrief } from "../../types/inspection";
+
+const KINDS = ["leave", "illness", "conflict", "other"] as const;
+
+/** Who of the inspection team is out of the draw's pool (leave, illness, conflict), and, for a lead or
+ * an administrator, recording and withdrawing an absence with its reason. */
+export default function AbsencesCard({ canEdit }: { canEdit: boolean }) {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ["absences"], queryFn: () => api.get<Page<Absence>>("inspection/absences/") });
+  const team = useQuery({ queryKey: ["absence-team"], queryFn: () => api.get<(UserBrief & { role: string })[]>("inspection/absences/team/"), enabled: canEdit });
+  const today = localToday();
+  const [user, setUser] = useState("");
+  const [kind, setKind] = useState<(typeof KINDS)[number]>("leave");
+  const [start, setStart] = useState(today);
+  const [end, setEnd] = useState(today);
+  const [reason, setReason] = useState("");
+  const add = useMutation({
+    mutationFn: () => api.post<Absence>("inspection/absences/", { user: Number(user), kind, start, end, reason }),
+    onSuccess: () => { setReason(""); void qc.invalidateQueries({ queryKey: ["absences"] }); },
+  });
+  const withdraw = useMutation({
+    mutationFn: ({ id, why }: { id: number; why: string }) => api.post<Absence>(`inspection/absences/${id}/withdraw/`, { reason: why }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ["absences"] }),
+  });
+  const list = rows(q.data);
+  return (
+    <Card title={t("absence.title")}>
+      <p className="muted small" style={{ marginTop: 0 }}>{t("absence.subtitle")}</p>
+      <QueryState q={q}>
+        {list.length === 0 ? (
+          <Empty title={t("absence.empty")} />
+        ) : (
+          <table className="table" data-testid="absences-table">
+            <tbody>
+              {list.map((a) => (
+                <tr key={a.id}>
+                  <td>{a.user?.full_name || a.user?.username}</td>
+                  <td><Badge tone="amber">{t(`absence.kind.${a.kind}`)}</Badge></td>
+                  <td className="nowrap">{fmtDate(a.start)} → {fmtDate(a.end)}</td>
+                  <td className="small">{a.reason}{a.withdrawn_at && <div className="muted">{t("absence.withdrawn")}: “{a.withdraw_reason}”</div>}</td>
+                  <td>
+                    {canEdit && !a.withdrawn_at && (
+                      <button type="button" className="btn btn-ghost btn-sm" disabled={withdraw.isPending}
+                        onClick={() => { const why = window.prompt(t("absence.withdrawReason")); if (why) withdraw.mutate({ id: a.id, why }); }}>
+                        {t("absence.withdraw")}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
+      {canEdit && (
+        <form className="row" style={{ flexWrap: "wrap", alignItems: "flex-end", gap: 8, marginTop: 10 }}
+          onSubmit={(e) => { e.preventDefault(); add.mutate(); }} data-testid="absence-form">
+          <Field label={t("absence.user")}>
+            <select className="input" value={user} onChange={(e) => setUser(e.target.value)} required>
+              <option value="">—</option>
+              {(Array.isArray(team.data) ? team.data : []).map((u) => <option key={u.id} value={u.id}>{u.full_name || u.username}</option>)}
+            </select>
+          </Field>
+          <Field label={t("absence.kind")}>
+            <select className="input" value={kind} onChange={(e) => setKind(e.target.value as (typeof KINDS)[number])}>
+              {KINDS.map((k) => <option key={k} value={k}>{t(`absence.kind.${k}`)}</option>)}
+            </select>
+          </Field>
+          <Field label={t("absence.from")}><input className="input" type="date" value={start} onChange={(e) => setStart(e.target.value)} required /></Field>
+          <Field label={t("absence.to")}><input className="input" type="date" value={end} onChange={(e) => setEnd(e.target.value)} required /></Field>
+          <Field label={t("absence.reason")}><input className="input" value={reason} onChange={(e) => setReason(e.target.value)} required /></Field>
+          <button type="submit" className="btn btn-secondary" disabled={add.isPending || !user}>{t("absence.add")}</button>
+          {add.error && <p className="notice notice-red small" role="alert">{errorText(add.error)}</p>}
+        </form>
+      )}
+    </Card>
+  );
+}
