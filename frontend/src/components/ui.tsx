@@ -136,14 +136,53 @@ export function Modal({
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  // Once per opening: focus the first field (or the content itself), keep Tab inside the dialog,
+  // and give focus back to whatever opened it when it closes. Not on every render: the parent
+  // passes a new onClose each time, and refocusing would pull the caret out of the field being typed in.
   useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const dialog = ref.current;
+    const body = bodyRef.current;
+    const first =
+      body?.querySelector<HTMLElement>(`${FIELD_SELECTOR}, [autofocus]`) ??
+      dialog?.querySelector<HTMLElement>(`.modal-foot ${FIELD_SELECTOR}`) ??
+      body;
+    first?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") onClose();
+      if (e.key === "Escape") {
+        e.stopPropagation();
+        closeRef.current();
+        return;
+      }
+      if (e.key !== "Tab" || !dialog) return;
+      const stops = focusables(dialog);
+      if (stops.length === 0) {
+        e.preventDefault();
+        return;
+      }
+      const firstStop = stops[0];
+      const lastStop = stops[stops.length - 1];
+      const active = document.activeElement;
+      if (!dialog.contains(active)) {
+        e.preventDefault();
+        firstStop.focus();
+      } else if (e.shiftKey && (active === firstStop || active === body)) {
+        e.preventDefault();
+        lastStop.focus();
+      } else if (!e.shiftKey && active === lastStop) {
+        e.preventDefault();
+        firstStop.focus();
+      }
     };
     window.addEventListener("keydown", onKey);
-    ref.current?.querySelector<HTMLElement>("input,select,textarea,button")?.focus();
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      if (opener && opener.isConnected) opener.focus();
+    };
+  }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className={`modal ${wide ? "modal-wide" : ""}`} role="dialog" aria-modal="true" aria-label={title} ref={ref}>
@@ -153,11 +192,22 @@ export function Modal({
             ×
           </button>
         </div>
-        <div className="modal-body">{children}</div>
+        <div className="modal-body" ref={bodyRef} tabIndex={-1}>{children}</div>
         {footer && <div className="modal-foot">{footer}</div>}
       </div>
     </div>
   );
+}
+
+/** The fields a dialog opens on: what the person came to fill in, not its close button. */
+const FIELD_SELECTOR =
+  "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [contenteditable=true]";
+
+const FOCUSABLE =
+  "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1']), [contenteditable=true]";
+
+function focusables(root: HTMLElement): HTMLElement[] {
+  return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => !el.closest("[hidden]"));
 }
 
 export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {

@@ -59,18 +59,8 @@ export function workspacesFor(me: Me | null | undefined): Workspace[] {
   return me ? WORKSPACES[me.role] ?? [] : [];
 }
 
+/** Where a user lands after signing in: "what needs me today" (/) for every role with a workspace;
+ *  the home page links each card to the page where the work is done. */
 export function homeFor(me: Me): string {
-  const ws = workspacesFor(me)[0];
-  switch (ws) {
-    case "inspection":
-      return me.role === "unit_head" ? "/inspection/findings" : "/inspection/risk";
-    case "review":
-      return "/review/clips";
-    case "accountability":
-      return "/accountability/findings";
-    case "admin":
-      return "/admin/ingest";
-    default:
-      return "/login";
-  }
+  return workspacesFor(me).length > 0 ? "/" : "/login";
 }

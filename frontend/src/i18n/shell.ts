@@ -96,6 +96,7 @@ export const SHELL: Dict = {
   "action.retry": ["Thử lại", "Retry"],
   "action.close": ["Đóng", "Close"],
   "action.cancel": ["Hủy", "Cancel"],
+  "action.send": ["Gửi", "Send"],
   "action.save": ["Lưu", "Save"],
   "action.create": ["Tạo mới", "Create"],
   "action.open": ["Mở", "Open"],
