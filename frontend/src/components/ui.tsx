@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
+import { ActionButton } from "./ActionButton";
 
 export function useErrorText(): (e: unknown) => string {
   const { t, i18n } = useTranslation();
@@ -146,10 +147,7 @@ export function Modal({
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const dialog = ref.current;
     const body = bodyRef.current;
-    const first =
-      body?.querySelector<HTMLElement>(`${FIELD_SELECTOR}, [autofocus]`) ??
-      dialog?.querySelector<HTMLElement>(`.modal-foot ${FIELD_SELECTOR}`) ??
-      body;
+    const first = (body && focusables(body, FIELD_SELECTOR)[0]) ?? body;
     first?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") {
@@ -206,8 +204,9 @@ const FIELD_SELECTOR =
 const FOCUSABLE =
   "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1']), [contenteditable=true]";
 
-function focusables(root: HTMLElement): HTMLElement[] {
-  return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => !el.closest("[hidden]"));
+/** What Tab reaches inside `root`, in order (not the hidden helpers some inputs carry, tabindex -1). */
+function focusables(root: HTMLElement, selector = FOCUSABLE): HTMLElement[] {
+  return Array.from(root.querySelectorAll<HTMLElement>(selector)).filter((el) => el.tabIndex >= 0 && !el.closest("[hidden]"));
 }
 
 export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
@@ -227,15 +226,15 @@ export function Pager({ page, count, pageSize, onPage }: { page: number; count: 
   return (
     <div className="pager">
       <span className="muted">{t("table.total", { count })}</span>
-      <button type="button" className="btn btn-ghost btn-sm" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+      <ActionButton type="button" className="btn btn-ghost btn-sm" why={page <= 1 && t("why.firstPage")} onClick={() => onPage(page - 1)}>
         ‹ {t("table.prev")}
-      </button>
+      </ActionButton>
       <span>
         {page} / {pages}
       </span>
-      <button type="button" className="btn btn-ghost btn-sm" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+      <ActionButton type="button" className="btn btn-ghost btn-sm" why={page >= pages && t("why.lastPage")} onClick={() => onPage(page + 1)}>
         {t("table.next")} ›
-      </button>
+      </ActionButton>
     </div>
   );
 }

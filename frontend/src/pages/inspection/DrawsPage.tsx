@@ -32,9 +32,9 @@ function ReasonDialog({ title, hint, required, pending, error, confirm, onConfir
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <button type="button" className="btn btn-danger" disabled={pending || (required && !reason.trim())} onClick={() => onConfirm(reason.trim())} data-testid="reason-confirm">
+          <ActionButton type="button" className="btn btn-danger" why={(pending && t("why.busy")) || (required && !reason.trim() && t("why.reasonNeeded"))} onClick={() => onConfirm(reason.trim())} data-testid="reason-confirm">
             {confirm}
-          </button>
+          </ActionButton>
         </>
       }
     >
@@ -84,7 +84,7 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             {t("action.cancel")}
           </button>
-          <ActionButton className="btn btn-primary" why={(n < 1 || !from || !to) && t("why.drawNeeds")} disabled={create.isPending} onClick={() => create.mutate()} data-testid="draw-run">
+          <ActionButton className="btn btn-primary" why={(create.isPending && t("why.busy")) || ((n < 1 || !from || !to) && t("why.drawNeeds"))} onClick={() => create.mutate()} data-testid="draw-run">
             {create.isPending ? t("draw.running") : t("draw.run")}
           </ActionButton>
         </>
@@ -178,8 +178,8 @@ export function DrawDetail({ id }: { id: number }) {
             <>
               <ActionButton
                 className="btn btn-secondary btn-sm"
-                why={planned > 0 && t("draw.pendingChecks", { count: planned })}
-                disabled={close.isPending}
+                why={(close.isPending && t("why.busy")) || (planned > 0 && t("draw.pendingChecks", { count: planned }))}
+               
                 onClick={() => setDialog("close")}
               >
                 {t("draw.close")}
@@ -192,9 +192,9 @@ export function DrawDetail({ id }: { id: number }) {
             </>
           )}
           {d.state === "closed" && (
-            <button type="button" className="btn btn-primary btn-sm" disabled={verify.isPending} onClick={() => verify.mutate()} data-testid="draw-verify">
+            <ActionButton type="button" className="btn btn-primary btn-sm" why={verify.isPending && t("why.busy")} onClick={() => verify.mutate()} data-testid="draw-verify">
               {t("draw.verify")}
-            </button>
+            </ActionButton>
           )}
         </>
       }

@@ -268,7 +268,7 @@ export default function FindingDetailPage() {
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setExplaining(false)}>{t("action.cancel")}</button>
               <ActionButton className="btn btn-primary" onClick={() => explain.mutate()} data-testid="explain-submit"
-                disabled={explain.isPending} why={letters(explainText) < EXPLAIN_MIN && t("findings.explainTooShort")}>
+                why={(explain.isPending && t("why.busy")) || (letters(explainText) < EXPLAIN_MIN && t("findings.explainTooShort"))}>
                 {t("action.send")}
               </ActionButton>
             </>
@@ -293,9 +293,9 @@ export default function FindingDetailPage() {
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setPending(null)}>{t("action.cancel")}</button>
-              <button type="button" className="btn btn-primary" disabled={act.isPending || (pending === "dismiss" && !reason.trim())} onClick={() => act.mutate(pending)} data-testid="finding-action-submit">
+              <ActionButton type="button" className="btn btn-primary" why={(act.isPending && t("why.busy")) || (pending === "dismiss" && !reason.trim() && t("why.reasonNeeded"))} onClick={() => act.mutate(pending)} data-testid="finding-action-submit">
                 {t("action.confirm")}
-              </button>
+              </ActionButton>
             </>
           }
         >
