@@ -39,6 +39,7 @@ def test_finding_unit_picker_follows_the_violation_date(login: Any) -> None:
     dialog = page.get_by_role("dialog")
     unit = dialog.locator("select[name=unit]")
     date = dialog.locator("input[name=occurred_from_date]")
+    dialog.locator("input[name=title]").fill("Cán bộ vắng mặt tại bộ phận một cửa")
 
     # today: the merged commune, not the abolished district
     options = _wait_options(page, unit, MERGED, DISTRICT)

@@ -61,6 +61,9 @@ def test_unit_head_day(login: Any) -> None:
     # focus went back to the button that opened the dialog
     assert page.evaluate("document.activeElement.getAttribute('data-testid')") == "finding-explain"
     head.shot("unithead-3-finding-explained")
+    # no footage cards for a unit head (he sees findings, never footage): no refusal shown in their place
+    assert page.get_by_text("Gói chứng cứ").count() == 0
+    assert page.get_by_text("không có quyền").count() == 0
     # the explanation is kept: it is there after a reload
     page.reload()
     page.locator("[data-testid=explanation-list]").get_by_text(EXPLANATION).wait_for()

@@ -48,6 +48,10 @@ export const WORKSPACES: Record<Role, Workspace[]> = {
   service: [],
 };
 
+/** Who may see footage and its evidence packages (media_ingest.review.selectors.FOOTAGE_ROLES): the
+ *  others (unit heads) are not shown the footage cards at all, rather than a refusal. */
+export const FOOTAGE_ROLES: Role[] = ["reviewer", "admin", "inspection_lead", "inspector", "disciplinary"];
+
 /** Who produces the accountability reports (PDF/XLSX, a TCCB document): the backend refuses others. */
 export const REPORT_PRODUCERS: Role[] = ["disciplinary", "inspection_lead", "inspector"];
 

@@ -279,8 +279,8 @@ export function DrawDetail({ id }: { id: number }) {
           </div>
         )}
         {d.state === "open" && <div className="notice notice-amber small">{t("draw.secretNote")}</div>}
-        <div className="table-wrap">
-          <table className="table">
+        <div className="table-wrap" data-testid="draw-table">
+          <table className="table draw-table">
             <thead>
               <tr>
                 <th>#</th>
@@ -298,11 +298,11 @@ export function DrawDetail({ id }: { id: number }) {
                 return (
                   <tr key={r.order}>
                     <td className="muted">{r.order}</td>
-                    <td style={{ minWidth: 170 }}>
+                    <td className="draw-unit">
                       <strong>{unit?.name ?? `#${r.unit_id}`}</strong>
                       {r.slot && <div className="muted small">{counters.get(r.slot.counter_id)?.name}</div>}
                     </td>
-                    <td>
+                    <td className="draw-result">
                       <Badge tone={r.reason === "risk" ? "red" : r.reason === "floor" ? "amber" : "blue"}>{t(`draw.reason.${r.reason}`, { defaultValue: r.reason })}</Badge>
                       {r.reason !== "floor" && forcedIds.has(r.unit_id) && <Badge tone="amber">{t("draw.forced")}</Badge>}
                       <div className="muted small">{t("risk.score")}: {fmtNumber(r.score, 1)}</div>
@@ -310,8 +310,8 @@ export function DrawDetail({ id }: { id: number }) {
                         <div key={i}><Badge tone="amber">{t(`draw.note.${note.code}`, { defaultValue: note.code, asked: note.asked, free: note.free, due: note.due })}</Badge></div>
                       ))}
                     </td>
-                    <td className="nowrap">{r.slot ? `${fmtDateTime(r.slot.window_start)}` : "—"}</td>
-                    <td className="small" style={{ maxWidth: 150 }}>{r.team.map((u) => teamName(u)).join(", ")}</td>
+                    <td className="draw-slot">{r.slot ? `${fmtDateTime(r.slot.window_start)}` : "—"}</td>
+                    <td className="small draw-team">{r.team.map((u) => teamName(u)).join(", ")}</td>
                     <td>
                       {check ? (
                         <div className="nowrap">
@@ -414,7 +414,7 @@ export default function DrawsPage() {
         }
       />
       {flash && <p className="notice notice-green" role="status" tabIndex={-1} ref={flashRef}>{flash}</p>}
-      <div className="grid-main-side" style={{ gridTemplateColumns: "270px minmax(0, 1fr)" }}>
+      <div className="grid-main-side draws-layout">
         <Card className="flush">
           <QueryState q={q}>
             {list.length === 0 ? (

@@ -7,7 +7,7 @@ import { ApiError, api, rows, type Page } from "../../api/client";
 import { Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
 import { FindingStateBadge, SeverityBadge, personName, useLocalName } from "../../components/labels";
 import { fmtBytes, fmtDateTime, fmtSeconds } from "../../components/format";
-import { useMe } from "../../hooks/use-me";
+import { FOOTAGE_ROLES, useMe } from "../../hooks/use-me";
 import type { FindingDetail } from "../../types/inspection";
 import type { EvidenceItem } from "../../types/media";
 import { PackagesCard } from "../../components/evidence/Packages";
@@ -239,7 +239,9 @@ export default function FindingDetailPage() {
               </ul>
             )}
           </Card>
-          <PackagesCard owner={{ finding: f.id }} canExport={canExport} exportDisabledReason={nothingToExport ? t("pkg.noEvidence") : undefined} />
+          {me && FOOTAGE_ROLES.includes(me.role) && (
+            <PackagesCard owner={{ finding: f.id }} canExport={canExport} exportDisabledReason={nothingToExport ? t("pkg.noEvidence") : undefined} />
+          )}
         </div>
         <Card title={t("findings.history")}>
           {(f.transitions ?? []).length === 0 ? (
