@@ -11,7 +11,7 @@ Each journey saves Vietnamese screenshots of its workspace under var/screenshots
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -69,7 +69,7 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
     assert page.locator("[data-testid=home-card-open_draws] li").count() >= 1
     planned = page.request.get(lead.base + "/api/inspection/checks/?state=planned&page_size=200").json()
     planned = planned["results"] if isinstance(planned, dict) else planned
-    week = datetime.now(timezone.utc) + timedelta(days=7)
+    week = datetime.now(UTC) + timedelta(days=7)
     due = [c for c in planned if datetime.fromisoformat(c["window_start"]) <= week]
     assert _home_count(page, "due_checks") == len(due)
     drawn = next(c for c in planned if drawn_check.endswith(str(c["id"])))
