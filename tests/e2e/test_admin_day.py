@@ -128,8 +128,12 @@ def test_admin_day_org_officers_and_appointments(login: Any) -> None:
     _open_unit(page, COMMUNE_A)
     page.get_by_role("button", name="Sáp nhập vào…").click()
     d = _dialog(page)
-    _choose(d.locator("select[name=into]"), COMMUNE_B)
+    # the targets offered are the units that exist on the merger's day (issue 15): commune B is
+    # formed on 01/07/2025, so it is not offered for the day the tree shows (01/03/2025)
+    d.locator("select[name=into] option", has_text="Công an xã Kim Liên").first.wait_for(state="attached")
+    assert d.locator("select[name=into] option", has_text=COMMUNE_B).count() == 0
     d.locator("input[name=on]").fill("01/07/2025")
+    _choose(d.locator("select[name=into]"), COMMUNE_B)
     d.locator("textarea[name=reason]").fill("Sắp xếp đơn vị cấp xã từ 01/07/2025")
     d.locator("[data-testid=merge-save]").click()
     d.wait_for(state="detached")

@@ -129,6 +129,8 @@ export default function CheckRunPage() {
 
   const leaves = useMemo(() => flattenCriteria(criteria).leaves, [criteria]);
   const live = runningScore(leaves, drafts);
+  // until the report and its criteria are on the page, "complete" would count every answer as missing
+  const reportLoading = report === undefined || leaves.length === 0;
   const signed = Boolean(report?.signed_at) || check?.state === "signed";
   const isTeam = Boolean(me?.is_inspection_team);
   const editable = isTeam && !signed && (check?.state === "in_progress" || check?.state === "completed");
@@ -246,7 +248,7 @@ export default function CheckRunPage() {
               </>
             )}
             {check.state === "in_progress" && isTeam && (
-              <ActionButton type="button" className="btn btn-secondary" why={transition.isPending && t("why.busy")} onClick={() => transition.mutate("complete")} data-testid="check-complete">
+              <ActionButton type="button" className="btn btn-secondary" why={(transition.isPending && t("why.busy")) || (reportLoading && t("why.reportLoading"))} onClick={() => transition.mutate("complete")} data-testid="check-complete">
                 {t("run.complete")}
               </ActionButton>
             )}
