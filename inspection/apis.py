@@ -49,6 +49,7 @@ from inspection.models import (
     Draw,
     Finding,
     FindingCategory,
+    FindingExplanation,
     InspectorAbsence,
     RiskSnapshot,
     SatisfactionRating,
@@ -971,6 +972,8 @@ def _finding_detail(finding: Finding) -> dict[str, Any]:
                          "media_ref": e.media_ref, "description": e.description, "added_at": e.added_at}
                         for e in finding.evidence_items.all()]
     data["criterion"] = finding.criterion.code if finding.criterion_id else None
+    data["explanations"] = [{"id": x.pk, "kind": x.kind, "text": x.text, "author": _user_brief(x.author), "at": x.at}
+                            for x in finding.explanations.all()]
     # Whether an evidence package can be built (the same sources the package job reads), so the
     # export button is disabled with its reason before anyone types a reason for the export.
     from media_ingest.review.selectors import package_sources
@@ -1087,6 +1090,22 @@ class FindingTransitionApi(APIView):
         services.finding_transition(by=request.user, finding=finding, to_state=data.validated_data["to"],
                                     reason=data.validated_data["reason"])
         return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
+
+
+class FindingExplanationApi(APIView):
+    """The unit head's explanation or self-review of a finding on his unit."""
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=FindingExplanation.Kind.choices)
+        text = serializers.CharField(max_length=TEXT_MAX)
+
+    def post(self, request: Request, pk: int) -> Response:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.finding_explain(by=request.user, finding=finding, kind=data.validated_data["kind"],
+                                 text=data.validated_data["text"])
+        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)), status=201)
 
 
 class FindingEvidenceApi(APIView):

@@ -162,9 +162,16 @@ def _unit_head(user: Any) -> list[HomeCard]:
     task_rows = [Row(title=t.title, detail=t.unit.name, link=f"/accountability/tasks?task={t.pk}", date=t.due_date,
                      tone="red" if t.due_date < today else "") for t in tasks.order_by("due_date")[:ROWS]]
     findings = findings_for(user).filter(state__in=[Finding.State.CONFIRMED, Finding.State.ACTIONED])
+    # leaders' liabilities on findings in the unit (the head's own among them), not yet rejected
+    liabilities = liabilities_list(user=user, filters={}).exclude(state=LeaderLiability.State.REJECTED)
     return [
         HomeCard(key="unit_tasks", count=tasks.count(), link="/accountability/tasks", tone="blue", rows=task_rows),
         _card_findings("unit_findings", findings, "/inspection/findings/", "/inspection/findings"),
+        HomeCard(key="unit_liabilities", count=liabilities.count(), link="/accountability/findings", tone="amber", rows=[
+            Row(title=f"{li.officer.full_name} · {li.unit.name}", detail=f"{li.finding.reference} · {li.get_state_display()}",
+                link=f"/accountability/trace/{li.finding_id}", date=li.period_from,
+                tone="red" if li.state == LeaderLiability.State.CONFIRMED else "")
+            for li in liabilities[:ROWS]]),
     ]
 
 

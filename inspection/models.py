@@ -584,6 +584,24 @@ class FindingTransition(models.Model):
         ordering = ["finding_id", "at", "id"]
 
 
+class FindingExplanation(models.Model):
+    """What the head of the unit answers to a finding on his unit: an explanation of what happened
+    (giải trình) or the unit's self-review (tự kiểm điểm). Append-only: a second thought is a new row."""
+
+    class Kind(models.TextChoices):
+        EXPLANATION = "explanation", "Giải trình"
+        SELF_REVIEW = "self_review", "Tự kiểm điểm"
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="explanations")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["finding_id", "at", "id"]
+
+
 class CsvImport(models.Model):
     """A CSV backfill of ratings with its per-row error report."""
 

@@ -362,7 +362,7 @@ def finding_get_for(*, user: Any, id: int) -> Finding:  # noqa: A002 - the API's
                .select_related("category", "unit", "counter", "surprise_check", "created_by", "confirmed_by",
                                "complaint", "rating", "criterion")
                .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer")),
-                                 "transitions__actor", "evidence_items")
+                                 "transitions__actor", "evidence_items", "explanations__author")
                .filter(pk=id).first())
     if finding is None:
         raise NotFound("Không tìm thấy vi phạm.", "Finding not found.")

@@ -36,6 +36,7 @@ from inspection.models import (
     Finding,
     FindingCategory,
     FindingEvidence,
+    FindingExplanation,
     FindingSubject,
     FindingTransition,
     ReportEvidence,
@@ -686,6 +687,36 @@ def _refuse_dismissing_what_discipline_rests_on(finding: Finding) -> None:
                    f"The finding cannot be dismissed: {what_en} rest on it. The disciplinary officer must undo "
                    "those first (drop the case, annul the decision on complaint, or reject the liability).",
                    code="finding_in_discipline")
+
+
+EXPLANATION_MIN_LETTERS = 20
+
+
+@transaction.atomic
+def finding_explain(*, by: Any, finding: Finding, kind: str, text: str) -> FindingExplanation:
+    """The unit head answers a finding on his unit: an explanation (giải trình) or the unit's
+    self-review (tự kiểm điểm). Only the head of a unit in whose scope the finding lies (the caller
+    reached it through findings_visible_to), only once it is confirmed; kept with the finding and audited."""
+    require_role(by, Role.UNIT_HEAD)
+    if kind not in FindingExplanation.Kind.values:
+        raise _invalid("Loại văn bản không hợp lệ (giải trình hoặc tự kiểm điểm).",
+                       "kind must be explanation or self_review.", "kind")
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.state not in (Finding.State.CONFIRMED, Finding.State.ACTIONED):
+        raise Conflict("Chỉ giải trình, tự kiểm điểm đối với vi phạm đã được xác nhận.",
+                       "Only a confirmed finding can be explained.", code="invalid_state")
+    from inspection.services_common import is_a_reason, strip_invisible
+
+    text = strip_invisible(text or "").strip()
+    if not is_a_reason(text, EXPLANATION_MIN_LETTERS):
+        raise _invalid(f"Nội dung giải trình cần nêu cụ thể (ít nhất {EXPLANATION_MIN_LETTERS} chữ).",
+                       f"Say what happened ({EXPLANATION_MIN_LETTERS} letters at least).", "text",
+                       code="reason_required")
+    explanation = FindingExplanation.objects.create(finding=finding, kind=kind, text=text, author=by,
+                                                    at=timezone.now())
+    audit_record(actor=by, verb=f"finding.{kind}", obj=finding,
+                 payload={"explanation": explanation.pk, "kind": kind, "text": text})
+    return explanation
 
 
 def finding_evidence_add(*, by: Any, finding: Finding, fileobj: BinaryIO | None = None, filename: str = "",

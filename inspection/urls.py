@@ -43,6 +43,7 @@ urlpatterns = [
     path("findings/", apis.FindingListApi.as_view(), name="inspection-findings"),
     path("findings/<int:pk>/", apis.FindingDetailApi.as_view(), name="inspection-finding"),
     path("findings/<int:pk>/transition/", apis.FindingTransitionApi.as_view(), name="inspection-finding-transition"),
+    path("findings/<int:pk>/explanations/", apis.FindingExplanationApi.as_view(), name="inspection-finding-explanations"),
     path("findings/<int:pk>/evidence/", apis.FindingEvidenceApi.as_view(), name="inspection-finding-evidence"),
     path("findings/<int:pk>/evidence/<int:evidence_id>/", apis.FindingEvidenceDownloadApi.as_view(),
          name="inspection-finding-evidence-file"),

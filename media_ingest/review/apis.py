@@ -1,6 +1,7 @@
 """Thin views for footage review: clips, tags, taxonomy, evidence, packages, custody, moments."""
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import tempfile
 from collections import Counter as Tally
@@ -48,6 +49,14 @@ MOMENT_FILTERS = [q("from", str, "default: 30 days before `to`"), q("to", str, "
 
 
 # --- helpers --------------------------------------------------------------------------------------
+def session_tag(request: Request) -> str:
+    """A stable, non-secret name of the browser session for the custody log (a hash of the session
+    key, never the key itself); "" for clients without a session (tokens)."""
+    session = getattr(request, "session", None)
+    key = getattr(session, "session_key", None) if session is not None else None
+    return hashlib.sha256(f"custody:{key}".encode()).hexdigest()[:20] if key else ""
+
+
 def client_ip(request: Request) -> str | None:
     """The client's address for the custody log, by the one rule that decides whom to believe
     (backend.accounts.network: the TCP peer, or the hop behind a trusted proxy)."""
@@ -131,7 +140,8 @@ class ClipDetailApi(APIView):
         data["tag_count"] = clip.tags.filter(deleted_at__isnull=True).count()
         data["warnings"] = clip.warnings
         urls = services.previews_issue(by=request.user, clip=clip, keys={"poster": clip.poster_key},
-                                       ip=client_ip(request), user_agent=client_ua(request))
+                                       ip=client_ip(request), user_agent=client_ua(request),
+                                       session=session_tag(request))
         data["poster_url"] = urls["poster"]
         return Response(data)
 
@@ -145,6 +155,7 @@ class ClipEventsApi(APIView):
         events = selectors.clip_events(clip=clip)
         urls = services.previews_issue(
             by=request.user, clip=clip, ip=client_ip(request), user_agent=client_ua(request),
+            session=session_tag(request),
             keys={"poster": clip.poster_key, "sprite": clip.sprite_key, "vtt": clip.vtt_key,
                   **{f"event:{e.pk}": e.thumbnail_key for e in events}})
         return Response({
@@ -228,7 +239,7 @@ class PosterApi(APIView):
     def get(self, request: Request, pk: int) -> FileResponse:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         handle = services.poster_open(by=request.user, clip=clip, ip=client_ip(request),
-                                      user_agent=client_ua(request))
+                                      user_agent=client_ua(request), session=session_tag(request))
         response = FileResponse(handle, content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=300"
         return response

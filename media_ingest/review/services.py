@@ -301,28 +301,48 @@ def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", d
     return url, expires_at, log
 
 
+def _stills_to_log(*, by: Any, clip: Clip, objects: dict[str, str], session: str) -> dict[str, str]:
+    """The stills of `objects` this person has not yet been shown in this browser session.
+
+    Posters, sprite sheets and event thumbnails are frames of the footage, so showing them is custody;
+    but a list page fetches a poster per row on every visit and the player re-reads its timeline,
+    which flooded the log with identical entries and buried the real accesses. Each still is logged
+    the first time a session is shown it (who, when, which objects); watching or downloading the
+    footage itself is logged every time (playback_issue). Without a session (a token client) every
+    issue is logged."""
+    if not session:
+        return objects
+    shown: set[str] = set()
+    for detail in AccessLog.objects.filter(user=by, clip=clip, action=AccessLog.Action.PREVIEW,
+                                           detail__session=session).values_list("detail", flat=True):
+        shown.update((detail or {}).get("objects", {}).values())
+    return {name: key for name, key in objects.items() if key not in shown}
+
+
 @transaction.atomic
 def previews_issue(*, by: Any, clip: Clip, keys: dict[str, str], ip: str | None = None,
-                   user_agent: str = "") -> dict[str, str | None]:
+                   user_agent: str = "", session: str = "") -> dict[str, str | None]:
     """Short-lived URLs of a clip's derived images (poster, sprite sheet and its WebVTT, event
-    thumbnails), from the app's store. They show the footage, so the lot is one custody entry (and
-    its audit event) like a playback URL: who, when, which objects, until when."""
+    thumbnails), from the app's store. They show the footage, so the stills not yet shown in this
+    session are one custody entry (and its audit event): who, when, which objects, until when."""
     selectors.require_footage(by)
     seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
     store = get_store()
     issued = {name: key for name, key in keys.items() if key}
     urls: dict[str, str | None] = {name: None for name in keys}
     urls.update({name: store.playback_url(key, seconds=seconds) for name, key in issued.items()})
-    if issued:
-        access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=next(iter(issued.values())),
+    new = _stills_to_log(by=by, clip=clip, objects=issued, session=session)
+    if new:
+        access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=next(iter(new.values())),
                        ip=ip, user_agent=user_agent, expires_at=timezone.now() + timedelta(seconds=seconds),
-                       detail={"objects": issued, "ttl_seconds": seconds, "clip_sha256": clip.sha256})
+                       detail={"objects": new, "ttl_seconds": seconds, "clip_sha256": clip.sha256,
+                               **({"session": session} if session else {})})
     return urls
 
 
-def poster_open(*, by: Any, clip: Clip, ip: str | None = None, user_agent: str = "") -> BinaryIO:
+def poster_open(*, by: Any, clip: Clip, ip: str | None = None, user_agent: str = "", session: str = "") -> BinaryIO:
     """Open a clip's poster (a still of its footage) for the clip list: refused like the footage
-    (role, scope, expired clip), and logged in the clip's custody like any preview."""
+    (role, scope, expired clip), and logged in the clip's custody the first time this session is shown it."""
     from backend.core.errors import NotFound
     from backend.core.store import StoreError
 
@@ -334,9 +354,11 @@ def poster_open(*, by: Any, clip: Clip, ip: str | None = None, user_agent: str =
     except StoreError as exc:
         raise NotFound("Ảnh đại diện không còn trong kho lưu trữ.", "The poster is missing from the store.") from exc
     with transaction.atomic():
-        access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=clip.poster_key, ip=ip,
-                       user_agent=user_agent, detail={"objects": {"poster": clip.poster_key},
-                                                      "clip_sha256": clip.sha256, "served": "list"})
+        if _stills_to_log(by=by, clip=clip, objects={"poster": clip.poster_key}, session=session):
+            access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=clip.poster_key, ip=ip,
+                           user_agent=user_agent, detail={"objects": {"poster": clip.poster_key},
+                                                          "clip_sha256": clip.sha256, "served": "list",
+                                                          **({"session": session} if session else {})})
     return handle
 
 

@@ -316,8 +316,15 @@ def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(pho
 def test_report_changed_on_the_server_meanwhile_shows_the_conflict(phone: Any, login: Any) -> None:
     lead = phone("lead")
     inspector = login("inspector")
+    # the inspector lands on "what needs me today" (issue 15); the check he is put on appears there
+    inspector.page.wait_for_url(inspector.base + "/")
+    inspector.page.get_by_role("heading", name="Việc cần làm hôm nay").wait_for()
     inspector_id = inspector.page.request.get(inspector.base + "/api/auth/me/").json()["id"]
     check = _plan_check(lead, [inspector_id])
+    inspector.page.reload()
+    inspector.page.locator(f"[data-testid=home-card-team_checks] a[href='/inspection/checks/{check['id']}']").wait_for()
+    assert int(inspector.page.locator("[data-testid=home-count-team_checks] .stat-value").inner_text()) >= 1
+    inspector.shot("inspection-inspector-home")
     page = _start(lead, check)
 
     lead.context.set_offline(True)

@@ -11,6 +11,7 @@ Each journey saves Vietnamese screenshots of its workspace under var/screenshots
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,10 +23,22 @@ COUNTER_OFFICER = {"Công an xã Thanh Chương": "Phạm Quốc Anh", "Công an
                    "Công an xã Kim Liên": "Võ Thị Hằng"}
 
 
+def _home_count(page: Any, key: str) -> int:
+    card = page.locator(f"[data-testid=home-count-{key}] .stat-value")
+    card.wait_for()
+    return int(card.inner_text())
+
+
 def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dict[str, Any]) -> None:
     lead = login("lead")
     page = lead.page
     page.on("dialog", lambda d: d.accept())
+
+    # Sign-in lands on "what needs me today": the lead's due checks and open draws (issue 15)
+    page.wait_for_url(lead.base + "/")
+    page.get_by_role("heading", name="Việc cần làm hôm nay").wait_for()
+    draws_before = _home_count(page, "open_draws")
+    lead.shot("inspection-0-home")
 
     # Risk table with the reasons behind each score
     lead.go("/inspection/risk")
@@ -46,6 +59,24 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
     check_link.wait_for()
     lead.shot("inspection-2-draw")
     draw_url = page.url
+    drawn_check = check_link.get_attribute("href")
+
+    # Home now shows the new open draw, and the planned checks due within a week, the drawn one among them
+    page.get_by_role("link", name="Trang chủ").click()
+    page.wait_for_function(
+        "n => Number(document.querySelector('[data-testid=home-count-open_draws] .stat-value')?.textContent) === n",
+        arg=draws_before + 1)
+    assert page.locator("[data-testid=home-card-open_draws] li").count() >= 1
+    planned = page.request.get(lead.base + "/api/inspection/checks/?state=planned&page_size=200").json()
+    planned = planned["results"] if isinstance(planned, dict) else planned
+    week = datetime.now(UTC) + timedelta(days=7)
+    due = [c for c in planned if datetime.fromisoformat(c["window_start"]) <= week]
+    assert _home_count(page, "due_checks") == len(due)
+    drawn = next(c for c in planned if drawn_check.endswith(str(c["id"])))
+    if datetime.fromisoformat(drawn["window_start"]) <= week and len(due) <= 5:
+        assert page.locator(f"[data-testid=home-card-due_checks] a[href='{drawn_check}']").count() == 1
+    lead.shot("inspection-2b-home-after-draw")
+    page.goto(draw_url)
 
     # The planned check appears on the team's calendar
     lead.go("/inspection/calendar")

@@ -49,7 +49,7 @@ def test_no_outsider_home_mentions_the_planned_check(api_as, insp, username):
 @pytest.mark.django_db
 def test_unit_head_sees_the_unit_findings_and_tasks(api_as, insp):
     cards = _cards(api_as("unithead"))
-    assert set(cards) == {"unit_tasks", "unit_findings"}
+    assert set(cards) == {"unit_tasks", "unit_findings", "unit_liabilities"}
     assert cards["unit_findings"]["count"] >= 1
     assert all("Thanh Chương" in r["detail"] for r in cards["unit_findings"]["rows"])
 
@@ -122,3 +122,19 @@ def test_reviewer_sees_the_moments_to_review_linked_to_the_footage_or_the_list(a
         assert row["link"].startswith(("/review/clips/", "/review/moments"))
         hh_mm = row["detail"][:5]
         assert hh_mm[2] == ":" and row["date"]
+
+
+@pytest.mark.django_db
+def test_unit_head_sees_the_liabilities_on_the_unit_findings(api_as, insp):
+    from inspection.accountability import services as acc
+    from inspection.models import Finding
+
+    assert _cards(api_as("unithead"))["unit_liabilities"]["count"] == 0
+    acc.ruleset_seed_default(by=insp.users["admin"])
+    finding = Finding.objects.filter(state="confirmed", unit__code="CAX-TC").order_by("pk").first()
+    _, created, _ = acc.liabilities_propose(by=insp.users["discipline"], finding=finding)
+    assert created
+    card = _cards(api_as("unithead"))["unit_liabilities"]
+    assert card["count"] == len(created)
+    assert card["rows"][0]["link"] == f"/accountability/trace/{finding.pk}"
+    assert finding.reference in card["rows"][0]["detail"]

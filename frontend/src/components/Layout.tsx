@@ -13,6 +13,7 @@ import type { Me, Role } from "../types/org";
 import { clearOfflineData, ensureOwner, queueItems } from "../offline/store";
 import { startBackgroundSync } from "../offline/sync";
 import { FieldQueueBadge } from "./inspection/FieldQueueBar";
+import { ActionButton } from "./ActionButton";
 
 interface NavItem {
   to: string;
@@ -122,7 +123,7 @@ function PasswordDialog({ onClose }: { onClose: () => void }) {
         ) : (
           <>
             <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-            <button type="button" className="btn btn-primary" disabled={!old || next.length < 8 || next !== again || m.isPending} onClick={() => m.mutate()}>{t("action.save")}</button>
+            <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!old && t("why.oldPassword")) || (next.length < 8 && t("why.password8")) || (next !== again && t("why.passwordMismatch"))} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
           </>
         )
       }

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
 import type { TwoFactorConfirmed, TwoFactorEnrolment } from "../types/auth";
 import { InlineError, Spinner } from "./ui";
+import { ActionButton } from "./ActionButton";
 
 /** "JBSWY3DPEHPK3PXP" -> "JBSW Y3DP EHPK 3PXP", easier to type into a phone. */
 export function groupSecret(secret: string): string {
@@ -63,9 +64,9 @@ export function EnrolTwoFactor({ onConfirmed }: { onConfirmed: (result: TwoFacto
           onChange={(e) => setCode(cleanCode(e.target.value))} />
       </label>
       {error ? <InlineError error={error} /> : null}
-      <button className="btn btn-primary btn-block" type="submit" data-testid="twofa-confirm" disabled={busy || code.length !== 6}>
+      <ActionButton className="btn btn-primary btn-block" type="submit" data-testid="twofa-confirm" why={(busy && t("why.busy")) || (code.length !== 6 && t("why.codeSix"))}>
         {busy ? t("twofa.checking") : t("twofa.confirm")}
-      </button>
+      </ActionButton>
     </form>
   );
 }
@@ -87,9 +88,9 @@ export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () =
         <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} data-testid="recovery-saved" />
         {t("twofa.recoverySaved")}
       </label>
-      <button type="button" className="btn btn-primary btn-block" data-testid="recovery-done" disabled={!saved} onClick={onDone}>
+      <ActionButton type="button" className="btn btn-primary btn-block" data-testid="recovery-done" why={!saved && t("why.recoverySaved")} onClick={onDone}>
         {t("twofa.continue")}
-      </button>
+      </ActionButton>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
+import { ActionButton } from "./ActionButton";
 import { fmtNumber } from "./format";
 
 export function useErrorText(): (e: unknown) => string {
@@ -137,14 +138,50 @@ export function Modal({
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  // Once per opening: focus the first field (or the content itself), keep Tab inside the dialog,
+  // and give focus back to whatever opened it when it closes. Not on every render: the parent
+  // passes a new onClose each time, and refocusing would pull the caret out of the field being typed in.
   useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const dialog = ref.current;
+    const body = bodyRef.current;
+    const first = (body && focusables(body, FIELD_SELECTOR)[0]) ?? body;
+    first?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") onClose();
+      if (e.key === "Escape") {
+        e.stopPropagation();
+        closeRef.current();
+        return;
+      }
+      if (e.key !== "Tab" || !dialog) return;
+      const stops = focusables(dialog);
+      if (stops.length === 0) {
+        e.preventDefault();
+        return;
+      }
+      const firstStop = stops[0];
+      const lastStop = stops[stops.length - 1];
+      const active = document.activeElement;
+      if (!dialog.contains(active)) {
+        e.preventDefault();
+        firstStop.focus();
+      } else if (e.shiftKey && (active === firstStop || active === body)) {
+        e.preventDefault();
+        lastStop.focus();
+      } else if (!e.shiftKey && active === lastStop) {
+        e.preventDefault();
+        firstStop.focus();
+      }
     };
     window.addEventListener("keydown", onKey);
-    ref.current?.querySelector<HTMLElement>("input,select,textarea,button")?.focus();
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      if (opener && opener.isConnected) opener.focus();
+    };
+  }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className={`modal ${wide ? "modal-wide" : ""}`} role="dialog" aria-modal="true" aria-label={title} ref={ref}>
@@ -154,11 +191,23 @@ export function Modal({
             ×
           </button>
         </div>
-        <div className="modal-body">{children}</div>
+        <div className="modal-body" ref={bodyRef} tabIndex={-1}>{children}</div>
         {footer && <div className="modal-foot">{footer}</div>}
       </div>
     </div>
   );
+}
+
+/** The fields a dialog opens on: what the person came to fill in, not its close button. */
+const FIELD_SELECTOR =
+  "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [contenteditable=true]";
+
+const FOCUSABLE =
+  "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1']), [contenteditable=true]";
+
+/** What Tab reaches inside `root`, in order (not the hidden helpers some inputs carry, tabindex -1). */
+function focusables(root: HTMLElement, selector = FOCUSABLE): HTMLElement[] {
+  return Array.from(root.querySelectorAll<HTMLElement>(selector)).filter((el) => el.tabIndex >= 0 && !el.closest("[hidden]"));
 }
 
 export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
@@ -182,15 +231,15 @@ export function Pager({ page, count, pageSize, onPage, exact = true }: { page: n
   return (
     <div className="pager">
       <span className="muted">{total}</span>
-      <button type="button" className="btn btn-ghost btn-sm" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+      <ActionButton type="button" className="btn btn-ghost btn-sm" why={page <= 1 && t("why.firstPage")} onClick={() => onPage(page - 1)}>
         ‹ {t("table.prev")}
-      </button>
+      </ActionButton>
       <span>
         {page} / {exact ? pages : `${pages - 1}+`}
       </span>
-      <button type="button" className="btn btn-ghost btn-sm" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+      <ActionButton type="button" className="btn btn-ghost btn-sm" why={page >= pages && t("why.lastPage")} onClick={() => onPage(page + 1)}>
         {t("table.next")} ›
-      </button>
+      </ActionButton>
     </div>
   );
 }

@@ -48,6 +48,10 @@ export const WORKSPACES: Record<Role, Workspace[]> = {
   service: [],
 };
 
+/** Who may see footage and its evidence packages (media_ingest.review.selectors.FOOTAGE_ROLES): the
+ *  others (unit heads) are not shown the footage cards at all, rather than a refusal. */
+export const FOOTAGE_ROLES: Role[] = ["reviewer", "admin", "inspection_lead", "inspector", "disciplinary"];
+
 /** Who produces the accountability reports (PDF/XLSX, a TCCB document): the backend refuses others. */
 export const REPORT_PRODUCERS: Role[] = ["disciplinary", "inspection_lead", "inspector"];
 
@@ -59,18 +63,8 @@ export function workspacesFor(me: Me | null | undefined): Workspace[] {
   return me ? WORKSPACES[me.role] ?? [] : [];
 }
 
+/** Where a user lands after signing in: "what needs me today" (/) for every role with a workspace;
+ *  the home page links each card to the page where the work is done. */
 export function homeFor(me: Me): string {
-  const ws = workspacesFor(me)[0];
-  switch (ws) {
-    case "inspection":
-      return me.role === "unit_head" ? "/inspection/findings" : "/inspection/risk";
-    case "review":
-      return "/review/clips";
-    case "accountability":
-      return "/accountability/findings";
-    case "admin":
-      return "/admin/ingest";
-    default:
-      return "/login";
-  }
+  return workspacesFor(me).length > 0 ? "/" : "/login";
 }

@@ -109,6 +109,7 @@ export const ORG: Dict = {
   "home.card.undecided_liabilities": ["Đề xuất trách nhiệm chưa quyết định", "Undecided liabilities"],
   "home.card.unit_tasks": ["Nhiệm vụ CCHC chưa hoàn thành", "CCHC tasks not delivered"],
   "home.card.unit_findings": ["Vi phạm của đơn vị", "Findings in my unit"],
+  "home.card.unit_liabilities": ["Trách nhiệm người đứng đầu, cấp phó", "Leaders' liabilities"],
   "home.card.ingest_problems": ["Đoạn phim lỗi hoặc xử lý một phần", "Failed or partial clips"],
   "home.card.unmapped_keys": ["Tệp chưa gán camera", "Keys not mapped to a camera"],
   "home.card.users": ["Tài khoản đang hoạt động", "Active accounts"],

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
+import { ActionButton } from "../components/ActionButton";
 import { ErrorState, Field, InlineError, Modal, Spinner } from "../components/ui";
 import { fmtDateTime } from "../components/format";
 import { RepresentativeSignOff } from "../components/inspection/RepresentativeSignOff";
@@ -64,9 +65,9 @@ export default function HandoverPage() {
           title={t("handover.exitTitle")}
           onClose={() => { setExitOpen(false); setPassword(""); exit.reset(); }}
           footer={
-            <button type="button" className="btn btn-primary" disabled={!password || exit.isPending} onClick={() => exit.mutate()} data-testid="handover-exit-submit">
+            <ActionButton type="button" className="btn btn-primary" why={(exit.isPending && t("why.busy")) || (!password && t("why.handoverPassword"))} onClick={() => exit.mutate()} data-testid="handover-exit-submit">
               {t("handover.exitSubmit")}
-            </button>
+            </ActionButton>
           }
         >
           <p>{t("handover.exitHint", { name: leadName })}</p>

@@ -20,7 +20,8 @@ function RowDetail({ row, cardKey }: { row: HomeRow; cardKey: string }) {
 
 export default function HomePage() {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ["home"], queryFn: () => api.get<Home>("home/"), refetchInterval: 60_000 });
+  // always fresh when opened: the inbox must not show work that was just done elsewhere in the app
+  const q = useQuery({ queryKey: ["home"], queryFn: () => api.get<Home>("home/"), refetchInterval: 60_000, staleTime: 0, refetchOnMount: "always" });
   const cards = q.data?.cards ?? [];
   return (
     <>

@@ -26,6 +26,7 @@ function renderLogin() {
       <MemoryRouter initialEntries={["/login"]}>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
+          <Route path="/" element={<p>việc cần làm hôm nay</p>} />
           <Route path="/inspection/risk" element={<p>bảng rủi ro</p>} />
         </Routes>
       </MemoryRouter>
@@ -62,7 +63,7 @@ test("after the password, a user with an authenticator is asked for the code, an
 
   fireEvent.change(code, { target: { value: "654321" } });
   fireEvent.click(screen.getByTestId("twofa-verify"));
-  expect(await screen.findByText("bảng rủi ro")).toBeInTheDocument();
+  expect(await screen.findByText("việc cần làm hôm nay")).toBeInTheDocument();
   expect(posts.map((p) => p.url)).toEqual(["/api/auth/login/", "/api/auth/2fa/verify/", "/api/auth/2fa/verify/"]);
 });
 
@@ -91,7 +92,7 @@ test("a session that still owes an enrolment resumes at the QR code, and the rec
   expect(done).toBeDisabled();
   fireEvent.click(screen.getByTestId("recovery-saved"));
   fireEvent.click(done);
-  await waitFor(() => expect(screen.getByText("bảng rủi ro")).toBeInTheDocument());
+  await waitFor(() => expect(screen.getByText("việc cần làm hôm nay")).toBeInTheDocument());
 });
 
 test("codes and secrets are cleaned for typing", () => {

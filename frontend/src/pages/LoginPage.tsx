@@ -9,6 +9,7 @@ import { EnrolTwoFactor, RecoveryCodes } from "../components/TwoFactor";
 import { homeFor, useSetMe } from "../hooks/use-me";
 import type { LoginResult, TwoFactorStatus } from "../types/auth";
 import type { Me } from "../types/org";
+import { ActionButton } from "../components/ActionButton";
 
 type Step = "password" | "code" | "enrol" | "recovery";
 
@@ -111,9 +112,9 @@ export default function LoginPage() {
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
         {error ? <InlineError error={error} /> : null}
-        <button className="btn btn-primary btn-block" type="submit" disabled={busy || !username || !password}>
+        <ActionButton className="btn btn-primary btn-block" type="submit" why={(busy && t("why.busy")) || ((!username || !password) && t("why.credentials"))}>
           {busy ? t("login.busy") : t("login.submit")}
-        </button>
+        </ActionButton>
         <p className="login-note">{t("login.note")}</p>
       </form>
     );
@@ -129,9 +130,9 @@ export default function LoginPage() {
           <span className="field-hint">{t("twofa.codeHint")}</span>
         </label>
         {error ? <InlineError error={error} /> : null}
-        <button className="btn btn-primary btn-block" type="submit" data-testid="twofa-verify" disabled={busy || code.length < 6}>
+        <ActionButton className="btn btn-primary btn-block" type="submit" data-testid="twofa-verify" why={(busy && t("why.busy")) || (code.length < 6 && t("why.codeSix"))}>
           {busy ? t("twofa.checking") : t("twofa.verify")}
-        </button>
+        </ActionButton>
         <button type="button" className="btn btn-ghost btn-block" onClick={startOver}>{t("twofa.otherAccount")}</button>
       </form>
     );

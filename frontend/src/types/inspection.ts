@@ -315,12 +315,22 @@ export interface FindingTransition {
   at: string;
 }
 
+export interface FindingExplanation {
+  id: number;
+  kind: "explanation" | "self_review";
+  text: string;
+  author: UserBrief | null;
+  at: string;
+}
+
 export interface FindingDetail extends FindingBrief {
   description: string;
   counter?: { id: number; code: string; name: string } | null;
   subjects: FindingSubject[];
   evidence: FindingEvidence[];
   transitions: FindingTransition[];
+  /** What the head of the unit answered (giải trình, tự kiểm điểm), oldest first. */
+  explanations?: FindingExplanation[];
   criterion?: string | null;
   /** Whether an evidence package can be built from what the finding has (the server's own test). */
   exportable?: boolean;

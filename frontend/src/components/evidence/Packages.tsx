@@ -10,6 +10,7 @@ import { Icon } from "../Icon";
 import { fmtBytes, fmtDateTime, fmtTime } from "../format";
 import { useBilingual } from "../labels";
 import type { EvidencePackage, PackageVerifyReport } from "../../types/media";
+import { ActionButton } from "../ActionButton";
 
 const REASON_MIN = 5;
 const BUSY = new Set(["pending", "building"]);
@@ -48,9 +49,9 @@ export function ExportDialog({ owner, tagIds, onClose, onDone }: {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <button type="button" className="btn btn-primary" disabled={short || request.isPending} onClick={() => request.mutate()} data-testid="package-submit">
+          <ActionButton type="button" className="btn btn-primary" why={(request.isPending && t("why.busy")) || (short && t("pkg.reasonShort"))} onClick={() => request.mutate()} data-testid="package-submit">
             {t("pkg.export")}
-          </button>
+          </ActionButton>
         </>
       }
     >
@@ -88,16 +89,15 @@ export function PackagesCard({ owner, canExport, exportDisabledReason, onExport,
       title={t("pkg.title")}
       actions={
         canExport && (
-          <button
+          <ActionButton
             type="button"
             className="btn btn-primary btn-sm"
-            disabled={busy || Boolean(exportDisabledReason)}
-            title={busy ? t("pkg.pending") : exportDisabledReason}
+            why={(busy && t("pkg.pending")) || exportDisabledReason}
             onClick={() => (onExport ? onExport() : setOpen(true))}
             data-testid="package-export"
           >
             <Icon name="doc" /> {exportLabel ?? t("pkg.export")}
-          </button>
+          </ActionButton>
         )
       }
     >
@@ -166,9 +166,9 @@ function PackageRow({ p }: { p: EvidencePackage }) {
             <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDownloadOpen(true)} data-testid="package-download">
               {t("pkg.download")}
             </button>
-            <button type="button" className="btn btn-ghost btn-sm" disabled={verify.isPending} onClick={() => verify.mutate()} data-testid="package-verify">
+            <ActionButton type="button" className="btn btn-ghost btn-sm" why={verify.isPending && t("why.busy")} onClick={() => verify.mutate()} data-testid="package-verify">
               <Icon name="check" /> {verify.isPending ? t("pkg.verifying") : t("pkg.verify")}
-            </button>
+            </ActionButton>
           </div>
           {verify.isError && <InlineError error={verify.error} />}
           {verify.data && <VerifyResult report={verify.data} />}
@@ -229,9 +229,9 @@ function DownloadDialog({ p, onClose }: { p: EvidencePackage; onClose: () => voi
         ) : (
           <>
             <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-            <button type="button" className="btn btn-primary" disabled={short || download.isPending} onClick={() => download.mutate()} data-testid="package-download-submit">
+            <ActionButton type="button" className="btn btn-primary" why={(download.isPending && t("why.busy")) || (short && t("pkg.reasonShort"))} onClick={() => download.mutate()} data-testid="package-download-submit">
               {t("pkg.download")}
-            </button>
+            </ActionButton>
           </>
         )
       }

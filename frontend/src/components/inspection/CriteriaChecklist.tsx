@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { Criterion, Outcome } from "../../types/inspection";
 import { fmtNumber } from "../format";
 import { useBilingual } from "../labels";
+import { ActionButton } from "../ActionButton";
 
 export interface ResultDraft {
   outcome: Outcome | "";
@@ -85,12 +86,15 @@ export function CriteriaChecklist({
   drafts,
   onChange,
   readOnly,
+  readOnlyWhy,
   renderExtra,
 }: {
   criteria: Criterion[];
   drafts: Drafts;
   onChange: (code: string, draft: ResultDraft) => void;
   readOnly?: boolean;
+  /** Why the report cannot be changed (said on each disabled outcome button). */
+  readOnlyWhy?: string;
   renderExtra?: (c: Criterion) => ReactNode;
 }) {
   const { t } = useTranslation();
@@ -135,17 +139,16 @@ export function CriteriaChecklist({
                 </div>
                 <div className="outcomes" role="radiogroup" aria-label={`${c.code} ${c.text}`}>
                   {OUTCOMES.map((o) => (
-                    <button
+                    <ActionButton
                       key={o}
-                      type="button"
                       role="radio"
                       aria-checked={d.outcome === o}
                       className={`outcome outcome-${o} ${d.outcome === o ? "active" : ""}`}
-                      disabled={readOnly}
+                      why={readOnly && (readOnlyWhy || t("why.reportLocked"))}
                       onClick={() => setOutcome(c, o)}
                     >
                       {t(`outcome.${o}`)}
-                    </button>
+                    </ActionButton>
                   ))}
                   {d.outcome === "partial" && (
                     <label className="partial-points">

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useFieldQueue, useOnline } from "../../hooks/use-field-queue";
 import { dropChange, flushQueue, resendOverServer } from "../../offline/sync";
 import type { QueueItem } from "../../offline/store";
+import { ActionButton } from "../ActionButton";
 
 function describe(item: QueueItem, t: (k: string, o?: Record<string, unknown>) => string): string {
   return item.kind === "report" ? t("field.kindReport") : t("field.kindPhoto", { name: item.photo?.name, criterion: item.photo?.criterion });
@@ -29,9 +30,9 @@ export function FieldQueueBar({ checkId }: { checkId?: string }) {
         <div className="field-queue-row">
           <strong data-testid="queue-count">{t("field.pending", { count: q.count })}</strong>
           {online && waiting.length > 0 && (
-            <button type="button" className="btn btn-secondary btn-sm" disabled={busy} onClick={() => run(() => flushQueue(true))}>
+            <ActionButton type="button" className="btn btn-secondary btn-sm" why={busy && t("why.busy")} onClick={() => run(() => flushQueue(true))}>
               {busy ? t("field.sending") : t("field.sendNow")}
-            </button>
+            </ActionButton>
           )}
           {lastError && online && <span className="muted small">{t("field.retryAt", { error: en ? lastError.en : lastError.vi })}</span>}
         </div>
@@ -41,8 +42,8 @@ export function FieldQueueBar({ checkId }: { checkId?: string }) {
           <strong>{t("field.conflictTitle")}</strong>
           <div>{en ? item.lastError?.en : item.lastError?.vi}</div>
           <div className="row" style={{ marginTop: 8 }}>
-            <button type="button" className="btn btn-secondary btn-sm" disabled={busy || !online} onClick={() => run(() => dropChange(item))} data-testid="conflict-take-server">{t("field.takeServer")}</button>
-            <button type="button" className="btn btn-danger btn-sm" disabled={busy || !online} onClick={() => run(() => resendOverServer(item))} data-testid="conflict-keep-mine">{t("field.keepMine")}</button>
+            <ActionButton type="button" className="btn btn-secondary btn-sm" why={(busy && t("why.busy")) || (!online && t("why.offline"))} onClick={() => run(() => dropChange(item))} data-testid="conflict-take-server">{t("field.takeServer")}</ActionButton>
+            <ActionButton type="button" className="btn btn-danger btn-sm" why={(busy && t("why.busy")) || (!online && t("why.offline"))} onClick={() => run(() => resendOverServer(item))} data-testid="conflict-keep-mine">{t("field.keepMine")}</ActionButton>
           </div>
         </div>
       ))}
@@ -50,7 +51,7 @@ export function FieldQueueBar({ checkId }: { checkId?: string }) {
         <div key={item.seq} className="notice notice-red" data-testid="sync-failed">
           <strong>{t("field.failedTitle")}</strong> — {describe(item, t)}
           <div>{en ? item.lastError?.en : item.lastError?.vi}</div>
-          <button type="button" className="btn btn-secondary btn-sm" style={{ marginTop: 8 }} disabled={busy} onClick={() => run(() => dropChange(item))}>{t("field.drop")}</button>
+          <ActionButton type="button" className="btn btn-secondary btn-sm" style={{ marginTop: 8 }} why={busy && t("why.busy")} onClick={() => run(() => dropChange(item))}>{t("field.drop")}</ActionButton>
         </div>
       ))}
     </div>

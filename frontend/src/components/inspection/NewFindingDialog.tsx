@@ -5,11 +5,12 @@ import { DateTimeInput } from "../DateInput";
 import { api } from "../../api/client";
 import { Field, InlineError, Modal } from "../ui";
 import { OfficerPicker } from "../OfficerPicker";
-import { fromLocalInput, toLocalInput } from "../format";
+import { fmtDate, fromLocalInput, toLocalInput } from "../format";
 import { useLocalName } from "../labels";
-import { useCounters, useUnits } from "../../hooks/use-ref-data";
+import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { FindingBrief, FindingCategory, Severity } from "../../types/inspection";
 import type { Officer } from "../../types/org";
+import { ActionButton } from "../ActionButton";
 
 const SEVERITIES: Severity[] = ["less_serious", "serious", "very_serious", "especially_serious"];
 const ROLES = ["violator", "co_violator", "responsible_head"] as const;
@@ -58,6 +59,14 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
   const [to, setTo] = useState(prefill.occurredTo ? toLocalInput(prefill.occurredTo) : "");
   const [subjects, setSubjects] = useState<SubjectDraft[]>([{ officer: null, role: "violator", knew: false, covered: false }]);
 
+  // the unit picker lists the units that existed on the day of the violation
+  const unitsOn = useUnitsOn(from.slice(0, 10));
+  const existing = unitsOn.data ?? [];
+  const chosen = units.find((u) => u.id === unitId);
+  const chosenMissing = Boolean(chosen) && Boolean(unitsOn.data) && !existing.some((u) => u.id === unitId);
+  const unitOptions = chosenMissing && chosen ? [chosen, ...existing] : existing;
+  const unitMissingWhy = chosenMissing && chosen ? t("why.unitNotOnDay", { name: chosen.name, date: fmtDate(unitsOn.at) }) : "";
+
   const effectiveCategory = categoryCode || prefill.categoryCode || "";
   const cat = cats.find((c) => c.code === effectiveCategory);
   const effectiveSeverity = severity || cat?.default_severity || "";
@@ -93,9 +102,9 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <button type="button" className="btn btn-primary" disabled={create.isPending || !title.trim() || !unitId || !effectiveCategory} onClick={() => create.mutate()} data-testid="finding-submit">
+          <ActionButton type="button" className="btn btn-primary" why={(create.isPending && t("why.busy")) || (!title.trim() && t("why.findingTitle")) || (!unitId && t("why.findingUnit")) || unitMissingWhy || (!effectiveCategory && t("why.findingCategory"))} onClick={() => create.mutate()} data-testid="finding-submit">
             {t("findings.new")}
-          </button>
+          </ActionButton>
         </>
       }
     >
@@ -127,10 +136,11 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
         <Field label={t("common.unit")}>
           <select value={unitId} onChange={(e) => setUnitId(Number(e.target.value) || "")} disabled={Boolean(prefill.unitId)} name="unit">
             <option value="">—</option>
-            {units.filter((u) => !u.valid_to).map((u) => (
+            {unitOptions.map((u) => (
               <option key={u.id} value={u.id}>{u.name}</option>
             ))}
           </select>
+          {unitMissingWhy && <span className="field-hint field-warn" role="alert" data-testid="unit-not-on-day">{unitMissingWhy}</span>}
         </Field>
         <Field label={t("common.counter")}>
           <select value={counterId} onChange={(e) => setCounterId(Number(e.target.value) || "")} name="counter">

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import SignaturePad from "signature_pad";
 import { api } from "../../api/client";
 import { Card, Field, InlineError } from "../ui";
+import { ActionButton } from "../ActionButton";
 
 /** A signature drawn with a finger on the inspector's screen (signature_pad), exported as PNG. */
 export function SignatureBox({ onChange }: { onChange: (dataUrl: string) => void }) {
@@ -83,9 +84,9 @@ export function RepresentativeSignOff<T>({ checkId, onSigned }: { checkId: strin
           </>
         )}
         {m.isError && <InlineError error={m.error} />}
-        <button type="button" className="btn btn-success btn-lg btn-block" disabled={!ready || m.isPending} onClick={() => m.mutate()} data-testid="rep-submit">
+        <ActionButton type="button" className="btn btn-success btn-lg btn-block" why={(m.isPending && t("why.busy")) || (!ready && t("why.repNotReady"))} onClick={() => m.mutate()} data-testid="rep-submit">
           {t("sign.submit")}
-        </button>
+        </ActionButton>
       </div>
     </Card>
   );

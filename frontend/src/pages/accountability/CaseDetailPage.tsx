@@ -11,6 +11,7 @@ import { fmtBytes, fmtDate, fmtDateTime, localDay } from "../../components/forma
 import { useMe } from "../../hooks/use-me";
 import { CASE_STATES, LIM_TONE } from "./CasesPage";
 import type { DisciplinaryCase, FormRef } from "../../types/accountability";
+import { ActionButton } from "../../components/ActionButton";
 
 type Dialog = "propose" | "decide" | "appeal" | "accept" | "refuse" | "resolve" | "council" | "noSelfReview" | null;
 const TITLES: Record<string, string> = {
@@ -196,7 +197,7 @@ export default function CaseDetailPage() {
                   <option value="mitigating">{t("cases.mitigating")}</option>
                 </select>
                 <input className="grow" value={factorText} onChange={(e) => setFactorText(e.target.value)} placeholder={t("cases.addFactor")} />
-                <button type="button" className="btn btn-secondary btn-sm" disabled={!factorText.trim()} onClick={() => { post.mutate({ path: "factors/", body: { kind: factorKind, text: factorText } }); setFactorText(""); }}>{t("action.add")}</button>
+                <ActionButton type="button" className="btn btn-secondary btn-sm" why={!factorText.trim() && t("why.factorText")} onClick={() => { post.mutate({ path: "factors/", body: { kind: factorKind, text: factorText } }); setFactorText(""); }}>{t("action.add")}</ActionButton>
               </div>
             )}
           </Card>
@@ -320,7 +321,7 @@ export default function CaseDetailPage() {
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setDialog(null)}>{t("action.cancel")}</button>
-              <button type="button" className="btn btn-primary" disabled={post.isPending} onClick={submit}>{t("action.confirm")}</button>
+              <ActionButton type="button" className="btn btn-primary" why={post.isPending && t("why.busy")} onClick={submit}>{t("action.confirm")}</ActionButton>
             </>
           }
         >

@@ -9,6 +9,7 @@ import { fmtDate } from "../../components/format";
 import { useMe } from "../../hooks/use-me";
 import { useBilingual } from "../../components/labels";
 import type { ForceRegulation, RuleSetFull } from "../../types/accountability";
+import { ActionButton } from "../../components/ActionButton";
 
 const PERIODS = ["handling_days", "handling_days_complex", "complaint_days", "second_complaint_days", "complaint_accept_days",
   "complaint_answer_days", "complaint_answer_days_complex", "second_answer_days", "second_answer_days_complex", "repeat_window_days"] as const;
@@ -46,7 +47,7 @@ function Regulations({ regulations }: { regulations: ForceRegulation[] }) {
               </td>
               <td className="small">
                 {r.cited_as_vi}
-                {isAdmin && edit[r.code] && <div><button type="button" className="btn btn-primary btn-sm" disabled={save.isPending} onClick={() => save.mutate(r.code)}>{t("rules.saveNumber")}</button></div>}
+                {isAdmin && edit[r.code] && <div><ActionButton type="button" className="btn btn-primary btn-sm" why={save.isPending && t("why.busy")} onClick={() => save.mutate(r.code)}>{t("rules.saveNumber")}</ActionButton></div>}
               </td>
             </tr>
           ))}

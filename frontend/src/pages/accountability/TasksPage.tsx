@@ -11,6 +11,7 @@ import { DateInput } from "../../components/DateInput";
 import { fmtDate, localDay } from "../../components/format";
 import { useMe } from "../../hooks/use-me";
 import type { CchcTask } from "../../types/accountability";
+import { ActionButton } from "../../components/ActionButton";
 
 const WRITERS = ["unit_head", "admin"];
 const TONE: Record<CchcTask["status"], Tone> = { on_time: "green", late: "amber", reported_late: "amber", missed: "red", pending: "grey" };
@@ -129,7 +130,7 @@ function ReportDialog({ task, onClose, onDone }: { task: CchcTask; onClose: () =
       footer={
         <>
           <button type="button" className="btn btn-ghost" onClick={onClose}>{t("action.cancel")}</button>
-          <button type="button" className="btn btn-primary" disabled={!on || m.isPending} onClick={() => m.mutate()}>{t("tasks.reportConfirm")}</button>
+          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!on && t("why.pickDeliveryDate"))} onClick={() => m.mutate()}>{t("tasks.reportConfirm")}</ActionButton>
         </>
       }
     >

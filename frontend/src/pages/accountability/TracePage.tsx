@@ -9,6 +9,7 @@ import { fmtDate, fmtDateTime } from "../../components/format";
 import { mayProduceReports, useMe } from "../../hooks/use-me";
 import { initial } from "../../components/Layout";
 import type { Liability, Trace, TraceLeader, TraceUnitGroup } from "../../types/accountability";
+import { ActionButton } from "../../components/ActionButton";
 
 function Person({ name, rank, sn, to }: { name: string; rank: string; sn: string; to: string }) {
   return (
@@ -203,9 +204,9 @@ export default function TracePage() {
               <a className="btn btn-secondary" href={`/api/accountability/findings/${f.id}/report.xlsx`}>{t("trace.exportXlsx")}</a>
             </>)}
             {isDecider && (
-              <button type="button" className="btn btn-primary" disabled={propose.isPending} onClick={() => propose.mutate()} data-testid="propose">
+              <ActionButton type="button" className="btn btn-primary" why={propose.isPending && t("why.busy")} onClick={() => propose.mutate()} data-testid="propose">
                 {t("trace.propose")}
-              </button>
+              </ActionButton>
             )}
           </>
         }
@@ -270,9 +271,9 @@ export default function TracePage() {
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setDeciding(null)}>{t("action.cancel")}</button>
-              <button type="button" className={`btn ${deciding.action === "confirm" ? "btn-success" : "btn-danger"}`} disabled={!reason.trim() || decide.isPending} onClick={() => decide.mutate()}>
+              <ActionButton type="button" className={`btn ${deciding.action === "confirm" ? "btn-success" : "btn-danger"}`} why={(decide.isPending && t("why.busy")) || (!reason.trim() && t("why.reasonNeeded"))} onClick={() => decide.mutate()}>
                 {deciding.action === "confirm" ? t("trace.confirm") : t("trace.reject")}
-              </button>
+              </ActionButton>
             </>
           }
         >

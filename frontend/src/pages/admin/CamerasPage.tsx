@@ -7,6 +7,7 @@ import { ZoneEditor } from "../../components/ZoneEditor";
 import { useCameras } from "../../hooks/use-ref-data";
 import type { Camera, Zone } from "../../types/org";
 import type { Clip, ClipTimeline } from "../../types/media";
+import { ActionButton } from "../../components/ActionButton";
 
 function useStillFrame(camera: Camera | undefined) {
   return useQuery({
@@ -72,7 +73,7 @@ export default function CamerasPage() {
             {camera && (
               <Card
                 title={`${camera.code} — ${camera.name}`}
-                actions={<button type="button" className="btn btn-primary btn-sm" disabled={save.isPending || tooFew} onClick={() => save.mutate()}>{t("cams.save")}</button>}
+                actions={<ActionButton type="button" className="btn btn-primary btn-sm" why={(save.isPending && t("why.busy")) || (tooFew && t("cams.tooFew"))} onClick={() => save.mutate()}>{t("cams.save")}</ActionButton>}
               >
                 {!still.data && !still.isPending && <div className="notice small" style={{ marginBottom: 8 }}>{t("cams.noFrame")}</div>}
                 <ZoneEditor zones={zones} selected={zi} image={still.data} onChange={(z) => { setZones(z); save.reset(); }} onSelect={setZi} />
@@ -95,9 +96,9 @@ export default function CamerasPage() {
                     <input value={newName} onChange={(e) => setNewName(e.target.value.replace(/[^A-Za-z0-9_-]/g, ""))} placeholder={t("cams.zonePlaceholder")} list="zone-names" />
                   </Field>
                   <datalist id="zone-names"><option value="officer">{t("zone.officer")}</option><option value="citizen">{t("zone.citizen")}</option></datalist>
-                  <button type="button" className="btn btn-secondary btn-sm" disabled={!newName || zones.some((z) => z.name === newName)} onClick={() => { setZones([...zones, { name: newName, points: [] }]); setZi(zones.length); setNewName(""); }}>
+                  <ActionButton type="button" className="btn btn-secondary btn-sm" why={(!newName && t("why.nameRequired")) || (zones.some((z) => z.name === newName) && t("why.zoneExists"))} onClick={() => { setZones([...zones, { name: newName, points: [] }]); setZi(zones.length); setNewName(""); }}>
                     + {t("cams.addZone")}
-                  </button>
+                  </ActionButton>
                 </div>
                 {tooFew && <div className="notice notice-amber small">{t("cams.tooFew")}</div>}
                 {save.isSuccess && <div className="notice notice-green small">{t("cams.saved")}</div>}

@@ -10,6 +10,7 @@ import { ClipStateBadge, useBilingual } from "../../components/labels";
 import { fmtBytes, fmtClock, fmtDateTime, fromLocalInput, toLocalInput } from "../../components/format";
 import { useCameras } from "../../hooks/use-ref-data";
 import type { IngestClip, IngestStatus, RetentionReport } from "../../types/media";
+import { ActionButton } from "../../components/ActionButton";
 
 const FILTERS = ["", "queued", "failed", "partial", "unassigned"] as const;
 
@@ -33,7 +34,7 @@ function AssignDialog({ clip, onClose }: { clip: IngestClip; onClose: () => void
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <button type="button" className="btn btn-primary" disabled={!camera || m.isPending} onClick={() => m.mutate()}>{t("action.save")}</button>
+          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!camera && t("why.pickCamera"))} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
         </>
       }
     >
@@ -84,9 +85,9 @@ export default function IngestPage() {
         title={t("ingest.title")}
         subtitle={t("ingest.subtitle")}
         actions={
-          <button type="button" className="btn btn-secondary" disabled={reconcile.isPending} onClick={() => reconcile.mutate()}>
+          <ActionButton type="button" className="btn btn-secondary" why={reconcile.isPending && t("why.busy")} onClick={() => reconcile.mutate()}>
             <Icon name="refresh" /> {t("ingest.reconcile")}
-          </button>
+          </ActionButton>
         }
       />
       {reconcile.isSuccess && <div className="notice notice-green" style={{ marginBottom: 12 }}>{t("ingest.reconcileQueued")}</div>}
@@ -167,7 +168,7 @@ export default function IngestPage() {
                         <td className="nowrap small">{fmtDateTime(c.discovered_at)}</td>
                         <td className="nowrap right">
                           {(c.state === "failed" || c.state === "partial") && (
-                            <button type="button" className="btn btn-secondary btn-sm" disabled={retry.isPending} onClick={() => retry.mutate(c.id)}>{t("ingest.retry")}</button>
+                            <ActionButton type="button" className="btn btn-secondary btn-sm" why={retry.isPending && t("why.busy")} onClick={() => retry.mutate(c.id)}>{t("ingest.retry")}</ActionButton>
                           )}
                           {!c.camera && <button type="button" className="btn btn-secondary btn-sm" onClick={() => setAssigning(c)}>{t("ingest.assign")}</button>}
                         </td>

@@ -7,6 +7,7 @@ import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
 import { useCounters, useUnits } from "../../hooks/use-ref-data";
 import type { Me, Officer, Role } from "../../types/org";
+import { ActionButton } from "../../components/ActionButton";
 
 const ROLES: Role[] = ["inspector", "inspection_lead", "reviewer", "disciplinary", "unit_head", "admin"];
 const TOKEN_KINDS = ["rating_device", "minio_webhook", "camera_uploader", "integration"];
@@ -67,7 +68,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <button type="button" className="btn btn-primary" disabled={!username || password.length < 8 || m.isPending || (role === "unit_head" && !scope)} onClick={() => m.mutate()}>{t("action.create")}</button>
+          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!username && t("why.username")) || (password.length < 8 && t("why.password8")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
         </>
       }
     >
@@ -115,7 +116,7 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <button type="button" className="btn btn-primary" data-testid="user-save" disabled={save.isPending || (role === "unit_head" && !scope)} onClick={() => save.mutate()}>{t("action.save")}</button>
+          <ActionButton type="button" className="btn btn-primary" data-testid="user-save" why={(save.isPending && t("why.busy")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => save.mutate()}>{t("action.save")}</ActionButton>
         </>
       }
     >
@@ -133,7 +134,7 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
       <Field label={t("users.resetPassword")} hint={t("users.resetHint")}>
         <div className="row">
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
-          <button type="button" className="btn btn-secondary" disabled={password.length < 8 || reset.isPending} onClick={() => reset.mutate()}>{t("users.setPassword")}</button>
+          <ActionButton type="button" className="btn btn-secondary" why={(reset.isPending && t("why.busy")) || (password.length < 8 && t("why.password8"))} onClick={() => reset.mutate()}>{t("users.setPassword")}</ActionButton>
         </div>
       </Field>
       {reset.isSuccess && <p className="small" role="status">{t("users.passwordSet")}</p>}
@@ -146,10 +147,10 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
             {user.two_factor_required ? ` · ${t("users.twoFactorRequired")}` : ""}
           </span>
           {user.two_factor_enabled && !resetTwoFactor.isSuccess && (
-            <button type="button" className="btn btn-secondary" data-testid="user-2fa-reset" disabled={resetTwoFactor.isPending}
+            <ActionButton type="button" className="btn btn-secondary" data-testid="user-2fa-reset" why={resetTwoFactor.isPending && t("why.busy")}
               onClick={() => window.confirm(t("users.twoFactorConfirm", { name: user.username })) && resetTwoFactor.mutate()}>
               {t("users.twoFactorReset")}
-            </button>
+            </ActionButton>
           )}
         </div>
       </Field>
@@ -180,7 +181,7 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
         ) : (
           <>
             <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-            <button type="button" className="btn btn-primary" disabled={!name || m.isPending} onClick={() => m.mutate()}>{t("action.create")}</button>
+            <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!name && t("why.nameRequired"))} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
           </>
         )
       }

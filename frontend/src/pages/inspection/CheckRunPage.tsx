@@ -131,6 +131,8 @@ export default function CheckRunPage() {
 
   const leaves = useMemo(() => flattenCriteria(criteria).leaves, [criteria]);
   const live = runningScore(leaves, drafts);
+  // until the report and its criteria are on the page, "complete" would count every answer as missing
+  const reportLoading = report === undefined || leaves.length === 0;
   const signed = Boolean(report?.signed_at) || check?.state === "signed";
   // a late photo is printed apart and does not stop the unit from signing; a change of the results does
   const amendedAfterSigning = (report?.amendments ?? []).some((a) => Object.keys((a.changes ?? {}) as object).some((k) => k !== "evidence_added"));
@@ -252,18 +254,18 @@ export default function CheckRunPage() {
             {check.state === "planned" && isTeam && (
               <>
                 <button type="button" className="btn btn-ghost" onClick={() => setCancelOpen(true)}>{t("run.cancel")}</button>
-                <ActionButton className="btn btn-primary btn-lg" why={!isLead && t("why.leadOnlyStart")} disabled={transition.isPending} onClick={() => window.confirm(t("run.startConfirm")) && transition.mutate("start")} data-testid="check-start">
+                <ActionButton className="btn btn-primary btn-lg" why={(transition.isPending && t("why.busy")) || (!isLead && t("why.leadOnlyStart"))} onClick={() => window.confirm(t("run.startConfirm")) && transition.mutate("start")} data-testid="check-start">
                   {t("run.start")}
                 </ActionButton>
               </>
             )}
             {check.state === "in_progress" && isTeam && (
-              <button type="button" className="btn btn-secondary" disabled={transition.isPending} onClick={() => transition.mutate("complete")} data-testid="check-complete">
+              <ActionButton type="button" className="btn btn-secondary" why={(transition.isPending && t("why.busy")) || (reportLoading && t("why.reportLoading"))} onClick={() => transition.mutate("complete")} data-testid="check-complete">
                 {t("run.complete")}
-              </button>
+              </ActionButton>
             )}
             {check.state === "completed" && isTeam && !signed && (
-              <ActionButton className="btn btn-success" why={!isLead && t("why.leadOnlySign")} disabled={transition.isPending} onClick={() => { transition.reset(); setSignOpen(true); }} data-testid="check-sign">
+              <ActionButton className="btn btn-success" why={(transition.isPending && t("why.busy")) || (!isLead && t("why.leadOnlySign"))} onClick={() => { transition.reset(); setSignOpen(true); }} data-testid="check-sign">
                 {t("run.sign")}
               </ActionButton>
             )}
@@ -311,9 +313,9 @@ export default function CheckRunPage() {
             </ol>
             <p className="muted">{t("handover.startHint")}</p>
             {handover.isError && <InlineError error={handover.error} />}
-            <button type="button" className="btn btn-success btn-lg btn-block" disabled={handover.isPending} onClick={() => handover.mutate()} data-testid="handover-start">
+            <ActionButton type="button" className="btn btn-success btn-lg btn-block" why={handover.isPending && t("why.busy")} onClick={() => handover.mutate()} data-testid="handover-start">
               {t("handover.start")}
-            </button>
+            </ActionButton>
           </div>
         </Card>
       )}
@@ -330,6 +332,7 @@ export default function CheckRunPage() {
                   criteria={criteria}
                   drafts={drafts}
                   readOnly={!editable}
+                  readOnlyWhy={!isTeam ? t("why.teamOnly") : signed ? t("why.reportSigned") : t("why.checkNotStarted")}
                   onChange={(code, d) => {
                     setDrafts((all) => ({ ...all, [code]: d }));
                     setDirty(true);
@@ -380,9 +383,9 @@ export default function CheckRunPage() {
               <div className="muted small">{t("run.answered", { done: live.answered, total: leaves.length })}</div>
               {editable && (
                 <div className="stack" style={{ marginTop: 12 }}>
-                  <button type="button" className="btn btn-primary btn-block" disabled={save.isPending || !dirty} onClick={() => save.mutate()} data-testid="report-save">
+                  <ActionButton type="button" className="btn btn-primary btn-block" why={(save.isPending && t("why.busy")) || (!dirty && t("why.nothingChanged"))} onClick={() => save.mutate()} data-testid="report-save">
                     {save.isPending ? t("run.saving") : t("run.save")}
-                  </button>
+                  </ActionButton>
                   <div className="small muted" style={{ textAlign: "center" }}>
                     {dirty ? t("run.unsaved") : queued ? t("field.savedLocal") : savedAt ? t("run.saved", { time: fmtTime(savedAt) }) : ""}
                   </div>
@@ -439,7 +442,7 @@ export default function CheckRunPage() {
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setSignOpen(false)}>{t("action.close")}</button>
-              <button type="button" className="btn btn-success" disabled={transition.isPending} onClick={() => transition.mutate("sign")} data-testid="lead-sign-submit">{t("sign.leadSubmit")}</button>
+              <ActionButton type="button" className="btn btn-success" why={transition.isPending && t("why.busy")} onClick={() => transition.mutate("sign")} data-testid="lead-sign-submit">{t("sign.leadSubmit")}</ActionButton>
             </>
           }
         >
@@ -459,7 +462,7 @@ export default function CheckRunPage() {
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setCancelOpen(false)}>{t("action.close")}</button>
-              <ActionButton className="btn btn-danger" why={!cancelReason.trim() && t("why.reasonNeeded")} disabled={transition.isPending} onClick={() => transition.mutate("cancel")}>{t("run.cancel")}</ActionButton>
+              <ActionButton className="btn btn-danger" why={(transition.isPending && t("why.busy")) || (!cancelReason.trim() && t("why.reasonNeeded"))} onClick={() => transition.mutate("cancel")}>{t("run.cancel")}</ActionButton>
             </>
           }
         >

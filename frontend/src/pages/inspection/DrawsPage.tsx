@@ -33,9 +33,9 @@ function ReasonDialog({ title, hint, required, pending, error, confirm, onConfir
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <button type="button" className="btn btn-danger" disabled={pending || (required && !reason.trim())} onClick={() => onConfirm(reason.trim())} data-testid="reason-confirm">
+          <ActionButton type="button" className="btn btn-danger" why={(pending && t("why.busy")) || (required && !reason.trim() && t("why.reasonNeeded"))} onClick={() => onConfirm(reason.trim())} data-testid="reason-confirm">
             {confirm}
-          </button>
+          </ActionButton>
         </>
       }
     >
@@ -85,7 +85,7 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             {t("action.cancel")}
           </button>
-          <ActionButton className="btn btn-primary" why={(n < 1 || !from || !to) && t("why.drawNeeds")} disabled={create.isPending} onClick={() => create.mutate()} data-testid="draw-run">
+          <ActionButton className="btn btn-primary" why={(create.isPending && t("why.busy")) || ((n < 1 || !from || !to) && t("why.drawNeeds"))} onClick={() => create.mutate()} data-testid="draw-run">
             {create.isPending ? t("draw.running") : t("draw.run")}
           </ActionButton>
         </>
@@ -179,8 +179,8 @@ export function DrawDetail({ id }: { id: number }) {
             <>
               <ActionButton
                 className="btn btn-secondary btn-sm"
-                why={planned > 0 && t("draw.pendingChecks", { count: planned })}
-                disabled={close.isPending}
+                why={(close.isPending && t("why.busy")) || (planned > 0 && t("draw.pendingChecks", { count: planned }))}
+               
                 onClick={() => setDialog("close")}
               >
                 {t("draw.close")}
@@ -193,9 +193,9 @@ export function DrawDetail({ id }: { id: number }) {
             </>
           )}
           {d.state === "closed" && (
-            <button type="button" className="btn btn-primary btn-sm" disabled={verify.isPending} onClick={() => verify.mutate()} data-testid="draw-verify">
+            <ActionButton type="button" className="btn btn-primary btn-sm" why={verify.isPending && t("why.busy")} onClick={() => verify.mutate()} data-testid="draw-verify">
               {t("draw.verify")}
-            </button>
+            </ActionButton>
           )}
         </>
       }
@@ -285,8 +285,8 @@ export function DrawDetail({ id }: { id: number }) {
           </div>
         )}
         {d.state === "open" && <div className="notice notice-amber small">{t("draw.secretNote")}</div>}
-        <div className="table-wrap">
-          <table className="table">
+        <div className="table-wrap" data-testid="draw-table">
+          <table className="table draw-table">
             <thead>
               <tr>
                 <th>#</th>
@@ -304,11 +304,11 @@ export function DrawDetail({ id }: { id: number }) {
                 return (
                   <tr key={r.order}>
                     <td className="muted">{r.order}</td>
-                    <td style={{ minWidth: 170 }}>
+                    <td className="draw-unit">
                       <strong>{unit?.name ?? `#${r.unit_id}`}</strong>
                       {r.slot && <div className="muted small">{counters.get(r.slot.counter_id)?.name}</div>}
                     </td>
-                    <td>
+                    <td className="draw-result">
                       <Badge tone={r.reason === "risk" ? "red" : r.reason === "floor" ? "amber" : "blue"}>{t(`draw.reason.${r.reason}`, { defaultValue: r.reason })}</Badge>
                       {r.reason !== "floor" && forcedIds.has(r.unit_id) && <Badge tone="amber">{t("draw.forced")}</Badge>}
                       <div className="muted small">{t("risk.score")}: {fmtNumber(r.score, 1)}</div>
@@ -316,8 +316,8 @@ export function DrawDetail({ id }: { id: number }) {
                         <div key={i}><Badge tone="amber">{t(note.code === "after_due" && note.never_checked ? "draw.note.never_checked" : note.code === "after_due" && note.days_late != null ? "draw.note.after_due_days" : `draw.note.${note.code}`, { defaultValue: note.code, asked: note.asked, free: note.free, due: note.due ? fmtDate(note.due) : "", days: note.days_late })}</Badge></div>
                       ))}
                     </td>
-                    <td className="nowrap">{r.slot ? `${fmtDateTime(r.slot.window_start)}` : "—"}</td>
-                    <td className="small" style={{ maxWidth: 150 }}>{r.team.map((u) => teamName(u)).join(", ")}</td>
+                    <td className="draw-slot">{r.slot ? `${fmtDateTime(r.slot.window_start)}` : "—"}</td>
+                    <td className="small draw-team">{r.team.map((u) => teamName(u)).join(", ")}</td>
                     <td>
                       {check ? (
                         <div className="nowrap">
@@ -420,7 +420,7 @@ export default function DrawsPage() {
         }
       />
       {flash && <p className="notice notice-green" role="status" tabIndex={-1} ref={flashRef}>{flash}</p>}
-      <div className="grid-main-side" style={{ gridTemplateColumns: "270px minmax(0, 1fr)" }}>
+      <div className="grid-main-side draws-layout">
         <Card className="flush">
           <QueryState q={q}>
             {list.length === 0 ? (

@@ -32,5 +32,6 @@ test("a finding with nothing to package disables the export with its reason befo
   const button = await screen.findByTestId("package-export");
   expect(button).toBeDisabled();
   expect(button).toHaveAttribute("title", "Vi phạm chưa có chứng cứ để xuất.");
-  expect(screen.getByText("Vi phạm chưa có chứng cứ để xuất.")).toBeInTheDocument();
+  expect(button).toHaveAccessibleDescription("Vi phạm chưa có chứng cứ để xuất.");
+  expect(screen.getByText("Vi phạm chưa có chứng cứ để xuất.", { selector: "p" })).toBeVisible();
 });

@@ -7,10 +7,15 @@ import { ApiError, api, rows, type Page } from "../../api/client";
 import { Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
 import { FindingStateBadge, SeverityBadge, personName, useLocalName } from "../../components/labels";
 import { fmtBytes, fmtDateTime, fmtSeconds } from "../../components/format";
-import { useMe } from "../../hooks/use-me";
+import { FOOTAGE_ROLES, useMe } from "../../hooks/use-me";
 import type { FindingDetail } from "../../types/inspection";
 import type { EvidenceItem } from "../../types/media";
 import { PackagesCard } from "../../components/evidence/Packages";
+import { ActionButton } from "../../components/ActionButton";
+
+/** Letters the server asks of an explanation (inspection.services.EXPLANATION_MIN_LETTERS). */
+const EXPLAIN_MIN = 20;
+const letters = (s: string) => Array.from(s).filter((ch) => /[\p{L}\p{N}]/u.test(ch)).length;
 
 type Action = "confirm" | "dismiss" | "action";
 const TARGET: Record<Action, string> = { confirm: "confirmed", dismiss: "dismissed", action: "actioned" };
@@ -34,6 +39,19 @@ export default function FindingDetailPage() {
     },
   });
   const [pending, setPending] = useState<Action | null>(null);
+  const [explaining, setExplaining] = useState(false);
+  const [explainKind, setExplainKind] = useState<"explanation" | "self_review">("explanation");
+  const [explainText, setExplainText] = useState("");
+  const [explained, setExplained] = useState(false);
+  const explain = useMutation({
+    mutationFn: () => api.post<FindingDetail>(`inspection/findings/${id}/explanations/`, { kind: explainKind, text: explainText }),
+    onSuccess: (data) => {
+      qc.setQueryData(["finding", id], data);
+      setExplaining(false);
+      setExplainText("");
+      setExplained(true);
+    },
+  });
   const [reason, setReason] = useState("");
   const act = useMutation({
     mutationFn: (a: Action) => api.post(`inspection/findings/${id}/transition/`, { to: TARGET[a], reason }),
@@ -63,6 +81,9 @@ export default function FindingDetailPage() {
   const canAction = me?.role === "inspection_lead" || me?.role === "disciplinary";
   const canTrace = ["disciplinary", "inspection_lead", "admin"].includes(me?.role ?? "") && f.state !== "draft" && f.state !== "dismissed";
   const check = f.check;
+  const isUnitHead = me?.role === "unit_head";
+  const explainable = f.state === "confirmed" || f.state === "actioned";
+  const explanations = f.explanations ?? [];
   const canExport = ["reviewer", "admin", "inspection_lead", "inspector"].includes(me?.role ?? "");
   // The server says whether a package can be built (report photos of the finding's criterion count
   // too); an older answer without it: only a finding with no check and nothing attached has nothing.
@@ -194,7 +215,33 @@ export default function FindingDetailPage() {
               </ul>
             )}
           </Card>
-          <PackagesCard owner={{ finding: f.id }} canExport={canExport} exportDisabledReason={nothingToExport ? t("pkg.noEvidence") : undefined} />
+          <Card
+            title={t("findings.explanations")}
+            actions={isUnitHead && (
+              <ActionButton className="btn btn-primary btn-sm" onClick={() => setExplaining(true)} data-testid="finding-explain"
+                why={!explainable && t("findings.explainOnlyConfirmed")}>
+                {t("findings.explain")}
+              </ActionButton>
+            )}
+          >
+            {explained && <p className="notice notice-green" role="status">{t("findings.explained")}</p>}
+            {explanations.length === 0 ? (
+              <p className="muted">{t("findings.noExplanation")}</p>
+            ) : (
+              <ul className="plain-list" data-testid="explanation-list">
+                {explanations.map((x) => (
+                  <li key={x.id}>
+                    <strong>{t(`findings.explainKind.${x.kind}`)}</strong>
+                    <p style={{ whiteSpace: "pre-wrap", margin: "4px 0" }}>{x.text}</p>
+                    <div className="muted small">{personName(x.author)} · {fmtDateTime(x.at)}</div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          {me && FOOTAGE_ROLES.includes(me.role) && (
+            <PackagesCard owner={{ finding: f.id }} canExport={canExport} exportDisabledReason={nothingToExport ? t("pkg.noEvidence") : undefined} />
+          )}
         </div>
         <Card title={t("findings.history")}>
           {(f.transitions ?? []).length === 0 ? (
@@ -215,6 +262,32 @@ export default function FindingDetailPage() {
           )}
         </Card>
       </div>
+      {explaining && (
+        <Modal
+          title={t("findings.explain")}
+          onClose={() => setExplaining(false)}
+          footer={
+            <>
+              <button type="button" className="btn btn-secondary" onClick={() => setExplaining(false)}>{t("action.cancel")}</button>
+              <ActionButton className="btn btn-primary" onClick={() => explain.mutate()} data-testid="explain-submit"
+                why={(explain.isPending && t("why.busy")) || (letters(explainText) < EXPLAIN_MIN && t("findings.explainTooShort"))}>
+                {t("action.send")}
+              </ActionButton>
+            </>
+          }
+        >
+          <Field label={t("findings.explainKind")}>
+            <select name="kind" value={explainKind} onChange={(e) => setExplainKind(e.target.value as "explanation" | "self_review")}>
+              <option value="explanation">{t("findings.explainKind.explanation")}</option>
+              <option value="self_review">{t("findings.explainKind.self_review")}</option>
+            </select>
+          </Field>
+          <Field label={t("findings.explainText")}>
+            <textarea name="text" rows={6} value={explainText} onChange={(e) => setExplainText(e.target.value)} />
+          </Field>
+          {explain.isError && <InlineError error={explain.error} />}
+        </Modal>
+      )}
       {pending && (
         <Modal
           title={t(pending === "confirm" ? "findings.confirm" : pending === "dismiss" ? "findings.dismiss" : "findings.action")}
@@ -222,9 +295,9 @@ export default function FindingDetailPage() {
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setPending(null)}>{t("action.cancel")}</button>
-              <button type="button" className="btn btn-primary" disabled={act.isPending || (pending === "dismiss" && !reason.trim())} onClick={() => act.mutate(pending)} data-testid="finding-action-submit">
+              <ActionButton type="button" className="btn btn-primary" why={(act.isPending && t("why.busy")) || (pending === "dismiss" && !reason.trim() && t("why.reasonNeeded"))} onClick={() => act.mutate(pending)} data-testid="finding-action-submit">
                 {t("action.confirm")}
-              </button>
+              </ActionButton>
             </>
           }
         >

@@ -5,6 +5,7 @@ import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, PageHeader, QueryState } from "../../components/ui";
 import { fmtDateTime } from "../../components/format";
 import type { RatingRow } from "../../types/inspection";
+import { ActionButton } from "../../components/ActionButton";
 
 /** Ratings held as a burst from one device: the inspection team accepts (counted again) or rejects
  * them (a note is required). Decisions can be revised. */
@@ -40,12 +41,12 @@ export default function HeldRatingsPage() {
             <input value={note} onChange={(e) => setNote(e.target.value)} name="note" style={{ minWidth: 320 }} />
           </Field>
           <span className="muted small">{t("ratings.selected", { count: selected.size })}</span>
-          <button type="button" className="btn btn-primary" disabled={!selected.size || review.isPending} onClick={() => review.mutate("accepted")} data-testid="ratings-accept">
+          <ActionButton type="button" className="btn btn-primary" why={(review.isPending && t("why.busy")) || (!selected.size && t("why.selectRatings"))} onClick={() => review.mutate("accepted")} data-testid="ratings-accept">
             {t("ratings.accept")}
-          </button>
-          <button type="button" className="btn btn-danger" disabled={!selected.size || !note.trim() || review.isPending} onClick={() => review.mutate("rejected")} data-testid="ratings-reject">
+          </ActionButton>
+          <ActionButton type="button" className="btn btn-danger" why={(review.isPending && t("why.busy")) || (!selected.size && t("why.selectRatings")) || (!note.trim() && t("why.reasonNeeded"))} onClick={() => review.mutate("rejected")} data-testid="ratings-reject">
             {t("ratings.reject")}
-          </button>
+          </ActionButton>
         </div>
         {review.isError && <InlineError error={review.error} />}
       </Card>

@@ -7,6 +7,7 @@ import { ScoreBar } from "../../components/labels";
 import { fmtDateTime, fmtNumber } from "../../components/format";
 import { useMe } from "../../hooks/use-me";
 import type { RiskRow } from "../../types/inspection";
+import { ActionButton } from "../../components/ActionButton";
 
 /** The reasons behind a score: each feature's value times its weight, largest first. */
 export function riskReasons(row: RiskRow): { feature: string; value: number; weight: number; points: number }[] {
@@ -42,9 +43,9 @@ export default function RiskPage() {
         subtitle={t("risk.subtitle")}
         actions={
           canRecompute && (
-            <button type="button" className="btn btn-primary" disabled={recompute.isPending} onClick={() => recompute.mutate()}>
+            <ActionButton type="button" className="btn btn-primary" why={recompute.isPending && t("why.busy")} onClick={() => recompute.mutate()}>
               {t("risk.recompute")}
-            </button>
+            </ActionButton>
           )
         }
       />

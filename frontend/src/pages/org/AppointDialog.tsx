@@ -6,7 +6,8 @@ import { ActionButton } from "../../components/ActionButton";
 import { DateInput } from "../../components/DateInput";
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { Field, InlineError, Modal } from "../../components/ui";
-import { useUnits } from "../../hooks/use-ref-data";
+import { useUnits, useUnitsOn } from "../../hooks/use-ref-data";
+import { fmtDate } from "../../components/format";
 import type { Assignment, Officer } from "../../types/org";
 import { unitLabel, useFields } from "./common";
 
@@ -44,7 +45,14 @@ export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, defaul
       else onClose();
     },
   });
-  const why = !officer || !unitId || !position.trim() || !from ? t("appt.need") : to && to < from ? t("appt.endBeforeStart") : null;
+  // the unit picker lists the units that existed on the day the appointment starts
+  const unitsOn = useUnitsOn(from);
+  const existing = unitsOn.data ?? [];
+  const chosen = units.find((u) => u.id === unitId);
+  const chosenMissing = Boolean(chosen) && Boolean(unitsOn.data) && !existing.some((u) => u.id === unitId);
+  const unitOptions = chosenMissing && chosen ? [chosen, ...existing] : existing;
+  const unitMissingWhy = chosenMissing && chosen ? t("why.unitNotOnDay", { name: chosen.name, date: fmtDate(unitsOn.at) }) : null;
+  const why = !officer || !unitId || !position.trim() || !from ? t("appt.need") : to && to < from ? t("appt.endBeforeStart") : unitMissingWhy;
   const en = i18n.language.startsWith("en");
   return (
     <Modal
@@ -54,7 +62,7 @@ export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, defaul
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton className="btn btn-primary" data-testid="appt-save" why={why} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
+          <ActionButton className="btn btn-primary" data-testid="appt-save" why={(m.isPending && t("why.busy")) || (why)} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
         </>
       }
     >
@@ -65,8 +73,9 @@ export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, defaul
         <Field label={t("appt.unit")}>
           <select value={unitId} onChange={(e) => setUnitId(Number(e.target.value) || "")} disabled={Boolean(fixedUnit)} name="unit">
             <option value="">—</option>
-            {units.map((u) => <option key={u.id} value={u.id}>{unitLabel(u, t)}</option>)}
+            {unitOptions.map((u) => <option key={u.id} value={u.id}>{unitLabel(u, t)}</option>)}
           </select>
+          {unitMissingWhy && <span className="field-hint field-warn" role="alert" data-testid="unit-not-on-day">{unitMissingWhy}</span>}
         </Field>
         <Field label={t("appt.kind")}>
           <select value={kind} onChange={(e) => setKind(e.target.value as Kind)} name="kind">
@@ -127,7 +136,7 @@ export function EndAssignment({ assignment, onDone }: { assignment: Assignment; 
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setOpen(false)}>{t("action.cancel")}</button>
-              <ActionButton className="btn btn-primary" why={!on ? t("org.needDate") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
+              <ActionButton className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!on ? t("org.needDate") : null)} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
             </>
           }
         >

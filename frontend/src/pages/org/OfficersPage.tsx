@@ -35,7 +35,7 @@ function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer; onClo
     <Modal title={officer ? `${t("officers.edit")}: ${officer.full_name}` : t("officers.new")} onClose={onClose} footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-primary" data-testid="officer-save" why={!SN.test(sn.trim()) || !name.trim() ? t("officers.needFields") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
+        <ActionButton className="btn btn-primary" data-testid="officer-save" why={(m.isPending && t("why.busy")) || (!SN.test(sn.trim()) || !name.trim() ? t("officers.needFields") : null)} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
       </>
     }>
       <div className="grid-2">

@@ -6,7 +6,7 @@ import { ApiError, api } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { DateInput } from "../../components/DateInput";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
-import { useUnits } from "../../hooks/use-ref-data";
+import { useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { Assignment, TreeNode, Unit, UnitHistory, UnitTree } from "../../types/org";
 import { AppointDialog, EndAssignment } from "./AppointDialog";
 import { fmtDay, Period, todayIso } from "./common";
@@ -38,13 +38,13 @@ function useInvalidateOrg() {
 
 function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (u: Unit) => void }) {
   const { t } = useTranslation();
-  const units = useUnits().data ?? [];
   const invalidate = useInvalidateOrg();
   const [code, setCode] = useState("");
   const [name, setName] = useState("");
   const [level, setLevel] = useState("commune");
   const [parent, setParent] = useState<number | "">("");
   const [from, setFrom] = useState("");
+  const units = useUnitsOn(from).data ?? []; // a parent that exists on the new unit's first day
   const m = useMutation({
     mutationFn: () => api.post<Unit>("org/units/", { code, name, level, parent_id: parent || null, valid_from: from }),
     onSuccess: (u) => {
@@ -56,7 +56,7 @@ function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
     <Modal title={t("org.newUnit")} onClose={onClose} footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-primary" data-testid="unit-create" why={!code.trim() || !name.trim() || !from ? t("org.needCode") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
+        <ActionButton className="btn btn-primary" data-testid="unit-create" why={(m.isPending && t("why.busy")) || (!code.trim() || !name.trim() || !from ? t("org.needCode") : null)} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
       </>
     }>
       <div className="grid-2">
@@ -70,7 +70,7 @@ function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
         <Field label={t("org.parent")}>
           <select value={parent} onChange={(e) => setParent(Number(e.target.value) || "")} name="parent">
             <option value="">{t("org.noParent")}</option>
-            {units.filter((u) => !u.valid_to).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+            {units.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
           </select>
         </Field>
         <Field label={t("org.validFrom")}><DateInput value={from} onChange={setFrom} name="valid_from" aria-label={t("org.validFrom")} /></Field>
@@ -97,7 +97,7 @@ function RenameDialog({ unit, onClose, onDone }: { unit: Unit; onClose: () => vo
     <Modal title={`${t("org.rename")}: ${unit.name}`} onClose={onClose} footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-primary" why={!name.trim() ? t("org.needName") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
+        <ActionButton className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!name.trim() ? t("org.needName") : null)} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
       </>
     }>
       <Field label={t("org.name")}><input value={name} onChange={(e) => setName(e.target.value)} name="name" /></Field>
@@ -123,12 +123,13 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
       onDone(t("org.merged", { name: unit.name, into: target, date: fmtDay(on) }));
     },
   });
-  const others = units.filter((u) => !u.valid_to && u.id !== unit.id);
+  const unitsOn = useUnitsOn(on).data ?? []; // what can be merged into: the units that exist that day
+  const others = unitsOn.filter((u) => u.id !== unit.id);
   return (
     <Modal title={`${t("org.merge")} ${unit.name}`} onClose={onClose} wide footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-primary" data-testid="merge-save" why={!into ? t("org.needTarget") : !on ? t("org.needDate") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("action.confirm")}</ActionButton>
+        <ActionButton className="btn btn-primary" data-testid="merge-save" why={(m.isPending && t("why.busy")) || (!into ? t("org.needTarget") : !on ? t("org.needDate") : null)} onClick={() => m.mutate()}>{t("action.confirm")}</ActionButton>
       </>
     }>
       <p className="small muted">{t("org.mergeHint")}</p>
@@ -154,7 +155,6 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
 
 function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; onClose: () => void; onDone: Done }) {
   const { t } = useTranslation();
-  const units = useUnits().data ?? [];
   const invalidate = useInvalidateOrg();
   const [on, setOn] = useState(at > unit.valid_from ? at : ""); // the date the tree is showing
   const [successor, setSuccessor] = useState<number | "">("");
@@ -168,12 +168,12 @@ function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; 
       onDone(t("org.abolished", { name: unit.name, date: fmtDay(on) }));
     },
   });
-  const others = units.filter((u) => !u.valid_to && u.id !== unit.id);
+  const others = (useUnitsOn(on).data ?? []).filter((u) => u.id !== unit.id); // successors that exist that day
   return (
     <Modal title={`${t("org.abolish")}: ${unit.name}`} onClose={onClose} wide footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-danger" data-testid="abolish-save" why={!on ? t("org.needDate") : null} disabled={m.isPending} onClick={() => m.mutate()}>{t("org.abolish")}</ActionButton>
+        <ActionButton className="btn btn-danger" data-testid="abolish-save" why={(m.isPending && t("why.busy")) || (!on ? t("org.needDate") : null)} onClick={() => m.mutate()}>{t("org.abolish")}</ActionButton>
       </>
     }>
       <p className="small muted">{t("org.abolishHint")}</p>

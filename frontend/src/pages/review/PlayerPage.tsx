@@ -18,6 +18,7 @@ import type { ClipDetail, ClipTimeline, Playback, Tag, TagLabel } from "../../ty
 import type { FindingBrief } from "../../types/inspection";
 import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
 import { ExportDialog, PackagesCard } from "../../components/evidence/Packages";
+import { ActionButton } from "../../components/ActionButton";
 
 const REASONS = ["review", "complaint", "check", "finding"] as const;
 const REASON_KEY = "cw.viewReason";
@@ -41,7 +42,7 @@ export function TagDialog({ range, labels, onClose, onSave, saving, error }: {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <button type="button" className="btn btn-primary" disabled={!label || saving} onClick={() => onSave(label, note)} data-testid="tag-save">{t("player.saveTag")}</button>
+          <ActionButton type="button" className="btn btn-primary" why={(saving && t("why.busy")) || (!label && t("why.pickLabel"))} onClick={() => onSave(label, note)} data-testid="tag-save">{t("player.saveTag")}</ActionButton>
         </>
       }
     >
@@ -115,7 +116,7 @@ function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: Cli
           <>
             <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
             {canCreate && <button type="button" className="btn btn-ghost" onClick={() => setCreating(true)} data-testid="finding-from-tag">+ {t("player.newFinding")}</button>}
-            <button type="button" className="btn btn-primary" disabled={!findingId || link.isPending} onClick={() => findingId && link.mutate(findingId)} data-testid="link-submit">{t("player.linkFinding")}</button>
+            <ActionButton type="button" className="btn btn-primary" why={(link.isPending && t("why.busy")) || (!findingId && t("why.pickFinding"))} onClick={() => findingId && link.mutate(findingId)} data-testid="link-submit">{t("player.linkFinding")}</ActionButton>
           </>
         )
       }
@@ -400,9 +401,9 @@ export default function PlayerPage() {
                 <select value={reason} onChange={(e) => setReason(e.target.value)} aria-label={t("player.reasonTitle")}>
                   {REASONS.map((r) => <option key={r} value={r}>{t(`player.reason.${r}`)}</option>)}
                 </select>
-                <button type="button" className="btn btn-primary" disabled={playback.isPending} onClick={() => { sessionStorage.setItem(REASON_KEY, reason); playback.mutate(); }} data-testid="open-video">
+                <ActionButton type="button" className="btn btn-primary" why={playback.isPending && t("why.busy")} onClick={() => { sessionStorage.setItem(REASON_KEY, reason); playback.mutate(); }} data-testid="open-video">
                   <Icon name="play" /> {t("player.open")}
-                </button>
+                </ActionButton>
                 {playback.isError && <InlineError error={playback.error} />}
               </div>
             )}
@@ -411,9 +412,9 @@ export default function PlayerPage() {
             </div>
           </div>
           <div className="controls">
-            <button type="button" className="btn btn-primary btn-sm" onClick={togglePlay} disabled={!playback.data} data-testid="play">
+            <ActionButton type="button" className="btn btn-primary btn-sm" onClick={togglePlay} why={!playback.data && t("why.openVideoFirst")} data-testid="play">
               {playing ? <><Icon name="pause" /> {t("player.pause")}</> : <><Icon name="play" /> {t("player.play")}</>}
-            </button>
+            </ActionButton>
             <button type="button" className="btn btn-secondary btn-sm" onClick={() => seek(time - 5)} title="J / ←">−5s</button>
             <button type="button" className="btn btn-secondary btn-sm" onClick={() => seek(time + 5)} title="L / →">+5s</button>
             <button type="button" className="btn btn-secondary btn-sm" onClick={() => { const n = eventStarts.find((s) => s > time + 0.25); if (n !== undefined) seek(n); }} title="N">
@@ -423,9 +424,9 @@ export default function PlayerPage() {
             <span className="grow" />
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => setSelection({ start: time, end: selection.end !== null && selection.end > time ? selection.end : null })} title="I">[ {t("player.markIn")}</button>
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => setSelection({ start: selection.start !== null && selection.start < time ? selection.start : Math.max(0, time - 5), end: time })} title="O">{t("player.markOut")} ]</button>
-            <button type="button" className="btn btn-primary btn-sm" disabled={!hasSel} onClick={() => setTagOpen(true)} data-testid="tag-open" title="T">
+            <ActionButton type="button" className="btn btn-primary btn-sm" why={!hasSel && t("why.selectRange")} onClick={() => setTagOpen(true)} data-testid="tag-open" title="T">
               <Icon name="tag" /> {t("player.tagRange")}
-            </button>
+            </ActionButton>
           </div>
           {tlQ.isError ? (
             <ErrorState error={tlQ.error} onRetry={() => tlQ.refetch()} />

@@ -1,0 +1,63 @@
+"""The unit head answers a finding on his unit (giải trình, tự kiểm điểm): kept with the finding,
+audited, refused in words when empty, and only for the head of that unit."""
+from __future__ import annotations
+
+import pytest
+
+from backend.audit.models import AuditEvent
+from inspection.models import Finding, FindingExplanation
+
+TEXT = "Cán bộ tiếp nhận đi họp đột xuất, đơn vị chưa bố trí người trực thay; đã chấn chỉnh lịch trực."
+
+
+def _finding(unit_code: str = "CAX-TC", state: str = "confirmed") -> Finding:
+    finding = Finding.objects.filter(state=state, unit__code=unit_code).order_by("pk").first()
+    assert finding is not None, f"the demo has a {state} finding in {unit_code}"
+    return finding
+
+
+@pytest.mark.django_db
+def test_unit_head_explains_a_finding_on_his_unit(api_as, insp):
+    finding = _finding()
+    head = api_as("unithead")
+    response = head.post(f"/api/inspection/findings/{finding.pk}/explanations/",
+                         {"kind": "explanation", "text": TEXT}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [(x["kind"], x["text"]) for x in body["explanations"]] == [("explanation", TEXT)]
+    assert body["explanations"][0]["author"]["username"] == "unithead"
+    # the detail read by others shows it too
+    detail = api_as("lead").get(f"/api/inspection/findings/{finding.pk}/").json()
+    assert [x["text"] for x in detail["explanations"]] == [TEXT]
+    assert AuditEvent.objects.filter(verb="finding.explanation").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_empty_or_token_explanation_is_refused_in_words_and_nothing_is_kept(api_as, insp):
+    finding = _finding()
+    response = api_as("unithead").post(f"/api/inspection/findings/{finding.pk}/explanations/",
+                                       {"kind": "self_review", "text": "ok \u200b\u200b ....."}, format="json")
+    assert response.status_code == 400, response.content
+    assert "ít nhất 20 chữ" in response.json()["error"]["message"]
+    assert not FindingExplanation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_the_unit_head_explains(api_as, insp):
+    finding = _finding()
+    response = api_as("lead").post(f"/api/inspection/findings/{finding.pk}/explanations/",
+                                   {"kind": "explanation", "text": TEXT}, format="json")
+    assert response.status_code == 403, response.content
+    assert not FindingExplanation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_finding_outside_the_head_unit_is_not_found(api_as, insp):
+    from backend.org.models import Unit
+
+    other = _finding()
+    Finding.objects.filter(pk=other.pk).update(unit=Unit.objects.get(code="CAX-ND"))  # a commune he does not head
+    response = api_as("unithead").post(f"/api/inspection/findings/{other.pk}/explanations/",
+                                       {"kind": "explanation", "text": TEXT}, format="json")
+    assert response.status_code == 404, response.content
+    assert not FindingExplanation.objects.exists()

@@ -1,0 +1,97 @@
+"""Issue 15: the custody log was flooded by stills. Every list visit fetched a poster per row and the
+player re-read its timeline, each a custody entry, burying the real accesses. Now each still (poster,
+sprite sheet, event thumbnail) is logged the first time a browser session is shown it; every view or
+download of the footage itself is still logged, each time."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from backend.audit.models import AuditEvent
+from backend.core.store import get_store
+from backend.org.demo import DEMO_PASSWORD
+from media_ingest.models import ClipEvent
+from media_ingest.review.models import AccessLog
+from tests.conftest import login_client
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Xem lại phản ánh của công dân"
+
+
+def _stills(clip: Any) -> dict[str, str]:
+    keys = {kind: f"{clip.key}.derived/{clip.pk}/{kind}" for kind in ("poster.jpg", "sprite.jpg", "sprite.vtt",
+                                                                      "thumb-1.jpg")}
+    for key in keys.values():
+        get_store().put(key, io.BytesIO(b"\xff\xd8img"), 5, "image/jpeg")
+    clip.poster_key, clip.sprite_key, clip.vtt_key = keys["poster.jpg"], keys["sprite.jpg"], keys["sprite.vtt"]
+    clip.save(update_fields=["poster_key", "sprite_key", "vtt_key"])
+    ClipEvent.objects.create(clip=clip, kind="presence", zone="scene", start_s=1, end_s=5,
+                             thumbnail_key=keys["thumb-1.jpg"])
+    return keys
+
+
+def _previews(clip: Any) -> list[AccessLog]:
+    return list(AccessLog.objects.filter(clip=clip, action=AccessLog.Action.PREVIEW).order_by("id"))
+
+
+def test_a_day_of_list_and_player_visits_logs_each_still_once_and_every_footage_view(
+        make_clip: Any, demo: Any) -> None:
+    clip = make_clip(footage="person-at-desk-1.mkv", duration=2.0)
+    keys = _stills(clip)
+    browser = login_client("reviewer", DEMO_PASSWORD)
+
+    # the clip list, visited five times: the poster is fetched each time, logged once
+    for _ in range(5):
+        r = browser.get(f"/api/media/clips/{clip.pk}/poster/")
+        assert r.status_code == 200
+        b"".join(r.streaming_content)
+    previews = _previews(clip)
+    assert len(previews) == 1 and previews[0].detail["objects"] == {"poster": keys["poster.jpg"]}
+
+    # the player, opened three times (detail + timeline): the stills not yet shown are one entry
+    for _ in range(3):
+        assert browser.get(f"/api/media/clips/{clip.pk}/").status_code == 200
+        assert browser.get(f"/api/media/clips/{clip.pk}/events/").status_code == 200
+    previews = _previews(clip)
+    assert len(previews) == 2
+    assert set(previews[1].detail["objects"].values()) == {keys["sprite.jpg"], keys["sprite.vtt"], keys["thumb-1.jpg"]}
+    assert AuditEvent.objects.filter(verb="footage.preview").count() == 2
+
+    # the footage itself: every view and every download is its own entry
+    for _ in range(3):
+        r = browser.post(f"/api/media/clips/{clip.pk}/playback/", {"reason": REASON}, format="json")
+        assert r.status_code in (200, 201), r.content
+    r = browser.post(f"/api/media/clips/{clip.pk}/playback/", {"reason": REASON, "download": True}, format="json")
+    assert r.status_code in (200, 201), r.content
+    assert AccessLog.objects.filter(clip=clip, action=AccessLog.Action.VIEW).count() == 3
+    assert AccessLog.objects.filter(clip=clip, action=AccessLog.Action.DOWNLOAD).count() == 1
+
+    # the custody page shows the real accesses, not a wall of previews
+    custody = browser.get(f"/api/media/clips/{clip.pk}/custody/").json()["results"]
+    actions = sorted(c["action"] for c in custody)
+    assert actions == ["download", "preview", "preview", "view", "view", "view"]
+
+
+def test_another_session_or_person_is_logged_again(make_clip: Any, demo: Any) -> None:
+    clip = make_clip()
+    _stills(clip)
+    first = login_client("reviewer", DEMO_PASSWORD)
+    assert first.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
+    assert first.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
+    assert len(_previews(clip)) == 1
+    # the same person signing in again (a new session, another day) is a new entry
+    again = login_client("reviewer", DEMO_PASSWORD)
+    assert again.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
+    # and someone else is logged too
+    admin = login_client("admin", DEMO_PASSWORD)
+    assert admin.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
+    previews = _previews(clip)
+    assert len(previews) == 3
+    assert previews[0].detail["session"] != previews[1].detail["session"]
+    assert {p.user.username for p in previews} == {"reviewer", "admin"}
+    # the session is named by a hash, never by its key
+    session_keys = {c.value for c in first.cookies.values()}
+    assert not any(p.detail["session"] in session_keys for p in previews)
