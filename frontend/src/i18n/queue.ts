@@ -11,6 +11,7 @@ export const QUEUE: Dict = {
   "queue.yourSummary": ["Nhận xét chung: “{{summary}}”", "Summary: “{{summary}}”"],
   "queue.nothingOfYours": ["Bạn không sửa gì khác bản gốc.", "You changed nothing from the original."],
   "queue.bothChanged": ["cả hai cùng sửa", "changed by both"],
+  "queue.others": ["Các tiêu chí chỉ bạn sửa: {{codes}}", "Criteria only you changed: {{codes}}"],
   "queue.none": ["(chưa chấm)", "(not scored)"],
   "queue.reapply": ["Áp lại giá trị của tôi lên bản hiện tại", "Re-apply my values on the current version"],
   "queue.dropMine": ["Bỏ thay đổi của tôi", "Drop my changes"],

@@ -175,12 +175,25 @@ interface LockMeta {
  * The user's own profile is kept with it, so the app opens without a network, until the session ends
  * (then the device is locked) or the user logs out (then everything is deleted). The same user signing in
  * again unlocks what they left queued. */
-export async function ensureOwner<M extends { id: number; full_name?: string; username?: string; session?: SessionInfo }>(me: M): Promise<void> {
+// Who owns the store changes one step at a time: a lock from a late 401 never lands on a sign-in that
+// came after it, nor a sign-in in the middle of a logout's deletion.
+let ownerChain: Promise<unknown> = Promise.resolve();
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const run = ownerChain.then(fn, fn);
+  ownerChain = run.catch(() => undefined);
+  return run;
+}
+
+export function ensureOwner<M extends { id: number; full_name?: string; username?: string; session?: SessionInfo }>(me: M): Promise<void> {
+  return serial(() => ensureOwnerNow(me));
+}
+
+async function ensureOwnerNow<M extends { id: number; full_name?: string; username?: string; session?: SessionInfo }>(me: M): Promise<void> {
   if (!offlineSupported()) return;
   let d = await db();
   const owner = await d.get("meta", "owner");
   if (owner && owner.value !== me.id) {
-    await clearOfflineData();
+    await clearNow();
     d = await db();
     announce("owner");
   }
@@ -204,7 +217,11 @@ export async function sessionExpired(now = Date.now()): Promise<boolean> {
 }
 
 /** The session is gone: nothing of the checks stays readable; the queued changes wait for their owner. */
-export async function lockDevice(): Promise<void> {
+export function lockDevice(): Promise<void> {
+  return serial(lockNow);
+}
+
+async function lockNow(): Promise<void> {
   if (!offlineSupported()) return;
   const d = await db();
   const owner = (await d.get("meta", "owner"))?.value as number | undefined;
@@ -245,7 +262,11 @@ export async function rememberedMe<M>(): Promise<M | undefined> {
   return row?.value as M | undefined;
 }
 
-export async function clearOfflineData(): Promise<void> {
+export function clearOfflineData(): Promise<void> {
+  return serial(clearNow);
+}
+
+async function clearNow(): Promise<void> {
   if (!offlineSupported()) return;
   if (dbp) {
     const open = dbp;

@@ -9,7 +9,7 @@ import { EnrolTwoFactor, RecoveryCodes } from "../components/TwoFactor";
 import { homeFor, useSetMe } from "../hooks/use-me";
 import type { LoginResult, TwoFactorStatus } from "../types/auth";
 import type { Me } from "../types/org";
-import { lockedFor } from "../offline/store";
+import { lockedFor, subscribe } from "../offline/store";
 
 type Step = "password" | "code" | "enrol" | "recovery";
 
@@ -30,9 +30,12 @@ export default function LoginPage() {
   const [locked, setLocked] = useState<Awaited<ReturnType<typeof lockedFor>>>(undefined);
   useEffect(() => {
     let live = true;
-    void lockedFor().then((l) => live && setLocked(l)).catch(() => undefined);
+    const read = () => void lockedFor().then((l) => live && setLocked(l)).catch(() => undefined);
+    read();
+    const off = subscribe(read); // the lock may land just after this page opened (the 401 that led here)
     return () => {
       live = false;
+      off();
     };
   }, []);
 

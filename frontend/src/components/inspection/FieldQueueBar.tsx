@@ -49,12 +49,16 @@ function ConflictDetail({ item, t }: { item: QueueItem; t: T }) {
       )}
       <div className="conflict-head">{t("queue.yours")}</div>
       <ul data-testid="conflict-mine">
-        {mine.results.map((r) => (
+        {/* the criteria both sides changed first, in full; the others in one line */}
+        {mine.results.filter((r) => touched.has(r.criterion)).map((r) => (
           <li key={r.criterion}>
             {t("queue.criterion", { code: r.criterion })}: <strong>{value(r, t)}</strong>
-            {touched.has(r.criterion) && <span className="badge badge-red conflict-both">{t("queue.bothChanged")}</span>}
+            <span className="badge badge-red conflict-both">{t("queue.bothChanged")}</span>
           </li>
         ))}
+        {mine.results.some((r) => !touched.has(r.criterion)) && (
+          <li>{t("queue.others", { codes: mine.results.filter((r) => !touched.has(r.criterion)).map((r) => `${r.criterion} (${value(r, t)})`).join(", ") })}</li>
+        )}
         {mine.summaryChanged && <li>{t("queue.yourSummary", { summary: mine.summary })}</li>}
         {mine.results.length === 0 && !mine.summaryChanged && <li>{t("queue.nothingOfYours")}</li>}
       </ul>
