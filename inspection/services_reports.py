@@ -527,6 +527,8 @@ def _photo_decoded(fileobj: BinaryIO) -> str:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise refusal from None
+    except Exception:  # noqa: BLE001 - a decoder meeting hostile bytes may raise anything: not a photo
+        raise refusal from None
     finally:
         fileobj.seek(0)
     return PHOTO_FORMATS[fmt]

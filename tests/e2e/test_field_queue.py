@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import PASSWORD, SCREENSHOTS
-from tests.e2e.test_field_mode import PHONE, _answer_all, _big_photo, _plan_check, _start, phone  # noqa: F401
+from tests.e2e.test_field_mode import PHONE, _answer_all, _big_photo, _plan_check, _start, phone  # noqa: F401, F811
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +45,7 @@ def _block_report_puts(page: Any, check_id: str) -> None:
     page.route(f"**/api/inspection/checks/{check_id}/report/", handle)
 
 
-def test_a_conflict_says_what_changed_and_the_inspector_reapplies_their_values(phone: Any, login: Any) -> None:
+def test_a_conflict_says_what_changed_and_the_inspector_reapplies_their_values(phone: Any, login: Any) -> None:  # noqa: F811 (the phone fixture)
     lead = phone("lead")
     inspector = login("inspector")
     inspector_me = _me(inspector.page, inspector.base)
@@ -106,7 +106,7 @@ def test_a_conflict_says_what_changed_and_the_inspector_reapplies_their_values(p
     assert {r["criterion"]: r["outcome"] for r in now["results"]} == {c: "pass" for c in codes}
 
 
-def test_a_change_queued_in_one_tab_is_not_sent_under_the_account_another_tab_signs_in_with(phone: Any, login: Any) -> None:
+def test_a_change_queued_in_one_tab_is_not_sent_under_the_account_another_tab_signs_in_with(phone: Any, login: Any) -> None:  # noqa: F811 (the phone fixture)
     lead = phone("lead")
     lead_me = _me(lead.page, lead.base)
     inspector = login("inspector")
@@ -147,7 +147,7 @@ def test_a_change_queued_in_one_tab_is_not_sent_under_the_account_another_tab_si
     assert report["results"] == [], report["results"]
 
 
-def test_a_session_ended_on_the_server_hides_the_check_and_keeps_the_change_for_the_same_inspector(phone: Any) -> None:
+def test_a_session_ended_on_the_server_hides_the_check_and_keeps_the_change_for_the_same_inspector(phone: Any) -> None:  # noqa: F811 (the phone fixture)
     lead = phone("lead")
     check = _plan_check(lead, [])
     page = _start(lead, check)
