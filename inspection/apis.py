@@ -620,6 +620,9 @@ class CheckCancelApi(APIView):
 # --- reports ------------------------------------------------------------------------------------------
 
 
+DEVICE_CLOCK_SLACK = timedelta(minutes=10)
+
+
 def _report_data(report: CheckReport) -> dict[str, Any]:
     results = [{"criterion": r.criterion.code, "text": r.criterion.text, "max_points": r.criterion.max_points,
                 "weight": r.criterion.weight, "critical": r.criterion.critical, "outcome": r.outcome,
@@ -630,11 +633,18 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
                                                                   "name": report.criteria_set.name},
         "summary": report.summary, "score": report.score, "max_score": report.max_score, "percent": report.percent,
         "flags": report.flags, "results": results,
+        # The time and position of a photo are what the inspector's device declared (its clock and GPS,
+        # not verified); `received_at` is the server's own clock when the upload arrived.
         "evidence": [{"id": e.pk, "filename": e.filename, "size": e.size, "sha256": e.sha256,
                       "content_type": e.content_type,
                       "criterion": e.result.criterion.code if e.result_id else None,
-                      "uploaded_at": e.uploaded_at, "captured_at": e.captured_at,
-                      "latitude": e.latitude, "longitude": e.longitude, "accuracy_m": e.accuracy_m}
+                      "received_at": e.uploaded_at,
+                      "device_declared": {"captured_at": e.captured_at, "latitude": e.latitude,
+                                          "longitude": e.longitude, "accuracy_m": e.accuracy_m},
+                      # a device clock that says the photo predates the check: shown as doubtful
+                      "device_time_before_check": bool(
+                          e.captured_at and report.surprise_check.started_at
+                          and e.captured_at < report.surprise_check.started_at - DEVICE_CLOCK_SLACK)}
                      for e in report.evidence.all()],
         "signed": report.is_signed, "signed_at": report.signed_at, "signed_by": _user_brief(report.signed_by),
         "content_hash": report.content_hash, "version": report.version,
@@ -651,6 +661,20 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
 
 
 RESULT_TEXT = text_caps(criterion=40, outcome=40, note=REASON_MAX)
+QUEUE_OWNER_HEADER = "X-Counterwatch-User"
+
+
+def _require_queue_owner(request: Request) -> None:
+    """A change queued on a device names the account that made it (header X-Counterwatch-User). If the
+    session now belongs to someone else (another tab signed out and in), it is refused, never written under
+    the other person's name."""
+    owner = request.headers.get(QUEUE_OWNER_HEADER)
+    if owner is not None and owner.strip() != str(request.user.pk):
+        raise DomainError("Thay đổi này được ghi trên máy bởi một tài khoản khác với tài khoản đang đăng nhập; "
+                          "không gửi dưới tên người khác. Đăng nhập lại bằng tài khoản đã ghi để gửi.",
+                          "This change was made on the device by another account than the one signed in; it "
+                          "is not sent under someone else's name. Sign in with the account that made it to "
+                          "send it.", code="queue_owner_mismatch", status=403)
 
 
 class ReportApi(APIView):
@@ -660,6 +684,7 @@ class ReportApi(APIView):
         summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
         results = serializers.ListField(child=serializers.DictField(validators=[RESULT_TEXT]), required=False,
                                         default=list, max_length=1000)
+        # required by the service (a clear 400 of its own when missing): a last write never silently wins
         version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
     def get(self, request: Request, uid: str) -> Response:
@@ -672,6 +697,7 @@ class ReportApi(APIView):
         return Response(_report_data(report))
 
     def put(self, request: Request, uid: str) -> Response:
+        _require_queue_owner(request)
         check = selectors.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -864,6 +890,7 @@ class ReportEvidenceApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def post(self, request: Request, uid: str) -> Response:
+        _require_queue_owner(request)
         check = selectors.check_get_for(user=request.user, uid=uid)
         upload = request.FILES.get("file")
         if upload is None:

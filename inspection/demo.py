@@ -128,7 +128,8 @@ def seed(ctx: DemoContext) -> None:
                             "note": "Thiết bị đánh giá đang bảo hành."})
         else:
             results.append({"criterion": crit.code, "outcome": CriterionResult.Outcome.PASS})
-    services.report_update(by=lead, check=check, results=results,
+    services.report_update(by=lead, check=check, version=CheckReport.objects.get(surprise_check=check).version,
+                           results=results,
                            summary="Bộ phận một cửa cơ bản thực hiện đúng quy trình; phát hiện thu tiền ngoài quy "
                                    "định và vắng mặt trong giờ làm việc.")
     services.check_complete(by=lead, check=check)

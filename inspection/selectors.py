@@ -545,3 +545,29 @@ def report_minutes_pdf(*, report: CheckReport, user: Any) -> bytes:
     pdf = render_minutes(report, findings)
     store.put(key, io.BytesIO(pdf), len(pdf), "application/pdf")
     return pdf
+
+
+def report_changes_since(*, report: CheckReport, version: int) -> list[dict[str, Any]]:
+    """What reached the server after `version` of a report, from the audit chain (every write of the report
+    is recorded there with the version it produced): per write, who, when, which criteria (before/after)
+    and whether the summary changed. Shown to a field user whose queued change met a newer version."""
+    from backend.audit.models import AuditEvent
+
+    events = (AuditEvent.objects.select_related("actor")
+              .filter(verb="report.update", object_type=CheckReport._meta.label_lower, object_id=str(report.pk))
+              .order_by("at", "id"))
+    out: list[dict[str, Any]] = []
+    for event in events:
+        payload = event.payload or {}
+        produced = payload.get("version")
+        if not isinstance(produced, int) or produced <= version:
+            continue
+        criteria = [c for c in payload.get("changes") or [] if isinstance(c, dict) and c.get("criterion")]
+        summary_changed = payload.get("summary_changed") is True
+        if not criteria and not summary_changed:
+            continue
+        actor = event.actor
+        out.append({"version": produced, "at": event.at.isoformat(),
+                    "by": (actor.get_full_name() or actor.get_username()) if actor else event.actor_label,
+                    "criteria": criteria, "summary_changed": summary_changed})
+    return out

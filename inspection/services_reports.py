@@ -308,20 +308,46 @@ def _report_locked(check: SurpriseCheck) -> CheckReport:
     return report
 
 
+def _conflict_lines(changes: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """One line per write that reached the server after the user's version: who, when, what."""
+    vi_lines, en_lines = [], []
+    for change in changes:
+        at = timezone.localtime(datetime.fromisoformat(change["at"])).strftime("%H:%M %d/%m/%Y")
+        codes = [c["criterion"] for c in change["criteria"]]
+        what_vi = [f"tiêu chí {', '.join(codes)}"] if codes else []
+        what_en = [f"criteria {', '.join(codes)}"] if codes else []
+        if change["summary_changed"]:
+            what_vi.append("nhận xét chung")
+            what_en.append("the summary")
+        vi_lines.append(f"{change['by']} sửa {' và '.join(what_vi)} lúc {at} (phiên bản {change['version']})")
+        en_lines.append(f"{change['by']} changed {' and '.join(what_en)} at {at} (version {change['version']})")
+    return vi_lines, en_lines
+
+
 def _version_conflict(report: CheckReport, version: int) -> Conflict:
-    """The client names the version it edited; a report that moved on since is never overwritten."""
+    """The client names the version it edited; a report that moved on since is never overwritten. The
+    refusal says what moved on (which criteria and notes, by whom, when), from the report's audit trail, so
+    the inspector can choose to re-apply their values on top of the current version or drop them."""
+    from inspection.selectors import report_changes_since
+
+    changes = report_changes_since(report=report, version=version)
+    vi_lines, en_lines = _conflict_lines(changes)
+    detail_vi = (" Trên máy chủ: " + "; ".join(vi_lines) + ".") if vi_lines else ""
+    detail_en = (" On the server: " + "; ".join(en_lines) + ".") if en_lines else ""
     return Conflict(f"Biên bản đã được thay đổi trên máy chủ (phiên bản {report.version}) sau phiên bản "
-                   f"{version} mà bạn đã sửa. Thay đổi của bạn chưa được ghi: xem bản mới trên máy chủ rồi "
-                   "quyết định gửi lại hay bỏ thay đổi của mình.",
-                   f"The report was changed on the server (version {report.version}) after version {version} "
-                   "that you edited. Your changes were not saved: look at the server's version, then send yours "
-                   "again or drop them.", code="report_version_conflict",
-                   fields={"version": [str(report.version)]})
+                    f"{version} mà bạn đã sửa.{detail_vi} Thay đổi của bạn chưa được ghi: áp lại giá trị của "
+                    "bạn lên bản hiện tại hoặc bỏ thay đổi của mình.",
+                    f"The report was changed on the server (version {report.version}) after version {version} "
+                    f"that you edited.{detail_en} Your changes were not saved: re-apply your values on top of "
+                    "the current version, or drop them.", code="report_version_conflict",
+                    fields={"version": [str(report.version)], "server_changes": changes})
 
 
 @transaction.atomic
-def report_update(*, by: Any, check: SurpriseCheck, results: list[dict[str, Any]] | None = None,
-                  summary: str | None = None, version: int | None = None) -> CheckReport:
+def report_update(*, by: Any, check: SurpriseCheck, version: int | None, results: list[dict[str, Any]] | None = None,
+                  summary: str | None = None) -> CheckReport:
+    """Write results/summary. `version` (the report version the edits were made on) is required: without it a
+    stale copy would silently overwrite what others wrote meanwhile (the last write would win)."""
     check = _check_locked(check.pk)
     _require_team_member(by, check)
     report = _report_locked(check)
@@ -332,10 +358,15 @@ def report_update(*, by: Any, check: SurpriseCheck, results: list[dict[str, Any]
     if check.state not in (SurpriseCheck.State.IN_PROGRESS, SurpriseCheck.State.COMPLETED):
         raise Conflict("Cuộc kiểm tra không ở trạng thái cho phép ghi biên bản.",
                        "The check is not in a state that allows editing the report.", code="invalid_state")
+    if version is None or isinstance(version, bool) or not isinstance(version, int):
+        raise _invalid("Thiếu phiên bản biên bản (version) mà bạn đã sửa: tải lại biên bản rồi lưu lại, để "
+                       "không ghi đè thay đổi của người khác.",
+                       "The report version you edited (version) is required: reload the report and save "
+                       "again, so that nobody's changes are overwritten.", "version", code="version_required")
     clean = _results_clean(report, results or [])
     changes = _apply_results(report, clean)
     summary_changed = summary is not None and summary.strip() != report.summary
-    if version is not None and version != report.version and (changes or summary_changed):
+    if version != report.version and (changes or summary_changed):
         # A stale edit that would change something is refused (the transaction drops what _apply_results
         # wrote); one that changes nothing is a retry of a write that already arrived, and is accepted.
         raise _version_conflict(report, version)
@@ -346,7 +377,7 @@ def report_update(*, by: Any, check: SurpriseCheck, results: list[dict[str, Any]
         report.version += 1
     report.save()
     audit_record(actor=by, verb="report.update", obj=report,
-                 payload={"check": str(check.uid), "changes": changes, "summary_changed": summary is not None,
+                 payload={"check": str(check.uid), "changes": changes, "summary_changed": summary_changed,
                           "score": report.score, "version": report.version})
     return report
 
@@ -440,6 +471,43 @@ def _require_late_reason(reason: str) -> None:
                        "under \"Added after signing\" (outside the signed part), and needs a reason.", "reason")
 
 
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel frame; larger is not a phone photo (or a decompression bomb)
+
+
+def _photo_decoded(fileobj: BinaryIO) -> str:
+    """The upload must decode as a photo (JPEG, PNG or WebP) all the way through; anything else (a PDF, a
+    script renamed .jpg, a truncated file) is refused. Returns the content type of what it really is."""
+    from PIL import Image, UnidentifiedImageError
+
+    refusal = _invalid("Tệp gửi lên không phải là ảnh đọc được (JPEG, PNG hoặc WebP). Chụp hoặc chọn lại ảnh.",
+                       "The upload is not a readable photo (JPEG, PNG or WebP). Take or choose the photo again.",
+                       "file", code="not_an_image")
+    try:
+        fileobj.seek(0)
+        with Image.open(fileobj) as probe:
+            fmt = probe.format or ""
+            width, height = probe.size
+            if fmt not in PHOTO_FORMATS:
+                raise refusal
+            if width * height > MAX_PHOTO_PIXELS:
+                raise _invalid(f"Ảnh quá lớn ({width}×{height} điểm ảnh).", f"The photo is too large ({width}×{height} px).",
+                               "file", code="image_too_large")
+            probe.verify()
+        fileobj.seek(0)
+        with Image.open(fileobj) as full:
+            full.load()  # every pixel decoded: a truncated or corrupt file fails here
+    except DomainError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise refusal from None
+    except Exception:  # noqa: BLE001 - a decoder meeting hostile bytes may raise anything: not a photo
+        raise refusal from None
+    finally:
+        fileobj.seek(0)
+    return PHOTO_FORMATS[fmt]
+
+
 def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, filename: str, content_type: str,
                         criterion_code: str = "", reason: str = "", sha256: str = "",
                         captured_at: datetime | None = None, latitude: Any = None, longitude: Any = None,
@@ -451,7 +519,11 @@ def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, fil
     recorded instead of a duplicate."""
     _require_team_member(by, check)
     capture = _capture_clean(captured_at, latitude, longitude, accuracy)
-    if sha256 and not re.fullmatch(r"[0-9a-fA-F]{64}", sha256.strip()):
+    if not (sha256 or "").strip():
+        raise _invalid("Thiếu mã băm SHA-256 do thiết bị tính cho ảnh: không kiểm được ảnh nhận được có đúng là "
+                       "ảnh đã chụp không.", "The device's SHA-256 of the photo is required: without it the server "
+                       "cannot verify that what arrived is what was taken.", "sha256", code="sha256_required")
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", sha256.strip()):
         raise _invalid("Mã băm SHA-256 không hợp lệ (64 ký tự hex).", "sha256 must be 64 hex characters.", "sha256")
     report = CheckReport.objects.filter(surprise_check=check).first()
     if report is None:
@@ -463,7 +535,12 @@ def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, fil
         result = CriterionResult.objects.filter(report=report, criterion__code=criterion_code).first()
         if result is None:
             raise _invalid(f"Tiêu chí {criterion_code} chưa có kết quả chấm trong biên bản.",
-                           f"Criterion {criterion_code} has no result in this report.", "criterion")
+                           f"Criterion {criterion_code} has no result in this report.", "criterion",
+                           code="criterion_not_scored")
+    if (getattr(fileobj, "size", 0) or 0) > MAX_EVIDENCE_BYTES:
+        raise _invalid(f"Tệp quá lớn (tối đa {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB).",
+                       f"The file is too large (max {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB).", "file")
+    content_type = _photo_decoded(fileobj)  # what the bytes are, not what the device said they are
     stored = store_upload(fileobj=fileobj, filename=filename, content_type=content_type,
                           prefix=f"inspection/checks/{check.uid}/evidence", max_bytes=MAX_EVIDENCE_BYTES,
                           expected_sha256=sha256)
@@ -472,18 +549,21 @@ def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, fil
         report = _report_locked(check)
         if report.is_signed:  # signed meanwhile (between the read above and this lock)
             _require_late_reason(reason)
-        if sha256:
-            already = ReportEvidence.objects.filter(report=report, sha256=sha, result=result).first()
-            if already is not None:
-                return already
+        already = ReportEvidence.objects.filter(report=report, sha256=sha, result=result).first()
+        if already is not None:
+            return already
         item = ReportEvidence.objects.create(report=report, result=result, key=key, filename=safe,
-                                             content_type=content_type or "", size=size, sha256=sha, uploaded_by=by,
+                                             content_type=content_type, size=size, sha256=sha, uploaded_by=by,
                                              **capture)
+        # the time and place are what the device declared; the server's own time is when it arrived
         payload = {"check": str(check.uid), "sha256": sha, "filename": safe, "size": size,
-                   "criterion": criterion_code or None, "device_hashed": bool(sha256),
-                   "captured_at": capture["captured_at"].isoformat() if capture["captured_at"] else None,
-                   "position": [str(capture["latitude"]), str(capture["longitude"])]
-                   if capture["latitude"] is not None else None}
+                   "criterion": criterion_code or None, "device_hashed": True,
+                   "received_at": item.uploaded_at.isoformat(),
+                   "device_declared": {
+                       "captured_at": capture["captured_at"].isoformat() if capture["captured_at"] else None,
+                       "position": [str(capture["latitude"]), str(capture["longitude"])]
+                       if capture["latitude"] is not None else None,
+                       "accuracy_m": capture["accuracy_m"]}}
         if report.is_signed:
             number = (report.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
             ReportAmendment.objects.create(report=report, number=number, author=by, reason=reason.strip(),

@@ -8,6 +8,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib.auth import SESSION_KEY, login, logout, update_session_auth_hash
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django_otp.models import Device
@@ -265,12 +266,23 @@ class UserTwoFactorResetApi(APIView):
         user = _user_for_admin(request, pk)
         services.two_factor_reset(by=request.user, user=user)
         return Response(status=204)
+def _session_expiry(request: Request) -> Any:
+    """When this sign-in ends on the server (the field app hides what it kept offline after that)."""
+    from django.contrib.sessions.models import Session
+
+    key = request.session.session_key
+    expires = Session.objects.filter(session_key=key).values_list("expire_date", flat=True).first() if key else None
+    return expires or request.session.get_expiry_date()
+
+
 class MeApi(APIView):
     handover_step = True  # the hand-over screen asks who is signed in and which check it is limited to
 
     @method_decorator(ensure_csrf_cookie)
     def get(self, request: Request) -> Response:
-        return Response(MeOutputSerializer(request.user, context={"session": request._request.session}).data)
+        data = dict(MeOutputSerializer(request.user, context={"session": request._request.session}).data)
+        data["session"] = {"expires_at": _session_expiry(request), "server_time": timezone.now()}
+        return Response(data)
 
 
 class UserListApi(APIView):

@@ -4,6 +4,8 @@ import { loadWorkspaceStrings } from "./i18n";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { onUnauthorized } from "./api/client";
+import { lockDevice } from "./offline/store";
+import { setSyncUser } from "./offline/sync";
 import { WebSocketProvider } from "./api/ws";
 import { Layout, liveRoles } from "./components/Layout";
 import { Empty, ErrorState, Spinner } from "./components/ui";
@@ -108,6 +110,10 @@ export default function App() {
 
   useEffect(() => {
     onUnauthorized(() => {
+      // the session is gone on the server: nothing of a check stays readable on this device; the unsent
+      // changes wait for the same person to sign in again
+      setSyncUser(null);
+      void lockDevice().catch(() => undefined);
       setMe(null);
       if (!window.location.pathname.startsWith("/login")) navigate("/login", { replace: true, state: { from: window.location.pathname } });
     });

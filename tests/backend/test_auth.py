@@ -83,3 +83,18 @@ def test_non_admins_cannot_manage_users_or_tokens(api_as, demo, user):
     assert api_as(user).get("/api/auth/users/").status_code == 403
     assert api_as(user).post("/api/auth/tokens/", {"name": "x", "kind": "integration"},
                              format="json").status_code == 403
+
+
+def test_me_tells_the_device_when_the_session_ends(demo):
+    """The field app keeps the check offline only while the sign-in lasts on the server (issue 16)."""
+    from datetime import datetime
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    client = login_client("inspector", DEMO_PASSWORD)
+    session = client.get("/api/auth/me/").json()["session"]
+    expires = datetime.fromisoformat(session["expires_at"])
+    now = datetime.fromisoformat(session["server_time"])
+    stored = Session.objects.get(session_key=client.cookies["sessionid"].value).expire_date
+    assert expires == stored and 0 < (expires - now).total_seconds() <= settings.SESSION_COOKIE_AGE

@@ -241,7 +241,8 @@ def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(pho
     photo = report["evidence"][0]
     assert photo["filename"] == "quay-mot-cua.jpg" and photo["criterion"] == report["results"][0]["criterion"]
     assert photo["size"] < len(original)  # resized on the phone
-    assert photo["captured_at"] and abs(float(photo["latitude"]) - POSITION["latitude"]) < 1e-5
+    declared = photo["device_declared"]  # the phone's time and place, as the phone declared them
+    assert declared["captured_at"] and abs(float(declared["latitude"]) - POSITION["latitude"]) < 1e-5
     stored = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/evidence/{photo['id']}/")
     assert hashlib.sha256(stored.body()).hexdigest() == photo["sha256"]  # what the phone hashed is what is kept
     page.wait_for_selector("text=quay-mot-cua.jpg")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -104,3 +105,22 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
     position = "Cán bộ"
     valid_from = date(2020, 1, 1)
+
+
+def report_version(check: Any) -> int:
+    """The current version of a check's report: every PUT of the report names the version it edits."""
+    from inspection.models import CheckReport
+
+    uid = check if isinstance(check, str) else check.uid
+    return CheckReport.objects.get(surprise_check__uid=uid).version
+
+
+def photo_bytes(fmt: str = "JPEG", size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (30, 90, 160)) -> bytes:
+    """A real, decodable photo (the server decodes every report photo)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, fmt)
+    return out.getvalue()

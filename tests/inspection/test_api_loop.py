@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from backend.audit.services import audit_verify_chain
 from inspection.models import Draw, SurpriseCheck
 from inspection.selectors import criteria_leaves
+from tests.inspection.factories import photo_bytes, report_version
 
 
 def _next_monday() -> date:
@@ -94,19 +95,22 @@ def test_full_loop_as_real_roles(api_as, insp):
         if item["criterion"] == "2.2":
             item.update(outcome="partial", points=2, note="Bảng phí đã cũ.")
     put = inspector.put(f"/api/inspection/checks/{tc_check['id']}/report/",
-                        {"results": results, "summary": "Phát hiện thu tiền ngoài quy định."}, format="json")
+                        {"results": results, "summary": "Phát hiện thu tiền ngoài quy định.",
+                         "version": report_version(check)}, format="json")
     assert put.status_code == 200, put.content
     body = put.json()
     assert float(body["score"]) == pytest.approx(100 - 10 - 3)
     assert float(body["percent"]) == pytest.approx(87.0)
-    upload = io.BytesIO(b"anh chup bien lai")
-    upload.name = "biên-lai.jpg"
-    ev = inspector.post(f"/api/inspection/checks/{tc_check['id']}/report/evidence/",
-                        {"file": upload, "criterion": "3.1"}, format="multipart")
-    assert ev.status_code == 201, ev.content
     import hashlib
 
-    assert ev.json()["sha256"] == hashlib.sha256(b"anh chup bien lai").hexdigest()
+    photo = photo_bytes()
+    upload = io.BytesIO(photo)
+    upload.name = "biên-lai.jpg"
+    ev = inspector.post(f"/api/inspection/checks/{tc_check['id']}/report/evidence/",
+                        {"file": upload, "criterion": "3.1", "sha256": hashlib.sha256(photo).hexdigest()},
+                        format="multipart")
+    assert ev.status_code == 201, ev.content
+    assert ev.json()["sha256"] == hashlib.sha256(photo).hexdigest()
     # an unsigned report cannot be printed yet
     assert lead.get(f"/api/inspection/checks/{tc_check['id']}/report/pdf/").status_code == 409
 

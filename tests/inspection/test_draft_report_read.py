@@ -6,6 +6,7 @@ import pytest
 
 from inspection.models import SurpriseCheck
 from inspection.selectors import criteria_leaves
+from tests.inspection.factories import report_version
 from tests.inspection.test_secrecy import _plan
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ def test_the_unsigned_report_is_read_by_the_team_only_and_the_signed_one_by_all_
     lead = api_as("lead")
     assert lead.post(f"/api/inspection/checks/{check.uid}/start/", {}, format="json").status_code == 200
     url = f"/api/inspection/checks/{check.uid}/report/"
-    draft = lead.put(url, {"summary": "NHÁP: cán bộ Thu nghi nhận tiền"}, format="json")
+    draft = lead.put(url, {"version": report_version(check), "summary": "NHÁP: cán bộ Thu nghi nhận tiền"}, format="json")
     assert draft.status_code == 200, draft.content
     assert api_as("inspector").get(url).json()["summary"] == "NHÁP: cán bộ Thu nghi nhận tiền"  # team
 
@@ -28,7 +29,7 @@ def test_the_unsigned_report_is_read_by_the_team_only_and_the_signed_one_by_all_
 
     # once signed, every reader of the check reads it
     results = [{"criterion": c.code, "outcome": "pass"} for c in criteria_leaves(criteria_set=check.criteria_set)]
-    assert lead.put(url, {"results": results}, format="json").status_code == 200
+    assert lead.put(url, {"version": report_version(check), "results": results}, format="json").status_code == 200
     assert lead.post(f"/api/inspection/checks/{check.uid}/complete/", {}, format="json").status_code == 200
     assert lead.post(url + "sign/", {}, format="json").status_code == 200
     assert SurpriseCheck.objects.get(pk=check.pk).report.is_signed
@@ -42,7 +43,7 @@ def test_the_check_list_and_detail_show_an_unsigned_score_to_the_team_only(api_a
     lead = api_as("lead")
     assert lead.post(f"/api/inspection/checks/{check.uid}/start/", {}, format="json").status_code == 200
     results = [{"criterion": c.code, "outcome": "pass"} for c in criteria_leaves(criteria_set=check.criteria_set)]
-    assert lead.put(f"/api/inspection/checks/{check.uid}/report/", {"results": results},
+    assert lead.put(f"/api/inspection/checks/{check.uid}/report/", {"version": report_version(check), "results": results},
                     format="json").status_code == 200
 
     def score(reader: str) -> tuple:

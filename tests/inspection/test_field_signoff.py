@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from backend.org.demo import DEMO_PASSWORD
 from inspection.models import CheckReport, ReportEvidence, SurpriseCheck
-from inspection.services_reports import content_hash
+from inspection.services_reports import content_hash, report_content
+from tests.inspection.factories import photo_bytes, report_version
 from tests.inspection.test_reports import _all, _url
 from tests.inspection.test_secrecy import _plan
 
@@ -40,7 +41,7 @@ def _data_url(png: bytes) -> str:
 
 def _signed(api_as, check):
     lead = api_as("lead")
-    assert api_as("inspector").put(_url(check), {"results": _all(check), "summary": "Đơn vị chấp hành tốt."},
+    assert api_as("inspector").put(_url(check), {"version": report_version(check), "results": _all(check), "summary": "Đơn vị chấp hành tốt."},
                                    format="json").status_code == 200
     assert lead.post(f"/api/inspection/checks/{check.uid}/complete/", {}, format="json").status_code == 200
     response = lead.post(_url(check, "sign/"), {}, format="json")
@@ -93,9 +94,9 @@ def _photo_post(client, check, data: bytes, **fields):
 @pytest.mark.django_db
 def test_device_hash_is_verified_and_time_and_position_kept(api_as, running):
     inspector = api_as("inspector")
-    assert inspector.put(_url(running), {"results": [{"criterion": "1.1", "outcome": "pass"}]},
+    assert inspector.put(_url(running), {"version": report_version(running), "results": [{"criterion": "1.1", "outcome": "pass"}]},
                          format="json").status_code == 200
-    photo = b"\xff\xd8\xff\xe0 a photo from the phone" * 50
+    photo = photo_bytes()
     sha = hashlib.sha256(photo).hexdigest()
 
     bad = _photo_post(inspector, running, photo, criterion="1.1", sha256="0" * 64)
@@ -114,7 +115,8 @@ def test_device_hash_is_verified_and_time_and_position_kept(api_as, running):
     assert again.json()["id"] == item.pk
     assert ReportEvidence.objects.filter(report__surprise_check=running).count() == 1
     report = inspector.get(_url(running)).json()
-    assert report["evidence"][0]["latitude"] is not None and report["evidence"][0]["captured_at"]
+    declared = report["evidence"][0]["device_declared"]
+    assert declared["latitude"] is not None and declared["captured_at"] and report["evidence"][0]["received_at"]
 
 
 @pytest.mark.django_db

@@ -46,12 +46,17 @@ def running() -> SurpriseCheck:
     return check
 
 
+def _v(check: SurpriseCheck) -> int:
+    """The report version the next edit is made on (report_update requires it)."""
+    return CheckReport.objects.get(surprise_check=check).version
+
+
 def _results(**special: dict[str, object]) -> list[dict[str, object]]:
     return [{"criterion": code, "outcome": "pass", **special.get(code.replace(".", "_"), {})} for code in LEAVES]
 
 
 def _fill_and_complete(check: SurpriseCheck, results: list[dict[str, object]], summary: str = "") -> CheckReport:
-    report = services.report_update(by=check.lead, check=check, results=results, summary=summary)
+    report = services.report_update(by=check.lead, check=check, version=_v(check), results=results, summary=summary)
     services.check_complete(by=check.lead, check=check)
     return report
 
@@ -82,9 +87,9 @@ def test_failed_critical_criterion_is_flagged_and_sign_off_waits_for_a_finding(r
 @pytest.mark.django_db
 def test_not_applicable_needs_a_reason(running):
     with pytest.raises(DomainError) as refused:
-        services.report_update(by=running.lead, check=running, results=_results(**{"5_4": {"outcome": "not_applicable"}}))
+        services.report_update(by=running.lead, check=running, version=_v(running), results=_results(**{"5_4": {"outcome": "not_applicable"}}))
     assert refused.value.code == "invalid_results" and "reason" in str(refused.value.message_en)
-    report = services.report_update(by=running.lead, check=running,
+    report = services.report_update(by=running.lead, check=running, version=_v(running),
                                     results=_results(**{"5_4": {"outcome": "not_applicable", "note": "Quầy không có bàn"}}))
     assert report.flags == []
 
@@ -94,7 +99,7 @@ def test_report_mostly_not_applicable_is_flagged(running):
     na = {"outcome": "not_applicable", "note": "Không áp dụng"}
     results = [{"criterion": c, **na} for c in LEAVES if c not in ("5.2", "5.3")]
     results += [{"criterion": "5.2", "outcome": "pass"}, {"criterion": "5.3", "outcome": "pass"}]
-    report = services.report_update(by=running.lead, check=running, results=results)
+    report = services.report_update(by=running.lead, check=running, version=_v(running), results=results)
     assert report.percent == 100
     flag = {f["code"]: f for f in report.flags}["many_not_applicable"]
     assert len(flag["criteria"]) == 8 and "8/10" in flag["vi"]
@@ -107,5 +112,5 @@ def test_sign_off_refuses_minutes_that_say_no_violation_when_a_criterion_failed(
     with pytest.raises(Conflict) as refused:
         services.report_sign(by=running.lead, check=running)
     assert refused.value.code == "minutes_contradict_results"
-    services.report_update(by=running.lead, check=running, summary="Cán bộ 1.3 không mặc trang phục đúng quy định.")
+    services.report_update(by=running.lead, check=running, version=_v(running), summary="Cán bộ 1.3 không mặc trang phục đúng quy định.")
     assert services.report_sign(by=running.lead, check=running).is_signed

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from inspection.models import CheckReport, Finding, SurpriseCheck
+from tests.inspection.factories import report_version
 from tests.inspection.test_reports import _all, _url
 from tests.inspection.test_secrecy import _plan
 
@@ -20,7 +21,7 @@ def running(api_as, insp):
 
 def _complete(api_as, check, results, summary=""):
     lead = api_as("lead")
-    r = lead.put(_url(check), {"results": results, "summary": summary}, format="json")
+    r = lead.put(_url(check), {"version": report_version(check), "results": results, "summary": summary}, format="json")
     assert r.status_code == 200, r.content
     assert lead.post(f"/api/inspection/checks/{check.uid}/complete/", {}, format="json").status_code == 200
     return lead
@@ -130,13 +131,13 @@ def test_a_draft_finding_does_not_cover_a_failed_critical_criterion_and_dismissi
 @pytest.mark.django_db
 def test_not_applicable_on_a_critical_criterion_is_flagged_and_a_dot_is_not_a_reason(api_as, running):
     lead = api_as("lead")
-    r = lead.put(_url(running), {"results": _all(running, **{"3.1": {"outcome": "not_applicable", "note": "."}})},
+    r = lead.put(_url(running), {"version": report_version(running), "results": _all(running, **{"3.1": {"outcome": "not_applicable", "note": "."}})},
                  format="json")
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_results"
-    r = lead.put(_url(running), {"results": _all(running, **{"3.1": {"outcome": "not_applicable",
+    r = lead.put(_url(running), {"version": report_version(running), "results": _all(running, **{"3.1": {"outcome": "not_applicable",
                                                                      "note": "\u200b"}})}, format="json")
     assert r.status_code == 400
-    r = lead.put(_url(running), {"results": _all(running, **{"3.1": {"outcome": "not_applicable",
+    r = lead.put(_url(running), {"version": report_version(running), "results": _all(running, **{"3.1": {"outcome": "not_applicable",
                                                                      "note": "Quầy không thu phí"}})}, format="json")
     assert r.status_code == 200, r.content
     flags = {f["code"]: f for f in CheckReport.objects.get(surprise_check=running).flags}

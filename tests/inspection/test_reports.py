@@ -13,6 +13,7 @@ from backend.core import statedoc
 from backend.core.store import get_store
 from inspection.models import CheckReport, CriterionResult, ReportAmendment, SurpriseCheck
 from inspection.selectors import criteria_leaves
+from tests.inspection.factories import photo_bytes, report_version
 from tests.inspection.test_secrecy import _plan
 
 
@@ -49,7 +50,7 @@ def _all(check, **overrides):
 ])
 def test_bad_results_are_refused_and_nothing_is_written(api_as, running, bad, code_fragment):
     good = {"criterion": "2.1", "outcome": "pass"}
-    response = api_as("inspector").put(_url(running), {"results": [good, bad], "summary": "x"}, format="json")
+    response = api_as("inspector").put(_url(running), {"version": report_version(running), "results": [good, bad], "summary": "x"}, format="json")
     assert response.status_code == 400, response.content
     error = response.json()["error"]
     assert error["code"] == "invalid_results" and code_fragment in error["message_en"]
@@ -64,7 +65,7 @@ def test_bad_results_are_refused_and_nothing_is_written(api_as, running, bad, co
 
 @pytest.mark.django_db
 def test_duplicate_criterion_in_one_update_is_refused(api_as, running):
-    response = api_as("inspector").put(_url(running), {"results": [{"criterion": "2.1", "outcome": "pass"},
+    response = api_as("inspector").put(_url(running), {"version": report_version(running), "results": [{"criterion": "2.1", "outcome": "pass"},
                                                                   {"criterion": "2.1", "outcome": "fail",
                                                                    "note": "x"}]}, format="json")
     assert response.status_code == 400 and "twice" in response.json()["error"]["message_en"]
@@ -78,8 +79,8 @@ def test_only_the_checks_team_edits_and_only_its_lead_completes_and_signs(api_as
     from tests.conftest import login_client
 
     outsider = login_client("insp2", "Demo@12345")
-    assert outsider.put(_url(running), {"results": []}, format="json").status_code == 403
-    assert api_as("reviewer").put(_url(running), {"results": []}, format="json").status_code == 403
+    assert outsider.put(_url(running), {"version": report_version(running), "results": []}, format="json").status_code == 403
+    assert api_as("reviewer").put(_url(running), {"version": report_version(running), "results": []}, format="json").status_code == 403
     assert api_as("inspector").post(f"/api/inspection/checks/{running.uid}/complete/", {},
                                     format="json").status_code == 403
 
@@ -87,7 +88,7 @@ def test_only_the_checks_team_edits_and_only_its_lead_completes_and_signs(api_as
 @pytest.mark.django_db
 def test_complete_needs_every_criterion(api_as, running):
     lead = api_as("lead")
-    lead.put(_url(running), {"results": [{"criterion": "1.1", "outcome": "pass"}]}, format="json")
+    lead.put(_url(running), {"version": report_version(running), "results": [{"criterion": "1.1", "outcome": "pass"}]}, format="json")
     response = lead.post(f"/api/inspection/checks/{running.uid}/complete/", {}, format="json")
     assert response.status_code == 400 and response.json()["error"]["code"] == "incomplete"
     assert "1.2" in response.json()["error"]["fields"]["results"]
@@ -99,14 +100,14 @@ def test_sign_freezes_then_amendments_keep_the_original(api_as, running):
     lead, inspector = api_as("lead"), api_as("inspector")
     assert lead.post(_url(running, "sign/"), {}, format="json").status_code == 409  # not completed yet
     results = _all(running, **{"4.3": {"outcome": "fail", "note": "Trễ hạn 3 hồ sơ"}})
-    assert inspector.put(_url(running), {"results": results, "summary": "Bản gốc"}, format="json").status_code == 200
+    assert inspector.put(_url(running), {"version": report_version(running), "results": results, "summary": "Bản gốc"}, format="json").status_code == 200
     assert lead.post(f"/api/inspection/checks/{running.uid}/complete/", {}, format="json").status_code == 200
     signed = lead.post(_url(running, "sign/"), {}, format="json").json()
     original_hash = signed["content_hash"]
     assert float(signed["score"]) == 94.0
 
     # direct edits after signing are refused, nothing changes
-    edit = inspector.put(_url(running), {"results": [{"criterion": "4.3", "outcome": "pass"}]}, format="json")
+    edit = inspector.put(_url(running), {"version": report_version(running), "results": [{"criterion": "4.3", "outcome": "pass"}]}, format="json")
     assert edit.status_code == 409 and edit.json()["error"]["code"] == "report_signed"
     assert CriterionResult.objects.get(report__surprise_check=running, criterion__code="4.3").outcome == "fail"
     assert lead.post(_url(running, "sign/"), {}, format="json").status_code == 409
@@ -141,12 +142,14 @@ def test_sign_freezes_then_amendments_keep_the_original(api_as, running):
 @pytest.mark.django_db
 def test_evidence_is_hashed_stored_and_downloadable(api_as, running):
     inspector = api_as("inspector")
-    inspector.put(_url(running), {"results": [{"criterion": "6.2", "outcome": "fail", "note": "Camera bị che"}]},
+    inspector.put(_url(running), {"version": report_version(running), "results": [{"criterion": "6.2", "outcome": "fail", "note": "Camera bị che"}]},
                   format="json")
-    data = b"\x89PNG fake image bytes" * 100
+    data = photo_bytes("PNG")
     upload = io.BytesIO(data)
     upload.name = "ảnh camera.png"
-    response = inspector.post(_url(running, "evidence/"), {"file": upload, "criterion": "6.2"}, format="multipart")
+    response = inspector.post(_url(running, "evidence/"), {"file": upload, "criterion": "6.2",
+                                                          "sha256": hashlib.sha256(data).hexdigest()},
+                              format="multipart")
     assert response.status_code == 201, response.content
     item = response.json()
     assert item["sha256"] == hashlib.sha256(data).hexdigest() and item["size"] == len(data)
@@ -187,7 +190,7 @@ def test_the_minutes_follow_the_state_format_and_write_numbers_the_vietnamese_wa
     lead = api_as("lead")
     results = _all(running, **{"1.1": {"outcome": "partial", "points": "2.5", "note": "Vắng 1 buổi"},
                                "6.1": {"outcome": "not_applicable", "note": "Chưa lắp thiết bị"}})
-    saved = lead.put(_url(running), {"results": results, "summary": "Tổng hợp kết quả."}, format="json")
+    saved = lead.put(_url(running), {"version": report_version(running), "results": results, "summary": "Tổng hợp kết quả."}, format="json")
     assert saved.status_code == 200, saved.content
     assert lead.post(f"/api/inspection/checks/{running.uid}/complete/", {}, format="json").status_code == 200
     assert lead.post(_url(running, "sign/"), {}, format="json").status_code == 200

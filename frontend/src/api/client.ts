@@ -106,11 +106,12 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
+  headers?: Record<string, string>;
 }
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const method = (opts.method ?? "GET").toUpperCase();
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
   let body: BodyInit | undefined;
   if (opts.body instanceof FormData) {
     body = opts.body;
@@ -160,9 +161,9 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>(path, { query, signal }),
-  post: <T>(path: string, body?: unknown) => request<T>(path, { method: "POST", body: body ?? {} }),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>(path, { method: "POST", body: body ?? {}, headers }),
   patch: <T>(path: string, body: unknown) => request<T>(path, { method: "PATCH", body }),
-  put: <T>(path: string, body: unknown) => request<T>(path, { method: "PUT", body }),
+  put: <T>(path: string, body: unknown, headers?: Record<string, string>) => request<T>(path, { method: "PUT", body, headers }),
   del: <T>(path: string) => request<T>(path, { method: "DELETE" }),
 };
 

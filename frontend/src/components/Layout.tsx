@@ -10,8 +10,8 @@ import { ME_KEY, workspacesFor, type Workspace } from "../hooks/use-me";
 import { Field, InlineError, Modal, Spinner } from "./ui";
 import { EnrolTwoFactor, RecoveryCodes } from "./TwoFactor";
 import type { Me, Role } from "../types/org";
-import { clearOfflineData, ensureOwner, queueItems } from "../offline/store";
-import { startBackgroundSync } from "../offline/sync";
+import { clearOfflineData, ensureOwner, lockDevice, onOtherTab, queueItems, sessionExpired } from "../offline/store";
+import { setSyncUser, startBackgroundSync } from "../offline/sync";
 import { FieldQueueBadge } from "./inspection/FieldQueueBar";
 import { ActionButton } from "./ActionButton";
 
@@ -196,16 +196,40 @@ export function Layout({ me }: { me: Me }) {
   useEffect(() => setMenuOpen(false), [location.pathname]);
   // the field store belongs to the signed-in user; unsent changes go out whenever the network allows
   useEffect(() => {
+    setSyncUser(me.id);
     void ensureOwner(me).then(startBackgroundSync).catch(() => undefined);
+    return () => setSyncUser(null);
   }, [me]);
+  // another tab logged out, locked the device or signed in another account: re-read who is signed in
+  // here (this tab's page must not go on sending or showing the previous account's data)
+  useEffect(() => onOtherTab(() => {
+    setSyncUser(null);
+    void qc.invalidateQueries({ queryKey: ME_KEY });
+  }), [qc]);
+  // offline longer than the session lasts: the check's data is hidden, as after a 401
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      void sessionExpired().then(async (gone) => {
+        if (!gone) return;
+        setSyncUser(null);
+        await lockDevice();
+        qc.clear();
+        qc.setQueryData(ME_KEY, null);
+        navigate("/login", { replace: true });
+      }).catch(() => undefined);
+    }, 30_000);
+    return () => window.clearInterval(timer);
+  }, [qc, navigate]);
 
   async function logout() {
-    const unsent = (await queueItems().catch(() => [])).length;
+    const unsent = (await queueItems(me.id).catch(() => [])).length;
     if (unsent && !window.confirm(t("field.logoutPending", { count: unsent }))) return;
     try {
       await serverLogout(); // without network it stays pending and is sent when the network is back
     } finally {
-      // nothing of a check stays on the device after logout
+      // nothing of a check stays on the device after logout (other tabs let go of the store and re-read
+      // who is signed in)
+      setSyncUser(null);
       await clearOfflineData().catch(() => undefined);
       qc.clear();
       qc.setQueryData(ME_KEY, null);

@@ -1,5 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { queueItems, subscribe, type QueueItem } from "../offline/store";
+import { useMe } from "./use-me";
 
 function subscribeOnline(fn: () => void): () => void {
   window.addEventListener("online", fn);
@@ -14,8 +15,10 @@ export function useOnline(): boolean {
   return useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
 }
 
-/** The field changes waiting on this device (of one check, or all), live. */
+/** The field changes waiting on this device (of one check, or all), live: the signed-in user's own, and
+ * — never readable, only counted with the name of the account — those another account left unsent. */
 export function useFieldQueue(checkId?: string) {
+  const me = useMe().data;
   const [items, setItems] = useState<QueueItem[]>([]);
   useEffect(() => {
     let alive = true;
@@ -27,7 +30,10 @@ export function useFieldQueue(checkId?: string) {
       off();
     };
   }, []);
-  const mine = checkId ? items.filter((i) => i.checkId === checkId) : items;
+  const own = items.filter((i) => me && i.userId === me.id);
+  const mine = checkId ? own.filter((i) => i.checkId === checkId) : own;
+  const others = items.filter((i) => !me || i.userId !== me.id);
+  const waitingFor = [...new Set(others.map((i) => i.userName || `#${i.userId}`))];
   return {
     items: mine,
     count: mine.length,
@@ -35,5 +41,7 @@ export function useFieldQueue(checkId?: string) {
     failed: mine.filter((i) => i.status === "failed"),
     reportItem: mine.find((i) => i.kind === "report"),
     photos: mine.filter((i) => i.kind === "photo"),
+    othersCount: others.length,
+    waitingFor,
   };
 }

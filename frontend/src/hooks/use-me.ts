@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api } from "../api/client";
 import { finishPendingLogout } from "../api/session";
 import type { Me, Role } from "../types/org";
-import { rememberedMe } from "../offline/store";
+import { lockDevice, lockedFor, rememberedMe } from "../offline/store";
 
 export const ME_KEY = ["auth", "me"] as const;
 
@@ -15,11 +15,18 @@ export function useMe() {
       try {
         return await api.get<Me>("/api/auth/me/");
       } catch (e) {
-        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return null;
+        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+          // the session is gone on the server: nothing of a check stays readable on this device; the
+          // unsent changes wait for the same person to sign in again (the sign-in page says so)
+          await lockDevice().catch(() => undefined);
+          return null;
+        }
         // no network (field mode): the profile kept on this device since sign-in, until logout
         if (e instanceof ApiError && e.status === 0) {
           const kept = await rememberedMe<Me>().catch(() => undefined);
           if (kept) return kept;
+          // the session ended (by the server or the clock): the sign-in page, never the kept check
+          if (await lockedFor().catch(() => undefined)) return null;
         }
         throw e;
       }

@@ -44,6 +44,7 @@ export const SHELL: Dict = {
   "ws.off.hint": ["Không có cập nhật trực tiếp", "No live updates"],
   "lang.label": ["Ngôn ngữ", "Language"],
   "auth.logout": ["Đăng xuất", "Sign out"],
+  "auth.lockedQueue": ["Phiên đăng nhập đã hết. Dữ liệu cuộc kiểm tra đã được ẩn khỏi máy này; {{count}} thay đổi chưa gửi của {{name}} được giữ lại và sẽ gửi khi chính người đó đăng nhập lại (đăng nhập bằng tài khoản khác sẽ xóa chúng).", "The session has ended. The check's data is hidden on this device; {{count}} unsent change(s) of {{name}} are kept and will be sent when that person signs in again (signing in with another account deletes them)."],
   "login.title": ["Đăng nhập", "Sign in"],
   "login.subtitle": ["Dùng tài khoản được cấp bởi quản trị viên.", "Use the account your administrator gave you."],
   "login.username": ["Tên đăng nhập", "Username"],

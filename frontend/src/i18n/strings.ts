@@ -7,8 +7,9 @@ import { ADMIN } from "./admin";
 import { ORG } from "./org";
 import { EVIDENCE } from "./evidence";
 import { FIELD } from "./field";
+import { QUEUE } from "./queue";
 
 export type Pair = readonly [vi: string, en: string];
 export type Dict = Record<string, Pair>;
 
-export const STRINGS: Dict = { ...SHELL, ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...ORG, ...EVIDENCE, ...FIELD };
+export const STRINGS: Dict = { ...SHELL, ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...ORG, ...EVIDENCE, ...FIELD, ...QUEUE };

@@ -8,9 +8,10 @@ import { REVIEW } from "./review";
 import { ORG } from "./org";
 import { EVIDENCE } from "./evidence";
 import { FIELD } from "./field";
+import { QUEUE } from "./queue";
 import type { Dict } from "./strings";
 
-export const WORKSPACE_STRINGS: Dict = { ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...ORG, ...EVIDENCE, ...FIELD };
+export const WORKSPACE_STRINGS: Dict = { ...INSPECTION, ...REVIEW, ...ACCOUNTABILITY, ...ADMIN, ...ORG, ...EVIDENCE, ...FIELD, ...QUEUE };
 
 export function addWorkspaceStrings(): void {
   for (const [lng, idx] of [["vi", 0], ["en", 1]] as const) {

@@ -3,6 +3,12 @@
 // wait for the network. A planned check is never written here: it is a secret until the lead starts
 // it on site, and a lost phone must not reveal where the team is going. Everything is deleted on
 // logout, and when another user signs in on the same device.
+//
+// Every queued change belongs to the account that made it (its id and name are kept with it) and is sent
+// only under that account's session. When the session ends — the server answers 401, or the device has
+// been offline longer than the session lasts — the device is LOCKED: the kept checks and the profile are
+// deleted (whoever holds the phone sees nothing of the check), the queued changes stay, unreadable in the
+// app, until the same inspector signs in again and they are sent; another account signing in deletes them.
 import { openDB, deleteDB, type DBSchema, type IDBPDatabase } from "idb";
 import type { CheckDetail, CheckReport, Criterion } from "../types/inspection";
 
@@ -36,21 +42,38 @@ export interface PhotoPayload {
 
 export type QueueStatus = "pending" | "conflict" | "failed";
 
+export interface ServerChange {
+  version: number;
+  at: string;
+  by: string;
+  criteria: { criterion: string; before: { outcome: string; points: string; note: string } | null; after: { outcome: string; points: string; note: string } }[];
+  summary_changed: boolean;
+}
+
+/** The report as it was when the user's first unsent edit was made (to re-apply only what they changed). */
+export interface ReportBase {
+  summary: string;
+  results: Record<string, { outcome: string; points: number | null; note: string }>;
+}
+
 export interface QueueItem {
   seq?: number;
   checkId: string;
   userId: number;
+  /** who made the change, shown when it waits for that account to sign in again */
+  userName?: string;
   kind: "report" | "photo";
   /** report: the server version the edits were made on; sent back so a report that moved on is not overwritten */
   baseVersion?: number;
   body?: ReportBody;
+  base?: ReportBase;
   /** the page's drafts as the user left them (points of a pass included), to show them again offline */
   drafts?: Record<string, { outcome: string; points: number; note: string }>;
   photo?: PhotoPayload;
   status: QueueStatus;
   attempts: number;
   nextTryAt: number;
-  lastError?: { vi: string; en: string; code: string; serverVersion?: number };
+  lastError?: { vi: string; en: string; code: string; serverVersion?: number; serverChanges?: ServerChange[] };
   createdAt: string;
 }
 
@@ -73,6 +96,15 @@ function db(): Promise<IDBPDatabase<FieldDB>> {
       },
       terminated() {
         dbp = null;
+      },
+      // another tab deletes the store (logout, another account signing in): let go of it at once, or the
+      // deletion would wait for this tab to close and this tab would go on using the old data
+      blocking() {
+        const open = dbp;
+        dbp = null;
+        void open?.then((d) => d.close());
+        notify();
+        announce("cleared");
       },
     });
   }
@@ -99,36 +131,151 @@ export function notify(): void {
   for (const fn of listeners) fn();
 }
 
+// --- other tabs of the same browser (one store per origin) -------------------------------------------
+
+type TabMessage = "cleared" | "owner" | "locked";
+const channel: BroadcastChannel | null = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("counterwatch-field") : null;
+const tabListeners = new Set<(m: TabMessage) => void>();
+/** Another tab cleared or locked the store, or another account took it: this tab re-reads who is signed in. */
+export function onOtherTab(fn: (m: TabMessage) => void): () => void {
+  tabListeners.add(fn);
+  return () => tabListeners.delete(fn);
+}
+channel?.addEventListener("message", (e: MessageEvent<TabMessage>) => {
+  notify();
+  for (const fn of tabListeners) fn(e.data);
+});
+function announce(m: TabMessage): void {
+  try {
+    channel?.postMessage(m);
+  } catch {
+    // a closed channel (page unloading): nothing to tell
+  }
+}
+
 // --- owner ----------------------------------------------------------------------------------------------
 
+export interface SessionInfo {
+  expires_at: string;
+  server_time: string;
+}
+
+interface SessionMeta {
+  userId: number;
+  /** the device's clock at which the session ends (the server's expiry moved by the clock difference) */
+  expiresAt: number;
+}
+
+interface LockMeta {
+  userId: number;
+  userName: string;
+}
+
 /** The store belongs to one user: a different user signing in on this device starts from nothing.
- * The user's own profile is kept with it, so the app opens without a network (cleared on logout). */
-export async function ensureOwner<M extends { id: number }>(me: M): Promise<void> {
+ * The user's own profile is kept with it, so the app opens without a network, until the session ends
+ * (then the device is locked) or the user logs out (then everything is deleted). The same user signing in
+ * again unlocks what they left queued. */
+// Who owns the store changes one step at a time: a lock from a late 401 never lands on a sign-in that
+// came after it, nor a sign-in in the middle of a logout's deletion.
+let ownerChain: Promise<unknown> = Promise.resolve();
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const run = ownerChain.then(fn, fn);
+  ownerChain = run.catch(() => undefined);
+  return run;
+}
+
+export function ensureOwner<M extends { id: number; full_name?: string; username?: string; session?: SessionInfo }>(me: M): Promise<void> {
+  return serial(() => ensureOwnerNow(me));
+}
+
+async function ensureOwnerNow<M extends { id: number; full_name?: string; username?: string; session?: SessionInfo }>(me: M): Promise<void> {
   if (!offlineSupported()) return;
   let d = await db();
   const owner = await d.get("meta", "owner");
   if (owner && owner.value !== me.id) {
-    await clearOfflineData();
+    await clearNow();
     d = await db();
+    announce("owner");
   }
   await d.put("meta", { key: "owner", value: me.id });
   await d.put("meta", { key: "me", value: me });
+  await d.delete("meta", "locked");
+  if (me.session) {
+    const skew = Date.now() - Date.parse(me.session.server_time);
+    const expiresAt = Date.parse(me.session.expires_at) + (Number.isFinite(skew) ? skew : 0);
+    if (Number.isFinite(expiresAt)) await d.put("meta", { key: "session", value: { userId: me.id, expiresAt } satisfies SessionMeta });
+  }
+  notify();
 }
 
+/** The session kept on this device has ended by the clock (offline longer than it lasts). */
+export async function sessionExpired(now = Date.now()): Promise<boolean> {
+  if (!offlineSupported()) return false;
+  const row = await (await db()).get("meta", "session");
+  const session = row?.value as SessionMeta | undefined;
+  return !!session && now >= session.expiresAt;
+}
+
+/** The session is gone: nothing of the checks stays readable; the queued changes wait for their owner. */
+export function lockDevice(): Promise<void> {
+  return serial(lockNow);
+}
+
+async function lockNow(): Promise<void> {
+  if (!offlineSupported()) return;
+  const d = await db();
+  const owner = (await d.get("meta", "owner"))?.value as number | undefined;
+  const me = (await d.get("meta", "me"))?.value as { full_name?: string; username?: string } | undefined;
+  const tx = d.transaction(["checks", "meta"], "readwrite");
+  await tx.objectStore("checks").clear();
+  await tx.objectStore("meta").delete("me");
+  await tx.objectStore("meta").delete("session");
+  if (owner !== undefined) {
+    const already = (await tx.objectStore("meta").get("locked"))?.value as LockMeta | undefined;
+    await tx.objectStore("meta").put({ key: "locked", value: already ?? { userId: owner, userName: me?.full_name || me?.username || "" } });
+  }
+  await tx.done;
+  notify();
+  announce("locked");
+}
+
+/** Whose changes wait on this locked device (for the sign-in page), or nothing. */
+export async function lockedFor(): Promise<(LockMeta & { count: number }) | undefined> {
+  if (!offlineSupported()) return undefined;
+  const d = await db();
+  const lock = (await d.get("meta", "locked"))?.value as LockMeta | undefined;
+  if (!lock) return undefined;
+  const count = (await d.getAll("queue")).filter((i) => i.userId === lock.userId).length;
+  return { ...lock, count };
+}
+
+/** The profile kept for working offline; nothing once the session has ended (by the server or the clock). */
 export async function rememberedMe<M>(): Promise<M | undefined> {
   if (!offlineSupported()) return undefined;
-  const row = await (await db()).get("meta", "me");
+  if (await sessionExpired()) {
+    await lockDevice();
+    return undefined;
+  }
+  const d = await db();
+  if (await d.get("meta", "locked")) return undefined;
+  const row = await d.get("meta", "me");
   return row?.value as M | undefined;
 }
 
-export async function clearOfflineData(): Promise<void> {
+export function clearOfflineData(): Promise<void> {
+  return serial(clearNow);
+}
+
+async function clearNow(): Promise<void> {
   if (!offlineSupported()) return;
   if (dbp) {
-    (await dbp).close();
+    const open = dbp;
     dbp = null;
+    (await open).close();
   }
   await deleteDB(DB_NAME);
   notify();
+  announce("cleared");
 }
 
 // --- checks -----------------------------------------------------------------------------------------
@@ -143,14 +290,24 @@ export async function keepCheck(userId: number, check: CheckDetail, report: Chec
   await d.put("checks", { id: check.id, userId, check, report, criteria, savedAt: new Date().toISOString() });
 }
 
+async function readable(): Promise<boolean> {
+  const d = await db();
+  if (await d.get("meta", "locked")) return false;
+  if (await sessionExpired()) {
+    await lockDevice();
+    return false;
+  }
+  return true;
+}
+
 export async function keptCheck(id: string, userId: number): Promise<StoredCheck | undefined> {
-  if (!offlineSupported()) return undefined;
+  if (!offlineSupported() || !(await readable())) return undefined;
   const row = await (await db()).get("checks", id);
   return row && row.userId === userId ? row : undefined;
 }
 
 export async function keptChecks(userId: number): Promise<StoredCheck[]> {
-  if (!offlineSupported()) return [];
+  if (!offlineSupported() || !(await readable())) return [];
   return (await (await db()).getAll("checks")).filter((r) => r.userId === userId);
 }
 
@@ -171,21 +328,21 @@ export async function queueItems(userId?: number): Promise<QueueItem[]> {
 /** One pending report change per check: a later save replaces the body but keeps the version the
  * first unsent edit was made on (the server must compare against what the user actually saw). */
 export async function enqueueReport(userId: number, checkId: string, baseVersion: number, body: ReportBody,
-  drafts?: QueueItem["drafts"]): Promise<void> {
+  drafts?: QueueItem["drafts"], base?: ReportBase, userName?: string): Promise<void> {
   const d = await db();
   const tx = d.transaction("queue", "readwrite");
-  const existing = (await tx.store.index("byCheck").getAll(checkId)).find((i) => i.kind === "report");
+  const existing = (await tx.store.index("byCheck").getAll(checkId)).find((i) => i.kind === "report" && i.userId === userId);
   if (existing) {
     await tx.store.put({ ...existing, body, drafts, status: existing.status === "failed" ? "pending" : existing.status, nextTryAt: 0 });
   } else {
-    await tx.store.add({ checkId, userId, kind: "report", baseVersion, body, drafts, status: "pending", attempts: 0, nextTryAt: 0, createdAt: new Date().toISOString() });
+    await tx.store.add({ checkId, userId, userName, kind: "report", baseVersion, body, base, drafts, status: "pending", attempts: 0, nextTryAt: 0, createdAt: new Date().toISOString() });
   }
   await tx.done;
   notify();
 }
 
-export async function enqueuePhoto(userId: number, checkId: string, photo: PhotoPayload): Promise<void> {
-  await (await db()).add("queue", { checkId, userId, kind: "photo", photo, status: "pending", attempts: 0, nextTryAt: 0, createdAt: new Date().toISOString() });
+export async function enqueuePhoto(userId: number, checkId: string, photo: PhotoPayload, userName?: string): Promise<void> {
+  await (await db()).add("queue", { checkId, userId, userName, kind: "photo", photo, status: "pending", attempts: 0, nextTryAt: 0, createdAt: new Date().toISOString() });
   notify();
 }
 

@@ -11,8 +11,9 @@ vi.mock("../api/client", async (orig) => {
   return { ...real, api: { ...real.api, put: (...a: unknown[]) => put(...a), post: (...a: unknown[]) => post(...a), get: (...a: unknown[]) => get(...a) } };
 });
 
-import { clearOfflineData, enqueuePhoto, enqueueReport, ensureOwner, keepCheck, keptCheck, queueItems, rememberedMe } from "./store";
-import { backoffMs, dropChange, flushQueue, resendOverServer } from "./sync";
+import { openDB, deleteDB } from "idb";
+import { DB_NAME, clearOfflineData, enqueuePhoto, enqueueReport, ensureOwner, keepCheck, keptCheck, keptChecks, lockDevice, lockedFor, queueItems, rememberedMe, sessionExpired } from "./store";
+import { OWNER_HEADER, backoffMs, dropChange, flushQueue, ownChanges, reapplyOnServer, setSyncUser } from "./sync";
 import type { CheckDetail, CheckReport } from "../types/inspection";
 
 const network = () => new ApiError(0, { code: "network", message: "mất mạng", message_en: "no network", fields: {} });
@@ -26,7 +27,10 @@ beforeEach(async () => {
   post.mockReset();
   get.mockReset();
   await clearOfflineData();
+  setSyncUser(1);
 });
+
+const as1 = { [OWNER_HEADER]: "1" };
 
 describe("field queue", () => {
   it("keeps one report change per check, with the version of the first unsent edit", async () => {
@@ -59,7 +63,7 @@ describe("field queue", () => {
     await enqueueReport(1, "c1", 1, body);
     await enqueuePhoto(1, "c1", photo);
     await flushQueue(true);
-    expect(put).toHaveBeenCalledWith("inspection/checks/c1/report/", { ...body, version: 1 });
+    expect(put).toHaveBeenCalledWith("inspection/checks/c1/report/", { ...body, version: 1 }, as1);
     const fd = post.mock.calls[0][1] as FormData;
     expect(fd.get("sha256")).toBe("a".repeat(64));
     expect(fd.get("latitude")).toBe("18.600000");
@@ -67,29 +71,53 @@ describe("field queue", () => {
     expect(await queueItems()).toHaveLength(0);
   });
 
-  it("a report changed on the server stops as a conflict and its photos wait behind it", async () => {
-    put.mockRejectedValue(conflict(4));
+  it("a report changed on the server stops as a conflict, with what changed there; its photos go on their own", async () => {
+    const changes = [{ version: 4, at: "2026-03-02T02:20:00Z", by: "Lê Văn Tổ", summary_changed: true,
+      criteria: [{ criterion: "1.1", before: null, after: { outcome: "fail", points: "0", note: "Vắng" } }] }];
+    put.mockRejectedValue(new ApiError(409, { code: "report_version_conflict", message: "Biên bản đã được thay đổi trên máy chủ", message_en: "changed on the server", fields: { version: ["4"], server_changes: changes } }));
+    post.mockResolvedValue({ id: 9 });
     await enqueueReport(1, "c1", 1, body);
     await enqueuePhoto(1, "c1", photo);
     await flushQueue(true);
-    const [report, pic] = await queueItems();
+    const left = await queueItems();
+    expect(left).toHaveLength(1);
+    const [report] = left;
     expect(report.status).toBe("conflict");
     expect(report.lastError?.vi).toContain("thay đổi trên máy chủ");
     expect(report.lastError?.serverVersion).toBe(4);
-    expect(pic.status).toBe("pending");
-    expect(post).not.toHaveBeenCalled();
+    expect(report.lastError?.serverChanges?.[0].by).toBe("Lê Văn Tổ");
+    expect(report.lastError?.serverChanges?.[0].criteria[0].criterion).toBe("1.1");
+    // the photo did not wait behind the conflict
+    expect(post).toHaveBeenCalledTimes(1);
     // a conflict is not retried on its own
     await flushQueue(true);
     expect(put).toHaveBeenCalledTimes(1);
   });
 
-  it("the user resolves a conflict: send theirs over the server's version, or drop it", async () => {
-    put.mockRejectedValueOnce(conflict(4)).mockResolvedValue({ version: 5 });
-    get.mockResolvedValue({ version: 4 });
+  it("a photo of a criterion whose result is still queued waits instead of failing", async () => {
+    put.mockRejectedValue(conflict(4));
+    post.mockRejectedValue(new ApiError(400, { code: "criterion_not_scored", message: "Tiêu chí 1.1 chưa có kết quả", message_en: "no result", fields: {} }));
     await enqueueReport(1, "c1", 1, body);
+    await enqueuePhoto(1, "c1", photo);
     await flushQueue(true);
-    await resendOverServer((await queueItems())[0]);
-    expect(put).toHaveBeenLastCalledWith("inspection/checks/c1/report/", { ...body, version: 4 });
+    const pic = (await queueItems()).find((i) => i.kind === "photo")!;
+    expect(pic.status).toBe("pending");
+    expect(pic.nextTryAt).toBeGreaterThan(Date.now());
+  });
+
+  it("re-applies only the user's own values on top of the server's current version, or drops them", async () => {
+    put.mockRejectedValueOnce(conflict(4)).mockResolvedValue({ version: 5 });
+    get.mockResolvedValue({ version: 4, summary: "Bản của tổ trưởng" });
+    const base = { summary: "", results: { "1.1": { outcome: "pass", points: null, note: "" }, "1.2": { outcome: "pass", points: null, note: "" } } };
+    const mine = { summary: "", results: [{ criterion: "1.1", outcome: "pass", points: null, note: "" }, { criterion: "1.2", outcome: "fail", points: null, note: "Thiếu sổ" }] };
+    await enqueueReport(1, "c1", 1, mine, undefined, base, "Nguyễn Văn Kiểm");
+    await flushQueue(true);
+    const item = (await queueItems())[0];
+    expect(ownChanges(item).results.map((r) => r.criterion)).toEqual(["1.2"]);
+    await reapplyOnServer(item);
+    // 1.1 (not changed by the user) and the summary (changed only on the server) are not overwritten
+    expect(put).toHaveBeenLastCalledWith("inspection/checks/c1/report/",
+      { summary: "Bản của tổ trưởng", results: [{ criterion: "1.2", outcome: "fail", points: null, note: "Thiếu sổ" }], version: 4 }, as1);
     expect(await queueItems()).toHaveLength(0);
 
     put.mockReset();
@@ -136,5 +164,109 @@ describe("device store", () => {
     await clearOfflineData();
     expect(await keptCheck("c1", 1)).toBeUndefined();
     expect(await rememberedMe()).toBeUndefined();
+  });
+});
+
+describe("whose changes, under whose session", () => {
+  const check = { id: "c1", reference: "KT-1", state: "in_progress" } as unknown as CheckDetail;
+  const report = { version: 1 } as unknown as CheckReport;
+  const session = (expiresInMs: number) => ({ expires_at: new Date(Date.now() + expiresInMs).toISOString(), server_time: new Date().toISOString() });
+  const unauthorized = () => new ApiError(401, { code: "not_authenticated", message: "Bạn cần đăng nhập.", message_en: "Authentication required.", fields: {} });
+
+  it("sends only the signed-in user's changes, each named for the account that made it", async () => {
+    put.mockResolvedValue({ version: 2 });
+    post.mockResolvedValue({ id: 1 });
+    await enqueueReport(1, "c1", 1, body, undefined, undefined, "Nguyễn Văn Kiểm");
+    await enqueuePhoto(2, "c1", photo, "Lê Văn Tổ"); // left by another account (e.g. a stale tab)
+    setSyncUser(2);
+    await flushQueue(true);
+    expect(put).not.toHaveBeenCalled();
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(post.mock.calls[0][2]).toEqual({ [OWNER_HEADER]: "2" });
+    const left = await queueItems();
+    expect(left.map((i) => i.userId)).toEqual([1]);
+    setSyncUser(null); // nobody signed in: nothing at all is sent
+    await flushQueue(true);
+    expect(put).not.toHaveBeenCalled();
+  });
+
+  it("a 401 stops sending at once, without a retry, and locks the device: the check is hidden, the changes kept", async () => {
+    put.mockRejectedValue(unauthorized());
+    post.mockResolvedValue({ id: 1 });
+    await ensureOwner({ id: 1, username: "kiem", full_name: "Nguyễn Văn Kiểm", session: session(3_600_000) });
+    await keepCheck(1, check, report, []);
+    await enqueueReport(1, "c1", 1, body);
+    await enqueuePhoto(1, "c1", photo);
+    await flushQueue(true);
+    expect(put).toHaveBeenCalledTimes(1);
+    expect(post).not.toHaveBeenCalled(); // nothing else went out after the 401
+    expect(await keptCheck("c1", 1)).toBeUndefined();
+    expect(await keptChecks(1)).toEqual([]);
+    expect(await rememberedMe()).toBeUndefined();
+    expect(await queueItems()).toHaveLength(2);
+    expect(await lockedFor()).toEqual({ userId: 1, userName: "Nguyễn Văn Kiểm", count: 2 });
+    // not retried by the background timer either
+    await flushQueue(true);
+    expect(put).toHaveBeenCalledTimes(1);
+    // the same inspector signs in again: their changes go out
+    put.mockReset();
+    put.mockResolvedValue({ version: 2 });
+    await ensureOwner({ id: 1, username: "kiem", session: session(3_600_000) });
+    setSyncUser(1);
+    await flushQueue(true);
+    expect(put).toHaveBeenCalledTimes(1);
+    expect(await queueItems()).toHaveLength(0);
+    expect(await lockedFor()).toBeUndefined();
+  });
+
+  it("a 403 (the session is someone else's now) stops sending and is never retried under that identity", async () => {
+    put.mockRejectedValue(new ApiError(403, { code: "queue_owner_mismatch", message: "tài khoản khác", message_en: "another account", fields: {} }));
+    post.mockResolvedValue({ id: 1 });
+    await enqueueReport(1, "c1", 1, body);
+    await enqueuePhoto(1, "c1", photo);
+    await flushQueue(true);
+    expect(post).not.toHaveBeenCalled();
+    const [rep] = await queueItems();
+    expect(rep.status).toBe("failed");
+    await flushQueue(true);
+    expect(put).toHaveBeenCalledTimes(1);
+  });
+
+  it("offline longer than the session lasts: the kept check is no longer shown", async () => {
+    await ensureOwner({ id: 1, username: "kiem", session: session(60_000) });
+    await keepCheck(1, check, report, []);
+    await enqueueReport(1, "c1", 1, body);
+    expect((await keptCheck("c1", 1))?.check.reference).toBe("KT-1");
+    expect(await sessionExpired(Date.now() + 61_000)).toBe(true);
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
+    try {
+      expect(await rememberedMe()).toBeUndefined();
+      expect(await keptCheck("c1", 1)).toBeUndefined();
+      expect(await queueItems()).toHaveLength(1); // kept for the same inspector, unreadable in the app
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a logout in another tab clears the store even while this tab holds it open", async () => {
+    await ensureOwner({ id: 1, username: "kiem" });
+    await keepCheck(1, check, report, []);
+    await enqueueReport(1, "c1", 1, body);
+    // the other tab deletes the database (its logout); this tab's open connection must let go
+    const deleted = deleteDB(DB_NAME);
+    const outcome = await Promise.race([deleted.then(() => "deleted"), new Promise((r) => setTimeout(() => r("blocked"), 500))]);
+    expect(outcome).toBe("deleted");
+    expect(await queueItems()).toHaveLength(0);
+    expect(await keptCheck("c1", 1)).toBeUndefined();
+    const raw = await openDB(DB_NAME);
+    expect(raw.objectStoreNames.length).toBe(3); // reopened fresh by this tab, empty
+    raw.close();
+  });
+
+  it("lockDevice keeps the owner's name for the sign-in page", async () => {
+    await ensureOwner({ id: 7, username: "to", full_name: "Lê Văn Tổ" });
+    await enqueuePhoto(7, "c1", photo, "Lê Văn Tổ");
+    await lockDevice();
+    expect(await lockedFor()).toEqual({ userId: 7, userName: "Lê Văn Tổ", count: 1 });
   });
 });

@@ -1,10 +1,16 @@
-// Sends the queued field changes when the network is there: in order, a check's report before its
-// photos, with retries (growing waits) on network and server errors. A report that changed on the
-// server since the user's edits (the version they were made on) is never overwritten: the change
-// stops as a conflict the user resolves, and the photos of that check wait behind it.
+// Sends the queued field changes when the network is there: in order, with retries (growing waits) on
+// network and server errors. Only the signed-in user's changes are sent, each under the account that
+// made it (the server refuses a change named for another account than the session's). An answer that the
+// session is gone or belongs to someone else (401/403) stops sending at once: nothing is retried under
+// another identity. A report that changed on the server since the user's edits (the version they were
+// made on) is never overwritten: the change stops as a conflict that says what changed there, and the
+// user re-applies their values on top of the current version or drops them. Photos do not conflict: they
+// are sent on their own, whatever happens to the report change.
 import { ApiError, api } from "../api/client";
 import type { CheckReport } from "../types/inspection";
-import { notify, putItem, queueItems, removeItem, updateKeptReport, type QueueItem } from "./store";
+import { lockDevice, notify, putItem, queueItems, removeItem, updateKeptReport, type QueueItem, type ReportBody, type ServerChange } from "./store";
+
+export const OWNER_HEADER = "X-Counterwatch-User";
 
 const sentListeners = new Set<(checkId: string, report?: CheckReport) => void>();
 /** Called after a change reached the server (a page refreshes what it shows). */
@@ -15,6 +21,12 @@ export function onSent(fn: (checkId: string, report?: CheckReport) => void): () 
 
 export function backoffMs(attempts: number): number {
   return Math.min(60_000, 2_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+let currentUser: number | null = null;
+/** Who is signed in in this tab (null: nobody): only their changes are sent. */
+export function setSyncUser(userId: number | null): void {
+  currentUser = userId;
 }
 
 let running: Promise<void> | null = null;
@@ -30,9 +42,13 @@ export function flushQueue(force = false): Promise<void> {
   return running;
 }
 
+function owner(item: QueueItem): Record<string, string> {
+  return { [OWNER_HEADER]: String(item.userId) };
+}
+
 async function send(item: QueueItem): Promise<CheckReport | undefined> {
   if (item.kind === "report" && item.body) {
-    const report = await api.put<CheckReport>(`inspection/checks/${item.checkId}/report/`, { ...item.body, version: item.baseVersion });
+    const report = await api.put<CheckReport>(`inspection/checks/${item.checkId}/report/`, { ...item.body, version: item.baseVersion }, owner(item));
     await updateKeptReport(item.checkId, report);
     return report;
   }
@@ -48,20 +64,19 @@ async function send(item: QueueItem): Promise<CheckReport | undefined> {
       fd.append("longitude", p.longitude.toFixed(6));
       if (p.accuracy !== null) fd.append("accuracy", String(Math.round(p.accuracy * 10) / 10));
     }
-    await api.post(`inspection/checks/${item.checkId}/report/evidence/`, fd);
+    await api.post(`inspection/checks/${item.checkId}/report/evidence/`, fd, owner(item));
   }
   return undefined;
 }
 
 async function flush(force: boolean): Promise<void> {
-  const items = (await queueItems()).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-  const blocked = new Set<string>(); // checks whose report change has not gone through: their photos wait
+  const me = currentUser;
+  if (me === null) return; // nobody signed in here: nothing is sent (another account's changes never are)
+  const all = (await queueItems()).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+  const items = all.filter((i) => i.userId === me);
   for (const item of items) {
-    if (blocked.has(item.checkId)) continue;
-    if (item.status !== "pending" || (!force && item.nextTryAt > Date.now())) {
-      if (item.kind === "report") blocked.add(item.checkId);
-      continue;
-    }
+    if (currentUser !== me) return; // the tab changed hands while sending
+    if (item.status !== "pending" || (!force && item.nextTryAt > Date.now())) continue;
     try {
       const report = await send(item);
       await removeItem(item.seq!);
@@ -75,11 +90,26 @@ async function flush(force: boolean): Promise<void> {
         await putItem({ ...item, attempts, nextTryAt: Date.now() + backoffMs(attempts), lastError });
         return;
       }
-      blocked.add(item.checkId);
+      if (err.status === 401) {
+        // the session is gone: stop, keep the change for its owner, lock the device until they sign in
+        await putItem({ ...item, lastError });
+        currentUser = null;
+        await lockDevice();
+        return;
+      }
+      if (err.status === 403) {
+        // not (or no longer) this account's to send: never retried, and nothing else goes out now
+        await putItem({ ...item, status: "failed", attempts, lastError });
+        return;
+      }
       if (err.code === "report_version_conflict") {
         const server = Number((err.fields.version as string[] | undefined)?.[0]);
-        await putItem({ ...item, status: "conflict", attempts, lastError: { ...lastError, serverVersion: Number.isFinite(server) ? server : undefined } });
-      } else if (err.status >= 500 || err.status === 429 || err.status === 401) {
+        const serverChanges = Array.isArray(err.fields.server_changes) ? (err.fields.server_changes as ServerChange[]) : undefined;
+        await putItem({ ...item, status: "conflict", attempts, lastError: { ...lastError, serverVersion: Number.isFinite(server) ? server : undefined, serverChanges } });
+      } else if (err.status >= 500 || err.status === 429) {
+        await putItem({ ...item, attempts, nextTryAt: Date.now() + backoffMs(attempts), lastError });
+      } else if (err.code === "criterion_not_scored" && all.some((i) => i.kind === "report" && i.checkId === item.checkId && i.userId === me)) {
+        // a photo of a criterion whose result is still in the queue (waiting, or in conflict): it waits
         await putItem({ ...item, attempts, nextTryAt: Date.now() + backoffMs(attempts), lastError });
       } else {
         // refused for a reason a retry will not change (e.g. the report was signed meanwhile)
@@ -89,10 +119,29 @@ async function flush(force: boolean): Promise<void> {
   }
 }
 
-/** The user read the conflict and sends their version over the server's current one. */
-export async function resendOverServer(item: QueueItem): Promise<void> {
+type Values = { outcome: string; points: number | null; note: string };
+const same = (a: Values | undefined, b: { outcome: string; points: number | null; note: string }) =>
+  !!a && a.outcome === b.outcome && (a.outcome !== "partial" || Number(a.points) === Number(b.points)) && (a.note ?? "") === (b.note ?? "");
+
+/** What the user changed themselves, relative to the report they started from: only that is re-applied,
+ * so what others changed meanwhile on other criteria (or the summary) is kept. */
+export function ownChanges(item: QueueItem): ReportBody & { summaryChanged: boolean } {
+  const body = item.body ?? { summary: "", results: [] };
+  if (!item.base) return { ...body, summaryChanged: true };
+  const base = item.base;
+  return {
+    summary: body.summary,
+    summaryChanged: body.summary.trim() !== base.summary.trim(),
+    results: body.results.filter((r) => !same(base.results[r.criterion], r)),
+  };
+}
+
+/** The user read the conflict and re-applies their own values on top of the server's current version. */
+export async function reapplyOnServer(item: QueueItem): Promise<void> {
   const server = await api.get<CheckReport>(`inspection/checks/${item.checkId}/report/`);
-  await putItem({ ...item, baseVersion: server.version, status: "pending", attempts: 0, nextTryAt: 0, lastError: undefined });
+  const mine = ownChanges(item);
+  const body: ReportBody = { summary: mine.summaryChanged ? mine.summary : server.summary, results: mine.results };
+  await putItem({ ...item, body, baseVersion: server.version, status: "pending", attempts: 0, nextTryAt: 0, lastError: undefined });
   await flushQueue(true);
 }
 

@@ -10,6 +10,7 @@ import { homeFor, useSetMe } from "../hooks/use-me";
 import type { LoginResult, TwoFactorStatus } from "../types/auth";
 import type { Me } from "../types/org";
 import { ActionButton } from "../components/ActionButton";
+import { lockedFor, subscribe } from "../offline/store";
 
 type Step = "password" | "code" | "enrol" | "recovery";
 
@@ -26,6 +27,18 @@ export default function LoginPage() {
   const [recovery, setRecovery] = useState<{ codes: string[]; user: Me } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // a session that ended with changes still queued on this device: say whose they are and what happens
+  const [locked, setLocked] = useState<Awaited<ReturnType<typeof lockedFor>>>(undefined);
+  useEffect(() => {
+    let live = true;
+    const read = () => void lockedFor().then((l) => live && setLocked(l)).catch(() => undefined);
+    read();
+    const off = subscribe(read); // the lock may land just after this page opened (the 401 that led here)
+    return () => {
+      live = false;
+      off();
+    };
+  }, []);
 
   // A browser that already passed the password step (a reload), or a signed-in session that now
   // owes a code or an enrolment, continues where it stands.
@@ -103,6 +116,7 @@ export default function LoginPage() {
       <form className="login-form" onSubmit={submitPassword} noValidate>
         <h2>{t("login.title")}</h2>
         <p className="muted">{t("login.subtitle")}</p>
+        {locked && locked.count > 0 && <div className="notice notice-amber" data-testid="locked-queue">{t("auth.lockedQueue", { count: locked.count, name: locked.userName })}</div>}
         <label className="field">
           <span className="field-label">{t("login.username")}</span>
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />

@@ -196,11 +196,16 @@ export interface ReportEvidence {
   size: number;
   sha256: string;
   criterion: string | null;
-  uploaded_at?: string;
-  captured_at?: string | null;
-  latitude?: string | number | null;
-  longitude?: string | number | null;
-  accuracy_m?: number | null;
+  /** the server's clock when the upload arrived */
+  received_at?: string;
+  /** what the inspector's device said (its clock and GPS): not verified by the server */
+  device_declared?: {
+    captured_at: string | null;
+    latitude: string | number | null;
+    longitude: string | number | null;
+    accuracy_m: number | null;
+  };
+  device_time_before_check?: boolean;
 }
 
 export interface UnitRepresentative {

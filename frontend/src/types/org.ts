@@ -12,6 +12,8 @@ export interface Me {
   id: number;
   username: string;
   full_name: string;
+  /** when this sign-in ends on the server, by the server's clock (the field app locks the device after) */
+  session?: { expires_at: string; server_time: string };
   role: Role;
   role_label: string;
   is_inspection_team: boolean;

@@ -14,7 +14,7 @@ import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
 import { SignatureBox } from "../../components/inspection/RepresentativeSignOff";
 import { useMe } from "../../hooks/use-me";
 import { useFieldQueue, useOnline } from "../../hooks/use-field-queue";
-import { enqueuePhoto, enqueueReport, keepCheck, keptCheck, queueItems, type QueueItem, type StoredCheck } from "../../offline/store";
+import { enqueuePhoto, enqueueReport, keepCheck, keptCheck, queueItems, type QueueItem, type ReportBase, type StoredCheck } from "../../offline/store";
 
 type QueueDrafts = QueueItem["drafts"];
 import { flushQueue, onSent } from "../../offline/sync";
@@ -35,6 +35,13 @@ async function orKept<T>(fetcher: () => Promise<T>, kept: () => Promise<StoredCh
     }
     throw e;
   }
+}
+
+/** The report the user's edits start from: a conflict re-applies only what they changed from it. */
+function baseOf(report: CheckReport | null | undefined): ReportBase {
+  const results: ReportBase["results"] = {};
+  for (const r of report?.results ?? []) results[r.criterion] = { outcome: r.outcome, points: r.outcome === "partial" ? Number(r.points) : null, note: r.note ?? "" };
+  return { summary: report?.summary ?? "", results };
 }
 
 function draftsFrom(report: CheckReport | null | undefined): Drafts {
@@ -171,7 +178,7 @@ export default function CheckRunPage() {
             const d = drafts[c.code];
             return { criterion: c.code, outcome: d.outcome as string, points: d.outcome === "partial" ? d.points : null, note: d.note };
           }),
-      }, drafts as QueueDrafts);
+      }, drafts as QueueDrafts, baseOf(report), me?.full_name || me?.username);
       setDirty(false);
       await flushQueue(true);
     },
@@ -184,7 +191,7 @@ export default function CheckRunPage() {
       if ((action === "complete" || action === "sign") && dirty) await save.mutateAsync();
       if (action === "complete" || action === "sign") {
         await flushQueue(true);
-        const left = (await queueItems()).filter((i) => i.checkId === id).length;
+        const left = (await queueItems(userId)).filter((i) => i.checkId === id).length;
         if (left) throw new Error(t("field.pending", { count: left }));
       }
       if (action === "complete") {
@@ -220,7 +227,7 @@ export default function CheckRunPage() {
         return;
       }
       if (dirty) await save.mutateAsync();
-      await enqueuePhoto(userId, id, await preparePhoto(file, criterion.code, takenAt));
+      await enqueuePhoto(userId, id, await preparePhoto(file, criterion.code, takenAt), me?.full_name || me?.username);
       await flushQueue(true);
     },
   });
@@ -339,11 +346,22 @@ export default function CheckRunPage() {
                   }}
                   renderExtra={(c) => (
                     <>
-                      {evidenceFor(c).map((e) => (
-                        <span className="evidence-chip" key={e.id} title={[e.sha256, e.captured_at ? t("photo.taken", { time: fmtDateTime(e.captured_at) }) : "", e.latitude != null ? t("photo.where", { lat: e.latitude, lon: e.longitude }) : ""].filter(Boolean).join(" · ")}>
-                          <Icon name="clip" /> <a href={fileUrl(e)} target="_blank" rel="noreferrer">{e.filename}</a> <span className="muted">{fmtBytes(e.size)}</span>
-                        </span>
-                      ))}
+                      {evidenceFor(c).map((e) => {
+                        // the photo's time and place are what the device declared; the receipt time is the server's
+                        const d = e.device_declared;
+                        const lines = [
+                          d?.captured_at ? t("photo.declared", { time: fmtDateTime(d.captured_at) }) : "",
+                          d && d.latitude != null ? t("photo.declaredWhere", { lat: d.latitude, lon: d.longitude, acc: d.accuracy_m ?? "?" }) : "",
+                          e.received_at ? t("photo.received", { time: fmtDateTime(e.received_at) }) : "",
+                        ].filter(Boolean);
+                        return (
+                          <span className="evidence-chip" key={e.id} title={[e.sha256, ...lines].join(" · ")} data-testid="evidence-chip">
+                            <Icon name="clip" /> <a href={fileUrl(e)} target="_blank" rel="noreferrer">{e.filename}</a> <span className="muted">{fmtBytes(e.size)}</span>
+                            {lines.map((l) => <span key={l} className="muted evidence-declared">{l}</span>)}
+                            {e.device_time_before_check && <span className="badge badge-amber evidence-declared" data-testid="device-time-doubtful">{t("photo.beforeCheck")}</span>}
+                          </span>
+                        );
+                      })}
                       {fieldQ.photos.filter((p) => p.photo?.criterion === c.code).map((p) => (
                         <span className="evidence-chip evidence-queued" key={`q${p.seq}`} data-testid="photo-queued">
                           <Icon name="clip" /> {p.photo?.name} <span className="muted">{t("field.photoQueued")}</span>
@@ -352,7 +370,7 @@ export default function CheckRunPage() {
                       {editable && (
                         <label className="btn btn-ghost btn-sm file-btn">
                           <Icon name="camera" /> {upload.isPending && upload.variables?.criterion.code === c.code ? t("field.preparing") : t("run.addPhoto")}
-                          <input type="file" accept="image/*,application/pdf" capture="environment" data-testid={`photo-${c.code}`} onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ""; if (f) upload.mutate({ file: f, criterion: c }); }} />
+                          <input type="file" accept="image/jpeg,image/png,image/webp" capture="environment" data-testid={`photo-${c.code}`} onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ""; if (f) upload.mutate({ file: f, criterion: c }); }} />
                         </label>
                       )}
                       {isTeam && drafts[c.code]?.outcome === "fail" && (
