@@ -77,9 +77,24 @@ MIN_REASON_CHARS = 6
 MIN_REASON_LETTERS = 5
 
 
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt) plus the braille blank: characters
+# that draw nothing. Some are letters to Python (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0 are
+# category Lo), so "eight Hangul fillers" passed as a published reason that reads as empty boxes.
+_DRAWS_NOTHING = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+                  (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800),
+                  (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
+                  (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
+
+
+def draws_nothing(ch: str) -> bool:
+    code = ord(ch)
+    return unicodedata.category(ch) == "Cf" or any(lo <= code <= hi for lo, hi in _DRAWS_NOTHING)
+
+
 def strip_invisible(text: str) -> str:
-    """Text without format characters (zero-width spaces, BOM) and outer blanks."""
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
+    """Text without the characters that draw nothing (zero-width spaces, BOM, Hangul fillers, the
+    braille blank...) and without outer blanks."""
+    return "".join(ch for ch in text if not draws_nothing(ch)).strip()
 
 
 def is_a_reason(text: str, minimum: int = MIN_REASON_LETTERS) -> bool:

@@ -239,7 +239,9 @@ def test_reasons_must_be_real(api_as, insp):
     body = {"n": 1, "start": start.isoformat(), "end": end.isoformat()}
     first = client.post("/api/inspection/draws/", body, format="json")
     assert first.status_code == 201, first.content
-    for junk in ("\u200b", ".", "x", "\u200b.\u200b", "1234567"):
+    # Hangul fillers (letters to Python) and the braille blank draw nothing either (insider review, issue 13)
+    for junk in ("\u200b", ".", "x", "\u200b.\u200b", "1234567", "\u3164" * 8, "\u115f" * 8, "\u2800" * 8,
+                 "\uffa0\u3164" * 4):
         redraw = client.post("/api/inspection/draws/", {**body, "reason": junk}, format="json")
         assert redraw.status_code == 400, (junk, redraw.content)
         cancel = client.post(f"/api/inspection/draws/{first.json()['id']}/cancel/", {"reason": junk}, format="json")
