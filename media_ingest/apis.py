@@ -268,6 +268,13 @@ def object_view(request: HttpRequest, token: str) -> HttpResponse | StreamingHtt
         signed = verify_object_token(token, method=method)
     except SignedUrlError as exc:
         return _error(exc.status, exc.code, exc.message, exc.message_en)
+    if signed.viewer is not None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active or user.pk != signed.viewer:
+            return _error(403, "not_your_link", "Liên kết xem hình ảnh này chỉ dùng được trong phiên đăng nhập của "
+                          "người đã mở nó. Hãy đăng nhập và mở lại đoạn video.",
+                          "This footage link works only in the session of the person who opened it. Sign in "
+                          "and open the clip again.")
     store = store_for_bucket(signed.bucket)
     if store is None:
         return _error(404, "not_found", "Không tìm thấy tệp.", "Object not found.")

@@ -29,6 +29,7 @@ class SignedObject:
     expires_at: int
     filename: str | None = None
     content_type: str | None = None
+    viewer: int | None = None
 
 
 class SignedUrlError(DomainError):
@@ -36,8 +37,10 @@ class SignedUrlError(DomainError):
 
 
 def sign_object_url(key: str, *, seconds: int, method: str = "GET", filename: str | None = None,
-                    content_type: str | None = None, bucket: str | None = None) -> str:
-    """A relative URL valid for `seconds` (1..24 h) for one method on one object."""
+                    content_type: str | None = None, bucket: str | None = None,
+                    viewer: int | None = None) -> str:
+    """A relative URL valid for `seconds` (1..24 h) for one method on one object; with `viewer`
+    (a user id) only for requests signed in as that user (footage: a forwarded link shows nothing)."""
     if method not in ("GET", "PUT"):
         raise ValueError(f"unsupported method {method!r}")
     if not 1 <= seconds <= MAX_TTL_SECONDS:
@@ -52,6 +55,8 @@ def sign_object_url(key: str, *, seconds: int, method: str = "GET", filename: st
         payload["f"] = filename
     if content_type:
         payload["c"] = content_type
+    if viewer is not None:
+        payload["u"] = int(viewer)
     token = signing.dumps(payload, salt=_SALT, compress=True)
     return reverse("media-object", kwargs={"token": token})
 
@@ -74,4 +79,5 @@ def verify_object_token(token: str, *, method: str) -> SignedObject:
                              "The link has expired; open the clip again to get a new link.",
                              code="expired")
     return SignedObject(bucket=str(data["b"]), key=str(data["k"]), method=str(data["m"]),
-                        expires_at=int(data["e"]), filename=data.get("f"), content_type=data.get("c"))
+                        expires_at=int(data["e"]), filename=data.get("f"), content_type=data.get("c"),
+                        viewer=int(data["u"]) if data.get("u") is not None else None)

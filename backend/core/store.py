@@ -83,7 +83,7 @@ class Store(Protocol):
     def delete(self, key: str, *, version: str = "") -> None: ...
     def versions(self, key: str) -> list[ObjectVersion]: ...
     def playback_url(self, key: str, *, seconds: int, filename: str | None = None,
-                     version: str = "") -> str: ...
+                     version: str = "", viewer: int | None = None) -> str: ...
     def upload_url(self, key: str, *, seconds: int, content_type: str) -> str: ...
     def health(self) -> dict[str, object]: ...
     def ensure_bucket(self) -> None: ...
@@ -201,12 +201,13 @@ class LocalStore:
                               last_modified=info.last_modified)]
 
     def playback_url(self, key: str, *, seconds: int, filename: str | None = None,
-                     version: str = "") -> str:
-        """A signed relative URL (the folder is unversioned: `version` has nothing to pick)."""
+                     version: str = "", viewer: int | None = None) -> str:
+        """A signed relative URL (the folder is unversioned: `version` has nothing to pick). With a
+        `viewer`, the URL serves only that signed-in user's browser: a forwarded link is refused."""
         from backend.core.signed_urls import sign_object_url
 
         return sign_object_url(key, seconds=seconds, method="GET", filename=filename,
-                               bucket=self.bucket)
+                               bucket=self.bucket, viewer=viewer)
 
     def upload_url(self, key: str, *, seconds: int, content_type: str) -> str:
         from backend.core.signed_urls import sign_object_url

@@ -291,7 +291,8 @@ def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", d
         stamp = timezone.localtime(clip.started_at).strftime("%Y%m%d-%H%M%S") if clip.started_at else str(clip.pk)
         code = clip.camera.code if clip.camera_id else "unassigned"
         filename = f"{code}_{stamp}{Path(key).suffix or '.mp4'}"
-    url = clip_object_store(clip=clip, key=key).playback_url(key, seconds=seconds, filename=filename)
+    url = clip_object_store(clip=clip, key=key).playback_url(key, seconds=seconds, filename=filename,
+                                                             viewer=by.pk)
     expires_at = timezone.now() + timedelta(seconds=seconds)
     log = access_log_add(user=by, action=AccessLog.Action.DOWNLOAD if download else AccessLog.Action.VIEW,
                          clip=clip, object_key=key, reason=reason, ip=ip, user_agent=user_agent,
@@ -330,7 +331,7 @@ def previews_issue(*, by: Any, clip: Clip, keys: dict[str, str], ip: str | None 
     store = get_store()
     issued = {name: key for name, key in keys.items() if key}
     urls: dict[str, str | None] = {name: None for name in keys}
-    urls.update({name: store.playback_url(key, seconds=seconds) for name, key in issued.items()})
+    urls.update({name: store.playback_url(key, seconds=seconds, viewer=by.pk) for name, key in issued.items()})
     new = _stills_to_log(by=by, clip=clip, objects=issued, session=session)
     if new:
         access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=next(iter(new.values())),

@@ -183,3 +183,19 @@ def test_out_of_range_and_non_finite_input_is_a_clear_400(api_as: Any, make_clip
         assert r.status_code == 400, r.content
     r = client.post(f"/api/media/clips/{clip.pk}/coverage/", '{"ranges": [[0, Infinity]]}', content_type="application/json")
     assert r.status_code == 400
+
+
+def test_a_forwarded_footage_link_shows_nothing(api_as: Any, make_clip: Any) -> None:
+    """A playback or still link serves only the signed-in person who opened it (the embedded store):
+    forwarded to someone without a session, or to another account, it is refused (insider review,
+    issue 15: a reviewer's link played for a client with no cookies, logged once)."""
+    from rest_framework.test import APIClient
+
+    clip = make_clip(footage="person-at-desk-1.mkv")
+    reviewer = api_as("reviewer")
+    url = reviewer.post(f"/api/media/clips/{clip.pk}/playback/", {"reason": "xem đối chiếu", "variant": "original"},
+                        format="json").json()["url"]
+    assert reviewer.get(url, HTTP_RANGE="bytes=0-9").status_code == 206
+    anonymous = APIClient().get(url, HTTP_RANGE="bytes=0-9")
+    assert anonymous.status_code == 403 and anonymous.json()["error"]["code"] == "not_your_link"
+    assert api_as("lead").get(url).status_code == 403
