@@ -46,15 +46,19 @@ run-scaled: install frontend
 
 test: install frontend
 	@if scaled_env=$$($(PY) backend/probe.py); then \
-	  $(MAKE) --no-print-directory test-embedded EMBEDDED_SKIP="$(FUZZ)" && \
+	  $(MAKE) --no-print-directory test-embedded EMBEDDED_SKIP="$(SCALED_ONLY)" && \
 	  echo "== scaled mode: $$scaled_env" && \
 	  env $$scaled_env CELERY_TASK_ALWAYS_EAGER=1 $(MAKE) --no-print-directory test-scaled; \
 	else $(MAKE) --no-print-directory test-embedded && \
 	  echo "== scaled mode skipped: PostgreSQL/Redis not reachable"; fi
 
-# The schema fuzz (every endpoint, every role) runs once per `make test`: on PostgreSQL in the scaled
-# pass when the services are there, in the embedded pass otherwise.
-FUZZ = --ignore=tests/hardening/test_fuzz.py
+# Run once per `make test`: in the scaled pass when the services are there, in the embedded pass
+# otherwise (where the fault tests' real-worker cases skip with the reason and the flood case runs
+# on SQLite).
+# - the schema fuzz (every endpoint, every role): most worth running on PostgreSQL;
+# - the ingest fault tests: they build their own PostgreSQL database, Redis db and Celery workers
+#   whatever the pass, so a second run proves nothing more (and costs minutes).
+SCALED_ONLY = --ignore=tests/hardening/test_fuzz.py --ignore=tests/hardening/test_ingest_faults.py
 EMBEDDED_SKIP ?=
 test-embedded:
 	@echo "== embedded mode (SQLite, local store, in-process jobs, in-memory channel layer)"
@@ -64,10 +68,49 @@ test-embedded:
 	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
 
 # The scaled pass: the integration journey (two web processes, a real Celery worker per compose
-# queue, MinIO over S3, Redis, PostgreSQL) plus the suites whose behaviour depends on those services
-# (every endpoint fuzzed and property-tested on PostgreSQL, isolation, websockets on the Redis layer,
-# the store over S3, backup/restore with pg_dump). The domain suites run once, in the embedded pass.
-SCALED_SUITES = tests/scaled tests/hardening tests/backend tests/review tests/media_ingest/test_minio_e2e.py
+# queue, MinIO over S3, Redis, PostgreSQL) plus the test files whose behaviour depends on those
+# services. Every other file is mode-independent (ORM reads and writes whose SQL means the same on
+# SQLite and PostgreSQL, rules, documents, files, subprocesses with their own environment, servers
+# started in embedded mode) and runs once, in the embedded pass. A file goes here, with its reason,
+# only when it exercises a difference: SQL PostgreSQL treats differently (locking, type limits,
+# indexes), the Redis channel layer or cache, Celery, S3, pg_dump.
+SCALED_SUITES = \
+  tests/scaled \
+  tests/hardening/test_fuzz.py \
+  tests/hardening/test_ingest_faults.py \
+  tests/hardening/test_params_regressions.py \
+  tests/hardening/test_query_params_property.py \
+  tests/hardening/test_isolation.py \
+  tests/hardening/test_isolation_ws.py \
+  tests/hardening/test_scaling.py \
+  tests/backend/test_health_schema.py \
+  tests/backend/test_asgi_handler.py \
+  tests/backend/test_audit_chain.py \
+  tests/backend/test_auth.py \
+  tests/backend/test_sign_in_security.py \
+  tests/backend/test_org_admin.py \
+  tests/backend/test_org_fields.py \
+  tests/review/test_backup_restore.py \
+  tests/review/test_consumer.py \
+  tests/media_ingest/test_minio_e2e.py
+# Why each is here:
+#   test_fuzz, test_params_regressions, test_query_params_property: every endpoint with hostile
+#     input; PostgreSQL refuses what SQLite takes (integers past bigint, FOR UPDATE on
+#     an outer join) and each such refusal was a 500 once.
+#   test_ingest_faults: real workers on PostgreSQL/Redis (run once, here); its flood case posts
+#     concurrently only on PostgreSQL.
+#   test_isolation: scope and secrecy on the production database, including the planned check's
+#     response time and the audit chain command's SQL. test_isolation_ws: topics on the Redis
+#     channel layer. test_scaling: query shapes and the index PostgreSQL reads a page off.
+#   test_health_schema: health reports the mode's database, channel layer and job queue.
+#   test_asgi_handler: a database connection per pooled thread (PostgreSQL connections, not the
+#     shared SQLite one). test_audit_chain: the chain head is locked FOR UPDATE.
+#   test_auth, test_sign_in_security: throttle and lockout counters live in the cache (Redis in the
+#     scaled mode) and the failure rows are locked FOR UPDATE.
+#   test_org_admin, test_org_fields: org changes lock units, officers and assignments FOR UPDATE
+#     with joins (PostgreSQL refuses the nullable side of an outer join).
+#   test_backup_restore: pg_dump/pg_restore instead of the SQLite file. test_consumer: the review
+#     websocket on the Redis channel layer. test_minio_e2e: S3 + Celery (eager) + PostgreSQL together.
 test-scaled:
 	$(VENV)/bin/pytest -m "not e2e" $(SCALED_SUITES)
 

@@ -35,14 +35,137 @@ def footage_file(name: str) -> Path:
     return stand_in
 
 
-@pytest.fixture
-def demo(db: Any) -> Any:
-    """The demo organisation and one user per role (see backend/org/demo.py)."""
+def _transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs this test as a TransactionTestCase (real commits, flush after)."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(getattr(item, "fixturenames", ())))
+
+
+def _uses_db(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool({"db", "transactional_db"} & names)
+
+
+class SharedSeed:
+    """Demo data seeded once for a module's tests, inside a transaction held open for them; each
+    test runs in its own savepoint within it (pytest-django's `db`), so what a test writes is rolled
+    back and the next one finds the seed as it was — Django's TestCase.setUpTestData. Each test gets
+    a deep copy of the context's objects, as setUpTestData gives, so in-memory changes do not leak.
+
+    Only tests that ask for the demo see it. Before any other database test of the module, and
+    before a transactional test (real commits and a flush cannot happen inside the transaction), the
+    seed is rolled back; the next demo test seeds it again (see pytest_runtest_setup)."""
+
+    by_module: dict[str, SharedSeed] = {}
+
+    def __init__(self, module: str, blocker: Any) -> None:
+        self.module = module
+        self.blocker = blocker
+        self.builders: dict[str, Callable[[], Any]] = {}
+        self.layers: dict[str, Any] = {}
+        self.atomic: Any = None
+        SharedSeed.by_module[module] = self
+
+    @property
+    def active(self) -> bool:
+        return self.atomic is not None
+
+    def open(self) -> None:
+        """Open the transaction and seed every layer built so far, in order."""
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic._from_testcase = True  # durable blocks inside act as they do under TestCase
+            self.atomic.__enter__()
+            self.layers = {}
+            for name, seed in self.builders.items():
+                self.layers[name] = seed()
+
+    def build(self, name: str, seed: Callable[[], Any]) -> None:
+        """Seed layer `name` in the open transaction. Only from a module-scoped fixture or the setup
+        hook: those run before the test's own savepoint opens (a seed written inside it would be
+        rolled back with the test)."""
+        if name not in self.builders:
+            self.builders[name] = seed
+            with self.blocker.unblock():
+                self.layers[name] = seed()
+
+    def copy(self, name: str) -> Any:
+        """A deep copy of the context after layer `name`, for one test."""
+        import copy
+
+        return copy.deepcopy(self.layers[name])
+
+    def close(self) -> None:
+        from django.db import transaction
+
+        if self.atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = None
+
+
+_running: dict[str, pytest.Item] = {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test's fixtures: note the test (for `_shared_seed`); roll back the shared demo seed
+    before a database test that did not ask for it or a transactional one, and seed it again before
+    a demo test of its module that finds it rolled back."""
+    _running["item"] = item
+    module = item.getparent(pytest.Module)
+    wants_seed = "demo" in getattr(item, "fixturenames", ()) and not _transactional(item)
+    for name, seed in SharedSeed.by_module.items():
+        mine = module is not None and name == module.nodeid
+        if seed.active and _uses_db(item) and not (mine and wants_seed):
+            seed.close()
+        elif mine and wants_seed and not seed.active:
+            seed.open()
+
+
+@pytest.fixture(scope="module")
+def _shared_seed(request: pytest.FixtureRequest, django_db_setup: Any,
+                 django_db_blocker: Any) -> Iterator[SharedSeed | None]:
+    """Set up (module scope) before the test's own transaction opens; None for transactional tests."""
+    item = _running.get("item")
+    if item is None or _transactional(item):
+        yield None
+        return
+    seed = SharedSeed(request.node.nodeid, django_db_blocker)
+    try:
+        seed.open()
+        seed.build("org", _seed_demo)
+        yield seed
+    finally:
+        seed.close()
+        SharedSeed.by_module.pop(seed.module, None)
+
+
+def _seed_demo() -> Any:
     from backend.org.demo import DemoContext, seed
 
     ctx = DemoContext()
     seed(ctx)
     return ctx
+
+
+@pytest.fixture
+def demo(db: Any, _shared_seed: SharedSeed | None) -> Any:
+    """The demo organisation and one user per role (see backend/org/demo.py): seeded once per module
+    run (SharedSeed), per test for transactional tests."""
+    if _shared_seed is not None and _shared_seed.active:
+        return _shared_seed.copy("org")
+    return _seed_demo()
 
 
 def login_client(username: str, password: str) -> APIClient:

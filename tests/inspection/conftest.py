@@ -8,13 +8,31 @@ import pytest
 from rest_framework.test import APIClient
 
 
-@pytest.fixture
-def insp(demo: Any) -> Any:
-    """Demo org + inspection demo (criteria, catalogue, ratings, complaints, a signed and a planned check)."""
+def _seed_inspection(ctx: Any) -> Any:
     from inspection.demo import seed
 
-    seed(demo)
-    return demo
+    seed(ctx)
+    return ctx
+
+
+@pytest.fixture(scope="module")
+def _shared_insp(_shared_seed: Any) -> Any:
+    """The inspection demo on top of the module's shared org seed (tests/conftest.py SharedSeed)."""
+    if _shared_seed is not None and _shared_seed.active:
+        _shared_seed.build("inspection", lambda: _seed_inspection(_shared_seed.copy("org")))
+    return _shared_seed
+
+
+@pytest.fixture
+def insp(demo: Any, _shared_insp: Any) -> Any:
+    """Demo org + inspection demo (criteria, catalogue, ratings, complaints, a signed and a planned
+    check): seeded once per module run with the org, per test for transactional tests. The same
+    object as `demo` in the test (both fixtures name one context)."""
+    if _shared_insp is not None and _shared_insp.active and "inspection" in _shared_insp.layers:
+        seeded = _shared_insp.copy("inspection")
+        demo.units, demo.officers, demo.users, demo.extra = seeded.units, seeded.officers, seeded.users, seeded.extra
+        return demo
+    return _seed_inspection(demo)
 
 
 @pytest.fixture

@@ -38,20 +38,36 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def asgi_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """uvicorn backend.asgi:application in embedded mode on a fresh SQLite file in a temp var dir."""
-    var = tmp_path / "var"
+def _server_env(var: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "MINIO_ENDPOINT",
                         "COUNTERWATCH_OBJECTS_DIR", "TEST_DB_NAME"}}
     env.update({"DJANGO_SETTINGS_MODULE": "backend.settings", "COUNTERWATCH_VAR_DIR": str(var),
                 "COUNTERWATCH_BACKGROUND": "1", "RECONCILE_INTERVAL_SECONDS": "1", "LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1", "LOGIN_THROTTLE_RATE": "5/min"})
-    python = sys.executable
+    return env
+
+
+@pytest.fixture(scope="module")
+def seeded_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A var dir migrated and seeded with the demo, made once for the module (the slow part: a
+    migrate and a seed in subprocesses); each server starts on its own copy."""
+    var = tmp_path_factory.mktemp("live") / "var"
+    env = _server_env(var)
     for args in (["manage.py", "migrate", "--noinput", "-v0"], ["manage.py", "shell", "-c", SEED]):
-        done = subprocess.run([python, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
+    return var
+
+
+@pytest.fixture
+def asgi_server(tmp_path: Path, seeded_var: Path) -> Iterator[tuple[str, Path]]:
+    """uvicorn backend.asgi:application in embedded mode on its own copy of a freshly migrated and
+    seeded var dir (SQLite file, objects folder): no state passes from one test's server to the next."""
+    var = tmp_path / "var"
+    shutil.copytree(seeded_var, var)
+    env = _server_env(var)
+    python = sys.executable
     port = _free_port()
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen([python, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1",
