@@ -6,6 +6,7 @@ import json
 import re
 import unicodedata
 from datetime import datetime, timedelta
+from pathlib import Path
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
@@ -472,6 +473,7 @@ def _require_late_reason(reason: str) -> None:
 
 
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+PHOTO_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel frame; larger is not a phone photo (or a decompression bomb)
 
 
@@ -541,6 +543,8 @@ def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, fil
         raise _invalid(f"Tệp quá lớn (tối đa {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB).",
                        f"The file is too large (max {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB).", "file")
     content_type = _photo_decoded(fileobj)  # what the bytes are, not what the device said they are
+    # the name ends as what the bytes are: a JPEG sent as "x.html" is kept and printed as "x.jpg"
+    filename = f"{Path(filename or 'anh').stem[:100] or 'anh'}{PHOTO_EXTENSIONS[content_type]}"
     stored = store_upload(fileobj=fileobj, filename=filename, content_type=content_type,
                           prefix=f"inspection/checks/{check.uid}/evidence", max_bytes=MAX_EVIDENCE_BYTES,
                           expected_sha256=sha256)

@@ -126,6 +126,7 @@ def test_device_time_and_place_are_recorded_as_declared_next_to_the_server_recei
     assert response.status_code == 201, response.content
     item = ReportEvidence.objects.get(pk=response.json()["id"])
     assert item.content_type == "image/png"
+    assert item.filename == "anh.png"  # named as what the bytes are (an "x.html" JPEG was kept as x.html)
     shown = inspector.get(_url(running)).json()["evidence"][0]
     assert set(shown) >= {"received_at", "device_declared"} and "captured_at" not in shown
     assert shown["device_declared"]["captured_at"].startswith("2020-01-01T")

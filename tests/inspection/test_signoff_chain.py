@@ -20,7 +20,7 @@ from backend.org.models import Assignment
 from inspection.models import CheckReport, ReportEvidence
 from inspection.services_reports import content_hash
 from tests.conftest import login_client
-from tests.inspection.factories import OfficerFactory, UserFactory
+from tests.inspection.factories import OfficerFactory, UserFactory, photo_bytes, report_version
 from tests.inspection.test_field_signoff import _data_url, _photo_post, _png, _signed, running  # noqa: F401
 from tests.inspection.test_reports import _url
 from tests.inspection.test_secrecy import _plan
@@ -56,13 +56,14 @@ def test_a_photo_added_after_the_lead_signed_prints_only_in_the_annex_outside_th
     report = CheckReport.objects.get(surprise_check=running)
     sealed = dict(report.signed_content)
 
-    late = b"\xff\xd8\xff\xe0 a photo sent after the minutes were signed" * 40
-    no_reason = _photo_post(inspector, running, late, criterion="1.1")
+    late = photo_bytes(color=(200, 10, 10))
+    late_sha = hashlib.sha256(late).hexdigest()
+    no_reason = _photo_post(inspector, running, late, criterion="1.1", sha256=late_sha)
     assert no_reason.status_code == 400 and "đã ký" in no_reason.json()["error"]["message"]
     assert not ReportEvidence.objects.filter(report=report).exists()
-    added = _photo_post(inspector, running, late, criterion="1.1", reason="Ảnh chụp lúc mất mạng, gửi sau")
+    added = _photo_post(inspector, running, late, criterion="1.1", reason="Ảnh chụp lúc mất mạng, gửi sau",
+                        sha256=late_sha)
     assert added.status_code == 201, added.content
-    late_sha = hashlib.sha256(late).hexdigest()
 
     report.refresh_from_db()
     assert report.signed_content == sealed and report.content_hash == signed["content_hash"]
@@ -85,12 +86,12 @@ def test_a_photo_added_after_the_lead_signed_prints_only_in_the_annex_outside_th
 @pytest.mark.django_db
 def test_a_photo_before_signing_is_in_the_signed_part(api_as, running):
     inspector = api_as("inspector")
-    assert inspector.put(_url(running), {"results": [{"criterion": "1.1", "outcome": "pass"}]},
-                         format="json").status_code == 200
-    photo = b"\xff\xd8\xff\xe0 taken during the check" * 40
-    assert _photo_post(inspector, running, photo, criterion="1.1").status_code == 201
-    _signed(api_as, running)
+    assert inspector.put(_url(running), {"results": [{"criterion": "1.1", "outcome": "pass"}],
+                                         "version": report_version(running)}, format="json").status_code == 200
+    photo = photo_bytes()
     sha = hashlib.sha256(photo).hexdigest()
+    assert _photo_post(inspector, running, photo, criterion="1.1", sha256=sha).status_code == 201
+    _signed(api_as, running)
     assert CheckReport.objects.get(surprise_check=running).signed_content["evidence"] == [[sha, "anh.jpg", "1.1"]]
     assert sha in _flat(_signed_part(_pdf_text(api_as("lead"), running)))
 
@@ -103,8 +104,8 @@ def test_the_lead_block_names_the_lead_his_post_and_time_with_his_drawn_signatur
     lead, inspector = api_as("lead"), api_as("inspector")
     from tests.inspection.test_reports import _all
 
-    assert inspector.put(_url(running), {"results": _all(running), "summary": "Đơn vị chấp hành tốt."},
-                         format="json").status_code == 200
+    assert inspector.put(_url(running), {"results": _all(running), "summary": "Đơn vị chấp hành tốt.",
+                                         "version": report_version(running)}, format="json").status_code == 200
     assert lead.post(f"/api/inspection/checks/{running.uid}/complete/", {}, format="json").status_code == 200
     bad = lead.post(_url(running, "sign/"), {"signature": "data:image/png;base64,AAAA"}, format="json")
     assert bad.status_code == 400 and "signature" in bad.json()["error"]["fields"]

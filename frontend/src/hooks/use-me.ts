@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api } from "../api/client";
 import { finishPendingLogout } from "../api/session";
 import type { Me, Role } from "../types/org";
-import { lockDevice, lockedFor, rememberedMe } from "../offline/store";
+import { enterHandover, lockDevice, lockedFor, rememberedMe } from "../offline/store";
 
 export const ME_KEY = ["auth", "me"] as const;
 
@@ -13,7 +13,10 @@ export function useMe() {
       // signed out on this device while offline: nobody is signed in until the server has ended it too
       if (await finishPendingLogout()) return null;
       try {
-        return await api.get<Me>("/api/auth/me/");
+        const me = await api.get<Me>("/api/auth/me/");
+        // handed over: what the device keeps must open the hand-over screen, offline too
+        if (me.handover) await enterHandover(me).catch(() => undefined);
+        return me;
       } catch (e) {
         if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
           // the session is gone on the server: nothing of a check stays readable on this device; the

@@ -239,6 +239,21 @@ async function lockNow(): Promise<void> {
   announce("locked");
 }
 
+/** The lead handed the phone to the unit's representative: the checks kept on the device are dropped
+ *  and the kept profile says so, so that a reload (even offline) opens the hand-over screen and never
+ *  the app. The lead's queued changes stay; the server refuses them until the lead takes the phone back. */
+export function enterHandover<M extends { id: number; handover?: string | null }>(me: M): Promise<void> {
+  return serial(async () => {
+    if (!offlineSupported()) return;
+    const d = await db();
+    const tx = d.transaction(["checks", "meta"], "readwrite");
+    await tx.objectStore("checks").clear();
+    await tx.objectStore("meta").put({ key: "me", value: me });
+    await tx.done;
+    notify();
+  });
+}
+
 /** Whose changes wait on this locked device (for the sign-in page), or nothing. */
 export async function lockedFor(): Promise<(LockMeta & { count: number }) | undefined> {
   if (!offlineSupported()) return undefined;

@@ -12,7 +12,7 @@ vi.mock("../api/client", async (orig) => {
 });
 
 import { openDB, deleteDB } from "idb";
-import { DB_NAME, clearOfflineData, enqueuePhoto, enqueueReport, ensureOwner, keepCheck, keptCheck, keptChecks, lockDevice, lockedFor, queueItems, rememberedMe, sessionExpired } from "./store";
+import { DB_NAME, clearOfflineData, enqueuePhoto, enqueueReport, ensureOwner, enterHandover, keepCheck, keptCheck, keptChecks, lockDevice, lockedFor, queueItems, rememberedMe, sessionExpired } from "./store";
 import { OWNER_HEADER, backoffMs, dropChange, flushQueue, ownChanges, reapplyOnServer, setSyncUser } from "./sync";
 import type { CheckDetail, CheckReport } from "../types/inspection";
 
@@ -188,6 +188,19 @@ describe("whose changes, under whose session", () => {
     setSyncUser(null); // nobody signed in: nothing at all is sent
     await flushQueue(true);
     expect(put).not.toHaveBeenCalled();
+  });
+
+  it("handing the phone over drops the kept checks, and the kept profile opens the hand-over screen offline", async () => {
+    // insider review (issue 16): offline, a reload loaded the profile kept before the hand-over and
+    // opened the whole app, with the checks kept on the phone, in the representative's hands
+    await ensureOwner({ id: 1, username: "lead", full_name: "Trần Văn Trưởng", session: session(3_600_000) });
+    await keepCheck(1, check, report, []);
+    await enqueueReport(1, "c1", 1, body);
+    await enterHandover({ id: 1, username: "lead", full_name: "Trần Văn Trưởng", handover: "c1" });
+    expect(await keptCheck("c1", 1)).toBeUndefined();
+    expect(await keptChecks(1)).toEqual([]);
+    expect(((await rememberedMe()) as { handover?: string }).handover).toBe("c1");
+    expect(await queueItems(1)).toHaveLength(1); // the lead's changes wait for the lead
   });
 
   it("a 401 stops sending at once, without a retry, and locks the device: the check is hidden, the changes kept", async () => {

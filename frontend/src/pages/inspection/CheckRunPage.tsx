@@ -14,7 +14,7 @@ import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
 import { SignatureBox } from "../../components/inspection/RepresentativeSignOff";
 import { useMe } from "../../hooks/use-me";
 import { useFieldQueue, useOnline } from "../../hooks/use-field-queue";
-import { enqueuePhoto, enqueueReport, keepCheck, keptCheck, queueItems, type QueueItem, type ReportBase, type StoredCheck } from "../../offline/store";
+import { enqueuePhoto, enqueueReport, enterHandover, keepCheck, keptCheck, queueItems, type QueueItem, type ReportBase, type StoredCheck } from "../../offline/store";
 
 type QueueDrafts = QueueItem["drafts"];
 import { flushQueue, onSent } from "../../offline/sync";
@@ -212,7 +212,11 @@ export default function CheckRunPage() {
   // and the whole page reloads into the hand-over screen (nothing of the app stays in memory).
   const handover = useMutation({
     networkMode: "always",
-    mutationFn: () => api.post(`inspection/checks/${id}/report/handover/`),
+    mutationFn: async () => {
+      await api.post(`inspection/checks/${id}/report/handover/`);
+      // before the reload: a phone that goes offline now still opens the hand-over screen, not the app
+      if (me) await enterHandover({ ...me, handover: id }).catch(() => undefined);
+    },
     onSuccess: () => window.location.assign("/handover"),
   });
   // A photo is resized and hashed on the device, stamped with its time and position, queued behind the
