@@ -7,6 +7,7 @@ SHA-256 of the details is recorded) until the lead starts it.
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -481,6 +482,22 @@ def _check_subjects_served(subjects: list[dict[str, Any]], *, unit: Unit, occurr
             f"subjects[{index}].officer_id", code="subject_not_in_unit")
 
 
+def _check_violation_period(start: datetime, end: datetime | None) -> None:
+    """When a violation happened, on creation and on every edit: it has happened (neither end is in the
+    future: an edited draft moved to 2027 was confirmed and traced) and it ends after it starts."""
+    if end is not None and end < start:
+        raise _invalid("Thời điểm kết thúc vi phạm phải sau thời điểm bắt đầu.",
+                       "occurred_to must not be before occurred_from.", "occurred_to")
+    latest = timezone.now() + timedelta(minutes=5)
+    if start > latest:
+        raise _invalid("Thời điểm vi phạm không thể ở tương lai.", "occurred_from cannot be in the future.",
+                       "occurred_from")
+    if end is not None and end > latest:
+        raise _invalid("Thời điểm kết thúc vi phạm không thể ở tương lai; nếu vi phạm còn tiếp diễn, để trống.",
+                       "occurred_to cannot be in the future; leave it empty while the violation goes on.",
+                       "occurred_to")
+
+
 def _finding_reference() -> str:
     year = timezone.localdate().year
     while True:
@@ -508,12 +525,7 @@ def finding_create(*, by: Any, source: str, category: FindingCategory, title: st
     _aware(occurred_from, "occurred_from")
     if occurred_to is not None:
         _aware(occurred_to, "occurred_to")
-        if occurred_to < occurred_from:
-            raise _invalid("Thời điểm kết thúc vi phạm phải sau thời điểm bắt đầu.",
-                           "occurred_to must not be before occurred_from.", "occurred_to")
-    if occurred_from > timezone.now() + timedelta(minutes=5):
-        raise _invalid("Thời điểm vi phạm không thể ở tương lai.", "occurred_from cannot be in the future.",
-                       "occurred_from")
+    _check_violation_period(occurred_from, occurred_to)
     criterion = None
     if surprise_check is not None:
         surprise_check = SurpriseCheck.objects.select_related("unit", "counter").get(pk=surprise_check.pk)
@@ -606,10 +618,8 @@ def finding_update(*, by: Any, finding: Finding, data: dict[str, Any]) -> Findin
         finding.occurred_from = _aware(data["occurred_from"], "occurred_from")
     if "occurred_to" in data:
         finding.occurred_to = _aware(data["occurred_to"], "occurred_to") if data["occurred_to"] else None
-    if finding.occurred_to is not None and finding.occurred_to < finding.occurred_from:
-        raise _invalid("Thời điểm kết thúc vi phạm phải sau thời điểm bắt đầu.",
-                       "occurred_to must not be before occurred_from.", "occurred_to")
     if "occurred_from" in data or "occurred_to" in data:
+        _check_violation_period(finding.occurred_from, finding.occurred_to)
         require_unit_existed(unit=finding.unit, start=timezone.localtime(finding.occurred_from).date(),
                              end=timezone.localtime(finding.occurred_to).date() if finding.occurred_to else None,
                              field="occurred_from", into_successor=True)
@@ -690,6 +700,7 @@ def _refuse_dismissing_what_discipline_rests_on(finding: Finding) -> None:
 
 
 EXPLANATION_MIN_LETTERS = 20
+MAX_EXPLANATIONS = 20  # a hundred identical self-reviews were accepted (insider review, issue 15)
 
 
 @transaction.atomic
@@ -707,11 +718,18 @@ def finding_explain(*, by: Any, finding: Finding, kind: str, text: str) -> Findi
                        "Only a confirmed finding can be explained.", code="invalid_state")
     from inspection.services_common import is_a_reason, strip_invisible
 
-    text = strip_invisible(text or "").strip()
+    # control characters (terminal escapes) are not text; line breaks and tabs are
+    text = "".join(ch for ch in strip_invisible(text or "") if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
     if not is_a_reason(text, EXPLANATION_MIN_LETTERS):
         raise _invalid(f"Nội dung giải trình cần nêu cụ thể (ít nhất {EXPLANATION_MIN_LETTERS} chữ).",
                        f"Say what happened ({EXPLANATION_MIN_LETTERS} letters at least).", "text",
                        code="reason_required")
+    if FindingExplanation.objects.filter(finding=finding, kind=kind, text=text).exists():
+        raise Conflict("Văn bản này đã được gửi cho vi phạm này.", "This text was already sent for this finding.",
+                       code="duplicate")
+    if FindingExplanation.objects.filter(finding=finding).count() >= MAX_EXPLANATIONS:
+        raise Conflict(f"Mỗi vi phạm nhận tối đa {MAX_EXPLANATIONS} văn bản giải trình, tự kiểm điểm.",
+                       f"A finding takes at most {MAX_EXPLANATIONS} explanations.", code="too_many")
     explanation = FindingExplanation.objects.create(finding=finding, kind=kind, text=text, author=by,
                                                     at=timezone.now())
     audit_record(actor=by, verb=f"finding.{kind}", obj=finding,

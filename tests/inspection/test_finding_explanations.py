@@ -61,3 +61,38 @@ def test_a_finding_outside_the_head_unit_is_not_found(api_as, insp):
                                        {"kind": "explanation", "text": TEXT}, format="json")
     assert response.status_code == 404, response.content
     assert not FindingExplanation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_blank_letters_repeats_and_control_characters_are_not_explanations(api_as, insp):
+    """Insider review (issue 15): a run of U+3164 (a Hangul filler that draws nothing) was accepted as a
+    giải trình, and a hundred identical self-reviews were all kept."""
+    finding = _finding()
+    head = api_as("unithead")
+    url = f"/api/inspection/findings/{finding.pk}/explanations/"
+    blank = head.post(url, {"kind": "explanation", "text": "\u3164" * 40}, format="json")
+    assert blank.status_code == 400 and blank.json()["error"]["code"] == "reason_required"
+    assert head.post(url, {"kind": "explanation", "text": "\x1b[2J" + TEXT}, format="json").status_code == 201
+    assert FindingExplanation.objects.get().text == "[2J" + TEXT  # the escape character is dropped
+    again = head.post(url, {"kind": "explanation", "text": "\x1b[2J" + TEXT}, format="json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "duplicate"
+    assert FindingExplanation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_draft_cannot_be_moved_into_the_future(api_as, insp):
+    """Insider review (issue 15): creating refused a future date, editing did not; a draft moved to 2027
+    was confirmed and traced. An end in the future is refused too (empty while it goes on)."""
+    draft = _finding()
+    Finding.objects.filter(pk=draft.pk).update(state="draft", confirmed_at=None)
+    draft.refresh_from_db()
+    lead = api_as("lead")
+    before = (draft.occurred_from, draft.occurred_to)
+    moved = lead.patch(f"/api/inspection/findings/{draft.pk}/", {"occurred_from": "2099-06-01T08:00:00+07:00"},
+                       format="json")
+    assert moved.status_code == 400 and "tương lai" in moved.json()["error"]["message"]
+    ends = lead.patch(f"/api/inspection/findings/{draft.pk}/", {"occurred_to": "2099-06-01T08:00:00+07:00"},
+                      format="json")
+    assert ends.status_code == 400 and "occurred_to" in ends.json()["error"]["fields"]
+    draft.refresh_from_db()
+    assert (draft.occurred_from, draft.occurred_to) == before
