@@ -288,6 +288,9 @@ class DrawListApi(APIView):
         travel_minutes = serializers.IntegerField(required=False, default=60, min_value=0, max_value=240)
         floor_share = serializers.FloatField(required=False, default=0.75, min_value=0.5, max_value=0.9)
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        # the open draws the caller knows it replaces (the dialog sends [] first and is told what it would)
+        confirm_supersedes = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                                   max_length=100)
 
     def get(self, request: Request) -> Response:
         return paginate(request, self, selectors.draws_list(user=request.user),

@@ -53,6 +53,9 @@ export const INSPECTION: Dict = {
   "risk.reasonLine": ["{{feature}}: {{value}} × {{weight}} = {{points}} điểm", "{{feature}}: {{value}} × {{weight}} = {{points}} pts"],
 
   "draw.reasonLabel": ["Lý do", "Reason"],
+  "draw.supersedesWarn": ["Đợt rút thăm mới sẽ thay thế đợt #{{draw}} và hủy {{planned}} cuộc kiểm tra đã lên kế hoạch (đợt “{{name}}”).", "The new draw will replace draw #{{draw}} and cancel {{planned}} planned check(s) (draw “{{name}}”)."],
+  "draw.supersedesConfirm": ["Nêu lý do rồi bấm \"Rút thăm và thay thế\" để xác nhận; các cuộc đã hủy được công bố cho cán bộ kỷ luật.", "Give the reason, then press \"Draw and replace\" to confirm; the cancelled checks are published to the disciplinary officers."],
+  "draw.runReplacing": ["Rút thăm và thay thế", "Draw and replace"],
   "draw.redrawReason": ["Lý do rút thăm lại", "Reason for a re-draw"],
   "draw.redrawReasonHint": ["Bắt buộc khi khoảng thời gian trùng với đợt đã rút thăm hoặc khi tham số khác quy định (tỷ lệ theo rủi ro 75%); được công bố cho cán bộ kỷ luật và quản trị.", "Required when the window overlaps an earlier draw or a parameter differs from the policy (75% by risk); published to disciplinary officers and administrators."],
   "draw.closeReason": ["Lý do khóa sổ", "Reason for closing"],
