@@ -232,11 +232,12 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     seed = serializers.SerializerMethodField()
     split = serializers.SerializerMethodField()
     checks_count = serializers.IntegerField(read_only=True, required=False)
+    planned_count = serializers.IntegerField(read_only=True, required=False)
 
     class Meta:
         model = Draw
         fields = ["id", "name", "state", "created_at", "created_by", "seed_sha256", "seed", "params", "result",
-                  "closed_at", "closed_by", "checks_count", "reason", "close_reason", "flags", "warnings", "split"]
+                  "closed_at", "closed_by", "checks_count", "planned_count", "reason", "close_reason", "flags", "warnings", "split"]
 
     def get_created_by(self, obj: Draw) -> dict[str, Any] | None:
         return _user_brief(obj.created_by)
@@ -301,6 +302,7 @@ class DrawListApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draw = services.draw_create(by=request.user, **data.validated_data)
+        draw = selectors.draw_get_for(user=request.user, pk=draw.pk)  # with its counts, as the list reads them
         return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data, status=201)
 
 

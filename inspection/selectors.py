@@ -199,14 +199,22 @@ def _draws_visible_to(user: Any) -> QuerySet[Draw]:
     return Draw.objects.filter(Q(created_by=user) | Q(closed_at__isnull=False))
 
 
+def _with_counts(draws: QuerySet[Draw]) -> QuerySet[Draw]:
+    """Every check of the draw, and those still planned (one count for the card, the detail and home,
+    whether or not the reader may see each check: a lead kept off one for a conflict of interest)."""
+    return draws.annotate(checks_count=Count("checks", distinct=True),
+                          planned_count=Count("checks", filter=Q(checks__state=SurpriseCheck.State.PLANNED),
+                                              distinct=True))
+
+
 def draws_list(*, user: Any) -> QuerySet[Draw]:
-    return (_draws_visible_to(user).select_related("created_by", "closed_by").annotate(checks_count=Count("checks"))
+    return (_with_counts(_draws_visible_to(user).select_related("created_by", "closed_by"))
             .order_by("-created_at", "-id"))
 
 
 def draw_get_for(*, user: Any, pk: int) -> Draw:
     """Draws name their targets: see `_draws_visible_to` (verification included)."""
-    draw = _draws_visible_to(user).select_related("created_by", "closed_by").filter(pk=pk).first()
+    draw = _with_counts(_draws_visible_to(user).select_related("created_by", "closed_by")).filter(pk=pk).first()
     if draw is None:
         raise NotFound("Không tìm thấy lượt rút thăm.", "Draw not found.")
     return draw

@@ -101,6 +101,8 @@ export interface Draw {
   state: "open" | "closed";
   closed_at?: string | null;
   checks_count?: number;
+  /** Checks of the draw still planned, those the reader may not see included (a conflict of interest). */
+  planned_count?: number;
   candidates?: { unit_id: number; score: number; forced?: boolean; snapshot_id?: number; last_checked?: string; due?: string }[];
   /** Detail only: the units left out and why; a planned check that kept one out, when the reader may see it. */
   excluded?: DrawExclusion[];

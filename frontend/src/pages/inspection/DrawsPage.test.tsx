@@ -100,3 +100,32 @@ test("a draw over an open one says beforehand which draw it replaces and how man
   await waitFor(() => expect(sent).toHaveLength(2));
   expect(sent[1].confirm_supersedes).toEqual([3]);
 });
+
+test("a lead kept off one check for a conflict of interest reads what happened and the draw's own count of planned checks", async () => {
+  const draw = {
+    id: 5, name: "Tháng 12", state: "open", created_at: "2026-11-30T02:00:00Z", created_by: null, seed_sha256: "a".repeat(64), seed: null,
+    params: { n: 3, start: "2026-12-01", end: "2026-12-31", excluded: [] },
+    result: [
+      { order: 1, unit_id: 10, reason: "risk", score: 14, team: [], slot: null, notes: [] },
+      { order: 2, unit_id: 11, reason: "risk", score: 12, team: [], slot: null, notes: [] },
+      { order: 3, unit_id: 12, reason: "risk", score: 46.8, team: [], slot: null, redacted: true, notes: [{ code: "drawing_lead_conflicted" }] },
+    ],
+    closed_at: null, closed_by: null, checks_count: 3, planned_count: 3, reason: "", close_reason: "", flags: [], warnings: [], candidates: [], excluded: [],
+  };
+  const check = (i: number) => ({ id: `c${i}`, reference: `KT-${i}`, state: "planned", unit: 10 + i, draw: 5 });
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/draws/5/")) return json(draw);
+    if (url.includes("/inspection/checks/")) return json(page([check(0), check(1)]));
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawDetail id={5} /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByText("Đã giao trưởng đoàn khác do xung đột lợi ích")).toBeInTheDocument();
+  expect(screen.queryByText(/đổi tổ trưởng/)).toBeNull();
+  await waitFor(() => expect(screen.getByTestId("draw-pending")).toHaveTextContent("Còn 3 cuộc kiểm tra chưa tiến hành"));
+  expect(screen.getByTestId("draw-pending")).toHaveTextContent("Trong đó 1 cuộc bạn không xem được lịch và tổ (xung đột lợi ích)");
+});

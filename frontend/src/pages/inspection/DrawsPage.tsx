@@ -166,7 +166,11 @@ export function DrawDetail({ id }: { id: number }) {
     onSuccess: done,
   });
   const verify = useMutation({ mutationFn: () => api.get<DrawVerify>(`inspection/draws/${id}/verify/`) });
-  const planned = rows(checksQ.data).filter((c) => c.state === "planned").length;
+  const plannedVisible = rows(checksQ.data).filter((c) => c.state === "planned").length;
+  // the draw's own count (the card, the toast and home agree); a check the reader is kept off for a
+  // conflict of interest is counted, and said to be hidden
+  const planned = Math.max(q.data?.planned_count ?? plannedVisible, plannedVisible);
+  const plannedHidden = planned - plannedVisible;
   const allCancelled = rows(checksQ.data).length > 0 && rows(checksQ.data).every((c) => c.state === "cancelled");
   // checks dropped one by one are counted in the commitment: closing then needs a reason (published)
   const anyCancelled = rows(checksQ.data).some((c) => c.state === "cancelled");
@@ -235,7 +239,7 @@ export function DrawDetail({ id }: { id: number }) {
             {t("draw.split", { n: d.split.n, floor: d.split.floor, room: d.split.floor_room, risk: d.split.risk, uniform: d.split.uniform })}
           </p>
         )}
-        {d.state === "open" && planned > 0 && <p className="muted small" style={{ margin: 0 }}>{t("draw.pendingChecks", { count: planned })}</p>}
+        {d.state === "open" && planned > 0 && <p className="muted small" style={{ margin: 0 }} data-testid="draw-pending">{t("draw.pendingChecks", { count: planned })}{plannedHidden > 0 && ` ${t("draw.pendingHidden", { count: plannedHidden })}`}</p>}
         {verify.isError && <InlineError error={verify.error} />}
         {verify.data && (
           <div className={`notice ${verify.data.match ? "notice-green" : "notice-red"}`} data-testid="verify-result">
