@@ -72,7 +72,11 @@ def _get_or_404(model: Any, pk: Any, vi: str, en: str, **filters: Any) -> Any:
 def _user_brief(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
-    return {"id": user.pk, "username": user.get_username(), "full_name": user.get_full_name()}
+    # an officer's rank and name where people are listed (draw team, calendar), the login only as a last resort
+    officer = user.officer if user.officer_id else None
+    return {"id": user.pk, "username": user.get_username(),
+            "full_name": user.get_full_name() or (officer.full_name if officer else ""),
+            "rank": officer.rank if officer else ""}
 
 
 def _unit_brief(unit: Unit | None) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import NotFound
 from backend.core.text import fold
@@ -65,8 +65,8 @@ def hidden_check_q(user: Any, prefix: str = "surprise_check") -> Q:
 
 def checks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[SurpriseCheck]:
     qs = (checks_visible_to(user)
-          .select_related("unit", "counter", "lead", "report", "criteria_set")
-          .prefetch_related("team"))
+          .select_related("unit", "counter", "lead__officer", "report", "criteria_set")
+          .prefetch_related(Prefetch("team", queryset=User.objects.select_related("officer"))))
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
     if filters.get("mode"):
@@ -99,8 +99,8 @@ def check_counts(*, user: Any) -> dict[str, int]:
 
 def check_get_for(*, user: Any, uid: Any) -> SurpriseCheck:
     """One check or NotFound; a secret check answers exactly like a missing one."""
-    check = (checks_visible_to(user).select_related("unit", "counter", "lead", "criteria_set", "draw")
-             .prefetch_related("team").filter(uid=uid).first())
+    check = (checks_visible_to(user).select_related("unit", "counter", "lead__officer", "criteria_set", "draw")
+             .prefetch_related(Prefetch("team", queryset=User.objects.select_related("officer"))).filter(uid=uid).first())
     if check is None:
         raise NotFound("Không tìm thấy cuộc kiểm tra.", "Check not found.")
     return check

@@ -38,3 +38,24 @@ def test_a_conflicted_lead_reads_one_count_of_planned_checks_everywhere(api_as, 
     # the one he is kept off stays out of his list of checks
     visible = client.get(f"/api/inspection/checks/?draw={draw_id}&state=planned&page_size=200").json()["count"]
     assert visible == total - 1
+
+
+def test_people_on_checks_are_named_by_the_officer_s_rank_and_name_not_the_login(api_as, insp):
+    """Finding 7: the draw team and the calendar showed logins ("province-inspector-4")."""
+    from backend.accounts.models import User
+    from backend.org.models import Officer
+
+    lead = insp.users["lead"]
+    User.objects.filter(pk=lead.pk).update(first_name="", last_name="")
+    officer = Officer.objects.get(pk=lead.officer_id) if lead.officer_id else None
+    assert officer is not None
+    Officer.objects.filter(pk=officer.pk).update(rank="Thiếu tá", full_name="Trần Văn Bình")
+    client = api_as("lead")
+    start = timezone.localdate() + timedelta(days=100)
+    drawn = client.post("/api/inspection/draws/", {"n": 3, "start": start.isoformat(),
+                                                   "end": (start + timedelta(days=11)).isoformat()}, format="json")
+    assert drawn.status_code == 201, drawn.content
+    listed = client.get(f"/api/inspection/checks/?draw={drawn.json()['id']}&page_size=200").json()["results"]
+    people = [p for c in listed for p in [c["lead"], *c["team"]] if p and p["id"] == lead.pk]
+    assert people, "the lead is on none of his draw's checks"
+    assert all(p["full_name"] == "Trần Văn Bình" and p["rank"] == "Thiếu tá" for p in people)

@@ -10,6 +10,8 @@ export interface UserBrief {
   id: number;
   username?: string;
   full_name?: string;
+  /** the linked officer's rank (Thiếu tá, Đại úy…), shown before the name */
+  rank?: string;
   name?: string;
 }
 
