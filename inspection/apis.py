@@ -72,7 +72,11 @@ def _get_or_404(model: Any, pk: Any, vi: str, en: str, **filters: Any) -> Any:
 def _user_brief(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
-    return {"id": user.pk, "username": user.get_username(), "full_name": user.get_full_name()}
+    # an officer's rank and name where people are listed (draw team, calendar), the login only as a last resort
+    officer = user.officer if user.officer_id else None
+    return {"id": user.pk, "username": user.get_username(),
+            "full_name": user.get_full_name() or (officer.full_name if officer else ""),
+            "rank": officer.rank if officer else ""}
 
 
 def _unit_brief(unit: Unit | None) -> dict[str, Any] | None:
@@ -232,11 +236,12 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     seed = serializers.SerializerMethodField()
     split = serializers.SerializerMethodField()
     checks_count = serializers.IntegerField(read_only=True, required=False)
+    planned_count = serializers.IntegerField(read_only=True, required=False)
 
     class Meta:
         model = Draw
         fields = ["id", "name", "state", "created_at", "created_by", "seed_sha256", "seed", "params", "result",
-                  "closed_at", "closed_by", "checks_count", "reason", "close_reason", "flags", "warnings", "split"]
+                  "closed_at", "closed_by", "checks_count", "planned_count", "reason", "close_reason", "flags", "warnings", "split"]
 
     def get_created_by(self, obj: Draw) -> dict[str, Any] | None:
         return _user_brief(obj.created_by)
@@ -288,6 +293,9 @@ class DrawListApi(APIView):
         travel_minutes = serializers.IntegerField(required=False, default=60, min_value=0, max_value=240)
         floor_share = serializers.FloatField(required=False, default=0.75, min_value=0.5, max_value=0.9)
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        # the open draws the caller knows it replaces (the dialog sends [] first and is told what it would)
+        confirm_supersedes = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                                   max_length=100)
 
     def get(self, request: Request) -> Response:
         return paginate(request, self, selectors.draws_list(user=request.user),
@@ -298,6 +306,7 @@ class DrawListApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draw = services.draw_create(by=request.user, **data.validated_data)
+        draw = selectors.draw_get_for(user=request.user, pk=draw.pk)  # with its counts, as the list reads them
         return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data, status=201)
 
 

@@ -81,7 +81,7 @@ def _lead(user: Any) -> list[HomeCard]:
     return [
         _card_checks("due_checks", due, "/inspection/checks", "amber"),
         HomeCard(key="open_draws", count=draws.count(), link="/inspection/draws", tone="blue", rows=[
-            Row(title=d.name or f"#{d.pk}", detail=str(getattr(d, "checks_count", "")), link="/inspection/draws",
+            Row(title=d.name or f"#{d.pk}", detail=str(getattr(d, "planned_count", "")), link="/inspection/draws",
                 date=_local(d.created_at)) for d in draws[:ROWS]]),
         _card_checks("reports_to_sign", to_sign, "/inspection/checks", "green"),
         _card_findings("draft_findings", drafts, "/inspection/findings/", "/inspection/findings"),

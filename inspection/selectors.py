@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import NotFound
 from backend.core.text import fold
@@ -65,8 +65,8 @@ def hidden_check_q(user: Any, prefix: str = "surprise_check") -> Q:
 
 def checks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[SurpriseCheck]:
     qs = (checks_visible_to(user)
-          .select_related("unit", "counter", "lead", "report", "criteria_set")
-          .prefetch_related("team"))
+          .select_related("unit", "counter", "lead__officer", "report", "criteria_set")
+          .prefetch_related(Prefetch("team", queryset=User.objects.select_related("officer"))))
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
     if filters.get("mode"):
@@ -99,8 +99,8 @@ def check_counts(*, user: Any) -> dict[str, int]:
 
 def check_get_for(*, user: Any, uid: Any) -> SurpriseCheck:
     """One check or NotFound; a secret check answers exactly like a missing one."""
-    check = (checks_visible_to(user).select_related("unit", "counter", "lead", "criteria_set", "draw")
-             .prefetch_related("team").filter(uid=uid).first())
+    check = (checks_visible_to(user).select_related("unit", "counter", "lead__officer", "criteria_set", "draw")
+             .prefetch_related(Prefetch("team", queryset=User.objects.select_related("officer"))).filter(uid=uid).first())
     if check is None:
         raise NotFound("Không tìm thấy cuộc kiểm tra.", "Check not found.")
     return check
@@ -199,14 +199,22 @@ def _draws_visible_to(user: Any) -> QuerySet[Draw]:
     return Draw.objects.filter(Q(created_by=user) | Q(closed_at__isnull=False))
 
 
+def _with_counts(draws: QuerySet[Draw]) -> QuerySet[Draw]:
+    """Every check of the draw, and those still planned (one count for the card, the detail and home,
+    whether or not the reader may see each check: a lead kept off one for a conflict of interest)."""
+    return draws.annotate(checks_count=Count("checks", distinct=True),
+                          planned_count=Count("checks", filter=Q(checks__state=SurpriseCheck.State.PLANNED),
+                                              distinct=True))
+
+
 def draws_list(*, user: Any) -> QuerySet[Draw]:
-    return (_draws_visible_to(user).select_related("created_by", "closed_by").annotate(checks_count=Count("checks"))
+    return (_with_counts(_draws_visible_to(user).select_related("created_by", "closed_by"))
             .order_by("-created_at", "-id"))
 
 
 def draw_get_for(*, user: Any, pk: int) -> Draw:
     """Draws name their targets: see `_draws_visible_to` (verification included)."""
-    draw = _draws_visible_to(user).select_related("created_by", "closed_by").filter(pk=pk).first()
+    draw = _with_counts(_draws_visible_to(user).select_related("created_by", "closed_by")).filter(pk=pk).first()
     if draw is None:
         raise NotFound("Không tìm thấy lượt rút thăm.", "Draw not found.")
     return draw

@@ -13,7 +13,7 @@ from django.utils import timezone
 from backend.accounts.models import Role, User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
-from backend.core.errors import Conflict, Forbidden
+from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.org.models import Counter, Unit
 from inspection import draw as drawing
 from inspection import risk
@@ -239,18 +239,40 @@ def _overlapping_draws(start: date, end: date) -> list[Draw]:
     return overlapping
 
 
-def _redraw_flags(start: date, end: date, reason: str) -> list[dict[str, Any]]:
+def _supersede_preview(overlapping: list[Draw]) -> tuple[list[dict[str, Any]], str, str]:
+    """What a redraw over these draws would replace: each open draw and its planned checks (told to the
+    lead before he confirms)."""
+    replaced = [{"draw": d.pk, "name": d.name,
+                 "planned": d.checks.filter(state=SurpriseCheck.State.PLANNED, started_at__isnull=True).count()}
+                for d in overlapping if d.state == Draw.State.OPEN]
+    vi = "".join(f" Đợt rút thăm mới sẽ thay thế đợt #{r['draw']} và hủy {r['planned']} cuộc kiểm tra đã lên "
+                 "kế hoạch." for r in replaced)
+    en = "".join(f" The new draw will replace draw #{r['draw']} and cancel its {r['planned']} planned check(s)."
+                 for r in replaced)
+    return replaced, vi, en
+
+
+def _redraw_flags(start: date, end: date, reason: str,
+                  confirm_supersedes: list[int] | None = None) -> list[dict[str, Any]]:
     """A draw over a window an earlier draw covered is a re-roll unless explained: it needs a reason,
-    and the flag is published with the commitment (never the targets)."""
+    and the flag is published with the commitment (never the targets). A caller that states which open
+    draws it means to replace (confirm_supersedes, the draw dialog) is refused until that matches."""
     overlapping = _overlapping_draws(start, end)
     if not overlapping:
         return []
     ids = [d.pk for d in overlapping]
+    replaced, vi_replace, en_replace = _supersede_preview(overlapping)
+    detail = {"overlapping": ids, "supersedes": replaced, "cancels": sum(r["planned"] for r in replaced)}
     if not reason:
-        raise _invalid(f"Khoảng thời gian trùng với lượt rút thăm đã có (số {', '.join(map(str, ids))}): rút thăm "
-                       "lại phải nêu lý do; lý do được công bố cho cán bộ kỷ luật và quản trị.",
-                       f"The window overlaps earlier draw(s) {ids}: a redraw needs a reason, which is published "
-                       "to the disciplinary officers and administrators.", "reason", code="redraw_needs_reason")
+        raise DomainError(f"Khoảng thời gian trùng với đợt rút thăm đã có (số {', '.join(map(str, ids))}): rút thăm "
+                          "lại phải nêu lý do; lý do được công bố cho cán bộ kỷ luật và quản trị." + vi_replace,
+                          f"The window overlaps earlier draw(s) {ids}: a redraw needs a reason, which is published "
+                          "to the disciplinary officers and administrators." + en_replace,
+                          code="redraw_needs_reason", fields={"reason": ["A redraw needs a reason."]}, detail=detail)
+    if confirm_supersedes is not None and sorted(confirm_supersedes) != sorted(r["draw"] for r in replaced):
+        raise DomainError("Cần xác nhận trước khi rút thăm lại:" + vi_replace,
+                          "Confirm before redrawing:" + en_replace, code="redraw_supersedes_unconfirmed",
+                          detail=detail)
     voided = [d.pk for d in overlapping
               if any(f.get("code") in ("all_checks_cancelled", "draw_cancelled") for f in d.flags)]
     flags: list[dict[str, Any]] = [{"code": "overlapping_window", "draws": ids, "reason": reason}]
@@ -422,7 +444,7 @@ def _exclusion_notes(inputs: dict[str, Any], n: int, drawn: int) -> tuple[list[d
 
 @transaction.atomic
 def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode: str = SurpriseCheck.Mode.DOT_XUAT,
-                reason: str = "", **options: Any) -> Draw:
+                reason: str = "", confirm_supersedes: list[int] | None = None, **options: Any) -> Draw:
     require_role(by, *LEAD)
     if mode not in SurpriseCheck.Mode.values:
         raise _invalid("Hình thức kiểm tra không hợp lệ.", f"Unknown mode {mode!r}.", "mode")
@@ -436,7 +458,7 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
                        "kỷ luật và quản trị.",
                        f"Parameters differ from the policy ({names}): a reason is needed, published with them to "
                        "the disciplinary officers and administrators.", "reason", code="deviation_needs_reason")
-    flags = _redraw_flags(start, end, reason)
+    flags = _redraw_flags(start, end, reason, confirm_supersedes)
     if deviations:
         flags.append({"code": "parameters_off_policy", "deviations": deviations, "reason": reason})
     superseded = _supersede(by=by, start=start, end=end, reason=reason) if flags and reason else []

@@ -29,12 +29,15 @@ class DomainError(Exception):
         code: str = "invalid",
         fields: dict[str, Any] | None = None,
         status: int | None = None,
+        detail: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message_en)
         self.message = message
         self.message_en = message_en
         self.code = code
         self.fields = fields or {}
+        # structured facts the caller needs to decide (e.g. what a redraw would supersede)
+        self.detail = detail
         if status is not None:
             self.status = status
 
@@ -106,9 +109,12 @@ def _first_message(fields: Any) -> str:
     return ""
 
 
-def error_body(code: str, message: str, message_en: str, fields: Any = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "message_en": message_en,
-                      "fields": fields or {}}}
+def error_body(code: str, message: str, message_en: str, fields: Any = None,
+               detail: dict[str, Any] | None = None) -> dict[str, Any]:
+    body = {"code": code, "message": message, "message_en": message_en, "fields": fields or {}}
+    if detail:
+        body["detail"] = detail
+    return {"error": body}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -117,7 +123,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
         exc = body_too_large()
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.message_en, exc.fields),
+        return Response(error_body(exc.code, exc.message, exc.message_en, exc.fields, exc.detail),
                         status=exc.status)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -176,6 +176,18 @@ def _rank(scores: dict[int, UnitScore]) -> None:
         prev_score, prev_rank = s.score, s.rank
 
 
+def _places(scores: dict[int, UnitScore]) -> dict[int, int]:
+    """Places by score within a set of units (ties share a place, as in `_rank`)."""
+    ranked = sorted(scores.items(), key=lambda kv: (-(kv[1].score or 0.0), kv[1].unit.code))
+    out: dict[int, int] = {}
+    prev_score, prev_place = None, 0
+    for i, (pk, s) in enumerate(ranked, start=1):
+        place = prev_place if s.score == prev_score else i
+        out[pk] = place
+        prev_score, prev_place = s.score, place
+    return out
+
+
 def num_vi(value: float) -> str:
     """A score as written in Vietnamese: decimal comma, at most 2 decimals (29,4; 50)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
@@ -217,6 +229,11 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
     previous = _scores(units=units, period=prev_period, policy=policy, today=today)
     _rank(previous)
     absent = UnitScore(unit=Unit())  # a unit that did not exist in the previous period: no previous rank
+    # the move in places is counted among the units ranked in both periods (76th of 77 then and 41st of
+    # 41 now is no move up): each side re-ranked within that common set
+    common = [u.pk for u in units if current[u.pk].rank is not None and previous.get(u.pk, absent).rank is not None]
+    now_among = _places({pk: current[pk] for pk in common})
+    then_among = _places({pk: previous[pk] for pk in common})
     # heads of the ranked units, and of the units where the findings happened (an old commune merged
     # since is headed by its own head on the day of its violation, not by the absorbing unit's)
     head_unit_ids = {u.pk for u in units} | {f["unit_id"] for s in current.values() for f in s.findings}
@@ -234,7 +251,8 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
         elif p.rank is None:
             trend = "new"
         else:
-            trend = "up" if s.rank < p.rank else "down" if s.rank > p.rank else "same"
+            moved = then_among[u.pk] - now_among[u.pk]
+            trend = "up" if moved > 0 else "down" if moved < 0 else "same"
         code, why_vi, why_en, triggers = _consequence(s, policy)
         unit_consequence = None
         head_rows = []
@@ -290,8 +308,12 @@ def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
                                "by_severity": dict(by_sev)},
             },
             "previous": {"period": prev_period.label, "score": p.score, "rank": p.rank,
+                         "ranked": sum(1 for x in previous.values() if x.rank is not None),
                          "basis": "same_units_and_predecessors"},
             "trend": trend,
+            # places moved (+ up, − down) among the units ranked in both periods, and how many those are
+            "rank_change": (then_among[u.pk] - now_among[u.pk]) if u.pk in now_among else None,
+            "comparable": len(common),
             "score_change": (round(s.score - p.score, 2) if s.score is not None and p.score is not None else None),
             "emulation": {"unit": unit_consequence, "heads": head_rows},
             "note_vi": ("Chưa có dữ liệu: không có biên bản kiểm tra đã ký trong kỳ." if s.score is None else

@@ -304,3 +304,50 @@ def test_the_absence_form_lists_the_team_to_leads_and_admins_only(lead, inspecto
     assert {lead.pk, inspector.pk} <= names
     assert _client(UserFactory(role=Role.ADMIN)).get("/api/inspection/absences/team/").status_code == 200
     assert _client(UserFactory(role=Role.DISCIPLINARY)).get("/api/inspection/absences/team/").status_code == 403
+
+
+# --- issue 13 (lead's month, finding 1): the refusal says what a redraw would supersede ------------
+
+
+@pytest.mark.django_db
+def test_the_redraw_refusal_names_the_open_draw_it_would_replace_and_how_many_checks_it_cancels(lead, inspector):
+    for _ in range(6):
+        _commune(checked_days_ago=30)
+    start, end = _window()
+    first = services.draw_create(by=lead, n=4, start=start, end=end, pool=[lead, inspector])
+    planned = first.checks.filter(state=SurpriseCheck.State.PLANNED).count()
+    assert planned == 4
+    response = _client(lead).post("/api/inspection/draws/", {
+        "name": "Bổ sung cuối kỳ", "n": 1, "start": (end - timedelta(days=2)).isoformat(), "end": end.isoformat(),
+    }, format="json")
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "redraw_needs_reason"
+    assert error["detail"]["supersedes"] == [{"draw": first.pk, "name": first.name, "planned": 4}]
+    assert error["detail"]["cancels"] == 4
+    assert f"Đợt rút thăm mới sẽ thay thế đợt #{first.pk} và hủy 4 cuộc kiểm tra đã lên kế hoạch" in error["message"]
+    # nothing was touched by the refusal
+    first.refresh_from_db()
+    assert first.state == Draw.State.OPEN
+    assert first.checks.filter(state=SurpriseCheck.State.PLANNED).count() == 4
+
+
+@pytest.mark.django_db
+def test_a_dialog_that_states_what_it_replaces_is_refused_until_it_matches_and_nothing_is_cancelled(lead, inspector):
+    for _ in range(6):
+        _commune(checked_days_ago=30)
+    start, end = _window()
+    first = services.draw_create(by=lead, n=4, start=start, end=end, pool=[lead, inspector])
+    body = {"name": "Bổ sung", "n": 1, "start": (end - timedelta(days=2)).isoformat(), "end": end.isoformat(),
+            "reason": REASON, "confirm_supersedes": []}
+    refused = _client(lead).post("/api/inspection/draws/", body, format="json")
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["error"]["code"] == "redraw_supersedes_unconfirmed"
+    assert refused.json()["error"]["detail"]["cancels"] == 4
+    first.refresh_from_db()
+    assert first.state == Draw.State.OPEN
+    assert first.checks.filter(state=SurpriseCheck.State.PLANNED).count() == 4
+    done = _client(lead).post("/api/inspection/draws/", {**body, "confirm_supersedes": [first.pk]}, format="json")
+    assert done.status_code == 201, done.content
+    first.refresh_from_db()
+    assert first.state == Draw.State.CLOSED

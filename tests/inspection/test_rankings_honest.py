@@ -108,7 +108,40 @@ def test_trend_of_a_unit_without_history_is_new(policy):
     _signed(fresh, date(2026, 5, 2), 90)
     rows = _rows(compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2026, 11, 25)))
     assert rows["F-FRESH"]["trend"] == "new" and rows["F-FRESH"]["previous"]["rank"] is None
-    assert rows["O-OLD"]["rank"] == 2 and rows["O-OLD"]["previous"]["rank"] == 1 and rows["O-OLD"]["trend"] == "down"
+    # passed by a unit that has no previous rank: O-OLD lost no place to a unit it can be compared with
+    assert rows["O-OLD"]["rank"] == 2 and rows["O-OLD"]["previous"]["rank"] == 1 and rows["O-OLD"]["trend"] == "same"
+    assert rows["O-OLD"]["rank_change"] == 0 and rows["O-OLD"]["comparable"] == 1
+    assert rows["F-FRESH"]["rank_change"] is None
+
+
+@pytest.mark.django_db
+def test_the_trend_counts_places_among_units_ranked_in_both_periods_not_points(policy):
+    """Issue 13, the lead's month (4): "▲ Tăng hạng +4" showed a points change, and 76th of 77 against
+    41st of 41 read as a rise. The move is in places among the units ranked in both periods."""
+    units = {code: UnitFactory(code=code, valid_from=date(2020, 1, 1)) for code in ("A", "B", "C", "D", "E")}
+    for code, points in (("A", 95), ("B", 90), ("C", 80), ("D", 50), ("E", 40)):
+        _signed(units[code], date(2025, 5, 1), points)
+    # 2026: D is last of the ranked two, as it was behind B in 2025 (4th of 5 then, 2nd of 2 now)
+    _signed(units["B"], date(2026, 5, 1), 70)
+    _signed(units["D"], date(2026, 5, 2), 30)
+    rows = _rows(compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2026, 11, 25)))
+    assert rows["D"]["rank"] == 2 and rows["D"]["previous"]["rank"] == 4 and rows["D"]["previous"]["ranked"] == 5
+    assert rows["D"]["trend"] == "same" and rows["D"]["rank_change"] == 0 and rows["D"]["comparable"] == 2
+    assert rows["B"]["trend"] == "same" and rows["B"]["score_change"] == -20.0
+
+
+@pytest.mark.django_db
+def test_the_move_is_in_places_while_the_points_change_stays_points(policy):
+    units = {code: UnitFactory(code=code, valid_from=date(2020, 1, 1)) for code in ("A", "B", "C", "D")}
+    for code, points in (("A", 90), ("B", 80), ("C", 70), ("D", 60)):
+        _signed(units[code], date(2025, 5, 1), points)
+    for code, points in (("A", 85), ("B", 80), ("C", 70), ("D", 64)):
+        _signed(units[code], date(2026, 5, 1), points)
+    _signed(units["D"], date(2026, 6, 1), 100)  # D averages 82: from 4th to 2nd
+    rows = _rows(compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2026, 11, 25)))
+    assert rows["D"]["rank"] == 2 and rows["D"]["trend"] == "up" and rows["D"]["rank_change"] == 2
+    assert rows["D"]["score_change"] == 22.0
+    assert rows["B"]["trend"] == "down" and rows["B"]["rank_change"] == -1
 
 
 @pytest.mark.django_db

@@ -5,6 +5,8 @@ export interface ErrorBody {
   message: string;
   message_en: string;
   fields: Record<string, unknown>;
+  /** Structured facts the caller needs to decide (e.g. what a redraw would supersede). */
+  detail?: Record<string, unknown>;
 }
 
 export class ApiError extends Error {
@@ -13,6 +15,7 @@ export class ApiError extends Error {
   readonly messageVi: string;
   readonly messageEn: string;
   readonly fields: Record<string, unknown>;
+  readonly detail: Record<string, unknown> | undefined;
 
   constructor(status: number, body: ErrorBody) {
     super(body.message_en || body.message);
@@ -22,6 +25,7 @@ export class ApiError extends Error {
     this.messageVi = body.message;
     this.messageEn = body.message_en;
     this.fields = body.fields ?? {};
+    this.detail = body.detail;
   }
 
   /** The message in the UI language (Vietnamese unless English is chosen). */
@@ -84,6 +88,7 @@ async function toError(res: Response): Promise<ApiError> {
       message: err.message ?? err.message_en ?? "",
       message_en: err.message_en ?? err.message ?? "",
       fields: err.fields ?? {},
+      detail: err.detail,
     });
   }
   const generic: Record<number, [string, string, string]> = {

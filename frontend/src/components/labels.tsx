@@ -42,7 +42,10 @@ export function personName(p: unknown): string {
   if (typeof p === "string") return p;
   if (typeof p === "number") return `#${p}`;
   const o = p as Record<string, unknown>;
-  return String(o.full_name || o.name || o.username || (o.id ? `#${o.id}` : "—"));
+  // an officer's rank and name; the login only when the account has neither
+  const named = o.full_name || o.name;
+  if (named) return o.rank ? `${String(o.rank)} ${String(named)}` : String(named);
+  return String(o.username || (o.id ? `#${o.id}` : "—"));
 }
 
 /** Localized name for objects with name_vi/name_en (or text/text_en). */

@@ -119,7 +119,7 @@ export const ORG: Dict = {
   "home.detail.complaint_second": ["Hạn khiếu nại lần hai", "Second complaint window ends"],
   "home.detail.two_factor_missing": ["Chưa bật xác thực hai lớp (bắt buộc)", "Two-factor sign-in required but off"],
   "home.detail.rating": ["Đánh giá không hài lòng ({{score}}/5), không có ý kiến", "Unsatisfied rating ({{score}}/5), no comment"],
-  "home.draws.checks": ["{{n}} cuộc kiểm tra", "{{n}} checks"],
+  "home.draws.checks": ["{{n}} cuộc kiểm tra chưa tiến hành", "{{n}} checks still planned"],
   "why.leadOnlyStart": ["Chỉ tổ trưởng của cuộc kiểm tra được bắt đầu tại chỗ", "Only the check's team lead can start it on site"],
   "why.leadOnlySign": ["Chỉ tổ trưởng của cuộc kiểm tra được ký biên bản", "Only the check's team lead can sign the report"],
   "why.reasonNeeded": ["Nhập lý do trước", "Enter a reason first"],

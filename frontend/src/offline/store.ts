@@ -73,7 +73,9 @@ export interface QueueItem {
   status: QueueStatus;
   attempts: number;
   nextTryAt: number;
-  lastError?: { vi: string; en: string; code: string; serverVersion?: number; serverChanges?: ServerChange[] };
+  lastError?: { vi: string; en: string; code: string; serverVersion?: number; serverChanges?: ServerChange[];
+    /** a report the server refused: which criteria, and why (the inspector fixes those items only) */
+    criteria?: { code: string; message: string }[] };
   createdAt: string;
 }
 

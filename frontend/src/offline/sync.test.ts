@@ -13,7 +13,7 @@ vi.mock("../api/client", async (orig) => {
 
 import { openDB, deleteDB } from "idb";
 import { DB_NAME, clearOfflineData, enqueuePhoto, enqueueReport, ensureOwner, enterHandover, keepCheck, keptCheck, keptChecks, lockDevice, lockedFor, queueItems, rememberedMe, sessionExpired } from "./store";
-import { OWNER_HEADER, backoffMs, dropChange, flushQueue, ownChanges, reapplyOnServer, setSyncUser } from "./sync";
+import { OWNER_HEADER, backoffMs, bilingualPart, dropChange, flushQueue, ownChanges, reapplyOnServer, setSyncUser } from "./sync";
 import type { CheckDetail, CheckReport } from "../types/inspection";
 
 const network = () => new ApiError(0, { code: "network", message: "mất mạng", message_en: "no network", fields: {} });
@@ -133,6 +133,26 @@ describe("field queue", () => {
     await enqueueReport(1, "c1", 1, body);
     await flushQueue(true);
     expect((await queueItems())[0].status).toBe("failed");
+  });
+
+  it("a report the server refuses for one criterion says which, and a fixed save sends every result again", async () => {
+    const results = [
+      { criterion: "1.1", outcome: "pass", points: null, note: "" },
+      { criterion: "6.1", outcome: "not_applicable", points: null, note: "abc" },
+    ];
+    put.mockRejectedValueOnce(new ApiError(400, { code: "invalid_results", message: "Kết quả chấm không hợp lệ — tiêu chí 6.1", message_en: "Invalid results", fields: { "results[1]": ["not applicable needs a reason (at least 5 letters) / không áp dụng phải ghi rõ lý do"] } }));
+    await enqueueReport(1, "c1", 1, { summary: "", results });
+    await flushQueue(true);
+    const [failed] = await queueItems();
+    expect(failed.status).toBe("failed");
+    expect(failed.lastError?.criteria).toEqual([{ code: "6.1", message: "not applicable needs a reason (at least 5 letters) / không áp dụng phải ghi rõ lý do" }]);
+    expect(bilingualPart(failed.lastError!.criteria![0].message, false)).toBe("không áp dụng phải ghi rõ lý do");
+    // the inspector fixes 6.1 and saves: the one change goes out again with both results
+    put.mockResolvedValueOnce({ version: 2, results: [] });
+    await enqueueReport(1, "c1", 1, { summary: "", results: [results[0], { ...results[1], note: "Trụ sở đang sửa chữa" }] });
+    await flushQueue(true);
+    expect(put).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ results: [results[0], { ...results[1], note: "Trụ sở đang sửa chữa" }] }), expect.anything());
+    expect(await queueItems()).toHaveLength(0);
   });
 });
 

@@ -112,8 +112,10 @@ async function flush(force: boolean): Promise<void> {
         // a photo of a criterion whose result is still in the queue (waiting, or in conflict): it waits
         await putItem({ ...item, attempts, nextTryAt: Date.now() + backoffMs(attempts), lastError });
       } else {
-        // refused for a reason a retry will not change (e.g. the report was signed meanwhile)
-        await putItem({ ...item, status: "failed", attempts, lastError });
+        // refused for a reason a retry will not change (e.g. the report was signed meanwhile, or a result
+        // the server does not take: which criterion is said, so that item alone is fixed)
+        const criteria = item.kind === "report" ? refusedCriteria(item, err.fields) : [];
+        await putItem({ ...item, status: "failed", attempts, lastError: criteria.length ? { ...lastError, criteria } : lastError });
       }
     }
   }
@@ -137,6 +139,26 @@ export function ownChanges(item: QueueItem): ReportBody & { summaryChanged: bool
 }
 
 /** The user read the conflict and re-applies their own values on top of the server's current version. */
+/** The criteria a refused report names: the server keys its errors by the position in `results`
+ *  ("results[3]"); the messages are "english / tiếng Việt". */
+/** "english / tiếng Việt" (the server's per-item messages) in the UI language. */
+export function bilingualPart(message: string, en: boolean): string {
+  const parts = message.split(" / ");
+  return parts.length === 2 ? (en ? parts[0] : parts[1]) : message;
+}
+
+export function refusedCriteria(item: QueueItem, fields: Record<string, unknown>): { code: string; message: string }[] {
+  const out: { code: string; message: string }[] = [];
+  for (const [key, value] of Object.entries(fields ?? {})) {
+    const m = /^results\[(\d+)\]$/.exec(key);
+    const result = m ? item.body?.results?.[Number(m[1])] : undefined;
+    if (!result) continue;
+    const first = Array.isArray(value) ? String(value[0] ?? "") : String(value ?? "");
+    out.push({ code: result.criterion, message: first });
+  }
+  return out;
+}
+
 export async function reapplyOnServer(item: QueueItem): Promise<void> {
   const server = await api.get<CheckReport>(`inspection/checks/${item.checkId}/report/`);
   const mine = ownChanges(item);

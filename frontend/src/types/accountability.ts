@@ -341,9 +341,13 @@ export interface RankingRow {
     deductions: { points: number; findings: number; by_severity: Record<string, number> };
   };
   /** The same units (a merged one through its predecessors) scored on the previous period, ranked among themselves. */
-  previous: { period: string; score: number | null; rank: number | null; basis?: string };
+  previous: { period: string; score: number | null; rank: number | null; ranked?: number; basis?: string };
   trend: "up" | "down" | "same" | "new" | "unranked";
   score_change: number | null;
+  /** Places moved (+ up, − down) among the units ranked in both periods; null without a previous rank. */
+  rank_change?: number | null;
+  /** How many units were ranked in both periods (the set `rank_change` is counted in). */
+  comparable?: number;
   emulation: {
     unit: { code: string; label_vi: string; label_en: string; reason_vi: string; reason_en: string } | null;
     heads: { officer: { id: number; full_name: string }; unit?: UnitRef; is_acting: boolean; from: string; to: string; code: string; label_vi: string; label_en: string; reason_vi: string; reason_en: string }[];

@@ -10,6 +10,8 @@ export interface UserBrief {
   id: number;
   username?: string;
   full_name?: string;
+  /** the linked officer's rank (Thiếu tá, Đại úy…), shown before the name */
+  rank?: string;
   name?: string;
 }
 
@@ -101,6 +103,8 @@ export interface Draw {
   state: "open" | "closed";
   closed_at?: string | null;
   checks_count?: number;
+  /** Checks of the draw still planned, those the reader may not see included (a conflict of interest). */
+  planned_count?: number;
   candidates?: { unit_id: number; score: number; forced?: boolean; snapshot_id?: number; last_checked?: string; due?: string }[];
   /** Detail only: the units left out and why; a planned check that kept one out, when the reader may see it. */
   excluded?: DrawExclusion[];

@@ -69,14 +69,25 @@ export function runningScore(leaves: Criterion[], drafts: Drafts): { score: numb
   return { score, max, percent: max > 0 ? (score / max) * 100 : 0, answered };
 }
 
+/** Letters or digits a reason needs (the server's MIN_REASON_LETTERS): "." or "x" is not a reason. */
+export const MIN_REASON_LETTERS = 5;
+
+/** A reason says something: at least five letters or digits once invisible characters are dropped
+ *  (as the server counts them). */
+export function isAReason(text: string): boolean {
+  const visible = text.replace(/\p{Default_Ignorable_Code_Point}/gu, "");
+  return (visible.match(/[\p{L}\p{N}]/gu) ?? []).length >= MIN_REASON_LETTERS;
+}
+
 /** Problems the server would refuse, per criterion code (checked before saving). */
-export function draftProblems(leaves: Criterion[], drafts: Drafts): Record<string, "note" | "points"> {
-  const out: Record<string, "note" | "points"> = {};
+export function draftProblems(leaves: Criterion[], drafts: Drafts): Record<string, "note" | "points" | "reason"> {
+  const out: Record<string, "note" | "points" | "reason"> = {};
   for (const c of leaves) {
     const d = drafts[c.code];
     if (!d?.outcome) continue;
     if (d.outcome === "fail" && !d.note.trim()) out[c.code] = "note";
     if (d.outcome === "partial" && !(d.points > 0 && d.points < Number(c.max_points))) out[c.code] = "points";
+    if (d.outcome === "not_applicable" && !isAReason(d.note)) out[c.code] = "reason";
   }
   return out;
 }
@@ -88,6 +99,7 @@ export function CriteriaChecklist({
   readOnly,
   readOnlyWhy,
   renderExtra,
+  serverErrors,
 }: {
   criteria: Criterion[];
   drafts: Drafts;
@@ -96,13 +108,15 @@ export function CriteriaChecklist({
   /** Why the report cannot be changed (said on each disabled outcome button). */
   readOnlyWhy?: string;
   renderExtra?: (c: Criterion) => ReactNode;
+  /** What the server refused, per criterion code (a queued change it would not take): fix that item only. */
+  serverErrors?: Record<string, string>;
 }) {
   const { t } = useTranslation();
   const bi = useBilingual();
   const { groups, leaves } = flattenCriteria(criteria);
   const problems = draftProblems(leaves, drafts);
   const [openNotes, setOpenNotes] = useState<Set<string>>(new Set());
-  const needsText = (d: ResultDraft) => d.outcome === "fail" || d.outcome === "partial" || Boolean(d.note);
+  const needsText = (d: ResultDraft) => d.outcome === "fail" || d.outcome === "partial" || d.outcome === "not_applicable" || Boolean(d.note);
 
   function setOutcome(c: Criterion, outcome: Outcome) {
     const max = Number(c.max_points);
@@ -169,8 +183,8 @@ export function CriteriaChecklist({
                 </div>
                 {(needsText(d) || openNotes.has(c.code)) && (
                   <textarea
-                    className={problem === "note" ? "invalid" : ""}
-                    placeholder={t("run.notePlaceholder")}
+                    className={problem === "note" || problem === "reason" ? "invalid" : ""}
+                    placeholder={d.outcome === "not_applicable" ? t("run.naReasonPlaceholder") : t("run.notePlaceholder")}
                     value={d.note}
                     disabled={readOnly}
                     aria-label={`${c.code} ${t("common.note")}`}
@@ -179,6 +193,12 @@ export function CriteriaChecklist({
                   />
                 )}
                 {problem === "note" && <div className="field-hint" style={{ color: "var(--red)" }}>{t("run.failNeedsNote")}</div>}
+                {problem === "reason" && <div className="field-hint" style={{ color: "var(--red)" }}>{t("run.naNeedsReason", { min: MIN_REASON_LETTERS })}</div>}
+                {!readOnly && serverErrors?.[c.code] && (
+                  <div className="field-hint" role="alert" style={{ color: "var(--red)" }} data-testid={`server-error-${c.code}`}>
+                    {t("run.serverRefused", { error: serverErrors[c.code] })}
+                  </div>
+                )}
                 {problem === "points" && <div className="field-hint" style={{ color: "var(--red)" }}>{t("run.partialPoints", { max: fmtNumber(max, 2) })}</div>}
                 <div className="criterion-actions">
                   {!readOnly && d.outcome && !needsText(d) && !openNotes.has(c.code) && (

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useFieldQueue, useOnline } from "../../hooks/use-field-queue";
-import { dropChange, flushQueue, ownChanges, reapplyOnServer } from "../../offline/sync";
+import { bilingualPart, dropChange, flushQueue, ownChanges, reapplyOnServer } from "../../offline/sync";
 import type { QueueItem, ServerChange } from "../../offline/store";
 import { ActionButton } from "../ActionButton";
 import { fmtDateTime } from "../format";
@@ -115,7 +115,17 @@ export function FieldQueueBar({ checkId }: { checkId?: string }) {
         <div key={item.seq} className="notice notice-red" data-testid="sync-failed">
           <strong>{t("field.failedTitle")}</strong> — {describe(item, t)}
           <div>{en ? item.lastError?.en : item.lastError?.vi}</div>
-          <ActionButton type="button" className="btn btn-secondary btn-sm" style={{ marginTop: 8 }} why={busy && t("why.busy")} onClick={() => run(() => dropChange(item))}>{t("field.drop")}</ActionButton>
+          {(item.lastError?.criteria ?? []).length > 0 && (
+            <>
+              <ul data-testid="sync-failed-criteria">
+                {item.lastError!.criteria!.map((c) => (
+                  <li key={c.code}>{t("queue.criterion", { code: c.code })}: {bilingualPart(c.message, en)}</li>
+                ))}
+              </ul>
+              <div>{t("field.fixCriteria")}</div>
+            </>
+          )}
+          <ActionButton type="button" className="btn btn-secondary btn-sm" style={{ marginTop: 8 }} why={busy && t("why.busy")} onClick={() => run(() => dropChange(item))}>{item.kind === "report" && (item.lastError?.criteria ?? []).length > 0 ? t("field.dropAll") : t("field.drop")}</ActionButton>
         </div>
       ))}
     </div>

@@ -61,4 +61,30 @@ describe("criteria checklist", () => {
       "2.1": { outcome: "pass", points: 5, note: "" },
     })).toEqual({ "1.1": "note", "1.2": "points" });
   });
+
+  it("asks the reason for a criterion marked n.a. before it is queued, as the server counts a reason", async () => {
+    const { leaves } = flattenCriteria(CRITERIA);
+    expect(draftProblems(leaves, { "1.2": { outcome: "not_applicable", points: 0, note: "" } })).toEqual({ "1.2": "reason" });
+    expect(draftProblems(leaves, { "1.2": { outcome: "not_applicable", points: 0, note: "x." } })).toEqual({ "1.2": "reason" });
+    // invisible characters are not letters (the Hangul filler counts as a letter in Python, not in a reason)
+    expect(draftProblems(leaves, { "1.2": { outcome: "not_applicable", points: 0, note: "\u3164\u3164\u3164\u3164\u3164\u3164" } })).toEqual({ "1.2": "reason" });
+    expect(draftProblems(leaves, { "1.2": { outcome: "not_applicable", points: 0, note: "Trụ sở đang sửa chữa" } })).toEqual({});
+    render(<Harness />);
+    const c12 = screen.getByTestId("criterion-1.2");
+    await userEvent.click(within(c12).getByRole("radio", { name: "Không áp dụng" }));
+    expect(within(c12).getByText(/Không áp dụng phải ghi rõ lý do/)).toBeInTheDocument();
+    await userEvent.type(within(c12).getByRole("textbox"), "Trụ sở đang sửa chữa");
+    expect(within(c12).queryByText(/Không áp dụng phải ghi rõ lý do/)).toBeNull();
+  });
+
+  it("calls a critical criterion 'trọng yếu', as the report's warning does", () => {
+    render(<Harness />);
+    expect(within(screen.getByTestId("criterion-1.1")).getByText("Tiêu chí trọng yếu")).toBeInTheDocument();
+    expect(screen.queryByText(/bắt buộc/)).toBeNull();
+  });
+
+  it("shows under the criterion what the server refused in a queued change", () => {
+    render(<CriteriaChecklist criteria={CRITERIA} drafts={{ "1.2": { outcome: "not_applicable", points: 0, note: "abc" } }} onChange={() => undefined} serverErrors={{ "1.2": "không áp dụng phải ghi rõ lý do" }} />);
+    expect(screen.getByTestId("server-error-1.2")).toHaveTextContent("Máy chủ chưa nhận: không áp dụng phải ghi rõ lý do. Sửa tiêu chí này");
+  });
 });

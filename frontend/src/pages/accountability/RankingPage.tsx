@@ -8,7 +8,7 @@ import { fmtNumber } from "../../components/format";
 import { HBarChart, LineChart } from "../../components/charts";
 import type { Rankings, RankingRow } from "../../types/accountability";
 
-const TREND_ICON: Record<RankingRow["trend"], string> = { up: "▲", down: "▼", same: "■", new: "★", unranked: "–" };
+const TREND_ICON: Record<RankingRow["trend"], string> = { up: "▲", down: "▼", same: "■", new: "○", unranked: "–" };
 
 function rowColor(r: RankingRow): string {
   if (r.emulation.unit?.code === "no_award" || r.emulation.unit?.code?.includes("khong")) return "#b42318";
@@ -108,8 +108,15 @@ export default function RankingPage() {
                             <td className="num">{r.components.tasks.percent === null ? "—" : `${fmtNumber(r.components.tasks.percent, 1)}%`}<div className="small muted">{r.components.tasks.on_time}/{r.components.tasks.total}</div></td>
                             <td className="num" style={{ color: r.components.deductions.points ? "var(--red)" : undefined }}>{r.components.deductions.points ? `−${fmtNumber(r.components.deductions.points, 1)}` : "0"}<div className="small muted">{r.components.deductions.findings}</div></td>
                             <td className="nowrap">
-                              <span className={`trend trend-${r.trend}`}>{TREND_ICON[r.trend]}</span> {t(`rank.trend.${r.trend}`)}
-                              {r.score_change !== null && <div className="small muted">{r.score_change > 0 ? "+" : ""}{fmtNumber(r.score_change, 1)} · {t("rank.prev", { p: r.previous.period })}: {r.previous.rank ?? "—"}</div>}
+                              <span className={`trend trend-${r.trend}`}>{TREND_ICON[r.trend]}</span>{" "}
+                              <span data-testid={`trend-${r.unit.code}`}>{t(`rank.trend.${r.trend}`, { count: Math.abs(r.rank_change ?? 0) })}</span>
+                              {r.trend !== "new" && r.trend !== "unranked" && (
+                                <div className="small muted" data-testid={`trend-detail-${r.unit.code}`}>
+                                  {r.comparable ? t("rank.amongBoth", { count: r.comparable }) : ""}
+                                  {r.score_change !== null && <> · {t("rank.points", { change: `${r.score_change > 0 ? "+" : r.score_change < 0 ? "−" : "±"}${fmtNumber(Math.abs(r.score_change), 1)}` })}</>}
+                                  {" · "}{t("rank.prev", { p: r.previous.period })}: {r.previous.rank === null ? "—" : r.previous.ranked ? t("rank.prevRankOf", { rank: r.previous.rank, of: r.previous.ranked }) : r.previous.rank}
+                                </div>
+                              )}
                             </td>
                             <td style={{ maxWidth: 320 }}>
                               {r.emulation.unit ? (

@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { checksByDay, teamLabel } from "./CalendarPage";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render, screen } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
+import { describe, expect, it, vi } from "vitest";
+import CalendarPage, { checksByDay, teamLabel } from "./CalendarPage";
 import type { CheckBrief } from "../../types/inspection";
 
 const check = (reference: string, window_start: string) => ({ reference, window_start }) as unknown as CheckBrief;
@@ -22,5 +25,25 @@ describe("calendar", () => {
     const c = { reference: "KT-1", window_start: "2026-12-01T08:00:00+07:00", lead, team: [member, lead] } as unknown as CheckBrief;
     expect(teamLabel(c)).toBe("Nguyễn Văn Lâm, insp5");
     expect(teamLabel({ reference: "KT-2", window_start: "2026-12-01T08:00:00+07:00" } as unknown as CheckBrief)).toBe("");
+  });
+});
+
+describe("people and legend (issue 13, the lead's month)", () => {
+  it("names people by rank and name, marks the check lead, and shows the login only without a name", () => {
+    const lead = { id: 2, username: "province-inspector-4", full_name: "Trần Văn Bình", rank: "Thiếu tá" };
+    const member = { id: 5, username: "province-inspector-2", full_name: "", rank: "" };
+    const c = { reference: "KT-1", window_start: "2026-12-01T08:00:00+07:00", lead, team: [member, lead] } as unknown as CheckBrief;
+    expect(teamLabel(c, "trưởng đoàn")).toBe("Thiếu tá Trần Văn Bình (trưởng đoàn), province-inspector-2");
+  });
+
+  it("the legend has 'Đã hủy' for the struck-through checks", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ count: 0, next: null, previous: null, results: [] }), { status: 200, headers: { "Content-Type": "application/json" } })));
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <MemoryRouter><CalendarPage /></MemoryRouter>
+      </QueryClientProvider>,
+    );
+    expect(await screen.findByText("Đã hủy")).toBeInTheDocument();
+    vi.unstubAllGlobals();
   });
 });

@@ -3,7 +3,7 @@ import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { rows } from "../../api/client";
 import { Card, PageHeader, QueryState } from "../../components/ui";
-import { CheckStateBadge } from "../../components/labels";
+import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtTime, localDay } from "../../components/format";
 import { useChecks } from "../../hooks/use-checks";
 import type { CheckBrief } from "../../types/inspection";
@@ -28,9 +28,9 @@ export function checksByDay(checks: CheckBrief[]): Map<string, CheckBrief[]> {
 }
 
 /** The check's people for its calendar entry: the lead first, then the members (names, else usernames). */
-export function teamLabel(check: CheckBrief): string {
+export function teamLabel(check: CheckBrief, leadWord = ""): string {
   const people = [check.lead, ...(check.team ?? []).filter((u) => u && u.id !== check.lead?.id)];
-  return people.filter(Boolean).map((u) => u!.full_name || u!.username).join(", ");
+  return people.filter(Boolean).map((u, i) => `${personName(u)}${i === 0 && check.lead && leadWord ? ` (${leadWord})` : ""}`).join(", ");
 }
 
 function monthGrid(year: number, month: number): string[] {
@@ -83,9 +83,9 @@ export default function CalendarPage() {
                 <div className="cal-day">{Number(d.slice(8))}</div>
                 {(byDay.get(d) ?? []).map((c) => (
                   <Link key={c.id} to={`/inspection/checks/${c.id}`} className={`cal-item cal-${c.state}`}
-                    title={`${c.reference} — ${c.unit.name}${teamLabel(c) ? ` — ${t("cal.team")}: ${teamLabel(c)}` : ""}`}>
+                    title={`${c.reference} — ${c.unit.name}${teamLabel(c) ? ` — ${t("cal.team")}: ${teamLabel(c, t("cal.lead"))}` : ""}`}>
                     <span className="cal-time">{fmtTime(c.window_start).slice(0, 5)}</span> {shortUnit(c.unit.name)}
-                    {teamLabel(c) && <span className="cal-team" data-testid="cal-team">{t("cal.team")}: {teamLabel(c)}</span>}
+                    {teamLabel(c) && <span className="cal-team" data-testid="cal-team">{t("cal.team")}: {teamLabel(c, t("cal.lead"))}</span>}
                   </Link>
                 ))}
               </div>
@@ -93,7 +93,7 @@ export default function CalendarPage() {
           </div>
           {rows(q.data).length === 0 && <p className="muted" style={{ padding: "0 16px 14px" }}>{t("cal.empty")}</p>}
           <div className="row" style={{ padding: "10px 16px", borderTop: "1px solid var(--line-2)" }}>
-            {(["planned", "in_progress", "completed", "signed"] as const).map((s) => (
+            {(["planned", "in_progress", "completed", "signed", "cancelled"] as const).map((s) => (
               <CheckStateBadge key={s} value={s} />
             ))}
           </div>

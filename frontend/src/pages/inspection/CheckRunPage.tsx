@@ -17,7 +17,7 @@ import { useFieldQueue, useOnline } from "../../hooks/use-field-queue";
 import { enqueuePhoto, enqueueReport, enterHandover, keepCheck, keptCheck, queueItems, type QueueItem, type ReportBase, type StoredCheck } from "../../offline/store";
 
 type QueueDrafts = QueueItem["drafts"];
-import { flushQueue, onSent } from "../../offline/sync";
+import { bilingualPart, flushQueue, onSent } from "../../offline/sync";
 import { preparePhoto } from "../../offline/photo";
 import type { CheckDetail, CheckReport, Criterion, FindingBrief, ReportEvidence } from "../../types/inspection";
 
@@ -112,6 +112,8 @@ export default function CheckRunPage() {
   const [signOpen, setSignOpen] = useState(false);
   const [leadSignature, setLeadSignature] = useState("");
   const queued = fieldQ.reportItem;
+  // a queued change the server refused: which criteria (the inspector fixes those, the rest is kept)
+  const refused = queued?.status === "failed" ? queued.lastError?.criteria ?? [] : [];
 
   useEffect(() => {
     if (report !== undefined && !dirty) {
@@ -342,6 +344,7 @@ export default function CheckRunPage() {
                 <CriteriaChecklist
                   criteria={criteria}
                   drafts={drafts}
+                  serverErrors={Object.fromEntries(refused.map((c) => [c.code, bilingualPart(c.message, i18n.language.startsWith("en"))]))}
                   readOnly={!editable}
                   readOnlyWhy={!isTeam ? t("why.teamOnly") : signed ? t("why.reportSigned") : t("why.checkNotStarted")}
                   onChange={(code, d) => {
@@ -409,7 +412,7 @@ export default function CheckRunPage() {
                     {save.isPending ? t("run.saving") : t("run.save")}
                   </ActionButton>
                   <div className="small muted" style={{ textAlign: "center" }}>
-                    {dirty ? t("run.unsaved") : queued ? t("field.savedLocal") : savedAt ? t("run.saved", { time: fmtTime(savedAt) }) : ""}
+                    {dirty ? t("run.unsaved") : refused.length ? <span style={{ color: "var(--red)" }} data-testid="report-refused">{t("field.refused", { codes: refused.map((c) => c.code).join(", ") })}</span> : queued ? t("field.savedLocal") : savedAt ? t("run.saved", { time: fmtTime(savedAt) }) : ""}
                   </div>
                   {localError ? <div className="inline-error">{localError}</div> : save.isError && <InlineError error={save.error} />}
                 </div>

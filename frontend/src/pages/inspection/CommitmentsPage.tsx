@@ -31,6 +31,15 @@ function VerifyButton({ id }: { id: number }) {
 /** Every draw's public commitment, for disciplinary officers and administrators (and the team):
  * seed hash, time, n, window, the revealed seed once closed, re-draw / cancellation reasons.
  * Never a target, a slot or a team: the API does not send them. */
+/** A published draw parameter's value in words: shares as percentages, yes/no, minutes, the mode's name. */
+function paramValue(key: string, value: unknown, t: (k: string, o?: Record<string, unknown>) => string): string {
+  if (typeof value === "boolean") return value ? t("common.yes") : t("common.no");
+  if ((key === "proportional_share" || key === "floor_share") && typeof value === "number") return `${Math.round(value * 100)}%`;
+  if ((key === "check_minutes" || key === "travel_minutes") && typeof value === "number") return t("draw.param.minutes", { n: value });
+  if (key === "mode") return t(`mode.${String(value)}`, { defaultValue: String(value) });
+  return String(value);
+}
+
 export default function CommitmentsPage() {
   const { t } = useTranslation();
   const q = useQuery({ queryKey: ["draw-commitments"], queryFn: () => api.get<DrawCommitment[]>("inspection/draws/commitments/") });
@@ -49,7 +58,7 @@ export default function CommitmentsPage() {
                   <tr>
                     <th>#</th>
                     <th>{t("draw.created")}</th>
-                    <th>n</th>
+                    <th>{t("commitments.n")}</th>
                     <th>{t("draw.window")}</th>
                     <th>{t("draw.commitment")}</th>
                     <th>{t("commitments.parameters")}</th>
@@ -80,7 +89,7 @@ export default function CommitmentsPage() {
                       </td>
                       <td className="small" style={{ maxWidth: 220 }} data-testid="commitment-parameters">
                         {Object.entries(c.parameters ?? {}).map(([k, v]) => (
-                          <div key={k}><span className="muted">{k}</span>: {String(v)}</div>
+                          <div key={k} title={k}><span className="muted">{t(`draw.param.${k}`, { defaultValue: k })}</span>: {paramValue(k, v, t)}</div>
                         ))}
                       </td>
                       <td>{c.checks_started}</td>

@@ -64,3 +64,68 @@ test("after a draw the lead reads what was drawn and the keyboard is on that mes
   expect(done).toHaveTextContent("Đã rút thăm “Đợt tháng 12/2026”: chọn được 2/3 đơn vị.");
   await waitFor(() => expect(document.activeElement).toBe(done));
 });
+
+test("a draw over an open one says beforehand which draw it replaces and how many planned checks it cancels, and only a confirmed resend replaces it", async () => {
+  const sent: Record<string, unknown>[] = [];
+  const created = { id: 12, name: "Bổ sung", state: "open", created_at: "2026-11-30T02:00:00Z", params: { n: 5 }, result: [], flags: [], warnings: [] };
+  const refusal = (code: string) => new Response(JSON.stringify({ error: {
+    code, message: "Cần xác nhận trước khi rút thăm lại", message_en: "Confirm", fields: {},
+    detail: { overlapping: [3], supersedes: [{ draw: 3, name: "Tháng 12", planned: 39 }], cancels: 39 },
+  } }), { status: 400, headers: { "Content-Type": "application/json" } });
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (url.includes("/auth/me/")) return json({ id: 1, username: "lead", full_name: "L", role: "inspection_lead", role_label: "", scope_unit: null });
+    if (init?.method === "POST") {
+      const body = JSON.parse(String(init.body));
+      sent.push(body);
+      return (body.confirm_supersedes ?? []).includes(3) ? json(created) : refusal("redraw_supersedes_unconfirmed");
+    }
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawsPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  fireEvent.click(await screen.findByTestId("draw-new"));
+  const dialog = await screen.findByRole("dialog");
+  fireEvent.change(within(dialog).getByRole("textbox", { name: /Lý do rút thăm lại/ }), { target: { value: "Bổ sung 5 đơn vị cuối tháng" } });
+  fireEvent.click(within(dialog).getByTestId("draw-run"));
+  const warning = await within(dialog).findByTestId("draw-supersedes");
+  expect(warning).toHaveTextContent("Đợt rút thăm mới sẽ thay thế đợt #3 và hủy 39 cuộc kiểm tra đã lên kế hoạch");
+  expect(sent).toHaveLength(1);
+  expect(sent[0].confirm_supersedes).toEqual([]);
+  expect(within(dialog).getByTestId("draw-run")).toHaveTextContent("Rút thăm và thay thế");
+  fireEvent.click(within(dialog).getByTestId("draw-run"));
+  await waitFor(() => expect(sent).toHaveLength(2));
+  expect(sent[1].confirm_supersedes).toEqual([3]);
+});
+
+test("a lead kept off one check for a conflict of interest reads what happened and the draw's own count of planned checks", async () => {
+  const draw = {
+    id: 5, name: "Tháng 12", state: "open", created_at: "2026-11-30T02:00:00Z", created_by: null, seed_sha256: "a".repeat(64), seed: null,
+    params: { n: 3, start: "2026-12-01", end: "2026-12-31", excluded: [] },
+    result: [
+      { order: 1, unit_id: 10, reason: "risk", score: 14, team: [], slot: null, notes: [] },
+      { order: 2, unit_id: 11, reason: "risk", score: 12, team: [], slot: null, notes: [] },
+      { order: 3, unit_id: 12, reason: "risk", score: 46.8, team: [], slot: null, redacted: true, notes: [{ code: "drawing_lead_conflicted" }] },
+    ],
+    closed_at: null, closed_by: null, checks_count: 3, planned_count: 3, reason: "", close_reason: "", flags: [], warnings: [], candidates: [], excluded: [],
+  };
+  const check = (i: number) => ({ id: `c${i}`, reference: `KT-${i}`, state: "planned", unit: 10 + i, draw: 5 });
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/draws/5/")) return json(draw);
+    if (url.includes("/inspection/checks/")) return json(page([check(0), check(1)]));
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawDetail id={5} /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByText("Đã giao trưởng đoàn khác do xung đột lợi ích")).toBeInTheDocument();
+  expect(screen.queryByText(/đổi tổ trưởng/)).toBeNull();
+  await waitFor(() => expect(screen.getByTestId("draw-pending")).toHaveTextContent("Còn 3 cuộc kiểm tra chưa tiến hành"));
+  expect(screen.getByTestId("draw-pending")).toHaveTextContent("Trong đó 1 cuộc bạn không xem được lịch và tổ (xung đột lợi ích)");
+});

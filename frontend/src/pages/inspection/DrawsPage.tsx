@@ -4,7 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { DateInput } from "../../components/DateInput";
 import { Icon } from "../../components/Icon";
-import { api, rows, type Page } from "../../api/client";
+import { ApiError, api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, Spinner, ErrorState } from "../../components/ui";
 import { ActionButton } from "../../components/ActionButton";
 import { CheckStateBadge, personName } from "../../components/labels";
@@ -62,6 +62,8 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
   const [perDay, setPerDay] = useState(2);
   const [share, setShare] = useState(75);
   const [reason, setReason] = useState("");
+  // the open draws the lead has been told this draw replaces (with how many planned checks it cancels)
+  const [replaces, setReplaces] = useState<{ draw: number; name: string; planned: number }[] | null>(null);
   const create = useMutation({
     mutationFn: () =>
       api.post<Draw>("inspection/draws/", {
@@ -73,9 +75,16 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
         per_person_per_day: perDay,
         proportional_share: share / 100,
         reason: reason.trim(),
+        confirm_supersedes: (replaces ?? []).map((r) => r.draw),
       }),
     onSuccess: onCreated,
+    onError: (err) => {
+      const told = err instanceof ApiError ? err.detail?.supersedes : undefined;
+      setReplaces(Array.isArray(told) ? (told as { draw: number; name: string; planned: number }[]) : null);
+    },
   });
+  // a change of window may change what is replaced: the lead is told again
+  useEffect(() => setReplaces(null), [from, to]);
   return (
     <Modal
       title={t("draw.new")}
@@ -86,7 +95,7 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
             {t("action.cancel")}
           </button>
           <ActionButton className="btn btn-primary" why={(create.isPending && t("why.busy")) || ((n < 1 || !from || !to) && t("why.drawNeeds"))} onClick={() => create.mutate()} data-testid="draw-run">
-            {create.isPending ? t("draw.running") : t("draw.run")}
+            {create.isPending ? t("draw.running") : replaces && replaces.length > 0 ? t("draw.runReplacing") : t("draw.run")}
           </ActionButton>
         </>
       }
@@ -119,8 +128,16 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
       <Field label={t("draw.redrawReason")}>
         <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} name="reason" placeholder={t("draw.redrawReasonHint")} />
       </Field>
+      {replaces && replaces.length > 0 && (
+        <div className="notice notice-amber" role="alert" data-testid="draw-supersedes">
+          {replaces.map((r) => (
+            <p key={r.draw}>{t("draw.supersedesWarn", { draw: r.draw, name: r.name, planned: r.planned })}</p>
+          ))}
+          <p>{t("draw.supersedesConfirm")}</p>
+        </div>
+      )}
       <div className="notice">{t("draw.commitmentHint")}</div>
-      {create.isError && <InlineError error={create.error} />}
+      {create.isError && !(replaces && replaces.length > 0 && create.error instanceof ApiError && create.error.code === "redraw_supersedes_unconfirmed") && <InlineError error={create.error} />}
     </Modal>
   );
 }
@@ -149,7 +166,11 @@ export function DrawDetail({ id }: { id: number }) {
     onSuccess: done,
   });
   const verify = useMutation({ mutationFn: () => api.get<DrawVerify>(`inspection/draws/${id}/verify/`) });
-  const planned = rows(checksQ.data).filter((c) => c.state === "planned").length;
+  const plannedVisible = rows(checksQ.data).filter((c) => c.state === "planned").length;
+  // the draw's own count (the card, the toast and home agree); a check the reader is kept off for a
+  // conflict of interest is counted, and said to be hidden
+  const planned = Math.max(q.data?.planned_count ?? plannedVisible, plannedVisible);
+  const plannedHidden = planned - plannedVisible;
   const allCancelled = rows(checksQ.data).length > 0 && rows(checksQ.data).every((c) => c.state === "cancelled");
   // checks dropped one by one are counted in the commitment: closing then needs a reason (published)
   const anyCancelled = rows(checksQ.data).some((c) => c.state === "cancelled");
@@ -218,7 +239,7 @@ export function DrawDetail({ id }: { id: number }) {
             {t("draw.split", { n: d.split.n, floor: d.split.floor, room: d.split.floor_room, risk: d.split.risk, uniform: d.split.uniform })}
           </p>
         )}
-        {d.state === "open" && planned > 0 && <p className="muted small" style={{ margin: 0 }}>{t("draw.pendingChecks", { count: planned })}</p>}
+        {d.state === "open" && planned > 0 && <p className="muted small" style={{ margin: 0 }} data-testid="draw-pending">{t("draw.pendingChecks", { count: planned })}{plannedHidden > 0 && ` ${t("draw.pendingHidden", { count: plannedHidden })}`}</p>}
         {verify.isError && <InlineError error={verify.error} />}
         {verify.data && (
           <div className={`notice ${verify.data.match ? "notice-green" : "notice-red"}`} data-testid="verify-result">
