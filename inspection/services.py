@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role, User
@@ -275,9 +275,56 @@ def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int =
                            "(conflict of interest).", "team_ids", )
 
 
-def _refuse_double_booking(members: list[User], window_start: datetime, window_end: datetime) -> None:
+def _hidden_span(check: SurpriseCheck) -> tuple[datetime, datetime]:
+    """The stretch of time a check hidden from the planner blocks its people for him: the whole window
+    of its draw (which the planner can read anyway), or the whole week of a hand-made check. Refusing
+    over the exact hour would tell him the hidden check's hour (rev13adv F1b)."""
+    tz = timezone.get_current_timezone()
+    params = check.draw.params if check.draw_id else {}
+    if params.get("start") and params.get("end"):
+        first, last = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
+    else:
+        day = timezone.localtime(check.window_start).date()
+        first = day - timedelta(days=day.weekday())
+        last = first + timedelta(days=6)
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()), tz)
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime.min.time()), tz)
+    return min(start, check.window_start), max(end, check.window_end)
+
+
+def _refuse_hidden_booking(by: Any, members: list[User], window_start: datetime, window_end: datetime) -> None:
+    """People on a planned check the planner may not know (a unit he is conflicted with, or another
+    lead's check he is not on) are kept off his hand-made checks for the whole span of that check
+    (its draw's window, or its week), with a message that says neither when nor where."""
+    from inspection.secrecy import checks_visible_to
+
+    ids = [u.pk for u in members]
+    hidden = (SurpriseCheck.objects.filter(state=SurpriseCheck.State.PLANNED)
+              .filter(Q(lead_id__in=ids) | Q(team__in=ids))
+              .exclude(pk__in=checks_visible_to(by).values("pk"))
+              .select_related("draw").prefetch_related("team").distinct())
+    busy: list[User] = []
+    for other in hidden:
+        start, end = _hidden_span(other)
+        if not (start < window_end and window_start < end):
+            continue
+        people = {u.pk for u in other.team.all()} | {other.lead_id}
+        busy.extend(u for u in members if u.pk in people and u not in busy)
+    if busy:
+        names = ", ".join(u.get_username() for u in busy)
+        raise Conflict(f"Không thể lập cuộc kiểm tra: {names} không thể được xếp vào khoảng thời gian này. "
+                       "Chọn người khác hoặc một tuần khác.",
+                       f"Cannot plan the check: {names} cannot be booked in this period. Pick other people or "
+                       "another week.", code="double_booked")
+
+
+def _refuse_double_booking(members: list[User], window_start: datetime, window_end: datetime,
+                           by: Any = None) -> None:
     """Nobody is on two checks at once: a check overlapping a planned or running check of one of its
-    people is refused (F3). The message names the person and the time, never the other check's unit."""
+    people is refused (F3). The message names the person and the time, never the other check's unit.
+    Checks hidden from the planner are refused first, without a time (_refuse_hidden_booking)."""
+    if by is not None:
+        _refuse_hidden_booking(by, members, window_start, window_end)
     clashes = (SurpriseCheck.objects.select_for_update()
                .filter(state__in=[SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS],
                        window_start__lt=window_end, window_end__gt=window_start)
@@ -317,7 +364,7 @@ def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, wind
                        "The unit no longer exists at the check time.", "unit_id")
     members = list({u.pk: u for u in [by, *team]}.values())
     _validate_team(members, unit, timezone.localdate(window_start))
-    _refuse_double_booking(members, window_start, window_end)
+    _refuse_double_booking(members, window_start, window_end, by=by)
     if criteria_set is None:
         criteria_set = CriteriaSet.objects.filter(is_active=True, year__lte=timezone.localdate(window_start).year
                                                   ).order_by("-year", "-version", "-id").first()

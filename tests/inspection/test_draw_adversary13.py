@@ -1,0 +1,85 @@
+"""Issue 13, second insider review (rev13adv): what a lead conflicted with a unit can still learn of its
+check's slot, planned checks that keep units out of every draw, silent re-rolls, the risk weights as
+a lever, and a unit booked twice. Through the API, on the demo organisation."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from backend.org.models import Unit
+from inspection.models import Draw, SurpriseCheck
+
+pytestmark = pytest.mark.django_db
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _at(day: date, hour: int, minute: int = 0) -> str:
+    return datetime.combine(day, time(hour, minute), tzinfo=LOCAL).isoformat()
+
+
+def _unit(code: str) -> int:
+    return Unit.objects.get(code=code).pk
+
+
+def _conflicted_draw(api_as, insp, *, offset: int = 100, length: int = 11):
+    """The lead served in CAX-KL until a month ago; he draws every unit over a window `offset` days ahead."""
+    from backend.org.models import Assignment
+
+    lead = insp.users["lead"]
+    Assignment.objects.create(officer_id=lead.officer_id, unit=Unit.objects.get(code="CAX-KL"),
+                              position="Phó trưởng Công an xã", valid_from=date(2025, 7, 1),
+                              valid_to=timezone.localdate() - timedelta(days=30))
+    client = api_as("lead")
+    start = timezone.localdate() + timedelta(days=offset)
+    end = start + timedelta(days=length)
+    drawn = client.post("/api/inspection/draws/", {"n": 10, "start": start.isoformat(), "end": end.isoformat()},
+                        format="json")
+    assert drawn.status_code == 201, drawn.content
+    check = SurpriseCheck.objects.get(draw_id=drawn.json()["id"], unit_id=_unit("CAX-KL"))
+    return client, drawn, check, start, end
+
+
+# --- finding 1: the conflicted lead learns the slot ------------------------------------------------
+
+
+def test_a_conflicted_lead_reads_no_day_of_the_hidden_check_in_warnings_or_notes(api_as, insp):
+    client, drawn, check, _, _ = _conflicted_draw(api_as, insp)
+    day = timezone.localtime(check.window_start).date().isoformat()
+    # the stored draw does carry the floor note and the late day for the unit (so the test bites)
+    stored = Draw.objects.get(pk=drawn.json()["id"])
+    item = next(r for r in stored.result if r["unit_id"] == check.unit_id)
+    assert any(x["code"] == "after_due" and x.get("days_late") is not None for x in item["notes"])
+    late = next(w for w in stored.warnings if w["code"] == "floor_after_due")["late"]
+    assert any(x["unit_id"] == check.unit_id and x["day"] == day for x in late)
+    for idx, body in enumerate((drawn.json(), client.get(f"/api/inspection/draws/{stored.pk}/").json(),
+                 next(d for d in client.get("/api/inspection/draws/").json()["results"] if d["id"] == stored.pk))):
+        hidden = next(r for r in body["result"] if r["unit_id"] == check.unit_id)
+        assert hidden["slot"] is None and hidden["redacted"] is True, idx
+        assert all("due" not in x and "days_late" not in x for x in hidden["notes"])
+        for warning in body["warnings"]:
+            for row in warning.get("late") or []:
+                if row["unit_id"] == check.unit_id:
+                    assert set(row) == {"unit_id", "redacted"}
+
+
+def test_the_double_booking_refusal_is_no_oracle_for_the_hidden_check_s_hour(api_as, insp):
+    client, drawn, check, start, end = _conflicted_draw(api_as, insp)
+    inspector = insp.users["inspector"]
+    assert check.lead_id == inspector.pk
+    hidden_start = timezone.localtime(check.window_start)
+    # the same answer at the hidden hour and at any other hour of the draw's window, saying no time
+    other_day = next(start + timedelta(days=i) for i in range((end - start).days + 1)
+                     if start + timedelta(days=i) != hidden_start.date())
+    answers = []
+    for window_start in (check.window_start.isoformat(), _at(other_day, 7, 30)):
+        ws = datetime.fromisoformat(window_start)
+        response = client.post("/api/inspection/checks/", {
+            "mode": "dot_xuat", "unit_id": _unit("CAX-ND"), "team_ids": [inspector.pk],
+            "window_start": ws.isoformat(), "window_end": (ws + timedelta(minutes=30)).isoformat()}, format="json")
+        answers.append((response.status_code, response.json()["error"]["code"], response.json()["error"]["message"]))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 409 and answers[0][1] == "double_booked"
+    assert f"{hidden_start:%H:%M}" not in answers[0][2] and f"{hidden_start:%d/%m}" not in answers[0][2]
