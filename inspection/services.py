@@ -63,6 +63,7 @@ from inspection.services_common import (
     _seal,
 )
 from inspection.services_draws import (  # noqa: F401
+    HORIZON_DAYS,
     _add_months,
     _check_reference,
     _latest_snapshots,
@@ -275,6 +276,10 @@ def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int =
                            "(conflict of interest).", "team_ids", )
 
 
+# How far ahead a check or a draw window may start (days), and the grace for a check planned on the spot.
+PAST_GRACE_MINUTES = 15
+
+
 def _hidden_span(check: SurpriseCheck) -> tuple[datetime, datetime]:
     """The stretch of time a check hidden from the planner blocks its people for him: the whole window
     of its draw (which the planner can read anyway), or the whole week of a hand-made check. Refusing
@@ -347,7 +352,11 @@ def _refuse_double_booking(members: list[User], window_start: datetime, window_e
 @transaction.atomic
 def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, window_end: datetime,
                  team: list[User], counter: Counter | None = None, criteria_set: CriteriaSet | None = None,
-                 notes: str = "") -> SurpriseCheck:
+                 notes: str = "", record_past: bool = False) -> SurpriseCheck:
+    """Plan a hand-made check. It starts no earlier than now (a few minutes' grace for a check planned
+    on the spot) and no later than the draws' horizon: a check dated in the past never starts, and one
+    dated far ahead would keep its unit out of the draws (rev13adv F5). `record_past` is for the
+    seeders' history only; the API never sets it."""
     require_role(by, *LEAD)
     if mode not in SurpriseCheck.Mode.values:
         raise _invalid("Hình thức kiểm tra không hợp lệ.", f"Unknown mode {mode!r}.", "mode")
@@ -356,6 +365,13 @@ def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, wind
     if window_end <= window_start:
         raise _invalid("Thời điểm kết thúc phải sau thời điểm bắt đầu.", "window_end must be after window_start.",
                        "window_end")
+    now = timezone.now()
+    if not record_past and window_start < now - timedelta(minutes=PAST_GRACE_MINUTES):
+        raise _invalid("Không thể lập kế hoạch kiểm tra bắt đầu trong quá khứ.",
+                       "A planned check cannot start in the past.", "window_start")
+    if window_start > now + timedelta(days=HORIZON_DAYS):
+        raise _invalid(f"Chỉ lập kế hoạch kiểm tra trong vòng {HORIZON_DAYS} ngày tới.",
+                       f"A check can be planned at most {HORIZON_DAYS} days ahead.", "window_start")
     if counter is not None and counter.unit_id != unit.pk:
         raise _invalid("Quầy không thuộc đơn vị được kiểm tra.", "The counter does not belong to the unit.",
                        "counter_id")

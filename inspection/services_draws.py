@@ -49,6 +49,10 @@ DRAW_ALGORITHM = 4  # see inspection/draw.py: the floor leaves room for risk, ri
 FLOOR_MARGIN_DAYS = 7  # the next window may open with a week of holidays (Tết)
 
 
+# How far ahead a draw's window (or a hand-made check) may start: a year, as long as a window may last.
+HORIZON_DAYS = 366
+
+
 def floor_due(last_checked: date, *, floor_months: int, end: date) -> bool:
     """The coverage floor: a unit whose floor date (last check + floor) falls on or before the end of
     the window, or in the first week after it, must be drawn in it (the draw gives it a day on or
@@ -81,6 +85,9 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         raise _invalid("Ngày bắt đầu phải trước ngày kết thúc.", "start must not be after end.", "start")
     if start < today:
         raise _invalid("Không thể xếp lịch kiểm tra vào ngày đã qua.", "The window cannot start in the past.", "start")
+    if (start - today).days > HORIZON_DAYS:
+        raise _invalid(f"Khoảng thời gian rút thăm phải bắt đầu trong vòng {HORIZON_DAYS} ngày tới.",
+                       f"The window must start within {HORIZON_DAYS} days from today.", "start")
     if (end - start).days > 366:
         raise _invalid("Khoảng thời gian tối đa một năm.", "The window may span at most one year.", "end")
     if not 0 <= proportional_share <= 1:
@@ -124,8 +131,15 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
     since_start = risk.lineage_start(units, lineage)
     # Units with a planned check are left out only when the drawing lead may know of that check:
     # another team's plan is a secret, and leaving its unit out (or saying why) would reveal it.
+    # Only a real upcoming check counts: not ended yet, and starting before the window's end plus the
+    # floor (it still checks the unit within the floor). A planned check dated in the past never starts
+    # and one dated years ahead checks nothing soon: neither keeps the unit out (rev13adv F5).
     pending_checks: dict[int, list[SurpriseCheck]] = {}
-    for check in checks_visible_to(by).filter(state=SurpriseCheck.State.PLANNED).order_by("id"):
+    horizon = timezone.make_aware(datetime.combine(_add_months(end, floor_months) + timedelta(days=1),
+                                                   datetime.min.time()))
+    upcoming = checks_visible_to(by).filter(state=SurpriseCheck.State.PLANNED, window_end__gt=timezone.now(),
+                                            window_start__lt=horizon)
+    for check in upcoming.order_by("id"):
         pending_checks.setdefault(check.unit_id, []).append(check)
     pending = set(pending_checks)
     counters_by_unit: dict[int, list[dict[str, Any]]] = {}
@@ -138,7 +152,13 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
             counters_by_unit.setdefault(counter.unit_id, []).append({"id": counter.pk, "hours": counter.opening_hours})
     snapshots = dict(snapshots or {})
     candidates, excluded = [], []
+    floor_info: dict[int, dict[str, Any]] = {}
     for unit in units:
+        last_at = last.get(unit.pk)
+        reference = timezone.localdate(last_at) if last_at else since_start[unit.pk]
+        if floor_due(reference, floor_months=floor_months, end=end):
+            floor_info[unit.pk] = {"past_floor": True, "due": _add_months(reference, floor_months).isoformat(),
+                                   "never_checked": last_at is None}
         if unit.pk in pending:
             # which checks excluded it, and whether they were drawn or hand-made: a hand-made check
             # cancelled after the draw is published as such with the commitment (F1)
@@ -157,8 +177,6 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         if snap is None:
             excluded.append({"unit_id": unit.pk, "reason": "no_risk_snapshot"})
             continue
-        last_at = last.get(unit.pk)
-        reference = timezone.localdate(last_at) if last_at else since_start[unit.pk]
         forced = floor_due(reference, floor_months=floor_months, end=end)
         candidates.append({
             "unit_id": unit.pk, "score": snap.score, "snapshot_id": snap.pk, "forced": forced,
@@ -167,6 +185,9 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
             "counters": counters_by_unit[unit.pk],
             "conflicted": sorted(uid for uid, units_ in conflicts.items() if unit.pk in units_),
         })
+    for entry in excluded:
+        # a floor unit left out is said (to the team by unit, published as a count): _exclusion_notes
+        entry.update(floor_info.get(entry["unit_id"], {}))
     if not candidates:
         raise _invalid("Không có đơn vị nào đủ điều kiện để rút thăm.", "No unit is eligible for the draw.", "n")
     params = {"n": n, "start": start.isoformat(), "end": end.isoformat(), "proportional_share": proportional_share,
@@ -409,6 +430,20 @@ def _exclusion_notes(inputs: dict[str, Any], n: int, drawn: int) -> tuple[list[d
             "en": f"{len(pending)} unit(s) were left out of the draw because a check is planned for them "
                   f"({manual} hand-made); the count is published with the commitment."})
         flags.append({"code": "excluded_pending_check", "count": len(pending), "manual": manual})
+    floor = [e for e in inputs["params"]["excluded"] if e.get("past_floor")]
+    if floor:
+        never = sum(1 for e in floor if e.get("never_checked"))
+        reasons = sorted({e["reason"] for e in floor})
+        warnings.append({
+            "code": "floor_units_left_out", "count": len(floor), "never_checked": never,
+            "units": [{"unit_id": e["unit_id"], "due": e["due"], "reason": e["reason"],
+                       "never_checked": e["never_checked"]} for e in floor],
+            "vi": f"{len(floor)} đơn vị đến hạn sàn bao phủ nhưng không được đưa vào rút thăm ({never} đơn vị "
+                  f"chưa từng được kiểm tra); việc này được công bố (số lượng) cùng cam kết.",
+            "en": f"{len(floor)} unit(s) due under the coverage floor were left out of the draw ({never} never "
+                  f"checked); the count is published with the commitment."})
+        flags.append({"code": "floor_units_left_out", "count": len(floor), "never_checked": never,
+                      "reasons": reasons})
     candidates = len(inputs["candidates"])
     if n > candidates:
         warnings.append({

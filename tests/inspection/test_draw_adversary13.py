@@ -83,3 +83,68 @@ def test_the_double_booking_refusal_is_no_oracle_for_the_hidden_check_s_hour(api
     assert answers[0] == answers[1]
     assert answers[0][0] == 409 and answers[0][1] == "double_booked"
     assert f"{hidden_start:%H:%M}" not in answers[0][2] and f"{hidden_start:%d/%m}" not in answers[0][2]
+
+
+# --- finding 5: planned checks and draws that keep units out forever -------------------------------
+
+
+def _commitment(client, draw_id: int) -> dict:
+    response = client.get("/api/inspection/draws/commitments/")
+    assert response.status_code == 200, response.content
+    return next(row for row in response.json() if row["id"] == draw_id)
+
+
+def test_a_planned_check_cannot_start_in_the_past_nor_years_ahead_and_a_draw_window_neither(api_as, insp):
+    client = api_as("lead")
+    today = timezone.localdate()
+    for day in (date(2020, 1, 1), today - timedelta(days=1), today + timedelta(days=400)):
+        response = client.post("/api/inspection/checks/", {
+            "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+            "window_start": _at(day, 8), "window_end": _at(day, 9)}, format="json")
+        assert response.status_code == 400, (day, response.content)
+        assert "window_start" in str(response.json()["error"]), response.content
+    far = today + timedelta(days=400)
+    response = client.post("/api/inspection/draws/", {"n": 1, "start": far.isoformat(),
+                                                       "end": (far + timedelta(days=20)).isoformat()}, format="json")
+    assert response.status_code == 400 and "ngày tới" in response.json()["error"]["message"], response.content
+    assert not SurpriseCheck.objects.filter(window_start__date__gte=today + timedelta(days=370)).exists()
+
+
+def test_only_an_upcoming_planned_check_keeps_a_unit_out_and_a_floor_unit_left_out_is_published(api_as, insp):
+    client = api_as("lead")
+    today = timezone.localdate()
+    start, end = today + timedelta(days=30), today + timedelta(days=41)
+    # stale (dated in the past, never started) and far-off (two years ahead) planned checks, as old data
+    stale = SurpriseCheck.objects.get(uid=insp.extra["inspection"]["planned_check"])  # CAX-ND
+    stale_start = datetime.combine(date(2020, 1, 1), time(8), tzinfo=LOCAL)
+    SurpriseCheck.objects.filter(pk=stale.pk).update(window_start=stale_start,
+                                                     window_end=stale_start + timedelta(hours=2))
+    far = client.post("/api/inspection/checks/", {
+        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [],
+        "window_start": _at(today + timedelta(days=200), 8), "window_end": _at(today + timedelta(days=200), 9)},
+        format="json")
+    assert far.status_code == 201, far.content
+    far_start = datetime.combine(today + timedelta(days=730), time(8), tzinfo=LOCAL)
+    SurpriseCheck.objects.filter(uid=far.json()["id"]).update(window_start=far_start,
+                                                              window_end=far_start + timedelta(hours=1))
+    # a real upcoming one keeps the never-checked CAX-KL out: that is said
+    near = client.post("/api/inspection/checks/", {
+        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+        "window_start": _at(start - timedelta(days=3), 8), "window_end": _at(start - timedelta(days=3), 9)},
+        format="json")
+    assert near.status_code == 201, near.content
+    drawn = client.post("/api/inspection/draws/", {"n": 3, "start": start.isoformat(), "end": end.isoformat()},
+                        format="json")
+    assert drawn.status_code == 201, drawn.content
+    body = drawn.json()
+    drawn_units = {r["unit_id"] for r in body["result"]}
+    assert {_unit("CAX-ND"), _unit("CAX-TC")} <= drawn_units
+    excluded = {e["unit_id"]: e for e in Draw.objects.get(pk=body["id"]).params["excluded"]}
+    assert excluded[_unit("CAX-KL")]["reason"] == "planned_check_pending"
+    left = next(w for w in body["warnings"] if w["code"] == "floor_units_left_out")
+    assert [u["unit_id"] for u in left["units"]] == [_unit("CAX-KL")] and left["never_checked"] == 1
+    published = _commitment(api_as("discipline"), body["id"])
+    flag = next(f for f in published["flags"] if f["code"] == "floor_units_left_out")
+    assert flag == {"code": "floor_units_left_out", "count": 1, "never_checked": 1,
+                    "reasons": ["planned_check_pending"]}
+    assert str(_unit("CAX-KL")) not in str(published["flags"])

@@ -59,7 +59,7 @@ export interface DrawCommitment {
   reason: string;
   close_reason: string;
   flags: {
-    code: string; reason?: string; draws?: number[]; cancelled?: number; count?: number; manual?: number;
+    code: string; reason?: string; draws?: number[]; cancelled?: number; count?: number; manual?: number; never_checked?: number;
     n?: number; drawn?: number; total?: number; deviations?: { param: string; value: number; policy: number }[];
     /** superseded: the draw that replaced this one. */
     by?: number;

@@ -92,7 +92,7 @@ export default function CommitmentsPage() {
                           <div key={i} style={{ color: "var(--red)", fontWeight: 600 }}>
                             ⚑ {t(`draw.flag.${f.code}`, {
                               defaultValue: f.code, draws: (f.draws ?? []).join(", "),
-                              count: f.cancelled ?? f.count ?? 0, manual: f.manual ?? 0, n: f.n, drawn: f.drawn,
+                              count: f.cancelled ?? f.count ?? 0, manual: f.manual ?? 0, never: f.never_checked ?? 0, n: f.n, drawn: f.drawn,
                               total: f.total, by: f.by,
                               params: (f.deviations ?? []).map((d) => `${d.param} ${d.value} (${d.policy})`).join(", "),
                             })}
