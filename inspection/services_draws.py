@@ -260,6 +260,43 @@ def _overlapping_draws(start: date, end: date) -> list[Draw]:
     return overlapping
 
 
+def _unexplained_cancellations() -> dict[int, int]:
+    """Open draws with drawn checks cancelled one at a time that no published reason covers yet (a
+    closed draw's close reason covers its own; a later draw's `after_cancelled_checks` flag covers
+    those it counted): draw id -> how many."""
+    explained: dict[int, int] = {}
+    for flags in Draw.objects.values_list("flags", flat=True):
+        for flag in flags or []:
+            if flag.get("code") == "after_cancelled_checks":
+                for key, count in (flag.get("counts") or {}).items():
+                    explained[int(key)] = explained.get(int(key), 0) + int(count)
+    left: dict[int, int] = {}
+    for draw in Draw.objects.filter(state=Draw.State.OPEN).order_by("id"):
+        cancelled = draw.checks.filter(state=SurpriseCheck.State.CANCELLED).count() - explained.get(draw.pk, 0)
+        if cancelled > 0:
+            left[draw.pk] = cancelled
+    return left
+
+
+def _after_cancelled_flags(reason: str) -> list[dict[str, Any]]:
+    """Cancelling drawn checks on a draw left open, then drawing the next window, is a re-roll unless
+    explained (rev13adv F3): the next draw needs a reason, published with counts and draw numbers —
+    never a unit or a date, so the cancelled checks stay secrets."""
+    left = _unexplained_cancellations()
+    if not left:
+        return []
+    ids, total = sorted(left), sum(left.values())
+    if not reason:
+        raise _invalid(f"Lượt rút thăm đang mở (số {', '.join(map(str, ids))}) có {total} cuộc kiểm tra bị hủy chưa "
+                       "được giải thích: rút thăm tiếp phải nêu lý do (hoặc khóa sổ lượt đó kèm lý do); lý do được "
+                       "công bố cho cán bộ kỷ luật và quản trị.",
+                       f"Open draw(s) {ids} have {total} cancelled check(s) not yet explained: drawing again needs a "
+                       "reason (or close that draw with one), published to the disciplinary officers and "
+                       "administrators.", "reason", code="cancelled_checks_need_reason")
+    return [{"code": "after_cancelled_checks", "draws": ids, "cancelled": total,
+             "counts": {str(k): v for k, v in left.items()}, "reason": reason}]
+
+
 def _redraw_flags(start: date, end: date, reason: str) -> list[dict[str, Any]]:
     """A draw over a window an earlier draw covered is a re-roll unless explained: it needs a reason,
     and the flag is published with the commitment (never the targets)."""
@@ -475,6 +512,7 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
     if deviations:
         flags.append({"code": "parameters_off_policy", "deviations": deviations, "reason": reason})
     superseded = _supersede(by=by, start=start, end=end, reason=reason) if flags and reason else []
+    flags.extend(_after_cancelled_flags(reason))
     units = risk_candidate_units(on=start)
     snapshots = _latest_snapshots(by, units)
     inputs = draw_inputs(by=by, n=n, start=start, end=end, snapshots=snapshots, **options)

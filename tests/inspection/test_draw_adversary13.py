@@ -148,3 +148,42 @@ def test_only_an_upcoming_planned_check_keeps_a_unit_out_and_a_floor_unit_left_o
     assert flag == {"code": "floor_units_left_out", "count": 1, "never_checked": 1,
                     "reasons": ["planned_check_pending"]}
     assert str(_unit("CAX-KL")) not in str(published["flags"])
+
+
+# --- finding 3: re-roll by cancelling checks one at a time on a draw left open ---------------------
+
+
+def test_cancelling_drawn_checks_on_an_open_draw_then_drawing_on_needs_a_published_reason(api_as, insp):
+    client = api_as("lead")
+    today = timezone.localdate()
+    first = client.post("/api/inspection/draws/", {"n": 2, "start": (today + timedelta(days=120)).isoformat(),
+                                                    "end": (today + timedelta(days=124)).isoformat()}, format="json")
+    assert first.status_code == 201, first.content
+    checks = list(SurpriseCheck.objects.filter(draw_id=first.json()["id"]))
+    assert len(checks) == 2
+    for check in checks:
+        cancelled = client.post(f"/api/inspection/checks/{check.uid}/cancel/",
+                                {"reason": "Thay đổi kế hoạch nội bộ"}, format="json")
+        assert cancelled.status_code == 200, cancelled.content
+    body = {"n": 3, "start": (today + timedelta(days=127)).isoformat(), "end": (today + timedelta(days=131)).isoformat()}
+    silent = client.post("/api/inspection/draws/", body, format="json")
+    assert silent.status_code == 400 and silent.json()["error"]["code"] == "cancelled_checks_need_reason"
+    assert "lý do" in silent.json()["error"]["message"]
+    assert Draw.objects.count() == 1
+    reason = "Hai đơn vị diễn tập phòng cháy cả tuần, chuyển sang tuần sau"
+    second = client.post("/api/inspection/draws/", {**body, "reason": reason}, format="json")
+    assert second.status_code == 201, second.content
+    row = _commitment(api_as("discipline"), second.json()["id"])
+    flag = next(f for f in row["flags"] if f["code"] == "after_cancelled_checks")
+    assert flag["draws"] == [first.json()["id"]] and flag["cancelled"] == 2 and flag["reason"] == reason
+    assert row["reason"] == reason
+    for check in checks:  # the cancelled checks stay secrets: no unit, no date
+        assert str(check.unit_id) not in str(flag.get("counts")).replace(str(first.json()["id"]), "")
+        assert timezone.localtime(check.window_start).date().isoformat() not in str(row)
+    # explained once: the next draw needs no reason for them
+    third = client.post("/api/inspection/draws/", {"n": 1, "start": (today + timedelta(days=134)).isoformat(),
+                                                    "end": (today + timedelta(days=138)).isoformat()}, format="json")
+    assert third.status_code == 201 or third.json()["error"]["code"] != "cancelled_checks_need_reason", third.content
+    from inspection.services_draws import _unexplained_cancellations
+
+    assert _unexplained_cancellations() == {}

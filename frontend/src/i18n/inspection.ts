@@ -68,6 +68,7 @@ export const INSPECTION: Dict = {
   "draw.flag.draw_cancelled": ["Hủy cả đợt ({{count}} cuộc kiểm tra)", "Whole draw cancelled ({{count}} checks)"],
   "draw.flag.excluded_pending_check": ["{{count}} đơn vị bị loại khỏi rút thăm vì đang có cuộc kiểm tra kế hoạch ({{manual}} do lập tay)", "{{count}} unit(s) left out of the draw by a planned check ({{manual}} hand-made)"],
   "draw.flag.floor_units_left_out": ["{{count}} đơn vị đến hạn sàn bao phủ không được đưa vào rút thăm ({{never}} đơn vị chưa từng được kiểm tra)", "{{count}} unit(s) due under the coverage floor left out of the draw ({{never}} never checked)"],
+  "draw.flag.after_cancelled_checks": ["Rút thăm tiếp khi đợt {{draws}} còn mở có {{count}} cuộc kiểm tra bị hủy", "Drawn again while draw {{draws}}, still open, had {{count}} cancelled check(s)"],
   "draw.flag.excluded_by_cancelled_check": ["{{count}} đơn vị bị loại bởi cuộc kiểm tra sau đó bị hủy, chưa tiến hành", "{{count}} unit(s) left out by a check later cancelled unstarted"],
   "draw.flag.drew_fewer_than_n": ["Chỉ chọn được {{drawn}}/{{n}} đơn vị", "Only {{drawn}} of {{n}} units drawn"],
   "draw.flag.checks_cancelled": ["{{count}}/{{total}} cuộc kiểm tra của đợt bị hủy", "{{count}} of {{total}} checks of the draw cancelled"],
