@@ -388,6 +388,8 @@ class DrawVerifyOutputSerializer(serializers.Serializer):
     revealed = serializers.BooleanField()
     seed = serializers.CharField(allow_null=True)
     seed_sha256 = serializers.CharField()
+    risk_weights_version = serializers.IntegerField(allow_null=True, required=False)
+    risk_weights_sha256 = serializers.CharField(allow_null=True, required=False)
     selected = serializers.JSONField(allow_null=True, help_text="The recomputed targets: the inspection team only")
     reasons = serializers.JSONField()
 

@@ -21,7 +21,7 @@ from inspection.models import CriteriaSet, Draw, RiskSnapshot, SurpriseCheck
 from inspection.secrecy import POLICY_CONFLICT_YEARS, checks_visible_to, conflict_unit_ids
 from inspection.services_absences import absences_in_window
 from inspection.services_common import LEAD, TEAM, _invalid, _require_reason, _seal
-from inspection.services_risk import risk_candidate_units, risk_compute
+from inspection.services_risk import risk_candidate_units, risk_compute, risk_weights_hash, risk_weights_version
 
 
 def _add_months(d: date, months: int) -> date:
@@ -426,7 +426,7 @@ POLICY_FLOOR_MONTHS = 6
 POLICY_SHARE = 0.75
 PUBLISHED_PARAMS = ("proportional_share", "floor_months", "conflict_years", "team_size", "check_minutes",
                     "include_weekends", "per_person_per_day", "travel_minutes", "mode", "algorithm",
-                    "floor_share", "risk_exponent")
+                    "floor_share", "risk_exponent", "risk_weights_version", "risk_weights_sha256")
 
 
 def _policy_deviations(options: dict[str, Any]) -> list[dict[str, Any]]:
@@ -516,6 +516,10 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
     units = risk_candidate_units(on=start)
     snapshots = _latest_snapshots(by, units)
     inputs = draw_inputs(by=by, n=n, start=start, end=end, snapshots=snapshots, **options)
+    # what the risk scores were computed with, published: a weights change between draws shows (F4)
+    used = [snapshots[c["unit_id"]] for c in inputs["candidates"] if c["unit_id"] in snapshots]
+    inputs["params"]["risk_weights_version"] = risk_weights_version()
+    inputs["params"]["risk_weights_sha256"] = risk_weights_hash(used)
     seed = secrets.token_hex(32)
     planned = drawing.plan_draw(seed, inputs)
     result = planned["result"]
@@ -676,6 +680,8 @@ VERIFY_PUBLIC = {
     "seed_hash": ("SHA-256 của hạt giống công bố không khớp với giá trị cam kết.",
                   "The revealed seed does not hash to the committed SHA-256."),
     "snapshot": ("{count} điểm rủi ro không khớp ảnh chụp đã lưu.", "{count} risk score(s) differ from their stored snapshots."),
+    "risk_weights": ("Trọng số rủi ro của các điểm đã lưu không khớp giá trị băm đã công bố.",
+                     "The risk weights of the stored scores do not match the published hash."),
     "result": ("Kết quả tính lại từ hạt giống khác với kết quả đã lưu.",
                "The draw recomputed from the seed differs from the stored result."),
     "missing_check": ("{count} đơn vị được chọn không có cuộc kiểm tra.", "{count} drawn unit(s) have no check."),
@@ -690,6 +696,8 @@ def draw_verify(*, draw: Draw, with_targets: bool = True) -> dict[str, Any]:
     matches and why not, in counts, never which unit or check."""
     if draw.state != Draw.State.CLOSED:
         return {"match": False, "revealed": False, "seed": None, "seed_sha256": draw.seed_sha256, "selected": None,
+                "risk_weights_version": draw.params.get("risk_weights_version"),
+                "risk_weights_sha256": draw.params.get("risk_weights_sha256"),
                 "reasons": [{"code": "not_revealed", "vi": "Hạt giống chưa được công bố: lượt rút thăm chưa khóa sổ.",
                              "en": "The seed is not revealed until the draw is closed."}]}
     reasons: list[dict[str, str]] = []
@@ -702,6 +710,10 @@ def draw_verify(*, draw: Draw, with_targets: bool = True) -> dict[str, Any]:
             reasons.append({"code": "snapshot",
                             "vi": f"Điểm rủi ro của đơn vị {cand['unit_id']} không khớp ảnh chụp đã lưu.",
                             "en": f"Risk score of unit {cand['unit_id']} does not match its stored snapshot."})
+    committed = draw.params.get("risk_weights_sha256")
+    if committed and committed != risk_weights_hash([s for s in snapshots.values()]):
+        reasons.append({"code": "risk_weights", "vi": VERIFY_PUBLIC["risk_weights"][0],
+                        "en": VERIFY_PUBLIC["risk_weights"][1]})
     recomputed = drawing.run_draw(draw.seed, {"params": draw.params, "candidates": draw.candidates})
     if recomputed != draw.result:
         reasons.append({"code": "result", "vi": VERIFY_PUBLIC["result"][0], "en": VERIFY_PUBLIC["result"][1]})
@@ -726,6 +738,8 @@ def draw_verify(*, draw: Draw, with_targets: bool = True) -> dict[str, Any]:
         reasons = [{"code": code, "vi": VERIFY_PUBLIC[code][0].format(count=count),
                     "en": VERIFY_PUBLIC[code][1].format(count=count)} for code, count in counts.items()]
     return {"match": not reasons, "revealed": True, "seed": draw.seed, "seed_sha256": draw.seed_sha256,
+            "risk_weights_version": draw.params.get("risk_weights_version"),
+            "risk_weights_sha256": draw.params.get("risk_weights_sha256"),
             "selected": ([{"unit_id": r["unit_id"], "reason": r["reason"]} for r in recomputed]
                          if with_targets else None),
             "reasons": reasons}

@@ -187,3 +187,37 @@ def test_cancelling_drawn_checks_on_an_open_draw_then_drawing_on_needs_a_publish
     from inspection.services_draws import _unexplained_cancellations
 
     assert _unexplained_cancellations() == {}
+
+
+# --- finding 4: the risk weights as a silent lever ------------------------------------------------
+
+
+def test_a_weights_change_needs_a_reason_and_shows_in_the_next_draw_s_commitment(api_as, insp):
+    client = api_as("lead")
+    tilted = {"weights": {"base": 0.001, "complaints": 100, "unsatisfied_per_1000": 0, "months_since_check": 0,
+                          "findings": 0, "footage_absent": 0, "footage_tamper": 0}}
+    silent = client.put("/api/inspection/risk/weights/", tilted, format="json")
+    assert silent.status_code == 400, silent.content
+    today = timezone.localdate()
+    first = client.post("/api/inspection/draws/", {"n": 1, "start": (today + timedelta(days=120)).isoformat(),
+                                                    "end": (today + timedelta(days=124)).isoformat()}, format="json")
+    assert first.status_code == 201, first.content
+    changed = client.put("/api/inspection/risk/weights/",
+                         {**tilted, "note": "Ưu tiên đơn vị có nhiều phản ánh trong quý"}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert client.post("/api/inspection/risk/").status_code == 201
+    # milder weights back: the tilted scores (younger than a week) are what the next draw uses
+    restored = client.put("/api/inspection/risk/weights/", {"weights": {
+        "base": 1, "complaints": 3, "unsatisfied_per_1000": 2, "months_since_check": 1, "findings": 3,
+        "footage_absent": 2, "footage_tamper": 4}, "note": "Trả lại trọng số mặc định"}, format="json")
+    assert restored.status_code == 200, restored.content
+    second = client.post("/api/inspection/draws/", {"n": 1, "start": (today + timedelta(days=127)).isoformat(),
+                                                     "end": (today + timedelta(days=131)).isoformat()}, format="json")
+    assert second.status_code == 201, second.content
+    discipline = api_as("discipline")
+    a, b = (_commitment(discipline, d.json()["id"])["parameters"] for d in (first, second))
+    assert a["risk_weights_sha256"] != b["risk_weights_sha256"]
+    assert b["risk_weights_version"] > a["risk_weights_version"]
+    shown = discipline.get(f"/api/inspection/draws/{second.json()['id']}/verify/").json()
+    assert shown["risk_weights_sha256"] == b["risk_weights_sha256"]
+    assert shown["risk_weights_version"] == b["risk_weights_version"]

@@ -77,6 +77,7 @@ export const INSPECTION: Dict = {
   "draw.split": ["Phân bổ {{n}} vị trí: {{floor}} theo sàn bao phủ (tối đa {{room}}), {{risk}} theo rủi ro, {{uniform}} ngẫu nhiên", "{{n}} places: {{floor}} by the coverage floor (at most {{room}}), {{risk}} by risk, {{uniform}} at random"],
   "verify.button": ["Kiểm chứng", "Verify"],
   "verify.match": ["Khớp: tính lại từ hạt giống cho đúng kết quả đã cam kết", "Match: the seed recomputes the committed draw"],
+  "verify.riskWeights": ["Trọng số rủi ro: phiên bản {{version}}, SHA-256 {{hash}}… (khác lượt trước là trọng số đã đổi)", "Risk weights: version {{version}}, SHA-256 {{hash}}… (a change from the previous draw means the weights changed)"],
   "verify.mismatch": ["Không khớp", "Mismatch"],
   "verify.notRevealed": ["Chưa công bố hạt giống (lượt chưa khóa sổ)", "Seed not revealed yet (draw open)"],
   "absence.title": ["Cán bộ vắng mặt (không đưa vào rút thăm)", "Inspectors away (left out of the draw)"],

@@ -140,6 +140,9 @@ export interface DrawVerify {
   revealed: boolean;
   seed: string | null;
   seed_sha256: string;
+  /** The risk weights the draw's scores were computed with: version (0 = defaults) and SHA-256. */
+  risk_weights_version?: number | null;
+  risk_weights_sha256?: string | null;
   /** The recomputed targets: the inspection team only (null for discipline and administrators). */
   selected?: { unit_id: number; reason: string }[] | null;
   reasons: { code?: string; vi: string; en: string }[];

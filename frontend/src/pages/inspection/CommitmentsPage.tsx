@@ -22,6 +22,11 @@ function VerifyButton({ id }: { id: number }) {
             {!v.revealed ? t("verify.notRevealed") : v.match ? `✓ ${t("verify.match")}` : `✗ ${t("verify.mismatch")}`}
           </div>
           {v.revealed && !v.match && v.reasons.map((r, i) => <div key={i}>{en ? r.en : r.vi}</div>)}
+          {v.risk_weights_sha256 && (
+            <div data-testid={`verify-weights-${id}`} style={{ wordBreak: "break-all" }}>
+              {t("verify.riskWeights", { version: v.risk_weights_version ?? 0, hash: v.risk_weights_sha256.slice(0, 16) })}
+            </div>
+          )}
         </div>
       )}
     </div>
