@@ -323,6 +323,51 @@ def _refuse_hidden_booking(by: Any, members: list[User], window_start: datetime,
                        "another week.", code="double_booked")
 
 
+def _refuse_absent(members: list[User], window_start: datetime, window_end: datetime) -> None:
+    """A hand-made check puts nobody on a day he is recorded away (leave, illness, conflict), as the
+    draw does not (rev13adv F7)."""
+    from inspection.services_absences import absences_in_window
+
+    first, last = timezone.localdate(window_start), timezone.localdate(window_end)
+    days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    whole, partly = absences_in_window(user_ids=[u.pk for u in members], days=days)
+    away = set(whole) | set(partly)
+    if away:
+        names = ", ".join(u.get_username() for u in members if u.pk in away)
+        raise Conflict(f"Không thể lập cuộc kiểm tra: {names} được ghi nhận vắng mặt (nghỉ phép, ốm, xung đột "
+                       "lợi ích) vào ngày kiểm tra; chọn ngày khác hoặc người khác.",
+                       f"Cannot plan the check: {names} is recorded away (leave, illness, conflict) on that day; "
+                       "pick another day or other people.", code="member_absent")
+
+
+def _refuse_unit_clash(by: Any, unit: Unit, window_start: datetime,
+                       window_end: datetime) -> None:
+    """A unit is never on two planned or running checks at overlapping times (rev13adv F7). Against a
+    check the planner may not know, the refusal covers that check's whole span (draw window or week)
+    and says no time, so it tells him no hour."""
+    from inspection.secrecy import checks_visible_to
+
+    others = (SurpriseCheck.objects.select_for_update()
+              .filter(unit=unit, state__in=[SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS])
+              .select_related("draw").order_by("window_start", "id"))
+    visible = set(checks_visible_to(by).filter(unit=unit).values_list("pk", flat=True))
+    for other in others:
+        if other.pk in visible:
+            if other.window_start < window_end and window_start < other.window_end:
+                raise Conflict(f"Không thể lập cuộc kiểm tra: đơn vị đã có cuộc kiểm tra {other.reference} trùng giờ "
+                               f"({timezone.localtime(other.window_start):%d/%m/%Y %H:%M}–"
+                               f"{timezone.localtime(other.window_end):%H:%M}). Một đơn vị không bị kiểm tra hai lần "
+                               "cùng lúc.",
+                               f"Cannot plan the check: the unit already has check {other.reference} at an "
+                               "overlapping time. A unit is not checked twice at once.", code="unit_double_booked")
+            continue
+        start, end = _hidden_span(other)
+        if start < window_end and window_start < end:
+            raise Conflict("Không thể lập cuộc kiểm tra cho đơn vị này trong khoảng thời gian này; chọn một tuần "
+                           "khác.", "The unit cannot take a check in this period; pick another week.",
+                           code="unit_double_booked")
+
+
 def _refuse_double_booking(members: list[User], window_start: datetime, window_end: datetime,
                            by: Any = None) -> None:
     """Nobody is on two checks at once: a check overlapping a planned or running check of one of its
@@ -380,6 +425,8 @@ def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, wind
                        "The unit no longer exists at the check time.", "unit_id")
     members = list({u.pk: u for u in [by, *team]}.values())
     _validate_team(members, unit, timezone.localdate(window_start))
+    _refuse_absent(members, window_start, window_end)
+    _refuse_unit_clash(by, unit, window_start, window_end)
     _refuse_double_booking(members, window_start, window_end, by=by)
     if criteria_set is None:
         criteria_set = CriteriaSet.objects.filter(is_active=True, year__lte=timezone.localdate(window_start).year

@@ -221,3 +221,36 @@ def test_a_weights_change_needs_a_reason_and_shows_in_the_next_draw_s_commitment
     shown = discipline.get(f"/api/inspection/draws/{second.json()['id']}/verify/").json()
     assert shown["risk_weights_sha256"] == b["risk_weights_sha256"]
     assert shown["risk_weights_version"] == b["risk_weights_version"]
+
+
+# --- finding 7: a unit on two checks at once; hand-made checks ignoring absences ------------------
+
+
+def test_a_hand_made_check_refuses_a_unit_already_on_a_check_then_and_an_absent_member(api_as, insp):
+    client = api_as("lead")
+    inspector = insp.users["inspector"]
+    day = timezone.localdate() + timedelta(days=40)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    first = client.post("/api/inspection/checks/", {
+        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [],
+        "window_start": _at(day, 14, 15), "window_end": _at(day, 16, 15)}, format="json")
+    assert first.status_code == 201, first.content
+    # the same unit at an overlapping time: refused for the unit (checked before the people)
+    other = api_as("lead")
+    twice = other.post("/api/inspection/checks/", {
+        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [inspector.pk],
+        "window_start": _at(day, 15, 0), "window_end": _at(day, 17, 0)}, format="json")
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "unit_double_booked", twice.content
+    assert "đơn vị" in twice.json()["error"]["message"]
+    assert SurpriseCheck.objects.filter(unit_id=_unit("CAX-TC"), window_start__date=day).count() == 1
+    # the inspector is recorded away that week: not on a hand-made check then
+    absent = client.post("/api/inspection/absences/", {
+        "user": inspector.pk, "kind": "leave", "start": (day - timedelta(days=1)).isoformat(),
+        "end": (day + timedelta(days=1)).isoformat(), "reason": "Nghỉ phép năm theo kế hoạch"}, format="json")
+    assert absent.status_code == 201, absent.content
+    away = client.post("/api/inspection/checks/", {
+        "mode": "dot_xuat", "unit_id": _unit("CAX-ND"), "team_ids": [inspector.pk],
+        "window_start": _at(day, 8, 0), "window_end": _at(day, 9, 0)}, format="json")
+    assert away.status_code == 409 and away.json()["error"]["code"] == "member_absent", away.content
+    assert "vắng mặt" in away.json()["error"]["message"]
