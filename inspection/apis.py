@@ -260,15 +260,32 @@ class DrawOutputSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         # the team's bookings are for the scheduler (and verification), not for reading
         data["params"] = {k: v for k, v in (data.get("params") or {}).items() if k != "booked"}
-        viewer = self.context.get("viewer")
+        # paginate() passes its own context (the request): the list's viewer is the request's user
+        viewer = self.context.get("viewer") or getattr(self.context.get("request"), "user", None)
         conflicted = conflicted_unit_ids(viewer) if viewer is not None else set()
         if conflicted:
             # a person conflicted with a unit does not learn its check's slot or team (F17, secrecy.py)
+            hidden = {item.get("unit_id") for item in data.get("result") or []
+                      if item.get("unit_id") in conflicted and viewer.pk not in item.get("team", [])}
             data["result"] = [
-                {**item, "slot": None, "team": [], "redacted": True}
-                if item.get("unit_id") in conflicted and viewer.pk not in item.get("team", []) else item
+                {**item, "slot": None, "team": [], "redacted": True,
+                 # the floor note's due date and days late add up to the slot's day (rev13adv F1)
+                 "notes": [x for x in item.get("notes") or [] if x.get("code") != "after_due"]}
+                if item.get("unit_id") in hidden else item
                 for item in data.get("result") or []]
+            data["warnings"] = [_redact_warning(w, hidden) for w in data.get("warnings") or []]
         return data
+
+
+def _redact_warning(warning: dict[str, Any], hidden: set[int]) -> dict[str, Any]:
+    """A warning as a person conflicted with some of its units may read it: no day, due date or days
+    late for those units (the slot is hidden from him, and so is anything the slot can be worked out
+    from); counts stay."""
+    if warning.get("code") != "floor_after_due" or not hidden:
+        return warning
+    late = [{"unit_id": x["unit_id"], "redacted": True} if x.get("unit_id") in hidden else x
+            for x in warning.get("late") or []]
+    return {**warning, "late": late}
 
 
 class DrawDetailOutputSerializer(DrawOutputSerializer):
@@ -380,6 +397,8 @@ class DrawVerifyOutputSerializer(serializers.Serializer):
     revealed = serializers.BooleanField()
     seed = serializers.CharField(allow_null=True)
     seed_sha256 = serializers.CharField()
+    risk_weights_version = serializers.IntegerField(allow_null=True, required=False)
+    risk_weights_sha256 = serializers.CharField(allow_null=True, required=False)
     selected = serializers.JSONField(allow_null=True, help_text="The recomputed targets: the inspection team only")
     reasons = serializers.JSONField()
 

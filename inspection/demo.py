@@ -112,7 +112,8 @@ def seed(ctx: DemoContext) -> None:
     # A past check of Thanh Chương, signed in April 2026
     check = services.check_create(by=lead, mode=SurpriseCheck.Mode.DOT_XUAT, unit=tc, counter=q_tc,
                                   window_start=_local(date(2026, 4, 14), 8, 0),
-                                  window_end=_local(date(2026, 4, 14), 11, 0), team=[lead, inspector])
+                                  window_end=_local(date(2026, 4, 14), 11, 0), team=[lead, inspector],
+                                  record_past=True)
     services.check_start(by=lead, check=check)
     results: list[dict[str, Any]] = []
     report = CheckReport.objects.get(surprise_check=check)

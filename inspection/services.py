@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role, User
@@ -64,6 +64,7 @@ from inspection.services_common import (
     _seal,
 )
 from inspection.services_draws import (  # noqa: F401
+    HORIZON_DAYS,
     _add_months,
     _check_reference,
     _latest_snapshots,
@@ -276,9 +277,105 @@ def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int =
                            "(conflict of interest).", "team_ids", )
 
 
-def _refuse_double_booking(members: list[User], window_start: datetime, window_end: datetime) -> None:
+# How far ahead a check or a draw window may start (days), and the grace for a check planned on the spot.
+PAST_GRACE_MINUTES = 15
+
+
+def _hidden_span(check: SurpriseCheck) -> tuple[datetime, datetime]:
+    """The stretch of time a check hidden from the planner blocks its people for him: the whole window
+    of its draw (which the planner can read anyway), or the whole week of a hand-made check. Refusing
+    over the exact hour would tell him the hidden check's hour (rev13adv F1b)."""
+    tz = timezone.get_current_timezone()
+    params = check.draw.params if check.draw_id else {}
+    if params.get("start") and params.get("end"):
+        first, last = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
+    else:
+        day = timezone.localtime(check.window_start).date()
+        first = day - timedelta(days=day.weekday())
+        last = first + timedelta(days=6)
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()), tz)
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime.min.time()), tz)
+    return min(start, check.window_start), max(end, check.window_end)
+
+
+def _refuse_hidden_booking(by: Any, members: list[User], window_start: datetime, window_end: datetime) -> None:
+    """People on a planned check the planner may not know (a unit he is conflicted with, or another
+    lead's check he is not on) are kept off his hand-made checks for the whole span of that check
+    (its draw's window, or its week), with a message that says neither when nor where."""
+    from inspection.secrecy import checks_visible_to
+
+    ids = [u.pk for u in members]
+    hidden = (SurpriseCheck.objects.filter(state=SurpriseCheck.State.PLANNED)
+              .filter(Q(lead_id__in=ids) | Q(team__in=ids))
+              .exclude(pk__in=checks_visible_to(by).values("pk"))
+              .select_related("draw").prefetch_related("team").distinct())
+    busy: list[User] = []
+    for other in hidden:
+        start, end = _hidden_span(other)
+        if not (start < window_end and window_start < end):
+            continue
+        people = {u.pk for u in other.team.all()} | {other.lead_id}
+        busy.extend(u for u in members if u.pk in people and u not in busy)
+    if busy:
+        names = ", ".join(u.get_username() for u in busy)
+        raise Conflict(f"Không thể lập cuộc kiểm tra: {names} không thể được xếp vào khoảng thời gian này. "
+                       "Chọn người khác hoặc một tuần khác.",
+                       f"Cannot plan the check: {names} cannot be booked in this period. Pick other people or "
+                       "another week.", code="double_booked")
+
+
+def _refuse_absent(members: list[User], window_start: datetime, window_end: datetime) -> None:
+    """A hand-made check puts nobody on a day he is recorded away (leave, illness, conflict), as the
+    draw does not (rev13adv F7)."""
+    from inspection.services_absences import absences_in_window
+
+    first, last = timezone.localdate(window_start), timezone.localdate(window_end)
+    days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    whole, partly = absences_in_window(user_ids=[u.pk for u in members], days=days)
+    away = set(whole) | set(partly)
+    if away:
+        names = ", ".join(u.get_username() for u in members if u.pk in away)
+        raise Conflict(f"Không thể lập cuộc kiểm tra: {names} được ghi nhận vắng mặt (nghỉ phép, ốm, xung đột "
+                       "lợi ích) vào ngày kiểm tra; chọn ngày khác hoặc người khác.",
+                       f"Cannot plan the check: {names} is recorded away (leave, illness, conflict) on that day; "
+                       "pick another day or other people.", code="member_absent")
+
+
+def _refuse_unit_clash(by: Any, unit: Unit, window_start: datetime,
+                       window_end: datetime) -> None:
+    """A unit is never on two planned or running checks at overlapping times (rev13adv F7). Against a
+    check the planner may not know, the refusal covers that check's whole span (draw window or week)
+    and says no time, so it tells him no hour."""
+    from inspection.secrecy import checks_visible_to
+
+    others = (SurpriseCheck.objects.select_for_update()
+              .filter(unit=unit, state__in=[SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS])
+              .select_related("draw").order_by("window_start", "id"))
+    visible = set(checks_visible_to(by).filter(unit=unit).values_list("pk", flat=True))
+    for other in others:
+        if other.pk in visible:
+            if other.window_start < window_end and window_start < other.window_end:
+                raise Conflict(f"Không thể lập cuộc kiểm tra: đơn vị đã có cuộc kiểm tra {other.reference} trùng giờ "
+                               f"({timezone.localtime(other.window_start):%d/%m/%Y %H:%M}–"
+                               f"{timezone.localtime(other.window_end):%H:%M}). Một đơn vị không bị kiểm tra hai lần "
+                               "cùng lúc.",
+                               f"Cannot plan the check: the unit already has check {other.reference} at an "
+                               "overlapping time. A unit is not checked twice at once.", code="unit_double_booked")
+            continue
+        start, end = _hidden_span(other)
+        if start < window_end and window_start < end:
+            raise Conflict("Không thể lập cuộc kiểm tra cho đơn vị này trong khoảng thời gian này; chọn một tuần "
+                           "khác.", "The unit cannot take a check in this period; pick another week.",
+                           code="unit_double_booked")
+
+
+def _refuse_double_booking(members: list[User], window_start: datetime, window_end: datetime,
+                           by: Any = None) -> None:
     """Nobody is on two checks at once: a check overlapping a planned or running check of one of its
-    people is refused (F3). The message names the person and the time, never the other check's unit."""
+    people is refused (F3). The message names the person and the time, never the other check's unit.
+    Checks hidden from the planner are refused first, without a time (_refuse_hidden_booking)."""
+    if by is not None:
+        _refuse_hidden_booking(by, members, window_start, window_end)
     clashes = (SurpriseCheck.objects.select_for_update()
                .filter(state__in=[SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS],
                        window_start__lt=window_end, window_end__gt=window_start)
@@ -301,7 +398,11 @@ def _refuse_double_booking(members: list[User], window_start: datetime, window_e
 @transaction.atomic
 def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, window_end: datetime,
                  team: list[User], counter: Counter | None = None, criteria_set: CriteriaSet | None = None,
-                 notes: str = "") -> SurpriseCheck:
+                 notes: str = "", record_past: bool = False) -> SurpriseCheck:
+    """Plan a hand-made check. It starts no earlier than now (a few minutes' grace for a check planned
+    on the spot) and no later than the draws' horizon: a check dated in the past never starts, and one
+    dated far ahead would keep its unit out of the draws (rev13adv F5). `record_past` is for the
+    seeders' history only; the API never sets it."""
     require_role(by, *LEAD)
     if mode not in SurpriseCheck.Mode.values:
         raise _invalid("Hình thức kiểm tra không hợp lệ.", f"Unknown mode {mode!r}.", "mode")
@@ -310,6 +411,13 @@ def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, wind
     if window_end <= window_start:
         raise _invalid("Thời điểm kết thúc phải sau thời điểm bắt đầu.", "window_end must be after window_start.",
                        "window_end")
+    now = timezone.now()
+    if not record_past and window_start < now - timedelta(minutes=PAST_GRACE_MINUTES):
+        raise _invalid("Không thể lập kế hoạch kiểm tra bắt đầu trong quá khứ.",
+                       "A planned check cannot start in the past.", "window_start")
+    if window_start > now + timedelta(days=HORIZON_DAYS):
+        raise _invalid(f"Chỉ lập kế hoạch kiểm tra trong vòng {HORIZON_DAYS} ngày tới.",
+                       f"A check can be planned at most {HORIZON_DAYS} days ahead.", "window_start")
     if counter is not None and counter.unit_id != unit.pk:
         raise _invalid("Quầy không thuộc đơn vị được kiểm tra.", "The counter does not belong to the unit.",
                        "counter_id")
@@ -318,7 +426,9 @@ def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, wind
                        "The unit no longer exists at the check time.", "unit_id")
     members = list({u.pk: u for u in [by, *team]}.values())
     _validate_team(members, unit, timezone.localdate(window_start))
-    _refuse_double_booking(members, window_start, window_end)
+    _refuse_absent(members, window_start, window_end)
+    _refuse_unit_clash(by, unit, window_start, window_end)
+    _refuse_double_booking(members, window_start, window_end, by=by)
     if criteria_set is None:
         criteria_set = CriteriaSet.objects.filter(is_active=True, year__lte=timezone.localdate(window_start).year
                                                   ).order_by("-year", "-version", "-id").first()

@@ -21,7 +21,7 @@ from inspection.models import CriteriaSet, Draw, RiskSnapshot, SurpriseCheck
 from inspection.secrecy import POLICY_CONFLICT_YEARS, checks_visible_to, conflict_unit_ids
 from inspection.services_absences import absences_in_window
 from inspection.services_common import LEAD, TEAM, _invalid, _require_reason, _seal
-from inspection.services_risk import risk_candidate_units, risk_compute
+from inspection.services_risk import risk_candidate_units, risk_compute, risk_weights_hash, risk_weights_version
 
 
 def _add_months(d: date, months: int) -> date:
@@ -47,6 +47,10 @@ DRAW_ALGORITHM = 4  # see inspection/draw.py: the floor leaves room for risk, ri
 
 
 FLOOR_MARGIN_DAYS = 7  # the next window may open with a week of holidays (Tết)
+
+
+# How far ahead a draw's window (or a hand-made check) may start: a year, as long as a window may last.
+HORIZON_DAYS = 366
 
 
 def floor_due(last_checked: date, *, floor_months: int, end: date) -> bool:
@@ -81,6 +85,9 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         raise _invalid("Ngày bắt đầu phải trước ngày kết thúc.", "start must not be after end.", "start")
     if start < today:
         raise _invalid("Không thể xếp lịch kiểm tra vào ngày đã qua.", "The window cannot start in the past.", "start")
+    if (start - today).days > HORIZON_DAYS:
+        raise _invalid(f"Khoảng thời gian rút thăm phải bắt đầu trong vòng {HORIZON_DAYS} ngày tới.",
+                       f"The window must start within {HORIZON_DAYS} days from today.", "start")
     if (end - start).days > 366:
         raise _invalid("Khoảng thời gian tối đa một năm.", "The window may span at most one year.", "end")
     if not 0 <= proportional_share <= 1:
@@ -124,8 +131,15 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
     since_start = risk.lineage_start(units, lineage)
     # Units with a planned check are left out only when the drawing lead may know of that check:
     # another team's plan is a secret, and leaving its unit out (or saying why) would reveal it.
+    # Only a real upcoming check counts: not ended yet, and starting before the window's end plus the
+    # floor (it still checks the unit within the floor). A planned check dated in the past never starts
+    # and one dated years ahead checks nothing soon: neither keeps the unit out (rev13adv F5).
     pending_checks: dict[int, list[SurpriseCheck]] = {}
-    for check in checks_visible_to(by).filter(state=SurpriseCheck.State.PLANNED).order_by("id"):
+    horizon = timezone.make_aware(datetime.combine(_add_months(end, floor_months) + timedelta(days=1),
+                                                   datetime.min.time()))
+    upcoming = checks_visible_to(by).filter(state=SurpriseCheck.State.PLANNED, window_end__gt=timezone.now(),
+                                            window_start__lt=horizon)
+    for check in upcoming.order_by("id"):
         pending_checks.setdefault(check.unit_id, []).append(check)
     pending = set(pending_checks)
     counters_by_unit: dict[int, list[dict[str, Any]]] = {}
@@ -138,7 +152,13 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
             counters_by_unit.setdefault(counter.unit_id, []).append({"id": counter.pk, "hours": counter.opening_hours})
     snapshots = dict(snapshots or {})
     candidates, excluded = [], []
+    floor_info: dict[int, dict[str, Any]] = {}
     for unit in units:
+        last_at = last.get(unit.pk)
+        reference = timezone.localdate(last_at) if last_at else since_start[unit.pk]
+        if floor_due(reference, floor_months=floor_months, end=end):
+            floor_info[unit.pk] = {"past_floor": True, "due": _add_months(reference, floor_months).isoformat(),
+                                   "never_checked": last_at is None}
         if unit.pk in pending:
             # which checks excluded it, and whether they were drawn or hand-made: a hand-made check
             # cancelled after the draw is published as such with the commitment (F1)
@@ -157,8 +177,6 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         if snap is None:
             excluded.append({"unit_id": unit.pk, "reason": "no_risk_snapshot"})
             continue
-        last_at = last.get(unit.pk)
-        reference = timezone.localdate(last_at) if last_at else since_start[unit.pk]
         forced = floor_due(reference, floor_months=floor_months, end=end)
         candidates.append({
             "unit_id": unit.pk, "score": snap.score, "snapshot_id": snap.pk, "forced": forced,
@@ -167,6 +185,9 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
             "counters": counters_by_unit[unit.pk],
             "conflicted": sorted(uid for uid, units_ in conflicts.items() if unit.pk in units_),
         })
+    for entry in excluded:
+        # a floor unit left out is said (to the team by unit, published as a count): _exclusion_notes
+        entry.update(floor_info.get(entry["unit_id"], {}))
     if not candidates:
         raise _invalid("Không có đơn vị nào đủ điều kiện để rút thăm.", "No unit is eligible for the draw.", "n")
     params = {"n": n, "start": start.isoformat(), "end": end.isoformat(), "proportional_share": proportional_share,
@@ -250,6 +271,43 @@ def _supersede_preview(overlapping: list[Draw]) -> tuple[list[dict[str, Any]], s
     en = "".join(f" The new draw will replace draw #{r['draw']} and cancel its {r['planned']} planned check(s)."
                  for r in replaced)
     return replaced, vi, en
+
+
+def _unexplained_cancellations() -> dict[int, int]:
+    """Open draws with drawn checks cancelled one at a time that no published reason covers yet (a
+    closed draw's close reason covers its own; a later draw's `after_cancelled_checks` flag covers
+    those it counted): draw id -> how many."""
+    explained: dict[int, int] = {}
+    for flags in Draw.objects.values_list("flags", flat=True):
+        for flag in flags or []:
+            if flag.get("code") == "after_cancelled_checks":
+                for key, count in (flag.get("counts") or {}).items():
+                    explained[int(key)] = explained.get(int(key), 0) + int(count)
+    left: dict[int, int] = {}
+    for draw in Draw.objects.filter(state=Draw.State.OPEN).order_by("id"):
+        cancelled = draw.checks.filter(state=SurpriseCheck.State.CANCELLED).count() - explained.get(draw.pk, 0)
+        if cancelled > 0:
+            left[draw.pk] = cancelled
+    return left
+
+
+def _after_cancelled_flags(reason: str) -> list[dict[str, Any]]:
+    """Cancelling drawn checks on a draw left open, then drawing the next window, is a re-roll unless
+    explained (rev13adv F3): the next draw needs a reason, published with counts and draw numbers —
+    never a unit or a date, so the cancelled checks stay secrets."""
+    left = _unexplained_cancellations()
+    if not left:
+        return []
+    ids, total = sorted(left), sum(left.values())
+    if not reason:
+        raise _invalid(f"Lượt rút thăm đang mở (số {', '.join(map(str, ids))}) có {total} cuộc kiểm tra bị hủy chưa "
+                       "được giải thích: rút thăm tiếp phải nêu lý do (hoặc khóa sổ lượt đó kèm lý do); lý do được "
+                       "công bố cho cán bộ kỷ luật và quản trị.",
+                       f"Open draw(s) {ids} have {total} cancelled check(s) not yet explained: drawing again needs a "
+                       "reason (or close that draw with one), published to the disciplinary officers and "
+                       "administrators.", "reason", code="cancelled_checks_need_reason")
+    return [{"code": "after_cancelled_checks", "draws": ids, "cancelled": total,
+             "counts": {str(k): v for k, v in left.items()}, "reason": reason}]
 
 
 def _redraw_flags(start: date, end: date, reason: str,
@@ -390,7 +448,7 @@ POLICY_FLOOR_MONTHS = 6
 POLICY_SHARE = 0.75
 PUBLISHED_PARAMS = ("proportional_share", "floor_months", "conflict_years", "team_size", "check_minutes",
                     "include_weekends", "per_person_per_day", "travel_minutes", "mode", "algorithm",
-                    "floor_share", "risk_exponent")
+                    "floor_share", "risk_exponent", "risk_weights_version", "risk_weights_sha256")
 
 
 def _policy_deviations(options: dict[str, Any]) -> list[dict[str, Any]]:
@@ -431,6 +489,20 @@ def _exclusion_notes(inputs: dict[str, Any], n: int, drawn: int) -> tuple[list[d
             "en": f"{len(pending)} unit(s) were left out of the draw because a check is planned for them "
                   f"({manual} hand-made); the count is published with the commitment."})
         flags.append({"code": "excluded_pending_check", "count": len(pending), "manual": manual})
+    floor = [e for e in inputs["params"]["excluded"] if e.get("past_floor")]
+    if floor:
+        never = sum(1 for e in floor if e.get("never_checked"))
+        reasons = sorted({e["reason"] for e in floor})
+        warnings.append({
+            "code": "floor_units_left_out", "count": len(floor), "never_checked": never,
+            "units": [{"unit_id": e["unit_id"], "due": e["due"], "reason": e["reason"],
+                       "never_checked": e["never_checked"]} for e in floor],
+            "vi": f"{len(floor)} đơn vị đến hạn sàn bao phủ nhưng không được đưa vào rút thăm ({never} đơn vị "
+                  f"chưa từng được kiểm tra); việc này được công bố (số lượng) cùng cam kết.",
+            "en": f"{len(floor)} unit(s) due under the coverage floor were left out of the draw ({never} never "
+                  f"checked); the count is published with the commitment."})
+        flags.append({"code": "floor_units_left_out", "count": len(floor), "never_checked": never,
+                      "reasons": reasons})
     candidates = len(inputs["candidates"])
     if n > candidates:
         warnings.append({
@@ -462,9 +534,14 @@ def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode
     if deviations:
         flags.append({"code": "parameters_off_policy", "deviations": deviations, "reason": reason})
     superseded = _supersede(by=by, start=start, end=end, reason=reason) if flags and reason else []
+    flags.extend(_after_cancelled_flags(reason))
     units = risk_candidate_units(on=start)
     snapshots = _latest_snapshots(by, units)
     inputs = draw_inputs(by=by, n=n, start=start, end=end, snapshots=snapshots, **options)
+    # what the risk scores were computed with, published: a weights change between draws shows (F4)
+    used = [snapshots[c["unit_id"]] for c in inputs["candidates"] if c["unit_id"] in snapshots]
+    inputs["params"]["risk_weights_version"] = risk_weights_version()
+    inputs["params"]["risk_weights_sha256"] = risk_weights_hash(used)
     seed = secrets.token_hex(32)
     planned = drawing.plan_draw(seed, inputs)
     result = planned["result"]
@@ -625,6 +702,8 @@ VERIFY_PUBLIC = {
     "seed_hash": ("SHA-256 của hạt giống công bố không khớp với giá trị cam kết.",
                   "The revealed seed does not hash to the committed SHA-256."),
     "snapshot": ("{count} điểm rủi ro không khớp ảnh chụp đã lưu.", "{count} risk score(s) differ from their stored snapshots."),
+    "risk_weights": ("Trọng số rủi ro của các điểm đã lưu không khớp giá trị băm đã công bố.",
+                     "The risk weights of the stored scores do not match the published hash."),
     "result": ("Kết quả tính lại từ hạt giống khác với kết quả đã lưu.",
                "The draw recomputed from the seed differs from the stored result."),
     "missing_check": ("{count} đơn vị được chọn không có cuộc kiểm tra.", "{count} drawn unit(s) have no check."),
@@ -639,6 +718,8 @@ def draw_verify(*, draw: Draw, with_targets: bool = True) -> dict[str, Any]:
     matches and why not, in counts, never which unit or check."""
     if draw.state != Draw.State.CLOSED:
         return {"match": False, "revealed": False, "seed": None, "seed_sha256": draw.seed_sha256, "selected": None,
+                "risk_weights_version": draw.params.get("risk_weights_version"),
+                "risk_weights_sha256": draw.params.get("risk_weights_sha256"),
                 "reasons": [{"code": "not_revealed", "vi": "Hạt giống chưa được công bố: lượt rút thăm chưa khóa sổ.",
                              "en": "The seed is not revealed until the draw is closed."}]}
     reasons: list[dict[str, str]] = []
@@ -651,6 +732,10 @@ def draw_verify(*, draw: Draw, with_targets: bool = True) -> dict[str, Any]:
             reasons.append({"code": "snapshot",
                             "vi": f"Điểm rủi ro của đơn vị {cand['unit_id']} không khớp ảnh chụp đã lưu.",
                             "en": f"Risk score of unit {cand['unit_id']} does not match its stored snapshot."})
+    committed = draw.params.get("risk_weights_sha256")
+    if committed and committed != risk_weights_hash([s for s in snapshots.values()]):
+        reasons.append({"code": "risk_weights", "vi": VERIFY_PUBLIC["risk_weights"][0],
+                        "en": VERIFY_PUBLIC["risk_weights"][1]})
     recomputed = drawing.run_draw(draw.seed, {"params": draw.params, "candidates": draw.candidates})
     if recomputed != draw.result:
         reasons.append({"code": "result", "vi": VERIFY_PUBLIC["result"][0], "en": VERIFY_PUBLIC["result"][1]})
@@ -675,6 +760,8 @@ def draw_verify(*, draw: Draw, with_targets: bool = True) -> dict[str, Any]:
         reasons = [{"code": code, "vi": VERIFY_PUBLIC[code][0].format(count=count),
                     "en": VERIFY_PUBLIC[code][1].format(count=count)} for code, count in counts.items()]
     return {"match": not reasons, "revealed": True, "seed": draw.seed, "seed_sha256": draw.seed_sha256,
+            "risk_weights_version": draw.params.get("risk_weights_version"),
+            "risk_weights_sha256": draw.params.get("risk_weights_sha256"),
             "selected": ([{"unit_id": r["unit_id"], "reason": r["reason"]} for r in recomputed]
                          if with_targets else None),
             "reasons": reasons}

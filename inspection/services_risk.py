@@ -14,7 +14,7 @@ from backend.audit.services import audit_record
 from backend.org.models import Unit
 from inspection import defaults, risk
 from inspection.models import RiskSnapshot, RiskWeights
-from inspection.services_common import LEAD, _decimal, _invalid
+from inspection.services_common import LEAD, _decimal, _invalid, _require_reason
 
 
 def risk_config() -> tuple[dict[str, float], dict[str, float]]:
@@ -27,6 +27,9 @@ def risk_config() -> tuple[dict[str, float], dict[str, float]]:
 @transaction.atomic
 def risk_weights_set(*, by: Any, weights: dict[str, Any], params: dict[str, Any], note: str = "") -> RiskWeights:
     require_role(by, *LEAD)
+    # the weights steer which units are drawn: a change needs a reason, and each draw publishes the
+    # version and a hash of the weights its scores were computed with (rev13adv F4)
+    note = _require_reason(note, "note", "lý do thay đổi trọng số rủi ro")
     allowed_w = set(defaults.DEFAULT_RISK_WEIGHTS)
     allowed_p = set(defaults.DEFAULT_RISK_PARAMS)
     clean_w: dict[str, float] = {}
@@ -81,3 +84,17 @@ def risk_compute(*, by: Any, as_of: datetime | None = None, units: list[Unit] | 
                  payload={"units": len(snaps), "as_of": as_of.isoformat(), "weights": weights, "params": params})
     return snaps
 
+
+def risk_weights_version() -> int:
+    """The weights in force, as a number that grows with every change (0: the defaults)."""
+    latest = RiskWeights.objects.order_by("-id").values_list("id", flat=True).first()
+    return int(latest or 0)
+
+
+def risk_weights_hash(snapshots: list[RiskSnapshot]) -> str:
+    """SHA-256 of the distinct weights the given scores were computed with (canonical JSON)."""
+    import hashlib
+    import json
+
+    distinct = sorted({json.dumps(s.weights or {}, sort_keys=True) for s in snapshots})
+    return hashlib.sha256(json.dumps(distinct).encode()).hexdigest()

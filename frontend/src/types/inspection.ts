@@ -61,7 +61,7 @@ export interface DrawCommitment {
   reason: string;
   close_reason: string;
   flags: {
-    code: string; reason?: string; draws?: number[]; cancelled?: number; count?: number; manual?: number;
+    code: string; reason?: string; draws?: number[]; cancelled?: number; count?: number; manual?: number; never_checked?: number;
     n?: number; drawn?: number; total?: number; deviations?: { param: string; value: number; policy: number }[];
     /** superseded: the draw that replaced this one. */
     by?: number;
@@ -144,6 +144,9 @@ export interface DrawVerify {
   revealed: boolean;
   seed: string | null;
   seed_sha256: string;
+  /** The risk weights the draw's scores were computed with: version (0 = defaults) and SHA-256. */
+  risk_weights_version?: number | null;
+  risk_weights_sha256?: string | null;
   /** The recomputed targets: the inspection team only (null for discipline and administrators). */
   selected?: { unit_id: number; reason: string }[] | null;
   reasons: { code?: string; vi: string; en: string }[];

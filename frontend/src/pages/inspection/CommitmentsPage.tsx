@@ -22,6 +22,11 @@ function VerifyButton({ id }: { id: number }) {
             {!v.revealed ? t("verify.notRevealed") : v.match ? `✓ ${t("verify.match")}` : `✗ ${t("verify.mismatch")}`}
           </div>
           {v.revealed && !v.match && v.reasons.map((r, i) => <div key={i}>{en ? r.en : r.vi}</div>)}
+          {v.risk_weights_sha256 && (
+            <div data-testid={`verify-weights-${id}`} style={{ wordBreak: "break-all" }}>
+              {t("verify.riskWeights", { version: v.risk_weights_version ?? 0, hash: v.risk_weights_sha256.slice(0, 16) })}
+            </div>
+          )}
         </div>
       )}
     </div>
@@ -101,7 +106,7 @@ export default function CommitmentsPage() {
                           <div key={i} style={{ color: "var(--red)", fontWeight: 600 }}>
                             ⚑ {t(`draw.flag.${f.code}`, {
                               defaultValue: f.code, draws: (f.draws ?? []).join(", "),
-                              count: f.cancelled ?? f.count ?? 0, manual: f.manual ?? 0, n: f.n, drawn: f.drawn,
+                              count: f.cancelled ?? f.count ?? 0, manual: f.manual ?? 0, never: f.never_checked ?? 0, n: f.n, drawn: f.drawn,
                               total: f.total, by: f.by,
                               params: (f.deviations ?? []).map((d) => `${d.param} ${d.value} (${d.policy})`).join(", "),
                             })}
