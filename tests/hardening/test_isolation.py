@@ -265,11 +265,12 @@ def test_playback_url_works_then_expires(world, clients, settings, monkeypatch):
     assert issued.status_code == 201, issued.content
     assert issued.json()["ttl_seconds"] == 1
     url = issued.json()["url"]
-    fresh = APIClient().get(url)
+    fresh = clients["reviewer"].get(url)  # the link serves the person who opened it (not a forwarded copy)
     assert fresh.status_code == 200
+    assert APIClient().get(url).status_code == 403
     real_time = time.time
     monkeypatch.setattr(signed_urls.time, "time", lambda: real_time() + 2.5)  # the clock moves on
-    expired = APIClient().get(url)
+    expired = clients["reviewer"].get(url)
     assert expired.status_code == 403
     assert expired.json()["error"]["code"] == "expired"
     # and a forged expiry does not help: the token is signed
