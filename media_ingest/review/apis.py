@@ -124,7 +124,7 @@ class ClipListApi(APIView):
             unassigned=q.bool("unassigned"),
         )
         if filters.start and filters.end and filters.end <= filters.start:
-            raise DomainError("Thời điểm 'to' phải sau 'from'.", "`to` must be after `from`.",
+            raise DomainError("Đến ngày phải sau hoặc bằng Từ ngày.", "The end date must be on or after the start date.",
                               code="invalid_range", fields={"to": ["after from"]})
         qs = selectors.clips_for_review(user=request.user, filters=filters)
         paginator = Pagination()
