@@ -254,6 +254,10 @@ export const INSPECTION: Dict = {
   "findings.coveredUp": ["Bao che", "Covered up"],
   "findings.evidence": ["Chứng cứ", "Evidence"],
   "findings.noEvidence": ["Chưa có chứng cứ.", "No evidence yet."],
+  "findings.mediaHidden": [
+    "Chứng cứ hình ảnh chỉ cán bộ được phân quyền xem; vi phạm này có {{count}} chứng cứ hình ảnh.",
+    "Footage evidence is shown only to authorised officers; this finding has {{count}} footage evidence item(s).",
+  ],
   "findings.history": ["Lịch sử trạng thái", "State history"],
   "findings.createdEvent": ["Lập vi phạm", "Finding recorded"],
   "findings.explanations": ["Giải trình, tự kiểm điểm của đơn vị", "The unit's explanation and self-review"],

@@ -27,8 +27,12 @@ export default function FindingDetailPage() {
   const qc = useQueryClient();
   const me = useMe().data;
   const q = useQuery({ queryKey: ["finding", id], queryFn: () => api.get<FindingDetail>(`inspection/findings/${id}/`) });
+  // Footage evidence is for FOOTAGE_ROLES only: others are not sent to a refusal (a 403 shown as
+  // "no evidence" told a unit head there was nothing against the unit); they get the count below.
+  const seesFootage = Boolean(me && FOOTAGE_ROLES.includes(me.role));
   const mediaQ = useQuery({
     queryKey: ["media-evidence", id],
+    enabled: seesFootage,
     queryFn: async () => {
       try {
         return rows(await api.get<Page<EvidenceItem>>("media/evidence/", { finding: id }));
@@ -177,8 +181,13 @@ export default function FindingDetailPage() {
             }
           >
             {upload.isError && <InlineError error={upload.error} />}
+            {me && !seesFootage && (f.media_evidence_count ?? 0) > 0 && (
+              <p className="muted" data-testid="media-evidence-hidden">
+                <Icon name="film" /> {t("findings.mediaHidden", { count: f.media_evidence_count })}
+              </p>
+            )}
             {evidence.length + media.length === 0 ? (
-              <p className="muted">{t("findings.noEvidence")}</p>
+              (seesFootage || !f.media_evidence_count) && <p className="muted">{t("findings.noEvidence")}</p>
             ) : (
               <ul className="plain-list" data-testid="evidence-list">
                 {media.map((e) => (
