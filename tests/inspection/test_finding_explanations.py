@@ -61,3 +61,17 @@ def test_a_finding_outside_the_head_unit_is_not_found(api_as, insp):
                                        {"kind": "explanation", "text": TEXT}, format="json")
     assert response.status_code == 404, response.content
     assert not FindingExplanation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_trace_shows_the_units_explanation_to_whoever_decides_liability(api_as, insp):
+    """Issue 15 (user 3): the disciplinary officer confirms or rejects the heads' liability on the trace
+    page; the unit's giải trình is on that page, not only on the finding."""
+    finding = _finding()
+    trace = api_as("discipline").get(f"/api/accountability/findings/{finding.pk}/trace/")
+    assert trace.status_code == 200 and trace.json()["explanations"] == []
+    assert api_as("unithead").post(f"/api/inspection/findings/{finding.pk}/explanations/",
+                                   {"kind": "self_review", "text": TEXT}, format="json").status_code == 201
+    body = api_as("discipline").get(f"/api/accountability/findings/{finding.pk}/trace/").json()
+    assert [(x["kind"], x["text"], x["author"]["username"]) for x in body["explanations"]] == [
+        ("self_review", TEXT, "unithead")]
