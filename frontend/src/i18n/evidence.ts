@@ -30,6 +30,7 @@ export const EVIDENCE: Dict = {
   "pkg.requested": ["{{name}} yêu cầu lúc {{at}}", "Requested by {{name}} at {{at}}"],
   "pkg.download": ["Tải gói", "Download"],
   "pkg.downloadReason": ["Lý do tải gói", "Reason for downloading"],
+  "pkg.exportReasonWas": ["Lý do xuất gói: {{reason}}", "Reason given for the export: {{reason}}"],
   "pkg.downloadStarted": ["Đã cấp liên kết tải (hết hạn lúc {{time}}).", "Download link issued (expires at {{time}})."],
   "pkg.verify": ["Kiểm tra toàn vẹn", "Verify integrity"],
   "pkg.verifying": ["Đang kiểm tra…", "Verifying…"],
