@@ -75,3 +75,24 @@ def test_the_trace_shows_the_units_explanation_to_whoever_decides_liability(api_
     body = api_as("discipline").get(f"/api/accountability/findings/{finding.pk}/trace/").json()
     assert [(x["kind"], x["text"], x["author"]["username"]) for x in body["explanations"]] == [
         ("self_review", TEXT, "unithead")]
+
+
+@pytest.mark.django_db
+def test_drf_validation_texts_are_vietnamese_in_message_and_english_in_message_en(api_as, insp):
+    """Issue 15 (adv 8): DRF's English texts ("Ensure this field has no more than 20000 characters.")
+    sat inside the Vietnamese message, and its Vietnamese ones inside message_en."""
+    finding = _finding()
+    head = api_as("unithead")
+    url = f"/api/inspection/findings/{finding.pk}/explanations/"
+    err = head.post(url, {"kind": "apology", "text": TEXT}, format="json").json()["error"]
+    assert err["message"] == "Dữ liệu không hợp lệ — kind: “apology” không phải là một lựa chọn hợp lệ."
+    assert err["message_en"] == 'Invalid input — kind: "apology" is not a valid choice.'
+    err = head.post(url, {"kind": "explanation", "text": "x" * 20001}, format="json").json()["error"]
+    assert "Ensure" not in err["message"] and "Không được quá 20000 ký tự." in err["message"]
+    assert err["message_en"].endswith("Ensure this field has no more than 20000 characters.")
+    err = head.post(url, {"kind": "explanation", "text": ""}, format="json").json()["error"]
+    assert err["message"] == "Dữ liệu không hợp lệ — text: Trường này không được bỏ trống."
+    assert err["message_en"] == "Invalid input — text: This field may not be blank."
+    err = head.post(url, [1, 2], format="json").json()["error"]
+    assert "Expected" not in err["message"] and "cần một đối tượng" in err["message"]
+    assert not FindingExplanation.objects.exists()
