@@ -289,7 +289,7 @@ def _refuse_double_booking(members: list[User], window_start: datetime, window_e
             if user.pk in people and user not in busy:
                 busy.append(user)
     if busy:
-        names = ", ".join(u.get_username() for u in busy)
+        names = ", ".join(u.get_full_name() or u.get_username() for u in busy)  # the person, not the login
         raise Conflict(f"Không thể lập cuộc kiểm tra: {names} đã có cuộc kiểm tra khác trùng giờ "
                        f"({timezone.localtime(window_start):%d/%m/%Y %H:%M}–{timezone.localtime(window_end):%H:%M}). "
                        "Một người không được ở hai cuộc kiểm tra cùng lúc; chọn giờ khác hoặc người khác.",
