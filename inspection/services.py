@@ -709,8 +709,8 @@ def finding_explain(*, by: Any, finding: Finding, kind: str, text: str) -> Findi
 
     text = strip_invisible(text or "").strip()
     if not is_a_reason(text, EXPLANATION_MIN_LETTERS):
-        raise _invalid(f"Nội dung giải trình cần nêu cụ thể (ít nhất {EXPLANATION_MIN_LETTERS} chữ).",
-                       f"Say what happened ({EXPLANATION_MIN_LETTERS} letters at least).", "text",
+        raise _invalid(f"Nội dung giải trình cần nêu cụ thể (ít nhất {EXPLANATION_MIN_LETTERS} chữ cái hoặc chữ số).",
+                       f"Say what happened ({EXPLANATION_MIN_LETTERS} letters or digits at least).", "text",
                        code="reason_required")
     explanation = FindingExplanation.objects.create(finding=finding, kind=kind, text=text, author=by,
                                                     at=timezone.now())

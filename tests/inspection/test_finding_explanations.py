@@ -38,7 +38,7 @@ def test_an_empty_or_token_explanation_is_refused_in_words_and_nothing_is_kept(a
     response = api_as("unithead").post(f"/api/inspection/findings/{finding.pk}/explanations/",
                                        {"kind": "self_review", "text": "ok \u200b\u200b ....."}, format="json")
     assert response.status_code == 400, response.content
-    assert "ít nhất 20 chữ" in response.json()["error"]["message"]
+    assert "ít nhất 20 chữ cái hoặc chữ số" in response.json()["error"]["message"]  # not "20 chữ" (words?)
     assert not FindingExplanation.objects.exists()
 
 

@@ -267,7 +267,7 @@ export const INSPECTION: Dict = {
   "findings.explainKind.explanation": ["Giải trình", "Explanation"],
   "findings.explainKind.self_review": ["Tự kiểm điểm", "Self-review"],
   "findings.explainText": ["Nội dung (nêu cụ thể sự việc, nguyên nhân, biện pháp khắc phục)", "Text (what happened, why, what the unit does about it)"],
-  "findings.explainTooShort": ["Nội dung cần ít nhất 20 chữ.", "Write at least 20 letters."],
+  "findings.explainTooShort": ["Nội dung cần ít nhất 20 chữ cái hoặc chữ số (không tính dấu cách, dấu câu).", "Write at least 20 letters or digits (spaces and punctuation do not count)."],
   "findings.explainOnlyConfirmed": ["Chỉ giải trình đối với vi phạm đã được xác nhận.", "Only a confirmed finding can be explained."],
   "findings.explained": ["Đã gửi văn bản của đơn vị.", "The unit's answer was sent."],
   "findings.confirm": ["Xác nhận vi phạm", "Confirm"],
