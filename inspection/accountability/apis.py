@@ -881,7 +881,7 @@ class RankingsApi(APIView):
 
 
 TASK_STATUS_VI = {
-    "on_time": "Đúng hạn", "late": "Trễ hạn", "missed": "Không hoàn thành", "pending": "Chưa đến hạn",
+    "on_time": "Đúng hạn", "late": "Trễ hạn", "missed": "Quá hạn, chưa báo cáo", "pending": "Chưa đến hạn",
     "reported_late": f"Báo cáo muộn (quá {DELIVERY_REPORT_GRACE_DAYS} ngày): tính như trễ hạn, không tính đúng hạn",
 }
 

@@ -258,7 +258,7 @@ export const ACCOUNTABILITY: Dict = {
   "tasks.status.on_time": ["Đúng hạn", "On time"],
   "tasks.status.late": ["Trễ hạn", "Late"],
   "tasks.status.reported_late": ["Báo cáo muộn: tính như trễ hạn", "Reported late: counts as late"],
-  "tasks.status.missed": ["Không hoàn thành", "Missed"],
+  "tasks.status.missed": ["Quá hạn, chưa báo cáo", "Overdue, not reported"],
   "tasks.status.pending": ["Chưa đến hạn", "Not yet due"],
   "tasks.report": ["Báo cáo hoàn thành", "Report delivery"],
   "tasks.reportTitle": ["Báo cáo hoàn thành — {{title}}", "Report delivery — {{title}}"],
