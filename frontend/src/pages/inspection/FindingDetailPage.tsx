@@ -6,7 +6,7 @@ import { Icon } from "../../components/Icon";
 import { ApiError, api, rows, type Page } from "../../api/client";
 import { Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
 import { FindingStateBadge, SeverityBadge, personName, useLocalName } from "../../components/labels";
-import { fmtBytes, fmtDateTime, fmtSeconds } from "../../components/format";
+import { fmtBytes, fmtDateTime, fmtSeconds, fmtTime } from "../../components/format";
 import { FOOTAGE_ROLES, useMe } from "../../hooks/use-me";
 import type { FindingDetail } from "../../types/inspection";
 import type { EvidenceItem } from "../../types/media";
@@ -196,7 +196,9 @@ export default function FindingDetailPage() {
                       <>
                         <Icon name="film" /> {t("findings.mediaEvidence")}{" "}
                         <Link to={`/review/clips/${e.clip_id}?t=${e.start_s ?? 0}`}>
-                          #{e.clip_id} · {fmtSeconds(e.start_s)} – {fmtSeconds(e.end_s)}
+                          {e.camera && e.moment_from && e.moment_to
+                            ? `${e.camera} · ${fmtDateTime(e.moment_from)}:${fmtTime(e.moment_from).slice(6)} – ${fmtTime(e.moment_to)}`
+                            : `#${e.clip_id} · ${fmtSeconds(e.start_s)} – ${fmtSeconds(e.end_s)}`}
                         </Link>
                       </>
                     ) : (
