@@ -1034,6 +1034,9 @@ def _finding_detail(finding: Finding) -> dict[str, Any]:
     from media_ingest.review.selectors import package_sources
 
     data["exportable"] = not package_sources(finding=finding).empty
+    # How many footage/media evidence items the finding has: the footage itself is for FOOTAGE_ROLES
+    # only, but the unit that has to explain a finding is told that evidence exists (issue 15).
+    data["media_evidence_count"] = finding.media_evidence.count()
     return data
 
 

@@ -159,7 +159,9 @@ def _disciplinary(user: Any) -> list[HomeCard]:
 def _unit_head(user: Any) -> list[HomeCard]:
     today = timezone.localdate()
     tasks = tasks_list(user=user, filters={}).filter(delivered_on__isnull=True, year__gte=today.year - 1)
-    task_rows = [Row(title=t.title, detail=t.unit.name, link=f"/accountability/tasks?task={t.pk}", date=t.due_date,
+    # overdue in words beside the red bar, not by colour alone (issue 15)
+    task_rows = [Row(title=t.title, link=f"/accountability/tasks?task={t.pk}", date=t.due_date,
+                     detail=f"{t.unit.name} · Quá hạn {(today - t.due_date).days} ngày" if t.due_date < today else t.unit.name,
                      tone="red" if t.due_date < today else "") for t in tasks.order_by("due_date")[:ROWS]]
     findings = findings_for(user).filter(state__in=[Finding.State.CONFIRMED, Finding.State.ACTIONED])
     # leaders' liabilities on findings in the unit (the head's own among them), not yet rejected

@@ -387,7 +387,7 @@ def _refuse_double_booking(members: list[User], window_start: datetime, window_e
             if user.pk in people and user not in busy:
                 busy.append(user)
     if busy:
-        names = ", ".join(u.get_username() for u in busy)
+        names = ", ".join(u.get_full_name() or u.get_username() for u in busy)  # the person, not the login
         raise Conflict(f"Không thể lập cuộc kiểm tra: {names} đã có cuộc kiểm tra khác trùng giờ "
                        f"({timezone.localtime(window_start):%d/%m/%Y %H:%M}–{timezone.localtime(window_end):%H:%M}). "
                        "Một người không được ở hai cuộc kiểm tra cùng lúc; chọn giờ khác hoặc người khác.",
@@ -831,8 +831,8 @@ def finding_explain(*, by: Any, finding: Finding, kind: str, text: str) -> Findi
     # control characters (terminal escapes) are not text; line breaks and tabs are
     text = "".join(ch for ch in strip_invisible(text or "") if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
     if not is_a_reason(text, EXPLANATION_MIN_LETTERS):
-        raise _invalid(f"Nội dung giải trình cần nêu cụ thể (ít nhất {EXPLANATION_MIN_LETTERS} chữ).",
-                       f"Say what happened ({EXPLANATION_MIN_LETTERS} letters at least).", "text",
+        raise _invalid(f"Nội dung giải trình cần nêu cụ thể (ít nhất {EXPLANATION_MIN_LETTERS} chữ cái hoặc chữ số).",
+                       f"Say what happened ({EXPLANATION_MIN_LETTERS} letters or digits at least).", "text",
                        code="reason_required")
     if FindingExplanation.objects.filter(finding=finding, kind=kind, text=text).exists():
         raise Conflict("Văn bản này đã được gửi cho vi phạm này.", "This text was already sent for this finding.",

@@ -109,6 +109,33 @@ def _first_message(fields: Any) -> str:
     return ""
 
 
+def _first_leaf(fields: Any) -> tuple[list[str], str]:
+    """The first error text and the field names leading to it (as `_first_message` words them)."""
+    if isinstance(fields, dict):
+        for key, value in fields.items():
+            path, leaf = _first_leaf(value)
+            if leaf:
+                return (path if key == "non_field_errors" else [str(key), *path]), leaf
+    if isinstance(fields, list):
+        for value in fields:
+            path, leaf = _first_leaf(value)
+            if leaf:
+                return path, leaf
+    if isinstance(fields, str):
+        return [], fields
+    return [], ""
+
+
+def _messages(fields: Any) -> tuple[str, str]:
+    """The first field error, in Vietnamese and in English (DRF's texts translated, see drf_messages)."""
+    from backend.core.drf_messages import both
+
+    path, leaf = _first_leaf(fields)
+    vi, en = both(leaf)
+    prefix = "".join(f"{key}: " for key in path)
+    return f"Dữ liệu không hợp lệ — {prefix}{vi}", f"Invalid input — {prefix}{en}"
+
+
 def error_body(code: str, message: str, message_en: str, fields: Any = None,
                detail: dict[str, Any] | None = None) -> dict[str, Any]:
     body = {"code": code, "message": message, "message_en": message_en, "fields": fields or {}}
@@ -127,9 +154,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                         status=exc.status)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        msg = _first_message(fields)
-        return Response(error_body("invalid", f"Dữ liệu không hợp lệ — {msg}", f"Invalid input — {msg}",
-                                   fields), status=400)
+        vi, en = _messages(fields)
+        return Response(error_body("invalid", vi, en, fields), status=400)
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
@@ -141,9 +167,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         fields = _flatten(exc.detail)
         if isinstance(fields, list):
             fields = {"non_field_errors": fields}
-        msg = _first_message(fields)
-        response.data = error_body("invalid", f"Dữ liệu không hợp lệ — {msg}", f"Invalid input — {msg}",
-                                   fields)
+        vi, en = _messages(fields)
+        response.data = error_body("invalid", vi, en, fields)
         return response
     for cls, (code, vi, en) in _DRF_MESSAGES.items():
         if isinstance(exc, cls):

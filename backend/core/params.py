@@ -13,6 +13,7 @@ A bad value is a `DomainError` (400) that names the parameter, Vietnamese first,
 """
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
@@ -85,6 +86,9 @@ def parse_date(value: Any, name: str) -> date | None:
     return day
 
 
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_datetime(value: Any, name: str, *, end_of_day: bool = False) -> datetime | None:
     """An optional ISO 8601 date or datetime, returned aware; naive values are local time
     (Asia/Ho_Chi_Minh); a bare date is its first instant (or its last, with `end_of_day`)."""
@@ -93,11 +97,13 @@ def parse_datetime(value: Any, name: str, *, end_of_day: bool = False) -> dateti
     text = str(value).strip()
     parsed: datetime | None = None
     try:
-        parsed = dateparse.parse_datetime(text)
-        if parsed is None:
-            day = dateparse.parse_date(text)
-            if day is not None:
-                parsed = datetime.combine(day, time.max if end_of_day else time.min)
+        # A bare date first: Django's parse_datetime (datetime.fromisoformat) also takes "2026-11-27"
+        # and makes it midnight, which would turn an inclusive "to" day into "before that day".
+        day = dateparse.parse_date(text) if _DATE_ONLY.fullmatch(text) else None
+        if day is not None:
+            parsed = datetime.combine(day, time.max if end_of_day else time.min)
+        else:
+            parsed = dateparse.parse_datetime(text)
     except ValueError:
         parsed = None
     if parsed is None:

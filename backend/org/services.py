@@ -244,11 +244,20 @@ def _check_end_in_past(unit: Unit, on: date, reason: str, confirm: bool) -> dict
     return records
 
 
-def _check_successor(successor: Unit, on: date) -> None:
+# The request field each successor-like unit came in, and what the message calls it.
+_SUCCESSOR_ROLES = {
+    "successor_id": ("Đơn vị kế thừa", "The successor"),
+    "into_id": ("Đơn vị nhận sáp nhập", "The unit merged into"),
+    "children_to_id": ("Đơn vị cấp trên mới", "The new parent"),
+}
+
+
+def _check_successor(successor: Unit, on: date, field: str = "successor_id") -> None:
     if successor.valid_from > on or (successor.valid_to is not None and successor.valid_to < on):
-        raise DomainError(f"Đơn vị kế thừa {successor.name} không tồn tại vào ngày {on:%d/%m/%Y}.",
-                          f"The successor {successor.code} does not exist on {on.isoformat()}.",
-                          code="unit_not_active", fields={"successor_id": ["not active"]})
+        vi, en = _SUCCESSOR_ROLES[field]
+        raise DomainError(f"{vi} {successor.name} không tồn tại vào ngày {on:%d/%m/%Y}.",
+                          f"{en} {successor.code} does not exist on {on.isoformat()}.",
+                          code="unit_not_active", fields={field: ["not active"]})
 
 
 @transaction.atomic
@@ -262,7 +271,7 @@ def unit_merge(*, by: Any, units: list[Unit], into: Unit, on: date, reason: str 
         raise DomainError("Danh sách đơn vị sáp nhập có đơn vị bị lặp.", "unit_ids lists a unit twice.",
                           code="duplicate", fields={"unit_ids": ["duplicate"]})
     reason = _clean_reason(reason)
-    _check_successor(into, on)
+    _check_successor(into, on, "into_id")
     units = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk"))
     cut: dict[int, dict[str, list[str]]] = {}
     for unit in units:
@@ -303,7 +312,7 @@ def unit_abolish(*, by: Any, unit: Unit, on: date, successor: Unit | None = None
         if children_to.pk == unit.pk:
             raise DomainError("Đơn vị cấp trên mới phải là đơn vị khác.", "The new parent must be another unit.",
                               code="invalid", fields={"children_to_id": ["same unit"]})
-        _check_successor(children_to, on)
+        _check_successor(children_to, on, "children_to_id")
         for child in children:
             unit_reparent(by=by, unit=child, parent=children_to, on=on)
     _end_unit(unit=unit, last_day=on - timedelta(days=1), successor=successor)

@@ -211,7 +211,14 @@ class TraceApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         version = Query(request).int("version", lo=1, hi=VERSION_MAX)
-        return Response(selectors.trace_for(finding=finding, version=version))
+        data = selectors.trace_for(finding=finding, version=version)
+        # The unit's giải trình / tự kiểm điểm, beside the liabilities they bear on (issue 15): whoever
+        # confirms or rejects a head's liability reads the unit's answer on the same page.
+        data["explanations"] = [
+            {"id": x.pk, "kind": x.kind, "kind_label": x.get_kind_display(), "text": x.text, "at": x.at,
+             "author": {"id": x.author.pk, "username": x.author.get_username(), "full_name": x.author.get_full_name()}}
+            for x in finding.explanations.select_related("author")]
+        return Response(data)
 
 
 class TraceRecordApi(APIView):
@@ -874,7 +881,7 @@ class RankingsApi(APIView):
 
 
 TASK_STATUS_VI = {
-    "on_time": "Đúng hạn", "late": "Trễ hạn", "missed": "Không hoàn thành", "pending": "Chưa đến hạn",
+    "on_time": "Đúng hạn", "late": "Trễ hạn", "missed": "Quá hạn, chưa báo cáo", "pending": "Chưa đến hạn",
     "reported_late": f"Báo cáo muộn (quá {DELIVERY_REPORT_GRACE_DAYS} ngày): tính như trễ hạn, không tính đúng hạn",
 }
 

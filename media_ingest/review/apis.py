@@ -28,7 +28,7 @@ from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.review import selectors, services, signing
-from media_ingest.review.models import EvidencePackage, TagLabel
+from media_ingest.review.models import AccessLog, EvidencePackage, TagLabel
 from media_ingest.review.package import VerifyReport, verify_package
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -124,7 +124,7 @@ class ClipListApi(APIView):
             unassigned=q.bool("unassigned"),
         )
         if filters.start and filters.end and filters.end <= filters.start:
-            raise DomainError("Thời điểm 'to' phải sau 'from'.", "`to` must be after `from`.",
+            raise DomainError("Đến ngày phải sau hoặc bằng Từ ngày.", "The end date must be on or after the start date.",
                               code="invalid_range", fields={"to": ["after from"]})
         qs = selectors.clips_for_review(user=request.user, filters=filters)
         paginator = Pagination()
@@ -190,14 +190,35 @@ class PlaybackApi(APIView):
                          "clip_sha256": clip.sha256}, status=201)
 
 
+def custody_filtered(request: Request, logs: Any) -> Any:
+    """?action= one kind of entry; ?previews=false folds the thumbnail views away (issue 15: a clip on
+    the list every day collects one preview row per opening, burying the views, tags and exports)."""
+    q = Query(request)
+    action = q.choice("action", AccessLog.Action.values)
+    if action:
+        logs = logs.filter(action=action)
+    if q.bool("previews") is False:
+        logs = logs.exclude(action=AccessLog.Action.PREVIEW)
+    return logs
+
+
+CUSTODY_FILTERS = [q("action", str, "one action (view, download, tag_create, …, preview)"),
+                   q("previews", bool, "false: leave out thumbnail views")]
+
+
 class CustodyApi(APIView):
-    @extend_schema(responses=OBJ)
+    @extend_schema(responses=OBJ, parameters=CUSTODY_FILTERS)
     def get(self, request: Request, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.custody_for_clip(clip=clip), request, view=self)
+        page = paginator.paginate_queryset(custody_filtered(request, selectors.custody_for_clip(clip=clip)), request, view=self)
         page = selectors.custody_for_reader(user=request.user, logs=page or [])
-        return paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
+        response = paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
+        # What the log is of, in the words of the footage (camera, start), for the page's title; read
+        # here rather than from the clip detail, which would issue preview links and log them.
+        response.data["clip"] = {"id": clip.pk, "camera": clip.camera.code if clip.camera else None,
+                                 "started_at": clip.started_at.isoformat() if clip.started_at else None}
+        return response
 
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
@@ -506,11 +527,12 @@ class PackageDetailApi(APIView):
 class PackageCustodyApi(APIView):
     """The chain of custody the package carries (the finding's, or its clips'), with its own exports."""
 
-    @extend_schema(responses=OBJ)
+    @extend_schema(responses=OBJ, parameters=CUSTODY_FILTERS)
     def get(self, request: Request, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.custody_for_package(package=package), request, view=self)
+        page = paginator.paginate_queryset(custody_filtered(request, selectors.custody_for_package(package=package)),
+                                           request, view=self)
         page = selectors.custody_for_reader(user=request.user, logs=page or [])
         return paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
 

@@ -401,7 +401,20 @@ def evidence_to_dict(item: EvidenceItem) -> dict[str, Any]:
         "sha256": item.sha256, "note": item.note,
         "added_by": {"id": item.added_by_id, "name": selectors.user_label(item.added_by)},
         "added_at": item.added_at.isoformat(),
+        **_moment(item),
     }
+
+
+def _moment(item: EvidenceItem) -> dict[str, Any]:
+    """The camera and the clock time of a tagged segment (issue 15: the finding showed only offsets
+    into the file, "0:14,0 – 0:24,0", with no camera, date or time)."""
+    clip = item.clip
+    if clip is None or clip.started_at is None or item.start_s is None:
+        return {"camera": None, "moment_from": None, "moment_to": None}
+    end_s = item.end_s if item.end_s is not None else item.start_s
+    return {"camera": clip.camera.code if clip.camera else None,
+            "moment_from": (clip.started_at + timedelta(seconds=item.start_s)).isoformat(),
+            "moment_to": (clip.started_at + timedelta(seconds=end_s)).isoformat()}
 
 
 def _finding_open(finding: Finding) -> None:

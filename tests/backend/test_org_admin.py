@@ -95,8 +95,26 @@ def test_merge_into_a_unit_that_does_not_exist_yet_is_refused(api_as, demo):
                                                               "on": "2026-07-01"}, format="json")
     assert response.status_code == 400
     assert "không tồn tại vào ngày 01/07/2026" in response.json()["error"]["message"]
+    # the field the request named (issue 15, adv 8: it pointed at successor_id)
+    assert response.json()["error"]["fields"] == {"into_id": ["not active"]}
+    assert response.json()["error"]["message"].startswith("Đơn vị nhận sáp nhập ")
     a.refresh_from_db()
     assert a.valid_to is None
+
+
+def test_abolish_with_children_to_a_unit_that_does_not_exist_names_children_to(api_as, demo):
+    province = demo.units["CAT-NA"]
+    district = UnitFactory(level="district", parent=province, valid_from=date(2000, 1, 1))
+    UnitLink.objects.create(unit=district, parent=province, valid_from=date(2000, 1, 1))
+    UnitFactory(parent=district, valid_from=date(2000, 1, 1))
+    later = UnitFactory(valid_from=date(2026, 8, 1))
+    r = api_as("admin").post(f"/api/org/units/{district.pk}/abolish/",
+                             {"on": "2025-03-01", "children_to_id": later.pk, "reason": "Bỏ cấp huyện"}, format="json")
+    assert r.status_code == 400
+    assert r.json()["error"]["fields"] == {"children_to_id": ["not active"]}
+    assert r.json()["error"]["message"].startswith("Đơn vị cấp trên mới ")
+    district.refresh_from_db()
+    assert district.valid_to is None
 
 
 def test_abolishing_a_district_moves_its_communes_under_the_new_parent(api_as, demo):

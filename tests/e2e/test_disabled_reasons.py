@@ -104,7 +104,7 @@ def test_disabled_buttons_of_a_working_day_say_why(login: Any) -> None:
     submit = page.locator("[data-testid=explain-submit]")
     assert submit.is_disabled()
     assert _assert_all_say_why(page, "explain dialog") >= 1
-    assert submit.get_attribute("title") == "Nội dung cần ít nhất 20 chữ."
+    assert submit.get_attribute("title") == "Nội dung cần ít nhất 20 chữ cái hoặc chữ số (không tính dấu cách, dấu câu)."
 
 
 def test_the_check_can_fail(login: Any) -> None:

@@ -177,6 +177,10 @@ def test_reviewer_exports_a_finding_package_and_reads_the_custody_log(login: Any
 
     # Download: the ZIP holds the tag's segment and the file uploaded on the finding page.
     row.locator("[data-testid=package-download]").click()
+    # The reason opens empty (issue 15: pre-filled, typed words were glued in front of the old reason).
+    reason_box = page.get_by_role("dialog").locator("[data-testid=package-download-reason]")
+    assert reason_box.input_value() == ""
+    reason_box.fill("Gửi Hội đồng kỷ luật")
     with page.expect_download() as info:
         page.get_by_role("dialog").locator("[data-testid=package-download-submit]").click()
     zip_path = tmp_path / "package.zip"

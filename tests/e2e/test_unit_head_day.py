@@ -49,7 +49,7 @@ def test_unit_head_day(login: Any) -> None:
     # the dialog opens on its first field, not on its close button
     assert page.evaluate("document.activeElement.getAttribute('name')") == "kind"
     submit = dialog.locator("[data-testid=explain-submit]")
-    assert submit.is_disabled() and submit.get_attribute("title") == "Nội dung cần ít nhất 20 chữ."
+    assert submit.is_disabled() and submit.get_attribute("title") == "Nội dung cần ít nhất 20 chữ cái hoặc chữ số (không tính dấu cách, dấu câu)."
     dialog.locator("select[name=kind]").select_option("self_review")
     dialog.locator("textarea[name=text]").fill(EXPLANATION)
     assert submit.is_enabled()

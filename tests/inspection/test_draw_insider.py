@@ -219,6 +219,9 @@ def test_nobody_is_double_booked_by_a_manual_check_or_by_a_draw_over_booked_peop
         "window_start": _at(first_day, 15), "window_end": _at(first_day, 16)}, format="json")
     assert clash.status_code == 409 and clash.json()["error"]["code"] == "double_booked"
     assert "trùng giờ" in clash.json()["error"]["message"]
+    # the person is named, not the login (issue 15, adv 8: "lead đã có cuộc kiểm tra khác…")
+    lead_name = insp.users["lead"].get_full_name()
+    assert lead_name and f"{lead_name} đã có cuộc kiểm tra khác" in clash.json()["error"]["message"]
     drawn = client.post("/api/inspection/draws/", {"n": 6, "start": days[0], "end": days[1], "team_size": 1},
                         format="json")
     assert drawn.status_code == 201, drawn.content

@@ -38,7 +38,7 @@ def test_an_empty_or_token_explanation_is_refused_in_words_and_nothing_is_kept(a
     response = api_as("unithead").post(f"/api/inspection/findings/{finding.pk}/explanations/",
                                        {"kind": "self_review", "text": "ok \u200b\u200b ....."}, format="json")
     assert response.status_code == 400, response.content
-    assert "ít nhất 20 chữ" in response.json()["error"]["message"]
+    assert "ít nhất 20 chữ cái hoặc chữ số" in response.json()["error"]["message"]  # not "20 chữ" (words?)
     assert not FindingExplanation.objects.exists()
 
 
@@ -96,3 +96,38 @@ def test_a_draft_cannot_be_moved_into_the_future(api_as, insp):
     assert ends.status_code == 400 and "occurred_to" in ends.json()["error"]["fields"]
     draft.refresh_from_db()
     assert (draft.occurred_from, draft.occurred_to) == before
+
+
+@pytest.mark.django_db
+def test_the_trace_shows_the_units_explanation_to_whoever_decides_liability(api_as, insp):
+    """Issue 15 (user 3): the disciplinary officer confirms or rejects the heads' liability on the trace
+    page; the unit's giải trình is on that page, not only on the finding."""
+    finding = _finding()
+    trace = api_as("discipline").get(f"/api/accountability/findings/{finding.pk}/trace/")
+    assert trace.status_code == 200 and trace.json()["explanations"] == []
+    assert api_as("unithead").post(f"/api/inspection/findings/{finding.pk}/explanations/",
+                                   {"kind": "self_review", "text": TEXT}, format="json").status_code == 201
+    body = api_as("discipline").get(f"/api/accountability/findings/{finding.pk}/trace/").json()
+    assert [(x["kind"], x["text"], x["author"]["username"]) for x in body["explanations"]] == [
+        ("self_review", TEXT, "unithead")]
+
+
+@pytest.mark.django_db
+def test_drf_validation_texts_are_vietnamese_in_message_and_english_in_message_en(api_as, insp):
+    """Issue 15 (adv 8): DRF's English texts ("Ensure this field has no more than 20000 characters.")
+    sat inside the Vietnamese message, and its Vietnamese ones inside message_en."""
+    finding = _finding()
+    head = api_as("unithead")
+    url = f"/api/inspection/findings/{finding.pk}/explanations/"
+    err = head.post(url, {"kind": "apology", "text": TEXT}, format="json").json()["error"]
+    assert err["message"] == "Dữ liệu không hợp lệ — kind: “apology” không phải là một lựa chọn hợp lệ."
+    assert err["message_en"] == 'Invalid input — kind: "apology" is not a valid choice.'
+    err = head.post(url, {"kind": "explanation", "text": "x" * 20001}, format="json").json()["error"]
+    assert "Ensure" not in err["message"] and "Không được quá 20000 ký tự." in err["message"]
+    assert err["message_en"].endswith("Ensure this field has no more than 20000 characters.")
+    err = head.post(url, {"kind": "explanation", "text": ""}, format="json").json()["error"]
+    assert err["message"] == "Dữ liệu không hợp lệ — text: Trường này không được bỏ trống."
+    assert err["message_en"] == "Invalid input — text: This field may not be blank."
+    err = head.post(url, [1, 2], format="json").json()["error"]
+    assert "Expected" not in err["message"] and "cần một đối tượng" in err["message"]
+    assert not FindingExplanation.objects.exists()

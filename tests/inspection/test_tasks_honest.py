@@ -128,3 +128,13 @@ def test_the_home_task_row_links_to_the_task_itself(api_as, insp):
     card = next(c for c in api_as("unithead").get("/api/home/").json()["cards"] if c["key"] == "unit_tasks")
     assert card["link"] == "/accountability/tasks"
     assert f"/accountability/tasks?task={task.pk}" in {r["link"] for r in card["rows"]}
+
+
+@pytest.mark.django_db
+def test_the_home_says_overdue_in_words_not_only_by_a_red_bar(api_as, insp):
+    """Issue 15 (user 10): the overdue task was marked only by a red left bar on the unit head's home."""
+    unit = insp.users["unithead"].scope_unit
+    late = _task(unit, timezone.localdate() - timedelta(days=3))
+    card = next(c for c in api_as("unithead").get("/api/home/").json()["cards"] if c["key"] == "unit_tasks")
+    row = next(r for r in card["rows"] if r["link"].endswith(f"task={late.pk}"))
+    assert row["tone"] == "red" and row["detail"].endswith("Quá hạn 3 ngày")

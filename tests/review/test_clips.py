@@ -199,3 +199,25 @@ def test_a_forwarded_footage_link_shows_nothing(api_as: Any, make_clip: Any) -> 
     anonymous = APIClient().get(url, HTTP_RANGE="bytes=0-9")
     assert anonymous.status_code == 403 and anonymous.json()["error"]["code"] == "not_your_link"
     assert api_as("lead").get(url).status_code == 403
+
+
+def test_clip_date_filter_is_inclusive_and_allows_one_day(api_as: Any, make_clip: Any) -> None:
+    """Issue 15 (user 1): "Từ = Đến = the same day" lists that day's clips, and a date-only "to" includes
+    its whole day; a reversed range is refused naming the fields in Vietnamese."""
+    client = api_as("reviewer")
+    day1 = make_clip(camera="CAM-TC-01", started_at=T0)  # 2026-05-04 local morning
+    day2 = make_clip(camera="CAM-ND-01", started_at=T0 + timedelta(days=1, hours=5))
+
+    def ids(query: str) -> set[int]:
+        r = client.get(f"/api/media/clips/?{query}")
+        assert r.status_code == 200, r.content
+        return {c["id"] for c in r.json()["results"]}
+
+    assert ids("from=2026-05-04&to=2026-05-04") == {day1.pk}
+    assert ids("from=2026-05-05&to=2026-05-05") == {day2.pk}
+    assert ids("from=2026-05-04&to=2026-05-05") == {day1.pk, day2.pk}
+    assert ids("to=2026-05-05") >= {day1.pk, day2.pk}
+    bad = client.get("/api/media/clips/?from=2026-05-05&to=2026-05-04")
+    assert bad.status_code == 400
+    error = bad.json()["error"]
+    assert error["message"] == "Đến ngày phải sau hoặc bằng Từ ngày." and "'to'" not in error["message"]

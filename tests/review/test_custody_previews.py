@@ -3,6 +3,7 @@ are frames of the clip; their URLs were handed out with no custody entry and no 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -82,3 +83,25 @@ def test_an_export_download_is_custody_and_audit(api_as: Any, make_clip: Any, fi
     assert AuditEvent.objects.filter(verb="footage.export_download", object_id=str(entry.pk)).exists()
     custody = client.get(f"/api/media/clips/{clip.pk}/custody/?page_size=100").json()["results"]
     assert "export_download" in [c["action"] for c in custody]
+
+
+def test_the_custody_log_filters_by_action_and_names_its_clip(api_as: Any, make_clip: Any) -> None:
+    """Issue 15 (user 4/5): the log can be narrowed to one action, or fold the thumbnail views away,
+    and says which footage it is of (camera, start) rather than only "#id"."""
+    clip = make_clip(camera="CAM-TC-01")
+    _derived(clip)
+    client = api_as("reviewer")
+    assert client.get(f"/api/media/clips/{clip.pk}/events/").status_code == 200  # a preview entry
+    r = client.post("/api/media/tags/", {"clip_id": clip.pk, "label": "officer_absent", "start_s": 1, "end_s": 2},
+                    format="json")
+    assert r.status_code == 201, r.content
+    url = f"/api/media/clips/{clip.pk}/custody/"
+    everything = {e["action"] for e in client.get(url).json()["results"]}
+    assert {"preview", "tag_create"} <= everything
+    assert {e["action"] for e in client.get(url + "?action=tag_create").json()["results"]} == {"tag_create"}
+    folded = {e["action"] for e in client.get(url + "?previews=false").json()["results"]}
+    assert "preview" not in folded and "tag_create" in folded
+    assert client.get(url + "?action=nonsense").status_code == 400
+    body = client.get(url).json()
+    assert body["clip"]["camera"] == "CAM-TC-01"
+    assert datetime.fromisoformat(body["clip"]["started_at"]) == clip.started_at

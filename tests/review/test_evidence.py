@@ -235,3 +235,36 @@ def test_the_finding_says_it_is_exportable_once_it_has_evidence(api_as: Any, mak
     tag = _tag(client, make_clip(footage="person-at-desk-1.mkv", duration=2.0), 0.5, 1.5)
     client.post("/api/media/evidence/", {"finding_id": finding.pk, "tag_id": tag["id"]}, format="json")
     assert client.get(f"/api/inspection/findings/{finding.pk}/").json()["exportable"] is True
+
+
+def test_unit_head_is_told_how_much_footage_evidence_there_is(api_as: Any, make_clip: Any, finding_for: Any) -> None:
+    """Issue 15 (user 2): the unit head may not see footage, but the finding he must explain tells him
+    that footage evidence exists (a count), instead of a refused request shown as "no evidence"."""
+    reviewer = api_as("reviewer")
+    finding = finding_for(unit_code="CAX-TC")
+    head = api_as("unithead")
+    assert head.get(f"/api/inspection/findings/{finding.pk}/").json()["media_evidence_count"] == 0
+    tag = _tag(reviewer, make_clip(camera="CAM-TC-01"), 10, 20)
+    assert reviewer.post("/api/media/evidence/", {"finding_id": finding.pk, "tag_id": tag["id"]},
+                         format="json").status_code == 201
+    r = head.get(f"/api/inspection/findings/{finding.pk}/")
+    assert r.status_code == 200 and r.json()["media_evidence_count"] == 1
+    assert head.get(f"/api/media/evidence/?finding={finding.pk}").status_code == 403
+
+
+def test_tag_evidence_names_its_camera_and_clock_time(api_as: Any, make_clip: Any, finding_for: Any) -> None:
+    """Issue 15 (user 6): the finding listed a tag as "0:14,0 – 0:24,0", offsets with no camera or date."""
+    from datetime import timedelta
+
+    reviewer = api_as("reviewer")
+    clip = make_clip(camera="CAM-TC-01")
+    finding = finding_for(unit_code="CAX-TC")
+    tag = _tag(reviewer, clip, 14, 24)
+    assert reviewer.post("/api/media/evidence/", {"finding_id": finding.pk, "tag_id": tag["id"]},
+                         format="json").status_code == 201
+    from datetime import datetime
+
+    item = reviewer.get(f"/api/media/evidence/?finding={finding.pk}").json()["results"][0]
+    assert item["camera"] == "CAM-TC-01"
+    assert datetime.fromisoformat(item["moment_from"]) == clip.started_at + timedelta(seconds=14)
+    assert datetime.fromisoformat(item["moment_to"]) == clip.started_at + timedelta(seconds=24)

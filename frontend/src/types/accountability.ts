@@ -1,5 +1,5 @@
 // Mirrors inspection/accountability/apis.py, trace.py, engine.py and scoring.py outputs.
-import type { Severity } from "./inspection";
+import type { FindingExplanation, Severity } from "./inspection";
 
 export interface OfficerBrief {
   id: number;
@@ -121,6 +121,8 @@ export interface TraceUnitGroup {
 }
 
 export interface Trace {
+  /** The unit's giải trình / tự kiểm điểm on the finding (the live API adds them; a stored trace has none). */
+  explanations?: FindingExplanation[];
   finding: {
     id: number;
     reference: string;

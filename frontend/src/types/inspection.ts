@@ -346,6 +346,8 @@ export interface FindingDetail extends FindingBrief {
   criterion?: string | null;
   /** Whether an evidence package can be built from what the finding has (the server's own test). */
   exportable?: boolean;
+  /** Footage/media evidence items attached (counted for every role that may read the finding). */
+  media_evidence_count?: number;
   created_by?: UserBrief | null;
   confirmed_at?: string | null;
   confirmed_by?: UserBrief | null;

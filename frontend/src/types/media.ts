@@ -93,6 +93,10 @@ export interface EvidenceItem {
   tag_id: number | null;
   clip_id: number | null;
   clip_sha256?: string;
+  /** The camera and the clock time of a tagged segment (clip start + offsets). */
+  camera?: string | null;
+  moment_from?: string | null;
+  moment_to?: string | null;
   start_s: number | null;
   end_s: number | null;
   filename: string;

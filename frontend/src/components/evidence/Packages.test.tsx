@@ -105,3 +105,24 @@ test("a failed package and a tampered one are explained in Vietnamese", async ()
   expect(result).toHaveTextContent("segments/01.mkv: SHA-256 không khớp danh mục");
   expect(result).not.toHaveTextContent("Đã băm lại");
 });
+
+test("the download reason starts empty: what is typed is what the custody log gets, nothing glued to the export reason", async () => {
+  const bodies: unknown[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (url.includes("/download/") && init?.method === "POST") {
+      bodies.push(JSON.parse(String(init.body)));
+      return json({ url: "about:blank", expires_at: "2026-11-30T02:05:00Z", sha256: "ab" });
+    }
+    return page([{ ...base, id: 3, reason: "Chuyển Hội đồng kỷ luật xem xét", state: "ready", state_label: "Sẵn sàng", progress: 1,
+      sha256: "ab".repeat(32), size_bytes: 2048, files: [{ path: "README.txt", sha256: "x", size: 1 }] }]);
+  }));
+  wrap(<PackagesCard owner={{ finding: 7 }} canExport />);
+  await userEvent.click(await screen.findByTestId("package-download"));
+  const box = screen.getByTestId("package-download-reason");
+  expect(box).toHaveValue("");
+  expect(screen.getByTestId("package-export-reason")).toHaveTextContent("Chuyển Hội đồng kỷ luật xem xét");
+  await userEvent.type(box, "Gửi Hội đồng kỷ luật");
+  await userEvent.click(screen.getByTestId("package-download-submit"));
+  await screen.findByTestId("package-download-ok");
+  expect(bodies).toEqual([{ reason: "Gửi Hội đồng kỷ luật" }]);
+});

@@ -205,7 +205,9 @@ function VerifyResult({ report }: { report: PackageVerifyReport }) {
 
 function DownloadDialog({ p, onClose }: { p: EvidencePackage; onClose: () => void }) {
   const { t } = useTranslation();
-  const [reason, setReason] = useState(p.reason);
+  // Empty: each download is its own entry in the custody log, in the words of whoever downloads.
+  // (Pre-filled with the export reason, the cursor at its start, typed words were glued in front.)
+  const [reason, setReason] = useState("");
   const download = useMutation({
     mutationFn: () => api.post<{ url: string; expires_at: string; sha256: string }>(`media/evidence/packages/${p.id}/download/`, { reason }),
     onSuccess: (r) => {
@@ -236,8 +238,9 @@ function DownloadDialog({ p, onClose }: { p: EvidencePackage; onClose: () => voi
         )
       }
     >
+      {p.reason && <p className="small muted" data-testid="package-export-reason">{t("pkg.exportReasonWas", { reason: p.reason })}</p>}
       <Field label={t("pkg.downloadReason")} hint={short ? t("pkg.reasonShort") : undefined}>
-        <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
+        <textarea value={reason} onChange={(e) => setReason(e.target.value)} autoFocus data-testid="package-download-reason" />
       </Field>
       {download.isSuccess && (
         <p className="notice notice-green" data-testid="package-download-ok">{t("pkg.downloadStarted", { time: fmtTime(download.data.expires_at) })}</p>

@@ -7,7 +7,7 @@ import TasksPage from "./TasksPage";
 const task = {
   id: 7, unit: { id: 3, code: "CAX-TC", name: "Công an xã Thanh Chương" }, year: 2026, title: "Rút ngắn thời gian chờ tại quầy",
   target: "Dưới 15 phút", due_date: "2026-09-30", late_registration: true, registered_by: "admin", registered_at: "2025-10-10T01:00:00Z",
-  delivered_on: null, delivery_note: "", reported_at: null, status: "missed", status_vi: "Không hoàn thành", overdue_days: 61,
+  delivered_on: null, delivery_note: "", reported_at: null, status: "missed", status_vi: "Quá hạn, chưa báo cáo", overdue_days: 61,
 };
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
@@ -37,6 +37,8 @@ test("the unit head reads the task with its deadline, overdue in words and the l
   const row = (await screen.findByText("Rút ngắn thời gian chờ tại quầy")).closest("tr")!;
   expect(within(row).getByText("30/09/2026")).toBeInTheDocument();
   expect(within(row).getByText("Quá hạn 61 ngày")).toBeInTheDocument();
+  // an open overdue task is not a verdict (issue 15: it read "Không hoàn thành")
+  expect(within(row).getByText("Quá hạn, chưa báo cáo")).toBeInTheDocument();
   expect(within(row).getByText("Đăng ký muộn")).toBeInTheDocument();
   await waitFor(() => expect(document.activeElement).toBe(row));
   fireEvent.click(await within(row).findByRole("button", { name: "Báo cáo hoàn thành" }));
@@ -54,6 +56,8 @@ test("the disciplinary officer reads the tasks but has no report action", async 
   setup("disciplinary");
   const row = (await screen.findByText("Rút ngắn thời gian chờ tại quầy")).closest("tr")!;
   expect(within(row).getByText("Quá hạn 61 ngày")).toBeInTheDocument();
+  // an open overdue task is not a verdict (issue 15: it read "Không hoàn thành")
+  expect(within(row).getByText("Quá hạn, chưa báo cáo")).toBeInTheDocument();
   await new Promise((r) => setTimeout(r, 50));
   expect(screen.queryByRole("button", { name: "Báo cáo hoàn thành" })).toBeNull();
 });

@@ -229,6 +229,21 @@ export default function TracePage() {
           {tr.notes.map((n, i) => <div key={i}>• {bi(n.vi, n.en)}</div>)}
         </div>
       )}
+      <Card title={t("trace.explanations", { count: (tr.explanations ?? []).length })}>
+        {(tr.explanations ?? []).length === 0 ? (
+          <p className="muted" data-testid="trace-no-explanations">{t("trace.noExplanations")}</p>
+        ) : (
+          <ul className="plain-list" data-testid="trace-explanations">
+            {(tr.explanations ?? []).map((x) => (
+              <li key={x.id}>
+                <strong>{t(`findings.explainKind.${x.kind}`)}</strong>
+                <p style={{ whiteSpace: "pre-wrap", margin: "4px 0" }}>{x.text}</p>
+                <div className="muted small">{x.author?.full_name || x.author?.username} · {fmtDateTime(x.at)}</div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
       {tr.units.map((g) => (
         <UnitChain key={g.unit.id} group={g} liabilities={liabilities} onDecide={isDecider ? (l, action) => setDeciding({ l, action }) : undefined}
           onOpenCase={isDecider ? (officerId, name) => openCase.mutate({ officer_id: officerId, title: `${f.reference} — ${name}` }) : undefined} />
@@ -279,6 +294,14 @@ export default function TracePage() {
         >
           <p><strong>{deciding.l.officer.full_name}</strong> — {t(`liab.role.${deciding.l.role}`)} · {bi(deciding.l.suggested_form.name_vi, deciding.l.suggested_form.name_en)}</p>
           <p className="small">{bi(deciding.l.reason_vi, deciding.l.reason_en)}</p>
+          {(tr.explanations ?? []).length > 0 && (
+            <details className="small" data-testid="decide-explanations">
+              <summary>{t("trace.readExplanations", { count: (tr.explanations ?? []).length })}</summary>
+              {(tr.explanations ?? []).map((x) => (
+                <p key={x.id} style={{ whiteSpace: "pre-wrap" }}><strong>{t(`findings.explainKind.${x.kind}`)}:</strong> {x.text}</p>
+              ))}
+            </details>
+          )}
           <Field label={t("trace.decideReason")}>
             <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
           </Field>

@@ -35,3 +35,32 @@ test("a finding with nothing to package disables the export with its reason befo
   expect(button).toHaveAccessibleDescription("Vi phạm chưa có chứng cứ để xuất.");
   expect(screen.getByText("Vi phạm chưa có chứng cứ để xuất.", { selector: "p" })).toBeVisible();
 });
+
+test("a unit head is told footage evidence exists (with its count) and the page does not ask for what he may not see", async () => {
+  const finding = {
+    id: 2, reference: "VP-2026-979BBF", title: "Vắng mặt tại quầy", source: "footage", severity: "minor", state: "confirmed",
+    unit: { id: 3, code: "CAX-TC", name: "Công an xã Thanh Chương" }, category: { code: "absent", name_vi: "Vắng mặt", name_en: "Absent" },
+    check: null, occurred_from: "2026-02-20T01:00:00Z", description: "", subjects: [],
+    evidence: [], transitions: [], explanations: [], criterion: null, exportable: true, media_evidence_count: 2,
+  };
+  const calls: string[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    calls.push(url);
+    if (url.includes("/auth/me/")) return json({ id: 7, username: "unithead", full_name: "U", role: "unit_head", role_label: "", scope_unit: { id: 3 } });
+    if (url.includes("/media/evidence/")) return new Response(JSON.stringify({ error: { code: "forbidden" } }), { status: 403, headers: { "Content-Type": "application/json" } });
+    if (url.includes("/inspection/findings/2/") && !url.includes("?")) return json(finding);
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter initialEntries={["/inspection/findings/2"]}>
+        <Routes><Route path="/inspection/findings/:id" element={<FindingDetailPage />} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const line = await screen.findByTestId("media-evidence-hidden");
+  expect(line).toHaveTextContent("Chứng cứ hình ảnh chỉ cán bộ được phân quyền xem; vi phạm này có 2 chứng cứ hình ảnh.");
+  expect(screen.queryByText("Chưa có chứng cứ.")).toBeNull();
+  expect(calls.some((u) => u.includes("/media/evidence/"))).toBe(false);
+});

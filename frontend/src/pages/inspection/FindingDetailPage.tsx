@@ -6,7 +6,7 @@ import { Icon } from "../../components/Icon";
 import { ApiError, api, rows, type Page } from "../../api/client";
 import { Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
 import { FindingStateBadge, SeverityBadge, personName, useLocalName } from "../../components/labels";
-import { fmtBytes, fmtDateTime, fmtSeconds } from "../../components/format";
+import { fmtBytes, fmtDateTime, fmtSeconds, fmtTime } from "../../components/format";
 import { FOOTAGE_ROLES, useMe } from "../../hooks/use-me";
 import type { FindingDetail } from "../../types/inspection";
 import type { EvidenceItem } from "../../types/media";
@@ -27,8 +27,12 @@ export default function FindingDetailPage() {
   const qc = useQueryClient();
   const me = useMe().data;
   const q = useQuery({ queryKey: ["finding", id], queryFn: () => api.get<FindingDetail>(`inspection/findings/${id}/`) });
+  // Footage evidence is for FOOTAGE_ROLES only: others are not sent to a refusal (a 403 shown as
+  // "no evidence" told a unit head there was nothing against the unit); they get the count below.
+  const seesFootage = Boolean(me && FOOTAGE_ROLES.includes(me.role));
   const mediaQ = useQuery({
     queryKey: ["media-evidence", id],
+    enabled: seesFootage,
     queryFn: async () => {
       try {
         return rows(await api.get<Page<EvidenceItem>>("media/evidence/", { finding: id }));
@@ -177,8 +181,13 @@ export default function FindingDetailPage() {
             }
           >
             {upload.isError && <InlineError error={upload.error} />}
+            {me && !seesFootage && (f.media_evidence_count ?? 0) > 0 && (
+              <p className="muted" data-testid="media-evidence-hidden">
+                <Icon name="film" /> {t("findings.mediaHidden", { count: f.media_evidence_count })}
+              </p>
+            )}
             {evidence.length + media.length === 0 ? (
-              <p className="muted">{t("findings.noEvidence")}</p>
+              (seesFootage || !f.media_evidence_count) && <p className="muted">{t("findings.noEvidence")}</p>
             ) : (
               <ul className="plain-list" data-testid="evidence-list">
                 {media.map((e) => (
@@ -187,7 +196,9 @@ export default function FindingDetailPage() {
                       <>
                         <Icon name="film" /> {t("findings.mediaEvidence")}{" "}
                         <Link to={`/review/clips/${e.clip_id}?t=${e.start_s ?? 0}`}>
-                          #{e.clip_id} · {fmtSeconds(e.start_s)} – {fmtSeconds(e.end_s)}
+                          {e.camera && e.moment_from && e.moment_to
+                            ? `${e.camera} · ${fmtDateTime(e.moment_from)}:${fmtTime(e.moment_from).slice(6)} – ${fmtTime(e.moment_to)}`
+                            : `#${e.clip_id} · ${fmtSeconds(e.start_s)} – ${fmtSeconds(e.end_s)}`}
                         </Link>
                       </>
                     ) : (

@@ -4,11 +4,14 @@ import { useQuery } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
-import { Card, Empty, PageHeader, Pager, QueryState } from "../../components/ui";
+import { Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
 import { fmtDateTime, fmtSeconds, fmtTime } from "../../components/format";
 import type { CustodyEntry, EvidencePackage } from "../../types/media";
 
 const PAGE_SIZE = 50;
+/** The actions the log may be filtered by (media_ingest.review.models.AccessLog.Action). */
+const ACTIONS = ["view", "download", "tag_create", "tag_update", "tag_delete", "evidence_link", "export", "export_download", "preview", "expire"];
+type CustodyPageData = Page<CustodyEntry> & { clip?: { id: number; camera: string | null; started_at: string | null } };
 
 /** "Chrome 131 · Linux" from a user agent; the full string stays in the export. */
 export function shortAgent(ua: string): string {
@@ -54,11 +57,22 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
   const describe = useDescribe();
   const [params, setParams] = useSearchParams();
   const page = Number(params.get("page") ?? 1);
+  // "" every entry; "-preview" all but the thumbnail views; otherwise one action.
+  const action = params.get("action") ?? "";
+  const filter = action === "-preview" ? { previews: false } : action ? { action } : {};
+  const setAction = (value: string) => {
+    const n = new URLSearchParams(params);
+    if (value) n.set("action", value); else n.delete("action");
+    n.delete("page");
+    setParams(n);
+  };
   const base = kind === "clip" ? `media/clips/${id}/custody/` : `media/evidence/packages/${id}/custody/`;
   const q = useQuery({
-    queryKey: ["custody", kind, id, page],
-    queryFn: () => api.get<Page<CustodyEntry>>(base, { page, page_size: PAGE_SIZE }),
+    queryKey: ["custody", kind, id, page, action],
+    queryFn: () => api.get<CustodyPageData>(base, { page, page_size: PAGE_SIZE, ...filter }),
   });
+  const clipInfo = q.data?.clip;
+  const clipName = clipInfo?.camera && clipInfo.started_at ? `${clipInfo.camera} · ${fmtDateTime(clipInfo.started_at)}` : null;
   const list = rows(q.data);
   const pkgQ = useQuery({
     queryKey: ["evidence-package", id],
@@ -66,12 +80,12 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
     enabled: kind === "package",
   });
   const pkg = pkgQ.data;
-  const what = kind === "clip" ? t("custody.ofClip", { id }) : t("custody.ofPackage", { id });
+  const what = kind === "clip" ? (clipName ?? t("custody.ofClip", { id })) : t("custody.ofPackage", { id });
   return (
     <>
       <div className="breadcrumb">
         {kind === "clip" ? (
-          <><Link to="/review/clips">{t("clips.title")}</Link> / <Link to={`/review/clips/${id}`}>#{id}</Link> / {t("custody.title")}</>
+          <><Link to="/review/clips">{t("clips.title")}</Link> / <Link to={`/review/clips/${id}`}>{clipName ?? `#${id}`}</Link> / {t("custody.title")}</>
         ) : (
           <>
             {pkg?.finding_id ? (
@@ -91,6 +105,15 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
           </>
         }
       />
+      <div className="row" style={{ marginBottom: 12 }}>
+        <Field label={t("custody.filter")}>
+          <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="custody-action">
+            <option value="">{t("custody.filterAll")}</option>
+            <option value="-preview">{t("custody.filterNoPreview")}</option>
+            {ACTIONS.map((a) => <option key={a} value={a}>{t(`custody.action.${a}`)}</option>)}
+          </select>
+        </Field>
+      </div>
       <Card className="flush">
         <QueryState q={q}>
           {list.length === 0 ? (
