@@ -6,8 +6,8 @@ import json
 import re
 import unicodedata
 from datetime import datetime, timedelta
-from pathlib import Path
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.db import transaction

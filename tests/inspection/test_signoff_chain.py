@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the `running` fixture is imported from test_field_signoff and used as a parameter
 """The sign-off chain of the check minutes (issue 16, attacked by insiders): what was signed is what is
 sealed and printed as signed; the unit's representative is a person of the unit on the check's day who
 passes the second factor their account requires; the device handed over to the representative answers
@@ -21,7 +22,7 @@ from inspection.models import CheckReport, ReportEvidence
 from inspection.services_reports import content_hash
 from tests.conftest import login_client
 from tests.inspection.factories import OfficerFactory, UserFactory, photo_bytes, report_version
-from tests.inspection.test_field_signoff import _data_url, _photo_post, _png, _signed, running  # noqa: F401
+from tests.inspection.test_field_signoff import _data_url, _photo_post, _png, _signed, running  # noqa: F401,F811
 from tests.inspection.test_reports import _url
 from tests.inspection.test_secrecy import _plan
 
