@@ -101,6 +101,7 @@ export const SHELL: Dict = {
   "why.unitNotOnDay": ["{{name}} không tồn tại vào ngày {{date}}: chọn đơn vị tồn tại khi đó", "{{name}} did not exist on {{date}}: choose a unit that existed then"],
   "why.reportLoading": ["Đang tải biên bản và các tiêu chí…", "Loading the report and its criteria…"],
   "why.handoverPassword": ["Trưởng đoàn nhập mật khẩu của mình để lấy lại máy", "The team lead enters their password to take the phone back"],
+  "why.absencePerson": ["Chọn cán bộ vắng mặt trước", "Choose who is away first"],
   "why.busy": ["Đang xử lý, vui lòng chờ…", "Working, please wait…"],
   "why.codeSix": ["Nhập đủ 6 chữ số của mã xác thực", "Enter the 6-digit code"],
   "why.recoverySaved": ["Đánh dấu đã lưu các mã khôi phục trước", "Tick that you saved the recovery codes first"],

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
+import { ActionButton } from "../../components/ActionButton";
 import { Badge, Card, Empty, Field, QueryState, useErrorText } from "../../components/ui";
 import { fmtDate, localToday } from "../../components/format";
 import type { Absence, UserBrief } from "../../types/inspection";
@@ -48,10 +49,10 @@ export default function AbsencesCard({ canEdit }: { canEdit: boolean }) {
                   <td className="small">{a.reason}{a.withdrawn_at && <div className="muted">{t("absence.withdrawn")}: “{a.withdraw_reason}”</div>}</td>
                   <td>
                     {canEdit && !a.withdrawn_at && (
-                      <button type="button" className="btn btn-ghost btn-sm" disabled={withdraw.isPending}
+                      <ActionButton type="button" className="btn btn-ghost btn-sm" why={withdraw.isPending && t("why.busy")}
                         onClick={() => { const why = window.prompt(t("absence.withdrawReason")); if (why) withdraw.mutate({ id: a.id, why }); }}>
                         {t("absence.withdraw")}
-                      </button>
+                      </ActionButton>
                     )}
                   </td>
                 </tr>
@@ -77,7 +78,7 @@ export default function AbsencesCard({ canEdit }: { canEdit: boolean }) {
           <Field label={t("absence.from")}><input className="input" type="date" value={start} onChange={(e) => setStart(e.target.value)} required /></Field>
           <Field label={t("absence.to")}><input className="input" type="date" value={end} onChange={(e) => setEnd(e.target.value)} required /></Field>
           <Field label={t("absence.reason")}><input className="input" value={reason} onChange={(e) => setReason(e.target.value)} required /></Field>
-          <button type="submit" className="btn btn-secondary" disabled={add.isPending || !user}>{t("absence.add")}</button>
+          <ActionButton type="submit" className="btn btn-secondary" why={(add.isPending && t("why.busy")) || (!user && t("why.absencePerson"))}>{t("absence.add")}</ActionButton>
           {add.error && <p className="notice notice-red small" role="alert">{errorText(add.error)}</p>}
         </form>
       )}
