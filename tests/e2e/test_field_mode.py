@@ -386,7 +386,14 @@ def test_no_planned_check_data_in_browser_storage_before_it_starts(phone: Any) -
     assert not [u for u in cached_urls if "/api/" in u], cached_urls
     for secret in secrets:
         assert secret not in dump, f"{secret} of a planned check is in the browser's storage"
-    assert not re.search(r"CAX-TC|Thanh Chương", json.dumps(data["idb"]) + json.dumps(data["local"]), re.I)
+    # the list keeps the team's STARTED checks on the phone (other checks of the same unit may be among
+    # them); nothing else of the unit, and never a planned check
+    field = data["idb"].get("counterwatch-field", {})
+    kept = field.get("checks", [])
+    assert all(k["check"]["state"] in ("in_progress", "completed") for k in kept), [k["check"]["state"] for k in kept]
+    rest = {name: stores for name, stores in data["idb"].items() if name != "counterwatch-field"}
+    rest["counterwatch-field"] = {name: rows for name, rows in field.items() if name != "checks"}
+    assert not re.search(r"CAX-TC|Thanh Chương", json.dumps(rest) + json.dumps(data["local"]), re.I)
 
     # the probe can fail: once the check is started the phone does keep it
     _start(lead, check)
@@ -412,3 +419,33 @@ def test_every_page_of_the_inspection_workspace_fits_a_phone(phone: Any, path: s
         if path == "/inspection/findings":
             page.evaluate("window.scrollTo(0, 0)")
             lead.shot("field-7-findings-cards-390")
+
+
+def test_a_started_check_of_my_team_opens_offline_without_having_been_opened(phone: Any) -> None:
+    """Phone review of issue 16, finding 1: the inspector looked at the list in the office (the lead had
+    started the check), never opened the check, and drives to the commune with no signal."""
+    lead = phone("lead")
+    inspector = phone("inspector")
+    inspector_id = inspector.api("GET", "/api/auth/me/").json()["id"]
+    check = _plan_check(lead, [inspector_id])
+    assert lead.api("POST", f"/api/inspection/checks/{check['id']}/start/", {}).status == 200
+
+    page = inspector.go("/inspection/checks")
+    page.wait_for_selector(f"text={check['reference']}")
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function(f"""async () => {{
+        const db = await new Promise(r => {{ const q = indexedDB.open('counterwatch-field'); q.onsuccess = () => r(q.result); }});
+        if (!Array.from(db.objectStoreNames).includes('checks')) {{ db.close(); return false; }}
+        const row = await new Promise(r => {{ const q = db.transaction('checks').objectStore('checks').get('{check['id']}'); q.onsuccess = () => r(q.result); }});
+        db.close();
+        return Boolean(row && row.report && row.criteria.length);
+    }}""", timeout=20_000)
+
+    inspector.context.set_offline(True)
+    page.reload()
+    kept = page.locator("[data-testid=kept-checks]")
+    kept.wait_for()
+    assert check["reference"] in kept.inner_text()
+    kept.get_by_text(check["reference"]).click()
+    page.wait_for_selector("[data-testid=kept-copy]")
+    assert page.locator("[data-testid^=criterion-]").count() > 0

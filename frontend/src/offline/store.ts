@@ -311,6 +311,16 @@ export async function keptChecks(userId: number): Promise<StoredCheck[]> {
   return (await (await db()).getAll("checks")).filter((r) => r.userId === userId);
 }
 
+/** Drop the user's kept checks that are not in `ids` (no longer started, or no longer their team's). */
+export async function forgetChecksExcept(userId: number, ids: string[]): Promise<void> {
+  if (!offlineSupported()) return;
+  const d = await db();
+  const keep = new Set(ids);
+  for (const row of await d.getAll("checks")) {
+    if (row.userId === userId && !keep.has(row.id)) await d.delete("checks", row.id);
+  }
+}
+
 export async function updateKeptReport(id: string, report: CheckReport): Promise<void> {
   const d = await db();
   const row = await d.get("checks", id);

@@ -9,7 +9,7 @@ import { useChecks } from "../../hooks/use-checks";
 import { useMe } from "../../hooks/use-me";
 import type { CheckBrief } from "../../types/inspection";
 import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
-import { useOnline } from "../../hooks/use-field-queue";
+import { useKeepTeamChecks, useOnline } from "../../hooks/use-field-queue";
 import { keptChecks, type StoredCheck } from "../../offline/store";
 
 /** Without a network: the started checks kept on this device, to carry on working. */
@@ -20,7 +20,7 @@ function KeptChecks({ userId }: { userId: number }) {
     void keptChecks(userId).then(setKept).catch(() => setKept([]));
   }, [userId]);
   if (kept === null) return null;
-  if (kept.length === 0) return <Empty title={t("checks.empty")} />;
+  if (kept.length === 0) return <Empty title={t("field.noneKept")} hint={t("field.noneKeptHint")} />;
   return (
     <ul className="card-list" data-testid="kept-checks">
       {kept.map((k) => (
@@ -38,6 +38,7 @@ export default function ChecksPage() {
   const navigate = useNavigate();
   const me = useMe().data;
   const online = useOnline();
+  useKeepTeamChecks();
   const [state, setState] = useState("");
   const [page, setPage] = useState(1);
   const q = useChecks({ state, page });
