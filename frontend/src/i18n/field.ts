@@ -10,6 +10,8 @@ export const FIELD: Dict = {
   "field.sendNow": ["Gửi ngay", "Send now"],
   "field.sending": ["Đang gửi…", "Sending…"],
   "field.allSent": ["Mọi thay đổi đã được gửi.", "Every change has been sent."],
+  "field.photoWaitsReport": ["Ảnh tiêu chí {{criterion}} chờ kết quả chấm của tiêu chí được gửi trước, rồi tự gửi.", "The photo of criterion {{criterion}} waits for the criterion's result to be sent first, then goes by itself."],
+  "field.photoWaitsConflict": ["Ảnh tiêu chí {{criterion}} chờ xử lý xung đột biên bản bên dưới; chọn cách xử lý xong, ảnh sẽ tự gửi.", "The photo of criterion {{criterion}} waits for the report conflict below to be resolved; it goes by itself once you choose."],
   "field.retryAt": ["Lần thử lại sau: {{error}}", "Will retry: {{error}}"],
   "field.conflictTitle": ["Xung đột: biên bản đã được sửa trên máy chủ", "Conflict: the report was changed on the server"],
   "field.keepMine": ["Gửi bản của tôi đè lên", "Send mine over it"],

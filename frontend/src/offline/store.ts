@@ -73,7 +73,11 @@ export interface QueueItem {
   status: QueueStatus;
   attempts: number;
   nextTryAt: number;
-  lastError?: { vi: string; en: string; code: string; serverVersion?: number; serverChanges?: ServerChange[] };
+  lastError?: {
+    vi: string; en: string; code: string; serverVersion?: number; serverChanges?: ServerChange[];
+    /** a conflict: the server's summary as the user was shown it, and the version it was read from */
+    serverSummary?: string; seenVersion?: number;
+  };
   createdAt: string;
 }
 
