@@ -203,6 +203,13 @@ def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(pho
     assert not page.locator("[data-testid=checks-table] thead").is_visible()
     lead.shot("field-1-check-list-390")
 
+    # the whole card opens the check, not only its reference (tapped on the unit's name)
+    row = page.locator("[data-testid=checks-table] tbody tr", has_text=check["reference"])
+    row.locator("td[data-label='Đơn vị']").tap()
+    page.wait_for_url(f"**/inspection/checks/{check['id']}")
+    crumb = page.locator(".breadcrumb a").bounding_box()
+    assert crumb["height"] >= 44 and crumb["width"] >= 44, crumb
+
     page = _start(lead, check)
     lead.fits()
 
@@ -252,6 +259,8 @@ def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(pho
     page.click("[data-testid=check-complete]")
     page.wait_for_selector("[data-testid=check-sign]")
     page.click("[data-testid=check-sign]")
+    close = page.locator(".modal-head .icon-btn").bounding_box()
+    assert close["width"] >= 44 and close["height"] >= 44, close
     _draw(page, page.locator(".modal [data-testid=signature-canvas]"))
     page.click("[data-testid=lead-sign-submit]")
     page.wait_for_selector("[data-testid=handover-card]")
@@ -288,12 +297,17 @@ def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(pho
     page.fill("[data-testid=handover-password]", "khong-dung-mat-khau")
     page.click("[data-testid=handover-exit-submit]")
     page.wait_for_selector(".modal .inline-error")
+    refusal = page.locator(".modal .inline-error").inner_text()
+    assert "Sai mật khẩu" in refusal and "tên đăng nhập" not in refusal, refusal  # only a password was asked
     assert lead.api("GET", "/api/inspection/checks/").status == 403
     page.fill("[data-testid=handover-password]", PASSWORD)
     page.click("[data-testid=handover-exit-submit]")
     page.wait_for_url(f"**/inspection/checks/{check['id']}")
     page.wait_for_selector("[data-testid=rep-signed]")
     assert "Trần Minh Đức" in page.locator("[data-testid=rep-signed]").inner_text()
+    # the seal code is right after its label, not after the representative's lines
+    seal = page.locator("[data-testid=seal]").inner_text()
+    assert "Mã niêm phong:" in seal and re.search(r"Mã niêm phong:\s*[0-9a-f]{64}", seal), seal
     lead.fits()
     lead.shot("field-4-signed-both-sides-390")
     signed = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/").json()

@@ -25,7 +25,7 @@ function KeptChecks({ userId }: { userId: number }) {
     <ul className="card-list" data-testid="kept-checks">
       {kept.map((k) => (
         <li key={k.id} className="list-card">
-          <Link to={`/inspection/checks/${k.id}`}><strong>{k.check.reference}</strong> — {k.check.unit.name}</Link>
+          <Link className="stretched" to={`/inspection/checks/${k.id}`}><strong>{k.check.reference}</strong> — {k.check.unit.name}</Link>
           <div className="row small"><CheckStateBadge value={k.check.state} /> <span className="muted">{t("field.keptOffline")} · {fmtDateTime(k.savedAt)}</span></div>
         </li>
       ))}
@@ -84,7 +84,7 @@ export default function ChecksPage() {
                   <tbody>
                     {list.map((c) => (
                       <tr key={c.id} className="clickable" onClick={() => navigate(`/inspection/checks/${c.id}`)}>
-                        <td data-label={t("checks.ref")}><Link className="row-link" to={`/inspection/checks/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{c.reference}</strong></Link></td>
+                        <td data-label={t("checks.ref")}><Link className="row-link stretched" to={`/inspection/checks/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{c.reference}</strong></Link></td>
                         <td data-label={t("common.unit")}>
                           <div>
                             {c.unit.name}
