@@ -292,6 +292,7 @@ export async function keepCheck(userId: number, check: CheckDetail, report: Chec
     return;
   }
   await d.put("checks", { id: check.id, userId, check, report, criteria, savedAt: new Date().toISOString() });
+  notify();
 }
 
 async function readable(): Promise<boolean> {
@@ -323,6 +324,7 @@ export async function forgetChecksExcept(userId: number, ids: string[]): Promise
   for (const row of await d.getAll("checks")) {
     if (row.userId === userId && !keep.has(row.id)) await d.delete("checks", row.id);
   }
+  notify();
 }
 
 export async function updateKeptReport(id: string, report: CheckReport): Promise<void> {

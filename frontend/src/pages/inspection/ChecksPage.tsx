@@ -10,14 +10,22 @@ import { useMe } from "../../hooks/use-me";
 import type { CheckBrief } from "../../types/inspection";
 import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
 import { useKeepTeamChecks, useOnline } from "../../hooks/use-field-queue";
-import { keptChecks, type StoredCheck } from "../../offline/store";
+import { keptChecks, subscribe, type StoredCheck } from "../../offline/store";
 
 /** Without a network: the started checks kept on this device, to carry on working. */
 function KeptChecks({ userId }: { userId: number }) {
   const { t } = useTranslation();
   const [kept, setKept] = useState<StoredCheck[] | null>(null);
   useEffect(() => {
-    void keptChecks(userId).then(setKept).catch(() => setKept([]));
+    let alive = true;
+    // read again whenever the device store changes (the owner written at start, a check kept or dropped)
+    const load = () => void keptChecks(userId).then((k) => alive && setKept(k)).catch(() => alive && setKept([]));
+    load();
+    const off = subscribe(load);
+    return () => {
+      alive = false;
+      off();
+    };
   }, [userId]);
   if (kept === null) return null;
   if (kept.length === 0) return <Empty title={t("field.noneKept")} hint={t("field.noneKeptHint")} />;
