@@ -25,7 +25,8 @@ def _queue_rows(page: Any) -> list[dict[str, Any]]:
         const rows = await new Promise(r => { const q = db.transaction('queue').objectStore('queue').getAll(); q.onsuccess = () => r(q.result); });
         const checks = await new Promise(r => { const q = db.transaction('checks').objectStore('checks').getAll(); q.onsuccess = () => r(q.result); });
         db.close();
-        return JSON.stringify({queue: rows.map(i => ({userId: i.userId, kind: i.kind, checkId: i.checkId})), checks: checks.map(c => c.id)});
+        return JSON.stringify({queue: rows.map(i => ({userId: i.userId, kind: i.kind, checkId: i.checkId})), checks: checks.map(c => c.id),
+                               checkOwners: checks.map(c => c.userId)});
     }"""))
 
 
@@ -91,7 +92,7 @@ def test_a_conflict_says_what_changed_and_the_inspector_reapplies_their_values(p
     summary = page.locator("[data-testid=conflict-summary]")
     assert "TỔ VIÊN: đề nghị chấn chỉnh niêm yết." in summary.locator("[data-testid=conflict-summary-theirs]").inner_text()
     assert "TỔ TRƯỞNG: đơn vị chấp hành tốt." in summary.locator("[data-testid=conflict-summary-mine]").inner_text()
-    assert page.locator("[data-testid=conflict-summary-both] input").is_checked()
+    assert page.locator("[data-testid=conflict-summary-choice-both] input").is_checked()
     text = conflict.inner_text()
     assert inspector_me["full_name"] in text, text  # by whom
     assert f"Tiêu chí {codes[1]}" in text and "Vắng mặt tại quầy lúc 09:40" in text  # what
@@ -155,7 +156,8 @@ def test_a_change_queued_in_one_tab_is_not_sent_under_the_account_another_tab_si
     page.wait_for_timeout(9_000)  # more than the background sender's period and first retry wait
     rows = _queue_rows(tab)
     assert lead_me["id"] not in [r["userId"] for r in rows["queue"]], rows
-    assert check["id"] not in rows["checks"]
+    # nothing of the lead's is kept for the inspector (the inspector, on this check's team, keeps it as his own)
+    assert lead_me["id"] not in rows["checkOwners"], rows
     # the first tab re-read who is signed in: it is no longer the lead's
     page.wait_for_function(f"""() => {{ const u = document.querySelector('.phone-menu-user');
         return !u || !u.textContent.includes({json.dumps(lead_me['full_name'])}); }}""", timeout=15_000)

@@ -94,7 +94,7 @@ function ConflictDetail({ item, t, choice, onChoice }: { item: QueueItem; t: T; 
             {serverSummary !== undefined ? <q>{serverSummary || t("queue.emptySummary")}</q> : <em>{t("queue.summaryUnread")}</em>}
           </div>
           <div data-testid="conflict-summary-mine">{t("queue.mySummary")} <q>{mine.summary || t("queue.emptySummary")}</q></div>
-          <Choice name={`s${item.seq}`} testid="conflict-summary" value={how}
+          <Choice name={`s${item.seq}`} testid="conflict-summary-choice" value={how}
             options={[["both", t("queue.summaryBoth")], ["theirs", t("queue.summaryTheirs")], ["mine", t("queue.summaryMine")]]}
             onChange={(v) => onChoice({ ...choice, summary: v })} />
           {serverSummary !== undefined && (
