@@ -465,8 +465,7 @@ def test_a_started_check_of_my_team_opens_offline_without_having_been_opened(pho
     inspector.context.set_offline(True)
     page.reload()
     kept = page.locator("[data-testid=kept-checks]")
-    kept.wait_for()
-    assert check["reference"] in kept.inner_text()
+    kept.get_by_text(check["reference"]).wait_for()
     kept.get_by_text(check["reference"]).click()
     page.wait_for_selector("[data-testid=kept-copy]")
     assert page.locator("[data-testid^=criterion-]").count() > 0
