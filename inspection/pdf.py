@@ -90,8 +90,8 @@ def _signature_image(report: CheckReport, width: float, height: float, *, key: s
 
 
 def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
-    from reportlab.lib.units import mm
     from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
     from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
     st = statedoc.styles()

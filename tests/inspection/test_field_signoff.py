@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from backend.org.demo import DEMO_PASSWORD
 from inspection.models import CheckReport, ReportEvidence, SurpriseCheck
-from inspection.services_reports import content_hash, report_content
+from inspection.services_reports import content_hash
 from tests.inspection.factories import photo_bytes, report_version
 from tests.inspection.test_reports import _all, _url
 from tests.inspection.test_secrecy import _plan
