@@ -887,8 +887,14 @@ class HandoverExitApi(APIView):
         uid = session_handover(session)
         if uid is None:
             return Response(status=204)
-        user = login_password_check(request=request._request, username=request.user.get_username(),
-                                    password=data.validated_data["password"], ip=client_ip(request.META))
+        try:
+            user = login_password_check(request=request._request, username=request.user.get_username(),
+                                        password=data.validated_data["password"], ip=client_ip(request.META))
+        except DomainError as error:
+            if error.code != "bad_credentials":
+                raise
+            # only the password was asked for (the lead's own account): no "username or password"
+            raise DomainError("Sai mật khẩu.", "Wrong password.", code="bad_credentials", status=400) from error
         if user.pk != request.user.pk:  # cannot happen with the same username; never trust it silently
             raise DomainError("Sai mật khẩu.", "Wrong password.", code="bad_credentials")
         login_failures_clear(username=user.get_username())

@@ -19,7 +19,7 @@ from inspection.models import CheckReport, CriterionResult, Finding, Severity
 ISSUER = "Tổ kiểm tra đặc biệt"
 SYMBOL = "BB-TKTĐB"
 # Bump when the layout changes: cached minutes are keyed by it (inspection.selectors.report_minutes_pdf).
-LAYOUT_VERSION = "nd30-3"
+LAYOUT_VERSION = "nd30-4"
 
 OUTCOME_VI = dict(CriterionResult.Outcome.choices)
 NOT_APPLICABLE = CriterionResult.Outcome.NOT_APPLICABLE
@@ -90,10 +90,12 @@ def _signature_image(report: CheckReport, width: float, height: float, *, key: s
 
 
 def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Spacer
+    from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
     st = statedoc.styles()
+    st = {**st, "heading_loose": ParagraphStyle("heading_loose", parent=st["heading"], keepWithNext=0)}
     P = statedoc.para  # noqa: N806
     width = statedoc.content_width()
     check = report.surprise_check
@@ -122,8 +124,16 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     ]
     story += [P(f"- Đồng chí {_name(u)}, thành viên;", st["indent"]) for u in team]
     story += [P(f"2. Đơn vị được kiểm tra: {check.unit.name}"
-                + (f"; bộ phận: {check.counter.name}." if check.counter else "."), st["body"]),
-              P("II. KẾT QUẢ KIỂM TRA THEO TIÊU CHÍ", st["heading"])]
+                + (f"; bộ phận: {check.counter.name}." if check.counter else "."), st["body"])]
+    # The unit's representative is one of the people present (the form lists both sides in section I).
+    present = signed.get("unit_representative") if report.rep_signed_at else None
+    if present and present.get("name"):
+        story.append(P(f"- Đại diện đơn vị: {present.get('name')}"
+                       + (f", {present.get('post')}" if present.get("post") else "") + ".", st["indent"]))
+    # The table starts on page 1 under its heading, its rows splitting over the pages (a heading kept with
+    # a whole table pushed it to page 2 and left page 1 mostly blank); the heading only moves on when
+    # too little of the page is left for it and a row or two.
+    story += [CondPageBreak(35 * mm), P("II. KẾT QUẢ KIỂM TRA THEO TIÊU CHÍ", st["heading_loose"])]
 
     # The body is the text the signature covers (signed_content), never a later amendment: amendments
     # are printed after the signature, each with its author, time, reason and what it changed.
@@ -160,10 +170,25 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     evidence = signed.get("evidence") if report.signed_content else [
         [e.sha256, e.filename, e.result.criterion.code if e.result is not None else ""] for e in report.evidence.all()]
     if evidence:
+        # Photos by criterion and the time the device declared (phone cameras name every photo "image.jpg"),
+        # ordered so; the file name stays only for a file that is not a photo.
+        taken = {e.sha256: e for e in report.evidence.all()}
         story.append(P("V. TÀI LIỆU, CHỨNG CỨ KÈM THEO", st["heading"]))
-        for sha, filename, code in evidence:
-            story.append(P(f"- {filename}" + (f" (tiêu chí {code})" if code else "") + f", mã băm SHA-256: {sha}",
-                           st["small"]))
+
+        def order(row: Any) -> tuple[Any, ...]:
+            item = taken.get(row[0])
+            at = item.captured_at or item.uploaded_at if item else None
+            return (criteria[row[2]].position if row[2] in criteria else 0, row[2], at.isoformat() if at else "")
+
+        for n, (sha, filename, code) in enumerate(sorted(evidence, key=order), start=1):
+            item = taken.get(sha)
+            photo = bool(item and item.content_type.startswith("image/"))
+            what = (f"Ảnh {n}" if photo else f"Tệp {n} ({filename})") + (f", tiêu chí {code}" if code else "")
+            if item and item.captured_at:
+                what += f", chụp lúc {_local(item.captured_at)} (theo thiết bị)"
+            elif item:
+                what += f", nhận lúc {_local(item.uploaded_at)}"
+            story.append(P(f"- {what}, mã băm SHA-256: {sha}", st["small"]))
     lead_block: dict[str, Any] = signed.get("lead") or {}
     signer = lead_block.get("name") or (_name(report.signed_by) if report.signed_by_id else "")
     # The unit's side (field mode): its representative's opinion and signature are part of what is sealed.
@@ -174,11 +199,16 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
                   P(rep.get("opinion") or "Không có ý kiến.", st["indent"])]
     ended = f"Kiểm tra kết thúc hồi {_hour_day(check.completed_at)}. " if check.completed_at else ""
     lead_post = ", ".join(x for x in (lead_block.get("post"), lead_block.get("unit")) if x)
+    # "Tổ trưởng" once: the post in brackets already says it when the sealed post carries it.
+    signer_words = " ".join(x for x in (lead_block.get("rank"), signer) if x) or "—"
+    said = "tổ trưởng" in lead_post.lower()
     closing: list[Any] = [
-        P(ended + f"Biên bản được ký lúc {_local(report.signed_at)} bởi Tổ trưởng "
-                  f"{' '.join(x for x in (lead_block.get('rank'), signer) if x) or '—'}"
+        P(ended + f"Biên bản được ký lúc {_local(report.signed_at)} bởi "
+                  + (f"đồng chí {signer_words}" if said else f"Tổ trưởng {signer_words}")
                   + (f" ({lead_post})" if lead_post else "") + "; các bên đã đọc lại và thống nhất nội dung.",
-          st["indent"])]
+          st["indent"]),
+        P("Biên bản được lập thành 02 bản có giá trị pháp lý như nhau, đơn vị được kiểm tra giữ 01 bản, "
+          "Tổ kiểm tra đặc biệt giữ 01 bản.", st["indent"])]
     unit_signer = statedoc.Signer("Đại diện đơn vị được kiểm tra", "")
     if rep:
         declared = rep.get("identity") != "verified"

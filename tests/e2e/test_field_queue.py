@@ -25,7 +25,8 @@ def _queue_rows(page: Any) -> list[dict[str, Any]]:
         const rows = await new Promise(r => { const q = db.transaction('queue').objectStore('queue').getAll(); q.onsuccess = () => r(q.result); });
         const checks = await new Promise(r => { const q = db.transaction('checks').objectStore('checks').getAll(); q.onsuccess = () => r(q.result); });
         db.close();
-        return JSON.stringify({queue: rows.map(i => ({userId: i.userId, kind: i.kind, checkId: i.checkId})), checks: checks.map(c => c.id)});
+        return JSON.stringify({queue: rows.map(i => ({userId: i.userId, kind: i.kind, checkId: i.checkId})), checks: checks.map(c => c.id),
+                               checkOwners: checks.map(c => c.userId)});
     }"""))
 
 
@@ -56,11 +57,16 @@ def test_a_conflict_says_what_changed_and_the_inspector_reapplies_their_values(p
 
     lead.context.set_offline(True)
     _answer_all(page, "Đạt")
+    page.fill("textarea >> nth=-1", "TỔ TRƯỞNG: đơn vị chấp hành tốt.")
     page.click("[data-testid=report-save]")
     page.wait_for_selector("text=1 thay đổi chờ gửi")
     page.locator("[data-testid^=criterion-]").first.locator("input[type=file]").set_input_files(
         files=[{"name": "quay.jpg", "mimeType": "image/jpeg", "buffer": _big_photo()}])
     page.wait_for_selector("[data-testid=queue-count]:has-text('2 thay đổi chờ gửi')")
+    # a photo of a criterion only the lead has graded: it must wait for the report change
+    page.locator("[data-testid^=criterion-]").nth(2).locator("input[type=file]").set_input_files(
+        files=[{"name": "so-thu-phi.jpg", "mimeType": "image/jpeg", "buffer": _big_photo()}])
+    page.wait_for_selector("[data-testid=queue-count]:has-text('3 thay đổi chờ gửi')")
 
     # meanwhile the teammate on the network records a fail, with a note, on the second criterion
     csrf = next(c["value"] for c in inspector.context.cookies() if c["name"] == "csrftoken")
@@ -69,14 +75,24 @@ def test_a_conflict_says_what_changed_and_the_inspector_reapplies_their_values(p
     amended = inspector.page.request.put(url, headers={"X-CSRFToken": csrf}, data={
         "results": [{"criterion": codes[0], "outcome": "pass", "note": ""},
                     {"criterion": codes[1], "outcome": "fail", "note": "Vắng mặt tại quầy lúc 09:40"}],
-        "version": server["version"]})
+        "summary": "TỔ VIÊN: đề nghị chấn chỉnh niêm yết.", "version": server["version"]})
     assert amended.status == 200, amended.text()
 
     lead.context.set_offline(False)
     conflict = page.locator("[data-testid=sync-conflict]")
     conflict.wait_for(timeout=30_000)
-    # the photo did not wait behind the conflicting report change
-    page.wait_for_selector("[data-testid=queue-count]:has-text('1 thay đổi chờ gửi')", timeout=30_000)
+    # the photo of a criterion the server has did not wait behind the conflicting report change; the other
+    # says it waits for the conflict, and "Gửi ngay" (nothing it could send) is not offered
+    page.wait_for_selector("[data-testid=queue-count]:has-text('2 thay đổi chờ gửi')", timeout=30_000)
+    retry = page.locator("[data-testid=queue-retry]")
+    retry.wait_for()
+    assert "chờ xử lý xung đột" in retry.inner_text() and "chưa có kết quả" not in retry.inner_text()
+    assert page.locator("[data-testid=queue-send-now]").count() == 0
+    # the colleague's summary is shown next to the lead's, and both are kept unless the lead chooses
+    summary = page.locator("[data-testid=conflict-summary]")
+    assert "TỔ VIÊN: đề nghị chấn chỉnh niêm yết." in summary.locator("[data-testid=conflict-summary-theirs]").inner_text()
+    assert "TỔ TRƯỞNG: đơn vị chấp hành tốt." in summary.locator("[data-testid=conflict-summary-mine]").inner_text()
+    assert page.locator("[data-testid=conflict-summary-choice-both] input").is_checked()
     text = conflict.inner_text()
     assert inspector_me["full_name"] in text, text  # by whom
     assert f"Tiêu chí {codes[1]}" in text and "Vắng mặt tại quầy lúc 09:40" in text  # what
@@ -101,9 +117,12 @@ def test_a_conflict_says_what_changed_and_the_inspector_reapplies_their_values(p
     page.click("[data-testid=conflict-keep-mine]")
     page.wait_for_selector("[data-testid=sync-conflict]", state="detached", timeout=30_000)
     page.wait_for_selector("[data-testid=queue-count]", state="detached", timeout=30_000)
+    page.wait_for_selector("[data-testid=queue-all-sent]")  # said, not left to trust
     now = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/").json()
     assert now["version"] > report["version"]
     assert {r["criterion"]: r["outcome"] for r in now["results"]} == {c: "pass" for c in codes}
+    assert now["summary"] == "TỔ VIÊN: đề nghị chấn chỉnh niêm yết.\n\nTỔ TRƯỞNG: đơn vị chấp hành tốt."
+    assert sorted(e["criterion"] for e in now["evidence"]) == sorted([codes[0], codes[2]])
 
 
 def test_a_change_queued_in_one_tab_is_not_sent_under_the_account_another_tab_signs_in_with(phone: Any, login: Any) -> None:  # noqa: F811 (the phone fixture)
@@ -137,7 +156,8 @@ def test_a_change_queued_in_one_tab_is_not_sent_under_the_account_another_tab_si
     page.wait_for_timeout(9_000)  # more than the background sender's period and first retry wait
     rows = _queue_rows(tab)
     assert lead_me["id"] not in [r["userId"] for r in rows["queue"]], rows
-    assert check["id"] not in rows["checks"]
+    # nothing of the lead's is kept for the inspector (the inspector, on this check's team, keeps it as his own)
+    assert lead_me["id"] not in rows["checkOwners"], rows
     # the first tab re-read who is signed in: it is no longer the lead's
     page.wait_for_function(f"""() => {{ const u = document.querySelector('.phone-menu-user');
         return !u || !u.textContent.includes({json.dumps(lead_me['full_name'])}); }}""", timeout=15_000)

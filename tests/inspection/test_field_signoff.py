@@ -272,3 +272,38 @@ def test_a_stored_signature_that_cannot_be_decoded_still_prints_the_minutes(monk
     assert pdf._signature_image(report, 100, 40) is None
     monkeypatch.setattr(store_module, "get_store", serving(Good()))
     assert pdf._signature_image(report, 100, 40) is not None
+
+
+@pytest.mark.django_db
+def test_minutes_list_the_representative_the_copies_and_photos_by_criterion_and_the_table_starts_on_page_one(api_as, running):
+    """Phone review of issue 16, finding 5: the minutes as a paper record."""
+    inspector, lead = api_as("inspector"), api_as("lead")
+    assert inspector.put(_url(running), {"version": report_version(running), "results": [{"criterion": "1.1", "outcome": "pass"}]},
+                         format="json").status_code == 200
+    photo = photo_bytes()
+    upload = io.BytesIO(photo)
+    upload.name = "image.jpg"  # what real phone cameras call every photo
+    posted = inspector.post(_url(running, "evidence/"), {"file": upload, "criterion": "1.1",
+                                                          "sha256": hashlib.sha256(photo).hexdigest(),
+                                                          "captured_at": "2026-03-02T09:15:00+07:00"}, format="multipart")
+    assert posted.status_code == 201, posted.content
+    _signed(api_as, running)
+    body = {"name": "Trần Minh Đức", "post": "Trưởng Công an xã", "opinion": "Thống nhất.", "signature": _data_url(_png())}
+    assert lead.post(_url(running, "representative/"), body, format="json").status_code == 200
+
+    pdf = lead.get(_url(running, "pdf/"))
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages]
+    text = "\n".join(pages)
+    # the criteria table starts on page 1 (no page mostly blank before it)
+    assert "II. KẾT QUẢ KIỂM TRA THEO TIÊU CHÍ" in pages[0] and "1.1" in pages[0].split("II. KẾT QUẢ")[1]
+    # section I lists the unit's representative among the people present
+    present = text.split("I. THÀNH PHẦN")[1].split("II. KẾT QUẢ")[0]
+    assert "Trần Minh Đức" in present and "Trưởng Công an xã" in present
+    # the copies
+    assert "02 bản" in text and "giữ 01 bản" in text
+    # "Tổ trưởng" once in the signing sentence
+    signing = text.split("Biên bản được ký lúc")[1].split(";")[0]
+    assert signing.count("Tổ trưởng") + signing.count("tổ trưởng") <= 1, signing
+    # photos by criterion and time, not the device's file name
+    flat = " ".join(text.split())
+    assert "Ảnh 1, tiêu chí 1.1, chụp lúc" in flat and "image.jpg" not in text

@@ -265,6 +265,8 @@ def test_a_handed_over_session_answers_only_the_signature_step_until_the_lead_pa
 
     wrong = device.post("/api/inspection/handover/exit/", {"password": "khong-dung"}, format="json")
     assert wrong.status_code == 400 and device.get("/api/inspection/checks/").status_code == 403
+    # only a password was asked for: the refusal says the password is wrong, not "username or password"
+    assert wrong.json()["error"]["message"] == "Sai mật khẩu." and wrong.json()["error"]["message_en"] == "Wrong password."
 
     signed = device.post(_url(running, REP), {"name": "Trần Minh Đức", "post": "Trưởng Công an xã",
                                               "opinion": "Thống nhất.", "signature": _data_url(_png())},

@@ -42,6 +42,25 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe("ReviewSocket", () => {
+  it("reconnects as soon as the browser is online again, not after the retry wait", () => {
+    const { rs, sockets } = harness();
+    rs.start();
+    sockets[0].open();
+    for (let i = 0; i < 6; i++) {
+      // the network is gone: every try fails and the wait between tries grows
+      sockets[sockets.length - 1].drop();
+      vi.advanceTimersByTime(500 * 2 ** i);
+    }
+    sockets[sockets.length - 1].drop();
+    const tries = sockets.length;
+    expect(rs.status).toBe("closed");
+    window.dispatchEvent(new Event("online"));
+    expect(sockets.length).toBe(tries + 1); // at once
+    sockets[sockets.length - 1].open();
+    expect(rs.status).toBe("open");
+    rs.stop();
+  });
+
   it("routes each message to the handlers of its type only", () => {
     const { rs, sockets } = harness();
     rs.start();

@@ -42,10 +42,25 @@ export class ReviewSocket {
 
   start(): void {
     this.stopped = false;
+    // the network came back: try at once rather than after the retry wait (up to 15 s), so "Mất kết nối"
+    // clears as soon as the phone has a signal again
+    if (typeof window !== "undefined") window.addEventListener("online", this.onOnline);
     this.connect();
   }
 
+  /** Reconnect now if the socket is down and waiting to retry. */
+  reconnectNow(): void {
+    if (this.stopped || (this.socket && this.socket.readyState <= 1)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.retry = 0;
+    this.connect();
+  }
+
+  private onOnline = (): void => this.reconnectNow();
+
   stop(): void {
+    if (typeof window !== "undefined") window.removeEventListener("online", this.onOnline);
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -1,6 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { queueItems, subscribe, type QueueItem } from "../offline/store";
 import { useMe } from "./use-me";
+import { keepTeamChecks } from "../offline/keep";
 
 function subscribeOnline(fn: () => void): () => void {
   window.addEventListener("online", fn);
@@ -44,4 +45,15 @@ export function useFieldQueue(checkId?: string) {
     othersCount: others.length,
     waitingFor,
   };
+}
+
+/** With a network, keep the user's team's started checks on the device (the list and home call it), so
+ * they open offline; a failure leaves what is already kept. */
+export function useKeepTeamChecks(): void {
+  const me = useMe().data;
+  const online = useOnline();
+  useEffect(() => {
+    if (!me || !online || !me.is_inspection_team) return;
+    void keepTeamChecks(me).catch(() => undefined);
+  }, [me, online]);
 }

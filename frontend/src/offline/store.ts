@@ -73,9 +73,13 @@ export interface QueueItem {
   status: QueueStatus;
   attempts: number;
   nextTryAt: number;
-  lastError?: { vi: string; en: string; code: string; serverVersion?: number; serverChanges?: ServerChange[];
+  lastError?: {
+    vi: string; en: string; code: string; serverVersion?: number; serverChanges?: ServerChange[];
+    /** a conflict: the server's summary as the user was shown it, and the version it was read from */
+    serverSummary?: string; seenVersion?: number;
     /** a report the server refused: which criteria, and why (the inspector fixes those items only) */
-    criteria?: { code: string; message: string }[] };
+    criteria?: { code: string; message: string }[];
+  };
   createdAt: string;
 }
 
@@ -305,6 +309,7 @@ export async function keepCheck(userId: number, check: CheckDetail, report: Chec
     return;
   }
   await d.put("checks", { id: check.id, userId, check, report, criteria, savedAt: new Date().toISOString() });
+  notify();
 }
 
 async function readable(): Promise<boolean> {
@@ -326,6 +331,17 @@ export async function keptCheck(id: string, userId: number): Promise<StoredCheck
 export async function keptChecks(userId: number): Promise<StoredCheck[]> {
   if (!offlineSupported() || !(await readable())) return [];
   return (await (await db()).getAll("checks")).filter((r) => r.userId === userId);
+}
+
+/** Drop the user's kept checks that are not in `ids` (no longer started, or no longer their team's). */
+export async function forgetChecksExcept(userId: number, ids: string[]): Promise<void> {
+  if (!offlineSupported()) return;
+  const d = await db();
+  const keep = new Set(ids);
+  for (const row of await d.getAll("checks")) {
+    if (row.userId === userId && !keep.has(row.id)) await d.delete("checks", row.id);
+  }
+  notify();
 }
 
 export async function updateKeptReport(id: string, report: CheckReport): Promise<void> {

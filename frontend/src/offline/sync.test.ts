@@ -13,7 +13,7 @@ vi.mock("../api/client", async (orig) => {
 
 import { openDB, deleteDB } from "idb";
 import { DB_NAME, clearOfflineData, enqueuePhoto, enqueueReport, ensureOwner, enterHandover, keepCheck, keptCheck, keptChecks, lockDevice, lockedFor, queueItems, rememberedMe, sessionExpired } from "./store";
-import { OWNER_HEADER, backoffMs, bilingualPart, dropChange, flushQueue, ownChanges, reapplyOnServer, setSyncUser } from "./sync";
+import { OWNER_HEADER, WAITS_FOR_REPORT, backoffMs, bilingualPart, dropChange, flushQueue, mergedSummary, ownChanges, reapplyOnServer, setSyncUser, summaryInConflict } from "./sync";
 import type { CheckDetail, CheckReport } from "../types/inspection";
 
 const network = () => new ApiError(0, { code: "network", message: "mất mạng", message_en: "no network", fields: {} });
@@ -126,6 +126,72 @@ describe("field queue", () => {
     await flushQueue(true);
     await dropChange((await queueItems())[0]);
     expect(await queueItems()).toHaveLength(0);
+  });
+
+  it("a summary both sides edited: the colleague's text is shown and kept unless the user chooses otherwise", async () => {
+    const changes = [{ version: 4, at: "2026-03-02T02:20:00Z", by: "Võ Thanh Tùng", summary_changed: true, criteria: [] }];
+    put.mockRejectedValueOnce(new ApiError(409, { code: "report_version_conflict", message: "xung đột", message_en: "conflict", fields: { version: ["4"], server_changes: changes } }));
+    get.mockResolvedValue({ version: 4, summary: "TỔ VIÊN: đề nghị chấn chỉnh niêm yết." });
+    const base = { summary: "", results: {} };
+    await enqueueReport(1, "c1", 3, { summary: "TỔ TRƯỞNG: chấp hành tốt.", results: [] }, undefined, base);
+    await flushQueue(true);
+    const item = (await queueItems())[0];
+    expect(item.status).toBe("conflict");
+    // the card has the colleague's text, read when the conflict arrived
+    expect(item.lastError?.serverSummary).toBe("TỔ VIÊN: đề nghị chấn chỉnh niêm yết.");
+    expect(summaryInConflict(item)).toBe(true);
+
+    // the default keeps both texts, the colleague's first
+    put.mockResolvedValue({ version: 5 });
+    await reapplyOnServer(item);
+    expect(put).toHaveBeenLastCalledWith("inspection/checks/c1/report/",
+      { summary: "TỔ VIÊN: đề nghị chấn chỉnh niêm yết.\n\nTỔ TRƯỞNG: chấp hành tốt.", results: [], version: 4 }, as1);
+    // "mine" and "theirs" only when chosen
+    await reapplyOnServer(item, { summary: "theirs" });
+    expect(put.mock.lastCall?.[1].summary).toBe("TỔ VIÊN: đề nghị chấn chỉnh niêm yết.");
+    await reapplyOnServer(item, { summary: "mine" });
+    expect(put.mock.lastCall?.[1].summary).toBe("TỔ TRƯỞNG: chấp hành tốt.");
+    expect(mergedSummary("A", "A và B")).toBe("A và B");
+  });
+
+  it("a criterion both sides changed keeps the colleague's value when the user chooses theirs", async () => {
+    put.mockRejectedValueOnce(conflict(4));
+    get.mockResolvedValue({ version: 4, summary: "" });
+    const base = { summary: "", results: {} };
+    await enqueueReport(1, "c1", 3, { summary: "", results: [
+      { criterion: "1.1", outcome: "pass", points: null, note: "" }, { criterion: "1.2", outcome: "fail", points: null, note: "Thiếu" }] }, undefined, base);
+    await flushQueue(true);
+    put.mockResolvedValue({ version: 5 });
+    await reapplyOnServer((await queueItems())[0], { criteria: { "1.2": "theirs" } });
+    expect(put.mock.lastCall?.[1]).toEqual({ summary: "", results: [{ criterion: "1.1", outcome: "pass", points: null, note: "" }], version: 4 });
+  });
+
+  it("a report that moved on again after the user saw the conflict is not overwritten: the conflict comes back", async () => {
+    put.mockRejectedValueOnce(conflict(4));
+    get.mockResolvedValueOnce({ version: 4, summary: "cũ" });
+    await enqueueReport(1, "c1", 3, { summary: "của tôi", results: [] }, undefined, { summary: "", results: {} });
+    await flushQueue(true);
+    const item = (await queueItems())[0];
+    put.mockReset();
+    put.mockRejectedValueOnce(conflict(5));
+    get.mockResolvedValue({ version: 5, summary: "mới hơn" });
+    await reapplyOnServer(item, { summary: "mine" });
+    expect(put.mock.lastCall?.[1].version).toBe(3); // sent as it was: the server says what moved
+    const again = (await queueItems())[0];
+    expect(again.status).toBe("conflict");
+    expect(again.lastError?.serverSummary).toBe("mới hơn");
+  });
+
+  it("a photo waiting behind its criterion's queued result says it waits for the report, not that the grading is missing", async () => {
+    put.mockRejectedValue(conflict(4));
+    get.mockResolvedValue({ version: 4, summary: "" });
+    post.mockRejectedValue(new ApiError(400, { code: "criterion_not_scored", message: "Tiêu chí 1.1 chưa có kết quả chấm trong biên bản.", message_en: "not scored", fields: {} }));
+    await enqueueReport(1, "c1", 3, body);
+    await enqueuePhoto(1, "c1", photo);
+    await flushQueue(true);
+    const pic = (await queueItems()).find((i) => i.kind === "photo")!;
+    expect(pic.status).toBe("pending");
+    expect(pic.lastError?.code).toBe(WAITS_FOR_REPORT);
   });
 
   it("a refusal a retry cannot change is shown as failed, not retried", async () => {

@@ -11,6 +11,8 @@ import type { CheckReport } from "../types/inspection";
 import { lockDevice, notify, putItem, queueItems, removeItem, updateKeptReport, type QueueItem, type ReportBody, type ServerChange } from "./store";
 
 export const OWNER_HEADER = "X-Counterwatch-User";
+/** A photo's error code while it waits for its criterion's result, still in the queue, to reach the server. */
+export const WAITS_FOR_REPORT = "waits_for_report";
 
 const sentListeners = new Set<(checkId: string, report?: CheckReport) => void>();
 /** Called after a change reached the server (a page refreshes what it shows). */
@@ -69,6 +71,14 @@ async function send(item: QueueItem): Promise<CheckReport | undefined> {
   return undefined;
 }
 
+async function currentReport(checkId: string): Promise<CheckReport | undefined> {
+  try {
+    return await api.get<CheckReport>(`inspection/checks/${checkId}/report/`);
+  } catch {
+    return undefined; // the card then says the text could not be read, and "both" stays the default
+  }
+}
+
 async function flush(force: boolean): Promise<void> {
   const me = currentUser;
   if (me === null) return; // nobody signed in here: nothing is sent (another account's changes never are)
@@ -105,12 +115,16 @@ async function flush(force: boolean): Promise<void> {
       if (err.code === "report_version_conflict") {
         const server = Number((err.fields.version as string[] | undefined)?.[0]);
         const serverChanges = Array.isArray(err.fields.server_changes) ? (err.fields.server_changes as ServerChange[]) : undefined;
-        await putItem({ ...item, status: "conflict", attempts, lastError: { ...lastError, serverVersion: Number.isFinite(server) ? server : undefined, serverChanges } });
+        // the server's summary as it is now: a conflict card shows the colleague's text, never only "changed"
+        const current = await currentReport(item.checkId);
+        const seen = current && typeof current.summary === "string" ? { serverSummary: current.summary, seenVersion: current.version } : {};
+        await putItem({ ...item, status: "conflict", attempts, lastError: { ...lastError, serverVersion: Number.isFinite(server) ? server : undefined, serverChanges, ...seen } });
       } else if (err.status >= 500 || err.status === 429) {
         await putItem({ ...item, attempts, nextTryAt: Date.now() + backoffMs(attempts), lastError });
       } else if (err.code === "criterion_not_scored" && all.some((i) => i.kind === "report" && i.checkId === item.checkId && i.userId === me)) {
-        // a photo of a criterion whose result is still in the queue (waiting, or in conflict): it waits
-        await putItem({ ...item, attempts, nextTryAt: Date.now() + backoffMs(attempts), lastError });
+        // a photo of a criterion whose result is still in the queue (waiting, or in conflict): it waits, and
+        // says so (the server's "not scored" would read as if the grading were lost)
+        await putItem({ ...item, attempts, nextTryAt: Date.now() + backoffMs(attempts), lastError: { ...lastError, code: WAITS_FOR_REPORT } });
       } else {
         // refused for a reason a retry will not change (e.g. the report was signed meanwhile, or a result
         // the server does not take: which criterion is said, so that item alone is fixed)
@@ -138,7 +152,6 @@ export function ownChanges(item: QueueItem): ReportBody & { summaryChanged: bool
   };
 }
 
-/** The user read the conflict and re-applies their own values on top of the server's current version. */
 /** The criteria a refused report names: the server keys its errors by the position in `results`
  *  ("results[3]"); the messages are "english / tiếng Việt". */
 /** "english / tiếng Việt" (the server's per-item messages) in the UI language. */
@@ -159,10 +172,59 @@ export function refusedCriteria(item: QueueItem, fields: Record<string, unknown>
   return out;
 }
 
-export async function reapplyOnServer(item: QueueItem): Promise<void> {
-  const server = await api.get<CheckReport>(`inspection/checks/${item.checkId}/report/`);
+/** How the user resolves a conflict, item by item: for a criterion both sides changed, their value or mine;
+ * for the summary both edited, theirs, mine, or both (theirs, then mine). */
+export interface Resolution {
+  summary?: "theirs" | "mine" | "both";
+  criteria?: Record<string, "theirs" | "mine">;
+}
+
+/** Both texts, theirs first; one that already contains the other is not repeated. */
+export function mergedSummary(theirs: string, mine: string): string {
+  const a = theirs.trim();
+  const b = mine.trim();
+  if (!a || b.includes(a)) return b;
+  if (!b || a.includes(b)) return a;
+  return `${a}\n\n${b}`;
+}
+
+/** Both the user and someone on the server changed the summary, to different texts: the user must choose. */
+export function summaryInConflict(item: QueueItem, serverSummary = item.lastError?.serverSummary): boolean {
   const mine = ownChanges(item);
-  const body: ReportBody = { summary: mine.summaryChanged ? mine.summary : server.summary, results: mine.results };
+  if (!mine.summaryChanged) return false;
+  if (serverSummary === undefined) return (item.lastError?.serverChanges ?? []).some((c) => c.summary_changed);
+  const server = serverSummary.trim();
+  return server !== mine.summary.trim() && (!item.base || server !== item.base.summary.trim());
+}
+
+/** What is sent on top of the server's current report: only what the user changed, as they chose. */
+export function resolvedBody(item: QueueItem, server: Pick<CheckReport, "summary">, choice: Resolution = {}): ReportBody {
+  const mine = ownChanges(item);
+  const results = mine.results.filter((r) => choice.criteria?.[r.criterion] !== "theirs");
+  let summary = server.summary;
+  if (mine.summaryChanged) {
+    if (!summaryInConflict(item, server.summary)) summary = mine.summary;
+    else {
+      // never drop the colleague's text unless the user chose to, having been shown it
+      const how = choice.summary ?? "both";
+      summary = how === "theirs" ? server.summary : how === "mine" ? mine.summary : mergedSummary(server.summary, mine.summary);
+    }
+  }
+  return { summary, results };
+}
+
+/** The user read the conflict and applies their values, as they chose, on top of the server's current
+ * version. If the report moved on again since they were shown it, the change is sent as it was, so the
+ * server answers with a new conflict that shows what moved: nothing is decided on what they did not see. */
+export async function reapplyOnServer(item: QueueItem, choice: Resolution = {}): Promise<void> {
+  const server = await api.get<CheckReport>(`inspection/checks/${item.checkId}/report/`);
+  const seen = item.lastError?.seenVersion;
+  if (seen !== undefined && server.version !== seen) {
+    await putItem({ ...item, status: "pending", nextTryAt: 0 });
+    await flushQueue(true);
+    return;
+  }
+  const body = resolvedBody(item, server, choice);
   await putItem({ ...item, body, baseVersion: server.version, status: "pending", attempts: 0, nextTryAt: 0, lastError: undefined });
   await flushQueue(true);
 }

@@ -5,6 +5,7 @@ import { api } from "../api/client";
 import { isoToDmy } from "../components/DateInput";
 import { Badge, Card, PageHeader, QueryState } from "../components/ui";
 import type { Home, HomeRow } from "../types/home";
+import { useKeepTeamChecks } from "../hooks/use-field-queue";
 
 /** Detail words the server sends as keys (deadline kinds, account problems); the rest is data. */
 const DETAIL_KEYS = new Set(["handling", "complaint_first", "complaint_second", "two_factor_missing"]);
@@ -20,6 +21,7 @@ function RowDetail({ row, cardKey }: { row: HomeRow; cardKey: string }) {
 
 export default function HomePage() {
   const { t } = useTranslation();
+  useKeepTeamChecks(); // the team's started checks, on the device for the commune without a signal
   // always fresh when opened: the inbox must not show work that was just done elsewhere in the app
   const q = useQuery({ queryKey: ["home"], queryFn: () => api.get<Home>("home/"), refetchInterval: 60_000, staleTime: 0, refetchOnMount: "always" });
   const cards = q.data?.cards ?? [];

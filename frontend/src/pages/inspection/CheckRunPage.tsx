@@ -296,7 +296,8 @@ export default function CheckRunPage() {
       {check.state === "planned" && <div className="notice notice-amber" style={{ marginBottom: 16 }}>{t("run.plannedNote")}</div>}
       {signed && report && (
         <div className="notice notice-green" style={{ marginBottom: 16 }} data-testid="signed-banner">
-          {t("run.signedBanner", { at: fmtDateTime(report.signed_at) })}
+          {/* the seal code right after its label (it read as missing when the representative's lines came between) */}
+          <div data-testid="seal">{t("run.signedBanner", { at: fmtDateTime(report.signed_at) })} <code className="hash" style={{ display: "inline", padding: "1px 4px" }}>{report.content_hash}</code></div>
           {report.representative && (
             <div data-testid="rep-signed" style={{ marginTop: 6 }}>
               {t("sign.done", { name: report.representative.name, post: report.representative.post, at: fmtDateTime(report.representative.signed_at) })}
@@ -304,7 +305,6 @@ export default function CheckRunPage() {
               {report.representative.opinion && <div>{t("sign.opinionShown", { opinion: report.representative.opinion })}</div>}
             </div>
           )}
-          <code className="hash" style={{ marginTop: 6 }}>{report.content_hash}</code>
         </div>
       )}
       {(report?.flags ?? []).length > 0 && (

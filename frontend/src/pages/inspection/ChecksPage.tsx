@@ -9,23 +9,31 @@ import { useChecks } from "../../hooks/use-checks";
 import { useMe } from "../../hooks/use-me";
 import type { CheckBrief } from "../../types/inspection";
 import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
-import { useOnline } from "../../hooks/use-field-queue";
-import { keptChecks, type StoredCheck } from "../../offline/store";
+import { useKeepTeamChecks, useOnline } from "../../hooks/use-field-queue";
+import { keptChecks, subscribe, type StoredCheck } from "../../offline/store";
 
 /** Without a network: the started checks kept on this device, to carry on working. */
 function KeptChecks({ userId }: { userId: number }) {
   const { t } = useTranslation();
   const [kept, setKept] = useState<StoredCheck[] | null>(null);
   useEffect(() => {
-    void keptChecks(userId).then(setKept).catch(() => setKept([]));
+    let alive = true;
+    // read again whenever the device store changes (the owner written at start, a check kept or dropped)
+    const load = () => void keptChecks(userId).then((k) => alive && setKept(k)).catch(() => alive && setKept([]));
+    load();
+    const off = subscribe(load);
+    return () => {
+      alive = false;
+      off();
+    };
   }, [userId]);
   if (kept === null) return null;
-  if (kept.length === 0) return <Empty title={t("checks.empty")} />;
+  if (kept.length === 0) return <Empty title={t("field.noneKept")} hint={t("field.noneKeptHint")} />;
   return (
     <ul className="card-list" data-testid="kept-checks">
       {kept.map((k) => (
         <li key={k.id} className="list-card">
-          <Link to={`/inspection/checks/${k.id}`}><strong>{k.check.reference}</strong> — {k.check.unit.name}</Link>
+          <Link className="stretched" to={`/inspection/checks/${k.id}`}><strong>{k.check.reference}</strong> — {k.check.unit.name}</Link>
           <div className="row small"><CheckStateBadge value={k.check.state} /> <span className="muted">{t("field.keptOffline")} · {fmtDateTime(k.savedAt)}</span></div>
         </li>
       ))}
@@ -38,6 +46,7 @@ export default function ChecksPage() {
   const navigate = useNavigate();
   const me = useMe().data;
   const online = useOnline();
+  useKeepTeamChecks();
   const [state, setState] = useState("");
   const [page, setPage] = useState(1);
   const q = useChecks({ state, page });
@@ -83,7 +92,7 @@ export default function ChecksPage() {
                   <tbody>
                     {list.map((c) => (
                       <tr key={c.id} className="clickable" onClick={() => navigate(`/inspection/checks/${c.id}`)}>
-                        <td data-label={t("checks.ref")}><Link className="row-link" to={`/inspection/checks/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{c.reference}</strong></Link></td>
+                        <td data-label={t("checks.ref")}><Link className="row-link stretched" to={`/inspection/checks/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{c.reference}</strong></Link></td>
                         <td data-label={t("common.unit")}>
                           <div>
                             {c.unit.name}
