@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import re
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -154,14 +155,18 @@ def _start(lead: Phone, check: dict[str, Any]) -> Any:
     page.wait_for_selector("[data-testid^=criterion-]")
     # the check, its report and criteria are kept on the phone, and the service worker controls the page
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
-    page.wait_for_function(f"""async () => {{
+    kept_js = f"""async () => {{
         const dbs = await indexedDB.databases();
         if (!dbs.some(d => d.name === 'counterwatch-field')) return false;
         const db = await new Promise(r => {{ const q = indexedDB.open('counterwatch-field'); q.onsuccess = () => r(q.result); }});
         const row = await new Promise(r => {{ const q = db.transaction('checks').objectStore('checks').get('{check['id']}'); q.onsuccess = () => r(q.result); }});
         db.close();
         return Boolean(row && row.report && row.criteria.length);
-    }}""")
+    }}"""
+    deadline = time.monotonic() + 20  # page.evaluate awaits the promise; wait_for_function did not
+    while not page.evaluate(kept_js):
+        assert time.monotonic() < deadline, "the started check was not kept on the phone"
+        time.sleep(0.2)
     return page
 
 
@@ -454,13 +459,18 @@ def test_a_started_check_of_my_team_opens_offline_without_having_been_opened(pho
     page = inspector.go("/inspection/checks")
     page.wait_for_selector(f"text={check['reference']}")
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
-    page.wait_for_function(f"""async () => {{
+    # page.evaluate awaits the promise (wait_for_function took an async function's promise as "true" at once)
+    kept_js = f"""async () => {{
         const db = await new Promise(r => {{ const q = indexedDB.open('counterwatch-field'); q.onsuccess = () => r(q.result); }});
         if (!Array.from(db.objectStoreNames).includes('checks')) {{ db.close(); return false; }}
         const row = await new Promise(r => {{ const q = db.transaction('checks').objectStore('checks').get('{check['id']}'); q.onsuccess = () => r(q.result); }});
         db.close();
         return Boolean(row && row.report && row.criteria.length);
-    }}""", timeout=20_000)
+    }}"""
+    deadline = time.monotonic() + 20
+    while not page.evaluate(kept_js):
+        assert time.monotonic() < deadline, "the started check was not kept on the device"
+        time.sleep(0.2)
 
     inspector.context.set_offline(True)
     page.reload()
