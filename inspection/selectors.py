@@ -340,7 +340,9 @@ def findings_visible_to(user: Any) -> QuerySet[Finding]:
 
 def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
     qs = (findings_visible_to(user)
-          .select_related("category", "unit", "counter", "surprise_check", "created_by", "confirmed_by")
+          # people are shown by rank and name (their officer record): joined, not one query each
+          .select_related("category", "unit", "counter", "surprise_check", "created_by__officer",
+                          "confirmed_by__officer")
           .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer"))))
     for key in ("state", "severity", "source"):
         if filters.get(key):
@@ -367,10 +369,11 @@ def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
 
 def finding_get_for(*, user: Any, id: int) -> Finding:  # noqa: A002 - the API's name for it
     finding = (findings_visible_to(user)
-               .select_related("category", "unit", "counter", "surprise_check", "created_by", "confirmed_by",
-                               "complaint", "rating", "criterion")
+               .select_related("category", "unit", "counter", "surprise_check", "created_by__officer",
+                               "confirmed_by__officer", "complaint", "rating", "criterion")
                .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer")),
-                                 "transitions__actor", "evidence_items", "explanations__author")
+                                 "transitions__actor__officer", "evidence_items",
+                                 "explanations__author__officer")
                .filter(pk=id).first())
     if finding is None:
         raise NotFound("Không tìm thấy vi phạm.", "Finding not found.")
