@@ -348,7 +348,7 @@ def _refuse_unit_clash(by: Any, unit: Unit, window_start: datetime,
     and says no time, so it tells him no hour."""
     from inspection.secrecy import checks_visible_to
 
-    others = (SurpriseCheck.objects.select_for_update()
+    others = (SurpriseCheck.objects.select_for_update(of=("self",))  # the draw is a nullable join
               .filter(unit=unit, state__in=[SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS])
               .select_related("draw").order_by("window_start", "id"))
     visible = set(checks_visible_to(by).filter(unit=unit).values_list("pk", flat=True))

@@ -514,12 +514,27 @@ def _exclusion_notes(inputs: dict[str, Any], n: int, drawn: int) -> tuple[list[d
     return warnings, flags
 
 
+DRAW_LOCK_KEY = 0x43570001  # "CW" + 1: the advisory lock every draw takes on PostgreSQL
+
+
+def _one_draw_at_a_time() -> None:
+    """Draws are made one after another: two posted at once for overlapping windows each read "no open
+    draw overlaps" and both went through without a reason (insider review, issue 13). PostgreSQL: a
+    transaction-level advisory lock, released at commit; SQLite serializes writers already."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DRAW_LOCK_KEY])
+
+
 @transaction.atomic
 def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode: str = SurpriseCheck.Mode.DOT_XUAT,
                 reason: str = "", confirm_supersedes: list[int] | None = None, **options: Any) -> Draw:
     require_role(by, *LEAD)
     if mode not in SurpriseCheck.Mode.values:
         raise _invalid("Hình thức kiểm tra không hợp lệ.", f"Unknown mode {mode!r}.", "mode")
+    _one_draw_at_a_time()
     deviations = _policy_deviations(options)
     reason = (reason or "").strip()
     if reason:

@@ -46,3 +46,32 @@ def test_clip_list_default_order_has_its_own_index() -> None:
     ordered = [c for c in constraints.values() if c["index"] and c["columns"] == ["started_at", "id"]]
     assert ordered, "no index on (started_at, id) for the clip list's default order"
     assert ordered[0]["orders"] == ["DESC", "DESC"]
+
+
+@pytest.mark.django_db
+def test_draws_are_made_one_at_a_time(world: Any) -> None:
+    """Insider review (issue 13): two draws posted at once for overlapping windows each read "no open draw
+    overlaps" and could both go through without a reason. A draw takes a transaction-level advisory lock
+    on PostgreSQL: while another holds it, a draw waits (here: gives up after the lock timeout)."""
+    from datetime import timedelta
+
+    import psycopg
+    from django.db.utils import OperationalError
+    from django.utils import timezone
+
+    from inspection.services_draws import DRAW_LOCK_KEY, draw_create
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers: the lock is PostgreSQL's (this file runs in the scaled pass)")
+    s = connection.settings_dict
+    other = psycopg.connect(dbname=s["NAME"], user=s["USER"], password=s["PASSWORD"] or None,
+                            host=s["HOST"] or None, port=s["PORT"] or None, autocommit=True)
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [DRAW_LOCK_KEY])  # a draw in progress elsewhere
+        start = timezone.localdate() + timedelta(days=30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '300ms'")
+        with pytest.raises(OperationalError, match="lock timeout"):
+            draw_create(by=world.users["lead"], n=1, start=start, end=start + timedelta(days=6))
+    finally:
+        other.close()
