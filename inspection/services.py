@@ -421,9 +421,8 @@ def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, wind
     if counter is not None and counter.unit_id != unit.pk:
         raise _invalid("Quầy không thuộc đơn vị được kiểm tra.", "The counter does not belong to the unit.",
                        "counter_id")
-    if unit.valid_to is not None and unit.valid_to < timezone.localdate(window_start):
-        raise _invalid("Đơn vị đã giải thể/sáp nhập vào thời điểm kiểm tra.",
-                       "The unit no longer exists at the check time.", "unit_id")
+    # the unit exists on the check's day: not yet created (insider review, issue 15) is refused like ended
+    require_unit_existed(unit=unit, start=timezone.localdate(window_start), field="unit_id")
     members = list({u.pk: u for u in [by, *team]}.values())
     _validate_team(members, unit, timezone.localdate(window_start))
     _refuse_absent(members, window_start, window_end)

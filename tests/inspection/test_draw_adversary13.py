@@ -254,3 +254,24 @@ def test_a_hand_made_check_refuses_a_unit_already_on_a_check_then_and_an_absent_
         "window_start": _at(day, 8, 0), "window_end": _at(day, 9, 0)}, format="json")
     assert away.status_code == 409 and away.json()["error"]["code"] == "member_absent", away.content
     assert "vắng mặt" in away.json()["error"]["message"]
+
+
+@pytest.mark.django_db
+def test_a_check_is_not_planned_on_a_unit_that_does_not_exist_yet(insp):
+    """Insider review (issue 15): a check was planned and started on a unit valid from next month, while a
+    finding on that check was refused as 'the unit did not exist'. One rule for both: the org's."""
+    from datetime import timedelta as _td
+
+    from backend.core.errors import DomainError
+    from backend.org.models import Unit
+    from inspection.models import SurpriseCheck
+    from tests.inspection.test_secrecy import _plan
+
+    unit = insp.units["CAX-TC"]
+    Unit.objects.filter(pk=unit.pk).update(valid_from=timezone.localdate() + _td(days=30))
+    unit.refresh_from_db()
+    before = SurpriseCheck.objects.count()
+    with pytest.raises(DomainError) as refused:
+        _plan(insp, days=3)
+    assert refused.value.code == "unit_not_active"
+    assert SurpriseCheck.objects.count() == before
