@@ -75,11 +75,13 @@ def test_unit_head_day(login: Any) -> None:
     report = page.get_by_role("button", name="Báo cáo hoàn thành").first
     row = page.locator("tbody tr", has=report)
     title = row.locator("strong").first.inner_text()
+    # the seed may hold two open tasks with one title (two periods): one of them is reported
+    open_with_title = page.locator("tbody tr", has_text=title).get_by_role("button", name="Báo cáo hoàn thành").count()
     report.click()
     page.get_by_role("dialog").get_by_role("button", name="Ghi nhận hoàn thành").click()
     page.get_by_role("status").get_by_text(f"Đã ghi nhận hoàn thành nhiệm vụ “{title}”.").wait_for()
     done_row = page.locator("tbody tr", has_text=title)
-    assert done_row.get_by_role("button", name="Báo cáo hoàn thành").count() == 0
+    assert done_row.get_by_role("button", name="Báo cáo hoàn thành").count() == open_with_title - 1
     head.shot("unithead-4-task-reported")
 
     # --- back home, one task fewer waits ---
