@@ -7,7 +7,6 @@ SHA-256 of the details is recorded) until the lead starts it.
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -825,10 +824,9 @@ def finding_explain(*, by: Any, finding: Finding, kind: str, text: str) -> Findi
     if finding.state not in (Finding.State.CONFIRMED, Finding.State.ACTIONED):
         raise Conflict("Chỉ giải trình, tự kiểm điểm đối với vi phạm đã được xác nhận.",
                        "Only a confirmed finding can be explained.", code="invalid_state")
-    from inspection.services_common import is_a_reason, strip_invisible
+    from inspection.services_common import is_a_reason, plain_text
 
-    # control characters (terminal escapes) are not text; line breaks and tabs are
-    text = "".join(ch for ch in strip_invisible(text or "") if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    text = plain_text(text).strip()
     if not is_a_reason(text, EXPLANATION_MIN_LETTERS):
         raise _invalid(f"Nội dung giải trình cần nêu cụ thể (ít nhất {EXPLANATION_MIN_LETTERS} chữ cái hoặc chữ số).",
                        f"Say what happened ({EXPLANATION_MIN_LETTERS} letters or digits at least).", "text",

@@ -97,6 +97,13 @@ def strip_invisible(text: str) -> str:
     return "".join(ch for ch in text if not draws_nothing(ch)).strip()
 
 
+def plain_text(value: str) -> str:
+    """Typed text as it reads: control characters (terminal escapes), surrogates, private-use and
+    characters that draw nothing are dropped; line breaks and tabs stay."""
+    kept = "".join(ch for ch in (value or "") if unicodedata.category(ch) not in ("Cc", "Cs", "Co") or ch in "\n\t")
+    return strip_invisible(kept)
+
+
 def is_a_reason(text: str, minimum: int = MIN_REASON_LETTERS) -> bool:
     """A reason says something: at least `minimum` letters or digits ("." or "x" are not reasons)."""
     return sum(ch.isalnum() for ch in strip_invisible(text)) >= minimum
@@ -106,9 +113,7 @@ def _require_reason(value: str, field: str, vi_name: str) -> str:
     """A reason that is a reason: invisible characters (zero-width spaces, format characters) are
     dropped, whitespace collapsed, and what remains must hold at least five letters and six characters
     ("." "x" or U+200B are not reasons). Used for draw and check reasons, which are published."""
-    cleaned = "".join(ch for ch in (value or "") if unicodedata.category(ch) not in ("Cc", "Cs", "Co")
-                      or ch in "\n\t")
-    cleaned = " ".join(strip_invisible(cleaned).split())
+    cleaned = " ".join(plain_text(value).split())
     if not cleaned:
         raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
     letters = sum(1 for ch in cleaned if ch.isalpha())
