@@ -42,7 +42,7 @@ test("a disciplinary officer sees each period with its source and states why the
   vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
     const method = init?.method ?? "GET";
     calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
-    if (url.includes("auth/me")) return json({ id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" } });
     if (url.includes("rulesets/current")) return json({ forms: [khienTrach] });
     if (url.includes("transition/")) return json({ ...theCase, state: "considering", self_review_waiver: "Cán bộ đang điều trị dài ngày" });
     if (url.includes("accountability/cases/9/")) return json(theCase);
@@ -76,7 +76,7 @@ function renderCase(body: unknown, calls: { method: string; url: string; body: u
   vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
     const method = init?.method ?? "GET";
     calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
-    if (url.includes("auth/me")) return json({ id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" } });
     if (url.includes("rulesets/current")) return json({ forms: [khienTrach] });
     if (url.includes("accountability/cases/9/")) return json(body);
     return json({ count: 0, next: null, previous: null, results: [] });
@@ -219,7 +219,7 @@ test("a complaint refused as late by the server is recorded as refused from the 
   vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
     const method = init?.method ?? "GET";
     calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
-    if (url.includes("auth/me")) return json({ id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" } });
     if (url.includes("rulesets/current")) return json({ forms: [khienTrach] });
     if (url.includes("/appeal/")) return json({ error: { code: "complaint_late", message: "Khiếu nại quá hạn: chỉ được khiếu nại trong 15 ngày kể từ ngày 01/06/2026, tức đến hết ngày 16/06/2026. Có thể ghi nhận đơn và từ chối thụ lý.", message_en: "late", fields: {} } }, 409);
     if (url.includes("complaints/refuse/")) return json({ ...theCase, state: "decided", decision_date: "2026-06-01", refused_complaints: [] }, 201);

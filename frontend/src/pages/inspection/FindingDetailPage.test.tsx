@@ -18,7 +18,7 @@ test("a finding with nothing to package disables the export with its reason befo
   };
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
     const url = String(input);
-    if (url.includes("/auth/me/")) return json({ id: 1, username: "reviewer", full_name: "R", role: "reviewer", role_label: "", scope_unit: null });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "reviewer", full_name: "R", role: "reviewer", role_label: "", scope_unit: null } });
     if (url.includes("/inspection/findings/2/") && !url.includes("?")) return json(finding);
     return json(page([]));
   }));
@@ -47,7 +47,7 @@ test("a unit head is told footage evidence exists (with its count) and the page 
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
     const url = String(input);
     calls.push(url);
-    if (url.includes("/auth/me/")) return json({ id: 7, username: "unithead", full_name: "U", role: "unit_head", role_label: "", scope_unit: { id: 3 } });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 7, username: "unithead", full_name: "U", role: "unit_head", role_label: "", scope_unit: { id: 3 } } });
     if (url.includes("/media/evidence/")) return new Response(JSON.stringify({ error: { code: "forbidden" } }), { status: 403, headers: { "Content-Type": "application/json" } });
     if (url.includes("/inspection/findings/2/") && !url.includes("?")) return json(finding);
     return json(page([]));
