@@ -244,3 +244,25 @@ test("a complaint refused as late by the server is recorded as refused from the 
   expect(calls.find((c) => c.url.includes("complaints/refuse/"))?.body).toMatchObject({ received_on: "2026-10-21", text: "Đề nghị xem xét lại" });
 });
 
+
+test("the case shows the unit's explanations of its findings: kind, finding, text, rank and name, vi-VN date", async () => {
+  renderCase({
+    ...theCase,
+    explanations: [{
+      id: 4, finding_id: 12, finding_reference: "VP-2026-0012", kind: "self_review", kind_label: "Tự kiểm điểm",
+      text: "Đơn vị đã chấn chỉnh lịch trực.", at: "2026-11-28T02:05:00Z",
+      author: { id: 7, username: "unithead", full_name: "Trần Minh Đức", rank: "Thiếu tá", name: "Thiếu tá Trần Minh Đức" },
+    }],
+  });
+  const list = await screen.findByTestId("case-explanations");
+  expect(within(list).getByText("Tự kiểm điểm")).toBeInTheDocument();
+  expect(within(list).getByRole("link", { name: "VP-2026-0012" })).toHaveAttribute("href", "/accountability/trace/12");
+  expect(within(list).getByText("Đơn vị đã chấn chỉnh lịch trực.")).toBeInTheDocument();
+  expect(within(list).getByText("Thiếu tá Trần Minh Đức · 28/11/2026 09:05")).toBeInTheDocument();
+  expect(screen.queryByText("unithead")).toBeNull();
+});
+
+test("a case with no answer from the unit says so", async () => {
+  renderCase({ ...theCase, explanations: [] });
+  expect(await screen.findByTestId("case-no-explanations")).toHaveTextContent("Đơn vị chưa gửi giải trình");
+});
