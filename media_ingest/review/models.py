@@ -107,6 +107,8 @@ class EvidenceItem(models.Model):
     size_bytes = models.BigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, help_text="Of the uploaded file; of the clip for tags")
     note = models.TextField(blank=True)
+    out_of_period_reason = models.TextField(
+        blank=True, help_text="Why footage outside the finding's period was attached (empty: within it)")
     added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
 

@@ -70,8 +70,11 @@ def finding_for(demo: Any) -> Callable[..., Any]:
         n = next(seq)
         fields = dict(reference=f"VP-TEST-{n}", source=Finding.Source.FOOTAGE, category=category,
                       severity="less_serious", title=f"Vắng mặt tại quầy {n}", unit=demo.units[unit_code],
-                      occurred_from=T0, state=state, created_by=demo.users["lead"])
+                      occurred_from=T0, occurred_to=T0 + timedelta(hours=1),  # the period the clips show
+                      state=state, created_by=demo.users["lead"])
         fields.update(extra)
+        if "occurred_from" in extra and "occurred_to" not in extra:
+            fields["occurred_to"] = None  # an instant
         return Finding.objects.create(**fields)
 
     return make
