@@ -27,7 +27,7 @@ from backend.core.params import REASON_MAX, IdField, Query
 from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
 from media_ingest.models import Clip, ClipEvent
-from media_ingest.review import selectors, services, signing
+from media_ingest.review import custody_repeats, selectors, services, signing
 from media_ingest.review.models import AccessLog, EvidencePackage, TagLabel
 from media_ingest.review.package import VerifyReport, verify_package
 
@@ -173,12 +173,20 @@ class ClipEventsApi(APIView):
 
 
 class PlaybackApi(APIView):
+    """A short-lived playback/download URL, logged as custody (repeats counted on one entry); at most
+    PLAYBACK_THROTTLE_RATE per person, past it 429 `playback_throttled` with when to retry."""
+
+    throttle_classes = [custody_repeats.PlaybackThrottle]
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise custody_repeats.playback_refused(wait)
+
     class PlaybackInputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=1000)
         variant = serializers.ChoiceField(choices=["auto", "proxy", "original"], default="auto")
         download = serializers.BooleanField(default=False)
 
-    @extend_schema(request=PlaybackInputSerializer, responses=OBJ)
+    @extend_schema(request=PlaybackInputSerializer, responses={201: OBJ, 429: OBJ})
     def post(self, request: Request, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.PlaybackInputSerializer, request.data)

@@ -190,6 +190,9 @@ class AccessLog(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="For issued URLs")
     detail = models.JSONField(default=dict, blank=True)
+    count = models.PositiveIntegerField(default=1, help_text="Identical accesses counted on this entry "
+                                        "(custody_repeats): first at `at`, last at `last_at`")
+    last_at = models.DateTimeField(null=True, blank=True, help_text="The last repeat; empty when count is 1")
 
     class Meta:
         ordering = ["at", "id"]

@@ -18,6 +18,15 @@ T0 = datetime(2026, 5, 4, 9, 0, 0, tzinfo=LOCAL)
 
 
 @pytest.fixture(autouse=True)
+def _fresh_playback_throttle() -> None:
+    """Playback links are rate-limited per person (DRF's cache, LocMemCache here): each test starts
+    with an empty count, whatever the tests before it issued."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     """The demo users' passwords are hashed per test; a fast hasher keeps this suite quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -268,4 +268,7 @@ export interface CustodyEntry {
   user_agent: string;
   expires_at: string | null;
   detail: Record<string, unknown>;
+  /** Identical accesses counted on this entry (the same view repeated within minutes): first at `at`. */
+  count?: number;
+  last_at?: string;
 }
