@@ -110,6 +110,10 @@ def test_admin_day_org_officers_and_appointments(login: Any) -> None:
     assert d.locator("input[name=on]").input_value() == "01/01/2025"
     d.locator("input[name=on]").fill("01/03/2025")
     d.locator("select[name=children_to]").select_option(label="Công an tỉnh Nghệ An")
+    # before confirming, what the abolition ends (issue 15): no post held, the commune to move
+    preview = d.get_by_test_id("end-preview")
+    preview.get_by_text("Không có chức vụ nào đang giữ tại đơn vị.").wait_for()
+    assert f"1 đơn vị trực thuộc cần chuyển về đơn vị cấp trên mới: {COMMUNE_A}" in preview.inner_text()
     save.click()  # a past date rewrites history: the server asks for a reason, in Vietnamese
     d.get_by_text("Cần nêu lý do").wait_for()
     d.locator("textarea[name=reason]").fill("Bỏ cấp huyện theo quyết định của Bộ")
