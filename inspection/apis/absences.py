@@ -15,7 +15,7 @@ from backend.accounts.selectors import require_role
 from backend.core.errors import DomainError
 from backend.core.params import REASON_MAX, DateField
 from backend.org.apis import paginate
-from inspection import selectors, services
+from inspection import selectors, services_absences
 from inspection.apis.common import _user_brief
 from inspection.models import InspectorAbsence
 from inspection.services_absences import ABSENCE_WRITERS
@@ -62,7 +62,7 @@ class AbsenceListApi(APIView):
         user = User.objects.filter(pk=values.pop("user")).first()
         if user is None:
             raise DomainError("Không tìm thấy người dùng.", "User not found.", code="invalid", fields={"user": ["not found"]})
-        absence = services.absence_create(by=request.user, user=user, **values)
+        absence = services_absences.absence_create(by=request.user, user=user, **values)
         return Response(AbsenceOutputSerializer(absence).data, status=201)
 
 
@@ -82,6 +82,6 @@ class AbsenceWithdrawApi(APIView):
         require_role(request.user, *ABSENCE_WRITERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        absence = services.absence_withdraw(by=request.user, absence=selectors.absence_get(user=request.user, pk=pk),
-                                            reason=data.validated_data["reason"])
+        absence = services_absences.absence_withdraw(by=request.user, absence=selectors.absence_get(user=request.user, pk=pk),
+                                                     reason=data.validated_data["reason"])
         return Response(AbsenceOutputSerializer(absence).data)

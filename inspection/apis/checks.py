@@ -16,7 +16,7 @@ from backend.core.errors import DomainError
 from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query
 from backend.org.apis import paginate
 from backend.org.models import Counter, Unit
-from inspection import selectors, services
+from inspection import selectors, services_checks
 from inspection.apis.common import LEAD, _counter_brief, _get_or_404, _unit_brief, _user_brief
 from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
 from inspection.secrecy import on_check_team
@@ -120,9 +120,9 @@ class CheckListApi(APIView):
                               fields={"team_ids": ["unknown user"]})
         cs = _get_or_404(CriteriaSet, v.get("criteria_set_id"), "Không tìm thấy bộ tiêu chí.",
                          "Unknown criteria set.") if v.get("criteria_set_id") else None
-        check = services.check_create(by=request.user, mode=v["mode"], unit=unit, counter=counter,
-                                      window_start=v["window_start"], window_end=v["window_end"], team=team,
-                                      criteria_set=cs, notes=v["notes"])
+        check = services_checks.check_create(by=request.user, mode=v["mode"], unit=unit, counter=counter,
+                                             window_start=v["window_start"], window_end=v["window_end"], team=team,
+                                             criteria_set=cs, notes=v["notes"])
         check = selectors.check_get_for(user=request.user, uid=check.uid)
         return Response(CheckOutputSerializer(check, context={"request": request}).data, status=201)
 
@@ -163,13 +163,13 @@ class CheckDetailApi(APIView):
 
 class CheckStartApi(APIView):
     def post(self, request: Request, uid: str) -> Response:
-        check = services.check_start(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
+        check = services_checks.check_start(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
         return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
 
 class CheckCompleteApi(APIView):
     def post(self, request: Request, uid: str) -> Response:
-        check = services.check_complete(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
+        check = services_checks.check_complete(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
         return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
 
@@ -180,6 +180,6 @@ class CheckCancelApi(APIView):
     def post(self, request: Request, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        check = services.check_cancel(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
-                                      reason=data.validated_data["reason"])
+        check = services_checks.check_cancel(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
+                                             reason=data.validated_data["reason"])
         return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)

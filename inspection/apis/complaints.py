@@ -15,7 +15,7 @@ from backend.core.errors import DomainError
 from backend.core.params import LABEL_MAX, REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query
 from backend.org.apis import paginate
 from backend.org.models import Counter, Officer, Unit
-from inspection import selectors, services
+from inspection import selectors, services_complaints
 from inspection.apis.common import TEAM, _counter_brief, _get_or_404, _unit_brief
 from inspection.models import Complaint, FindingCategory
 
@@ -83,7 +83,7 @@ class ComplaintListApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        complaint = services.complaint_create(
+        complaint = services_complaints.complaint_create(
             by=request.user, channel=v["channel"], received_at=v.get("received_at") or timezone.now(),
             summary=v["summary"], details=v["details"], occurred_at=v.get("occurred_at"),
             complainant_name=v["complainant_name"], complainant_phone=v["complainant_phone"], **_complaint_refs(v))
@@ -121,8 +121,8 @@ class ComplaintTriageApi(APIView):
             if category is None:
                 raise DomainError("Không có danh mục vi phạm này.", f"Unknown category {v['category']!r}.",
                                   code="invalid", fields={"category": ["unknown"]})
-        services.complaint_triage(by=request.user, complaint=complaint, category=category, priority=v["priority"],
-                                  note=v["note"], **_complaint_refs(v))
+        services_complaints.complaint_triage(by=request.user, complaint=complaint, category=category, priority=v["priority"],
+                                             note=v["note"], **_complaint_refs(v))
         return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=pk)).data)
 
 
@@ -135,8 +135,8 @@ class ComplaintTransitionApi(APIView):
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.complaint_transition(by=request.user, complaint=complaint, to_state=data.validated_data["to"],
-                                      note=data.validated_data["note"])
+        services_complaints.complaint_transition(by=request.user, complaint=complaint, to_state=data.validated_data["to"],
+                                                 note=data.validated_data["note"])
         return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=pk)).data)
 
 
@@ -149,5 +149,5 @@ class ComplaintLinkFindingApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         finding = selectors.finding_get_for(user=request.user, id=data.validated_data["finding_id"])
-        services.complaint_link_finding(by=request.user, complaint=complaint, finding=finding)
+        services_complaints.complaint_link_finding(by=request.user, complaint=complaint, finding=finding)
         return Response({"complaint": complaint.pk, "finding": finding.pk}, status=201)

@@ -14,7 +14,7 @@ from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.core.params import IdField, Query
 from backend.org.apis import FieldBriefSerializer, paginate
-from inspection import selectors, services
+from inspection import selectors, services_criteria
 from inspection.apis.common import LEAD
 from inspection.models import CriteriaSet, FindingCategory
 
@@ -44,7 +44,7 @@ class CriteriaSetListApi(APIView):
 
     def post(self, request: Request) -> Response:
         require_role(request.user, *LEAD)
-        cs = services.criteria_set_import(by=request.user, data=request.data)
+        cs = services_criteria.criteria_set_import(by=request.user, data=request.data)
         return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)},
                         status=201)
 
@@ -73,8 +73,8 @@ class CriteriaSetActivateApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cs = services.criteria_set_activate(by=request.user, criteria_set=selectors.criteria_set_get(pk=pk),
-                                            active=data.validated_data["active"])
+        cs = services_criteria.criteria_set_activate(by=request.user, criteria_set=selectors.criteria_set_get(pk=pk),
+                                                     active=data.validated_data["active"])
         return Response(CriteriaSetOutputSerializer(cs).data)
 
 
@@ -103,6 +103,6 @@ class CategoryFieldsApi(APIView):
         require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        category = services.category_fields_set(by=request.user, category=selectors.category_get(pk=pk),
-                                                field_ids=data.validated_data["field_ids"])
+        category = services_criteria.category_fields_set(by=request.user, category=selectors.category_get(pk=pk),
+                                                         field_ids=data.validated_data["field_ids"])
         return Response(CategoryOutputSerializer(selectors.category_get(pk=category.pk)).data)

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from backend.accounts.selectors import require_role
 from backend.core.params import DateField
 from backend.org.apis import paginate
-from inspection import selectors, services
+from inspection import selectors, services_draws
 from inspection.apis.common import LEAD, _user_brief
 from inspection.models import Draw, SurpriseCheck
 from inspection.secrecy import conflicted_unit_ids
@@ -42,7 +42,7 @@ class DrawOutputSerializer(serializers.ModelSerializer):
 
     def get_split(self, obj: Draw) -> dict[str, int]:
         """How the draw's places went: coverage floor, risk, chance; and the floor's part of n."""
-        return services.draw_split(obj.params or {}, obj.result or [])
+        return services_draws.draw_split(obj.params or {}, obj.result or [])
 
     def to_representation(self, instance: Draw) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -110,7 +110,7 @@ class DrawListApi(APIView):
         require_role(request.user, *LEAD)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        draw = services.draw_create(by=request.user, **data.validated_data)
+        draw = services_draws.draw_create(by=request.user, **data.validated_data)
         draw = selectors.draw_get_for(user=request.user, pk=draw.pk)  # with its counts, as the list reads them
         return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data, status=201)
 
@@ -130,8 +130,8 @@ class DrawCloseApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        draw = services.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
-                                   reason=data.validated_data["reason"])
+        draw = services_draws.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
+                                         reason=data.validated_data["reason"])
         return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data)
 
 
@@ -144,8 +144,8 @@ class DrawCancelApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        draw = services.draw_cancel(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
-                                    reason=data.validated_data["reason"])
+        draw = services_draws.draw_cancel(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
+                                          reason=data.validated_data["reason"])
         return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data)
 
 
@@ -197,5 +197,5 @@ class DrawVerifyApi(APIView):
 
     def get(self, request: Request, pk: int) -> Response:
         draw, with_targets = selectors.draw_for_verification(user=request.user, pk=pk)
-        result = services.draw_verify(draw=draw, with_targets=with_targets)
+        result = services_draws.draw_verify(draw=draw, with_targets=with_targets)
         return Response(DrawVerifyOutputSerializer({"draw": draw.pk, **result}).data)

@@ -17,7 +17,7 @@ from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, Qu
 from backend.core.parsers import JSONParser
 from backend.org.apis import paginate
 from backend.org.models import Counter, Unit
-from inspection import selectors, services
+from inspection import selectors, services_findings
 from inspection.apis.common import TEAM, _counter_brief, _get_or_404, _unit_brief, _user_brief
 from inspection.models import Finding, FindingCategory, FindingExplanation
 
@@ -142,7 +142,7 @@ class FindingListApi(APIView):
         unit = _get_or_404(Unit, v["unit_id"], "Không tìm thấy đơn vị.", "Unknown unit.") if v.get("unit_id") else None
         counter = _get_or_404(Counter, v["counter_id"], "Không tìm thấy quầy.", "Unknown counter.") \
             if v.get("counter_id") else None
-        finding = services.finding_create(
+        finding = services_findings.finding_create(
             by=request.user, source=v["source"], category=category, severity=v.get("severity"), title=v["title"],
             description=v["description"], unit=unit, counter=counter, occurred_from=v["occurred_from"],
             occurred_to=v.get("occurred_to"), surprise_check=check, complaint=complaint, rating=rating,
@@ -176,7 +176,7 @@ class FindingDetailApi(APIView):
             v["category"] = category
         if "subjects" in v:
             v["subjects"] = [dict(s) for s in v["subjects"]]
-        services.finding_update(by=request.user, finding=finding, data=v)
+        services_findings.finding_update(by=request.user, finding=finding, data=v)
         return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
 
 
@@ -189,8 +189,8 @@ class FindingTransitionApi(APIView):
         finding = selectors.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.finding_transition(by=request.user, finding=finding, to_state=data.validated_data["to"],
-                                    reason=data.validated_data["reason"])
+        services_findings.finding_transition(by=request.user, finding=finding, to_state=data.validated_data["to"],
+                                             reason=data.validated_data["reason"])
         return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
 
 
@@ -205,8 +205,8 @@ class FindingExplanationApi(APIView):
         finding = selectors.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.finding_explain(by=request.user, finding=finding, kind=data.validated_data["kind"],
-                                 text=data.validated_data["text"])
+        services_findings.finding_explain(by=request.user, finding=finding, kind=data.validated_data["kind"],
+                                          text=data.validated_data["text"])
         return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)), status=201)
 
 
@@ -219,7 +219,7 @@ class FindingEvidenceApi(APIView):
             raise DomainError("Dữ liệu phải là một đối tượng.", "The body must be an object.", code="invalid")
         upload = request.FILES.get("file")
         report_evidence_id = parse_id(request.data.get("report_evidence_id"), "report_evidence_id")
-        item = services.finding_evidence_add(
+        item = services_findings.finding_evidence_add(
             by=request.user, finding=finding, fileobj=upload, filename=upload.name if upload else "",
             content_type=(upload.content_type or "") if upload else "", report_evidence_id=report_evidence_id,
             media_ref=parse_text(request.data.get("media_ref"), "media_ref", max_length=120),
@@ -233,6 +233,6 @@ class FindingEvidenceDownloadApi(APIView):
 
     def get(self, request: Request, pk: int, evidence_id: int) -> FileResponse:
         finding = selectors.finding_get_for(user=request.user, id=pk)
-        item, handle = services.finding_evidence_open(by=request.user, finding=finding, evidence_id=evidence_id)
+        item, handle = services_findings.finding_evidence_open(by=request.user, finding=finding, evidence_id=evidence_id)
         return FileResponse(handle, as_attachment=True, filename=item.filename or f"evidence-{item.pk}",
                             content_type="application/octet-stream")

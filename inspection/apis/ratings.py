@@ -21,7 +21,7 @@ from backend.core.parsers import JSONParser
 from backend.core.store import get_store
 from backend.org.apis import paginate
 from backend.org.models import Counter
-from inspection import selectors, services
+from inspection import selectors, services_ratings
 from inspection.apis.common import TEAM, _counter_brief, _unit_brief
 from inspection.models import CsvImport, SatisfactionRating
 
@@ -66,7 +66,7 @@ class RatingListApi(APIView):
         body = request.data
         batch = isinstance(body, dict) and "ratings" in body
         items = body.get("ratings") if batch else [body]
-        results = services.ratings_record(token=token, items=items)
+        results = services_ratings.ratings_record(token=token, items=items)
         if batch:
             summary = {s: sum(1 for r in results if r["status"] == s)
                        for s in ("created", "duplicate", "conflict", "invalid")}
@@ -97,7 +97,7 @@ class RatingReviewApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        count = services.ratings_review(by=request.user, **data.validated_data)
+        count = services_ratings.ratings_review(by=request.user, **data.validated_data)
         return Response(self.OutputSerializer({"reviewed": count}).data)
 
 
@@ -142,8 +142,8 @@ class RatingDeviceApi(APIView):
             if token is None:
                 raise DomainError("Không có mã truy cập này.", "No such token.", code="invalid",
                                   fields={"token_id": ["not found"]})
-        device = services.rating_device_register(by=request.user, counter=counter,
-                                                 serial=data.validated_data["serial"], token=token)
+        device = services_ratings.rating_device_register(by=request.user, counter=counter,
+                                                         serial=data.validated_data["serial"], token=token)
         return Response(self.OutputSerializer(device).data, status=201)
 
 
@@ -179,7 +179,7 @@ class VolumeListApi(APIView):
                         VolumeOutputSerializer)
 
     def post(self, request: Request) -> Response:
-        require_role(request.user, *services.VOLUME_WRITERS)
+        require_role(request.user, *services_ratings.VOLUME_WRITERS)
         upload = request.FILES.get("file")
         if upload is not None:
             if upload.size > SYNC_IMPORT_BYTES:
@@ -190,15 +190,15 @@ class VolumeListApi(APIView):
             except UnicodeDecodeError:
                 raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
                                   fields={"file": ["not UTF-8"]}) from None
-            summary = services.volumes_import_csv(by=request.user, text=text,
-                                                  reason=str(request.data.get("reason", "") or ""))
+            summary = services_ratings.volumes_import_csv(by=request.user, text=text,
+                                                          reason=str(request.data.get("reason", "") or ""))
         else:
             items = request.data.get("items") if isinstance(request.data, dict) else None
             if not isinstance(items, list):
                 raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
                                   code="required", fields={"items": ["required"]})
-            summary = services.volumes_record(by=request.user, items=items,
-                                              reason=str(request.data.get("reason", "") or ""))
+            summary = services_ratings.volumes_record(by=request.user, items=items,
+                                                      reason=str(request.data.get("reason", "") or ""))
         return Response(self.OutputSerializer(summary).data, status=201)
 
 
@@ -236,15 +236,15 @@ class RatingImportApi(APIView):
             digest.update(chunk)
         upload.seek(0)
         if upload.size <= SYNC_IMPORT_BYTES:
-            record = services.ratings_import_upload(by=request.user, fileobj=upload.file, filename=upload.name,
-                                                    sha256=digest.hexdigest())
+            record = services_ratings.ratings_import_upload(by=request.user, fileobj=upload.file, filename=upload.name,
+                                                            sha256=digest.hexdigest())
             return Response(CsvImportOutputSerializer(record).data, status=201)
         from inspection.tasks import ratings_import_task
 
         key = f"inspection/imports/{digest.hexdigest()}.csv"
         get_store().put(key, upload, upload.size, "text/csv")
-        record = services.csv_import_queue(by=request.user, filename=upload.name, sha256=digest.hexdigest(), key=key,
-                                           task=ratings_import_task)
+        record = services_ratings.csv_import_queue(by=request.user, filename=upload.name, sha256=digest.hexdigest(), key=key,
+                                                   task=ratings_import_task)
         return Response(CsvImportOutputSerializer(record).data, status=202)
 
 

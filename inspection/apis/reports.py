@@ -20,7 +20,7 @@ from backend.audit.services import audit_access
 from backend.core.errors import DomainError, NotFound
 from backend.core.params import REASON_MAX, TEXT_MAX, parse_datetime, parse_text, text_caps
 from backend.core.store import ObjectMissing, get_store
-from inspection import selectors, services
+from inspection import selectors, services_reports, services_signoff
 from inspection.apis.common import _user_brief
 from inspection.models import CheckReport
 
@@ -105,8 +105,8 @@ class ReportApi(APIView):
         check = selectors.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.report_update(by=request.user, check=check, results=data.validated_data["results"],
-                               summary=data.validated_data.get("summary"), version=data.validated_data.get("version"))
+        services_reports.report_update(by=request.user, check=check, results=data.validated_data["results"],
+                                       summary=data.validated_data.get("summary"), version=data.validated_data.get("version"))
         return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
 
 
@@ -120,8 +120,8 @@ class ReportSignApi(APIView):
     def post(self, request: Request, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.report_sign(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
-                             signature=data.validated_data["signature"])
+        services_signoff.report_sign(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
+                                     signature=data.validated_data["signature"])
         return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
 
 
@@ -170,9 +170,9 @@ class ReportRepresentativeApi(APIView):
                                   fields={"signature": ["choose one"]})
             rep_user, factor = identity_confirm(request=request._request, username=v["username"],
                                                 password=v["password"], code=v["code"], ip=client_ip(request.META))
-        services.report_representative_sign(by=request.user, check=check, name=v["name"], post=v["post"],
-                                            opinion=v["opinion"], signature=v["signature"], rep_user=rep_user,
-                                            two_factor=factor)
+        services_signoff.report_representative_sign(by=request.user, check=check, name=v["name"], post=v["post"],
+                                                    opinion=v["opinion"], signature=v["signature"], rep_user=rep_user,
+                                                    two_factor=factor)
         report = selectors.report_get_for(user=request.user, uid=uid)
         return Response(_handover_data(report) if handed_over else _report_data(report))
 
@@ -223,7 +223,7 @@ class ReportHandoverApi(APIView):
     @extend_schema(request=None, responses=HandoverOutputSerializer)
     def post(self, request: Request, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)
-        report = services.report_handover_start(by=request.user, check=check)
+        report = services_signoff.report_handover_start(by=request.user, check=check)
         request._request.session[HANDOVER_CHECK] = str(check.uid)
         return Response(HandoverOutputSerializer(_handover_data(report)).data)
 
@@ -275,7 +275,7 @@ class HandoverExitApi(APIView):
             raise DomainError("Sai mật khẩu.", "Wrong password.", code="bad_credentials")
         login_failures_clear(username=user.get_username())
         session.pop(HANDOVER_CHECK, None)
-        services.report_handover_end(by=request.user, check_uid=uid)
+        services_signoff.report_handover_end(by=request.user, check_uid=uid)
         return Response(status=204)
 
 
@@ -291,8 +291,8 @@ class ReportAmendApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        services.report_amend(by=request.user, check=check, reason=v["reason"], results=v["results"],
-                              summary=v.get("summary"))
+        services_reports.report_amend(by=request.user, check=check, reason=v["reason"], results=v["results"],
+                                      summary=v.get("summary"))
         return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)), status=201)
 
 
@@ -306,20 +306,20 @@ class ReportEvidenceApi(APIView):
         if upload is None:
             raise DomainError("Chưa chọn tệp.", "No file uploaded (field 'file').", code="required",
                               fields={"file": ["required"]})
-        item = services.report_evidence_add(by=request.user, check=check, fileobj=upload, filename=upload.name,
-                                            content_type=upload.content_type or "",
-                                            criterion_code=parse_text(request.data.get("criterion"), "criterion",
+        item = services_reports.report_evidence_add(by=request.user, check=check, fileobj=upload, filename=upload.name,
+                                                    content_type=upload.content_type or "",
+                                                    criterion_code=parse_text(request.data.get("criterion"), "criterion",
                                                                       max_length=40),
-                                            reason=parse_text(request.data.get("reason"), "reason",
+                                                    reason=parse_text(request.data.get("reason"), "reason",
                                                               max_length=REASON_MAX),
-                                            sha256=parse_text(request.data.get("sha256"), "sha256", max_length=64),
-                                            captured_at=parse_datetime(request.data.get("captured_at"),
+                                                    sha256=parse_text(request.data.get("sha256"), "sha256", max_length=64),
+                                                    captured_at=parse_datetime(request.data.get("captured_at"),
                                                                        "captured_at"),
-                                            latitude=parse_text(request.data.get("latitude"), "latitude",
+                                                    latitude=parse_text(request.data.get("latitude"), "latitude",
                                                                 max_length=30) or None,
-                                            longitude=parse_text(request.data.get("longitude"), "longitude",
+                                                    longitude=parse_text(request.data.get("longitude"), "longitude",
                                                                  max_length=30) or None,
-                                            accuracy=parse_text(request.data.get("accuracy"), "accuracy",
+                                                    accuracy=parse_text(request.data.get("accuracy"), "accuracy",
                                                                 max_length=30) or None)
         return Response({"id": item.pk, "filename": item.filename, "size": item.size, "sha256": item.sha256}, status=201)
 

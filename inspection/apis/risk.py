@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role
 from backend.core.params import REASON_MAX
-from inspection import selectors, services
+from inspection import selectors, services_risk
 from inspection.apis.common import LEAD, TEAM, _unit_brief
 from inspection.models import RiskSnapshot
 
@@ -35,7 +35,7 @@ class RiskApi(APIView):
 
     def post(self, request: Request) -> Response:
         require_role(request.user, *LEAD)
-        snaps = sorted(services.risk_compute(by=request.user), key=lambda s: (-s.score, s.unit.code))
+        snaps = sorted(services_risk.risk_compute(by=request.user), key=lambda s: (-s.score, s.unit.code))
         return Response({"count": len(snaps), "results": RiskSnapshotOutputSerializer(snaps, many=True).data},
                         status=201)
 
@@ -50,11 +50,11 @@ class RiskWeightsApi(APIView):
 
     def get(self, request: Request) -> Response:
         require_role(request.user, *TEAM)
-        weights, params = services.risk_config()
+        weights, params = services_risk.risk_config()
         return Response({"weights": weights, "params": params})
 
     def put(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        row = services.risk_weights_set(by=request.user, **data.validated_data)
+        row = services_risk.risk_weights_set(by=request.user, **data.validated_data)
         return Response({"weights": row.weights, "params": row.params, "note": row.note})

@@ -202,7 +202,7 @@ def test_the_lead_cannot_dismiss_a_finding_discipline_rests_on(make_finding: Any
     """A finding a disciplinary decision rests on is not pulled out from under it by the inspection
     lead: the disciplinary officer undoes the case first (here: drops it), then it may be dismissed."""
     from inspection.models import Finding
-    from inspection.services import finding_transition
+    from inspection.services_findings import finding_transition
 
     f = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",))
     case = open_case(demo, [f])

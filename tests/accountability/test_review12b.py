@@ -103,7 +103,7 @@ def test_a_no_limitation_category_can_be_filed_and_is_never_time_barred(api_as: 
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from inspection.services import catalogue_seed
+    from inspection.services_criteria import catalogue_seed
 
     catalogue_seed(by="test")
     cats = {c["code"] for c in api_as("lead").get("/api/inspection/categories/").json()}

@@ -72,7 +72,7 @@ def test_an_admin_records_the_field_of_a_deputy_who_had_none(api_as: Any, demo: 
 
 def test_an_admin_says_which_fields_a_category_belongs_to(api_as: Any, demo: Any) -> None:
     from inspection.models import FindingCategory
-    from inspection.services import catalogue_seed
+    from inspection.services_criteria import catalogue_seed
 
     catalogue_seed(by="test")
     cats = {c["code"]: c for c in api_as("discipline").get("/api/inspection/categories/").json()}

@@ -22,7 +22,7 @@ def seed_world() -> Any:
     from backend.org.demo import DemoContext
     from backend.org.demo import seed as seed_org
     from backend.org.models import Camera, Counter
-    from inspection import services as insp
+    from inspection import services_checks
     from inspection.accountability import services as acc
     from inspection.accountability.demo import seed as seed_acc
     from inspection.demo import seed as seed_insp
@@ -61,17 +61,17 @@ def seed_world() -> Any:
         item = review.evidence_link_tag(by=reviewer, finding=finding, tag=tag, note="hardening")
         # nobody is on two checks at once (check_create refuses it): each check has its own time
         start = datetime.combine(date_in(5), datetime.min.time().replace(hour=7 + 4 * n), tzinfo=LOCAL)
-        planned = insp.check_create(by=lead, mode="bi_mat", unit=ctx.units[unit],
-                                    counter=Counter.objects.get(code=f"Q-{unit}"), window_start=start,
-                                    window_end=start + timedelta(hours=2), team=[ctx.users["inspector"]])
+        planned = services_checks.check_create(by=lead, mode="bi_mat", unit=ctx.units[unit],
+                                               counter=Counter.objects.get(code=f"Q-{unit}"), window_start=start,
+                                               window_end=start + timedelta(hours=2), team=[ctx.users["inspector"]])
         _trace, proposed, _ = acc.liabilities_propose(by=ctx.users["discipline"], finding=finding)
         case = acc.case_create(by=ctx.users["discipline"], subject_kind="unit", officer=None, unit=ctx.units[unit],
                                findings=[finding], title=f"Xem xét trách nhiệm {unit}")
-        started = insp.check_create(by=lead, mode="dot_xuat", unit=ctx.units[unit],
-                                    counter=Counter.objects.get(code=f"Q-{unit}"),
-                                    window_start=start + timedelta(days=1),
-                                    window_end=start + timedelta(days=1, hours=2), team=[ctx.users["inspector"]])
-        started = insp.check_start(by=lead, check=started)
+        started = services_checks.check_create(by=lead, mode="dot_xuat", unit=ctx.units[unit],
+                                               counter=Counter.objects.get(code=f"Q-{unit}"),
+                                               window_start=start + timedelta(days=1),
+                                               window_end=start + timedelta(days=1, hours=2), team=[ctx.users["inspector"]])
+        started = services_checks.check_start(by=lead, check=started)
         world[unit] = {"clip": clip.pk, "case": case.pk, "started": str(started.uid),
                        "liability": proposed[0].pk if proposed else None, "tag": tag.pk, "finding": finding.pk, "evidence": item.pk,
                        "planned": str(planned.uid), "camera": camera.pk, "counter": camera.counter_id,

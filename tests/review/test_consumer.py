@@ -246,7 +246,7 @@ async def test_presence_join_and_leave(demo: Any, make_clip: Any) -> None:
 
 
 async def test_nothing_about_a_planned_check_goes_out(demo: Any) -> None:
-    from inspection import services as insp
+    from inspection import services_checks, services_criteria
 
     lead = demo.users["lead"]
     unit = demo.units["CAX-TC"]
@@ -254,11 +254,11 @@ async def test_nothing_about_a_planned_check_goes_out(demo: Any) -> None:
     await subscribe(comm, f"unit:{unit.pk}")
 
     def plan() -> Any:
-        insp.criteria_set_seed_default(by=lead, year=timezone.localdate().year)
+        services_criteria.criteria_set_seed_default(by=lead, year=timezone.localdate().year)
         start = timezone.now() + timedelta(hours=1)
         with transaction.atomic():
-            return insp.check_create(by=lead, mode="dot_xuat", unit=unit, window_start=start,
-                                     window_end=start + timedelta(hours=4), team=[demo.users["inspector"]])
+            return services_checks.check_create(by=lead, mode="dot_xuat", unit=unit, window_start=start,
+                                                window_end=start + timedelta(hours=4), team=[demo.users["inspector"]])
 
     check = await database_sync_to_async(plan)()
     assert await comm.receive_nothing(timeout=0.3)  # planning a check is silent
@@ -268,7 +268,7 @@ async def test_nothing_about_a_planned_check_goes_out(demo: Any) -> None:
                  {"type": "check.created", "state": "planned"}):
         await database_sync_to_async(_publish)([f"unit:{unit.pk}"], leak)
     assert await comm.receive_nothing(timeout=0.3)
-    await database_sync_to_async(insp.check_start)(by=lead, check=check)
+    await database_sync_to_async(services_checks.check_start)(by=lead, check=check)
     started = await comm.receive_json_from()
     assert started["type"] == "check.started" and started["check"]["state"] == "in_progress"
     await comm.disconnect()
