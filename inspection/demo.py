@@ -18,7 +18,7 @@ from inspection import (
     services_checks,
     services_complaints,
     services_criteria,
-    services_draws,
+    services_draw_inputs,
     services_findings,
     services_reports,
     services_risk,
@@ -35,7 +35,7 @@ def _local(d: date, hh: int, mm: int = 0) -> datetime:
 
 def _next_working_day(d: date) -> date:
     d += timedelta(days=1)
-    while d.weekday() >= 5 or d.isoformat() not in services_draws.working_days(d, d):
+    while d.weekday() >= 5 or d.isoformat() not in services_draw_inputs.working_days(d, d):
         d += timedelta(days=1)
     return d
 

@@ -22,7 +22,8 @@ from backend.org.services import require_unit_existed
 from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
 from inspection.secrecy import conflict_unit_ids, on_check_team
 from inspection.services_common import LEAD, TEAM, _aware, _check_locked, _event, _invalid, _require_reason, _seal
-from inspection.services_draws import HORIZON_DAYS, _add_months, _check_reference
+from inspection.services_draw_inputs import HORIZON_DAYS, _add_months
+from inspection.services_draws import _check_reference
 
 
 def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int = 3) -> None:

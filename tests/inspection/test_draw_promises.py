@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
 from backend.core.errors import DomainError
-from inspection import services_checks, services_draws, services_risk
+from inspection import services_checks, services_draw_inputs, services_draws, services_risk
 from inspection.draw import run_draw
 from inspection.models import Draw, SurpriseCheck
 from tests.inspection.factories import (
@@ -105,9 +105,9 @@ def test_floor_reads_the_check_history_of_merged_predecessors(lead, inspector):
     overdue = successor_of(250, 400)
     start, end = _window()
     services_risk.risk_compute(by="test")
-    snaps = services_draws._latest_snapshots(lead, services_risk.risk_candidate_units(on=start))
-    inputs = services_draws.draw_inputs(by=lead, n=3, start=start, end=end, floor_months=6, pool=[lead, inspector],
-                                        snapshots=snaps)
+    snaps = services_draw_inputs._latest_snapshots(lead, services_risk.risk_candidate_units(on=start))
+    inputs = services_draw_inputs.draw_inputs(by=lead, n=3, start=start, end=end, floor_months=6, pool=[lead, inspector],
+                                              snapshots=snaps)
     by_unit = {c["unit_id"]: c for c in inputs["candidates"]}
     assert not by_unit[recently_checked.pk]["forced"]
     assert by_unit[recently_checked.pk]["last_checked"] == (
@@ -127,8 +127,8 @@ def test_a_lead_conflict_reassigns_the_lead_instead_of_dropping_the_unit(inspect
     elsewhere = _commune(checked_days_ago=300)
     start, end = _window()
     # every member of the team served there: then, and only then, the unit cannot be drawn
-    snaps = services_draws._latest_snapshots(lead, services_risk.risk_candidate_units(on=start))
-    alone = services_draws.draw_inputs(by=lead, n=2, start=start, end=end, pool=[lead], snapshots=snaps)
+    snaps = services_draw_inputs._latest_snapshots(lead, services_risk.risk_candidate_units(on=start))
+    alone = services_draw_inputs.draw_inputs(by=lead, n=2, start=start, end=end, pool=[lead], snapshots=snaps)
     assert {"unit_id": served.pk, "reason": "no_member_without_conflict"} in [
         {k: e[k] for k in ("unit_id", "reason")} for e in alone["params"]["excluded"]]
     draw = services_draws.draw_create(by=lead, n=2, start=start, end=end, pool=[lead, other_lead, inspector])
@@ -191,7 +191,7 @@ def test_a_floor_unit_is_checked_on_or_before_its_floor_date(lead, inspector):
     start, end = _window()
     due = start + timedelta(days=4)
     unit = _commune()
-    last = services_draws._add_months(due, -6)
+    last = services_draw_inputs._add_months(due, -6)
     _checked(unit, (timezone.localdate() - last).days)
     for _ in range(5):
         _commune(checked_days_ago=10)

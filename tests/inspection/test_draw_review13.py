@@ -16,7 +16,7 @@ from backend.core.errors import DomainError
 from inspection import draw as drawing
 from inspection import services_absences, services_draws
 from inspection.models import Draw, SurpriseCheck
-from inspection.services_draws import DRAW_ALGORITHM
+from inspection.services_draw_inputs import DRAW_ALGORITHM
 from tests.inspection.factories import CheckFactory, CounterFactory, UnitFactory, UserFactory
 
 

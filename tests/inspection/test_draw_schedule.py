@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
-from inspection import services_criteria, services_draws
+from inspection import services_criteria, services_draw_inputs, services_draws
 from inspection.draw import plan_draw
 from inspection.models import Draw, SurpriseCheck
 from tests.inspection.factories import CounterFactory, UnitFactory, UserFactory
@@ -137,7 +137,7 @@ def test_api_draw_spreads_leads_and_an_inspector_leads_and_starts_his_check(worl
 def test_api_draw_reports_shortfall_and_a_short_team(world):
     lead, inspectors, _ = world
     start = timezone.localdate() + timedelta(days=3)
-    while start.weekday() >= 5 or services_draws.working_days(start, start) == []:
+    while start.weekday() >= 5 or services_draw_inputs.working_days(start, start) == []:
         start += timedelta(days=1)
     response = _client(lead).post("/api/inspection/draws/", {
         "n": 10, "start": start.isoformat(), "end": start.isoformat(), "team_size": 6,
