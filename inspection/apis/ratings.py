@@ -21,7 +21,7 @@ from backend.core.parsers import JSONParser
 from backend.core.store import get_store
 from backend.org.apis import paginate
 from backend.org.models import Counter
-from inspection import selectors, services_ratings
+from inspection import selectors, services_ratings, services_volumes
 from inspection.apis.common import TEAM, _counter_brief, _unit_brief
 from inspection.models import CsvImport, SatisfactionRating
 
@@ -179,7 +179,7 @@ class VolumeListApi(APIView):
                         VolumeOutputSerializer)
 
     def post(self, request: Request) -> Response:
-        require_role(request.user, *services_ratings.VOLUME_WRITERS)
+        require_role(request.user, *services_volumes.VOLUME_WRITERS)
         upload = request.FILES.get("file")
         if upload is not None:
             if upload.size > SYNC_IMPORT_BYTES:
@@ -190,14 +190,14 @@ class VolumeListApi(APIView):
             except UnicodeDecodeError:
                 raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
                                   fields={"file": ["not UTF-8"]}) from None
-            summary = services_ratings.volumes_import_csv(by=request.user, text=text,
+            summary = services_volumes.volumes_import_csv(by=request.user, text=text,
                                                           reason=str(request.data.get("reason", "") or ""))
         else:
             items = request.data.get("items") if isinstance(request.data, dict) else None
             if not isinstance(items, list):
                 raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
                                   code="required", fields={"items": ["required"]})
-            summary = services_ratings.volumes_record(by=request.user, items=items,
+            summary = services_volumes.volumes_record(by=request.user, items=items,
                                                       reason=str(request.data.get("reason", "") or ""))
         return Response(self.OutputSerializer(summary).data, status=201)
 
