@@ -170,7 +170,7 @@ async def test_clip_events_go_out_after_commit_only(demo: Any, make_clip: Any) -
 
 async def test_ingest_broadcasts_reach_subscribers(demo: Any, make_clip: Any) -> None:
     """The ingest app's own broadcast helper, end to end through the consumer."""
-    from media_ingest import services as ingest
+    from media_ingest import services_messages
 
     clip = await database_sync_to_async(make_clip)(camera="CAM-TC-01")
     comm = await ws(demo.users["reviewer"])
@@ -181,7 +181,7 @@ async def test_ingest_broadcasts_reach_subscribers(demo: Any, make_clip: Any) ->
         from media_ingest.models import Clip
 
         with transaction.atomic():
-            ingest._broadcast(Clip.objects.select_related("camera__counter").get(pk=clip.pk), "clip.indexed")
+            services_messages._broadcast(Clip.objects.select_related("camera__counter").get(pk=clip.pk), "clip.indexed")
 
     await database_sync_to_async(fire)()
     got = await comm.receive_json_from()

@@ -263,7 +263,7 @@ def test_the_scaled_journey(stack: Stack) -> None:
     assert verified.json()["ok"] is True, verified.json()
 
     # the package (a document) is in the app's bucket: a reconcile pass never makes a clip of it
-    assert json.loads(stack.shell("import json\nfrom media_ingest.services import reconcile_run\n"
+    assert json.loads(stack.shell("import json\nfrom media_ingest.services_reconcile import reconcile_run\n"
                                   "print(json.dumps(reconcile_run().errors))").strip()) == []
     listed = alice.get("/api/media/clips/?page_size=200").json()["results"]
     assert [c["key"] for c in listed] == [key]
