@@ -22,7 +22,15 @@ from backend.core.params import TEXT_MAX, DateField, IdField, Query, parse_id, p
 from backend.core.store import ObjectMissing, get_store
 from backend.org.apis import paginate
 from backend.org.models import Officer, Unit
-from inspection.accountability import reports, selectors, services
+from inspection.accountability import (
+    reports,
+    selectors,
+    services_appeals,
+    services_cases,
+    services_liabilities,
+    services_rulesets,
+    services_tasks,
+)
 from inspection.accountability.engine import regulation_numbers, render_bases, render_basis
 from inspection.accountability.models import (
     CaseDocument,
@@ -248,8 +256,8 @@ class SelfDetectionApi(APIView):
         officer = Officer.objects.filter(pk=data.validated_data["officer_id"]).first()
         if officer is None:
             raise DomainError("Không tìm thấy cán bộ.", "Officer not found.", fields={"officer_id": ["not found"]})
-        record = services.self_detection_record(by=request.user, finding=finding, officer=officer,
-                                                note=data.validated_data["note"])
+        record = services_liabilities.self_detection_record(by=request.user, finding=finding, officer=officer,
+                                                            note=data.validated_data["note"])
         return Response({"id": record.pk, "finding_id": finding.pk, "officer": officer_brief(officer),
                          "note": record.note, "recorded_at": record.recorded_at}, status=201)
 
@@ -268,7 +276,7 @@ class SelfDetectionWithdrawApi(APIView):
             raise NotFound("Không tìm thấy ghi nhận tự phát hiện.", "Self-detection record not found.")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.self_detection_withdraw(by=request.user, record=record, reason=data.validated_data["reason"])
+        services_liabilities.self_detection_withdraw(by=request.user, record=record, reason=data.validated_data["reason"])
         return Response(status=204)
 
 
@@ -298,7 +306,7 @@ class LiabilityListApi(APIView):
         data.is_valid(raise_exception=True)
         finding = selectors.finding_get_for(user=request.user, id=data.validated_data["finding_id"],
                                             roles=selectors.DECIDERS)
-        record, created, kept = services.liabilities_propose(by=request.user, finding=finding)
+        record, created, kept = services_liabilities.liabilities_propose(by=request.user, finding=finding)
         ids = [x.pk for x in created + kept]
         rows = selectors.liabilities_list(user=request.user, filters={"state": None}).filter(pk__in=ids)
         by_id = {x.pk: x for x in rows}
@@ -325,8 +333,8 @@ class LiabilityConfirmApi(APIView):
         liability = selectors.liability_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.liability_confirm(by=request.user, liability=liability, reason=data.validated_data["reason"],
-                                   form_code=data.validated_data.get("form") or None)
+        services_liabilities.liability_confirm(by=request.user, liability=liability, reason=data.validated_data["reason"],
+                                               form_code=data.validated_data.get("form") or None)
         return Response(LiabilityOutputSerializer(selectors.liability_get_for(user=request.user, id=pk)).data)
 
 
@@ -339,7 +347,7 @@ class LiabilityRejectApi(APIView):
         liability = selectors.liability_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.liability_reject(by=request.user, liability=liability, reason=data.validated_data["reason"])
+        services_liabilities.liability_reject(by=request.user, liability=liability, reason=data.validated_data["reason"])
         return Response(LiabilityOutputSerializer(selectors.liability_get_for(user=request.user, id=pk)).data)
 
 
@@ -417,7 +425,7 @@ class RuleSetListApi(APIView):
         require_role(request.user, *selectors.RULE_EDITORS)
         data = RuleSetInput(data=request.data)
         data.is_valid(raise_exception=True)
-        ruleset = services.ruleset_create(by=request.user, data=dict(data.validated_data))
+        ruleset = services_rulesets.ruleset_create(by=request.user, data=dict(data.validated_data))
         return Response(_ruleset_payload(selectors.ruleset_get(version=ruleset.version)), status=201)
 
 
@@ -455,7 +463,7 @@ class RegulationDetailApi(APIView):
         regulation = selectors.regulation_get(code=code)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.force_regulation_set(by=request.user, regulation=regulation, **data.validated_data)
+        services_rulesets.force_regulation_set(by=request.user, regulation=regulation, **data.validated_data)
         return Response({"results": _regulations()})
 
 
@@ -498,7 +506,7 @@ class ScoringPolicyApi(APIView):
         require_role(request.user, *selectors.RULE_EDITORS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        policy = services.scoring_policy_create(by=request.user, data=dict(data.validated_data))
+        policy = services_rulesets.scoring_policy_create(by=request.user, data=dict(data.validated_data))
         return Response(ScoringPolicyOutputSerializer(policy).data, status=201)
 
 
@@ -569,9 +577,9 @@ class CaseListApi(APIView):
                               "At least one finding or a confirmed liability is needed.",
                               fields={"finding_ids": ["required"]})
         findings = _findings_by_ids(request.user, list(dict.fromkeys(v["finding_ids"])))
-        case = services.case_create(by=request.user, subject_kind=v["subject_kind"], officer=officer, unit=unit,
-                                    findings=findings, title=v["title"], summary=v["summary"],
-                                    is_complex=v["is_complex"], liability=liability)
+        case = services_cases.case_create(by=request.user, subject_kind=v["subject_kind"], officer=officer, unit=unit,
+                                          findings=findings, title=v["title"], summary=v["summary"],
+                                          is_complex=v["is_complex"], liability=liability)
         return _case_response(case, request.user, status=201)
 
 
@@ -589,7 +597,7 @@ class CaseDetailApi(APIView):
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.case_update(by=request.user, case=case, **data.validated_data)
+        services_cases.case_update(by=request.user, case=case, **data.validated_data)
         return _case_response(case, request.user)
 
 
@@ -603,7 +611,7 @@ class CaseFindingsApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         finding = _findings_by_ids(request.user, [data.validated_data["finding_id"]])[0]
-        services.case_add_finding(by=request.user, case=case, finding=finding)
+        services_cases.case_add_finding(by=request.user, case=case, finding=finding)
         return _case_response(case, request.user)
 
 
@@ -614,7 +622,7 @@ class CaseFindingDeleteApi(APIView):
         finding = case.findings.filter(pk=finding_id).first()
         if finding is None:
             raise NotFound("Vi phạm không có trong hồ sơ.", "The finding is not in the case.")
-        services.case_remove_finding(by=request.user, case=case, finding=finding)
+        services_cases.case_remove_finding(by=request.user, case=case, finding=finding)
         return _case_response(case, request.user)
 
 
@@ -628,7 +636,7 @@ class CaseFactorsApi(APIView):
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.case_add_factor(by=request.user, case=case, **data.validated_data)
+        services_cases.case_add_factor(by=request.user, case=case, **data.validated_data)
         return _case_response(case, request.user, status=201)
 
 
@@ -636,7 +644,7 @@ class CaseFactorDeleteApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def delete(self, request: Request, pk: int, factor_id: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
-        services.case_remove_factor(by=request.user, case=case, factor_id=factor_id)
+        services_cases.case_remove_factor(by=request.user, case=case, factor_id=factor_id)
         return _case_response(case, request.user)
 
 
@@ -653,9 +661,9 @@ class CaseDocumentsApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        services.case_add_document(by=request.user, case=case, kind=data.validated_data["kind"], fileobj=upload,
-                                   filename=upload.name, size=upload.size,
-                                   content_type=getattr(upload, "content_type", "") or "")
+        services_cases.case_add_document(by=request.user, case=case, kind=data.validated_data["kind"], fileobj=upload,
+                                         filename=upload.name, size=upload.size,
+                                         content_type=getattr(upload, "content_type", "") or "")
         return _case_response(case, request.user, status=201)
 
 
@@ -688,7 +696,7 @@ class CaseTransitionApi(APIView):
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.case_transition(by=request.user, case=case, **data.validated_data)
+        services_cases.case_transition(by=request.user, case=case, **data.validated_data)
         return _case_response(case, request.user)
 
 
@@ -702,8 +710,8 @@ class CaseProposeApi(APIView):
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.case_propose(by=request.user, case=case, form_code=data.validated_data["form"],
-                              note=data.validated_data["note"])
+        services_cases.case_propose(by=request.user, case=case, form_code=data.validated_data["form"],
+                                    note=data.validated_data["note"])
         return _case_response(case, request.user)
 
 
@@ -723,9 +731,9 @@ class CaseDecideApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        services.case_decide(by=request.user, case=case, form_code=v["form"], decision_number=v["decision_number"],
-                             authority=v["authority"], decision_date=v["decision_date"], note=v["note"],
-                             received_on=v.get("received_on"))
+        services_cases.case_decide(by=request.user, case=case, form_code=v["form"], decision_number=v["decision_number"],
+                                   authority=v["authority"], decision_date=v["decision_date"], note=v["note"],
+                                   received_on=v.get("received_on"))
         return _case_response(case, request.user)
 
 
@@ -740,7 +748,7 @@ class CaseCouncilApi(APIView):
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.case_record_council(by=request.user, case=case, **data.validated_data)
+        services_cases.case_record_council(by=request.user, case=case, **data.validated_data)
         return _case_response(case, request.user)
 
 
@@ -756,7 +764,7 @@ class CaseAppealApi(APIView):
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.case_appeal(by=request.user, case=case, **data.validated_data)
+        services_appeals.case_appeal(by=request.user, case=case, **data.validated_data)
         return _case_response(case, request.user)
 
 
@@ -771,7 +779,7 @@ class CaseAppealAcceptApi(APIView):
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.case_appeal_accept(by=request.user, case=case, **data.validated_data)
+        services_appeals.case_appeal_accept(by=request.user, case=case, **data.validated_data)
         return _case_response(case, request.user)
 
 
@@ -788,7 +796,7 @@ class CaseComplaintRefuseApi(APIView):
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.case_complaint_refuse(by=request.user, case=case, **data.validated_data)
+        services_appeals.case_complaint_refuse(by=request.user, case=case, **data.validated_data)
         return _case_response(case, request.user, status=201)
 
 
@@ -811,10 +819,10 @@ class CaseAppealResolveApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        services.case_appeal_resolve(by=request.user, case=case, result=v["result"], decided_on=v["decided_on"],
-                                     note=v["note"], form_code=v.get("form") or None,
-                                     received_on=v.get("received_on"), decision_number=v.get("decision_number", ""),
-                                     signer=v.get("signer", ""))
+        services_appeals.case_appeal_resolve(by=request.user, case=case, result=v["result"], decided_on=v["decided_on"],
+                                             note=v["note"], form_code=v.get("form") or None,
+                                             received_on=v.get("received_on"), decision_number=v.get("decision_number", ""),
+                                             signer=v.get("signer", ""))
         return _case_response(case, request.user)
 
 
@@ -951,8 +959,8 @@ class TaskListApi(APIView):
         unit = Unit.objects.filter(pk=data.validated_data["unit_id"]).first()
         if unit is None or (ids is not None and unit.pk not in ids):
             raise DomainError("Không tìm thấy đơn vị.", "Unit not found.", fields={"unit_id": ["not found"]})
-        tasks = services.tasks_register(by=request.user, unit=unit, year=data.validated_data["year"],
-                                        items=[dict(x) for x in data.validated_data["tasks"]])
+        tasks = services_tasks.tasks_register(by=request.user, unit=unit, year=data.validated_data["year"],
+                                              items=[dict(x) for x in data.validated_data["tasks"]])
         rows = CchcTask.objects.filter(pk__in=[t.pk for t in tasks]).select_related("unit", "registered_by")
         return Response(TaskOutputSerializer(rows, many=True).data, status=201)
 
@@ -968,7 +976,7 @@ class TaskDeliveryApi(APIView):
         task = selectors.task_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_report_delivery(by=request.user, task=task, **data.validated_data)
+        task = services_tasks.task_report_delivery(by=request.user, task=task, **data.validated_data)
         return Response(TaskOutputSerializer(selectors.task_get_for(user=request.user, id=task.pk)).data)
 
 

@@ -23,7 +23,7 @@ def seed_world() -> Any:
     from backend.org.demo import seed as seed_org
     from backend.org.models import Camera, Counter
     from inspection import services_checks
-    from inspection.accountability import services as acc
+    from inspection.accountability import services_cases, services_liabilities
     from inspection.accountability.demo import seed as seed_acc
     from inspection.demo import seed as seed_insp
     from inspection.models import Finding, FindingCategory
@@ -64,9 +64,9 @@ def seed_world() -> Any:
         planned = services_checks.check_create(by=lead, mode="bi_mat", unit=ctx.units[unit],
                                                counter=Counter.objects.get(code=f"Q-{unit}"), window_start=start,
                                                window_end=start + timedelta(hours=2), team=[ctx.users["inspector"]])
-        _trace, proposed, _ = acc.liabilities_propose(by=ctx.users["discipline"], finding=finding)
-        case = acc.case_create(by=ctx.users["discipline"], subject_kind="unit", officer=None, unit=ctx.units[unit],
-                               findings=[finding], title=f"Xem xét trách nhiệm {unit}")
+        _trace, proposed, _ = services_liabilities.liabilities_propose(by=ctx.users["discipline"], finding=finding)
+        case = services_cases.case_create(by=ctx.users["discipline"], subject_kind="unit", officer=None, unit=ctx.units[unit],
+                                          findings=[finding], title=f"Xem xét trách nhiệm {unit}")
         started = services_checks.check_create(by=lead, mode="dot_xuat", unit=ctx.units[unit],
                                                counter=Counter.objects.get(code=f"Q-{unit}"),
                                                window_start=start + timedelta(days=1),

@@ -11,7 +11,7 @@ from backend.accounts.models import User
 from backend.org.models import Assignment, Unit
 from inspection import services_draws
 from inspection.accountability.scoring import compute_rankings, year_period
-from inspection.accountability.services import scoring_policy_seed_default
+from inspection.accountability.services_rulesets import scoring_policy_seed_default
 from inspection.province import seed_province
 
 
