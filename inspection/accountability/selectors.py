@@ -19,18 +19,12 @@ from backend.accounts.models import INSPECTION_TEAM, Role
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import Conflict, Forbidden, NotFound
 from backend.org.models import Assignment, Officer
-from inspection.accountability.engine import (
-    FormRef,
+from inspection.accountability.engine import FormRef, RuleBook, _form_ref, fmt, fmt_en, sev_en, sev_vi
+from inspection.accountability.escalation import (
     PriorDecision,
-    RuleBook,
     Violation,
-    _form_ref,
     case_limitation,
     escalate,
-    fmt,
-    fmt_en,
-    sev_en,
-    sev_vi,
     violation_limitation,
 )
 from inspection.accountability.models import (

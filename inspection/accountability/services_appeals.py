@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.core.errors import Conflict
-from inspection.accountability.engine import RuleBook, joint_cap
+from inspection.accountability.engine import RuleBook
+from inspection.accountability.escalation import joint_cap
 from inspection.accountability.models import ComplaintRefusal, DisciplinaryCase
 from inspection.accountability.services_cases import (
     ComplaintWindow,

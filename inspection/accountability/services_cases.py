@@ -13,7 +13,8 @@ from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError
 from backend.core.uploads import store_upload
 from backend.org.models import Officer, Unit
-from inspection.accountability.engine import RuleBook, joint_cap
+from inspection.accountability.engine import RuleBook
+from inspection.accountability.escalation import joint_cap
 from inspection.accountability.models import (
     CaseDocument,
     CaseEvent,

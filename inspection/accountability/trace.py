@@ -20,10 +20,8 @@ from backend.core.text import fold
 from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLink
 from inspection.accountability.engine import (
     LeaderFacts,
-    Limitation,
     Match,
     RuleBook,
-    Violation,
     count_key,
     evaluate_leader,
     fmt,
@@ -32,8 +30,8 @@ from inspection.accountability.engine import (
     sev_vi,
     span_en,
     span_vi,
-    violation_limitation,
 )
+from inspection.accountability.escalation import Limitation, Violation, violation_limitation
 from inspection.accountability.models import Rule, SelfDetection
 from inspection.models import Finding, FindingCategory, FindingSubject
 from inspection.secrecy import public_check_link_q
