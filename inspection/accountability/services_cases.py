@@ -336,7 +336,7 @@ def _refuse_if_all_barred(view: Any) -> None:
 
 
 def _case_view(case: DisciplinaryCase, today: date) -> Any:
-    from inspection.accountability.selectors import case_views
+    from inspection.accountability.selectors_case_views import case_views
 
     fresh = (DisciplinaryCase.objects.filter(pk=case.pk).select_related("proposed_form", "decided_form")
              .prefetch_related("findings", "factors"))

@@ -19,7 +19,7 @@ from backend.core.errors import DomainError, NotFound
 from backend.core.params import TEXT_MAX, DateField, IdField, Query, parse_id
 from backend.core.store import ObjectMissing, get_store
 from backend.org.models import Officer, Unit
-from inspection.accountability import selectors, services_appeals, services_cases
+from inspection.accountability import selectors, selectors_case_views, services_appeals, services_cases
 from inspection.accountability.apis.common import CaseOutputSerializer, _case_response
 from inspection.accountability.models import CaseDocument, CaseFactor, DisciplinaryCase, SubjectKind
 from inspection.models import Finding
@@ -61,7 +61,7 @@ class CaseListApi(APIView):
 
         paginator = Pagination()
         page = list(paginator.paginate_queryset(qs, request, view=self) or [])
-        views = selectors.case_views(page, reader=request.user)
+        views = selectors_case_views.case_views(page, reader=request.user)
         if limitation:
             page = [c for c in page if views[c.pk].limitation and views[c.pk].limitation.status == limitation]
         return paginator.get_paginated_response(CaseOutputSerializer(page, many=True, context={"views": views}).data)

@@ -6,7 +6,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from inspection.accountability import selectors
+from inspection.accountability import selectors, selectors_case_views
 from inspection.accountability.engine import regulation_numbers, render_bases
 from inspection.accountability.models import (
     CategoryPolicy,
@@ -157,7 +157,7 @@ class CaseOutputSerializer(serializers.ModelSerializer):
 
 def _case_response(case: DisciplinaryCase, user: Any, status: int = 200) -> Response:
     case = selectors.case_get_for(user=user, id=case.pk)
-    views = selectors.case_views([case], reader=user)
+    views = selectors_case_views.case_views([case], reader=user)
     data = CaseOutputSerializer(case, context={"views": views}).data
     data["events"] = [{"verb": e.verb, "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
                        "data": e.data, "actor": e.actor.username,

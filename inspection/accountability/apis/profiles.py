@@ -15,7 +15,7 @@ from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import DomainError
 from backend.core.params import Query, parse_int
 from backend.org.models import Officer, Unit
-from inspection.accountability import selectors
+from inspection.accountability import selectors, selectors_case_views
 from inspection.accountability.apis.common import (
     CaseOutputSerializer,
     FindingBriefSerializer,
@@ -34,7 +34,7 @@ def _period_params(request: Request) -> tuple[date | None, date | None]:
 
 
 def profile_payload(user: Any, officer: Officer, start: date | None, end: date | None) -> dict[str, Any]:
-    prof = selectors.head_profile(user=user, officer=officer, start=start, end=end)
+    prof = selectors_case_views.head_profile(user=user, officer=officer, start=start, end=end)
     tenure_rows = []
     for a, lo, hi in prof["tenures"]:
         mine = [f for f in prof["findings"] if f.unit_id == a.unit_id and lo <= timezone.localdate(f.occurred_from) <= hi]
