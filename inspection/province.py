@@ -25,7 +25,7 @@ from django.utils import timezone
 from backend.accounts.models import Role, User
 from backend.audit.services import audit_record
 from backend.core.text import fold
-from backend.org import services as org_services
+from backend.org import services_officers
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit, UnitLink
 from inspection import draw as drawing
 from inspection import services_criteria, services_ratings
@@ -137,7 +137,7 @@ def _officers(p: Province, rng: random.Random) -> None:
     created = Officer.objects.bulk_create(officers)
     # each commune's deputy is in charge of administration and the one-stop counter (the field the
     # surprise checks look at); the field list itself is seeded by the org migration
-    org_services.fields_of_charge_seed(by="seed_province")
+    services_officers.fields_of_charge_seed(by="seed_province")
     one_stop = FieldOfCharge.objects.get(code="HANH_CHINH")
     Assignment.objects.bulk_create([
         Assignment(officer=created[i], unit=unit, position=position, is_head=is_head, is_deputy=is_deputy,

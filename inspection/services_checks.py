@@ -18,7 +18,7 @@ from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.events import broadcast_on_commit
 from backend.org.models import Counter, Unit
-from backend.org.services import require_unit_existed
+from backend.org.services_units import require_unit_existed
 from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
 from inspection.secrecy import conflict_unit_ids, on_check_team
 from inspection.services_common import LEAD, TEAM, _aware, _check_locked, _event, _invalid, _require_reason, _seal

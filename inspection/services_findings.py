@@ -18,7 +18,7 @@ from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
 from backend.org.models import Counter, Officer, Unit
 from backend.org.selectors import unit_ancestor_ids_at, unit_served_ids
-from backend.org.services import require_unit_existed
+from backend.org.services_units import require_unit_existed
 from inspection.models import (
     CheckReport,
     Complaint,

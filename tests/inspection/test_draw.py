@@ -131,13 +131,13 @@ def test_reproducible_from_seed_and_stored_json():
 @pytest.mark.django_db
 def test_service_inputs_exclude_holidays_and_conflicts(insp):
     from backend.accounts.services import user_create
-    from backend.org import services as org
+    from backend.org import services_officers
     from inspection import services_draw_inputs, services_risk
 
     # an inspector who served in Thanh Chương town (merged into CAX-TC in July 2025)
-    officer = org.officer_create(by="test", service_number="NA-3001", full_name="Lê Văn Khoa", rank="Đại úy")
-    org.assignment_create(by="test", officer=officer, unit=insp.units["CAX-TTTC"], position="Cán bộ",
-                          valid_from=date(2023, 1, 1), valid_to=date(2025, 6, 30))
+    officer = services_officers.officer_create(by="test", service_number="NA-3001", full_name="Lê Văn Khoa", rank="Đại úy")
+    services_officers.assignment_create(by="test", officer=officer, unit=insp.units["CAX-TTTC"], position="Cán bộ",
+                                        valid_from=date(2023, 1, 1), valid_to=date(2025, 6, 30))
     khoa = user_create(by="test", username="khoa", password="Demo@12345", role="inspector", officer=officer)
     services_risk.risk_compute(by="test")
     start, end = date(2027, 2, 1), date(2027, 2, 28)  # Tết 2027 falls in this window
