@@ -100,7 +100,7 @@ def _inspector(user: Any) -> list[HomeCard]:
 
 
 def _reviewer(user: Any) -> list[HomeCard]:
-    from media_ingest.review.selectors import MomentFilters, moments_to_review
+    from media_ingest.review.selectors_moments import MomentFilters, moments_to_review
 
     moments = moments_to_review(user=user, filters=MomentFilters())
     with_footage = [m for m in moments if m["footage"].get("clip_id")]

@@ -123,7 +123,7 @@ def moment_scenario(n: int) -> DemoClip:
 
 def _moment_clips(ctx: Any, store: Any, tmp: Path) -> list[int]:
     """One short clip per moment without footage, keyed at the moment's camera and time."""
-    from media_ingest.review.selectors import MomentFilters, moments_to_review
+    from media_ingest.review.selectors_moments import MomentFilters, moments_to_review
     from media_ingest.vision import synth
 
     reviewer = ctx.users.get("reviewer")

@@ -27,7 +27,7 @@ from backend.core.params import REASON_MAX, IdField, Query
 from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
 from media_ingest.models import Clip, ClipEvent
-from media_ingest.review import selectors, services, signing
+from media_ingest.review import selectors, selectors_custody, selectors_moments, services, signing
 from media_ingest.review.models import AccessLog, EvidencePackage, TagLabel
 from media_ingest.review.package import VerifyReport, verify_package
 
@@ -211,9 +211,9 @@ class CustodyApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         paginator = Pagination()
-        page = paginator.paginate_queryset(custody_filtered(request, selectors.custody_for_clip(clip=clip)), request, view=self)
-        page = selectors.custody_for_reader(user=request.user, logs=page or [])
-        response = paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
+        page = paginator.paginate_queryset(custody_filtered(request, selectors_custody.custody_for_clip(clip=clip)), request, view=self)
+        page = selectors_custody.custody_for_reader(user=request.user, logs=page or [])
+        response = paginator.get_paginated_response([selectors_custody.access_to_dict(log) for log in page])
         # What the log is of, in the words of the footage (camera, start), for the page's title; read
         # here rather than from the clip detail, which would issue preview links and log them.
         response.data["clip"] = {"id": clip.pk, "camera": clip.camera.code if clip.camera else None,
@@ -232,7 +232,7 @@ def custody_download(request: Request, *, logs: Any, title: str, name: str, obje
     from media_ingest.review import custody_export
 
     kind = Query(request).choice("type", list(EXPORT_TYPES)) or "xlsx"
-    entries = selectors.custody_for_reader(user=request.user, logs=logs)
+    entries = selectors_custody.custody_for_reader(user=request.user, logs=logs)
     body = (custody_export.render_csv if kind == "csv" else custody_export.render_xlsx)(title, entries)
     audit_access(actor=request.user, document=f"custody.{kind}", object_type=object_type, object_id=str(object_id),
                  payload={"entries": len(entries)})
@@ -247,7 +247,7 @@ class CustodyExportApi(APIView):
         clip = selectors.clip_get_for(user=request.user, id=pk)
         where = f"{clip.camera.code} " if clip.camera_id else ""
         started = timezone.localtime(clip.started_at, LOCAL).strftime("%d/%m/%Y %H:%M:%S") if clip.started_at else ""
-        return custody_download(request, logs=selectors.custody_for_clip(clip=clip),
+        return custody_download(request, logs=selectors_custody.custody_for_clip(clip=clip),
                                 title=f"Nhật ký lưu giữ chứng cứ — đoạn video #{clip.pk} {where}{started}".strip(),
                                 name=f"nhat-ky-luu-giu-doan-video-{clip.pk}", object_type="media.clip",
                                 object_id=clip.pk)
@@ -273,14 +273,14 @@ class CoverageApi(APIView):
     @extend_schema(responses=OBJ)
     def get(self, request: Request, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
-        return Response(selectors.coverage_for_clip(clip=clip))
+        return Response(selectors_custody.coverage_for_clip(clip=clip))
 
     @extend_schema(request=CoverageInputSerializer, responses=OBJ)
     def post(self, request: Request, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.CoverageInputSerializer, request.data)
         services.coverage_record(by=request.user, clip=clip, ranges=data["ranges"])
-        return Response(selectors.coverage_for_clip(clip=clip), status=201)
+        return Response(selectors_custody.coverage_for_clip(clip=clip), status=201)
 
 
 # --- taxonomy -------------------------------------------------------------------------------------
@@ -531,10 +531,10 @@ class PackageCustodyApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         paginator = Pagination()
-        page = paginator.paginate_queryset(custody_filtered(request, selectors.custody_for_package(package=package)),
+        page = paginator.paginate_queryset(custody_filtered(request, selectors_custody.custody_for_package(package=package)),
                                            request, view=self)
-        page = selectors.custody_for_reader(user=request.user, logs=page or [])
-        return paginator.get_paginated_response([selectors.access_to_dict(log) for log in page])
+        page = selectors_custody.custody_for_reader(user=request.user, logs=page or [])
+        return paginator.get_paginated_response([selectors_custody.access_to_dict(log) for log in page])
 
 
 class PackageCustodyExportApi(APIView):
@@ -543,7 +543,7 @@ class PackageCustodyExportApi(APIView):
     def get(self, request: Request, pk: int) -> HttpResponse:
         package = selectors.package_get_for(user=request.user, id=pk)
         what = f"kết luận {package.finding.reference}" if package.finding is not None else "thẻ được chọn"
-        return custody_download(request, logs=selectors.custody_for_package(package=package),
+        return custody_download(request, logs=selectors_custody.custody_for_package(package=package),
                                 title=f"Nhật ký lưu giữ chứng cứ — gói chứng cứ #{package.pk} ({what})",
                                 name=f"nhat-ky-luu-giu-goi-{package.pk}", object_type="review.evidencepackage",
                                 object_id=package.pk)
@@ -659,15 +659,15 @@ class MomentsApi(APIView):
     @extend_schema(responses=OBJ, parameters=MOMENT_FILTERS)
     def get(self, request: Request) -> Response:
         q = Query(request)
-        filters = selectors.MomentFilters(
+        filters = selectors_moments.MomentFilters(
             start=q.datetime("from"), end=q.datetime("to", end_of_day=True),
             unit_id=q.id("unit"), counter_id=q.id("counter"),
             kind=q.choice("kind", ["complaint", "rating"]),
             footage=q.bool("footage"))
-        moments = selectors.moments_to_review(user=request.user, filters=filters)
+        moments = selectors_moments.moments_to_review(user=request.user, filters=filters)
         paginator = Pagination()
         page = paginator.paginate_queryset(moments, request, view=self)  # type: ignore[arg-type]
-        tags = selectors.moment_tags(user=request.user, moments=list(page or []))
+        tags = selectors_moments.moment_tags(user=request.user, moments=list(page or []))
         return paginator.get_paginated_response([_moment(m, tags.get((m["kind"], m["id"]), [])) for m in page or []])
 
 
