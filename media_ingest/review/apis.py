@@ -27,7 +27,15 @@ from backend.core.params import REASON_MAX, IdField, Query
 from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
 from media_ingest.models import Clip, ClipEvent
-from media_ingest.review import selectors, selectors_custody, selectors_moments, services, signing
+from media_ingest.review import (
+    selectors,
+    selectors_custody,
+    selectors_moments,
+    services,
+    services_packages,
+    services_playback,
+    signing,
+)
 from media_ingest.review.models import AccessLog, EvidencePackage, TagLabel
 from media_ingest.review.package import VerifyReport, verify_package
 
@@ -139,9 +147,9 @@ class ClipDetailApi(APIView):
         data = ClipOutputSerializer(clip).data
         data["tag_count"] = clip.tags.filter(deleted_at__isnull=True).count()
         data["warnings"] = clip.warnings
-        urls = services.previews_issue(by=request.user, clip=clip, keys={"poster": clip.poster_key},
-                                       ip=client_ip(request), user_agent=client_ua(request),
-                                       session=session_tag(request))
+        urls = services_playback.previews_issue(by=request.user, clip=clip, keys={"poster": clip.poster_key},
+                                                ip=client_ip(request), user_agent=client_ua(request),
+                                                session=session_tag(request))
         data["poster_url"] = urls["poster"]
         return Response(data)
 
@@ -153,7 +161,7 @@ class ClipEventsApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         events = selectors.clip_events(clip=clip)
-        urls = services.previews_issue(
+        urls = services_playback.previews_issue(
             by=request.user, clip=clip, ip=client_ip(request), user_agent=client_ua(request),
             session=session_tag(request),
             keys={"poster": clip.poster_key, "sprite": clip.sprite_key, "vtt": clip.vtt_key,
@@ -182,8 +190,8 @@ class PlaybackApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.PlaybackInputSerializer, request.data)
-        url, expires_at, log = services.playback_issue(by=request.user, clip=clip, ip=client_ip(request),
-                                                       user_agent=client_ua(request), **data)
+        url, expires_at, log = services_playback.playback_issue(by=request.user, clip=clip, ip=client_ip(request),
+                                                                user_agent=client_ua(request), **data)
         return Response({"url": url, "expires_at": expires_at.isoformat(),
                          "ttl_seconds": int(settings.PLAYBACK_URL_TTL_SECONDS),
                          "variant": log.detail.get("variant"), "access_id": log.pk,
@@ -259,8 +267,8 @@ class PosterApi(APIView):
     @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: int) -> FileResponse:
         clip = selectors.clip_get_for(user=request.user, id=pk)
-        handle = services.poster_open(by=request.user, clip=clip, ip=client_ip(request),
-                                      user_agent=client_ua(request), session=session_tag(request))
+        handle = services_playback.poster_open(by=request.user, clip=clip, ip=client_ip(request),
+                                               user_agent=client_ua(request), session=session_tag(request))
         response = FileResponse(handle, content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=300"
         return response
@@ -279,7 +287,7 @@ class CoverageApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.CoverageInputSerializer, request.data)
-        services.coverage_record(by=request.user, clip=clip, ranges=data["ranges"])
+        services_playback.coverage_record(by=request.user, clip=clip, ranges=data["ranges"])
         return Response(selectors_custody.coverage_for_clip(clip=clip), status=201)
 
 
@@ -478,7 +486,7 @@ class PackageListApi(APIView):
     class PackageListInputSerializer(serializers.Serializer):
         finding_id = IdField(required=False)
         tag_ids = serializers.ListField(child=IdField(), required=False, allow_empty=False,
-                                        max_length=services.PACKAGE_TAGS_MAX)
+                                        max_length=services_packages.PACKAGE_TAGS_MAX)
         reason = serializers.CharField(max_length=1000)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -509,12 +517,12 @@ class PackageListApi(APIView):
         data = validated(self.PackageListInputSerializer, request.data)
         if "finding_id" in data:
             finding = selectors.finding_get_for_evidence(user=request.user, id=data["finding_id"])
-            package = services.package_request(by=request.user, finding=finding, reason=data["reason"],
-                                               ip=client_ip(request), user_agent=client_ua(request))
+            package = services_packages.package_request(by=request.user, finding=finding, reason=data["reason"],
+                                                        ip=client_ip(request), user_agent=client_ua(request))
         else:
             tags = [selectors.tag_get_for(user=request.user, id=pk) for pk in dict.fromkeys(data["tag_ids"])]
-            package = services.package_request_tags(by=request.user, tags=tags, reason=data["reason"],
-                                                    ip=client_ip(request), user_agent=client_ua(request))
+            package = services_packages.package_request_tags(by=request.user, tags=tags, reason=data["reason"],
+                                                             ip=client_ip(request), user_agent=client_ua(request))
         return Response(package_to_dict(package), status=202)
 
 
@@ -566,8 +574,8 @@ class PackageDownloadApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         data = validated(self.PackageDownloadInputSerializer, request.data)
-        url, expires_at = services.package_download(by=request.user, package=package, reason=data["reason"],
-                                                    ip=client_ip(request), user_agent=client_ua(request))
+        url, expires_at = services_packages.package_download(by=request.user, package=package, reason=data["reason"],
+                                                             ip=client_ip(request), user_agent=client_ua(request))
         return Response({"url": url, "expires_at": expires_at.isoformat(), "sha256": package.sha256}, status=201)
 
 
@@ -592,7 +600,7 @@ class PackageFileApi(APIView):
                      object_id=package.pk, payload={"access_id": grant.pk, "sha256": package.sha256,
                                                     "ip": client_ip(request)})
         return FileResponse(handle, as_attachment=True, content_type="application/zip",
-                            filename=f"evidence-{services.package_reference(package)}-{package.pk}.zip")
+                            filename=f"evidence-{services_packages.package_reference(package)}-{package.pk}.zip")
 
 
 class PackageVerifyApi(APIView):

@@ -29,14 +29,14 @@ def seed_world() -> Any:
     from inspection.models import Finding, FindingCategory
     from media_ingest.demo import seed as seed_media
     from media_ingest.models import Clip, ClipEvent
-    from media_ingest.review import services as review
+    from media_ingest.review import services
 
     ctx = DemoContext()
     seed_org(ctx)
     seed_insp(ctx)
     seed_acc(ctx)
     seed_media(ctx)
-    review.tag_labels_seed()
+    services.tag_labels_seed()
     lead = ctx.users["lead"]
     reviewer = ctx.users["reviewer"]
     world: dict[str, Any] = {}
@@ -52,13 +52,13 @@ def seed_world() -> Any:
             state=Clip.State.INDEXED, activity=[0.1] * 120, event_count=1, source=Clip.Source.SEED)
         ClipEvent.objects.create(clip=clip, kind="officer_absent", zone="officer", start_s=10, end_s=40,
                                  score=0.9)
-        tag = review.tag_create(by=reviewer, clip=clip, label_code=review_label(), start_s=10.0, end_s=40.0,
-                                note=f"Vắng mặt {unit}")
+        tag = services.tag_create(by=reviewer, clip=clip, label_code=review_label(), start_s=10.0, end_s=40.0,
+                                  note=f"Vắng mặt {unit}")
         finding = Finding.objects.create(
             reference=f"VP-HARD-{n}", source=Finding.Source.FOOTAGE, category=category,
             severity="less_serious", title=f"Cán bộ vắng mặt tại quầy {unit}", unit=ctx.units[unit],
             occurred_from=t0, state="confirmed", created_by=lead)
-        item = review.evidence_link_tag(by=reviewer, finding=finding, tag=tag, note="hardening")
+        item = services.evidence_link_tag(by=reviewer, finding=finding, tag=tag, note="hardening")
         # nobody is on two checks at once (check_create refuses it): each check has its own time
         start = datetime.combine(date_in(5), datetime.min.time().replace(hour=7 + 4 * n), tzinfo=LOCAL)
         planned = services_checks.check_create(by=lead, mode="bi_mat", unit=ctx.units[unit],
