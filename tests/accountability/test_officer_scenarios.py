@@ -446,7 +446,7 @@ def test_the_trace_explanation_reads_as_natural_vietnamese(discipline: Any) -> N
 
 
 def test_a_post_that_names_the_level_is_joined_to_the_unit_name_once() -> None:
-    from inspection.accountability.trace import post_title
+    from inspection.accountability.trace_output import post_title
 
     assert post_title("Trưởng Công an xã", "Công an xã Thanh Chương") == "Trưởng Công an xã Thanh Chương"
     assert post_title("Phó Trưởng Công an xã", "Công an xã Nam Đàn") == "Phó Trưởng Công an xã Nam Đàn"

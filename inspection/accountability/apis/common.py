@@ -16,7 +16,7 @@ from inspection.accountability.models import (
     Rule,
     RuleSet,
 )
-from inspection.accountability.trace import assignment_proof, officer_brief, unit_brief
+from inspection.accountability.trace_output import assignment_proof, officer_brief, unit_brief
 from inspection.models import Finding
 
 

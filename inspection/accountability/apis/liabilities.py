@@ -17,7 +17,7 @@ from backend.org.models import Officer
 from inspection.accountability import selectors, services_liabilities
 from inspection.accountability.apis.common import VERSION_MAX, LiabilityOutputSerializer
 from inspection.accountability.models import LeaderLiability, SelfDetection, TraceRecord
-from inspection.accountability.trace import officer_brief
+from inspection.accountability.trace_output import officer_brief
 
 
 class TraceApi(APIView):

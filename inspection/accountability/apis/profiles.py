@@ -22,7 +22,7 @@ from inspection.accountability.apis.common import (
     LiabilityOutputSerializer,
 )
 from inspection.accountability.scoring import Period, compute_rankings, quarter, year_period
-from inspection.accountability.trace import assignment_proof, officer_brief, unit_as_it_was
+from inspection.accountability.trace_output import assignment_proof, officer_brief, unit_as_it_was
 
 
 def _period_params(request: Request) -> tuple[date | None, date | None]:

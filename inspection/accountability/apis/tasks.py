@@ -19,7 +19,7 @@ from backend.org.models import Unit
 from inspection.accountability import selectors, services_tasks
 from inspection.accountability.models import CchcTask
 from inspection.accountability.scoring import DELIVERY_REPORT_GRACE_DAYS, task_outcome
-from inspection.accountability.trace import unit_brief
+from inspection.accountability.trace_output import unit_brief
 
 TASK_STATUS_VI = {
     "on_time": "Đúng hạn", "late": "Trễ hạn", "missed": "Quá hạn, chưa báo cáo", "pending": "Chưa đến hạn",
