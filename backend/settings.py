@@ -126,7 +126,8 @@ if REDIS_URL:
             # fan-out to 500 reviewers took p95 320 ms (bench/ws_fanout_500.py). Broadcasts are
             # the layer's only use here (no worker channels), and a reviewer who misses one while
             # reconnecting reloads the clip's tags anyway, as before.
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # One decode per message per process, not per consumer (backend/core/channel_layer.py).
+            "BACKEND": "backend.core.channel_layer.SharedDecodePubSubLayer",
             "CONFIG": {"hosts": [{"address": REDIS_URL}]},
         }
     }

@@ -1,7 +1,7 @@
 """Websocket fan-out: delay from a tag being created to every subscribed client receiving it.
 
-Starts N uvicorn processes of backend.asgi:application on the Redis channel layer (scaled
-mode's layer) with a fresh temporary SQLite database (or DATABASE_URL if --use-database-url),
+Starts N uvicorn processes of backend.asgi:application (with the Makefile's SERVE_FLAGS) on the
+Redis channel layer (scaled mode's layer) with a fresh temporary SQLite database (or DATABASE_URL if --use-database-url),
 connects --clients websocket clients spread over the processes, all subscribed to the same
 clip topic, then creates tags through the HTTP API and measures, for every client, the time
 from sending POST /api/media/tags/ to receiving the matching `tag.created`.
@@ -30,6 +30,9 @@ import httpx
 import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from overhead import serve_flags  # noqa: E402 - the Makefile's SERVE_FLAGS, what `make run` starts
+
 SEED = """
 import hashlib
 from datetime import datetime
@@ -106,13 +109,23 @@ async def run(args: argparse.Namespace, bases: list[str], clip_id: int) -> None:
     inboxes: list[dict[str, float]] = [{} for _ in range(args.clients)]
     t_connect = time.perf_counter()
     tasks = []
-    for i in range(args.clients):
-        base = bases[i % len(bases)]
-        url = base.replace("http://", "ws://") + "/ws/review/"
-        tasks.append(asyncio.create_task(client(url, base, cookie, topic, ready, counter, args.clients,
-                                                inboxes[i], stop)))
-        if i % 50 == 49:
-            await asyncio.sleep(0.05)
+    # in batches of --batch, each batch subscribed before the next starts: every client's handshake
+    # (session and user read, topic authorised) waits on the server's database thread, and the
+    # websockets server closes a handshake not done within 10 s (2,000 clients at once were refused)
+    for start in range(0, args.clients, args.batch):
+        for i in range(start, min(start + args.batch, args.clients)):
+            base = bases[i % len(bases)]
+            url = base.replace("http://", "ws://") + "/ws/review/"
+            tasks.append(asyncio.create_task(client(url, base, cookie, topic, ready, counter, args.clients,
+                                                    inboxes[i], stop)))
+        deadline = time.perf_counter() + 120
+        while counter[0] < min(start + args.batch, args.clients):
+            failed = [t for t in tasks if t.done() and t.exception() is not None]
+            if failed:
+                raise SystemExit(f"a client could not connect: {failed[0].exception()!r}")
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"only {counter[0]} of {args.clients} clients subscribed after 120 s")
+            await asyncio.sleep(0.02)
     await asyncio.wait_for(ready.wait(), 120)
     print(f"{args.clients} clients connected and subscribed over {len(bases)} server process(es) "
           f"in {time.perf_counter() - t_connect:.1f} s")
@@ -157,6 +170,7 @@ def main() -> int:
     parser.add_argument("--servers", type=int, default=2, help="uvicorn processes sharing the Redis layer")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between rounds")
+    parser.add_argument("--batch", type=int, default=100, help="clients connecting at once")
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--use-database-url", action="store_true",
                         help="use DATABASE_URL (PostgreSQL) instead of a temporary SQLite file")
@@ -183,7 +197,7 @@ def main() -> int:
             port = free_port()
             procs.append(subprocess.Popen(
                 [python, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-                 "--lifespan", "off", "--ws", "websockets", "--log-level", "warning", "--backlog", "4096"],
+                 *serve_flags(), "--log-level", "warning", "--backlog", "4096"],
                 cwd=ROOT, env=env))
             bases.append(f"http://127.0.0.1:{port}")
         for base in bases:
