@@ -1,6 +1,6 @@
 """What ending a unit (a merger or an abolition) would do, read before anyone confirms it (issue 15:
 merging was one click that ended the head's, the deputies' and every officer's post without showing
-them). The same filters as the write (services._end_unit, unit_abolish, _check_end_in_past), so the
+them). The same filters as the write (services_units._end_unit, unit_abolish, _check_end_in_past), so the
 preview and the change cannot disagree."""
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from backend.org.models import Assignment, Unit
 from backend.org.selectors import unit_children_at
+from backend.org.services_units import unit_records_after
 
 
 def posts_ending(*, unit: Unit, last_day: date) -> list[Assignment]:
@@ -23,8 +24,6 @@ def posts_ending(*, unit: Unit, last_day: date) -> list[Assignment]:
 def unit_end_preview(*, unit: Unit, on: date) -> dict[str, Any]:
     """For `unit` ending the day before `on`: the posts that end (head, deputies with their field,
     officers), the sub-units that need a new parent, and the records an end in the past would cut."""
-    from backend.org.services import unit_records_after
-
     last_day = on - timedelta(days=1)
     children = [c for c in unit_children_at(unit=unit, at=last_day) if c.valid_to is None or c.valid_to >= on]
     return {
