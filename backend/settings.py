@@ -98,7 +98,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "counterwatch.sqlite3",
+            "NAME": str(VAR_DIR / "counterwatch.sqlite3"),
             # Reopened per request (cheap for a local file): a connection kept open across requests can
             # keep reading an old WAL snapshot while a statement of an earlier request is unfinished, so
             # a request saw the report as it was before the previous request saved it (seen in the

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from backend.core.actors import SystemActor
 from backend.org.demo import DemoContext
 from backend.org.models import Counter
 from inspection import services
@@ -74,7 +75,7 @@ def _backdate_signed(check: SurpriseCheck, started: datetime, completed: datetim
 
 
 def seed(ctx: DemoContext) -> None:
-    by = "seed_demo"
+    by = SystemActor("seed_demo")
     lead, inspector = ctx.users["lead"], ctx.users["inspector"]
     today = timezone.localdate()
     services.catalogue_seed(by=by)

@@ -9,7 +9,7 @@ bound ("hơn 1.000"), with a next page whenever there is one.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
@@ -54,7 +54,8 @@ class Pagination(PageNumberPagination):
         return super().get_page_number(request, paginator)
 
     def get_paginated_response(self, data: Any) -> Response:
-        paginator = self.page.paginator
+        assert self.page is not None, "paginate_queryset runs first"
+        paginator = cast(CappedPaginator, self.page.paginator)
         return Response({
             "count": paginator.count,
             "count_exact": paginator.count_exact,
