@@ -146,7 +146,7 @@ def test_changing_a_deputys_field_does_not_rewrite_past_traces(api_as: Any, demo
     assert r.status_code == 200, r.content
     assert r.json()["id"] != post.pk and r.json()["field"]["code"] == "GIAO_THONG"
     post.refresh_from_db()
-    assert post.field.code == "HANH_CHINH" and post.valid_to is not None
+    assert post.field is not None and post.field.code == "HANH_CHINH" and post.valid_to is not None
     assert deputies() == [("NA-2103", "HANH_CHINH", "2026-04-10")]  # the past violation keeps its deputy
     # emptying the field later does not clear him either
     r = admin.patch(f"/api/org/assignments/{r.json()['id']}/", {"field_id": None}, format="json")

@@ -28,6 +28,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 
@@ -36,7 +37,8 @@ class FuzzWSGIHandler(WSGIHandler):
     test client does): inside the test transaction they close the connection, which on PostgreSQL
     drops the module's seeded world so that every later request fails."""
 
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    # a WSGI app returns an iterable of bytes (Django's own returns the response, which is one)
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:  # type: ignore[override]
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         try:
@@ -51,7 +53,7 @@ class FuzzWSGIHandler(WSGIHandler):
 
 
 APP = FuzzWSGIHandler()
-schema = schemathesis.openapi.from_wsgi("/api/schema/", APP)
+schema: BaseSchema = schemathesis.openapi.from_wsgi("/api/schema/", APP)
 schema = (schema.exclude(path="/api/auth/logout/").exclude(path="/api/auth/login/")
           .exclude(path="/api/inspection/checks/{uid}/report/handover/")
           .exclude(path_regex=r"^/api/media/objects/"))
@@ -94,6 +96,7 @@ def ground_path_parameters(case: Any) -> None:
     """Map three generated ids in four onto real objects, deterministically from the value."""
     for name, value in list((case.path_parameters or {}).items()):
         segment = _segment_for(case.path, name)
+        target: tuple[str, str] | None
         if segment == "evidence" and "/report/" in case.path:
             target = ("inspection.ReportEvidence", "pk")
         elif segment == "evidence" and case.path.startswith("/api/inspection/findings/"):

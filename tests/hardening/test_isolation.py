@@ -16,6 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from backend.core.actors import SystemActor
 from tests.conftest import login_client
 
 # CAX-TC-scoped users (the demo's `unithead` is one). The inspection team (lead, inspectors) is
@@ -35,7 +36,7 @@ def clients(world: Any, django_db_blocker: Any) -> dict[str, APIClient]:
     with django_db_blocker.unblock():
         for username, role in SCOPED.items():
             if role is not None:
-                user_create(by="test", username=username, password=DEMO_PASSWORD, role=role,
+                user_create(by=SystemActor("test"), username=username, password=DEMO_PASSWORD, role=role,
                             full_name=username, scope_unit=world.units["CAX-TC"])
             out[username] = login_client(username, DEMO_PASSWORD)
         for username in ("admin", "lead", "inspector", "reviewer", "discipline"):
@@ -56,7 +57,7 @@ def nd_targets(world: Any) -> list[tuple[str, str, dict[str, Any]]]:
     nd_assignment = Assignment.objects.filter(unit_id=unit).values_list("pk", flat=True).first()
     complaint = Complaint.objects.filter(unit_id=unit).values_list("pk", flat=True).first()
     started, case, liability = nd["started"], nd["case"], nd["liability"]
-    targets = [
+    targets: list[tuple[str, str, dict[str, Any]]] = [
         ("get", f"/api/org/units/{unit}/", {}), ("get", f"/api/org/units/{unit}/heads/", {}),
         ("get", f"/api/org/cameras/{nd['camera']}/", {}), ("patch", f"/api/org/cameras/{nd['camera']}/", {"name": "x"}),
         ("get", f"/api/inspection/findings/{finding}/", {}),

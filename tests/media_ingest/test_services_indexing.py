@@ -89,7 +89,7 @@ def test_index_finds_every_event_kind_within_one_second(camera: Any, store: Any,
     assert clip.analysis_params == fast_rules
     assert clip.duration_s == pytest.approx(76.0, abs=0.2)
     assert (clip.width, clip.height, clip.codec) == (320, 180, "h264")
-    assert len(clip.activity) == math.ceil(clip.duration_s)
+    assert len(clip.activity) == math.ceil(clip.duration_s or 0)
     assert max(clip.activity) > 0 and all(0.0 <= v <= 1.0 for v in clip.activity)
     assert clip.progress == 1.0 and clip.indexed_at is not None and clip.error == ""
     # derivatives keyed by clip and kind, in the app's own store; the footage bucket holds the upload only
@@ -140,6 +140,7 @@ def test_same_object_twice_is_one_clip_and_one_index(camera: Any, store: Any, pu
     again = services.clip_discover(ref=ref_for(store, KEY), source=Clip.Source.RECONCILE)
     assert first.created and not again.created and first.clip == again.clip
     assert Clip.objects.count() == 1
+    assert first.clip is not None
     assert services.clip_index(clip_id=first.clip.pk) == Clip.State.INDEXED
     n_events = ClipEvent.objects.count()
     assert services.clip_index(clip_id=first.clip.pk) == "skipped"  # a duplicate job is a no-op
