@@ -22,6 +22,7 @@ from backend.accounts.models import INSPECTION_TEAM, ApiToken, Role, User
 from backend.accounts.network import LoginRateThrottle, client_ip
 from backend.accounts.selectors import HANDOVER_CHECK, require_role, require_token_kind, session_handover
 from backend.audit.services import audit_access
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.params import (
     LABEL_MAX,
@@ -34,6 +35,7 @@ from backend.core.params import (
     parse_datetime,
     parse_id,
     parse_text,
+    request_object,
     text_caps,
 )
 from backend.core.parsers import JSONParser
@@ -108,27 +110,27 @@ def _criteria_export(cs: CriteriaSet) -> dict[str, Any]:
 class CriteriaSetListApi(APIView):
     """GET: every criteria set. POST (lead): import one from the export's JSON shape."""
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.CHECK_READERS)
         year = Query(request).int("year", lo=1900, hi=2199)
         return paginate(request, self, selectors.criteria_sets_list(year=year), CriteriaSetOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
-        cs = services.criteria_set_import(by=request.user, data=request.data)
+        cs = services.criteria_set_import(by=request.user, data=dict(request_object(request.data)))
         return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)},
                         status=201)
 
 
 class CriteriaSetDetailApi(APIView):
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *selectors.CHECK_READERS)
         cs = selectors.criteria_set_get(pk=pk)
         return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)})
 
 
 class CriteriaSetExportApi(APIView):
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         require_role(request.user, *selectors.CHECK_READERS)
         cs = selectors.criteria_set_get(pk=pk)
         body = json.dumps(_criteria_export(cs), ensure_ascii=False, indent=2)
@@ -141,7 +143,7 @@ class CriteriaSetActivateApi(APIView):
     class InputSerializer(serializers.Serializer):
         active = serializers.BooleanField()
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cs = services.criteria_set_activate(by=request.user, criteria_set=selectors.criteria_set_get(pk=pk),
@@ -159,7 +161,7 @@ class CategoryOutputSerializer(serializers.ModelSerializer):
 
 
 class CategoryListApi(APIView):
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.FINDING_READERS)
         return Response(CategoryOutputSerializer(selectors.categories_list(), many=True).data)
 
@@ -170,7 +172,7 @@ class CategoryFieldsApi(APIView):
     class InputSerializer(serializers.Serializer):
         field_ids = serializers.ListField(child=IdField(), max_length=50, allow_empty=True)
 
-    def put(self, request: Request, pk: int) -> Response:
+    def put(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -196,11 +198,11 @@ class RiskSnapshotOutputSerializer(serializers.ModelSerializer):
 class RiskApi(APIView):
     """GET: the latest risk snapshot per unit, with its explanation. POST (lead): compute now."""
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         snaps = selectors.risk_latest(user=request.user)
         return Response({"count": len(snaps), "results": RiskSnapshotOutputSerializer(snaps, many=True).data})
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         snaps = sorted(services.risk_compute(by=request.user), key=lambda s: (-s.score, s.unit.code))
         return Response({"count": len(snaps), "results": RiskSnapshotOutputSerializer(snaps, many=True).data},
@@ -215,12 +217,12 @@ class RiskWeightsApi(APIView):
                                        default=dict)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM)
         weights, params = services.risk_config()
         return Response({"weights": weights, "params": params})
 
-    def put(self, request: Request) -> Response:
+    def put(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         row = services.risk_weights_set(by=request.user, **data.validated_data)
@@ -266,7 +268,7 @@ class DrawOutputSerializer(serializers.ModelSerializer):
         if conflicted:
             # a person conflicted with a unit does not learn its check's slot or team (F17, secrecy.py)
             hidden = {item.get("unit_id") for item in data.get("result") or []
-                      if item.get("unit_id") in conflicted and viewer.pk not in item.get("team", [])}
+                      if item.get("unit_id") in conflicted and getattr(viewer, "pk", None) not in item.get("team", [])}
             data["result"] = [
                 {**item, "slot": None, "team": [], "redacted": True,
                  # the floor note's due date and days late add up to the slot's day (rev13adv F1)
@@ -314,11 +316,11 @@ class DrawListApi(APIView):
         confirm_supersedes = serializers.ListField(child=serializers.IntegerField(), required=False,
                                                    max_length=100)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         return paginate(request, self, selectors.draws_list(user=request.user),
                         partial(DrawOutputSerializer, context={"viewer": request.user}))
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -328,7 +330,7 @@ class DrawListApi(APIView):
 
 
 class DrawDetailApi(APIView):
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         draw = selectors.draw_get_for(user=request.user, pk=pk)
         # the left-out units, each planned check that kept one out named when the reader may see it
         return Response({**DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data,
@@ -339,7 +341,7 @@ class DrawCloseApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draw = services.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
@@ -353,7 +355,7 @@ class DrawCancelApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(allow_blank=True, max_length=2000)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draw = services.draw_cancel(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
@@ -386,7 +388,7 @@ class DrawCommitmentsApi(APIView):
     """Published commitments of every draw, for the disciplinary officers and administrators too:
     never the targets."""
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         rows = selectors.draw_commitments(user=request.user)
         return Response(DrawCommitmentOutputSerializer(rows, many=True).data)
 
@@ -407,7 +409,7 @@ class DrawVerifyApi(APIView):
     """Recompute a closed draw from its revealed seed. The disciplinary officers and administrators may
     verify any draw (match or not, why in counts); only the inspection team sees the targets."""
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         draw, with_targets = selectors.draw_for_verification(user=request.user, pk=pk)
         result = services.draw_verify(draw=draw, with_targets=with_targets)
         return Response(DrawVerifyOutputSerializer({"draw": draw.pk, **result}).data)
@@ -442,11 +444,11 @@ class AbsenceListApi(APIView):
         end = DateField()
         reason = serializers.CharField(max_length=REASON_MAX)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         rows = selectors.absences_list(user=request.user, on_or_after=timezone.localdate() - timedelta(days=90))
         return paginate(request, self, rows, AbsenceOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ABSENCE_WRITERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -461,7 +463,7 @@ class AbsenceListApi(APIView):
 class AbsenceTeamApi(APIView):
     """The members of the inspection team an absence may be recorded for (team and administrators)."""
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         users = selectors.team_members(user=request.user)
         return Response([{**(_user_brief(u) or {}), "role": u.role} for u in users])
 
@@ -470,7 +472,7 @@ class AbsenceWithdrawApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=REASON_MAX)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ABSENCE_WRITERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -562,11 +564,11 @@ class CheckListApi(APIView):
         criteria_set_id = IdField(required=False, allow_null=True)
         notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
         return paginate(request, self, qs, CheckOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -588,7 +590,7 @@ class CheckListApi(APIView):
 
 
 class CheckCountsApi(APIView):
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.CHECK_READERS)
         return Response(selectors.check_counts(user=request.user))
 
@@ -596,7 +598,7 @@ class CheckCountsApi(APIView):
 class CheckExportApi(APIView):
     """The visible checks as an Excel workbook (same filters as the list)."""
 
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: AuthedRequest) -> HttpResponse:
         from inspection.workbooks import checks_workbook
 
         require_role(request.user, *selectors.CHECK_READERS)
@@ -610,25 +612,25 @@ class CheckExportApi(APIView):
 
 
 class CheckDetailApi(APIView):
-    def get(self, request: Request, uid: str) -> Response:
+    def get(self, request: AuthedRequest, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)
         data = CheckOutputSerializer(check, context={"request": request}).data
         own = on_check_team(request.user, check)
         data["notes"] = check.notes if own else ""
         data["draw"] = check.draw_id if own else None
         data["criteria_set"] = ({"id": check.criteria_set_id, "name": check.criteria_set.name}
-                                if check.criteria_set_id else None)
+                                if check.criteria_set is not None else None)
         return Response(data)
 
 
 class CheckStartApi(APIView):
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         check = services.check_start(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
         return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
 
 class CheckCompleteApi(APIView):
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         check = services.check_complete(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
         return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
@@ -637,7 +639,7 @@ class CheckCancelApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=REASON_MAX)
 
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         check = services.check_cancel(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
@@ -665,7 +667,7 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
         # not verified); `received_at` is the server's own clock when the upload arrived.
         "evidence": [{"id": e.pk, "filename": e.filename, "size": e.size, "sha256": e.sha256,
                       "content_type": e.content_type,
-                      "criterion": e.result.criterion.code if e.result_id else None,
+                      "criterion": e.result.criterion.code if e.result is not None else None,
                       "received_at": e.uploaded_at,
                       "device_declared": {"captured_at": e.captured_at, "latitude": e.latitude,
                                           "longitude": e.longitude, "accuracy_m": e.accuracy_m},
@@ -715,7 +717,7 @@ class ReportApi(APIView):
         # required by the service (a clear 400 of its own when missing): a last write never silently wins
         version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
-    def get(self, request: Request, uid: str) -> Response:
+    def get(self, request: AuthedRequest, uid: str) -> Response:
         report = selectors.report_get_for(user=request.user, uid=uid)
         if request.query_params.get("version") == "original":
             if not report.is_signed:
@@ -724,7 +726,7 @@ class ReportApi(APIView):
                              "content": report.signed_content})
         return Response(_report_data(report))
 
-    def put(self, request: Request, uid: str) -> Response:
+    def put(self, request: AuthedRequest, uid: str) -> Response:
         _require_queue_owner(request)
         check = selectors.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
@@ -741,7 +743,7 @@ class ReportSignApi(APIView):
         signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=800_000)
 
     @extend_schema(request=InputSerializer)
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.report_sign(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
@@ -778,7 +780,7 @@ class ReportRepresentativeApi(APIView):
         code = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
 
     @extend_schema(request=InputSerializer)
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         from backend.accounts.services import identity_confirm
 
         handed_over = _in_handover_of(request, uid)
@@ -845,7 +847,7 @@ class ReportHandoverApi(APIView):
     the signature step of this check, until the lead re-enters their password (HandoverExitApi)."""
 
     @extend_schema(request=None, responses=HandoverOutputSerializer)
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)
         report = services.report_handover_start(by=request.user, check=check)
         request._request.session[HANDOVER_CHECK] = str(check.uid)
@@ -858,7 +860,7 @@ class HandoverApi(APIView):
     handover_step = True
 
     @extend_schema(responses=HandoverOutputSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         uid = session_handover(request._request.session)
         if uid is None:
             raise NotFound("Máy không ở chế độ trao cho đại diện đơn vị.", "This device is not handed over.")
@@ -878,7 +880,7 @@ class HandoverExitApi(APIView):
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
     @extend_schema(request=InputSerializer, responses=None)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         from backend.accounts.services import login_failures_clear, login_password_check
 
         data = self.InputSerializer(data=request.data)
@@ -910,7 +912,7 @@ class ReportAmendApi(APIView):
         results = serializers.ListField(child=serializers.DictField(validators=[RESULT_TEXT]), required=False,
                                         default=list, max_length=1000)
 
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -923,33 +925,34 @@ class ReportAmendApi(APIView):
 class ReportEvidenceApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         _require_queue_owner(request)
         check = selectors.check_get_for(user=request.user, uid=uid)
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("Chưa chọn tệp.", "No file uploaded (field 'file').", code="required",
                               fields={"file": ["required"]})
+        form = request_object(request.data)
         item = services.report_evidence_add(by=request.user, check=check, fileobj=upload, filename=upload.name,
                                             content_type=upload.content_type or "",
-                                            criterion_code=parse_text(request.data.get("criterion"), "criterion",
+                                            criterion_code=parse_text(form.get("criterion"), "criterion",
                                                                       max_length=40),
-                                            reason=parse_text(request.data.get("reason"), "reason",
+                                            reason=parse_text(form.get("reason"), "reason",
                                                               max_length=REASON_MAX),
-                                            sha256=parse_text(request.data.get("sha256"), "sha256", max_length=64),
-                                            captured_at=parse_datetime(request.data.get("captured_at"),
+                                            sha256=parse_text(form.get("sha256"), "sha256", max_length=64),
+                                            captured_at=parse_datetime(form.get("captured_at"),
                                                                        "captured_at"),
-                                            latitude=parse_text(request.data.get("latitude"), "latitude",
+                                            latitude=parse_text(form.get("latitude"), "latitude",
                                                                 max_length=30) or None,
-                                            longitude=parse_text(request.data.get("longitude"), "longitude",
+                                            longitude=parse_text(form.get("longitude"), "longitude",
                                                                  max_length=30) or None,
-                                            accuracy=parse_text(request.data.get("accuracy"), "accuracy",
+                                            accuracy=parse_text(form.get("accuracy"), "accuracy",
                                                                 max_length=30) or None)
         return Response({"id": item.pk, "filename": item.filename, "size": item.size, "sha256": item.sha256}, status=201)
 
 
 class ReportEvidenceDownloadApi(APIView):
-    def get(self, request: Request, uid: str, pk: int) -> FileResponse:
+    def get(self, request: AuthedRequest, uid: str, pk: int) -> FileResponse:
         report = selectors.report_get_for(user=request.user, uid=uid)
         item = report.evidence.filter(pk=pk).first()
         if item is None:
@@ -968,7 +971,7 @@ class ReportEvidenceDownloadApi(APIView):
 class ReportPdfApi(APIView):
     """The signed report as the check minutes (biên bản kiểm tra)."""
 
-    def get(self, request: Request, uid: str) -> HttpResponse:
+    def get(self, request: AuthedRequest, uid: str) -> HttpResponse:
         report = selectors.report_get_for(user=request.user, uid=uid)
         if not report.is_signed:
             raise DomainError("Chỉ in biên bản đã ký.", "Only a signed report can be printed.", code="not_signed",
@@ -1032,7 +1035,7 @@ def _finding_detail(finding: Finding) -> dict[str, Any]:
     data["evidence"] = [{"id": e.pk, "kind": e.kind, "filename": e.filename, "size": e.size, "sha256": e.sha256,
                          "media_ref": e.media_ref, "description": e.description, "added_at": e.added_at}
                         for e in finding.evidence_items.all()]
-    data["criterion"] = finding.criterion.code if finding.criterion_id else None
+    data["criterion"] = finding.criterion.code if finding.criterion is not None else None
     data["explanations"] = [{"id": x.pk, "kind": x.kind, "text": x.text, "author": _user_brief(x.author), "at": x.at}
                             for x in finding.explanations.all()]
     # Whether an evidence package can be built (the same sources the package job reads), so the
@@ -1056,7 +1059,7 @@ class SubjectInputSerializer(serializers.Serializer):
 
 class FindingListApi(APIView):
     class InputSerializer(serializers.Serializer):
-        source = serializers.ChoiceField(choices=Finding.Source.choices)
+        source = serializers.ChoiceField(choices=Finding.Source.choices)  # type: ignore[assignment]  # a field named like Field.source; DRF collects declared fields, the stubs see an attribute
         category = serializers.CharField(max_length=40)
         severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
         title = serializers.CharField(max_length=300)
@@ -1069,9 +1072,9 @@ class FindingListApi(APIView):
         complaint_id = IdField(required=False, allow_null=True)
         rating_id = IdField(required=False, allow_null=True)
         criterion = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
-        subjects = SubjectInputSerializer(many=True, required=False, default=list, max_length=100)
+        subjects = SubjectInputSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]  # many=True passes max_length to the ListSerializer; the stubs miss it
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         start, end = q.day_range()
         filters = {"state": q.text("state"), "severity": q.text("severity"), "source": q.text("source"),
@@ -1082,13 +1085,13 @@ class FindingListApi(APIView):
             try:
                 import uuid
 
-                uuid.UUID(filters["check"])
+                uuid.UUID(str(filters["check"]))
             except ValueError:
                 filters["check"] = "00000000-0000-0000-0000-000000000000"
         return paginate(request, self, selectors.findings_list(user=request.user, filters=filters),
                         FindingOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM, Role.REVIEWER)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -1120,12 +1123,12 @@ class FindingDetailApi(APIView):
         description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
         occurred_from = DateTimeField(required=False)
         occurred_to = DateTimeField(required=False, allow_null=True)
-        subjects = SubjectInputSerializer(many=True, required=False, max_length=100)
+        subjects = SubjectInputSerializer(many=True, required=False, max_length=100)  # type: ignore[call-arg]  # as above
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
 
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -1147,7 +1150,7 @@ class FindingTransitionApi(APIView):
         to = serializers.ChoiceField(choices=Finding.State.choices)
         reason = serializers.CharField(max_length=REASON_MAX)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -1163,7 +1166,7 @@ class FindingExplanationApi(APIView):
         kind = serializers.ChoiceField(choices=FindingExplanation.Kind.choices)
         text = serializers.CharField(max_length=TEXT_MAX)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -1175,7 +1178,7 @@ class FindingExplanationApi(APIView):
 class FindingEvidenceApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         if not isinstance(request.data, dict):
             raise DomainError("Dữ liệu phải là một đối tượng.", "The body must be an object.", code="invalid")
@@ -1193,7 +1196,7 @@ class FindingEvidenceApi(APIView):
 class FindingEvidenceDownloadApi(APIView):
     """An uploaded evidence file of a finding, as stored (its SHA-256 is on the finding)."""
 
-    def get(self, request: Request, pk: int, evidence_id: int) -> FileResponse:
+    def get(self, request: AuthedRequest, pk: int, evidence_id: int) -> FileResponse:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         item, handle = services.finding_evidence_open(by=request.user, finding=finding, evidence_id=evidence_id)
         return FileResponse(handle, as_attachment=True, filename=item.filename or f"evidence-{item.pk}",
@@ -1230,7 +1233,7 @@ class RatingListApi(APIView):
     throttle_classes = [DeviceThrottle]
     throttle_scope = "device"
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         start, end = q.day_range()
         filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"),
@@ -1238,11 +1241,11 @@ class RatingListApi(APIView):
         return paginate(request, self, selectors.ratings_list(user=request.user, filters=filters),
                         RatingOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         token: ApiToken = require_token_kind(request.auth, ApiToken.Kind.RATING_DEVICE)
         body = request.data
         batch = isinstance(body, dict) and "ratings" in body
-        items = body.get("ratings") if batch else [body]
+        items = body["ratings"] if isinstance(body, dict) and batch else [body]
         results = services.ratings_record(token=token, items=items)
         if batch:
             summary = {s: sum(1 for r in results if r["status"] == s)
@@ -1271,7 +1274,7 @@ class RatingReviewApi(APIView):
     class OutputSerializer(serializers.Serializer):
         reviewed = serializers.IntegerField()
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = services.ratings_review(by=request.user, **data.validated_data)
@@ -1298,14 +1301,14 @@ class RatingDeviceApi(APIView):
         def get_counter(self, obj: Any) -> dict[str, Any] | None:
             return _counter_brief(obj.counter)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, Role.ADMIN, *TEAM)
         from inspection.models import RatingDevice
 
         return paginate(request, self, RatingDevice.objects.select_related("counter").order_by("serial"),
                         self.OutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -1329,7 +1332,7 @@ class VolumeOutputSerializer(serializers.Serializer):
     counter = serializers.SerializerMethodField()
     day = serializers.DateField()
     transactions = serializers.IntegerField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # as FindingListApi's source
     recorded_at = serializers.DateTimeField()
 
     def get_counter(self, obj: Any) -> dict[str, Any] | None:
@@ -1349,13 +1352,13 @@ class VolumeListApi(APIView):
         updated = serializers.IntegerField()
         unchanged = serializers.IntegerField()
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"), "from": q.date("from"), "to": q.date("to")}
         return paginate(request, self, selectors.volumes_list(user=request.user, filters=filters),
                         VolumeOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *services.VOLUME_WRITERS)
         upload = request.FILES.get("file")
         if upload is not None:
@@ -1368,14 +1371,14 @@ class VolumeListApi(APIView):
                 raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
                                   fields={"file": ["not UTF-8"]}) from None
             summary = services.volumes_import_csv(by=request.user, text=text,
-                                                  reason=str(request.data.get("reason", "") or ""))
+                                                  reason=str(request_object(request.data).get("reason", "") or ""))
         else:
             items = request.data.get("items") if isinstance(request.data, dict) else None
             if not isinstance(items, list):
                 raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
                                   code="required", fields={"items": ["required"]})
             summary = services.volumes_record(by=request.user, items=items,
-                                              reason=str(request.data.get("reason", "") or ""))
+                                              reason=str(request_object(request.data).get("reason", "") or ""))
         return Response(self.OutputSerializer(summary).data, status=201)
 
 
@@ -1402,7 +1405,7 @@ class RatingImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM, Role.ADMIN)
         upload = request.FILES.get("file")
         if upload is None:
@@ -1426,7 +1429,7 @@ class RatingImportApi(APIView):
 
 
 class RatingImportDetailApi(APIView):
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *TEAM, Role.ADMIN)
         record = CsvImport.objects.filter(pk=pk).first()
         if record is None:
@@ -1435,7 +1438,7 @@ class RatingImportDetailApi(APIView):
 
 
 class RatingIntegrityApi(APIView):
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         start, end = q.day_range()
         now = timezone.now()
@@ -1473,7 +1476,7 @@ class ComplaintOutputSerializer(serializers.ModelSerializer):
         return {"id": o.pk, "service_number": o.service_number, "full_name": o.full_name} if o else None
 
     def get_category(self, obj: Complaint) -> str | None:
-        return obj.category.code if obj.category_id else None
+        return obj.category.code if obj.category is not None else None
 
 
 def _complaint_refs(v: dict[str, Any]) -> dict[str, Any]:
@@ -1500,14 +1503,14 @@ class ComplaintListApi(APIView):
         complainant_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
         complainant_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = {"state": q.text("state"), "channel": q.text("channel"), "unit_id": q.id("unit"),
                    "search": q.text("search")}
         return paginate(request, self, selectors.complaints_list(user=request.user, filters=filters),
                         ComplaintOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -1521,7 +1524,7 @@ class ComplaintListApi(APIView):
 
 
 class ComplaintDetailApi(APIView):
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
         data = ComplaintOutputSerializer(complaint).data
         findings = selectors.findings_visible_to(request.user).filter(complaint=complaint).select_related("category")
@@ -1539,7 +1542,7 @@ class ComplaintTriageApi(APIView):
         officer_id = IdField(required=False, allow_null=True)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -1560,7 +1563,7 @@ class ComplaintTransitionApi(APIView):
         to = serializers.ChoiceField(choices=Complaint.State.choices)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -1573,7 +1576,7 @@ class ComplaintLinkFindingApi(APIView):
     class InputSerializer(serializers.Serializer):
         finding_id = IdField()
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

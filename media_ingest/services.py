@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from backend.audit.services import audit_record
+from backend.core import actors
 from backend.core.errors import Conflict, DomainError
 from backend.core.events import broadcast_on_commit
 from backend.core.jobs import enqueue_on_commit
@@ -45,7 +46,7 @@ from media_ingest.models import CameraAnalysis, Clip, ClipEvent, ReconcileCursor
 
 log = logging.getLogger(__name__)
 
-SYSTEM = "system"
+SYSTEM = actors.SYSTEM  # kept as a name here: callers import it from this module
 # An `indexing` clip whose worker has said nothing for this long is taken back (worker lost).
 STALE_INDEXING = timedelta(hours=3)
 RECONCILE_BATCH = 2000

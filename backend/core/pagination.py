@@ -53,6 +53,11 @@ class Pagination(PageNumberPagination):
             paginator.requested_page = 1  # Django's paginator refuses it with its own message
         return super().get_page_number(request, paginator)
 
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
+        page: list[Any] | None = super().paginate_queryset(queryset, request, view)
+        assert page is not None, "page_size is always set, so there is always a page"
+        return page
+
     def get_paginated_response(self, data: Any) -> Response:
         assert self.page is not None, "paginate_queryset runs first"
         paginator = cast(CappedPaginator, self.page.paginator)

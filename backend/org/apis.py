@@ -1,6 +1,7 @@
 """Thin views over org selectors and services."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -21,7 +22,8 @@ from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Offic
 ADMIN = (Role.ADMIN,)
 
 
-def paginate(request: Request, view: APIView, queryset: Any, serializer: type[serializers.Serializer]) -> Response:
+def paginate(request: Request, view: APIView, queryset: Any,
+             serializer: Callable[..., serializers.BaseSerializer]) -> Response:
     paginator = Pagination()
     page: list[Any] | None = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer(page, many=True, context={"request": request}).data)

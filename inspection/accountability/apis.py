@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.audit.services import audit_access
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.params import TEXT_MAX, DateField, IdField, Query, parse_id, parse_int
 from backend.core.store import ObjectMissing, get_store
@@ -208,7 +209,7 @@ VERSION_MAX = 2**31 - 1
 
 class TraceApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("version", int, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         version = Query(request).int("version", lo=1, hi=VERSION_MAX)
         data = selectors.trace_for(finding=finding, version=version)
@@ -223,7 +224,7 @@ class TraceApi(APIView):
 
 class TraceRecordApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *selectors.TRACE_READERS)
         record = (TraceRecord.objects.filter(pk=pk, finding__in=selectors.findings_for(request.user))
                   .select_related("ruleset", "created_by").first())
@@ -240,7 +241,7 @@ class SelfDetectionApi(APIView):
         note = serializers.CharField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         """Record that a head found and handled the corruption himself (Luật PCTN 2018 art. 73(3))."""
         finding = selectors.finding_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -259,7 +260,7 @@ class SelfDetectionWithdrawApi(APIView):
         reason = serializers.CharField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses={204: None})
-    def post(self, request: Request, pk: int, record_id: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int, record_id: int) -> Response:
         """Withdraw a wrongly recorded self-detection exemption, with a reason (audited)."""
         finding = selectors.finding_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         rid = parse_id(record_id, "record_id")
@@ -280,7 +281,7 @@ class LiabilityListApi(APIView):
         finding_id = IdField()
 
     @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qp = request.query_params
         state = Query(qp).choice("state", LeaderLiability.State.values) or ""
         qs = selectors.liabilities_list(user=request.user, filters={
@@ -291,7 +292,7 @@ class LiabilityListApi(APIView):
         return paginate(request, self, qs, LiabilityOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         """Propose liabilities for a confirmed finding (stores the trace with its rule-set version)."""
         require_role(request.user, *selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -311,7 +312,7 @@ class LiabilityListApi(APIView):
 
 class LiabilityDetailApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(LiabilityOutputSerializer(selectors.liability_get_for(user=request.user, id=pk)).data)
 
 
@@ -321,7 +322,7 @@ class LiabilityConfirmApi(APIView):
         form = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         liability = selectors.liability_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -335,7 +336,7 @@ class LiabilityRejectApi(APIView):
         reason = serializers.CharField(max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         liability = selectors.liability_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -408,12 +409,12 @@ class RuleSetInput(serializers.Serializer):
 
 class RuleSetListApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
         return paginate(request, self, selectors.rulesets_list(), RuleSetBriefSerializer)
 
     @extend_schema(request=RuleSetInput, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_EDITORS)
         data = RuleSetInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -439,7 +440,7 @@ class RegulationListApi(APIView):
     """The force's own regulations some rules stand on, with the number an admin filled in."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
         return Response({"results": _regulations()})
 
@@ -450,7 +451,7 @@ class RegulationDetailApi(APIView):
         issued_on = DateField(required=False, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def patch(self, request: Request, code: str) -> Response:
+    def patch(self, request: AuthedRequest, code: str) -> Response:
         require_role(request.user, Role.ADMIN)
         regulation = selectors.regulation_get(code=code)
         data = self.InputSerializer(data=request.data)
@@ -461,7 +462,7 @@ class RegulationDetailApi(APIView):
 
 class RuleSetDetailApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, version: str) -> Response:
+    def get(self, request: AuthedRequest, version: str) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
         number = None if version == "current" else parse_int(version, "version", lo=1, hi=VERSION_MAX)
         return Response(_ruleset_payload(selectors.ruleset_get(version=number)))
@@ -489,12 +490,12 @@ class ScoringPolicyApi(APIView):
         no_award_severities = serializers.ListField(child=serializers.ChoiceField(choices=Severity.choices))
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.SCORE_READERS)
         return Response(ScoringPolicyOutputSerializer(selectors.scoring_policy_current()).data)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_EDITORS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -529,7 +530,7 @@ class CaseListApi(APIView):
         is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("limitation", str, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qp = request.query_params
         state = Query(qp).choice("state", DisciplinaryCase.State.values) or ""
         limitation = Query(qp).choice("limitation", ["ok", "warning", "expired"]) or ""
@@ -547,7 +548,7 @@ class CaseListApi(APIView):
         return paginator.get_paginated_response(CaseOutputSerializer(page, many=True, context={"views": views}).data)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -581,11 +582,11 @@ class CaseDetailApi(APIView):
         summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return _case_response(selectors.case_get_for(user=request.user, id=pk), request.user)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -598,7 +599,7 @@ class CaseFindingsApi(APIView):
         finding_id = IdField()
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -609,7 +610,7 @@ class CaseFindingsApi(APIView):
 
 class CaseFindingDeleteApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def delete(self, request: Request, pk: int, finding_id: int) -> Response:
+    def delete(self, request: AuthedRequest, pk: int, finding_id: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         finding = case.findings.filter(pk=finding_id).first()
         if finding is None:
@@ -624,7 +625,7 @@ class CaseFactorsApi(APIView):
         text = serializers.CharField(max_length=500)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -634,7 +635,7 @@ class CaseFactorsApi(APIView):
 
 class CaseFactorDeleteApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def delete(self, request: Request, pk: int, factor_id: int) -> Response:
+    def delete(self, request: AuthedRequest, pk: int, factor_id: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         services.case_remove_factor(by=request.user, case=case, factor_id=factor_id)
         return _case_response(case, request.user)
@@ -648,7 +649,7 @@ class CaseDocumentsApi(APIView):
         file = serializers.FileField()
 
     @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -661,7 +662,7 @@ class CaseDocumentsApi(APIView):
 
 class CaseDocumentDownloadApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int, doc_id: int) -> FileResponse:
+    def get(self, request: AuthedRequest, pk: int, doc_id: int) -> FileResponse:
         case = selectors.case_get_for(user=request.user, id=pk)
         doc = case.documents.filter(pk=doc_id).first()
         if doc is None:
@@ -684,7 +685,7 @@ class CaseTransitionApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -698,7 +699,7 @@ class CaseProposeApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -718,7 +719,7 @@ class CaseDecideApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -735,7 +736,7 @@ class CaseCouncilApi(APIView):
         note = serializers.CharField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         """Record the disciplinary council meeting (hội đồng kỷ luật)."""
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -752,7 +753,7 @@ class CaseAppealApi(APIView):
         is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -766,7 +767,7 @@ class CaseAppealAcceptApi(APIView):
         is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         """The day the pending complaint was accepted (thụ lý) and whether it is complex."""
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -783,7 +784,7 @@ class CaseComplaintRefuseApi(APIView):
         reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         """A complaint received and refused (late, a third one, or another stated reason): on record."""
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -806,7 +807,7 @@ class CaseAppealResolveApi(APIView):
                                        help_text="Who signed the complaint decision")
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -851,7 +852,7 @@ def profile_payload(user: Any, officer: Officer, start: date | None, end: date |
 
 class OfficerProfileApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         officer = selectors.officer_get_for(user=request.user, id=pk)
         start, end = _period_params(request)
         return Response(profile_payload(request.user, officer, start, end))
@@ -869,7 +870,7 @@ def parse_period(request: Request) -> Period:
 
 class RankingsApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int, required=False), OpenApiParameter("quarter", int, required=False), OpenApiParameter("level", str, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.SCORE_READERS)
         level = Query(request).choice("level", Unit.Level.values) or Unit.Level.COMMUNE
         result = compute_rankings(level=level, period=parse_period(request),
@@ -936,14 +937,14 @@ class TaskRegisterInput(serializers.Serializer):
 
 class TaskListApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qp = request.query_params
         qs = selectors.tasks_list(user=request.user, filters={
             "year": parse_int(qp.get("year"), "year", lo=2000, hi=2100), "unit_id": parse_id(qp.get("unit"), "unit")})
         return paginate(request, self, qs, TaskOutputSerializer)
 
     @extend_schema(request=TaskRegisterInput, responses={201: TaskOutputSerializer(many=True)})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.TASK_WRITERS)
         data = TaskRegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -963,7 +964,7 @@ class TaskDeliveryApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *selectors.TASK_WRITERS)
         task = selectors.task_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
@@ -977,7 +978,7 @@ class TaskDeliveryApi(APIView):
 
 class FindingReportApi(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
+    def get(self, request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         selectors.require_report_producer(request.user)
         trace = selectors.trace_for(finding=finding)
@@ -988,7 +989,7 @@ class FindingReportApi(APIView):
 
 class OfficerReportApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
+    def get(self, request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         officer = selectors.officer_get_for(user=request.user, id=pk)
         selectors.require_report_producer(request.user)
         start, end = _period_params(request)

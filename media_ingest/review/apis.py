@@ -5,6 +5,7 @@ import hashlib
 import ipaddress
 import tempfile
 from collections import Counter as Tally
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.network import client_ip as network_client_ip
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import REASON_MAX, IdField, Query
@@ -86,7 +88,7 @@ class ClipOutputSerializer(serializers.Serializer):
         unit = counter.unit if counter else None
         ended = None
         if clip.started_at and clip.duration_s:
-            ended = clip.started_at + timezone.timedelta(seconds=clip.duration_s)
+            ended = clip.started_at + timedelta(seconds=clip.duration_s)
         kinds = getattr(clip, "event_list", None)
         return {
             "id": clip.pk, "bucket": clip.bucket, "key": clip.key, "version_id": clip.version_id,
@@ -110,7 +112,7 @@ class ClipOutputSerializer(serializers.Serializer):
 
 class ClipListApi(APIView):
     @extend_schema(responses=OBJ, parameters=CLIP_FILTERS)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = selectors.ClipFilters(
             unit_id=q.id("unit"),
@@ -134,7 +136,7 @@ class ClipListApi(APIView):
 
 class ClipDetailApi(APIView):
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = ClipOutputSerializer(clip).data
         data["tag_count"] = clip.tags.filter(deleted_at__isnull=True).count()
@@ -150,7 +152,7 @@ class ClipEventsApi(APIView):
     """The timeline: events, per-second activity, and short-lived URLs of poster/sprite/VTT."""
 
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         events = selectors.clip_events(clip=clip)
         urls = services.previews_issue(
@@ -179,7 +181,7 @@ class PlaybackApi(APIView):
         download = serializers.BooleanField(default=False)
 
     @extend_schema(request=PlaybackInputSerializer, responses=OBJ)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.PlaybackInputSerializer, request.data)
         url, expires_at, log = services.playback_issue(by=request.user, clip=clip, ip=client_ip(request),
@@ -208,7 +210,7 @@ CUSTODY_FILTERS = [q("action", str, "one action (view, download, tag_create, …
 
 class CustodyApi(APIView):
     @extend_schema(responses=OBJ, parameters=CUSTODY_FILTERS)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         paginator = Pagination()
         page = paginator.paginate_queryset(custody_filtered(request, selectors.custody_for_clip(clip=clip)), request, view=self)
@@ -225,7 +227,7 @@ EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def custody_download(request: Request, *, logs: Any, title: str, name: str, object_type: str,
+def custody_download(request: AuthedRequest, *, logs: Any, title: str, name: str, object_type: str,
                      object_id: int) -> HttpResponse:
     """The custody log as CSV or XLSX (?type=); reading it is recorded in the audit trail."""
     from backend.audit.services import audit_access
@@ -243,9 +245,9 @@ def custody_download(request: Request, *, logs: Any, title: str, name: str, obje
 class CustodyExportApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    parameters=[q("type", str, "csv | xlsx (default)")])
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         clip = selectors.clip_get_for(user=request.user, id=pk)
-        where = f"{clip.camera.code} " if clip.camera_id else ""
+        where = f"{clip.camera.code} " if clip.camera is not None else ""
         started = timezone.localtime(clip.started_at, LOCAL).strftime("%d/%m/%Y %H:%M:%S") if clip.started_at else ""
         return custody_download(request, logs=selectors.custody_for_clip(clip=clip),
                                 title=f"Nhật ký lưu giữ chứng cứ — đoạn video #{clip.pk} {where}{started}".strip(),
@@ -257,7 +259,7 @@ class PosterApi(APIView):
     """A clip's poster image for the clip list, under the clip's access rule, logged as a preview."""
 
     @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int) -> FileResponse:
+    def get(self, request: AuthedRequest, pk: int) -> FileResponse:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         handle = services.poster_open(by=request.user, clip=clip, ip=client_ip(request),
                                       user_agent=client_ua(request), session=session_tag(request))
@@ -271,12 +273,12 @@ class CoverageApi(APIView):
         ranges = serializers.JSONField()
 
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         return Response(selectors.coverage_for_clip(clip=clip))
 
     @extend_schema(request=CoverageInputSerializer, responses=OBJ)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.CoverageInputSerializer, request.data)
         services.coverage_record(by=request.user, clip=clip, ranges=data["ranges"])
@@ -300,13 +302,13 @@ class TaxonomyApi(APIView):
         position = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)
 
     @extend_schema(responses=OBJ)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         selectors.require_footage(request.user)
         include = Query(request).bool("include_inactive", default=False)
         return Response({"results": [label_to_dict(x) for x in selectors.tag_labels(include_inactive=include)]})
 
     @extend_schema(request=TaxonomyInputSerializer, responses=OBJ)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         services.require_admin(request.user)
         data = validated(self.TaxonomyInputSerializer, request.data)
         return Response(label_to_dict(services.tag_label_create(by=request.user, **data)), status=201)
@@ -322,7 +324,7 @@ class TaxonomyDetailApi(APIView):
         active = serializers.BooleanField(required=False)
 
     @extend_schema(request=TaxonomyDetailInputSerializer, responses=OBJ)
-    def patch(self, request: Request, code: str) -> Response:
+    def patch(self, request: AuthedRequest, code: str) -> Response:
         services.require_admin(request.user)
         label = TagLabel.objects.filter(code=code).first()
         if label is None:
@@ -341,13 +343,13 @@ def revision_to_dict(rev: Any) -> dict[str, Any]:
 class TagListApi(APIView):
     class TagListInputSerializer(serializers.Serializer):
         clip_id = IdField()
-        label = serializers.CharField(max_length=40)
+        label = serializers.CharField(max_length=40)  # type: ignore[assignment]  # a field named like Field.label; DRF collects declared fields, the stubs see an attribute
         start_s = serializers.FloatField(min_value=0)
         end_s = serializers.FloatField(min_value=0)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
     @extend_schema(responses=OBJ, parameters=[q("clip", int), q("label"), q("author", int), q("include_deleted", bool), q("page", int)])
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         qs = selectors.tags_list(user=request.user, clip_id=q.id("clip"),
                                  label=q.text("label", max_length=40) or None,
@@ -358,7 +360,7 @@ class TagListApi(APIView):
         return paginator.get_paginated_response([selectors.tag_to_dict(t) for t in page])
 
     @extend_schema(request=TagListInputSerializer, responses=OBJ)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = validated(self.TagListInputSerializer, request.data)
         clip = selectors.clip_get_for(user=request.user, id=data.pop("clip_id"))
         tag = services.tag_create(by=request.user, clip=clip, label_code=data.pop("label"),
@@ -369,7 +371,7 @@ class TagListApi(APIView):
 class TagDetailApi(APIView):
     class TagDetailUpdateSerializer(serializers.Serializer):
         revision = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-        label = serializers.CharField(max_length=40, required=False)
+        label = serializers.CharField(max_length=40, required=False)  # type: ignore[assignment]  # as above
         start_s = serializers.FloatField(min_value=0, required=False)
         end_s = serializers.FloatField(min_value=0, required=False)
         note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
@@ -380,7 +382,7 @@ class TagDetailApi(APIView):
         reason = serializers.CharField(max_length=1000)
 
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         tag = selectors.tag_get_for(user=request.user, id=pk)
         data = selectors.tag_to_dict(tag)
         data["history"] = [revision_to_dict(r) for r in selectors.tag_history(tag=tag)]
@@ -389,7 +391,7 @@ class TagDetailApi(APIView):
         return Response(data)
 
     @extend_schema(request=TagDetailUpdateSerializer, responses=OBJ)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         tag = selectors.tag_get_for(user=request.user, id=pk)
         data = validated(self.TagDetailUpdateSerializer, request.data)
         tag = services.tag_update(by=request.user, tag=tag, revision=data.pop("revision"),
@@ -398,7 +400,7 @@ class TagDetailApi(APIView):
         return Response(selectors.tag_to_dict(tag))
 
     @extend_schema(request=TagDetailDeleteSerializer, responses=OBJ)
-    def delete(self, request: Request, pk: int) -> Response:
+    def delete(self, request: AuthedRequest, pk: int) -> Response:
         tag = selectors.tag_get_for(user=request.user, id=pk)
         source = request.data if request.data else request.query_params
         data = validated(self.TagDetailDeleteSerializer, source)
@@ -424,7 +426,7 @@ class EvidenceListApi(APIView):
             return attrs
 
     @extend_schema(responses=OBJ, parameters=[q("finding", int), q("page", int)])
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         finding_id = Query(request).id("finding")
         if finding_id is None:
             raise DomainError("Cần tham số finding.", "The finding parameter is required.", code="invalid_param",
@@ -436,7 +438,7 @@ class EvidenceListApi(APIView):
         return paginator.get_paginated_response([services.evidence_to_dict(i) for i in page])
 
     @extend_schema(request=EvidenceListInputSerializer, responses=OBJ)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = validated(self.EvidenceListInputSerializer, request.data)
         finding = selectors.finding_get_for_evidence(user=request.user, id=data["finding_id"])
         if "tag_id" in data:
@@ -454,7 +456,7 @@ class EvidenceListApi(APIView):
 
 class EvidenceDetailApi(APIView):
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(services.evidence_to_dict(selectors.evidence_get_for(user=request.user, id=pk)))
 
 
@@ -488,7 +490,7 @@ class PackageListApi(APIView):
             return attrs
 
     @extend_schema(responses=OBJ, parameters=[q("finding", int), q("clip", int), q("page", int)])
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         query = Query(request)
         finding_id, clip_id = query.id("finding"), query.id("clip")
         if (finding_id is None) == (clip_id is None):
@@ -505,7 +507,7 @@ class PackageListApi(APIView):
         return paginator.get_paginated_response([package_to_dict(p) for p in page])
 
     @extend_schema(request=PackageListInputSerializer, responses=OBJ)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = validated(self.PackageListInputSerializer, request.data)
         if "finding_id" in data:
             finding = selectors.finding_get_for_evidence(user=request.user, id=data["finding_id"])
@@ -520,7 +522,7 @@ class PackageListApi(APIView):
 
 class PackageDetailApi(APIView):
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(package_to_dict(selectors.package_get_for(user=request.user, id=pk)))
 
 
@@ -528,7 +530,7 @@ class PackageCustodyApi(APIView):
     """The chain of custody the package carries (the finding's, or its clips'), with its own exports."""
 
     @extend_schema(responses=OBJ, parameters=CUSTODY_FILTERS)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         paginator = Pagination()
         page = paginator.paginate_queryset(custody_filtered(request, selectors.custody_for_package(package=package)),
@@ -540,7 +542,7 @@ class PackageCustodyApi(APIView):
 class PackageCustodyExportApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    parameters=[q("type", str, "csv | xlsx (default)")])
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         package = selectors.package_get_for(user=request.user, id=pk)
         what = f"kết luận {package.finding.reference}" if package.finding is not None else "thẻ được chọn"
         return custody_download(request, logs=selectors.custody_for_package(package=package),
@@ -553,7 +555,7 @@ class SigningKeyApi(APIView):
     """The public key that verifies the signature (manifest.sig) of the server's evidence packages."""
 
     @extend_schema(responses=OBJ)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         selectors.require_footage(request.user)
         return Response(signing.public_key_info())
 
@@ -563,7 +565,7 @@ class PackageDownloadApi(APIView):
         reason = serializers.CharField(max_length=1000)
 
     @extend_schema(request=PackageDownloadInputSerializer, responses=OBJ)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         data = validated(self.PackageDownloadInputSerializer, request.data)
         url, expires_at = services.package_download(by=request.user, package=package, reason=data["reason"],
@@ -576,7 +578,7 @@ class PackageFileApi(APIView):
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
                    parameters=[q("access", int, "the access id issued by …/download/")])
-    def get(self, request: Request, pk: int) -> FileResponse:
+    def get(self, request: AuthedRequest, pk: int) -> FileResponse:
         from backend.audit.services import audit_access
         from backend.core.store import ObjectMissing
 
@@ -599,7 +601,7 @@ class PackageVerifyApi(APIView):
     """Re-hash the stored ZIP against what was recorded when it was built."""
 
     @extend_schema(request=None, responses=OBJ)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         if package.state != EvidencePackage.State.READY:
             raise DomainError("Gói chứng cứ chưa sẵn sàng.", "The package is not ready.", code="not_ready",
@@ -633,7 +635,7 @@ class UploadedPackageVerifyApi(APIView):
         file = serializers.FileField(allow_empty_file=False)
 
     @extend_schema(request=UploadedPackageVerifyInputSerializer, responses=OBJ)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         selectors.require_footage(request.user)
         data = validated(self.UploadedPackageVerifyInputSerializer, request.data)
         upload = data["file"]
@@ -657,7 +659,7 @@ class UploadedPackageVerifyApi(APIView):
 # --- moments --------------------------------------------------------------------------------------
 class MomentsApi(APIView):
     @extend_schema(responses=OBJ, parameters=MOMENT_FILTERS)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = selectors.MomentFilters(
             start=q.datetime("from"), end=q.datetime("to", end_of_day=True),
