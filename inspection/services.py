@@ -285,7 +285,7 @@ def _hidden_span(check: SurpriseCheck) -> tuple[datetime, datetime]:
     of its draw (which the planner can read anyway), or the whole week of a hand-made check. Refusing
     over the exact hour would tell him the hidden check's hour (rev13adv F1b)."""
     tz = timezone.get_current_timezone()
-    params = check.draw.params if check.draw_id else {}
+    params = check.draw.params if check.draw is not None else {}
     if params.get("start") and params.get("end"):
         first, last = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
     else:
@@ -525,7 +525,7 @@ def check_complete(*, by: Any, check: SurpriseCheck) -> SurpriseCheck:
 
 # --- findings ------------------------------------------------------------------------------------------
 
-FINDING_FLOW = {
+FINDING_FLOW: dict[tuple[str, str], Any] = {
     (Finding.State.DRAFT, Finding.State.CONFIRMED): LEAD,
     (Finding.State.DRAFT, Finding.State.DISMISSED): LEAD,
     (Finding.State.CONFIRMED, Finding.State.DISMISSED): LEAD,
@@ -669,7 +669,7 @@ def finding_create(*, by: Any, source: str, category: FindingCategory, title: st
         unit = unit or rating.counter.unit
     if complaint is not None:
         counter = counter or complaint.counter
-        unit = unit or complaint.unit or (complaint.counter.unit if complaint.counter_id else None)
+        unit = unit or complaint.unit or (complaint.counter.unit if complaint.counter is not None else None)
     if unit is None:
         raise _invalid("Cần chỉ rõ đơn vị.", "unit_id is required.", "unit_id")
     if not unit_in_scope(by, unit.pk):  # nothing is written for a unit the author may not see
@@ -764,7 +764,7 @@ def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str)
     report = (CheckReport.objects.select_for_update().filter(surprise_check_id=finding.surprise_check_id).first()
               if finding.surprise_check_id else None)
     signed = report is not None and report.is_signed
-    before = set(uncovered_critical(report)) if signed else set()
+    before = set(uncovered_critical(report)) if report is not None and signed else set()
     now = timezone.now()
     from_state = finding.state
     finding.state = to_state
@@ -772,7 +772,7 @@ def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str)
         finding.confirmed_at = now
         finding.confirmed_by = by
     finding.save()
-    if signed:
+    if report is not None and signed:
         newly_uncovered = set(uncovered_critical(report)) - before
         if newly_uncovered and not is_a_reason(reason, 20):
             raise _invalid("Bác bỏ vi phạm mà biên bản đã ký dựa vào (tiêu chí trọng yếu "

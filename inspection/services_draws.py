@@ -187,7 +187,7 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         })
     for entry in excluded:
         # a floor unit left out is said (to the team by unit, published as a count): _exclusion_notes
-        entry.update(floor_info.get(entry["unit_id"], {}))
+        entry.update(floor_info.get(entry["unit_id"], {}))  # type: ignore[call-overload]  # entry is a dict of mixed values; unit_id is an int
     if not candidates:
         raise _invalid("Không có đơn vị nào đủ điều kiện để rút thăm.", "No unit is eligible for the draw.", "n")
     params = {"n": n, "start": start.isoformat(), "end": end.isoformat(), "proportional_share": proportional_share,

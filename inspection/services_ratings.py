@@ -68,11 +68,11 @@ def _rating_item(item: Any, now: datetime,
     if isinstance(score, bool) or not isinstance(score, int) and not (
             isinstance(score, str) and _ASCII_WHOLE.fullmatch(score.strip())):
         errors.append({"field": "score", "vi": "Điểm phải là số nguyên 1–5.", "en": "score must be an integer 1-5."})
-    elif not 1 <= int(score) <= 5:
+    elif not 1 <= int(str(score).strip()) <= 5:
         errors.append({"field": "score", "vi": "Điểm phải từ 1 đến 5.", "en": "score must be between 1 and 5."})
     if errors:
         return None, errors
-    return {"device_rating_id": rid, "rated_at": when, "score": int(score),
+    return {"device_rating_id": rid, "rated_at": when, "score": int(str(score).strip()),
             "comment": str(item.get("comment", "") or "")[:2000]}, []
 
 
@@ -574,7 +574,8 @@ def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Sou
     codes = {str(i.get("counter", i.get("counter_code", "")) or "").strip() for i in items if isinstance(i, dict)}
     counters = {c.code: c for c in Counter.objects.filter(code__in=codes)}
     today = timezone.localdate()
-    clean, errors = [], []
+    clean: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
     for number, item in enumerate(items, start=1):
         row, problems = _volume_row(item, counters, today)
         errors.extend({"item": number, "message": p} for p in problems)
@@ -591,16 +592,16 @@ def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Sou
     new_rows, changed = [], []
     corrections: list[dict[str, Any]] = []
     for r in {(r["counter"].pk, r["day"]): r for r in clean}.values():
-        row = existing.get((r["counter"].pk, r["day"]))
-        if row is None:
+        current = existing.get((r["counter"].pk, r["day"]))
+        if current is None:
             new_rows.append(CounterVolume(counter=r["counter"], day=r["day"], transactions=r["transactions"],
                                           source=source, recorded_by=by if getattr(by, "pk", None) else None))
-        elif row.transactions != r["transactions"]:
-            corrections.append({"counter": row.counter_id, "day": row.day.isoformat(), "before": row.transactions,
+        elif current.transactions != r["transactions"]:
+            corrections.append({"counter": current.counter_id, "day": current.day.isoformat(), "before": current.transactions,
                                 "after": r["transactions"]})
-            row.transactions, row.source = r["transactions"], source
-            row.recorded_by = by if getattr(by, "pk", None) else None
-            changed.append(row)
+            current.transactions, current.source = r["transactions"], source
+            current.recorded_by = by if getattr(by, "pk", None) else None
+            changed.append(current)
     if changed:
         from inspection.services_common import is_a_reason
 

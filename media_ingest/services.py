@@ -161,7 +161,7 @@ def clip_discover(*, ref: ObjectRef, source: str, by: Any = SYSTEM) -> Discovere
     if source not in Clip.Source.values:
         raise ValueError(f"unknown source {source!r}")
     refused = refused_key_reason(ref.key)
-    if refused and len(ref.key) > Clip._meta.get_field("key").max_length:
+    if refused and len(ref.key) > (Clip._meta.get_field("key").max_length or 0):
         # too long even to record as a clip: audited, nothing queued
         audit_record(actor=by, verb="clip.key_refused", object_type="media_ingest.clip",
                      payload={"bucket": ref.bucket, "key": ref.key[:300] + "…", "length": len(ref.key),

@@ -122,8 +122,8 @@ def unit_brief(u: Unit) -> dict[str, Any]:
 def _chain(u: Unit) -> list[Unit]:
     """A unit and the units it merged into, in order."""
     out = [u]
-    while out[-1].successor_id and len(out) < 10:
-        out.append(out[-1].successor)
+    while (successor := out[-1].successor) is not None and len(out) < 10:
+        out.append(successor)
     return out
 
 
@@ -318,7 +318,7 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
     def unit_on(day: date) -> Unit:
         """The finding's unit on `day`, followed to its successor once it ceased to exist (a merger)."""
         unit, hops = finding.unit, 0
-        while unit.valid_to is not None and unit.valid_to < day and unit.successor_id and hops < 10:
+        while unit.valid_to is not None and unit.valid_to < day and unit.successor is not None and hops < 10:
             unit, hops = unit.successor, hops + 1
         return unit
 
@@ -333,7 +333,7 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
             if a.valid_to is not None and d0 <= a.valid_to < d1:
                 cuts.add(a.valid_to + timedelta(days=1))
         u = finding.unit
-        while u.valid_to is not None and u.successor_id:
+        while u.valid_to is not None and u.successor is not None:
             if d0 <= u.valid_to < d1:
                 cuts.add(u.valid_to + timedelta(days=1))
             u = u.successor

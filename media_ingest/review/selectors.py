@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,7 +50,7 @@ def user_may_connect(*, user: Any) -> bool:
     return user.role in FOOTAGE_ROLES or user.role == Role.UNIT_HEAD
 
 
-def require_footage(user: Any, roles: set[str] = FOOTAGE_ROLES) -> None:
+def require_footage(user: Any, roles: Collection[str] = FOOTAGE_ROLES) -> None:
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in roles:
         raise Forbidden("Bạn không có quyền xem hoặc xử lý hình ảnh camera.",
                         "You may not view or handle camera footage.")
@@ -120,7 +121,7 @@ def clips_for_review(*, user: Any, filters: ClipFilters) -> QuerySet[Clip]:
         earlier = Clip.objects.filter(clip_scope_q(user), started_at__lt=f.start,
                                       started_at__gte=f.start - CLIP_MAX_SPAN)
         running = [pk for pk, started, duration in earlier.values_list("pk", "started_at", "duration_s")
-                   if started + timedelta(seconds=duration or 0) > f.start]
+                   if started is not None and started + timedelta(seconds=duration or 0) > f.start]
         qs = qs.filter(Q(started_at__gte=f.start) | Q(pk__in=running))
     if f.end is not None:
         qs = qs.filter(started_at__lt=f.end)
@@ -188,8 +189,8 @@ def topic_authorize(*, user: Any, topic: Any) -> str:
 def clip_topics(clip: Clip) -> list[str]:
     """Where news about a clip goes: the clip, its camera and its unit."""
     topics = [f"clip:{clip.pk}"]
-    if clip.camera_id is not None:
-        camera = clip.camera
+    camera = clip.camera if clip.camera_id is not None else None
+    if camera is not None:
         topics += [f"camera:{camera.code}", f"unit:{camera.counter.unit_id}"]
     return topics
 
@@ -636,13 +637,15 @@ def _attach_footage(moment: dict[str, Any], camera_ids: list[int],
     covering: list[Clip] = []
     for cam_id in camera_ids:
         for clip in clips_by_camera.get(cam_id, []):
-            if clip.duration_s and clip.started_at <= at < clip.started_at + timedelta(seconds=clip.duration_s):
+            if (clip.duration_s and clip.started_at is not None
+                    and clip.started_at <= at < clip.started_at + timedelta(seconds=clip.duration_s)):
                 covering.append(clip)
     usable = [c for c in covering if c.state != Clip.State.FAILED]
     if usable:
         # Prefer a fully indexed clip, then the latest version.
-        rank = {Clip.State.INDEXED: 0, Clip.State.PARTIAL: 1}
+        rank: dict[str, int] = {Clip.State.INDEXED: 0, Clip.State.PARTIAL: 1}
         best = sorted(usable, key=lambda c: (rank.get(c.state, 2), -c.pk))[0]
+        assert best.started_at is not None  # only clips with a start cover a moment
         moment["footage"] = {
             "available": True, "clip_id": best.pk, "camera_id": best.camera_id, "clip_state": best.state,
             "offset_s": round((at - best.started_at).total_seconds(), 3),

@@ -289,7 +289,7 @@ def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", d
     filename = None
     if download:
         stamp = timezone.localtime(clip.started_at).strftime("%Y%m%d-%H%M%S") if clip.started_at else str(clip.pk)
-        code = clip.camera.code if clip.camera_id else "unassigned"
+        code = clip.camera.code if clip.camera is not None else "unassigned"
         filename = f"{code}_{stamp}{Path(key).suffix or '.mp4'}"
     url = clip_object_store(clip=clip, key=key).playback_url(key, seconds=seconds, filename=filename,
                                                              viewer=by.pk)
@@ -431,7 +431,7 @@ def evidence_link_tag(*, by: Any, finding: Finding, tag: Tag, note: str = "", ip
     if tag.deleted_at is not None:
         raise Conflict("Thẻ đã bị xóa.", "The tag was deleted.", code="tag_deleted")
     clip = tag.clip
-    if clip.camera_id is not None and clip.camera.counter.unit_id not in _finding_units(finding):
+    if clip.camera is not None and clip.camera.counter.unit_id not in _finding_units(finding):
         raise DomainError("Đoạn video không thuộc đơn vị của kết luận này.",
                           "The clip is not from the finding's unit.", code="unit_mismatch",
                           fields={"tag_id": ["other unit"]})
