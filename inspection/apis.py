@@ -35,7 +35,6 @@ from backend.core.params import (
     parse_datetime,
     parse_id,
     parse_text,
-    request_object,
     text_caps,
 )
 from backend.core.parsers import JSONParser
@@ -117,7 +116,7 @@ class CriteriaSetListApi(APIView):
 
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
-        cs = services.criteria_set_import(by=request.user, data=dict(request_object(request.data)))
+        cs = services.criteria_set_import(by=request.user, data=request.data)
         return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)},
                         status=201)
 
@@ -932,7 +931,7 @@ class ReportEvidenceApi(APIView):
         if upload is None:
             raise DomainError("Chưa chọn tệp.", "No file uploaded (field 'file').", code="required",
                               fields={"file": ["required"]})
-        form = request_object(request.data)
+        form = request.data if isinstance(request.data, dict) else {}  # multipart only: a QueryDict
         item = services.report_evidence_add(by=request.user, check=check, fileobj=upload, filename=upload.name,
                                             content_type=upload.content_type or "",
                                             criterion_code=parse_text(form.get("criterion"), "criterion",
@@ -1361,6 +1360,7 @@ class VolumeListApi(APIView):
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *services.VOLUME_WRITERS)
         upload = request.FILES.get("file")
+        body = request.data if isinstance(request.data, dict) else {}  # JSON object or form (a QueryDict)
         if upload is not None:
             if upload.size > SYNC_IMPORT_BYTES:
                 raise DomainError("Tệp CSV quá lớn (tối đa 2 MB).", "The CSV is too large (2 MB at most).",
@@ -1371,14 +1371,14 @@ class VolumeListApi(APIView):
                 raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
                                   fields={"file": ["not UTF-8"]}) from None
             summary = services.volumes_import_csv(by=request.user, text=text,
-                                                  reason=str(request_object(request.data).get("reason", "") or ""))
+                                                  reason=str(body.get("reason", "") or ""))
         else:
             items = request.data.get("items") if isinstance(request.data, dict) else None
             if not isinstance(items, list):
                 raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
                                   code="required", fields={"items": ["required"]})
             summary = services.volumes_record(by=request.user, items=items,
-                                              reason=str(request_object(request.data).get("reason", "") or ""))
+                                              reason=str(body.get("reason", "") or ""))
         return Response(self.OutputSerializer(summary).data, status=201)
 
 

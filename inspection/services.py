@@ -194,7 +194,7 @@ def _validate_tree(nodes: Any, path: str, seen: set[str], out: list[dict[str, An
 
 
 @transaction.atomic
-def criteria_set_import(*, by: Any, data: dict[str, Any]) -> CriteriaSet:
+def criteria_set_import(*, by: Any, data: Any) -> CriteriaSet:
     """Create a criteria set from the JSON export shape. Validates the whole tree first."""
     if not isinstance(data, dict):
         raise _invalid("Dữ liệu bộ tiêu chí phải là một đối tượng JSON.", "Criteria set must be a JSON object.")

@@ -146,15 +146,6 @@ def parse_uuid(value: Any, name: str) -> uuid.UUID | None:
         raise _invalid(name, "phải là mã UUID", "must be a UUID", "UUID") from None
 
 
-def request_object(data: Any) -> Mapping[str, Any]:
-    """A request body that must be an object (JSON object or form): a JSON array or scalar is refused
-    with a 400 instead of failing on the first `.get`."""
-    if not isinstance(data, Mapping):
-        raise DomainError("Nội dung yêu cầu phải là một đối tượng JSON.", "The request body must be a JSON object.",
-                          code="invalid")
-    return data
-
-
 def parse_text(value: Any, name: str, *, max_length: int = SEARCH_MAX) -> str:
     """Free text from the query string ('' when absent), at most max_length characters."""
     text = "" if value is None else str(value).strip()
