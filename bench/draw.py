@@ -53,8 +53,8 @@ def simulate(*, n: int, floor_months: int, months: int, seed: int, risk_exponent
     from backend.org.models import Counter
     from inspection import draw as drawing
     from inspection import risk
-    from inspection.services_draws import DRAW_ALGORITHM, floor_due, working_days
-    from inspection.services_draws import _add_months as floor_date
+    from inspection.services_draw_inputs import DRAW_ALGORITHM, floor_due, working_days
+    from inspection.services_draw_inputs import _add_months as floor_date
     from inspection.services_risk import risk_candidate_units, risk_compute, risk_config
 
     today = timezone.localdate()

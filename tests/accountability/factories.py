@@ -39,7 +39,7 @@ class UnitFactory(DjangoModelFactory[Unit]):
 
     @classmethod
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Unit:
-        from backend.org.services import unit_create
+        from backend.org.services_units import unit_create
 
         successor = kwargs.pop("successor", None)
         unit = unit_create(by=BY, **kwargs)
@@ -59,7 +59,7 @@ class OfficerFactory(DjangoModelFactory[Officer]):
 
     @classmethod
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Officer:
-        from backend.org.services import officer_create
+        from backend.org.services_officers import officer_create
 
         return officer_create(by=BY, **kwargs)
 
@@ -81,7 +81,7 @@ class AssignmentFactory(DjangoModelFactory[Assignment]):
 
     @classmethod
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Assignment:
-        from backend.org.services import assignment_create
+        from backend.org.services_officers import assignment_create
 
         field = kwargs.pop("field", None)  # a field of charge by code: field="HANH_CHINH"
         if isinstance(field, str):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from backend.core.actors import SystemActor
-from media_ingest.review.selectors import HIDDEN_FINDING, HIDDEN_PACKAGE
+from media_ingest.review.selectors_custody import HIDDEN_FINDING, HIDDEN_PACKAGE
 
 pytestmark = pytest.mark.django_db
 
