@@ -9,10 +9,11 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.scope import unit_in_scope
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict, Forbidden, NotFound
 from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
@@ -127,7 +128,7 @@ def _finding_reference() -> str:
 
 
 @transaction.atomic
-def finding_create(*, by: Any, source: str, category: FindingCategory, title: str, unit: Unit | None,
+def finding_create(*, by: User, source: str, category: FindingCategory, title: str, unit: Unit | None,
                    occurred_from: datetime, occurred_to: datetime | None = None, severity: str | None = None,
                    description: str = "", counter: Counter | None = None, surprise_check: SurpriseCheck | None = None,
                    complaint: Complaint | None = None, rating: SatisfactionRating | None = None,
@@ -210,7 +211,7 @@ def finding_create(*, by: Any, source: str, category: FindingCategory, title: st
 
 
 @transaction.atomic
-def finding_update(*, by: Any, finding: Finding, data: dict[str, Any]) -> Finding:
+def finding_update(*, by: User, finding: Finding, data: dict[str, Any]) -> Finding:
     """Edit a draft. Confirmed findings are frozen (accountability is computed from them)."""
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if by.role not in INSPECTION_TEAM and finding.created_by_id != by.pk:
@@ -260,7 +261,7 @@ def finding_update(*, by: Any, finding: Finding, data: dict[str, Any]) -> Findin
 
 
 @transaction.atomic
-def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str) -> Finding:
+def finding_transition(*, by: User, finding: Finding, to_state: str, reason: str) -> Finding:
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     roles = FINDING_FLOW.get((finding.state, to_state))
     if roles is None:
@@ -324,7 +325,7 @@ MAX_EXPLANATIONS = 20  # a hundred identical self-reviews were accepted (insider
 
 
 @transaction.atomic
-def finding_explain(*, by: Any, finding: Finding, kind: str, text: str) -> FindingExplanation:
+def finding_explain(*, by: User, finding: Finding, kind: str, text: str) -> FindingExplanation:
     """The unit head answers a finding on his unit: an explanation (giải trình) or the unit's
     self-review (tự kiểm điểm). Only the head of a unit in whose scope the finding lies (the caller
     reached it through findings_visible_to), only once it is confirmed; kept with the finding and audited."""
@@ -356,7 +357,7 @@ def finding_explain(*, by: Any, finding: Finding, kind: str, text: str) -> Findi
     return explanation
 
 
-def finding_evidence_add(*, by: Any, finding: Finding, fileobj: BinaryIO | None = None, filename: str = "",
+def finding_evidence_add(*, by: User, finding: Finding, fileobj: BinaryIO | None = None, filename: str = "",
                          content_type: str = "", report_evidence_id: int | None = None, media_ref: str = "",
                          description: str = "") -> FindingEvidence:
     require_role(by, *TEAM, Role.REVIEWER)
@@ -389,7 +390,7 @@ def finding_evidence_add(*, by: Any, finding: Finding, fileobj: BinaryIO | None 
     return evidence
 
 
-def finding_evidence_open(*, by: Any, finding: Finding, evidence_id: int) -> tuple[FindingEvidence, BinaryIO]:
+def finding_evidence_open(*, by: Actor, finding: Finding, evidence_id: int) -> tuple[FindingEvidence, BinaryIO]:
     """Open an evidence file of a finding the caller may read, and log who fetched it. Evidence
     files are often stills or cuts of footage: unit heads, who see findings but no footage, do not
     download them."""

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from backend.accounts.models import Role
+from backend.core.actors import SystemActor
 from backend.org import services_units
 from backend.org.models import Counter
 from tests.accountability.factories import (
@@ -213,7 +214,7 @@ def test_a_violation_across_the_district_abolition_names_the_district_head_then_
     district = UnitFactory.create(level="district", parent=province, name="Công an huyện Cũ",
                            valid_to=date(2025, 2, 28))
     commune = UnitFactory.create(parent=district, name="Công an xã Ven Sông")
-    services_units.unit_reparent(by="test", unit=commune, parent=province, on=date(2025, 3, 1))
+    services_units.unit_reparent(by=SystemActor("test"), unit=commune, parent=province, on=date(2025, 3, 1))
     district_head = AssignmentFactory.create(unit=district, is_head=True, position="Trưởng Công an huyện",
                                       valid_from=date(2020, 1, 1), valid_to=date(2025, 2, 28)).officer
     director = AssignmentFactory.create(unit=province, is_head=True, position="Giám đốc Công an tỉnh",

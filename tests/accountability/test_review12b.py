@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from backend.core.actors import SystemActor
 from inspection.accountability import services_cases
 from tests.accountability.factories import case_opened_on
 
@@ -105,7 +106,7 @@ def test_a_no_limitation_category_can_be_filed_and_is_never_time_barred(api_as: 
 
     from inspection.services_criteria import catalogue_seed
 
-    catalogue_seed(by="test")
+    catalogue_seed(by=SystemActor("test"))
     cats = {c["code"] for c in api_as("lead").get("/api/inspection/categories/").json()}
     assert {"BAO_VE_CTNB", "AN_NINH_QG", "VAN_BANG_GIA"} <= cats
     # a forged diploma used in 2023, found now: art. 80(2)(d) — no limitation (else barred since 2025)

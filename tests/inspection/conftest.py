@@ -69,4 +69,4 @@ def rating_devices(demo: Any) -> None:
     from inspection.services_ratings import rating_device_register
 
     for serial, code in (("DEV-1", "Q-CAX-TC"), ("DEV-2", "Q-CAX-ND"), ("TB-1", "Q-CAX-TC")):
-        rating_device_register(by="test", counter=Counter.objects.get(code=code), serial=serial)
+        rating_device_register(by=SystemActor("test"), counter=Counter.objects.get(code=code), serial=serial)

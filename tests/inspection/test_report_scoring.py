@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from backend.accounts.models import Role
+from backend.core.actors import SystemActor
 from backend.core.errors import Conflict, DomainError
 from inspection import services_checks, services_criteria, services_findings, services_reports, services_signoff
 from inspection.models import CheckReport, SurpriseCheck
@@ -38,7 +39,7 @@ LEAVES = ["1.1", "1.2", "1.3", "3.1", "3.2", "3.3", "5.1", "5.2", "5.3", "5.4"]
 
 @pytest.fixture
 def running() -> SurpriseCheck:
-    criteria_set = services_criteria.criteria_set_import(by="test", data=CRITERIA)
+    criteria_set = services_criteria.criteria_set_import(by=SystemActor("test"), data=CRITERIA)
     lead = UserFactory.create(role=Role.INSPECTION_LEAD)
     check = CheckFactory.create(lead=lead, criteria_set=criteria_set, state=SurpriseCheck.State.IN_PROGRESS,
                          started_at=timezone.now())

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from backend.core.actors import SystemActor
 from backend.core.errors import DomainError
 from backend.core.store import derived_key
 from media_ingest import services_admin, services_discovery, services_indexing, services_reconcile
@@ -175,11 +176,11 @@ def test_assigning_a_camera_requeues_with_its_zones(demo: Any, store: Any, put_f
     assert set(clip.events.values_list("zone", flat=True)) <= {"scene"}
     camera = Camera.objects.get(code="CAM-ND-01")
     with pytest.raises(DomainError) as err:
-        services_admin.clip_assign_camera(clip=clip, camera=camera, started_at=None, by="admin")
+        services_admin.clip_assign_camera(clip=clip, camera=camera, started_at=None, by=SystemActor("admin"))
     assert err.value.code == "started_at_required"
     when = datetime(2026, 4, 2, 2, 0, tzinfo=UTC)
     with django_capture_on_commit_callbacks() as callbacks:
-        clip = services_admin.clip_assign_camera(clip=clip, camera=camera, started_at=when, by="admin")
+        clip = services_admin.clip_assign_camera(clip=clip, camera=camera, started_at=when, by=SystemActor("admin"))
     assert len(callbacks) == 2
     assert (clip.camera_id, clip.started_at, clip.state, clip.unassigned_reason) == (
         camera.pk, when, Clip.State.DISCOVERED, "")
@@ -223,9 +224,9 @@ def test_an_orphaned_indexing_clip_is_taken_back(camera: Any, store: Any, put_fi
 
 def test_camera_analysis_settings_are_validated(camera: Any) -> None:
     with pytest.raises(DomainError) as err:
-        services_admin.camera_analysis_set(camera=camera, overrides={"unattended_after_s": -3}, by="admin")
+        services_admin.camera_analysis_set(camera=camera, overrides={"unattended_after_s": -3}, by=SystemActor("admin"))
     assert "unattended_after_s" in err.value.fields
     with pytest.raises(DomainError):
-        services_admin.camera_analysis_set(camera=camera, overrides={"no_such_knob": 1}, by="admin")
-    services_admin.camera_analysis_set(camera=camera, overrides={"unattended_after_s": 8}, by="admin")
+        services_admin.camera_analysis_set(camera=camera, overrides={"no_such_knob": 1}, by=SystemActor("admin"))
+    services_admin.camera_analysis_set(camera=camera, overrides={"unattended_after_s": 8}, by=SystemActor("admin"))
     assert services_indexing.analysis_overrides_for(camera) == {"unattended_after_s": 8}
