@@ -330,6 +330,7 @@ def assignment_records_cut(*, assignment: Assignment, on: date) -> list[str]:
     return sorted(refs)
 
 
+# Long on purpose: the rules of ending a posting in the order the docstring gives them, all before the write.
 @transaction.atomic
 def assignment_end(*, by: Actor, assignment: Assignment, on: date, reason: str = "") -> Assignment:
     """End a posting on `on` (its last day). Org history carries the accountability trace, so:
