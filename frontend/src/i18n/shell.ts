@@ -102,6 +102,7 @@ export const SHELL: Dict = {
   "why.reportLoading": ["Đang tải biên bản và các tiêu chí…", "Loading the report and its criteria…"],
   "why.handoverPassword": ["Trưởng đoàn nhập mật khẩu của mình để lấy lại máy", "The team lead enters their password to take the phone back"],
   "why.absencePerson": ["Chọn cán bộ vắng mặt trước", "Choose who is away first"],
+  "why.absenceDates": ["Nhập ngày bắt đầu và ngày kết thúc (dd/mm/yyyy)", "Enter the first and last day (dd/mm/yyyy)"],
   "why.busy": ["Đang xử lý, vui lòng chờ…", "Working, please wait…"],
   "why.codeSix": ["Nhập đủ 6 chữ số của mã xác thực", "Enter the 6-digit code"],
   "why.recoverySaved": ["Đánh dấu đã lưu các mã khôi phục trước", "Tick that you saved the recovery codes first"],
