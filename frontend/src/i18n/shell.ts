@@ -173,5 +173,7 @@ export const SHELL: Dict = {
   "common.search": ["Tìm theo tên, mã…", "Search by name, code…"],
   "common.present": ["nay", "present"],
   "common.saved": ["Đã lưu.", "Saved."],
+  "date.notReal": ["Ngày {{text}} không có thật", "{{text}} is not a real date"],
+  "date.format": ["Nhập ngày theo dạng dd/mm/yyyy, ví dụ 25/11/2026", "Type the date as dd/mm/yyyy, e.g. 25/11/2026"],
   "common.notAvailable": ["Chức năng này chưa có trên máy chủ.", "This feature is not available on the server yet."],
 };
