@@ -259,10 +259,11 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
     """Every draw's public commitment: seed hash, time, n, window, who drew, state, the revealed seed
     once closed, redraw/void flags with their reasons, and how many of its checks were started.
     Never a target, a slot or a team: a planned check is a secret (inspection/secrecy.py)."""
+    from backend.accounts.selectors import user_title
     from inspection.services_draws import published_parameters
 
     require_role(user, *COMMITMENT_READERS)
-    draws = (Draw.objects.select_related("created_by", "closed_by")
+    draws = (Draw.objects.select_related("created_by__officer", "closed_by")
              .annotate(started=Count("checks", filter=started_q("checks__"), distinct=True),
                        cancelled=Count("checks", filter=Q(checks__state=SurpriseCheck.State.CANCELLED),
                                        distinct=True))
@@ -285,7 +286,7 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
         in_window = [m for m in manual if start and end and start <= timezone.localtime(m[0]).date().isoformat() <= end]
         rows.append({
             "id": d.pk, "created_at": d.created_at,
-            "created_by": d.created_by.get_username() if d.created_by_id else None,
+            "created_by": user_title(d.created_by) if d.created_by_id else None,  # rank and name, not the login
             "seed_sha256": d.seed_sha256, "n": d.params.get("n"), "start": start, "end": end, "state": d.state,
             "closed_at": d.closed_at, "seed": d.seed if d.state == Draw.State.CLOSED else None, "reason": d.reason,
             "close_reason": d.close_reason, "flags": flags, "checks_started": d.started,

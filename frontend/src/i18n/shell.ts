@@ -175,5 +175,8 @@ export const SHELL: Dict = {
   "common.saved": ["Đã lưu.", "Saved."],
   "date.notReal": ["Ngày {{text}} không có thật", "{{text}} is not a real date"],
   "date.format": ["Nhập ngày theo dạng dd/mm/yyyy, ví dụ 25/11/2026", "Type the date as dd/mm/yyyy, e.g. 25/11/2026"],
+  "hash.copy": ["Chép toàn bộ giá trị", "Copy the whole value"],
+  "hash.copyShort": ["Chép", "Copy"],
+  "hash.copied": ["Đã chép", "Copied"],
   "common.notAvailable": ["Chức năng này chưa có trên máy chủ.", "This feature is not available on the server yet."],
 };
