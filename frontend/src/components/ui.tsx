@@ -33,7 +33,8 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       <div>
         <strong>{status === 404 ? t("error.notFoundTitle") : status === 403 ? t("error.forbiddenTitle") : t("error.title")}</strong>
         <p>{text(error)}</p>
-        {onRetry && (
+        {status === 403 && <p className="muted small" data-testid="forbidden-hint">{t("error.forbiddenHint")}</p>}
+        {onRetry && status !== 403 && (
           <button type="button" className="btn btn-secondary btn-sm" onClick={onRetry}>
             {t("action.retry")}
           </button>
@@ -255,6 +256,7 @@ export function QueryState({
   children: ReactNode;
 }) {
   if (q.isPending) return <Spinner />;
+  // a refusal (403) is not retried: the role decides, and the page says so instead (ErrorState)
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
   if (empty) return null;
   return <>{children}</>;

@@ -10,6 +10,7 @@ export const SHELL: Dict = {
   "ws.admin": ["Quản trị", "Administration"],
   "nav.risk": ["Bảng rủi ro", "Risk table"],
   "nav.draws": ["Rút thăm đối tượng", "Target draws"],
+  "nav.absences": ["Cán bộ vắng mặt", "Team absences"],
   "nav.commitments": ["Cam kết rút thăm", "Draw commitments"],
   "nav.ratings": ["Phiếu hài lòng chờ xem xét", "Ratings held for review"],
   "nav.calendar": ["Lịch kiểm tra", "Check calendar"],
@@ -178,5 +179,6 @@ export const SHELL: Dict = {
   "hash.copy": ["Chép toàn bộ giá trị", "Copy the whole value"],
   "hash.copyShort": ["Chép", "Copy"],
   "hash.copied": ["Đã chép", "Copied"],
+  "error.forbiddenHint": ["Vai trò của bạn không được dùng chức năng này; quyền do quản trị viên cấp theo vai trò. Thử lại cũng không thay đổi.", "Your role may not use this; access follows the role an administrator gave you. Trying again will not change it."],
   "common.notAvailable": ["Chức năng này chưa có trên máy chủ.", "This feature is not available on the server yet."],
 };
