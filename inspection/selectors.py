@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role, User
@@ -25,6 +25,7 @@ from inspection.models import (
     Draw,
     Finding,
     FindingCategory,
+    FindingExplanation,
     FindingSubject,
     InspectorAbsence,
     ReportEvidence,
@@ -339,6 +340,12 @@ def findings_visible_to(user: Any) -> QuerySet[Finding]:
     return _scoped(qs, user, "unit_id")
 
 
+def finding_explained_q() -> Exists:
+    """The unit has answered the finding: a giải trình or a self-review sent (the finding page's "Đơn vị
+    chưa giải trình." is the same rule: no answer of either kind)."""
+    return Exists(FindingExplanation.objects.filter(finding=OuterRef("pk")))
+
+
 def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
     qs = (findings_visible_to(user)
           # people are shown by rank and name (their officer record): joined, not one query each
@@ -358,6 +365,8 @@ def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
         qs = qs.filter(surprise_check__uid=filters["check"])
     if filters.get("complaint_id"):
         qs = qs.filter(complaint_id=filters["complaint_id"])
+    if filters.get("explained") is not None:  # the unit head's "still to explain" (home) and "explained"
+        qs = qs.filter(finding_explained_q()) if filters["explained"] else qs.exclude(finding_explained_q())
     if filters.get("from"):
         qs = qs.filter(occurred_from__gte=filters["from"])
     if filters.get("to"):
