@@ -261,3 +261,20 @@ export function QueryState({
   if (empty) return null;
   return <>{children}</>;
 }
+
+/** After a pick in a list (Enter or a click), focus goes to the heading of the panel that shows the
+ *  picked item, once it is on screen: a keyboard or screen-reader user lands on what they opened.
+ *  `request` grows by one per pick (0: nothing picked yet, so a page opened from a link keeps its focus). */
+export function useFocusHeadingOnPick<T extends HTMLElement = HTMLDivElement>(ready: boolean, request: number) {
+  const ref = useRef<T>(null);
+  const done = useRef(0);
+  useEffect(() => {
+    if (!ready || request === done.current) return;
+    const heading = ref.current?.querySelector<HTMLElement>("h2, h1");
+    if (!heading) return;
+    done.current = request;
+    heading.tabIndex = -1;
+    heading.focus();
+  }, [ready, request]);
+  return ref;
+}

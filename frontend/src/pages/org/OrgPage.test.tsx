@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterEach, expect, test, vi } from "vitest";
-import { AssignmentsTable, UnitPanel } from "./OrgPage";
+import OrgPage, { AssignmentsTable, UnitPanel } from "./OrgPage";
 
 const unit = (id: number, name: string, valid_to: string | null = null) => ({ id, code: `U${id}`, name, level: "department", parent: null, valid_from: "2000-01-01", valid_to, successor: null });
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -76,4 +76,24 @@ test("org history shows the decision number under the whole period, and a plain 
   expect(period).toHaveTextContent("01/01/2020 – 28/02/2025");
   expect(period).toHaveTextContent("Số quyết định: 45/QĐ-CAT");
   expect(within(screen.getByTestId("assignment-row")).getAllByText("Cán bộ")).toHaveLength(1);
+});
+
+test("picking a unit in the tree puts focus on the heading of its panel (not left in the list)", async () => {
+  const node = { ...unit(16, "Phòng Tham mưu"), heads: [], parent_id: null };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/tree/")) return json({ at: "2025-07-01", units: [node] });
+    if (url.includes("/history/")) return json({ unit: unit(16, "Phòng Tham mưu"), predecessors: [], parent_links: [], assignments: [] });
+    return json([]);
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter initialEntries={["/admin/org?at=2025-07-01"]}><OrgPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const item = await screen.findByTestId("tree-unit");
+  item.focus();
+  fireEvent.click(item); // Enter on the button
+  const heading = await screen.findByRole("heading", { name: /Phòng Tham mưu/, level: 2 });
+  await waitFor(() => expect(document.activeElement).toBe(heading));
 });

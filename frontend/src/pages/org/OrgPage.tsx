@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { DateInput } from "../../components/DateInput";
-import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
+import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, useFocusHeadingOnPick } from "../../components/ui";
 import { useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { Assignment, TreeNode, Unit, UnitHistory, UnitTree } from "../../types/org";
 import { AppointDialog, EndAssignment } from "./AppointDialog";
@@ -260,7 +260,7 @@ export function AssignmentsTable({ list, show }: { list: Assignment[]; show: "of
 
 type DialogKind = "rename" | "merge" | "abolish" | "appoint";
 
-export function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
+export function UnitPanel({ unitId, at, focusRequest = 0 }: { unitId: number; at: string; focusRequest?: number }) {
   const { t } = useTranslation();
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const [flash, setFlash] = useState("");
@@ -285,8 +285,10 @@ export function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
   }, [flash]);
   const q = useQuery({ queryKey: ["org", "history", unitId], queryFn: () => api.get<UnitHistory>(`org/units/${unitId}/history/`) });
   const h = q.data;
+  const panel = useFocusHeadingOnPick(Boolean(h && h.unit.id === unitId), focusRequest);
   const ended = h?.unit.valid_to ? t("org.ended", { date: fmtDay(h.unit.valid_to) }) : null;
   return (
+    <div ref={panel}>
     <QueryState q={q}>
       {h && (
         <Card
@@ -324,6 +326,7 @@ export function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
         </Card>
       )}
     </QueryState>
+    </div>
   );
 }
 
@@ -333,6 +336,7 @@ export default function OrgPage() {
   const at = params.get("at") || todayIso();
   const unitId = Number(params.get("unit")) || null;
   const [creating, setCreating] = useState(false);
+  const [focusRequest, setFocusRequest] = useState(0); // a pick in the tree sends focus to the unit's panel
   const q = useQuery({ queryKey: ["org", "tree", at], queryFn: () => api.get<UnitTree>("org/units/tree/", { at }) });
   const nodes = useMemo(() => q.data?.units ?? [], [q.data]);
   const depth = useMemo(() => depths(nodes), [nodes]);
@@ -365,7 +369,7 @@ export default function OrgPage() {
             <ul className="org-tree" aria-label={t("org.tree")}>
               {nodes.map((n) => (
                 <li key={n.id} style={{ paddingLeft: (depth.get(n.id) ?? 0) * 18 }}>
-                  <button type="button" className={`tree-item ${n.id === unitId ? "selected" : ""}`} aria-current={n.id === unitId ? "true" : undefined} onClick={() => set({ unit: String(n.id) })} data-testid="tree-unit">
+                  <button type="button" className={`tree-item ${n.id === unitId ? "selected" : ""}`} aria-current={n.id === unitId ? "true" : undefined} onClick={() => { setFocusRequest((k) => k + 1); set({ unit: String(n.id) }); }} data-testid="tree-unit">
                     <span className="tree-name">{n.name}</span>
                     <span className="tree-sub">
                       {n.heads.length ? n.heads.map((h) => `${h.officer.full_name}${h.is_acting ? ` (${t("org.acting")})` : ""}`).join(", ") : <span className="tree-warn">{t("org.noHead")}</span>}
@@ -377,7 +381,7 @@ export default function OrgPage() {
           </QueryState>
         </Card>
         <div>
-          {unitId ? <UnitPanel unitId={unitId} at={at} /> : <Card><Empty title={t("org.pickUnit")} /></Card>}
+          {unitId ? <UnitPanel unitId={unitId} at={at} focusRequest={focusRequest} /> : <Card><Empty title={t("org.pickUnit")} /></Card>}
         </div>
       </div>
       {creating && <NewUnitDialog onClose={() => setCreating(false)} onCreated={(u) => { setCreating(false); set({ unit: String(u.id) }); }} />}
