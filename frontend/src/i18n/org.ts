@@ -30,6 +30,8 @@ export const ORG: Dict = {
   "org.existed": ["Tồn tại", "Existed"],
   "org.successor": ["Đơn vị kế thừa", "Successor"],
   "org.predecessors": ["Hình thành từ", "Formed from"],
+  "org.predecessorLastDay": ["ngày hoạt động cuối cùng: {{date}}", "last day in force: {{date}}"],
+  "org.notYetInForce": ["Đơn vị chưa hoạt động vào ngày đang xem (bắt đầu từ {{date}}): chọn ngày từ {{date}} trở đi để đổi tên, sáp nhập hoặc giải thể", "The unit is not in force on the date shown (starts {{date}}): pick a date from {{date}} on to rename, merge or abolish it"],
   "org.parents": ["Trực thuộc theo thời gian", "Parent over time"],
   "org.posts": ["Lịch sử chức vụ", "Appointments history"],
   "org.ended": ["Đã chấm dứt hoạt động sau ngày {{date}}", "Ceased after {{date}}"],
