@@ -123,7 +123,7 @@ export default function OfficersPage() {
       <div className="grid-main-side" style={{ gridTemplateColumns: "minmax(280px, 1fr) minmax(0, 2fr)" }}>
         <Card className="flush">
           <div className="filters" style={{ padding: "12px 16px 0" }}>
-            <Field label={t("action.search")}><input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={t("officers.search")} name="search" /></Field>
+            <Field label={t("action.search")}><input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={t("officers.search")} name="search" style={{ width: "100%", minWidth: 220 }} /></Field>
           </div>
           <QueryState q={q}>
             {list.length === 0 ? <Empty title={t("common.none")} /> : (

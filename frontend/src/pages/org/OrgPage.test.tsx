@@ -148,3 +148,12 @@ test("a new unit is offered only parents of a higher level, the one possible par
   expect(offered).not.toContain("Công an xã Kim Liên");
   expect(offered).not.toContain("Phòng Tham mưu");
 });
+
+test("the acting checkbox of an appointment is labelled once, under a field label of its own", async () => {
+  setup();
+  fireEvent.click(await screen.findByRole("button", { name: "Bổ nhiệm / phân công" }));
+  const dialog = await screen.findByRole("dialog");
+  fireEvent.change(within(dialog).getByRole("combobox", { name: "Loại chức vụ" }), { target: { value: "head" } });
+  expect(within(dialog).getAllByText("Quyền / phụ trách (tạm thời)")).toHaveLength(1);
+  expect(within(dialog).getByText("Hình thức giao nhiệm vụ")).toBeInTheDocument();
+});
