@@ -60,6 +60,11 @@ export default function CommitmentsPage() {
           ) : (
             <div className="table-wrap">
               <table className="table commitments-table" data-testid="commitments-table">
+                {/* fixed layout: the table fits the card at 1366 px; long values wrap inside their column */}
+                <colgroup>
+                  <col style={{ width: "4%" }} /><col style={{ width: "13%" }} /><col style={{ width: "7%" }} /><col style={{ width: "11%" }} />
+                  <col style={{ width: "18%" }} /><col style={{ width: "22%" }} /><col style={{ width: "10%" }} /><col style={{ width: "15%" }} />
+                </colgroup>
                 <thead>
                   <tr>
                     <th>#</th>
@@ -82,8 +87,8 @@ export default function CommitmentsPage() {
                         <Badge tone={c.state === "open" ? "blue" : "green"}>{t(`draw.state.${c.state}`)}</Badge>
                       </td>
                       <td>{c.n ?? "—"}</td>
-                      <td className="nowrap">{c.start ? fmtDate(c.start) : "—"} → {c.end ? fmtDate(c.end) : "—"}</td>
-                      <td style={{ width: 230, maxWidth: 230 }}>
+                      <td>{c.start ? fmtDate(c.start) : "—"} → {c.end ? fmtDate(c.end) : "—"}</td>
+                      <td>
                         <HashText value={c.seed_sha256} testId={`seed-hash-${c.id}`} />
                         {c.seed && (
                           <div className="small">
@@ -92,7 +97,7 @@ export default function CommitmentsPage() {
                         )}
                         <VerifyButton id={c.id} />
                       </td>
-                      <td className="small" style={{ maxWidth: 220 }} data-testid="commitment-parameters">
+                      <td className="small" data-testid="commitment-parameters">
                         {Object.entries(c.parameters ?? {}).map(([k, v]) => (
                           <div key={k}>
                             <span className="muted">{t(`draw.param.${k}`, { defaultValue: k })}</span>:{" "}
@@ -101,7 +106,7 @@ export default function CommitmentsPage() {
                         ))}
                       </td>
                       <td className="small">{t("commitments.checksCounts", { started: c.checks_started, cancelled: c.checks_cancelled })}</td>
-                      <td className="small" style={{ maxWidth: 260 }}>
+                      <td className="small">
                         {c.reason && <div>{t("draw.redrawReason")}: “{c.reason}”</div>}
                         {c.close_reason && <div>{t("draw.closeReason")}: “{c.close_reason}”</div>}
                         {c.flags.map((f, i) => (
