@@ -30,11 +30,12 @@ from backend.core.params import (
     DateField,
     DateTimeField,
     IdField,
+    PlainTextField,
     Query,
+    TextDictField,
     parse_datetime,
     parse_id,
     parse_text,
-    text_caps,
 )
 from backend.core.parsers import JSONParser
 from backend.core.store import ObjectMissing, get_store
@@ -213,7 +214,7 @@ class RiskWeightsApi(APIView):
                                         default=dict)
         params = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=3650), required=False,
                                        default=dict)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def get(self, request: Request) -> Response:
         require_role(request.user, *TEAM)
@@ -298,7 +299,7 @@ class DrawListApi(APIView):
         n = serializers.IntegerField(min_value=1, max_value=200)
         start = DateField()
         end = DateField()
-        name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+        name = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=200)
         mode = serializers.ChoiceField(choices=SurpriseCheck.Mode.choices, default=SurpriseCheck.Mode.DOT_XUAT)
         proportional_share = serializers.FloatField(required=False, default=0.75)
         floor_months = serializers.IntegerField(required=False, default=6, min_value=1, max_value=120)
@@ -309,7 +310,7 @@ class DrawListApi(APIView):
         per_person_per_day = serializers.IntegerField(required=False, default=2, min_value=1, max_value=4)
         travel_minutes = serializers.IntegerField(required=False, default=60, min_value=0, max_value=240)
         floor_share = serializers.FloatField(required=False, default=0.75, min_value=0.5, max_value=0.9)
-        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        reason = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
         # the open draws the caller knows it replaces (the dialog sends [] first and is told what it would)
         confirm_supersedes = serializers.ListField(child=serializers.IntegerField(), required=False,
                                                    max_length=100)
@@ -337,7 +338,7 @@ class DrawDetailApi(APIView):
 
 class DrawCloseApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        reason = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -351,7 +352,7 @@ class DrawCancelApi(APIView):
     """Cancel the whole draw (its planned checks) with a reason, as one action; the draw is closed."""
 
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(allow_blank=True, max_length=2000)
+        reason = PlainTextField(allow_blank=True, max_length=2000)
 
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -440,7 +441,7 @@ class AbsenceListApi(APIView):
         kind = serializers.ChoiceField(choices=InspectorAbsence.Kind.choices)
         start = DateField()
         end = DateField()
-        reason = serializers.CharField(max_length=REASON_MAX)
+        reason = PlainTextField(max_length=REASON_MAX)
 
     def get(self, request: Request) -> Response:
         rows = selectors.absences_list(user=request.user, on_or_after=timezone.localdate() - timedelta(days=90))
@@ -468,7 +469,7 @@ class AbsenceTeamApi(APIView):
 
 class AbsenceWithdrawApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=REASON_MAX)
+        reason = PlainTextField(max_length=REASON_MAX)
 
     def post(self, request: Request, pk: int) -> Response:
         require_role(request.user, *ABSENCE_WRITERS)
@@ -560,7 +561,7 @@ class CheckListApi(APIView):
         window_end = DateTimeField()
         team_ids = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
         criteria_set_id = IdField(required=False, allow_null=True)
-        notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        notes = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
     def get(self, request: Request) -> Response:
         qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
@@ -635,7 +636,7 @@ class CheckCompleteApi(APIView):
 
 class CheckCancelApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=REASON_MAX)
+        reason = PlainTextField(max_length=REASON_MAX)
 
     def post(self, request: Request, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -688,7 +689,7 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
     }
 
 
-RESULT_TEXT = text_caps(criterion=40, outcome=40, note=REASON_MAX)
+RESULT_TEXT = {"caps": {"criterion": 40, "outcome": 40, "note": REASON_MAX}, "one_line": ("criterion", "outcome")}
 QUEUE_OWNER_HEADER = "X-Counterwatch-User"
 
 
@@ -709,8 +710,8 @@ class ReportApi(APIView):
     """GET the report (?version=original: as signed). PUT results/summary while not signed."""
 
     class InputSerializer(serializers.Serializer):
-        summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
-        results = serializers.ListField(child=serializers.DictField(validators=[RESULT_TEXT]), required=False,
+        summary = PlainTextField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        results = serializers.ListField(child=TextDictField(**RESULT_TEXT), required=False,
                                         default=list, max_length=1000)
         # required by the service (a clear 400 of its own when missing): a last write never silently wins
         version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
@@ -768,9 +769,9 @@ class ReportRepresentativeApi(APIView):
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-        post = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-        opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        name = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=200)
+        post = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=200)
+        opinion = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=800_000)
         username = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
         password = serializers.CharField(required=False, allow_blank=True, default="", max_length=256,
@@ -905,9 +906,9 @@ class HandoverExitApi(APIView):
 
 class ReportAmendApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=REASON_MAX)
-        summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
-        results = serializers.ListField(child=serializers.DictField(validators=[RESULT_TEXT]), required=False,
+        reason = PlainTextField(max_length=REASON_MAX)
+        summary = PlainTextField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        results = serializers.ListField(child=TextDictField(**RESULT_TEXT), required=False,
                                         default=list, max_length=1000)
 
     def post(self, request: Request, uid: str) -> Response:
@@ -1051,7 +1052,7 @@ class SubjectInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=["violator", "co_violator", "responsible_head"])
     knew_and_did_not_act = serializers.BooleanField(required=False, default=False)
     covered_up = serializers.BooleanField(required=False, default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+    note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
 
 class FindingListApi(APIView):
@@ -1059,8 +1060,8 @@ class FindingListApi(APIView):
         source = serializers.ChoiceField(choices=Finding.Source.choices)
         category = serializers.CharField(max_length=40)
         severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
-        title = serializers.CharField(max_length=300)
-        description = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        title = PlainTextField(one_line=True, max_length=300)
+        description = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         unit_id = IdField(required=False, allow_null=True)
         counter_id = IdField(required=False, allow_null=True)
         occurred_from = DateTimeField()
@@ -1116,8 +1117,8 @@ class FindingDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
         category = serializers.CharField(required=False, max_length=40)
         severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
-        title = serializers.CharField(max_length=300, required=False)
-        description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        title = PlainTextField(one_line=True, max_length=300, required=False)
+        description = PlainTextField(required=False, allow_blank=True, max_length=TEXT_MAX)
         occurred_from = DateTimeField(required=False)
         occurred_to = DateTimeField(required=False, allow_null=True)
         subjects = SubjectInputSerializer(many=True, required=False, max_length=100)
@@ -1145,7 +1146,7 @@ class FindingDetailApi(APIView):
 class FindingTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=Finding.State.choices)
-        reason = serializers.CharField(max_length=REASON_MAX)
+        reason = PlainTextField(max_length=REASON_MAX)
 
     def post(self, request: Request, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
@@ -1161,7 +1162,7 @@ class FindingExplanationApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=FindingExplanation.Kind.choices)
-        text = serializers.CharField(max_length=TEXT_MAX)
+        text = PlainTextField(max_length=TEXT_MAX)
 
     def post(self, request: Request, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
@@ -1185,7 +1186,8 @@ class FindingEvidenceApi(APIView):
             by=request.user, finding=finding, fileobj=upload, filename=upload.name if upload else "",
             content_type=(upload.content_type or "") if upload else "", report_evidence_id=report_evidence_id,
             media_ref=parse_text(request.data.get("media_ref"), "media_ref", max_length=120),
-            description=parse_text(request.data.get("description"), "description", max_length=TEXT_MAX))
+            description=parse_text(request.data.get("description"), "description", max_length=TEXT_MAX,
+                                   one_line=False))
         return Response({"id": item.pk, "kind": item.kind, "filename": item.filename, "sha256": item.sha256,
                          "media_ref": item.media_ref}, status=201)
 
@@ -1266,7 +1268,7 @@ class RatingReviewApi(APIView):
     class InputSerializer(serializers.Serializer):
         ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
         decision = serializers.ChoiceField(choices=["accepted", "rejected"])
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     class OutputSerializer(serializers.Serializer):
         reviewed = serializers.IntegerField()
@@ -1284,7 +1286,7 @@ class RatingDeviceApi(APIView):
     so its posts and its CSV exports count each rating once (device:<serial>)."""
 
     class InputSerializer(serializers.Serializer):
-        serial = serializers.CharField(max_length=80)
+        serial = PlainTextField(one_line=True, max_length=80)
         counter_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
         token_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
 
@@ -1368,14 +1370,14 @@ class VolumeListApi(APIView):
                 raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
                                   fields={"file": ["not UTF-8"]}) from None
             summary = services.volumes_import_csv(by=request.user, text=text,
-                                                  reason=str(request.data.get("reason", "") or ""))
+                                                  reason=parse_text(request.data.get("reason"), "reason", max_length=REASON_MAX))
         else:
             items = request.data.get("items") if isinstance(request.data, dict) else None
             if not isinstance(items, list):
                 raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
                                   code="required", fields={"items": ["required"]})
             summary = services.volumes_record(by=request.user, items=items,
-                                              reason=str(request.data.get("reason", "") or ""))
+                                              reason=parse_text(request.data.get("reason"), "reason", max_length=REASON_MAX))
         return Response(self.OutputSerializer(summary).data, status=201)
 
 
@@ -1491,14 +1493,14 @@ class ComplaintListApi(APIView):
     class InputSerializer(serializers.Serializer):
         channel = serializers.ChoiceField(choices=Complaint.Channel.choices)
         received_at = DateTimeField(required=False)
-        summary = serializers.CharField(max_length=LABEL_MAX)
-        details = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        summary = PlainTextField(one_line=True, max_length=LABEL_MAX)
+        details = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         unit_id = IdField(required=False, allow_null=True)
         counter_id = IdField(required=False, allow_null=True)
         officer_id = IdField(required=False, allow_null=True)
         occurred_at = DateTimeField(required=False, allow_null=True)
-        complainant_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
-        complainant_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+        complainant_name = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=120)
+        complainant_phone = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=30)
 
     def get(self, request: Request) -> Response:
         q = Query(request)
@@ -1537,7 +1539,7 @@ class ComplaintTriageApi(APIView):
         unit_id = IdField(required=False, allow_null=True)
         counter_id = IdField(required=False, allow_null=True)
         officer_id = IdField(required=False, allow_null=True)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def post(self, request: Request, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
@@ -1558,7 +1560,7 @@ class ComplaintTriageApi(APIView):
 class ComplaintTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=Complaint.State.choices)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def post(self, request: Request, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)

@@ -23,7 +23,7 @@ from backend.accounts.models import ApiToken
 from backend.accounts.selectors import require_token_kind
 from backend.core import jobs
 from backend.core.errors import DomainError, error_body
-from backend.core.params import DateTimeField, IdField, Query
+from backend.core.params import DateTimeField, IdField, PlainTextField, Query
 from backend.core.signed_urls import SignedUrlError, verify_object_token
 from backend.core.store import (
     ObjectMissing,
@@ -434,7 +434,7 @@ class RetentionRunApi(APIView):
 
 class ClipHoldApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
 
     @extend_schema(responses=RetentionHoldOutputSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
@@ -452,7 +452,7 @@ class ClipHoldApi(APIView):
 
 class ClipHoldReleaseApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
 
     @extend_schema(request=InputSerializer, responses=RetentionHoldOutputSerializer)
     def post(self, request: Request, pk: int, hold_id: int) -> Response:

@@ -13,7 +13,7 @@ from backend.accounts.models import Role
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
-from backend.core.params import DateField, IdField, Query
+from backend.core.params import DateField, IdField, PlainTextField, Query
 from backend.org import selectors, services
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit
 
@@ -94,7 +94,7 @@ class CameraOutputSerializer(serializers.ModelSerializer):
 class UnitListApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
-        name = serializers.CharField(max_length=200)
+        name = PlainTextField(one_line=True, max_length=200)
         level = serializers.ChoiceField(choices=Unit.Level.choices)
         parent_id = IdField(required=False, allow_null=True)
         valid_from = DateField()
@@ -121,7 +121,7 @@ class UnitListApi(APIView):
 
 class UnitDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200)
+        name = PlainTextField(one_line=True, max_length=200)
 
     def get(self, request: Request, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
@@ -205,7 +205,7 @@ class UnitAbolishApi(APIView):
         on = DateField(help_text="First day the unit no longer exists")
         successor_id = IdField(required=False, allow_null=True)
         children_to_id = IdField(required=False, allow_null=True)
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000,
                                        help_text="Required when `on` is in the past")
         confirm = serializers.BooleanField(required=False, default=False,
                                            help_text="Cut the clips / served postings listed by a 409")
@@ -229,7 +229,7 @@ class UnitMergeApi(APIView):
         unit_ids = serializers.ListField(child=IdField(), min_length=1, max_length=50)
         into_id = IdField()
         on = DateField(help_text="First day of the merged unit")
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000,
                                        help_text="Required when `on` is in the past")
         confirm = serializers.BooleanField(required=False, default=False,
                                            help_text="Cut the clips / served postings listed by a 409")
@@ -267,8 +267,8 @@ class UnitHeadsApi(APIView):
 class OfficerListApi(APIView):
     class InputSerializer(serializers.Serializer):
         service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$")
-        full_name = serializers.CharField(max_length=120)
-        rank = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        full_name = PlainTextField(one_line=True, max_length=120)
+        rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True, default="")
         date_of_birth = DateField(required=False, allow_null=True)
 
     def get(self, request: Request) -> Response:
@@ -287,8 +287,8 @@ class OfficerListApi(APIView):
 class OfficerDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
         service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$", required=False)
-        full_name = serializers.CharField(max_length=120, required=False)
-        rank = serializers.CharField(max_length=60, required=False, allow_blank=True)
+        full_name = PlainTextField(one_line=True, max_length=120, required=False)
+        rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True)
         date_of_birth = DateField(required=False, allow_null=True)
 
     def patch(self, request: Request, pk: int) -> Response:
@@ -320,15 +320,15 @@ class AssignmentListApi(APIView):
     class InputSerializer(serializers.Serializer):
         officer_id = IdField()
         unit_id = IdField()
-        position = serializers.CharField(max_length=120)
+        position = PlainTextField(one_line=True, max_length=120)
         is_head = serializers.BooleanField(default=False)
         is_deputy = serializers.BooleanField(default=False)
         is_acting = serializers.BooleanField(default=False)
         field_id = IdField(required=False, allow_null=True)
-        in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        in_charge_of = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True, default="")
         valid_from = DateField()
         valid_to = DateField(required=False, allow_null=True)
-        decision_ref = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+        decision_ref = PlainTextField(one_line=True, max_length=80, required=False, allow_blank=True, default="")
 
     def get(self, request: Request) -> Response:
         q = Query(request)
@@ -358,7 +358,7 @@ class AssignmentDetailApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         field_id = IdField(required=False, allow_null=True)
-        in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        in_charge_of = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True)
         effective_from = DateField(required=False, allow_null=True)
 
     def get(self, request: Request, pk: int) -> Response:
@@ -389,9 +389,9 @@ class FieldOfChargeListApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
-        name_vi = serializers.CharField(max_length=200)
-        name_en = serializers.CharField(max_length=200)
-        description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+        name_vi = PlainTextField(one_line=True, max_length=200)
+        name_en = PlainTextField(one_line=True, max_length=200)
+        description = PlainTextField(max_length=500, required=False, allow_blank=True, default="")
 
     def get(self, request: Request) -> Response:
         active = Query(request).choice("active", ["1", "0"]) == "1"
@@ -408,9 +408,9 @@ class FieldOfChargeListApi(APIView):
 
 class FieldOfChargeDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name_vi = serializers.CharField(max_length=200, required=False)
-        name_en = serializers.CharField(max_length=200, required=False)
-        description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+        name_vi = PlainTextField(one_line=True, max_length=200, required=False)
+        name_en = PlainTextField(one_line=True, max_length=200, required=False)
+        description = PlainTextField(max_length=500, required=False, allow_blank=True)
         active = serializers.BooleanField(required=False)
 
     def patch(self, request: Request, pk: int) -> Response:
@@ -425,7 +425,7 @@ class FieldOfChargeDetailApi(APIView):
 class AssignmentEndApi(APIView):
     class InputSerializer(serializers.Serializer):
         on = DateField()
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000,
                                        help_text="Required to correct history (extend an ended posting, or end "
                                                  "one under a recorded finding)")
 
@@ -446,7 +446,7 @@ class CounterListApi(APIView):
     class InputSerializer(serializers.Serializer):
         unit_id = IdField()
         code = serializers.RegexField(r"^[A-Za-z0-9_-]{2,40}$")
-        name = serializers.CharField(max_length=200)
+        name = PlainTextField(one_line=True, max_length=200)
         opening_hours = serializers.JSONField(required=False)
 
     def get(self, request: Request) -> Response:
@@ -468,7 +468,7 @@ class CameraListApi(APIView):
     class InputSerializer(serializers.Serializer):
         counter_id = IdField()
         code = serializers.CharField(max_length=40)
-        name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        name = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True, default="")
         zones = serializers.JSONField(required=False, default=list)
 
     def get(self, request: Request) -> Response:
@@ -490,7 +490,7 @@ class CameraListApi(APIView):
 
 class CameraDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200, required=False)
+        name = PlainTextField(one_line=True, max_length=200, required=False)
         zones = serializers.JSONField(required=False)
         active = serializers.BooleanField(required=False)
 

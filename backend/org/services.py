@@ -18,6 +18,7 @@ from backend.org.selectors import overlaps, unit_children_at, unit_existence_pro
 from media_ingest.vision.zones import validate_zones as vision_validate_zones
 
 CAMERA_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
+UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 
 
 def _check_range(valid_from: date, valid_to: date | None) -> None:
@@ -42,6 +43,10 @@ def unit_create(*, by: Any, code: str, name: str, level: str, parent: Unit | Non
     _check_range(valid_from, valid_to)
     if level not in Unit.Level.values:
         raise DomainError("Cấp đơn vị không hợp lệ.", f"Unknown level {level!r}.", code="invalid_level")
+    if not UNIT_CODE.match(code):  # a code is printed, exported and searched: no control or invisible characters
+        raise DomainError("Mã đơn vị chỉ gồm chữ không dấu, số, '.', '-' và '_' (2–40 ký tự).",
+                          "Unit code: letters A-Z, digits, '.', '-' and '_' only (2–40 chars).",
+                          code="invalid_code", fields={"code": ["invalid"]})
     if Unit.objects.filter(code=code).exists():
         raise DomainError("Mã đơn vị đã tồn tại.", "Unit code already exists.", code="duplicate",
                           fields={"code": ["exists"]})

@@ -18,7 +18,7 @@ from backend.accounts.models import Role
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.audit.services import audit_access
 from backend.core.errors import DomainError, NotFound
-from backend.core.params import TEXT_MAX, DateField, IdField, Query, parse_id, parse_int
+from backend.core.params import TEXT_MAX, DateField, IdField, PlainTextField, Query, parse_id, parse_int
 from backend.core.store import ObjectMissing, get_store
 from backend.org.apis import paginate
 from backend.org.models import Officer, Unit
@@ -237,7 +237,7 @@ class TraceRecordApi(APIView):
 class SelfDetectionApi(APIView):
     class InputSerializer(serializers.Serializer):
         officer_id = IdField()
-        note = serializers.CharField(max_length=5000)
+        note = PlainTextField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
@@ -256,7 +256,7 @@ class SelfDetectionApi(APIView):
 
 class SelfDetectionWithdrawApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=5000)
+        reason = PlainTextField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses={204: None})
     def post(self, request: Request, pk: int, record_id: int) -> Response:
@@ -317,7 +317,7 @@ class LiabilityDetailApi(APIView):
 
 class LiabilityConfirmApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=2000)
+        reason = PlainTextField(max_length=2000)
         form = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
@@ -332,7 +332,7 @@ class LiabilityConfirmApi(APIView):
 
 class LiabilityRejectApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=2000)
+        reason = PlainTextField(max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
@@ -350,19 +350,19 @@ class RuleFormInput(serializers.Serializer):
     subject_kind = serializers.ChoiceField(choices=SubjectKind.choices)
     level = serializers.IntegerField(min_value=1, max_value=20)
     code = serializers.CharField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
+    name_vi = PlainTextField(one_line=True, max_length=200)
+    name_en = PlainTextField(one_line=True, max_length=200)
     limitation_years = serializers.IntegerField(min_value=1, max_value=50)
     requires_council = serializers.BooleanField(required=False, default=False)
-    basis = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    basis = PlainTextField(one_line=True, max_length=300, required=False, allow_blank=True, default="")
 
 
 class CategoryPolicyInput(serializers.Serializer):
     category_code = serializers.CharField(max_length=40)
     is_corruption = serializers.BooleanField(required=False, default=False)
     no_limitation = serializers.BooleanField(required=False, default=False)
-    basis = serializers.CharField(max_length=300)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    basis = PlainTextField(one_line=True, max_length=300)
+    note = PlainTextField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class RuleInput(serializers.Serializer):
@@ -375,9 +375,9 @@ class RuleInput(serializers.Serializer):
     window_days = serializers.IntegerField(min_value=1, max_value=3650, required=False, allow_null=True)
     as_violator = serializers.BooleanField(required=False, default=False)
     form = serializers.CharField(max_length=40, required=False, allow_null=True, allow_blank=True)
-    text_vi = serializers.CharField(max_length=2000)
-    text_en = serializers.CharField(max_length=2000)
-    basis = serializers.CharField(max_length=300)
+    text_vi = PlainTextField(max_length=2000)
+    text_en = PlainTextField(max_length=2000)
+    basis = PlainTextField(one_line=True, max_length=300)
     categories = serializers.ChoiceField(choices=Rule.Categories.choices, required=False, default="all")
     cap_at_violator = serializers.BooleanField(required=False, default=False)
     position = serializers.IntegerField(min_value=0, max_value=10000, required=False)
@@ -386,7 +386,7 @@ class RuleInput(serializers.Serializer):
 class RuleSetInput(serializers.Serializer):
     """The whole content of a new rule-set version (GET rulesets/current/ gives the shape)."""
 
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = PlainTextField(max_length=500, required=False, allow_blank=True, default="")
     repeat_window_days = serializers.IntegerField(min_value=1, max_value=3650)
     limitation_warn_days = serializers.IntegerField(min_value=1, max_value=3650)
     restart_on_new_violation = serializers.BooleanField(required=False, default=False)
@@ -399,7 +399,7 @@ class RuleSetInput(serializers.Serializer):
     complaint_answer_days_complex = serializers.IntegerField(min_value=1, max_value=365, required=False, default=45)
     second_answer_days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=45)
     second_answer_days_complex = serializers.IntegerField(min_value=1, max_value=365, required=False, default=60)
-    sources = serializers.DictField(child=serializers.CharField(max_length=500), required=False, default=dict)
+    sources = serializers.DictField(child=PlainTextField(one_line=True, max_length=500), required=False, default=dict)
     forms = serializers.ListField(child=RuleFormInput(), min_length=1, max_length=100)
     rules = serializers.ListField(child=RuleInput(), min_length=1, max_length=500)
     category_policies = serializers.ListField(child=CategoryPolicyInput(), required=False, default=list,
@@ -446,7 +446,7 @@ class RegulationListApi(APIView):
 
 class RegulationDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        number = serializers.CharField(max_length=80, allow_blank=True)
+        number = PlainTextField(one_line=True, max_length=80, allow_blank=True)
         issued_on = DateField(required=False, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
@@ -477,7 +477,7 @@ class ScoringPolicyOutputSerializer(serializers.ModelSerializer):
 
 class ScoringPolicyApi(APIView):
     class InputSerializer(serializers.Serializer):
-        note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+        note = PlainTextField(max_length=500, required=False, allow_blank=True, default="")
         deductions = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=100))
         use_category_points = serializers.BooleanField(required=False, default=True)
         check_weight = serializers.FloatField(min_value=0, max_value=1)
@@ -524,8 +524,8 @@ class CaseListApi(APIView):
                                             default=list)
         liability_id = IdField(required=False, allow_null=True,
                                help_text="Open the case from a confirmed liability (its officer and finding)")
-        title = serializers.CharField(max_length=300)
-        summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        title = PlainTextField(one_line=True, max_length=300)
+        summary = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("limitation", str, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=OpenApiTypes.OBJECT)
@@ -577,8 +577,8 @@ class CaseListApi(APIView):
 
 class CaseDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=300, required=False)
-        summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        title = PlainTextField(one_line=True, max_length=300, required=False)
+        summary = PlainTextField(required=False, allow_blank=True, max_length=TEXT_MAX)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
@@ -621,7 +621,7 @@ class CaseFindingDeleteApi(APIView):
 class CaseFactorsApi(APIView):
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=CaseFactor.Kind.choices)
-        text = serializers.CharField(max_length=500)
+        text = PlainTextField(max_length=500)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
@@ -679,9 +679,9 @@ class CaseDocumentDownloadApi(APIView):
 class CaseTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=["self_review", "considering", "dropped", "closed"])
-        no_self_review_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+        no_self_review_reason = PlainTextField(required=False, allow_blank=True, default="", max_length=2000,
                                                       help_text="Why there is no self-review (instead of one)")
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
@@ -695,7 +695,7 @@ class CaseTransitionApi(APIView):
 class CaseProposeApi(APIView):
     class InputSerializer(serializers.Serializer):
         form = serializers.CharField(max_length=40)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
@@ -710,12 +710,12 @@ class CaseProposeApi(APIView):
 class CaseDecideApi(APIView):
     class InputSerializer(serializers.Serializer):
         form = serializers.CharField(max_length=40)
-        decision_number = serializers.CharField(max_length=60)
-        authority = serializers.CharField(max_length=200)
+        decision_number = PlainTextField(one_line=True, max_length=60)
+        authority = PlainTextField(one_line=True, max_length=200)
         decision_date = DateField()
         received_on = DateField(required=False, allow_null=True,
                                 help_text="The day the subject received the decision (complaint window starts)")
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
@@ -732,7 +732,7 @@ class CaseDecideApi(APIView):
 class CaseCouncilApi(APIView):
     class InputSerializer(serializers.Serializer):
         held_on = DateField()
-        note = serializers.CharField(max_length=5000)
+        note = PlainTextField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
@@ -747,7 +747,7 @@ class CaseCouncilApi(APIView):
 class CaseAppealApi(APIView):
     class InputSerializer(serializers.Serializer):
         filed_on = DateField(help_text="The day the complaint was received")
-        text = serializers.CharField(max_length=5000)
+        text = PlainTextField(max_length=5000)
         accepted_on = DateField(required=False, allow_null=True, help_text="Day it was accepted (thụ lý)")
         is_complex = serializers.BooleanField(required=False, default=False)
 
@@ -778,9 +778,9 @@ class CaseAppealAcceptApi(APIView):
 class CaseComplaintRefuseApi(APIView):
     class InputSerializer(serializers.Serializer):
         received_on = DateField()
-        text = serializers.CharField(max_length=5000)
+        text = PlainTextField(max_length=5000)
         refused_on = DateField(required=False, allow_null=True)
-        reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+        reason = PlainTextField(max_length=2000, required=False, allow_blank=True, default="")
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
@@ -798,11 +798,11 @@ class CaseAppealResolveApi(APIView):
         decided_on = DateField()
         received_on = DateField(required=False, allow_null=True,
                                 help_text="The day the complainant received this answer (second window starts)")
-        note = serializers.CharField(max_length=5000)
+        note = PlainTextField(max_length=5000)
         form = serializers.CharField(max_length=40, required=False, allow_blank=True)
-        decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True,
+        decision_number = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True,
                                                 help_text="Number of the complaint decision")
-        signer = serializers.CharField(max_length=200, required=False, allow_blank=True,
+        signer = PlainTextField(max_length=200, required=False, allow_blank=True,
                                        help_text="Who signed the complaint decision")
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
@@ -923,8 +923,8 @@ class TaskOutputSerializer(serializers.ModelSerializer):
 
 
 class TaskItemInput(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
-    target = serializers.CharField(max_length=300)
+    title = PlainTextField(one_line=True, max_length=300)
+    target = PlainTextField(max_length=300)
     due_date = DateField()
 
 
@@ -960,7 +960,7 @@ class TaskListApi(APIView):
 class TaskDeliveryApi(APIView):
     class InputSerializer(serializers.Serializer):
         delivered_on = DateField()
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:

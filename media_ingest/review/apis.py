@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from backend.accounts.network import client_ip as network_client_ip
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
-from backend.core.params import REASON_MAX, IdField, Query
+from backend.core.params import REASON_MAX, IdField, PlainTextField, Query
 from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
 from media_ingest.models import Clip, ClipEvent
@@ -174,7 +174,7 @@ class ClipEventsApi(APIView):
 
 class PlaybackApi(APIView):
     class PlaybackInputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
         variant = serializers.ChoiceField(choices=["auto", "proxy", "original"], default="auto")
         download = serializers.BooleanField(default=False)
 
@@ -293,9 +293,9 @@ def label_to_dict(label: TagLabel) -> dict[str, Any]:
 class TaxonomyApi(APIView):
     class TaxonomyInputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
-        name_vi = serializers.CharField(max_length=120)
-        name_en = serializers.CharField(max_length=120)
-        description = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+        name_vi = PlainTextField(one_line=True, max_length=120)
+        name_en = PlainTextField(one_line=True, max_length=120)
+        description = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
         finding_category_code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
         position = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)
 
@@ -314,9 +314,9 @@ class TaxonomyApi(APIView):
 
 class TaxonomyDetailApi(APIView):
     class TaxonomyDetailInputSerializer(serializers.Serializer):
-        name_vi = serializers.CharField(max_length=120, required=False)
-        name_en = serializers.CharField(max_length=120, required=False)
-        description = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX)
+        name_vi = PlainTextField(one_line=True, max_length=120, required=False)
+        name_en = PlainTextField(one_line=True, max_length=120, required=False)
+        description = PlainTextField(required=False, allow_blank=True, max_length=REASON_MAX)
         finding_category_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
         position = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
         active = serializers.BooleanField(required=False)
@@ -341,10 +341,10 @@ def revision_to_dict(rev: Any) -> dict[str, Any]:
 class TagListApi(APIView):
     class TagListInputSerializer(serializers.Serializer):
         clip_id = IdField()
-        label = serializers.CharField(max_length=40)
+        label = PlainTextField(one_line=True, max_length=40)
         start_s = serializers.FloatField(min_value=0)
         end_s = serializers.FloatField(min_value=0)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=4000)
 
     @extend_schema(responses=OBJ, parameters=[q("clip", int), q("label"), q("author", int), q("include_deleted", bool), q("page", int)])
     def get(self, request: Request) -> Response:
@@ -369,15 +369,15 @@ class TagListApi(APIView):
 class TagDetailApi(APIView):
     class TagDetailUpdateSerializer(serializers.Serializer):
         revision = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-        label = serializers.CharField(max_length=40, required=False)
+        label = PlainTextField(one_line=True, max_length=40, required=False)
         start_s = serializers.FloatField(min_value=0, required=False)
         end_s = serializers.FloatField(min_value=0, required=False)
-        note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+        note = PlainTextField(required=False, allow_blank=True, max_length=4000)
+        reason = PlainTextField(required=False, allow_blank=True, default="", max_length=1000)
 
     class TagDetailDeleteSerializer(serializers.Serializer):
         revision = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
 
     @extend_schema(responses=OBJ)
     def get(self, request: Request, pk: int) -> Response:
@@ -415,7 +415,7 @@ class EvidenceListApi(APIView):
         finding_id = IdField()
         tag_id = IdField(required=False)
         file = serializers.FileField(required=False, allow_empty_file=False)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=4000)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("tag_id" in attrs) == ("file" in attrs):
@@ -479,7 +479,7 @@ class PackageListApi(APIView):
         finding_id = IdField(required=False)
         tag_ids = serializers.ListField(child=IdField(), required=False, allow_empty=False,
                                         max_length=services.PACKAGE_TAGS_MAX)
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("finding_id" in attrs) == ("tag_ids" in attrs):
@@ -560,7 +560,7 @@ class SigningKeyApi(APIView):
 
 class PackageDownloadApi(APIView):
     class PackageDownloadInputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
 
     @extend_schema(request=PackageDownloadInputSerializer, responses=OBJ)
     def post(self, request: Request, pk: int) -> Response:
