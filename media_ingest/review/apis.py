@@ -384,7 +384,7 @@ class TagDetailApi(APIView):
         tag = selectors.tag_get_for(user=request.user, id=pk)
         data = selectors.tag_to_dict(tag)
         data["history"] = [revision_to_dict(r) for r in selectors.tag_history(tag=tag)]
-        data["evidence"] = list(tag.evidence.values("id", "finding_id", "finding__reference"))
+        data["evidence"] = selectors.tag_evidence_for_reader(user=request.user, tag=tag)
         data["version_matches_clip"] = (tag.clip_sha256 == tag.clip.sha256)
         return Response(data)
 

@@ -435,6 +435,23 @@ def custody_for_reader(*, user: Any, logs: Any) -> list[AccessLog]:
     return rows
 
 
+def tag_evidence_for_reader(*, user: Any, tag: Tag) -> list[dict[str, Any]]:
+    """The findings a tag is evidence of, as this reader may know them: the custody log's rule
+    (custody_for_reader) — a finding the reader may not open (a draft, a secret check, another unit)
+    is named only as HIDDEN_FINDING, without its id or reference."""
+    from inspection.selectors import findings_visible_to
+
+    items = list(tag.evidence.values("id", "finding_id", "finding__reference").order_by("id"))
+    finding_ids = {item["finding_id"] for item in items if item["finding_id"]}
+    visible = set(findings_visible_to(user).filter(pk__in=finding_ids).values_list("pk", flat=True))
+    for item in items:
+        hidden = item["finding_id"] is not None and item["finding_id"] not in visible
+        item["redacted"] = HIDDEN_FINDING if hidden else None
+        if hidden:
+            item["finding_id"], item["finding__reference"] = None, HIDDEN_FINDING
+    return items
+
+
 def custody_for_package_file(*, package: EvidencePackage) -> list[AccessLog]:
     """The custody a package's own custody.json carries (hashed and signed, cannot be withdrawn):
     only what the package's own finding or selection allows. Rows of any other finding, or of
