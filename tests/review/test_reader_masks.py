@@ -48,3 +48,18 @@ def test_tag_detail_masks_a_draft_finding_the_reader_cannot_open(api_as: Any, ma
     assert hidden and hidden[0]["finding__reference"] == HIDDEN_FINDING and hidden[0]["redacted"] == HIDDEN_FINDING
     assert {(e["finding_id"], e["finding__reference"]) for e in evidence if e["finding_id"]} == {(shown.pk,
                                                                                               shown.reference)}
+
+
+def test_a_package_out_of_scope_reads_like_one_that_does_not_exist(api_as: Any, finding_for: Any, demo: Any) -> None:
+    from media_ingest.review.models import EvidencePackage
+
+    finding = finding_for(unit_code="CAX-KL")
+    package = EvidencePackage.objects.create(finding=finding, requested_by=demo.users["reviewer"], reason="Chuyển hồ sơ",
+                                             requested_at=finding.occurred_from)
+    scoped = _second_reviewer(demo, "CAX-TC")
+    missing = scoped.get(f"/api/media/evidence/packages/{package.pk + 1000}/")
+    hidden = scoped.get(f"/api/media/evidence/packages/{package.pk}/")
+    assert missing.status_code == hidden.status_code == 404
+    assert hidden.json() == missing.json()
+    assert hidden.json()["error"]["message"] == "Không tìm thấy gói chứng cứ."
+    assert api_as("reviewer").get(f"/api/media/evidence/packages/{package.pk}/").status_code == 200
