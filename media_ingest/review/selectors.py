@@ -446,15 +446,16 @@ def tag_evidence_for_reader(*, user: Any, tag: Tag) -> list[dict[str, Any]]:
     is named only as HIDDEN_FINDING, without its id or reference."""
     from inspection.selectors import findings_visible_to
 
-    items = list(tag.evidence.values("id", "finding_id", "finding__reference").order_by("id"))
-    finding_ids = {item["finding_id"] for item in items if item["finding_id"]}
-    visible = set(findings_visible_to(user).filter(pk__in=finding_ids).values_list("pk", flat=True))
-    for item in items:
-        hidden = item["finding_id"] is not None and item["finding_id"] not in visible
-        item["redacted"] = HIDDEN_FINDING if hidden else None
-        if hidden:
-            item["finding_id"], item["finding__reference"] = None, HIDDEN_FINDING
-    return items
+    links = list(tag.evidence.values_list("id", "finding_id", "finding__reference").order_by("id"))
+    visible = set(findings_visible_to(user).filter(pk__in={f for _, f, _ in links if f})
+                  .values_list("pk", flat=True))
+    out: list[dict[str, Any]] = []
+    for item_id, finding_id, reference in links:
+        hidden = finding_id is not None and finding_id not in visible
+        out.append({"id": item_id, "finding_id": None if hidden else finding_id,
+                    "finding__reference": HIDDEN_FINDING if hidden else reference,
+                    "redacted": HIDDEN_FINDING if hidden else None})
+    return out
 
 
 def custody_for_package_file(*, package: EvidencePackage) -> list[AccessLog]:
