@@ -89,6 +89,7 @@ def _signature_image(report: CheckReport, width: float, height: float, *, key: s
     return Image(io.BytesIO(small.getvalue()), width=w * scale, height=h * scale)
 
 
+# Long on purpose: the minutes as one document, section by section in the order they are printed.
 def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm

@@ -456,6 +456,7 @@ def complaint_get_for(*, user: Any, id: int) -> Complaint:  # noqa: A002
     return complaint
 
 
+# Long on purpose: three per-counter measures over the same batched reads, reported side by side.
 def rating_integrity(*, user: Any, start: datetime, end: datetime, too_soon_seconds: int = 20,
                      top_share_flag: float = 0.9, complaints_per_100_flag: float = 1.0) -> list[dict[str, Any]]:
     """Per counter: share of top scores, ratings made too soon after the previous one on the same

@@ -232,6 +232,7 @@ def render_pdf(doc: Doc, *, reader: Any = None) -> bytes:
     return statedoc.build_pdf(story, title=doc.title, subject=doc.subject)
 
 
+# Long on purpose: the workbook as one sheet, written row block by row block in print order.
 def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
     import io
 

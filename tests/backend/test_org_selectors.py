@@ -32,7 +32,7 @@ def test_heads_between_spans_the_change(demo, u):
 
 
 def test_acting_head_is_listed_after_the_substantive_head(demo, u):
-    from backend.org.services import assignment_create
+    from backend.org.services_officers import assignment_create
 
     assignment_create(by="test", officer=demo.officers["NA-2103"], unit=u["CAX-TC"], position="Quyền Trưởng",
                       valid_from=date(2026, 5, 1), valid_to=date(2026, 5, 20), is_head=True, is_acting=True)

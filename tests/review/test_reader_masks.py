@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from media_ingest.review.selectors import HIDDEN_FINDING
+from media_ingest.review.selectors_custody import HIDDEN_FINDING
 
 pytestmark = pytest.mark.django_db
 
