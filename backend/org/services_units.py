@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError
 from backend.core.text import fold
 from backend.org.models import Assignment, Unit, UnitLink
@@ -23,7 +23,7 @@ UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 
 
 @transaction.atomic
-def unit_create(*, by: Any, code: str, name: str, level: str, parent: Unit | None,
+def unit_create(*, by: Actor, code: str, name: str, level: str, parent: Unit | None,
                 valid_from: date, valid_to: date | None = None) -> Unit:
     _check_range(valid_from, valid_to)
     if level not in Unit.Level.values:
@@ -72,7 +72,7 @@ def require_unit_existed(*, unit: Unit, start: date, end: date | None = None, fi
 
 
 @transaction.atomic
-def unit_reparent(*, by: Any, unit: Unit, parent: Unit | None, on: date) -> Unit:
+def unit_reparent(*, by: Actor, unit: Unit, parent: Unit | None, on: date) -> Unit:
     """From `on`, `unit` sits under `parent` (e.g. when district-level police were abolished)."""
     if parent is not None and parent.pk == unit.pk:
         raise DomainError("Đơn vị không thể trực thuộc chính nó.", "A unit cannot be its own parent.")
@@ -96,7 +96,7 @@ def unit_reparent(*, by: Any, unit: Unit, parent: Unit | None, on: date) -> Unit
 
 
 @transaction.atomic
-def unit_rename(*, by: Any, unit: Unit, name: str) -> Unit:
+def unit_rename(*, by: Actor, unit: Unit, name: str) -> Unit:
     """Correct or change a unit's name (the name is not temporal: a new unit is created by a merger)."""
     name = name.strip()
     if not name:
@@ -229,7 +229,7 @@ def _check_successor(successor: Unit, on: date, field: str = "successor_id") -> 
 
 
 @transaction.atomic
-def unit_merge(*, by: Any, units: list[Unit], into: Unit, on: date, reason: str = "",
+def unit_merge(*, by: Actor, units: list[Unit], into: Unit, on: date, reason: str = "",
                confirm: bool = False) -> None:
     """Units cease to exist the day before `on`; `into` succeeds them. A past `on` needs a reason."""
     if not units:
@@ -255,7 +255,7 @@ def unit_merge(*, by: Any, units: list[Unit], into: Unit, on: date, reason: str 
 
 
 @transaction.atomic
-def unit_abolish(*, by: Any, unit: Unit, on: date, successor: Unit | None = None,
+def unit_abolish(*, by: Actor, unit: Unit, on: date, successor: Unit | None = None,
                  children_to: Unit | None = None, reason: str = "", confirm: bool = False) -> Unit:
     """`unit` ends the day before `on`. Its sub-units that still exist move under `children_to`
     from `on` (district-level police abolished 1 March 2025: communes came under the province)."""

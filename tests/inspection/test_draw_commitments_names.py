@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
-from inspection import services
+from inspection import services_draws
 from tests.inspection.factories import CounterFactory, OfficerFactory, UnitFactory, UserFactory
 
 
@@ -20,8 +20,8 @@ def test_the_commitment_names_the_lead_by_rank_and_name_not_login():
     lead = UserFactory(role=Role.INSPECTION_LEAD, username="lead", officer=officer)
     plain = UserFactory(role=Role.INSPECTION_LEAD, username="lead2", first_name="Minh", last_name="Lê")
     start = timezone.localdate() + timedelta(days=3)
-    mine = services.draw_create(by=lead, n=1, start=start, end=start + timedelta(days=10), pool=[lead])
-    other = services.draw_create(by=plain, n=1, start=start + timedelta(days=30), end=start + timedelta(days=40),
+    mine = services_draws.draw_create(by=lead, n=1, start=start, end=start + timedelta(days=10), pool=[lead])
+    other = services_draws.draw_create(by=plain, n=1, start=start + timedelta(days=30), end=start + timedelta(days=40),
                                  pool=[plain])
     client = APIClient()
     client.force_login(UserFactory(role=Role.DISCIPLINARY))

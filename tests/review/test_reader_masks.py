@@ -13,11 +13,12 @@ pytestmark = pytest.mark.django_db
 
 def _second_reviewer(demo: Any, scope: str | None = None) -> Any:
     from backend.accounts.services import user_create
+    from backend.core.actors import SystemActor
     from backend.org.demo import DEMO_PASSWORD
     from tests.conftest import login_client
 
     name = f"rv-mask-{scope or 'all'}"
-    user_create(by="test", username=name, password=DEMO_PASSWORD, role="reviewer",
+    user_create(by=SystemActor("test"), username=name, password=DEMO_PASSWORD, role="reviewer",
                 scope_unit=demo.units[scope] if scope else None)
     return login_client(name, DEMO_PASSWORD)
 
