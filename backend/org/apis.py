@@ -15,7 +15,7 @@ from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
-from backend.core.params import DateField, IdField, Query
+from backend.core.params import DateField, IdField, PlainTextField, Query
 from backend.org import selectors, services_devices, services_officers, services_units
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit
 
@@ -97,7 +97,7 @@ class CameraOutputSerializer(serializers.ModelSerializer):
 class UnitListApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
-        name = serializers.CharField(max_length=200)
+        name = PlainTextField(one_line=True, max_length=200)
         level = serializers.ChoiceField(choices=Unit.Level.choices)
         parent_id = IdField(required=False, allow_null=True)
         valid_from = DateField()
@@ -124,7 +124,7 @@ class UnitListApi(APIView):
 
 class UnitDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200)
+        name = PlainTextField(one_line=True, max_length=200)
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
@@ -208,7 +208,7 @@ class UnitAbolishApi(APIView):
         on = DateField(help_text="First day the unit no longer exists")
         successor_id = IdField(required=False, allow_null=True)
         children_to_id = IdField(required=False, allow_null=True)
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000,
                                        help_text="Required when `on` is in the past")
         confirm = serializers.BooleanField(required=False, default=False,
                                            help_text="Cut the clips / served postings listed by a 409")
@@ -232,7 +232,7 @@ class UnitMergeApi(APIView):
         unit_ids = serializers.ListField(child=IdField(), min_length=1, max_length=50)
         into_id = IdField()
         on = DateField(help_text="First day of the merged unit")
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000,
                                        help_text="Required when `on` is in the past")
         confirm = serializers.BooleanField(required=False, default=False,
                                            help_text="Cut the clips / served postings listed by a 409")
@@ -270,8 +270,8 @@ class UnitHeadsApi(APIView):
 class OfficerListApi(APIView):
     class InputSerializer(serializers.Serializer):
         service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$")
-        full_name = serializers.CharField(max_length=120)
-        rank = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        full_name = PlainTextField(one_line=True, max_length=120)
+        rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True, default="")
         date_of_birth = DateField(required=False, allow_null=True)
 
     def get(self, request: AuthedRequest) -> Response:
@@ -290,8 +290,8 @@ class OfficerListApi(APIView):
 class OfficerDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
         service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$", required=False)
-        full_name = serializers.CharField(max_length=120, required=False)
-        rank = serializers.CharField(max_length=60, required=False, allow_blank=True)
+        full_name = PlainTextField(one_line=True, max_length=120, required=False)
+        rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True)
         date_of_birth = DateField(required=False, allow_null=True)
 
     def patch(self, request: AuthedRequest, pk: int) -> Response:
@@ -323,15 +323,15 @@ class AssignmentListApi(APIView):
     class InputSerializer(serializers.Serializer):
         officer_id = IdField()
         unit_id = IdField()
-        position = serializers.CharField(max_length=120)
+        position = PlainTextField(one_line=True, max_length=120)
         is_head = serializers.BooleanField(default=False)
         is_deputy = serializers.BooleanField(default=False)
         is_acting = serializers.BooleanField(default=False)
         field_id = IdField(required=False, allow_null=True)
-        in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        in_charge_of = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True, default="")
         valid_from = DateField()
         valid_to = DateField(required=False, allow_null=True)
-        decision_ref = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+        decision_ref = PlainTextField(one_line=True, max_length=80, required=False, allow_blank=True, default="")
 
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
@@ -361,7 +361,7 @@ class AssignmentDetailApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         field_id = IdField(required=False, allow_null=True)
-        in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        in_charge_of = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True)
         effective_from = DateField(required=False, allow_null=True)
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
@@ -392,9 +392,9 @@ class FieldOfChargeListApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
-        name_vi = serializers.CharField(max_length=200)
-        name_en = serializers.CharField(max_length=200)
-        description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+        name_vi = PlainTextField(one_line=True, max_length=200)
+        name_en = PlainTextField(one_line=True, max_length=200)
+        description = PlainTextField(max_length=500, required=False, allow_blank=True, default="")
 
     def get(self, request: AuthedRequest) -> Response:
         active = Query(request).choice("active", ["1", "0"]) == "1"
@@ -411,9 +411,9 @@ class FieldOfChargeListApi(APIView):
 
 class FieldOfChargeDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name_vi = serializers.CharField(max_length=200, required=False)
-        name_en = serializers.CharField(max_length=200, required=False)
-        description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+        name_vi = PlainTextField(one_line=True, max_length=200, required=False)
+        name_en = PlainTextField(one_line=True, max_length=200, required=False)
+        description = PlainTextField(max_length=500, required=False, allow_blank=True)
         active = serializers.BooleanField(required=False)
 
     def patch(self, request: AuthedRequest, pk: int) -> Response:
@@ -428,7 +428,7 @@ class FieldOfChargeDetailApi(APIView):
 class AssignmentEndApi(APIView):
     class InputSerializer(serializers.Serializer):
         on = DateField()
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000,
                                        help_text="Required to correct history (extend an ended posting, or end "
                                                  "one under a recorded finding)")
 
@@ -449,7 +449,7 @@ class CounterListApi(APIView):
     class InputSerializer(serializers.Serializer):
         unit_id = IdField()
         code = serializers.RegexField(r"^[A-Za-z0-9_-]{2,40}$")
-        name = serializers.CharField(max_length=200)
+        name = PlainTextField(one_line=True, max_length=200)
         opening_hours = serializers.JSONField(required=False)
 
     def get(self, request: AuthedRequest) -> Response:
@@ -471,7 +471,7 @@ class CameraListApi(APIView):
     class InputSerializer(serializers.Serializer):
         counter_id = IdField()
         code = serializers.CharField(max_length=40)
-        name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        name = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True, default="")
         zones = serializers.JSONField(required=False, default=list)  # type: ignore[arg-type]  # the stubs allow only mapping defaults; zones is a list
 
     def get(self, request: AuthedRequest) -> Response:
@@ -493,7 +493,7 @@ class CameraListApi(APIView):
 
 class CameraDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200, required=False)
+        name = PlainTextField(one_line=True, max_length=200, required=False)
         zones = serializers.JSONField(required=False)
         active = serializers.BooleanField(required=False)
 

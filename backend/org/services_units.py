@@ -3,6 +3,7 @@ true (a unit existed on the day, no records after its end). Each one audited, ea
 before anything is saved."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from django.apps import apps
@@ -18,6 +19,8 @@ from backend.org.models import Assignment, Unit, UnitLink
 from backend.org.selectors import unit_children_at, unit_existence_problem
 from backend.org.services_common import _check_range, _clean_reason, _d, _day_start, _local_day, _require_reason
 
+UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
+
 
 @transaction.atomic
 def unit_create(*, by: Actor, code: str, name: str, level: str, parent: Unit | None,
@@ -25,6 +28,10 @@ def unit_create(*, by: Actor, code: str, name: str, level: str, parent: Unit | N
     _check_range(valid_from, valid_to)
     if level not in Unit.Level.values:
         raise DomainError("Cấp đơn vị không hợp lệ.", f"Unknown level {level!r}.", code="invalid_level")
+    if not UNIT_CODE.match(code):  # a code is printed, exported and searched: no control or invisible characters
+        raise DomainError("Mã đơn vị chỉ gồm chữ không dấu, số, '.', '-' và '_' (2–40 ký tự).",
+                          "Unit code: letters A-Z, digits, '.', '-' and '_' only (2–40 chars).",
+                          code="invalid_code", fields={"code": ["invalid"]})
     if Unit.objects.filter(code=code).exists():
         raise DomainError("Mã đơn vị đã tồn tại.", "Unit code already exists.", code="duplicate",
                           fields={"code": ["exists"]})

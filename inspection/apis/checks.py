@@ -14,7 +14,7 @@ from backend.accounts.selectors import require_role
 from backend.audit.services import audit_access
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
-from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query
+from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, PlainTextField, Query
 from backend.org.apis import paginate
 from backend.org.models import Counter, Unit
 from inspection import selectors, services_checks
@@ -101,7 +101,7 @@ class CheckListApi(APIView):
         window_end = DateTimeField()
         team_ids = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
         criteria_set_id = IdField(required=False, allow_null=True)
-        notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        notes = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
     def get(self, request: AuthedRequest) -> Response:
         qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
@@ -176,7 +176,7 @@ class CheckCompleteApi(APIView):
 
 class CheckCancelApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=REASON_MAX)
+        reason = PlainTextField(max_length=REASON_MAX)
 
     def post(self, request: AuthedRequest, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
