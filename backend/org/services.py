@@ -14,7 +14,7 @@ from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError
 from backend.core.text import fold
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit, UnitLink
-from backend.org.selectors import overlaps, unit_children_at, unit_existence_problem
+from backend.org.selectors import overlaps, unit_ancestor_ids_at, unit_children_at, unit_existence_problem
 from media_ingest.vision.zones import validate_zones as vision_validate_zones
 
 CAMERA_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
@@ -178,19 +178,58 @@ def _local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def unit_records_after(*, unit: Unit, last_day: date) -> dict[str, list[str]]:
+def _viewer_findings(viewer: Any) -> Any:
+    """Findings `viewer` may know of: the inspection app's one owner (secret checks, drafts, scope)."""
+    from inspection.selectors import findings_visible_to
+
+    return findings_visible_to(viewer)
+
+
+def _viewer_checks(viewer: Any) -> Any:
+    """Checks `viewer` may know exist: inspection/secrecy.py, the one owner of the secrecy rule."""
+    from inspection.secrecy import checks_visible_to
+
+    if not hasattr(viewer, "is_authenticated"):
+        return apps.get_model("inspection", "SurpriseCheck").objects.none()
+    return checks_visible_to(viewer)
+
+
+def _recorded_findings() -> Any:
+    """Findings that are part of the record an org change may rewrite: not dismissed, and not linked to a
+    never-started check (a planned check is a secret: an org change never looks at it, see docs)."""
+    from inspection.secrecy import public_check_link_q
+
+    return apps.get_model("inspection", "Finding").objects.exclude(state="dismissed").filter(public_check_link_q())
+
+
+def _split_visible(qs: Any, viewer: Any) -> tuple[list[Any], bool]:
+    """(the rows of `qs` the viewer may see, whether there are others): messages list only the first."""
+    visible = list(qs.filter(pk__in=_viewer_findings(viewer).values("pk")).order_by("occurred_from", "pk"))
+    hidden = qs.exclude(pk__in=[f.pk for f in visible]).exists()
+    return visible, hidden
+
+
+def unit_records_after(*, unit: Unit, last_day: date, viewer: Any = None) -> dict[str, Any]:
     """What ending `unit` after `last_day` would cut: findings, checks and clips dated after that day, and
-    postings served after it (up to today). Each list holds short Vietnamese labels."""
+    postings served after it (up to today). Each list holds short Vietnamese labels.
+
+    Secrecy (docs/architecture.md, "Org changes and secret records"): a never-started (planned) check is
+    not a record of the unit for this purpose: it is neither listed nor counted nor blocking, so ending a
+    unit answers the same whether one exists or not; the check's team sees the unit's end on the check.
+    Findings and started checks are listed only when `viewer` may see them; `unpublished` says whether
+    other findings (drafts the viewer may not see) exist, without naming, dating or counting them."""
     after = _day_start(last_day + timedelta(days=1))
-    finding_model = apps.get_model("inspection", "Finding")
     check_model = apps.get_model("inspection", "SurpriseCheck")
     clip_model = apps.get_model("media_ingest", "Clip")
-    findings = [f"{f.reference} ({_local_day(f.occurred_from):%d/%m/%Y})"
-                for f in finding_model.objects.filter(unit=unit, occurred_from__gte=after)
-                .exclude(state="dismissed").order_by("occurred_from")]
-    checks = [f"{c.reference} ({_local_day(c.window_start):%d/%m/%Y})"
-              for c in check_model.objects.filter(unit=unit, window_start__gte=after)
-              .exclude(state="cancelled").order_by("window_start")]
+    from inspection.secrecy import started_q
+
+    visible, hidden = _split_visible(_recorded_findings().filter(unit=unit, occurred_from__gte=after), viewer)
+    findings = [f"{f.reference} ({_local_day(f.occurred_from):%d/%m/%Y})" for f in visible]
+    started = (check_model.objects.filter(started_q(), unit=unit, window_start__gte=after)
+               .exclude(state="cancelled"))
+    shown_checks = list(started.filter(pk__in=_viewer_checks(viewer).values("pk")).order_by("window_start"))
+    hidden = hidden or started.exclude(pk__in=[c.pk for c in shown_checks]).exists()
+    checks = [f"{c.reference} ({_local_day(c.window_start):%d/%m/%Y})" for c in shown_checks]
     clips = [f"{code} {_local_day(started):%d/%m/%Y}"
              for code, started in clip_model.objects.filter(camera__counter__unit=unit, started_at__gte=after)
              .order_by("started_at").values_list("camera__code", "started_at") if started is not None]
@@ -201,7 +240,11 @@ def unit_records_after(*, unit: Unit, last_day: date) -> dict[str, list[str]]:
                   .select_related("officer").order_by("valid_from")):
             postings.append(f"{a.officer.full_name} — {a.position} "
                             f"(đến {_d(a.valid_to) if a.valid_to else 'nay'})")
-    return {"findings": findings, "checks": checks, "clips": clips, "postings": postings}
+    return {"findings": findings, "checks": checks, "clips": clips, "postings": postings, "unpublished": hidden}
+
+
+UNPUBLISHED_VI = "có hồ sơ đang xử lý chưa công bố ghi nhận đơn vị trong thời gian này"
+UNPUBLISHED_EN = "unpublished records in progress name the unit in that period"
 
 
 _RECORD_NAMES = {"findings": ("vi phạm", "findings"), "checks": ("cuộc kiểm tra", "checks"),
@@ -219,14 +262,17 @@ def _summary(records: dict[str, list[str]], kinds: tuple[str, ...]) -> tuple[str
     return " | ".join(vi), ", ".join(en)
 
 
-def _check_end_in_past(unit: Unit, on: date, reason: str, confirm: bool) -> dict[str, list[str]]:
+def _check_end_in_past(unit: Unit, on: date, reason: str, confirm: bool, viewer: Any) -> dict[str, Any]:
     """Ending a unit from a past day rewrites history: it needs a reason, it may not leave findings or
     checks dated after the unit's last day, and it cuts clips and served postings only when the request
     says so (`confirm`) after being shown what would be cut."""
     last_day = on - timedelta(days=1)
-    records = unit_records_after(unit=unit, last_day=last_day)
-    if records["findings"] or records["checks"]:
+    records = unit_records_after(unit=unit, last_day=last_day, viewer=viewer)
+    if records["findings"] or records["checks"] or records["unpublished"]:
         vi, en = _summary(records, ("findings", "checks"))
+        if records["unpublished"]:
+            # no reference, date or count: the caller may not see them (and no planned check is ever here)
+            vi, en = "; ".join(x for x in (vi, UNPUBLISHED_VI) if x), ", ".join(x for x in (en, UNPUBLISHED_EN) if x)
         raise Conflict(
             f"Không thể cho {unit.name} chấm dứt từ ngày {_d(on)}: có hồ sơ ghi nhận đơn vị sau ngày "
             f"{_d(last_day)} — {vi}.",
@@ -260,6 +306,35 @@ def _check_successor(successor: Unit, on: date, field: str = "successor_id") -> 
                           code="unit_not_active", fields={field: ["not active"]})
 
 
+def _live_children(unit: Unit, on: date) -> list[Unit]:
+    """Sub-units under `unit` on its last day (the day before `on`) that still exist on `on`."""
+    children = unit_children_at(unit=unit, at=on - timedelta(days=1))
+    return [c for c in children if c.valid_to is None or c.valid_to >= on]
+
+
+def _check_merge_tree(*, unit: Unit, into: Unit, on: date, merged: set[int]) -> None:
+    """A merger ends `unit`: it may not be merged into a unit below it (that unit would lose its own parent
+    line), and sub-units that outlive it need a new parent first (abolish does it with children_to_id)."""
+    for day in (on - timedelta(days=1), on):
+        if unit.pk in unit_ancestor_ids_at(unit=into, at=day)[1:]:
+            raise DomainError(
+                f"Không thể sáp nhập {unit.name} vào {into.name}: {into.name} là đơn vị trực thuộc "
+                f"{unit.name} (ngày {_d(day)}). Đơn vị không thể sáp nhập vào đơn vị cấp dưới của chính nó.",
+                f"Cannot merge {unit.code} into {into.code}: {into.code} sits below {unit.code} on "
+                f"{day.isoformat()}.",
+                code="into_descendant", fields={"into_id": ["below the merged unit"]})
+    children = [c for c in _live_children(unit, on) if c.pk not in merged]
+    if children:
+        names = ", ".join(c.name for c in children[:5]) + (f" … (+{len(children) - 5})" if len(children) > 5 else "")
+        raise DomainError(
+            f"Đơn vị {unit.name} còn {len(children)} đơn vị trực thuộc sau ngày {_d(on - timedelta(days=1))} "
+            f"({names}). Chuyển các đơn vị này sang đơn vị cấp trên khác trước khi sáp nhập "
+            "(hoặc đưa chúng vào cùng danh sách sáp nhập).",
+            f"{unit.code} still has {len(children)} sub-units after {(on - timedelta(days=1)).isoformat()}. "
+            "Re-parent them (or merge them too) first.",
+            code="children_remain", fields={"unit_ids": ["sub-units remain"]})
+
+
 @transaction.atomic
 def unit_merge(*, by: Any, units: list[Unit], into: Unit, on: date, reason: str = "",
                confirm: bool = False) -> None:
@@ -273,13 +348,14 @@ def unit_merge(*, by: Any, units: list[Unit], into: Unit, on: date, reason: str 
     reason = _clean_reason(reason)
     _check_successor(into, on, "into_id")
     units = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk"))
-    cut: dict[int, dict[str, list[str]]] = {}
+    cut: dict[int, dict[str, Any]] = {}
     for unit in units:
         if unit.pk == into.pk:
             raise DomainError("Không thể sáp nhập đơn vị vào chính nó.", "Cannot merge a unit into itself.",
                               code="invalid", fields={"into_id": ["same unit"]})
         _check_unit_can_end(unit, on)
-        cut[unit.pk] = _check_end_in_past(unit, on, reason, confirm)
+        _check_merge_tree(unit=unit, into=into, on=on, merged={u.pk for u in units})
+        cut[unit.pk] = _check_end_in_past(unit, on, reason, confirm, by)
     for unit in units:
         _end_unit(unit=unit, last_day=on - timedelta(days=1), successor=into)
         audit_record(actor=by, verb="unit.merge", obj=unit,
@@ -294,14 +370,13 @@ def unit_abolish(*, by: Any, unit: Unit, on: date, successor: Unit | None = None
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     reason = _clean_reason(reason)
     _check_unit_can_end(unit, on)
-    cut = _check_end_in_past(unit, on, reason, confirm)
+    cut = _check_end_in_past(unit, on, reason, confirm, by)
     if successor is not None:
         if successor.pk == unit.pk:
             raise DomainError("Đơn vị kế thừa phải là đơn vị khác.", "The successor must be another unit.",
                               code="invalid", fields={"successor_id": ["same unit"]})
         _check_successor(successor, on)
-    children = unit_children_at(unit=unit, at=on - timedelta(days=1))
-    children = [c for c in children if c.valid_to is None or c.valid_to >= on]
+    children = _live_children(unit, on)
     if children and children_to is None:
         names = ", ".join(c.name for c in children[:5])
         raise DomainError(
@@ -313,6 +388,12 @@ def unit_abolish(*, by: Any, unit: Unit, on: date, successor: Unit | None = None
             raise DomainError("Đơn vị cấp trên mới phải là đơn vị khác.", "The new parent must be another unit.",
                               code="invalid", fields={"children_to_id": ["same unit"]})
         _check_successor(children_to, on, "children_to_id")
+        if unit.pk in unit_ancestor_ids_at(unit=children_to, at=on - timedelta(days=1))[1:]:
+            raise DomainError(
+                f"Đơn vị cấp trên mới {children_to.name} đang trực thuộc {unit.name}: chọn một đơn vị "
+                "không thuộc đơn vị bị giải thể.",
+                f"The new parent {children_to.code} sits below {unit.code}: choose a unit outside it.",
+                code="into_descendant", fields={"children_to_id": ["below the abolished unit"]})
         for child in children:
             unit_reparent(by=by, unit=child, parent=children_to, on=on)
     _end_unit(unit=unit, last_day=on - timedelta(days=1), successor=successor)
@@ -479,26 +560,106 @@ def _check_assignment_period(valid_from: date, valid_to: date | None) -> None:
 
 def _check_head_overlap(*, unit: Unit, valid_from: date, valid_to: date | None,
                         exclude_pk: int | None = None) -> None:
-    clash = Assignment.objects.filter(overlaps(valid_from, valid_to), unit=unit, is_head=True, is_acting=False)
+    """One head at a time: a substantive head, or an acting one (quyền / phụ trách) while the post has none;
+    never two of them on the same day (each of them would answer for the unit in the trace)."""
+    clash = Assignment.objects.filter(overlaps(valid_from, valid_to), unit=unit, is_head=True)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     other = clash.select_related("officer").order_by("valid_from").first()
     if other is not None:
         until = _d(other.valid_to) if other.valid_to else "nay"
+        kind_vi = "quyền thủ trưởng / phụ trách" if other.is_acting else "thủ trưởng"
         raise DomainError(
-            f"Đơn vị đã có thủ trưởng trong thời gian này ({other.officer.full_name}, "
-            f"từ {_d(other.valid_from)} đến {until}). Hãy kết thúc nhiệm kỳ đó trước.",
-            f"The unit already has a head in that period ({other.officer.full_name}, "
-            f"from {other.valid_from.isoformat()}). End that tenure first.",
+            f"Đơn vị đã có {kind_vi} trong thời gian này ({other.officer.full_name}, \"{other.position}\", "
+            f"từ {_d(other.valid_from)} đến {until}). Mỗi ngày đơn vị chỉ có một người đứng đầu "
+            "(thủ trưởng hoặc người được giao quyền / phụ trách khi khuyết thủ trưởng). "
+            "Hãy kết thúc nhiệm kỳ đó trước.",
+            f"The unit already has {'an acting' if other.is_acting else 'a'} head in that period "
+            f"({other.officer.full_name}, from {other.valid_from.isoformat()}). One head at a time "
+            "(substantive, or acting while the post is vacant). End that tenure first.",
             code="head_overlap", fields={"valid_from": ["head overlap"]})
+
+
+def _touching_q(start: date, end: date | None) -> Q:
+    """Findings whose violation (an instant, or occurred_from..occurred_to) meets the days [start, end]."""
+    q = Q(occurred_to__gte=_day_start(start)) | Q(occurred_to__isnull=True, occurred_from__gte=_day_start(start))
+    if end is not None:
+        q &= Q(occurred_from__lt=_day_start(end + timedelta(days=1)))
+    return q
+
+
+def posting_findings(*, officer_id: int, unit_id: int, is_head: bool, is_deputy: bool, start: date,
+                     end: date | None, assignment_id: int | None = None) -> Any:
+    """Recorded findings whose trace may read a posting on the days [start, end]: for a head or deputy, every
+    finding of the unit (and, for a head, of the units under it then: the head one level up answers through
+    them); for other posts, the findings naming the officer as a subject; and any finding with a leader's
+    liability resting on the posting itself. Visibility is the caller's business (see _split_visible)."""
+    scope = Q(unit_id=unit_id)
+    if is_head:
+        below = UnitLink.objects.filter(overlaps(start, end), parent_id=unit_id).values("unit_id")
+        scope |= Q(unit_id__in=below)
+    if not (is_head or is_deputy):
+        scope = Q(unit_id=unit_id, subjects__officer_id=officer_id)
+    if assignment_id is not None:
+        liability = apps.get_model("accountability", "LeaderLiability")
+        scope |= Q(pk__in=liability.objects.filter(assignment_id=assignment_id)
+                   .exclude(state__in=["rejected", "superseded"]).values("finding_id"))
+    ids = _recorded_findings().filter(_touching_q(start, end)).filter(scope).values("pk")
+    return _recorded_findings().filter(pk__in=ids)
+
+
+def _require_reason_under_findings(*, viewer: Any, findings: Any, reason: str, vi: str, en: str,
+                                   code: str) -> list[str] | None:
+    """An org change that reaches into the period of a recorded finding (visible to the caller or not) is a
+    correction of the record the accountability trace reads: it needs a reason, audited with it. The refusal
+    names only the findings the caller may see; for the others it says no more than that records exist.
+    Returns the references to audit (those the caller may see), or None when no finding is touched."""
+    visible, hidden = _split_visible(findings, viewer)
+    if not visible and not hidden:
+        return None
+    refs = [f.reference for f in visible]
+    if len(reason) < REASON_MIN:
+        if refs:
+            shown = ", ".join(refs[:10]) + (f" … (+{len(refs) - 10})" if len(refs) > 10 else "")
+            what_vi, what_en = f"trùng thời gian vi phạm {shown} đã ghi nhận", f"it meets findings {', '.join(refs)}"
+        else:
+            what_vi, what_en = UNPUBLISHED_VI, UNPUBLISHED_EN
+        raise Conflict(
+            f"{vi}: {what_vi}. Thay đổi này sửa hồ sơ mà việc xác định trách nhiệm dựa vào; "
+            f"cần nêu lý do đính chính (ít nhất {REASON_MIN} ký tự), lý do được ghi vào nhật ký.",
+            f"{en}: {what_en}. This corrects the record the accountability trace reads; "
+            f"give a reason (at least {REASON_MIN} characters), it is audited.",
+            code=code, fields={"reason": ["required"]})
+    return refs
+
+
+def _check_no_inspection_team(officer: Officer, *, is_head: bool, is_deputy: bool) -> None:
+    """A member of the special inspection team (an active inspector / lead account) is not made head or
+    deputy of a unit while in the team: it would put an inspector in the chain the team checks."""
+    if not (is_head or is_deputy):
+        return
+    from backend.accounts.models import INSPECTION_TEAM, User
+
+    user = User.objects.filter(officer=officer, is_active=True, role__in=list(INSPECTION_TEAM)).first()
+    if user is not None:
+        raise DomainError(
+            f"Cán bộ {officer.full_name} đang là thành viên Tổ kiểm tra (tài khoản {user.get_role_display()}): "
+            "không thể giao chức vụ trưởng / phó (kể cả quyền, phụ trách) của đơn vị. Nếu cán bộ đã được điều "
+            "động khỏi Tổ kiểm tra, hãy đổi vai trò tài khoản trước.",
+            f"{officer.full_name} is a member of the inspection team (role {user.role}): cannot be made head or "
+            "deputy of a unit. Change the account's role first if the officer has left the team.",
+            code="inspection_team_member", fields={"officer_id": ["inspection team"]})
 
 
 @transaction.atomic
 def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
                       valid_from: date, valid_to: date | None = None, is_head: bool = False,
                       is_deputy: bool = False, is_acting: bool = False, in_charge_of: str = "",
-                      decision_ref: str = "", field: FieldOfCharge | None = None) -> Assignment:
+                      decision_ref: str = "", field: FieldOfCharge | None = None, reason: str = "") -> Assignment:
+    """Appoint an officer. One head at a time (acting included); no inspection-team member as head or deputy;
+    an appointment reaching into a recorded finding's period is a correction of history: it needs a reason."""
     _check_assignment_period(valid_from, valid_to)
+    reason = _clean_reason(reason)
     position = position.strip()
     if not position:
         raise DomainError("Cần nhập chức vụ.", "position is required.", code="required",
@@ -513,8 +674,9 @@ def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
                           fields={"is_acting": ["acting needs head or deputy"]})
     _check_field(field, is_deputy=is_deputy)
     _unit_alive_during(unit, valid_from, valid_to)
+    _check_no_inspection_team(officer, is_head=is_head, is_deputy=is_deputy)
     Unit.objects.select_for_update().filter(pk=unit.pk).first()  # serialise head appointments per unit
-    if is_head and not is_acting:
+    if is_head:
         _check_head_overlap(unit=unit, valid_from=valid_from, valid_to=valid_to)
     # the same post twice at once is a typing mistake; a deputy who is also acting head holds two posts
     same = (Assignment.objects.filter(overlaps(valid_from, valid_to), officer=officer, unit=unit,
@@ -526,6 +688,12 @@ def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
             f"trong thời gian này (từ {_d(same.valid_from)}). Hãy kết thúc chức vụ đó trước.",
             f"{officer.full_name} already holds \"{same.position}\" in {unit.code} in that period.",
             code="assignment_overlap", fields={"valid_from": ["overlap"]})
+    touched = _require_reason_under_findings(
+        viewer=by, reason=reason, code="records_in_period",
+        findings=posting_findings(officer_id=officer.pk, unit_id=unit.pk, is_head=is_head, is_deputy=is_deputy,
+                                  start=valid_from, end=valid_to),
+        vi=f"Chức vụ của {officer.full_name} tại {unit.name} từ {_d(valid_from)}",
+        en=f"{officer.full_name}'s post in {unit.code} from {valid_from.isoformat()}")
     assignment = Assignment.objects.create(
         officer=officer, unit=unit, position=position, valid_from=valid_from, valid_to=valid_to,
         is_head=is_head, is_deputy=is_deputy, is_acting=is_acting,
@@ -537,7 +705,9 @@ def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
                           "is_head": is_head, "is_deputy": is_deputy, "is_acting": is_acting,
                           "in_charge_of": assignment.in_charge_of, "decision_ref": assignment.decision_ref,
                           "field": field.code if field else None,
-                          "valid_from": valid_from, "valid_to": valid_to})
+                          "valid_from": valid_from, "valid_to": valid_to,
+                          **({"correction": True, "reason": reason, "findings": touched} if touched is not None
+                             else ({"reason": reason} if reason else {}))})
     return assignment
 
 
@@ -546,7 +716,8 @@ _KEEP: Any = object()
 
 @transaction.atomic
 def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharge | None = _KEEP,
-                         in_charge_of: str | None = None, effective_from: date | None = None) -> Assignment:
+                         in_charge_of: str | None = None, effective_from: date | None = None,
+                         reason: str = "") -> Assignment:
     """Record (or change) a deputy's field of charge and the free-text description of the post.
 
     The field is part of the post's history: who answered for a violation is read as of its date. So
@@ -554,7 +725,11 @@ def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharg
     when the post started before that day it is ended the day before and a new post with the new field
     starts on it, so a trace of an earlier violation still reads the field held then. Only a field
     recorded for a deputy who had none, or a change dated from the post's first day (a correction of
-    the appointment record), is written in place. Returns the post that holds the new field."""
+    the appointment record), is written in place. Either way, when the days that change meet a recorded
+    finding's period, the field the trace reads for that finding changes: that needs a reason, audited with
+    the findings the caller may see. Stored liabilities are not touched (see docs/architecture.md).
+    Returns the post that holds the new field."""
+    reason = _clean_reason(reason)
     assignment = Assignment.objects.select_for_update(of=("self",)).select_related("field", "unit").get(pk=assignment.pk)
     changes: dict[str, Any] = {}
     split_on: date | None = None
@@ -574,6 +749,17 @@ def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharg
             if on > assignment.valid_from:
                 split_on = on
             changes["effective_from"] = on
+        if new_id != assignment.field_id:
+            start = split_on or assignment.valid_from
+            touched = _require_reason_under_findings(
+                viewer=by, reason=reason, code="records_in_period",
+                findings=posting_findings(officer_id=assignment.officer_id, unit_id=assignment.unit_id,
+                                          is_head=assignment.is_head, is_deputy=assignment.is_deputy,
+                                          start=start, end=assignment.valid_to, assignment_id=assignment.pk),
+                vi=f"Đổi lĩnh vực phụ trách từ {_d(start)}",
+                en=f"Changing the field of charge from {start.isoformat()}")
+            if touched is not None:
+                changes.update(correction=True, reason=reason, findings=touched)
         changes["field"] = {"from": assignment.field.code if assignment.field is not None else None,
                             "to": field.code if field else None}
     if split_on is not None:
@@ -601,49 +787,15 @@ def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharg
     return Assignment.objects.select_related("officer", "unit", "field").get(pk=assignment.pk)
 
 
-def assignment_records_cut(*, assignment: Assignment, on: date) -> list[str]:
-    """References of recorded findings that lean on `assignment` after `on`: a finding of its unit dated
-    after `on` (up to the current end) naming the officer as a subject, with no other posting of his in
-    that unit at the time, or a leader's liability resting on this very assignment. Dismissed findings and
-    rejected / superseded liabilities do not count."""
-    finding_subject = apps.get_model("inspection", "FindingSubject")
-    liability = apps.get_model("accountability", "LeaderLiability")
-    old_to = assignment.valid_to
-    after = _day_start(on + timedelta(days=1))
-    until = _day_start(old_to + timedelta(days=1)) if old_to else None
-
-    def in_cut(moment: datetime) -> bool:
-        return moment >= after and (until is None or moment < until)
-
-    refs: dict[str, None] = {}
-    subjects = (finding_subject.objects.filter(officer_id=assignment.officer_id, finding__unit_id=assignment.unit_id,
-                                               finding__occurred_from__gte=after)
-                .exclude(finding__state="dismissed").select_related("finding"))
-    others = list(Assignment.objects.filter(officer_id=assignment.officer_id, unit_id=assignment.unit_id)
-                  .exclude(pk=assignment.pk))
-    for s in subjects:
-        f = s.finding
-        if not in_cut(f.occurred_from):
-            continue
-        start = _local_day(f.occurred_from)
-        end = _local_day(f.occurred_to) if f.occurred_to else start
-        if any(o.valid_from <= end and (o.valid_to is None or o.valid_to >= start) for o in others):
-            continue
-        refs[f.reference] = None
-    for item in (liability.objects.filter(assignment=assignment, finding__occurred_from__gte=after)
-                 .exclude(state__in=["rejected", "superseded"]).select_related("finding")):
-        if in_cut(item.finding.occurred_from):
-            refs[item.finding.reference] = None
-    return sorted(refs)
-
-
 @transaction.atomic
 def assignment_end(*, by: Any, assignment: Assignment, on: date, reason: str = "") -> Assignment:
     """End a posting on `on` (its last day). Org history carries the accountability trace, so:
     - an end date later than the recorded one reopens an ended tenure: only as a correction with a reason,
       and with the checks of a new appointment (one head at a time, same post not twice);
-    - an end date that takes the posting away from under a recorded finding (its subject, or a leader's
-      liability resting on it) is refused, naming the findings, unless a reason for the correction is given.
+    - an end date that takes the posting away from any day of a recorded finding's period (for a head or
+      deputy: any finding of the unit, or of a unit under a head; for others: a finding naming the officer;
+      or a leader's liability resting on it) is refused unless a reason for the correction is given; the
+      refusal names only the findings the caller may see.
     Both corrections are audited with their reason and what they touched."""
     assignment = Assignment.objects.select_for_update().select_related("unit", "officer").get(pk=assignment.pk)
     reason = _clean_reason(reason)
@@ -663,7 +815,7 @@ def assignment_end(*, by: Any, assignment: Assignment, on: date, reason: str = "
         # reopening an ended tenure: the same checks as appointing him for the added days
         Unit.objects.select_for_update().filter(pk=assignment.unit_id).first()
         added_from = old_to + timedelta(days=1)
-        if assignment.is_head and not assignment.is_acting:
+        if assignment.is_head:
             _check_head_overlap(unit=assignment.unit, valid_from=added_from, valid_to=on, exclude_pk=assignment.pk)
         same = (Assignment.objects.filter(overlaps(added_from, on), officer_id=assignment.officer_id,
                                           unit_id=assignment.unit_id, is_head=assignment.is_head,
@@ -681,19 +833,16 @@ def assignment_end(*, by: Any, assignment: Assignment, on: date, reason: str = "
             en=f"This posting ended on {old_to.isoformat()}; extending it to {on.isoformat()} corrects history.")
         payload.update(correction=True, reason=reason)
     elif old_to is None or on < old_to:
-        cut = assignment_records_cut(assignment=assignment, on=on)
-        if cut:
-            if not reason:
-                shown = ", ".join(cut[:10]) + (f" … (+{len(cut) - 10})" if len(cut) > 10 else "")
-                raise Conflict(
-                    f"Không thể kết thúc chức vụ của {assignment.officer.full_name} ngày {_d(on)}: "
-                    f"vi phạm {shown} ghi nhận cán bộ này công tác tại {assignment.unit.name} sau ngày đó. "
-                    "Nếu ngày kết thúc đã ghi trước đây sai, hãy nêu lý do đính chính.",
-                    f"Cannot end {assignment.officer.full_name}'s posting on {on.isoformat()}: findings "
-                    f"{', '.join(cut)} rely on it after that day. Give a reason to correct it.",
-                    code="posting_has_findings")
-            _require_reason(reason, vi="Đính chính ngày kết thúc chức vụ.", en="Correcting the end of a posting.")
-            payload.update(correction=True, reason=reason, findings=cut)
+        touched = _require_reason_under_findings(
+            viewer=by, reason=reason, code="posting_has_findings",
+            findings=posting_findings(officer_id=assignment.officer_id, unit_id=assignment.unit_id,
+                                      is_head=assignment.is_head, is_deputy=assignment.is_deputy,
+                                      start=on + timedelta(days=1), end=old_to, assignment_id=assignment.pk),
+            vi=f"Không thể kết thúc chức vụ của {assignment.officer.full_name} tại {assignment.unit.name} "
+               f"ngày {_d(on)}",
+            en=f"Cannot end {assignment.officer.full_name}'s posting on {on.isoformat()}")
+        if touched is not None:
+            payload.update(correction=True, reason=reason, findings=touched)
         elif reason:
             payload["reason"] = reason
     assignment.valid_to = on
