@@ -588,18 +588,18 @@ def _touching_q(start: date, end: date | None) -> Q:
     return q
 
 
-def posting_findings(*, officer_id: int, unit_id: int, is_head: bool, is_deputy: bool, start: date,
-                     end: date | None, assignment_id: int | None = None) -> Any:
-    """Recorded findings whose trace may read a posting on the days [start, end]: for a head or deputy, every
-    finding of the unit (and, for a head, of the units under it then: the head one level up answers through
-    them); for other posts, the findings naming the officer as a subject; and any finding with a leader's
-    liability resting on the posting itself. Visibility is the caller's business (see _split_visible)."""
+def posting_findings(*, unit_id: int, is_head: bool, start: date, end: date | None,
+                     assignment_id: int | None = None) -> Any:
+    """Recorded findings whose trace may read a posting of `unit_id` on the days [start, end]: every finding
+    of the unit in that period (who served there decides who may be a violator, the head and the deputy in
+    charge), for a head also of the units under it then (the head one level up answers through them), and
+    any finding with a leader's liability resting on the posting itself. The rule is per unit, not per
+    officer, so a refusal never tells whether an unpublished finding names this officer. Visibility is the
+    caller's business (see _split_visible)."""
     scope = Q(unit_id=unit_id)
     if is_head:
         below = UnitLink.objects.filter(overlaps(start, end), parent_id=unit_id).values("unit_id")
         scope |= Q(unit_id__in=below)
-    if not (is_head or is_deputy):
-        scope = Q(unit_id=unit_id, subjects__officer_id=officer_id)
     if assignment_id is not None:
         liability = apps.get_model("accountability", "LeaderLiability")
         scope |= Q(pk__in=liability.objects.filter(assignment_id=assignment_id)
@@ -690,7 +690,7 @@ def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
             code="assignment_overlap", fields={"valid_from": ["overlap"]})
     touched = _require_reason_under_findings(
         viewer=by, reason=reason, code="records_in_period",
-        findings=posting_findings(officer_id=officer.pk, unit_id=unit.pk, is_head=is_head, is_deputy=is_deputy,
+        findings=posting_findings(unit_id=unit.pk, is_head=is_head,
                                   start=valid_from, end=valid_to),
         vi=f"Chức vụ của {officer.full_name} tại {unit.name} từ {_d(valid_from)}",
         en=f"{officer.full_name}'s post in {unit.code} from {valid_from.isoformat()}")
@@ -753,8 +753,7 @@ def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharg
             start = split_on or assignment.valid_from
             touched = _require_reason_under_findings(
                 viewer=by, reason=reason, code="records_in_period",
-                findings=posting_findings(officer_id=assignment.officer_id, unit_id=assignment.unit_id,
-                                          is_head=assignment.is_head, is_deputy=assignment.is_deputy,
+                findings=posting_findings(unit_id=assignment.unit_id, is_head=assignment.is_head,
                                           start=start, end=assignment.valid_to, assignment_id=assignment.pk),
                 vi=f"Đổi lĩnh vực phụ trách từ {_d(start)}",
                 en=f"Changing the field of charge from {start.isoformat()}")
@@ -835,8 +834,7 @@ def assignment_end(*, by: Any, assignment: Assignment, on: date, reason: str = "
     elif old_to is None or on < old_to:
         touched = _require_reason_under_findings(
             viewer=by, reason=reason, code="posting_has_findings",
-            findings=posting_findings(officer_id=assignment.officer_id, unit_id=assignment.unit_id,
-                                      is_head=assignment.is_head, is_deputy=assignment.is_deputy,
+            findings=posting_findings(unit_id=assignment.unit_id, is_head=assignment.is_head,
                                       start=on + timedelta(days=1), end=old_to, assignment_id=assignment.pk),
             vi=f"Không thể kết thúc chức vụ của {assignment.officer.full_name} tại {assignment.unit.name} "
                f"ngày {_d(on)}",
