@@ -706,7 +706,8 @@ def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
                           "in_charge_of": assignment.in_charge_of, "decision_ref": assignment.decision_ref,
                           "field": field.code if field else None,
                           "valid_from": valid_from, "valid_to": valid_to,
-                          **({"correction": True, "reason": reason, "findings": touched} if touched is not None
+                          **({"correction": True, "reason": reason, "findings": touched,
+                              "days": [valid_from, valid_to]} if touched is not None
                              else ({"reason": reason} if reason else {}))})
     return assignment
 
@@ -758,7 +759,8 @@ def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharg
                 vi=f"Đổi lĩnh vực phụ trách từ {_d(start)}",
                 en=f"Changing the field of charge from {start.isoformat()}")
             if touched is not None:
-                changes.update(correction=True, reason=reason, findings=touched)
+                changes.update(correction=True, reason=reason, findings=touched, unit=assignment.unit_id,
+                               days=[start, assignment.valid_to])
         changes["field"] = {"from": assignment.field.code if assignment.field is not None else None,
                             "to": field.code if field else None}
     if split_on is not None:
@@ -830,7 +832,7 @@ def assignment_end(*, by: Any, assignment: Assignment, on: date, reason: str = "
             reason,
             vi=f"Chức vụ này đã kết thúc ngày {_d(old_to)}; kéo dài đến {_d(on)} là đính chính lịch sử.",
             en=f"This posting ended on {old_to.isoformat()}; extending it to {on.isoformat()} corrects history.")
-        payload.update(correction=True, reason=reason)
+        payload.update(correction=True, reason=reason, unit=assignment.unit_id, days=[added_from, on])
     elif old_to is None or on < old_to:
         touched = _require_reason_under_findings(
             viewer=by, reason=reason, code="posting_has_findings",
@@ -840,7 +842,8 @@ def assignment_end(*, by: Any, assignment: Assignment, on: date, reason: str = "
                f"ngày {_d(on)}",
             en=f"Cannot end {assignment.officer.full_name}'s posting on {on.isoformat()}")
         if touched is not None:
-            payload.update(correction=True, reason=reason, findings=touched)
+            payload.update(correction=True, reason=reason, findings=touched, unit=assignment.unit_id,
+                           days=[on + timedelta(days=1), old_to])
         elif reason:
             payload["reason"] = reason
     assignment.valid_to = on

@@ -196,6 +196,15 @@ def test_rewriting_a_deputys_field_in_place_across_a_finding_needs_a_reason(api_
     event = AuditEvent.objects.filter(verb="assignment.set_field", object_id=str(hoa.pk)).latest("id")
     assert event.payload["reason"] == "Đính chính theo quyết định phân công 3/QĐ"
     assert finding.reference in event.payload["findings"] and event.payload["correction"] is True
+    # what a trace reads to tell a liability recorded earlier that its org record changed since
+    from backend.org.selectors import org_corrections
+
+    tc = insp.units["CAX-TC"].pk
+    [correction] = org_corrections(unit_ids=[tc], start=date(2026, 2, 20), end=date(2026, 4, 10),
+                                   after=event.at - timedelta(seconds=1))
+    assert correction.assignment_id == hoa.pk and correction.reason == "Đính chính theo quyết định phân công 3/QĐ"
+    assert org_corrections(unit_ids=[tc], start=date(2026, 2, 20), end=date(2026, 4, 10), after=event.at) == []
+    assert org_corrections(unit_ids=[insp.units["CAX-ND"].pk], start=date(2026, 2, 20), end=date(2026, 4, 10)) == []
 
 
 def test_ending_a_posting_in_the_middle_of_a_violation_needs_a_reason(api_as, insp):
