@@ -81,7 +81,8 @@ def test_ending_a_posting_before_a_recorded_finding_is_refused_naming_the_findin
                            format="json")
     assert corrected.status_code == 200, corrected.content
     event = AuditEvent.objects.filter(verb="assignment.end", object_id=str(lan.pk)).latest("id")
-    assert event.payload["findings"] == [finding.reference] and event.payload["correction"] is True
+    # the rule is per unit (issue 15): every finding of the unit in the days it cuts is listed
+    assert finding.reference in event.payload["findings"] and event.payload["correction"] is True
 
 
 @pytest.mark.django_db
