@@ -48,6 +48,7 @@ export const ORG: Dict = {
   "org.needName": ["Nhập tên đơn vị", "Enter the unit name"],
   "org.historyReason": ["Lý do (bắt buộc khi ngày hiệu lực đã qua: sửa lịch sử tổ chức được ghi nhật ký)", "Reason (required when the date is in the past: changes to org history are audited)"],
   "org.confirmCut": ["Tôi đã xem và đồng ý cắt bỏ các mục máy chủ liệt kê ở trên", "I have read the items listed above and agree to cut them"],
+  "appt.correctionReason": ["Lý do đính chính (chức vụ trùng thời gian vi phạm đã ghi nhận; lý do được ghi nhật ký)", "Reason for the correction (the post meets a recorded finding's period; it is audited)"],
   "appt.endReason": ["Lý do đính chính (khi kết thúc chức vụ mà vi phạm đã ghi nhận cần đến)", "Reason for the correction (when a recorded finding relies on the posting)"],
   "org.needDate": ["Nhập ngày hiệu lực (dd/mm/yyyy)", "Enter the effective date (dd/mm/yyyy)"],
   "org.needTarget": ["Chọn đơn vị nhận sáp nhập", "Choose the receiving unit"],
