@@ -570,7 +570,7 @@ def _check_head_overlap(*, unit: Unit, valid_from: date, valid_to: date | None,
         until = _d(other.valid_to) if other.valid_to else "nay"
         kind_vi = "quyền thủ trưởng / phụ trách" if other.is_acting else "thủ trưởng"
         raise DomainError(
-            f"Đơn vị đã có {kind_vi} trong thời gian này ({other.officer.full_name}, \"{other.position}\", "
+            f"Đơn vị đã có {kind_vi} trong thời gian này ({other.officer.full_name}, "
             f"từ {_d(other.valid_from)} đến {until}). Mỗi ngày đơn vị chỉ có một người đứng đầu "
             "(thủ trưởng hoặc người được giao quyền / phụ trách khi khuyết thủ trưởng). "
             "Hãy kết thúc nhiệm kỳ đó trước.",
