@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from backend.org.demo import DemoContext
 from backend.org.models import Counter
-from inspection import services
+from inspection import (
+    services_checks,
+    services_complaints,
+    services_criteria,
+    services_draw_inputs,
+    services_findings,
+    services_reports,
+    services_risk,
+    services_signoff,
+)
 from inspection.draw import LOCAL_TZ
 from inspection.models import CheckReport, CriterionResult, FindingCategory, SatisfactionRating, SurpriseCheck
 from inspection.selectors import criteria_leaves
@@ -26,7 +35,7 @@ def _local(d: date, hh: int, mm: int = 0) -> datetime:
 
 def _next_working_day(d: date) -> date:
     d += timedelta(days=1)
-    while d.weekday() >= 5 or d.isoformat() not in services.working_days(d, d):
+    while d.weekday() >= 5 or d.isoformat() not in services_draw_inputs.working_days(d, d):
         d += timedelta(days=1)
     return d
 
@@ -68,18 +77,18 @@ def _backdate_signed(check: SurpriseCheck, started: datetime, completed: datetim
     report = CheckReport.objects.select_related("surprise_check", "criteria_set", "signed_by").get(surprise_check=check)
     report.surprise_check.refresh_from_db()
     report.signed_at = signed
-    content = services.report_content(report)
+    content = services_reports.report_content(report)
     CheckReport.objects.filter(pk=report.pk).update(signed_at=signed, signed_content=content,
-                                                    content_hash=services.content_hash(content))
+                                                    content_hash=services_reports.content_hash(content))
 
 
 def seed(ctx: DemoContext) -> None:
     by = "seed_demo"
     lead, inspector = ctx.users["lead"], ctx.users["inspector"]
     today = timezone.localdate()
-    services.catalogue_seed(by=by)
-    services.criteria_set_seed_default(by=by, year=2025)
-    services.criteria_set_seed_default(by=by, year=today.year)
+    services_criteria.catalogue_seed(by=by)
+    services_criteria.criteria_set_seed_default(by=by, year=2025)
+    services_criteria.criteria_set_seed_default(by=by, year=today.year)
     rng = random.Random(2026)
     _ratings(rng, today)
 
@@ -97,24 +106,24 @@ def seed(ctx: DemoContext) -> None:
     created = []
     for channel, unit, counter, sn, d, summary in complaints:
         received = _local(d, 10, 15)
-        complaint = services.complaint_create(by=lead, channel=channel, received_at=received, summary=summary,
-                                              unit=unit, counter=counter,
-                                              officer=ctx.officers[sn] if sn else None,
-                                              occurred_at=received - timedelta(hours=1),
-                                              complainant_name="Công dân (ẩn danh)")
+        complaint = services_complaints.complaint_create(by=lead, channel=channel, received_at=received, summary=summary,
+                                                         unit=unit, counter=counter,
+                                                         officer=ctx.officers[sn] if sn else None,
+                                                         occurred_at=received - timedelta(hours=1),
+                                                         complainant_name="Công dân (ẩn danh)")
         created.append(complaint)
     fee = FindingCategory.objects.get(code="THU_PHI")
     absent = FindingCategory.objects.get(code="VANG_MAT")
-    services.complaint_triage(by=lead, complaint=created[0], category=fee, priority="high")
-    services.complaint_transition(by=lead, complaint=created[0], to_state="investigating")
-    services.complaint_triage(by=lead, complaint=created[1], category=absent, priority="normal")
+    services_complaints.complaint_triage(by=lead, complaint=created[0], category=fee, priority="high")
+    services_complaints.complaint_transition(by=lead, complaint=created[0], to_state="investigating")
+    services_complaints.complaint_triage(by=lead, complaint=created[1], category=absent, priority="normal")
 
     # A past check of Thanh Chương, signed in April 2026
-    check = services.check_create(by=lead, mode=SurpriseCheck.Mode.DOT_XUAT, unit=tc, counter=q_tc,
-                                  window_start=_local(date(2026, 4, 14), 8, 0),
-                                  window_end=_local(date(2026, 4, 14), 11, 0), team=[lead, inspector],
-                                  record_past=True)
-    services.check_start(by=lead, check=check)
+    check = services_checks.check_create(by=lead, mode=SurpriseCheck.Mode.DOT_XUAT, unit=tc, counter=q_tc,
+                                         window_start=_local(date(2026, 4, 14), 8, 0),
+                                         window_end=_local(date(2026, 4, 14), 11, 0), team=[lead, inspector],
+                                         record_past=True)
+    services_checks.check_start(by=lead, check=check)
     results: list[dict[str, Any]] = []
     report = CheckReport.objects.get(surprise_check=check)
     for crit in criteria_leaves(criteria_set=report.criteria_set):
@@ -129,36 +138,36 @@ def seed(ctx: DemoContext) -> None:
                             "note": "Thiết bị đánh giá đang bảo hành."})
         else:
             results.append({"criterion": crit.code, "outcome": CriterionResult.Outcome.PASS})
-    services.report_update(by=lead, check=check, version=CheckReport.objects.get(surprise_check=check).version,
-                           results=results,
-                           summary="Bộ phận một cửa cơ bản thực hiện đúng quy trình; phát hiện thu tiền ngoài quy "
+    services_reports.report_update(by=lead, check=check, version=CheckReport.objects.get(surprise_check=check).version,
+                                   results=results,
+                                   summary="Bộ phận một cửa cơ bản thực hiện đúng quy trình; phát hiện thu tiền ngoài quy "
                                    "định và vắng mặt trong giờ làm việc.")
-    services.check_complete(by=lead, check=check)
-    f1 = services.finding_create(
+    services_checks.check_complete(by=lead, check=check)
+    f1 = services_findings.finding_create(
         by=lead, source="check", category=fee, surprise_check=check, unit=tc, criterion_code="3.1",
         title="Thu tiền ngoài quy định khi cấp căn cước", severity="serious",
         description="Cán bộ Phạm Quốc Anh thu thêm 200.000đ 'phí dịch vụ' của công dân.",
         occurred_from=_local(date(2026, 2, 3), 9, 30), complaint=created[0],
         subjects=[{"officer_id": ctx.officers["NA-2104"].pk, "role": "violator"}])
-    services.finding_transition(by=lead, finding=f1, to_state="confirmed",
-                                reason="Đã xác minh qua lời khai công dân và sổ thu phí.")
-    f2 = services.finding_create(
+    services_findings.finding_transition(by=lead, finding=f1, to_state="confirmed",
+                                         reason="Đã xác minh qua lời khai công dân và sổ thu phí.")
+    f2 = services_findings.finding_create(
         by=lead, source="check", category=absent, surprise_check=check, unit=tc, criterion_code="1.1",
         title="Quầy một cửa vắng cán bộ nhiều buổi sáng", severity="less_serious",
         description="Camera và phản ánh cho thấy quầy vắng cán bộ kéo dài từ tháng 2 đến tháng 4/2026.",
         occurred_from=_local(date(2026, 2, 20), 8, 0), occurred_to=_local(date(2026, 4, 10), 11, 30),
         subjects=[{"officer_id": ctx.officers["NA-2105"].pk, "role": "violator"}])
-    services.finding_transition(by=lead, finding=f2, to_state="confirmed",
-                                reason="Đối chiếu hình ảnh camera và bảng chấm công.")
-    services.report_sign(by=lead, check=check)
+    services_findings.finding_transition(by=lead, finding=f2, to_state="confirmed",
+                                         reason="Đối chiếu hình ảnh camera và bảng chấm công.")
+    services_signoff.report_sign(by=lead, check=check)
     _backdate_signed(check, _local(date(2026, 4, 14), 8, 20), _local(date(2026, 4, 14), 10, 45),
                      _local(date(2026, 4, 14), 11, 0))
 
     # The secret one: a planned check of Nam Đàn on the next working day
     d = _next_working_day(today)
-    planned = services.check_create(by=lead, mode=SurpriseCheck.Mode.BI_MAT, unit=nd, counter=q_nd,
-                                    window_start=_local(d, 8, 30), window_end=_local(d, 10, 30),
-                                    team=[lead, inspector], notes="Kiểm tra bí mật theo phản ánh đường dây nóng.")
-    services.risk_compute(by=by)
+    planned = services_checks.check_create(by=lead, mode=SurpriseCheck.Mode.BI_MAT, unit=nd, counter=q_nd,
+                                           window_start=_local(d, 8, 30), window_end=_local(d, 10, 30),
+                                           team=[lead, inspector], notes="Kiểm tra bí mật theo phản ánh đường dây nóng.")
+    services_risk.risk_compute(by=by)
     ctx.extra["inspection"] = {"signed_check": str(check.uid), "planned_check": str(planned.uid),
                                "findings": [f1.pk, f2.pk], "complaints": [c.pk for c in created]}

@@ -20,7 +20,8 @@ from rest_framework.views import APIView
 from backend.accounts.models import Role, User
 from backend.accounts.selectors import two_factor_required, users_list
 from inspection.accountability.models import DisciplinaryCase, LeaderLiability
-from inspection.accountability.selectors import case_views, cases_queryset, findings_for, liabilities_list, tasks_list
+from inspection.accountability.selectors import cases_queryset, findings_for, liabilities_list, tasks_list
+from inspection.accountability.selectors_case_views import case_views
 from inspection.models import Finding, SurpriseCheck
 from inspection.secrecy import checks_visible_to
 from inspection.selectors import draws_list
@@ -99,7 +100,7 @@ def _inspector(user: Any) -> list[HomeCard]:
 
 
 def _reviewer(user: Any) -> list[HomeCard]:
-    from media_ingest.review.selectors import MomentFilters, moments_to_review
+    from media_ingest.review.selectors_moments import MomentFilters, moments_to_review
 
     moments = moments_to_review(user=user, filters=MomentFilters())
     with_footage = [m for m in moments if m["footage"].get("clip_id")]

@@ -25,10 +25,10 @@ from django.utils import timezone
 from backend.accounts.models import Role, User
 from backend.audit.services import audit_record
 from backend.core.text import fold
-from backend.org import services as org_services
+from backend.org import services_officers
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit, UnitLink
 from inspection import draw as drawing
-from inspection import services
+from inspection import services_criteria, services_ratings
 from inspection.models import (
     CheckReport,
     Complaint,
@@ -137,7 +137,7 @@ def _officers(p: Province, rng: random.Random) -> None:
     created = Officer.objects.bulk_create(officers)
     # each commune's deputy is in charge of administration and the one-stop counter (the field the
     # surprise checks look at); the field list itself is seeded by the org migration
-    org_services.fields_of_charge_seed(by="seed_province")
+    services_officers.fields_of_charge_seed(by="seed_province")
     one_stop = FieldOfCharge.objects.get(code="HANH_CHINH")
     Assignment.objects.bulk_create([
         Assignment(officer=created[i], unit=unit, position=position, is_head=is_head, is_deputy=is_deputy,
@@ -170,7 +170,7 @@ def _ratings(p: Province, rng: random.Random, equipped: list[Counter], start: da
                     at = _at(day, 7, 40) + timedelta(minutes=20 * k + rng.randrange(15))
                     score = rng.choice([1, 2]) if rng.random() < unsatisfied else rng.choice([3, 4, 5, 5, 5])
                     rows.append(SatisfactionRating(
-                        counter=counter, device_code=services.device_code_for_serial(f"TB-{counter.unit.code}"),
+                        counter=counter, device_code=services_ratings.device_code_for_serial(f"TB-{counter.unit.code}"),
                         device_rating_id=f"{day:%Y%m%d}-{k}", rated_at=at, score=score,
                         source=SatisfactionRating.Source.DEVICE))
         day += timedelta(days=1)
@@ -232,7 +232,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 def _checks(p: Province, rng: random.Random, today: date) -> None:
     """Signed checks of the year before today: the old communes before the merger, the new after."""
-    criteria_set = services.criteria_set_seed_default(by="seed_province", year=2025)
+    criteria_set = services_criteria.criteria_set_seed_default(by="seed_province", year=2025)
     leaves = criteria_leaves(criteria_set=criteria_set)
     categories = list(FindingCategory.objects.order_by("code"))
     lead = p.lead
@@ -297,7 +297,7 @@ def seed_province(*, seed: int = 13, today: date | None = None, communes_before:
     _units(p, rng, communes_before, communes_after)
     _officers(p, rng)
     equipped = _counters(p, rng, equipped_counters)
-    services.catalogue_seed(by="seed_province")
+    services_criteria.catalogue_seed(by="seed_province")
     p.lead = User.objects.create(username="province-lead", role=Role.INSPECTION_LEAD,
                                  password=make_password(None), first_name="Tổ trưởng")
     User.objects.bulk_create([User(username=f"province-inspector-{i}", role=Role.INSPECTOR,

@@ -34,7 +34,15 @@ from backend.core.store import (
     stores_health,
 )
 from backend.org.apis import paginate
-from media_ingest import discovery, selectors, services
+from media_ingest import (
+    discovery,
+    selectors,
+    services_admin,
+    services_discovery,
+    services_indexing,
+    services_retention,
+    services_uploads,
+)
 from media_ingest.models import CameraAnalysis, Clip
 
 
@@ -75,7 +83,7 @@ class MinioHookApi(APIView):
         bucket = get_footage_store().bucket  # notifications of any other bucket are not footage
         ours = [r for r in refs if r.bucket == bucket]
         ignored += len(refs) - len(ours)
-        results = services.clips_discover(refs=ours, source=Clip.Source.WEBHOOK, by=request.user)
+        results = services_discovery.clips_discover(refs=ours, source=Clip.Source.WEBHOOK, by=request.user)
         clips = [r.clip.pk for r in results if r.clip is not None]
         created = sum(1 for r in results if r.created)
         return Response({"records": len(refs), "created": created, "known": len(clips) - created,
@@ -103,8 +111,8 @@ class UploadCreateApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         camera = selectors.camera_get_for_upload(user=request.user, id=v["camera_id"])
-        ticket = services.upload_ticket_create(camera=camera, started_at=v["started_at"], filename=v["filename"],
-                                               content_type=v["content_type"], by=request.user)
+        ticket = services_uploads.upload_ticket_create(camera=camera, started_at=v["started_at"], filename=v["filename"],
+                                                       content_type=v["content_type"], by=request.user)
         return Response(self.OutputSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
 
@@ -153,7 +161,7 @@ class ClipRetryApi(APIView):
     @extend_schema(request=None, responses={202: IngestClipOutputSerializer})
     def post(self, request: Request, pk: int) -> Response:
         clip = selectors.clip_get_admin(user=request.user, id=pk)
-        clip = services.clip_retry(clip=clip, by=request.user)
+        clip = services_admin.clip_retry(clip=clip, by=request.user)
         return Response(IngestClipOutputSerializer(clip).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -168,8 +176,8 @@ class ClipAssignApi(APIView):
         data.is_valid(raise_exception=True)
         clip = selectors.clip_get_admin(user=request.user, id=pk)
         camera = selectors.camera_get_any(user=request.user, id=data.validated_data["camera_id"])
-        clip = services.clip_assign_camera(clip=clip, camera=camera,
-                                           started_at=data.validated_data.get("started_at"), by=request.user)
+        clip = services_admin.clip_assign_camera(clip=clip, camera=camera,
+                                                 started_at=data.validated_data.get("started_at"), by=request.user)
         return Response(IngestClipOutputSerializer(clip).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -339,8 +347,8 @@ def _put(request: HttpRequest, signed: Any) -> HttpResponse:
         return _error(409, "exists", "Tệp này đã được tải lên; không ghi đè hình ảnh đã lưu.",
                       "This object was already uploaded; stored footage is never overwritten.")
     try:
-        result = services.object_put_signed(key=signed.key, data=request, length=int(raw_length),
-                                            content_type=sent_type)
+        result = services_uploads.object_put_signed(key=signed.key, data=request, length=int(raw_length),
+                                                    content_type=sent_type)
     except DomainError as exc:
         return _error(exc.status, exc.code, exc.message, exc.message_en)
     clip = result.clip
@@ -356,7 +364,7 @@ class CameraAnalysisApi(APIView):
     def _body(self, camera: Any) -> dict[str, Any]:
         from media_ingest.vision import AnalysisConfig
 
-        overrides = services.analysis_overrides_for(camera)
+        overrides = services_indexing.analysis_overrides_for(camera)
         own = CameraAnalysis.objects.filter(camera=camera).values_list("overrides", flat=True).first() or {}
         return {"camera_id": camera.pk, "camera": camera.code, "overrides": own,
                 "effective": AnalysisConfig(**overrides).model_dump(),
@@ -376,7 +384,7 @@ class CameraAnalysisApi(APIView):
         camera = selectors.camera_get_admin(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.camera_analysis_set(camera=camera, overrides=data.validated_data["overrides"], by=request.user)
+        services_admin.camera_analysis_set(camera=camera, overrides=data.validated_data["overrides"], by=request.user)
         return Response(self._body(camera))
 
 
@@ -446,7 +454,7 @@ class ClipHoldApi(APIView):
         clip = selectors.clip_get_admin(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        hold = services.clip_hold_add(clip=clip, reason=data.validated_data["reason"], by=request.user)
+        hold = services_retention.clip_hold_add(clip=clip, reason=data.validated_data["reason"], by=request.user)
         return Response(RetentionHoldOutputSerializer(hold).data, status=status.HTTP_201_CREATED)
 
 
@@ -462,7 +470,7 @@ class ClipHoldReleaseApi(APIView):
             raise DomainError("Không tìm thấy lệnh giữ lại.", "Hold not found.", code="not_found", status=404)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        hold = services.clip_hold_release(hold=hold, reason=data.validated_data["reason"], by=request.user)
+        hold = services_retention.clip_hold_release(hold=hold, reason=data.validated_data["reason"], by=request.user)
         return Response(RetentionHoldOutputSerializer(hold).data)
 
 
@@ -476,5 +484,5 @@ class CameraRetentionApi(APIView):
         camera = selectors.camera_get_admin(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        days = services.camera_retention_set(camera=camera, days=data.validated_data["days"], by=request.user)
+        days = services_retention.camera_retention_set(camera=camera, days=data.validated_data["days"], by=request.user)
         return Response({"camera_id": camera.pk, "days": days})

@@ -23,7 +23,7 @@ from django.utils import timezone
 from backend.core import jobs
 from backend.core.store import get_footage_store, get_store
 from backend.org.models import Camera
-from media_ingest import services
+from media_ingest import services_admin, services_discovery, services_uploads
 from media_ingest.discovery import LOCAL_TZ, build_key
 from media_ingest.models import Clip
 
@@ -61,7 +61,7 @@ DEMO_CLIPS = [
 
 def seed(ctx: Any) -> None:
     for camera in Camera.objects.filter(code__in={c.camera for c in DEMO_CLIPS}):
-        services.camera_analysis_set(camera=camera, overrides=dict(DEMO_ANALYSIS), by=BY)
+        services_admin.camera_analysis_set(camera=camera, overrides=dict(DEMO_ANALYSIS), by=BY)
 
 
 def _scenario(spec: DemoClip) -> Any:
@@ -96,15 +96,15 @@ def after_commit(ctx: Any) -> list[int]:
             path = Path(tmp) / f"demo-{n}.mp4"
             synth.write_clip(path, _scenario(spec), seed=100 + n, faststart=True)
             info = store.put_file(key, path, "video/mp4")
-            found = services.clip_discover(ref=services.ref_from_info(store.bucket, info),
-                                           source=Clip.Source.SEED, by=BY)
+            found = services_discovery.clip_discover(ref=services_discovery.ref_from_info(store.bucket, info),
+                                                     source=Clip.Source.SEED, by=BY)
             if found.clip is not None:
                 ids.append(found.clip.pk)
         ids += _moment_clips(ctx, store, Path(tmp))
     if jobs.uses_celery():
         log.info("demo footage queued for the Celery ingest workers (%d clips)", len(ids))
         return ids
-    services.wait_for_index(ids, timeout=300)
+    services_uploads.wait_for_index(ids, timeout=300)
     return ids
 
 
@@ -123,7 +123,7 @@ def moment_scenario(n: int) -> DemoClip:
 
 def _moment_clips(ctx: Any, store: Any, tmp: Path) -> list[int]:
     """One short clip per moment without footage, keyed at the moment's camera and time."""
-    from media_ingest.review.selectors import MomentFilters, moments_to_review
+    from media_ingest.review.selectors_moments import MomentFilters, moments_to_review
     from media_ingest.vision import synth
 
     reviewer = ctx.users.get("reviewer")
@@ -147,7 +147,7 @@ def _moment_clips(ctx: Any, store: Any, tmp: Path) -> list[int]:
         scenario = dataclasses.replace(_scenario(moment_scenario(n)), fps=8)  # small: ~60 kB a clip
         synth.write_clip(path, scenario, seed=500 + n, faststart=True, crf=28)
         info = store.put_file(key, path, "video/mp4")
-        found = services.clip_discover(ref=services.ref_from_info(store.bucket, info), source=Clip.Source.SEED, by=BY)
+        found = services_discovery.clip_discover(ref=services_discovery.ref_from_info(store.bucket, info), source=Clip.Source.SEED, by=BY)
         if found.clip is not None:
             ids.append(found.clip.pk)
     return ids

@@ -197,16 +197,16 @@ def _loop(interval_s: float) -> None:
 
     from django.db import close_old_connections
 
-    from media_ingest import services
+    from media_ingest import services_reconcile, services_retention
 
     last_retention = float("-inf")
     while not _loop_stop.is_set():
         close_old_connections()
         try:
-            services.reconcile_run()
+            services_reconcile.reconcile_run()
             if time.monotonic() - last_retention >= RETENTION_EVERY_S:
                 last_retention = time.monotonic()
-                services.retention_run()
+                services_retention.retention_run()
         except Exception:  # noqa: BLE001 - the loop must survive a bad pass; the cursor keeps the error
             log.exception("reconcile or retention pass failed")
         finally:

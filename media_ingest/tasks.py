@@ -13,7 +13,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from media_ingest import services
+from media_ingest import services_indexing, services_reconcile, services_retention
 
 INGEST_QUEUE = "ingest"
 MAX_RETRIES = 5
@@ -29,7 +29,7 @@ TIME_LIMIT = SOFT_TIME_LIMIT + 300
     reject_on_worker_lost=True,
     # a lost database connection (restart, failover) is as transient as the store: retry, or the
     # message is acked as failed and a clip still `discovered` would wait for nothing
-    autoretry_for=(services.TransientStoreError, OperationalError, InterfaceError),
+    autoretry_for=(services_indexing.TransientStoreError, OperationalError, InterfaceError),
     retry_backoff=5,
     retry_backoff_max=600,
     # No jitter: Celery's jitter draws each wait from [0, backoff], so all retries could fire within
@@ -42,9 +42,9 @@ TIME_LIMIT = SOFT_TIME_LIMIT + 300
 )
 def index_clip(self: Any, clip_id: int) -> str:
     try:
-        return services.clip_index(clip_id=clip_id, final_attempt=self.request.retries >= MAX_RETRIES)
+        return services_indexing.clip_index(clip_id=clip_id, final_attempt=self.request.retries >= MAX_RETRIES)
     except SoftTimeLimitExceeded:
-        return services.clip_fail(
+        return services_indexing.clip_fail(
             clip_id=clip_id,
             reason_en=f"indexing took longer than {SOFT_TIME_LIMIT // 3600} h and was stopped",
             reason_vi=f"Lập chỉ mục quá {SOFT_TIME_LIMIT // 3600} giờ nên đã bị dừng")
@@ -53,7 +53,7 @@ def index_clip(self: Any, clip_id: int) -> str:
 @shared_task(name="media_ingest.reconcile", queue=INGEST_QUEUE, acks_late=True, soft_time_limit=600,
              time_limit=660)
 def reconcile() -> dict[str, Any]:
-    report = services.reconcile_run()
+    report = services_reconcile.reconcile_run()
     return {"scanned": report.scanned, "created": report.created, "requeued": report.requeued,
             "errors": report.errors or []}
 
@@ -65,6 +65,6 @@ MAINTENANCE_QUEUE = "maintenance"
              time_limit=3 * 3600 + 300)
 def retention() -> dict[str, Any]:
     """Daily: delete footage past its camera's retention period, except clips on legal hold."""
-    result = services.retention_run()
+    result = services_retention.retention_run()
     return {"deleted": result.deleted, "held": len(result.held), "errors": result.errors,
             "bytes_freed": result.bytes_freed}

@@ -14,7 +14,7 @@ from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import DateField, IdField, Query
-from backend.org import selectors, services
+from backend.org import selectors, services_devices, services_officers, services_units
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit
 
 ADMIN = (Role.ADMIN,)
@@ -114,8 +114,8 @@ class UnitListApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         parent = selectors.unit_get(unit_ids=None, pk=v["parent_id"]) if v.get("parent_id") else None
-        unit = services.unit_create(by=request.user, code=v["code"], name=v["name"], level=v["level"],
-                                    parent=parent, valid_from=v["valid_from"], valid_to=v.get("valid_to"))
+        unit = services_units.unit_create(by=request.user, code=v["code"], name=v["name"], level=v["level"],
+                                          parent=parent, valid_from=v["valid_from"], valid_to=v.get("valid_to"))
         return Response(UnitOutputSerializer(unit).data, status=201)
 
 
@@ -132,7 +132,7 @@ class UnitDetailApi(APIView):
         unit = selectors.unit_get(unit_ids=None, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = services.unit_rename(by=request.user, unit=unit, name=data.validated_data["name"])
+        unit = services_units.unit_rename(by=request.user, unit=unit, name=data.validated_data["name"])
         return Response(UnitOutputSerializer(unit).data)
 
 
@@ -219,8 +219,8 @@ class UnitAbolishApi(APIView):
         successor = selectors.unit_get(unit_ids=None, pk=v["successor_id"]) if v.get("successor_id") else None
         children_to = (selectors.unit_get(unit_ids=None, pk=v["children_to_id"])
                        if v.get("children_to_id") else None)
-        unit = services.unit_abolish(by=request.user, unit=unit, on=v["on"], successor=successor,
-                                     children_to=children_to, reason=v.get("reason", ""), confirm=v["confirm"])
+        unit = services_units.unit_abolish(by=request.user, unit=unit, on=v["on"], successor=successor,
+                                           children_to=children_to, reason=v.get("reason", ""), confirm=v["confirm"])
         return Response(UnitOutputSerializer(selectors.unit_get(unit_ids=None, pk=unit.pk)).data)
 
 
@@ -241,8 +241,8 @@ class UnitMergeApi(APIView):
         v = data.validated_data
         into = selectors.unit_get(unit_ids=None, pk=v["into_id"])
         units = [selectors.unit_get(unit_ids=None, pk=i) for i in v["unit_ids"]]
-        services.unit_merge(by=request.user, units=units, into=into, on=v["on"], reason=v.get("reason", ""),
-                            confirm=v["confirm"])
+        services_units.unit_merge(by=request.user, units=units, into=into, on=v["on"], reason=v.get("reason", ""),
+                                  confirm=v["confirm"])
         return Response(UnitOutputSerializer(selectors.unit_get(unit_ids=None, pk=into.pk)).data)
 
 
@@ -280,7 +280,7 @@ class OfficerListApi(APIView):
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        officer = services.officer_create(by=request.user, **data.validated_data)
+        officer = services_officers.officer_create(by=request.user, **data.validated_data)
         return Response(OfficerOutputSerializer(officer).data, status=201)
 
 
@@ -296,7 +296,7 @@ class OfficerDetailApi(APIView):
         officer = selectors.officer_get(unit_ids=None, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        officer = services.officer_update(by=request.user, officer=officer, **data.validated_data)
+        officer = services_officers.officer_update(by=request.user, officer=officer, **data.validated_data)
         return Response(OfficerOutputSerializer(officer).data)
 
     def get(self, request: Request, pk: int) -> Response:
@@ -353,7 +353,7 @@ class AssignmentListApi(APIView):
         unit = selectors.unit_get(unit_ids=None, pk=v.pop("unit_id"))
         field_id = v.pop("field_id", None)
         field = selectors.field_of_charge_get(pk=field_id) if field_id else None
-        assignment = services.assignment_create(by=request.user, officer=officer, unit=unit, field=field, **v)
+        assignment = services_officers.assignment_create(by=request.user, officer=officer, unit=unit, field=field, **v)
         return Response(AssignmentOutputSerializer(assignment).data, status=201)
 
 
@@ -387,9 +387,9 @@ class AssignmentDetailApi(APIView):
         if not changes:
             raise DomainError("Không có gì để thay đổi (field_id, in_charge_of).",
                               "Nothing to change (field_id, in_charge_of).", code="empty")
-        assignment = services.assignment_set_field(by=request.user, assignment=assignment,
-                                                   effective_from=v.get("effective_from"),
-                                                   reason=v.get("reason", ""), **changes)
+        assignment = services_officers.assignment_set_field(by=request.user, assignment=assignment,
+                                                            effective_from=v.get("effective_from"),
+                                                            reason=v.get("reason", ""), **changes)
         return Response(AssignmentOutputSerializer(assignment).data)
 
 
@@ -411,7 +411,7 @@ class FieldOfChargeListApi(APIView):
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        field = services.field_of_charge_create(by=request.user, **data.validated_data)
+        field = services_officers.field_of_charge_create(by=request.user, **data.validated_data)
         return Response(FieldOfChargeOutputSerializer(field).data, status=201)
 
 
@@ -427,7 +427,7 @@ class FieldOfChargeDetailApi(APIView):
         field = selectors.field_of_charge_get(pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        field = services.field_of_charge_update(by=request.user, field=field, **data.validated_data)
+        field = services_officers.field_of_charge_update(by=request.user, field=field, **data.validated_data)
         return Response(FieldOfChargeOutputSerializer(field).data)
 
 
@@ -445,9 +445,9 @@ class AssignmentEndApi(APIView):
         assignment = Assignment.objects.filter(pk=pk).first()
         if assignment is None:
             raise NotFound("Không tìm thấy chức vụ.", "Assignment not found.")
-        assignment = services.assignment_end(by=request.user, assignment=assignment,
-                                             on=data.validated_data["on"],
-                                             reason=data.validated_data.get("reason", ""))
+        assignment = services_officers.assignment_end(by=request.user, assignment=assignment,
+                                                      on=data.validated_data["on"],
+                                                      reason=data.validated_data.get("reason", ""))
         return Response(AssignmentOutputSerializer(assignment).data)
 
 
@@ -469,7 +469,7 @@ class CounterListApi(APIView):
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         unit = selectors.unit_get(unit_ids=None, pk=v.pop("unit_id"))
-        counter = services.counter_create(by=request.user, unit=unit, **v)
+        counter = services_devices.counter_create(by=request.user, unit=unit, **v)
         return Response(CounterOutputSerializer(counter).data, status=201)
 
 
@@ -493,7 +493,7 @@ class CameraListApi(APIView):
         counter = Counter.objects.filter(pk=v.pop("counter_id")).first()
         if counter is None:
             raise DomainError("Quầy không tồn tại.", "Counter does not exist.", fields={"counter_id": ["unknown"]})
-        camera = services.camera_create(by=request.user, counter=counter, **v)
+        camera = services_devices.camera_create(by=request.user, counter=counter, **v)
         return Response(CameraOutputSerializer(camera).data, status=201)
 
 
@@ -512,7 +512,7 @@ class CameraDetailApi(APIView):
         camera = selectors.camera_get(unit_ids=user_unit_ids(request.user), pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        camera = services.camera_update(by=request.user, camera=camera, **data.validated_data)
+        camera = services_devices.camera_update(by=request.user, camera=camera, **data.validated_data)
         return Response(CameraOutputSerializer(camera).data)
 
 

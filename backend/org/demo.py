@@ -7,7 +7,7 @@ from typing import Any
 
 from backend.accounts.models import Role, User
 from backend.accounts.services import user_create
-from backend.org import services
+from backend.org import services_devices, services_officers, services_units
 from backend.org.defaults import FIELDS_OF_CHARGE
 from backend.org.models import FieldOfCharge, Officer, Unit
 
@@ -54,12 +54,12 @@ def seed(ctx: DemoContext) -> None:
 
     def unit(code: str, name: str, level: str, parent: str | None, start: date,
              end: date | None = None) -> Unit:
-        ctx.units[code] = services.unit_create(by=by, code=code, name=name, level=level,
-                                               parent=ctx.units[parent] if parent else None,
-                                               valid_from=start, valid_to=end)
+        ctx.units[code] = services_units.unit_create(by=by, code=code, name=name, level=level,
+                                                     parent=ctx.units[parent] if parent else None,
+                                                     valid_from=start, valid_to=end)
         return ctx.units[code]
 
-    services.fields_of_charge_seed(by=by)
+    services_officers.fields_of_charge_seed(by=by)
     unit("CAT-NA", "Công an tỉnh Nghệ An", "province", None, d(2000, 1, 1))
     unit("PV01", "Phòng Tham mưu", "department", "CAT-NA", d(2000, 1, 1))
     unit("PC06", "Phòng Cảnh sát quản lý hành chính về trật tự xã hội", "department", "CAT-NA", d(2000, 1, 1))
@@ -74,17 +74,17 @@ def seed(ctx: DemoContext) -> None:
     unit("CAX-TTND", "Công an thị trấn Nam Đàn", "commune", "CAH-ND", d(2000, 1, 1))
     unit("CAX-KL", "Công an xã Kim Liên", "commune", "CAH-ND", d(2000, 1, 1))
     for code in ("CAX-TTTC", "CAX-TD", "CAX-TN", "CAX-TTND", "CAX-KL"):
-        services.unit_reparent(by=by, unit=ctx.units[code], parent=ctx.units["CAT-NA"], on=d(2025, 3, 1))
+        services_units.unit_reparent(by=by, unit=ctx.units[code], parent=ctx.units["CAT-NA"], on=d(2025, 3, 1))
 
     def officer(sn: str, name: str, rank: str) -> Officer:
-        ctx.officers[sn] = services.officer_create(by=by, service_number=sn, full_name=name, rank=rank)
+        ctx.officers[sn] = services_officers.officer_create(by=by, service_number=sn, full_name=name, rank=rank)
         return ctx.officers[sn]
 
     def assign(sn: str, code: str, position: str, start: date, end: date | None = None,
                field: str | None = None, **flags: Any) -> None:
-        services.assignment_create(by=by, officer=ctx.officers[sn], unit=ctx.units[code],
-                                   position=position, valid_from=start, valid_to=end,
-                                   field=FieldOfCharge.objects.get(code=field) if field else None, **flags)
+        services_officers.assignment_create(by=by, officer=ctx.officers[sn], unit=ctx.units[code],
+                                            position=position, valid_from=start, valid_to=end,
+                                            field=FieldOfCharge.objects.get(code=field) if field else None, **flags)
 
     officer("NA-1001", "Nguyễn Đức Thắng", "Thiếu tướng")
     officer("NA-1002", "Đặng Văn Bình", "Trung tá")
@@ -122,11 +122,11 @@ def seed(ctx: DemoContext) -> None:
 
     # Merger of 1 July 2025 (entered after the fact: a past date needs a reason)
     unit("CAX-TC", "Công an xã Thanh Chương", "commune", "CAT-NA", d(2025, 7, 1))
-    services.unit_merge(by=by, units=[ctx.units[c] for c in ("CAX-TTTC", "CAX-TD", "CAX-TN")],
-                        into=ctx.units["CAX-TC"], on=d(2025, 7, 1), reason=MERGER_2025)
+    services_units.unit_merge(by=by, units=[ctx.units[c] for c in ("CAX-TTTC", "CAX-TD", "CAX-TN")],
+                              into=ctx.units["CAX-TC"], on=d(2025, 7, 1), reason=MERGER_2025)
     unit("CAX-ND", "Công an xã Nam Đàn", "commune", "CAT-NA", d(2025, 7, 1))
-    services.unit_merge(by=by, units=[ctx.units["CAX-TTND"]], into=ctx.units["CAX-ND"], on=d(2025, 7, 1),
-                        reason=MERGER_2025)
+    services_units.unit_merge(by=by, units=[ctx.units["CAX-TTND"]], into=ctx.units["CAX-ND"], on=d(2025, 7, 1),
+                              reason=MERGER_2025)
     # Thanh Chương: the head changed in March 2026; one deputy is in charge of administration and the
     # one-stop counter, another of traffic (each answers only for findings of his field)
     assign("NA-2101", "CAX-TC", "Trưởng Công an xã", d(2025, 7, 1), d(2026, 3, 15), is_head=True)
@@ -142,10 +142,10 @@ def seed(ctx: DemoContext) -> None:
 
     for code, cam, name in (("CAX-TC", "CAM-TC-01", "Thanh Chương"), ("CAX-ND", "CAM-ND-01", "Nam Đàn"),
                             ("CAX-KL", "CAM-KL-01", "Kim Liên")):
-        counter = services.counter_create(by=by, unit=ctx.units[code], code=f"Q-{code}",
-                                          name=f"Bộ phận một cửa — {name}", opening_hours=HOURS)
-        services.camera_create(by=by, counter=counter, code=cam, name=f"Camera quầy một cửa {name}",
-                               zones=DEMO_ZONES)
+        counter = services_devices.counter_create(by=by, unit=ctx.units[code], code=f"Q-{code}",
+                                                  name=f"Bộ phận một cửa — {name}", opening_hours=HOURS)
+        services_devices.camera_create(by=by, counter=counter, code=cam, name=f"Camera quầy một cửa {name}",
+                                       zones=DEMO_ZONES)
 
     for username, role, full_name, sn, scope in DEMO_USERS:
         ctx.users[username] = user_create(

@@ -5,25 +5,21 @@ assignments, the units' parent links, every head/deputy post of the units involv
 unit one level up, the child links of those upper units, the findings that count toward the
 rolling-window rules and the fields of charge of their categories are each read once and resolved in memory with the same rules as
 `backend.org.selectors` (a head/deputy post wins over a plain one, the latest start wins).
+How a trace is written (briefs, post sentences, a leader's entry) is in trace_output.py.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.core.text import fold
-from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLink
+from backend.org.models import Assignment, FieldOfCharge, Unit, UnitLink
 from inspection.accountability.engine import (
     LeaderFacts,
-    Limitation,
-    Match,
     RuleBook,
-    Violation,
     count_key,
     evaluate_leader,
     fmt,
@@ -32,19 +28,25 @@ from inspection.accountability.engine import (
     sev_vi,
     span_en,
     span_vi,
-    violation_limitation,
 )
+from inspection.accountability.escalation import Limitation, Violation, violation_limitation
 from inspection.accountability.models import Rule, SelfDetection
+from inspection.accountability.trace_output import (
+    Leader,
+    _chain,
+    _deputy_notes,
+    _leader_dict,
+    assignment_proof,
+    field_brief,
+    officer_brief,
+    unit_as_it_was,
+    unit_brief,
+)
 from inspection.models import Finding, FindingCategory, FindingSubject
 from inspection.secrecy import public_check_link_q
 
 COUNTED_STATES = (Finding.State.CONFIRMED, Finding.State.ACTIONED)
 VIOLATOR_ROLES = (FindingSubject.Role.VIOLATOR, FindingSubject.Role.CO_VIOLATOR)
-ROLE_LABELS = {
-    "head": ("Người đứng đầu đơn vị", "Head of the unit"),
-    "deputy": ("Cấp phó phụ trách lĩnh vực", "Deputy in charge of the area"),
-    "upper_head": ("Người đứng đầu cấp trên trực tiếp", "Head one level up"),
-}
 
 
 def local_day(value: datetime) -> date:
@@ -115,56 +117,6 @@ def _overlaps_q(start: date, end: date) -> Q:
     return Q(valid_from__lte=end) & (Q(valid_to__isnull=True) | Q(valid_to__gte=start))
 
 
-def unit_brief(u: Unit) -> dict[str, Any]:
-    return {"id": u.pk, "code": u.code, "name": u.name, "level": u.level}
-
-
-def _chain(u: Unit) -> list[Unit]:
-    """A unit and the units it merged into, in order."""
-    out = [u]
-    while out[-1].successor_id and len(out) < 10:
-        out.append(out[-1].successor)
-    return out
-
-
-def unit_as_it_was(u: Unit, on: date, *, followed: bool = False) -> dict[str, Any]:
-    successor = u.successor if u.successor_id else None
-    info = {**unit_brief(u), "valid_from": u.valid_from, "valid_to": u.valid_to, "status": "active",
-            "successor": unit_brief(successor) if successor is not None else None, "note_vi": "", "note_en": ""}
-    if u.valid_to is not None and u.valid_to < timezone.localdate():
-        if successor is not None:
-            info["status"] = "merged"
-            info["note_vi"] = (f"Đơn vị đã sáp nhập vào {successor.name} từ {fmt(u.valid_to + timedelta(days=1))}; "
-                               f"truy theo tổ chức tại thời điểm vi phạm ({fmt(on)})"
-                               + (f"; phần vi phạm từ {fmt(u.valid_to + timedelta(days=1))} truy theo "
-                                  f"{successor.name}." if followed else "."))
-            info["note_en"] = (f"The unit was merged into {successor.name} on {fmt_en(u.valid_to + timedelta(days=1))}; "
-                               f"traced as it was on {fmt_en(on)}"
-                               + (f"; the part from {fmt_en(u.valid_to + timedelta(days=1))} is traced through "
-                                  f"{successor.name}." if followed else "."))
-        else:
-            info["status"] = "abolished"
-            info["note_vi"] = (f"Đơn vị đã giải thể sau {fmt(u.valid_to)}; truy theo tổ chức tại thời điểm vi phạm "
-                               f"({fmt(on)}).")
-            info["note_en"] = f"The unit ceased to exist after {fmt_en(u.valid_to)}; traced as it was on {fmt_en(on)}."
-    return info
-
-
-def officer_brief(o: Officer) -> dict[str, Any]:
-    return {"id": o.pk, "service_number": o.service_number, "full_name": o.full_name, "rank": o.rank}
-
-
-def field_brief(f: FieldOfCharge | None) -> dict[str, Any] | None:
-    return None if f is None else {"id": f.pk, "code": f.code, "name_vi": f.name_vi, "name_en": f.name_en}
-
-
-def assignment_proof(a: Assignment) -> dict[str, Any]:
-    return {"id": a.pk, "position": a.position, "unit_id": a.unit_id, "is_head": a.is_head,
-            "is_deputy": a.is_deputy, "is_acting": a.is_acting, "field": field_brief(a.field),
-            "in_charge_of": a.in_charge_of, "valid_from": a.valid_from, "valid_to": a.valid_to,
-            "decision_ref": a.decision_ref}
-
-
 def category_fields(category_ids: set[int]) -> dict[int, dict[int, FieldOfCharge]]:
     """The fields of charge of each category (one query): the one rule for "this violation is in the
     field the deputy was assigned" is `deputy_in_field` over this map."""
@@ -179,121 +131,6 @@ def deputy_in_field(assignment: Assignment, fields: dict[int, FieldOfCharge]) ->
     """A deputy answers for a violation only when its category belongs to his recorded field; a deputy
     with no field recorded answers for nothing."""
     return assignment.field_id is not None and assignment.field_id in fields
-
-
-def _names(fields: dict[int, FieldOfCharge], lang: str) -> str:
-    return ", ".join((f.name_vi if lang == "vi" else f.name_en) for f in fields.values())
-
-
-@dataclass
-class Leader:
-    role: str
-    assignment: Assignment
-    unit: Unit
-    span: tuple[date, date]
-    matches: list[Match] = field(default_factory=list)
-    exemption: dict[str, str] | None = None
-
-    @property
-    def chosen(self) -> Match | None:
-        return self.matches[0] if self.matches else None
-
-
-def post_title(position: str, unit_name: str) -> str:
-    """The post and its unit as one says it: "Trưởng Công an xã" + "Công an xã Thanh Chương" is
-    "Trưởng Công an xã Thanh Chương", never the unit named twice."""
-    if fold(unit_name) in fold(position):
-        return position
-    words, unit_words = position.split(), unit_name.split()
-    for k in range(min(len(words), len(unit_words)), 0, -1):
-        if fold(" ".join(words[-k:])) == fold(" ".join(unit_words[:k])):
-            return " ".join(words[:-k] + unit_words)
-    return f"{position} {unit_name}"
-
-
-def _post_sentence(a: Assignment, span: tuple[date, date]) -> tuple[str, str]:
-    acting_vi = " (quyền / phụ trách)" if a.is_acting else ""
-    acting_en = " (acting)" if a.is_acting else ""
-    ref_vi = f", quyết định {a.decision_ref}" if a.decision_ref else ""
-    ref_en = f", decision {a.decision_ref}" if a.decision_ref else ""
-    post_vi = post_title(a.position, a.unit.name)
-    of_en = "" if fold(a.unit.name) in fold(a.position) else f" of {a.unit.name}"
-    held_vi = (f"từ ngày {fmt(a.valid_from)}" if a.valid_to is None
-               else span_vi(a.valid_from, a.valid_to))
-    held_en = f"since {fmt_en(a.valid_from)}" if a.valid_to is None else span_en(a.valid_from, a.valid_to)
-    field_vi = f", phụ trách lĩnh vực {a.field.name_vi}," if a.is_deputy and a.field is not None else ""
-    field_en = f", in charge of {a.field.name_en}," if a.is_deputy and a.field is not None else ""
-    vi = (f"Đồng chí {a.officer.full_name} giữ chức {post_vi}{acting_vi}{field_vi} {held_vi}{ref_vi}; "
-          f"phụ trách trong thời gian vi phạm {span_vi(span[0], span[1])}.")
-    en = (f"{a.officer.full_name} held the post {a.position}{of_en}{acting_en}{field_en} {held_en}{ref_en}; "
-          f"in charge during the violation {span_en(span[0], span[1])}.")
-    return vi, en
-
-
-def _leader_dict(leader: Leader, finding: Finding) -> dict[str, Any]:
-    a = leader.assignment
-    post_vi, post_en = _post_sentence(a, leader.span)
-    if leader.role == "deputy" and a.field is not None:
-        post_vi += f" Loại vi phạm “{finding.category.name_vi}” thuộc lĩnh vực này."
-        post_en += f" The category “{finding.category.name_en}” belongs to that field."
-    chosen = leader.chosen
-    if chosen is None:
-        why_vi = post_vi + " Không có quy tắc nào trong bộ quy tắc áp dụng; không đề xuất trách nhiệm."
-        why_en = post_en + " No rule of the rule set applies; no liability proposed."
-    else:
-        why_vi = (f"{post_vi} {chosen.why_vi} Áp dụng quy tắc {chosen.rule.code} "
-                  f"(căn cứ: {chosen.rule.basis}): {chosen.rule.text_vi} Đề xuất: {chosen.form.name_vi}.")
-        why_en = (f"{post_en} {chosen.why_en} Rule {chosen.rule.code} applies "
-                  f"(basis: {chosen.rule.basis}): {chosen.rule.text_en} Proposed: {chosen.form.name_en}.")
-    if leader.exemption is not None:
-        why_vi += " " + leader.exemption["vi"]
-        why_en += " " + leader.exemption["en"]
-    label_vi, label_en = ROLE_LABELS[leader.role]
-    basis = "own" if chosen is not None and chosen.rule.trigger in (
-        Rule.Trigger.KNEW_NOT_ACT, Rule.Trigger.COVERED_UP) else "joint"
-    return {
-        "role": leader.role, "role_label_vi": label_vi, "role_label_en": label_en,
-        "officer": officer_brief(a.officer), "unit": unit_brief(leader.unit),
-        "assignment": assignment_proof(a), "is_acting": a.is_acting,
-        "field": field_brief(a.field) if leader.role == "deputy" else None,
-        "in_charge_from": leader.span[0], "in_charge_to": leader.span[1],
-        "basis": basis,
-        "rule": chosen.rule.as_dict() if chosen else None,
-        "suggested_form": chosen.form.as_dict() if chosen else None,
-        "why_vi": why_vi, "why_en": why_en,
-        "facts": chosen.facts if chosen else {},
-        "other_rules": [m.as_dict() for m in leader.matches[1:]],
-        "exemption": leader.exemption,
-        "time_barred_vi": "", "time_barred_en": "",
-    }
-
-
-def _deputy_notes(finding: Finding, own_fields: dict[int, FieldOfCharge],
-                  deputies: list[Leader]) -> list[dict[str, str]]:
-    """Why each deputy of the unit does or does not answer: the field of the violation and his own."""
-    cat_vi, cat_en = finding.category.name_vi, finding.category.name_en
-    notes: list[dict[str, str]] = []
-    if not own_fields:
-        notes.append({
-            "vi": f"Loại vi phạm “{cat_vi}” chưa được gắn lĩnh vực phụ trách nào: không cấp phó nào chịu trách nhiệm "
-                  "liên đới. Quản trị viên cần gắn lĩnh vực cho loại vi phạm này.",
-            "en": f"The category “{cat_en}” belongs to no field of charge yet: no deputy answers for it. "
-                  "An administrator should say which field it belongs to."})
-    for ld in deputies:
-        a, name = ld.assignment, ld.assignment.officer.full_name
-        if a.field is None:
-            notes.append({
-                "vi": f"Cấp phó {name} chưa được ghi lĩnh vực phụ trách trong hồ sơ bổ nhiệm: không có căn cứ để "
-                      "xác định trách nhiệm liên đới của cấp phó này.",
-                "en": f"Deputy {name} has no field of charge on record: there is no basis to hold this deputy "
-                      "jointly responsible."})
-        elif a.field_id not in own_fields and own_fields:
-            notes.append({
-                "vi": f"Cấp phó {name} phụ trách lĩnh vực {a.field.name_vi}; vi phạm thuộc lĩnh vực "
-                      f"{_names(own_fields, 'vi')}: không chịu trách nhiệm liên đới.",
-                "en": f"Deputy {name} is in charge of {a.field.name_en}; the violation belongs to "
-                      f"{_names(own_fields, 'en')}: not jointly responsible."})
-    return notes
 
 
 def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:

@@ -182,7 +182,7 @@ def build_package(*, package: Any, workdir: Path,
     from django.utils import timezone
 
     from backend.core.store import get_footage_store, get_store
-    from media_ingest.review import selectors
+    from media_ingest.review import selectors, selectors_custody
     from media_ingest.review.models import EvidenceItem
 
     finding = package.finding
@@ -318,7 +318,7 @@ def build_package(*, package: Any, workdir: Path,
         entries.append(entry)
 
     step(n)
-    custody = [selectors.access_to_dict(log) for log in selectors.custody_for_package_file(package=package)]
+    custody = [selectors_custody.access_to_dict(log) for log in selectors_custody.custody_for_package_file(package=package)]
     custody_path = workdir / "custody.json"
     custody_path.write_text(json.dumps({"finding_id": finding.pk if finding else None, "package_id": package.pk,
                                         "entries": custody}, ensure_ascii=False, indent=1), encoding="utf-8")

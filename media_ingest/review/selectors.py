@@ -1,4 +1,6 @@
-"""Reads for footage review, each with its object-level permission check."""
+"""Reads for footage review, each with its object-level permission check: clips, topics, tags,
+findings and evidence, packages. Custody and coverage are in selectors_custody.py, the moments to
+review in selectors_moments.py."""
 from __future__ import annotations
 
 import re
@@ -13,18 +15,10 @@ from django.utils import timezone
 from backend.accounts.models import Role
 from backend.accounts.selectors import user_unit_ids
 from backend.core.errors import DomainError, Forbidden, NotFound
-from backend.org.models import Camera, Counter, Unit
-from inspection.models import Complaint, Finding, SatisfactionRating
+from backend.org.models import Camera, Unit
+from inspection.models import Finding
 from media_ingest.models import Clip, ClipEvent
-from media_ingest.review.models import (
-    AccessLog,
-    EvidenceItem,
-    EvidencePackage,
-    ReviewCoverage,
-    Tag,
-    TagLabel,
-    TagRevision,
-)
+from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage, Tag, TagLabel, TagRevision
 
 # Who may look at footage, tag it, and attach it to findings.
 FOOTAGE_ROLES = {Role.REVIEWER, Role.ADMIN, Role.INSPECTION_LEAD, Role.INSPECTOR, Role.DISCIPLINARY}
@@ -59,7 +53,6 @@ def user_label(user: Any) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
-# --- clips -------------------------------------------------------------------------------------
 def clip_scope_q(user: Any) -> Q:
     """Clips the user may see: their units' cameras; unassigned only for province-wide admin/reviewer."""
     if not user_may_use_review(user=user):
@@ -143,7 +136,6 @@ def clip_events(*, clip: Clip) -> list[ClipEvent]:
     return list(clip.events.order_by("start_s", "id"))
 
 
-# --- topics (websocket) ----------------------------------------------------------------------
 def topic_authorize(*, user: Any, topic: Any) -> str:
     """Normalize a topic and check the user may follow it; raise Forbidden/NotFound otherwise."""
     if not isinstance(topic, str) or not _TOPIC.match(topic):
@@ -194,7 +186,6 @@ def clip_topics(clip: Clip) -> list[str]:
     return topics
 
 
-# --- tags ----------------------------------------------------------------------------------------
 def tag_labels(*, include_inactive: bool = False) -> QuerySet[TagLabel]:
     qs = TagLabel.objects.all()
     return qs if include_inactive else qs.filter(active=True)
@@ -250,7 +241,6 @@ def tag_to_dict(tag: Tag) -> dict[str, Any]:
     }
 
 
-# --- findings and evidence ---------------------------------------------------------------------
 def finding_get_for_evidence(*, user: Any, id: int) -> Finding:  # noqa: A002
     """A finding the user may see (inspection's visibility rules: scope, drafts, secret checks)."""
     from inspection.selectors import findings_visible_to
@@ -364,296 +354,3 @@ def package_download_grant(*, user: Any, package: EvidencePackage, access_id: in
                         "This package download link is invalid, expired or not yours; request the download "
                         "again with a reason.")
     return log
-
-
-# --- custody and coverage ------------------------------------------------------------------------
-def custody_for_clip(*, clip: Clip) -> QuerySet[AccessLog]:
-    """Every view, download, tag change, evidence link and export that touched the clip: exports
-    of findings it is evidence of, and of selections holding its tags."""
-    findings = EvidenceItem.objects.filter(clip=clip).values("finding_id")
-    selections = EvidencePackage.objects.filter(finding__isnull=True, tags__clip=clip).values("pk")
-    exports = [AccessLog.Action.EXPORT, AccessLog.Action.EXPORT_DOWNLOAD]
-    return (AccessLog.objects
-            .filter(Q(clip=clip) | Q(action__in=exports, finding_id__in=findings)
-                    | Q(action__in=exports, package_id__in=selections))
-            .select_related("user", "finding").order_by("at", "id"))
-
-
-def custody_for_package(*, package: EvidencePackage) -> QuerySet[AccessLog]:
-    """The chain of custody a package carries: for a finding, the finding's (its footage, its
-    evidence, every export of it); for a selection, its clips' and its own."""
-    if package.finding is not None:
-        return custody_for_finding(finding=package.finding)
-    clip_ids = package.tags.values("clip_id")
-    return (AccessLog.objects.filter(Q(package=package) | Q(clip_id__in=clip_ids))
-            .select_related("user", "finding").order_by("at", "id"))
-
-
-def custody_for_finding(*, finding: Finding) -> QuerySet[AccessLog]:
-    clip_ids = EvidenceItem.objects.filter(finding=finding, clip__isnull=False).values("clip_id")
-    return (AccessLog.objects.filter(Q(finding=finding) | Q(clip_id__in=clip_ids))
-            .select_related("user", "finding").order_by("at", "id"))
-
-
-HIDDEN_FINDING = "một vi phạm chưa công bố hoặc ngoài phạm vi của bạn"
-HIDDEN_PACKAGE = "một gói chứng cứ ngoài phạm vi của bạn"
-
-
-def _redact(log: AccessLog, label: str) -> None:
-    """Mask, on the in-memory row only (never saved), what the reader may not know: which finding
-    (its reference, the export reason, the package and its hashes) or which out-of-scope clips/tags."""
-    log.redacted = label  # type: ignore[attr-defined]
-    log.finding = None
-    log.package = None
-    log.reason = ""
-    log.object_key = ""
-    log.detail = {}
-
-
-def custody_for_reader(*, user: Any, logs: Any) -> list[AccessLog]:
-    """Custody rows as this reader may read them: a row of a finding the reader may not see
-    (findings_visible_to: drafts, secret checks, other units) or of a package the reader could not
-    open (a selection holding tags of clips outside the reader's scope) keeps its time, person and
-    action, but not the finding's reference, the reason, the package id, hashes or clip/tag ids."""
-    from inspection.selectors import findings_visible_to
-
-    rows = list(logs)
-    finding_ids = {log.finding_id for log in rows if log.finding_id}
-    visible = set(findings_visible_to(user).filter(pk__in=finding_ids).values_list("pk", flat=True))
-    package_ids = {log.package_id for log in rows if log.package_id}
-    out_of_scope_tags = Tag.objects.exclude(clip__in=Clip.objects.filter(clip_scope_q(user)))
-    packages = EvidencePackage.objects.filter(pk__in=package_ids)
-    hidden_packages = (
-        set(packages.filter(finding__isnull=False).exclude(finding__in=findings_visible_to(user))
-            .values_list("pk", flat=True))
-        | set(packages.filter(finding__isnull=True, tags__in=out_of_scope_tags).values_list("pk", flat=True)))
-    for log in rows:
-        if log.finding_id and log.finding_id not in visible:
-            _redact(log, HIDDEN_FINDING)
-        elif log.package_id and log.package_id in hidden_packages:
-            _redact(log, HIDDEN_PACKAGE)
-    return rows
-
-
-def custody_for_package_file(*, package: EvidencePackage) -> list[AccessLog]:
-    """The custody a package's own custody.json carries (hashed and signed, cannot be withdrawn):
-    only what the package's own finding or selection allows. Rows of any other finding, or of
-    packages of other findings or selections, are masked."""
-    rows = list(custody_for_package(package=package))
-    others = {log.package_id for log in rows if log.package_id and log.package_id != package.pk}
-    same_finding = set()
-    if package.finding_id is not None and others:
-        same_finding = set(EvidencePackage.objects.filter(pk__in=others, finding_id=package.finding_id)
-                           .values_list("pk", flat=True))
-    foreign = others - same_finding
-    for log in rows:
-        if log.finding_id and log.finding_id != package.finding_id:
-            _redact(log, HIDDEN_FINDING)
-        elif log.package_id and log.package_id in foreign:
-            _redact(log, HIDDEN_PACKAGE)
-    return rows
-
-
-def access_to_dict(log: AccessLog) -> dict[str, Any]:
-    redacted = getattr(log, "redacted", None)
-    return {
-        "id": log.pk, "at": log.at.isoformat(), "action": log.action,
-        "action_label": log.get_action_display(),
-        "user": {"id": log.user_id, "name": log.user_label},
-        "clip_id": log.clip_id, "tag_id": log.tag_id, "package_id": log.package_id,
-        "finding_id": log.finding_id,
-        "finding_reference": (HIDDEN_FINDING if redacted == HIDDEN_FINDING
-                              else log.finding.reference if log.finding is not None else None),
-        "redacted": redacted,
-        "object_key": log.object_key, "reason": log.reason,
-        "ip": log.ip, "user_agent": log.user_agent,
-        "expires_at": log.expires_at.isoformat() if log.expires_at else None,
-        "detail": log.detail,
-    }
-
-
-def coverage_for_clip(*, clip: Clip) -> dict[str, Any]:
-    from media_ingest.review.ranges import merge_ranges, total
-
-    duration = clip.duration_s or 0.0
-    rows = list(ReviewCoverage.objects.filter(clip=clip).select_related("user").order_by("user_id"))
-    union = merge_ranges([r for row in rows for r in row.ranges])
-    played = total(union)
-
-    def share(seconds: float) -> float | None:
-        return round(min(seconds / duration, 1.0), 4) if duration > 0 else None
-
-    return {
-        "clip_id": clip.pk,
-        "duration_s": clip.duration_s,
-        "reviewers": [{"user": {"id": row.user_id, "name": user_label(row.user)},
-                       "ranges": row.ranges, "seconds": round(row.seconds, 3), "share": share(row.seconds),
-                       "first_at": row.first_at.isoformat(), "updated_at": row.updated_at.isoformat()}
-                      for row in rows],
-        "all": {"ranges": union, "seconds": round(played, 3), "share": share(played),
-                "unplayed": _gaps(union, duration)},
-    }
-
-
-def _gaps(ranges: list[list[float]], duration: float) -> list[list[float]]:
-    gaps, cursor = [], 0.0
-    for start, end in ranges:
-        if start > cursor:
-            gaps.append([round(cursor, 3), round(start, 3)])
-        cursor = max(cursor, end)
-    if duration and cursor < duration:
-        gaps.append([round(cursor, 3), round(duration, 3)])
-    return gaps
-
-
-# --- moments to review -------------------------------------------------------------------------
-@dataclass
-class MomentFilters:
-    start: datetime | None = None
-    end: datetime | None = None
-    unit_id: int | None = None
-    counter_id: int | None = None
-    kind: str | None = None  # complaint | rating
-    footage: bool | None = None  # only moments with (True) or without (False) footage
-
-
-MOMENT_WINDOW_DEFAULT = timedelta(days=30)
-MOMENT_WINDOW_MAX = timedelta(days=366)
-PRIORITY_BONUS = {"high": 20, "urgent": 30, "normal": 10, "low": 0}
-
-NO_FOOTAGE_REASONS = {
-    "no_camera": ("Quầy không có camera.", "The counter has no camera."),
-    "no_clip": ("Không có đoạn video nào ghi lại thời điểm này.", "No clip covers this time."),
-    "clip_failed": ("Đoạn video ghi lại thời điểm này bị lỗi khi xử lý.",
-                    "The clip covering this time failed to process."),
-}
-
-
-def moments_to_review(*, user: Any, filters: MomentFilters) -> list[dict[str, Any]]:
-    """Unsatisfied ratings and complaints with a counter and a time, each with the clip and offset
-    that cover it (or why there is none), riskiest first. Four queries whatever the volume."""
-    require_footage(user)
-    now = timezone.now()
-    end = filters.end or now
-    start = filters.start or (end - MOMENT_WINDOW_DEFAULT)
-    if end <= start:
-        raise DomainError("Thời điểm kết thúc phải sau thời điểm bắt đầu.", "`to` must be after `from`.",
-                          code="invalid_range", fields={"to": ["after from"]})
-    if end - start > MOMENT_WINDOW_MAX:
-        raise DomainError("Khoảng thời gian tối đa 366 ngày.", "The window is at most 366 days.",
-                          code="invalid_range", fields={"from": ["window too long"]})
-    ids = user_unit_ids(user)
-    counters = Counter.objects.all()
-    if ids is not None:
-        counters = counters.filter(unit_id__in=ids)
-    if filters.unit_id is not None:
-        from backend.org.selectors import unit_subtree_ids
-
-        counters = counters.filter(unit_id__in=unit_subtree_ids(root_id=filters.unit_id))
-    if filters.counter_id is not None:
-        counters = counters.filter(pk=filters.counter_id)
-
-    moments: list[dict[str, Any]] = []
-    if filters.kind in (None, "", "complaint"):
-        complaints = (Complaint.objects.filter(counter__in=counters, occurred_at__isnull=False,
-                                               occurred_at__gte=start, occurred_at__lt=end)
-                      .exclude(state=Complaint.State.REJECTED)
-                      .select_related("counter", "counter__unit", "officer", "category"))
-        for c in complaints:
-            risk = 100 + PRIORITY_BONUS.get(getattr(c, "priority", "normal") or "normal", 10)
-            moments.append({
-                "kind": "complaint", "id": c.pk, "at": c.occurred_at, "risk": risk,
-                "counter": c.counter, "summary": c.summary[:300],
-                "detail": {"reference": c.reference, "channel": c.channel, "state": c.state,
-                           "priority": getattr(c, "priority", ""),
-                           "officer": {"id": c.officer_id, "name": c.officer.full_name} if c.officer else None},
-            })
-    if filters.kind in (None, "", "rating"):
-        ratings = (SatisfactionRating.objects.filter(counter__in=counters, score__lte=2,
-                                                     rated_at__gte=start, rated_at__lt=end)
-                   .select_related("counter", "counter__unit"))
-        for r in ratings:
-            moments.append({
-                "kind": "rating", "id": r.pk, "at": r.rated_at, "risk": 50 + (3 - r.score) * 10,
-                "counter": r.counter, "summary": (r.comment or "")[:300],
-                "detail": {"score": r.score, "device_code": r.device_code},
-            })
-    if not moments:
-        return []
-
-    counter_ids = {m["counter"].pk for m in moments}
-    cameras: dict[int, list[int]] = {}
-    for cam_id, counter_id in Camera.objects.filter(counter_id__in=counter_ids).values_list("id", "counter_id"):
-        cameras.setdefault(counter_id, []).append(cam_id)
-    first = min(m["at"] for m in moments)
-    last = max(m["at"] for m in moments)
-    clips_by_camera: dict[int, list[Clip]] = {}
-    for clip in (Clip.objects.filter(camera__counter_id__in=counter_ids, started_at__isnull=False,
-                                     started_at__lte=last, started_at__gte=first - CLIP_MAX_SPAN)
-                 .only("id", "camera_id", "started_at", "duration_s", "state", "key", "error")
-                 .order_by("started_at", "id")):
-        clips_by_camera.setdefault(clip.camera_id, []).append(clip)  # type: ignore[arg-type]
-
-    for m in moments:
-        _attach_footage(m, cameras.get(m["counter"].pk, []), clips_by_camera)
-    if filters.footage is True:
-        moments = [m for m in moments if m["footage"]["available"]]
-    elif filters.footage is False:
-        moments = [m for m in moments if not m["footage"]["available"]]
-    moments.sort(key=lambda m: (-m["risk"], -m["at"].timestamp(), m["kind"], m["id"]))
-    return moments
-
-
-MOMENT_TAG_WINDOW_S = 300.0  # tags this close to a moment are shown with it
-
-
-def moment_tags(*, user: Any, moments: list[dict[str, Any]]) -> dict[tuple[str, int], list[Tag]]:
-    """Live tags near each moment on the clip that covers it (one query for a page of moments), so
-    a reviewer can pick tags from the moments list and export them as a package."""
-    require_footage(user)
-    clip_ids = {m["footage"]["clip_id"] for m in moments if m["footage"].get("available")}
-    by_clip: dict[int, list[Tag]] = {}
-    for tag in (tags_list(user=user).filter(clip_id__in=clip_ids).select_related("label", "author")
-                .order_by("clip_id", "start_s", "id")):
-        by_clip.setdefault(tag.clip_id, []).append(tag)
-    out: dict[tuple[str, int], list[Tag]] = {}
-    for m in moments:
-        footage = m["footage"]
-        if not footage.get("available"):
-            continue
-        at = float(footage["offset_s"])
-        out[(m["kind"], m["id"])] = [t for t in by_clip.get(footage["clip_id"], [])
-                                     if t.end_s >= at - MOMENT_TAG_WINDOW_S and t.start_s <= at + MOMENT_TAG_WINDOW_S]
-    return out
-
-
-def _attach_footage(moment: dict[str, Any], camera_ids: list[int],
-                    clips_by_camera: dict[int, list[Clip]]) -> None:
-    at = moment["at"]
-    if not camera_ids:
-        moment["footage"] = _no_footage("no_camera")
-        return
-    covering: list[Clip] = []
-    for cam_id in camera_ids:
-        for clip in clips_by_camera.get(cam_id, []):
-            if clip.duration_s and clip.started_at <= at < clip.started_at + timedelta(seconds=clip.duration_s):
-                covering.append(clip)
-    usable = [c for c in covering if c.state != Clip.State.FAILED]
-    if usable:
-        # Prefer a fully indexed clip, then the latest version.
-        rank = {Clip.State.INDEXED: 0, Clip.State.PARTIAL: 1}
-        best = sorted(usable, key=lambda c: (rank.get(c.state, 2), -c.pk))[0]
-        moment["footage"] = {
-            "available": True, "clip_id": best.pk, "camera_id": best.camera_id, "clip_state": best.state,
-            "offset_s": round((at - best.started_at).total_seconds(), 3),
-            "clip_started_at": best.started_at.isoformat(), "duration_s": best.duration_s,
-            "other_clip_ids": [c.pk for c in usable if c.pk != best.pk],
-        }
-        return
-    moment["footage"] = _no_footage("clip_failed" if covering else "no_clip",
-                                    clip_id=covering[0].pk if covering else None)
-
-
-def _no_footage(reason: str, clip_id: int | None = None) -> dict[str, Any]:
-    vi, en = NO_FOOTAGE_REASONS[reason]
-    return {"available": False, "reason": reason, "reason_vi": vi, "reason_en": en, "clip_id": clip_id}

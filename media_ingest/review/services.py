@@ -1,38 +1,25 @@
-"""Writes of footage review. Each validates everything first, writes in one transaction, leaves
-an audit event (and a custody entry where footage is touched), and broadcasts after commit."""
+"""Writes of footage review: the access log, the tag taxonomy, tags, evidence on findings. Playback,
+custody and coverage are in services_playback.py, evidence packages in services_packages.py. Each
+validates everything first, then writes in one transaction with its audit record."""
 from __future__ import annotations
 
 import math
 import re
-import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.events import broadcast_on_commit
-from backend.core.jobs import enqueue_on_commit
-from backend.core.store import get_store
 from backend.core.uploads import store_upload
 from inspection.models import Finding
 from media_ingest.models import Clip
 from media_ingest.review import selectors
-from media_ingest.review.models import (
-    AccessLog,
-    EvidenceItem,
-    EvidencePackage,
-    ReviewCoverage,
-    Tag,
-    TagLabel,
-    TagRevision,
-)
-from media_ingest.review.ranges import merge_ranges, parse_ranges, total
-from media_ingest.selectors import clip_object_store
+from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage, Tag, TagLabel, TagRevision
 
 REASON_MIN = 5
 NOTE_MAX = 4000
@@ -74,7 +61,6 @@ def access_log_add(*, user: Any, action: str, clip: Clip | None = None, tag: Tag
     return log
 
 
-# --- taxonomy -------------------------------------------------------------------------------------
 @transaction.atomic
 def tag_labels_seed(*, by: Any = "seed") -> int:
     """Create the default labels that do not exist yet (idempotent). Returns how many were added."""
@@ -124,7 +110,6 @@ def tag_label_update(*, by: Any, label: TagLabel, changes: dict[str, Any]) -> Ta
     return label
 
 
-# --- tags -----------------------------------------------------------------------------------------
 def _check_range(clip: Clip, start_s: float, end_s: float) -> tuple[float, float]:
     if not (math.isfinite(start_s) and math.isfinite(end_s)) or start_s < 0 or end_s <= start_s:
         raise _invalid("cần 0 ≤ bắt đầu < kết thúc.", "0 <= start_s < end_s is required.", "end_s", "invalid_range")
@@ -266,127 +251,6 @@ def tag_delete(*, by: Any, tag: Tag, revision: int, reason: str, ip: str | None 
     return current
 
 
-# --- playback, custody, coverage -----------------------------------------------------------------
-@transaction.atomic
-def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", download: bool = False,
-                   ip: str | None = None, user_agent: str = "") -> tuple[str, datetime, AccessLog]:
-    """A short-lived URL to the proxy (when there is one) or the original, logged as custody."""
-    selectors.require_footage(by)
-    reason = _clean_reason(reason)
-    if variant not in ("auto", "proxy", "original"):
-        raise _invalid("variant phải là auto, proxy hoặc original.", "variant is auto, proxy or original.",
-                       "variant")
-    if clip.state == Clip.State.EXPIRED:
-        raise Conflict("Đoạn video đã bị xóa khi hết thời hạn lưu trữ; hồ sơ truy cập vẫn được giữ.",
-                       "The clip's footage expired and was deleted; its custody record is kept.", code="expired")
-    if variant == "proxy" and not clip.proxy_key:
-        raise Conflict("Đoạn video chưa có bản xem trên trình duyệt (proxy).",
-                       "This clip has no browser proxy.", code="no_proxy")
-    key = clip.proxy_key if variant == "proxy" or (variant == "auto" and clip.proxy_key and not download) \
-        else clip.key
-    used = "proxy" if key == clip.proxy_key and clip.proxy_key else "original"
-    seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
-    filename = None
-    if download:
-        stamp = timezone.localtime(clip.started_at).strftime("%Y%m%d-%H%M%S") if clip.started_at else str(clip.pk)
-        code = clip.camera.code if clip.camera_id else "unassigned"
-        filename = f"{code}_{stamp}{Path(key).suffix or '.mp4'}"
-    url = clip_object_store(clip=clip, key=key).playback_url(key, seconds=seconds, filename=filename,
-                                                             viewer=by.pk)
-    expires_at = timezone.now() + timedelta(seconds=seconds)
-    log = access_log_add(user=by, action=AccessLog.Action.DOWNLOAD if download else AccessLog.Action.VIEW,
-                         clip=clip, object_key=key, reason=reason, ip=ip, user_agent=user_agent,
-                         expires_at=expires_at,
-                         detail={"variant": used, "ttl_seconds": seconds, "clip_sha256": clip.sha256,
-                                 "clip_version_id": clip.version_id})
-    return url, expires_at, log
-
-
-def _stills_to_log(*, by: Any, clip: Clip, objects: dict[str, str], session: str) -> dict[str, str]:
-    """The stills of `objects` this person has not yet been shown in this browser session.
-
-    Posters, sprite sheets and event thumbnails are frames of the footage, so showing them is custody;
-    but a list page fetches a poster per row on every visit and the player re-reads its timeline,
-    which flooded the log with identical entries and buried the real accesses. Each still is logged
-    the first time a session is shown it (who, when, which objects); watching or downloading the
-    footage itself is logged every time (playback_issue). Without a session (a token client) every
-    issue is logged."""
-    if not session:
-        return objects
-    shown: set[str] = set()
-    for detail in AccessLog.objects.filter(user=by, clip=clip, action=AccessLog.Action.PREVIEW,
-                                           detail__session=session).values_list("detail", flat=True):
-        shown.update((detail or {}).get("objects", {}).values())
-    return {name: key for name, key in objects.items() if key not in shown}
-
-
-@transaction.atomic
-def previews_issue(*, by: Any, clip: Clip, keys: dict[str, str], ip: str | None = None,
-                   user_agent: str = "", session: str = "") -> dict[str, str | None]:
-    """Short-lived URLs of a clip's derived images (poster, sprite sheet and its WebVTT, event
-    thumbnails), from the app's store. They show the footage, so the stills not yet shown in this
-    session are one custody entry (and its audit event): who, when, which objects, until when."""
-    selectors.require_footage(by)
-    seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
-    store = get_store()
-    issued = {name: key for name, key in keys.items() if key}
-    urls: dict[str, str | None] = {name: None for name in keys}
-    urls.update({name: store.playback_url(key, seconds=seconds, viewer=by.pk) for name, key in issued.items()})
-    new = _stills_to_log(by=by, clip=clip, objects=issued, session=session)
-    if new:
-        access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=next(iter(new.values())),
-                       ip=ip, user_agent=user_agent, expires_at=timezone.now() + timedelta(seconds=seconds),
-                       detail={"objects": new, "ttl_seconds": seconds, "clip_sha256": clip.sha256,
-                               **({"session": session} if session else {})})
-    return urls
-
-
-def poster_open(*, by: Any, clip: Clip, ip: str | None = None, user_agent: str = "", session: str = "") -> BinaryIO:
-    """Open a clip's poster (a still of its footage) for the clip list: refused like the footage
-    (role, scope, expired clip), and logged in the clip's custody the first time this session is shown it."""
-    from backend.core.errors import NotFound
-    from backend.core.store import StoreError
-
-    selectors.require_footage(by)
-    if clip.state == Clip.State.EXPIRED or not clip.poster_key:
-        raise NotFound("Đoạn video chưa có ảnh đại diện.", "The clip has no poster image.")
-    try:
-        handle = get_store().open(clip.poster_key)
-    except StoreError as exc:
-        raise NotFound("Ảnh đại diện không còn trong kho lưu trữ.", "The poster is missing from the store.") from exc
-    with transaction.atomic():
-        if _stills_to_log(by=by, clip=clip, objects={"poster": clip.poster_key}, session=session):
-            access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=clip.poster_key, ip=ip,
-                           user_agent=user_agent, detail={"objects": {"poster": clip.poster_key},
-                                                          "clip_sha256": clip.sha256, "served": "list",
-                                                          **({"session": session} if session else {})})
-    return handle
-
-
-@transaction.atomic
-def coverage_record(*, by: Any, clip: Clip, ranges: Any) -> ReviewCoverage:
-    """Merge the ranges a reviewer's player actually played into their coverage of the clip."""
-    selectors.require_footage(by)
-    try:
-        parsed = parse_ranges(ranges, duration=clip.duration_s)
-    except ValueError as exc:
-        raise _invalid(f"khoảng đã xem không hợp lệ: {exc}.", f"bad played ranges: {exc}.", "ranges") from exc
-    now = timezone.now()
-    row = ReviewCoverage.objects.select_for_update().filter(clip=clip, user=by).first()
-    if row is None:
-        row = ReviewCoverage(clip=clip, user=by, ranges=[], seconds=0.0, first_at=now, updated_at=now)
-    before = row.seconds
-    row.ranges = merge_ranges([*row.ranges, *parsed], join_gap=0.05)
-    row.seconds = round(total(row.ranges), 3)
-    row.updated_at = now
-    row.save()
-    audit_record(actor=by, verb="footage.coverage", obj=row,
-                 payload={"clip": clip.pk, "added": [list(r) for r in parsed[:50]],
-                          "seconds_before": before, "seconds_after": row.seconds})
-    return row
-
-
-# --- evidence -----------------------------------------------------------------------------------
 def _evidence_broadcast(item: EvidenceItem, topics: list[str]) -> None:
     broadcast_on_commit(topics, {"type": "evidence.linked", "finding_id": item.finding_id,
                                  "evidence": evidence_to_dict(item)})
@@ -490,141 +354,6 @@ def evidence_add_file(*, by: Any, finding: Finding, fileobj: BinaryIO, filename:
                                                   "size_bytes": written})
     _evidence_broadcast(item, [f"unit:{finding.unit_id}"])
     return item
-
-
-# --- evidence packages ----------------------------------------------------------------------------
-@transaction.atomic
-def package_request(*, by: Any, finding: Finding, reason: str, ip: str | None = None,
-                    user_agent: str = "") -> EvidencePackage:
-    """Ask for an evidence package; a job cuts the segments and builds the ZIP."""
-    from media_ingest.review import tasks
-
-    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    reason = _clean_reason(reason)
-    if selectors.package_sources(finding=finding).empty:
-        raise Conflict("Vi phạm chưa có chứng cứ nào để xuất.", "The finding has no evidence to export.",
-                       code="no_evidence")
-    if EvidencePackage.objects.filter(finding=finding, state__in=[EvidencePackage.State.PENDING,
-                                                                  EvidencePackage.State.BUILDING]).exists():
-        raise Conflict("Một gói chứng cứ của vi phạm này đang được tạo.",
-                       "A package for this finding is already being built.", code="package_in_progress")
-    package = EvidencePackage.objects.create(finding=finding, requested_by=by, requested_at=timezone.now(),
-                                             reason=reason)
-    access_log_add(user=by, action=AccessLog.Action.EXPORT, package=package, finding=finding, reason=reason,
-                   ip=ip, user_agent=user_agent, detail={"state": "requested"})
-    enqueue_on_commit(tasks.evidence_package_build, package.pk)
-    return package
-
-
-PACKAGE_TAGS_MAX = 100
-
-
-@transaction.atomic
-def package_request_tags(*, by: Any, tags: list[Tag], reason: str, ip: str | None = None,
-                         user_agent: str = "") -> EvidencePackage:
-    """Ask for a package of a selection of tags (on one clip or from the moments list), before or
-    without a finding. The caller fetched each tag through its permission check."""
-    from media_ingest.review import tasks
-
-    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    reason = _clean_reason(reason)
-    unique = {t.pk: t for t in tags}
-    if not unique:
-        raise _invalid("chọn ít nhất một thẻ.", "select at least one tag.", "tag_ids")
-    if len(unique) > PACKAGE_TAGS_MAX:
-        raise _invalid(f"tối đa {PACKAGE_TAGS_MAX} thẻ một gói.", f"at most {PACKAGE_TAGS_MAX} tags a package.",
-                       "tag_ids")
-    deleted = sorted(pk for pk, t in unique.items() if t.deleted_at is not None)
-    if deleted:
-        raise Conflict(f"Thẻ {', '.join(map(str, deleted))} đã bị xóa.", f"Tags {deleted} were deleted.",
-                       code="tag_deleted")
-    expired = sorted({t.clip_id for t in unique.values() if t.clip.state == Clip.State.EXPIRED})
-    if expired:
-        raise Conflict("Đoạn video của thẻ đã bị xóa khi hết thời hạn lưu trữ.",
-                       f"The footage of clips {expired} expired and was deleted.", code="expired")
-    package = EvidencePackage.objects.create(finding=None, requested_by=by, requested_at=timezone.now(),
-                                             reason=reason)
-    package.tags.set(list(unique.values()))
-    for clip_id in sorted({t.clip_id for t in unique.values()}):
-        clip = next(t.clip for t in unique.values() if t.clip_id == clip_id)
-        access_log_add(user=by, action=AccessLog.Action.EXPORT, package=package, clip=clip, reason=reason,
-                       ip=ip, user_agent=user_agent,
-                       detail={"state": "requested", "tags": sorted(t.pk for t in unique.values()
-                                                                    if t.clip_id == clip_id)})
-    enqueue_on_commit(tasks.evidence_package_build, package.pk)
-    return package
-
-
-def package_build(*, package_id: int) -> EvidencePackage:
-    """Build the ZIP outside any request (job). Idempotent: a ready package is left alone."""
-    from media_ingest.review import package as pkg
-
-    with transaction.atomic():
-        package = EvidencePackage.objects.select_for_update(of=("self",)).select_related("finding", "requested_by").get(
-            pk=package_id)
-        if package.state == EvidencePackage.State.READY:
-            return package
-        package.state = EvidencePackage.State.BUILDING
-        package.progress = 0.0
-        package.save(update_fields=["state", "progress"])
-
-    def progress(share: float) -> None:  # outside any transaction: readers see it while the job runs
-        EvidencePackage.objects.filter(pk=package.pk).update(progress=round(min(max(share, 0.0), 0.99), 3))
-
-    try:
-        with tempfile.TemporaryDirectory(prefix="cw-package-") as tmpdir:
-            result = pkg.build_package(package=package, workdir=Path(tmpdir), on_progress=progress)
-            folder = f"finding-{package.finding_id}" if package.finding_id else "selections"
-            key = f"evidence/packages/{folder}/package-{package.pk}.zip"
-            get_store().put_file(key, result.path, "application/zip")
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the package for the user
-        vi = exc.vi if isinstance(exc, pkg.PackageError) else f"lỗi không lường trước khi tạo gói: {exc}"
-        with transaction.atomic():
-            EvidencePackage.objects.filter(pk=package.pk).update(
-                state=EvidencePackage.State.FAILED, error=vi[:2000], error_en=str(exc)[:2000],
-                finished_at=timezone.now())
-            audit_record(actor=None, verb="evidence_package.failed", obj=package, payload={"error": str(exc)[:500]})
-        package.refresh_from_db()
-        return package
-    with transaction.atomic():
-        package.state = EvidencePackage.State.READY
-        package.progress = 1.0
-        package.key = key
-        package.size_bytes = result.size
-        package.sha256 = result.sha256
-        package.manifest_sha256 = result.manifest_sha256
-        package.manifest = result.manifest
-        package.manifest_signature = result.signature
-        package.finished_at = timezone.now()
-        package.error = package.error_en = ""
-        package.save()
-        access_log_add(user=package.requested_by, action=AccessLog.Action.EXPORT, package=package,
-                       finding=package.finding, object_key=key, reason=package.reason,
-                       detail={"state": "ready", "sha256": result.sha256,
-                               "manifest_sha256": result.manifest_sha256,
-                               "files": len(result.manifest.get("files", []))})
-    return package
-
-
-@transaction.atomic
-def package_download(*, by: Any, package: EvidencePackage, reason: str, ip: str | None = None,
-                     user_agent: str = "") -> tuple[str, datetime]:
-    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    reason = _clean_reason(reason)
-    if package.state != EvidencePackage.State.READY:
-        raise Conflict("Gói chứng cứ chưa sẵn sàng.", "The package is not ready.", code="not_ready")
-    seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
-    expires_at = timezone.now() + timedelta(seconds=seconds)
-    log = access_log_add(user=by, action=AccessLog.Action.EXPORT_DOWNLOAD, package=package, finding=package.finding,
-                         object_key=package.key, reason=reason, ip=ip, user_agent=user_agent, expires_at=expires_at,
-                         detail={"sha256": package.sha256})
-    # not a bearer link: the ZIP is served by the API to the signed-in user who asked, within the TTL
-    # (selectors.package_download_grant), and each fetch is recorded with its requester
-    return f"/api/media/evidence/packages/{package.pk}/file/?access={log.pk}", expires_at
-
-
-def package_reference(package: EvidencePackage) -> str:
-    return package.finding.reference if package.finding is not None else "tags"
 
 
 def require_admin(user: Any) -> None:

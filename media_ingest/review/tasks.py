@@ -7,6 +7,6 @@ from celery import shared_task
 @shared_task(name="review.evidence_package_build", queue="evidence", acks_late=True,
              time_limit=60 * 30, soft_time_limit=60 * 28)
 def evidence_package_build(package_id: int) -> str:
-    from media_ingest.review.services import package_build
+    from media_ingest.review.services_packages import package_build
 
     return package_build(package_id=package_id).state

@@ -38,7 +38,7 @@ class UnitFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Unit:
-        from backend.org.services import unit_create
+        from backend.org.services_units import unit_create
 
         successor = kwargs.pop("successor", None)
         unit = unit_create(by=BY, **kwargs)
@@ -58,7 +58,7 @@ class OfficerFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Officer:
-        from backend.org.services import officer_create
+        from backend.org.services_officers import officer_create
 
         return officer_create(by=BY, **kwargs)
 
@@ -80,7 +80,7 @@ class AssignmentFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Assignment:
-        from backend.org.services import assignment_create
+        from backend.org.services_officers import assignment_create
 
         field = kwargs.pop("field", None)  # a field of charge by code: field="HANH_CHINH"
         if isinstance(field, str):

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from backend.accounts.models import Role
-from inspection.accountability import services
+from inspection.accountability import services_cases
 from tests.accountability.factories import (
     PASSWORD,
     AssignmentFactory,
@@ -59,18 +59,18 @@ def world() -> World:
 
     finding_elsewhere = FindingFactory(unit=elsewhere, on=date(2026, 5, 4), violators=[mover],
                                        title="Thu tiền ngoài quy định của công dân")
-    case_elsewhere = services.case_create(by=discipline, subject_kind="officer", officer=mover, unit=None,
-                                          findings=[finding_elsewhere], title="Hồ sơ ở xã Khác")
-    services.case_add_factor(by=discipline, case=case_elsewhere, kind="aggravating", text="Đã được nhắc nhở")
-    services.case_add_document(by=discipline, case=case_elsewhere, kind="self_review",
-                               fileobj=io.BytesIO(b"ban tu kiem diem"), filename="tu-kiem-diem.txt", size=16)
+    case_elsewhere = services_cases.case_create(by=discipline, subject_kind="officer", officer=mover, unit=None,
+                                                findings=[finding_elsewhere], title="Hồ sơ ở xã Khác")
+    services_cases.case_add_factor(by=discipline, case=case_elsewhere, kind="aggravating", text="Đã được nhắc nhở")
+    services_cases.case_add_document(by=discipline, case=case_elsewhere, kind="self_review",
+                                     fileobj=io.BytesIO(b"ban tu kiem diem"), filename="tu-kiem-diem.txt", size=16)
     finding_home = FindingFactory(unit=home, on=date(2026, 5, 5), violators=[local])
-    case_home = services.case_create(by=discipline, subject_kind="officer", officer=local, unit=None,
-                                     findings=[finding_home], title="Hồ sơ ở xã Nhà")
+    case_home = services_cases.case_create(by=discipline, subject_kind="officer", officer=local, unit=None,
+                                           findings=[finding_home], title="Hồ sơ ở xã Nhà")
     other_home = FindingFactory(unit=home, on=date(2023, 3, 1), violators=[mover])
     other_away = FindingFactory(unit=elsewhere, on=date(2026, 6, 1), violators=[mover])
-    case_mixed = services.case_create(by=discipline, subject_kind="officer", officer=mover, unit=None,
-                                      findings=[other_home, other_away], title="Hồ sơ ở hai xã")
+    case_mixed = services_cases.case_create(by=discipline, subject_kind="officer", officer=mover, unit=None,
+                                            findings=[other_home, other_away], title="Hồ sơ ở hai xã")
     return World(home=home, elsewhere=elsewhere, mover=mover, local=local, case_elsewhere=case_elsewhere,
                  case_home=case_home, case_mixed=case_mixed, finding_elsewhere=finding_elsewhere,
                  head_client=login_client(head_user.username, PASSWORD),
@@ -144,17 +144,17 @@ def test_a_repeat_counts_but_the_earlier_case_elsewhere_is_not_named_to_the_unit
     discipline = User.objects.get(username=world.case_home.created_by.username)
     category = CategoryFactory()
     earlier = FindingFactory(unit=world.elsewhere, category=category, on=date(2025, 12, 1), violators=[world.mover])
-    prior = services.case_create(by=discipline, subject_kind="officer", officer=world.mover, unit=None,
-                                 findings=[earlier], title="Hồ sơ trước ở xã Khác")
-    services.case_transition(by=discipline, case=prior, to="considering", no_self_review_reason="Đã chuyển công tác")
+    prior = services_cases.case_create(by=discipline, subject_kind="officer", officer=world.mover, unit=None,
+                                       findings=[earlier], title="Hồ sơ trước ở xã Khác")
+    services_cases.case_transition(by=discipline, case=prior, to="considering", no_self_review_reason="Đã chuyển công tác")
     case_opened_on(prior.pk, date(2026, 1, 5))
-    services.case_propose(by=discipline, case=prior, form_code="khien_trach", note="Đề xuất theo quy tắc")
-    services.case_record_council(by=discipline, case=prior, held_on=date(2026, 1, 10), note="Hội đồng kỷ luật họp")
-    services.case_decide(by=discipline, case=prior, form_code="khien_trach", decision_number="99/QĐ-BÍ-MẬT",
-                         authority="Giám đốc Công an tỉnh", decision_date=date(2026, 1, 15))
+    services_cases.case_propose(by=discipline, case=prior, form_code="khien_trach", note="Đề xuất theo quy tắc")
+    services_cases.case_record_council(by=discipline, case=prior, held_on=date(2026, 1, 10), note="Hội đồng kỷ luật họp")
+    services_cases.case_decide(by=discipline, case=prior, form_code="khien_trach", decision_number="99/QĐ-BÍ-MẬT",
+                               authority="Giám đốc Công an tỉnh", decision_date=date(2026, 1, 15))
     again = FindingFactory(unit=world.home, category=category, on=date(2026, 6, 1), violators=[world.mover])
-    case = services.case_create(by=discipline, subject_kind="officer", officer=world.mover, unit=None,
-                                findings=[again], title="Tái phạm ở xã Nhà")
+    case = services_cases.case_create(by=discipline, subject_kind="officer", officer=world.mover, unit=None,
+                                      findings=[again], title="Tái phạm ở xã Nhà")
     seen = world.head_client.get(f"/api/accountability/cases/{case.pk}/")
     assert seen.status_code == 200
     steps = seen.json()["computed"]["steps"]

@@ -8,7 +8,13 @@ import pytest
 
 from backend.audit.models import AuditEvent
 from backend.core.errors import Conflict, DomainError
-from inspection.accountability import selectors, services
+from inspection.accountability import (
+    selectors,
+    services_appeals,
+    services_cases,
+    services_liabilities,
+    services_rulesets,
+)
 from inspection.accountability.models import CaseEvent, DisciplinaryCase
 from tests.accountability.factories import case_opened_on
 
@@ -27,19 +33,19 @@ def _admin() -> Any:
 
 
 def open_case(demo: Any, findings: list[Any], sn: str = "NA-2104") -> DisciplinaryCase:
-    return services.case_create(by=demo.users["discipline"], subject_kind="officer", officer=demo.officers[sn],
-                                unit=None, findings=findings, title="Xử lý kỷ luật cán bộ một cửa")
+    return services_cases.case_create(by=demo.users["discipline"], subject_kind="officer", officer=demo.officers[sn],
+                                      unit=None, findings=findings, title="Xử lý kỷ luật cán bộ một cửa")
 
 
 def decide(demo: Any, case: DisciplinaryCase, form: str, on: date) -> DisciplinaryCase:
     by = demo.users["discipline"]
-    services.case_transition(by=by, case=case, to="considering",
-                             no_self_review_reason="Cán bộ từ chối viết bản kiểm điểm")
+    services_cases.case_transition(by=by, case=case, to="considering",
+                                   no_self_review_reason="Cán bộ từ chối viết bản kiểm điểm")
     case_opened_on(case.pk, on)
-    services.case_propose(by=by, case=case, form_code=form, note="Đề xuất theo kết quả xem xét")
-    services.case_record_council(by=by, case=case, held_on=on, note="Hội đồng kỷ luật họp và biểu quyết")
-    return services.case_decide(by=by, case=case, form_code=form, decision_number=f"QĐ {case.pk}/QĐ-CAT",
-                                authority="Giám đốc Công an tỉnh", decision_date=on)
+    services_cases.case_propose(by=by, case=case, form_code=form, note="Đề xuất theo kết quả xem xét")
+    services_cases.case_record_council(by=by, case=case, held_on=on, note="Hội đồng kỷ luật họp và biểu quyết")
+    return services_cases.case_decide(by=by, case=case, form_code=form, decision_number=f"QĐ {case.pk}/QĐ-CAT",
+                                      authority="Giám đốc Công an tỉnh", decision_date=on)
 
 
 def test_one_violation_and_factor_balance(make_finding: Any, demo: Any) -> None:
@@ -49,13 +55,13 @@ def test_one_violation_and_factor_balance(make_finding: Any, demo: Any) -> None:
     assert [s["code"] for s in v.as_dict()["steps"]] == ["single", "factors"]
     assert v.computed_form.code == "khien_trach"
     by = demo.users["discipline"]
-    services.case_add_factor(by=by, case=case, kind="aggravating", text="Vi phạm kéo dài")
+    services_cases.case_add_factor(by=by, case=case, kind="aggravating", text="Vi phạm kéo dài")
     assert view(case).computed_form.code == "canh_cao"
     assert view(case).steps[-1].change == 1
-    services.case_add_factor(by=by, case=case, kind="mitigating", text="Thành khẩn nhận lỗi")
+    services_cases.case_add_factor(by=by, case=case, kind="mitigating", text="Thành khẩn nhận lỗi")
     v = view(case)
     assert v.computed_form.code == "khien_trach" and v.steps[-1].change == 0 and "cân bằng" in v.steps[-1].text_vi
-    services.case_add_factor(by=by, case=case, kind="mitigating", text="Chủ động khắc phục hậu quả")
+    services_cases.case_add_factor(by=by, case=case, kind="mitigating", text="Chủ động khắc phục hậu quả")
     v = view(case)
     assert v.computed_form.code == "khong_hoan_thanh" and v.steps[-1].change == -1
     assert (v.aggravating, v.mitigating) == (1, 2)
@@ -103,9 +109,9 @@ def test_officer_must_be_related_to_the_finding(make_finding: Any, demo: Any) ->
 
 def test_head_with_confirmed_liability_gets_a_case_on_that_basis(make_finding: Any, demo: Any) -> None:
     f = make_finding("CAX-TC", "serious", date(2026, 6, 1), violators=("NA-2104",))
-    _, created, _ = services.liabilities_propose(by=demo.users["discipline"], finding=f)
+    _, created, _ = services_liabilities.liabilities_propose(by=demo.users["discipline"], finding=f)
     head = next(x for x in created if x.role == "head")
-    services.liability_confirm(by=demo.users["discipline"], liability=head, reason="Xác nhận trách nhiệm liên đới")
+    services_liabilities.liability_confirm(by=demo.users["discipline"], liability=head, reason="Xác nhận trách nhiệm liên đới")
     case = open_case(demo, [f], sn="NA-2102")
     v = view(case)
     assert v.violations[0].rule_code == "LD-H1" and v.computed_form.code == "phe_binh"
@@ -115,8 +121,8 @@ def test_head_with_confirmed_liability_gets_a_case_on_that_basis(make_finding: A
 def test_limitation_restarts_on_a_new_violation_only_when_the_rule_set_says_so(make_finding: Any, demo: Any) -> None:
     from inspection.accountability import defaults
 
-    services.ruleset_create(by=demo.users["admin"], data={**defaults.ruleset_payload(),
-                                                          "restart_on_new_violation": True})
+    services_rulesets.ruleset_create(by=demo.users["admin"], data={**defaults.ruleset_payload(),
+                                                                   "restart_on_new_violation": True})
     old = make_finding("CAX-TTTC", "less_serious", date(2024, 5, 10), violators=("NA-2104",))
     case = open_case(demo, [old])
     lim = view(case, today=date(2026, 3, 1)).limitation
@@ -152,36 +158,36 @@ def test_lifecycle_with_self_review_decision_and_appeal(make_finding: Any, demo:
     case = open_case(demo, [f])
     case_opened_on(case.pk, date(2026, 6, 10))
     with pytest.raises(Conflict) as err:
-        services.case_transition(by=by, case=case, to="considering")
+        services_cases.case_transition(by=by, case=case, to="considering")
     assert err.value.code == "self_review_missing"
-    services.case_transition(by=by, case=case, to="self_review")
+    services_cases.case_transition(by=by, case=case, to="self_review")
     upload = SimpleUploadedFile("tu-kiem-diem.pdf", b"%PDF-1.4 ban tu kiem diem", content_type="application/pdf")
-    doc = services.case_add_document(by=by, case=case, kind="self_review", fileobj=upload, filename=upload.name,
-                                     size=upload.size, content_type="application/pdf")
+    doc = services_cases.case_add_document(by=by, case=case, kind="self_review", fileobj=upload, filename=upload.name,
+                                           size=upload.size, content_type="application/pdf")
     assert len(doc.sha256) == 64
-    services.case_transition(by=by, case=case, to="considering")
+    services_cases.case_transition(by=by, case=case, to="considering")
     with pytest.raises(DomainError) as err:
-        services.case_propose(by=by, case=case, form_code="canh_cao")
+        services_cases.case_propose(by=by, case=case, form_code="canh_cao")
     assert err.value.code == "reason_required"  # differs from the computed khiển trách without a reason
-    services.case_propose(by=by, case=case, form_code="khien_trach")
+    services_cases.case_propose(by=by, case=case, form_code="khien_trach")
     with pytest.raises(Conflict) as err:
-        services.case_decide(by=by, case=case, form_code="khien_trach", decision_number="123/QĐ-CAT",
-                             authority="Giám đốc Công an tỉnh", decision_date=date(2026, 7, 1))
+        services_cases.case_decide(by=by, case=case, form_code="khien_trach", decision_number="123/QĐ-CAT",
+                                   authority="Giám đốc Công an tỉnh", decision_date=date(2026, 7, 1))
     assert err.value.code == "council_required"
-    services.case_record_council(by=by, case=case, held_on=date(2026, 6, 25), note="Hội đồng kỷ luật biểu quyết")
+    services_cases.case_record_council(by=by, case=case, held_on=date(2026, 6, 25), note="Hội đồng kỷ luật biểu quyết")
     with pytest.raises(DomainError):
-        services.case_decide(by=by, case=case, form_code="khien_trach", decision_number=" ", authority="Giám đốc",
-                             decision_date=date(2026, 7, 1))
-    services.case_decide(by=by, case=case, form_code="khien_trach", decision_number="123/QĐ-CAT",
-                         authority="Giám đốc Công an tỉnh", decision_date=date(2026, 7, 1))
+        services_cases.case_decide(by=by, case=case, form_code="khien_trach", decision_number=" ", authority="Giám đốc",
+                                   decision_date=date(2026, 7, 1))
+    services_cases.case_decide(by=by, case=case, form_code="khien_trach", decision_number="123/QĐ-CAT",
+                               authority="Giám đốc Công an tỉnh", decision_date=date(2026, 7, 1))
     with pytest.raises(Conflict):
-        services.case_add_factor(by=by, case=case, kind="mitigating", text="Muộn")
-    services.case_appeal(by=by, case=case, filed_on=date(2026, 7, 10), text="Đề nghị xem xét lại hình thức")
-    services.case_appeal_resolve(by=by, case=case, result="changed", decided_on=date(2026, 8, 1),
-                                 note="Có tình tiết giảm nhẹ mới", form_code="khong_hoan_thanh")
+        services_cases.case_add_factor(by=by, case=case, kind="mitigating", text="Muộn")
+    services_appeals.case_appeal(by=by, case=case, filed_on=date(2026, 7, 10), text="Đề nghị xem xét lại hình thức")
+    services_appeals.case_appeal_resolve(by=by, case=case, result="changed", decided_on=date(2026, 8, 1),
+                                         note="Có tình tiết giảm nhẹ mới", form_code="khong_hoan_thanh")
     case.refresh_from_db()
     assert case.state == "decided" and case.decided_form.code == "khong_hoan_thanh"
-    services.case_transition(by=by, case=case, to="closed")
+    services_cases.case_transition(by=by, case=case, to="closed")
     verbs = list(CaseEvent.objects.filter(case=case).values_list("verb", flat=True))
     assert verbs == ["create", "transition", "document_add", "transition", "propose", "council", "decide", "appeal",
                      "appeal_resolve", "transition"]
@@ -190,19 +196,19 @@ def test_lifecycle_with_self_review_decision_and_appeal(make_finding: Any, demo:
 
 def test_unit_case_uses_the_unit_ladder(make_finding: Any, demo: Any) -> None:
     f = make_finding("CAX-ND", "serious", date(2026, 6, 1), violators=("NA-2202",))
-    case = services.case_create(by=demo.users["discipline"], subject_kind="unit", officer=None,
-                                unit=demo.units["CAX-ND"], findings=[f], title="Xử lý tập thể")
+    case = services_cases.case_create(by=demo.users["discipline"], subject_kind="unit", officer=None,
+                                      unit=demo.units["CAX-ND"], findings=[f], title="Xử lý tập thể")
     assert view(case).computed_form.code == "don_vi_ha_bac"
     with pytest.raises(DomainError):
-        services.case_create(by=demo.users["discipline"], subject_kind="unit", officer=None,
-                             unit=demo.units["CAX-TC"], findings=[f], title="Sai đơn vị")
+        services_cases.case_create(by=demo.users["discipline"], subject_kind="unit", officer=None,
+                                   unit=demo.units["CAX-TC"], findings=[f], title="Sai đơn vị")
 
 
 def test_the_lead_cannot_dismiss_a_finding_discipline_rests_on(make_finding: Any, demo: Any) -> None:
     """A finding a disciplinary decision rests on is not pulled out from under it by the inspection
     lead: the disciplinary officer undoes the case first (here: drops it), then it may be dismissed."""
     from inspection.models import Finding
-    from inspection.services import finding_transition
+    from inspection.services_findings import finding_transition
 
     f = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",))
     case = open_case(demo, [f])
@@ -216,7 +222,7 @@ def test_the_lead_cannot_dismiss_a_finding_discipline_rests_on(make_finding: Any
 
     other = make_finding("CAX-TC", "less_serious", date(2026, 6, 2), violators=("NA-2104",))
     dropped = open_case(demo, [other])
-    services.case_transition(by=demo.users["discipline"], case=dropped, to="dropped",
-                             note="Không đủ căn cứ xử lý")
+    services_cases.case_transition(by=demo.users["discipline"], case=dropped, to="dropped",
+                                   note="Không đủ căn cứ xử lý")
     assert finding_transition(by=demo.users["lead"], finding=other, to_state="dismissed",
                               reason="Xem lại thấy không có vi phạm").state == Finding.State.DISMISSED

@@ -8,7 +8,7 @@ import pytest
 
 from backend.audit.models import AuditEvent
 from backend.core.errors import Conflict, DomainError
-from inspection.accountability import defaults, services
+from inspection.accountability import defaults, services_liabilities, services_rulesets
 from inspection.accountability.models import LeaderLiability, RuleSet, TraceRecord
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_propose_records_trace_and_rule_set_version(make_finding: Any, demo: Any) -> None:
     finding = make_finding("CAX-TC", "less_serious", date(2026, 3, 1), to=date(2026, 4, 10),
                            violators=("NA-2104",), counter=True)
-    record, created, kept = services.liabilities_propose(by=demo.users["discipline"], finding=finding)
+    record, created, kept = services_liabilities.liabilities_propose(by=demo.users["discipline"], finding=finding)
     assert record.ruleset.version == 1 and record.content["ruleset"]["version"] == 1
     assert kept == []
     got = {(x.officer.service_number, x.role): x for x in created}
@@ -34,31 +34,31 @@ def test_propose_records_trace_and_rule_set_version(make_finding: Any, demo: Any
 def test_draft_finding_cannot_get_liabilities(make_finding: Any, demo: Any) -> None:
     finding = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",), state="draft")
     with pytest.raises(Conflict):
-        services.liabilities_propose(by=demo.users["discipline"], finding=finding)
+        services_liabilities.liabilities_propose(by=demo.users["discipline"], finding=finding)
     assert not TraceRecord.objects.exists()
 
 
 def test_confirm_and_reject_need_a_reason(make_finding: Any, demo: Any) -> None:
     finding = make_finding("CAX-TC", "serious", date(2026, 6, 1), violators=("NA-2104",), counter=True)
-    _, created, _ = services.liabilities_propose(by=demo.users["discipline"], finding=finding)
+    _, created, _ = services_liabilities.liabilities_propose(by=demo.users["discipline"], finding=finding)
     head = next(x for x in created if x.role == "head")
     deputy = next(x for x in created if x.role == "deputy")
     with pytest.raises(DomainError) as err:
-        services.liability_confirm(by=demo.users["discipline"], liability=head, reason="  ")
+        services_liabilities.liability_confirm(by=demo.users["discipline"], liability=head, reason="  ")
     assert err.value.code == "reason_required"
     head.refresh_from_db()
     assert head.state == "proposed"
-    services.liability_confirm(by=demo.users["discipline"], liability=head, reason="Đã xác minh, đúng người đứng đầu")
+    services_liabilities.liability_confirm(by=demo.users["discipline"], liability=head, reason="Đã xác minh, đúng người đứng đầu")
     head.refresh_from_db()
     assert head.state == "confirmed" and head.confirmed_form.code == "phe_binh"
     assert head.decided_by == demo.users["discipline"] and head.decision_reason.startswith("Đã xác minh")
     with pytest.raises(Conflict):
-        services.liability_reject(by=demo.users["discipline"], liability=head, reason="Đổi ý, bác bỏ")
+        services_liabilities.liability_reject(by=demo.users["discipline"], liability=head, reason="Đổi ý, bác bỏ")
     with pytest.raises(DomainError):
-        services.liability_confirm(by=demo.users["discipline"], liability=deputy, reason="Hạ mức xử lý",
-                                   form_code="khong_ton_tai")
-    services.liability_reject(by=demo.users["discipline"], liability=deputy,
-                              reason="Cấp phó đã báo cáo vi phạm kịp thời")
+        services_liabilities.liability_confirm(by=demo.users["discipline"], liability=deputy, reason="Hạ mức xử lý",
+                                               form_code="khong_ton_tai")
+    services_liabilities.liability_reject(by=demo.users["discipline"], liability=deputy,
+                                          reason="Cấp phó đã báo cáo vi phạm kịp thời")
     deputy.refresh_from_db()
     assert deputy.state == "rejected" and "kịp thời" in deputy.decision_reason
     verbs = set(AuditEvent.objects.filter(verb__startswith="accountability.liability.").values_list("verb", flat=True))
@@ -68,16 +68,16 @@ def test_confirm_and_reject_need_a_reason(make_finding: Any, demo: Any) -> None:
 def test_new_rule_version_is_used_and_decided_liabilities_are_kept(make_finding: Any, demo: Any) -> None:
     finding = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",), counter=True)
     by = demo.users["discipline"]
-    _, first, _ = services.liabilities_propose(by=by, finding=finding)
+    _, first, _ = services_liabilities.liabilities_propose(by=by, finding=finding)
     deputy = next(x for x in first if x.role == "deputy")
-    services.liability_confirm(by=by, liability=deputy, reason="Cấp phó phụ trách một cửa")
+    services_liabilities.liability_confirm(by=by, liability=deputy, reason="Cấp phó phụ trách một cửa")
     data = defaults.ruleset_payload()
     for rule in data["rules"]:
         if rule["code"] == "LD-H1":
             rule["form"] = "canh_cao"  # heavier than the violator's khiển trách: the bound holds it there
-    v2 = services.ruleset_create(by=demo.users["admin"], data={**data, "note": "LD-H1 nặng hơn"})
+    v2 = services_rulesets.ruleset_create(by=demo.users["admin"], data={**data, "note": "LD-H1 nặng hơn"})
     assert v2.version == 2 and v2.based_on.version == 1
-    record, created, kept = services.liabilities_propose(by=by, finding=finding)
+    record, created, kept = services_liabilities.liabilities_propose(by=by, finding=finding)
     assert record.ruleset_id == v2.pk
     [head] = [x for x in created if x.role == "head"]
     assert head.ruleset.version == 2 and head.suggested_form.code == "khien_trach"
@@ -94,13 +94,13 @@ def test_invalid_rule_set_writes_nothing(demo: Any) -> None:
     data = defaults.ruleset_payload()
     data["rules"][0]["form"] = "khong_co"
     with pytest.raises(DomainError):
-        services.ruleset_create(by=demo.users["admin"], data=data)
+        services_rulesets.ruleset_create(by=demo.users["admin"], data=data)
     data = defaults.ruleset_payload()
     data["forms"][1]["level"] = 5  # gap in the officer ladder
     with pytest.raises(DomainError):
-        services.ruleset_create(by=demo.users["admin"], data=data)
+        services_rulesets.ruleset_create(by=demo.users["admin"], data=data)
     data = defaults.ruleset_payload()
     data["rules"][0]["form"] = "don_vi_phe_binh"  # a unit form for a head rule
     with pytest.raises(DomainError):
-        services.ruleset_create(by=demo.users["admin"], data=data)
+        services_rulesets.ruleset_create(by=demo.users["admin"], data=data)
     assert list(RuleSet.objects.values_list("version", flat=True)) == [1]

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from backend.accounts.models import Role
-from backend.org import services as org
+from backend.org import services_units
 from backend.org.models import Counter
 from tests.accountability.factories import (
     PASSWORD,
@@ -213,7 +213,7 @@ def test_a_violation_across_the_district_abolition_names_the_district_head_then_
     district = UnitFactory(level="district", parent=province, name="Công an huyện Cũ",
                            valid_to=date(2025, 2, 28))
     commune = UnitFactory(parent=district, name="Công an xã Ven Sông")
-    org.unit_reparent(by="test", unit=commune, parent=province, on=date(2025, 3, 1))
+    services_units.unit_reparent(by="test", unit=commune, parent=province, on=date(2025, 3, 1))
     district_head = AssignmentFactory(unit=district, is_head=True, position="Trưởng Công an huyện",
                                       valid_from=date(2020, 1, 1), valid_to=date(2025, 2, 28)).officer
     director = AssignmentFactory(unit=province, is_head=True, position="Giám đốc Công an tỉnh",
@@ -446,7 +446,7 @@ def test_the_trace_explanation_reads_as_natural_vietnamese(discipline: Any) -> N
 
 
 def test_a_post_that_names_the_level_is_joined_to_the_unit_name_once() -> None:
-    from inspection.accountability.trace import post_title
+    from inspection.accountability.trace_output import post_title
 
     assert post_title("Trưởng Công an xã", "Công an xã Thanh Chương") == "Trưởng Công an xã Thanh Chương"
     assert post_title("Phó Trưởng Công an xã", "Công an xã Nam Đàn") == "Phó Trưởng Công an xã Nam Đàn"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from inspection.accountability import services
+from inspection.accountability import services_cases, services_liabilities
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,12 @@ def history(demo: Any, make_finding: Any) -> dict[str, Any]:
     new = make_finding("CAX-TC", "less_serious", date(2026, 2, 1), violators=("NA-2105",), counter=True)
     after = make_finding("CAX-TC", "less_serious", date(2026, 5, 1), violators=("NA-2105",))  # under NA-2102
     other = make_finding("CAX-ND", "less_serious", date(2026, 2, 1), violators=("NA-2202",))
-    _, created, _ = services.liabilities_propose(by=demo.users["discipline"], finding=old)
+    _, created, _ = services_liabilities.liabilities_propose(by=demo.users["discipline"], finding=old)
     head = next(x for x in created if x.role == "head")
-    services.liability_confirm(by=demo.users["discipline"], liability=head, reason="Xác nhận trách nhiệm liên đới")
-    services.liabilities_propose(by=demo.users["discipline"], finding=new)
-    case = services.case_create(by=demo.users["discipline"], subject_kind="officer", officer=demo.officers["NA-2101"],
-                                unit=None, findings=[old], title="Trách nhiệm người đứng đầu")
+    services_liabilities.liability_confirm(by=demo.users["discipline"], liability=head, reason="Xác nhận trách nhiệm liên đới")
+    services_liabilities.liabilities_propose(by=demo.users["discipline"], finding=new)
+    case = services_cases.case_create(by=demo.users["discipline"], subject_kind="officer", officer=demo.officers["NA-2101"],
+                                      unit=None, findings=[old], title="Trách nhiệm người đứng đầu")
     return {"old": old, "new": new, "after": after, "other": other, "case": case,
             "officer": demo.officers["NA-2101"]}
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from inspection.accountability import services
+from inspection.accountability import services_cases
 from tests.accountability.factories import case_opened_on
 
 pytestmark = pytest.mark.django_db
@@ -15,13 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def _decide(demo: Any, case: Any, form: str, on: date) -> None:
     by = demo.users["discipline"]
-    services.case_transition(by=by, case=case, to="considering",
-                             no_self_review_reason="Cán bộ từ chối viết bản kiểm điểm")
+    services_cases.case_transition(by=by, case=case, to="considering",
+                                   no_self_review_reason="Cán bộ từ chối viết bản kiểm điểm")
     case_opened_on(case.pk, on)
-    services.case_propose(by=by, case=case, form_code=form, note="Đề xuất theo kết quả xem xét")
-    services.case_record_council(by=by, case=case, held_on=on, note="Hội đồng kỷ luật họp và biểu quyết")
-    services.case_decide(by=by, case=case, form_code=form, decision_number=f"QĐ {case.pk}/QĐ-CAT",
-                         authority="Giám đốc Công an tỉnh", decision_date=on)
+    services_cases.case_propose(by=by, case=case, form_code=form, note="Đề xuất theo kết quả xem xét")
+    services_cases.case_record_council(by=by, case=case, held_on=on, note="Hội đồng kỷ luật họp và biểu quyết")
+    services_cases.case_decide(by=by, case=case, form_code=form, decision_number=f"QĐ {case.pk}/QĐ-CAT",
+                               authority="Giám đốc Công an tỉnh", decision_date=on)
 
 
 def test_a_time_barred_violation_in_an_earlier_case_is_no_repeat(api_as: Any, demo: Any, make_finding: Any,
@@ -103,7 +103,7 @@ def test_a_no_limitation_category_can_be_filed_and_is_never_time_barred(api_as: 
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from inspection.services import catalogue_seed
+    from inspection.services_criteria import catalogue_seed
 
     catalogue_seed(by="test")
     cats = {c["code"] for c in api_as("lead").get("/api/inspection/categories/").json()}

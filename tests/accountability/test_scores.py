@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from backend.core.errors import Conflict, Forbidden
-from inspection.accountability import services
+from inspection.accountability import services_tasks
 from inspection.accountability.models import CchcTask, ScoringPolicy
 from inspection.accountability.scoring import compute_rankings, quarter, year_period
 
@@ -32,12 +32,12 @@ def test_scores_rank_trend_and_consequences(demo: Any, make_check: Any, make_fin
     make_check("CAX-ND", date(2026, 4, 2), percent=92)
     make_check("CAX-TC", date(2026, 4, 3), percent=90)
     make_check("CAX-TC", date(2026, 5, 3), state="completed")  # not signed: ignored
-    services.tasks_register(by=admin, unit=demo.units["CAX-ND"], year=2026, items=[
+    services_tasks.tasks_register(by=admin, unit=demo.units["CAX-ND"], year=2026, items=[
         {"title": "Số hóa hồ sơ", "target": "100%", "due_date": date(2026, 6, 30)},
         {"title": "Giảm thời gian chờ", "target": "< 15 phút", "due_date": date(2026, 9, 30)}])
     t1, t2 = CchcTask.objects.filter(unit=demo.units["CAX-ND"]).order_by("due_date")
-    services.task_report_delivery(by=admin, task=t1, delivered_on=date(2026, 6, 20))
-    services.task_report_delivery(by=admin, task=t2, delivered_on=date(2026, 10, 15))  # late
+    services_tasks.task_report_delivery(by=admin, task=t1, delivered_on=date(2026, 6, 20))
+    services_tasks.task_report_delivery(by=admin, task=t2, delivered_on=date(2026, 10, 15))  # late
     # both were registered in October and reported at the time (a report months later is flagged and never on time: issue 13)
     for task, reported in ((t1, date(2026, 6, 21)), (t2, date(2026, 10, 16))):
         CchcTask.objects.filter(pk=task.pk).update(
@@ -102,26 +102,26 @@ def test_task_registration_window_and_delivery(demo: Any) -> None:
     uh = demo.users["unithead"]
     today = timezone.localdate()
     with pytest.raises(Conflict) as err:
-        services.tasks_register(by=uh, unit=demo.units["CAX-TC"], year=today.year + 1, today=date(today.year, 9, 30),
-                                items=[{"title": "A", "target": "B", "due_date": date(today.year + 1, 5, 1)}])
+        services_tasks.tasks_register(by=uh, unit=demo.units["CAX-TC"], year=today.year + 1, today=date(today.year, 9, 30),
+                                      items=[{"title": "A", "target": "B", "due_date": date(today.year + 1, 5, 1)}])
     assert err.value.code == "registration_closed"
     with pytest.raises(Forbidden):
-        services.tasks_register(by=uh, unit=demo.units["CAX-ND"], year=today.year + 1,
-                                today=date(today.year, 10, 5),
-                                items=[{"title": "A", "target": "B", "due_date": date(today.year + 1, 5, 1)}])
-    [task] = services.tasks_register(by=uh, unit=demo.units["CAX-TC"], year=today.year + 1,
-                                     today=date(today.year, 10, 5),
-                                     items=[{"title": "Số hóa", "target": "100%", "due_date": date(today.year + 1, 5, 1)}])
+        services_tasks.tasks_register(by=uh, unit=demo.units["CAX-ND"], year=today.year + 1,
+                                      today=date(today.year, 10, 5),
+                                      items=[{"title": "A", "target": "B", "due_date": date(today.year + 1, 5, 1)}])
+    [task] = services_tasks.tasks_register(by=uh, unit=demo.units["CAX-TC"], year=today.year + 1,
+                                           today=date(today.year, 10, 5),
+                                           items=[{"title": "Số hóa", "target": "100%", "due_date": date(today.year + 1, 5, 1)}])
     assert task.late_registration is False
     with pytest.raises(Conflict):
-        services.tasks_register(by=uh, unit=demo.units["CAX-TC"], year=today.year + 1, today=date(today.year, 10, 6),
-                                items=[{"title": "số hóa", "target": "x", "due_date": date(today.year + 1, 6, 1)}])
-    late = services.tasks_register(by=demo.users["admin"], unit=demo.units["CAX-TC"], year=today.year,
-                                   items=[{"title": "Bổ sung", "target": "1", "due_date": date(today.year, 12, 1)}])
+        services_tasks.tasks_register(by=uh, unit=demo.units["CAX-TC"], year=today.year + 1, today=date(today.year, 10, 6),
+                                      items=[{"title": "số hóa", "target": "x", "due_date": date(today.year + 1, 6, 1)}])
+    late = services_tasks.tasks_register(by=demo.users["admin"], unit=demo.units["CAX-TC"], year=today.year,
+                                         items=[{"title": "Bổ sung", "target": "1", "due_date": date(today.year, 12, 1)}])
     assert late[0].late_registration is True
-    services.task_report_delivery(by=uh, task=late[0], delivered_on=today)
+    services_tasks.task_report_delivery(by=uh, task=late[0], delivered_on=today)
     with pytest.raises(Conflict):
-        services.task_report_delivery(by=uh, task=late[0], delivered_on=today)
+        services_tasks.task_report_delivery(by=uh, task=late[0], delivered_on=today)
     assert CchcTask.objects.count() == 2
 
 

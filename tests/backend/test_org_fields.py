@@ -49,7 +49,7 @@ def test_a_deputy_is_appointed_with_a_field_and_a_head_cannot_have_one(api_as: A
 
 
 def test_an_admin_records_the_field_of_a_deputy_who_had_none(api_as: Any, demo: Any) -> None:
-    from backend.org.services import assignment_create
+    from backend.org.services_officers import assignment_create
 
     deputy = assignment_create(by="test", officer=demo.officers["NA-2202"], unit=demo.units["CAX-ND"],
                                position="Phó Trưởng Công an xã", valid_from=date(2026, 1, 1), is_deputy=True)
@@ -72,7 +72,7 @@ def test_an_admin_records_the_field_of_a_deputy_who_had_none(api_as: Any, demo: 
 
 def test_an_admin_says_which_fields_a_category_belongs_to(api_as: Any, demo: Any) -> None:
     from inspection.models import FindingCategory
-    from inspection.services import catalogue_seed
+    from inspection.services_criteria import catalogue_seed
 
     catalogue_seed(by="test")
     cats = {c["code"]: c for c in api_as("discipline").get("/api/inspection/categories/").json()}

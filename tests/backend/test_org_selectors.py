@@ -33,7 +33,7 @@ def test_heads_between_spans_the_change(demo, u):
 
 def test_acting_head_fills_a_vacancy(demo, u):
     from backend.org.models import Assignment
-    from backend.org.services import assignment_create, assignment_end
+    from backend.org.services_officers import assignment_create, assignment_end
 
     # one head at a time (issue 15): the acting head serves while the post is vacant
     duc = Assignment.objects.get(officer=demo.officers["NA-2102"], unit=u["CAX-TC"], is_head=True)

@@ -22,21 +22,21 @@ def seed_world() -> Any:
     from backend.org.demo import DemoContext
     from backend.org.demo import seed as seed_org
     from backend.org.models import Camera, Counter
-    from inspection import services as insp
-    from inspection.accountability import services as acc
+    from inspection import services_checks
+    from inspection.accountability import services_cases, services_liabilities
     from inspection.accountability.demo import seed as seed_acc
     from inspection.demo import seed as seed_insp
     from inspection.models import Finding, FindingCategory
     from media_ingest.demo import seed as seed_media
     from media_ingest.models import Clip, ClipEvent
-    from media_ingest.review import services as review
+    from media_ingest.review import services
 
     ctx = DemoContext()
     seed_org(ctx)
     seed_insp(ctx)
     seed_acc(ctx)
     seed_media(ctx)
-    review.tag_labels_seed()
+    services.tag_labels_seed()
     lead = ctx.users["lead"]
     reviewer = ctx.users["reviewer"]
     world: dict[str, Any] = {}
@@ -52,26 +52,26 @@ def seed_world() -> Any:
             state=Clip.State.INDEXED, activity=[0.1] * 120, event_count=1, source=Clip.Source.SEED)
         ClipEvent.objects.create(clip=clip, kind="officer_absent", zone="officer", start_s=10, end_s=40,
                                  score=0.9)
-        tag = review.tag_create(by=reviewer, clip=clip, label_code=review_label(), start_s=10.0, end_s=40.0,
-                                note=f"Vắng mặt {unit}")
+        tag = services.tag_create(by=reviewer, clip=clip, label_code=review_label(), start_s=10.0, end_s=40.0,
+                                  note=f"Vắng mặt {unit}")
         finding = Finding.objects.create(
             reference=f"VP-HARD-{n}", source=Finding.Source.FOOTAGE, category=category,
             severity="less_serious", title=f"Cán bộ vắng mặt tại quầy {unit}", unit=ctx.units[unit],
             occurred_from=t0, state="confirmed", created_by=lead)
-        item = review.evidence_link_tag(by=reviewer, finding=finding, tag=tag, note="hardening")
+        item = services.evidence_link_tag(by=reviewer, finding=finding, tag=tag, note="hardening")
         # nobody is on two checks at once (check_create refuses it): each check has its own time
         start = datetime.combine(date_in(5), datetime.min.time().replace(hour=7 + 4 * n), tzinfo=LOCAL)
-        planned = insp.check_create(by=lead, mode="bi_mat", unit=ctx.units[unit],
-                                    counter=Counter.objects.get(code=f"Q-{unit}"), window_start=start,
-                                    window_end=start + timedelta(hours=2), team=[ctx.users["inspector"]])
-        _trace, proposed, _ = acc.liabilities_propose(by=ctx.users["discipline"], finding=finding)
-        case = acc.case_create(by=ctx.users["discipline"], subject_kind="unit", officer=None, unit=ctx.units[unit],
-                               findings=[finding], title=f"Xem xét trách nhiệm {unit}")
-        started = insp.check_create(by=lead, mode="dot_xuat", unit=ctx.units[unit],
-                                    counter=Counter.objects.get(code=f"Q-{unit}"),
-                                    window_start=start + timedelta(days=1),
-                                    window_end=start + timedelta(days=1, hours=2), team=[ctx.users["inspector"]])
-        started = insp.check_start(by=lead, check=started)
+        planned = services_checks.check_create(by=lead, mode="bi_mat", unit=ctx.units[unit],
+                                               counter=Counter.objects.get(code=f"Q-{unit}"), window_start=start,
+                                               window_end=start + timedelta(hours=2), team=[ctx.users["inspector"]])
+        _trace, proposed, _ = services_liabilities.liabilities_propose(by=ctx.users["discipline"], finding=finding)
+        case = services_cases.case_create(by=ctx.users["discipline"], subject_kind="unit", officer=None, unit=ctx.units[unit],
+                                          findings=[finding], title=f"Xem xét trách nhiệm {unit}")
+        started = services_checks.check_create(by=lead, mode="dot_xuat", unit=ctx.units[unit],
+                                               counter=Counter.objects.get(code=f"Q-{unit}"),
+                                               window_start=start + timedelta(days=1),
+                                               window_end=start + timedelta(days=1, hours=2), team=[ctx.users["inspector"]])
+        started = services_checks.check_start(by=lead, check=started)
         world[unit] = {"clip": clip.pk, "case": case.pk, "started": str(started.uid),
                        "liability": proposed[0].pk if proposed else None, "tag": tag.pk, "finding": finding.pk, "evidence": item.pk,
                        "planned": str(planned.uid), "camera": camera.pk, "counter": camera.counter_id,

@@ -83,7 +83,7 @@ def _copy_into_local_store(cluster: Cluster, clip_file: Path, keys: list[str]) -
     for key in keys:
         (root / key).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(clip_file, root / key)
-    cluster.shell("from media_ingest.services import reconcile_run; reconcile_run()")
+    cluster.shell("from media_ingest.services_reconcile import reconcile_run; reconcile_run()")
 
 
 @real_workers
@@ -135,7 +135,7 @@ def test_store_unreachable_for_30s_nothing_lost(cluster: Cluster, clip_file: Pat
         before, during = _keys("CAM-ND-01", 8, 10), _keys("CAM-ND-01", 6, 11)
         for key in before:
             direct.fput_object(bucket, key, str(clip_file), content_type="video/mp4")
-        cluster.shell("from media_ingest.services import reconcile_run; reconcile_run()", env=env)
+        cluster.shell("from media_ingest.services_reconcile import reconcile_run; reconcile_run()", env=env)
         worker = cluster.start_worker(env)
         # Cut the store as soon as the worker is busy with a clip (or, on a slow machine, after 90 s
         # while clips are still waiting): either way the outage hits an ingest in progress.
@@ -172,7 +172,7 @@ def test_database_restart_during_ingest_nothing_lost(cluster: Cluster, clip_file
     for key in keys:
         (root / key).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(clip_file, root / key)
-    cluster.shell("from media_ingest.services import reconcile_run; reconcile_run()")
+    cluster.shell("from media_ingest.services_reconcile import reconcile_run; reconcile_run()")
     worker = cluster.start_worker()
     deadline = time.monotonic() + 120
     while True:

@@ -64,7 +64,7 @@ def rating_devices(demo: Any) -> None:
     """The rating devices the CSV samples name, registered at their counters (CSV rows must name a
     registered device of their counter: issue 13 F8)."""
     from backend.org.models import Counter
-    from inspection.services import rating_device_register
+    from inspection.services_ratings import rating_device_register
 
     for serial, code in (("DEV-1", "Q-CAX-TC"), ("DEV-2", "Q-CAX-ND"), ("TB-1", "Q-CAX-TC")):
         rating_device_register(by="test", counter=Counter.objects.get(code=code), serial=serial)

@@ -76,7 +76,7 @@ def test_oversized_field_in_volumes_csv_is_a_400(api_as, demo):
 @pytest.mark.django_db
 def test_queued_import_with_an_oversized_field_fails_cleanly(demo, rating_devices):
     from backend.core.store import get_store
-    from inspection import services
+    from inspection import services_ratings
 
     base = timezone.now() - timedelta(days=10)
     rows = [f"Q-CAX-TC,TB-1,q-{i},{(base + timedelta(minutes=2 * i)).isoformat()},4," for i in range(1001)]
@@ -84,8 +84,8 @@ def test_queued_import_with_an_oversized_field_fails_cleanly(demo, rating_device
             + '\nQ-CAX-TC,TB-1,q-big,' + base.isoformat() + ',5,"' + "y" * 200_000 + '"\n').encode()
     key = "inspection/imports/big.csv"
     get_store().put(key, io.BytesIO(text), len(text), "text/csv")
-    record = services.csv_import_start(by=demo.users["lead"], filename="big.csv", sha256="1" * 64, key=key)
-    done = services.csv_import_run(csv_import_id=record.pk)
+    record = services_ratings.csv_import_start(by=demo.users["lead"], filename="big.csv", sha256="1" * 64, key=key)
+    done = services_ratings.csv_import_run(csv_import_id=record.pk)
     assert done.state == "failed" and "quá dài" in done.failure
     assert not SatisfactionRating.objects.exists()
 

@@ -131,20 +131,20 @@ def test_reproducible_from_seed_and_stored_json():
 @pytest.mark.django_db
 def test_service_inputs_exclude_holidays_and_conflicts(insp):
     from backend.accounts.services import user_create
-    from backend.org import services as org
-    from inspection import services
+    from backend.org import services_officers
+    from inspection import services_draw_inputs, services_risk
 
     # an inspector who served in Thanh Chương town (merged into CAX-TC in July 2025)
-    officer = org.officer_create(by="test", service_number="NA-3001", full_name="Lê Văn Khoa", rank="Đại úy")
-    org.assignment_create(by="test", officer=officer, unit=insp.units["CAX-TTTC"], position="Cán bộ",
-                          valid_from=date(2023, 1, 1), valid_to=date(2025, 6, 30))
+    officer = services_officers.officer_create(by="test", service_number="NA-3001", full_name="Lê Văn Khoa", rank="Đại úy")
+    services_officers.assignment_create(by="test", officer=officer, unit=insp.units["CAX-TTTC"], position="Cán bộ",
+                                        valid_from=date(2023, 1, 1), valid_to=date(2025, 6, 30))
     khoa = user_create(by="test", username="khoa", password="Demo@12345", role="inspector", officer=officer)
-    services.risk_compute(by="test")
+    services_risk.risk_compute(by="test")
     start, end = date(2027, 2, 1), date(2027, 2, 28)  # Tết 2027 falls in this window
-    snaps = services._latest_snapshots(insp.users["lead"], services.risk_candidate_units(on=start))
-    inputs = services.draw_inputs(by=insp.users["lead"], n=2, start=start, end=end, snapshots=snaps, floor_months=12,
-                                  conflict_years=4)
-    three = services.draw_inputs(by=insp.users["lead"], n=2, start=start, end=end, snapshots=snaps, conflict_years=3)
+    snaps = services_draw_inputs._latest_snapshots(insp.users["lead"], services_risk.risk_candidate_units(on=start))
+    inputs = services_draw_inputs.draw_inputs(by=insp.users["lead"], n=2, start=start, end=end, snapshots=snaps, floor_months=12,
+                                              conflict_years=4)
+    three = services_draw_inputs.draw_inputs(by=insp.users["lead"], n=2, start=start, end=end, snapshots=snaps, conflict_years=3)
     vn = holidays.country_holidays("VN", years=2027)
     holiday_days = [d for d in vn if start <= d <= end]
     assert holiday_days, "expected Tết in February 2027"
@@ -170,13 +170,13 @@ def test_service_inputs_exclude_holidays_and_conflicts(insp):
 @pytest.mark.django_db
 def test_counters_without_usable_hours_are_not_candidates(insp):
     from backend.org.models import Counter
-    from inspection import services
+    from inspection import services_draw_inputs, services_risk
 
     Counter.objects.filter(code="Q-CAX-KL").update(opening_hours={"mon-fri": [["07:30", "07:50"]]})
-    services.risk_compute(by="test")
+    services_risk.risk_compute(by="test")
     start = date(2027, 3, 1)
-    snaps = services._latest_snapshots(insp.users["lead"], services.risk_candidate_units(on=start))
-    inputs = services.draw_inputs(by=insp.users["lead"], n=3, start=start, end=date(2027, 3, 12), snapshots=snaps)
+    snaps = services_draw_inputs._latest_snapshots(insp.users["lead"], services_risk.risk_candidate_units(on=start))
+    inputs = services_draw_inputs.draw_inputs(by=insp.users["lead"], n=3, start=start, end=date(2027, 3, 12), snapshots=snaps)
     excluded = {e["unit_id"]: e["reason"] for e in inputs["params"]["excluded"]}
     assert excluded[insp.units["CAX-KL"].pk] == "no_opening_hours_in_window"
     assert all(item["slot"] for item in run_draw("x", inputs))

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from backend.org.models import Unit
 from inspection.models import SurpriseCheck
-from inspection.services_draws import working_days
+from inspection.services_draw_inputs import working_days
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
 from backend.core.errors import DomainError
-from inspection import services
+from inspection import services_checks, services_draw_inputs, services_draws, services_risk
 from inspection.draw import run_draw
 from inspection.models import Draw, SurpriseCheck
 from tests.inspection.factories import (
@@ -58,7 +58,7 @@ def test_n_is_a_promise_when_the_floor_alone_exceeds_it(lead, inspector):
     # twelve communes, all past a 6-month floor; the later the index, the longer unchecked
     units = [_commune(checked_days_ago=200 + 10 * i) for i in range(12)]
     start, end = _window()
-    draw = services.draw_create(by=lead, n=5, start=start, end=end, floor_months=6, pool=[lead, inspector])
+    draw = services_draws.draw_create(by=lead, n=5, start=start, end=end, floor_months=6, pool=[lead, inspector])
     assert draw.checks.count() == 5 and len(draw.result) == 5
     # the floor takes its part of n (3 of 5), the most overdue first; the rest is left for risk and
     # chance (issue 13 review, 5: a floor backlog must not crowd risk out)
@@ -79,7 +79,7 @@ def test_floor_units_count_within_n(lead, inspector):
     overdue = [_commune(checked_days_ago=300) for _ in range(3)]
     recent = [_commune(checked_days_ago=20) for _ in range(9)]
     start, end = _window()
-    draw = services.draw_create(by=lead, n=5, start=start, end=end, floor_months=6, pool=[lead, inspector])
+    draw = services_draws.draw_create(by=lead, n=5, start=start, end=end, floor_months=6, pool=[lead, inspector])
     chosen = {r["unit_id"] for r in draw.result}
     assert len(chosen) == 5 and {u.pk for u in overdue} <= chosen
     assert len(chosen & {u.pk for u in recent}) == 2
@@ -104,10 +104,10 @@ def test_floor_reads_the_check_history_of_merged_predecessors(lead, inspector):
     never_checked = successor_of(None, None)  # unchecked since 2020 under its old names
     overdue = successor_of(250, 400)
     start, end = _window()
-    services.risk_compute(by="test")
-    snaps = services._latest_snapshots(lead, services.risk_candidate_units(on=start))
-    inputs = services.draw_inputs(by=lead, n=3, start=start, end=end, floor_months=6, pool=[lead, inspector],
-                                  snapshots=snaps)
+    services_risk.risk_compute(by="test")
+    snaps = services_draw_inputs._latest_snapshots(lead, services_risk.risk_candidate_units(on=start))
+    inputs = services_draw_inputs.draw_inputs(by=lead, n=3, start=start, end=end, floor_months=6, pool=[lead, inspector],
+                                              snapshots=snaps)
     by_unit = {c["unit_id"]: c for c in inputs["candidates"]}
     assert not by_unit[recently_checked.pk]["forced"]
     assert by_unit[recently_checked.pk]["last_checked"] == (
@@ -127,18 +127,18 @@ def test_a_lead_conflict_reassigns_the_lead_instead_of_dropping_the_unit(inspect
     elsewhere = _commune(checked_days_ago=300)
     start, end = _window()
     # every member of the team served there: then, and only then, the unit cannot be drawn
-    snaps = services._latest_snapshots(lead, services.risk_candidate_units(on=start))
-    alone = services.draw_inputs(by=lead, n=2, start=start, end=end, pool=[lead], snapshots=snaps)
+    snaps = services_draw_inputs._latest_snapshots(lead, services_risk.risk_candidate_units(on=start))
+    alone = services_draw_inputs.draw_inputs(by=lead, n=2, start=start, end=end, pool=[lead], snapshots=snaps)
     assert {"unit_id": served.pk, "reason": "no_member_without_conflict"} in [
         {k: e[k] for k in ("unit_id", "reason")} for e in alone["params"]["excluded"]]
-    draw = services.draw_create(by=lead, n=2, start=start, end=end, pool=[lead, other_lead, inspector])
+    draw = services_draws.draw_create(by=lead, n=2, start=start, end=end, pool=[lead, other_lead, inspector])
     checks = {c.unit_id: c for c in draw.checks.prefetch_related("team")}
     assert set(checks) == {served.pk, elsewhere.pk}
     assert checks[served.pk].lead_id in {other_lead.pk, inspector.pk}  # someone free of the conflict leads
     assert lead.pk not in {u.pk for u in checks[served.pk].team.all()}
     [item] = [r for r in draw.result if r["unit_id"] == served.pk]
     assert {"code": "drawing_lead_conflicted"} in item["notes"]
-    assert services.draw_verify(draw=draw)["revealed"] is False  # the seed stays secret until closed
+    assert services_draws.draw_verify(draw=draw)["revealed"] is False  # the seed stays secret until closed
     assert run_draw(draw.seed, {"params": draw.params, "candidates": draw.candidates}) == draw.result
 
 
@@ -146,18 +146,18 @@ def test_a_lead_conflict_reassigns_the_lead_instead_of_dropping_the_unit(inspect
 def test_a_re_roll_needs_a_reason_and_the_commitments_are_published_without_targets(lead, inspector):
     units = [_commune(checked_days_ago=20) for _ in range(3)]
     start, end = _window()
-    first = services.draw_create(by=lead, n=2, start=start, end=end, pool=[lead, inspector])
+    first = services_draws.draw_create(by=lead, n=2, start=start, end=end, pool=[lead, inspector])
     for check in first.checks.all():
-        services.check_cancel(by=lead, check=check, reason="Đơn vị bận diễn tập")
+        services_checks.check_cancel(by=lead, check=check, reason="Đơn vị bận diễn tập")
     with pytest.raises(DomainError) as refused:
-        services.draw_close(by=lead, draw=first)
+        services_draws.draw_close(by=lead, draw=first)
     assert refused.value.code == "required"
-    services.draw_close(by=lead, draw=first, reason="Toàn bộ lịch trùng đợt diễn tập của tỉnh")
+    services_draws.draw_close(by=lead, draw=first, reason="Toàn bộ lịch trùng đợt diễn tập của tỉnh")
     with pytest.raises(DomainError) as refused:
-        services.draw_create(by=lead, n=2, start=start + timedelta(days=5), end=end, pool=[lead, inspector])
+        services_draws.draw_create(by=lead, n=2, start=start + timedelta(days=5), end=end, pool=[lead, inspector])
     assert refused.value.code == "redraw_needs_reason"
-    second = services.draw_create(by=lead, n=2, start=start + timedelta(days=5), end=end, pool=[lead, inspector],
-                                  reason="Bốc lại sau khi hủy lịch vì diễn tập")
+    second = services_draws.draw_create(by=lead, n=2, start=start + timedelta(days=5), end=end, pool=[lead, inspector],
+                                        reason="Bốc lại sau khi hủy lịch vì diễn tập")
     assert {f["code"] for f in second.flags} == {"overlapping_window", "after_voided_draw"}
     assert Draw.objects.get(pk=first.pk).flags[0]["code"] == "all_checks_cancelled"
 
@@ -191,11 +191,11 @@ def test_a_floor_unit_is_checked_on_or_before_its_floor_date(lead, inspector):
     start, end = _window()
     due = start + timedelta(days=4)
     unit = _commune()
-    last = services._add_months(due, -6)
+    last = services_draw_inputs._add_months(due, -6)
     _checked(unit, (timezone.localdate() - last).days)
     for _ in range(5):
         _commune(checked_days_ago=10)
-    draw = services.draw_create(by=lead, n=3, start=start, end=end, floor_months=6, pool=[lead, inspector])
+    draw = services_draws.draw_create(by=lead, n=3, start=start, end=end, floor_months=6, pool=[lead, inspector])
     [item] = [r for r in draw.result if r["unit_id"] == unit.pk]
     assert item["reason"] == "floor"
     assert date.fromisoformat(item["slot"]["window_start"][:10]) <= due

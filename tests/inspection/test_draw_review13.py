@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 from backend.accounts.models import Role
 from backend.core.errors import DomainError
 from inspection import draw as drawing
-from inspection import services
+from inspection import services_absences, services_draws
 from inspection.models import Draw, SurpriseCheck
-from inspection.services_draws import DRAW_ALGORITHM
+from inspection.services_draw_inputs import DRAW_ALGORITHM
 from tests.inspection.factories import CheckFactory, CounterFactory, UnitFactory, UserFactory
 
 
@@ -63,14 +63,14 @@ def test_a_redraw_over_another_leads_open_draw_supersedes_it_and_books_no_unit_t
     for _ in range(8):
         _commune(checked_days_ago=30)
     start, end = _window()
-    first = services.draw_create(by=other_lead, n=4, start=start, end=end, pool=[other_lead, inspector])
+    first = services_draws.draw_create(by=other_lead, n=4, start=start, end=end, pool=[other_lead, inspector])
     first_units = {c.unit_id for c in first.checks.all()}
     with pytest.raises(DomainError) as err:
-        services.draw_create(by=lead, n=4, start=start + timedelta(days=5), end=end + timedelta(days=5),
-                             pool=[lead, inspector])
+        services_draws.draw_create(by=lead, n=4, start=start + timedelta(days=5), end=end + timedelta(days=5),
+                                   pool=[lead, inspector])
     assert err.value.code == "redraw_needs_reason"
-    second = services.draw_create(by=lead, n=4, start=start + timedelta(days=5), end=end + timedelta(days=5),
-                                  pool=[lead, inspector], reason=REASON)
+    second = services_draws.draw_create(by=lead, n=4, start=start + timedelta(days=5), end=end + timedelta(days=5),
+                                        pool=[lead, inspector], reason=REASON)
     first.refresh_from_db()
     # the earlier draw is replaced: closed, its planned checks cancelled with the reason
     assert first.state == Draw.State.CLOSED
@@ -89,8 +89,8 @@ def test_a_redraw_over_another_leads_open_draw_supersedes_it_and_books_no_unit_t
 def test_the_supersession_is_published_to_discipline_and_admin_without_targets(lead, inspector):
     units = [_commune(checked_days_ago=30) for _ in range(6)]
     start, end = _window()
-    first = services.draw_create(by=lead, n=3, start=start, end=end, pool=[lead, inspector])
-    second = services.draw_create(by=lead, n=3, start=start, end=end, pool=[lead, inspector], reason=REASON)
+    first = services_draws.draw_create(by=lead, n=3, start=start, end=end, pool=[lead, inspector])
+    second = services_draws.draw_create(by=lead, n=3, start=start, end=end, pool=[lead, inspector], reason=REASON)
     for role in (Role.DISCIPLINARY, Role.ADMIN):
         response = _client(UserFactory(role=role)).get("/api/inspection/draws/commitments/")
         assert response.status_code == 200
@@ -110,9 +110,9 @@ def test_a_failed_redraw_leaves_the_earlier_draw_untouched(lead, inspector):
     for _ in range(5):
         _commune(checked_days_ago=30)
     start, end = _window()
-    first = services.draw_create(by=lead, n=3, start=start, end=end, pool=[lead, inspector])
+    first = services_draws.draw_create(by=lead, n=3, start=start, end=end, pool=[lead, inspector])
     with pytest.raises(DomainError):
-        services.draw_create(by=lead, n=500, start=start, end=end, pool=[lead, inspector], reason=REASON)
+        services_draws.draw_create(by=lead, n=500, start=start, end=end, pool=[lead, inspector], reason=REASON)
     first.refresh_from_db()
     assert first.state == Draw.State.OPEN and first.flags == []
     assert set(first.checks.values_list("state", flat=True)) == {SurpriseCheck.State.PLANNED}
@@ -153,13 +153,13 @@ def test_the_top_quarter_of_the_total_score_is_picked_at_least_one_and_a_half_ti
 def test_discipline_and_admin_verify_a_closed_draw_without_its_targets(lead, inspector, role):
     units = [_commune(checked_days_ago=30) for _ in range(4)]
     start, end = _window()
-    draw = services.draw_create(by=lead, n=2, start=start, end=end, pool=[lead, inspector])
+    draw = services_draws.draw_create(by=lead, n=2, start=start, end=end, pool=[lead, inspector])
     reader = _client(UserFactory(role=role))
     # open: nothing revealed yet, and still no target
     response = reader.get(f"/api/inspection/draws/{draw.pk}/verify/")
     assert response.status_code == 200
     assert response.json()["revealed"] is False and response.json()["selected"] is None
-    services.draw_cancel(by=lead, draw=draw, reason="Tổ kiểm tra được điều động đi việc khác")
+    services_draws.draw_cancel(by=lead, draw=draw, reason="Tổ kiểm tra được điều động đi việc khác")
     response = reader.get(f"/api/inspection/draws/{draw.pk}/verify/")
     assert response.status_code == 200
     body = response.json()
@@ -176,7 +176,7 @@ def test_discipline_and_admin_verify_a_closed_draw_without_its_targets(lead, ins
 def test_a_unit_head_may_not_verify(lead, inspector):
     _commune(checked_days_ago=30)
     start, end = _window()
-    draw = services.draw_create(by=lead, n=1, start=start, end=end, pool=[lead, inspector])
+    draw = services_draws.draw_create(by=lead, n=1, start=start, end=end, pool=[lead, inspector])
     assert _client(UserFactory(role=Role.UNIT_HEAD, scope_unit=UnitFactory())).get(f"/api/inspection/draws/{draw.pk}/verify/").status_code in (
         403, 404)
 
@@ -194,7 +194,7 @@ def test_an_inspector_on_leave_for_the_window_is_not_drawn(lead, inspector):
         "user": inspector.pk, "kind": "leave", "start": start.isoformat(), "end": end.isoformat(),
         "reason": "Nghỉ phép năm theo kế hoạch"}, format="json")
     assert response.status_code == 201, response.content
-    draw = services.draw_create(by=lead, n=4, start=start, end=end, pool=[lead, inspector, spare])
+    draw = services_draws.draw_create(by=lead, n=4, start=start, end=end, pool=[lead, inspector, spare])
     assert inspector.pk not in draw.params["pool"] and inspector.pk in draw.params["away"]
     assert all(inspector.pk not in r["team"] for r in draw.result)
     assert not SurpriseCheck.objects.filter(team=inspector).exists()
@@ -207,9 +207,9 @@ def test_an_inspector_away_for_some_days_is_not_booked_on_them(lead, inspector):
         _commune(checked_days_ago=30)
     start, end = _window(days=13)
     away_from, away_to = start, start + timedelta(days=7)
-    services.absence_create(by=UserFactory(role=Role.ADMIN), user=inspector, kind="illness", start=away_from,
-                            end=away_to, reason="Ốm, có giấy của bệnh viện")
-    draw = services.draw_create(by=lead, n=6, start=start, end=end, pool=[lead, inspector, spare])
+    services_absences.absence_create(by=UserFactory(role=Role.ADMIN), user=inspector, kind="illness", start=away_from,
+                                     end=away_to, reason="Ốm, có giấy của bệnh viện")
+    draw = services_draws.draw_create(by=lead, n=6, start=start, end=end, pool=[lead, inspector, spare])
     assert inspector.pk in draw.params["pool"]
     for item in draw.result:
         day = date.fromisoformat(item["slot"]["window_start"][:10])
@@ -249,7 +249,7 @@ def test_a_floor_backlog_leaves_room_for_risk_and_says_the_split(lead, inspector
     for _ in range(3):
         _commune(checked_days_ago=10)
     start, end = _window()
-    draw = services.draw_create(by=lead, n=8, start=start, end=end, pool=[lead, inspector])
+    draw = services_draws.draw_create(by=lead, n=8, start=start, end=end, pool=[lead, inspector])
     reasons = [r["reason"] for r in draw.result]
     assert reasons.count("floor") == 6 and len(reasons) == 8  # 3/4 of n for the floor, 2 for risk/chance
     floor_ids = [r["unit_id"] for r in draw.result if r["reason"] == "floor"]
@@ -271,7 +271,7 @@ def test_after_due_means_after_the_floor_date(lead, inspector):
     start, end = _window(days=60)
     due_inside = _commune(checked_days_ago=160)  # its floor date falls inside the window
     _commune(checked_days_ago=10)
-    draw = services.draw_create(by=lead, n=3, start=start, end=end, pool=[lead, inspector])
+    draw = services_draws.draw_create(by=lead, n=3, start=start, end=end, pool=[lead, inspector])
     assert {r["unit_id"]: r["reason"] for r in draw.result}[due_inside.pk] == "floor"
     notes = {r["unit_id"]: r.get("notes", []) for r in draw.result}
     late = [n for n in notes[overdue.pk] if n["code"] == "after_due"]
@@ -291,7 +291,7 @@ def test_after_due_means_after_the_floor_date(lead, inspector):
 def test_a_never_checked_unit_is_said_to_be_never_checked_not_thousands_of_days_late(lead, inspector):
     never = _commune()
     start, end = _window()
-    draw = services.draw_create(by=lead, n=1, start=start, end=end, pool=[lead, inspector])
+    draw = services_draws.draw_create(by=lead, n=1, start=start, end=end, pool=[lead, inspector])
     note = next(n for n in draw.result[0]["notes"] if n["code"] == "after_due")
     assert draw.result[0]["unit_id"] == never.pk and note["never_checked"] is True
     warning = {w["code"]: w for w in draw.warnings}["floor_after_due"]
@@ -314,7 +314,7 @@ def test_the_redraw_refusal_names_the_open_draw_it_would_replace_and_how_many_ch
     for _ in range(6):
         _commune(checked_days_ago=30)
     start, end = _window()
-    first = services.draw_create(by=lead, n=4, start=start, end=end, pool=[lead, inspector])
+    first = services_draws.draw_create(by=lead, n=4, start=start, end=end, pool=[lead, inspector])
     planned = first.checks.filter(state=SurpriseCheck.State.PLANNED).count()
     assert planned == 4
     response = _client(lead).post("/api/inspection/draws/", {
@@ -337,7 +337,7 @@ def test_a_dialog_that_states_what_it_replaces_is_refused_until_it_matches_and_n
     for _ in range(6):
         _commune(checked_days_ago=30)
     start, end = _window()
-    first = services.draw_create(by=lead, n=4, start=start, end=end, pool=[lead, inspector])
+    first = services_draws.draw_create(by=lead, n=4, start=start, end=end, pool=[lead, inspector])
     body = {"name": "Bổ sung", "n": 1, "start": (end - timedelta(days=2)).isoformat(), "end": end.isoformat(),
             "reason": REASON, "confirm_supersedes": []}
     refused = _client(lead).post("/api/inspection/draws/", body, format="json")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
-from inspection import services
+from inspection import services_criteria, services_draw_inputs, services_draws
 from inspection.draw import plan_draw
 from inspection.models import Draw, SurpriseCheck
 from tests.inspection.factories import CounterFactory, UnitFactory, UserFactory
@@ -98,7 +98,7 @@ def world():
         unit = UnitFactory()
         CounterFactory(unit=unit)
         units.append(unit)
-    services.criteria_set_seed_default(by="test", year=timezone.localdate().year)
+    services_criteria.criteria_set_seed_default(by="test", year=timezone.localdate().year)
     return lead, inspectors, units
 
 
@@ -137,7 +137,7 @@ def test_api_draw_spreads_leads_and_an_inspector_leads_and_starts_his_check(worl
 def test_api_draw_reports_shortfall_and_a_short_team(world):
     lead, inspectors, _ = world
     start = timezone.localdate() + timedelta(days=3)
-    while start.weekday() >= 5 or services.working_days(start, start) == []:
+    while start.weekday() >= 5 or services_draw_inputs.working_days(start, start) == []:
         start += timedelta(days=1)
     response = _client(lead).post("/api/inspection/draws/", {
         "n": 10, "start": start.isoformat(), "end": start.isoformat(), "team_size": 6,
@@ -156,7 +156,7 @@ def test_api_draw_reports_shortfall_and_a_short_team(world):
 def test_cancel_the_whole_draw_needs_a_reason_and_is_published(world):
     lead, inspectors, units = world
     start, end = _window()
-    draw = services.draw_create(by=lead, n=4, start=start, end=end)
+    draw = services_draws.draw_create(by=lead, n=4, start=start, end=end)
     client = _client(lead)
     refused = client.post(f"/api/inspection/draws/{draw.pk}/cancel/", {"reason": "  "}, format="json")
     assert refused.status_code == 400, refused.content
@@ -186,7 +186,7 @@ def test_cancel_the_whole_draw_needs_a_reason_and_is_published(world):
 def test_api_closing_a_draw_whose_checks_were_all_cancelled_needs_a_reason(world):
     lead, inspectors, _ = world
     start, end = _window()
-    draw = services.draw_create(by=lead, n=2, start=start, end=end)
+    draw = services_draws.draw_create(by=lead, n=2, start=start, end=end)
     client = _client(lead)
     for check in draw.checks.all():
         assert client.post(f"/api/inspection/checks/{check.uid}/cancel/", {"reason": "Trùng lịch"},

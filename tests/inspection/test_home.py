@@ -56,17 +56,17 @@ def test_unit_head_sees_the_unit_findings_and_tasks(api_as, insp):
 
 @pytest.mark.django_db
 def test_disciplinary_officer_sees_undecided_liabilities_and_the_case_deadline(api_as, insp):
-    from inspection.accountability import services as acc
+    from inspection.accountability import services_cases, services_liabilities, services_rulesets
     from inspection.accountability.models import LeaderLiability
     from inspection.models import Finding
 
-    acc.ruleset_seed_default(by=insp.users["admin"])
+    services_rulesets.ruleset_seed_default(by=insp.users["admin"])
     finding = Finding.objects.filter(state="confirmed", unit__code="CAX-TC").order_by("pk").first()
-    _, created, _ = acc.liabilities_propose(by=insp.users["discipline"], finding=finding)
+    _, created, _ = services_liabilities.liabilities_propose(by=insp.users["discipline"], finding=finding)
     assert created
     violator = finding.subjects.get(role="violator").officer
-    case = acc.case_create(by=insp.users["discipline"], subject_kind="officer", officer=violator, unit=None,
-                           findings=[finding], title="Vắng mặt tại quầy")
+    case = services_cases.case_create(by=insp.users["discipline"], subject_kind="officer", officer=violator, unit=None,
+                                      findings=[finding], title="Vắng mặt tại quầy")
     cards = _cards(api_as("discipline"))
     proposed = LeaderLiability.objects.filter(state="proposed").count()
     assert cards["undecided_liabilities"]["count"] == proposed >= 1
@@ -126,13 +126,13 @@ def test_reviewer_sees_the_moments_to_review_linked_to_the_footage_or_the_list(a
 
 @pytest.mark.django_db
 def test_unit_head_sees_the_liabilities_on_the_unit_findings(api_as, insp):
-    from inspection.accountability import services as acc
+    from inspection.accountability import services_liabilities, services_rulesets
     from inspection.models import Finding
 
     assert _cards(api_as("unithead"))["unit_liabilities"]["count"] == 0
-    acc.ruleset_seed_default(by=insp.users["admin"])
+    services_rulesets.ruleset_seed_default(by=insp.users["admin"])
     finding = Finding.objects.filter(state="confirmed", unit__code="CAX-TC").order_by("pk").first()
-    _, created, _ = acc.liabilities_propose(by=insp.users["discipline"], finding=finding)
+    _, created, _ = services_liabilities.liabilities_propose(by=insp.users["discipline"], finding=finding)
     assert created
     card = _cards(api_as("unithead"))["unit_liabilities"]
     assert card["count"] == len(created)

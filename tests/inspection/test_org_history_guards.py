@@ -87,7 +87,8 @@ def test_ending_a_posting_before_a_recorded_finding_is_refused_naming_the_findin
 
 @pytest.mark.django_db
 def test_ending_a_head_under_his_liability_is_refused(api_as, insp):
-    from inspection.accountability.services import liabilities_propose, ruleset_seed_default
+    from inspection.accountability.services_liabilities import liabilities_propose
+    from inspection.accountability.services_rulesets import ruleset_seed_default
 
     ruleset_seed_default(by="test")
     finding = Finding.objects.get(pk=insp.extra["inspection"]["findings"][1])

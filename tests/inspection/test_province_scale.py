@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.org.models import Assignment, Unit
-from inspection import services
+from inspection import services_draws
 from inspection.accountability.scoring import compute_rankings, year_period
-from inspection.accountability.services import scoring_policy_seed_default
+from inspection.accountability.services_rulesets import scoring_policy_seed_default
 from inspection.province import seed_province
 
 
@@ -25,8 +25,8 @@ def test_draw_and_rankings_on_the_full_province():
     assert set(deputies.values_list("field__code", flat=True)) == {"HANH_CHINH"}
     lead = province.lead
     start = timezone.localdate() + timedelta(days=3)
-    draw = services.draw_create(by=lead, n=40, start=start, end=start + timedelta(days=27), floor_months=6,
-                                pool=list(User.objects.filter(username__startswith="province-")))
+    draw = services_draws.draw_create(by=lead, n=40, start=start, end=start + timedelta(days=27), floor_months=6,
+                                      pool=list(User.objects.filter(username__startswith="province-")))
     assert draw.checks.count() == 40  # n is a promise, even with a backlog past the floor
     warning = {w["code"]: w for w in draw.warnings}.get("floor_exceeds_n")
     forced = sum(1 for c in draw.candidates if c["forced"])

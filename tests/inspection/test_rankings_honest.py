@@ -11,7 +11,7 @@ from django.utils import timezone
 from backend.accounts.models import Role
 from inspection.accountability.models import CchcTask
 from inspection.accountability.scoring import compute_rankings, quarter, year_period
-from inspection.accountability.services import scoring_policy_seed_default
+from inspection.accountability.services_rulesets import scoring_policy_seed_default
 from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
 from tests.inspection.factories import CheckFactory, UnitFactory, UserFactory
 

@@ -130,15 +130,15 @@ def test_csv_without_required_columns_writes_nothing(api_as, demo):
 @pytest.mark.django_db
 def test_queued_import_task_reads_from_the_store(demo, rating_devices):
     from backend.core.store import get_store
-    from inspection import services
+    from inspection import services_ratings
 
     key = "inspection/imports/test.csv"
     get_store().put(key, io.BytesIO(CSV.encode()), len(CSV.encode()), "text/csv")
-    record = services.csv_import_start(by=demo.users["lead"], filename="r.csv", sha256="0" * 64, key=key)
+    record = services_ratings.csv_import_start(by=demo.users["lead"], filename="r.csv", sha256="0" * 64, key=key)
     assert record.state == "queued"
-    done = services.csv_import_run(csv_import_id=record.pk)
+    done = services_ratings.csv_import_run(csv_import_id=record.pk)
     assert done.state == "done" and done.imported == 3 and len(done.errors) == 5 and done.total_rows == 9
-    assert services.csv_import_run(csv_import_id=record.pk).imported == 3  # a retry changes nothing
+    assert services_ratings.csv_import_run(csv_import_id=record.pk).imported == 3  # a retry changes nothing
     assert SatisfactionRating.objects.count() == 3
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Role
 from backend.core.errors import Conflict, DomainError
-from inspection import services
+from inspection import services_checks, services_criteria, services_findings, services_reports, services_signoff
 from inspection.models import CheckReport, SurpriseCheck
 from tests.inspection.factories import CategoryFactory, CheckFactory, UserFactory
 
@@ -38,7 +38,7 @@ LEAVES = ["1.1", "1.2", "1.3", "3.1", "3.2", "3.3", "5.1", "5.2", "5.3", "5.4"]
 
 @pytest.fixture
 def running() -> SurpriseCheck:
-    criteria_set = services.criteria_set_import(by="test", data=CRITERIA)
+    criteria_set = services_criteria.criteria_set_import(by="test", data=CRITERIA)
     lead = UserFactory(role=Role.INSPECTION_LEAD)
     check = CheckFactory(lead=lead, criteria_set=criteria_set, state=SurpriseCheck.State.IN_PROGRESS,
                          started_at=timezone.now())
@@ -56,8 +56,8 @@ def _results(**special: dict[str, object]) -> list[dict[str, object]]:
 
 
 def _fill_and_complete(check: SurpriseCheck, results: list[dict[str, object]], summary: str = "") -> CheckReport:
-    report = services.report_update(by=check.lead, check=check, version=_v(check), results=results, summary=summary)
-    services.check_complete(by=check.lead, check=check)
+    report = services_reports.report_update(by=check.lead, check=check, version=_v(check), results=results, summary=summary)
+    services_checks.check_complete(by=check.lead, check=check)
     return report
 
 
@@ -69,28 +69,28 @@ def test_failed_critical_criterion_is_flagged_and_sign_off_waits_for_a_finding(r
     assert [f["code"] for f in report.flags] == ["critical_failed"]  # ... with the failed critical criterion
     assert report.flags[0]["criteria"] == ["3.1"]
     with pytest.raises(Conflict) as refused:
-        services.report_sign(by=running.lead, check=running)
+        services_signoff.report_sign(by=running.lead, check=running)
     assert refused.value.code == "critical_without_finding" and "3.1" in str(refused.value.message_en)
     assert not CheckReport.objects.get(pk=report.pk).is_signed
-    finding = services.finding_create(by=running.lead, source="check", category=CategoryFactory(),
-                                      title="Thu tiền ngoài quy định", unit=None, occurred_from=timezone.now(),
-                                      surprise_check=running, criterion_code="3.1")
+    finding = services_findings.finding_create(by=running.lead, source="check", category=CategoryFactory(),
+                                               title="Thu tiền ngoài quy định", unit=None, occurred_from=timezone.now(),
+                                               surprise_check=running, criterion_code="3.1")
     assert finding.state == "draft"
     with pytest.raises(Conflict) as refused:  # a draft does not cover it: the lead confirms it first (F13)
-        services.report_sign(by=running.lead, check=running)
+        services_signoff.report_sign(by=running.lead, check=running)
     assert refused.value.code == "critical_without_finding"
-    services.finding_transition(by=running.lead, finding=finding, to_state="confirmed", reason="Có biên lai")
-    signed = services.report_sign(by=running.lead, check=running)
+    services_findings.finding_transition(by=running.lead, finding=finding, to_state="confirmed", reason="Có biên lai")
+    signed = services_signoff.report_sign(by=running.lead, check=running)
     assert signed.is_signed
 
 
 @pytest.mark.django_db
 def test_not_applicable_needs_a_reason(running):
     with pytest.raises(DomainError) as refused:
-        services.report_update(by=running.lead, check=running, version=_v(running), results=_results(**{"5_4": {"outcome": "not_applicable"}}))
+        services_reports.report_update(by=running.lead, check=running, version=_v(running), results=_results(**{"5_4": {"outcome": "not_applicable"}}))
     assert refused.value.code == "invalid_results" and "reason" in str(refused.value.message_en)
-    report = services.report_update(by=running.lead, check=running, version=_v(running),
-                                    results=_results(**{"5_4": {"outcome": "not_applicable", "note": "Quầy không có bàn"}}))
+    report = services_reports.report_update(by=running.lead, check=running, version=_v(running),
+                                            results=_results(**{"5_4": {"outcome": "not_applicable", "note": "Quầy không có bàn"}}))
     assert report.flags == []
 
 
@@ -99,7 +99,7 @@ def test_report_mostly_not_applicable_is_flagged(running):
     na = {"outcome": "not_applicable", "note": "Không áp dụng"}
     results = [{"criterion": c, **na} for c in LEAVES if c not in ("5.2", "5.3")]
     results += [{"criterion": "5.2", "outcome": "pass"}, {"criterion": "5.3", "outcome": "pass"}]
-    report = services.report_update(by=running.lead, check=running, version=_v(running), results=results)
+    report = services_reports.report_update(by=running.lead, check=running, version=_v(running), results=results)
     assert report.percent == 100
     flag = {f["code"]: f for f in report.flags}["many_not_applicable"]
     assert len(flag["criteria"]) == 8 and "8/10" in flag["vi"]
@@ -110,7 +110,7 @@ def test_sign_off_refuses_minutes_that_say_no_violation_when_a_criterion_failed(
     fail = {"outcome": "fail", "note": "Không mặc trang phục"}
     _fill_and_complete(running, _results(**{"1_3": fail}), summary="Qua kiểm tra, không phát hiện vi phạm.")
     with pytest.raises(Conflict) as refused:
-        services.report_sign(by=running.lead, check=running)
+        services_signoff.report_sign(by=running.lead, check=running)
     assert refused.value.code == "minutes_contradict_results"
-    services.report_update(by=running.lead, check=running, version=_v(running), summary="Cán bộ 1.3 không mặc trang phục đúng quy định.")
-    assert services.report_sign(by=running.lead, check=running).is_signed
+    services_reports.report_update(by=running.lead, check=running, version=_v(running), summary="Cán bộ 1.3 không mặc trang phục đúng quy định.")
+    assert services_signoff.report_sign(by=running.lead, check=running).is_signed

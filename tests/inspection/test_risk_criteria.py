@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from inspection import services
+from inspection import services_draws
 from inspection.models import CriteriaSet, RiskSnapshot, SatisfactionRating
 
 
@@ -155,4 +155,4 @@ def test_services_require_the_lead_to_draw(insp):
     from backend.core.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        services.draw_create(by=insp.users["inspector"], n=1, start=date(2027, 3, 1), end=date(2027, 3, 31))
+        services_draws.draw_create(by=insp.users["inspector"], n=1, start=date(2027, 3, 1), end=date(2027, 3, 31))

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from inspection import services
+from inspection import services_risk
 from inspection.models import Complaint, Finding, SatisfactionRating
 from tests.inspection.factories import CheckFactory, CounterFactory, FindingFactory, UnitFactory
 
@@ -30,7 +30,7 @@ def test_successor_inherits_its_predecessors_history():
     CheckFactory(unit=predecessor, state="signed", started_at=checked_at, window_start=checked_at,
                  window_end=checked_at + timedelta(hours=2))
 
-    [snap] = services.risk_compute(by="test", units=[successor])
+    [snap] = services_risk.risk_compute(by="test", units=[successor])
     features = snap.features
     assert features["findings"] > 0 and features["complaints"] > 0 and features["unsatisfied_ratings"] > 0
     assert features["months_since_check"] == pytest.approx(4.0, abs=0.05)  # the predecessor's check, 120 days ago
@@ -45,5 +45,5 @@ def test_a_never_checked_successor_counts_from_its_oldest_predecessor():
     CounterFactory(unit=successor)
     UnitFactory(valid_from=timezone.localdate() - timedelta(days=400), valid_to=merged_on - timedelta(days=1),
                 successor=successor)
-    [snap] = services.risk_compute(by="test", units=[successor])
+    [snap] = services_risk.risk_compute(by="test", units=[successor])
     assert snap.features["months_since_check"] == pytest.approx(400 / 30, abs=0.05)

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from inspection import services
+from inspection import services_checks
 from inspection.draw import LOCAL_TZ
 from inspection.models import SurpriseCheck
 
@@ -26,9 +26,9 @@ def _plan(ctx: Any, unit_code: str = "CAX-TC", days: int = 3) -> SurpriseCheck:
 
     d = timezone.localdate() + timedelta(days=days)
     start = datetime.combine(d, time(9, 0), tzinfo=LOCAL_TZ)
-    return services.check_create(by=ctx.users["lead"], mode="bi_mat", unit=ctx.units[unit_code],
-                                 counter=Counter.objects.get(code=f"Q-{unit_code}"), window_start=start,
-                                 window_end=start + timedelta(hours=2), team=[ctx.users["inspector"]])
+    return services_checks.check_create(by=ctx.users["lead"], mode="bi_mat", unit=ctx.units[unit_code],
+                                        counter=Counter.objects.get(code=f"Q-{unit_code}"), window_start=start,
+                                        window_end=start + timedelta(hours=2), team=[ctx.users["inspector"]])
 
 
 def _paths(uid: Any) -> list[tuple[str, str, dict]]:
@@ -98,7 +98,7 @@ def test_planned_check_is_invisible_everywhere(api_as, insp, username):
 @pytest.mark.django_db
 def test_cancelled_before_start_stays_secret(api_as, insp):
     planned = _plan(insp)
-    services.check_cancel(by=insp.users["lead"], check=planned, reason="Lộ kế hoạch")
+    services_checks.check_cancel(by=insp.users["lead"], check=planned, reason="Lộ kế hoạch")
     for username in OUTSIDERS:
         assert api_as(username).get(f"/api/inspection/checks/{planned.uid}/").status_code == 404
         assert api_as(username).get("/api/inspection/checks/?state=cancelled").json()["count"] == 0
@@ -153,13 +153,13 @@ async def test_websocket_hears_nothing_until_start(insp, username):
 
     def plan_and_cancel() -> SurpriseCheck:
         other = _plan(insp, days=5)
-        services.check_cancel(by=insp.users["lead"], check=other, reason="Đổi lịch")
+        services_checks.check_cancel(by=insp.users["lead"], check=other, reason="Đổi lịch")
         return _plan(insp)
 
     planned = await database_sync_to_async(plan_and_cancel)()
     assert await comm.receive_nothing(timeout=0.3)
 
-    await database_sync_to_async(services.check_start)(by=insp.users["lead"], check=planned)
+    await database_sync_to_async(services_checks.check_start)(by=insp.users["lead"], check=planned)
     message = await comm.receive_json_from(timeout=3)
     assert message["type"] == "check.started"
     assert message["check"]["id"] == str(planned.uid) and message["check"]["state"] == "in_progress"

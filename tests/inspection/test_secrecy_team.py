@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from backend.accounts.services import user_create
 from backend.org.demo import DEMO_PASSWORD
-from inspection import services
+from inspection import services_checks, services_findings
 from inspection.draw import LOCAL_TZ
 from inspection.models import Finding, FindingCategory, SurpriseCheck
 from tests.conftest import login_client
@@ -25,9 +25,9 @@ def _plan(ctx: Any, *, by: Any, team: list[Any], unit_code: str = "CAX-ND") -> S
     from backend.org.models import Counter
 
     start = datetime.combine(timezone.localdate() + timedelta(days=3), time(9, 0), tzinfo=LOCAL_TZ)
-    return services.check_create(by=by, mode="bi_mat", unit=ctx.units[unit_code],
-                                 counter=Counter.objects.get(code=f"Q-{unit_code}"), window_start=start,
-                                 window_end=start + timedelta(hours=2), team=team)
+    return services_checks.check_create(by=by, mode="bi_mat", unit=ctx.units[unit_code],
+                                        counter=Counter.objects.get(code=f"Q-{unit_code}"), window_start=start,
+                                        window_end=start + timedelta(hours=2), team=team)
 
 
 def _user(username: str, role: str) -> tuple[Any, Any]:
@@ -46,12 +46,12 @@ def test_an_inspector_kept_off_the_team_cannot_learn_of_the_planned_check(api_as
     """The draw (or the lead) left this inspector off the team, e.g. for a conflict with the unit."""
     planned = _plan(insp, by=insp.users["lead"], team=[insp.users["inspector"]])
     # a row linked to the secret check, however it came to be (the rule must hold for any linked row)
-    secret_finding = services.finding_create(
+    secret_finding = services_findings.finding_create(
         by=insp.users["lead"], source="footage", category=FindingCategory.objects.get(code="VANG_MAT"),
         unit=planned.unit, title="Ghi chép bí mật trước giờ kiểm tra",
         occurred_from=timezone.now() - timedelta(days=1))
-    services.finding_transition(by=insp.users["lead"], finding=secret_finding, to_state="confirmed",
-                                reason="Đã xác minh")
+    services_findings.finding_transition(by=insp.users["lead"], finding=secret_finding, to_state="confirmed",
+                                         reason="Đã xác minh")
     Finding.objects.filter(pk=secret_finding.pk).update(surprise_check=planned)
     _, outsider = _user("inspector2", "inspector")
     missing = uuid.uuid4()
@@ -104,7 +104,7 @@ def test_a_team_member_sees_the_plan_he_is_on(insp):
 
 def test_another_lead_cannot_cancel_a_started_check(api_as, insp):
     planned = _plan(insp, by=insp.users["lead"], team=[insp.users["inspector"]])
-    services.check_start(by=insp.users["lead"], check=planned)
+    services_checks.check_start(by=insp.users["lead"], check=planned)
     _, other_lead = _user("lead4", "inspection_lead")
     response = other_lead.post(f"/api/inspection/checks/{planned.uid}/cancel/", {"reason": "Tôi muốn hủy"},
                                format="json")
@@ -149,7 +149,7 @@ def test_a_draft_allegation_never_reaches_another_reader_through_the_minutes(api
     uid = insp.extra["inspection"]["signed_check"]
     check = SurpriseCheck.objects.get(uid=uid)
     named = Officer.objects.get(service_number="NA-2103")
-    draft = services.finding_create(
+    draft = services_findings.finding_create(
         by=insp.users["lead"], source="check", category=FindingCategory.objects.get(code="VANG_MAT"),
         surprise_check=check, unit=check.unit, title="Nghi vấn chưa xác minh về phó trưởng",
         occurred_from=check.started_at, subjects=[{"officer_id": named.pk, "role": "violator"}])
@@ -166,7 +166,7 @@ def test_a_draft_allegation_never_reaches_another_reader_through_the_minutes(api
     # once confirmed it is part of the record, for everyone who reads the minutes: after the signature,
     # dated, so the part the signature covers reads the same before and after (lead review finding)
     signed_part = text.split("Biên bản được ký lúc")[0]
-    services.finding_transition(by=insp.users["lead"], finding=draft, to_state="confirmed", reason="Đã xác minh")
+    services_findings.finding_transition(by=insp.users["lead"], finding=draft, to_state="confirmed", reason="Đã xác minh")
     after = _pdf_text(api_as(reader).get(f"/api/inspection/checks/{uid}/report/pdf/").content)
     assert after.split("Biên bản được ký lúc")[0] == signed_part
     assert after.index("Nghi vấn chưa xác minh") > after.index("Biên bản được ký lúc")
@@ -178,10 +178,10 @@ def test_a_reader_out_of_scope_of_a_finding_does_not_get_it_from_a_cached_pdf(ap
 
     uid = insp.extra["inspection"]["signed_check"]
     check = SurpriseCheck.objects.get(uid=uid)
-    outside = services.finding_create(
+    outside = services_findings.finding_create(
         by=insp.users["lead"], source="check", category=FindingCategory.objects.get(code="VANG_MAT"),
         surprise_check=check, title="Vi phạm ở đơn vị khác", occurred_from=check.started_at, unit=None)
-    services.finding_transition(by=insp.users["lead"], finding=outside, to_state="confirmed", reason="Xác minh")
+    services_findings.finding_transition(by=insp.users["lead"], finding=outside, to_state="confirmed", reason="Xác minh")
     # e.g. the unit was corrected later to the one the officer belonged to (outside the head's scope)
     Finding.objects.filter(pk=outside.pk).update(unit=Unit.objects.get(code="CAX-ND"))
     assert "Vi phạm ở đơn vị khác" in _pdf_text(api_as("discipline").get(
@@ -283,7 +283,7 @@ def test_the_audit_listing_gives_no_sequence_that_would_date_sealed_events(api_a
     """Adversary finding F2: gaps in the listed event ids dated every sealed plan, and a started
     check's sequential pk counted the never-started ones."""
     planned = _plan(insp, by=insp.users["lead"], team=[insp.users["inspector"]])
-    services.check_start(by=insp.users["lead"], check=planned)
+    services_checks.check_start(by=insp.users["lead"], check=planned)
     events = api_as("admin").get("/api/audit/events/?page_size=500").json()["results"]
     assert events and all("id" not in e for e in events)
     start = next(e for e in events if e["verb"] == "check.start")

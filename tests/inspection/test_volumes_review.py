@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
 from backend.accounts.services import api_token_create, user_create
-from inspection import services
+from inspection import services_ratings, services_risk
 from inspection.models import CounterVolume, SatisfactionRating
 from tests.inspection.factories import CounterFactory, UserFactory
 
@@ -68,7 +68,7 @@ def test_risk_reads_low_ratings_per_transaction_served():
 def test_without_volume_data_the_rate_is_per_rating_received_not_zero():
     counter = CounterFactory()
     _ratings(counter, low=5, good=5)
-    [snap] = services.risk_compute(by="test", units=[counter.unit])
+    [snap] = services_risk.risk_compute(by="test", units=[counter.unit])
     assert snap.features["transactions_served"] == 0
     assert snap.features["unsatisfied_per_1000"] == pytest.approx(500, rel=0.02)
 
@@ -108,19 +108,19 @@ def device():
     counter = CounterFactory()
     svc = user_create(by="test", username=f"svc-{counter.code.lower()}", password=None, role="service")
     token, _key = api_token_create(by="test", name="Thiết bị thử", kind="rating_device", user=svc, counter=counter)
-    services.rating_device_register(by="test", counter=counter, serial="TB-0009", token=token)
+    services_ratings.rating_device_register(by="test", counter=counter, serial="TB-0009", token=token)
     return token
 
 
 @pytest.mark.django_db
 def test_the_team_accepts_or_rejects_held_ratings(device):
     start = (timezone.now() - timedelta(days=1)).replace(microsecond=0)
-    services.ratings_record(token=device, items=[
+    services_ratings.ratings_record(token=device, items=[
         {"id": f"b-{i}", "rated_at": (start + timedelta(seconds=3 * i)).isoformat(), "score": 1} for i in range(8)])
     held = list(SatisfactionRating.objects.filter(held=True).order_by("id").values_list("id", flat=True))
     assert len(held) == 8
     unit = device.counter.unit
-    [before] = services.risk_compute(by="test", units=[unit])
+    [before] = services_risk.risk_compute(by="test", units=[unit])
     assert before.features["unsatisfied_ratings"] == 0
     inspector = _client(Role.INSPECTOR)
     assert _client(Role.UNIT_HEAD, scope_unit=unit).post("/api/inspection/ratings/review/", {"ids": held, "decision": "accepted"},
@@ -135,11 +135,11 @@ def test_the_team_accepts_or_rejects_held_ratings(device):
     accepted = inspector.post("/api/inspection/ratings/review/", {"ids": held[4:], "decision": "accepted",
                                                                   "note": "Đoàn công dân xếp hàng"}, format="json")
     assert accepted.status_code == 200
-    [after] = services.risk_compute(by="test", units=[unit])
+    [after] = services_risk.risk_compute(by="test", units=[unit])
     assert 3.5 < after.features["unsatisfied_ratings"] < 4.0  # the four accepted count, the rejected do not
     # a later rating from the device in the same minute does not hold the accepted ones again
-    services.ratings_record(token=device, items=[{"id": "late", "rated_at": (start + timedelta(seconds=30)).isoformat(),
-                                                  "score": 1}])
+    services_ratings.ratings_record(token=device, items=[{"id": "late", "rated_at": (start + timedelta(seconds=30)).isoformat(),
+                                                          "score": 1}])
     assert set(SatisfactionRating.objects.filter(pk__in=held[4:]).values_list("held", flat=True)) == {False}
     rows = {r["id"]: r for r in inspector.get("/api/inspection/ratings/?held=true").json()["results"]}
     assert rows[held[0]]["review"] == "rejected" and rows[held[0]]["review_note"].startswith("Bấm")
@@ -148,7 +148,7 @@ def test_the_team_accepts_or_rejects_held_ratings(device):
                                                                  "note": "Xem lại camera: một người bấm"},
                              format="json")
     assert revised.status_code == 200 and SatisfactionRating.objects.get(pk=held[5]).held
-    [spaced] = services.ratings_record(token=device, items=[{"id": "calm", "rated_at": (
+    [spaced] = services_ratings.ratings_record(token=device, items=[{"id": "calm", "rated_at": (
         start + timedelta(hours=3)).isoformat(), "score": 4}])
     assert inspector.post("/api/inspection/ratings/review/", {"ids": [spaced["rating_id"]], "decision": "accepted"},
                           format="json").status_code == 400

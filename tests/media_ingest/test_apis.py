@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from backend.core.signed_urls import sign_object_url
-from media_ingest import services
+from media_ingest import services_discovery, services_indexing
 from media_ingest.models import Clip
 
 from .conftest import minio_event
@@ -165,10 +165,10 @@ def clips(camera: Any, store: Any, counter_clip: Any) -> list[Clip]:
     for key in (KEY, "CAM-TC-01/2026/04/01/090000.mp4", "inbox/a.mp4"):
         info = store.put_file(key, counter_clip.path, "video/mp4")
         ref = ObjectRef(bucket=store.bucket, key=key, size=info.size, etag=info.etag, version=info.version)
-        made.append(services.clip_discover(ref=ref, source=Clip.Source.WEBHOOK).clip)
+        made.append(services_discovery.clip_discover(ref=ref, source=Clip.Source.WEBHOOK).clip)
     store.delete("CAM-TC-01/2026/04/01/090000.mp4")
     for clip in made:
-        services.clip_index(clip_id=clip.pk)
+        services_indexing.clip_index(clip_id=clip.pk)
     return made
 
 
@@ -199,7 +199,7 @@ def test_ingest_clip_list_query_count_does_not_grow(api_as: Any, camera: Any, st
     for i in range(25):
         ref = ObjectRef(bucket=store.bucket, key=f"CAM-TC-01/2026/04/02/08{i:02d}00.mp4", size=info.size,
                         etag=f"e{i}", version="")
-        services.clip_discover(ref=ref, source=Clip.Source.RECONCILE)
+        services_discovery.clip_discover(ref=ref, source=Clip.Source.RECONCILE)
     admin = api_as("admin")
     with django_assert_max_num_queries(6):
         page = admin.get("/api/media/ingest/clips/").json()
@@ -231,7 +231,7 @@ def test_retry_and_assign(api_as: Any, clips: list[Clip], store: Any, counter_cl
     body = ok.json()
     assert body["camera"]["code"] == "CAM-ND-01" and body["started_at"].startswith("2026-04-01T10:00:00")
     assert body["unassigned_reason"] == "" and body["state"] == "discovered"
-    services.clip_index(clip_id=stray.pk)
+    services_indexing.clip_index(clip_id=stray.pk)
     stray.refresh_from_db()
     assert stray.state == Clip.State.INDEXED
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from media_ingest import services
+from media_ingest import services_discovery, services_indexing
 from media_ingest.discovery import ObjectRef
 from media_ingest.models import Clip
 
@@ -21,9 +21,9 @@ pytestmark = [
 def _index(store: Any, key: str, name: str) -> Clip:
     info = store.put_file(key, SHARED_FOOTAGE / name, "video/mp4")
     ref = ObjectRef(bucket=store.bucket, key=key, size=info.size, etag=info.etag, version=info.version)
-    clip = services.clip_discover(ref=ref, source=Clip.Source.RECONCILE).clip
+    clip = services_discovery.clip_discover(ref=ref, source=Clip.Source.RECONCILE).clip
     assert clip is not None
-    services.clip_index(clip_id=clip.pk)
+    services_indexing.clip_index(clip_id=clip.pk)
     clip.refresh_from_db()
     return clip
 

@@ -11,7 +11,7 @@ import pytest
 
 from backend.core.minio_store import MinioStore
 from backend.core.store import ObjectChanged, ObjectMissing, StoreError, get_store
-from media_ingest import services
+from media_ingest import services_discovery, services_reconcile
 from media_ingest.models import Clip
 
 from .conftest import minio_event
@@ -101,7 +101,7 @@ def test_end_to_end_through_minio(minio_store: MinioStore, demo: Any, eager: Non
     other = "CAM-ND-01/2026/04/01/090000.mp4"
     minio_store.put_file(other, mpeg4_clip.path, "video/mp4")
     minio_store.put_file("stray/recording.mp4", mpeg4_clip.path, "video/mp4")
-    report = services.reconcile_run()
+    report = services_reconcile.reconcile_run()
     assert report.created == 2 and not report.errors
     found = Clip.objects.get(key=other)
     assert found.source == Clip.Source.RECONCILE and found.state == Clip.State.INDEXED
@@ -110,7 +110,7 @@ def test_end_to_end_through_minio(minio_store: MinioStore, demo: Any, eager: Non
     assert stray.camera is None and "does not follow" in stray.unassigned_reason
     assert not Clip.objects.filter(key__contains=".derived/").exists()
     # an incremental pass finds nothing new and creates nothing twice
-    assert services.reconcile_run().created == 0
+    assert services_reconcile.reconcile_run().created == 0
     assert Clip.objects.count() == 3
 
 
@@ -124,7 +124,7 @@ def test_versions_in_a_versioned_bucket_are_separate_clips(minio_store: MinioSto
     second = minio_store.put_file(KEY, mpeg4_clip.path, "video/mp4")
     assert first.version and second.version and first.version != second.version
     for info in (first, second, first):
-        services.clip_discover(ref=services.ref_from_info(minio_store.bucket, info), source=Clip.Source.WEBHOOK)
+        services_discovery.clip_discover(ref=services_discovery.ref_from_info(minio_store.bucket, info), source=Clip.Source.WEBHOOK)
     clips = {c.version_id: c for c in Clip.objects.all()}
     assert set(clips) == {first.version, second.version}
     # each clip was indexed from its own version, not the latest one

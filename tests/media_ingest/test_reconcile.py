@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from backend.core.store import derived_key
-from media_ingest import services
+from media_ingest import services_reconcile
 from media_ingest.models import Clip, ReconcileCursor
 
 
@@ -18,14 +18,14 @@ def test_reconcile_is_incremental_and_skips_derivatives(demo: Any, store: Any, p
     for key in keys:
         put_file(key, counter_clip.path)
     put_file(derived_key(keys[0], "1/poster.jpg"), counter_clip.path)
-    first = services.reconcile_run()
+    first = services_reconcile.reconcile_run()
     assert first.created == 3 and first.wrapped
     assert set(Clip.objects.values_list("key", flat=True)) == set(keys)
     cursor = ReconcileCursor.objects.get(prefix="CAM-TC-01/")
     assert cursor.last_key == keys[1] and cursor.clips_created == 2
     # next pass: the camera cursor lists only keys after the last one it saw
     put_file("CAM-TC-01/2026/04/01/100000.mp4", counter_clip.path)
-    second = services.reconcile_run()
+    second = services_reconcile.reconcile_run()
     assert second.created == 1
     cursor.refresh_from_db()
     assert cursor.last_key == "CAM-TC-01/2026/04/01/100000.mp4"
@@ -34,7 +34,7 @@ def test_reconcile_is_incremental_and_skips_derivatives(demo: Any, store: Any, p
     put_file("inbox/x.mp4", counter_clip.path.with_name("counter.mp4"))
     import os
     os.utime(store.local_path("inbox/x.mp4"), ns=(1, 1))  # a different etag
-    third = services.reconcile_run()
+    third = services_reconcile.reconcile_run()
     assert third.created == 1
     assert Clip.objects.filter(key="inbox/x.mp4").count() == 2
 
@@ -52,7 +52,7 @@ def test_reindex_command_reruns_older_versions(demo: Any, eager: None, put_file:
     from media_ingest.vision import ANALYSIS_VERSION
 
     put_file("CAM-ND-01/2026/04/01/080000.mp4", counter_clip.path)
-    services.reconcile_run()
+    services_reconcile.reconcile_run()
     clip = Clip.objects.get()
     assert clip.state == Clip.State.INDEXED
     Clip.objects.filter(pk=clip.pk).update(analysis_version="cw-vision-0")

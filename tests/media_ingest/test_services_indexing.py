@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from backend.core.errors import DomainError
 from backend.core.store import derived_key
-from media_ingest import services
+from media_ingest import services_admin, services_discovery, services_indexing, services_reconcile
 from media_ingest.discovery import ObjectRef
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.vision import ANALYSIS_VERSION, probe, sha256_file
@@ -23,7 +24,7 @@ def ref_for(store: Any, key: str) -> ObjectRef:
 
 
 def discover(store: Any, key: str, source: str = Clip.Source.WEBHOOK) -> Clip:
-    result = services.clip_discover(ref=ref_for(store, key), source=source)
+    result = services_discovery.clip_discover(ref=ref_for(store, key), source=source)
     assert result.clip is not None
     return result.clip
 
@@ -59,7 +60,7 @@ def test_keys_off_the_convention_are_unassigned(demo: Any, store: Any, put_file:
 def test_derived_keys_are_never_clips(demo: Any, store: Any, put_file: Any, counter_clip: Any) -> None:
     key = derived_key(KEY, "9/poster.jpg")
     put_file(key, counter_clip.path)
-    assert services.clip_discover(ref=ref_for(store, key), source=Clip.Source.RECONCILE).clip is None
+    assert services_discovery.clip_discover(ref=ref_for(store, key), source=Clip.Source.RECONCILE).clip is None
     assert not Clip.objects.exists()
 
 
@@ -71,7 +72,7 @@ def test_index_finds_every_event_kind_within_one_second(camera: Any, store: Any,
                                                         counter_clip: Any, fast_rules: Any) -> None:
     put_file(KEY, counter_clip.path)
     clip = discover(store, KEY)
-    assert services.clip_index(clip_id=clip.pk) == Clip.State.INDEXED
+    assert services_indexing.clip_index(clip_id=clip.pk) == Clip.State.INDEXED
     clip.refresh_from_db()
     events = list(clip.events.order_by("start_s"))
     found = {(e.kind, e.zone, (e.detail or {}).get("subtype")) for e in events}
@@ -109,7 +110,7 @@ def test_no_zones_means_scene_presence_for_a_person_standing_still(
     key = "loose/still.mp4"
     put_file(key, mpeg4_clip.path)
     clip = discover(store, key)
-    assert services.clip_index(clip_id=clip.pk) == Clip.State.INDEXED
+    assert services_indexing.clip_index(clip_id=clip.pk) == Clip.State.INDEXED
     presence = list(ClipEvent.objects.filter(clip=clip, kind="presence"))
     assert [(e.zone, round(e.start_s), round(e.end_s)) for e in presence] == [("scene", 5, 7)]
 
@@ -119,7 +120,7 @@ def test_a_non_h264_source_gets_a_browser_playable_proxy(demo: Any, store: Any, 
     key = "loose/still.mp4"
     put_file(key, mpeg4_clip.path)
     clip = discover(store, key)
-    services.clip_index(clip_id=clip.pk)
+    services_indexing.clip_index(clip_id=clip.pk)
     clip.refresh_from_db()
     assert clip.codec == "mpeg4"
     assert clip.proxy_key.endswith("/proxy.mp4")
@@ -136,13 +137,13 @@ def test_a_non_h264_source_gets_a_browser_playable_proxy(demo: Any, store: Any, 
 def test_same_object_twice_is_one_clip_and_one_index(camera: Any, store: Any, put_file: Any,
                                                      counter_clip: Any) -> None:
     put_file(KEY, counter_clip.path)
-    first = services.clip_discover(ref=ref_for(store, KEY), source=Clip.Source.WEBHOOK)
-    again = services.clip_discover(ref=ref_for(store, KEY), source=Clip.Source.RECONCILE)
+    first = services_discovery.clip_discover(ref=ref_for(store, KEY), source=Clip.Source.WEBHOOK)
+    again = services_discovery.clip_discover(ref=ref_for(store, KEY), source=Clip.Source.RECONCILE)
     assert first.created and not again.created and first.clip == again.clip
     assert Clip.objects.count() == 1
-    assert services.clip_index(clip_id=first.clip.pk) == Clip.State.INDEXED
+    assert services_indexing.clip_index(clip_id=first.clip.pk) == Clip.State.INDEXED
     n_events = ClipEvent.objects.count()
-    assert services.clip_index(clip_id=first.clip.pk) == "skipped"  # a duplicate job is a no-op
+    assert services_indexing.clip_index(clip_id=first.clip.pk) == "skipped"  # a duplicate job is a no-op
     assert ClipEvent.objects.count() == n_events
     assert Clip.objects.get().attempts == 1
 
@@ -154,10 +155,10 @@ def test_a_new_version_of_the_same_key_is_a_new_clip(camera: Any, store: Any, pu
     put_file(KEY, mpeg4_clip.path)  # overwritten before the old version was indexed
     new = discover(store, KEY)
     assert old.pk != new.pk and old.version_id != new.version_id
-    assert services.clip_index(clip_id=old.pk) == Clip.State.FAILED
+    assert services_indexing.clip_index(clip_id=old.pk) == Clip.State.FAILED
     old.refresh_from_db()
     assert "replaced" in old.error_en and old.error
-    assert services.clip_index(clip_id=new.pk) == Clip.State.INDEXED
+    assert services_indexing.clip_index(clip_id=new.pk) == Clip.State.INDEXED
 
 
 def test_assigning_a_camera_requeues_with_its_zones(demo: Any, store: Any, put_file: Any,
@@ -168,19 +169,19 @@ def test_assigning_a_camera_requeues_with_its_zones(demo: Any, store: Any, put_f
     key = "inbox/recording-0001.mp4"
     put_file(key, counter_clip.path)
     clip = discover(store, key)
-    services.clip_index(clip_id=clip.pk)
+    services_indexing.clip_index(clip_id=clip.pk)
     assert set(clip.events.values_list("zone", flat=True)) <= {"scene"}
     camera = Camera.objects.get(code="CAM-ND-01")
-    with pytest.raises(services.DomainError) as err:
-        services.clip_assign_camera(clip=clip, camera=camera, started_at=None, by="admin")
+    with pytest.raises(DomainError) as err:
+        services_admin.clip_assign_camera(clip=clip, camera=camera, started_at=None, by="admin")
     assert err.value.code == "started_at_required"
     when = datetime(2026, 4, 2, 2, 0, tzinfo=UTC)
     with django_capture_on_commit_callbacks() as callbacks:
-        clip = services.clip_assign_camera(clip=clip, camera=camera, started_at=when, by="admin")
+        clip = services_admin.clip_assign_camera(clip=clip, camera=camera, started_at=when, by="admin")
     assert len(callbacks) == 2
     assert (clip.camera_id, clip.started_at, clip.state, clip.unassigned_reason) == (
         camera.pk, when, Clip.State.DISCOVERED, "")
-    services.clip_index(clip_id=clip.pk)
+    services_indexing.clip_index(clip_id=clip.pk)
     assert {"officer", "citizen"} <= set(clip.events.values_list("zone", flat=True))
 
 
@@ -188,11 +189,11 @@ def test_reindex_outdated_only_touches_older_versions(camera: Any, store: Any, p
                                                       counter_clip: Any) -> None:
     put_file(KEY, counter_clip.path)
     clip = discover(store, KEY)
-    services.clip_index(clip_id=clip.pk)
-    assert services.clips_reindex_outdated(current_version=ANALYSIS_VERSION) == []
+    services_indexing.clip_index(clip_id=clip.pk)
+    assert services_admin.clips_reindex_outdated(current_version=ANALYSIS_VERSION) == []
     Clip.objects.filter(pk=clip.pk).update(analysis_version="cw-vision-0")
-    assert services.clips_reindex_outdated(current_version=ANALYSIS_VERSION) == [clip.pk]
-    assert services.clip_index(clip_id=clip.pk) == Clip.State.INDEXED
+    assert services_admin.clips_reindex_outdated(current_version=ANALYSIS_VERSION) == [clip.pk]
+    assert services_indexing.clip_index(clip_id=clip.pk) == Clip.State.INDEXED
     clip.refresh_from_db()
     assert clip.analysis_version == ANALYSIS_VERSION and clip.attempts == 2
 
@@ -211,18 +212,18 @@ def test_an_orphaned_indexing_clip_is_taken_back(camera: Any, store: Any, put_fi
     Clip.objects.filter(pk=clip.pk).update(state=Clip.State.INDEXING,
                                            indexing_started_at=timezone.now() - timedelta(hours=4))
     if connection.vendor == "postgresql":
-        assert services.clip_index(clip_id=clip.pk) == Clip.State.INDEXED
+        assert services_indexing.clip_index(clip_id=clip.pk) == Clip.State.INDEXED
         return
-    assert services.clip_index(clip_id=clip.pk) == "skipped"  # it may still be running elsewhere
-    assert services.clips_requeue_stale() == 1
-    assert services.clip_index(clip_id=clip.pk) == Clip.State.INDEXED
+    assert services_indexing.clip_index(clip_id=clip.pk) == "skipped"  # it may still be running elsewhere
+    assert services_reconcile.clips_requeue_stale() == 1
+    assert services_indexing.clip_index(clip_id=clip.pk) == Clip.State.INDEXED
 
 
 def test_camera_analysis_settings_are_validated(camera: Any) -> None:
-    with pytest.raises(services.DomainError) as err:
-        services.camera_analysis_set(camera=camera, overrides={"unattended_after_s": -3}, by="admin")
+    with pytest.raises(DomainError) as err:
+        services_admin.camera_analysis_set(camera=camera, overrides={"unattended_after_s": -3}, by="admin")
     assert "unattended_after_s" in err.value.fields
-    with pytest.raises(services.DomainError):
-        services.camera_analysis_set(camera=camera, overrides={"no_such_knob": 1}, by="admin")
-    services.camera_analysis_set(camera=camera, overrides={"unattended_after_s": 8}, by="admin")
-    assert services.analysis_overrides_for(camera) == {"unattended_after_s": 8}
+    with pytest.raises(DomainError):
+        services_admin.camera_analysis_set(camera=camera, overrides={"no_such_knob": 1}, by="admin")
+    services_admin.camera_analysis_set(camera=camera, overrides={"unattended_after_s": 8}, by="admin")
+    assert services_indexing.analysis_overrides_for(camera) == {"unattended_after_s": 8}

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from backend.core.store import StoreError
-from media_ingest import services, tasks
+from media_ingest import services_discovery, services_indexing, services_reconcile, tasks
 from media_ingest.discovery import ObjectRef
 from media_ingest.models import Clip
 
@@ -41,7 +41,7 @@ class FlakyStore:
 def clip(camera: Any, store: Any, counter_clip: Any) -> Clip:
     info = store.put_file(KEY, counter_clip.path, "video/mp4")
     ref = ObjectRef(bucket=store.bucket, key=KEY, size=info.size, etag=info.etag, version=info.version)
-    result = services.clip_discover(ref=ref, source=Clip.Source.WEBHOOK)
+    result = services_discovery.clip_discover(ref=ref, source=Clip.Source.WEBHOOK)
     assert result.clip is not None
     return result.clip
 
@@ -51,12 +51,12 @@ def test_task_options() -> None:
     assert task.queue == "ingest"
     assert task.acks_late is True
     assert task.max_retries == tasks.MAX_RETRIES
-    assert services.TransientStoreError in task.autoretry_for
+    assert services_indexing.TransientStoreError in task.autoretry_for
 
 
 def test_a_job_that_fails_then_succeeds(clip: Clip, store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     flaky = FlakyStore(store, failures=1)
-    monkeypatch.setattr(services, "get_footage_store", lambda: flaky)
+    monkeypatch.setattr(services_indexing, "get_footage_store", lambda: flaky)
     result = tasks.index_clip.apply(args=[clip.pk])
     assert result.successful(), result.traceback
     assert result.get() == Clip.State.INDEXED
@@ -69,7 +69,7 @@ def test_a_job_that_fails_then_succeeds(clip: Clip, store: Any, monkeypatch: pyt
 def test_a_store_that_stays_down_fails_the_clip_after_the_last_retry(
         clip: Clip, store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     flaky = FlakyStore(store, failures=100)
-    monkeypatch.setattr(services, "get_footage_store", lambda: flaky)
+    monkeypatch.setattr(services_indexing, "get_footage_store", lambda: flaky)
     result = tasks.index_clip.apply(args=[clip.pk])
     assert result.get() == Clip.State.FAILED
     clip.refresh_from_db()
@@ -104,19 +104,19 @@ def test_a_clip_failed_by_a_long_store_outage_is_retried_later_and_indexed(
     from django.utils import timezone
 
     down = FlakyStore(store, failures=100)
-    monkeypatch.setattr(services, "get_footage_store", lambda: down)
+    monkeypatch.setattr(services_indexing, "get_footage_store", lambda: down)
     assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
     clip.refresh_from_db()
     assert clip.failure_transient is True and "tự thử lại" in clip.error
-    monkeypatch.setattr(services, "get_footage_store", lambda: store)  # the store is back
+    monkeypatch.setattr(services_indexing, "get_footage_store", lambda: store)  # the store is back
 
     # the queue itself is Celery's (or the in-process pool's) business: record what is sent to it
     queued: list[int] = []
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, clip_id: queued.append(clip_id))
+    monkeypatch.setattr(services_reconcile, "enqueue_on_commit", lambda task, clip_id: queued.append(clip_id))
     settings.MEDIA_RETRY_FAILED_AFTER_SECONDS = 600
-    assert services.clips_requeue_stale() == 0 and queued == []  # too early: left alone
+    assert services_reconcile.clips_requeue_stale() == 0 and queued == []  # too early: left alone
     Clip.objects.filter(pk=clip.pk).update(indexed_at=timezone.now() - timedelta(seconds=601))
-    assert services.clips_requeue_stale() == 1 and queued == [clip.pk]
+    assert services_reconcile.clips_requeue_stale() == 1 and queued == [clip.pk]
     clip.refresh_from_db()
     assert clip.state == Clip.State.DISCOVERED and clip.failure_transient is False and clip.error_en == ""
     assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.INDEXED
@@ -130,17 +130,17 @@ def test_retrying_store_failures_stops_at_the_attempt_cap_and_waits_out_a_failin
 
     from django.utils import timezone
 
-    monkeypatch.setattr(services, "get_footage_store", lambda: FlakyStore(store, failures=1000))
+    monkeypatch.setattr(services_indexing, "get_footage_store", lambda: FlakyStore(store, failures=1000))
     assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
     Clip.objects.filter(pk=clip.pk).update(indexed_at=timezone.now() - timedelta(days=1))
     queued: list[int] = []
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, clip_id: queued.append(clip_id))
+    monkeypatch.setattr(services_reconcile, "enqueue_on_commit", lambda task, clip_id: queued.append(clip_id))
     settings.MEDIA_MAX_ATTEMPTS = tasks.MAX_RETRIES + 1  # every attempt is spent
-    assert services.clips_requeue_stale() == 0
+    assert services_reconcile.clips_requeue_stale() == 0
     settings.MEDIA_MAX_ATTEMPTS = tasks.MAX_RETRIES + 2  # one left...
-    assert services.clips_requeue_stale(store_failures=False) == 0  # ...but the store is still down
+    assert services_reconcile.clips_requeue_stale(store_failures=False) == 0  # ...but the store is still down
     assert queued == []
-    assert services.clips_requeue_stale() == 1 and queued == [clip.pk]
+    assert services_reconcile.clips_requeue_stale() == 1 and queued == [clip.pk]
 
 
 def test_a_missing_object_is_not_retried_by_reconcile(clip: Clip, store: Any) -> None:
@@ -151,7 +151,7 @@ def test_a_missing_object_is_not_retried_by_reconcile(clip: Clip, store: Any) ->
     store.delete(KEY)
     assert tasks.index_clip.apply(args=[clip.pk]).get() == Clip.State.FAILED
     Clip.objects.filter(pk=clip.pk).update(indexed_at=timezone.now() - timedelta(days=1))
-    assert services.clips_requeue_stale() == 0
+    assert services_reconcile.clips_requeue_stale() == 0
     clip.refresh_from_db()
     assert clip.state == Clip.State.FAILED and clip.failure_transient is False
 
@@ -165,12 +165,12 @@ def test_a_clip_queued_but_never_picked_up_is_queued_again_once_per_wait(
     from backend.audit.models import AuditEvent
 
     queued: list[int] = []
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, clip_id: queued.append(clip_id))
+    monkeypatch.setattr(services_reconcile, "enqueue_on_commit", lambda task, clip_id: queued.append(clip_id))
     settings.MEDIA_REQUEUE_QUEUED_AFTER_SECONDS = 1800
-    assert services.clips_requeue_stale() == 0  # just discovered: its message is still in the queue
+    assert services_reconcile.clips_requeue_stale() == 0  # just discovered: its message is still in the queue
     Clip.objects.filter(pk=clip.pk).update(discovered_at=timezone.now() - timedelta(hours=1))
-    assert services.clips_requeue_stale() == 1 and queued == [clip.pk]
-    assert services.clips_requeue_stale() == 0  # handed back just now: wait another period
+    assert services_reconcile.clips_requeue_stale() == 1 and queued == [clip.pk]
+    assert services_reconcile.clips_requeue_stale() == 0  # handed back just now: wait another period
     clip.refresh_from_db()
     assert clip.state == Clip.State.DISCOVERED and clip.indexing_started_at is not None
     assert AuditEvent.objects.filter(verb="clip.requeued", object_id=str(clip.pk)).count() == 1

@@ -170,7 +170,7 @@ async def test_clip_events_go_out_after_commit_only(demo: Any, make_clip: Any) -
 
 async def test_ingest_broadcasts_reach_subscribers(demo: Any, make_clip: Any) -> None:
     """The ingest app's own broadcast helper, end to end through the consumer."""
-    from media_ingest import services as ingest
+    from media_ingest import services_messages
 
     clip = await database_sync_to_async(make_clip)(camera="CAM-TC-01")
     comm = await ws(demo.users["reviewer"])
@@ -181,7 +181,7 @@ async def test_ingest_broadcasts_reach_subscribers(demo: Any, make_clip: Any) ->
         from media_ingest.models import Clip
 
         with transaction.atomic():
-            ingest._broadcast(Clip.objects.select_related("camera__counter").get(pk=clip.pk), "clip.indexed")
+            services_messages._broadcast(Clip.objects.select_related("camera__counter").get(pk=clip.pk), "clip.indexed")
 
     await database_sync_to_async(fire)()
     got = await comm.receive_json_from()
@@ -246,7 +246,7 @@ async def test_presence_join_and_leave(demo: Any, make_clip: Any) -> None:
 
 
 async def test_nothing_about_a_planned_check_goes_out(demo: Any) -> None:
-    from inspection import services as insp
+    from inspection import services_checks, services_criteria
 
     lead = demo.users["lead"]
     unit = demo.units["CAX-TC"]
@@ -254,11 +254,11 @@ async def test_nothing_about_a_planned_check_goes_out(demo: Any) -> None:
     await subscribe(comm, f"unit:{unit.pk}")
 
     def plan() -> Any:
-        insp.criteria_set_seed_default(by=lead, year=timezone.localdate().year)
+        services_criteria.criteria_set_seed_default(by=lead, year=timezone.localdate().year)
         start = timezone.now() + timedelta(hours=1)
         with transaction.atomic():
-            return insp.check_create(by=lead, mode="dot_xuat", unit=unit, window_start=start,
-                                     window_end=start + timedelta(hours=4), team=[demo.users["inspector"]])
+            return services_checks.check_create(by=lead, mode="dot_xuat", unit=unit, window_start=start,
+                                                window_end=start + timedelta(hours=4), team=[demo.users["inspector"]])
 
     check = await database_sync_to_async(plan)()
     assert await comm.receive_nothing(timeout=0.3)  # planning a check is silent
@@ -268,7 +268,7 @@ async def test_nothing_about_a_planned_check_goes_out(demo: Any) -> None:
                  {"type": "check.created", "state": "planned"}):
         await database_sync_to_async(_publish)([f"unit:{unit.pk}"], leak)
     assert await comm.receive_nothing(timeout=0.3)
-    await database_sync_to_async(insp.check_start)(by=lead, check=check)
+    await database_sync_to_async(services_checks.check_start)(by=lead, check=check)
     started = await comm.receive_json_from()
     assert started["type"] == "check.started" and started["check"]["state"] == "in_progress"
     await comm.disconnect()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from media_ingest.review.selectors import HIDDEN_FINDING, HIDDEN_PACKAGE
+from media_ingest.review.selectors_custody import HIDDEN_FINDING, HIDDEN_PACKAGE
 
 pytestmark = pytest.mark.django_db
 

@@ -95,9 +95,9 @@ def test_moments_filters_and_scope(api_as: Any, scene: dict, demo: Any) -> None:
 def test_moments_carry_the_tags_near_them(api_as: Any, scene: dict, django_assert_max_num_queries: Any,
                                          monkeypatch: Any) -> None:
     """Tags on the covering clip near the moment come with it, so they can be picked for a package."""
-    from media_ingest.review import selectors
+    from media_ingest.review import selectors_moments
 
-    monkeypatch.setattr(selectors, "MOMENT_TAG_WINDOW_S", 20.0)
+    monkeypatch.setattr(selectors_moments, "MOMENT_TAG_WINDOW_S", 20.0)
     client = api_as("reviewer")
     clip = scene["clip_tc"]
     near = client.post("/api/media/tags/", {"clip_id": clip.pk, "label": "officer_absent", "start_s": 25,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from backend.audit.models import AuditEvent
 from backend.audit.services import audit_verify_chain
 from backend.core.store import ObjectMissing, get_footage_store, get_store
-from media_ingest import services
+from media_ingest import services_retention
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.review.models import AccessLog
 from tests.media_ingest.conftest import minio_store, s3_server  # noqa: F401  (fixtures for the S3 test)
@@ -97,7 +97,7 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     call_command("retention", "--dry-run")
     assert not _gone(get_footage_store(), plain.key)
 
-    result = services.retention_run()
+    result = services_retention.retention_run()
     assert result.deleted == [plain.pk] and not result.errors
 
     plain.refresh_from_db()
@@ -125,8 +125,8 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     released = admin.post(f"/api/media/clips/{manual.pk}/holds/{hold.json()['id']}/release/",
                           {"reason": "Vụ việc đã kết thúc"}, format="json")
     assert released.status_code == 200 and released.json()["released_at"]
-    assert services.retention_run().deleted == [manual.pk]
-    assert services.retention_run().deleted == []
+    assert services_retention.retention_run().deleted == [manual.pk]
+    assert services_retention.retention_run().deleted == []
     assert audit_verify_chain().ok
 
 
@@ -167,7 +167,7 @@ def test_retention_removes_every_version_in_a_versioned_bucket_and_held_clips_ke
     derived = {c.pk: [c.poster_key, c.sprite_key, c.vtt_key, c.proxy_key,
                       *c.events.values_list("thumbnail_key", flat=True)] for c in (before, after)}
 
-    result = services.retention_run()
+    result = services_retention.retention_run()
     assert sorted(result.deleted) == sorted([before.pk, after.pk]) and not result.errors
     for clip in (before, after):
         assert _versions(minio_store, clip.key) == [], clip.key

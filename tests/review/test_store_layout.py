@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from backend.audit.models import AuditEvent
 from backend.audit.services import audit_verify_chain
 from backend.core.store import get_footage_store, get_store
-from media_ingest import services
+from media_ingest import services_reconcile
 from media_ingest.layout import written_by_app
 from media_ingest.models import Clip
 from media_ingest.review.models import AccessLog
@@ -56,7 +56,7 @@ def test_a_document_the_app_writes_never_appears_among_clips(api_as: Any, findin
     assert any(k.startswith("evidence/packages/") for k in app_keys)
     assert [i.key for i in get_footage_store().list()] == [clip.key]  # only the camera's upload
 
-    report = services.reconcile_run()
+    report = services_reconcile.reconcile_run()
     assert not report.errors
     # a notification naming the app's bucket is not footage either
     from backend.accounts.models import ApiToken, Role

@@ -263,7 +263,7 @@ def test_the_scaled_journey(stack: Stack) -> None:
     assert verified.json()["ok"] is True, verified.json()
 
     # the package (a document) is in the app's bucket: a reconcile pass never makes a clip of it
-    assert json.loads(stack.shell("import json\nfrom media_ingest.services import reconcile_run\n"
+    assert json.loads(stack.shell("import json\nfrom media_ingest.services_reconcile import reconcile_run\n"
                                   "print(json.dumps(reconcile_run().errors))").strip()) == []
     listed = alice.get("/api/media/clips/?page_size=200").json()["results"]
     assert [c["key"] for c in listed] == [key]
@@ -278,7 +278,7 @@ def test_the_scaled_journey(stack: Stack) -> None:
         n += 1
         rows.append(f"Q-CAX-TC,DEV-S,{n},{(at + timedelta(seconds=30 * n)).isoformat()},{1 + n % 5},{padding}")
     # CSV rows must name a registered device of their counter (issue 13 F8)
-    stack.shell("from backend.org.models import Counter\nfrom inspection.services import rating_device_register\n"
+    stack.shell("from backend.org.models import Counter\nfrom inspection.services_ratings import rating_device_register\n"
                 "rating_device_register(by='journey', counter=Counter.objects.get(code='Q-CAX-TC'), serial='DEV-S')")
     upload = inspector.post("/api/inspection/ratings/import/",
                             files={"file": ("ratings.csv", "\n".join(rows).encode(), "text/csv")})

@@ -1,4 +1,4 @@
-// Mirrors inspection/apis.py output serializers. Fields the UI can live without are optional.
+// Mirrors the output serializers of inspection/apis/. Fields the UI can live without are optional.
 import type { Officer, UnitBrief } from "./org";
 
 export type Severity = "less_serious" | "serious" | "very_serious" | "especially_serious";

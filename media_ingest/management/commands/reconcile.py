@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from backend.core import jobs
-from media_ingest import services
+from media_ingest import services_reconcile
 
 
 class Command(BaseCommand):
@@ -14,13 +14,13 @@ class Command(BaseCommand):
             "scan the bucket for clips that notifications missed.")
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--batch", type=int, default=services.RECONCILE_BATCH,
+        parser.add_argument("--batch", type=int, default=services_reconcile.RECONCILE_BATCH,
                             help="objects listed per cursor in this pass")
         parser.add_argument("--wait", action="store_true",
                             help="embedded mode: wait until the clips found are indexed")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = services.reconcile_run(full_batch=options["batch"])
+        report = services_reconcile.reconcile_run(full_batch=options["batch"])
         self.stdout.write(f"scanned {report.scanned} object(s), {report.created} new clip(s), "
                           f"{report.requeued} stuck clip(s) queued again"
                           + (", the whole bucket was covered" if report.wrapped else ""))

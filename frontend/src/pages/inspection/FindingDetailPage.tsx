@@ -13,7 +13,7 @@ import type { EvidenceItem } from "../../types/media";
 import { PackagesCard } from "../../components/evidence/Packages";
 import { ActionButton } from "../../components/ActionButton";
 
-/** Letters the server asks of an explanation (inspection.services.EXPLANATION_MIN_LETTERS). */
+/** Letters the server asks of an explanation (inspection.services_findings.EXPLANATION_MIN_LETTERS). */
 const EXPLAIN_MIN = 20;
 const letters = (s: string) => Array.from(s).filter((ch) => /[\p{L}\p{N}]/u.test(ch)).length;
 

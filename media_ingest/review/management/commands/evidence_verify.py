@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 report.problem("hệ thống không có bản ghi gói chứng cứ mang số này",
                                "no package with this id was recorded by this server")
             else:
-                from media_ingest.review.apis import signature_rule
+                from media_ingest.review.apis.evidence import signature_rule
 
                 report = verify_package(path, expected_manifest_sha256=recorded.manifest_sha256,
                                         expected_zip_sha256=recorded.sha256, **signature_rule(recorded))

@@ -1,0 +1,79 @@
+"""What the org services share: range checks, the reason a correction needs, local days, and which
+records an org change may look at and name to its caller (secret checks and drafts stay unnamed)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.apps import apps
+from django.utils import timezone
+
+from backend.core.errors import DomainError
+
+
+def _check_range(valid_from: date, valid_to: date | None) -> None:
+    if valid_to is not None and valid_to < valid_from:
+        raise DomainError("Ngày kết thúc phải sau ngày bắt đầu.",
+                          "valid_to must not be before valid_from.", code="invalid_period",
+                          fields={"valid_to": ["before valid_from"]})
+
+
+REASON_MIN = 5
+
+
+def _clean_reason(reason: str | None) -> str:
+    return " ".join((reason or "").split())
+
+
+def _require_reason(reason: str, *, vi: str, en: str) -> None:
+    if len(reason) < REASON_MIN:
+        raise DomainError(f"{vi} Cần nêu lý do (ít nhất {REASON_MIN} ký tự).",
+                          f"{en} A reason is required (at least {REASON_MIN} characters).",
+                          code="reason_required", fields={"reason": ["required"]})
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _d(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _viewer_findings(viewer: Any) -> Any:
+    """Findings `viewer` may know of: the inspection app's one owner (secret checks, drafts, scope)."""
+    from inspection.selectors import findings_visible_to
+
+    return findings_visible_to(viewer)
+
+
+def _viewer_checks(viewer: Any) -> Any:
+    """Checks `viewer` may know exist: inspection/secrecy.py, the one owner of the secrecy rule."""
+    from inspection.secrecy import checks_visible_to
+
+    if not hasattr(viewer, "is_authenticated"):
+        return apps.get_model("inspection", "SurpriseCheck").objects.none()
+    return checks_visible_to(viewer)
+
+
+def _recorded_findings() -> Any:
+    """Findings that are part of the record an org change may rewrite: not dismissed, and not linked to a
+    never-started check (a planned check is a secret: an org change never looks at it, see docs)."""
+    from inspection.secrecy import public_check_link_q
+
+    return apps.get_model("inspection", "Finding").objects.exclude(state="dismissed").filter(public_check_link_q())
+
+
+def _split_visible(qs: Any, viewer: Any) -> tuple[list[Any], bool]:
+    """(the rows of `qs` the viewer may see, whether there are others): messages list only the first."""
+    visible = list(qs.filter(pk__in=_viewer_findings(viewer).values("pk")).order_by("occurred_from", "pk"))
+    hidden = qs.exclude(pk__in=[f.pk for f in visible]).exists()
+    return visible, hidden
+
+
+UNPUBLISHED_VI = "có hồ sơ đang xử lý chưa công bố ghi nhận đơn vị trong thời gian này"
+UNPUBLISHED_EN = "unpublished records in progress name the unit in that period"

@@ -1,0 +1,33 @@
+"""Accountability reports (XLSX/PDF) of a finding and of an officer."""
+from __future__ import annotations
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from inspection.accountability import reports, selectors
+from inspection.accountability.apis.common import XLSX
+from inspection.accountability.apis.profiles import _period_params, profile_payload
+
+
+class FindingReportApi(APIView):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY})
+    def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        selectors.require_report_producer(request.user)
+        trace = selectors.trace_for(finding=finding)
+        liabilities = list(selectors.liabilities_list(user=request.user, filters={"finding_id": finding.pk}))
+        doc = reports.finding_report(trace=trace, liabilities=liabilities)
+        return reports.respond(doc, fmt=fmt, name=f"trach-nhiem-{finding.reference}", reader=request.user)
+
+
+class OfficerReportApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY})
+    def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
+        officer = selectors.officer_get_for(user=request.user, id=pk)
+        selectors.require_report_producer(request.user)
+        start, end = _period_params(request)
+        doc = reports.officer_report(profile=profile_payload(request.user, officer, start, end))
+        return reports.respond(doc, fmt=fmt, name=f"nguoi-dung-dau-{officer.service_number}", reader=request.user)

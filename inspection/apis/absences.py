@@ -1,0 +1,87 @@
+"""Inspector absences, which the draw leaves out of its teams."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import User
+from backend.accounts.selectors import require_role
+from backend.core.errors import DomainError
+from backend.core.params import REASON_MAX, DateField
+from backend.org.apis import paginate
+from inspection import selectors, services_absences
+from inspection.apis.common import _user_brief
+from inspection.models import InspectorAbsence
+from inspection.services_absences import ABSENCE_WRITERS
+
+
+class AbsenceOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.SerializerMethodField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdraw_reason = serializers.CharField(allow_blank=True)
+
+    def get_user(self, obj: Any) -> dict[str, Any] | None:
+        return _user_brief(obj.user)
+
+    def get_created_by(self, obj: Any) -> dict[str, Any] | None:
+        return _user_brief(obj.created_by)
+
+
+class AbsenceListApi(APIView):
+    """Members of the inspection team out of the draw's pool (leave, illness, conflict)."""
+
+    class InputSerializer(serializers.Serializer):
+        user = serializers.IntegerField(min_value=1)
+        kind = serializers.ChoiceField(choices=InspectorAbsence.Kind.choices)
+        start = DateField()
+        end = DateField()
+        reason = serializers.CharField(max_length=REASON_MAX)
+
+    def get(self, request: Request) -> Response:
+        rows = selectors.absences_list(user=request.user, on_or_after=timezone.localdate() - timedelta(days=90))
+        return paginate(request, self, rows, AbsenceOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *ABSENCE_WRITERS)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        user = User.objects.filter(pk=values.pop("user")).first()
+        if user is None:
+            raise DomainError("Không tìm thấy người dùng.", "User not found.", code="invalid", fields={"user": ["not found"]})
+        absence = services_absences.absence_create(by=request.user, user=user, **values)
+        return Response(AbsenceOutputSerializer(absence).data, status=201)
+
+
+class AbsenceTeamApi(APIView):
+    """The members of the inspection team an absence may be recorded for (team and administrators)."""
+
+    def get(self, request: Request) -> Response:
+        users = selectors.team_members(user=request.user)
+        return Response([{**(_user_brief(u) or {}), "role": u.role} for u in users])
+
+
+class AbsenceWithdrawApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=REASON_MAX)
+
+    def post(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *ABSENCE_WRITERS)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        absence = services_absences.absence_withdraw(by=request.user, absence=selectors.absence_get(user=request.user, pk=pk),
+                                                     reason=data.validated_data["reason"])
+        return Response(AbsenceOutputSerializer(absence).data)

@@ -1,0 +1,185 @@
+"""Surprise checks: list, counts, export, detail, start, complete, cancel."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import INSPECTION_TEAM, User
+from backend.accounts.selectors import require_role
+from backend.audit.services import audit_access
+from backend.core.errors import DomainError
+from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query
+from backend.org.apis import paginate
+from backend.org.models import Counter, Unit
+from inspection import selectors, services_checks
+from inspection.apis.common import LEAD, _counter_brief, _get_or_404, _unit_brief, _user_brief
+from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
+from inspection.secrecy import on_check_team
+
+
+def _report_of(check: SurpriseCheck) -> CheckReport | None:
+    try:
+        return check.report
+    except CheckReport.DoesNotExist:
+        return None
+
+
+class CheckOutputSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uid", read_only=True)
+    unit = serializers.SerializerMethodField()
+    counter = serializers.SerializerMethodField()
+    lead = serializers.SerializerMethodField()
+    team = serializers.SerializerMethodField()
+    score = serializers.SerializerMethodField()
+    signed = serializers.SerializerMethodField()
+    origin = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SurpriseCheck
+        fields = ["id", "reference", "mode", "state", "unit", "counter", "window_start", "window_end", "lead",
+                  "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed", "origin"]
+
+    def get_origin(self, obj: SurpriseCheck) -> str:
+        """Drawn or hand-picked (manual): shown to every reader of the check, so discipline and the
+        administrator can tell the lead's own choices from the random draw's (F14)."""
+        return "drawn" if obj.draw_id else "manual"
+
+    def get_unit(self, obj: SurpriseCheck) -> dict[str, Any] | None:
+        return _unit_brief(obj.unit)
+
+    def get_counter(self, obj: SurpriseCheck) -> dict[str, Any] | None:
+        return _counter_brief(obj.counter)
+
+    def get_lead(self, obj: SurpriseCheck) -> dict[str, Any] | None:
+        return _user_brief(obj.lead)
+
+    def get_team(self, obj: SurpriseCheck) -> list[dict[str, Any] | None]:
+        return [_user_brief(u) for u in sorted(obj.team.all(), key=lambda u: u.pk)]
+
+    def get_score(self, obj: SurpriseCheck) -> dict[str, Any] | None:
+        report = _report_of(obj)
+        if report is None:
+            return None
+        if not report.signed_at and not self._reader_on_team(obj):
+            return None  # an unsigned report's score is the team's draft, as the report itself
+        return {"score": report.score, "max_score": report.max_score, "percent": report.percent,
+                "flags": report.flags}
+
+    def _reader_on_team(self, obj: SurpriseCheck) -> bool:
+        """The reader (from the context; none = nobody) plans or carries out the check (secrecy.on_check_team,
+        read from the prefetched team)."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.role not in INSPECTION_TEAM:
+            return False
+        return user.pk in (obj.lead_id, obj.created_by_id) or any(u.pk == user.pk for u in obj.team.all())
+
+    def get_signed(self, obj: SurpriseCheck) -> bool:
+        report = _report_of(obj)
+        return bool(report and report.signed_at)
+
+
+def _check_filters(request: Request) -> dict[str, Any]:
+    q = Query(request)
+    start, end = q.day_range()
+    return {"state": q.text("state"), "mode": q.text("mode"), "unit_id": q.id("unit"), "draw_id": q.id("draw"),
+            "search": q.text("search"), "from": start, "to": end}
+
+
+class CheckListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        mode = serializers.ChoiceField(choices=SurpriseCheck.Mode.choices)
+        unit_id = IdField()
+        counter_id = IdField(required=False, allow_null=True)
+        window_start = DateTimeField()
+        window_end = DateTimeField()
+        team_ids = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
+        criteria_set_id = IdField(required=False, allow_null=True)
+        notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+
+    def get(self, request: Request) -> Response:
+        qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
+        return paginate(request, self, qs, CheckOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *LEAD)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        unit = _get_or_404(Unit, v["unit_id"], "Không tìm thấy đơn vị.", "Unknown unit.")
+        counter = _get_or_404(Counter, v.get("counter_id"), "Không tìm thấy quầy.", "Unknown counter.") \
+            if v.get("counter_id") else None
+        team = list(User.objects.filter(pk__in=v["team_ids"]))
+        if len(team) != len(set(v["team_ids"])):
+            raise DomainError("Có thành viên tổ không tồn tại.", "Unknown user in team_ids.", code="invalid",
+                              fields={"team_ids": ["unknown user"]})
+        cs = _get_or_404(CriteriaSet, v.get("criteria_set_id"), "Không tìm thấy bộ tiêu chí.",
+                         "Unknown criteria set.") if v.get("criteria_set_id") else None
+        check = services_checks.check_create(by=request.user, mode=v["mode"], unit=unit, counter=counter,
+                                             window_start=v["window_start"], window_end=v["window_end"], team=team,
+                                             criteria_set=cs, notes=v["notes"])
+        check = selectors.check_get_for(user=request.user, uid=check.uid)
+        return Response(CheckOutputSerializer(check, context={"request": request}).data, status=201)
+
+
+class CheckCountsApi(APIView):
+    def get(self, request: Request) -> Response:
+        require_role(request.user, *selectors.CHECK_READERS)
+        return Response(selectors.check_counts(user=request.user))
+
+
+class CheckExportApi(APIView):
+    """The visible checks as an Excel workbook (same filters as the list)."""
+
+    def get(self, request: Request) -> HttpResponse:
+        from inspection.workbooks import checks_workbook
+
+        require_role(request.user, *selectors.CHECK_READERS)
+        qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
+        body, count = checks_workbook(qs, report_of=_report_of)
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="kiem-tra.xlsx"'
+        audit_access(actor=request.user, document="checks.export", object_type="inspection.surprisecheck",
+                     payload={"rows": count, "query": request.query_params.urlencode()[:500]})
+        return response
+
+
+class CheckDetailApi(APIView):
+    def get(self, request: Request, uid: str) -> Response:
+        check = selectors.check_get_for(user=request.user, uid=uid)
+        data = CheckOutputSerializer(check, context={"request": request}).data
+        own = on_check_team(request.user, check)
+        data["notes"] = check.notes if own else ""
+        data["draw"] = check.draw_id if own else None
+        data["criteria_set"] = ({"id": check.criteria_set_id, "name": check.criteria_set.name}
+                                if check.criteria_set_id else None)
+        return Response(data)
+
+
+class CheckStartApi(APIView):
+    def post(self, request: Request, uid: str) -> Response:
+        check = services_checks.check_start(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
+        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
+
+
+class CheckCompleteApi(APIView):
+    def post(self, request: Request, uid: str) -> Response:
+        check = services_checks.check_complete(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
+        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
+
+
+class CheckCancelApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=REASON_MAX)
+
+    def post(self, request: Request, uid: str) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        check = services_checks.check_cancel(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
+                                             reason=data.validated_data["reason"])
+        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)

@@ -1,0 +1,153 @@
+"""Citizen complaints: list and file, detail, triage, transitions, linking a finding."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import Role
+from backend.accounts.selectors import require_role
+from backend.core.errors import DomainError
+from backend.core.params import LABEL_MAX, REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query
+from backend.org.apis import paginate
+from backend.org.models import Counter, Officer, Unit
+from inspection import selectors, services_complaints
+from inspection.apis.common import TEAM, _counter_brief, _get_or_404, _unit_brief
+from inspection.models import Complaint, FindingCategory
+
+
+class ComplaintOutputSerializer(serializers.ModelSerializer):
+    unit = serializers.SerializerMethodField()
+    counter = serializers.SerializerMethodField()
+    officer = serializers.SerializerMethodField()
+    category = serializers.SerializerMethodField()
+    findings_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "reference", "channel", "received_at", "unit", "counter", "officer", "occurred_at",
+                  "complainant_name", "complainant_phone", "summary", "details", "category", "priority", "state",
+                  "resolution", "triaged_at", "closed_at", "findings_count"]
+
+    def get_unit(self, obj: Complaint) -> dict[str, Any] | None:
+        return _unit_brief(obj.unit)
+
+    def get_counter(self, obj: Complaint) -> dict[str, Any] | None:
+        return _counter_brief(obj.counter)
+
+    def get_officer(self, obj: Complaint) -> dict[str, Any] | None:
+        o = obj.officer
+        return {"id": o.pk, "service_number": o.service_number, "full_name": o.full_name} if o else None
+
+    def get_category(self, obj: Complaint) -> str | None:
+        return obj.category.code if obj.category_id else None
+
+
+def _complaint_refs(v: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if v.get("unit_id"):
+        out["unit"] = _get_or_404(Unit, v["unit_id"], "Không tìm thấy đơn vị.", "Unknown unit.")
+    if v.get("counter_id"):
+        out["counter"] = _get_or_404(Counter, v["counter_id"], "Không tìm thấy quầy.", "Unknown counter.")
+    if v.get("officer_id"):
+        out["officer"] = _get_or_404(Officer, v["officer_id"], "Không tìm thấy cán bộ.", "Unknown officer.")
+    return out
+
+
+class ComplaintListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        channel = serializers.ChoiceField(choices=Complaint.Channel.choices)
+        received_at = DateTimeField(required=False)
+        summary = serializers.CharField(max_length=LABEL_MAX)
+        details = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        unit_id = IdField(required=False, allow_null=True)
+        counter_id = IdField(required=False, allow_null=True)
+        officer_id = IdField(required=False, allow_null=True)
+        occurred_at = DateTimeField(required=False, allow_null=True)
+        complainant_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+        complainant_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+
+    def get(self, request: Request) -> Response:
+        q = Query(request)
+        filters = {"state": q.text("state"), "channel": q.text("channel"), "unit_id": q.id("unit"),
+                   "search": q.text("search")}
+        return paginate(request, self, selectors.complaints_list(user=request.user, filters=filters),
+                        ComplaintOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *TEAM, Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        complaint = services_complaints.complaint_create(
+            by=request.user, channel=v["channel"], received_at=v.get("received_at") or timezone.now(),
+            summary=v["summary"], details=v["details"], occurred_at=v.get("occurred_at"),
+            complainant_name=v["complainant_name"], complainant_phone=v["complainant_phone"], **_complaint_refs(v))
+        return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=complaint.pk)).data,
+                        status=201)
+
+
+class ComplaintDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        data = ComplaintOutputSerializer(complaint).data
+        findings = selectors.findings_visible_to(request.user).filter(complaint=complaint).select_related("category")
+        data["findings"] = [{"id": f.pk, "reference": f.reference, "title": f.title, "state": f.state}
+                            for f in findings]
+        return Response(data)
+
+
+class ComplaintTriageApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        category = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+        priority = serializers.ChoiceField(choices=["low", "normal", "high"], default="normal")
+        unit_id = IdField(required=False, allow_null=True)
+        counter_id = IdField(required=False, allow_null=True)
+        officer_id = IdField(required=False, allow_null=True)
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        category = None
+        if v["category"]:
+            category = FindingCategory.objects.filter(code=v["category"]).first()
+            if category is None:
+                raise DomainError("Không có danh mục vi phạm này.", f"Unknown category {v['category']!r}.",
+                                  code="invalid", fields={"category": ["unknown"]})
+        services_complaints.complaint_triage(by=request.user, complaint=complaint, category=category, priority=v["priority"],
+                                             note=v["note"], **_complaint_refs(v))
+        return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=pk)).data)
+
+
+class ComplaintTransitionApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        to = serializers.ChoiceField(choices=Complaint.State.choices)
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services_complaints.complaint_transition(by=request.user, complaint=complaint, to_state=data.validated_data["to"],
+                                                 note=data.validated_data["note"])
+        return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=pk)).data)
+
+
+class ComplaintLinkFindingApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        finding_id = IdField()
+
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        finding = selectors.finding_get_for(user=request.user, id=data.validated_data["finding_id"])
+        services_complaints.complaint_link_finding(by=request.user, complaint=complaint, finding=finding)
+        return Response({"complaint": complaint.pk, "finding": finding.pk}, status=201)

@@ -1,0 +1,108 @@
+"""Criteria sets and finding categories: list, detail, export, activate; the fields of a category."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpResponse
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import Role
+from backend.accounts.selectors import require_role
+from backend.core.params import IdField, Query
+from backend.org.apis import FieldBriefSerializer, paginate
+from inspection import selectors, services_criteria
+from inspection.apis.common import LEAD
+from inspection.models import CriteriaSet, FindingCategory
+
+
+class CriteriaSetOutputSerializer(serializers.ModelSerializer):
+    criteria_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = CriteriaSet
+        fields = ["id", "code", "year", "version", "name", "description", "is_active", "created_at",
+                  "criteria_count"]
+
+
+def _criteria_export(cs: CriteriaSet) -> dict[str, Any]:
+    return {"code": cs.code, "year": cs.year, "version": cs.version, "name": cs.name,
+            "description": cs.description, "is_active": cs.is_active,
+            "criteria": selectors.criteria_tree(criteria_set=cs)}
+
+
+class CriteriaSetListApi(APIView):
+    """GET: every criteria set. POST (lead): import one from the export's JSON shape."""
+
+    def get(self, request: Request) -> Response:
+        require_role(request.user, *selectors.CHECK_READERS)
+        year = Query(request).int("year", lo=1900, hi=2199)
+        return paginate(request, self, selectors.criteria_sets_list(year=year), CriteriaSetOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *LEAD)
+        cs = services_criteria.criteria_set_import(by=request.user, data=request.data)
+        return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)},
+                        status=201)
+
+
+class CriteriaSetDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *selectors.CHECK_READERS)
+        cs = selectors.criteria_set_get(pk=pk)
+        return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)})
+
+
+class CriteriaSetExportApi(APIView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        require_role(request.user, *selectors.CHECK_READERS)
+        cs = selectors.criteria_set_get(pk=pk)
+        body = json.dumps(_criteria_export(cs), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="criteria-{cs.code}-{cs.year}-v{cs.version}.json"'
+        return response
+
+
+class CriteriaSetActivateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        active = serializers.BooleanField()
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cs = services_criteria.criteria_set_activate(by=request.user, criteria_set=selectors.criteria_set_get(pk=pk),
+                                                     active=data.validated_data["active"])
+        return Response(CriteriaSetOutputSerializer(cs).data)
+
+
+class CategoryOutputSerializer(serializers.ModelSerializer):
+    fields_of_charge = FieldBriefSerializer(source="fields", many=True, read_only=True,
+                                            help_text="Fields of charge the category belongs to (lĩnh vực phụ trách)")
+
+    class Meta:
+        model = FindingCategory
+        fields = ["id", "code", "name_vi", "name_en", "default_severity", "deduction_points", "fields_of_charge"]
+
+
+class CategoryListApi(APIView):
+    def get(self, request: Request) -> Response:
+        require_role(request.user, *selectors.FINDING_READERS)
+        return Response(CategoryOutputSerializer(selectors.categories_list(), many=True).data)
+
+
+class CategoryFieldsApi(APIView):
+    """PUT (admin): the fields of charge a category belongs to (the deputy of one of them answers for it)."""
+
+    class InputSerializer(serializers.Serializer):
+        field_ids = serializers.ListField(child=IdField(), max_length=50, allow_empty=True)
+
+    def put(self, request: Request, pk: int) -> Response:
+        require_role(request.user, Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        category = services_criteria.category_fields_set(by=request.user, category=selectors.category_get(pk=pk),
+                                                         field_ids=data.validated_data["field_ids"])
+        return Response(CategoryOutputSerializer(selectors.category_get(pk=category.pk)).data)

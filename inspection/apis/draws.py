@@ -1,0 +1,201 @@
+"""Draws: create and list, detail, close, cancel, the published commitments and verification."""
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.selectors import require_role
+from backend.core.params import DateField
+from backend.org.apis import paginate
+from inspection import selectors, services_draws
+from inspection.apis.common import LEAD, _user_brief
+from inspection.models import Draw, SurpriseCheck
+from inspection.secrecy import conflicted_unit_ids
+
+
+class DrawOutputSerializer(serializers.ModelSerializer):
+    created_by = serializers.SerializerMethodField()
+    closed_by = serializers.SerializerMethodField()
+    seed = serializers.SerializerMethodField()
+    split = serializers.SerializerMethodField()
+    checks_count = serializers.IntegerField(read_only=True, required=False)
+    planned_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Draw
+        fields = ["id", "name", "state", "created_at", "created_by", "seed_sha256", "seed", "params", "result",
+                  "closed_at", "closed_by", "checks_count", "planned_count", "reason", "close_reason", "flags", "warnings", "split"]
+
+    def get_created_by(self, obj: Draw) -> dict[str, Any] | None:
+        return _user_brief(obj.created_by)
+
+    def get_closed_by(self, obj: Draw) -> dict[str, Any] | None:
+        return _user_brief(obj.closed_by)
+
+    def get_seed(self, obj: Draw) -> str | None:
+        return obj.seed if obj.state == Draw.State.CLOSED else None  # revealed only at close
+
+    def get_split(self, obj: Draw) -> dict[str, int]:
+        """How the draw's places went: coverage floor, risk, chance; and the floor's part of n."""
+        return services_draws.draw_split(obj.params or {}, obj.result or [])
+
+    def to_representation(self, instance: Draw) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # the team's bookings are for the scheduler (and verification), not for reading
+        data["params"] = {k: v for k, v in (data.get("params") or {}).items() if k != "booked"}
+        # paginate() passes its own context (the request): the list's viewer is the request's user
+        viewer = self.context.get("viewer") or getattr(self.context.get("request"), "user", None)
+        conflicted = conflicted_unit_ids(viewer) if viewer is not None else set()
+        if conflicted:
+            # a person conflicted with a unit does not learn its check's slot or team (F17, secrecy.py)
+            hidden = {item.get("unit_id") for item in data.get("result") or []
+                      if item.get("unit_id") in conflicted and viewer.pk not in item.get("team", [])}
+            data["result"] = [
+                {**item, "slot": None, "team": [], "redacted": True,
+                 # the floor note's due date and days late add up to the slot's day (rev13adv F1)
+                 "notes": [x for x in item.get("notes") or [] if x.get("code") != "after_due"]}
+                if item.get("unit_id") in hidden else item
+                for item in data.get("result") or []]
+            data["warnings"] = [_redact_warning(w, hidden) for w in data.get("warnings") or []]
+        return data
+
+
+def _redact_warning(warning: dict[str, Any], hidden: set[int]) -> dict[str, Any]:
+    """A warning as a person conflicted with some of its units may read it: no day, due date or days
+    late for those units (the slot is hidden from him, and so is anything the slot can be worked out
+    from); counts stay."""
+    if warning.get("code") != "floor_after_due" or not hidden:
+        return warning
+    late = [{"unit_id": x["unit_id"], "redacted": True} if x.get("unit_id") in hidden else x
+            for x in warning.get("late") or []]
+    return {**warning, "late": late}
+
+
+class DrawDetailOutputSerializer(DrawOutputSerializer):
+    class Meta(DrawOutputSerializer.Meta):
+        fields = [*DrawOutputSerializer.Meta.fields, "candidates"]
+
+
+class DrawListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        n = serializers.IntegerField(min_value=1, max_value=200)
+        start = DateField()
+        end = DateField()
+        name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+        mode = serializers.ChoiceField(choices=SurpriseCheck.Mode.choices, default=SurpriseCheck.Mode.DOT_XUAT)
+        proportional_share = serializers.FloatField(required=False, default=0.75)
+        floor_months = serializers.IntegerField(required=False, default=6, min_value=1, max_value=120)
+        conflict_years = serializers.IntegerField(required=False, default=3, min_value=0, max_value=50)
+        team_size = serializers.IntegerField(required=False, default=2, min_value=1, max_value=10)
+        check_minutes = serializers.IntegerField(required=False, default=120, min_value=30, max_value=600)
+        include_weekends = serializers.BooleanField(required=False, default=False)
+        per_person_per_day = serializers.IntegerField(required=False, default=2, min_value=1, max_value=4)
+        travel_minutes = serializers.IntegerField(required=False, default=60, min_value=0, max_value=240)
+        floor_share = serializers.FloatField(required=False, default=0.75, min_value=0.5, max_value=0.9)
+        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        # the open draws the caller knows it replaces (the dialog sends [] first and is told what it would)
+        confirm_supersedes = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                                   max_length=100)
+
+    def get(self, request: Request) -> Response:
+        return paginate(request, self, selectors.draws_list(user=request.user),
+                        partial(DrawOutputSerializer, context={"viewer": request.user}))
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *LEAD)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        draw = services_draws.draw_create(by=request.user, **data.validated_data)
+        draw = selectors.draw_get_for(user=request.user, pk=draw.pk)  # with its counts, as the list reads them
+        return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data, status=201)
+
+
+class DrawDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        draw = selectors.draw_get_for(user=request.user, pk=pk)
+        # the left-out units, each planned check that kept one out named when the reader may see it
+        return Response({**DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data,
+                         "excluded": selectors.draw_exclusions_for(user=request.user, draw=draw)})
+
+
+class DrawCloseApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        draw = services_draws.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
+                                         reason=data.validated_data["reason"])
+        return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data)
+
+
+class DrawCancelApi(APIView):
+    """Cancel the whole draw (its planned checks) with a reason, as one action; the draw is closed."""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        draw = services_draws.draw_cancel(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
+                                          reason=data.validated_data["reason"])
+        return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data)
+
+
+class DrawCommitmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField(allow_null=True)
+    seed_sha256 = serializers.CharField()
+    n = serializers.IntegerField(allow_null=True)
+    start = serializers.CharField(allow_null=True)
+    end = serializers.CharField(allow_null=True)
+    state = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    seed = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    close_reason = serializers.CharField(allow_blank=True)
+    flags = serializers.JSONField()
+    checks_started = serializers.IntegerField()
+    checks_cancelled = serializers.IntegerField()
+    parameters = serializers.JSONField()
+    manual_checks_started = serializers.IntegerField()
+    manual_checks_cancelled = serializers.IntegerField()
+
+
+class DrawCommitmentsApi(APIView):
+    """Published commitments of every draw, for the disciplinary officers and administrators too:
+    never the targets."""
+
+    def get(self, request: Request) -> Response:
+        rows = selectors.draw_commitments(user=request.user)
+        return Response(DrawCommitmentOutputSerializer(rows, many=True).data)
+
+
+class DrawVerifyOutputSerializer(serializers.Serializer):
+    draw = serializers.IntegerField()
+    match = serializers.BooleanField()
+    revealed = serializers.BooleanField()
+    seed = serializers.CharField(allow_null=True)
+    seed_sha256 = serializers.CharField()
+    risk_weights_version = serializers.IntegerField(allow_null=True, required=False)
+    risk_weights_sha256 = serializers.CharField(allow_null=True, required=False)
+    selected = serializers.JSONField(allow_null=True, help_text="The recomputed targets: the inspection team only")
+    reasons = serializers.JSONField()
+
+
+class DrawVerifyApi(APIView):
+    """Recompute a closed draw from its revealed seed. The disciplinary officers and administrators may
+    verify any draw (match or not, why in counts); only the inspection team sees the targets."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        draw, with_targets = selectors.draw_for_verification(user=request.user, pk=pk)
+        result = services_draws.draw_verify(draw=draw, with_targets=with_targets)
+        return Response(DrawVerifyOutputSerializer({"draw": draw.pk, **result}).data)

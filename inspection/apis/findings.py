@@ -1,0 +1,238 @@
+"""Findings: list and create, detail and edit, transitions, explanations, evidence files."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import Role
+from backend.accounts.selectors import require_role
+from backend.core.errors import DomainError
+from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query, parse_id, parse_text
+from backend.core.parsers import JSONParser
+from backend.org.apis import paginate
+from backend.org.models import Counter, Unit
+from inspection import selectors, services_findings
+from inspection.apis.common import TEAM, _counter_brief, _get_or_404, _unit_brief, _user_brief
+from inspection.models import Finding, FindingCategory, FindingExplanation
+
+
+class FindingOutputSerializer(serializers.ModelSerializer):
+    category = serializers.SerializerMethodField()
+    unit = serializers.SerializerMethodField()
+    counter = serializers.SerializerMethodField()
+    check = serializers.SerializerMethodField()
+    subjects = serializers.SerializerMethodField()
+    created_by = serializers.SerializerMethodField()
+    confirmed_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = ["id", "reference", "source", "state", "severity", "category", "title", "description", "unit",
+                  "counter", "occurred_from", "occurred_to", "check", "complaint_id", "rating_id", "subjects",
+                  "created_by", "created_at", "confirmed_at", "confirmed_by"]
+
+    def get_category(self, obj: Finding) -> dict[str, Any]:
+        return {"code": obj.category.code, "name_vi": obj.category.name_vi, "name_en": obj.category.name_en}
+
+    def get_unit(self, obj: Finding) -> dict[str, Any] | None:
+        return _unit_brief(obj.unit)
+
+    def get_counter(self, obj: Finding) -> dict[str, Any] | None:
+        return _counter_brief(obj.counter)
+
+    def get_check(self, obj: Finding) -> dict[str, Any] | None:
+        c = obj.surprise_check
+        return {"id": str(c.uid), "reference": c.reference} if c else None
+
+    def get_subjects(self, obj: Finding) -> list[dict[str, Any]]:
+        return [{"officer": {"id": s.officer_id, "service_number": s.officer.service_number,
+                             "full_name": s.officer.full_name, "rank": s.officer.rank},
+                 "role": s.role, "knew_and_did_not_act": s.knew_and_did_not_act, "covered_up": s.covered_up,
+                 "note": s.note} for s in obj.subjects.all()]
+
+    def get_created_by(self, obj: Finding) -> dict[str, Any] | None:
+        return _user_brief(obj.created_by)
+
+    def get_confirmed_by(self, obj: Finding) -> dict[str, Any] | None:
+        return _user_brief(obj.confirmed_by)
+
+
+def _finding_detail(finding: Finding) -> dict[str, Any]:
+    data = FindingOutputSerializer(finding).data
+    data["transitions"] = [{"from": t.from_state, "to": t.to_state, "actor": _user_brief(t.actor),
+                            "reason": t.reason, "at": t.at} for t in finding.transitions.all()]
+    data["evidence"] = [{"id": e.pk, "kind": e.kind, "filename": e.filename, "size": e.size, "sha256": e.sha256,
+                         "media_ref": e.media_ref, "description": e.description, "added_at": e.added_at}
+                        for e in finding.evidence_items.all()]
+    data["criterion"] = finding.criterion.code if finding.criterion_id else None
+    data["explanations"] = [{"id": x.pk, "kind": x.kind, "text": x.text, "author": _user_brief(x.author), "at": x.at}
+                            for x in finding.explanations.all()]
+    # Whether an evidence package can be built (the same sources the package job reads), so the
+    # export button is disabled with its reason before anyone types a reason for the export.
+    from media_ingest.review.selectors import package_sources
+
+    data["exportable"] = not package_sources(finding=finding).empty
+    # How many footage/media evidence items the finding has: the footage itself is for FOOTAGE_ROLES
+    # only, but the unit that has to explain a finding is told that evidence exists (issue 15).
+    data["media_evidence_count"] = finding.media_evidence.count()
+    return data
+
+
+class SubjectInputSerializer(serializers.Serializer):
+    officer_id = IdField()
+    role = serializers.ChoiceField(choices=["violator", "co_violator", "responsible_head"])
+    knew_and_did_not_act = serializers.BooleanField(required=False, default=False)
+    covered_up = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+
+
+class FindingListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        source = serializers.ChoiceField(choices=Finding.Source.choices)
+        category = serializers.CharField(max_length=40)
+        severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
+        title = serializers.CharField(max_length=300)
+        description = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        unit_id = IdField(required=False, allow_null=True)
+        counter_id = IdField(required=False, allow_null=True)
+        occurred_from = DateTimeField()
+        occurred_to = DateTimeField(required=False, allow_null=True)
+        check = serializers.UUIDField(required=False, allow_null=True)
+        complaint_id = IdField(required=False, allow_null=True)
+        rating_id = IdField(required=False, allow_null=True)
+        criterion = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+        subjects = SubjectInputSerializer(many=True, required=False, default=list, max_length=100)
+
+    def get(self, request: Request) -> Response:
+        q = Query(request)
+        start, end = q.day_range()
+        filters = {"state": q.text("state"), "severity": q.text("severity"), "source": q.text("source"),
+                   "unit_id": q.id("unit"), "officer_id": q.id("officer"), "category": q.text("category"),
+                   "check": q.text("check"), "complaint_id": q.id("complaint"),
+                   "search": q.text("search"), "from": start, "to": end}
+        if filters["check"]:
+            try:
+                import uuid
+
+                uuid.UUID(filters["check"])
+            except ValueError:
+                filters["check"] = "00000000-0000-0000-0000-000000000000"
+        return paginate(request, self, selectors.findings_list(user=request.user, filters=filters),
+                        FindingOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *TEAM, Role.REVIEWER)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        category = FindingCategory.objects.filter(code=v["category"], active=True).first()
+        if category is None:
+            raise DomainError("Không có danh mục vi phạm này.", f"Unknown finding category {v['category']!r}.",
+                              code="invalid", fields={"category": ["unknown"]})
+        check = selectors.check_get_for(user=request.user, uid=v["check"]) if v.get("check") else None
+        complaint = selectors.complaint_get_for(user=request.user, id=v["complaint_id"]) \
+            if v.get("complaint_id") else None
+        rating = selectors.rating_get_for(user=request.user, id=v["rating_id"]) if v.get("rating_id") else None
+        unit = _get_or_404(Unit, v["unit_id"], "Không tìm thấy đơn vị.", "Unknown unit.") if v.get("unit_id") else None
+        counter = _get_or_404(Counter, v["counter_id"], "Không tìm thấy quầy.", "Unknown counter.") \
+            if v.get("counter_id") else None
+        finding = services_findings.finding_create(
+            by=request.user, source=v["source"], category=category, severity=v.get("severity"), title=v["title"],
+            description=v["description"], unit=unit, counter=counter, occurred_from=v["occurred_from"],
+            occurred_to=v.get("occurred_to"), surprise_check=check, complaint=complaint, rating=rating,
+            criterion_code=v["criterion"], subjects=[dict(s) for s in v["subjects"]])
+        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=finding.pk)), status=201)
+
+
+class FindingDetailApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        category = serializers.CharField(required=False, max_length=40)
+        severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
+        title = serializers.CharField(max_length=300, required=False)
+        description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        occurred_from = DateTimeField(required=False)
+        occurred_to = DateTimeField(required=False, allow_null=True)
+        subjects = SubjectInputSerializer(many=True, required=False, max_length=100)
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
+
+    def patch(self, request: Request, pk: int) -> Response:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        if "category" in v:
+            category = FindingCategory.objects.filter(code=v["category"], active=True).first()
+            if category is None:
+                raise DomainError("Không có danh mục vi phạm này.", f"Unknown finding category {v['category']!r}.",
+                                  code="invalid", fields={"category": ["unknown"]})
+            v["category"] = category
+        if "subjects" in v:
+            v["subjects"] = [dict(s) for s in v["subjects"]]
+        services_findings.finding_update(by=request.user, finding=finding, data=v)
+        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
+
+
+class FindingTransitionApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        to = serializers.ChoiceField(choices=Finding.State.choices)
+        reason = serializers.CharField(max_length=REASON_MAX)
+
+    def post(self, request: Request, pk: int) -> Response:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services_findings.finding_transition(by=request.user, finding=finding, to_state=data.validated_data["to"],
+                                             reason=data.validated_data["reason"])
+        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
+
+
+class FindingExplanationApi(APIView):
+    """The unit head's explanation or self-review of a finding on his unit."""
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=FindingExplanation.Kind.choices)
+        text = serializers.CharField(max_length=TEXT_MAX)
+
+    def post(self, request: Request, pk: int) -> Response:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services_findings.finding_explain(by=request.user, finding=finding, kind=data.validated_data["kind"],
+                                          text=data.validated_data["text"])
+        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)), status=201)
+
+
+class FindingEvidenceApi(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def post(self, request: Request, pk: int) -> Response:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        if not isinstance(request.data, dict):
+            raise DomainError("Dữ liệu phải là một đối tượng.", "The body must be an object.", code="invalid")
+        upload = request.FILES.get("file")
+        report_evidence_id = parse_id(request.data.get("report_evidence_id"), "report_evidence_id")
+        item = services_findings.finding_evidence_add(
+            by=request.user, finding=finding, fileobj=upload, filename=upload.name if upload else "",
+            content_type=(upload.content_type or "") if upload else "", report_evidence_id=report_evidence_id,
+            media_ref=parse_text(request.data.get("media_ref"), "media_ref", max_length=120),
+            description=parse_text(request.data.get("description"), "description", max_length=TEXT_MAX))
+        return Response({"id": item.pk, "kind": item.kind, "filename": item.filename, "sha256": item.sha256,
+                         "media_ref": item.media_ref}, status=201)
+
+
+class FindingEvidenceDownloadApi(APIView):
+    """An uploaded evidence file of a finding, as stored (its SHA-256 is on the finding)."""
+
+    def get(self, request: Request, pk: int, evidence_id: int) -> FileResponse:
+        finding = selectors.finding_get_for(user=request.user, id=pk)
+        item, handle = services_findings.finding_evidence_open(by=request.user, finding=finding, evidence_id=evidence_id)
+        return FileResponse(handle, as_attachment=True, filename=item.filename or f"evidence-{item.pk}",
+                            content_type="application/octet-stream")

@@ -1,0 +1,269 @@
+"""Citizen satisfaction ratings: the list, the counter devices, review, volumes, CSV imports, integrity."""
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from backend.accounts.models import ApiToken, Role
+from backend.accounts.selectors import require_role, require_token_kind
+from backend.core.errors import DomainError, NotFound
+from backend.core.params import Query
+from backend.core.parsers import JSONParser
+from backend.core.store import get_store
+from backend.org.apis import paginate
+from backend.org.models import Counter
+from inspection import selectors, services_ratings, services_volumes
+from inspection.apis.common import TEAM, _counter_brief, _unit_brief
+from inspection.models import CsvImport, SatisfactionRating
+
+
+class DeviceThrottle(ScopedRateThrottle):
+    """Rate-limits device posts only (scope 'device')."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method != "POST":
+            return True
+        return super().allow_request(request, view)
+
+
+class RatingOutputSerializer(serializers.ModelSerializer):
+    counter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SatisfactionRating
+        fields = ["id", "counter", "device_code", "device_rating_id", "rated_at", "score", "comment", "source",
+                  "received_at", "held", "hold_reason", "review", "review_note", "reviewed_at"]
+
+    def get_counter(self, obj: SatisfactionRating) -> dict[str, Any] | None:
+        return {**(_counter_brief(obj.counter) or {}), "unit": _unit_brief(obj.counter.unit)}
+
+
+class RatingListApi(APIView):
+    """GET (users): ratings in scope. POST (rating device token): one rating or {"ratings": [...]}."""
+
+    throttle_classes = [DeviceThrottle]
+    throttle_scope = "device"
+
+    def get(self, request: Request) -> Response:
+        q = Query(request)
+        start, end = q.day_range()
+        filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"),
+                   "max_score": q.int("max_score", lo=1, hi=5), "from": start, "to": end, "held": q.bool("held")}
+        return paginate(request, self, selectors.ratings_list(user=request.user, filters=filters),
+                        RatingOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        token: ApiToken = require_token_kind(request.auth, ApiToken.Kind.RATING_DEVICE)
+        body = request.data
+        batch = isinstance(body, dict) and "ratings" in body
+        items = body.get("ratings") if batch else [body]
+        results = services_ratings.ratings_record(token=token, items=items)
+        if batch:
+            summary = {s: sum(1 for r in results if r["status"] == s)
+                       for s in ("created", "duplicate", "conflict", "invalid")}
+            return Response({"results": results, "summary": summary}, status=200)
+        result = results[0]
+        if result["status"] == "invalid":
+            first = result["errors"][0]
+            raise DomainError(f"Lượt đánh giá không hợp lệ — {first['vi']}", f"Invalid rating — {first['en']}",
+                              code="invalid", fields={e["field"]: [e["en"]] for e in result["errors"]})
+        if result["status"] == "conflict":
+            raise DomainError("Mã đánh giá này đã được dùng cho một lượt đánh giá khác.",
+                              "This rating id was already used for a different rating.", code="replay_conflict",
+                              fields={"id": ["already used"]}, status=409)
+        return Response(result, status=201 if result["status"] == "created" else 200)
+
+
+class RatingReviewApi(APIView):
+    """The inspection team accepts (counted again) or rejects (kept out, with a note) held ratings."""
+
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+        decision = serializers.ChoiceField(choices=["accepted", "rejected"])
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    class OutputSerializer(serializers.Serializer):
+        reviewed = serializers.IntegerField()
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = services_ratings.ratings_review(by=request.user, **data.validated_data)
+        return Response(self.OutputSerializer({"reviewed": count}).data)
+
+
+class RatingDeviceApi(APIView):
+    """Rating devices (administrator). GET: the registered devices. POST {"serial", "counter_id",
+    "token_id"?}: register a counter's device by its serial and the rating-device token it posts with,
+    so its posts and its CSV exports count each rating once (device:<serial>)."""
+
+    class InputSerializer(serializers.Serializer):
+        serial = serializers.CharField(max_length=80)
+        counter_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+        token_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        serial = serializers.CharField()
+        counter = serializers.SerializerMethodField()
+        token_id = serializers.IntegerField(allow_null=True)
+        registered_at = serializers.DateTimeField()
+
+        def get_counter(self, obj: Any) -> dict[str, Any] | None:
+            return _counter_brief(obj.counter)
+
+    def get(self, request: Request) -> Response:
+        require_role(request.user, Role.ADMIN, *TEAM)
+        from inspection.models import RatingDevice
+
+        return paginate(request, self, RatingDevice.objects.select_related("counter").order_by("serial"),
+                        self.OutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        counter = Counter.objects.filter(pk=data.validated_data["counter_id"]).first()
+        if counter is None:
+            raise DomainError("Không có quầy này.", "No such counter.", code="invalid",
+                              fields={"counter_id": ["not found"]})
+        token = None
+        if data.validated_data.get("token_id"):
+            token = ApiToken.objects.filter(pk=data.validated_data["token_id"]).first()
+            if token is None:
+                raise DomainError("Không có mã truy cập này.", "No such token.", code="invalid",
+                                  fields={"token_id": ["not found"]})
+        device = services_ratings.rating_device_register(by=request.user, counter=counter,
+                                                         serial=data.validated_data["serial"], token=token)
+        return Response(self.OutputSerializer(device).data, status=201)
+
+
+class VolumeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    counter = serializers.SerializerMethodField()
+    day = serializers.DateField()
+    transactions = serializers.IntegerField()
+    source = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+    def get_counter(self, obj: Any) -> dict[str, Any] | None:
+        return {**(_counter_brief(obj.counter) or {}), "unit": _unit_brief(obj.counter.unit)}
+
+
+class VolumeListApi(APIView):
+    """Transactions served per counter per day. GET: in scope (filters counter, unit, from, to).
+    POST: {"items": [{"counter": code, "day": "YYYY-MM-DD", "transactions": n}, ...]} or a CSV file
+    (field `file`, columns counter, day, transactions). A later, different figure for a recorded day
+    is a correction: inspection team only, with `reason`; audited old -> new."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class OutputSerializer(serializers.Serializer):
+        created = serializers.IntegerField()
+        updated = serializers.IntegerField()
+        unchanged = serializers.IntegerField()
+
+    def get(self, request: Request) -> Response:
+        q = Query(request)
+        filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"), "from": q.date("from"), "to": q.date("to")}
+        return paginate(request, self, selectors.volumes_list(user=request.user, filters=filters),
+                        VolumeOutputSerializer)
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *services_volumes.VOLUME_WRITERS)
+        upload = request.FILES.get("file")
+        if upload is not None:
+            if upload.size > SYNC_IMPORT_BYTES:
+                raise DomainError("Tệp CSV quá lớn (tối đa 2 MB).", "The CSV is too large (2 MB at most).",
+                                  code="too_large", fields={"file": ["too large"]})
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
+                                  fields={"file": ["not UTF-8"]}) from None
+            summary = services_volumes.volumes_import_csv(by=request.user, text=text,
+                                                          reason=str(request.data.get("reason", "") or ""))
+        else:
+            items = request.data.get("items") if isinstance(request.data, dict) else None
+            if not isinstance(items, list):
+                raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
+                                  code="required", fields={"items": ["required"]})
+            summary = services_volumes.volumes_record(by=request.user, items=items,
+                                                      reason=str(request.data.get("reason", "") or ""))
+        return Response(self.OutputSerializer(summary).data, status=201)
+
+
+class CsvImportOutputSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CsvImport
+        fields = ["id", "state", "filename", "sha256", "started_at", "finished_at", "total_rows", "processed_rows",
+                  "imported", "duplicates", "errors", "failure", "progress"]
+
+    def get_progress(self, obj: CsvImport) -> float | None:
+        if obj.state == CsvImport.State.DONE:
+            return 1.0
+        return None if not obj.total_rows else round(obj.processed_rows / obj.total_rows, 4)
+
+
+SYNC_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+class RatingImportApi(APIView):
+    """Upload a CSV (counter_code, device_id, rating_id, rated_at, score[, comment]).
+    Small files are imported at once (201); larger ones are queued (202) and polled."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *TEAM, Role.ADMIN)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DomainError("Chưa chọn tệp CSV.", "No CSV file uploaded (field 'file').", code="required",
+                              fields={"file": ["required"]})
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        if upload.size <= SYNC_IMPORT_BYTES:
+            record = services_ratings.ratings_import_upload(by=request.user, fileobj=upload.file, filename=upload.name,
+                                                            sha256=digest.hexdigest())
+            return Response(CsvImportOutputSerializer(record).data, status=201)
+        from inspection.tasks import ratings_import_task
+
+        key = f"inspection/imports/{digest.hexdigest()}.csv"
+        get_store().put(key, upload, upload.size, "text/csv")
+        record = services_ratings.csv_import_queue(by=request.user, filename=upload.name, sha256=digest.hexdigest(), key=key,
+                                                   task=ratings_import_task)
+        return Response(CsvImportOutputSerializer(record).data, status=202)
+
+
+class RatingImportDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *TEAM, Role.ADMIN)
+        record = CsvImport.objects.filter(pk=pk).first()
+        if record is None:
+            raise NotFound("Không tìm thấy lượt nhập.", "Import not found.")
+        return Response(CsvImportOutputSerializer(record).data)
+
+
+class RatingIntegrityApi(APIView):
+    def get(self, request: Request) -> Response:
+        q = Query(request)
+        start, end = q.day_range()
+        now = timezone.now()
+        start = start or now - timedelta(days=90)
+        end = end or now
+        too_soon = q.int("too_soon_seconds", lo=1, hi=86400, default=20)
+        rows = selectors.rating_integrity(user=request.user, start=start, end=end, too_soon_seconds=too_soon)
+        return Response({"from": start, "to": end, "too_soon_seconds": too_soon, "counters": rows})

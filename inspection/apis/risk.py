@@ -1,0 +1,60 @@
+"""The risk snapshot and its weights."""
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.selectors import require_role
+from backend.core.params import REASON_MAX
+from inspection import selectors, services_risk
+from inspection.apis.common import LEAD, TEAM, _unit_brief
+from inspection.models import RiskSnapshot
+
+
+class RiskSnapshotOutputSerializer(serializers.ModelSerializer):
+    unit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RiskSnapshot
+        fields = ["id", "unit", "computed_at", "as_of", "score", "features", "weights", "contributions"]
+
+    def get_unit(self, obj: RiskSnapshot) -> dict[str, Any] | None:
+        return _unit_brief(obj.unit)
+
+
+class RiskApi(APIView):
+    """GET: the latest risk snapshot per unit, with its explanation. POST (lead): compute now."""
+
+    def get(self, request: Request) -> Response:
+        snaps = selectors.risk_latest(user=request.user)
+        return Response({"count": len(snaps), "results": RiskSnapshotOutputSerializer(snaps, many=True).data})
+
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *LEAD)
+        snaps = sorted(services_risk.risk_compute(by=request.user), key=lambda s: (-s.score, s.unit.code))
+        return Response({"count": len(snaps), "results": RiskSnapshotOutputSerializer(snaps, many=True).data},
+                        status=201)
+
+
+class RiskWeightsApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        weights = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=100), required=False,
+                                        default=dict)
+        params = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=3650), required=False,
+                                       default=dict)
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+
+    def get(self, request: Request) -> Response:
+        require_role(request.user, *TEAM)
+        weights, params = services_risk.risk_config()
+        return Response({"weights": weights, "params": params})
+
+    def put(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services_risk.risk_weights_set(by=request.user, **data.validated_data)
+        return Response({"weights": row.weights, "params": row.params, "note": row.note})

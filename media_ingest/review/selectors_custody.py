@@ -1,0 +1,151 @@
+"""Reads of the custody log (who saw which footage, package or finding, redacted for the reader) and
+of a clip's coverage."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from inspection.models import Finding
+from media_ingest.models import Clip
+from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage, ReviewCoverage, Tag
+from media_ingest.review.selectors import clip_scope_q, user_label
+
+
+def custody_for_clip(*, clip: Clip) -> QuerySet[AccessLog]:
+    """Every view, download, tag change, evidence link and export that touched the clip: exports
+    of findings it is evidence of, and of selections holding its tags."""
+    findings = EvidenceItem.objects.filter(clip=clip).values("finding_id")
+    selections = EvidencePackage.objects.filter(finding__isnull=True, tags__clip=clip).values("pk")
+    exports = [AccessLog.Action.EXPORT, AccessLog.Action.EXPORT_DOWNLOAD]
+    return (AccessLog.objects
+            .filter(Q(clip=clip) | Q(action__in=exports, finding_id__in=findings)
+                    | Q(action__in=exports, package_id__in=selections))
+            .select_related("user", "finding").order_by("at", "id"))
+
+
+def custody_for_package(*, package: EvidencePackage) -> QuerySet[AccessLog]:
+    """The chain of custody a package carries: for a finding, the finding's (its footage, its
+    evidence, every export of it); for a selection, its clips' and its own."""
+    if package.finding is not None:
+        return custody_for_finding(finding=package.finding)
+    clip_ids = package.tags.values("clip_id")
+    return (AccessLog.objects.filter(Q(package=package) | Q(clip_id__in=clip_ids))
+            .select_related("user", "finding").order_by("at", "id"))
+
+
+def custody_for_finding(*, finding: Finding) -> QuerySet[AccessLog]:
+    clip_ids = EvidenceItem.objects.filter(finding=finding, clip__isnull=False).values("clip_id")
+    return (AccessLog.objects.filter(Q(finding=finding) | Q(clip_id__in=clip_ids))
+            .select_related("user", "finding").order_by("at", "id"))
+
+
+HIDDEN_FINDING = "một vi phạm chưa công bố hoặc ngoài phạm vi của bạn"
+HIDDEN_PACKAGE = "một gói chứng cứ ngoài phạm vi của bạn"
+
+
+def _redact(log: AccessLog, label: str) -> None:
+    """Mask, on the in-memory row only (never saved), what the reader may not know: which finding
+    (its reference, the export reason, the package and its hashes) or which out-of-scope clips/tags."""
+    log.redacted = label  # type: ignore[attr-defined]
+    log.finding = None
+    log.package = None
+    log.reason = ""
+    log.object_key = ""
+    log.detail = {}
+
+
+def custody_for_reader(*, user: Any, logs: Any) -> list[AccessLog]:
+    """Custody rows as this reader may read them: a row of a finding the reader may not see
+    (findings_visible_to: drafts, secret checks, other units) or of a package the reader could not
+    open (a selection holding tags of clips outside the reader's scope) keeps its time, person and
+    action, but not the finding's reference, the reason, the package id, hashes or clip/tag ids."""
+    from inspection.selectors import findings_visible_to
+
+    rows = list(logs)
+    finding_ids = {log.finding_id for log in rows if log.finding_id}
+    visible = set(findings_visible_to(user).filter(pk__in=finding_ids).values_list("pk", flat=True))
+    package_ids = {log.package_id for log in rows if log.package_id}
+    out_of_scope_tags = Tag.objects.exclude(clip__in=Clip.objects.filter(clip_scope_q(user)))
+    packages = EvidencePackage.objects.filter(pk__in=package_ids)
+    hidden_packages = (
+        set(packages.filter(finding__isnull=False).exclude(finding__in=findings_visible_to(user))
+            .values_list("pk", flat=True))
+        | set(packages.filter(finding__isnull=True, tags__in=out_of_scope_tags).values_list("pk", flat=True)))
+    for log in rows:
+        if log.finding_id and log.finding_id not in visible:
+            _redact(log, HIDDEN_FINDING)
+        elif log.package_id and log.package_id in hidden_packages:
+            _redact(log, HIDDEN_PACKAGE)
+    return rows
+
+
+def custody_for_package_file(*, package: EvidencePackage) -> list[AccessLog]:
+    """The custody a package's own custody.json carries (hashed and signed, cannot be withdrawn):
+    only what the package's own finding or selection allows. Rows of any other finding, or of
+    packages of other findings or selections, are masked."""
+    rows = list(custody_for_package(package=package))
+    others = {log.package_id for log in rows if log.package_id and log.package_id != package.pk}
+    same_finding = set()
+    if package.finding_id is not None and others:
+        same_finding = set(EvidencePackage.objects.filter(pk__in=others, finding_id=package.finding_id)
+                           .values_list("pk", flat=True))
+    foreign = others - same_finding
+    for log in rows:
+        if log.finding_id and log.finding_id != package.finding_id:
+            _redact(log, HIDDEN_FINDING)
+        elif log.package_id and log.package_id in foreign:
+            _redact(log, HIDDEN_PACKAGE)
+    return rows
+
+
+def access_to_dict(log: AccessLog) -> dict[str, Any]:
+    redacted = getattr(log, "redacted", None)
+    return {
+        "id": log.pk, "at": log.at.isoformat(), "action": log.action,
+        "action_label": log.get_action_display(),
+        "user": {"id": log.user_id, "name": log.user_label},
+        "clip_id": log.clip_id, "tag_id": log.tag_id, "package_id": log.package_id,
+        "finding_id": log.finding_id,
+        "finding_reference": (HIDDEN_FINDING if redacted == HIDDEN_FINDING
+                              else log.finding.reference if log.finding is not None else None),
+        "redacted": redacted,
+        "object_key": log.object_key, "reason": log.reason,
+        "ip": log.ip, "user_agent": log.user_agent,
+        "expires_at": log.expires_at.isoformat() if log.expires_at else None,
+        "detail": log.detail,
+    }
+
+
+def coverage_for_clip(*, clip: Clip) -> dict[str, Any]:
+    from media_ingest.review.ranges import merge_ranges, total
+
+    duration = clip.duration_s or 0.0
+    rows = list(ReviewCoverage.objects.filter(clip=clip).select_related("user").order_by("user_id"))
+    union = merge_ranges([r for row in rows for r in row.ranges])
+    played = total(union)
+
+    def share(seconds: float) -> float | None:
+        return round(min(seconds / duration, 1.0), 4) if duration > 0 else None
+
+    return {
+        "clip_id": clip.pk,
+        "duration_s": clip.duration_s,
+        "reviewers": [{"user": {"id": row.user_id, "name": user_label(row.user)},
+                       "ranges": row.ranges, "seconds": round(row.seconds, 3), "share": share(row.seconds),
+                       "first_at": row.first_at.isoformat(), "updated_at": row.updated_at.isoformat()}
+                      for row in rows],
+        "all": {"ranges": union, "seconds": round(played, 3), "share": share(played),
+                "unplayed": _gaps(union, duration)},
+    }
+
+
+def _gaps(ranges: list[list[float]], duration: float) -> list[list[float]]:
+    gaps, cursor = [], 0.0
+    for start, end in ranges:
+        if start > cursor:
+            gaps.append([round(cursor, 3), round(start, 3)])
+        cursor = max(cursor, end)
+    if duration and cursor < duration:
+        gaps.append([round(cursor, 3), round(duration, 3)])
+    return gaps

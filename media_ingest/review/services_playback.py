@@ -1,0 +1,140 @@
+"""Playback, previews and posters issued to a reader (each one logged in the custody log), and the
+coverage a reviewer records for a clip."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from backend.audit.services import audit_record
+from backend.core.errors import Conflict
+from backend.core.store import get_store
+from media_ingest.models import Clip
+from media_ingest.review import selectors
+from media_ingest.review.models import AccessLog, ReviewCoverage
+from media_ingest.review.ranges import merge_ranges, parse_ranges, total
+from media_ingest.review.services import _clean_reason, _invalid, access_log_add
+from media_ingest.selectors import clip_object_store
+
+
+@transaction.atomic
+def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", download: bool = False,
+                   ip: str | None = None, user_agent: str = "") -> tuple[str, datetime, AccessLog]:
+    """A short-lived URL to the proxy (when there is one) or the original, logged as custody."""
+    selectors.require_footage(by)
+    reason = _clean_reason(reason)
+    if variant not in ("auto", "proxy", "original"):
+        raise _invalid("variant phải là auto, proxy hoặc original.", "variant is auto, proxy or original.",
+                       "variant")
+    if clip.state == Clip.State.EXPIRED:
+        raise Conflict("Đoạn video đã bị xóa khi hết thời hạn lưu trữ; hồ sơ truy cập vẫn được giữ.",
+                       "The clip's footage expired and was deleted; its custody record is kept.", code="expired")
+    if variant == "proxy" and not clip.proxy_key:
+        raise Conflict("Đoạn video chưa có bản xem trên trình duyệt (proxy).",
+                       "This clip has no browser proxy.", code="no_proxy")
+    key = clip.proxy_key if variant == "proxy" or (variant == "auto" and clip.proxy_key and not download) \
+        else clip.key
+    used = "proxy" if key == clip.proxy_key and clip.proxy_key else "original"
+    seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
+    filename = None
+    if download:
+        stamp = timezone.localtime(clip.started_at).strftime("%Y%m%d-%H%M%S") if clip.started_at else str(clip.pk)
+        code = clip.camera.code if clip.camera_id else "unassigned"
+        filename = f"{code}_{stamp}{Path(key).suffix or '.mp4'}"
+    url = clip_object_store(clip=clip, key=key).playback_url(key, seconds=seconds, filename=filename,
+                                                             viewer=by.pk)
+    expires_at = timezone.now() + timedelta(seconds=seconds)
+    log = access_log_add(user=by, action=AccessLog.Action.DOWNLOAD if download else AccessLog.Action.VIEW,
+                         clip=clip, object_key=key, reason=reason, ip=ip, user_agent=user_agent,
+                         expires_at=expires_at,
+                         detail={"variant": used, "ttl_seconds": seconds, "clip_sha256": clip.sha256,
+                                 "clip_version_id": clip.version_id})
+    return url, expires_at, log
+
+
+def _stills_to_log(*, by: Any, clip: Clip, objects: dict[str, str], session: str) -> dict[str, str]:
+    """The stills of `objects` this person has not yet been shown in this browser session.
+
+    Posters, sprite sheets and event thumbnails are frames of the footage, so showing them is custody;
+    but a list page fetches a poster per row on every visit and the player re-reads its timeline,
+    which flooded the log with identical entries and buried the real accesses. Each still is logged
+    the first time a session is shown it (who, when, which objects); watching or downloading the
+    footage itself is logged every time (playback_issue). Without a session (a token client) every
+    issue is logged."""
+    if not session:
+        return objects
+    shown: set[str] = set()
+    for detail in AccessLog.objects.filter(user=by, clip=clip, action=AccessLog.Action.PREVIEW,
+                                           detail__session=session).values_list("detail", flat=True):
+        shown.update((detail or {}).get("objects", {}).values())
+    return {name: key for name, key in objects.items() if key not in shown}
+
+
+@transaction.atomic
+def previews_issue(*, by: Any, clip: Clip, keys: dict[str, str], ip: str | None = None,
+                   user_agent: str = "", session: str = "") -> dict[str, str | None]:
+    """Short-lived URLs of a clip's derived images (poster, sprite sheet and its WebVTT, event
+    thumbnails), from the app's store. They show the footage, so the stills not yet shown in this
+    session are one custody entry (and its audit event): who, when, which objects, until when."""
+    selectors.require_footage(by)
+    seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
+    store = get_store()
+    issued = {name: key for name, key in keys.items() if key}
+    urls: dict[str, str | None] = {name: None for name in keys}
+    urls.update({name: store.playback_url(key, seconds=seconds, viewer=by.pk) for name, key in issued.items()})
+    new = _stills_to_log(by=by, clip=clip, objects=issued, session=session)
+    if new:
+        access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=next(iter(new.values())),
+                       ip=ip, user_agent=user_agent, expires_at=timezone.now() + timedelta(seconds=seconds),
+                       detail={"objects": new, "ttl_seconds": seconds, "clip_sha256": clip.sha256,
+                               **({"session": session} if session else {})})
+    return urls
+
+
+def poster_open(*, by: Any, clip: Clip, ip: str | None = None, user_agent: str = "", session: str = "") -> BinaryIO:
+    """Open a clip's poster (a still of its footage) for the clip list: refused like the footage
+    (role, scope, expired clip), and logged in the clip's custody the first time this session is shown it."""
+    from backend.core.errors import NotFound
+    from backend.core.store import StoreError
+
+    selectors.require_footage(by)
+    if clip.state == Clip.State.EXPIRED or not clip.poster_key:
+        raise NotFound("Đoạn video chưa có ảnh đại diện.", "The clip has no poster image.")
+    try:
+        handle = get_store().open(clip.poster_key)
+    except StoreError as exc:
+        raise NotFound("Ảnh đại diện không còn trong kho lưu trữ.", "The poster is missing from the store.") from exc
+    with transaction.atomic():
+        if _stills_to_log(by=by, clip=clip, objects={"poster": clip.poster_key}, session=session):
+            access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=clip.poster_key, ip=ip,
+                           user_agent=user_agent, detail={"objects": {"poster": clip.poster_key},
+                                                          "clip_sha256": clip.sha256, "served": "list",
+                                                          **({"session": session} if session else {})})
+    return handle
+
+
+@transaction.atomic
+def coverage_record(*, by: Any, clip: Clip, ranges: Any) -> ReviewCoverage:
+    """Merge the ranges a reviewer's player actually played into their coverage of the clip."""
+    selectors.require_footage(by)
+    try:
+        parsed = parse_ranges(ranges, duration=clip.duration_s)
+    except ValueError as exc:
+        raise _invalid(f"khoảng đã xem không hợp lệ: {exc}.", f"bad played ranges: {exc}.", "ranges") from exc
+    now = timezone.now()
+    row = ReviewCoverage.objects.select_for_update().filter(clip=clip, user=by).first()
+    if row is None:
+        row = ReviewCoverage(clip=clip, user=by, ranges=[], seconds=0.0, first_at=now, updated_at=now)
+    before = row.seconds
+    row.ranges = merge_ranges([*row.ranges, *parsed], join_gap=0.05)
+    row.seconds = round(total(row.ranges), 3)
+    row.updated_at = now
+    row.save()
+    audit_record(actor=by, verb="footage.coverage", obj=row,
+                 payload={"clip": clip.pk, "added": [list(r) for r in parsed[:50]],
+                          "seconds_before": before, "seconds_after": row.seconds})
+    return row

@@ -1,0 +1,126 @@
+"""Admin actions on clips and cameras: analysis settings, retry, assigning a camera, reindexing clips
+of an older analysis version."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from backend.audit.services import audit_record
+from backend.core.errors import Conflict, DomainError
+from backend.core.jobs import enqueue_on_commit
+from backend.org.models import Camera
+from media_ingest.models import CameraAnalysis, Clip
+from media_ingest.services_common import SYSTEM
+from media_ingest.services_indexing import _config_errors
+from media_ingest.services_messages import _broadcast
+
+
+@transaction.atomic
+def camera_analysis_set(*, camera: Camera, overrides: dict[str, Any], by: Any) -> CameraAnalysis:
+    """Replace a camera's analysis overrides (validated against AnalysisConfig's bounds).
+
+    Clips already indexed keep their events; use retry/reindex to apply the new settings to them.
+    """
+    if not isinstance(overrides, dict):
+        raise DomainError("Cấu hình phân tích phải là một đối tượng JSON.", "overrides must be a JSON object.",
+                          code="invalid", fields={"overrides": ["object expected"]})
+    merged = {**(getattr(settings, "MEDIA_ANALYSIS_DEFAULTS", {}) or {}), **overrides}
+    errors = _config_errors(merged)
+    if errors:
+        first = next(iter(errors.items()))
+        raise DomainError(f"Cấu hình phân tích không hợp lệ — {first[0]}: {first[1][0]}",
+                          f"Invalid analysis settings — {first[0]}: {first[1][0]}", code="invalid",
+                          fields=errors)
+    row, _ = CameraAnalysis.objects.select_for_update().get_or_create(camera=camera)
+    previous = dict(row.overrides)
+    row.overrides = overrides
+    row.save()
+    audit_record(actor=by, verb="camera.analysis_settings", obj=camera,
+                 payload={"previous": previous, "overrides": overrides})
+    return row
+
+
+
+def _requeue(clip: Clip, *, by: Any, verb: str, payload: dict[str, Any]) -> Clip:
+    clip.state = Clip.State.DISCOVERED
+    clip.progress = 0.0
+    clip.error = clip.error_en = ""
+    clip.failure_transient = False
+    clip.save()
+    audit_record(actor=by, verb=verb, obj=clip, payload=payload)
+    from media_ingest.tasks import index_clip
+
+    enqueue_on_commit(index_clip, clip.pk)
+    _broadcast(clip, "clip.discovered")
+    return clip
+
+
+@transaction.atomic
+def clip_retry(*, clip: Clip, by: Any) -> Clip:
+    """Index a failed or partial clip again (e.g. after the store came back or the file was fixed)."""
+    clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip.pk)
+    if clip.state in (Clip.State.DISCOVERED, Clip.State.INDEXING):
+        raise Conflict("Đoạn video đang chờ hoặc đang được lập chỉ mục.",
+                       "The clip is already queued or being indexed.", code="already_queued")
+    if clip.state == Clip.State.EXPIRED:
+        raise Conflict("Đoạn video đã bị xóa khi hết thời hạn lưu trữ.", "The clip's footage has expired and "
+                       "was deleted.", code="expired")
+    return _requeue(clip, by=by, verb="clip.retry", payload={"previous_state": clip.state,
+                                                             "previous_error": clip.error_en})
+
+
+@transaction.atomic
+def clip_assign_camera(*, clip: Clip, camera: Camera, started_at: datetime | None, by: Any) -> Clip:
+    """Map a clip (usually unassigned) to a camera and a start time, then index it again."""
+    clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip.pk)
+    if started_at is not None and timezone.is_naive(started_at):
+        raise DomainError("Thời điểm bắt đầu phải có múi giờ.", "started_at must include a time zone.",
+                          code="naive_datetime", fields={"started_at": ["timezone required"]})
+    if started_at is None and clip.started_at is None:
+        raise DomainError("Tên tệp không cho biết thời điểm bắt đầu; hãy nhập thời điểm bắt đầu.",
+                          "The key does not give the start time; enter started_at.",
+                          code="started_at_required", fields={"started_at": ["required"]})
+    if not camera.active:
+        raise DomainError("Camera đã ngừng hoạt động.", "The camera is inactive.", code="camera_inactive",
+                          fields={"camera_id": ["inactive"]})
+    if clip.state == Clip.State.INDEXING:
+        raise Conflict("Đoạn video đang được lập chỉ mục, hãy thử lại sau.",
+                       "The clip is being indexed; try again shortly.", code="busy")
+    from media_ingest.selectors import clip_hold_reasons
+
+    held = clip_hold_reasons(clip)
+    if held:  # moving it would move it out from under its hold (an open finding is held by time)
+        raise Conflict("Đoạn video đang được giữ lại làm chứng cứ; không thể đổi camera hay thời điểm.",
+                       "The clip is on legal hold; its camera and time cannot be changed.", code="on_hold",
+                       fields={"hold": [str(r) for r in held]})
+    previous = {"camera": clip.camera.code if clip.camera else None,
+                "started_at": clip.started_at.isoformat() if clip.started_at else None,
+                "unassigned_reason": clip.unassigned_reason}
+    clip.camera = camera
+    if started_at is not None:
+        clip.started_at = started_at
+    clip.unassigned_reason = ""
+    return _requeue(clip, by=by, verb="clip.assigned",
+                    payload={"previous": previous, "camera": camera.code,
+                             "started_at": clip.started_at.isoformat() if clip.started_at else None})
+
+
+def clips_reindex_outdated(*, current_version: str, by: Any = SYSTEM, limit: int | None = None) -> list[int]:
+    """Queue clips analysed by an older analysis version (indexed/partial) again; returns ids."""
+    qs = (Clip.objects.filter(state__in=[Clip.State.INDEXED, Clip.State.PARTIAL])
+          .exclude(analysis_version=current_version).order_by("pk").values_list("pk", flat=True))
+    ids = list(qs[:limit] if limit else qs)
+    queued = []
+    for clip_id in ids:
+        with transaction.atomic():
+            clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip_id)
+            if clip.state not in (Clip.State.INDEXED, Clip.State.PARTIAL) or clip.analysis_version == current_version:
+                continue
+            _requeue(clip, by=by, verb="clip.reindex",
+                     payload={"from_version": clip.analysis_version, "to_version": current_version})
+            queued.append(clip_id)
+    return queued

@@ -1,0 +1,10 @@
+"""What the ingest services share: the system actor's name and loading a clip."""
+from __future__ import annotations
+
+from media_ingest.models import Clip
+
+SYSTEM = "system"
+
+
+def _load(clip_id: int) -> Clip:
+    return Clip.objects.select_related("camera__counter").get(pk=clip_id)
