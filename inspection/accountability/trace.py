@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.org.models import Assignment, FieldOfCharge, Unit, UnitLink
+from backend.org.selectors import org_corrections
 from inspection.accountability.engine import (
     LeaderFacts,
     RuleBook,
@@ -30,7 +31,7 @@ from inspection.accountability.engine import (
     span_vi,
 )
 from inspection.accountability.escalation import Limitation, Violation, violation_limitation
-from inspection.accountability.models import Rule, SelfDetection
+from inspection.accountability.models import LeaderLiability, Rule, SelfDetection
 from inspection.accountability.trace_output import (
     Leader,
     _chain,
@@ -39,6 +40,7 @@ from inspection.accountability.trace_output import (
     assignment_proof,
     field_brief,
     officer_brief,
+    org_corrections_note,
     unit_as_it_was,
     unit_brief,
 )
@@ -131,6 +133,23 @@ def deputy_in_field(assignment: Assignment, fields: dict[int, FieldOfCharge]) ->
     """A deputy answers for a violation only when its category belongs to his recorded field; a deputy
     with no field recorded answers for nothing."""
     return assignment.field_id is not None and assignment.field_id in fields
+
+
+def _org_corrected_since_liability(finding: Finding, d0: date, d1: date, units: dict[int, Unit],
+                                   uppers: dict[int, list[tuple[Unit, date, date]]]) -> dict[str, str] | None:
+    """A notice when the appointments of the units involved (the violators' units and the units one level
+    up) were corrected, over the violation's days, after the first liability still standing on the finding
+    was recorded (org.selectors.org_corrections; the stored liability itself is never rewritten)."""
+    recorded_at = (LeaderLiability.objects.filter(finding=finding)
+                   .exclude(state__in=[LeaderLiability.State.REJECTED, LeaderLiability.State.SUPERSEDED])
+                   .order_by("created_at").values_list("created_at", flat=True).first())
+    if recorded_at is None:
+        return None
+    involved = dict(units)
+    for segments in uppers.values():
+        involved.update({parent.pk: parent for parent, _lo, _hi in segments})
+    corrections = org_corrections(unit_ids=involved, start=d0, end=d1, after=recorded_at)
+    return org_corrections_note(corrections, recorded_at, involved) if corrections else None
 
 
 def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
@@ -402,6 +421,9 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
                     leader["why_en"] = (leader["why_en"].removesuffix(f" Proposed: {form_en}.")
                                         + f" Form under the rule had it not been time-barred: {form_en}. "
                                         f"{limitation.barred_en}: nothing proposed, not to be handled.")
+    corrected = _org_corrected_since_liability(finding, d0, d1, units, uppers_by_unit)
+    if corrected is not None:
+        notes.append(corrected)
     for s in subjects:
         if s.role == FindingSubject.Role.RESPONSIBLE_HEAD and s.officer_id not in traced_officers:
             notes.append({

@@ -278,3 +278,33 @@ def test_a_unit_head_reads_only_the_postings_in_his_units(api_as, insp):
     assert body["chain_of_command"] == []  # where he served that day is outside the unit head's units
     full = api_as("admin").get(f"/api/org/officers/{officer.pk}/").json()
     assert sorted(a["unit"]["code"] for a in full["assignments"]) == ["CAX-ND", "CAX-TC"]
+
+
+# 5. the trace tells a recorded liability that its org record was corrected since ---------------------
+
+def test_the_trace_notes_an_org_correction_made_after_a_liability_was_recorded(api_as, insp):
+    from inspection.accountability.selectors import trace_for
+    from inspection.accountability.services_liabilities import liabilities_propose
+    from inspection.accountability.services_rulesets import ruleset_seed_default
+
+    ruleset_seed_default(by="test")
+    finding = _confirmed_absence(insp)  # CAX-TC, 20/02–10/04/2026, Lan the violator
+    admin = api_as("admin")
+    # a correction made before any liability was recorded is what the liability was built on: no notice
+    anh = _posting(insp, "NA-2104", "CAX-TC")
+    before = admin.post(f"/api/org/assignments/{anh.pk}/end/",
+                        {"on": "2026-04-05", "reason": "Điều động theo quyết định 5/QĐ"}, format="json")
+    assert before.status_code == 200, before.content
+    assert not any(n.get("kind") == "org_corrected" for n in trace_for(finding=finding)["notes"])
+    liabilities_propose(by=insp.users["discipline"], finding=finding)
+    assert not any(n.get("kind") == "org_corrected" for n in trace_for(finding=finding)["notes"])
+
+    lan = _posting(insp, "NA-2105", "CAX-TC")
+    after = admin.post(f"/api/org/assignments/{lan.pk}/end/",
+                       {"on": "2026-03-01", "reason": "Điều động theo quyết định 9/QĐ"}, format="json")
+    assert after.status_code == 200, after.content
+    [note] = [n for n in trace_for(finding=finding)["notes"] if n.get("kind") == "org_corrected"]
+    assert "đã được đính chính sau khi ghi nhận trách nhiệm" in note["vi"]
+    assert "Điều động theo quyết định 9/QĐ" in note["vi"] and "5/QĐ" not in note["vi"]
+    assert insp.units["CAX-TC"].name in note["vi"] and "ngày kết thúc chức vụ" in note["vi"]
+    assert "corrected after the liability was recorded" in note["en"]
