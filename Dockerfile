@@ -19,4 +19,4 @@ RUN mkdir -p /var/lib/counterwatch && useradd --system --home /app counterwatch 
     && chown -R counterwatch /var/lib/counterwatch
 USER counterwatch
 EXPOSE 8000
-CMD ["uvicorn", "backend.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--lifespan", "off", "--ws", "websockets", "--no-proxy-headers", "--workers", "2"]
+CMD ["uvicorn", "backend.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--lifespan", "off", "--ws", "websockets", "--ws-per-message-deflate", "false", "--no-proxy-headers", "--workers", "2"]

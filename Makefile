@@ -9,7 +9,9 @@ PORT ?= 8000
 # How the server runs (also read by tests/review/test_live_server.py and mirrored in the Dockerfile).
 # --no-proxy-headers: uvicorn would otherwise take the client address from X-Forwarded-For on any
 # connection from 127.0.0.1; the app alone decides whom to believe (TRUSTED_PROXIES).
-SERVE_FLAGS := --lifespan off --ws websockets --no-proxy-headers
+# --ws-per-message-deflate false: the websocket messages are small JSON events sent to many clients;
+# compressing each copy per client took most of the fan-out's time (bench/ws_fanout_500.py).
+SERVE_FLAGS := --lifespan off --ws websockets --ws-per-message-deflate false --no-proxy-headers
 
 .PHONY: run run-scaled test test-embedded test-scaled install frontend bench lint clean mutation
 

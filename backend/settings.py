@@ -99,11 +99,12 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "counterwatch.sqlite3",
-            # Reopened per request (cheap for a local file): a connection kept open across requests can
-            # keep reading an old WAL snapshot while a statement of an earlier request is unfinished, so
-            # a request saw the report as it was before the previous request saved it (seen in the
-            # browser journey). PostgreSQL connections are kept for 60 s (above).
-            "CONN_MAX_AGE": 0,
+            # Kept 60 s, as PostgreSQL's: a new connection's first query parses the whole schema (~5 ms
+            # a request). A kept connection read an old WAL snapshot while a statement an earlier
+            # request left unfinished held its read transaction (a request saw the report as it was
+            # before the previous request saved it, in the browser journey): the statements left open
+            # are closed at each request's edges (backend/core/sqlite_reads.py).
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
                         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"},
         }
@@ -125,7 +126,8 @@ if REDIS_URL:
             # fan-out to 500 reviewers took p95 320 ms (bench/ws_fanout_500.py). Broadcasts are
             # the layer's only use here (no worker channels), and a reviewer who misses one while
             # reconnecting reloads the clip's tags anyway, as before.
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # One decode per message per process, not per consumer (backend/core/channel_layer.py).
+            "BACKEND": "backend.core.channel_layer.SharedDecodePubSubLayer",
             "CONFIG": {"hosts": [{"address": REDIS_URL}]},
         }
     }

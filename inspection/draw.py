@@ -221,6 +221,7 @@ def _iso(day: str, minute: int) -> str:
     return datetime.combine(date.fromisoformat(day), time(minute // 60, minute % 60), tzinfo=LOCAL_TZ).isoformat()
 
 
+# Long on purpose: the scheduling loop and the state it shares (busy, led, load) with the free() rule beside it.
 def _schedule(rng: random.Random, chosen: list[tuple[dict[str, Any], str]], params: dict[str, Any],
               version: int) -> dict[str, Any]:
     """Version 3: slots and teams such that no person is on two overlapping checks (see module doc)."""

@@ -24,7 +24,7 @@ from inspection.accountability.selectors import cases_queryset, findings_for, li
 from inspection.accountability.selectors_case_views import case_views
 from inspection.models import Finding, SurpriseCheck
 from inspection.secrecy import checks_visible_to
-from inspection.selectors import draws_list, planned_unit_gone
+from inspection.selectors import draws_list, finding_explained_q, planned_unit_gone
 
 ROWS = 5
 SOON_DAYS = 7
@@ -179,12 +179,20 @@ def _unit_head(user: Any) -> list[HomeCard]:
     task_rows = [Row(title=t.title, link=f"/accountability/tasks?task={t.pk}", date=t.due_date,
                      detail=f"{t.unit.name} · Quá hạn {(today - t.due_date).days} ngày" if t.due_date < today else t.unit.name,
                      tone="red" if t.due_date < today else "") for t in tasks.order_by("due_date")[:ROWS]]
-    findings = findings_for(user).filter(state__in=[Finding.State.CONFIRMED, Finding.State.ACTIONED])
+    findings = (findings_for(user).filter(state__in=[Finding.State.CONFIRMED, Finding.State.ACTIONED])
+                .annotate(explained=finding_explained_q()).select_related("unit"))
+    # the count is what still needs him (no giải trình sent yet), linked to that list; the rows put those
+    # first and mark the ones he has answered ("· explained", a key the page puts in words)
+    waiting = findings.filter(explained=False)
+    finding_rows = [Row(title=f"{f.reference} · {f.title}", detail=f"{f.unit.name} · explained" if f.explained else f.unit.name,
+                        link=f"/inspection/findings/{f.pk}", date=_local(f.occurred_from), tone="green" if f.explained else "")
+                    for f in findings.order_by("explained", "-occurred_from", "-id")[:ROWS]]
     # leaders' liabilities on findings in the unit (the head's own among them), not yet rejected
     liabilities = liabilities_list(user=user, filters={}).exclude(state=LeaderLiability.State.REJECTED)
     return [
         HomeCard(key="unit_tasks", count=tasks.count(), link="/accountability/tasks", tone="blue", rows=task_rows),
-        _card_findings("unit_findings", findings, "/inspection/findings/", "/inspection/findings"),
+        HomeCard(key="unit_findings", count=waiting.count(), link="/inspection/findings?explained=false", tone="amber",
+                 rows=finding_rows),
         HomeCard(key="unit_liabilities", count=liabilities.count(), link="/accountability/findings", tone="amber", rows=[
             Row(title=f"{li.officer.full_name} · {li.unit.name}", detail=f"{li.finding.reference} · {li.get_state_display()}",
                 link=f"/accountability/trace/{li.finding_id}", date=li.period_from,

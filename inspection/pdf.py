@@ -89,6 +89,7 @@ def _signature_image(report: CheckReport, width: float, height: float, *, key: s
     return Image(io.BytesIO(small.getvalue()), width=w * scale, height=h * scale)
 
 
+# Long on purpose: the minutes as one document, section by section in the order they are printed.
 def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -120,9 +121,11 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
                     f"(năm {cs.year}, phiên bản {cs.version}).", st["indent"]),
         P("I. THÀNH PHẦN", st["heading"]),
         P("1. Tổ kiểm tra:", st["body"]),
-        P(f"- Đồng chí {lead}, Tổ trưởng;", st["indent"]),
+        P(f"- Đồng chí {lead}, Tổ trưởng" + (";" if team else "."), st["indent"]),
     ]
-    story += [P(f"- Đồng chí {_name(u)}, thành viên;", st["indent"]) for u in team]
+    # a list of people: each line ends with ";", the last with "."
+    story += [P(f"- Đồng chí {_name(u)}, thành viên" + (";" if i < len(team) - 1 else "."), st["indent"])
+              for i, u in enumerate(team)]
     story += [P(f"2. Đơn vị được kiểm tra: {check.unit.name}"
                 + (f"; bộ phận: {check.counter.name}." if check.counter else "."), st["body"])]
     # The unit's representative is one of the people present (the form lists both sides in section I).

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from inspection.models import (
     Draw,
     Finding,
     FindingCategory,
+    FindingExplanation,
     FindingSubject,
     InspectorAbsence,
     ReportEvidence,
@@ -278,10 +279,11 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
     """Every draw's public commitment: seed hash, time, n, window, who drew, state, the revealed seed
     once closed, redraw/void flags with their reasons, and how many of its checks were started.
     Never a target, a slot or a team: a planned check is a secret (inspection/secrecy.py)."""
+    from backend.accounts.selectors import user_title
     from inspection.services_draws import published_parameters
 
     require_role(user, *COMMITMENT_READERS)
-    draws = (Draw.objects.select_related("created_by", "closed_by")
+    draws = (Draw.objects.select_related("created_by__officer", "closed_by")
              .annotate(started=Count("checks", filter=started_q("checks__"), distinct=True),
                        cancelled=Count("checks", filter=Q(checks__state=SurpriseCheck.State.CANCELLED),
                                        distinct=True))
@@ -304,7 +306,7 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
         in_window = [m for m in manual if start and end and start <= timezone.localtime(m[0]).date().isoformat() <= end]
         rows.append({
             "id": d.pk, "created_at": d.created_at,
-            "created_by": d.created_by.get_username() if d.created_by_id else None,
+            "created_by": user_title(d.created_by) if d.created_by_id else None,  # rank and name, not the login
             "seed_sha256": d.seed_sha256, "n": d.params.get("n"), "start": start, "end": end, "state": d.state,
             "closed_at": d.closed_at, "seed": d.seed if d.state == Draw.State.CLOSED else None, "reason": d.reason,
             "close_reason": d.close_reason, "flags": flags, "checks_started": d.started,
@@ -357,6 +359,12 @@ def findings_visible_to(user: Any) -> QuerySet[Finding]:
     return _scoped(qs, user, "unit_id")
 
 
+def finding_explained_q() -> Exists:
+    """The unit has answered the finding: a giải trình or a self-review sent (the finding page's "Đơn vị
+    chưa giải trình." is the same rule: no answer of either kind)."""
+    return Exists(FindingExplanation.objects.filter(finding=OuterRef("pk")))
+
+
 def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
     qs = (findings_visible_to(user)
           # people are shown by rank and name (their officer record): joined, not one query each
@@ -376,6 +384,8 @@ def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
         qs = qs.filter(surprise_check__uid=filters["check"])
     if filters.get("complaint_id"):
         qs = qs.filter(complaint_id=filters["complaint_id"])
+    if filters.get("explained") is not None:  # the unit head's "still to explain" (home) and "explained"
+        qs = qs.filter(finding_explained_q()) if filters["explained"] else qs.exclude(finding_explained_q())
     if filters.get("from"):
         qs = qs.filter(occurred_from__gte=filters["from"])
     if filters.get("to"):
@@ -475,6 +485,7 @@ def complaint_get_for(*, user: Any, id: int) -> Complaint:  # noqa: A002
     return complaint
 
 
+# Long on purpose: three per-counter measures over the same batched reads, reported side by side.
 def rating_integrity(*, user: Any, start: datetime, end: datetime, too_soon_seconds: int = 20,
                      top_share_flag: float = 0.9, complaints_per_100_flag: float = 1.0) -> list[dict[str, Any]]:
     """Per counter: share of top scores, ratings made too soon after the previous one on the same

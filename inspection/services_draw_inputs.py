@@ -66,6 +66,8 @@ def working_days(start: date, end: date, *, include_weekends: bool = False) -> l
     return days
 
 
+# Long on purpose: every bound of the draw's parameters, then each unit sorted into candidate or excluded (with
+# why), all into the one JSON the draw is verified against.
 def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: float = 0.75,
                 floor_months: int = 6, conflict_years: int = 3, team_size: int = 2, check_minutes: int = 120,
                 include_weekends: bool = False, pool: list[User] | None = None,

@@ -308,6 +308,7 @@ def _one_draw_at_a_time() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DRAW_LOCK_KEY])
 
 
+# Long on purpose: one transaction in the order a draw is published (checks, inputs, selection, audit).
 @transaction.atomic
 def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode: str = SurpriseCheck.Mode.DOT_XUAT,
                 reason: str = "", confirm_supersedes: list[int] | None = None, **options: Any) -> Draw:

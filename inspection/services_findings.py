@@ -126,6 +126,7 @@ def _finding_reference() -> str:
             return ref
 
 
+# Long on purpose: validate every input before the first write, then write once (the house rule for services).
 @transaction.atomic
 def finding_create(*, by: Any, source: str, category: FindingCategory, title: str, unit: Unit | None,
                    occurred_from: datetime, occurred_to: datetime | None = None, severity: str | None = None,

@@ -178,6 +178,7 @@ def _hold_over_volume(counter_ids: set[int], days: set[Any]) -> int:
     return held
 
 
+# Long on purpose: one transaction that sorts every item into created / duplicate / conflict / invalid.
 @transaction.atomic
 def ratings_record(*, token: ApiToken, items: list[Any]) -> list[dict[str, Any]]:
     """Ratings from a device; idempotent on the device's own id. Per item: created, duplicate
@@ -320,6 +321,7 @@ def _import_failed(csv_import: CsvImport, failure: str) -> None:
                                                       imported=0, duplicates=0, finished_at=timezone.now())
 
 
+# Long on purpose: one streaming pass over the CSV rows with its running counters and batch writes (bounded memory).
 def _ratings_import_rows(*, by: Any, text_stream: Any, csv_import: CsvImport, progress: Any = None) -> CsvImport:
     header, reader = _csv_reader(text_stream)
     counter_rows = list(Counter.objects.select_related("unit"))

@@ -41,6 +41,7 @@ from inspection.services_common import (
 )
 
 
+# Long on purpose: every item checked against the criteria set before any write, errors collected at once.
 def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dict[str, Any]]]:
     """Validate every item against the report's criteria set before anything is written."""
     from inspection.selectors import criteria_leaves
@@ -510,6 +511,7 @@ def _photo_decoded(fileobj: BinaryIO) -> str:
     return PHOTO_FORMATS[fmt]
 
 
+# Long on purpose: the steps the docstring lists (verify, store, record, amend after signing), in order.
 def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, filename: str, content_type: str,
                         criterion_code: str = "", reason: str = "", sha256: str = "",
                         captured_at: datetime | None = None, latitude: Any = None, longitude: Any = None,

@@ -160,6 +160,7 @@ def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, 
     return officer, officer.full_name, posting.position
 
 
+# Long on purpose: the two ways to confirm (own account or on the lead's device) checked before one write.
 def report_representative_sign(*, by: Any, check: SurpriseCheck, opinion: str = "", name: str = "",
                                post: str = "", signature: str = "", rep_user: Any = None,
                                two_factor: str = "") -> CheckReport:

@@ -266,6 +266,7 @@ def _error(status_code: int, code: str, vi: str, en: str) -> JsonResponse:
                         json_dumps_params={"ensure_ascii": False})
 
 
+# Long on purpose: GET/HEAD with HTTP Range and PUT of one signed object share the token check and the headers.
 @csrf_exempt
 def object_view(request: HttpRequest, token: str) -> HttpResponse | StreamingHttpResponse:
     """GET/HEAD (with HTTP Range, streamed) and PUT (upload) of one object by signed token."""

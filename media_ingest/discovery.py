@@ -195,13 +195,12 @@ def _loop(interval_s: float) -> None:
     start, then every 24 h; Celery beat does both in the scaled mode)."""
     import time
 
-    from django.db import close_old_connections
-
+    from backend.core.sqlite_reads import between_units_of_work
     from media_ingest import services_reconcile, services_retention
 
     last_retention = float("-inf")
     while not _loop_stop.is_set():
-        close_old_connections()
+        between_units_of_work()
         try:
             services_reconcile.reconcile_run()
             if time.monotonic() - last_retention >= RETENTION_EVERY_S:
@@ -210,5 +209,5 @@ def _loop(interval_s: float) -> None:
         except Exception:  # noqa: BLE001 - the loop must survive a bad pass; the cursor keeps the error
             log.exception("reconcile or retention pass failed")
         finally:
-            close_old_connections()
+            between_units_of_work()
         _loop_stop.wait(interval_s)

@@ -98,6 +98,7 @@ def clip_index(*, clip_id: int, final_attempt: bool = False) -> str:
         _lease_drop(clip_id)
 
 
+# Long on purpose: claim, analyse and finish in one try block, so every store or vision error maps to one outcome.
 def _clip_index_leased(*, clip_id: int, final_attempt: bool) -> str:
     from media_ingest.vision import ANALYSIS_VERSION, AnalysisConfig, VisionError, analyze, sha256_file
 

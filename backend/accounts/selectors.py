@@ -28,6 +28,17 @@ def require_token_kind(auth: Any, kind: str) -> ApiToken:
     return auth
 
 
+def user_title(user: Any) -> str:
+    """How a person is named to others: the linked officer's rank and name ("Trung tá Đặng Văn Bình"),
+    else the account's full name, else the login; "" for nobody."""
+    if user is None:
+        return ""
+    officer = getattr(user, "officer", None)
+    if officer is not None:
+        return " ".join(p for p in (officer.rank, officer.full_name) if p)
+    return user.get_full_name() or user.get_username()
+
+
 def users_list() -> Any:
     return (User.objects.select_related("officer", "scope_unit")
             .annotate(_cw_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))

@@ -12,7 +12,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
+
+from backend.core.sqlite_reads import between_units_of_work
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +37,13 @@ def _get_pool() -> ThreadPoolExecutor:
 
 
 def _run_local(task: Any, args: tuple[Any, ...]) -> None:
-    close_old_connections()
+    between_units_of_work()
     try:
         result = task.apply(args=args)
         if result.failed():
             log.error("job %s%r failed: %s", task.name, args, result.result)
     finally:
-        close_old_connections()
+        between_units_of_work()
 
 
 def enqueue(task: Any, *args: Any) -> Future[None] | None:

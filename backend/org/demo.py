@@ -44,6 +44,7 @@ class DemoContext:
 MERGER_2025 = "Sắp xếp đơn vị hành chính cấp xã từ 01/07/2025"
 
 
+# Long on purpose: the demo organisation as data, in the order a person would build it; no rule lives here.
 def seed(ctx: DemoContext) -> None:
     by = "seed_demo"
     d = date

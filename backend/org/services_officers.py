@@ -337,6 +337,7 @@ def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
 _KEEP: Any = object()
 
 
+# Long on purpose: a field change split or written in place, and the reason it needs across a recorded finding.
 @transaction.atomic
 def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharge | None = _KEEP,
                          in_charge_of: str | None = None, effective_from: date | None = None,
@@ -410,6 +411,7 @@ def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharg
     return Assignment.objects.select_related("officer", "unit", "field").get(pk=assignment.pk)
 
 
+# Long on purpose: the rules of ending a posting in the order the docstring gives them, all before the write.
 @transaction.atomic
 def assignment_end(*, by: Any, assignment: Assignment, on: date, reason: str = "") -> Assignment:
     """End a posting on `on` (its last day). Org history carries the accountability trace, so:

@@ -14,6 +14,7 @@ import LoginPage from "./pages/LoginPage";
 import { lazyPage, type PreloadablePage } from "./lazyPage";
 const RiskPage = lazyPage(() => import("./pages/inspection/RiskPage"));
 const DrawsPage = lazyPage(() => import("./pages/inspection/DrawsPage"));
+const AbsencesPage = lazyPage(() => import("./pages/inspection/AbsencesPage"));
 const CommitmentsPage = lazyPage(() => import("./pages/inspection/CommitmentsPage"));
 const HeldRatingsPage = lazyPage(() => import("./pages/inspection/HeldRatingsPage"));
 const CalendarPage = lazyPage(() => import("./pages/inspection/CalendarPage"));
@@ -46,6 +47,7 @@ const HandoverPage = lazyPage(() => import("./pages/HandoverPage"));
 const ROUTE_PAGES: [RegExp, PreloadablePage][] = [
   [/^\/inspection\/risk\/?$/, RiskPage],
   [/^\/inspection\/draws\/?$/, DrawsPage],
+  [/^\/inspection\/absences\/?$/, AbsencesPage],
   [/^\/inspection\/calendar\/?$/, CalendarPage],
   [/^\/inspection\/checks\/?$/, ChecksPage],
   [/^\/inspection\/checks\/[^/]+\/?$/, CheckRunPage],
@@ -150,6 +152,7 @@ export default function App() {
           <Route index element={<Home />} />
           <Route path="inspection/risk" element={<RiskPage />} />
           <Route path="inspection/draws" element={<DrawsPage />} />
+          <Route path="inspection/absences" element={<AbsencesPage />} />
           <Route path="inspection/commitments" element={<CommitmentsPage />} />
           <Route path="verify" element={<CommitmentsPage />} />
           <Route path="inspection/ratings" element={<HeldRatingsPage />} />

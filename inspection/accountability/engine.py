@@ -339,6 +339,7 @@ def _capped(rule: RuleRef, form: FormRef, facts: LeaderFacts) -> tuple[FormRef, 
             f" Never heavier than the violator's own form ({cap.name_en}): {cap.name_en} proposed.")
 
 
+# Long on purpose: every rule of the book tried in order against one leader's facts.
 def evaluate_leader(book: RuleBook, facts: LeaderFacts) -> list[Match]:
     """Every rule that fires for this leader, heaviest form first (then rule position).
 

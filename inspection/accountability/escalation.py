@@ -60,6 +60,7 @@ class Step:
                 "text_vi": self.text_vi, "text_en": self.text_en}
 
 
+# Long on purpose: the escalation rules in their legal order (one violation, repeat, several at once, factors).
 def escalate(book: RuleBook, *, violations: list[Violation], priors: list[PriorDecision],
              aggravating: int, mitigating: int) -> list[Step]:
     """One violation one handling; repeat +1; several at once: one above the heaviest; factors ±1."""

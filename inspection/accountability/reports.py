@@ -81,6 +81,12 @@ def _span(start: Any, end: Any) -> str:
     return lo if lo == hi else f"{lo} – {hi}"
 
 
+def _outcome(state: str, confirmed_form: str) -> str:
+    """One column for where a proposal stands: its state, and the form when one was confirmed (two columns
+    "Xác nhận: Chưa xác nhận" and "Trạng thái: Đề xuất" said the same thing twice)."""
+    return f"{state}: {confirmed_form}" if confirmed_form else state
+
+
 def _person(officer: dict[str, Any]) -> str:
     return f"{officer.get('rank') or ''} {officer['full_name']}".strip()
 
@@ -130,13 +136,13 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
                     "Quy tắc, căn cứ", "Đề xuất"], rows, [55, 62, 55, 52, 45, 80, 45], numeric=())],
             [f"- {ld['officer']['full_name']}: {ld['why_vi']}" for ld in group["leaders"]]))
     rows = [[x.officer.full_name, x.get_role_display(), x.rule.code, x.suggested_form.name_vi,
-             x.confirmed_form.name_vi if x.confirmed_form else "Chưa xác nhận", x.get_state_display(),
+             _outcome(x.get_state_display(), x.confirmed_form.name_vi if x.confirmed_form else ""),
              x.decision_reason or "", x.ruleset.version] for x in liabilities]
     sections.append(Section(f"{_roman(len(sections) + 1)}. ĐỀ XUẤT TRÁCH NHIỆM",
                             [] if rows else ["Chưa có đề xuất."],
-                            [Table(["Họ tên", "Vai trò", "Quy tắc", "Đề xuất", "Xác nhận", "Trạng thái", "Lý do",
-                                    "Phiên bản bộ quy tắc"], rows, [60, 50, 30, 50, 50, 45, 75, 35],
-                                   numeric=(2, 7))] if rows else []))
+                            [Table(["Họ tên", "Vai trò", "Quy tắc", "Đề xuất", "Kết quả xem xét", "Lý do",
+                                    "Phiên bản bộ quy tắc"], rows, [65, 55, 30, 55, 70, 85, 35],
+                                   numeric=(2, 6))] if rows else []))
     return Doc(title="BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU",
                subject=f"Về trách nhiệm của người đứng đầu đối với vi phạm số {f['reference']}",
                sections=sections)
@@ -170,12 +176,13 @@ def officer_report(*, profile: dict[str, Any]) -> Doc:
                             [Table(["Số", "Nội dung", "Mức độ", "Thời điểm", "Đơn vị"], frows,
                                    [62, 150, 60, 70, 90], numeric=(0, 3))] if frows else []))
     lrows = [[x["finding"]["reference"], _label(LeaderLiability.Role, x["role"]), x["rule"]["code"],
-              x["suggested_form"]["name_vi"], (x["confirmed_form"] or {}).get("name_vi", "Chưa xác nhận"),
-              _label(LeaderLiability.State, x["state"]), x["decision_reason"]]
+              x["suggested_form"]["name_vi"],
+              _outcome(_label(LeaderLiability.State, x["state"]), (x["confirmed_form"] or {}).get("name_vi", "")),
+              x["decision_reason"]]
              for x in profile["liabilities"]]
     sections.append(Section("IV. TRÁCH NHIỆM", [] if lrows else ["Không có."],
-                            [Table(["Vi phạm", "Vai trò", "Quy tắc", "Đề xuất", "Xác nhận", "Trạng thái", "Lý do"],
-                                   lrows, [62, 55, 35, 60, 60, 50, 80], numeric=(0, 2))] if lrows else []))
+                            [Table(["Vi phạm", "Vai trò", "Quy tắc", "Đề xuất", "Kết quả xem xét", "Lý do"],
+                                   lrows, [62, 60, 35, 65, 80, 100], numeric=(0, 2))] if lrows else []))
     crows = [[c["reference"], c["title"], _label(DisciplinaryCase.State, c["state"]),
               (c["decided_form"] or c["proposed_form"] or {}).get("name_vi", ""),
               c["decision_number"], _text(c["decision_date"]),
@@ -232,6 +239,7 @@ def render_pdf(doc: Doc, *, reader: Any = None) -> bytes:
     return statedoc.build_pdf(story, title=doc.title, subject=doc.subject)
 
 
+# Long on purpose: the workbook as one sheet, written row block by row block in print order.
 def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
     import io
 

@@ -99,6 +99,7 @@ class UnitScore:
     previous_rank: int | None = None
 
 
+# Long on purpose: five batched queries and the per-unit arithmetic over their maps.
 def _scores(*, units: list[Unit], period: Period, policy: ScoringPolicy, today: date) -> dict[int, UnitScore]:
     """Scores of `units` for one period (5 queries)."""
     by_id = {u.pk: u for u in units}
@@ -215,6 +216,7 @@ def _consequence(s: UnitScore, policy: ScoringPolicy) -> tuple[str | None, str, 
     return None, "", "", []
 
 
+# Long on purpose: current scores, the like-for-like previous period and the trend, built in that order.
 def compute_rankings(*, level: str, period: Period, policy: ScoringPolicy,
                      today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()

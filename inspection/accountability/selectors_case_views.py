@@ -66,6 +66,7 @@ class CaseView:
         }
 
 
+# Long on purpose: one table of a case's legal periods, each a vi/en pair with its source, read top to bottom.
 def _deadlines(case: DisciplinaryCase, book: RuleBook, form: FormRef | None, today: date) -> dict[str, Any]:
     """Handling period, council step and complaint windows of a case, each with its source."""
     opened = local_day(case.created_at)
@@ -176,6 +177,7 @@ def _barred_on(f: Finding, book: RuleBook, on: date, later: list[tuple[date, str
     return lim.status == "expired"
 
 
+# Long on purpose: one batch for many cases in a fixed number of queries; batched maps and loop read together.
 def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                reader: Any = None) -> dict[int, CaseView]:
     """Escalation, limitation and deadlines for many cases in a fixed number of queries.

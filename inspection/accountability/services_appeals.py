@@ -158,6 +158,7 @@ def case_complaint_refuse(*, by: Any, case: DisciplinaryCase, received_on: date,
     return refusal
 
 
+# Long on purpose: the legal steps of answering a complaint in their order, all in one transaction.
 @transaction.atomic
 def case_appeal_resolve(*, by: Any, case: DisciplinaryCase, result: str, decided_on: date, note: str,
                         form_code: str | None = None, received_on: date | None = None,

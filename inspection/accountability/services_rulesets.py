@@ -31,6 +31,7 @@ RULE_CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,20}$")
 
 
 
+# Long on purpose: every check of a submitted rule set gathered into one error listing every field at once.
 def _validate_ruleset(data: dict[str, Any]) -> None:
     forms = data.get("forms") or []
     rules = data.get("rules") or []

@@ -114,7 +114,7 @@ class FindingListApi(APIView):
         start, end = q.day_range()
         filters = {"state": q.text("state"), "severity": q.text("severity"), "source": q.text("source"),
                    "unit_id": q.id("unit"), "officer_id": q.id("officer"), "category": q.text("category"),
-                   "check": q.text("check"), "complaint_id": q.id("complaint"),
+                   "check": q.text("check"), "complaint_id": q.id("complaint"), "explained": q.bool("explained"),
                    "search": q.text("search"), "from": start, "to": end}
         if filters["check"]:
             try:

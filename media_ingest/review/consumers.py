@@ -65,6 +65,38 @@ def _finite(text: str) -> float:
         raise ValueError("number out of range")
     return value
 
+class _Encoded:
+    """A broadcast message's deduplication digest and JSON text (the text when first asked for)."""
+
+    __slots__ = ("_text", "digest", "message")
+
+    def __init__(self, message: dict[str, Any]) -> None:
+        self.message = message
+        self.digest = hashlib.sha1(json.dumps(message, sort_keys=True, default=str).encode()).hexdigest()  # noqa: S324
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = json.dumps(self.message)  # as AsyncJsonWebsocketConsumer.encode_json
+        return self._text
+
+
+_last_encoded: _Encoded | None = None
+
+
+def _encoded(message: dict[str, Any]) -> _Encoded:
+    """Encoded once per message, not once per client: the channel layer hands one message object to
+    all the consumers of this process it is for (backend/core/channel_layer.py), one after another on
+    this event loop, so the last one encoded is reused while the same object comes in. Another layer
+    (in-memory: a copy per consumer) only encodes as before."""
+    global _last_encoded
+    last = _last_encoded
+    if last is None or last.message is not message:
+        last = _last_encoded = _Encoded(message)
+    return last
+
+
 class ReviewConsumer(AsyncJsonWebsocketConsumer):
     """One connection of one signed-in user."""
 
@@ -232,13 +264,13 @@ class ReviewConsumer(AsyncJsonWebsocketConsumer):
             return
         if not self.footage and not str((message or {}).get("type", "")).startswith("check."):
             return
-        if self._seen_recently(message):  # type: ignore[arg-type]
+        encoded = _encoded(message)  # type: ignore[arg-type]
+        if self._seen_recently(encoded.digest):
             return  # the same event via a second topic this connection follows (clip + camera + unit)
-        await self.send_json(message)
+        await self.send(text_data=encoded.text)  # what send_json(message) sends
 
-    def _seen_recently(self, message: dict[str, Any]) -> bool:
+    def _seen_recently(self, digest: str) -> bool:
         now = time.monotonic()
-        digest = hashlib.sha1(json.dumps(message, sort_keys=True, default=str).encode()).hexdigest()  # noqa: S324
         recent = self._recent
         if len(recent) > 256:
             for key in [k for k, at in recent.items() if now - at > DEDUP_SECONDS]:

@@ -39,6 +39,7 @@ NO_FOOTAGE_REASONS = {
 }
 
 
+# Long on purpose: four batched queries and the merge of their rows; split, each part would need all four.
 def moments_to_review(*, user: Any, filters: MomentFilters) -> list[dict[str, Any]]:
     """Unsatisfied ratings and complaints with a counter and a time, each with the clip and offset
     that cover it (or why there is none), riskiest first. Four queries whatever the volume."""

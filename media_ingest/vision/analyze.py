@@ -346,6 +346,7 @@ class _Pass:
         if self.proxy is not None:
             self.proxy.abort()
 
+    # Long on purpose: the end of the one decode pass: every result field assembled from the pass's state.
     def finish(self) -> AnalysisResult:
         info, cfg = self.info, self.cfg
         if self.frames == 0:

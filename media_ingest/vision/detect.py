@@ -137,6 +137,7 @@ class SceneAnalyzer:
         self.last_tamper = TAMPER_NONE
 
     # ------------------------------------------------------------------------------------
+    # Long on purpose: the per-frame hot path (cover, light, motion, zones) kept in one frame of locals.
     def update(self, gray: Gray, t: float) -> SampleResult:
         """Analyse one small grey frame taken at `t` seconds."""
         cfg = self.config

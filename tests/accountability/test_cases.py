@@ -10,6 +10,7 @@ from backend.audit.models import AuditEvent
 from backend.core.errors import Conflict, DomainError
 from inspection.accountability import (
     selectors,
+    selectors_case_views,
     services_appeals,
     services_cases,
     services_liabilities,
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def view(case: DisciplinaryCase, today: date | None = None) -> Any:
     fresh = list(selectors.cases_queryset(user=_admin()).filter(pk=case.pk))
-    return selectors.case_views(fresh, today=today)[case.pk]
+    return selectors_case_views.case_views(fresh, today=today)[case.pk]
 
 
 def _admin() -> Any:

@@ -97,6 +97,8 @@ def test_finding_report_pdf_and_xlsx(api_as: Any, history: dict[str, Any]) -> No
     versions = [c for row in ws.iter_rows() for c in row if isinstance(c.value, int) and c.row > 8]
     assert versions and all(c.number_format == "#,##0" for c in versions)
     assert "Nguyễn Văn Hùng" in text and "Phê bình" in text and "Đã xác nhận" in text
+    # where a proposal stands is one column, not "Xác nhận: Chưa xác nhận" beside "Trạng thái: Đề xuất"
+    assert "Kết quả xem xét" in text and "Chưa xác nhận" not in text and "Trạng thái" not in text
     assert "sáp nhập" in text
     assert d.get(f"/api/accountability/findings/{history['old'].pk}/report.doc").status_code == 404
     assert api_as("unithead").get(

@@ -138,3 +138,25 @@ def test_unit_head_sees_the_liabilities_on_the_unit_findings(api_as, insp):
     assert card["count"] == len(created)
     assert card["rows"][0]["link"] == f"/accountability/trace/{finding.pk}"
     assert finding.reference in card["rows"][0]["detail"]
+
+
+@pytest.mark.django_db
+def test_unit_head_home_counts_the_findings_still_to_explain_and_marks_the_explained(api_as, insp):
+    client = api_as("unithead")
+    before = _cards(client)["unit_findings"]
+    assert before["link"] == "/inspection/findings?explained=false"
+    listed = client.get("/api/inspection/findings/?explained=false").json()
+    assert listed["count"] >= before["count"] >= 1
+    first = before["rows"][0]
+    pk = int(first["link"].rsplit("/", 1)[1])
+    response = client.post(f"/api/inspection/findings/{pk}/explanations/",
+                           {"kind": "self_review", "text": "Đơn vị đã chấn chỉnh quầy một cửa và nhắc nhở cán bộ trực."}, format="json")
+    assert response.status_code == 201, response.content
+    after = _cards(client)["unit_findings"]
+    assert after["count"] == before["count"] - 1
+    row = next(r for r in after["rows"] if r["link"] == first["link"])
+    assert row["detail"].endswith(" · explained") and row["tone"] == "green"
+    assert all(not r["detail"].endswith("explained") for r in after["rows"][:after["count"]])  # the waiting ones first
+    ids = {f["id"] for f in client.get("/api/inspection/findings/?explained=true").json()["results"]}
+    assert pk in ids
+    assert pk not in {f["id"] for f in client.get("/api/inspection/findings/?explained=false").json()["results"]}

@@ -211,6 +211,10 @@ def test_the_minutes_follow_the_state_format_and_write_numbers_the_vietnamese_wa
         statedoc.vn_number(report.score)
     na_row = text.split("6.1", 1)[1][:200]
     assert "Không áp dụng" in na_row and "0/" not in na_row.split("6.2")[0]
+    # the team is a list: each line ends with ";", the last with "." (not a dangling ";")
+    team = text.split("1. Tổ kiểm tra:", 1)[1].split("2. Đơn vị được kiểm tra", 1)[0].strip()
+    assert team.endswith("."), team
+    assert team.count(";") == team.count("Đồng chí") - 1, team
     # Vietnamese only, in the document's serif font (Times New Roman metrics when installed)
     assert "Signed" not in text and "Finding" not in text
     assert statedoc.fonts().regular.encode() in pdf.content

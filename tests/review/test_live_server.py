@@ -157,3 +157,21 @@ def test_the_dockerfile_serves_like_make_run():
     cmd = (ROOT / "Dockerfile").read_text()
     for flag in serve_flags():
         assert f'"{flag}"' in cmd, flag
+
+
+async def test_the_server_does_not_compress_websocket_messages(asgi_server: tuple[str, Path]) -> None:
+    """SERVE_FLAGS turn permessage-deflate off: the events are small and go to many clients, and
+    compressing each client's copy took most of the fan-out's time (bench/ws_fanout_500.py)."""
+    base, _ = asgi_server
+    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+        csrf = (await http.get("/api/auth/csrf/")).json()["csrf_token"]
+        r = await http.post("/api/auth/login/", json={"username": "reviewer", "password": "Demo@12345"},
+                            headers={"X-CSRFToken": csrf})
+        assert r.status_code == 200, r.text
+        cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+    ws_url = base.replace("http://", "ws://") + "/ws/review/"
+    async with websockets.connect(ws_url, origin=base, additional_headers={"Cookie": cookie},  # type: ignore[arg-type]
+                                  open_timeout=10) as ws:  # the client offers permessage-deflate
+        assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "hello"
+        assert ws.response is not None
+        assert "Sec-WebSocket-Extensions" not in ws.response.headers

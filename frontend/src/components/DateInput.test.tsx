@@ -45,4 +45,18 @@ describe("Vietnamese dates", () => {
     fireEvent.change(input, { target: { value: "1/7/2025" } });
     expect(input).toHaveValue("01/07/2025");
   });
+
+  it("says under the field that a typed day does not exist, and asks for dd/mm/yyyy once the field is left", () => {
+    render(<DateInput value="" onChange={vi.fn()} aria-label="từ ngày" />);
+    const input = screen.getByLabelText("từ ngày");
+    fireEvent.change(input, { target: { value: "31/02/2026" } });
+    expect(screen.getByTestId("date-problem")).toHaveTextContent("Ngày 31/02/2026 không có thật");
+    expect(input).toHaveAccessibleDescription("Ngày 31/02/2026 không có thật");
+    fireEvent.change(input, { target: { value: "31/0" } });
+    expect(screen.queryByTestId("date-problem")).toBeNull(); // still typing
+    fireEvent.blur(input);
+    expect(screen.getByTestId("date-problem")).toHaveTextContent("dd/mm/yyyy");
+    fireEvent.change(input, { target: { value: "28/02/2026" } });
+    expect(screen.queryByTestId("date-problem")).toBeNull();
+  });
 });

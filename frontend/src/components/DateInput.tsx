@@ -1,6 +1,7 @@
 // Date and time fields in the Vietnamese order (dd/mm/yyyy, 24-hour HH:mm) whatever the
 // browser's own language: the native pickers follow the browser UI locale, not the page.
-import { useEffect, useRef, useState, type InputHTMLAttributes } from "react";
+import { useEffect, useId, useRef, useState, type InputHTMLAttributes } from "react";
+import { useTranslation } from "react-i18next";
 
 // d/m/yyyy, with "/", "-" or "." between the parts, or the eight digits ddmmyyyy typed without
 // separators (as a native vi-VN date field lets a keyboard user do).
@@ -33,11 +34,22 @@ export function normalizeTime(text: string): string | null {
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange" | "type">;
 
-/** value/onChange use ISO "YYYY-MM-DD" ("" when empty); the user types or picks dd/mm/yyyy. */
+/** Why a typed date is refused, as the field says it: a day/month/year that is not on the calendar
+ *  ("31/02/2026"), or text that is not a date in the dd/mm/yyyy form; null when it is a real day or empty. */
+export function dateProblem(text: string): "notReal" | "format" | null {
+  if (!text.trim() || dmyToIso(text) !== null) return null;
+  return DMY.test(text.trim()) || COMPACT.test(text.trim()) ? "notReal" : "format";
+}
+
+/** value/onChange use ISO "YYYY-MM-DD" ("" when empty); the user types or picks dd/mm/yyyy. A date
+ *  that does not exist, or text that is not a date, is named under the field (every form gets it). */
 export function DateInput({ value, onChange, ...rest }: Props & { value: string; onChange: (iso: string) => void }) {
+  const { t } = useTranslation();
   const [text, setText] = useState(isoToDmy(value));
   const [bad, setBad] = useState(false);
+  const [left, setLeft] = useState(false); // the format hint waits until the field is left; a non-existent day shows at once
   const picker = useRef<HTMLInputElement>(null);
+  const msgId = useId();
   useEffect(() => {
     if (dmyToIso(text) !== value) setText(isoToDmy(value));
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -57,14 +69,27 @@ export function DateInput({ value, onChange, ...rest }: Props & { value: string;
       onChange(iso);
     }
   }
+  const problem = bad ? dateProblem(text) : null;
+  const shown = problem === "notReal" || (problem === "format" && left) ? problem : null;
+  const { onBlur, ...inputRest } = rest;
   return (
+    <>
     <span className="date-input">
-      <input {...rest} type="text" inputMode="numeric" placeholder="dd/mm/yyyy" value={text} className={bad ? "invalid" : ""} aria-invalid={bad} onChange={(e) => commit(e.target.value)} />
+      <input {...inputRest} type="text" inputMode="numeric" placeholder="dd/mm/yyyy" value={text} className={bad ? "invalid" : ""} aria-invalid={bad}
+        aria-describedby={shown ? msgId : rest["aria-describedby"]}
+        onChange={(e) => { setLeft(false); commit(e.target.value); }}
+        onBlur={(e) => { setLeft(true); onBlur?.(e); }} />
       <button type="button" className="date-btn" tabIndex={-1} aria-hidden="true" onClick={() => picker.current?.showPicker?.()}>
         <svg width="16" height="16" viewBox="0 0 24 24"><path d="M4 6h16v14H4zM4 10h16M8 3v5M16 3v5" fill="none" stroke="currentColor" strokeWidth="1.8" /></svg>
       </button>
       <input ref={picker} type="date" className="date-native" tabIndex={-1} aria-hidden="true" value={value} onChange={(e) => commit(isoToDmy(e.target.value))} />
     </span>
+    {shown && (
+      <span id={msgId} className="field-hint field-warn date-problem" role="alert" data-testid="date-problem">
+        {shown === "notReal" ? t("date.notReal", { text: text.trim() }) : t("date.format")}
+      </span>
+    )}
+    </>
   );
 }
 

@@ -10,6 +10,7 @@ import { ME_KEY, workspacesFor, type Workspace } from "../hooks/use-me";
 import { Field, InlineError, Modal, Spinner } from "./ui";
 import { EnrolTwoFactor, RecoveryCodes } from "./TwoFactor";
 import type { Me, Role } from "../types/org";
+import { can, type Capability } from "../hooks/permissions";
 import { clearOfflineData, ensureOwner, lockDevice, onOtherTab, queueItems, sessionExpired } from "../offline/store";
 import { setSyncUser, startBackgroundSync } from "../offline/sync";
 import { FieldQueueBadge } from "./inspection/FieldQueueBar";
@@ -20,6 +21,8 @@ interface NavItem {
   label: string;
   icon: string;
   roles?: Role[];
+  /** Offered only to the roles the server lets use the page (hooks/permissions.ts) */
+  cap?: Capability;
 }
 
 const TEAM: Role[] = ["inspector", "inspection_lead", "admin"];
@@ -28,8 +31,10 @@ export const liveRoles: Role[] = ["reviewer", "admin", "inspection_lead", "inspe
 
 export const NAV: Record<Workspace, NavItem[]> = {
   inspection: [
-    { to: "/inspection/risk", label: "nav.risk", icon: "M3 17l5-6 4 3 6-8 3 3", roles: TEAM },
-    { to: "/inspection/draws", label: "nav.draws", icon: "M12 3l2.5 5 5.5.8-4 3.9.9 5.5L12 15.6 7.1 18.2 8 12.7 4 8.8l5.5-.8z", roles: TEAM },
+    { to: "/inspection/risk", label: "nav.risk", icon: "M3 17l5-6 4 3 6-8 3 3", cap: "risk" },
+    { to: "/inspection/draws", label: "nav.draws", icon: "M12 3l2.5 5 5.5.8-4 3.9.9 5.5L12 15.6 7.1 18.2 8 12.7 4 8.8l5.5-.8z", cap: "draws" },
+    // an administrator records the team's absences without seeing any draw: the same card on its own page
+    { to: "/inspection/absences", label: "nav.absences", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zM4 21c0-4 4-6 8-6M15 15l6 6M21 15l-6 6", roles: ["admin"] },
     { to: "/inspection/ratings", label: "nav.ratings", icon: "M12 17.3l-5.4 3 1-6.1L3 9.9l6.1-.9L12 3.5l2.9 5.5 6.1.9-4.6 4.3 1 6.1z", roles: ["inspector", "inspection_lead"] },
     { to: "/inspection/calendar", label: "nav.calendar", icon: "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5", roles: TEAM },
     { to: "/inspection/checks", label: "nav.checks", icon: "M9 11l3 3 8-8M4 4h10M4 12h3M4 20h16" },
@@ -63,7 +68,7 @@ export function initial(name: string): string {
 
 export function navFor(me: Me): { ws: Workspace; items: NavItem[] }[] {
   return workspacesFor(me)
-    .map((ws) => ({ ws, items: NAV[ws].filter((i) => !i.roles || i.roles.includes(me.role)) }))
+    .map((ws) => ({ ws, items: NAV[ws].filter((i) => (!i.roles || i.roles.includes(me.role)) && (!i.cap || can(me.role, i.cap))) }))
     .filter((g) => g.items.length > 0);
 }
 

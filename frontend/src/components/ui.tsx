@@ -33,7 +33,8 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       <div>
         <strong>{status === 404 ? t("error.notFoundTitle") : status === 403 ? t("error.forbiddenTitle") : t("error.title")}</strong>
         <p>{text(error)}</p>
-        {onRetry && (
+        {status === 403 && <p className="muted small" data-testid="forbidden-hint">{t("error.forbiddenHint")}</p>}
+        {onRetry && status !== 403 && (
           <button type="button" className="btn btn-secondary btn-sm" onClick={onRetry}>
             {t("action.retry")}
           </button>
@@ -255,7 +256,25 @@ export function QueryState({
   children: ReactNode;
 }) {
   if (q.isPending) return <Spinner />;
+  // a refusal (403) is not retried: the role decides, and the page says so instead (ErrorState)
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
   if (empty) return null;
   return <>{children}</>;
+}
+
+/** After a pick in a list (Enter or a click), focus goes to the heading of the panel that shows the
+ *  picked item, once it is on screen: a keyboard or screen-reader user lands on what they opened.
+ *  `request` grows by one per pick (0: nothing picked yet, so a page opened from a link keeps its focus). */
+export function useFocusHeadingOnPick<T extends HTMLElement = HTMLDivElement>(ready: boolean, request: number) {
+  const ref = useRef<T>(null);
+  const done = useRef(0);
+  useEffect(() => {
+    if (!ready || request === done.current) return;
+    const heading = ref.current?.querySelector<HTMLElement>("h2, h1");
+    if (!heading) return;
+    done.current = request;
+    heading.tabIndex = -1;
+    heading.focus();
+  }, [ready, request]);
+  return ref;
 }

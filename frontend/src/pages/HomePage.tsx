@@ -14,6 +14,8 @@ function RowDetail({ row, cardKey }: { row: HomeRow; cardKey: string }) {
   const { t } = useTranslation();
   if (DETAIL_KEYS.has(row.detail)) return <>{t(`home.detail.${row.detail}`)}</>;
   if (cardKey === "open_draws") return <>{t("home.draws.checks", { n: row.detail })}</>;
+  const explained = /^(.*) · explained$/.exec(row.detail); // a finding the unit head has answered
+  if (explained) return <>{explained[1]} · <Badge tone="green">{t("home.detail.explained")}</Badge></>;
   const rating = /^(\d\d:\d\d) · rating_(\d)$/.exec(row.detail);
   if (rating) return <>{rating[1]} · {t("home.detail.rating", { score: rating[2] })}</>;
   return <>{row.detail}</>;

@@ -359,4 +359,8 @@ export interface DrawExclusion {
   unit_id: number;
   reason: string;
   check?: { reference: string; date: string };
+  /** due under the coverage floor when it was left out */
+  past_floor?: boolean;
+  never_checked?: boolean;
+  due?: string;
 }

@@ -104,7 +104,7 @@ class LiabilityOutputSerializer(serializers.ModelSerializer):
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
-    """Needs context["views"] = selectors.case_views(...)."""
+    """Needs context["views"] = selectors_case_views.case_views(...)."""
 
     officer = serializers.SerializerMethodField()
     unit = serializers.SerializerMethodField()

@@ -105,7 +105,7 @@ export function CriteriaChecklist({
   drafts: Drafts;
   onChange: (code: string, draft: ResultDraft) => void;
   readOnly?: boolean;
-  /** Why the report cannot be changed (said on each disabled outcome button). */
+  /** Why the report cannot be changed (said above the list and on each disabled outcome button). */
   readOnlyWhy?: string;
   renderExtra?: (c: Criterion) => ReactNode;
   /** What the server refused, per criterion code (a queued change it would not take): fix that item only. */
@@ -126,7 +126,9 @@ export function CriteriaChecklist({
   }
 
   return (
-    <div className="checklist">
+    <div className={`checklist${readOnly ? " checklist-readonly" : ""}`}>
+      {/* why nothing here can be changed, said once above the list (the buttons also carry it) */}
+      {readOnly && readOnlyWhy && <p className="notice small" data-testid="checklist-readonly">{readOnlyWhy}</p>}
       {groups.map(({ group, leaves: groupLeaves }) => (
         <section key={group?.code ?? "loose"} className="checklist-group">
           {group && (
@@ -215,4 +217,10 @@ export function CriteriaChecklist({
       ))}
     </div>
   );
+}
+
+/** Why a check's report cannot be changed by this reader, the first reason that applies: a signed report
+ *  is frozen for everybody (even the team), then only the team fills it, then it waits for the start. */
+export function readOnlyReason({ signed, isTeam }: { signed: boolean; isTeam: boolean }): "why.reportSigned" | "why.teamOnly" | "why.checkNotStarted" {
+  return signed ? "why.reportSigned" : !isTeam ? "why.teamOnly" : "why.checkNotStarted";
 }

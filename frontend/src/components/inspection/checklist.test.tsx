@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useState } from "react";
-import { CriteriaChecklist, draftProblems, flattenCriteria, runningScore, type Drafts } from "./CriteriaChecklist";
+import { CriteriaChecklist, draftProblems, flattenCriteria, readOnlyReason, runningScore, type Drafts } from "./CriteriaChecklist";
 import type { Criterion } from "../../types/inspection";
 
 const CRITERIA: Criterion[] = [
@@ -86,5 +86,23 @@ describe("criteria checklist", () => {
   it("shows under the criterion what the server refused in a queued change", () => {
     render(<CriteriaChecklist criteria={CRITERIA} drafts={{ "1.2": { outcome: "not_applicable", points: 0, note: "abc" } }} onChange={() => undefined} serverErrors={{ "1.2": "không áp dụng phải ghi rõ lý do" }} />);
     expect(screen.getByTestId("server-error-1.2")).toHaveTextContent("Máy chủ chưa nhận: không áp dụng phải ghi rõ lý do. Sửa tiêu chí này");
+  });
+});
+
+describe("a locked report", () => {
+  it("a signed report gives the signature as the reason, to the discipline officer too, once above the list and on each button", async () => {
+    const i18n = (await import("../../i18n")).default;
+    expect(readOnlyReason({ signed: true, isTeam: false })).toBe("why.reportSigned");
+    expect(readOnlyReason({ signed: true, isTeam: true })).toBe("why.reportSigned");
+    expect(readOnlyReason({ signed: false, isTeam: false })).toBe("why.teamOnly");
+    const why = i18n.t(readOnlyReason({ signed: true, isTeam: false }));
+    render(<CriteriaChecklist criteria={CRITERIA} drafts={{ "1.1": { outcome: "partial", points: 4, note: "thiếu" } }} onChange={() => undefined} readOnly readOnlyWhy={why} />);
+    expect(screen.getByTestId("checklist-readonly")).toHaveTextContent(why);
+    expect(why).not.toMatch(/Chỉ tổ kiểm tra/);
+    const pass = screen.getAllByRole("radio")[0];
+    expect(pass).toBeDisabled();
+    expect(pass).toHaveAttribute("title", why);
+    expect(screen.getByLabelText("1.1 Điểm")).toBeDisabled();
+    expect(screen.getByTestId("checklist-readonly").closest(".checklist")).toHaveClass("checklist-readonly");
   });
 });

@@ -8,15 +8,17 @@ import { SeverityBadge, useBilingual } from "../../components/labels";
 import { fmtDate, fmtDateTime } from "../../components/format";
 import { mayProduceReports, useMe } from "../../hooks/use-me";
 import { initial } from "../../components/Layout";
+import { can } from "../../hooks/permissions";
 import type { Liability, Trace, TraceLeader, TraceUnitGroup } from "../../types/accountability";
 import { ActionButton } from "../../components/ActionButton";
 
 function Person({ name, rank, sn, to }: { name: string; rank: string; sn: string; to: string }) {
+  const me = useMe().data;
   return (
     <div className="person">
       <div className="avatar" aria-hidden="true">{initial(name)}</div>
       <div>
-        <Link to={to} className="person-name">{name}</Link>
+        {can(me?.role, "officerProfile") ? <Link to={to} className="person-name">{name}</Link> : <span className="person-name">{name}</span>}
         <div className="muted small">{rank} · {sn}</div>
       </div>
     </div>

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
+import { DateInput } from "../../components/DateInput";
 import { Badge, Card, Empty, Field, QueryState, useErrorText } from "../../components/ui";
 import { fmtDate, localToday } from "../../components/format";
 import type { Absence, UserBrief } from "../../types/inspection";
@@ -75,10 +76,10 @@ export default function AbsencesCard({ canEdit }: { canEdit: boolean }) {
               {KINDS.map((k) => <option key={k} value={k}>{t(`absence.kind.${k}`)}</option>)}
             </select>
           </Field>
-          <Field label={t("absence.from")}><input className="input" type="date" value={start} onChange={(e) => setStart(e.target.value)} required /></Field>
-          <Field label={t("absence.to")}><input className="input" type="date" value={end} onChange={(e) => setEnd(e.target.value)} required /></Field>
+          <Field label={t("absence.from")}><DateInput value={start} onChange={setStart} name="start" aria-label={t("absence.from")} required /></Field>
+          <Field label={t("absence.to")}><DateInput value={end} onChange={setEnd} name="end" aria-label={t("absence.to")} required /></Field>
           <Field label={t("absence.reason")}><input className="input" value={reason} onChange={(e) => setReason(e.target.value)} required /></Field>
-          <ActionButton type="submit" className="btn btn-secondary" why={(add.isPending && t("why.busy")) || (!user && t("why.absencePerson"))}>{t("absence.add")}</ActionButton>
+          <ActionButton type="submit" className="btn btn-secondary" why={(add.isPending && t("why.busy")) || (!user && t("why.absencePerson")) || ((!start || !end) && t("why.absenceDates"))}>{t("absence.add")}</ActionButton>
           {add.error && <p className="notice notice-red small" role="alert">{errorText(add.error)}</p>}
         </form>
       )}

@@ -8,7 +8,7 @@ import { Card, ErrorState, InlineError, Modal, Field, PageHeader, Spinner } from
 import { ActionButton } from "../../components/ActionButton";
 import { CheckStateBadge, FindingStateBadge, SeverityBadge, personName } from "../../components/labels";
 import { fmtBytes, fmtDate, fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
-import { CriteriaChecklist, draftProblems, flattenCriteria, runningScore, type Drafts } from "../../components/inspection/CriteriaChecklist";
+import { CriteriaChecklist, draftProblems, flattenCriteria, readOnlyReason, runningScore, type Drafts } from "../../components/inspection/CriteriaChecklist";
 import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
 import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
 import { SignatureBox } from "../../components/inspection/RepresentativeSignOff";
@@ -352,7 +352,7 @@ export default function CheckRunPage() {
                   drafts={drafts}
                   serverErrors={Object.fromEntries(refused.map((c) => [c.code, bilingualPart(c.message, i18n.language.startsWith("en"))]))}
                   readOnly={!editable}
-                  readOnlyWhy={!isTeam ? t("why.teamOnly") : signed ? t("why.reportSigned") : t("why.checkNotStarted")}
+                  readOnlyWhy={t(readOnlyReason({ signed, isTeam }))}
                   onChange={(code, d) => {
                     setDrafts((all) => ({ ...all, [code]: d }));
                     setDirty(true);

@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterEach, expect, test, vi } from "vitest";
 import CommitmentsPage from "./CommitmentsPage";
@@ -26,4 +26,31 @@ test("/verify names the draw's parameters in words, not the raw keys", async () 
   expect(cell).toHaveTextContent("Hình thức kiểm tra: Đột xuất");
   expect(cell).not.toHaveTextContent(/proportional_share|conflict_years|pool_size/);
   expect(screen.getByRole("columnheader", { name: "Số đơn vị yêu cầu" })).toBeInTheDocument();
+});
+
+test("the risk weights' version and hash are named in words; hashes are shown with a copy button, never overflowing", async () => {
+  const commitment = {
+    id: 4, created_at: "2026-11-30T02:00:00Z", created_by: "Trung tá Đặng Văn Bình", seed_sha256: "b".repeat(64), n: 3, start: "2026-12-01", end: "2026-12-31",
+    state: "open", closed_at: null, seed: null, reason: "", close_reason: "", flags: [], checks_started: 1, checks_cancelled: 2,
+    parameters: { risk_weights_version: 2, risk_weights_sha256: "c".repeat(64) },
+  };
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify([commitment]), { status: 200, headers: { "Content-Type": "application/json" } })));
+  const writeText = vi.fn(async () => undefined);
+  Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><CommitmentsPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const cell = await screen.findByTestId("commitment-parameters");
+  expect(cell).not.toHaveTextContent(/risk_weights_version|risk_weights_sha256/);
+  expect(cell).toHaveTextContent("Phiên bản trọng số rủi ro: 2");
+  expect(cell).toHaveTextContent("Mã băm trọng số rủi ro (SHA-256)");
+  expect(cell).not.toHaveTextContent("c".repeat(64)); // the head of it, the whole on hover and in the copy
+  expect(screen.getByTitle("c".repeat(64))).toBeInTheDocument();
+  expect(screen.getByText(/Người rút thăm/)).toHaveTextContent("Trung tá Đặng Văn Bình");
+  expect(screen.getByText("1 đã tiến hành · 2 bị hủy")).toBeInTheDocument();
+  const seed = screen.getByTestId("seed-hash-4");
+  fireEvent.click(within(seed).getByRole("button", { name: "Chép toàn bộ giá trị" }));
+  expect(writeText).toHaveBeenCalledWith("b".repeat(64));
 });

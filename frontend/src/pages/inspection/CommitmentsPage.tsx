@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { Badge, Card, Empty, PageHeader, QueryState } from "../../components/ui";
 import { fmtDate, fmtDateTime } from "../../components/format";
+import { HashText } from "../../components/HashText";
 import type { DrawCommitment, DrawVerify } from "../../types/inspection";
 
 /** Recompute a draw from its revealed seed (the API sends discipline and administrators no target). */
@@ -58,7 +59,12 @@ export default function CommitmentsPage() {
             <Empty title={t("commitments.empty")} />
           ) : (
             <div className="table-wrap">
-              <table className="table" data-testid="commitments-table">
+              <table className="table commitments-table" data-testid="commitments-table">
+                {/* fixed layout: the table fits the card at 1366 px; long values wrap inside their column */}
+                <colgroup>
+                  <col style={{ width: "4%" }} /><col style={{ width: "13%" }} /><col style={{ width: "7%" }} /><col style={{ width: "11%" }} />
+                  <col style={{ width: "18%" }} /><col style={{ width: "22%" }} /><col style={{ width: "10%" }} /><col style={{ width: "15%" }} />
+                </colgroup>
                 <thead>
                   <tr>
                     <th>#</th>
@@ -67,8 +73,7 @@ export default function CommitmentsPage() {
                     <th>{t("draw.window")}</th>
                     <th>{t("draw.commitment")}</th>
                     <th>{t("commitments.parameters")}</th>
-                    <th>{t("commitments.started")}</th>
-                    <th>{t("commitments.cancelled")}</th>
+                    <th>{t("commitments.checks")}</th>
                     <th>{t("commitments.reasons")}</th>
                   </tr>
                 </thead>
@@ -76,30 +81,32 @@ export default function CommitmentsPage() {
                   {list.map((c) => (
                     <tr key={c.id}>
                       <td className="muted">{c.id}</td>
-                      <td className="nowrap">
-                        {fmtDateTime(c.created_at)}
+                      <td>
+                        <span className="nowrap">{fmtDateTime(c.created_at)}</span>
                         <div className="muted small">{t("commitments.by")}: {c.created_by ?? "—"}</div>
                         <Badge tone={c.state === "open" ? "blue" : "green"}>{t(`draw.state.${c.state}`)}</Badge>
                       </td>
                       <td>{c.n ?? "—"}</td>
-                      <td className="nowrap">{c.start ? fmtDate(c.start) : "—"} → {c.end ? fmtDate(c.end) : "—"}</td>
-                      <td style={{ maxWidth: 260 }}>
-                        <code className="hash small">{c.seed_sha256}</code>
+                      <td>{c.start ? fmtDate(c.start) : "—"} → {c.end ? fmtDate(c.end) : "—"}</td>
+                      <td>
+                        <HashText value={c.seed_sha256} testId={`seed-hash-${c.id}`} />
                         {c.seed && (
                           <div className="small">
-                            {t("draw.seed")}: <code className="hash">{c.seed}</code>
+                            {t("draw.seed")}: <HashText value={c.seed} />
                           </div>
                         )}
                         <VerifyButton id={c.id} />
                       </td>
-                      <td className="small" style={{ maxWidth: 220 }} data-testid="commitment-parameters">
+                      <td className="small" data-testid="commitment-parameters">
                         {Object.entries(c.parameters ?? {}).map(([k, v]) => (
-                          <div key={k} title={k}><span className="muted">{t(`draw.param.${k}`, { defaultValue: k })}</span>: {paramValue(k, v, t)}</div>
+                          <div key={k}>
+                            <span className="muted">{t(`draw.param.${k}`, { defaultValue: k })}</span>:{" "}
+                            {k.endsWith("sha256") && typeof v === "string" ? <HashText value={v} short /> : paramValue(k, v, t)}
+                          </div>
                         ))}
                       </td>
-                      <td>{c.checks_started}</td>
-                      <td>{c.checks_cancelled}</td>
-                      <td className="small" style={{ maxWidth: 320 }}>
+                      <td className="small">{t("commitments.checksCounts", { started: c.checks_started, cancelled: c.checks_cancelled })}</td>
+                      <td className="small">
                         {c.reason && <div>{t("draw.redrawReason")}: “{c.reason}”</div>}
                         {c.close_reason && <div>{t("draw.closeReason")}: “{c.close_reason}”</div>}
                         {c.flags.map((f, i) => (

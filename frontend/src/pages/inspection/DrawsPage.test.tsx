@@ -129,3 +129,39 @@ test("a lead kept off one check for a conflict of interest reads what happened a
   await waitFor(() => expect(screen.getByTestId("draw-pending")).toHaveTextContent("Còn 3 cuộc kiểm tra chưa tiến hành"));
   expect(screen.getByTestId("draw-pending")).toHaveTextContent("Trong đó 1 cuộc bạn không xem được lịch và tổ (xung đột lợi ích)");
 });
+
+test("the draw result adds up, names the empty place, and says the exclusion once with its reason in view", async () => {
+  const draw = {
+    id: 5, name: "Đợt tháng 12/2026", state: "open", created_at: "2026-11-30T02:00:00Z", created_by: null, seed_sha256: "a".repeat(64), seed: null,
+    params: { n: 3, start: "2026-12-01", end: "2026-12-14" },
+    result: [1, 2].map((i) => ({ order: i, unit_id: 10 + i - 1, reason: "floor", score: 14.4, team: [], slot: null, notes: [] })),
+    split: { n: 3, floor: 2, floor_room: 2, risk: 0, uniform: 0 },
+    closed_at: null, closed_by: null, checks_count: 2, reason: "", close_reason: "",
+    flags: [{ code: "excluded_pending_check", count: 1, manual: 0 }, { code: "drew_fewer_than_n", n: 3, drawn: 2, candidates: 2 }],
+    warnings: [{ code: "excluded_pending_check", count: 1, vi: "1 đơn vị không được đưa vào rút thăm vì đang có cuộc kiểm tra kế hoạch", en: "1 unit left out" },
+      { code: "n_exceeds_candidates", vi: "Yêu cầu chọn 3 đơn vị nhưng chỉ có 2 đơn vị đủ điều kiện rút thăm.", en: "3 asked, 2 eligible" }],
+    candidates: [{ unit_id: 10, score: 14.4 }, { unit_id: 11, score: 9 }],
+    excluded: [{ unit_id: 12, reason: "planned_check_pending", check: { reference: "KT-FF4A3794", date: "2026-12-01" }, past_floor: true, never_checked: false, due: "2026-11-15" }],
+  };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/draws/5/")) return json(draw);
+    if (url.includes("/org/units/")) return json(page([{ id: 12, code: "CAX-ND", name: "Công an xã Nam Đàn", level: "commune", parent: null, valid_from: "2025-07-01", valid_to: null }]));
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawDetail id={5} /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const split = await screen.findByTestId("draw-split");
+  expect(split).toHaveTextContent("Phân bổ 2 vị trí: 2 theo sàn bao phủ (tối đa 2), 0 theo rủi ro, 0 ngẫu nhiên");
+  expect(split).toHaveTextContent("1 trên 3 vị trí yêu cầu để trống");
+  // said once: no red box nor orange warning repeating the count
+  expect(screen.queryByTestId("draw-flags")).toBeNull();
+  expect(screen.queryByTestId("draw-warnings")).toBeNull();
+  const excluded = screen.getByTestId("draw-excluded");
+  expect(excluded.closest("details")).toBeNull(); // in view, not collapsed at the bottom
+  await waitFor(() => expect(excluded).toHaveTextContent("Công an xã Nam Đàn: Đã có cuộc kiểm tra dự kiến (cuộc kiểm tra KT-FF4A3794 ngày 01/12/2026) · đã đến hạn sàn bao phủ (15/11/2026)"));
+  expect(excluded).toHaveTextContent("được công bố cùng cam kết");
+});

@@ -142,6 +142,10 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
   );
 }
 
+/** Flags and warnings that only count the units left out or the places not filled: the exclusion box
+ *  says the same thing unit by unit. */
+const EXCLUSION_CODES = new Set(["excluded_pending_check", "floor_units_left_out", "n_exceeds_candidates", "drew_fewer_than_n"]);
+
 export function DrawDetail({ id }: { id: number }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
@@ -187,6 +191,11 @@ export function DrawDetail({ id }: { id: number }) {
   const excluded: DrawExclusion[] = d.excluded ?? (d.params.excluded as DrawExclusion[] | undefined) ?? [];
   const asked = Number(d.params.n ?? 0);
   const drawn = (d.result ?? []).length;
+  // the units left out and the shortfall are said once, in their own box with each unit's reason: the
+  // flags and warnings that only count them are not repeated (the published flags are noted there)
+  const flags = (d.flags ?? []).filter((f) => !EXCLUSION_CODES.has(f.code));
+  const warnings = (d.warnings ?? []).filter((w) => !EXCLUSION_CODES.has(String(w.code)));
+  const publishedExclusion = (d.flags ?? []).some((f) => EXCLUSION_CODES.has(f.code));
   return (
     <Card
       title={
@@ -236,7 +245,9 @@ export function DrawDetail({ id }: { id: number }) {
         </div>
         {d.split && (
           <p className="small" style={{ margin: 0 }} data-testid="draw-split">
-            {t("draw.split", { n: d.split.n, floor: d.split.floor, room: d.split.floor_room, risk: d.split.risk, uniform: d.split.uniform })}
+            {/* the parts add up to what was drawn; places asked for and not filled are said as such */}
+            {t("draw.split", { n: drawn, floor: d.split.floor, room: d.split.floor_room, risk: d.split.risk, uniform: d.split.uniform })}
+            {asked > drawn && <> · <strong>{t("draw.splitEmpty", { count: asked - drawn, asked })}</strong></>}
           </p>
         )}
         {d.state === "open" && planned > 0 && <p className="muted small" style={{ margin: 0 }} data-testid="draw-pending">{t("draw.pendingChecks", { count: planned })}{plannedHidden > 0 && ` ${t("draw.pendingHidden", { count: plannedHidden })}`}</p>}
@@ -251,11 +262,11 @@ export function DrawDetail({ id }: { id: number }) {
             )}
           </div>
         )}
-        {(d.flags ?? []).length > 0 && (
+        {flags.length > 0 && (
           <div className="notice notice-red small" data-testid="draw-flags">
             <strong>{t("draw.flagsTitle")}</strong>
             <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
-              {(d.flags ?? []).map((f, i) => (
+              {flags.map((f, i) => (
                 <li key={i}>
                   {t(`draw.flag.${f.code}`, {
                     defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? f.count ?? 0,
@@ -268,11 +279,11 @@ export function DrawDetail({ id }: { id: number }) {
             </ul>
           </div>
         )}
-        {(d.warnings ?? []).length > 0 && (
+        {warnings.length > 0 && (
           <div className="notice notice-amber small" data-testid="draw-warnings">
             <strong>{t("draw.warningsTitle")}</strong>
             <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
-              {(d.warnings ?? []).map((w: BiText, i) => (
+              {warnings.map((w: BiText, i) => (
                 <li key={i}>
                   {bi(w, lang)}
                   {Array.isArray(w.units) && w.code === "schedule_shortfall" && (
@@ -298,11 +309,30 @@ export function DrawDetail({ id }: { id: number }) {
           <span>· {t("draw.excludedCount")}: <strong>{excluded.length}</strong></span>
           <span>· {t("draw.window")}: {fmtDate(String(d.params.start ?? ""))} – {fmtDate(String(d.params.end ?? ""))}</span>
         </div>
-        {asked > drawn && (
+        {(asked > drawn || excluded.length > 0) && (
           <div className="notice notice-amber small" data-testid="draw-shortfall">
-            {candidates.length < asked
-              ? t("draw.shortEligible", { n: asked, m: drawn, eligible: candidates.length, excluded: excluded.length })
-              : t("draw.shortCapacity", { n: asked, m: drawn })}
+            {asked > drawn && (
+              <p style={{ margin: 0 }}>
+                {candidates.length < asked
+                  ? t("draw.shortEligible", { n: asked, m: drawn, eligible: candidates.length, excluded: excluded.length })
+                  : t("draw.shortCapacity", { n: asked, m: drawn })}
+              </p>
+            )}
+            {excluded.length > 0 && (
+              <div data-testid="draw-excluded">
+                <strong>{t("draw.excludedTitle", { count: excluded.length })}</strong>
+                <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
+                  {excluded.map((e) => (
+                    <li key={e.unit_id}>
+                      <strong>{units.get(e.unit_id)?.name ?? `#${e.unit_id}`}</strong>: {t(`draw.exclusion.${e.reason}`, { defaultValue: e.reason })}
+                      {e.check && ` (${t("draw.exclusionCheck", { reference: e.check.reference, date: fmtDate(e.check.date) })})`}
+                      {e.past_floor && ` · ${e.never_checked ? t("draw.excludedNeverChecked") : t("draw.excludedPastFloor", { due: fmtDate(e.due ?? "") })}`}
+                    </li>
+                  ))}
+                </ul>
+                {publishedExclusion && <div className="muted">{t("draw.excludedPublished")}</div>}
+              </div>
+            )}
           </div>
         )}
         {d.state === "open" && <div className="notice notice-amber small">{t("draw.secretNote")}</div>}
@@ -355,24 +385,6 @@ export function DrawDetail({ id }: { id: number }) {
             </tbody>
           </table>
         </div>
-        {excluded.length > 0 && (
-          <details data-testid="draw-excluded">
-            <summary>{t("draw.excludedTitle", { count: excluded.length })}</summary>
-            <table className="table">
-              <tbody>
-                {excluded.map((e) => (
-                  <tr key={e.unit_id}>
-                    <td>{units.get(e.unit_id)?.name ?? `#${e.unit_id}`}</td>
-                    <td>
-                      {t(`draw.exclusion.${e.reason}`, { defaultValue: e.reason })}
-                      {e.check && ` (${t("draw.exclusionCheck", { reference: e.check.reference, date: fmtDate(e.check.date) })})`}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </details>
-        )}
         {(d.reason || d.close_reason) && (
           <p className="small" style={{ margin: 0 }}>
             {d.reason && <span>{t("draw.redrawReason")}: “{d.reason}” </span>}

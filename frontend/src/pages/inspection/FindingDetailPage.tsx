@@ -8,6 +8,7 @@ import { Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from
 import { FindingStateBadge, SeverityBadge, personName, useLocalName } from "../../components/labels";
 import { fmtBytes, fmtDateTime, fmtSeconds, fmtTime } from "../../components/format";
 import { FOOTAGE_ROLES, useMe } from "../../hooks/use-me";
+import { can } from "../../hooks/permissions";
 import type { FindingDetail } from "../../types/inspection";
 import type { EvidenceItem } from "../../types/media";
 import { PackagesCard } from "../../components/evidence/Packages";
@@ -155,7 +156,9 @@ export default function FindingDetailPage() {
                   {f.subjects.map((s, i) => (
                     <tr key={s.id ?? i}>
                       <td>
-                        <Link to={`/accountability/heads/${s.officer.id}`}><strong>{s.officer.full_name}</strong></Link>
+                        {can(me?.role, "officerProfile")
+                          ? <Link to={`/accountability/heads/${s.officer.id}`}><strong>{s.officer.full_name}</strong></Link>
+                          : <strong>{s.officer.full_name}</strong>}
                         <div className="muted small">{s.officer.rank} · {s.officer.service_number}</div>
                       </td>
                       <td>{t(`subjectRole.${s.role}`, { defaultValue: s.role })}</td>

@@ -90,6 +90,15 @@ export function FindingFilters({ params, setParams }: { params: URLSearchParams;
           {["check", "footage", "complaint", "rating"].map((s) => <option key={s} value={s}>{t(`source.${s}`)}</option>)}
         </select>
       </Field>
+      {(me?.role === "unit_head" || params.has("explained")) && (
+        <Field label={t("findings.explainFilter")}>
+          <select value={params.get("explained") ?? ""} onChange={(e) => set("explained", e.target.value)} name="explained">
+            <option value="">{t("common.all")}</option>
+            <option value="false">{t("findings.explainFilter.no")}</option>
+            <option value="true">{t("findings.explainFilter.yes")}</option>
+          </select>
+        </Field>
+      )}
       <Field label={t("common.unit")}>
         <select value={params.get("unit") ?? ""} onChange={(e) => set("unit", e.target.value)}>
           <option value="">{t("common.all")}</option>

@@ -50,12 +50,13 @@ export default function RiskPage() {
         }
       />
       {recompute.isError && <InlineError error={recompute.error} />}
-      <div className="stats">
+      {/* the figures only from real data: not "0 / 0 / 0" above a refusal or while loading */}
+      {q.isSuccess && <div className="stats" data-testid="risk-stats">
         <Stat label={t("risk.units")} value={data.length} tone="blue" />
         <Stat label={t("risk.highest")} value={fmtNumber(max, 1)} tone="red" />
         <Stat label={t("risk.average")} value={fmtNumber(avg, 1)} />
         <Stat label={t("risk.computedAt")} value={<span style={{ fontSize: 15 }}>{fmtDateTime(data[0]?.computed_at)}</span>} />
-      </div>
+      </div>}
       <Card className="flush">
         <QueryState q={q}>
           {data.length === 0 ? (

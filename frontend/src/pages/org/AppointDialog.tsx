@@ -88,7 +88,7 @@ export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, defaul
           <input value={position} onChange={(e) => setPosition(e.target.value)} name="position" placeholder={kind === "head" ? "Trưởng Công an xã" : kind === "deputy" ? "Phó Trưởng Công an xã" : "Cán bộ một cửa"} />
         </Field>
         {kind !== "staff" && (
-          <Field label={t("appt.acting")}>
+          <Field label={t("appt.tenure")}>
             <span className="row"><input type="checkbox" checked={acting} onChange={(e) => setActing(e.target.checked)} name="acting" aria-label={t("appt.acting")} /> {t("appt.acting")}</span>
           </Field>
         )}

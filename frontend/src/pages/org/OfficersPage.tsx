@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { DateInput } from "../../components/DateInput";
-import { Card, Empty, Field, InlineError, Modal, PageHeader, Pager, QueryState } from "../../components/ui";
+import { Card, Empty, Field, InlineError, Modal, PageHeader, Pager, QueryState, useFocusHeadingOnPick } from "../../components/ui";
 import type { Officer, OfficerDetail } from "../../types/org";
 import { AppointDialog } from "./AppointDialog";
 import { AssignmentsTable } from "./OrgPage";
@@ -52,12 +52,14 @@ function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer; onClo
   );
 }
 
-function OfficerPanel({ id }: { id: number }) {
+function OfficerPanel({ id, focusRequest = 0 }: { id: number; focusRequest?: number }) {
   const { t } = useTranslation();
   const [dialog, setDialog] = useState<"edit" | "appoint" | null>(null);
   const q = useQuery({ queryKey: ["org", "officer", id], queryFn: () => api.get<OfficerDetail>(`org/officers/${id}/`) });
   const o = q.data;
+  const panel = useFocusHeadingOnPick(Boolean(o && o.id === id), focusRequest);
   return (
+    <div ref={panel}>
     <QueryState q={q}>
       {o && (
         <Card
@@ -89,6 +91,7 @@ function OfficerPanel({ id }: { id: number }) {
         </Card>
       )}
     </QueryState>
+    </div>
   );
 }
 
@@ -106,7 +109,9 @@ export default function OfficersPage() {
   }, [text]);
   const q = useQuery({ queryKey: ["officers", "admin", search, page], queryFn: () => api.get<Page<Officer>>("org/officers/", { search, page, page_size: 25 }) });
   const list = rows(q.data);
+  const [focusRequest, setFocusRequest] = useState(0);
   function open(id: number) {
+    setFocusRequest((n) => n + 1); // focus goes to the officer's panel once shown
     const p = new URLSearchParams(params);
     p.set("officer", String(id));
     setParams(p, { replace: true });
@@ -118,7 +123,7 @@ export default function OfficersPage() {
       <div className="grid-main-side" style={{ gridTemplateColumns: "minmax(280px, 1fr) minmax(0, 2fr)" }}>
         <Card className="flush">
           <div className="filters" style={{ padding: "12px 16px 0" }}>
-            <Field label={t("action.search")}><input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={t("officers.search")} name="search" /></Field>
+            <Field label={t("action.search")}><input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={t("officers.search")} name="search" style={{ width: "100%", minWidth: 220 }} /></Field>
           </div>
           <QueryState q={q}>
             {list.length === 0 ? <Empty title={t("common.none")} /> : (
@@ -136,7 +141,7 @@ export default function OfficersPage() {
             {q.data && <div style={{ padding: "0 16px 12px" }}><Pager page={page} count={q.data.count} pageSize={25} onPage={setPage} /></div>}
           </QueryState>
         </Card>
-        <div>{selected ? <OfficerPanel id={selected} /> : <Card><Empty title={t("officers.pick")} /></Card>}</div>
+        <div>{selected ? <OfficerPanel id={selected} focusRequest={focusRequest} /> : <Card><Empty title={t("officers.pick")} /></Card>}</div>
       </div>
       {creating && <OfficerDialog onClose={() => setCreating(false)} onSaved={(o) => { setCreating(false); open(o.id); }} />}
     </>

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterEach, expect, test, vi } from "vitest";
-import { AssignmentsTable, UnitPanel } from "./OrgPage";
+import OrgPage, { AssignmentsTable, UnitPanel } from "./OrgPage";
 
 const unit = (id: number, name: string, valid_to: string | null = null) => ({ id, code: `U${id}`, name, level: "department", parent: null, valid_from: "2000-01-01", valid_to, successor: null });
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -18,7 +18,7 @@ function setup(panelUnit = unit(16, "Phòng Tham mưu")) {
       return json(unit(15, "Phòng Thanh tra"));
     }
     if (url.includes("/history/")) return json({ unit: panelUnit, predecessors: [], parent_links: [], assignments: [] });
-    return json({ count: 2, next: null, previous: null, results: [panelUnit, unit(15, "Phòng Thanh tra")] });
+    return json({ count: 3, next: null, previous: null, results: [panelUnit, unit(15, "Phòng Thanh tra"), unit(17, "Phòng Hậu cần")] });
   }));
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
@@ -76,4 +76,84 @@ test("org history shows the decision number under the whole period, and a plain 
   expect(period).toHaveTextContent("01/01/2020 – 28/02/2025");
   expect(period).toHaveTextContent("Số quyết định: 45/QĐ-CAT");
   expect(within(screen.getByTestId("assignment-row")).getAllByText("Cán bộ")).toHaveLength(1);
+});
+
+test("picking a unit in the tree puts focus on the heading of its panel (not left in the list)", async () => {
+  const node = { ...unit(16, "Phòng Tham mưu"), heads: [], parent_id: null };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/tree/")) return json({ at: "2025-07-01", units: [node] });
+    if (url.includes("/history/")) return json({ unit: unit(16, "Phòng Tham mưu"), predecessors: [], parent_links: [], assignments: [] });
+    return json([]);
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter initialEntries={["/admin/org?at=2025-07-01"]}><OrgPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const item = await screen.findByTestId("tree-unit");
+  item.focus();
+  fireEvent.click(item); // Enter on the button
+  const heading = await screen.findByRole("heading", { name: /Phòng Tham mưu/, level: 2 });
+  await waitFor(() => expect(document.activeElement).toBe(heading));
+});
+
+test("a unit not yet in force on the tree's date cannot be renamed, merged or abolished there, and says why", async () => {
+  setup({ ...unit(30, "Công an xã Vạn An"), valid_from: "2027-01-01" });
+  for (const name of ["Đổi tên", "Sáp nhập vào…", "Giải thể"]) {
+    const button = await screen.findByRole("button", { name });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAttribute("title", expect.stringContaining("chưa hoạt động vào ngày đang xem (bắt đầu từ 01/01/2027)"));
+  }
+});
+
+test("the merge message names every unit merged", async () => {
+  const posts = setup();
+  const opener = await screen.findByRole("button", { name: "Sáp nhập vào…" });
+  fireEvent.click(opener);
+  const dialog = await screen.findByRole("dialog");
+  await waitFor(() => expect(within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" }).querySelector("option[value=\"15\"]")).not.toBeNull());
+  fireEvent.change(within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" }), { target: { value: "15" } });
+  const also = dialog.querySelector("select[name=also]") as HTMLSelectElement;
+  await waitFor(() => expect(also.querySelector("option[value=\"17\"]")).not.toBeNull());
+  (also.querySelector("option[value=\"17\"]") as HTMLOptionElement).selected = true;
+  fireEvent.change(also);
+  fireEvent.click(within(dialog).getByRole("button", { name: "Xác nhận" }));
+  const done = await screen.findByRole("status");
+  expect(posts[0]).toMatchObject({ unit_ids: [16, 17], into_id: 15 });
+  expect(done).toHaveTextContent("Đã sáp nhập Phòng Tham mưu, Phòng Hậu cần vào Phòng Thanh tra từ ngày 01/07/2025.");
+});
+
+test("a new unit is offered only parents of a higher level, the one possible parent chosen; a predecessor's date is its last day", async () => {
+  const province = { ...unit(1, "Công an tỉnh Nghệ An"), level: "province" };
+  const commune = { ...unit(40, "Công an xã Kim Liên", "2026-12-31"), level: "commune" };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/tree/")) return json({ at: "2027-01-01", units: [] });
+    if (url.includes("/history/")) return json({ unit: { ...unit(41, "Công an xã Vạn An"), level: "commune" }, predecessors: [commune], parent_links: [], assignments: [] });
+    return json([province, commune, unit(16, "Phòng Tham mưu")]);
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter initialEntries={["/admin/org?at=2027-01-01&unit=41"]}><OrgPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByText("(ngày hoạt động cuối cùng: 31/12/2026)")).toBeInTheDocument();
+  fireEvent.click(screen.getByTestId("unit-new"));
+  const dialog = await screen.findByRole("dialog");
+  expect(within(dialog).getByRole("combobox", { name: "Cấp" })).toHaveValue("commune");
+  const parent = within(dialog).getByRole("combobox", { name: "Trực thuộc" });
+  await waitFor(() => expect(parent).toHaveValue("1"));
+  const offered = Array.from(parent.querySelectorAll("option")).map((o) => o.textContent);
+  expect(offered).not.toContain("Công an xã Kim Liên");
+  expect(offered).not.toContain("Phòng Tham mưu");
+});
+
+test("the acting checkbox of an appointment is labelled once, under a field label of its own", async () => {
+  setup();
+  fireEvent.click(await screen.findByRole("button", { name: "Bổ nhiệm / phân công" }));
+  const dialog = await screen.findByRole("dialog");
+  fireEvent.change(within(dialog).getByRole("combobox", { name: "Loại chức vụ" }), { target: { value: "head" } });
+  expect(within(dialog).getAllByText("Quyền / phụ trách (tạm thời)")).toHaveLength(1);
+  expect(within(dialog).getByText("Hình thức giao nhiệm vụ")).toBeInTheDocument();
 });

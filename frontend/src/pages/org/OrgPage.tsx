@@ -5,13 +5,18 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { DateInput } from "../../components/DateInput";
-import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
+import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, useFocusHeadingOnPick } from "../../components/ui";
 import { useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { Assignment, TreeNode, Unit, UnitHistory, UnitTree } from "../../types/org";
 import { AppointDialog, EndAssignment } from "./AppointDialog";
 import { fmtDay, Period, todayIso } from "./common";
 
 const LEVELS = ["province", "department", "district", "commune"];
+/** The levels a unit of each level can sit under: a commune under a district (until the district level
+ *  ended) or the province, a department or district under the province, the province under nothing. */
+export const PARENT_LEVELS: Record<string, string[]> = {
+  province: [], department: ["province"], district: ["province"], commune: ["district", "province"],
+};
 
 function depths(nodes: TreeNode[]): Map<number, number> {
   const parent = new Map(nodes.map((n) => [n.id, n.parent_id]));
@@ -44,7 +49,14 @@ function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
   const [level, setLevel] = useState("commune");
   const [parent, setParent] = useState<number | "">("");
   const [from, setFrom] = useState("");
-  const units = useUnitsOn(from).data ?? []; // a parent that exists on the new unit's first day
+  // a parent that exists on the new unit's first day, of a level above the new unit's
+  const parents = (useUnitsOn(from).data ?? []).filter((u) => (PARENT_LEVELS[level] ?? []).includes(u.level));
+  const only = parents.length === 1 ? parents[0].id : null;
+  useEffect(() => {
+    // the one possible parent is offered chosen; a parent the new level cannot sit under is dropped
+    if (parent === "" && only !== null) setParent(only);
+    else if (parent !== "" && parents.length > 0 && !parents.some((u) => u.id === parent)) setParent(only ?? "");
+  }, [level, only, parents.length]); // eslint-disable-line react-hooks/exhaustive-deps
   const m = useMutation({
     mutationFn: () => api.post<Unit>("org/units/", { code, name, level, parent_id: parent || null, valid_from: from }),
     onSuccess: (u) => {
@@ -70,7 +82,7 @@ function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
         <Field label={t("org.parent")}>
           <select value={parent} onChange={(e) => setParent(Number(e.target.value) || "")} name="parent">
             <option value="">{t("org.noParent")}</option>
-            {units.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+            {parents.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
           </select>
         </Field>
         <Field label={t("org.validFrom")}><DateInput value={from} onChange={setFrom} name="valid_from" aria-label={t("org.validFrom")} /></Field>
@@ -120,7 +132,9 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
     onSuccess: () => {
       invalidate();
       const target = units.find((u) => u.id === into)?.name ?? "";
-      onDone(t("org.merged", { name: unit.name, into: target, date: fmtDay(on) }));
+      // every unit merged, not only the one the dialog was opened on
+      const names = [unit.name, ...also.map((id) => units.find((u) => u.id === id)?.name ?? `#${id}`)];
+      onDone(t("org.merged", { name: names.join(", "), into: target, date: fmtDay(on) }));
     },
   });
   const unitsOn = useUnitsOn(on).data ?? []; // what can be merged into: the units that exist that day
@@ -260,7 +274,7 @@ export function AssignmentsTable({ list, show }: { list: Assignment[]; show: "of
 
 type DialogKind = "rename" | "merge" | "abolish" | "appoint";
 
-export function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
+export function UnitPanel({ unitId, at, focusRequest = 0 }: { unitId: number; at: string; focusRequest?: number }) {
   const { t } = useTranslation();
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const [flash, setFlash] = useState("");
@@ -285,18 +299,22 @@ export function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
   }, [flash]);
   const q = useQuery({ queryKey: ["org", "history", unitId], queryFn: () => api.get<UnitHistory>(`org/units/${unitId}/history/`) });
   const h = q.data;
-  const ended = h?.unit.valid_to ? t("org.ended", { date: fmtDay(h.unit.valid_to) }) : null;
+  const panel = useFocusHeadingOnPick(Boolean(h && h.unit.id === unitId), focusRequest);
+  const notYet = h && h.unit.valid_from > at ? t("org.notYetInForce", { date: fmtDay(h.unit.valid_from) }) : null;
+  const gone = h?.unit.valid_to ? t("org.ended", { date: fmtDay(h.unit.valid_to) }) : null;
+  const ended = gone ?? notYet; // rename, merge, abolish: only a unit in force on the tree's date
   return (
+    <div ref={panel}>
     <QueryState q={q}>
       {h && (
         <Card
           title={<>{h.unit.name} <span className="muted small">{h.unit.code}</span></>}
           actions={
             <>
-              <button type="button" className="btn btn-secondary btn-sm" onClick={() => open("rename")}>{t("org.rename")}</button>
+              <ActionButton className="btn btn-secondary btn-sm" why={notYet} onClick={() => open("rename")}>{t("org.rename")}</ActionButton>
               <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => open("merge")}>{t("org.merge")}</ActionButton>
               <ActionButton className="btn btn-secondary btn-sm" why={ended} onClick={() => open("abolish")}>{t("org.abolish")}</ActionButton>
-              <ActionButton className="btn btn-primary btn-sm" why={ended} onClick={() => open("appoint")} data-testid="appoint-open">{t("org.appoint")}</ActionButton>
+              <ActionButton className="btn btn-primary btn-sm" why={gone} onClick={() => open("appoint")} data-testid="appoint-open">{t("org.appoint")}</ActionButton>
             </>
           }
         >
@@ -305,7 +323,7 @@ export function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
             <dt>{t("org.level")}</dt><dd>{t(`org.level.${h.unit.level}`)}</dd>
             <dt>{t("org.existed")}</dt><dd><Period from={h.unit.valid_from} to={h.unit.valid_to} /></dd>
             {h.unit.successor && (<><dt>{t("org.successor")}</dt><dd><Link to={`/admin/org?unit=${h.unit.successor.id}&at=${at}`}>{h.unit.successor.name}</Link></dd></>)}
-            {h.predecessors.length > 0 && (<><dt>{t("org.predecessors")}</dt><dd>{h.predecessors.map((p, i) => <span key={p.id}>{i > 0 && ", "}<Link to={`/admin/org?unit=${p.id}&at=${p.valid_to ?? at}`}>{p.name}</Link> <span className="small muted">({fmtDay(p.valid_to)})</span></span>)}</dd></>)}
+            {h.predecessors.length > 0 && (<><dt>{t("org.predecessors")}</dt><dd>{h.predecessors.map((p, i) => <span key={p.id}>{i > 0 && ", "}<Link to={`/admin/org?unit=${p.id}&at=${p.valid_to ?? at}`}>{p.name}</Link> <span className="small muted">({t("org.predecessorLastDay", { date: fmtDay(p.valid_to) })})</span></span>)}</dd></>)}
             <dt>{t("org.parents")}</dt>
             <dd>
               {h.parent_links.length === 0 ? (h.unit.parent?.name ?? t("org.noParent")) : (
@@ -324,6 +342,7 @@ export function UnitPanel({ unitId, at }: { unitId: number; at: string }) {
         </Card>
       )}
     </QueryState>
+    </div>
   );
 }
 
@@ -333,6 +352,7 @@ export default function OrgPage() {
   const at = params.get("at") || todayIso();
   const unitId = Number(params.get("unit")) || null;
   const [creating, setCreating] = useState(false);
+  const [focusRequest, setFocusRequest] = useState(0); // a pick in the tree sends focus to the unit's panel
   const q = useQuery({ queryKey: ["org", "tree", at], queryFn: () => api.get<UnitTree>("org/units/tree/", { at }) });
   const nodes = useMemo(() => q.data?.units ?? [], [q.data]);
   const depth = useMemo(() => depths(nodes), [nodes]);
@@ -365,7 +385,7 @@ export default function OrgPage() {
             <ul className="org-tree" aria-label={t("org.tree")}>
               {nodes.map((n) => (
                 <li key={n.id} style={{ paddingLeft: (depth.get(n.id) ?? 0) * 18 }}>
-                  <button type="button" className={`tree-item ${n.id === unitId ? "selected" : ""}`} aria-current={n.id === unitId ? "true" : undefined} onClick={() => set({ unit: String(n.id) })} data-testid="tree-unit">
+                  <button type="button" className={`tree-item ${n.id === unitId ? "selected" : ""}`} aria-current={n.id === unitId ? "true" : undefined} onClick={() => { setFocusRequest((k) => k + 1); set({ unit: String(n.id) }); }} data-testid="tree-unit">
                     <span className="tree-name">{n.name}</span>
                     <span className="tree-sub">
                       {n.heads.length ? n.heads.map((h) => `${h.officer.full_name}${h.is_acting ? ` (${t("org.acting")})` : ""}`).join(", ") : <span className="tree-warn">{t("org.noHead")}</span>}
@@ -377,7 +397,7 @@ export default function OrgPage() {
           </QueryState>
         </Card>
         <div>
-          {unitId ? <UnitPanel unitId={unitId} at={at} /> : <Card><Empty title={t("org.pickUnit")} /></Card>}
+          {unitId ? <UnitPanel unitId={unitId} at={at} focusRequest={focusRequest} /> : <Card><Empty title={t("org.pickUnit")} /></Card>}
         </div>
       </div>
       {creating && <NewUnitDialog onClose={() => setCreating(false)} onCreated={(u) => { setCreating(false); set({ unit: String(u.id) }); }} />}

@@ -3,13 +3,14 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { DateInput } from "../../components/DateInput";
+import { UnitFilter } from "../../components/UnitFilter";
 import { api, rows, type Page } from "../../api/client";
 import { useWsEvent, useWsTopics } from "../../api/ws";
 import { Badge, Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
 import { ClipStateBadge } from "../../components/labels";
 import { fmtClock, fmtDateTime } from "../../components/format";
 import { EVENT_COLORS, EVENT_TEXT_COLORS } from "../../components/player/Timeline";
-import { useCameras, useUnits } from "../../hooks/use-ref-data";
+import { useCameras } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
 import type { Clip } from "../../types/media";
 
@@ -21,7 +22,6 @@ export default function ClipsPage() {
   const qc = useQueryClient();
   const me = useMe().data;
   const [params, setParams] = useSearchParams();
-  const units = useUnits().data ?? [];
   const cameras = useCameras().data ?? [];
   const [fresh, setFresh] = useState(0);
   const page = Number(params.get("page") ?? 1);
@@ -48,10 +48,7 @@ export default function ClipsPage() {
       <PageHeader title={t("clips.title")} subtitle={t("clips.subtitle")} />
       <div className="filters">
         <Field label={t("common.unit")}>
-          <select value={params.get("unit") ?? ""} onChange={(e) => set("unit", e.target.value)}>
-            <option value="">{t("common.all")}</option>
-            {units.filter((u) => !u.valid_to).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-          </select>
+          <UnitFilter value={params.get("unit") ?? ""} onChange={(v) => set("unit", v)} />
         </Field>
         <Field label={t("clips.camera")}>
           <select value={params.get("camera") ?? ""} onChange={(e) => set("camera", e.target.value)}>

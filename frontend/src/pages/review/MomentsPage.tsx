@@ -3,12 +3,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { DateInput } from "../../components/DateInput";
+import { UnitFilter } from "../../components/UnitFilter";
 import { Icon } from "../../components/Icon";
 import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
 import { useBilingual } from "../../components/labels";
 import { fmtDateTime, fmtSeconds } from "../../components/format";
-import { useUnits } from "../../hooks/use-ref-data";
 import type { Moment } from "../../types/media";
 import { ExportDialog, PackageTracker } from "../../components/evidence/Packages";
 import { useLocalName } from "../../components/labels";
@@ -18,7 +18,6 @@ export default function MomentsPage() {
   const { t } = useTranslation();
   const bi = useBilingual();
   const navigate = useNavigate();
-  const units = useUnits().data ?? [];
   const [params, setParams] = useSearchParams();
   const query = Object.fromEntries(params.entries());
   const page = Number(params.get("page") ?? 1);
@@ -49,10 +48,7 @@ export default function MomentsPage() {
       <PageHeader title={t("moments.title")} subtitle={t("moments.subtitle")} />
       <div className="filters">
         <Field label={t("common.unit")}>
-          <select value={params.get("unit") ?? ""} onChange={(e) => set("unit", e.target.value)}>
-            <option value="">{t("common.all")}</option>
-            {units.filter((u) => !u.valid_to).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-          </select>
+          <UnitFilter value={params.get("unit") ?? ""} onChange={(v) => set("unit", v)} />
         </Field>
         <Field label={t("common.from")}>
           <DateInput value={params.get("from") ?? ""} onChange={(v) => set("from", v)} />
