@@ -136,8 +136,15 @@ mutation: install
 	     $(CURDIR)/$(VENV)/bin/mutmut show $$id | grep -E '^[-+][^-+]'; done); \
 	done
 
+# Python: ruff, then mypy with django-stubs (pyproject.toml); the web app: tsc and eslint. Run by .ci/run
+# before the tests; nothing here needs the network beyond what `install` and `npm ci` already fetched.
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+	@if [ -f frontend/package.json ]; then \
+	  $(MAKE) --no-print-directory frontend/node_modules/.installed && \
+	  cd frontend && npm run --silent typecheck && npm run --silent lint; \
+	fi
 
 clean:
 	rm -rf var/test-* .pytest_cache

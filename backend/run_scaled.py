@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         while all(proc.poll() is None for proc in procs):
             time.sleep(1)
         failed = next(proc for proc in procs if proc.poll() is not None)
-        print(f"a process stopped ({' '.join(map(str, failed.args))[:120]}); stopping the rest", file=sys.stderr)
+        print(f"a process stopped ({' '.join(map(str, cast(list[str], failed.args)))[:120]}); stopping the rest", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

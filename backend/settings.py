@@ -98,7 +98,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "counterwatch.sqlite3",
+            "NAME": str(VAR_DIR / "counterwatch.sqlite3"),
             # Kept 60 s, as PostgreSQL's: a new connection's first query parses the whole schema (~5 ms
             # a request). A kept connection read an old WAL snapshot while a statement an earlier
             # request left unfinished held its read transaction (a request saw the report as it was

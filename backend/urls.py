@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views import defaults
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -10,7 +10,7 @@ from backend.core.apis import HealthApi
 from inspection.home import HomeApi
 
 
-def spa(request: HttpRequest, route: str = "") -> HttpResponse:
+def spa(request: HttpRequest, route: str = "") -> FileResponse:
     """Serve the built frontend's index.html for every client-side route."""
     index = settings.FRONTEND_DIST / "index.html"
     if not index.is_file():
@@ -45,7 +45,7 @@ def handler500(request: HttpRequest) -> HttpResponse:
 # Django's admin asks for the second factor too: a staff session that gave no code is not staff there.
 admin.site.__class__ = OTPAdminSite
 
-api = [
+api: list[URLPattern | URLResolver] = [
     path("health/", HealthApi.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -31,6 +31,7 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -44,21 +45,22 @@ def _month_start(d: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def simulate(*, n: int, floor_months: int, months: int, seed: int, risk_exponent: float | None = None) -> dict[str, float]:
+def simulate(*, n: int, floor_months: int, months: int, seed: int, risk_exponent: float | None = None) -> dict[str, Any]:
     from django.utils import timezone
 
     from backend.accounts.models import Role, User
+    from backend.core.actors import SystemActor
     from backend.org.models import Counter
     from inspection import draw as drawing
     from inspection import risk
-    from inspection.services_draws import DRAW_ALGORITHM, floor_due, working_days
-    from inspection.services_draws import _add_months as floor_date
+    from inspection.services_draw_inputs import DRAW_ALGORITHM, floor_due, working_days
+    from inspection.services_draw_inputs import _add_months as floor_date
     from inspection.services_risk import risk_candidate_units, risk_compute, risk_config
 
     today = timezone.localdate()
     first = _month_start(today, 1)
     units = risk_candidate_units(on=first)
-    snaps = {s.unit_id: s for s in risk_compute(by="bench_draw", units=units)}
+    snaps = {s.unit_id: s for s in risk_compute(by=SystemActor("bench_draw"), units=units)}
     weights, params = risk_config()
     cap = float(params["months_since_check_cap"])
     static = {u.pk: snaps[u.pk].score - snaps[u.pk].contributions.get("months_since_check", 0.0) for u in units}

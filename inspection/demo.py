@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from backend.core.actors import SystemActor
 from backend.org.demo import DemoContext
 from backend.org.models import Counter
 from inspection import (
@@ -84,7 +85,7 @@ def _backdate_signed(check: SurpriseCheck, started: datetime, completed: datetim
 
 # Long on purpose: the demo inspection year as data, in the order a person would build it; no rule lives here.
 def seed(ctx: DemoContext) -> None:
-    by = "seed_demo"
+    by = SystemActor("seed_demo")
     lead, inspector = ctx.users["lead"], ctx.users["inspector"]
     today = timezone.localdate()
     services_criteria.catalogue_seed(by=by)

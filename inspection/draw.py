@@ -208,7 +208,7 @@ SLOT_STEP_MINUTES = 15
 def _starts(hours: dict[str, Any], day: str, check_minutes: int, min_minutes: int = 30) -> list[tuple[int, int]]:
     """Every (start, end) in minutes on `day`, on a 15-minute grid, inside one opening interval; a
     check lasts `check_minutes`, or the whole interval when that is shorter (at least 30 minutes)."""
-    options = []
+    options: list[tuple[int, int]] = []
     for a, b in hours_for_weekday(hours or {}, date.fromisoformat(day).weekday()):
         if b - a < min_minutes:
             continue

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.audit.services import audit_record
+from backend.core.actors import SystemActor
 from backend.core.text import fold
 from backend.org import services_officers
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit, UnitLink
@@ -43,6 +44,7 @@ from inspection.models import (
 from inspection.selectors import criteria_leaves
 
 PROVINCE = "CAT-NA"
+SEED = SystemActor("seed_province")
 DISTRICTS_END = date(2025, 2, 28)  # district-level police abolished from 1 March 2025
 MERGED_ON = date(2025, 7, 1)
 HOURS = {"mon-fri": [["07:30", "11:30"], ["13:30", "17:00"]], "sat": [["07:30", "11:30"]]}
@@ -137,7 +139,7 @@ def _officers(p: Province, rng: random.Random) -> None:
     created = Officer.objects.bulk_create(officers)
     # each commune's deputy is in charge of administration and the one-stop counter (the field the
     # surprise checks look at); the field list itself is seeded by the org migration
-    services_officers.fields_of_charge_seed(by="seed_province")
+    services_officers.fields_of_charge_seed(by=SEED)
     one_stop = FieldOfCharge.objects.get(code="HANH_CHINH")
     Assignment.objects.bulk_create([
         Assignment(officer=created[i], unit=unit, position=position, is_head=is_head, is_deputy=is_deputy,
@@ -209,7 +211,7 @@ def seed_volumes(counters: list[Counter], start: date, end: date, rng: random.Ra
 def _complaints(p: Province, rng: random.Random, start: date, days: int) -> None:
     channels = [Complaint.Channel.HOTLINE_1, Complaint.Channel.HOTLINE_2, Complaint.Channel.HOTLINE_3,
                 Complaint.Channel.WEB, Complaint.Channel.IN_PERSON]
-    rows = []
+    rows: list[Complaint] = []
     for commune in p.communes:
         for _ in range(_poisson(rng, 0.9 * p.trouble[commune.pk])):
             day = start + timedelta(days=rng.randrange(days))
@@ -232,7 +234,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 def _checks(p: Province, rng: random.Random, today: date) -> None:
     """Signed checks of the year before today: the old communes before the merger, the new after."""
-    criteria_set = services_criteria.criteria_set_seed_default(by="seed_province", year=2025)
+    criteria_set = services_criteria.criteria_set_seed_default(by=SEED, year=2025)
     leaves = criteria_leaves(criteria_set=criteria_set)
     categories = list(FindingCategory.objects.order_by("code"))
     lead = p.lead
@@ -240,6 +242,7 @@ def _checks(p: Province, rng: random.Random, today: date) -> None:
     plan: list[tuple[Unit, date, float]] = []
     for unit in rng.sample(p.old_communes, 90):
         day = MERGED_ON - timedelta(days=rng.randint(10, 170))
+        assert unit.successor_id is not None, "an old commune was merged into a new one"
         plan.append((unit, day, p.trouble[unit.successor_id]))
     for unit in rng.sample(p.communes, 70):
         day = MERGED_ON + timedelta(days=rng.randint(20, max((today - MERGED_ON).days - 30, 21)))
@@ -248,7 +251,9 @@ def _checks(p: Province, rng: random.Random, today: date) -> None:
         SurpriseCheck(reference=f"KT-S{i:05d}", unit=unit, window_start=_at(day, 8), window_end=_at(day, 10),
                       lead=lead, created_by=lead, criteria_set=criteria_set, state=SurpriseCheck.State.SIGNED,
                       started_at=_at(day, 8), completed_at=_at(day, 10)) for i, (unit, day, _) in enumerate(plan)])
-    reports, results, findings = [], [], []
+    reports: list[CheckReport] = []
+    results: list[tuple[CheckReport, CriterionResult]] = []
+    findings: list[Finding] = []
     for check, (unit, day, trouble) in zip(checks, plan, strict=True):
         report = CheckReport(surprise_check=check, criteria_set=criteria_set, signed_at=_at(day, 11), signed_by=lead,
                              content_hash="0" * 64)
@@ -297,7 +302,7 @@ def seed_province(*, seed: int = 13, today: date | None = None, communes_before:
     _units(p, rng, communes_before, communes_after)
     _officers(p, rng)
     equipped = _counters(p, rng, equipped_counters)
-    services_criteria.catalogue_seed(by="seed_province")
+    services_criteria.catalogue_seed(by=SEED)
     p.lead = User.objects.create(username="province-lead", role=Role.INSPECTION_LEAD,
                                  password=make_password(None), first_name="Tổ trưởng")
     User.objects.bulk_create([User(username=f"province-inspector-{i}", role=Role.INSPECTOR,
@@ -308,7 +313,7 @@ def seed_province(*, seed: int = 13, today: date | None = None, communes_before:
     _checks(p, rng, today)
     p.stats.update(districts=len(p.districts), old_communes=len(p.old_communes), communes=len(p.communes),
                    counters=len(p.counters), equipped_counters=len(equipped))
-    audit_record(actor="seed_province", verb="province.seed", object_type="org.unit",
+    audit_record(actor=SEED, verb="province.seed", object_type="org.unit",
                  payload={"seed": seed, **p.stats})
     return p
 

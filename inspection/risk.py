@@ -70,6 +70,8 @@ def last_checked(unit_ids: Iterable[int], lineage: dict[int, set[int]] | None = 
             .exclude(state=SurpriseCheck.State.CANCELLED).values_list("unit_id", "started_at"))
     for unit_id, started in rows:
         target = owner[unit_id]
+        if started is None:  # excluded by the filter; the row's type does not know it
+            continue
         if target not in result or started > result[target]:
             result[target] = started
     return result
@@ -98,6 +100,8 @@ def _footage_counts(unit_ids: list[int], start: datetime, as_of: datetime,
                                      clip__started_at__gte=start, clip__started_at__lte=as_of)
             .values_list("clip__camera__counter__unit_id", "kind", "clip__started_at"))
     for unit_id, kind, at in rows:
+        if at is None:  # excluded by the filter; the row's type does not know it
+            continue
         target = absent if kind == "officer_absent" else tamper
         target[unit_id] += decay(at, as_of, half_life)
     return absent, tamper, True
@@ -181,6 +185,7 @@ def unit_features(*, units: list[Unit], as_of: datetime, params: dict[str, Any])
     since_start = lineage_start(units, lineage)
     for unit in units:
         since = checked.get(unit.pk)
+        since_days: float
         if since is None:
             # never checked: count from when the unit (or the oldest unit merged into it) came into existence
             since_days = (as_of.date() - since_start[unit.pk]).days

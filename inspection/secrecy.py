@@ -64,7 +64,7 @@ def started_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}started_at__isnull": False})
 
 
-def _secret_checks_known_to(user: Any) -> QuerySet[SurpriseCheck]:
+def _secret_checks_known_to(user: Any) -> QuerySet[SurpriseCheck, Any]:
     """Never-started checks this user plans or carries out (ids only, for subqueries)."""
     if not _active(user) or user.role not in INSPECTION_TEAM:
         return SurpriseCheck.objects.none()

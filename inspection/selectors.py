@@ -251,10 +251,10 @@ def draw_exclusions_for(*, user: Any, draw: Draw) -> list[dict[str, Any]]:
                       .exclude(draw=draw).order_by("window_start", "id")):
             found.setdefault(check.unit_id, check)
         for e in excluded:
-            check = found.get(e["unit_id"]) if e.get("reason") == "planned_check_pending" else None
-            if check is not None:
-                e["check"] = {"reference": check.reference,
-                              "date": timezone.localdate(check.window_start).isoformat()}
+            pending_check = found.get(e["unit_id"]) if e.get("reason") == "planned_check_pending" else None
+            if pending_check is not None:
+                e["check"] = {"reference": pending_check.reference,
+                              "date": timezone.localdate(pending_check.window_start).isoformat()}
     return excluded
 
 
@@ -283,12 +283,11 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
     from inspection.services_draws import published_parameters
 
     require_role(user, *COMMITMENT_READERS)
-    draws = (Draw.objects.select_related("created_by__officer", "closed_by")
+    draws = list(Draw.objects.select_related("created_by__officer", "closed_by")
              .annotate(started=Count("checks", filter=started_q("checks__"), distinct=True),
                        cancelled=Count("checks", filter=Q(checks__state=SurpriseCheck.State.CANCELLED),
                                        distinct=True))
              .order_by("-created_at", "-id"))
-    draws = list(draws)
     excluded_uids = {uid for d in draws for e in d.params.get("excluded", []) for uid in e.get("checks", [])}
     dropped = set(map(str, SurpriseCheck.objects.filter(uid__in=excluded_uids, started_at__isnull=True,
                                                         state=SurpriseCheck.State.CANCELLED)

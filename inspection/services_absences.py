@@ -3,7 +3,6 @@ for some days, and the one rule of who is away when, which the draw reads."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +19,7 @@ MAX_ABSENCE_DAYS = 366
 
 
 @transaction.atomic
-def absence_create(*, by: Any, user: User, kind: str, start: date, end: date, reason: str) -> InspectorAbsence:
+def absence_create(*, by: User, user: User, kind: str, start: date, end: date, reason: str) -> InspectorAbsence:
     """An administrator or an inspection lead takes a member of the team out of the pool from `start`
     to `end` (both included), with a reason; draws over those days skip the person."""
     require_role(by, *ABSENCE_WRITERS)
@@ -44,7 +43,7 @@ def absence_create(*, by: Any, user: User, kind: str, start: date, end: date, re
 
 
 @transaction.atomic
-def absence_withdraw(*, by: Any, absence: InspectorAbsence, reason: str) -> InspectorAbsence:
+def absence_withdraw(*, by: User, absence: InspectorAbsence, reason: str) -> InspectorAbsence:
     """Put the person back in the pool (the absence is kept, marked withdrawn, with the reason)."""
     require_role(by, *ABSENCE_WRITERS)
     reason = _require_reason(reason, "reason", "lý do hủy vắng mặt")

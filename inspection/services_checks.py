@@ -6,7 +6,6 @@ SHA-256 of the details is recorded) until the lead starts it."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -15,6 +14,7 @@ from django.utils import timezone
 from backend.accounts.models import INSPECTION_TEAM, User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.events import broadcast_on_commit
 from backend.org.models import Counter, Unit
@@ -48,7 +48,7 @@ def _hidden_span(check: SurpriseCheck) -> tuple[datetime, datetime]:
     of its draw (which the planner can read anyway), or the whole week of a hand-made check. Refusing
     over the exact hour would tell him the hidden check's hour (rev13adv F1b)."""
     tz = timezone.get_current_timezone()
-    params = check.draw.params if check.draw_id else {}
+    params = check.draw.params if check.draw is not None else {}
     if params.get("start") and params.get("end"):
         first, last = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
     else:
@@ -60,7 +60,7 @@ def _hidden_span(check: SurpriseCheck) -> tuple[datetime, datetime]:
     return min(start, check.window_start), max(end, check.window_end)
 
 
-def _refuse_hidden_booking(by: Any, members: list[User], window_start: datetime, window_end: datetime) -> None:
+def _refuse_hidden_booking(by: Actor, members: list[User], window_start: datetime, window_end: datetime) -> None:
     """People on a planned check the planner may not know (a unit he is conflicted with, or another
     lead's check he is not on) are kept off his hand-made checks for the whole span of that check
     (its draw's window, or its week), with a message that says neither when nor where."""
@@ -103,7 +103,7 @@ def _refuse_absent(members: list[User], window_start: datetime, window_end: date
                        "pick another day or other people.", code="member_absent")
 
 
-def _refuse_unit_clash(by: Any, unit: Unit, window_start: datetime,
+def _refuse_unit_clash(by: Actor, unit: Unit, window_start: datetime,
                        window_end: datetime) -> None:
     """A unit is never on two planned or running checks at overlapping times (rev13adv F7). Against a
     check the planner may not know, the refusal covers that check's whole span (draw window or week)
@@ -132,7 +132,7 @@ def _refuse_unit_clash(by: Any, unit: Unit, window_start: datetime,
 
 
 def _refuse_double_booking(members: list[User], window_start: datetime, window_end: datetime,
-                           by: Any = None) -> None:
+                           by: Actor | None = None) -> None:
     """Nobody is on two checks at once: a check overlapping a planned or running check of one of its
     people is refused (F3). The message names the person and the time, never the other check's unit.
     Checks hidden from the planner are refused first, without a time (_refuse_hidden_booking)."""
@@ -158,7 +158,7 @@ def _refuse_double_booking(members: list[User], window_start: datetime, window_e
 
 
 @transaction.atomic
-def check_create(*, by: Any, mode: str, unit: Unit, window_start: datetime, window_end: datetime,
+def check_create(*, by: User, mode: str, unit: Unit, window_start: datetime, window_end: datetime,
                  team: list[User], counter: Counter | None = None, criteria_set: CriteriaSet | None = None,
                  notes: str = "", record_past: bool = False) -> SurpriseCheck:
     """Plan a hand-made check. It starts no earlier than now (a few minutes' grace for a check planned
@@ -219,7 +219,7 @@ def _refuse_unit_gone(check: SurpriseCheck, day: date) -> None:
 
 
 @transaction.atomic
-def check_start(*, by: Any, check: SurpriseCheck) -> SurpriseCheck:
+def check_start(*, by: User, check: SurpriseCheck) -> SurpriseCheck:
     """The team lead starts the check on site: from now on the check exists for the unit."""
     require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
     check = _check_locked(check.pk)
@@ -248,7 +248,7 @@ def check_start(*, by: Any, check: SurpriseCheck) -> SurpriseCheck:
 
 
 @transaction.atomic
-def check_cancel(*, by: Any, check: SurpriseCheck, reason: str) -> SurpriseCheck:
+def check_cancel(*, by: User, check: SurpriseCheck, reason: str) -> SurpriseCheck:
     require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
     reason = _require_reason(reason, "reason", "lý do hủy")
     check = _check_locked(check.pk)
@@ -278,7 +278,7 @@ def check_cancel(*, by: Any, check: SurpriseCheck, reason: str) -> SurpriseCheck
 
 
 @transaction.atomic
-def check_complete(*, by: Any, check: SurpriseCheck) -> SurpriseCheck:
+def check_complete(*, by: User, check: SurpriseCheck) -> SurpriseCheck:
     require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
     check = _check_locked(check.pk)
     if check.lead_id != by.pk:

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import require_role
 from backend.core.errors import DomainError, Forbidden
 from inspection.models import SurpriseCheck
@@ -66,7 +66,7 @@ def _event(check: SurpriseCheck, kind: str) -> dict[str, Any]:
                                     "started_at": check.started_at.isoformat() if check.started_at else None}}
 
 
-def _require_team_member(by: Any, check: SurpriseCheck) -> None:
+def _require_team_member(by: User, check: SurpriseCheck) -> None:
     require_role(by, *TEAM)
     if by.pk != check.lead_id and not check.team.filter(pk=by.pk).exists():
         raise Forbidden("Bạn không thuộc tổ của cuộc kiểm tra này.", "You are not on this check's team.")

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.models import Role
+from backend.accounts.models import Role, User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict
 from backend.org.models import Counter, Officer, Unit
 from inspection.models import Complaint, Finding, FindingCategory
@@ -26,7 +26,7 @@ def _complaint_reference() -> str:
 
 
 @transaction.atomic
-def complaint_create(*, by: Any, channel: str, received_at: datetime, summary: str, unit: Unit | None = None,
+def complaint_create(*, by: User, channel: str, received_at: datetime, summary: str, unit: Unit | None = None,
                      counter: Counter | None = None, officer: Officer | None = None,
                      occurred_at: datetime | None = None, details: str = "", complainant_name: str = "",
                      complainant_phone: str = "") -> Complaint:
@@ -56,7 +56,7 @@ def complaint_create(*, by: Any, channel: str, received_at: datetime, summary: s
 
 
 @transaction.atomic
-def complaint_triage(*, by: Any, complaint: Complaint, category: FindingCategory | None, priority: str,
+def complaint_triage(*, by: User, complaint: Complaint, category: FindingCategory | None, priority: str,
                      unit: Unit | None = None, counter: Counter | None = None, officer: Officer | None = None,
                      note: str = "") -> Complaint:
     require_role(by, *TEAM)
@@ -100,7 +100,7 @@ COMPLAINT_FLOW = {
 
 
 @transaction.atomic
-def complaint_transition(*, by: Any, complaint: Complaint, to_state: str, note: str = "") -> Complaint:
+def complaint_transition(*, by: Actor, complaint: Complaint, to_state: str, note: str = "") -> Complaint:
     require_role(by, *TEAM)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if (complaint.state, to_state) not in COMPLAINT_FLOW:
@@ -117,7 +117,7 @@ def complaint_transition(*, by: Any, complaint: Complaint, to_state: str, note: 
 
 
 @transaction.atomic
-def complaint_link_finding(*, by: Any, complaint: Complaint, finding: Finding) -> Finding:
+def complaint_link_finding(*, by: Actor, complaint: Complaint, finding: Finding) -> Finding:
     require_role(by, *TEAM)
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.complaint_id not in (None, complaint.pk):

@@ -10,6 +10,7 @@ from django.db.models import Max
 
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
+from backend.core.actors import Actor, actor_user
 from backend.core.errors import Conflict, DomainError
 from backend.core.params import parse_int
 from backend.org.models import FieldOfCharge
@@ -19,7 +20,7 @@ from inspection.services_common import LEAD, _decimal, _invalid
 
 
 @transaction.atomic
-def catalogue_seed(*, by: Any) -> int:
+def catalogue_seed(*, by: Actor) -> int:
     """Create or refresh the finding categories from defaults (idempotent)."""
     created = 0
     fields = {f.code: f for f in FieldOfCharge.objects.all()}
@@ -36,7 +37,7 @@ def catalogue_seed(*, by: Any) -> int:
 
 
 @transaction.atomic
-def category_fields_set(*, by: Any, category: FindingCategory, field_ids: list[int]) -> FindingCategory:
+def category_fields_set(*, by: Actor, category: FindingCategory, field_ids: list[int]) -> FindingCategory:
     """Which fields of charge a kind of violation belongs to: the deputy in charge of one of them answers
     for findings of it. Traces made from now on use the new list; the audit trail keeps the old one."""
     wanted = list(dict.fromkeys(field_ids))
@@ -91,7 +92,7 @@ def _validate_tree(nodes: Any, path: str, seen: set[str], out: list[dict[str, An
 
 
 @transaction.atomic
-def criteria_set_import(*, by: Any, data: dict[str, Any]) -> CriteriaSet:
+def criteria_set_import(*, by: Actor, data: Any) -> CriteriaSet:
     """Create a criteria set from the JSON export shape. Validates the whole tree first."""
     if not isinstance(data, dict):
         raise _invalid("Dữ liệu bộ tiêu chí phải là một đối tượng JSON.", "Criteria set must be a JSON object.")
@@ -124,7 +125,7 @@ def criteria_set_import(*, by: Any, data: dict[str, Any]) -> CriteriaSet:
     cs = CriteriaSet.objects.create(code=code, year=year, version=version, name=name,
                                     description=str(data.get("description", "")),
                                     is_active=bool(data.get("is_active", True)),
-                                    created_by=by if getattr(by, "pk", None) else None)
+                                    created_by=actor_user(by))
     created: dict[str, Criterion] = {}
     for position, node in enumerate(nodes):
         parent = created[node.pop("parent")] if node.get("parent") else None
@@ -142,7 +143,7 @@ def criteria_set_import(*, by: Any, data: dict[str, Any]) -> CriteriaSet:
 
 
 @transaction.atomic
-def criteria_set_activate(*, by: Any, criteria_set: CriteriaSet, active: bool) -> CriteriaSet:
+def criteria_set_activate(*, by: Actor, criteria_set: CriteriaSet, active: bool) -> CriteriaSet:
     require_role(by, *LEAD)
     criteria_set.is_active = active
     criteria_set.save(update_fields=["is_active"])
@@ -150,7 +151,7 @@ def criteria_set_activate(*, by: Any, criteria_set: CriteriaSet, active: bool) -
     return criteria_set
 
 
-def criteria_set_seed_default(*, by: Any, year: int) -> CriteriaSet:
+def criteria_set_seed_default(*, by: Actor, year: int) -> CriteriaSet:
     existing = CriteriaSet.objects.filter(code=defaults.DEFAULT_CRITERIA_CODE, year=year).first()
     if existing is not None:
         return existing

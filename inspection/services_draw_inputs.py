@@ -10,6 +10,7 @@ import holidays
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
+from backend.core.actors import Actor
 from backend.org.models import Counter, Unit
 from inspection import draw as drawing
 from inspection import risk
@@ -68,7 +69,7 @@ def working_days(start: date, end: date, *, include_weekends: bool = False) -> l
 
 # Long on purpose: every bound of the draw's parameters, then each unit sorted into candidate or excluded (with
 # why), all into the one JSON the draw is verified against.
-def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: float = 0.75,
+def draw_inputs(*, by: User, n: int, start: date, end: date, proportional_share: float = 0.75,
                 floor_months: int = 6, conflict_years: int = 3, team_size: int = 2, check_minutes: int = 120,
                 include_weekends: bool = False, pool: list[User] | None = None,
                 per_person_per_day: int = 2, travel_minutes: int = 60,
@@ -184,7 +185,7 @@ def draw_inputs(*, by: Any, n: int, start: date, end: date, proportional_share: 
         })
     for entry in excluded:
         # a floor unit left out is said (to the team by unit, published as a count): _exclusion_notes
-        entry.update(floor_info.get(entry["unit_id"], {}))
+        entry.update(floor_info.get(entry["unit_id"], {}))  # type: ignore[call-overload]  # entry is a dict of mixed values; unit_id is an int
     if not candidates:
         raise _invalid("Không có đơn vị nào đủ điều kiện để rút thăm.", "No unit is eligible for the draw.", "n")
     params = {"n": n, "start": start.isoformat(), "end": end.isoformat(), "proportional_share": proportional_share,
@@ -226,7 +227,7 @@ def _booked(pool_ids: list[int], days: list[str],
     return booked
 
 
-def _latest_snapshots(by: Any, units: list[Unit]) -> dict[int, RiskSnapshot]:
+def _latest_snapshots(by: Actor, units: list[Unit]) -> dict[int, RiskSnapshot]:
     fresh_after = timezone.now() - timedelta(days=7)
     latest: dict[int, RiskSnapshot] = {}
     for snap in RiskSnapshot.objects.filter(unit__in=units, computed_at__gte=fresh_after).order_by(

@@ -135,7 +135,7 @@ def _cancel_planned(draw: Draw, *, reason: str, now: datetime) -> list[SurpriseC
     return planned
 
 
-def _supersede(*, by: Any, start: date, end: date, reason: str) -> list[tuple[Draw, list[SurpriseCheck]]]:
+def _supersede(*, by: User, start: date, end: date, reason: str) -> list[tuple[Draw, list[SurpriseCheck]]]:
     """A redraw over an open draw's window replaces it: the earlier draw's planned checks are cancelled
     with the redraw's reason and it is closed (seed revealed), in the redraw's transaction, before the
     new draw's inputs are read, so no unit keeps two checks and none is left out for a check that is
@@ -310,7 +310,7 @@ def _one_draw_at_a_time() -> None:
 
 # Long on purpose: one transaction in the order a draw is published (checks, inputs, selection, audit).
 @transaction.atomic
-def draw_create(*, by: Any, n: int, start: date, end: date, name: str = "", mode: str = SurpriseCheck.Mode.DOT_XUAT,
+def draw_create(*, by: User, n: int, start: date, end: date, name: str = "", mode: str = SurpriseCheck.Mode.DOT_XUAT,
                 reason: str = "", confirm_supersedes: list[int] | None = None, **options: Any) -> Draw:
     require_role(by, *LEAD)
     if mode not in SurpriseCheck.Mode.values:
@@ -413,7 +413,7 @@ def draw_split(params: dict[str, Any], result: list[dict[str, Any]]) -> dict[str
 
 
 @transaction.atomic
-def draw_close(*, by: Any, draw: Draw, reason: str = "") -> Draw:
+def draw_close(*, by: User, draw: Draw, reason: str = "") -> Draw:
     """Close the cycle and reveal the seed. Only once no check of the draw is still planned. A draw
     whose checks were all cancelled is a re-roll unless explained: it needs a reason, published."""
     require_role(by, *LEAD)
@@ -450,7 +450,7 @@ def draw_close(*, by: Any, draw: Draw, reason: str = "") -> Draw:
 
 
 @transaction.atomic
-def draw_cancel(*, by: Any, draw: Draw, reason: str) -> Draw:
+def draw_cancel(*, by: User, draw: Draw, reason: str) -> Draw:
     """Cancel a whole draw in one action: every check still planned is cancelled with the reason (they
     stay secrets: sealed records), checks already started go on, and the draw is closed with the seed
     revealed. The cancellation and its reason are published with the commitment."""

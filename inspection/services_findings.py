@@ -9,10 +9,11 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.scope import unit_in_scope
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict, Forbidden, NotFound
 from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
@@ -37,7 +38,7 @@ from inspection.models import (
 from inspection.services_common import LEAD, TEAM, _aware, _invalid, _require_team_member, _require_text
 from inspection.services_reports import MAX_EVIDENCE_BYTES
 
-FINDING_FLOW = {
+FINDING_FLOW: dict[tuple[str, str], Any] = {
     (Finding.State.DRAFT, Finding.State.CONFIRMED): LEAD,
     (Finding.State.DRAFT, Finding.State.DISMISSED): LEAD,
     (Finding.State.CONFIRMED, Finding.State.DISMISSED): LEAD,
@@ -128,7 +129,7 @@ def _finding_reference() -> str:
 
 # Long on purpose: validate every input before the first write, then write once (the house rule for services).
 @transaction.atomic
-def finding_create(*, by: Any, source: str, category: FindingCategory, title: str, unit: Unit | None,
+def finding_create(*, by: User, source: str, category: FindingCategory, title: str, unit: Unit | None,
                    occurred_from: datetime, occurred_to: datetime | None = None, severity: str | None = None,
                    description: str = "", counter: Counter | None = None, surprise_check: SurpriseCheck | None = None,
                    complaint: Complaint | None = None, rating: SatisfactionRating | None = None,
@@ -182,7 +183,7 @@ def finding_create(*, by: Any, source: str, category: FindingCategory, title: st
         unit = unit or rating.counter.unit
     if complaint is not None:
         counter = counter or complaint.counter
-        unit = unit or complaint.unit or (complaint.counter.unit if complaint.counter_id else None)
+        unit = unit or complaint.unit or (complaint.counter.unit if complaint.counter is not None else None)
     if unit is None:
         raise _invalid("Cần chỉ rõ đơn vị.", "unit_id is required.", "unit_id")
     if not unit_in_scope(by, unit.pk):  # nothing is written for a unit the author may not see
@@ -211,7 +212,7 @@ def finding_create(*, by: Any, source: str, category: FindingCategory, title: st
 
 
 @transaction.atomic
-def finding_update(*, by: Any, finding: Finding, data: dict[str, Any]) -> Finding:
+def finding_update(*, by: User, finding: Finding, data: dict[str, Any]) -> Finding:
     """Edit a draft. Confirmed findings are frozen (accountability is computed from them)."""
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if by.role not in INSPECTION_TEAM and finding.created_by_id != by.pk:
@@ -261,7 +262,7 @@ def finding_update(*, by: Any, finding: Finding, data: dict[str, Any]) -> Findin
 
 
 @transaction.atomic
-def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str) -> Finding:
+def finding_transition(*, by: User, finding: Finding, to_state: str, reason: str) -> Finding:
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     roles = FINDING_FLOW.get((finding.state, to_state))
     if roles is None:
@@ -277,7 +278,7 @@ def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str)
     report = (CheckReport.objects.select_for_update().filter(surprise_check_id=finding.surprise_check_id).first()
               if finding.surprise_check_id else None)
     signed = report is not None and report.is_signed
-    before = set(uncovered_critical(report)) if signed else set()
+    before = set(uncovered_critical(report)) if report is not None and signed else set()
     now = timezone.now()
     from_state = finding.state
     finding.state = to_state
@@ -285,7 +286,7 @@ def finding_transition(*, by: Any, finding: Finding, to_state: str, reason: str)
         finding.confirmed_at = now
         finding.confirmed_by = by
     finding.save()
-    if signed:
+    if report is not None and signed:
         newly_uncovered = set(uncovered_critical(report)) - before
         if newly_uncovered and not is_a_reason(reason, 20):
             raise _invalid("Bác bỏ vi phạm mà biên bản đã ký dựa vào (tiêu chí trọng yếu "
@@ -325,7 +326,7 @@ MAX_EXPLANATIONS = 20  # a hundred identical self-reviews were accepted (insider
 
 
 @transaction.atomic
-def finding_explain(*, by: Any, finding: Finding, kind: str, text: str) -> FindingExplanation:
+def finding_explain(*, by: User, finding: Finding, kind: str, text: str) -> FindingExplanation:
     """The unit head answers a finding on his unit: an explanation (giải trình) or the unit's
     self-review (tự kiểm điểm). Only the head of a unit in whose scope the finding lies (the caller
     reached it through findings_visible_to), only once it is confirmed; kept with the finding and audited."""
@@ -357,7 +358,7 @@ def finding_explain(*, by: Any, finding: Finding, kind: str, text: str) -> Findi
     return explanation
 
 
-def finding_evidence_add(*, by: Any, finding: Finding, fileobj: BinaryIO | None = None, filename: str = "",
+def finding_evidence_add(*, by: User, finding: Finding, fileobj: BinaryIO | None = None, filename: str = "",
                          content_type: str = "", report_evidence_id: int | None = None, media_ref: str = "",
                          description: str = "") -> FindingEvidence:
     require_role(by, *TEAM, Role.REVIEWER)
@@ -390,7 +391,7 @@ def finding_evidence_add(*, by: Any, finding: Finding, fileobj: BinaryIO | None 
     return evidence
 
 
-def finding_evidence_open(*, by: Any, finding: Finding, evidence_id: int) -> tuple[FindingEvidence, BinaryIO]:
+def finding_evidence_open(*, by: Actor, finding: Finding, evidence_id: int) -> tuple[FindingEvidence, BinaryIO]:
     """Open an evidence file of a finding the caller may read, and log who fetched it. Evidence
     files are often stills or cuts of footage: unit heads, who see findings but no footage, do not
     download them."""

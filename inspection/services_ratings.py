@@ -10,9 +10,10 @@ from typing import Any, BinaryIO
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from backend.accounts.models import ApiToken, Role
+from backend.accounts.models import ApiToken, Role, User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
+from backend.core.actors import SYSTEM, Actor, actor_user
 from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.params import parse_datetime
 from backend.core.store import get_store
@@ -69,11 +70,11 @@ def _rating_item(item: Any, now: datetime,
     if isinstance(score, bool) or not isinstance(score, int) and not (
             isinstance(score, str) and _ASCII_WHOLE.fullmatch(score.strip())):
         errors.append({"field": "score", "vi": "Điểm phải là số nguyên 1–5.", "en": "score must be an integer 1-5."})
-    elif not 1 <= int(score) <= 5:
+    elif not 1 <= int(str(score).strip()) <= 5:
         errors.append({"field": "score", "vi": "Điểm phải từ 1 đến 5.", "en": "score must be between 1 and 5."})
     if errors:
         return None, errors
-    return {"device_rating_id": rid, "rated_at": when, "score": int(score),
+    return {"device_rating_id": rid, "rated_at": when, "score": int(str(score).strip()),
             "comment": str(item.get("comment", "") or "")[:2000]}, []
 
 
@@ -81,7 +82,7 @@ MAX_BATCH = 500
 
 
 @transaction.atomic
-def rating_device_register(*, by: Any, counter: Counter, serial: str, token: ApiToken | None = None) -> RatingDevice:
+def rating_device_register(*, by: Actor, counter: Counter, serial: str, token: ApiToken | None = None) -> RatingDevice:
     """Record a counter's rating device by its serial (and the token it posts with): its posts and its
     CSV exports then share one identity, device:<serial>. Only registered devices are imported from CSV."""
     if getattr(by, "pk", None) is not None:
@@ -294,7 +295,7 @@ def _csv_broken(exc: Exception, line: int) -> DomainError:
                        fields={"file": [f"line {line}: {exc}"]})
 
 
-def ratings_import_csv(*, by: Any, text_stream: Any, csv_import: CsvImport,
+def ratings_import_csv(*, by: Actor, text_stream: Any, csv_import: CsvImport,
                        progress: Any = None) -> CsvImport:
     """Backfill ratings from CSV, all or nothing: valid rows are imported (idempotent on device + rating
     id) and invalid rows reported with row number, column and reason, in one transaction; a file that
@@ -322,7 +323,7 @@ def _import_failed(csv_import: CsvImport, failure: str) -> None:
 
 
 # Long on purpose: one streaming pass over the CSV rows with its running counters and batch writes (bounded memory).
-def _ratings_import_rows(*, by: Any, text_stream: Any, csv_import: CsvImport, progress: Any = None) -> CsvImport:
+def _ratings_import_rows(*, by: Actor, text_stream: Any, csv_import: CsvImport, progress: Any = None) -> CsvImport:
     header, reader = _csv_reader(text_stream)
     counter_rows = list(Counter.objects.select_related("unit"))
     counters = {c.code: c.pk for c in counter_rows}
@@ -441,7 +442,7 @@ def _ratings_import_rows(*, by: Any, text_stream: Any, csv_import: CsvImport, pr
     return csv_import
 
 
-def ratings_import_upload(*, by: Any, fileobj: BinaryIO, filename: str, sha256: str) -> CsvImport:
+def ratings_import_upload(*, by: Actor, fileobj: BinaryIO, filename: str, sha256: str) -> CsvImport:
     """Import a small uploaded CSV now. The header is checked before any record is written."""
     import io
 
@@ -452,7 +453,7 @@ def ratings_import_upload(*, by: Any, fileobj: BinaryIO, filename: str, sha256: 
     return ratings_import_csv(by=by, text_stream=text, csv_import=record)
 
 
-def csv_import_queue(*, by: Any, filename: str, sha256: str, key: str, task: Any) -> CsvImport:
+def csv_import_queue(*, by: Actor, filename: str, sha256: str, key: str, task: Any) -> CsvImport:
     """Record a queued import of a CSV already in the store; the task runs after commit."""
     from backend.core.jobs import enqueue_on_commit
 
@@ -479,7 +480,7 @@ def csv_import_run(*, csv_import_id: int) -> CsvImport | None:
             CsvImport.objects.filter(pk=record.pk).update(total_rows=max(total, 0))
         with get_store().open(record.key) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
-            return ratings_import_csv(by=record.uploaded_by or "system", text_stream=text, csv_import=record)
+            return ratings_import_csv(by=record.uploaded_by or SYSTEM, text_stream=text, csv_import=record)
     except DomainError as exc:
         CsvImport.objects.filter(pk=record.pk).update(state=CsvImport.State.FAILED,
                                                       failure=f"{exc.message} / {exc.message_en}",
@@ -488,8 +489,8 @@ def csv_import_run(*, csv_import_id: int) -> CsvImport | None:
 
 
 @transaction.atomic
-def csv_import_start(*, by: Any, filename: str, sha256: str, key: str = "") -> CsvImport:
-    return CsvImport.objects.create(uploaded_by=by if getattr(by, "pk", None) else None, filename=filename[:255],
+def csv_import_start(*, by: Actor, filename: str, sha256: str, key: str = "") -> CsvImport:
+    return CsvImport.objects.create(uploaded_by=actor_user(by), filename=filename[:255],
                                     sha256=sha256, key=key, started_at=timezone.now(),
                                     state=CsvImport.State.RUNNING if not key else CsvImport.State.QUEUED)
 
@@ -498,7 +499,7 @@ def csv_import_start(*, by: Any, filename: str, sha256: str, key: str = "") -> C
 
 
 @transaction.atomic
-def ratings_review(*, by: Any, ids: list[int], decision: str, note: str = "") -> int:
+def ratings_review(*, by: User, ids: list[int], decision: str, note: str = "") -> int:
     """The inspection team decides on held ratings (a burst from one device): `accepted` counts them
     again (e.g. a queue of citizens who really rated one after another), `rejected` keeps them out for
     good. A rejection needs a note. Returns how many were decided."""

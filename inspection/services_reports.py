@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden
@@ -268,7 +269,7 @@ def report_content(report: CheckReport) -> dict[str, Any]:
     check = report.surprise_check
     results = sorted(((r.criterion.code, r.outcome, str(r.points), r.note)
                       for r in report.results.select_related("criterion")), key=lambda x: x[0])
-    evidence = sorted((e.sha256, e.filename, e.result.criterion.code if e.result_id else "")
+    evidence = sorted((e.sha256, e.filename, e.result.criterion.code if e.result is not None else "")
                       for e in report.evidence.select_related("result__criterion"))
     cs = report.criteria_set
     return {
@@ -277,7 +278,7 @@ def report_content(report: CheckReport) -> dict[str, Any]:
         "criteria_set": {"code": cs.code, "year": cs.year, "version": cs.version},
         "results": [list(r) for r in results], "summary": report.summary, "score": str(report.score),
         "max_score": str(report.max_score), "percent": str(report.percent), "evidence": [list(e) for e in evidence],
-        "signed_by": report.signed_by.get_username() if report.signed_by_id else None,
+        "signed_by": report.signed_by.get_username() if report.signed_by is not None else None,
         "signed_at": report.signed_at.isoformat() if report.signed_at else None,
         **({"unit_representative": _representative_content(report)} if report.rep_signed_at else {}),
     }
@@ -288,9 +289,9 @@ def _representative_content(report: CheckReport) -> dict[str, Any]:
     the officer record and appointment) or only declared (typed beside a drawn signature)."""
     return {"name": report.rep_name, "post": report.rep_post, "opinion": report.rep_opinion,
             "method": report.rep_method, "identity": report.rep_identity,
-            "officer": report.rep_officer.service_number if report.rep_officer_id else None,
+            "officer": report.rep_officer.service_number if report.rep_officer is not None else None,
             "two_factor": report.rep_two_factor or None,
-            "username": report.rep_user.get_username() if report.rep_user_id else None,
+            "username": report.rep_user.get_username() if report.rep_user is not None else None,
             "signature_sha256": report.rep_signature_sha256 or None,
             "signed_at": report.rep_signed_at.isoformat() if report.rep_signed_at else None,
             "lead_content_hash": report.lead_content_hash}
@@ -346,7 +347,7 @@ def _version_conflict(report: CheckReport, version: int) -> Conflict:
 
 
 @transaction.atomic
-def report_update(*, by: Any, check: SurpriseCheck, version: int | None, results: list[dict[str, Any]] | None = None,
+def report_update(*, by: User, check: SurpriseCheck, version: int | None, results: list[dict[str, Any]] | None = None,
                   summary: str | None = None) -> CheckReport:
     """Write results/summary. `version` (the report version the edits were made on) is required: without it a
     stale copy would silently overwrite what others wrote meanwhile (the last write would win)."""
@@ -385,7 +386,7 @@ def report_update(*, by: Any, check: SurpriseCheck, version: int | None, results
 
 
 @transaction.atomic
-def report_amend(*, by: Any, check: SurpriseCheck, reason: str, results: list[dict[str, Any]] | None = None,
+def report_amend(*, by: User, check: SurpriseCheck, reason: str, results: list[dict[str, Any]] | None = None,
                  summary: str | None = None) -> ReportAmendment:
     check = _check_locked(check.pk)
     require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
@@ -512,7 +513,7 @@ def _photo_decoded(fileobj: BinaryIO) -> str:
 
 
 # Long on purpose: the steps the docstring lists (verify, store, record, amend after signing), in order.
-def report_evidence_add(*, by: Any, check: SurpriseCheck, fileobj: BinaryIO, filename: str, content_type: str,
+def report_evidence_add(*, by: User, check: SurpriseCheck, fileobj: BinaryIO, filename: str, content_type: str,
                         criterion_code: str = "", reason: str = "", sha256: str = "",
                         captured_at: datetime | None = None, latitude: Any = None, longitude: Any = None,
                         accuracy: Any = None) -> ReportEvidence:

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
+from backend.core.actors import Actor, actor_user
 from backend.org.models import Unit
 from inspection import defaults, risk
 from inspection.models import RiskSnapshot, RiskWeights
@@ -25,7 +27,7 @@ def risk_config() -> tuple[dict[str, float], dict[str, float]]:
 
 
 @transaction.atomic
-def risk_weights_set(*, by: Any, weights: dict[str, Any], params: dict[str, Any], note: str = "") -> RiskWeights:
+def risk_weights_set(*, by: User, weights: dict[str, Any], params: dict[str, Any], note: str = "") -> RiskWeights:
     require_role(by, *LEAD)
     # the weights steer which units are drawn: a change needs a reason, and each draw publishes the
     # version and a hash of the weights its scores were computed with (rev13adv F4)
@@ -65,7 +67,7 @@ def risk_candidate_units(*, on: date) -> list[Unit]:
 
 
 @transaction.atomic
-def risk_compute(*, by: Any, as_of: datetime | None = None, units: list[Unit] | None = None) -> list[RiskSnapshot]:
+def risk_compute(*, by: Actor, as_of: datetime | None = None, units: list[Unit] | None = None) -> list[RiskSnapshot]:
     """Compute and store a snapshot per unit: the features, the weights used, each contribution."""
     now = timezone.now()
     as_of = as_of or now
@@ -78,7 +80,7 @@ def risk_compute(*, by: Any, as_of: datetime | None = None, units: list[Unit] | 
         snaps.append(RiskSnapshot(unit=unit, computed_at=now, as_of=as_of, features=feats[unit.pk],
                                   weights={**weights, **{f"param.{k}": v for k, v in params.items()}},
                                   contributions=contributions, score=score,
-                                  computed_by=by if getattr(by, "pk", None) else None))
+                                  computed_by=actor_user(by)))
     RiskSnapshot.objects.bulk_create(snaps)
     audit_record(actor=by, verb="risk.compute", object_type="inspection.risksnapshot",
                  payload={"units": len(snaps), "as_of": as_of.isoformat(), "weights": weights, "params": params})

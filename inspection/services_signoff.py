@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, Forbidden
@@ -98,7 +99,7 @@ def _refuse_blockers(report: CheckReport) -> None:
                        code=blockers[0]["code"])
 
 
-def report_sign(*, by: Any, check: SurpriseCheck, signature: str = "") -> CheckReport:
+def report_sign(*, by: User, check: SurpriseCheck, signature: str = "") -> CheckReport:
     """The team lead signs: the content is frozen (signed_content) with the lead's name, post and time, and
     optionally his signature drawn on the screen (its hash joins the content). What is printed as signed
     is this content and nothing else; later additions are printed apart, as additions after signing."""
@@ -161,7 +162,7 @@ def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, 
 
 
 # Long on purpose: the two ways to confirm (own account or on the lead's device) checked before one write.
-def report_representative_sign(*, by: Any, check: SurpriseCheck, opinion: str = "", name: str = "",
+def report_representative_sign(*, by: User, check: SurpriseCheck, opinion: str = "", name: str = "",
                                post: str = "", signature: str = "", rep_user: Any = None,
                                two_factor: str = "") -> CheckReport:
     """The inspected unit's representative signs the minutes after the team lead, on the lead's device.
@@ -245,7 +246,7 @@ def _require_representative_step(report: CheckReport) -> None:
 # --- hand-over: the lead's device given to the representative for the signature step only ---------
 
 
-def report_handover_start(*, by: Any, check: SurpriseCheck) -> CheckReport:
+def report_handover_start(*, by: User, check: SurpriseCheck) -> CheckReport:
     """The lead hands the device to the unit's representative for this check's signature step. Refused
     unless the representative may sign now. The session is limited by the API (accounts.selectors.
     session_handover); this records that the device left the lead's hands."""
@@ -261,7 +262,7 @@ def report_handover_start(*, by: Any, check: SurpriseCheck) -> CheckReport:
     return report
 
 
-def report_handover_end(*, by: Any, check_uid: str) -> None:
+def report_handover_end(*, by: User, check_uid: str) -> None:
     """The lead took the device back (the API checked their password again)."""
     report = CheckReport.objects.filter(surprise_check__uid=check_uid).first()
     audit_record(actor=by, verb="report.handover_end", obj=report,

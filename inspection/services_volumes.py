@@ -10,6 +10,7 @@ from django.utils import timezone
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
+from backend.core.actors import Actor, actor_user
 from backend.core.errors import DomainError, Forbidden
 from backend.org.models import Counter
 from inspection.models import CounterVolume
@@ -49,7 +50,7 @@ def _volume_row(item: Any, counters: dict[str, Counter], today: Any) -> tuple[di
 
 
 @transaction.atomic
-def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Source.API,
+def volumes_record(*, by: Actor, items: list[Any], source: str = CounterVolume.Source.API,
                    reason: str = "") -> dict[str, int]:
     """Record transactions served per counter per day (one row per counter and day). A later entry that
     changes a recorded figure is a correction of the risk denominator: only the inspection team makes
@@ -61,7 +62,8 @@ def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Sou
     codes = {str(i.get("counter", i.get("counter_code", "")) or "").strip() for i in items if isinstance(i, dict)}
     counters = {c.code: c for c in Counter.objects.filter(code__in=codes)}
     today = timezone.localdate()
-    clean, errors = [], []
+    clean: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
     for number, item in enumerate(items, start=1):
         row, problems = _volume_row(item, counters, today)
         errors.extend({"item": number, "message": p} for p in problems)
@@ -78,16 +80,16 @@ def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Sou
     new_rows, changed = [], []
     corrections: list[dict[str, Any]] = []
     for r in {(r["counter"].pk, r["day"]): r for r in clean}.values():
-        row = existing.get((r["counter"].pk, r["day"]))
-        if row is None:
+        current = existing.get((r["counter"].pk, r["day"]))
+        if current is None:
             new_rows.append(CounterVolume(counter=r["counter"], day=r["day"], transactions=r["transactions"],
-                                          source=source, recorded_by=by if getattr(by, "pk", None) else None))
-        elif row.transactions != r["transactions"]:
-            corrections.append({"counter": row.counter_id, "day": row.day.isoformat(), "before": row.transactions,
+                                          source=source, recorded_by=actor_user(by)))
+        elif current.transactions != r["transactions"]:
+            corrections.append({"counter": current.counter_id, "day": current.day.isoformat(), "before": current.transactions,
                                 "after": r["transactions"]})
-            row.transactions, row.source = r["transactions"], source
-            row.recorded_by = by if getattr(by, "pk", None) else None
-            changed.append(row)
+            current.transactions, current.source = r["transactions"], source
+            current.recorded_by = actor_user(by)
+            changed.append(current)
     if changed:
         from inspection.services_common import is_a_reason
 
@@ -110,7 +112,7 @@ def volumes_record(*, by: Any, items: list[Any], source: str = CounterVolume.Sou
     return {"created": created, "updated": updated, "unchanged": len(keys) - created - updated}
 
 
-def volumes_import_csv(*, by: Any, text: str, reason: str = "") -> dict[str, int]:
+def volumes_import_csv(*, by: Actor, text: str, reason: str = "") -> dict[str, int]:
     """CSV with columns counter (or counter_code), day, transactions; ',' or ';' separated."""
     import io
 

@@ -15,13 +15,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import ApiToken
 from backend.accounts.selectors import require_token_kind
 from backend.core import jobs
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, error_body
 from backend.core.params import DateTimeField, IdField, Query
 from backend.core.signed_urls import SignedUrlError, verify_object_token
@@ -73,7 +73,7 @@ class MinioHookApi(APIView):
                        "records": serializers.IntegerField(), "created": serializers.IntegerField(),
                        "known": serializers.IntegerField(), "ignored": serializers.IntegerField(),
                        "clips": serializers.ListField(child=serializers.IntegerField())}))
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_token_kind(request.auth, ApiToken.Kind.MINIO_WEBHOOK)
         try:
             refs, ignored = discovery.parse_minio_event(request.data)
@@ -106,7 +106,7 @@ class UploadCreateApi(APIView):
         expires_at = serializers.DateTimeField()
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -123,7 +123,7 @@ class IngestStatusApi(APIView):
         "unassigned": serializers.IntegerField(), "analysis_version": serializers.CharField(),
         "reconcile": serializers.ListField(), "store": serializers.DictField(),
         "job_queue": serializers.DictField()}))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         from media_ingest.vision import ANALYSIS_VERSION
 
         st = selectors.ingest_status(user=request.user)
@@ -150,7 +150,7 @@ class IngestClipListApi(APIView):
             "count": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),
             "previous": serializers.CharField(allow_null=True),
             "results": IngestClipOutputSerializer(many=True)}))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         qs = selectors.ingest_clips(user=request.user, problem=q.choice("problem", selectors.PROBLEM_FILTERS),
                                     camera_id=q.id("camera_id"))
@@ -159,7 +159,7 @@ class IngestClipListApi(APIView):
 
 class ClipRetryApi(APIView):
     @extend_schema(request=None, responses={202: IngestClipOutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_admin(user=request.user, id=pk)
         clip = services_admin.clip_retry(clip=clip, by=request.user)
         return Response(IngestClipOutputSerializer(clip).data, status=status.HTTP_202_ACCEPTED)
@@ -171,7 +171,7 @@ class ClipAssignApi(APIView):
         started_at = DateTimeField(required=False, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses={202: IngestClipOutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         clip = selectors.clip_get_admin(user=request.user, id=pk)
@@ -184,7 +184,7 @@ class ClipAssignApi(APIView):
 class ReconcileNowApi(APIView):
     @extend_schema(request=None, responses={202: inline_serializer("ReconcileQueued", {
         "queued": serializers.BooleanField()})})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         from media_ingest.tasks import reconcile
 
         selectors.ingest_status(user=request.user)  # admin only
@@ -375,13 +375,13 @@ class CameraAnalysisApi(APIView):
         "camera_id": serializers.IntegerField(), "camera": serializers.CharField(),
         "overrides": serializers.DictField(), "effective": serializers.DictField(),
         "defaults": serializers.DictField()}))
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         camera = selectors.camera_get_admin(user=request.user, id=pk)
         return Response(self._body(camera))
 
     @extend_schema(request=InputSerializer, responses=inline_serializer("CameraAnalysisSaved", {
         "camera_id": serializers.IntegerField(), "overrides": serializers.DictField()}))
-    def put(self, request: Request, pk: int) -> Response:
+    def put(self, request: AuthedRequest, pk: int) -> Response:
         camera = selectors.camera_get_admin(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -410,7 +410,7 @@ class RetentionReportApi(APIView):
         "deletable_bytes": serializers.IntegerField(),
         "held": serializers.ListField(child=serializers.DictField()),
         "expiring_this_week": serializers.IntegerField(), "manual_holds": serializers.IntegerField()}))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         from django.conf import settings
         from django.utils import timezone
 
@@ -432,7 +432,7 @@ class RetentionReportApi(APIView):
 class RetentionRunApi(APIView):
     @extend_schema(request=None, responses={202: inline_serializer("RetentionQueued", {
         "queued": serializers.BooleanField()})})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         from media_ingest.tasks import retention
 
         selectors.ingest_status(user=request.user)  # admin only
@@ -446,12 +446,12 @@ class ClipHoldApi(APIView):
         reason = serializers.CharField(max_length=1000)
 
     @extend_schema(responses=RetentionHoldOutputSerializer(many=True))
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_admin(user=request.user, id=pk)
         return Response(RetentionHoldOutputSerializer(clip.holds.select_related("by").order_by("id"), many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: RetentionHoldOutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_admin(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -464,7 +464,7 @@ class ClipHoldReleaseApi(APIView):
         reason = serializers.CharField(max_length=1000)
 
     @extend_schema(request=InputSerializer, responses=RetentionHoldOutputSerializer)
-    def post(self, request: Request, pk: int, hold_id: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int, hold_id: int) -> Response:
         clip = selectors.clip_get_admin(user=request.user, id=pk)
         hold = clip.holds.filter(pk=hold_id).first()
         if hold is None:
@@ -481,7 +481,7 @@ class CameraRetentionApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=inline_serializer("CameraRetention", {
         "camera_id": serializers.IntegerField(), "days": serializers.IntegerField()}))
-    def put(self, request: Request, pk: int) -> Response:
+    def put(self, request: AuthedRequest, pk: int) -> Response:
         camera = selectors.camera_get_admin(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -21,6 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from backend.core import jobs
+from backend.core.actors import SystemActor
 from backend.core.store import get_footage_store, get_store
 from backend.org.models import Camera
 from media_ingest import services_admin, services_discovery, services_uploads
@@ -28,7 +29,7 @@ from media_ingest.discovery import LOCAL_TZ, build_key
 from media_ingest.models import Clip
 
 log = logging.getLogger(__name__)
-BY = "seed_demo"
+BY = SystemActor("seed_demo")
 
 # Short clips need short rules: on the demo cameras a citizen waiting 5 s with nobody at the desk
 # is `unattended`, an empty seat for 8 s is `officer_absent` (real counters use the defaults).

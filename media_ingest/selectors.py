@@ -141,7 +141,7 @@ def clip_hold_reasons(clip: Clip) -> list[str]:
         reasons.append("evidence")
     if ClipHold.objects.filter(clip=clip, released_at__isnull=True).exists():
         reasons.append("manual")
-    if clip.camera_id is not None and clip.started_at is not None:
+    if clip.camera is not None and clip.started_at is not None:
         counter = clip.camera.counter
         end = clip.started_at + timedelta(seconds=clip.duration_s or 0.0)
         at_the_time = (Q(unit_id=counter.unit_id) & (Q(counter__isnull=True) | Q(counter_id=counter.pk))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError
 from backend.core.jobs import enqueue_on_commit
 from backend.org.models import Camera
@@ -20,7 +21,7 @@ from media_ingest.services_messages import _broadcast
 
 
 @transaction.atomic
-def camera_analysis_set(*, camera: Camera, overrides: dict[str, Any], by: Any) -> CameraAnalysis:
+def camera_analysis_set(*, camera: Camera, overrides: dict[str, Any], by: Actor) -> CameraAnalysis:
     """Replace a camera's analysis overrides (validated against AnalysisConfig's bounds).
 
     Clips already indexed keep their events; use retry/reindex to apply the new settings to them.
@@ -45,7 +46,7 @@ def camera_analysis_set(*, camera: Camera, overrides: dict[str, Any], by: Any) -
 
 
 
-def _requeue(clip: Clip, *, by: Any, verb: str, payload: dict[str, Any]) -> Clip:
+def _requeue(clip: Clip, *, by: Actor, verb: str, payload: dict[str, Any]) -> Clip:
     clip.state = Clip.State.DISCOVERED
     clip.progress = 0.0
     clip.error = clip.error_en = ""
@@ -60,7 +61,7 @@ def _requeue(clip: Clip, *, by: Any, verb: str, payload: dict[str, Any]) -> Clip
 
 
 @transaction.atomic
-def clip_retry(*, clip: Clip, by: Any) -> Clip:
+def clip_retry(*, clip: Clip, by: Actor) -> Clip:
     """Index a failed or partial clip again (e.g. after the store came back or the file was fixed)."""
     clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip.pk)
     if clip.state in (Clip.State.DISCOVERED, Clip.State.INDEXING):
@@ -74,7 +75,7 @@ def clip_retry(*, clip: Clip, by: Any) -> Clip:
 
 
 @transaction.atomic
-def clip_assign_camera(*, clip: Clip, camera: Camera, started_at: datetime | None, by: Any) -> Clip:
+def clip_assign_camera(*, clip: Clip, camera: Camera, started_at: datetime | None, by: Actor) -> Clip:
     """Map a clip (usually unassigned) to a camera and a start time, then index it again."""
     clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip.pk)
     if started_at is not None and timezone.is_naive(started_at):
@@ -109,7 +110,7 @@ def clip_assign_camera(*, clip: Clip, camera: Camera, started_at: datetime | Non
                              "started_at": clip.started_at.isoformat() if clip.started_at else None})
 
 
-def clips_reindex_outdated(*, current_version: str, by: Any = SYSTEM, limit: int | None = None) -> list[int]:
+def clips_reindex_outdated(*, current_version: str, by: Actor = SYSTEM, limit: int | None = None) -> list[int]:
     """Queue clips analysed by an older analysis version (indexed/partial) again; returns ids."""
     qs = (Clip.objects.filter(state__in=[Clip.State.INDEXED, Clip.State.PARTIAL])
           .exclude(analysis_version=current_version).order_by("pk").values_list("pk", flat=True))

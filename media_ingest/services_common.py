@@ -1,9 +1,10 @@
 """What the ingest services share: the system actor's name and loading a clip."""
 from __future__ import annotations
 
+from backend.core import actors
 from media_ingest.models import Clip
 
-SYSTEM = "system"
+SYSTEM = actors.SYSTEM  # kept as a name here: callers import it from this module
 
 
 def _load(clip_id: int) -> Clip:

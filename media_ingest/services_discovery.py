@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import DomainError
 from backend.core.jobs import enqueue_on_commit
 from backend.core.store import ObjectInfo, guess_content_type, validate_key
@@ -40,7 +40,7 @@ def _camera_for(key: str) -> tuple[Camera | None, datetime | None, str]:
 
 
 @transaction.atomic
-def clip_discover(*, ref: ObjectRef, source: str, by: Any = SYSTEM) -> Discovered:
+def clip_discover(*, ref: ObjectRef, source: str, by: Actor = SYSTEM) -> Discovered:
     """Record one object version as a clip (once) and queue its indexing.
 
     Idempotent on (bucket, key, version): the same notification twice, or a notification and
@@ -55,7 +55,7 @@ def clip_discover(*, ref: ObjectRef, source: str, by: Any = SYSTEM) -> Discovere
     if source not in Clip.Source.values:
         raise ValueError(f"unknown source {source!r}")
     refused = refused_key_reason(ref.key)
-    if refused and len(ref.key) > Clip._meta.get_field("key").max_length:
+    if refused and len(ref.key) > (Clip._meta.get_field("key").max_length or 0):
         # too long even to record as a clip: audited, nothing queued
         audit_record(actor=by, verb="clip.key_refused", object_type="media_ingest.clip",
                      payload={"bucket": ref.bucket, "key": ref.key[:300] + "…", "length": len(ref.key),
@@ -106,7 +106,7 @@ def refused_key_reason(key: str) -> tuple[str, str] | None:
     return None
 
 
-def clips_discover(*, refs: Iterable[ObjectRef], source: str, by: Any = SYSTEM) -> list[Discovered]:
+def clips_discover(*, refs: Iterable[ObjectRef], source: str, by: Actor = SYSTEM) -> list[Discovered]:
     return [clip_discover(ref=ref, source=source, by=by) for ref in refs]
 
 

@@ -9,7 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError
 from backend.core.store import StoreError, get_footage_store, get_store, object_version
 from backend.org.models import Camera
@@ -29,7 +31,7 @@ class RetentionResult:
     versions_kept: dict[int, list[str]] = field(default_factory=dict)  # other versions of a deleted clip's key
 
 
-def retention_run(*, dry_run: bool = False, by: Any = SYSTEM, now: datetime | None = None) -> RetentionResult:
+def retention_run(*, dry_run: bool = False, by: Actor = SYSTEM, now: datetime | None = None) -> RetentionResult:
     """Delete the footage and derivatives of clips past their camera's retention period, except
     those on legal hold (selectors.clip_hold_reasons). Each clip: its row locked and its holds
     checked again, its objects deleted, then it is marked `expired` (the row stays, so the custody log
@@ -108,7 +110,7 @@ def _footage_purge(clip: Clip, *, cutoff: datetime) -> tuple[list[str], list[str
     return _purge_versions(get_footage_store(), clip.key, remove=remove)
 
 
-def _clip_expire(*, clip_id: int, by: Any, now: datetime, result: RetentionResult) -> int | None:
+def _clip_expire(*, clip_id: int, by: Actor, now: datetime, result: RetentionResult) -> int | None:
     from media_ingest import selectors
     from media_ingest.review.models import AccessLog
     from media_ingest.review.services import access_log_add
@@ -154,7 +156,7 @@ HOLD_REASON_MIN = 5
 
 
 @transaction.atomic
-def clip_hold_add(*, clip: Clip, reason: str, by: Any) -> Any:
+def clip_hold_add(*, clip: Clip, reason: str, by: User) -> Any:
     """A manual legal hold with its reason: retention never deletes the clip while it stands."""
     from media_ingest.models import ClipHold
 
@@ -173,7 +175,7 @@ def clip_hold_add(*, clip: Clip, reason: str, by: Any) -> Any:
 
 
 @transaction.atomic
-def clip_hold_release(*, hold: Any, reason: str, by: Any) -> Any:
+def clip_hold_release(*, hold: Any, reason: str, by: Actor) -> Any:
     reason = (reason or "").strip()
     if len(reason) < HOLD_REASON_MIN or len(reason) > 1000:
         raise DomainError(f"Cần nêu lý do bỏ giữ lại (từ {HOLD_REASON_MIN} đến 1000 ký tự).",
@@ -188,7 +190,7 @@ def clip_hold_release(*, hold: Any, reason: str, by: Any) -> Any:
 
 
 @transaction.atomic
-def camera_retention_set(*, camera: Camera, days: int | None, by: Any) -> int:
+def camera_retention_set(*, camera: Camera, days: int | None, by: Actor) -> int:
     """Set (or, with None, reset to the default) how many days the camera's footage is kept."""
     from media_ingest import selectors
     from media_ingest.models import CameraRetention

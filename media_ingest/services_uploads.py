@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError
 from backend.core.store import ObjectMissing, StoreError, get_footage_store
 from backend.org.models import Camera
@@ -36,7 +37,7 @@ class UploadTicket:
 
 
 def upload_ticket_create(*, camera: Camera, started_at: datetime, filename: str, content_type: str,
-                         by: Any) -> UploadTicket:
+                         by: Actor) -> UploadTicket:
     """A presigned PUT for one clip under the camera's conventional key."""
     content_type = (content_type or "").strip().lower()
     errors: dict[str, list[str]] = {}

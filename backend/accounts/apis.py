@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from backend.accounts import selectors, services
 from backend.accounts.models import ApiToken, Role, User
 from backend.accounts.network import LoginRateThrottle, client_ip
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.params import IdField
 from backend.org.apis import paginate
@@ -188,7 +189,7 @@ class TwoFactorVerifyApi(APIView):
         code = serializers.CharField(max_length=32)
 
     @extend_schema(request=InputSerializer, responses=LoginOutputSerializer)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = request.user
@@ -212,7 +213,7 @@ class TwoFactorEnrolApi(APIView):
     throttle_scope = "login"
 
     @extend_schema(request=None, responses=TwoFactorEnrolOutputSerializer)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         user = request.user
         assert isinstance(user, User)
         device = services.two_factor_enrol_start(user=user)
@@ -242,7 +243,7 @@ class TwoFactorConfirmApi(APIView):
         code = serializers.CharField(max_length=32)
 
     @extend_schema(request=InputSerializer, responses=TwoFactorConfirmOutputSerializer)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = request.user
@@ -262,7 +263,7 @@ class UserTwoFactorResetApi(APIView):
     user's sessions end)."""
 
     @extend_schema(request=None, responses={204: None})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         user = _user_for_admin(request, pk)
         services.two_factor_reset(by=request.user, user=user)
         return Response(status=204)
@@ -279,7 +280,7 @@ class MeApi(APIView):
     handover_step = True  # the hand-over screen asks who is signed in and which check it is limited to
 
     @method_decorator(ensure_csrf_cookie)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         data = dict(MeOutputSerializer(request.user, context={"session": request._request.session}).data)
         data["session"] = {"expires_at": _session_expiry(request), "server_time": timezone.now()}
         return Response(data)
@@ -294,11 +295,11 @@ class UserListApi(APIView):
         officer_id = IdField(required=False, allow_null=True)
         scope_unit_id = IdField(required=False, allow_null=True)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
         return paginate(request, self, selectors.users_list(), MeOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -331,10 +332,10 @@ class UserDetailApi(APIView):
         is_active = serializers.BooleanField(required=False)
         language = serializers.ChoiceField(choices=["vi", "en"], required=False)
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(MeOutputSerializer(_user_for_admin(request, pk)).data)
 
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         user = _user_for_admin(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -361,7 +362,7 @@ class UserPasswordApi(APIView):
     class InputSerializer(serializers.Serializer):
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         user = _user_for_admin(request, pk)
         if user.pk == request.user.pk:
             raise DomainError("Đổi mật khẩu của chính mình ở mục Đổi mật khẩu (cần mật khẩu hiện tại).",
@@ -384,7 +385,7 @@ class MePasswordApi(APIView):
         old_password = serializers.CharField(max_length=256, trim_whitespace=False)
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         if not isinstance(request.user, User) or request.user.role == Role.SERVICE:
             raise DomainError("Tài khoản này không dùng mật khẩu.", "This account has no password.",
                               code="service_account", status=403)
@@ -409,11 +410,11 @@ class TokenListApi(APIView):
         kind = serializers.ChoiceField(choices=ApiToken.Kind.choices)
         counter_id = IdField(required=False, allow_null=True)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
         return paginate(request, self, ApiToken.objects.order_by("-created_at"), TokenOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -427,7 +428,7 @@ class TokenListApi(APIView):
 
 
 class TokenRevokeApi(APIView):
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
         token = ApiToken.objects.filter(pk=pk).first()
         if token is None:

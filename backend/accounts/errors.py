@@ -7,7 +7,9 @@ from rest_framework import exceptions
 from backend.core.errors import DomainError
 
 
-class TwoFactorPending(DomainError, exceptions.APIException):
+# DomainError.detail (structured facts) shadows APIException.detail, which these never use: the error
+# handler answers a DomainError from its own fields.
+class TwoFactorPending(DomainError, exceptions.APIException):  # type: ignore[misc]
     """The session's user still owes a code or an enrolment. An APIException too, so DRF treats
     the request as anonymous while it answers."""
 
@@ -23,7 +25,7 @@ class TwoFactorPending(DomainError, exceptions.APIException):
                              "Enter your two-factor code to continue.", code="two_factor_required")
 
 
-class HandoverLocked(DomainError, exceptions.APIException):
+class HandoverLocked(DomainError, exceptions.APIException):  # type: ignore[misc]  # as above
     """The device is handed over to the inspected unit's representative: this session answers only the
     representative's signature step until the inspector takes it back with their password."""
 

@@ -14,9 +14,9 @@ from backend.org.selectors import unit_subtree_ids
 
 def user_unit_ids(user: Any) -> set[int] | None:
     """Unit ids in the user's scope; None = the whole province. Cached on the user object."""
-    cached = getattr(user, "_cw_unit_ids", "unset")
-    if cached != "unset":
-        return cached  # type: ignore[no-any-return]
+    if hasattr(user, "_cw_unit_ids"):
+        cached: set[int] | None = user._cw_unit_ids
+        return cached
     if not user.is_authenticated:
         result: set[int] | None = set()
     elif user.role == Role.SERVICE:

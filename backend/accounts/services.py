@@ -21,13 +21,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from backend.accounts.authentication import hash_key
 from backend.accounts.models import ApiToken, LoginFailures, Role, User
 from backend.audit.services import audit_record
+from backend.core.actors import Actor, SystemActor
 from backend.core.errors import DomainError
 from backend.core.events import account_changed_on_commit
 from backend.org.models import Counter, Officer, Unit
 
 
 @transaction.atomic
-def user_create(*, by: Any, username: str, password: str | None, role: str,
+def user_create(*, by: Actor, username: str, password: str | None, role: str,
                 full_name: str = "", officer: Officer | None = None,
                 scope_unit: Unit | None = None, email: str = "") -> User:
     if role not in Role.values:
@@ -82,7 +83,7 @@ def _account_state(user: User) -> dict[str, Any]:
 
 
 @transaction.atomic
-def user_update(*, by: Any, user: User, full_name: str | None = None, role: str | None = None,
+def user_update(*, by: Actor, user: User, full_name: str | None = None, role: str | None = None,
                 scope_unit: Unit | None = _UNSET, officer: Officer | None = _UNSET,
                 is_active: bool | None = None, language: str | None = None) -> User:
     """Change an account's name, role, unit scope, linked officer or active flag (admin work).
@@ -136,7 +137,7 @@ def user_update(*, by: Any, user: User, full_name: str | None = None, role: str 
 
 
 @transaction.atomic
-def user_set_password(*, by: Any, user: User, password: str, old_password: str | None = None) -> User:
+def user_set_password(*, by: Actor, user: User, password: str, old_password: str | None = None) -> User:
     """Set a password: an admin resets anyone's; a user changes their own with the old one.
     Django's session hash changes with the password, so the user's other sessions end."""
     if user.role == Role.SERVICE:
@@ -155,7 +156,7 @@ def user_set_password(*, by: Any, user: User, password: str, old_password: str |
 
 
 @transaction.atomic
-def api_token_create(*, by: Any, name: str, kind: str, user: User,
+def api_token_create(*, by: Actor, name: str, kind: str, user: User,
                      counter: Counter | None = None) -> tuple[ApiToken, str]:
     """Create a token; the raw key is returned once and never stored."""
     if kind not in ApiToken.Kind.values:
@@ -172,7 +173,7 @@ def api_token_create(*, by: Any, name: str, kind: str, user: User,
 
 
 @transaction.atomic
-def api_token_revoke(*, by: Any, token: ApiToken) -> None:
+def api_token_revoke(*, by: Actor, token: ApiToken) -> None:
     from django.utils import timezone
 
     token.revoked_at = timezone.now()
@@ -232,7 +233,7 @@ def login_failure_record(*, username: str, ip: str, step: str) -> None:
         row.save()
         if locked:
             user = User.objects.filter(username=username.strip()).first()
-            audit_record(actor=f"ip:{ip}", verb="auth.lockout", obj=user,
+            audit_record(actor=SystemActor(f"ip:{ip}"), verb="auth.lockout", obj=user,
                          object_type="" if user else "accounts.username", object_id="" if user else key,
                          payload={"username": key, "ip": ip, "step": step,
                                   "attempts": settings.LOGIN_LOCKOUT_ATTEMPTS,
@@ -391,7 +392,7 @@ def two_factor_verify(*, user: User, code: str, ip: str) -> Device:
 
 
 @transaction.atomic
-def two_factor_reset(*, by: Any, user: User) -> None:
+def two_factor_reset(*, by: Actor, user: User) -> None:
     """An administrator removes another user's authenticator and recovery codes (a lost phone).
     The user's sessions end; a role that requires two-factor sign-in enrols again at next login."""
     if user.pk == getattr(by, "pk", None):

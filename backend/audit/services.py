@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from backend.audit.models import AuditEvent, AuditHead
+from backend.core.actors import Actor, actor_label, actor_user
 
 GENESIS = "0" * 64
 
@@ -36,7 +37,7 @@ def compute_hash(event: AuditEvent) -> str:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     verb: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -55,11 +56,10 @@ def audit_record(
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             id=1, defaults={"last_hash": GENESIS, "count": 0}
         )
-        actor_user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
         event = AuditEvent(
             at=timezone.now(),
-            actor=actor_user,
-            actor_label=(actor.get_username() if actor_user else str(actor or "system"))[:150],
+            actor=actor_user(actor),
+            actor_label=actor_label(actor)[:150],
             verb=verb,
             object_type=object_type,
             object_id=str(object_id),
@@ -131,7 +131,7 @@ def audit_verify_chain(events: Iterable[AuditEvent] | None = None) -> ChainRepor
     return ChainReport(True, checked)
 
 
-def audit_access(*, actor: Any, document: str, obj: models.Model | None = None, object_type: str = "",
+def audit_access(*, actor: Actor, document: str, obj: models.Model | None = None, object_type: str = "",
                  object_id: str | int = "", payload: dict[str, Any] | None = None) -> AuditEvent:
     """Record that `actor` read a document or file (minutes, export, evidence, case file): every
     access to footage and documents is in the trail, with who and what."""

@@ -185,13 +185,13 @@ def backup_create(*, dest: Path, footage: bool = False) -> BackupResult:
     dest.mkdir(parents=True, exist_ok=True)
     os.chmod(dest, DIR_MODE)  # before anything is written into it
     db_file = _dump_database(dest)
-    head = AuditHead.objects.filter(pk=1).values("last_hash", "count").first() or {}
+    head = AuditHead.objects.filter(pk=1).first()
     app, footage_store = get_store(), get_footage_store()
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "created_at": datetime.now(UTC).isoformat(),
         "database": {**_entry(dest, db_file), "vendor": connection.vendor},
-        "audit": {"events": head.get("count", 0), "last_hash": head.get("last_hash", "")},
+        "audit": {"events": head.count if head else 0, "last_hash": head.last_hash if head else ""},
         "buckets": {"app": app.bucket, "footage": footage_store.bucket if footage else None},
         "objects": {"app": _copy_out(app, dest, "app"),
                     "footage": _copy_out(footage_store, dest, "footage") if footage else []},
@@ -251,11 +251,12 @@ def _manifest_problems(source: Path, manifest: Any) -> list[str]:
             if not isinstance(entry, dict):
                 problems.append(f"objects/{name}: an entry is not an object")
                 continue
-            key = entry.get("key")
+            raw_key = entry.get("key")
+            key = raw_key if isinstance(raw_key, str) else ""
             try:
-                validate_key(key if isinstance(key, str) else "")
+                validate_key(key)
             except DomainError:
-                problems.append(f"objects/{name}: invalid object key {key!r}")
+                problems.append(f"objects/{name}: invalid object key {raw_key!r}")
                 continue
             if key in seen:
                 problems.append(f"objects/{name}: key {key!r} twice")

@@ -172,9 +172,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     for cls, (code, vi, en) in _DRF_MESSAGES.items():
         if isinstance(exc, cls):
-            if isinstance(exc, drf.Throttled) and exc.wait:
-                vi = f"{vi} (chờ {int(exc.wait)} giây)"
-                en = f"{en} (wait {int(exc.wait)} s)"
+            wait = getattr(exc, "wait", None)  # DRF sets Throttled.wait in __init__; its stubs omit it
+            if isinstance(exc, drf.Throttled) and wait:
+                vi = f"{vi} (chờ {int(wait)} giây)"
+                en = f"{en} (wait {int(wait)} s)"
             response.data = error_body(code, vi, en)
             return response
     if isinstance(exc, drf.APIException):

@@ -9,7 +9,7 @@ bound ("hơn 1.000"), with a next page whenever there is one.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
@@ -53,8 +53,14 @@ class Pagination(PageNumberPagination):
             paginator.requested_page = 1  # Django's paginator refuses it with its own message
         return super().get_page_number(request, paginator)
 
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
+        page: list[Any] | None = super().paginate_queryset(queryset, request, view)
+        assert page is not None, "page_size is always set, so there is always a page"
+        return page
+
     def get_paginated_response(self, data: Any) -> Response:
-        paginator = self.page.paginator
+        assert self.page is not None, "paginate_queryset runs first"
+        paginator = cast(CappedPaginator, self.page.paginator)
         return Response({
             "count": paginator.count,
             "count_exact": paginator.count_exact,

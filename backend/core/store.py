@@ -12,6 +12,7 @@ Footage and what the app writes never share a namespace (DESIGN.md, "Store layou
 """
 from __future__ import annotations
 
+import builtins
 import hashlib
 import os
 import shutil
@@ -81,7 +82,7 @@ class Store(Protocol):
     def stat(self, key: str, *, version: str = "") -> ObjectInfo: ...
     def list(self, prefix: str = "", start_after: str = "") -> Iterator[ObjectInfo]: ...
     def delete(self, key: str, *, version: str = "") -> None: ...
-    def versions(self, key: str) -> list[ObjectVersion]: ...
+    def versions(self, key: str) -> builtins.list[ObjectVersion]: ...  # `list` here is the method
     def playback_url(self, key: str, *, seconds: int, filename: str | None = None,
                      version: str = "", viewer: int | None = None) -> str: ...
     def upload_url(self, key: str, *, seconds: int, content_type: str) -> str: ...
@@ -191,7 +192,7 @@ class LocalStore:
         path = self._path(key)
         path.unlink(missing_ok=True)
 
-    def versions(self, key: str) -> list[ObjectVersion]:
+    def versions(self, key: str) -> builtins.list[ObjectVersion]:  # `list` here is the method
         """The folder keeps one version of a key: the file, if it is there."""
         path = self._path(key)
         if not path.is_file():

@@ -1,6 +1,7 @@
 """Thin views over org selectors and services."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -11,6 +12,7 @@ from rest_framework.views import APIView
 
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role, user_unit_ids
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import DateField, IdField, Query
@@ -20,9 +22,10 @@ from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Offic
 ADMIN = (Role.ADMIN,)
 
 
-def paginate(request: Request, view: APIView, queryset: Any, serializer: type[serializers.Serializer]) -> Response:
+def paginate(request: Request, view: APIView, queryset: Any,
+             serializer: Callable[..., serializers.BaseSerializer]) -> Response:
     paginator = Pagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    page: list[Any] | None = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer(page, many=True, context={"request": request}).data)
 
 
@@ -100,7 +103,7 @@ class UnitListApi(APIView):
         valid_from = DateField()
         valid_to = DateField(required=False, allow_null=True)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         qs = selectors.units_list(
             unit_ids=user_unit_ids(request.user), search=q.text("search"), at=q.date("at"),
@@ -108,7 +111,7 @@ class UnitListApi(APIView):
         )
         return paginate(request, self, qs, UnitOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -123,11 +126,11 @@ class UnitDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=200)
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
         return Response(UnitOutputSerializer(unit).data)
 
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         unit = selectors.unit_get(unit_ids=None, pk=pk)
         data = self.InputSerializer(data=request.data)
@@ -163,7 +166,7 @@ class UnitTreeApi(APIView):
         at = serializers.DateField()
         units = TreeNodeSerializer(many=True)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         at = Query(request).date("at") or timezone.localdate()
         nodes = selectors.unit_tree_at(at=at, unit_ids=user_unit_ids(request.user))
         return Response(self.OutputSerializer({"at": at, "units": nodes}).data)
@@ -184,7 +187,7 @@ class UnitHistoryApi(APIView):
         def get_parent_links(self, obj: selectors.UnitHistory) -> list[dict[str, Any]]:
             return UnitHistoryApi.LinkSerializer(obj.parent_links, many=True).data  # type: ignore[return-value]
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
         return Response(self.OutputSerializer(selectors.unit_history(unit=unit)).data)
 
@@ -192,7 +195,7 @@ class UnitHistoryApi(APIView):
 class UnitPostingsApi(APIView):
     """Who served in the unit on `at`, with their post (the subject picker of a finding)."""
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
         q = Query(request)
         at = q.date("at") or timezone.localdate()
@@ -210,7 +213,7 @@ class UnitAbolishApi(APIView):
         confirm = serializers.BooleanField(required=False, default=False,
                                            help_text="Cut the clips / served postings listed by a 409")
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         unit = selectors.unit_get(unit_ids=None, pk=pk)
         data = self.InputSerializer(data=request.data)
@@ -234,7 +237,7 @@ class UnitMergeApi(APIView):
         confirm = serializers.BooleanField(required=False, default=False,
                                            help_text="Cut the clips / served postings listed by a 409")
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -247,7 +250,7 @@ class UnitMergeApi(APIView):
 
 
 class UnitHeadsApi(APIView):
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
         at = Query(request).date("at") or timezone.localdate()
         heads = selectors.unit_heads_at(unit=unit, at=at)
@@ -271,12 +274,12 @@ class OfficerListApi(APIView):
         rank = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
         date_of_birth = DateField(required=False, allow_null=True)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.officers_list(unit_ids=user_unit_ids(request.user),
                                      search=Query(request).text("search"))
         return paginate(request, self, qs, OfficerOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -291,7 +294,7 @@ class OfficerDetailApi(APIView):
         rank = serializers.CharField(max_length=60, required=False, allow_blank=True)
         date_of_birth = DateField(required=False, allow_null=True)
 
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         officer = selectors.officer_get(unit_ids=None, pk=pk)
         data = self.InputSerializer(data=request.data)
@@ -299,7 +302,7 @@ class OfficerDetailApi(APIView):
         officer = services_officers.officer_update(by=request.user, officer=officer, **data.validated_data)
         return Response(OfficerOutputSerializer(officer).data)
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         scope = user_unit_ids(request.user)
         officer = selectors.officer_get(unit_ids=scope, pk=pk)
         at = Query(request).date("at") or timezone.localdate()
@@ -336,7 +339,7 @@ class AssignmentListApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="",
                                        help_text="Required when the post reaches into a recorded finding's period")
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         qs = selectors.assignments_list(
             unit_ids=user_unit_ids(request.user), unit_id=q.id("unit"), officer_id=q.id("officer"),
@@ -344,7 +347,7 @@ class AssignmentListApi(APIView):
         )
         return paginate(request, self, qs, AssignmentOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -369,11 +372,11 @@ class AssignmentDetailApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="",
                                        help_text="Required when the change reaches into a recorded finding's period")
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         assignment = selectors.assignment_get(unit_ids=user_unit_ids(request.user), pk=pk)
         return Response(AssignmentOutputSerializer(assignment).data)
 
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         assignment = selectors.assignment_get(unit_ids=None, pk=pk)
         data = self.InputSerializer(data=request.data)
@@ -402,12 +405,12 @@ class FieldOfChargeListApi(APIView):
         name_en = serializers.CharField(max_length=200)
         description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         active = Query(request).choice("active", ["1", "0"]) == "1"
         qs = selectors.fields_of_charge_list(active_only=active)
         return Response({"count": qs.count(), "results": FieldOfChargeOutputSerializer(qs, many=True).data})
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -422,7 +425,7 @@ class FieldOfChargeDetailApi(APIView):
         description = serializers.CharField(max_length=500, required=False, allow_blank=True)
         active = serializers.BooleanField(required=False)
 
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         field = selectors.field_of_charge_get(pk=pk)
         data = self.InputSerializer(data=request.data)
@@ -438,7 +441,7 @@ class AssignmentEndApi(APIView):
                                        help_text="Required to correct history (extend an ended posting, or end "
                                                  "one under a recorded finding)")
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -458,12 +461,12 @@ class CounterListApi(APIView):
         name = serializers.CharField(max_length=200)
         opening_hours = serializers.JSONField(required=False)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.counters_list(unit_ids=user_unit_ids(request.user),
                                      unit_id=Query(request).id("unit"))
         return paginate(request, self, qs, CounterOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -478,14 +481,14 @@ class CameraListApi(APIView):
         counter_id = IdField()
         code = serializers.CharField(max_length=40)
         name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-        zones = serializers.JSONField(required=False, default=list)
+        zones = serializers.JSONField(required=False, default=list)  # type: ignore[arg-type]  # the stubs allow only mapping defaults; zones is a list
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.cameras_list(unit_ids=user_unit_ids(request.user),
                                     counter_id=Query(request).id("counter"))
         return paginate(request, self, qs, CameraOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -503,11 +506,11 @@ class CameraDetailApi(APIView):
         zones = serializers.JSONField(required=False)
         active = serializers.BooleanField(required=False)
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         camera = selectors.camera_get(unit_ids=user_unit_ids(request.user), pk=pk)
         return Response(CameraOutputSerializer(camera).data)
 
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         camera = selectors.camera_get(unit_ids=user_unit_ids(request.user), pk=pk)
         data = self.InputSerializer(data=request.data)

@@ -7,6 +7,7 @@ from typing import Any
 
 from backend.accounts.models import Role, User
 from backend.accounts.services import user_create
+from backend.core.actors import SystemActor
 from backend.org import services_devices, services_officers, services_units
 from backend.org.defaults import FIELDS_OF_CHARGE
 from backend.org.models import FieldOfCharge, Officer, Unit
@@ -46,7 +47,7 @@ MERGER_2025 = "Sắp xếp đơn vị hành chính cấp xã từ 01/07/2025"
 
 # Long on purpose: the demo organisation as data, in the order a person would build it; no rule lives here.
 def seed(ctx: DemoContext) -> None:
-    by = "seed_demo"
+    by = SystemActor("seed_demo")
     d = date
     # The fields are seeded by migration; a test database flushed between tests has lost them.
     for position, (code, name_vi, name_en, description) in enumerate(FIELDS_OF_CHARGE, start=1):

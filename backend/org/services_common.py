@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.utils import timezone
 
+from backend.core.actors import Actor
 from backend.core.errors import DomainError
 
 
@@ -44,14 +45,14 @@ def _d(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def _viewer_findings(viewer: Any) -> Any:
+def _viewer_findings(viewer: Actor | None) -> Any:
     """Findings `viewer` may know of: the inspection app's one owner (secret checks, drafts, scope)."""
     from inspection.selectors import findings_visible_to
 
     return findings_visible_to(viewer)
 
 
-def _viewer_checks(viewer: Any) -> Any:
+def _viewer_checks(viewer: Actor | None) -> Any:
     """Checks `viewer` may know exist: inspection/secrecy.py, the one owner of the secrecy rule."""
     from inspection.secrecy import checks_visible_to
 
@@ -68,7 +69,7 @@ def _recorded_findings() -> Any:
     return apps.get_model("inspection", "Finding").objects.exclude(state="dismissed").filter(public_check_link_q())
 
 
-def _split_visible(qs: Any, viewer: Any) -> tuple[list[Any], bool]:
+def _split_visible(qs: Any, viewer: Actor | None) -> tuple[list[Any], bool]:
     """(the rows of `qs` the viewer may see, whether there are others): messages list only the first."""
     visible = list(qs.filter(pk__in=_viewer_findings(viewer).values("pk")).order_by("occurred_from", "pk"))
     hidden = qs.exclude(pk__in=[f.pk for f in visible]).exists()

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import DomainError
 from backend.org.models import Camera, Counter, Unit
 from media_ingest.vision.zones import validate_zones as vision_validate_zones
@@ -25,7 +26,7 @@ def validate_zones(zones: Any) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def counter_create(*, by: Any, unit: Unit, code: str, name: str,
+def counter_create(*, by: Actor, unit: Unit, code: str, name: str,
                    opening_hours: dict[str, Any] | None = None) -> Counter:
     if Counter.objects.filter(code=code).exists():
         raise DomainError("Mã quầy đã tồn tại.", "Counter code already exists.", code="duplicate")
@@ -35,7 +36,7 @@ def counter_create(*, by: Any, unit: Unit, code: str, name: str,
 
 
 @transaction.atomic
-def camera_create(*, by: Any, counter: Counter, code: str, name: str = "",
+def camera_create(*, by: Actor, counter: Counter, code: str, name: str = "",
                   zones: Any = None) -> Camera:
     if not CAMERA_CODE.match(code):
         raise DomainError("Mã camera chỉ gồm chữ, số, '-' và '_' (2–40 ký tự).",
@@ -51,7 +52,7 @@ def camera_create(*, by: Any, counter: Counter, code: str, name: str = "",
 
 
 @transaction.atomic
-def camera_update(*, by: Any, camera: Camera, name: str | None = None, zones: Any = None,
+def camera_update(*, by: Actor, camera: Camera, name: str | None = None, zones: Any = None,
                   active: bool | None = None) -> Camera:
     changes: dict[str, Any] = {}
     if name is not None:

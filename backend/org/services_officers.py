@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError
 from backend.core.text import fold
 from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLink
@@ -31,7 +32,7 @@ from backend.org.services_common import (
 
 
 @transaction.atomic
-def officer_create(*, by: Any, service_number: str, full_name: str, rank: str = "",
+def officer_create(*, by: Actor, service_number: str, full_name: str, rank: str = "",
                    date_of_birth: date | None = None) -> Officer:
     if Officer.objects.filter(service_number=service_number).exists():
         raise DomainError("Số hiệu đã tồn tại.", "Service number already exists.", code="duplicate",
@@ -45,7 +46,7 @@ def officer_create(*, by: Any, service_number: str, full_name: str, rank: str = 
 
 
 @transaction.atomic
-def officer_update(*, by: Any, officer: Officer, full_name: str | None = None, rank: str | None = None,
+def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None, rank: str | None = None,
                    date_of_birth: date | None = None, service_number: str | None = None) -> Officer:
     officer = Officer.objects.select_for_update().get(pk=officer.pk)
     changes: dict[str, Any] = {}
@@ -92,7 +93,7 @@ def _check_field(field: FieldOfCharge | None, *, is_deputy: bool) -> None:
 
 
 @transaction.atomic
-def fields_of_charge_seed(*, by: Any) -> int:
+def fields_of_charge_seed(*, by: Actor) -> int:
     """The default fields of charge (backend/org/defaults.py) where missing; the migration seeds them too,
     this is for a database emptied since (tests that flush, a fresh demo). Existing rows are kept as edited."""
     from backend.org.defaults import FIELDS_OF_CHARGE
@@ -109,7 +110,7 @@ def fields_of_charge_seed(*, by: Any) -> int:
 
 
 @transaction.atomic
-def field_of_charge_create(*, by: Any, code: str, name_vi: str, name_en: str, description: str = "",
+def field_of_charge_create(*, by: Actor, code: str, name_vi: str, name_en: str, description: str = "",
                            position: int | None = None) -> FieldOfCharge:
     code = code.strip().upper()
     if not FIELD_CODE.match(code):
@@ -132,7 +133,7 @@ def field_of_charge_create(*, by: Any, code: str, name_vi: str, name_en: str, de
 
 
 @transaction.atomic
-def field_of_charge_update(*, by: Any, field: FieldOfCharge, name_vi: str | None = None,
+def field_of_charge_update(*, by: Actor, field: FieldOfCharge, name_vi: str | None = None,
                            name_en: str | None = None, description: str | None = None,
                            active: bool | None = None) -> FieldOfCharge:
     changes: dict[str, Any] = {}
@@ -230,7 +231,7 @@ def posting_findings(*, unit_id: int, is_head: bool, start: date, end: date | No
     return _recorded_findings().filter(pk__in=ids)
 
 
-def _require_reason_under_findings(*, viewer: Any, findings: Any, reason: str, vi: str, en: str,
+def _require_reason_under_findings(*, viewer: Actor, findings: Any, reason: str, vi: str, en: str,
                                    code: str) -> list[str] | None:
     """An org change that reaches into the period of a recorded finding (visible to the caller or not) is a
     correction of the record the accountability trace reads: it needs a reason, audited with it. The refusal
@@ -274,7 +275,7 @@ def _check_no_inspection_team(officer: Officer, *, is_head: bool, is_deputy: boo
 
 
 @transaction.atomic
-def assignment_create(*, by: Any, officer: Officer, unit: Unit, position: str,
+def assignment_create(*, by: Actor, officer: Officer, unit: Unit, position: str,
                       valid_from: date, valid_to: date | None = None, is_head: bool = False,
                       is_deputy: bool = False, is_acting: bool = False, in_charge_of: str = "",
                       decision_ref: str = "", field: FieldOfCharge | None = None, reason: str = "") -> Assignment:
@@ -339,7 +340,7 @@ _KEEP: Any = object()
 
 # Long on purpose: a field change split or written in place, and the reason it needs across a recorded finding.
 @transaction.atomic
-def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharge | None = _KEEP,
+def assignment_set_field(*, by: Actor, assignment: Assignment, field: FieldOfCharge | None = _KEEP,
                          in_charge_of: str | None = None, effective_from: date | None = None,
                          reason: str = "") -> Assignment:
     """Record (or change) a deputy's field of charge and the free-text description of the post.
@@ -413,7 +414,7 @@ def assignment_set_field(*, by: Any, assignment: Assignment, field: FieldOfCharg
 
 # Long on purpose: the rules of ending a posting in the order the docstring gives them, all before the write.
 @transaction.atomic
-def assignment_end(*, by: Any, assignment: Assignment, on: date, reason: str = "") -> Assignment:
+def assignment_end(*, by: Actor, assignment: Assignment, on: date, reason: str = "") -> Assignment:
     """End a posting on `on` (its last day). Org history carries the accountability trace, so:
     - an end date later than the recorded one reopens an ended tenure: only as a correction with a reason,
       and with the checks of a new appointment (one head at a time, same post not twice);

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError
 from backend.core.text import fold
 from backend.org.models import Assignment, Unit, UnitLink
@@ -32,7 +33,7 @@ from backend.org.services_common import (
 
 
 @transaction.atomic
-def unit_create(*, by: Any, code: str, name: str, level: str, parent: Unit | None,
+def unit_create(*, by: Actor, code: str, name: str, level: str, parent: Unit | None,
                 valid_from: date, valid_to: date | None = None) -> Unit:
     _check_range(valid_from, valid_to)
     if level not in Unit.Level.values:
@@ -77,7 +78,7 @@ def require_unit_existed(*, unit: Unit, start: date, end: date | None = None, fi
 
 
 @transaction.atomic
-def unit_reparent(*, by: Any, unit: Unit, parent: Unit | None, on: date) -> Unit:
+def unit_reparent(*, by: Actor, unit: Unit, parent: Unit | None, on: date) -> Unit:
     """From `on`, `unit` sits under `parent` (e.g. when district-level police were abolished)."""
     if parent is not None and parent.pk == unit.pk:
         raise DomainError("Đơn vị không thể trực thuộc chính nó.", "A unit cannot be its own parent.")
@@ -101,7 +102,7 @@ def unit_reparent(*, by: Any, unit: Unit, parent: Unit | None, on: date) -> Unit
 
 
 @transaction.atomic
-def unit_rename(*, by: Any, unit: Unit, name: str) -> Unit:
+def unit_rename(*, by: Actor, unit: Unit, name: str) -> Unit:
     """Correct or change a unit's name (the name is not temporal: a new unit is created by a merger)."""
     name = name.strip()
     if not name:
@@ -151,7 +152,7 @@ def _check_unit_can_end(unit: Unit, on: date) -> None:
                           code="invalid_period", fields={"on": ["parent change after the last day"]})
 
 
-def unit_records_after(*, unit: Unit, last_day: date, viewer: Any = None) -> dict[str, Any]:
+def unit_records_after(*, unit: Unit, last_day: date, viewer: Actor | None = None) -> dict[str, Any]:
     """What ending `unit` after `last_day` would cut: findings, checks and clips dated after that day, and
     postings served after it (up to today). Each list holds short Vietnamese labels.
 
@@ -202,7 +203,7 @@ def _summary(records: dict[str, list[str]], kinds: tuple[str, ...]) -> tuple[str
     return " | ".join(vi), ", ".join(en)
 
 
-def _check_end_in_past(unit: Unit, on: date, reason: str, confirm: bool, viewer: Any) -> dict[str, Any]:
+def _check_end_in_past(unit: Unit, on: date, reason: str, confirm: bool, viewer: Actor) -> dict[str, Any]:
     """Ending a unit from a past day rewrites history: it needs a reason, it may not leave findings or
     checks dated after the unit's last day, and it cuts clips and served postings only when the request
     says so (`confirm`) after being shown what would be cut."""
@@ -276,7 +277,7 @@ def _check_merge_tree(*, unit: Unit, into: Unit, on: date, merged: set[int]) -> 
 
 
 @transaction.atomic
-def unit_merge(*, by: Any, units: list[Unit], into: Unit, on: date, reason: str = "",
+def unit_merge(*, by: Actor, units: list[Unit], into: Unit, on: date, reason: str = "",
                confirm: bool = False) -> None:
     """Units cease to exist the day before `on`; `into` succeeds them. A past `on` needs a reason."""
     if not units:
@@ -303,7 +304,7 @@ def unit_merge(*, by: Any, units: list[Unit], into: Unit, on: date, reason: str 
 
 
 @transaction.atomic
-def unit_abolish(*, by: Any, unit: Unit, on: date, successor: Unit | None = None,
+def unit_abolish(*, by: Actor, unit: Unit, on: date, successor: Unit | None = None,
                  children_to: Unit | None = None, reason: str = "", confirm: bool = False) -> Unit:
     """`unit` ends the day before `on`. Its sub-units that still exist move under `children_to`
     from `on` (district-level police abolished 1 March 2025: communes came under the province)."""

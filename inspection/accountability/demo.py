@@ -10,13 +10,14 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from backend.core.actors import SystemActor
 from backend.org.demo import DemoContext
 from inspection.accountability import services_cases, services_liabilities, services_rulesets, services_tasks
 from inspection.models import Finding
 
 
 def seed(ctx: DemoContext) -> None:
-    by = "seed_demo"
+    by = SystemActor("seed_demo")
     services_rulesets.ruleset_seed_default(by=by)
     services_rulesets.scoring_policy_seed_default(by=by)
     discipline, admin = ctx.users["discipline"], ctx.users["admin"]

@@ -3,11 +3,11 @@ an appeal."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.core.errors import Conflict
 from inspection.accountability.engine import RuleBook
 from inspection.accountability.escalation import joint_cap
@@ -35,7 +35,7 @@ def _accept_fields(*, received_on: date, accepted_on: date | None, book: RuleBoo
 
 
 @transaction.atomic
-def case_appeal(*, by: Any, case: DisciplinaryCase, filed_on: date, text: str, accepted_on: date | None = None,
+def case_appeal(*, by: User, case: DisciplinaryCase, filed_on: date, text: str, accepted_on: date | None = None,
                 is_complex: bool = False) -> DisciplinaryCase:
     """A complaint against the decision: the first within the complaint window from receiving the
     decision, a second within its own window from receiving the first answer. A late one, or a third,
@@ -80,7 +80,7 @@ def case_appeal(*, by: Any, case: DisciplinaryCase, filed_on: date, text: str, a
 
 
 @transaction.atomic
-def case_appeal_accept(*, by: Any, case: DisciplinaryCase, accepted_on: date,
+def case_appeal_accept(*, by: User, case: DisciplinaryCase, accepted_on: date,
                        is_complex: bool = False) -> DisciplinaryCase:
     """Record the day the pending complaint was accepted (thụ lý) and whether it is complex: the answer
     deadline counts from it."""
@@ -106,7 +106,7 @@ def case_appeal_accept(*, by: Any, case: DisciplinaryCase, accepted_on: date,
 
 
 @transaction.atomic
-def case_complaint_refuse(*, by: Any, case: DisciplinaryCase, received_on: date, text: str,
+def case_complaint_refuse(*, by: User, case: DisciplinaryCase, received_on: date, text: str,
                           refused_on: date | None = None, reason: str = "") -> ComplaintRefusal:
     """A complaint received and refused (not accepted), on record with its dates and the reason: a late
     one (the reason states the window and its last day), a third one, or another reason the officer gives."""
@@ -160,7 +160,7 @@ def case_complaint_refuse(*, by: Any, case: DisciplinaryCase, received_on: date,
 
 # Long on purpose: the legal steps of answering a complaint in their order, all in one transaction.
 @transaction.atomic
-def case_appeal_resolve(*, by: Any, case: DisciplinaryCase, result: str, decided_on: date, note: str,
+def case_appeal_resolve(*, by: User, case: DisciplinaryCase, result: str, decided_on: date, note: str,
                         form_code: str | None = None, received_on: date | None = None,
                         decision_number: str = "", signer: str = "") -> DisciplinaryCase:
     """The answer to the complaint (quyết định giải quyết khiếu nại), with its own number and signer.

@@ -9,6 +9,7 @@ from typing import Any, BinaryIO
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError
 from backend.core.uploads import store_upload
@@ -39,7 +40,7 @@ TRANSITIONS: dict[str, set[str]] = {
 ACTIVE_CASE_EXCLUDE = (DisciplinaryCase.State.DROPPED,)
 
 
-def _event(case: DisciplinaryCase, by: Any, verb: str, *, from_state: str = "", to_state: str = "",
+def _event(case: DisciplinaryCase, by: User, verb: str, *, from_state: str = "", to_state: str = "",
            note: str = "", data: dict[str, Any] | None = None) -> None:
     CaseEvent.objects.create(case=case, verb=verb, from_state=from_state, to_state=to_state, note=note,
                              data=_jsonable(data or {}), actor=by, at=timezone.now())
@@ -110,7 +111,7 @@ def _next_reference(year: int) -> str:
 
 
 @transaction.atomic
-def case_create(*, by: Any, subject_kind: str, officer: Officer | None, unit: Unit | None,
+def case_create(*, by: User, subject_kind: str, officer: Officer | None, unit: Unit | None,
                 findings: list[Finding], title: str, summary: str = "", is_complex: bool = False,
                 liability: LeaderLiability | None = None) -> DisciplinaryCase:
     """Open a case for any subject of the findings (the violator included), for a unit, or from a
@@ -160,7 +161,7 @@ def case_create(*, by: Any, subject_kind: str, officer: Officer | None, unit: Un
 
 
 @transaction.atomic
-def case_update(*, by: Any, case: DisciplinaryCase, title: str | None = None,
+def case_update(*, by: User, case: DisciplinaryCase, title: str | None = None,
                 summary: str | None = None) -> DisciplinaryCase:
     case = _lock(case)
     _require_editable(case)
@@ -178,7 +179,7 @@ def case_update(*, by: Any, case: DisciplinaryCase, title: str | None = None,
 
 
 @transaction.atomic
-def case_add_finding(*, by: Any, case: DisciplinaryCase, finding: Finding) -> DisciplinaryCase:
+def case_add_finding(*, by: User, case: DisciplinaryCase, finding: Finding) -> DisciplinaryCase:
     case = _lock(case)
     _require_editable(case)
     if case.findings.filter(pk=finding.pk).exists():
@@ -196,7 +197,7 @@ def case_add_finding(*, by: Any, case: DisciplinaryCase, finding: Finding) -> Di
 
 
 @transaction.atomic
-def case_remove_finding(*, by: Any, case: DisciplinaryCase, finding: Finding) -> DisciplinaryCase:
+def case_remove_finding(*, by: User, case: DisciplinaryCase, finding: Finding) -> DisciplinaryCase:
     case = _lock(case)
     _require_editable(case)
     if not case.findings.filter(pk=finding.pk).exists():
@@ -213,7 +214,7 @@ def case_remove_finding(*, by: Any, case: DisciplinaryCase, finding: Finding) ->
 
 
 @transaction.atomic
-def case_add_factor(*, by: Any, case: DisciplinaryCase, kind: str, text: str) -> CaseFactor:
+def case_add_factor(*, by: User, case: DisciplinaryCase, kind: str, text: str) -> CaseFactor:
     case = _lock(case)
     _require_editable(case)
     if kind not in CaseFactor.Kind.values:
@@ -228,7 +229,7 @@ def case_add_factor(*, by: Any, case: DisciplinaryCase, kind: str, text: str) ->
 
 
 @transaction.atomic
-def case_remove_factor(*, by: Any, case: DisciplinaryCase, factor_id: int) -> None:
+def case_remove_factor(*, by: User, case: DisciplinaryCase, factor_id: int) -> None:
     case = _lock(case)
     _require_editable(case)
     factor = CaseFactor.objects.filter(case=case, pk=factor_id).first()
@@ -243,7 +244,7 @@ MAX_DOC_BYTES = 20 * 1024 * 1024
 
 
 @transaction.atomic
-def case_add_document(*, by: Any, case: DisciplinaryCase, kind: str, fileobj: BinaryIO, filename: str,
+def case_add_document(*, by: User, case: DisciplinaryCase, kind: str, fileobj: BinaryIO, filename: str,
                       size: int, content_type: str = "") -> CaseDocument:
     """Attach a document (the self-review first of all); stored hashed in the object store."""
     if kind not in CaseDocument.Kind.values:
@@ -264,7 +265,7 @@ def case_add_document(*, by: Any, case: DisciplinaryCase, kind: str, fileobj: Bi
 
 
 @transaction.atomic
-def case_transition(*, by: Any, case: DisciplinaryCase, to: str, note: str = "",
+def case_transition(*, by: User, case: DisciplinaryCase, to: str, note: str = "",
                     no_self_review_reason: str = "") -> DisciplinaryCase:
     case = _lock(case)
     allowed = TRANSITIONS.get(case.state, set())
@@ -344,7 +345,7 @@ def _case_view(case: DisciplinaryCase, today: date) -> Any:
 
 
 @transaction.atomic
-def case_propose(*, by: Any, case: DisciplinaryCase, form_code: str, note: str = "") -> DisciplinaryCase:
+def case_propose(*, by: User, case: DisciplinaryCase, form_code: str, note: str = "") -> DisciplinaryCase:
     case = _lock(case)
     if case.state != DisciplinaryCase.State.CONSIDERING:
         raise Conflict("Chỉ đề xuất hình thức khi hồ sơ đang ở bước xem xét.",
@@ -372,7 +373,7 @@ def case_propose(*, by: Any, case: DisciplinaryCase, form_code: str, note: str =
 
 
 @transaction.atomic
-def case_record_council(*, by: Any, case: DisciplinaryCase, held_on: date, note: str) -> DisciplinaryCase:
+def case_record_council(*, by: User, case: DisciplinaryCase, held_on: date, note: str) -> DisciplinaryCase:
     """The disciplinary council (hội đồng kỷ luật) met on `held_on`; its minutes go in as a document."""
     case = _lock(case)
     if case.state != DisciplinaryCase.State.CONSIDERING:
@@ -394,7 +395,7 @@ def case_record_council(*, by: Any, case: DisciplinaryCase, held_on: date, note:
 
 
 @transaction.atomic
-def case_decide(*, by: Any, case: DisciplinaryCase, form_code: str, decision_number: str, authority: str,
+def case_decide(*, by: User, case: DisciplinaryCase, form_code: str, decision_number: str, authority: str,
                 decision_date: date, note: str = "", received_on: date | None = None) -> DisciplinaryCase:
     """Record the decision. A time-barred violation cannot be decided (each by its own form), the
     council must have met where the form requires one."""

@@ -2,13 +2,13 @@
 leader's liability, and recording a unit's self-detection."""
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.audit.services import audit_record
+from backend.core.actors import Actor, actor_user
 from backend.core.errors import Conflict
 from backend.org.models import Assignment, Officer
 from inspection.accountability.engine import FormRef, RuleBook
@@ -19,7 +19,7 @@ from inspection.models import Finding, FindingSubject
 
 
 @transaction.atomic
-def liabilities_propose(*, by: Any, finding: Finding) -> tuple[TraceRecord, list[LeaderLiability],
+def liabilities_propose(*, by: Actor, finding: Finding) -> tuple[TraceRecord, list[LeaderLiability],
                                                                    list[LeaderLiability]]:
     """Trace the finding under the current rule set, store the trace and propose a liability per leader.
 
@@ -32,7 +32,7 @@ def liabilities_propose(*, by: Any, finding: Finding) -> tuple[TraceRecord, list
     book = RuleBook.load()
     content = compute_trace(finding=finding, book=book)
     now = timezone.now()
-    actor = by if getattr(by, "pk", None) else None
+    actor = actor_user(by)
     existing = list(LeaderLiability.objects.select_for_update().filter(finding=finding)
                     .exclude(state=LeaderLiability.State.SUPERSEDED))
     decided = {(x.officer_id, x.role, x.unit_id): x for x in existing if x.state != LeaderLiability.State.PROPOSED}
@@ -71,7 +71,7 @@ def liabilities_propose(*, by: Any, finding: Finding) -> tuple[TraceRecord, list
 
 
 @transaction.atomic
-def liability_confirm(*, by: Any, liability: LeaderLiability, reason: str,
+def liability_confirm(*, by: User, liability: LeaderLiability, reason: str,
                       form_code: str | None = None) -> LeaderLiability:
     reason = _clean_reason(reason)
     liability = (LeaderLiability.objects.select_for_update(of=("self",))
@@ -142,7 +142,7 @@ def _not_heavier_than_violator(level: int, name_vi: str, name_en: str, cap: Form
 
 
 @transaction.atomic
-def liability_reject(*, by: Any, liability: LeaderLiability, reason: str) -> LeaderLiability:
+def liability_reject(*, by: User, liability: LeaderLiability, reason: str) -> LeaderLiability:
     reason = _clean_reason(reason)
     liability = LeaderLiability.objects.select_for_update().get(pk=liability.pk)
     if liability.state != LeaderLiability.State.PROPOSED:
@@ -159,7 +159,7 @@ def liability_reject(*, by: Any, liability: LeaderLiability, reason: str) -> Lea
 
 
 @transaction.atomic
-def self_detection_record(*, by: Any, finding: Finding, officer: Officer, note: str) -> SelfDetection:
+def self_detection_record(*, by: User, finding: Finding, officer: Officer, note: str) -> SelfDetection:
     """Record that a leader found and handled the corruption himself (Luật PCTN 2018 art. 73(3)).
 
     Only a head or deputy of the finding's unit during the violation can be exempt; the fact is
@@ -205,7 +205,7 @@ def self_detection_record(*, by: Any, finding: Finding, officer: Officer, note: 
 
 
 @transaction.atomic
-def self_detection_withdraw(*, by: Any, record: SelfDetection, reason: str) -> None:
+def self_detection_withdraw(*, by: Actor, record: SelfDetection, reason: str) -> None:
     """Withdraw a wrongly recorded exemption, with a reason; the audit trail keeps what was withdrawn.
     The next proposal for the finding applies the corruption rules to the leader again."""
     reason = _clean_reason(reason)

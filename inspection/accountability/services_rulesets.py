@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.audit.services import audit_record
+from backend.core.actors import Actor, actor_user
 from inspection.accountability import defaults
 from inspection.accountability.engine import cite_regulations
 from inspection.accountability.models import (
@@ -175,7 +176,7 @@ def _validate_legal_bounds(data: dict[str, Any], forms: list[dict[str, Any]], ru
 
 
 @transaction.atomic
-def ruleset_create(*, by: Any, data: dict[str, Any]) -> RuleSet:
+def ruleset_create(*, by: Actor, data: dict[str, Any]) -> RuleSet:
     """A new version of the rule set (the API sends the whole content; nothing is edited in place)."""
     data = {k: cite_regulations(v) if k in ("forms", "rules", "category_policies", "sources") else v
             for k, v in data.items()}
@@ -188,7 +189,7 @@ def ruleset_create(*, by: Any, data: dict[str, Any]) -> RuleSet:
         restart_on_new_violation=bool(data.get("restart_on_new_violation", False)),
         sources={**defaults.SOURCES, **(data.get("sources") or {})},
         **{k: data.get(k, v) for k, v in _PERIOD_DEFAULTS.items()},
-        created_by=by if getattr(by, "pk", None) else None, created_at=timezone.now())
+        created_by=actor_user(by), created_at=timezone.now())
     forms = {f["code"]: LadderForm.objects.create(
         ruleset=ruleset, subject_kind=f["subject_kind"], level=f["level"], code=f["code"],
         name_vi=f["name_vi"].strip(), name_en=f["name_en"].strip(), limitation_years=f["limitation_years"],
@@ -223,7 +224,7 @@ REGULATION_NUMBER = re.compile(r"^[0-9A-Za-zĐđ/.\- ]{3,80}$")
 
 
 @transaction.atomic
-def force_regulation_set(*, by: Any, regulation: ForceRegulation, number: str,
+def force_regulation_set(*, by: Actor, regulation: ForceRegulation, number: str,
                          issued_on: date | None = None) -> ForceRegulation:
     """The number (and date) of one of the force's regulations, filled in by an admin: every rule basis
     that cites it shows it from now on (until then: "chưa có số văn bản — cần xác nhận"). Each number is
@@ -236,7 +237,7 @@ def force_regulation_set(*, by: Any, regulation: ForceRegulation, number: str,
         raise _invalid("Ngày ban hành không được sau hôm nay.", "The issue date cannot be in the future.", "issued_on")
     before = {"number": regulation.number, "issued_on": regulation.issued_on}
     regulation.number, regulation.issued_on = number, issued_on if number else None
-    regulation.updated_by = by if getattr(by, "pk", None) else None
+    regulation.updated_by = actor_user(by)
     regulation.updated_at = timezone.now()
     regulation.save(update_fields=["number", "issued_on", "updated_by", "updated_at"])
     if number:  # the history: a violation cites the text in force on its own date
@@ -248,13 +249,13 @@ def force_regulation_set(*, by: Any, regulation: ForceRegulation, number: str,
     return regulation
 
 
-def ruleset_seed_default(*, by: Any) -> RuleSet:
+def ruleset_seed_default(*, by: Actor) -> RuleSet:
     """Rule set v1 from DESIGN.md when none exists (the data migration normally did it)."""
     existing = RuleSet.objects.order_by("-version").first()
     return existing if existing is not None else ruleset_create(by=by, data=defaults.ruleset_payload())
 
 
-def scoring_policy_seed_default(*, by: Any) -> ScoringPolicy:
+def scoring_policy_seed_default(*, by: Actor) -> ScoringPolicy:
     existing = ScoringPolicy.objects.order_by("-version").first()
     return existing if existing is not None else scoring_policy_create(
         by=by, data={**defaults.SCORING_POLICY, "note": "Khởi tạo / Seeded"})
@@ -263,7 +264,7 @@ def scoring_policy_seed_default(*, by: Any) -> ScoringPolicy:
 
 
 @transaction.atomic
-def scoring_policy_create(*, by: Any, data: dict[str, Any]) -> ScoringPolicy:
+def scoring_policy_create(*, by: Actor, data: dict[str, Any]) -> ScoringPolicy:
     deductions = data.get("deductions")
     numbers = [data.get(k) for k in ("check_weight", "task_weight", "late_task_credit", "downgrade_below",
                                      "no_award_below")]
@@ -301,7 +302,7 @@ def scoring_policy_create(*, by: Any, data: dict[str, Any]) -> ScoringPolicy:
         late_task_credit=float(data["late_task_credit"]), downgrade_below=float(data["downgrade_below"]),
         no_award_below=float(data["no_award_below"]), downgrade_severities=list(data["downgrade_severities"]),
         no_award_severities=list(data["no_award_severities"]),
-        created_by=by if getattr(by, "pk", None) else None, created_at=timezone.now())
+        created_by=actor_user(by), created_at=timezone.now())
     audit_record(actor=by, verb="accountability.scoring_policy.create", obj=policy,
                  payload={"version": policy.version, "deductions": policy.deductions})
     return policy

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.models import Role
+from backend.accounts.models import Role, User
 from backend.accounts.selectors import unit_in_scope
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, Forbidden
@@ -20,7 +20,7 @@ REGISTRATION_MONTH = 10
 
 
 @transaction.atomic
-def tasks_register(*, by: Any, unit: Unit, year: int, items: list[dict[str, Any]],
+def tasks_register(*, by: User, unit: Unit, year: int, items: list[dict[str, Any]],
                    today: date | None = None) -> list[CchcTask]:
     """Register a unit's CCHC tasks for `year` (in October of the year before; admins any time)."""
     today = today or timezone.localdate()
@@ -70,7 +70,7 @@ def tasks_register(*, by: Any, unit: Unit, year: int, items: list[dict[str, Any]
 
 
 @transaction.atomic
-def task_report_delivery(*, by: Any, task: CchcTask, delivered_on: date, note: str = "") -> CchcTask:
+def task_report_delivery(*, by: User, task: CchcTask, delivered_on: date, note: str = "") -> CchcTask:
     task = CchcTask.objects.select_for_update().select_related("unit").get(pk=task.pk)
     is_admin = by.role == Role.ADMIN
     if not is_admin and (by.role != Role.UNIT_HEAD or not unit_in_scope(by, task.unit_id)):

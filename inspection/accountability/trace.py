@@ -184,7 +184,7 @@ def _violator_posts(t: _Trace) -> dict[int, list[Assignment]]:
 def _unit_on(finding: Finding, day: date) -> Unit:
     """The finding's unit on `day`, followed to its successor once it ceased to exist (a merger)."""
     unit, hops = finding.unit, 0
-    while unit.valid_to is not None and unit.valid_to < day and unit.successor_id and hops < 10:
+    while unit.valid_to is not None and unit.valid_to < day and unit.successor is not None and hops < 10:
         unit, hops = unit.successor, hops + 1
     return unit
 
@@ -200,7 +200,7 @@ def _pieces(t: _Trace, mine: list[Assignment]) -> list[tuple[Assignment | None, 
         if a.valid_to is not None and d0 <= a.valid_to < d1:
             cuts.add(a.valid_to + timedelta(days=1))
     u = t.finding.unit
-    while u.valid_to is not None and u.successor_id:
+    while u.valid_to is not None and u.successor is not None:
         if d0 <= u.valid_to < d1:
             cuts.add(u.valid_to + timedelta(days=1))
         u = u.successor

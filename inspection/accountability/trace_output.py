@@ -29,8 +29,8 @@ def unit_brief(u: Unit) -> dict[str, Any]:
 def _chain(u: Unit) -> list[Unit]:
     """A unit and the units it merged into, in order."""
     out = [u]
-    while out[-1].successor_id and len(out) < 10:
-        out.append(out[-1].successor)
+    while (successor := out[-1].successor) is not None and len(out) < 10:
+        out.append(successor)
     return out
 
 

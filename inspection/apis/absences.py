@@ -6,12 +6,12 @@ from typing import Any
 
 from django.utils import timezone
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
 from backend.accounts.selectors import require_role
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
 from backend.core.params import REASON_MAX, DateField
 from backend.org.apis import paginate
@@ -50,11 +50,11 @@ class AbsenceListApi(APIView):
         end = DateField()
         reason = serializers.CharField(max_length=REASON_MAX)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         rows = selectors.absences_list(user=request.user, on_or_after=timezone.localdate() - timedelta(days=90))
         return paginate(request, self, rows, AbsenceOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ABSENCE_WRITERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -69,7 +69,7 @@ class AbsenceListApi(APIView):
 class AbsenceTeamApi(APIView):
     """The members of the inspection team an absence may be recorded for (team and administrators)."""
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         users = selectors.team_members(user=request.user)
         return Response([{**(_user_brief(u) or {}), "role": u.role} for u in users])
 
@@ -78,7 +78,7 @@ class AbsenceWithdrawApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=REASON_MAX)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ABSENCE_WRITERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import INSPECTION_TEAM, User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_access
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
 from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query
 from backend.org.apis import paginate
@@ -112,11 +113,11 @@ class CheckListApi(APIView):
         criteria_set_id = IdField(required=False, allow_null=True)
         notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
         return paginate(request, self, qs, CheckOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -138,7 +139,7 @@ class CheckListApi(APIView):
 
 
 class CheckCountsApi(APIView):
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.CHECK_READERS)
         return Response(selectors.check_counts(user=request.user))
 
@@ -146,7 +147,7 @@ class CheckCountsApi(APIView):
 class CheckExportApi(APIView):
     """The visible checks as an Excel workbook (same filters as the list)."""
 
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: AuthedRequest) -> HttpResponse:
         from inspection.workbooks import checks_workbook
 
         require_role(request.user, *selectors.CHECK_READERS)
@@ -160,25 +161,25 @@ class CheckExportApi(APIView):
 
 
 class CheckDetailApi(APIView):
-    def get(self, request: Request, uid: str) -> Response:
+    def get(self, request: AuthedRequest, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)
         data = CheckOutputSerializer(check, context={"request": request}).data
         own = on_check_team(request.user, check)
         data["notes"] = check.notes if own else ""
         data["draw"] = check.draw_id if own else None
         data["criteria_set"] = ({"id": check.criteria_set_id, "name": check.criteria_set.name}
-                                if check.criteria_set_id else None)
+                                if check.criteria_set is not None else None)
         return Response(data)
 
 
 class CheckStartApi(APIView):
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         check = services_checks.check_start(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
         return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
 
 class CheckCompleteApi(APIView):
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         check = services_checks.check_complete(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
         return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
@@ -187,7 +188,7 @@ class CheckCancelApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=REASON_MAX)
 
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         check = services_checks.check_cancel(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),

@@ -5,12 +5,12 @@ from typing import Any
 
 from django.utils import timezone
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
 from backend.core.params import LABEL_MAX, REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query
 from backend.org.apis import paginate
@@ -44,7 +44,7 @@ class ComplaintOutputSerializer(serializers.ModelSerializer):
         return {"id": o.pk, "service_number": o.service_number, "full_name": o.full_name} if o else None
 
     def get_category(self, obj: Complaint) -> str | None:
-        return obj.category.code if obj.category_id else None
+        return obj.category.code if obj.category is not None else None
 
 
 def _complaint_refs(v: dict[str, Any]) -> dict[str, Any]:
@@ -71,14 +71,14 @@ class ComplaintListApi(APIView):
         complainant_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
         complainant_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = {"state": q.text("state"), "channel": q.text("channel"), "unit_id": q.id("unit"),
                    "search": q.text("search")}
         return paginate(request, self, selectors.complaints_list(user=request.user, filters=filters),
                         ComplaintOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -92,7 +92,7 @@ class ComplaintListApi(APIView):
 
 
 class ComplaintDetailApi(APIView):
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
         data = ComplaintOutputSerializer(complaint).data
         findings = selectors.findings_visible_to(request.user).filter(complaint=complaint).select_related("category")
@@ -110,7 +110,7 @@ class ComplaintTriageApi(APIView):
         officer_id = IdField(required=False, allow_null=True)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -131,7 +131,7 @@ class ComplaintTransitionApi(APIView):
         to = serializers.ChoiceField(choices=Complaint.State.choices)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -144,7 +144,7 @@ class ComplaintLinkFindingApi(APIView):
     class InputSerializer(serializers.Serializer):
         finding_id = IdField()
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.http import HttpResponse
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
+from backend.core.actors import AuthedRequest
 from backend.core.params import IdField, Query
 from backend.org.apis import FieldBriefSerializer, paginate
 from inspection import selectors, services_criteria
@@ -37,12 +37,12 @@ def _criteria_export(cs: CriteriaSet) -> dict[str, Any]:
 class CriteriaSetListApi(APIView):
     """GET: every criteria set. POST (lead): import one from the export's JSON shape."""
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.CHECK_READERS)
         year = Query(request).int("year", lo=1900, hi=2199)
         return paginate(request, self, selectors.criteria_sets_list(year=year), CriteriaSetOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         cs = services_criteria.criteria_set_import(by=request.user, data=request.data)
         return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)},
@@ -50,14 +50,14 @@ class CriteriaSetListApi(APIView):
 
 
 class CriteriaSetDetailApi(APIView):
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *selectors.CHECK_READERS)
         cs = selectors.criteria_set_get(pk=pk)
         return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)})
 
 
 class CriteriaSetExportApi(APIView):
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         require_role(request.user, *selectors.CHECK_READERS)
         cs = selectors.criteria_set_get(pk=pk)
         body = json.dumps(_criteria_export(cs), ensure_ascii=False, indent=2)
@@ -70,7 +70,7 @@ class CriteriaSetActivateApi(APIView):
     class InputSerializer(serializers.Serializer):
         active = serializers.BooleanField()
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cs = services_criteria.criteria_set_activate(by=request.user, criteria_set=selectors.criteria_set_get(pk=pk),
@@ -88,7 +88,7 @@ class CategoryOutputSerializer(serializers.ModelSerializer):
 
 
 class CategoryListApi(APIView):
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.FINDING_READERS)
         return Response(CategoryOutputSerializer(selectors.categories_list(), many=True).data)
 
@@ -99,7 +99,7 @@ class CategoryFieldsApi(APIView):
     class InputSerializer(serializers.Serializer):
         field_ids = serializers.ListField(child=IdField(), max_length=50, allow_empty=True)
 
-    def put(self, request: Request, pk: int) -> Response:
+    def put(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

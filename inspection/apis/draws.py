@@ -5,11 +5,11 @@ from functools import partial
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role
+from backend.core.actors import AuthedRequest
 from backend.core.params import DateField
 from backend.org.apis import paginate
 from inspection import selectors, services_draws
@@ -54,7 +54,7 @@ class DrawOutputSerializer(serializers.ModelSerializer):
         if conflicted:
             # a person conflicted with a unit does not learn its check's slot or team (F17, secrecy.py)
             hidden = {item.get("unit_id") for item in data.get("result") or []
-                      if item.get("unit_id") in conflicted and viewer.pk not in item.get("team", [])}
+                      if item.get("unit_id") in conflicted and getattr(viewer, "pk", None) not in item.get("team", [])}
             data["result"] = [
                 {**item, "slot": None, "team": [], "redacted": True,
                  # the floor note's due date and days late add up to the slot's day (rev13adv F1)
@@ -102,11 +102,11 @@ class DrawListApi(APIView):
         confirm_supersedes = serializers.ListField(child=serializers.IntegerField(), required=False,
                                                    max_length=100)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         return paginate(request, self, selectors.draws_list(user=request.user),
                         partial(DrawOutputSerializer, context={"viewer": request.user}))
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -116,7 +116,7 @@ class DrawListApi(APIView):
 
 
 class DrawDetailApi(APIView):
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         draw = selectors.draw_get_for(user=request.user, pk=pk)
         # the left-out units, each planned check that kept one out named when the reader may see it
         return Response({**DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data,
@@ -127,7 +127,7 @@ class DrawCloseApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draw = services_draws.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
@@ -141,7 +141,7 @@ class DrawCancelApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(allow_blank=True, max_length=2000)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draw = services_draws.draw_cancel(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
@@ -174,7 +174,7 @@ class DrawCommitmentsApi(APIView):
     """Published commitments of every draw, for the disciplinary officers and administrators too:
     never the targets."""
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         rows = selectors.draw_commitments(user=request.user)
         return Response(DrawCommitmentOutputSerializer(rows, many=True).data)
 
@@ -195,7 +195,7 @@ class DrawVerifyApi(APIView):
     """Recompute a closed draw from its revealed seed. The disciplinary officers and administrators may
     verify any draw (match or not, why in counts); only the inspection team sees the targets."""
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         draw, with_targets = selectors.draw_for_verification(user=request.user, pk=pk)
         result = services_draws.draw_verify(draw=draw, with_targets=with_targets)
         return Response(DrawVerifyOutputSerializer({"draw": draw.pk, **result}).data)

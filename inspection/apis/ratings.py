@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from backend.accounts.models import ApiToken, Role
 from backend.accounts.selectors import require_role, require_token_kind
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.params import Query
 from backend.core.parsers import JSONParser
@@ -53,7 +54,7 @@ class RatingListApi(APIView):
     throttle_classes = [DeviceThrottle]
     throttle_scope = "device"
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         start, end = q.day_range()
         filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"),
@@ -61,11 +62,11 @@ class RatingListApi(APIView):
         return paginate(request, self, selectors.ratings_list(user=request.user, filters=filters),
                         RatingOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         token: ApiToken = require_token_kind(request.auth, ApiToken.Kind.RATING_DEVICE)
         body = request.data
         batch = isinstance(body, dict) and "ratings" in body
-        items = body.get("ratings") if batch else [body]
+        items = body["ratings"] if isinstance(body, dict) and batch else [body]
         results = services_ratings.ratings_record(token=token, items=items)
         if batch:
             summary = {s: sum(1 for r in results if r["status"] == s)
@@ -94,7 +95,7 @@ class RatingReviewApi(APIView):
     class OutputSerializer(serializers.Serializer):
         reviewed = serializers.IntegerField()
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = services_ratings.ratings_review(by=request.user, **data.validated_data)
@@ -121,14 +122,14 @@ class RatingDeviceApi(APIView):
         def get_counter(self, obj: Any) -> dict[str, Any] | None:
             return _counter_brief(obj.counter)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, Role.ADMIN, *TEAM)
         from inspection.models import RatingDevice
 
         return paginate(request, self, RatingDevice.objects.select_related("counter").order_by("serial"),
                         self.OutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -152,7 +153,7 @@ class VolumeOutputSerializer(serializers.Serializer):
     counter = serializers.SerializerMethodField()
     day = serializers.DateField()
     transactions = serializers.IntegerField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # as FindingListApi's source
     recorded_at = serializers.DateTimeField()
 
     def get_counter(self, obj: Any) -> dict[str, Any] | None:
@@ -172,15 +173,16 @@ class VolumeListApi(APIView):
         updated = serializers.IntegerField()
         unchanged = serializers.IntegerField()
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"), "from": q.date("from"), "to": q.date("to")}
         return paginate(request, self, selectors.volumes_list(user=request.user, filters=filters),
                         VolumeOutputSerializer)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *services_volumes.VOLUME_WRITERS)
         upload = request.FILES.get("file")
+        body = request.data if isinstance(request.data, dict) else {}  # JSON object or form (a QueryDict)
         if upload is not None:
             if upload.size > SYNC_IMPORT_BYTES:
                 raise DomainError("Tệp CSV quá lớn (tối đa 2 MB).", "The CSV is too large (2 MB at most).",
@@ -191,14 +193,14 @@ class VolumeListApi(APIView):
                 raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
                                   fields={"file": ["not UTF-8"]}) from None
             summary = services_volumes.volumes_import_csv(by=request.user, text=text,
-                                                          reason=str(request.data.get("reason", "") or ""))
+                                                          reason=str(body.get("reason", "") or ""))
         else:
             items = request.data.get("items") if isinstance(request.data, dict) else None
             if not isinstance(items, list):
                 raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
                                   code="required", fields={"items": ["required"]})
             summary = services_volumes.volumes_record(by=request.user, items=items,
-                                                      reason=str(request.data.get("reason", "") or ""))
+                                                      reason=str(body.get("reason", "") or ""))
         return Response(self.OutputSerializer(summary).data, status=201)
 
 
@@ -225,7 +227,7 @@ class RatingImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM, Role.ADMIN)
         upload = request.FILES.get("file")
         if upload is None:
@@ -249,7 +251,7 @@ class RatingImportApi(APIView):
 
 
 class RatingImportDetailApi(APIView):
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *TEAM, Role.ADMIN)
         record = CsvImport.objects.filter(pk=pk).first()
         if record is None:
@@ -258,7 +260,7 @@ class RatingImportDetailApi(APIView):
 
 
 class RatingIntegrityApi(APIView):
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         start, end = q.day_range()
         now = timezone.now()

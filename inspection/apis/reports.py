@@ -17,6 +17,7 @@ from backend.accounts.errors import HandoverLocked
 from backend.accounts.network import LoginRateThrottle, client_ip
 from backend.accounts.selectors import HANDOVER_CHECK, session_handover
 from backend.audit.services import audit_access
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.params import REASON_MAX, TEXT_MAX, parse_datetime, parse_text, text_caps
 from backend.core.store import ObjectMissing, get_store
@@ -41,7 +42,7 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
         # not verified); `received_at` is the server's own clock when the upload arrived.
         "evidence": [{"id": e.pk, "filename": e.filename, "size": e.size, "sha256": e.sha256,
                       "content_type": e.content_type,
-                      "criterion": e.result.criterion.code if e.result_id else None,
+                      "criterion": e.result.criterion.code if e.result is not None else None,
                       "received_at": e.uploaded_at,
                       "device_declared": {"captured_at": e.captured_at, "latitude": e.latitude,
                                           "longitude": e.longitude, "accuracy_m": e.accuracy_m},
@@ -91,7 +92,7 @@ class ReportApi(APIView):
         # required by the service (a clear 400 of its own when missing): a last write never silently wins
         version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
-    def get(self, request: Request, uid: str) -> Response:
+    def get(self, request: AuthedRequest, uid: str) -> Response:
         report = selectors.report_get_for(user=request.user, uid=uid)
         if request.query_params.get("version") == "original":
             if not report.is_signed:
@@ -100,7 +101,7 @@ class ReportApi(APIView):
                              "content": report.signed_content})
         return Response(_report_data(report))
 
-    def put(self, request: Request, uid: str) -> Response:
+    def put(self, request: AuthedRequest, uid: str) -> Response:
         _require_queue_owner(request)
         check = selectors.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
@@ -117,7 +118,7 @@ class ReportSignApi(APIView):
         signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=800_000)
 
     @extend_schema(request=InputSerializer)
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services_signoff.report_sign(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
@@ -154,7 +155,7 @@ class ReportRepresentativeApi(APIView):
         code = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
 
     @extend_schema(request=InputSerializer)
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         from backend.accounts.services import identity_confirm
 
         handed_over = _in_handover_of(request, uid)
@@ -221,7 +222,7 @@ class ReportHandoverApi(APIView):
     the signature step of this check, until the lead re-enters their password (HandoverExitApi)."""
 
     @extend_schema(request=None, responses=HandoverOutputSerializer)
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)
         report = services_signoff.report_handover_start(by=request.user, check=check)
         request._request.session[HANDOVER_CHECK] = str(check.uid)
@@ -234,7 +235,7 @@ class HandoverApi(APIView):
     handover_step = True
 
     @extend_schema(responses=HandoverOutputSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         uid = session_handover(request._request.session)
         if uid is None:
             raise NotFound("Máy không ở chế độ trao cho đại diện đơn vị.", "This device is not handed over.")
@@ -254,7 +255,7 @@ class HandoverExitApi(APIView):
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
     @extend_schema(request=InputSerializer, responses=None)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         from backend.accounts.services import login_failures_clear, login_password_check
 
         data = self.InputSerializer(data=request.data)
@@ -286,7 +287,7 @@ class ReportAmendApi(APIView):
         results = serializers.ListField(child=serializers.DictField(validators=[RESULT_TEXT]), required=False,
                                         default=list, max_length=1000)
 
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         check = selectors.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -299,33 +300,34 @@ class ReportAmendApi(APIView):
 class ReportEvidenceApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    def post(self, request: Request, uid: str) -> Response:
+    def post(self, request: AuthedRequest, uid: str) -> Response:
         _require_queue_owner(request)
         check = selectors.check_get_for(user=request.user, uid=uid)
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("Chưa chọn tệp.", "No file uploaded (field 'file').", code="required",
                               fields={"file": ["required"]})
+        form = request.data if isinstance(request.data, dict) else {}  # multipart only: a QueryDict
         item = services_reports.report_evidence_add(by=request.user, check=check, fileobj=upload, filename=upload.name,
-                                                    content_type=upload.content_type or "",
-                                                    criterion_code=parse_text(request.data.get("criterion"), "criterion",
+                                            content_type=upload.content_type or "",
+                                            criterion_code=parse_text(form.get("criterion"), "criterion",
                                                                       max_length=40),
-                                                    reason=parse_text(request.data.get("reason"), "reason",
+                                            reason=parse_text(form.get("reason"), "reason",
                                                               max_length=REASON_MAX),
-                                                    sha256=parse_text(request.data.get("sha256"), "sha256", max_length=64),
-                                                    captured_at=parse_datetime(request.data.get("captured_at"),
+                                            sha256=parse_text(form.get("sha256"), "sha256", max_length=64),
+                                            captured_at=parse_datetime(form.get("captured_at"),
                                                                        "captured_at"),
-                                                    latitude=parse_text(request.data.get("latitude"), "latitude",
+                                            latitude=parse_text(form.get("latitude"), "latitude",
                                                                 max_length=30) or None,
-                                                    longitude=parse_text(request.data.get("longitude"), "longitude",
+                                            longitude=parse_text(form.get("longitude"), "longitude",
                                                                  max_length=30) or None,
-                                                    accuracy=parse_text(request.data.get("accuracy"), "accuracy",
+                                            accuracy=parse_text(form.get("accuracy"), "accuracy",
                                                                 max_length=30) or None)
         return Response({"id": item.pk, "filename": item.filename, "size": item.size, "sha256": item.sha256}, status=201)
 
 
 class ReportEvidenceDownloadApi(APIView):
-    def get(self, request: Request, uid: str, pk: int) -> FileResponse:
+    def get(self, request: AuthedRequest, uid: str, pk: int) -> FileResponse:
         report = selectors.report_get_for(user=request.user, uid=uid)
         item = report.evidence.filter(pk=pk).first()
         if item is None:
@@ -344,7 +346,7 @@ class ReportEvidenceDownloadApi(APIView):
 class ReportPdfApi(APIView):
     """The signed report as the check minutes (biên bản kiểm tra)."""
 
-    def get(self, request: Request, uid: str) -> HttpResponse:
+    def get(self, request: AuthedRequest, uid: str) -> HttpResponse:
         report = selectors.report_get_for(user=request.user, uid=uid)
         if not report.is_signed:
             raise DomainError("Chỉ in biên bản đã ký.", "Only a signed report can be printed.", code="not_signed",

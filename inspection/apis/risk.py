@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role
+from backend.core.actors import AuthedRequest
 from backend.core.params import REASON_MAX
 from inspection import selectors, services_risk
 from inspection.apis.common import LEAD, TEAM, _unit_brief
@@ -29,11 +29,11 @@ class RiskSnapshotOutputSerializer(serializers.ModelSerializer):
 class RiskApi(APIView):
     """GET: the latest risk snapshot per unit, with its explanation. POST (lead): compute now."""
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         snaps = selectors.risk_latest(user=request.user)
         return Response({"count": len(snaps), "results": RiskSnapshotOutputSerializer(snaps, many=True).data})
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         snaps = sorted(services_risk.risk_compute(by=request.user), key=lambda s: (-s.score, s.unit.code))
         return Response({"count": len(snaps), "results": RiskSnapshotOutputSerializer(snaps, many=True).data},
@@ -48,12 +48,12 @@ class RiskWeightsApi(APIView):
                                        default=dict)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM)
         weights, params = services_risk.risk_config()
         return Response({"weights": weights, "params": params})
 
-    def put(self, request: Request) -> Response:
+    def put(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         row = services_risk.risk_weights_set(by=request.user, **data.validated_data)

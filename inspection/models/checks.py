@@ -5,6 +5,7 @@ Planned checks are secret outside the inspection team: every read goes through
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -37,7 +38,7 @@ class SurpriseCheck(models.Model):
                                 related_name="surprise_checks")
     window_start = models.DateTimeField()
     window_end = models.DateTimeField()
-    team = models.ManyToManyField(USER, related_name="inspection_checks", blank=True)
+    team: models.ManyToManyField[Any, Any] = models.ManyToManyField(USER, related_name="inspection_checks", blank=True)
     lead = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="led_checks")
     criteria_set = models.ForeignKey(CriteriaSet, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="checks")

@@ -45,8 +45,9 @@ def describe(log: AccessLog) -> str:
         parts.append(f"gói chứng cứ #{log.package_id}")
     if log.finding is not None:
         parts.append(f"vi phạm {log.finding.reference}")
-    if getattr(log, "redacted", None):
-        parts.append(str(log.redacted))
+    redacted = getattr(log, "redacted", None)  # set by custody_for_reader on what the reader may not see
+    if redacted:
+        parts.append(str(redacted))
     if detail.get("filename"):
         parts.append(f"tệp {detail['filename']}")
     if log.action == AccessLog.Action.PREVIEW and isinstance(detail.get("objects"), dict):

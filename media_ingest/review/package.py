@@ -107,7 +107,7 @@ def _copy_range(src: Path, dst: Path, start_s: float, end_s: float, *, seek: boo
                 break
         if key_t is None or key_t >= end_s:
             return None
-        target = int((key_t + start_base) / video.time_base) if seek else 0
+        target = int((key_t + start_base) / video.time_base) if seek and video.time_base else 0
         inp.seek(target, stream=video, backward=True, any_frame=False)
         with av.open(str(dst), "w", format="matroska") as out:
             mapping = {s.index: out.add_stream_from_template(s) for s in streams}
@@ -115,7 +115,7 @@ def _copy_range(src: Path, dst: Path, start_s: float, end_s: float, *, seek: boo
             first_t: float | None = None
             last_t = 0.0
             packets = 0
-            for packet in inp.demux(streams):
+            for packet in inp.demux(streams):  # type: ignore[assignment]  # the name held the video stream's packets above; here every stream's
                 if packet.pts is None or packet.time_base is None:
                     continue
                 t = float(packet.pts * packet.time_base) - start_base
@@ -135,7 +135,7 @@ def _copy_range(src: Path, dst: Path, start_s: float, end_s: float, *, seek: boo
                     packet.dts = int(packet.dts) - offsets[idx]
                 is_video = idx == video.index
                 dur = float(packet.duration * packet.time_base) if packet.duration else 0.0
-                packet.stream = mapping[idx]
+                packet.stream = mapping[idx]  # type: ignore[assignment]  # as above: any stream's packet
                 out.mux(packet)
                 packets += 1
                 if is_video:
@@ -276,7 +276,7 @@ def build_package(*, package: Any, workdir: Path,
                                  "added_at": item.added_at.isoformat()}
         if item.kind == EvidenceItem.Kind.TAG:
             entry.update(add_segment(n, clip=item.clip, expected_sha=item.clip_sha256, tag=item.tag,
-                                     start_s=float(item.start_s), end_s=float(item.end_s),
+                                     start_s=float(item.start_s or 0.0), end_s=float(item.end_s or 0.0),
                                      revision_linked=item.tag_revision))
         else:
             arc, sha = add_stored(n, item.file_key, item.filename, item.sha256)

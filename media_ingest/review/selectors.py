@@ -4,6 +4,7 @@ review in selectors_moments.py."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,7 +44,7 @@ def user_may_connect(*, user: Any) -> bool:
     return user.role in FOOTAGE_ROLES or user.role == Role.UNIT_HEAD
 
 
-def require_footage(user: Any, roles: set[str] = FOOTAGE_ROLES) -> None:
+def require_footage(user: Any, roles: Collection[str] = FOOTAGE_ROLES) -> None:
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in roles:
         raise Forbidden("Bạn không có quyền xem hoặc xử lý hình ảnh camera.",
                         "You may not view or handle camera footage.")
@@ -113,7 +114,7 @@ def clips_for_review(*, user: Any, filters: ClipFilters) -> QuerySet[Clip]:
         earlier = Clip.objects.filter(clip_scope_q(user), started_at__lt=f.start,
                                       started_at__gte=f.start - CLIP_MAX_SPAN)
         running = [pk for pk, started, duration in earlier.values_list("pk", "started_at", "duration_s")
-                   if started + timedelta(seconds=duration or 0) > f.start]
+                   if started is not None and started + timedelta(seconds=duration or 0) > f.start]
         qs = qs.filter(Q(started_at__gte=f.start) | Q(pk__in=running))
     if f.end is not None:
         qs = qs.filter(started_at__lt=f.end)
@@ -180,8 +181,8 @@ def topic_authorize(*, user: Any, topic: Any) -> str:
 def clip_topics(clip: Clip) -> list[str]:
     """Where news about a clip goes: the clip, its camera and its unit."""
     topics = [f"clip:{clip.pk}"]
-    if clip.camera_id is not None:
-        camera = clip.camera
+    camera = clip.camera if clip.camera_id is not None else None
+    if camera is not None:
         topics += [f"camera:{camera.code}", f"unit:{camera.counter.unit_id}"]
     return topics
 

@@ -147,13 +147,15 @@ def _attach_footage(moment: dict[str, Any], camera_ids: list[int],
     covering: list[Clip] = []
     for cam_id in camera_ids:
         for clip in clips_by_camera.get(cam_id, []):
-            if clip.duration_s and clip.started_at <= at < clip.started_at + timedelta(seconds=clip.duration_s):
+            if (clip.duration_s and clip.started_at is not None
+                    and clip.started_at <= at < clip.started_at + timedelta(seconds=clip.duration_s)):
                 covering.append(clip)
     usable = [c for c in covering if c.state != Clip.State.FAILED]
     if usable:
         # Prefer a fully indexed clip, then the latest version.
-        rank = {Clip.State.INDEXED: 0, Clip.State.PARTIAL: 1}
+        rank: dict[str, int] = {Clip.State.INDEXED: 0, Clip.State.PARTIAL: 1}
         best = sorted(usable, key=lambda c: (rank.get(c.state, 2), -c.pk))[0]
+        assert best.started_at is not None  # only clips with a start cover a moment
         moment["footage"] = {
             "available": True, "clip_id": best.pk, "camera_id": best.camera_id, "clip_state": best.state,
             "offset_s": round((at - best.started_at).total_seconds(), 3),

@@ -12,7 +12,9 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.audit.services import audit_record
+from backend.core.actors import Actor, SystemActor
 from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.events import broadcast_on_commit
 from backend.core.uploads import store_upload
@@ -62,7 +64,7 @@ def access_log_add(*, user: Any, action: str, clip: Clip | None = None, tag: Tag
 
 
 @transaction.atomic
-def tag_labels_seed(*, by: Any = "seed") -> int:
+def tag_labels_seed(*, by: Actor = SystemActor("seed")) -> int:
     """Create the default labels that do not exist yet (idempotent). Returns how many were added."""
     from media_ingest.review.defaults import TAG_LABELS
 
@@ -77,7 +79,7 @@ def tag_labels_seed(*, by: Any = "seed") -> int:
 
 
 @transaction.atomic
-def tag_label_create(*, by: Any, code: str, name_vi: str, name_en: str, description: str = "",
+def tag_label_create(*, by: Actor, code: str, name_vi: str, name_en: str, description: str = "",
                      finding_category_code: str = "", position: int = 0) -> TagLabel:
     if not re.fullmatch(r"[a-z0-9_-]{2,40}", code or ""):
         raise _invalid("mã nhãn chỉ gồm chữ thường, số, _ và - (2–40 ký tự).",
@@ -95,7 +97,7 @@ def tag_label_create(*, by: Any, code: str, name_vi: str, name_en: str, descript
 
 
 @transaction.atomic
-def tag_label_update(*, by: Any, label: TagLabel, changes: dict[str, Any]) -> TagLabel:
+def tag_label_update(*, by: Actor, label: TagLabel, changes: dict[str, Any]) -> TagLabel:
     allowed = {"name_vi", "name_en", "description", "finding_category_code", "position", "active"}
     unknown = set(changes) - allowed
     if unknown:
@@ -132,7 +134,7 @@ def _label(code: str) -> TagLabel:
     return label
 
 
-def _revision(tag: Tag, action: str, by: Any, reason: str = "") -> TagRevision:
+def _revision(tag: Tag, action: str, by: User, reason: str = "") -> TagRevision:
     return TagRevision.objects.create(tag=tag, revision=tag.revision, action=action, label=tag.label,
                                       start_s=tag.start_s, end_s=tag.end_s, note=tag.note,
                                       reason=reason, by=by, at=tag.updated_at)
@@ -144,7 +146,7 @@ def _tag_broadcast(kind: str, tag: Tag) -> None:
 
 
 @transaction.atomic
-def tag_create(*, by: Any, clip: Clip, label_code: str, start_s: float, end_s: float,
+def tag_create(*, by: User, clip: Clip, label_code: str, start_s: float, end_s: float,
                note: str = "", ip: str | None = None, user_agent: str = "") -> Tag:
     selectors.require_footage(by, selectors.TAG_ROLES)
     if clip.state not in selectors.TAGGABLE_STATES or not clip.sha256:
@@ -194,7 +196,7 @@ def _with_people(tag: Tag) -> Tag:
 
 
 @transaction.atomic
-def tag_update(*, by: Any, tag: Tag, revision: int, label_code: str | None = None,
+def tag_update(*, by: User, tag: Tag, revision: int, label_code: str | None = None,
                start_s: float | None = None, end_s: float | None = None, note: str | None = None,
                reason: str = "", ip: str | None = None, user_agent: str = "") -> Tag:
     """Change a tag if nobody changed it since `revision` (else 409 with the current state)."""
@@ -228,7 +230,7 @@ def tag_update(*, by: Any, tag: Tag, revision: int, label_code: str | None = Non
 
 
 @transaction.atomic
-def tag_delete(*, by: Any, tag: Tag, revision: int, reason: str, ip: str | None = None,
+def tag_delete(*, by: User, tag: Tag, revision: int, reason: str, ip: str | None = None,
                user_agent: str = "") -> Tag:
     """Soft delete: the tag stays, with its whole history, but leaves lists and timelines."""
     selectors.require_footage(by, selectors.TAG_ROLES)
@@ -288,14 +290,14 @@ def _finding_open(finding: Finding) -> None:
 
 
 @transaction.atomic
-def evidence_link_tag(*, by: Any, finding: Finding, tag: Tag, note: str = "", ip: str | None = None,
+def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", ip: str | None = None,
                       user_agent: str = "") -> EvidenceItem:
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)
     _finding_open(finding)
     if tag.deleted_at is not None:
         raise Conflict("Thẻ đã bị xóa.", "The tag was deleted.", code="tag_deleted")
     clip = tag.clip
-    if clip.camera_id is not None and clip.camera.counter.unit_id not in _finding_units(finding):
+    if clip.camera is not None and clip.camera.counter.unit_id not in _finding_units(finding):
         raise DomainError("Đoạn video không thuộc đơn vị của kết luận này.",
                           "The clip is not from the finding's unit.", code="unit_mismatch",
                           fields={"tag_id": ["other unit"]})
@@ -329,7 +331,7 @@ def _finding_units(finding: Finding) -> set[int]:
 
 
 @transaction.atomic
-def evidence_add_file(*, by: Any, finding: Finding, fileobj: BinaryIO, filename: str, content_type: str,
+def evidence_add_file(*, by: User, finding: Finding, fileobj: BinaryIO, filename: str, content_type: str,
                       size: int, note: str = "", ip: str | None = None, user_agent: str = "") -> EvidenceItem:
     """Store an uploaded file (hashed while it is copied) and attach it to the finding."""
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.audit.services import audit_record
+from backend.core.actors import Actor
 from backend.core.errors import Conflict
 from backend.core.jobs import enqueue_on_commit
 from backend.core.store import get_store
@@ -23,7 +24,7 @@ from media_ingest.review.services import _clean_reason, _invalid, access_log_add
 
 
 @transaction.atomic
-def package_request(*, by: Any, finding: Finding, reason: str, ip: str | None = None,
+def package_request(*, by: User, finding: Finding, reason: str, ip: str | None = None,
                     user_agent: str = "") -> EvidencePackage:
     """Ask for an evidence package; a job cuts the segments and builds the ZIP."""
     from media_ingest.review import tasks
@@ -49,7 +50,7 @@ PACKAGE_TAGS_MAX = 100
 
 
 @transaction.atomic
-def package_request_tags(*, by: Any, tags: list[Tag], reason: str, ip: str | None = None,
+def package_request_tags(*, by: User, tags: list[Tag], reason: str, ip: str | None = None,
                          user_agent: str = "") -> EvidencePackage:
     """Ask for a package of a selection of tags (on one clip or from the moments list), before or
     without a finding. The caller fetched each tag through its permission check."""
@@ -136,7 +137,7 @@ def package_build(*, package_id: int) -> EvidencePackage:
 
 
 @transaction.atomic
-def package_download(*, by: Any, package: EvidencePackage, reason: str, ip: str | None = None,
+def package_download(*, by: Actor, package: EvidencePackage, reason: str, ip: str | None = None,
                      user_agent: str = "") -> tuple[str, datetime]:
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)
     reason = _clean_reason(reason)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict
 from backend.core.store import get_store
@@ -22,7 +23,7 @@ from media_ingest.selectors import clip_object_store
 
 
 @transaction.atomic
-def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", download: bool = False,
+def playback_issue(*, by: User, clip: Clip, reason: str, variant: str = "auto", download: bool = False,
                    ip: str | None = None, user_agent: str = "") -> tuple[str, datetime, AccessLog]:
     """A short-lived URL to the proxy (when there is one) or the original, logged as custody."""
     selectors.require_footage(by)
@@ -43,7 +44,7 @@ def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", d
     filename = None
     if download:
         stamp = timezone.localtime(clip.started_at).strftime("%Y%m%d-%H%M%S") if clip.started_at else str(clip.pk)
-        code = clip.camera.code if clip.camera_id else "unassigned"
+        code = clip.camera.code if clip.camera is not None else "unassigned"
         filename = f"{code}_{stamp}{Path(key).suffix or '.mp4'}"
     url = clip_object_store(clip=clip, key=key).playback_url(key, seconds=seconds, filename=filename,
                                                              viewer=by.pk)
@@ -56,7 +57,7 @@ def playback_issue(*, by: Any, clip: Clip, reason: str, variant: str = "auto", d
     return url, expires_at, log
 
 
-def _stills_to_log(*, by: Any, clip: Clip, objects: dict[str, str], session: str) -> dict[str, str]:
+def _stills_to_log(*, by: User, clip: Clip, objects: dict[str, str], session: str) -> dict[str, str]:
     """The stills of `objects` this person has not yet been shown in this browser session.
 
     Posters, sprite sheets and event thumbnails are frames of the footage, so showing them is custody;
@@ -75,7 +76,7 @@ def _stills_to_log(*, by: Any, clip: Clip, objects: dict[str, str], session: str
 
 
 @transaction.atomic
-def previews_issue(*, by: Any, clip: Clip, keys: dict[str, str], ip: str | None = None,
+def previews_issue(*, by: User, clip: Clip, keys: dict[str, str], ip: str | None = None,
                    user_agent: str = "", session: str = "") -> dict[str, str | None]:
     """Short-lived URLs of a clip's derived images (poster, sprite sheet and its WebVTT, event
     thumbnails), from the app's store. They show the footage, so the stills not yet shown in this
@@ -95,7 +96,7 @@ def previews_issue(*, by: Any, clip: Clip, keys: dict[str, str], ip: str | None 
     return urls
 
 
-def poster_open(*, by: Any, clip: Clip, ip: str | None = None, user_agent: str = "", session: str = "") -> BinaryIO:
+def poster_open(*, by: User, clip: Clip, ip: str | None = None, user_agent: str = "", session: str = "") -> BinaryIO:
     """Open a clip's poster (a still of its footage) for the clip list: refused like the footage
     (role, scope, expired clip), and logged in the clip's custody the first time this session is shown it."""
     from backend.core.errors import NotFound
@@ -118,7 +119,7 @@ def poster_open(*, by: Any, clip: Clip, ip: str | None = None, user_agent: str =
 
 
 @transaction.atomic
-def coverage_record(*, by: Any, clip: Clip, ranges: Any) -> ReviewCoverage:
+def coverage_record(*, by: User, clip: Clip, ranges: Any) -> ReviewCoverage:
     """Merge the ranges a reviewer's player actually played into their coverage of the clip."""
     selectors.require_footage(by)
     try:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, TYPE_CHECKING, Union
 
 import av
 import av.container
@@ -16,6 +16,9 @@ import av.error
 import av.video.stream
 
 from media_ingest.vision.errors import VisionError
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
 Source = Union[str, "os.PathLike[str]", IO[bytes]]
 
@@ -42,7 +45,7 @@ class ProbeInfo:
         return asdict(self)
 
 
-def sha256_stream(fileobj: IO[bytes], chunk_size: int = CHUNK_SIZE) -> str:
+def sha256_stream(fileobj: SupportsRead[bytes], chunk_size: int = CHUNK_SIZE) -> str:
     """Hex SHA-256 of everything left to read in `fileobj`, read in chunks (never whole)."""
     digest = hashlib.sha256()
     while True:

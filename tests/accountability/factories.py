@@ -13,19 +13,20 @@ import factory
 from factory.django import DjangoModelFactory
 
 from backend.accounts.models import Role, User
+from backend.core.actors import SystemActor
 from backend.org.models import Assignment, FieldOfCharge, Officer, Unit
 from inspection.models import Finding, FindingCategory, FindingSubject
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 PASSWORD = "Kiem#Tra-2026-an-toan"
-BY = "test_factory"
+BY = SystemActor("test_factory")
 
 
 def at(d: date, hour: int = 9) -> datetime:
     return datetime.combine(d, time(hour), tzinfo=HCM)
 
 
-class UnitFactory(DjangoModelFactory):
+class UnitFactory(DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -48,7 +49,7 @@ class UnitFactory(DjangoModelFactory):
         return unit
 
 
-class OfficerFactory(DjangoModelFactory):
+class OfficerFactory(DjangoModelFactory[Officer]):
     class Meta:
         model = Officer
 
@@ -63,7 +64,7 @@ class OfficerFactory(DjangoModelFactory):
         return officer_create(by=BY, **kwargs)
 
 
-class AssignmentFactory(DjangoModelFactory):
+class AssignmentFactory(DjangoModelFactory[Assignment]):
     class Meta:
         model = Assignment
 
@@ -90,7 +91,7 @@ class AssignmentFactory(DjangoModelFactory):
         return assignment_create(by=BY, field=field, **kwargs)
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     """A user who logs in with PASSWORD through the real login endpoint."""
 
     class Meta:
@@ -108,7 +109,7 @@ class UserFactory(DjangoModelFactory):
         return user_create(by=BY, password=PASSWORD, full_name="Người Dùng Thử", **kwargs)
 
 
-class CategoryFactory(DjangoModelFactory):
+class CategoryFactory(DjangoModelFactory[FindingCategory]):
     class Meta:
         model = FindingCategory
         django_get_or_create = ("code",)
@@ -125,7 +126,7 @@ class CategoryFactory(DjangoModelFactory):
             obj.fields.set(FieldOfCharge.objects.filter(code__in=extracted))
 
 
-class FindingFactory(DjangoModelFactory):
+class FindingFactory(DjangoModelFactory[Finding]):
     """A confirmed finding; `on` (and `to` for a period) as dates; `violators=[officer, ...]`;
     `recorded_on` backdates when the finding was recorded (its discovery)."""
 

@@ -43,32 +43,32 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    province = UnitFactory(level="province", name="Công an tỉnh Thử")
-    home = UnitFactory(parent=province, name="Công an xã Nhà")
-    elsewhere = UnitFactory(parent=province, name="Công an xã Khác")
-    mover = OfficerFactory(full_name="Lê Văn Chuyển")
-    AssignmentFactory(officer=mover, unit=home, valid_from=date(2020, 1, 1), valid_to=date(2024, 12, 31))
-    AssignmentFactory(officer=mover, unit=elsewhere, valid_from=date(2025, 1, 1))
-    local = OfficerFactory(full_name="Phạm Thị Tại Chỗ")
-    AssignmentFactory(officer=local, unit=home, valid_from=date(2020, 1, 1))
-    head_officer = OfficerFactory(full_name="Trưởng Công An Xã Nhà")
-    AssignmentFactory(officer=head_officer, unit=home, is_head=True, position="Trưởng Công an xã",
+    province = UnitFactory.create(level="province", name="Công an tỉnh Thử")
+    home = UnitFactory.create(parent=province, name="Công an xã Nhà")
+    elsewhere = UnitFactory.create(parent=province, name="Công an xã Khác")
+    mover = OfficerFactory.create(full_name="Lê Văn Chuyển")
+    AssignmentFactory.create(officer=mover, unit=home, valid_from=date(2020, 1, 1), valid_to=date(2024, 12, 31))
+    AssignmentFactory.create(officer=mover, unit=elsewhere, valid_from=date(2025, 1, 1))
+    local = OfficerFactory.create(full_name="Phạm Thị Tại Chỗ")
+    AssignmentFactory.create(officer=local, unit=home, valid_from=date(2020, 1, 1))
+    head_officer = OfficerFactory.create(full_name="Trưởng Công An Xã Nhà")
+    AssignmentFactory.create(officer=head_officer, unit=home, is_head=True, position="Trưởng Công an xã",
                       valid_from=date(2020, 1, 1))
-    head_user = UserFactory(role=Role.UNIT_HEAD, scope_unit=home, officer=head_officer)
-    discipline = UserFactory(role=Role.DISCIPLINARY)
+    head_user = UserFactory.create(role=Role.UNIT_HEAD, scope_unit=home, officer=head_officer)
+    discipline = UserFactory.create(role=Role.DISCIPLINARY)
 
-    finding_elsewhere = FindingFactory(unit=elsewhere, on=date(2026, 5, 4), violators=[mover],
+    finding_elsewhere = FindingFactory.create(unit=elsewhere, on=date(2026, 5, 4), violators=[mover],
                                        title="Thu tiền ngoài quy định của công dân")
     case_elsewhere = services_cases.case_create(by=discipline, subject_kind="officer", officer=mover, unit=None,
                                                 findings=[finding_elsewhere], title="Hồ sơ ở xã Khác")
     services_cases.case_add_factor(by=discipline, case=case_elsewhere, kind="aggravating", text="Đã được nhắc nhở")
     services_cases.case_add_document(by=discipline, case=case_elsewhere, kind="self_review",
                                      fileobj=io.BytesIO(b"ban tu kiem diem"), filename="tu-kiem-diem.txt", size=16)
-    finding_home = FindingFactory(unit=home, on=date(2026, 5, 5), violators=[local])
+    finding_home = FindingFactory.create(unit=home, on=date(2026, 5, 5), violators=[local])
     case_home = services_cases.case_create(by=discipline, subject_kind="officer", officer=local, unit=None,
                                            findings=[finding_home], title="Hồ sơ ở xã Nhà")
-    other_home = FindingFactory(unit=home, on=date(2023, 3, 1), violators=[mover])
-    other_away = FindingFactory(unit=elsewhere, on=date(2026, 6, 1), violators=[mover])
+    other_home = FindingFactory.create(unit=home, on=date(2023, 3, 1), violators=[mover])
+    other_away = FindingFactory.create(unit=elsewhere, on=date(2026, 6, 1), violators=[mover])
     case_mixed = services_cases.case_create(by=discipline, subject_kind="officer", officer=mover, unit=None,
                                             findings=[other_home, other_away], title="Hồ sơ ở hai xã")
     return World(home=home, elsewhere=elsewhere, mover=mover, local=local, case_elsewhere=case_elsewhere,
@@ -142,8 +142,8 @@ def test_a_repeat_counts_but_the_earlier_case_elsewhere_is_not_named_to_the_unit
     from tests.accountability.factories import CategoryFactory
 
     discipline = User.objects.get(username=world.case_home.created_by.username)
-    category = CategoryFactory()
-    earlier = FindingFactory(unit=world.elsewhere, category=category, on=date(2025, 12, 1), violators=[world.mover])
+    category = CategoryFactory.create()
+    earlier = FindingFactory.create(unit=world.elsewhere, category=category, on=date(2025, 12, 1), violators=[world.mover])
     prior = services_cases.case_create(by=discipline, subject_kind="officer", officer=world.mover, unit=None,
                                        findings=[earlier], title="Hồ sơ trước ở xã Khác")
     services_cases.case_transition(by=discipline, case=prior, to="considering", no_self_review_reason="Đã chuyển công tác")
@@ -152,7 +152,7 @@ def test_a_repeat_counts_but_the_earlier_case_elsewhere_is_not_named_to_the_unit
     services_cases.case_record_council(by=discipline, case=prior, held_on=date(2026, 1, 10), note="Hội đồng kỷ luật họp")
     services_cases.case_decide(by=discipline, case=prior, form_code="khien_trach", decision_number="99/QĐ-BÍ-MẬT",
                                authority="Giám đốc Công an tỉnh", decision_date=date(2026, 1, 15))
-    again = FindingFactory(unit=world.home, category=category, on=date(2026, 6, 1), violators=[world.mover])
+    again = FindingFactory.create(unit=world.home, category=category, on=date(2026, 6, 1), violators=[world.mover])
     case = services_cases.case_create(by=discipline, subject_kind="officer", officer=world.mover, unit=None,
                                       findings=[again], title="Tái phạm ở xã Nhà")
     seen = world.head_client.get(f"/api/accountability/cases/{case.pk}/")

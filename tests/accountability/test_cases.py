@@ -1,6 +1,7 @@
 """Disciplinary cases: escalation steps, factor balance, repeat, limitation, decisions, appeal."""
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -152,7 +153,6 @@ def test_no_restart_once_the_period_has_run_out(make_finding: Any, demo: Any) ->
 
 
 def test_lifecycle_with_self_review_decision_and_appeal(make_finding: Any, demo: Any) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     by = demo.users["discipline"]
     f = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",))
@@ -162,14 +162,15 @@ def test_lifecycle_with_self_review_decision_and_appeal(make_finding: Any, demo:
         services_cases.case_transition(by=by, case=case, to="considering")
     assert err.value.code == "self_review_missing"
     services_cases.case_transition(by=by, case=case, to="self_review")
-    upload = SimpleUploadedFile("tu-kiem-diem.pdf", b"%PDF-1.4 ban tu kiem diem", content_type="application/pdf")
-    doc = services_cases.case_add_document(by=by, case=case, kind="self_review", fileobj=upload, filename=upload.name,
-                                           size=upload.size, content_type="application/pdf")
+    content = b"%PDF-1.4 ban tu kiem diem"
+    doc = services_cases.case_add_document(by=by, case=case, kind="self_review", fileobj=io.BytesIO(content),
+                                           filename="tu-kiem-diem.pdf", size=len(content),
+                                           content_type="application/pdf")
     assert len(doc.sha256) == 64
     services_cases.case_transition(by=by, case=case, to="considering")
-    with pytest.raises(DomainError) as err:
+    with pytest.raises(DomainError) as refused:
         services_cases.case_propose(by=by, case=case, form_code="canh_cao")
-    assert err.value.code == "reason_required"  # differs from the computed khiển trách without a reason
+    assert refused.value.code == "reason_required"  # differs from the computed khiển trách without a reason
     services_cases.case_propose(by=by, case=case, form_code="khien_trach")
     with pytest.raises(Conflict) as err:
         services_cases.case_decide(by=by, case=case, form_code="khien_trach", decision_number="123/QĐ-CAT",
@@ -187,7 +188,8 @@ def test_lifecycle_with_self_review_decision_and_appeal(make_finding: Any, demo:
     services_appeals.case_appeal_resolve(by=by, case=case, result="changed", decided_on=date(2026, 8, 1),
                                          note="Có tình tiết giảm nhẹ mới", form_code="khong_hoan_thanh")
     case.refresh_from_db()
-    assert case.state == "decided" and case.decided_form.code == "khong_hoan_thanh"
+    assert case.state == "decided" and case.decided_form is not None
+    assert case.decided_form.code == "khong_hoan_thanh"
     services_cases.case_transition(by=by, case=case, to="closed")
     verbs = list(CaseEvent.objects.filter(case=case).values_list("verb", flat=True))
     assert verbs == ["create", "transition", "document_add", "transition", "propose", "council", "decide", "appeal",

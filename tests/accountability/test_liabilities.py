@@ -50,7 +50,8 @@ def test_confirm_and_reject_need_a_reason(make_finding: Any, demo: Any) -> None:
     assert head.state == "proposed"
     services_liabilities.liability_confirm(by=demo.users["discipline"], liability=head, reason="Đã xác minh, đúng người đứng đầu")
     head.refresh_from_db()
-    assert head.state == "confirmed" and head.confirmed_form.code == "phe_binh"
+    assert head.state == "confirmed" and head.confirmed_form is not None
+    assert head.confirmed_form.code == "phe_binh"
     assert head.decided_by == demo.users["discipline"] and head.decision_reason.startswith("Đã xác minh")
     with pytest.raises(Conflict):
         services_liabilities.liability_reject(by=demo.users["discipline"], liability=head, reason="Đổi ý, bác bỏ")
@@ -76,7 +77,7 @@ def test_new_rule_version_is_used_and_decided_liabilities_are_kept(make_finding:
         if rule["code"] == "LD-H1":
             rule["form"] = "canh_cao"  # heavier than the violator's khiển trách: the bound holds it there
     v2 = services_rulesets.ruleset_create(by=demo.users["admin"], data={**data, "note": "LD-H1 nặng hơn"})
-    assert v2.version == 2 and v2.based_on.version == 1
+    assert v2.version == 2 and v2.based_on is not None and v2.based_on.version == 1
     record, created, kept = services_liabilities.liabilities_propose(by=by, finding=finding)
     assert record.ruleset_id == v2.pk
     [head] = [x for x in created if x.role == "head"]

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from backend.accounts.models import Role
+from backend.core.actors import SystemActor
 from backend.org import services_units
 from backend.org.models import Counter
 from tests.accountability.factories import (
@@ -31,22 +32,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def discipline() -> Any:
-    return login_client(UserFactory(role=Role.DISCIPLINARY).username, PASSWORD)
+    return login_client(UserFactory.create(role=Role.DISCIPLINARY).username, PASSWORD)
 
 
 def province_with_commune(**commune: Any) -> tuple[Any, Any, Any, Any]:
     """(province, commune, province director, commune head), the commune directly under the province."""
-    province = UnitFactory(level="province", name="Công an tỉnh Thử")
-    unit = UnitFactory(parent=province, name="Công an xã Hòa Bình", **commune)
-    director = AssignmentFactory(unit=province, is_head=True, position="Giám đốc Công an tỉnh",
+    province = UnitFactory.create(level="province", name="Công an tỉnh Thử")
+    unit = UnitFactory.create(parent=province, name="Công an xã Hòa Bình", **commune)
+    director = AssignmentFactory.create(unit=province, is_head=True, position="Giám đốc Công an tỉnh",
                                  valid_from=date(2020, 1, 1)).officer
-    head = AssignmentFactory(unit=unit, is_head=True, position="Trưởng Công an xã",
+    head = AssignmentFactory.create(unit=unit, is_head=True, position="Trưởng Công an xã",
                              valid_from=date(2020, 1, 1)).officer
     return province, unit, director, head
 
 
 def member(unit: Any, since: date = date(2020, 1, 1)) -> Any:
-    return AssignmentFactory(unit=unit, position="Cán bộ", valid_from=since).officer
+    return AssignmentFactory.create(unit=unit, position="Cán bộ", valid_from=since).officer
 
 
 def propose(client: Any, finding: Any) -> list[dict[str, Any]]:
@@ -99,9 +100,9 @@ def forms_by_code(client: Any) -> dict[str, dict[str, Any]]:
 
 def test_a_head_is_not_dismissed_for_an_absence_and_never_answers_more_than_the_violator(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
-    absence = CategoryFactory(code="VANG_MAT_T", name_vi="Vắng mặt tại quầy", name_en="Absent")
+    absence = CategoryFactory.create(code="VANG_MAT_T", name_vi="Vắng mặt tại quầy", name_en="Absent")
     violator = member(unit)
-    finding = FindingFactory(unit=unit, category=absence, severity="very_serious", violators=[violator])
+    finding = FindingFactory.create(unit=unit, category=absence, severity="very_serious", violators=[violator])
     created = propose(discipline, finding)
     forms = forms_by_code(discipline)
     own = forms["giang_cap"]  # the violator's own form for a very serious violation
@@ -117,8 +118,8 @@ def test_a_head_is_not_dismissed_for_an_absence_and_never_answers_more_than_the_
 
 def test_corruption_in_the_unit_brings_the_nd59_ladder_to_its_head(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
-    fees = CategoryFactory(code="THU_PHI", name_vi="Thu tiền, phí ngoài quy định", name_en="Unofficial fee")
-    finding = FindingFactory(unit=unit, category=fees, severity="very_serious", violators=[member(unit)])
+    fees = CategoryFactory.create(code="THU_PHI", name_vi="Thu tiền, phí ngoài quy định", name_en="Unofficial fee")
+    finding = FindingFactory.create(unit=unit, category=fees, severity="very_serious", violators=[member(unit)])
     created = propose(discipline, finding)
     [liability] = [x for x in created if x["officer"]["id"] == head.pk]
     assert liability["rule"]["code"] == "TN-H4" and liability["suggested_form"]["code"] == "cach_chuc"
@@ -127,8 +128,8 @@ def test_corruption_in_the_unit_brings_the_nd59_ladder_to_its_head(discipline: A
 
 def test_a_head_who_found_and_handled_the_corruption_himself_is_exempt(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
-    fees = CategoryFactory(code="THU_PHI", name_vi="Thu tiền, phí ngoài quy định", name_en="Unofficial fee")
-    finding = FindingFactory(unit=unit, category=fees, severity="serious", violators=[member(unit)])
+    fees = CategoryFactory.create(code="THU_PHI", name_vi="Thu tiền, phí ngoài quy định", name_en="Unofficial fee")
+    finding = FindingFactory.create(unit=unit, category=fees, severity="serious", violators=[member(unit)])
     r = discipline.post(f"/api/accountability/findings/{finding.pk}/self-detections/",
                         {"officer_id": head.pk, "note": "Trưởng Công an xã tự phát hiện, lập biên bản ngày 02/06"},
                         format="json")
@@ -146,15 +147,15 @@ def test_a_head_who_found_and_handled_the_corruption_himself_is_exempt(disciplin
 def test_a_traffic_finding_does_not_count_against_the_one_stop_deputy(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
     counter = Counter.objects.create(unit=unit, code="F-MC-1", name="Bộ phận một cửa")
-    deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã", field="HANH_CHINH",
+    deputy = AssignmentFactory.create(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã", field="HANH_CHINH",
                                in_charge_of="Bộ phận một cửa", valid_from=date(2020, 1, 1)).officer
-    traffic = CategoryFactory(code="GIAO_THONG_T", name_vi="Vi phạm trật tự giao thông", name_en="Traffic",
+    traffic = CategoryFactory.create(code="GIAO_THONG_T", name_vi="Vi phạm trật tự giao thông", name_en="Traffic",
                               fields=["GIAO_THONG"])
-    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ", name_en="Procedure",
+    one_stop = CategoryFactory.create(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ", name_en="Procedure",
                                fields=["HANH_CHINH"])
-    FindingFactory(unit=unit, category=traffic, severity="serious", on=date(2026, 4, 1),
+    FindingFactory.create(unit=unit, category=traffic, severity="serious", on=date(2026, 4, 1),
                    title="Xử lý vi phạm giao thông không lập biên bản", violators=[member(unit)])
-    finding = FindingFactory(unit=unit, category=one_stop, severity="serious", on=date(2026, 5, 1), counter=counter,
+    finding = FindingFactory.create(unit=unit, category=one_stop, severity="serious", on=date(2026, 5, 1), counter=counter,
                              title="Nhận hồ sơ không đúng quy trình", violators=[member(unit)])
     [mine] = [x for x in propose(discipline, finding) if x["officer"]["id"] == deputy.pk]
     assert mine["role"] == "deputy" and mine["rule"]["code"] == "LD-D1"
@@ -164,12 +165,12 @@ def test_a_traffic_finding_does_not_count_against_the_one_stop_deputy(discipline
 def test_the_traffic_deputy_does_not_answer_for_a_one_stop_finding_whatever_his_post_description_says(
         discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
-    traffic_deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
+    traffic_deputy = AssignmentFactory.create(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
                                        field="GIAO_THONG", in_charge_of="Giao thông; hỗ trợ bộ phận một cửa",
                                        valid_from=date(2020, 1, 1)).officer
-    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ một cửa",
+    one_stop = CategoryFactory.create(code="SAI_QT_T", name_vi="Sai quy trình tiếp nhận hồ sơ một cửa",
                                name_en="Procedure", fields=["HANH_CHINH"])
-    finding = FindingFactory(unit=unit, category=one_stop, severity="serious", violators=[member(unit)],
+    finding = FindingFactory.create(unit=unit, category=one_stop, severity="serious", violators=[member(unit)],
                              title="Nhận hồ sơ tại bộ phận một cửa không đúng quy trình")
     assert traffic_deputy.pk not in {x["officer"]["id"] for x in propose(discipline, finding)}
     trace = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()
@@ -180,10 +181,10 @@ def test_the_traffic_deputy_does_not_answer_for_a_one_stop_finding_whatever_his_
 
 def test_a_deputy_with_no_field_on_record_answers_for_nothing_and_the_trace_says_so(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
-    deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
+    deputy = AssignmentFactory.create(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
                                in_charge_of="Bộ phận một cửa", valid_from=date(2020, 1, 1)).officer
-    one_stop = CategoryFactory(code="SAI_QT_T", name_vi="Sai quy trình", name_en="Procedure", fields=["HANH_CHINH"])
-    finding = FindingFactory(unit=unit, category=one_stop, violators=[member(unit)])
+    one_stop = CategoryFactory.create(code="SAI_QT_T", name_vi="Sai quy trình", name_en="Procedure", fields=["HANH_CHINH"])
+    finding = FindingFactory.create(unit=unit, category=one_stop, violators=[member(unit)])
     assert deputy.pk not in {x["officer"]["id"] for x in propose(discipline, finding)}
     [group] = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()["units"]
     assert any(f"{deputy.full_name} chưa được ghi lĩnh vực phụ trách" in n["vi"] for n in group["notes"])
@@ -195,10 +196,10 @@ def test_a_deputy_with_no_field_on_record_answers_for_nothing_and_the_trace_says
 def test_the_provincial_director_does_not_answer_for_one_serious_finding_in_each_of_two_communes(
         discipline: Any) -> None:
     province, first, director, _ = province_with_commune()
-    second = UnitFactory(parent=province, name="Công an xã Thắng Lợi")
-    AssignmentFactory(unit=second, is_head=True, position="Trưởng Công an xã", valid_from=date(2020, 1, 1))
-    FindingFactory(unit=first, severity="serious", on=date(2026, 4, 1), violators=[member(first)])
-    finding = FindingFactory(unit=second, severity="serious", on=date(2026, 5, 1), violators=[member(second)])
+    second = UnitFactory.create(parent=province, name="Công an xã Thắng Lợi")
+    AssignmentFactory.create(unit=second, is_head=True, position="Trưởng Công an xã", valid_from=date(2020, 1, 1))
+    FindingFactory.create(unit=first, severity="serious", on=date(2026, 4, 1), violators=[member(first)])
+    finding = FindingFactory.create(unit=second, severity="serious", on=date(2026, 5, 1), violators=[member(second)])
     created = propose(discipline, finding)
     assert director.pk not in {x["officer"]["id"] for x in created}
     assert "upper_head" not in {x["role"] for x in created}
@@ -209,16 +210,16 @@ def test_the_provincial_director_does_not_answer_for_one_serious_finding_in_each
 
 def test_a_violation_across_the_district_abolition_names_the_district_head_then_the_province(
         discipline: Any) -> None:
-    province = UnitFactory(level="province", name="Công an tỉnh Thử")
-    district = UnitFactory(level="district", parent=province, name="Công an huyện Cũ",
+    province = UnitFactory.create(level="province", name="Công an tỉnh Thử")
+    district = UnitFactory.create(level="district", parent=province, name="Công an huyện Cũ",
                            valid_to=date(2025, 2, 28))
-    commune = UnitFactory(parent=district, name="Công an xã Ven Sông")
-    services_units.unit_reparent(by="test", unit=commune, parent=province, on=date(2025, 3, 1))
-    district_head = AssignmentFactory(unit=district, is_head=True, position="Trưởng Công an huyện",
+    commune = UnitFactory.create(parent=district, name="Công an xã Ven Sông")
+    services_units.unit_reparent(by=SystemActor("test"), unit=commune, parent=province, on=date(2025, 3, 1))
+    district_head = AssignmentFactory.create(unit=district, is_head=True, position="Trưởng Công an huyện",
                                       valid_from=date(2020, 1, 1), valid_to=date(2025, 2, 28)).officer
-    director = AssignmentFactory(unit=province, is_head=True, position="Giám đốc Công an tỉnh",
+    director = AssignmentFactory.create(unit=province, is_head=True, position="Giám đốc Công an tỉnh",
                                  valid_from=date(2020, 1, 1)).officer
-    finding = FindingFactory(unit=commune, severity="very_serious", on=date(2025, 2, 20), to=date(2025, 3, 10),
+    finding = FindingFactory.create(unit=commune, severity="very_serious", on=date(2025, 2, 20), to=date(2025, 3, 10),
                              violators=[member(commune)])
     trace = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()
     [group] = trace["units"]
@@ -237,8 +238,8 @@ def test_a_violation_across_the_district_abolition_names_the_district_head_then_
 def test_a_time_barred_violation_cannot_be_escalated_to_canh_cao(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    first = FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[officer])
-    second = FindingFactory(unit=unit, on=date(2024, 3, 5), violators=[officer])
+    first = FindingFactory.create(unit=unit, on=date(2024, 3, 4), violators=[officer])
+    second = FindingFactory.create(unit=unit, on=date(2024, 3, 5), violators=[officer])
     case = open_case(discipline, officer, [first, second], opened_on=date(2026, 8, 1))
     computed = case["computed"]
     assert [v["time_barred"] for v in computed["violations"]] == [True, True]
@@ -254,8 +255,8 @@ def test_a_time_barred_violation_cannot_be_escalated_to_canh_cao(discipline: Any
 def test_a_live_violation_is_not_escalated_by_a_time_barred_one(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    old = FindingFactory(unit=unit, on=date(2023, 1, 10), violators=[officer])
-    new = FindingFactory(unit=unit, on=date(2026, 6, 1), violators=[officer])
+    old = FindingFactory.create(unit=unit, on=date(2023, 1, 10), violators=[officer])
+    new = FindingFactory.create(unit=unit, on=date(2026, 6, 1), violators=[officer])
     computed = open_case(discipline, officer, [old, new])["computed"]
     assert [s["code"] for s in computed["steps"]] == ["single", "factors"]
     assert computed["computed_form"]["code"] == "khien_trach"
@@ -264,10 +265,10 @@ def test_a_live_violation_is_not_escalated_by_a_time_barred_one(discipline: Any)
 
 def test_a_later_violation_elsewhere_does_not_move_the_limitation_deadline(discipline: Any) -> None:
     province, unit, _, _ = province_with_commune()
-    elsewhere = UnitFactory(parent=province)
+    elsewhere = UnitFactory.create(parent=province)
     officer = member(unit)
-    old = FindingFactory(unit=unit, on=date(2022, 5, 10), violators=[officer])
-    FindingFactory(unit=elsewhere, on=date(2023, 1, 1), violators=[officer])
+    old = FindingFactory.create(unit=unit, on=date(2022, 5, 10), violators=[officer])
+    FindingFactory.create(unit=elsewhere, on=date(2023, 1, 1), violators=[officer])
     [violation] = open_case(discipline, officer, [old])["computed"]["violations"]
     limitation = violation["limitation"]
     assert limitation["deadline"] == "2024-05-10" and limitation["restarted_by"] is None
@@ -278,7 +279,7 @@ def test_a_later_violation_elsewhere_does_not_move_the_limitation_deadline(disci
 def test_a_violation_still_going_on_counts_from_its_discovery(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    ongoing = FindingFactory(unit=unit, on=date(2025, 1, 1), to=date(2026, 6, 30), recorded_on=date(2025, 6, 2),
+    ongoing = FindingFactory.create(unit=unit, on=date(2025, 1, 1), to=date(2026, 6, 30), recorded_on=date(2025, 6, 2),
                              violators=[officer])
     [violation] = open_case(discipline, officer, [ongoing])["computed"]["violations"]
     assert violation["limitation"]["start"] == "2025-06-02"
@@ -289,8 +290,8 @@ def test_a_violation_still_going_on_counts_from_its_discovery(discipline: Any) -
 def test_a_violation_of_a_category_without_limitation_never_expires(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    category = CategoryFactory(code="VAN_BANG_GIA", name_vi="Sử dụng văn bằng giả", name_en="Forged diploma")
-    old = FindingFactory(unit=unit, category=category, on=date(2012, 1, 1), violators=[officer])
+    category = CategoryFactory.create(code="VAN_BANG_GIA", name_vi="Sử dụng văn bằng giả", name_en="Forged diploma")
+    old = FindingFactory.create(unit=unit, category=category, on=date(2012, 1, 1), violators=[officer])
     [violation] = open_case(discipline, officer, [old])["computed"]["violations"]
     assert violation["limitation"]["status"] == "none" and violation["time_barred"] is False
     assert "Điều 80" in violation["limitation"]["basis"]
@@ -302,7 +303,7 @@ def test_a_violation_of_a_category_without_limitation_never_expires(discipline: 
 def decided_case(client: Any, on: str = "2026-06-01") -> dict[str, Any]:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(client, officer, [FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[officer])],
+    case = open_case(client, officer, [FindingFactory.create(unit=unit, on=date(2026, 5, 1), violators=[officer])],
                      opened_on=date(2026, 5, 20))
     to_considering(client, case)
     assert propose_form(client, case, "khien_trach").status_code == 200
@@ -346,19 +347,19 @@ def test_a_second_complaint_within_ten_days_of_the_answer_is_accepted(discipline
 def test_a_case_shows_its_handling_deadline_90_days_or_150_when_complex(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    plain = open_case(discipline, officer, [FindingFactory(unit=unit, violators=[officer])])
+    plain = open_case(discipline, officer, [FindingFactory.create(unit=unit, violators=[officer])])
     handling = plain["computed"]["deadlines"]["handling"]
     opened = date.fromisoformat(handling["opened_on"])
     assert handling["days"] == 90 and (date.fromisoformat(handling["deadline"]) - opened).days == 90
     assert "Điều 80" in handling["source"]
-    complex_case = open_case(discipline, officer, [FindingFactory(unit=unit, violators=[officer])], is_complex=True)
+    complex_case = open_case(discipline, officer, [FindingFactory.create(unit=unit, violators=[officer])], is_complex=True)
     assert complex_case["computed"]["deadlines"]["handling"]["days"] == 150
 
 
 def test_canh_cao_is_decided_only_after_the_disciplinary_council(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(discipline, officer, [FindingFactory(unit=unit, severity="serious", on=date(2026, 5, 1),
+    case = open_case(discipline, officer, [FindingFactory.create(unit=unit, severity="serious", on=date(2026, 5, 1),
                                                           violators=[officer])], opened_on=date(2026, 5, 20))
     to_considering(discipline, case)
     assert propose_form(discipline, case, "canh_cao").status_code == 200
@@ -374,7 +375,7 @@ def test_canh_cao_is_decided_only_after_the_disciplinary_council(discipline: Any
 def test_a_case_opens_for_the_violator_with_a_reason_instead_of_a_self_review(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(discipline, officer, [FindingFactory(unit=unit, violators=[officer])])
+    case = open_case(discipline, officer, [FindingFactory.create(unit=unit, violators=[officer])])
     assert case["officer"]["id"] == officer.pk
     r = discipline.post(f"/api/accountability/cases/{case['id']}/transition/", {"to": "considering"}, format="json")
     assert r.status_code == 409 and r.json()["error"]["code"] == "self_review_missing"
@@ -385,7 +386,7 @@ def test_a_case_opens_for_the_violator_with_a_reason_instead_of_a_self_review(di
 
 def test_a_case_opens_from_a_confirmed_liability(discipline: Any) -> None:
     _, unit, _, head = province_with_commune()
-    finding = FindingFactory(unit=unit, violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, violators=[member(unit)])
     [liability] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
     r = discipline.post(f"/api/accountability/liabilities/{liability['id']}/confirm/",
                         {"reason": "Đúng người đứng đầu lúc vi phạm"}, format="json")
@@ -400,15 +401,15 @@ def test_a_case_opens_from_a_confirmed_liability(discipline: Any) -> None:
 
 
 def test_emulation_after_a_merger_names_the_head_of_the_old_commune_where_it_happened(discipline: Any) -> None:
-    province = UnitFactory(level="province")
-    merged_into = UnitFactory(parent=province, name="Công an xã Mới")
-    old = UnitFactory(parent=province, name="Công an xã Cũ", valid_to=date(2026, 2, 28), successor=merged_into)
-    old_head = AssignmentFactory(unit=old, is_head=True, position="Trưởng Công an xã",
+    province = UnitFactory.create(level="province")
+    merged_into = UnitFactory.create(parent=province, name="Công an xã Mới")
+    old = UnitFactory.create(parent=province, name="Công an xã Cũ", valid_to=date(2026, 2, 28), successor=merged_into)
+    old_head = AssignmentFactory.create(unit=old, is_head=True, position="Trưởng Công an xã",
                                  valid_from=date(2020, 1, 1), valid_to=date(2026, 2, 28)).officer
-    new_head = AssignmentFactory(unit=merged_into, is_head=True, position="Trưởng Công an xã",
+    new_head = AssignmentFactory.create(unit=merged_into, is_head=True, position="Trưởng Công an xã",
                                  valid_from=date(2020, 1, 1)).officer
-    violator = AssignmentFactory(unit=old, valid_from=date(2020, 1, 1), valid_to=date(2026, 2, 28)).officer
-    FindingFactory(unit=old, severity="very_serious", on=date(2026, 2, 10), violators=[violator])
+    violator = AssignmentFactory.create(unit=old, valid_from=date(2020, 1, 1), valid_to=date(2026, 2, 28)).officer
+    FindingFactory.create(unit=old, severity="very_serious", on=date(2026, 2, 10), violators=[violator])
     rows = discipline.get("/api/accountability/rankings/?year=2026&level=commune").json()["rows"]
     [row] = [r for r in rows if r["unit"]["id"] == merged_into.pk]
     heads = row["emulation"]["heads"]
@@ -435,7 +436,7 @@ def test_each_disciplinary_form_is_its_own_rung_on_the_ladder(discipline: Any) -
 
 def test_the_trace_explanation_reads_as_natural_vietnamese(discipline: Any) -> None:
     _, unit, _, head = province_with_commune()
-    finding = FindingFactory(unit=unit, on=date(2026, 6, 1), violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, on=date(2026, 6, 1), violators=[member(unit)])
     trace = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()
     [row] = [ld for g in trace["units"] for ld in g["leaders"] if ld["officer"]["id"] == head.pk]
     text = row["why_vi"]
@@ -460,7 +461,7 @@ def test_a_post_that_names_the_level_is_joined_to_the_unit_name_once() -> None:
 def test_a_time_barred_violation_cannot_be_decided_by_backdating_the_decision(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    old = FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[officer])  # barred since 04/03/2026
+    old = FindingFactory.create(unit=unit, on=date(2024, 3, 4), violators=[officer])  # barred since 04/03/2026
     case = open_case(discipline, officer, [old])  # opened today, long after the bar
     to_considering(discipline, case)
     r = decide(discipline, case, "khien_trach", "2026-01-15")  # a date before the bar, typed in
@@ -477,7 +478,7 @@ def test_a_time_barred_violation_cannot_be_decided_by_backdating_the_decision(di
 def test_a_second_council_entry_does_not_silently_replace_the_first(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(discipline, officer, [FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[officer])],
+    case = open_case(discipline, officer, [FindingFactory.create(unit=unit, on=date(2026, 5, 1), violators=[officer])],
                      opened_on=date(2026, 5, 20))
     to_considering(discipline, case)
     council(discipline, case, "2026-06-01")
@@ -491,7 +492,7 @@ def test_a_second_council_entry_does_not_silently_replace_the_first(discipline: 
 def test_a_case_with_no_proposed_form_cannot_be_decided(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(discipline, officer, [FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[officer])],
+    case = open_case(discipline, officer, [FindingFactory.create(unit=unit, on=date(2026, 5, 1), violators=[officer])],
                      opened_on=date(2026, 5, 20))
     to_considering(discipline, case)
     council(discipline, case, "2026-06-01")
@@ -508,7 +509,7 @@ def test_a_case_with_no_proposed_form_cannot_be_decided(discipline: Any) -> None
 def test_a_head_is_never_held_jointly_liable_heavier_than_the_violator_at_confirm_proposal_or_decision(
         discipline: Any) -> None:
     _, unit, _, head = province_with_commune()
-    finding = FindingFactory(unit=unit, severity="less_serious", on=date(2026, 5, 1), violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, severity="less_serious", on=date(2026, 5, 1), violators=[member(unit)])
     [liability] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
     assert liability["rule"]["code"].startswith("LD-")  # joint responsibility, the violator's form is khiển trách
     url = f"/api/accountability/liabilities/{liability['id']}/confirm/"
@@ -541,7 +542,7 @@ def test_a_head_is_never_held_jointly_liable_heavier_than_the_violator_at_confir
 def test_the_limitation_in_the_case_list_follows_a_form_changed_on_complaint(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(discipline, officer, [FindingFactory(unit=unit, severity="serious", on=date(2026, 5, 1),
+    case = open_case(discipline, officer, [FindingFactory.create(unit=unit, severity="serious", on=date(2026, 5, 1),
                                                           violators=[officer])], opened_on=date(2026, 5, 20))
     assert case["computed"]["limitation"]["years"] == 5  # cảnh cáo: 5 years
     to_considering(discipline, case)
@@ -566,7 +567,7 @@ def test_the_limitation_in_the_case_list_follows_a_form_changed_on_complaint(dis
 def test_a_liability_for_a_time_barred_violation_is_flagged_in_the_trace_and_cannot_be_confirmed(
         discipline: Any) -> None:
     _, unit, _, head = province_with_commune()
-    old = FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[member(unit)])  # khiển trách level: 2 years
+    old = FindingFactory.create(unit=unit, on=date(2024, 3, 4), violators=[member(unit)])  # khiển trách level: 2 years
     [liability] = [x for x in propose(discipline, old) if x["officer"]["id"] == head.pk]
     trace = discipline.get(f"/api/accountability/findings/{old.pk}/trace/").json()
     [row] = [ld for g in trace["units"] for ld in g["leaders"] if ld["officer"]["id"] == head.pk]
@@ -577,7 +578,7 @@ def test_a_liability_for_a_time_barred_violation_is_flagged_in_the_trace_and_can
                         {"reason": "Người đứng đầu buông lỏng quản lý"}, format="json")
     assert r.status_code == 409 and r.json()["error"]["code"] == "limitation_expired"
     assert "Hết thời hiệu từ 05/03/2026" in r.json()["error"]["message"]
-    live = FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[member(unit)])
+    live = FindingFactory.create(unit=unit, on=date(2026, 5, 1), violators=[member(unit)])
     trace = discipline.get(f"/api/accountability/findings/{live.pk}/trace/").json()
     assert all(not ld["time_barred_vi"] for g in trace["units"] for ld in g["leaders"])
 
@@ -585,7 +586,7 @@ def test_a_liability_for_a_time_barred_violation_is_flagged_in_the_trace_and_can
 def test_no_form_is_proposed_for_a_case_whose_every_violation_is_time_barred(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(discipline, officer, [FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[officer])])
+    case = open_case(discipline, officer, [FindingFactory.create(unit=unit, on=date(2024, 3, 4), violators=[officer])])
     to_considering(discipline, case)
     r = propose_form(discipline, case, "khien_trach")
     assert r.status_code == 409 and r.json()["error"]["code"] == "limitation_expired"
@@ -609,7 +610,7 @@ def test_a_decided_case_no_longer_shows_its_handling_deadline_as_pending(discipl
 def test_the_case_history_names_the_person_not_the_username(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(discipline, officer, [FindingFactory(unit=unit, violators=[officer])])
+    case = open_case(discipline, officer, [FindingFactory.create(unit=unit, violators=[officer])])
     [event] = discipline.get(f"/api/accountability/cases/{case['id']}/").json()["events"]
     assert event["actor_name"] == "Người Dùng Thử" and event["actor_name"] != event["actor"]
 
@@ -617,7 +618,7 @@ def test_the_case_history_names_the_person_not_the_username(discipline: Any) -> 
 def test_an_expired_limitation_reads_barred_from_a_date_not_negative_days_left(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(discipline, officer, [FindingFactory(unit=unit, on=date(2024, 3, 4), violators=[officer])])
+    case = open_case(discipline, officer, [FindingFactory.create(unit=unit, on=date(2024, 3, 4), violators=[officer])])
     limitation = case["computed"]["limitation"]
     assert limitation["status"] == "expired" and limitation["barred_from"] == "2026-03-05"
     assert "đã hết thời hiệu từ 05/03/2026" in limitation["message_vi"]
@@ -629,7 +630,7 @@ def test_the_trace_report_prints_vietnamese_labels_not_codes(discipline: Any) ->
     from openpyxl import load_workbook
 
     _, unit, _, head = province_with_commune()
-    finding = FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, on=date(2026, 5, 1), violators=[member(unit)])
     [liability] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
     discipline.post(f"/api/accountability/liabilities/{liability['id']}/confirm/",
                     {"reason": "Người đứng đầu buông lỏng quản lý"}, format="json")
@@ -649,7 +650,7 @@ def test_the_trace_report_prints_vietnamese_labels_not_codes(discipline: Any) ->
 def test_complaint_periods_count_from_the_day_the_decision_and_the_answer_were_received(discipline: Any) -> None:
     _, unit, _, _ = province_with_commune()
     officer = member(unit)
-    case = open_case(discipline, officer, [FindingFactory(unit=unit, on=date(2026, 5, 1), violators=[officer])],
+    case = open_case(discipline, officer, [FindingFactory.create(unit=unit, on=date(2026, 5, 1), violators=[officer])],
                      opened_on=date(2026, 5, 20))
     to_considering(discipline, case)
     assert propose_form(discipline, case, "khien_trach").status_code == 200
@@ -750,7 +751,7 @@ def test_a_third_complaint_is_refused_on_record(discipline: Any) -> None:
 def test_the_force_regulation_number_is_filled_in_by_an_admin_and_shown_with_the_rules_basis(
         discipline: Any) -> None:
     _, unit, _, head = province_with_commune()
-    finding = FindingFactory(unit=unit, violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, violators=[member(unit)])
 
     def head_row() -> dict[str, Any]:
         trace = discipline.get(f"/api/accountability/findings/{finding.pk}/trace/").json()
@@ -759,7 +760,7 @@ def test_the_force_regulation_number_is_filled_in_by_an_admin_and_shown_with_the
     rules = {r["code"]: r for r in discipline.get("/api/accountability/rulesets/current/").json()["rules"]}
     assert rules["LD-H1"]["basis"].endswith("(chưa có số văn bản — cần xác nhận)")
     assert "chưa có số văn bản — cần xác nhận" in head_row()["why_vi"]
-    admin = login_client(UserFactory(role=Role.ADMIN).username, PASSWORD)
+    admin = login_client(UserFactory.create(role=Role.ADMIN).username, PASSWORD)
     payload = {"number": "125/QĐ-CAT", "issued_on": "2024-03-01"}
     assert discipline.patch("/api/accountability/regulations/lien_doi/", payload, format="json").status_code == 403
     bad = admin.patch("/api/accountability/regulations/lien_doi/", {"number": "<script>"}, format="json")

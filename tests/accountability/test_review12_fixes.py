@@ -33,12 +33,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def discipline() -> Any:
-    return login_client(UserFactory(role=Role.DISCIPLINARY).username, PASSWORD)
+    return login_client(UserFactory.create(role=Role.DISCIPLINARY).username, PASSWORD)
 
 
 @pytest.fixture
 def admin() -> Any:
-    return login_client(UserFactory(role=Role.ADMIN).username, PASSWORD)
+    return login_client(UserFactory.create(role=Role.ADMIN).username, PASSWORD)
 
 
 def today() -> str:
@@ -56,11 +56,11 @@ def decided_case(client: Any, officer: Any, findings: list[Any], form: str) -> d
 
 
 def absence() -> Any:
-    return CategoryFactory(code="VANG_MAT_T", name_vi="Vắng mặt tại quầy", name_en="Absent")
+    return CategoryFactory.create(code="VANG_MAT_T", name_vi="Vắng mặt tại quầy", name_en="Absent")
 
 
 def fees() -> Any:
-    return CategoryFactory(code="THU_PHI", name_vi="Thu tiền, phí ngoài quy định", name_en="Unofficial fee")
+    return CategoryFactory.create(code="THU_PHI", name_vi="Thu tiền, phí ngoài quy định", name_en="Unofficial fee")
 
 
 # --- 1 (adv F1) -----------------------------------------------------------------------------------
@@ -68,7 +68,7 @@ def fees() -> Any:
 
 def test_a_head_only_named_in_the_finding_is_never_punished_above_the_violator(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
-    finding = FindingFactory(unit=unit, category=absence(), severity="serious", violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, category=absence(), severity="serious", violators=[member(unit)])
     FindingSubject.objects.create(finding=finding, officer=head, role=FindingSubject.Role.RESPONSIBLE_HEAD)
     case = open_case(discipline, head, [finding])
     computed = case["computed"]
@@ -86,7 +86,7 @@ def test_a_head_only_named_in_the_finding_is_never_punished_above_the_violator(d
 
 def test_a_head_flagged_as_covering_up_is_still_handled_as_a_violator(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
-    finding = FindingFactory(unit=unit, category=absence(), severity="serious", violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, category=absence(), severity="serious", violators=[member(unit)])
     FindingSubject.objects.create(finding=finding, officer=head, role=FindingSubject.Role.RESPONSIBLE_HEAD,
                                   covered_up=True)
     case = open_case(discipline, head, [finding])
@@ -102,7 +102,7 @@ def test_answering_his_own_complaint_never_makes_the_penalty_heavier_and_keeps_t
         discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
     violator = member(unit)
-    finding = FindingFactory(unit=unit, category=absence(), severity="less_serious", violators=[violator])
+    finding = FindingFactory.create(unit=unit, category=absence(), severity="less_serious", violators=[violator])
     case = decided_case(discipline, violator, [finding], "khien_trach")
     url = f"/api/accountability/cases/{case['id']}/appeal/"
     assert discipline.post(url, {"filed_on": today(), "text": "Khiếu nại quyết định kỷ luật"},
@@ -111,7 +111,8 @@ def test_answering_his_own_complaint_never_makes_the_penalty_heavier_and_keeps_t
     r = discipline.post(url + "resolve/", heavier, format="json")
     assert r.status_code == 409 and r.json()["error"]["code"] == "heavier_on_complaint"
     assert "không được làm nặng hơn" in r.json()["error"]["message"] and "Khiển trách" in r.json()["error"]["message"]
-    assert DisciplinaryCase.objects.get(pk=case["id"]).decided_form.code == "khien_trach"
+    decided = DisciplinaryCase.objects.get(pk=case["id"]).decided_form
+    assert decided is not None and decided.code == "khien_trach"
     lighter = {"result": "changed", "decided_on": today(), "note": "Có tình tiết giảm nhẹ mới", "form": "phe_binh",
                "decision_number": "7/QĐ-GQKN", "signer": "Phó Giám đốc Nguyễn Văn A"}
     r = discipline.post(url + "resolve/", lighter, format="json")
@@ -128,7 +129,7 @@ def test_a_complaint_answer_keeps_the_joint_responsibility_cap(discipline: Any) 
     (here the decision itself is at the cap, so any change is lighter; a change to a form heavier than
     the violator's is refused by both bounds)."""
     province, unit, director, head = province_with_commune()
-    finding = FindingFactory(unit=unit, category=absence(), severity="less_serious", violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, category=absence(), severity="less_serious", violators=[member(unit)])
     [liab] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
     r = discipline.post(f"/api/accountability/liabilities/{liab['id']}/confirm/",
                         {"reason": "Xác nhận trách nhiệm liên đới"}, format="json")
@@ -144,7 +145,8 @@ def test_a_complaint_answer_keeps_the_joint_responsibility_cap(discipline: Any) 
     r = discipline.post(url + "resolve/", {"result": "changed", "decided_on": today(), "note": "Xem xét lại",
                                            "form": "canh_cao"}, format="json")
     assert r.status_code == 409 and r.json()["error"]["code"] == "heavier_on_complaint"
-    assert DisciplinaryCase.objects.get(pk=case["id"]).decided_form.code == "phe_binh"
+    decided = DisciplinaryCase.objects.get(pk=case["id"]).decided_form
+    assert decided is not None and decided.code == "phe_binh"
 
 
 # --- 3 (adv F11) ----------------------------------------------------------------------------------
@@ -152,7 +154,7 @@ def test_a_complaint_answer_keeps_the_joint_responsibility_cap(discipline: Any) 
 
 def test_a_leader_liable_for_corruption_is_confirmed_only_on_the_nd59_ladder(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
-    finding = FindingFactory(unit=unit, category=fees(), severity="serious", violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, category=fees(), severity="serious", violators=[member(unit)])
     [liab] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
     assert liab["rule"]["code"] == "TN-H2"
     url = f"/api/accountability/liabilities/{liab['id']}/confirm/"
@@ -167,7 +169,7 @@ def test_a_leader_liable_for_corruption_is_confirmed_only_on_the_nd59_ladder(dis
 
 def test_joint_responsibility_confirmed_with_another_form_stays_under_the_violator(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
-    finding = FindingFactory(unit=unit, category=absence(), severity="less_serious", violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, category=absence(), severity="less_serious", violators=[member(unit)])
     [liab] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
     url = f"/api/accountability/liabilities/{liab['id']}/confirm/"
     r = discipline.post(url, {"reason": "Xác nhận với hình thức khác", "form": "cach_chuc"}, format="json")
@@ -180,7 +182,7 @@ def test_joint_responsibility_confirmed_with_another_form_stays_under_the_violat
 def test_a_head_exempted_for_self_detection_cannot_be_confirmed_and_the_exemption_can_be_withdrawn(
         discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
-    finding = FindingFactory(unit=unit, category=fees(), severity="serious", violators=[member(unit)])
+    finding = FindingFactory.create(unit=unit, category=fees(), severity="serious", violators=[member(unit)])
     [liab] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
     base = f"/api/accountability/findings/{finding.pk}/self-detections/"
     r = discipline.post(base, {"officer_id": head.pk, "note": "Tự phát hiện, lập biên bản ngày 02/06"},
@@ -205,20 +207,20 @@ def test_a_head_exempted_for_self_detection_cannot_be_confirmed_and_the_exemptio
 def test_self_detection_is_only_recorded_for_corruption_and_for_a_liable_leader_not_covering_up(
         discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
-    plain = FindingFactory(unit=unit, category=absence(), severity="serious", violators=[member(unit)])
+    plain = FindingFactory.create(unit=unit, category=absence(), severity="serious", violators=[member(unit)])
     note = {"officer_id": head.pk, "note": "Tự phát hiện và xử lý"}
     r = discipline.post(f"/api/accountability/findings/{plain.pk}/self-detections/", note, format="json")
     assert r.status_code == 409 and r.json()["error"]["code"] == "not_corruption"
-    covered = FindingFactory(unit=unit, category=fees(), severity="serious", violators=[member(unit)])
+    covered = FindingFactory.create(unit=unit, category=fees(), severity="serious", violators=[member(unit)])
     FindingSubject.objects.create(finding=covered, officer=head, role=FindingSubject.Role.RESPONSIBLE_HEAD,
                                   covered_up=True)
     r = discipline.post(f"/api/accountability/findings/{covered.pk}/self-detections/", note, format="json")
     assert r.status_code == 409 and r.json()["error"]["code"] == "flagged_knew_or_covered"
     from tests.accountability.factories import AssignmentFactory
 
-    traffic_deputy = AssignmentFactory(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
+    traffic_deputy = AssignmentFactory.create(unit=unit, is_deputy=True, position="Phó Trưởng Công an xã",
                                        field="GIAO_THONG").officer
-    fee = FindingFactory(unit=unit, category=CategoryFactory(code="THU_PHI", fields=["HANH_CHINH"]),
+    fee = FindingFactory.create(unit=unit, category=CategoryFactory.create(code="THU_PHI", fields=["HANH_CHINH"]),
                          severity="serious", violators=[member(unit)])
     r = discipline.post(f"/api/accountability/findings/{fee.pk}/self-detections/",
                         {"officer_id": traffic_deputy.pk, "note": "Tự phát hiện và xử lý"}, format="json")
@@ -231,7 +233,7 @@ def test_self_detection_is_only_recorded_for_corruption_and_for_a_liable_leader_
 def test_a_decided_case_is_not_closed_while_the_officer_may_still_complain(discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
     violator = member(unit)
-    finding = FindingFactory(unit=unit, category=absence(), severity="less_serious", violators=[violator])
+    finding = FindingFactory.create(unit=unit, category=absence(), severity="less_serious", violators=[violator])
     case = decided_case(discipline, violator, [finding], "khien_trach")
     transition = f"/api/accountability/cases/{case['id']}/transition/"
     r = discipline.post(transition, {"to": "closed", "note": "Đóng hồ sơ"}, format="json")
@@ -243,7 +245,7 @@ def test_a_decided_case_is_not_closed_while_the_officer_may_still_complain(disci
                            ).status_code == 200
     # once the window has run out, the case closes
     other = member(unit)
-    old = decided_case(discipline, other, [FindingFactory(unit=unit, category=absence(), severity="less_serious",
+    old = decided_case(discipline, other, [FindingFactory.create(unit=unit, category=absence(), severity="less_serious",
                                                           violators=[other])], "khien_trach")
     DisciplinaryCase.objects.filter(pk=old["id"]).update(
         decision_received_on=timezone.localdate() - timedelta(days=16))
@@ -282,7 +284,7 @@ def test_a_new_rule_set_version_leaves_decided_liabilities_and_cases_on_their_ve
         admin: Any, discipline: Any) -> None:
     province, unit, director, head = province_with_commune()
     violator = member(unit)
-    finding = FindingFactory(unit=unit, category=absence(), severity="less_serious", violators=[violator])
+    finding = FindingFactory.create(unit=unit, category=absence(), severity="less_serious", violators=[violator])
     [liab] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
     assert discipline.post(f"/api/accountability/liabilities/{liab['id']}/confirm/",
                            {"reason": "Xác nhận trách nhiệm liên đới"}, format="json").status_code == 200

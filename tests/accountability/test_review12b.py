@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from backend.core.actors import SystemActor
 from inspection.accountability import services_cases
 from tests.accountability.factories import case_opened_on
 
@@ -105,7 +106,7 @@ def test_a_no_limitation_category_can_be_filed_and_is_never_time_barred(api_as: 
 
     from inspection.services_criteria import catalogue_seed
 
-    catalogue_seed(by="test")
+    catalogue_seed(by=SystemActor("test"))
     cats = {c["code"] for c in api_as("lead").get("/api/inspection/categories/").json()}
     assert {"BAO_VE_CTNB", "AN_NINH_QG", "VAN_BANG_GIA"} <= cats
     # a forged diploma used in 2023, found now: art. 80(2)(d) — no limitation (else barred since 2025)
@@ -146,7 +147,7 @@ def test_changing_a_deputys_field_does_not_rewrite_past_traces(api_as: Any, demo
     assert r.status_code == 200, r.content
     assert r.json()["id"] != post.pk and r.json()["field"]["code"] == "GIAO_THONG"
     post.refresh_from_db()
-    assert post.field.code == "HANH_CHINH" and post.valid_to is not None
+    assert post.field is not None and post.field.code == "HANH_CHINH" and post.valid_to is not None
     assert deputies() == [("NA-2103", "HANH_CHINH", "2026-04-10")]  # the past violation keeps its deputy
     # emptying the field later does not clear him either
     r = admin.patch(f"/api/org/assignments/{r.json()['id']}/", {"field_id": None}, format="json")

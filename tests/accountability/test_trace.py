@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from backend.core.actors import SystemActor
 from backend.org import selectors as org
 from backend.org import services_officers
 from backend.org.models import Assignment, FieldOfCharge
@@ -82,14 +83,14 @@ def test_acting_head_and_deputy_outside_the_area(make_finding: Any, demo: Any) -
     kl = demo.units["CAX-KL"]
     # one head at a time (issue 15): the substantive head left at the end of April, the post is vacant
     trang = Assignment.objects.get(officer=demo.officers["NA-2301"], unit=kl, is_head=True)
-    services_officers.assignment_end(by="test", assignment=trang, on=date(2026, 4, 30), reason="Nghỉ hưu theo quyết định")
-    acting = services_officers.officer_create(by="test", service_number="NA-2399", full_name="Lý Văn Quyền",
+    services_officers.assignment_end(by=SystemActor("test"), assignment=trang, on=date(2026, 4, 30), reason="Nghỉ hưu theo quyết định")
+    acting = services_officers.officer_create(by=SystemActor("test"), service_number="NA-2399", full_name="Lý Văn Quyền",
                                               rank="Thiếu tá")
-    services_officers.assignment_create(by="test", officer=acting, unit=kl, position="Quyền Trưởng Công an xã",
+    services_officers.assignment_create(by=SystemActor("test"), officer=acting, unit=kl, position="Quyền Trưởng Công an xã",
                                         valid_from=date(2026, 5, 1), valid_to=date(2026, 5, 31), is_head=True,
                                         is_acting=True, decision_ref="QĐ 12/QĐ-CAT")
-    other = services_officers.officer_create(by="test", service_number="NA-2398", full_name="Mai Văn Phó")
-    services_officers.assignment_create(by="test", officer=other, unit=kl, position="Phó Trưởng Công an xã",
+    other = services_officers.officer_create(by=SystemActor("test"), service_number="NA-2398", full_name="Mai Văn Phó")
+    services_officers.assignment_create(by=SystemActor("test"), officer=other, unit=kl, position="Phó Trưởng Công an xã",
                                         valid_from=date(2025, 1, 1), is_deputy=True, in_charge_of="Bộ phận một cửa",
                                         field=FieldOfCharge.objects.get(code="TRAT_TU"))
     finding = make_finding("CAX-KL", "serious", date(2026, 5, 10), violators=("NA-2302",))

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from backend.audit.models import AuditEvent
+from backend.core.actors import SystemActor
 from backend.org.models import Assignment, FieldOfCharge
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_a_deputy_is_appointed_with_a_field_and_a_head_cannot_have_one(api_as: A
 def test_an_admin_records_the_field_of_a_deputy_who_had_none(api_as: Any, demo: Any) -> None:
     from backend.org.services_officers import assignment_create
 
-    deputy = assignment_create(by="test", officer=demo.officers["NA-2202"], unit=demo.units["CAX-ND"],
+    deputy = assignment_create(by=SystemActor("test"), officer=demo.officers["NA-2202"], unit=demo.units["CAX-ND"],
                                position="Phó Trưởng Công an xã", valid_from=date(2026, 1, 1), is_deputy=True)
     assert deputy.field is None
     security = FieldOfCharge.objects.get(code="AN_NINH")
@@ -74,7 +75,7 @@ def test_an_admin_says_which_fields_a_category_belongs_to(api_as: Any, demo: Any
     from inspection.models import FindingCategory
     from inspection.services_criteria import catalogue_seed
 
-    catalogue_seed(by="test")
+    catalogue_seed(by=SystemActor("test"))
     cats = {c["code"]: c for c in api_as("discipline").get("/api/inspection/categories/").json()}
     assert [f["code"] for f in cats["VANG_MAT"]["fields_of_charge"]] == ["HANH_CHINH"]
     assert [f["code"] for f in cats["GIAO_THONG"]["fields_of_charge"]] == ["GIAO_THONG"]
@@ -90,5 +91,5 @@ def test_an_admin_says_which_fields_a_category_belongs_to(api_as: Any, demo: Any
     r = api_as("admin").put(url, {"field_ids": [999999]}, format="json")
     assert r.status_code == 400 and r.json()["error"]["code"] == "unknown_field"
     # a re-seed does not undo what the admin set
-    catalogue_seed(by="test")
+    catalogue_seed(by=SystemActor("test"))
     assert sorted(other.fields.values_list("code", flat=True)) == ["AN_NINH", "TRAT_TU"]

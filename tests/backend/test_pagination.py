@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def _page(qs: Any, query: str) -> dict[str, Any]:
     request = Request(APIRequestFactory().get(f"/api/x/?{query}"))
     p = Pagination()
-    rows = p.paginate_queryset(qs, request)
+    rows: list[Any] | None = p.paginate_queryset(qs, request)
+    assert rows is not None
     data = p.get_paginated_response([r.pk for r in rows]).data
     return dict(data)
 

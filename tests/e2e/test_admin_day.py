@@ -122,7 +122,9 @@ def test_admin_day_org_officers_and_appointments(login: Any) -> None:
     before, after = _tree(page, "28/02/2025"), _tree(page, "01/03/2025")
     assert DISTRICT in before, before
     assert DISTRICT not in after, after
-    assert int(re.search(r"\d+", before[COMMUNE_A]).group()) > int(re.search(r"\d+", after[COMMUNE_A]).group())
+    count_before, count_after = re.search(r"\d+", before[COMMUNE_A]), re.search(r"\d+", after[COMMUNE_A])
+    assert count_before and count_after, (before[COMMUNE_A], after[COMMUNE_A])
+    assert int(count_before.group()) > int(count_after.group())
 
     # Commune A merges into commune B from 01/07/2025
     _open_unit(page, COMMUNE_A)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 CONFLICT_SHOT = "/tmp/queue16-conflict.png"
 
 
-def _queue_rows(page: Any) -> list[dict[str, Any]]:
+def _queue_rows(page: Any) -> dict[str, list[Any]]:
     return json.loads(page.evaluate("""async () => {
         const db = await new Promise(r => { const q = indexedDB.open('counterwatch-field'); q.onsuccess = () => r(q.result); });
         if (!Array.from(db.objectStoreNames).includes('queue')) { db.close(); return '[]'; }

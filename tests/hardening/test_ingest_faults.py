@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from backend.core.actors import SystemActor
 from tests.hardening.faults import Cluster, CuttableProxy, moto_server, services_reachable, synth_clip
 
 REASON = services_reachable()
@@ -184,16 +185,16 @@ def test_database_restart_during_ingest_nothing_lost(cluster: Cluster, clip_file
         time.sleep(0.05)
     # the shared local server: one short restart (other suites may see a blip)
     subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"], check=True, timeout=120)
-    rows: dict[str, int] = {}
+    states: dict[str, int] = {}
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
-        rows = dict(cluster.query("SELECT state, count(*) FROM media_ingest_clip WHERE key = ANY(%s) GROUP BY state",
-                                  (keys,)))
-        if rows.get("indexed") == len(keys):
+        states = dict(cluster.query("SELECT state, count(*) FROM media_ingest_clip WHERE key = ANY(%s) GROUP BY state",
+                                    (keys,)))
+        if states.get("indexed") == len(keys):
             break
         time.sleep(0.5)
     cluster.kill(worker)
-    assert rows == {"indexed": len(keys)}, rows
+    assert states == {"indexed": len(keys)}, states
     _assert_indexed_exactly_once(cluster, "counterwatch", keys)
 
 
@@ -210,8 +211,8 @@ def test_flood_of_1000_notifications_for_10_objects_gives_10_clips(demo: Any, mo
 
     queued: list[tuple[str, tuple[Any, ...]]] = []
     monkeypatch.setattr(jobs, "enqueue", lambda task, *args: queued.append((task.name, args)))
-    service = user_create(by="test", username="minio-flood", password=None, role=Role.SERVICE, full_name="MinIO")
-    _token, key = api_token_create(by="test", name="flood", kind=ApiToken.Kind.MINIO_WEBHOOK, user=service)
+    service = user_create(by=SystemActor("test"), username="minio-flood", password=None, role=Role.SERVICE, full_name="MinIO")
+    _token, key = api_token_create(by=SystemActor("test"), name="flood", kind=ApiToken.Kind.MINIO_WEBHOOK, user=service)
     objects = [(f"CAM-TC-01/2026/05/04/{9 + n // 60:02d}{n % 60:02d}00.mp4", f"etag{n}") for n in range(10)]
     bodies = [json.dumps(minio_event("counterwatch", k, size=1000, etag=e)) for k, e in objects] * 100
     random.Random(3).shuffle(bodies)

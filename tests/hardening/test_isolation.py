@@ -16,6 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from backend.core.actors import SystemActor
 from tests.conftest import login_client
 
 # CAX-TC-scoped users (the demo's `unithead` is one). The inspection team (lead, inspectors) is
@@ -35,7 +36,7 @@ def clients(world: Any, django_db_blocker: Any) -> dict[str, APIClient]:
     with django_db_blocker.unblock():
         for username, role in SCOPED.items():
             if role is not None:
-                user_create(by="test", username=username, password=DEMO_PASSWORD, role=role,
+                user_create(by=SystemActor("test"), username=username, password=DEMO_PASSWORD, role=role,
                             full_name=username, scope_unit=world.units["CAX-TC"])
             out[username] = login_client(username, DEMO_PASSWORD)
         for username in ("admin", "lead", "inspector", "reviewer", "discipline"):
@@ -56,7 +57,7 @@ def nd_targets(world: Any) -> list[tuple[str, str, dict[str, Any]]]:
     nd_assignment = Assignment.objects.filter(unit_id=unit).values_list("pk", flat=True).first()
     complaint = Complaint.objects.filter(unit_id=unit).values_list("pk", flat=True).first()
     started, case, liability = nd["started"], nd["case"], nd["liability"]
-    targets = [
+    targets: list[tuple[str, str, dict[str, Any]]] = [
         ("get", f"/api/org/units/{unit}/", {}), ("get", f"/api/org/units/{unit}/heads/", {}),
         ("get", f"/api/org/cameras/{nd['camera']}/", {}), ("patch", f"/api/org/cameras/{nd['camera']}/", {"name": "x"}),
         ("get", f"/api/inspection/findings/{finding}/", {}),
@@ -307,3 +308,182 @@ def test_audit_verify_command_catches_tampering(world, tamper):
         call_command("audit_verify", stdout=StringIO(), stderr=StringIO())
     expected = "deleted" if tamper.startswith("delete") else "edited"
     assert expected in str(failed.value), str(failed.value)
+
+
+# --- the inspector and the unit head: which operations answer them at all ------------------------
+# The schema fuzz runs as the roles whose permissions reach deep into the services
+# (test_fuzz.py). For these two, every operation of the schema is called once, with ids of real
+# objects in its path and an empty body: the operations below are the only ones that do not refuse
+# them (403/404), with the status each answers; none answers 5xx, and a refused call writes nothing
+# (the audit chain does not grow). A new endpoint, or a permission loosened for them, changes the
+# map and fails here. A 400/415 means the input is checked before the role; whether the role may
+# then write is asserted with valid input below (test_the_unit_head_writes_nothing_but_...).
+# Not called, as in the fuzz: logout and login (they end or replace the session), the device
+# handover (it locks the session to one check) and the signed-token object URLs.
+NOT_CALLED = {("post", "/api/auth/logout/"), ("post", "/api/auth/login/"),
+              ("post", "/api/inspection/checks/{uid}/report/handover/")}
+REACHED: dict[str, dict[str, int]] = {
+    "inspector": {
+        "POST /api/accountability/cases/{id}/documents/": 415, "GET /api/accountability/cchc-tasks/": 200,
+        "GET /api/accountability/findings/{id}/trace/": 200, "GET /api/accountability/liabilities/": 200,
+        "GET /api/accountability/liabilities/{id}/": 200, "GET /api/accountability/officers/{id}/": 200,
+        "GET /api/accountability/rankings/": 200, "GET /api/accountability/regulations/": 200,
+        "GET /api/accountability/rulesets/": 200, "GET /api/accountability/rulesets/{version}/": 200,
+        "GET /api/accountability/scoring-policy/": 200, "GET /api/accountability/traces/{id}/": 200,
+        "GET /api/auth/2fa/": 200, "POST /api/auth/2fa/enrol/": 200, "POST /api/auth/2fa/enrol/confirm/": 400,
+        "POST /api/auth/2fa/verify/": 400, "GET /api/auth/csrf/": 200, "GET /api/auth/me/": 200,
+        "POST /api/auth/me/password/": 400, "GET /api/health/": 200, "GET /api/home/": 200,
+        "GET /api/inspection/absences/": 200, "GET /api/inspection/absences/team/": 200,
+        "GET /api/inspection/categories/": 200, "GET /api/inspection/checks/": 200,
+        "GET /api/inspection/checks/counts/": 200, "GET /api/inspection/checks/export/": 200,
+        "GET /api/inspection/checks/{uid}/": 200, "POST /api/inspection/checks/{uid}/cancel/": 400,
+        "GET /api/inspection/checks/{uid}/report/": 200, "PUT /api/inspection/checks/{uid}/report/": 409,
+        "POST /api/inspection/checks/{uid}/report/amendments/": 400,
+        "POST /api/inspection/checks/{uid}/report/evidence/": 415,
+        "GET /api/inspection/checks/{uid}/report/pdf/": 200,
+        "POST /api/inspection/checks/{uid}/report/representative/": 400, "GET /api/inspection/complaints/": 200,
+        "POST /api/inspection/complaints/": 400, "GET /api/inspection/complaints/{id}/": 200,
+        "POST /api/inspection/complaints/{id}/findings/": 400,
+        "POST /api/inspection/complaints/{id}/transition/": 400,
+        "POST /api/inspection/complaints/{id}/triage/": 409, "GET /api/inspection/criteria-sets/": 200,
+        "GET /api/inspection/criteria-sets/{id}/": 200, "POST /api/inspection/criteria-sets/{id}/activate/": 400,
+        "GET /api/inspection/criteria-sets/{id}/export/": 200, "GET /api/inspection/draws/": 200,
+        "GET /api/inspection/draws/commitments/": 200, "POST /api/inspection/draws/{id}/cancel/": 400,
+        "GET /api/inspection/findings/": 200, "POST /api/inspection/findings/": 400,
+        "GET /api/inspection/findings/{id}/": 200, "PATCH /api/inspection/findings/{id}/": 409,
+        "POST /api/inspection/findings/{id}/evidence/": 400,
+        "POST /api/inspection/findings/{id}/explanations/": 400,
+        "POST /api/inspection/findings/{id}/transition/": 400, "POST /api/inspection/handover/exit/": 400,
+        "GET /api/inspection/ratings/": 200, "GET /api/inspection/ratings/devices/": 200,
+        "POST /api/inspection/ratings/import/": 415, "GET /api/inspection/ratings/integrity/": 200,
+        "POST /api/inspection/ratings/review/": 400, "GET /api/inspection/risk/": 200,
+        "GET /api/inspection/risk/weights/": 200, "GET /api/inspection/volumes/": 200,
+        "POST /api/inspection/volumes/": 400, "GET /api/media/clips/": 200, "GET /api/media/clips/{id}/": 200,
+        "POST /api/media/clips/{id}/assign/": 400, "GET /api/media/clips/{id}/coverage/": 200,
+        "POST /api/media/clips/{id}/coverage/": 400, "GET /api/media/clips/{id}/custody/": 200,
+        "GET /api/media/clips/{id}/custody/export/": 200, "GET /api/media/clips/{id}/events/": 200,
+        "POST /api/media/clips/{id}/playback/": 400, "GET /api/media/evidence/": 400,
+        "POST /api/media/evidence/": 400, "GET /api/media/evidence/packages/": 400,
+        "POST /api/media/evidence/packages/": 400, "GET /api/media/evidence/signing-key/": 200,
+        "POST /api/media/evidence/verify/": 415, "GET /api/media/evidence/{id}/": 200,
+        "GET /api/media/moments/": 200, "GET /api/media/tags/": 200, "POST /api/media/tags/": 400,
+        "DELETE /api/media/tags/{id}/": 400, "GET /api/media/tags/{id}/": 200, "PATCH /api/media/tags/{id}/": 400,
+        "GET /api/media/taxonomy/": 200, "POST /api/media/uploads/": 400, "GET /api/org/assignments/": 200,
+        "GET /api/org/assignments/{id}/": 200, "GET /api/org/cameras/": 200, "GET /api/org/cameras/{id}/": 200,
+        "GET /api/org/counters/": 200, "GET /api/org/fields/": 200, "GET /api/org/officers/": 200,
+        "GET /api/org/officers/{id}/": 200, "GET /api/org/units/": 200, "GET /api/org/units/tree/": 200,
+        "GET /api/org/units/{id}/": 200, "GET /api/org/units/{id}/heads/": 200,
+        "GET /api/org/units/{id}/history/": 200, "GET /api/org/units/{id}/officers/": 200,
+    },
+    "unithead": {
+        "GET /api/accountability/cases/": 200, "GET /api/accountability/cases/{id}/": 200,
+        "POST /api/accountability/cases/{id}/documents/": 415, "GET /api/accountability/cchc-tasks/": 200,
+        "POST /api/accountability/cchc-tasks/": 400, "POST /api/accountability/cchc-tasks/{id}/delivery/": 400,
+        "GET /api/accountability/findings/{id}/trace/": 200, "GET /api/accountability/liabilities/": 200,
+        "GET /api/accountability/liabilities/{id}/": 200, "GET /api/accountability/rankings/": 200,
+        "GET /api/accountability/regulations/": 200, "GET /api/accountability/rulesets/": 200,
+        "GET /api/accountability/rulesets/{version}/": 200, "GET /api/accountability/scoring-policy/": 200,
+        "GET /api/accountability/traces/{id}/": 200, "GET /api/auth/2fa/": 200, "POST /api/auth/2fa/enrol/": 200,
+        "POST /api/auth/2fa/enrol/confirm/": 400, "POST /api/auth/2fa/verify/": 400, "GET /api/auth/csrf/": 200,
+        "GET /api/auth/me/": 200, "POST /api/auth/me/password/": 400, "GET /api/health/": 200,
+        "GET /api/home/": 200, "GET /api/inspection/categories/": 200, "GET /api/inspection/checks/": 200,
+        "GET /api/inspection/checks/counts/": 200, "GET /api/inspection/checks/export/": 200,
+        "GET /api/inspection/checks/{uid}/": 200, "POST /api/inspection/checks/{uid}/cancel/": 400,
+        "GET /api/inspection/checks/{uid}/report/": 200,
+        "POST /api/inspection/checks/{uid}/report/amendments/": 400,
+        "POST /api/inspection/checks/{uid}/report/evidence/": 415,
+        "GET /api/inspection/checks/{uid}/report/pdf/": 200, "GET /api/inspection/criteria-sets/": 200,
+        "GET /api/inspection/criteria-sets/{id}/": 200, "POST /api/inspection/criteria-sets/{id}/activate/": 400,
+        "GET /api/inspection/criteria-sets/{id}/export/": 200, "POST /api/inspection/draws/{id}/cancel/": 400,
+        "GET /api/inspection/findings/": 200, "GET /api/inspection/findings/{id}/": 200,
+        "POST /api/inspection/findings/{id}/explanations/": 400,
+        "POST /api/inspection/findings/{id}/transition/": 400, "POST /api/inspection/handover/exit/": 400,
+        "GET /api/inspection/ratings/": 200, "POST /api/inspection/ratings/import/": 415,
+        "GET /api/inspection/ratings/integrity/": 200, "POST /api/inspection/ratings/review/": 400,
+        "GET /api/inspection/volumes/": 200, "POST /api/media/clips/{id}/assign/": 400,
+        "GET /api/media/evidence/": 400, "POST /api/media/evidence/": 400, "GET /api/media/evidence/packages/": 400,
+        "POST /api/media/evidence/packages/": 400, "POST /api/media/evidence/verify/": 415,
+        "POST /api/media/tags/": 400, "POST /api/media/uploads/": 400, "GET /api/org/assignments/": 200,
+        "GET /api/org/cameras/": 200, "GET /api/org/cameras/{id}/": 200, "GET /api/org/counters/": 200,
+        "GET /api/org/fields/": 200, "GET /api/org/officers/": 200, "GET /api/org/units/": 200,
+        "GET /api/org/units/tree/": 200,
+    },
+}
+
+
+def _operations() -> list[tuple[str, str]]:
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    return [(method, path) for path, ops in paths.items() for method in ops
+            if method in ("get", "post", "put", "patch", "delete")
+            and (method, path) not in NOT_CALLED and not path.startswith("/api/media/objects/")]
+
+
+def _on_real_objects(path: str) -> str:
+    from tests.hardening.grounding import PARAM, real_values
+
+    for _segment, name in PARAM.findall(path) + [("", n) for n in ("id", "finding_id") if f"{{{n}}}" in path]:
+        real = real_values(path, name)
+        path = path.replace(f"{{{name}}}", real[0] if real else "1")
+    return path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", sorted(REACHED))
+def test_the_inspector_and_the_unit_head_reach_only_their_operations(world, clients, username):
+    from backend.audit.models import AuditEvent
+
+    client = clients[username]
+    reached: dict[str, int] = {}
+    failed = []
+    for method, template in _operations():
+        before = AuditEvent.objects.count()
+        response = _call(client, method, _on_real_objects(template), {})
+        if response.status_code >= 500:
+            failed.append((method, template, response.status_code, _text(response)[:200]))
+        elif response.status_code in (403, 404):
+            assert AuditEvent.objects.count() == before, (username, method, template, "a refused call wrote")
+        else:
+            reached[f"{method.upper()} {template}"] = response.status_code
+    assert not failed, failed
+    expected = REACHED[username]
+    assert reached == expected, (
+        f"{username} now also reaches {sorted(set(reached) - set(expected))}; "
+        f"no longer reaches {sorted(set(expected) - set(reached))}; "
+        f"answers otherwise {sorted((k, expected[k], v) for k, v in reached.items() if k in expected and expected[k] != v)}")
+
+
+def unit_head_forbidden_writes(world: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    """Writes of other roles, with valid input, on objects of the unit head's own unit."""
+    from inspection.models import CriteriaSet, SatisfactionRating
+
+    tc = world.extra["world"]["CAX-TC"]
+    started, finding, clip, tag, camera = tc["started"], tc["finding"], tc["clip"], tc["tag"], tc["camera"]
+    criteria_set = CriteriaSet.objects.order_by("pk").values_list("pk", flat=True).first()
+    rating = SatisfactionRating.objects.filter(counter_id=tc["counter"]).values_list("pk", flat=True).first() or 1
+    return [
+        ("post", f"/api/inspection/checks/{started}/cancel/", {"reason": "Hủy thử"}),
+        ("post", f"/api/inspection/checks/{started}/report/amendments/", {"reason": "Sửa thử", "summary": "x"}),
+        ("post", f"/api/inspection/criteria-sets/{criteria_set}/activate/", {"active": True}),
+        ("post", f"/api/inspection/findings/{finding}/transition/", {"to": "actioned", "reason": "Xử lý thử"}),
+        ("post", "/api/inspection/ratings/review/", {"ids": [rating], "decision": "rejected", "note": "x"}),
+        ("post", f"/api/media/clips/{clip}/assign/", {"camera_id": camera}),
+        ("post", "/api/media/evidence/", {"finding_id": finding, "tag_id": tag}),
+        ("post", "/api/media/evidence/packages/", {"finding_id": finding, "reason": "Xuất thử"}),
+        ("post", "/api/media/tags/", {"clip_id": clip, "label": "officer_absent", "start_s": 1, "end_s": 2}),
+        ("post", "/api/media/uploads/", {"camera_id": camera, "started_at": "2026-05-04T09:00:00+07:00",
+                                         "filename": "a.mp4", "content_type": "video/mp4"}),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_unit_head_writes_nothing_but_their_own_account_tasks_and_explanations(world, clients):
+    """The unit head reads their unit's results (read-only role); the writes they reach above with an
+    empty body are refused with valid input, on their own unit's objects, and change nothing."""
+    client = clients["unithead"]
+    before = _fingerprint()
+    for method, path, data in unit_head_forbidden_writes(world):
+        response = _call(client, method, path, data)
+        assert response.status_code == 403, (method, path, response.status_code, _text(response)[:300])
+    assert _fingerprint() == before, "a refused request changed something"

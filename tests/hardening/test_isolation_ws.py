@@ -12,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from backend.asgi import application
+from backend.core.actors import SystemActor
 from tests.hardening.conftest import seed_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +23,7 @@ def _setup() -> tuple[Any, bytes]:
     from backend.accounts.services import user_create
 
     world = seed_world()
-    user = user_create(by="test", username="reviewer_tc", password="Demo@12345", role="reviewer",
+    user = user_create(by=SystemActor("test"), username="reviewer_tc", password="Demo@12345", role="reviewer",
                        full_name="reviewer_tc", scope_unit=world.units["CAX-TC"])
     client = Client()
     client.force_login(user)

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from backend.core.actors import SystemActor
+
 from .conftest import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -194,8 +196,8 @@ def test_a_rating_device_posting_year_one_gets_a_named_400(rated_at: str, world:
     from backend.org.models import Counter
     from inspection.models import SatisfactionRating
 
-    svc = user_create(by="test", username="svc-year-one", password=None, role="service")
-    _, key = api_token_create(by="test", name="Thiết bị", kind="rating_device", user=svc,
+    svc = user_create(by=SystemActor("test"), username="svc-year-one", password=None, role="service")
+    _, key = api_token_create(by=SystemActor("test"), name="Thiết bị", kind="rating_device", user=svc,
                               counter=Counter.objects.get(code="Q-CAX-TC"))
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -219,8 +221,8 @@ def test_a_footage_key_dated_out_of_range_is_indexed_as_unassigned(year: str, da
     from backend.core.store import get_footage_store
     from media_ingest.models import Clip
 
-    service = user_create(by="test", username="minio-year", password=None, role=Role.SERVICE)
-    _, key = api_token_create(by="test", name="MinIO", kind=ApiToken.Kind.MINIO_WEBHOOK, user=service)
+    service = user_create(by=SystemActor("test"), username="minio-year", password=None, role=Role.SERVICE)
+    _, key = api_token_create(by=SystemActor("test"), name="MinIO", kind=ApiToken.Kind.MINIO_WEBHOOK, user=service)
     store = get_footage_store()
     object_key = f"CAM-TC-01/{year}/{day}.mp4"
     store.put(object_key, io.BytesIO(b"\x00" * 16), 16, "video/mp4")

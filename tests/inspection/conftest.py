@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from backend.core.actors import SystemActor
+
 
 def _seed_inspection(ctx: Any) -> Any:
     from inspection.demo import seed
@@ -42,8 +44,8 @@ def device_client(demo: Any) -> Callable[[str], tuple[APIClient, Any]]:
     from backend.org.models import Counter
 
     def make(counter_code: str) -> tuple[APIClient, Any]:
-        svc = user_create(by="test", username=f"svc-{counter_code.lower()}", password=None, role="service")
-        token, key = api_token_create(by="test", name=f"Thiết bị {counter_code}", kind="rating_device", user=svc,
+        svc = user_create(by=SystemActor("test"), username=f"svc-{counter_code.lower()}", password=None, role="service")
+        token, key = api_token_create(by=SystemActor("test"), name=f"Thiết bị {counter_code}", kind="rating_device", user=svc,
                                       counter=Counter.objects.get(code=counter_code))
         client = APIClient(enforce_csrf_checks=True)
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -67,4 +69,4 @@ def rating_devices(demo: Any) -> None:
     from inspection.services_ratings import rating_device_register
 
     for serial, code in (("DEV-1", "Q-CAX-TC"), ("DEV-2", "Q-CAX-ND"), ("TB-1", "Q-CAX-TC")):
-        rating_device_register(by="test", counter=Counter.objects.get(code=code), serial=serial)
+        rating_device_register(by=SystemActor("test"), counter=Counter.objects.get(code=code), serial=serial)

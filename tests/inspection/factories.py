@@ -12,7 +12,7 @@ from backend.org.models import Assignment, Counter, Officer, Unit
 from inspection.models import Finding, FindingCategory, SurpriseCheck
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -22,7 +22,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     valid_from = date(2020, 1, 1)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -31,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_active = True
 
 
-class CheckFactory(factory.django.DjangoModelFactory):
+class CheckFactory(factory.django.DjangoModelFactory[SurpriseCheck]):
     class Meta:
         model = SurpriseCheck
         skip_postgeneration_save = True
@@ -49,7 +49,7 @@ class CheckFactory(factory.django.DjangoModelFactory):
             self.team.set([self.lead, *(extracted or [])])
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(factory.django.DjangoModelFactory[FindingCategory]):
     class Meta:
         model = FindingCategory
         django_get_or_create = ("code",)
@@ -59,7 +59,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     default_severity = "less_serious"
 
 
-class FindingFactory(factory.django.DjangoModelFactory):
+class FindingFactory(factory.django.DjangoModelFactory[Finding]):
     class Meta:
         model = Finding
 
@@ -77,7 +77,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
 HOURS = {"mon-fri": [["07:30", "11:30"], ["13:30", "17:00"]], "sat": [["07:30", "11:30"]]}
 
 
-class CounterFactory(factory.django.DjangoModelFactory):
+class CounterFactory(factory.django.DjangoModelFactory[Counter]):
     class Meta:
         model = Counter
 
@@ -88,7 +88,7 @@ class CounterFactory(factory.django.DjangoModelFactory):
     active = True
 
 
-class OfficerFactory(factory.django.DjangoModelFactory):
+class OfficerFactory(factory.django.DjangoModelFactory[Officer]):
     class Meta:
         model = Officer
 
@@ -97,7 +97,7 @@ class OfficerFactory(factory.django.DjangoModelFactory):
     search_name = factory.LazyAttribute(lambda o: o.full_name.lower())
 
 
-class AssignmentFactory(factory.django.DjangoModelFactory):
+class AssignmentFactory(factory.django.DjangoModelFactory[Assignment]):
     class Meta:
         model = Assignment
 

@@ -70,7 +70,7 @@ def test_a_planned_check_neither_blocks_nor_shows_when_its_unit_is_abolished(api
 def test_a_planned_check_neither_blocks_nor_shows_when_its_unit_is_merged(api_as, insp):
     check = _planned(insp)
     day = timezone.localtime(check.window_start).date()
-    into = UnitFactory(parent=insp.units["CAT-NA"], valid_from=day)
+    into = UnitFactory.create(parent=insp.units["CAT-NA"], valid_from=day)
     response = api_as("admin").post("/api/org/units/merge/", {"unit_ids": [insp.units["CAX-ND"].pk],
                                                               "into_id": into.pk, "on": day.isoformat()},
                                     format="json")
@@ -80,7 +80,7 @@ def test_a_planned_check_neither_blocks_nor_shows_when_its_unit_is_merged(api_as
 
 def test_a_started_check_the_admin_may_see_still_blocks_by_name(api_as, insp):
     signed = SurpriseCheck.objects.get(uid=insp.extra["inspection"]["signed_check"])  # CAX-TC, 14/04/2026
-    into = UnitFactory(parent=insp.units["CAT-NA"], valid_from=date(2025, 7, 1))
+    into = UnitFactory.create(parent=insp.units["CAT-NA"], valid_from=date(2025, 7, 1))
     response = api_as("admin").post("/api/org/units/merge/", {
         "unit_ids": [insp.units["CAX-TC"].pk], "into_id": into.pk, "on": "2026-04-11",
         "reason": "Sáp nhập theo quyết định", "confirm": True}, format="json")
@@ -120,27 +120,27 @@ def test_an_acting_head_cannot_overlap_the_head_or_another_acting_head(api_as, i
     body = {"unit_id": tc.pk, "position": "Quyền Trưởng Công an xã", "is_head": True, "is_acting": True,
             "valid_from": "2026-01-01", "valid_to": "2026-02-28", "reason": "Bổ sung quyết định giao quyền"}
     before = Assignment.objects.count()
-    overlap = _appoint(admin, officer_id=OfficerFactory().pk, **body)
+    overlap = _appoint(admin, officer_id=OfficerFactory.create().pk, **body)
     assert overlap.status_code == 400, overlap.content
     assert overlap.json()["error"]["code"] == "head_overlap"
     assert "Nguyễn Văn Hùng" in overlap.json()["error"]["message"]  # the head of that period
     assert Assignment.objects.count() == before
     # a vacant post: one acting head, not two
-    unit = UnitFactory(parent=insp.units["CAT-NA"], valid_from=date(2020, 1, 1))
+    unit = UnitFactory.create(parent=insp.units["CAT-NA"], valid_from=date(2020, 1, 1))
     body["unit_id"] = unit.pk
-    first = OfficerFactory(full_name="Quyền Thứ Nhất")
+    first = OfficerFactory.create(full_name="Quyền Thứ Nhất")
     assert _appoint(admin, officer_id=first.pk, **body).status_code == 201
-    second = _appoint(admin, officer_id=OfficerFactory().pk, **{**body, "valid_from": "2026-02-01"})
+    second = _appoint(admin, officer_id=OfficerFactory.create().pk, **{**body, "valid_from": "2026-02-01"})
     assert second.status_code == 400 and second.json()["error"]["code"] == "head_overlap"
     assert "quyền thủ trưởng" in second.json()["error"]["message"] and "Quyền Thứ Nhất" in second.json()["error"]["message"]
     # nor a substantive head over the acting one
-    head = _appoint(admin, officer_id=OfficerFactory().pk, **{**body, "is_acting": False, "position": "Trưởng"})
+    head = _appoint(admin, officer_id=OfficerFactory.create().pk, **{**body, "is_acting": False, "position": "Trưởng"})
     assert head.status_code == 400 and head.json()["error"]["code"] == "head_overlap"
 
 
 def test_an_inspection_team_member_cannot_be_made_a_head(api_as, insp):
     officer = insp.users["inspector"].officer
-    unit = UnitFactory(parent=insp.units["CAT-NA"], valid_from=date(2020, 1, 1))
+    unit = UnitFactory.create(parent=insp.units["CAT-NA"], valid_from=date(2020, 1, 1))
     response = _appoint(api_as("admin"), officer_id=officer.pk, unit_id=unit.pk, position="Quyền Trưởng",
                         is_head=True, is_acting=True, valid_from="2026-01-01")
     assert response.status_code == 400, response.content
@@ -152,7 +152,7 @@ def test_an_inspection_team_member_cannot_be_made_a_head(api_as, insp):
 def test_a_backdated_appointment_across_a_finding_needs_a_reason(api_as, insp):
     admin = api_as("admin")
     finding = _confirmed_absence(insp)
-    officer = OfficerFactory()
+    officer = OfficerFactory.create()
     body = {"officer_id": officer.pk, "unit_id": insp.units["CAX-TC"].pk, "position": "Phó Trưởng Công an xã",
             "is_deputy": True, "valid_from": "2026-03-01", "valid_to": "2026-03-31",
             "field_id": FieldOfCharge.objects.get(code="HANH_CHINH").pk}
@@ -167,7 +167,7 @@ def test_a_backdated_appointment_across_a_finding_needs_a_reason(api_as, insp):
     assert event.payload["reason"] == "Nhập bổ sung quyết định 7/QĐ-CAT"
     assert event.payload["findings"] == [finding.reference] and event.payload["correction"] is True
     # an appointment that meets no finding is plain data entry
-    later = _appoint(admin, **{**body, "officer_id": OfficerFactory().pk, "valid_from": "2026-06-01",
+    later = _appoint(admin, **{**body, "officer_id": OfficerFactory.create().pk, "valid_from": "2026-06-01",
                                 "valid_to": None})
     assert later.status_code == 201, later.content
 
@@ -227,16 +227,16 @@ def test_ending_a_posting_in_the_middle_of_a_violation_needs_a_reason(api_as, in
 
 def _district_with_commune(insp) -> tuple[Unit, Unit]:
     province = insp.units["CAT-NA"]
-    district = UnitFactory(level="district", parent=province, valid_from=date(2000, 1, 1))
+    district = UnitFactory.create(level="district", parent=province, valid_from=date(2000, 1, 1))
     UnitLink.objects.create(unit=district, parent=province, valid_from=date(2000, 1, 1))
-    commune = UnitFactory(parent=district, valid_from=date(2000, 1, 1))
+    commune = UnitFactory.create(parent=district, valid_from=date(2000, 1, 1))
     UnitLink.objects.create(unit=commune, parent=district, valid_from=date(2000, 1, 1))
     return district, commune
 
 
 def test_a_unit_with_sub_units_cannot_be_merged_away_from_them(api_as, insp):
     district, commune = _district_with_commune(insp)
-    into = UnitFactory(parent=insp.units["CAT-NA"], valid_from=date(2000, 1, 1))
+    into = UnitFactory.create(parent=insp.units["CAT-NA"], valid_from=date(2000, 1, 1))
     on = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = api_as("admin").post("/api/org/units/merge/", {"unit_ids": [district.pk], "into_id": into.pk,
                                                               "on": on}, format="json")
@@ -267,10 +267,10 @@ def test_a_unit_cannot_be_merged_into_its_own_descendant(api_as, insp):
 # 4. scope -------------------------------------------------------------------------------------------
 
 def test_a_unit_head_reads_only_the_postings_in_his_units(api_as, insp):
-    officer = OfficerFactory()
-    AssignmentFactory(officer=officer, unit=insp.units["CAX-ND"], valid_from=date(2025, 7, 1),
+    officer = OfficerFactory.create()
+    AssignmentFactory.create(officer=officer, unit=insp.units["CAX-ND"], valid_from=date(2025, 7, 1),
                       valid_to=date(2025, 12, 31))
-    AssignmentFactory(officer=officer, unit=insp.units["CAX-TC"], valid_from=date(2026, 1, 1))
+    AssignmentFactory.create(officer=officer, unit=insp.units["CAX-TC"], valid_from=date(2026, 1, 1))
     unithead = api_as("unithead")
     assert unithead.get(f"/api/org/units/{insp.units['CAX-ND'].pk}/history/").status_code == 404
     body = unithead.get(f"/api/org/officers/{officer.pk}/?at=2025-09-01").json()

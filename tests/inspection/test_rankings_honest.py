@@ -22,7 +22,7 @@ def _at(day: date, hour: int) -> datetime:
 
 def _signed(unit, day: date, percent: float) -> None:
     cs, _ = CriteriaSet.objects.get_or_create(code="T-RANK", year=day.year, version=1, defaults={"name": "Thử"})
-    check = CheckFactory(unit=unit, state=SurpriseCheck.State.SIGNED, started_at=_at(day, 8),
+    check = CheckFactory.create(unit=unit, state=SurpriseCheck.State.SIGNED, started_at=_at(day, 8),
                          window_start=_at(day, 8), window_end=_at(day, 10), criteria_set=cs)
     CheckReport.objects.create(surprise_check=check, criteria_set=cs, score=percent, max_score=100, percent=percent,
                                signed_at=_at(day, 16), signed_by=check.lead)
@@ -30,7 +30,7 @@ def _signed(unit, day: date, percent: float) -> None:
 
 def _task(unit, due: date, delivered: date | None) -> None:
     CchcTask.objects.create(unit=unit, year=due.year, title="Số hóa hồ sơ", target="100%", due_date=due,
-                            registered_by=UserFactory(role=Role.ADMIN), registered_at=_at(due, 9) - timedelta(days=90),
+                            registered_by=UserFactory.create(role=Role.ADMIN), registered_at=_at(due, 9) - timedelta(days=90),
                             delivered_on=delivered)
 
 
@@ -45,8 +45,8 @@ def _rows(result):
 
 @pytest.mark.django_db
 def test_a_unit_never_checked_has_no_data_and_no_rank(policy):
-    checked = UnitFactory(code="A-CHECKED")
-    never = UnitFactory(code="B-NEVER")
+    checked = UnitFactory.create(code="A-CHECKED")
+    never = UnitFactory.create(code="B-NEVER")
     _signed(checked, date(2026, 3, 10), 80)
     _task(never, date(2026, 6, 30), date(2026, 6, 1))  # delivered on time: 100% of its tasks
     rows = _rows(compute_rankings(level="commune", period=year_period(2026), policy=policy,
@@ -59,7 +59,7 @@ def test_a_unit_never_checked_has_no_data_and_no_rank(policy):
 
 @pytest.mark.django_db
 def test_an_empty_quarter_is_a_gap_not_zero(policy):
-    unit = UnitFactory(code="A-UNIT")
+    unit = UnitFactory.create(code="A-UNIT")
     _signed(unit, date(2026, 2, 10), 85)
     _task(unit, date(2026, 5, 15), None)  # missed, and no check in Q2
     q1 = _rows(compute_rankings(level="commune", period=quarter(2026, 1), policy=policy, today=date(2026, 11, 25)))
@@ -74,12 +74,12 @@ def test_trend_compares_like_with_like_across_a_merger(policy):
     X-STAYS went from 3rd of 3 to 2nd of 2 and showed "up" although it stayed behind the same commune,
     and the merged commune showed "new" though its predecessors had a year of data."""
     merged_on = date(2026, 1, 1)
-    successor = UnitFactory(code="S-NEW", valid_from=merged_on)
-    first = UnitFactory(code="P-FIRST", valid_from=date(2020, 1, 1), valid_to=merged_on - timedelta(days=1),
+    successor = UnitFactory.create(code="S-NEW", valid_from=merged_on)
+    first = UnitFactory.create(code="P-FIRST", valid_from=date(2020, 1, 1), valid_to=merged_on - timedelta(days=1),
                         successor=successor)
-    second = UnitFactory(code="P-SECOND", valid_from=date(2020, 1, 1), valid_to=merged_on - timedelta(days=1),
+    second = UnitFactory.create(code="P-SECOND", valid_from=date(2020, 1, 1), valid_to=merged_on - timedelta(days=1),
                          successor=successor)
-    stays = UnitFactory(code="X-STAYS", valid_from=date(2020, 1, 1))
+    stays = UnitFactory.create(code="X-STAYS", valid_from=date(2020, 1, 1))
     # 2025 as it was ranked then: P-FIRST 90 (1st), P-SECOND 80 (2nd), X-STAYS 70 (3rd)
     _signed(first, date(2025, 5, 1), 90)
     _signed(second, date(2025, 5, 2), 80)
@@ -101,8 +101,8 @@ def test_trend_compares_like_with_like_across_a_merger(policy):
 
 @pytest.mark.django_db
 def test_trend_of_a_unit_without_history_is_new(policy):
-    fresh = UnitFactory(code="F-FRESH", valid_from=date(2026, 1, 1))
-    old = UnitFactory(code="O-OLD", valid_from=date(2020, 1, 1))
+    fresh = UnitFactory.create(code="F-FRESH", valid_from=date(2026, 1, 1))
+    old = UnitFactory.create(code="O-OLD", valid_from=date(2020, 1, 1))
     _signed(old, date(2025, 5, 1), 60)
     _signed(old, date(2026, 5, 1), 70)
     _signed(fresh, date(2026, 5, 2), 90)
@@ -118,7 +118,7 @@ def test_trend_of_a_unit_without_history_is_new(policy):
 def test_the_trend_counts_places_among_units_ranked_in_both_periods_not_points(policy):
     """Issue 13, the lead's month (4): "▲ Tăng hạng +4" showed a points change, and 76th of 77 against
     41st of 41 read as a rise. The move is in places among the units ranked in both periods."""
-    units = {code: UnitFactory(code=code, valid_from=date(2020, 1, 1)) for code in ("A", "B", "C", "D", "E")}
+    units = {code: UnitFactory.create(code=code, valid_from=date(2020, 1, 1)) for code in ("A", "B", "C", "D", "E")}
     for code, points in (("A", 95), ("B", 90), ("C", 80), ("D", 50), ("E", 40)):
         _signed(units[code], date(2025, 5, 1), points)
     # 2026: D is last of the ranked two, as it was behind B in 2025 (4th of 5 then, 2nd of 2 now)
@@ -132,7 +132,7 @@ def test_the_trend_counts_places_among_units_ranked_in_both_periods_not_points(p
 
 @pytest.mark.django_db
 def test_the_move_is_in_places_while_the_points_change_stays_points(policy):
-    units = {code: UnitFactory(code=code, valid_from=date(2020, 1, 1)) for code in ("A", "B", "C", "D")}
+    units = {code: UnitFactory.create(code=code, valid_from=date(2020, 1, 1)) for code in ("A", "B", "C", "D")}
     for code, points in (("A", 90), ("B", 80), ("C", 70), ("D", 60)):
         _signed(units[code], date(2025, 5, 1), points)
     for code, points in (("A", 85), ("B", 80), ("C", 70), ("D", 64)):
@@ -146,7 +146,7 @@ def test_the_move_is_in_places_while_the_points_change_stays_points(policy):
 
 @pytest.mark.django_db
 def test_a_period_not_yet_over_is_provisional(policy):
-    unit = UnitFactory(code="A-UNIT")
+    unit = UnitFactory.create(code="A-UNIT")
     _signed(unit, date(2026, 3, 10), 80)
     now = compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2026, 11, 25))
     done = compute_rankings(level="commune", period=year_period(2026), policy=policy, today=date(2027, 1, 5))

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from backend.accounts.models import Role
+from backend.core.actors import SystemActor
 from backend.core.errors import Conflict, DomainError
 from inspection import services_checks, services_criteria, services_findings, services_reports, services_signoff
 from inspection.models import CheckReport, SurpriseCheck
@@ -38,9 +39,9 @@ LEAVES = ["1.1", "1.2", "1.3", "3.1", "3.2", "3.3", "5.1", "5.2", "5.3", "5.4"]
 
 @pytest.fixture
 def running() -> SurpriseCheck:
-    criteria_set = services_criteria.criteria_set_import(by="test", data=CRITERIA)
-    lead = UserFactory(role=Role.INSPECTION_LEAD)
-    check = CheckFactory(lead=lead, criteria_set=criteria_set, state=SurpriseCheck.State.IN_PROGRESS,
+    criteria_set = services_criteria.criteria_set_import(by=SystemActor("test"), data=CRITERIA)
+    lead = UserFactory.create(role=Role.INSPECTION_LEAD)
+    check = CheckFactory.create(lead=lead, criteria_set=criteria_set, state=SurpriseCheck.State.IN_PROGRESS,
                          started_at=timezone.now())
     CheckReport.objects.create(surprise_check=check, criteria_set=criteria_set)
     return check
@@ -72,7 +73,7 @@ def test_failed_critical_criterion_is_flagged_and_sign_off_waits_for_a_finding(r
         services_signoff.report_sign(by=running.lead, check=running)
     assert refused.value.code == "critical_without_finding" and "3.1" in str(refused.value.message_en)
     assert not CheckReport.objects.get(pk=report.pk).is_signed
-    finding = services_findings.finding_create(by=running.lead, source="check", category=CategoryFactory(),
+    finding = services_findings.finding_create(by=running.lead, source="check", category=CategoryFactory.create(),
                                                title="Thu tiền ngoài quy định", unit=None, occurred_from=timezone.now(),
                                                surprise_check=running, criterion_code="3.1")
     assert finding.state == "draft"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from backend.accounts.services import user_create
+from backend.core.actors import SystemActor
 from backend.org.demo import DEMO_PASSWORD
 from inspection import services_checks, services_findings
 from inspection.draw import LOCAL_TZ
@@ -31,7 +32,7 @@ def _plan(ctx: Any, *, by: Any, team: list[Any], unit_code: str = "CAX-ND") -> S
 
 
 def _user(username: str, role: str) -> tuple[Any, Any]:
-    user = user_create(by="test", username=username, password=DEMO_PASSWORD, role=role, full_name=username.title())
+    user = user_create(by=SystemActor("test"), username=username, password=DEMO_PASSWORD, role=role, full_name=username.title())
     return user, login_client(username, DEMO_PASSWORD)
 
 
@@ -213,7 +214,7 @@ def test_audit_verify_is_not_fooled_by_events_appended_while_it_walks(db, monkey
     def compute_and_write(event: Any) -> str:
         if not appended:  # another request writes while the walk is under way
             appended.append(0)
-            audit.audit_record(actor="other", verb="thing.do", object_type="thing")
+            audit.audit_record(actor=SystemActor("other"), verb="thing.do", object_type="thing")
         return real(event)
 
     monkeypatch.setattr(audit, "compute_hash", compute_and_write)

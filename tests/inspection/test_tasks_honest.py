@@ -19,7 +19,7 @@ from tests.inspection.factories import UnitFactory, UserFactory
 def _task(unit, due: date, *, registered_days_ago: int = 400) -> CchcTask:
     title = f"Nhiệm vụ {CchcTask.objects.count() + 1}"
     return CchcTask.objects.create(unit=unit, year=due.year, title=title, target="100%", due_date=due,
-                                   registered_by=UserFactory(role=Role.ADMIN),
+                                   registered_by=UserFactory.create(role=Role.ADMIN),
                                    registered_at=timezone.now() - timedelta(days=registered_days_ago))
 
 
@@ -31,8 +31,8 @@ def _client(user) -> APIClient:
 
 @pytest.mark.django_db
 def test_a_delivery_reported_after_the_grace_is_recorded_flagged_and_never_on_time():
-    unit = UnitFactory()
-    head = _client(UserFactory(role=Role.UNIT_HEAD, scope_unit=unit))
+    unit = UnitFactory.create()
+    head = _client(UserFactory.create(role=Role.UNIT_HEAD, scope_unit=unit))
     today = timezone.localdate()
     old_task, fresh_task = _task(unit, today), _task(unit, today)
     long_ago = today - timedelta(days=240)  # "done eight months ago", reported today
@@ -49,14 +49,14 @@ def test_a_delivery_reported_after_the_grace_is_recorded_flagged_and_never_on_ti
     assert r.status_code == 200 and r.json()["status"] == "on_time"
     # an admin's backdated entry is flagged the same way
     other = _task(unit, today)
-    r = _client(UserFactory(role=Role.ADMIN)).post(f"/api/accountability/cchc-tasks/{other.pk}/delivery/",
+    r = _client(UserFactory.create(role=Role.ADMIN)).post(f"/api/accountability/cchc-tasks/{other.pk}/delivery/",
                                                    {"delivered_on": long_ago.isoformat()}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "reported_late"
-    listed = {t["id"]: t["status"] for t in _client(UserFactory(role=Role.DISCIPLINARY)).get(
+    listed = {t["id"]: t["status"] for t in _client(UserFactory.create(role=Role.DISCIPLINARY)).get(
         f"/api/accountability/cchc-tasks/?year={today.year}").json()["results"]}
     assert listed == {old_task.pk: "reported_late", fresh_task.pk: "on_time", other.pk: "reported_late"}
     # the rankings count the flagged deliveries as late (the policy's late credit), never on time
-    ranking = _client(UserFactory(role=Role.DISCIPLINARY)).get(
+    ranking = _client(UserFactory.create(role=Role.DISCIPLINARY)).get(
         f"/api/accountability/rankings/?year={today.year}&level=commune").json()
     [row] = [x for x in ranking["rows"] if x["unit"]["id"] == unit.pk]
     tasks = row["components"]["tasks"]
@@ -66,10 +66,10 @@ def test_a_delivery_reported_after_the_grace_is_recorded_flagged_and_never_on_ti
 
 @pytest.mark.django_db
 def test_a_delivery_dated_before_its_task_was_registered_never_counts_on_time():
-    unit = UnitFactory()
+    unit = UnitFactory.create()
     today = timezone.localdate()
     task = _task(unit, today, registered_days_ago=5)  # registered late, by an admin
-    head = _client(UserFactory(role=Role.UNIT_HEAD, scope_unit=unit))
+    head = _client(UserFactory.create(role=Role.UNIT_HEAD, scope_unit=unit))
     r = head.post(f"/api/accountability/cchc-tasks/{task.pk}/delivery/",
                   {"delivered_on": (today - timedelta(days=10)).isoformat()}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "reported_late"
@@ -79,9 +79,9 @@ def test_a_delivery_dated_before_its_task_was_registered_never_counts_on_time():
 def test_a_task_registered_late_never_counts_on_time_in_the_outcome_or_the_rankings():
     """Issue 13 F9: a task registered after the window is flagged late_registration; delivering it before
     its due date must not earn on-time credit (it is already being done when it is registered)."""
-    unit = UnitFactory()
+    unit = UnitFactory.create()
     today = timezone.localdate()
-    admin = _client(UserFactory(role=Role.ADMIN))
+    admin = _client(UserFactory.create(role=Role.ADMIN))
     due = today + timedelta(days=20)
     r = admin.post("/api/accountability/cchc-tasks/", {"unit_id": unit.pk, "year": due.year, "tasks": [
         {"title": "Số hoá 100% hồ sơ cư trú", "target": "100%", "due_date": due.isoformat()}]}, format="json")
@@ -89,14 +89,14 @@ def test_a_task_registered_late_never_counts_on_time_in_the_outcome_or_the_ranki
     task = CchcTask.objects.get(unit=unit)
     if not task.late_registration:  # the window is October of the year before: only out of it is it late
         pytest.skip("today falls inside the registration window")
-    head = _client(UserFactory(role=Role.UNIT_HEAD, scope_unit=unit))
+    head = _client(UserFactory.create(role=Role.UNIT_HEAD, scope_unit=unit))
     r = head.post(f"/api/accountability/cchc-tasks/{task.pk}/delivery/", {"delivered_on": today.isoformat()},
                   format="json")
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "reported_late" and "Đăng ký muộn" in r.json()["status_vi"]
     event = AuditEvent.objects.filter(verb="accountability.cchc.delivery").latest("id")
     assert event.payload["on_time"] is False
-    ranking = _client(UserFactory(role=Role.DISCIPLINARY)).get(
+    ranking = _client(UserFactory.create(role=Role.DISCIPLINARY)).get(
         f"/api/accountability/rankings/?year={due.year}&level=commune").json()
     [row] = [x for x in ranking["rows"] if x["unit"]["id"] == unit.pk]
     tasks = row["components"]["tasks"]
@@ -106,14 +106,14 @@ def test_a_task_registered_late_never_counts_on_time_in_the_outcome_or_the_ranki
 @pytest.mark.django_db
 def test_the_task_list_says_how_many_days_an_undelivered_task_is_overdue():
     """rev15user F11: overdue must be readable in words, not only a red bar."""
-    unit = UnitFactory()
+    unit = UnitFactory.create()
     today = timezone.localdate()
     late = _task(unit, today - timedelta(days=61))
     future = _task(unit, today + timedelta(days=5))
     done = _task(unit, today - timedelta(days=30))
     done.delivered_on = today - timedelta(days=31)
     done.save()
-    head = _client(UserFactory(role=Role.UNIT_HEAD, scope_unit=unit))
+    head = _client(UserFactory.create(role=Role.UNIT_HEAD, scope_unit=unit))
     rows = {r["id"]: r for r in head.get("/api/accountability/cchc-tasks/").json()["results"]}
     assert rows[late.pk]["overdue_days"] == 61
     assert rows[future.pk]["overdue_days"] is None

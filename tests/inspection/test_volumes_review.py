@@ -20,7 +20,7 @@ from tests.inspection.factories import CounterFactory, UserFactory
 
 def _client(role: str, **fields) -> APIClient:
     client = APIClient()
-    client.force_login(UserFactory(role=role, **fields))
+    client.force_login(UserFactory.create(role=role, **fields))
     return client
 
 
@@ -41,7 +41,7 @@ def _volumes(counter, per_day: int, days: int = 20) -> list[dict]:
 
 @pytest.mark.django_db
 def test_risk_reads_low_ratings_per_transaction_served():
-    busy, quiet = CounterFactory(), CounterFactory()
+    busy, quiet = CounterFactory.create(), CounterFactory.create()
     _ratings(busy, low=20, good=180)  # 20 low ratings out of 20 x 400 transactions
     _ratings(quiet, low=10, good=30)  # 10 low ratings out of 20 x 20 transactions
     lead = _client(Role.INSPECTION_LEAD)
@@ -66,7 +66,7 @@ def test_risk_reads_low_ratings_per_transaction_served():
 
 @pytest.mark.django_db
 def test_without_volume_data_the_rate_is_per_rating_received_not_zero():
-    counter = CounterFactory()
+    counter = CounterFactory.create()
     _ratings(counter, low=5, good=5)
     [snap] = services_risk.risk_compute(by="test", units=[counter.unit])
     assert snap.features["transactions_served"] == 0
@@ -75,7 +75,7 @@ def test_without_volume_data_the_rate_is_per_rating_received_not_zero():
 
 @pytest.mark.django_db
 def test_volumes_are_checked_before_anything_is_written_and_replaced_per_day():
-    counter = CounterFactory()
+    counter = CounterFactory.create()
     lead = _client(Role.INSPECTION_LEAD)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     bad = lead.post("/api/inspection/volumes/", {"items": [
@@ -105,7 +105,7 @@ def test_volumes_are_checked_before_anything_is_written_and_replaced_per_day():
 
 @pytest.fixture
 def device():
-    counter = CounterFactory()
+    counter = CounterFactory.create()
     svc = user_create(by="test", username=f"svc-{counter.code.lower()}", password=None, role="service")
     token, _key = api_token_create(by="test", name="Thiết bị thử", kind="rating_device", user=svc, counter=counter)
     services_ratings.rating_device_register(by="test", counter=counter, serial="TB-0009", token=token)
@@ -159,7 +159,7 @@ def test_changing_recorded_volumes_needs_the_team_and_a_reason_and_is_audited_ol
     """Issue 13 F11: the admin (not on the inspection team) rewrote 77 days of the risk denominator silently."""
     from backend.audit.models import AuditEvent
 
-    counter = CounterFactory()
+    counter = CounterFactory.create()
     admin, lead = _client(Role.ADMIN), _client(Role.INSPECTION_LEAD)
     first = admin.post("/api/inspection/volumes/", {"items": [
         {"counter": counter.code, "day": "2026-01-05", "transactions": 30}]}, format="json")

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from backend.core.actors import SystemActor
+
 # The synthetic counter scene has a 15 s officer absence and a 10 s unattended citizen; the
 # production defaults (60 s / 20 s) are for real counters, so the tests use shorter rules.
 FAST_RULES = {"unattended_after_s": 5.0, "officer_absent_after_s": 10.0}
@@ -91,9 +93,9 @@ def webhook_token(demo: Any) -> str:
     from backend.accounts.models import ApiToken, Role
     from backend.accounts.services import api_token_create, user_create
 
-    service = user_create(by="test", username="minio-svc", password=secrets.token_urlsafe(16),
+    service = user_create(by=SystemActor("test"), username="minio-svc", password=secrets.token_urlsafe(16),
                           role=Role.SERVICE, full_name="MinIO")
-    _token, key = api_token_create(by="test", name="MinIO webhook", kind=ApiToken.Kind.MINIO_WEBHOOK,
+    _token, key = api_token_create(by=SystemActor("test"), name="MinIO webhook", kind=ApiToken.Kind.MINIO_WEBHOOK,
                                    user=service)
     return key
 

@@ -123,15 +123,15 @@ def test_signed_get_supports_ranges(store: Any, counter_clip: Any) -> None:
     client = Client()
     full = client.get(url)
     assert full.status_code == 200 and full["Accept-Ranges"] == "bytes"
-    assert b"".join(full.streaming_content) == data
+    assert full.getvalue() == data
     assert full["Content-Type"] == "video/mp4" and "UTF-8''Qu" in full["Content-Disposition"]
     part = client.get(url, HTTP_RANGE="bytes=1000-1999")
     assert part.status_code == 206 and part["Content-Range"] == f"bytes 1000-1999/{size}"
-    assert b"".join(part.streaming_content) == data[1000:2000] and part["Content-Length"] == "1000"
+    assert part.getvalue() == data[1000:2000] and part["Content-Length"] == "1000"
     tail = client.get(url, HTTP_RANGE="bytes=-500")
-    assert b"".join(tail.streaming_content) == data[-500:]
+    assert tail.getvalue() == data[-500:]
     open_end = client.get(url, HTTP_RANGE=f"bytes={size - 10}-")
-    assert b"".join(open_end.streaming_content) == data[-10:]
+    assert open_end.getvalue() == data[-10:]
     beyond = client.get(url, HTTP_RANGE=f"bytes={size}-")
     assert beyond.status_code == 416 and beyond["Content-Range"] == f"bytes */{size}"
     assert client.get(url, HTTP_RANGE="bytes=500-100").status_code == 416
@@ -161,11 +161,13 @@ def clips(camera: Any, store: Any, counter_clip: Any) -> list[Clip]:
     """One indexed, one failed, one unassigned clip."""
     from media_ingest.discovery import ObjectRef
 
-    made = []
+    made: list[Clip] = []
     for key in (KEY, "CAM-TC-01/2026/04/01/090000.mp4", "inbox/a.mp4"):
         info = store.put_file(key, counter_clip.path, "video/mp4")
         ref = ObjectRef(bucket=store.bucket, key=key, size=info.size, etag=info.etag, version=info.version)
-        made.append(services_discovery.clip_discover(ref=ref, source=Clip.Source.WEBHOOK).clip)
+        clip = services_discovery.clip_discover(ref=ref, source=Clip.Source.WEBHOOK).clip
+        assert clip is not None
+        made.append(clip)
     store.delete("CAM-TC-01/2026/04/01/090000.mp4")
     for clip in made:
         services_indexing.clip_index(clip_id=clip.pk)
@@ -266,7 +268,7 @@ def test_signed_get_streams_ranges_under_asgi(store: Any, counter_clip: Any) -> 
     app = get_asgi_application()
 
     async def fetch() -> tuple[httpx.Response, httpx.Response]:
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # Django's ASGIHandler is an ASGI app; the stubs' signature differs from httpx's
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             return (await client.get(url, headers={"Range": "bytes=300000-"}), await client.get(url))
 

@@ -61,5 +61,5 @@ def test_street_traffic_bursts_match_presence_and_no_tamper(demo: Any, store: An
 def test_short_desk_clips_are_indexed(demo: Any, store: Any, name: str) -> None:
     clip = _index(store, f"footage/{name}", name)
     assert clip.state == Clip.State.INDEXED, clip.error_en
-    assert clip.container == "matroska,webm" and 1.5 <= clip.duration_s <= 4
+    assert clip.container == "matroska,webm" and clip.duration_s is not None and 1.5 <= clip.duration_s <= 4
     assert clip.poster_key

@@ -70,7 +70,7 @@ def test_end_to_end_through_minio(minio_store: MinioStore, demo: Any, eager: Non
         assert response.status_code == 200, response.content
     assert Clip.objects.count() == 1
     clip = Clip.objects.get()
-    assert clip.source == Clip.Source.WEBHOOK and clip.camera.code == "CAM-TC-01"
+    assert clip.source == Clip.Source.WEBHOOK and clip.camera is not None and clip.camera.code == "CAM-TC-01"
 
     # 2. indexed (jobs run when the webhook's transaction commits)
     assert clip.state == Clip.State.INDEXED, (clip.state, clip.error_en)

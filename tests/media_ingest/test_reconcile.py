@@ -44,7 +44,8 @@ def test_reconcile_command(demo: Any, put_file: Any, counter_clip: Any) -> None:
     out = io.StringIO()
     call_command("reconcile", stdout=out)
     assert "1 new clip(s)" in out.getvalue()
-    assert Clip.objects.get().camera.code == "CAM-ND-01"
+    camera = Clip.objects.get().camera
+    assert camera is not None and camera.code == "CAM-ND-01"
 
 
 @pytest.mark.django_db(transaction=True)

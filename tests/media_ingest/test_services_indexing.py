@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from backend.core.actors import SystemActor
 from backend.core.errors import DomainError
 from backend.core.store import derived_key
 from media_ingest import services_admin, services_discovery, services_indexing, services_reconcile
@@ -90,7 +91,7 @@ def test_index_finds_every_event_kind_within_one_second(camera: Any, store: Any,
     assert clip.analysis_params == fast_rules
     assert clip.duration_s == pytest.approx(76.0, abs=0.2)
     assert (clip.width, clip.height, clip.codec) == (320, 180, "h264")
-    assert len(clip.activity) == math.ceil(clip.duration_s)
+    assert len(clip.activity) == math.ceil(clip.duration_s or 0)
     assert max(clip.activity) > 0 and all(0.0 <= v <= 1.0 for v in clip.activity)
     assert clip.progress == 1.0 and clip.indexed_at is not None and clip.error == ""
     # derivatives keyed by clip and kind, in the app's own store; the footage bucket holds the upload only
@@ -141,8 +142,10 @@ def test_same_object_twice_is_one_clip_and_one_index(camera: Any, store: Any, pu
     again = services_discovery.clip_discover(ref=ref_for(store, KEY), source=Clip.Source.RECONCILE)
     assert first.created and not again.created and first.clip == again.clip
     assert Clip.objects.count() == 1
+    assert first.clip is not None
     assert services_indexing.clip_index(clip_id=first.clip.pk) == Clip.State.INDEXED
     n_events = ClipEvent.objects.count()
+    assert first.clip is not None
     assert services_indexing.clip_index(clip_id=first.clip.pk) == "skipped"  # a duplicate job is a no-op
     assert ClipEvent.objects.count() == n_events
     assert Clip.objects.get().attempts == 1
@@ -173,11 +176,11 @@ def test_assigning_a_camera_requeues_with_its_zones(demo: Any, store: Any, put_f
     assert set(clip.events.values_list("zone", flat=True)) <= {"scene"}
     camera = Camera.objects.get(code="CAM-ND-01")
     with pytest.raises(DomainError) as err:
-        services_admin.clip_assign_camera(clip=clip, camera=camera, started_at=None, by="admin")
+        services_admin.clip_assign_camera(clip=clip, camera=camera, started_at=None, by=SystemActor("admin"))
     assert err.value.code == "started_at_required"
     when = datetime(2026, 4, 2, 2, 0, tzinfo=UTC)
     with django_capture_on_commit_callbacks() as callbacks:
-        clip = services_admin.clip_assign_camera(clip=clip, camera=camera, started_at=when, by="admin")
+        clip = services_admin.clip_assign_camera(clip=clip, camera=camera, started_at=when, by=SystemActor("admin"))
     assert len(callbacks) == 2
     assert (clip.camera_id, clip.started_at, clip.state, clip.unassigned_reason) == (
         camera.pk, when, Clip.State.DISCOVERED, "")
@@ -221,9 +224,9 @@ def test_an_orphaned_indexing_clip_is_taken_back(camera: Any, store: Any, put_fi
 
 def test_camera_analysis_settings_are_validated(camera: Any) -> None:
     with pytest.raises(DomainError) as err:
-        services_admin.camera_analysis_set(camera=camera, overrides={"unattended_after_s": -3}, by="admin")
+        services_admin.camera_analysis_set(camera=camera, overrides={"unattended_after_s": -3}, by=SystemActor("admin"))
     assert "unattended_after_s" in err.value.fields
     with pytest.raises(DomainError):
-        services_admin.camera_analysis_set(camera=camera, overrides={"no_such_knob": 1}, by="admin")
-    services_admin.camera_analysis_set(camera=camera, overrides={"unattended_after_s": 8}, by="admin")
+        services_admin.camera_analysis_set(camera=camera, overrides={"no_such_knob": 1}, by=SystemActor("admin"))
+    services_admin.camera_analysis_set(camera=camera, overrides={"unattended_after_s": 8}, by=SystemActor("admin"))
     assert services_indexing.analysis_overrides_for(camera) == {"unattended_after_s": 8}

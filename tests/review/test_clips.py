@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backend.audit.models import AuditEvent
+from backend.core.actors import SystemActor
 from media_ingest.models import ClipEvent
 from media_ingest.review.models import AccessLog
 from tests.review.conftest import T0
@@ -78,7 +79,7 @@ def test_clip_scope(api_as: Any, make_clip: Any, demo: Any) -> None:
     tc = make_clip(camera="CAM-TC-01")
     kl = make_clip(camera="CAM-KL-01")
     loose = make_clip(camera=None)
-    user_create(by="test", username="rv-tc", password=DEMO_PASSWORD, role="reviewer",
+    user_create(by=SystemActor("test"), username="rv-tc", password=DEMO_PASSWORD, role="reviewer",
                 scope_unit=demo.units["CAX-TC"])
     scoped = login_client("rv-tc", DEMO_PASSWORD)
     assert {c["id"] for c in scoped.get("/api/media/clips/").json()["results"]} == {tc.pk}

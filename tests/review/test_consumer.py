@@ -309,7 +309,7 @@ async def test_a_scoped_subscriber_cannot_tell_missing_topics_from_other_units(d
     scoped = await database_sync_to_async(user_create)(by="test", username="ws-oracle", password=None,
                                                        role="reviewer", scope_unit=demo.units["CAX-TC"])
     kl_clip = await database_sync_to_async(make_clip)(camera="CAM-KL-01")
-    missing_unit = await database_sync_to_async(lambda: Unit.objects.order_by("-pk").first().pk + 1000)()
+    missing_unit = await database_sync_to_async(lambda: Unit.objects.latest("pk").pk + 1000)()
     pairs = [(f"unit:{demo.units['CAX-KL'].pk}", f"unit:{missing_unit}"),
              ("camera:CAM-KL-01", "camera:NOPE"),
              (f"clip:{kl_clip.pk}", f"clip:{kl_clip.pk + 1000}")]

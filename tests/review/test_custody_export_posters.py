@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from backend.audit.models import AuditEvent
+from backend.core.actors import SystemActor
 from backend.core.store import get_store
 from media_ingest.review.models import AccessLog
 
@@ -55,7 +56,7 @@ def test_custody_export_follows_the_clip_rule(api_as: Any, make_clip: Any, demo:
     from tests.conftest import login_client
 
     clip = make_clip(camera="CAM-KL-01")
-    user_create(by="test", username="rv-tc4", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-TC"])
+    user_create(by=SystemActor("test"), username="rv-tc4", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-TC"])
     scoped = login_client("rv-tc4", DEMO_PASSWORD)
     assert scoped.get(f"/api/media/clips/{clip.pk}/custody/export/?type=csv").status_code == 404
     assert api_as("unithead").get(f"/api/media/clips/{clip.pk}/custody/export/?type=csv").status_code == 403
@@ -78,7 +79,7 @@ def test_poster_is_served_under_the_clip_rule_and_logged(api_as: Any, make_clip:
     log = AccessLog.objects.get(clip=clip, action="preview")
     assert log.object_key == key and log.user_agent == "test-browser"
 
-    user_create(by="test", username="rv-tc5", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-TC"])
+    user_create(by=SystemActor("test"), username="rv-tc5", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-TC"])
     assert login_client("rv-tc5", DEMO_PASSWORD).get(f"/api/media/clips/{clip.pk}/poster/").status_code == 404
     assert api_as("unithead").get(f"/api/media/clips/{clip.pk}/poster/").status_code == 403
     no_poster = make_clip(camera="CAM-KL-01")

@@ -47,7 +47,7 @@ def test_a_day_of_list_and_player_visits_logs_each_still_once_and_every_footage_
     for _ in range(5):
         r = browser.get(f"/api/media/clips/{clip.pk}/poster/")
         assert r.status_code == 200
-        b"".join(r.streaming_content)
+        r.getvalue()
     previews = _previews(clip)
     assert len(previews) == 1 and previews[0].detail["objects"] == {"poster": keys["poster.jpg"]}
 
@@ -91,7 +91,7 @@ def test_another_session_or_person_is_logged_again(make_clip: Any, demo: Any) ->
     previews = _previews(clip)
     assert len(previews) == 3
     assert previews[0].detail["session"] != previews[1].detail["session"]
-    assert {p.user.username for p in previews} == {"reviewer", "admin"}
+    assert {p.user.username if p.user else None for p in previews} == {"reviewer", "admin"}
     # the session is named by a hash, never by its key
     session_keys = {c.value for c in first.cookies.values()}
     assert not any(p.detail["session"] in session_keys for p in previews)

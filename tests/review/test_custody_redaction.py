@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from backend.core.actors import SystemActor
 from media_ingest.review.selectors_custody import HIDDEN_FINDING, HIDDEN_PACKAGE
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_a_scoped_reader_sees_no_out_of_scope_clip_or_tag_of_a_selection_package
     tc, kl = _tag(reviewer, tc_clip, 1, 3), _tag(reviewer, kl_clip, 1, 3)
     package = _package(reviewer, {"tag_ids": [tc["id"], kl["id"]], "reason": "Gửi tổ kiểm tra xem xét"},
                        django_capture_on_commit_callbacks)
-    user_create(by="test", username="rv-tc9", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-TC"])
+    user_create(by=SystemActor("test"), username="rv-tc9", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-TC"])
     scoped = login_client("rv-tc9", DEMO_PASSWORD)
     rows = scoped.get(f"/api/media/clips/{tc_clip.pk}/custody/?page_size=200").json()["results"]
     exports = [r for r in rows if r["action"] == "export"]

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from backend.core.actors import SystemActor
 from backend.core.store import get_footage_store, get_store
 from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage
 from media_ingest.review.package import verify_package
@@ -65,7 +66,7 @@ def test_evidence_respects_finding_visibility(api_as: Any, make_clip: Any, findi
     clip = make_clip(camera="CAM-KL-01")
     tag = _tag(api_as("reviewer"), clip, 1, 2)
     finding = finding_for(unit_code="CAX-KL")
-    user_create(by="test", username="rv-tc2", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-TC"])
+    user_create(by=SystemActor("test"), username="rv-tc2", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-TC"])
     scoped = login_client("rv-tc2", DEMO_PASSWORD)
     assert scoped.post("/api/media/evidence/", {"finding_id": finding.pk, "tag_id": tag["id"]},
                        format="json").status_code == 404
@@ -142,7 +143,7 @@ def test_evidence_package_verifies_and_fails_after_one_byte(api_as: Any, make_cl
     assert {"tag_create", "evidence_link", "view", "export"} <= {e["action"] for e in custody["entries"]}
     import av
 
-    with av.open(io.BytesIO(seg_bytes)) as container:
+    with av.open(io.BytesIO(seg_bytes), mode="r") as container:
         assert sum(1 for _ in container.decode(video=0)) >= 95  # ~10 s at 10 fps
 
     # Change one byte inside a segment (stored uncompressed): verification fails.

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from backend.core.actors import SystemActor
 from backend.org.models import Counter
 from inspection.models import Complaint, SatisfactionRating
 from tests.review.conftest import T0
@@ -86,7 +87,7 @@ def test_moments_filters_and_scope(api_as: Any, scene: dict, demo: Any) -> None:
     bad = client.get("/api/media/moments/?from=2026-05-10&to=2026-05-01")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_range"
     assert client.get("/api/media/moments/?from=2025-01-01&to=2026-05-01").status_code == 400
-    user_create(by="test", username="rv-kl", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-KL"])
+    user_create(by=SystemActor("test"), username="rv-kl", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-KL"])
     scoped = login_client("rv-kl", DEMO_PASSWORD).get(f"/api/media/moments/?{WINDOW}").json()
     assert [(m["kind"], m["id"]) for m in scoped["results"]] == [("complaint", scene["c_none"].pk)]
     assert api_as("unithead").get(f"/api/media/moments/?{WINDOW}").status_code == 403

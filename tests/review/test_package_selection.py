@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from backend.core.actors import SystemActor
 from media_ingest.review.models import AccessLog, EvidencePackage
 from media_ingest.review.package import verify_package
 
@@ -80,7 +81,7 @@ def test_selection_refused_outside_scope_and_for_bad_input(api_as: Any, make_cli
     client = api_as("reviewer")
     tc = _tag(client, make_clip(camera="CAM-TC-01"), 1, 3)
     kl = _tag(client, make_clip(camera="CAM-KL-01"), 1, 3)
-    user_create(by="test", username="rv-tc3", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-TC"])
+    user_create(by=SystemActor("test"), username="rv-tc3", password=DEMO_PASSWORD, role="reviewer", scope_unit=demo.units["CAX-TC"])
     scoped = login_client("rv-tc3", DEMO_PASSWORD)
     # A tag outside the reviewer's units: not found (and nothing written).
     assert _request(scoped, [tc["id"], kl["id"]], django_capture_on_commit_callbacks).status_code == 404

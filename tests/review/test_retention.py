@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from backend.audit.models import AuditEvent
 from backend.audit.services import audit_verify_chain
+from backend.core.minio_store import MinioStore
 from backend.core.store import ObjectMissing, get_footage_store, get_store
 from media_ingest import services_retention
 from media_ingest.models import Clip, ClipEvent
@@ -77,8 +78,10 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     hold = admin.post(f"/api/media/clips/{manual.pk}/holds/", {"reason": "Viện kiểm sát yêu cầu giữ"}, format="json")
     assert hold.status_code == 201, hold.content
     in_finding = _stored_clip(make_clip, 44)
+    assert in_finding.started_at is not None
     finding_for(state="draft", occurred_from=in_finding.started_at + timedelta(seconds=5))
     in_case = _stored_clip(make_clip, 45)
+    assert in_case.started_at is not None
     handled = finding_for(state="actioned", occurred_from=in_case.started_at + timedelta(seconds=5))
     ruleset = RuleSet.objects.order_by("-version").first() or RuleSet.objects.create(version=999, created_at=timezone.now())
     case = DisciplinaryCase.objects.create(reference="KL-RET-1", title="Vụ việc", subject_kind="unit",
@@ -152,6 +155,7 @@ def test_retention_removes_every_version_in_a_versioned_bucket_and_held_clips_ke
     from minio.versioningconfig import ENABLED, VersioningConfig
 
     app = get_store()
+    assert isinstance(app, MinioStore), "the S3 test runs with both stores on MinIO"
     # written before versioning was enabled: the "null" version, known to the clip by its etag
     before = _stored_clip(make_clip, 100)
     for store in (minio_store, app):

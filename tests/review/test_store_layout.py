@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backend.audit.models import AuditEvent
 from backend.audit.services import audit_verify_chain
+from backend.core.actors import SystemActor
 from backend.core.store import get_footage_store, get_store
 from media_ingest import services_reconcile
 from media_ingest.layout import written_by_app
@@ -62,9 +63,9 @@ def test_a_document_the_app_writes_never_appears_among_clips(api_as: Any, findin
     from backend.accounts.models import ApiToken, Role
     from backend.accounts.services import api_token_create, user_create
 
-    svc = user_create(by="test", username="minio-layout", password="x-Very-long-pass-1", role=Role.SERVICE,
+    svc = user_create(by=SystemActor("test"), username="minio-layout", password="x-Very-long-pass-1", role=Role.SERVICE,
                       full_name="MinIO")
-    _token, key = api_token_create(by="test", name="hook", kind=ApiToken.Kind.MINIO_WEBHOOK, user=svc)
+    _token, key = api_token_create(by=SystemActor("test"), name="hook", kind=ApiToken.Kind.MINIO_WEBHOOK, user=svc)
     hook = api_as("reviewer").__class__(enforce_csrf_checks=True).post(
         "/api/media/hooks/minio/", minio_event(get_store().bucket, app_keys[0], size=5, etag="e"), format="json",
         HTTP_AUTHORIZATION=f"Bearer {key}")

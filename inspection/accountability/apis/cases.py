@@ -9,12 +9,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_access
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.params import TEXT_MAX, DateField, IdField, Query, parse_id
 from backend.core.store import ObjectMissing, get_store
@@ -49,7 +49,7 @@ class CaseListApi(APIView):
         is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("limitation", str, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qp = request.query_params
         state = Query(qp).choice("state", DisciplinaryCase.State.values) or ""
         limitation = Query(qp).choice("limitation", ["ok", "warning", "expired"]) or ""
@@ -67,7 +67,7 @@ class CaseListApi(APIView):
         return paginator.get_paginated_response(CaseOutputSerializer(page, many=True, context={"views": views}).data)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -101,11 +101,11 @@ class CaseDetailApi(APIView):
         summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return _case_response(selectors.case_get_for(user=request.user, id=pk), request.user)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -118,7 +118,7 @@ class CaseFindingsApi(APIView):
         finding_id = IdField()
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -129,7 +129,7 @@ class CaseFindingsApi(APIView):
 
 class CaseFindingDeleteApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def delete(self, request: Request, pk: int, finding_id: int) -> Response:
+    def delete(self, request: AuthedRequest, pk: int, finding_id: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         finding = case.findings.filter(pk=finding_id).first()
         if finding is None:
@@ -144,7 +144,7 @@ class CaseFactorsApi(APIView):
         text = serializers.CharField(max_length=500)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -154,7 +154,7 @@ class CaseFactorsApi(APIView):
 
 class CaseFactorDeleteApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def delete(self, request: Request, pk: int, factor_id: int) -> Response:
+    def delete(self, request: AuthedRequest, pk: int, factor_id: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         services_cases.case_remove_factor(by=request.user, case=case, factor_id=factor_id)
         return _case_response(case, request.user)
@@ -168,7 +168,7 @@ class CaseDocumentsApi(APIView):
         file = serializers.FileField()
 
     @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -181,7 +181,7 @@ class CaseDocumentsApi(APIView):
 
 class CaseDocumentDownloadApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int, doc_id: int) -> FileResponse:
+    def get(self, request: AuthedRequest, pk: int, doc_id: int) -> FileResponse:
         case = selectors.case_get_for(user=request.user, id=pk)
         doc = case.documents.filter(pk=doc_id).first()
         if doc is None:
@@ -204,7 +204,7 @@ class CaseTransitionApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -218,7 +218,7 @@ class CaseProposeApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -238,7 +238,7 @@ class CaseDecideApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -255,7 +255,7 @@ class CaseCouncilApi(APIView):
         note = serializers.CharField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         """Record the disciplinary council meeting (hội đồng kỷ luật)."""
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -272,7 +272,7 @@ class CaseAppealApi(APIView):
         is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -286,7 +286,7 @@ class CaseAppealAcceptApi(APIView):
         is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         """The day the pending complaint was accepted (thụ lý) and whether it is complex."""
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -303,7 +303,7 @@ class CaseComplaintRefuseApi(APIView):
         reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         """A complaint received and refused (late, a third one, or another stated reason): on record."""
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -326,7 +326,7 @@ class CaseAppealResolveApi(APIView):
                                        help_text="Who signed the complaint decision")
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

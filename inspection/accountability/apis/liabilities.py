@@ -5,11 +5,11 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.params import IdField, Query, parse_id
 from backend.org.apis import paginate
@@ -22,7 +22,7 @@ from inspection.accountability.trace_output import officer_brief
 
 class TraceApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("version", int, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         version = Query(request).int("version", lo=1, hi=VERSION_MAX)
         data = selectors.trace_for(finding=finding, version=version)
@@ -37,7 +37,7 @@ class TraceApi(APIView):
 
 class TraceRecordApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *selectors.TRACE_READERS)
         record = (TraceRecord.objects.filter(pk=pk, finding__in=selectors.findings_for(request.user))
                   .select_related("ruleset", "created_by").first())
@@ -54,7 +54,7 @@ class SelfDetectionApi(APIView):
         note = serializers.CharField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         """Record that a head found and handled the corruption himself (Luật PCTN 2018 art. 73(3))."""
         finding = selectors.finding_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -73,7 +73,7 @@ class SelfDetectionWithdrawApi(APIView):
         reason = serializers.CharField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses={204: None})
-    def post(self, request: Request, pk: int, record_id: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int, record_id: int) -> Response:
         """Withdraw a wrongly recorded self-detection exemption, with a reason (audited)."""
         finding = selectors.finding_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         rid = parse_id(record_id, "record_id")
@@ -93,7 +93,7 @@ class LiabilityListApi(APIView):
         finding_id = IdField()
 
     @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qp = request.query_params
         state = Query(qp).choice("state", LeaderLiability.State.values) or ""
         qs = selectors.liabilities_list(user=request.user, filters={
@@ -104,7 +104,7 @@ class LiabilityListApi(APIView):
         return paginate(request, self, qs, LiabilityOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         """Propose liabilities for a confirmed finding (stores the trace with its rule-set version)."""
         require_role(request.user, *selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -124,7 +124,7 @@ class LiabilityListApi(APIView):
 
 class LiabilityDetailApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(LiabilityOutputSerializer(selectors.liability_get_for(user=request.user, id=pk)).data)
 
 
@@ -134,7 +134,7 @@ class LiabilityConfirmApi(APIView):
         form = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         liability = selectors.liability_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -148,7 +148,7 @@ class LiabilityRejectApi(APIView):
         reason = serializers.CharField(max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         liability = selectors.liability_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

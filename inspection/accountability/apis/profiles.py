@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role, user_unit_ids
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
 from backend.core.params import Query, parse_int
 from backend.org.models import Officer, Unit
@@ -55,7 +56,7 @@ def profile_payload(user: Any, officer: Officer, start: date | None, end: date |
 
 class OfficerProfileApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         officer = selectors.officer_get_for(user=request.user, id=pk)
         start, end = _period_params(request)
         return Response(profile_payload(request.user, officer, start, end))
@@ -72,7 +73,7 @@ def parse_period(request: Request) -> Period:
 
 class RankingsApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int, required=False), OpenApiParameter("quarter", int, required=False), OpenApiParameter("level", str, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.SCORE_READERS)
         level = Query(request).choice("level", Unit.Level.values) or Unit.Level.COMMUNE
         result = compute_rankings(level=level, period=parse_period(request),

@@ -4,9 +4,9 @@ from __future__ import annotations
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from backend.core.actors import AuthedRequest
 from inspection.accountability import reports, selectors
 from inspection.accountability.apis.common import XLSX
 from inspection.accountability.apis.profiles import _period_params, profile_payload
@@ -14,7 +14,7 @@ from inspection.accountability.apis.profiles import _period_params, profile_payl
 
 class FindingReportApi(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
+    def get(self, request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         selectors.require_report_producer(request.user)
         trace = selectors.trace_for(finding=finding)
@@ -25,7 +25,7 @@ class FindingReportApi(APIView):
 
 class OfficerReportApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
+    def get(self, request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         officer = selectors.officer_get_for(user=request.user, id=pk)
         selectors.require_report_producer(request.user)
         start, end = _period_params(request)

@@ -6,12 +6,12 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
+from backend.core.actors import AuthedRequest
 from backend.core.params import DateField, parse_int
 from backend.org.apis import paginate
 from inspection.accountability import selectors, services_rulesets
@@ -83,12 +83,12 @@ class RuleSetInput(serializers.Serializer):
 
 class RuleSetListApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
         return paginate(request, self, selectors.rulesets_list(), RuleSetBriefSerializer)
 
     @extend_schema(request=RuleSetInput, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_EDITORS)
         data = RuleSetInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -114,7 +114,7 @@ class RegulationListApi(APIView):
     """The force's own regulations some rules stand on, with the number an admin filled in."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
         return Response({"results": _regulations()})
 
@@ -125,7 +125,7 @@ class RegulationDetailApi(APIView):
         issued_on = DateField(required=False, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def patch(self, request: Request, code: str) -> Response:
+    def patch(self, request: AuthedRequest, code: str) -> Response:
         require_role(request.user, Role.ADMIN)
         regulation = selectors.regulation_get(code=code)
         data = self.InputSerializer(data=request.data)
@@ -136,7 +136,7 @@ class RegulationDetailApi(APIView):
 
 class RuleSetDetailApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, version: str) -> Response:
+    def get(self, request: AuthedRequest, version: str) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
         number = None if version == "current" else parse_int(version, "version", lo=1, hi=VERSION_MAX)
         return Response(_ruleset_payload(selectors.ruleset_get(version=number)))
@@ -164,12 +164,12 @@ class ScoringPolicyApi(APIView):
         no_award_severities = serializers.ListField(child=serializers.ChoiceField(choices=Severity.choices))
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.SCORE_READERS)
         return Response(ScoringPolicyOutputSerializer(selectors.scoring_policy_current()).data)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_EDITORS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -7,11 +7,11 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role, user_unit_ids
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
 from backend.core.params import DateField, IdField, parse_id, parse_int
 from backend.org.apis import paginate
@@ -77,14 +77,14 @@ class TaskRegisterInput(serializers.Serializer):
 
 class TaskListApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qp = request.query_params
         qs = selectors.tasks_list(user=request.user, filters={
             "year": parse_int(qp.get("year"), "year", lo=2000, hi=2100), "unit_id": parse_id(qp.get("unit"), "unit")})
         return paginate(request, self, qs, TaskOutputSerializer)
 
     @extend_schema(request=TaskRegisterInput, responses={201: TaskOutputSerializer(many=True)})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.TASK_WRITERS)
         data = TaskRegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -104,7 +104,7 @@ class TaskDeliveryApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *selectors.TASK_WRITERS)
         task = selectors.task_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)

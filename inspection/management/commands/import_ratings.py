@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from backend.core.actors import SystemActor
 from backend.core.errors import DomainError
 from inspection import services_ratings
 
@@ -35,12 +36,12 @@ class Command(BaseCommand):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
             total = max(sum(1 for _ in fh) - 1, 0)
-        record = services_ratings.csv_import_start(by="import_ratings", filename=path.name, sha256=digest)
+        record = services_ratings.csv_import_start(by=SystemActor("import_ratings"), filename=path.name, sha256=digest)
         bar = tqdm(total=total, unit="dòng", desc="Nhập đánh giá", disable=options["no_progress"],
                    file=self.stderr._out)
         try:
             with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-                record = services_ratings.ratings_import_csv(by="import_ratings", text_stream=fh, csv_import=record,
+                record = services_ratings.ratings_import_csv(by=SystemActor("import_ratings"), text_stream=fh, csv_import=record,
                                                              progress=bar.update)
         except DomainError as exc:
             raise CommandError(f"{exc.message} / {exc.message_en}") from exc

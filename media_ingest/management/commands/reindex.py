@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from backend.core import jobs
+from backend.core.actors import SystemActor
 from media_ingest import services_admin
 from media_ingest.models import Clip
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{total} clip(s) analysed by an older version than {ANALYSIS_VERSION}.")
         if options["dry_run"] or total == 0:
             return
-        ids = services_admin.clips_reindex_outdated(current_version=ANALYSIS_VERSION, by="manage.py reindex",
+        ids = services_admin.clips_reindex_outdated(current_version=ANALYSIS_VERSION, by=SystemActor("manage.py reindex"),
                                                     limit=options["limit"])
         if options["no_wait"]:
             self.stdout.write(f"Queued {len(ids)} clip(s).")

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from backend.core.actors import SystemActor
 from media_ingest import selectors, services_retention
 
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(report.deletable)} to delete ({report.expired_bytes} bytes), "
                               f"{len(report.held)} held, {report.expiring_this_week} more expire within 7 days")
             return
-        result = services_retention.retention_run(by="manage.py retention")
+        result = services_retention.retention_run(by=SystemActor("manage.py retention"))
         self.stdout.write(f"deleted {len(result.deleted)} clip(s), {result.bytes_freed} bytes; "
                           f"{result.versions_deleted} stored version(s)/delete marker(s) removed; "
                           f"held {len(result.held)}; errors {len(result.errors)}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter as Tally
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
 from backend.core.pagination import Pagination
 from backend.core.params import Query
@@ -35,7 +37,7 @@ class ClipOutputSerializer(serializers.Serializer):
         unit = counter.unit if counter else None
         ended = None
         if clip.started_at and clip.duration_s:
-            ended = clip.started_at + timezone.timedelta(seconds=clip.duration_s)
+            ended = clip.started_at + timedelta(seconds=clip.duration_s)
         kinds = getattr(clip, "event_list", None)
         return {
             "id": clip.pk, "bucket": clip.bucket, "key": clip.key, "version_id": clip.version_id,
@@ -59,7 +61,7 @@ class ClipOutputSerializer(serializers.Serializer):
 
 class ClipListApi(APIView):
     @extend_schema(responses=OBJ, parameters=CLIP_FILTERS)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = selectors.ClipFilters(
             unit_id=q.id("unit"),
@@ -83,7 +85,7 @@ class ClipListApi(APIView):
 
 class ClipDetailApi(APIView):
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = ClipOutputSerializer(clip).data
         data["tag_count"] = clip.tags.filter(deleted_at__isnull=True).count()
@@ -99,7 +101,7 @@ class ClipEventsApi(APIView):
     """The timeline: events, per-second activity, and short-lived URLs of poster/sprite/VTT."""
 
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         events = selectors.clip_events(clip=clip)
         urls = services_playback.previews_issue(
@@ -128,7 +130,7 @@ class PlaybackApi(APIView):
         download = serializers.BooleanField(default=False)
 
     @extend_schema(request=PlaybackInputSerializer, responses=OBJ)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.PlaybackInputSerializer, request.data)
         url, expires_at, log = services_playback.playback_issue(by=request.user, clip=clip, ip=client_ip(request),
@@ -157,7 +159,7 @@ CUSTODY_FILTERS = [q("action", str, "one action (view, download, tag_create, …
 
 class CustodyApi(APIView):
     @extend_schema(responses=OBJ, parameters=CUSTODY_FILTERS)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         paginator = Pagination()
         page = paginator.paginate_queryset(custody_filtered(request, selectors_custody.custody_for_clip(clip=clip)), request, view=self)
@@ -174,7 +176,7 @@ EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def custody_download(request: Request, *, logs: Any, title: str, name: str, object_type: str,
+def custody_download(request: AuthedRequest, *, logs: Any, title: str, name: str, object_type: str,
                      object_id: int) -> HttpResponse:
     """The custody log as CSV or XLSX (?type=); reading it is recorded in the audit trail."""
     from backend.audit.services import audit_access
@@ -192,9 +194,9 @@ def custody_download(request: Request, *, logs: Any, title: str, name: str, obje
 class CustodyExportApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    parameters=[q("type", str, "csv | xlsx (default)")])
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         clip = selectors.clip_get_for(user=request.user, id=pk)
-        where = f"{clip.camera.code} " if clip.camera_id else ""
+        where = f"{clip.camera.code} " if clip.camera is not None else ""
         started = timezone.localtime(clip.started_at, LOCAL).strftime("%d/%m/%Y %H:%M:%S") if clip.started_at else ""
         return custody_download(request, logs=selectors_custody.custody_for_clip(clip=clip),
                                 title=f"Nhật ký lưu giữ chứng cứ — đoạn video #{clip.pk} {where}{started}".strip(),
@@ -206,7 +208,7 @@ class PosterApi(APIView):
     """A clip's poster image for the clip list, under the clip's access rule, logged as a preview."""
 
     @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int) -> FileResponse:
+    def get(self, request: AuthedRequest, pk: int) -> FileResponse:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         handle = services_playback.poster_open(by=request.user, clip=clip, ip=client_ip(request),
                                                user_agent=client_ua(request), session=session_tag(request))
@@ -220,12 +222,12 @@ class CoverageApi(APIView):
         ranges = serializers.JSONField()
 
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         return Response(selectors_custody.coverage_for_clip(clip=clip))
 
     @extend_schema(request=CoverageInputSerializer, responses=OBJ)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.CoverageInputSerializer, request.data)
         services_playback.coverage_record(by=request.user, clip=clip, ranges=data["ranges"])

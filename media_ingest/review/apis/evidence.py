@@ -11,10 +11,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import IdField, Query
@@ -43,7 +43,7 @@ class EvidenceListApi(APIView):
             return attrs
 
     @extend_schema(responses=OBJ, parameters=[q("finding", int), q("page", int)])
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         finding_id = Query(request).id("finding")
         if finding_id is None:
             raise DomainError("Cần tham số finding.", "The finding parameter is required.", code="invalid_param",
@@ -55,7 +55,7 @@ class EvidenceListApi(APIView):
         return paginator.get_paginated_response([services.evidence_to_dict(i) for i in page])
 
     @extend_schema(request=EvidenceListInputSerializer, responses=OBJ)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = validated(self.EvidenceListInputSerializer, request.data)
         finding = selectors.finding_get_for_evidence(user=request.user, id=data["finding_id"])
         if "tag_id" in data:
@@ -73,7 +73,7 @@ class EvidenceListApi(APIView):
 
 class EvidenceDetailApi(APIView):
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(services.evidence_to_dict(selectors.evidence_get_for(user=request.user, id=pk)))
 
 
@@ -107,7 +107,7 @@ class PackageListApi(APIView):
             return attrs
 
     @extend_schema(responses=OBJ, parameters=[q("finding", int), q("clip", int), q("page", int)])
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         query = Query(request)
         finding_id, clip_id = query.id("finding"), query.id("clip")
         if (finding_id is None) == (clip_id is None):
@@ -124,7 +124,7 @@ class PackageListApi(APIView):
         return paginator.get_paginated_response([package_to_dict(p) for p in page])
 
     @extend_schema(request=PackageListInputSerializer, responses=OBJ)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = validated(self.PackageListInputSerializer, request.data)
         if "finding_id" in data:
             finding = selectors.finding_get_for_evidence(user=request.user, id=data["finding_id"])
@@ -139,7 +139,7 @@ class PackageListApi(APIView):
 
 class PackageDetailApi(APIView):
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(package_to_dict(selectors.package_get_for(user=request.user, id=pk)))
 
 
@@ -147,7 +147,7 @@ class PackageCustodyApi(APIView):
     """The chain of custody the package carries (the finding's, or its clips'), with its own exports."""
 
     @extend_schema(responses=OBJ, parameters=CUSTODY_FILTERS)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         paginator = Pagination()
         page = paginator.paginate_queryset(custody_filtered(request, selectors_custody.custody_for_package(package=package)),
@@ -159,7 +159,7 @@ class PackageCustodyApi(APIView):
 class PackageCustodyExportApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    parameters=[q("type", str, "csv | xlsx (default)")])
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         package = selectors.package_get_for(user=request.user, id=pk)
         what = f"kết luận {package.finding.reference}" if package.finding is not None else "thẻ được chọn"
         return custody_download(request, logs=selectors_custody.custody_for_package(package=package),
@@ -172,7 +172,7 @@ class SigningKeyApi(APIView):
     """The public key that verifies the signature (manifest.sig) of the server's evidence packages."""
 
     @extend_schema(responses=OBJ)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         selectors.require_footage(request.user)
         return Response(signing.public_key_info())
 
@@ -182,7 +182,7 @@ class PackageDownloadApi(APIView):
         reason = serializers.CharField(max_length=1000)
 
     @extend_schema(request=PackageDownloadInputSerializer, responses=OBJ)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         data = validated(self.PackageDownloadInputSerializer, request.data)
         url, expires_at = services_packages.package_download(by=request.user, package=package, reason=data["reason"],
@@ -195,7 +195,7 @@ class PackageFileApi(APIView):
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
                    parameters=[q("access", int, "the access id issued by …/download/")])
-    def get(self, request: Request, pk: int) -> FileResponse:
+    def get(self, request: AuthedRequest, pk: int) -> FileResponse:
         from backend.audit.services import audit_access
         from backend.core.store import ObjectMissing
 
@@ -218,7 +218,7 @@ class PackageVerifyApi(APIView):
     """Re-hash the stored ZIP against what was recorded when it was built."""
 
     @extend_schema(request=None, responses=OBJ)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         if package.state != EvidencePackage.State.READY:
             raise DomainError("Gói chứng cứ chưa sẵn sàng.", "The package is not ready.", code="not_ready",
@@ -252,7 +252,7 @@ class UploadedPackageVerifyApi(APIView):
         file = serializers.FileField(allow_empty_file=False)
 
     @extend_schema(request=UploadedPackageVerifyInputSerializer, responses=OBJ)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         selectors.require_footage(request.user)
         data = validated(self.UploadedPackageVerifyInputSerializer, request.data)
         upload = data["file"]

@@ -5,10 +5,10 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.actors import AuthedRequest
 from backend.core.pagination import Pagination
 from backend.core.params import Query
 from media_ingest.review import selectors, selectors_moments
@@ -21,7 +21,7 @@ MOMENT_FILTERS = [q("from", str, "default: 30 days before `to`"), q("to", str, "
 
 class MomentsApi(APIView):
     @extend_schema(responses=OBJ, parameters=MOMENT_FILTERS)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = selectors_moments.MomentFilters(
             start=q.datetime("from"), end=q.datetime("to", end_of_day=True),

@@ -5,10 +5,10 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.actors import AuthedRequest
 from backend.core.pagination import Pagination
 from backend.core.params import IdField, Query
 from media_ingest.review import selectors, services
@@ -24,13 +24,13 @@ def revision_to_dict(rev: Any) -> dict[str, Any]:
 class TagListApi(APIView):
     class TagListInputSerializer(serializers.Serializer):
         clip_id = IdField()
-        label = serializers.CharField(max_length=40)
+        label = serializers.CharField(max_length=40)  # type: ignore[assignment]  # a field named like Field.label; DRF collects declared fields, the stubs see an attribute
         start_s = serializers.FloatField(min_value=0)
         end_s = serializers.FloatField(min_value=0)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
     @extend_schema(responses=OBJ, parameters=[q("clip", int), q("label"), q("author", int), q("include_deleted", bool), q("page", int)])
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         qs = selectors.tags_list(user=request.user, clip_id=q.id("clip"),
                                  label=q.text("label", max_length=40) or None,
@@ -41,7 +41,7 @@ class TagListApi(APIView):
         return paginator.get_paginated_response([selectors.tag_to_dict(t) for t in page])
 
     @extend_schema(request=TagListInputSerializer, responses=OBJ)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = validated(self.TagListInputSerializer, request.data)
         clip = selectors.clip_get_for(user=request.user, id=data.pop("clip_id"))
         tag = services.tag_create(by=request.user, clip=clip, label_code=data.pop("label"),
@@ -52,7 +52,7 @@ class TagListApi(APIView):
 class TagDetailApi(APIView):
     class TagDetailUpdateSerializer(serializers.Serializer):
         revision = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-        label = serializers.CharField(max_length=40, required=False)
+        label = serializers.CharField(max_length=40, required=False)  # type: ignore[assignment]  # as above
         start_s = serializers.FloatField(min_value=0, required=False)
         end_s = serializers.FloatField(min_value=0, required=False)
         note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
@@ -63,7 +63,7 @@ class TagDetailApi(APIView):
         reason = serializers.CharField(max_length=1000)
 
     @extend_schema(responses=OBJ)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         tag = selectors.tag_get_for(user=request.user, id=pk)
         data = selectors.tag_to_dict(tag)
         data["history"] = [revision_to_dict(r) for r in selectors.tag_history(tag=tag)]
@@ -72,7 +72,7 @@ class TagDetailApi(APIView):
         return Response(data)
 
     @extend_schema(request=TagDetailUpdateSerializer, responses=OBJ)
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
         tag = selectors.tag_get_for(user=request.user, id=pk)
         data = validated(self.TagDetailUpdateSerializer, request.data)
         tag = services.tag_update(by=request.user, tag=tag, revision=data.pop("revision"),
@@ -81,7 +81,7 @@ class TagDetailApi(APIView):
         return Response(selectors.tag_to_dict(tag))
 
     @extend_schema(request=TagDetailDeleteSerializer, responses=OBJ)
-    def delete(self, request: Request, pk: int) -> Response:
+    def delete(self, request: AuthedRequest, pk: int) -> Response:
         tag = selectors.tag_get_for(user=request.user, id=pk)
         source = request.data if request.data else request.query_params
         data = validated(self.TagDetailDeleteSerializer, source)

@@ -5,10 +5,10 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.actors import AuthedRequest
 from backend.core.errors import NotFound
 from backend.core.params import REASON_MAX, Query
 from media_ingest.review import selectors, services
@@ -32,13 +32,13 @@ class TaxonomyApi(APIView):
         position = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)
 
     @extend_schema(responses=OBJ)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         selectors.require_footage(request.user)
         include = Query(request).bool("include_inactive", default=False)
         return Response({"results": [label_to_dict(x) for x in selectors.tag_labels(include_inactive=include)]})
 
     @extend_schema(request=TaxonomyInputSerializer, responses=OBJ)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         services.require_admin(request.user)
         data = validated(self.TaxonomyInputSerializer, request.data)
         return Response(label_to_dict(services.tag_label_create(by=request.user, **data)), status=201)
@@ -54,7 +54,7 @@ class TaxonomyDetailApi(APIView):
         active = serializers.BooleanField(required=False)
 
     @extend_schema(request=TaxonomyDetailInputSerializer, responses=OBJ)
-    def patch(self, request: Request, code: str) -> Response:
+    def patch(self, request: AuthedRequest, code: str) -> Response:
         services.require_admin(request.user)
         label = TagLabel.objects.filter(code=code).first()
         if label is None:

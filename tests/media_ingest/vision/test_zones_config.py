@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -108,7 +109,7 @@ def test_config_defaults_and_version() -> None:
         {"no_such_setting": 1},
     ],
 )
-def test_config_refuses_out_of_bounds(overrides: dict[str, object]) -> None:
+def test_config_refuses_out_of_bounds(overrides: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         AnalysisConfig(**overrides)
 
