@@ -50,3 +50,32 @@ test("an administrator deactivates an account and sees the server's refusal in w
   expect(patches[1].body).toMatchObject({ is_active: false, role: "reviewer", scope_unit_id: null, officer_id: null });
   expect(patches[1].body).not.toHaveProperty("full_name"); // unchanged, so not sent back
 });
+
+test("an account's unit scope offers the units in force today: a commune ending later stays, an ended one only when already chosen", async () => {
+  const kimLien = { id: 12, code: "CAX-KL", name: "Công an xã Kim Liên", valid_from: "2025-07-01", valid_to: "2026-12-31" };
+  const ended = { id: 9, code: "CAX-CU", name: "Công an xã Cũ", valid_from: "2020-01-01", valid_to: "2025-06-30" };
+  const successor = { id: 14, code: "CAX-VA", name: "Công an xã Vạn An", valid_from: "2027-01-01", valid_to: null };
+  const scoped = { ...reviewer, id: 8, username: "truongxa", role: "unit_head", scope_unit: { id: 9, code: "CAX-CU", name: "Công an xã Cũ" } };
+  vi.stubGlobal("fetch", vi.fn(async (url: string) => {
+    if (url.includes("auth/users/")) return json({ count: 2, next: null, previous: null, results: [reviewer, scoped] });
+    if (url.includes("org/units/") && url.includes("at=")) return json({ count: 1, next: null, previous: null, results: [kimLien] });
+    if (url.includes("org/units/")) return json({ count: 3, next: null, previous: null, results: [kimLien, ended, successor] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><UsersPage /></QueryClientProvider>);
+
+  const table = await screen.findByTestId("users-table");
+  fireEvent.click(within(table).getByRole("button", { name: "Sửa tài khoản reviewer" }));
+  await waitFor(() => expect(within(screen.getByTestId("user-scope")).getByText("Công an xã Kim Liên")).toBeInTheDocument());
+  let options = within(screen.getByTestId("user-scope")).getAllByRole("option").map((o) => o.textContent);
+  expect(options).not.toContain("Công an xã Vạn An"); // not in force before 01/01/2027
+  expect(options).not.toContain("Công an xã Cũ");
+
+  fireEvent.click(screen.getAllByRole("button", { name: /Đóng|Hủy/ })[0]);
+  fireEvent.click(within(table).getByRole("button", { name: "Sửa tài khoản truongxa" }));
+  await waitFor(() => expect(within(screen.getByTestId("user-scope")).getByText("Công an xã Cũ")).toBeInTheDocument());
+  options = within(screen.getByTestId("user-scope")).getAllByRole("option").map((o) => o.textContent);
+  expect(options).toContain("Công an xã Kim Liên");
+  expect(options).not.toContain("Công an xã Vạn An");
+});

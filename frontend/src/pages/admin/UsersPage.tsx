@@ -5,7 +5,7 @@ import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
-import { useCounters, useUnits } from "../../hooks/use-ref-data";
+import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { Me, Officer, Role } from "../../types/org";
 import { ActionButton } from "../../components/ActionButton";
 
@@ -24,10 +24,14 @@ interface Token {
   key?: string;
 }
 
-/** Role and unit scope of an account; a unit no longer in force is offered only if already chosen. */
+/** Role and unit scope of an account: the units in force today (the server's rule, as the list filters
+ *  read it), and a unit no longer in force only if already chosen. A commune whose merger is recorded
+ *  for a later date is still offered; its successor not before it starts. */
 function RoleAndScope({ role, setRole, scope, setScope }: { role: Role; setRole: (r: Role) => void; scope: number | ""; setScope: (s: number | "") => void }) {
   const { t } = useTranslation();
-  const units = useUnits().data ?? [];
+  const inForce = useUnitsOn(null).data ?? [];
+  const chosen = (useUnits().data ?? []).find((u) => u.id === scope && !inForce.some((f) => f.id === u.id));
+  const units = chosen ? [...inForce, chosen] : inForce;
   return (
     <>
       <Field label={t("users.role")}>
@@ -36,9 +40,9 @@ function RoleAndScope({ role, setRole, scope, setScope }: { role: Role; setRole:
         </select>
       </Field>
       <Field label={t("users.scope")} hint={role === "unit_head" && !scope ? t("users.scopeRequired") : undefined}>
-        <select value={scope} onChange={(e) => setScope(Number(e.target.value) || "")}>
+        <select value={scope} onChange={(e) => setScope(Number(e.target.value) || "")} data-testid="user-scope">
           <option value="">{t("scope.province")}</option>
-          {units.filter((u) => !u.valid_to || u.id === scope).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          {units.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </select>
       </Field>
     </>
