@@ -303,14 +303,18 @@ class OfficerDetailApi(APIView):
         return Response(OfficerOutputSerializer(officer).data)
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
-        officer = selectors.officer_get(unit_ids=user_unit_ids(request.user), pk=pk)
+        scope = user_unit_ids(request.user)
+        officer = selectors.officer_get(unit_ids=scope, pk=pk)
         at = Query(request).date("at") or timezone.localdate()
         chain = selectors.chain_of_command(officer=officer, at=at)
+        if scope is not None and (not chain or chain[0].unit.pk not in scope):
+            chain = []  # the officer served outside the reader's units that day: nothing to say about it
         return Response({
             **OfficerOutputSerializer(officer).data,
             "at": at,
+            # postings in the reader's units only (a unit head gets 404 on the others)
             "assignments": AssignmentOutputSerializer(
-                selectors.assignments_list(unit_ids=None, officer_id=officer.pk), many=True).data,
+                selectors.assignments_list(unit_ids=scope, officer_id=officer.pk), many=True).data,
             "chain_of_command": [
                 {"unit": UnitBriefSerializer(link.unit).data,
                  "heads": AssignmentOutputSerializer(link.heads, many=True).data}
@@ -332,6 +336,8 @@ class AssignmentListApi(APIView):
         valid_from = DateField()
         valid_to = DateField(required=False, allow_null=True)
         decision_ref = PlainTextField(one_line=True, max_length=80, required=False, allow_blank=True, default="")
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000, default="",
+                                help_text="Required when the post reaches into a recorded finding's period")
 
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
@@ -363,6 +369,8 @@ class AssignmentDetailApi(APIView):
         field_id = IdField(required=False, allow_null=True)
         in_charge_of = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True)
         effective_from = DateField(required=False, allow_null=True)
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000, default="",
+                                help_text="Required when the change reaches into a recorded finding's period")
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
         assignment = selectors.assignment_get(unit_ids=user_unit_ids(request.user), pk=pk)
@@ -383,7 +391,8 @@ class AssignmentDetailApi(APIView):
             raise DomainError("Không có gì để thay đổi (field_id, in_charge_of).",
                               "Nothing to change (field_id, in_charge_of).", code="empty")
         assignment = services_officers.assignment_set_field(by=request.user, assignment=assignment,
-                                                            effective_from=v.get("effective_from"), **changes)
+                                                            effective_from=v.get("effective_from"),
+                                                            reason=v.get("reason", ""), **changes)
         return Response(AssignmentOutputSerializer(assignment).data)
 
 
