@@ -36,6 +36,7 @@ PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/po
 
 SEED_ORG = """
 from django.db import transaction
+from backend.core.actors import SystemActor
 from backend.org import services_devices, services_units
 from backend.org.demo import DEMO_ZONES, HOURS, DemoContext, seed
 from inspection.demo import seed as seed_inspection
@@ -49,12 +50,12 @@ with transaction.atomic():
     from backend.org.models import Unit
     have = Unit.objects.count()
     for n in range({units} - have):
-        unit = services_units.unit_create(by="bench", code=f"CAX-B{{n:04d}}", name=f"Công an xã Bench {{n}}",
-                                          level="commune", parent=province, valid_from=date(2025, 7, 1))
-        counter = services_devices.counter_create(by="bench", unit=unit, code=f"Q-B{{n:04d}}",
-                                                  name=f"Bộ phận một cửa {{n}}", opening_hours=HOURS)
-        services_devices.camera_create(by="bench", counter=counter, code=f"CAM-B{{n:04d}}", name=f"Camera {{n}}",
-                                       zones=DEMO_ZONES)
+        unit = services_units.unit_create(by=SystemActor("bench"), code=f"CAX-B{{n:04d}}", name=f"Công an xã Bench {{n}}",
+                                    level="commune", parent=province, valid_from=date(2025, 7, 1))
+        counter = services_devices.counter_create(by=SystemActor("bench"), unit=unit, code=f"Q-B{{n:04d}}",
+                                          name=f"Bộ phận một cửa {{n}}", opening_hours=HOURS)
+        services_devices.camera_create(by=SystemActor("bench"), counter=counter, code=f"CAM-B{{n:04d}}", name=f"Camera {{n}}",
+                               zones=DEMO_ZONES)
 print("units", Unit.objects.count())
 """
 

@@ -24,7 +24,7 @@ from inspection.accountability.selectors import cases_queryset, findings_for, li
 from inspection.accountability.selectors_case_views import case_views
 from inspection.models import Finding, SurpriseCheck
 from inspection.secrecy import checks_visible_to
-from inspection.selectors import draws_list, finding_explained_q
+from inspection.selectors import draws_list, finding_explained_q, planned_unit_gone
 
 ROWS = 5
 SOON_DAYS = 7
@@ -72,6 +72,17 @@ def _card_findings(key: str, qs: Any, link_prefix: str, list_link: str, tone: st
             date=_local(f.occurred_from)) for f in qs[:ROWS]])
 
 
+def _card_unit_gone(qs: Any) -> HomeCard:
+    """Planned checks (of the lead's own) whose unit ends before the window: they cannot be started
+    (check_start refuses), the lead cancels or re-plans them. Shown only when there is one; the date is the
+    unit's last day. Secret checks: only the checks the lead may see (checks_visible_to) are read."""
+    qs = planned_unit_gone(qs).select_related("unit").order_by("window_start", "id")
+    return HomeCard(key="planned_unit_gone", count=qs.count(), link="/inspection/checks", tone="red",
+                    rows=[Row(title=f"{c.reference} · {c.unit.name}", detail="unit_gone",
+                              link=f"/inspection/checks/{c.uid}", date=c.unit.valid_to, tone="red")
+                          for c in qs[:ROWS]])
+
+
 def _lead(user: Any) -> list[HomeCard]:
     visible = checks_visible_to(user)
     soon = timezone.now() + timedelta(days=SOON_DAYS)
@@ -79,7 +90,9 @@ def _lead(user: Any) -> list[HomeCard]:
     to_sign = visible.filter(state=SurpriseCheck.State.COMPLETED, lead=user)
     draws = draws_list(user=user).filter(state="open")
     drafts = findings_for(user).filter(state=Finding.State.DRAFT)
+    gone = _card_unit_gone(visible.filter(Q(lead=user) | Q(created_by=user)))
     return [
+        *([gone] if gone.count else []),
         _card_checks("due_checks", due, "/inspection/checks", "amber"),
         HomeCard(key="open_draws", count=draws.count(), link="/inspection/draws", tone="blue", rows=[
             Row(title=d.name or f"#{d.pk}", detail=str(getattr(d, "planned_count", "")), link="/inspection/draws",
@@ -93,7 +106,9 @@ def _inspector(user: Any) -> list[HomeCard]:
     mine = checks_visible_to(user).filter(Q(team=user) | Q(lead=user)).filter(
         state__in=[SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS]).distinct()
     drafts = findings_for(user).filter(state=Finding.State.DRAFT, created_by=user)
+    gone = _card_unit_gone(checks_visible_to(user).filter(lead=user))  # an inspector may lead a drawn check
     return [
+        *([gone] if gone.count else []),
         _card_checks("team_checks", mine, "/inspection/checks"),
         _card_findings("my_draft_findings", drafts, "/inspection/findings/", "/inspection/findings"),
     ]

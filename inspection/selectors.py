@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role, User
@@ -96,6 +97,24 @@ def check_counts(*, user: Any) -> dict[str, int]:
         counts.pop(SurpriseCheck.State.PLANNED)
     counts["total"] = sum(counts.values())
     return counts
+
+
+def planned_unit_gone(qs: QuerySet[SurpriseCheck]) -> QuerySet[SurpriseCheck]:
+    """Planned checks of `qs` whose unit ends (ended, merged or abolished) before the check's window day:
+    they cannot be started there (services_checks.check_start refuses them). An org change never looks at a
+    planned check (a secret), so only its team learns of this, through the checks it may see; callers pass
+    a queryset already read through checks_visible_to."""
+    return (qs.filter(state=SurpriseCheck.State.PLANNED, unit__valid_to__isnull=False)
+            .annotate(window_day=TruncDate("window_start", tzinfo=timezone.get_current_timezone()))
+            .filter(unit__valid_to__lt=F("window_day")))
+
+
+def check_unit_gone(check: SurpriseCheck) -> date | None:
+    """The last day of a planned check's unit when it comes before the check's window day (else None)."""
+    unit = check.unit
+    if check.state != SurpriseCheck.State.PLANNED or unit is None or unit.valid_to is None:
+        return None
+    return unit.valid_to if unit.valid_to < timezone.localtime(check.window_start).date() else None
 
 
 def check_get_for(*, user: Any, uid: Any) -> SurpriseCheck:

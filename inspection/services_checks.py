@@ -203,6 +203,21 @@ def check_create(*, by: User, mode: str, unit: Unit, window_start: datetime, win
     return check
 
 
+def _refuse_unit_gone(check: SurpriseCheck, day: date) -> None:
+    """A check is carried out on a unit that exists on the day it starts (the rule findings and planning
+    follow, org.services_units.require_unit_existed). An org change never looks at a planned check (it is a
+    secret, docs/architecture.md), so its unit may have been ended, merged or abolished since it was planned:
+    the lead learns it here (and on the check list / home) and cancels or re-plans the check."""
+    try:
+        require_unit_existed(unit=check.unit, start=day, field="unit_id")
+    except DomainError as exc:
+        raise Conflict(
+            f"Không thể bắt đầu cuộc kiểm tra {check.reference}: {exc.message} "
+            "Hãy hủy cuộc kiểm tra này và lập kế hoạch cho đơn vị đang tồn tại.",
+            f"Cannot start check {check.reference}: {exc.message_en} Cancel it and plan one for a unit that "
+            "exists.", code="unit_not_active", fields=exc.fields) from exc
+
+
 @transaction.atomic
 def check_start(*, by: User, check: SurpriseCheck) -> SurpriseCheck:
     """The team lead starts the check on site: from now on the check exists for the unit."""
@@ -213,11 +228,12 @@ def check_start(*, by: User, check: SurpriseCheck) -> SurpriseCheck:
     if check.state != SurpriseCheck.State.PLANNED:
         raise Conflict("Cuộc kiểm tra không ở trạng thái kế hoạch.", "Only a planned check can be started.",
                        code="invalid_state")
+    now = timezone.now()
+    _refuse_unit_gone(check, timezone.localdate(now))
     criteria_set = check.criteria_set or CriteriaSet.objects.filter(is_active=True).order_by(
         "-year", "-version", "-id").first()
     if criteria_set is None:
         raise Conflict("Chưa có bộ tiêu chí đang áp dụng.", "No active criteria set exists.", code="no_criteria")
-    now = timezone.now()
     check.state = SurpriseCheck.State.IN_PROGRESS
     check.started_at = now
     check.criteria_set = criteria_set

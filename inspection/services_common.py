@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,6 +14,7 @@ from django.utils import timezone
 from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import require_role
 from backend.core.errors import DomainError, Forbidden
+from backend.core.text import draws_nothing, plain_text, strip_invisible  # noqa: F401 - the owner, re-exported
 from inspection.models import SurpriseCheck
 
 TEAM = tuple(INSPECTION_TEAM)
@@ -75,33 +75,6 @@ def _require_team_member(by: User, check: SurpriseCheck) -> None:
 
 MIN_REASON_CHARS = 6
 MIN_REASON_LETTERS = 5
-
-
-# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt) plus the braille blank: characters
-# that draw nothing. Some are letters to Python (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0 are
-# category Lo), so "eight Hangul fillers" passed as a published reason that reads as empty boxes.
-_DRAWS_NOTHING = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
-                  (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800),
-                  (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
-                  (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
-
-
-def draws_nothing(ch: str) -> bool:
-    code = ord(ch)
-    return unicodedata.category(ch) == "Cf" or any(lo <= code <= hi for lo, hi in _DRAWS_NOTHING)
-
-
-def strip_invisible(text: str) -> str:
-    """Text without the characters that draw nothing (zero-width spaces, BOM, Hangul fillers, the
-    braille blank...) and without outer blanks."""
-    return "".join(ch for ch in text if not draws_nothing(ch)).strip()
-
-
-def plain_text(value: str) -> str:
-    """Typed text as it reads: control characters (terminal escapes), surrogates, private-use and
-    characters that draw nothing are dropped; line breaks and tabs stay."""
-    kept = "".join(ch for ch in (value or "") if unicodedata.category(ch) not in ("Cc", "Cs", "Co") or ch in "\n\t")
-    return strip_invisible(kept)
 
 
 def is_a_reason(text: str, minimum: int = MIN_REASON_LETTERS) -> bool:

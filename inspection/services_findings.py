@@ -18,7 +18,7 @@ from backend.core.errors import Conflict, Forbidden, NotFound
 from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
 from backend.org.models import Counter, Officer, Unit
-from backend.org.selectors import unit_ancestor_ids_at, unit_served_ids
+from backend.org.selectors import unit_ancestor_ids_at, unit_heads_between, unit_served_ids
 from backend.org.services_units import require_unit_existed
 from inspection.models import (
     CheckReport,
@@ -83,18 +83,33 @@ def _check_subjects_served(subjects: list[dict[str, Any]], *, unit: Unit, occurr
     end = timezone.localtime(occurred_to).date() if occurred_to else start
     in_unit = unit_served_ids(unit=unit, start=start, end=end)
     above: set[int] | None = None
+    heads: set[int] | None = None
+    when = f"{start:%d/%m/%Y}" if end == start else f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
     for index, s in enumerate(subjects):
         officer = s["officer"]
-        if officer.pk in in_unit:
-            continue
-        if s["role"] == FindingSubject.Role.RESPONSIBLE_HEAD:
-            if above is None:
-                above = set()
-                for unit_id in unit_ancestor_ids_at(unit=unit, at=start)[1:]:
-                    above |= unit_served_ids(unit=Unit(pk=unit_id), start=start, end=end)
-            if officer.pk in above:
+        if s["role"] != FindingSubject.Role.RESPONSIBLE_HEAD:
+            if officer.pk in in_unit:
                 continue
-        when = f"{start:%d/%m/%Y}" if end == start else f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+        else:
+            # the responsible head headed (or acted as head of) the unit or a unit above it then
+            chain = unit_ancestor_ids_at(unit=unit, at=start)
+            if heads is None:
+                heads = {a.officer_id for unit_id in chain
+                         for a in unit_heads_between(unit=Unit(pk=unit_id), start=start, end=end)}
+            if officer.pk in heads:
+                continue
+            if above is None:
+                above = set().union(*(unit_served_ids(unit=Unit(pk=unit_id), start=start, end=end)
+                                      for unit_id in chain[1:]))
+            if officer.pk in in_unit or officer.pk in above:
+                raise _invalid(
+                    f"Cán bộ {officer.full_name} ({officer.service_number}) không giữ chức vụ người đứng đầu "
+                    f"{unit.name} hay đơn vị cấp trên vào thời điểm vi phạm ({when}), nên không thể là người "
+                    f"đứng đầu chịu trách nhiệm.",
+                    f"Officer {officer.service_number} did not head {unit.code} or a unit above it when the "
+                    f"violation happened ({start.isoformat()}{'' if end == start else '..' + end.isoformat()}), "
+                    f"so cannot be the responsible head.",
+                    f"subjects[{index}].role", code="subject_not_head")
         raise _invalid(
             f"Cán bộ {officer.full_name} ({officer.service_number}) không công tác tại {unit.name} "
             f"vào thời điểm vi phạm ({when}).",

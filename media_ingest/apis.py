@@ -23,7 +23,7 @@ from backend.accounts.selectors import require_token_kind
 from backend.core import jobs
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, error_body
-from backend.core.params import DateTimeField, IdField, Query
+from backend.core.params import DateTimeField, IdField, PlainTextField, Query
 from backend.core.signed_urls import SignedUrlError, verify_object_token
 from backend.core.store import (
     ObjectMissing,
@@ -443,7 +443,7 @@ class RetentionRunApi(APIView):
 
 class ClipHoldApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
 
     @extend_schema(responses=RetentionHoldOutputSerializer(many=True))
     def get(self, request: AuthedRequest, pk: int) -> Response:
@@ -461,7 +461,7 @@ class ClipHoldApi(APIView):
 
 class ClipHoldReleaseApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
 
     @extend_schema(request=InputSerializer, responses=RetentionHoldOutputSerializer)
     def post(self, request: AuthedRequest, pk: int, hold_id: int) -> Response:

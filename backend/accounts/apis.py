@@ -25,7 +25,7 @@ from backend.accounts.models import ApiToken, Role, User
 from backend.accounts.network import LoginRateThrottle, client_ip
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
-from backend.core.params import IdField
+from backend.core.params import IdField, PlainTextField
 from backend.org.apis import paginate
 from backend.org.models import Counter, Officer, Unit
 
@@ -327,7 +327,7 @@ class UserListApi(APIView):
         username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,150}$")
         password = serializers.CharField(min_length=8, max_length=256)
         role = serializers.ChoiceField(choices=[r for r in Role.choices if r[0] != Role.SERVICE])
-        full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+        full_name = PlainTextField(one_line=True, max_length=150, required=False, allow_blank=True, default="")
         officer_id = IdField(required=False, allow_null=True)
         scope_unit_id = IdField(required=False, allow_null=True)
 
@@ -361,7 +361,7 @@ class UserDetailApi(APIView):
     """An administrator changes a user's name, role, scope, linked officer or active flag."""
 
     class InputSerializer(serializers.Serializer):
-        full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+        full_name = PlainTextField(one_line=True, max_length=150, required=False, allow_blank=True)
         role = serializers.ChoiceField(choices=[r for r in Role.choices if r[0] != Role.SERVICE], required=False)
         scope_unit_id = IdField(required=False, allow_null=True)
         officer_id = IdField(required=False, allow_null=True)
@@ -442,7 +442,7 @@ class TokenOutputSerializer(serializers.ModelSerializer):
 
 class TokenListApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=120)
+        name = PlainTextField(one_line=True, max_length=120)
         kind = serializers.ChoiceField(choices=ApiToken.Kind.choices)
         counter_id = IdField(required=False, allow_null=True)
 

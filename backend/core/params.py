@@ -7,7 +7,8 @@ every input serializer declares ids, dates and free text with the fields below, 
 - dates and datetimes lie within EARLIEST..LATEST, so date arithmetic (`end + timedelta(days=1)`)
   and time-zone conversion (local -> UTC) of a parsed value cannot overflow;
 - integers, booleans and choices have one spelling and one error each;
-- free text has a length cap.
+- free text has a length cap and is typed text (`backend.core.text.plain_text`: no control, bidi or
+  zero-width characters, NFC): `PlainTextField` in bodies, `parse_text` in query strings;
 
 A bad value is a `DomainError` (400) that names the parameter, Vietnamese first, English second.
 """
@@ -24,6 +25,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from backend.core.errors import DomainError
+from backend.core.text import plain_text
 
 MAX_ID = 2**63 - 1  # PostgreSQL bigint / SQLite INTEGER
 EARLIEST = date(1900, 1, 1)
@@ -146,9 +148,10 @@ def parse_uuid(value: Any, name: str) -> uuid.UUID | None:
         raise _invalid(name, "phải là mã UUID", "must be a UUID", "UUID") from None
 
 
-def parse_text(value: Any, name: str, *, max_length: int = SEARCH_MAX) -> str:
-    """Free text from the query string ('' when absent), at most max_length characters."""
-    text = "" if value is None else str(value).strip()
+def parse_text(value: Any, name: str, *, max_length: int = SEARCH_MAX, one_line: bool = True) -> str:
+    """Free text from the query string (or a form field read by hand) ('' when absent) as typed text
+    (`plain_text`; on one line unless `one_line=False`), at most max_length characters."""
+    text = "" if value is None else plain_text(str(value), one_line=one_line)
     if len(text) > max_length:
         raise _invalid(name, f"dài tối đa {max_length} ký tự", f"must be at most {max_length} characters",
                        f"<= {max_length} characters")
@@ -274,15 +277,43 @@ class DateTimeField(serializers.DateTimeField):
         return moment
 
 
-def text_caps(**caps: int) -> Any:
-    """A validator for a free-form object in a body (a DictField child): each named key, when
-    present, is text of at most its cap — e.g. `DictField(validators=[text_caps(note=REASON_MAX)])`."""
+class PlainTextField(serializers.CharField):
+    """Free text in a request body, as typed text (`backend.core.text.plain_text`): control, bidi,
+    zero-width and private-use characters are dropped and the text is stored in NFC. Line breaks stay
+    unless `one_line` (titles, names: every run of blanks becomes one space). Text that was only such
+    characters is blank (refused unless `allow_blank`)."""
 
-    def validate(value: Mapping[str, Any]) -> None:
-        for key, cap in caps.items():
-            text = value.get(key)
-            if text is not None and len(str(text)) > cap:
+    def __init__(self, *, one_line: bool = False, **kwargs: Any) -> None:
+        self.one_line = one_line
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        text = plain_text(super().to_internal_value(data), one_line=self.one_line)
+        if text == "" and not self.allow_blank:
+            raise serializers.ValidationError(
+                "Nội dung chỉ gồm ký tự không hiển thị, coi như bỏ trống "
+                "(the text holds only characters that show nothing).", code="blank")
+        return text
+
+
+class TextDictField(serializers.DictField):
+    """A free-form object in a body (one row of a list) whose named keys, when present, are typed text
+    (`plain_text`) of at most their cap — e.g. `TextDictField(caps={"note": REASON_MAX})`; other keys
+    pass as given."""
+
+    def __init__(self, *, caps: Mapping[str, int], one_line: Iterable[str] = (), **kwargs: Any) -> None:
+        self.caps = dict(caps)
+        self.one_line = set(one_line)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        value = dict(super().to_internal_value(data))
+        for key, cap in self.caps.items():
+            if value.get(key) is None:
+                continue
+            text = plain_text(str(value[key]), one_line=key in self.one_line)
+            if len(text) > cap:
                 raise serializers.ValidationError(
                     {key: [f"Tối đa {cap} ký tự (at most {cap} characters)."]}, code="max_length")
-
-    return validate
+            value[key] = text
+        return value

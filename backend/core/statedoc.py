@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from backend.core.errors import DomainError
+from backend.core.text import visible_chars
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -405,7 +406,7 @@ def xlsx_header(ws: Any, heading: Heading, *, title: str, subject: str = "", col
     def put(row: int, c1: int, c2: int, text: str, font: Any) -> None:
         if c2 > c1:
             ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
-        cell = ws.cell(row=row, column=c1, value=text)
+        cell = ws.cell(row=row, column=c1, value=xlsx_text(text))
         cell.font, cell.alignment = font, center
 
     put(1, 1, split, vn_upper(heading.parent_body), Font(name=XLSX_FONT, size=12))
@@ -449,8 +450,17 @@ XLSX_DATE = "dd/mm/yyyy"
 XLSX_DATETIME = "dd/mm/yyyy hh:mm"
 
 
+def xlsx_text(value: Any) -> str:
+    """Text as a worksheet cell may hold it: every XLSX writer puts its text through here. Rows typed
+    before the inputs were cleaned (backend.core.text.plain_text) may hold control characters, which
+    openpyxl refuses (IllegalCharacterError, a 500 for every reader), or bidi overrides; they are
+    dropped, line breaks and tabs stay."""
+    return visible_chars("" if value is None else str(value))
+
+
 def xlsx_value(cell: Any, value: Any) -> None:
-    """Write a value with its number format: numbers stay numbers, dates stay dates (local time)."""
+    """Write a value with its number format: numbers stay numbers, dates stay dates (local time), text
+    through `xlsx_text`."""
     if isinstance(value, datetime):
         cell.value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
         cell.number_format = XLSX_DATETIME
@@ -463,5 +473,7 @@ def xlsx_value(cell: Any, value: Any) -> None:
     elif isinstance(value, int) and not isinstance(value, bool):
         cell.value = value
         cell.number_format = "#,##0"
+    elif isinstance(value, str) or value is None:
+        cell.value = xlsx_text(value)
     else:
-        cell.value = "" if value is None else value
+        cell.value = value

@@ -1,4 +1,59 @@
+"""The one owner of what typed text is (`plain_text`), and of the folded form used for search (`fold`).
+
+Every free-text input the API takes goes through `plain_text` (request bodies through
+`backend.core.params.PlainTextField`, query strings through `parse_text`), so no stored title, name,
+note or reason holds a control character (a BEL breaks every XLSX export that shows it), a bidi
+override (U+202E shows "gnp.exe" as "exe.png"), a zero-width character or a private-use one; and it is
+stored in NFC, so text typed in decomposed form (NFD) reads and searches like the same text in NFC.
+"""
+from __future__ import annotations
+
+import unicodedata
+
 from unidecode import unidecode
+
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt) plus the braille blank: characters
+# that draw nothing. Some are letters to Python (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0 are
+# category Lo), so "eight Hangul fillers" passed as a published reason that reads as empty boxes.
+_DRAWS_NOTHING = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+                  (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800),
+                  (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
+                  (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
+_LINE_BREAKS = "\n\t"
+
+
+def draws_nothing(ch: str) -> bool:
+    code = ord(ch)
+    return unicodedata.category(ch) == "Cf" or any(lo <= code <= hi for lo, hi in _DRAWS_NOTHING)
+
+
+def _kept(ch: str) -> bool:
+    if ch in _LINE_BREAKS:
+        return True
+    return unicodedata.category(ch) not in ("Cc", "Cs", "Co") and not draws_nothing(ch)
+
+
+def visible_chars(value: str) -> str:
+    """`value` without control, surrogate, private-use and draw-nothing characters (line breaks and
+    tabs stay); nothing else changes. For text already stored (exports of rows typed before the
+    inputs were cleaned)."""
+    return "".join(ch for ch in value if _kept(ch))
+
+
+def strip_invisible(text: str) -> str:
+    """Text without the characters that draw nothing (zero-width spaces, BOM, Hangul fillers, the
+    braille blank...) and without outer blanks."""
+    return "".join(ch for ch in text if not draws_nothing(ch)).strip()
+
+
+def plain_text(value: str, *, one_line: bool = False) -> str:
+    """Typed text as it reads: NFC; control characters (terminal escapes), surrogates, private-use and
+    characters that draw nothing are dropped; line breaks and tabs stay (with `one_line`, every run of
+    blanks, line breaks included, becomes one space); outer blanks go."""
+    kept = visible_chars(unicodedata.normalize("NFC", value or ""))
+    if one_line:
+        return " ".join(kept.split())
+    return kept.strip()
 
 
 def fold(text: str) -> str:

@@ -17,7 +17,7 @@ from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
-from backend.core.params import DateField, IdField, Query
+from backend.core.params import DateField, IdField, PlainTextField, Query
 from backend.org import end_preview, selectors, services_devices, services_officers, services_units
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit
 
@@ -99,7 +99,7 @@ class CameraOutputSerializer(serializers.ModelSerializer):
 class UnitListApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
-        name = serializers.CharField(max_length=200)
+        name = PlainTextField(one_line=True, max_length=200)
         level = serializers.ChoiceField(choices=Unit.Level.choices)
         parent_id = IdField(required=False, allow_null=True)
         valid_from = DateField()
@@ -126,7 +126,7 @@ class UnitListApi(APIView):
 
 class UnitDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200)
+        name = PlainTextField(one_line=True, max_length=200)
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
@@ -210,7 +210,7 @@ class UnitAbolishApi(APIView):
         on = DateField(help_text="First day the unit no longer exists")
         successor_id = IdField(required=False, allow_null=True)
         children_to_id = IdField(required=False, allow_null=True)
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000,
                                        help_text="Required when `on` is in the past")
         confirm = serializers.BooleanField(required=False, default=False,
                                            help_text="Cut the clips / served postings listed by a 409")
@@ -240,6 +240,8 @@ class EndRecordsSerializer(serializers.Serializer):
     checks = serializers.ListField(child=serializers.CharField())
     clips = serializers.ListField(child=serializers.CharField())
     postings = serializers.ListField(child=serializers.CharField())
+    unpublished = serializers.BooleanField(help_text="Records the caller may not see name the unit after "
+                                                     "last_day (never named, dated or counted)")
 
 
 class UnitEndPreviewSerializer(serializers.Serializer):
@@ -259,14 +261,14 @@ class UnitEndPreviewApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE, required=True)],
                    responses=UnitEndPreviewSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         unit = selectors.unit_get(unit_ids=None, pk=pk)
         on = Query(request).date("on")
         if on is None:
             raise DomainError("Cần chọn ngày hiệu lực (on).", "The on date is required.", code="invalid_param",
                               fields={"on": ["required"]})
-        return Response(UnitEndPreviewSerializer(end_preview.unit_end_preview(unit=unit, on=on)).data)
+        return Response(UnitEndPreviewSerializer(end_preview.unit_end_preview(unit=unit, on=on, viewer=request.user)).data)
 
 
 class UnitMergeApi(APIView):
@@ -274,7 +276,7 @@ class UnitMergeApi(APIView):
         unit_ids = serializers.ListField(child=IdField(), min_length=1, max_length=50)
         into_id = IdField()
         on = DateField(help_text="First day of the merged unit")
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000,
                                        help_text="Required when `on` is in the past")
         confirm = serializers.BooleanField(required=False, default=False,
                                            help_text="Cut the clips / served postings listed by a 409")
@@ -312,8 +314,8 @@ class UnitHeadsApi(APIView):
 class OfficerListApi(APIView):
     class InputSerializer(serializers.Serializer):
         service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$")
-        full_name = serializers.CharField(max_length=120)
-        rank = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        full_name = PlainTextField(one_line=True, max_length=120)
+        rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True, default="")
         date_of_birth = DateField(required=False, allow_null=True)
 
     def get(self, request: AuthedRequest) -> Response:
@@ -332,8 +334,8 @@ class OfficerListApi(APIView):
 class OfficerDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
         service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$", required=False)
-        full_name = serializers.CharField(max_length=120, required=False)
-        rank = serializers.CharField(max_length=60, required=False, allow_blank=True)
+        full_name = PlainTextField(one_line=True, max_length=120, required=False)
+        rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True)
         date_of_birth = DateField(required=False, allow_null=True)
 
     def patch(self, request: AuthedRequest, pk: int) -> Response:
@@ -345,14 +347,18 @@ class OfficerDetailApi(APIView):
         return Response(OfficerOutputSerializer(officer).data)
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
-        officer = selectors.officer_get(unit_ids=user_unit_ids(request.user), pk=pk)
+        scope = user_unit_ids(request.user)
+        officer = selectors.officer_get(unit_ids=scope, pk=pk)
         at = Query(request).date("at") or timezone.localdate()
         chain = selectors.chain_of_command(officer=officer, at=at)
+        if scope is not None and (not chain or chain[0].unit.pk not in scope):
+            chain = []  # the officer served outside the reader's units that day: nothing to say about it
         return Response({
             **OfficerOutputSerializer(officer).data,
             "at": at,
+            # postings in the reader's units only (a unit head gets 404 on the others)
             "assignments": AssignmentOutputSerializer(
-                selectors.assignments_list(unit_ids=None, officer_id=officer.pk), many=True).data,
+                selectors.assignments_list(unit_ids=scope, officer_id=officer.pk), many=True).data,
             "chain_of_command": [
                 {"unit": UnitBriefSerializer(link.unit).data,
                  "heads": AssignmentOutputSerializer(link.heads, many=True).data}
@@ -365,15 +371,17 @@ class AssignmentListApi(APIView):
     class InputSerializer(serializers.Serializer):
         officer_id = IdField()
         unit_id = IdField()
-        position = serializers.CharField(max_length=120)
+        position = PlainTextField(one_line=True, max_length=120)
         is_head = serializers.BooleanField(default=False)
         is_deputy = serializers.BooleanField(default=False)
         is_acting = serializers.BooleanField(default=False)
         field_id = IdField(required=False, allow_null=True)
-        in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        in_charge_of = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True, default="")
         valid_from = DateField()
         valid_to = DateField(required=False, allow_null=True)
-        decision_ref = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+        decision_ref = PlainTextField(one_line=True, max_length=80, required=False, allow_blank=True, default="")
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000, default="",
+                                help_text="Required when the post reaches into a recorded finding's period")
 
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
@@ -403,8 +411,10 @@ class AssignmentDetailApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         field_id = IdField(required=False, allow_null=True)
-        in_charge_of = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        in_charge_of = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True)
         effective_from = DateField(required=False, allow_null=True)
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000, default="",
+                                help_text="Required when the change reaches into a recorded finding's period")
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
         assignment = selectors.assignment_get(unit_ids=user_unit_ids(request.user), pk=pk)
@@ -425,7 +435,8 @@ class AssignmentDetailApi(APIView):
             raise DomainError("Không có gì để thay đổi (field_id, in_charge_of).",
                               "Nothing to change (field_id, in_charge_of).", code="empty")
         assignment = services_officers.assignment_set_field(by=request.user, assignment=assignment,
-                                                            effective_from=v.get("effective_from"), **changes)
+                                                            effective_from=v.get("effective_from"),
+                                                            reason=v.get("reason", ""), **changes)
         return Response(AssignmentOutputSerializer(assignment).data)
 
 
@@ -434,9 +445,9 @@ class FieldOfChargeListApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
-        name_vi = serializers.CharField(max_length=200)
-        name_en = serializers.CharField(max_length=200)
-        description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+        name_vi = PlainTextField(one_line=True, max_length=200)
+        name_en = PlainTextField(one_line=True, max_length=200)
+        description = PlainTextField(max_length=500, required=False, allow_blank=True, default="")
 
     def get(self, request: AuthedRequest) -> Response:
         active = Query(request).choice("active", ["1", "0"]) == "1"
@@ -453,9 +464,9 @@ class FieldOfChargeListApi(APIView):
 
 class FieldOfChargeDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name_vi = serializers.CharField(max_length=200, required=False)
-        name_en = serializers.CharField(max_length=200, required=False)
-        description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+        name_vi = PlainTextField(one_line=True, max_length=200, required=False)
+        name_en = PlainTextField(one_line=True, max_length=200, required=False)
+        description = PlainTextField(max_length=500, required=False, allow_blank=True)
         active = serializers.BooleanField(required=False)
 
     def patch(self, request: AuthedRequest, pk: int) -> Response:
@@ -470,7 +481,7 @@ class FieldOfChargeDetailApi(APIView):
 class AssignmentEndApi(APIView):
     class InputSerializer(serializers.Serializer):
         on = DateField()
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+        reason = PlainTextField(required=False, allow_blank=True, max_length=1000,
                                        help_text="Required to correct history (extend an ended posting, or end "
                                                  "one under a recorded finding)")
 
@@ -491,7 +502,7 @@ class CounterListApi(APIView):
     class InputSerializer(serializers.Serializer):
         unit_id = IdField()
         code = serializers.RegexField(r"^[A-Za-z0-9_-]{2,40}$")
-        name = serializers.CharField(max_length=200)
+        name = PlainTextField(one_line=True, max_length=200)
         opening_hours = serializers.JSONField(required=False)
 
     def get(self, request: AuthedRequest) -> Response:
@@ -513,7 +524,7 @@ class CameraListApi(APIView):
     class InputSerializer(serializers.Serializer):
         counter_id = IdField()
         code = serializers.CharField(max_length=40)
-        name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        name = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True, default="")
         zones = serializers.JSONField(required=False, default=list)  # type: ignore[arg-type]  # the stubs allow only mapping defaults; zones is a list
 
     def get(self, request: AuthedRequest) -> Response:
@@ -535,7 +546,7 @@ class CameraListApi(APIView):
 
 class CameraDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200, required=False)
+        name = PlainTextField(one_line=True, max_length=200, required=False)
         zones = serializers.JSONField(required=False)
         active = serializers.BooleanField(required=False)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from backend.core.actors import Actor
 from backend.org.models import Assignment, Unit
 from backend.org.selectors import unit_children_at
 from backend.org.services_units import unit_records_after
@@ -21,9 +22,10 @@ def posts_ending(*, unit: Unit, last_day: date) -> list[Assignment]:
                 .order_by("-is_head", "-is_deputy", "valid_from", "officer__full_name", "pk"))
 
 
-def unit_end_preview(*, unit: Unit, on: date) -> dict[str, Any]:
+def unit_end_preview(*, unit: Unit, on: date, viewer: Actor | None = None) -> dict[str, Any]:
     """For `unit` ending the day before `on`: the posts that end (head, deputies with their field,
-    officers), the sub-units that need a new parent, and the records an end in the past would cut."""
+    officers), the sub-units that need a new parent, and the records an end in the past would cut (only
+    those `viewer` may see, as the write's refusal names them; `unpublished` says others exist)."""
     last_day = on - timedelta(days=1)
     children = [c for c in unit_children_at(unit=unit, at=last_day) if c.valid_to is None or c.valid_to >= on]
     return {
@@ -31,5 +33,5 @@ def unit_end_preview(*, unit: Unit, on: date) -> dict[str, Any]:
         "posts": [{"assignment": a, "starts_after_end": a.valid_from > last_day}
                   for a in posts_ending(unit=unit, last_day=last_day)],
         "children": children,
-        "records": unit_records_after(unit=unit, last_day=last_day),
+        "records": unit_records_after(unit=unit, last_day=last_day, viewer=viewer),
     }

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -368,3 +369,44 @@ def unit_existence_problem(*, unit: Unit, start: date, end: date | None = None,
         vi += f" Đơn vị kế thừa: {successor.name}."
         en += f" Its successor: {successor.code}."
     return vi, en
+
+
+@dataclass
+class OrgCorrection:
+    """An appointment corrected with a reason across recorded findings (see services._require_reason_under_findings)."""
+    at: Any
+    verb: str
+    assignment_id: int
+    unit_id: int
+    start: date
+    end: date | None
+    reason: str
+    actor: str
+
+
+CORRECTION_VERBS = ("assignment.create", "assignment.end", "assignment.set_field")
+
+
+def org_corrections(*, unit_ids: Iterable[int], start: date, end: date, after: Any = None) -> list[OrgCorrection]:
+    """Corrections of the org record of `unit_ids` that touch the days [start, end], made after `after` (a
+    datetime, e.g. when a liability was recorded). A stored liability is never changed by an org correction:
+    the trace shows these next to it as a notice that the record it rests on changed since (issue 15)."""
+    from backend.audit.models import AuditEvent
+
+    wanted = set(unit_ids)
+    events = AuditEvent.objects.filter(verb__in=CORRECTION_VERBS, payload__correction=True).order_by("id")
+    if after is not None:
+        events = events.filter(at__gt=after)
+    out: list[OrgCorrection] = []
+    for e in events:
+        p = e.payload
+        days = p.get("days") or [None, None]
+        if p.get("unit") not in wanted or days[0] is None:
+            continue
+        lo = date.fromisoformat(days[0])
+        hi = date.fromisoformat(days[1]) if days[1] else None
+        if lo > end or (hi is not None and hi < start):
+            continue
+        out.append(OrgCorrection(at=e.at, verb=e.verb, assignment_id=int(e.object_id), unit_id=p["unit"],
+                                 start=lo, end=hi, reason=p.get("reason", ""), actor=e.actor_label))
+    return out

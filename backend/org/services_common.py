@@ -1,10 +1,14 @@
-"""What the org services share: range checks, the reason a correction needs, and local days."""
+"""What the org services share: range checks, the reason a correction needs, local days, and which
+records an org change may look at and name to its caller (secret checks and drafts stay unnamed)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
+from django.apps import apps
 from django.utils import timezone
 
+from backend.core.actors import Actor
 from backend.core.errors import DomainError
 
 
@@ -39,3 +43,38 @@ def _local_day(moment: datetime) -> date:
 
 def _d(day: date) -> str:
     return f"{day:%d/%m/%Y}"
+
+
+def _viewer_findings(viewer: Actor | None) -> Any:
+    """Findings `viewer` may know of: the inspection app's one owner (secret checks, drafts, scope)."""
+    from inspection.selectors import findings_visible_to
+
+    return findings_visible_to(viewer)
+
+
+def _viewer_checks(viewer: Actor | None) -> Any:
+    """Checks `viewer` may know exist: inspection/secrecy.py, the one owner of the secrecy rule."""
+    from inspection.secrecy import checks_visible_to
+
+    if not hasattr(viewer, "is_authenticated"):
+        return apps.get_model("inspection", "SurpriseCheck").objects.none()
+    return checks_visible_to(viewer)
+
+
+def _recorded_findings() -> Any:
+    """Findings that are part of the record an org change may rewrite: not dismissed, and not linked to a
+    never-started check (a planned check is a secret: an org change never looks at it, see docs)."""
+    from inspection.secrecy import public_check_link_q
+
+    return apps.get_model("inspection", "Finding").objects.exclude(state="dismissed").filter(public_check_link_q())
+
+
+def _split_visible(qs: Any, viewer: Actor | None) -> tuple[list[Any], bool]:
+    """(the rows of `qs` the viewer may see, whether there are others): messages list only the first."""
+    visible = list(qs.filter(pk__in=_viewer_findings(viewer).values("pk")).order_by("occurred_from", "pk"))
+    hidden = qs.exclude(pk__in=[f.pk for f in visible]).exists()
+    return visible, hidden
+
+
+UNPUBLISHED_VI = "có hồ sơ đang xử lý chưa công bố ghi nhận đơn vị trong thời gian này"
+UNPUBLISHED_EN = "unpublished records in progress name the unit in that period"

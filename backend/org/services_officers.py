@@ -4,20 +4,31 @@ before anything is saved."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from backend.audit.services import audit_record
 from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError
 from backend.core.text import fold
-from backend.org.models import Assignment, FieldOfCharge, Officer, Unit
+from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLink
 from backend.org.selectors import overlaps
-from backend.org.services_common import _clean_reason, _d, _day_start, _local_day, _require_reason
+from backend.org.services_common import (
+    REASON_MIN,
+    UNPUBLISHED_EN,
+    UNPUBLISHED_VI,
+    _clean_reason,
+    _d,
+    _day_start,
+    _recorded_findings,
+    _require_reason,
+    _split_visible,
+)
 
 
 @transaction.atomic
@@ -172,26 +183,106 @@ def _check_assignment_period(valid_from: date, valid_to: date | None) -> None:
 
 def _check_head_overlap(*, unit: Unit, valid_from: date, valid_to: date | None,
                         exclude_pk: int | None = None) -> None:
-    clash = Assignment.objects.filter(overlaps(valid_from, valid_to), unit=unit, is_head=True, is_acting=False)
+    """One head at a time: a substantive head, or an acting one (quyền / phụ trách) while the post has none;
+    never two of them on the same day (each of them would answer for the unit in the trace)."""
+    clash = Assignment.objects.filter(overlaps(valid_from, valid_to), unit=unit, is_head=True)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     other = clash.select_related("officer").order_by("valid_from").first()
     if other is not None:
         until = _d(other.valid_to) if other.valid_to else "nay"
+        kind_vi = "quyền thủ trưởng / phụ trách" if other.is_acting else "thủ trưởng"
         raise DomainError(
-            f"Đơn vị đã có thủ trưởng trong thời gian này ({other.officer.full_name}, "
-            f"từ {_d(other.valid_from)} đến {until}). Hãy kết thúc nhiệm kỳ đó trước.",
-            f"The unit already has a head in that period ({other.officer.full_name}, "
-            f"from {other.valid_from.isoformat()}). End that tenure first.",
+            f"Đơn vị đã có {kind_vi} trong thời gian này ({other.officer.full_name}, "
+            f"từ {_d(other.valid_from)} đến {until}). Mỗi ngày đơn vị chỉ có một người đứng đầu "
+            "(thủ trưởng hoặc người được giao quyền / phụ trách khi khuyết thủ trưởng). "
+            "Hãy kết thúc nhiệm kỳ đó trước.",
+            f"The unit already has {'an acting' if other.is_acting else 'a'} head in that period "
+            f"({other.officer.full_name}, from {other.valid_from.isoformat()}). One head at a time "
+            "(substantive, or acting while the post is vacant). End that tenure first.",
             code="head_overlap", fields={"valid_from": ["head overlap"]})
+
+
+def _touching_q(start: date, end: date | None) -> Q:
+    """Findings whose violation (an instant, or occurred_from..occurred_to) meets the days [start, end]."""
+    q = Q(occurred_to__gte=_day_start(start)) | Q(occurred_to__isnull=True, occurred_from__gte=_day_start(start))
+    if end is not None:
+        q &= Q(occurred_from__lt=_day_start(end + timedelta(days=1)))
+    return q
+
+
+def posting_findings(*, unit_id: int, is_head: bool, start: date, end: date | None,
+                     assignment_id: int | None = None) -> Any:
+    """Recorded findings whose trace may read a posting of `unit_id` on the days [start, end]: every finding
+    of the unit in that period (who served there decides who may be a violator, the head and the deputy in
+    charge), for a head also of the units under it then (the head one level up answers through them), and
+    any finding with a leader's liability resting on the posting itself. The rule is per unit, not per
+    officer, so a refusal never tells whether an unpublished finding names this officer. Visibility is the
+    caller's business (see _split_visible)."""
+    scope = Q(unit_id=unit_id)
+    if is_head:
+        below = UnitLink.objects.filter(overlaps(start, end), parent_id=unit_id).values("unit_id")
+        scope |= Q(unit_id__in=below)
+    if assignment_id is not None:
+        liability = apps.get_model("accountability", "LeaderLiability")
+        scope |= Q(pk__in=liability.objects.filter(assignment_id=assignment_id)
+                   .exclude(state__in=["rejected", "superseded"]).values("finding_id"))
+    ids = _recorded_findings().filter(_touching_q(start, end)).filter(scope).values("pk")
+    return _recorded_findings().filter(pk__in=ids)
+
+
+def _require_reason_under_findings(*, viewer: Actor, findings: Any, reason: str, vi: str, en: str,
+                                   code: str) -> list[str] | None:
+    """An org change that reaches into the period of a recorded finding (visible to the caller or not) is a
+    correction of the record the accountability trace reads: it needs a reason, audited with it. The refusal
+    names only the findings the caller may see; for the others it says no more than that records exist.
+    Returns the references to audit (those the caller may see), or None when no finding is touched."""
+    visible, hidden = _split_visible(findings, viewer)
+    if not visible and not hidden:
+        return None
+    refs = [f.reference for f in visible]
+    if len(reason) < REASON_MIN:
+        if refs:
+            shown = ", ".join(refs[:10]) + (f" … (+{len(refs) - 10})" if len(refs) > 10 else "")
+            what_vi, what_en = f"trùng thời gian vi phạm {shown} đã ghi nhận", f"it meets findings {', '.join(refs)}"
+        else:
+            what_vi, what_en = UNPUBLISHED_VI, UNPUBLISHED_EN
+        raise Conflict(
+            f"{vi}: {what_vi}. Thay đổi này sửa hồ sơ mà việc xác định trách nhiệm dựa vào; "
+            f"cần nêu lý do đính chính (ít nhất {REASON_MIN} ký tự), lý do được ghi vào nhật ký.",
+            f"{en}: {what_en}. This corrects the record the accountability trace reads; "
+            f"give a reason (at least {REASON_MIN} characters), it is audited.",
+            code=code, fields={"reason": ["required"]})
+    return refs
+
+
+def _check_no_inspection_team(officer: Officer, *, is_head: bool, is_deputy: bool) -> None:
+    """A member of the special inspection team (an active inspector / lead account) is not made head or
+    deputy of a unit while in the team: it would put an inspector in the chain the team checks."""
+    if not (is_head or is_deputy):
+        return
+    from backend.accounts.models import INSPECTION_TEAM, User
+
+    user = User.objects.filter(officer=officer, is_active=True, role__in=list(INSPECTION_TEAM)).first()
+    if user is not None:
+        raise DomainError(
+            f"Cán bộ {officer.full_name} đang là thành viên Tổ kiểm tra (tài khoản {user.get_role_display()}): "
+            "không thể giao chức vụ trưởng / phó (kể cả quyền, phụ trách) của đơn vị. Nếu cán bộ đã được điều "
+            "động khỏi Tổ kiểm tra, hãy đổi vai trò tài khoản trước.",
+            f"{officer.full_name} is a member of the inspection team (role {user.role}): cannot be made head or "
+            "deputy of a unit. Change the account's role first if the officer has left the team.",
+            code="inspection_team_member", fields={"officer_id": ["inspection team"]})
 
 
 @transaction.atomic
 def assignment_create(*, by: Actor, officer: Officer, unit: Unit, position: str,
                       valid_from: date, valid_to: date | None = None, is_head: bool = False,
                       is_deputy: bool = False, is_acting: bool = False, in_charge_of: str = "",
-                      decision_ref: str = "", field: FieldOfCharge | None = None) -> Assignment:
+                      decision_ref: str = "", field: FieldOfCharge | None = None, reason: str = "") -> Assignment:
+    """Appoint an officer. One head at a time (acting included); no inspection-team member as head or deputy;
+    an appointment reaching into a recorded finding's period is a correction of history: it needs a reason."""
     _check_assignment_period(valid_from, valid_to)
+    reason = _clean_reason(reason)
     position = position.strip()
     if not position:
         raise DomainError("Cần nhập chức vụ.", "position is required.", code="required",
@@ -206,8 +297,9 @@ def assignment_create(*, by: Actor, officer: Officer, unit: Unit, position: str,
                           fields={"is_acting": ["acting needs head or deputy"]})
     _check_field(field, is_deputy=is_deputy)
     _unit_alive_during(unit, valid_from, valid_to)
+    _check_no_inspection_team(officer, is_head=is_head, is_deputy=is_deputy)
     Unit.objects.select_for_update().filter(pk=unit.pk).first()  # serialise head appointments per unit
-    if is_head and not is_acting:
+    if is_head:
         _check_head_overlap(unit=unit, valid_from=valid_from, valid_to=valid_to)
     # the same post twice at once is a typing mistake; a deputy who is also acting head holds two posts
     same = (Assignment.objects.filter(overlaps(valid_from, valid_to), officer=officer, unit=unit,
@@ -219,6 +311,12 @@ def assignment_create(*, by: Actor, officer: Officer, unit: Unit, position: str,
             f"trong thời gian này (từ {_d(same.valid_from)}). Hãy kết thúc chức vụ đó trước.",
             f"{officer.full_name} already holds \"{same.position}\" in {unit.code} in that period.",
             code="assignment_overlap", fields={"valid_from": ["overlap"]})
+    touched = _require_reason_under_findings(
+        viewer=by, reason=reason, code="records_in_period",
+        findings=posting_findings(unit_id=unit.pk, is_head=is_head,
+                                  start=valid_from, end=valid_to),
+        vi=f"Chức vụ của {officer.full_name} tại {unit.name} từ {_d(valid_from)}",
+        en=f"{officer.full_name}'s post in {unit.code} from {valid_from.isoformat()}")
     assignment = Assignment.objects.create(
         officer=officer, unit=unit, position=position, valid_from=valid_from, valid_to=valid_to,
         is_head=is_head, is_deputy=is_deputy, is_acting=is_acting,
@@ -230,16 +328,21 @@ def assignment_create(*, by: Actor, officer: Officer, unit: Unit, position: str,
                           "is_head": is_head, "is_deputy": is_deputy, "is_acting": is_acting,
                           "in_charge_of": assignment.in_charge_of, "decision_ref": assignment.decision_ref,
                           "field": field.code if field else None,
-                          "valid_from": valid_from, "valid_to": valid_to})
+                          "valid_from": valid_from, "valid_to": valid_to,
+                          **({"correction": True, "reason": reason, "findings": touched,
+                              "days": [valid_from, valid_to]} if touched is not None
+                             else ({"reason": reason} if reason else {}))})
     return assignment
 
 
 _KEEP: Any = object()
 
 
+# Long on purpose: a field change split or written in place, and the reason it needs across a recorded finding.
 @transaction.atomic
 def assignment_set_field(*, by: Actor, assignment: Assignment, field: FieldOfCharge | None = _KEEP,
-                         in_charge_of: str | None = None, effective_from: date | None = None) -> Assignment:
+                         in_charge_of: str | None = None, effective_from: date | None = None,
+                         reason: str = "") -> Assignment:
     """Record (or change) a deputy's field of charge and the free-text description of the post.
 
     The field is part of the post's history: who answered for a violation is read as of its date. So
@@ -247,7 +350,11 @@ def assignment_set_field(*, by: Actor, assignment: Assignment, field: FieldOfCha
     when the post started before that day it is ended the day before and a new post with the new field
     starts on it, so a trace of an earlier violation still reads the field held then. Only a field
     recorded for a deputy who had none, or a change dated from the post's first day (a correction of
-    the appointment record), is written in place. Returns the post that holds the new field."""
+    the appointment record), is written in place. Either way, when the days that change meet a recorded
+    finding's period, the field the trace reads for that finding changes: that needs a reason, audited with
+    the findings the caller may see. Stored liabilities are not touched (see docs/architecture.md).
+    Returns the post that holds the new field."""
+    reason = _clean_reason(reason)
     assignment = Assignment.objects.select_for_update(of=("self",)).select_related("field", "unit").get(pk=assignment.pk)
     changes: dict[str, Any] = {}
     split_on: date | None = None
@@ -267,6 +374,17 @@ def assignment_set_field(*, by: Actor, assignment: Assignment, field: FieldOfCha
             if on > assignment.valid_from:
                 split_on = on
             changes["effective_from"] = on
+        if new_id != assignment.field_id:
+            start = split_on or assignment.valid_from
+            touched = _require_reason_under_findings(
+                viewer=by, reason=reason, code="records_in_period",
+                findings=posting_findings(unit_id=assignment.unit_id, is_head=assignment.is_head,
+                                          start=start, end=assignment.valid_to, assignment_id=assignment.pk),
+                vi=f"Đổi lĩnh vực phụ trách từ {_d(start)}",
+                en=f"Changing the field of charge from {start.isoformat()}")
+            if touched is not None:
+                changes.update(correction=True, reason=reason, findings=touched, unit=assignment.unit_id,
+                               days=[start, assignment.valid_to])
         changes["field"] = {"from": assignment.field.code if assignment.field is not None else None,
                             "to": field.code if field else None}
     if split_on is not None:
@@ -294,50 +412,16 @@ def assignment_set_field(*, by: Actor, assignment: Assignment, field: FieldOfCha
     return Assignment.objects.select_related("officer", "unit", "field").get(pk=assignment.pk)
 
 
-def assignment_records_cut(*, assignment: Assignment, on: date) -> list[str]:
-    """References of recorded findings that lean on `assignment` after `on`: a finding of its unit dated
-    after `on` (up to the current end) naming the officer as a subject, with no other posting of his in
-    that unit at the time, or a leader's liability resting on this very assignment. Dismissed findings and
-    rejected / superseded liabilities do not count."""
-    finding_subject = apps.get_model("inspection", "FindingSubject")
-    liability = apps.get_model("accountability", "LeaderLiability")
-    old_to = assignment.valid_to
-    after = _day_start(on + timedelta(days=1))
-    until = _day_start(old_to + timedelta(days=1)) if old_to else None
-
-    def in_cut(moment: datetime) -> bool:
-        return moment >= after and (until is None or moment < until)
-
-    refs: dict[str, None] = {}
-    subjects = (finding_subject.objects.filter(officer_id=assignment.officer_id, finding__unit_id=assignment.unit_id,
-                                               finding__occurred_from__gte=after)
-                .exclude(finding__state="dismissed").select_related("finding"))
-    others = list(Assignment.objects.filter(officer_id=assignment.officer_id, unit_id=assignment.unit_id)
-                  .exclude(pk=assignment.pk))
-    for s in subjects:
-        f = s.finding
-        if not in_cut(f.occurred_from):
-            continue
-        start = _local_day(f.occurred_from)
-        end = _local_day(f.occurred_to) if f.occurred_to else start
-        if any(o.valid_from <= end and (o.valid_to is None or o.valid_to >= start) for o in others):
-            continue
-        refs[f.reference] = None
-    for item in (liability.objects.filter(assignment=assignment, finding__occurred_from__gte=after)
-                 .exclude(state__in=["rejected", "superseded"]).select_related("finding")):
-        if in_cut(item.finding.occurred_from):
-            refs[item.finding.reference] = None
-    return sorted(refs)
-
-
 # Long on purpose: the rules of ending a posting in the order the docstring gives them, all before the write.
 @transaction.atomic
 def assignment_end(*, by: Actor, assignment: Assignment, on: date, reason: str = "") -> Assignment:
     """End a posting on `on` (its last day). Org history carries the accountability trace, so:
     - an end date later than the recorded one reopens an ended tenure: only as a correction with a reason,
       and with the checks of a new appointment (one head at a time, same post not twice);
-    - an end date that takes the posting away from under a recorded finding (its subject, or a leader's
-      liability resting on it) is refused, naming the findings, unless a reason for the correction is given.
+    - an end date that takes the posting away from any day of a recorded finding's period (for a head or
+      deputy: any finding of the unit, or of a unit under a head; for others: a finding naming the officer;
+      or a leader's liability resting on it) is refused unless a reason for the correction is given; the
+      refusal names only the findings the caller may see.
     Both corrections are audited with their reason and what they touched."""
     assignment = Assignment.objects.select_for_update().select_related("unit", "officer").get(pk=assignment.pk)
     reason = _clean_reason(reason)
@@ -357,7 +441,7 @@ def assignment_end(*, by: Actor, assignment: Assignment, on: date, reason: str =
         # reopening an ended tenure: the same checks as appointing him for the added days
         Unit.objects.select_for_update().filter(pk=assignment.unit_id).first()
         added_from = old_to + timedelta(days=1)
-        if assignment.is_head and not assignment.is_acting:
+        if assignment.is_head:
             _check_head_overlap(unit=assignment.unit, valid_from=added_from, valid_to=on, exclude_pk=assignment.pk)
         same = (Assignment.objects.filter(overlaps(added_from, on), officer_id=assignment.officer_id,
                                           unit_id=assignment.unit_id, is_head=assignment.is_head,
@@ -373,21 +457,18 @@ def assignment_end(*, by: Actor, assignment: Assignment, on: date, reason: str =
             reason,
             vi=f"Chức vụ này đã kết thúc ngày {_d(old_to)}; kéo dài đến {_d(on)} là đính chính lịch sử.",
             en=f"This posting ended on {old_to.isoformat()}; extending it to {on.isoformat()} corrects history.")
-        payload.update(correction=True, reason=reason)
+        payload.update(correction=True, reason=reason, unit=assignment.unit_id, days=[added_from, on])
     elif old_to is None or on < old_to:
-        cut = assignment_records_cut(assignment=assignment, on=on)
-        if cut:
-            if not reason:
-                shown = ", ".join(cut[:10]) + (f" … (+{len(cut) - 10})" if len(cut) > 10 else "")
-                raise Conflict(
-                    f"Không thể kết thúc chức vụ của {assignment.officer.full_name} ngày {_d(on)}: "
-                    f"vi phạm {shown} ghi nhận cán bộ này công tác tại {assignment.unit.name} sau ngày đó. "
-                    "Nếu ngày kết thúc đã ghi trước đây sai, hãy nêu lý do đính chính.",
-                    f"Cannot end {assignment.officer.full_name}'s posting on {on.isoformat()}: findings "
-                    f"{', '.join(cut)} rely on it after that day. Give a reason to correct it.",
-                    code="posting_has_findings")
-            _require_reason(reason, vi="Đính chính ngày kết thúc chức vụ.", en="Correcting the end of a posting.")
-            payload.update(correction=True, reason=reason, findings=cut)
+        touched = _require_reason_under_findings(
+            viewer=by, reason=reason, code="posting_has_findings",
+            findings=posting_findings(unit_id=assignment.unit_id, is_head=assignment.is_head,
+                                      start=on + timedelta(days=1), end=old_to, assignment_id=assignment.pk),
+            vi=f"Không thể kết thúc chức vụ của {assignment.officer.full_name} tại {assignment.unit.name} "
+               f"ngày {_d(on)}",
+            en=f"Cannot end {assignment.officer.full_name}'s posting on {on.isoformat()}")
+        if touched is not None:
+            payload.update(correction=True, reason=reason, findings=touched, unit=assignment.unit_id,
+                           days=[on + timedelta(days=1), old_to])
         elif reason:
             payload["reason"] = reason
     assignment.valid_to = on

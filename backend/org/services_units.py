@@ -3,7 +3,9 @@ true (a unit existed on the day, no records after its end). Each one audited, ea
 before anything is saved."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -15,8 +17,22 @@ from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError
 from backend.core.text import fold
 from backend.org.models import Assignment, Unit, UnitLink
-from backend.org.selectors import unit_children_at, unit_existence_problem
-from backend.org.services_common import _check_range, _clean_reason, _d, _day_start, _local_day, _require_reason
+from backend.org.selectors import unit_ancestor_ids_at, unit_children_at, unit_existence_problem
+from backend.org.services_common import (
+    UNPUBLISHED_EN,
+    UNPUBLISHED_VI,
+    _check_range,
+    _clean_reason,
+    _d,
+    _day_start,
+    _local_day,
+    _recorded_findings,
+    _require_reason,
+    _split_visible,
+    _viewer_checks,
+)
+
+UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 
 
 @transaction.atomic
@@ -25,6 +41,10 @@ def unit_create(*, by: Actor, code: str, name: str, level: str, parent: Unit | N
     _check_range(valid_from, valid_to)
     if level not in Unit.Level.values:
         raise DomainError("Cấp đơn vị không hợp lệ.", f"Unknown level {level!r}.", code="invalid_level")
+    if not UNIT_CODE.match(code):  # a code is printed, exported and searched: no control or invisible characters
+        raise DomainError("Mã đơn vị chỉ gồm chữ không dấu, số, '.', '-' và '_' (2–40 ký tự).",
+                          "Unit code: letters A-Z, digits, '.', '-' and '_' only (2–40 chars).",
+                          code="invalid_code", fields={"code": ["invalid"]})
     if Unit.objects.filter(code=code).exists():
         raise DomainError("Mã đơn vị đã tồn tại.", "Unit code already exists.", code="duplicate",
                           fields={"code": ["exists"]})
@@ -139,19 +159,27 @@ def _check_unit_can_end(unit: Unit, on: date) -> None:
                           code="invalid_period", fields={"on": ["parent change after the last day"]})
 
 
-def unit_records_after(*, unit: Unit, last_day: date) -> dict[str, list[str]]:
+def unit_records_after(*, unit: Unit, last_day: date, viewer: Actor | None = None) -> dict[str, Any]:
     """What ending `unit` after `last_day` would cut: findings, checks and clips dated after that day, and
-    postings served after it (up to today). Each list holds short Vietnamese labels."""
+    postings served after it (up to today). Each list holds short Vietnamese labels.
+
+    Secrecy (docs/architecture.md, "Org changes and secret records"): a never-started (planned) check is
+    not a record of the unit for this purpose: it is neither listed nor counted nor blocking, so ending a
+    unit answers the same whether one exists or not; the check's team sees the unit's end on the check.
+    Findings and started checks are listed only when `viewer` may see them; `unpublished` says whether
+    other findings (drafts the viewer may not see) exist, without naming, dating or counting them."""
     after = _day_start(last_day + timedelta(days=1))
-    finding_model = apps.get_model("inspection", "Finding")
     check_model = apps.get_model("inspection", "SurpriseCheck")
     clip_model = apps.get_model("media_ingest", "Clip")
-    findings = [f"{f.reference} ({_local_day(f.occurred_from):%d/%m/%Y})"
-                for f in finding_model.objects.filter(unit=unit, occurred_from__gte=after)
-                .exclude(state="dismissed").order_by("occurred_from")]
-    checks = [f"{c.reference} ({_local_day(c.window_start):%d/%m/%Y})"
-              for c in check_model.objects.filter(unit=unit, window_start__gte=after)
-              .exclude(state="cancelled").order_by("window_start")]
+    from inspection.secrecy import started_q
+
+    visible, hidden = _split_visible(_recorded_findings().filter(unit=unit, occurred_from__gte=after), viewer)
+    findings = [f"{f.reference} ({_local_day(f.occurred_from):%d/%m/%Y})" for f in visible]
+    started = (check_model.objects.filter(started_q(), unit=unit, window_start__gte=after)
+               .exclude(state="cancelled"))
+    shown_checks = list(started.filter(pk__in=_viewer_checks(viewer).values("pk")).order_by("window_start"))
+    hidden = hidden or started.exclude(pk__in=[c.pk for c in shown_checks]).exists()
+    checks = [f"{c.reference} ({_local_day(c.window_start):%d/%m/%Y})" for c in shown_checks]
     clips = [f"{code} {_local_day(started):%d/%m/%Y}"
              for code, started in clip_model.objects.filter(camera__counter__unit=unit, started_at__gte=after)
              .order_by("started_at").values_list("camera__code", "started_at") if started is not None]
@@ -162,7 +190,9 @@ def unit_records_after(*, unit: Unit, last_day: date) -> dict[str, list[str]]:
                   .select_related("officer").order_by("valid_from")):
             postings.append(f"{a.officer.full_name} — {a.position} "
                             f"(đến {_d(a.valid_to) if a.valid_to else 'nay'})")
-    return {"findings": findings, "checks": checks, "clips": clips, "postings": postings}
+    return {"findings": findings, "checks": checks, "clips": clips, "postings": postings, "unpublished": hidden}
+
+
 
 
 _RECORD_NAMES = {"findings": ("vi phạm", "findings"), "checks": ("cuộc kiểm tra", "checks"),
@@ -180,14 +210,17 @@ def _summary(records: dict[str, list[str]], kinds: tuple[str, ...]) -> tuple[str
     return " | ".join(vi), ", ".join(en)
 
 
-def _check_end_in_past(unit: Unit, on: date, reason: str, confirm: bool) -> dict[str, list[str]]:
+def _check_end_in_past(unit: Unit, on: date, reason: str, confirm: bool, viewer: Actor) -> dict[str, Any]:
     """Ending a unit from a past day rewrites history: it needs a reason, it may not leave findings or
     checks dated after the unit's last day, and it cuts clips and served postings only when the request
     says so (`confirm`) after being shown what would be cut."""
     last_day = on - timedelta(days=1)
-    records = unit_records_after(unit=unit, last_day=last_day)
-    if records["findings"] or records["checks"]:
+    records = unit_records_after(unit=unit, last_day=last_day, viewer=viewer)
+    if records["findings"] or records["checks"] or records["unpublished"]:
         vi, en = _summary(records, ("findings", "checks"))
+        if records["unpublished"]:
+            # no reference, date or count: the caller may not see them (and no planned check is ever here)
+            vi, en = "; ".join(x for x in (vi, UNPUBLISHED_VI) if x), ", ".join(x for x in (en, UNPUBLISHED_EN) if x)
         raise Conflict(
             f"Không thể cho {unit.name} chấm dứt từ ngày {_d(on)}: có hồ sơ ghi nhận đơn vị sau ngày "
             f"{_d(last_day)} — {vi}.",
@@ -221,6 +254,35 @@ def _check_successor(successor: Unit, on: date, field: str = "successor_id") -> 
                           code="unit_not_active", fields={field: ["not active"]})
 
 
+def _live_children(unit: Unit, on: date) -> list[Unit]:
+    """Sub-units under `unit` on its last day (the day before `on`) that still exist on `on`."""
+    children = unit_children_at(unit=unit, at=on - timedelta(days=1))
+    return [c for c in children if c.valid_to is None or c.valid_to >= on]
+
+
+def _check_merge_tree(*, unit: Unit, into: Unit, on: date, merged: set[int]) -> None:
+    """A merger ends `unit`: it may not be merged into a unit below it (that unit would lose its own parent
+    line), and sub-units that outlive it need a new parent first (abolish does it with children_to_id)."""
+    for day in (on - timedelta(days=1), on):
+        if unit.pk in unit_ancestor_ids_at(unit=into, at=day)[1:]:
+            raise DomainError(
+                f"Không thể sáp nhập {unit.name} vào {into.name}: {into.name} là đơn vị trực thuộc "
+                f"{unit.name} (ngày {_d(day)}). Đơn vị không thể sáp nhập vào đơn vị cấp dưới của chính nó.",
+                f"Cannot merge {unit.code} into {into.code}: {into.code} sits below {unit.code} on "
+                f"{day.isoformat()}.",
+                code="into_descendant", fields={"into_id": ["below the merged unit"]})
+    children = [c for c in _live_children(unit, on) if c.pk not in merged]
+    if children:
+        names = ", ".join(c.name for c in children[:5]) + (f" … (+{len(children) - 5})" if len(children) > 5 else "")
+        raise DomainError(
+            f"Đơn vị {unit.name} còn {len(children)} đơn vị trực thuộc sau ngày {_d(on - timedelta(days=1))} "
+            f"({names}). Chuyển các đơn vị này sang đơn vị cấp trên khác trước khi sáp nhập "
+            "(hoặc đưa chúng vào cùng danh sách sáp nhập).",
+            f"{unit.code} still has {len(children)} sub-units after {(on - timedelta(days=1)).isoformat()}. "
+            "Re-parent them (or merge them too) first.",
+            code="children_remain", fields={"unit_ids": ["sub-units remain"]})
+
+
 @transaction.atomic
 def unit_merge(*, by: Actor, units: list[Unit], into: Unit, on: date, reason: str = "",
                confirm: bool = False) -> None:
@@ -234,13 +296,14 @@ def unit_merge(*, by: Actor, units: list[Unit], into: Unit, on: date, reason: st
     reason = _clean_reason(reason)
     _check_successor(into, on, "into_id")
     units = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk"))
-    cut: dict[int, dict[str, list[str]]] = {}
+    cut: dict[int, dict[str, Any]] = {}
     for unit in units:
         if unit.pk == into.pk:
             raise DomainError("Không thể sáp nhập đơn vị vào chính nó.", "Cannot merge a unit into itself.",
                               code="invalid", fields={"into_id": ["same unit"]})
         _check_unit_can_end(unit, on)
-        cut[unit.pk] = _check_end_in_past(unit, on, reason, confirm)
+        _check_merge_tree(unit=unit, into=into, on=on, merged={u.pk for u in units})
+        cut[unit.pk] = _check_end_in_past(unit, on, reason, confirm, by)
     for unit in units:
         _end_unit(unit=unit, last_day=on - timedelta(days=1), successor=into)
         audit_record(actor=by, verb="unit.merge", obj=unit,
@@ -255,14 +318,13 @@ def unit_abolish(*, by: Actor, unit: Unit, on: date, successor: Unit | None = No
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     reason = _clean_reason(reason)
     _check_unit_can_end(unit, on)
-    cut = _check_end_in_past(unit, on, reason, confirm)
+    cut = _check_end_in_past(unit, on, reason, confirm, by)
     if successor is not None:
         if successor.pk == unit.pk:
             raise DomainError("Đơn vị kế thừa phải là đơn vị khác.", "The successor must be another unit.",
                               code="invalid", fields={"successor_id": ["same unit"]})
         _check_successor(successor, on)
-    children = unit_children_at(unit=unit, at=on - timedelta(days=1))
-    children = [c for c in children if c.valid_to is None or c.valid_to >= on]
+    children = _live_children(unit, on)
     if children and children_to is None:
         names = ", ".join(c.name for c in children[:5])
         raise DomainError(

@@ -260,7 +260,8 @@ def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
     def line(text: str, font: Any = None) -> None:
         nonlocal row
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-        cell = ws.cell(row=row, column=1, value=text)
+        cell = ws.cell(row=row, column=1)
+        statedoc.xlsx_value(cell, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if font:
             cell.font = font
@@ -275,7 +276,7 @@ def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
             line(text)
         for table in section.tables:
             for col, header in enumerate(table.headers, start=1):
-                cell = ws.cell(row=row, column=col, value=header)
+                cell = ws.cell(row=row, column=col, value=statedoc.xlsx_text(header))
                 cell.font, cell.fill, cell.border = bold, fill, border
                 cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             row += 1
@@ -295,7 +296,7 @@ def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
                        ("", None), ("", None), (signer.name, bold)):
         start = columns * 3 // 5 + 1
         ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=columns)
-        cell = ws.cell(row=row, column=start, value=text)
+        cell = ws.cell(row=row, column=start, value=statedoc.xlsx_text(text))
         cell.alignment = Alignment(horizontal="center")
         if font:
             cell.font = font

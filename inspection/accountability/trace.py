@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.org.models import Assignment, FieldOfCharge, Unit, UnitLink
+from backend.org.selectors import org_corrections
 from inspection.accountability.engine import (
     LeaderFacts,
     RuleBook,
@@ -31,7 +32,7 @@ from inspection.accountability.engine import (
     span_vi,
 )
 from inspection.accountability.escalation import Limitation, Violation, violation_limitation
-from inspection.accountability.models import Rule, SelfDetection
+from inspection.accountability.models import LeaderLiability, Rule, SelfDetection
 from inspection.accountability.trace_output import (
     Leader,
     _chain,
@@ -40,6 +41,7 @@ from inspection.accountability.trace_output import (
     assignment_proof,
     field_brief,
     officer_brief,
+    org_corrections_note,
     unit_as_it_was,
     unit_brief,
 )
@@ -491,6 +493,23 @@ def _untraced_heads_notes(t: _Trace, traced_officers: set[int], notes: list[dict
                       "post is on record for the period; please check."})
 
 
+def _org_corrected_since_liability(t: _Trace, units: dict[int, Unit],
+                                   uppers: dict[int, list[tuple[Unit, date, date]]]) -> dict[str, str] | None:
+    """A notice when the appointments of the units involved (the violators' units and the units one level
+    up) were corrected, over the violation's days, after the first liability still standing on the finding
+    was recorded (org.selectors.org_corrections; the stored liability itself is never rewritten)."""
+    recorded_at = (LeaderLiability.objects.filter(finding=t.finding)
+                   .exclude(state__in=[LeaderLiability.State.REJECTED, LeaderLiability.State.SUPERSEDED])
+                   .order_by("created_at").values_list("created_at", flat=True).first())
+    if recorded_at is None:
+        return None
+    involved = dict(units)
+    for segments in uppers.values():
+        involved.update({parent.pk: parent for parent, _lo, _hi in segments})
+    corrections = org_corrections(unit_ids=involved, start=t.d0, end=t.d1, after=recorded_at)
+    return org_corrections_note(corrections, recorded_at, involved) if corrections else None
+
+
 def _finding_dict(t: _Trace) -> dict[str, Any]:
     finding = t.finding
     return {
@@ -521,6 +540,9 @@ def compute_trace(*, finding: Finding, book: RuleBook) -> dict[str, Any]:
     out_groups = [_trace_group(t, group, uppers_by_unit[uid], units, traced_officers) for uid, group in groups.items()]
     limitation = finding_limitation(finding=finding, book=t.book, today=timezone.localdate())
     _apply_limitation(limitation, out_groups, notes)
+    corrected = _org_corrected_since_liability(t, units, uppers_by_unit)
+    if corrected is not None:
+        notes.append(corrected)
     _untraced_heads_notes(t, traced_officers, notes)
     return {
         "finding": _finding_dict(t),

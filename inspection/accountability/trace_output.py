@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from backend.core.text import fold
 from backend.org.models import Assignment, FieldOfCharge, Officer, Unit
+from backend.org.selectors import OrgCorrection
 from inspection.accountability.engine import Match, fmt, fmt_en, span_en, span_vi
 from inspection.accountability.models import Rule
 from inspection.models import Finding
@@ -184,3 +185,39 @@ def _deputy_notes(finding: Finding, own_fields: dict[int, FieldOfCharge],
                 "en": f"Deputy {name} is in charge of {a.field.name_en}; the violation belongs to "
                       f"{_names(own_fields, 'en')}: not jointly responsible."})
     return notes
+
+
+VERB_LABELS = {
+    "assignment.create": ("bổ nhiệm / giao chức vụ", "appointment"),
+    "assignment.end": ("ngày kết thúc chức vụ", "end of a posting"),
+    "assignment.set_field": ("lĩnh vực phụ trách", "field of charge"),
+}
+
+
+def org_corrections_note(corrections: list[OrgCorrection], recorded_at: Any,
+                         units: dict[int, Unit]) -> dict[str, str]:
+    """The notice that the org record a recorded liability rests on was corrected since (issue 15): a stored
+    liability is never changed by an org correction, the disciplinary officer compares and re-proposes."""
+    shown = corrections[:5]
+    more = len(corrections) - len(shown)
+
+    def item(c: OrgCorrection, lang: int) -> str:
+        unit = units.get(c.unit_id)
+        name = (unit.name if lang == 0 else unit.code) if unit is not None else f"#{c.unit_id}"
+        days = (span_vi if lang == 0 else span_en)(c.start, c.end) if c.end else (
+            f"từ {fmt(c.start)}" if lang == 0 else f"from {fmt_en(c.start)}")
+        when = timezone.localtime(c.at)
+        on = f"{when:%d/%m/%Y %H:%M}" if lang == 0 else f"{when:%Y-%m-%d %H:%M}"
+        return f"{VERB_LABELS.get(c.verb, (c.verb, c.verb))[lang]}, {name}, {days} ({on}, {c.actor}: {c.reason})"
+
+    recorded = timezone.localtime(recorded_at)
+    tail_vi, tail_en = (f" … (+{more})", f" … (+{more})") if more else ("", "")
+    return {
+        "vi": (f"Hồ sơ tổ chức của các đơn vị liên quan đã được đính chính sau khi ghi nhận trách nhiệm "
+               f"({recorded:%d/%m/%Y %H:%M}): " + "; ".join(item(c, 0) for c in shown) + tail_vi
+               + ". Trách nhiệm đã ghi không tự thay đổi theo; cần đối chiếu lại và đề xuất lại nếu cần."),
+        "en": (f"The org record of the units involved was corrected after the liability was recorded "
+               f"({recorded:%Y-%m-%d %H:%M}): " + "; ".join(item(c, 1) for c in shown) + tail_en
+               + ". The recorded liability does not change by itself; compare and re-propose if needed."),
+        "kind": "org_corrected",
+    }

@@ -13,7 +13,7 @@ from backend.accounts.models import User
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
-from backend.core.params import REASON_MAX, DateField
+from backend.core.params import REASON_MAX, DateField, PlainTextField
 from backend.org.apis import paginate
 from inspection import selectors, services_absences
 from inspection.apis.common import _user_brief
@@ -48,7 +48,7 @@ class AbsenceListApi(APIView):
         kind = serializers.ChoiceField(choices=InspectorAbsence.Kind.choices)
         start = DateField()
         end = DateField()
-        reason = serializers.CharField(max_length=REASON_MAX)
+        reason = PlainTextField(max_length=REASON_MAX)
 
     def get(self, request: AuthedRequest) -> Response:
         rows = selectors.absences_list(user=request.user, on_or_after=timezone.localdate() - timedelta(days=90))
@@ -76,7 +76,7 @@ class AbsenceTeamApi(APIView):
 
 class AbsenceWithdrawApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=REASON_MAX)
+        reason = PlainTextField(max_length=REASON_MAX)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ABSENCE_WRITERS)

@@ -14,7 +14,7 @@ from backend.accounts.selectors import require_role
 from backend.audit.services import audit_access
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
-from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query
+from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, PlainTextField, Query
 from backend.org.apis import paginate
 from backend.org.models import Counter, Unit
 from inspection import selectors, services_checks
@@ -39,16 +39,26 @@ class CheckOutputSerializer(serializers.ModelSerializer):
     score = serializers.SerializerMethodField()
     signed = serializers.SerializerMethodField()
     origin = serializers.SerializerMethodField()
+    unit_gone = serializers.SerializerMethodField()
 
     class Meta:
         model = SurpriseCheck
         fields = ["id", "reference", "mode", "state", "unit", "counter", "window_start", "window_end", "lead",
-                  "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed", "origin"]
+                  "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed", "origin",
+                  "unit_gone"]
 
     def get_origin(self, obj: SurpriseCheck) -> str:
         """Drawn or hand-picked (manual): shown to every reader of the check, so discipline and the
         administrator can tell the lead's own choices from the random draw's (F14)."""
         return "drawn" if obj.draw_id else "manual"
+
+    def get_unit_gone(self, obj: SurpriseCheck) -> dict[str, Any] | None:
+        """A planned check whose unit ends before its window cannot be started (check_start refuses it):
+        the last day and the successor, for the check's team only (nobody else may know the check)."""
+        last_day = selectors.check_unit_gone(obj)
+        if last_day is None or not self._reader_on_team(obj):
+            return None
+        return {"last_day": last_day, "successor": _unit_brief(obj.unit.successor)}
 
     def get_unit(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         return _unit_brief(obj.unit)
@@ -101,7 +111,7 @@ class CheckListApi(APIView):
         window_end = DateTimeField()
         team_ids = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
         criteria_set_id = IdField(required=False, allow_null=True)
-        notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        notes = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
     def get(self, request: AuthedRequest) -> Response:
         qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
@@ -176,7 +186,7 @@ class CheckCompleteApi(APIView):
 
 class CheckCancelApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=REASON_MAX)
+        reason = PlainTextField(max_length=REASON_MAX)
 
     def post(self, request: AuthedRequest, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)

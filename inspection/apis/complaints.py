@@ -12,7 +12,7 @@ from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
-from backend.core.params import LABEL_MAX, REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query
+from backend.core.params import LABEL_MAX, REASON_MAX, TEXT_MAX, DateTimeField, IdField, PlainTextField, Query
 from backend.org.apis import paginate
 from backend.org.models import Counter, Officer, Unit
 from inspection import selectors, services_complaints
@@ -62,14 +62,14 @@ class ComplaintListApi(APIView):
     class InputSerializer(serializers.Serializer):
         channel = serializers.ChoiceField(choices=Complaint.Channel.choices)
         received_at = DateTimeField(required=False)
-        summary = serializers.CharField(max_length=LABEL_MAX)
-        details = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        summary = PlainTextField(one_line=True, max_length=LABEL_MAX)
+        details = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         unit_id = IdField(required=False, allow_null=True)
         counter_id = IdField(required=False, allow_null=True)
         officer_id = IdField(required=False, allow_null=True)
         occurred_at = DateTimeField(required=False, allow_null=True)
-        complainant_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
-        complainant_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+        complainant_name = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=120)
+        complainant_phone = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=30)
 
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
@@ -108,7 +108,7 @@ class ComplaintTriageApi(APIView):
         unit_id = IdField(required=False, allow_null=True)
         counter_id = IdField(required=False, allow_null=True)
         officer_id = IdField(required=False, allow_null=True)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)
@@ -129,7 +129,7 @@ class ComplaintTriageApi(APIView):
 class ComplaintTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=Complaint.State.choices)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors.complaint_get_for(user=request.user, id=pk)

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
-from backend.core.params import DateField
+from backend.core.params import DateField, PlainTextField
 from backend.org.apis import paginate
 from inspection import selectors, services_draws
 from inspection.apis.common import LEAD, _user_brief
@@ -86,7 +86,7 @@ class DrawListApi(APIView):
         n = serializers.IntegerField(min_value=1, max_value=200)
         start = DateField()
         end = DateField()
-        name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+        name = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=200)
         mode = serializers.ChoiceField(choices=SurpriseCheck.Mode.choices, default=SurpriseCheck.Mode.DOT_XUAT)
         proportional_share = serializers.FloatField(required=False, default=0.75)
         floor_months = serializers.IntegerField(required=False, default=6, min_value=1, max_value=120)
@@ -97,7 +97,7 @@ class DrawListApi(APIView):
         per_person_per_day = serializers.IntegerField(required=False, default=2, min_value=1, max_value=4)
         travel_minutes = serializers.IntegerField(required=False, default=60, min_value=0, max_value=240)
         floor_share = serializers.FloatField(required=False, default=0.75, min_value=0.5, max_value=0.9)
-        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        reason = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
         # the open draws the caller knows it replaces (the dialog sends [] first and is told what it would)
         confirm_supersedes = serializers.ListField(child=serializers.IntegerField(), required=False,
                                                    max_length=100)
@@ -125,7 +125,7 @@ class DrawDetailApi(APIView):
 
 class DrawCloseApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        reason = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -139,7 +139,7 @@ class DrawCancelApi(APIView):
     """Cancel the whole draw (its planned checks) with a reason, as one action; the draw is closed."""
 
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(allow_blank=True, max_length=2000)
+        reason = PlainTextField(allow_blank=True, max_length=2000)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)

@@ -13,7 +13,16 @@ from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
-from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, Query, parse_id, parse_text
+from backend.core.params import (
+    REASON_MAX,
+    TEXT_MAX,
+    DateTimeField,
+    IdField,
+    PlainTextField,
+    Query,
+    parse_id,
+    parse_text,
+)
 from backend.core.parsers import JSONParser
 from backend.org.apis import paginate
 from backend.org.models import Counter, Unit
@@ -89,7 +98,7 @@ class SubjectInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=["violator", "co_violator", "responsible_head"])
     knew_and_did_not_act = serializers.BooleanField(required=False, default=False)
     covered_up = serializers.BooleanField(required=False, default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+    note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
 
 class FindingListApi(APIView):
@@ -97,8 +106,8 @@ class FindingListApi(APIView):
         source = serializers.ChoiceField(choices=Finding.Source.choices)  # type: ignore[assignment]  # a field named like Field.source; DRF collects declared fields, the stubs see an attribute
         category = serializers.CharField(max_length=40)
         severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
-        title = serializers.CharField(max_length=300)
-        description = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        title = PlainTextField(one_line=True, max_length=300)
+        description = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         unit_id = IdField(required=False, allow_null=True)
         counter_id = IdField(required=False, allow_null=True)
         occurred_from = DateTimeField()
@@ -154,8 +163,8 @@ class FindingDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
         category = serializers.CharField(required=False, max_length=40)
         severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
-        title = serializers.CharField(max_length=300, required=False)
-        description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        title = PlainTextField(one_line=True, max_length=300, required=False)
+        description = PlainTextField(required=False, allow_blank=True, max_length=TEXT_MAX)
         occurred_from = DateTimeField(required=False)
         occurred_to = DateTimeField(required=False, allow_null=True)
         subjects = SubjectInputSerializer(many=True, required=False, max_length=100)  # type: ignore[call-arg]  # as above
@@ -183,7 +192,7 @@ class FindingDetailApi(APIView):
 class FindingTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=Finding.State.choices)
-        reason = serializers.CharField(max_length=REASON_MAX)
+        reason = PlainTextField(max_length=REASON_MAX)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
@@ -199,7 +208,7 @@ class FindingExplanationApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=FindingExplanation.Kind.choices)
-        text = serializers.CharField(max_length=TEXT_MAX)
+        text = PlainTextField(max_length=TEXT_MAX)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
@@ -223,7 +232,8 @@ class FindingEvidenceApi(APIView):
             by=request.user, finding=finding, fileobj=upload, filename=upload.name if upload else "",
             content_type=(upload.content_type or "") if upload else "", report_evidence_id=report_evidence_id,
             media_ref=parse_text(request.data.get("media_ref"), "media_ref", max_length=120),
-            description=parse_text(request.data.get("description"), "description", max_length=TEXT_MAX))
+            description=parse_text(request.data.get("description"), "description", max_length=TEXT_MAX,
+                                   one_line=False))
         return Response({"id": item.pk, "kind": item.kind, "filename": item.filename, "sha256": item.sha256,
                          "media_ref": item.media_ref}, status=201)
 

@@ -17,7 +17,7 @@ from backend.accounts.models import ApiToken, Role
 from backend.accounts.selectors import require_role, require_token_kind
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
-from backend.core.params import Query
+from backend.core.params import REASON_MAX, PlainTextField, Query, parse_text
 from backend.core.parsers import JSONParser
 from backend.core.store import get_store
 from backend.org.apis import paginate
@@ -90,7 +90,7 @@ class RatingReviewApi(APIView):
     class InputSerializer(serializers.Serializer):
         ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
         decision = serializers.ChoiceField(choices=["accepted", "rejected"])
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     class OutputSerializer(serializers.Serializer):
         reviewed = serializers.IntegerField()
@@ -108,7 +108,7 @@ class RatingDeviceApi(APIView):
     so its posts and its CSV exports count each rating once (device:<serial>)."""
 
     class InputSerializer(serializers.Serializer):
-        serial = serializers.CharField(max_length=80)
+        serial = PlainTextField(one_line=True, max_length=80)
         counter_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
         token_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
 
@@ -192,15 +192,17 @@ class VolumeListApi(APIView):
             except UnicodeDecodeError:
                 raise DomainError("Tệp CSV phải mã hóa UTF-8.", "The CSV must be UTF-8.", code="invalid",
                                   fields={"file": ["not UTF-8"]}) from None
-            summary = services_volumes.volumes_import_csv(by=request.user, text=text,
-                                                          reason=str(body.get("reason", "") or ""))
+            summary = services_volumes.volumes_import_csv(
+                by=request.user, text=text,
+                reason=parse_text(body.get("reason"), "reason", max_length=REASON_MAX))
         else:
             items = request.data.get("items") if isinstance(request.data, dict) else None
             if not isinstance(items, list):
                 raise DomainError("Cần danh sách items hoặc tệp CSV.", "Give a list 'items' or a CSV 'file'.",
                                   code="required", fields={"items": ["required"]})
-            summary = services_volumes.volumes_record(by=request.user, items=items,
-                                                      reason=str(body.get("reason", "") or ""))
+            summary = services_volumes.volumes_record(
+                by=request.user, items=items,
+                reason=parse_text(body.get("reason"), "reason", max_length=REASON_MAX))
         return Response(self.OutputSerializer(summary).data, status=201)
 
 

@@ -19,7 +19,14 @@ from backend.accounts.selectors import HANDOVER_CHECK, session_handover
 from backend.audit.services import audit_access
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
-from backend.core.params import REASON_MAX, TEXT_MAX, parse_datetime, parse_text, text_caps
+from backend.core.params import (
+    REASON_MAX,
+    TEXT_MAX,
+    PlainTextField,
+    TextDictField,
+    parse_datetime,
+    parse_text,
+)
 from backend.core.store import ObjectMissing, get_store
 from inspection import selectors, services_reports, services_signoff
 from inspection.apis.common import _user_brief
@@ -65,7 +72,8 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
     }
 
 
-RESULT_TEXT = text_caps(criterion=40, outcome=40, note=REASON_MAX)
+RESULT_CAPS = {"criterion": 40, "outcome": 40, "note": REASON_MAX}  # a check report's result row: its typed text
+RESULT_ONE_LINE = ("criterion", "outcome")
 QUEUE_OWNER_HEADER = "X-Counterwatch-User"
 
 
@@ -86,8 +94,8 @@ class ReportApi(APIView):
     """GET the report (?version=original: as signed). PUT results/summary while not signed."""
 
     class InputSerializer(serializers.Serializer):
-        summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
-        results = serializers.ListField(child=serializers.DictField(validators=[RESULT_TEXT]), required=False,
+        summary = PlainTextField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        results = serializers.ListField(child=TextDictField(caps=RESULT_CAPS, one_line=RESULT_ONE_LINE), required=False,
                                         default=list, max_length=1000)
         # required by the service (a clear 400 of its own when missing): a last write never silently wins
         version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
@@ -145,9 +153,9 @@ class ReportRepresentativeApi(APIView):
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-        post = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-        opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        name = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=200)
+        post = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=200)
+        opinion = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=800_000)
         username = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
         password = serializers.CharField(required=False, allow_blank=True, default="", max_length=256,
@@ -282,9 +290,9 @@ class HandoverExitApi(APIView):
 
 class ReportAmendApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=REASON_MAX)
-        summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
-        results = serializers.ListField(child=serializers.DictField(validators=[RESULT_TEXT]), required=False,
+        reason = PlainTextField(max_length=REASON_MAX)
+        summary = PlainTextField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        results = serializers.ListField(child=TextDictField(caps=RESULT_CAPS, one_line=RESULT_ONE_LINE), required=False,
                                         default=list, max_length=1000)
 
     def post(self, request: AuthedRequest, uid: str) -> Response:

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
-from backend.core.params import REASON_MAX
+from backend.core.params import REASON_MAX, PlainTextField
 from inspection import selectors, services_risk
 from inspection.apis.common import LEAD, TEAM, _unit_brief
 from inspection.models import RiskSnapshot
@@ -46,7 +46,7 @@ class RiskWeightsApi(APIView):
                                         default=dict)
         params = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=3650), required=False,
                                        default=dict)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM)

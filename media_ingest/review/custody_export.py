@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from backend.core import statedoc
 from media_ingest.review.models import AccessLog
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -70,7 +71,7 @@ def _seconds(value: Any) -> str:
 
 
 def _safe(text: Any) -> str:
-    value = "" if text is None else str(text)
+    value = statedoc.xlsx_text(text)  # rows stored before inputs were cleaned may hold a BEL
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
@@ -104,7 +105,7 @@ def render_xlsx(title: str, logs: Iterable[AccessLog]) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8EEF7")
     for row in rows(logs):
-        ws.append(row)
+        ws.append(row)  # every text went through _safe (statedoc.xlsx_text)
         for cell in ws[ws.max_row]:
             cell.data_type = "s"  # never a formula, whatever the text
     for col, width in zip("ABCDEFGHIJKL", (6, 21, 24, 22, 40, 36, 16, 36, 21, 10, 8, 21), strict=True):

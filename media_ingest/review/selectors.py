@@ -314,13 +314,18 @@ def package_sources_of(*, package: EvidencePackage) -> PackageSources:
 def package_get_for(*, user: Any, id: int) -> EvidencePackage:  # noqa: A002
     """A package of a finding the user may see, or of a selection of tags whose clips all are in
     the user's scope (one answer for "not there" and "not yours")."""
+    from inspection.selectors import findings_visible_to
+
     require_footage(user)
     package = EvidencePackage.objects.select_related("finding", "requested_by").filter(pk=id).first()
     if package is None:
-        raise NotFound("Không tìm thấy gói chứng cứ.", "Evidence package not found.")
-    if package.finding_id is not None:
-        finding_get_for_evidence(user=user, id=package.finding_id)
-    elif package.tags.exclude(clip__in=Clip.objects.filter(clip_scope_q(user))).exists():
+        allowed = False
+    elif package.finding_id is not None:
+        # the same words as for a package that does not exist: the answer must not tell them apart
+        allowed = findings_visible_to(user).filter(pk=package.finding_id).exists()
+    else:
+        allowed = not package.tags.exclude(clip__in=Clip.objects.filter(clip_scope_q(user))).exists()
+    if package is None or not allowed:
         raise NotFound("Không tìm thấy gói chứng cứ.", "Evidence package not found.")
     return package
 

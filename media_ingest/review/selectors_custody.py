@@ -80,6 +80,24 @@ def custody_for_reader(*, user: Any, logs: Any) -> list[AccessLog]:
     return rows
 
 
+def tag_evidence_for_reader(*, user: Any, tag: Tag) -> list[dict[str, Any]]:
+    """The findings a tag is evidence of, as this reader may know them: the custody log's rule
+    (custody_for_reader) — a finding the reader may not open (a draft, a secret check, another unit)
+    is named only as HIDDEN_FINDING, without its id or reference."""
+    from inspection.selectors import findings_visible_to
+
+    links = list(tag.evidence.values_list("id", "finding_id", "finding__reference").order_by("id"))
+    visible = set(findings_visible_to(user).filter(pk__in={f for _, f, _ in links if f})
+                  .values_list("pk", flat=True))
+    out: list[dict[str, Any]] = []
+    for item_id, finding_id, reference in links:
+        hidden = finding_id is not None and finding_id not in visible
+        out.append({"id": item_id, "finding_id": None if hidden else finding_id,
+                    "finding__reference": HIDDEN_FINDING if hidden else reference,
+                    "redacted": HIDDEN_FINDING if hidden else None})
+    return out
+
+
 def custody_for_package_file(*, package: EvidencePackage) -> list[AccessLog]:
     """The custody a package's own custody.json carries (hashed and signed, cannot be withdrawn):
     only what the package's own finding or selection allows. Rows of any other finding, or of

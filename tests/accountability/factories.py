@@ -86,6 +86,8 @@ class AssignmentFactory(DjangoModelFactory[Assignment]):
         field = kwargs.pop("field", None)  # a field of charge by code: field="HANH_CHINH"
         if isinstance(field, str):
             field = FieldOfCharge.objects.get(code=field)
+        # a test builds its world after its findings at times: the post is then a recorded correction
+        kwargs.setdefault("reason", "Dữ liệu kiểm thử")
         return assignment_create(by=BY, field=field, **kwargs)
 
 

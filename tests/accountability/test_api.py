@@ -24,7 +24,7 @@ def test_trace_endpoint_and_who_may_read_it(api_as: Any, make_finding: Any,
     f = make_finding("CAX-TC", "less_serious", date(2026, 3, 1), to=date(2026, 4, 10), violators=("NA-2104",),
                      counter=True)
     client = api_as("discipline")
-    with django_assert_max_num_queries(18):  # session + user, finding, rule book (+ regulation numbers, + as of the violation), trace reads (+ category fields, + the unit's explanations)
+    with django_assert_max_num_queries(19):  # session + user, finding, rule book (+ regulation numbers, + as of the violation), trace reads (+ category fields, + the unit's explanations, + the first standing liability for the org-correction notice)
         r = client.get(f"/api/accountability/findings/{f.pk}/trace/")
     assert r.status_code == 200, r.content
     body = r.json()

@@ -64,3 +64,16 @@ def test_only_the_admin_reads_it_and_the_date_is_required_in_words(api_as, demo)
     assert missing.status_code == 400 and missing.json()["error"]["message"].startswith("Cần chọn ngày hiệu lực")
     bad = api_as("admin").get(f"/api/org/units/{unit.pk}/end-preview/?on=01/07/2025")
     assert bad.status_code == 400
+
+
+def test_an_end_in_the_past_lists_the_findings_it_would_cut_that_the_admin_may_see(api_as, demo):
+    """The preview reads the records as the write's refusal names them, for this admin (the secrecy rule
+    of unit_records_after): a confirmed finding after the last day is named; `unpublished` is answered."""
+    from tests.inspection.factories import FindingFactory
+
+    unit = UnitFactory(parent=demo.units["CAT-NA"], valid_from=date(2020, 1, 1))
+    finding = FindingFactory(unit=unit, occurred_from=timezone.now() - timedelta(days=2))
+    on = timezone.localdate() - timedelta(days=5)
+    body = api_as("admin").get(f"/api/org/units/{unit.pk}/end-preview/?on={on.isoformat()}").json()
+    assert [f.split(" ")[0] for f in body["records"]["findings"]] == [finding.reference]
+    assert body["records"]["unpublished"] is False

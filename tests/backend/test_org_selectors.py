@@ -31,13 +31,18 @@ def test_heads_between_spans_the_change(demo, u):
     ]
 
 
-def test_acting_head_is_listed_after_the_substantive_head(demo, u):
-    from backend.org.services_officers import assignment_create
+def test_acting_head_fills_a_vacancy(demo, u):
+    from backend.org.models import Assignment
+    from backend.org.services_officers import assignment_create, assignment_end
 
+    # one head at a time (issue 15): the acting head serves while the post is vacant
+    duc = Assignment.objects.get(officer=demo.officers["NA-2102"], unit=u["CAX-TC"], is_head=True)
+    assignment_end(by="test", assignment=duc, on=date(2026, 4, 30))
     assignment_create(by="test", officer=demo.officers["NA-2103"], unit=u["CAX-TC"], position="Quyền Trưởng",
                       valid_from=date(2026, 5, 1), valid_to=date(2026, 5, 20), is_head=True, is_acting=True)
-    assert heads(u["CAX-TC"], date(2026, 5, 10)) == ["NA-2102", "NA-2103"]
-    assert heads(u["CAX-TC"], date(2026, 5, 21)) == ["NA-2102"]
+    assert heads(u["CAX-TC"], date(2026, 4, 30)) == ["NA-2102"]
+    assert heads(u["CAX-TC"], date(2026, 5, 10)) == ["NA-2103"]
+    assert heads(u["CAX-TC"], date(2026, 5, 21)) == []
 
 
 def test_deputy_in_charge(demo, u):

@@ -112,3 +112,32 @@ def test_the_period_is_checked_against_the_units_existence(api_as, insp):
     body = _body(insp, "NA-2104", at=datetime(2025, 6, 1, 9, 0, tzinfo=VN), unit="CAX-TTTC")
     body["occurred_to"] = datetime(2025, 8, 31, 17, 0, tzinfo=VN).isoformat()
     assert lead.post("/api/inspection/findings/", body, format="json").status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_responsible_head_held_a_head_post_then(api_as, insp):
+    """Insider review (issue 15): a plain member of the unit (or anyone who served in a unit above it)
+    was accepted as the responsible head."""
+    from tests.inspection.factories import AssignmentFactory
+
+    lead = api_as("lead")
+    before = Finding.objects.count()
+    march_20 = datetime(2026, 3, 20, 9, 0, tzinfo=VN)
+    for number in ("NA-2104", "NA-2103"):  # a counter officer; the deputy (heads no unit)
+        r = lead.post("/api/inspection/findings/", _body(insp, number, "responsible_head", march_20), format="json")
+        assert r.status_code == 400, r.content
+        error = r.json()["error"]
+        assert error["code"] == "subject_not_head" and "subjects[0].role" in error["fields"]
+        assert "không giữ chức vụ người đứng đầu" in error["message"] and "20/03/2026" in error["message"]
+    # served in the province unit above, but not as its head
+    clerk = AssignmentFactory(unit=insp.units["CAT-NA"], position="Cán bộ").officer
+    body = _body(insp, "NA-2104", at=march_20)
+    body["subjects"] = [{"officer_id": clerk.pk, "role": "responsible_head"}]
+    r = lead.post("/api/inspection/findings/", body, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "subject_not_head", r.content
+    assert Finding.objects.count() == before
+    # the head of the commune then, and the same counter officer as the violator, are accepted
+    r = lead.post("/api/inspection/findings/", _body(insp, "NA-2102", "responsible_head", march_20), format="json")
+    assert r.status_code == 201, r.content
+    assert lead.post("/api/inspection/findings/", _body(insp, "NA-2104", "violator", march_20),
+                     format="json").status_code == 201

@@ -54,3 +54,23 @@ test("the unit head's findings card counts what still needs him and marks the ex
   expect(answered).toHaveTextContent("Công an xã Kim Liên · đã giải trình");
   expect(answered).not.toHaveTextContent("explained");
 });
+
+test("a planned check whose unit has ended shows its unit's last day in words, linked to the check", async () => {
+  const home = {
+    role: "lead", today: "2026-11-30",
+    cards: [
+      { key: "planned_unit_gone", count: 1, link: "/inspection/checks", tone: "red", rows: [
+        { title: "KT-2026-0009 · Công an xã Nam Đàn", detail: "unit_gone", link: "/inspection/checks/abc", date: "2026-11-30", tone: "red" }] },
+    ],
+  };
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(home), { status: 200, headers: { "Content-Type": "application/json" } })));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><HomePage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByTestId("home-count-planned_unit_gone")).toHaveTextContent("Cuộc kiểm tra có đơn vị đã chấm dứt");
+  const card = screen.getByTestId("home-card-planned_unit_gone");
+  expect(within(card).getByRole("link", { name: "KT-2026-0009 · Công an xã Nam Đàn" })).toHaveAttribute("href", "/inspection/checks/abc");
+  expect(within(card).getByText("30/11/2026").parentElement).toHaveTextContent("30/11/2026 · Ngày cuối của đơn vị: hủy hoặc lập lại kế hoạch");
+});

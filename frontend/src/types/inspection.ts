@@ -172,6 +172,8 @@ export interface CheckBrief {
   signed?: boolean;
   /** Drawn by lot or hand-picked by the lead (shown to every reader once started). */
   origin?: "drawn" | "manual";
+  /** A planned check whose unit ends before its window (it cannot be started): team only. */
+  unit_gone?: { last_day: string; successor: UnitBrief | null } | null;
 }
 
 export interface Criterion {

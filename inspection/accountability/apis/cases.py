@@ -16,7 +16,7 @@ from backend.accounts.selectors import require_role
 from backend.audit.services import audit_access
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
-from backend.core.params import TEXT_MAX, DateField, IdField, Query, parse_id
+from backend.core.params import TEXT_MAX, DateField, IdField, PlainTextField, Query, parse_id
 from backend.core.store import ObjectMissing, get_store
 from backend.org.models import Officer, Unit
 from inspection.accountability import selectors, selectors_case_views, services_appeals, services_cases
@@ -44,8 +44,8 @@ class CaseListApi(APIView):
                                             default=list)
         liability_id = IdField(required=False, allow_null=True,
                                help_text="Open the case from a confirmed liability (its officer and finding)")
-        title = serializers.CharField(max_length=300)
-        summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+        title = PlainTextField(one_line=True, max_length=300)
+        summary = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         is_complex = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("limitation", str, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=OpenApiTypes.OBJECT)
@@ -97,8 +97,8 @@ class CaseListApi(APIView):
 
 class CaseDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=300, required=False)
-        summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+        title = PlainTextField(one_line=True, max_length=300, required=False)
+        summary = PlainTextField(required=False, allow_blank=True, max_length=TEXT_MAX)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: AuthedRequest, pk: int) -> Response:
@@ -141,7 +141,7 @@ class CaseFindingDeleteApi(APIView):
 class CaseFactorsApi(APIView):
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=CaseFactor.Kind.choices)
-        text = serializers.CharField(max_length=500)
+        text = PlainTextField(max_length=500)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: AuthedRequest, pk: int) -> Response:
@@ -199,9 +199,9 @@ class CaseDocumentDownloadApi(APIView):
 class CaseTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=["self_review", "considering", "dropped", "closed"])
-        no_self_review_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+        no_self_review_reason = PlainTextField(required=False, allow_blank=True, default="", max_length=2000,
                                                       help_text="Why there is no self-review (instead of one)")
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: AuthedRequest, pk: int) -> Response:
@@ -215,7 +215,7 @@ class CaseTransitionApi(APIView):
 class CaseProposeApi(APIView):
     class InputSerializer(serializers.Serializer):
         form = serializers.CharField(max_length=40)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: AuthedRequest, pk: int) -> Response:
@@ -230,12 +230,12 @@ class CaseProposeApi(APIView):
 class CaseDecideApi(APIView):
     class InputSerializer(serializers.Serializer):
         form = serializers.CharField(max_length=40)
-        decision_number = serializers.CharField(max_length=60)
-        authority = serializers.CharField(max_length=200)
+        decision_number = PlainTextField(one_line=True, max_length=60)
+        authority = PlainTextField(one_line=True, max_length=200)
         decision_date = DateField()
         received_on = DateField(required=False, allow_null=True,
                                 help_text="The day the subject received the decision (complaint window starts)")
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: AuthedRequest, pk: int) -> Response:
@@ -252,7 +252,7 @@ class CaseDecideApi(APIView):
 class CaseCouncilApi(APIView):
     class InputSerializer(serializers.Serializer):
         held_on = DateField()
-        note = serializers.CharField(max_length=5000)
+        note = PlainTextField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: AuthedRequest, pk: int) -> Response:
@@ -267,7 +267,7 @@ class CaseCouncilApi(APIView):
 class CaseAppealApi(APIView):
     class InputSerializer(serializers.Serializer):
         filed_on = DateField(help_text="The day the complaint was received")
-        text = serializers.CharField(max_length=5000)
+        text = PlainTextField(max_length=5000)
         accepted_on = DateField(required=False, allow_null=True, help_text="Day it was accepted (thụ lý)")
         is_complex = serializers.BooleanField(required=False, default=False)
 
@@ -298,9 +298,9 @@ class CaseAppealAcceptApi(APIView):
 class CaseComplaintRefuseApi(APIView):
     class InputSerializer(serializers.Serializer):
         received_on = DateField()
-        text = serializers.CharField(max_length=5000)
+        text = PlainTextField(max_length=5000)
         refused_on = DateField(required=False, allow_null=True)
-        reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+        reason = PlainTextField(max_length=2000, required=False, allow_blank=True, default="")
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: AuthedRequest, pk: int) -> Response:
@@ -318,11 +318,11 @@ class CaseAppealResolveApi(APIView):
         decided_on = DateField()
         received_on = DateField(required=False, allow_null=True,
                                 help_text="The day the complainant received this answer (second window starts)")
-        note = serializers.CharField(max_length=5000)
+        note = PlainTextField(max_length=5000)
         form = serializers.CharField(max_length=40, required=False, allow_blank=True)
-        decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True,
+        decision_number = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True,
                                                 help_text="Number of the complaint decision")
-        signer = serializers.CharField(max_length=200, required=False, allow_blank=True,
+        signer = PlainTextField(max_length=200, required=False, allow_blank=True,
                                        help_text="Who signed the complaint decision")
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)

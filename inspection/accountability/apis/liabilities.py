@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
-from backend.core.params import IdField, Query, parse_id
+from backend.core.params import IdField, PlainTextField, Query, parse_id
 from backend.org.apis import paginate
 from backend.org.models import Officer
 from inspection.accountability import selectors, services_liabilities
@@ -51,7 +51,7 @@ class TraceRecordApi(APIView):
 class SelfDetectionApi(APIView):
     class InputSerializer(serializers.Serializer):
         officer_id = IdField()
-        note = serializers.CharField(max_length=5000)
+        note = PlainTextField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: AuthedRequest, pk: int) -> Response:
@@ -70,7 +70,7 @@ class SelfDetectionApi(APIView):
 
 class SelfDetectionWithdrawApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=5000)
+        reason = PlainTextField(max_length=5000)
 
     @extend_schema(request=InputSerializer, responses={204: None})
     def post(self, request: AuthedRequest, pk: int, record_id: int) -> Response:
@@ -130,7 +130,7 @@ class LiabilityDetailApi(APIView):
 
 class LiabilityConfirmApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=2000)
+        reason = PlainTextField(max_length=2000)
         form = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
@@ -145,7 +145,7 @@ class LiabilityConfirmApi(APIView):
 
 class LiabilityRejectApi(APIView):
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=2000)
+        reason = PlainTextField(max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: AuthedRequest, pk: int) -> Response:

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
-from backend.core.params import DateField, parse_int
+from backend.core.params import DateField, PlainTextField, parse_int
 from backend.org.apis import paginate
 from inspection.accountability import selectors, services_rulesets
 from inspection.accountability.apis.common import VERSION_MAX, RuleSetBriefSerializer, RuleSetOutputSerializer
@@ -25,19 +25,19 @@ class RuleFormInput(serializers.Serializer):
     subject_kind = serializers.ChoiceField(choices=SubjectKind.choices)
     level = serializers.IntegerField(min_value=1, max_value=20)
     code = serializers.CharField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
+    name_vi = PlainTextField(one_line=True, max_length=200)
+    name_en = PlainTextField(one_line=True, max_length=200)
     limitation_years = serializers.IntegerField(min_value=1, max_value=50)
     requires_council = serializers.BooleanField(required=False, default=False)
-    basis = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    basis = PlainTextField(one_line=True, max_length=300, required=False, allow_blank=True, default="")
 
 
 class CategoryPolicyInput(serializers.Serializer):
     category_code = serializers.CharField(max_length=40)
     is_corruption = serializers.BooleanField(required=False, default=False)
     no_limitation = serializers.BooleanField(required=False, default=False)
-    basis = serializers.CharField(max_length=300)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    basis = PlainTextField(one_line=True, max_length=300)
+    note = PlainTextField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class RuleInput(serializers.Serializer):
@@ -50,9 +50,9 @@ class RuleInput(serializers.Serializer):
     window_days = serializers.IntegerField(min_value=1, max_value=3650, required=False, allow_null=True)
     as_violator = serializers.BooleanField(required=False, default=False)
     form = serializers.CharField(max_length=40, required=False, allow_null=True, allow_blank=True)
-    text_vi = serializers.CharField(max_length=2000)
-    text_en = serializers.CharField(max_length=2000)
-    basis = serializers.CharField(max_length=300)
+    text_vi = PlainTextField(max_length=2000)
+    text_en = PlainTextField(max_length=2000)
+    basis = PlainTextField(one_line=True, max_length=300)
     categories = serializers.ChoiceField(choices=Rule.Categories.choices, required=False, default="all")
     cap_at_violator = serializers.BooleanField(required=False, default=False)
     position = serializers.IntegerField(min_value=0, max_value=10000, required=False)
@@ -61,7 +61,7 @@ class RuleInput(serializers.Serializer):
 class RuleSetInput(serializers.Serializer):
     """The whole content of a new rule-set version (GET rulesets/current/ gives the shape)."""
 
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = PlainTextField(max_length=500, required=False, allow_blank=True, default="")
     repeat_window_days = serializers.IntegerField(min_value=1, max_value=3650)
     limitation_warn_days = serializers.IntegerField(min_value=1, max_value=3650)
     restart_on_new_violation = serializers.BooleanField(required=False, default=False)
@@ -74,7 +74,7 @@ class RuleSetInput(serializers.Serializer):
     complaint_answer_days_complex = serializers.IntegerField(min_value=1, max_value=365, required=False, default=45)
     second_answer_days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=45)
     second_answer_days_complex = serializers.IntegerField(min_value=1, max_value=365, required=False, default=60)
-    sources = serializers.DictField(child=serializers.CharField(max_length=500), required=False, default=dict)
+    sources = serializers.DictField(child=PlainTextField(one_line=True, max_length=500), required=False, default=dict)
     forms = serializers.ListField(child=RuleFormInput(), min_length=1, max_length=100)
     rules = serializers.ListField(child=RuleInput(), min_length=1, max_length=500)
     category_policies = serializers.ListField(child=CategoryPolicyInput(), required=False, default=list,
@@ -121,7 +121,7 @@ class RegulationListApi(APIView):
 
 class RegulationDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        number = serializers.CharField(max_length=80, allow_blank=True)
+        number = PlainTextField(one_line=True, max_length=80, allow_blank=True)
         issued_on = DateField(required=False, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
@@ -152,7 +152,7 @@ class ScoringPolicyOutputSerializer(serializers.ModelSerializer):
 
 class ScoringPolicyApi(APIView):
     class InputSerializer(serializers.Serializer):
-        note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+        note = PlainTextField(max_length=500, required=False, allow_blank=True, default="")
         deductions = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=100))
         use_category_points = serializers.BooleanField(required=False, default=True)
         check_weight = serializers.FloatField(min_value=0, max_value=1)

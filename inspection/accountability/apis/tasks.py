@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
-from backend.core.params import DateField, IdField, parse_id, parse_int
+from backend.core.params import DateField, IdField, PlainTextField, parse_id, parse_int
 from backend.org.apis import paginate
 from backend.org.models import Unit
 from inspection.accountability import selectors, services_tasks
@@ -64,8 +64,8 @@ class TaskOutputSerializer(serializers.ModelSerializer):
 
 
 class TaskItemInput(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
-    target = serializers.CharField(max_length=300)
+    title = PlainTextField(one_line=True, max_length=300)
+    target = PlainTextField(max_length=300)
     due_date = DateField()
 
 
@@ -101,7 +101,7 @@ class TaskListApi(APIView):
 class TaskDeliveryApi(APIView):
     class InputSerializer(serializers.Serializer):
         delivered_on = DateField()
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: AuthedRequest, pk: int) -> Response:

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
 from backend.core.pagination import Pagination
-from backend.core.params import Query
+from backend.core.params import PlainTextField, Query
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.review import custody_repeats, selectors, selectors_custody, services_playback
 from media_ingest.review.apis.common import LOCAL, OBJ, client_ip, client_ua, q, session_tag, validated
@@ -133,7 +133,7 @@ class PlaybackApi(APIView):
         raise custody_repeats.playback_refused(wait)
 
     class PlaybackInputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
         variant = serializers.ChoiceField(choices=["auto", "proxy", "original"], default="auto")
         download = serializers.BooleanField(default=False)
 

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
-from backend.core.params import IdField, Query
+from backend.core.params import IdField, PlainTextField, Query
 from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
 from media_ingest.review import selectors, selectors_custody, services, services_packages, signing
@@ -34,8 +34,8 @@ class EvidenceListApi(APIView):
         finding_id = IdField()
         tag_id = IdField(required=False)
         file = serializers.FileField(required=False, allow_empty_file=False)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-        out_of_period_reason = serializers.CharField(
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=4000)
+        out_of_period_reason = PlainTextField(
             required=False, allow_blank=True, default="", max_length=1000,
             help_text="Required to attach a tag whose moment lies outside the finding's period (else 409 "
                       "outside_period, which names both times)")
@@ -103,7 +103,7 @@ class PackageListApi(APIView):
         finding_id = IdField(required=False)
         tag_ids = serializers.ListField(child=IdField(), required=False, allow_empty=False,
                                         max_length=services_packages.PACKAGE_TAGS_MAX)
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("finding_id" in attrs) == ("tag_ids" in attrs):
@@ -184,7 +184,7 @@ class SigningKeyApi(APIView):
 
 class PackageDownloadApi(APIView):
     class PackageDownloadInputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
 
     @extend_schema(request=PackageDownloadInputSerializer, responses=OBJ)
     def post(self, request: AuthedRequest, pk: int) -> Response:

@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from backend.core.actors import AuthedRequest
 from backend.core.pagination import Pagination
-from backend.core.params import IdField, Query
-from media_ingest.review import selectors, services
+from backend.core.params import IdField, PlainTextField, Query
+from media_ingest.review import selectors, selectors_custody, services
 from media_ingest.review.apis.common import OBJ, client_ip, client_ua, q, validated
 
 
@@ -24,10 +24,10 @@ def revision_to_dict(rev: Any) -> dict[str, Any]:
 class TagListApi(APIView):
     class TagListInputSerializer(serializers.Serializer):
         clip_id = IdField()
-        label = serializers.CharField(max_length=40)  # type: ignore[assignment]  # a field named like Field.label; DRF collects declared fields, the stubs see an attribute
+        label = PlainTextField(one_line=True, max_length=40)  # type: ignore[assignment]  # a field named like Field.label; DRF collects declared fields, the stubs see an attribute
         start_s = serializers.FloatField(min_value=0)
         end_s = serializers.FloatField(min_value=0)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+        note = PlainTextField(required=False, allow_blank=True, default="", max_length=4000)
 
     @extend_schema(responses=OBJ, parameters=[q("clip", int), q("label"), q("author", int), q("include_deleted", bool), q("page", int)])
     def get(self, request: AuthedRequest) -> Response:
@@ -52,22 +52,22 @@ class TagListApi(APIView):
 class TagDetailApi(APIView):
     class TagDetailUpdateSerializer(serializers.Serializer):
         revision = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-        label = serializers.CharField(max_length=40, required=False)  # type: ignore[assignment]  # as above
+        label = PlainTextField(one_line=True, max_length=40, required=False)  # type: ignore[assignment]  # as above
         start_s = serializers.FloatField(min_value=0, required=False)
         end_s = serializers.FloatField(min_value=0, required=False)
-        note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+        note = PlainTextField(required=False, allow_blank=True, max_length=4000)
+        reason = PlainTextField(required=False, allow_blank=True, default="", max_length=1000)
 
     class TagDetailDeleteSerializer(serializers.Serializer):
         revision = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-        reason = serializers.CharField(max_length=1000)
+        reason = PlainTextField(max_length=1000)
 
     @extend_schema(responses=OBJ)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         tag = selectors.tag_get_for(user=request.user, id=pk)
         data = selectors.tag_to_dict(tag)
         data["history"] = [revision_to_dict(r) for r in selectors.tag_history(tag=tag)]
-        data["evidence"] = list(tag.evidence.values("id", "finding_id", "finding__reference"))
+        data["evidence"] = selectors_custody.tag_evidence_for_reader(user=request.user, tag=tag)
         data["version_matches_clip"] = (tag.clip_sha256 == tag.clip.sha256)
         return Response(data)
 

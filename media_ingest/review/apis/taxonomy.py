@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from backend.core.actors import AuthedRequest
 from backend.core.errors import NotFound
-from backend.core.params import REASON_MAX, Query
+from backend.core.params import REASON_MAX, PlainTextField, Query
 from media_ingest.review import selectors, services
 from media_ingest.review.apis.common import OBJ, validated
 from media_ingest.review.models import TagLabel
@@ -25,9 +25,9 @@ def label_to_dict(label: TagLabel) -> dict[str, Any]:
 class TaxonomyApi(APIView):
     class TaxonomyInputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
-        name_vi = serializers.CharField(max_length=120)
-        name_en = serializers.CharField(max_length=120)
-        description = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+        name_vi = PlainTextField(one_line=True, max_length=120)
+        name_en = PlainTextField(one_line=True, max_length=120)
+        description = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
         finding_category_code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
         position = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)
 
@@ -46,9 +46,9 @@ class TaxonomyApi(APIView):
 
 class TaxonomyDetailApi(APIView):
     class TaxonomyDetailInputSerializer(serializers.Serializer):
-        name_vi = serializers.CharField(max_length=120, required=False)
-        name_en = serializers.CharField(max_length=120, required=False)
-        description = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX)
+        name_vi = PlainTextField(one_line=True, max_length=120, required=False)
+        name_en = PlainTextField(one_line=True, max_length=120, required=False)
+        description = PlainTextField(required=False, allow_blank=True, max_length=REASON_MAX)
         finding_category_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
         position = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
         active = serializers.BooleanField(required=False)

@@ -7,7 +7,7 @@ import { ApiError, api, rows, type Page } from "../../api/client";
 import { Card, ErrorState, InlineError, Modal, Field, PageHeader, Spinner } from "../../components/ui";
 import { ActionButton } from "../../components/ActionButton";
 import { CheckStateBadge, FindingStateBadge, SeverityBadge, personName } from "../../components/labels";
-import { fmtBytes, fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
+import { fmtBytes, fmtDate, fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
 import { CriteriaChecklist, draftProblems, flattenCriteria, readOnlyReason, runningScore, type Drafts } from "../../components/inspection/CriteriaChecklist";
 import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
 import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
@@ -294,6 +294,12 @@ export default function CheckRunPage() {
       {keptAt && !online && <div className="notice" style={{ marginBottom: 12 }} data-testid="kept-copy">{t("field.fromDevice", { time: fmtDateTime(keptAt) })}</div>}
       {transition.isError && <InlineError error={transition.error} />}
       {check.state === "planned" && <div className="notice notice-amber" style={{ marginBottom: 16 }}>{t("run.plannedNote")}</div>}
+      {check.unit_gone && (
+        <div className="notice notice-red" style={{ marginBottom: 16 }} data-testid="check-unit-gone">
+          {t("run.unitGone", { day: fmtDate(check.unit_gone.last_day) })}
+          {check.unit_gone.successor && <> {t("run.unitGoneSuccessor", { name: check.unit_gone.successor.name })}</>}
+        </div>
+      )}
       {signed && report && (
         <div className="notice notice-green" style={{ marginBottom: 16 }} data-testid="signed-banner">
           {/* the seal code right after its label (it read as missing when the representative's lines came between) */}

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { rows, type Page } from "../../api/client";
 import { Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
 import { CheckStateBadge, personName } from "../../components/labels";
-import { fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
+import { fmtDate, fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
 import { useChecks } from "../../hooks/use-checks";
 import { useMe } from "../../hooks/use-me";
 import type { CheckBrief } from "../../types/inspection";
@@ -97,6 +97,7 @@ export default function ChecksPage() {
                           <div>
                             {c.unit.name}
                             {c.counter && <div className="muted small">{c.counter.name}</div>}
+                            {c.unit_gone && <div className="small badge badge-red" data-testid="check-unit-gone">{t("check.unitGone", { day: fmtDate(c.unit_gone.last_day) })}</div>}
                           </div>
                         </td>
                         <td className="nowrap" data-label={t("checks.window")}>{fmtDateTime(c.window_start)} – {fmtTime(c.window_end).slice(0, 5)}</td>

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
+import { ApiError, api } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { DateInput } from "../../components/DateInput";
 import { OfficerPicker } from "../../components/OfficerPicker";
@@ -32,12 +32,14 @@ export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, defaul
   const [from, setFrom] = useState(defaultFrom);
   const [to, setTo] = useState("");
   const [decision, setDecision] = useState("");
+  const [reason, setReason] = useState("");
   const m = useMutation({
     mutationFn: () =>
       api.post<Assignment>("org/assignments/", {
         officer_id: officer?.id, unit_id: unitId, position, is_head: kind === "head", is_deputy: kind === "deputy",
         is_acting: kind !== "staff" && acting, field_id: kind === "deputy" && fieldId ? fieldId : null,
         in_charge_of: kind === "deputy" ? inChargeOf : "", valid_from: from, valid_to: to || null, decision_ref: decision,
+        reason,
       }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["org"] });
@@ -104,6 +106,10 @@ export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, defaul
         <Field label={t("appt.from")}><DateInput value={from} onChange={setFrom} name="valid_from" aria-label={t("appt.from")} /></Field>
         <Field label={t("appt.to")}><DateInput value={to} onChange={setTo} name="valid_to" aria-label={t("appt.to")} /></Field>
         <Field label={t("appt.decision")}><input value={decision} onChange={(e) => setDecision(e.target.value)} name="decision_ref" placeholder="123/QĐ-CAT" /></Field>
+        {/* a post reaching into a recorded finding's period is a correction: the server asks for a reason (409) */}
+        {(reason || (m.error instanceof ApiError && m.error.code === "records_in_period")) && (
+          <Field label={t("appt.correctionReason")}><textarea value={reason} onChange={(e) => setReason(e.target.value)} name="reason" rows={2} /></Field>
+        )}
       </div>
       {m.isError && <InlineError error={m.error} />}
     </Modal>
