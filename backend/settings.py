@@ -163,6 +163,12 @@ else:
     MINIO_ACCESS_KEY = MINIO_SECRET_KEY = ""
 OBJECTS_DIR = env.get_path("COUNTERWATCH_OBJECTS_DIR", VAR_DIR / "objects")
 PLAYBACK_URL_TTL_SECONDS = env.get_int("PLAYBACK_URL_TTL_SECONDS", 300, minimum=10)
+# Custody log (media_ingest/review/custody_repeats.py): the same footage access repeated within this
+# many seconds of the last one is counted on one entry (0: a row per access); an entry spans at most
+# an hour. Each repeat is still its own audit event. Playback/download links per person: a DRF rate.
+CUSTODY_REPEAT_SECONDS = env.get_int("CUSTODY_REPEAT_SECONDS", 300, minimum=0)
+CUSTODY_REPEAT_MAX_SPAN_SECONDS = 3600
+PLAYBACK_THROTTLE_RATE = env.get_str("PLAYBACK_THROTTLE_RATE", "60/min")
 # Ed25519 seed (base64, 32 bytes) that signs evidence manifests; empty = derived from SECRET_KEY.
 EVIDENCE_SIGNING_KEY = env.get_str("EVIDENCE_SIGNING_KEY")
 RECONCILE_INTERVAL_SECONDS = env.get_int("RECONCILE_INTERVAL_SECONDS", 60, minimum=1)

@@ -8,7 +8,7 @@ inspection lead, then for each run opens a new browser context (empty HTTP cache
 cookie only) and measures from navigation start, inside the page (Performance API):
   clips:   /review/clips until the first clip row is on screen
   ranking: /accountability/ranking until the ranking chart is on screen
-and, for the clip list, when /api/auth/me/ and the first data request (/api/media/clips/) started.
+and, for the clip list, when /api/auth/session/ and the first data request (/api/media/clips/) started.
 Also prints how the main script is served (size, encoding, Cache-Control).
 
 With --baseline DIR (another checkout with its own .venv and built frontend/dist, e.g. a
@@ -116,7 +116,7 @@ def one_run(browser: Any, base: str, state: Any, page_name: str) -> dict[str, fl
             "performance.getEntriesByType('resource').map(e => [e.name, e.startTime, e.responseEnd])")
         out = {"shown": shown}
         for name, start, _end in entries:
-            if "/api/auth/me/" in name and "me" not in out:
+            if "/api/auth/session/" in name and "me" not in out:
                 out["me"] = start
             if "/api/media/clips/" in name and "data" not in out:
                 out["data"] = start
@@ -147,7 +147,7 @@ def report(label: str, result: dict[str, dict[str, list[float]]]) -> None:
     for name, values in result.items():
         parts = [f"on screen {statistics.median(values['shown']):.0f}"]
         if "me" in values:
-            parts.append(f"/api/auth/me/ started {statistics.median(values['me']):.0f}")
+            parts.append(f"/api/auth/session/ started {statistics.median(values['me']):.0f}")
         if "data" in values:
             parts.append(f"data request started {statistics.median(values['data']):.0f}")
         print(f"  {name:8} " + ", ".join(parts))

@@ -286,6 +286,42 @@ class MeApi(APIView):
         return Response(data)
 
 
+class SessionOutputSerializer(serializers.Serializer):
+    signed_in = serializers.BooleanField(help_text="A full sign-in (password and, where owed, the second factor)")
+    stage = serializers.ChoiceField(choices=["signed_out", "code_required", "enrolment_required", "signed_in"],
+                                    help_text="Where this browser stands in the sign-in")
+    user = serializers.JSONField(allow_null=True, help_text="What GET /api/auth/me/ answers, when signed in")
+
+
+class SessionApi(APIView):
+    """The app's start-up probe: who is signed in in this browser, answered 200 for everyone (a
+    browser logs every 401 as a console error, and "nobody yet" is the normal answer before the
+    sign-in page). Every other API answers 401 to an anonymous request, /api/auth/me/ included."""
+
+    permission_classes = [AllowAny]
+    two_factor_step = True  # a half-done sign-in is answered (as not signed in), not refused
+    handover_step = True  # the hand-over screen asks the same question
+
+    @extend_schema(responses=SessionOutputSerializer)
+    @method_decorator(ensure_csrf_cookie)
+    def get(self, request: Request) -> Response:
+        user = request.user
+        stage = "signed_out"
+        if isinstance(user, User) and request.auth is not None:  # a device, signed in by its token
+            stage = "signed_in"
+        elif isinstance(user, User):
+            state = selectors.two_factor_state(user=user, session=request._request.session)
+            if _signed_in(request):
+                stage = "signed_in" if state in ("verified", "off") else state
+            elif state in ("code_required", "enrolment_required"):  # the password step passed, no more
+                stage = state
+        if stage != "signed_in":
+            return Response({"signed_in": False, "stage": stage, "user": None})
+        data = dict(MeOutputSerializer(user, context={"session": request._request.session}).data)
+        data["session"] = {"expires_at": _session_expiry(request), "server_time": timezone.now()}
+        return Response({"signed_in": True, "stage": stage, "user": data})
+
+
 class UserListApi(APIView):
     class InputSerializer(serializers.Serializer):
         username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,150}$")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", apis.LoginApi.as_view(), name="auth-login"),
     path("logout/", apis.LogoutApi.as_view(), name="auth-logout"),
     path("me/", apis.MeApi.as_view(), name="auth-me"),
+    path("session/", apis.SessionApi.as_view(), name="auth-session"),
     path("2fa/", apis.TwoFactorStatusApi.as_view(), name="auth-2fa"),
     path("2fa/verify/", apis.TwoFactorVerifyApi.as_view(), name="auth-2fa-verify"),
     path("2fa/enrol/", apis.TwoFactorEnrolApi.as_view(), name="auth-2fa-enrol"),

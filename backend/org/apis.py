@@ -5,6 +5,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +18,7 @@ from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import DateField, IdField, PlainTextField, Query
-from backend.org import selectors, services_devices, services_officers, services_units
+from backend.org import end_preview, selectors, services_devices, services_officers, services_units
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit
 
 ADMIN = (Role.ADMIN,)
@@ -225,6 +227,48 @@ class UnitAbolishApi(APIView):
         unit = services_units.unit_abolish(by=request.user, unit=unit, on=v["on"], successor=successor,
                                            children_to=children_to, reason=v.get("reason", ""), confirm=v["confirm"])
         return Response(UnitOutputSerializer(selectors.unit_get(unit_ids=None, pk=unit.pk)).data)
+
+
+class EndingPostSerializer(serializers.Serializer):
+    assignment = AssignmentOutputSerializer(help_text="The post as it stands (valid_to: its current end)")
+    starts_after_end = serializers.BooleanField(help_text="It starts after the unit's last day: the end is "
+                                                          "refused until it is corrected")
+
+
+class EndRecordsSerializer(serializers.Serializer):
+    findings = serializers.ListField(child=serializers.CharField())
+    checks = serializers.ListField(child=serializers.CharField())
+    clips = serializers.ListField(child=serializers.CharField())
+    postings = serializers.ListField(child=serializers.CharField())
+    unpublished = serializers.BooleanField(help_text="Records the caller may not see name the unit after "
+                                                     "last_day (never named, dated or counted)")
+
+
+class UnitEndPreviewSerializer(serializers.Serializer):
+    unit = UnitBriefSerializer()
+    on = serializers.DateField(help_text="First day without the unit")
+    last_day = serializers.DateField()
+    already_ended = serializers.BooleanField()
+    posts = EndingPostSerializer(many=True, help_text="Head, deputies (with their field) and officers whose "
+                                                      "post ends on last_day")
+    children = UnitBriefSerializer(many=True, help_text="Sub-units that need a new parent")
+    records = EndRecordsSerializer(help_text="Records dated after last_day (an end in the past): findings "
+                                             "and checks block it, clips and served postings are cut on confirm")
+
+
+class UnitEndPreviewApi(APIView):
+    """GET ?on=DATE: what merging or abolishing the unit from DATE would end, before confirming it."""
+
+    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE, required=True)],
+                   responses=UnitEndPreviewSerializer)
+    def get(self, request: AuthedRequest, pk: int) -> Response:
+        require_role(request.user, *ADMIN)
+        unit = selectors.unit_get(unit_ids=None, pk=pk)
+        on = Query(request).date("on")
+        if on is None:
+            raise DomainError("Cần chọn ngày hiệu lực (on).", "The on date is required.", code="invalid_param",
+                              fields={"on": ["required"]})
+        return Response(UnitEndPreviewSerializer(end_preview.unit_end_preview(unit=unit, on=on, viewer=request.user)).data)
 
 
 class UnitMergeApi(APIView):

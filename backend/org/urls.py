@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/<int:pk>/history/", apis.UnitHistoryApi.as_view(), name="org-unit-history"),
     path("units/<int:pk>/officers/", apis.UnitPostingsApi.as_view(), name="org-unit-officers"),
     path("units/<int:pk>/abolish/", apis.UnitAbolishApi.as_view(), name="org-unit-abolish"),
+    path("units/<int:pk>/end-preview/", apis.UnitEndPreviewApi.as_view(), name="org-unit-end-preview"),
     path("units/<int:pk>/heads/", apis.UnitHeadsApi.as_view(), name="org-unit-heads"),
     path("officers/", apis.OfficerListApi.as_view(), name="org-officers"),
     path("officers/<int:pk>/", apis.OfficerDetailApi.as_view(), name="org-officer"),

@@ -43,7 +43,7 @@ const OfficersPage = lazyPage(() => import("./pages/org/OfficersPage"));
 const HomePage = lazyPage(() => import("./pages/HomePage"));
 const HandoverPage = lazyPage(() => import("./pages/HandoverPage"));
 
-// The page of each route, so its code can be fetched while /api/auth/me/ is still on the way.
+// The page of each route, so its code can be fetched while /api/auth/session/ is still on the way.
 const ROUTE_PAGES: [RegExp, PreloadablePage][] = [
   [/^\/inspection\/risk\/?$/, RiskPage],
   [/^\/inspection\/draws\/?$/, DrawsPage],

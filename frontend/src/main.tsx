@@ -21,7 +21,7 @@ const queryClient = new QueryClient({
 
 // a sign-out made without network is sent to the server as soon as the network is back
 watchPendingLogout();
-// the page's code downloads beside /api/auth/me/ instead of after it
+// the page's code downloads beside /api/auth/session/ instead of after it
 preloadRoute(window.location.pathname);
 // off the sign-in page the user most likely has a session: fetch the workspaces' strings now too
 if (!window.location.pathname.startsWith("/login")) loadWorkspaceStrings().catch(() => undefined);

@@ -24,7 +24,7 @@ from inspection.accountability.models import (
     ScoringPolicy,
 )
 from inspection.accountability.trace import compute_trace
-from inspection.models import Finding
+from inspection.models import Finding, FindingExplanation
 
 TRACE_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD, Role.INSPECTOR, Role.INSPECTION_LEAD, Role.REVIEWER)
 LIABILITY_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD, Role.INSPECTOR, Role.INSPECTION_LEAD)
@@ -186,6 +186,24 @@ def case_get_for(*, user: Any, id: int, roles: tuple[str, ...] = CASE_READERS) -
     return case
 
 
+def author_brief(user: Any) -> dict[str, Any]:
+    """Who wrote something, as the documents name people: rank and name of the officer behind the
+    account ("Thiếu tá Nguyễn Văn A"), the account's own name when it has no officer."""
+    officer = getattr(user, "officer", None)
+    full_name = officer.full_name if officer is not None else (user.get_full_name() or user.get_username())
+    rank = officer.rank if officer is not None else ""
+    return {"id": user.pk, "username": user.get_username(), "full_name": full_name, "rank": rank,
+            "name": f"{rank} {full_name}".strip()}
+
+
+def case_explanations(*, case: DisciplinaryCase) -> list[dict[str, Any]]:
+    """What the units answered (giải trình, tự kiểm điểm) to the case's findings, by finding, oldest
+    first: the disciplinary officer reads them beside the case, as on the trace page (issue 15)."""
+    rows = (FindingExplanation.objects.filter(finding__in=case.findings.all())
+            .select_related("author__officer", "finding").order_by("finding__reference", "at", "id"))
+    return [{"id": x.pk, "finding_id": x.finding_id, "finding_reference": x.finding.reference, "kind": x.kind,
+             "kind_label": x.get_kind_display(), "text": x.text, "at": x.at, "author": author_brief(x.author)}
+            for x in rows]
 
 
 def officer_get_for(*, user: Any, id: int) -> Officer:  # noqa: A002

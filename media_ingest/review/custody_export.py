@@ -17,7 +17,8 @@ from media_ingest.review.models import AccessLog
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 HEADERS = ["STT", "Thời điểm (giờ Việt Nam)", "Người thực hiện", "Thao tác", "Đối tượng", "Lý do",
-           "Địa chỉ IP", "Trình duyệt / thiết bị", "Liên kết hết hạn lúc", "Mã bản ghi"]
+           "Địa chỉ IP", "Trình duyệt / thiết bị", "Liên kết hết hạn lúc", "Mã bản ghi", "Số lần",
+           "Lần cuối (giờ Việt Nam)"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 VARIANTS = {"proxy": "bản xem trên trình duyệt", "original": "tệp gốc"}
 SERVER_SIDE = "máy chủ (tác vụ nền)"  # recorded by a job, not from a browser
@@ -77,7 +78,7 @@ def _safe(text: Any) -> str:
 def rows(logs: Iterable[AccessLog]) -> list[list[str]]:
     return [[str(n), _local(log.at), _safe(log.user_label), log.get_action_display(), _safe(describe(log)),
              _safe(log.reason), log.ip or ("" if log.user_agent else SERVER_SIDE), _safe(log.user_agent),
-             _local(log.expires_at), str(log.pk)]
+             _local(log.expires_at), str(log.pk), str(log.count), _local(log.last_at or log.at)]
             for n, log in enumerate(logs, start=1)]
 
 
@@ -107,7 +108,7 @@ def render_xlsx(title: str, logs: Iterable[AccessLog]) -> bytes:
         ws.append(row)  # every text went through _safe (statedoc.xlsx_text)
         for cell in ws[ws.max_row]:
             cell.data_type = "s"  # never a formula, whatever the text
-    for col, width in zip("ABCDEFGHIJ", (6, 21, 24, 22, 40, 36, 16, 36, 21, 10), strict=True):
+    for col, width in zip("ABCDEFGHIJKL", (6, 21, 24, 22, 40, 36, 16, 36, 21, 10, 8, 21), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=3):
         for cell in row:

@@ -107,6 +107,8 @@ class EvidenceItem(models.Model):
     size_bytes = models.BigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, help_text="Of the uploaded file; of the clip for tags")
     note = models.TextField(blank=True)
+    out_of_period_reason = models.TextField(
+        blank=True, help_text="Why footage outside the finding's period was attached (empty: within it)")
     added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
 
@@ -188,6 +190,9 @@ class AccessLog(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="For issued URLs")
     detail = models.JSONField(default=dict, blank=True)
+    count = models.PositiveIntegerField(default=1, help_text="Identical accesses counted on this entry "
+                                        "(custody_repeats): first at `at`, last at `last_at`")
+    last_at = models.DateTimeField(null=True, blank=True, help_text="The last repeat; empty when count is 1")
 
     class Meta:
         ordering = ["at", "id"]

@@ -132,6 +132,8 @@ def access_to_dict(log: AccessLog) -> dict[str, Any]:
         "ip": log.ip, "user_agent": log.user_agent,
         "expires_at": log.expires_at.isoformat() if log.expires_at else None,
         "detail": log.detail,
+        # identical accesses counted on this entry (custody_repeats): first at `at`, last at `last_at`
+        "count": log.count, "last_at": (log.last_at or log.at).isoformat(),
     }
 
 

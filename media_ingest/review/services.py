@@ -21,6 +21,7 @@ from backend.core.uploads import store_upload
 from inspection.models import Finding
 from media_ingest.models import Clip
 from media_ingest.review import selectors
+from media_ingest.review.evidence_period import check_tag_period
 from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage, Tag, TagLabel, TagRevision
 
 REASON_MIN = 5
@@ -265,6 +266,7 @@ def evidence_to_dict(item: EvidenceItem) -> dict[str, Any]:
         "tag_revision": item.tag_revision, "start_s": item.start_s, "end_s": item.end_s,
         "filename": item.filename, "content_type": item.content_type, "size_bytes": item.size_bytes,
         "sha256": item.sha256, "note": item.note,
+        "out_of_period": bool(item.out_of_period_reason), "out_of_period_reason": item.out_of_period_reason,
         "added_by": {"id": item.added_by_id, "name": selectors.user_label(item.added_by)},
         "added_at": item.added_at.isoformat(),
         **_moment(item),
@@ -291,7 +293,7 @@ def _finding_open(finding: Finding) -> None:
 
 @transaction.atomic
 def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", ip: str | None = None,
-                      user_agent: str = "") -> EvidenceItem:
+                      user_agent: str = "", out_of_period_reason: str = "") -> EvidenceItem:
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)
     _finding_open(finding)
     if tag.deleted_at is not None:
@@ -304,15 +306,17 @@ def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", i
     if EvidenceItem.objects.filter(finding=finding, tag=tag).exists():
         raise Conflict("Thẻ này đã là chứng cứ của kết luận.", "This tag is already evidence of the finding.",
                        code="duplicate")
+    period = check_tag_period(tag=tag, finding=finding, reason=out_of_period_reason)
     item = EvidenceItem.objects.create(
         finding=finding, kind=EvidenceItem.Kind.TAG, tag=tag, clip=clip, clip_sha256=tag.clip_sha256,
         clip_version_id=tag.clip_version_id or tag.clip_etag, tag_revision=tag.revision,
         start_s=tag.start_s, end_s=tag.end_s, sha256=tag.clip_sha256, note=note.strip()[:NOTE_MAX],
-        added_by=by, added_at=timezone.now())
+        out_of_period_reason=period["reason"] if period else "", added_by=by, added_at=timezone.now())
     access_log_add(user=by, action=AccessLog.Action.EVIDENCE_LINK, clip=clip, tag=tag, finding=finding,
                    object_key=clip.key, ip=ip, user_agent=user_agent,
                    detail={"evidence": item.pk, "tag_revision": tag.revision, "start_s": tag.start_s,
-                           "end_s": tag.end_s, "clip_sha256": tag.clip_sha256})
+                           "end_s": tag.end_s, "clip_sha256": tag.clip_sha256,
+                           **({"outside_period": period} if period else {})})
     _evidence_broadcast(item, [*selectors.clip_topics(clip), f"unit:{finding.unit_id}"])
     return item
 

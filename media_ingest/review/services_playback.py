@@ -15,7 +15,7 @@ from backend.audit.services import audit_record
 from backend.core.errors import Conflict
 from backend.core.store import get_store
 from media_ingest.models import Clip
-from media_ingest.review import selectors
+from media_ingest.review import custody_repeats, selectors
 from media_ingest.review.models import AccessLog, ReviewCoverage
 from media_ingest.review.ranges import merge_ranges, parse_ranges, total
 from media_ingest.review.services import _clean_reason, _invalid, access_log_add
@@ -48,7 +48,13 @@ def playback_issue(*, by: User, clip: Clip, reason: str, variant: str = "auto", 
         filename = f"{code}_{stamp}{Path(key).suffix or '.mp4'}"
     url = clip_object_store(clip=clip, key=key).playback_url(key, seconds=seconds, filename=filename,
                                                              viewer=by.pk)
-    expires_at = timezone.now() + timedelta(seconds=seconds)
+    now = timezone.now()
+    expires_at = now + timedelta(seconds=seconds)
+    action = AccessLog.Action.DOWNLOAD if download else AccessLog.Action.VIEW
+    repeat = custody_repeats.repeat_of(user=by, clip=clip, action=action, object_key=key, reason=reason, ip=ip,
+                                       user_agent=user_agent, variant=used, now=now)
+    if repeat is not None:  # the same access again: counted on its entry, audited on its own
+        return url, expires_at, custody_repeats.count_repeat(log=repeat, user=by, now=now, expires_at=expires_at)
     log = access_log_add(user=by, action=AccessLog.Action.DOWNLOAD if download else AccessLog.Action.VIEW,
                          clip=clip, object_key=key, reason=reason, ip=ip, user_agent=user_agent,
                          expires_at=expires_at,

@@ -150,11 +150,22 @@ class Session:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        # console errors from the very first page load (a 4xx/5xx answer shows up here as "Failed to
+        # load resource"); modules marked `console_clean` fail on any that is not taken as expected
+        self.console: list[str] = []
+        self.page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
         self.page.goto(base + "/login")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", PASSWORD)
         self.page.click("button[type=submit]")
         self.page.wait_for_selector("[data-testid=user]")
+
+    def take_console(self, text: str) -> list[str]:
+        """The console errors so far that contain `text` (a refusal the test caused on purpose),
+        removed from those the end-of-test check looks at."""
+        taken = [m for m in self.console if text in m]
+        self.console[:] = [m for m in self.console if text not in m]
+        return taken
 
     def go(self, path: str) -> Any:
         self.page.goto(self.base + path)
@@ -195,6 +206,9 @@ def login(request: Any, browser: Any, live_url: str) -> Iterator[Any]:
         s.close()
     errors = [e for s in sessions for e in s.errors]
     assert not errors, f"JavaScript errors in the page: {errors}"
+    if request.node.get_closest_marker("console_clean") is not None:
+        console = [m for s in sessions for m in s.console]
+        assert not console, f"Console errors (from the first page load on): {console}"
 
 
 @pytest.fixture(scope="session")

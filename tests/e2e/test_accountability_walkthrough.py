@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.console_clean]
 
 
 def _trace_with_an_open_violator(officer: Any) -> None:

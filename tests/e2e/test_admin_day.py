@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.console_clean]
 
 DISTRICT, COMMUNE_A, COMMUNE_B = "Công an huyện Thử Nghiệm", "Công an xã Thử A", "Công an xã Thử B"
 
@@ -77,8 +77,6 @@ def _appoint(page: Any, *, kind: str, position: str, start: str, unit: str | Non
 def test_admin_day_org_officers_and_appointments(login: Any) -> None:
     admin = login("admin")
     page = admin.page
-    console: list[str] = []
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
 
     # Home: what needs the administrator today, every count a link to the work
     admin.go("/")
@@ -112,6 +110,10 @@ def test_admin_day_org_officers_and_appointments(login: Any) -> None:
     assert d.locator("input[name=on]").input_value() == "01/01/2025"
     d.locator("input[name=on]").fill("01/03/2025")
     d.locator("select[name=children_to]").select_option(label="Công an tỉnh Nghệ An")
+    # before confirming, what the abolition ends (issue 15): no post held, the commune to move
+    preview = d.get_by_test_id("end-preview")
+    preview.get_by_text("Không có chức vụ nào đang giữ tại đơn vị.").wait_for()
+    assert f"1 đơn vị trực thuộc cần chuyển về đơn vị cấp trên mới: {COMMUNE_A}" in preview.inner_text()
     save.click()  # a past date rewrites history: the server asks for a reason, in Vietnamese
     d.get_by_text("Cần nêu lý do").wait_for()
     d.locator("textarea[name=reason]").fill("Bỏ cấp huyện theo quyết định của Bộ")
@@ -216,5 +218,6 @@ def test_admin_day_org_officers_and_appointments(login: Any) -> None:
     admin.shot("admin-day-6-unit-history")
     # Chromium logs every 4xx answer; the two refusals above (the abolition's missing reason, the
     # overlapping head; the unit that no longer existed is not offered any more) are the only ones
-    refused = [m for m in console if "status of 400" in m]
-    assert len(refused) == 2 and len(console) == 2, console
+    # (the `console_clean` mark fails the test on any other console error, sign-in included)
+    refused = admin.take_console("status of 400")
+    assert len(refused) == 2, (refused, admin.console)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.console_clean]
 
 # The one-stop counter officer of each demo commune (backend/org/demo.py), used as the violator.
 COUNTER_OFFICER = {"Công an xã Thanh Chương": "Phạm Quốc Anh", "Công an xã Nam Đàn": "Nguyễn Thị Thu",

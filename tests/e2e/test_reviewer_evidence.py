@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.console_clean]
 
 NOTE = "Cán bộ rời quầy khi công dân đang chờ"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.console_clean]
 
 EXPLANATION = ("Ngày xảy ra vi phạm, cán bộ tiếp nhận được điều động đột xuất; đơn vị chưa bố trí người trực "
                "thay. Đơn vị đã chấn chỉnh lịch trực và tổ chức kiểm điểm.")

@@ -18,6 +18,15 @@ T0 = datetime(2026, 5, 4, 9, 0, 0, tzinfo=LOCAL)
 
 
 @pytest.fixture(autouse=True)
+def _fresh_playback_throttle() -> None:
+    """Playback links are rate-limited per person (DRF's cache, LocMemCache here): each test starts
+    with an empty count, whatever the tests before it issued."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     """The demo users' passwords are hashed per test; a fast hasher keeps this suite quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -70,8 +79,11 @@ def finding_for(demo: Any) -> Callable[..., Any]:
         n = next(seq)
         fields = dict(reference=f"VP-TEST-{n}", source=Finding.Source.FOOTAGE, category=category,
                       severity="less_serious", title=f"Vắng mặt tại quầy {n}", unit=demo.units[unit_code],
-                      occurred_from=T0, state=state, created_by=demo.users["lead"])
+                      occurred_from=T0, occurred_to=T0 + timedelta(hours=1),  # the period the clips show
+                      state=state, created_by=demo.users["lead"])
         fields.update(extra)
+        if "occurred_from" in extra and "occurred_to" not in extra:
+            fields["occurred_to"] = None  # an instant
         return Finding.objects.create(**fields)
 
     return make

@@ -72,7 +72,11 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     evidence = _stored_clip(make_clip, 42)
     tag2 = reviewer.post("/api/media/tags/", {"clip_id": evidence.pk, "label": "officer_absent", "start_s": 1,
                                               "end_s": 4}, format="json").json()
-    reviewer.post("/api/media/evidence/", {"finding_id": finding_for().pk, "tag_id": tag2["id"]}, format="json")
+    # a finding of another day: attached with the reason the server asks for (issue 15)
+    linked = reviewer.post("/api/media/evidence/", {"finding_id": finding_for().pk, "tag_id": tag2["id"],
+                                                    "out_of_period_reason": "Hình ảnh đối chứng ngày trước đó"},
+                           format="json")
+    assert linked.status_code == 201, linked.content
     assert tag["id"] and tag2["id"]
     manual = _stored_clip(make_clip, 43)
     hold = admin.post(f"/api/media/clips/{manual.pk}/holds/", {"reason": "Viện kiểm sát yêu cầu giữ"}, format="json")

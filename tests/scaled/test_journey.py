@@ -198,12 +198,13 @@ def test_the_scaled_journey(stack: Stack) -> None:
         "user_create(by='test', username='reviewer2', password='Demo@12345', role=Role.REVIEWER, full_name='Reviewer 2')\n"
         "print(api_token_create(by='test', name='hook', kind=ApiToken.Kind.MINIO_WEBHOOK, user=svc)[1])").strip()
     finding_id = int(stack.shell(
-        "from django.utils import timezone\n"
+        "from datetime import timedelta\nfrom django.utils import timezone\n"
         "from backend.org.models import Unit\nfrom backend.accounts.models import User\n"
         "from inspection.models import Finding, FindingCategory\n"
         "cat, _ = FindingCategory.objects.get_or_create(code='footage', defaults={'name_vi': 'Hình ảnh', 'name_en': 'Footage'})\n"
         "f = Finding.objects.create(reference='VP-SCALED-1', source='footage', category=cat, severity='less_serious',"
-        " title='Vắng mặt', unit=Unit.objects.get(code='CAX-TC'), occurred_from=timezone.now(), state='confirmed',"
+        " title='Vắng mặt', unit=Unit.objects.get(code='CAX-TC'), occurred_from=timezone.now() - timedelta(hours=2),"
+        " occurred_to=timezone.now(), state='confirmed',"
         " created_by=User.objects.get(username='lead'))\nprint(f.pk)").strip())
     alice, bob = login(web1, "reviewer"), login(web2, "reviewer2")
     camera_id = next(c["id"] for c in alice.get("/api/org/cameras/?page_size=200").json()["results"]

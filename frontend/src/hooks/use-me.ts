@@ -6,6 +6,14 @@ import { enterHandover, lockDevice, lockedFor, rememberedMe } from "../offline/s
 
 export const ME_KEY = ["auth", "me"] as const;
 
+/** Who is signed in in this browser (GET /api/auth/session/): 200 for everyone. */
+export const SESSION_PROBE = "/api/auth/session/";
+export interface SessionProbe {
+  signed_in: boolean;
+  stage: "signed_out" | "code_required" | "enrolment_required" | "signed_in";
+  user: Me | null;
+}
+
 export function useMe() {
   return useQuery<Me | null>({
     queryKey: ME_KEY,
@@ -13,7 +21,14 @@ export function useMe() {
       // signed out on this device while offline: nobody is signed in until the server has ended it too
       if (await finishPendingLogout()) return null;
       try {
-        const me = await api.get<Me>("/api/auth/me/");
+        // the start-up probe answers 200 whether or not anyone is signed in (a 401 here was a
+        // console error on every sign-in page); the rest of the API still answers 401
+        const probe = await api.get<SessionProbe>(SESSION_PROBE);
+        if (!probe.signed_in || !probe.user) {
+          await lockDevice().catch(() => undefined);
+          return null;
+        }
+        const me = probe.user;
         // handed over: what the device keeps must open the hand-over screen, offline too
         if (me.handover) await enterHandover(me).catch(() => undefined);
         return me;

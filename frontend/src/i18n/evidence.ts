@@ -46,6 +46,8 @@ export const EVIDENCE: Dict = {
   "pkg.sha": ["SHA-256 của gói", "Package SHA-256"],
   "pkg.custody": ["Nhật ký lưu giữ", "Custody log"],
   "custody.title": ["Nhật ký lưu giữ chứng cứ", "Chain-of-custody log"],
+  "custody.count": ["Số lần", "Times"],
+  "custody.lastAt": ["lần cuối {{at}}", "last at {{at}}"],
   "custody.ofClip": ["Đoạn phim #{{id}}", "Clip #{{id}}"],
   "custody.filter": ["Loại thao tác", "Action"],
   "custody.filterAll": ["Tất cả", "All"],

@@ -301,6 +301,8 @@ export const INSPECTION: Dict = {
   ],
   "findings.history": ["Lịch sử trạng thái", "State history"],
   "findings.createdEvent": ["Lập vi phạm", "Finding recorded"],
+  "findings.outsidePeriod": ["Ngoài thời gian vi phạm", "Outside the finding's period"],
+  "findings.outsideReason": ["Lý do vẫn gắn", "Attached because"],
   "findings.explanations": ["Giải trình, tự kiểm điểm của đơn vị", "The unit's explanation and self-review"],
   "findings.noExplanation": ["Đơn vị chưa giải trình.", "The unit has not explained yet."],
   "findings.explain": ["Giải trình / tự kiểm điểm", "Explain / self-review"],

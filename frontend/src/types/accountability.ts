@@ -260,6 +260,19 @@ export interface CaseComputed {
   deadlines: CaseDeadlines;
 }
 
+/** What a unit answered to one of the case's findings (giải trình, tự kiểm điểm). */
+export interface CaseExplanation {
+  id: number;
+  finding_id: number;
+  finding_reference: string;
+  kind: "explanation" | "self_review";
+  kind_label: string;
+  text: string;
+  at: string;
+  /** name: rank and name of the officer behind the account ("Thiếu tá Trần Minh Đức") */
+  author: { id: number; username: string; full_name: string; rank: string; name: string };
+}
+
 export interface DisciplinaryCase {
   id: number;
   reference: string;
@@ -270,6 +283,8 @@ export interface DisciplinaryCase {
   unit: UnitRef | null;
   state: string;
   findings: FindingRef[];
+  /** The units' answers to the case's findings, by finding, oldest first. */
+  explanations?: CaseExplanation[];
   factors: { id: number; kind: "aggravating" | "mitigating"; text: string; added_at: string }[];
   documents: { id: number; kind: string; filename: string; size: number; sha256: string; uploaded_at: string }[];
   ruleset_version: number;

@@ -103,6 +103,9 @@ export interface EvidenceItem {
   size_bytes: number | null;
   sha256: string;
   note: string;
+  /** Footage outside the finding's period, attached with this reason (issue 15). */
+  out_of_period?: boolean;
+  out_of_period_reason?: string;
   added_by: { id: number; name: string };
   added_at: string;
 }
@@ -265,4 +268,7 @@ export interface CustodyEntry {
   user_agent: string;
   expires_at: string | null;
   detail: Record<string, unknown>;
+  /** Identical accesses counted on this entry (the same view repeated within minutes): first at `at`. */
+  count?: number;
+  last_at?: string;
 }

@@ -163,6 +163,7 @@ def _case_response(case: DisciplinaryCase, user: Any, status: int = 200) -> Resp
                        "data": e.data, "actor": e.actor.username,
                        "actor_name": e.actor.get_full_name() or e.actor.username, "at": e.at}
                       for e in case.events.select_related("actor").all()]
+    data["explanations"] = selectors.case_explanations(case=case)
     return Response(render_bases(data, regulation_numbers()), status=status)
 
 

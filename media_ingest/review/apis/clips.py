@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter as Tally
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse
@@ -20,7 +20,7 @@ from backend.core.errors import DomainError
 from backend.core.pagination import Pagination
 from backend.core.params import PlainTextField, Query
 from media_ingest.models import Clip, ClipEvent
-from media_ingest.review import selectors, selectors_custody, services_playback
+from media_ingest.review import custody_repeats, selectors, selectors_custody, services_playback
 from media_ingest.review.apis.common import LOCAL, OBJ, client_ip, client_ua, q, session_tag, validated
 from media_ingest.review.models import AccessLog
 
@@ -124,12 +124,20 @@ class ClipEventsApi(APIView):
 
 
 class PlaybackApi(APIView):
+    """A short-lived playback/download URL, logged as custody (repeats counted on one entry); at most
+    PLAYBACK_THROTTLE_RATE per person, past it 429 `playback_throttled` with when to retry."""
+
+    throttle_classes = [custody_repeats.PlaybackThrottle]
+
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
+        raise custody_repeats.playback_refused(wait)
+
     class PlaybackInputSerializer(serializers.Serializer):
         reason = PlainTextField(max_length=1000)
         variant = serializers.ChoiceField(choices=["auto", "proxy", "original"], default="auto")
         download = serializers.BooleanField(default=False)
 
-    @extend_schema(request=PlaybackInputSerializer, responses=OBJ)
+    @extend_schema(request=PlaybackInputSerializer, responses={201: OBJ, 429: OBJ})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.PlaybackInputSerializer, request.data)

@@ -35,6 +35,10 @@ class EvidenceListApi(APIView):
         tag_id = IdField(required=False)
         file = serializers.FileField(required=False, allow_empty_file=False)
         note = PlainTextField(required=False, allow_blank=True, default="", max_length=4000)
+        out_of_period_reason = PlainTextField(
+            required=False, allow_blank=True, default="", max_length=1000,
+            help_text="Required to attach a tag whose moment lies outside the finding's period (else 409 "
+                      "outside_period, which names both times)")
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("tag_id" in attrs) == ("file" in attrs):
@@ -61,7 +65,8 @@ class EvidenceListApi(APIView):
         if "tag_id" in data:
             tag = selectors.tag_get_for(user=request.user, id=data["tag_id"])
             item = services.evidence_link_tag(by=request.user, finding=finding, tag=tag, note=data["note"],
-                                              ip=client_ip(request), user_agent=client_ua(request))
+                                              ip=client_ip(request), user_agent=client_ua(request),
+                                              out_of_period_reason=data["out_of_period_reason"])
         else:
             upload = data["file"]
             item = services.evidence_add_file(by=request.user, finding=finding, fileobj=upload,

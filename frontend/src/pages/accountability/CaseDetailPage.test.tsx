@@ -42,7 +42,7 @@ test("a disciplinary officer sees each period with its source and states why the
   vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
     const method = init?.method ?? "GET";
     calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
-    if (url.includes("auth/me")) return json({ id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" } });
     if (url.includes("rulesets/current")) return json({ forms: [khienTrach] });
     if (url.includes("transition/")) return json({ ...theCase, state: "considering", self_review_waiver: "Cán bộ đang điều trị dài ngày" });
     if (url.includes("accountability/cases/9/")) return json(theCase);
@@ -76,7 +76,7 @@ function renderCase(body: unknown, calls: { method: string; url: string; body: u
   vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
     const method = init?.method ?? "GET";
     calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
-    if (url.includes("auth/me")) return json({ id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" } });
     if (url.includes("rulesets/current")) return json({ forms: [khienTrach] });
     if (url.includes("accountability/cases/9/")) return json(body);
     return json({ count: 0, next: null, previous: null, results: [] });
@@ -219,7 +219,7 @@ test("a complaint refused as late by the server is recorded as refused from the 
   vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
     const method = init?.method ?? "GET";
     calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
-    if (url.includes("auth/me")) return json({ id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "discipline", role: "disciplinary", full_name: "Bùi Quang Huy", language: "vi" } });
     if (url.includes("rulesets/current")) return json({ forms: [khienTrach] });
     if (url.includes("/appeal/")) return json({ error: { code: "complaint_late", message: "Khiếu nại quá hạn: chỉ được khiếu nại trong 15 ngày kể từ ngày 01/06/2026, tức đến hết ngày 16/06/2026. Có thể ghi nhận đơn và từ chối thụ lý.", message_en: "late", fields: {} } }, 409);
     if (url.includes("complaints/refuse/")) return json({ ...theCase, state: "decided", decision_date: "2026-06-01", refused_complaints: [] }, 201);
@@ -244,3 +244,25 @@ test("a complaint refused as late by the server is recorded as refused from the 
   expect(calls.find((c) => c.url.includes("complaints/refuse/"))?.body).toMatchObject({ received_on: "2026-10-21", text: "Đề nghị xem xét lại" });
 });
 
+
+test("the case shows the unit's explanations of its findings: kind, finding, text, rank and name, vi-VN date", async () => {
+  renderCase({
+    ...theCase,
+    explanations: [{
+      id: 4, finding_id: 12, finding_reference: "VP-2026-0012", kind: "self_review", kind_label: "Tự kiểm điểm",
+      text: "Đơn vị đã chấn chỉnh lịch trực.", at: "2026-11-28T02:05:00Z",
+      author: { id: 7, username: "unithead", full_name: "Trần Minh Đức", rank: "Thiếu tá", name: "Thiếu tá Trần Minh Đức" },
+    }],
+  });
+  const list = await screen.findByTestId("case-explanations");
+  expect(within(list).getByText("Tự kiểm điểm")).toBeInTheDocument();
+  expect(within(list).getByRole("link", { name: "VP-2026-0012" })).toHaveAttribute("href", "/accountability/trace/12");
+  expect(within(list).getByText("Đơn vị đã chấn chỉnh lịch trực.")).toBeInTheDocument();
+  expect(within(list).getByText("Thiếu tá Trần Minh Đức · 28/11/2026 09:05")).toBeInTheDocument();
+  expect(screen.queryByText("unithead")).toBeNull();
+});
+
+test("a case with no answer from the unit says so", async () => {
+  renderCase({ ...theCase, explanations: [] });
+  expect(await screen.findByTestId("case-no-explanations")).toHaveTextContent("Đơn vị chưa gửi giải trình");
+});

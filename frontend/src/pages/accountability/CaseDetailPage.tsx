@@ -180,6 +180,22 @@ export default function CaseDetailPage() {
               ))}
             </ul>
           </Card>
+          <Card title={t("cases.explanations", { count: (c.explanations ?? []).length })}>
+            {(c.explanations ?? []).length === 0 ? (
+              <p className="muted" data-testid="case-no-explanations">{t("cases.noExplanations")}</p>
+            ) : (
+              <ul className="plain-list" data-testid="case-explanations">
+                {(c.explanations ?? []).map((x) => (
+                  <li key={x.id}>
+                    <strong>{t(`cases.explainKind.${x.kind}`, { defaultValue: x.kind_label })}</strong>
+                    {" · "}<Link to={`/accountability/trace/${x.finding_id}`}>{x.finding_reference}</Link>
+                    <p style={{ whiteSpace: "pre-wrap", margin: "4px 0" }}>{x.text}</p>
+                    <div className="muted small">{x.author.name || x.author.username} · {fmtDateTime(x.at)}</div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
           <Card title={t("cases.factors")}>
             <p className="small muted">{t("cases.aggravating")}: {comp?.factors.aggravating ?? 0} · {t("cases.mitigating")}: {comp?.factors.mitigating ?? 0}</p>
             <ul className="plain-list">

@@ -17,7 +17,7 @@ function setup(role: string) {
   const posts: { url: string; body: unknown }[] = [];
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
-    if (url.includes("/auth/me/")) return json({ id: 1, username: "u", full_name: "U", role, role_label: role, scope_unit: null });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "u", full_name: "U", role, role_label: role, scope_unit: null } });
     if (init?.method === "POST") {
       posts.push({ url, body: JSON.parse(String(init.body)) });
       return json({ ...task, delivered_on: "2026-11-30", status: "late", overdue_days: null });

@@ -40,7 +40,7 @@ test("after a draw the lead reads what was drawn and the keyboard is on that mes
   let drawn = false;
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
-    if (url.includes("/auth/me/")) return json({ id: 1, username: "lead", full_name: "L", role: "inspection_lead", role_label: "", scope_unit: null });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "lead", full_name: "L", role: "inspection_lead", role_label: "", scope_unit: null } });
     if (init?.method === "POST") {
       drawn = true;
       return json({ ...created, result: [{ order: 1, unit_id: 10, reason: "risk", score: 1, team: [], slot: null }, { order: 2, unit_id: 11, reason: "risk", score: 1, team: [], slot: null }] });
@@ -74,7 +74,7 @@ test("a draw over an open one says beforehand which draw it replaces and how man
   } }), { status: 400, headers: { "Content-Type": "application/json" } });
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
-    if (url.includes("/auth/me/")) return json({ id: 1, username: "lead", full_name: "L", role: "inspection_lead", role_label: "", scope_unit: null });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "lead", full_name: "L", role: "inspection_lead", role_label: "", scope_unit: null } });
     if (init?.method === "POST") {
       const body = JSON.parse(String(init.body));
       sent.push(body);

@@ -18,7 +18,7 @@ test("a finding with nothing to package disables the export with its reason befo
   };
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
     const url = String(input);
-    if (url.includes("/auth/me/")) return json({ id: 1, username: "reviewer", full_name: "R", role: "reviewer", role_label: "", scope_unit: null });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "reviewer", full_name: "R", role: "reviewer", role_label: "", scope_unit: null } });
     if (url.includes("/inspection/findings/2/") && !url.includes("?")) return json(finding);
     return json(page([]));
   }));
@@ -47,7 +47,7 @@ test("a unit head is told footage evidence exists (with its count) and the page 
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
     const url = String(input);
     calls.push(url);
-    if (url.includes("/auth/me/")) return json({ id: 7, username: "unithead", full_name: "U", role: "unit_head", role_label: "", scope_unit: { id: 3 } });
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 7, username: "unithead", full_name: "U", role: "unit_head", role_label: "", scope_unit: { id: 3 } } });
     if (url.includes("/media/evidence/")) return new Response(JSON.stringify({ error: { code: "forbidden" } }), { status: 403, headers: { "Content-Type": "application/json" } });
     if (url.includes("/inspection/findings/2/") && !url.includes("?")) return json(finding);
     return json(page([]));
@@ -63,4 +63,36 @@ test("a unit head is told footage evidence exists (with its count) and the page 
   expect(line).toHaveTextContent("Chứng cứ hình ảnh chỉ cán bộ được phân quyền xem; vi phạm này có 2 chứng cứ hình ảnh.");
   expect(screen.queryByText("Chưa có chứng cứ.")).toBeNull();
   expect(calls.some((u) => u.includes("/media/evidence/"))).toBe(false);
+});
+
+test("footage attached outside the finding's period is marked so, with the reason given", async () => {
+  const finding = {
+    id: 2, reference: "VP-2026-601B9D", title: "Vắng mặt tại quầy", source: "footage", severity: "minor", state: "confirmed",
+    unit: { id: 3, code: "CAX-TC", name: "Công an xã Thanh Chương" }, category: { code: "absent", name_vi: "Vắng mặt", name_en: "Absent" },
+    check: null, occurred_from: "2026-04-14T02:00:00Z", description: "", subjects: [],
+    evidence: [], transitions: [], criterion: null, exportable: true, media_evidence_count: 1,
+  };
+  const item = {
+    id: 5, finding_id: 2, kind: "tag", tag_id: 9, clip_id: 4, start_s: 10, end_s: 20, filename: "", size_bytes: null,
+    sha256: "ab".repeat(32), note: "", camera: "CAM-TC-01", moment_from: "2026-04-13T02:00:10Z", moment_to: "2026-04-13T02:00:20Z",
+    out_of_period: true, out_of_period_reason: "Hình ảnh đối chứng ngày trước đó",
+    added_by: { id: 1, name: "Nguyễn Thu Hà" }, added_at: "2026-04-15T02:00:00Z",
+  };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "reviewer", full_name: "R", role: "reviewer", role_label: "", scope_unit: null } });
+    if (url.includes("/inspection/findings/2/") && !url.includes("?")) return json(finding);
+    if (url.includes("/media/evidence/?")) return json(page([item]));
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter initialEntries={["/inspection/findings/2"]}>
+        <Routes><Route path="/inspection/findings/:id" element={<FindingDetailPage />} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const mark = await screen.findByTestId("evidence-outside-period");
+  expect(mark).toHaveTextContent("Ngoài thời gian vi phạm");
+  expect(mark).toHaveTextContent("Lý do vẫn gắn: Hình ảnh đối chứng ngày trước đó");
 });

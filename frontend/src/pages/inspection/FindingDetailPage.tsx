@@ -4,7 +4,7 @@ import { Link, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Icon } from "../../components/Icon";
 import { ApiError, api, rows, type Page } from "../../api/client";
-import { Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
+import { Badge, Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
 import { FindingStateBadge, SeverityBadge, personName, useLocalName } from "../../components/labels";
 import { fmtBytes, fmtDateTime, fmtSeconds, fmtTime } from "../../components/format";
 import { FOOTAGE_ROLES, useMe } from "../../hooks/use-me";
@@ -206,6 +206,11 @@ export default function FindingDetailPage() {
                       </>
                     ) : (
                       <><Icon name="clip" /> {e.filename} <span className="muted">{fmtBytes(e.size_bytes)}</span></>
+                    )}
+                    {e.out_of_period && (
+                      <div className="small" data-testid="evidence-outside-period">
+                        <Badge tone="amber">{t("findings.outsidePeriod")}</Badge> {t("findings.outsideReason")}: {e.out_of_period_reason}
+                      </div>
                     )}
                     {e.note && <div className="small">{e.note}</div>}
                     <div className="muted small">

@@ -9,7 +9,7 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 
 afterEach(() => vi.unstubAllGlobals());
 
-function setup(panelUnit = unit(16, "Phòng Tham mưu")) {
+function setup(panelUnit = unit(16, "Phòng Tham mưu"), ending: unknown[] = []) {
   const posts: unknown[] = [];
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
@@ -18,6 +18,11 @@ function setup(panelUnit = unit(16, "Phòng Tham mưu")) {
       return json(unit(15, "Phòng Thanh tra"));
     }
     if (url.includes("/history/")) return json({ unit: panelUnit, predecessors: [], parent_links: [], assignments: [] });
+    if (url.includes("/end-preview/")) {
+      const on = new URL(url, "http://x").searchParams.get("on");
+      return json({ unit: { id: panelUnit.id, code: panelUnit.code, name: panelUnit.name, level: panelUnit.level }, on, last_day: "2025-06-30",
+        already_ended: false, posts: ending, children: [], records: { findings: [], checks: [], clips: [], postings: [], unpublished: false } });
+    }
     return json({ count: 3, next: null, previous: null, results: [panelUnit, unit(15, "Phòng Thanh tra"), unit(17, "Phòng Hậu cần")] });
   }));
   render(
@@ -76,6 +81,33 @@ test("org history shows the decision number under the whole period, and a plain 
   expect(period).toHaveTextContent("01/01/2020 – 28/02/2025");
   expect(period).toHaveTextContent("Số quyết định: 45/QĐ-CAT");
   expect(within(screen.getByTestId("assignment-row")).getAllByText("Cán bộ")).toHaveLength(1);
+});
+
+test("before confirming a merger the admin reads the posts it ends: rank and name, head or deputy with the field", async () => {
+  const officer = (id: number, full_name: string, rank: string) => ({ id, service_number: `F-${id}`, full_name, rank });
+  const post = (id: number, o: unknown, position: string, extra: Record<string, unknown>) => ({
+    assignment: { id, officer: o, unit: { id: 16, code: "U16", name: "Phòng Tham mưu" }, position, is_head: false, is_deputy: false,
+      is_acting: false, field: null, in_charge_of: "", valid_from: "2021-03-01", valid_to: null, decision_ref: "", ...extra },
+    starts_after_end: false,
+  });
+  const posts = setup(unit(16, "Phòng Tham mưu"), [
+    post(1, officer(1, "Lê Văn Hải", "Thiếu tá"), "Trưởng phòng", { is_head: true }),
+    post(2, officer(2, "Phạm Thị Lan", "Đại úy"), "Phó Trưởng phòng", { is_deputy: true, field: { id: 3, code: "tt", name_vi: "Trật tự", name_en: "Public order" } }),
+  ]);
+  fireEvent.click(await screen.findByRole("button", { name: "Sáp nhập vào…" }));
+  const dialog = await screen.findByRole("dialog");
+  const preview = await within(dialog).findByTestId("end-preview");
+  expect(preview).toHaveTextContent("Phòng Tham mưu chấm dứt hoạt động sau ngày 30/06/2025");
+  expect(preview).toHaveTextContent("2 chức vụ kết thúc vào ngày 30/06/2025");
+  const lines = within(preview).getAllByTestId("ending-post").map((li) => li.textContent);
+  expect(lines[0]).toBe("Thiếu tá Lê Văn Hải — Trưởng phòng · người đứng đầu · từ 01/03/2021");
+  expect(lines[1]).toBe("Đại úy Phạm Thị Lan — Phó Trưởng phòng · cấp phó (phụ trách: Trật tự) · từ 01/03/2021");
+  await waitFor(() => expect(within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" }).querySelector("option[value=\"15\"]")).not.toBeNull());
+  fireEvent.change(within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" }), { target: { value: "15" } });
+  // the button says what it does
+  fireEvent.click(within(dialog).getByRole("button", { name: "Sáp nhập, kết thúc 2 chức vụ" }));
+  await screen.findByRole("status");
+  expect(posts).toHaveLength(1);
 });
 
 test("picking a unit in the tree puts focus on the heading of its panel (not left in the list)", async () => {

@@ -10,6 +10,7 @@ import { useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { Assignment, TreeNode, Unit, UnitHistory, UnitTree } from "../../types/org";
 import { AppointDialog, EndAssignment } from "./AppointDialog";
 import { fmtDay, Period, todayIso } from "./common";
+import { EndPreview, useEndPreviews } from "./EndPreview";
 
 const LEVELS = ["province", "department", "district", "commune"];
 /** The levels a unit of each level can sit under: a commune under a district (until the district level
@@ -139,11 +140,12 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
   });
   const unitsOn = useUnitsOn(on).data ?? []; // what can be merged into: the units that exist that day
   const others = unitsOn.filter((u) => u.id !== unit.id);
+  const ending = useEndPreviews([unit.id, ...also], on); // the posts the merger ends, shown before confirming
   return (
     <Modal title={`${t("org.merge")} ${unit.name}`} onClose={onClose} wide footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-primary" data-testid="merge-save" why={(m.isPending && t("why.busy")) || (!into ? t("org.needTarget") : !on ? t("org.needDate") : null)} onClick={() => m.mutate()}>{t("action.confirm")}</ActionButton>
+        <ActionButton className="btn btn-primary" data-testid="merge-save" why={(m.isPending && t("why.busy")) || (!into ? t("org.needTarget") : !on ? t("org.needDate") : ending.loading ? t("org.endPreview.loading") : null)} onClick={() => m.mutate()}>{ending.posts > 0 ? t("org.mergeEnding", { count: ending.posts }) : t("action.confirm")}</ActionButton>
       </>
     }>
       <p className="small muted">{t("org.mergeHint")}</p>
@@ -161,6 +163,7 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
           {others.filter((u) => u.id !== into && u.level === unit.level).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </select>
       </Field>
+      <EndPreview previews={ending.previews} loading={ending.loading} verb="merge" />
       <HistoryReason reason={reason} setReason={setReason} confirm={confirm} setConfirm={setConfirm} error={m.error} />
       {m.isError && <InlineError error={m.error} />}
     </Modal>
@@ -183,11 +186,12 @@ function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; 
     },
   });
   const others = (useUnitsOn(on).data ?? []).filter((u) => u.id !== unit.id); // successors that exist that day
+  const ending = useEndPreviews([unit.id], on); // the posts the abolition ends, shown before confirming
   return (
     <Modal title={`${t("org.abolish")}: ${unit.name}`} onClose={onClose} wide footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-danger" data-testid="abolish-save" why={(m.isPending && t("why.busy")) || (!on ? t("org.needDate") : null)} onClick={() => m.mutate()}>{t("org.abolish")}</ActionButton>
+        <ActionButton className="btn btn-danger" data-testid="abolish-save" why={(m.isPending && t("why.busy")) || (!on ? t("org.needDate") : ending.loading ? t("org.endPreview.loading") : null)} onClick={() => m.mutate()}>{ending.posts > 0 ? t("org.abolishEnding", { count: ending.posts }) : t("org.abolish")}</ActionButton>
       </>
     }>
       <p className="small muted">{t("org.abolishHint")}</p>
@@ -206,6 +210,7 @@ function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; 
           </select>
         </Field>
       </div>
+      <EndPreview previews={ending.previews} loading={ending.loading} verb="abolish" />
       <HistoryReason reason={reason} setReason={setReason} confirm={confirm} setConfirm={setConfirm} error={m.error} />
       {m.isError && <InlineError error={m.error} />}
     </Modal>

@@ -5,7 +5,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
 import { Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
-import { fmtDateTime, fmtSeconds, fmtTime } from "../../components/format";
+import { fmtDateTime, fmtDateTimeSeconds, fmtSeconds, fmtTime } from "../../components/format";
 import type { CustodyEntry, EvidencePackage } from "../../types/media";
 
 const PAGE_SIZE = 50;
@@ -127,6 +127,7 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
                       <th scope="col">{t("custody.at")}</th>
                       <th scope="col">{t("custody.who")}</th>
                       <th scope="col">{t("custody.what")}</th>
+                      <th scope="col">{t("custody.count")}</th>
                       <th scope="col">{t("custody.object")}</th>
                       <th scope="col">{t("custody.reason")}</th>
                       <th scope="col">{t("custody.from")}</th>
@@ -138,6 +139,10 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
                         <td className="nowrap">{fmtDateTime(e.at)}<span className="muted">:{fmtTime(e.at).slice(6)}</span></td>
                         <td>{e.user.name || t("custody.system")}</td>
                         <td>{t(`custody.action.${e.action}`, { defaultValue: e.action_label })}</td>
+                        <td className="small" data-testid="custody-count">
+                          {(e.count ?? 1).toLocaleString("vi-VN")}
+                          {(e.count ?? 1) > 1 && e.last_at && <div className="muted">{t("custody.lastAt", { at: fmtDateTimeSeconds(e.last_at) })}</div>}
+                        </td>
                         <td className="small">{describe(e)}</td>
                         <td className="small">{e.reason || "—"}</td>
                         <td className="small">

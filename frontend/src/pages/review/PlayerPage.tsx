@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Icon } from "../../components/Icon";
-import { api, rows, type Page } from "../../api/client";
+import { ApiError, api, rows, type Page } from "../../api/client";
 import { useWsEvent } from "../../api/ws";
 import { Badge, Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
 import { ClipStateBadge, useLocalName, useZoneName } from "../../components/labels";
@@ -18,6 +18,7 @@ import type { ClipDetail, ClipTimeline, Playback, Tag, TagLabel } from "../../ty
 import type { FindingBrief } from "../../types/inspection";
 import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
 import { ExportDialog, PackagesCard } from "../../components/evidence/Packages";
+import { OUTSIDE_REASON_MIN, outsidePeriod, type Span } from "../../components/evidence/period";
 import { ActionButton } from "../../components/ActionButton";
 
 const REASONS = ["review", "complaint", "check", "finding"] as const;
@@ -74,10 +75,21 @@ function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: Cli
     queryKey: ["findings", { search, unit: unitId, link: true }],
     queryFn: () => api.get<Page<FindingBrief>>("inspection/findings/", { search, unit: unitId, page_size: 20 }),
   });
+  const [outsideReason, setOutsideReason] = useState("");
+  const picked = rows(q.data).find((f) => f.id === findingId);
+  // footage outside the finding's period: said before sending, attached only with a reason (the
+  // server refuses it otherwise: 409 outside_period, which names both times)
+  const outside = picked ? outsidePeriod(clip.started_at, tag, picked) : null;
   const link = useMutation({
-    mutationFn: (id: number) => api.post("media/evidence/", { finding_id: id, tag_id: tag.id, note }),
+    mutationFn: (id: number) => api.post("media/evidence/", {
+      finding_id: id, tag_id: tag.id, note,
+      ...(outsideReason.trim() ? { out_of_period_reason: outsideReason.trim() } : {}),
+    }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["findings"] }),
   });
+  const serverOutside = link.error instanceof ApiError && link.error.code === "outside_period";
+  const needsReason = !!outside || serverOutside;
+  const span = (s: Span) => `${fmtDateTimeSeconds(s.start)} – ${fmtDateTimeSeconds(s.end)}`;
   const canCreate = me?.role === "reviewer" || me?.is_inspection_team;
   if (creating) {
     const start = clip.started_at ? new Date(new Date(clip.started_at).getTime() + tag.start_s * 1000).toISOString() : undefined;
@@ -116,7 +128,7 @@ function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: Cli
           <>
             <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
             {canCreate && <button type="button" className="btn btn-ghost" onClick={() => setCreating(true)} data-testid="finding-from-tag">+ {t("player.newFinding")}</button>}
-            <ActionButton type="button" className="btn btn-primary" why={(link.isPending && t("why.busy")) || (!findingId && t("why.pickFinding"))} onClick={() => findingId && link.mutate(findingId)} data-testid="link-submit">{t("player.linkFinding")}</ActionButton>
+            <ActionButton type="button" className="btn btn-primary" why={(link.isPending && t("why.busy")) || (!findingId && t("why.pickFinding")) || (needsReason && outsideReason.trim().length < OUTSIDE_REASON_MIN && t("player.outsideReasonNeeded", { n: OUTSIDE_REASON_MIN }))} onClick={() => findingId && link.mutate(findingId)} data-testid="link-submit">{needsReason ? t("player.linkOutside") : t("player.linkFinding")}</ActionButton>
           </>
         )
       }
@@ -146,7 +158,17 @@ function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: Cli
           <Field label={t("player.note")}>
             <textarea value={note} onChange={(e) => setNote(e.target.value)} />
           </Field>
-          {link.isError && <InlineError error={link.error} />}
+          {needsReason && (
+            <div className="notice notice-amber" role="alert" data-testid="outside-period">
+              {outside
+                ? t("player.outsidePeriod", { moment: span(outside.moment), period: span(outside.period), ref: picked?.reference ?? "" })
+                : t("player.outsidePeriodServer")}
+              <Field label={t("player.outsideReason", { n: OUTSIDE_REASON_MIN })}>
+                <textarea value={outsideReason} onChange={(e) => setOutsideReason(e.target.value)} name="out_of_period_reason" />
+              </Field>
+            </div>
+          )}
+          {link.isError && !serverOutside && <InlineError error={link.error} />}
         </>
       )}
     </Modal>
