@@ -251,6 +251,7 @@ def finding_update(*, by: User, finding: Finding, data: dict[str, Any]) -> Findi
             raise _invalid("Mức độ vi phạm không hợp lệ.", f"severity must be one of {Severity.values}.", "severity")
         finding.severity = data["severity"]
         changes["severity"] = finding.severity
+    before = (finding.occurred_from, finding.occurred_to)
     if "occurred_from" in data:
         finding.occurred_from = _aware(data["occurred_from"], "occurred_from")
     if "occurred_to" in data:
@@ -266,14 +267,52 @@ def finding_update(*, by: User, finding: Finding, data: dict[str, Any]) -> Findi
             {"officer": s.officer, "role": s.role} for s in finding.subjects.select_related("officer")]
         _check_subjects_served(current, unit=finding.unit, occurred_from=finding.occurred_from,
                                occurred_to=finding.occurred_to)
+    period_changed = before != (finding.occurred_from, finding.occurred_to)
+    outside: list[tuple[Any, dict[str, Any]]] = []
+    if period_changed:
+        # footage attached for the old period must still show the violation, or the edit says why (issue 15)
+        from media_ingest.review.evidence_period import check_period_change
+
+        outside = check_period_change(
+            finding=finding, items=list(finding.media_evidence.select_related("clip", "tag").order_by("id")),
+            reason=str(data.get("out_of_period_reason") or ""))
+        changes["period"] = {"from": [before[0].isoformat(), before[1].isoformat() if before[1] else None],
+                             "to": [finding.occurred_from.isoformat(),
+                                    finding.occurred_to.isoformat() if finding.occurred_to else None]}
     finding.save()
     if subjects is not None:
         finding.subjects.all().delete()
         for s in subjects:
             FindingSubject.objects.create(finding=finding, **s)
         changes["subjects"] = [(s["officer"].pk, s["role"]) for s in subjects]
+    if period_changed:
+        if outside:
+            from media_ingest.review.services import evidence_outside_new_period
+
+            evidence_outside_new_period(by=by, finding=finding, hits=outside)
+            changes["outside_period"] = [{"evidence": item.pk, **record} for item, record in outside]
+        _period_history(by=by, finding=finding, before=before, outside=outside)
     audit_record(actor=by, verb="finding.update", obj=finding, payload={"changes": changes})
     return finding
+
+
+def _when(start: datetime, end: datetime | None) -> str:
+    def local(moment: datetime) -> str:
+        return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+    return local(start) if end is None or end == start else f"{local(start)} – {local(end)}"
+
+
+def _period_history(*, by: User, finding: Finding, before: tuple[datetime, datetime | None],
+                    outside: list[tuple[Any, dict[str, Any]]]) -> None:
+    """The finding's history (the timeline on its page) shows the period edit: a draft-to-draft entry
+    naming the old and the new period, and the footage left outside it with the reason given."""
+    note = (f"Sửa thời gian vi phạm: {_when(*before)} → {_when(finding.occurred_from, finding.occurred_to)}.")
+    if outside:
+        items = ", ".join(f"#{item.pk}" for item, _ in outside)
+        note += f" Chứng cứ hình ảnh ngoài thời gian mới ({items}), lý do: {outside[0][1]['reason']}"
+    FindingTransition.objects.create(finding=finding, from_state=finding.state, to_state=finding.state, actor=by,
+                                     reason=note, at=timezone.now())
 
 
 @transaction.atomic

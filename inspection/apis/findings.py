@@ -168,6 +168,8 @@ class FindingDetailApi(APIView):
         occurred_from = DateTimeField(required=False)
         occurred_to = DateTimeField(required=False, allow_null=True)
         subjects = SubjectInputSerializer(many=True, required=False, max_length=100)  # type: ignore[call-arg]  # as above
+        # why attached footage may lie outside the edited period (media_ingest.review.evidence_period)
+        out_of_period_reason = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))

@@ -168,6 +168,7 @@ class AccessLog(models.Model):
         TAG_UPDATE = "tag_update", "Sửa thẻ"
         TAG_DELETE = "tag_delete", "Xóa thẻ"
         EVIDENCE_LINK = "evidence_link", "Gắn chứng cứ"
+        EVIDENCE_PERIOD = "evidence_period", "Chứng cứ nằm ngoài thời gian vi phạm đã sửa"
         EXPORT = "export", "Xuất gói chứng cứ"
         EXPORT_DOWNLOAD = "export_download", "Tải gói chứng cứ"
         PREVIEW = "preview", "Xem ảnh đại diện, ảnh sự kiện, dải ảnh"

@@ -256,7 +256,7 @@ def finding_get_for_evidence(*, user: Any, id: int) -> Finding:  # noqa: A002
 def evidence_list(*, user: Any, finding: Finding) -> QuerySet[EvidenceItem]:
     require_footage(user)
     return (EvidenceItem.objects.filter(finding=finding)
-            .select_related("tag", "tag__label", "clip", "clip__camera", "added_by").order_by("id"))
+            .select_related("finding", "tag", "tag__label", "clip", "clip__camera", "added_by").order_by("id"))
 
 
 def evidence_get_for(*, user: Any, id: int) -> EvidenceItem:  # noqa: A002

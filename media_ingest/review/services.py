@@ -21,7 +21,7 @@ from backend.core.uploads import store_upload
 from inspection.models import Finding
 from media_ingest.models import Clip
 from media_ingest.review import selectors
-from media_ingest.review.evidence_period import check_tag_period
+from media_ingest.review.evidence_period import check_tag_period, evidence_out_of_period
 from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage, Tag, TagLabel, TagRevision
 
 REASON_MIN = 5
@@ -266,7 +266,7 @@ def evidence_to_dict(item: EvidenceItem) -> dict[str, Any]:
         "tag_revision": item.tag_revision, "start_s": item.start_s, "end_s": item.end_s,
         "filename": item.filename, "content_type": item.content_type, "size_bytes": item.size_bytes,
         "sha256": item.sha256, "note": item.note,
-        "out_of_period": bool(item.out_of_period_reason), "out_of_period_reason": item.out_of_period_reason,
+        "out_of_period": evidence_out_of_period(item), "out_of_period_reason": item.out_of_period_reason,
         "added_by": {"id": item.added_by_id, "name": selectors.user_label(item.added_by)},
         "added_at": item.added_at.isoformat(),
         **_moment(item),
@@ -319,6 +319,20 @@ def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", i
                            **({"outside_period": period} if period else {})})
     _evidence_broadcast(item, [*selectors.clip_topics(clip), f"unit:{finding.unit_id}"])
     return item
+
+
+def evidence_outside_new_period(*, by: User, finding: Finding, hits: list[tuple[EvidenceItem, dict[str, Any]]],
+                                ip: str | None = None, user_agent: str = "") -> None:
+    """The finding's period was edited with a reason (evidence_period.check_period_change): each footage
+    item now outside it keeps the reason, and its custody entry (with the audit event) says so, as on
+    attaching footage outside the period. Call inside the finding update's transaction."""
+    for item, record in hits:
+        item.out_of_period_reason = record["reason"]
+        item.save(update_fields=["out_of_period_reason"])
+        clip = item.clip
+        access_log_add(user=by, action=AccessLog.Action.EVIDENCE_PERIOD, clip=clip, tag=item.tag, finding=finding,
+                       object_key=clip.key if clip is not None else "", reason=record["reason"], ip=ip,
+                       user_agent=user_agent, detail={"evidence": item.pk, "outside_period": record})
 
 
 def _finding_units(finding: Finding) -> set[int]:

@@ -73,3 +73,107 @@ def test_an_instant_finding_takes_footage_within_a_minute_of_it(api_as: Any, mak
     r = client.post("/api/media/evidence/", {"finding_id": far.pk, "tag_id": _tag(client, clip, 10, 20)},
                     format="json")
     assert r.status_code == 409 and r.json()["error"]["code"] == "outside_period"
+
+
+# Editing the finding's period afterwards (insider review): the footage attached for the old period was
+# left outside the new one with no reason, no flag on the evidence, no warning and no history.
+LATER = "Vụ việc xảy ra hôm trước, hình ảnh này là đối chứng hành vi lặp lại"
+
+
+def _attach(reviewer: Any, finding: Any, tag: int, **extra: Any) -> dict[str, Any]:
+    r = reviewer.post("/api/media/evidence/", {"finding_id": finding.pk, "tag_id": tag, **extra}, format="json")
+    assert r.status_code == 201, r.content
+    return dict(r.json())
+
+
+def _listed(client: Any, finding: Any) -> list[dict[str, Any]]:
+    return list(client.get(f"/api/media/evidence/?finding={finding.pk}").json()["results"])
+
+
+def _day_before() -> dict[str, str]:
+    return {"occurred_from": (T0 - timedelta(days=1)).isoformat(),
+            "occurred_to": (T0 - timedelta(days=1, minutes=-60)).isoformat()}
+
+
+def test_moving_the_period_away_from_attached_footage_is_refused_without_a_reason(
+        api_as: Any, make_clip: Any, finding_for: Any, demo: Any) -> None:
+    reviewer, lead = api_as("reviewer"), api_as("lead")
+    clip = make_clip()  # 09:00:00 04/05/2026
+    finding = finding_for(state="draft", created_by=demo.users["reviewer"], occurred_from=T0 + timedelta(seconds=30), occurred_to=T0 + timedelta(seconds=90))
+    item = _attach(reviewer, finding, _tag(reviewer, clip, 40, 60))
+    history = len(lead.get(f"/api/inspection/findings/{finding.pk}/").json()["transitions"])
+
+    refused = lead.patch(f"/api/inspection/findings/{finding.pk}/", _day_before(), format="json")
+    assert refused.status_code == 409, refused.content
+    err = refused.json()["error"]
+    assert err["code"] == "outside_period"
+    assert f"#{item['id']}" in err["message"] and "09:00:40 04/05/2026 – 09:01:00 04/05/2026" in err["message"]
+    assert "09:00:00 03/05/2026 – 10:00:00 03/05/2026" in err["message"] and "lý do" in err["message"]
+    assert "outside" in err["message_en"] and f"#{item['id']}" in err["message_en"]
+    short = lead.patch(f"/api/inspection/findings/{finding.pk}/", {**_day_before(), "out_of_period_reason": "vì"},
+                       format="json")
+    assert short.status_code == 400 and "out_of_period_reason" in short.json()["error"]["fields"]
+    # nothing half-written: the period, the evidence, the custody log and the history are as before
+    finding.refresh_from_db()
+    assert finding.occurred_from == T0 + timedelta(seconds=30)
+    assert [x["out_of_period"] for x in _listed(reviewer, finding)] == [False]
+    assert not AccessLog.objects.filter(action="evidence_period").exists()
+    assert len(lead.get(f"/api/inspection/findings/{finding.pk}/").json()["transitions"]) == history
+
+
+def test_moving_the_period_with_a_reason_flags_the_footage_records_custody_and_history(
+        api_as: Any, make_clip: Any, finding_for: Any, demo: Any) -> None:
+    from backend.audit.models import AuditEvent
+
+    reviewer, lead = api_as("reviewer"), api_as("lead")
+    clip = make_clip()
+    finding = finding_for(state="draft", created_by=demo.users["reviewer"], occurred_from=T0 + timedelta(seconds=30), occurred_to=T0 + timedelta(seconds=90))
+    item = _attach(reviewer, finding, _tag(reviewer, clip, 40, 60))
+    ok = lead.patch(f"/api/inspection/findings/{finding.pk}/", {**_day_before(), "out_of_period_reason": LATER},
+                    format="json")
+    assert ok.status_code == 200, ok.content
+
+    listed = _listed(reviewer, finding)
+    assert [(x["id"], x["out_of_period"], x["out_of_period_reason"]) for x in listed] == [(item["id"], True, LATER)]
+    assert reviewer.get(f"/api/media/evidence/{item['id']}/").json()["out_of_period"] is True
+    log = AccessLog.objects.get(action="evidence_period")
+    assert log.reason == LATER and log.detail["evidence"] == item["id"]
+    assert log.detail["outside_period"]["period_from"] == (T0 - timedelta(days=1)).isoformat()
+    assert AuditEvent.objects.filter(verb="footage.evidence_period").count() == 1
+    update = AuditEvent.objects.filter(verb="finding.update").latest("id")
+    assert update.payload["changes"]["period"]["to"][0] == (T0 - timedelta(days=1)).isoformat()
+    assert update.payload["changes"]["outside_period"][0]["evidence"] == item["id"]
+    last = ok.json()["transitions"][-1]
+    assert (last["from"], last["to"]) == ("draft", "draft")
+    assert "09:00 04/05/2026 – 09:01 04/05/2026 → 09:00 03/05/2026 – 10:00 03/05/2026" in last["reason"]
+    assert f"#{item['id']}" in last["reason"] and LATER in last["reason"]
+
+
+def test_a_period_edit_that_keeps_the_footage_needs_no_reason_but_is_in_the_history(
+        api_as: Any, make_clip: Any, finding_for: Any, demo: Any) -> None:
+    reviewer, lead = api_as("reviewer"), api_as("lead")
+    clip = make_clip()
+    finding = finding_for(state="draft", created_by=demo.users["reviewer"], occurred_from=T0 + timedelta(seconds=30), occurred_to=T0 + timedelta(seconds=90))
+    _attach(reviewer, finding, _tag(reviewer, clip, 40, 60))
+    before = len(lead.get(f"/api/inspection/findings/{finding.pk}/").json()["transitions"])
+    title = lead.patch(f"/api/inspection/findings/{finding.pk}/", {"title": "Vắng mặt tại quầy"}, format="json")
+    assert title.status_code == 200 and len(title.json()["transitions"]) == before  # no period change, no entry
+    r = lead.patch(f"/api/inspection/findings/{finding.pk}/", {"occurred_to": (T0 + timedelta(minutes=5)).isoformat()},
+                   format="json")
+    assert r.status_code == 200, r.content
+    assert len(r.json()["transitions"]) == before + 1 and "Sửa thời gian vi phạm" in r.json()["transitions"][-1]["reason"]
+    assert [x["out_of_period"] for x in _listed(reviewer, finding)] == [False]
+    assert not AccessLog.objects.filter(action="evidence_period").exists()
+
+
+def test_out_of_period_follows_the_current_period(api_as: Any, make_clip: Any, finding_for: Any, demo: Any) -> None:
+    """Footage attached knowingly outside keeps its reason; once the period is edited to contain it, the
+    flag the finding page shows is off (it is computed against the period the finding has now)."""
+    reviewer, lead = api_as("reviewer"), api_as("lead")
+    clip = make_clip()
+    finding = finding_for(state="draft", created_by=demo.users["reviewer"], occurred_from=T0 + timedelta(hours=2), occurred_to=T0 + timedelta(hours=3))
+    _attach(reviewer, finding, _tag(reviewer, clip, 10, 20), out_of_period_reason=REASON)
+    assert [x["out_of_period"] for x in _listed(reviewer, finding)] == [True]
+    r = lead.patch(f"/api/inspection/findings/{finding.pk}/", {"occurred_from": T0.isoformat()}, format="json")
+    assert r.status_code == 200, r.content
+    assert [(x["out_of_period"], x["out_of_period_reason"]) for x in _listed(reviewer, finding)] == [(False, REASON)]

@@ -82,6 +82,7 @@ export const EVIDENCE: Dict = {
   "custody.action.tag_update": ["Sửa thẻ", "Tag edited"],
   "custody.action.tag_delete": ["Xóa thẻ", "Tag deleted"],
   "custody.action.evidence_link": ["Gắn chứng cứ", "Evidence linked"],
+  "custody.action.evidence_period": ["Chứng cứ ngoài thời gian vi phạm đã sửa", "Evidence outside the edited period"],
   "custody.action.export": ["Xuất gói chứng cứ", "Package export"],
   "custody.action.export_download": ["Tải gói chứng cứ", "Package download"],
   "custody.action.preview": ["Xem ảnh đại diện, ảnh sự kiện", "Preview images"],
