@@ -19,7 +19,13 @@ from inspection.models import CheckReport, CriterionResult, Finding, Severity
 ISSUER = "Tổ kiểm tra đặc biệt"
 SYMBOL = "BB-TKTĐB"
 # Bump when the layout changes: cached minutes are keyed by it (inspection.selectors.report_minutes_pdf).
-LAYOUT_VERSION = "nd30-4"
+LAYOUT_VERSION = "nd30-5"
+# A cell of the criteria table holds at most this many characters of a note (or of a criterion's wording);
+# the rest is printed in full under "Ghi chú chi tiết" after the table, in paragraphs that split over
+# pages. A table row cannot split: a 2,000-character note (the API's cap) made a row taller than a page,
+# reportlab raised LayoutError and the signed, frozen minutes could never be printed (pdf15).
+CELL_EXCERPT = 240
+CRITERION_EXCERPT = 600
 
 OUTCOME_VI = dict(CriterionResult.Outcome.choices)
 NOT_APPLICABLE = CriterionResult.Outcome.NOT_APPLICABLE
@@ -40,6 +46,18 @@ def _result_text(value: Any) -> str:
     if outcome != NOT_APPLICABLE:
         text += f", {vn_number(value.get('points'))} điểm"
     return text + (f" ({value['note']})" if value.get("note") else "")
+
+
+def _excerpt(text: str, limit: int) -> str:
+    """The text itself when it fits in a cell, else its head cut at a word (when there is one near the
+    cut) with a pointer to the full text after the table."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = head.rfind(" ")
+    if space > limit * 2 // 3:
+        head = head[:space]
+    return head.rstrip(" ,;.") + "… (xem toàn văn tại mục Ghi chú chi tiết)"
 
 
 def _name(user: Any) -> str:
@@ -144,21 +162,32 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     signed_rows = signed.get("results") or [[r.criterion.code, r.outcome, str(r.points), r.note]
                                             for r in report.results.all()]
     rows: list[list[Any]] = [[P(h, st["cell_head"]) for h in ("Mã", "Tiêu chí", "Kết quả", "Điểm", "Ghi chú")]]
+    in_full: list[Any] = []  # what did not fit in a cell, printed whole after the table
     for code, outcome, points, note in sorted(
             signed_rows, key=lambda row: (criteria[row[0]].position if row[0] in criteria else 0, row[0])):
         crit = criteria.get(code)
         text = (crit.text + (" (*)" if crit.critical else "")) if crit else code
-        rows.append([P(code, st["cell_center"]), P(text, st["cell"]),
+        note = note or ""
+        if len(text) > CRITERION_EXCERPT:
+            in_full.append(P(f"- Tiêu chí {code}: {text}", st["indent"]))
+        if len(note) > CELL_EXCERPT:
+            in_full.append(P(f"- Ghi chú tiêu chí {code}: {note}", st["indent"]))
+        rows.append([P(code, st["cell_center"]), P(_excerpt(text, CRITERION_EXCERPT), st["cell"]),
                      P(OUTCOME_VI.get(outcome, outcome), st["cell"]),
                      P(_points_text(outcome, points, crit.max_points if crit else None), st["cell_center"]),
-                     P(note, st["cell"])])
+                     P(_excerpt(note, CELL_EXCERPT), st["cell"])])
     story.append(statedoc.grid(rows, [w * mm for w in (12, 58, 25, 20, 50)]))
     score = signed.get("score", report.score)
     max_score = signed.get("max_score", report.max_score)
     percent = signed.get("percent", report.percent)
     story += [Spacer(1, 2 * mm),
               P(f"Tổng điểm: {vn_score(score, max_score)} ({vn_number(percent)}%). "
-                "Tiêu chí đánh dấu (*) là tiêu chí trọng yếu.", st["body"]),
+                "Tiêu chí đánh dấu (*) là tiêu chí trọng yếu.", st["body"])]
+    if in_full:
+        # under the table on the same page when a few lines are left (a heading kept with a whole long
+        # note would push both to the next page and leave this one blank)
+        story += [CondPageBreak(25 * mm), P("Ghi chú chi tiết:", st["heading_loose"]), *in_full]
+    story += [
               P("III. NHẬN XÉT CHUNG", st["heading"]),
               P(signed.get("summary", report.summary) or "Không có nhận xét.", st["indent"])]
     # What the signature covers ends with the results: the failed criteria are read from them. The

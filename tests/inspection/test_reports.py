@@ -246,3 +246,63 @@ def test_the_checks_workbook_has_the_state_header_and_real_numbers_and_dates(api
     assert by_name["Bắt đầu thực tế"].number_format == statedoc.XLSX_DATETIME
     assert by_name["Điểm"].value == float(report.score)  # a number the reader's Excel shows as "83" / "92,5"
     assert by_name["Tỷ lệ (%)"].number_format in (statedoc.XLSX_NUMBER, "#,##0")
+
+
+@pytest.mark.django_db
+def test_the_minutes_print_notes_of_the_longest_length_the_api_accepts(api_as, running):
+    """A 2,000-character note (the API's cap) made the criteria table's row taller than a page: reportlab
+    raised LayoutError and the signed, frozen minutes answered 500 for ever (insider review, pdf15)."""
+    from backend.core.params import REASON_MAX
+
+    words = ("Cán bộ tiếp dân không đeo thẻ ngành, sổ theo dõi ghi thiếu ngày, hồ sơ lưu chưa đúng quy định; "
+             * 40)[:REASON_MAX].strip()
+    unbroken = ("Khôngcókhoảngtrắngnàocả" * 100)[:1500]
+    longest = ("Ghichúliềnmạchdài" * 200)[:REASON_MAX]
+    lead = api_as("lead")
+    notes = {"1.1": words, "2.1": unbroken, "3.1": longest, "6.1": words[::-1].strip()}
+    assert len(words) == REASON_MAX and len(longest) == REASON_MAX
+    # outcomes that sign without a finding to settle first (a fail opens one)
+    results = _all(running, **{code: {"outcome": "not_applicable", "note": note} for code, note in notes.items()})
+    results = [r if r["criterion"] != "1.1" else {**r, "outcome": "partial", "points": "1"} for r in results]
+    saved = lead.put(_url(running), {"version": report_version(running), "results": results,
+                                     "summary": "Tổng hợp kết quả."}, format="json")
+    assert saved.status_code == 200, saved.content
+    assert lead.post(f"/api/inspection/checks/{running.uid}/complete/", {}, format="json").status_code == 200
+    assert lead.post(_url(running, "sign/"), {}, format="json").status_code == 200
+    for role in ("lead", "reviewer", "admin"):
+        pdf = api_as(role).get(_url(running, "pdf/"))
+        if pdf.status_code != 403:
+            assert pdf.status_code == 200, (role, pdf.status_code)
+            assert pdf.content.startswith(b"%PDF")
+    pdf = lead.get(_url(running, "pdf/"))
+    assert pdf.status_code == 200
+    reader = PdfReader(io.BytesIO(pdf.content))
+    # every note is printed in full, word for word (a wrapped line or a page break only adds white space
+    # and the page number at the top of the next page)
+    pages = [re.sub(r"^\s*\d+\s*", "", p.extract_text() or "") for p in reader.pages]
+    flat = re.sub(r"\s+", "", "".join(pages))
+    for code, note in notes.items():
+        assert re.sub(r"\s+", "", note) in flat, code
+    text = _minutes_text(pdf.content)
+    assert "Ghi chú chi tiết" in text and "BIÊN BẢN KIỂM TRA" in text and "TỔ TRƯỞNG TỔ KIỂM TRA" in text
+
+
+@pytest.mark.django_db
+def test_the_minutes_print_the_units_side_at_the_longest_length_the_api_accepts(api_as, running):
+    """The unit's representative's name and post (200 characters, unbroken) sit in the signature block and
+    the opinion (20,000 characters) in the sealed text: the minutes still print, with every word."""
+    from backend.core.params import TEXT_MAX
+    from tests.inspection.test_field_signoff import _data_url, _png, _signed
+
+    _signed(api_as, running)
+    name, post = "Trầnminhđức" * 19, "Trưởngcônganxã" * 15
+    opinion = ("Đơn vị thống nhất với kết quả kiểm tra và cam kết khắc phục trong mười lăm ngày; " * 300)[:TEXT_MAX]
+    response = api_as("lead").post(_url(running, "representative/"), {
+        "name": name[:200], "post": post[:200], "opinion": opinion, "signature": _data_url(_png())}, format="json")
+    assert response.status_code == 200, response.content
+    pdf = api_as("lead").get(_url(running, "pdf/"))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    pages = [re.sub(r"^\s*\d+\s*", "", p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf.content)).pages]
+    flat = re.sub(r"\s+", "", "".join(pages))
+    for value in (name[:200], post[:200], opinion):
+        assert re.sub(r"\s+", "", value) in flat
