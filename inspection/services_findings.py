@@ -14,7 +14,7 @@ from backend.accounts.scope import unit_in_scope
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
 from backend.core.actors import Actor
-from backend.core.errors import Conflict, Forbidden, NotFound
+from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.core.store import ObjectMissing, get_store
 from backend.core.uploads import store_upload
 from backend.org.models import Counter, Officer, Unit
@@ -326,6 +326,8 @@ def finding_transition(*, by: User, finding: Finding, to_state: str, reason: str
     reason = _require_text(reason, "reason", "lý do")
     if to_state == Finding.State.DISMISSED:
         _refuse_dismissing_what_discipline_rests_on(finding)
+    if to_state == Finding.State.CONFIRMED:
+        _recheck_org_record(finding)
     from inspection.services_common import is_a_reason
     from inspection.services_reports import _recompute_score, uncovered_critical
 
@@ -354,6 +356,28 @@ def finding_transition(*, by: User, finding: Finding, to_state: str, reason: str
     audit_record(actor=by, verb=f"finding.{to_state}", obj=finding,
                  payload={"from": from_state, "to": to_state, "reason": reason})
     return finding
+
+
+def _recheck_org_record(finding: Finding) -> None:
+    """Publishing a draft re-reads the org record it was filed against. An org change does not look at
+    drafts (the admin may not know they exist: docs/architecture.md, "Org changes and secret records"), so
+    the unit may have been ended, or a named officer's posting ended or corrected, since the draft was
+    written: confirming it then is refused in words, and the team edits the draft (another unit or date,
+    other subjects) or dismisses it. The same rules as on creation."""
+    start = timezone.localtime(finding.occurred_from).date()
+    end = timezone.localtime(finding.occurred_to).date() if finding.occurred_to else None
+    try:
+        require_unit_existed(unit=finding.unit, start=start, end=end, field="unit_id", into_successor=True)
+        _check_subjects_served([{"officer": s.officer, "role": s.role}
+                                for s in finding.subjects.select_related("officer")],
+                               unit=finding.unit, occurred_from=finding.occurred_from, occurred_to=finding.occurred_to)
+    except DomainError as exc:
+        raise Conflict(
+            f"Không thể xác nhận vi phạm {finding.reference}: hồ sơ tổ chức đã thay đổi từ khi lập dự thảo — "
+            f"{exc.message} Sửa dự thảo (đơn vị, thời điểm, đối tượng) hoặc bác bỏ.",
+            f"Finding {finding.reference} cannot be confirmed: the org record changed since the draft was "
+            f"written — {exc.message_en} Edit the draft (unit, date, subjects) or dismiss it.",
+            code="org_changed_since_draft", fields=exc.fields) from exc
 
 
 def _refuse_dismissing_what_discipline_rests_on(finding: Finding) -> None:

@@ -240,8 +240,6 @@ class EndRecordsSerializer(serializers.Serializer):
     checks = serializers.ListField(child=serializers.CharField())
     clips = serializers.ListField(child=serializers.CharField())
     postings = serializers.ListField(child=serializers.CharField())
-    unpublished = serializers.BooleanField(help_text="Records the caller may not see name the unit after "
-                                                     "last_day (never named, dated or counted)")
 
 
 class UnitEndPreviewSerializer(serializers.Serializer):

@@ -25,7 +25,7 @@ def posts_ending(*, unit: Unit, last_day: date) -> list[Assignment]:
 def unit_end_preview(*, unit: Unit, on: date, viewer: Actor | None = None) -> dict[str, Any]:
     """For `unit` ending the day before `on`: the posts that end (head, deputies with their field,
     officers), the sub-units that need a new parent, and the records an end in the past would cut (only
-    those `viewer` may see, as the write's refusal names them; `unpublished` says others exist)."""
+    those `viewer` may see, as the write's refusal names them; nothing tells whether others exist)."""
     last_day = on - timedelta(days=1)
     children = [c for c in unit_children_at(unit=unit, at=last_day) if c.valid_to is None or c.valid_to >= on]
     return {

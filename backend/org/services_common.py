@@ -69,12 +69,9 @@ def _recorded_findings() -> Any:
     return apps.get_model("inspection", "Finding").objects.exclude(state="dismissed").filter(public_check_link_q())
 
 
-def _split_visible(qs: Any, viewer: Actor | None) -> tuple[list[Any], bool]:
-    """(the rows of `qs` the viewer may see, whether there are others): messages list only the first."""
-    visible = list(qs.filter(pk__in=_viewer_findings(viewer).values("pk")).order_by("occurred_from", "pk"))
-    hidden = qs.exclude(pk__in=[f.pk for f in visible]).exists()
-    return visible, hidden
-
-
-UNPUBLISHED_VI = "có hồ sơ đang xử lý chưa công bố ghi nhận đơn vị trong thời gian này"
-UNPUBLISHED_EN = "unpublished records in progress name the unit in that period"
+def _only_visible(qs: Any, viewer: Actor | None) -> list[Any]:
+    """The rows of `qs` the viewer may see. The others (drafts of the inspection team) are not looked at by
+    an org change at all, like a planned check: they neither block, nor change a message, nor demand a
+    reason, so the caller's answer is the same whether they exist or not (docs/architecture.md, "Org
+    changes and secret records"). Publishing such a draft re-checks the org record (services_findings)."""
+    return list(qs.filter(pk__in=_viewer_findings(viewer).values("pk")).order_by("occurred_from", "pk"))

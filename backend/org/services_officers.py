@@ -20,14 +20,12 @@ from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLin
 from backend.org.selectors import overlaps
 from backend.org.services_common import (
     REASON_MIN,
-    UNPUBLISHED_EN,
-    UNPUBLISHED_VI,
     _clean_reason,
     _d,
     _day_start,
+    _only_visible,
     _recorded_findings,
     _require_reason,
-    _split_visible,
 )
 
 
@@ -217,8 +215,8 @@ def posting_findings(*, unit_id: int, is_head: bool, start: date, end: date | No
     of the unit in that period (who served there decides who may be a violator, the head and the deputy in
     charge), for a head also of the units under it then (the head one level up answers through them), and
     any finding with a leader's liability resting on the posting itself. The rule is per unit, not per
-    officer, so a refusal never tells whether an unpublished finding names this officer. Visibility is the
-    caller's business (see _split_visible)."""
+    officer. Visibility is the caller's business (see _only_visible: findings the caller may not see are
+    not looked at)."""
     scope = Q(unit_id=unit_id)
     if is_head:
         below = UnitLink.objects.filter(overlaps(start, end), parent_id=unit_id).values("unit_id")
@@ -233,20 +231,19 @@ def posting_findings(*, unit_id: int, is_head: bool, start: date, end: date | No
 
 def _require_reason_under_findings(*, viewer: Actor, findings: Any, reason: str, vi: str, en: str,
                                    code: str) -> list[str] | None:
-    """An org change that reaches into the period of a recorded finding (visible to the caller or not) is a
-    correction of the record the accountability trace reads: it needs a reason, audited with it. The refusal
-    names only the findings the caller may see; for the others it says no more than that records exist.
-    Returns the references to audit (those the caller may see), or None when no finding is touched."""
-    visible, hidden = _split_visible(findings, viewer)
-    if not visible and not hidden:
+    """An org change that reaches into the period of a recorded finding the caller may see is a correction
+    of the record the accountability trace reads: it needs a reason, audited with it, and the refusal names
+    those findings. Findings the caller may not see (drafts) are not looked at: they neither demand a reason
+    nor change the answer, so the answer never tells they exist (docs/architecture.md, "Org changes and
+    secret records"); publishing the draft re-checks its subjects' postings (services_findings).
+    Returns the references to audit, or None when no finding the caller may see is touched."""
+    visible = _only_visible(findings, viewer)
+    if not visible:
         return None
     refs = [f.reference for f in visible]
     if len(reason) < REASON_MIN:
-        if refs:
-            shown = ", ".join(refs[:10]) + (f" … (+{len(refs) - 10})" if len(refs) > 10 else "")
-            what_vi, what_en = f"trùng thời gian vi phạm {shown} đã ghi nhận", f"it meets findings {', '.join(refs)}"
-        else:
-            what_vi, what_en = UNPUBLISHED_VI, UNPUBLISHED_EN
+        shown = ", ".join(refs[:10]) + (f" … (+{len(refs) - 10})" if len(refs) > 10 else "")
+        what_vi, what_en = f"trùng thời gian vi phạm {shown} đã ghi nhận", f"it meets findings {', '.join(refs)}"
         raise Conflict(
             f"{vi}: {what_vi}. Thay đổi này sửa hồ sơ mà việc xác định trách nhiệm dựa vào; "
             f"cần nêu lý do đính chính (ít nhất {REASON_MIN} ký tự), lý do được ghi vào nhật ký.",
@@ -420,8 +417,8 @@ def assignment_end(*, by: Actor, assignment: Assignment, on: date, reason: str =
       and with the checks of a new appointment (one head at a time, same post not twice);
     - an end date that takes the posting away from any day of a recorded finding's period (for a head or
       deputy: any finding of the unit, or of a unit under a head; for others: a finding naming the officer;
-      or a leader's liability resting on it) is refused unless a reason for the correction is given; the
-      refusal names only the findings the caller may see.
+      or a leader's liability resting on it) is refused unless a reason for the correction is given; only the
+      findings the caller may see count (a draft is not looked at: confirming it re-checks the postings).
     Both corrections are audited with their reason and what they touched."""
     assignment = Assignment.objects.select_for_update().select_related("unit", "officer").get(pk=assignment.pk)
     reason = _clean_reason(reason)

@@ -19,16 +19,14 @@ from backend.core.text import fold
 from backend.org.models import Assignment, Unit, UnitLink
 from backend.org.selectors import unit_ancestor_ids_at, unit_children_at, unit_existence_problem
 from backend.org.services_common import (
-    UNPUBLISHED_EN,
-    UNPUBLISHED_VI,
     _check_range,
     _clean_reason,
     _d,
     _day_start,
     _local_day,
+    _only_visible,
     _recorded_findings,
     _require_reason,
-    _split_visible,
     _viewer_checks,
 )
 
@@ -166,19 +164,19 @@ def unit_records_after(*, unit: Unit, last_day: date, viewer: Actor | None = Non
     Secrecy (docs/architecture.md, "Org changes and secret records"): a never-started (planned) check is
     not a record of the unit for this purpose: it is neither listed nor counted nor blocking, so ending a
     unit answers the same whether one exists or not; the check's team sees the unit's end on the check.
-    Findings and started checks are listed only when `viewer` may see them; `unpublished` says whether
-    other findings (drafts the viewer may not see) exist, without naming, dating or counting them."""
+    Findings and started checks `viewer` may not see (drafts of the inspection team) are treated the same
+    way: not listed, not counted, not blocking, and nothing says they exist; publishing such a draft
+    re-checks that its unit existed on its date (inspection.services_findings.finding_transition)."""
     after = _day_start(last_day + timedelta(days=1))
     check_model = apps.get_model("inspection", "SurpriseCheck")
     clip_model = apps.get_model("media_ingest", "Clip")
     from inspection.secrecy import started_q
 
-    visible, hidden = _split_visible(_recorded_findings().filter(unit=unit, occurred_from__gte=after), viewer)
+    visible = _only_visible(_recorded_findings().filter(unit=unit, occurred_from__gte=after), viewer)
     findings = [f"{f.reference} ({_local_day(f.occurred_from):%d/%m/%Y})" for f in visible]
     started = (check_model.objects.filter(started_q(), unit=unit, window_start__gte=after)
                .exclude(state="cancelled"))
     shown_checks = list(started.filter(pk__in=_viewer_checks(viewer).values("pk")).order_by("window_start"))
-    hidden = hidden or started.exclude(pk__in=[c.pk for c in shown_checks]).exists()
     checks = [f"{c.reference} ({_local_day(c.window_start):%d/%m/%Y})" for c in shown_checks]
     clips = [f"{code} {_local_day(started):%d/%m/%Y}"
              for code, started in clip_model.objects.filter(camera__counter__unit=unit, started_at__gte=after)
@@ -190,7 +188,7 @@ def unit_records_after(*, unit: Unit, last_day: date, viewer: Actor | None = Non
                   .select_related("officer").order_by("valid_from")):
             postings.append(f"{a.officer.full_name} — {a.position} "
                             f"(đến {_d(a.valid_to) if a.valid_to else 'nay'})")
-    return {"findings": findings, "checks": checks, "clips": clips, "postings": postings, "unpublished": hidden}
+    return {"findings": findings, "checks": checks, "clips": clips, "postings": postings}
 
 
 
@@ -216,11 +214,8 @@ def _check_end_in_past(unit: Unit, on: date, reason: str, confirm: bool, viewer:
     says so (`confirm`) after being shown what would be cut."""
     last_day = on - timedelta(days=1)
     records = unit_records_after(unit=unit, last_day=last_day, viewer=viewer)
-    if records["findings"] or records["checks"] or records["unpublished"]:
+    if records["findings"] or records["checks"]:  # only what the caller may see (see unit_records_after)
         vi, en = _summary(records, ("findings", "checks"))
-        if records["unpublished"]:
-            # no reference, date or count: the caller may not see them (and no planned check is ever here)
-            vi, en = "; ".join(x for x in (vi, UNPUBLISHED_VI) if x), ", ".join(x for x in (en, UNPUBLISHED_EN) if x)
         raise Conflict(
             f"Không thể cho {unit.name} chấm dứt từ ngày {_d(on)}: có hồ sơ ghi nhận đơn vị sau ngày "
             f"{_d(last_day)} — {vi}.",

@@ -15,7 +15,7 @@ export interface UnitEndPreview {
   already_ended: boolean;
   posts: { assignment: Assignment; starts_after_end: boolean }[];
   children: UnitBrief[];
-  records: { findings: string[]; checks: string[]; clips: string[]; postings: string[]; unpublished: boolean };
+  records: { findings: string[]; checks: string[]; clips: string[]; postings: string[] };
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;

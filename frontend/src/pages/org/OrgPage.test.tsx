@@ -21,7 +21,7 @@ function setup(panelUnit = unit(16, "Phòng Tham mưu"), ending: unknown[] = [])
     if (url.includes("/end-preview/")) {
       const on = new URL(url, "http://x").searchParams.get("on");
       return json({ unit: { id: panelUnit.id, code: panelUnit.code, name: panelUnit.name, level: panelUnit.level }, on, last_day: "2025-06-30",
-        already_ended: false, posts: ending, children: [], records: { findings: [], checks: [], clips: [], postings: [], unpublished: false } });
+        already_ended: false, posts: ending, children: [], records: { findings: [], checks: [], clips: [], postings: [] } });
     }
     return json({ count: 3, next: null, previous: null, results: [panelUnit, unit(15, "Phòng Thanh tra"), unit(17, "Phòng Hậu cần")] });
   }));
