@@ -150,7 +150,11 @@ test("the merge message names every unit merged", async () => {
   await waitFor(() => expect(also.querySelector("option[value=\"17\"]")).not.toBeNull());
   (also.querySelector("option[value=\"17\"]") as HTMLOptionElement).selected = true;
   fireEvent.change(also);
-  fireEvent.click(within(dialog).getByRole("button", { name: "Xác nhận" }));
+  // the preview of what the merger ends is read again for the added unit; confirming waits for it
+  const confirm = within(dialog).getByRole("button", { name: "Xác nhận" });
+  await waitFor(() => expect(confirm).not.toHaveAttribute("aria-disabled", "true"));
+  await waitFor(() => expect(confirm).toBeEnabled());
+  fireEvent.click(confirm);
   const done = await screen.findByRole("status");
   expect(posts[0]).toMatchObject({ unit_ids: [16, 17], into_id: 15 });
   expect(done).toHaveTextContent("Đã sáp nhập Phòng Tham mưu, Phòng Hậu cần vào Phòng Thanh tra từ ngày 01/07/2025.");
