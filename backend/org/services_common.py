@@ -6,10 +6,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Q
 from django.utils import timezone
 
 from backend.core.actors import Actor
-from backend.core.errors import DomainError
+from backend.core.errors import Conflict, DomainError
 
 
 def _check_range(valid_from: date, valid_to: date | None) -> None:
@@ -78,3 +79,43 @@ def _split_visible(qs: Any, viewer: Actor | None) -> tuple[list[Any], bool]:
 
 UNPUBLISHED_VI = "có hồ sơ đang xử lý chưa công bố ghi nhận đơn vị trong thời gian này"
 UNPUBLISHED_EN = "unpublished records in progress name the unit in that period"
+
+
+def _findings_naming(*, officer_id: int | None = None, unit_id: int | None = None) -> Any:
+    """Recorded findings that name an officer (as a subject, or by a leader's liability still standing) or a
+    unit (the finding's unit, or the unit a standing liability rests on): the trace and the reports print
+    that officer's identity or that unit's name for the violation's days. Visibility is the caller's business."""
+    liability = apps.get_model("accountability", "LeaderLiability")
+    standing = liability.objects.exclude(state__in=["rejected", "superseded"])
+    if officer_id is not None:
+        q = Q(subjects__officer_id=officer_id) | Q(pk__in=standing.filter(officer_id=officer_id).values("finding_id"))
+    else:
+        q = Q(unit_id=unit_id) | Q(pk__in=standing.filter(unit_id=unit_id).values("finding_id"))
+    ids = _recorded_findings().filter(q).values("pk")
+    return _recorded_findings().filter(pk__in=ids)
+
+
+def _require_reason_if_named(*, viewer: Actor, findings: Any, reason: str, vi: str, en: str,
+                             what_vi: str, what_en: str, code: str = "reason_required") -> list[str] | None:
+    """An identity correction (an officer's name or number, a unit's name) of someone a recorded finding
+    names rewrites what the trace and the reports print for the past: it needs a reason, audited with it.
+    The refusal names only the findings the caller may see; for the others it says no more than that
+    unpublished records exist. Returns the references to audit, or None when no finding names them."""
+    visible, hidden = _split_visible(findings, viewer)
+    if not visible and not hidden:
+        return None
+    refs = [f.reference for f in visible]
+    if len(reason) < REASON_MIN:
+        if refs:
+            shown = ", ".join(refs[:10]) + (f" … (+{len(refs) - 10})" if len(refs) > 10 else "")
+            named_vi, named_en = f"được ghi trong {shown}", f"named by findings {', '.join(refs)}"
+        else:
+            named_vi, named_en = f"có hồ sơ đang xử lý chưa công bố ghi nhận {what_vi}", \
+                f"unpublished records in progress name the {what_en}"
+        raise Conflict(
+            f"{vi}: {named_vi}. Thay đổi này làm hồ sơ đã ghi nhận hiển thị thông tin mới như thể vốn có từ trước; "
+            f"cần nêu lý do đính chính (ít nhất {REASON_MIN} ký tự), lý do được ghi vào nhật ký.",
+            f"{en}: {named_en}. This changes what recorded findings print for the past; "
+            f"give a reason (at least {REASON_MIN} characters), it is audited.",
+            code=code, fields={"reason": ["required"]})
+    return refs
