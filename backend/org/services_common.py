@@ -90,6 +90,7 @@ def _findings_naming(*, officer_id: int | None = None, unit_id: int | None = Non
     if officer_id is not None:
         q = Q(subjects__officer_id=officer_id) | Q(pk__in=standing.filter(officer_id=officer_id).values("finding_id"))
     else:
+        assert unit_id is not None
         q = Q(unit_id=unit_id) | Q(pk__in=standing.filter(unit_id=unit_id).values("finding_id"))
     ids = _recorded_findings().filter(q).values("pk")
     return _recorded_findings().filter(pk__in=ids)

@@ -26,7 +26,7 @@ def _confirmed_absence(insp) -> Finding:
 
 
 def _violator(finding: Finding):
-    return finding.subjects.filter(role="violator").select_related("officer").first().officer
+    return finding.subjects.select_related("officer").get(role="violator").officer
 
 
 def test_correcting_a_violators_name_and_number_needs_a_reason_and_is_audited(api_as, insp):
@@ -136,8 +136,9 @@ def test_the_trace_lists_identity_corrections_and_renames_made_after_the_liabili
     assert first.status_code == 200, first.content
     assert not any(n.get("kind") == "org_corrected" for n in first.json()["notes"])
 
+    officer.refresh_from_db()
     old_name, old_number, old_unit = officer.full_name, officer.service_number, unit.name
-    old_name = "Tên Trước Đó"
+    assert old_name == "Tên Trước Đó"
     assert admin.patch(f"/api/org/officers/{officer.pk}/", {
         "full_name": "Hoàng Thị Lành", "service_number": "NA-2199", "reason": REASON}, format="json").status_code == 200
     assert admin.patch(f"/api/org/units/{unit.pk}/", {"name": f"{old_unit} (đổi tên)",
