@@ -97,12 +97,17 @@ def _findings_naming(*, officer_id: int | None = None, unit_id: int | None = Non
 
 
 def _require_reason_if_named(*, viewer: Actor, findings: Any, reason: str, vi: str, en: str,
-                             what_vi: str, what_en: str, code: str = "reason_required") -> list[str] | None:
+                             what_vi: str, what_en: str, code: str = "reason_required",
+                             also_hidden: Any = None) -> list[str] | None:
     """An identity correction (an officer's name or number, a unit's name) of someone a recorded finding
     names rewrites what the trace and the reports print for the past: it needs a reason, audited with it.
     The refusal names only the findings the caller may see; for the others it says no more than that
-    unpublished records exist. Returns the references to audit, or None when no finding names them."""
+    unpublished records exist. `also_hidden`: findings the caller may not see that count as if they named
+    them (for an officer, those of the units and days he served: so a refusal never tells whether an
+    unpublished finding names this very officer). Returns the references to audit, or None when none do."""
     visible, hidden = _split_visible(findings, viewer)
+    if not hidden and also_hidden is not None:
+        hidden = also_hidden.exclude(pk__in=_viewer_findings(viewer).values("pk")).exists()
     if not visible and not hidden:
         return None
     refs = [f.reference for f in visible]

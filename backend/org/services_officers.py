@@ -47,6 +47,15 @@ def officer_create(*, by: Actor, service_number: str, full_name: str, rank: str 
     return officer
 
 
+def _served_findings(officer: Officer) -> Any:
+    """Recorded findings of the units the officer was posted to, on the days of those postings (per unit,
+    not per officer: see _require_reason_if_named)."""
+    q = Q(pk__in=[])
+    for a in Assignment.objects.filter(officer=officer).only("unit_id", "valid_from", "valid_to"):
+        q |= Q(unit_id=a.unit_id) & _touching_q(a.valid_from, a.valid_to)
+    return _recorded_findings().filter(q)
+
+
 @transaction.atomic
 def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None, rank: str | None = None,
                    date_of_birth: date | None = None, service_number: str | None = None,
@@ -83,7 +92,8 @@ def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None,
         touched = _require_reason_if_named(
             viewer=by, findings=_findings_naming(officer_id=officer.pk), reason=reason,
             vi="Đính chính nhân thân cán bộ", en="Correcting the officer's identity",
-            what_vi="cán bộ này", what_en="officer")
+            what_vi="đơn vị cán bộ này công tác trong thời gian đó", what_en="units the officer served in then",
+            also_hidden=_served_findings(officer))
         if touched is not None:
             payload.update(correction=True, reason=reason, findings=touched)
     if reason and "reason" not in payload:

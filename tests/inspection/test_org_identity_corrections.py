@@ -107,10 +107,19 @@ def test_the_refusal_never_names_an_unpublished_finding(api_as, insp):
                       (f"/api/org/units/{unit.pk}/", {"name": "Tên Đơn Vị Khác"})):
         refused = admin.patch(url, body, format="json")
         assert refused.status_code == 409, refused.content
+        if "officers" in url:
+            refused_officer = refused.json()["error"]
         text = refused.content.decode()
         assert "hồ sơ đang xử lý chưa công bố" in refused.json()["error"]["message"]
         assert draft["reference"] not in text and "05/10/2026" not in text and "VANG" not in text
         assert admin.patch(url, {**body, "reason": REASON}, format="json").status_code == 200
+    # a colleague of the same unit the draft does not name gets the very same answer: the refusal does not
+    # tell whether an unpublished finding names this officer
+    colleague = OfficerFactory.create()
+    AssignmentFactory.create(officer=colleague, unit=unit, valid_from=date(2020, 1, 1))
+    other = admin.patch(f"/api/org/officers/{colleague.pk}/", {"full_name": "Tên Khác Nữa"}, format="json")
+    assert other.status_code == 409, other.content
+    assert other.json()["error"]["message"] == refused_officer["message"]
     for verb, pk in (("officer.update", officer.pk), ("unit.rename", unit.pk)):
         event = AuditEvent.objects.filter(verb=verb, object_id=str(pk)).latest("id")
         assert event.payload["findings"] == [] and draft["reference"] not in str(event.payload)
