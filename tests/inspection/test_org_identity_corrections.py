@@ -163,3 +163,13 @@ def test_the_trace_lists_identity_corrections_and_renames_made_after_the_liabili
     assert f"tên {old_unit} → {old_unit} (đổi tên)" in vi and "Đổi tên theo quyết định 7/QĐ" in vi
     assert "admin" in vi or insp.users["admin"].get_full_name() in vi
     assert f"service number {old_number} → NA-2199" in en and "unit renamed" in en
+    # the finding's report PDF carries the same notice next to the new name
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = reader.get(f"/api/accountability/findings/{finding.pk}/report.pdf")
+    assert pdf.status_code == 200
+    text = " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "đã được đính chính sau khi ghi nhận trách nhiệm" in text and "NA-2199" in text
+    assert "Đổi tên theo quyết định 7/QĐ" in text
