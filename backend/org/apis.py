@@ -127,6 +127,7 @@ class UnitListApi(APIView):
 class UnitDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
         name = PlainTextField(one_line=True, max_length=200)
+        reason = PlainTextField(max_length=1000, required=False, allow_blank=True, default="")
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
@@ -137,7 +138,8 @@ class UnitDetailApi(APIView):
         unit = selectors.unit_get(unit_ids=None, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = services_units.unit_rename(by=request.user, unit=unit, name=data.validated_data["name"])
+        unit = services_units.unit_rename(by=request.user, unit=unit, name=data.validated_data["name"],
+                                          reason=data.validated_data["reason"])
         return Response(UnitOutputSerializer(unit).data)
 
 
@@ -335,6 +337,7 @@ class OfficerDetailApi(APIView):
         full_name = PlainTextField(one_line=True, max_length=120, required=False)
         rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True)
         date_of_birth = DateField(required=False, allow_null=True)
+        reason = PlainTextField(max_length=1000, required=False, allow_blank=True)
 
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)

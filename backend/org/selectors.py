@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from typing import Any
 
@@ -373,33 +374,61 @@ def unit_existence_problem(*, unit: Unit, start: date, end: date | None = None,
 
 @dataclass
 class OrgCorrection:
-    """An appointment corrected with a reason across recorded findings (see services._require_reason_under_findings)."""
+    """A correction of the org record a trace reads, made with a reason across recorded findings: an
+    appointment corrected (services_officers._require_reason_under_findings; `assignment_id`, `unit_id` and
+    the days it touched), or an identity corrected in place (an officer's name / service number, a unit's
+    name: services_common._require_reason_if_named; `officer_id` or `unit_id`, `changes` from -> to)."""
     at: Any
     verb: str
-    assignment_id: int
-    unit_id: int
-    start: date
+    assignment_id: int | None
+    unit_id: int | None
+    start: date | None
     end: date | None
     reason: str
     actor: str
+    officer_id: int | None = None
+    changes: dict[str, list[Any]] = dc_field(default_factory=dict)
 
 
 CORRECTION_VERBS = ("assignment.create", "assignment.end", "assignment.set_field")
+IDENTITY_VERBS = ("officer.update", "unit.rename")
+IDENTITY_FIELDS = ("service_number", "full_name", "date_of_birth")
 
 
-def org_corrections(*, unit_ids: Iterable[int], start: date, end: date, after: Any = None) -> list[OrgCorrection]:
-    """Corrections of the org record of `unit_ids` that touch the days [start, end], made after `after` (a
-    datetime, e.g. when a liability was recorded). A stored liability is never changed by an org correction:
-    the trace shows these next to it as a notice that the record it rests on changed since (issue 15)."""
+def org_corrections(*, unit_ids: Iterable[int], start: date, end: date, after: Any = None,
+                    officer_ids: Iterable[int] = ()) -> list[OrgCorrection]:
+    """Corrections of the org record of `unit_ids` that touch the days [start, end], and corrections of the
+    identity of `officer_ids` or the name of `unit_ids` (not dated: they change what every past record
+    prints), made after `after` (a datetime, e.g. when a liability was recorded). A stored liability is
+    never changed by an org correction: the trace shows these next to it as a notice that the record it
+    rests on changed since (issue 15). An identity change is listed whether or not it was flagged a
+    correction when made (a finding may have named the officer only later)."""
     from backend.audit.models import AuditEvent
 
     wanted = set(unit_ids)
-    events = AuditEvent.objects.filter(verb__in=CORRECTION_VERBS, payload__correction=True).order_by("id")
+    people = {str(pk) for pk in officer_ids}
+    events = AuditEvent.objects.filter(
+        Q(verb__in=CORRECTION_VERBS, payload__correction=True)
+        | Q(verb="officer.update", object_id__in=people)
+        | Q(verb="unit.rename", object_id__in=[str(pk) for pk in wanted])).order_by("id")
     if after is not None:
         events = events.filter(at__gt=after)
     out: list[OrgCorrection] = []
     for e in events:
         p = e.payload
+        if e.verb == "officer.update":
+            changes = {k: v for k, v in (p.get("changes") or {}).items() if k in IDENTITY_FIELDS}
+            if changes:
+                out.append(OrgCorrection(at=e.at, verb=e.verb, assignment_id=None, unit_id=None, start=None,
+                                         end=None, reason=p.get("reason", ""), actor=e.actor_label,
+                                         officer_id=int(e.object_id), changes=changes))
+            continue
+        if e.verb == "unit.rename":
+            if p.get("from") != p.get("to"):
+                out.append(OrgCorrection(at=e.at, verb=e.verb, assignment_id=None, unit_id=int(e.object_id),
+                                         start=None, end=None, reason=p.get("reason", ""), actor=e.actor_label,
+                                         changes={"name": [p.get("from"), p.get("to")]}))
+            continue
         days = p.get("days") or [None, None]
         if p.get("unit") not in wanted or days[0] is None:
             continue

@@ -6,10 +6,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Q
 from django.utils import timezone
 
 from backend.core.actors import Actor
-from backend.core.errors import DomainError
+from backend.core.errors import Conflict, DomainError
 
 
 def _check_range(valid_from: date, valid_to: date | None) -> None:
@@ -75,3 +76,39 @@ def _only_visible(qs: Any, viewer: Actor | None) -> list[Any]:
     reason, so the caller's answer is the same whether they exist or not (docs/architecture.md, "Org
     changes and secret records"). Publishing such a draft re-checks the org record (services_findings)."""
     return list(qs.filter(pk__in=_viewer_findings(viewer).values("pk")).order_by("occurred_from", "pk"))
+
+
+def _findings_naming(*, officer_id: int | None = None, unit_id: int | None = None) -> Any:
+    """Recorded findings that name an officer (as a subject, or by a leader's liability still standing) or a
+    unit (the finding's unit, or the unit a standing liability rests on): the trace and the reports print
+    that officer's identity or that unit's name for the violation's days. Visibility is the caller's business."""
+    liability = apps.get_model("accountability", "LeaderLiability")
+    standing = liability.objects.exclude(state__in=["rejected", "superseded"])
+    if officer_id is not None:
+        q = Q(subjects__officer_id=officer_id) | Q(pk__in=standing.filter(officer_id=officer_id).values("finding_id"))
+    else:
+        assert unit_id is not None
+        q = Q(unit_id=unit_id) | Q(pk__in=standing.filter(unit_id=unit_id).values("finding_id"))
+    ids = _recorded_findings().filter(q).values("pk")
+    return _recorded_findings().filter(pk__in=ids)
+
+
+def _require_reason_if_named(*, viewer: Actor, findings: Any, reason: str, vi: str, en: str,
+                             code: str = "reason_required") -> list[str] | None:
+    """An identity correction (an officer's name or number, a unit's name) of someone a recorded finding
+    names rewrites what the trace and the reports print for the past: it needs a reason, audited with it.
+    Only the findings the caller may see count (the others are not looked at, like every org change:
+    _only_visible), so the answer is the same whether a draft exists or not. Returns the references to
+    audit, or None when none do."""
+    refs = [f.reference for f in _only_visible(findings, viewer)]
+    if not refs:
+        return None
+    if len(reason) < REASON_MIN:
+        shown = ", ".join(refs[:10]) + (f" … (+{len(refs) - 10})" if len(refs) > 10 else "")
+        raise Conflict(
+            f"{vi}: được ghi trong {shown}. Thay đổi này làm hồ sơ đã ghi nhận hiển thị thông tin mới như thể vốn "
+            f"có từ trước; cần nêu lý do đính chính (ít nhất {REASON_MIN} ký tự), lý do được ghi vào nhật ký.",
+            f"{en}: named by findings {', '.join(refs)}. This changes what recorded findings print for the past; "
+            f"give a reason (at least {REASON_MIN} characters), it is audited.",
+            code=code, fields={"reason": ["required"]})
+    return refs

@@ -17,15 +17,17 @@ from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError
 from backend.core.text import fold
 from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLink
-from backend.org.selectors import overlaps
+from backend.org.selectors import IDENTITY_FIELDS, overlaps
 from backend.org.services_common import (
     REASON_MIN,
     _clean_reason,
     _d,
     _day_start,
+    _findings_naming,
     _only_visible,
     _recorded_findings,
     _require_reason,
+    _require_reason_if_named,
 )
 
 
@@ -45,8 +47,13 @@ def officer_create(*, by: Actor, service_number: str, full_name: str, rank: str 
 
 @transaction.atomic
 def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None, rank: str | None = None,
-                   date_of_birth: date | None = None, service_number: str | None = None) -> Officer:
+                   date_of_birth: date | None = None, service_number: str | None = None,
+                   reason: str = "") -> Officer:
+    """Edit an officer. The identity (name, service number, date of birth) is not dated: changing it makes
+    every record print the new one for the past, so when a recorded finding names the officer it is a
+    correction that needs a reason, audited with it (the trace notes it: org.selectors.org_corrections)."""
     officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    reason = _clean_reason(reason)
     changes: dict[str, Any] = {}
     if service_number is not None and service_number != officer.service_number:
         if Officer.objects.filter(service_number=service_number).exclude(pk=officer.pk).exists():
@@ -69,8 +76,17 @@ def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None,
     if date_of_birth is not None and date_of_birth != officer.date_of_birth:
         changes["date_of_birth"] = [officer.date_of_birth, date_of_birth]
         officer.date_of_birth = date_of_birth
+    payload: dict[str, Any] = {"changes": changes}
+    if any(k in changes for k in IDENTITY_FIELDS):
+        touched = _require_reason_if_named(
+            viewer=by, findings=_findings_naming(officer_id=officer.pk), reason=reason,
+            vi="Đính chính nhân thân cán bộ", en="Correcting the officer's identity")
+        if touched is not None:
+            payload.update(correction=True, reason=reason, findings=touched)
+    if reason and "reason" not in payload:
+        payload["reason"] = reason
     officer.save()
-    audit_record(actor=by, verb="officer.update", obj=officer, payload={"changes": changes})
+    audit_record(actor=by, verb="officer.update", obj=officer, payload=payload)
     return officer
 
 

@@ -23,10 +23,12 @@ from backend.org.services_common import (
     _clean_reason,
     _d,
     _day_start,
+    _findings_naming,
     _local_day,
     _only_visible,
     _recorded_findings,
     _require_reason,
+    _require_reason_if_named,
     _viewer_checks,
 )
 
@@ -107,17 +109,29 @@ def unit_reparent(*, by: Actor, unit: Unit, parent: Unit | None, on: date) -> Un
 
 
 @transaction.atomic
-def unit_rename(*, by: Actor, unit: Unit, name: str) -> Unit:
-    """Correct or change a unit's name (the name is not temporal: a new unit is created by a merger)."""
+def unit_rename(*, by: Actor, unit: Unit, name: str, reason: str = "") -> Unit:
+    """Correct or change a unit's name. The name is not dated (a new unit is created by a merger), so a
+    rename makes every record print the new name for the past: when a recorded finding or liability names
+    the unit it is a correction that needs a reason, audited with it (org.selectors.org_corrections)."""
     name = name.strip()
+    reason = _clean_reason(reason)
     if not name:
         raise DomainError("Cần nhập tên đơn vị.", "name is required.", code="required", fields={"name": ["required"]})
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     old = unit.name
+    payload: dict[str, Any] = {"from": old, "to": name}
+    if name != old:
+        touched = _require_reason_if_named(
+            viewer=by, findings=_findings_naming(unit_id=unit.pk), reason=reason,
+            vi="Đổi tên đơn vị", en="Renaming the unit")
+        if touched is not None:
+            payload.update(correction=True, reason=reason, findings=touched)
+    if reason and "reason" not in payload:
+        payload["reason"] = reason
     unit.name = name
     unit.search_name = fold(name)
     unit.save(update_fields=["name", "search_name"])
-    audit_record(actor=by, verb="unit.rename", obj=unit, payload={"from": old, "to": name})
+    audit_record(actor=by, verb="unit.rename", obj=unit, payload=payload)
     return unit
 
 

@@ -497,7 +497,8 @@ def _org_corrected_since_liability(t: _Trace, units: dict[int, Unit],
                                    uppers: dict[int, list[tuple[Unit, date, date]]]) -> dict[str, str] | None:
     """A notice when the appointments of the units involved (the violators' units and the units one level
     up) were corrected, over the violation's days, after the first liability still standing on the finding
-    was recorded (org.selectors.org_corrections; the stored liability itself is never rewritten)."""
+    was recorded, and the identity corrections of the people it names (name, service number) and renames
+    of those units since (org.selectors.org_corrections; the stored liability itself is never rewritten)."""
     recorded_at = (LeaderLiability.objects.filter(finding=t.finding)
                    .exclude(state__in=[LeaderLiability.State.REJECTED, LeaderLiability.State.SUPERSEDED])
                    .order_by("created_at").values_list("created_at", flat=True).first())
@@ -506,8 +507,16 @@ def _org_corrected_since_liability(t: _Trace, units: dict[int, Unit],
     involved = dict(units)
     for segments in uppers.values():
         involved.update({parent.pk: parent for parent, _lo, _hi in segments})
-    corrections = org_corrections(unit_ids=involved, start=t.d0, end=t.d1, after=recorded_at)
-    return org_corrections_note(corrections, recorded_at, involved) if corrections else None
+    people = {s.officer_id: s.officer for s in t.subjects}
+    people.update({li.officer_id: li.officer for li in LeaderLiability.objects.filter(finding=t.finding)
+                   .exclude(state__in=[LeaderLiability.State.REJECTED, LeaderLiability.State.SUPERSEDED])
+                   .select_related("officer", "unit")})
+    involved.update({li.unit_id: li.unit for li in LeaderLiability.objects.filter(finding=t.finding)
+                     .exclude(state__in=[LeaderLiability.State.REJECTED, LeaderLiability.State.SUPERSEDED])
+                     .select_related("unit")})
+    involved.setdefault(t.finding.unit_id, t.finding.unit)
+    corrections = org_corrections(unit_ids=involved, start=t.d0, end=t.d1, after=recorded_at, officer_ids=people)
+    return org_corrections_note(corrections, recorded_at, involved, people) if corrections else None
 
 
 def _finding_dict(t: _Trace) -> dict[str, Any]:

@@ -191,23 +191,52 @@ VERB_LABELS = {
     "assignment.create": ("bổ nhiệm / giao chức vụ", "appointment"),
     "assignment.end": ("ngày kết thúc chức vụ", "end of a posting"),
     "assignment.set_field": ("lĩnh vực phụ trách", "field of charge"),
+    "officer.update": ("đính chính nhân thân cán bộ", "officer identity corrected"),
+    "unit.rename": ("đổi tên đơn vị (áp dụng cho cả thời gian trước)", "unit renamed (applies to the past too)"),
+}
+CHANGE_LABELS = {
+    "full_name": ("họ tên", "full name"),
+    "service_number": ("số hiệu", "service number"),
+    "date_of_birth": ("ngày sinh", "date of birth"),
+    "name": ("tên", "name"),
 }
 
 
+def _changed(c: OrgCorrection, lang: int) -> str:
+    """What an identity correction changed, from -> to."""
+    def show(v: Any) -> str:
+        if v in (None, ""):
+            return "(trống)" if lang == 0 else "(empty)"
+        if lang == 0 and isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-":
+            return fmt(date.fromisoformat(v))
+        return str(v)
+    return ", ".join(f"{CHANGE_LABELS.get(k, (k, k))[lang]} {show(a)} → {show(b)}" for k, (a, b) in c.changes.items())
+
+
 def org_corrections_note(corrections: list[OrgCorrection], recorded_at: Any,
-                         units: dict[int, Unit]) -> dict[str, str]:
+                         units: dict[int, Unit], officers: dict[int, Officer] | None = None) -> dict[str, str]:
     """The notice that the org record a recorded liability rests on was corrected since (issue 15): a stored
     liability is never changed by an org correction, the disciplinary officer compares and re-proposes."""
     shown = corrections[:5]
     more = len(corrections) - len(shown)
 
     def item(c: OrgCorrection, lang: int) -> str:
-        unit = units.get(c.unit_id)
-        name = (unit.name if lang == 0 else unit.code) if unit is not None else f"#{c.unit_id}"
-        days = (span_vi if lang == 0 else span_en)(c.start, c.end) if c.end else (
-            f"từ {fmt(c.start)}" if lang == 0 else f"from {fmt_en(c.start)}")
         when = timezone.localtime(c.at)
         on = f"{when:%d/%m/%Y %H:%M}" if lang == 0 else f"{when:%Y-%m-%d %H:%M}"
+        why = c.reason or ("không nêu lý do" if lang == 0 else "no reason given")
+        if c.changes:
+            if c.officer_id is not None:
+                who = (officers or {}).get(c.officer_id)
+                subject = (who.full_name if lang == 0 else who.service_number) if who else f"#{c.officer_id}"
+            else:
+                u = units.get(c.unit_id or 0)
+                subject = (u.name if lang == 0 else u.code) if u else f"#{c.unit_id}"
+            return f"{VERB_LABELS.get(c.verb, (c.verb, c.verb))[lang]}, {subject}: {_changed(c, lang)} ({on}, {c.actor}: {why})"
+        unit = units.get(c.unit_id or 0)
+        name = (unit.name if lang == 0 else unit.code) if unit is not None else f"#{c.unit_id}"
+        assert c.start is not None
+        days = (span_vi if lang == 0 else span_en)(c.start, c.end) if c.end else (
+            f"từ {fmt(c.start)}" if lang == 0 else f"from {fmt_en(c.start)}")
         return f"{VERB_LABELS.get(c.verb, (c.verb, c.verb))[lang]}, {name}, {days} ({on}, {c.actor}: {c.reason})"
 
     recorded = timezone.localtime(recorded_at)

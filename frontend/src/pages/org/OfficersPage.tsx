@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { api, rows, type Page } from "../../api/client";
+import { ApiError, api, rows, type Page } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { DateInput } from "../../components/DateInput";
 import { Card, Empty, Field, InlineError, Modal, PageHeader, Pager, QueryState, useFocusHeadingOnPick } from "../../components/ui";
@@ -13,17 +13,18 @@ import { fmtDay } from "./common";
 
 const SN = /^[0-9A-Za-z-]{3,20}$/;
 
-function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer; onClose: () => void; onSaved: (o: Officer) => void }) {
+export function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer; onClose: () => void; onSaved: (o: Officer) => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [sn, setSn] = useState(officer?.service_number ?? "");
   const [name, setName] = useState(officer?.full_name ?? "");
   const [rank, setRank] = useState(officer?.rank ?? "");
   const [dob, setDob] = useState(officer?.date_of_birth ?? "");
+  const [reason, setReason] = useState("");
   const m = useMutation({
     mutationFn: () => {
       const body = { service_number: sn.trim(), full_name: name.trim(), rank: rank.trim(), date_of_birth: dob || null };
-      return officer ? api.patch<Officer>(`org/officers/${officer.id}/`, body) : api.post<Officer>("org/officers/", body);
+      return officer ? api.patch<Officer>(`org/officers/${officer.id}/`, { ...body, reason }) : api.post<Officer>("org/officers/", body);
     },
     onSuccess: (o) => {
       void qc.invalidateQueries({ queryKey: ["org"] });
@@ -44,6 +45,10 @@ function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer; onClo
         <Field label={t("officers.rank")}><input value={rank} onChange={(e) => setRank(e.target.value)} name="rank" list="ranks" /></Field>
         <Field label={t("officers.dob")}><DateInput value={dob} onChange={setDob} name="date_of_birth" aria-label={t("officers.dob")} /></Field>
       </div>
+      {/* correcting the identity of an officer a recorded finding names rewrites the past: the server asks for a reason (409) */}
+      {officer && (reason || (m.error instanceof ApiError && m.error.code === "reason_required")) && (
+        <Field label={t("officers.correctionReason")}><textarea value={reason} onChange={(e) => setReason(e.target.value)} name="reason" rows={2} /></Field>
+      )}
       <datalist id="ranks">
         {["Thiếu úy", "Trung úy", "Thượng úy", "Đại úy", "Thiếu tá", "Trung tá", "Thượng tá", "Đại tá"].map((r) => <option key={r} value={r} />)}
       </datalist>

@@ -95,12 +95,13 @@ function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
 
 type Done = (message: string) => void;
 
-function RenameDialog({ unit, onClose, onDone }: { unit: Unit; onClose: () => void; onDone: Done }) {
+export function RenameDialog({ unit, onClose, onDone }: { unit: Unit; onClose: () => void; onDone: Done }) {
   const { t } = useTranslation();
   const invalidate = useInvalidateOrg();
   const [name, setName] = useState(unit.name);
+  const [reason, setReason] = useState("");
   const m = useMutation({
-    mutationFn: () => api.patch<Unit>(`org/units/${unit.id}/`, { name }),
+    mutationFn: () => api.patch<Unit>(`org/units/${unit.id}/`, { name, reason }),
     onSuccess: (saved) => {
       invalidate();
       onDone(t("org.renamed", { name: saved.name ?? name }));
@@ -114,6 +115,10 @@ function RenameDialog({ unit, onClose, onDone }: { unit: Unit; onClose: () => vo
       </>
     }>
       <Field label={t("org.name")}><input value={name} onChange={(e) => setName(e.target.value)} name="name" /></Field>
+      {/* the name is not dated: renaming a unit a recorded finding names rewrites the past, the server asks for a reason (409) */}
+      {(reason || (m.error instanceof ApiError && m.error.code === "reason_required")) && (
+        <Field label={t("org.renameReason")}><textarea value={reason} onChange={(e) => setReason(e.target.value)} name="reason" rows={2} /></Field>
+      )}
       {m.isError && <InlineError error={m.error} />}
     </Modal>
   );
