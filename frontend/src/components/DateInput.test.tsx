@@ -28,7 +28,32 @@ describe("Vietnamese dates", () => {
     expect(onChange).toHaveBeenLastCalledWith("2026-12-31");
     fireEvent.change(input, { target: { value: "31/02/2026" } });
     expect(input).toHaveAttribute("aria-invalid", "true");
-    expect(onChange).toHaveBeenCalledTimes(1);
+    // The form no longer holds the last good day: a save or preview cannot use 31/12 for it.
+    expect(onChange).toHaveBeenLastCalledWith("");
+    expect(input).toHaveValue("31/02/2026");
+  });
+
+  it("tells its form that a non-existent day was typed, and keeps what was typed when the form takes the empty value", async () => {
+    const { useState } = await import("react");
+    const { useDateValidity } = await import("./DateInput");
+    function Form() {
+      const [on, setOn] = useState("2026-11-30");
+      const dates = useDateValidity();
+      return (<>
+        <DateInput value={on} onChange={setOn} onValidity={dates.bind("on")} aria-label="ngày" />
+        <span data-testid="state">{`${on}|${dates.bad}`}</span>
+      </>);
+    }
+    render(<Form />);
+    const input = screen.getByLabelText("ngày");
+    expect(screen.getByTestId("state")).toHaveTextContent("2026-11-30|false");
+    fireEvent.change(input, { target: { value: "31/02/2027" } });
+    expect(screen.getByTestId("state")).toHaveTextContent("|true");
+    expect(screen.getByTestId("state").textContent).toBe("|true");
+    expect(input).toHaveValue("31/02/2027");
+    expect(screen.getByTestId("date-problem")).toHaveTextContent("Ngày 31/02/2027 không có thật");
+    fireEvent.change(input, { target: { value: "28/02/2027" } });
+    expect(screen.getByTestId("state").textContent).toBe("2027-02-28|false");
   });
 
   it("accepts the date typed from the keyboard without slashes or zero padding", () => {
