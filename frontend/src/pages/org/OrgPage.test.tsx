@@ -223,3 +223,21 @@ test("the abolish dialog holds its save too while its date does not exist", asyn
   fireEvent.click(save);
   expect(posts).toHaveLength(0);
 });
+
+test("a unit with a merger recorded for the future still takes appointments until its last day, and its end is worded as to come", async () => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date("2026-12-01T03:00:00Z"));
+  try {
+    setup(unit(40, "Công an xã Kim Liên", "2026-12-31"));
+    const merge = await screen.findByRole("button", { name: "Sáp nhập vào…" });
+    expect(merge).toBeDisabled();
+    expect(merge).toHaveAttribute("title", "Sẽ chấm dứt hoạt động sau ngày 31/12/2026");
+    expect(screen.getByRole("button", { name: "Giải thể" })).toHaveAttribute("title", "Sẽ chấm dứt hoạt động sau ngày 31/12/2026");
+    const appoint = screen.getByTestId("appoint-open");
+    expect(appoint).toBeEnabled();
+    fireEvent.click(appoint);
+    expect(await screen.findByRole("dialog")).toBeInTheDocument();
+  } finally {
+    vi.useRealTimers();
+  }
+});

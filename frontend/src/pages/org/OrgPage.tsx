@@ -309,8 +309,11 @@ export function UnitPanel({ unitId, at, focusRequest = 0 }: { unitId: number; at
   const h = q.data;
   const panel = useFocusHeadingOnPick(Boolean(h && h.unit.id === unitId), focusRequest);
   const notYet = h && h.unit.valid_from > at ? t("org.notYetInForce", { date: fmtDay(h.unit.valid_from) }) : null;
-  const gone = h?.unit.valid_to ? t("org.ended", { date: fmtDay(h.unit.valid_to) }) : null;
-  const ended = gone ?? notYet; // rename, merge, abolish: only a unit in force on the tree's date
+  // A recorded end: past ("Đã chấm dứt…") or still to come ("Sẽ chấm dứt…", the unit runs until then).
+  const endWhy = h?.unit.valid_to ? t(h.unit.valid_to < todayIso() ? "org.ended" : "org.willEnd", { date: fmtDay(h.unit.valid_to) }) : null;
+  const ended = endWhy ?? notYet; // merge, abolish: only a unit in force on the tree's date, with no end recorded yet
+  // Appointments: any day the unit still runs (the server holds a post to the unit's last day).
+  const gone = h?.unit.valid_to && h.unit.valid_to < at ? endWhy : null;
   return (
     <div ref={panel}>
     <QueryState q={q}>
