@@ -1,5 +1,6 @@
 import { fireEvent, render, screen } from "@testing-library/react";
-import { DateInput, dmyToIso, normalizeTime } from "./DateInput";
+import { useState } from "react";
+import { DateInput, DateTimeInput, dmyToIso, normalizeTime, useDateValidity } from "./DateInput";
 import { fmtDate, fmtDateTime, fromLocalInput, toLocalInput } from "./format";
 
 describe("Vietnamese dates", () => {
@@ -33,9 +34,7 @@ describe("Vietnamese dates", () => {
     expect(input).toHaveValue("31/02/2026");
   });
 
-  it("tells its form that a non-existent day was typed, and keeps what was typed when the form takes the empty value", async () => {
-    const { useState } = await import("react");
-    const { useDateValidity } = await import("./DateInput");
+  it("tells its form that a non-existent day was typed, and keeps what was typed when the form takes the empty value", () => {
     function Form() {
       const [on, setOn] = useState("2026-11-30");
       const dates = useDateValidity();
@@ -83,5 +82,27 @@ describe("Vietnamese dates", () => {
     expect(screen.getByTestId("date-problem")).toHaveTextContent("dd/mm/yyyy");
     fireEvent.change(input, { target: { value: "28/02/2026" } });
     expect(screen.queryByTestId("date-problem")).toBeNull();
+  });
+});
+
+describe("date and time fields tell their form", () => {
+  it("a non-existent day or an hour past 23:59 in a date-time field marks the form's dates bad", () => {
+    function Form() {
+      const [at, setAt] = useState("2026-11-30T08:00");
+      const dates = useDateValidity();
+      return (<>
+        <DateTimeInput value={at} onChange={setAt} onValidity={dates.bind("at")} name="at" />
+        <span data-testid="state">{`${at}|${dates.bad}`}</span>
+      </>);
+    }
+    const { container } = render(<Form />);
+    const day = container.querySelector('input[name="at_date"]') as HTMLInputElement;
+    const time = container.querySelector('input[name="at_time"]') as HTMLInputElement;
+    fireEvent.change(day, { target: { value: "31/02/2027" } });
+    expect(screen.getByTestId("state").textContent).toBe("|true");
+    fireEvent.change(day, { target: { value: "28/02/2027" } });
+    expect(screen.getByTestId("state").textContent).toBe("2027-02-28T08:00|false");
+    fireEvent.change(time, { target: { value: "25:00" } });
+    expect(screen.getByTestId("state").textContent).toBe("2027-02-28T08:00|true");
   });
 });

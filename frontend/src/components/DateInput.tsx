@@ -103,14 +103,16 @@ export function useDateValidity() {
 }
 
 /** value/onChange use a local wall-clock "YYYY-MM-DDTHH:mm" (like datetime-local). */
-export function DateTimeInput({ value, onChange, name }: { value: string; onChange: (local: string) => void; name?: string }) {
+export function DateTimeInput({ value, onChange, name, onValidity }: { value: string; onChange: (local: string) => void; name?: string; onValidity?: (ok: boolean) => void }) {
   const [date, time] = value ? value.split("T") : ["", ""];
   const [timeText, setTimeText] = useState(time ?? "");
   const [badTime, setBadTime] = useState(false);
+  const [badDate, setBadDate] = useState(false);
   useEffect(() => setTimeText(time ?? ""), [time]);
+  useEffect(() => onValidity?.(!badDate && !badTime), [badDate, badTime]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <span className="datetime-input">
-      <DateInput value={date ?? ""} name={name ? `${name}_date` : undefined} onChange={(d) => onChange(d ? `${d}T${time || "08:00"}` : "")} />
+      <DateInput value={date ?? ""} name={name ? `${name}_date` : undefined} onValidity={(ok) => setBadDate(!ok)} onChange={(d) => onChange(d ? `${d}T${time || "08:00"}` : "")} />
       <input
         type="text"
         inputMode="numeric"
