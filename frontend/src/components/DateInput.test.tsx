@@ -106,3 +106,23 @@ describe("date and time fields tell their form", () => {
     expect(screen.getByTestId("state").textContent).toBe("2027-02-28T08:00|true");
   });
 });
+
+describe("a date field that goes away", () => {
+  it("no longer holds its form back", () => {
+    function Form() {
+      const [shown, setShown] = useState(true);
+      const [on, setOn] = useState("");
+      const dates = useDateValidity();
+      return (<>
+        {shown && <DateInput value={on} onChange={setOn} onValidity={dates.bind("on")} aria-label="ngày" />}
+        <button type="button" onClick={() => setShown(false)}>ẩn</button>
+        <span data-testid="state">{String(dates.bad)}</span>
+      </>);
+    }
+    render(<Form />);
+    fireEvent.change(screen.getByLabelText("ngày"), { target: { value: "31/02/2027" } });
+    expect(screen.getByTestId("state").textContent).toBe("true");
+    fireEvent.click(screen.getByRole("button", { name: "ẩn" }));
+    expect(screen.getByTestId("state").textContent).toBe("false");
+  });
+});

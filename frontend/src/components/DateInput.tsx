@@ -54,6 +54,9 @@ export function DateInput({ value, onChange, onValidity, ...rest }: Props & { va
   const picker = useRef<HTMLInputElement>(null);
   const msgId = useId();
   const sent = useRef<string | null>(null); // the value this field last handed its form
+  const validity = useRef(onValidity);
+  validity.current = onValidity;
+  useEffect(() => () => validity.current?.(true), []); // a field that goes away holds no form back
   useEffect(() => {
     if (value === sent.current) return; // our own "" for a bad date must not wipe what was typed
     sent.current = null;
@@ -99,7 +102,7 @@ export function useDateValidity() {
   const [badOnes, setBadOnes] = useState<Record<string, boolean>>({});
   const bind = (name: string) => (ok: boolean) =>
     setBadOnes((prev) => (!!prev[name] === !ok ? prev : { ...prev, [name]: !ok }));
-  return { bad: Object.values(badOnes).some(Boolean), bind };
+  return { bad: Object.values(badOnes).some(Boolean), bind, isBad: (name: string) => !!badOnes[name] };
 }
 
 /** value/onChange use a local wall-clock "YYYY-MM-DDTHH:mm" (like datetime-local). */
