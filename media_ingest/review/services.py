@@ -312,8 +312,10 @@ def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", i
         clip_version_id=tag.clip_version_id or tag.clip_etag, tag_revision=tag.revision,
         start_s=tag.start_s, end_s=tag.end_s, sha256=tag.clip_sha256, note=note.strip()[:NOTE_MAX],
         out_of_period_reason=period["reason"] if period else "", added_by=by, added_at=timezone.now())
+    # The reason for footage outside the violation period is the entry's own reason too: the custody
+    # log's "Lý do" column and its CSV/XLSX exports read it there.
     access_log_add(user=by, action=AccessLog.Action.EVIDENCE_LINK, clip=clip, tag=tag, finding=finding,
-                   object_key=clip.key, ip=ip, user_agent=user_agent,
+                   object_key=clip.key, reason=period["reason"] if period else "", ip=ip, user_agent=user_agent,
                    detail={"evidence": item.pk, "tag_revision": tag.revision, "start_s": tag.start_s,
                            "end_s": tag.end_s, "clip_sha256": tag.clip_sha256,
                            **({"outside_period": period} if period else {})})

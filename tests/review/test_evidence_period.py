@@ -58,6 +58,14 @@ def test_footage_outside_the_period_is_refused_in_words_then_attached_only_with_
     assert ok.json()["out_of_period"] is True and ok.json()["out_of_period_reason"] == REASON
     log = AccessLog.objects.get(action="evidence_link")
     assert log.detail["outside_period"]["reason"] == REASON
+    # the custody log shows it in its "Lý do" column, and its export carries it
+    custody = client.get(f"/api/media/clips/{clip.pk}/custody/")
+    assert custody.status_code == 200, custody.content
+    rows = custody.json()["results"] if isinstance(custody.json(), dict) else custody.json()
+    assert [x["reason"] for x in rows if x["action"] == "evidence_link"] == [REASON]
+    export = client.get(f"/api/media/clips/{clip.pk}/custody/export/?type=csv")
+    assert export.status_code == 200
+    assert REASON in b"".join(export.streaming_content if export.streaming else [export.content]).decode("utf-8-sig")
     listed = client.get(f"/api/media/evidence/?finding={finding.pk}").json()["results"]
     assert [x["out_of_period_reason"] for x in listed] == [REASON]
 

@@ -1,5 +1,6 @@
 import { fireEvent, render, screen } from "@testing-library/react";
-import { DateInput, dmyToIso, normalizeTime } from "./DateInput";
+import { useState } from "react";
+import { DateInput, DateTimeInput, dmyToIso, normalizeTime, useDateValidity } from "./DateInput";
 import { fmtDate, fmtDateTime, fromLocalInput, toLocalInput } from "./format";
 
 describe("Vietnamese dates", () => {
@@ -28,7 +29,30 @@ describe("Vietnamese dates", () => {
     expect(onChange).toHaveBeenLastCalledWith("2026-12-31");
     fireEvent.change(input, { target: { value: "31/02/2026" } });
     expect(input).toHaveAttribute("aria-invalid", "true");
-    expect(onChange).toHaveBeenCalledTimes(1);
+    // The form no longer holds the last good day: a save or preview cannot use 31/12 for it.
+    expect(onChange).toHaveBeenLastCalledWith("");
+    expect(input).toHaveValue("31/02/2026");
+  });
+
+  it("tells its form that a non-existent day was typed, and keeps what was typed when the form takes the empty value", () => {
+    function Form() {
+      const [on, setOn] = useState("2026-11-30");
+      const dates = useDateValidity();
+      return (<>
+        <DateInput value={on} onChange={setOn} onValidity={dates.bind("on")} aria-label="ngày" />
+        <span data-testid="state">{`${on}|${dates.bad}`}</span>
+      </>);
+    }
+    render(<Form />);
+    const input = screen.getByLabelText("ngày");
+    expect(screen.getByTestId("state")).toHaveTextContent("2026-11-30|false");
+    fireEvent.change(input, { target: { value: "31/02/2027" } });
+    expect(screen.getByTestId("state")).toHaveTextContent("|true");
+    expect(screen.getByTestId("state").textContent).toBe("|true");
+    expect(input).toHaveValue("31/02/2027");
+    expect(screen.getByTestId("date-problem")).toHaveTextContent("Ngày 31/02/2027 không có thật");
+    fireEvent.change(input, { target: { value: "28/02/2027" } });
+    expect(screen.getByTestId("state").textContent).toBe("2027-02-28|false");
   });
 
   it("accepts the date typed from the keyboard without slashes or zero padding", () => {
@@ -58,5 +82,47 @@ describe("Vietnamese dates", () => {
     expect(screen.getByTestId("date-problem")).toHaveTextContent("dd/mm/yyyy");
     fireEvent.change(input, { target: { value: "28/02/2026" } });
     expect(screen.queryByTestId("date-problem")).toBeNull();
+  });
+});
+
+describe("date and time fields tell their form", () => {
+  it("a non-existent day or an hour past 23:59 in a date-time field marks the form's dates bad", () => {
+    function Form() {
+      const [at, setAt] = useState("2026-11-30T08:00");
+      const dates = useDateValidity();
+      return (<>
+        <DateTimeInput value={at} onChange={setAt} onValidity={dates.bind("at")} name="at" />
+        <span data-testid="state">{`${at}|${dates.bad}`}</span>
+      </>);
+    }
+    const { container } = render(<Form />);
+    const day = container.querySelector('input[name="at_date"]') as HTMLInputElement;
+    const time = container.querySelector('input[name="at_time"]') as HTMLInputElement;
+    fireEvent.change(day, { target: { value: "31/02/2027" } });
+    expect(screen.getByTestId("state").textContent).toBe("|true");
+    fireEvent.change(day, { target: { value: "28/02/2027" } });
+    expect(screen.getByTestId("state").textContent).toBe("2027-02-28T08:00|false");
+    fireEvent.change(time, { target: { value: "25:00" } });
+    expect(screen.getByTestId("state").textContent).toBe("2027-02-28T08:00|true");
+  });
+});
+
+describe("a date field that goes away", () => {
+  it("no longer holds its form back", () => {
+    function Form() {
+      const [shown, setShown] = useState(true);
+      const [on, setOn] = useState("");
+      const dates = useDateValidity();
+      return (<>
+        {shown && <DateInput value={on} onChange={setOn} onValidity={dates.bind("on")} aria-label="ngày" />}
+        <button type="button" onClick={() => setShown(false)}>ẩn</button>
+        <span data-testid="state">{String(dates.bad)}</span>
+      </>);
+    }
+    render(<Form />);
+    fireEvent.change(screen.getByLabelText("ngày"), { target: { value: "31/02/2027" } });
+    expect(screen.getByTestId("state").textContent).toBe("true");
+    fireEvent.click(screen.getByRole("button", { name: "ẩn" }));
+    expect(screen.getByTestId("state").textContent).toBe("false");
   });
 });

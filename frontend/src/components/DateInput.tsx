@@ -42,32 +42,35 @@ export function dateProblem(text: string): "notReal" | "format" | null {
 }
 
 /** value/onChange use ISO "YYYY-MM-DD" ("" when empty); the user types or picks dd/mm/yyyy. A date
- *  that does not exist, or text that is not a date, is named under the field (every form gets it). */
-export function DateInput({ value, onChange, ...rest }: Props & { value: string; onChange: (iso: string) => void }) {
+ *  that does not exist, or text that is not a date, is named under the field (every form gets it),
+ *  and the form is told: onChange("") (the last good date is no longer the field's value, so no
+ *  preview or save can use it) and onValidity(false), so the form can hold its save with a reason
+ *  (use `useDateValidity`). */
+export function DateInput({ value, onChange, onValidity, ...rest }: Props & { value: string; onChange: (iso: string) => void; onValidity?: (ok: boolean) => void }) {
   const { t } = useTranslation();
   const [text, setText] = useState(isoToDmy(value));
   const [bad, setBad] = useState(false);
   const [left, setLeft] = useState(false); // the format hint waits until the field is left; a non-existent day shows at once
   const picker = useRef<HTMLInputElement>(null);
   const msgId = useId();
+  const sent = useRef<string | null>(null); // the value this field last handed its form
+  const validity = useRef(onValidity);
+  validity.current = onValidity;
+  useEffect(() => () => validity.current?.(true), []); // a field that goes away holds no form back
   useEffect(() => {
-    if (dmyToIso(text) !== value) setText(isoToDmy(value));
+    if (value === sent.current) return; // our own "" for a bad date must not wipe what was typed
+    sent.current = null;
+    if (dmyToIso(text) !== value) { setText(isoToDmy(value)); setBad(false); onValidity?.(true); }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
   function commit(next: string) {
     setText(next);
-    if (!next.trim()) {
-      setBad(false);
-      onChange("");
-      return;
-    }
-    const iso = dmyToIso(next);
+    const iso = next.trim() ? dmyToIso(next) : "";
     setBad(iso === null);
-    if (iso) {
-      // Typed as "01072025" or "1/7/2025": show it back in the one dd/mm/yyyy form.
-      setText(isoToDmy(iso));
-      onChange(iso);
-    }
+    onValidity?.(iso !== null);
+    if (iso) setText(isoToDmy(iso)); // typed as "01072025" or "1/7/2025": show it back as dd/mm/yyyy
+    sent.current = iso ?? "";
+    onChange(iso ?? "");
   }
   const problem = bad ? dateProblem(text) : null;
   const shown = problem === "notReal" || (problem === "format" && left) ? problem : null;
@@ -93,15 +96,26 @@ export function DateInput({ value, onChange, ...rest }: Props & { value: string;
   );
 }
 
+/** A form's record of which of its date fields hold a day that is not real (or not a date):
+ *  `bind("name")` goes on each DateInput as onValidity, `bad` is true while any of them does. */
+export function useDateValidity() {
+  const [badOnes, setBadOnes] = useState<Record<string, boolean>>({});
+  const bind = (name: string) => (ok: boolean) =>
+    setBadOnes((prev) => (!!prev[name] === !ok ? prev : { ...prev, [name]: !ok }));
+  return { bad: Object.values(badOnes).some(Boolean), bind, isBad: (name: string) => !!badOnes[name] };
+}
+
 /** value/onChange use a local wall-clock "YYYY-MM-DDTHH:mm" (like datetime-local). */
-export function DateTimeInput({ value, onChange, name }: { value: string; onChange: (local: string) => void; name?: string }) {
+export function DateTimeInput({ value, onChange, name, onValidity }: { value: string; onChange: (local: string) => void; name?: string; onValidity?: (ok: boolean) => void }) {
   const [date, time] = value ? value.split("T") : ["", ""];
   const [timeText, setTimeText] = useState(time ?? "");
   const [badTime, setBadTime] = useState(false);
+  const [badDate, setBadDate] = useState(false);
   useEffect(() => setTimeText(time ?? ""), [time]);
+  useEffect(() => onValidity?.(!badDate && !badTime), [badDate, badTime]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <span className="datetime-input">
-      <DateInput value={date ?? ""} name={name ? `${name}_date` : undefined} onChange={(d) => onChange(d ? `${d}T${time || "08:00"}` : "")} />
+      <DateInput value={date ?? ""} name={name ? `${name}_date` : undefined} onValidity={(ok) => setBadDate(!ok)} onChange={(d) => onChange(d ? `${d}T${time || "08:00"}` : "")} />
       <input
         type="text"
         inputMode="numeric"

@@ -35,6 +35,7 @@ export const ORG: Dict = {
   "org.parents": ["Trực thuộc theo thời gian", "Parent over time"],
   "org.posts": ["Lịch sử chức vụ", "Appointments history"],
   "org.ended": ["Đã chấm dứt hoạt động sau ngày {{date}}", "Ceased after {{date}}"],
+  "org.willEnd": ["Sẽ chấm dứt hoạt động sau ngày {{date}}", "Will cease after {{date}}"],
   "org.merged": ["Đã sáp nhập {{name}} vào {{into}} từ ngày {{date}}.", "{{name}} merged into {{into}} from {{date}}."],
   "org.abolished": ["Đã giải thể {{name}} từ ngày {{date}}.", "{{name}} abolished from {{date}}."],
   "org.renamed": ["Đã đổi tên thành {{name}}.", "Renamed to {{name}}."],

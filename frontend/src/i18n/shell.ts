@@ -104,6 +104,8 @@ export const SHELL: Dict = {
   "why.handoverPassword": ["Trưởng đoàn nhập mật khẩu của mình để lấy lại máy", "The team lead enters their password to take the phone back"],
   "why.absencePerson": ["Chọn cán bộ vắng mặt trước", "Choose who is away first"],
   "why.absenceDates": ["Nhập ngày bắt đầu và ngày kết thúc (dd/mm/yyyy)", "Enter the first and last day (dd/mm/yyyy)"],
+  "why.badDate": ["Có ngày không có thật hoặc không đúng dạng dd/mm/yyyy — sửa ô ngày được đánh dấu đỏ", "A date does not exist or is not dd/mm/yyyy — correct the field marked in red"],
+  "why.absenceReason": ["Nhập lý do vắng mặt", "Enter the reason for the absence"],
   "why.busy": ["Đang xử lý, vui lòng chờ…", "Working, please wait…"],
   "why.codeSix": ["Nhập đủ 6 chữ số của mã xác thực", "Enter the 6-digit code"],
   "why.recoverySaved": ["Đánh dấu đã lưu các mã khôi phục trước", "Tick that you saved the recovery codes first"],

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { DateTimeInput } from "../DateInput";
+import { DateTimeInput, useDateValidity } from "../DateInput";
 import { api } from "../../api/client";
 import { Field, InlineError, Modal } from "../ui";
 import { OfficerPicker } from "../OfficerPicker";
@@ -57,6 +57,7 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
   const [counterId, setCounterId] = useState<number | "">(prefill.counterId ?? "");
   const [from, setFrom] = useState(toLocalInput(prefill.occurredFrom ?? new Date()));
   const [to, setTo] = useState(prefill.occurredTo ? toLocalInput(prefill.occurredTo) : "");
+  const dates = useDateValidity();
   const [subjects, setSubjects] = useState<SubjectDraft[]>([{ officer: null, role: "violator", knew: false, covered: false }]);
 
   // the unit picker lists the units that existed on the day of the violation
@@ -102,7 +103,7 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" why={(create.isPending && t("why.busy")) || (!title.trim() && t("why.findingTitle")) || (!unitId && t("why.findingUnit")) || unitMissingWhy || (!effectiveCategory && t("why.findingCategory"))} onClick={() => create.mutate()} data-testid="finding-submit">
+          <ActionButton type="button" className="btn btn-primary" why={(create.isPending && t("why.busy")) || (dates.bad && t("why.badDate")) || (!title.trim() && t("why.findingTitle")) || (!unitId && t("why.findingUnit")) || unitMissingWhy || (!effectiveCategory && t("why.findingCategory"))} onClick={() => create.mutate()} data-testid="finding-submit">
             {t("findings.new")}
           </ActionButton>
         </>
@@ -151,10 +152,10 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
           </select>
         </Field>
         <Field label={t("findings.occurredFrom")}>
-          <DateTimeInput value={from} onChange={(v) => setFrom(v)} name="occurred_from" />
+          <DateTimeInput value={from} onChange={(v) => setFrom(v)} onValidity={dates.bind("from")} name="occurred_from" />
         </Field>
         <Field label={t("findings.occurredTo")}>
-          <DateTimeInput value={to} onChange={(v) => setTo(v)} name="occurred_to" />
+          <DateTimeInput value={to} onChange={(v) => setTo(v)} onValidity={dates.bind("to")} name="occurred_to" />
         </Field>
       </div>
       <div className="field-label" style={{ marginBottom: 6 }}>{t("findings.subjects")}</div>

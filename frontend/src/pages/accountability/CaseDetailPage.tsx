@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { DateInput } from "../../components/DateInput";
+import { DateInput, useDateValidity } from "../../components/DateInput";
 import { Icon } from "../../components/Icon";
 import { ApiError, api } from "../../api/client";
 import { Badge, Card, ErrorState, Field, InlineError, Modal, PageHeader, Spinner } from "../../components/ui";
@@ -45,6 +45,7 @@ export default function CaseDetailPage() {
   const [number, setNumber] = useState("");
   const [authority, setAuthority] = useState("");
   const [date, setDate] = useState(localDay(new Date()));
+  const dates = useDateValidity();
   const [receivedOn, setReceivedOn] = useState("");
   const [result, setResult] = useState("upheld");
   const [acceptedOn, setAcceptedOn] = useState("");
@@ -337,7 +338,7 @@ export default function CaseDetailPage() {
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setDialog(null)}>{t("action.cancel")}</button>
-              <ActionButton type="button" className="btn btn-primary" why={post.isPending && t("why.busy")} onClick={submit}>{t("action.confirm")}</ActionButton>
+              <ActionButton type="button" className="btn btn-primary" why={(post.isPending && t("why.busy")) || (dates.bad && t("why.badDate"))} onClick={submit}>{t("action.confirm")}</ActionButton>
             </>
           }
         >
@@ -370,23 +371,23 @@ export default function CaseDetailPage() {
             </>
           )}
           {dialog !== "propose" && dialog !== "noSelfReview" && (
-            <Field label={t(dialog === "council" ? "cases.councilDate" : dialog === "appeal" || dialog === "refuse" ? "cases.appealDate" : dialog === "accept" ? "cases.acceptedOn" : dialog === "resolve" ? "cases.answerDate" : "cases.decisionDate")}><DateInput value={date} onChange={(v) => setDate(v)} /></Field>
+            <Field label={t(dialog === "council" ? "cases.councilDate" : dialog === "appeal" || dialog === "refuse" ? "cases.appealDate" : dialog === "accept" ? "cases.acceptedOn" : dialog === "resolve" ? "cases.answerDate" : "cases.decisionDate")}><DateInput value={date} onChange={(v) => setDate(v)} onValidity={dates.bind("date")} /></Field>
           )}
           {dialog === "appeal" && (
-            <Field label={t("cases.acceptedOn")} hint={t("cases.acceptedHint")}><DateInput value={acceptedOn} onChange={(v) => setAcceptedOn(v)} /></Field>
+            <Field label={t("cases.acceptedOn")} hint={t("cases.acceptedHint")}><DateInput value={acceptedOn} onChange={(v) => setAcceptedOn(v)} onValidity={dates.bind("acceptedOn")} /></Field>
           )}
           {(dialog === "appeal" || dialog === "accept") && (
             <label className="row small"><input type="checkbox" checked={complex} onChange={(e) => setComplex(e.target.checked)} /> {t("cases.complaintComplex")}</label>
           )}
           {dialog === "refuse" && (
             <>
-              <Field label={t("cases.refusedOn")} hint={t("cases.refusedOnHint")}><DateInput value={acceptedOn} onChange={(v) => setAcceptedOn(v)} /></Field>
+              <Field label={t("cases.refusedOn")} hint={t("cases.refusedOnHint")}><DateInput value={acceptedOn} onChange={(v) => setAcceptedOn(v)} onValidity={dates.bind("refusedOn")} /></Field>
               <Field label={t("cases.refuseReason")} hint={t("cases.refuseReasonHint")}><textarea value={reason} onChange={(e) => setReason(e.target.value)} /></Field>
             </>
           )}
           {(dialog === "decide" || dialog === "resolve") && (
             <Field label={t(dialog === "decide" ? "cases.decisionReceivedOn" : "cases.answerReceivedOn")} hint={t("cases.receivedHint")}>
-              <DateInput value={receivedOn} onChange={(v) => setReceivedOn(v)} />
+              <DateInput value={receivedOn} onChange={(v) => setReceivedOn(v)} onValidity={dates.bind("receivedOn")} />
             </Field>
           )}
           {dialog !== "accept" && (

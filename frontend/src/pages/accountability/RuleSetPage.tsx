@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { Badge, Card, ErrorState, InlineError, PageHeader, Spinner } from "../../components/ui";
-import { DateInput } from "../../components/DateInput";
+import { DateInput, useDateValidity } from "../../components/DateInput";
 import { fmtDate } from "../../components/format";
 import { useMe } from "../../hooks/use-me";
 import { useBilingual } from "../../components/labels";
@@ -22,6 +22,7 @@ function Regulations({ regulations }: { regulations: ForceRegulation[] }) {
   const qc = useQueryClient();
   const isAdmin = useMe().data?.role === "admin";
   const [edit, setEdit] = useState<Record<string, { number: string; issued_on: string }>>({});
+  const dates = useDateValidity();
   const save = useMutation({
     mutationFn: (code: string) => api.patch(`accountability/regulations/${code}/`, { number: edit[code]?.number ?? "", issued_on: edit[code]?.issued_on || null }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["ruleset"] }),
@@ -42,12 +43,12 @@ function Regulations({ regulations }: { regulations: ForceRegulation[] }) {
               </td>
               <td>
                 {isAdmin ? (
-                  <DateInput value={edit[r.code]?.issued_on ?? r.issued_on ?? ""} onChange={(v) => setEdit({ ...edit, [r.code]: { number: edit[r.code]?.number ?? r.number, issued_on: v } })} />
+                  <DateInput value={edit[r.code]?.issued_on ?? r.issued_on ?? ""} onChange={(v) => setEdit({ ...edit, [r.code]: { number: edit[r.code]?.number ?? r.number, issued_on: v } })} onValidity={dates.bind(r.code)} />
                 ) : fmtDate(r.issued_on)}
               </td>
               <td className="small">
                 {r.cited_as_vi}
-                {isAdmin && edit[r.code] && <div><ActionButton type="button" className="btn btn-primary btn-sm" why={save.isPending && t("why.busy")} onClick={() => save.mutate(r.code)}>{t("rules.saveNumber")}</ActionButton></div>}
+                {isAdmin && edit[r.code] && <div><ActionButton type="button" className="btn btn-primary btn-sm" why={(save.isPending && t("why.busy")) || (dates.isBad(r.code) && t("why.badDate"))} onClick={() => save.mutate(r.code)}>{t("rules.saveNumber")}</ActionButton></div>}
               </td>
             </tr>
           ))}

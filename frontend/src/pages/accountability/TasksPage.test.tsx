@@ -61,3 +61,16 @@ test("the disciplinary officer reads the tasks but has no report action", async 
   await new Promise((r) => setTimeout(r, 50));
   expect(screen.queryByRole("button", { name: "Báo cáo hoàn thành" })).toBeNull();
 });
+
+test("a delivery date that does not exist holds the report with the reason and nothing is posted", async () => {
+  const posts = setup("unit_head");
+  const row = (await screen.findByText("Rút ngắn thời gian chờ tại quầy")).closest("tr")!;
+  fireEvent.click(await within(row).findByRole("button", { name: "Báo cáo hoàn thành" }));
+  const dialog = await screen.findByRole("dialog");
+  fireEvent.change(within(dialog).getByLabelText("Ngày hoàn thành"), { target: { value: "31/11/2026" } });
+  const confirm = within(dialog).getByRole("button", { name: "Ghi nhận hoàn thành" });
+  expect(confirm).toBeDisabled();
+  expect(confirm).toHaveAttribute("title", expect.stringContaining("Có ngày không có thật"));
+  fireEvent.click(confirm);
+  expect(posts).toEqual([]);
+});

@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, type Tone } from "../../components/ui";
-import { DateInput } from "../../components/DateInput";
+import { DateInput, useDateValidity } from "../../components/DateInput";
 import { fmtDate, localDay } from "../../components/format";
 import { useMe } from "../../hooks/use-me";
 import type { CchcTask } from "../../types/accountability";
@@ -115,6 +115,7 @@ function ReportDialog({ task, onClose, onDone }: { task: CchcTask; onClose: () =
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [on, setOn] = useState(localDay(new Date()));
+  const dates = useDateValidity();
   const [note, setNote] = useState("");
   const m = useMutation({
     mutationFn: () => api.post<CchcTask>(`accountability/cchc-tasks/${task.id}/delivery/`, { delivered_on: on, note }),
@@ -130,13 +131,13 @@ function ReportDialog({ task, onClose, onDone }: { task: CchcTask; onClose: () =
       footer={
         <>
           <button type="button" className="btn btn-ghost" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!on && t("why.pickDeliveryDate"))} onClick={() => m.mutate()}>{t("tasks.reportConfirm")}</ActionButton>
+          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (dates.bad && t("why.badDate")) || (!on && t("why.pickDeliveryDate"))} onClick={() => m.mutate()}>{t("tasks.reportConfirm")}</ActionButton>
         </>
       }
     >
       <p className="small muted">{t("tasks.reportHint", { due: fmtDate(task.due_date) })}</p>
       <Field label={t("tasks.deliveredDate")}>
-        <DateInput value={on} onChange={setOn} autoFocus aria-label={t("tasks.deliveredDate")} />
+        <DateInput value={on} onChange={setOn} onValidity={dates.bind("on")} autoFocus aria-label={t("tasks.deliveredDate")} />
       </Field>
       <Field label={t("tasks.note")}>
         <textarea value={note} maxLength={2000} rows={3} onChange={(e) => setNote(e.target.value)} />

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
-import { DateInput } from "../../components/DateInput";
+import { DateInput, useDateValidity } from "../../components/DateInput";
 import { Badge, Card, Empty, Field, QueryState, useErrorText } from "../../components/ui";
 import { fmtDate, localToday } from "../../components/format";
 import type { Absence, UserBrief } from "../../types/inspection";
@@ -24,6 +24,7 @@ export default function AbsencesCard({ canEdit }: { canEdit: boolean }) {
   const [start, setStart] = useState(today);
   const [end, setEnd] = useState(today);
   const [reason, setReason] = useState("");
+  const dates = useDateValidity();
   const add = useMutation({
     mutationFn: () => api.post<Absence>("inspection/absences/", { user: Number(user), kind, start, end, reason }),
     onSuccess: () => { setReason(""); void qc.invalidateQueries({ queryKey: ["absences"] }); },
@@ -66,7 +67,7 @@ export default function AbsencesCard({ canEdit }: { canEdit: boolean }) {
         <form className="row" style={{ flexWrap: "wrap", alignItems: "flex-end", gap: 8, marginTop: 10 }}
           onSubmit={(e) => { e.preventDefault(); add.mutate(); }} data-testid="absence-form">
           <Field label={t("absence.user")}>
-            <select className="input" value={user} onChange={(e) => setUser(e.target.value)} required>
+            <select className="input" value={user} onChange={(e) => setUser(e.target.value)} aria-required="true">
               <option value="">—</option>
               {(Array.isArray(team.data) ? team.data : []).map((u) => <option key={u.id} value={u.id}>{u.full_name || u.username}</option>)}
             </select>
@@ -76,10 +77,10 @@ export default function AbsencesCard({ canEdit }: { canEdit: boolean }) {
               {KINDS.map((k) => <option key={k} value={k}>{t(`absence.kind.${k}`)}</option>)}
             </select>
           </Field>
-          <Field label={t("absence.from")}><DateInput value={start} onChange={setStart} name="start" aria-label={t("absence.from")} required /></Field>
-          <Field label={t("absence.to")}><DateInput value={end} onChange={setEnd} name="end" aria-label={t("absence.to")} required /></Field>
-          <Field label={t("absence.reason")}><input className="input" value={reason} onChange={(e) => setReason(e.target.value)} required /></Field>
-          <ActionButton type="submit" className="btn btn-secondary" why={(add.isPending && t("why.busy")) || (!user && t("why.absencePerson")) || ((!start || !end) && t("why.absenceDates"))}>{t("absence.add")}</ActionButton>
+          <Field label={t("absence.from")}><DateInput value={start} onChange={setStart} onValidity={dates.bind("start")} name="start" aria-label={t("absence.from")} aria-required="true" /></Field>
+          <Field label={t("absence.to")}><DateInput value={end} onChange={setEnd} onValidity={dates.bind("end")} name="end" aria-label={t("absence.to")} aria-required="true" /></Field>
+          <Field label={t("absence.reason")}><input className="input" value={reason} onChange={(e) => setReason(e.target.value)} name="reason" aria-label={t("absence.reason")} aria-required="true" /></Field>
+          <ActionButton type="submit" className="btn btn-secondary" why={(add.isPending && t("why.busy")) || (!user && t("why.absencePerson")) || (dates.bad && t("why.badDate")) || ((!start || !end) && t("why.absenceDates")) || (!reason.trim() && t("why.absenceReason"))}>{t("absence.add")}</ActionButton>
           {add.error && <p className="notice notice-red small" role="alert">{errorText(add.error)}</p>}
         </form>
       )}

@@ -165,3 +165,26 @@ test("the draw result adds up, names the empty place, and says the exclusion onc
   await waitFor(() => expect(excluded).toHaveTextContent("Công an xã Nam Đàn: Đã có cuộc kiểm tra dự kiến (cuộc kiểm tra KT-FF4A3794 ngày 01/12/2026) · đã đến hạn sàn bao phủ (15/11/2026)"));
   expect(excluded).toHaveTextContent("được công bố cùng cam kết");
 });
+
+test("a draw window ending on a day that does not exist holds the draw with the reason, and nothing is sent", async () => {
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    void init;
+    const url = String(input);
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "lead", full_name: "L", role: "inspection_lead", role_label: "", scope_unit: null } });
+    return json(page([]));
+  });
+  vi.stubGlobal("fetch", fetchMock);
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawsPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  fireEvent.click(await screen.findByTestId("draw-new"));
+  const dialog = await screen.findByRole("dialog");
+  fireEvent.change(dialog.querySelector('input[name="end"]') as HTMLInputElement, { target: { value: "31/02/2027" } });
+  const run = within(dialog).getByTestId("draw-run");
+  expect(run).toBeDisabled();
+  expect(run).toHaveAttribute("title", expect.stringContaining("Có ngày không có thật"));
+  fireEvent.click(run);
+  expect(fetchMock.mock.calls.some(([, init]) => (init as RequestInit | undefined)?.method === "POST")).toBe(false);
+});

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { DateInput } from "../../components/DateInput";
+import { DateInput, useDateValidity } from "../../components/DateInput";
 import { Icon } from "../../components/Icon";
 import { ApiError, api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, Spinner, ErrorState } from "../../components/ui";
@@ -58,6 +58,7 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
   const [n, setN] = useState(3);
   const [from, setFrom] = useState(localToday(1));
   const [to, setTo] = useState(localToday(14));
+  const dates = useDateValidity();
   const [teamSize, setTeamSize] = useState(2);
   const [perDay, setPerDay] = useState(2);
   const [share, setShare] = useState(75);
@@ -94,7 +95,7 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             {t("action.cancel")}
           </button>
-          <ActionButton className="btn btn-primary" why={(create.isPending && t("why.busy")) || ((n < 1 || !from || !to) && t("why.drawNeeds"))} onClick={() => create.mutate()} data-testid="draw-run">
+          <ActionButton className="btn btn-primary" why={(create.isPending && t("why.busy")) || (dates.bad && t("why.badDate")) || ((n < 1 || !from || !to) && t("why.drawNeeds"))} onClick={() => create.mutate()} data-testid="draw-run">
             {create.isPending ? t("draw.running") : replaces && replaces.length > 0 ? t("draw.runReplacing") : t("draw.run")}
           </ActionButton>
         </>
@@ -111,10 +112,10 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
           <input type="number" min={1} max={6} value={teamSize} onChange={(e) => setTeamSize(Number(e.target.value))} />
         </Field>
         <Field label={t("draw.periodFrom")}>
-          <DateInput value={from} onChange={(v) => setFrom(v)} name="start" />
+          <DateInput value={from} onChange={(v) => setFrom(v)} onValidity={dates.bind("from")} name="start" />
         </Field>
         <Field label={t("draw.periodTo")}>
-          <DateInput value={to} onChange={(v) => setTo(v)} name="end" />
+          <DateInput value={to} onChange={(v) => setTo(v)} onValidity={dates.bind("to")} name="end" />
         </Field>
       </div>
       <div className="grid-2">

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
-import { DateInput } from "../../components/DateInput";
+import { DateInput, useDateValidity } from "../../components/DateInput";
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { Field, InlineError, Modal } from "../../components/ui";
 import { useUnits, useUnitsOn } from "../../hooks/use-ref-data";
@@ -54,7 +54,8 @@ export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, defaul
   const chosenMissing = Boolean(chosen) && Boolean(unitsOn.data) && !existing.some((u) => u.id === unitId);
   const unitOptions = chosenMissing && chosen ? [chosen, ...existing] : existing;
   const unitMissingWhy = chosenMissing && chosen ? t("why.unitNotOnDay", { name: chosen.name, date: fmtDate(unitsOn.at) }) : null;
-  const why = !officer || !unitId || !position.trim() || !from ? t("appt.need") : to && to < from ? t("appt.endBeforeStart") : unitMissingWhy;
+  const dates = useDateValidity();
+  const why = dates.bad ? t("why.badDate") : !officer || !unitId || !position.trim() || !from ? t("appt.need") : to && to < from ? t("appt.endBeforeStart") : unitMissingWhy;
   const en = i18n.language.startsWith("en");
   return (
     <Modal
@@ -103,8 +104,8 @@ export function AppointDialog({ officer: fixedOfficer, unitId: fixedUnit, defaul
             <Field label={t("appt.inChargeOf")}><input value={inChargeOf} onChange={(e) => setInChargeOf(e.target.value)} name="in_charge_of" /></Field>
           </>
         )}
-        <Field label={t("appt.from")}><DateInput value={from} onChange={setFrom} name="valid_from" aria-label={t("appt.from")} /></Field>
-        <Field label={t("appt.to")}><DateInput value={to} onChange={setTo} name="valid_to" aria-label={t("appt.to")} /></Field>
+        <Field label={t("appt.from")}><DateInput value={from} onChange={setFrom} onValidity={dates.bind("from")} name="valid_from" aria-label={t("appt.from")} /></Field>
+        <Field label={t("appt.to")}><DateInput value={to} onChange={setTo} onValidity={dates.bind("to")} name="valid_to" aria-label={t("appt.to")} /></Field>
         <Field label={t("appt.decision")}><input value={decision} onChange={(e) => setDecision(e.target.value)} name="decision_ref" placeholder="123/QĐ-CAT" /></Field>
         {/* a post reaching into a recorded finding's period is a correction: the server asks for a reason (409) */}
         {(reason || (m.error instanceof ApiError && m.error.code === "records_in_period")) && (
@@ -123,6 +124,7 @@ export function EndAssignment({ assignment, onDone }: { assignment: Assignment; 
   const [open, setOpen] = useState(false);
   const [on, setOn] = useState("");
   const [reason, setReason] = useState("");
+  const endDates = useDateValidity();
   const m = useMutation({
     mutationFn: () => api.post<Assignment>(`org/assignments/${assignment.id}/end/`, { on, reason }),
     onSuccess: () => {
@@ -142,11 +144,11 @@ export function EndAssignment({ assignment, onDone }: { assignment: Assignment; 
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setOpen(false)}>{t("action.cancel")}</button>
-              <ActionButton className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!on ? t("org.needDate") : null)} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
+              <ActionButton className="btn btn-primary" why={(m.isPending && t("why.busy")) || (endDates.bad ? t("why.badDate") : !on ? t("org.needDate") : null)} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
             </>
           }
         >
-          <Field label={t("appt.endOn")}><DateInput value={on} onChange={setOn} name="end_on" aria-label={t("appt.endOn")} /></Field>
+          <Field label={t("appt.endOn")}><DateInput value={on} onChange={setOn} onValidity={endDates.bind("on")} name="end_on" aria-label={t("appt.endOn")} /></Field>
           <Field label={t("appt.endReason")}><textarea value={reason} onChange={(e) => setReason(e.target.value)} name="reason" rows={2} /></Field>
           {m.isError && <InlineError error={m.error} />}
         </Modal>

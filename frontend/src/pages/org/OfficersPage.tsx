@@ -4,7 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, rows, type Page } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
-import { DateInput } from "../../components/DateInput";
+import { DateInput, useDateValidity } from "../../components/DateInput";
 import { Card, Empty, Field, InlineError, Modal, PageHeader, Pager, QueryState, useFocusHeadingOnPick } from "../../components/ui";
 import type { Officer, OfficerDetail } from "../../types/org";
 import { AppointDialog } from "./AppointDialog";
@@ -21,6 +21,7 @@ export function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer
   const [rank, setRank] = useState(officer?.rank ?? "");
   const [dob, setDob] = useState(officer?.date_of_birth ?? "");
   const [reason, setReason] = useState("");
+  const dates = useDateValidity();
   const m = useMutation({
     mutationFn: () => {
       const body = { service_number: sn.trim(), full_name: name.trim(), rank: rank.trim(), date_of_birth: dob || null };
@@ -36,14 +37,14 @@ export function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer
     <Modal title={officer ? `${t("officers.edit")}: ${officer.full_name}` : t("officers.new")} onClose={onClose} footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-primary" data-testid="officer-save" why={(m.isPending && t("why.busy")) || (!SN.test(sn.trim()) || !name.trim() ? t("officers.needFields") : null)} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
+        <ActionButton className="btn btn-primary" data-testid="officer-save" why={(m.isPending && t("why.busy")) || (dates.bad ? t("why.badDate") : !SN.test(sn.trim()) || !name.trim() ? t("officers.needFields") : null)} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
       </>
     }>
       <div className="grid-2">
         <Field label={t("officers.serviceNumber")}><input value={sn} onChange={(e) => setSn(e.target.value)} name="service_number" /></Field>
         <Field label={t("officers.fullName")}><input value={name} onChange={(e) => setName(e.target.value)} name="full_name" /></Field>
         <Field label={t("officers.rank")}><input value={rank} onChange={(e) => setRank(e.target.value)} name="rank" list="ranks" /></Field>
-        <Field label={t("officers.dob")}><DateInput value={dob} onChange={setDob} name="date_of_birth" aria-label={t("officers.dob")} /></Field>
+        <Field label={t("officers.dob")}><DateInput value={dob} onChange={setDob} onValidity={dates.bind("dob")} name="date_of_birth" aria-label={t("officers.dob")} /></Field>
       </div>
       {/* correcting the identity of an officer a recorded finding names rewrites the past: the server asks for a reason (409) */}
       {officer && (reason || (m.error instanceof ApiError && m.error.code === "reason_required")) && (

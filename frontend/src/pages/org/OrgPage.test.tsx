@@ -150,11 +150,9 @@ test("the merge message names every unit merged", async () => {
   await waitFor(() => expect(also.querySelector("option[value=\"17\"]")).not.toBeNull());
   (also.querySelector("option[value=\"17\"]") as HTMLOptionElement).selected = true;
   fireEvent.change(also);
-  // the preview of what the merger ends is read again for the added unit; confirming waits for it
-  const confirm = within(dialog).getByRole("button", { name: "Xác nhận" });
-  await waitFor(() => expect(confirm).not.toHaveAttribute("aria-disabled", "true"));
-  await waitFor(() => expect(confirm).toBeEnabled());
-  fireEvent.click(confirm);
+  // the second unit's end preview loads first (the button waits for it)
+  await waitFor(() => expect(within(dialog).getByTestId("merge-save")).toBeEnabled());
+  fireEvent.click(within(dialog).getByRole("button", { name: "Xác nhận" }));
   const done = await screen.findByRole("status");
   expect(posts[0]).toMatchObject({ unit_ids: [16, 17], into_id: 15 });
   expect(done).toHaveTextContent("Đã sáp nhập Phòng Tham mưu, Phòng Hậu cần vào Phòng Thanh tra từ ngày 01/07/2025.");
@@ -192,4 +190,54 @@ test("the acting checkbox of an appointment is labelled once, under a field labe
   fireEvent.change(within(dialog).getByRole("combobox", { name: "Loại chức vụ" }), { target: { value: "head" } });
   expect(within(dialog).getAllByText("Quyền / phụ trách (tạm thời)")).toHaveLength(1);
   expect(within(dialog).getByText("Hình thức giao nhiệm vụ")).toBeInTheDocument();
+});
+
+test("a non-existent merger date holds the save with a reason, drops the stale preview and never merges on another day", async () => {
+  const officer = { id: 1, service_number: "F-1", full_name: "Lê Văn Hải", rank: "Thiếu tá" };
+  const post = { assignment: { id: 1, officer, unit: { id: 16, code: "U16", name: "Phòng Tham mưu" }, position: "Trưởng phòng", is_head: true, is_deputy: false,
+    is_acting: false, field: null, in_charge_of: "", valid_from: "2021-03-01", valid_to: null, decision_ref: "" }, starts_after_end: false };
+  const posts = setup(unit(16, "Phòng Tham mưu"), [post, { ...post, assignment: { ...post.assignment, id: 2 } }]);
+  fireEvent.click(await screen.findByRole("button", { name: "Sáp nhập vào…" }));
+  const dialog = await screen.findByRole("dialog");
+  await within(dialog).findByTestId("end-preview");
+  await waitFor(() => expect(within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" }).querySelector("option[value=\"15\"]")).not.toBeNull());
+  fireEvent.change(within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" }), { target: { value: "15" } });
+  fireEvent.change(within(dialog).getByLabelText("Ngày đơn vị mới hoạt động"), { target: { value: "31/02/2027" } });
+  expect(within(dialog).getByTestId("date-problem")).toHaveTextContent("Ngày 31/02/2027 không có thật");
+  const save = within(dialog).getByTestId("merge-save");
+  expect(save).toBeDisabled();
+  expect(save).toHaveAttribute("title", expect.stringContaining("Có ngày không có thật"));
+  expect(within(dialog).queryByTestId("end-preview")).toBeNull();
+  fireEvent.click(save);
+  expect(posts).toHaveLength(0);
+});
+
+test("the abolish dialog holds its save too while its date does not exist", async () => {
+  const posts = setup();
+  fireEvent.click(await screen.findByRole("button", { name: "Giải thể" }));
+  const dialog = await screen.findByRole("dialog");
+  fireEvent.change(within(dialog).getByLabelText("Ngày giải thể có hiệu lực"), { target: { value: "30/02/2026" } });
+  const save = within(dialog).getByTestId("abolish-save");
+  expect(save).toBeDisabled();
+  expect(save).toHaveAttribute("title", expect.stringContaining("Có ngày không có thật"));
+  fireEvent.click(save);
+  expect(posts).toHaveLength(0);
+});
+
+test("a unit with a merger recorded for the future still takes appointments until its last day, and its end is worded as to come", async () => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date("2026-12-01T03:00:00Z"));
+  try {
+    setup(unit(40, "Công an xã Kim Liên", "2026-12-31"));
+    const merge = await screen.findByRole("button", { name: "Sáp nhập vào…" });
+    expect(merge).toBeDisabled();
+    expect(merge).toHaveAttribute("title", "Sẽ chấm dứt hoạt động sau ngày 31/12/2026");
+    expect(screen.getByRole("button", { name: "Giải thể" })).toHaveAttribute("title", "Sẽ chấm dứt hoạt động sau ngày 31/12/2026");
+    const appoint = screen.getByTestId("appoint-open");
+    expect(appoint).toBeEnabled();
+    fireEvent.click(appoint);
+    expect(await screen.findByRole("dialog")).toBeInTheDocument();
+  } finally {
+    vi.useRealTimers();
+  }
 });

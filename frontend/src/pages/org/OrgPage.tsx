@@ -4,7 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
-import { DateInput } from "../../components/DateInput";
+import { DateInput, useDateValidity } from "../../components/DateInput";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, useFocusHeadingOnPick } from "../../components/ui";
 import { useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { Assignment, TreeNode, Unit, UnitHistory, UnitTree } from "../../types/org";
@@ -50,6 +50,7 @@ function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
   const [level, setLevel] = useState("commune");
   const [parent, setParent] = useState<number | "">("");
   const [from, setFrom] = useState("");
+  const dates = useDateValidity();
   // a parent that exists on the new unit's first day, of a level above the new unit's
   const parents = (useUnitsOn(from).data ?? []).filter((u) => (PARENT_LEVELS[level] ?? []).includes(u.level));
   const only = parents.length === 1 ? parents[0].id : null;
@@ -69,7 +70,7 @@ function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
     <Modal title={t("org.newUnit")} onClose={onClose} footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-primary" data-testid="unit-create" why={(m.isPending && t("why.busy")) || (!code.trim() || !name.trim() || !from ? t("org.needCode") : null)} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
+        <ActionButton className="btn btn-primary" data-testid="unit-create" why={(m.isPending && t("why.busy")) || (dates.bad ? t("why.badDate") : !code.trim() || !name.trim() || !from ? t("org.needCode") : null)} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
       </>
     }>
       <div className="grid-2">
@@ -86,7 +87,7 @@ function NewUnitDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
             {parents.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
           </select>
         </Field>
-        <Field label={t("org.validFrom")}><DateInput value={from} onChange={setFrom} name="valid_from" aria-label={t("org.validFrom")} /></Field>
+        <Field label={t("org.validFrom")}><DateInput value={from} onChange={setFrom} onValidity={dates.bind("from")} name="valid_from" aria-label={t("org.validFrom")} /></Field>
       </div>
       {m.isError && <InlineError error={m.error} />}
     </Modal>
@@ -131,6 +132,7 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
   const [into, setInto] = useState<number | "">("");
   const [also, setAlso] = useState<number[]>([]);
   const [on, setOn] = useState(at); // the date the tree is showing
+  const dates = useDateValidity();
   const [reason, setReason] = useState("");
   const [confirm, setConfirm] = useState(false);
   const m = useMutation({
@@ -150,7 +152,7 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
     <Modal title={`${t("org.merge")} ${unit.name}`} onClose={onClose} wide footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-primary" data-testid="merge-save" why={(m.isPending && t("why.busy")) || (!into ? t("org.needTarget") : !on ? t("org.needDate") : ending.loading ? t("org.endPreview.loading") : null)} onClick={() => m.mutate()}>{ending.posts > 0 ? t("org.mergeEnding", { count: ending.posts }) : t("action.confirm")}</ActionButton>
+        <ActionButton className="btn btn-primary" data-testid="merge-save" why={(m.isPending && t("why.busy")) || (dates.bad ? t("why.badDate") : !into ? t("org.needTarget") : !on ? t("org.needDate") : ending.loading ? t("org.endPreview.loading") : null)} onClick={() => m.mutate()}>{ending.posts > 0 ? t("org.mergeEnding", { count: ending.posts }) : t("action.confirm")}</ActionButton>
       </>
     }>
       <p className="small muted">{t("org.mergeHint")}</p>
@@ -161,7 +163,7 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
             {others.map((u) => <option key={u.id} value={u.id}>{u.name} ({fmtDay(u.valid_from)})</option>)}
           </select>
         </Field>
-        <Field label={t("org.mergeOn")}><DateInput value={on} onChange={setOn} name="on" aria-label={t("org.mergeOn")} /></Field>
+        <Field label={t("org.mergeOn")}><DateInput value={on} onChange={setOn} onValidity={dates.bind("on")} name="on" aria-label={t("org.mergeOn")} /></Field>
       </div>
       <Field label={t("org.mergeAlso")}>
         <select multiple value={also.map(String)} onChange={(e) => setAlso(Array.from(e.target.selectedOptions).map((o) => Number(o.value)))} size={5} name="also">
@@ -179,6 +181,7 @@ function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; 
   const { t } = useTranslation();
   const invalidate = useInvalidateOrg();
   const [on, setOn] = useState(at > unit.valid_from ? at : ""); // the date the tree is showing
+  const dates = useDateValidity();
   const [successor, setSuccessor] = useState<number | "">("");
   const [childrenTo, setChildrenTo] = useState<number | "">(unit.parent?.id ?? "");
   const [reason, setReason] = useState("");
@@ -196,12 +199,12 @@ function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; 
     <Modal title={`${t("org.abolish")}: ${unit.name}`} onClose={onClose} wide footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-danger" data-testid="abolish-save" why={(m.isPending && t("why.busy")) || (!on ? t("org.needDate") : ending.loading ? t("org.endPreview.loading") : null)} onClick={() => m.mutate()}>{ending.posts > 0 ? t("org.abolishEnding", { count: ending.posts }) : t("org.abolish")}</ActionButton>
+        <ActionButton className="btn btn-danger" data-testid="abolish-save" why={(m.isPending && t("why.busy")) || (dates.bad ? t("why.badDate") : !on ? t("org.needDate") : ending.loading ? t("org.endPreview.loading") : null)} onClick={() => m.mutate()}>{ending.posts > 0 ? t("org.abolishEnding", { count: ending.posts }) : t("org.abolish")}</ActionButton>
       </>
     }>
       <p className="small muted">{t("org.abolishHint")}</p>
       <div className="grid-2">
-        <Field label={t("org.abolishOn")}><DateInput value={on} onChange={setOn} name="on" aria-label={t("org.abolishOn")} /></Field>
+        <Field label={t("org.abolishOn")}><DateInput value={on} onChange={setOn} onValidity={dates.bind("on")} name="on" aria-label={t("org.abolishOn")} /></Field>
         <Field label={t("org.childrenTo")}>
           <select value={childrenTo} onChange={(e) => setChildrenTo(Number(e.target.value) || "")} name="children_to">
             <option value="">—</option>
@@ -311,8 +314,11 @@ export function UnitPanel({ unitId, at, focusRequest = 0 }: { unitId: number; at
   const h = q.data;
   const panel = useFocusHeadingOnPick(Boolean(h && h.unit.id === unitId), focusRequest);
   const notYet = h && h.unit.valid_from > at ? t("org.notYetInForce", { date: fmtDay(h.unit.valid_from) }) : null;
-  const gone = h?.unit.valid_to ? t("org.ended", { date: fmtDay(h.unit.valid_to) }) : null;
-  const ended = gone ?? notYet; // rename, merge, abolish: only a unit in force on the tree's date
+  // A recorded end: past ("Đã chấm dứt…") or still to come ("Sẽ chấm dứt…", the unit runs until then).
+  const endWhy = h?.unit.valid_to ? t(h.unit.valid_to < todayIso() ? "org.ended" : "org.willEnd", { date: fmtDay(h.unit.valid_to) }) : null;
+  const ended = endWhy ?? notYet; // merge, abolish: only a unit in force on the tree's date, with no end recorded yet
+  // Appointments: any day the unit still runs (the server holds a post to the unit's last day).
+  const gone = h?.unit.valid_to && h.unit.valid_to < at ? endWhy : null;
   return (
     <div ref={panel}>
     <QueryState q={q}>

@@ -21,7 +21,7 @@ export function todayIso(): string {
 }
 
 export function unitLabel(u: Unit, t: (k: string, o?: Record<string, unknown>) => string): string {
-  return u.valid_to ? `${u.name} (${t("org.ended", { date: fmtDay(u.valid_to) })})` : u.name;
+  return u.valid_to ? `${u.name} (${t(u.valid_to < todayIso() ? "org.ended" : "org.willEnd", { date: fmtDay(u.valid_to) })})` : u.name;
 }
 
 export function useFields() {
