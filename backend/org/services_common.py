@@ -93,22 +93,36 @@ def _findings_naming(*, officer_id: int | None = None, unit_id: int | None = Non
     return _recorded_findings().filter(pk__in=ids)
 
 
-def _require_reason_if_named(*, viewer: Actor, findings: Any, reason: str, vi: str, en: str,
-                             code: str = "reason_required") -> list[str] | None:
-    """An identity correction (an officer's name or number, a unit's name) of someone a recorded finding
-    names rewrites what the trace and the reports print for the past: it needs a reason, audited with it.
-    Only the findings the caller may see count (the others are not looked at, like every org change:
-    _only_visible), so the answer is the same whether a draft exists or not. Returns the references to
-    audit, or None when none do."""
+def _require_correction_reason(*, viewer: Actor, findings: Any, reason: str, vi: str, en: str,
+                               named_vi: str, named_en: str, effect_vi: str, effect_en: str,
+                               code: str = "reason_required") -> list[str] | None:
+    """The one rule for org corrections that reach recorded findings: a change that rewrites what a
+    recorded finding the caller may see rests on (an appointment across its period, an officer's identity,
+    a unit's name) needs a reason, audited with it, and the refusal names those findings. Findings the
+    caller may not see (drafts) are not looked at (_only_visible): they neither demand a reason nor change
+    the answer, so the answer never tells they exist (docs/architecture.md, "Org changes and secret
+    records"); publishing the draft re-checks the org record (services_findings). `named_vi`/`named_en`
+    take `{shown}`/`{refs}`. Returns the references to audit, or None when none is touched."""
     refs = [f.reference for f in _only_visible(findings, viewer)]
     if not refs:
         return None
     if len(reason) < REASON_MIN:
         shown = ", ".join(refs[:10]) + (f" … (+{len(refs) - 10})" if len(refs) > 10 else "")
         raise Conflict(
-            f"{vi}: được ghi trong {shown}. Thay đổi này làm hồ sơ đã ghi nhận hiển thị thông tin mới như thể vốn "
-            f"có từ trước; cần nêu lý do đính chính (ít nhất {REASON_MIN} ký tự), lý do được ghi vào nhật ký.",
-            f"{en}: named by findings {', '.join(refs)}. This changes what recorded findings print for the past; "
+            f"{vi}: {named_vi.format(shown=shown)}. {effect_vi}; "
+            f"cần nêu lý do đính chính (ít nhất {REASON_MIN} ký tự), lý do được ghi vào nhật ký.",
+            f"{en}: {named_en.format(refs=', '.join(refs))}. {effect_en}; "
             f"give a reason (at least {REASON_MIN} characters), it is audited.",
             code=code, fields={"reason": ["required"]})
     return refs
+
+
+def _require_reason_if_named(*, viewer: Actor, findings: Any, reason: str, vi: str, en: str,
+                             code: str = "reason_required") -> list[str] | None:
+    """An identity correction (an officer's name or number, a unit's name) of someone a recorded finding
+    names rewrites what the trace and the reports print for the past (_require_correction_reason)."""
+    return _require_correction_reason(
+        viewer=viewer, findings=findings, reason=reason, vi=vi, en=en, code=code,
+        named_vi="được ghi trong {shown}", named_en="named by findings {refs}",
+        effect_vi="Thay đổi này làm hồ sơ đã ghi nhận hiển thị thông tin mới như thể vốn có từ trước",
+        effect_en="This changes what recorded findings print for the past")

@@ -14,18 +14,17 @@ from django.utils import timezone
 
 from backend.audit.services import audit_record
 from backend.core.actors import Actor
-from backend.core.errors import Conflict, DomainError
+from backend.core.errors import DomainError
 from backend.core.text import fold
 from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLink
 from backend.org.selectors import IDENTITY_FIELDS, overlaps
 from backend.org.services_common import (
-    REASON_MIN,
     _clean_reason,
     _d,
     _day_start,
     _findings_naming,
-    _only_visible,
     _recorded_findings,
+    _require_correction_reason,
     _require_reason,
     _require_reason_if_named,
 )
@@ -247,26 +246,13 @@ def posting_findings(*, unit_id: int, is_head: bool, start: date, end: date | No
 
 def _require_reason_under_findings(*, viewer: Actor, findings: Any, reason: str, vi: str, en: str,
                                    code: str) -> list[str] | None:
-    """An org change that reaches into the period of a recorded finding the caller may see is a correction
-    of the record the accountability trace reads: it needs a reason, audited with it, and the refusal names
-    those findings. Findings the caller may not see (drafts) are not looked at: they neither demand a reason
-    nor change the answer, so the answer never tells they exist (docs/architecture.md, "Org changes and
-    secret records"); publishing the draft re-checks its subjects' postings (services_findings).
-    Returns the references to audit, or None when no finding the caller may see is touched."""
-    visible = _only_visible(findings, viewer)
-    if not visible:
-        return None
-    refs = [f.reference for f in visible]
-    if len(reason) < REASON_MIN:
-        shown = ", ".join(refs[:10]) + (f" … (+{len(refs) - 10})" if len(refs) > 10 else "")
-        what_vi, what_en = f"trùng thời gian vi phạm {shown} đã ghi nhận", f"it meets findings {', '.join(refs)}"
-        raise Conflict(
-            f"{vi}: {what_vi}. Thay đổi này sửa hồ sơ mà việc xác định trách nhiệm dựa vào; "
-            f"cần nêu lý do đính chính (ít nhất {REASON_MIN} ký tự), lý do được ghi vào nhật ký.",
-            f"{en}: {what_en}. This corrects the record the accountability trace reads; "
-            f"give a reason (at least {REASON_MIN} characters), it is audited.",
-            code=code, fields={"reason": ["required"]})
-    return refs
+    """An org change that reaches into the period of a recorded finding the caller may see corrects the
+    record the accountability trace reads (_require_correction_reason)."""
+    return _require_correction_reason(
+        viewer=viewer, findings=findings, reason=reason, vi=vi, en=en, code=code,
+        named_vi="trùng thời gian vi phạm {shown} đã ghi nhận", named_en="it meets findings {refs}",
+        effect_vi="Thay đổi này sửa hồ sơ mà việc xác định trách nhiệm dựa vào",
+        effect_en="This corrects the record the accountability trace reads")
 
 
 def _check_no_inspection_team(officer: Officer, *, is_head: bool, is_deputy: bool) -> None:
