@@ -60,6 +60,9 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
     replaced = 0
     if page.locator("[data-testid=draw-supersedes]").count():
         replaced = page.locator("[data-testid=draw-supersedes] p").count() - 1  # a line per draw, then the ask
+        # the server's refusal that said what the draw replaces (400 redraw_supersedes_unconfirmed) is the
+        # browser's one console line here, caused on purpose
+        assert lead.take_console("status of 400")
         page.click("[data-testid=draw-run]")
     page.wait_for_selector("[role=dialog]", state="detached")
     commitment = page.locator("[data-testid=seed-commitment]")

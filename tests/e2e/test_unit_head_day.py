@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.console_clean]
 
@@ -81,7 +82,8 @@ def test_unit_head_day(login: Any) -> None:
     page.get_by_role("dialog").get_by_role("button", name="Ghi nhận hoàn thành").click()
     page.get_by_role("status").get_by_text(f"Đã ghi nhận hoàn thành nhiệm vụ “{title}”.").wait_for()
     done_row = page.locator("tbody tr", has_text=title)
-    assert done_row.get_by_role("button", name="Báo cáo hoàn thành").count() == open_with_title - 1
+    # the list is read again after the report: wait for it rather than read the rows of the moment
+    expect(done_row.get_by_role("button", name="Báo cáo hoàn thành")).to_have_count(open_with_title - 1)
     head.shot("unithead-4-task-reported")
 
     # --- back home, one task fewer waits ---
