@@ -45,6 +45,7 @@ def _month_start(d: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+# Long on purpose: one simulated run, month by month, with the running state (last checks, forced counts) its measures read.
 def simulate(*, n: int, floor_months: int, months: int, seed: int, risk_exponent: float | None = None) -> dict[str, Any]:
     from django.utils import timezone
 

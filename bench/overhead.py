@@ -139,6 +139,7 @@ def in_process_client() -> Any:
     return client
 
 
+# Long on purpose: a benchmark script read top to bottom: start the server, time both sides in turn per path, stop it.
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="timed requests per path and side")

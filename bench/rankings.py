@@ -59,6 +59,7 @@ def _local(d: date, hour: int) -> datetime:
     return datetime(d.year, d.month, d.day, hour, tzinfo=HCM)
 
 
+# Long on purpose: the synthetic province as data (units, heads, checks, findings, tasks) built in order; no rule lives here.
 def build(units_count: int, year: int, seed: int = 11) -> None:
     from backend.accounts.models import User
     from backend.org.models import Assignment, Officer, Unit, UnitLink
@@ -124,6 +125,7 @@ def build(units_count: int, year: int, seed: int = 11) -> None:
           f"{len(tasks)} CCHC tasks, {len(assignments)} head assignments (2 years)", flush=True)
 
 
+# Long on purpose: a benchmark script read top to bottom: a throwaway database, the data, each timing, the verdict.
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=500)
@@ -180,7 +182,7 @@ def main() -> int:
         risk_ok = True
         if args.province:
             from backend.accounts.models import User
-            from inspection.selectors import risk_latest
+            from inspection.selectors_risk import risk_latest
             from inspection.services_risk import risk_compute
 
             lead = User.objects.get(username="province-lead")

@@ -118,6 +118,7 @@ async def client(url: str, origin: str, cookie: str, topic: str, ready: asyncio.
                     stop.set()
 
 
+# Long on purpose: the clients connected in batches, then the timed rounds, sharing the events and inboxes they fill.
 async def run(args: argparse.Namespace, bases: list[str], clip_id: int) -> None:
     topic = f"clip:{clip_id}"
     cookie = await login(bases[0], "reviewer")

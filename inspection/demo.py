@@ -27,7 +27,7 @@ from inspection import (
 )
 from inspection.draw import LOCAL_TZ
 from inspection.models import CheckReport, CriterionResult, FindingCategory, SatisfactionRating, SurpriseCheck
-from inspection.selectors import criteria_leaves
+from inspection.selectors_criteria import criteria_leaves
 
 
 def _local(d: date, hh: int, mm: int = 0) -> datetime:

@@ -24,7 +24,9 @@ from inspection.accountability.selectors import cases_queryset, findings_for, li
 from inspection.accountability.selectors_case_views import case_views
 from inspection.models import Finding, SurpriseCheck
 from inspection.secrecy import checks_visible_to
-from inspection.selectors import draws_list, finding_explained_q, planned_unit_gone
+from inspection.selectors_checks import planned_unit_gone
+from inspection.selectors_draws import draws_list
+from inspection.selectors_findings import finding_explained_q
 
 ROWS = 5
 SOON_DAYS = 7

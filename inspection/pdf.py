@@ -18,7 +18,7 @@ from inspection.models import CheckReport, CriterionResult, Finding, Severity
 # The issuing body of the minutes and the symbol after the number (BB: biên bản).
 ISSUER = "Tổ kiểm tra đặc biệt"
 SYMBOL = "BB-TKTĐB"
-# Bump when the layout changes: cached minutes are keyed by it (inspection.selectors.report_minutes_pdf).
+# Bump when the layout changes: cached minutes are keyed by it (inspection.selectors_reports.report_minutes_pdf).
 LAYOUT_VERSION = "nd30-5"
 # A cell of the criteria table holds at most this many characters of a note (or of a criterion's wording);
 # the rest is printed in full under "Ghi chú chi tiết" after the table, in paragraphs that split over

@@ -41,7 +41,7 @@ from inspection.models import (
     SatisfactionRating,
     SurpriseCheck,
 )
-from inspection.selectors import criteria_leaves
+from inspection.selectors_criteria import criteria_leaves
 
 PROVINCE = "CAT-NA"
 SEED = SystemActor("seed_province")

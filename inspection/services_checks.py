@@ -286,7 +286,7 @@ def check_complete(*, by: User, check: SurpriseCheck) -> SurpriseCheck:
     if check.state != SurpriseCheck.State.IN_PROGRESS:
         raise Conflict("Cuộc kiểm tra không đang diễn ra.", "Only a running check can be completed.", code="invalid_state")
     report = CheckReport.objects.get(surprise_check=check)
-    from inspection.selectors import criteria_leaves
+    from inspection.selectors_criteria import criteria_leaves
 
     answered = set(report.results.values_list("criterion_id", flat=True))
     missing = [c.code for c in criteria_leaves(criteria_set=report.criteria_set) if c.pk not in answered]

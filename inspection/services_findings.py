@@ -226,6 +226,7 @@ def finding_create(*, by: User, source: str, category: FindingCategory, title: s
     return finding
 
 
+# Long on purpose: every edited field validated before the first write, then written once (as finding_create).
 @transaction.atomic
 def finding_update(*, by: User, finding: Finding, data: dict[str, Any]) -> Finding:
     """Edit a draft. Confirmed findings are frozen (accountability is computed from them)."""

@@ -45,7 +45,7 @@ from inspection.services_common import (
 # Long on purpose: every item checked against the criteria set before any write, errors collected at once.
 def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dict[str, Any]]]:
     """Validate every item against the report's criteria set before anything is written."""
-    from inspection.selectors import criteria_leaves
+    from inspection.selectors_criteria import criteria_leaves
 
     if not isinstance(items, list):
         raise _invalid("results phải là danh sách.", "results must be a list.", "results")
@@ -128,7 +128,7 @@ def _results_clean(report: CheckReport, items: Any) -> list[tuple[Criterion, dic
 def _recompute_score(report: CheckReport) -> None:
     """Score and flags together: the percent alone hides a failed critical criterion and a report
     that is mostly n.a., so both are flagged with it (shown with the score, checked at sign-off)."""
-    from inspection.selectors import criteria_leaves
+    from inspection.selectors_criteria import criteria_leaves
 
     earned = Decimal(0)
     maximum = Decimal(0)
@@ -331,7 +331,7 @@ def _version_conflict(report: CheckReport, version: int) -> Conflict:
     """The client names the version it edited; a report that moved on since is never overwritten. The
     refusal says what moved on (which criteria and notes, by whom, when), from the report's audit trail, so
     the inspector can choose to re-apply their values on top of the current version or drop them."""
-    from inspection.selectors import report_changes_since
+    from inspection.selectors_reports import report_changes_since
 
     changes = report_changes_since(report=report, version=version)
     vi_lines, en_lines = _conflict_lines(changes)

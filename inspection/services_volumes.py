@@ -76,7 +76,6 @@ def volumes_record(*, by: Actor, items: list[Any], source: str = CounterVolume.S
     keys = {(r["counter"].pk, r["day"]) for r in clean}
     existing = {(v.counter_id, v.day): v for v in CounterVolume.objects.select_for_update().filter(
         counter_id__in={k[0] for k in keys}, day__in={k[1] for k in keys})}
-    created = updated = 0
     new_rows, changed = [], []
     corrections: list[dict[str, Any]] = []
     for r in {(r["counter"].pk, r["day"]): r for r in clean}.values():

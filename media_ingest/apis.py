@@ -59,8 +59,8 @@ class IngestClipOutputSerializer(serializers.ModelSerializer):
         model = Clip
         fields = ["id", "bucket", "key", "version_id", "etag", "sha256", "size_bytes", "camera",
                   "unassigned_reason", "started_at", "duration_s", "state", "progress", "error", "error_en",
-                  "warnings", "attempts", "analysis_version", "event_count", "source", "discovered_at",
-                  "indexed_at"]
+                  "error_code", "error_params", "warnings", "attempts", "analysis_version", "event_count", "source",
+                  "discovered_at", "indexed_at"]
 
 
 # --- MinIO webhook ----------------------------------------------------------------------------------

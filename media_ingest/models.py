@@ -50,6 +50,11 @@ class Clip(models.Model):
     state = models.CharField(max_length=12, choices=State.choices, default=State.DISCOVERED)
     error = models.TextField(blank=True, default="", help_text="One-line reason, Vietnamese")
     error_en = models.TextField(blank=True, default="", help_text="The same reason in English")
+    error_code = models.CharField(
+        max_length=40, blank=True, default="",
+        help_text="The vision package's code of the reason (media_ingest.vision.errors.MESSAGES); empty for "
+                  "a reason of the ingest itself (the store, the camera's settings) and for rows before codes")
+    error_params = models.JSONField(default=dict, blank=True, help_text="The parameters of error_code")
     progress = models.FloatField(default=0.0,
                                  validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     analysis_version = models.CharField(max_length=40, blank=True, default="")

@@ -49,7 +49,8 @@ def camera_analysis_set(*, camera: Camera, overrides: dict[str, Any], by: Actor)
 def _requeue(clip: Clip, *, by: Actor, verb: str, payload: dict[str, Any]) -> Clip:
     clip.state = Clip.State.DISCOVERED
     clip.progress = 0.0
-    clip.error = clip.error_en = ""
+    clip.error = clip.error_en = clip.error_code = ""
+    clip.error_params = {}
     clip.failure_transient = False
     clip.save()
     audit_record(actor=by, verb=verb, obj=clip, payload=payload)
@@ -71,7 +72,8 @@ def clip_retry(*, clip: Clip, by: Actor) -> Clip:
         raise Conflict("Đoạn video đã bị xóa khi hết thời hạn lưu trữ.", "The clip's footage has expired and "
                        "was deleted.", code="expired")
     return _requeue(clip, by=by, verb="clip.retry", payload={"previous_state": clip.state,
-                                                             "previous_error": clip.error_en})
+                                                             "previous_error": clip.error_en,
+                                                             "previous_error_code": clip.error_code})
 
 
 @transaction.atomic

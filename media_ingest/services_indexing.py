@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -28,7 +28,10 @@ from media_ingest.models import CameraAnalysis, Clip, ClipEvent
 from media_ingest.services_common import SYSTEM
 from media_ingest.services_discovery import refused_key_reason
 from media_ingest.services_lease import _claim, _lease_drop, _lease_take, _release
-from media_ingest.services_messages import _broadcast, translate_reason
+from media_ingest.services_messages import _broadcast
+
+if TYPE_CHECKING:  # the vision package (cv2, av) is imported where a clip is analysed, not with this module
+    from media_ingest.vision.errors import VisionError
 
 PROGRESS_STEP = 0.1
 
@@ -150,7 +153,7 @@ def _clip_index_leased(*, clip_id: int, final_attempt: bool) -> str:
             result = analyze(source, zones=_zones_of(clip), config=AnalysisConfig(**overrides), outputs=outputs,
                              progress=_Progress(clip, 0.05, 0.9), background=background)
         except VisionError as exc:
-            return clip_fail(clip_id=clip_id, reason_en=exc.reason, sha256=sha256, size=size)
+            return clip_fail(clip_id=clip_id, vision=exc, sha256=sha256, size=size)
         except ValueError as exc:  # the camera's zones are invalid
             return clip_fail(clip_id=clip_id, reason_en=f"the camera's zones are invalid: {exc}",
                              reason_vi="Vùng giám sát của camera không hợp lệ, cần sửa lại cấu hình camera",
@@ -244,6 +247,8 @@ def _upload_derivatives(clip: Clip, result: Any, outputs: Path) -> dict[str, str
 def clip_index_finish(*, clip_id: int, result: Any, sha256: str, size: int, derived: dict[str, str],
                       analysis_version: str, params: dict[str, Any]) -> str:
     """Write events, activity, derivatives and the final state in one transaction."""
+    from media_ingest.vision.errors import DAMAGE
+
     d = result.derivatives
     info = result.file
     with transaction.atomic():
@@ -278,14 +283,16 @@ def clip_index_finish(*, clip_id: int, result: Any, sha256: str, size: int, deri
         clip.progress = 1.0
         clip.indexed_at = timezone.now()
         clip.event_count = len(result.events)
-        if result.partial:
+        damage = next((issue for issue in result.issues if issue.code in DAMAGE), None)
+        if result.partial and damage is not None:
             clip.state = Clip.State.PARTIAL
-            first = result.warnings[0] if result.warnings else "part of the file could not be read"
-            clip.error_en = first
-            clip.error = f"{translate_reason(first)}; đã lập chỉ mục phần đọc được"
+            clip.error_code, clip.error_params = damage.code, damage.params
+            clip.error_en = damage.message("en")
+            clip.error = f"{damage.message('vi')}; đã lập chỉ mục phần đọc được"
         else:
             clip.state = Clip.State.INDEXED
-            clip.error = clip.error_en = ""
+            clip.error = clip.error_en = clip.error_code = ""
+            clip.error_params = {}
         clip.save()
         audit_record(actor=SYSTEM, verb=f"clip.{clip.state}", obj=clip,
                      payload={"sha256": sha256, "size": size, "duration_s": clip.duration_s,
@@ -295,8 +302,17 @@ def clip_index_finish(*, clip_id: int, result: Any, sha256: str, size: int, deri
     return clip.state
 
 
-def clip_fail(*, clip_id: int, reason_en: str, reason_vi: str = "", sha256: str = "",
-              size: int | None = None, transient: bool = False) -> str:
+def clip_fail(*, clip_id: int, reason_en: str = "", reason_vi: str = "", vision: VisionError | None = None,
+              sha256: str = "", size: int | None = None, transient: bool = False) -> str:
+    """The clip failed: for a file the vision package could not read, `vision` (its code and parameters are
+    kept and the words come from vision.errors.MESSAGES); for a reason of the ingest itself (the store, the
+    camera's settings, a time limit), both `reason_vi` and `reason_en`."""
+    if vision is not None:
+        code, params, reason_vi, reason_en = vision.code, vision.params, vision.message("vi"), vision.message("en")
+    elif not reason_vi or not reason_en:
+        raise ValueError("a failure without a vision code needs its reason in Vietnamese and English")
+    else:
+        code, params = "", {}
     reason_en = " ".join(reason_en.split())[:500]
     with transaction.atomic():
         clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip_id)
@@ -305,7 +321,8 @@ def clip_fail(*, clip_id: int, reason_en: str, reason_vi: str = "", sha256: str 
         clip.state = Clip.State.FAILED
         clip.failure_transient = transient
         clip.error_en = reason_en
-        clip.error = reason_vi or translate_reason(reason_en)
+        clip.error = " ".join(reason_vi.split())[:500]
+        clip.error_code, clip.error_params = code, params
         clip.progress = 1.0
         clip.indexed_at = timezone.now()
         if sha256:
@@ -313,6 +330,7 @@ def clip_fail(*, clip_id: int, reason_en: str, reason_vi: str = "", sha256: str 
         if size is not None:
             clip.size_bytes = size
         clip.save()
-        audit_record(actor=SYSTEM, verb="clip.failed", obj=clip, payload={"reason": reason_en})
+        audit_record(actor=SYSTEM, verb="clip.failed", obj=clip,
+                     payload={"reason": reason_en, **({"code": code, "params": params} if code else {})})
         _broadcast(clip, "clip.failed")
     return Clip.State.FAILED

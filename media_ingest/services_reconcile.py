@@ -157,7 +157,8 @@ def _requeue_store_failures() -> int:
     still = Q(state=Clip.State.FAILED, failure_transient=True)
     return _requeue_each(
         still & Q(indexed_at__lt=waited, attempts__lt=int(settings.MEDIA_MAX_ATTEMPTS)), still,
-        {"state": Clip.State.DISCOVERED, "progress": 0.0, "error": "", "error_en": "", "failure_transient": False},
+        {"state": Clip.State.DISCOVERED, "progress": 0.0, "error": "", "error_en": "",
+         "error_code": "", "error_params": {}, "failure_transient": False},
         reason="store was unreachable; trying again")
 
 

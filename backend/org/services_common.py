@@ -48,7 +48,7 @@ def _d(day: date) -> str:
 
 def _viewer_findings(viewer: Actor | None) -> Any:
     """Findings `viewer` may know of: the inspection app's one owner (secret checks, drafts, scope)."""
-    from inspection.selectors import findings_visible_to
+    from inspection.selectors_findings import findings_visible_to
 
     return findings_visible_to(viewer)
 

@@ -45,9 +45,9 @@ TASK_WRITERS = (Role.UNIT_HEAD, Role.ADMIN)
 
 
 def findings_for(user: Any) -> QuerySet[Finding]:
-    """Findings this user may know of (secret checks and scope: inspection.selectors.findings_visible_to),
+    """Findings this user may know of (secret checks and scope: inspection.selectors_findings.findings_visible_to),
     drafts left out for everyone outside the inspection team."""
-    from inspection.selectors import findings_visible_to
+    from inspection.selectors_findings import findings_visible_to
 
     qs = findings_visible_to(user)
     if user.role not in INSPECTION_TEAM:

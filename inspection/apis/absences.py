@@ -15,7 +15,7 @@ from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
 from backend.core.params import REASON_MAX, DateField, PlainTextField
 from backend.org.apis import paginate
-from inspection import selectors, services_absences
+from inspection import selectors_absences, services_absences
 from inspection.apis.common import _user_brief
 from inspection.models import InspectorAbsence
 from inspection.services_absences import ABSENCE_WRITERS
@@ -51,7 +51,7 @@ class AbsenceListApi(APIView):
         reason = PlainTextField(max_length=REASON_MAX)
 
     def get(self, request: AuthedRequest) -> Response:
-        rows = selectors.absences_list(user=request.user, on_or_after=timezone.localdate() - timedelta(days=90))
+        rows = selectors_absences.absences_list(user=request.user, on_or_after=timezone.localdate() - timedelta(days=90))
         return paginate(request, self, rows, AbsenceOutputSerializer)
 
     def post(self, request: AuthedRequest) -> Response:
@@ -70,7 +70,7 @@ class AbsenceTeamApi(APIView):
     """The members of the inspection team an absence may be recorded for (team and administrators)."""
 
     def get(self, request: AuthedRequest) -> Response:
-        users = selectors.team_members(user=request.user)
+        users = selectors_absences.team_members(user=request.user)
         return Response([{**(_user_brief(u) or {}), "role": u.role} for u in users])
 
 
@@ -82,6 +82,6 @@ class AbsenceWithdrawApi(APIView):
         require_role(request.user, *ABSENCE_WRITERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        absence = services_absences.absence_withdraw(by=request.user, absence=selectors.absence_get(user=request.user, pk=pk),
+        absence = services_absences.absence_withdraw(by=request.user, absence=selectors_absences.absence_get(user=request.user, pk=pk),
                                                      reason=data.validated_data["reason"])
         return Response(AbsenceOutputSerializer(absence).data)

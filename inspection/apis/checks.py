@@ -17,7 +17,7 @@ from backend.core.errors import DomainError
 from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, PlainTextField, Query
 from backend.org.apis import paginate
 from backend.org.models import Counter, Unit
-from inspection import selectors, services_checks
+from inspection import selectors_checks, selectors_common, services_checks
 from inspection.apis.common import LEAD, _counter_brief, _get_or_404, _unit_brief, _user_brief
 from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
 from inspection.secrecy import on_check_team
@@ -55,7 +55,7 @@ class CheckOutputSerializer(serializers.ModelSerializer):
     def get_unit_gone(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         """A planned check whose unit ends before its window cannot be started (check_start refuses it):
         the last day and the successor, for the check's team only (nobody else may know the check)."""
-        last_day = selectors.check_unit_gone(obj)
+        last_day = selectors_checks.check_unit_gone(obj)
         if last_day is None or not self._reader_on_team(obj):
             return None
         return {"last_day": last_day, "successor": _unit_brief(obj.unit.successor)}
@@ -114,7 +114,7 @@ class CheckListApi(APIView):
         notes = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
     def get(self, request: AuthedRequest) -> Response:
-        qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
+        qs = selectors_checks.checks_list(user=request.user, filters=_check_filters(request))
         return paginate(request, self, qs, CheckOutputSerializer)
 
     def post(self, request: AuthedRequest) -> Response:
@@ -134,14 +134,14 @@ class CheckListApi(APIView):
         check = services_checks.check_create(by=request.user, mode=v["mode"], unit=unit, counter=counter,
                                              window_start=v["window_start"], window_end=v["window_end"], team=team,
                                              criteria_set=cs, notes=v["notes"])
-        check = selectors.check_get_for(user=request.user, uid=check.uid)
+        check = selectors_checks.check_get_for(user=request.user, uid=check.uid)
         return Response(CheckOutputSerializer(check, context={"request": request}).data, status=201)
 
 
 class CheckCountsApi(APIView):
     def get(self, request: AuthedRequest) -> Response:
-        require_role(request.user, *selectors.CHECK_READERS)
-        return Response(selectors.check_counts(user=request.user))
+        require_role(request.user, *selectors_common.CHECK_READERS)
+        return Response(selectors_checks.check_counts(user=request.user))
 
 
 class CheckExportApi(APIView):
@@ -150,8 +150,8 @@ class CheckExportApi(APIView):
     def get(self, request: AuthedRequest) -> HttpResponse:
         from inspection.workbooks import checks_workbook
 
-        require_role(request.user, *selectors.CHECK_READERS)
-        qs = selectors.checks_list(user=request.user, filters=_check_filters(request))
+        require_role(request.user, *selectors_common.CHECK_READERS)
+        qs = selectors_checks.checks_list(user=request.user, filters=_check_filters(request))
         body, count = checks_workbook(qs, report_of=_report_of)
         response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="kiem-tra.xlsx"'
@@ -162,7 +162,7 @@ class CheckExportApi(APIView):
 
 class CheckDetailApi(APIView):
     def get(self, request: AuthedRequest, uid: str) -> Response:
-        check = selectors.check_get_for(user=request.user, uid=uid)
+        check = selectors_checks.check_get_for(user=request.user, uid=uid)
         data = CheckOutputSerializer(check, context={"request": request}).data
         own = on_check_team(request.user, check)
         data["notes"] = check.notes if own else ""
@@ -174,14 +174,14 @@ class CheckDetailApi(APIView):
 
 class CheckStartApi(APIView):
     def post(self, request: AuthedRequest, uid: str) -> Response:
-        check = services_checks.check_start(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
-        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
+        check = services_checks.check_start(by=request.user, check=selectors_checks.check_get_for(user=request.user, uid=uid))
+        return Response(CheckOutputSerializer(selectors_checks.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
 
 class CheckCompleteApi(APIView):
     def post(self, request: AuthedRequest, uid: str) -> Response:
-        check = services_checks.check_complete(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid))
-        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
+        check = services_checks.check_complete(by=request.user, check=selectors_checks.check_get_for(user=request.user, uid=uid))
+        return Response(CheckOutputSerializer(selectors_checks.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
 
 class CheckCancelApi(APIView):
@@ -191,6 +191,6 @@ class CheckCancelApi(APIView):
     def post(self, request: AuthedRequest, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        check = services_checks.check_cancel(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
+        check = services_checks.check_cancel(by=request.user, check=selectors_checks.check_get_for(user=request.user, uid=uid),
                                              reason=data.validated_data["reason"])
-        return Response(CheckOutputSerializer(selectors.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
+        return Response(CheckOutputSerializer(selectors_checks.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)

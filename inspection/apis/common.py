@@ -6,9 +6,9 @@ from typing import Any
 from backend.accounts.models import Role, User
 from backend.core.errors import DomainError
 from backend.org.models import Counter, Unit
-from inspection import selectors
+from inspection import selectors_common
 
-TEAM = selectors.TEAM
+TEAM = selectors_common.TEAM
 LEAD = (Role.INSPECTION_LEAD,)
 
 

@@ -15,7 +15,7 @@ from backend.core.errors import DomainError
 from backend.core.params import LABEL_MAX, REASON_MAX, TEXT_MAX, DateTimeField, IdField, PlainTextField, Query
 from backend.org.apis import paginate
 from backend.org.models import Counter, Officer, Unit
-from inspection import selectors, services_complaints
+from inspection import selectors_complaints, selectors_findings, services_complaints
 from inspection.apis.common import TEAM, _counter_brief, _get_or_404, _unit_brief
 from inspection.models import Complaint, FindingCategory
 
@@ -75,7 +75,7 @@ class ComplaintListApi(APIView):
         q = Query(request)
         filters = {"state": q.text("state"), "channel": q.text("channel"), "unit_id": q.id("unit"),
                    "search": q.text("search")}
-        return paginate(request, self, selectors.complaints_list(user=request.user, filters=filters),
+        return paginate(request, self, selectors_complaints.complaints_list(user=request.user, filters=filters),
                         ComplaintOutputSerializer)
 
     def post(self, request: AuthedRequest) -> Response:
@@ -87,15 +87,15 @@ class ComplaintListApi(APIView):
             by=request.user, channel=v["channel"], received_at=v.get("received_at") or timezone.now(),
             summary=v["summary"], details=v["details"], occurred_at=v.get("occurred_at"),
             complainant_name=v["complainant_name"], complainant_phone=v["complainant_phone"], **_complaint_refs(v))
-        return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=complaint.pk)).data,
+        return Response(ComplaintOutputSerializer(selectors_complaints.complaint_get_for(user=request.user, id=complaint.pk)).data,
                         status=201)
 
 
 class ComplaintDetailApi(APIView):
     def get(self, request: AuthedRequest, pk: int) -> Response:
-        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        complaint = selectors_complaints.complaint_get_for(user=request.user, id=pk)
         data = ComplaintOutputSerializer(complaint).data
-        findings = selectors.findings_visible_to(request.user).filter(complaint=complaint).select_related("category")
+        findings = selectors_findings.findings_visible_to(request.user).filter(complaint=complaint).select_related("category")
         data["findings"] = [{"id": f.pk, "reference": f.reference, "title": f.title, "state": f.state}
                             for f in findings]
         return Response(data)
@@ -111,7 +111,7 @@ class ComplaintTriageApi(APIView):
         note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
-        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        complaint = selectors_complaints.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -123,7 +123,7 @@ class ComplaintTriageApi(APIView):
                                   code="invalid", fields={"category": ["unknown"]})
         services_complaints.complaint_triage(by=request.user, complaint=complaint, category=category, priority=v["priority"],
                                              note=v["note"], **_complaint_refs(v))
-        return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=pk)).data)
+        return Response(ComplaintOutputSerializer(selectors_complaints.complaint_get_for(user=request.user, id=pk)).data)
 
 
 class ComplaintTransitionApi(APIView):
@@ -132,12 +132,12 @@ class ComplaintTransitionApi(APIView):
         note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
-        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        complaint = selectors_complaints.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services_complaints.complaint_transition(by=request.user, complaint=complaint, to_state=data.validated_data["to"],
                                                  note=data.validated_data["note"])
-        return Response(ComplaintOutputSerializer(selectors.complaint_get_for(user=request.user, id=pk)).data)
+        return Response(ComplaintOutputSerializer(selectors_complaints.complaint_get_for(user=request.user, id=pk)).data)
 
 
 class ComplaintLinkFindingApi(APIView):
@@ -145,9 +145,9 @@ class ComplaintLinkFindingApi(APIView):
         finding_id = IdField()
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
-        complaint = selectors.complaint_get_for(user=request.user, id=pk)
+        complaint = selectors_complaints.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        finding = selectors.finding_get_for(user=request.user, id=data.validated_data["finding_id"])
+        finding = selectors_findings.finding_get_for(user=request.user, id=data.validated_data["finding_id"])
         services_complaints.complaint_link_finding(by=request.user, complaint=complaint, finding=finding)
         return Response({"complaint": complaint.pk, "finding": finding.pk}, status=201)

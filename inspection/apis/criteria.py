@@ -14,7 +14,7 @@ from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.params import IdField, Query
 from backend.org.apis import FieldBriefSerializer, paginate
-from inspection import selectors, services_criteria
+from inspection import selectors_common, selectors_criteria, services_criteria
 from inspection.apis.common import LEAD
 from inspection.models import CriteriaSet, FindingCategory
 
@@ -31,35 +31,35 @@ class CriteriaSetOutputSerializer(serializers.ModelSerializer):
 def _criteria_export(cs: CriteriaSet) -> dict[str, Any]:
     return {"code": cs.code, "year": cs.year, "version": cs.version, "name": cs.name,
             "description": cs.description, "is_active": cs.is_active,
-            "criteria": selectors.criteria_tree(criteria_set=cs)}
+            "criteria": selectors_criteria.criteria_tree(criteria_set=cs)}
 
 
 class CriteriaSetListApi(APIView):
     """GET: every criteria set. POST (lead): import one from the export's JSON shape."""
 
     def get(self, request: AuthedRequest) -> Response:
-        require_role(request.user, *selectors.CHECK_READERS)
+        require_role(request.user, *selectors_common.CHECK_READERS)
         year = Query(request).int("year", lo=1900, hi=2199)
-        return paginate(request, self, selectors.criteria_sets_list(year=year), CriteriaSetOutputSerializer)
+        return paginate(request, self, selectors_criteria.criteria_sets_list(year=year), CriteriaSetOutputSerializer)
 
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         cs = services_criteria.criteria_set_import(by=request.user, data=request.data)
-        return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)},
+        return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors_criteria.criteria_tree(criteria_set=cs)},
                         status=201)
 
 
 class CriteriaSetDetailApi(APIView):
     def get(self, request: AuthedRequest, pk: int) -> Response:
-        require_role(request.user, *selectors.CHECK_READERS)
-        cs = selectors.criteria_set_get(pk=pk)
-        return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors.criteria_tree(criteria_set=cs)})
+        require_role(request.user, *selectors_common.CHECK_READERS)
+        cs = selectors_criteria.criteria_set_get(pk=pk)
+        return Response({**CriteriaSetOutputSerializer(cs).data, "criteria": selectors_criteria.criteria_tree(criteria_set=cs)})
 
 
 class CriteriaSetExportApi(APIView):
     def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
-        require_role(request.user, *selectors.CHECK_READERS)
-        cs = selectors.criteria_set_get(pk=pk)
+        require_role(request.user, *selectors_common.CHECK_READERS)
+        cs = selectors_criteria.criteria_set_get(pk=pk)
         body = json.dumps(_criteria_export(cs), ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="criteria-{cs.code}-{cs.year}-v{cs.version}.json"'
@@ -73,7 +73,7 @@ class CriteriaSetActivateApi(APIView):
     def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cs = services_criteria.criteria_set_activate(by=request.user, criteria_set=selectors.criteria_set_get(pk=pk),
+        cs = services_criteria.criteria_set_activate(by=request.user, criteria_set=selectors_criteria.criteria_set_get(pk=pk),
                                                      active=data.validated_data["active"])
         return Response(CriteriaSetOutputSerializer(cs).data)
 
@@ -89,8 +89,8 @@ class CategoryOutputSerializer(serializers.ModelSerializer):
 
 class CategoryListApi(APIView):
     def get(self, request: AuthedRequest) -> Response:
-        require_role(request.user, *selectors.FINDING_READERS)
-        return Response(CategoryOutputSerializer(selectors.categories_list(), many=True).data)
+        require_role(request.user, *selectors_common.FINDING_READERS)
+        return Response(CategoryOutputSerializer(selectors_criteria.categories_list(), many=True).data)
 
 
 class CategoryFieldsApi(APIView):
@@ -103,6 +103,6 @@ class CategoryFieldsApi(APIView):
         require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        category = services_criteria.category_fields_set(by=request.user, category=selectors.category_get(pk=pk),
+        category = services_criteria.category_fields_set(by=request.user, category=selectors_criteria.category_get(pk=pk),
                                                          field_ids=data.validated_data["field_ids"])
-        return Response(CategoryOutputSerializer(selectors.category_get(pk=category.pk)).data)
+        return Response(CategoryOutputSerializer(selectors_criteria.category_get(pk=category.pk)).data)

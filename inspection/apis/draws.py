@@ -12,7 +12,7 @@ from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.params import DateField, PlainTextField
 from backend.org.apis import paginate
-from inspection import selectors, services_draws
+from inspection import selectors_draws, services_draws
 from inspection.apis.common import LEAD, _user_brief
 from inspection.models import Draw, SurpriseCheck
 from inspection.secrecy import conflicted_unit_ids
@@ -103,7 +103,7 @@ class DrawListApi(APIView):
                                                    max_length=100)
 
     def get(self, request: AuthedRequest) -> Response:
-        return paginate(request, self, selectors.draws_list(user=request.user),
+        return paginate(request, self, selectors_draws.draws_list(user=request.user),
                         partial(DrawOutputSerializer, context={"viewer": request.user}))
 
     def post(self, request: AuthedRequest) -> Response:
@@ -111,16 +111,16 @@ class DrawListApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draw = services_draws.draw_create(by=request.user, **data.validated_data)
-        draw = selectors.draw_get_for(user=request.user, pk=draw.pk)  # with its counts, as the list reads them
+        draw = selectors_draws.draw_get_for(user=request.user, pk=draw.pk)  # with its counts, as the list reads them
         return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data, status=201)
 
 
 class DrawDetailApi(APIView):
     def get(self, request: AuthedRequest, pk: int) -> Response:
-        draw = selectors.draw_get_for(user=request.user, pk=pk)
+        draw = selectors_draws.draw_get_for(user=request.user, pk=pk)
         # the left-out units, each planned check that kept one out named when the reader may see it
         return Response({**DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data,
-                         "excluded": selectors.draw_exclusions_for(user=request.user, draw=draw)})
+                         "excluded": selectors_draws.draw_exclusions_for(user=request.user, draw=draw)})
 
 
 class DrawCloseApi(APIView):
@@ -130,7 +130,7 @@ class DrawCloseApi(APIView):
     def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        draw = services_draws.draw_close(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
+        draw = services_draws.draw_close(by=request.user, draw=selectors_draws.draw_get_for(user=request.user, pk=pk),
                                          reason=data.validated_data["reason"])
         return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data)
 
@@ -144,7 +144,7 @@ class DrawCancelApi(APIView):
     def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        draw = services_draws.draw_cancel(by=request.user, draw=selectors.draw_get_for(user=request.user, pk=pk),
+        draw = services_draws.draw_cancel(by=request.user, draw=selectors_draws.draw_get_for(user=request.user, pk=pk),
                                           reason=data.validated_data["reason"])
         return Response(DrawDetailOutputSerializer(draw, context={"viewer": request.user}).data)
 
@@ -175,7 +175,7 @@ class DrawCommitmentsApi(APIView):
     never the targets."""
 
     def get(self, request: AuthedRequest) -> Response:
-        rows = selectors.draw_commitments(user=request.user)
+        rows = selectors_draws.draw_commitments(user=request.user)
         return Response(DrawCommitmentOutputSerializer(rows, many=True).data)
 
 
@@ -196,6 +196,6 @@ class DrawVerifyApi(APIView):
     verify any draw (match or not, why in counts); only the inspection team sees the targets."""
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
-        draw, with_targets = selectors.draw_for_verification(user=request.user, pk=pk)
+        draw, with_targets = selectors_draws.draw_for_verification(user=request.user, pk=pk)
         result = services_draws.draw_verify(draw=draw, with_targets=with_targets)
         return Response(DrawVerifyOutputSerializer({"draw": draw.pk, **result}).data)

@@ -26,7 +26,7 @@ from backend.core.params import (
 from backend.core.parsers import JSONParser
 from backend.org.apis import paginate
 from backend.org.models import Counter, Unit
-from inspection import selectors, services_findings
+from inspection import selectors_checks, selectors_complaints, selectors_findings, selectors_ratings, services_findings
 from inspection.apis.common import TEAM, _counter_brief, _get_or_404, _unit_brief, _user_brief
 from inspection.models import Finding, FindingCategory, FindingExplanation
 
@@ -132,7 +132,7 @@ class FindingListApi(APIView):
                 uuid.UUID(str(filters["check"]))
             except ValueError:
                 filters["check"] = "00000000-0000-0000-0000-000000000000"
-        return paginate(request, self, selectors.findings_list(user=request.user, filters=filters),
+        return paginate(request, self, selectors_findings.findings_list(user=request.user, filters=filters),
                         FindingOutputSerializer)
 
     def post(self, request: AuthedRequest) -> Response:
@@ -144,10 +144,10 @@ class FindingListApi(APIView):
         if category is None:
             raise DomainError("Không có danh mục vi phạm này.", f"Unknown finding category {v['category']!r}.",
                               code="invalid", fields={"category": ["unknown"]})
-        check = selectors.check_get_for(user=request.user, uid=v["check"]) if v.get("check") else None
-        complaint = selectors.complaint_get_for(user=request.user, id=v["complaint_id"]) \
+        check = selectors_checks.check_get_for(user=request.user, uid=v["check"]) if v.get("check") else None
+        complaint = selectors_complaints.complaint_get_for(user=request.user, id=v["complaint_id"]) \
             if v.get("complaint_id") else None
-        rating = selectors.rating_get_for(user=request.user, id=v["rating_id"]) if v.get("rating_id") else None
+        rating = selectors_ratings.rating_get_for(user=request.user, id=v["rating_id"]) if v.get("rating_id") else None
         unit = _get_or_404(Unit, v["unit_id"], "Không tìm thấy đơn vị.", "Unknown unit.") if v.get("unit_id") else None
         counter = _get_or_404(Counter, v["counter_id"], "Không tìm thấy quầy.", "Unknown counter.") \
             if v.get("counter_id") else None
@@ -156,7 +156,7 @@ class FindingListApi(APIView):
             description=v["description"], unit=unit, counter=counter, occurred_from=v["occurred_from"],
             occurred_to=v.get("occurred_to"), surprise_check=check, complaint=complaint, rating=rating,
             criterion_code=v["criterion"], subjects=[dict(s) for s in v["subjects"]])
-        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=finding.pk)), status=201)
+        return Response(_finding_detail(selectors_findings.finding_get_for(user=request.user, id=finding.pk)), status=201)
 
 
 class FindingDetailApi(APIView):
@@ -172,10 +172,10 @@ class FindingDetailApi(APIView):
         out_of_period_reason = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
-        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
+        return Response(_finding_detail(selectors_findings.finding_get_for(user=request.user, id=pk)))
 
     def patch(self, request: AuthedRequest, pk: int) -> Response:
-        finding = selectors.finding_get_for(user=request.user, id=pk)
+        finding = selectors_findings.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -188,7 +188,7 @@ class FindingDetailApi(APIView):
         if "subjects" in v:
             v["subjects"] = [dict(s) for s in v["subjects"]]
         services_findings.finding_update(by=request.user, finding=finding, data=v)
-        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
+        return Response(_finding_detail(selectors_findings.finding_get_for(user=request.user, id=pk)))
 
 
 class FindingTransitionApi(APIView):
@@ -197,12 +197,12 @@ class FindingTransitionApi(APIView):
         reason = PlainTextField(max_length=REASON_MAX)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
-        finding = selectors.finding_get_for(user=request.user, id=pk)
+        finding = selectors_findings.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services_findings.finding_transition(by=request.user, finding=finding, to_state=data.validated_data["to"],
                                              reason=data.validated_data["reason"])
-        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)))
+        return Response(_finding_detail(selectors_findings.finding_get_for(user=request.user, id=pk)))
 
 
 class FindingExplanationApi(APIView):
@@ -213,19 +213,19 @@ class FindingExplanationApi(APIView):
         text = PlainTextField(max_length=TEXT_MAX)
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
-        finding = selectors.finding_get_for(user=request.user, id=pk)
+        finding = selectors_findings.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services_findings.finding_explain(by=request.user, finding=finding, kind=data.validated_data["kind"],
                                           text=data.validated_data["text"])
-        return Response(_finding_detail(selectors.finding_get_for(user=request.user, id=pk)), status=201)
+        return Response(_finding_detail(selectors_findings.finding_get_for(user=request.user, id=pk)), status=201)
 
 
 class FindingEvidenceApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
-        finding = selectors.finding_get_for(user=request.user, id=pk)
+        finding = selectors_findings.finding_get_for(user=request.user, id=pk)
         if not isinstance(request.data, dict):
             raise DomainError("Dữ liệu phải là một đối tượng.", "The body must be an object.", code="invalid")
         upload = request.FILES.get("file")
@@ -244,7 +244,7 @@ class FindingEvidenceDownloadApi(APIView):
     """An uploaded evidence file of a finding, as stored (its SHA-256 is on the finding)."""
 
     def get(self, request: AuthedRequest, pk: int, evidence_id: int) -> FileResponse:
-        finding = selectors.finding_get_for(user=request.user, id=pk)
+        finding = selectors_findings.finding_get_for(user=request.user, id=pk)
         item, handle = services_findings.finding_evidence_open(by=request.user, finding=finding, evidence_id=evidence_id)
         return FileResponse(handle, as_attachment=True, filename=item.filename or f"evidence-{item.pk}",
                             content_type="application/octet-stream")

@@ -22,7 +22,7 @@ from backend.core.parsers import JSONParser
 from backend.core.store import get_store
 from backend.org.apis import paginate
 from backend.org.models import Counter
-from inspection import selectors, services_ratings, services_volumes
+from inspection import selectors_ratings, services_ratings, services_volumes
 from inspection.apis.common import TEAM, _counter_brief, _unit_brief
 from inspection.models import CsvImport, SatisfactionRating
 
@@ -59,7 +59,7 @@ class RatingListApi(APIView):
         start, end = q.day_range()
         filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"),
                    "max_score": q.int("max_score", lo=1, hi=5), "from": start, "to": end, "held": q.bool("held")}
-        return paginate(request, self, selectors.ratings_list(user=request.user, filters=filters),
+        return paginate(request, self, selectors_ratings.ratings_list(user=request.user, filters=filters),
                         RatingOutputSerializer)
 
     def post(self, request: AuthedRequest) -> Response:
@@ -176,7 +176,7 @@ class VolumeListApi(APIView):
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"), "from": q.date("from"), "to": q.date("to")}
-        return paginate(request, self, selectors.volumes_list(user=request.user, filters=filters),
+        return paginate(request, self, selectors_ratings.volumes_list(user=request.user, filters=filters),
                         VolumeOutputSerializer)
 
     def post(self, request: AuthedRequest) -> Response:
@@ -269,5 +269,5 @@ class RatingIntegrityApi(APIView):
         start = start or now - timedelta(days=90)
         end = end or now
         too_soon = q.int("too_soon_seconds", lo=1, hi=86400, default=20)
-        rows = selectors.rating_integrity(user=request.user, start=start, end=end, too_soon_seconds=too_soon)
+        rows = selectors_ratings.rating_integrity(user=request.user, start=start, end=end, too_soon_seconds=too_soon)
         return Response({"from": start, "to": end, "too_soon_seconds": too_soon, "counters": rows})

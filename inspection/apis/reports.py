@@ -28,7 +28,7 @@ from backend.core.params import (
     parse_text,
 )
 from backend.core.store import ObjectMissing, get_store
-from inspection import selectors, services_reports, services_signoff
+from inspection import selectors_checks, selectors_reports, services_reports, services_signoff
 from inspection.apis.common import _user_brief
 from inspection.models import CheckReport
 
@@ -101,7 +101,7 @@ class ReportApi(APIView):
         version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
     def get(self, request: AuthedRequest, uid: str) -> Response:
-        report = selectors.report_get_for(user=request.user, uid=uid)
+        report = selectors_reports.report_get_for(user=request.user, uid=uid)
         if request.query_params.get("version") == "original":
             if not report.is_signed:
                 raise NotFound("Biên bản chưa được ký.", "The report is not signed yet.")
@@ -111,12 +111,12 @@ class ReportApi(APIView):
 
     def put(self, request: AuthedRequest, uid: str) -> Response:
         _require_queue_owner(request)
-        check = selectors.check_get_for(user=request.user, uid=uid)
+        check = selectors_checks.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services_reports.report_update(by=request.user, check=check, results=data.validated_data["results"],
                                        summary=data.validated_data.get("summary"), version=data.validated_data.get("version"))
-        return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
+        return Response(_report_data(selectors_reports.report_get_for(user=request.user, uid=uid)))
 
 
 class ReportSignApi(APIView):
@@ -129,9 +129,9 @@ class ReportSignApi(APIView):
     def post(self, request: AuthedRequest, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services_signoff.report_sign(by=request.user, check=selectors.check_get_for(user=request.user, uid=uid),
+        services_signoff.report_sign(by=request.user, check=selectors_checks.check_get_for(user=request.user, uid=uid),
                                      signature=data.validated_data["signature"])
-        return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)))
+        return Response(_report_data(selectors_reports.report_get_for(user=request.user, uid=uid)))
 
 
 def _in_handover_of(request: Request, uid: Any) -> bool:
@@ -167,7 +167,7 @@ class ReportRepresentativeApi(APIView):
         from backend.accounts.services import identity_confirm
 
         handed_over = _in_handover_of(request, uid)
-        check = selectors.check_get_for(user=request.user, uid=uid)
+        check = selectors_checks.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -182,7 +182,7 @@ class ReportRepresentativeApi(APIView):
         services_signoff.report_representative_sign(by=request.user, check=check, name=v["name"], post=v["post"],
                                                     opinion=v["opinion"], signature=v["signature"], rep_user=rep_user,
                                                     two_factor=factor)
-        report = selectors.report_get_for(user=request.user, uid=uid)
+        report = selectors_reports.report_get_for(user=request.user, uid=uid)
         return Response(_handover_data(report) if handed_over else _report_data(report))
 
 
@@ -231,7 +231,7 @@ class ReportHandoverApi(APIView):
 
     @extend_schema(request=None, responses=HandoverOutputSerializer)
     def post(self, request: AuthedRequest, uid: str) -> Response:
-        check = selectors.check_get_for(user=request.user, uid=uid)
+        check = selectors_checks.check_get_for(user=request.user, uid=uid)
         report = services_signoff.report_handover_start(by=request.user, check=check)
         request._request.session[HANDOVER_CHECK] = str(check.uid)
         return Response(HandoverOutputSerializer(_handover_data(report)).data)
@@ -247,7 +247,7 @@ class HandoverApi(APIView):
         uid = session_handover(request._request.session)
         if uid is None:
             raise NotFound("Máy không ở chế độ trao cho đại diện đơn vị.", "This device is not handed over.")
-        report = selectors.report_get_for(user=request.user, uid=uid)
+        report = selectors_reports.report_get_for(user=request.user, uid=uid)
         return Response(HandoverOutputSerializer(_handover_data(report)).data)
 
 
@@ -296,13 +296,13 @@ class ReportAmendApi(APIView):
                                         default=list, max_length=1000)
 
     def post(self, request: AuthedRequest, uid: str) -> Response:
-        check = selectors.check_get_for(user=request.user, uid=uid)
+        check = selectors_checks.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         services_reports.report_amend(by=request.user, check=check, reason=v["reason"], results=v["results"],
                                       summary=v.get("summary"))
-        return Response(_report_data(selectors.report_get_for(user=request.user, uid=uid)), status=201)
+        return Response(_report_data(selectors_reports.report_get_for(user=request.user, uid=uid)), status=201)
 
 
 class ReportEvidenceApi(APIView):
@@ -310,7 +310,7 @@ class ReportEvidenceApi(APIView):
 
     def post(self, request: AuthedRequest, uid: str) -> Response:
         _require_queue_owner(request)
-        check = selectors.check_get_for(user=request.user, uid=uid)
+        check = selectors_checks.check_get_for(user=request.user, uid=uid)
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("Chưa chọn tệp.", "No file uploaded (field 'file').", code="required",
@@ -336,7 +336,7 @@ class ReportEvidenceApi(APIView):
 
 class ReportEvidenceDownloadApi(APIView):
     def get(self, request: AuthedRequest, uid: str, pk: int) -> FileResponse:
-        report = selectors.report_get_for(user=request.user, uid=uid)
+        report = selectors_reports.report_get_for(user=request.user, uid=uid)
         item = report.evidence.filter(pk=pk).first()
         if item is None:
             raise NotFound("Không tìm thấy tệp chứng cứ.", "Evidence file not found.")
@@ -355,11 +355,11 @@ class ReportPdfApi(APIView):
     """The signed report as the check minutes (biên bản kiểm tra)."""
 
     def get(self, request: AuthedRequest, uid: str) -> HttpResponse:
-        report = selectors.report_get_for(user=request.user, uid=uid)
+        report = selectors_reports.report_get_for(user=request.user, uid=uid)
         if not report.is_signed:
             raise DomainError("Chỉ in biên bản đã ký.", "Only a signed report can be printed.", code="not_signed",
                               status=409)
-        pdf = selectors.report_minutes_pdf(report=report, user=request.user)
+        pdf = selectors_reports.report_minutes_pdf(report=report, user=request.user)
         audit_access(actor=request.user, document="report.minutes", obj=report,
                      payload={"check": str(report.surprise_check.uid), "sha256": hashlib.sha256(pdf).hexdigest()})
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.params import REASON_MAX, PlainTextField
-from inspection import selectors, services_risk
+from inspection import selectors_risk, services_risk
 from inspection.apis.common import LEAD, TEAM, _unit_brief
 from inspection.models import RiskSnapshot
 
@@ -30,7 +30,7 @@ class RiskApi(APIView):
     """GET: the latest risk snapshot per unit, with its explanation. POST (lead): compute now."""
 
     def get(self, request: AuthedRequest) -> Response:
-        snaps = selectors.risk_latest(user=request.user)
+        snaps = selectors_risk.risk_latest(user=request.user)
         return Response({"count": len(snaps), "results": RiskSnapshotOutputSerializer(snaps, many=True).data})
 
     def post(self, request: AuthedRequest) -> Response:

@@ -244,7 +244,7 @@ def tag_to_dict(tag: Tag) -> dict[str, Any]:
 
 def finding_get_for_evidence(*, user: Any, id: int) -> Finding:  # noqa: A002
     """A finding the user may see (inspection's visibility rules: scope, drafts, secret checks)."""
-    from inspection.selectors import findings_visible_to
+    from inspection.selectors_findings import findings_visible_to
 
     require_footage(user)
     finding = findings_visible_to(user).select_related("unit", "surprise_check").filter(pk=id).first()
@@ -314,7 +314,7 @@ def package_sources_of(*, package: EvidencePackage) -> PackageSources:
 def package_get_for(*, user: Any, id: int) -> EvidencePackage:  # noqa: A002
     """A package of a finding the user may see, or of a selection of tags whose clips all are in
     the user's scope (one answer for "not there" and "not yours")."""
-    from inspection.selectors import findings_visible_to
+    from inspection.selectors_findings import findings_visible_to
 
     require_footage(user)
     package = EvidencePackage.objects.select_related("finding", "requested_by").filter(pk=id).first()

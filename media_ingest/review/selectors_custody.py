@@ -60,7 +60,7 @@ def custody_for_reader(*, user: Any, logs: Any) -> list[AccessLog]:
     (findings_visible_to: drafts, secret checks, other units) or of a package the reader could not
     open (a selection holding tags of clips outside the reader's scope) keeps its time, person and
     action, but not the finding's reference, the reason, the package id, hashes or clip/tag ids."""
-    from inspection.selectors import findings_visible_to
+    from inspection.selectors_findings import findings_visible_to
 
     rows = list(logs)
     finding_ids = {log.finding_id for log in rows if log.finding_id}
@@ -84,7 +84,7 @@ def tag_evidence_for_reader(*, user: Any, tag: Tag) -> list[dict[str, Any]]:
     """The findings a tag is evidence of, as this reader may know them: the custody log's rule
     (custody_for_reader) — a finding the reader may not open (a draft, a secret check, another unit)
     is named only as HIDDEN_FINDING, without its id or reference."""
-    from inspection.selectors import findings_visible_to
+    from inspection.selectors_findings import findings_visible_to
 
     links = list(tag.evidence.values_list("id", "finding_id", "finding__reference").order_by("id"))
     visible = set(findings_visible_to(user).filter(pk__in={f for _, f, _ in links if f})

@@ -41,7 +41,7 @@ from media_ingest.vision.derivatives import (
     write_jpeg,
 )
 from media_ingest.vision.detect import Gray, SceneAnalyzer
-from media_ingest.vision.errors import VisionError
+from media_ingest.vision.errors import DAMAGE, VisionError, VisionIssue
 from media_ingest.vision.events import Event, activity_series, build_events
 from media_ingest.vision.probe import ProbeInfo, Source, _probe_open, _source_size, open_video
 from media_ingest.vision.zones import Zone, zones_or_default
@@ -65,8 +65,8 @@ class AnalysisResult:
     duration: float  # seconds covered by the analysis (probe duration unless cut short)
     events: list[Event]
     activity: list[float]  # one value per second, len == ceil(duration)
-    warnings: list[str]
-    partial: bool  # True when part of the file could not be read (see warnings)
+    issues: list[VisionIssue]  # what the pass met and went on (codes in vision.errors.MESSAGES)
+    partial: bool  # True when part of the file could not be read (an issue of vision.errors.DAMAGE)
     frames_decoded: int
     frames_analysed: int
     zones: list[Zone]
@@ -79,6 +79,11 @@ class AnalysisResult:
     skipped_nonref: bool = False
     # video packets read from the file: every frame, decoded or (non-reference, skipped) not
     frames_read: int = 0
+
+    @property
+    def warnings(self) -> list[str]:
+        """The issues as English lines (the CLI's document; words from vision.errors.MESSAGES)."""
+        return [issue.message("en") for issue in self.issues]
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: {"file", "events", "activity", "warnings"} (the CLI adds sha256)."""
@@ -122,7 +127,7 @@ def analyze(
     with open_video(path) as (container, stream):
         info = _probe_open(container, stream, size)
         if info.width <= 0 or info.height <= 0:
-            raise VisionError("the video stream has no picture size (damaged header)")
+            raise VisionError("no_picture_size")
         stream.thread_type = "AUTO"
         run = _Pass(cfg, zone_list, info, out, progress, background)
         if run.fast_decode:
@@ -163,9 +168,9 @@ class _Pass:
         self.aw, self.ah = scaled_size(info.width, info.height, cfg.analysis_width, even=False)
         self.period = max(1.0 / cfg.analysis_fps, 1.0 / self.fps)
         self.analyzer = SceneAnalyzer(cfg, zones, self.aw, self.ah, self.period, background)
-        self.warnings: list[str] = []
+        self.issues: list[VisionIssue] = []
         if background is not None and not self.analyzer.seeded:
-            self.warnings.append("the background given does not fit this video's size; not used")
+            self.issues.append(VisionIssue("background_unused"))
         self.start = info.start_time
         self.frames = 0
         self.packets_read = 0
@@ -352,33 +357,25 @@ class _Pass:
         if self.frames == 0:
             self.abort()
             if self.decode_errors or self.read_error:
-                raise VisionError("the video data is damaged: no frame could be decoded")
-            raise VisionError("the file has a video stream but no frames")
+                raise VisionError("no_frame_decoded")
+            raise VisionError("no_frames")
 
         extent = self.last_t + 1.0 / self.fps
-        warnings = self.warnings
-        partial = False
+        issues = self.issues
         if self.read_error is not None:
-            partial = True
-            warnings.append(f"reading stopped at {self.last_t:.1f} s: {self.read_error}")
+            issues.append(VisionIssue("reading_stopped", {"at": round(self.last_t, 1), "detail": self.read_error}))
         if self.decode_errors:
-            partial = True
-            warnings.append(
-                f"{len(self.decode_errors)} damaged video packet(s) skipped between "
-                f"{min(self.decode_errors):.1f} s and {max(self.decode_errors):.1f} s"
-            )
+            issues.append(VisionIssue("packets_skipped", {"count": len(self.decode_errors),
+                                                          "start": round(min(self.decode_errors), 1),
+                                                          "end": round(max(self.decode_errors), 1)}))
         if self.corrupt_frames:
-            partial = True
-            warnings.append(
-                f"{len(self.corrupt_frames)} damaged frame(s) not analysed, between "
-                f"{min(self.corrupt_frames):.1f} s and {max(self.corrupt_frames):.1f} s"
-            )
+            issues.append(VisionIssue("frames_damaged", {"count": len(self.corrupt_frames),
+                                                         "start": round(min(self.corrupt_frames), 1),
+                                                         "end": round(max(self.corrupt_frames), 1)}))
         tolerance = max(1.0, 3.0 / self.fps)
         if info.duration > 0 and extent < info.duration - tolerance:
-            partial = True
-            warnings.append(
-                f"file ends early: video decoded up to {extent:.1f} s of {info.duration:.1f} s (truncated or damaged)"
-            )
+            issues.append(VisionIssue("ends_early", {"decoded": round(extent, 1),
+                                                     "duration": round(float(info.duration), 1)}))
             duration = extent
         elif info.duration > 0:
             duration = info.duration
@@ -406,8 +403,8 @@ class _Pass:
             duration=duration,
             events=events,
             activity=activity,
-            warnings=warnings,
-            partial=partial,
+            issues=issues,
+            partial=any(i.code in DAMAGE for i in issues),
             frames_decoded=self.frames,
             frames_analysed=self.analysed,
             zones=self.zones,

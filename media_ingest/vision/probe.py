@@ -66,7 +66,7 @@ def sha256_file(path: str | os.PathLike[str]) -> tuple[str, int]:
 def probe(source: Source) -> ProbeInfo:
     """Facts about a video file (a path or a readable, seekable binary file object).
 
-    Raises VisionError with a short human reason when it is not a readable video.
+    Raises VisionError (a code, its parameters and a one-line reason) when it is not a readable video.
     """
     with open_video(source) as (container, stream):
         return _probe_open(container, stream, _source_size(source))
@@ -81,11 +81,11 @@ def open_video(
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.exists():
-            raise VisionError("file not found")
+            raise VisionError("file_not_found")
         if not path.is_file():
-            raise VisionError("not a regular file")
+            raise VisionError("not_a_regular_file")
     if size == 0:
-        raise VisionError("empty file (0 bytes)")
+        raise VisionError("empty_file")
     try:
         container = av.open(
             source if not isinstance(source, os.PathLike) else os.fspath(source),
@@ -93,18 +93,18 @@ def open_video(
             metadata_errors="ignore",
         )
     except av.error.FFmpegError as exc:
-        raise VisionError(_diagnose_open_failure(source, exc)) from None
+        raise _diagnose_open_failure(source, exc) from None
     except (OSError, ValueError) as exc:
-        raise VisionError(f"cannot open the file: {exc}") from None
+        raise VisionError("cannot_open", {"detail": str(exc)}) from None
     try:
         if not container.streams.video:
             kinds = sorted({str(s.type) for s in container.streams})
             if not kinds:
-                raise VisionError("the file contains no video: no stream, no frames were recorded")
-            raise VisionError(f"the file contains no video, only {', '.join(kinds)}")
+                raise VisionError("no_streams")
+            raise VisionError("no_video_stream", {"streams": kinds})
         stream = container.streams.video[0]
         if stream.codec_context is None:
-            raise VisionError("the video codec of this file is not supported")
+            raise VisionError("unsupported_codec")
         yield container, stream
     finally:
         container.close()
@@ -175,20 +175,21 @@ def _read_head(source: Source, n: int = 4096) -> bytes:
         return b""
 
 
-def _diagnose_open_failure(source: Source, exc: Exception) -> str:
+def _diagnose_open_failure(source: Source, exc: Exception) -> VisionError:
+    """Why FFmpeg could not open `source`, from its first bytes."""
     head = _read_head(source)
     if not head:
-        return "empty file (0 bytes)"
+        return VisionError("empty_file")
     if head[4:8] == b"ftyp":
-        return "incomplete MP4: its index (moov) is missing, the recording was probably cut off before it was finished"
+        return VisionError("incomplete_mp4")
     if head[:4] == b"\x1a\x45\xdf\xa3":
-        return "damaged Matroska/WebM file: its header cannot be read"
+        return VisionError("damaged_matroska")
     if _looks_like_text(head):
-        return "not a video file (it contains text)"
+        return VisionError("text_file")
     errno = getattr(exc, "errno", None)
     if isinstance(exc, av.error.InvalidDataError) or errno is not None:
-        return "not a video file (no known video format recognised)"
-    return f"cannot open the file: {exc}"
+        return VisionError("unknown_format")
+    return VisionError("cannot_open", {"detail": str(exc)})
 
 
 def _looks_like_text(head: bytes) -> bool:

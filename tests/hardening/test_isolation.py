@@ -20,7 +20,7 @@ from backend.core.actors import SystemActor
 from tests.conftest import login_client
 
 # CAX-TC-scoped users (the demo's `unithead` is one). The inspection team (lead, inspectors) is
-# province-wide by design (inspection.selectors.checks_visible_to: "the inspection team sees all"),
+# province-wide by design (inspection.secrecy.checks_visible_to: "the inspection team sees all"),
 # so a unit scope on them is not an isolation boundary and they are not listed here.
 SCOPED = {"unithead": None, "reviewer_tc": "reviewer", "discipline_tc": "disciplinary"}
 # Anything of Nam Đàn that must never show up for them

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from backend.audit.services import audit_verify_chain
 from inspection.models import Draw, SurpriseCheck
-from inspection.selectors import criteria_leaves
+from inspection.selectors_criteria import criteria_leaves
 from tests.inspection.factories import photo_bytes, report_version
 
 

@@ -1,6 +1,6 @@
 """The inspection demo seeder builds what the other apps and the UI rely on."""
 from inspection.models import CheckReport, CriteriaSet, Finding, SurpriseCheck
-from inspection.selectors import criteria_leaves
+from inspection.selectors_criteria import criteria_leaves
 
 
 def test_demo_seed(insp):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inspection.models import SurpriseCheck
-from inspection.selectors import criteria_leaves
+from inspection.selectors_criteria import criteria_leaves
 from tests.inspection.factories import report_version
 from tests.inspection.test_secrecy import _plan
 

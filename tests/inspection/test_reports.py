@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from backend.core import statedoc
 from backend.core.store import get_store
 from inspection.models import CheckReport, CriterionResult, ReportAmendment, SurpriseCheck
-from inspection.selectors import criteria_leaves
+from inspection.selectors_criteria import criteria_leaves
 from tests.inspection.factories import photo_bytes, report_version
 from tests.inspection.test_secrecy import _plan
 

@@ -167,6 +167,9 @@ export interface IngestClip {
   progress: number;
   error: string;
   error_en?: string;
+  /** the vision package's code of the reason (media_ingest/vision/errors.py), empty otherwise */
+  error_code?: string;
+  error_params?: Record<string, unknown>;
   warnings: string[];
   attempts: number;
   event_count?: number;

@@ -1,0 +1,78 @@
+"""Reads of surprise checks: lists, counts, one check. Who may know of a check: `inspection.secrecy`."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from backend.accounts.models import User
+from backend.core.errors import NotFound
+from backend.core.text import fold
+from inspection.models import SurpriseCheck
+from inspection.secrecy import checks_visible_to
+from inspection.selectors_common import is_team
+
+
+def checks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[SurpriseCheck]:
+    qs = (checks_visible_to(user)
+          .select_related("unit", "counter", "lead__officer", "report", "criteria_set")
+          .prefetch_related(Prefetch("team", queryset=User.objects.select_related("officer"))))
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("mode"):
+        qs = qs.filter(mode=filters["mode"])
+    if filters.get("unit_id"):
+        qs = qs.filter(unit_id=filters["unit_id"])
+    if filters.get("draw_id"):
+        qs = qs.filter(draw_id=filters["draw_id"])
+    if filters.get("from"):
+        qs = qs.filter(window_start__gte=filters["from"])
+    if filters.get("to"):
+        qs = qs.filter(window_start__lt=filters["to"])
+    if filters.get("search"):
+        term = filters["search"].strip()
+        qs = qs.filter(Q(reference__icontains=term) | Q(unit__search_name__contains=fold(term))
+                       | Q(unit__code__iexact=term))
+    return qs.order_by("-window_start", "-id")
+
+
+def check_counts(*, user: Any) -> dict[str, int]:
+    rows = checks_visible_to(user).values("state").annotate(n=Count("id"))
+    counts = {state: 0 for state in SurpriseCheck.State.values}
+    for row in rows:
+        counts[row["state"]] = row["n"]
+    if not is_team(user):
+        counts.pop(SurpriseCheck.State.PLANNED)
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def planned_unit_gone(qs: QuerySet[SurpriseCheck]) -> QuerySet[SurpriseCheck]:
+    """Planned checks of `qs` whose unit ends (ended, merged or abolished) before the check's window day:
+    they cannot be started there (services_checks.check_start refuses them). An org change never looks at a
+    planned check (a secret), so only its team learns of this, through the checks it may see; callers pass
+    a queryset already read through checks_visible_to."""
+    return (qs.filter(state=SurpriseCheck.State.PLANNED, unit__valid_to__isnull=False)
+            .annotate(window_day=TruncDate("window_start", tzinfo=timezone.get_current_timezone()))
+            .filter(unit__valid_to__lt=F("window_day")))
+
+
+def check_unit_gone(check: SurpriseCheck) -> date | None:
+    """The last day of a planned check's unit when it comes before the check's window day (else None)."""
+    unit = check.unit
+    if check.state != SurpriseCheck.State.PLANNED or unit is None or unit.valid_to is None:
+        return None
+    return unit.valid_to if unit.valid_to < timezone.localtime(check.window_start).date() else None
+
+
+def check_get_for(*, user: Any, uid: Any) -> SurpriseCheck:
+    """One check or NotFound; a secret check answers exactly like a missing one."""
+    check = (checks_visible_to(user).select_related("unit", "counter", "lead__officer", "criteria_set", "draw")
+             .prefetch_related(Prefetch("team", queryset=User.objects.select_related("officer"))).filter(uid=uid).first())
+    if check is None:
+        raise NotFound("Không tìm thấy cuộc kiểm tra.", "Check not found.")
+    return check
+

@@ -1,0 +1,122 @@
+"""Reads of draws: a draw names its targets (the lead who made it while open, the team once closed); its
+public commitment is read by readers outside the team without them."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.selectors import require_role
+from backend.core.errors import NotFound
+from inspection.models import Draw, SurpriseCheck
+from inspection.secrecy import checks_visible_to, started_q
+from inspection.selectors_common import TEAM
+
+
+def _draws_visible_to(user: Any) -> QuerySet[Draw]:
+    """A draw names its targets: while open, only the lead who made it reads it; once closed (no
+    check of it still planned) the inspection team does."""
+    require_role(user, *TEAM)
+    return Draw.objects.filter(Q(created_by=user) | Q(closed_at__isnull=False))
+
+
+def _with_counts(draws: QuerySet[Draw]) -> QuerySet[Draw]:
+    """Every check of the draw, and those still planned (one count for the card, the detail and home,
+    whether or not the reader may see each check: a lead kept off one for a conflict of interest)."""
+    return draws.annotate(checks_count=Count("checks", distinct=True),
+                          planned_count=Count("checks", filter=Q(checks__state=SurpriseCheck.State.PLANNED),
+                                              distinct=True))
+
+
+def draws_list(*, user: Any) -> QuerySet[Draw]:
+    return (_with_counts(_draws_visible_to(user).select_related("created_by", "closed_by"))
+            .order_by("-created_at", "-id"))
+
+
+def draw_get_for(*, user: Any, pk: int) -> Draw:
+    """Draws name their targets: see `_draws_visible_to` (verification included)."""
+    draw = _with_counts(_draws_visible_to(user).select_related("created_by", "closed_by")).filter(pk=pk).first()
+    if draw is None:
+        raise NotFound("Không tìm thấy lượt rút thăm.", "Draw not found.")
+    return draw
+
+
+def draw_exclusions_for(*, user: Any, draw: Draw) -> list[dict[str, Any]]:
+    """The units the draw left out and why; a unit left out for a planned check names that check
+    (reference and first day) when the reader may see it: another team's plan stays a secret."""
+    excluded = [dict(e) for e in (draw.params or {}).get("excluded", [])]
+    pending = [e["unit_id"] for e in excluded if e.get("reason") == "planned_check_pending"]
+    if pending:
+        found: dict[int, SurpriseCheck] = {}
+        for check in (checks_visible_to(user).filter(unit_id__in=pending, created_at__lt=draw.created_at)
+                      .exclude(draw=draw).order_by("window_start", "id")):
+            found.setdefault(check.unit_id, check)
+        for e in excluded:
+            pending_check = found.get(e["unit_id"]) if e.get("reason") == "planned_check_pending" else None
+            if pending_check is not None:
+                e["check"] = {"reference": pending_check.reference,
+                              "date": timezone.localdate(pending_check.window_start).isoformat()}
+    return excluded
+
+
+# Roles outside the inspection team to whom every draw's commitment is published, so that a re-roll
+# (cancel every check, close, draw again) is seen by someone independent of the team.
+COMMITMENT_READERS = frozenset({*TEAM, Role.DISCIPLINARY, Role.ADMIN})
+
+
+def draw_for_verification(*, user: Any, pk: int) -> tuple[Draw, bool]:
+    """The draw a reader may verify, and whether he may see its targets: the inspection team as for
+    `draw_get_for`; the disciplinary officers and administrators any draw, without its targets."""
+    require_role(user, *COMMITMENT_READERS)
+    if user.role in INSPECTION_TEAM:
+        return draw_get_for(user=user, pk=pk), True
+    draw = Draw.objects.filter(pk=pk).first()
+    if draw is None:
+        raise NotFound("Không tìm thấy lượt rút thăm.", "Draw not found.")
+    return draw, False
+
+
+def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
+    """Every draw's public commitment: seed hash, time, n, window, who drew, state, the revealed seed
+    once closed, redraw/void flags with their reasons, and how many of its checks were started.
+    Never a target, a slot or a team: a planned check is a secret (inspection/secrecy.py)."""
+    from backend.accounts.selectors import user_title
+    from inspection.services_draws import published_parameters
+
+    require_role(user, *COMMITMENT_READERS)
+    draws = list(Draw.objects.select_related("created_by__officer", "closed_by")
+             .annotate(started=Count("checks", filter=started_q("checks__"), distinct=True),
+                       cancelled=Count("checks", filter=Q(checks__state=SurpriseCheck.State.CANCELLED),
+                                       distinct=True))
+             .order_by("-created_at", "-id"))
+    excluded_uids = {uid for d in draws for e in d.params.get("excluded", []) for uid in e.get("checks", [])}
+    dropped = set(map(str, SurpriseCheck.objects.filter(uid__in=excluded_uids, started_at__isnull=True,
+                                                        state=SurpriseCheck.State.CANCELLED)
+                      .values_list("uid", flat=True))) if excluded_uids else set()
+    manual = list(SurpriseCheck.objects.filter(draw__isnull=True).exclude(state=SurpriseCheck.State.PLANNED)
+                  .values_list("window_start", "started_at", "state"))
+    rows = []
+    for d in draws:
+        flags = list(d.flags)
+        # a unit kept out of the draw by a check that was then cancelled without being started (F1)
+        gone = sum(1 for e in d.params.get("excluded", []) if any(uid in dropped for uid in e.get("checks", [])))
+        if gone:
+            flags.append({"code": "excluded_by_cancelled_check", "count": gone})
+        start, end = d.params.get("start"), d.params.get("end")
+        in_window = [m for m in manual if start and end and start <= timezone.localtime(m[0]).date().isoformat() <= end]
+        rows.append({
+            "id": d.pk, "created_at": d.created_at,
+            "created_by": user_title(d.created_by) if d.created_by_id else None,  # rank and name, not the login
+            "seed_sha256": d.seed_sha256, "n": d.params.get("n"), "start": start, "end": end, "state": d.state,
+            "closed_at": d.closed_at, "seed": d.seed if d.state == Draw.State.CLOSED else None, "reason": d.reason,
+            "close_reason": d.close_reason, "flags": flags, "checks_started": d.started,
+            "checks_cancelled": d.cancelled, "parameters": published_parameters(d.params),
+            # hand-picked checks in the draw's window (F14): started ones, and ones cancelled unstarted
+            "manual_checks_started": sum(1 for m in in_window if m[1] is not None),
+            "manual_checks_cancelled": sum(1 for m in in_window
+                                           if m[1] is None and m[2] == SurpriseCheck.State.CANCELLED),
+        })
+    return rows
+

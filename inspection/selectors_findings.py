@@ -1,0 +1,76 @@
+"""Reads of findings: `findings_visible_to` is the one rule of who knows of a finding (secret checks,
+drafts, unit scope); everything that lists or counts findings starts from it."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.core.errors import NotFound
+from inspection.models import Finding, FindingExplanation, FindingSubject
+from inspection.secrecy import check_link_visible_q
+from inspection.selectors_common import FINDING_READERS, scoped
+
+
+def findings_visible_to(user: Any) -> QuerySet[Finding]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in FINDING_READERS:
+        return Finding.objects.none()
+    qs = Finding.objects.filter(check_link_visible_q(user, "surprise_check"))
+    if user.role not in INSPECTION_TEAM:
+        if user.role == Role.REVIEWER:
+            qs = qs.filter(~Q(state=Finding.State.DRAFT) | Q(created_by=user))
+        else:
+            qs = qs.exclude(state=Finding.State.DRAFT)
+    return scoped(qs, user, "unit_id")
+
+
+def finding_explained_q() -> Exists:
+    """The unit has answered the finding: a giải trình or a self-review sent (the finding page's "Đơn vị
+    chưa giải trình." is the same rule: no answer of either kind)."""
+    return Exists(FindingExplanation.objects.filter(finding=OuterRef("pk")))
+
+
+def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
+    qs = (findings_visible_to(user)
+          # people are shown by rank and name (their officer record): joined, not one query each
+          .select_related("category", "unit", "counter", "surprise_check", "created_by__officer",
+                          "confirmed_by__officer")
+          .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer"))))
+    for key in ("state", "severity", "source"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("unit_id"):
+        qs = qs.filter(unit_id=filters["unit_id"])
+    if filters.get("officer_id"):
+        qs = qs.filter(subjects__officer_id=filters["officer_id"]).distinct()
+    if filters.get("category"):
+        qs = qs.filter(category__code=filters["category"])
+    if filters.get("check"):
+        qs = qs.filter(surprise_check__uid=filters["check"])
+    if filters.get("complaint_id"):
+        qs = qs.filter(complaint_id=filters["complaint_id"])
+    if filters.get("explained") is not None:  # the unit head's "still to explain" (home) and "explained"
+        qs = qs.filter(finding_explained_q()) if filters["explained"] else qs.exclude(finding_explained_q())
+    if filters.get("from"):
+        qs = qs.filter(occurred_from__gte=filters["from"])
+    if filters.get("to"):
+        qs = qs.filter(occurred_from__lt=filters["to"])
+    if filters.get("search"):
+        term = filters["search"].strip()
+        qs = qs.filter(Q(reference__icontains=term) | Q(title__icontains=term))
+    return qs.order_by("-occurred_from", "-id")
+
+
+def finding_get_for(*, user: Any, id: int) -> Finding:  # noqa: A002 - the API's name for it
+    finding = (findings_visible_to(user)
+               .select_related("category", "unit", "counter", "surprise_check", "created_by__officer",
+                               "confirmed_by__officer", "complaint", "rating", "criterion")
+               .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer")),
+                                 "transitions__actor__officer", "evidence_items",
+                                 "explanations__author__officer")
+               .filter(pk=id).first())
+    if finding is None:
+        raise NotFound("Không tìm thấy vi phạm.", "Finding not found.")
+    return finding
+

@@ -1,0 +1,17 @@
+"""Reads of the risk snapshots the draw is weighted by (the inspection team only)."""
+from __future__ import annotations
+
+from typing import Any
+
+from backend.accounts.selectors import require_role
+from inspection.models import RiskSnapshot
+from inspection.selectors_common import TEAM
+
+
+def risk_latest(*, user: Any) -> list[RiskSnapshot]:
+    require_role(user, *TEAM)
+    latest: dict[int, RiskSnapshot] = {}
+    for snap in RiskSnapshot.objects.select_related("unit").order_by("unit_id", "-computed_at", "-id"):
+        latest.setdefault(snap.unit_id, snap)
+    return sorted(latest.values(), key=lambda s: (-s.score, s.unit.code))
+
