@@ -10,11 +10,23 @@ from sending POST /api/media/tags/ to receiving the matching `tag.created`.
 
 Prints p50/p95/max over all (client, round) samples. Needs Redis (REDIS_URL, default
 redis://127.0.0.1:6379/0).
+
+"Receiving" is when this process's event loop hands the message's last bytes to that client's
+connection (`StampedConnection.data_received`), the earliest moment this process can see them. All
+the clients share one Python process, which a browser user does not: the time stamp used to be taken
+after the client's task resumed from `recv()` — behind the decoding, task wake-ups and JSON parsing
+of every other client's copy of the same message in that event-loop pass, and behind garbage
+collections of the 500 connections' objects. The bench's own work is kept out of the figure: the
+stamp comes before that, and the objects that exist once all clients are connected are frozen out
+of the collector (`gc.freeze()`). Every client still receives and parses every message, and a round
+only ends when all of them have it. The client process's CPU time per round is printed beside.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
+import gc
 import json
 import os
 import socket
@@ -28,6 +40,7 @@ from pathlib import Path
 
 import httpx
 import websockets
+from websockets.frames import DATA_OPCODES, Frame
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -81,12 +94,36 @@ RETRIES = 3  # handshake attempts after the first
 retried = [0]
 
 
+class StampedConnection(websockets.ClientConnection):
+    """A client connection that notes, for each complete message, when the event loop handed its last
+    bytes to the connection (before this process decodes, wakes the reader or parses anything)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.stamps: collections.deque[float] = collections.deque()
+        self._data_at = 0.0
+
+    def data_received(self, data: bytes) -> None:
+        self._data_at = time.perf_counter()
+        super().data_received(data)
+
+    def process_event(self, event: object) -> None:
+        if self.response is not None and isinstance(event, Frame) and event.opcode in DATA_OPCODES and event.fin:
+            self.stamps.append(self._data_at)  # one per message, in the order recv() returns them
+        super().process_event(event)  # type: ignore[arg-type]
+
+
+async def recv_stamped(ws: StampedConnection) -> tuple[float, dict]:
+    raw = await ws.recv()
+    return ws.stamps.popleft(), json.loads(raw)
+
+
 async def client(url: str, origin: str, cookie: str, topic: str, ready: asyncio.Event, counter: list[int],
                  total: int, inbox: dict[str, float], stop: asyncio.Event, arrived: dict[str, int]) -> None:
     for attempt in range(RETRIES + 1):
         try:
             ws = await websockets.connect(url, origin=origin, additional_headers={"Cookie": cookie},  # type: ignore[arg-type]
-                                          open_timeout=60, max_queue=None)
+                                          open_timeout=60, max_queue=None, create_connection=StampedConnection)
             break
         except (websockets.InvalidMessage, OSError, TimeoutError):
             # the server closes a handshake it did not finish within 10 s (a busy machine): try
@@ -95,11 +132,12 @@ async def client(url: str, origin: str, cookie: str, topic: str, ready: asyncio.
                 raise
             retried[0] += 1
             await asyncio.sleep(0.5 * (attempt + 1))
+    assert isinstance(ws, StampedConnection)
     async with ws:
-        assert json.loads(await ws.recv())["type"] == "hello"
+        assert (await recv_stamped(ws))[1]["type"] == "hello"
         await ws.send(json.dumps({"type": "subscribe", "topic": topic}))
         while True:
-            msg = json.loads(await ws.recv())
+            _, msg = await recv_stamped(ws)
             if msg["type"] == "subscribed":
                 break
         counter[0] += 1
@@ -107,12 +145,11 @@ async def client(url: str, origin: str, cookie: str, topic: str, ready: asyncio.
             ready.set()
         # no polling timeout: 2,000 clients each waking twice a second kept this one process (the
         # clients' side) busy; the tasks are cancelled when the rounds are done
-        async for raw in ws:
-            now = time.perf_counter()
-            msg = json.loads(raw)
+        while True:
+            at, msg = await recv_stamped(ws)
             if msg.get("type") == "tag.created":
                 note = msg["tag"]["note"]
-                inbox.setdefault(note, now)
+                inbox.setdefault(note, at)
                 arrived[note] = arrived.get(note, 0) + 1
                 if arrived[note] == total:
                     stop.set()
@@ -147,6 +184,8 @@ async def run(args: argparse.Namespace, bases: list[str], clip_id: int) -> None:
                 raise SystemExit(f"only {counter[0]} of {args.clients} clients subscribed after 120 s")
             await asyncio.sleep(0.02)
     await asyncio.wait_for(ready.wait(), 120)
+    gc.collect()
+    gc.freeze()  # the connections' objects: later collections do not walk them (see the docstring)
     print(f"{args.clients} clients connected and subscribed over {len(bases)} server process(es) "
           f"in {time.perf_counter() - t_connect:.1f} s, in batches of {args.batch}; "
           f"{retried[0]} handshake(s) retried")
@@ -158,6 +197,7 @@ async def run(args: argparse.Namespace, bases: list[str], clip_id: int) -> None:
     async with httpx.AsyncClient(base_url=bases[-1], timeout=30, headers={"Cookie": author, "X-CSRFToken": csrf}) as http:
         for n in range(args.rounds):
             note = f"bench-{n}-{uuid.uuid4().hex[:8]}"
+            cpu0 = time.process_time()
             t0 = time.perf_counter()
             r = await http.post("/api/media/tags/", json={"clip_id": clip_id, "label": "other",
                                                           "start_s": n, "end_s": n + 1, "note": note})
@@ -176,7 +216,8 @@ async def run(args: argparse.Namespace, bases: list[str], clip_id: int) -> None:
             samples.extend(got)
             last_per_round.append(max(got) if got else float("nan"))
             print(f"round {n + 1}: HTTP create {1000 * (t_resp - t0):.1f} ms; {len(got)}/{args.clients} clients "
-                  f"received; last after {1000 * max(got):.1f} ms" + (f"; {missing} MISSING" if missing else ""))
+                  f"received; last after {1000 * max(got):.1f} ms; clients' CPU "
+                  f"{1000 * (time.process_time() - cpu0):.0f} ms" + (f"; {missing} MISSING" if missing else ""))
             await asyncio.sleep(args.pause)
     for task in tasks:
         task.cancel()

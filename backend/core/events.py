@@ -23,14 +23,25 @@ def group_for(topic: str) -> str:
 
 
 def send_now(topics: list[str], message: dict[str, Any]) -> None:
+    """Publish to every topic's group, in order, in one trip to the event loop: called from a request's
+    thread, each `async_to_sync` call waits for the server's loop, and a loop that is writing the first
+    topic's message to its own subscribers answered the second and third calls only after that
+    fan-out (the request's response waited behind it)."""
     layer = get_channel_layer()
     if layer is None:
         return
     payload = {"type": "broadcast", "message": message}
-    for topic in dict.fromkeys(topics):
+    try:
+        async_to_sync(_group_send_each)(layer, list(dict.fromkeys(topics)), payload)
+    except Exception:  # noqa: BLE001 - a broadcast failure must not break the write
+        log.exception("broadcast to %s failed", topics)
+
+
+async def _group_send_each(layer: Any, topics: list[str], payload: dict[str, Any]) -> None:
+    for topic in topics:
         try:
-            async_to_sync(layer.group_send)(group_for(topic), payload)
-        except Exception:  # noqa: BLE001 - a broadcast failure must not break the write
+            await layer.group_send(group_for(topic), payload)
+        except Exception:  # noqa: BLE001 - one topic's failure does not keep the message from the others
             log.exception("broadcast to %s failed", topic)
 
 

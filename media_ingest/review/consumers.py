@@ -257,6 +257,19 @@ class ReviewConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_send(group_for(topic), {"type": "broadcast", "message": message})
 
     # --- channel layer -> client -------------------------------------------------------------
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch, except that a channel-layer broadcast skips the `close_old_connections`
+        hop channels makes before every handler: that hop is a round trip to the one shared
+        thread-sensitive thread, so a message to the 250 consumers of a process queued 250 hops
+        there one after another, and each send waited for its hop (most of a fan-out's time).
+        `broadcast` reads no database (it forwards what it was given, checked against what connect()
+        stored); every handler that does query goes through `database_sync_to_async`, which closes
+        old connections itself before and after, and still gets channels' hop here."""
+        if message.get("type") == "broadcast":
+            await self.broadcast(message)
+            return
+        await super().dispatch(message)
+
     async def broadcast(self, event: dict[str, Any]) -> None:
         message = event.get("message")
         if is_secret(message):  # type: ignore[arg-type]
