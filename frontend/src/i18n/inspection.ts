@@ -99,6 +99,9 @@ export const INSPECTION: Dict = {
   "absence.withdrawReason": ["Lý do hủy vắng mặt", "Why the absence is withdrawn"],
   "absence.withdrawn": ["Đã hủy", "Withdrawn"],
   "absence.empty": ["Không có ai vắng mặt", "Nobody is away"],
+  "absence.unavailable": ["Không có mặt", "Unavailable"],
+  "absence.private": ["Lý do là thông tin cá nhân: chỉ trưởng đoàn và chính cán bộ đó xem được.", "The reason is personal: only the inspection lead and the person can read it."],
+  "absence.privateHint": ["Loại và lý do vắng mặt là thông tin cá nhân: sau khi ghi nhận, chỉ trưởng đoàn và chính cán bộ đó xem được; danh sách chỉ cho bạn thấy ai không có mặt, từ ngày nào đến ngày nào.", "The kind and the reason are personal: once recorded, only the inspection lead and the person can read them; the list shows you only who is unavailable, and when."],
   "cal.team": ["Tổ", "Team"],
   "cal.lead": ["trưởng đoàn", "lead"],
   "draw.flag.parameters_off_policy": ["Tham số khác quy định: {{params}}", "Parameters off policy: {{params}}"],
@@ -216,6 +219,7 @@ export const INSPECTION: Dict = {
   "draw.secretNote": ["Danh sách là bí mật của tổ kiểm tra cho đến khi tổ trưởng bắt đầu kiểm tra tại chỗ.", "The list is secret to the inspection team until the lead starts each check on site."],
 
   "cal.title": ["Lịch kiểm tra", "Check calendar"],
+  "cal.notYours": ["Lịch kiểm tra là việc của tổ kiểm tra (trưởng đoàn và kiểm tra viên); vai trò của bạn không xem lịch này.", "The check calendar is the inspection team's own work (lead and inspectors); your role does not see it."],
   "cal.subtitle": ["Các cuộc kiểm tra đã lên kế hoạch — chỉ tổ kiểm tra nhìn thấy.", "Planned checks — visible to the inspection team only."],
   "cal.today": ["Hôm nay", "Today"],
   "cal.prev": ["Tháng trước", "Previous month"],
