@@ -136,7 +136,7 @@ export const ORG: Dict = {
   "home.card.users": ["Tài khoản đang hoạt động", "Active accounts"],
   "home.card.units_without_head": ["Đơn vị chưa có người đứng đầu", "Units without a head"],
   "home.detail.unit_gone": ["Ngày cuối của đơn vị: hủy hoặc lập lại kế hoạch", "The unit's last day: cancel or re-plan"],
-  "home.detail.explained": ["đã giải trình", "explained"],
+  "home.explainedHistory": ["Đã giải trình", "Already explained"],
   "home.detail.handling": ["Hạn ra quyết định kỷ luật", "Decision due"],
   "home.detail.complaint_first": ["Hạn khiếu nại lần đầu", "First complaint window ends"],
   "home.detail.complaint_second": ["Hạn khiếu nại lần hai", "Second complaint window ends"],
