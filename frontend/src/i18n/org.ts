@@ -137,6 +137,7 @@ export const ORG: Dict = {
   "home.card.units_without_head": ["Đơn vị chưa có người đứng đầu", "Units without a head"],
   "home.detail.unit_gone": ["Ngày cuối của đơn vị: hủy hoặc lập lại kế hoạch", "The unit's last day: cancel or re-plan"],
   "home.explainedHistory": ["Đã giải trình", "Already explained"],
+  "home.unitFindingsNone": ["Không còn vi phạm nào chờ đơn vị giải trình; những vi phạm đã giải trình ở mục “Đã giải trình”.", "No finding waits for the unit's explanation; those already explained are under “Already explained”."],
   "home.detail.handling": ["Hạn ra quyết định kỷ luật", "Decision due"],
   "home.detail.complaint_first": ["Hạn khiếu nại lần đầu", "First complaint window ends"],
   "home.detail.complaint_second": ["Hạn khiếu nại lần hai", "Second complaint window ends"],

@@ -55,6 +55,18 @@ test("the unit head's findings card is an inbox: what still needs him, and a lin
   expect(screen.getByTestId("home-explained-history")).toHaveTextContent("Đã giải trình");
 });
 
+test("with nothing left to explain, the unit head's findings card stays, says so and leads to what he answered", async () => {
+  const home = { role: "unit_head", today: "2026-11-30", cards: [{ key: "unit_findings", count: 0, link: "/inspection/findings?explained=false", tone: "amber", rows: [] }] };
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(home), { status: 200, headers: { "Content-Type": "application/json" } })));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><HomePage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByTestId("home-empty-unit_findings")).toHaveTextContent("Không còn vi phạm nào chờ đơn vị giải trình");
+  expect(screen.getByTestId("home-explained-history")).toHaveAttribute("href", "/inspection/findings?explained=true");
+});
+
 test("a planned check whose unit has ended shows its unit's last day in words, linked to the check", async () => {
   const home = {
     role: "lead", today: "2026-11-30",
