@@ -183,12 +183,12 @@ def _unit_head(user: Any) -> list[HomeCard]:
                      tone="red" if t.due_date < today else "") for t in tasks.order_by("due_date")[:ROWS]]
     findings = (findings_for(user).filter(state__in=[Finding.State.CONFIRMED, Finding.State.ACTIONED])
                 .annotate(explained=finding_explained_q()).select_related("unit"))
-    # the count is what still needs him (no giải trình sent yet), linked to that list; the rows put those
-    # first and mark the ones he has answered ("· explained", a key the page puts in words)
+    # an inbox: only what still needs him (no giải trình sent yet), the count and the rows alike; the
+    # answered ones are in the findings list's "explained" filter (the page links it), not here (issue 15)
     waiting = findings.filter(explained=False)
-    finding_rows = [Row(title=f"{f.reference} · {f.title}", detail=f"{f.unit.name} · explained" if f.explained else f.unit.name,
-                        link=f"/inspection/findings/{f.pk}", date=_local(f.occurred_from), tone="green" if f.explained else "")
-                    for f in findings.order_by("explained", "-occurred_from", "-id")[:ROWS]]
+    finding_rows = [Row(title=f"{f.reference} · {f.title}", detail=f.unit.name,
+                        link=f"/inspection/findings/{f.pk}", date=_local(f.occurred_from))
+                    for f in waiting.order_by("-occurred_from", "-id")[:ROWS]]
     # leaders' liabilities on findings in the unit (the head's own among them), not yet rejected
     liabilities = liabilities_list(user=user, filters={}).exclude(state=LeaderLiability.State.REJECTED)
     return [

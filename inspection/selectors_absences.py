@@ -23,6 +23,14 @@ def absences_list(*, user: Any, on_or_after: date | None = None) -> QuerySet[Ins
     return qs.order_by("-start", "-id")
 
 
+def absence_details_visible(*, user: Any, absence: InspectorAbsence) -> bool:
+    """Why someone is away (the kind: illness, leave...; the reason; why it was withdrawn) is personal:
+    the inspection lead, who plans the teams, and the person himself read it; others (the other
+    inspectors, the administrator who may record it) see only that he is unavailable on those days
+    (user review, issue 15)."""
+    return bool(user.role == Role.INSPECTION_LEAD or absence.user_id == user.pk)
+
+
 def team_members(*, user: Any) -> list[Any]:
     require_role(user, *TEAM, Role.ADMIN)
     return list(User.objects.filter(role__in=TEAM, is_active=True).order_by("username"))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -8,18 +10,23 @@ from rest_framework.views import APIView
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.audit.models import AuditEvent
-from backend.audit.selectors import audit_events
+from backend.audit.selectors import audit_events, listed_payload
 from backend.audit.services import audit_verify_chain
 from backend.core.params import Query
 from backend.org.apis import paginate
 
 
 class AuditEventOutputSerializer(serializers.ModelSerializer):
+    payload = serializers.SerializerMethodField()
+
     class Meta:
         model = AuditEvent
         # No sequential id: sealed events are left out of every listing, and the gaps they leave in
         # the ids would date them. The hash identifies an event.
         fields = ["at", "actor_label", "verb", "object_type", "object_id", "payload", "hash"]
+
+    def get_payload(self, obj: AuditEvent) -> Any:
+        return listed_payload(obj)
 
 
 class AuditEventListApi(APIView):

@@ -22,19 +22,39 @@ from inspection.services_absences import ABSENCE_WRITERS
 
 
 class AbsenceOutputSerializer(serializers.Serializer):
+    """An absence as the caller may read it: the kind and the reasons only for the lead and the person
+    himself (selectors_absences.absence_details_visible); for others they are null and `details_hidden` is true.
+    The serializer needs the request in its context."""
+
     id = serializers.IntegerField()
     user = serializers.SerializerMethodField()
-    kind = serializers.CharField()
+    kind = serializers.SerializerMethodField()
     start = serializers.DateField()
     end = serializers.DateField()
-    reason = serializers.CharField()
+    reason = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     created_by = serializers.SerializerMethodField()
     withdrawn_at = serializers.DateTimeField(allow_null=True)
-    withdraw_reason = serializers.CharField(allow_blank=True)
+    withdraw_reason = serializers.SerializerMethodField()
+    details_hidden = serializers.SerializerMethodField()
+
+    def _shown(self, obj: Any) -> bool:
+        return selectors_absences.absence_details_visible(user=self.context["request"].user, absence=obj)
 
     def get_user(self, obj: Any) -> dict[str, Any] | None:
         return _user_brief(obj.user)
+
+    def get_kind(self, obj: Any) -> str | None:
+        return str(obj.kind) if self._shown(obj) else None
+
+    def get_reason(self, obj: Any) -> str | None:
+        return str(obj.reason) if self._shown(obj) else None
+
+    def get_withdraw_reason(self, obj: Any) -> str | None:
+        return str(obj.withdraw_reason) if self._shown(obj) else None
+
+    def get_details_hidden(self, obj: Any) -> bool:
+        return not self._shown(obj)
 
     def get_created_by(self, obj: Any) -> dict[str, Any] | None:
         return _user_brief(obj.created_by)
@@ -63,7 +83,7 @@ class AbsenceListApi(APIView):
         if user is None:
             raise DomainError("Không tìm thấy người dùng.", "User not found.", code="invalid", fields={"user": ["not found"]})
         absence = services_absences.absence_create(by=request.user, user=user, **values)
-        return Response(AbsenceOutputSerializer(absence).data, status=201)
+        return Response(AbsenceOutputSerializer(absence, context={"request": request}).data, status=201)
 
 
 class AbsenceTeamApi(APIView):
@@ -84,4 +104,4 @@ class AbsenceWithdrawApi(APIView):
         data.is_valid(raise_exception=True)
         absence = services_absences.absence_withdraw(by=request.user, absence=selectors_absences.absence_get(user=request.user, pk=pk),
                                                      reason=data.validated_data["reason"])
-        return Response(AbsenceOutputSerializer(absence).data)
+        return Response(AbsenceOutputSerializer(absence, context={"request": request}).data)

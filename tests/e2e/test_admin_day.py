@@ -221,3 +221,40 @@ def test_admin_day_org_officers_and_appointments(login: Any) -> None:
     # (the `console_clean` mark fails the test on any other console error, sign-in included)
     refused = admin.take_console("status of 400")
     assert len(refused) == 2, (refused, admin.console)
+
+
+def test_admin_records_an_absence_without_reading_why_and_has_no_team_calendar(login: Any) -> None:
+    """Issue 15: the administrator's menu offered the inspection calendar (the team's work) and the
+    absences page showed inspectors' medical reasons. The lead and the person read them; he does not."""
+    admin = login("admin")
+    page = admin.page
+    nav = page.locator("aside.sidebar")
+    nav.get_by_role("link", name="Cán bộ vắng mặt").wait_for()
+    assert nav.get_by_role("link", name="Lịch kiểm tra").count() == 0
+    admin.go("/inspection/calendar")  # typed by hand: told it is the team's, no checks read
+    page.get_by_text("Lịch kiểm tra là việc của tổ kiểm tra").wait_for()
+
+    admin.go("/inspection/absences")
+    form = page.locator("[data-testid=absence-form]")
+    form.wait_for()
+    assert "chỉ trưởng đoàn và chính cán bộ đó xem được" in page.locator("[data-testid=absence-private-hint]").inner_text()
+    person = form.get_by_role("combobox", name="Cán bộ")
+    person.locator("option", has_text="Võ Thanh Tùng").wait_for(state="attached")
+    _choose(person, "Võ Thanh Tùng")
+    form.get_by_role("combobox", name="Loại").select_option("illness")
+    # far ahead, so no draw or check of the other journeys on this server meets it
+    form.get_by_label("Từ ngày").fill("05/10/2027")
+    form.get_by_label("Đến ngày").fill("07/10/2027")
+    medical = "Điều trị sốt xuất huyết tại bệnh viện huyện"
+    form.get_by_role("textbox", name="Lý do", exact=True).fill(medical)
+    form.get_by_role("button", name="Ghi nhận vắng mặt").click()
+    table = page.locator("[data-testid=absences-table]")
+    table.get_by_text("Không có mặt").first.wait_for()
+    assert medical not in page.content() and "Ốm đau" not in table.inner_text()
+    admin.shot("admin-day-7-absence-without-reason")
+
+    # the lead, who plans the teams, reads it
+    lead = login("lead")
+    lead.go("/inspection/absences")
+    lead.page.locator("[data-testid=absences-table]").get_by_text(medical).wait_for()
+    assert "Ốm đau" in lead.page.locator("[data-testid=absences-table]").inner_text()

@@ -233,3 +233,70 @@ def test_reviewer_exports_a_finding_package_and_reads_the_custody_log(login: Any
     assert "Gửi tổ kiểm tra trước khi lập vi phạm" in page.locator("[data-testid=custody-table]").inner_text()
     a.shot("review-evidence-7-clip-custody")
     assert not errors and not lead_errors, errors + lead_errors
+
+
+def test_reviewer_files_a_finding_where_the_unit_has_none_and_edits_its_period_with_a_reason(login: Any) -> None:
+    """Issue 15: the link dialog was an empty box when the unit had no finding to attach to; the finding
+    page had no edit form, so a period that left the footage outside (409 outside_period) could not be
+    given its reason."""
+    a = login("reviewer")
+    errors = _watch_console(a)
+    page = a.page
+    a.go("/review/clips?camera=CAM-ND-01&state=indexed")
+    page.locator("[data-testid=clips-table] tbody tr").first.click()
+    page.wait_for_url(re.compile(r"/review/clips/\d+$"))
+    clip = page.request.get(a.base + "/api/media/clips/" + page.url.rsplit("/", 1)[1] + "/").json()
+    page.click("[data-testid=open-video]")
+    page.wait_for_selector("[data-testid=video]")
+    page.wait_for_function("document.querySelector('[data-testid=video]').readyState >= 1")
+    for key in ("ArrowRight", "i", "ArrowRight", "o"):
+        page.locator("body").press(key)
+    page.click("[data-testid=tag-open]")
+    page.get_by_role("dialog").locator("textarea[name=note]").fill("Quầy Nam Đàn vắng cán bộ")
+    page.get_by_role("dialog").locator("[data-testid=tag-save]").click()
+    tag_item = page.locator("[data-testid=tag-list] [data-testid^=tag-]", has_text="Quầy Nam Đàn vắng cán bộ").first
+    tag_item.wait_for()
+    tag_item.get_by_role("button", name="Gắn vào vi phạm").click()
+    dialog = page.get_by_role("dialog")
+    listed = page.request.get(a.base + "/api/inspection/findings/", params={"unit": clip["unit"]["id"], "page_size": 100}).json()
+    open_ones = [f for f in listed["results"] if f["state"] != "dismissed"]
+    if open_ones:  # another journey filed one for the unit on this server: it is offered, no notice
+        dialog.locator("input[type=radio]").first.wait_for()
+        assert dialog.locator("[data-testid=link-no-findings]").count() == 0
+    else:  # the demo's Nam Đàn has none: the dialog says so and what to do, not an empty box
+        notice = dialog.locator("[data-testid=link-no-findings]")
+        notice.wait_for()
+        assert "Công an xã Nam Đàn chưa có vi phạm nào đang mở" in notice.inner_text()
+        assert "Lập vi phạm mới từ thẻ này" in notice.inner_text()
+        a.shot("review-evidence-8-link-no-findings", full=False)
+    dialog.locator("[data-testid=finding-from-tag]").click()
+    dialog = page.get_by_role("dialog")
+    category = dialog.locator("select[name=category]")
+    if not category.input_value():
+        category.select_option(index=1)
+    dialog.locator("[data-testid=finding-submit]").click()
+    page.locator("[data-testid=linked]").wait_for()
+    page.locator("[data-testid=linked] a").click()
+    page.wait_for_url(re.compile(r"/inspection/findings/\d+$"))
+
+    # The draft is hers to edit: a period later that day leaves the footage outside; the server says
+    # so, the dialog asks the reason, and the edit goes through with it.
+    page.click("[data-testid=finding-edit]")
+    dialog = page.get_by_role("dialog")
+    dialog.locator("input[name=occurred_from_time]").fill("23:00")
+    dialog.locator("input[name=occurred_to_time]").fill("23:30")
+    dialog.locator("[data-testid=finding-edit-save]").click()
+    outside = dialog.locator("[data-testid=finding-edit-outside]")
+    outside.wait_for()
+    assert "không chứa đoạn hình ảnh đã gắn làm chứng cứ" in outside.inner_text()
+    save = dialog.locator("[data-testid=finding-edit-save]")
+    assert save.inner_text().strip() == "Lưu, kèm lý do" and save.is_disabled()
+    a.shot("review-evidence-9-edit-period-reason", full=False)
+    outside.locator("textarea[name=out_of_period_reason]").fill("Giờ vi phạm xác định lại theo biên bản làm việc với đơn vị")
+    save.click()
+    page.locator("[data-testid=finding-edited]").wait_for()
+    assert page.get_by_role("dialog").count() == 0
+    assert "23:00" in page.locator("dl.kv").inner_text()
+    # the console holds the one 409 the period edit answers on purpose, and nothing else
+    assert len(a.take_console("409")) == 1
+    assert all("409" in e for e in errors), errors

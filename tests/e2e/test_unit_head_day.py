@@ -39,6 +39,8 @@ def test_unit_head_day(login: Any) -> None:
     head.shot("unithead-1-home")
 
     # --- a finding on his unit, from the home page ---
+    findings_before = _count(page, "unit_findings")
+    answered_href = findings.first.locator("a").get_attribute("href")
     findings.first.locator("a").click()
     page.wait_for_url(re.compile(r"/inspection/findings/\d+$"))
     page.get_by_text("Công an xã Thanh Chương").first.wait_for()
@@ -91,3 +93,9 @@ def test_unit_head_day(login: Any) -> None:
     page.locator("[data-testid=home-count-unit_tasks]").wait_for()
     page.wait_for_function(
         f"Number(document.querySelector('[data-testid=home-count-unit_tasks] .stat-value').textContent) === {tasks_before - 1}")
+    # the answered finding left the inbox, rows and count alike; it is behind "Đã giải trình" (issue 15)
+    assert _count(page, "unit_findings") == findings_before - 1
+    inbox = page.locator("[data-testid=home-card-unit_findings]")
+    if findings_before > 1:
+        assert inbox.locator(f"a[href='{answered_href}']").count() == 0
+        assert inbox.locator("li").count() == min(findings_before - 1, 5)

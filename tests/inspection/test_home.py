@@ -141,7 +141,7 @@ def test_unit_head_sees_the_liabilities_on_the_unit_findings(api_as, insp):
 
 
 @pytest.mark.django_db
-def test_unit_head_home_counts_the_findings_still_to_explain_and_marks_the_explained(api_as, insp):
+def test_unit_head_home_lists_and_counts_only_the_findings_still_to_explain(api_as, insp):
     client = api_as("unithead")
     before = _cards(client)["unit_findings"]
     assert before["link"] == "/inspection/findings?explained=false"
@@ -154,9 +154,12 @@ def test_unit_head_home_counts_the_findings_still_to_explain_and_marks_the_expla
     assert response.status_code == 201, response.content
     after = _cards(client)["unit_findings"]
     assert after["count"] == before["count"] - 1
-    row = next(r for r in after["rows"] if r["link"] == first["link"])
-    assert row["detail"].endswith(" · explained") and row["tone"] == "green"
-    assert all(not r["detail"].endswith("explained") for r in after["rows"][:after["count"]])  # the waiting ones first
+    # an inbox: the answered finding leaves the rows as it leaves the count (issue 15); it is in the
+    # "explained" filter of the findings list instead
+    assert first["link"] not in {r["link"] for r in after["rows"]}
+    assert len(after["rows"]) == min(after["count"], 5)
+    waiting = {f"/inspection/findings/{f['id']}" for f in client.get("/api/inspection/findings/?explained=false&page_size=100").json()["results"]}
+    assert {r["link"] for r in after["rows"]} <= waiting
     ids = {f["id"] for f in client.get("/api/inspection/findings/?explained=true").json()["results"]}
     assert pk in ids
     assert pk not in {f["id"] for f in client.get("/api/inspection/findings/?explained=false").json()["results"]}

@@ -1,4 +1,5 @@
 import { act, render, screen } from "@testing-library/react";
+import { StrictMode } from "react";
 import { useState } from "react";
 import { ReviewSocket, WebSocketProvider, useWsEvent, useWsStatus, useWsTopic, type SocketLike } from "./ws";
 
@@ -140,5 +141,53 @@ describe("WebSocketProvider", () => {
     });
     expect(screen.getByText("open 2")).toBeInTheDocument();
     expect(onTag.mock.calls.map((c) => c[0])).toEqual([11, 11]);
+  });
+});
+
+describe("one live socket, one delivery (issue 15: the clip page showed a new tag's notice twice)", () => {
+  it("a socket closed by stop() and restarted at once (StrictMode's double effect) neither reconnects nor delivers", () => {
+    const { rs, sockets } = harness();
+    const seen: unknown[] = [];
+    rs.on("tag.created", (m) => seen.push(m.tag));
+    rs.start();
+    rs.stop();
+    rs.start();
+    expect(sockets).toHaveLength(2);
+    sockets[1].open();
+    // the first socket's close arrives late: it must not open a third socket beside the live one
+    sockets[0].drop(1000);
+    vi.advanceTimersByTime(20_000);
+    expect(sockets).toHaveLength(2);
+    expect(rs.status).toBe("open");
+    // a message still in flight on the old socket is not delivered; the live one's is, once
+    sockets[0].receive({ type: "tag.created", tag: 7 });
+    sockets[1].receive({ type: "tag.created", tag: 7 });
+    expect(seen).toEqual([7]);
+  });
+
+  it("the provider under StrictMode keeps one socket and calls a page's handler once per message", () => {
+    const sockets: FakeSocket[] = [];
+    const rs = new ReviewSocket("ws://test/ws/review/", () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    });
+    const calls: unknown[] = [];
+    function Page() {
+      useWsEvent("tag.created", (m) => calls.push(m.tag));
+      return null;
+    }
+    render(
+      <StrictMode>
+        <WebSocketProvider socket={rs}><Page /></WebSocketProvider>
+      </StrictMode>,
+    );
+    const live = sockets[sockets.length - 1];
+    act(() => live.open());
+    act(() => sockets.filter((s) => s !== live).forEach((s) => s.drop(1000)));
+    act(() => vi.advanceTimersByTime(20_000));
+    expect(sockets.filter((s) => s.readyState !== 3)).toHaveLength(1);
+    act(() => sockets.forEach((s) => s.receive({ type: "tag.created", tag: 9 })));
+    expect(calls).toEqual([9]);
   });
 });

@@ -64,7 +64,7 @@ export class ReviewSocket {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.socket?.close();
+    this.retire(this.socket);
     this.socket = null;
     this.setStatus("off");
   }
@@ -128,8 +128,21 @@ export class ReviewSocket {
     this.statusListeners.forEach((fn) => fn(s));
   }
 
+  /** Close a socket we are done with and let nothing of it reach us any more: a stop() followed at once
+   *  by start() (React StrictMode runs every effect twice) left the old socket's late `close` scheduling
+   *  a reconnect beside the new socket, and two live sockets delivered each message twice (issue 15). */
+  private retire(sock: SocketLike | null): void {
+    if (!sock) return;
+    sock.onopen = null;
+    sock.onmessage = null;
+    sock.onclose = null;
+    sock.onerror = null;
+    sock.close();
+  }
+
   private connect(): void {
     if (this.stopped) return;
+    if (this.socket) this.retire(this.socket);
     this.setStatus("connecting");
     let sock: SocketLike;
     try {
@@ -140,14 +153,18 @@ export class ReviewSocket {
     }
     this.socket = sock;
     sock.onopen = () => {
+      if (this.socket !== sock) return;
       this.retry = 0;
       this.setStatus("open");
       for (const topic of this.topics.keys()) this.send({ type: "subscribe", topic });
       if (this.viewing !== null) this.send({ type: "viewing", clip_id: this.viewing });
     };
-    sock.onmessage = (ev) => this.dispatch(String(ev.data));
+    sock.onmessage = (ev) => {
+      if (this.socket === sock) this.dispatch(String(ev.data));
+    };
     sock.onclose = (ev) => {
-      if (this.socket === sock) this.socket = null;
+      if (this.socket !== sock) return; // an old socket: not ours to reconnect
+      this.socket = null;
       if (ev && (ev.code === 4401 || ev.code === 4403)) {
         // Refused by the server (signed out / role without live review): do not hammer it.
         this.setStatus("off");

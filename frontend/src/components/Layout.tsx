@@ -25,7 +25,6 @@ interface NavItem {
   cap?: Capability;
 }
 
-const TEAM: Role[] = ["inspector", "inspection_lead", "admin"];
 /** Roles the review websocket accepts (media_ingest.review.selectors.FOOTAGE_ROLES). */
 export const liveRoles: Role[] = ["reviewer", "admin", "inspection_lead", "inspector", "disciplinary"];
 
@@ -36,7 +35,7 @@ export const NAV: Record<Workspace, NavItem[]> = {
     // an administrator records the team's absences without seeing any draw: the same card on its own page
     { to: "/inspection/absences", label: "nav.absences", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zM4 21c0-4 4-6 8-6M15 15l6 6M21 15l-6 6", roles: ["admin"] },
     { to: "/inspection/ratings", label: "nav.ratings", icon: "M12 17.3l-5.4 3 1-6.1L3 9.9l6.1-.9L12 3.5l2.9 5.5 6.1.9-4.6 4.3 1 6.1z", roles: ["inspector", "inspection_lead"] },
-    { to: "/inspection/calendar", label: "nav.calendar", icon: "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5", roles: TEAM },
+    { to: "/inspection/calendar", label: "nav.calendar", icon: "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5", cap: "calendar" },
     { to: "/inspection/checks", label: "nav.checks", icon: "M9 11l3 3 8-8M4 4h10M4 12h3M4 20h16" },
     { to: "/inspection/findings", label: "nav.findings", icon: "M12 3l9 16H3zM12 10v4M12 17v.5" },
   ],

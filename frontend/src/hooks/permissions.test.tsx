@@ -50,3 +50,24 @@ test("the risk page shows no placeholder figures above a refusal", async () => {
   expect(screen.queryByTestId("risk-stats")).toBeNull();
   expect(screen.queryByText("0")).toBeNull();
 });
+
+test("the inspection calendar is the team's: not in the administrator's menu, and its page refuses him without reading the checks (issue 15)", async () => {
+  expect(links("admin")).not.toContain("/inspection/calendar");
+  expect(links("inspection_lead")).toContain("/inspection/calendar");
+  expect(links("inspector")).toContain("/inspection/calendar");
+  const calls: string[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    calls.push(String(input));
+    const body = String(input).includes("auth/session") ? { signed_in: true, stage: "signed_in", user: me("admin") } : { count: 0, next: null, previous: null, results: [] };
+    return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+  }));
+  const { default: CalendarPage } = await import("../pages/inspection/CalendarPage");
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><CalendarPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByText(/Lịch kiểm tra là việc của tổ kiểm tra/)).toBeInTheDocument();
+  expect(screen.getByTestId("forbidden-hint")).toBeInTheDocument();
+  expect(calls.some((u) => u.includes("inspection/checks"))).toBe(false);
+});

@@ -8,7 +8,11 @@ export const CAN = {
   risk: ["inspector", "inspection_lead"],
   /** inspection.selectors._draws_visible_to: require_role(TEAM) */
   draws: ["inspector", "inspection_lead"],
-  /** inspection.selectors.absences_list: TEAM and admin (an admin records absences, never sees a draw) */
+  /** The inspection calendar (who checks which unit on which day): the team's own planning, not the
+   *  administrator's (user review, issue 15); its data is the team's checks list */
+  calendar: ["inspector", "inspection_lead"],
+  /** inspection.selectors.absences_list: TEAM and admin (an admin records absences, never sees a draw,
+   *  nor why someone is away: selectors.absence_details_visible) */
   absences: ["inspector", "inspection_lead", "admin"],
   /** inspection.accountability.selectors.PROFILE_READERS: an officer's / head's profile */
   officerProfile: ["disciplinary", "admin", "unit_head", "inspector", "inspection_lead"],

@@ -31,13 +31,12 @@ test("each count links to the work, rows link to the item, server keys become wo
   expect(screen.queryByTestId("home-card-undecided_liabilities")).toBeNull();
 });
 
-test("the unit head's findings card counts what still needs him and marks the explained ones", async () => {
+test("the unit head's findings card is an inbox: what still needs him, and a link to what he already explained (issue 15)", async () => {
   const home = {
     role: "unit_head", today: "2026-11-30",
     cards: [
       { key: "unit_findings", count: 1, link: "/inspection/findings?explained=false", tone: "amber", rows: [
-        { title: "VP-2026-0002 · Quầy vắng", detail: "Công an xã Kim Liên", link: "/inspection/findings/2", date: "2026-11-20", tone: "" },
-        { title: "VP-2026-0001 · Thái độ", detail: "Công an xã Kim Liên · explained", link: "/inspection/findings/1", date: "2026-11-10", tone: "green" }] },
+        { title: "VP-2026-0002 · Quầy vắng", detail: "Công an xã Kim Liên", link: "/inspection/findings/2", date: "2026-11-20", tone: "" }] },
     ],
   };
   vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(home), { status: 200, headers: { "Content-Type": "application/json" } })));
@@ -49,10 +48,23 @@ test("the unit head's findings card counts what still needs him and marks the ex
   const count = await screen.findByTestId("home-count-unit_findings");
   expect(count).toHaveAttribute("href", "/inspection/findings?explained=false");
   expect(count).toHaveTextContent("chờ giải trình");
+  expect(within(count).getByText("1")).toBeInTheDocument();
   const card = screen.getByTestId("home-card-unit_findings");
-  const answered = within(card).getByRole("link", { name: "VP-2026-0001 · Thái độ" }).closest("li")!;
-  expect(answered).toHaveTextContent("Công an xã Kim Liên · đã giải trình");
-  expect(answered).not.toHaveTextContent("explained");
+  expect(within(card).getAllByRole("link")).toHaveLength(1);
+  expect(screen.getByTestId("home-explained-history")).toHaveAttribute("href", "/inspection/findings?explained=true");
+  expect(screen.getByTestId("home-explained-history")).toHaveTextContent("Đã giải trình");
+});
+
+test("with nothing left to explain, the unit head's findings card stays, says so and leads to what he answered", async () => {
+  const home = { role: "unit_head", today: "2026-11-30", cards: [{ key: "unit_findings", count: 0, link: "/inspection/findings?explained=false", tone: "amber", rows: [] }] };
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(home), { status: 200, headers: { "Content-Type": "application/json" } })));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><HomePage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByTestId("home-empty-unit_findings")).toHaveTextContent("Không còn vi phạm nào chờ đơn vị giải trình");
+  expect(screen.getByTestId("home-explained-history")).toHaveAttribute("href", "/inspection/findings?explained=true");
 });
 
 test("a planned check whose unit has ended shows its unit's last day in words, linked to the check", async () => {

@@ -14,8 +14,6 @@ function RowDetail({ row, cardKey }: { row: HomeRow; cardKey: string }) {
   const { t } = useTranslation();
   if (DETAIL_KEYS.has(row.detail)) return <>{t(`home.detail.${row.detail}`)}</>;
   if (cardKey === "open_draws") return <>{t("home.draws.checks", { n: row.detail })}</>;
-  const explained = /^(.*) · explained$/.exec(row.detail); // a finding the unit head has answered
-  if (explained) return <>{explained[1]} · <Badge tone="green">{t("home.detail.explained")}</Badge></>;
   const rating = /^(\d\d:\d\d) · rating_(\d)$/.exec(row.detail);
   if (rating) return <>{rating[1]} · {t("home.detail.rating", { score: rating[2] })}</>;
   return <>{row.detail}</>;
@@ -40,8 +38,14 @@ export default function HomePage() {
           ))}
         </nav>
         <div className="grid-2">
-          {cards.filter((c) => c.rows.length > 0).map((c) => (
-            <Card key={c.key} title={<>{t(`home.card.${c.key}`)} <Badge tone={c.count ? c.tone : "grey"}>{c.count}</Badge></>} actions={<Link to={c.link} className="small">{t("home.openAll")} ›</Link>}>
+          {/* a card with nothing in it is left out, but the unit head's findings card stays to lead to what he answered */}
+          {cards.filter((c) => c.rows.length > 0 || (c.key === "unit_findings" && c.count === 0)).map((c) => (
+            <Card key={c.key} title={<>{t(`home.card.${c.key}`)} <Badge tone={c.count ? c.tone : "grey"}>{c.count}</Badge></>} actions={<span className="row small">
+              {/* the inbox holds only what still needs the unit head; what he answered is in the list's filter */}
+              {c.key === "unit_findings" && <Link to="/inspection/findings?explained=true" data-testid="home-explained-history">{t("home.explainedHistory")} ›</Link>}
+              <Link to={c.link}>{t("home.openAll")} ›</Link>
+            </span>}>
+              {c.rows.length === 0 && <p className="muted small" data-testid={`home-empty-${c.key}`}>{t("home.unitFindingsNone")}</p>}
               <ul className="inbox" data-testid={`home-card-${c.key}`}>
                 {c.rows.map((r, i) => (
                   <li key={i} className={r.tone ? `inbox-${r.tone}` : ""}>

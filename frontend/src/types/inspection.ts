@@ -128,14 +128,16 @@ export interface DrawSplit {
 export interface Absence {
   id: number;
   user: UserBrief | null;
-  kind: "leave" | "illness" | "conflict" | "other";
+  /** null, like the reasons, for a reader other than the lead and the person (details_hidden) */
+  kind: "leave" | "illness" | "conflict" | "other" | null;
   start: string;
   end: string;
-  reason: string;
+  reason: string | null;
   created_at: string;
   created_by: UserBrief | null;
   withdrawn_at: string | null;
-  withdraw_reason: string;
+  withdraw_reason: string | null;
+  details_hidden?: boolean;
 }
 
 export interface DrawVerify {

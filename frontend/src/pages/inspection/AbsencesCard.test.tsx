@@ -52,3 +52,22 @@ test("the absence form holds its button with a Vietnamese reason: no reason give
   expect(add).toBeDisabled();
   expect(add).toHaveAttribute("title", expect.stringContaining("Có ngày không có thật"));
 });
+
+test("an absence whose details the server withholds shows who is unavailable when, and says the reason is personal (issue 15)", async () => {
+  const row = { id: 9, user: { id: 3, username: "insp", full_name: "Lê Văn Cường" }, kind: null, start: "2026-12-02", end: "2026-12-06", reason: null, created_at: "2026-11-30T05:00:00Z", created_by: null, withdrawn_at: null, withdraw_reason: null, details_hidden: true };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const body = String(input).includes("team") ? [] : { count: 1, next: null, previous: null, results: [row] };
+    return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <AbsencesCard canEdit privateHint />
+    </QueryClientProvider>,
+  );
+  const table = await screen.findByTestId("absences-table");
+  expect(table).toHaveTextContent("Lê Văn Cường");
+  expect(table).toHaveTextContent("Không có mặt");
+  expect(table).not.toHaveTextContent("absence.kind");
+  expect(screen.getByTestId("absence-reason-9")).toHaveTextContent("chỉ trưởng đoàn và chính cán bộ đó xem được");
+  expect(screen.getByTestId("absence-private-hint")).toHaveTextContent("thông tin cá nhân");
+});

@@ -12,7 +12,7 @@ const KINDS = ["leave", "illness", "conflict", "other"] as const;
 
 /** Who of the inspection team is out of the draw's pool (leave, illness, conflict), and, for a lead or
  * an administrator, recording and withdrawing an absence with its reason. */
-export default function AbsencesCard({ canEdit }: { canEdit: boolean }) {
+export default function AbsencesCard({ canEdit, privateHint = false }: { canEdit: boolean; privateHint?: boolean }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
   const qc = useQueryClient();
@@ -46,9 +46,12 @@ export default function AbsencesCard({ canEdit }: { canEdit: boolean }) {
               {list.map((a) => (
                 <tr key={a.id}>
                   <td>{a.user?.full_name || a.user?.username}</td>
-                  <td><Badge tone="amber">{t(`absence.kind.${a.kind}`)}</Badge></td>
+                  <td><Badge tone={a.kind ? "amber" : "grey"}>{a.kind ? t(`absence.kind.${a.kind}`) : t("absence.unavailable")}</Badge></td>
                   <td className="nowrap">{fmtDate(a.start)} → {fmtDate(a.end)}</td>
-                  <td className="small">{a.reason}{a.withdrawn_at && <div className="muted">{t("absence.withdrawn")}: “{a.withdraw_reason}”</div>}</td>
+                  <td className="small" data-testid={`absence-reason-${a.id}`}>
+                    {a.details_hidden ? <span className="muted">{t("absence.private")}</span> : a.reason}
+                    {a.withdrawn_at && <div className="muted">{t("absence.withdrawn")}{a.withdraw_reason ? `: “${a.withdraw_reason}”` : ""}</div>}
+                  </td>
                   <td>
                     {canEdit && !a.withdrawn_at && (
                       <ActionButton type="button" className="btn btn-ghost btn-sm" why={withdraw.isPending && t("why.busy")}
@@ -81,6 +84,7 @@ export default function AbsencesCard({ canEdit }: { canEdit: boolean }) {
           <Field label={t("absence.to")}><DateInput value={end} onChange={setEnd} onValidity={dates.bind("end")} name="end" aria-label={t("absence.to")} aria-required="true" /></Field>
           <Field label={t("absence.reason")}><input className="input" value={reason} onChange={(e) => setReason(e.target.value)} name="reason" aria-label={t("absence.reason")} aria-required="true" /></Field>
           <ActionButton type="submit" className="btn btn-secondary" why={(add.isPending && t("why.busy")) || (!user && t("why.absencePerson")) || (dates.bad && t("why.badDate")) || ((!start || !end) && t("why.absenceDates")) || (!reason.trim() && t("why.absenceReason"))}>{t("absence.add")}</ActionButton>
+          {privateHint && <p className="muted small" style={{ flexBasis: "100%", margin: 0 }} data-testid="absence-private-hint">{t("absence.privateHint")}</p>}
           {add.error && <p className="notice notice-red small" role="alert">{errorText(add.error)}</p>}
         </form>
       )}

@@ -1,8 +1,10 @@
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
-import { rows } from "../../api/client";
-import { Card, PageHeader, QueryState } from "../../components/ui";
+import { ApiError, rows } from "../../api/client";
+import { Card, ErrorState, PageHeader, QueryState, Spinner } from "../../components/ui";
+import { useMe } from "../../hooks/use-me";
+import { can } from "../../hooks/permissions";
 import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtTime, localDay } from "../../components/format";
 import { useChecks } from "../../hooks/use-checks";
@@ -43,7 +45,25 @@ function monthGrid(year: number, month: number): string[] {
   return days;
 }
 
+/** The team's calendar; other roles (an administrator typing the address) are told it is not theirs,
+ *  without reading the team's checks for it. */
 export default function CalendarPage() {
+  const meQ = useMe();
+  const me = meQ.data;
+  const { t } = useTranslation();
+  if (meQ.isPending) return <Spinner />;
+  if (me && !can(me.role, "calendar")) {
+    return (
+      <>
+        <PageHeader title={t("cal.title")} />
+        <ErrorState error={new ApiError(403, { code: "forbidden", message: t("cal.notYours", { lng: "vi" }), message_en: t("cal.notYours", { lng: "en" }), fields: {} })} />
+      </>
+    );
+  }
+  return <TeamCalendar />;
+}
+
+function TeamCalendar() {
   const { t } = useTranslation();
   const today = localDay(new Date());
   const [ym, setYm] = useState(() => ({ y: Number(today.slice(0, 4)), m: Number(today.slice(5, 7)) }));

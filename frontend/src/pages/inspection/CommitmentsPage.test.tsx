@@ -25,7 +25,7 @@ test("/verify names the draw's parameters in words, not the raw keys", async () 
   expect(cell).toHaveTextContent("Thời lượng mỗi cuộc: 120 phút");
   expect(cell).toHaveTextContent("Hình thức kiểm tra: Đột xuất");
   expect(cell).not.toHaveTextContent(/proportional_share|conflict_years|pool_size/);
-  expect(screen.getByRole("columnheader", { name: "Số đơn vị yêu cầu" })).toBeInTheDocument();
+  expect(screen.getByRole("columnheader", { name: "Số đơn vị cần rút" })).toBeInTheDocument();
 });
 
 test("the risk weights' version and hash are named in words; hashes are shown with a copy button, never overflowing", async () => {
@@ -53,4 +53,29 @@ test("the risk weights' version and hash are named in words; hashes are shown wi
   const seed = screen.getByTestId("seed-hash-4");
   fireEvent.click(within(seed).getByRole("button", { name: "Chép toàn bộ giá trị" }));
   expect(writeText).toHaveBeenCalledWith("b".repeat(64));
+});
+
+test("checks added by hand are named in plain Vietnamese, and a zero count of them is not mentioned (issue 15: '1 do lập tay')", async () => {
+  const base = {
+    created_at: "2026-11-30T02:00:00Z", created_by: "Trung tá Đặng Văn Bình", seed_sha256: "d".repeat(64), n: 5, start: "2026-12-01", end: "2026-12-31",
+    state: "open", closed_at: null, seed: null, reason: "", close_reason: "", checks_started: 0, checks_cancelled: 0, parameters: {},
+  };
+  const rowsBody = [
+    { ...base, id: 7, flags: [{ code: "excluded_pending_check", count: 2, manual: 1 }], manual_checks_started: 1, manual_checks_cancelled: 0 },
+    { ...base, id: 8, flags: [{ code: "excluded_pending_check", count: 3, manual: 0 }], manual_checks_started: 0, manual_checks_cancelled: 0 },
+  ];
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(rowsBody), { status: 200, headers: { "Content-Type": "application/json" } })));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><CommitmentsPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const table = await screen.findByTestId("commitments-table");
+  expect(table).not.toHaveTextContent("lập tay");
+  const [, first, second] = within(table).getAllByRole("row");
+  expect(first).toHaveTextContent("2 đơn vị không được đưa vào rút thăm vì đã có cuộc kiểm tra theo kế hoạch chưa tiến hành (trong đó 1 cuộc kiểm tra lập thủ công, không qua rút thăm)");
+  expect(first).toHaveTextContent("Cuộc kiểm tra lập thủ công (không qua rút thăm) trong khoảng thời gian của đợt: 1 đã tiến hành, 0 bị hủy khi chưa tiến hành");
+  expect(second).toHaveTextContent("3 đơn vị không được đưa vào rút thăm vì đã có cuộc kiểm tra theo kế hoạch chưa tiến hành");
+  expect(second).not.toHaveTextContent("thủ công");
+  expect(first).toHaveTextContent("Đang mở (chưa khóa sổ)");
 });

@@ -5,6 +5,7 @@ import { Badge, Card, Empty, PageHeader, QueryState } from "../../components/ui"
 import { fmtDate, fmtDateTime } from "../../components/format";
 import { HashText } from "../../components/HashText";
 import type { DrawCommitment, DrawVerify } from "../../types/inspection";
+import { drawFlagKey } from "../../components/inspection/drawFlags";
 
 /** Recompute a draw from its revealed seed (the API sends discipline and administrators no target). */
 function VerifyButton({ id }: { id: number }) {
@@ -111,7 +112,7 @@ export default function CommitmentsPage() {
                         {c.close_reason && <div>{t("draw.closeReason")}: “{c.close_reason}”</div>}
                         {c.flags.map((f, i) => (
                           <div key={i} style={{ color: "var(--red)", fontWeight: 600 }}>
-                            ⚑ {t(`draw.flag.${f.code}`, {
+                            ⚑ {t(drawFlagKey(f), {
                               defaultValue: f.code, draws: (f.draws ?? []).join(", "),
                               count: f.cancelled ?? f.count ?? 0, manual: f.manual ?? 0, never: f.never_checked ?? 0, n: f.n, drawn: f.drawn,
                               total: f.total, by: f.by,

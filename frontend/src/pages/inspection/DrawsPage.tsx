@@ -13,6 +13,7 @@ import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
 import AbsencesCard from "./AbsencesCard";
 import type { BiText, CheckBrief, Draw, DrawExclusion, DrawVerify } from "../../types/inspection";
+import { drawFlagKey } from "../../components/inspection/drawFlags";
 
 /** A warning or flag in the reader's language (Vietnamese first). */
 export function bi(item: { vi?: string; en?: string }, lang: string): string {
@@ -269,7 +270,7 @@ export function DrawDetail({ id }: { id: number }) {
             <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
               {flags.map((f, i) => (
                 <li key={i}>
-                  {t(`draw.flag.${f.code}`, {
+                  {t(drawFlagKey(f), {
                     defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? f.count ?? 0,
                     manual: f.manual ?? 0, never: f.never_checked ?? 0, n: f.n, drawn: f.drawn, total: f.total, by: f.by,
                     params: (f.deviations ?? []).map((x) => `${x.param} ${x.value} (${x.policy})`).join(", "),

@@ -13,6 +13,7 @@ import type { FindingDetail } from "../../types/inspection";
 import type { EvidenceItem } from "../../types/media";
 import { PackagesCard } from "../../components/evidence/Packages";
 import { ActionButton } from "../../components/ActionButton";
+import { EditFindingDialog } from "../../components/inspection/EditFindingDialog";
 
 /** Letters the server asks of an explanation (inspection.services_findings.EXPLANATION_MIN_LETTERS). */
 const EXPLAIN_MIN = 20;
@@ -44,6 +45,8 @@ export default function FindingDetailPage() {
     },
   });
   const [pending, setPending] = useState<Action | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [edited, setEdited] = useState(false);
   const [explaining, setExplaining] = useState(false);
   const [explainKind, setExplainKind] = useState<"explanation" | "self_review">("explanation");
   const [explainText, setExplainText] = useState("");
@@ -83,6 +86,8 @@ export default function FindingDetailPage() {
   const media = mediaQ.data ?? [];
   const isTeam = Boolean(me?.is_inspection_team);
   const canDecide = me?.role === "inspection_lead";
+  // a draft is edited by the team or by whoever filed it (a reviewer, from footage): services_findings.finding_update
+  const canEdit = f.state === "draft" && Boolean(me) && (isTeam || f.created_by?.id === me?.id);
   const canAction = me?.role === "inspection_lead" || me?.role === "disciplinary";
   const canTrace = ["disciplinary", "inspection_lead", "admin"].includes(me?.role ?? "") && f.state !== "draft" && f.state !== "dismissed";
   const check = f.check;
@@ -111,6 +116,9 @@ export default function FindingDetailPage() {
         }
         actions={
           <>
+            {canEdit && (
+              <button type="button" className="btn btn-secondary" onClick={() => { setEdited(false); setEditing(true); }} data-testid="finding-edit">{t("findings.edit.open")}</button>
+            )}
             {canDecide && f.state === "draft" && (
               <>
                 <button type="button" className="btn btn-secondary" onClick={() => setPending("dismiss")}>{t("findings.dismiss")}</button>
@@ -129,6 +137,20 @@ export default function FindingDetailPage() {
           </>
         }
       />
+      {edited && <div className="notice notice-green" role="status" data-testid="finding-edited" style={{ marginBottom: 12 }}>{t("findings.edit.saved")}</div>}
+      {editing && (
+        <EditFindingDialog
+          finding={f}
+          onClose={() => setEditing(false)}
+          onSaved={(data) => {
+            qc.setQueryData(["finding", id], data);
+            void qc.invalidateQueries({ queryKey: ["findings"] });
+            void qc.invalidateQueries({ queryKey: ["media-evidence", id] });
+            setEditing(false);
+            setEdited(true);
+          }}
+        />
+      )}
       <div className="grid-main-side">
         <div>
           <Card title={t("common.details")}>

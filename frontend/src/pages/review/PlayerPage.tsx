@@ -61,7 +61,7 @@ export function TagDialog({ range, labels, onClose, onSave, saving, error }: {
   );
 }
 
-function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: ClipDetail; labels: TagLabel[]; onClose: () => void }) {
+export function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: ClipDetail; labels: TagLabel[]; onClose: () => void }) {
   const { t } = useTranslation();
   const name = useLocalName();
   const qc = useQueryClient();
@@ -76,7 +76,9 @@ function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: Cli
     queryFn: () => api.get<Page<FindingBrief>>("inspection/findings/", { search, unit: unitId, page_size: 20 }),
   });
   const [outsideReason, setOutsideReason] = useState("");
-  const picked = rows(q.data).find((f) => f.id === findingId);
+  // a dismissed finding takes no evidence (the server refuses it: finding_closed), so it is not offered
+  const choices = rows(q.data).filter((f) => f.state !== "dismissed");
+  const picked = choices.find((f) => f.id === findingId);
   // footage outside the finding's period: said before sending, attached only with a reason (the
   // server refuses it otherwise: 409 outside_period, which names both times)
   const outside = picked ? outsidePeriod(clip.started_at, tag, picked) : null;
@@ -142,10 +144,21 @@ function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: Cli
           <Field label={t("player.pickFinding")}>
             <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={t("common.search")} />
           </Field>
-          <div className="table-wrap" style={{ maxHeight: 280, overflowY: "auto" }}>
+          {q.isPending && <Spinner />}
+          {q.isError && <InlineError error={q.error} />}
+          {q.isSuccess && choices.length === 0 && (
+            // an empty box told the reviewer nothing (issue 15): why there is nothing, and what to do
+            <div className="notice notice-amber" role="status" data-testid="link-no-findings">
+              {search.trim()
+                ? t("player.noFindingMatch", { q: search.trim() })
+                : t("player.noOpenFindings", { unit: clip.unit?.name ?? t("player.thisUnit") })}{" "}
+              {canCreate ? t("player.noOpenFindingsCreate", { action: t("player.newFinding") }) : t("player.noOpenFindingsAsk")}
+            </div>
+          )}
+          <div className="table-wrap" style={{ maxHeight: 280, overflowY: "auto" }} hidden={choices.length === 0}>
             <table className="table">
               <tbody>
-                {rows(q.data).map((f) => (
+                {choices.map((f) => (
                   <tr key={f.id} className={`clickable ${findingId === f.id ? "selected" : ""}`} onClick={() => setFindingId(f.id)}>
                     <td><input type="radio" name="finding-pick" checked={findingId === f.id} onChange={() => setFindingId(f.id)} aria-label={f.reference} /></td>
                     <td className="nowrap"><strong>{f.reference}</strong></td>
