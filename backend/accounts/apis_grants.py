@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,7 +47,13 @@ def grant_data(grant: TeamGrant, request: Any) -> dict[str, Any]:
 class TeamGrantListApi(APIView):
     """?state=pending|approved|refused|expired. Leads: every request; an administrator: the ones they asked."""
 
-    @extend_schema(responses=TeamGrantOutputSerializer(many=True))
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=TeamGrant.State.values),
+                               OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+                   responses=inline_serializer("PaginatedTeamGrantList", {
+                       "count": serializers.IntegerField(), "count_exact": serializers.BooleanField(),
+                       "next": serializers.CharField(allow_null=True),
+                       "previous": serializers.CharField(allow_null=True),
+                       "results": TeamGrantOutputSerializer(many=True)}))
     def get(self, request: AuthedRequest) -> Response:
         qs = services_grants.team_grants_for(request.user)
         services_grants.team_grants_expire()
