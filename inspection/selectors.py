@@ -549,44 +549,6 @@ def rating_integrity(*, user: Any, start: datetime, end: datetime, too_soon_seco
     return out
 
 
-def report_minutes_pdf(*, report: CheckReport, user: Any) -> bytes:
-    """The signed minutes as PDF, rendered for its reader.
-
-    The minutes list the check's findings that this reader may see and that are past draft (a draft
-    allegation is never printed). The cached copy is keyed by the report's content version AND a
-    digest of exactly those findings as they stand now, so two readers share a file only when they
-    would see the same document, and a reader never receives a file rendered for someone else.
-    """
-    import hashlib
-    import io
-
-    from backend.core.store import ObjectMissing, get_store
-    from inspection.pdf import LAYOUT_VERSION, render_minutes
-
-    findings = list(findings_visible_to(user).filter(surprise_check=report.surprise_check)
-                    .exclude(state__in=(Finding.State.DRAFT, Finding.State.DISMISSED)).select_related("category")
-                    .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer")))
-                    .order_by("occurred_from", "id"))
-    amendments = list(report.amendments.all())
-    version_hash = amendments[-1].content_hash if amendments else report.content_hash
-    seen = hashlib.sha256(repr([
-        (f.pk, f.reference, f.state, f.title, f.severity, f.category.code, f.occurred_from, f.occurred_to,
-         [(s.officer_id, s.officer.full_name, s.role) for s in f.subjects.all()]) for f in findings
-    ]).encode()).hexdigest()[:32]
-    # The layout version and the day (the findings part says "as of <date>") are in the key too.
-    key = (f"inspection/checks/{report.surprise_check.uid}/minutes-{LAYOUT_VERSION}-{version_hash}-{seen}-"
-           f"{timezone.localdate():%Y%m%d}.pdf")
-    store = get_store()
-    try:
-        with store.open(key) as fh:
-            return fh.read()
-    except ObjectMissing:
-        pass
-    pdf = render_minutes(report, findings)
-    store.put(key, io.BytesIO(pdf), len(pdf), "application/pdf")
-    return pdf
-
-
 def report_changes_since(*, report: CheckReport, version: int) -> list[dict[str, Any]]:
     """What reached the server after `version` of a report, from the audit chain (every write of the report
     is recorded there with the version it produced): per write, who, when, which criteria (before/after)

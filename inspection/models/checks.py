@@ -105,6 +105,10 @@ class CheckReport(models.Model):
     # The team lead's own drawn signature, when one was captured at signing (optional).
     lead_signature_key = models.CharField(max_length=900, blank=True)
     lead_signature_sha256 = models.CharField(max_length=64, blank=True)
+    # The signed part of the minutes as a PDF, rendered and stored when it was signed (the lead's signature,
+    # then again with the unit's): every download prints these bytes, then what came after (issue 15).
+    signed_pdf_key = models.CharField(max_length=900, blank=True)
+    signed_pdf_sha256 = models.CharField(max_length=64, blank=True)
 
     @property
     def is_signed(self) -> bool:
