@@ -89,9 +89,9 @@ def _card_team_approvals(user: Any) -> HomeCard:
     from backend.accounts.services_grants import pending_for_lead
 
     qs = pending_for_lead(user).select_related("target").order_by("expires_at", "id")
-    return HomeCard(key="team_approvals", count=qs.count(), link="/approvals", tone="red", rows=[
+    return HomeCard(key="team_approvals", count=qs.count(), link="/inspection/approvals", tone="red", rows=[
         Row(title=f"{g.target.get_full_name() or g.target.username} ({g.target.username})",
-            detail=f"grant_{g.kind}", link="/approvals", date=_local(g.expires_at)) for g in qs[:ROWS]])
+            detail=f"grant_{g.kind}", link="/inspection/approvals", date=_local(g.expires_at)) for g in qs[:ROWS]])
 
 
 def _lead(user: Any) -> list[HomeCard]:
