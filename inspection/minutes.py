@@ -3,10 +3,10 @@ came after, as it stands for the reader.
 
 Before issue 15 (insider review) the whole PDF was rendered at its first download and cached: the part the
 signatures cover then printed whatever the names, units and criteria read at that download, not at
-signing. Now the signed part is rendered and stored when the lead signs (and again when the unit's
-representative adds their signature), with its SHA-256 on the report and in the signing's audit event;
-every download prints those stored bytes, checked against the hash, followed by the part printed after the
-signatures (confirmed findings this reader may see, amendments), rendered at the download."""
+signing. Now the signed part is rendered when the lead signs (and again when the unit's representative
+adds their signature) and kept (SignedMinutes), its SHA-256 on the report and in the signing's audit event;
+every download prints those bytes, checked against the hash, followed by the part printed after the
+signatures (the confirmed findings this reader may see, the amendments), rendered at the download."""
 from __future__ import annotations
 
 import hashlib
@@ -15,55 +15,53 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from backend.audit.services import audit_record
 from backend.core.actors import SystemActor
 from backend.core.errors import Conflict
-from backend.core.store import ObjectMissing, get_store
-from inspection.models import CheckReport, Finding, FindingSubject
+from inspection.models import CheckReport, Finding, FindingSubject, SignedMinutes
 from inspection.pdf import render_after_part, render_signed_part
 from inspection.selectors import findings_visible_to
 
 
-def minutes_signed_part_store(*, report: CheckReport) -> str:
-    """Render the signed part of `report` as it stands now and store it; set and save its key and hash on the
-    report. Called by the signing services inside their transaction, after the signature is saved."""
+def minutes_signed_part_store(*, report: CheckReport, at_signing: bool = True) -> str:
+    """Render the signed part of `report` as it stands now and keep it; set and save its hash on the report.
+    Called by the signing services inside their transaction, after the signature is saved."""
     pdf = render_signed_part(report)
     sha = hashlib.sha256(pdf).hexdigest()
-    key = f"inspection/checks/{report.surprise_check.uid}/minutes-signed-{sha}.pdf"
-    get_store().put(key, io.BytesIO(pdf), len(pdf), "application/pdf")
-    report.signed_pdf_key, report.signed_pdf_sha256 = key, sha
-    report.save(update_fields=["signed_pdf_key", "signed_pdf_sha256"])
+    SignedMinutes.objects.update_or_create(report=report, defaults={
+        "pdf": pdf, "sha256": sha, "rendered_at": timezone.now(), "at_signing": at_signing})
+    report.signed_pdf_sha256 = sha
+    report.save(update_fields=["signed_pdf_sha256"])
     return sha
 
 
 def _signed_part(report: CheckReport) -> bytes:
-    if not report.signed_pdf_key:
-        # signed before the signed part was stored at signing: fixed now, once, and audited
+    kept = SignedMinutes.objects.filter(report=report).first()
+    if kept is None:
+        # signed before the signed part was kept at signing: fixed now, once, and audited
         with transaction.atomic():
             locked = CheckReport.objects.select_for_update().select_related("surprise_check").get(pk=report.pk)
-            if not locked.signed_pdf_key:
-                sha = minutes_signed_part_store(report=locked)
+            kept = SignedMinutes.objects.filter(report=locked).first()
+            if kept is None:
+                sha = minutes_signed_part_store(report=locked, at_signing=False)
                 audit_record(actor=SystemActor("minutes"), verb="report.minutes_fixed", obj=locked,
                              payload={"check": str(locked.surprise_check.uid), "minutes_sha256": sha,
                                       "at_signing": False})
-            report.signed_pdf_key, report.signed_pdf_sha256 = locked.signed_pdf_key, locked.signed_pdf_sha256
-    try:
-        with get_store().open(report.signed_pdf_key) as fh:
-            pdf = fh.read()
-    except ObjectMissing as exc:
-        raise Conflict("Bản biên bản đã ký không còn trong kho lưu trữ.",
-                       "The signed minutes are missing from the store.", code="minutes_missing") from exc
-    if hashlib.sha256(pdf).hexdigest() != report.signed_pdf_sha256:
-        raise Conflict("Bản biên bản đã ký trong kho không khớp mã băm lưu khi ký: không in.",
-                       "The stored signed minutes do not match the hash kept at signing: not printed.",
+                kept = SignedMinutes.objects.get(report=locked)
+            report.signed_pdf_sha256 = locked.signed_pdf_sha256
+    pdf = bytes(kept.pdf)
+    if hashlib.sha256(pdf).hexdigest() != report.signed_pdf_sha256 or kept.sha256 != report.signed_pdf_sha256:
+        raise Conflict("Bản biên bản đã ký được lưu không khớp mã băm lưu khi ký: không in.",
+                       "The kept signed minutes do not match the hash recorded at signing: not printed.",
                        code="minutes_tampered")
     return pdf
 
 
 def report_minutes_pdf(*, report: CheckReport, user: Any) -> bytes:
-    """The signed minutes as PDF for this reader: the stored signed part, then the findings of the check
-    this reader may see and that are past draft (a draft allegation is never printed) and the amendments."""
+    """The signed minutes as PDF for this reader: the kept signed part, then the findings of the check this
+    reader may see and that are past draft (a draft allegation is never printed), and the amendments."""
     from pypdf import PdfReader, PdfWriter
 
     findings = list(findings_visible_to(user).filter(surprise_check=report.surprise_check)

@@ -114,7 +114,8 @@ def render_signed_part(report: CheckReport) -> bytes:
     """The part of the minutes the signatures cover (up to and including the signature blocks), rendered
     when the lead signs and again when the unit's representative signs, and stored then
     (services_signoff): later downloads print these very bytes, whatever changes after (names, units)."""
-    return statedoc.build_pdf(_signed_story(report), **_title(report))
+    # invariant: the same signed story renders to the same bytes, so a lost copy can be proven the same
+    return statedoc.build_pdf(_signed_story(report), invariant=True, **_title(report))
 
 
 def render_after_part(report: CheckReport, findings: list[Finding], *, first_page: int) -> bytes:

@@ -13,8 +13,7 @@ from pypdf import PdfReader
 
 from backend.accounts.models import User
 from backend.audit.models import AuditEvent
-from backend.core.store import get_store
-from inspection.models import CheckReport
+from inspection.models import CheckReport, SignedMinutes
 from tests.inspection.test_field_signoff import _signed, running  # noqa: F401
 from tests.inspection.test_reports import _url
 
@@ -30,11 +29,10 @@ def test_the_signed_part_is_fixed_at_signing_not_at_the_first_download(api_as: A
     old_name = lead.get_full_name() or lead.username
     _signed(api_as, running)
     report = CheckReport.objects.get(surprise_check=running)
-    assert report.signed_pdf_sha256 and report.signed_pdf_key
+    assert report.signed_pdf_sha256
     sign_event = AuditEvent.objects.get(verb="report.sign", object_id=str(report.pk))
     assert sign_event.payload["minutes_sha256"] == report.signed_pdf_sha256
-    with get_store().open(report.signed_pdf_key) as fh:
-        at_signing = fh.read()
+    at_signing = bytes(SignedMinutes.objects.get(report=report).pdf)
     assert hashlib.sha256(at_signing).hexdigest() == report.signed_pdf_sha256
     signed_pages = _pages_text(at_signing)
     assert any(old_name in page for page in signed_pages)
@@ -62,9 +60,9 @@ def test_the_signed_part_is_fixed_at_signing_not_at_the_first_download(api_as: A
     assert again[:len(signed_pages)] == signed_pages
 
 
-def test_a_tampered_stored_signed_part_is_not_printed(api_as: Any, running: Any) -> None:  # noqa: F811
+def test_a_tampered_kept_signed_part_is_not_printed(api_as: Any, running: Any) -> None:  # noqa: F811
     _signed(api_as, running)
     report = CheckReport.objects.get(surprise_check=running)
-    get_store().put(report.signed_pdf_key, io.BytesIO(b"%PDF-1.4 forged"), 15, "application/pdf")
+    SignedMinutes.objects.filter(report=report).update(pdf=b"%PDF-1.4 forged")
     response = api_as("lead").get(_url(running, "pdf/"))
     assert response.status_code == 409 and response.json()["error"]["code"] == "minutes_tampered"
