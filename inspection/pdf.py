@@ -105,9 +105,8 @@ def _signature_image(report: CheckReport, width: float, height: float, *, key: s
     return Image(io.BytesIO(small.getvalue()), width=w * scale, height=h * scale)
 
 
-def _title(report: CheckReport) -> dict[str, str]:
-    check = report.surprise_check
-    return {"title": f"Biên bản kiểm tra {check.reference}", "subject": check.unit.name}
+def _title(report: CheckReport) -> str:
+    return f"Biên bản kiểm tra {report.surprise_check.reference}"
 
 
 def render_signed_part(report: CheckReport) -> bytes:
@@ -115,13 +114,15 @@ def render_signed_part(report: CheckReport) -> bytes:
     when the lead signs and again when the unit's representative signs, and stored then
     (services_signoff): later downloads print these very bytes, whatever changes after (names, units)."""
     # invariant: the same signed story renders to the same bytes, so a lost copy can be proven the same
-    return statedoc.build_pdf(_signed_story(report), invariant=True, **_title(report))
+    return statedoc.build_pdf(_signed_story(report), invariant=True, title=_title(report),
+                              subject=report.surprise_check.unit.name)
 
 
 def render_after_part(report: CheckReport, findings: list[Finding], *, first_page: int) -> bytes:
     """What is printed after the signatures, as it stands at the download: the confirmed findings this
     reader may see and the amendments; numbered on from the signed part's last page."""
-    return statedoc.build_pdf(_after_story(report, findings), first_page=first_page, **_title(report))
+    return statedoc.build_pdf(_after_story(report, findings), first_page=first_page, title=_title(report),
+                              subject=report.surprise_check.unit.name)
 
 
 # Long on purpose: the signed minutes, section by section in the order they are printed.
