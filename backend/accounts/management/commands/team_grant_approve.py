@@ -32,7 +32,7 @@ class Command(BaseCommand):
             return
         try:
             user = getpass.getuser()
-        except Exception:  # no login name in a container: the audit label says so
+        except (OSError, KeyError):  # no login name in a container: the audit label says so
             user = "unknown"
         try:
             grant = team_grant_approve(by=SystemActor(f"manage.py team_grant_approve ({user})"),
