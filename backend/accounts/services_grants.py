@@ -169,12 +169,12 @@ def team_grant_approve(*, by: Actor, grant_id: int, reason: str = "") -> TeamGra
 @transaction.atomic
 def team_grant_refuse(*, by: Actor, grant_id: int, reason: str) -> TeamGrant:
     """A lead refuses, saying why: nothing of the request applies."""
+    grant = _decidable(by=by, grant_id=grant_id)  # who may decide first: others learn nothing of the input rules
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
         raise DomainError(f"Nhập lý do từ chối (ít nhất {REASON_MIN} ký tự).",
                           f"Give the reason for refusing (at least {REASON_MIN} characters).",
                           code="reason_required", fields={"reason": ["required"]})
-    grant = _decidable(by=by, grant_id=grant_id)
     grant.state, grant.decided_at, grant.reason = TeamGrant.State.REFUSED, timezone.now(), reason
     grant.decided_by, grant.decided_label = (by if isinstance(by, User) else None), actor_label(by)
     grant.password_hash = ""
