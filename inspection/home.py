@@ -85,6 +85,17 @@ def _card_unit_gone(qs: Any) -> HomeCard:
                           for c in qs[:ROWS]])
 
 
+def _card_team_approvals(user: Any) -> HomeCard:
+    """Account changes giving inspection-team powers that wait for this lead's approval (the two-person
+    rule, backend.accounts.services_grants): the ones the lead may decide (not asked by them, not about them)."""
+    from backend.accounts.services_grants import pending_for_lead
+
+    qs = pending_for_lead(user).select_related("target").order_by("expires_at", "id")
+    return HomeCard(key="team_approvals", count=qs.count(), link="/inspection/approvals", tone="red", rows=[
+        Row(title=f"{g.target.get_full_name() or g.target.username} ({g.target.username})",
+            detail=f"grant_{g.kind}", link="/inspection/approvals", date=_local(g.expires_at)) for g in qs[:ROWS]])
+
+
 def _lead(user: Any) -> list[HomeCard]:
     visible = checks_visible_to(user)
     soon = timezone.now() + timedelta(days=SOON_DAYS)
@@ -95,6 +106,7 @@ def _lead(user: Any) -> list[HomeCard]:
     gone = _card_unit_gone(visible.filter(Q(lead=user) | Q(created_by=user)))
     return [
         *([gone] if gone.count else []),
+        _card_team_approvals(user),
         _card_checks("due_checks", due, "/inspection/checks", "amber"),
         HomeCard(key="open_draws", count=draws.count(), link="/inspection/draws", tone="blue", rows=[
             Row(title=d.name or f"#{d.pk}", detail=str(getattr(d, "planned_count", "")), link="/inspection/draws",

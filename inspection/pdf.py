@@ -18,8 +18,6 @@ from inspection.models import CheckReport, CriterionResult, Finding, Severity
 # The issuing body of the minutes and the symbol after the number (BB: biên bản).
 ISSUER = "Tổ kiểm tra đặc biệt"
 SYMBOL = "BB-TKTĐB"
-# Bump when the layout changes: cached minutes are keyed by it (inspection.selectors_reports.report_minutes_pdf).
-LAYOUT_VERSION = "nd30-5"
 # A cell of the criteria table holds at most this many characters of a note (or of a criterion's wording);
 # the rest is printed in full under "Ghi chú chi tiết" after the table, in paragraphs that split over
 # pages. A table row cannot split: a 2,000-character note (the API's cap) made a row taller than a page,
@@ -107,8 +105,28 @@ def _signature_image(report: CheckReport, width: float, height: float, *, key: s
     return Image(io.BytesIO(small.getvalue()), width=w * scale, height=h * scale)
 
 
-# Long on purpose: the minutes as one document, section by section in the order they are printed.
-def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
+def _title(report: CheckReport) -> str:
+    return f"Biên bản kiểm tra {report.surprise_check.reference}"
+
+
+def render_signed_part(report: CheckReport) -> bytes:
+    """The part of the minutes the signatures cover (up to and including the signature blocks), rendered
+    when the lead signs and again when the unit's representative signs, and stored then
+    (services_signoff): later downloads print these very bytes, whatever changes after (names, units)."""
+    # invariant: the same signed story renders to the same bytes, so a lost copy can be proven the same
+    return statedoc.build_pdf(_signed_story(report), invariant=True, title=_title(report),
+                              subject=report.surprise_check.unit.name)
+
+
+def render_after_part(report: CheckReport, findings: list[Finding], *, first_page: int) -> bytes:
+    """What is printed after the signatures, as it stands at the download: the confirmed findings this
+    reader may see and the amendments; numbered on from the signed part's last page."""
+    return statedoc.build_pdf(_after_story(report, findings), first_page=first_page, title=_title(report),
+                              subject=report.surprise_check.unit.name)
+
+
+# Long on purpose: the signed minutes, section by section in the order they are printed.
+def _signed_story(report: CheckReport) -> list[Any]:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
@@ -268,8 +286,16 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
     closing += [P(f"Mã băm nội dung đã ký (SHA-256): {report.content_hash}", st["small"]), Spacer(1, 4 * mm),
                 statedoc.signatures([unit_signer, lead_signer], width=width)]
     story += [Spacer(1, 3 * mm), KeepTogether(closing)]
+    return story
 
-    story += [Spacer(1, 8 * mm), P(f"VI PHẠM ĐÃ XÁC NHẬN LIÊN QUAN ĐẾN CUỘC KIỂM TRA (tình trạng đến ngày "
+
+def _after_story(report: CheckReport, findings: list[Finding]) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    st = statedoc.styles()
+    P = statedoc.para  # noqa: N806
+    story: list[Any] = [P(f"VI PHẠM ĐÃ XÁC NHẬN LIÊN QUAN ĐẾN CUỘC KIỂM TRA (tình trạng đến ngày "
                                    f"{timezone.localdate():%d/%m/%Y}; không thuộc nội dung đã ký ở trên)",
                                    st["heading"])]
     if findings:
@@ -305,4 +331,4 @@ def render_minutes(report: CheckReport, findings: list[Finding]) -> bytes:
                 story.append(P(f"- Tổng điểm: {vn_number(changes['score'].get('before'))} → "
                                f"{vn_number(changes['score'].get('after'))}", st["small"]))
             story.append(P(f"Mã băm sau sửa đổi (SHA-256): {a.content_hash}", st["small"]))
-    return statedoc.build_pdf(story, title=f"Biên bản kiểm tra {check.reference}", subject=check.unit.name)
+    return story

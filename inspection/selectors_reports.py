@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from backend.core.errors import NotFound
-from inspection.models import CheckReport, CriterionResult, Finding, FindingSubject, ReportEvidence
+from inspection.models import CheckReport, CriterionResult, ReportEvidence
 from inspection.secrecy import on_check_team
 from inspection.selectors_checks import check_get_for
-from inspection.selectors_findings import findings_visible_to
 
 
 def report_get_for(*, user: Any, uid: Any) -> CheckReport:
@@ -31,44 +29,6 @@ def report_get_for(*, user: Any, uid: Any) -> CheckReport:
         raise NotFound("Biên bản chưa được ký: chỉ tổ kiểm tra được xem bản nháp.",
                        "The report is not signed yet: only the check's team may read the draft.")
     return report
-
-
-def report_minutes_pdf(*, report: CheckReport, user: Any) -> bytes:
-    """The signed minutes as PDF, rendered for its reader.
-
-    The minutes list the check's findings that this reader may see and that are past draft (a draft
-    allegation is never printed). The cached copy is keyed by the report's content version AND a
-    digest of exactly those findings as they stand now, so two readers share a file only when they
-    would see the same document, and a reader never receives a file rendered for someone else.
-    """
-    import hashlib
-    import io
-
-    from backend.core.store import ObjectMissing, get_store
-    from inspection.pdf import LAYOUT_VERSION, render_minutes
-
-    findings = list(findings_visible_to(user).filter(surprise_check=report.surprise_check)
-                    .exclude(state__in=(Finding.State.DRAFT, Finding.State.DISMISSED)).select_related("category")
-                    .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer")))
-                    .order_by("occurred_from", "id"))
-    amendments = list(report.amendments.all())
-    version_hash = amendments[-1].content_hash if amendments else report.content_hash
-    seen = hashlib.sha256(repr([
-        (f.pk, f.reference, f.state, f.title, f.severity, f.category.code, f.occurred_from, f.occurred_to,
-         [(s.officer_id, s.officer.full_name, s.role) for s in f.subjects.all()]) for f in findings
-    ]).encode()).hexdigest()[:32]
-    # The layout version and the day (the findings part says "as of <date>") are in the key too.
-    key = (f"inspection/checks/{report.surprise_check.uid}/minutes-{LAYOUT_VERSION}-{version_hash}-{seen}-"
-           f"{timezone.localdate():%Y%m%d}.pdf")
-    store = get_store()
-    try:
-        with store.open(key) as fh:
-            return fh.read()
-    except ObjectMissing:
-        pass
-    pdf = render_minutes(report, findings)
-    store.put(key, io.BytesIO(pdf), len(pdf), "application/pdf")
-    return pdf
 
 
 def report_changes_since(*, report: CheckReport, version: int) -> list[dict[str, Any]]:

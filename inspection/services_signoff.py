@@ -17,6 +17,7 @@ from backend.audit.services import audit_record
 from backend.core.errors import Conflict, Forbidden
 from backend.core.events import broadcast_on_commit
 from backend.core.uploads import store_upload
+from inspection.minutes import minutes_signed_part_store
 from inspection.models import CheckReport, SurpriseCheck
 from inspection.secrecy import on_check_team
 from inspection.services_common import TEAM, _check_locked, _event, _invalid, _require_text
@@ -132,9 +133,10 @@ def report_sign(*, by: User, check: SurpriseCheck, signature: str = "") -> Check
         report.save()
         check.state = SurpriseCheck.State.SIGNED
         check.save(update_fields=["state"])
+        minutes = minutes_signed_part_store(report=report)  # the signed part printed from now on
         audit_record(actor=by, verb="report.sign", obj=report,
                      payload={"check": str(check.uid), "content_hash": report.content_hash, "score": report.score,
-                              "signature_sha256": report.lead_signature_sha256 or None})
+                              "signature_sha256": report.lead_signature_sha256 or None, "minutes_sha256": minutes})
         broadcast_on_commit([f"unit:{check.unit_id}"], _event(check, "check.signed"))
     return report
 
@@ -216,6 +218,7 @@ def report_representative_sign(*, by: User, check: SurpriseCheck, opinion: str =
         report.signed_content = content
         report.version += 1
         report.save()
+        minutes = minutes_signed_part_store(report=report)  # the signed part now with the unit's signature
         audit_record(actor=by, verb="report.representative_sign", obj=report,
                      payload={"check": str(check.uid), "name": name, "post": post, "method": report.rep_method,
                               "identity": report.rep_identity,
@@ -223,7 +226,8 @@ def report_representative_sign(*, by: User, check: SurpriseCheck, opinion: str =
                               "two_factor": report.rep_two_factor or None,
                               "username": rep_user.get_username() if rep_user is not None else None,
                               "signature_sha256": report.rep_signature_sha256 or None,
-                              "lead_content_hash": report.lead_content_hash, "content_hash": report.content_hash})
+                              "lead_content_hash": report.lead_content_hash, "content_hash": report.content_hash,
+                              "minutes_sha256": minutes})
     return report
 
 

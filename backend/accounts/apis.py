@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
+from backend.accounts.apis_grants import TeamGrantOutputSerializer, grant_data
 from backend.accounts.models import ApiToken, Role, User
 from backend.accounts.network import LoginRateThrottle, client_ip
 from backend.core.actors import AuthedRequest
@@ -69,6 +70,21 @@ class MeOutputSerializer(serializers.ModelSerializer):
         off = obj.officer
         return ({"id": off.pk, "full_name": off.full_name, "rank": off.rank, "service_number": off.service_number}
                 if off else None)
+
+
+class UserAdminOutputSerializer(MeOutputSerializer):
+    pending_approvals = serializers.SerializerMethodField(
+        help_text="Changes to this account waiting for an inspection lead's approval (two-person rule)")
+
+    class Meta(MeOutputSerializer.Meta):
+        fields = [*MeOutputSerializer.Meta.fields, "pending_approvals"]
+
+    def get_pending_approvals(self, obj: User) -> list[dict[str, Any]]:
+        grants = getattr(obj, "_cw_pending", None)
+        if grants is None:
+            grants = list(selectors.pending_grants_of(obj))
+        return [{"id": g.pk, "kind": g.kind, "role": g.role, "requested_at": g.requested_at,
+                 "expires_at": g.expires_at} for g in grants]
 
 
 class CsrfApi(APIView):
@@ -262,10 +278,12 @@ class UserTwoFactorResetApi(APIView):
     """An administrator removes another user's authenticator and recovery codes (audited; the
     user's sessions end)."""
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 202: TeamGrantOutputSerializer})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         user = _user_for_admin(request, pk)
-        services.two_factor_reset(by=request.user, user=user)
+        grant = services.two_factor_reset(by=request.user, user=user)
+        if grant is not None:  # an inspection-team member: waits for a lead's approval
+            return Response(grant_data(grant, request), status=202)
         return Response(status=204)
 def _session_expiry(request: Request) -> Any:
     """When this sign-in ends on the server (the field app hides what it kept offline after that)."""
@@ -333,7 +351,7 @@ class UserListApi(APIView):
 
     def get(self, request: AuthedRequest) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
-        return paginate(request, self, selectors.users_list(), MeOutputSerializer)
+        return paginate(request, self, selectors.users_list(with_pending=True), UserAdminOutputSerializer)
 
     def post(self, request: AuthedRequest) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
@@ -346,7 +364,7 @@ class UserListApi(APIView):
         if scope_id and scope is None:
             raise DomainError("Đơn vị không tồn tại.", "Unknown scope unit.", fields={"scope_unit_id": ["unknown"]})
         user = services.user_create(by=request.user, officer=officer, scope_unit=scope, **v)
-        return Response(MeOutputSerializer(user).data, status=201)
+        return Response(UserAdminOutputSerializer(user).data, status=201)
 
 
 def _user_for_admin(request: Request, pk: int) -> User:
@@ -369,7 +387,7 @@ class UserDetailApi(APIView):
         language = serializers.ChoiceField(choices=["vi", "en"], required=False)
 
     def get(self, request: AuthedRequest, pk: int) -> Response:
-        return Response(MeOutputSerializer(_user_for_admin(request, pk)).data)
+        return Response(UserAdminOutputSerializer(_user_for_admin(request, pk)).data)
 
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         user = _user_for_admin(request, pk)
@@ -389,7 +407,7 @@ class UserDetailApi(APIView):
                 raise DomainError("Cán bộ không tồn tại.", "Unknown officer.", fields={"officer_id": ["unknown"]})
             changes["officer"] = officer
         user = services.user_update(by=request.user, user=user, **changes)
-        return Response(MeOutputSerializer(user).data)
+        return Response(UserAdminOutputSerializer(user).data)
 
 
 class UserPasswordApi(APIView):
@@ -406,7 +424,9 @@ class UserPasswordApi(APIView):
                               code="own_password", status=400)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.user_set_password(by=request.user, user=user, password=data.validated_data["password"])
+        grant = services.user_password_reset(by=request.user, user=user, password=data.validated_data["password"])
+        if grant is not None:  # an inspection-team member: waits for a lead's approval
+            return Response(grant_data(grant, request), status=202)
         return Response(status=204)
 
 

@@ -97,3 +97,48 @@ class LoginFailures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}: {self.failures}"
+
+
+class TeamGrant(models.Model):
+    """A change that gives a person the inspection team's powers (issue 15, the two-person rule): an
+    inspection-team role given, a team member created or re-activated, a team member's password or
+    two-factor sign-in reset. Requested by an administrator, it takes effect only when an inspection lead
+    other than the requester and the target approves it; until then nothing of it applies."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "Tạo tài khoản tổ kiểm tra"
+        ROLE = "role", "Giao vai trò tổ kiểm tra"
+        ACTIVATE = "activate", "Mở lại tài khoản tổ kiểm tra"
+        PASSWORD = "password", "Đặt lại mật khẩu"
+        TWO_FACTOR = "two_factor", "Đặt lại xác thực hai lớp"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Chờ phê duyệt"
+        APPROVED = "approved", "Đã phê duyệt"
+        REFUSED = "refused", "Bị từ chối"
+        EXPIRED = "expired", "Hết hạn"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    target = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_grants")
+    role = models.CharField(max_length=20, blank=True, help_text="The team role asked for (create, role)")
+    password_hash = models.CharField(max_length=256, blank=True,
+                                     help_text="The new password's hash until decided (password); cleared after")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_label = models.CharField(max_length=200, blank=True)
+    requested_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_label = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="The lead's (or the server operator's) reason")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "kind"], condition=models.Q(state="pending"),
+                                    name="one_pending_team_grant_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target_id} ({self.state})"

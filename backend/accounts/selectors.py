@@ -6,13 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backend.accounts.models import ApiToken, Role, User
+from backend.accounts.models import ApiToken, Role, TeamGrant, User
 from backend.accounts.scope import unit_in_scope, user_unit_ids  # noqa: F401 - the scope rule's owner
 from backend.core.errors import Forbidden
 
@@ -39,10 +40,22 @@ def user_title(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def users_list() -> Any:
-    return (User.objects.select_related("officer", "scope_unit")
-            .annotate(_cw_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
-            .order_by("username"))
+def users_list(*, with_pending: bool = False) -> Any:
+    qs = (User.objects.select_related("officer", "scope_unit")
+          .annotate(_cw_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+          .order_by("username"))
+    if with_pending:
+        qs = qs.prefetch_related(Prefetch("team_grants", queryset=_pending_grants(), to_attr="_cw_pending"))
+    return qs
+
+
+def _pending_grants() -> Any:
+    return TeamGrant.objects.filter(state=TeamGrant.State.PENDING, expires_at__gt=timezone.now()).order_by("id")
+
+
+def pending_grants_of(user: User) -> Any:
+    """The changes to `user` waiting for a lead's approval (two-person rule, services_grants)."""
+    return _pending_grants().filter(target=user)
 
 
 # --- two-factor sign-in: the one owner of "may this session use the API" ---------------------

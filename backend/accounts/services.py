@@ -7,10 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django_otp import devices_for_user
@@ -19,7 +19,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.authentication import hash_key
-from backend.accounts.models import ApiToken, LoginFailures, Role, User
+from backend.accounts.models import ApiToken, LoginFailures, Role, TeamGrant, User
+from backend.accounts.services_grants import grant_needed, own_team_role_refused, team_grant_request, two_factor_remove
 from backend.audit.services import audit_record
 from backend.core.actors import Actor, SystemActor
 from backend.core.errors import DomainError
@@ -48,10 +49,17 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
         user.set_password(password)
     else:
         user.set_unusable_password()
+    held = grant_needed(by=by, role=role)
+    if held:  # a team member: inactive until a lead approves (services_grants)
+        user.is_active = False
     user.save()
     audit_record(actor=by, verb="user.create", obj=user,
                  payload={"username": username, "role": role,
-                          "scope_unit": scope_unit.pk if scope_unit else None})
+                          "scope_unit": scope_unit.pk if scope_unit else None,
+                          **({"pending_approval": True} if held else {})})
+    if held:
+        assert isinstance(by, User)
+        team_grant_request(by=by, kind=TeamGrant.Kind.CREATE, target=user, role=role)
     return user
 
 
@@ -82,6 +90,22 @@ def _account_state(user: User) -> dict[str, Any]:
             "is_active": user.is_active, "full_name": user.get_full_name(), "language": user.language}
 
 
+def _apply_role(*, by: Actor, user: User, role: str | None) -> str:
+    """Set the asked role on `user`, unless it is an inspection-team role that waits for a lead's
+    approval (services_grants): then the role is left as it was and returned, to be requested."""
+    if role is None:
+        return ""
+    if role not in Role.values or role == Role.SERVICE:
+        raise DomainError("Vai trò không hợp lệ.", f"Unknown role {role!r}.", code="invalid_role",
+                          fields={"role": ["invalid"]})
+    if role != user.role and grant_needed(by=by, role=role):
+        if user.pk == getattr(by, "pk", None):
+            raise own_team_role_refused()
+        return role
+    user.role = role
+    return ""
+
+
 @transaction.atomic
 def user_update(*, by: Actor, user: User, full_name: str | None = None, role: str | None = None,
                 scope_unit: Unit | None = _UNSET, officer: Officer | None = _UNSET,
@@ -95,11 +119,11 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
     if user.role == Role.SERVICE:
         raise DomainError("Tài khoản dịch vụ được quản lý qua khóa thiết bị.",
                           "Service accounts are managed through device tokens.", code="service_account")
-    if role is not None:
-        if role not in Role.values or role == Role.SERVICE:
-            raise DomainError("Vai trò không hợp lệ.", f"Unknown role {role!r}.", code="invalid_role",
-                              fields={"role": ["invalid"]})
-        user.role = role
+    held_role = _apply_role(by=by, user=user, role=role)
+    held_activation = bool(is_active and not user.is_active
+                           and (held_role or grant_needed(by=by, role=user.role)))
+    if held_activation:
+        is_active = None  # a team member is re-activated only with a lead's approval
     if scope_unit is not _UNSET:
         user.scope_unit = scope_unit
     if officer is not _UNSET:
@@ -133,6 +157,12 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
     after = _account_state(user)
     audit_record(actor=by, verb="user.update", obj=user,
                  payload={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+    if held_role or held_activation:
+        assert isinstance(by, User)
+        if held_role:
+            team_grant_request(by=by, kind=TeamGrant.Kind.ROLE, target=user, role=held_role)
+        if held_activation:
+            team_grant_request(by=by, kind=TeamGrant.Kind.ACTIVATE, target=user)
     return user
 
 
@@ -146,6 +176,10 @@ def user_set_password(*, by: Actor, user: User, password: str, old_password: str
     if old_password is not None and not user.check_password(old_password):
         raise DomainError("Mật khẩu hiện tại không đúng.", "The current password is wrong.",
                           code="bad_credentials", fields={"old_password": ["wrong"]})
+    if old_password is None and _reset_needs_grant(by=by, user=user):
+        raise DomainError("Đặt lại mật khẩu của thành viên tổ kiểm tra cần tổ trưởng phê duyệt.",
+                          "Resetting an inspection-team member's password needs a lead's approval.",
+                          code="approval_required", status=403)
     _require_strong_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -153,6 +187,25 @@ def user_set_password(*, by: Actor, user: User, password: str, old_password: str
     audit_record(actor=by, verb="user.password", obj=user,
                  payload={"self": old_password is not None})
     return user
+
+
+def _reset_needs_grant(*, by: Actor, user: User) -> bool:
+    return user.pk != getattr(by, "pk", None) and grant_needed(by=by, role=user.role)
+
+
+@transaction.atomic
+def user_password_reset(*, by: Actor, user: User, password: str) -> TeamGrant | None:
+    """An administrator sets another user's password: at once, or (an inspection-team member) as a
+    request a lead approves (services_grants); returns the request then."""
+    if user.role == Role.SERVICE:
+        raise DomainError("Tài khoản dịch vụ không dùng mật khẩu.", "Service accounts have no password.",
+                          code="service_account")
+    if not _reset_needs_grant(by=by, user=user):
+        user_set_password(by=by, user=user, password=password)
+        return None
+    assert isinstance(by, User)
+    _require_strong_password(password, user)
+    return team_grant_request(by=by, kind=TeamGrant.Kind.PASSWORD, target=user, password_hash=make_password(password))
 
 
 @transaction.atomic
@@ -392,14 +445,17 @@ def two_factor_verify(*, user: User, code: str, ip: str) -> Device:
 
 
 @transaction.atomic
-def two_factor_reset(*, by: Actor, user: User) -> None:
+def two_factor_reset(*, by: Actor, user: User) -> TeamGrant | None:
     """An administrator removes another user's authenticator and recovery codes (a lost phone).
-    The user's sessions end; a role that requires two-factor sign-in enrols again at next login."""
+    The user's sessions end; a role that requires two-factor sign-in enrols again at next login.
+    For an inspection-team member it is a request a lead approves (services_grants), returned."""
     if user.pk == getattr(by, "pk", None):
         raise DomainError("Không thể tự đặt lại xác thực hai lớp của chính mình; nhờ quản trị viên khác.",
                           "You cannot reset your own two-factor sign-in; ask another administrator.",
                           code="own_two_factor", status=400)
-    removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
-    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
-    account_changed_on_commit(user.pk)
+    if _reset_needs_grant(by=by, user=user):
+        assert isinstance(by, User)
+        return team_grant_request(by=by, kind=TeamGrant.Kind.TWO_FACTOR, target=user)
+    removed = two_factor_remove(user=user)
     audit_record(actor=by, verb="user.2fa_reset", obj=user, payload={"removed": removed})
+    return None

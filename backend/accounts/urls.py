@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backend.accounts import apis
+from backend.accounts import apis, apis_grants
 
 urlpatterns = [
     path("csrf/", apis.CsrfApi.as_view(), name="auth-csrf"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("users/<int:pk>/", apis.UserDetailApi.as_view(), name="auth-user"),
     path("users/<int:pk>/password/", apis.UserPasswordApi.as_view(), name="auth-user-password"),
     path("users/<int:pk>/2fa/reset/", apis.UserTwoFactorResetApi.as_view(), name="auth-user-2fa-reset"),
+    path("team-grants/", apis_grants.TeamGrantListApi.as_view(), name="auth-team-grants"),
+    path("team-grants/<int:pk>/approve/", apis_grants.TeamGrantApproveApi.as_view(), name="auth-team-grant-approve"),
+    path("team-grants/<int:pk>/refuse/", apis_grants.TeamGrantRefuseApi.as_view(), name="auth-team-grant-refuse"),
     path("tokens/", apis.TokenListApi.as_view(), name="auth-tokens"),
     path("tokens/<int:pk>/revoke/", apis.TokenRevokeApi.as_view(), name="auth-token-revoke"),
 ]

@@ -356,8 +356,11 @@ def fit_widths(columns: list[list[str]], weights: list[float], *, nowrap: tuple[
     return [fixed[i] if i in fixed else rest * w / free for i, w in enumerate(weights)]
 
 
-def build_pdf(story: list[Any], *, title: str, subject: str = "") -> bytes:
-    """An A4 document with the NĐ 30 margins and the page number centred at the top from page 2."""
+def build_pdf(story: list[Any], *, title: str, subject: str = "", first_page: int = 1,
+              invariant: bool = False) -> bytes:
+    """An A4 document with the NĐ 30 margins and the page number centred at the top from page 2.
+    `first_page`: the number of its first page, for a part printed after another (numbered on every page).
+    `invariant`: the same story gives the same bytes (no creation time, no random document id)."""
     import io
 
     from reportlab.lib.pagesizes import A4
@@ -370,15 +373,18 @@ def build_pdf(story: list[Any], *, title: str, subject: str = "") -> bytes:
         canvas.saveState()
         canvas.setFont(f.regular, 12)
         canvas.drawCentredString(A4[0] / 2 + (MARGINS_MM["left"] - MARGINS_MM["right"]) * mm / 2,
-                                 A4[1] - 12 * mm, str(doc.page))
+                                 A4[1] - 12 * mm, str(doc.page + first_page - 1))
         canvas.restoreState()
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGINS_MM["left"] * mm,
                             rightMargin=MARGINS_MM["right"] * mm, topMargin=MARGINS_MM["top"] * mm,
                             bottomMargin=MARGINS_MM["bottom"] * mm, title=title, author="Counterwatch",
-                            subject=subject)
-    doc.build(story, onLaterPages=later_pages)
+                            subject=subject, invariant=1 if invariant else 0)
+    if first_page > 1:
+        doc.build(story, onFirstPage=later_pages, onLaterPages=later_pages)
+    else:
+        doc.build(story, onLaterPages=later_pages)
     return buffer.getvalue()
 
 

@@ -16,6 +16,7 @@ const RiskPage = lazyPage(() => import("./pages/inspection/RiskPage"));
 const DrawsPage = lazyPage(() => import("./pages/inspection/DrawsPage"));
 const AbsencesPage = lazyPage(() => import("./pages/inspection/AbsencesPage"));
 const CommitmentsPage = lazyPage(() => import("./pages/inspection/CommitmentsPage"));
+const ApprovalsPage = lazyPage(() => import("./pages/inspection/ApprovalsPage"));
 const HeldRatingsPage = lazyPage(() => import("./pages/inspection/HeldRatingsPage"));
 const CalendarPage = lazyPage(() => import("./pages/inspection/CalendarPage"));
 const ChecksPage = lazyPage(() => import("./pages/inspection/ChecksPage"));
@@ -154,6 +155,7 @@ export default function App() {
           <Route path="inspection/draws" element={<DrawsPage />} />
           <Route path="inspection/absences" element={<AbsencesPage />} />
           <Route path="inspection/commitments" element={<CommitmentsPage />} />
+          <Route path="inspection/approvals" element={<ApprovalsPage />} />
           <Route path="verify" element={<CommitmentsPage />} />
           <Route path="inspection/ratings" element={<HeldRatingsPage />} />
           <Route path="inspection/calendar" element={<CalendarPage />} />

@@ -30,6 +30,7 @@ from backend.core.params import (
 from backend.core.store import ObjectMissing, get_store
 from inspection import selectors_checks, selectors_reports, services_reports, services_signoff
 from inspection.apis.common import _user_brief
+from inspection.minutes import report_minutes_pdf
 from inspection.models import CheckReport
 
 DEVICE_CLOCK_SLACK = timedelta(minutes=10)
@@ -359,7 +360,7 @@ class ReportPdfApi(APIView):
         if not report.is_signed:
             raise DomainError("Chỉ in biên bản đã ký.", "Only a signed report can be printed.", code="not_signed",
                               status=409)
-        pdf = selectors_reports.report_minutes_pdf(report=report, user=request.user)
+        pdf = report_minutes_pdf(report=report, user=request.user)
         audit_access(actor=request.user, document="report.minutes", obj=report,
                      payload={"check": str(report.surprise_check.uid), "sha256": hashlib.sha256(pdf).hexdigest()})
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -105,6 +105,8 @@ class CheckReport(models.Model):
     # The team lead's own drawn signature, when one was captured at signing (optional).
     lead_signature_key = models.CharField(max_length=900, blank=True)
     lead_signature_sha256 = models.CharField(max_length=64, blank=True)
+    # The SHA-256 of the signed part of the minutes as rendered when it was signed (SignedMinutes, issue 15).
+    signed_pdf_sha256 = models.CharField(max_length=64, blank=True)
 
     @property
     def is_signed(self) -> bool:
@@ -166,3 +168,17 @@ class ReportAmendment(models.Model):
     class Meta:
         ordering = ["report_id", "number"]
         constraints = [models.UniqueConstraint(fields=["report", "number"], name="amendment_number_unique")]
+
+
+class SignedMinutes(models.Model):
+    """The part of the minutes the signatures cover, as a PDF rendered when it was signed (the lead's
+    signature, then again with the unit's): every download prints these bytes, then what came after
+    (inspection.minutes). Kept in the database, beside the signed content and its hash, not in the object
+    store: it is the record itself, backed up and restored with it."""
+
+    report = models.OneToOneField(CheckReport, primary_key=True, on_delete=models.PROTECT, related_name="minutes")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    rendered_at = models.DateTimeField()
+    at_signing = models.BooleanField(default=True, help_text="False: a report signed before this was kept, fixed "
+                                                              "at its first download after")

@@ -2,6 +2,7 @@
 coverage a reviewer records for a clip."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -63,48 +64,54 @@ def playback_issue(*, by: User, clip: Clip, reason: str, variant: str = "auto", 
     return url, expires_at, log
 
 
-def _stills_to_log(*, by: User, clip: Clip, objects: dict[str, str], session: str) -> dict[str, str]:
-    """The stills of `objects` this person has not yet been shown in this browser session.
+def _stills_log(*, by: User, clip: Clip, objects: dict[str, str], ip: str | None, user_agent: str,
+                session: str, expires_at: datetime | None, served: str = "") -> AccessLog | None:
+    """Log one showing of a clip's stills (poster, sprite sheet and its WebVTT, event thumbnails): they
+    are frames of the footage, so every fetch is custody, logged the way playback is (issue 15; a
+    re-fetch used to be left out when the session had been shown the still before).
 
-    Posters, sprite sheets and event thumbnails are frames of the footage, so showing them is custody;
-    but a list page fetches a poster per row on every visit and the player re-reads its timeline,
-    which flooded the log with identical entries and buried the real accesses. Each still is logged
-    the first time a session is shown it (who, when, which objects); watching or downloading the
-    footage itself is logged every time (playback_issue). Without a session (a token client) every
-    issue is logged."""
-    if not session:
-        return objects
-    shown: set[str] = set()
-    for detail in AccessLog.objects.filter(user=by, clip=clip, action=AccessLog.Action.PREVIEW,
-                                           detail__session=session).values_list("detail", flat=True):
-        shown.update((detail or {}).get("objects", {}).values())
-    return {name: key for name, key in objects.items() if key not in shown}
+    The same stills shown again to the same person, address and browser within CUSTODY_REPEAT_SECONDS
+    of the last showing are counted on that entry (`count`, `last_at`), each with its own audit event
+    (custody_repeats), so a list page re-fetching a poster per row on every visit makes one entry per
+    clip and sitting, not a wall of rows. Call inside the caller's transaction."""
+    if not objects:
+        return None
+    now = timezone.now()
+    variant = "stills:" + hashlib.sha256(
+        "\n".join(f"{name}={key}" for name, key in sorted(objects.items())).encode()).hexdigest()[:16]
+    first_key = next(iter(objects.values()))
+    repeat = custody_repeats.repeat_of(user=by, clip=clip, action=AccessLog.Action.PREVIEW, object_key=first_key,
+                                       reason="", ip=ip, user_agent=user_agent, variant=variant, now=now)
+    if repeat is not None:
+        return custody_repeats.count_repeat(log=repeat, user=by, now=now, expires_at=expires_at or now)
+    return access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=first_key, ip=ip,
+                          user_agent=user_agent, expires_at=expires_at,
+                          detail={"objects": objects, "variant": variant, "clip_sha256": clip.sha256,
+                                  **({"ttl_seconds": int((expires_at - now).total_seconds())} if expires_at else {}),
+                                  **({"served": served} if served else {}),
+                                  **({"session": session} if session else {})})
 
 
 @transaction.atomic
 def previews_issue(*, by: User, clip: Clip, keys: dict[str, str], ip: str | None = None,
                    user_agent: str = "", session: str = "") -> dict[str, str | None]:
     """Short-lived URLs of a clip's derived images (poster, sprite sheet and its WebVTT, event
-    thumbnails), from the app's store. They show the footage, so the stills not yet shown in this
-    session are one custody entry (and its audit event): who, when, which objects, until when."""
+    thumbnails), from the app's store. They show the footage, so every issue is custody (_stills_log):
+    who, when, which objects, until when."""
     selectors.require_footage(by)
     seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
     store = get_store()
     issued = {name: key for name, key in keys.items() if key}
     urls: dict[str, str | None] = {name: None for name in keys}
     urls.update({name: store.playback_url(key, seconds=seconds, viewer=by.pk) for name, key in issued.items()})
-    new = _stills_to_log(by=by, clip=clip, objects=issued, session=session)
-    if new:
-        access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=next(iter(new.values())),
-                       ip=ip, user_agent=user_agent, expires_at=timezone.now() + timedelta(seconds=seconds),
-                       detail={"objects": new, "ttl_seconds": seconds, "clip_sha256": clip.sha256,
-                               **({"session": session} if session else {})})
+    _stills_log(by=by, clip=clip, objects=issued, ip=ip, user_agent=user_agent, session=session,
+                expires_at=timezone.now() + timedelta(seconds=seconds))
     return urls
 
 
 def poster_open(*, by: User, clip: Clip, ip: str | None = None, user_agent: str = "", session: str = "") -> BinaryIO:
     """Open a clip's poster (a still of its footage) for the clip list: refused like the footage
-    (role, scope, expired clip), and logged in the clip's custody the first time this session is shown it."""
+    (role, scope, expired clip), and logged in the clip's custody on every fetch (_stills_log)."""
     from backend.core.errors import NotFound
     from backend.core.store import StoreError
 
@@ -116,11 +123,8 @@ def poster_open(*, by: User, clip: Clip, ip: str | None = None, user_agent: str 
     except StoreError as exc:
         raise NotFound("Ảnh đại diện không còn trong kho lưu trữ.", "The poster is missing from the store.") from exc
     with transaction.atomic():
-        if _stills_to_log(by=by, clip=clip, objects={"poster": clip.poster_key}, session=session):
-            access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=clip.poster_key, ip=ip,
-                           user_agent=user_agent, detail={"objects": {"poster": clip.poster_key},
-                                                          "clip_sha256": clip.sha256, "served": "list",
-                                                          **({"session": session} if session else {})})
+        _stills_log(by=by, clip=clip, objects={"poster": clip.poster_key}, ip=ip, user_agent=user_agent,
+                    session=session, expires_at=None, served="list")
     return handle
 
 

@@ -24,6 +24,7 @@ from backend.accounts.models import User
 from backend.accounts.network import client_ip
 from backend.audit.models import AuditEvent
 from backend.org.demo import DEMO_PASSWORD
+from tests.backend.test_user_admin import _approve_pending
 from tests.conftest import login_client
 
 REQUIRED = override_settings(TWO_FACTOR_REQUIRED_ROLES=["admin", "inspection_lead", "disciplinary"])
@@ -143,6 +144,7 @@ def test_reactivation_does_not_revive_old_sessions(api_as, demo):
     admin = api_as("admin")
     assert admin.patch(f"/api/auth/users/{target.pk}/", {"is_active": False}, format="json").status_code == 200
     assert admin.patch(f"/api/auth/users/{target.pk}/", {"is_active": True}, format="json").status_code == 200
+    _approve_pending(api_as, target)  # an inspector is re-activated with a lead's approval (issue 15)
     assert old.get("/api/auth/me/").status_code == 401
     assert login_client("inspector", DEMO_PASSWORD).get("/api/auth/me/").status_code == 200
 
@@ -282,12 +284,18 @@ def test_an_admin_resets_another_users_two_factor(api_as, demo, settings):
     listed = {u["username"]: u for u in admin.get("/api/auth/users/").json()["results"]}
     assert listed["lead"]["two_factor_enabled"] is True and listed["reviewer"]["two_factor_enabled"] is False
     assert api_as("reviewer").post(f"/api/auth/users/{target.pk}/2fa/reset/").status_code == 403
-    assert admin.post(f"/api/auth/users/{target.pk}/2fa/reset/").status_code == 204
+    # a lead's second factor: reset only when another lead approves (issue 15)
+    assert admin.post(f"/api/auth/users/{target.pk}/2fa/reset/").status_code == 202
+    assert TOTPDevice.objects.filter(user=target).exists()
+    settings.TWO_FACTOR_REQUIRED_ROLES = []  # the approving lead has no authenticator in this test
+    _approve_pending(api_as, target)
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["inspection_lead"]
     assert not TOTPDevice.objects.filter(user=target).exists()
     assert lead.get("/api/auth/me/").status_code == 401  # the user's sessions ended
     assert _password_step("lead")[1].json()["stage"] == "enrolment_required"
     event = AuditEvent.objects.get(verb="user.2fa_reset")
-    assert event.actor.username == "admin" and event.object_id == str(target.pk)
+    assert event.actor.username == "lead2" and event.object_id == str(target.pk)
+    assert event.payload["requested_by"] == "admin"
 
 
 def test_an_admin_cannot_reset_their_own(api_as, demo):

@@ -12,6 +12,19 @@ def _user(username):
     return User.objects.get(username=username)
 
 
+def _approve_pending(api_as, target):
+    """A second inspection lead approves the pending requests about `target` (the two-person rule)."""
+    from backend.accounts.models import TeamGrant
+    from backend.accounts.services import user_create
+    from backend.core.actors import SystemActor
+
+    if not User.objects.filter(username="lead2").exists():
+        user_create(by=SystemActor("test"), username="lead2", password=DEMO_PASSWORD, role="inspection_lead")
+    for grant in TeamGrant.objects.filter(target=target, state="pending"):
+        r = api_as("lead2").post(f"/api/auth/team-grants/{grant.pk}/approve/", {}, format="json")
+        assert r.status_code == 200, r.content
+
+
 def test_admin_changes_role_and_scope_and_it_applies_on_the_next_request(api_as, demo):
     reviewer = login_client("reviewer", DEMO_PASSWORD)
     assert reviewer.get("/api/media/clips/").status_code == 200
@@ -41,6 +54,7 @@ def test_deactivated_user_is_signed_out_and_cannot_sign_in(api_as, demo, anon):
                      format="json").status_code == 400
     assert api_as("admin").patch(f"/api/auth/users/{target.pk}/", {"is_active": True},
                                  format="json").status_code == 200
+    _approve_pending(api_as, target)  # an inspector is re-activated with a lead's approval (issue 15)
     assert login_client("inspector", DEMO_PASSWORD).get("/api/auth/me/").status_code == 200
 
 

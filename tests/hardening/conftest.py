@@ -76,6 +76,13 @@ def seed_world() -> Any:
                        "liability": proposed[0].pk if proposed else None, "tag": tag.pk, "finding": finding.pk, "evidence": item.pk,
                        "planned": str(planned.uid), "camera": camera.pk, "counter": camera.counter_id,
                        "unit": ctx.units[unit].pk}
+    # a request under the two-person rule (an admin gives a throwaway account a team role), so the
+    # team-grant endpoints meet a real request (grounding.REAL)
+    from backend.accounts.services import user_create, user_update
+    from backend.core.actors import SystemActor
+
+    grantee = user_create(by=SystemActor("hardening"), username="grant-target", password=None, role="reviewer")
+    user_update(by=ctx.users["admin"], user=grantee, role="inspector")
     ctx.extra["world"] = world
     return ctx
 

@@ -25,6 +25,7 @@ REAL = {
     "categories": ("inspection.FindingCategory", "pk"), "fields": ("org.FieldOfCharge", "pk"),
     "regulations": ("accountability.ForceRegulation", "code"),
     "self-detections": ("accountability.SelfDetection", "pk"), "absences": ("inspection.InspectorAbsence", "pk"),
+    "team-grants": ("accounts.TeamGrant", "pk"),
 }
 PARAM = re.compile(r"([^/{}]+)/\{(\w+)\}")
 

@@ -1,7 +1,8 @@
 """Issue 15: the custody log was flooded by stills. Every list visit fetched a poster per row and the
-player re-read its timeline, each a custody entry, burying the real accesses. Now each still (poster,
-sprite sheet, event thumbnail) is logged the first time a browser session is shown it; every view or
-download of the footage itself is still logged, each time."""
+player re-read its timeline, each a custody entry, burying the real accesses. Then each still was logged
+only the first time a session was shown it, so re-fetches were not in the log (insider review). Now every
+fetch of a still is logged the way playback is: the same stills shown again to the same person, address
+and browser within CUSTODY_REPEAT_SECONDS are counted on one entry, each fetch its own audit event."""
 from __future__ import annotations
 
 import io
@@ -37,28 +38,32 @@ def _previews(clip: Any) -> list[AccessLog]:
     return list(AccessLog.objects.filter(clip=clip, action=AccessLog.Action.PREVIEW).order_by("id"))
 
 
-def test_a_day_of_list_and_player_visits_logs_each_still_once_and_every_footage_view(
+def test_a_day_of_list_and_player_visits_counts_every_still_and_every_footage_view(
         make_clip: Any, demo: Any) -> None:
     clip = make_clip(footage="person-at-desk-1.mkv", duration=2.0)
     keys = _stills(clip)
     browser = login_client("reviewer", DEMO_PASSWORD)
 
-    # the clip list, visited five times: the poster is fetched each time, logged once
+    # the clip list, visited five times: the poster is fetched each time, each fetch counted on one entry
     for _ in range(5):
         r = browser.get(f"/api/media/clips/{clip.pk}/poster/")
-        assert r.status_code == 200
+        assert r.status_code == 200 and "no-store" in r["Cache-Control"]
         r.getvalue()
     previews = _previews(clip)
     assert len(previews) == 1 and previews[0].detail["objects"] == {"poster": keys["poster.jpg"]}
+    assert previews[0].count == 5
+    assert AuditEvent.objects.filter(verb="footage.preview").count() == 5
 
-    # the player, opened three times (detail + timeline): the stills not yet shown are one entry
+    # the player, opened three times (detail + timeline): the detail's poster is the same still as the
+    # list's (counted on its entry), the timeline's stills one entry; every fetch counted
     for _ in range(3):
         assert browser.get(f"/api/media/clips/{clip.pk}/").status_code == 200
         assert browser.get(f"/api/media/clips/{clip.pk}/events/").status_code == 200
     previews = _previews(clip)
-    assert len(previews) == 2
-    assert set(previews[1].detail["objects"].values()) == {keys["sprite.jpg"], keys["sprite.vtt"], keys["thumb-1.jpg"]}
-    assert AuditEvent.objects.filter(verb="footage.preview").count() == 2
+    assert [p.count for p in previews] == [8, 3]
+    assert set(previews[1].detail["objects"].values()) == {keys["poster.jpg"], keys["sprite.jpg"], keys["sprite.vtt"],
+                                                           keys["thumb-1.jpg"]}
+    assert AuditEvent.objects.filter(verb="footage.preview").count() == 11
 
     # the footage itself: every view and every download is counted (repeats of the same view on one
     # entry, custody_repeats), and each is its own audit event
@@ -72,10 +77,28 @@ def test_a_day_of_list_and_player_visits_logs_each_still_once_and_every_footage_
     assert [d.count for d in AccessLog.objects.filter(clip=clip, action=AccessLog.Action.DOWNLOAD)] == [1]
     assert AuditEvent.objects.filter(verb="footage.view").count() == 3
 
-    # the custody page shows the real accesses, not a wall of previews
+    # the custody page shows the real accesses with their counts, not a wall of previews
     custody = browser.get(f"/api/media/clips/{clip.pk}/custody/").json()["results"]
     assert sorted((c["action"], c["count"]) for c in custody) == [
-        ("download", 1), ("preview", 1), ("preview", 1), ("view", 3)]
+        ("download", 1), ("preview", 3), ("preview", 8), ("view", 3)]
+
+
+def test_a_poster_fetched_again_after_the_window_is_a_new_entry(make_clip: Any, demo: Any, settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    clip = make_clip()
+    _stills(clip)
+    browser = login_client("reviewer", DEMO_PASSWORD)
+    assert browser.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
+    AccessLog.objects.filter(clip=clip).update(at=timezone.now() - timedelta(minutes=30))
+    assert browser.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
+    assert [p.count for p in _previews(clip)] == [1, 1]
+    settings.CUSTODY_REPEAT_SECONDS = 0  # the window off: a row per fetch
+    assert browser.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
+    assert browser.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
+    assert len(_previews(clip)) == 4
 
 
 def test_another_session_or_person_is_logged_again(make_clip: Any, demo: Any) -> None:
@@ -84,16 +107,15 @@ def test_another_session_or_person_is_logged_again(make_clip: Any, demo: Any) ->
     first = login_client("reviewer", DEMO_PASSWORD)
     assert first.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
     assert first.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
-    assert len(_previews(clip)) == 1
-    # the same person signing in again (a new session, another day) is a new entry
+    assert [p.count for p in _previews(clip)] == [2]
+    # another browser (another address or user agent) of the same person is a new entry
     again = login_client("reviewer", DEMO_PASSWORD)
-    assert again.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
+    assert again.get(f"/api/media/clips/{clip.pk}/poster/", HTTP_USER_AGENT="other-browser").status_code == 200
     # and someone else is logged too
     admin = login_client("admin", DEMO_PASSWORD)
     assert admin.get(f"/api/media/clips/{clip.pk}/poster/").status_code == 200
     previews = _previews(clip)
     assert len(previews) == 3
-    assert previews[0].detail["session"] != previews[1].detail["session"]
     assert {p.user.username if p.user else None for p in previews} == {"reviewer", "admin"}
     # the session is named by a hash, never by its key
     session_keys = {c.value for c in first.cookies.values()}

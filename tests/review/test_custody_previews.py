@@ -47,11 +47,15 @@ def test_timeline_images_are_in_the_custody_log_and_the_audit_trail(api_as: Any,
     audit = AuditEvent.objects.get(verb="footage.preview")
     assert audit.actor == demo.users["reviewer"] and audit.payload["clip"] == clip.pk
 
-    # the detail page's poster was already shown to this session: not a second entry (issue 15)
-    client.get(f"/api/media/clips/{clip.pk}/")
-    assert AccessLog.objects.filter(clip=clip, action=AccessLog.Action.PREVIEW).count() == 1
+    # the timeline re-read and the detail page's poster are logged too (issue 15): the re-read counted on
+    # the timeline's entry, the detail's poster its own entry
+    client.get(f"/api/media/clips/{clip.pk}/events/", HTTP_USER_AGENT="pytest-browser")
+    client.get(f"/api/media/clips/{clip.pk}/", HTTP_USER_AGENT="pytest-browser")
+    assert [e.count for e in AccessLog.objects.filter(clip=clip, action=AccessLog.Action.PREVIEW).order_by("id")] \
+        == [2, 1]
+    assert AuditEvent.objects.filter(verb="footage.preview").count() == 3
     custody = client.get(f"/api/media/clips/{clip.pk}/custody/").json()["results"]
-    assert [c["action"] for c in custody] == ["preview"]
+    assert [c["action"] for c in custody] == ["preview", "preview"]
 
 
 def test_a_clip_without_images_issues_nothing_and_logs_nothing(api_as: Any, make_clip: Any) -> None:

@@ -38,6 +38,8 @@ export const NAV: Record<Workspace, NavItem[]> = {
     { to: "/inspection/calendar", label: "nav.calendar", icon: "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5", cap: "calendar" },
     { to: "/inspection/checks", label: "nav.checks", icon: "M9 11l3 3 8-8M4 4h10M4 12h3M4 20h16" },
     { to: "/inspection/findings", label: "nav.findings", icon: "M12 3l9 16H3zM12 10v4M12 17v.5" },
+    // the two-person rule: a lead approves the requests that give the team's powers (backend services_grants)
+    { to: "/inspection/approvals", label: "nav.approvals", icon: "M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7zM9 12l2 2 4-4", roles: ["inspection_lead"] },
   ],
   review: [
     { to: "/review/clips", label: "nav.clips", icon: "M4 6h12v12H4zM16 10l5-3v10l-5-3" },

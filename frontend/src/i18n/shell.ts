@@ -12,6 +12,7 @@ export const SHELL: Dict = {
   "nav.draws": ["Rút thăm đối tượng", "Target draws"],
   "nav.absences": ["Cán bộ vắng mặt", "Team absences"],
   "nav.commitments": ["Cam kết rút thăm", "Draw commitments"],
+  "nav.approvals": ["Phê duyệt tài khoản", "Account approvals"],
   "nav.ratings": ["Phiếu hài lòng chờ xem xét", "Ratings held for review"],
   "nav.calendar": ["Lịch kiểm tra", "Check calendar"],
   "nav.checks": ["Cuộc kiểm tra", "Checks"],

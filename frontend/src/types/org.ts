@@ -25,6 +25,36 @@ export interface Me {
   two_factor_required: boolean;
   /** The check (uid) this session is limited to while the device is handed over to the unit's representative */
   handover?: string | null;
+  /** On the admin's user list: changes waiting for an inspection lead's approval (two-person rule) */
+  pending_approvals?: PendingApproval[];
+}
+
+export type GrantKind = "create" | "role" | "activate" | "password" | "two_factor";
+
+export interface PendingApproval {
+  id: number;
+  kind: GrantKind;
+  role: string;
+  requested_at: string;
+  expires_at: string;
+}
+
+/** A request under the two-person rule (GET /api/auth/team-grants/) */
+export interface TeamGrant {
+  id: number;
+  kind: GrantKind;
+  kind_label: string;
+  state: "pending" | "approved" | "refused" | "expired";
+  state_label: string;
+  target: { id: number; username: string; full_name: string; role: Role; is_active: boolean };
+  role: string;
+  requested_label: string;
+  requested_at: string;
+  expires_at: string;
+  decided_label: string;
+  decided_at: string | null;
+  reason: string;
+  may_decide: boolean;
 }
 
 export interface Unit extends UnitBrief {

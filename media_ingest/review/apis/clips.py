@@ -221,7 +221,8 @@ class PosterApi(APIView):
         handle = services_playback.poster_open(by=request.user, clip=clip, ip=client_ip(request),
                                                user_agent=client_ua(request), session=session_tag(request))
         response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=300"
+        # not kept by the browser: every showing reaches the server and is custody (repeats counted)
+        response["Cache-Control"] = "private, no-store"
         return response
 
 

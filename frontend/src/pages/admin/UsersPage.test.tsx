@@ -79,3 +79,30 @@ test("an account's unit scope offers the units in force today: a commune ending 
   expect(options).toContain("Công an xã Kim Liên");
   expect(options).not.toContain("Công an xã Vạn An");
 });
+
+test("a team role or a team member's reset shows as waiting for a lead's approval, and the admin's requests are listed", async () => {
+  const waiting = { ...reviewer, pending_approvals: [{ id: 5, kind: "role", role: "inspector", requested_at: "2026-11-30T05:00:00Z", expires_at: "2026-12-03T05:00:00Z" }] };
+  const lead = { ...reviewer, id: 2, username: "lead", role: "inspection_lead", is_inspection_team: true, pending_approvals: [] };
+  const grant = {
+    id: 5, kind: "role", kind_label: "", state: "pending", state_label: "", target: { id: 7, username: "reviewer", full_name: "Lê Thị Hoa", role: "reviewer", is_active: true },
+    role: "inspector", requested_label: "admin", requested_at: "2026-11-30T05:00:00Z", expires_at: "2026-12-03T05:00:00Z", decided_label: "", decided_at: null, reason: "", may_decide: false,
+  };
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (url.includes("auth/users/2/password/") && init?.method === "POST") return json({ ...grant, id: 6, kind: "password", role: "" }, 202);
+    if (url.includes("auth/users/")) return json({ count: 2, next: null, previous: null, results: [waiting, lead] });
+    if (url.includes("auth/team-grants/")) return json({ count: 1, next: null, previous: null, results: [grant] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><UsersPage /></QueryClientProvider>);
+
+  expect(await screen.findByTestId("user-pending-reviewer")).toHaveTextContent("Chờ tổ trưởng phê duyệt: vai trò Cán bộ kiểm tra");
+  expect(screen.queryByTestId("user-pending-lead")).not.toBeInTheDocument();
+  const mine = await screen.findByTestId("my-grants");
+  expect(within(mine).getByText("Chờ phê duyệt")).toBeInTheDocument();
+
+  fireEvent.click(within(screen.getByTestId("users-table")).getByRole("button", { name: "Sửa tài khoản lead" }));
+  fireEvent.change(document.querySelector('input[autocomplete="new-password"]') as HTMLInputElement, { target: { value: "Mat-khau-moi-2026" } });
+  fireEvent.click(screen.getByRole("button", { name: "Đặt mật khẩu" }));
+  expect(await screen.findByTestId("user-password-result")).toHaveTextContent("có hiệu lực khi một tổ trưởng khác phê duyệt");
+});

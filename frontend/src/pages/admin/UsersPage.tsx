@@ -6,7 +6,8 @@ import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState }
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
-import type { Me, Officer, Role } from "../../types/org";
+import type { Me, Officer, PendingApproval, Role, TeamGrant } from "../../types/org";
+import { GrantWhat } from "../inspection/ApprovalsPage";
 import { ActionButton } from "../../components/ActionButton";
 
 const ROLES: Role[] = ["inspector", "inspection_lead", "reviewer", "disciplinary", "unit_head", "admin"];
@@ -105,14 +106,23 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
       onClose();
     },
   });
+  // an inspection-team member's reset is a request (202 with it) until another lead approves it
   const reset = useMutation({
-    mutationFn: () => api.post(`auth/users/${user.id}/password/`, { password }),
-    onSuccess: () => setPassword(""),
+    mutationFn: () => api.post<TeamGrant | undefined>(`auth/users/${user.id}/password/`, { password }),
+    onSuccess: () => {
+      setPassword("");
+      void qc.invalidateQueries({ queryKey: ["users"] });
+      void qc.invalidateQueries({ queryKey: ["team-grants"] });
+    },
   });
   const resetTwoFactor = useMutation({
-    mutationFn: () => api.post(`auth/users/${user.id}/2fa/reset/`),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["users"] }),
+    mutationFn: () => api.post<TeamGrant | undefined>(`auth/users/${user.id}/2fa/reset/`),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["users"] });
+      void qc.invalidateQueries({ queryKey: ["team-grants"] });
+    },
   });
+  const twoFactorPending = Boolean(resetTwoFactor.data) || (user.pending_approvals ?? []).some((p) => p.kind === "two_factor");
   return (
     <Modal
       title={t("users.edit", { name: user.username })}
@@ -141,16 +151,16 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
           <ActionButton type="button" className="btn btn-secondary" why={(reset.isPending && t("why.busy")) || (password.length < 8 && t("why.password8"))} onClick={() => reset.mutate()}>{t("users.setPassword")}</ActionButton>
         </div>
       </Field>
-      {reset.isSuccess && <p className="small" role="status">{t("users.passwordSet")}</p>}
+      {reset.isSuccess && <p className="small" role="status" data-testid="user-password-result">{reset.data ? t("users.passwordPending") : t("users.passwordSet")}</p>}
       {reset.isError && <InlineError error={reset.error} />}
       <hr />
       <Field label={t("users.twoFactor")} hint={t("users.twoFactorResetHint")}>
         <div className="row">
           <span data-testid="user-2fa-state">
-            {resetTwoFactor.isSuccess || !user.two_factor_enabled ? t("users.twoFactorOff") : t("users.twoFactorOn")}
+            {(resetTwoFactor.isSuccess && !resetTwoFactor.data) || !user.two_factor_enabled ? t("users.twoFactorOff") : t("users.twoFactorOn")}
             {user.two_factor_required ? ` · ${t("users.twoFactorRequired")}` : ""}
           </span>
-          {user.two_factor_enabled && !resetTwoFactor.isSuccess && (
+          {user.two_factor_enabled && !resetTwoFactor.isSuccess && !twoFactorPending && (
             <ActionButton type="button" className="btn btn-secondary" data-testid="user-2fa-reset" why={resetTwoFactor.isPending && t("why.busy")}
               onClick={() => window.confirm(t("users.twoFactorConfirm", { name: user.username })) && resetTwoFactor.mutate()}>
               {t("users.twoFactorReset")}
@@ -158,9 +168,53 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
           )}
         </div>
       </Field>
-      {resetTwoFactor.isSuccess && <p className="small" role="status">{t("users.twoFactorWasReset")}</p>}
+      {resetTwoFactor.isSuccess && <p className="small" role="status">{resetTwoFactor.data ? t("users.twoFactorPending") : t("users.twoFactorWasReset")}</p>}
+      {!resetTwoFactor.isSuccess && twoFactorPending && <p className="small" role="status"><Badge tone="amber">{t("users.pending")}</Badge></p>}
       {resetTwoFactor.isError && <InlineError error={resetTwoFactor.error} />}
     </Modal>
+  );
+}
+
+/** The changes to an account waiting for an inspection lead's approval (the two-person rule). */
+function PendingBadges({ pending, username }: { pending: PendingApproval[]; username: string }) {
+  const { t } = useTranslation();
+  if (pending.length === 0) return null;
+  return (
+    <div className="small" data-testid={`user-pending-${username}`}>
+      {pending.map((p) => (
+        <Badge key={p.id} tone="amber" title={`${t("grants.expiresAt")}: ${fmtDateTime(p.expires_at)}`}>
+          {t("users.pending")}: {t(`users.pendingKind.${p.kind}`, { role: p.role ? t(`role.${p.role}`) : "" })}
+        </Badge>
+      ))}
+    </div>
+  );
+}
+
+/** The requests this administrator asked, with their state and the lead's reason once decided. */
+function MyRequests() {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ["team-grants"], queryFn: () => api.get<Page<TeamGrant>>("auth/team-grants/", { page_size: 50 }) });
+  const grants = rows(q.data);
+  if (grants.length === 0) return null;
+  return (
+    <Card title={t("users.myRequests")} className="flush">
+      <table className="table" data-testid="my-grants">
+        <thead>
+          <tr><th>{t("grants.kind")}</th><th>{t("grants.target")}</th><th>{t("grants.requestedAt")}</th><th>{t("grants.state")}</th><th>{t("grants.reason")}</th></tr>
+        </thead>
+        <tbody>
+          {grants.map((g) => (
+            <tr key={g.id}>
+              <td><GrantWhat g={g} /></td>
+              <td className="mono">{g.target.username}</td>
+              <td className="small">{fmtDateTime(g.requested_at)}</td>
+              <td><Badge tone={g.state === "approved" ? "green" : g.state === "pending" ? "amber" : "grey"}>{t(`grants.state.${g.state}`)}</Badge>{g.state === "pending" ? <span className="small muted"> · {t("grants.expiresAt")} {fmtDateTime(g.expires_at)}</span> : g.decided_label ? <span className="small muted"> · {g.decided_label}</span> : null}</td>
+              <td className="small">{g.reason || "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
   );
 }
 
@@ -254,7 +308,10 @@ export default function UsersPage() {
                     <td><Badge tone={u.role === "admin" ? "purple" : u.is_inspection_team ? "blue" : "neutral"}>{t(`role.${u.role}`)}</Badge></td>
                     <td>{u.scope_unit ? u.scope_unit.name : <span className="muted">{t("scope.province")}</span>}</td>
                     <td>{u.officer ? `${u.officer.rank} ${u.officer.full_name}` : "—"}</td>
-                    <td>{u.is_active ? <Badge tone="green">{t("users.active")}</Badge> : <Badge tone="grey">{t("users.inactive")}</Badge>}</td>
+                    <td>
+                      {u.is_active ? <Badge tone="green">{t("users.active")}</Badge> : <Badge tone="grey">{t("users.inactive")}</Badge>}
+                      <PendingBadges pending={u.pending_approvals ?? []} username={u.username} />
+                    </td>
                     <td data-testid={`user-2fa-${u.username}`}>
                       {u.two_factor_enabled ? <Badge tone="green">{t("users.twoFactorOn")}</Badge>
                         : <Badge tone={u.two_factor_required ? "amber" : "grey"} title={u.two_factor_required ? t("users.twoFactorRequired") : undefined}>{t("users.twoFactorOff")}</Badge>}
@@ -268,6 +325,8 @@ export default function UsersPage() {
         </QueryState>
       </Card>
       <p className="small muted">{t("users.roleNote")}</p>
+      <p className="small muted">{t("users.teamRoleNote")}</p>
+      <MyRequests />
       <Card title={t("users.tokens")} className="flush">
         <QueryState q={tokensQ}>
           {tokens.length === 0 ? (

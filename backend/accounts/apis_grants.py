@@ -1,0 +1,88 @@
+"""Requests under the two-person rule (services_grants): listed to inspection leads (every request) and to
+the administrator who asked (their own); a lead other than the requester and the target approves or
+refuses with a reason."""
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts import services_grants
+from backend.accounts.models import Role, TeamGrant
+from backend.core.actors import AuthedRequest
+from backend.core.params import PlainTextField, Query
+from backend.org.apis import paginate
+
+
+class TeamGrantOutputSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    state_label = serializers.CharField(source="get_state_display")
+    target = serializers.SerializerMethodField()
+    may_decide = serializers.SerializerMethodField(help_text="The caller is a lead who may approve or refuse it")
+
+    class Meta:
+        model = TeamGrant
+        fields = ["id", "kind", "kind_label", "state", "state_label", "target", "role", "requested_label",
+                  "requested_at", "expires_at", "decided_label", "decided_at", "reason", "may_decide"]
+
+    def get_target(self, obj: TeamGrant) -> dict[str, Any]:
+        t = obj.target
+        return {"id": t.pk, "username": t.username, "full_name": t.get_full_name() or t.username, "role": t.role,
+                "is_active": t.is_active}
+
+    def get_may_decide(self, obj: TeamGrant) -> bool:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.has_role(Role.INSPECTION_LEAD) and obj.state == TeamGrant.State.PENDING
+                    and obj.requested_by_id != user.pk and obj.target_id != user.pk)
+
+
+def grant_data(grant: TeamGrant, request: Any) -> dict[str, Any]:
+    return dict(TeamGrantOutputSerializer(grant, context={"request": request}).data)
+
+
+class TeamGrantListApi(APIView):
+    """?state=pending|approved|refused|expired. Leads: every request; an administrator: the ones they asked."""
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=TeamGrant.State.values),
+                               OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+                   responses=inline_serializer("PaginatedTeamGrantList", {
+                       "count": serializers.IntegerField(), "count_exact": serializers.BooleanField(),
+                       "next": serializers.CharField(allow_null=True),
+                       "previous": serializers.CharField(allow_null=True),
+                       "results": TeamGrantOutputSerializer(many=True)}))
+    def get(self, request: AuthedRequest) -> Response:
+        qs = services_grants.team_grants_for(request.user)
+        services_grants.team_grants_expire()
+        state = Query(request).choice("state", TeamGrant.State.values)
+        if state:
+            qs = qs.filter(state=state)
+        return paginate(request, self, qs.order_by("-requested_at", "-id"), TeamGrantOutputSerializer)
+
+
+class TeamGrantApproveApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = PlainTextField(max_length=1000, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses=TeamGrantOutputSerializer)
+    def post(self, request: AuthedRequest, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant = services_grants.team_grant_approve(by=request.user, grant_id=pk, reason=data.validated_data["reason"])
+        return Response(grant_data(grant, request))
+
+
+class TeamGrantRefuseApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        # blank passes here: the service answers the clear "give the reason" error
+        reason = PlainTextField(max_length=1000, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses=TeamGrantOutputSerializer)
+    def post(self, request: AuthedRequest, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant = services_grants.team_grant_refuse(by=request.user, grant_id=pk, reason=data.validated_data["reason"])
+        return Response(grant_data(grant, request))

@@ -1,0 +1,42 @@
+"""Bootstrap of the two-person rule (services_grants): approve, on the server, a request that no
+inspection lead may approve in the app (there is no active lead other than its requester and its
+target, e.g. the province's first lead). Refused while such a lead exists. Audited as
+`manage.py team_grant_approve (<os user>)`."""
+from __future__ import annotations
+
+import getpass
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from backend.accounts.models import TeamGrant
+from backend.accounts.services_grants import team_grant_approve, team_grants_expire
+from backend.core.actors import SystemActor
+from backend.core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = ("Approve on the server a pending inspection-team request (role, new member, re-activation, password or "
+            "two-factor reset) when no other inspection lead exists to approve it. Without an id: list the pending ones.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("grant_id", nargs="?", type=int)
+        parser.add_argument("--reason", default="", help="Why it is approved on the server (kept in the audit trail)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        team_grants_expire()
+        if options["grant_id"] is None:
+            for g in TeamGrant.objects.filter(state=TeamGrant.State.PENDING).select_related("target"):
+                self.stdout.write(f"{g.pk}\t{g.kind}\t{g.target.username}\t{g.role or '-'}\t"
+                                  f"asked by {g.requested_label}\tuntil {g.expires_at:%Y-%m-%d %H:%M} UTC")
+            return
+        try:
+            user = getpass.getuser()
+        except (OSError, KeyError):  # no login name in a container: the audit label says so
+            user = "unknown"
+        try:
+            grant = team_grant_approve(by=SystemActor(f"manage.py team_grant_approve ({user})"),
+                                       grant_id=options["grant_id"], reason=options["reason"])
+        except DomainError as exc:
+            raise CommandError(exc.message_en) from exc
+        self.stdout.write(self.style.SUCCESS(f"Approved request {grant.pk} ({grant.kind}) for {grant.target.username}."))

@@ -1,0 +1,190 @@
+"""The two-person rule for the inspection team's powers (insider review, issue 15).
+
+An administrator runs the accounts, but the inspection team's secrecy (planned checks, draft findings)
+must not rest on the administrator alone: one who could give an account the inspector or lead role, or
+reset a lead's password or two-factor sign-in, could read everything the team keeps secret. So these
+changes, asked by a person, are only requests (`TeamGrant`) until an inspection lead other than the
+requester and other than the target approves them:
+
+- giving an inspection-team role (`role`), creating a team member (`create`: the account stays inactive),
+  re-activating one (`activate`),
+- resetting a team member's password (`password`: the new password's hash waits in the request) or
+  two-factor sign-in (`two_factor`).
+
+A request expires after TEAM_GRANT_EXPIRY (72 h). Every step (request, approval, refusal, expiry) is an
+audit event, and the change itself is audited as the approver's when it applies. Nobody gives themselves
+a team role. System actors (the seed, tests, `manage.py`) act directly: the server's operator bootstraps
+the first lead with `manage.py team_grant_approve` when no eligible lead exists (README, Security).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backend.accounts.models import INSPECTION_TEAM, Role, TeamGrant, User
+from backend.audit.services import audit_record
+from backend.core.actors import Actor, SystemActor, actor_label
+from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
+from backend.core.events import account_changed_on_commit
+
+TEAM_GRANT_EXPIRY = timedelta(hours=72)
+_OPENING = {TeamGrant.Kind.CREATE, TeamGrant.Kind.ACTIVATE}  # both open the account: one request at a time
+REASON_MIN = 5
+
+
+def grant_needed(*, by: Actor, role: str) -> bool:
+    """Whether a change by `by` that gives (or keeps) `role` must wait for a lead's approval: a person
+    acting on an inspection-team role. System actors act directly."""
+    return isinstance(by, User) and role in INSPECTION_TEAM
+
+
+def own_team_role_refused() -> DomainError:
+    return DomainError("Không thể tự giao vai trò tổ kiểm tra cho chính mình.",
+                       "You cannot give yourself an inspection-team role.", code="own_team_role", status=403)
+
+
+def team_grant_request(*, by: User, kind: str, target: User, role: str = "", password_hash: str = "") -> TeamGrant:
+    """Record a pending request (call inside the caller's transaction)."""
+    if target.pk == by.pk and kind in (TeamGrant.Kind.ROLE, TeamGrant.Kind.ACTIVATE, TeamGrant.Kind.CREATE):
+        raise own_team_role_refused()
+    same = {kind} | ({TeamGrant.Kind.CREATE, TeamGrant.Kind.ACTIVATE} if kind in _OPENING else set())
+    if TeamGrant.objects.filter(target=target, kind__in=same, state=TeamGrant.State.PENDING,
+                                expires_at__gt=timezone.now()).exists():
+        raise Conflict("Đã có một yêu cầu cùng loại cho tài khoản này đang chờ tổ trưởng phê duyệt.",
+                       "A request of this kind for this account is already waiting for a lead's approval.",
+                       code="grant_pending")
+    team_grants_expire()
+    now = timezone.now()
+    grant = TeamGrant.objects.create(kind=kind, target=target, role=role, password_hash=password_hash,
+                                     requested_by=by, requested_label=actor_label(by), requested_at=now,
+                                     expires_at=now + TEAM_GRANT_EXPIRY)
+    audit_record(actor=by, verb="team_grant.request", obj=grant,
+                 payload={"kind": kind, "target": target.pk, "username": target.username, "role": role,
+                          "expires_at": grant.expires_at.isoformat()})
+    return grant
+
+
+@transaction.atomic
+def team_grants_expire() -> int:
+    """Mark the pending requests past their time as expired (each audited). Returns how many."""
+    now = timezone.now()
+    expired = 0
+    for grant in TeamGrant.objects.select_for_update().filter(state=TeamGrant.State.PENDING, expires_at__lte=now):
+        grant.state, grant.decided_at, grant.password_hash = TeamGrant.State.EXPIRED, now, ""
+        grant.decided_label = "expiry"
+        grant.save(update_fields=["state", "decided_at", "password_hash", "decided_label"])
+        audit_record(actor=SystemActor("team_grant expiry"), verb="team_grant.expire", obj=grant,
+                     payload={"kind": grant.kind, "target": grant.target_id})
+        expired += 1
+    return expired
+
+
+def team_grants_for(user: Any) -> QuerySet[TeamGrant]:
+    """Leads see every request (they approve); an administrator sees the requests they asked."""
+    qs = TeamGrant.objects.select_related("target", "requested_by", "decided_by")
+    if user.has_role(Role.INSPECTION_LEAD):
+        return qs
+    if user.has_role(Role.ADMIN):
+        return qs.filter(requested_by=user)
+    raise Forbidden()
+
+
+def pending_for_lead(user: Any) -> QuerySet[TeamGrant]:
+    """The requests this lead may decide: pending, in time, neither asked by them nor about them."""
+    return (TeamGrant.objects.filter(state=TeamGrant.State.PENDING, expires_at__gt=timezone.now())
+            .exclude(Q(requested_by=user) | Q(target=user)))
+
+
+def _decidable(*, by: Actor, grant_id: int) -> TeamGrant:
+    team_grants_expire()
+    grant = TeamGrant.objects.select_for_update().select_related("target").filter(pk=grant_id).first()
+    if grant is None:
+        raise NotFound("Không tìm thấy yêu cầu.", "Request not found.")
+    if isinstance(by, User):
+        if not by.has_role(Role.INSPECTION_LEAD):
+            raise Forbidden("Chỉ tổ trưởng tổ kiểm tra mới phê duyệt hoặc từ chối yêu cầu này.",
+                            "Only an inspection lead approves or refuses this request.")
+        if grant.requested_by_id == by.pk or grant.target_id == by.pk:
+            raise DomainError("Người phê duyệt phải là một tổ trưởng khác người yêu cầu và khác người được giao.",
+                              "The approver must be a lead other than the requester and the target.",
+                              code="same_person", status=403)
+    if grant.state != TeamGrant.State.PENDING:
+        raise Conflict("Yêu cầu này đã được xử lý hoặc đã hết hạn.", "This request was already decided or expired.",
+                       code="grant_decided")
+    return grant
+
+
+def two_factor_remove(*, user: User) -> int:
+    """Remove the user's authenticator and recovery codes and end their sessions; returns how many devices."""
+    removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    account_changed_on_commit(user.pk)
+    return removed
+
+
+def _apply(*, by: Actor, grant: TeamGrant) -> None:
+    user = User.objects.select_for_update().get(pk=grant.target_id)
+    meta = {"grant": grant.pk, "requested_by": grant.requested_label}
+    if grant.kind in (TeamGrant.Kind.CREATE, TeamGrant.Kind.ACTIVATE):
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit_record(actor=by, verb="user.update", obj=user, payload={"is_active": [False, True], **meta})
+    elif grant.kind == TeamGrant.Kind.ROLE:
+        before, user.role = user.role, grant.role
+        user.save(update_fields=["role"])
+        audit_record(actor=by, verb="user.update", obj=user, payload={"role": [before, grant.role], **meta})
+    elif grant.kind == TeamGrant.Kind.PASSWORD:
+        user.password = grant.password_hash
+        user.save(update_fields=["password"])
+        audit_record(actor=by, verb="user.password", obj=user, payload={"self": False, **meta})
+    else:
+        removed = two_factor_remove(user=user)
+        audit_record(actor=by, verb="user.2fa_reset", obj=user, payload={"removed": removed, **meta})
+    account_changed_on_commit(user.pk)
+
+
+@transaction.atomic
+def team_grant_approve(*, by: Actor, grant_id: int, reason: str = "") -> TeamGrant:
+    """A lead (other than the requester and the target) approves: the change applies now."""
+    grant = _decidable(by=by, grant_id=grant_id)
+    if not isinstance(by, User) and eligible_leads(grant).exists():
+        raise Conflict("Đã có tổ trưởng có thể phê duyệt yêu cầu này: phê duyệt trên ứng dụng.",
+                       "A lead who may approve this request exists: approve it in the app.", code="lead_exists")
+    _apply(by=by, grant=grant)
+    grant.state, grant.decided_at, grant.reason = TeamGrant.State.APPROVED, timezone.now(), reason.strip()
+    grant.decided_by, grant.decided_label = (by if isinstance(by, User) else None), actor_label(by)
+    grant.password_hash = ""
+    grant.save()
+    audit_record(actor=by, verb="team_grant.approve", obj=grant,
+                 payload={"kind": grant.kind, "target": grant.target_id, "reason": grant.reason})
+    return grant
+
+
+@transaction.atomic
+def team_grant_refuse(*, by: Actor, grant_id: int, reason: str) -> TeamGrant:
+    """A lead refuses, saying why: nothing of the request applies."""
+    grant = _decidable(by=by, grant_id=grant_id)  # who may decide first: others learn nothing of the input rules
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN:
+        raise DomainError(f"Nhập lý do từ chối (ít nhất {REASON_MIN} ký tự).",
+                          f"Give the reason for refusing (at least {REASON_MIN} characters).",
+                          code="reason_required", fields={"reason": ["required"]})
+    grant.state, grant.decided_at, grant.reason = TeamGrant.State.REFUSED, timezone.now(), reason
+    grant.decided_by, grant.decided_label = (by if isinstance(by, User) else None), actor_label(by)
+    grant.password_hash = ""
+    grant.save()
+    audit_record(actor=by, verb="team_grant.refuse", obj=grant,
+                 payload={"kind": grant.kind, "target": grant.target_id, "reason": reason})
+    return grant
+
+
+def eligible_leads(grant: TeamGrant) -> QuerySet[User]:
+    """Active leads who may decide `grant` (neither its requester nor its target)."""
+    return (User.objects.filter(role=Role.INSPECTION_LEAD, is_active=True)
+            .exclude(pk__in=[pk for pk in (grant.requested_by_id, grant.target_id) if pk]))

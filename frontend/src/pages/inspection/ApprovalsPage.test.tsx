@@ -1,0 +1,51 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, expect, test, vi } from "vitest";
+import ApprovalsPage from "./ApprovalsPage";
+
+const grant = {
+  id: 3, kind: "role", kind_label: "Giao vai trò tổ kiểm tra", state: "pending", state_label: "Chờ phê duyệt",
+  target: { id: 7, username: "reviewer", full_name: "Lê Thị Hoa", role: "reviewer", is_active: true },
+  role: "inspection_lead", requested_label: "admin", requested_at: "2026-11-30T05:00:00Z", expires_at: "2026-12-03T05:00:00Z",
+  decided_label: "", decided_at: null, reason: "", may_decide: true,
+};
+const aboutMe = { ...grant, id: 4, kind: "password", role: "", target: { ...grant.target, id: 2, username: "lead", full_name: "Tổ Trưởng" }, may_decide: false };
+const refused = { ...grant, id: 1, state: "refused", decided_label: "lead2", decided_at: "2026-11-29T05:00:00Z", reason: "Không có quyết định điều động", may_decide: false };
+
+function json(body: unknown, status = 200) {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+test("a lead sees the requests waiting, refuses one only with a reason, and cannot decide one about themselves", async () => {
+  const posts: { url: string; body: unknown }[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (init?.method === "POST") {
+      posts.push({ url, body: JSON.parse(String(init.body)) });
+      return json({ ...grant, state: "refused" });
+    }
+    return json({ count: 3, next: null, previous: null, results: [grant, aboutMe, refused] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><ApprovalsPage /></QueryClientProvider>);
+
+  const pending = await screen.findByTestId("grants-pending");
+  expect(within(pending).getByText(/Giao vai trò tổ kiểm tra · Tổ trưởng tổ kiểm tra/)).toBeInTheDocument();
+  expect(within(pending).getByText(/một tổ trưởng khác phải xử lý/)).toBeInTheDocument();
+  expect(within(pending).queryByTestId("grant-approve-4")).not.toBeInTheDocument();
+  const decided = screen.getByTestId("grants-decided");
+  expect(within(decided).getByText("Bị từ chối")).toBeInTheDocument();
+  expect(within(decided).getByText("Không có quyết định điều động")).toBeInTheDocument();
+
+  fireEvent.click(screen.getByTestId("grant-refuse-3"));
+  const button = screen.getByTestId("grant-decide");
+  expect(button).toBeDisabled();
+  expect(button).toHaveAttribute("title", "Nhập lý do từ chối (ít nhất 5 ký tự)");
+  fireEvent.change(screen.getByTestId("grant-reason"), { target: { value: "Chưa có quyết định" } });
+  expect(button).not.toBeDisabled();
+  fireEvent.click(button);
+  await waitFor(() => expect(posts).toHaveLength(1));
+  expect(posts[0].url).toContain("auth/team-grants/3/refuse/");
+  expect(posts[0].body).toEqual({ reason: "Chưa có quyết định" });
+});

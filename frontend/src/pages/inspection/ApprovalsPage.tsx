@@ -1,0 +1,124 @@
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, rows, type Page } from "../../api/client";
+import { ActionButton } from "../../components/ActionButton";
+import { fmtDateTime } from "../../components/format";
+import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
+import type { TeamGrant } from "../../types/org";
+
+const STATE_TONE = { pending: "amber", approved: "green", refused: "red", expired: "grey" } as const;
+
+/** What the request asks for, in words: the kind, and the role for a new account or a role change. */
+export function GrantWhat({ g }: { g: Pick<TeamGrant, "kind" | "role"> }) {
+  const { t } = useTranslation();
+  return <>{t(`grants.kind.${g.kind}`)}{g.role ? ` · ${t(`role.${g.role}`)}` : ""}</>;
+}
+
+/** Approve (optional note) or refuse (reason required): the server names who may decide. */
+function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [reason, setReason] = useState("");
+  const m = useMutation({
+    mutationFn: () => api.post<TeamGrant>(`auth/team-grants/${grant.id}/${refuse ? "refuse" : "approve"}/`, { reason }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["team-grants"] });
+      void qc.invalidateQueries({ queryKey: ["home"] });
+      onClose();
+    },
+  });
+  const why = (m.isPending && t("why.busy")) || (refuse && reason.trim().length < 5 && t("why.refuseReason"));
+  return (
+    <Modal
+      title={`${refuse ? t("grants.refuse") : t("grants.approve")}: ${grant.target.full_name} (${grant.target.username})`}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+          <ActionButton type="button" className={refuse ? "btn btn-danger" : "btn btn-primary"} data-testid="grant-decide" why={why} onClick={() => m.mutate()}>
+            {refuse ? t("grants.refuse") : t("grants.approve")}
+          </ActionButton>
+        </>
+      }
+    >
+      <p><GrantWhat g={grant} /> · {t("grants.requestedBy")}: {grant.requested_label} · {fmtDateTime(grant.requested_at)}</p>
+      <Field label={refuse ? t("grants.refuseReason") : t("grants.approveNote")}>
+        <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} data-testid="grant-reason" />
+      </Field>
+      {m.isError && <InlineError error={m.error} />}
+    </Modal>
+  );
+}
+
+function GrantTable({ grants, decided }: { grants: TeamGrant[]; decided: boolean }) {
+  const { t } = useTranslation();
+  const [deciding, setDeciding] = useState<{ grant: TeamGrant; refuse: boolean } | null>(null);
+  return (
+    <>
+      <table className="table" data-testid={decided ? "grants-decided" : "grants-pending"}>
+        <thead>
+          <tr>
+            <th>{t("grants.kind")}</th><th>{t("grants.target")}</th><th>{t("grants.requestedBy")}</th>
+            <th>{t("grants.requestedAt")}</th>
+            {decided ? <><th>{t("grants.state")}</th><th>{t("grants.decidedBy")}</th><th>{t("grants.reason")}</th></> : <><th>{t("grants.expiresAt")}</th><th></th></>}
+          </tr>
+        </thead>
+        <tbody>
+          {grants.map((g) => (
+            <tr key={g.id}>
+              <td><GrantWhat g={g} /></td>
+              <td><strong>{g.target.full_name}</strong> <span className="mono small muted">{g.target.username}</span></td>
+              <td>{g.requested_label}</td>
+              <td className="small">{fmtDateTime(g.requested_at)}</td>
+              {decided ? (
+                <>
+                  <td><Badge tone={STATE_TONE[g.state]}>{t(`grants.state.${g.state}`)}</Badge></td>
+                  <td>{g.decided_label || "—"}{g.decided_at ? <span className="small muted"> · {fmtDateTime(g.decided_at)}</span> : null}</td>
+                  <td className="small">{g.reason || "—"}</td>
+                </>
+              ) : (
+                <>
+                  <td className="small">{fmtDateTime(g.expires_at)}</td>
+                  <td className="right nowrap">
+                    {g.may_decide ? (
+                      <>
+                        <button type="button" className="btn btn-primary btn-sm" onClick={() => setDeciding({ grant: g, refuse: false })} data-testid={`grant-approve-${g.id}`}>{t("grants.approve")}</button>{" "}
+                        <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDeciding({ grant: g, refuse: true })} data-testid={`grant-refuse-${g.id}`}>{t("grants.refuse")}</button>
+                      </>
+                    ) : <span className="small muted">{t("grants.notYours")}</span>}
+                  </td>
+                </>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {deciding && <DecideDialog grant={deciding.grant} refuse={deciding.refuse} onClose={() => setDeciding(null)} />}
+    </>
+  );
+}
+
+/** The inspection lead's inbox of requests under the two-person rule (and their history). */
+export default function ApprovalsPage() {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ["team-grants"], queryFn: () => api.get<Page<TeamGrant>>("auth/team-grants/", { page_size: 200 }), staleTime: 0 });
+  const all = rows(q.data);
+  const pending = all.filter((g) => g.state === "pending");
+  const decided = all.filter((g) => g.state !== "pending");
+  return (
+    <>
+      <PageHeader title={t("grants.title")} subtitle={t("grants.subtitle")} />
+      <QueryState q={q}>
+        <Card title={<>{t("grants.pending")} <Badge tone={pending.length ? "red" : "grey"}>{pending.length}</Badge></>} className="flush">
+          {pending.length === 0 ? <Empty title={t("grants.none")} /> : <GrantTable grants={pending} decided={false} />}
+        </Card>
+        {decided.length > 0 && (
+          <Card title={t("grants.history")} className="flush">
+            <GrantTable grants={decided} decided />
+          </Card>
+        )}
+      </QueryState>
+    </>
+  );
+}
