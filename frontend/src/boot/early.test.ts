@@ -48,4 +48,17 @@ describe("requests sent at start-up", () => {
     expect(err.status).toBe(401);
     expect(handler).toHaveBeenCalledTimes(1);
   });
+
+  it("without network fail when the app takes them, not before (no unhandled rejection)", async () => {
+    const failed = Promise.reject(new TypeError("Failed to fetch"));
+    const then = vi.spyOn(failed, "then"); // catch() calls then(): a handler attached at once
+    vi.stubGlobal("fetch", () => failed);
+    expect(then).not.toHaveBeenCalled();
+    startEarly("/api/media/clips/");
+    expect(then).toHaveBeenCalled();
+    await new Promise((r) => setTimeout(r, 20));
+    const err = (await api.get("media/clips/").catch((e: unknown) => e)) as ApiError;
+    expect(err.status).toBe(0);
+    expect(err.code).toBe("network");
+  });
 });

@@ -17,6 +17,9 @@ export function startEarly(url: string): Promise<Response> {
   let res = started.get(url);
   if (!res) {
     res = fetch(url, getInit());
+    // no network: the app sees the failure when it takes the request (api/client.ts), and until
+    // then it is no "uncaught (in promise)" error of the page
+    res.catch(() => undefined);
     started.set(url, res);
   }
   return res;
