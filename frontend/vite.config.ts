@@ -3,6 +3,29 @@ import { defineConfig } from "vite";
 import { precompress } from "./precompress.mjs";
 import { VitePWA } from "vite-plugin-pwa";
 
+// What every page needs, in two files instead of some twenty small ones: the browser opens at most six
+// connections to the server (HTTP/1.1), and a page's first data request queued behind the code's
+// small files was a good part of the wait on a cold cache (bench/web.py). The start-up code (main.tsx,
+// boot/, api/client.ts, api/session.ts) stays apart so it runs before these arrive; the pages, the
+// workspaces' strings and what only some pages use (player, evidence, signature pad) keep their own.
+const SHELL_MODULES = [
+  /\/src\/(App|start|lazyPage)\.tsx?$/,
+  /\/src\/(hooks|offline|types)\//,
+  /\/src\/api\/ws\.tsx$/,
+  /\/src\/i18n\/(index|shell|strings)\.ts$/,
+  /\/src\/components\/(ui|labels|format|Layout|Icon|DateInput|UnitFilter|ActionButton|charts)\.tsx?$/,
+  /\/src\/components\/inspection\/FieldQueueBar\.tsx$/,
+];
+
+const BOOT_MODULES = [/\/src\/boot\//, /\/src\/api\/(client|session)\.ts$/];
+
+function appChunk(id: string): string | undefined {
+  if (BOOT_MODULES.some((re) => re.test(id))) return "boot"; // main.tsx's: index.html preloads it
+  if (id.includes("/node_modules/")) return id.includes("/signature_pad/") ? undefined : "vendor";
+  if (SHELL_MODULES.some((re) => re.test(id))) return "shell";
+  return undefined;
+}
+
 export default defineConfig({
   esbuild: { jsx: "automatic" },
   plugins: [
@@ -11,7 +34,9 @@ export default defineConfig({
     // in Cache Storage. Started checks are kept by the app itself in IndexedDB (src/offline/).
     VitePWA({
       registerType: "autoUpdate",
-      injectRegister: "script",
+      // registered by the app (boot/service-worker.ts) once the opening page has its data: installing
+      // fetches the whole app shell, which on a cold cache competed with the page's own requests
+      injectRegister: false,
       includeAssets: ["favicon.svg"],
       manifest: {
         name: "Counterwatch — Kiểm tra, giám sát",
@@ -48,6 +73,7 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 900,
     rollupOptions: {
+      output: { manualChunks: appChunk },
       onwarn(warning, warn) {
         // Libraries' "use client" directives mean nothing in a client-only bundle.
         if (warning.code === "MODULE_LEVEL_DIRECTIVE") return;

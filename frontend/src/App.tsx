@@ -12,76 +12,77 @@ import { Empty, ErrorState, Spinner } from "./components/ui";
 import { homeFor, useMe, useSetMe } from "./hooks/use-me";
 import LoginPage from "./pages/LoginPage";
 import { lazyPage, type PreloadablePage } from "./lazyPage";
-const RiskPage = lazyPage(() => import("./pages/inspection/RiskPage"));
-const DrawsPage = lazyPage(() => import("./pages/inspection/DrawsPage"));
-const AbsencesPage = lazyPage(() => import("./pages/inspection/AbsencesPage"));
-const CommitmentsPage = lazyPage(() => import("./pages/inspection/CommitmentsPage"));
-const ApprovalsPage = lazyPage(() => import("./pages/inspection/ApprovalsPage"));
-const HeldRatingsPage = lazyPage(() => import("./pages/inspection/HeldRatingsPage"));
-const CalendarPage = lazyPage(() => import("./pages/inspection/CalendarPage"));
-const ChecksPage = lazyPage(() => import("./pages/inspection/ChecksPage"));
-const CheckRunPage = lazyPage(() => import("./pages/inspection/CheckRunPage"));
-const FindingsPage = lazyPage(() => import("./pages/inspection/FindingsPage"));
-const FindingDetailPage = lazyPage(() => import("./pages/inspection/FindingDetailPage"));
-const ClipsPage = lazyPage(() => import("./pages/review/ClipsPage"));
-const PlayerPage = lazyPage(() => import("./pages/review/PlayerPage"));
-const MomentsPage = lazyPage(() => import("./pages/review/MomentsPage"));
-const CustodyPage = lazyPage(() => import("./pages/review/CustodyPage"));
-const TraceListPage = lazyPage(() => import("./pages/accountability/TraceListPage"));
-const TracePage = lazyPage(() => import("./pages/accountability/TracePage"));
-const HeadsPage = lazyPage(() => import("./pages/accountability/HeadsPage"));
-const HeadProfilePage = lazyPage(() => import("./pages/accountability/HeadProfilePage"));
-const CasesPage = lazyPage(() => import("./pages/accountability/CasesPage"));
-const CaseDetailPage = lazyPage(() => import("./pages/accountability/CaseDetailPage"));
-const RankingPage = lazyPage(() => import("./pages/accountability/RankingPage"));
-const TasksPage = lazyPage(() => import("./pages/accountability/TasksPage"));
-const RuleSetPage = lazyPage(() => import("./pages/accountability/RuleSetPage"));
-const IngestPage = lazyPage(() => import("./pages/admin/IngestPage"));
-const CamerasPage = lazyPage(() => import("./pages/admin/CamerasPage"));
-const UsersPage = lazyPage(() => import("./pages/admin/UsersPage"));
-const OrgPage = lazyPage(() => import("./pages/org/OrgPage"));
-const OfficersPage = lazyPage(() => import("./pages/org/OfficersPage"));
-const HomePage = lazyPage(() => import("./pages/HomePage"));
-const HandoverPage = lazyPage(() => import("./pages/HandoverPage"));
+import { PAGE_CODE, pageAt, type PageName } from "./boot/routes";
+const RiskPage = lazyPage(PAGE_CODE.RiskPage);
+const DrawsPage = lazyPage(PAGE_CODE.DrawsPage);
+const AbsencesPage = lazyPage(PAGE_CODE.AbsencesPage);
+const CommitmentsPage = lazyPage(PAGE_CODE.CommitmentsPage);
+const ApprovalsPage = lazyPage(PAGE_CODE.ApprovalsPage);
+const HeldRatingsPage = lazyPage(PAGE_CODE.HeldRatingsPage);
+const CalendarPage = lazyPage(PAGE_CODE.CalendarPage);
+const ChecksPage = lazyPage(PAGE_CODE.ChecksPage);
+const CheckRunPage = lazyPage(PAGE_CODE.CheckRunPage);
+const FindingsPage = lazyPage(PAGE_CODE.FindingsPage);
+const FindingDetailPage = lazyPage(PAGE_CODE.FindingDetailPage);
+const ClipsPage = lazyPage(PAGE_CODE.ClipsPage);
+const PlayerPage = lazyPage(PAGE_CODE.PlayerPage);
+const MomentsPage = lazyPage(PAGE_CODE.MomentsPage);
+const CustodyPage = lazyPage(PAGE_CODE.CustodyPage);
+const TraceListPage = lazyPage(PAGE_CODE.TraceListPage);
+const TracePage = lazyPage(PAGE_CODE.TracePage);
+const HeadsPage = lazyPage(PAGE_CODE.HeadsPage);
+const HeadProfilePage = lazyPage(PAGE_CODE.HeadProfilePage);
+const CasesPage = lazyPage(PAGE_CODE.CasesPage);
+const CaseDetailPage = lazyPage(PAGE_CODE.CaseDetailPage);
+const RankingPage = lazyPage(PAGE_CODE.RankingPage);
+const TasksPage = lazyPage(PAGE_CODE.TasksPage);
+const RuleSetPage = lazyPage(PAGE_CODE.RuleSetPage);
+const IngestPage = lazyPage(PAGE_CODE.IngestPage);
+const CamerasPage = lazyPage(PAGE_CODE.CamerasPage);
+const UsersPage = lazyPage(PAGE_CODE.UsersPage);
+const OrgPage = lazyPage(PAGE_CODE.OrgPage);
+const OfficersPage = lazyPage(PAGE_CODE.OfficersPage);
+const HomePage = lazyPage(PAGE_CODE.HomePage);
+const HandoverPage = lazyPage(PAGE_CODE.HandoverPage);
 
-// The page of each route, so its code can be fetched while /api/auth/session/ is still on the way.
-const ROUTE_PAGES: [RegExp, PreloadablePage][] = [
-  [/^\/inspection\/risk\/?$/, RiskPage],
-  [/^\/inspection\/draws\/?$/, DrawsPage],
-  [/^\/inspection\/absences\/?$/, AbsencesPage],
-  [/^\/inspection\/calendar\/?$/, CalendarPage],
-  [/^\/inspection\/checks\/?$/, ChecksPage],
-  [/^\/inspection\/checks\/[^/]+\/?$/, CheckRunPage],
-  [/^\/inspection\/findings\/?$/, FindingsPage],
-  [/^\/inspection\/findings\/[^/]+\/?$/, FindingDetailPage],
-  [/^\/review\/clips\/?$/, ClipsPage],
-  [/^\/review\/clips\/[^/]+\/?$/, PlayerPage],
-  [/^\/review\/moments\/?$/, MomentsPage],
-  [/^\/accountability\/findings\/?$/, TraceListPage],
-  [/^\/accountability\/trace\/[^/]+\/?$/, TracePage],
-  [/^\/accountability\/heads\/?$/, HeadsPage],
-  [/^\/accountability\/heads\/[^/]+\/?$/, HeadProfilePage],
-  [/^\/accountability\/cases\/?$/, CasesPage],
-  [/^\/accountability\/cases\/[^/]+\/?$/, CaseDetailPage],
-  [/^\/accountability\/ranking\/?$/, RankingPage],
-  [/^\/accountability\/tasks\/?$/, TasksPage],
-  [/^\/accountability\/rules\/?$/, RuleSetPage],
-  [/^\/admin\/ingest\/?$/, IngestPage],
-  [/^\/admin\/cameras\/?$/, CamerasPage],
-  [/^\/admin\/users\/?$/, UsersPage],
-  [/^\/inspection\/commitments\/?$/, CommitmentsPage],
-  [/^\/verify\/?$/, CommitmentsPage],
-  [/^\/inspection\/ratings\/?$/, HeldRatingsPage],
-  [/^\/review\/(clips|packages)\/[^/]+\/custody\/?$/, CustodyPage],
-  [/^\/admin\/org\/?$/, OrgPage],
-  [/^\/admin\/officers\/?$/, OfficersPage],
-  [/^\/?$/, HomePage],
-];
+const PAGES: Record<PageName, PreloadablePage> = {
+  RiskPage,
+  DrawsPage,
+  AbsencesPage,
+  CommitmentsPage,
+  ApprovalsPage,
+  HeldRatingsPage,
+  CalendarPage,
+  ChecksPage,
+  CheckRunPage,
+  FindingsPage,
+  FindingDetailPage,
+  ClipsPage,
+  PlayerPage,
+  MomentsPage,
+  CustodyPage,
+  TraceListPage,
+  TracePage,
+  HeadsPage,
+  HeadProfilePage,
+  CasesPage,
+  CaseDetailPage,
+  RankingPage,
+  TasksPage,
+  RuleSetPage,
+  IngestPage,
+  CamerasPage,
+  UsersPage,
+  OrgPage,
+  OfficersPage,
+  HomePage,
+  HandoverPage,
+};
 
 /** Start fetching the code of the page at `pathname` (no-op for other paths; errors surface when it renders). */
 export function preloadRoute(pathname: string): void {
-  const hit = ROUTE_PAGES.find(([re]) => re.test(pathname));
-  if (hit) hit[1].preload().catch(() => undefined);
+  const name = pageAt(pathname);
+  if (name) PAGES[name].preload().catch(() => undefined);
 }
 
 function NotFoundPage() {

@@ -1,4 +1,5 @@
 // The one HTTP client: session cookie + CSRF header, errors normalised to ApiError.
+import { takeEarly } from "../boot/early";
 
 export interface ErrorBody {
   code: string;
@@ -126,14 +127,17 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   }
   if (UNSAFE.has(method)) headers["X-CSRFToken"] = readCookie("csrftoken");
   let res: Response;
+  const url = buildUrl(path, opts.query);
+  // a plain GET the start-up already sent (boot/early.ts, main.tsx) is answered by that request
+  const early = method === "GET" && body === undefined && !opts.signal && !opts.headers ? takeEarly(url) : undefined;
   try {
-    res = await fetch(buildUrl(path, opts.query), {
+    res = await (early ?? fetch(url, {
       method,
       headers,
       body,
       credentials: "same-origin",
       signal: opts.signal,
-    });
+    }));
   } catch (e) {
     if ((e as Error).name === "AbortError") throw e;
     throw new ApiError(0, {

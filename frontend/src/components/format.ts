@@ -105,7 +105,19 @@ export function fmtNumber(value: number | string | null | undefined, digits = 1)
   if (value === null || value === undefined || value === "") return "—";
   const n = typeof value === "string" ? Number(value) : value;
   if (!Number.isFinite(n)) return String(value);
-  return n.toLocaleString("vi-VN", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  return numberFormat(digits).format(n);
+}
+
+// Number#toLocaleString with options builds a formatter on every call (a list of 50 rows spent
+// milliseconds there); the same formatter, kept.
+const numberFormats = new Map<number, Intl.NumberFormat>();
+function numberFormat(digits: number): Intl.NumberFormat {
+  let fmt = numberFormats.get(digits);
+  if (!fmt) {
+    fmt = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+    numberFormats.set(digits, fmt);
+  }
+  return fmt;
 }
 
 export function fmtBytes(n: number | null | undefined): string {

@@ -7,6 +7,7 @@ import { useBilingual } from "../../components/labels";
 import { fmtNumber } from "../../components/format";
 import { HBarChart, LineChart } from "../../components/charts";
 import type { Rankings, RankingRow } from "../../types/accountability";
+import { rankingPageQueries, rankingsQuery } from "../../boot/route-data";
 
 const TREND_ICON: Record<RankingRow["trend"], string> = { up: "▲", down: "▼", same: "■", new: "○", unranked: "–" };
 
@@ -22,11 +23,13 @@ export default function RankingPage() {
   const [year, setYear] = useState(new Date().getFullYear());
   const [quarter, setQuarter] = useState("");
   const [level, setLevel] = useState("commune");
-  const q = useQuery({ queryKey: ["rankings", year, quarter, level], queryFn: () => api.get<Rankings>("accountability/rankings/", { year, quarter, level }) });
+  // the ones of the opening year and level may have been sent already by main.tsx (boot/route-data.ts)
+  const periodQ = rankingsQuery(year, quarter, level);
+  const q = useQuery({ queryKey: periodQ.queryKey, queryFn: () => api.get<Rankings>(periodQ.path, periodQ.params) });
   const quarters = useQueries({
-    queries: [1, 2, 3, 4].map((n) => ({
-      queryKey: ["rankings", year, String(n), level],
-      queryFn: () => api.get<Rankings>("accountability/rankings/", { year, quarter: n, level }),
+    queries: rankingPageQueries(year, level).quarters.map((qq) => ({
+      queryKey: qq.queryKey,
+      queryFn: () => api.get<Rankings>(qq.path, qq.params),
       staleTime: 60_000,
     })),
   });

@@ -13,6 +13,7 @@ import { EVENT_COLORS, EVENT_TEXT_COLORS } from "../../components/player/Timelin
 import { useCameras } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
 import type { Clip } from "../../types/media";
+import { clipListQuery } from "../../boot/route-data";
 
 const KINDS = ["presence", "unattended", "officer_absent", "tamper", "motion"];
 
@@ -26,7 +27,8 @@ export default function ClipsPage() {
   const [fresh, setFresh] = useState(0);
   const page = Number(params.get("page") ?? 1);
   const query = Object.fromEntries(params.entries());
-  const q = useQuery({ queryKey: ["clips", query], queryFn: () => api.get<Page<Clip>>("media/clips/", query) });
+  const listQ = clipListQuery(query); // main.tsx may have sent it already (boot/route-data.ts)
+  const q = useQuery({ queryKey: listQ.queryKey, queryFn: () => api.get<Page<Clip>>(listQ.path, listQ.params) });
   const list = rows(q.data);
   const set = (k: string, v: string) => {
     const next = new URLSearchParams(params);
