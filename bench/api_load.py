@@ -15,12 +15,13 @@ schemas may differ; the sizes and the seeded rows are the same), and serves them
 servers are up at once but only one is driven at a time (an idle server costs no CPU).
 
 What is measured, so the figures mean something on a shared 2-core machine:
-- warm-up first: every server answers every path of every endpoint, concurrently (so each worker
-  process has imported its code, opened its database connection and read the pages it needs),
-  and is then driven untimed for 2x the concurrency requests per endpoint;
-- then `--rounds` rounds; in each round every endpoint is driven with requests/rounds requests on
-  every (size, code) pair in turn, the order rotating between rounds: a load spike on the machine
-  hits all pairs alike instead of one size or one checkout;
+- `--rounds` rounds; in each round every (code, size) pair in turn (the order rotating between
+  rounds, so a load spike on the machine hits all pairs alike instead of one size or one checkout)
+  has its server started, warmed up untimed (every path of every endpoint once, concurrently, so
+  each worker process has imported its code, opened its database connections and read the pages it
+  needs; then 2x the concurrency requests per endpoint), then every endpoint driven with
+  requests/rounds timed requests, and the server stopped (one server at a time: each keeps a
+  database connection per busy thread, and the PostgreSQL server is shared);
 - per endpoint and pair: p50 and p95 of all its timed requests (default 1,000: ~50 above the p95),
   throughput = requests / the wall time spent driving it; then the growth (10x / 1x, p50 and p95)
   and, with --baseline, the throughput ratio this / baseline at each size.
@@ -268,24 +269,39 @@ def endpoints(code: Code, env: dict[str, str]) -> dict[str, list[str]]:
 Pair = tuple[str, str]  # (code label, size label)
 
 
-async def measure(targets: dict[Pair, tuple[str, dict[str, list[str]]]], args: argparse.Namespace
-                  ) -> dict[str, dict[Pair, dict[str, float]]]:
-    clients = {pair: await signed_in(base) for pair, (base, _) in targets.items()}
-    names = list(next(iter(targets.values()))[1])
-    for pair, (_, paths) in targets.items():  # warm-up: every path once, then a short untimed drive
-        for name in names:
-            await asyncio.gather(*(clients[pair].get(p) for p in paths[name]))
-            await drive(clients[pair], paths[name], 0, 2 * args.concurrency, args.concurrency, None)
+async def warm(http: httpx.AsyncClient, paths: dict[str, list[str]], concurrency: int) -> None:
+    """Untimed: every path once, concurrently, then 2x the concurrency requests per endpoint."""
+    for endpoint_paths in paths.values():
+        await asyncio.gather(*(http.get(p) for p in endpoint_paths))
+        await drive(http, endpoint_paths, 0, 2 * concurrency, concurrency, None)
+
+
+def measure(targets: dict[Pair, tuple[Code, dict[str, str], dict[str, list[str]]]], args: argparse.Namespace
+            ) -> dict[str, dict[Pair, dict[str, float]]]:
+    """Round by round, each (code, size) pair in turn (the order rotating): its server started and
+    warmed, every endpoint driven, the server stopped (one server at a time: each keeps a database
+    connection per busy thread, and the database is shared)."""
+    names = list(next(iter(targets.values()))[2])
     samples = {name: {pair: Sample() for pair in targets} for name in names}
     per_round = max(1, args.requests // args.rounds)
     pairs = list(targets)
     for r in range(args.rounds):
-        for name in names:
-            for pair in pairs[r % len(pairs):] + pairs[:r % len(pairs)]:
-                await drive(clients[pair], targets[pair][1][name], r * per_round, per_round, args.concurrency,
-                            samples[name][pair])
-    for http in clients.values():
-        await http.aclose()
+        for pair in pairs[r % len(pairs):] + pairs[:r % len(pairs)]:
+            code, env, paths = targets[pair]
+            server = Servers(code, env, args.servers)
+            try:
+                async def run(base: str = server.base, paths: dict[str, list[str]] = paths,
+                              pair: Pair = pair, r: int = r) -> None:
+                    http = await signed_in(base)
+                    await warm(http, paths, args.concurrency)
+                    for name in names:
+                        await drive(http, paths[name], r * per_round, per_round, args.concurrency,
+                                    samples[name][pair])
+                    await http.aclose()
+
+                asyncio.run(run())
+            finally:
+                server.stop()
     return {name: {pair: s.summary() for pair, s in by_pair.items()} for name, by_pair in samples.items()}
 
 
@@ -351,6 +367,7 @@ def main() -> int:
     parser.add_argument("--servers", type=int, default=2, help="uvicorn worker processes per server")
     parser.add_argument("--baseline", type=Path, help="another checkout to serve the same sizes in the same run")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("api_load: stopped"))  # still stops servers, drops databases
 
     try:
         import psycopg
@@ -372,22 +389,18 @@ def main() -> int:
                 "DJANGO_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
                 "DJANGO_DEBUG": "0",
                 "TWO_FACTOR_REQUIRED_ROLES": ""})  # measures the API, not the sign-in: password alone
-    servers: list[Servers] = []
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         try:
             for db in dbs:
                 admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-            targets: dict[Pair, tuple[str, dict[str, list[str]]]] = {}
+            targets: dict[Pair, tuple[Code, dict[str, str], dict[str, list[str]]]] = {}
             for code in codes:
                 urls = seed(code, admin, env, f"{prefix}_{code.label}", args)
                 for size, url in urls.items():
                     served = {**env, "DATABASE_URL": url, "COUNTERWATCH_VAR_DIR": tempfile.mkdtemp(prefix="cw-bench-")}
-                    servers.append(Servers(code, served, args.servers))
-                    targets[(code.label, size)] = (servers[-1].base, endpoints(code, served))
-            report(asyncio.run(measure(targets, args)), codes, sizes, args)
+                    targets[(code.label, size)] = (code, served, endpoints(code, served))
+            report(measure(targets, args), codes, sizes, args)
         finally:
-            for server in servers:
-                server.stop()
             for db in dbs:
                 admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     return 0
