@@ -302,6 +302,7 @@ def measure(targets: dict[Pair, tuple[Code, dict[str, str], dict[str, list[str]]
                 asyncio.run(run())
             finally:
                 server.stop()
+            print(f"  round {r + 1}/{args.rounds}: {pair[0]} {pair[1]} measured", file=sys.stderr, flush=True)
     return {name: {pair: s.summary() for pair, s in by_pair.items()} for name, by_pair in samples.items()}
 
 
