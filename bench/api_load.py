@@ -1,23 +1,45 @@
-"""API under load: p50/p95 latency and throughput of the main list and detail endpoints, and how
-the list endpoints hold up when the data grows 10x.
+"""API under load: p50/p95 latency and throughput of the main list and detail endpoints, how the
+list endpoints hold up when the data grows 10x, and (with --baseline) how this checkout compares
+with another checkout of the code serving the same data sizes in the same run.
 
-Creates a dedicated PostgreSQL database (dropped at the end), seeds 500 units (with a counter and
-a camera each), then 10,000 clips + 2,000 findings, measures, grows to 100,000 clips + 20,000
-findings, measures again. The app is served by uvicorn in separate processes; this process is
-only the load client (httpx, asyncio, signed in as the inspection lead: province-wide, sees
-drafts and footage).
+Seeds dedicated PostgreSQL databases (dropped at the end): 500 units (with a counter and a camera
+each), then 10,000 clips + 2,000 findings ("1x"); a copy of that database is grown to 100,000 clips
++ 20,000 findings ("10x"). Each database is served by its own uvicorn (N worker processes on one
+port, the scaled mode's "same app behind N processes"); this process is only the load client (httpx,
+asyncio, signed in as the inspection lead: province-wide, sees drafts and footage). Every server runs
+with the same settings (DEBUG off, the same operator environment).
+
+With --baseline PATH (another checkout with its own .venv, e.g. the issue's baseline commit), that
+checkout's code migrates and seeds its own pair of databases with its own bench seed scripts (the
+schemas may differ; the sizes and the seeded rows are the same), and serves them the same way. All
+servers are up at once but only one is driven at a time (an idle server costs no CPU).
+
+What is measured, so the figures mean something on a shared 2-core machine:
+- `--rounds` rounds; in each round every (code, size) pair in turn (the order rotating between
+  rounds, so a load spike on the machine hits all pairs alike instead of one size or one checkout)
+  has its server started, warmed up untimed (every path of every endpoint once, concurrently, so
+  each worker process has imported its code, opened its database connections and read the pages it
+  needs; then 2x the concurrency requests per endpoint), then every endpoint driven with
+  requests/rounds timed requests, and the server stopped (one server at a time: each keeps a
+  database connection per busy thread, and the PostgreSQL server is shared);
+- per endpoint and pair: p50 and p95 of all its timed requests (default 1,000: ~50 above the p95),
+  throughput = requests / the wall time spent driving it; then the growth (10x / 1x, p50 and p95)
+  and, with --baseline, the throughput ratio this / baseline at each size.
 
     .venv/bin/python bench/api_load.py [--clips 100000 --findings 20000 --units 500]
-                                       [--requests 300 --concurrency 8 --servers 2]
+                                       [--requests 1000 --rounds 4 --concurrency 8 --servers 2]
+                                       [--baseline /work/wt/base18]
 
-The database is named BENCH_DB_NAME when set (dropped first if it exists), else cw_bench_<random>.
-Needs PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres); prints why
-and exits 0 when it is not reachable (`make bench` runs every bench on any machine).
+Databases are named BENCH_DB_NAME (when set) or cw_bench_<random>, plus a suffix per size and code
+(dropped first if they exist). Needs PostgreSQL (BENCH_PG_URL, default
+postgres://postgres@127.0.0.1:5432/postgres); prints why and exits 0 when it is not reachable
+(`make bench` runs every bench on any machine).
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import os
 import secrets
 import signal
@@ -26,12 +48,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-PY = str(ROOT / ".venv" / "bin" / "python")
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 SEED_ORG = """
@@ -120,21 +143,42 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    if out.returncode:
-        raise SystemExit(f"manage.py {args[0]} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
-    return out.stdout.strip()
+@dataclass(frozen=True)
+class Code:
+    """A checkout whose code serves the API: this one, or the --baseline one (with its own .venv)."""
+    label: str
+    root: Path
+    seed_org: str
+    seed_grow: str
+
+    @classmethod
+    def at(cls, label: str, root: Path) -> Code:
+        if root == ROOT:
+            return cls(label, root, SEED_ORG, SEED_GROW)
+        # the other checkout seeds with its own bench's scripts: they speak its schema and services
+        spec = importlib.util.spec_from_file_location(f"api_load_{label}", root / "bench" / "api_load.py")
+        if spec is None or spec.loader is None or not (root / ".venv" / "bin" / "python").exists():
+            raise SystemExit(f"--baseline {root}: not a checkout with bench/api_load.py and .venv")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return cls(label, root, module.SEED_ORG, module.SEED_GROW)
+
+    def manage(self, env: dict[str, str], *args: str) -> str:
+        out = subprocess.run([str(self.root / ".venv" / "bin" / "python"), "manage.py", *args], cwd=self.root,
+                             env=env, capture_output=True, text=True)
+        if out.returncode:
+            raise SystemExit(f"{self.label}: manage.py {args[0]} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
+        return out.stdout.strip()
 
 
 class Servers:
-    def __init__(self, env: dict[str, str], count: int) -> None:
+    def __init__(self, code: Code, env: dict[str, str], count: int) -> None:
         self.port = free_port()
         # one port, N uvicorn worker processes (the scaled mode's "same app behind N processes")
         self.proc = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "uvicorn"), "backend.asgi:application", "--host", "127.0.0.1",
+            [str(code.root / ".venv" / "bin" / "uvicorn"), "backend.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(count), "--lifespan", "off", "--no-access-log",
-             "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
+             "--log-level", "warning"], cwd=code.root, env=env, start_new_session=True)
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -143,12 +187,15 @@ class Servers:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)
-        raise SystemExit("the API server did not start")
+        self.stop()
+        raise SystemExit(f"{code.label}: the API server did not start")
 
     def stop(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGTERM)
         try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=20)
+        except ProcessLookupError:
+            pass
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
 
@@ -162,36 +209,47 @@ async def signed_in(base: str) -> httpx.AsyncClient:
     return http
 
 
-async def drive(http: httpx.AsyncClient, paths: list[str], requests: int, concurrency: int) -> dict[str, float]:
+@dataclass
+class Sample:
+    latencies: list[float] = field(default_factory=list)
+    wall: float = 0.0
+    errors: int = 0
+
+    def summary(self) -> dict[str, float]:
+        return {"p50": percentile(self.latencies, 0.5) * 1000, "p95": percentile(self.latencies, 0.95) * 1000,
+                "rps": len(self.latencies) / self.wall, "errors": self.errors}
+
+
+async def drive(http: httpx.AsyncClient, paths: list[str], first: int, requests: int, concurrency: int,
+                sample: Sample | None) -> None:
+    """`requests` GETs, `concurrency` at a time, cycling through `paths` from index `first`; timed into
+    `sample` (None: a warm-up, not recorded)."""
+    counter = iter(range(first, first + requests))
     latencies: list[float] = []
     errors = 0
-    counter = iter(range(requests))
 
     async def one_worker() -> None:
         nonlocal errors
         for n in counter:
-            path = paths[n % len(paths)]
             t = time.perf_counter()
-            r = await http.get(path)
+            r = await http.get(paths[n % len(paths)])
             latencies.append(time.perf_counter() - t)
-            if r.status_code != 200:
-                errors += 1
+            errors += r.status_code != 200
 
-    for path in paths[:3]:  # warm-up
-        await http.get(path)
     t0 = time.perf_counter()
     await asyncio.gather(*(one_worker() for _ in range(concurrency)))
-    wall = time.perf_counter() - t0
-    return {"p50": percentile(latencies, 0.5) * 1000, "p95": percentile(latencies, 0.95) * 1000,
-            "rps": len(latencies) / wall, "errors": errors}
+    if sample is not None:
+        sample.wall += time.perf_counter() - t0
+        sample.latencies += latencies
+        sample.errors += errors
 
 
-def endpoints(env: dict[str, str]) -> dict[str, list[str]]:
-    ids = manage(env, "shell", "-c", (
+def endpoints(code: Code, env: dict[str, str]) -> dict[str, list[str]]:
+    ids = code.manage(env, "shell", "-c", (
         "from media_ingest.models import Clip; from inspection.models import Finding; "
         "from backend.org.models import Unit, Camera; import random; r = random.Random(1); "
-        "c = list(Clip.objects.values_list('pk', flat=True)); f = list(Finding.objects.values_list('pk', flat=True)); "
-        "u = list(Unit.objects.values_list('pk', flat=True)); cam = list(Camera.objects.values_list('pk', flat=True)); "
+        "pks = lambda m: list(m.objects.order_by('pk').values_list('pk', flat=True)); "
+        "c, f, u, cam = pks(Clip), pks(Finding), pks(Unit), pks(Camera); "
         "print(' '.join(map(str, r.sample(c, 50))), '|', ' '.join(map(str, r.sample(f, 50))), '|', "
         "' '.join(map(str, r.sample(u, 50))), '|', ' '.join(map(str, r.sample(cam, 20))))")).splitlines()[-1]
     clips, findings, units, cams = (part.split() for part in ids.split("|"))
@@ -208,20 +266,44 @@ def endpoints(env: dict[str, str]) -> dict[str, list[str]]:
     }
 
 
-def measure(env: dict[str, str], servers: int, requests: int, concurrency: int) -> dict[str, dict[str, float]]:
-    server = Servers(env, servers)
-    try:
-        async def run() -> dict[str, dict[str, float]]:
-            http = await signed_in(server.base)
-            out = {}
-            for name, paths in endpoints(env).items():
-                out[name] = await drive(http, paths, requests, concurrency)
-            await http.aclose()
-            return out
+Pair = tuple[str, str]  # (code label, size label)
 
-        return asyncio.run(run())
-    finally:
-        server.stop()
+
+async def warm(http: httpx.AsyncClient, paths: dict[str, list[str]], concurrency: int) -> None:
+    """Untimed: every path once, concurrently, then 2x the concurrency requests per endpoint."""
+    for endpoint_paths in paths.values():
+        await asyncio.gather(*(http.get(p) for p in endpoint_paths))
+        await drive(http, endpoint_paths, 0, 2 * concurrency, concurrency, None)
+
+
+def measure(targets: dict[Pair, tuple[Code, dict[str, str], dict[str, list[str]]]], args: argparse.Namespace
+            ) -> dict[str, dict[Pair, dict[str, float]]]:
+    """Round by round, each (code, size) pair in turn (the order rotating): its server started and
+    warmed, every endpoint driven, the server stopped (one server at a time: each keeps a database
+    connection per busy thread, and the database is shared)."""
+    names = list(next(iter(targets.values()))[2])
+    samples = {name: {pair: Sample() for pair in targets} for name in names}
+    per_round = max(1, args.requests // args.rounds)
+    pairs = list(targets)
+    for r in range(args.rounds):
+        for pair in pairs[r % len(pairs):] + pairs[:r % len(pairs)]:
+            code, env, paths = targets[pair]
+            server = Servers(code, env, args.servers)
+            try:
+                async def run(base: str = server.base, paths: dict[str, list[str]] = paths,
+                              pair: Pair = pair, r: int = r) -> None:
+                    http = await signed_in(base)
+                    await warm(http, paths, args.concurrency)
+                    for name in names:
+                        await drive(http, paths[name], r * per_round, per_round, args.concurrency,
+                                    samples[name][pair])
+                    await http.aclose()
+
+                asyncio.run(run())
+            finally:
+                server.stop()
+            print(f"  round {r + 1}/{args.rounds}: {pair[0]} {pair[1]} measured", file=sys.stderr, flush=True)
+    return {name: {pair: s.summary() for pair, s in by_pair.items()} for name, by_pair in samples.items()}
 
 
 def print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
@@ -231,15 +313,62 @@ def print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
         print(f"  {name:42} {r['p50']:8.1f} {r['p95']:8.1f} {r['rps']:8.1f} {int(r['errors']):6d}")
 
 
+def report(results: dict[str, dict[Pair, dict[str, float]]], codes: list[Code], sizes: dict[str, str],
+           args: argparse.Namespace) -> None:
+    for code in codes:
+        for size, title in sizes.items():
+            print_table(f"{code.label} ({code.root}): {title}", {n: r[(code.label, size)] for n, r in results.items()})
+    failed = sum(int(r["errors"]) for by_pair in results.values() for r in by_pair.values())
+    if failed:
+        print(f"\n{failed} requests did not answer 200: the figures above are not valid")
+    for code in codes:
+        print(f"\n{code.label}: as the data grows 10x (10x / 1x; 1.00 = flat):")
+        for name, r in results.items():
+            small, big = r[(code.label, "1x")], r[(code.label, "10x")]
+            print(f"  {name:42} p50 {big['p50'] / small['p50']:5.2f}x   p95 {big['p95'] / small['p95']:5.2f}x")
+    if len(codes) > 1:
+        this, base = codes[0].label, codes[1].label
+        print(f"\nthroughput {this} / {base} (same data sizes, same run; 2.00 = twice as many requests/s):")
+        for name, r in results.items():
+            print(f"  {name:42} " + "   ".join(
+                f"{size} {r[(this, size)]['rps'] / r[(base, size)]['rps']:5.2f}x" for size in sizes))
+    print(f"\nmachine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end; {args.servers} uvicorn processes "
+          f"per server, {args.concurrency} concurrent client requests, {args.requests} timed requests per endpoint "
+          f"and pair in {args.rounds} rounds")
+
+
+def seed(code: Code, admin: Any, env: dict[str, str], db: str, args: argparse.Namespace) -> dict[str, str]:
+    """Two databases for `code`: `db`_1x seeded at a tenth of the sizes, `db`_10x a copy grown to them."""
+    url = PG_ADMIN.rsplit("/", 1)[0]
+    small, big = f"{db}_1x", f"{db}_10x"
+    t = time.perf_counter()
+    admin.execute(f'CREATE DATABASE "{small}"')
+    env = {**env, "DATABASE_URL": f"{url}/{small}"}
+    code.manage(env, "migrate", "--noinput", "-v0")
+    print(code.label, code.manage(env, "shell", "-c", code.seed_org.format(units=args.units)).splitlines()[-1])
+    print(code.label, code.manage(env, "shell", "-c", code.seed_grow.format(
+        seed=1, clips=args.clips // 10, findings=args.findings // 10)).splitlines()[-1])
+    admin.execute(f'CREATE DATABASE "{big}" TEMPLATE "{small}"')
+    env["DATABASE_URL"] = f"{url}/{big}"
+    print(code.label, code.manage(env, "shell", "-c", code.seed_grow.format(
+        seed=2, clips=args.clips, findings=args.findings)).splitlines()[-1],
+        f"(seeded in {time.perf_counter() - t:.0f} s)")
+    return {"1x": f"{url}/{small}", "10x": f"{url}/{big}"}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=100_000)
     parser.add_argument("--findings", type=int, default=20_000)
     parser.add_argument("--units", type=int, default=500)
-    parser.add_argument("--requests", type=int, default=300, help="requests per endpoint and size")
+    parser.add_argument("--requests", type=int, default=1000, help="timed requests per endpoint, size and code")
+    parser.add_argument("--rounds", type=int, default=4, help="the timed requests are split into this many rounds")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--servers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--servers", type=int, default=2, help="uvicorn worker processes per server")
+    parser.add_argument("--baseline", type=Path, help="another checkout to serve the same sizes in the same run")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("api_load: stopped"))  # still stops servers, drops databases
 
     try:
         import psycopg
@@ -248,44 +377,33 @@ def main() -> int:
     except Exception as exc:  # noqa: BLE001
         print(f"api_load: skipped, PostgreSQL not reachable at {PG_ADMIN} ({exc})")
         return 0
-    db = os.environ.get("BENCH_DB_NAME") or f"cw_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{db}"')
-    var = tempfile.mkdtemp(prefix="cw-bench-")
+    codes = [Code.at("this", ROOT)]
+    if args.baseline:
+        codes.append(Code.at("baseline", args.baseline.resolve()))
+    sizes = {"1x": f"{args.clips // 10:,} clips, {args.findings // 10:,} findings, {args.units} units",
+             "10x": f"{args.clips:,} clips, {args.findings:,} findings, {args.units} units"}
+    prefix = os.environ.get("BENCH_DB_NAME") or f"cw_bench_{secrets.token_hex(4)}"
+    dbs = [f"{prefix}_{code.label}_{size}" for code in codes for size in sizes]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "MINIO_", "REDIS_", "TEST_DB"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "backend.settings", "DATABASE_URL": f"{PG_ADMIN.rsplit('/', 1)[0]}/{db}",
-                "COUNTERWATCH_VAR_DIR": var, "COUNTERWATCH_BACKGROUND": "0", "LOG_LEVEL": "WARNING",
+    env.update({"DJANGO_SETTINGS_MODULE": "backend.settings", "COUNTERWATCH_BACKGROUND": "0", "LOG_LEVEL": "WARNING",
                 "LOGIN_THROTTLE_RATE": "1000/min", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
                 "DJANGO_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
+                "DJANGO_DEBUG": "0",
                 "TWO_FACTOR_REQUIRED_ROLES": ""})  # measures the API, not the sign-in: password alone
-    try:
-        t = time.perf_counter()
-        manage(env, "migrate", "--noinput", "-v0")
-        print(manage(env, "shell", "-c", SEED_ORG.format(units=args.units)).splitlines()[-1])
-        small_clips, small_findings = args.clips // 10, args.findings // 10
-        print(manage(env, "shell", "-c", SEED_GROW.format(seed=1, clips=small_clips, findings=small_findings))
-              .splitlines()[-1], f"(seeded in {time.perf_counter() - t:.0f} s)")
-        small = measure(env, args.servers, args.requests, args.concurrency)
-        print_table(f"{small_clips:,} clips, {small_findings:,} findings, {args.units} units", small)
-        t = time.perf_counter()
-        print(manage(env, "shell", "-c", SEED_GROW.format(seed=2, clips=args.clips, findings=args.findings))
-              .splitlines()[-1], f"(grown in {time.perf_counter() - t:.0f} s)")
-        big = measure(env, args.servers, args.requests, args.concurrency)
-        print_table(f"{args.clips:,} clips, {args.findings:,} findings, {args.units} units", big)
-        failed = sum(int(r["errors"]) for r in (*small.values(), *big.values()))
-        if failed:
-            print(f"\n{failed} requests did not answer 200: the figures above are not valid")
-        print("\nlist endpoints as the data grows 10x (p50 at 10x / p50 at 1x; 1.0 = flat):")
-        for name in small:
-            print(f"  {name:42} {big[name]['p50'] / small[name]['p50']:5.2f}x"
-                  f"   (p95 {big[name]['p95'] / small[name]['p95']:5.2f}x)")
-        print(f"\nmachine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; "
-              f"{args.servers} uvicorn processes, {args.concurrency} concurrent client requests, "
-              f"{args.requests} requests per endpoint")
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        try:
+            for db in dbs:
+                admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            targets: dict[Pair, tuple[Code, dict[str, str], dict[str, list[str]]]] = {}
+            for code in codes:
+                urls = seed(code, admin, env, f"{prefix}_{code.label}", args)
+                for size, url in urls.items():
+                    served = {**env, "DATABASE_URL": url, "COUNTERWATCH_VAR_DIR": tempfile.mkdtemp(prefix="cw-bench-")}
+                    targets[(code.label, size)] = (code, served, endpoints(code, served))
+            report(measure(targets, args), codes, sizes, args)
+        finally:
+            for db in dbs:
+                admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     return 0
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role
@@ -34,9 +34,18 @@ def conflict_unit_ids(*, officer_id: int | None, since: date) -> set[int]:
     """Units the officer served in on or after `since`, plus what they merged into (successors)."""
     if officer_id is None:
         return set()
-    served = set(Assignment.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=since),
-                                           officer_id=officer_id).values_list("unit_id", flat=True))
-    successors = dict(Unit.objects.exclude(successor=None).values_list("id", "successor_id"))
+    # one query: the units served (flagged) and every unit that merged into another (the chains)
+    served_there = Assignment.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=since),
+                                             officer_id=officer_id, unit_id=OuterRef("pk"))
+    rows = (Unit.objects.annotate(served=Exists(served_there))
+            .filter(Q(served=True) | Q(successor__isnull=False)).values_list("id", "successor_id", "served"))
+    served: set[int] = set()
+    successors: dict[int, int] = {}
+    for unit_id, successor_id, was_served in rows:
+        if was_served:
+            served.add(unit_id)
+        if successor_id is not None:
+            successors[unit_id] = successor_id
     result = set(served)
     for unit_id in served:
         seen = {unit_id}

@@ -32,11 +32,8 @@ def finding_explained_q() -> Exists:
 
 
 def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
-    qs = (findings_visible_to(user)
-          # people are shown by rank and name (their officer record): joined, not one query each
-          .select_related("category", "unit", "counter", "surprise_check", "created_by__officer",
-                          "confirmed_by__officer")
-          .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer"))))
+    # the page's related rows and people are read by the view (inspection/apis/finding_rows.py)
+    qs = findings_visible_to(user)
     for key in ("state", "severity", "source"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})

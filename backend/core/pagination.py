@@ -21,6 +21,7 @@ COUNT_CAP = 1000
 class CappedPaginator(Paginator):
     # set by Pagination.get_page_number before the count is first read
     requested_page: int = 1
+    count_source: Any = None  # the rows to count, when they are not object_list (Pagination.paginate_values)
 
     @cached_property
     def count_limit(self) -> int:
@@ -28,8 +29,13 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        object_list: Any = self.object_list
+        object_list: Any = self.object_list if self.count_source is None else self.count_source
         if hasattr(object_list, "count") and hasattr(object_list, "query"):
+            query = object_list.query
+            if not query.distinct and query.group_by is None and not query.combinator:
+                # one row per object: count the keys alone, in any order (the page's columns,
+                # joins and annotated subqueries are for its 50 rows, not for the counted ones)
+                object_list = object_list.order_by().values("pk")
             # SELECT COUNT(*) FROM (SELECT ... LIMIT n): reads at most n rows
             return int(object_list[: self.count_limit].count())
         return min(len(object_list), self.count_limit)
@@ -44,6 +50,13 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     django_paginator_class = CappedPaginator
+    count_source: Any = None
+
+    def paginate_values(self, queryset: Any, request: Any, view: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+        """A page of `queryset.values(*fields)` rows, counted on `queryset` itself: the columns' joins
+        are read for the page's rows only."""
+        self.count_source = queryset
+        return self.paginate_queryset(queryset.values(*fields), request, view)
 
     def get_page_number(self, request: Any, paginator: Any) -> Any:
         number = request.query_params.get(self.page_query_param) or 1
@@ -51,6 +64,7 @@ class Pagination(PageNumberPagination):
             paginator.requested_page = max(1, min(int(number), 10**6))
         except (TypeError, ValueError):
             paginator.requested_page = 1  # Django's paginator refuses it with its own message
+        paginator.count_source = self.count_source
         return super().get_page_number(request, paginator)
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:

@@ -13,6 +13,7 @@ from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
+from backend.core.pagination import Pagination
 from backend.core.params import (
     REASON_MAX,
     TEXT_MAX,
@@ -24,10 +25,10 @@ from backend.core.params import (
     parse_text,
 )
 from backend.core.parsers import JSONParser
-from backend.org.apis import paginate
 from backend.org.models import Counter, Unit
 from inspection import selectors_checks, selectors_complaints, selectors_findings, selectors_ratings, services_findings
 from inspection.apis.common import TEAM, _counter_brief, _get_or_404, _unit_brief, _user_brief
+from inspection.apis.finding_rows import FINDING_ROW_FIELDS, finding_from_instance, finding_rows_output
 from inspection.models import Finding, FindingCategory, FindingExplanation
 
 
@@ -45,6 +46,11 @@ class FindingOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "source", "state", "severity", "category", "title", "description", "unit",
                   "counter", "occurred_from", "occurred_to", "check", "complaint_id", "rating_id", "subjects",
                   "created_by", "created_at", "confirmed_at", "confirmed_by"]
+
+    def to_representation(self, instance: Finding) -> dict[str, Any]:
+        # written by finding_rows.finding_output, as the list writes its rows; the fields above
+        # give the schema its shape
+        return finding_from_instance(instance)
 
     def get_category(self, obj: Finding) -> dict[str, Any]:
         return {"code": obj.category.code, "name_vi": obj.category.name_vi, "name_en": obj.category.name_en}
@@ -132,8 +138,10 @@ class FindingListApi(APIView):
                 uuid.UUID(str(filters["check"]))
             except ValueError:
                 filters["check"] = "00000000-0000-0000-0000-000000000000"
-        return paginate(request, self, selectors_findings.findings_list(user=request.user, filters=filters),
-                        FindingOutputSerializer)
+        paginator = Pagination()
+        page = paginator.paginate_values(selectors_findings.findings_list(user=request.user, filters=filters), request,
+                                         self, FINDING_ROW_FIELDS)
+        return paginator.get_paginated_response(finding_rows_output(page))
 
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM, Role.REVIEWER)

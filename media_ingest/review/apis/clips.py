@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter as Tally
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, NoReturn
 
@@ -30,33 +31,62 @@ CLIP_FILTERS = [q("unit", int, "unit id (with its subtree)"), q("counter", int),
                 q("page", int), q("page_size", int)]
 
 
-class ClipOutputSerializer(serializers.Serializer):
-    def to_representation(self, clip: Clip) -> dict[str, Any]:
-        camera = clip.camera
-        counter = camera.counter if camera else None
-        unit = counter.unit if counter else None
-        ended = None
-        if clip.started_at and clip.duration_s:
-            ended = clip.started_at + timedelta(seconds=clip.duration_s)
-        kinds = getattr(clip, "event_list", None)
-        return {
-            "id": clip.pk, "bucket": clip.bucket, "key": clip.key, "version_id": clip.version_id,
-            "etag": clip.etag, "sha256": clip.sha256, "size_bytes": clip.size_bytes,
-            "camera": {"id": camera.pk, "code": camera.code, "name": camera.name} if camera else None,
-            "counter": {"id": counter.pk, "code": counter.code, "name": counter.name} if counter else None,
-            "unit": {"id": unit.pk, "code": unit.code, "name": unit.name} if unit else None,
-            "unassigned_reason": clip.unassigned_reason,
-            "started_at": clip.started_at.isoformat() if clip.started_at else None,
-            "ended_at": ended.isoformat() if ended else None,
-            "duration_s": clip.duration_s, "fps": clip.fps, "width": clip.width, "height": clip.height,
-            "codec": clip.codec, "state": clip.state, "state_label": clip.get_state_display(),
-            "progress": clip.progress, "error": clip.error, "error_en": clip.error_en, "analysis_version": clip.analysis_version,
-            "has_proxy": bool(clip.proxy_key),
-            "has_poster": bool(clip.poster_key) and clip.state != Clip.State.EXPIRED,
-            "tag_count": getattr(clip, "tag_count", None),
-            "event_count": clip.event_count,
-            "event_kinds": dict(Tally(e.kind for e in kinds)) if kinds is not None else None,
-        }
+# a clip row as the list reads it (values(): no model instance, no JSON column decoded)
+CLIP_ROW_FIELDS = (
+    "id", "bucket", "key", "version_id", "etag", "sha256", "size_bytes", "camera_id", "camera__code", "camera__name",
+    "camera__counter_id", "camera__counter__code", "camera__counter__name", "camera__counter__unit_id",
+    "camera__counter__unit__code", "camera__counter__unit__name", "unassigned_reason", "started_at", "duration_s",
+    "fps", "width", "height", "codec", "state", "progress", "error", "error_en", "analysis_version", "proxy_key",
+    "poster_key", "event_count")
+
+
+def clip_output(c: Mapping[str, Any], *, tag_count: int | None, kinds: list[str] | None,
+                state_labels: Mapping[str, str]) -> dict[str, Any]:
+    """One clip as the API writes it, from CLIP_ROW_FIELDS: the list's rows and the detail's clip alike."""
+    camera_id, counter_id, unit_id = c["camera_id"], c["camera__counter_id"], c["camera__counter__unit_id"]
+    started, duration = c["started_at"], c["duration_s"]
+    ended = started + timedelta(seconds=duration) if started and duration else None
+    return {
+        "id": c["id"], "bucket": c["bucket"], "key": c["key"], "version_id": c["version_id"],
+        "etag": c["etag"], "sha256": c["sha256"], "size_bytes": c["size_bytes"],
+        "camera": {"id": camera_id, "code": c["camera__code"], "name": c["camera__name"]} if camera_id else None,
+        "counter": ({"id": counter_id, "code": c["camera__counter__code"], "name": c["camera__counter__name"]}
+                    if camera_id and counter_id else None),
+        "unit": ({"id": unit_id, "code": c["camera__counter__unit__code"], "name": c["camera__counter__unit__name"]}
+                 if camera_id and counter_id and unit_id else None),
+        "unassigned_reason": c["unassigned_reason"],
+        "started_at": started.isoformat() if started else None,
+        "ended_at": ended.isoformat() if ended else None,
+        "duration_s": duration, "fps": c["fps"], "width": c["width"], "height": c["height"],
+        "codec": c["codec"], "state": c["state"], "state_label": state_labels.get(c["state"], c["state"]),
+        "progress": c["progress"], "error": c["error"], "error_en": c["error_en"],
+        "analysis_version": c["analysis_version"],
+        "has_proxy": bool(c["proxy_key"]),
+        "has_poster": bool(c["poster_key"]) and c["state"] != Clip.State.EXPIRED,
+        "tag_count": tag_count,
+        "event_count": c["event_count"],
+        "event_kinds": dict(Tally(kinds)) if kinds is not None else None,
+    }
+
+
+def state_labels() -> dict[str, str]:
+    """The clip states' names in the request's language."""
+    return {value: str(label) for value, label in Clip.State.choices}
+
+
+def clip_row_from_instance(clip: Clip) -> dict[str, Any]:
+    camera = clip.camera
+    counter = camera.counter if camera else None
+    unit = counter.unit if counter else None
+    row = {name: getattr(clip, name) for name in CLIP_ROW_FIELDS if "__" not in name}
+    row.update({"camera__code": camera.code if camera else None, "camera__name": camera.name if camera else None,
+                "camera__counter_id": counter.pk if counter else None,
+                "camera__counter__code": counter.code if counter else None,
+                "camera__counter__name": counter.name if counter else None,
+                "camera__counter__unit_id": unit.pk if unit else None,
+                "camera__counter__unit__code": unit.code if unit else None,
+                "camera__counter__unit__name": unit.name if unit else None})
+    return row
 
 
 class ClipListApi(APIView):
@@ -79,15 +109,18 @@ class ClipListApi(APIView):
                               code="invalid_range", fields={"to": ["after from"]})
         qs = selectors.clips_for_review(user=request.user, filters=filters)
         paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(ClipOutputSerializer(page, many=True).data)
+        page = paginator.paginate_values(qs, request, self, (*CLIP_ROW_FIELDS, "tag_count"))
+        kinds = selectors.clip_event_kinds(clip_ids=[c["id"] for c in page])
+        labels = state_labels()
+        return paginator.get_paginated_response(
+            [clip_output(c, tag_count=c["tag_count"], kinds=kinds[c["id"]], state_labels=labels) for c in page])
 
 
 class ClipDetailApi(APIView):
     @extend_schema(responses=OBJ)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
-        data = ClipOutputSerializer(clip).data
+        data = clip_output(clip_row_from_instance(clip), tag_count=None, kinds=None, state_labels=state_labels())
         data["tag_count"] = clip.tags.filter(deleted_at__isnull=True).count()
         data["warnings"] = clip.warnings
         urls = services_playback.previews_issue(by=request.user, clip=clip, keys={"poster": clip.poster_key},
