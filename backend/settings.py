@@ -249,6 +249,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # one component per choice set met under several field names (backend/core/schema.py)
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "backend.accounts.models.Role",
+        "AssignableRoleEnum": "backend.core.schema.assignable_roles",
+        "SignInStageEnum": "backend.core.schema.SIGN_IN_STAGES",
+        "SeverityEnum": "inspection.models.common.Severity",
+    },
 }
 
 # --- i18n / time -----------------------------------------------------------------------------

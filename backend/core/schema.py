@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -26,3 +28,36 @@ class AutoSchema(SpectacularAutoSchema):
         outer, _, inner = qualname.rpartition(".")
         outer = outer.split(".")[-1].removesuffix("Api")
         return inner if inner.startswith(outer) else outer + inner
+
+
+class CsrfSessionScheme(OpenApiAuthenticationExtension):
+    """The browser's session cookie (CSRF token header on unsafe methods)."""
+
+    target_class = "backend.accounts.authentication.CsrfSessionAuthentication"
+    name = "sessionAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """`Authorization: Token <key>` for devices and integrations."""
+
+    target_class = "backend.accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "Token <key>"}
+
+
+# Choice sets met under several field names get one component each (SPECTACULAR_SETTINGS'
+# ENUM_NAME_OVERRIDES points here).
+SIGN_IN_STAGES = ["signed_out", "code_required", "enrolment_required", "signed_in"]
+
+
+def assignable_roles() -> list[tuple[str, str]]:
+    from backend.accounts.models import Role
+
+    return [r for r in Role.choices if r[0] != Role.SERVICE]
+
