@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
         "AssignableRoleEnum": "backend.core.schema.assignable_roles",
         "SignInStageEnum": "backend.core.schema.SIGN_IN_STAGES",
         "SeverityEnum": "inspection.models.common.Severity",
+        "AbsenceKindEnum": "inspection.models.draws.InspectorAbsence.Kind",
     },
 }
 

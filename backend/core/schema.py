@@ -3,11 +3,14 @@
 what each write endpoint accepts instead of an undocumented body."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -61,3 +64,33 @@ def assignable_roles() -> list[tuple[str, str]]:
 
     return [r for r in Role.choices if r[0] != Role.SERVICE]
 
+
+
+# --- query parameters, as `backend.core.params.Query` reads them ----------------------------------
+
+def q_id(name: str, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.INT, description=description)
+
+
+def q_int(name: str, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.INT, description=description)
+
+
+def q_date(name: str, description: str = "", *, required: bool = False) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.DATE, description=description, required=required)
+
+
+def q_datetime(name: str, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.DATETIME, description=description)
+
+
+def q_text(name: str, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.STR, description=description)
+
+
+def q_bool(name: str, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.BOOL, description=description)
+
+
+def q_choice(name: str, choices: Iterable[str], description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.STR, enum=list(choices), description=description)

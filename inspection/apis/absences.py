@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,10 +14,11 @@ from backend.accounts.models import User
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
+from backend.core.pagination import Pagination
 from backend.core.params import REASON_MAX, DateField, PlainTextField
 from backend.org.apis import paginate
 from inspection import selectors, services_absences
-from inspection.apis.common import _user_brief
+from inspection.apis.common import UserBriefSerializer, _user_brief, user_brief_field
 from inspection.models import InspectorAbsence
 from inspection.services_absences import ABSENCE_WRITERS
 
@@ -24,7 +26,7 @@ from inspection.services_absences import ABSENCE_WRITERS
 class AbsenceOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     user = serializers.SerializerMethodField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=InspectorAbsence.Kind.choices)
     start = serializers.DateField()
     end = serializers.DateField()
     reason = serializers.CharField()
@@ -33,9 +35,11 @@ class AbsenceOutputSerializer(serializers.Serializer):
     withdrawn_at = serializers.DateTimeField(allow_null=True)
     withdraw_reason = serializers.CharField(allow_blank=True)
 
+    @user_brief_field
     def get_user(self, obj: Any) -> dict[str, Any] | None:
         return _user_brief(obj.user)
 
+    @user_brief_field
     def get_created_by(self, obj: Any) -> dict[str, Any] | None:
         return _user_brief(obj.created_by)
 
@@ -50,10 +54,14 @@ class AbsenceListApi(APIView):
         end = DateField()
         reason = PlainTextField(max_length=REASON_MAX)
 
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(responses=AbsenceOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         rows = selectors.absences_list(user=request.user, on_or_after=timezone.localdate() - timedelta(days=90))
         return paginate(request, self, rows, AbsenceOutputSerializer)
 
+    @extend_schema(responses={201: AbsenceOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ABSENCE_WRITERS)
         data = self.InputSerializer(data=request.data)
@@ -69,6 +77,10 @@ class AbsenceListApi(APIView):
 class AbsenceTeamApi(APIView):
     """The members of the inspection team an absence may be recorded for (team and administrators)."""
 
+    class OutputSerializer(UserBriefSerializer):
+        role = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         users = selectors.team_members(user=request.user)
         return Response([{**(_user_brief(u) or {}), "role": u.role} for u in users])
@@ -78,6 +90,7 @@ class AbsenceWithdrawApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = PlainTextField(max_length=REASON_MAX)
 
+    @extend_schema(responses=AbsenceOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ABSENCE_WRITERS)
         data = self.InputSerializer(data=request.data)
