@@ -256,6 +256,15 @@ SPECTACULAR_SETTINGS = {
         "SignInStageEnum": "backend.core.schema.SIGN_IN_STAGES",
         "SeverityEnum": "inspection.models.common.Severity",
         "AbsenceKindEnum": "inspection.models.draws.InspectorAbsence.Kind",
+        "DrawStateEnum": "inspection.models.draws.Draw.State",
+        "CheckStateEnum": "inspection.models.checks.SurpriseCheck.State",
+        "ComplaintStateEnum": "inspection.models.complaints.Complaint.State",
+        "CsvImportStateEnum": "inspection.models.ratings.CsvImport.State",
+        "FindingStateEnum": "inspection.models.findings.Finding.State",
+        "LiabilityStateEnum": "inspection.accountability.models.LeaderLiability.State",
+        "CaseStateEnum": "inspection.accountability.models.DisciplinaryCase.State",
+        "ClipStateEnum": "media_ingest.models.Clip.State",
+        "EvidencePackageStateEnum": "media_ingest.review.models.EvidencePackage.State",
     },
 }
 
