@@ -59,3 +59,9 @@ class RefBriefSerializer(serializers.Serializer):
 
 user_brief_field = extend_schema_field(UserBriefSerializer(allow_null=True))
 ref_brief_field = extend_schema_field(RefBriefSerializer(allow_null=True))
+
+
+class CounterWithUnitSerializer(RefBriefSerializer):
+    """A counter's brief shape with its unit's."""
+
+    unit = RefBriefSerializer(allow_null=True)
