@@ -24,6 +24,7 @@ from backend.org.models import Counter, Unit
 from inspection import selectors, services_checks
 from inspection.apis.common import (
     LEAD,
+    CriteriaSetRefSerializer,
     RefBriefSerializer,
     UserBriefSerializer,
     _counter_brief,
@@ -126,11 +127,6 @@ class CheckOutputSerializer(serializers.ModelSerializer):
     def get_signed(self, obj: SurpriseCheck) -> bool:
         report = _report_of(obj)
         return bool(report and report.signed_at)
-
-
-class CriteriaSetRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class CheckDetailOutputSerializer(CheckOutputSerializer):

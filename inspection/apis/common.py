@@ -65,3 +65,8 @@ class CounterWithUnitSerializer(RefBriefSerializer):
     """A counter's brief shape with its unit's."""
 
     unit = RefBriefSerializer(allow_null=True)
+
+
+class CriteriaSetRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
