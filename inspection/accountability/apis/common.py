@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from backend.org.serializers import FieldBriefSerializer, UnitBriefSerializer
 from inspection.accountability import selectors, selectors_case_views
 from inspection.accountability.engine import regulation_numbers, render_bases
 from inspection.accountability.models import (
@@ -18,6 +20,38 @@ from inspection.accountability.models import (
 )
 from inspection.accountability.trace_output import assignment_proof, officer_brief, unit_brief
 from inspection.models import Finding
+
+
+class OfficerBriefSerializer(serializers.Serializer):
+    """`trace_output.officer_brief`."""
+
+    id = serializers.IntegerField()
+    service_number = serializers.CharField()
+    full_name = serializers.CharField()
+    rank = serializers.CharField(allow_blank=True)
+
+
+class AssignmentProofSerializer(serializers.Serializer):
+    """`trace_output.assignment_proof`: the post a liability rests on."""
+
+    id = serializers.IntegerField()
+    position = serializers.CharField()
+    unit_id = serializers.IntegerField()
+    is_head = serializers.BooleanField()
+    is_deputy = serializers.BooleanField()
+    is_acting = serializers.BooleanField()
+    field = FieldBriefSerializer(allow_null=True)
+    in_charge_of = serializers.CharField(allow_blank=True)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True)
+    decision_ref = serializers.CharField(allow_blank=True)
+
+
+class RuleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    text_vi = serializers.CharField()
+    text_en = serializers.CharField()
 
 
 class FormOutputSerializer(serializers.ModelSerializer):
@@ -69,6 +103,7 @@ class FindingBriefSerializer(serializers.ModelSerializer):
         model = Finding
         fields = ["id", "reference", "title", "severity", "state", "occurred_from", "occurred_to", "unit"]
 
+    @extend_schema_field(UnitBriefSerializer)
     def get_unit(self, obj: Finding) -> dict[str, Any]:
         return unit_brief(obj.unit)
 
@@ -90,15 +125,19 @@ class LiabilityOutputSerializer(serializers.ModelSerializer):
                   "basis", "is_acting", "period_from", "period_to", "suggested_form", "confirmed_form", "reason_vi",
                   "reason_en", "facts", "state", "decided_by", "decided_at", "decision_reason", "created_at"]
 
+    @extend_schema_field(OfficerBriefSerializer)
     def get_officer(self, obj: LeaderLiability) -> dict[str, Any]:
         return officer_brief(obj.officer)
 
+    @extend_schema_field(UnitBriefSerializer)
     def get_unit(self, obj: LeaderLiability) -> dict[str, Any]:
         return unit_brief(obj.unit)
 
+    @extend_schema_field(AssignmentProofSerializer)
     def get_assignment(self, obj: LeaderLiability) -> dict[str, Any]:
         return assignment_proof(obj.assignment)
 
+    @extend_schema_field(RuleRefSerializer)
     def get_rule(self, obj: LeaderLiability) -> dict[str, Any]:
         return {"id": obj.rule_id, "code": obj.rule.code, "text_vi": obj.rule.text_vi, "text_en": obj.rule.text_en}
 
