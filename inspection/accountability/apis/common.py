@@ -55,6 +55,9 @@ class RuleRefSerializer(serializers.Serializer):
 
 
 class FormOutputSerializer(serializers.ModelSerializer):
+    # a rule set's answer writes every cited regulation out in full (engine.render_bases): no length cap
+    basis = serializers.CharField(allow_blank=True, read_only=True)
+
     class Meta:
         model = LadderForm
         fields = ["id", "code", "subject_kind", "level", "name_vi", "name_en", "limitation_years", "requires_council",
@@ -63,6 +66,7 @@ class FormOutputSerializer(serializers.ModelSerializer):
 
 class RuleOutputSerializer(serializers.ModelSerializer):
     form: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    basis = serializers.CharField(allow_blank=True, read_only=True)  # as FormOutputSerializer's
 
     class Meta:
         model = Rule
@@ -71,6 +75,8 @@ class RuleOutputSerializer(serializers.ModelSerializer):
 
 
 class CategoryPolicyOutputSerializer(serializers.ModelSerializer):
+    basis = serializers.CharField(read_only=True)  # as FormOutputSerializer's
+
     class Meta:
         model = CategoryPolicy
         fields = ["category_code", "is_corruption", "no_limitation", "basis", "note"]
