@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "FindingStateEnum": "inspection.models.findings.Finding.State",
         "LiabilityStateEnum": "inspection.accountability.models.LeaderLiability.State",
         "CaseStateEnum": "inspection.accountability.models.DisciplinaryCase.State",
+        "AppealResultEnum": "inspection.accountability.models.DisciplinaryCase.AppealResult",
         "ClipStateEnum": "media_ingest.models.Clip.State",
         "EvidencePackageStateEnum": "media_ingest.review.models.EvidencePackage.State",
     },

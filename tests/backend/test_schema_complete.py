@@ -9,7 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 # errors + warnings counted as `manage.py spectacular` counts them (every occurrence)
-SCHEMA_PROBLEMS_LEFT = 90
+SCHEMA_PROBLEMS_LEFT = 89
 
 
 def _generate() -> tuple[dict, list[str]]:

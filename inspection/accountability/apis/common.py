@@ -148,6 +148,35 @@ class LiabilityOutputSerializer(serializers.ModelSerializer):
         return {"id": obj.rule_id, "code": obj.rule.code, "text_vi": obj.rule.text_vi, "text_en": obj.rule.text_en}
 
 
+class CaseFactorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    added_at = serializers.DateTimeField()
+
+
+class CaseDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    filename = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class RefusedComplaintSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    level = serializers.IntegerField()
+    received_on = serializers.DateField()
+    text = serializers.CharField()
+    ground = serializers.CharField()
+    ground_vi = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+    refused_on = serializers.DateField()
+    reason_vi = serializers.CharField()
+    reason_en = serializers.CharField()
+
+
 class CaseOutputSerializer(serializers.ModelSerializer):
     """Needs context["views"] = selectors_case_views.case_views(...)."""
 
@@ -176,28 +205,56 @@ class CaseOutputSerializer(serializers.ModelSerializer):
                   "original_form", "appeal_decision_number", "appeal_signer", "appeal2_decision_number",
                   "appeal2_signer", "refused_complaints", "created_by", "created_at", "updated_at"]
 
+    @extend_schema_field(OfficerBriefSerializer(allow_null=True))
     def get_officer(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         return officer_brief(obj.officer) if obj.officer is not None else None
 
+    @extend_schema_field(UnitBriefSerializer(allow_null=True))
     def get_unit(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         return unit_brief(obj.unit) if obj.unit is not None else None
 
+    @extend_schema_field(CaseFactorSerializer(many=True))
     def get_factors(self, obj: DisciplinaryCase) -> list[dict[str, Any]]:
         return [{"id": f.pk, "kind": f.kind, "text": f.text, "added_at": f.added_at} for f in obj.factors.all()]
 
+    @extend_schema_field(CaseDocumentSerializer(many=True))
     def get_documents(self, obj: DisciplinaryCase) -> list[dict[str, Any]]:
         return [{"id": d.pk, "kind": d.kind, "filename": d.filename, "size": d.size, "sha256": d.sha256,
                  "uploaded_at": d.uploaded_at} for d in obj.documents.all()]
 
+    @extend_schema_field(RefusedComplaintSerializer(many=True))
     def get_refused_complaints(self, obj: DisciplinaryCase) -> list[dict[str, Any]]:
         return [{"id": r.pk, "level": r.level, "received_on": r.received_on, "text": r.text, "ground": r.ground,
                  "ground_vi": r.get_ground_display(), "deadline": r.deadline, "refused_on": r.refused_on,
                  "reason_vi": r.reason_vi, "reason_en": r.reason_en}
                 for r in obj.refused_complaints.all()]
 
+    @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": True,
+                          "description": "The case's computed view (selectors_case_views): deadlines, limitation"})
     def get_computed(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         view = self.context["views"].get(obj.pk)
         return view.as_dict() if view else None
+
+
+class CaseEventSerializer(serializers.Serializer):
+    verb = serializers.CharField()
+    from_state = serializers.CharField(allow_blank=True)
+    to_state = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    data = serializers.JSONField()
+    actor = serializers.CharField()
+    actor_name = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class CaseDetailOutputSerializer(CaseOutputSerializer):
+    """`_case_response`: the case with its history and the units' explanations."""
+
+    events = CaseEventSerializer(many=True, read_only=True)
+    explanations = serializers.ListField(child=serializers.DictField(), read_only=True)
+
+    class Meta(CaseOutputSerializer.Meta):
+        fields = [*CaseOutputSerializer.Meta.fields, "events", "explanations"]
 
 
 def _case_response(case: DisciplinaryCase, user: Any, status: int = 200) -> Response:
