@@ -26,6 +26,7 @@ from inspection.apis.common import (
     LEAD,
     CriteriaSetRefSerializer,
     RefBriefSerializer,
+    ReportFlagSerializer,
     UserBriefSerializer,
     _counter_brief,
     _get_or_404,
@@ -49,7 +50,7 @@ class CheckScoreSerializer(serializers.Serializer):
     score = serializers.FloatField()
     max_score = serializers.FloatField()
     percent = serializers.FloatField()
-    flags = serializers.ListField(child=serializers.CharField())
+    flags = ReportFlagSerializer(many=True)
 
 
 class UnitGoneSerializer(serializers.Serializer):

@@ -70,3 +70,12 @@ class CounterWithUnitSerializer(RefBriefSerializer):
 class CriteriaSetRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+
+
+class ReportFlagSerializer(serializers.Serializer):
+    """A report's flag (`services_reports`): what the score does not show, in both languages."""
+
+    code = serializers.CharField()
+    criteria = serializers.ListField(child=serializers.CharField())
+    vi = serializers.CharField()
+    en = serializers.CharField()

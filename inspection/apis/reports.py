@@ -30,7 +30,7 @@ from backend.core.params import (
 )
 from backend.core.store import ObjectMissing, get_store
 from inspection import selectors, services_reports, services_signoff
-from inspection.apis.common import CriteriaSetRefSerializer, UserBriefSerializer, _user_brief
+from inspection.apis.common import CriteriaSetRefSerializer, ReportFlagSerializer, UserBriefSerializer, _user_brief
 from inspection.models import CheckReport
 
 DEVICE_CLOCK_SLACK = timedelta(minutes=10)
@@ -132,7 +132,7 @@ class ReportOutputSerializer(serializers.Serializer):
     score = serializers.FloatField()
     max_score = serializers.FloatField()
     percent = serializers.FloatField()
-    flags = serializers.ListField(child=serializers.CharField())
+    flags = ReportFlagSerializer(many=True)
     results = ReportResultSerializer(many=True)
     evidence = ReportEvidenceSerializer(many=True)
     signed = serializers.BooleanField()
