@@ -34,7 +34,7 @@ class ComplaintOutputSerializer(serializers.ModelSerializer):
     counter = serializers.SerializerMethodField()
     officer = serializers.SerializerMethodField()
     category = serializers.SerializerMethodField()
-    findings_count = serializers.IntegerField(read_only=True, required=False)
+    findings_count = serializers.IntegerField(required=False)  # only where the query annotates it (so not read_only: the schema would require it)
 
     class Meta:
         model = Complaint

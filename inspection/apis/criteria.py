@@ -25,7 +25,7 @@ from inspection.models import CriteriaSet, FindingCategory
 
 
 class CriteriaSetOutputSerializer(serializers.ModelSerializer):
-    criteria_count = serializers.IntegerField(read_only=True, required=False)
+    criteria_count = serializers.IntegerField(required=False)  # only where the query annotates it (so not read_only: the schema would require it)
 
     class Meta:
         model = CriteriaSet

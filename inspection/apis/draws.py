@@ -25,8 +25,8 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     closed_by = serializers.SerializerMethodField()
     seed = serializers.SerializerMethodField()
     split = serializers.SerializerMethodField()
-    checks_count = serializers.IntegerField(read_only=True, required=False)
-    planned_count = serializers.IntegerField(read_only=True, required=False)
+    checks_count = serializers.IntegerField(required=False)  # only where the query annotates it (so not read_only: the schema would require it)
+    planned_count = serializers.IntegerField(required=False)  # only where the query annotates it (so not read_only: the schema would require it)
 
     class Meta:
         model = Draw
