@@ -4227,7 +4227,7 @@ export interface components {
             reason_en: string;
             facts?: unknown;
             state?: components["schemas"]["LiabilityStateEnum"];
-            decided_by?: string;
+            decided_by?: string | null;
             /** Format: date-time */
             decided_at?: string | null;
             decision_reason?: string;
@@ -5284,7 +5284,7 @@ export interface components {
             second_answer_days_complex?: number;
             /** @description Legal source of each period setting, by setting name */
             sources?: unknown;
-            created_by?: string;
+            created_by?: string | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -5386,7 +5386,7 @@ export interface components {
             second_answer_days_complex?: number;
             /** @description Legal source of each period setting, by setting name */
             sources?: unknown;
-            created_by?: string;
+            created_by?: string | null;
             /** Format: date-time */
             created_at: string;
             forms: components["schemas"]["FormOutput"][];

@@ -83,7 +83,7 @@ class CategoryPolicyOutputSerializer(serializers.ModelSerializer):
 
 
 class RuleSetBriefSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
 
     class Meta:
         model = RuleSet
@@ -123,7 +123,7 @@ class LiabilityOutputSerializer(serializers.ModelSerializer):
     ruleset_version = serializers.IntegerField(source="ruleset.version")
     suggested_form = FormOutputSerializer()
     confirmed_form = FormOutputSerializer(allow_null=True)
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
 
     class Meta:
         model = LeaderLiability
