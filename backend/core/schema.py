@@ -11,6 +11,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -22,6 +23,19 @@ class AutoSchema(SpectacularAutoSchema):
             # (an explicit @extend_schema(request=...) subclasses this schema and still wins)
             return declared
         return super().get_request_serializer()
+
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> Any:
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and isinstance(serializer, serializers.ModelSerializer):
+            # A field the ModelSerializer made from a model field with a default (or blank) is optional
+            # as input, but every answer carries it: required in the response component, so the generated
+            # types do not read `is_head?: boolean`. Declared fields keep their own `required`.
+            declared = serializer._declared_fields
+            always = {name for name, field in serializer.fields.items()
+                      if not field.write_only and name not in declared and name in schema.get("properties", {})}
+            if always:
+                schema["required"] = sorted(set(schema.get("required", [])) | always)
+        return schema
 
     def get_serializer_name(self, serializer: Any, direction: Any) -> str:
         # `UserListApi.InputSerializer` -> `UserListInput`: nested classes share a short name

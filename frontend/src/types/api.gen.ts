@@ -2868,22 +2868,22 @@ export interface components {
             readonly officer: components["schemas"]["OfficerOutput"];
             readonly unit: components["schemas"]["UnitBrief"];
             position: string;
-            is_head?: boolean;
-            is_deputy?: boolean;
+            is_head: boolean;
+            is_deputy: boolean;
             /** @description Phụ trách / quyền (acting) */
-            is_acting?: boolean;
+            is_acting: boolean;
             /** @description The deputy's field of charge; a deputy without one answers for nothing */
             readonly field: components["schemas"]["FieldBrief"] | null;
             /** @description Free-text description of the post's duties (not used by any rule) */
-            in_charge_of?: string;
+            in_charge_of: string;
             /** Format: date */
             valid_from: string;
             /**
              * Format: date
              * @description Last day of the assignment
              */
-            valid_to?: string | null;
-            decision_ref?: string;
+            valid_to: string | null;
+            decision_ref: string;
         };
         /** @description `trace_output.assignment_proof`: the post a liability rests on. */
         AssignmentProof: {
@@ -2949,12 +2949,12 @@ export interface components {
             readonly id: number;
             /** @description Bucket prefix of its clips */
             code: string;
-            name?: string;
+            name: string;
             readonly counter: {
                 [key: string]: unknown;
             };
-            zones?: unknown;
-            active?: boolean;
+            zones: unknown;
+            active: boolean;
         };
         CameraRetention: {
             camera_id: number;
@@ -3033,11 +3033,11 @@ export interface components {
             readonly id: number;
             reference: string;
             title: string;
-            summary?: string;
+            summary: string;
             subject_kind: components["schemas"]["SubjectKindEnum"];
             readonly officer: components["schemas"]["OfficerBrief"] | null;
             readonly unit: components["schemas"]["UnitBrief"] | null;
-            state?: components["schemas"]["CaseStateEnum"];
+            state: components["schemas"]["CaseStateEnum"];
             findings: components["schemas"]["FindingBrief"][];
             readonly factors: components["schemas"]["CaseFactor"][];
             readonly documents: components["schemas"]["CaseDocument"][];
@@ -3047,60 +3047,60 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             proposed_form: components["schemas"]["FormOutput"] | null;
-            proposal_note?: string;
+            proposal_note: string;
             decided_form: components["schemas"]["FormOutput"] | null;
-            decision_number?: string;
-            decision_authority?: string;
+            decision_number: string;
+            decision_authority: string;
             /** Format: date */
-            decision_date?: string | null;
+            decision_date: string | null;
             /** Format: date */
-            decision_received_on?: string | null;
+            decision_received_on: string | null;
             /** @description Complex case: the longer handling period */
-            is_complex?: boolean;
+            is_complex: boolean;
             /** @description Why there is no self-review */
-            self_review_waiver?: string;
+            self_review_waiver: string;
             /** Format: date */
-            council_held_on?: string | null;
-            council_note?: string;
+            council_held_on: string | null;
+            council_note: string;
             /** Format: date */
-            appeal_filed_on?: string | null;
-            appeal_text?: string;
-            appeal_result?: components["schemas"]["AppealResultEnum"] | components["schemas"]["BlankEnum"];
+            appeal_filed_on: string | null;
+            appeal_text: string;
+            appeal_result: components["schemas"]["AppealResultEnum"] | components["schemas"]["BlankEnum"];
             /** Format: date */
-            appeal_decided_on?: string | null;
-            appeal_note?: string;
+            appeal_decided_on: string | null;
+            appeal_note: string;
             /** Format: date */
-            appeal_answer_received_on?: string | null;
+            appeal_answer_received_on: string | null;
             /** Format: date */
-            appeal2_filed_on?: string | null;
-            appeal2_text?: string;
-            appeal2_result?: components["schemas"]["AppealResultEnum"] | components["schemas"]["BlankEnum"];
+            appeal2_filed_on: string | null;
+            appeal2_text: string;
+            appeal2_result: components["schemas"]["AppealResultEnum"] | components["schemas"]["BlankEnum"];
             /** Format: date */
-            appeal2_decided_on?: string | null;
-            appeal2_note?: string;
+            appeal2_decided_on: string | null;
+            appeal2_note: string;
             /**
              * Format: date
              * @description Day the first complaint was accepted
              */
-            appeal_accepted_on?: string | null;
+            appeal_accepted_on: string | null;
             /** @description First complaint is complex: the longer answer period */
-            appeal_complex?: boolean;
+            appeal_complex: boolean;
             /**
              * Format: date
              * @description Day the second complaint was accepted
              */
-            appeal2_accepted_on?: string | null;
+            appeal2_accepted_on: string | null;
             /** @description Second complaint is complex */
-            appeal2_complex?: boolean;
+            appeal2_complex: boolean;
             original_form: components["schemas"]["FormOutput"] | null;
             /** @description Number of the first complaint decision */
-            appeal_decision_number?: string;
+            appeal_decision_number: string;
             /** @description Who signed the first complaint decision */
-            appeal_signer?: string;
+            appeal_signer: string;
             /** @description Number of the second complaint decision */
-            appeal2_decision_number?: string;
+            appeal2_decision_number: string;
             /** @description Who signed the second complaint decision */
-            appeal2_signer?: string;
+            appeal2_signer: string;
             readonly refused_complaints: components["schemas"]["RefusedComplaint"][];
             created_by: string;
             /** Format: date-time */
@@ -3190,11 +3190,11 @@ export interface components {
             readonly id: number;
             reference: string;
             title: string;
-            summary?: string;
+            summary: string;
             subject_kind: components["schemas"]["SubjectKindEnum"];
             readonly officer: components["schemas"]["OfficerBrief"] | null;
             readonly unit: components["schemas"]["UnitBrief"] | null;
-            state?: components["schemas"]["CaseStateEnum"];
+            state: components["schemas"]["CaseStateEnum"];
             findings: components["schemas"]["FindingBrief"][];
             readonly factors: components["schemas"]["CaseFactor"][];
             readonly documents: components["schemas"]["CaseDocument"][];
@@ -3204,60 +3204,60 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             proposed_form: components["schemas"]["FormOutput"] | null;
-            proposal_note?: string;
+            proposal_note: string;
             decided_form: components["schemas"]["FormOutput"] | null;
-            decision_number?: string;
-            decision_authority?: string;
+            decision_number: string;
+            decision_authority: string;
             /** Format: date */
-            decision_date?: string | null;
+            decision_date: string | null;
             /** Format: date */
-            decision_received_on?: string | null;
+            decision_received_on: string | null;
             /** @description Complex case: the longer handling period */
-            is_complex?: boolean;
+            is_complex: boolean;
             /** @description Why there is no self-review */
-            self_review_waiver?: string;
+            self_review_waiver: string;
             /** Format: date */
-            council_held_on?: string | null;
-            council_note?: string;
+            council_held_on: string | null;
+            council_note: string;
             /** Format: date */
-            appeal_filed_on?: string | null;
-            appeal_text?: string;
-            appeal_result?: components["schemas"]["AppealResultEnum"] | components["schemas"]["BlankEnum"];
+            appeal_filed_on: string | null;
+            appeal_text: string;
+            appeal_result: components["schemas"]["AppealResultEnum"] | components["schemas"]["BlankEnum"];
             /** Format: date */
-            appeal_decided_on?: string | null;
-            appeal_note?: string;
+            appeal_decided_on: string | null;
+            appeal_note: string;
             /** Format: date */
-            appeal_answer_received_on?: string | null;
+            appeal_answer_received_on: string | null;
             /** Format: date */
-            appeal2_filed_on?: string | null;
-            appeal2_text?: string;
-            appeal2_result?: components["schemas"]["AppealResultEnum"] | components["schemas"]["BlankEnum"];
+            appeal2_filed_on: string | null;
+            appeal2_text: string;
+            appeal2_result: components["schemas"]["AppealResultEnum"] | components["schemas"]["BlankEnum"];
             /** Format: date */
-            appeal2_decided_on?: string | null;
-            appeal2_note?: string;
+            appeal2_decided_on: string | null;
+            appeal2_note: string;
             /**
              * Format: date
              * @description Day the first complaint was accepted
              */
-            appeal_accepted_on?: string | null;
+            appeal_accepted_on: string | null;
             /** @description First complaint is complex: the longer answer period */
-            appeal_complex?: boolean;
+            appeal_complex: boolean;
             /**
              * Format: date
              * @description Day the second complaint was accepted
              */
-            appeal2_accepted_on?: string | null;
+            appeal2_accepted_on: string | null;
             /** @description Second complaint is complex */
-            appeal2_complex?: boolean;
+            appeal2_complex: boolean;
             original_form: components["schemas"]["FormOutput"] | null;
             /** @description Number of the first complaint decision */
-            appeal_decision_number?: string;
+            appeal_decision_number: string;
             /** @description Who signed the first complaint decision */
-            appeal_signer?: string;
+            appeal_signer: string;
             /** @description Number of the second complaint decision */
-            appeal2_decision_number?: string;
+            appeal2_decision_number: string;
             /** @description Who signed the second complaint decision */
-            appeal2_signer?: string;
+            appeal2_signer: string;
             readonly refused_complaints: components["schemas"]["RefusedComplaint"][];
             created_by: string;
             /** Format: date-time */
@@ -3314,12 +3314,12 @@ export interface components {
             code: string;
             name_vi: string;
             name_en: string;
-            default_severity?: components["schemas"]["SeverityEnum"];
+            default_severity: components["schemas"]["SeverityEnum"];
             /**
              * Format: decimal
              * @description Points deducted from the unit score per confirmed finding
              */
-            deduction_points?: string;
+            deduction_points: string;
             /** @description Fields of charge the category belongs to (lĩnh vực phụ trách) */
             readonly fields_of_charge: components["schemas"]["FieldBrief"][];
         };
@@ -3335,10 +3335,10 @@ export interface components {
         };
         CategoryPolicyOutput: {
             category_code: string;
-            is_corruption?: boolean;
-            no_limitation?: boolean;
+            is_corruption: boolean;
+            no_limitation: boolean;
             readonly basis: string;
-            note?: string;
+            note: string;
         };
         ChainLink: {
             unit: components["schemas"]["UnitBrief"];
@@ -3369,8 +3369,8 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             reference: string;
-            mode?: components["schemas"]["ModeEnum"];
-            state?: components["schemas"]["CheckStateEnum"];
+            mode: components["schemas"]["ModeEnum"];
+            state: components["schemas"]["CheckStateEnum"];
             readonly unit: components["schemas"]["RefBrief"] | null;
             readonly counter: components["schemas"]["RefBrief"] | null;
             /** Format: date-time */
@@ -3380,12 +3380,12 @@ export interface components {
             readonly lead: components["schemas"]["UserBrief"] | null;
             readonly team: components["schemas"]["UserBrief"][];
             /** Format: date-time */
-            started_at?: string | null;
+            started_at: string | null;
             /** Format: date-time */
-            completed_at?: string | null;
+            completed_at: string | null;
             /** Format: date-time */
-            cancelled_at?: string | null;
-            cancel_reason?: string;
+            cancelled_at: string | null;
+            cancel_reason: string;
             readonly score: components["schemas"]["CheckScore"] | null;
             readonly signed: boolean;
             readonly origin: components["schemas"]["OriginEnum"];
@@ -3414,8 +3414,8 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             reference: string;
-            mode?: components["schemas"]["ModeEnum"];
-            state?: components["schemas"]["CheckStateEnum"];
+            mode: components["schemas"]["ModeEnum"];
+            state: components["schemas"]["CheckStateEnum"];
             readonly unit: components["schemas"]["RefBrief"] | null;
             readonly counter: components["schemas"]["RefBrief"] | null;
             /** Format: date-time */
@@ -3425,12 +3425,12 @@ export interface components {
             readonly lead: components["schemas"]["UserBrief"] | null;
             readonly team: components["schemas"]["UserBrief"][];
             /** Format: date-time */
-            started_at?: string | null;
+            started_at: string | null;
             /** Format: date-time */
-            completed_at?: string | null;
+            completed_at: string | null;
             /** Format: date-time */
-            cancelled_at?: string | null;
-            cancel_reason?: string;
+            cancelled_at: string | null;
+            cancel_reason: string;
             readonly score: components["schemas"]["CheckScore"] | null;
             readonly signed: boolean;
             readonly origin: components["schemas"]["OriginEnum"];
@@ -3486,20 +3486,20 @@ export interface components {
             readonly counter: components["schemas"]["RefBrief"] | null;
             readonly officer: components["schemas"]["OfficerRef"] | null;
             /** Format: date-time */
-            occurred_at?: string | null;
-            complainant_name?: string;
-            complainant_phone?: string;
+            occurred_at: string | null;
+            complainant_name: string;
+            complainant_phone: string;
             summary: string;
-            details?: string;
+            details: string;
             /** @description The category's code */
             readonly category: string | null;
-            priority?: components["schemas"]["PriorityEnum"];
-            state?: components["schemas"]["ComplaintStateEnum"];
-            resolution?: string;
+            priority: components["schemas"]["PriorityEnum"];
+            state: components["schemas"]["ComplaintStateEnum"];
+            resolution: string;
             /** Format: date-time */
-            triaged_at?: string | null;
+            triaged_at: string | null;
             /** Format: date-time */
-            closed_at?: string | null;
+            closed_at: string | null;
             findings_count?: number;
             /** @description The linked findings the reader may see */
             readonly findings: components["schemas"]["ComplaintFindingRef"][];
@@ -3548,20 +3548,20 @@ export interface components {
             readonly counter: components["schemas"]["RefBrief"] | null;
             readonly officer: components["schemas"]["OfficerRef"] | null;
             /** Format: date-time */
-            occurred_at?: string | null;
-            complainant_name?: string;
-            complainant_phone?: string;
+            occurred_at: string | null;
+            complainant_name: string;
+            complainant_phone: string;
             summary: string;
-            details?: string;
+            details: string;
             /** @description The category's code */
             readonly category: string | null;
-            priority?: components["schemas"]["PriorityEnum"];
-            state?: components["schemas"]["ComplaintStateEnum"];
-            resolution?: string;
+            priority: components["schemas"]["PriorityEnum"];
+            state: components["schemas"]["ComplaintStateEnum"];
+            resolution: string;
             /** Format: date-time */
-            triaged_at?: string | null;
+            triaged_at: string | null;
             /** Format: date-time */
-            closed_at?: string | null;
+            closed_at: string | null;
             findings_count?: number;
         };
         /**
@@ -3605,8 +3605,8 @@ export interface components {
             name: string;
             readonly unit: components["schemas"]["UnitBrief"];
             /** @description {"mon-fri": [["07:30","11:30"],["13:30","17:00"]], "sat": [...]} */
-            opening_hours?: unknown;
-            active?: boolean;
+            opening_hours: unknown;
+            active: boolean;
         };
         /** @description A counter's brief shape with its unit's. */
         CounterWithUnit: {
@@ -3632,8 +3632,8 @@ export interface components {
              */
             version: number;
             name: string;
-            description?: string;
-            is_active?: boolean;
+            description: string;
+            is_active: boolean;
             /** Format: date-time */
             readonly created_at: string;
             criteria_count?: number;
@@ -3653,8 +3653,8 @@ export interface components {
              */
             version: number;
             name: string;
-            description?: string;
-            is_active?: boolean;
+            description: string;
+            is_active: boolean;
             /** Format: date-time */
             readonly created_at: string;
             criteria_count?: number;
@@ -3675,23 +3675,23 @@ export interface components {
         };
         CsvImportOutput: {
             readonly id: number;
-            state?: components["schemas"]["CsvImportStateEnum"];
+            state: components["schemas"]["CsvImportStateEnum"];
             filename: string;
             sha256: string;
             /** Format: date-time */
             started_at: string;
             /** Format: date-time */
-            finished_at?: string | null;
+            finished_at: string | null;
             /** Format: int64 */
-            total_rows?: number;
+            total_rows: number;
             /** Format: int64 */
-            processed_rows?: number;
+            processed_rows: number;
             /** Format: int64 */
-            imported?: number;
+            imported: number;
             /** Format: int64 */
-            duplicates?: number;
-            errors?: unknown;
-            failure?: string;
+            duplicates: number;
+            errors: unknown;
+            failure: string;
             /** Format: double */
             readonly progress: number | null;
         };
@@ -3750,35 +3750,35 @@ export interface components {
         };
         DrawDetailOutput: {
             readonly id: number;
-            name?: string;
-            state?: components["schemas"]["DrawStateEnum"];
+            name: string;
+            state: components["schemas"]["DrawStateEnum"];
             /** Format: date-time */
             created_at: string;
             readonly created_by: components["schemas"]["UserBrief"] | null;
             seed_sha256: string;
             readonly seed: string | null;
-            params?: unknown;
+            params: unknown;
             /** @description Selected targets in order with slots */
-            result?: unknown;
+            result: unknown;
             /** Format: date-time */
-            closed_at?: string | null;
+            closed_at: string | null;
             readonly closed_by: components["schemas"]["UserBrief"] | null;
             checks_count?: number;
             planned_count?: number;
             /** @description Why a draw over an already drawn window was made */
-            reason?: string;
+            reason: string;
             /** @description Why a draw whose checks were all cancelled was closed */
-            close_reason?: string;
+            close_reason: string;
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
-            flags?: unknown;
+            flags: unknown;
             /** @description For the team: floor beyond n, deferred units */
-            warnings?: unknown;
+            warnings: unknown;
             /** @description How the draw's places went: coverage floor, risk, chance; and the floor's part of n. */
             readonly split: {
                 [key: string]: number;
             };
             /** @description Stored inputs: units, risk, floor, exclusions */
-            candidates?: unknown;
+            candidates: unknown;
         };
         DrawListInputRequest: {
             n: number;
@@ -3820,29 +3820,29 @@ export interface components {
         };
         DrawOutput: {
             readonly id: number;
-            name?: string;
-            state?: components["schemas"]["DrawStateEnum"];
+            name: string;
+            state: components["schemas"]["DrawStateEnum"];
             /** Format: date-time */
             created_at: string;
             readonly created_by: components["schemas"]["UserBrief"] | null;
             seed_sha256: string;
             readonly seed: string | null;
-            params?: unknown;
+            params: unknown;
             /** @description Selected targets in order with slots */
-            result?: unknown;
+            result: unknown;
             /** Format: date-time */
-            closed_at?: string | null;
+            closed_at: string | null;
             readonly closed_by: components["schemas"]["UserBrief"] | null;
             checks_count?: number;
             planned_count?: number;
             /** @description Why a draw over an already drawn window was made */
-            reason?: string;
+            reason: string;
             /** @description Why a draw whose checks were all cancelled was closed */
-            close_reason?: string;
+            close_reason: string;
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
-            flags?: unknown;
+            flags: unknown;
             /** @description For the team: floor beyond n, deferred units */
-            warnings?: unknown;
+            warnings: unknown;
             /** @description How the draw's places went: coverage floor, risk, chance; and the floor's part of n. */
             readonly split: {
                 [key: string]: number;
@@ -3869,35 +3869,35 @@ export interface components {
         /** @description GET /draws/{id}/: the draw with the units it left out (`selectors.draw_exclusions_for`). */
         DrawWithExclusionsOutput: {
             readonly id: number;
-            name?: string;
-            state?: components["schemas"]["DrawStateEnum"];
+            name: string;
+            state: components["schemas"]["DrawStateEnum"];
             /** Format: date-time */
             created_at: string;
             readonly created_by: components["schemas"]["UserBrief"] | null;
             seed_sha256: string;
             readonly seed: string | null;
-            params?: unknown;
+            params: unknown;
             /** @description Selected targets in order with slots */
-            result?: unknown;
+            result: unknown;
             /** Format: date-time */
-            closed_at?: string | null;
+            closed_at: string | null;
             readonly closed_by: components["schemas"]["UserBrief"] | null;
             checks_count?: number;
             planned_count?: number;
             /** @description Why a draw over an already drawn window was made */
-            reason?: string;
+            reason: string;
             /** @description Why a draw whose checks were all cancelled was closed */
-            close_reason?: string;
+            close_reason: string;
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
-            flags?: unknown;
+            flags: unknown;
             /** @description For the team: floor beyond n, deferred units */
-            warnings?: unknown;
+            warnings: unknown;
             /** @description How the draw's places went: coverage floor, risk, chance; and the floor's part of n. */
             readonly split: {
                 [key: string]: number;
             };
             /** @description Stored inputs: units, risk, floor, exclusions */
-            candidates?: unknown;
+            candidates: unknown;
             /** @description Left-out units, each with the planned check that kept it out when the reader may see it */
             readonly excluded: {
                 [key: string]: unknown;
@@ -3953,24 +3953,24 @@ export interface components {
             name_vi: string;
             name_en: string;
             /** @description What the field covers */
-            description?: string;
+            description: string;
             /** Format: int64 */
-            position?: number;
-            active?: boolean;
+            position: number;
+            active: boolean;
         };
         FindingBrief: {
             readonly id: number;
             reference: string;
             title: string;
             severity: components["schemas"]["SeverityEnum"];
-            state?: components["schemas"]["FindingStateEnum"];
+            state: components["schemas"]["FindingStateEnum"];
             /** Format: date-time */
             occurred_from: string;
             /**
              * Format: date-time
              * @description Empty = an instant
              */
-            occurred_to?: string | null;
+            occurred_to: string | null;
             readonly unit: components["schemas"]["UnitBrief"];
         };
         /**
@@ -4046,7 +4046,7 @@ export interface components {
             /** Format: int64 */
             limitation_years: number;
             /** @description A disciplinary council meets before this form */
-            requires_council?: boolean;
+            requires_council: boolean;
             readonly basis: string;
         };
         HandoverExitInputRequest: {
@@ -4080,14 +4080,14 @@ export interface components {
             readonly officer: components["schemas"]["OfficerOutput"];
             position: string;
             /** @description Phụ trách / quyền (acting) */
-            is_acting?: boolean;
+            is_acting: boolean;
             /** Format: date */
             valid_from: string;
             /**
              * Format: date
              * @description Last day of the assignment
              */
-            valid_to?: string | null;
+            valid_to: string | null;
         };
         Health: {
             status: string;
@@ -4117,34 +4117,34 @@ export interface components {
              * @default
              */
             version_id: string;
-            etag?: string;
-            sha256?: string;
+            etag: string;
+            sha256: string;
             /** Format: int64 */
-            size_bytes?: number;
+            size_bytes: number;
             camera: components["schemas"]["CameraBrief"] | null;
-            unassigned_reason?: string;
+            unassigned_reason: string;
             /** Format: date-time */
-            started_at?: string | null;
+            started_at: string | null;
             /** Format: double */
-            duration_s?: number | null;
-            state?: components["schemas"]["ClipStateEnum"];
+            duration_s: number | null;
+            state: components["schemas"]["ClipStateEnum"];
             /** Format: double */
-            progress?: number;
+            progress: number;
             /** @description One-line reason, Vietnamese */
-            error?: string;
+            error: string;
             /** @description The same reason in English */
-            error_en?: string;
-            warnings?: unknown;
+            error_en: string;
+            warnings: unknown;
             /** Format: int64 */
-            attempts?: number;
-            analysis_version?: string;
+            attempts: number;
+            analysis_version: string;
             /** Format: int64 */
-            event_count?: number;
-            source?: components["schemas"]["IngestClipOutputSourceEnum"];
+            event_count: number;
+            source: components["schemas"]["IngestClipOutputSourceEnum"];
             /** Format: date-time */
             readonly discovered_at: string;
             /** Format: date-time */
-            indexed_at?: string | null;
+            indexed_at: string | null;
         };
         /**
          * @description * `webhook` - Thông báo MinIO
@@ -4216,7 +4216,7 @@ export interface components {
             readonly assignment: components["schemas"]["AssignmentProof"];
             role: components["schemas"]["LiabilityOutputRoleEnum"];
             basis: components["schemas"]["BasisEnum"];
-            is_acting?: boolean;
+            is_acting: boolean;
             /** Format: date */
             period_from: string;
             /** Format: date */
@@ -4225,12 +4225,12 @@ export interface components {
             confirmed_form: components["schemas"]["FormOutput"] | null;
             reason_vi: string;
             reason_en: string;
-            facts?: unknown;
-            state?: components["schemas"]["LiabilityStateEnum"];
+            facts: unknown;
+            state: components["schemas"]["LiabilityStateEnum"];
             decided_by?: string | null;
             /** Format: date-time */
-            decided_at?: string | null;
-            decision_reason?: string;
+            decided_at: string | null;
+            decision_reason: string;
             /** Format: date-time */
             created_at: string;
         };
@@ -4297,12 +4297,12 @@ export interface components {
             readonly officer: {
                 [key: string]: unknown;
             } | null;
-            language?: components["schemas"]["MeOutputLanguageEnum"];
+            language: components["schemas"]["MeOutputLanguageEnum"];
             /**
              * Kích hoạt
              * @description Chỉ định xem người dùng này phải được coi là đang hoạt động. Bạn nên bỏ chọn này thay vì xóa tài khoản.
              */
-            is_active?: boolean;
+            is_active: boolean;
             readonly two_factor_enabled: boolean;
             readonly two_factor_required: boolean;
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
@@ -4347,9 +4347,9 @@ export interface components {
             readonly id: number;
             service_number: string;
             full_name: string;
-            rank?: string;
+            rank: string;
             /** Format: date */
-            date_of_birth?: string | null;
+            date_of_birth: string | null;
             /** Format: date */
             at: string;
             /** @description Postings in the reader's units only */
@@ -4369,9 +4369,9 @@ export interface components {
             readonly id: number;
             service_number: string;
             full_name: string;
-            rank?: string;
+            rank: string;
             /** Format: date */
-            date_of_birth?: string | null;
+            date_of_birth: string | null;
         };
         OfficerRef: {
             id: number;
@@ -4858,23 +4858,23 @@ export interface components {
             rated_at: string;
             /** Format: int64 */
             score: number;
-            comment?: string;
-            source?: components["schemas"]["RatingOutputSourceEnum"];
+            comment: string;
+            source: components["schemas"]["RatingOutputSourceEnum"];
             /** Format: date-time */
             readonly received_at: string;
             /** @description Held for review (e.g. a burst from one device): not counted */
-            held?: boolean;
-            hold_reason?: string;
+            held: boolean;
+            hold_reason: string;
             /**
              * @description The inspection team's decision on a held rating (accepted: counted again)
              *
              *     * `accepted` - Chấp nhận
              *     * `rejected` - Loại bỏ
              */
-            review?: components["schemas"]["ReviewEnum"] | components["schemas"]["BlankEnum"];
-            review_note?: string;
+            review: components["schemas"]["ReviewEnum"] | components["schemas"]["BlankEnum"];
+            review_note: string;
             /** Format: date-time */
-            reviewed_at?: string | null;
+            reviewed_at: string | null;
         };
         /**
          * @description * `device` - Thiết bị
@@ -5109,9 +5109,9 @@ export interface components {
             as_of: string;
             /** Format: double */
             score: number;
-            features?: unknown;
-            weights?: unknown;
-            contributions?: unknown;
+            features: unknown;
+            weights: unknown;
+            contributions: unknown;
         };
         RiskWeightsInputRequest: {
             weights?: {
@@ -5197,22 +5197,22 @@ export interface components {
             applies_to: components["schemas"]["AppliesToEnum"];
             trigger: components["schemas"]["TriggerEnum"];
             /** @description Severities the rule looks at */
-            severities?: unknown;
+            severities: unknown;
             /** Format: int64 */
-            min_count?: number;
+            min_count: number;
             /** Format: int64 */
-            window_days?: number | null;
+            window_days: number | null;
             /** @description Handled as the violator: the violator rule decides */
-            as_violator?: boolean;
+            as_violator: boolean;
             readonly form: string;
             text_vi: string;
             text_en: string;
             readonly basis: string;
-            categories?: components["schemas"]["CategoriesEnum"];
+            categories: components["schemas"]["CategoriesEnum"];
             /** @description Never heavier than the violator's own form */
-            cap_at_violator?: boolean;
+            cap_at_violator: boolean;
             /** Format: int64 */
-            position?: number;
+            position: number;
         };
         RuleRef: {
             id: number;
@@ -5224,66 +5224,66 @@ export interface components {
             readonly id: number;
             /** Format: int64 */
             version: number;
-            note?: string;
+            note: string;
             /**
              * Format: int64
              * @description A prior decision within this many days before a new violation makes it a repeat
              */
-            repeat_window_days?: number;
+            repeat_window_days: number;
             /**
              * Format: int64
              * @description Warn when the limitation deadline is this close
              */
-            limitation_warn_days?: number;
+            limitation_warn_days: number;
             /** @description A new violation restarts the limitation clock (only if the force's regulation says so) */
-            restart_on_new_violation?: boolean;
+            restart_on_new_violation: boolean;
             /**
              * Format: int64
              * @description A decision within this many days of opening
              */
-            handling_days?: number;
+            handling_days: number;
             /**
              * Format: int64
              * @description The same for a complex case
              */
-            handling_days_complex?: number;
+            handling_days_complex: number;
             /**
              * Format: int64
              * @description First complaint: days from receiving the decision
              */
-            complaint_days?: number;
+            complaint_days: number;
             /**
              * Format: int64
              * @description Second complaint: days from receiving the first answer
              */
-            second_complaint_days?: number;
+            second_complaint_days: number;
             /**
              * Format: int64
              * @description A complaint is accepted (thụ lý) within this many days of receiving it
              */
-            complaint_accept_days?: number;
+            complaint_accept_days: number;
             /**
              * Format: int64
              * @description First answer: days from accepting the complaint
              */
-            complaint_answer_days?: number;
+            complaint_answer_days: number;
             /**
              * Format: int64
              * @description The same for a complex one
              */
-            complaint_answer_days_complex?: number;
+            complaint_answer_days_complex: number;
             /**
              * Format: int64
              * @description Second answer: days from accepting the second complaint
              */
-            second_answer_days?: number;
+            second_answer_days: number;
             /**
              * Format: int64
              * @description The same for a complex one
              */
-            second_answer_days_complex?: number;
+            second_answer_days_complex: number;
             /** @description Legal source of each period setting, by setting name */
-            sources?: unknown;
+            sources: unknown;
             created_by?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -5326,66 +5326,66 @@ export interface components {
             readonly id: number;
             /** Format: int64 */
             version: number;
-            note?: string;
+            note: string;
             /**
              * Format: int64
              * @description A prior decision within this many days before a new violation makes it a repeat
              */
-            repeat_window_days?: number;
+            repeat_window_days: number;
             /**
              * Format: int64
              * @description Warn when the limitation deadline is this close
              */
-            limitation_warn_days?: number;
+            limitation_warn_days: number;
             /** @description A new violation restarts the limitation clock (only if the force's regulation says so) */
-            restart_on_new_violation?: boolean;
+            restart_on_new_violation: boolean;
             /**
              * Format: int64
              * @description A decision within this many days of opening
              */
-            handling_days?: number;
+            handling_days: number;
             /**
              * Format: int64
              * @description The same for a complex case
              */
-            handling_days_complex?: number;
+            handling_days_complex: number;
             /**
              * Format: int64
              * @description First complaint: days from receiving the decision
              */
-            complaint_days?: number;
+            complaint_days: number;
             /**
              * Format: int64
              * @description Second complaint: days from receiving the first answer
              */
-            second_complaint_days?: number;
+            second_complaint_days: number;
             /**
              * Format: int64
              * @description A complaint is accepted (thụ lý) within this many days of receiving it
              */
-            complaint_accept_days?: number;
+            complaint_accept_days: number;
             /**
              * Format: int64
              * @description First answer: days from accepting the complaint
              */
-            complaint_answer_days?: number;
+            complaint_answer_days: number;
             /**
              * Format: int64
              * @description The same for a complex one
              */
-            complaint_answer_days_complex?: number;
+            complaint_answer_days_complex: number;
             /**
              * Format: int64
              * @description Second answer: days from accepting the second complaint
              */
-            second_answer_days?: number;
+            second_answer_days: number;
             /**
              * Format: int64
              * @description The same for a complex one
              */
-            second_answer_days_complex?: number;
+            second_answer_days_complex: number;
             /** @description Legal source of each period setting, by setting name */
-            sources?: unknown;
+            sources: unknown;
             created_by?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -5419,32 +5419,32 @@ export interface components {
             readonly id: number;
             /** Format: int64 */
             version: number;
-            note?: string;
+            note: string;
             /** @description Points deducted per confirmed finding, by severity */
             deductions: unknown;
             /** @description A category's own deduction points, when set, replace the severity default */
-            use_category_points?: boolean;
+            use_category_points: boolean;
             /** Format: double */
-            check_weight?: number;
+            check_weight: number;
             /** Format: double */
-            task_weight?: number;
+            task_weight: number;
             /**
              * Format: double
              * @description Share of credit for a task delivered late
              */
-            late_task_credit?: number;
+            late_task_credit: number;
             /**
              * Format: double
              * @description Score below this: hạ bậc danh hiệu thi đua
              */
-            downgrade_below?: number;
+            downgrade_below: number;
             /**
              * Format: double
              * @description Score below this: không xét tặng
              */
-            no_award_below?: number;
-            downgrade_severities?: unknown;
-            no_award_severities?: unknown;
+            no_award_below: number;
+            downgrade_severities: unknown;
+            no_award_severities: unknown;
             /** Format: date-time */
             created_at: string;
         };
@@ -5568,15 +5568,15 @@ export interface components {
             target: string;
             /** Format: date */
             due_date: string;
-            late_registration?: boolean;
+            late_registration: boolean;
             registered_by: string;
             /** Format: date-time */
             registered_at: string;
             /** Format: date */
-            delivered_on?: string | null;
-            delivery_note?: string;
+            delivered_on: string | null;
+            delivery_note: string;
             /** Format: date-time */
-            reported_at?: string | null;
+            reported_at: string | null;
             /** @description on_time, late, reported_late (flagged: reported after the grace; counts as late), missed, pending. */
             readonly status: string;
             readonly status_vi: string;
@@ -5778,7 +5778,7 @@ export interface components {
              * Format: date
              * @description Last day the unit existed
              */
-            valid_to?: string | null;
+            valid_to: string | null;
             readonly successor: components["schemas"]["UnitBrief"] | null;
         };
         UnitParentLink: {
