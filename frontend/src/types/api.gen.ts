@@ -5204,7 +5204,7 @@ export interface components {
             window_days: number | null;
             /** @description Handled as the violator: the violator rule decides */
             as_violator: boolean;
-            readonly form: string;
+            readonly form: string | null;
             text_vi: string;
             text_en: string;
             readonly basis: string;

@@ -65,7 +65,7 @@ class FormOutputSerializer(serializers.ModelSerializer):
 
 
 class RuleOutputSerializer(serializers.ModelSerializer):
-    form: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    form: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     basis = serializers.CharField(allow_blank=True, read_only=True)  # as FormOutputSerializer's
 
     class Meta:
