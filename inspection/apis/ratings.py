@@ -66,7 +66,7 @@ class RatingResultSerializer(serializers.Serializer):
     id = serializers.CharField(required=False, help_text="The device's own id for the rating")
     status = serializers.ChoiceField(choices=["created", "duplicate", "conflict", "invalid"])
     rating_id = serializers.IntegerField(required=False, allow_null=True)
-    errors = RatingErrorSerializer(many=True, required=False)
+    errors = RatingErrorSerializer(many=True, required=False)  # type: ignore[assignment]  # the metaclass takes fields off the class
     held = serializers.BooleanField(required=False)
 
 

@@ -241,7 +241,7 @@ class CaseEventSerializer(serializers.Serializer):
     from_state = serializers.CharField(allow_blank=True)
     to_state = serializers.CharField(allow_blank=True)
     note = serializers.CharField(allow_blank=True)
-    data = serializers.JSONField()
+    data = serializers.JSONField()  # type: ignore[assignment]  # the field named data, as the event stores it (the metaclass takes it off the class)
     actor = serializers.CharField()
     actor_name = serializers.CharField()
     at = serializers.DateTimeField()
