@@ -13,7 +13,7 @@ PORT ?= 8000
 # compressing each copy per client took most of the fan-out's time (bench/ws_fanout_500.py).
 SERVE_FLAGS := --lifespan off --ws websockets --ws-per-message-deflate false --no-proxy-headers
 
-.PHONY: run run-scaled test test-embedded test-scaled install frontend bench lint clean mutation
+.PHONY: run run-scaled test test-embedded test-scaled install frontend bench lint clean mutation schema
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -138,6 +138,12 @@ mutation: install
 
 # Python: ruff, then mypy with django-stubs (pyproject.toml); the web app: tsc and eslint. Run by .ci/run
 # before the tests; nothing here needs the network beyond what `install` and `npm ci` already fetched.
+# The OpenAPI schema the web app's types are generated from (tests/backend/test_schema_complete.py and
+# frontend/src/types/api.gen.test.ts fail while either is stale): run after an API change.
+schema: install frontend/node_modules/.installed
+	env -u DATABASE_URL $(VENV)/bin/python manage.py spectacular --file docs/openapi.yml
+	cd frontend && npm run --silent gen:types
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .

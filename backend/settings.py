@@ -249,6 +249,24 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # one component per choice set met under several field names (backend/core/schema.py)
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "backend.accounts.models.Role",
+        "AssignableRoleEnum": "backend.core.schema.assignable_roles",
+        "SignInStageEnum": "backend.core.schema.SIGN_IN_STAGES",
+        "SeverityEnum": "inspection.models.common.Severity",
+        "AbsenceKindEnum": "inspection.models.draws.InspectorAbsence.Kind",
+        "DrawStateEnum": "inspection.models.draws.Draw.State",
+        "CheckStateEnum": "inspection.models.checks.SurpriseCheck.State",
+        "ComplaintStateEnum": "inspection.models.complaints.Complaint.State",
+        "CsvImportStateEnum": "inspection.models.ratings.CsvImport.State",
+        "FindingStateEnum": "inspection.models.findings.Finding.State",
+        "LiabilityStateEnum": "inspection.accountability.models.LeaderLiability.State",
+        "CaseStateEnum": "inspection.accountability.models.DisciplinaryCase.State",
+        "AppealResultEnum": "inspection.accountability.models.DisciplinaryCase.AppealResult",
+        "ClipStateEnum": "media_ingest.models.Clip.State",
+        "EvidencePackageStateEnum": "media_ingest.review.models.EvidencePackage.State",
+    },
 }
 
 # --- i18n / time -----------------------------------------------------------------------------

@@ -18,8 +18,23 @@ from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import DateField, IdField, PlainTextField, Query
+from backend.core.schema import q_choice, q_date, q_id, q_text
 from backend.org import end_preview, selectors, services_devices, services_officers, services_units
-from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit
+from backend.org.models import Assignment, Counter, Unit
+from backend.org.serializers import (
+    AssignmentOutputSerializer,
+    CameraOutputSerializer,
+    CounterOutputSerializer,
+    FieldOfChargeListOutputSerializer,
+    FieldOfChargeOutputSerializer,
+    OfficerDetailOutputSerializer,
+    OfficerOutputSerializer,
+    TreeNodeSerializer,
+    UnitEndPreviewSerializer,
+    UnitHeadsOutputSerializer,
+    UnitOutputSerializer,
+    UnitParentLinkSerializer,
+)
 
 ADMIN = (Role.ADMIN,)
 
@@ -31,72 +46,8 @@ def paginate(request: Request, view: APIView, queryset: Any,
     return paginator.get_paginated_response(serializer(page, many=True, context={"request": request}).data)
 
 
-class UnitBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Unit
-        fields = ["id", "code", "name", "level"]
-
-
-class UnitOutputSerializer(serializers.ModelSerializer):
-    parent = UnitBriefSerializer(read_only=True)
-    successor = UnitBriefSerializer(read_only=True)
-
-    class Meta:
-        model = Unit
-        fields = ["id", "code", "name", "level", "parent", "valid_from", "valid_to", "successor"]
-
-
-class OfficerOutputSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Officer
-        fields = ["id", "service_number", "full_name", "rank", "date_of_birth"]
-
-
-class FieldOfChargeOutputSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = FieldOfCharge
-        fields = ["id", "code", "name_vi", "name_en", "description", "position", "active"]
-
-
-class FieldBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = FieldOfCharge
-        fields = ["id", "code", "name_vi", "name_en"]
-
-
-class AssignmentOutputSerializer(serializers.ModelSerializer):
-    officer = OfficerOutputSerializer(read_only=True)
-    unit = UnitBriefSerializer(read_only=True)
-    field = FieldBriefSerializer(read_only=True, allow_null=True,
-                                 help_text="The deputy's field of charge; a deputy without one answers for nothing")
-
-    class Meta:
-        model = Assignment
-        fields = ["id", "officer", "unit", "position", "is_head", "is_deputy", "is_acting", "field",
-                  "in_charge_of", "valid_from", "valid_to", "decision_ref"]
-
-
-class CounterOutputSerializer(serializers.ModelSerializer):
-    unit = UnitBriefSerializer(read_only=True)
-
-    class Meta:
-        model = Counter
-        fields = ["id", "code", "name", "unit", "opening_hours", "active"]
-
-
-class CameraOutputSerializer(serializers.ModelSerializer):
-    counter = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Camera
-        fields = ["id", "code", "name", "counter", "zones", "active"]
-
-    def get_counter(self, obj: Camera) -> dict[str, Any]:
-        return {"id": obj.counter_id, "code": obj.counter.code, "name": obj.counter.name,
-                "unit": {"id": obj.counter.unit_id, "name": obj.counter.unit.name}}
-
-
 class UnitListApi(APIView):
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
         name = PlainTextField(one_line=True, max_length=200)
@@ -105,6 +56,8 @@ class UnitListApi(APIView):
         valid_from = DateField()
         valid_to = DateField(required=False, allow_null=True)
 
+    @extend_schema(parameters=[q_text("search"), q_date("at"), q_choice("level", Unit.Level.values)],
+                   responses=UnitOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         qs = selectors.units_list(
@@ -113,6 +66,7 @@ class UnitListApi(APIView):
         )
         return paginate(request, self, qs, UnitOutputSerializer)
 
+    @extend_schema(responses={201: UnitOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -129,10 +83,12 @@ class UnitDetailApi(APIView):
         name = PlainTextField(one_line=True, max_length=200)
         reason = PlainTextField(max_length=1000, required=False, allow_blank=True, default="")
 
+    @extend_schema(responses=UnitOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
         return Response(UnitOutputSerializer(unit).data)
 
+    @extend_schema(responses=UnitOutputSerializer)
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         unit = selectors.unit_get(unit_ids=None, pk=pk)
@@ -143,26 +99,6 @@ class UnitDetailApi(APIView):
         return Response(UnitOutputSerializer(unit).data)
 
 
-class HeadBriefSerializer(serializers.ModelSerializer):
-    officer = OfficerOutputSerializer(read_only=True)
-
-    class Meta:
-        model = Assignment
-        fields = ["id", "officer", "position", "is_acting", "valid_from", "valid_to"]
-
-
-class TreeNodeSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="unit.id")
-    code = serializers.CharField(source="unit.code")
-    name = serializers.CharField(source="unit.name")
-    level = serializers.CharField(source="unit.level")
-    valid_from = serializers.DateField(source="unit.valid_from")
-    valid_to = serializers.DateField(source="unit.valid_to", allow_null=True)
-    successor = UnitBriefSerializer(source="unit.successor", allow_null=True)
-    parent_id = serializers.IntegerField(allow_null=True)
-    heads = HeadBriefSerializer(many=True)
-
-
 class UnitTreeApi(APIView):
     """Units as they stood on `at` (default today): the tree, each with its head(s) that day."""
 
@@ -170,6 +106,7 @@ class UnitTreeApi(APIView):
         at = serializers.DateField()
         units = TreeNodeSerializer(many=True)
 
+    @extend_schema(parameters=[q_date("at", "Default: today")], responses=OutputSerializer)
     def get(self, request: AuthedRequest) -> Response:
         at = Query(request).date("at") or timezone.localdate()
         nodes = selectors.unit_tree_at(at=at, unit_ids=user_unit_ids(request.user))
@@ -177,20 +114,13 @@ class UnitTreeApi(APIView):
 
 
 class UnitHistoryApi(APIView):
-    class LinkSerializer(serializers.Serializer):
-        parent = UnitBriefSerializer()
-        valid_from = serializers.DateField()
-        valid_to = serializers.DateField(allow_null=True)
-
     class OutputSerializer(serializers.Serializer):
         unit = UnitOutputSerializer()
         predecessors = UnitOutputSerializer(many=True)
-        parent_links = serializers.SerializerMethodField()
+        parent_links = UnitParentLinkSerializer(many=True)
         assignments = AssignmentOutputSerializer(many=True)
 
-        def get_parent_links(self, obj: selectors.UnitHistory) -> list[dict[str, Any]]:
-            return UnitHistoryApi.LinkSerializer(obj.parent_links, many=True).data  # type: ignore[return-value]
-
+    @extend_schema(responses=OutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
         return Response(self.OutputSerializer(selectors.unit_history(unit=unit)).data)
@@ -198,7 +128,10 @@ class UnitHistoryApi(APIView):
 
 class UnitPostingsApi(APIView):
     """Who served in the unit on `at`, with their post (the subject picker of a finding)."""
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
 
+    @extend_schema(parameters=[q_date("at", "Default: today"), q_text("search")],
+                   responses=AssignmentOutputSerializer(many=True))
     def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
         q = Query(request)
@@ -217,6 +150,7 @@ class UnitAbolishApi(APIView):
         confirm = serializers.BooleanField(required=False, default=False,
                                            help_text="Cut the clips / served postings listed by a 409")
 
+    @extend_schema(responses=UnitOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         unit = selectors.unit_get(unit_ids=None, pk=pk)
@@ -229,31 +163,6 @@ class UnitAbolishApi(APIView):
         unit = services_units.unit_abolish(by=request.user, unit=unit, on=v["on"], successor=successor,
                                            children_to=children_to, reason=v.get("reason", ""), confirm=v["confirm"])
         return Response(UnitOutputSerializer(selectors.unit_get(unit_ids=None, pk=unit.pk)).data)
-
-
-class EndingPostSerializer(serializers.Serializer):
-    assignment = AssignmentOutputSerializer(help_text="The post as it stands (valid_to: its current end)")
-    starts_after_end = serializers.BooleanField(help_text="It starts after the unit's last day: the end is "
-                                                          "refused until it is corrected")
-
-
-class EndRecordsSerializer(serializers.Serializer):
-    findings = serializers.ListField(child=serializers.CharField())
-    checks = serializers.ListField(child=serializers.CharField())
-    clips = serializers.ListField(child=serializers.CharField())
-    postings = serializers.ListField(child=serializers.CharField())
-
-
-class UnitEndPreviewSerializer(serializers.Serializer):
-    unit = UnitBriefSerializer()
-    on = serializers.DateField(help_text="First day without the unit")
-    last_day = serializers.DateField()
-    already_ended = serializers.BooleanField()
-    posts = EndingPostSerializer(many=True, help_text="Head, deputies (with their field) and officers whose "
-                                                      "post ends on last_day")
-    children = UnitBriefSerializer(many=True, help_text="Sub-units that need a new parent")
-    records = EndRecordsSerializer(help_text="Records dated after last_day (an end in the past): findings "
-                                             "and checks block it, clips and served postings are cut on confirm")
 
 
 class UnitEndPreviewApi(APIView):
@@ -281,6 +190,7 @@ class UnitMergeApi(APIView):
         confirm = serializers.BooleanField(required=False, default=False,
                                            help_text="Cut the clips / served postings listed by a 409")
 
+    @extend_schema(responses=UnitOutputSerializer)
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -294,6 +204,7 @@ class UnitMergeApi(APIView):
 
 
 class UnitHeadsApi(APIView):
+    @extend_schema(parameters=[q_date("at", "Default: today")], responses=UnitHeadsOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         unit = selectors.unit_get(unit_ids=user_unit_ids(request.user), pk=pk)
         at = Query(request).date("at") or timezone.localdate()
@@ -301,28 +212,25 @@ class UnitHeadsApi(APIView):
         deputies = selectors.unit_deputies_at(unit=unit, at=at)
         parent = selectors.unit_parent_at(unit=unit, at=at)
         existed = unit.valid_from <= at and (unit.valid_to is None or unit.valid_to >= at)
-        return Response({
-            "unit": UnitBriefSerializer(unit).data,
-            "at": at,
-            "unit_existed": existed,
-            "parent": UnitBriefSerializer(parent).data if parent else None,
-            "heads": AssignmentOutputSerializer(heads, many=True).data,
-            "deputies": AssignmentOutputSerializer(deputies, many=True).data,
-        })
+        return Response(UnitHeadsOutputSerializer({"unit": unit, "at": at, "unit_existed": existed, "parent": parent,
+                                                   "heads": heads, "deputies": deputies}).data)
 
 
 class OfficerListApi(APIView):
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
     class InputSerializer(serializers.Serializer):
         service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$")
         full_name = PlainTextField(one_line=True, max_length=120)
         rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True, default="")
         date_of_birth = DateField(required=False, allow_null=True)
 
+    @extend_schema(parameters=[q_text("search")], responses=OfficerOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         qs = selectors.officers_list(unit_ids=user_unit_ids(request.user),
                                      search=Query(request).text("search"))
         return paginate(request, self, qs, OfficerOutputSerializer)
 
+    @extend_schema(responses={201: OfficerOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -339,6 +247,7 @@ class OfficerDetailApi(APIView):
         date_of_birth = DateField(required=False, allow_null=True)
         reason = PlainTextField(max_length=1000, required=False, allow_blank=True)
 
+    @extend_schema(responses=OfficerOutputSerializer)
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         officer = selectors.officer_get(unit_ids=None, pk=pk)
@@ -347,6 +256,7 @@ class OfficerDetailApi(APIView):
         officer = services_officers.officer_update(by=request.user, officer=officer, **data.validated_data)
         return Response(OfficerOutputSerializer(officer).data)
 
+    @extend_schema(parameters=[q_date("at", "Default: today")], responses=OfficerDetailOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         scope = user_unit_ids(request.user)
         officer = selectors.officer_get(unit_ids=scope, pk=pk)
@@ -354,21 +264,15 @@ class OfficerDetailApi(APIView):
         chain = selectors.chain_of_command(officer=officer, at=at)
         if scope is not None and (not chain or chain[0].unit.pk not in scope):
             chain = []  # the officer served outside the reader's units that day: nothing to say about it
-        return Response({
-            **OfficerOutputSerializer(officer).data,
-            "at": at,
-            # postings in the reader's units only (a unit head gets 404 on the others)
-            "assignments": AssignmentOutputSerializer(
-                selectors.assignments_list(unit_ids=scope, officer_id=officer.pk), many=True).data,
-            "chain_of_command": [
-                {"unit": UnitBriefSerializer(link.unit).data,
-                 "heads": AssignmentOutputSerializer(link.heads, many=True).data}
-                for link in chain
-            ],
-        })
+        # postings in the reader's units only (a unit head gets 404 on the others)
+        detail = {name: getattr(officer, name) for name in OfficerOutputSerializer.Meta.fields}
+        detail.update(at=at, assignments=selectors.assignments_list(unit_ids=scope, officer_id=officer.pk),
+                      chain_of_command=chain)
+        return Response(OfficerDetailOutputSerializer(detail).data)
 
 
 class AssignmentListApi(APIView):
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
     class InputSerializer(serializers.Serializer):
         officer_id = IdField()
         unit_id = IdField()
@@ -384,6 +288,8 @@ class AssignmentListApi(APIView):
         reason = PlainTextField(required=False, allow_blank=True, max_length=1000, default="",
                                 help_text="Required when the post reaches into a recorded finding's period")
 
+    @extend_schema(parameters=[q_id("unit"), q_id("officer"), q_date("at")],
+                   responses=AssignmentOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         qs = selectors.assignments_list(
@@ -392,6 +298,7 @@ class AssignmentListApi(APIView):
         )
         return paginate(request, self, qs, AssignmentOutputSerializer)
 
+    @extend_schema(responses={201: AssignmentOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -417,10 +324,12 @@ class AssignmentDetailApi(APIView):
         reason = PlainTextField(required=False, allow_blank=True, max_length=1000, default="",
                                 help_text="Required when the change reaches into a recorded finding's period")
 
+    @extend_schema(responses=AssignmentOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         assignment = selectors.assignment_get(unit_ids=user_unit_ids(request.user), pk=pk)
         return Response(AssignmentOutputSerializer(assignment).data)
 
+    @extend_schema(responses=AssignmentOutputSerializer)
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         assignment = selectors.assignment_get(unit_ids=None, pk=pk)
@@ -450,11 +359,14 @@ class FieldOfChargeListApi(APIView):
         name_en = PlainTextField(one_line=True, max_length=200)
         description = PlainTextField(max_length=500, required=False, allow_blank=True, default="")
 
+    @extend_schema(parameters=[q_choice("active", ["1", "0"], "1: active fields only")],
+                   responses=FieldOfChargeListOutputSerializer)
     def get(self, request: AuthedRequest) -> Response:
         active = Query(request).choice("active", ["1", "0"]) == "1"
         qs = selectors.fields_of_charge_list(active_only=active)
-        return Response({"count": qs.count(), "results": FieldOfChargeOutputSerializer(qs, many=True).data})
+        return Response(FieldOfChargeListOutputSerializer({"count": qs.count(), "results": qs}).data)
 
+    @extend_schema(responses={201: FieldOfChargeOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -470,6 +382,7 @@ class FieldOfChargeDetailApi(APIView):
         description = PlainTextField(max_length=500, required=False, allow_blank=True)
         active = serializers.BooleanField(required=False)
 
+    @extend_schema(responses=FieldOfChargeOutputSerializer)
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         field = selectors.field_of_charge_get(pk=pk)
@@ -486,6 +399,7 @@ class AssignmentEndApi(APIView):
                                        help_text="Required to correct history (extend an ended posting, or end "
                                                  "one under a recorded finding)")
 
+    @extend_schema(responses=AssignmentOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -500,17 +414,20 @@ class AssignmentEndApi(APIView):
 
 
 class CounterListApi(APIView):
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
     class InputSerializer(serializers.Serializer):
         unit_id = IdField()
         code = serializers.RegexField(r"^[A-Za-z0-9_-]{2,40}$")
         name = PlainTextField(one_line=True, max_length=200)
         opening_hours = serializers.JSONField(required=False)
 
+    @extend_schema(parameters=[q_id("unit")], responses=CounterOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         qs = selectors.counters_list(unit_ids=user_unit_ids(request.user),
                                      unit_id=Query(request).id("unit"))
         return paginate(request, self, qs, CounterOutputSerializer)
 
+    @extend_schema(responses={201: CounterOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -522,17 +439,20 @@ class CounterListApi(APIView):
 
 
 class CameraListApi(APIView):
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
     class InputSerializer(serializers.Serializer):
         counter_id = IdField()
         code = serializers.CharField(max_length=40)
         name = PlainTextField(one_line=True, max_length=200, required=False, allow_blank=True, default="")
         zones = serializers.JSONField(required=False, default=list)  # type: ignore[arg-type]  # the stubs allow only mapping defaults; zones is a list
 
+    @extend_schema(parameters=[q_id("counter")], responses=CameraOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         qs = selectors.cameras_list(unit_ids=user_unit_ids(request.user),
                                     counter_id=Query(request).id("counter"))
         return paginate(request, self, qs, CameraOutputSerializer)
 
+    @extend_schema(responses={201: CameraOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -551,10 +471,12 @@ class CameraDetailApi(APIView):
         zones = serializers.JSONField(required=False)
         active = serializers.BooleanField(required=False)
 
+    @extend_schema(responses=CameraOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         camera = selectors.camera_get(unit_ids=user_unit_ids(request.user), pk=pk)
         return Response(CameraOutputSerializer(camera).data)
 
+    @extend_schema(responses=CameraOutputSerializer)
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ADMIN)
         camera = selectors.camera_get(unit_ids=user_unit_ids(request.user), pk=pk)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,10 +14,11 @@ from backend.accounts.models import User
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
+from backend.core.pagination import Pagination
 from backend.core.params import REASON_MAX, DateField, PlainTextField
 from backend.org.apis import paginate
 from inspection import selectors_absences, services_absences
-from inspection.apis.common import _user_brief
+from inspection.apis.common import UserBriefSerializer, _user_brief, user_brief_field
 from inspection.models import InspectorAbsence
 from inspection.services_absences import ABSENCE_WRITERS
 
@@ -41,6 +43,7 @@ class AbsenceOutputSerializer(serializers.Serializer):
     def _shown(self, obj: Any) -> bool:
         return selectors_absences.absence_details_visible(user=self.context["request"].user, absence=obj)
 
+    @user_brief_field
     def get_user(self, obj: Any) -> dict[str, Any] | None:
         return _user_brief(obj.user)
 
@@ -56,6 +59,7 @@ class AbsenceOutputSerializer(serializers.Serializer):
     def get_details_hidden(self, obj: Any) -> bool:
         return not self._shown(obj)
 
+    @user_brief_field
     def get_created_by(self, obj: Any) -> dict[str, Any] | None:
         return _user_brief(obj.created_by)
 
@@ -70,10 +74,14 @@ class AbsenceListApi(APIView):
         end = DateField()
         reason = PlainTextField(max_length=REASON_MAX)
 
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(responses=AbsenceOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         rows = selectors_absences.absences_list(user=request.user, on_or_after=timezone.localdate() - timedelta(days=90))
         return paginate(request, self, rows, AbsenceOutputSerializer)
 
+    @extend_schema(responses={201: AbsenceOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *ABSENCE_WRITERS)
         data = self.InputSerializer(data=request.data)
@@ -89,6 +97,10 @@ class AbsenceListApi(APIView):
 class AbsenceTeamApi(APIView):
     """The members of the inspection team an absence may be recorded for (team and administrators)."""
 
+    class OutputSerializer(UserBriefSerializer):
+        role = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         users = selectors_absences.team_members(user=request.user)
         return Response([{**(_user_brief(u) or {}), "role": u.role} for u in users])
@@ -98,6 +110,7 @@ class AbsenceWithdrawApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = PlainTextField(max_length=REASON_MAX)
 
+    @extend_schema(responses=AbsenceOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *ABSENCE_WRITERS)
         data = self.InputSerializer(data=request.data)

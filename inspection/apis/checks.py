@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,11 +16,25 @@ from backend.accounts.selectors import require_role
 from backend.audit.services import audit_access
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
+from backend.core.pagination import Pagination
 from backend.core.params import REASON_MAX, TEXT_MAX, DateTimeField, IdField, PlainTextField, Query
+from backend.core.schema import q_date, q_id, q_text
 from backend.org.apis import paginate
 from backend.org.models import Counter, Unit
 from inspection import selectors_checks, selectors_common, services_checks
-from inspection.apis.common import LEAD, _counter_brief, _get_or_404, _unit_brief, _user_brief
+from inspection.apis.common import (
+    LEAD,
+    CriteriaSetRefSerializer,
+    RefBriefSerializer,
+    ReportFlagSerializer,
+    UserBriefSerializer,
+    _counter_brief,
+    _get_or_404,
+    _unit_brief,
+    _user_brief,
+    ref_brief_field,
+    user_brief_field,
+)
 from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
 from inspection.secrecy import on_check_team
 
@@ -28,6 +44,18 @@ def _report_of(check: SurpriseCheck) -> CheckReport | None:
         return check.report
     except CheckReport.DoesNotExist:
         return None
+
+
+class CheckScoreSerializer(serializers.Serializer):
+    score = serializers.FloatField()
+    max_score = serializers.FloatField()
+    percent = serializers.FloatField()
+    flags = ReportFlagSerializer(many=True)
+
+
+class UnitGoneSerializer(serializers.Serializer):
+    last_day = serializers.DateField()
+    successor = RefBriefSerializer(allow_null=True)
 
 
 class CheckOutputSerializer(serializers.ModelSerializer):
@@ -47,11 +75,13 @@ class CheckOutputSerializer(serializers.ModelSerializer):
                   "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed", "origin",
                   "unit_gone"]
 
+    @extend_schema_field(serializers.ChoiceField(choices=["drawn", "manual"]))
     def get_origin(self, obj: SurpriseCheck) -> str:
         """Drawn or hand-picked (manual): shown to every reader of the check, so discipline and the
         administrator can tell the lead's own choices from the random draw's (F14)."""
         return "drawn" if obj.draw_id else "manual"
 
+    @extend_schema_field(UnitGoneSerializer(allow_null=True))
     def get_unit_gone(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         """A planned check whose unit ends before its window cannot be started (check_start refuses it):
         the last day and the successor, for the check's team only (nobody else may know the check)."""
@@ -60,18 +90,23 @@ class CheckOutputSerializer(serializers.ModelSerializer):
             return None
         return {"last_day": last_day, "successor": _unit_brief(obj.unit.successor)}
 
+    @ref_brief_field
     def get_unit(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         return _unit_brief(obj.unit)
 
+    @ref_brief_field
     def get_counter(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         return _counter_brief(obj.counter)
 
+    @user_brief_field
     def get_lead(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         return _user_brief(obj.lead)
 
+    @extend_schema_field(UserBriefSerializer(many=True))
     def get_team(self, obj: SurpriseCheck) -> list[dict[str, Any] | None]:
         return [_user_brief(u) for u in sorted(obj.team.all(), key=lambda u: u.pk)]
 
+    @extend_schema_field(CheckScoreSerializer(allow_null=True))
     def get_score(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         report = _report_of(obj)
         if report is None:
@@ -95,6 +130,21 @@ class CheckOutputSerializer(serializers.ModelSerializer):
         return bool(report and report.signed_at)
 
 
+class CheckDetailOutputSerializer(CheckOutputSerializer):
+    """GET /checks/{uid}/: notes and draw for the check's team only (blank / null for others)."""
+
+    notes = serializers.CharField(allow_blank=True)
+    draw = serializers.IntegerField(allow_null=True)
+    criteria_set = CriteriaSetRefSerializer(allow_null=True)
+
+    class Meta(CheckOutputSerializer.Meta):
+        fields = [*CheckOutputSerializer.Meta.fields, "notes", "draw", "criteria_set"]
+
+
+CHECK_FILTERS = [q_text("state"), q_text("mode"), q_id("unit"), q_id("draw"), q_text("search"),
+                 q_date("from"), q_date("to")]
+
+
 def _check_filters(request: Request) -> dict[str, Any]:
     q = Query(request)
     start, end = q.day_range()
@@ -113,10 +163,14 @@ class CheckListApi(APIView):
         criteria_set_id = IdField(required=False, allow_null=True)
         notes = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(parameters=CHECK_FILTERS, responses=CheckOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         qs = selectors_checks.checks_list(user=request.user, filters=_check_filters(request))
         return paginate(request, self, qs, CheckOutputSerializer)
 
+    @extend_schema(responses={201: CheckOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         data = self.InputSerializer(data=request.data)
@@ -139,6 +193,10 @@ class CheckListApi(APIView):
 
 
 class CheckCountsApi(APIView):
+    @extend_schema(responses=inline_serializer("CheckCounts", {
+        "total": serializers.IntegerField(),
+        **{state: serializers.IntegerField(required=state != SurpriseCheck.State.PLANNED)
+           for state in SurpriseCheck.State.values}}))
     def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors_common.CHECK_READERS)
         return Response(selectors_checks.check_counts(user=request.user))
@@ -147,6 +205,8 @@ class CheckCountsApi(APIView):
 class CheckExportApi(APIView):
     """The visible checks as an Excel workbook (same filters as the list)."""
 
+    @extend_schema(parameters=CHECK_FILTERS, responses={
+        (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
     def get(self, request: AuthedRequest) -> HttpResponse:
         from inspection.workbooks import checks_workbook
 
@@ -161,6 +221,7 @@ class CheckExportApi(APIView):
 
 
 class CheckDetailApi(APIView):
+    @extend_schema(responses=CheckDetailOutputSerializer)
     def get(self, request: AuthedRequest, uid: str) -> Response:
         check = selectors_checks.check_get_for(user=request.user, uid=uid)
         data = CheckOutputSerializer(check, context={"request": request}).data
@@ -173,12 +234,14 @@ class CheckDetailApi(APIView):
 
 
 class CheckStartApi(APIView):
+    @extend_schema(request=None, responses=CheckOutputSerializer)
     def post(self, request: AuthedRequest, uid: str) -> Response:
         check = services_checks.check_start(by=request.user, check=selectors_checks.check_get_for(user=request.user, uid=uid))
         return Response(CheckOutputSerializer(selectors_checks.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
 
 
 class CheckCompleteApi(APIView):
+    @extend_schema(request=None, responses=CheckOutputSerializer)
     def post(self, request: AuthedRequest, uid: str) -> Response:
         check = services_checks.check_complete(by=request.user, check=selectors_checks.check_get_for(user=request.user, uid=uid))
         return Response(CheckOutputSerializer(selectors_checks.check_get_for(user=request.user, uid=check.uid), context={"request": request}).data)
@@ -188,6 +251,7 @@ class CheckCancelApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = PlainTextField(max_length=REASON_MAX)
 
+    @extend_schema(responses=CheckOutputSerializer)
     def post(self, request: AuthedRequest, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

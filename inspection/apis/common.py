@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
 from backend.accounts.models import Role, User
 from backend.core.errors import DomainError
 from backend.org.models import Counter, Unit
@@ -35,3 +38,44 @@ def _unit_brief(unit: Unit | None) -> dict[str, Any] | None:
 
 def _counter_brief(counter: Counter | None) -> dict[str, Any] | None:
     return {"id": counter.pk, "code": counter.code, "name": counter.name} if counter else None
+
+
+# --- what the brief shapes above look like, for the OpenAPI schema (issue 17) ---------------------
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField(allow_blank=True)
+    rank = serializers.CharField(allow_blank=True)
+
+
+class RefBriefSerializer(serializers.Serializer):
+    """A unit's or a counter's brief shape (`_unit_brief`, `_counter_brief`)."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+user_brief_field = extend_schema_field(UserBriefSerializer(allow_null=True))
+ref_brief_field = extend_schema_field(RefBriefSerializer(allow_null=True))
+
+
+class CounterWithUnitSerializer(RefBriefSerializer):
+    """A counter's brief shape with its unit's."""
+
+    unit = RefBriefSerializer(allow_null=True)
+
+
+class CriteriaSetRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ReportFlagSerializer(serializers.Serializer):
+    """A report's flag (`services_reports`): what the score does not show, in both languages."""
+
+    code = serializers.CharField()
+    criteria = serializers.ListField(child=serializers.CharField())
+    vi = serializers.CharField()
+    en = serializers.CharField()

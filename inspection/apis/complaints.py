@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,12 +13,20 @@ from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
+from backend.core.pagination import Pagination
 from backend.core.params import LABEL_MAX, REASON_MAX, TEXT_MAX, DateTimeField, IdField, PlainTextField, Query
+from backend.core.schema import q_id, q_text
 from backend.org.apis import paginate
 from backend.org.models import Counter, Officer, Unit
 from inspection import selectors_complaints, selectors_findings, services_complaints
-from inspection.apis.common import TEAM, _counter_brief, _get_or_404, _unit_brief
+from inspection.apis.common import TEAM, _counter_brief, _get_or_404, _unit_brief, ref_brief_field
 from inspection.models import Complaint, FindingCategory
+
+
+class OfficerRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    service_number = serializers.CharField()
+    full_name = serializers.CharField()
 
 
 class ComplaintOutputSerializer(serializers.ModelSerializer):
@@ -25,7 +34,7 @@ class ComplaintOutputSerializer(serializers.ModelSerializer):
     counter = serializers.SerializerMethodField()
     officer = serializers.SerializerMethodField()
     category = serializers.SerializerMethodField()
-    findings_count = serializers.IntegerField(read_only=True, required=False)
+    findings_count = serializers.IntegerField(required=False)  # only where the query annotates it (so not read_only: the schema would require it)
 
     class Meta:
         model = Complaint
@@ -33,18 +42,42 @@ class ComplaintOutputSerializer(serializers.ModelSerializer):
                   "complainant_name", "complainant_phone", "summary", "details", "category", "priority", "state",
                   "resolution", "triaged_at", "closed_at", "findings_count"]
 
+    @ref_brief_field
     def get_unit(self, obj: Complaint) -> dict[str, Any] | None:
         return _unit_brief(obj.unit)
 
+    @ref_brief_field
     def get_counter(self, obj: Complaint) -> dict[str, Any] | None:
         return _counter_brief(obj.counter)
 
+    @extend_schema_field(OfficerRefSerializer(allow_null=True))
     def get_officer(self, obj: Complaint) -> dict[str, Any] | None:
         o = obj.officer
         return {"id": o.pk, "service_number": o.service_number, "full_name": o.full_name} if o else None
 
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="The category's code"))
     def get_category(self, obj: Complaint) -> str | None:
         return obj.category.code if obj.category is not None else None
+
+
+class ComplaintFindingRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    state = serializers.CharField()
+
+
+class ComplaintDetailOutputSerializer(ComplaintOutputSerializer):
+    findings = ComplaintFindingRefSerializer(many=True, read_only=True,
+                                             help_text="The linked findings the reader may see")
+
+    class Meta(ComplaintOutputSerializer.Meta):
+        fields = [*ComplaintOutputSerializer.Meta.fields, "findings"]
+
+
+class ComplaintLinkOutputSerializer(serializers.Serializer):
+    complaint = serializers.IntegerField()
+    finding = serializers.IntegerField()
 
 
 def _complaint_refs(v: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +104,10 @@ class ComplaintListApi(APIView):
         complainant_name = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=120)
         complainant_phone = PlainTextField(one_line=True, required=False, allow_blank=True, default="", max_length=30)
 
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(parameters=[q_text("state"), q_text("channel"), q_id("unit"), q_text("search")],
+                   responses=ComplaintOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = {"state": q.text("state"), "channel": q.text("channel"), "unit_id": q.id("unit"),
@@ -78,6 +115,7 @@ class ComplaintListApi(APIView):
         return paginate(request, self, selectors_complaints.complaints_list(user=request.user, filters=filters),
                         ComplaintOutputSerializer)
 
+    @extend_schema(responses={201: ComplaintOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -92,6 +130,7 @@ class ComplaintListApi(APIView):
 
 
 class ComplaintDetailApi(APIView):
+    @extend_schema(responses=ComplaintDetailOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors_complaints.complaint_get_for(user=request.user, id=pk)
         data = ComplaintOutputSerializer(complaint).data
@@ -104,12 +143,14 @@ class ComplaintDetailApi(APIView):
 class ComplaintTriageApi(APIView):
     class InputSerializer(serializers.Serializer):
         category = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
-        priority = serializers.ChoiceField(choices=["low", "normal", "high"], default="normal")
+        priority = serializers.ChoiceField(choices=Complaint._meta.get_field("priority").choices or [],
+                                           default="normal")
         unit_id = IdField(required=False, allow_null=True)
         counter_id = IdField(required=False, allow_null=True)
         officer_id = IdField(required=False, allow_null=True)
         note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
+    @extend_schema(responses=ComplaintOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors_complaints.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
@@ -131,6 +172,7 @@ class ComplaintTransitionApi(APIView):
         to = serializers.ChoiceField(choices=Complaint.State.choices)
         note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
+    @extend_schema(responses=ComplaintOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors_complaints.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
@@ -144,6 +186,7 @@ class ComplaintLinkFindingApi(APIView):
     class InputSerializer(serializers.Serializer):
         finding_id = IdField()
 
+    @extend_schema(responses={201: ComplaintLinkOutputSerializer})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = selectors_complaints.complaint_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)

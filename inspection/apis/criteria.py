@@ -5,6 +5,8 @@ import json
 from typing import Any
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,20 +14,48 @@ from rest_framework.views import APIView
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
+from backend.core.pagination import Pagination
 from backend.core.params import IdField, Query
-from backend.org.apis import FieldBriefSerializer, paginate
+from backend.core.schema import q_int
+from backend.org.apis import paginate
+from backend.org.serializers import FieldBriefSerializer
 from inspection import selectors_common, selectors_criteria, services_criteria
 from inspection.apis.common import LEAD
 from inspection.models import CriteriaSet, FindingCategory
 
 
 class CriteriaSetOutputSerializer(serializers.ModelSerializer):
-    criteria_count = serializers.IntegerField(read_only=True, required=False)
+    criteria_count = serializers.IntegerField(required=False)  # only where the query annotates it (so not read_only: the schema would require it)
 
     class Meta:
         model = CriteriaSet
         fields = ["id", "code", "year", "version", "name", "description", "is_active", "created_at",
                   "criteria_count"]
+
+
+@extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/CriterionNode"}})
+class CriterionChildrenField(serializers.ListField):
+    """The sub-criteria of a criterion (the same shape, nested)."""
+
+
+class CriterionNodeSerializer(serializers.Serializer):
+    """One node of `selectors.criteria_tree`: guidance and children only when it has them."""
+
+    code = serializers.CharField()
+    text = serializers.CharField()
+    text_en = serializers.CharField(allow_blank=True)
+    max_points = serializers.FloatField()
+    weight = serializers.FloatField()
+    critical = serializers.BooleanField()
+    guidance = serializers.CharField(required=False)
+    children = CriterionChildrenField(required=False)
+
+
+class CriteriaSetTreeOutputSerializer(CriteriaSetOutputSerializer):
+    criteria = CriterionNodeSerializer(many=True)
+
+    class Meta(CriteriaSetOutputSerializer.Meta):
+        fields = [*CriteriaSetOutputSerializer.Meta.fields, "criteria"]
 
 
 def _criteria_export(cs: CriteriaSet) -> dict[str, Any]:
@@ -37,11 +67,15 @@ def _criteria_export(cs: CriteriaSet) -> dict[str, Any]:
 class CriteriaSetListApi(APIView):
     """GET: every criteria set. POST (lead): import one from the export's JSON shape."""
 
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(parameters=[q_int("year")], responses=CriteriaSetOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors_common.CHECK_READERS)
         year = Query(request).int("year", lo=1900, hi=2199)
         return paginate(request, self, selectors_criteria.criteria_sets_list(year=year), CriteriaSetOutputSerializer)
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CriteriaSetTreeOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         cs = services_criteria.criteria_set_import(by=request.user, data=request.data)
@@ -50,6 +84,7 @@ class CriteriaSetListApi(APIView):
 
 
 class CriteriaSetDetailApi(APIView):
+    @extend_schema(responses=CriteriaSetTreeOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *selectors_common.CHECK_READERS)
         cs = selectors_criteria.criteria_set_get(pk=pk)
@@ -57,6 +92,7 @@ class CriteriaSetDetailApi(APIView):
 
 
 class CriteriaSetExportApi(APIView):
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         require_role(request.user, *selectors_common.CHECK_READERS)
         cs = selectors_criteria.criteria_set_get(pk=pk)
@@ -70,6 +106,7 @@ class CriteriaSetActivateApi(APIView):
     class InputSerializer(serializers.Serializer):
         active = serializers.BooleanField()
 
+    @extend_schema(responses=CriteriaSetOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -88,6 +125,7 @@ class CategoryOutputSerializer(serializers.ModelSerializer):
 
 
 class CategoryListApi(APIView):
+    @extend_schema(responses=CategoryOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors_common.FINDING_READERS)
         return Response(CategoryOutputSerializer(selectors_criteria.categories_list(), many=True).data)
@@ -99,6 +137,7 @@ class CategoryFieldsApi(APIView):
     class InputSerializer(serializers.Serializer):
         field_ids = serializers.ListField(child=IdField(), max_length=50, allow_empty=True)
 
+    @extend_schema(responses=CategoryOutputSerializer)
     def put(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)

@@ -4,16 +4,18 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
+from backend.core.pagination import Pagination
 from backend.core.params import DateField, PlainTextField
 from backend.org.apis import paginate
 from inspection import selectors_draws, services_draws
-from inspection.apis.common import LEAD, _user_brief
+from inspection.apis.common import LEAD, _user_brief, user_brief_field
 from inspection.models import Draw, SurpriseCheck
 from inspection.secrecy import conflicted_unit_ids
 
@@ -23,17 +25,19 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     closed_by = serializers.SerializerMethodField()
     seed = serializers.SerializerMethodField()
     split = serializers.SerializerMethodField()
-    checks_count = serializers.IntegerField(read_only=True, required=False)
-    planned_count = serializers.IntegerField(read_only=True, required=False)
+    checks_count = serializers.IntegerField(required=False)  # only where the query annotates it (so not read_only: the schema would require it)
+    planned_count = serializers.IntegerField(required=False)  # only where the query annotates it (so not read_only: the schema would require it)
 
     class Meta:
         model = Draw
         fields = ["id", "name", "state", "created_at", "created_by", "seed_sha256", "seed", "params", "result",
                   "closed_at", "closed_by", "checks_count", "planned_count", "reason", "close_reason", "flags", "warnings", "split"]
 
+    @user_brief_field
     def get_created_by(self, obj: Draw) -> dict[str, Any] | None:
         return _user_brief(obj.created_by)
 
+    @user_brief_field
     def get_closed_by(self, obj: Draw) -> dict[str, Any] | None:
         return _user_brief(obj.closed_by)
 
@@ -81,6 +85,17 @@ class DrawDetailOutputSerializer(DrawOutputSerializer):
         fields = [*DrawOutputSerializer.Meta.fields, "candidates"]
 
 
+class DrawWithExclusionsOutputSerializer(DrawDetailOutputSerializer):
+    """GET /draws/{id}/: the draw with the units it left out (`selectors.draw_exclusions_for`)."""
+
+    excluded = serializers.ListField(child=serializers.DictField(), read_only=True,
+                                     help_text="Left-out units, each with the planned check that kept it "
+                                               "out when the reader may see it")
+
+    class Meta(DrawDetailOutputSerializer.Meta):
+        fields = [*DrawDetailOutputSerializer.Meta.fields, "excluded"]
+
+
 class DrawListApi(APIView):
     class InputSerializer(serializers.Serializer):
         n = serializers.IntegerField(min_value=1, max_value=200)
@@ -102,10 +117,14 @@ class DrawListApi(APIView):
         confirm_supersedes = serializers.ListField(child=serializers.IntegerField(), required=False,
                                                    max_length=100)
 
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(responses=DrawOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         return paginate(request, self, selectors_draws.draws_list(user=request.user),
                         partial(DrawOutputSerializer, context={"viewer": request.user}))
 
+    @extend_schema(responses={201: DrawDetailOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *LEAD)
         data = self.InputSerializer(data=request.data)
@@ -116,6 +135,7 @@ class DrawListApi(APIView):
 
 
 class DrawDetailApi(APIView):
+    @extend_schema(responses=DrawWithExclusionsOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         draw = selectors_draws.draw_get_for(user=request.user, pk=pk)
         # the left-out units, each planned check that kept one out named when the reader may see it
@@ -127,6 +147,7 @@ class DrawCloseApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
+    @extend_schema(responses=DrawDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -141,6 +162,7 @@ class DrawCancelApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = PlainTextField(allow_blank=True, max_length=2000)
 
+    @extend_schema(responses=DrawDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -174,6 +196,7 @@ class DrawCommitmentsApi(APIView):
     """Published commitments of every draw, for the disciplinary officers and administrators too:
     never the targets."""
 
+    @extend_schema(responses=DrawCommitmentOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         rows = selectors_draws.draw_commitments(user=request.user)
         return Response(DrawCommitmentOutputSerializer(rows, many=True).data)
@@ -195,6 +218,7 @@ class DrawVerifyApi(APIView):
     """Recompute a closed draw from its revealed seed. The disciplinary officers and administrators may
     verify any draw (match or not, why in counts); only the inspection team sees the targets."""
 
+    @extend_schema(responses=DrawVerifyOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         draw, with_targets = selectors_draws.draw_for_verification(user=request.user, pk=pk)
         result = services_draws.draw_verify(draw=draw, with_targets=with_targets)

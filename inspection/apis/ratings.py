@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -17,13 +19,15 @@ from backend.accounts.models import ApiToken, Role
 from backend.accounts.selectors import require_role, require_token_kind
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
+from backend.core.pagination import Pagination
 from backend.core.params import REASON_MAX, PlainTextField, Query, parse_text
 from backend.core.parsers import JSONParser
+from backend.core.schema import q_bool, q_date, q_id, q_int
 from backend.core.store import get_store
 from backend.org.apis import paginate
 from backend.org.models import Counter
 from inspection import selectors_ratings, services_ratings, services_volumes
-from inspection.apis.common import TEAM, _counter_brief, _unit_brief
+from inspection.apis.common import TEAM, CounterWithUnitSerializer, _counter_brief, _unit_brief, ref_brief_field
 from inspection.models import CsvImport, SatisfactionRating
 
 
@@ -44,8 +48,37 @@ class RatingOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "counter", "device_code", "device_rating_id", "rated_at", "score", "comment", "source",
                   "received_at", "held", "hold_reason", "review", "review_note", "reviewed_at"]
 
+    @extend_schema_field(CounterWithUnitSerializer)
     def get_counter(self, obj: SatisfactionRating) -> dict[str, Any] | None:
         return {**(_counter_brief(obj.counter) or {}), "unit": _unit_brief(obj.counter.unit)}
+
+
+class RatingErrorSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    vi = serializers.CharField()
+    en = serializers.CharField()
+
+
+class RatingResultSerializer(serializers.Serializer):
+    """One posted rating's outcome (`services_ratings.ratings_record`)."""
+
+    index = serializers.IntegerField()
+    id = serializers.CharField(required=False, help_text="The device's own id for the rating")
+    status = serializers.ChoiceField(choices=["created", "duplicate", "conflict", "invalid"])
+    rating_id = serializers.IntegerField(required=False, allow_null=True)
+    errors = RatingErrorSerializer(many=True, required=False)  # type: ignore[assignment]  # the metaclass takes fields off the class
+    held = serializers.BooleanField(required=False)
+
+
+class RatingBatchOutputSerializer(serializers.Serializer):
+    results = RatingResultSerializer(many=True)
+    summary = inline_serializer("RatingBatchSummary", {
+        s: serializers.IntegerField() for s in ("created", "duplicate", "conflict", "invalid")})
+
+
+RATING_POST_RESULT = PolymorphicProxySerializer(
+    component_name="RatingPostResult", serializers=[RatingBatchOutputSerializer, RatingResultSerializer],
+    resource_type_field_name=None, many=False)
 
 
 class RatingListApi(APIView):
@@ -54,6 +87,10 @@ class RatingListApi(APIView):
     throttle_classes = [DeviceThrottle]
     throttle_scope = "device"
 
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(parameters=[q_id("counter"), q_id("unit"), q_int("max_score"), q_date("from"), q_date("to"),
+                               q_bool("held")], responses=RatingOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         start, end = q.day_range()
@@ -62,6 +99,9 @@ class RatingListApi(APIView):
         return paginate(request, self, selectors_ratings.ratings_list(user=request.user, filters=filters),
                         RatingOutputSerializer)
 
+    @extend_schema(request=OpenApiTypes.OBJECT, description='One rating {"id", "rated_at", "score", '
+                   '"comment"?} or a batch {"ratings": [...]} (rating-device token).',
+                   responses={200: RATING_POST_RESULT, 201: RatingResultSerializer})
     def post(self, request: AuthedRequest) -> Response:
         token: ApiToken = require_token_kind(request.auth, ApiToken.Kind.RATING_DEVICE)
         body = request.data
@@ -95,6 +135,7 @@ class RatingReviewApi(APIView):
     class OutputSerializer(serializers.Serializer):
         reviewed = serializers.IntegerField()
 
+    @extend_schema(responses=OutputSerializer)
     def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -119,9 +160,13 @@ class RatingDeviceApi(APIView):
         token_id = serializers.IntegerField(allow_null=True)
         registered_at = serializers.DateTimeField()
 
+        @ref_brief_field
         def get_counter(self, obj: Any) -> dict[str, Any] | None:
             return _counter_brief(obj.counter)
 
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, Role.ADMIN, *TEAM)
         from inspection.models import RatingDevice
@@ -129,6 +174,7 @@ class RatingDeviceApi(APIView):
         return paginate(request, self, RatingDevice.objects.select_related("counter").order_by("serial"),
                         self.OutputSerializer)
 
+    @extend_schema(responses={201: OutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -156,6 +202,7 @@ class VolumeOutputSerializer(serializers.Serializer):
     source = serializers.CharField()  # type: ignore[assignment]  # as FindingListApi's source
     recorded_at = serializers.DateTimeField()
 
+    @extend_schema_field(CounterWithUnitSerializer)
     def get_counter(self, obj: Any) -> dict[str, Any] | None:
         return {**(_counter_brief(obj.counter) or {}), "unit": _unit_brief(obj.counter.unit)}
 
@@ -173,12 +220,25 @@ class VolumeListApi(APIView):
         updated = serializers.IntegerField()
         unchanged = serializers.IntegerField()
 
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(parameters=[q_id("counter"), q_id("unit"), q_date("from"), q_date("to")],
+                   responses=VolumeOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = {"counter_id": q.id("counter"), "unit_id": q.id("unit"), "from": q.date("from"), "to": q.date("to")}
         return paginate(request, self, selectors_ratings.volumes_list(user=request.user, filters=filters),
                         VolumeOutputSerializer)
 
+    @extend_schema(request={
+        "application/json": inline_serializer("VolumeItemsInput", {
+            "items": serializers.ListField(child=inline_serializer("VolumeItem", {
+                "counter": serializers.CharField(), "day": serializers.DateField(),
+                "transactions": serializers.IntegerField()})),
+            "reason": serializers.CharField(required=False)}),
+        "multipart/form-data": inline_serializer("VolumeCsvInput", {
+            "file": serializers.FileField(), "reason": serializers.CharField(required=False)})},
+        responses={201: OutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *services_volumes.VOLUME_WRITERS)
         upload = request.FILES.get("file")
@@ -229,6 +289,8 @@ class RatingImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(request={"multipart/form-data": inline_serializer("RatingCsvInput", {
+        "file": serializers.FileField()})}, responses={201: CsvImportOutputSerializer, 202: CsvImportOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM, Role.ADMIN)
         upload = request.FILES.get("file")
@@ -253,6 +315,7 @@ class RatingImportApi(APIView):
 
 
 class RatingImportDetailApi(APIView):
+    @extend_schema(responses=CsvImportOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *TEAM, Role.ADMIN)
         record = CsvImport.objects.filter(pk=pk).first()
@@ -261,7 +324,28 @@ class RatingImportDetailApi(APIView):
         return Response(CsvImportOutputSerializer(record).data)
 
 
+class IntegrityRowSerializer(serializers.Serializer):
+    counter = CounterWithUnitSerializer()
+    ratings = serializers.IntegerField()
+    mean_score = serializers.FloatField(allow_null=True)
+    top_share = serializers.FloatField()
+    satisfied_share = serializers.FloatField()
+    unsatisfied = serializers.IntegerField()
+    too_soon = serializers.IntegerField()
+    too_soon_share = serializers.FloatField()
+    complaints = serializers.IntegerField()
+    complaints_per_100_ratings = serializers.FloatField()
+    disagrees_with_complaints = serializers.BooleanField()
+    flags = serializers.ListField(child=serializers.ChoiceField(
+        choices=["top_share_high", "too_soon", "disagrees_with_complaints"]))
+
+
 class RatingIntegrityApi(APIView):
+    @extend_schema(parameters=[q_date("from"), q_date("to"), q_int("too_soon_seconds")],
+                   responses=inline_serializer("RatingIntegrity", {
+                       "from": serializers.DateTimeField(), "to": serializers.DateTimeField(),
+                       "too_soon_seconds": serializers.IntegerField(),
+                       "counters": IntegrityRowSerializer(many=True)}))
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         start, end = q.day_range()

@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -29,7 +30,7 @@ from backend.core.params import (
 )
 from backend.core.store import ObjectMissing, get_store
 from inspection import selectors_checks, selectors_reports, services_reports, services_signoff
-from inspection.apis.common import _user_brief
+from inspection.apis.common import CriteriaSetRefSerializer, ReportFlagSerializer, UserBriefSerializer, _user_brief
 from inspection.minutes import report_minutes_pdf
 from inspection.models import CheckReport
 
@@ -73,6 +74,103 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
     }
 
 
+class ReportResultSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    text = serializers.CharField()
+    max_points = serializers.FloatField()
+    weight = serializers.FloatField()
+    critical = serializers.BooleanField()
+    outcome = serializers.CharField()
+    points = serializers.FloatField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class DeviceDeclaredSerializer(serializers.Serializer):
+    captured_at = serializers.DateTimeField(allow_null=True)
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    accuracy_m = serializers.FloatField(allow_null=True)
+
+
+class ReportEvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    filename = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    content_type = serializers.CharField(allow_blank=True)
+    criterion = serializers.CharField(allow_null=True)
+    received_at = serializers.DateTimeField()
+    device_declared = DeviceDeclaredSerializer(help_text="What the inspector's device declared (not verified)")
+    device_time_before_check = serializers.BooleanField()
+
+
+class RepresentativeSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    post = serializers.CharField(allow_blank=True)
+    opinion = serializers.CharField(allow_blank=True)
+    method = serializers.CharField(allow_blank=True)
+    identity = serializers.CharField(allow_blank=True)
+    user = UserBriefSerializer(allow_null=True)
+    signature_sha256 = serializers.CharField(allow_blank=True)
+    signed_at = serializers.DateTimeField()
+
+
+class AmendmentSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    author = UserBriefSerializer(allow_null=True)
+    reason = serializers.CharField()
+    changes = serializers.JSONField()
+    content_hash = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class ReportOutputSerializer(serializers.Serializer):
+    """The report as `_report_data` writes it."""
+
+    check = serializers.UUIDField()
+    criteria_set = CriteriaSetRefSerializer()
+    summary = serializers.CharField(allow_blank=True)
+    score = serializers.FloatField()
+    max_score = serializers.FloatField()
+    percent = serializers.FloatField()
+    flags = ReportFlagSerializer(many=True)
+    results = ReportResultSerializer(many=True)
+    evidence = ReportEvidenceSerializer(many=True)
+    signed = serializers.BooleanField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+    signed_by = UserBriefSerializer(allow_null=True)
+    content_hash = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField()
+    lead_content_hash = serializers.CharField(allow_blank=True)
+    representative = RepresentativeSerializer(allow_null=True)
+    amendments = AmendmentSerializer(many=True)
+
+
+class SignedReportOutputSerializer(serializers.Serializer):
+    """?version=original: the content frozen at signing."""
+
+    check = serializers.UUIDField()
+    content_hash = serializers.CharField()
+    content = serializers.JSONField()
+
+
+class HandoverOutputSerializer(serializers.Serializer):
+    check = serializers.CharField()
+    reference = serializers.CharField()
+    unit = serializers.CharField()
+    counter = serializers.CharField(allow_null=True)
+    lead = serializers.DictField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+    results = serializers.ListField(child=serializers.DictField())
+    score = serializers.CharField(allow_null=True)
+    max_score = serializers.CharField(allow_null=True)
+    percent = serializers.CharField(allow_null=True)
+    summary = serializers.CharField(allow_blank=True)
+    lead_content_hash = serializers.CharField(allow_blank=True)
+    content_hash = serializers.CharField(allow_blank=True)
+    representative = serializers.DictField(allow_null=True)
+
+
 RESULT_CAPS = {"criterion": 40, "outcome": 40, "note": REASON_MAX}  # a check report's result row: its typed text
 RESULT_ONE_LINE = ("criterion", "outcome")
 QUEUE_OWNER_HEADER = "X-Counterwatch-User"
@@ -101,6 +199,11 @@ class ReportApi(APIView):
         # required by the service (a clear 400 of its own when missing): a last write never silently wins
         version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
+    @extend_schema(parameters=[OpenApiParameter("version", OpenApiTypes.STR, enum=["original"],
+                                                description="original: the report as signed")],
+                   responses=PolymorphicProxySerializer(
+                       component_name="ReportOrSigned", resource_type_field_name=None, many=False,
+                       serializers=[ReportOutputSerializer, SignedReportOutputSerializer]))
     def get(self, request: AuthedRequest, uid: str) -> Response:
         report = selectors_reports.report_get_for(user=request.user, uid=uid)
         if request.query_params.get("version") == "original":
@@ -110,6 +213,7 @@ class ReportApi(APIView):
                              "content": report.signed_content})
         return Response(_report_data(report))
 
+    @extend_schema(responses=ReportOutputSerializer)
     def put(self, request: AuthedRequest, uid: str) -> Response:
         _require_queue_owner(request)
         check = selectors_checks.check_get_for(user=request.user, uid=uid)
@@ -126,7 +230,7 @@ class ReportSignApi(APIView):
     class InputSerializer(serializers.Serializer):
         signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=800_000)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ReportOutputSerializer)
     def post(self, request: AuthedRequest, uid: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -163,7 +267,9 @@ class ReportRepresentativeApi(APIView):
                                          trim_whitespace=False)
         code = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=PolymorphicProxySerializer(
+        component_name="ReportOrHandover", resource_type_field_name=None, many=False,
+        serializers=[ReportOutputSerializer, HandoverOutputSerializer]))
     def post(self, request: AuthedRequest, uid: str) -> Response:
         from backend.accounts.services import identity_confirm
 
@@ -207,23 +313,6 @@ def _handover_data(report: CheckReport) -> dict[str, Any]:
         "representative": ({k: rep.get(k) for k in ("name", "post", "opinion", "method", "identity", "signed_at")}
                            if rep else None),
     }
-
-
-class HandoverOutputSerializer(serializers.Serializer):
-    check = serializers.CharField()
-    reference = serializers.CharField()
-    unit = serializers.CharField()
-    counter = serializers.CharField(allow_null=True)
-    lead = serializers.DictField()
-    signed_at = serializers.DateTimeField(allow_null=True)
-    results = serializers.ListField(child=serializers.DictField())
-    score = serializers.CharField(allow_null=True)
-    max_score = serializers.CharField(allow_null=True)
-    percent = serializers.CharField(allow_null=True)
-    summary = serializers.CharField(allow_blank=True)
-    lead_content_hash = serializers.CharField(allow_blank=True)
-    content_hash = serializers.CharField(allow_blank=True)
-    representative = serializers.DictField(allow_null=True)
 
 
 class ReportHandoverApi(APIView):
@@ -296,6 +385,7 @@ class ReportAmendApi(APIView):
         results = serializers.ListField(child=TextDictField(caps=RESULT_CAPS, one_line=RESULT_ONE_LINE), required=False,
                                         default=list, max_length=1000)
 
+    @extend_schema(responses={201: ReportOutputSerializer})
     def post(self, request: AuthedRequest, uid: str) -> Response:
         check = selectors_checks.check_get_for(user=request.user, uid=uid)
         data = self.InputSerializer(data=request.data)
@@ -309,6 +399,14 @@ class ReportAmendApi(APIView):
 class ReportEvidenceApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(request={"multipart/form-data": inline_serializer("ReportEvidenceInput", {
+        "file": serializers.FileField(), "criterion": serializers.CharField(required=False),
+        "reason": serializers.CharField(required=False), "sha256": serializers.CharField(required=False),
+        "captured_at": serializers.DateTimeField(required=False), "latitude": serializers.CharField(required=False),
+        "longitude": serializers.CharField(required=False), "accuracy": serializers.CharField(required=False)})},
+        responses={201: inline_serializer("ReportEvidenceStored", {
+            "id": serializers.IntegerField(), "filename": serializers.CharField(), "size": serializers.IntegerField(),
+            "sha256": serializers.CharField()})})
     def post(self, request: AuthedRequest, uid: str) -> Response:
         _require_queue_owner(request)
         check = selectors_checks.check_get_for(user=request.user, uid=uid)
@@ -336,6 +434,7 @@ class ReportEvidenceApi(APIView):
 
 
 class ReportEvidenceDownloadApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: AuthedRequest, uid: str, pk: int) -> FileResponse:
         report = selectors_reports.report_get_for(user=request.user, uid=uid)
         item = report.evidence.filter(pk=pk).first()

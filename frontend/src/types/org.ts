@@ -1,4 +1,8 @@
-// Mirrors backend/accounts/apis.py and backend/org/apis.py output serializers.
+// Mirrors backend/accounts/apis.py and backend/org/apis.py output serializers; the aliases of
+// api.gen.ts are generated from the schema (npm run gen:types), the rest are still written by hand.
+import type { components } from "./api.gen";
+
+type Schemas = components["schemas"];
 export type Role = "inspector" | "inspection_lead" | "reviewer" | "disciplinary" | "unit_head" | "admin" | "service";
 
 export interface UnitBrief {
@@ -65,30 +69,10 @@ export interface Unit extends UnitBrief {
   successor: UnitBrief | null;
 }
 
-export interface Officer {
-  id: number;
-  service_number: string;
-  full_name: string;
-  rank: string;
-  date_of_birth?: string | null;
-}
+export type Officer = Schemas["OfficerOutput"];
 
-export interface Assignment {
-  id: number;
-  officer: Officer;
-  unit: UnitBrief;
-  position: string;
-  is_head: boolean;
-  is_deputy: boolean;
-  is_acting: boolean;
-  /** The deputy's field of charge (lĩnh vực phụ trách): a deputy answers only for findings of it */
-  field: FieldBrief | null;
-  /** Free-text description of the post (no rule reads it) */
-  in_charge_of: string;
-  valid_from: string;
-  valid_to: string | null;
-  decision_ref: string;
-}
+/** A post; `field` is the deputy's field of charge (a deputy answers only for findings of it). */
+export type Assignment = Schemas["AssignmentOutput"];
 
 export interface OfficerDetail extends Officer {
   at: string;
@@ -119,14 +103,7 @@ export interface Camera {
   active: boolean;
 }
 
-export interface UnitHeads {
-  unit: UnitBrief;
-  at: string;
-  unit_existed: boolean;
-  parent: UnitBrief | null;
-  heads: Assignment[];
-  deputies: Assignment[];
-}
+export type UnitHeads = Schemas["UnitHeadsOutput"];
 
 /** A field of charge (lĩnh vực phụ trách): GET /api/org/fields/. */
 export interface FieldOfCharge {
@@ -143,22 +120,9 @@ export interface FieldOfCharge {
 export type FieldBrief = Pick<FieldOfCharge, "id" | "code" | "name_vi" | "name_en">;
 
 /** GET /api/org/units/tree/?at= (backend/org/apis.py UnitTreeApi). */
-export interface TreeNode {
-  id: number;
-  code: string;
-  name: string;
-  level: string;
-  valid_from: string;
-  valid_to: string | null;
-  successor: UnitBrief | null;
-  parent_id: number | null;
-  heads: { id: number; officer: Officer; position: string; is_acting: boolean; valid_from: string; valid_to: string | null }[];
-}
+export type TreeNode = Schemas["TreeNode"];
 
-export interface UnitTree {
-  at: string;
-  units: TreeNode[];
-}
+export type UnitTree = Schemas["UnitTreeOutput"];
 
 /** GET /api/org/units/{id}/history/ */
 export interface UnitHistory {

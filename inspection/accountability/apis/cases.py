@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -16,11 +16,13 @@ from backend.accounts.selectors import require_role
 from backend.audit.services import audit_access
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
+from backend.core.pagination import Pagination
 from backend.core.params import TEXT_MAX, DateField, IdField, PlainTextField, Query, parse_id
+from backend.core.schema import q_choice, q_id
 from backend.core.store import ObjectMissing, get_store
 from backend.org.models import Officer, Unit
 from inspection.accountability import selectors, selectors_case_views, services_appeals, services_cases
-from inspection.accountability.apis.common import CaseOutputSerializer, _case_response
+from inspection.accountability.apis.common import CaseDetailOutputSerializer, CaseOutputSerializer, _case_response
 from inspection.accountability.models import CaseDocument, CaseFactor, DisciplinaryCase, SubjectKind
 from inspection.models import Finding
 
@@ -48,7 +50,11 @@ class CaseListApi(APIView):
         summary = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         is_complex = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("limitation", str, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=OpenApiTypes.OBJECT)
+    pagination_class = Pagination  # the schema's page shape
+
+    @extend_schema(parameters=[q_choice("state", DisciplinaryCase.State.values), q_id("officer"), q_id("unit"),
+                               q_id("finding"), q_choice("limitation", ["ok", "warning", "expired"])],
+                   responses=CaseOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         qp = request.query_params
         state = Query(qp).choice("state", DisciplinaryCase.State.values) or ""
@@ -57,8 +63,6 @@ class CaseListApi(APIView):
             "state": state, "officer_id": parse_id(qp.get("officer"), "officer"),
             "unit_id": parse_id(qp.get("unit"), "unit"),
             "finding_id": parse_id(qp.get("finding"), "finding")})
-        from backend.core.pagination import Pagination
-
         paginator = Pagination()
         page = list(paginator.paginate_queryset(qs, request, view=self) or [])
         views = selectors_case_views.case_views(page, reader=request.user)
@@ -66,7 +70,7 @@ class CaseListApi(APIView):
             page = [c for c in page if views[c.pk].limitation and views[c.pk].limitation.status == limitation]
         return paginator.get_paginated_response(CaseOutputSerializer(page, many=True, context={"views": views}).data)
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=InputSerializer, responses={201: CaseDetailOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -100,11 +104,11 @@ class CaseDetailApi(APIView):
         title = PlainTextField(one_line=True, max_length=300, required=False)
         summary = PlainTextField(required=False, allow_blank=True, max_length=TEXT_MAX)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=CaseDetailOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         return _case_response(selectors.case_get_for(user=request.user, id=pk), request.user)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=CaseDetailOutputSerializer)
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -117,7 +121,7 @@ class CaseFindingsApi(APIView):
     class InputSerializer(serializers.Serializer):
         finding_id = IdField()
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=CaseDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -128,7 +132,7 @@ class CaseFindingsApi(APIView):
 
 
 class CaseFindingDeleteApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=CaseDetailOutputSerializer)
     def delete(self, request: AuthedRequest, pk: int, finding_id: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         finding = case.findings.filter(pk=finding_id).first()
@@ -143,7 +147,7 @@ class CaseFactorsApi(APIView):
         kind = serializers.ChoiceField(choices=CaseFactor.Kind.choices)
         text = PlainTextField(max_length=500)
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=InputSerializer, responses={201: CaseDetailOutputSerializer})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -153,7 +157,7 @@ class CaseFactorsApi(APIView):
 
 
 class CaseFactorDeleteApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=CaseDetailOutputSerializer)
     def delete(self, request: AuthedRequest, pk: int, factor_id: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         services_cases.case_remove_factor(by=request.user, case=case, factor_id=factor_id)
@@ -167,7 +171,7 @@ class CaseDocumentsApi(APIView):
         kind = serializers.ChoiceField(choices=CaseDocument.Kind.choices)
         file = serializers.FileField()
 
-    @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: CaseDetailOutputSerializer})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -203,7 +207,7 @@ class CaseTransitionApi(APIView):
                                                       help_text="Why there is no self-review (instead of one)")
         note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=CaseDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -217,7 +221,7 @@ class CaseProposeApi(APIView):
         form = serializers.CharField(max_length=40)
         note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=CaseDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -237,7 +241,7 @@ class CaseDecideApi(APIView):
                                 help_text="The day the subject received the decision (complaint window starts)")
         note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=CaseDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -254,7 +258,7 @@ class CaseCouncilApi(APIView):
         held_on = DateField()
         note = PlainTextField(max_length=5000)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=CaseDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         """Record the disciplinary council meeting (hội đồng kỷ luật)."""
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
@@ -271,7 +275,7 @@ class CaseAppealApi(APIView):
         accepted_on = DateField(required=False, allow_null=True, help_text="Day it was accepted (thụ lý)")
         is_complex = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=CaseDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -285,7 +289,7 @@ class CaseAppealAcceptApi(APIView):
         accepted_on = DateField()
         is_complex = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=CaseDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         """The day the pending complaint was accepted (thụ lý) and whether it is complex."""
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
@@ -302,7 +306,7 @@ class CaseComplaintRefuseApi(APIView):
         refused_on = DateField(required=False, allow_null=True)
         reason = PlainTextField(max_length=2000, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=CaseDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         """A complaint received and refused (late, a third one, or another stated reason): on record."""
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
@@ -325,7 +329,7 @@ class CaseAppealResolveApi(APIView):
         signer = PlainTextField(max_length=200, required=False, allow_blank=True,
                                        help_text="Who signed the complaint decision")
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=CaseDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = selectors.case_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from backend.org.serializers import FieldBriefSerializer, UnitBriefSerializer
 from inspection.accountability import selectors, selectors_case_views
 from inspection.accountability.engine import regulation_numbers, render_bases
 from inspection.accountability.models import (
@@ -20,7 +22,42 @@ from inspection.accountability.trace_output import assignment_proof, officer_bri
 from inspection.models import Finding
 
 
+class OfficerBriefSerializer(serializers.Serializer):
+    """`trace_output.officer_brief`."""
+
+    id = serializers.IntegerField()
+    service_number = serializers.CharField()
+    full_name = serializers.CharField()
+    rank = serializers.CharField(allow_blank=True)
+
+
+class AssignmentProofSerializer(serializers.Serializer):
+    """`trace_output.assignment_proof`: the post a liability rests on."""
+
+    id = serializers.IntegerField()
+    position = serializers.CharField()
+    unit_id = serializers.IntegerField()
+    is_head = serializers.BooleanField()
+    is_deputy = serializers.BooleanField()
+    is_acting = serializers.BooleanField()
+    field = FieldBriefSerializer(allow_null=True)
+    in_charge_of = serializers.CharField(allow_blank=True)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True)
+    decision_ref = serializers.CharField(allow_blank=True)
+
+
+class RuleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    text_vi = serializers.CharField()
+    text_en = serializers.CharField()
+
+
 class FormOutputSerializer(serializers.ModelSerializer):
+    # a rule set's answer writes every cited regulation out in full (engine.render_bases): no length cap
+    basis = serializers.CharField(allow_blank=True, read_only=True)
+
     class Meta:
         model = LadderForm
         fields = ["id", "code", "subject_kind", "level", "name_vi", "name_en", "limitation_years", "requires_council",
@@ -28,7 +65,8 @@ class FormOutputSerializer(serializers.ModelSerializer):
 
 
 class RuleOutputSerializer(serializers.ModelSerializer):
-    form: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    form: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    basis = serializers.CharField(allow_blank=True, read_only=True)  # as FormOutputSerializer's
 
     class Meta:
         model = Rule
@@ -37,13 +75,15 @@ class RuleOutputSerializer(serializers.ModelSerializer):
 
 
 class CategoryPolicyOutputSerializer(serializers.ModelSerializer):
+    basis = serializers.CharField(read_only=True)  # as FormOutputSerializer's
+
     class Meta:
         model = CategoryPolicy
         fields = ["category_code", "is_corruption", "no_limitation", "basis", "note"]
 
 
 class RuleSetBriefSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
 
     class Meta:
         model = RuleSet
@@ -69,6 +109,7 @@ class FindingBriefSerializer(serializers.ModelSerializer):
         model = Finding
         fields = ["id", "reference", "title", "severity", "state", "occurred_from", "occurred_to", "unit"]
 
+    @extend_schema_field(UnitBriefSerializer)
     def get_unit(self, obj: Finding) -> dict[str, Any]:
         return unit_brief(obj.unit)
 
@@ -82,7 +123,7 @@ class LiabilityOutputSerializer(serializers.ModelSerializer):
     ruleset_version = serializers.IntegerField(source="ruleset.version")
     suggested_form = FormOutputSerializer()
     confirmed_form = FormOutputSerializer(allow_null=True)
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
 
     class Meta:
         model = LeaderLiability
@@ -90,17 +131,50 @@ class LiabilityOutputSerializer(serializers.ModelSerializer):
                   "basis", "is_acting", "period_from", "period_to", "suggested_form", "confirmed_form", "reason_vi",
                   "reason_en", "facts", "state", "decided_by", "decided_at", "decision_reason", "created_at"]
 
+    @extend_schema_field(OfficerBriefSerializer)
     def get_officer(self, obj: LeaderLiability) -> dict[str, Any]:
         return officer_brief(obj.officer)
 
+    @extend_schema_field(UnitBriefSerializer)
     def get_unit(self, obj: LeaderLiability) -> dict[str, Any]:
         return unit_brief(obj.unit)
 
+    @extend_schema_field(AssignmentProofSerializer)
     def get_assignment(self, obj: LeaderLiability) -> dict[str, Any]:
         return assignment_proof(obj.assignment)
 
+    @extend_schema_field(RuleRefSerializer)
     def get_rule(self, obj: LeaderLiability) -> dict[str, Any]:
         return {"id": obj.rule_id, "code": obj.rule.code, "text_vi": obj.rule.text_vi, "text_en": obj.rule.text_en}
+
+
+class CaseFactorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    added_at = serializers.DateTimeField()
+
+
+class CaseDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    filename = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class RefusedComplaintSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    level = serializers.IntegerField()
+    received_on = serializers.DateField()
+    text = serializers.CharField()
+    ground = serializers.CharField()
+    ground_vi = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+    refused_on = serializers.DateField()
+    reason_vi = serializers.CharField()
+    reason_en = serializers.CharField()
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
@@ -131,28 +205,56 @@ class CaseOutputSerializer(serializers.ModelSerializer):
                   "original_form", "appeal_decision_number", "appeal_signer", "appeal2_decision_number",
                   "appeal2_signer", "refused_complaints", "created_by", "created_at", "updated_at"]
 
+    @extend_schema_field(OfficerBriefSerializer(allow_null=True))
     def get_officer(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         return officer_brief(obj.officer) if obj.officer is not None else None
 
+    @extend_schema_field(UnitBriefSerializer(allow_null=True))
     def get_unit(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         return unit_brief(obj.unit) if obj.unit is not None else None
 
+    @extend_schema_field(CaseFactorSerializer(many=True))
     def get_factors(self, obj: DisciplinaryCase) -> list[dict[str, Any]]:
         return [{"id": f.pk, "kind": f.kind, "text": f.text, "added_at": f.added_at} for f in obj.factors.all()]
 
+    @extend_schema_field(CaseDocumentSerializer(many=True))
     def get_documents(self, obj: DisciplinaryCase) -> list[dict[str, Any]]:
         return [{"id": d.pk, "kind": d.kind, "filename": d.filename, "size": d.size, "sha256": d.sha256,
                  "uploaded_at": d.uploaded_at} for d in obj.documents.all()]
 
+    @extend_schema_field(RefusedComplaintSerializer(many=True))
     def get_refused_complaints(self, obj: DisciplinaryCase) -> list[dict[str, Any]]:
         return [{"id": r.pk, "level": r.level, "received_on": r.received_on, "text": r.text, "ground": r.ground,
                  "ground_vi": r.get_ground_display(), "deadline": r.deadline, "refused_on": r.refused_on,
                  "reason_vi": r.reason_vi, "reason_en": r.reason_en}
                 for r in obj.refused_complaints.all()]
 
+    @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": True,
+                          "description": "The case's computed view (selectors_case_views): deadlines, limitation"})
     def get_computed(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         view = self.context["views"].get(obj.pk)
         return view.as_dict() if view else None
+
+
+class CaseEventSerializer(serializers.Serializer):
+    verb = serializers.CharField()
+    from_state = serializers.CharField(allow_blank=True)
+    to_state = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    data = serializers.JSONField()  # type: ignore[assignment]  # the field named data, as the event stores it (the metaclass takes it off the class)
+    actor = serializers.CharField()
+    actor_name = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class CaseDetailOutputSerializer(CaseOutputSerializer):
+    """`_case_response`: the case with its history and the units' explanations."""
+
+    events = CaseEventSerializer(many=True, read_only=True)
+    explanations = serializers.ListField(child=serializers.DictField(), read_only=True)
+
+    class Meta(CaseOutputSerializer.Meta):
+        fields = [*CaseOutputSerializer.Meta.fields, "events", "explanations"]
 
 
 def _case_response(case: DisciplinaryCase, user: Any, status: int = 200) -> Response:

@@ -3,7 +3,7 @@ reject)."""
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,11 +11,13 @@ from rest_framework.views import APIView
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
+from backend.core.pagination import Pagination
 from backend.core.params import IdField, PlainTextField, Query, parse_id
+from backend.core.schema import q_choice, q_date, q_id
 from backend.org.apis import paginate
 from backend.org.models import Officer
 from inspection.accountability import selectors, services_liabilities
-from inspection.accountability.apis.common import VERSION_MAX, LiabilityOutputSerializer
+from inspection.accountability.apis.common import VERSION_MAX, LiabilityOutputSerializer, OfficerBriefSerializer
 from inspection.accountability.models import LeaderLiability, SelfDetection, TraceRecord
 from inspection.accountability.trace_output import officer_brief
 
@@ -36,7 +38,10 @@ class TraceApi(APIView):
 
 
 class TraceRecordApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=inline_serializer("TraceRecord", {
+        "id": serializers.IntegerField(), "finding_id": serializers.IntegerField(),
+        "ruleset_version": serializers.IntegerField(), "created_by": serializers.CharField(allow_null=True),
+        "created_at": serializers.DateTimeField(), "content": serializers.JSONField()}))
     def get(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *selectors.TRACE_READERS)
         record = (TraceRecord.objects.filter(pk=pk, finding__in=selectors.findings_for(request.user))
@@ -53,7 +58,9 @@ class SelfDetectionApi(APIView):
         officer_id = IdField()
         note = PlainTextField(max_length=5000)
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=InputSerializer, responses={201: inline_serializer("SelfDetection", {
+        "id": serializers.IntegerField(), "finding_id": serializers.IntegerField(), "officer": OfficerBriefSerializer(),
+        "note": serializers.CharField(), "recorded_at": serializers.DateTimeField()})})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         """Record that a head found and handled the corruption himself (Luật PCTN 2018 art. 73(3))."""
         finding = selectors.finding_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
@@ -92,7 +99,11 @@ class LiabilityListApi(APIView):
     class InputSerializer(serializers.Serializer):
         finding_id = IdField()
 
-    @extend_schema(parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("finding", int, required=False), OpenApiParameter("officer", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses=OpenApiTypes.OBJECT)
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(parameters=[q_choice("state", LeaderLiability.State.values), q_id("finding"), q_id("officer"),
+                               q_id("unit"), q_date("from"), q_date("to")],
+                   responses=LiabilityOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         qp = request.query_params
         state = Query(qp).choice("state", LeaderLiability.State.values) or ""
@@ -103,7 +114,10 @@ class LiabilityListApi(APIView):
             "from": Query(qp).date("from"), "to": Query(qp).date("to")})
         return paginate(request, self, qs, LiabilityOutputSerializer)
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=InputSerializer, responses={201: inline_serializer("LiabilityProposal", {
+        "trace": inline_serializer("TraceRef", {"id": serializers.IntegerField(),
+                                                "ruleset_version": serializers.IntegerField()}),
+        "created": LiabilityOutputSerializer(many=True), "kept_decided": LiabilityOutputSerializer(many=True)})})
     def post(self, request: AuthedRequest) -> Response:
         """Propose liabilities for a confirmed finding (stores the trace with its rule-set version)."""
         require_role(request.user, *selectors.DECIDERS)
@@ -123,7 +137,7 @@ class LiabilityListApi(APIView):
 
 
 class LiabilityDetailApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=LiabilityOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(LiabilityOutputSerializer(selectors.liability_get_for(user=request.user, id=pk)).data)
 
@@ -133,7 +147,7 @@ class LiabilityConfirmApi(APIView):
         reason = PlainTextField(max_length=2000)
         form = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=LiabilityOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         liability = selectors.liability_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)
@@ -147,7 +161,7 @@ class LiabilityRejectApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = PlainTextField(max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=LiabilityOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         liability = selectors.liability_get_for(user=request.user, id=pk, roles=selectors.DECIDERS)
         data = self.InputSerializer(data=request.data)

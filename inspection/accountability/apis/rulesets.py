@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
+from backend.core.pagination import Pagination
 from backend.core.params import DateField, PlainTextField, parse_int
 from backend.org.apis import paginate
 from inspection.accountability import selectors, services_rulesets
@@ -81,13 +81,37 @@ class RuleSetInput(serializers.Serializer):
                                               max_length=500)
 
 
+class RegulationOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title_vi = serializers.CharField()
+    title_en = serializers.CharField()
+    number = serializers.CharField(allow_blank=True)
+    issued_on = serializers.DateField(allow_null=True)
+    cited_as_vi = serializers.CharField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class RuleSetPayloadSerializer(RuleSetOutputSerializer):
+    """`_ruleset_payload`: the rule set, its bases written out, and the regulations they cite."""
+
+    regulations = RegulationOutputSerializer(many=True, read_only=True)
+
+    class Meta(RuleSetOutputSerializer.Meta):
+        fields = [*RuleSetOutputSerializer.Meta.fields, "regulations"]
+
+
+REGULATIONS = inline_serializer("RegulationList", {"results": RegulationOutputSerializer(many=True)})
+
+
 class RuleSetListApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(responses=RuleSetBriefSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
         return paginate(request, self, selectors.rulesets_list(), RuleSetBriefSerializer)
 
-    @extend_schema(request=RuleSetInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=RuleSetInput, responses={201: RuleSetPayloadSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_EDITORS)
         data = RuleSetInput(data=request.data)
@@ -113,7 +137,7 @@ def _ruleset_payload(ruleset: Any) -> dict[str, Any]:
 class RegulationListApi(APIView):
     """The force's own regulations some rules stand on, with the number an admin filled in."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=REGULATIONS)
     def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
         return Response({"results": _regulations()})
@@ -124,7 +148,7 @@ class RegulationDetailApi(APIView):
         number = PlainTextField(one_line=True, max_length=80, allow_blank=True)
         issued_on = DateField(required=False, allow_null=True)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=REGULATIONS)
     def patch(self, request: AuthedRequest, code: str) -> Response:
         require_role(request.user, Role.ADMIN)
         regulation = selectors.regulation_get(code=code)
@@ -135,7 +159,7 @@ class RegulationDetailApi(APIView):
 
 
 class RuleSetDetailApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=RuleSetPayloadSerializer)
     def get(self, request: AuthedRequest, version: str) -> Response:
         require_role(request.user, *selectors.RULE_READERS)
         number = None if version == "current" else parse_int(version, "version", lo=1, hi=VERSION_MAX)
@@ -163,12 +187,12 @@ class ScoringPolicyApi(APIView):
         downgrade_severities = serializers.ListField(child=serializers.ChoiceField(choices=Severity.choices))
         no_award_severities = serializers.ListField(child=serializers.ChoiceField(choices=Severity.choices))
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=ScoringPolicyOutputSerializer)
     def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.SCORE_READERS)
         return Response(ScoringPolicyOutputSerializer(selectors.scoring_policy_current()).data)
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=InputSerializer, responses={201: ScoringPolicyOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.RULE_EDITORS)
         data = self.InputSerializer(data=request.data)

@@ -6,7 +6,7 @@ import { AppointDialog } from "./AppointDialog";
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 const unit = { id: 12, code: "CAX-TC", name: "Công an xã Thanh Chương", level: "commune", parent: null, valid_from: "2025-07-01", valid_to: null, successor: null };
-const officer = { id: 7, service_number: "NA-2399", full_name: "Lý Văn Quyền", rank: "Thiếu tá" };
+const officer = { id: 7, service_number: "NA-2399", full_name: "Lý Văn Quyền", rank: "Thiếu tá", date_of_birth: null };
 
 afterEach(() => vi.unstubAllGlobals());
 

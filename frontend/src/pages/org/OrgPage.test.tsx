@@ -68,8 +68,8 @@ test("a unit that existed through 28/02/2025 is said to have ceased after that d
 });
 
 test("org history shows the decision number under the whole period, and a plain staff post without a duplicate badge", async () => {
-  const officer = { id: 5, service_number: "F-5", full_name: "Lê Văn Chuyển", rank: "Đại úy" };
-  const a = { id: 1, officer, unit: { id: 16, code: "U16", name: "Phòng Tham mưu" }, position: "Cán bộ", is_head: false, is_deputy: false,
+  const officer = { id: 5, service_number: "F-5", full_name: "Lê Văn Chuyển", rank: "Đại úy", date_of_birth: null };
+  const a = { id: 1, officer, unit: { id: 16, code: "U16", name: "Phòng Tham mưu", level: "department" as const }, position: "Cán bộ", is_head: false, is_deputy: false,
     is_acting: false, field: null, in_charge_of: "", valid_from: "2020-01-01", valid_to: "2025-02-28", decision_ref: "45/QĐ-CAT" };
   vi.stubGlobal("fetch", vi.fn(async () => json({ count: 0, next: null, previous: null, results: [] })));
   render(
@@ -86,7 +86,7 @@ test("org history shows the decision number under the whole period, and a plain 
 test("before confirming a merger the admin reads the posts it ends: rank and name, head or deputy with the field", async () => {
   const officer = (id: number, full_name: string, rank: string) => ({ id, service_number: `F-${id}`, full_name, rank });
   const post = (id: number, o: unknown, position: string, extra: Record<string, unknown>) => ({
-    assignment: { id, officer: o, unit: { id: 16, code: "U16", name: "Phòng Tham mưu" }, position, is_head: false, is_deputy: false,
+    assignment: { id, officer: o, unit: { id: 16, code: "U16", name: "Phòng Tham mưu", level: "department" as const }, position, is_head: false, is_deputy: false,
       is_acting: false, field: null, in_charge_of: "", valid_from: "2021-03-01", valid_to: null, decision_ref: "", ...extra },
     starts_after_end: false,
   });
@@ -194,7 +194,7 @@ test("the acting checkbox of an appointment is labelled once, under a field labe
 
 test("a non-existent merger date holds the save with a reason, drops the stale preview and never merges on another day", async () => {
   const officer = { id: 1, service_number: "F-1", full_name: "Lê Văn Hải", rank: "Thiếu tá" };
-  const post = { assignment: { id: 1, officer, unit: { id: 16, code: "U16", name: "Phòng Tham mưu" }, position: "Trưởng phòng", is_head: true, is_deputy: false,
+  const post = { assignment: { id: 1, officer, unit: { id: 16, code: "U16", name: "Phòng Tham mưu", level: "department" as const }, position: "Trưởng phòng", is_head: true, is_deputy: false,
     is_acting: false, field: null, in_charge_of: "", valid_from: "2021-03-01", valid_to: null, decision_ref: "" }, starts_after_end: false };
   const posts = setup(unit(16, "Phòng Tham mưu"), [post, { ...post, assignment: { ...post.assignment, id: 2 } }]);
   fireEvent.click(await screen.findByRole("button", { name: "Sáp nhập vào…" }));

@@ -1,0 +1,2 @@
+export function generateTypes(): Promise<string>;
+export function committedAndGenerated(): Promise<{ committed: string; generated: string }>;
