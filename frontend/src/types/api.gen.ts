@@ -592,6 +592,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Admins check the chain: ok, or the kind of break and the first broken visible event's hash. */
         get: operations["audit_verify_retrieve"];
         put?: never;
         post?: never;
@@ -779,6 +780,55 @@ export interface paths {
         get: operations["auth_session_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/team-grants/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description ?state=pending|approved|refused|expired. Leads: every request; an administrator: the ones they asked. */
+        get: operations["auth_team_grants_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/team-grants/{id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["auth_team_grants_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/team-grants/{id}/refuse/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["auth_team_grants_refuse_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2768,21 +2818,27 @@ export interface components {
             end: string;
             reason: string;
         };
+        /**
+         * @description An absence as the caller may read it: the kind and the reasons only for the lead and the person
+         *     himself (selectors_absences.absence_details_visible); for others they are null and `details_hidden` is true.
+         *     The serializer needs the request in its context.
+         */
         AbsenceOutput: {
             id: number;
             readonly user: components["schemas"]["UserBrief"] | null;
-            kind: components["schemas"]["AbsenceKindEnum"];
+            readonly kind: string | null;
             /** Format: date */
             start: string;
             /** Format: date */
             end: string;
-            reason: string;
+            readonly reason: string | null;
             /** Format: date-time */
             created_at: string;
             readonly created_by: components["schemas"]["UserBrief"] | null;
             /** Format: date-time */
             withdrawn_at: string | null;
-            withdraw_reason: string;
+            readonly withdraw_reason: string | null;
+            readonly details_hidden: boolean;
         };
         AbsenceTeamOutput: {
             id: number;
@@ -4134,6 +4190,10 @@ export interface components {
             error: string;
             /** @description The same reason in English */
             error_en: string;
+            /** @description The vision package's code of the reason (media_ingest.vision.errors.MESSAGES); empty for a reason of the ingest itself (the store, the camera's settings) and for rows before codes */
+            error_code: string;
+            /** @description The parameters of error_code */
+            error_params: unknown;
             warnings: unknown;
             /** Format: int64 */
             attempts: number;
@@ -4664,6 +4724,13 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["RuleSetBrief"][];
             count_exact: boolean;
+        };
+        PaginatedTeamGrantList: {
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["TeamGrantOutput"][];
         };
         PaginatedUnitOutputList: {
             /**
@@ -5599,6 +5666,55 @@ export interface components {
             finding_category_code: string;
             /** @default 0 */
             position: number;
+        };
+        TeamGrantApproveInputRequest: {
+            /** @default  */
+            reason: string;
+        };
+        TeamGrantOutput: {
+            readonly id: number;
+            kind: components["schemas"]["TeamGrantOutputKindEnum"];
+            kind_label: string;
+            state: components["schemas"]["TeamGrantOutputStateEnum"];
+            state_label: string;
+            readonly target: {
+                [key: string]: unknown;
+            };
+            /** @description The team role asked for (create, role) */
+            role: string;
+            requested_label: string;
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            decided_label: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            /** @description The lead's (or the server operator's) reason */
+            reason: string;
+            /** @description The caller is a lead who may approve or refuse it */
+            readonly may_decide: boolean;
+        };
+        /**
+         * @description * `create` - Tạo tài khoản tổ kiểm tra
+         *     * `role` - Giao vai trò tổ kiểm tra
+         *     * `activate` - Mở lại tài khoản tổ kiểm tra
+         *     * `password` - Đặt lại mật khẩu
+         *     * `two_factor` - Đặt lại xác thực hai lớp
+         * @enum {string}
+         */
+        TeamGrantOutputKindEnum: "create" | "role" | "activate" | "password" | "two_factor";
+        /**
+         * @description * `pending` - Chờ phê duyệt
+         *     * `approved` - Đã phê duyệt
+         *     * `refused` - Bị từ chối
+         *     * `expired` - Hết hạn
+         * @enum {string}
+         */
+        TeamGrantOutputStateEnum: "pending" | "approved" | "refused" | "expired";
+        TeamGrantRefuseInputRequest: {
+            /** @default  */
+            reason: string;
         };
         /**
          * @description * `rating_device` - Thiết bị đánh giá
@@ -7164,6 +7280,83 @@ export interface operations {
             };
         };
     };
+    auth_team_grants_retrieve: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                state?: "approved" | "expired" | "pending" | "refused";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTeamGrantList"];
+                };
+            };
+        };
+    };
+    auth_team_grants_approve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TeamGrantApproveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TeamGrantApproveInputRequest"];
+                "multipart/form-data": components["schemas"]["TeamGrantApproveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamGrantOutput"];
+                };
+            };
+        };
+    };
+    auth_team_grants_refuse_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TeamGrantRefuseInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TeamGrantRefuseInputRequest"];
+                "multipart/form-data": components["schemas"]["TeamGrantRefuseInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamGrantOutput"];
+                };
+            };
+        };
+    };
     auth_tokens_retrieve: {
         parameters: {
             query?: never;
@@ -7325,6 +7518,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamGrantOutput"];
+                };
+            };
             /** @description No response body */
             204: {
                 headers: {
