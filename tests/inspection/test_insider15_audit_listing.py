@@ -182,3 +182,15 @@ def test_an_export_by_the_team_does_not_tell_the_admin_how_many_checks_it_counte
     assert isinstance(mine["payload"]["rows"], int) and mine["payload"]["query"] == "state=planned"
     stored = AuditEvent.objects.filter(verb="checks.export.download", actor=insp.users["inspector"]).get()
     assert stored.payload["rows"] > mine["payload"]["rows"]  # what the inspector got counts the secret check
+
+
+def test_every_actor_view_value_is_masked_for_other_readers_and_shown_to_the_actor(insp: Any) -> None:
+    from backend.audit.selectors import ACTOR_VIEW_KEYS, listed_payload
+
+    admin, inspector = insp.users["admin"], insp.users["inspector"]
+    for verb, keys in ACTOR_VIEW_KEYS.items():
+        event = AuditEvent(verb=verb, actor=inspector, payload={**{k: 7 for k in keys}, "other": 1})
+        assert listed_payload(event, admin) == {**{k: ACTOR_ONLY for k in keys}, "other": 1}
+        assert listed_payload(event, inspector) == event.payload
+        system = AuditEvent(verb=verb, actor=None, payload={k: 7 for k in keys})
+        assert listed_payload(system, admin) == {k: ACTOR_ONLY for k in keys}
