@@ -10,23 +10,29 @@ from rest_framework.views import APIView
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role
 from backend.audit.models import AuditEvent
-from backend.audit.selectors import SEALED_SUFFIX, audit_events, listed_payload
+from backend.audit.selectors import audit_events, event_ref, listed_payload
 from backend.audit.services import ChainReport, audit_verify_chain
 from backend.core.params import Query
 from backend.org.apis import paginate
 
 
 class AuditEventOutputSerializer(serializers.ModelSerializer):
+    ref = serializers.SerializerMethodField()
     payload = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEvent
-        # No sequential id: sealed events are left out of every listing, and the gaps they leave in
-        # the ids would date them. The hash identifies an event.
-        fields = ["at", "actor_label", "verb", "object_type", "object_id", "payload", "hash"]
+        # No sequential id, no hash, no previous hash (issue 15): events hidden from the reader (sealed,
+        # about a draft finding...) would show as gaps in the ids or as links that do not chain, dated by
+        # their neighbours. `ref` is an opaque key that cannot be ordered or linked.
+        fields = ["ref", "at", "actor_label", "verb", "object_type", "object_id", "payload"]
+
+    def get_ref(self, obj: AuditEvent) -> str:
+        return event_ref(obj.pk)
 
     def get_payload(self, obj: AuditEvent) -> Any:
-        return listed_payload(obj)
+        request = self.context.get("request")
+        return listed_payload(obj, getattr(request, "user", None))
 
 
 class AuditEventListApi(APIView):
@@ -35,7 +41,7 @@ class AuditEventListApi(APIView):
     def get(self, request: Request) -> Response:
         require_role(request.user, Role.ADMIN)
         q = Query(request)
-        qs = audit_events(object_type=q.text("object_type", max_length=60), object_id=q.text("object_id", max_length=64),
+        qs = audit_events(reader=request.user, object_type=q.text("object_type", max_length=60), object_id=q.text("object_id", max_length=64),
                           verb_prefix=q.text("verb", max_length=60))
         return paginate(request, self, qs, AuditEventOutputSerializer)
 
@@ -49,10 +55,10 @@ _BROKEN_REASONS = {
 }
 
 
-def verify_answer(report: ChainReport) -> dict[str, Any]:
+def verify_answer(report: ChainReport, reader: Any) -> dict[str, Any]:
     """What the API tells about the chain (issue 15): whether it holds, and, when it is broken, the
-    kind of break and the first broken event by its hash, only when that event is one the listing
-    shows (a sealed event is named by nobody). No count and no sequential id: a count compared over time
+    kind of break and the first broken event by its listing reference (`ref`, never its hash), only when
+    that event is one the listing shows this reader (a sealed or hidden event is named by nobody). No count and no sequential id: a count compared over time
     against the visible events would date the sealed ones (a planned check being made). The operator's
     `manage.py audit_verify` on the server names the row and the counts."""
     if report.ok:
@@ -60,16 +66,15 @@ def verify_answer(report: ChainReport) -> dict[str, Any]:
     kind = "head" if report.broken_at is None else ("edited" if "content was edited" in report.reason else "link")
     broken_at = None
     if report.broken_at is not None:
-        row = AuditEvent.objects.filter(id=report.broken_at).values("object_type", "hash").first()
-        if row is not None and not row["object_type"].endswith(SEALED_SUFFIX):
-            broken_at = row["hash"]
+        if audit_events(reader=reader).filter(id=report.broken_at).exists():
+            broken_at = event_ref(report.broken_at)
     vi, en = _BROKEN_REASONS[kind]
     return {"ok": False, "broken_at": broken_at, "reason": vi, "reason_en": en}
 
 
 class AuditVerifyApi(APIView):
-    """Admins check the chain: ok, or the kind of break and the first broken visible event's hash."""
+    """Admins check the chain: ok, or the kind of break and the first broken visible event's `ref`."""
 
     def get(self, request: Request) -> Response:
         require_role(request.user, Role.ADMIN)
-        return Response(verify_answer(audit_verify_chain()))
+        return Response(verify_answer(audit_verify_chain(), request.user))

@@ -1,7 +1,8 @@
 """Issue 15 (insider review): the audit chain's verification answered `checked`, the number of events
 verified. Compared over time against the events a caller can list, it dated the sealed ones (a planned
-check being made). The answer now says only ok, or the kind of break and the first broken event's hash
-when that event is one the caller may list."""
+check being made). The answer now says only ok, or the kind of break and the first broken event's listing
+reference (`ref`, never its chain hash: see test_insider15_audit_listing) when that event is one the caller
+may list."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -12,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from backend.audit.models import AuditEvent
+from backend.audit.selectors import event_ref
 from inspection.draw import LOCAL_TZ
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +46,7 @@ def _edit_payload(event_id: int) -> None:
         cursor.execute("UPDATE audit_auditevent SET payload = %s WHERE id = %s", ['{"forged": 1}', event_id])
 
 
-def test_a_broken_visible_event_is_named_by_its_hash_a_sealed_one_by_nothing(api_as: Any, insp: Any) -> None:
+def test_a_broken_visible_event_is_named_by_its_ref_a_sealed_one_by_nothing(api_as: Any, insp: Any) -> None:
     _plan_through_api(insp, api_as)
     sealed = AuditEvent.objects.filter(object_type__endswith=".sealed").order_by("id").first()
     assert sealed is not None
@@ -56,5 +58,5 @@ def test_a_broken_visible_event_is_named_by_its_hash_a_sealed_one_by_nothing(api
     assert visible is not None
     _edit_payload(visible.pk)
     body = api_as("admin").get("/api/audit/verify/").json()
-    assert body == {"ok": False, "broken_at": visible.hash, "reason": "Nội dung một sự kiện đã bị sửa.",
+    assert body == {"ok": False, "broken_at": event_ref(visible.pk), "reason": "Nội dung một sự kiện đã bị sửa.",
                     "reason_en": "An event's content was edited."}
