@@ -592,7 +592,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Admins check the chain: ok, or the kind of break and the first broken visible event's hash. */
+        /** @description Admins check the chain: ok, or the kind of break and the first broken visible event's `ref`. */
         get: operations["audit_verify_retrieve"];
         put?: never;
         post?: never;
