@@ -81,6 +81,11 @@ def _backdate_signed(check: SurpriseCheck, started: datetime, completed: datetim
     content = services_reports.report_content(report)
     CheckReport.objects.filter(pk=report.pk).update(signed_at=signed, signed_content=content,
                                                     content_hash=services_reports.content_hash(content))
+    # the signed minutes were kept when the seed signed them (today): keep them again as of the moved times
+    from inspection.minutes import minutes_signed_part_store
+
+    minutes_signed_part_store(report=CheckReport.objects.select_related(
+        "surprise_check", "criteria_set", "signed_by").get(pk=report.pk))
 
 
 # Long on purpose: the demo inspection year as data, in the order a person would build it; no rule lives here.
