@@ -255,7 +255,10 @@ def _signed_story(report: CheckReport) -> list[Any]:
     closing: list[Any] = [
         P(ended + f"Biên bản được ký lúc {_local(report.signed_at)} bởi "
                   + (f"đồng chí {signer_words}" if said else f"Tổ trưởng {signer_words}")
-                  + (f" ({lead_post})" if lead_post else "") + "; các bên đã đọc lại và thống nhất nội dung.",
+                  + (f" ({lead_post})" if lead_post else "")
+                  # the parties agree only once the unit's side has signed too (user review, issue 15)
+                  + ("; các bên đã đọc lại và thống nhất nội dung." if rep
+                     else "; đại diện đơn vị được kiểm tra chưa ký biên bản."),
           st["indent"]),
         P("Biên bản được lập thành 02 bản có giá trị pháp lý như nhau, đơn vị được kiểm tra giữ 01 bản, "
           "Tổ kiểm tra đặc biệt giữ 01 bản.", st["indent"])]

@@ -66,3 +66,19 @@ def test_a_tampered_kept_signed_part_is_not_printed(api_as: Any, running: Any) -
     SignedMinutes.objects.filter(report=report).update(pdf=b"%PDF-1.4 forged")
     response = api_as("lead").get(_url(running, "pdf/"))
     assert response.status_code == 409 and response.json()["error"]["code"] == "minutes_tampered"
+
+
+def test_the_minutes_say_the_parties_agreed_only_once_the_unit_has_signed(api_as: Any, running: Any) -> None:  # noqa: F811
+    """User review, issue 15: the minutes said 'các bên đã đọc lại và thống nhất nội dung' while the unit's
+    representative had not signed yet."""
+    from tests.inspection.test_field_signoff import _data_url, _png
+
+    _signed(api_as, running)
+    lead_only = "".join(_pages_text(api_as("lead").get(_url(running, "pdf/")).content)).split()
+    joined = "".join(lead_only)
+    assert "chưakýbiênbản" in joined and "thốngnhấtnộidung" not in joined
+    body = {"name": "Trần Minh Đức", "post": "Trưởng Công an xã", "opinion": "Đồng ý.",
+            "signature": _data_url(_png())}
+    assert api_as("lead").post(_url(running, "representative/"), body, format="json").status_code == 200
+    both = "".join("".join(_pages_text(api_as("lead").get(_url(running, "pdf/")).content)).split())
+    assert "thốngnhấtnộidung" in both and "chưakýbiênbản" not in both
