@@ -18,10 +18,13 @@ def findings_visible_to(user: Any) -> QuerySet[Finding]:
         return Finding.objects.none()
     qs = Finding.objects.filter(check_link_visible_q(user, "surprise_check"))
     if user.role not in INSPECTION_TEAM:
+        # an allegation never confirmed (a draft, or one dismissed while still a draft) stays the team's
+        # (insider review, issue 15: the admin opened a finding dismissed before confirmation)
+        unpublished = Q(state=Finding.State.DRAFT) | Q(state=Finding.State.DISMISSED, confirmed_at__isnull=True)
         if user.role == Role.REVIEWER:
-            qs = qs.filter(~Q(state=Finding.State.DRAFT) | Q(created_by=user))
+            qs = qs.filter(~unpublished | Q(created_by=user))
         else:
-            qs = qs.exclude(state=Finding.State.DRAFT)
+            qs = qs.exclude(unpublished)
     return scoped(qs, user, "unit_id")
 
 

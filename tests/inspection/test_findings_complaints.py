@@ -262,3 +262,25 @@ def test_finding_evidence_file_is_not_served_outside_the_unit_scope_nor_to_unit_
     assert head.get(f"/api/inspection/findings/{own[0]}/").status_code == 200
     assert head.get(f"/api/inspection/findings/{own[0]}/evidence/{own[1]}/").status_code == 403
     assert api_as("discipline").get(f"/api/inspection/findings/{own[0]}/evidence/{own[1]}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_finding_dismissed_before_confirmation_stays_the_teams(api_as, insp):
+    """Insider review, issue 15: a draft dismissed by the team was never an allegation; the admin, the
+    disciplinary officer and the unit head opened it through the findings API once it left the draft state."""
+    lead = api_as("lead")
+    body = {"source": "footage", "category": "VANG_MAT", "title": "Nghi vắng mặt, chưa xác minh",
+            "unit_id": insp.units["CAX-TC"].pk, "occurred_from": _when(3)}
+    fid = lead.post("/api/inspection/findings/", body, format="json").json()["id"]
+    dismissed = lead.post(f"/api/inspection/findings/{fid}/transition/",
+                          {"to": "dismissed", "reason": "Không đủ căn cứ"}, format="json")
+    assert dismissed.status_code == 200, dismissed.content
+    assert lead.get(f"/api/inspection/findings/{fid}/").status_code == 200
+    assert api_as("inspector").get(f"/api/inspection/findings/{fid}/").status_code == 200
+    for outsider in ("admin", "discipline", "unithead"):
+        client = api_as(outsider)
+        assert client.get(f"/api/inspection/findings/{fid}/").status_code == 404, outsider
+        listed = client.get("/api/inspection/findings/?state=dismissed")
+        assert listed.status_code in (200, 403), outsider
+        if listed.status_code == 200:
+            assert fid not in [f["id"] for f in listed.json()["results"]], outsider
