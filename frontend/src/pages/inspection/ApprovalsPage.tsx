@@ -92,9 +92,10 @@ function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: bo
   );
 }
 
-function GrantTable({ grants, decided }: { grants: TeamGrant[]; decided: boolean }) {
+type Deciding = { grant: TeamGrant; refuse: boolean };
+
+function GrantTable({ grants, decided, setDeciding }: { grants: TeamGrant[]; decided: boolean; setDeciding?: (d: Deciding) => void }) {
   const { t } = useTranslation();
-  const [deciding, setDeciding] = useState<{ grant: TeamGrant; refuse: boolean } | null>(null);
   return (
     <>
       <table className="table" data-testid={decided ? "grants-decided" : "grants-pending"}>
@@ -124,8 +125,8 @@ function GrantTable({ grants, decided }: { grants: TeamGrant[]; decided: boolean
                   <td className="right nowrap">
                     {g.may_decide ? (
                       <>
-                        <button type="button" className="btn btn-primary btn-sm" onClick={() => setDeciding({ grant: g, refuse: false })} data-testid={`grant-approve-${g.id}`}>{t("grants.approve")}</button>{" "}
-                        <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDeciding({ grant: g, refuse: true })} data-testid={`grant-refuse-${g.id}`}>{t("grants.refuse")}</button>
+                        <button type="button" className="btn btn-primary btn-sm" onClick={() => setDeciding?.({ grant: g, refuse: false })} data-testid={`grant-approve-${g.id}`}>{t("grants.approve")}</button>{" "}
+                        <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDeciding?.({ grant: g, refuse: true })} data-testid={`grant-refuse-${g.id}`}>{t("grants.refuse")}</button>
                       </>
                     ) : <span className="small muted">{t("grants.notYours")}</span>}
                   </td>
@@ -135,7 +136,6 @@ function GrantTable({ grants, decided }: { grants: TeamGrant[]; decided: boolean
           ))}
         </tbody>
       </table>
-      {deciding && <DecideDialog grant={deciding.grant} refuse={deciding.refuse} onClose={() => setDeciding(null)} />}
     </>
   );
 }
@@ -147,12 +147,14 @@ export default function ApprovalsPage() {
   const all = rows(q.data);
   const pending = all.filter((g) => g.state === "pending");
   const decided = all.filter((g) => g.state !== "pending");
+  // held here, not in the table: the approved request leaves the pending list while its code is still shown
+  const [deciding, setDeciding] = useState<Deciding | null>(null);
   return (
     <>
       <PageHeader title={t("grants.title")} subtitle={t("grants.subtitle")} />
       <QueryState q={q}>
         <Card title={<>{t("grants.pending")} <Badge tone={pending.length ? "red" : "grey"}>{pending.length}</Badge></>} className="flush">
-          {pending.length === 0 ? <Empty title={t("grants.none")} /> : <GrantTable grants={pending} decided={false} />}
+          {pending.length === 0 ? <Empty title={t("grants.none")} /> : <GrantTable grants={pending} decided={false} setDeciding={setDeciding} />}
         </Card>
         {decided.length > 0 && (
           <Card title={t("grants.history")} className="flush">
@@ -160,6 +162,7 @@ export default function ApprovalsPage() {
           </Card>
         )}
       </QueryState>
+      {deciding && <DecideDialog key={deciding.grant.id} grant={deciding.grant} refuse={deciding.refuse} onClose={() => setDeciding(null)} />}
     </>
   );
 }
