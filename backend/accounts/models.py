@@ -125,8 +125,6 @@ class TeamGrant(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     target = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_grants")
     role = models.CharField(max_length=20, blank=True, help_text="The team role asked for (create, role)")
-    password_hash = models.CharField(max_length=256, blank=True,
-                                     help_text="The new password's hash until decided (password); cleared after")
     officer = models.ForeignKey("org.Officer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 help_text="The officer to link (officer); empty = remove the link")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)

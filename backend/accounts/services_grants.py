@@ -105,9 +105,9 @@ def team_grants_expire() -> int:
     now = timezone.now()
     expired = 0
     for grant in TeamGrant.objects.select_for_update().filter(state=TeamGrant.State.PENDING, expires_at__lte=now):
-        grant.state, grant.decided_at, grant.password_hash = TeamGrant.State.EXPIRED, now, ""
+        grant.state, grant.decided_at = TeamGrant.State.EXPIRED, now
         grant.decided_label = "expiry"
-        grant.save(update_fields=["state", "decided_at", "password_hash", "decided_label"])
+        grant.save(update_fields=["state", "decided_at", "decided_label"])
         audit_record(actor=SystemActor("team_grant expiry"), verb="team_grant.expire", obj=grant,
                      payload={"kind": grant.kind, "target": grant.target_id})
         expired += 1
@@ -200,7 +200,6 @@ def team_grant_approve(*, by: Actor, grant_id: int, reason: str = "") -> TeamGra
     grant.activation_code, grant.activation_expires_at = _apply(by=by, grant=grant)
     grant.state, grant.decided_at, grant.reason = TeamGrant.State.APPROVED, timezone.now(), reason.strip()
     grant.decided_by, grant.decided_label = (by if isinstance(by, User) else None), actor_label(by)
-    grant.password_hash = ""
     grant.save()
     audit_record(actor=by, verb="team_grant.approve", obj=grant,
                  payload={"kind": grant.kind, "target": grant.target_id, "reason": grant.reason})
@@ -218,7 +217,6 @@ def team_grant_refuse(*, by: Actor, grant_id: int, reason: str) -> TeamGrant:
                           code="reason_required", fields={"reason": ["required"]})
     grant.state, grant.decided_at, grant.reason = TeamGrant.State.REFUSED, timezone.now(), reason
     grant.decided_by, grant.decided_label = (by if isinstance(by, User) else None), actor_label(by)
-    grant.password_hash = ""
     grant.save()
     audit_record(actor=by, verb="team_grant.refuse", obj=grant,
                  payload={"kind": grant.kind, "target": grant.target_id, "reason": reason})
