@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
@@ -136,6 +138,9 @@ class TeamGrant(models.Model):
     decided_label = models.CharField(max_length=200, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="The lead's (or the server operator's) reason")
+    # set by team_grant_approve on the instance it returns (never stored): the one-time activation code
+    activation_code: str = ""
+    activation_expires_at: Any = None
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -174,9 +174,9 @@ def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
     elif grant.kind == TeamGrant.Kind.TWO_FACTOR:
         audit_record(actor=by, verb="user.2fa_reset", obj=user, payload=meta)
     else:
-        before, user.officer = user.officer_id, grant.officer
+        linked, user.officer = user.officer_id, grant.officer
         user.save(update_fields=["officer"])  # the one-to-one link: checked when requested and again here
-        audit_record(actor=by, verb="user.update", obj=user, payload={"officer": [before, grant.officer_id], **meta})
+        audit_record(actor=by, verb="user.update", obj=user, payload={"officer": [linked, grant.officer_id], **meta})
     code, expires = "", None
     if grant.kind in _CREDENTIAL_RESET:
         code, activation = credentials_reset(by=by, user=user, grant=grant)

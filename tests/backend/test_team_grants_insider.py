@@ -47,11 +47,11 @@ def test_demote_reset_repromote_gives_the_admin_no_credentials(api_as: Any, lead
     target = User.objects.get(username="inspector")
     # demotion applies at once (it removes power)
     assert admin.patch(f"/api/auth/users/{target.pk}/", {"role": "disciplinary"}, format="json").status_code == 200
-    target.refresh_from_db()
-    assert target.role == "disciplinary" and target.team_role_left_at is not None
     # but the account is still a team member for a password reset: no admin-chosen password ...
     chosen = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": ADMIN_CHOSEN}, format="json")
     assert chosen.status_code == 400 and chosen.json()["error"]["code"] == "team_password_refused"
+    target.refresh_from_db()
+    assert target.role == "disciplinary" and target.team_role_left_at is not None
     assert _login("inspector", ADMIN_CHOSEN) == 400
     # ... and the two-factor reset waits for a lead too
     assert admin.post(f"/api/auth/users/{target.pk}/2fa/reset/").status_code == 202
