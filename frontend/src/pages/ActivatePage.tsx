@@ -42,6 +42,10 @@ export default function ActivatePage() {
   const why = (busy && t("why.busy")) || ((!username || !code || !password) && t("why.credentials")) || (password !== confirm && t("activate.mismatch"));
   return (
     <main className="login-page">
+      <div className="login-hero">
+        <h1>Counterwatch</h1>
+        <p>{t("login.hero")}</p>
+      </div>
       <div className="login-panel">
         <div className="login-lang"><LanguageSwitch /></div>
         {done ? (
