@@ -13,16 +13,16 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts import selectors, services
+from backend.accounts import selectors, services, services_activation
 from backend.accounts.apis_grants import TeamGrantOutputSerializer, grant_data
-from backend.accounts.models import ApiToken, Role, User
+from backend.accounts.models import INSPECTION_TEAM, ApiToken, Role, User
 from backend.accounts.network import LoginRateThrottle, client_ip
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
@@ -343,7 +343,10 @@ class SessionApi(APIView):
 class UserListApi(APIView):
     class InputSerializer(serializers.Serializer):
         username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,150}$")
-        password = serializers.CharField(min_length=8, max_length=256)
+        password = serializers.CharField(
+            min_length=8, max_length=256, required=False, allow_blank=True, default="",
+            help_text="Required for other roles; refused for an inspection-team role (the person sets their own "
+                      "with the activation code the approving lead receives)")
         role = serializers.ChoiceField(choices=[r for r in Role.choices if r[0] != Role.SERVICE])
         full_name = PlainTextField(one_line=True, max_length=150, required=False, allow_blank=True, default="")
         officer_id = IdField(required=False, allow_null=True)
@@ -363,6 +366,9 @@ class UserListApi(APIView):
         scope = Unit.objects.filter(pk=scope_id).first() if scope_id else None
         if scope_id and scope is None:
             raise DomainError("Đơn vị không tồn tại.", "Unknown scope unit.", fields={"scope_unit_id": ["unknown"]})
+        if not v["password"] and v["role"] not in INSPECTION_TEAM:
+            raise DomainError("Nhập mật khẩu cho tài khoản.", "Enter a password for the account.", code="required",
+                              fields={"password": ["required"]})
         user = services.user_create(by=request.user, officer=officer, scope_unit=scope, **v)
         return Response(UserAdminOutputSerializer(user).data, status=201)
 
@@ -411,10 +417,12 @@ class UserDetailApi(APIView):
 
 
 class UserPasswordApi(APIView):
-    """An administrator sets a new password for a user (their other sessions end)."""
+    """An administrator sets a new password for a user (their other sessions end). For an inspection-team
+    member (or one demoted within 90 days) send no password: the reset is a request a lead approves."""
 
     class InputSerializer(serializers.Serializer):
-        password = serializers.CharField(max_length=256, trim_whitespace=False)
+        password = serializers.CharField(max_length=256, trim_whitespace=False, required=False, allow_blank=True,
+                                         default="")
 
     def post(self, request: AuthedRequest, pk: int) -> Response:
         user = _user_for_admin(request, pk)
@@ -491,3 +499,29 @@ class TokenRevokeApi(APIView):
             raise NotFound()
         services.api_token_revoke(by=request.user, token=token)
         return Response(status=204)
+
+
+class ActivateApi(APIView):
+    """Anonymous: a person activates their inspection-team account with their username and the one-time
+    code the approving lead handed them, and sets their own password (then signs in and enrols two-factor).
+    Throttled like the login; a wrong code counts toward the username's lockout."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginRateThrottle]
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        code = serializers.CharField(max_length=64)
+        password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+    @extend_schema(request=InputSerializer,
+                   responses=inline_serializer("ActivateOutput", {"activated": serializers.BooleanField(),
+                                                                 "username": serializers.CharField()}))
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user = services_activation.account_activate(username=v["username"], code=v["code"], password=v["password"],
+                                                    ip=client_ip(request.META))
+        return Response({"activated": True, "username": user.username})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,16 +22,30 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     target = serializers.SerializerMethodField()
     may_decide = serializers.SerializerMethodField(help_text="The caller is a lead who may approve or refuse it")
+    officer = serializers.SerializerMethodField(help_text="officer: the officer to link (null = remove the link)")
+    recent_changes = serializers.SerializerMethodField(
+        help_text="Pending: the account's role, credential and officer-link changes since it last held a team role")
 
     class Meta:
         model = TeamGrant
         fields = ["id", "kind", "kind_label", "state", "state_label", "target", "role", "requested_label",
-                  "requested_at", "expires_at", "decided_label", "decided_at", "reason", "may_decide"]
+                  "requested_at", "expires_at", "decided_label", "decided_at", "reason", "may_decide", "officer",
+                  "recent_changes"]
 
     def get_target(self, obj: TeamGrant) -> dict[str, Any]:
         t = obj.target
         return {"id": t.pk, "username": t.username, "full_name": t.get_full_name() or t.username, "role": t.role,
                 "is_active": t.is_active}
+
+    def get_officer(self, obj: TeamGrant) -> dict[str, Any] | None:
+        o = obj.officer
+        return None if o is None else {"id": o.pk, "name": str(o)}
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_recent_changes(self, obj: TeamGrant) -> list[dict[str, Any]]:
+        if obj.state != TeamGrant.State.PENDING or not self.get_may_decide(obj):
+            return []
+        return services_grants.recent_account_changes(obj)
 
     def get_may_decide(self, obj: TeamGrant) -> bool:
         request = self.context.get("request")
@@ -72,7 +86,10 @@ class TeamGrantApproveApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         grant = services_grants.team_grant_approve(by=request.user, grant_id=pk, reason=data.validated_data["reason"])
-        return Response(grant_data(grant, request))
+        # the one-time activation code: in this answer only, never stored in clear nor shown again
+        code = getattr(grant, "activation_code", "")
+        return Response({**grant_data(grant, request), "activation_code": code or None,
+                         "activation_expires_at": getattr(grant, "activation_expires_at", None)})
 
 
 class TeamGrantRefuseApi(APIView):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
@@ -31,6 +33,9 @@ class User(AbstractUser):
     language = models.CharField(max_length=5, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")])
     session_generation = models.PositiveIntegerField(
         default=0, help_text="Raised to end every session of the user for good (deactivation, 2FA reset)")
+    team_role_left_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the account last lost an inspection-team role (demotion): for "
+                                         "TEAM_RECENT_DAYS it is still treated as a team member (services_grants)")
 
     class Meta:
         ordering = ["username"]
@@ -111,6 +116,7 @@ class TeamGrant(models.Model):
         ACTIVATE = "activate", "Mở lại tài khoản tổ kiểm tra"
         PASSWORD = "password", "Đặt lại mật khẩu"
         TWO_FACTOR = "two_factor", "Đặt lại xác thực hai lớp"
+        OFFICER = "officer", "Đổi cán bộ gắn với tài khoản tổ kiểm tra"
 
     class State(models.TextChoices):
         PENDING = "pending", "Chờ phê duyệt"
@@ -121,8 +127,8 @@ class TeamGrant(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     target = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_grants")
     role = models.CharField(max_length=20, blank=True, help_text="The team role asked for (create, role)")
-    password_hash = models.CharField(max_length=256, blank=True,
-                                     help_text="The new password's hash until decided (password); cleared after")
+    officer = models.ForeignKey("org.Officer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                help_text="The officer to link (officer); empty = remove the link")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_label = models.CharField(max_length=200, blank=True)
@@ -132,6 +138,9 @@ class TeamGrant(models.Model):
     decided_label = models.CharField(max_length=200, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="The lead's (or the server operator's) reason")
+    # set by team_grant_approve on the instance it returns (never stored): the one-time activation code
+    activation_code: str = ""
+    activation_expires_at: Any = None
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -142,3 +151,23 @@ class TeamGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.target_id} ({self.state})"
+
+
+class AccountActivation(models.Model):
+    """A one-time activation code for an inspection-team account (issue 15): issued to the approving lead
+    when a team grant gives or restores team powers, handed to the person, who signs in at the activation
+    page with username + code and sets their own password. Only the code's hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activations")
+    grant = models.ForeignKey(TeamGrant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    issued_by_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"activation {self.user_id} ({'used' if self.used_at else 'open'})"

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,8 +18,15 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.authentication import hash_key
-from backend.accounts.models import ApiToken, LoginFailures, Role, TeamGrant, User
-from backend.accounts.services_grants import grant_needed, own_team_role_refused, team_grant_request, two_factor_remove
+from backend.accounts.models import INSPECTION_TEAM, ApiToken, LoginFailures, Role, TeamGrant, User
+from backend.accounts.services_grants import (
+    grant_needed,
+    own_team_role_refused,
+    team_grant_request,
+    team_member_recently,
+    team_password_refused,
+    two_factor_remove,
+)
 from backend.audit.services import audit_record
 from backend.core.actors import Actor, SystemActor
 from backend.core.errors import DomainError
@@ -41,6 +47,9 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError("Tên đăng nhập đã tồn tại.", "Username already taken.", code="duplicate",
                           fields={"username": ["taken"]})
+    held = grant_needed(by=by, role=role)
+    if held and password:
+        raise team_password_refused()
     first, _, last = full_name.rpartition(" ")
     user = User(username=username, role=role, officer=officer, scope_unit=scope_unit,
                 email=email, first_name=first[:150], last_name=last[:150])
@@ -49,7 +58,6 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
         user.set_password(password)
     else:
         user.set_unusable_password()
-    held = grant_needed(by=by, role=role)
     if held:  # a team member: inactive until a lead approves (services_grants)
         user.is_active = False
     user.save()
@@ -119,6 +127,7 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
     if user.role == Role.SERVICE:
         raise DomainError("Tài khoản dịch vụ được quản lý qua khóa thiết bị.",
                           "Service accounts are managed through device tokens.", code="service_account")
+    was_team = user.role in INSPECTION_TEAM
     held_role = _apply_role(by=by, user=user, role=role)
     held_activation = bool(is_active and not user.is_active
                            and (held_role or grant_needed(by=by, role=user.role)))
@@ -126,8 +135,17 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
         is_active = None  # a team member is re-activated only with a lead's approval
     if scope_unit is not _UNSET:
         user.scope_unit = scope_unit
-    if officer is not _UNSET:
+    held_officer = (officer is not _UNSET and officer != user.officer
+                    and (held_role or grant_needed(by=by, role=user.role)))
+    if held_officer:  # the conflict-of-interest rule reads the link: a lead approves the change
+        if officer is not None and User.objects.filter(officer=officer).exclude(pk=user.pk).exists():
+            raise DomainError("Cán bộ này đã gắn với một tài khoản khác.",
+                              "This officer is already linked to another account.", code="duplicate",
+                              fields={"officer_id": ["taken"]})
+    elif officer is not _UNSET:
         user.officer = officer
+    if was_team and user.role not in INSPECTION_TEAM:
+        user.team_role_left_at = timezone.now()  # demotion applies at once; see team_member_recently
     if is_active is not None:
         if user.is_active and not is_active:
             # Deactivation ends every session for good: reactivating must not revive them.
@@ -155,15 +173,23 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
                           fields={"officer_id": ["taken"]}) from exc
     account_changed_on_commit(user.pk)
     after = _account_state(user)
-    audit_record(actor=by, verb="user.update", obj=user,
-                 payload={k: [before[k], after[k]] for k in after if before[k] != after[k]})
-    if held_role or held_activation:
-        assert isinstance(by, User)
-        if held_role:
-            team_grant_request(by=by, kind=TeamGrant.Kind.ROLE, target=user, role=held_role)
-        if held_activation:
-            team_grant_request(by=by, kind=TeamGrant.Kind.ACTIVATE, target=user)
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:  # a change that is only held for approval is audited as the request, not as an empty update
+        audit_record(actor=by, verb="user.update", obj=user, payload=changed)
+    if held_role or held_activation or held_officer:
+        _request_held(by=by, user=user, role=held_role, activation=held_activation,
+                      officer=officer if held_officer else _UNSET)
     return user
+
+
+def _request_held(*, by: Actor, user: User, role: str, activation: bool, officer: Any) -> None:
+    assert isinstance(by, User)
+    if role:
+        team_grant_request(by=by, kind=TeamGrant.Kind.ROLE, target=user, role=role)
+    if activation:
+        team_grant_request(by=by, kind=TeamGrant.Kind.ACTIVATE, target=user)
+    if officer is not _UNSET:
+        team_grant_request(by=by, kind=TeamGrant.Kind.OFFICER, target=user, officer=officer)
 
 
 @transaction.atomic
@@ -190,22 +216,29 @@ def user_set_password(*, by: Actor, user: User, password: str, old_password: str
 
 
 def _reset_needs_grant(*, by: Actor, user: User) -> bool:
-    return user.pk != getattr(by, "pk", None) and grant_needed(by=by, role=user.role)
+    """A person resetting another's credentials, and the account is (or within 90 days was) a team member."""
+    return (user.pk != getattr(by, "pk", None) and isinstance(by, User)
+            and (grant_needed(by=by, role=user.role) or team_member_recently(user)))
 
 
 @transaction.atomic
 def user_password_reset(*, by: Actor, user: User, password: str) -> TeamGrant | None:
-    """An administrator sets another user's password: at once, or (an inspection-team member) as a
-    request a lead approves (services_grants); returns the request then."""
+    """An administrator sets another user's password at once; for an inspection-team member (or one
+    demoted within 90 days) no password is accepted: the reset is a request a lead approves, which then
+    issues a one-time activation code (services_activation). Returns the request then."""
     if user.role == Role.SERVICE:
         raise DomainError("Tài khoản dịch vụ không dùng mật khẩu.", "Service accounts have no password.",
                           code="service_account")
     if not _reset_needs_grant(by=by, user=user):
+        if not password:
+            raise DomainError("Nhập mật khẩu mới.", "Enter the new password.", code="required",
+                              fields={"password": ["required"]})
         user_set_password(by=by, user=user, password=password)
         return None
     assert isinstance(by, User)
-    _require_strong_password(password, user)
-    return team_grant_request(by=by, kind=TeamGrant.Kind.PASSWORD, target=user, password_hash=make_password(password))
+    if password:
+        raise team_password_refused()
+    return team_grant_request(by=by, kind=TeamGrant.Kind.PASSWORD, target=user)
 
 
 @transaction.atomic

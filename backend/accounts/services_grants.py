@@ -8,8 +8,16 @@ requester and other than the target approves them:
 
 - giving an inspection-team role (`role`), creating a team member (`create`: the account stays inactive),
   re-activating one (`activate`),
-- resetting a team member's password (`password`: the new password's hash waits in the request) or
-  two-factor sign-in (`two_factor`).
+- resetting a team member's password (`password`) or two-factor sign-in (`two_factor`),
+- setting, changing or clearing a team member's officer link (`officer`: the conflict-of-interest rule
+  reads it).
+
+The administrator never knows a team account's credentials: no password is accepted for a team account
+(create, reset), and every approved grant that gives or restores team powers resets the credentials and
+gives the approving lead a one-time activation code for the person (services_activation). Taking a team
+role away applies at once (it removes power), but for TEAM_RECENT (90 days) after, the account is still
+treated as a team member for password and two-factor resets, and the approval card lists its account
+changes since (`recent_account_changes`), so a demote-reset-re-promote is seen by the approving lead.
 
 A request expires after TEAM_GRANT_EXPIRY (72 h). Every step (request, approval, refusal, expiry) is an
 audit event, and the change itself is audited as the approver's when it applies. Nobody gives themselves
@@ -28,12 +36,17 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import INSPECTION_TEAM, Role, TeamGrant, User
+from backend.accounts.services_activation import credentials_reset
 from backend.audit.services import audit_record
 from backend.core.actors import Actor, SystemActor, actor_label
 from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.core.events import account_changed_on_commit
 
 TEAM_GRANT_EXPIRY = timedelta(hours=72)
+TEAM_RECENT = timedelta(days=90)
+# approved, these give or restore team powers: the credentials are reset and an activation code issued
+_CREDENTIAL_RESET = {TeamGrant.Kind.CREATE, TeamGrant.Kind.ROLE, TeamGrant.Kind.ACTIVATE, TeamGrant.Kind.PASSWORD,
+                     TeamGrant.Kind.TWO_FACTOR}
 _OPENING = {TeamGrant.Kind.CREATE, TeamGrant.Kind.ACTIVATE}  # both open the account: one request at a time
 REASON_MIN = 5
 
@@ -44,12 +57,27 @@ def grant_needed(*, by: Actor, role: str) -> bool:
     return isinstance(by, User) and role in INSPECTION_TEAM
 
 
+def team_member_recently(user: User) -> bool:
+    """Holds a team role, or held one within TEAM_RECENT (then demoted): treated as a team member."""
+    left = user.team_role_left_at
+    return user.role in INSPECTION_TEAM or (left is not None and left > timezone.now() - TEAM_RECENT)
+
+
+def team_password_refused() -> DomainError:
+    return DomainError(
+        "Không đặt mật khẩu cho tài khoản tổ kiểm tra: mật khẩu bị từ chối. Khi tổ trưởng phê duyệt, tổ trưởng "
+        "nhận mã kích hoạt dùng một lần để trao cho người dùng; người dùng tự đặt mật khẩu ở trang Kích hoạt tài khoản.",
+        "No password is set for an inspection-team account: the password is refused. When a lead approves, the "
+        "lead receives a one-time activation code for the person, who sets their own password on the account "
+        "activation page.", code="team_password_refused", fields={"password": ["not accepted for team accounts"]})
+
+
 def own_team_role_refused() -> DomainError:
     return DomainError("Không thể tự giao vai trò tổ kiểm tra cho chính mình.",
                        "You cannot give yourself an inspection-team role.", code="own_team_role", status=403)
 
 
-def team_grant_request(*, by: User, kind: str, target: User, role: str = "", password_hash: str = "") -> TeamGrant:
+def team_grant_request(*, by: User, kind: str, target: User, role: str = "", officer: Any = None) -> TeamGrant:
     """Record a pending request (call inside the caller's transaction)."""
     if target.pk == by.pk and kind in (TeamGrant.Kind.ROLE, TeamGrant.Kind.ACTIVATE, TeamGrant.Kind.CREATE):
         raise own_team_role_refused()
@@ -61,11 +89,12 @@ def team_grant_request(*, by: User, kind: str, target: User, role: str = "", pas
                        code="grant_pending")
     team_grants_expire()
     now = timezone.now()
-    grant = TeamGrant.objects.create(kind=kind, target=target, role=role, password_hash=password_hash,
+    grant = TeamGrant.objects.create(kind=kind, target=target, role=role, officer=officer,
                                      requested_by=by, requested_label=actor_label(by), requested_at=now,
                                      expires_at=now + TEAM_GRANT_EXPIRY)
     audit_record(actor=by, verb="team_grant.request", obj=grant,
                  payload={"kind": kind, "target": target.pk, "username": target.username, "role": role,
+                          **({"officer": officer.pk if officer else None} if kind == TeamGrant.Kind.OFFICER else {}),
                           "expires_at": grant.expires_at.isoformat()})
     return grant
 
@@ -76,9 +105,9 @@ def team_grants_expire() -> int:
     now = timezone.now()
     expired = 0
     for grant in TeamGrant.objects.select_for_update().filter(state=TeamGrant.State.PENDING, expires_at__lte=now):
-        grant.state, grant.decided_at, grant.password_hash = TeamGrant.State.EXPIRED, now, ""
+        grant.state, grant.decided_at = TeamGrant.State.EXPIRED, now
         grant.decided_label = "expiry"
-        grant.save(update_fields=["state", "decided_at", "password_hash", "decided_label"])
+        grant.save(update_fields=["state", "decided_at", "decided_label"])
         audit_record(actor=SystemActor("team_grant expiry"), verb="team_grant.expire", obj=grant,
                      payload={"kind": grant.kind, "target": grant.target_id})
         expired += 1
@@ -87,7 +116,7 @@ def team_grants_expire() -> int:
 
 def team_grants_for(user: Any) -> QuerySet[TeamGrant]:
     """Leads see every request (they approve); an administrator sees the requests they asked."""
-    qs = TeamGrant.objects.select_related("target", "requested_by", "decided_by")
+    qs = TeamGrant.objects.select_related("target", "requested_by", "decided_by", "officer")
     if user.has_role(Role.INSPECTION_LEAD):
         return qs
     if user.has_role(Role.ADMIN):
@@ -128,7 +157,8 @@ def two_factor_remove(*, user: User) -> int:
     return removed
 
 
-def _apply(*, by: Actor, grant: TeamGrant) -> None:
+def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
+    """Apply the change; returns the one-time activation code and its expiry when the credentials were reset."""
     user = User.objects.select_for_update().get(pk=grant.target_id)
     meta = {"grant": grant.pk, "requested_by": grant.requested_label}
     if grant.kind in (TeamGrant.Kind.CREATE, TeamGrant.Kind.ACTIVATE):
@@ -140,26 +170,36 @@ def _apply(*, by: Actor, grant: TeamGrant) -> None:
         user.save(update_fields=["role"])
         audit_record(actor=by, verb="user.update", obj=user, payload={"role": [before, grant.role], **meta})
     elif grant.kind == TeamGrant.Kind.PASSWORD:
-        user.password = grant.password_hash
-        user.save(update_fields=["password"])
         audit_record(actor=by, verb="user.password", obj=user, payload={"self": False, **meta})
+    elif grant.kind == TeamGrant.Kind.TWO_FACTOR:
+        audit_record(actor=by, verb="user.2fa_reset", obj=user, payload=meta)
     else:
-        removed = two_factor_remove(user=user)
-        audit_record(actor=by, verb="user.2fa_reset", obj=user, payload={"removed": removed, **meta})
+        linked, user.officer = user.officer_id, grant.officer
+        user.save(update_fields=["officer"])  # the one-to-one link: checked when requested and again here
+        audit_record(actor=by, verb="user.update", obj=user, payload={"officer": [linked, grant.officer_id], **meta})
+    code, expires = "", None
+    if grant.kind in _CREDENTIAL_RESET:
+        code, activation = credentials_reset(by=by, user=user, grant=grant)
+        expires = activation.expires_at
     account_changed_on_commit(user.pk)
+    return code, expires
 
 
 @transaction.atomic
 def team_grant_approve(*, by: Actor, grant_id: int, reason: str = "") -> TeamGrant:
-    """A lead (other than the requester and the target) approves: the change applies now."""
+    """A lead (other than the requester and the target) approves: the change applies now. When it gives or
+    restores team powers, `grant.activation_code` holds the one-time code (shown once to this lead)."""
     grant = _decidable(by=by, grant_id=grant_id)
     if not isinstance(by, User) and eligible_leads(grant).exists():
         raise Conflict("Đã có tổ trưởng có thể phê duyệt yêu cầu này: phê duyệt trên ứng dụng.",
                        "A lead who may approve this request exists: approve it in the app.", code="lead_exists")
-    _apply(by=by, grant=grant)
+    if grant.kind == TeamGrant.Kind.OFFICER and grant.officer_id and User.objects.filter(
+            officer_id=grant.officer_id).exclude(pk=grant.target_id).exists():
+        raise Conflict("Cán bộ này đã gắn với một tài khoản khác.", "This officer is already linked to another account.",
+                       code="duplicate")
+    grant.activation_code, grant.activation_expires_at = _apply(by=by, grant=grant)
     grant.state, grant.decided_at, grant.reason = TeamGrant.State.APPROVED, timezone.now(), reason.strip()
     grant.decided_by, grant.decided_label = (by if isinstance(by, User) else None), actor_label(by)
-    grant.password_hash = ""
     grant.save()
     audit_record(actor=by, verb="team_grant.approve", obj=grant,
                  payload={"kind": grant.kind, "target": grant.target_id, "reason": grant.reason})
@@ -177,7 +217,6 @@ def team_grant_refuse(*, by: Actor, grant_id: int, reason: str) -> TeamGrant:
                           code="reason_required", fields={"reason": ["required"]})
     grant.state, grant.decided_at, grant.reason = TeamGrant.State.REFUSED, timezone.now(), reason
     grant.decided_by, grant.decided_label = (by if isinstance(by, User) else None), actor_label(by)
-    grant.password_hash = ""
     grant.save()
     audit_record(actor=by, verb="team_grant.refuse", obj=grant,
                  payload={"kind": grant.kind, "target": grant.target_id, "reason": reason})
@@ -188,3 +227,32 @@ def eligible_leads(grant: TeamGrant) -> QuerySet[User]:
     """Active leads who may decide `grant` (neither its requester nor its target)."""
     return (User.objects.filter(role=Role.INSPECTION_LEAD, is_active=True)
             .exclude(pk__in=[pk for pk in (grant.requested_by_id, grant.target_id) if pk]))
+
+
+_CHANGE_VERBS = ("user.update", "user.password", "user.2fa_reset", "user.activation_issue", "user.activate")
+
+
+def recent_account_changes(grant: TeamGrant) -> list[dict[str, Any]]:
+    """The target's account changes the approving lead must see: role changes, credential resets and
+    officer-link changes, with who and when, since the account last held a team role (at most TEAM_RECENT
+    back; for a current team member, the last TEAM_RECENT)."""
+    from backend.audit.models import AuditEvent
+
+    target = grant.target
+    since = timezone.now() - TEAM_RECENT
+    if target.team_role_left_at is not None and target.team_role_left_at > since:
+        since = target.team_role_left_at - timedelta(seconds=1)  # the demotion itself is listed
+    rows = (AuditEvent.objects.filter(object_type="accounts.user", object_id=str(target.pk), verb__in=_CHANGE_VERBS,
+                                      at__gte=since, at__lte=grant.decided_at or timezone.now())
+            .order_by("at", "id").values("at", "actor_label", "verb", "payload"))
+    changes: list[dict[str, Any]] = []
+    for row in rows:
+        payload = row["payload"] or {}
+        if row["verb"] == "user.update":
+            picked = {k: payload[k] for k in ("role", "officer", "is_active") if k in payload}
+            if not picked:
+                continue
+        else:
+            picked = {}
+        changes.append({"at": row["at"], "by": row["actor_label"], "verb": row["verb"], "change": picked})
+    return changes[-20:]

@@ -5,6 +5,7 @@ from backend.accounts import apis, apis_grants
 urlpatterns = [
     path("csrf/", apis.CsrfApi.as_view(), name="auth-csrf"),
     path("login/", apis.LoginApi.as_view(), name="auth-login"),
+    path("activate/", apis.ActivateApi.as_view(), name="auth-activate"),
     path("logout/", apis.LogoutApi.as_view(), name="auth-logout"),
     path("me/", apis.MeApi.as_view(), name="auth-me"),
     path("session/", apis.SessionApi.as_view(), name="auth-session"),

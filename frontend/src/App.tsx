@@ -11,6 +11,7 @@ import { Layout, liveRoles } from "./components/Layout";
 import { Empty, ErrorState, Spinner } from "./components/ui";
 import { homeFor, useMe, useSetMe } from "./hooks/use-me";
 import LoginPage from "./pages/LoginPage";
+import ActivatePage from "./pages/ActivatePage";
 import { lazyPage, type PreloadablePage } from "./lazyPage";
 import { PAGE_CODE, pageAt, type PageName } from "./boot/routes";
 const RiskPage = lazyPage(PAGE_CODE.RiskPage);
@@ -119,7 +120,7 @@ export default function App() {
       setSyncUser(null);
       void lockDevice().catch(() => undefined);
       setMe(null);
-      if (!window.location.pathname.startsWith("/login")) navigate("/login", { replace: true, state: { from: window.location.pathname } });
+      if (!/^\/(login|activate)/.test(window.location.pathname)) navigate("/login", { replace: true, state: { from: window.location.pathname } });
     });
     return () => onUnauthorized(null);
   }, [navigate, setMe]);
@@ -137,6 +138,7 @@ export default function App() {
     return (
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/activate" element={<ActivatePage />} />
         <Route path="*" element={<Navigate to="/login" replace state={{ from: location.pathname + location.search }} />} />
       </Routes>
     );

@@ -20,7 +20,7 @@ const pending = logoutPending(); // a logout to send first: use-me.ts asks who i
 const session = pending ? null : startEarly(SESSION_PROBE);
 const page = pageAt(pathname);
 if (page) PAGE_CODE[page]().catch(() => undefined); // errors surface when the page renders
-const signInPage = pathname.startsWith("/login");
+const signInPage = pathname.startsWith("/login") || pathname.startsWith("/activate");
 // off the sign-in page the user most likely has a session (as in start.tsx)
 if (!signInPage) import("./i18n/workspaces").catch(() => undefined);
 

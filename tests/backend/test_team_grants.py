@@ -43,6 +43,13 @@ def _signs_in(username: str, password: str = DEMO_PASSWORD) -> bool:
                        format="json").status_code == 200
 
 
+def _activate(username: str, code: str, password: str = NEW_PASSWORD) -> int:
+    from rest_framework.test import APIClient
+
+    return APIClient().post("/api/auth/activate/", {"username": username, "code": code, "password": password},
+                            format="json").status_code
+
+
 def _grants(client: Any, **params: Any) -> list[dict[str, Any]]:
     response = client.get("/api/auth/team-grants/", params)
     assert response.status_code == 200, response.content
@@ -51,8 +58,13 @@ def _grants(client: Any, **params: Any) -> list[dict[str, Any]]:
 
 def test_an_inspector_created_by_the_admin_is_inactive_until_a_lead_approves(api_as: Any, demo: Any) -> None:
     admin = api_as("admin")
-    created = admin.post("/api/auth/users/", {"username": "spy", "password": DEMO_PASSWORD, "role": "inspector",
-                                              "full_name": "Người Mới"}, format="json")
+    # the admin's own password for a team account is refused (they never know its credentials)
+    chosen = admin.post("/api/auth/users/", {"username": "spy", "password": DEMO_PASSWORD, "role": "inspector",
+                                             "full_name": "Người Mới"}, format="json")
+    assert chosen.status_code == 400 and chosen.json()["error"]["code"] == "team_password_refused"
+    assert not User.objects.filter(username="spy").exists()
+    created = admin.post("/api/auth/users/", {"username": "spy", "role": "inspector", "full_name": "Người Mới"},
+                         format="json")
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["is_active"] is False and [p["kind"] for p in body["pending_approvals"]] == ["create"]
@@ -75,9 +87,17 @@ def test_an_inspector_created_by_the_admin_is_inactive_until_a_lead_approves(api
     approved = lead.post(f"/api/auth/team-grants/{grant['id']}/approve/", {"reason": "Đã xác minh quyết định"},
                          format="json")
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
-    assert _signs_in("spy")
+    code = approved.json()["activation_code"]
+    assert code and approved.json()["activation_expires_at"]
+    assert not _signs_in("spy")  # no password until the person activates with the code
+    assert _activate("spy", code) == 200
+    assert _signs_in("spy", NEW_PASSWORD)
+    assert _activate("spy", code, NEW_PASSWORD + "2") == 400  # once only
     verbs = list(AuditEvent.objects.filter(verb__startswith="team_grant.").values_list("verb", flat=True))
     assert verbs == ["team_grant.request", "team_grant.approve"]
+    assert AuditEvent.objects.filter(verb="user.activation_issue").count() == 1
+    assert AuditEvent.objects.filter(verb="user.activate").count() == 1
+    assert code not in str(list(AuditEvent.objects.values_list("payload", flat=True)))
 
 
 def test_giving_a_team_role_waits_and_nobody_gives_themselves_one(api_as: Any, demo: Any) -> None:
@@ -114,7 +134,9 @@ def test_a_leads_password_reset_applies_only_with_another_leads_approval(api_as:
     admin = api_as("admin")
     target = User.objects.get(username="lead")
     session = login_client("lead", DEMO_PASSWORD)
-    response = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": NEW_PASSWORD}, format="json")
+    chosen = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": NEW_PASSWORD}, format="json")
+    assert chosen.status_code == 400 and chosen.json()["error"]["code"] == "team_password_refused"
+    response = admin.post(f"/api/auth/users/{target.pk}/password/", {}, format="json")
     assert response.status_code == 202 and response.json()["kind"] == "password"
     assert "password_hash" not in response.json()
     assert _signs_in("lead", DEMO_PASSWORD) and not _signs_in("lead", NEW_PASSWORD)
@@ -123,10 +145,13 @@ def test_a_leads_password_reset_applies_only_with_another_leads_approval(api_as:
     # the target lead cannot approve their own reset
     own = session.post(f"/api/auth/team-grants/{grant_id}/approve/", {}, format="json")
     assert own.status_code == 403 and own.json()["error"]["code"] == "same_person"
-    assert api_as("lead2").post(f"/api/auth/team-grants/{grant_id}/approve/", {}, format="json").status_code == 200
-    assert _signs_in("lead", NEW_PASSWORD) and not _signs_in("lead", DEMO_PASSWORD)
+    approved = api_as("lead2").post(f"/api/auth/team-grants/{grant_id}/approve/", {}, format="json")
+    assert approved.status_code == 200
+    assert not _signs_in("lead", DEMO_PASSWORD) and not _signs_in("lead", NEW_PASSWORD)
     assert session.get("/api/auth/me/").status_code == 401  # the old sessions end
-    assert TeamGrant.objects.get(pk=grant_id).password_hash == ""
+    assert _activate("lead", "WRONG-CODE-0000") == 400
+    assert _activate("lead", approved.json()["activation_code"]) == 200
+    assert _signs_in("lead", NEW_PASSWORD)
     # a reviewer's password is still reset at once
     reviewer = User.objects.get(username="reviewer")
     assert admin.post(f"/api/auth/users/{reviewer.pk}/password/", {"password": NEW_PASSWORD},
@@ -167,19 +192,19 @@ def test_only_leads_and_the_requesting_admin_see_requests(api_as: Any, demo: Any
 def test_the_first_lead_is_bootstrapped_on_the_server(api_as: Any, demo: Any) -> None:
     # the only lead's password is reset: no other lead may approve it, so the operator does on the server
     target = User.objects.get(username="lead")
-    response = api_as("admin").post(f"/api/auth/users/{target.pk}/password/", {"password": NEW_PASSWORD},
-                                    format="json")
+    response = api_as("admin").post(f"/api/auth/users/{target.pk}/password/", {}, format="json")
     assert response.status_code == 202
     out = StringIO()
     call_command("team_grant_approve", stdout=out)
     assert f"{response.json()['id']}\tpassword\tlead" in out.getvalue()
-    call_command("team_grant_approve", str(response.json()["id"]), "--reason", "Khởi tạo", stdout=StringIO())
-    assert _signs_in("lead", NEW_PASSWORD)
+    out = StringIO()
+    call_command("team_grant_approve", str(response.json()["id"]), "--reason", "Khởi tạo", stdout=out)
+    code = out.getvalue().split("UTC): ")[1].split()[0]
+    assert _activate("lead", code) == 200 and _signs_in("lead", NEW_PASSWORD)
     event = AuditEvent.objects.get(verb="team_grant.approve")
     assert event.actor_label.startswith("manage.py team_grant_approve")
     # with a second lead, the server does not approve in their place
     _make("lead2", "inspection_lead")
-    again = api_as("admin").post(f"/api/auth/users/{target.pk}/password/", {"password": DEMO_PASSWORD + "x"},
-                                 format="json")
+    again = api_as("admin").post(f"/api/auth/users/{target.pk}/password/", {}, format="json")
     with pytest.raises(CommandError):
         call_command("team_grant_approve", str(again.json()["id"]), stdout=StringIO())

@@ -1,6 +1,7 @@
 """An administrator maintains accounts: role, scope, linked officer, active flag, password reset;
 a user changes their own password. Every change is audited; bad input changes nothing."""
 import pytest
+from rest_framework.test import APIClient
 
 from backend.accounts.models import User
 from backend.audit.models import AuditEvent
@@ -13,7 +14,8 @@ def _user(username):
 
 
 def _approve_pending(api_as, target):
-    """A second inspection lead approves the pending requests about `target` (the two-person rule)."""
+    """A second inspection lead approves the pending requests about `target` (the two-person rule); the
+    person then activates the account with the one-time code, setting DEMO_PASSWORD again."""
     from backend.accounts.models import TeamGrant
     from backend.accounts.services import user_create
     from backend.core.actors import SystemActor
@@ -23,6 +25,10 @@ def _approve_pending(api_as, target):
     for grant in TeamGrant.objects.filter(target=target, state="pending"):
         r = api_as("lead2").post(f"/api/auth/team-grants/{grant.pk}/approve/", {}, format="json")
         assert r.status_code == 200, r.content
+        if r.json()["activation_code"]:
+            activated = APIClient().post("/api/auth/activate/", {"username": target.username, "password": DEMO_PASSWORD,
+                                                                 "code": r.json()["activation_code"]}, format="json")
+            assert activated.status_code == 200, activated.content
 
 
 def test_admin_changes_role_and_scope_and_it_applies_on_the_next_request(api_as, demo):
@@ -147,9 +153,11 @@ def test_admin_resets_others_passwords_only_and_creation_checks_strength_too(api
     assert own.status_code == 400 and own.json()["error"]["code"] == "own_password"
     assert _user("admin").check_password(DEMO_PASSWORD)
     weak = api_as("admin").post("/api/auth/users/", {"username": "moi", "password": "12345678",
-                                                     "role": "inspector"}, format="json")
+                                                     "role": "reviewer"}, format="json")
     assert weak.status_code == 400 and weak.json()["error"]["code"] == "weak_password"
     assert not User.objects.filter(username="moi").exists()
+    blank = api_as("admin").post("/api/auth/users/", {"username": "moi", "role": "reviewer"}, format="json")
+    assert blank.status_code == 400 and blank.json()["error"]["code"] == "required"
 
 
 def test_changing_ones_own_password_is_throttled_like_the_login(demo, monkeypatch):

@@ -144,6 +144,7 @@ export const ORG: Dict = {
   "home.detail.grant_activate": ["hạn phê duyệt: mở lại tài khoản", "approve by this day: re-activation"],
   "home.detail.grant_password": ["hạn phê duyệt: đặt lại mật khẩu", "approve by this day: password reset"],
   "home.detail.grant_two_factor": ["hạn phê duyệt: đặt lại xác thực hai lớp", "approve by this day: two-factor reset"],
+  "home.detail.grant_officer": ["hạn phê duyệt: đổi cán bộ gắn với tài khoản", "approve by this day: officer link change"],
   "home.detail.explained": ["đã giải trình", "explained"],
   "home.detail.handling": ["Hạn ra quyết định kỷ luật", "Decision due"],
   "home.detail.complaint_first": ["Hạn khiếu nại lần đầu", "First complaint window ends"],

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { useNavigate, useLocation } from "react-router";
+import { Link, useNavigate, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, api } from "../api/client";
@@ -130,6 +130,7 @@ export default function LoginPage() {
           {busy ? t("login.busy") : t("login.submit")}
         </ActionButton>
         <p className="login-note">{t("login.note")}</p>
+        <p className="login-note"><Link to="/activate" data-testid="activate-link">{t("login.activateLink")}</Link></p>
       </form>
     );
   } else if (step === "code") {

@@ -33,7 +33,7 @@ export interface Me {
   pending_approvals?: PendingApproval[];
 }
 
-export type GrantKind = "create" | "role" | "activate" | "password" | "two_factor";
+export type GrantKind = "create" | "role" | "activate" | "password" | "two_factor" | "officer";
 
 export interface PendingApproval {
   id: number;
@@ -59,6 +59,16 @@ export interface TeamGrant {
   decided_at: string | null;
   reason: string;
   may_decide: boolean;
+  /** officer: the officer to link (null = remove the link) */
+  officer: { id: number; name: string } | null;
+  /** pending, for a lead who may decide: the account's changes since it last held a team role */
+  recent_changes: { at: string; by: string; verb: string; change: Record<string, [unknown, unknown]> }[];
+}
+
+/** The approve answer: the one-time activation code when the grant gives or restores team powers. */
+export interface TeamGrantApproved extends TeamGrant {
+  activation_code: string | null;
+  activation_expires_at: string | null;
 }
 
 export interface Unit extends UnitBrief {

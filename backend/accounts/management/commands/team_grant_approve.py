@@ -40,3 +40,8 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message_en) from exc
         self.stdout.write(self.style.SUCCESS(f"Approved request {grant.pk} ({grant.kind}) for {grant.target.username}."))
+        code = getattr(grant, "activation_code", "")
+        if code:  # shown once: only its hash is kept
+            self.stdout.write(f"One-time activation code (hand it to the person; until "
+                              f"{grant.activation_expires_at:%Y-%m-%d %H:%M} UTC): {code}\n"
+                              f"They set their own password at /activate (Kích hoạt tài khoản), then enrol two-factor.")

@@ -87,8 +87,12 @@ test("a team role or a team member's reset shows as waiting for a lead's approva
     id: 5, kind: "role", kind_label: "", state: "pending", state_label: "", target: { id: 7, username: "reviewer", full_name: "Lê Thị Hoa", role: "reviewer", is_active: true },
     role: "inspector", requested_label: "admin", requested_at: "2026-11-30T05:00:00Z", expires_at: "2026-12-03T05:00:00Z", decided_label: "", decided_at: null, reason: "", may_decide: false,
   };
+  const resetBodies: unknown[] = [];
   vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
-    if (url.includes("auth/users/2/password/") && init?.method === "POST") return json({ ...grant, id: 6, kind: "password", role: "" }, 202);
+    if (url.includes("auth/users/2/password/") && init?.method === "POST") {
+      resetBodies.push(JSON.parse(String(init.body)));
+      return json({ ...grant, id: 6, kind: "password", role: "" }, 202);
+    }
     if (url.includes("auth/users/")) return json({ count: 2, next: null, previous: null, results: [waiting, lead] });
     if (url.includes("auth/team-grants/")) return json({ count: 1, next: null, previous: null, results: [grant] });
     return json({ count: 0, next: null, previous: null, results: [] });
@@ -102,7 +106,12 @@ test("a team role or a team member's reset shows as waiting for a lead's approva
   expect(within(mine).getByText("Chờ phê duyệt")).toBeInTheDocument();
 
   fireEvent.click(within(screen.getByTestId("users-table")).getByRole("button", { name: "Sửa tài khoản lead" }));
-  fireEvent.change(document.querySelector('input[autocomplete="new-password"]') as HTMLInputElement, { target: { value: "Mat-khau-moi-2026" } });
-  fireEvent.click(screen.getByRole("button", { name: "Đặt mật khẩu" }));
+  // a team member's password is never typed by the admin: the reset is a request, the lead gets a code
+  expect(document.querySelector('input[autocomplete="new-password"]')).toBeNull();
+  expect(screen.getByText(/vừa rời tổ trong 90 ngày/)).toBeInTheDocument();
+  const resetButton = screen.getByTestId("user-password-reset");
+  expect(resetButton).toHaveTextContent("Yêu cầu đặt lại (mã kích hoạt)");
+  fireEvent.click(resetButton);
   expect(await screen.findByTestId("user-password-result")).toHaveTextContent("có hiệu lực khi một tổ trưởng khác phê duyệt");
+  expect(resetBodies).toEqual([{ password: "" }]);
 });

@@ -10,6 +10,7 @@ import type { Me, Officer, PendingApproval, Role, TeamGrant } from "../../types/
 import { GrantWhat } from "../inspection/ApprovalsPage";
 import { ActionButton } from "../../components/ActionButton";
 
+const isTeam = (role: Role) => role === "inspector" || role === "inspection_lead";
 const ROLES: Role[] = ["inspector", "inspection_lead", "reviewer", "disciplinary", "unit_head", "admin"];
 const TOKEN_KINDS = ["rating_device", "minio_webhook", "camera_uploader", "integration"];
 
@@ -60,7 +61,8 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
   const [officer, setOfficer] = useState<Officer | null>(null);
   const [password, setPassword] = useState("");
   const m = useMutation({
-    mutationFn: () => api.post<Me>("auth/users/", { username, full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, password }),
+    // an inspection-team account gets no password from the administrator (the API refuses one)
+    mutationFn: () => api.post<Me>("auth/users/", { username, full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, password: isTeam(role) ? "" : password }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["users"] });
       onClose();
@@ -73,7 +75,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!username && t("why.username")) || (password.length < 8 && t("why.password8")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
+          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!username && t("why.username")) || (!isTeam(role) && password.length < 8 && t("why.password8")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
         </>
       }
     >
@@ -83,7 +85,9 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
         <RoleAndScope role={role} setRole={setRole} scope={scope} setScope={setScope} />
       </div>
       <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={setOfficer} /></Field>
-      <Field label={t("users.password")} hint={t("users.passwordHint")}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" /></Field>
+      {isTeam(role)
+        ? <p className="notice notice-amber small" data-testid="user-team-no-password">{t("users.teamNoPassword")}</p>
+        : <Field label={t("users.password")} hint={t("users.passwordHint")}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" /></Field>}
       {m.isError && <InlineError error={m.error} />}
     </Modal>
   );
@@ -108,7 +112,7 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
   });
   // an inspection-team member's reset is a request (202 with it) until another lead approves it
   const reset = useMutation({
-    mutationFn: () => api.post<TeamGrant | undefined>(`auth/users/${user.id}/password/`, { password }),
+    mutationFn: () => api.post<TeamGrant | undefined>(`auth/users/${user.id}/password/`, { password: team ? "" : password }),
     onSuccess: () => {
       setPassword("");
       void qc.invalidateQueries({ queryKey: ["users"] });
@@ -122,6 +126,7 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
       void qc.invalidateQueries({ queryKey: ["team-grants"] });
     },
   });
+  const team = isTeam(user.role);
   const twoFactorPending = Boolean(resetTwoFactor.data) || (user.pending_approvals ?? []).some((p) => p.kind === "two_factor");
   return (
     <Modal
@@ -145,10 +150,10 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
       <p className="small muted">{t("users.changeNote")}</p>
       {save.isError && <InlineError error={save.error} />}
       <hr />
-      <Field label={t("users.resetPassword")} hint={t("users.resetHint")}>
+      <Field label={t("users.resetPassword")} hint={team ? t("users.teamResetHint") : t("users.resetHint")}>
         <div className="row">
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
-          <ActionButton type="button" className="btn btn-secondary" why={(reset.isPending && t("why.busy")) || (password.length < 8 && t("why.password8"))} onClick={() => reset.mutate()}>{t("users.setPassword")}</ActionButton>
+          {!team && <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />}
+          <ActionButton type="button" className="btn btn-secondary" data-testid="user-password-reset" why={(reset.isPending && t("why.busy")) || (!team && password.length < 8 && t("why.password8"))} onClick={() => reset.mutate()}>{team ? t("users.requestReset") : t("users.setPassword")}</ActionButton>
         </div>
       </Field>
       {reset.isSuccess && <p className="small" role="status" data-testid="user-password-result">{reset.data ? t("users.passwordPending") : t("users.passwordSet")}</p>}

@@ -49,3 +49,38 @@ test("a lead sees the requests waiting, refuses one only with a reason, and cann
   expect(posts[0].url).toContain("auth/team-grants/3/refuse/");
   expect(posts[0].body).toEqual({ reason: "Chưa có quyết định" });
 });
+
+test("after approving, the lead sees the account's recent changes and the one-time activation code once", async () => {
+  const demoted = {
+    ...grant, role: "inspector",
+    recent_changes: [
+      { at: "2026-11-30T04:00:00Z", by: "Quản Trị", verb: "user.update", change: { role: ["inspector", "disciplinary"] } },
+      { at: "2026-11-30T04:05:00Z", by: "Quản Trị", verb: "user.update", change: { officer: [3, null] } },
+    ],
+  };
+  const posts: string[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (init?.method === "POST") {
+      posts.push(url);
+      return json({ ...demoted, state: "approved", recent_changes: [], activation_code: "ABCD-EFGH-JKLM", activation_expires_at: "2026-12-03T05:00:00Z" });
+    }
+    return json({ count: 1, next: null, previous: null, results: posts.length ? [{ ...demoted, state: "approved" }] : [demoted] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><ApprovalsPage /></QueryClientProvider>);
+
+  fireEvent.click(await screen.findByTestId("grant-approve-3"));
+  const recent = screen.getByTestId("grant-recent");
+  expect(recent).toHaveTextContent("role: Cán bộ kiểm tra → Cán bộ kỷ luật");
+  expect(recent).toHaveTextContent("officer: 3 → —");
+  expect(recent).toHaveTextContent("Quản Trị");
+  fireEvent.click(screen.getByTestId("grant-decide"));
+  expect(await screen.findByTestId("grant-activation-code")).toHaveTextContent("ABCD-EFGH-JKLM");
+  // still shown after the list refetched (the approved request left the pending table)
+  await waitFor(() => expect(screen.getByTestId("grants-decided")).toBeInTheDocument());
+  expect(screen.getByTestId("grant-activation-code")).toHaveTextContent("ABCD-EFGH-JKLM");
+  expect(screen.getByText(/chỉ hiện một lần/)).toBeInTheDocument();
+  fireEvent.click(screen.getByTestId("grant-code-done"));
+  await waitFor(() => expect(screen.queryByTestId("grant-activation-code")).not.toBeInTheDocument());
+  expect(posts).toEqual([expect.stringContaining("auth/team-grants/3/approve/")]);
+});

@@ -5,14 +5,53 @@ import { api, rows, type Page } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { fmtDateTime } from "../../components/format";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
-import type { TeamGrant } from "../../types/org";
+import type { TeamGrant, TeamGrantApproved } from "../../types/org";
 
 const STATE_TONE = { pending: "amber", approved: "green", refused: "red", expired: "grey" } as const;
 
 /** What the request asks for, in words: the kind, and the role for a new account or a role change. */
-export function GrantWhat({ g }: { g: Pick<TeamGrant, "kind" | "role"> }) {
+export function GrantWhat({ g }: { g: Pick<TeamGrant, "kind" | "role"> & Partial<Pick<TeamGrant, "officer">> }) {
   const { t } = useTranslation();
-  return <>{t(`grants.kind.${g.kind}`)}{g.role ? ` · ${t(`role.${g.role}`)}` : ""}</>;
+  const officer = g.kind === "officer" && g.officer !== undefined
+    ? ` · ${g.officer ? t("grants.officerTo", { name: g.officer.name }) : t("grants.officerClear")}` : "";
+  return <>{t(`grants.kind.${g.kind}`)}{g.role ? ` · ${t(`role.${g.role}`)}` : ""}{officer}</>;
+}
+
+/** What happened to the account since it last held a team role: the approving lead sees a demotion, a
+ *  credential reset or an officer-link change made in between. */
+function RecentChanges({ grant }: { grant: TeamGrant }) {
+  const { t } = useTranslation();
+  const changes = grant.recent_changes ?? [];
+  const show = (v: unknown) => (v === null || v === "" ? "—" : String(v));
+  return (
+    <div data-testid="grant-recent">
+      <strong className="small">{t("grants.recent")}</strong>
+      {changes.length === 0 ? <p className="small muted">{t("grants.recentNone")}</p> : (
+        <ul className="small">
+          {changes.map((c, i) => (
+            <li key={i}>
+              {fmtDateTime(c.at)} · {c.by} · {t(`grants.verb.${c.verb}`)}
+              {Object.entries(c.change).map(([k, [a, b]]) => (
+                <span key={k}> · {k}: {k === "role" ? `${a ? t(`role.${String(a)}`) : "—"} → ${b ? t(`role.${String(b)}`) : "—"}` : `${show(a)} → ${show(b)}`}</span>
+              ))}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** The one-time activation code, shown once after approving: only its hash is kept on the server. */
+function ActivationCode({ result, onDone }: { result: TeamGrantApproved; onDone: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Modal title={t("grants.codeTitle")} onClose={onDone}
+      footer={<button type="button" className="btn btn-primary" onClick={onDone} data-testid="grant-code-done">{t("grants.codeDone")}</button>}>
+      <p className="mono" style={{ fontSize: "1.6rem", letterSpacing: "0.1em" }} data-testid="grant-activation-code">{result.activation_code}</p>
+      <p>{t("grants.codeOnce", { name: result.target.full_name, username: result.target.username, until: fmtDateTime(result.activation_expires_at ?? "") })}</p>
+    </Modal>
+  );
 }
 
 /** Approve (optional note) or refuse (reason required): the server names who may decide. */
@@ -21,13 +60,14 @@ function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: bo
   const qc = useQueryClient();
   const [reason, setReason] = useState("");
   const m = useMutation({
-    mutationFn: () => api.post<TeamGrant>(`auth/team-grants/${grant.id}/${refuse ? "refuse" : "approve"}/`, { reason }),
-    onSuccess: () => {
+    mutationFn: () => api.post<TeamGrantApproved>(`auth/team-grants/${grant.id}/${refuse ? "refuse" : "approve"}/`, { reason }),
+    onSuccess: (result) => {
       void qc.invalidateQueries({ queryKey: ["team-grants"] });
       void qc.invalidateQueries({ queryKey: ["home"] });
-      onClose();
+      if (!result?.activation_code) onClose(); // else the code is shown once, then the dialog closes
     },
   });
+  if (m.data?.activation_code) return <ActivationCode result={m.data} onDone={onClose} />;
   const why = (m.isPending && t("why.busy")) || (refuse && reason.trim().length < 5 && t("why.refuseReason"));
   return (
     <Modal
@@ -43,6 +83,7 @@ function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: bo
       }
     >
       <p><GrantWhat g={grant} /> · {t("grants.requestedBy")}: {grant.requested_label} · {fmtDateTime(grant.requested_at)}</p>
+      {!refuse && <RecentChanges grant={grant} />}
       <Field label={refuse ? t("grants.refuseReason") : t("grants.approveNote")}>
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} data-testid="grant-reason" />
       </Field>
@@ -51,9 +92,10 @@ function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: bo
   );
 }
 
-function GrantTable({ grants, decided }: { grants: TeamGrant[]; decided: boolean }) {
+type Deciding = { grant: TeamGrant; refuse: boolean };
+
+function GrantTable({ grants, decided, setDeciding }: { grants: TeamGrant[]; decided: boolean; setDeciding?: (d: Deciding) => void }) {
   const { t } = useTranslation();
-  const [deciding, setDeciding] = useState<{ grant: TeamGrant; refuse: boolean } | null>(null);
   return (
     <>
       <table className="table" data-testid={decided ? "grants-decided" : "grants-pending"}>
@@ -83,8 +125,8 @@ function GrantTable({ grants, decided }: { grants: TeamGrant[]; decided: boolean
                   <td className="right nowrap">
                     {g.may_decide ? (
                       <>
-                        <button type="button" className="btn btn-primary btn-sm" onClick={() => setDeciding({ grant: g, refuse: false })} data-testid={`grant-approve-${g.id}`}>{t("grants.approve")}</button>{" "}
-                        <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDeciding({ grant: g, refuse: true })} data-testid={`grant-refuse-${g.id}`}>{t("grants.refuse")}</button>
+                        <button type="button" className="btn btn-primary btn-sm" onClick={() => setDeciding?.({ grant: g, refuse: false })} data-testid={`grant-approve-${g.id}`}>{t("grants.approve")}</button>{" "}
+                        <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDeciding?.({ grant: g, refuse: true })} data-testid={`grant-refuse-${g.id}`}>{t("grants.refuse")}</button>
                       </>
                     ) : <span className="small muted">{t("grants.notYours")}</span>}
                   </td>
@@ -94,7 +136,6 @@ function GrantTable({ grants, decided }: { grants: TeamGrant[]; decided: boolean
           ))}
         </tbody>
       </table>
-      {deciding && <DecideDialog grant={deciding.grant} refuse={deciding.refuse} onClose={() => setDeciding(null)} />}
     </>
   );
 }
@@ -106,12 +147,14 @@ export default function ApprovalsPage() {
   const all = rows(q.data);
   const pending = all.filter((g) => g.state === "pending");
   const decided = all.filter((g) => g.state !== "pending");
+  // held here, not in the table: the approved request leaves the pending list while its code is still shown
+  const [deciding, setDeciding] = useState<Deciding | null>(null);
   return (
     <>
       <PageHeader title={t("grants.title")} subtitle={t("grants.subtitle")} />
       <QueryState q={q}>
         <Card title={<>{t("grants.pending")} <Badge tone={pending.length ? "red" : "grey"}>{pending.length}</Badge></>} className="flush">
-          {pending.length === 0 ? <Empty title={t("grants.none")} /> : <GrantTable grants={pending} decided={false} />}
+          {pending.length === 0 ? <Empty title={t("grants.none")} /> : <GrantTable grants={pending} decided={false} setDeciding={setDeciding} />}
         </Card>
         {decided.length > 0 && (
           <Card title={t("grants.history")} className="flush">
@@ -119,6 +162,7 @@ export default function ApprovalsPage() {
           </Card>
         )}
       </QueryState>
+      {deciding && <DecideDialog key={deciding.grant.id} grant={deciding.grant} refuse={deciding.refuse} onClose={() => setDeciding(null)} />}
     </>
   );
 }
