@@ -676,6 +676,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/activate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Anonymous: a person activates their inspection-team account with their username and the one-time
+         *     code the approving lead handed them, and sets their own password (then signs in and enrols two-factor).
+         *     Throttled like the login; a wrong code counts toward the username's lockout.
+         */
+        post: operations["auth_activate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/csrf/": {
         parameters: {
             query?: never;
@@ -930,7 +951,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description An administrator sets a new password for a user (their other sessions end). */
+        /**
+         * @description An administrator sets a new password for a user (their other sessions end). For an inspection-team
+         *     member (or one demoted within 90 days) send no password: the reset is a request a lead approves.
+         */
         post: operations["auth_users_password_create"];
         delete?: never;
         options?: never;
@@ -2849,6 +2873,15 @@ export interface components {
         };
         AbsenceWithdrawInputRequest: {
             reason: string;
+        };
+        ActivateInputRequest: {
+            username: string;
+            code: string;
+            password: string;
+        };
+        ActivateOutput: {
+            activated: boolean;
+            username: string;
         };
         Amendment: {
             number: number;
@@ -5694,6 +5727,14 @@ export interface components {
             reason: string;
             /** @description The caller is a lead who may approve or refuse it */
             readonly may_decide: boolean;
+            /** @description officer: the officer to link (null = remove the link) */
+            readonly officer: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Pending: the account's role, credential and officer-link changes since it last held a team role */
+            readonly recent_changes: {
+                [key: string]: unknown;
+            }[];
         };
         /**
          * @description * `create` - Tạo tài khoản tổ kiểm tra
@@ -5701,9 +5742,10 @@ export interface components {
          *     * `activate` - Mở lại tài khoản tổ kiểm tra
          *     * `password` - Đặt lại mật khẩu
          *     * `two_factor` - Đặt lại xác thực hai lớp
+         *     * `officer` - Đổi cán bộ gắn với tài khoản tổ kiểm tra
          * @enum {string}
          */
-        TeamGrantOutputKindEnum: "create" | "role" | "activate" | "password" | "two_factor";
+        TeamGrantOutputKindEnum: "create" | "role" | "activate" | "password" | "two_factor" | "officer";
         /**
          * @description * `pending` - Chờ phê duyệt
          *     * `approved` - Đã phê duyệt
@@ -5945,7 +5987,8 @@ export interface components {
         UserDetailInputLanguageEnum: "vi" | "en";
         UserListInputRequest: {
             username: string;
-            password: string;
+            /** @description Required for other roles; refused for an inspection-team role (the person sets their own with the activation code the approving lead receives) */
+            password?: string;
             role: components["schemas"]["AssignableRoleEnum"];
             /** @default  */
             full_name: string;
@@ -5955,6 +5998,7 @@ export interface components {
             scope_unit_id?: number | null;
         };
         UserPasswordInputRequest: {
+            /** @default  */
             password: string;
         };
         /**
@@ -7158,6 +7202,31 @@ export interface operations {
             };
         };
     };
+    auth_activate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ActivateInputRequest"];
+                "multipart/form-data": components["schemas"]["ActivateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivateOutput"];
+                };
+            };
+        };
+    };
     auth_csrf_retrieve: {
         parameters: {
             query?: never;
@@ -7544,7 +7613,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["UserPasswordInputRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["UserPasswordInputRequest"];
