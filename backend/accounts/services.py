@@ -114,6 +114,26 @@ def _apply_role(*, by: Actor, user: User, role: str | None) -> str:
     return ""
 
 
+def _save_checked(*, by: Actor, user: User) -> None:
+    """Save an edited account after the rules that hold whatever changed: an administrator cannot lock
+    themselves out; a unit head has a unit; an officer links to one account."""
+    if user.pk == getattr(by, "pk", None) and (not user.is_active or user.role != Role.ADMIN):
+        raise DomainError("Không thể tự khóa hoặc hạ quyền tài khoản quản trị của chính mình.",
+                          "You cannot deactivate or demote your own administrator account.",
+                          code="self_lockout")
+    if user.role == Role.UNIT_HEAD and user.scope_unit_id is None:
+        raise DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị.",
+                          "A unit head needs a scope unit.", code="scope_required",
+                          fields={"scope_unit_id": ["required"]})
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # the one-to-one officer link; the other constraint is checked above
+        raise DomainError("Cán bộ này đã gắn với một tài khoản khác.",
+                          "This officer is already linked to another account.", code="duplicate",
+                          fields={"officer_id": ["taken"]}) from exc
+
+
 @transaction.atomic
 def user_update(*, by: Actor, user: User, full_name: str | None = None, role: str | None = None,
                 scope_unit: Unit | None = _UNSET, officer: Officer | None = _UNSET,
@@ -156,21 +176,7 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
         user.first_name, user.last_name = first[:150], last[:150]
     if language is not None:
         user.language = language
-    if user.pk == getattr(by, "pk", None) and (not user.is_active or user.role != Role.ADMIN):
-        raise DomainError("Không thể tự khóa hoặc hạ quyền tài khoản quản trị của chính mình.",
-                          "You cannot deactivate or demote your own administrator account.",
-                          code="self_lockout")
-    if user.role == Role.UNIT_HEAD and user.scope_unit_id is None:
-        raise DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị.",
-                          "A unit head needs a scope unit.", code="scope_required",
-                          fields={"scope_unit_id": ["required"]})
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:  # the one-to-one officer link; the other constraint is checked above
-        raise DomainError("Cán bộ này đã gắn với một tài khoản khác.",
-                          "This officer is already linked to another account.", code="duplicate",
-                          fields={"officer_id": ["taken"]}) from exc
+    _save_checked(by=by, user=user)
     account_changed_on_commit(user.pk)
     after = _account_state(user)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
