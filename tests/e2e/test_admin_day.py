@@ -237,7 +237,7 @@ def test_admin_records_an_absence_without_reading_why_and_has_no_team_calendar(l
     admin.go("/inspection/absences")
     form = page.locator("[data-testid=absence-form]")
     form.wait_for()
-    assert "chỉ trưởng đoàn và chính cán bộ đó xem được" in page.locator("[data-testid=absence-private-hint]").inner_text()
+    assert "chỉ tổ trưởng và chính cán bộ đó xem được" in page.locator("[data-testid=absence-private-hint]").inner_text()
     person = form.get_by_role("combobox", name="Cán bộ")
     person.locator("option", has_text="Võ Thanh Tùng").wait_for(state="attached")
     _choose(person, "Võ Thanh Tùng")

@@ -68,6 +68,6 @@ test("an absence whose details the server withholds shows who is unavailable whe
   expect(table).toHaveTextContent("Lê Văn Cường");
   expect(table).toHaveTextContent("Không có mặt");
   expect(table).not.toHaveTextContent("absence.kind");
-  expect(screen.getByTestId("absence-reason-9")).toHaveTextContent("chỉ trưởng đoàn và chính cán bộ đó xem được");
+  expect(screen.getByTestId("absence-reason-9")).toHaveTextContent("chỉ tổ trưởng và chính cán bộ đó xem được");
   expect(screen.getByTestId("absence-private-hint")).toHaveTextContent("thông tin cá nhân");
 });

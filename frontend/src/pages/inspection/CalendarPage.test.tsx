@@ -33,7 +33,7 @@ describe("people and legend (issue 13, the lead's month)", () => {
     const lead = { id: 2, username: "province-inspector-4", full_name: "Trần Văn Bình", rank: "Thiếu tá" };
     const member = { id: 5, username: "province-inspector-2", full_name: "", rank: "" };
     const c = { reference: "KT-1", window_start: "2026-12-01T08:00:00+07:00", lead, team: [member, lead] } as unknown as CheckBrief;
-    expect(teamLabel(c, "trưởng đoàn")).toBe("Thiếu tá Trần Văn Bình (trưởng đoàn), province-inspector-2");
+    expect(teamLabel(c, "tổ trưởng")).toBe("Thiếu tá Trần Văn Bình (tổ trưởng), province-inspector-2");
   });
 
   it("the legend has 'Đã hủy' for the struck-through checks", async () => {
