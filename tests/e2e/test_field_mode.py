@@ -74,7 +74,6 @@ class Phone:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: d.accept())
         self.page.goto(base + "/login")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", PASSWORD)
@@ -152,6 +151,10 @@ def _plan_check(lead: Phone, team_ids: list[int]) -> dict[str, Any]:
 def _start(lead: Phone, check: dict[str, Any]) -> Any:
     page = lead.go(f"/inspection/checks/{check['id']}")
     page.click("[data-testid=check-start]")
+    # the app's own question, in Vietnamese (not the browser's window.confirm)
+    question = page.get_by_role("dialog", name="Bắt đầu kiểm tra tại chỗ")
+    assert "đơn vị sẽ nhìn thấy cuộc kiểm tra" in question.inner_text()
+    question.get_by_test_id("confirm-ok").click()
     page.wait_for_selector("[data-testid^=criterion-]")
     # the check, its report and criteria are kept on the phone, and the service worker controls the page
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")

@@ -97,6 +97,7 @@ export const INSPECTION: Dict = {
   "absence.reason": ["Lý do", "Reason"],
   "absence.add": ["Ghi nhận vắng mặt", "Record absence"],
   "absence.withdraw": ["Hủy vắng mặt", "Withdraw"],
+  "absence.withdrawConfirm": ["Hủy vắng mặt của {{name}} ({{from}} → {{to}})? Người này sẽ trở lại danh sách rút thăm trong những ngày đó.", "Withdraw the absence of {{name}} ({{from}} → {{to}})? They return to the draw's pool for those days."],
   "absence.withdrawReason": ["Lý do hủy vắng mặt", "Why the absence is withdrawn"],
   "absence.withdrawn": ["Đã hủy", "Withdrawn"],
   "absence.empty": ["Không có ai vắng mặt", "Nobody is away"],

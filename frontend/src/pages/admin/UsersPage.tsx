@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
-import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
+import { Badge, Card, ConfirmDialog, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
@@ -122,8 +122,10 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
       void qc.invalidateQueries({ queryKey: ["team-grants"] });
     },
   });
+  const [askTwoFactor, setAskTwoFactor] = useState(false);
   const twoFactorPending = Boolean(resetTwoFactor.data) || (user.pending_approvals ?? []).some((p) => p.kind === "two_factor");
   return (
+    <>
     <Modal
       title={t("users.edit", { name: user.username })}
       onClose={onClose}
@@ -162,7 +164,7 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
           </span>
           {user.two_factor_enabled && !resetTwoFactor.isSuccess && !twoFactorPending && (
             <ActionButton type="button" className="btn btn-secondary" data-testid="user-2fa-reset" why={resetTwoFactor.isPending && t("why.busy")}
-              onClick={() => window.confirm(t("users.twoFactorConfirm", { name: user.username })) && resetTwoFactor.mutate()}>
+              onClick={() => setAskTwoFactor(true)}>
               {t("users.twoFactorReset")}
             </ActionButton>
           )}
@@ -172,6 +174,11 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
       {!resetTwoFactor.isSuccess && twoFactorPending && <p className="small" role="status"><Badge tone="amber">{t("users.pending")}</Badge></p>}
       {resetTwoFactor.isError && <InlineError error={resetTwoFactor.error} />}
     </Modal>
+    {askTwoFactor && (
+      <ConfirmDialog title={t("users.twoFactorReset")} message={t("users.twoFactorConfirm", { name: user.username })} confirmLabel={t("users.twoFactorReset")} danger
+        onConfirm={() => { setAskTwoFactor(false); resetTwoFactor.mutate(); }} onClose={() => setAskTwoFactor(false)} />
+    )}
+    </>
   );
 }
 
