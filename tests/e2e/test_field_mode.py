@@ -440,6 +440,15 @@ def test_every_page_of_the_inspection_workspace_fits_a_phone(phone: Any, path: s
     page.set_viewport_size({"width": 360, "height": 780})
     page.wait_for_timeout(200)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    if path == "/inspection/calendar":  # ‹ month › on one row, not full-width stacked; today marked (issue 15)
+        page.set_viewport_size(PHONE)
+        page.wait_for_timeout(200)
+        boxes = [page.locator(f"[data-testid={k}]").bounding_box() for k in ("cal-prev", "cal-month", "cal-next")]
+        centres = [b["y"] + b["height"] / 2 for b in boxes]
+        assert max(centres) - min(centres) < 4, boxes
+        assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"] and boxes[0]["width"] < 80 and boxes[2]["width"] < 80, boxes
+        assert page.locator(".calendar [aria-current=date]").count() == 1
+        lead.shot("field-8-calendar-390")
     if path in ("/inspection/checks", "/inspection/findings"):  # the lists a team works from on site: cards
         page.set_viewport_size(PHONE)
         table = page.locator("table.table-cards")
