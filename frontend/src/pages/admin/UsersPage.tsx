@@ -305,7 +305,7 @@ export default function UsersPage() {
           ) : (
             <table className="table" data-testid="users-table">
               <thead>
-                <tr><th>{t("users.username")}</th><th>{t("users.fullName")}</th><th>{t("users.role")}</th><th>{t("users.scope")}</th><th>{t("users.officer")}</th><th>{t("common.state")}</th><th>{t("users.twoFactor")}</th><th></th></tr>
+                <tr><th>{t("users.username")}</th><th>{t("users.fullName")}</th><th>{t("users.role")}</th><th>{t("users.scope")}</th><th>{t("users.officer")}</th><th>{t("common.state")}</th><th>{t("users.twoFactor")}</th><th className="sticky-end"><span className="sr-only">{t("action.edit")}</span></th></tr>
               </thead>
               <tbody>
                 {users.map((u) => (
@@ -323,7 +323,7 @@ export default function UsersPage() {
                       {u.two_factor_enabled ? <Badge tone="green">{t("users.twoFactorOn")}</Badge>
                         : <Badge tone={u.two_factor_required ? "amber" : "grey"} title={u.two_factor_required ? t("users.twoFactorRequired") : undefined}>{t("users.twoFactorOff")}</Badge>}
                     </td>
-                    <td className="right"><button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(u)} aria-label={t("users.edit", { name: u.username })}>{t("action.edit")}</button></td>
+                    <td className="right sticky-end"><button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(u)} aria-label={t("users.edit", { name: u.username })}>{t("action.edit")}</button></td>
                   </tr>
                 ))}
               </tbody>
