@@ -233,7 +233,7 @@ def _sign_blockers(report: CheckReport) -> list[dict[str, str]]:
         codes = ", ".join(uncovered)
         blockers.append({"code": "critical_without_finding",
                          "vi": f"Tiêu chí trọng yếu {codes} không đạt nhưng chưa có vi phạm đã được xác nhận gắn "
-                               "với tiêu chí; lập vi phạm và để trưởng đoàn xác nhận trước khi ký biên bản.",
+                               "với tiêu chí; lập vi phạm và để tổ trưởng xác nhận trước khi ký biên bản.",
                          "en": f"Critical criteria {codes} failed with no confirmed finding linked to them; record "
                                "a finding and have the inspection lead confirm it before signing."})
     if says_no_violation(report.summary or "") and (failed or live.exists()):

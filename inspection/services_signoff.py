@@ -148,7 +148,7 @@ def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, 
     from backend.org.selectors import officer_posting_in
 
     if on_check_team(rep_user, check) or getattr(rep_user, "is_inspection_team", False):
-        raise _invalid("Người đại diện đơn vị không thể là thành viên đoàn kiểm tra.",
+        raise _invalid("Người đại diện đơn vị không thể là thành viên tổ kiểm tra.",
                        "The unit's representative cannot be a member of the inspection side.", "username")
     officer = getattr(rep_user, "officer", None)
     day = _check_day(check)

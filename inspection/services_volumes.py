@@ -93,7 +93,7 @@ def volumes_record(*, by: Actor, items: list[Any], source: str = CounterVolume.S
         from inspection.services_common import is_a_reason
 
         if getattr(by, "role", None) not in TEAM:
-            raise Forbidden("Chỉ đoàn kiểm tra mới được sửa số giao dịch đã ghi "
+            raise Forbidden("Chỉ tổ kiểm tra mới được sửa số giao dịch đã ghi "
                             f"({len(changed)} ngày đã có số liệu khác).",
                             f"Only the inspection team may change recorded figures ({len(changed)} days "
                             "already have a different figure).")

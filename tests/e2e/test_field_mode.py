@@ -75,7 +75,6 @@ class Phone:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: d.accept())
         self.page.goto(base + "/login")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", PASSWORD)
@@ -158,6 +157,10 @@ def _plan_check(lead: Phone, team_ids: list[int]) -> dict[str, Any]:
 def _start(lead: Phone, check: dict[str, Any]) -> Any:
     page = lead.go(f"/inspection/checks/{check['id']}")
     page.click("[data-testid=check-start]")
+    # the app's own question, in Vietnamese (not the browser's window.confirm)
+    question = page.get_by_role("dialog", name="Bắt đầu kiểm tra tại chỗ")
+    assert "đơn vị sẽ nhìn thấy cuộc kiểm tra" in question.inner_text()
+    question.get_by_test_id("confirm-ok").click()
     page.wait_for_selector("[data-testid^=criterion-]")
     # the check, its report and criteria are kept on the phone, and the service worker controls the page
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
@@ -454,6 +457,15 @@ def test_every_page_of_the_inspection_workspace_fits_a_phone(phone: Any, path: s
     page.set_viewport_size({"width": 360, "height": 780})
     page.wait_for_timeout(200)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    if path == "/inspection/calendar":  # ‹ month › on one row, not full-width stacked; today marked (issue 15)
+        page.set_viewport_size(PHONE)
+        page.wait_for_timeout(200)
+        boxes = [page.locator(f"[data-testid={k}]").bounding_box() for k in ("cal-prev", "cal-month", "cal-next")]
+        centres = [b["y"] + b["height"] / 2 for b in boxes]
+        assert max(centres) - min(centres) < 4, boxes
+        assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"] and boxes[0]["width"] < 80 and boxes[2]["width"] < 80, boxes
+        assert page.locator(".calendar [aria-current=date]").count() == 1
+        lead.shot("field-8-calendar-390")
     if path in ("/inspection/checks", "/inspection/findings"):  # the lists a team works from on site: cards
         page.set_viewport_size(PHONE)
         table = page.locator("table.table-cards")

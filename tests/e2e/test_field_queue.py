@@ -140,10 +140,13 @@ def test_a_change_queued_in_one_tab_is_not_sent_under_the_account_another_tab_si
 
     # a second tab of the same browser: sign out (the queued change is given up), sign in as someone else
     tab = lead.context.new_page()
-    tab.on("dialog", lambda d: d.accept())
     tab.goto(lead.base + "/inspection/checks")
     tab.click("[data-testid=menu-toggle]")
     tab.click("[data-testid=phone-logout]")
+    # the app's own question says what logging out gives up (it was the browser's window.confirm)
+    question = tab.get_by_role("dialog", name="Đăng xuất")
+    assert "Còn 1 thay đổi chưa gửi" in question.inner_text()
+    question.get_by_test_id("confirm-ok").click()
     tab.wait_for_selector("input[name=username]")
     tab.fill("input[name=username]", "inspector")
     tab.fill("input[name=password]", PASSWORD)

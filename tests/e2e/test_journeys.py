@@ -32,7 +32,6 @@ def _home_count(page: Any, key: str) -> int:
 def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dict[str, Any]) -> None:
     lead = login("lead")
     page = lead.page
-    page.on("dialog", lambda d: d.accept())
 
     # Sign-in lands on "what needs me today": the lead's due checks and open draws (issue 15)
     page.wait_for_url(lead.base + "/")
@@ -101,6 +100,7 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
     page.locator("a[href^='/inspection/checks/']").first.click()
     page.set_viewport_size({"width": 1024, "height": 1366})
     page.click("[data-testid=check-start]")
+    page.get_by_role("dialog", name="Bắt đầu kiểm tra tại chỗ").get_by_test_id("confirm-ok").click()
     page.wait_for_selector("[data-testid^=criterion-]")
     unit_name = page.locator("h1").inner_text().split(" — ", 1)[1].strip()
     criteria = page.locator("[data-testid^=criterion-]")

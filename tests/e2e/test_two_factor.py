@@ -159,7 +159,6 @@ def test_an_admin_resets_a_users_two_factor_sign_in_and_a_locked_account_says_wh
     _enrol_over_http(shipped_url, playwright_request, "discipline")
     b = Browser(browser, shipped_url)
     page = b.page
-    page.on("dialog", lambda d: d.accept())
     try:
         # the administrator enrols at first sign-in too, then resets the disciplinary officer's
         b.password_step("admin")
@@ -177,6 +176,10 @@ def test_an_admin_resets_a_users_two_factor_sign_in_and_a_locked_account_says_wh
         assert page.locator("[data-testid=user-2fa-inspector]").inner_text().strip() == "Chưa bật"
         table.get_by_role("button", name="Sửa tài khoản discipline").click()
         page.get_by_test_id("user-2fa-reset").click()
+        # the app's own question (not the browser's window.confirm), over the edit dialog
+        question = page.get_by_role("dialog", name="Đặt lại xác thực hai lớp")
+        assert "Người dùng sẽ phải đăng ký lại" in question.inner_text()
+        question.get_by_test_id("confirm-ok").click()
         page.get_by_text("Đã đặt lại xác thực hai lớp").wait_for()
         b.shot("2fa-6-admin-reset")
         page.keyboard.press("Escape")

@@ -72,6 +72,8 @@ def test_failed_critical_criterion_is_flagged_and_sign_off_waits_for_a_finding(r
     with pytest.raises(Conflict) as refused:
         services_signoff.report_sign(by=running.lead, check=running)
     assert refused.value.code == "critical_without_finding" and "3.1" in str(refused.value.message_en)
+    # the same word for the lead as every other screen ("tổ trưởng", not "trưởng đoàn": user review, issue 15)
+    assert "để tổ trưởng xác nhận" in str(refused.value.message) and "đoàn" not in str(refused.value.message)
     assert not CheckReport.objects.get(pk=report.pk).is_signed
     finding = services_findings.finding_create(by=running.lead, source="check", category=CategoryFactory.create(),
                                                title="Thu tiền ngoài quy định", unit=None, occurred_from=timezone.now(),

@@ -7,7 +7,7 @@ import { serverLogout } from "../api/session";
 import { useWsStatus } from "../api/ws";
 import { setLang } from "../i18n";
 import { ME_KEY, workspacesFor, type Workspace } from "../hooks/use-me";
-import { Field, InlineError, Modal, Spinner } from "./ui";
+import { ConfirmDialog, Field, InlineError, Modal, Spinner } from "./ui";
 import { EnrolTwoFactor, RecoveryCodes } from "./TwoFactor";
 import type { Me, Role } from "../types/org";
 import { can, type Capability } from "../hooks/permissions";
@@ -227,9 +227,15 @@ export function Layout({ me }: { me: Me }) {
     return () => window.clearInterval(timer);
   }, [qc, navigate]);
 
-  async function logout() {
+  // changes still waiting on this device: logging out deletes them, so the app's dialog asks first
+  const [unsentAsk, setUnsentAsk] = useState(0);
+  async function logout(confirmed = false) {
     const unsent = (await queueItems(me.id).catch(() => [])).length;
-    if (unsent && !window.confirm(t("field.logoutPending", { count: unsent }))) return;
+    if (unsent && !confirmed) {
+      setUnsentAsk(unsent);
+      return;
+    }
+    setUnsentAsk(0);
     try {
       await serverLogout(); // without network it stays pending and is sent when the network is back
     } finally {
@@ -282,7 +288,7 @@ export function Layout({ me }: { me: Me }) {
             <button type="button" className="btn btn-ghost" onClick={() => setEnrolling(true)}>{t("twofa.turnOn")}</button>
           )}
           <button type="button" className="btn btn-ghost" onClick={() => setChangingPassword(true)}>{t("auth.changePassword")}</button>
-          <button type="button" className="btn btn-ghost" onClick={logout} data-testid="phone-logout">{t("auth.logout")}</button>
+          <button type="button" className="btn btn-ghost" onClick={() => void logout()} data-testid="phone-logout">{t("auth.logout")}</button>
         </div>
         <div className="sidebar-foot">
           <div className="scope" data-testid="scope">
@@ -323,13 +329,17 @@ export function Layout({ me }: { me: Me }) {
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => setChangingPassword(true)}>
               {t("auth.changePassword")}
             </button>
-            <button type="button" className="btn btn-ghost btn-sm" onClick={logout}>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => void logout()}>
               {t("auth.logout")}
             </button>
           </div>
         </header>
         {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
         {enrolling && <TwoFactorDialog onClose={() => setEnrolling(false)} />}
+        {unsentAsk > 0 && (
+          <ConfirmDialog title={t("auth.logout")} message={t("field.logoutPending", { count: unsentAsk })} confirmLabel={t("auth.logout")} danger
+            onConfirm={() => void logout(true)} onClose={() => setUnsentAsk(0)} />
+        )}
         <main className="content" id="main" ref={mainRef} tabIndex={-1}>
           <Suspense fallback={<Spinner />}>
             <Outlet />

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
 import { ActionButton } from "./ActionButton";
@@ -124,6 +124,9 @@ export function Stat({ label, value, tone, hint }: { label: string; value: React
   );
 }
 
+/** The dialogs open now, the last one on top. */
+const OPEN_DIALOGS: HTMLElement[] = [];
+
 export function Modal({
   title,
   onClose,
@@ -151,7 +154,10 @@ export function Modal({
     const body = bodyRef.current;
     const first = (body && focusables(body, FIELD_SELECTOR)[0]) ?? body;
     first?.focus();
+    if (dialog) OPEN_DIALOGS.push(dialog);
     const onKey = (e: KeyboardEvent) => {
+      // a question asked over a dialog (a ConfirmDialog over an edit form): only the top one answers keys
+      if (dialog && OPEN_DIALOGS[OPEN_DIALOGS.length - 1] !== dialog) return;
       if (e.key === "Escape") {
         e.stopPropagation();
         closeRef.current();
@@ -180,6 +186,7 @@ export function Modal({
     window.addEventListener("keydown", onKey);
     return () => {
       window.removeEventListener("keydown", onKey);
+      if (dialog && OPEN_DIALOGS.includes(dialog)) OPEN_DIALOGS.splice(OPEN_DIALOGS.indexOf(dialog), 1);
       if (opener && opener.isConnected) opener.focus();
     };
   }, []);
@@ -196,6 +203,58 @@ export function Modal({
         {footer && <div className="modal-foot">{footer}</div>}
       </div>
     </div>
+  );
+}
+
+/** The app's own yes/no question (never the browser's window.confirm/prompt: unstyled, English buttons,
+ *  blocks the page and cannot be read by the e2e flows the same way). With `reasonLabel` it asks for a
+ *  reason, and holds its button until one is typed; `onConfirm` gets the trimmed reason ("" without). */
+export function ConfirmDialog({
+  title,
+  message,
+  confirmLabel,
+  reasonLabel,
+  busy = false,
+  error,
+  danger = false,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  message?: ReactNode;
+  confirmLabel?: string;
+  reasonLabel?: string;
+  busy?: boolean;
+  error?: unknown;
+  danger?: boolean;
+  onConfirm: (reason: string) => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState("");
+  const asks = reasonLabel !== undefined;
+  const why = (busy && t("why.busy")) || (asks && !reason.trim() && t("why.reasonNeeded"));
+  return (
+    <Modal
+      title={title}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn btn-secondary" onClick={onClose} data-testid="confirm-cancel">{t("action.cancel")}</button>
+          <ActionButton type="button" className={`btn ${danger ? "btn-danger" : "btn-primary"}`} why={why} onClick={() => onConfirm(reason.trim())} data-testid="confirm-ok">
+            {confirmLabel ?? t("action.confirm")}
+          </ActionButton>
+        </>
+      }
+    >
+      {message && <p style={{ marginTop: 0 }}>{message}</p>}
+      {asks && (
+        <Field label={reasonLabel}>
+          <textarea name="reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} aria-required="true" data-testid="confirm-reason" />
+        </Field>
+      )}
+      {error ? <InlineError error={error} /> : null}
+    </Modal>
   );
 }
 

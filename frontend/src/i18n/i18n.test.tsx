@@ -33,6 +33,11 @@ describe("language switch", () => {
     expect(missing).toEqual([]);
   });
 
+  it("names the team and its lead one way: tổ kiểm tra, tổ trưởng (never đoàn, trưởng đoàn)", () => {
+    const odd = Object.entries(STRINGS).filter(([, [vi]]) => /đoàn/i.test(vi)).map(([key]) => key);
+    expect(odd).toEqual([]);
+  });
+
   it("loads every string: the shell's before sign-in, every other file's with the workspaces", () => {
     const loaded = new Set([...Object.keys(SHELL), ...Object.keys(WORKSPACE_STRINGS)]);
     expect(Object.keys(STRINGS).filter((key) => !loaded.has(key))).toEqual([]);

@@ -112,7 +112,7 @@ export const SHELL: Dict = {
   // Why a button cannot be used now (said on the disabled button: tooltip and description)
   "why.unitNotOnDay": ["{{name}} không tồn tại vào ngày {{date}}: chọn đơn vị tồn tại khi đó", "{{name}} did not exist on {{date}}: choose a unit that existed then"],
   "why.reportLoading": ["Đang tải biên bản và các tiêu chí…", "Loading the report and its criteria…"],
-  "why.handoverPassword": ["Trưởng đoàn nhập mật khẩu của mình để lấy lại máy", "The team lead enters their password to take the phone back"],
+  "why.handoverPassword": ["Tổ trưởng nhập mật khẩu của mình để lấy lại máy", "The team lead enters their password to take the phone back"],
   "why.absencePerson": ["Chọn cán bộ vắng mặt trước", "Choose who is away first"],
   "why.absenceDates": ["Nhập ngày bắt đầu và ngày kết thúc (dd/mm/yyyy)", "Enter the first and last day (dd/mm/yyyy)"],
   "why.badDate": ["Có ngày không có thật hoặc không đúng dạng dd/mm/yyyy — sửa ô ngày được đánh dấu đỏ", "A date does not exist or is not dd/mm/yyyy — correct the field marked in red"],

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
-import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
+import { Badge, Card, ConfirmDialog, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
@@ -127,8 +127,10 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
     },
   });
   const team = isTeam(user.role);
+  const [askTwoFactor, setAskTwoFactor] = useState(false);
   const twoFactorPending = Boolean(resetTwoFactor.data) || (user.pending_approvals ?? []).some((p) => p.kind === "two_factor");
   return (
+    <>
     <Modal
       title={t("users.edit", { name: user.username })}
       onClose={onClose}
@@ -167,7 +169,7 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
           </span>
           {user.two_factor_enabled && !resetTwoFactor.isSuccess && !twoFactorPending && (
             <ActionButton type="button" className="btn btn-secondary" data-testid="user-2fa-reset" why={resetTwoFactor.isPending && t("why.busy")}
-              onClick={() => window.confirm(t("users.twoFactorConfirm", { name: user.username })) && resetTwoFactor.mutate()}>
+              onClick={() => setAskTwoFactor(true)}>
               {t("users.twoFactorReset")}
             </ActionButton>
           )}
@@ -177,6 +179,11 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
       {!resetTwoFactor.isSuccess && twoFactorPending && <p className="small" role="status"><Badge tone="amber">{t("users.pending")}</Badge></p>}
       {resetTwoFactor.isError && <InlineError error={resetTwoFactor.error} />}
     </Modal>
+    {askTwoFactor && (
+      <ConfirmDialog title={t("users.twoFactorReset")} message={t("users.twoFactorConfirm", { name: user.username })} confirmLabel={t("users.twoFactorReset")} danger
+        onConfirm={() => { setAskTwoFactor(false); resetTwoFactor.mutate(); }} onClose={() => setAskTwoFactor(false)} />
+    )}
+    </>
   );
 }
 
@@ -303,7 +310,7 @@ export default function UsersPage() {
           ) : (
             <table className="table" data-testid="users-table">
               <thead>
-                <tr><th>{t("users.username")}</th><th>{t("users.fullName")}</th><th>{t("users.role")}</th><th>{t("users.scope")}</th><th>{t("users.officer")}</th><th>{t("common.state")}</th><th>{t("users.twoFactor")}</th><th></th></tr>
+                <tr><th>{t("users.username")}</th><th>{t("users.fullName")}</th><th>{t("users.role")}</th><th>{t("users.scope")}</th><th>{t("users.officer")}</th><th>{t("common.state")}</th><th>{t("users.twoFactor")}</th><th className="sticky-end"><span className="sr-only">{t("action.edit")}</span></th></tr>
               </thead>
               <tbody>
                 {users.map((u) => (
@@ -321,7 +328,7 @@ export default function UsersPage() {
                       {u.two_factor_enabled ? <Badge tone="green">{t("users.twoFactorOn")}</Badge>
                         : <Badge tone={u.two_factor_required ? "amber" : "grey"} title={u.two_factor_required ? t("users.twoFactorRequired") : undefined}>{t("users.twoFactorOff")}</Badge>}
                     </td>
-                    <td className="right"><button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(u)} aria-label={t("users.edit", { name: u.username })}>{t("action.edit")}</button></td>
+                    <td className="right sticky-end"><button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(u)} aria-label={t("users.edit", { name: u.username })}>{t("action.edit")}</button></td>
                   </tr>
                 ))}
               </tbody>

@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { fireEvent, render, screen, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, expect, test, vi } from "vitest";
 import AbsencesCard from "./AbsencesCard";
 import { isoToDmy } from "../../components/DateInput";
@@ -68,6 +68,36 @@ test("an absence whose details the server withholds shows who is unavailable whe
   expect(table).toHaveTextContent("Lê Văn Cường");
   expect(table).toHaveTextContent("Không có mặt");
   expect(table).not.toHaveTextContent("absence.kind");
-  expect(screen.getByTestId("absence-reason-9")).toHaveTextContent("chỉ trưởng đoàn và chính cán bộ đó xem được");
+  expect(screen.getByTestId("absence-reason-9")).toHaveTextContent("chỉ tổ trưởng và chính cán bộ đó xem được");
   expect(screen.getByTestId("absence-private-hint")).toHaveTextContent("thông tin cá nhân");
+});
+
+test("withdrawing an absence asks its reason in the app's own dialog, not the browser's window.prompt (issue 15)", async () => {
+  const row = { id: 9, user: { id: 3, username: "insp", full_name: "Lê Văn Cường" }, kind: "leave", start: "2026-12-02", end: "2026-12-06", reason: "Nghỉ phép", created_at: "2026-11-30T05:00:00Z", created_by: null, withdrawn_at: null, withdraw_reason: null, details_hidden: false };
+  const sent: { url: string; body: unknown }[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (init?.method === "POST") sent.push({ url: String(input), body: JSON.parse(String(init.body)) });
+    const body = String(input).includes("team") ? [] : { count: 1, next: null, previous: null, results: [row] };
+    return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+  }));
+  const prompt = vi.fn(() => "lý do từ hộp thoại của trình duyệt");
+  vi.stubGlobal("prompt", prompt);
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <AbsencesCard canEdit />
+    </QueryClientProvider>,
+  );
+  fireEvent.click(await screen.findByTestId("absence-withdraw-9"));
+  expect(prompt).not.toHaveBeenCalled();
+  const dialog = screen.getByRole("dialog", { name: "Hủy vắng mặt" });
+  expect(dialog).toHaveTextContent("Hủy vắng mặt của Lê Văn Cường (02/12/2026 → 06/12/2026)?");
+  const ok = within(dialog).getByTestId("confirm-ok");
+  expect(ok).toBeDisabled();
+  expect(ok).toHaveAttribute("title", "Nhập lý do trước");
+  const reason = within(dialog).getByLabelText("Lý do hủy vắng mặt");
+  expect(document.activeElement).toBe(reason);
+  fireEvent.change(reason, { target: { value: "  Được gọi về sớm  " } });
+  fireEvent.click(ok);
+  await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+  expect(sent).toEqual([{ url: expect.stringContaining("/inspection/absences/9/withdraw/"), body: { reason: "Được gọi về sớm" } }]);
 });

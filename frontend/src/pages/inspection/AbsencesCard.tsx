@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { DateInput, useDateValidity } from "../../components/DateInput";
-import { Badge, Card, Empty, Field, QueryState, useErrorText } from "../../components/ui";
+import { Badge, Card, ConfirmDialog, Empty, Field, QueryState, useErrorText } from "../../components/ui";
 import { fmtDate, localToday } from "../../components/format";
 import type { Absence, UserBrief } from "../../types/inspection";
 
@@ -29,9 +29,11 @@ export default function AbsencesCard({ canEdit, privateHint = false }: { canEdit
     mutationFn: () => api.post<Absence>("inspection/absences/", { user: Number(user), kind, start, end, reason }),
     onSuccess: () => { setReason(""); void qc.invalidateQueries({ queryKey: ["absences"] }); },
   });
+  // the absence being withdrawn: the app's dialog asks the reason (it was the browser's window.prompt)
+  const [withdrawing, setWithdrawing] = useState<Absence | null>(null);
   const withdraw = useMutation({
     mutationFn: ({ id, why }: { id: number; why: string }) => api.post<Absence>(`inspection/absences/${id}/withdraw/`, { reason: why }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["absences"] }),
+    onSuccess: () => { setWithdrawing(null); void qc.invalidateQueries({ queryKey: ["absences"] }); },
   });
   const list = rows(q.data);
   return (
@@ -55,7 +57,7 @@ export default function AbsencesCard({ canEdit, privateHint = false }: { canEdit
                   <td>
                     {canEdit && !a.withdrawn_at && (
                       <ActionButton type="button" className="btn btn-ghost btn-sm" why={withdraw.isPending && t("why.busy")}
-                        onClick={() => { const why = window.prompt(t("absence.withdrawReason")); if (why) withdraw.mutate({ id: a.id, why }); }}>
+                        onClick={() => { withdraw.reset(); setWithdrawing(a); }} data-testid={`absence-withdraw-${a.id}`}>
                         {t("absence.withdraw")}
                       </ActionButton>
                     )}
@@ -87,6 +89,18 @@ export default function AbsencesCard({ canEdit, privateHint = false }: { canEdit
           {privateHint && <p className="muted small" style={{ flexBasis: "100%", margin: 0 }} data-testid="absence-private-hint">{t("absence.privateHint")}</p>}
           {add.error && <p className="notice notice-red small" role="alert">{errorText(add.error)}</p>}
         </form>
+      )}
+      {withdrawing && (
+        <ConfirmDialog
+          title={t("absence.withdraw")}
+          message={t("absence.withdrawConfirm", { name: withdrawing.user?.full_name || withdrawing.user?.username || "", from: fmtDate(withdrawing.start), to: fmtDate(withdrawing.end) })}
+          confirmLabel={t("absence.withdraw")}
+          reasonLabel={t("absence.withdrawReason")}
+          busy={withdraw.isPending}
+          error={withdraw.isError ? withdraw.error : undefined}
+          onConfirm={(why) => withdraw.mutate({ id: withdrawing.id, why })}
+          onClose={() => setWithdrawing(null)}
+        />
       )}
     </Card>
   );

@@ -1,9 +1,10 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { describe, expect, it, vi } from "vitest";
 import CalendarPage, { checksByDay, teamLabel } from "./CalendarPage";
 import type { CheckBrief } from "../../types/inspection";
+import { localDay } from "../../components/format";
 
 const check = (reference: string, window_start: string) => ({ reference, window_start }) as unknown as CheckBrief;
 
@@ -33,7 +34,7 @@ describe("people and legend (issue 13, the lead's month)", () => {
     const lead = { id: 2, username: "province-inspector-4", full_name: "Trần Văn Bình", rank: "Thiếu tá" };
     const member = { id: 5, username: "province-inspector-2", full_name: "", rank: "" };
     const c = { reference: "KT-1", window_start: "2026-12-01T08:00:00+07:00", lead, team: [member, lead] } as unknown as CheckBrief;
-    expect(teamLabel(c, "trưởng đoàn")).toBe("Thiếu tá Trần Văn Bình (trưởng đoàn), province-inspector-2");
+    expect(teamLabel(c, "tổ trưởng")).toBe("Thiếu tá Trần Văn Bình (tổ trưởng), province-inspector-2");
   });
 
   it("the legend has 'Đã hủy' for the struck-through checks", async () => {
@@ -44,6 +45,29 @@ describe("people and legend (issue 13, the lead's month)", () => {
       </QueryClientProvider>,
     );
     expect(await screen.findByText("Đã hủy")).toBeInTheDocument();
+    vi.unstubAllGlobals();
+  });
+
+  it("marks today for everyone, screen readers too (aria-current=date), and keeps ‹ month › together (issue 15)", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ count: 0, next: null, previous: null, results: [] }), { status: 200, headers: { "Content-Type": "application/json" } })));
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <MemoryRouter><CalendarPage /></MemoryRouter>
+      </QueryClientProvider>,
+    );
+    await screen.findByText("Đã hủy");
+    const today = localDay(new Date());
+    const now = { day: Number(today.slice(8)), month: Number(today.slice(5, 7)), year: Number(today.slice(0, 4)) };
+    const marked = document.querySelectorAll("[aria-current=date]");
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toHaveAttribute("data-day", today);
+    expect(marked[0]).toHaveTextContent(String(now.day));
+    // the arrows and the month's name are one group, in reading order (phone.css keeps it on one row)
+    const nav = screen.getByTestId("cal-nav");
+    expect(Array.from(nav.children).slice(0, 3).map((el) => el.getAttribute("data-testid"))).toEqual(["cal-prev", "cal-month", "cal-next"]);
+    // the arrows move the month
+    fireEvent.click(screen.getByRole("button", { name: "Tháng sau" }));
+    await waitFor(() => expect(screen.getByTestId("cal-month")).not.toHaveTextContent(`Tháng ${now.month}/${now.year}`));
     vi.unstubAllGlobals();
   });
 });

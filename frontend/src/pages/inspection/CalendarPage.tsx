@@ -82,10 +82,10 @@ function TeamCalendar() {
         title={t("cal.title")}
         subtitle={t("cal.subtitle")}
         actions={
-          <div className="row">
-            <button type="button" className="btn btn-secondary btn-sm" onClick={() => move(-1)} aria-label={t("cal.prev")}>‹</button>
-            <strong style={{ minWidth: 110, textAlign: "center" }}>{t("cal.month", { month: ym.m, year: ym.y })}</strong>
-            <button type="button" className="btn btn-secondary btn-sm" onClick={() => move(1)} aria-label={t("cal.next")}>›</button>
+          <div className="cal-nav" data-testid="cal-nav">
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => move(-1)} aria-label={t("cal.prev")} data-testid="cal-prev">‹</button>
+            <strong className="cal-month" aria-live="polite" data-testid="cal-month">{t("cal.month", { month: ym.m, year: ym.y })}</strong>
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => move(1)} aria-label={t("cal.next")} data-testid="cal-next">›</button>
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => setYm({ y: Number(today.slice(0, 4)), m: Number(today.slice(5, 7)) })}>
               {t("cal.today")}
             </button>
@@ -99,7 +99,8 @@ function TeamCalendar() {
               <div className="cal-head" key={w}>{w}</div>
             ))}
             {days.map((d) => (
-              <div key={d} className={`cal-cell ${d.startsWith(monthPrefix) ? "" : "cal-out"} ${d === today ? "cal-today" : ""}`}>
+              <div key={d} className={`cal-cell ${d.startsWith(monthPrefix) ? "" : "cal-out"} ${d === today ? "cal-today" : ""}`}
+                aria-current={d === today ? "date" : undefined} data-day={d}>
                 <div className="cal-day">{Number(d.slice(8))}</div>
                 {(byDay.get(d) ?? []).map((c) => (
                   <Link key={c.id} to={`/inspection/checks/${c.id}`} className={`cal-item cal-${c.state}`}

@@ -4,7 +4,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Icon } from "../../components/Icon";
 import { ApiError, api, rows, type Page } from "../../api/client";
-import { Card, ErrorState, InlineError, Modal, Field, PageHeader, Spinner } from "../../components/ui";
+import { Card, ConfirmDialog, ErrorState, InlineError, Modal, Field, PageHeader, Spinner } from "../../components/ui";
 import { ActionButton } from "../../components/ActionButton";
 import { CheckStateBadge, FindingStateBadge, SeverityBadge, personName } from "../../components/labels";
 import { fmtBytes, fmtDate, fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
@@ -110,6 +110,7 @@ export default function CheckRunPage() {
   const [baseVersion, setBaseVersion] = useState(0);
   const [photoError, setPhotoError] = useState<string | null>(null);
   const [signOpen, setSignOpen] = useState(false);
+  const [startOpen, setStartOpen] = useState(false);
   const [leadSignature, setLeadSignature] = useState("");
   const queued = fieldQ.reportItem;
   // a queued change the server refused: which criteria (the inspector fixes those, the rest is kept)
@@ -267,7 +268,7 @@ export default function CheckRunPage() {
             {check.state === "planned" && isTeam && (
               <>
                 <button type="button" className="btn btn-ghost" onClick={() => setCancelOpen(true)}>{t("run.cancel")}</button>
-                <ActionButton className="btn btn-primary btn-lg" why={(transition.isPending && t("why.busy")) || (!isLead && t("why.leadOnlyStart"))} onClick={() => window.confirm(t("run.startConfirm")) && transition.mutate("start")} data-testid="check-start">
+                <ActionButton className="btn btn-primary btn-lg" why={(transition.isPending && t("why.busy")) || (!isLead && t("why.leadOnlyStart"))} onClick={() => { transition.reset(); setStartOpen(true); }} data-testid="check-start">
                   {t("run.start")}
                 </ActionButton>
               </>
@@ -464,6 +465,17 @@ export default function CheckRunPage() {
             void qc.invalidateQueries({ queryKey: ["findings"] });
             navigate(`/inspection/findings/${f.id}`);
           }}
+        />
+      )}
+      {startOpen && (
+        <ConfirmDialog
+          title={t("run.start")}
+          message={t("run.startConfirm")}
+          confirmLabel={t("run.start")}
+          busy={transition.isPending}
+          error={transition.isError ? transition.error : undefined}
+          onConfirm={() => transition.mutate("start", { onSuccess: () => setStartOpen(false) })}
+          onClose={() => setStartOpen(false)}
         />
       )}
       {signOpen && (

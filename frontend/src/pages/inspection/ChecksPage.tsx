@@ -92,7 +92,7 @@ export default function ChecksPage() {
                   <tbody>
                     {list.map((c) => (
                       <tr key={c.id} className="clickable" onClick={() => navigate(`/inspection/checks/${c.id}`)}>
-                        <td data-label={t("checks.ref")}><Link className="row-link stretched" to={`/inspection/checks/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{c.reference}</strong></Link></td>
+                        <td data-label={t("checks.ref")}><Link className="row-link stretched" to={`/inspection/checks/${c.id}`} onClick={(e) => e.stopPropagation()}><strong className="nowrap">{c.reference}</strong></Link></td>
                         <td data-label={t("common.unit")}>
                           <div>
                             {c.unit.name}

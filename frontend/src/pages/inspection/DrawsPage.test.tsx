@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterEach, expect, test, vi } from "vitest";
-import DrawsPage, { DrawDetail } from "./DrawsPage";
+import DrawsPage, { DrawDetail, NewDrawDialog } from "./DrawsPage";
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
 const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results });
@@ -124,7 +124,7 @@ test("a lead kept off one check for a conflict of interest reads what happened a
       <MemoryRouter><DrawDetail id={5} /></MemoryRouter>
     </QueryClientProvider>,
   );
-  expect(await screen.findByText("Đã giao trưởng đoàn khác do xung đột lợi ích")).toBeInTheDocument();
+  expect(await screen.findByText("Đã giao tổ trưởng khác do xung đột lợi ích")).toBeInTheDocument();
   expect(screen.queryByText(/đổi tổ trưởng/)).toBeNull();
   await waitFor(() => expect(screen.getByTestId("draw-pending")).toHaveTextContent("Còn 3 cuộc kiểm tra chưa tiến hành"));
   expect(screen.getByTestId("draw-pending")).toHaveTextContent("Trong đó 1 cuộc bạn không xem được lịch và tổ (xung đột lợi ích)");
@@ -187,4 +187,33 @@ test("a draw window ending on a day that does not exist holds the draw with the 
   expect(run).toHaveAttribute("title", expect.stringContaining("Có ngày không có thật"));
   fireEvent.click(run);
   expect(fetchMock.mock.calls.some(([, init]) => (init as RequestInit | undefined)?.method === "POST")).toBe(false);
+});
+
+test("an unnamed draw is saved under the name its placeholder suggests, not nameless (listed as '#id · date')", async () => {
+  const sent: Record<string, unknown>[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
+    if (init?.method === "POST") {
+      const body = JSON.parse(String(init.body));
+      sent.push(body);
+      return json({ id: 1, name: body.name, state: "open", created_at: "2026-11-30T02:00:00Z", params: { n: 3 }, result: [], flags: [], warnings: [] });
+    }
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><NewDrawDialog onClose={() => undefined} onCreated={() => undefined} /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const field = screen.getByTestId("draw-name");
+  const today = new Date();
+  const dd = String(today.getDate()).padStart(2, "0"), mm = String(today.getMonth() + 1).padStart(2, "0");
+  expect(field).toHaveAttribute("placeholder", `Rút thăm đối tượng kiểm tra ${dd}/${mm}/${today.getFullYear()}`);
+  fireEvent.click(screen.getByTestId("draw-run"));
+  await waitFor(() => expect(sent).toHaveLength(1));
+  expect(sent[0].name).toBe(field.getAttribute("placeholder"));
+  // a typed name is sent as typed
+  fireEvent.change(field, { target: { value: "  Đợt bổ sung  " } });
+  fireEvent.click(screen.getByTestId("draw-run"));
+  await waitFor(() => expect(sent).toHaveLength(2));
+  expect(sent[1].name).toBe("Đợt bổ sung");
 });

@@ -56,6 +56,9 @@ export function drawName(d: Draw): string {
 export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (d: Draw) => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState("");
+  // the name an unnamed draw is saved under: the placeholder shows it, and an empty field sends it
+  // (it used to be saved nameless and listed as "#id · date", not what the placeholder suggested)
+  const [suggested] = useState(() => `${t("draw.title")} ${fmtDate(new Date())}`);
   const [n, setN] = useState(3);
   const [from, setFrom] = useState(localToday(1));
   const [to, setTo] = useState(localToday(14));
@@ -69,7 +72,7 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
   const create = useMutation({
     mutationFn: () =>
       api.post<Draw>("inspection/draws/", {
-        name: name.trim(),
+        name: name.trim() || suggested,
         n,
         start: from,
         end: to,
@@ -103,7 +106,7 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
       }
     >
       <Field label={t("draw.name")}>
-        <input value={name} onChange={(e) => setName(e.target.value)} placeholder={`${t("draw.title")} ${fmtDate(new Date())}`} />
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder={suggested} data-testid="draw-name" />
       </Field>
       <div className="grid-2">
         <Field label={t("draw.size")}>
