@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -15,6 +16,19 @@ from backend.accounts.models import Role, TeamGrant
 from backend.core.actors import AuthedRequest
 from backend.core.params import PlainTextField, Query
 from backend.org.apis import paginate
+from backend.org.models import Officer
+from backend.org.selectors import officer_assignment_at
+
+
+def _officer_card(officer: Officer | None) -> dict[str, Any] | None:
+    """Who the account is, for the lead who approves it (user review, issue 15: a new inspector account
+    linked to a one-stop officer of a commune was approved on its name alone): rank, name, service number
+    and where the officer serves today."""
+    if officer is None:
+        return None
+    posting = officer_assignment_at(officer=officer, at=timezone.localdate())
+    return {"id": officer.pk, "name": str(officer), "service_number": officer.service_number,
+            "unit": posting.unit.name if posting else "", "position": posting.position if posting else ""}
 
 
 class TeamGrantOutputSerializer(serializers.ModelSerializer):
@@ -30,12 +44,19 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
         model = TeamGrant
         fields = ["id", "kind", "kind_label", "state", "state_label", "target", "role", "requested_label",
                   "requested_at", "expires_at", "decided_label", "decided_at", "reason", "may_decide", "officer",
-                  "recent_changes"]
+                  "recent_changes", "no_approver"]
+
+    no_approver = serializers.SerializerMethodField(
+        help_text="Pending and no active lead other than the requester and the target can decide it: only the "
+                  "server command team_grant_approve can")
 
     def get_target(self, obj: TeamGrant) -> dict[str, Any]:
         t = obj.target
         return {"id": t.pk, "username": t.username, "full_name": t.get_full_name() or t.username, "role": t.role,
-                "is_active": t.is_active}
+                "is_active": t.is_active, "linked_officer": _officer_card(t.officer)}
+
+    def get_no_approver(self, obj: TeamGrant) -> bool:
+        return obj.state == TeamGrant.State.PENDING and not services_grants.eligible_leads(obj).exists()
 
     def get_officer(self, obj: TeamGrant) -> dict[str, Any] | None:
         o = obj.officer

@@ -208,3 +208,30 @@ def test_the_first_lead_is_bootstrapped_on_the_server(api_as: Any, demo: Any) ->
     again = api_as("admin").post(f"/api/auth/users/{target.pk}/password/", {}, format="json")
     with pytest.raises(CommandError):
         call_command("team_grant_approve", str(again.json()["id"]), stdout=StringIO())
+
+
+def test_a_request_no_lead_can_decide_says_so_and_the_lead_sees_who_the_account_is(api_as: Any, demo: Any) -> None:
+    """User review, issue 15: the admin asked to reset the only lead's password and the request waited for
+    72 hours for an approver who did not exist; a lead approved a new inspector account on its name alone
+    while it was linked to a commune's one-stop officer."""
+    admin = api_as("admin")
+    only_lead = User.objects.get(username="lead")
+    stuck = admin.post(f"/api/auth/users/{only_lead.pk}/password/", {}, format="json")
+    assert stuck.status_code == 202 and stuck.json()["no_approver"] is True
+    assert [g["no_approver"] for g in admin.get("/api/auth/team-grants/").json()["results"]] == [True]
+    # a second lead can decide it: no longer stuck
+    _make("lead2", "inspection_lead")
+    assert admin.get("/api/auth/team-grants/").json()["results"][0]["no_approver"] is False
+
+    inspector = User.objects.get(username="inspector")
+    grants = api_as("lead2").get("/api/auth/team-grants/").json()["results"]
+    lead_card = grants[0]["target"]["linked_officer"]
+    assert only_lead.officer is not None
+    assert lead_card["service_number"] == only_lead.officer.service_number and lead_card["position"]
+    admin.post(f"/api/auth/users/{inspector.pk}/2fa/reset/", {}, format="json")
+    card = next(g for g in api_as("lead2").get("/api/auth/team-grants/").json()["results"]
+                if g["target"]["username"] == "inspector")["target"]["linked_officer"]
+    officer = inspector.officer
+    assert officer is not None
+    assert card["service_number"] == officer.service_number and card["name"] == str(officer)
+    assert card["unit"]  # where the officer serves today

@@ -5735,6 +5735,8 @@ export interface components {
             readonly recent_changes: {
                 [key: string]: unknown;
             }[];
+            /** @description Pending and no active lead other than the requester and the target can decide it: only the server command team_grant_approve can */
+            readonly no_approver: boolean;
         };
         /**
          * @description * `create` - Tạo tài khoản tổ kiểm tra

@@ -50,7 +50,11 @@ export interface TeamGrant {
   kind_label: string;
   state: "pending" | "approved" | "refused" | "expired";
   state_label: string;
-  target: { id: number; username: string; full_name: string; role: Role; is_active: boolean };
+  target: {
+    id: number; username: string; full_name: string; role: Role; is_active: boolean;
+    /** who the account is: the linked officer, where he serves today */
+    linked_officer: { id: number; name: string; service_number: string; unit: string; position: string } | null;
+  };
   role: string;
   requested_label: string;
   requested_at: string;
@@ -63,6 +67,8 @@ export interface TeamGrant {
   officer: { id: number; name: string } | null;
   /** pending, for a lead who may decide: the account's changes since it last held a team role */
   recent_changes: { at: string; by: string; verb: string; change: Record<string, [unknown, unknown]> }[];
+  /** pending, and no lead other than the requester and the target can decide it (server command only) */
+  no_approver: boolean;
 }
 
 /** The approve answer: the one-time activation code when the grant gives or restores team powers. */

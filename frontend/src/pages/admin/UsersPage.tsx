@@ -159,6 +159,7 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
         </div>
       </Field>
       {reset.isSuccess && <p className="small" role="status" data-testid="user-password-result">{reset.data ? t("users.passwordPending") : t("users.passwordSet")}</p>}
+      {reset.data?.no_approver && <p className="notice notice-amber small" role="alert" data-testid="grant-no-approver">{t("grants.noApprover")}</p>}
       {reset.isError && <InlineError error={reset.error} />}
       <hr />
       <Field label={t("users.twoFactor")} hint={t("users.twoFactorResetHint")}>
@@ -176,6 +177,7 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
         </div>
       </Field>
       {resetTwoFactor.isSuccess && <p className="small" role="status">{resetTwoFactor.data ? t("users.twoFactorPending") : t("users.twoFactorWasReset")}</p>}
+      {resetTwoFactor.data?.no_approver && <p className="notice notice-amber small" role="alert">{t("grants.noApprover")}</p>}
       {!resetTwoFactor.isSuccess && twoFactorPending && <p className="small" role="status"><Badge tone="amber">{t("users.pending")}</Badge></p>}
       {resetTwoFactor.isError && <InlineError error={resetTwoFactor.error} />}
     </Modal>
@@ -220,7 +222,7 @@ function MyRequests() {
               <td><GrantWhat g={g} /></td>
               <td className="mono">{g.target.username}</td>
               <td className="small">{fmtDateTime(g.requested_at)}</td>
-              <td><Badge tone={g.state === "approved" ? "green" : g.state === "pending" ? "amber" : "grey"}>{t(`grants.state.${g.state}`)}</Badge>{g.state === "pending" ? <span className="small muted"> · {t("grants.expiresAt")} {fmtDateTime(g.expires_at)}</span> : g.decided_label ? <span className="small muted"> · {g.decided_label}</span> : null}</td>
+              <td><Badge tone={g.state === "approved" ? "green" : g.state === "pending" ? "amber" : "grey"}>{t(`grants.state.${g.state}`)}</Badge>{g.state === "pending" ? <span className="small muted"> · {t("grants.expiresAt")} {fmtDateTime(g.expires_at)}</span> : g.decided_label ? <span className="small muted"> · {g.decided_label}</span> : null}{g.no_approver && <div className="small notice-amber" data-testid={`my-grant-no-approver-${g.id}`}>{t("grants.noApprover")}</div>}</td>
               <td className="small">{g.reason || "—"}</td>
             </tr>
           ))}

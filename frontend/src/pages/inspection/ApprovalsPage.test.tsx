@@ -84,3 +84,21 @@ test("after approving, the lead sees the account's recent changes and the one-ti
   await waitFor(() => expect(screen.queryByTestId("grant-activation-code")).not.toBeInTheDocument());
   expect(posts).toEqual([expect.stringContaining("auth/team-grants/3/approve/")]);
 });
+
+test("the lead sees who the account is (its linked officer) and a request no lead can decide says so", async () => {
+  const linked = {
+    ...grant, kind: "create", kind_label: "Tạo tài khoản tổ kiểm tra", role: "inspector", no_approver: false,
+    target: { ...grant.target, linked_officer: { id: 10, name: "Trung úy Hoàng Thị Lan", service_number: "NA-2105", unit: "Công an xã Thanh Chương", position: "Cán bộ một cửa" } },
+  };
+  const stuck = { ...aboutMe, id: 5, no_approver: true };
+  vi.stubGlobal("fetch", vi.fn(async () => json({ count: 2, next: null, previous: null, results: [linked, stuck] })));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><ApprovalsPage /></QueryClientProvider>);
+
+  expect(await screen.findByTestId("grant-officer-3")).toHaveTextContent(
+    "Trung úy Hoàng Thị Lan · NA-2105 · Cán bộ một cửa, Công an xã Thanh Chương");
+  expect(screen.getByTestId("grant-officer-5")).toHaveTextContent("Chưa gắn với cán bộ nào");
+  expect(screen.getByText(/chỉ xử lý được bằng lệnh team_grant_approve/)).toBeInTheDocument();
+  fireEvent.click(screen.getByTestId("grant-approve-3"));
+  expect(screen.getByTestId("grant-officer")).toHaveTextContent("NA-2105");
+});

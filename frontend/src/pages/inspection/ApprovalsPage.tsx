@@ -83,6 +83,7 @@ function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: bo
       }
     >
       <p><GrantWhat g={grant} /> · {t("grants.requestedBy")}: {grant.requested_label} · {fmtDateTime(grant.requested_at)}</p>
+      <p data-testid="grant-officer"><strong>{t("grants.linkedOfficer")}:</strong> <LinkedOfficer grant={grant} inline /></p>
       {!refuse && <RecentChanges grant={grant} />}
       <Field label={refuse ? t("grants.refuseReason") : t("grants.approveNote")}>
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} data-testid="grant-reason" />
@@ -90,6 +91,17 @@ function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: bo
       {m.isError && <InlineError error={m.error} />}
     </Modal>
   );
+}
+
+/** Who the account is (its linked officer, rank, number and where he serves today): the approving lead checks
+ *  the person, not only the account's name (user review, issue 15). */
+function LinkedOfficer({ grant, inline = false }: { grant: TeamGrant; inline?: boolean }) {
+  const { t } = useTranslation();
+  const o = grant.target.linked_officer;
+  const text = o
+    ? `${o.name} · ${o.service_number}${o.position || o.unit ? ` · ${[o.position, o.unit].filter(Boolean).join(", ")}` : ""}`
+    : t("grants.noLinkedOfficer");
+  return inline ? <span>{text}</span> : <div className="small muted" data-testid={`grant-officer-${grant.id}`}>{text}</div>;
 }
 
 type Deciding = { grant: TeamGrant; refuse: boolean };
@@ -110,7 +122,7 @@ function GrantTable({ grants, decided, setDeciding }: { grants: TeamGrant[]; dec
           {grants.map((g) => (
             <tr key={g.id}>
               <td><GrantWhat g={g} /></td>
-              <td><strong>{g.target.full_name}</strong> <span className="mono small muted">{g.target.username}</span></td>
+              <td><strong>{g.target.full_name}</strong> <span className="mono small muted">{g.target.username}</span><LinkedOfficer grant={g} />{!decided && g.no_approver && <div className="small notice-amber">{t("grants.noApprover")}</div>}</td>
               <td>{g.requested_label}</td>
               <td className="small">{fmtDateTime(g.requested_at)}</td>
               {decided ? (
