@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import AllowAny
 
-from backend.accounts.models import ApiToken
+from backend.accounts.models import ApiToken, Role
 
 
 def _open_to_anonymous(view: Any) -> bool:
@@ -81,7 +81,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             .filter(key_hash=hash_key(key), revoked_at__isnull=True)
             .first()
         )
-        if token is None or not token.user.is_active:
+        # a token speaks for a service account only (services.api_token_create): never a person's powers
+        if token is None or not token.user.is_active or token.user.role != Role.SERVICE:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

@@ -250,7 +250,15 @@ def user_password_reset(*, by: Actor, user: User, password: str) -> TeamGrant | 
 @transaction.atomic
 def api_token_create(*, by: Actor, name: str, kind: str, user: User,
                      counter: Counter | None = None) -> tuple[ApiToken, str]:
-    """Create a token; the raw key is returned once and never stored."""
+    """Create a token; the raw key is returned once and never stored. A token speaks for a service account
+    only: bound to a person's account it would carry that person's powers with no password and no second
+    factor (insider review, issue 15: an admin named a reviewer 'svc-camera_uploader', had a lead promote
+    it, then created a camera token and acted as a lead)."""
+    if user.role != Role.SERVICE:
+        raise DomainError("Mã truy cập chỉ cấp cho tài khoản thiết bị / tích hợp; tài khoản "
+                          f"{user.username} là tài khoản của người dùng.",
+                          f"Access tokens are issued to service accounts only; {user.username} is a person's account.",
+                          code="not_service_account", status=409)
     if kind not in ApiToken.Kind.values:
         raise DomainError("Loại mã truy cập không hợp lệ.", f"Unknown token kind {kind!r}.")
     if kind == ApiToken.Kind.RATING_DEVICE and counter is None:
