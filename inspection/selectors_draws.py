@@ -78,6 +78,19 @@ def draw_for_verification(*, user: Any, pk: int) -> tuple[Draw, bool]:
     return draw, False
 
 
+# Flags that count units kept out by checks planned and not started: while the draw is open they count
+# secret checks (insider review, issue 15, third pass: planning one by hand moved the admin's count), so
+# outside the team they are published when the draw closes, with its seed; until then the reader is told so.
+SECRET_COUNT_FLAGS = frozenset({"excluded_pending_check", "floor_units_left_out", "excluded_by_cancelled_check"})
+
+
+def _sealed_counts(flags: list[dict[str, Any]], *, user: Any, draw: Draw) -> list[dict[str, Any]]:
+    if user.role in INSPECTION_TEAM or draw.state == Draw.State.CLOSED:
+        return flags
+    kept = [f for f in flags if f.get("code") not in SECRET_COUNT_FLAGS]
+    return kept + [{"code": "exclusions_sealed"}] if len(kept) != len(flags) else kept
+
+
 def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
     """Every draw's public commitment: seed hash, time, n, window, who drew, state, the revealed seed
     once closed, redraw/void flags with their reasons, and how many of its checks were started.
@@ -104,6 +117,7 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
         gone = sum(1 for e in d.params.get("excluded", []) if any(uid in dropped for uid in e.get("checks", [])))
         if gone:
             flags.append({"code": "excluded_by_cancelled_check", "count": gone})
+        flags = _sealed_counts(flags, user=user, draw=d)
         start, end = d.params.get("start"), d.params.get("end")
         in_window = [m for m in manual if start and end and start <= timezone.localtime(m[0]).date().isoformat() <= end]
         rows.append({

@@ -265,9 +265,9 @@ def _exclusion_notes(inputs: dict[str, Any], n: int, drawn: int) -> tuple[list[d
             "code": "excluded_pending_check", "count": len(pending), "manual": manual,
             "units": [e["unit_id"] for e in pending],
             "vi": f"{len(pending)} đơn vị không được đưa vào rút thăm vì đang có cuộc kiểm tra kế hoạch "
-                  f"({manual} do lập tay); việc này được công bố (số lượng) cùng cam kết.",
+                  f"({manual} do lập tay); số lượng được công bố cùng cam kết khi đợt rút thăm khóa sổ.",
             "en": f"{len(pending)} unit(s) were left out of the draw because a check is planned for them "
-                  f"({manual} hand-made); the count is published with the commitment."})
+                  f"({manual} hand-made); the count is published with the commitment when the draw is closed."})
         flags.append({"code": "excluded_pending_check", "count": len(pending), "manual": manual})
     floor = [e for e in inputs["params"]["excluded"] if e.get("past_floor")]
     if floor:
@@ -278,9 +278,9 @@ def _exclusion_notes(inputs: dict[str, Any], n: int, drawn: int) -> tuple[list[d
             "units": [{"unit_id": e["unit_id"], "due": e["due"], "reason": e["reason"],
                        "never_checked": e["never_checked"]} for e in floor],
             "vi": f"{len(floor)} đơn vị đến hạn sàn bao phủ nhưng không được đưa vào rút thăm ({never} đơn vị "
-                  f"chưa từng được kiểm tra); việc này được công bố (số lượng) cùng cam kết.",
+                  f"chưa từng được kiểm tra); số lượng được công bố cùng cam kết khi đợt rút thăm khóa sổ.",
             "en": f"{len(floor)} unit(s) due under the coverage floor were left out of the draw ({never} never "
-                  f"checked); the count is published with the commitment."})
+                  f"checked); the count is published with the commitment when the draw is closed."})
         flags.append({"code": "floor_units_left_out", "count": len(floor), "never_checked": never,
                       "reasons": reasons})
     candidates = len(inputs["candidates"])

@@ -53,6 +53,7 @@ ACTOR_VIEW_KEYS: dict[str, tuple[str, ...]] = {
     "checks.export.download": ("rows", "query"),
     "custody.csv.download": ("entries",),
     "custody.xlsx.download": ("entries",),
+    "draw.create": ("flags",),
     "draw.supersede": ("cancelled", "flags"),
     "draw.cancel": ("cancelled",),
 }

@@ -143,6 +143,10 @@ def test_only_an_upcoming_planned_check_keeps_a_unit_out_and_a_floor_unit_left_o
     assert excluded[_unit("CAX-KL")]["reason"] == "planned_check_pending"
     left = next(w for w in body["warnings"] if w["code"] == "floor_units_left_out")
     assert [u["unit_id"] for u in left["units"]] == [_unit("CAX-KL")] and left["never_checked"] == 1
+    sealed = _commitment(api_as("discipline"), body["id"])  # open: the count would count secret checks
+    assert [f["code"] for f in sealed["flags"] if f["code"] in ("floor_units_left_out", "exclusions_sealed")] == [
+        "exclusions_sealed"]
+    _close_draw(api_as("lead"), body["id"])
     published = _commitment(api_as("discipline"), body["id"])
     flag = next(f for f in published["flags"] if f["code"] == "floor_units_left_out")
     assert flag == {"code": "floor_units_left_out", "count": 1, "never_checked": 1,
@@ -275,3 +279,15 @@ def test_a_check_is_not_planned_on_a_unit_that_does_not_exist_yet(insp):
         _plan(insp, days=3)
     assert refused.value.code == "unit_not_active"
     assert SurpriseCheck.objects.count() == before
+
+
+def _close_draw(lead, draw_id):
+    """Cancel the draw's checks still planned (with a reason) and close it (its seed revealed)."""
+    from inspection.models import SurpriseCheck
+
+    for uid in SurpriseCheck.objects.filter(draw_id=draw_id, state="planned").values_list("uid", flat=True):
+        done = lead.post(f"/api/inspection/checks/{uid}/cancel/", {"reason": "Kết thúc đợt thử"}, format="json")
+        assert done.status_code == 200, done.content
+    closed = lead.post(f"/api/inspection/draws/{draw_id}/close/", {"reason": "Khóa sổ đợt rút thăm thử"},
+                       format="json")
+    assert closed.status_code == 200, closed.content

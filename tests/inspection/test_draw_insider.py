@@ -65,8 +65,16 @@ def test_a_throw_away_manual_check_that_keeps_a_unit_out_of_the_draw_is_publishe
     cancelled = lead.post(f"/api/inspection/checks/{manual.json()['id']}/cancel/",
                           {"reason": "Nhầm lịch, lập lại sau"}, format="json")
     assert cancelled.status_code == 200, cancelled.content
+    # while the draw is open the counts would count secret checks (issue 15, third insider pass): sealed
+    open_row = _commitment(discipline, draw["id"])
+    open_codes = _codes(open_row["flags"])
+    assert "exclusions_sealed" in open_codes
+    assert not {"excluded_pending_check", "excluded_by_cancelled_check"} & set(open_codes)
+    _close_draw(lead, draw["id"])
+    # published with the seed once the draw is closed
     row = _commitment(discipline, draw["id"])
     flags = _codes(row["flags"])
+    assert "exclusions_sealed" not in flags
     assert flags["excluded_pending_check"]["count"] >= 1 and flags["excluded_pending_check"]["manual"] >= 1
     assert flags["drew_fewer_than_n"]["n"] == 50 and flags["drew_fewer_than_n"]["drawn"] == len(draw["result"])
     assert flags["excluded_by_cancelled_check"] == {"code": "excluded_by_cancelled_check", "count": 1}
@@ -254,3 +262,35 @@ def test_reasons_must_be_real(api_as, insp):
     ok = client.post(f"/api/inspection/draws/{first.json()['id']}/cancel/", {"reason": "Bão số 3, hoãn cả đợt"},
                      format="json")
     assert ok.status_code == 200, ok.content
+
+
+def _close_draw(lead, draw_id):
+    """Cancel the draw's checks still planned (with a reason) and close it (its seed revealed)."""
+    from inspection.models import SurpriseCheck
+
+    for uid in SurpriseCheck.objects.filter(draw_id=draw_id, state="planned").values_list("uid", flat=True):
+        done = lead.post(f"/api/inspection/checks/{uid}/cancel/", {"reason": "Kết thúc đợt thử"}, format="json")
+        assert done.status_code == 200, done.content
+    closed = lead.post(f"/api/inspection/draws/{draw_id}/close/", {"reason": "Khóa sổ đợt rút thăm thử"},
+                       format="json")
+    assert closed.status_code == 200, closed.content
+
+
+def test_the_audit_listing_does_not_count_a_draws_secret_exclusions_for_others(api_as, insp):
+    """Issue 15, third insider pass: the admin read `draw.create` with flags {excluded_pending_check, count: 2,
+    manual: 2}, the exact number of checks planned by hand. The actor reads his flags; others see them masked."""
+    from backend.audit.selectors import ACTOR_ONLY
+
+    lead = api_as("lead")
+    start, end = _window(40)
+    manual = lead.post("/api/inspection/checks/", {
+        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+        "window_start": _at(start + timedelta(days=2), 8), "window_end": _at(start + timedelta(days=2), 9)},
+        format="json")
+    assert manual.status_code == 201, manual.content
+    drawn = lead.post("/api/inspection/draws/", {"n": 1, "start": start.isoformat(), "end": end.isoformat()},
+                      format="json")
+    assert drawn.status_code == 201, drawn.content
+    listed = api_as("admin").get("/api/audit/events/?verb=draw.create").json()["results"]
+    assert listed and all(e["payload"]["flags"] == ACTOR_ONLY for e in listed)
+    assert "excluded_pending_check" not in str(listed)
