@@ -278,3 +278,16 @@ def test_a_report_result_note_over_its_cap_is_a_named_400(world: Any, sessions: 
         json.dumps({"results": [{"criterion": code, "outcome": "pass", "note": "x" * 100_000}]}),
         content_type="application/json")
     _assert_names(response, "note")
+
+
+def test_a_volume_counter_code_with_a_nul_is_a_named_400_not_a_500(sessions: dict[str, dict[str, str]]) -> None:
+    """The schema fuzz on PostgreSQL (which refuses NUL in text) found POST /api/inspection/volumes/ answering
+    500 for a counter code holding a NUL byte; it is an unknown counter like any other, and nothing is written."""
+    from inspection.models import CounterVolume
+
+    before = CounterVolume.objects.count()
+    response = _client(sessions, "lead").post(
+        "/api/inspection/volumes/", json.dumps({"items": [{"counter": "Q\x00", "day": "2026-11-01", "transactions": 3}]}),
+        content_type="application/json")
+    _assert_names(response, "items")
+    assert CounterVolume.objects.count() == before
