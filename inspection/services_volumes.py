@@ -49,6 +49,12 @@ def _volume_row(item: Any, counters: dict[str, Counter], today: Any) -> tuple[di
     return {"counter": counter, "day": day, "transactions": int(str(raw).strip())}, []
 
 
+def _storable(codes: set[str]) -> set[str]:
+    """The codes a query may carry: one holding a NUL byte is no counter's (PostgreSQL refuses NUL in text,
+    the schema fuzz's 500), so its item is reported unknown with the others."""
+    return {c for c in codes if "\x00" not in c}
+
+
 @transaction.atomic
 def volumes_record(*, by: Actor, items: list[Any], source: str = CounterVolume.Source.API,
                    reason: str = "") -> dict[str, int]:
@@ -60,9 +66,7 @@ def volumes_record(*, by: Actor, items: list[Any], source: str = CounterVolume.S
     if not isinstance(items, list) or not 1 <= len(items) <= 5000:
         raise _invalid("Cần từ 1 đến 5.000 dòng.", "Give 1 to 5,000 items.", "items")
     codes = {str(i.get("counter", i.get("counter_code", "")) or "").strip() for i in items if isinstance(i, dict)}
-    # a code with a NUL is no counter's (PostgreSQL refuses NUL in text: the schema fuzz's 500); its item is
-    # reported unknown with the others
-    counters = {c.code: c for c in Counter.objects.filter(code__in={c for c in codes if "\x00" not in c})}
+    counters = {c.code: c for c in Counter.objects.filter(code__in=_storable(codes))}
     today = timezone.localdate()
     clean: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
