@@ -275,7 +275,7 @@ def finding_update(*, by: User, finding: Finding, data: dict[str, Any]) -> Findi
         from media_ingest.review.evidence_period import check_period_change
 
         outside = check_period_change(
-            finding=finding, items=list(finding.media_evidence.select_related("clip", "tag").order_by("id")),
+            finding=finding, items=list(finding.media_evidence.select_related("clip", "tag").order_by("added_at", "id")),
             reason=str(data.get("out_of_period_reason") or ""))
         changes["period"] = {"from": [before[0].isoformat(), before[1].isoformat() if before[1] else None],
                              "to": [finding.occurred_from.isoformat(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from backend.core.ids import RandomIdField
 from inspection.models.checks import ReportEvidence, SurpriseCheck
 from inspection.models.common import USER, Severity
 from inspection.models.complaints import Complaint
@@ -26,6 +27,8 @@ class Finding(models.Model):
 
     Severity = Severity
 
+    # random, not sequential: a draft is the team's secret and a gap in a sequence would show it (backend.core.ids)
+    id = RandomIdField()
     reference = models.CharField(max_length=30, unique=True)
     source = models.CharField(max_length=20, choices=Source.choices)
     # Named surprise_check, not check: a field called `check` overrides Model.check() (Django E020).
@@ -93,6 +96,7 @@ class FindingSubject(models.Model):
 class FindingEvidence(models.Model):
     """An evidence item of a finding: an uploaded file (hashed) or a pointer to media evidence."""
 
+    id = RandomIdField()  # a draft's evidence is as secret as the draft (backend.core.ids)
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="evidence_items")
     kind = models.CharField(max_length=20, choices=[("file", "Tệp"), ("report_evidence", "Tệp biên bản"),
                                                     ("media", "Hình ảnh camera"), ("note", "Ghi chú")])
@@ -108,7 +112,7 @@ class FindingEvidence(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["added_at", "id"]  # ids are random: the order added is the time
 
 
 class FindingTransition(models.Model):

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from backend.core.ids import RandomIdField
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -85,6 +87,8 @@ class TagRevision(models.Model):
 class EvidenceItem(models.Model):
     """A tag (a clip segment) or an uploaded file (hashed) attached to a finding as evidence."""
 
+    id = RandomIdField()  # a draft finding's evidence is as secret as the draft (backend.core.ids)
+
     class Kind(models.TextChoices):
         TAG = "tag", "Đoạn hình ảnh đã gắn thẻ"
         FILE = "file", "Tệp tải lên"
@@ -113,7 +117,7 @@ class EvidenceItem(models.Model):
     added_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["finding_id", "id"]
+        ordering = ["finding_id", "added_at", "id"]  # ids are random: the order added is the time
         constraints = [
             models.UniqueConstraint(fields=["finding", "tag"], condition=Q(tag__isnull=False),
                                     name="evidence_tag_once_per_finding"),
@@ -133,6 +137,7 @@ class EvidencePackage(models.Model):
         READY = "ready", "Sẵn sàng"
         FAILED = "failed", "Lỗi"
 
+    id = RandomIdField()  # a package of a draft finding is as secret as the draft (backend.core.ids)
     finding = models.ForeignKey("inspection.Finding", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="evidence_packages")
     tags = models.ManyToManyField(Tag, blank=True, related_name="packages",

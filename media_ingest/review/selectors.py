@@ -262,7 +262,8 @@ def finding_get_for_evidence(*, user: Any, id: int) -> Finding:  # noqa: A002
 def evidence_list(*, user: Any, finding: Finding) -> QuerySet[EvidenceItem]:
     require_footage(user)
     return (EvidenceItem.objects.filter(finding=finding)
-            .select_related("finding", "tag", "tag__label", "clip", "clip__camera", "added_by").order_by("id"))
+            .select_related("finding", "tag", "tag__label", "clip", "clip__camera", "added_by")
+            .order_by("added_at", "id"))  # ids are random (backend.core.ids): the order added is the time
 
 
 def evidence_get_for(*, user: Any, id: int) -> EvidenceItem:  # noqa: A002
@@ -294,10 +295,10 @@ def package_sources(*, finding: Finding) -> PackageSources:
     from inspection.models import FindingEvidence, ReportEvidence
 
     media = list(EvidenceItem.objects.filter(finding=finding)
-                 .select_related("clip", "clip__camera", "tag", "tag__label", "added_by").order_by("id"))
+                 .select_related("clip", "clip__camera", "tag", "tag__label", "added_by").order_by("added_at", "id"))
     items = list(FindingEvidence.objects.filter(finding=finding)
                  .select_related("added_by", "report_evidence", "report_evidence__result__criterion")
-                 .order_by("id"))
+                 .order_by("added_at", "id"))
     attached = {i.report_evidence_id for i in items if i.report_evidence_id}
     photos: list[Any] = []
     if finding.surprise_check_id and finding.criterion_id:
@@ -349,7 +350,7 @@ def packages_list(*, user: Any, finding: Finding | None = None, clip: Clip | Non
               .exclude(tags__in=Tag.objects.exclude(clip__in=in_scope)))
     else:
         qs = qs.none()
-    return qs.order_by("-id")
+    return qs.order_by("-requested_at", "-id")  # ids are random (backend.core.ids)
 
 
 def package_download_grant(*, user: Any, package: EvidencePackage, access_id: int | None) -> AccessLog:
