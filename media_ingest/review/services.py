@@ -255,6 +255,14 @@ def tag_delete(*, by: User, tag: Tag, revision: int, reason: str, ip: str | None
 
 
 def _evidence_broadcast(item: EvidenceItem, topics: list[str]) -> None:
+    """Tell the clip's and the unit's followers, for a published finding only: they include readers outside
+    the inspection team (an administrator, a disciplinary officer, every reviewer of the clip), to whom a
+    finding never confirmed (a draft) does not exist (insider review, issue 15: footage linked to a draft
+    went out to them with the draft's id, when it was made)."""
+    from inspection.selectors_findings import finding_published
+
+    if not finding_published(item.finding):
+        return
     broadcast_on_commit(topics, {"type": "evidence.linked", "finding_id": item.finding_id,
                                  "evidence": evidence_to_dict(item)})
 
