@@ -174,3 +174,40 @@ def test_a_draft_linked_to_a_complaint_is_not_counted_on_the_complaint_outside_t
                           {"to": "confirmed", "reason": "Có biên bản xác minh."}, format="json")
     assert confirmed.status_code == 200, confirmed.content
     assert row(admin)["findings_count"] == before["admin"]["findings_count"] + 1
+
+
+def test_a_failed_package_of_a_draft_is_not_in_the_admins_audit_listing(insp: Any, monkeypatch: Any) -> None:
+    from rest_framework.test import APIClient
+
+    from inspection.models import Finding, FindingCategory
+    from inspection.services_findings import finding_create
+    from media_ingest.review import package as pkg
+    from media_ingest.review.models import EvidencePackage
+    from media_ingest.review.services_packages import package_build
+
+    draft = finding_create(by=insp.users["lead"], source=Finding.Source.FOOTAGE,
+                           category=FindingCategory.objects.get(code="VANG_MAT"), title="Vắng mặt tại quầy",
+                           unit=insp.units["CAX-TC"], occurred_from=timezone.now() - timedelta(days=1))
+    package = EvidencePackage.objects.create(finding=draft, requested_by=insp.users["lead"],
+                                             requested_at=timezone.now(), reason="Lập hồ sơ")
+
+    def broken(**_: Any) -> Any:
+        raise RuntimeError("store down")
+
+    monkeypatch.setattr(pkg, "build_package", broken)
+    assert package_build(package_id=package.pk).state == EvidencePackage.State.FAILED
+
+    def verbs(user: Any) -> list[str]:
+        client = APIClient()
+        client.force_authenticate(user)
+        listed = client.get("/api/audit/events/", {"verb": "evidence_package", "page_size": 200})
+        assert listed.status_code == 200, listed.content
+        return [e["verb"] for e in listed.json()["results"]]
+
+    from backend.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(verb="evidence_package.failed", object_id=str(package.pk)).exists()
+    assert "evidence_package.failed" not in verbs(insp.users["admin"])
+    # once the finding is published, its package's trail is the admin's to read
+    Finding.objects.filter(pk=draft.pk).update(state=Finding.State.CONFIRMED, confirmed_at=timezone.now())
+    assert "evidence_package.failed" in verbs(insp.users["admin"])
