@@ -19,7 +19,7 @@ from inspection.models import Finding
 from inspection.selectors_findings import findings_visible_to
 
 
-def hidden_finding_events(reader: Any) -> Q | None:
+def hidden_finding_events(reader: Any) -> Q:
     """One subquery, never the hidden findings' ids read into Python: an event's object_id is text and
     its payload's `finding` a JSON number, so both sides are compared as text (the finding's pk cast)."""
     shown = findings_visible_to(reader)
