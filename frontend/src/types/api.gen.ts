@@ -4084,9 +4084,11 @@ export interface components {
             /** Format: int64 */
             counter_id?: number | null;
             /** Format: date-time */
-            occurred_from: string;
+            occurred_from?: string | null;
             /** Format: date-time */
             occurred_to?: string | null;
+            /** @default  */
+            unit_level_reason: string;
             /** Format: uuid */
             check?: string | null;
             /** Format: int64 */
@@ -4840,6 +4842,7 @@ export interface components {
             /** Format: date-time */
             occurred_to?: string | null;
             subjects?: components["schemas"]["SubjectInputRequest"][];
+            unit_level_reason?: string;
             /** @default  */
             out_of_period_reason: string;
         };
