@@ -4140,6 +4140,12 @@ export interface components {
             requires_council: boolean;
             readonly basis: string;
         };
+        GrantPerson: {
+            /** @description The person's full name, or what decided in words (expiry, server) */
+            name: string;
+            /** @description The account's username; empty for the system */
+            username: string;
+        };
         HandoverExitInputRequest: {
             password: string;
         };
@@ -5719,11 +5725,15 @@ export interface components {
             /** @description The team role asked for (create, role) */
             role: string;
             requested_label: string;
+            /** @description Who asked: full name first (user review, ui15) */
+            readonly requested_by: components["schemas"]["GrantPerson"];
             /** Format: date-time */
             requested_at: string;
             /** Format: date-time */
             expires_at: string;
             decided_label: string;
+            /** @description Who decided (null while pending): full name first */
+            readonly decided_by: components["schemas"]["GrantPerson"];
             /** Format: date-time */
             decided_at: string | null;
             /** @description The lead's (or the server operator's) reason */
