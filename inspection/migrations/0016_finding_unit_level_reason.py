@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspection', '0014_signed_minutes'),
+        ('inspection', '0015_finding_random_ids'),
     ]
 
     operations = [
