@@ -252,6 +252,9 @@ SPECTACULAR_SETTINGS = {
     # one component per choice set met under several field names (backend/core/schema.py)
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "backend.accounts.models.Role",
+        "UserLanguageEnum": "backend.core.schema.user_languages",
+        "ApiTokenKindEnum": "backend.accounts.models.ApiToken.Kind",
+        "TeamGrantKindEnum": "backend.accounts.models.TeamGrant.Kind",
         "AssignableRoleEnum": "backend.core.schema.assignable_roles",
         "SignInStageEnum": "backend.core.schema.SIGN_IN_STAGES",
         "SeverityEnum": "inspection.models.common.Severity",
@@ -261,6 +264,9 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStateEnum": "inspection.models.complaints.Complaint.State",
         "CsvImportStateEnum": "inspection.models.ratings.CsvImport.State",
         "FindingStateEnum": "inspection.models.findings.Finding.State",
+        "FindingSourceEnum": "inspection.models.findings.Finding.Source",
+        "FindingExplanationKindEnum": "inspection.models.findings.FindingExplanation.Kind",
+        "FindingSubjectRoleEnum": "inspection.models.findings.FindingSubject.Role",
         "LiabilityStateEnum": "inspection.accountability.models.LeaderLiability.State",
         "CaseStateEnum": "inspection.accountability.models.DisciplinaryCase.State",
         "AppealResultEnum": "inspection.accountability.models.DisciplinaryCase.AppealResult",

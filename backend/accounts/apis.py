@@ -13,7 +13,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -24,8 +24,15 @@ from backend.accounts import selectors, services, services_activation
 from backend.accounts.apis_grants import TeamGrantOutputSerializer, grant_data
 from backend.accounts.models import INSPECTION_TEAM, ApiToken, Role, User
 from backend.accounts.network import LoginRateThrottle, client_ip
+from backend.accounts.serializers import (
+    LinkedOfficerSerializer,
+    PendingApprovalSerializer,
+    ScopeUnitSerializer,
+    SessionTimesSerializer,
+)
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, NotFound
+from backend.core.pagination import Pagination
 from backend.core.params import IdField, PlainTextField
 from backend.org.apis import paginate
 from backend.org.models import Counter, Officer, Unit
@@ -62,14 +69,26 @@ class MeOutputSerializer(serializers.ModelSerializer):
     def get_full_name(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 
+    @extend_schema_field(ScopeUnitSerializer(allow_null=True))
     def get_scope_unit(self, obj: User) -> dict[str, Any] | None:
         unit = obj.scope_unit
         return {"id": unit.pk, "code": unit.code, "name": unit.name} if unit else None
 
+    @extend_schema_field(LinkedOfficerSerializer(allow_null=True))
     def get_officer(self, obj: User) -> dict[str, Any] | None:
         off = obj.officer
         return ({"id": off.pk, "full_name": off.full_name, "rank": off.rank, "service_number": off.service_number}
                 if off else None)
+
+
+class MeSessionOutputSerializer(MeOutputSerializer):
+    """What GET /api/auth/me/ answers (and GET /api/auth/session/ as its `user`): the user, with the
+    times of this sign-in that MeApi adds."""
+
+    session = SessionTimesSerializer(read_only=True)
+
+    class Meta(MeOutputSerializer.Meta):
+        fields = [*MeOutputSerializer.Meta.fields, "session"]
 
 
 class UserAdminOutputSerializer(MeOutputSerializer):
@@ -79,6 +98,7 @@ class UserAdminOutputSerializer(MeOutputSerializer):
     class Meta(MeOutputSerializer.Meta):
         fields = [*MeOutputSerializer.Meta.fields, "pending_approvals"]
 
+    @extend_schema_field(PendingApprovalSerializer(many=True))
     def get_pending_approvals(self, obj: User) -> list[dict[str, Any]]:
         grants = getattr(obj, "_cw_pending", None)
         if grants is None:
@@ -90,6 +110,7 @@ class UserAdminOutputSerializer(MeOutputSerializer):
 class CsrfApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=inline_serializer("CsrfOutput", {"csrf_token": serializers.CharField()}))
     @method_decorator(ensure_csrf_cookie)
     def get(self, request: Request) -> Response:
         return Response({"csrf_token": get_token(request)})
@@ -159,6 +180,7 @@ class LogoutApi(APIView):
     permission_classes = [AllowAny]
     two_factor_step = True
 
+    @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
         logout(request._request)
         return Response(status=204)
@@ -297,6 +319,7 @@ def _session_expiry(request: Request) -> Any:
 class MeApi(APIView):
     handover_step = True  # the hand-over screen asks who is signed in and which check it is limited to
 
+    @extend_schema(responses=MeSessionOutputSerializer)
     @method_decorator(ensure_csrf_cookie)
     def get(self, request: AuthedRequest) -> Response:
         data = dict(MeOutputSerializer(request.user, context={"session": request._request.session}).data)
@@ -308,7 +331,7 @@ class SessionOutputSerializer(serializers.Serializer):
     signed_in = serializers.BooleanField(help_text="A full sign-in (password and, where owed, the second factor)")
     stage = serializers.ChoiceField(choices=["signed_out", "code_required", "enrolment_required", "signed_in"],
                                     help_text="Where this browser stands in the sign-in")
-    user = serializers.JSONField(allow_null=True, help_text="What GET /api/auth/me/ answers, when signed in")
+    user = MeSessionOutputSerializer(allow_null=True, help_text="What GET /api/auth/me/ answers, when signed in")
 
 
 class SessionApi(APIView):
@@ -341,6 +364,8 @@ class SessionApi(APIView):
 
 
 class UserListApi(APIView):
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
     class InputSerializer(serializers.Serializer):
         username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,150}$")
         password = serializers.CharField(
@@ -352,10 +377,12 @@ class UserListApi(APIView):
         officer_id = IdField(required=False, allow_null=True)
         scope_unit_id = IdField(required=False, allow_null=True)
 
+    @extend_schema(responses=UserAdminOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
         return paginate(request, self, selectors.users_list(with_pending=True), UserAdminOutputSerializer)
 
+    @extend_schema(responses={201: UserAdminOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -392,9 +419,11 @@ class UserDetailApi(APIView):
         is_active = serializers.BooleanField(required=False)
         language = serializers.ChoiceField(choices=["vi", "en"], required=False)
 
+    @extend_schema(responses=UserAdminOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(UserAdminOutputSerializer(_user_for_admin(request, pk)).data)
 
+    @extend_schema(responses=UserAdminOutputSerializer)
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         user = _user_for_admin(request, pk)
         data = self.InputSerializer(data=request.data)
@@ -424,6 +453,7 @@ class UserPasswordApi(APIView):
         password = serializers.CharField(max_length=256, trim_whitespace=False, required=False, allow_blank=True,
                                          default="")
 
+    @extend_schema(responses={204: None, 202: TeamGrantOutputSerializer})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         user = _user_for_admin(request, pk)
         if user.pk == request.user.pk:
@@ -449,6 +479,7 @@ class MePasswordApi(APIView):
         old_password = serializers.CharField(max_length=256, trim_whitespace=False)
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
+    @extend_schema(responses={204: None})
     def post(self, request: AuthedRequest) -> Response:
         if not isinstance(request.user, User) or request.user.role == Role.SERVICE:
             raise DomainError("Tài khoản này không dùng mật khẩu.", "This account has no password.",
@@ -468,16 +499,29 @@ class TokenOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "key_prefix", "counter", "created_at", "last_used_at", "revoked_at"]
 
 
+class TokenCreatedOutputSerializer(TokenOutputSerializer):
+    """A new token, with its key: shown this once (only its hash is kept)."""
+
+    key = serializers.CharField(read_only=True, help_text="The token's key, shown once")
+
+    class Meta(TokenOutputSerializer.Meta):
+        fields = [*TokenOutputSerializer.Meta.fields, "key"]
+
+
 class TokenListApi(APIView):
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
     class InputSerializer(serializers.Serializer):
         name = PlainTextField(one_line=True, max_length=120)
         kind = serializers.ChoiceField(choices=ApiToken.Kind.choices)
         counter_id = IdField(required=False, allow_null=True)
 
+    @extend_schema(responses=TokenOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
         return paginate(request, self, ApiToken.objects.order_by("-created_at"), TokenOutputSerializer)
 
+    @extend_schema(responses={201: TokenCreatedOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -492,6 +536,7 @@ class TokenListApi(APIView):
 
 
 class TokenRevokeApi(APIView):
+    @extend_schema(request=None, responses={204: None})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         selectors.require_role(request.user, Role.ADMIN)
         token = ApiToken.objects.filter(pk=pk).first()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +13,9 @@ from backend.accounts.selectors import require_role
 from backend.audit.models import AuditEvent
 from backend.audit.selectors import audit_events, event_ref, listed_payload
 from backend.audit.services import ChainReport, audit_verify_chain
+from backend.core.pagination import Pagination
 from backend.core.params import Query
+from backend.core.schema import q_text
 from backend.org.apis import paginate
 
 
@@ -30,6 +33,8 @@ class AuditEventOutputSerializer(serializers.ModelSerializer):
     def get_ref(self, obj: AuditEvent) -> str:
         return event_ref(obj.pk)
 
+    @extend_schema_field(serializers.JSONField(help_text="The event's payload as stored, with the keys this reader "
+                                                         "may not see masked"))
     def get_payload(self, obj: AuditEvent) -> Any:
         request = self.context.get("request")
         return listed_payload(obj, getattr(request, "user", None))
@@ -38,6 +43,10 @@ class AuditEventOutputSerializer(serializers.ModelSerializer):
 class AuditEventListApi(APIView):
     """Admins read the whole trail (planned checks' events included only for the team: see inspection)."""
 
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(parameters=[q_text("object_type"), q_text("object_id"), q_text("verb", "A prefix of the verb")],
+                   responses=AuditEventOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         require_role(request.user, Role.ADMIN)
         q = Query(request)
@@ -72,9 +81,20 @@ def verify_answer(report: ChainReport, reader: Any) -> dict[str, Any]:
     return {"ok": False, "broken_at": broken_at, "reason": vi, "reason_en": en}
 
 
+class AuditVerifyOutputSerializer(serializers.Serializer):
+    """`verify_answer`'s shape."""
+
+    ok = serializers.BooleanField()
+    broken_at = serializers.CharField(allow_null=True, help_text="The first broken event's `ref`, when the listing "
+                                                                 "shows it to this reader")
+    reason = serializers.CharField(allow_blank=True)
+    reason_en = serializers.CharField(allow_blank=True)
+
+
 class AuditVerifyApi(APIView):
     """Admins check the chain: ok, or the kind of break and the first broken visible event's `ref`."""
 
+    @extend_schema(responses=AuditVerifyOutputSerializer)
     def get(self, request: Request) -> Response:
         require_role(request.user, Role.ADMIN)
         return Response(verify_answer(audit_verify_chain(), request.user))

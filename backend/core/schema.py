@@ -79,6 +79,12 @@ def assignable_roles() -> list[tuple[str, str]]:
     return [r for r in Role.choices if r[0] != Role.SERVICE]
 
 
+def user_languages() -> list[tuple[str, str]]:
+    from backend.accounts.models import User
+
+    return list(User._meta.get_field("language").choices or [])
+
+
 
 # --- query parameters, as `backend.core.params.Query` reads them ----------------------------------
 

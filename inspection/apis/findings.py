@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -25,10 +27,29 @@ from backend.core.params import (
     parse_text,
 )
 from backend.core.parsers import JSONParser
+from backend.core.schema import q_bool, q_date, q_id, q_text
 from backend.org.models import Counter, Unit
 from inspection import selectors_checks, selectors_complaints, selectors_findings, selectors_ratings, services_findings
-from inspection.apis.common import TEAM, _counter_brief, _get_or_404, _unit_brief, _user_brief
+from inspection.apis.common import (
+    TEAM,
+    RefBriefSerializer,
+    UserBriefSerializer,
+    _counter_brief,
+    _get_or_404,
+    _unit_brief,
+    _user_brief,
+)
 from inspection.apis.finding_rows import FINDING_ROW_FIELDS, finding_from_instance, finding_rows_output
+from inspection.apis.finding_serializers import (
+    FindingCategoryBriefSerializer,
+    FindingCheckRefSerializer,
+    FindingEvidenceAddedSerializer,
+    FindingEvidenceInputSerializer,
+    FindingEvidenceItemSerializer,
+    FindingExplanationOutputSerializer,
+    FindingSubjectOutputSerializer,
+    transitions_field,
+)
 from inspection.models import Finding, FindingCategory, FindingExplanation
 
 
@@ -40,6 +61,8 @@ class FindingOutputSerializer(serializers.ModelSerializer):
     subjects = serializers.SerializerMethodField()
     created_by = serializers.SerializerMethodField()
     confirmed_by = serializers.SerializerMethodField()
+    complaint_id = serializers.IntegerField(allow_null=True, read_only=True)
+    rating_id = serializers.IntegerField(allow_null=True, read_only=True)
 
     class Meta:
         model = Finding
@@ -52,30 +75,52 @@ class FindingOutputSerializer(serializers.ModelSerializer):
         # give the schema its shape
         return finding_from_instance(instance)
 
+    @extend_schema_field(FindingCategoryBriefSerializer())
     def get_category(self, obj: Finding) -> dict[str, Any]:
         return {"code": obj.category.code, "name_vi": obj.category.name_vi, "name_en": obj.category.name_en}
 
+    @extend_schema_field(RefBriefSerializer())
     def get_unit(self, obj: Finding) -> dict[str, Any] | None:
         return _unit_brief(obj.unit)
 
+    @extend_schema_field(RefBriefSerializer(allow_null=True))
     def get_counter(self, obj: Finding) -> dict[str, Any] | None:
         return _counter_brief(obj.counter)
 
+    @extend_schema_field(FindingCheckRefSerializer(allow_null=True))
     def get_check(self, obj: Finding) -> dict[str, Any] | None:
         c = obj.surprise_check
         return {"id": str(c.uid), "reference": c.reference} if c else None
 
+    @extend_schema_field(FindingSubjectOutputSerializer(many=True))
     def get_subjects(self, obj: Finding) -> list[dict[str, Any]]:
         return [{"officer": {"id": s.officer_id, "service_number": s.officer.service_number,
                              "full_name": s.officer.full_name, "rank": s.officer.rank},
                  "role": s.role, "knew_and_did_not_act": s.knew_and_did_not_act, "covered_up": s.covered_up,
                  "note": s.note} for s in obj.subjects.all()]
 
+    @extend_schema_field(UserBriefSerializer(allow_null=True))
     def get_created_by(self, obj: Finding) -> dict[str, Any] | None:
         return _user_brief(obj.created_by)
 
+    @extend_schema_field(UserBriefSerializer(allow_null=True))
     def get_confirmed_by(self, obj: Finding) -> dict[str, Any] | None:
         return _user_brief(obj.confirmed_by)
+
+
+class FindingDetailOutputSerializer(FindingOutputSerializer):
+    """What `_finding_detail` answers: the finding with its history, evidence and explanations."""
+
+    transitions = transitions_field()
+    evidence = FindingEvidenceItemSerializer(many=True, read_only=True)
+    criterion = serializers.CharField(allow_null=True, read_only=True, help_text="The criterion's code")
+    explanations = FindingExplanationOutputSerializer(many=True, read_only=True)
+    exportable = serializers.BooleanField(read_only=True, help_text="Whether an evidence package can be built")
+    media_evidence_count = serializers.IntegerField(read_only=True, help_text="Footage/media evidence items attached")
+
+    class Meta(FindingOutputSerializer.Meta):
+        fields = [*FindingOutputSerializer.Meta.fields, "transitions", "evidence", "criterion", "explanations",
+                  "exportable", "media_evidence_count"]
 
 
 def _finding_detail(finding: Finding) -> dict[str, Any]:
@@ -107,7 +152,14 @@ class SubjectInputSerializer(serializers.Serializer):
     note = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
 
+FINDING_FILTERS = [q_text("state"), q_text("severity"), q_text("source"), q_id("unit"), q_id("officer"),
+                   q_text("category", "A finding category's code"), q_text("check", "A check's uid"),
+                   q_id("complaint"), q_bool("explained"), q_text("search"), q_date("from"), q_date("to")]
+
+
 class FindingListApi(APIView):
+    pagination_class = Pagination  # the schema's page shape (the body is paged by Pagination.paginate_values)
+
     class InputSerializer(serializers.Serializer):
         source = serializers.ChoiceField(choices=Finding.Source.choices)  # type: ignore[assignment]  # a field named like Field.source; DRF collects declared fields, the stubs see an attribute
         category = serializers.CharField(max_length=40)
@@ -126,6 +178,7 @@ class FindingListApi(APIView):
         criterion = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
         subjects = SubjectInputSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]  # many=True passes max_length to the ListSerializer; the stubs miss it
 
+    @extend_schema(parameters=FINDING_FILTERS, responses=FindingOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         start, end = q.day_range()
@@ -145,6 +198,7 @@ class FindingListApi(APIView):
                                          self, FINDING_ROW_FIELDS)
         return paginator.get_paginated_response(finding_rows_output(page))
 
+    @extend_schema(responses={201: FindingDetailOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         require_role(request.user, *TEAM, Role.REVIEWER)
         data = self.InputSerializer(data=request.data)
@@ -182,9 +236,11 @@ class FindingDetailApi(APIView):
         # why attached footage may lie outside the edited period (media_ingest.review.evidence_period)
         out_of_period_reason = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 
+    @extend_schema(responses=FindingDetailOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(_finding_detail(selectors_findings.finding_get_for(user=request.user, id=pk)))
 
+    @extend_schema(responses=FindingDetailOutputSerializer)
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors_findings.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data, partial=True)
@@ -207,6 +263,7 @@ class FindingTransitionApi(APIView):
         to = serializers.ChoiceField(choices=Finding.State.choices)
         reason = PlainTextField(max_length=REASON_MAX)
 
+    @extend_schema(responses=FindingDetailOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors_findings.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
@@ -223,6 +280,7 @@ class FindingExplanationApi(APIView):
         kind = serializers.ChoiceField(choices=FindingExplanation.Kind.choices)
         text = PlainTextField(max_length=TEXT_MAX)
 
+    @extend_schema(responses={201: FindingDetailOutputSerializer})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors_findings.finding_get_for(user=request.user, id=pk)
         data = self.InputSerializer(data=request.data)
@@ -235,6 +293,7 @@ class FindingExplanationApi(APIView):
 class FindingEvidenceApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    @extend_schema(request=FindingEvidenceInputSerializer, responses={201: FindingEvidenceAddedSerializer})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors_findings.finding_get_for(user=request.user, id=pk)
         if not isinstance(request.data, dict):
@@ -254,6 +313,7 @@ class FindingEvidenceApi(APIView):
 class FindingEvidenceDownloadApi(APIView):
     """An uploaded evidence file of a finding, as stored (its SHA-256 is on the finding)."""
 
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: AuthedRequest, pk: int, evidence_id: int) -> FileResponse:
         finding = selectors_findings.finding_get_for(user=request.user, id=pk)
         item, handle = services_findings.finding_evidence_open(by=request.user, finding=finding, evidence_id=evidence_id)

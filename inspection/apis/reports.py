@@ -454,6 +454,7 @@ class ReportEvidenceDownloadApi(APIView):
 class ReportPdfApi(APIView):
     """The signed report as the check minutes (biên bản kiểm tra)."""
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: AuthedRequest, uid: str) -> HttpResponse:
         report = selectors_reports.report_get_for(user=request.user, uid=uid)
         if not report.is_signed:

@@ -15,7 +15,7 @@ interface Choice {
  *  unit on that day, with their post (GET /api/org/units/{id}/officers/?at=): the subject of a
  *  finding. Without them it searches the officers in the user's scope (/api/org/officers/).
  *  Keyboard: arrows move, Enter picks, Escape closes. */
-export function OfficerPicker({ value, onChange, unitId, at, unitName }: { value: Officer | null; onChange: (o: Officer | null) => void; unitId?: number; at?: string; unitName?: string }) {
+export function OfficerPicker({ value, onChange, unitId, at, unitName }: { value: Pick<Officer, "id" | "full_name" | "rank" | "service_number"> | null; onChange: (o: Officer | null) => void; unitId?: number; at?: string; unitName?: string }) {
   const { t } = useTranslation();
   const listId = useId();
   const [text, setText] = useState("");

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api } from "../api/client";
 import { finishPendingLogout } from "../api/session";
 import { SESSION_PROBE } from "../boot/early";
+import type { components } from "../types/api.gen";
 import type { Me, Role } from "../types/org";
 import { enterHandover, lockDevice, lockedFor, rememberedMe } from "../offline/store";
 
@@ -9,11 +10,7 @@ export const ME_KEY = ["auth", "me"] as const;
 
 /** Who is signed in in this browser (GET /api/auth/session/): 200 for everyone. */
 export { SESSION_PROBE };
-export interface SessionProbe {
-  signed_in: boolean;
-  stage: "signed_out" | "code_required" | "enrolment_required" | "signed_in";
-  user: Me | null;
-}
+export type SessionProbe = components["schemas"]["SessionOutput"];
 
 export function useMe() {
   return useQuery<Me | null>({

@@ -576,7 +576,7 @@ export interface paths {
             cookie?: never;
         };
         /** @description Admins read the whole trail (planned checks' events included only for the team: see inspection). */
-        get: operations["audit_events_retrieve"];
+        get: operations["audit_events_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -863,7 +863,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["auth_tokens_retrieve"];
+        get: operations["auth_tokens_list"];
         put?: never;
         post: operations["auth_tokens_create"];
         delete?: never;
@@ -895,7 +895,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["auth_users_retrieve"];
+        get: operations["auth_users_list"];
         put?: never;
         post: operations["auth_users_create"];
         delete?: never;
@@ -912,7 +912,7 @@ export interface paths {
             cookie?: never;
         };
         /** @description An administrator changes a user's name, role, scope, linked officer or active flag. */
-        get: operations["auth_users_retrieve_2"];
+        get: operations["auth_users_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1591,7 +1591,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["inspection_findings_retrieve"];
+        get: operations["inspection_findings_list"];
         put?: never;
         post: operations["inspection_findings_create"];
         delete?: never;
@@ -1607,7 +1607,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["inspection_findings_retrieve_2"];
+        get: operations["inspection_findings_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1933,7 +1933,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["media_clips_retrieve"];
+        get: operations["media_clips_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1949,7 +1949,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["media_clips_retrieve_2"];
+        get: operations["media_clips_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2131,7 +2131,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["media_evidence_retrieve"];
+        get: operations["media_evidence_list"];
         put?: never;
         post: operations["media_evidence_create"];
         delete?: never;
@@ -2147,7 +2147,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["media_evidence_retrieve_2"];
+        get: operations["media_evidence_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2163,7 +2163,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["media_evidence_packages_retrieve"];
+        get: operations["media_evidence_packages_list"];
         put?: never;
         post: operations["media_evidence_packages_create"];
         delete?: never;
@@ -2179,7 +2179,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["media_evidence_packages_retrieve_2"];
+        get: operations["media_evidence_packages_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2429,7 +2429,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["media_tags_retrieve"];
+        get: operations["media_tags_list"];
         put?: never;
         post: operations["media_tags_create"];
         delete?: never;
@@ -2445,7 +2445,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["media_tags_retrieve_2"];
+        get: operations["media_tags_retrieve"];
         put?: never;
         post?: never;
         delete: operations["media_tags_destroy"];
@@ -2893,6 +2893,14 @@ export interface components {
             at: string;
         };
         /**
+         * @description * `rating_device` - Thiết bị đánh giá
+         *     * `minio_webhook` - MinIO webhook
+         *     * `camera_uploader` - Thiết bị tải video
+         *     * `integration` - Tích hợp
+         * @enum {string}
+         */
+        ApiTokenKindEnum: "rating_device" | "minio_webhook" | "camera_uploader" | "integration";
+        /**
          * @description * `upheld` - Giữ nguyên
          *     * `changed` - Thay đổi hình thức
          *     * `annulled` - Hủy quyết định
@@ -2989,6 +2997,25 @@ export interface components {
             /** Format: date */
             valid_to: string | null;
             decision_ref: string;
+        };
+        AuditEventOutput: {
+            readonly ref: string;
+            /** Format: date-time */
+            at: string;
+            actor_label: string;
+            verb: string;
+            object_type: string;
+            object_id: string;
+            /** @description The event's payload as stored, with the keys this reader may not see masked */
+            readonly payload: unknown;
+        };
+        /** @description `verify_answer`'s shape. */
+        AuditVerifyOutput: {
+            ok: boolean;
+            /** @description The first broken event's `ref`, when the listing shows it to this reader */
+            broken_at: string | null;
+            reason: string;
+            reason_en: string;
         };
         /**
          * @description * `joint` - Trách nhiệm liên đới
@@ -3762,6 +3789,9 @@ export interface components {
             guidance?: string;
             children?: components["schemas"]["CriterionNode"][];
         };
+        CsrfOutput: {
+            csrf_token: string;
+        };
         CsvImportOutput: {
             readonly id: number;
             state: components["schemas"]["CsvImportStateEnum"];
@@ -4064,18 +4094,107 @@ export interface components {
             occurred_to: string | null;
             readonly unit: components["schemas"]["UnitBrief"];
         };
+        FindingCategoryBrief: {
+            code: string;
+            name_vi: string;
+            name_en: string;
+        };
+        FindingCheckRef: {
+            /**
+             * Format: uuid
+             * @description The check's uid
+             */
+            id: string;
+            reference: string;
+        };
+        /** @description What `_finding_detail` answers: the finding with its history, evidence and explanations. */
+        FindingDetailOutput: {
+            readonly id: number;
+            reference: string;
+            source: components["schemas"]["FindingSourceEnum"];
+            state: components["schemas"]["FindingStateEnum"];
+            severity: components["schemas"]["SeverityEnum"];
+            readonly category: components["schemas"]["FindingCategoryBrief"];
+            title: string;
+            description: string;
+            readonly unit: components["schemas"]["RefBrief"];
+            readonly counter: components["schemas"]["RefBrief"] | null;
+            /** Format: date-time */
+            occurred_from: string;
+            /**
+             * Format: date-time
+             * @description Empty = an instant
+             */
+            occurred_to: string | null;
+            unit_level_reason: string;
+            readonly check: components["schemas"]["FindingCheckRef"] | null;
+            readonly complaint_id: number | null;
+            readonly rating_id: number | null;
+            readonly subjects: components["schemas"]["FindingSubjectOutput"][];
+            readonly created_by: components["schemas"]["UserBrief"] | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            confirmed_at: string | null;
+            readonly confirmed_by: components["schemas"]["UserBrief"] | null;
+            readonly transitions: components["schemas"]["FindingTransitionOutput"][];
+            readonly evidence: components["schemas"]["FindingEvidenceItem"][];
+            /** @description The criterion's code */
+            readonly criterion: string | null;
+            readonly explanations: components["schemas"]["FindingExplanationOutput"][];
+            /** @description Whether an evidence package can be built */
+            readonly exportable: boolean;
+            /** @description Footage/media evidence items attached */
+            readonly media_evidence_count: number;
+        };
+        FindingEvidenceAdded: {
+            id: number;
+            kind: string;
+            filename: string;
+            sha256: string;
+            media_ref: string;
+        };
+        /** @description POST /findings/{id}/evidence/: a file, a report's evidence file, or a pointer to media evidence. */
+        FindingEvidenceInputRequest: {
+            /** Format: binary */
+            file?: string;
+            /** @description An evidence file of the finding's check report */
+            report_evidence_id?: number | null;
+            media_ref?: string;
+            description?: string;
+        };
+        FindingEvidenceItem: {
+            id: number;
+            /** @description file, report_evidence, media or note */
+            kind: string;
+            filename: string;
+            size: number | null;
+            sha256: string;
+            media_ref: string;
+            description: string;
+            /** Format: date-time */
+            added_at: string;
+        };
+        FindingExplanationInputRequest: {
+            kind: components["schemas"]["FindingExplanationKindEnum"];
+            text: string;
+        };
         /**
          * @description * `explanation` - Giải trình
          *     * `self_review` - Tự kiểm điểm
          * @enum {string}
          */
-        FindingExplanationInputKindEnum: "explanation" | "self_review";
-        FindingExplanationInputRequest: {
-            kind: components["schemas"]["FindingExplanationInputKindEnum"];
+        FindingExplanationKindEnum: "explanation" | "self_review";
+        FindingExplanationOutput: {
+            id: number;
+            kind: components["schemas"]["FindingExplanationKindEnum"];
             text: string;
+            author: components["schemas"]["UserBrief"];
+            /** Format: date-time */
+            at: string;
         };
         FindingListInputRequest: {
-            source: components["schemas"]["FindingListInputSourceEnum"];
+            source: components["schemas"]["FindingSourceEnum"];
             category: string;
             severity?: components["schemas"]["SeverityEnum"];
             title: string;
@@ -4101,6 +4220,36 @@ export interface components {
             criterion: string;
             subjects?: components["schemas"]["SubjectInputRequest"][];
         };
+        FindingOutput: {
+            readonly id: number;
+            reference: string;
+            source: components["schemas"]["FindingSourceEnum"];
+            state: components["schemas"]["FindingStateEnum"];
+            severity: components["schemas"]["SeverityEnum"];
+            readonly category: components["schemas"]["FindingCategoryBrief"];
+            title: string;
+            description: string;
+            readonly unit: components["schemas"]["RefBrief"];
+            readonly counter: components["schemas"]["RefBrief"] | null;
+            /** Format: date-time */
+            occurred_from: string;
+            /**
+             * Format: date-time
+             * @description Empty = an instant
+             */
+            occurred_to: string | null;
+            unit_level_reason: string;
+            readonly check: components["schemas"]["FindingCheckRef"] | null;
+            readonly complaint_id: number | null;
+            readonly rating_id: number | null;
+            readonly subjects: components["schemas"]["FindingSubjectOutput"][];
+            readonly created_by: components["schemas"]["UserBrief"] | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            confirmed_at: string | null;
+            readonly confirmed_by: components["schemas"]["UserBrief"] | null;
+        };
         /**
          * @description * `check` - Kiểm tra
          *     * `footage` - Hình ảnh camera
@@ -4108,7 +4257,7 @@ export interface components {
          *     * `rating` - Đánh giá hài lòng
          * @enum {string}
          */
-        FindingListInputSourceEnum: "check" | "footage" | "complaint" | "rating";
+        FindingSourceEnum: "check" | "footage" | "complaint" | "rating";
         /**
          * @description * `draft` - Dự thảo
          *     * `confirmed` - Đã xác nhận
@@ -4117,9 +4266,32 @@ export interface components {
          * @enum {string}
          */
         FindingStateEnum: "draft" | "confirmed" | "dismissed" | "actioned";
+        FindingSubjectOutput: {
+            officer: components["schemas"]["SubjectOfficer"];
+            role: components["schemas"]["FindingSubjectRoleEnum"];
+            knew_and_did_not_act: boolean;
+            covered_up: boolean;
+            note: string;
+        };
+        /**
+         * @description * `violator` - Người vi phạm
+         *     * `co_violator` - Đồng phạm / cùng vi phạm
+         *     * `responsible_head` - Người đứng đầu chịu trách nhiệm
+         * @enum {string}
+         */
+        FindingSubjectRoleEnum: "violator" | "co_violator" | "responsible_head";
         FindingTransitionInputRequest: {
             to: components["schemas"]["FindingStateEnum"];
             reason: string;
+        };
+        FindingTransitionOutput: {
+            /** @description The state before (blank for the first) */
+            from: string;
+            to: string;
+            actor: components["schemas"]["UserBrief"];
+            reason: string;
+            /** Format: date-time */
+            at: string;
         };
         /**
          * @description * `top_share_high` - top_share_high
@@ -4360,6 +4532,12 @@ export interface components {
          * @enum {string}
          */
         LiabilityStateEnum: "proposed" | "confirmed" | "rejected" | "superseded";
+        LinkedOfficer: {
+            id: number;
+            full_name: string;
+            rank: string;
+            service_number: string;
+        };
         LoginInputRequest: {
             username: string;
             password: string;
@@ -4394,13 +4572,9 @@ export interface components {
             role: components["schemas"]["RoleEnum"];
             role_label: string;
             is_inspection_team: boolean;
-            readonly scope_unit: {
-                [key: string]: unknown;
-            } | null;
-            readonly officer: {
-                [key: string]: unknown;
-            } | null;
-            language: components["schemas"]["MeOutputLanguageEnum"];
+            readonly scope_unit: components["schemas"]["ScopeUnit"] | null;
+            readonly officer: components["schemas"]["LinkedOfficer"] | null;
+            language: components["schemas"]["UserLanguageEnum"];
             /**
              * Kích hoạt
              * @description Chỉ định xem người dùng này phải được coi là đang hoạt động. Bạn nên bỏ chọn này thay vì xóa tài khoản.
@@ -4411,15 +4585,38 @@ export interface components {
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
             readonly handover: string | null;
         };
-        /**
-         * @description * `vi` - Tiếng Việt
-         *     * `en` - English
-         * @enum {string}
-         */
-        MeOutputLanguageEnum: "vi" | "en";
         MePasswordInputRequest: {
             old_password: string;
             password: string;
+        };
+        /**
+         * @description What GET /api/auth/me/ answers (and GET /api/auth/session/ as its `user`): the user, with the
+         *     times of this sign-in that MeApi adds.
+         */
+        MeSessionOutput: {
+            readonly id: number;
+            /**
+             * Tên đăng nhập
+             * @description Yêu cầu. 150 ký tự hoặc ít hơn. Chỉ là chữ cái, chữ số và @/./+/-/_.
+             */
+            username: string;
+            readonly full_name: string;
+            role: components["schemas"]["RoleEnum"];
+            role_label: string;
+            is_inspection_team: boolean;
+            readonly scope_unit: components["schemas"]["ScopeUnit"] | null;
+            readonly officer: components["schemas"]["LinkedOfficer"] | null;
+            language: components["schemas"]["UserLanguageEnum"];
+            /**
+             * Kích hoạt
+             * @description Chỉ định xem người dùng này phải được coi là đang hoạt động. Bạn nên bỏ chọn này thay vì xóa tài khoản.
+             */
+            is_active: boolean;
+            readonly two_factor_enabled: boolean;
+            readonly two_factor_required: boolean;
+            /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
+            readonly handover: string | null;
+            readonly session: components["schemas"]["SessionTimes"];
         };
         MinioEventRequest: {
             EventName: string;
@@ -4532,6 +4729,25 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["AssignmentOutput"][];
+            count_exact: boolean;
+        };
+        PaginatedAuditEventOutputList: {
+            /**
+             * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditEventOutput"][];
             count_exact: boolean;
         };
         PaginatedCameraOutputList: {
@@ -4667,6 +4883,25 @@ export interface components {
             results: components["schemas"]["DrawOutput"][];
             count_exact: boolean;
         };
+        PaginatedFindingOutputList: {
+            /**
+             * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["FindingOutput"][];
+            count_exact: boolean;
+        };
         PaginatedIngestClipList: {
             count: number;
             next: string | null;
@@ -4775,6 +5010,25 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["TeamGrantOutput"][];
         };
+        PaginatedTokenOutputList: {
+            /**
+             * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["TokenOutput"][];
+            count_exact: boolean;
+        };
         PaginatedUnitOutputList: {
             /**
              * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
@@ -4792,6 +5046,25 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["UnitOutput"][];
+            count_exact: boolean;
+        };
+        PaginatedUserAdminOutputList: {
+            /**
+             * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["UserAdminOutput"][];
             count_exact: boolean;
         };
         PaginatedVolumeOutputList: {
@@ -4900,6 +5173,16 @@ export interface components {
             officer_id?: number | null;
             is_active?: boolean;
             language?: components["schemas"]["UserDetailInputLanguageEnum"];
+        };
+        PendingApproval: {
+            id: number;
+            kind: components["schemas"]["TeamGrantKindEnum"];
+            /** @description The team role asked for (create, role), blank otherwise */
+            role: string;
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         PlaybackInputRequest: {
             reason: string;
@@ -5505,6 +5788,11 @@ export interface components {
             categories: components["schemas"]["CategoryPolicyOutput"][];
             readonly regulations: components["schemas"]["RegulationOutput"][];
         };
+        ScopeUnit: {
+            id: number;
+            code: string;
+            name: string;
+        };
         ScoringPolicyInputRequest: {
             /** @default  */
             note: string;
@@ -5588,7 +5876,19 @@ export interface components {
              */
             stage: components["schemas"]["SignInStageEnum"];
             /** @description What GET /api/auth/me/ answers, when signed in */
-            user: unknown;
+            user: components["schemas"]["MeSessionOutput"] | null;
+        };
+        SessionTimes: {
+            /**
+             * Format: date-time
+             * @description When this sign-in ends on the server (the field app hides what it kept offline after that)
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description The server's clock when it answered
+             */
+            server_time: string;
         };
         /**
          * @description * `less_serious` - Ít nghiêm trọng
@@ -5645,6 +5945,12 @@ export interface components {
          * @enum {string}
          */
         SubjectKindEnum: "officer" | "unit";
+        SubjectOfficer: {
+            id: number;
+            service_number: string;
+            full_name: string;
+            rank: string;
+        };
         TagListInputRequest: {
             /** Format: int64 */
             clip_id: number;
@@ -5715,9 +6021,19 @@ export interface components {
             /** @default  */
             reason: string;
         };
+        /**
+         * @description * `create` - Tạo tài khoản tổ kiểm tra
+         *     * `role` - Giao vai trò tổ kiểm tra
+         *     * `activate` - Mở lại tài khoản tổ kiểm tra
+         *     * `password` - Đặt lại mật khẩu
+         *     * `two_factor` - Đặt lại xác thực hai lớp
+         *     * `officer` - Đổi cán bộ gắn với tài khoản tổ kiểm tra
+         * @enum {string}
+         */
+        TeamGrantKindEnum: "create" | "role" | "activate" | "password" | "two_factor" | "officer";
         TeamGrantOutput: {
             readonly id: number;
-            kind: components["schemas"]["TeamGrantOutputKindEnum"];
+            kind: components["schemas"]["TeamGrantKindEnum"];
             kind_label: string;
             state: components["schemas"]["TeamGrantOutputStateEnum"];
             state_label: string;
@@ -5754,16 +6070,6 @@ export interface components {
             readonly no_approver: boolean;
         };
         /**
-         * @description * `create` - Tạo tài khoản tổ kiểm tra
-         *     * `role` - Giao vai trò tổ kiểm tra
-         *     * `activate` - Mở lại tài khoản tổ kiểm tra
-         *     * `password` - Đặt lại mật khẩu
-         *     * `two_factor` - Đặt lại xác thực hai lớp
-         *     * `officer` - Đổi cán bộ gắn với tài khoản tổ kiểm tra
-         * @enum {string}
-         */
-        TeamGrantOutputKindEnum: "create" | "role" | "activate" | "password" | "two_factor" | "officer";
-        /**
          * @description * `pending` - Chờ phê duyệt
          *     * `approved` - Đã phê duyệt
          *     * `refused` - Bị từ chối
@@ -5775,19 +6081,42 @@ export interface components {
             /** @default  */
             reason: string;
         };
-        /**
-         * @description * `rating_device` - Thiết bị đánh giá
-         *     * `minio_webhook` - MinIO webhook
-         *     * `camera_uploader` - Thiết bị tải video
-         *     * `integration` - Tích hợp
-         * @enum {string}
-         */
-        TokenListInputKindEnum: "rating_device" | "minio_webhook" | "camera_uploader" | "integration";
+        /** @description A new token, with its key: shown this once (only its hash is kept). */
+        TokenCreatedOutput: {
+            readonly id: number;
+            name: string;
+            kind: components["schemas"]["ApiTokenKindEnum"];
+            key_prefix: string;
+            /** @description For rating devices: their counter */
+            counter: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            last_used_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description The token's key, shown once */
+            readonly key: string;
+        };
         TokenListInputRequest: {
             name: string;
-            kind: components["schemas"]["TokenListInputKindEnum"];
+            kind: components["schemas"]["ApiTokenKindEnum"];
             /** Format: int64 */
             counter_id?: number | null;
+        };
+        TokenOutput: {
+            readonly id: number;
+            name: string;
+            kind: components["schemas"]["ApiTokenKindEnum"];
+            key_prefix: string;
+            /** @description For rating devices: their counter */
+            counter: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            last_used_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
         };
         TraceRecord: {
             id: number;
@@ -5990,6 +6319,32 @@ export interface components {
             /** Format: binary */
             file: string;
         };
+        UserAdminOutput: {
+            readonly id: number;
+            /**
+             * Tên đăng nhập
+             * @description Yêu cầu. 150 ký tự hoặc ít hơn. Chỉ là chữ cái, chữ số và @/./+/-/_.
+             */
+            username: string;
+            readonly full_name: string;
+            role: components["schemas"]["RoleEnum"];
+            role_label: string;
+            is_inspection_team: boolean;
+            readonly scope_unit: components["schemas"]["ScopeUnit"] | null;
+            readonly officer: components["schemas"]["LinkedOfficer"] | null;
+            language: components["schemas"]["UserLanguageEnum"];
+            /**
+             * Kích hoạt
+             * @description Chỉ định xem người dùng này phải được coi là đang hoạt động. Bạn nên bỏ chọn này thay vì xóa tài khoản.
+             */
+            is_active: boolean;
+            readonly two_factor_enabled: boolean;
+            readonly two_factor_required: boolean;
+            /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
+            readonly handover: string | null;
+            /** @description Changes to this account waiting for an inspection lead's approval (two-person rule) */
+            readonly pending_approvals: components["schemas"]["PendingApproval"][];
+        };
         UserBrief: {
             id: number;
             username: string;
@@ -6002,6 +6357,12 @@ export interface components {
          * @enum {string}
          */
         UserDetailInputLanguageEnum: "vi" | "en";
+        /**
+         * @description * `vi` - Tiếng Việt
+         *     * `en` - English
+         * @enum {string}
+         */
+        UserLanguageEnum: "vi" | "en";
         UserListInputRequest: {
             username: string;
             /** @description Required for other roles; refused for an inspection-team role (the person sets their own with the activation code the approving lead receives) */
@@ -7095,21 +7456,31 @@ export interface operations {
             };
         };
     };
-    audit_events_retrieve: {
+    audit_events_list: {
         parameters: {
-            query?: never;
+            query?: {
+                object_id?: string;
+                object_type?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A prefix of the verb */
+                verb?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditEventOutputList"];
+                };
             };
         };
     };
@@ -7122,12 +7493,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyOutput"];
+                };
             };
         };
     };
@@ -7253,12 +7625,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CsrfOutput"];
+                };
             };
         };
     };
@@ -7297,7 +7670,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description No response body */
-            200: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7314,12 +7687,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MeSessionOutput"];
+                };
             };
         };
     };
@@ -7339,7 +7713,7 @@ export interface operations {
         };
         responses: {
             /** @description No response body */
-            200: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7443,21 +7817,27 @@ export interface operations {
             };
         };
     };
-    auth_tokens_retrieve: {
+    auth_tokens_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PaginatedTokenOutputList"];
+                };
             };
         };
     };
@@ -7476,12 +7856,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description No response body */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TokenCreatedOutput"];
+                };
             };
         };
     };
@@ -7497,7 +7878,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description No response body */
-            200: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7505,21 +7886,27 @@ export interface operations {
             };
         };
     };
-    auth_users_retrieve: {
+    auth_users_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PaginatedUserAdminOutputList"];
+                };
             };
         };
     };
@@ -7538,16 +7925,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description No response body */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserAdminOutput"];
+                };
             };
         };
     };
-    auth_users_retrieve_2: {
+    auth_users_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -7558,12 +7946,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserAdminOutput"];
+                };
             };
         };
     };
@@ -7584,12 +7973,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserAdminOutput"];
+                };
             };
         };
     };
@@ -7638,8 +8028,16 @@ export interface operations {
             };
         };
         responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamGrantOutput"];
+                };
+            };
             /** @description No response body */
-            200: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8108,12 +8506,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/pdf": string;
+                };
             };
         };
     };
@@ -8684,21 +9083,41 @@ export interface operations {
             };
         };
     };
-    inspection_findings_retrieve: {
+    inspection_findings_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A finding category's code */
+                category?: string;
+                /** @description A check's uid */
+                check?: string;
+                complaint?: number;
+                explained?: boolean;
+                from?: string;
+                officer?: number;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                search?: string;
+                severity?: string;
+                source?: string;
+                state?: string;
+                to?: string;
+                unit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PaginatedFindingOutputList"];
+                };
             };
         };
     };
@@ -8717,16 +9136,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description No response body */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FindingDetailOutput"];
+                };
             };
         };
     };
-    inspection_findings_retrieve_2: {
+    inspection_findings_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -8737,12 +9157,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FindingDetailOutput"];
+                };
             };
         };
     };
@@ -8763,12 +9184,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FindingDetailOutput"];
+                };
             };
         };
     };
@@ -8781,14 +9203,21 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["FindingEvidenceInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FindingEvidenceInputRequest"];
+                "application/json": components["schemas"]["FindingEvidenceInputRequest"];
+            };
+        };
         responses: {
-            /** @description No response body */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FindingEvidenceAdded"];
+                };
             };
         };
     };
@@ -8804,12 +9233,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": string;
+                };
             };
         };
     };
@@ -8830,12 +9260,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description No response body */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FindingDetailOutput"];
+                };
             };
         };
     };
@@ -8856,12 +9287,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FindingDetailOutput"];
+                };
             };
         };
     };
@@ -9335,7 +9767,7 @@ export interface operations {
             };
         };
     };
-    media_clips_retrieve: {
+    media_clips_list: {
         parameters: {
             query?: {
                 /** @description id or code */
@@ -9365,13 +9797,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        /**
+                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
+                         * @example 123
+                         */
+                        count: number;
+                        /**
+                         * Format: uri
+                         * @example http://api.example.org/accounts/?page=4
+                         */
+                        next?: string | null;
+                        /**
+                         * Format: uri
+                         * @example http://api.example.org/accounts/?page=2
+                         */
+                        previous?: string | null;
+                        results: {
+                            [key: string]: unknown;
+                        }[];
+                        count_exact: boolean;
                     };
                 };
             };
         };
     };
-    media_clips_retrieve_2: {
+    media_clips_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -9705,7 +10155,7 @@ export interface operations {
             };
         };
     };
-    media_evidence_retrieve: {
+    media_evidence_list: {
         parameters: {
             query?: {
                 finding?: number;
@@ -9723,7 +10173,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        /**
+                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
+                         * @example 123
+                         */
+                        count: number;
+                        /**
+                         * Format: uri
+                         * @example http://api.example.org/accounts/?page=4
+                         */
+                        next?: string | null;
+                        /**
+                         * Format: uri
+                         * @example http://api.example.org/accounts/?page=2
+                         */
+                        previous?: string | null;
+                        results: {
+                            [key: string]: unknown;
+                        }[];
+                        count_exact: boolean;
                     };
                 };
             };
@@ -9756,7 +10224,7 @@ export interface operations {
             };
         };
     };
-    media_evidence_retrieve_2: {
+    media_evidence_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -9779,7 +10247,7 @@ export interface operations {
             };
         };
     };
-    media_evidence_packages_retrieve: {
+    media_evidence_packages_list: {
         parameters: {
             query?: {
                 clip?: number;
@@ -9798,7 +10266,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        /**
+                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
+                         * @example 123
+                         */
+                        count: number;
+                        /**
+                         * Format: uri
+                         * @example http://api.example.org/accounts/?page=4
+                         */
+                        next?: string | null;
+                        /**
+                         * Format: uri
+                         * @example http://api.example.org/accounts/?page=2
+                         */
+                        previous?: string | null;
+                        results: {
+                            [key: string]: unknown;
+                        }[];
+                        count_exact: boolean;
                     };
                 };
             };
@@ -9831,7 +10317,7 @@ export interface operations {
             };
         };
     };
-    media_evidence_packages_retrieve_2: {
+    media_evidence_packages_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -10187,7 +10673,7 @@ export interface operations {
             };
         };
     };
-    media_tags_retrieve: {
+    media_tags_list: {
         parameters: {
             query?: {
                 author?: number;
@@ -10208,7 +10694,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        /**
+                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
+                         * @example 123
+                         */
+                        count: number;
+                        /**
+                         * Format: uri
+                         * @example http://api.example.org/accounts/?page=4
+                         */
+                        next?: string | null;
+                        /**
+                         * Format: uri
+                         * @example http://api.example.org/accounts/?page=2
+                         */
+                        previous?: string | null;
+                        results: {
+                            [key: string]: unknown;
+                        }[];
+                        count_exact: boolean;
                     };
                 };
             };
@@ -10241,7 +10745,7 @@ export interface operations {
             };
         };
     };
-    media_tags_retrieve_2: {
+    media_tags_retrieve: {
         parameters: {
             query?: never;
             header?: never;

@@ -1,28 +1,15 @@
-// Mirrors the sign-in serializers of backend/accounts/apis.py.
-import type { Me } from "./org";
+// The sign-in answers of backend/accounts/apis.py: aliases of the generated types (npm run gen:types).
+import type { components } from "./api.gen";
+
+type Schemas = components["schemas"];
 
 /** Where a browser stands in the sign-in. */
-export type SignInStage = "signed_out" | "code_required" | "enrolment_required" | "signed_in";
+export type SignInStage = Schemas["SignInStageEnum"];
 
-export interface LoginResult {
-  stage: "signed_in" | "code_required" | "enrolment_required";
-  user: Me | null;
-}
+export type LoginResult = Schemas["LoginOutput"];
 
-export interface TwoFactorStatus {
-  stage: SignInStage;
-  username: string;
-  enabled: boolean;
-  required_for_role: boolean;
-  recovery_codes_left: number;
-}
+export type TwoFactorStatus = Schemas["TwoFactorStatus"];
 
-export interface TwoFactorEnrolment {
-  secret: string;
-  otpauth_url: string;
-  qr_svg: string;
-}
+export type TwoFactorEnrolment = Schemas["TwoFactorEnrolOutput"];
 
-export interface TwoFactorConfirmed extends LoginResult {
-  recovery_codes: string[];
-}
+export type TwoFactorConfirmed = Schemas["TwoFactorConfirmOutput"];

@@ -1,10 +1,14 @@
-// Mirrors the output serializers of inspection/apis/. Fields the UI can live without are optional.
-import type { Officer, UnitBrief } from "./org";
+// Mirrors the output serializers of inspection/apis/. Fields the UI can live without are optional; the
+// aliases of api.gen.ts are generated from the schema (npm run gen:types).
+import type { components } from "./api.gen";
+import type { UnitBrief } from "./org";
+
+type Schemas = components["schemas"];
 
 export type Severity = "less_serious" | "serious" | "very_serious" | "especially_serious";
 export type CheckState = "planned" | "in_progress" | "completed" | "signed" | "cancelled";
 export type Outcome = "pass" | "partial" | "fail" | "not_applicable";
-export type FindingState = "draft" | "confirmed" | "dismissed" | "actioned";
+export type FindingState = Schemas["FindingStateEnum"];
 
 export interface UserBrief {
   id: number;
@@ -288,78 +292,21 @@ export interface FindingCategory {
   deduction_points?: number | string;
 }
 
-export interface FindingBrief {
-  id: number;
-  reference: string;
-  title: string;
-  source: string;
-  severity: Severity;
-  state: FindingState;
-  unit: UnitBrief;
-  category: { code: string; name_vi: string; name_en: string };
-  check?: { id: string; reference: string } | null;
-  complaint_id?: number | null;
-  rating_id?: number | null;
-  occurred_from: string;
-  occurred_to?: string | null;
-  /** Why no individual officer is named (a unit-level finding); "" when officers are named. */
-  unit_level_reason?: string;
-  created_at?: string;
-}
+/** A finding as the list and the other answers write it (inspection/apis/finding_rows.finding_output). */
+export type FindingBrief = Schemas["FindingOutput"];
 
-export interface FindingSubject {
-  id?: number;
-  officer: Officer;
-  role: "violator" | "co_violator" | "responsible_head" | string;
-  knew_and_did_not_act?: boolean;
-  covered_up?: boolean;
-  note?: string;
-}
+export type FindingSubject = Schemas["FindingSubjectOutput"];
 
-export interface FindingEvidence {
-  id: number;
-  kind: string;
-  filename?: string;
-  size?: number | null;
-  sha256?: string;
-  media_ref?: string;
-  description?: string;
-  added_at?: string;
-}
+export type FindingEvidence = Schemas["FindingEvidenceItem"];
 
-export interface FindingTransition {
-  from: string;
-  to: string;
-  actor: UserBrief | null;
-  reason: string;
-  at: string;
-}
+export type FindingTransition = Schemas["FindingTransitionOutput"];
 
-export interface FindingExplanation {
-  id: number;
-  kind: "explanation" | "self_review";
-  text: string;
-  author: UserBrief | null;
-  at: string;
-}
+/** What the head of the unit answered (giải trình, tự kiểm điểm). */
+export type FindingExplanation = Schemas["FindingExplanationOutput"];
 
-export interface FindingDetail extends FindingBrief {
-  description: string;
-  counter?: { id: number; code: string; name: string } | null;
-  subjects: FindingSubject[];
-  evidence: FindingEvidence[];
-  transitions: FindingTransition[];
-  /** What the head of the unit answered (giải trình, tự kiểm điểm), oldest first. */
-  explanations?: FindingExplanation[];
-  criterion?: string | null;
-  /** Whether an evidence package can be built from what the finding has (the server's own test). */
-  exportable?: boolean;
-  /** Footage/media evidence items attached (counted for every role that may read the finding). */
-  media_evidence_count?: number;
-  created_by?: UserBrief | null;
-  confirmed_at?: string | null;
-  confirmed_by?: UserBrief | null;
-}
+/** GET /api/inspection/findings/{id}/: the finding with its history, evidence (and whether an evidence
+ *  package can be built from it) and the unit's explanations, oldest first. */
+export type FindingDetail = Schemas["FindingDetailOutput"];
 
 export interface DrawExclusion {
   unit_id: number;

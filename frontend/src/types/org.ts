@@ -3,7 +3,7 @@
 import type { components } from "./api.gen";
 
 type Schemas = components["schemas"];
-export type Role = "inspector" | "inspection_lead" | "reviewer" | "disciplinary" | "unit_head" | "admin" | "service";
+export type Role = Schemas["RoleEnum"];
 
 export interface UnitBrief {
   id: number;
@@ -12,36 +12,24 @@ export interface UnitBrief {
   level?: string;
 }
 
-export interface Me {
-  id: number;
-  username: string;
-  full_name: string;
-  /** when this sign-in ends on the server, by the server's clock (the field app locks the device after) */
-  session?: { expires_at: string; server_time: string };
-  role: Role;
-  role_label: string;
-  is_inspection_team: boolean;
-  scope_unit: { id: number; code: string; name: string } | null;
-  officer: { id: number; full_name: string; rank: string; service_number?: string } | null;
-  language: "vi" | "en";
-  is_active: boolean;
-  two_factor_enabled: boolean;
-  two_factor_required: boolean;
-  /** The check (uid) this session is limited to while the device is handed over to the unit's representative */
-  handover?: string | null;
-  /** On the admin's user list: changes waiting for an inspection lead's approval (two-person rule) */
-  pending_approvals?: PendingApproval[];
-}
+/** The signed-in user, as the sign-in answers it (MeOutput), or as GET /api/auth/session/ and
+ *  /api/auth/me/ answer it: with when this sign-in ends on the server, by the server's clock (the field
+ *  app locks the device after). */
+export type Me = Schemas["MeOutput"] & { readonly session?: Schemas["SessionTimes"] };
 
-export type GrantKind = "create" | "role" | "activate" | "password" | "two_factor" | "officer";
+/** A user on the administrator's list (GET /api/auth/users/): with the changes to the account waiting
+ *  for an inspection lead's approval (two-person rule). */
+export type AdminUser = Schemas["UserAdminOutput"];
 
-export interface PendingApproval {
-  id: number;
-  kind: GrantKind;
-  role: string;
-  requested_at: string;
-  expires_at: string;
-}
+/** A device's or an integration's API token (GET /api/auth/tokens/). */
+export type ApiToken = Schemas["TokenOutput"];
+
+/** A new token, with its key: shown this once. */
+export type NewApiToken = Schemas["TokenCreatedOutput"];
+
+export type GrantKind = Schemas["TeamGrantKindEnum"];
+
+export type PendingApproval = Schemas["PendingApproval"];
 
 /** A request under the two-person rule (GET /api/auth/team-grants/) */
 export interface GrantPerson { name: string; username: string }

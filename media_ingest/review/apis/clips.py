@@ -22,7 +22,7 @@ from backend.core.pagination import Pagination
 from backend.core.params import PlainTextField, Query
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.review import custody_repeats, selectors, selectors_custody, services_playback
-from media_ingest.review.apis.common import LOCAL, OBJ, client_ip, client_ua, q, session_tag, validated
+from media_ingest.review.apis.common import LOCAL, OBJ, client_ip, client_ua, obj_page, q, session_tag, validated
 from media_ingest.review.models import AccessLog
 
 CLIP_FILTERS = [q("unit", int, "unit id (with its subtree)"), q("counter", int), q("camera", str, "id or code"),
@@ -90,7 +90,7 @@ def clip_row_from_instance(clip: Clip) -> dict[str, Any]:
 
 
 class ClipListApi(APIView):
-    @extend_schema(responses=OBJ, parameters=CLIP_FILTERS)
+    @extend_schema(operation_id="media_clips_list", responses={200: obj_page()}, parameters=CLIP_FILTERS)
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = selectors.ClipFilters(

@@ -22,7 +22,7 @@ from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
 from media_ingest.review import selectors, selectors_custody, services, services_packages, signing
 from media_ingest.review.apis.clips import CUSTODY_FILTERS, custody_download, custody_filtered
-from media_ingest.review.apis.common import OBJ, client_ip, client_ua, q, validated
+from media_ingest.review.apis.common import OBJ, client_ip, client_ua, obj_page, q, validated
 from media_ingest.review.models import EvidencePackage
 from media_ingest.review.package import VerifyReport, verify_package
 
@@ -46,7 +46,7 @@ class EvidenceListApi(APIView):
                                                   "tag_id or file.")
             return attrs
 
-    @extend_schema(responses=OBJ, parameters=[q("finding", int), q("page", int)])
+    @extend_schema(operation_id="media_evidence_list", responses={200: obj_page()}, parameters=[q("finding", int), q("page", int)])
     def get(self, request: AuthedRequest) -> Response:
         finding_id = Query(request).id("finding")
         if finding_id is None:
@@ -111,7 +111,8 @@ class PackageListApi(APIView):
                                                   "of finding_id or tag_ids.")
             return attrs
 
-    @extend_schema(responses=OBJ, parameters=[q("finding", int), q("clip", int), q("page", int)])
+    @extend_schema(operation_id="media_evidence_packages_list", responses={200: obj_page()},
+                   parameters=[q("finding", int), q("clip", int), q("page", int)])
     def get(self, request: AuthedRequest) -> Response:
         query = Query(request)
         finding_id, clip_id = query.id("finding"), query.id("clip")

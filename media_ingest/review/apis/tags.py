@@ -12,7 +12,7 @@ from backend.core.actors import AuthedRequest
 from backend.core.pagination import Pagination
 from backend.core.params import IdField, PlainTextField, Query
 from media_ingest.review import selectors, selectors_custody, services
-from media_ingest.review.apis.common import OBJ, client_ip, client_ua, q, validated
+from media_ingest.review.apis.common import OBJ, client_ip, client_ua, obj_page, q, validated
 
 
 def revision_to_dict(rev: Any) -> dict[str, Any]:
@@ -29,7 +29,8 @@ class TagListApi(APIView):
         end_s = serializers.FloatField(min_value=0)
         note = PlainTextField(required=False, allow_blank=True, default="", max_length=4000)
 
-    @extend_schema(responses=OBJ, parameters=[q("clip", int), q("label"), q("author", int), q("include_deleted", bool), q("page", int)])
+    @extend_schema(operation_id="media_tags_list", responses={200: obj_page()},
+                   parameters=[q("clip", int), q("label"), q("author", int), q("include_deleted", bool), q("page", int)])
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         qs = selectors.tags_list(user=request.user, clip_id=q.id("clip"),

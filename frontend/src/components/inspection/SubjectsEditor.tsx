@@ -8,8 +8,11 @@ export const SUBJECT_ROLES = ["violator", "co_violator", "responsible_head"] as 
 /** As the server's UNIT_LEVEL_REASON_MIN_LETTERS (inspection.services_findings). */
 export const UNIT_LEVEL_REASON_MIN = 20;
 
+/** A subject's officer as the finding's answer names it (no date of birth) or as the picker gives it. */
+export type SubjectOfficer = Pick<Officer, "id" | "service_number" | "full_name" | "rank">;
+
 export interface SubjectDraft {
-  officer: Officer | null;
+  officer: SubjectOfficer | null;
   role: (typeof SUBJECT_ROLES)[number];
   knew: boolean;
   covered: boolean;

@@ -6,25 +6,13 @@ import { Badge, Card, ConfirmDialog, Empty, Field, InlineError, Modal, PageHeade
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
-import type { Me, Officer, PendingApproval, Role, TeamGrant } from "../../types/org";
+import type { AdminUser, ApiToken, NewApiToken, Officer, PendingApproval, Role, TeamGrant } from "../../types/org";
 import { GrantWhat } from "../inspection/ApprovalsPage";
 import { ActionButton } from "../../components/ActionButton";
 
 const isTeam = (role: Role) => role === "inspector" || role === "inspection_lead";
 const ROLES: Role[] = ["inspector", "inspection_lead", "reviewer", "disciplinary", "unit_head", "admin"];
 const TOKEN_KINDS = ["rating_device", "minio_webhook", "camera_uploader", "integration"];
-
-interface Token {
-  id: number;
-  name: string;
-  kind: string;
-  key_prefix: string;
-  counter: number | null;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  key?: string;
-}
 
 /** Role and unit scope of an account: the units in force today (the server's rule, as the list filters
  *  read it), and a unit no longer in force only if already chosen. A commune whose merger is recorded
@@ -62,7 +50,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
   const [password, setPassword] = useState("");
   const m = useMutation({
     // an inspection-team account gets no password from the administrator (the API refuses one)
-    mutationFn: () => api.post<Me>("auth/users/", { username, full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, password: isTeam(role) ? "" : password }),
+    mutationFn: () => api.post<AdminUser>("auth/users/", { username, full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, password: isTeam(role) ? "" : password }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["users"] });
       onClose();
@@ -93,7 +81,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
+function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [fullName, setFullName] = useState(user.full_name);
@@ -104,7 +92,7 @@ function EditUserDialog({ user, onClose }: { user: Me; onClose: () => void }) {
   const [password, setPassword] = useState("");
   const save = useMutation({
     // the listed name falls back to the username: send the name only when it was edited
-    mutationFn: () => api.patch<Me>(`auth/users/${user.id}/`, { ...(fullName !== user.full_name ? { full_name: fullName } : {}), role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, is_active: active }),
+    mutationFn: () => api.patch<AdminUser>(`auth/users/${user.id}/`, { ...(fullName !== user.full_name ? { full_name: fullName } : {}), role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, is_active: active }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["users"] });
       onClose();
@@ -240,7 +228,7 @@ function NewTokenDialog({ onClose }: { onClose: () => void }) {
   const [kind, setKind] = useState("rating_device");
   const [counter, setCounter] = useState<number | "">("");
   const m = useMutation({
-    mutationFn: () => api.post<Token>("auth/tokens/", { name, kind, counter_id: counter || null }),
+    mutationFn: () => api.post<NewApiToken>("auth/tokens/", { name, kind, counter_id: counter || null }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["tokens"] }),
   });
   return (
@@ -287,9 +275,9 @@ export default function UsersPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [dialog, setDialog] = useState<"user" | "token" | null>(null);
-  const [editing, setEditing] = useState<Me | null>(null);
-  const usersQ = useQuery({ queryKey: ["users"], queryFn: () => api.get<Page<Me>>("auth/users/", { page_size: 200 }) });
-  const tokensQ = useQuery({ queryKey: ["tokens"], queryFn: () => api.get<Page<Token>>("auth/tokens/", { page_size: 200 }) });
+  const [editing, setEditing] = useState<AdminUser | null>(null);
+  const usersQ = useQuery({ queryKey: ["users"], queryFn: () => api.get<Page<AdminUser>>("auth/users/", { page_size: 200 }) });
+  const tokensQ = useQuery({ queryKey: ["tokens"], queryFn: () => api.get<Page<ApiToken>>("auth/tokens/", { page_size: 200 }) });
   const revoke = useMutation({ mutationFn: (id: number) => api.post(`auth/tokens/${id}/revoke/`), onSuccess: () => qc.invalidateQueries({ queryKey: ["tokens"] }) });
   const users = rows(usersQ.data).filter((u) => u.role !== "service");
   const tokens = rows(tokensQ.data);

@@ -184,8 +184,8 @@ export default function FindingDetailPage() {
                   <tr><th>{t("findings.officer")}</th><th>{t("findings.role")}</th><th></th></tr>
                 </thead>
                 <tbody>
-                  {f.subjects.map((s, i) => (
-                    <tr key={s.id ?? i}>
+                  {f.subjects.map((s) => (
+                    <tr key={`${s.officer.id}-${s.role}`}>
                       <td>
                         {can(me?.role, "officerProfile")
                           ? <Link to={`/accountability/heads/${s.officer.id}`}><strong>{s.officer.full_name}</strong></Link>
