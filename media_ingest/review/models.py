@@ -1,6 +1,8 @@
 """Footage review: tags (with history), evidence items, evidence packages, custody and coverage."""
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -82,15 +84,40 @@ class TagRevision(models.Model):
         constraints = [models.UniqueConstraint(fields=["tag", "revision"], name="tag_revision_unique")]
 
 
+# The largest id a browser holds exactly (Number.MAX_SAFE_INTEGER): ids go to the frontend as JSON numbers.
+JS_SAFE_ID_MAX = 2**53 - 1
+
+
+def new_evidence_id() -> int:
+    """A random id, chosen at creation: evidence of a draft finding is the team's only, and a
+    sequential id would tell others how much evidence was attached, and when (issue 17; the same
+    rule as the other rows that may be secret)."""
+    return secrets.randbelow(JS_SAFE_ID_MAX) + 1
+
+
 class EvidenceItem(models.Model):
-    """A tag (a clip segment) or an uploaded file (hashed) attached to a finding as evidence."""
+    """Everything attached to a finding as evidence, whichever page attached it (issue 17: one model,
+    one upload path, one cap, one deletion rule): a tag (a clip segment, its version frozen here), an
+    uploaded file (hashed), a photo or file of the finding's check report, or a note (text and/or a
+    pointer to footage). Never deleted: the finding's foreign key protects it (DESIGN: an evidence
+    item is on legal hold)."""
 
     class Kind(models.TextChoices):
         TAG = "tag", "Đoạn hình ảnh đã gắn thẻ"
         FILE = "file", "Tệp tải lên"
+        REPORT_PHOTO = "report_photo", "Ảnh, tệp biên bản kiểm tra"
+        NOTE = "note", "Ghi chú, tham chiếu hình ảnh"
 
-    finding = models.ForeignKey("inspection.Finding", on_delete=models.PROTECT, related_name="media_evidence")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    class AttachedIn(models.TextChoices):
+        """Where it was attached: footage review (shown to FOOTAGE_ROLES, counted for the others) or
+        the finding page (listed to every reader of the finding; files downloaded by FOOTAGE_ROLES)."""
+        REVIEW = "review", "Xem xét hình ảnh"
+        FINDING = "finding", "Trang vi phạm"
+
+    id = models.BigIntegerField(primary_key=True, default=new_evidence_id, editable=False)
+    finding = models.ForeignKey("inspection.Finding", on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    attached_in = models.CharField(max_length=10, choices=AttachedIn.choices, default=AttachedIn.REVIEW)
     tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
     # Frozen copy of what the tag pointed at when it was linked (the tag may be edited later).
     clip = models.ForeignKey("media_ingest.Clip", null=True, blank=True, on_delete=models.PROTECT,
@@ -100,25 +127,35 @@ class EvidenceItem(models.Model):
     tag_revision = models.PositiveIntegerField(null=True, blank=True)
     start_s = models.FloatField(null=True, blank=True)
     end_s = models.FloatField(null=True, blank=True)
-    # Uploaded file
+    # Uploaded file, or the check report's file (a copy of its key and hash, checked again on export)
     file_key = models.CharField(max_length=900, blank=True)
     filename = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
     size_bytes = models.BigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, help_text="Of the uploaded file; of the clip for tags")
+    report_evidence = models.ForeignKey("inspection.ReportEvidence", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    media_ref = models.CharField(max_length=120, blank=True,
+                                 help_text="A note's pointer to footage in words (e.g. camera and time)")
     note = models.TextField(blank=True)
     out_of_period_reason = models.TextField(
         blank=True, help_text="Why footage outside the finding's period was attached (empty: within it)")
+    moved_from = models.BigIntegerField(
+        null=True, blank=True, help_text="The inspection.FindingEvidence id this row was moved from "
+        "(review 0011): audit events before the move name that id")
     added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["finding_id", "id"]
+        ordering = ["finding_id", "added_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["finding", "tag"], condition=Q(tag__isnull=False),
                                     name="evidence_tag_once_per_finding"),
             models.CheckConstraint(
-                condition=(Q(kind="tag") & Q(tag__isnull=False)) | (Q(kind="file") & ~Q(file_key="")),
+                condition=(Q(kind="tag") & Q(tag__isnull=False))
+                | (Q(kind="file") & ~Q(file_key=""))
+                | (Q(kind="report_photo") & Q(report_evidence__isnull=False) & ~Q(file_key=""))
+                | Q(kind="note"),
                 name="evidence_kind_matches"),
         ]
 
