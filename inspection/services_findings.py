@@ -443,6 +443,7 @@ def finding_evidence_add(*, by: User, finding: Finding, fileobj: BinaryIO | None
     from media_ingest.review import services as evidence
     from media_ingest.review.models import EvidenceItem
 
+    evidence.evidence_may_add(by=by, finding=finding)
     kinds = sum(x is not None and x != "" for x in (fileobj, report_evidence_id, media_ref))
     if kinds != 1:
         raise _invalid("Chọn đúng một loại chứng cứ: tệp, tệp biên bản hoặc hình ảnh camera.",

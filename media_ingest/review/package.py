@@ -283,9 +283,9 @@ def build_package(*, package: Any, workdir: Path,
             entry.update({"file": arc, "sha256": sha, "filename": item.filename,
                           "content_type": item.content_type, "size_bytes": item.size_bytes})
             if item.report_evidence_id:
-                report = item.report_evidence
+                result = item.report_evidence.result if item.report_evidence is not None else None
                 entry.update({"report_evidence_id": item.report_evidence_id,
-                              "criterion": report.result.criterion.code if report and report.result_id else None})
+                              "criterion": result.criterion.code if result is not None else None})
         if item.media_ref:
             entry["media_ref"] = item.media_ref
         entries.append(entry)

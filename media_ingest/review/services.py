@@ -286,9 +286,15 @@ def _moment(item: EvidenceItem) -> dict[str, Any]:
             "moment_to": (clip.started_at + timedelta(seconds=end_s)).isoformat()}
 
 
+def evidence_may_add(*, by: Any, finding: Finding) -> None:
+    """The one rule for adding evidence, whichever page adds it: who (EVIDENCE_ROLES), and not to a
+    closed finding (dismissed, or actioned: the decision was taken on the evidence it had). Checked
+    before anything the caller sent is looked at."""
+    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
+    _finding_open(finding)
+
+
 def _finding_open(finding: Finding) -> None:
-    """The one rule for adding evidence, whichever page adds it: not to a closed finding (dismissed,
-    or actioned: the decision was taken on the evidence it had)."""
     if finding.state in (Finding.State.DISMISSED, Finding.State.ACTIONED):
         raise Conflict("Kết luận đã đóng (bác bỏ hoặc đã xử lý), không thể bổ sung chứng cứ.",
                        "The finding is closed (dismissed or actioned); no evidence can be added.",
@@ -298,8 +304,7 @@ def _finding_open(finding: Finding) -> None:
 @transaction.atomic
 def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", ip: str | None = None,
                       user_agent: str = "", out_of_period_reason: str = "") -> EvidenceItem:
-    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    _finding_open(finding)
+    evidence_may_add(by=by, finding=finding)
     if tag.deleted_at is not None:
         raise Conflict("Thẻ đã bị xóa.", "The tag was deleted.", code="tag_deleted")
     clip = tag.clip
@@ -381,8 +386,7 @@ def evidence_add_file(*, by: User, finding: Finding, fileobj: BinaryIO, filename
                       attached_in: str = EvidenceItem.AttachedIn.REVIEW) -> EvidenceItem:
     """The one upload path of evidence files (footage review and the finding page): store the file
     (hashed while it is copied, one cap) and attach it to the finding."""
-    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    _finding_open(finding)
+    evidence_may_add(by=by, finding=finding)
     note = _clean_note(note)
     name = Path(filename or "").name.strip()
     if not name or len(name) > 200:
@@ -408,8 +412,7 @@ def evidence_add_report_photo(*, by: User, finding: Finding, report_evidence_id:
     checks the stored file is still that one)."""
     from inspection.models import ReportEvidence
 
-    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    _finding_open(finding)
+    evidence_may_add(by=by, finding=finding)
     note = _clean_note(note)
     photo = ReportEvidence.objects.filter(pk=report_evidence_id,
                                           report__surprise_check_id=finding.surprise_check_id).first()
@@ -427,8 +430,7 @@ def evidence_add_report_photo(*, by: User, finding: Finding, report_evidence_id:
 def evidence_add_note(*, by: User, finding: Finding, media_ref: str = "", note: str = "", ip: str | None = None,
                       user_agent: str = "") -> EvidenceItem:
     """A note, or a pointer to footage in words (camera, time), when the footage is not tagged."""
-    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    _finding_open(finding)
+    evidence_may_add(by=by, finding=finding)
     note, media_ref = _clean_note(note), (media_ref or "").strip()
     if len(media_ref) > 120:
         raise _invalid("tham chiếu hình ảnh tối đa 120 ký tự.", "media_ref is at most 120 characters.", "media_ref")

@@ -312,9 +312,10 @@ export interface FindingSubject {
   note?: string;
 }
 
+/** Evidence attached on the finding page (review.EvidenceItem with attached_in "finding"). */
 export interface FindingEvidence {
   id: number;
-  kind: string;
+  kind: "file" | "report_photo" | "note" | string;
   filename?: string;
   size?: number | null;
   sha256?: string;
