@@ -255,6 +255,10 @@ def tag_delete(*, by: User, tag: Tag, revision: int, reason: str, ip: str | None
 
 
 def _evidence_broadcast(item: EvidenceItem, topics: list[str]) -> None:
+    """Tell those following the clip, camera or unit. Not for a draft finding: its evidence is the
+    inspection team's only, and a topic's followers (any footage role in scope) are not."""
+    if item.finding.state == Finding.State.DRAFT:
+        return
     broadcast_on_commit(topics, {"type": "evidence.linked", "finding_id": item.finding_id,
                                  "evidence": evidence_to_dict(item)})
 
@@ -399,7 +403,8 @@ def evidence_add_file(*, by: User, finding: Finding, fileobj: BinaryIO, filename
     stored = store_upload(fileobj=fileobj, filename=name, content_type=content_type,
                           prefix=f"evidence/finding-{finding.pk}", max_bytes=UPLOAD_MAX_BYTES)
     item = EvidenceItem(
-        finding=finding, kind=EvidenceItem.Kind.FILE, attached_in=attached_in, file_key=stored.key, filename=name,
+        finding=finding, kind=EvidenceItem.Kind.FILE, attached_in=attached_in, file_key=stored.key,
+        filename=stored.filename,  # cleaned by backend.core.uploads, the one owner of file names
         content_type=content_type or "application/octet-stream", size_bytes=stored.size, sha256=stored.sha256,
         note=note, added_by=by, added_at=timezone.now())
     return _link_file(by=by, finding=finding, item=item, ip=ip, user_agent=user_agent)
