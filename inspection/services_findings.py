@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +33,9 @@ from inspection.models import (
     SurpriseCheck,
 )
 from inspection.services_common import LEAD, TEAM, _aware, _invalid, _require_team_member, _require_text
+
+if TYPE_CHECKING:
+    from media_ingest.review.models import EvidenceItem
 
 FINDING_FLOW: dict[tuple[str, str], Any] = {
     (Finding.State.DRAFT, Finding.State.CONFIRMED): LEAD,
@@ -271,7 +274,8 @@ def finding_update(*, by: User, finding: Finding, data: dict[str, Any]) -> Findi
         from media_ingest.review.evidence_period import check_period_change
 
         outside = check_period_change(
-            finding=finding, items=list(finding.evidence.filter(kind="tag").select_related("clip", "tag").order_by("added_at", "id")),
+            finding=finding,
+            items=list(finding.evidence.filter(kind="tag").select_related("clip", "tag").order_by("added_at", "id")),
             reason=str(data.get("out_of_period_reason") or ""))
         changes["period"] = {"from": [before[0].isoformat(), before[1].isoformat() if before[1] else None],
                              "to": [finding.occurred_from.isoformat(),
@@ -436,7 +440,7 @@ def finding_explain(*, by: User, finding: Finding, kind: str, text: str) -> Find
 def finding_evidence_add(*, by: User, finding: Finding, fileobj: BinaryIO | None = None, filename: str = "",
                          content_type: str = "", size: int | None = None, report_evidence_id: int | None = None,
                          media_ref: str = "", description: str = "", ip: str | None = None,
-                         user_agent: str = "") -> Any:
+                         user_agent: str = "") -> EvidenceItem:
     """Evidence attached on the finding page: exactly one of a file, a photo of the check report or a
     pointer to footage. The one owner of evidence is media_ingest.review (one model, one upload path,
     its roles, cap and closed-finding rule); this only says which kind was sent."""
@@ -459,7 +463,7 @@ def finding_evidence_add(*, by: User, finding: Finding, fileobj: BinaryIO | None
     return evidence.evidence_add_note(media_ref=media_ref, **common)
 
 
-def finding_evidence_open(*, by: Actor, finding: Finding, evidence_id: int) -> tuple[Any, BinaryIO]:
+def finding_evidence_open(*, by: Actor, finding: Finding, evidence_id: int) -> tuple[EvidenceItem, BinaryIO]:
     """Open an evidence file of a finding the caller may read (an uploaded file or a report photo,
     wherever it was attached), and log who fetched it. Evidence files are often stills or cuts of
     footage: unit heads, who see findings but no footage, do not download them."""
