@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.db.models.lookups import In
 
 from backend.accounts.models import INSPECTION_TEAM
 from inspection.models import Finding
 from inspection.selectors_findings import findings_visible_to
 
 
-def hidden_finding_events(reader: Any) -> Q | None:
+def hidden_finding_events(reader: Any) -> Q:
+    """One subquery, never the hidden findings' ids read into Python: an event's object_id is text and
+    its payload's `finding` a JSON number, so both sides are compared as text (the finding's pk cast)."""
     shown = findings_visible_to(reader)
     if getattr(reader, "role", None) not in INSPECTION_TEAM:
         shown = shown.filter(confirmed_at__isnull=False)
-    hidden = list(Finding.objects.exclude(pk__in=shown.values("pk")).values_list("pk", flat=True))
-    if not hidden:
-        return None
-    return (Q(object_type="inspection.finding", object_id__in=[str(pk) for pk in hidden])
-            | Q(payload__finding__in=hidden))
+    hidden_ids = (Finding.objects.exclude(pk__in=shown.values("pk"))
+                  .annotate(pk_text=Cast("pk", output_field=CharField())).values("pk_text"))
+    named_in_payload = In(Cast(KeyTextTransform("finding", "payload"), output_field=CharField()), hidden_ids)
+    return Q(object_type="inspection.finding", object_id__in=hidden_ids) | Q(named_in_payload)

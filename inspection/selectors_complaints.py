@@ -9,12 +9,16 @@ from backend.accounts.selectors import require_role
 from backend.core.errors import NotFound
 from inspection.models import Complaint
 from inspection.selectors_common import COMPLAINT_READERS, scoped
+from inspection.selectors_findings import findings_visible_to
 
 
 def complaints_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Complaint]:
     require_role(user, *COMPLAINT_READERS)
     qs = scoped(Complaint.objects.select_related("unit", "counter", "officer", "category"), user, "unit_id")
-    qs = qs.annotate(findings_count=Count("findings"))
+    # the findings the reader may know of: a draft linked to the complaint is the team's (insider review,
+    # issue 15: the count moved when the team opened a draft on a complaint, and showed which one)
+    seen = findings_visible_to(user).values("pk")
+    qs = qs.annotate(findings_count=Count("findings", filter=Q(findings__in=seen), distinct=True))
     for key in ("state", "channel"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})

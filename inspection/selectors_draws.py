@@ -84,11 +84,38 @@ def draw_for_verification(*, user: Any, pk: int) -> tuple[Draw, bool]:
 SECRET_COUNT_FLAGS = frozenset({"excluded_pending_check", "floor_units_left_out", "excluded_by_cancelled_check"})
 
 
+def _sealed(user: Any, draw: Draw) -> bool:
+    """What counts secret checks is sealed for a reader outside the team while the draw is open."""
+    return user.role not in INSPECTION_TEAM and draw.state != Draw.State.CLOSED
+
+
 def _sealed_counts(flags: list[dict[str, Any]], *, user: Any, draw: Draw) -> list[dict[str, Any]]:
-    if user.role in INSPECTION_TEAM or draw.state == Draw.State.CLOSED:
+    if not _sealed(user, draw):
         return flags
     kept = [f for f in flags if f.get("code") not in SECRET_COUNT_FLAGS]
     return kept + [{"code": "exclusions_sealed"}] if len(kept) != len(flags) else kept
+
+
+def _manual_cancelled(in_window: list[tuple[Any, ...]], *, user: Any, draw: Draw) -> int | None:
+    """Hand-made checks in the draw's window cancelled before they started: secrets (they never started).
+    The team counts them as they are; a reader outside it gets None (sealed) while the draw is open, and
+    once it is closed the count as it stood at the close, published with the seed: a check cancelled
+    after that stays a secret (insider review, issue 15: the live count dated each cancellation)."""
+    unstarted = [m for m in in_window if m[1] is None and m[2] == SurpriseCheck.State.CANCELLED]
+    if user.role in INSPECTION_TEAM:
+        return len(unstarted)
+    if _sealed(user, draw) or draw.closed_at is None:
+        return None
+    return sum(1 for m in unstarted if m[3] is not None and m[3] <= draw.closed_at)
+
+
+def _dropped_by(cancelled_at: Any, *, user: Any, draw: Draw) -> bool:
+    """A check that kept a unit out of the draw was cancelled before it started: counted for the team as it
+    is; outside it, published with the close, so only if it was cancelled by then (one cancelled after the
+    close is still a secret, and the published count does not move with it)."""
+    if user.role in INSPECTION_TEAM:
+        return True
+    return cancelled_at is not None and draw.closed_at is not None and cancelled_at <= draw.closed_at
 
 
 def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
@@ -102,19 +129,23 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
     draws = list(Draw.objects.select_related("created_by__officer", "closed_by")
              .annotate(started=Count("checks", filter=started_q("checks__"), distinct=True),
                        cancelled=Count("checks", filter=Q(checks__state=SurpriseCheck.State.CANCELLED),
-                                       distinct=True))
+                                       distinct=True),
+                       # cancelled once started: public (the unit saw it start), unlike one cancelled unstarted
+                       cancelled_started=Count("checks", filter=Q(checks__state=SurpriseCheck.State.CANCELLED)
+                                               & started_q("checks__"), distinct=True))
              .order_by("-created_at", "-id"))
     excluded_uids = {uid for d in draws for e in d.params.get("excluded", []) for uid in e.get("checks", [])}
-    dropped = set(map(str, SurpriseCheck.objects.filter(uid__in=excluded_uids, started_at__isnull=True,
-                                                        state=SurpriseCheck.State.CANCELLED)
-                      .values_list("uid", flat=True))) if excluded_uids else set()
+    dropped = {str(uid): at for uid, at in SurpriseCheck.objects.filter(
+        uid__in=excluded_uids, started_at__isnull=True, state=SurpriseCheck.State.CANCELLED)
+        .values_list("uid", "cancelled_at")} if excluded_uids else {}
     manual = list(SurpriseCheck.objects.filter(draw__isnull=True).exclude(state=SurpriseCheck.State.PLANNED)
-                  .values_list("window_start", "started_at", "state"))
+                  .values_list("window_start", "started_at", "state", "cancelled_at"))
     rows = []
     for d in draws:
         flags = list(d.flags)
         # a unit kept out of the draw by a check that was then cancelled without being started (F1)
-        gone = sum(1 for e in d.params.get("excluded", []) if any(uid in dropped for uid in e.get("checks", [])))
+        gone = sum(1 for e in d.params.get("excluded", [])
+                   if any(uid in dropped and _dropped_by(dropped[uid], user=user, draw=d) for uid in e.get("checks", [])))
         if gone:
             flags.append({"code": "excluded_by_cancelled_check", "count": gone})
         flags = _sealed_counts(flags, user=user, draw=d)
@@ -126,11 +157,12 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
             "seed_sha256": d.seed_sha256, "n": d.params.get("n"), "start": start, "end": end, "state": d.state,
             "closed_at": d.closed_at, "seed": d.seed if d.state == Draw.State.CLOSED else None, "reason": d.reason,
             "close_reason": d.close_reason, "flags": flags, "checks_started": d.started,
-            "checks_cancelled": d.cancelled, "parameters": published_parameters(d.params),
+            # while open, outside the team: only checks cancelled after they started (the rest at the close)
+            "checks_cancelled": d.cancelled_started if _sealed(user, d) else d.cancelled,
+            "parameters": published_parameters(d.params),
             # hand-picked checks in the draw's window (F14): started ones, and ones cancelled unstarted
             "manual_checks_started": sum(1 for m in in_window if m[1] is not None),
-            "manual_checks_cancelled": sum(1 for m in in_window
-                                           if m[1] is None and m[2] == SurpriseCheck.State.CANCELLED),
+            "manual_checks_cancelled": _manual_cancelled(in_window, user=user, draw=d),
         })
     return rows
 

@@ -13,14 +13,24 @@ from inspection.secrecy import check_link_visible_q
 from inspection.selectors_common import FINDING_READERS, scoped
 
 
+def unpublished_q() -> Q:
+    """An allegation never confirmed (a draft, or one dismissed while still a draft): the team's alone
+    (insider review, issue 15: the admin opened a finding dismissed before confirmation)."""
+    return Q(state=Finding.State.DRAFT) | Q(state=Finding.State.DISMISSED, confirmed_at__isnull=True)
+
+
+def finding_published(finding: Finding) -> bool:
+    """The same rule for one finding in hand (e.g. before telling readers outside the team of it)."""
+    return not (finding.state == Finding.State.DRAFT
+                or (finding.state == Finding.State.DISMISSED and finding.confirmed_at is None))
+
+
 def findings_visible_to(user: Any) -> QuerySet[Finding]:
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in FINDING_READERS:
         return Finding.objects.none()
     qs = Finding.objects.filter(check_link_visible_q(user, "surprise_check"))
     if user.role not in INSPECTION_TEAM:
-        # an allegation never confirmed (a draft, or one dismissed while still a draft) stays the team's
-        # (insider review, issue 15: the admin opened a finding dismissed before confirmation)
-        unpublished = Q(state=Finding.State.DRAFT) | Q(state=Finding.State.DISMISSED, confirmed_at__isnull=True)
+        unpublished = unpublished_q()
         if user.role == Role.REVIEWER:
             qs = qs.filter(~unpublished | Q(created_by=user))
         else:

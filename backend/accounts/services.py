@@ -7,11 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -19,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.authentication import hash_key
 from backend.accounts.models import INSPECTION_TEAM, ApiToken, LoginFailures, Role, TeamGrant, User
+from backend.accounts.passwords import password_problems
 from backend.accounts.services_grants import (
     grant_needed,
     own_team_role_refused,
@@ -75,20 +74,10 @@ _UNSET: Any = object()
 
 
 def _require_strong_password(password: str, user: User) -> None:
-    """AUTH_PASSWORD_VALIDATORS, with the reasons in Vietnamese and English."""
-
-    def problems(language: str) -> list[str]:
-        with translation.override(language):
-            try:
-                validate_password(password, user)
-            except ValidationError as exc:
-                return [str(m) for m in exc.messages]
-        return []
-
-    vi = problems("vi")
+    """AUTH_PASSWORD_VALIDATORS, with the reasons in Vietnamese and English (backend.accounts.passwords)."""
+    vi, en = password_problems(password, user)
     if vi:
-        raise DomainError("Mật khẩu chưa đủ mạnh: " + " ".join(vi),
-                          "The password is too weak: " + " ".join(problems("en")),
+        raise DomainError("Mật khẩu chưa đủ mạnh: " + " ".join(vi), "The password is too weak: " + " ".join(en),
                           code="weak_password", fields={"password": vi})
 
 

@@ -186,10 +186,12 @@ class DrawCommitmentOutputSerializer(serializers.Serializer):
     close_reason = serializers.CharField(allow_blank=True)
     flags = serializers.JSONField()
     checks_started = serializers.IntegerField()
-    checks_cancelled = serializers.IntegerField()
+    checks_cancelled = serializers.IntegerField(
+        help_text="Outside the team, while the draw is open: only checks cancelled after they started")
     parameters = serializers.JSONField()
     manual_checks_started = serializers.IntegerField()
-    manual_checks_cancelled = serializers.IntegerField()
+    manual_checks_cancelled = serializers.IntegerField(
+        allow_null=True, help_text="Null outside the team while the draw is open (sealed until its close)")
 
 
 class DrawCommitmentsApi(APIView):

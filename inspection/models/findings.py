@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from backend.core.ids import RandomIdField
 from inspection.models.checks import SurpriseCheck
 from inspection.models.common import USER, Severity
 from inspection.models.complaints import Complaint
@@ -27,6 +28,8 @@ class Finding(models.Model):
 
     Severity = Severity
 
+    # random, not sequential: a draft is the team's secret and a gap in a sequence would show it (backend.core.ids)
+    id = RandomIdField()
     reference = models.CharField(max_length=30, unique=True)
     source = models.CharField(max_length=20, choices=Source.choices)
     # Named surprise_check, not check: a field called `check` overrides Model.check() (Django E020).

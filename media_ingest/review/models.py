@@ -1,11 +1,11 @@
 """Footage review: tags (with history), evidence items, evidence packages, custody and coverage."""
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from backend.core.ids import RandomIdField
 
 USER = settings.AUTH_USER_MODEL
 
@@ -84,23 +84,14 @@ class TagRevision(models.Model):
         constraints = [models.UniqueConstraint(fields=["tag", "revision"], name="tag_revision_unique")]
 
 
-# The largest id a browser holds exactly (Number.MAX_SAFE_INTEGER): ids go to the frontend as JSON numbers.
-JS_SAFE_ID_MAX = 2**53 - 1
-
-
-def new_evidence_id() -> int:
-    """A random id, chosen at creation: evidence of a draft finding is the team's only, and a
-    sequential id would tell others how much evidence was attached, and when (issue 17; the same
-    rule as the other rows that may be secret)."""
-    return secrets.randbelow(JS_SAFE_ID_MAX) + 1
-
-
 class EvidenceItem(models.Model):
     """Everything attached to a finding as evidence, whichever page attached it (issue 17: one model,
     one upload path, one cap, one deletion rule): a tag (a clip segment, its version frozen here), an
     uploaded file (hashed), a photo or file of the finding's check report, or a note (text and/or a
     pointer to footage). Never deleted: the finding's foreign key protects it (DESIGN: an evidence
     item is on legal hold)."""
+
+    id = RandomIdField()  # a draft finding's evidence is as secret as the draft (backend.core.ids)
 
     class Kind(models.TextChoices):
         TAG = "tag", "Đoạn hình ảnh đã gắn thẻ"
@@ -114,7 +105,6 @@ class EvidenceItem(models.Model):
         REVIEW = "review", "Xem xét hình ảnh"
         FINDING = "finding", "Trang vi phạm"
 
-    id = models.BigIntegerField(primary_key=True, default=new_evidence_id, editable=False)
     finding = models.ForeignKey("inspection.Finding", on_delete=models.PROTECT, related_name="evidence")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     attached_in = models.CharField(max_length=10, choices=AttachedIn.choices, default=AttachedIn.REVIEW)
@@ -142,12 +132,12 @@ class EvidenceItem(models.Model):
         blank=True, help_text="Why footage outside the finding's period was attached (empty: within it)")
     moved_from = models.BigIntegerField(
         null=True, blank=True, help_text="The inspection.FindingEvidence id this row was moved from "
-        "(review 0011): audit events before the move name that id")
+        "(review 0012): audit events before the move name that id")
     added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["finding_id", "added_at", "id"]
+        ordering = ["finding_id", "added_at", "id"]  # ids are random: the order added is the time
         constraints = [
             models.UniqueConstraint(fields=["finding", "tag"], condition=Q(tag__isnull=False),
                                     name="evidence_tag_once_per_finding"),
@@ -170,6 +160,7 @@ class EvidencePackage(models.Model):
         READY = "ready", "Sẵn sàng"
         FAILED = "failed", "Lỗi"
 
+    id = RandomIdField()  # a package of a draft finding is as secret as the draft (backend.core.ids)
     finding = models.ForeignKey("inspection.Finding", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="evidence_packages")
     tags = models.ManyToManyField(Tag, blank=True, related_name="packages",

@@ -263,7 +263,7 @@ def evidence_list(*, user: Any, finding: Finding) -> QuerySet[EvidenceItem]:
     require_footage(user)
     return (EvidenceItem.objects.filter(finding=finding)
             .select_related("finding", "tag", "tag__label", "clip", "clip__camera", "added_by")
-            .order_by("added_at", "id"))
+            .order_by("added_at", "id"))  # ids are random (backend.core.ids): the order added is the time
 
 
 def evidence_get_for(*, user: Any, id: int) -> EvidenceItem:  # noqa: A002
@@ -348,7 +348,7 @@ def packages_list(*, user: Any, finding: Finding | None = None, clip: Clip | Non
               .exclude(tags__in=Tag.objects.exclude(clip__in=in_scope)))
     else:
         qs = qs.none()
-    return qs.order_by("-id")
+    return qs.order_by("-requested_at", "-id")  # ids are random (backend.core.ids)
 
 
 def package_download_grant(*, user: Any, package: EvidencePackage, access_id: int | None) -> AccessLog:

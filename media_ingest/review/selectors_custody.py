@@ -86,7 +86,7 @@ def tag_evidence_for_reader(*, user: Any, tag: Tag) -> list[dict[str, Any]]:
     is named only as HIDDEN_FINDING, without its id or reference."""
     from inspection.selectors_findings import findings_visible_to
 
-    links = list(tag.evidence.values_list("id", "finding_id", "finding__reference").order_by("id"))
+    links = list(tag.evidence.values_list("id", "finding_id", "finding__reference").order_by("added_at", "id"))
     visible = set(findings_visible_to(user).filter(pk__in={f for _, f, _ in links if f})
                   .values_list("pk", flat=True))
     out: list[dict[str, Any]] = []

@@ -255,9 +255,13 @@ def tag_delete(*, by: User, tag: Tag, revision: int, reason: str, ip: str | None
 
 
 def _evidence_broadcast(item: EvidenceItem, topics: list[str]) -> None:
-    """Tell those following the clip, camera or unit. Not for a draft finding: its evidence is the
-    inspection team's only, and a topic's followers (any footage role in scope) are not."""
-    if item.finding.state == Finding.State.DRAFT:
+    """Tell the clip's and the unit's followers, for a published finding only: they include readers outside
+    the inspection team (an administrator, a disciplinary officer, every reviewer of the clip), to whom a
+    finding never confirmed (a draft) does not exist (insider review, issue 15: footage linked to a draft
+    went out to them with the draft's id, when it was made)."""
+    from inspection.selectors_findings import finding_published
+
+    if not finding_published(item.finding):
         return
     broadcast_on_commit(topics, {"type": "evidence.linked", "finding_id": item.finding_id,
                                  "evidence": evidence_to_dict(item)})

@@ -113,7 +113,9 @@ def package_build(*, package_id: int) -> EvidencePackage:
             EvidencePackage.objects.filter(pk=package.pk).update(
                 state=EvidencePackage.State.FAILED, error=vi[:2000], error_en=str(exc)[:2000],
                 finished_at=timezone.now())
-            audit_record(actor=None, verb="evidence_package.failed", obj=package, payload={"error": str(exc)[:500]})
+            # the finding named, so the event is hidden where the finding is (a draft's: inspection.audit_hidden)
+            audit_record(actor=None, verb="evidence_package.failed", obj=package,
+                         payload={"error": str(exc)[:500], "finding": package.finding_id})
         package.refresh_from_db()
         return package
     with transaction.atomic():

@@ -221,6 +221,34 @@ async def test_tag_and_evidence_events(demo: Any, make_clip: Any, finding_for: A
     await watcher.disconnect()
 
 
+async def test_footage_linked_to_a_draft_is_told_to_nobody_outside_the_team(demo: Any, make_clip: Any,
+                                                                           finding_for: Any) -> None:
+    """Issue 15, insider review: evidence.linked went to every follower of the clip and the unit (the
+    administrator, every reviewer) for a draft finding too, naming the draft's id when it was made."""
+    from media_ingest.review import services
+
+    clip = await database_sync_to_async(make_clip)(camera="CAM-TC-01")
+    draft = await database_sync_to_async(finding_for)(state="draft")
+    published = await database_sync_to_async(finding_for)()
+    lead, reviewer, admin = demo.users["lead"], demo.users["reviewer"], demo.users["admin"]
+    watchers = [await ws(reviewer), await ws(admin)]
+    for watcher in watchers:
+        assert (await subscribe(watcher, f"clip:{clip.pk}"))["type"] == "subscribed"
+        assert (await watcher.receive_json_from())["type"] == "presence"
+    tag = await database_sync_to_async(services.tag_create)(by=reviewer, clip=clip, label_code="rude_conduct",
+                                                            start_s=20, end_s=30)
+    for watcher in watchers:
+        assert (await watcher.receive_json_from())["type"] == "tag.created"
+    await database_sync_to_async(services.evidence_link_tag)(by=lead, finding=draft, tag=tag)
+    for watcher in watchers:
+        assert await watcher.receive_nothing(timeout=0.3)
+    await database_sync_to_async(services.evidence_link_tag)(by=lead, finding=published, tag=tag)
+    for watcher in watchers:
+        linked = await watcher.receive_json_from()
+        assert linked["type"] == "evidence.linked" and linked["finding_id"] == published.pk
+        await watcher.disconnect()
+
+
 async def test_presence_join_and_leave(demo: Any, make_clip: Any) -> None:
     clip = await database_sync_to_async(make_clip)(camera="CAM-TC-01")
     a, b = demo.users["reviewer"], demo.users["lead"]

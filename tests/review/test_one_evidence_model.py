@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from media_ingest.review.models import JS_SAFE_ID_MAX, AccessLog, EvidenceItem
+from backend.core.ids import RANDOM_ID_MAX, RANDOM_ID_MIN
+from media_ingest.review.models import AccessLog, EvidenceItem
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,9 @@ def test_both_pages_write_the_one_model_with_random_ids(api_as: Any, finding_for
     assert set(items) == {page.json()["id"], review.json()["id"]}
     assert {i.attached_in for i in items.values()} == {"finding", "review"}
     assert {i.kind for i in items.values()} == {"file"}
-    # ids are drawn at random in the range a browser holds exactly: not 1, 2, ... in attach order
+    # ids are drawn at random (backend.core.ids) in the range a browser holds exactly: not 1, 2, ... in attach order
     ids = sorted(items)
-    assert all(0 < i <= JS_SAFE_ID_MAX for i in ids) and ids[1] - ids[0] > 1
+    assert all(RANDOM_ID_MIN <= i <= RANDOM_ID_MAX for i in ids) and ids[1] - ids[0] > 1
     # the finding page's upload is in the custody log, as a reviewer's is
     logged = {log.detail["evidence"] for log in AccessLog.objects.filter(action="evidence_link", finding=finding)}
     assert logged == set(ids)
@@ -116,8 +117,9 @@ def test_the_migration_moves_every_finding_evidence_row(demo: Any, finding_for: 
     finding = finding_for(source="check", surprise_check=check, criterion=crit)
     stored = store_upload(fileobj=io.BytesIO(b"old page file"), filename="loi khai.txt", content_type="text/plain",
                           prefix="inspection/findings/1/evidence", max_bytes=1 << 20)
-    before = [("review", "0009_i15d_evidence_period_action"), ("inspection", "0014_signed_minutes")]
-    after = [("review", "0011_i17_move_finding_evidence"), ("inspection", "0015_i17_remove_finding_evidence")]
+    # the state just before the move: after issue 15's random ids (old rows keep sequential ids, new ones random)
+    before = [("review", "0010_evidence_random_ids"), ("inspection", "0015_finding_random_ids")]
+    after = [("review", "0012_i17_move_finding_evidence"), ("inspection", "0016_i17_remove_finding_evidence")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:
@@ -131,7 +133,9 @@ def test_the_migration_moves_every_finding_evidence_row(demo: Any, finding_for: 
                                filename=photo.filename, size=photo.size, sha256=photo.sha256, **common),
             old.objects.create(kind="media", media_ref="camera quầy 08:30", description="xem phút 12", **common),
             old.objects.create(kind="note", description="Công dân phản ánh tại chỗ", **common),
+            old.objects.create(id=7, kind="note", description="Trước khi có id ngẫu nhiên", **common),
         ]
+        assert all(RANDOM_ID_MIN <= r.pk <= RANDOM_ID_MAX for r in rows[:4])  # issue 15's default
         executor = MigrationExecutor(connection)
         executor.migrate(after)
     finally:
@@ -139,13 +143,14 @@ def test_the_migration_moves_every_finding_evidence_row(demo: Any, finding_for: 
         executor.migrate(executor.loader.graph.leaf_nodes())
     moved = {i.moved_from: i for i in EvidenceItem.objects.filter(finding=finding)}
     assert set(moved) == {r.pk for r in rows}
-    f, p, m, n = (moved[r.pk] for r in rows)
+    f, p, m, n, seq = (moved[r.pk] for r in rows)
     assert (f.kind, f.file_key, f.filename, f.size_bytes, f.sha256, f.note) == (
         "file", stored.key, stored.filename, stored.size, stored.sha256, "Lời khai")
     assert (p.kind, p.report_evidence_id, p.file_key, p.sha256, p.content_type) == (
         "report_photo", photo.pk, photo.key, photo.sha256, "image/jpeg")
     assert (m.kind, m.media_ref, m.note) == ("note", "camera quầy 08:30", "xem phút 12")
     assert (n.kind, n.note) == ("note", "Công dân phản ánh tại chỗ")
-    for item, row in zip((f, p, m, n), rows, strict=True):
+    assert (seq.kind, seq.moved_from, seq.note) == ("note", 7, "Trước khi có id ngẫu nhiên")
+    for item, row in zip((f, p, m, n, seq), rows, strict=True):
         assert item.attached_in == "finding" and item.added_by_id == lead.pk and item.added_at == row.added_at
-        assert item.pk != row.pk and 0 < item.pk <= JS_SAFE_ID_MAX
+        assert item.pk != row.pk and RANDOM_ID_MIN <= item.pk <= RANDOM_ID_MAX

@@ -134,6 +134,7 @@ export const INSPECTION: Dict = {
   "draw.param.minutes": ["{{n}} phút", "{{n}} min"],
   "commitments.cancelled": ["Cuộc bị hủy", "Checks cancelled"],
   "commitments.manual": ["Cuộc kiểm tra lập thủ công (không qua rút thăm) trong khoảng thời gian của đợt: {{started}} đã tiến hành, {{cancelled}} bị hủy khi chưa tiến hành", "Checks added by hand (not by a draw) in the draw's window: {{started}} started, {{cancelled}} cancelled before they started"],
+  "commitments.manualSealed": ["Cuộc kiểm tra lập thủ công (không qua rút thăm) trong khoảng thời gian của đợt: {{started}} đã tiến hành; số bị hủy khi chưa tiến hành được công bố khi đợt rút thăm khóa sổ", "Checks added by hand (not by a draw) in the draw's window: {{started}} started; how many were cancelled before they started is published when the draw is closed"],
   "check.origin.drawn": ["Rút thăm", "Drawn"],
   "check.origin.manual": ["Lập tay", "Hand-picked"],
   "check.unitGone": ["Đơn vị chấm dứt ngày {{day}}, trước thời gian kiểm tra", "Unit ended on {{day}}, before the window"],

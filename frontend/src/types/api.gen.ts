@@ -3832,10 +3832,12 @@ export interface components {
             close_reason: string;
             flags: unknown;
             checks_started: number;
+            /** @description Outside the team, while the draw is open: only checks cancelled after they started */
             checks_cancelled: number;
             parameters: unknown;
             manual_checks_started: number;
-            manual_checks_cancelled: number;
+            /** @description Null outside the team while the draw is open (sealed until its close) */
+            manual_checks_cancelled: number | null;
         };
         DrawDetailOutput: {
             readonly id: number;

@@ -67,13 +67,15 @@ export interface DrawCommitment {
     by?: number;
   }[];
   checks_started: number;
-  /** Checks of the draw cancelled (one by one or with the whole draw). */
+  /** Checks of the draw cancelled (one by one or with the whole draw); outside the team, while the draw is
+   * open, only those cancelled after they started (the rest are published at the close). */
   checks_cancelled: number;
   /** Every parameter of the draw (policy deviations are also flagged). */
   parameters: Record<string, number | string | boolean>;
   /** Hand-picked checks in the draw's window: started, and cancelled before they started. */
   manual_checks_started: number;
-  manual_checks_cancelled: number;
+  /** Null outside the team while the draw is open: sealed until its close (a check cancelled unstarted is a secret). */
+  manual_checks_cancelled: number | null;
 }
 
 export interface RatingRow {

@@ -79,3 +79,20 @@ test("checks added by hand are named in plain Vietnamese, and a zero count of th
   expect(second).not.toHaveTextContent("thủ công");
   expect(first).toHaveTextContent("Đang mở (chưa khóa sổ)");
 });
+
+test("outside the team, an open draw's count of hand-made checks cancelled unstarted is sealed, and says when it is published", async () => {
+  const row = {
+    id: 9, created_at: "2026-11-30T02:00:00Z", created_by: "Trung tá Đặng Văn Bình", seed_sha256: "e".repeat(64), n: 5, start: "2026-12-01", end: "2026-12-31",
+    state: "open", closed_at: null, seed: null, reason: "", close_reason: "", checks_started: 0, checks_cancelled: 0, parameters: {},
+    flags: [], manual_checks_started: 1, manual_checks_cancelled: null,
+  };
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify([row]), { status: 200, headers: { "Content-Type": "application/json" } })));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><CommitmentsPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const table = await screen.findByTestId("commitments-table");
+  expect(table).toHaveTextContent("1 đã tiến hành; số bị hủy khi chưa tiến hành được công bố khi đợt rút thăm khóa sổ");
+  expect(table).not.toHaveTextContent("null");
+});

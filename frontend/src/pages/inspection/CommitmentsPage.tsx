@@ -121,7 +121,9 @@ export default function CommitmentsPage() {
                             {f.reason && f.code !== "overlapping_window" && <span className="muted"> — “{f.reason}”</span>}
                           </div>
                         ))}
-                        {(c.manual_checks_started > 0 || c.manual_checks_cancelled > 0) && (
+                        {c.manual_checks_cancelled === null ? (
+                          <div className="muted">{t("commitments.manualSealed", { started: c.manual_checks_started })}</div>
+                        ) : (c.manual_checks_started > 0 || c.manual_checks_cancelled > 0) && (
                           <div>{t("commitments.manual", { started: c.manual_checks_started, cancelled: c.manual_checks_cancelled })}</div>
                         )}
                         {!c.reason && !c.close_reason && c.flags.length === 0 && <span className="muted">—</span>}

@@ -1,10 +1,10 @@
 """Issue 17: move every inspection.FindingEvidence row (files, report photos, pointers to footage,
-notes) into review.EvidenceItem, the one evidence model, before inspection 0015 drops the old table.
+notes) into review.EvidenceItem, the one evidence model, before inspection 0016 drops the old table.
 
 Nothing is lost: each row keeps its finding, file key, name, size, SHA-256, report photo, pointer,
 description (as the note), who added it and when; `moved_from` keeps its old id, which audit events
 written before the move name; `attached_in` is "finding", so who sees it stays as before. The new
-id is random (EvidenceItem's default). The count is checked before the migration commits."""
+id is random (EvidenceItem's default, backend.core.ids.random_id, since review 0010). The count is checked before the migration commits."""
 
 from django.db import migrations
 
@@ -60,8 +60,8 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspection', '0014_signed_minutes'),
-        ('review', '0010_i17_one_evidence_model'),
+        ('inspection', '0015_finding_random_ids'),
+        ('review', '0011_i17_one_evidence_model'),
     ]
 
     operations = [

@@ -1,8 +1,8 @@
 # Issue 17: EvidenceItem becomes the one evidence model of a finding (kinds tag, file, report photo,
-# note; random ids); review 0011 moves the old inspection.FindingEvidence rows into it.
+# note); review 0012 moves the old inspection.FindingEvidence rows into it. Its random ids and its
+# ordering by time added come from review 0010 (issue 15, backend.core.ids), which this follows.
 
 import django.db.models.deletion
-import media_ingest.review.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -10,17 +10,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspection', '0014_signed_minutes'),
+        ('inspection', '0015_finding_random_ids'),
         ('media_ingest', '0009_clip_error_code'),
-        ('review', '0009_i15d_evidence_period_action'),
+        ('review', '0010_evidence_random_ids'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AlterModelOptions(
-            name='evidenceitem',
-            options={'ordering': ['finding_id', 'added_at', 'id']},
-        ),
         migrations.RemoveConstraint(
             model_name='evidenceitem',
             name='evidence_kind_matches',
@@ -38,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='evidenceitem',
             name='moved_from',
-            field=models.BigIntegerField(blank=True, help_text='The inspection.FindingEvidence id this row was moved from (review 0011): audit events before the move name that id', null=True),
+            field=models.BigIntegerField(blank=True, help_text='The inspection.FindingEvidence id this row was moved from (review 0012): audit events before the move name that id', null=True),
         ),
         migrations.AddField(
             model_name='evidenceitem',
@@ -49,11 +45,6 @@ class Migration(migrations.Migration):
             model_name='evidenceitem',
             name='finding',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='inspection.finding'),
-        ),
-        migrations.AlterField(
-            model_name='evidenceitem',
-            name='id',
-            field=models.BigIntegerField(default=media_ingest.review.models.new_evidence_id, editable=False, primary_key=True, serialize=False),
         ),
         migrations.AlterField(
             model_name='evidenceitem',

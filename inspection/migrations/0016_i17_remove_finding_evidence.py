@@ -1,5 +1,5 @@
 # Issue 17: a finding's evidence is one model, review.EvidenceItem. Its rows were moved there by
-# review 0011 (which this follows); the old table goes.
+# review 0012 (which this follows); the old table goes.
 
 from django.db import migrations
 
@@ -7,8 +7,8 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspection', '0014_signed_minutes'),
-        ('review', '0011_i17_move_finding_evidence'),
+        ('inspection', '0015_finding_random_ids'),
+        ('review', '0012_i17_move_finding_evidence'),
     ]
 
     operations = [

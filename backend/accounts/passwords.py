@@ -1,0 +1,49 @@
+"""Why a password is refused, in Vietnamese first and English second (issue 15, insider review S3).
+
+Every place a password is set (account creation, the user's own change, an administrator's reset,
+activation with a one-time code on /activate) checks it through `password_problems`. Django's validators
+(AUTH_PASSWORD_VALIDATORS) decide; their reasons are written here by error code, because Django's
+Vietnamese catalogue lacks some of them (the minimum length came out in English) and words them its own way."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+# by Django's error code: (Vietnamese, English); {min_length} from the validator's parameters
+REASONS: dict[str, tuple[str, str]] = {
+    "password_too_short": ("Mật khẩu quá ngắn: cần ít nhất {min_length} ký tự.",
+                           "The password is too short: it needs at least {min_length} characters."),
+    "password_too_common": ("Mật khẩu này quá phổ biến, dễ bị đoán.", "The password is too common."),
+    "password_entirely_numeric": ("Mật khẩu không được chỉ gồm chữ số.", "The password is entirely numeric."),
+    "password_too_similar": ("Mật khẩu quá giống thông tin của tài khoản (tên đăng nhập, họ tên hoặc thư điện tử).",
+                             "The password is too similar to the account's username, name or email."),
+}
+
+
+def _reason(error: ValidationError) -> tuple[str, str]:
+    known = REASONS.get(error.code or "")
+    params: dict[str, Any] = dict(error.params or {})
+    if known is not None:
+        try:
+            return known[0].format(**params), known[1].format(**params)
+        except (KeyError, IndexError):
+            pass
+    # a validator this table does not name (one added in settings later): Django's own words, in each language
+    with translation.override("en"):
+        en = " ".join(str(m) for m in error.messages)
+    with translation.override("vi"):
+        vi = " ".join(str(m) for m in error.messages)
+    return (vi if vi != en else f"Mật khẩu không đạt quy tắc an toàn ({en})"), en
+
+
+def password_problems(password: str, user: Any) -> tuple[list[str], list[str]]:
+    """The reasons the password is refused for this user, (Vietnamese, English); empty when it is accepted."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        reasons = [_reason(e) for e in exc.error_list]
+        return [vi for vi, _ in reasons], [en for _, en in reasons]
+    return [], []

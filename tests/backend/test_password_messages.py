@@ -1,0 +1,75 @@
+"""Issue 15, insider review S3: a refused password was explained in English (Django's own words) on /activate
+and wherever else a password is set. The reasons are Vietnamese first, English second, everywhere: the one
+check (backend.accounts.passwords) answers for activation, the user's own change, an administrator's reset
+and account creation."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from backend.accounts.models import User
+from backend.accounts.services_activation import credentials_reset
+from backend.core.actors import SystemActor
+from backend.org.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+ENGLISH = ("password", "This", "too short", "too common", "numeric", "characters")
+
+
+def _error(response: Any) -> dict[str, Any]:
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "weak_password"
+    return error
+
+
+def _all_vietnamese(error: dict[str, Any], *reasons: str) -> None:
+    for text in (error["message"], *error["fields"]["password"]):
+        assert not [w for w in ENGLISH if w in text], text
+    for reason in reasons:
+        assert reason in error["message"], error["message"]
+        assert reason in error["fields"]["password"], error["fields"]
+    assert error["message_en"].startswith("The password is too weak:")
+
+
+def test_activation_explains_a_short_password_in_vietnamese(demo: Any) -> None:
+    user = User.objects.get(username="reviewer")
+    code, _ = credentials_reset(by=SystemActor("test"), user=user, grant=None)
+    response = APIClient().post("/api/auth/activate/", {"username": "reviewer", "code": code, "password": "123"},
+                                format="json")
+    error = _error(response)
+    _all_vietnamese(error, "Mật khẩu quá ngắn: cần ít nhất 8 ký tự.", "Mật khẩu không được chỉ gồm chữ số.")
+    assert "at least 8 characters" in error["message_en"]
+
+
+def test_every_other_place_a_password_is_set_answers_in_vietnamese_too(api_as: Any, demo: Any) -> None:
+    admin = api_as("admin")
+    target = User.objects.get(username="discipline")
+    reset = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": "abc"}, format="json")
+    _all_vietnamese(_error(reset), "Mật khẩu quá ngắn: cần ít nhất 8 ký tự.")
+    created = admin.post("/api/auth/users/", {"username": "moi", "password": "12345678", "role": "reviewer"},
+                         format="json")
+    _all_vietnamese(_error(created), "Mật khẩu này quá phổ biến, dễ bị đoán.", "Mật khẩu không được chỉ gồm chữ số.")
+    own = api_as("discipline").post("/api/auth/me/password/", {"old_password": DEMO_PASSWORD, "password": "password"},
+                                    format="json")
+    _all_vietnamese(_error(own), "Mật khẩu này quá phổ biến, dễ bị đoán.")
+
+
+def test_the_reasons_follow_the_validators_settings_and_their_parameters(settings: Any, demo: Any) -> None:
+    from backend.accounts.passwords import password_problems
+
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}}]
+    from django.contrib.auth import password_validation
+
+    password_validation.get_default_password_validators.cache_clear()
+    try:
+        vi, en = password_problems("reviewer1", User.objects.get(username="reviewer"))
+    finally:
+        password_validation.get_default_password_validators.cache_clear()
+    assert vi == ["Mật khẩu quá giống thông tin của tài khoản (tên đăng nhập, họ tên hoặc thư điện tử).",
+                  "Mật khẩu quá ngắn: cần ít nhất 12 ký tự."]
+    assert en[1] == "The password is too short: it needs at least 12 characters."
