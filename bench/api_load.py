@@ -270,9 +270,11 @@ Pair = tuple[str, str]  # (code label, size label)
 
 
 async def warm(http: httpx.AsyncClient, paths: dict[str, list[str]], concurrency: int) -> None:
-    """Untimed: every path once, concurrently, then 2x the concurrency requests per endpoint."""
+    """Untimed: every path once, then 2x the concurrency requests per endpoint, `concurrency` at a time
+    (all of an endpoint's paths at once overran a server's backlog on a loaded machine: a dropped
+    connection ended the run)."""
     for endpoint_paths in paths.values():
-        await asyncio.gather(*(http.get(p) for p in endpoint_paths))
+        await drive(http, endpoint_paths, 0, len(endpoint_paths), concurrency, None)
         await drive(http, endpoint_paths, 0, 2 * concurrency, concurrency, None)
 
 

@@ -117,6 +117,46 @@ def _check_subjects_served(subjects: list[dict[str, Any]], *, unit: Unit, occurr
             f"subjects[{index}].officer_id", code="subject_not_in_unit")
 
 
+def _require_violation_time(moment: datetime | None) -> datetime:
+    """The violation time is entered by the author: accountability is traced as of the violation day
+    (the officers who served, their heads), so a missing time is refused in words, never taken as now."""
+    if moment is None:
+        raise _invalid("Chưa nhập thời điểm vi phạm (ngày, giờ). Trách nhiệm của cán bộ vi phạm và người đứng "
+                       "đầu được xác định theo ngày vi phạm, nên phải nhập thời điểm xảy ra vi phạm.",
+                       "The violation time is required: accountability is traced as of the violation day.",
+                       "occurred_from", code="required")
+    return _aware(moment, "occurred_from")
+
+
+UNIT_LEVEL_REASON_MIN_LETTERS = 20
+
+
+def _clean_unit_level_reason(text: Any) -> str:
+    """Why no individual officer can be named (a unit-level finding): empty, or a real reason."""
+    from inspection.services_common import is_a_reason, plain_text
+
+    cleaned = plain_text(str(text or "")).strip()
+    if cleaned and not is_a_reason(cleaned, UNIT_LEVEL_REASON_MIN_LETTERS):
+        raise _invalid(f"Lý do không xác định được cá nhân vi phạm phải nêu cụ thể (ít nhất "
+                       f"{UNIT_LEVEL_REASON_MIN_LETTERS} chữ cái hoặc chữ số).",
+                       f"The reason why no individual can be named must say something "
+                       f"({UNIT_LEVEL_REASON_MIN_LETTERS} letters or digits at least).", "unit_level_reason")
+    return cleaned
+
+
+def _require_someone_answers(finding: Finding) -> None:
+    """A confirmed finding lands on named officers (violators and responsible heads, as of the violation
+    day). Without one it is confirmed only as a unit-level finding whose reason is recorded."""
+    if finding.unit_level_reason or finding.subjects.exists():
+        return
+    raise Conflict("Không thể xác nhận vi phạm chưa có cán bộ vi phạm. Thêm ít nhất một cán bộ (người vi phạm "
+                   "hoặc người đứng đầu chịu trách nhiệm), hoặc nếu là vi phạm của tập thể đơn vị thì ghi rõ lý do "
+                   "không xác định được cá nhân.",
+                   "A finding with no named officer cannot be confirmed: name at least one subject, or record why "
+                   "no individual can be named (a unit-level finding).",
+                   code="finding_without_subject", fields={"subjects": ["required"]})
+
+
 def _check_violation_period(start: datetime, end: datetime | None) -> None:
     """When a violation happened, on creation and on every edit: it has happened (neither end is in the
     future: an edited draft moved to 2027 was confirmed and traced) and it ends after it starts."""
@@ -144,10 +184,11 @@ def _finding_reference() -> str:
 # Long on purpose: validate every input before the first write, then write once (the house rule for services).
 @transaction.atomic
 def finding_create(*, by: User, source: str, category: FindingCategory, title: str, unit: Unit | None,
-                   occurred_from: datetime, occurred_to: datetime | None = None, severity: str | None = None,
+                   occurred_from: datetime | None, occurred_to: datetime | None = None, severity: str | None = None,
                    description: str = "", counter: Counter | None = None, surprise_check: SurpriseCheck | None = None,
                    complaint: Complaint | None = None, rating: SatisfactionRating | None = None,
-                   criterion_code: str = "", subjects: list[dict[str, Any]] | None = None) -> Finding:
+                   criterion_code: str = "", subjects: list[dict[str, Any]] | None = None,
+                   unit_level_reason: str = "") -> Finding:
     if source == Finding.Source.FOOTAGE:
         require_role(by, *TEAM, Role.REVIEWER)
     else:
@@ -158,10 +199,11 @@ def finding_create(*, by: User, source: str, category: FindingCategory, title: s
     severity = severity or category.default_severity
     if severity not in Severity.values:
         raise _invalid("Mức độ vi phạm không hợp lệ.", f"severity must be one of {Severity.values}.", "severity")
-    _aware(occurred_from, "occurred_from")
+    occurred_from = _require_violation_time(occurred_from)
     if occurred_to is not None:
         _aware(occurred_to, "occurred_to")
     _check_violation_period(occurred_from, occurred_to)
+    unit_level_reason = _clean_unit_level_reason(unit_level_reason)
     criterion = None
     if surprise_check is not None:
         surprise_check = SurpriseCheck.objects.select_related("unit", "counter").get(pk=surprise_check.pk)
@@ -213,7 +255,7 @@ def finding_create(*, by: User, source: str, category: FindingCategory, title: s
         reference=_finding_reference(), source=source, surprise_check=surprise_check, complaint=complaint,
         rating=rating, criterion=criterion, category=category, severity=severity, title=title,
         description=description.strip(), unit=unit, counter=counter, occurred_from=occurred_from,
-        occurred_to=occurred_to, created_by=by)
+        occurred_to=occurred_to, unit_level_reason=unit_level_reason, created_by=by)
     for s in clean_subjects:
         FindingSubject.objects.create(finding=finding, **s)
     FindingTransition.objects.create(finding=finding, from_state="", to_state=Finding.State.DRAFT, actor=by,
@@ -251,9 +293,12 @@ def finding_update(*, by: User, finding: Finding, data: dict[str, Any]) -> Findi
             raise _invalid("Mức độ vi phạm không hợp lệ.", f"severity must be one of {Severity.values}.", "severity")
         finding.severity = data["severity"]
         changes["severity"] = finding.severity
+    if "unit_level_reason" in data:
+        finding.unit_level_reason = _clean_unit_level_reason(data["unit_level_reason"])
+        changes["unit_level_reason"] = finding.unit_level_reason
     before = (finding.occurred_from, finding.occurred_to)
     if "occurred_from" in data:
-        finding.occurred_from = _aware(data["occurred_from"], "occurred_from")
+        finding.occurred_from = _require_violation_time(data["occurred_from"])
     if "occurred_to" in data:
         finding.occurred_to = _aware(data["occurred_to"], "occurred_to") if data["occurred_to"] else None
     if "occurred_from" in data or "occurred_to" in data:
@@ -328,6 +373,7 @@ def finding_transition(*, by: User, finding: Finding, to_state: str, reason: str
     if to_state == Finding.State.DISMISSED:
         _refuse_dismissing_what_discipline_rests_on(finding)
     if to_state == Finding.State.CONFIRMED:
+        _require_someone_answers(finding)
         _recheck_org_record(finding)
     from inspection.services_common import is_a_reason
     from inspection.services_reports import _recompute_score, uncovered_critical

@@ -31,6 +31,11 @@ def _officer_card(officer: Officer | None) -> dict[str, Any] | None:
             "unit": posting.unit.name if posting else "", "position": posting.position if posting else ""}
 
 
+_PERSON = inline_serializer("GrantPerson", {
+    "name": serializers.CharField(help_text="The person's full name, or what decided in words (expiry, server)"),
+    "username": serializers.CharField(help_text="The account's username; empty for the system")})
+
+
 class TeamGrantOutputSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     state_label = serializers.CharField(source="get_state_display")
@@ -39,11 +44,13 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     officer = serializers.SerializerMethodField(help_text="officer: the officer to link (null = remove the link)")
     recent_changes = serializers.SerializerMethodField(
         help_text="Pending: the account's role, credential and officer-link changes since it last held a team role")
+    requested_by = serializers.SerializerMethodField(help_text="Who asked: full name first (user review, ui15)")
+    decided_by = serializers.SerializerMethodField(help_text="Who decided (null while pending): full name first")
 
     class Meta:
         model = TeamGrant
         fields = ["id", "kind", "kind_label", "state", "state_label", "target", "role", "requested_label",
-                  "requested_at", "expires_at", "decided_label", "decided_at", "reason", "may_decide", "officer",
+                  "requested_by", "requested_at", "expires_at", "decided_label", "decided_by", "decided_at", "reason", "may_decide", "officer",
                   "recent_changes", "no_approver"]
 
     no_approver = serializers.SerializerMethodField(
@@ -54,6 +61,16 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
         t = obj.target
         return {"id": t.pk, "username": t.username, "full_name": t.get_full_name() or t.username, "role": t.role,
                 "is_active": t.is_active, "linked_officer": _officer_card(t.officer)}
+
+    @extend_schema_field(_PERSON)
+    def get_requested_by(self, obj: TeamGrant) -> dict[str, str]:
+        return services_grants.grant_person(obj.requested_by, obj.requested_label)
+
+    @extend_schema_field(_PERSON)
+    def get_decided_by(self, obj: TeamGrant) -> dict[str, str] | None:
+        if obj.state == TeamGrant.State.PENDING:
+            return None
+        return services_grants.grant_person(obj.decided_by, obj.decided_label)
 
     def get_no_approver(self, obj: TeamGrant) -> bool:
         return obj.state == TeamGrant.State.PENDING and not services_grants.eligible_leads(obj).exists()

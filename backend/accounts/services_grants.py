@@ -116,7 +116,7 @@ def team_grants_expire() -> int:
 
 def team_grants_for(user: Any) -> QuerySet[TeamGrant]:
     """Leads see every request (they approve); an administrator sees the requests they asked."""
-    qs = TeamGrant.objects.select_related("target", "requested_by", "decided_by", "officer")
+    qs = TeamGrant.objects.select_related("target__officer", "requested_by__officer", "decided_by__officer", "officer")
     if user.has_role(Role.INSPECTION_LEAD):
         return qs
     if user.has_role(Role.ADMIN):
@@ -242,9 +242,10 @@ def recent_account_changes(grant: TeamGrant) -> list[dict[str, Any]]:
     since = timezone.now() - TEAM_RECENT
     if target.team_role_left_at is not None and target.team_role_left_at > since:
         since = target.team_role_left_at - timedelta(seconds=1)  # the demotion itself is listed
-    rows = (AuditEvent.objects.filter(object_type="accounts.user", object_id=str(target.pk), verb__in=_CHANGE_VERBS,
+    rows = list(AuditEvent.objects.filter(object_type="accounts.user", object_id=str(target.pk), verb__in=_CHANGE_VERBS,
                                       at__gte=since, at__lte=grant.decided_at or timezone.now())
-            .order_by("at", "id").values("at", "actor_label", "verb", "payload"))
+            .order_by("at", "id").values("at", "actor_id", "actor_label", "verb", "payload"))
+    actors = User.objects.in_bulk({row["actor_id"] for row in rows if row["actor_id"] is not None})
     changes: list[dict[str, Any]] = []
     for row in rows:
         payload = row["payload"] or {}
@@ -254,5 +255,37 @@ def recent_account_changes(grant: TeamGrant) -> list[dict[str, Any]]:
                 continue
         else:
             picked = {}
-        changes.append({"at": row["at"], "by": row["actor_label"], "verb": row["verb"], "change": picked})
+        if "officer" in picked:
+            picked["officer"] = _officer_names(picked["officer"])
+        who = grant_person(actors.get(row["actor_id"]) if row["actor_id"] is not None else None, row["actor_label"])
+        changes.append({"at": row["at"], "by": who["name"], "by_username": who["username"], "verb": row["verb"],
+                        "change": picked})
     return changes[-20:]
+
+
+def _officer_names(change: Any) -> Any:
+    """An officer-link change (officer ids before and after) as the officers' names."""
+    from backend.org.models import Officer
+
+    if not isinstance(change, (list, tuple)):
+        return change
+    officers = Officer.objects.in_bulk([pk for pk in change if isinstance(pk, int)])
+    return [str(officers[pk]) if isinstance(pk, int) and pk in officers else pk for pk in change]
+
+
+# what decided a request when no person did (decided_label of team_grants_expire, the server command)
+_SYSTEM_WORDS = {"expiry": "Tự động hết hạn (không ai quyết định)", "team_grant expiry": "Tự động hết hạn"}
+
+
+def grant_person(user: User | None, label: str) -> dict[str, str]:
+    """Who asked or decided, as people read it: the full name (the linked officer's, else the login), the
+    username beside it; the system in words (user review, ui15: the history listed usernames)."""
+    if user is not None:
+        officer = user.officer if user.officer_id else None
+        name = user.get_full_name() or (officer.full_name if officer else "") or user.get_username()
+        return {"name": name, "username": user.get_username()}
+    if label in _SYSTEM_WORDS:
+        return {"name": _SYSTEM_WORDS[label], "username": ""}
+    if label.startswith("manage.py team_grant_approve"):
+        return {"name": f"Quản trị máy chủ ({label})", "username": ""}
+    return {"name": label or "—", "username": ""}

@@ -192,7 +192,7 @@ class Heading:
 
     parent_body: str          # "Công an tỉnh Nghệ An": the body above the issuer (printed in capitals)
     issuer: str               # "Tổ kiểm tra đặc biệt": the issuing body (bold capitals, underlined)
-    number: str               # "KT-D57C884D/BB-TKTĐB" or "     /BC-TCCB" (blank for the clerk to fill)
+    number: str               # "KT-D57C884D/BB-TKTĐB" or "     /BC-PX03" (blank for the clerk to fill)
     place: str                # "Nghệ An"
     day: date
 

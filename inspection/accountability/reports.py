@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from backend.core import statedoc
 from inspection.accountability.engine import sev_vi
+from inspection.accountability.issuer import Issuer as ReportIssuer
+from inspection.accountability.issuer import report_issuer
 from inspection.accountability.models import DisciplinaryCase, LeaderLiability
 from inspection.models import Finding, FindingSubject
 
-# The issuing body of accountability reports and the symbol after the (blank, clerk-filled) number.
-ISSUER = "Phòng Tổ chức cán bộ"
-SYMBOL = "BC-TCCB"
+# The issuing body, its symbol and the signer come from the org data as of the document's date
+# (inspection.accountability.issuer: the author's unit and its head), not from a constant.
 RECIPIENTS = ["Lãnh đạo Công an tỉnh (để báo cáo);", "Lưu: hồ sơ kỷ luật."]
 
 
@@ -200,14 +201,15 @@ def _roman(n: int) -> str:
     return ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"][n] if n <= 12 else str(n)
 
 
-def _heading() -> statedoc.Heading:
+def _issuer(reader: Any) -> ReportIssuer:
+    return report_issuer(author=reader, day=timezone.localdate())
+
+
+def _heading(issuer: ReportIssuer) -> statedoc.Heading:
     province = statedoc.province_name()
-    return statedoc.Heading(parent_body=province, issuer=ISSUER, number=f"{chr(0xA0) * 10}/{SYMBOL}",
-                            place=statedoc.place_of(province), day=timezone.localdate())
-
-
-def _signer(reader: Any) -> statedoc.Signer:
-    return statedoc.Signer("Người lập báo cáo", (reader.get_full_name() or reader.get_username()) if reader else "")
+    return statedoc.Heading(parent_body=issuer.parent_body, issuer=issuer.body,
+                            number=f"{chr(0xA0) * 10}/{issuer.symbol}", place=statedoc.place_of(province),
+                            day=timezone.localdate())
 
 
 # --- rendering ----------------------------------------------------------------------------------------
@@ -220,7 +222,8 @@ def render_pdf(doc: Doc, *, reader: Any = None) -> bytes:
     st = statedoc.styles()
     P = statedoc.para  # noqa: N806
     width = statedoc.content_width()
-    story: list[Any] = [statedoc.header(_heading(), width=width), P(doc.title, st["title"]),
+    issuer = _issuer(reader)
+    story: list[Any] = [statedoc.header(_heading(issuer), width=width), P(doc.title, st["title"]),
                         P(doc.subject, st["subject"])]
     for section in doc.sections:
         story.append(P(section.heading, st["heading"]))
@@ -235,7 +238,7 @@ def render_pdf(doc: Doc, *, reader: Any = None) -> bytes:
             story += [Spacer(1, 2 * mm), statedoc.grid(data, widths), Spacer(1, 2 * mm)]
         story += [P(text, st["body"]) for text in section.after]
     story += [Spacer(1, 6 * mm),
-              KeepTogether([statedoc.signatures([None, _signer(reader)], width=width, recipients=RECIPIENTS)])]
+              KeepTogether([statedoc.signatures([None, issuer.signer], width=width, recipients=RECIPIENTS)])]
     return statedoc.build_pdf(story, title=doc.title, subject=doc.subject)
 
 
@@ -250,7 +253,8 @@ def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
     ws = wb.active
     ws.title = "Báo cáo"
     columns = max([len(t.headers) for s in doc.sections for t in s.tables] + [7])
-    row = statedoc.xlsx_header(ws, _heading(), title=doc.title, subject=doc.subject, columns=columns)
+    issuer = _issuer(reader)
+    row = statedoc.xlsx_header(ws, _heading(issuer), title=doc.title, subject=doc.subject, columns=columns)
     first = row
     bold = Font(name=statedoc.XLSX_FONT, bold=True)
     fill = PatternFill("solid", fgColor="F2F2F2")
@@ -291,9 +295,11 @@ def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
         for text in section.after:
             line(text)
     row += 1
-    signer = _signer(reader)
-    for text, font in ((signer.position.upper(), bold), (signer.note, Font(name=statedoc.XLSX_FONT, italic=True)),
-                       ("", None), ("", None), (signer.name, bold)):
+    signer = issuer.signer
+    # "KT. TRƯỞNG PHÒNG" above "PHÓ TRƯỞNG PHÒNG": one row a line
+    for text, font in (*((line_.upper(), bold) for line_ in signer.position.split("\n")),
+                       (signer.note, Font(name=statedoc.XLSX_FONT, italic=True)), ("", None), ("", None),
+                       (signer.name, bold)):
         start = columns * 3 // 5 + 1
         ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=columns)
         cell = ws.cell(row=row, column=start, value=statedoc.xlsx_text(text))

@@ -32,7 +32,7 @@ CASE_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD)
 PROFILE_READERS = (Role.DISCIPLINARY, Role.ADMIN, Role.UNIT_HEAD, Role.INSPECTOR, Role.INSPECTION_LEAD)
 DECIDERS = (Role.DISCIPLINARY,)
 # Who may produce the liability documents (finding report, head/officer report, PDF or XLSX): they are
-# headed as issued by the personnel department (TCCB) and list undecided proposals, so only the
+# headed as issued by the author's unit (inspection.accountability.issuer) and list undecided proposals, so only the
 # disciplinary officers and the inspection team make them. A unit head reads his unit's decided
 # outcomes on screen; he does not issue the department's report (about himself, in his own name).
 REPORT_PRODUCERS = (Role.DISCIPLINARY, Role.INSPECTION_LEAD, Role.INSPECTOR)
@@ -252,10 +252,10 @@ def regulation_get(*, code: str) -> ForceRegulation:
 
 
 def require_report_producer(user: Any) -> None:
-    """The liability report is a TCCB document: refuse anyone else (after the object's own lookup,
+    """The liability report is the disciplinary officers' and the team's document: refuse anyone else (after the object's own lookup,
     so an object outside the reader's scope still answers 404)."""
     if getattr(user, "role", None) not in REPORT_PRODUCERS:
-        raise Forbidden("Báo cáo trách nhiệm do Phòng Tổ chức cán bộ và tổ kiểm tra lập; "
+        raise Forbidden("Báo cáo trách nhiệm do cán bộ kỷ luật và tổ kiểm tra lập; "
                         "bạn chỉ xem kết quả đã quyết định trên màn hình.",
                         "The accountability report is produced by the personnel (discipline) department and "
                         "the inspection team; you may view the decided outcomes on screen.")

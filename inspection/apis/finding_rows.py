@@ -20,7 +20,7 @@ from inspection.models import Finding, FindingSubject
 # the page query's columns: the finding's own, and the few of its category, unit, counter and check
 FINDING_ROW_FIELDS = (
     "id", "reference", "source", "state", "severity", "title", "description", "occurred_from", "occurred_to",
-    "complaint_id", "rating_id", "created_by_id", "created_at", "confirmed_at", "confirmed_by_id",
+    "unit_level_reason", "complaint_id", "rating_id", "created_by_id", "created_at", "confirmed_at", "confirmed_by_id",
     "category__code", "category__name_vi", "category__name_en", "unit_id", "unit__code", "unit__name",
     "counter_id", "counter__code", "counter__name", "surprise_check_id", "surprise_check__uid",
     "surprise_check__reference")
@@ -56,6 +56,7 @@ def finding_output(f: Mapping[str, Any], *, subjects: Iterable[Mapping[str, Any]
         "counter": ({"id": counter_id, "code": f["counter__code"], "name": f["counter__name"]}
                     if counter_id is not None else None),
         "occurred_from": _when(f["occurred_from"]), "occurred_to": _when(f["occurred_to"]),
+        "unit_level_reason": f["unit_level_reason"],
         "check": ({"id": str(f["surprise_check__uid"]), "reference": f["surprise_check__reference"]}
                   if check_id is not None else None),
         "complaint_id": f["complaint_id"], "rating_id": f["rating_id"],

@@ -46,7 +46,7 @@ class FindingOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Finding
         fields = ["id", "reference", "source", "state", "severity", "category", "title", "description", "unit",
-                  "counter", "occurred_from", "occurred_to", "check", "complaint_id", "rating_id", "subjects",
+                  "counter", "occurred_from", "occurred_to", "unit_level_reason", "check", "complaint_id", "rating_id", "subjects",
                   "created_by", "created_at", "confirmed_at", "confirmed_by"]
 
     def to_representation(self, instance: Finding) -> dict[str, Any]:
@@ -122,8 +122,10 @@ class FindingListApi(APIView):
         description = PlainTextField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
         unit_id = IdField(required=False, allow_null=True)
         counter_id = IdField(required=False, allow_null=True)
-        occurred_from = DateTimeField()
+        # no default: the violation time is entered, never "now" (the service says so in words when missing)
+        occurred_from = DateTimeField(required=False, allow_null=True)
         occurred_to = DateTimeField(required=False, allow_null=True)
+        unit_level_reason = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
         check = serializers.UUIDField(required=False, allow_null=True)
         complaint_id = IdField(required=False, allow_null=True)
         rating_id = IdField(required=False, allow_null=True)
@@ -167,8 +169,8 @@ class FindingListApi(APIView):
             if v.get("counter_id") else None
         finding = services_findings.finding_create(
             by=request.user, source=v["source"], category=category, severity=v.get("severity"), title=v["title"],
-            description=v["description"], unit=unit, counter=counter, occurred_from=v["occurred_from"],
-            occurred_to=v.get("occurred_to"), surprise_check=check, complaint=complaint, rating=rating,
+            description=v["description"], unit=unit, counter=counter, occurred_from=v.get("occurred_from"),
+            occurred_to=v.get("occurred_to"), unit_level_reason=v["unit_level_reason"], surprise_check=check, complaint=complaint, rating=rating,
             criterion_code=v["criterion"], subjects=[dict(s) for s in v["subjects"]])
         return Response(_finding_detail(selectors_findings.finding_get_for(user=request.user, id=finding.pk)), status=201)
 
@@ -182,6 +184,7 @@ class FindingDetailApi(APIView):
         occurred_from = DateTimeField(required=False)
         occurred_to = DateTimeField(required=False, allow_null=True)
         subjects = SubjectInputSerializer(many=True, required=False, max_length=100)  # type: ignore[call-arg]  # as above
+        unit_level_reason = PlainTextField(required=False, allow_blank=True, max_length=REASON_MAX)
         # why attached footage may lie outside the edited period (media_ingest.review.evidence_period)
         out_of_period_reason = PlainTextField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
 

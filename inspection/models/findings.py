@@ -48,6 +48,9 @@ class Finding(models.Model):
     counter = models.ForeignKey("org.Counter", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     occurred_from = models.DateTimeField()
     occurred_to = models.DateTimeField(null=True, blank=True, help_text="Empty = an instant")
+    # A unit-level finding: why no individual officer can be named. Confirming a finding needs a named
+    # subject or this reason (accountability lands on violators and their heads as of the violation day).
+    unit_level_reason = models.TextField(blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

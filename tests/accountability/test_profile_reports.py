@@ -76,8 +76,10 @@ def test_finding_report_pdf_and_xlsx(api_as: Any, history: dict[str, Any]) -> No
     pdf_text = " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages).split())
     assert "BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU" in pdf_text and "Nguyễn Văn Hùng" in pdf_text
     # a state document (NĐ 30/2020/NĐ-CP): national header, issuer, number, place and date, signature
-    for phrase in (statedoc.NATION, statedoc.MOTTO, "PHÒNG TỔ CHỨC CÁN BỘ", "/BC-TCCB",
-                   statedoc.place_date_line("Nghệ An", timezone.localdate()), "NGƯỜI LẬP BÁO CÁO", "Nơi nhận:"):
+    # the issuer is the author's unit in the org tree, signed by its head (ui15: not a constant)
+    for phrase in (statedoc.NATION, statedoc.MOTTO, "PHÒNG THANH TRA CÔNG AN TỈNH", "/BC-PX03",
+                   statedoc.place_date_line("Nghệ An", timezone.localdate()), "TRƯỞNG PHÒNG",
+                   "Đại tá Phan Văn Long", "Nơi nhận:"):
         assert phrase in pdf_text, phrase
     # Vietnamese only: no English twin lines, no internal ids, no stored codes
     for english in ("Finding", "Severity", "Leader accountability", "Generated", "Note:", "Liabilities"):
@@ -90,7 +92,8 @@ def test_finding_report_pdf_and_xlsx(api_as: Any, history: dict[str, Any]) -> No
     assert "BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU" in text
     # the same header rows as the PDF
     ws = wb.active
-    assert [ws["A1"].value, ws["A2"].value] == ["CÔNG AN TỈNH NGHỆ AN", "PHÒNG TỔ CHỨC CÁN BỘ"]
+    assert [ws["A1"].value, ws["A2"].value] == ["CÔNG AN TỈNH NGHỆ AN", "PHÒNG THANH TRA CÔNG AN TỈNH"]
+    assert "TRƯỞNG PHÒNG" in text and "Đại tá Phan Văn Long" in text
     assert statedoc.NATION in text and statedoc.MOTTO in text and "Nghệ An, ngày" in text
     assert "Finding" not in text and "Leader accountability" not in text
     # numbers stay numbers (the reader's Excel shows its decimal comma), not text

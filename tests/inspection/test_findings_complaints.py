@@ -80,7 +80,8 @@ def test_complaints_hidden_from_unit_heads(api_as, insp):
 def test_finding_from_footage_by_reviewer_and_visibility(api_as, insp):
     reviewer = api_as("reviewer")
     body = {"source": "footage", "category": "CAMERA_CHE", "title": "Camera bị che bằng giấy",
-            "unit_id": insp.units["CAX-ND"].pk, "occurred_from": _when(2), "occurred_to": _when(1)}
+            "unit_id": insp.units["CAX-ND"].pk, "occurred_from": _when(2), "occurred_to": _when(1),
+            "unit_level_reason": "Hình ảnh không cho thấy cán bộ nào, chưa xác định được cá nhân"}
     created = reviewer.post("/api/inspection/findings/", body, format="json")
     assert created.status_code == 201, created.content
     fid = created.json()["id"]

@@ -106,8 +106,9 @@ def test_confirming_a_draft_naming_a_posting_ended_since_is_refused_in_words(api
     error = refused.json()["error"]
     assert error["code"] == "org_changed_since_draft" and "không công tác tại" in error["message"]
     assert Finding.objects.get(pk=draft["id"]).state == Finding.State.DRAFT
-    # the team corrects the draft (drops the subject) and may then publish it
-    edited = api_as("inspector").patch(f"/api/inspection/findings/{draft['id']}/", {"subjects": []}, format="json")
+    # the team corrects the draft (drops the subject, says why no one is named) and may then publish it
+    edited = api_as("inspector").patch(f"/api/inspection/findings/{draft['id']}/", {
+        "subjects": [], "unit_level_reason": "Hình ảnh không cho thấy cán bộ nào, chưa xác định được cá nhân"}, format="json")
     assert edited.status_code == 200, edited.content
     confirmed = api_as("lead").post(f"/api/inspection/findings/{draft['id']}/transition/",
                                     {"to": "confirmed", "reason": "Đã xác minh qua hình ảnh"}, format="json")

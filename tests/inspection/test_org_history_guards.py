@@ -131,7 +131,8 @@ def test_a_unit_cannot_end_before_its_recorded_findings(api_as, insp):
     tc = insp.units["CAX-TC"]
     recent = api_as("inspector").post("/api/inspection/findings/", {
         "source": "footage", "category": "VANG_MAT", "title": "Vắng mặt", "unit_id": tc.pk,
-        "occurred_from": datetime(2026, 10, 5, 9, 0, tzinfo=VN).isoformat()}, format="json")
+        "occurred_from": datetime(2026, 10, 5, 9, 0, tzinfo=VN).isoformat(),
+        "unit_level_reason": "Hình ảnh không cho thấy cán bộ nào, chưa xác định được cá nhân"}, format="json")
     assert recent.status_code == 201, recent.content
     into = Unit.objects.create(code="CAX-NEW", name="Công an xã Mới", search_name="cong an xa moi",
                                level="commune", valid_from=date(2025, 7, 1))

@@ -77,7 +77,8 @@ def test_failed_critical_criterion_is_flagged_and_sign_off_waits_for_a_finding(r
     assert not CheckReport.objects.get(pk=report.pk).is_signed
     finding = services_findings.finding_create(by=running.lead, source="check", category=CategoryFactory.create(),
                                                title="Thu tiền ngoài quy định", unit=None, occurred_from=timezone.now(),
-                                               surprise_check=running, criterion_code="3.1")
+                                               surprise_check=running, criterion_code="3.1",
+                                               unit_level_reason="Hình ảnh không cho thấy cán bộ nào, chưa xác định được cá nhân")
     assert finding.state == "draft"
     with pytest.raises(Conflict) as refused:  # a draft does not cover it: the lead confirms it first (F13)
         services_signoff.report_sign(by=running.lead, check=running)

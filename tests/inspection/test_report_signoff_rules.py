@@ -31,7 +31,7 @@ def _finding(client, check, criterion):
     r = client.post("/api/inspection/findings/", {
         "source": "check", "category": "BAO_MAT", "title": "Thu tiền ngoài quy định",
         "occurred_from": timezone.now().isoformat(), "unit_id": check.unit_id, "check": str(check.uid),
-        "criterion": criterion}, format="json")
+        "criterion": criterion, "unit_level_reason": "Hình ảnh không cho thấy cán bộ nào, chưa xác định được cá nhân"}, format="json")
     assert r.status_code == 201, r.content
     return r.json()["id"]
 

@@ -50,7 +50,7 @@ def test_an_inspector_kept_off_the_team_cannot_learn_of_the_planned_check(api_as
     secret_finding = services_findings.finding_create(
         by=insp.users["lead"], source="footage", category=FindingCategory.objects.get(code="VANG_MAT"),
         unit=planned.unit, title="Ghi chép bí mật trước giờ kiểm tra",
-        occurred_from=timezone.now() - timedelta(days=1))
+        occurred_from=timezone.now() - timedelta(days=1), unit_level_reason="Hình ảnh không cho thấy cán bộ nào, chưa xác định được cá nhân")
     services_findings.finding_transition(by=insp.users["lead"], finding=secret_finding, to_state="confirmed",
                                          reason="Đã xác minh")
     Finding.objects.filter(pk=secret_finding.pk).update(surprise_check=planned)
@@ -181,7 +181,8 @@ def test_a_reader_out_of_scope_of_a_finding_does_not_get_it_from_a_cached_pdf(ap
     check = SurpriseCheck.objects.get(uid=uid)
     outside = services_findings.finding_create(
         by=insp.users["lead"], source="check", category=FindingCategory.objects.get(code="VANG_MAT"),
-        surprise_check=check, title="Vi phạm ở đơn vị khác", occurred_from=check.started_at, unit=None)
+        surprise_check=check, title="Vi phạm ở đơn vị khác", occurred_from=check.started_at, unit=None,
+        unit_level_reason="Hình ảnh không cho thấy cán bộ nào, chưa xác định được cá nhân")
     services_findings.finding_transition(by=insp.users["lead"], finding=outside, to_state="confirmed", reason="Xác minh")
     # e.g. the unit was corrected later to the one the officer belonged to (outside the head's scope)
     Finding.objects.filter(pk=outside.pk).update(unit=Unit.objects.get(code="CAX-ND"))

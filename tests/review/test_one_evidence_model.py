@@ -118,8 +118,8 @@ def test_the_migration_moves_every_finding_evidence_row(demo: Any, finding_for: 
     stored = store_upload(fileobj=io.BytesIO(b"old page file"), filename="loi khai.txt", content_type="text/plain",
                           prefix="inspection/findings/1/evidence", max_bytes=1 << 20)
     # the state just before the move: after issue 15's random ids (old rows keep sequential ids, new ones random)
-    before = [("review", "0010_evidence_random_ids"), ("inspection", "0015_finding_random_ids")]
-    after = [("review", "0012_i17_move_finding_evidence"), ("inspection", "0016_i17_remove_finding_evidence")]
+    before = [("review", "0010_evidence_random_ids"), ("inspection", "0016_finding_unit_level_reason")]
+    after = [("review", "0012_i17_move_finding_evidence"), ("inspection", "0017_i17_remove_finding_evidence")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:

@@ -158,4 +158,5 @@ export const ORG: Dict = {
   "why.drawNeeds": ["Nhập số đơn vị (ít nhất 1) và khoảng thời gian từ ngày – đến ngày", "Enter the number of units (at least 1) and the from–to period"],
   "picker.servedIn": ["Cán bộ công tác tại {{unit}} ngày {{date}}", "Officers serving in {{unit}} on {{date}}"],
   "picker.needUnit": ["Chọn đơn vị trước để tìm cán bộ", "Choose the unit first to find its officers"],
+  "picker.needWhen": ["Nhập thời điểm vi phạm trước để tìm cán bộ công tác tại đơn vị hôm đó", "Enter the violation time first to find who served in the unit that day"],
 };

@@ -4086,9 +4086,11 @@ export interface components {
             /** Format: int64 */
             counter_id?: number | null;
             /** Format: date-time */
-            occurred_from: string;
+            occurred_from?: string | null;
             /** Format: date-time */
             occurred_to?: string | null;
+            /** @default  */
+            unit_level_reason: string;
             /** Format: uuid */
             check?: string | null;
             /** Format: int64 */
@@ -4139,6 +4141,12 @@ export interface components {
             /** @description A disciplinary council meets before this form */
             requires_council: boolean;
             readonly basis: string;
+        };
+        GrantPerson: {
+            /** @description The person's full name, or what decided in words (expiry, server) */
+            name: string;
+            /** @description The account's username; empty for the system */
+            username: string;
         };
         HandoverExitInputRequest: {
             password: string;
@@ -4842,6 +4850,7 @@ export interface components {
             /** Format: date-time */
             occurred_to?: string | null;
             subjects?: components["schemas"]["SubjectInputRequest"][];
+            unit_level_reason?: string;
             /** @default  */
             out_of_period_reason: string;
         };
@@ -5718,11 +5727,15 @@ export interface components {
             /** @description The team role asked for (create, role) */
             role: string;
             requested_label: string;
+            /** @description Who asked: full name first (user review, ui15) */
+            readonly requested_by: components["schemas"]["GrantPerson"];
             /** Format: date-time */
             requested_at: string;
             /** Format: date-time */
             expires_at: string;
             decided_label: string;
+            /** @description Who decided (null while pending): full name first */
+            readonly decided_by: components["schemas"]["GrantPerson"];
             /** Format: date-time */
             decided_at: string | null;
             /** @description The lead's (or the server operator's) reason */

@@ -302,6 +302,8 @@ export interface FindingBrief {
   rating_id?: number | null;
   occurred_from: string;
   occurred_to?: string | null;
+  /** Why no individual officer is named (a unit-level finding); "" when officers are named. */
+  unit_level_reason?: string;
   created_at?: string;
 }
 

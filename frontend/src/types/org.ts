@@ -44,6 +44,8 @@ export interface PendingApproval {
 }
 
 /** A request under the two-person rule (GET /api/auth/team-grants/) */
+export interface GrantPerson { name: string; username: string }
+
 export interface TeamGrant {
   id: number;
   kind: GrantKind;
@@ -57,16 +59,20 @@ export interface TeamGrant {
   };
   role: string;
   requested_label: string;
+  /** who asked: the full name, the username beside it (user review, ui15) */
+  requested_by: GrantPerson;
   requested_at: string;
   expires_at: string;
   decided_label: string;
+  /** who decided (null while pending); the system in words ("Tự động hết hạn…"), username empty */
+  decided_by: GrantPerson | null;
   decided_at: string | null;
   reason: string;
   may_decide: boolean;
   /** officer: the officer to link (null = remove the link) */
   officer: { id: number; name: string } | null;
   /** pending, for a lead who may decide: the account's changes since it last held a team role */
-  recent_changes: { at: string; by: string; verb: string; change: Record<string, [unknown, unknown]> }[];
+  recent_changes: { at: string; by: string; by_username?: string; verb: string; change: Record<string, [unknown, unknown]> }[];
   /** pending, and no lead other than the requester and the target can decide it (server command only) */
   no_approver: boolean;
 }

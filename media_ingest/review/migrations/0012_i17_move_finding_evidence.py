@@ -1,5 +1,5 @@
 """Issue 17: move every inspection.FindingEvidence row (files, report photos, pointers to footage,
-notes) into review.EvidenceItem, the one evidence model, before inspection 0016 drops the old table.
+notes) into review.EvidenceItem, the one evidence model, before inspection 0017 drops the old table.
 
 Nothing is lost: each row keeps its finding, file key, name, size, SHA-256, report photo, pointer,
 description (as the note), who added it and when; `moved_from` keeps its old id, which audit events

@@ -8,6 +8,7 @@ import { fromLocalInput, toLocalInput } from "../format";
 import { OUTSIDE_REASON_MIN } from "../evidence/period";
 import { ActionButton } from "../ActionButton";
 import type { FindingDetail, Severity } from "../../types/inspection";
+import { SubjectsEditor, subjectDrafts, subjectsPayload, unitReasonProblem, type SubjectDraft } from "./SubjectsEditor";
 
 const SEVERITIES: Severity[] = ["less_serious", "serious", "very_serious", "especially_serious"];
 
@@ -24,6 +25,12 @@ export function EditFindingDialog({ finding, onClose, onSaved }: { finding: Find
   const [from, setFrom] = useState(toLocalInput(finding.occurred_from));
   const [to, setTo] = useState(finding.occurred_to ? toLocalInput(finding.occurred_to) : "");
   const [reason, setReason] = useState("");
+  // the subjects (or why none can be named) are edited here too: confirming needs one or the other
+  const [subjects, setSubjects] = useState<SubjectDraft[]>(() => subjectDrafts(finding.subjects));
+  const [unitReason, setUnitReason] = useState(finding.unit_level_reason ?? "");
+  const subjectsBody = subjectsPayload(subjects);
+  const subjectsChanged = JSON.stringify(subjectsBody) !== JSON.stringify(subjectsPayload(subjectDrafts(finding.subjects)));
+  const named = subjectsBody.length > 0;
   const dates = useDateValidity();
   const periodChanged = from !== toLocalInput(finding.occurred_from) || to !== (finding.occurred_to ? toLocalInput(finding.occurred_to) : "");
   const save = useMutation({
@@ -32,6 +39,9 @@ export function EditFindingDialog({ finding, onClose, onSaved }: { finding: Find
       if (title.trim() !== finding.title) body.title = title.trim();
       if (description.trim() !== (finding.description ?? "").trim()) body.description = description.trim();
       if (severity !== finding.severity) body.severity = severity;
+      if (subjectsChanged) body.subjects = subjectsBody;
+      const keptReason = named ? "" : unitReason.trim();
+      if (keptReason !== (finding.unit_level_reason ?? "")) body.unit_level_reason = keptReason;
       if (periodChanged) {
         body.occurred_from = fromLocalInput(from);
         body.occurred_to = to ? fromLocalInput(to) : null;
@@ -47,7 +57,8 @@ export function EditFindingDialog({ finding, onClose, onSaved }: { finding: Find
   const needsReason = Boolean(outside) && periodChanged;
   const reasonShort = needsReason && reason.trim().length < OUTSIDE_REASON_MIN;
   const why = (save.isPending && t("why.busy")) || (dates.bad && t("why.badDate")) || (!title.trim() && t("why.findingTitle"))
-    || (reasonShort && t("findings.edit.reasonNeeded", { n: OUTSIDE_REASON_MIN }));
+    || (!from && t("why.findingWhen")) || (reasonShort && t("findings.edit.reasonNeeded", { n: OUTSIDE_REASON_MIN }))
+    || (!named && unitReasonProblem(unitReason, t));
   return (
     <Modal
       wide
@@ -81,6 +92,8 @@ export function EditFindingDialog({ finding, onClose, onSaved }: { finding: Find
           <DateTimeInput value={to} onChange={setTo} onValidity={dates.bind("to")} name="occurred_to" />
         </Field>
       </div>
+      <SubjectsEditor subjects={subjects} onChange={setSubjects} unitId={finding.unit.id} unitName={finding.unit.name}
+        day={from.slice(0, 10)} unitReason={unitReason} onUnitReason={setUnitReason} />
       {needsReason && (
         <div className="notice notice-amber" role="alert" data-testid="finding-edit-outside">
           {outside}

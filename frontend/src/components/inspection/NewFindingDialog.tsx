@@ -4,23 +4,14 @@ import { useTranslation } from "react-i18next";
 import { DateTimeInput, useDateValidity } from "../DateInput";
 import { api } from "../../api/client";
 import { Field, InlineError, Modal } from "../ui";
-import { OfficerPicker } from "../OfficerPicker";
+import { SubjectsEditor, emptySubject, subjectsPayload, unitReasonProblem, type SubjectDraft } from "./SubjectsEditor";
 import { fmtDate, fromLocalInput, toLocalInput } from "../format";
 import { useLocalName } from "../labels";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { FindingBrief, FindingCategory, Severity } from "../../types/inspection";
-import type { Officer } from "../../types/org";
 import { ActionButton } from "../ActionButton";
 
 const SEVERITIES: Severity[] = ["less_serious", "serious", "very_serious", "especially_serious"];
-const ROLES = ["violator", "co_violator", "responsible_head"] as const;
-
-interface SubjectDraft {
-  officer: Officer | null;
-  role: (typeof ROLES)[number];
-  knew: boolean;
-  covered: boolean;
-}
 
 export function useCategories() {
   return useQuery({
@@ -55,10 +46,13 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
   const [description, setDescription] = useState(prefill.description ?? "");
   const [unitId, setUnitId] = useState<number | "">(prefill.unitId ?? "");
   const [counterId, setCounterId] = useState<number | "">(prefill.counterId ?? "");
-  const [from, setFrom] = useState(toLocalInput(prefill.occurredFrom ?? new Date()));
+  // the violation time is entered (or comes from the footage it was seen on), never "now": the trace
+  // finds who served and who headed the unit as of that day (issue 15, ui15)
+  const [from, setFrom] = useState(prefill.occurredFrom ? toLocalInput(prefill.occurredFrom) : "");
   const [to, setTo] = useState(prefill.occurredTo ? toLocalInput(prefill.occurredTo) : "");
   const dates = useDateValidity();
-  const [subjects, setSubjects] = useState<SubjectDraft[]>([{ officer: null, role: "violator", knew: false, covered: false }]);
+  const [subjects, setSubjects] = useState<SubjectDraft[]>([emptySubject()]);
+  const [unitReason, setUnitReason] = useState("");
 
   // the unit picker lists the units that existed on the day of the violation
   const unitsOn = useUnitsOn(from.slice(0, 10));
@@ -86,14 +80,15 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
         counter_id: counterId || null,
         occurred_from: fromLocalInput(from),
         occurred_to: to ? fromLocalInput(to) : null,
-        subjects: subjects
-          .filter((s) => s.officer)
-          .map((s) => ({ officer_id: s.officer!.id, role: s.role, knew_and_did_not_act: s.knew, covered_up: s.covered })),
+        subjects: subjectsPayload(subjects),
+        unit_level_reason: subjects.some((s) => s.officer) ? "" : unitReason.trim(),
       }),
     onSuccess: onCreated,
   });
 
-  const patch = (i: number, p: Partial<SubjectDraft>) => setSubjects((list) => list.map((s, j) => (i === j ? { ...s, ...p } : s)));
+  const why = (create.isPending && t("why.busy")) || (!from && t("why.findingWhen")) || (dates.bad && t("why.badDate"))
+    || (!title.trim() && t("why.findingTitle")) || (!unitId && t("why.findingUnit")) || unitMissingWhy
+    || (!effectiveCategory && t("why.findingCategory")) || (!subjects.some((s) => s.officer) && unitReasonProblem(unitReason, t));
 
   return (
     <Modal
@@ -103,7 +98,7 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" why={(create.isPending && t("why.busy")) || (dates.bad && t("why.badDate")) || (!title.trim() && t("why.findingTitle")) || (!unitId && t("why.findingUnit")) || unitMissingWhy || (!effectiveCategory && t("why.findingCategory"))} onClick={() => create.mutate()} data-testid="finding-submit">
+          <ActionButton type="button" className="btn btn-primary" why={why} onClick={() => create.mutate()} data-testid="finding-submit">
             {t("findings.new")}
           </ActionButton>
         </>
@@ -153,32 +148,14 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
         </Field>
         <Field label={t("findings.occurredFrom")}>
           <DateTimeInput value={from} onChange={(v) => setFrom(v)} onValidity={dates.bind("from")} name="occurred_from" />
+          {!from && <span className="field-hint" data-testid="occurred-from-needed">{t("findings.whenNeeded")}</span>}
         </Field>
         <Field label={t("findings.occurredTo")}>
           <DateTimeInput value={to} onChange={(v) => setTo(v)} onValidity={dates.bind("to")} name="occurred_to" />
         </Field>
       </div>
-      <div className="field-label" style={{ marginBottom: 6 }}>{t("findings.subjects")}</div>
-      {subjects.map((s, i) => (
-        <div className="subject-row" key={i}>
-          {unitId ? (
-            <OfficerPicker value={s.officer} onChange={(o) => patch(i, { officer: o })} unitId={unitId} at={from.slice(0, 10)} unitName={units.find((u) => u.id === unitId)?.name} />
-          ) : (
-            <span className="muted small">{t("picker.needUnit")}</span>
-          )}
-          <select value={s.role} onChange={(e) => patch(i, { role: e.target.value as SubjectDraft["role"] })} aria-label={t("findings.role")}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>{t(`subjectRole.${r}`)}</option>
-            ))}
-          </select>
-          <label className="check-inline"><input type="checkbox" checked={s.knew} onChange={(e) => patch(i, { knew: e.target.checked })} />{t("findings.knew")}</label>
-          <label className="check-inline"><input type="checkbox" checked={s.covered} onChange={(e) => patch(i, { covered: e.target.checked })} />{t("findings.coveredUp")}</label>
-          <button type="button" className="icon-btn" onClick={() => setSubjects((l) => l.filter((_, j) => j !== i))} aria-label={t("action.delete")}>×</button>
-        </div>
-      ))}
-      <button type="button" className="btn btn-ghost btn-sm" onClick={() => setSubjects((l) => [...l, { officer: null, role: "violator", knew: false, covered: false }])}>
-        + {t("findings.addSubject")}
-      </button>
+      <SubjectsEditor subjects={subjects} onChange={setSubjects} unitId={unitId} unitName={units.find((u) => u.id === unitId)?.name}
+        day={from.slice(0, 10)} unitReason={unitReason} onUnitReason={setUnitReason} />
       {create.isError && <InlineError error={create.error} />}
     </Modal>
   );

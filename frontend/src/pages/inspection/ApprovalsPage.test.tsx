@@ -6,11 +6,11 @@ import ApprovalsPage from "./ApprovalsPage";
 const grant = {
   id: 3, kind: "role", kind_label: "Giao vai trò tổ kiểm tra", state: "pending", state_label: "Chờ phê duyệt",
   target: { id: 7, username: "reviewer", full_name: "Lê Thị Hoa", role: "reviewer", is_active: true },
-  role: "inspection_lead", requested_label: "admin", requested_at: "2026-11-30T05:00:00Z", expires_at: "2026-12-03T05:00:00Z",
-  decided_label: "", decided_at: null, reason: "", may_decide: true,
+  role: "inspection_lead", requested_label: "admin", requested_by: { name: "Phạm Văn Quản", username: "admin" }, requested_at: "2026-11-30T05:00:00Z", expires_at: "2026-12-03T05:00:00Z",
+  decided_label: "", decided_by: null, decided_at: null, reason: "", may_decide: true,
 };
 const aboutMe = { ...grant, id: 4, kind: "password", role: "", target: { ...grant.target, id: 2, username: "lead", full_name: "Tổ Trưởng" }, may_decide: false };
-const refused = { ...grant, id: 1, state: "refused", decided_label: "lead2", decided_at: "2026-11-29T05:00:00Z", reason: "Không có quyết định điều động", may_decide: false };
+const refused = { ...grant, id: 1, state: "refused", decided_label: "lead2", decided_by: { name: "Đặng Quốc Bảo", username: "lead2" }, decided_at: "2026-11-29T05:00:00Z", reason: "Không có quyết định điều động", may_decide: false };
 
 function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -55,7 +55,7 @@ test("after approving, the lead sees the account's recent changes and the one-ti
     ...grant, role: "inspector",
     recent_changes: [
       { at: "2026-11-30T04:00:00Z", by: "Quản Trị", verb: "user.update", change: { role: ["inspector", "disciplinary"] } },
-      { at: "2026-11-30T04:05:00Z", by: "Quản Trị", verb: "user.update", change: { officer: [3, null] } },
+      { at: "2026-11-30T04:05:00Z", by: "Quản Trị", verb: "user.update", change: { officer: ["Trung úy Hoàng Thị Lan", null] } },
     ],
   };
   const posts: string[] = [];
@@ -71,8 +71,8 @@ test("after approving, the lead sees the account's recent changes and the one-ti
 
   fireEvent.click(await screen.findByTestId("grant-approve-3"));
   const recent = screen.getByTestId("grant-recent");
-  expect(recent).toHaveTextContent("role: Cán bộ kiểm tra → Cán bộ kỷ luật");
-  expect(recent).toHaveTextContent("officer: 3 → —");
+  expect(recent).toHaveTextContent("Vai trò: Cán bộ kiểm tra → Cán bộ kỷ luật");
+  expect(recent).toHaveTextContent("Cán bộ gắn với tài khoản: Trung úy Hoàng Thị Lan → —");
   expect(recent).toHaveTextContent("Quản Trị");
   fireEvent.click(screen.getByTestId("grant-decide"));
   expect(await screen.findByTestId("grant-activation-code")).toHaveTextContent("ABCD-EFGH-JKLM");
@@ -101,4 +101,16 @@ test("the lead sees who the account is (its linked officer) and a request no lea
   expect(screen.getByText(/chỉ xử lý được bằng lệnh team_grant_approve/)).toBeInTheDocument();
   fireEvent.click(screen.getByTestId("grant-approve-3"));
   expect(screen.getByTestId("grant-officer")).toHaveTextContent("NA-2105");
+});
+
+test("the history names people, not logins: who asked and who decided, the system in words (user review, ui15)", async () => {
+  const expired = { ...grant, id: 9, state: "expired", decided_label: "expiry", decided_by: { name: "Tự động hết hạn (không ai quyết định)", username: "" }, decided_at: "2026-11-28T05:00:00Z", may_decide: false };
+  vi.stubGlobal("fetch", vi.fn(async () => json({ count: 3, next: null, previous: null, results: [grant, refused, expired] })));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><ApprovalsPage /></QueryClientProvider>);
+  const asked = await screen.findByTestId("grant-requested-by-3");
+  expect(asked).toHaveTextContent("Phạm Văn Quản (admin)");
+  expect(screen.getByTestId("grant-decided-by-1")).toHaveTextContent("Đặng Quốc Bảo (lead2)");
+  expect(screen.getByTestId("grant-decided-by-9")).toHaveTextContent("Tự động hết hạn (không ai quyết định)");
+  expect(screen.getByTestId("grant-decided-by-9")).not.toHaveTextContent("expiry");
 });

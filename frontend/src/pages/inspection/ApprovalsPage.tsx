@@ -17,12 +17,29 @@ export function GrantWhat({ g }: { g: Pick<TeamGrant, "kind" | "role"> & Partial
   return <>{t(`grants.kind.${g.kind}`)}{g.role ? ` · ${t(`role.${g.role}`)}` : ""}{officer}</>;
 }
 
+/** A person as people read it: the full name, the username small beside it (user review, ui15). */
+export function Person({ who }: { who: { name: string; username?: string } | null | undefined }) {
+  if (!who) return <>—</>;
+  return <>{who.name}{who.username && who.username !== who.name ? <span className="mono small muted"> ({who.username})</span> : null}</>;
+}
+
+/** One recorded account change, in words: roles by their names, the account's state, officers by name. */
+function ChangeText({ field, before, after }: { field: string; before: unknown; after: unknown }) {
+  const { t } = useTranslation();
+  const show = (v: unknown) => {
+    if (v === null || v === "" || v === undefined) return "—";
+    if (field === "role") return t(`role.${String(v)}`);
+    if (field === "is_active") return t(v ? "grants.active" : "grants.inactive");
+    return String(v);
+  };
+  return <span> · {t(`grants.field.${field}`, { defaultValue: field })}: {show(before)} → {show(after)}</span>;
+}
+
 /** What happened to the account since it last held a team role: the approving lead sees a demotion, a
  *  credential reset or an officer-link change made in between. */
 function RecentChanges({ grant }: { grant: TeamGrant }) {
   const { t } = useTranslation();
   const changes = grant.recent_changes ?? [];
-  const show = (v: unknown) => (v === null || v === "" ? "—" : String(v));
   return (
     <div data-testid="grant-recent">
       <strong className="small">{t("grants.recent")}</strong>
@@ -30,10 +47,8 @@ function RecentChanges({ grant }: { grant: TeamGrant }) {
         <ul className="small">
           {changes.map((c, i) => (
             <li key={i}>
-              {fmtDateTime(c.at)} · {c.by} · {t(`grants.verb.${c.verb}`)}
-              {Object.entries(c.change).map(([k, [a, b]]) => (
-                <span key={k}> · {k}: {k === "role" ? `${a ? t(`role.${String(a)}`) : "—"} → ${b ? t(`role.${String(b)}`) : "—"}` : `${show(a)} → ${show(b)}`}</span>
-              ))}
+              {fmtDateTime(c.at)} · <Person who={{ name: c.by, username: c.by_username }} /> · {t(`grants.verb.${c.verb}`)}
+              {Object.entries(c.change).map(([k, [a, b]]) => <ChangeText key={k} field={k} before={a} after={b} />)}
             </li>
           ))}
         </ul>
@@ -82,7 +97,7 @@ function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: bo
         </>
       }
     >
-      <p><GrantWhat g={grant} /> · {t("grants.requestedBy")}: {grant.requested_label} · {fmtDateTime(grant.requested_at)}</p>
+      <p><GrantWhat g={grant} /> · {t("grants.requestedBy")}: <Person who={grant.requested_by} /> · {fmtDateTime(grant.requested_at)}</p>
       <p data-testid="grant-officer"><strong>{t("grants.linkedOfficer")}:</strong> <LinkedOfficer grant={grant} inline /></p>
       {!refuse && <RecentChanges grant={grant} />}
       <Field label={refuse ? t("grants.refuseReason") : t("grants.approveNote")}>
@@ -123,12 +138,12 @@ function GrantTable({ grants, decided, setDeciding }: { grants: TeamGrant[]; dec
             <tr key={g.id}>
               <td><GrantWhat g={g} /></td>
               <td><strong>{g.target.full_name}</strong> <span className="mono small muted">{g.target.username}</span><LinkedOfficer grant={g} />{!decided && g.no_approver && <div className="small notice-amber">{t("grants.noApprover")}</div>}</td>
-              <td>{g.requested_label}</td>
+              <td data-testid={`grant-requested-by-${g.id}`}><Person who={g.requested_by} /></td>
               <td className="small">{fmtDateTime(g.requested_at)}</td>
               {decided ? (
                 <>
                   <td><Badge tone={STATE_TONE[g.state]}>{t(`grants.state.${g.state}`)}</Badge></td>
-                  <td>{g.decided_label || "—"}{g.decided_at ? <span className="small muted"> · {fmtDateTime(g.decided_at)}</span> : null}</td>
+                  <td data-testid={`grant-decided-by-${g.id}`}><Person who={g.decided_by} />{g.decided_at ? <span className="small muted"> · {fmtDateTime(g.decided_at)}</span> : null}</td>
                   <td className="small">{g.reason || "—"}</td>
                 </>
               ) : (

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { describe, expect, it, vi } from "vitest";
-import CalendarPage, { checksByDay, teamLabel } from "./CalendarPage";
+import CalendarPage, { checksByDay, dayHeading, teamLabel } from "./CalendarPage";
 import type { CheckBrief } from "../../types/inspection";
 import { localDay } from "../../components/format";
 
@@ -69,5 +69,39 @@ describe("people and legend (issue 13, the lead's month)", () => {
     fireEvent.click(screen.getByRole("button", { name: "Tháng sau" }));
     await waitFor(() => expect(screen.getByTestId("cal-month")).not.toHaveTextContent(`Tháng ${now.month}/${now.year}`));
     vi.unstubAllGlobals();
+  });
+});
+
+describe("the phone's day list (user review, ui15: cramped day cells at 390 px)", () => {
+  it("writes every entry of the month out under the month, by day, with the unit's full name, and the cell's dots say how many", async () => {
+    const today = localDay(new Date());
+    const day = `${today.slice(0, 8)}15`;
+    const lead = { id: 2, username: "lead", full_name: "Đặng Văn Bình", rank: "Trung tá" };
+    const mk = (id: string, hour: string, unit: string, state: string) => ({
+      id, reference: `KT-${id}`, window_start: `${day}T${hour}:00+07:00`, state, lead, team: [lead],
+      unit: { id: 1, code: "X", name: unit },
+    });
+    const results = [mk("B", "14", "Công an xã Nam Đàn", "planned"), mk("A", "08", "Công an xã Thanh Chương", "in_progress")];
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ count: 2, next: null, previous: null, results }), { status: 200, headers: { "Content-Type": "application/json" } })));
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <MemoryRouter><CalendarPage /></MemoryRouter>
+      </QueryClientProvider>,
+    );
+    const agenda = await screen.findByTestId("cal-agenda");
+    const entry = agenda.querySelector(`[data-day="${day}"]`)!;
+    expect(entry.querySelector("h3")).toHaveTextContent(dayHeading(day));
+    const items = Array.from(entry.querySelectorAll("[data-testid=cal-agenda-item]"));
+    expect(items.map((el) => el.textContent)).toEqual([
+      expect.stringMatching(/^08:00 Công an xã Thanh Chương.*Đang kiểm tra.*KT-A.*Tổ: Trung tá Đặng Văn Bình \(tổ trưởng\)/),
+      expect.stringMatching(/^14:00 Công an xã Nam Đàn/),
+    ]);
+    const dots = document.querySelector(`[data-day="${day}"].cal-cell [data-testid=cal-dots]`)!;
+    expect(dots).toHaveAccessibleName(`Ngày 15: 2 cuộc kiểm tra — xem danh sách bên dưới`);
+    vi.unstubAllGlobals();
+  });
+
+  it("heads each day with its weekday in Vietnamese", () => {
+    expect(dayHeading("2026-11-30")).toBe("Thứ Hai, 30/11/2026");
   });
 });

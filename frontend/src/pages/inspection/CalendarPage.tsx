@@ -35,6 +35,59 @@ export function teamLabel(check: CheckBrief, leadWord = ""): string {
   return people.filter(Boolean).map((u, i) => `${personName(u)}${i === 0 && check.lead && leadWord ? ` (${leadWord})` : ""}`).join(", ");
 }
 
+/** "2026-11-30" -> "Thứ Hai, 30/11/2026" (the phone's day list heading). */
+export function dayHeading(day: string, lang = "vi-VN"): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  const text = date.toLocaleDateString(lang, { weekday: "long", day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" });
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** On a phone the month's cells are too narrow for the entries: each day shows dots (one a check, in its
+ *  state's colour) that jump to the day in the list under the month, where every entry is written out
+ *  (time, the unit's full name, state, team). Desktop keeps the entries in the cells (user review, ui15). */
+function DayAgenda({ days, byDay }: { days: string[]; byDay: Map<string, CheckBrief[]> }) {
+  const { t, i18n } = useTranslation();
+  const withChecks = days.filter((d) => (byDay.get(d) ?? []).length > 0);
+  return (
+    <section className="cal-agenda" data-testid="cal-agenda" aria-label={t("cal.agenda")}>
+      <h2 className="cal-agenda-title">{t("cal.agenda")}</h2>
+      {withChecks.length === 0 ? <p className="muted">{t("cal.empty")}</p> : (
+        <ol className="cal-agenda-days">
+          {withChecks.map((d) => (
+            <li key={d} id={`cal-agenda-${d}`} className="cal-agenda-day" data-day={d}>
+              <h3>{dayHeading(d, i18n.language === "en" ? "en-GB" : "vi-VN")}</h3>
+              <ul className="card-list">
+                {(byDay.get(d) ?? []).map((c) => (
+                  <li key={c.id}>
+                    <Link to={`/inspection/checks/${c.id}`} className={`list-card cal-agenda-item cal-agenda-${c.state}`} data-testid="cal-agenda-item">
+                      <span className="row"><strong className="cal-time">{fmtTime(c.window_start).slice(0, 5)}</strong> <span>{c.unit.name}</span></span>
+                      <span className="row small"><CheckStateBadge value={c.state} /> <span className="mono">{c.reference}</span></span>
+                      {teamLabel(c) && <span className="small">{t("cal.team")}: {teamLabel(c, t("cal.lead"))}</span>}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function DayDots({ day, checks }: { day: string; checks: CheckBrief[] }) {
+  const { t } = useTranslation();
+  if (checks.length === 0) return null;
+  const jump = () => document.getElementById(`cal-agenda-${day}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
+  return (
+    <button type="button" className="cal-dots" onClick={jump} data-testid="cal-dots"
+      aria-label={t("cal.dayChecks", { day: Number(day.slice(8)), n: checks.length })}>
+      {checks.slice(0, 3).map((c) => <i key={c.id} className={`cal-dot cal-dot-${c.state}`} />)}
+      {checks.length > 3 && <span className="cal-more">+{checks.length - 3}</span>}
+    </button>
+  );
+}
+
 function monthGrid(year: number, month: number): string[] {
   // Monday-first weeks covering the month; ISO day strings.
   const first = new Date(Date.UTC(year, month - 1, 1));
@@ -102,6 +155,7 @@ function TeamCalendar() {
               <div key={d} className={`cal-cell ${d.startsWith(monthPrefix) ? "" : "cal-out"} ${d === today ? "cal-today" : ""}`}
                 aria-current={d === today ? "date" : undefined} data-day={d}>
                 <div className="cal-day">{Number(d.slice(8))}</div>
+                <DayDots day={d} checks={byDay.get(d) ?? []} />
                 {(byDay.get(d) ?? []).map((c) => (
                   <Link key={c.id} to={`/inspection/checks/${c.id}`} className={`cal-item cal-${c.state}`}
                     title={`${c.reference} — ${c.unit.name}${teamLabel(c) ? ` — ${t("cal.team")}: ${teamLabel(c, t("cal.lead"))}` : ""}`}>
@@ -112,7 +166,8 @@ function TeamCalendar() {
               </div>
             ))}
           </div>
-          {rows(q.data).length === 0 && <p className="muted" style={{ padding: "0 16px 14px" }}>{t("cal.empty")}</p>}
+          {rows(q.data).length === 0 && <p className="muted cal-empty" style={{ padding: "0 16px 14px" }}>{t("cal.empty")}</p>}
+          <DayAgenda days={days.filter((d) => d.startsWith(monthPrefix))} byDay={byDay} />
           <div className="row" style={{ padding: "10px 16px", borderTop: "1px solid var(--line-2)" }}>
             {(["planned", "in_progress", "completed", "signed", "cancelled"] as const).map((s) => (
               <CheckStateBadge key={s} value={s} />

@@ -93,6 +93,8 @@ export default function FindingDetailPage() {
   const canTrace = ["disciplinary", "inspection_lead", "admin"].includes(me?.role ?? "") && f.state !== "draft" && f.state !== "dismissed";
   const check = f.check;
   const isUnitHead = me?.role === "unit_head";
+  // confirming needs a named officer or the recorded reason why none can be named (server: finding_without_subject)
+  const noOneAnswers = f.subjects.length === 0 && !f.unit_level_reason;
   const explainable = f.state === "confirmed" || f.state === "actioned";
   const explanations = f.explanations ?? [];
   const canExport = ["reviewer", "admin", "inspection_lead", "inspector"].includes(me?.role ?? "");
@@ -123,7 +125,7 @@ export default function FindingDetailPage() {
             {canDecide && f.state === "draft" && (
               <>
                 <button type="button" className="btn btn-secondary" onClick={() => setPending("dismiss")}>{t("findings.dismiss")}</button>
-                <button type="button" className="btn btn-primary" onClick={() => setPending("confirm")} data-testid="finding-confirm">{t("findings.confirm")}</button>
+                <ActionButton className="btn btn-primary" onClick={() => setPending("confirm")} data-testid="finding-confirm" why={noOneAnswers && t("findings.whyNoSubject")}>{t("findings.confirm")}</ActionButton>
               </>
             )}
             {canDecide && f.state === "confirmed" && (
@@ -138,6 +140,9 @@ export default function FindingDetailPage() {
           </>
         }
       />
+      {canDecide && f.state === "draft" && noOneAnswers && (
+        <div className="notice notice-amber" role="note" data-testid="finding-no-subject" style={{ marginBottom: 12 }}>{t("findings.whyNoSubject")}</div>
+      )}
       {edited && <div className="notice notice-green" role="status" data-testid="finding-edited" style={{ marginBottom: 12 }}>{t("findings.edit.saved")}</div>}
       {editing && (
         <EditFindingDialog
@@ -169,7 +174,11 @@ export default function FindingDetailPage() {
           </Card>
           <Card title={t("findings.subjects")}>
             {f.subjects.length === 0 ? (
-              <p className="muted">{t("common.none")}</p>
+              f.unit_level_reason ? (
+                <p data-testid="finding-unit-level"><strong>{t("findings.unitLevel")}</strong> — {f.unit_level_reason}</p>
+              ) : (
+                <p className="muted">{t("findings.noSubjects")}</p>
+              )
             ) : (
               <table className="table">
                 <thead>

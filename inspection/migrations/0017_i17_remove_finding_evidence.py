@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspection', '0015_finding_random_ids'),
+        ('inspection', '0016_finding_unit_level_reason'),
         ('review', '0012_i17_move_finding_evidence'),
     ]
 
