@@ -77,7 +77,7 @@ def finding_get_for(*, user: Any, id: int) -> Finding:  # noqa: A002 - the API's
                .select_related("category", "unit", "counter", "surprise_check", "created_by__officer",
                                "confirmed_by__officer", "complaint", "rating", "criterion")
                .prefetch_related(Prefetch("subjects", queryset=FindingSubject.objects.select_related("officer")),
-                                 "transitions__actor__officer", "evidence_items",
+                                 "transitions__actor__officer", "evidence",
                                  "explanations__author__officer")
                .filter(pk=id).first())
     if finding is None:

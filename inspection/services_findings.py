@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +16,6 @@ from backend.audit.services import audit_record
 from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.core.store import ObjectMissing, get_store
-from backend.core.uploads import store_upload
 from backend.org.models import Counter, Officer, Unit
 from backend.org.selectors import unit_ancestor_ids_at, unit_heads_between, unit_served_ids
 from backend.org.services_units import require_unit_existed
@@ -26,17 +25,17 @@ from inspection.models import (
     Criterion,
     Finding,
     FindingCategory,
-    FindingEvidence,
     FindingExplanation,
     FindingSubject,
     FindingTransition,
-    ReportEvidence,
     SatisfactionRating,
     Severity,
     SurpriseCheck,
 )
 from inspection.services_common import LEAD, TEAM, _aware, _invalid, _require_team_member, _require_text
-from inspection.services_reports import MAX_EVIDENCE_BYTES
+
+if TYPE_CHECKING:
+    from media_ingest.review.models import EvidenceItem
 
 FINDING_FLOW: dict[tuple[str, str], Any] = {
     (Finding.State.DRAFT, Finding.State.CONFIRMED): LEAD,
@@ -320,7 +319,8 @@ def finding_update(*, by: User, finding: Finding, data: dict[str, Any]) -> Findi
         from media_ingest.review.evidence_period import check_period_change
 
         outside = check_period_change(
-            finding=finding, items=list(finding.media_evidence.select_related("clip", "tag").order_by("added_at", "id")),
+            finding=finding,
+            items=list(finding.evidence.filter(kind="tag").select_related("clip", "tag").order_by("added_at", "id")),
             reason=str(data.get("out_of_period_reason") or ""))
         changes["period"] = {"from": [before[0].isoformat(), before[1].isoformat() if before[1] else None],
                              "to": [finding.occurred_from.isoformat(),
@@ -484,48 +484,45 @@ def finding_explain(*, by: User, finding: Finding, kind: str, text: str) -> Find
 
 
 def finding_evidence_add(*, by: User, finding: Finding, fileobj: BinaryIO | None = None, filename: str = "",
-                         content_type: str = "", report_evidence_id: int | None = None, media_ref: str = "",
-                         description: str = "") -> FindingEvidence:
-    require_role(by, *TEAM, Role.REVIEWER)
-    if finding.state in (Finding.State.DISMISSED, Finding.State.ACTIONED):
-        raise Conflict("Vi phạm đã đóng, không bổ sung chứng cứ.", "The finding is closed.", code="invalid_state")
+                         content_type: str = "", size: int | None = None, report_evidence_id: int | None = None,
+                         media_ref: str = "", description: str = "", ip: str | None = None,
+                         user_agent: str = "") -> EvidenceItem:
+    """Evidence attached on the finding page: exactly one of a file, a photo of the check report or a
+    pointer to footage. The one owner of evidence is media_ingest.review (one model, one upload path,
+    its roles, cap and closed-finding rule); this only says which kind was sent."""
+    from media_ingest.review import services as evidence
+    from media_ingest.review.models import EvidenceItem
+
+    evidence.evidence_may_add(by=by, finding=finding)
     kinds = sum(x is not None and x != "" for x in (fileobj, report_evidence_id, media_ref))
     if kinds != 1:
         raise _invalid("Chọn đúng một loại chứng cứ: tệp, tệp biên bản hoặc hình ảnh camera.",
                        "Give exactly one of: file, report_evidence_id, media_ref.", "file")
-    values: dict[str, Any] = {"description": description.strip()}
+    common: dict[str, Any] = {"by": by, "finding": finding, "note": description, "ip": ip, "user_agent": user_agent}
     if fileobj is not None:
-        stored = store_upload(fileobj=fileobj, filename=filename, content_type=content_type,
-                              prefix=f"inspection/findings/{finding.pk}/evidence", max_bytes=MAX_EVIDENCE_BYTES)
-        values.update(kind="file", key=stored.key, filename=stored.filename, size=stored.size, sha256=stored.sha256)
-    elif report_evidence_id is not None:
-        item = ReportEvidence.objects.filter(pk=report_evidence_id,
-                                             report__surprise_check_id=finding.surprise_check_id).first()
-        if item is None or finding.surprise_check_id is None:
-            raise _invalid("Tệp biên bản không thuộc cuộc kiểm tra của vi phạm này.",
-                           "That report evidence does not belong to this finding's check.", "report_evidence_id")
-        values.update(kind="report_evidence", report_evidence=item, key=item.key, filename=item.filename,
-                      size=item.size, sha256=item.sha256)
-    else:
-        values.update(kind="media", media_ref=str(media_ref)[:120])
-    with transaction.atomic():
-        evidence = FindingEvidence.objects.create(finding=finding, added_by=by, **values)
-        audit_record(actor=by, verb="finding.evidence_add", obj=evidence,
-                     payload={"finding": finding.pk, "kind": values["kind"], "sha256": values.get("sha256", ""),
-                              "media_ref": values.get("media_ref", "")})
-    return evidence
+        return evidence.evidence_add_file(
+            fileobj=fileobj, filename=filename, content_type=content_type,
+            size=size if size is not None else int(getattr(fileobj, "size", 0) or 0),
+            attached_in=EvidenceItem.AttachedIn.FINDING, **common)
+    if report_evidence_id is not None:
+        return evidence.evidence_add_report_photo(report_evidence_id=report_evidence_id, **common)
+    return evidence.evidence_add_note(media_ref=media_ref, **common)
 
 
-def finding_evidence_open(*, by: Actor, finding: Finding, evidence_id: int) -> tuple[FindingEvidence, BinaryIO]:
-    """Open an evidence file of a finding the caller may read, and log who fetched it. Evidence
-    files are often stills or cuts of footage: unit heads, who see findings but no footage, do not
-    download them."""
+def finding_evidence_open(*, by: Actor, finding: Finding, evidence_id: int) -> tuple[EvidenceItem, BinaryIO]:
+    """Open an evidence file of a finding the caller may read (an uploaded file or a report photo,
+    wherever it was attached), and log who fetched it. Evidence files are often stills or cuts of
+    footage: unit heads, who see findings but no footage, do not download them."""
+    from media_ingest.review.models import EvidenceItem
+
     require_role(by, *TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY)
-    item = finding.evidence_items.filter(pk=evidence_id).exclude(key="").first()
+    item = (EvidenceItem.objects.filter(finding=finding, pk=evidence_id,
+                                        kind__in=[EvidenceItem.Kind.FILE, EvidenceItem.Kind.REPORT_PHOTO])
+            .exclude(file_key="").first())
     if item is None:
         raise NotFound("Không tìm thấy tệp chứng cứ.", "Evidence file not found.")
     try:
-        handle = get_store().open(item.key)
+        handle = get_store().open(item.file_key)
     except ObjectMissing as exc:
         raise NotFound("Tệp chứng cứ không còn trong kho lưu trữ.",
                        "The evidence file is missing from the store.") from exc

@@ -48,7 +48,7 @@ def transitions_field() -> serializers.Serializer:
 
 class FindingEvidenceItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField(help_text="file, report_evidence, media or note")
+    kind = serializers.CharField(help_text="file, report_photo or note (review.EvidenceItem kinds attached on the finding page)")
     filename = serializers.CharField(allow_blank=True)
     size = serializers.IntegerField(allow_null=True)
     sha256 = serializers.CharField(allow_blank=True)

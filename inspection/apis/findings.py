@@ -51,6 +51,8 @@ from inspection.apis.finding_serializers import (
     transitions_field,
 )
 from inspection.models import Finding, FindingCategory, FindingExplanation
+from media_ingest.review.apis.common import client_ip, client_ua
+from media_ingest.review.services import NOTE_MAX
 
 
 class FindingOutputSerializer(serializers.ModelSerializer):
@@ -127,9 +129,13 @@ def _finding_detail(finding: Finding) -> dict[str, Any]:
     data = FindingOutputSerializer(finding).data
     data["transitions"] = [{"from": t.from_state, "to": t.to_state, "actor": _user_brief(t.actor),
                             "reason": t.reason, "at": t.at} for t in finding.transitions.all()]
-    data["evidence"] = [{"id": e.pk, "kind": e.kind, "filename": e.filename, "size": e.size, "sha256": e.sha256,
-                         "media_ref": e.media_ref, "description": e.description, "added_at": e.added_at}
-                        for e in finding.evidence_items.all()]
+    # The evidence attached on the finding page (files, report photos, pointers to footage) is listed
+    # to every reader of the finding; what reviewers attached (footage, its stills) is theirs and the
+    # team's to see (media/evidence/), counted for the others below. One model: review.EvidenceItem.
+    page_items = [e for e in finding.evidence.all() if e.attached_in == "finding"]
+    data["evidence"] = [{"id": e.pk, "kind": e.kind, "filename": e.filename, "size": e.size_bytes,
+                         "sha256": e.sha256, "media_ref": e.media_ref, "description": e.note,
+                         "added_at": e.added_at} for e in page_items]
     data["criterion"] = finding.criterion.code if finding.criterion is not None else None
     data["explanations"] = [{"id": x.pk, "kind": x.kind, "text": x.text, "author": _user_brief(x.author), "at": x.at}
                             for x in finding.explanations.all()]
@@ -140,7 +146,7 @@ def _finding_detail(finding: Finding) -> dict[str, Any]:
     data["exportable"] = not package_sources(finding=finding).empty
     # How many footage/media evidence items the finding has: the footage itself is for FOOTAGE_ROLES
     # only, but the unit that has to explain a finding is told that evidence exists (issue 15).
-    data["media_evidence_count"] = finding.media_evidence.count()
+    data["media_evidence_count"] = sum(1 for e in finding.evidence.all() if e.attached_in != "finding")
     return data
 
 
@@ -302,10 +308,11 @@ class FindingEvidenceApi(APIView):
         report_evidence_id = parse_id(request.data.get("report_evidence_id"), "report_evidence_id")
         item = services_findings.finding_evidence_add(
             by=request.user, finding=finding, fileobj=upload, filename=upload.name if upload else "",
-            content_type=(upload.content_type or "") if upload else "", report_evidence_id=report_evidence_id,
+            content_type=(upload.content_type or "") if upload else "", size=upload.size if upload else None,
+            report_evidence_id=report_evidence_id,
             media_ref=parse_text(request.data.get("media_ref"), "media_ref", max_length=120),
-            description=parse_text(request.data.get("description"), "description", max_length=TEXT_MAX,
-                                   one_line=False))
+            description=parse_text(request.data.get("description"), "description", max_length=NOTE_MAX,
+                                   one_line=False), ip=client_ip(request), user_agent=client_ua(request))
         return Response({"id": item.pk, "kind": item.kind, "filename": item.filename, "sha256": item.sha256,
                          "media_ref": item.media_ref}, status=201)
 

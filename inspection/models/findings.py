@@ -1,11 +1,12 @@
-"""Findings: their subjects, evidence files, transitions and the unit's explanations."""
+"""Findings: their subjects, transitions and the unit's explanations (their evidence is
+media_ingest.review.models.EvidenceItem, every kind in one model)."""
 from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
 
 from backend.core.ids import RandomIdField
-from inspection.models.checks import ReportEvidence, SurpriseCheck
+from inspection.models.checks import SurpriseCheck
 from inspection.models.common import USER, Severity
 from inspection.models.complaints import Complaint
 from inspection.models.criteria import Criterion, FindingCategory
@@ -94,28 +95,6 @@ class FindingSubject(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["finding", "officer", "role"], name="finding_subject_unique"),
         ]
-
-
-class FindingEvidence(models.Model):
-    """An evidence item of a finding: an uploaded file (hashed) or a pointer to media evidence."""
-
-    id = RandomIdField()  # a draft's evidence is as secret as the draft (backend.core.ids)
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="evidence_items")
-    kind = models.CharField(max_length=20, choices=[("file", "Tệp"), ("report_evidence", "Tệp biên bản"),
-                                                    ("media", "Hình ảnh camera"), ("note", "Ghi chú")])
-    key = models.CharField(max_length=900, blank=True)
-    filename = models.CharField(max_length=255, blank=True)
-    size = models.BigIntegerField(null=True, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    report_evidence = models.ForeignKey(ReportEvidence, null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="+")
-    media_ref = models.CharField(max_length=120, blank=True, help_text="e.g. media evidence or tag id")
-    description = models.TextField(blank=True)
-    added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["added_at", "id"]  # ids are random: the order added is the time
 
 
 class FindingTransition(models.Model):

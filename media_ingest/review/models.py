@@ -85,16 +85,29 @@ class TagRevision(models.Model):
 
 
 class EvidenceItem(models.Model):
-    """A tag (a clip segment) or an uploaded file (hashed) attached to a finding as evidence."""
+    """Everything attached to a finding as evidence, whichever page attached it (issue 17: one model,
+    one upload path, one cap, one deletion rule): a tag (a clip segment, its version frozen here), an
+    uploaded file (hashed), a photo or file of the finding's check report, or a note (text and/or a
+    pointer to footage). Never deleted: the finding's foreign key protects it (DESIGN: an evidence
+    item is on legal hold)."""
 
     id = RandomIdField()  # a draft finding's evidence is as secret as the draft (backend.core.ids)
 
     class Kind(models.TextChoices):
         TAG = "tag", "Đoạn hình ảnh đã gắn thẻ"
         FILE = "file", "Tệp tải lên"
+        REPORT_PHOTO = "report_photo", "Ảnh, tệp biên bản kiểm tra"
+        NOTE = "note", "Ghi chú, tham chiếu hình ảnh"
 
-    finding = models.ForeignKey("inspection.Finding", on_delete=models.PROTECT, related_name="media_evidence")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    class AttachedIn(models.TextChoices):
+        """Where it was attached: footage review (shown to FOOTAGE_ROLES, counted for the others) or
+        the finding page (listed to every reader of the finding; files downloaded by FOOTAGE_ROLES)."""
+        REVIEW = "review", "Xem xét hình ảnh"
+        FINDING = "finding", "Trang vi phạm"
+
+    finding = models.ForeignKey("inspection.Finding", on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    attached_in = models.CharField(max_length=10, choices=AttachedIn.choices, default=AttachedIn.REVIEW)
     tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
     # Frozen copy of what the tag pointed at when it was linked (the tag may be edited later).
     clip = models.ForeignKey("media_ingest.Clip", null=True, blank=True, on_delete=models.PROTECT,
@@ -104,15 +117,22 @@ class EvidenceItem(models.Model):
     tag_revision = models.PositiveIntegerField(null=True, blank=True)
     start_s = models.FloatField(null=True, blank=True)
     end_s = models.FloatField(null=True, blank=True)
-    # Uploaded file
+    # Uploaded file, or the check report's file (a copy of its key and hash, checked again on export)
     file_key = models.CharField(max_length=900, blank=True)
     filename = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
     size_bytes = models.BigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, help_text="Of the uploaded file; of the clip for tags")
+    report_evidence = models.ForeignKey("inspection.ReportEvidence", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    media_ref = models.CharField(max_length=120, blank=True,
+                                 help_text="A note's pointer to footage in words (e.g. camera and time)")
     note = models.TextField(blank=True)
     out_of_period_reason = models.TextField(
         blank=True, help_text="Why footage outside the finding's period was attached (empty: within it)")
+    moved_from = models.BigIntegerField(
+        null=True, blank=True, help_text="The inspection.FindingEvidence id this row was moved from "
+        "(review 0012): audit events before the move name that id")
     added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
 
@@ -122,7 +142,10 @@ class EvidenceItem(models.Model):
             models.UniqueConstraint(fields=["finding", "tag"], condition=Q(tag__isnull=False),
                                     name="evidence_tag_once_per_finding"),
             models.CheckConstraint(
-                condition=(Q(kind="tag") & Q(tag__isnull=False)) | (Q(kind="file") & ~Q(file_key="")),
+                condition=(Q(kind="tag") & Q(tag__isnull=False))
+                | (Q(kind="file") & ~Q(file_key=""))
+                | (Q(kind="report_photo") & Q(report_evidence__isnull=False) & ~Q(file_key=""))
+                | Q(kind="note"),
                 name="evidence_kind_matches"),
         ]
 

@@ -222,7 +222,7 @@ def build_package(*, package: Any, workdir: Path,
         add(arc, dest)
         return arc, sha
 
-    total_items = len(sources.media) + len(sources.finding_items) + len(sources.report_photos) + len(sources.tags)
+    total_items = len(sources.items) + len(sources.report_photos) + len(sources.tags)
 
     def add_segment(n: int, *, clip: Any, expected_sha: str, tag: Any, start_s: float, end_s: float,
                     revision_linked: int | None) -> dict[str, Any]:
@@ -268,35 +268,26 @@ def build_package(*, package: Any, workdir: Path,
             on_progress(done / (total_items + 1))  # the last step is the ZIP itself
 
     n = 0
-    for item in sources.media:
+    for item in sources.items:  # every kind, wherever it was attached (review or the finding page)
         step(n)
         n += 1
-        entry: dict[str, Any] = {"evidence_id": item.pk, "kind": item.kind, "attached_in": "review",
+        entry: dict[str, Any] = {"evidence_id": item.pk, "kind": item.kind, "attached_in": item.attached_in,
                                  "note": item.note, "added_by": selectors.user_label(item.added_by),
                                  "added_at": item.added_at.isoformat()}
         if item.kind == EvidenceItem.Kind.TAG:
             entry.update(add_segment(n, clip=item.clip, expected_sha=item.clip_sha256, tag=item.tag,
                                      start_s=float(item.start_s or 0.0), end_s=float(item.end_s or 0.0),
                                      revision_linked=item.tag_revision))
-        else:
-            arc, sha = add_stored(n, item.file_key, item.filename, item.sha256)
+        elif item.file_key:
+            arc, sha = add_stored(n, item.file_key, item.filename or f"evidence-{item.pk}", item.sha256)
             entry.update({"file": arc, "sha256": sha, "filename": item.filename,
                           "content_type": item.content_type, "size_bytes": item.size_bytes})
-        entries.append(entry)
-
-    for fe in sources.finding_items:  # attached on the finding page (inspection)
-        step(n)
-        n += 1
-        entry = {"evidence_id": fe.pk, "kind": f"finding_{fe.kind}", "attached_in": "finding",
-                 "note": fe.description, "added_by": selectors.user_label(fe.added_by),
-                 "added_at": fe.added_at.isoformat()}
-        if fe.key:
-            arc, sha = add_stored(n, fe.key, fe.filename or f"evidence-{fe.pk}", fe.sha256)
-            entry.update({"file": arc, "sha256": sha, "filename": fe.filename, "size_bytes": fe.size})
-            if fe.report_evidence_id:
-                entry["report_evidence_id"] = fe.report_evidence_id
-        elif fe.media_ref:
-            entry["media_ref"] = fe.media_ref
+            if item.report_evidence_id:
+                result = item.report_evidence.result if item.report_evidence is not None else None
+                entry.update({"report_evidence_id": item.report_evidence_id,
+                              "criterion": result.criterion.code if result is not None else None})
+        if item.media_ref:
+            entry["media_ref"] = item.media_ref
         entries.append(entry)
 
     for photo in sources.report_photos:  # the check report's files for the finding's criterion

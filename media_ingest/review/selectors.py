@@ -276,28 +276,26 @@ def evidence_get_for(*, user: Any, id: int) -> EvidenceItem:  # noqa: A002
 
 @dataclass
 class PackageSources:
-    """Everything attached to a finding as evidence, wherever it was attached: reviewers' tags and
-    files (this app), files uploaded on the finding page, and the check report's photos of the
-    finding's criterion or attached to the finding (inspection). One owner for "what goes in the
-    package", so a new way of attaching evidence cannot be silently left out of the export."""
+    """Everything attached to a finding as evidence, of every kind and wherever it was attached (one
+    model, EvidenceItem: tags, files, report photos, notes), and the check report's photos of the
+    finding's criterion not attached as items. One owner for "what goes in the package", so a new
+    way of attaching evidence cannot be silently left out of the export."""
 
-    media: list[EvidenceItem]
-    finding_items: list[Any]  # inspection.FindingEvidence: file, report_evidence, media, note
+    items: list[EvidenceItem]
     report_photos: list[Any]  # inspection.ReportEvidence of the finding's criterion, not attached above
     tags: list[Tag] = field(default_factory=list)  # a package of a selection of tags
 
     @property
     def empty(self) -> bool:
-        return not (self.media or self.finding_items or self.report_photos or self.tags)
+        return not (self.items or self.report_photos or self.tags)
 
 
 def package_sources(*, finding: Finding) -> PackageSources:
-    from inspection.models import FindingEvidence, ReportEvidence
+    from inspection.models import ReportEvidence
 
-    media = list(EvidenceItem.objects.filter(finding=finding)
-                 .select_related("clip", "clip__camera", "tag", "tag__label", "added_by").order_by("added_at", "id"))
-    items = list(FindingEvidence.objects.filter(finding=finding)
-                 .select_related("added_by", "report_evidence", "report_evidence__result__criterion")
+    items = list(EvidenceItem.objects.filter(finding=finding)
+                 .select_related("clip", "clip__camera", "tag", "tag__label", "added_by",
+                                 "report_evidence__result__criterion")
                  .order_by("added_at", "id"))
     attached = {i.report_evidence_id for i in items if i.report_evidence_id}
     photos: list[Any] = []
@@ -306,7 +304,7 @@ def package_sources(*, finding: Finding) -> PackageSources:
                                                     result__criterion_id=finding.criterion_id)
                       .exclude(pk__in=attached).select_related("uploaded_by", "result__criterion")
                       .order_by("id"))
-    return PackageSources(media=media, finding_items=items, report_photos=photos)
+    return PackageSources(items=items, report_photos=photos)
 
 
 def package_sources_of(*, package: EvidencePackage) -> PackageSources:
@@ -315,7 +313,7 @@ def package_sources_of(*, package: EvidencePackage) -> PackageSources:
         return package_sources(finding=package.finding)
     tags = list(package.tags.filter(deleted_at__isnull=True)
                 .select_related("clip", "clip__camera", "label", "author").order_by("clip_id", "start_s", "id"))
-    return PackageSources(media=[], finding_items=[], report_photos=[], tags=tags)
+    return PackageSources(items=[], report_photos=[], tags=tags)
 
 
 def package_get_for(*, user: Any, id: int) -> EvidencePackage:  # noqa: A002

@@ -273,7 +273,8 @@ def evidence_to_dict(item: EvidenceItem) -> dict[str, Any]:
         "clip_id": item.clip_id, "clip_sha256": item.clip_sha256, "clip_version_id": item.clip_version_id,
         "tag_revision": item.tag_revision, "start_s": item.start_s, "end_s": item.end_s,
         "filename": item.filename, "content_type": item.content_type, "size_bytes": item.size_bytes,
-        "sha256": item.sha256, "note": item.note,
+        "sha256": item.sha256, "note": item.note, "attached_in": item.attached_in,
+        "report_evidence_id": item.report_evidence_id, "media_ref": item.media_ref,
         "out_of_period": evidence_out_of_period(item), "out_of_period_reason": item.out_of_period_reason,
         "added_by": {"id": item.added_by_id, "name": selectors.user_label(item.added_by)},
         "added_at": item.added_at.isoformat(),
@@ -293,17 +294,25 @@ def _moment(item: EvidenceItem) -> dict[str, Any]:
             "moment_to": (clip.started_at + timedelta(seconds=end_s)).isoformat()}
 
 
+def evidence_may_add(*, by: Any, finding: Finding) -> None:
+    """The one rule for adding evidence, whichever page adds it: who (EVIDENCE_ROLES), and not to a
+    closed finding (dismissed, or actioned: the decision was taken on the evidence it had). Checked
+    before anything the caller sent is looked at."""
+    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
+    _finding_open(finding)
+
+
 def _finding_open(finding: Finding) -> None:
-    if finding.state in (Finding.State.DISMISSED,):
-        raise Conflict("Kết luận đã bị bác bỏ, không thể bổ sung chứng cứ.",
-                       "The finding was dismissed; no evidence can be added.", code="finding_closed")
+    if finding.state in (Finding.State.DISMISSED, Finding.State.ACTIONED):
+        raise Conflict("Kết luận đã đóng (bác bỏ hoặc đã xử lý), không thể bổ sung chứng cứ.",
+                       "The finding is closed (dismissed or actioned); no evidence can be added.",
+                       code="finding_closed")
 
 
 @transaction.atomic
 def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", ip: str | None = None,
                       user_agent: str = "", out_of_period_reason: str = "") -> EvidenceItem:
-    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    _finding_open(finding)
+    evidence_may_add(by=by, finding=finding)
     if tag.deleted_at is not None:
         raise Conflict("Thẻ đã bị xóa.", "The tag was deleted.", code="tag_deleted")
     clip = tag.clip
@@ -318,7 +327,7 @@ def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", i
     item = EvidenceItem.objects.create(
         finding=finding, kind=EvidenceItem.Kind.TAG, tag=tag, clip=clip, clip_sha256=tag.clip_sha256,
         clip_version_id=tag.clip_version_id or tag.clip_etag, tag_revision=tag.revision,
-        start_s=tag.start_s, end_s=tag.end_s, sha256=tag.clip_sha256, note=note.strip()[:NOTE_MAX],
+        start_s=tag.start_s, end_s=tag.end_s, sha256=tag.clip_sha256, note=_clean_note(note),
         out_of_period_reason=period["reason"] if period else "", added_by=by, added_at=timezone.now())
     # The reason for footage outside the violation period is the entry's own reason too: the custody
     # log's "Lý do" column and its CSV/XLSX exports read it there.
@@ -358,12 +367,35 @@ def _finding_units(finding: Finding) -> set[int]:
     return units | unit_subtree_ids(root_id=finding.unit_id)
 
 
+def _link_file(*, by: User, finding: Finding, item: EvidenceItem, ip: str | None, user_agent: str) -> EvidenceItem:
+    """Save a file, report photo or note item with its custody entry (and audit event) and tell the
+    finding's viewers. Inside the caller's transaction."""
+    item.save(force_insert=True)
+    access_log_add(user=by, action=AccessLog.Action.EVIDENCE_LINK, finding=finding, object_key=item.file_key,
+                   ip=ip, user_agent=user_agent,
+                   detail={"evidence": item.pk, "kind": item.kind, "attached_in": item.attached_in,
+                           "sha256": item.sha256, "filename": item.filename, "size_bytes": item.size_bytes,
+                           **({"report_evidence": item.report_evidence_id} if item.report_evidence_id else {}),
+                           **({"media_ref": item.media_ref} if item.media_ref else {})})
+    _evidence_broadcast(item, [f"unit:{finding.unit_id}"])
+    return item
+
+
+def _clean_note(note: str) -> str:
+    text = (note or "").strip()
+    if len(text) > NOTE_MAX:
+        raise _invalid(f"ghi chú tối đa {NOTE_MAX} ký tự.", f"the note is at most {NOTE_MAX} characters.", "note")
+    return text
+
+
 @transaction.atomic
 def evidence_add_file(*, by: User, finding: Finding, fileobj: BinaryIO, filename: str, content_type: str,
-                      size: int, note: str = "", ip: str | None = None, user_agent: str = "") -> EvidenceItem:
-    """Store an uploaded file (hashed while it is copied) and attach it to the finding."""
-    selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    _finding_open(finding)
+                      size: int, note: str = "", ip: str | None = None, user_agent: str = "",
+                      attached_in: str = EvidenceItem.AttachedIn.REVIEW) -> EvidenceItem:
+    """The one upload path of evidence files (footage review and the finding page): store the file
+    (hashed while it is copied, one cap) and attach it to the finding."""
+    evidence_may_add(by=by, finding=finding)
+    note = _clean_note(note)
     name = Path(filename or "").name.strip()
     if not name or len(name) > 200:
         raise _invalid("tên tệp không hợp lệ.", "bad file name.", "file")
@@ -374,16 +406,48 @@ def evidence_add_file(*, by: User, finding: Finding, fileobj: BinaryIO, filename
                        f"files are at most {UPLOAD_MAX_BYTES // (1024 * 1024)} MB.", "file")
     stored = store_upload(fileobj=fileobj, filename=name, content_type=content_type,
                           prefix=f"evidence/finding-{finding.pk}", max_bytes=UPLOAD_MAX_BYTES)
-    key, sha, written = stored.key, stored.sha256, stored.size
-    item = EvidenceItem.objects.create(
-        finding=finding, kind=EvidenceItem.Kind.FILE, file_key=key, filename=name,
-        content_type=content_type or "application/octet-stream", size_bytes=written, sha256=sha,
-        note=note.strip()[:NOTE_MAX], added_by=by, added_at=timezone.now())
-    access_log_add(user=by, action=AccessLog.Action.EVIDENCE_LINK, finding=finding, object_key=key, ip=ip,
-                   user_agent=user_agent, detail={"evidence": item.pk, "sha256": sha, "filename": name,
-                                                  "size_bytes": written})
-    _evidence_broadcast(item, [f"unit:{finding.unit_id}"])
-    return item
+    item = EvidenceItem(
+        finding=finding, kind=EvidenceItem.Kind.FILE, attached_in=attached_in, file_key=stored.key,
+        filename=stored.filename,  # cleaned by backend.core.uploads, the one owner of file names
+        content_type=content_type or "application/octet-stream", size_bytes=stored.size, sha256=stored.sha256,
+        note=note, added_by=by, added_at=timezone.now())
+    return _link_file(by=by, finding=finding, item=item, ip=ip, user_agent=user_agent)
+
+
+@transaction.atomic
+def evidence_add_report_photo(*, by: User, finding: Finding, report_evidence_id: int, note: str = "",
+                              ip: str | None = None, user_agent: str = "") -> EvidenceItem:
+    """Attach a photo or file of the finding's own check report (its key and hash copied; the package
+    checks the stored file is still that one)."""
+    from inspection.models import ReportEvidence
+
+    evidence_may_add(by=by, finding=finding)
+    note = _clean_note(note)
+    photo = ReportEvidence.objects.filter(pk=report_evidence_id,
+                                          report__surprise_check_id=finding.surprise_check_id).first()
+    if photo is None or finding.surprise_check_id is None:
+        raise _invalid("tệp biên bản không thuộc cuộc kiểm tra của vi phạm này.",
+                       "that report evidence does not belong to this finding's check.", "report_evidence_id")
+    item = EvidenceItem(
+        finding=finding, kind=EvidenceItem.Kind.REPORT_PHOTO, attached_in=EvidenceItem.AttachedIn.FINDING,
+        report_evidence=photo, file_key=photo.key, filename=photo.filename, content_type=photo.content_type,
+        size_bytes=photo.size, sha256=photo.sha256, note=note, added_by=by, added_at=timezone.now())
+    return _link_file(by=by, finding=finding, item=item, ip=ip, user_agent=user_agent)
+
+
+@transaction.atomic
+def evidence_add_note(*, by: User, finding: Finding, media_ref: str = "", note: str = "", ip: str | None = None,
+                      user_agent: str = "") -> EvidenceItem:
+    """A note, or a pointer to footage in words (camera, time), when the footage is not tagged."""
+    evidence_may_add(by=by, finding=finding)
+    note, media_ref = _clean_note(note), (media_ref or "").strip()
+    if len(media_ref) > 120:
+        raise _invalid("tham chiếu hình ảnh tối đa 120 ký tự.", "media_ref is at most 120 characters.", "media_ref")
+    if not media_ref and not note:
+        raise _invalid("cần tham chiếu hình ảnh hoặc ghi chú.", "give a media_ref or a note.", "media_ref")
+    item = EvidenceItem(finding=finding, kind=EvidenceItem.Kind.NOTE, attached_in=EvidenceItem.AttachedIn.FINDING,
+                        media_ref=media_ref, note=note, added_by=by, added_at=timezone.now())
+    return _link_file(by=by, finding=finding, item=item, ip=ip, user_agent=user_agent)
 
 
 def require_admin(user: Any) -> None:

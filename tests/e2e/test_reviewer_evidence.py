@@ -194,8 +194,8 @@ def test_reviewer_exports_a_finding_package_and_reads_the_custody_log(login: Any
     page.get_by_role("dialog").get_by_role("button", name="Đóng").first.click()
     with zipfile.ZipFile(zip_path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        kinds = {item["kind"] for item in manifest["items"]}
-        assert {"tag", "finding_file"} <= kinds, kinds
+        kinds = {(item["kind"], item["attached_in"]) for item in manifest["items"]}
+        assert {("tag", "review"), ("file", "finding")} <= kinds, kinds
         assert any(n.endswith("bien-ban-xac-minh.txt") for n in zf.namelist())
         assert "manifest.sig" in zf.namelist()
 

@@ -43,7 +43,7 @@ def _target(path: str, param: str) -> tuple[str, str] | None:
     if segment == "evidence" and "/report/" in path:
         return ("inspection.ReportEvidence", "pk")
     if segment == "evidence" and path.startswith("/api/inspection/findings/"):
-        return ("inspection.FindingEvidence", "pk")
+        return ("review.EvidenceItem", "pk")  # one evidence model (issue 17)
     return REAL.get(segment or "")
 
 

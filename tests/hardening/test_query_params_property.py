@@ -88,7 +88,7 @@ def _real_ids(world: Any) -> dict[str, str]:
         "evidence": str(w["evidence"]), "packages": first("review.EvidencePackage"),
         "taxonomy": first("review.TagLabel", "code"),
         # by parameter name
-        "evidence_id": first("inspection.FindingEvidence"), "doc_id": first("accountability.CaseDocument"),
+        "evidence_id": str(w["evidence"]), "doc_id": first("accountability.CaseDocument"),
         "factor_id": first("accountability.CaseFactor"), "finding_id": str(w["finding"]),
     }
 

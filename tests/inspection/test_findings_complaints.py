@@ -88,7 +88,7 @@ def test_finding_from_footage_by_reviewer_and_visibility(api_as, insp):
     assert created.json()["severity"] == "serious"  # the category's default
     # media evidence pointer
     ev = reviewer.post(f"/api/inspection/findings/{fid}/evidence/", {"media_ref": "tag:42"}, format="json")
-    assert ev.status_code == 201 and ev.json()["kind"] == "media"
+    assert ev.status_code == 201 and ev.json()["kind"] == "note" and ev.json()["media_ref"] == "tag:42"
     # a reviewer may not log a check finding; a draft is not visible to a disciplinary officer
     assert reviewer.post("/api/inspection/findings/", {**body, "source": "complaint"}, format="json").status_code == 403
     assert api_as("discipline").get(f"/api/inspection/findings/{fid}/").status_code == 404

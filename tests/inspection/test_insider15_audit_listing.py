@@ -6,6 +6,7 @@
 4. an inspector's export of checks listed `rows` and its query: counting the secret planned checks."""
 from __future__ import annotations
 
+import io
 import re
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -104,7 +105,8 @@ def test_no_listed_value_derives_from_an_absences_hidden_kind_and_reason(insp: A
 
 
 FILTERS = ["", "?page_size=500", "?object_type=inspection.finding", "?verb=finding.", "?verb=finding.create",
-           "?object_type=inspection.findingevidence", "?verb=complaint.", "?object_type=inspection.complaint"]
+           "?object_type=inspection.findingevidence", "?object_type=review.accesslog", "?verb=footage.evidence_link",
+           "?verb=complaint.", "?object_type=inspection.complaint"]
 
 
 def _admin_view(admin: APIClient, extra: list[str]) -> list[bytes]:
@@ -137,6 +139,12 @@ def test_the_admins_listing_is_byte_identical_with_and_without_a_draft_finding(i
         "title": "Nhận tiền của công dân (đã xác minh)", "severity": "very_serious", "version": draft.get("version")},
         format="json")
     assert edited.status_code == 200, edited.content
+    # evidence attached on the draft's page (one evidence model, issue 17): its custody event names the draft
+    upload = io.BytesIO(b"anh chup quay")
+    upload.name = "quay.jpg"
+    attached = reviewer.post(f"/api/inspection/findings/{draft['id']}/evidence/", {"file": upload}, format="multipart")
+    assert attached.status_code == 201, attached.content
+    assert AuditEvent.objects.filter(verb="footage.evidence_link", payload__finding=draft["id"]).exists()
     # the complaint is one the admin's trail lists; its link to the draft names the draft
     linked = lead.post(f"/api/inspection/complaints/{complaint.pk}/findings/", {"finding_id": draft["id"]},
                        format="json")

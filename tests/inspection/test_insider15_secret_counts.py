@@ -165,7 +165,9 @@ def test_a_draft_linked_to_a_complaint_is_not_counted_on_the_complaint_outside_t
     before = {"admin": row(admin), "discipline": row(discipline)}
     made = lead.post("/api/inspection/findings/", {
         "source": "complaint", "complaint_id": complaint.pk, "category": "VANG_MAT", "title": "Xác minh phản ánh",
-        "occurred_from": (timezone.now() - timedelta(days=3)).isoformat()},
+        "occurred_from": (timezone.now() - timedelta(days=3)).isoformat(),
+        # confirming needs a named officer or a recorded unit-level reason (issue 15)
+        "unit_level_reason": "Phản ánh về cách tiếp nhận của cả bộ phận một cửa, không xác định được cá nhân."},
         format="json")
     assert made.status_code == 201, made.content
     assert row(admin) == before["admin"] and row(discipline) == before["discipline"]

@@ -362,3 +362,27 @@ async def test_non_json_numbers_are_refused_and_never_echoed(demo: Any, raw: str
     reply = std_json.loads(text, parse_constant=lambda token: pytest.fail(f"{token} in a reply"))
     assert reply["type"] == "error"
     await comm.disconnect()
+
+
+async def test_evidence_of_a_draft_finding_is_not_broadcast(demo: Any, make_clip: Any, finding_for: Any) -> None:
+    """Issue 17: evidence of a draft finding is the inspection team's only; those following the unit
+    (a disciplinary officer, a reviewer in scope) are not told it was attached, from either page."""
+    import io
+
+    from media_ingest.review import services
+    from media_ingest.review.models import EvidenceItem
+
+    clip = await database_sync_to_async(make_clip)(camera="CAM-TC-01")
+    draft = await database_sync_to_async(finding_for)(state="draft")
+    lead = demo.users["lead"]
+    watcher = await ws(demo.users["discipline"])
+    await subscribe(watcher, f"unit:{demo.units['CAX-TC'].pk}")
+    tag = await database_sync_to_async(services.tag_create)(by=lead, clip=clip, label_code="rude_conduct",
+                                                            start_s=20, end_s=30)
+    assert (await watcher.receive_json_from())["type"] == "tag.created"
+    await database_sync_to_async(services.evidence_link_tag)(by=lead, finding=draft, tag=tag)
+    await database_sync_to_async(services.evidence_add_file)(
+        by=lead, finding=draft, fileobj=io.BytesIO(b"bien ban"), filename="bb.txt", content_type="text/plain",
+        size=8, attached_in=EvidenceItem.AttachedIn.FINDING)
+    assert await watcher.receive_nothing(timeout=0.3)
+    await watcher.disconnect()

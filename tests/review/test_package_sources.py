@@ -87,15 +87,15 @@ def test_finding_page_files_and_report_photos_reach_the_package(
     with _zip(client, package) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         names = zf.namelist()
-        kinds = {i["kind"]: i for i in manifest["items"]}
-        assert set(kinds) == {"finding_file", "finding_media", "report_photo"}
-        uploaded = kinds["finding_file"]
+        kinds = {(i["kind"], i["attached_in"]): i for i in manifest["items"]}
+        assert set(kinds) == {("file", "finding"), ("note", "finding"), ("report_photo", "check_report")}
+        uploaded = kinds[("file", "finding")]
         assert uploaded["sha256"] == hashlib.sha256(data).hexdigest() and uploaded["note"] == "Lời khai"
         assert zf.read(uploaded["file"]) == data
-        photo = kinds["report_photo"]
+        photo = kinds[("report_photo", "check_report")]
         assert photo["criterion"] == "3.1" and zf.read(photo["file"]) == b"\xff\xd8 receipt photo"
         assert photo["evidence_id"] == receipt.pk
-        assert kinds["finding_media"]["media_ref"] == "camera quầy 08:30"
+        assert kinds[("note", "finding")]["media_ref"] == "camera quầy 08:30"
         # The report photo of another criterion is not evidence of this finding.
         assert not any(unrelated.filename in n for n in names)
     assert client.post(f"/api/media/evidence/packages/{package['id']}/verify/").json()["ok"] is True
@@ -125,9 +125,9 @@ def test_changed_finding_file_fails_the_package(
     r = api_as("lead").post(f"/api/inspection/findings/{finding.pk}/evidence/",
                             {"file": SimpleUploadedFile("anh.jpg", b"original bytes")}, format="multipart")
     assert r.status_code == 201, r.content
-    from inspection.models import FindingEvidence
+    from media_ingest.review.models import EvidenceItem
 
-    key = FindingEvidence.objects.get(pk=r.json()["id"]).key
+    key = EvidenceItem.objects.get(pk=r.json()["id"]).file_key
     get_store().put(key, io.BytesIO(b"swapped bytes!"), 14, "image/jpeg")
     package = _build(api_as("reviewer"), finding, django_capture_on_commit_callbacks)
     assert package["state"] == "failed" and "content changed since upload" in package["error_en"]

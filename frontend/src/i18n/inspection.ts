@@ -349,8 +349,8 @@ export const INSPECTION: Dict = {
   "findings.criterion": ["Tiêu chí", "Criterion"],
   "findings.searchOfficer": ["Gõ tên hoặc số hiệu cán bộ…", "Type an officer's name or number…"],
   "evidenceKind.file": ["Tệp", "File"],
-  "evidenceKind.report_evidence": ["Tệp biên bản", "Report file"],
-  "evidenceKind.media": ["Hình ảnh camera", "Footage"],
+  "evidenceKind.report_photo": ["Ảnh, tệp biên bản", "Report photo or file"],
+  "evidenceKind.tag": ["Đoạn hình ảnh", "Footage segment"],
   "evidenceKind.note": ["Ghi chú", "Note"],
   "findings.mediaEvidence": ["Đoạn hình ảnh", "Footage segment"],
 };

@@ -4165,7 +4165,7 @@ export interface components {
         };
         FindingEvidenceItem: {
             id: number;
-            /** @description file, report_evidence, media or note */
+            /** @description file, report_photo or note (review.EvidenceItem kinds attached on the finding page) */
             kind: string;
             filename: string;
             size: number | null;

@@ -86,10 +86,16 @@ export interface TagLabel {
   finding_category_code?: string;
 }
 
+/** One model for a finding's evidence (issue 17): a tag, a file, a check report's photo or a note. */
 export interface EvidenceItem {
   id: number;
   finding_id: number;
-  kind: "tag" | "file";
+  kind: "tag" | "file" | "report_photo" | "note";
+  /** Where it was attached: footage review, or the finding page (listed in the finding's `evidence`). */
+  attached_in?: "review" | "finding";
+  report_evidence_id?: number | null;
+  /** A note's pointer to footage in words (camera, time). */
+  media_ref?: string;
   tag_id: number | null;
   clip_id: number | null;
   clip_sha256?: string;

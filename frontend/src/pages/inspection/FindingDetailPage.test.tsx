@@ -96,3 +96,34 @@ test("footage attached outside the finding's period is marked so, with the reaso
   expect(mark).toHaveTextContent("Ngoài thời gian vi phạm");
   expect(mark).toHaveTextContent("Lý do vẫn gắn: Hình ảnh đối chứng ngày trước đó");
 });
+
+test("one evidence model: an item attached on the finding page is listed once, and a reviewer's file downloads", async () => {
+  const finding = {
+    id: 2, reference: "VP-2026-601B9D", title: "Vắng mặt tại quầy", source: "footage", severity: "minor", state: "confirmed",
+    unit: { id: 3, code: "CAX-TC", name: "Công an xã Thanh Chương" }, category: { code: "absent", name_vi: "Vắng mặt", name_en: "Absent" },
+    check: null, occurred_from: "2026-04-14T02:00:00Z", description: "", subjects: [], transitions: [], criterion: null,
+    exportable: true, media_evidence_count: 1,
+    evidence: [{ id: 8817263512, kind: "file", filename: "bien-ban.pdf", size: 10, sha256: "cd".repeat(32), media_ref: "", description: "", added_at: "2026-04-15T02:00:00Z" }],
+  };
+  const base = { finding_id: 2, tag_id: null, clip_id: null, start_s: null, end_s: null, note: "", added_by: { id: 1, name: "Hà" }, added_at: "2026-04-15T02:00:00Z" };
+  const onPage = { ...base, id: 8817263512, kind: "file", attached_in: "finding", filename: "bien-ban.pdf", size_bytes: 10, sha256: "cd".repeat(32) };
+  const inReview = { ...base, id: 4503599627, kind: "file", attached_in: "review", filename: "anh-quay.jpg", size_bytes: 20, sha256: "ef".repeat(32) };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 1, username: "lead", full_name: "L", role: "inspection_lead", role_label: "", scope_unit: null, is_inspection_team: true } });
+    if (url.includes("/inspection/findings/2/") && !url.includes("?")) return json(finding);
+    if (url.includes("/media/evidence/?")) return json(page([onPage, inReview]));
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter initialEntries={["/inspection/findings/2"]}>
+        <Routes><Route path="/inspection/findings/:id" element={<FindingDetailPage />} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  await screen.findByText(/anh-quay\.jpg/);
+  expect(screen.getAllByText(/bien-ban\.pdf/)).toHaveLength(1);
+  const links = screen.getAllByTestId("evidence-download").map((a) => a.getAttribute("href"));
+  expect(links.sort()).toEqual(["/api/inspection/findings/2/evidence/4503599627/", "/api/inspection/findings/2/evidence/8817263512/"]);
+});

@@ -83,7 +83,8 @@ export default function FindingDetailPage() {
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
   const f = q.data;
   const evidence = f.evidence ?? [];
-  const media = mediaQ.data ?? [];
+  // one evidence model: what the finding page attached is in f.evidence, the rest is listed here
+  const media = (mediaQ.data ?? []).filter((e) => e.attached_in !== "finding");
   const isTeam = Boolean(me?.is_inspection_team);
   const canDecide = me?.role === "inspection_lead";
   // a draft is edited by the team or by whoever filed it (a reviewer, from footage): services_findings.finding_update
@@ -236,7 +237,12 @@ export default function FindingDetailPage() {
                         </Link>
                       </>
                     ) : (
-                      <><Icon name="clip" /> {e.filename} <span className="muted">{fmtBytes(e.size_bytes)}</span></>
+                      <>
+                        <Icon name="clip" /> {e.filename || e.media_ref} <span className="muted">{fmtBytes(e.size_bytes)}</span>
+                        {(e.kind === "file" || e.kind === "report_photo") && (
+                          <> · <a href={`/api/inspection/findings/${id}/evidence/${e.id}/`} download data-testid="evidence-download">{t("action.download")}</a></>
+                        )}
+                      </>
                     )}
                     {e.out_of_period && (
                       <div className="small" data-testid="evidence-outside-period">
@@ -252,7 +258,7 @@ export default function FindingDetailPage() {
                 {evidence.map((e) => (
                   <li key={`f-${e.id}`}>
                     <Icon name="clip" /> {e.filename || e.media_ref || t(`evidenceKind.${e.kind}`, { defaultValue: e.kind })} {e.size ? <span className="muted">{fmtBytes(e.size)}</span> : null}
-                    {(e.kind === "file" || e.kind === "report_evidence") && (
+                    {(e.kind === "file" || e.kind === "report_photo") && (
                       <> · <a href={`/api/inspection/findings/${id}/evidence/${e.id}/`} download data-testid="evidence-download">{t("action.download")}</a></>
                     )}
                     {e.description && <div className="small">{e.description}</div>}
