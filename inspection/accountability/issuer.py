@@ -8,20 +8,43 @@ for him ("KT. TRƯỞNG PHÒNG / PHÓ TRƯỞNG PHÒNG"). When the author has no
 (the top of the org tree) issues it and its head signs; when no one can be found, the author signs as
 the one who drew it up. The body above the issuer is the issuer's parent unit on that day (for the
 province police: the Ministry).
+
+A report is never issued by a unit it is about, nor signed by an officer it is about (issue 15, S2-1: a
+second posting made the report about a commune head come out issued by his commune and signed by him).
+`Subjects` names the officers and units of the report: a unit is out when it is one of them or when one of
+the officers serves in it on that day, and a signer who is one of the officers is passed over. Of the
+author's postings the main one is taken (a head's, then a deputy's, then the oldest), never the newest,
+which the administrator could add at will.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from backend.core import statedoc
 from backend.org.models import Assignment, Unit
-from backend.org.selectors import officer_assignment_at, unit_deputies_at, unit_heads_at, unit_parent_at
+from backend.org.selectors import active_on, unit_deputies_at, unit_heads_at, unit_parent_at
 
 MINISTRY = "Bộ Công an"
 AUTHOR_POSITION = "Người lập báo cáo"
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Whom a report is about: its officers (violators, heads and deputies held accountable, the profiled head)
+    and its units. Neither may issue or sign it."""
+    officer_ids: frozenset[int] = field(default_factory=frozenset)
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, *, officers: Iterable[int | None] = (), units: Iterable[int | None] = ()) -> Subjects:
+        return cls(frozenset(o for o in officers if o is not None), frozenset(u for u in units if u is not None))
+
+
+NOBODY = Subjects()
 
 
 @dataclass(frozen=True)
@@ -48,14 +71,16 @@ def head_title_of(deputy_position: str) -> str:
     return title[:1].upper() + title[1:] if title else "Thủ trưởng đơn vị"
 
 
-def unit_signer(unit: Unit, day: date) -> statedoc.Signer | None:
-    """The head of `unit` on `day` signs; an acting head as "Q."; with no head, a deputy "KT." for him."""
-    heads = unit_heads_at(unit=unit, at=day)
+def unit_signer(unit: Unit, day: date, *, subjects: Subjects = NOBODY) -> statedoc.Signer | None:
+    """The head of `unit` on `day` signs; an acting head as "Q."; with no head, a deputy "KT." for him.
+    An officer the report is about never signs it."""
+    heads = [a for a in unit_heads_at(unit=unit, at=day) if a.officer_id not in subjects.officer_ids]
     if heads:
-        head = sorted(heads, key=lambda a: (a.is_acting, a.valid_from))[0]
+        head = sorted(heads, key=lambda a: (a.is_acting, a.valid_from, a.pk))[0]
         position = f"Q. {head.position}" if head.is_acting else head.position
         return statedoc.Signer(position, _signed_name(head))
-    deputies = sorted(unit_deputies_at(unit=unit, at=day), key=lambda a: (a.valid_from, a.pk))
+    deputies = sorted((a for a in unit_deputies_at(unit=unit, at=day) if a.officer_id not in subjects.officer_ids),
+                      key=lambda a: (a.valid_from, a.pk))
     if deputies:
         deputy = deputies[0]
         return statedoc.Signer(f"KT. {head_title_of(deputy.position)}\n{deputy.position}", _signed_name(deputy))
@@ -66,15 +91,36 @@ def _symbol(unit: Unit) -> str:
     return f"BC-{unit.code}"
 
 
-def report_issuer(*, author: Any, day: date) -> Issuer:
-    """The issuing body and signer of a report printed by `author` on `day` (see the module's text)."""
+def _excluded_units(subjects: Subjects, day: date) -> set[int]:
+    """The report's units and every unit one of its officers serves in on `day`."""
+    served = Assignment.objects.filter(active_on(day), officer_id__in=subjects.officer_ids).values_list("unit_id",
+                                                                                                      flat=True)
+    return set(subjects.unit_ids) | set(served)
+
+
+def _author_postings(officer: Any, day: date, excluded: set[int]) -> list[Assignment]:
+    """The author's postings on `day` outside the excluded units, the main one first (a head's, then a deputy's,
+    then the oldest; the id last so the order never depends on the database)."""
+    return list(Assignment.objects.filter(active_on(day), officer=officer).exclude(unit_id__in=excluded)
+                .select_related("unit").order_by("-is_head", "-is_deputy", "valid_from", "id"))
+
+
+def report_issuer(*, author: Any, day: date, subjects: Subjects = NOBODY) -> Issuer:
+    """The issuing body and signer of a report printed by `author` on `day` about `subjects` (see the module's
+    text)."""
     officer = getattr(author, "officer", None) if author is not None else None
-    posting = officer_assignment_at(officer=officer, at=day) if officer is not None else None
-    unit = posting.unit if posting is not None else None
-    signer = unit_signer(unit, day) if unit is not None else None
-    if unit is None or signer is None:
-        unit = _province(day)
-        signer = unit_signer(unit, day) if unit is not None else None
+    excluded = _excluded_units(subjects, day)
+    unit: Unit | None = None
+    signer: statedoc.Signer | None = None
+    for posting in _author_postings(officer, day, excluded) if officer is not None else []:
+        signer = unit_signer(posting.unit, day, subjects=subjects)
+        if signer is not None:
+            unit = posting.unit
+            break
+    if unit is None:
+        province = _province(day)
+        unit = province if province is not None and province.pk not in excluded else None
+        signer = unit_signer(unit, day, subjects=subjects) if unit is not None else None
     author_name = (author.get_full_name() or author.get_username()) if author is not None else ""
     if unit is None:
         return Issuer(parent_body=MINISTRY, body=statedoc.DEFAULT_PROVINCE, symbol="BC",

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from backend.core import statedoc
 from inspection.accountability.engine import sev_vi
+from inspection.accountability.issuer import NOBODY, Subjects, report_issuer
 from inspection.accountability.issuer import Issuer as ReportIssuer
-from inspection.accountability.issuer import report_issuer
 from inspection.accountability.models import DisciplinaryCase, LeaderLiability
 from inspection.models import Finding, FindingSubject
 
@@ -48,6 +48,8 @@ class Doc:
     title: str
     subject: str
     sections: list[Section]
+    # whom it is about: never its issuing unit nor its signer (inspection.accountability.issuer)
+    about: Subjects = NOBODY
 
 
 def _text(value: Any) -> str:
@@ -146,7 +148,17 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
                                    numeric=(2, 6))] if rows else []))
     return Doc(title="BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU",
                subject=f"Về trách nhiệm của người đứng đầu đối với vi phạm số {f['reference']}",
-               sections=sections)
+               sections=sections, about=_finding_subjects(trace, liabilities))
+
+
+def _finding_subjects(trace: dict[str, Any], liabilities: list[Any]) -> Subjects:
+    """The finding's unit, every unit traced, its violators, the heads and deputies traced and those proposed."""
+    groups = trace["units"]
+    return Subjects.of(
+        officers=[*(v["officer"]["id"] for g in groups for v in g["violators"]),
+                  *(ld["officer"]["id"] for g in groups for ld in g["leaders"]),
+                  *(x.officer_id for x in liabilities)],
+        units=[trace["finding"]["unit"]["id"], *(g["unit"]["id"] for g in groups)])
 
 
 def officer_report(*, profile: dict[str, Any]) -> Doc:
@@ -194,15 +206,16 @@ def officer_report(*, profile: dict[str, Any]) -> Doc:
                             if crows else []))
     return Doc(title="BÁO CÁO TRÁCH NHIỆM CỦA NGƯỜI ĐỨNG ĐẦU",
                subject=f"Về trách nhiệm của đồng chí {o['full_name']} khi đứng đầu, phụ trách đơn vị",
-               sections=sections)
+               sections=sections, about=Subjects.of(officers=[o["id"]],
+                                                    units=[t["unit"]["id"] for t in profile["tenures"]]))
 
 
 def _roman(n: int) -> str:
     return ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"][n] if n <= 12 else str(n)
 
 
-def _issuer(reader: Any) -> ReportIssuer:
-    return report_issuer(author=reader, day=timezone.localdate())
+def _issuer(reader: Any, doc: Doc) -> ReportIssuer:
+    return report_issuer(author=reader, day=timezone.localdate(), subjects=doc.about)
 
 
 def _heading(issuer: ReportIssuer) -> statedoc.Heading:
@@ -222,7 +235,7 @@ def render_pdf(doc: Doc, *, reader: Any = None) -> bytes:
     st = statedoc.styles()
     P = statedoc.para  # noqa: N806
     width = statedoc.content_width()
-    issuer = _issuer(reader)
+    issuer = _issuer(reader, doc)
     story: list[Any] = [statedoc.header(_heading(issuer), width=width), P(doc.title, st["title"]),
                         P(doc.subject, st["subject"])]
     for section in doc.sections:
@@ -253,7 +266,7 @@ def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
     ws = wb.active
     ws.title = "Báo cáo"
     columns = max([len(t.headers) for s in doc.sections for t in s.tables] + [7])
-    issuer = _issuer(reader)
+    issuer = _issuer(reader, doc)
     row = statedoc.xlsx_header(ws, _heading(issuer), title=doc.title, subject=doc.subject, columns=columns)
     first = row
     bold = Font(name=statedoc.XLSX_FONT, bold=True)

@@ -57,3 +57,57 @@ def test_with_no_org_data_the_author_signs_as_the_one_who_drew_it_up(db: Any) ->
 def test_the_post_a_deputy_signs_for() -> None:
     assert head_title_of("Phó Giám đốc") == "Giám đốc"
     assert head_title_of("phó trưởng Công an xã") == "Trưởng Công an xã"
+
+
+# --- issue 15, S2-1: the accountable head signed his own accountability report -------------------------------
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+
+
+def test_a_second_posting_in_the_heads_unit_does_not_make_the_head_sign_his_own_report(
+        demo: Any, api_as: Any) -> None:
+    """As the adversary did: the admin posts the disciplinary officer to Xã Thanh Chương too (a newer, plain
+    posting); the report about its head Trần Minh Đức came out issued by that commune and signed by him."""
+    discipline = demo.users["discipline"].officer
+    head = demo.officers["NA-2102"]
+    r = api_as("admin").post("/api/org/assignments/", {
+        "officer_id": discipline.pk, "unit_id": demo.units["CAX-TC"].pk, "position": "Cán bộ (kiêm nhiệm)",
+        "valid_from": "2026-11-30"}, format="json")
+    assert r.status_code == 201, r.content
+    r = api_as("discipline").get(f"/api/accountability/officers/{head.pk}/report.pdf")
+    assert r.status_code == 200, r.content
+    text = _pdf_text(r.content)
+    assert "BC-CAX-TC" not in text and "CÔNG AN XÃ THANH CHƯƠNG" not in text.split("BÁO CÁO TRÁCH NHIỆM")[0]
+    assert "/BC-PX03" in text and "Phan Văn Long" in text
+    assert text.rindex("Trần Minh Đức") < text.rindex("Phan Văn Long")  # the signature block comes last
+
+
+def test_the_issuer_is_never_a_unit_nor_a_signer_the_report_is_about(demo: Any) -> None:
+    from inspection.accountability.issuer import Subjects
+
+    author = demo.users["discipline"]
+    px03, long_ = demo.units["PX03"], demo.officers["NA-1010"]
+    # a report about the head of the author's own unit: not issued by that unit; the province police issues it
+    issuer = report_issuer(author=author, day=DAY, subjects=Subjects.of(officers=[long_.pk]))
+    assert issuer.body == "Công an tỉnh Nghệ An" and "Phan Văn Long" not in issuer.signer.name
+    # a report about the author's unit itself
+    assert report_issuer(author=author, day=DAY, subjects=Subjects.of(units=[px03.pk])).symbol != "BC-PX03"
+    # a report about the province director: the province police may not issue it either, nor he sign it
+    director = demo.officers["NA-1001"]
+    issuer = report_issuer(author=demo.users["admin"], day=DAY, subjects=Subjects.of(officers=[director.pk]))
+    assert "Nguyễn Đức Thắng" not in issuer.signer.name
+
+
+def test_the_main_posting_issues_not_the_newest(demo: Any) -> None:
+    """Adding a newer posting (here: a plain one in another department) does not move the issuing body."""
+    services_officers.assignment_create(by=SystemActor("test"), officer=demo.users["discipline"].officer,
+                                        unit=demo.units["CAX-TC"], position="Cán bộ (kiêm nhiệm)",
+                                        valid_from=DAY)
+    issuer = report_issuer(author=demo.users["discipline"], day=DAY)
+    assert issuer.symbol == "BC-PX03" and issuer.signer.name == "Đại tá Phan Văn Long"
