@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -80,6 +81,43 @@ MIN_REASON_LETTERS = 5
 def is_a_reason(text: str, minimum: int = MIN_REASON_LETTERS) -> bool:
     """A reason says something: at least `minimum` letters or digits ("." or "x" are not reasons)."""
     return sum(ch.isalnum() for ch in strip_invisible(text)) >= minimum
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+MIN_WORD_LETTERS = 2
+
+
+def reason_words(text: str) -> list[str]:
+    """The words of a reason that count: runs of at least two letters that are not one letter repeated
+    ("aaaa", "xx" do not count), each once (case and repeats ignored)."""
+    seen: dict[str, str] = {}
+    for word in _WORD.findall(plain_text(text or "")):
+        key = word.casefold()
+        if len(word) >= MIN_WORD_LETTERS and len(set(key)) > 1:
+            seen.setdefault(key, word)
+    return list(seen.values())
+
+
+def is_worded_reason(text: str, *, words: int, letters: int) -> bool:
+    """A reason with legal weight (confirming, dismissing or actioning a finding, a unit-level finding) is
+    written in words: at least `words` different words (reason_words) and `letters` letters in them."""
+    found = reason_words(text)
+    return len(found) >= words and sum(len(w) for w in found) >= letters
+
+
+def require_worded_reason(value: str, field: str, vi_name: str, *, words: int, letters: int) -> str:
+    """The cleaned reason, or a 400 in words: "." or "aaaaaaaaaaaaaaaaaaaa" are not reasons."""
+    cleaned = plain_text(value or "")
+    if not cleaned:
+        raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
+    if not is_worded_reason(cleaned, words=words, letters=letters):
+        raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} phải được viết thành lời: ít nhất {words} từ khác nhau "
+                       f"(mỗi từ từ {MIN_WORD_LETTERS} chữ cái, không phải một chữ cái lặp lại), tổng cộng ít nhất "
+                       f"{letters} chữ cái.",
+                       f"The {field.replace('_', ' ')} must be written in words: at least {words} different words "
+                       f"(of {MIN_WORD_LETTERS} letters or more, not one letter repeated), {letters} letters in all.",
+                       field, code="reason_not_words")
+    return cleaned
 
 
 def _require_reason(value: str, field: str, vi_name: str) -> str:

@@ -32,7 +32,15 @@ from inspection.models import (
     Severity,
     SurpriseCheck,
 )
-from inspection.services_common import LEAD, TEAM, _aware, _invalid, _require_team_member, _require_text
+from inspection.services_common import (
+    LEAD,
+    TEAM,
+    _aware,
+    _invalid,
+    _require_team_member,
+    _require_text,
+    require_worded_reason,
+)
 
 if TYPE_CHECKING:
     from media_ingest.review.models import EvidenceItem
@@ -129,19 +137,21 @@ def _require_violation_time(moment: datetime | None) -> datetime:
 
 
 UNIT_LEVEL_REASON_MIN_LETTERS = 20
+UNIT_LEVEL_REASON_MIN_WORDS = 4
+# confirming, dismissing or actioning a finding: the reason goes on the record the discipline rests on
+TRANSITION_REASON_MIN_WORDS = 2
+TRANSITION_REASON_MIN_LETTERS = 6
 
 
 def _clean_unit_level_reason(text: Any) -> str:
-    """Why no individual officer can be named (a unit-level finding): empty, or a real reason."""
-    from inspection.services_common import is_a_reason, plain_text
+    """Why no individual officer can be named (a unit-level finding): empty, or a reason in words."""
+    from inspection.services_common import plain_text, require_worded_reason
 
     cleaned = plain_text(str(text or "")).strip()
-    if cleaned and not is_a_reason(cleaned, UNIT_LEVEL_REASON_MIN_LETTERS):
-        raise _invalid(f"Lý do không xác định được cá nhân vi phạm phải nêu cụ thể (ít nhất "
-                       f"{UNIT_LEVEL_REASON_MIN_LETTERS} chữ cái hoặc chữ số).",
-                       f"The reason why no individual can be named must say something "
-                       f"({UNIT_LEVEL_REASON_MIN_LETTERS} letters or digits at least).", "unit_level_reason")
-    return cleaned
+    if not cleaned:
+        return ""
+    return require_worded_reason(cleaned, "unit_level_reason", "lý do không xác định được cá nhân vi phạm",
+                                 words=UNIT_LEVEL_REASON_MIN_WORDS, letters=UNIT_LEVEL_REASON_MIN_LETTERS)
 
 
 def _require_someone_answers(finding: Finding) -> None:
@@ -369,7 +379,8 @@ def finding_transition(*, by: User, finding: Finding, to_state: str, reason: str
         raise Conflict(f"Không thể chuyển vi phạm từ '{finding.state}' sang '{to_state}'.",
                        f"A finding cannot go from {finding.state} to {to_state}.", code="invalid_transition")
     require_role(by, *roles)
-    reason = _require_text(reason, "reason", "lý do")
+    reason = require_worded_reason(reason, "reason", "lý do", words=TRANSITION_REASON_MIN_WORDS,
+                                   letters=TRANSITION_REASON_MIN_LETTERS)
     if to_state == Finding.State.DISMISSED:
         _refuse_dismissing_what_discipline_rests_on(finding)
     if to_state == Finding.State.CONFIRMED:

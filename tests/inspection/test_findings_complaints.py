@@ -92,7 +92,7 @@ def test_finding_from_footage_by_reviewer_and_visibility(api_as, insp):
     # a reviewer may not log a check finding; a draft is not visible to a disciplinary officer
     assert reviewer.post("/api/inspection/findings/", {**body, "source": "complaint"}, format="json").status_code == 403
     assert api_as("discipline").get(f"/api/inspection/findings/{fid}/").status_code == 404
-    api_as("lead").post(f"/api/inspection/findings/{fid}/transition/", {"to": "confirmed", "reason": "Đúng"},
+    api_as("lead").post(f"/api/inspection/findings/{fid}/transition/", {"to": "confirmed", "reason": "Đã xác minh đúng"},
                         format="json")
     assert api_as("discipline").get(f"/api/inspection/findings/{fid}/").status_code == 200
     # the Thanh Chương unit head sees their own confirmed findings, not Nam Đàn's

@@ -336,7 +336,7 @@ export const INSPECTION: Dict = {
   "findings.unitLevel": ["Vi phạm của tập thể đơn vị", "Unit-level finding"],
   "findings.unitLevelReason": ["Lý do không xác định được cá nhân vi phạm (vi phạm của tập thể)", "Why no individual can be named (unit-level finding)"],
   "findings.unitLevelHint": ["Để trống nếu nêu được cán bộ vi phạm ở trên. Muốn xác nhận vi phạm cần có cán bộ vi phạm hoặc lý do này.", "Leave empty when an officer is named above. Confirming needs a named officer or this reason."],
-  "findings.unitLevelTooShort": ["Lý do phải nêu cụ thể (ít nhất {{n}} chữ cái hoặc chữ số)", "The reason must say something ({{n}} letters or digits at least)"],
+  "findings.unitLevelTooShort": ["Lý do phải viết thành lời: ít nhất {{words}} từ khác nhau (mỗi từ từ 2 chữ cái, không phải một chữ cái lặp lại), tổng cộng ít nhất {{n}} chữ cái", "The reason must be written in words: at least {{words}} different words (of 2 letters or more, not one letter repeated), {{n}} letters in all"],
   "findings.whenNeeded": ["Nhập ngày giờ xảy ra vi phạm: trách nhiệm được xác định theo ngày vi phạm.", "Enter when the violation happened: accountability is traced as of that day."],
   "findings.dismiss": ["Bác bỏ", "Dismiss"],
   "findings.action": ["Đánh dấu đã xử lý", "Mark actioned"],

@@ -5,8 +5,9 @@ import type { FindingSubject } from "../../types/inspection";
 import type { Officer } from "../../types/org";
 
 export const SUBJECT_ROLES = ["violator", "co_violator", "responsible_head"] as const;
-/** As the server's UNIT_LEVEL_REASON_MIN_LETTERS (inspection.services_findings). */
+/** As the server's UNIT_LEVEL_REASON_MIN_LETTERS and UNIT_LEVEL_REASON_MIN_WORDS (inspection.services_findings). */
 export const UNIT_LEVEL_REASON_MIN = 20;
+export const UNIT_LEVEL_REASON_MIN_WORDS = 4;
 
 /** A subject's officer as the finding's answer names it (no date of birth) or as the picker gives it. */
 export type SubjectOfficer = Pick<Officer, "id" | "service_number" | "full_name" | "rank">;
@@ -37,10 +38,24 @@ export function subjectsPayload(subjects: SubjectDraft[]) {
 
 export const letters = (text: string) => Array.from(text).filter((ch) => /[\p{L}\p{N}]/u.test(ch)).length;
 
+/** The words of a reason that count, as the server's reason_words (inspection.services_common): runs of two
+ * letters or more that are not one letter repeated, each once. */
+export function reasonWords(text: string): string[] {
+  const seen = new Map<string, string>();
+  for (const word of text.normalize("NFC").match(/\p{L}+/gu) ?? []) {
+    const key = word.toLocaleLowerCase("vi");
+    if (Array.from(word).length >= 2 && new Set(Array.from(key)).size > 1 && !seen.has(key)) seen.set(key, word);
+  }
+  return [...seen.values()];
+}
+
 /** Why a typed unit-level reason cannot be sent yet ("" when it can, or when none is typed). */
 export function unitReasonProblem(reason: string, t: (k: string, o?: Record<string, unknown>) => string): string {
   const typed = reason.trim();
-  return typed && letters(typed) < UNIT_LEVEL_REASON_MIN ? t("findings.unitLevelTooShort", { n: UNIT_LEVEL_REASON_MIN }) : "";
+  if (!typed) return "";
+  const words = reasonWords(typed);
+  const enough = words.length >= UNIT_LEVEL_REASON_MIN_WORDS && letters(words.join("")) >= UNIT_LEVEL_REASON_MIN;
+  return enough ? "" : t("findings.unitLevelTooShort", { n: UNIT_LEVEL_REASON_MIN, words: UNIT_LEVEL_REASON_MIN_WORDS });
 }
 
 /** The officers a finding lands on (violators, co-violators, responsible heads), picked among those who

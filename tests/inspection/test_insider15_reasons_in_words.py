@@ -1,0 +1,67 @@
+"""Issue 15, S2-2: a finding was confirmed with the unit-level reason "aaaaaaaaaaaaaaaaaaaa" and the
+confirmation reason ".". Reasons that carry legal weight (confirm, dismiss, action, unit-level) must be
+written in words: a few different words of two letters or more, not one letter repeated."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from inspection.models import Finding
+from inspection.services_common import is_worded_reason, reason_words
+
+pytestmark = pytest.mark.django_db
+
+
+def _when(days: int) -> str:
+    return (timezone.now() - timedelta(days=days)).isoformat()
+
+
+def _draft(api_as, insp, reason: str):
+    body = {"source": "footage", "category": "CAMERA_CHE", "title": "Camera bị che bằng giấy",
+            "unit_id": insp.units["CAX-ND"].pk, "occurred_from": _when(2), "occurred_to": _when(1),
+            "unit_level_reason": reason}
+    return api_as("reviewer").post("/api/inspection/findings/", body, format="json")
+
+
+@pytest.mark.parametrize("junk", ["aaaaaaaaaaaaaaaaaaaa", "aaaa bbbb cccc dddd eeee", "xyz1234567890123456789",
+                                  "không không không không không"])
+def test_a_junk_unit_level_reason_is_refused(api_as, insp, junk: str) -> None:
+    r = _draft(api_as, insp, junk)
+    assert r.status_code == 400, r.content
+    error = r.json()["error"]
+    assert "unit_level_reason" in error["fields"] and "thành lời" in error["message"]
+
+
+@pytest.mark.parametrize("junk", [".", "x", "aaaaaaaa", "ok ok ok", "Đúng", "xx yy", "12/QĐ"])
+@pytest.mark.parametrize("to", ["confirmed", "dismissed"])
+def test_a_junk_transition_reason_is_refused(api_as, insp, junk: str, to: str) -> None:
+    fid = _draft(api_as, insp, "Hình ảnh không cho thấy cán bộ nào, chưa xác định được cá nhân").json()["id"]
+    r = api_as("lead").post(f"/api/inspection/findings/{fid}/transition/", {"to": to, "reason": junk}, format="json")
+    assert r.status_code == 400, r.content
+    assert "reason" in r.json()["error"]["fields"]
+    assert Finding.objects.get(pk=fid).state == "draft"
+
+
+def test_an_action_reason_is_in_words_too(api_as, insp) -> None:
+    fid = insp.extra["inspection"]["findings"][0]  # confirmed in the demo
+    discipline = api_as("discipline")
+    url = f"/api/inspection/findings/{fid}/transition/"
+    assert discipline.post(url, {"to": "actioned", "reason": "."}, format="json").status_code == 400
+    done = discipline.post(url, {"to": "actioned", "reason": "Quyết định kỷ luật số 12/QĐ"}, format="json")
+    assert done.status_code == 200 and done.json()["state"] == "actioned"
+
+
+def test_real_reasons_pass(api_as, insp) -> None:
+    r = _draft(api_as, insp, "Hình ảnh không cho thấy cán bộ nào, chưa xác định được cá nhân")
+    assert r.status_code == 201, r.content
+    ok = api_as("lead").post(f"/api/inspection/findings/{r.json()['id']}/transition/",
+                             {"to": "confirmed", "reason": "Xác minh"}, format="json")
+    assert ok.status_code == 200 and ok.json()["state"] == "confirmed"
+
+
+def test_the_word_rule() -> None:
+    assert reason_words("Aaaa aaaa AAAA bb Xác minh xác") == ["Xác", "minh"]
+    assert not is_worded_reason("a\u200ba\u200ba cd", words=2, letters=4)
+    assert is_worded_reason("Có biên lai", words=2, letters=6)
