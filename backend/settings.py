@@ -192,6 +192,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- auth ------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
+    # a password like the username, name or email, with or without diacritics (issue 15, S2-3: "inspector"
+    # for the user inspector); every place a password is set passes the user (accounts.passwords.password_problems)
+    {"NAME": "backend.accounts.passwords.FoldedUserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

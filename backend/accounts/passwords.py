@@ -6,11 +6,14 @@ activation with a one-time code on /activate) checks it through `password_proble
 Vietnamese catalogue lacks some of them (the minimum length came out in English) and words them its own way."""
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import UserAttributeSimilarityValidator, validate_password
 from django.core.exceptions import ValidationError
 from django.utils import translation
+
+from backend.core.text import fold
 
 # by Django's error code: (Vietnamese, English); {min_length} from the validator's parameters
 REASONS: dict[str, tuple[str, str]] = {
@@ -21,6 +24,23 @@ REASONS: dict[str, tuple[str, str]] = {
     "password_too_similar": ("Mật khẩu quá giống thông tin của tài khoản (tên đăng nhập, họ tên hoặc thư điện tử).",
                              "The password is too similar to the account's username, name or email."),
 }
+
+
+class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
+    """Django's check that the password is not like the username, name or email, also against those written
+    without diacritics and the full name run together: "Nguyenhoangmai" is like "Nguyễn Hoàng Mai" (issue 15,
+    S2-3). The same error code (password_too_similar), so the same reason."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        super().validate(password, user)
+        if user is None:
+            return
+        folded = {name: fold(str(getattr(user, name, "") or "")) for name in self.user_attributes}
+        whole = "".join(fold(f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}").split())
+        plain = SimpleNamespace(_meta=user._meta, full_name=whole, **folded)
+        # the stand-in has the user's _meta and the folded attributes: all the validator reads of a user
+        UserAttributeSimilarityValidator((*self.user_attributes, "full_name"), self.max_similarity).validate(
+            password, plain)  # type: ignore[arg-type]
 
 
 def _reason(error: ValidationError) -> tuple[str, str]:

@@ -73,3 +73,38 @@ def test_the_reasons_follow_the_validators_settings_and_their_parameters(setting
     assert vi == ["Mật khẩu quá giống thông tin của tài khoản (tên đăng nhập, họ tên hoặc thư điện tử).",
                   "Mật khẩu quá ngắn: cần ít nhất 12 ký tự."]
     assert en[1] == "The password is too short: it needs at least 12 characters."
+
+
+# --- issue 15, S2-2/S2-3: a password equal or like the username was accepted --------------------------------
+
+SIMILAR = "Mật khẩu quá giống thông tin của tài khoản (tên đăng nhập, họ tên hoặc thư điện tử)."
+
+
+def test_activation_refuses_the_username_as_password(demo: Any) -> None:
+    user = User.objects.get(username="inspector")
+    code, _ = credentials_reset(by=SystemActor("test"), user=user, grant=None)
+    response = APIClient().post("/api/auth/activate/", {"username": "inspector", "code": code,
+                                                        "password": "inspector"}, format="json")
+    _all_vietnamese(_error(response), SIMILAR)
+    user.refresh_from_db()
+    assert not user.check_password("inspector")
+
+
+def test_every_other_place_refuses_a_password_like_the_account(api_as: Any, demo: Any) -> None:
+    admin = api_as("admin")
+    target = User.objects.get(username="discipline")
+    reset = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": "Discipline2026"}, format="json")
+    _all_vietnamese(_error(reset), SIMILAR)
+    created = admin.post("/api/auth/users/", {"username": "hoangmai", "password": "Hoangmai!9", "role": "reviewer"},
+                         format="json")
+    _all_vietnamese(_error(created), SIMILAR)
+    # the name counts as well as the username, written without its diacritics too
+    named = admin.post("/api/auth/users/", {"username": "hm01", "password": "Nguyenhoangmai", "role": "reviewer",
+                                            "full_name": "Nguyễn Hoàng Mai"}, format="json")
+    _all_vietnamese(_error(named), SIMILAR)
+    own = api_as("reviewer").post("/api/auth/me/password/", {"old_password": DEMO_PASSWORD, "password": "reviewer1"},
+                                  format="json")
+    _all_vietnamese(_error(own), SIMILAR)
+    # an unrelated strong password still passes
+    ok = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": "Song-Lam-Xanh-47"}, format="json")
+    assert ok.status_code in (200, 204), ok.content
