@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backend.core.ids import RANDOM_ID_MAX, RANDOM_ID_MIN
 from media_ingest.review.models import AccessLog, EvidenceItem
+from tests.review.conftest import T0
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,25 @@ def test_one_rule_for_closed_findings(api_as: Any, finding_for: Any, make_clip: 
     assert linked.status_code == 409 and linked.json()["error"]["code"] == "finding_closed"
     page = lead.post(f"/api/inspection/findings/{finding.pk}/evidence/", {"media_ref": "camera 08:30"}, format="json")
     assert page.status_code == 409 and page.json()["error"]["code"] == "finding_closed"
+    assert not EvidenceItem.objects.filter(finding=finding).exists()
+
+
+@pytest.mark.parametrize("state", ["actioned", "dismissed"])
+def test_no_file_reaches_a_closed_finding_by_either_path(api_as: Any, finding_for: Any, state: str) -> None:
+    """Issue 15, S2-4: a reviewer's multipart upload to /api/media/evidence/ reached an actioned finding (201)
+    while the finding page answered 409. Both paths, both closed states, files and notes: nothing is stored."""
+    finding = finding_for(state=state, confirmed_at=T0)
+    for client in (api_as("reviewer"), api_as("lead")):
+        review = _upload_in_review(client, finding, b"closed review bytes")
+        page = _upload_on_page(client, finding, b"closed page bytes")
+        for response in (review, page):
+            # a dismissed draft is the team's only; whoever sees the finding is told it is closed
+            assert response.status_code in (404, 409), response.content
+            if response.status_code == 409:
+                assert response.json()["error"]["code"] == "finding_closed"
+    if state == "actioned":  # confirmed, so the reviewer sees it: the adversary's case answers 409 now
+        assert _upload_in_review(api_as("reviewer"), finding, b"x").json()["error"]["code"] == "finding_closed"
+    assert _upload_in_review(api_as("lead"), finding, b"x").status_code == 409
     assert not EvidenceItem.objects.filter(finding=finding).exists()
 
 
