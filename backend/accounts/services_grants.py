@@ -182,6 +182,7 @@ def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
         code, activation = credentials_reset(by=by, user=user, grant=grant)
         expires = activation.expires_at
     account_changed_on_commit(user.pk)
+    grant.target = user  # the answer shows the account as it is now (issue 15, S3: it showed the old role)
     return code, expires
 
 

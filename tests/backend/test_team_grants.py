@@ -235,3 +235,22 @@ def test_a_request_no_lead_can_decide_says_so_and_the_lead_sees_who_the_account_
     assert officer is not None
     assert card["service_number"] == officer.service_number and card["name"] == str(officer)
     assert card["unit"]  # where the officer serves today
+
+
+def test_the_approval_answers_the_account_as_it_is_after_the_change(api_as: Any, demo: Any) -> None:
+    """Issue 15, S3: approving the role "inspector" answered target.role "reviewer", approving an activation
+    answered is_active false: the answer showed the account before the change."""
+    admin, lead = api_as("admin"), api_as("lead")
+    reviewer = User.objects.get(username="reviewer")
+    assert admin.patch(f"/api/auth/users/{reviewer.pk}/", {"role": "inspector"}, format="json").status_code == 200
+    grant = TeamGrant.objects.get(target=reviewer, kind="role")
+    approved = lead.post(f"/api/auth/team-grants/{grant.pk}/approve/", {}, format="json")
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["target"]["role"] == "inspector" == User.objects.get(pk=reviewer.pk).role
+    created = admin.post("/api/auth/users/", {"username": "moi01", "role": "inspector", "full_name": "Người Mới"},
+                         format="json")
+    assert created.status_code == 201 and created.json()["is_active"] is False
+    grant = TeamGrant.objects.get(target_id=created.json()["id"], kind="create")
+    approved = lead.post(f"/api/auth/team-grants/{grant.pk}/approve/", {}, format="json")
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["target"]["is_active"] is True
