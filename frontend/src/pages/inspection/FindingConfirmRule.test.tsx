@@ -48,8 +48,12 @@ test("a draft naming no officer cannot be confirmed until the lead records why n
   expect(screen.getByTestId("finding-no-subject")).toHaveTextContent("ghi rõ lý do không xác định được cá nhân");
   fireEvent.click(screen.getByTestId("finding-edit"));
   const reason = await screen.findByTestId("unit-level-reason");
+  const inWords = "Lý do phải viết thành lời: ít nhất 4 từ khác nhau (mỗi từ từ 2 chữ cái, không phải một chữ cái lặp lại), tổng cộng ít nhất 20 chữ cái";
   fireEvent.change(reason, { target: { value: "không rõ" } });
-  expect(screen.getByTestId("finding-edit-save")).toHaveAttribute("title", "Lý do phải nêu cụ thể (ít nhất 20 chữ cái hoặc chữ số)");
+  expect(screen.getByTestId("finding-edit-save")).toHaveAttribute("title", inWords);
+  // issue 15, S2-2: twenty letters of one repeated character are not a reason
+  fireEvent.change(reason, { target: { value: "aaaaaaaaaaaaaaaaaaaa" } });
+  expect(screen.getByTestId("finding-edit-save")).toHaveAttribute("title", inWords);
   fireEvent.change(reason, { target: { value: REASON } });
   fireEvent.click(screen.getByTestId("finding-edit-save"));
   await waitFor(() => expect(patches).toEqual([{ unit_level_reason: REASON }]));
