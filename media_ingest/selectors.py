@@ -121,23 +121,32 @@ def retention_days_for(camera_id: int | None, overrides: dict[int, int] | None =
     return int(settings.MEDIA_RETENTION_DAYS)
 
 
-def clip_hold_reasons(clip: Clip) -> list[str]:
+def clip_hold_reasons(clip: Clip, *, shown: bool = False) -> list[str]:
     """Why retention may not delete this clip (empty = it may). The one owner of legal hold:
     a live tag, an evidence item, a manual hold not released, or an open finding or disciplinary case
-    about its counter's unit at a time the clip covers."""
+    about its counter's unit at a time the clip covers.
+
+    An unpublished finding (inspection.selectors_findings.unpublished_q: a draft) holds the clip
+    silently: retention itself (shown=False) honours it, but what is shown to anyone outside the
+    inspection team (shown=True: the admin's report, a refusal) names only holds every such reader
+    may know of, so no answer depends on a draft (issue 15, insider review S1-1)."""
     from datetime import timedelta
 
     from django.db.models import Q
 
     from inspection.accountability.models import DisciplinaryCase
     from inspection.models import Finding
+    from inspection.selectors_findings import unpublished_q
     from media_ingest.models import ClipHold
     from media_ingest.review.models import EvidenceItem, Tag
 
     reasons: list[str] = []
     if Tag.objects.filter(clip=clip, deleted_at__isnull=True).exists():
         reasons.append("tag")
-    if EvidenceItem.objects.filter(clip=clip).exists():
+    evidence = EvidenceItem.objects.filter(clip=clip)
+    if shown:
+        evidence = evidence.exclude(finding__in=Finding.objects.filter(unpublished_q()))
+    if evidence.exists():
         reasons.append("evidence")
     if ClipHold.objects.filter(clip=clip, released_at__isnull=True).exists():
         reasons.append("manual")
@@ -149,11 +158,22 @@ def clip_hold_reasons(clip: Clip) -> list[str]:
                        & (Q(occurred_to__gte=clip.started_at)
                           | Q(occurred_to__isnull=True, occurred_from__gte=clip.started_at)))
         findings = Finding.objects.filter(at_the_time)
+        if shown:
+            findings = findings.exclude(unpublished_q())
         if findings.filter(state__in=OPEN_FINDING_STATES).exists():
             reasons.append("open_finding")
         if DisciplinaryCase.objects.filter(findings__in=findings).exclude(state__in=CLOSED_CASE_STATES).exists():
             reasons.append("open_case")
     return reasons
+
+
+def clip_retention_from(clip: Clip) -> Any:
+    """The instant a clip's retention period counts from: when it was recorded or when it was
+    ingested, whichever is later (its start time alone could be set back, making footage due for
+    deletion at once; a clip without a start time counts from its ingestion)."""
+    if clip.started_at is None:
+        return clip.discovered_at
+    return max(clip.started_at, clip.discovered_at)
 
 
 @dataclass
@@ -174,8 +194,8 @@ class RetentionReport:
 
 
 def retention_candidates(*, now: Any, limit: int = 5000) -> list[Clip]:
-    """Clips past their camera's retention period (by start time, or discovery when unknown), not yet
-    expired and not being indexed."""
+    """Clips past their camera's retention period (counted from clip_retention_from), not yet expired
+    and not being indexed."""
     from datetime import timedelta
 
     from django.db.models import Q
@@ -187,12 +207,12 @@ def retention_candidates(*, now: Any, limit: int = 5000) -> list[Clip]:
     oldest_kept = now - timedelta(days=shortest)
     qs = (Clip.objects.select_related("camera__counter")
           .exclude(state__in=[Clip.State.EXPIRED, Clip.State.DISCOVERED, Clip.State.INDEXING])
-          .filter(Q(started_at__lt=oldest_kept) | Q(started_at__isnull=True, discovered_at__lt=oldest_kept))
+          .filter(discovered_at__lt=oldest_kept)
+          .filter(Q(started_at__lt=oldest_kept) | Q(started_at__isnull=True))
           .order_by("started_at", "id"))
     out = []
     for clip in qs[:limit]:
-        when = clip.started_at or clip.discovered_at
-        if when < now - timedelta(days=retention_days_for(clip.camera_id, overrides)):
+        if clip_retention_from(clip) < now - timedelta(days=retention_days_for(clip.camera_id, overrides)):
             out.append(clip)
     return out
 
@@ -205,7 +225,9 @@ def retention_report(*, now: Any) -> RetentionReport:
     from media_ingest.models import ClipHold
 
     expired = retention_candidates(now=now)
-    held = {c.pk: r for c in expired if (r := clip_hold_reasons(c))}
+    # the admin's report names only the holds he may know of (shown=True); a clip held silently by an
+    # unpublished finding is listed as due and retention keeps it (services_retention._clip_expire)
+    held = {c.pk: r for c in expired if (r := clip_hold_reasons(c, shown=True))}
     week = retention_candidates(now=now + timedelta(days=7))
     live = Clip.objects.exclude(state=Clip.State.EXPIRED)
     return RetentionReport(

@@ -78,11 +78,23 @@ def clip_retry(*, clip: Clip, by: Actor) -> Clip:
 
 @transaction.atomic
 def clip_assign_camera(*, clip: Clip, camera: Camera, started_at: datetime | None, by: Actor) -> Clip:
-    """Map a clip (usually unassigned) to a camera and a start time, then index it again."""
+    """Map an unassigned clip (no camera or no start time) to a camera and a start time, then index
+    it again.
+
+    A clip that has both is never moved (409 already_assigned, whatever holds it): moving footage to
+    another counter or time would take it out from under the holds that protect it by time (an open
+    finding: a draft's silently), or make it look older than it is, and a refusal that depended on
+    those holds told an admin where a draft lies (issue 15, insider review S1-1). Holds bound to the
+    clip itself (a tag, evidence, a manual hold) refuse as before, named only as far as the admin may
+    know them (selectors.clip_hold_reasons, shown=True)."""
     clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip.pk)
     if started_at is not None and timezone.is_naive(started_at):
         raise DomainError("Thời điểm bắt đầu phải có múi giờ.", "started_at must include a time zone.",
                           code="naive_datetime", fields={"started_at": ["timezone required"]})
+    if clip.camera_id is not None and clip.started_at is not None:
+        raise Conflict("Đoạn video đã có camera và thời điểm bắt đầu; không thể chuyển sang camera hay thời "
+                       "điểm khác.", "The clip already has a camera and a start time; it cannot be moved "
+                       "to another camera or time.", code="already_assigned")
     if started_at is None and clip.started_at is None:
         raise DomainError("Tên tệp không cho biết thời điểm bắt đầu; hãy nhập thời điểm bắt đầu.",
                           "The key does not give the start time; enter started_at.",
@@ -95,8 +107,8 @@ def clip_assign_camera(*, clip: Clip, camera: Camera, started_at: datetime | Non
                        "The clip is being indexed; try again shortly.", code="busy")
     from media_ingest.selectors import clip_hold_reasons
 
-    held = clip_hold_reasons(clip)
-    if held:  # moving it would move it out from under its hold (an open finding is held by time)
+    held = clip_hold_reasons(clip, shown=True)
+    if held:
         raise Conflict("Đoạn video đang được giữ lại làm chứng cứ; không thể đổi camera hay thời điểm.",
                        "The clip is on legal hold; its camera and time cannot be changed.", code="on_hold",
                        fields={"hold": [str(r) for r in held]})

@@ -119,9 +119,11 @@ def _clip_expire(*, clip_id: int, by: Actor, now: datetime, result: RetentionRes
         clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip_id)
         if clip.state == Clip.State.EXPIRED:
             return None
-        reasons = selectors.clip_hold_reasons(clip)  # a tag or hold may have arrived since the report
-        if reasons:
-            result.held[clip.pk] = reasons
+        if selectors.clip_hold_reasons(clip):  # a tag or hold may have arrived since the report
+            # the run's record (audit) names only holds the admin may know of: a clip held only by an
+            # unpublished finding is kept silently (selectors.clip_hold_reasons)
+            if shown := selectors.clip_hold_reasons(clip, shown=True):
+                result.held[clip.pk] = shown
             return None
         derived = [k for k in (clip.proxy_key, clip.poster_key, clip.sprite_key, clip.vtt_key, clip.background_key) if k]
         derived += [k for k in clip.events.exclude(thumbnail_key="").values_list("thumbnail_key", flat=True)]

@@ -189,6 +189,10 @@ class AccessLog(models.Model):
     """Chain of custody: every playback and preview URL issued, every download, tag change, export
     and deletion at the end of the retention period."""
 
+    # an entry of a draft's evidence or export is withheld from readers outside the team until the
+    # finding is published (selectors_custody.sealed_findings): a gap in a sequence showed it (issue 15 S3)
+    id = RandomIdField()
+
     class Action(models.TextChoices):
         VIEW = "view", "Xem"
         DOWNLOAD = "download", "Tải xuống"

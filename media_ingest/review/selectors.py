@@ -267,10 +267,16 @@ def evidence_list(*, user: Any, finding: Finding) -> QuerySet[EvidenceItem]:
 
 
 def evidence_get_for(*, user: Any, id: int) -> EvidenceItem:  # noqa: A002
-    item = EvidenceItem.objects.select_related("finding", "clip", "tag").filter(pk=id).first()
+    """An evidence item of a finding the user may see. Who may not use footage is refused first, and
+    an item of a finding the user may not see answers as one that does not exist: a different answer
+    told that the id is a draft's evidence (issue 15, insider review S3)."""
+    from inspection.selectors_findings import findings_visible_to
+
+    require_footage(user)
+    item = (EvidenceItem.objects.select_related("finding", "clip", "tag")
+            .filter(pk=id, finding__in=findings_visible_to(user).values("pk")).first())
     if item is None:
         raise NotFound("Không tìm thấy chứng cứ.", "Evidence item not found.")
-    finding_get_for_evidence(user=user, id=item.finding_id)
     return item
 
 

@@ -12,32 +12,58 @@ from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage,
 from media_ingest.review.selectors import clip_scope_q, user_label
 
 
-def custody_for_clip(*, clip: Clip) -> QuerySet[AccessLog]:
+def sealed_findings(*, user: Any = None, own: Finding | None = None) -> QuerySet[Finding]:
+    """The unpublished findings (inspection.selectors_findings.unpublished_q: drafts) a custody
+    reader may not know of: those `user` may not see (findings_visible_to), or, for the custody a
+    package carries (user None), every one but the package's own finding. Custody entries tied to
+    one are withheld, not redacted, until it is published, then appear with their original time:
+    a redacted row still told that the team attached or exported footage for a draft, and when
+    (issue 15, insider review S1-2)."""
+    from inspection.selectors_findings import findings_visible_to, unpublished_q
+
+    sealed = Finding.objects.filter(unpublished_q())
+    if user is not None:
+        sealed = sealed.exclude(pk__in=findings_visible_to(user).values("pk"))
+    if own is not None:
+        sealed = sealed.exclude(pk=own.pk)
+    return sealed
+
+
+def _unsealed(logs: QuerySet[AccessLog], sealed: QuerySet[Finding]) -> QuerySet[AccessLog]:
+    ids = sealed.values("pk")
+    return logs.exclude(finding_id__in=ids).exclude(package__finding_id__in=ids)
+
+
+def custody_for_clip(*, clip: Clip, user: Any) -> QuerySet[AccessLog]:
     """Every view, download, tag change, evidence link and export that touched the clip: exports
-    of findings it is evidence of, and of selections holding its tags."""
+    of findings it is evidence of, and of selections holding its tags; entries of a finding sealed
+    for this reader (sealed_findings) withheld."""
     findings = EvidenceItem.objects.filter(clip=clip).values("finding_id")
     selections = EvidencePackage.objects.filter(finding__isnull=True, tags__clip=clip).values("pk")
     exports = [AccessLog.Action.EXPORT, AccessLog.Action.EXPORT_DOWNLOAD]
-    return (AccessLog.objects
+    logs = (AccessLog.objects
             .filter(Q(clip=clip) | Q(action__in=exports, finding_id__in=findings)
-                    | Q(action__in=exports, package_id__in=selections))
-            .select_related("user", "finding").order_by("at", "id"))
+                    | Q(action__in=exports, package_id__in=selections)))
+    return _unsealed(logs, sealed_findings(user=user)).select_related("user", "finding").order_by("at", "id")
 
 
-def custody_for_package(*, package: EvidencePackage) -> QuerySet[AccessLog]:
+def custody_for_package(*, package: EvidencePackage, user: Any = None) -> QuerySet[AccessLog]:
     """The chain of custody a package carries: for a finding, the finding's (its footage, its
-    evidence, every export of it); for a selection, its clips' and its own."""
+    evidence, every export of it); for a selection, its clips' and its own. With `user`, entries of
+    findings sealed for that reader are withheld; without, those of every unpublished finding but the
+    package's own (the custody.json the package carries: custody_for_package_file)."""
     if package.finding is not None:
-        return custody_for_finding(finding=package.finding)
-    clip_ids = package.tags.values("clip_id")
-    return (AccessLog.objects.filter(Q(package=package) | Q(clip_id__in=clip_ids))
-            .select_related("user", "finding").order_by("at", "id"))
+        logs = _finding_logs(package.finding)
+    else:
+        clip_ids = package.tags.values("clip_id")
+        logs = AccessLog.objects.filter(Q(package=package) | Q(clip_id__in=clip_ids))
+    sealed = sealed_findings(user=user, own=package.finding if user is None else None)
+    return _unsealed(logs, sealed).select_related("user", "finding").order_by("at", "id")
 
 
-def custody_for_finding(*, finding: Finding) -> QuerySet[AccessLog]:
+def _finding_logs(finding: Finding) -> QuerySet[AccessLog]:
     clip_ids = EvidenceItem.objects.filter(finding=finding, clip__isnull=False).values("clip_id")
-    return (AccessLog.objects.filter(Q(finding=finding) | Q(clip_id__in=clip_ids))
-            .select_related("user", "finding").order_by("at", "id"))
+    return AccessLog.objects.filter(Q(finding=finding) | Q(clip_id__in=clip_ids))
 
 
 HIDDEN_FINDING = "một vi phạm chưa công bố hoặc ngoài phạm vi của bạn"
@@ -56,8 +82,9 @@ def _redact(log: AccessLog, label: str) -> None:
 
 
 def custody_for_reader(*, user: Any, logs: Any) -> list[AccessLog]:
-    """Custody rows as this reader may read them: a row of a finding the reader may not see
-    (findings_visible_to: drafts, secret checks, other units) or of a package the reader could not
+    """Custody rows as this reader may read them (rows of findings sealed for the reader were already
+    withheld by custody_for_clip/custody_for_package): a row of a published finding the reader may
+    not see (findings_visible_to: secret checks, other units) or of a package the reader could not
     open (a selection holding tags of clips outside the reader's scope) keeps its time, person and
     action, but not the finding's reference, the reason, the package id, hashes or clip/tag ids."""
     from inspection.selectors_findings import findings_visible_to
@@ -83,10 +110,12 @@ def custody_for_reader(*, user: Any, logs: Any) -> list[AccessLog]:
 def tag_evidence_for_reader(*, user: Any, tag: Tag) -> list[dict[str, Any]]:
     """The findings a tag is evidence of, as this reader may know them: the custody log's rule
     (custody_for_reader) — a finding the reader may not open (a draft, a secret check, another unit)
-    is named only as HIDDEN_FINDING, without its id or reference."""
+    is named only as HIDDEN_FINDING, without its id or reference; one of a finding sealed for the
+    reader (sealed_findings: a draft) is not listed at all."""
     from inspection.selectors_findings import findings_visible_to
 
-    links = list(tag.evidence.values_list("id", "finding_id", "finding__reference").order_by("added_at", "id"))
+    links = list(tag.evidence.exclude(finding__in=sealed_findings(user=user))
+                 .values_list("id", "finding_id", "finding__reference").order_by("added_at", "id"))
     visible = set(findings_visible_to(user).filter(pk__in={f for _, f, _ in links if f})
                   .values_list("pk", flat=True))
     out: list[dict[str, Any]] = []
@@ -102,7 +131,7 @@ def custody_for_package_file(*, package: EvidencePackage) -> list[AccessLog]:
     """The custody a package's own custody.json carries (hashed and signed, cannot be withdrawn):
     only what the package's own finding or selection allows. Rows of any other finding, or of
     packages of other findings or selections, are masked."""
-    rows = list(custody_for_package(package=package))
+    rows = list(custody_for_package(package=package))  # no user: other unpublished findings withheld
     others = {log.package_id for log in rows if log.package_id and log.package_id != package.pk}
     same_finding = set()
     if package.finding_id is not None and others:

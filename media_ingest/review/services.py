@@ -237,7 +237,13 @@ def tag_delete(*, by: User, tag: Tag, revision: int, reason: str, ip: str | None
     selectors.require_footage(by, selectors.TAG_ROLES)
     reason = _clean_reason(reason)
     current = _locked_tag(tag, revision)
-    if EvidenceItem.objects.filter(tag=current).exists():
+    # Evidence of a published finding keeps its tag. One of an unpublished finding (a draft) does not:
+    # refusing would tell whoever deletes it that a draft uses it (issue 15, insider review S1-2);
+    # the item keeps its frozen copy of the segment (clip, version, hash, start and end) and holds the
+    # clip (media_ingest.selectors.clip_hold_reasons), so the evidence is intact.
+    from inspection.selectors_findings import unpublished_q
+
+    if EvidenceItem.objects.filter(tag=current).exclude(finding__in=Finding.objects.filter(unpublished_q())).exists():
         raise Conflict("Thẻ đã được dùng làm chứng cứ cho một kết luận, không thể xóa.",
                        "The tag is evidence of a finding and cannot be deleted.", code="tag_is_evidence")
     now = timezone.now()

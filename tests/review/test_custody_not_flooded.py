@@ -35,7 +35,7 @@ def _stills(clip: Any) -> dict[str, str]:
 
 
 def _previews(clip: Any) -> list[AccessLog]:
-    return list(AccessLog.objects.filter(clip=clip, action=AccessLog.Action.PREVIEW).order_by("id"))
+    return list(AccessLog.objects.filter(clip=clip, action=AccessLog.Action.PREVIEW).order_by("at"))
 
 
 def test_a_day_of_list_and_player_visits_counts_every_still_and_every_footage_view(

@@ -51,7 +51,7 @@ def test_timeline_images_are_in_the_custody_log_and_the_audit_trail(api_as: Any,
     # the timeline's entry, the detail's poster its own entry
     client.get(f"/api/media/clips/{clip.pk}/events/", HTTP_USER_AGENT="pytest-browser")
     client.get(f"/api/media/clips/{clip.pk}/", HTTP_USER_AGENT="pytest-browser")
-    assert [e.count for e in AccessLog.objects.filter(clip=clip, action=AccessLog.Action.PREVIEW).order_by("id")] \
+    assert [e.count for e in AccessLog.objects.filter(clip=clip, action=AccessLog.Action.PREVIEW).order_by("at")] \
         == [2, 1]
     assert AuditEvent.objects.filter(verb="footage.preview").count() == 3
     custody = client.get(f"/api/media/clips/{clip.pk}/custody/").json()["results"]

@@ -34,7 +34,8 @@ def _stored_clip(make_clip: Any, days_old: float, camera: str = "CAM-TC-01") -> 
         app.put(key, io.BytesIO(b"derived"), 7, "image/jpeg")
     Clip.objects.filter(pk=clip.pk).update(
         etag=info.etag, version_id=info.etag, poster_key=derived["poster.jpg"], sprite_key=derived["sprite.jpg"],
-        vtt_key=derived["sprite.vtt"], proxy_key=derived["proxy.mp4"], size_bytes=17)
+        vtt_key=derived["sprite.vtt"], proxy_key=derived["proxy.mp4"], size_bytes=17,
+        discovered_at=clip.started_at)  # ingested when recorded: retention counts from the later of the two
     ClipEvent.objects.create(clip=clip, kind="presence", zone="scene", start_s=1, end_s=3,
                              thumbnail_key=derived["thumb-0001.jpg"])
     clip.refresh_from_db()
@@ -83,7 +84,12 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     assert hold.status_code == 201, hold.content
     in_finding = _stored_clip(make_clip, 44)
     assert in_finding.started_at is not None
-    finding_for(state="draft", occurred_from=in_finding.started_at + timedelta(seconds=5))
+    finding_for(state="confirmed", occurred_from=in_finding.started_at + timedelta(seconds=5))
+    # a draft holds its footage silently: the admin's report lists the clip as due, the run keeps it
+    # (issue 15 S1-1: nothing the admin sees depends on an unpublished finding)
+    in_draft = _stored_clip(make_clip, 46)
+    assert in_draft.started_at is not None
+    finding_for(state="draft", occurred_from=in_draft.started_at + timedelta(seconds=5))
     in_case = _stored_clip(make_clip, 45)
     assert in_case.started_at is not None
     handled = finding_for(state="actioned", occurred_from=in_case.started_at + timedelta(seconds=5))
@@ -96,16 +102,19 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
 
     # the dry run reports and deletes nothing
     report = admin.get("/api/media/retention/").json()
-    assert [r["id"] for r in report["deletable"]] == [plain.pk]
+    assert [r["id"] for r in report["deletable"]] == [in_draft.pk, plain.pk]
     assert {r["id"]: r["hold"] for r in report["held"]} == {
         tagged.pk: ["tag"], evidence.pk: ["tag", "evidence"], manual.pk: ["manual"],
         in_finding.pk: ["open_finding"], in_case.pk: ["open_case"]}
-    assert report["footage_bytes"] > 0 and report["deletable_bytes"] == 17
+    assert report["footage_bytes"] > 0 and report["deletable_bytes"] == 34
     call_command("retention", "--dry-run")
     assert not _gone(get_footage_store(), plain.key)
 
     result = services_retention.retention_run()
     assert result.deleted == [plain.pk] and not result.errors
+    assert in_draft.pk not in result.held  # kept, but the run's record does not say so
+    run = AuditEvent.objects.filter(verb="media.retention").latest("id")
+    assert str(in_draft.pk) not in run.payload["held"] and in_draft.pk not in run.payload["deleted"]
 
     plain.refresh_from_db()
     assert plain.state == Clip.State.EXPIRED and plain.expired_at is not None
@@ -113,7 +122,7 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     assert all(_gone(get_store(), f"{plain.key}.derived/{plain.pk}/{f}")
                for f in ("poster.jpg", "sprite.jpg", "sprite.vtt", "proxy.mp4", "thumb-0001.jpg"))
     assert plain.poster_key == plain.proxy_key == "" and not plain.events.exclude(thumbnail_key="").exists()
-    for kept in (young, other_camera, tagged, evidence, manual, in_finding, in_case):
+    for kept in (young, other_camera, tagged, evidence, manual, in_finding, in_draft, in_case):
         kept.refresh_from_db()
         assert kept.state == Clip.State.INDEXED and not _gone(get_footage_store(), kept.key), kept.key
         assert not _gone(get_store(), kept.poster_key)
@@ -226,6 +235,7 @@ def test_a_held_clip_cannot_be_moved_out_from_under_its_hold(api_as: Any, make_c
                       format="json").status_code == 201
     moved = admin.post(f"/api/media/clips/{clip.pk}/assign/",
                        {"camera_id": clip.camera_id, "started_at": "2026-01-01T03:00:00Z"}, format="json")
-    assert moved.status_code == 409 and moved.json()["error"]["code"] == "on_hold"
+    # a clip with a camera and a time is never moved (issue 15 S1-1), held or not
+    assert moved.status_code == 409 and moved.json()["error"]["code"] == "already_assigned"
     clip.refresh_from_db()
     assert clip.started_at == before

@@ -203,7 +203,7 @@ class CustodyApi(APIView):
     def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         paginator = Pagination()
-        page = paginator.paginate_queryset(custody_filtered(request, selectors_custody.custody_for_clip(clip=clip)), request, view=self)
+        page = paginator.paginate_queryset(custody_filtered(request, selectors_custody.custody_for_clip(clip=clip, user=request.user)), request, view=self)
         page = selectors_custody.custody_for_reader(user=request.user, logs=page or [])
         response = paginator.get_paginated_response([selectors_custody.access_to_dict(log) for log in page])
         # What the log is of, in the words of the footage (camera, start), for the page's title; read
@@ -239,7 +239,7 @@ class CustodyExportApi(APIView):
         clip = selectors.clip_get_for(user=request.user, id=pk)
         where = f"{clip.camera.code} " if clip.camera is not None else ""
         started = timezone.localtime(clip.started_at, LOCAL).strftime("%d/%m/%Y %H:%M:%S") if clip.started_at else ""
-        return custody_download(request, logs=selectors_custody.custody_for_clip(clip=clip),
+        return custody_download(request, logs=selectors_custody.custody_for_clip(clip=clip, user=request.user),
                                 title=f"Nhật ký lưu giữ chứng cứ — đoạn video #{clip.pk} {where}{started}".strip(),
                                 name=f"nhat-ky-luu-giu-doan-video-{clip.pk}", object_type="media.clip",
                                 object_id=clip.pk)

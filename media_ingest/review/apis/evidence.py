@@ -156,7 +156,7 @@ class PackageCustodyApi(APIView):
     def get(self, request: AuthedRequest, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         paginator = Pagination()
-        page = paginator.paginate_queryset(custody_filtered(request, selectors_custody.custody_for_package(package=package)),
+        page = paginator.paginate_queryset(custody_filtered(request, selectors_custody.custody_for_package(package=package, user=request.user)),
                                            request, view=self)
         page = selectors_custody.custody_for_reader(user=request.user, logs=page or [])
         return paginator.get_paginated_response([selectors_custody.access_to_dict(log) for log in page])
@@ -168,7 +168,7 @@ class PackageCustodyExportApi(APIView):
     def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         package = selectors.package_get_for(user=request.user, id=pk)
         what = f"kết luận {package.finding.reference}" if package.finding is not None else "thẻ được chọn"
-        return custody_download(request, logs=selectors_custody.custody_for_package(package=package),
+        return custody_download(request, logs=selectors_custody.custody_for_package(package=package, user=request.user),
                                 title=f"Nhật ký lưu giữ chứng cứ — gói chứng cứ #{package.pk} ({what})",
                                 name=f"nhat-ky-luu-giu-goi-{package.pk}", object_type="review.evidencepackage",
                                 object_id=package.pk)
