@@ -205,9 +205,10 @@ test("an unnamed draw is saved under the name its placeholder suggests, not name
     </QueryClientProvider>,
   );
   const field = screen.getByTestId("draw-name");
-  const today = new Date();
-  const dd = String(today.getDate()).padStart(2, "0"), mm = String(today.getMonth() + 1).padStart(2, "0");
-  expect(field).toHaveAttribute("placeholder", `Rút thăm đối tượng kiểm tra ${dd}/${mm}/${today.getFullYear()}`);
+  // today in Hanoi (the app's dates), not the test machine's zone: from 17:00 UTC it is already tomorrow there
+  const hanoi = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric" })
+    .format(new Date());
+  expect(field).toHaveAttribute("placeholder", `Rút thăm đối tượng kiểm tra ${hanoi}`);
   fireEvent.click(screen.getByTestId("draw-run"));
   await waitFor(() => expect(sent).toHaveLength(1));
   expect(sent[0].name).toBe(field.getAttribute("placeholder"));
