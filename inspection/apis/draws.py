@@ -187,11 +187,11 @@ class DrawCommitmentOutputSerializer(serializers.Serializer):
     flags = serializers.JSONField()
     checks_started = serializers.IntegerField()
     checks_cancelled = serializers.IntegerField(
-        help_text="Outside the team, while the draw is open: only checks cancelled after they started")
+        help_text="For all but the drawing lead, while the draw is open: only checks cancelled after they started")
     parameters = serializers.JSONField()
     manual_checks_started = serializers.IntegerField()
     manual_checks_cancelled = serializers.IntegerField(
-        allow_null=True, help_text="Null outside the team while the draw is open (sealed until its close)")
+        allow_null=True, help_text="Null for all but the drawing lead while the draw is open (sealed until its close)")
 
 
 class DrawCommitmentsApi(APIView):
