@@ -43,10 +43,33 @@ def draw_get_for(*, user: Any, pk: int) -> Draw:
     return draw
 
 
+def withheld_exclusions(user: Any, draw: Draw) -> set[int]:
+    """Units whose reason for being left out of the draw a reader other than the drawing lead may not read: those
+    he is conflicted with. A closed draw is read by the whole team, but a unit left out for a check planned
+    elsewhere may still be that check's target, and an inspector kept off it for a conflict of interest would
+    learn it (insider review, issue 15, S1-4). Every reason of those units is withheld alike, so the withholding
+    says nothing of which reason it was."""
+    from inspection.secrecy import conflicted_unit_ids
+
+    if draw_counts_live_for(user, draw):
+        return set()
+    conflicted = conflicted_unit_ids(user)
+    return {e["unit_id"] for e in (draw.params or {}).get("excluded", []) if e.get("unit_id") in conflicted}
+
+
+def excluded_as_read_by(user: Any, draw: Draw, excluded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The draw's left-out units as `user` reads them: the secret checks' ids only for the drawing lead, the
+    reason withheld for the units in `withheld_exclusions`."""
+    live = draw_counts_live_for(user, draw)
+    hidden = withheld_exclusions(user, draw)
+    return [{"unit_id": e["unit_id"], "reason": "withheld"} if e.get("unit_id") in hidden
+            else (dict(e) if live else {k: v for k, v in e.items() if k != "checks"}) for e in excluded]
+
+
 def draw_exclusions_for(*, user: Any, draw: Draw) -> list[dict[str, Any]]:
     """The units the draw left out and why; a unit left out for a planned check names that check
     (reference and first day) when the reader may see it: another team's plan stays a secret."""
-    excluded = [dict(e) for e in (draw.params or {}).get("excluded", [])]
+    excluded = excluded_as_read_by(user, draw, list((draw.params or {}).get("excluded", [])))
     pending = [e["unit_id"] for e in excluded if e.get("reason") == "planned_check_pending"]
     if pending:
         found: dict[int, SurpriseCheck] = {}

@@ -164,3 +164,37 @@ def test_a_lead_cannot_put_an_account_without_an_officer_on_a_check_by_hand() ->
     check = services_checks.check_create(by=lead, mode="dot_xuat", unit=unit, window_start=start,
                                          window_end=start + timedelta(hours=2), team=[unlinked])
     assert set(check.team.values_list("pk", flat=True)) == {lead.pk, unlinked.pk}
+
+
+def test_a_closed_draw_does_not_tell_an_inspector_why_a_unit_he_is_conflicted_with_was_left_out(api_as: Any,
+                                                                                                insp: Any) -> None:
+    """S1-4, the draw's own pages: closed, the draw is read by the whole team; CAX-KL was left out for a check
+    planned by hand that is still planned, and the inspector who served there must not learn that."""
+    from backend.accounts.models import User
+    from inspection.secrecy import conflicted_unit_ids
+
+    kl = Unit.objects.get(code="CAX-KL").pk
+    assert kl in conflicted_unit_ids(User.objects.get(username="inspector"))  # the demo's conflict
+    lead, inspector = api_as("lead"), api_as("inspector")
+    draw_id = _draw_with_a_unit_kept_out(lead)
+    for uid in SurpriseCheck.objects.filter(draw_id=draw_id, state="planned").values_list("uid", flat=True):
+        done = lead.post(f"/api/inspection/checks/{uid}/cancel/", {"reason": "Thử khóa sổ đợt rút thăm"},
+                         format="json")
+        assert done.status_code == 200, done.content
+    closed = lead.post(f"/api/inspection/draws/{draw_id}/close/", {"reason": "Khóa sổ đợt rút thăm thử"},
+                       format="json")
+    assert closed.status_code == 200, closed.content
+    assert SurpriseCheck.objects.filter(unit_id=kl, draw__isnull=True, state="planned").exists()  # still secret
+    mine = lead.get(f"/api/inspection/draws/{draw_id}/").json()
+    assert {e["unit_id"]: e["reason"] for e in mine["excluded"]}[kl] == "planned_check_pending"
+    detail = inspector.get(f"/api/inspection/draws/{draw_id}/")
+    assert detail.status_code == 200, detail.content
+    listed = inspector.get("/api/inspection/draws/").json()["results"]
+    for body in (detail.json(), next(d for d in listed if d["id"] == draw_id)):
+        excluded = {e["unit_id"]: e for e in body["params"]["excluded"]}
+        assert excluded[kl] == {"unit_id": kl, "reason": "withheld"}
+        assert not any("checks" in e for e in body["params"]["excluded"])  # no secret check's id
+        for warning in body["warnings"]:
+            if warning["code"] in ("excluded_pending_check", "floor_units_left_out"):
+                assert kl not in [u["unit_id"] if isinstance(u, dict) else u for u in warning["units"]]
+    assert {e["unit_id"]: e for e in detail.json()["excluded"]}[kl] == {"unit_id": kl, "reason": "withheld"}
