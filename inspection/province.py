@@ -303,10 +303,14 @@ def seed_province(*, seed: int = 13, today: date | None = None, communes_before:
     _officers(p, rng)
     equipped = _counters(p, rng, equipped_counters)
     services_criteria.catalogue_seed(by=SEED)
+    # the team's accounts are linked to their officers (no posting in a commune): an account without one may not
+    # be put on a check team (inspection.secrecy.team_unfit_reason)
+    team = Officer.objects.bulk_create([Officer(service_number=f"NA-T{i:03d}", full_name=f"Cán bộ kiểm tra {i}",
+                                                search_name=fold(f"Cán bộ kiểm tra {i}")) for i in range(7)])
     p.lead = User.objects.create(username="province-lead", role=Role.INSPECTION_LEAD,
-                                 password=make_password(None), first_name="Tổ trưởng")
+                                 password=make_password(None), first_name="Tổ trưởng", officer=team[0])
     User.objects.bulk_create([User(username=f"province-inspector-{i}", role=Role.INSPECTOR,
-                                   password=make_password(None)) for i in range(1, 7)])
+                                   password=make_password(None), officer=team[i]) for i in range(1, 7)])
     year_ago = today - timedelta(days=365)
     _ratings(p, rng, equipped, year_ago, today - timedelta(days=1))
     _complaints(p, rng, year_ago, 364)

@@ -125,3 +125,27 @@ def on_check_team(user: Any, check: SurpriseCheck) -> bool:
     if user.pk == check.lead_id or check.team.filter(pk=user.pk).exists():
         return True
     return user.pk == check.created_by_id and check.unit_id not in conflicted_unit_ids(user)
+
+
+# Why a person may not be put on a check's team (by a draw or by hand): the conflict-of-interest rule reads
+# the officer the account is linked to, so an account without one is never conflicted and would be put on any
+# unit, even the one the person served in (insider review, issue 15, S3); a deactivated account is nobody who
+# can carry the check out. (An account waiting for its activation code stays fit once linked: its conflicts are
+# known, and a team member whose credentials were reset is not taken off the calendar for it.)
+TEAM_UNFIT_REASONS: dict[str, tuple[str, str]] = {
+    "not_team_member": ("không thuộc tổ kiểm tra", "not a member of the inspection team"),
+    "inactive": ("tài khoản đã bị khóa", "the account is deactivated"),
+    "no_officer": ("tài khoản chưa liên kết với cán bộ nên không xét được xung đột lợi ích",
+                   "the account is not linked to an officer, so its conflicts of interest cannot be checked"),
+}
+
+
+def team_unfit_reason(user: Any) -> str | None:
+    """The one rule of who may be put on a check's team: None if he may, else a TEAM_UNFIT_REASONS code."""
+    if user.role not in INSPECTION_TEAM:
+        return "not_team_member"
+    if not user.is_active:
+        return "inactive"
+    if user.officer_id is None:
+        return "no_officer"
+    return None

@@ -43,10 +43,33 @@ def draw_get_for(*, user: Any, pk: int) -> Draw:
     return draw
 
 
+def withheld_exclusions(user: Any, draw: Draw) -> set[int]:
+    """Units whose reason for being left out of the draw a reader other than the drawing lead may not read: those
+    he is conflicted with. A closed draw is read by the whole team, but a unit left out for a check planned
+    elsewhere may still be that check's target, and an inspector kept off it for a conflict of interest would
+    learn it (insider review, issue 15, S1-4). Every reason of those units is withheld alike, so the withholding
+    says nothing of which reason it was."""
+    from inspection.secrecy import conflicted_unit_ids
+
+    if draw_counts_live_for(user, draw):
+        return set()
+    conflicted = conflicted_unit_ids(user)
+    return {e["unit_id"] for e in (draw.params or {}).get("excluded", []) if e.get("unit_id") in conflicted}
+
+
+def excluded_as_read_by(user: Any, draw: Draw, excluded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The draw's left-out units as `user` reads them: the secret checks' ids only for the drawing lead, the
+    reason withheld for the units in `withheld_exclusions`."""
+    live = draw_counts_live_for(user, draw)
+    hidden = withheld_exclusions(user, draw)
+    return [{"unit_id": e["unit_id"], "reason": "withheld"} if e.get("unit_id") in hidden
+            else (dict(e) if live else {k: v for k, v in e.items() if k != "checks"}) for e in excluded]
+
+
 def draw_exclusions_for(*, user: Any, draw: Draw) -> list[dict[str, Any]]:
     """The units the draw left out and why; a unit left out for a planned check names that check
     (reference and first day) when the reader may see it: another team's plan stays a secret."""
-    excluded = [dict(e) for e in (draw.params or {}).get("excluded", [])]
+    excluded = excluded_as_read_by(user, draw, list((draw.params or {}).get("excluded", [])))
     pending = [e["unit_id"] for e in excluded if e.get("reason") == "planned_check_pending"]
     if pending:
         found: dict[int, SurpriseCheck] = {}
@@ -78,31 +101,51 @@ def draw_for_verification(*, user: Any, pk: int) -> tuple[Draw, bool]:
     return draw, False
 
 
-# Flags that count units kept out by checks planned and not started: while the draw is open they count
-# secret checks (insider review, issue 15, third pass: planning one by hand moved the admin's count), so
-# outside the team they are published when the draw closes, with its seed; until then the reader is told so.
-SECRET_COUNT_FLAGS = frozenset({"excluded_pending_check", "floor_units_left_out", "excluded_by_cancelled_check"})
+# Flags that count units kept out by checks planned and not started, or from which that count can be worked
+# out: while the draw is open they count secret checks (insider review, issue 15, third pass: planning one by
+# hand moved the admin's count; fourth pass: `drew_fewer_than_n` gave the candidates, and the units left out
+# are the public pool of units less the candidates), so they are published when the draw closes, with its
+# seed; until then the reader is told so.
+SECRET_COUNT_FLAGS = frozenset({"excluded_pending_check", "floor_units_left_out", "excluded_by_cancelled_check",
+                                "drew_fewer_than_n"})
+# Published parameters sealed with them: the pool's size moved with the same inputs (issue 15, S1-3).
+SECRET_COUNT_PARAMETERS = frozenset({"pool_size"})
+
+
+def draw_counts_live_for(user: Any, draw: Draw) -> bool:
+    """Who reads a draw's counts as they are: the lead who made it (the drawing authority; they are his
+    draw's own inputs, computed from the checks he may know). Everyone else — administrators, disciplinary
+    officers, and inside the team an inspector or another lead, who may be kept off a secret check for a
+    conflict of interest (insider review, issue 15, S1-4) — reads them as published at the close."""
+    return (getattr(user, "role", None) == Role.INSPECTION_LEAD and user.is_active
+            and user.pk == draw.created_by_id)
 
 
 def _sealed(user: Any, draw: Draw) -> bool:
-    """What counts secret checks is sealed for a reader outside the team while the draw is open."""
-    return user.role not in INSPECTION_TEAM and draw.state != Draw.State.CLOSED
+    """What counts secret checks is sealed for every reader but the drawing lead while the draw is open."""
+    return draw.state != Draw.State.CLOSED and not draw_counts_live_for(user, draw)
 
 
 def _sealed_counts(flags: list[dict[str, Any]], *, user: Any, draw: Draw) -> list[dict[str, Any]]:
+    """Always the same marker while sealed (whether or not anything was removed: its presence would say so)."""
     if not _sealed(user, draw):
         return flags
-    kept = [f for f in flags if f.get("code") not in SECRET_COUNT_FLAGS]
-    return kept + [{"code": "exclusions_sealed"}] if len(kept) != len(flags) else kept
+    return [*(f for f in flags if f.get("code") not in SECRET_COUNT_FLAGS), {"code": "exclusions_sealed"}]
+
+
+def _sealed_parameters(parameters: dict[str, Any], *, user: Any, draw: Draw) -> dict[str, Any]:
+    if not _sealed(user, draw):
+        return parameters
+    return {k: v for k, v in parameters.items() if k not in SECRET_COUNT_PARAMETERS}
 
 
 def _manual_cancelled(in_window: list[tuple[Any, ...]], *, user: Any, draw: Draw) -> int | None:
     """Hand-made checks in the draw's window cancelled before they started: secrets (they never started).
-    The team counts them as they are; a reader outside it gets None (sealed) while the draw is open, and
+    The drawing lead counts them as they are; every other reader gets None (sealed) while the draw is open, and
     once it is closed the count as it stood at the close, published with the seed: a check cancelled
     after that stays a secret (insider review, issue 15: the live count dated each cancellation)."""
     unstarted = [m for m in in_window if m[1] is None and m[2] == SurpriseCheck.State.CANCELLED]
-    if user.role in INSPECTION_TEAM:
+    if draw_counts_live_for(user, draw):
         return len(unstarted)
     if _sealed(user, draw) or draw.closed_at is None:
         return None
@@ -110,10 +153,10 @@ def _manual_cancelled(in_window: list[tuple[Any, ...]], *, user: Any, draw: Draw
 
 
 def _dropped_by(cancelled_at: Any, *, user: Any, draw: Draw) -> bool:
-    """A check that kept a unit out of the draw was cancelled before it started: counted for the team as it
-    is; outside it, published with the close, so only if it was cancelled by then (one cancelled after the
+    """A check that kept a unit out of the draw was cancelled before it started: counted for the drawing lead as it
+    is; for every other reader, published with the close, so only if it was cancelled by then (one cancelled after the
     close is still a secret, and the published count does not move with it)."""
-    if user.role in INSPECTION_TEAM:
+    if draw_counts_live_for(user, draw):
         return True
     return cancelled_at is not None and draw.closed_at is not None and cancelled_at <= draw.closed_at
 
@@ -157,9 +200,9 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
             "seed_sha256": d.seed_sha256, "n": d.params.get("n"), "start": start, "end": end, "state": d.state,
             "closed_at": d.closed_at, "seed": d.seed if d.state == Draw.State.CLOSED else None, "reason": d.reason,
             "close_reason": d.close_reason, "flags": flags, "checks_started": d.started,
-            # while open, outside the team: only checks cancelled after they started (the rest at the close)
+            # while open, for all but the drawing lead: only checks cancelled after they started (the rest at the close)
             "checks_cancelled": d.cancelled_started if _sealed(user, d) else d.cancelled,
-            "parameters": published_parameters(d.params),
+            "parameters": _sealed_parameters(published_parameters(d.params), user=user, draw=d),
             # hand-picked checks in the draw's window (F14): started ones, and ones cancelled unstarted
             "manual_checks_started": sum(1 for m in in_window if m[1] is not None),
             "manual_checks_cancelled": _manual_cancelled(in_window, user=user, draw=d),

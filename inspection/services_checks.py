@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.accounts.models import INSPECTION_TEAM, User
+from backend.accounts.models import User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
 from backend.core.actors import Actor
@@ -20,7 +20,7 @@ from backend.core.events import broadcast_on_commit
 from backend.org.models import Counter, Unit
 from backend.org.services_units import require_unit_existed
 from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
-from inspection.secrecy import conflict_unit_ids, on_check_team
+from inspection.secrecy import TEAM_UNFIT_REASONS, conflict_unit_ids, on_check_team, team_unfit_reason
 from inspection.services_common import LEAD, TEAM, _aware, _check_locked, _event, _invalid, _require_reason, _seal
 from inspection.services_draw_inputs import HORIZON_DAYS, _add_months
 from inspection.services_draws import _check_reference
@@ -29,9 +29,12 @@ from inspection.services_draws import _check_reference
 def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int = 3) -> None:
     since = _add_months(on, -12 * conflict_years)
     for user in team:
-        if user.role not in INSPECTION_TEAM or not user.is_active:
-            raise _invalid(f"{user.get_username()} không thuộc tổ kiểm tra.",
-                           f"{user.get_username()} is not a member of the inspection team.", "team_ids")
+        unfit = team_unfit_reason(user)
+        if unfit is not None:
+            vi, en = TEAM_UNFIT_REASONS[unfit]
+            raise _invalid(f"Không thể đưa {user.get_username()} vào tổ kiểm tra: {vi}.",
+                           f"{user.get_username()} cannot be put on the check's team: {en}.", "team_ids",
+                           code=f"team_member_{unfit}")
         if unit.pk in conflict_unit_ids(officer_id=user.officer_id, since=since):
             raise _invalid(f"{user.get_username()} từng công tác tại đơn vị được kiểm tra trong {conflict_years} "
                            "năm gần đây (xung đột lợi ích).",

@@ -15,7 +15,7 @@ from backend.org.models import Counter, Unit
 from inspection import draw as drawing
 from inspection import risk
 from inspection.models import RiskSnapshot, SurpriseCheck
-from inspection.secrecy import checks_visible_to, conflict_unit_ids
+from inspection.secrecy import checks_visible_to, conflict_unit_ids, team_unfit_reason
 from inspection.services_absences import absences_in_window
 from inspection.services_common import TEAM, _invalid
 from inspection.services_risk import risk_candidate_units, risk_compute
@@ -109,14 +109,19 @@ def draw_inputs(*, by: User, n: int, start: date, end: date, proportional_share:
                        "No working day in the window (public holidays excluded).", "start")
     if pool is None:
         pool = list(User.objects.filter(role__in=TEAM, is_active=True).order_by("id"))
-    pool_ids = sorted({u.pk for u in pool} | {by.pk})
+    # people who may not be put on a team at all (no officer to check conflicts against, deactivated):
+    # left out of the pool, and said to the lead with why (secrecy.team_unfit_reason)
+    unfit = {u.pk: reason for u in [*pool, by] if (reason := team_unfit_reason(u)) is not None}
+    pool_ids = sorted(({u.pk for u in pool} | {by.pk}) - set(unfit))
     # people taken out of the pool (leave, illness, conflict): out for the whole window, or busy on
     # the days they are away (inspection/services_absences.py)
     away, away_days = absences_in_window(user_ids=pool_ids, days=days)
     pool_ids = [uid for uid in pool_ids if uid not in away]
     if not pool_ids:
-        raise _invalid("Mọi thành viên tổ kiểm tra đều vắng mặt (nghỉ phép, ốm, xung đột) trong khoảng thời gian này.",
-                       "Every member of the inspection team is away (leave, illness, conflict) in this window.",
+        raise _invalid("Mọi thành viên tổ kiểm tra đều vắng mặt (nghỉ phép, ốm, xung đột) trong khoảng thời gian này "
+                       "hoặc không thể được đưa vào tổ kiểm tra (chưa liên kết cán bộ).",
+                       "Every member of the inspection team is away (leave, illness, conflict) in this window or "
+                       "cannot be put on a team (no linked officer).",
                        "start", code="pool_empty")
     pool_users = list(User.objects.filter(pk__in=pool_ids))
     lead_ids = sorted(u.pk for u in pool_users if u.role == Role.INSPECTION_LEAD and u.is_active)
@@ -195,6 +200,7 @@ def draw_inputs(*, by: User, n: int, start: date, end: date, proportional_share:
               "per_person_per_day": per_person_per_day, "travel_minutes": travel_minutes,
               "algorithm": DRAW_ALGORITHM, "floor_share": floor_share,
               "risk_exponent": drawing.DEFAULT_RISK_EXPONENT, "away": away,
+              "unfit": [{"user_id": uid, "reason": reason} for uid, reason in sorted(unfit.items())],
               "booked": _booked(pool_ids, days, away_days)}
     return {"params": params, "candidates": candidates}
 
@@ -238,3 +244,23 @@ def _latest_snapshots(by: Actor, units: list[Unit]) -> dict[int, RiskSnapshot]:
         for snap in risk_compute(by=by, units=missing):
             latest[snap.unit_id] = snap
     return latest
+
+
+def unfit_warning(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """For the drawing lead: the people the draw did not put on any team because they may not be on one
+    (secrecy.team_unfit_reason), each named with why, so an account without an officer is seen and fixed."""
+    from backend.accounts.selectors import user_title
+    from inspection.secrecy import TEAM_UNFIT_REASONS
+
+    unfit = params.get("unfit") or []
+    if not unfit:
+        return []
+    users = {u.pk: u for u in User.objects.filter(pk__in=[e["user_id"] for e in unfit]).select_related("officer")}
+    people = [{"user_id": e["user_id"], "name": user_title(users[e["user_id"]]) if e["user_id"] in users else "",
+               "reason": e["reason"], "vi": TEAM_UNFIT_REASONS[e["reason"]][0], "en": TEAM_UNFIT_REASONS[e["reason"]][1]}
+              for e in unfit]
+    return [{"code": "members_left_out_of_teams", "count": len(people), "people": people,
+             "vi": f"{len(people)} thành viên không được xếp vào tổ kiểm tra nào: "
+                   + "; ".join(f"{p['name'] or p['user_id']} — {p['vi']}" for p in people) + ".",
+             "en": f"{len(people)} member(s) were not put on any check team: "
+                   + "; ".join(f"{p['name'] or p['user_id']} — {p['en']}" for p in people) + "."}]

@@ -48,12 +48,13 @@ HIDDEN = "(ẩn — thông tin cá nhân / hidden — personal)"
 # Values derived from what the event's actor could see, which another reader may not: an inspector's export
 # of checks counts the planned (secret) ones and its query may name them; a custody log's export counts the
 # accesses its reader was shown (footage opened for a draft finding among them); a draw cancelled or
-# superseded counts the checks still planned. Shown to the actor himself, masked for every other reader.
+# superseded counts the checks still planned, and a draw's flags and parameters count units kept out by secret
+# checks (issue 15, S1-3: the pool size with the candidates). Shown to the actor himself, masked for every other reader.
 ACTOR_VIEW_KEYS: dict[str, tuple[str, ...]] = {
     "checks.export.download": ("rows", "query"),
     "custody.csv.download": ("entries",),
     "custody.xlsx.download": ("entries",),
-    "draw.create": ("flags",),
+    "draw.create": ("flags", "parameters"),
     "draw.supersede": ("cancelled", "flags"),
     "draw.cancel": ("cancelled",),
 }

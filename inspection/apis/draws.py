@@ -54,6 +54,12 @@ class DrawOutputSerializer(serializers.ModelSerializer):
         data["params"] = {k: v for k, v in (data.get("params") or {}).items() if k != "booked"}
         # paginate() passes its own context (the request): the list's viewer is the request's user
         viewer = self.context.get("viewer") or getattr(self.context.get("request"), "user", None)
+        if viewer is not None:
+            # why a unit was left out, for a unit the reader is conflicted with (issue 15, S1-4): withheld
+            data["params"]["excluded"] = selectors_draws.excluded_as_read_by(
+                viewer, instance, list(data["params"].get("excluded") or []))
+            withheld = selectors_draws.withheld_exclusions(viewer, instance)
+            data["warnings"] = [_withhold_units(w, withheld) for w in data.get("warnings") or []]
         conflicted = conflicted_unit_ids(viewer) if viewer is not None else set()
         if conflicted:
             # a person conflicted with a unit does not learn its check's slot or team (F17, secrecy.py)
@@ -67,6 +73,15 @@ class DrawOutputSerializer(serializers.ModelSerializer):
                 for item in data.get("result") or []]
             data["warnings"] = [_redact_warning(w, hidden) for w in data.get("warnings") or []]
         return data
+
+
+def _withhold_units(warning: dict[str, Any], withheld: set[int]) -> dict[str, Any]:
+    """The units a warning on left-out units names, less those whose reason is withheld from the reader."""
+    if warning.get("code") not in ("excluded_pending_check", "floor_units_left_out") or not withheld:
+        return warning
+    units = [u for u in warning.get("units") or []
+             if (u.get("unit_id") if isinstance(u, dict) else u) not in withheld]
+    return {**warning, "units": units}
 
 
 def _redact_warning(warning: dict[str, Any], hidden: set[int]) -> dict[str, Any]:
@@ -187,11 +202,11 @@ class DrawCommitmentOutputSerializer(serializers.Serializer):
     flags = serializers.JSONField()
     checks_started = serializers.IntegerField()
     checks_cancelled = serializers.IntegerField(
-        help_text="Outside the team, while the draw is open: only checks cancelled after they started")
+        help_text="For all but the drawing lead, while the draw is open: only checks cancelled after they started")
     parameters = serializers.JSONField()
     manual_checks_started = serializers.IntegerField()
     manual_checks_cancelled = serializers.IntegerField(
-        allow_null=True, help_text="Null outside the team while the draw is open (sealed until its close)")
+        allow_null=True, help_text="Null for all but the drawing lead while the draw is open (sealed until its close)")
 
 
 class DrawCommitmentsApi(APIView):

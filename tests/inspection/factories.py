@@ -29,6 +29,8 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.INSPECTOR
     is_active = True
+    # a team account is linked to its officer (conflicts of interest are read from it): one may be put on a team
+    officer = factory.SubFactory("tests.inspection.factories.OfficerFactory")
 
 
 class CheckFactory(factory.django.DjangoModelFactory[SurpriseCheck]):

@@ -18,11 +18,12 @@ def test_the_commitment_names_the_lead_by_rank_and_name_not_login():
         CounterFactory(unit=UnitFactory())
     officer = OfficerFactory(full_name="Đặng Văn Bình", rank="Trung tá")
     lead = UserFactory(role=Role.INSPECTION_LEAD, username="lead", officer=officer)
-    plain = UserFactory(role=Role.INSPECTION_LEAD, username="lead2", first_name="Minh", last_name="Lê")
+    # no officer: he may draw, but is put on no team (secrecy.team_unfit_reason), so the pool is the other lead
+    plain = UserFactory(role=Role.INSPECTION_LEAD, username="lead2", first_name="Minh", last_name="Lê", officer=None)
     start = timezone.localdate() + timedelta(days=3)
     mine = services_draws.draw_create(by=lead, n=1, start=start, end=start + timedelta(days=10), pool=[lead])
     other = services_draws.draw_create(by=plain, n=1, start=start + timedelta(days=30), end=start + timedelta(days=40),
-                                 pool=[plain])
+                                 pool=[lead])
     client = APIClient()
     client.force_login(UserFactory(role=Role.DISCIPLINARY))
     rows = {r["id"]: r for r in client.get("/api/inspection/draws/commitments/").json()}

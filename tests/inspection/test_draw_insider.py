@@ -108,7 +108,8 @@ def test_draw_parameters_are_bounded_by_policy_and_published(api_as, insp):
         assert params["floor_months"] == 3 and params["conflict_years"] == 5
         assert params["proportional_share"] == 0.2 and params["team_size"] == 2
         assert {"check_minutes", "per_person_per_day", "travel_minutes", "include_weekends", "mode",
-                "algorithm", "pool_size"} <= set(params)
+                "algorithm"} <= set(params)
+        assert "pool_size" not in params  # sealed while the draw is open (issue 15, S1-3): published at the close
         deviation = _codes(row["flags"])["parameters_off_policy"]
         assert deviation["reason"] == "Đợt cao điểm cải cách hành chính"
         assert {d["param"] for d in deviation["deviations"]} == {"floor_months", "proportional_share",

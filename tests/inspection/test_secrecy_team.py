@@ -18,6 +18,7 @@ from inspection import services_checks, services_findings
 from inspection.draw import LOCAL_TZ
 from inspection.models import Finding, FindingCategory, SurpriseCheck
 from tests.conftest import login_client
+from tests.inspection.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,10 @@ def _plan(ctx: Any, *, by: Any, team: list[Any], unit_code: str = "CAX-ND") -> S
 
 
 def _user(username: str, role: str) -> tuple[Any, Any]:
-    user = user_create(by=SystemActor("test"), username=username, password=DEMO_PASSWORD, role=role, full_name=username.title())
+    # linked to an officer with no posting, as a team account must be to be put on a team
+    officer = OfficerFactory() if role in ("inspector", "inspection_lead") else None
+    user = user_create(by=SystemActor("test"), username=username, password=DEMO_PASSWORD, role=role,
+                       full_name=username.title(), officer=officer)
     return user, login_client(username, DEMO_PASSWORD)
 
 

@@ -166,6 +166,7 @@ export const INSPECTION: Dict = {
   "draw.exclusion.no_lead_without_conflict": ["Không có tổ trưởng không xung đột lợi ích", "No lead free of conflict"],
   "draw.exclusion.no_opening_hours_in_window": ["Quầy không mở cửa trong khoảng thời gian", "No counter open in the window"],
   "draw.exclusion.no_risk_snapshot": ["Chưa có điểm rủi ro", "No risk score"],
+  "draw.exclusion.withheld": ["Không nêu lý do (đồng chí có xung đột lợi ích với đơn vị này)", "Reason withheld (you have a conflict of interest with this unit)"],
   "commitments.title": ["Cam kết rút thăm (công khai)", "Draw commitments (published)"],
   "commitments.subtitle": ["Mã băm hạt giống, thời điểm rút thăm, số đơn vị cần rút, khoảng thời gian và lý do của mọi đợt rút thăm — không bao giờ nêu đơn vị được chọn. Bấm “Kiểm chứng” để tự tính lại kết quả từ hạt giống đã công bố.", "Seed hash, time, number of units to draw, window and reasons of every draw — never its targets. Press “Verify” to recompute the draw from its revealed seed."],
   "commitments.by": ["Người rút thăm", "Drawn by"],

@@ -3862,11 +3862,11 @@ export interface components {
             close_reason: string;
             flags: unknown;
             checks_started: number;
-            /** @description Outside the team, while the draw is open: only checks cancelled after they started */
+            /** @description For all but the drawing lead, while the draw is open: only checks cancelled after they started */
             checks_cancelled: number;
             parameters: unknown;
             manual_checks_started: number;
-            /** @description Null outside the team while the draw is open (sealed until its close) */
+            /** @description Null for all but the drawing lead while the draw is open (sealed until its close) */
             manual_checks_cancelled: number | null;
         };
         DrawDetailOutput: {
