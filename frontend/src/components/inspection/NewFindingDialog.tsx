@@ -13,10 +13,18 @@ import { ActionButton } from "../ActionButton";
 
 const SEVERITIES: Severity[] = ["less_serious", "serious", "very_serious", "especially_serious"];
 
+/** The catch-all kind of violation ("Vi phạm khác"), listed last. */
+export const OTHER_CATEGORY = "KHAC";
+
+/** Kinds of violation in the order a user scans them: by Vietnamese name, the catch-all last. */
+export function orderCategories(cats: FindingCategory[]): FindingCategory[] {
+  return [...cats].sort((a, b) => Number(a.code === OTHER_CATEGORY) - Number(b.code === OTHER_CATEGORY) || a.name_vi.localeCompare(b.name_vi, "vi"));
+}
+
 export function useCategories() {
   return useQuery({
     queryKey: ["ref", "categories"],
-    queryFn: () => api.get<FindingCategory[]>("inspection/categories/"),
+    queryFn: async () => orderCategories(await api.get<FindingCategory[]>("inspection/categories/")),
     staleTime: 10 * 60_000,
   });
 }
