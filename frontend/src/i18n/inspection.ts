@@ -338,7 +338,7 @@ export const INSPECTION: Dict = {
   "findings.unitLevelHint": ["Để trống nếu nêu được cán bộ vi phạm ở trên. Muốn xác nhận vi phạm cần có cán bộ vi phạm hoặc lý do này.", "Leave empty when an officer is named above. Confirming needs a named officer or this reason."],
   "findings.unitLevelTooShort": ["Lý do phải nêu cụ thể (ít nhất {{n}} chữ cái hoặc chữ số)", "The reason must say something ({{n}} letters or digits at least)"],
   "findings.criterionTitle": ["Không đạt tiêu chí {{code}}: {{text}}", "Failed criterion {{code}}: {{text}}"],
-  "findings.checkWindow": ["Cuộc kiểm tra: {{from}} – {{to}}.", "The check: {{from}} – {{to}}."],
+  "findings.checkWindow": ["Cuộc kiểm tra: {{from}} – {{to}}", "The check: {{from}} – {{to}}"],
   "findings.useCheckStart": ["Lấy giờ bắt đầu kiểm tra", "Use the check's start time"],
   "findings.whenNeeded": ["Nhập ngày giờ xảy ra vi phạm: trách nhiệm được xác định theo ngày vi phạm.", "Enter when the violation happened: accountability is traced as of that day."],
   "findings.dismiss": ["Bác bỏ", "Dismiss"],
