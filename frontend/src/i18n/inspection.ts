@@ -331,7 +331,7 @@ export const INSPECTION: Dict = {
   "findings.explainOnlyConfirmed": ["Chỉ giải trình đối với vi phạm đã được xác nhận.", "Only a confirmed finding can be explained."],
   "findings.explained": ["Đã gửi văn bản của đơn vị.", "The unit's answer was sent."],
   "findings.confirm": ["Xác nhận vi phạm", "Confirm"],
-  "findings.whyNoSubject": ["Chưa xác nhận được: vi phạm chưa có cán bộ vi phạm. Bấm “Sửa” để thêm người vi phạm (hoặc người đứng đầu chịu trách nhiệm); nếu là vi phạm của tập thể đơn vị, ghi rõ lý do không xác định được cá nhân.", "Cannot be confirmed yet: no officer is named. Use Edit to add the violator (or the responsible head); for a unit-level finding, record why no individual can be named."],
+  "findings.whyNoSubject": ["Chưa xác nhận được: vi phạm chưa có cán bộ vi phạm. Bấm “Sửa dự thảo” để thêm người vi phạm (hoặc người đứng đầu chịu trách nhiệm); nếu là vi phạm của tập thể đơn vị, ghi rõ lý do không xác định được cá nhân.", "Cannot be confirmed yet: no officer is named. Use “Edit draft” to add the violator (or the responsible head); for a unit-level finding, record why no individual can be named."],
   "findings.noSubjects": ["Chưa có cán bộ nào", "No officer named yet"],
   "findings.unitLevel": ["Vi phạm của tập thể đơn vị", "Unit-level finding"],
   "findings.unitLevelReason": ["Lý do không xác định được cá nhân vi phạm (vi phạm của tập thể)", "Why no individual can be named (unit-level finding)"],
