@@ -106,6 +106,7 @@ export const INSPECTION: Dict = {
   "absence.private": ["Lý do là thông tin cá nhân: chỉ tổ trưởng và chính cán bộ đó xem được.", "The reason is personal: only the inspection lead and the person can read it."],
   "absence.privateHint": ["Loại và lý do vắng mặt là thông tin cá nhân: sau khi ghi nhận, chỉ tổ trưởng và chính cán bộ đó xem được; danh sách chỉ cho bạn thấy ai không có mặt, từ ngày nào đến ngày nào.", "The kind and the reason are personal: once recorded, only the inspection lead and the person can read them; the list shows you only who is unavailable, and when."],
   "cal.team": ["Tổ", "Team"],
+  "draws.checkLead": ["phụ trách", "leads"],
   "cal.lead": ["tổ trưởng", "lead"],
   "cal.agenda": ["Các cuộc kiểm tra trong tháng, theo ngày", "The month's checks, day by day"],
   "cal.dayChecks": ["Ngày {{day}}: {{n}} cuộc kiểm tra — xem danh sách bên dưới", "Day {{day}}: {{n}} checks — see the list below"],
