@@ -38,12 +38,17 @@ def test_phone_failed_criterion_photo_then_finding_with_a_usable_officer_picker(
     _view(page, "fixui-photo-held-390")
     first.locator("textarea").fill("Không có cán bộ tại quầy lúc 09:40.")
     page.click("[data-testid=report-save]")
-    first.get_by_test_id("evidence-chip").wait_for()
+    chip = first.get_by_test_id("evidence-chip")
+    chip.wait_for()
+    # the chip's file name reads on a line, not one letter a line beside the declared times
+    name = chip.locator("a").first.bounding_box()
+    assert name["width"] >= 80 and name["height"] < 40, name
     assert first.get_by_test_id("photo-held").count() == 0
     assert page.locator("text=Còn tiêu chí chưa hợp lệ").count() == 0
     report = lead.api("GET", f"/api/inspection/checks/{check['id']}/report/").json()
     assert len(report["evidence"]) == 1, report["evidence"]
     lead.fits()
+    chip.scroll_into_view_if_needed()
     _view(page, "fixui-photo-attached-390")
 
     # the finding: the violation in its title, its time chosen by the user

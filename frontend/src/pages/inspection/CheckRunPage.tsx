@@ -386,7 +386,7 @@ export default function CheckRunPage() {
                         ].filter(Boolean);
                         return (
                           <span className="evidence-chip" key={e.id} title={[e.sha256, ...lines].join(" · ")} data-testid="evidence-chip">
-                            <Icon name="clip" /> <a href={fileUrl(e)} target="_blank" rel="noreferrer">{e.filename}</a> <span className="muted">{fmtBytes(e.size)}</span>
+                            <Icon name="clip" /> <a href={fileUrl(e)} target="_blank" rel="noreferrer">{e.filename}</a> <span className="muted evidence-size">{fmtBytes(e.size)}</span>
                             {lines.map((l) => <span key={l} className="muted evidence-declared">{l}</span>)}
                             {e.device_time_before_check && <span className="badge badge-amber evidence-declared" data-testid="device-time-doubtful">{t("photo.beforeCheck")}</span>}
                           </span>
