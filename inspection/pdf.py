@@ -15,6 +15,27 @@ from backend.core.statedoc import vn_datetime as _local
 from backend.core.statedoc import vn_number, vn_score
 from inspection.models import CheckReport, CriterionResult, Finding, Severity
 
+TEAM_LEAD = "Tổ trưởng"
+CHECK_LEAD = "Phụ trách cuộc kiểm tra"
+
+
+def lead_title(check: Any, lead_post: str = "") -> str:
+    """What the minutes call the check's lead. The draw rotates who leads a check among the team, so the
+    check's lead is not always the team's lead: "Tổ trưởng" only for one who holds that post (the sealed
+    post when signed, else the account's role), otherwise "Phụ trách cuộc kiểm tra" (fixui)."""
+    from backend.accounts.models import Role
+
+    if lead_post:
+        return TEAM_LEAD if "tổ trưởng" in lead_post.lower() else CHECK_LEAD
+    return TEAM_LEAD if check.lead is not None and check.lead.role == Role.INSPECTION_LEAD else CHECK_LEAD
+
+
+def _member_words(user: Any) -> str:
+    """A team member in the minutes: the team's lead among the members says so."""
+    from backend.accounts.models import Role
+
+    return "Tổ trưởng tổ kiểm tra, thành viên" if user.role == Role.INSPECTION_LEAD else "thành viên"
+
 # The issuing body of the minutes and the symbol after the number (BB: biên bản).
 ISSUER = "Tổ kiểm tra đặc biệt"
 SYMBOL = "BB-TKTĐB"
@@ -148,6 +169,7 @@ def _signed_story(report: CheckReport) -> list[Any]:
     team = sorted((u for u in check.team.all() if u.pk != check.lead_id), key=_name)
     where = f"{check.counter.name}, {check.unit.name}" if check.counter else check.unit.name
     cs = report.criteria_set
+    sealed_post = str((signed.get("lead") or {}).get("post") or "")
 
     story: list[Any] = [statedoc.header(heading, width=width), P("BIÊN BẢN KIỂM TRA", st["title"]),
                         P(f"Về việc kiểm tra {mode} tại {check.unit.name}", st["subject"])]
@@ -157,10 +179,10 @@ def _signed_story(report: CheckReport) -> list[Any]:
                     f"(năm {cs.year}, phiên bản {cs.version}).", st["indent"]),
         P("I. THÀNH PHẦN", st["heading"]),
         P("1. Tổ kiểm tra:", st["body"]),
-        P(f"- Đồng chí {lead}, Tổ trưởng" + (";" if team else "."), st["indent"]),
+        P(f"- Đồng chí {lead}, {lead_title(check, sealed_post)}" + (";" if team else "."), st["indent"]),
     ]
     # a list of people: each line ends with ";", the last with "."
-    story += [P(f"- Đồng chí {_name(u)}, thành viên" + (";" if i < len(team) - 1 else "."), st["indent"])
+    story += [P(f"- Đồng chí {_name(u)}, {_member_words(u)}" + (";" if i < len(team) - 1 else "."), st["indent"])
               for i, u in enumerate(team)]
     story += [P(f"2. Đơn vị được kiểm tra: {check.unit.name}"
                 + (f"; bộ phận: {check.counter.name}." if check.counter else "."), st["body"])]
@@ -251,10 +273,11 @@ def _signed_story(report: CheckReport) -> list[Any]:
     lead_post = ", ".join(x for x in (lead_block.get("post"), lead_block.get("unit")) if x)
     # "Tổ trưởng" once: the post in brackets already says it when the sealed post carries it.
     signer_words = " ".join(x for x in (lead_block.get("rank"), signer) if x) or "—"
-    said = "tổ trưởng" in lead_post.lower()
+    title = lead_title(report.surprise_check, str(lead_block.get("post") or ""))
+    said = title.lower() in lead_post.lower()
     closing: list[Any] = [
         P(ended + f"Biên bản được ký lúc {_local(report.signed_at)} bởi "
-                  + (f"đồng chí {signer_words}" if said else f"Tổ trưởng {signer_words}")
+                  + (f"đồng chí {signer_words}" if said else f"{title} {signer_words}")
                   + (f" ({lead_post})" if lead_post else "")
                   # the parties agree only once the unit's side has signed too (user review, issue 15)
                   + ("; các bên đã đọc lại và thống nhất nội dung." if rep
@@ -282,7 +305,8 @@ def _signed_story(report: CheckReport) -> list[Any]:
                   else f"({rep.get('post')} — họ tên, chức vụ tự khai)"),
             image=_signature_image(report, 60 * mm, 22 * mm))
     lead_signer = statedoc.Signer(
-        "Tổ trưởng tổ kiểm tra", " ".join(x for x in (lead_block.get("rank"), signer) if x),
+        "Tổ trưởng tổ kiểm tra" if title == TEAM_LEAD else CHECK_LEAD,
+        " ".join(x for x in (lead_block.get("rank"), signer) if x),
         note="(" + "; ".join(x for x in (lead_post, f"đã ký lúc {_local(report.signed_at)}") if x) + ")",
         image=_signature_image(report, 60 * mm, 22 * mm, key=report.lead_signature_key))
     # The closing lines stay on the page of the signatures (a signature alone on a page signs nothing).

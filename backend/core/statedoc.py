@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -271,6 +272,29 @@ def _rule(width: float) -> Any:
     return Rule()
 
 
+def balanced_lines(text: str, width: float, *, font: str, size: float) -> list[str]:
+    """`text` on as few lines as fit `width`, the words split so the lines are about as long as each
+    other: "PHÒNG THANH TRA / CÔNG AN TỈNH", never "PHÒNG THANH TRA CÔNG AN / TỈNH" with a word alone."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    words = text.split()
+    if stringWidth(text, font, size) <= width or len(words) < 2:
+        return [text]
+    for count in range(2, len(words) + 1):
+        fitting = []
+        for cuts in combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            lines = [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+            widths = [stringWidth(line, font, size) for line in lines]
+            if max(widths) <= width:
+                # the most even split; among those, one whose lines narrow downwards (a header's shape)
+                narrowing = all(a >= b for a, b in zip(widths, widths[1:], strict=False))
+                fitting.append((not narrowing, max(widths), lines))
+        if fitting:
+            return min(fitting, key=lambda x: (x[0], x[1]))[2]
+    return [text]
+
+
 def header(heading: Heading, *, width: float) -> Any:
     """The national header (NĐ 30, ô 1-4): issuer left, nation and motto right, number, place and date."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -280,10 +304,11 @@ def header(heading: Heading, *, width: float) -> Any:
     f = fonts()
     left_w = width * 0.40
     right_w = width - left_w
-    issuer = vn_upper(heading.issuer)
-    issuer_w = stringWidth(issuer, f.bold, s["header_left_bold"].fontSize)
+    size = s["header_left_bold"].fontSize
+    issuer_lines = balanced_lines(vn_upper(heading.issuer), left_w - 4, font=f.bold, size=size)
+    issuer_w = max(stringWidth(line, f.bold, size) for line in issuer_lines)
     motto_w = stringWidth(MOTTO, f.bold, s["motto"].fontSize)
-    left = [para(vn_upper(heading.parent_body), s["header_left"]), para(issuer, s["header_left_bold"]),
+    left = [para(vn_upper(heading.parent_body), s["header_left"]), para("\n".join(issuer_lines), s["header_left_bold"]),
             _rule(min(issuer_w, left_w - 8) / 2.5)]
     right = [para(NATION, s["nation"]), para(MOTTO, s["motto"]), _rule(motto_w)]
     table = Table([[left, right],

@@ -255,7 +255,7 @@ def finding_get_for_evidence(*, user: Any, id: int) -> Finding:  # noqa: A002
     require_footage(user)
     finding = findings_visible_to(user).select_related("unit", "surprise_check").filter(pk=id).first()
     if finding is None:
-        raise NotFound("Không tìm thấy kết luận/vi phạm.", "Finding not found.")
+        raise NotFound("Không tìm thấy vi phạm.", "Finding not found.")
     return finding
 
 

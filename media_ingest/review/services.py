@@ -244,7 +244,7 @@ def tag_delete(*, by: User, tag: Tag, revision: int, reason: str, ip: str | None
     from inspection.selectors_findings import unpublished_q
 
     if EvidenceItem.objects.filter(tag=current).exclude(finding__in=Finding.objects.filter(unpublished_q())).exists():
-        raise Conflict("Thẻ đã được dùng làm chứng cứ cho một kết luận, không thể xóa.",
+        raise Conflict("Thẻ đã được dùng làm chứng cứ cho một vi phạm, không thể xóa.",
                        "The tag is evidence of a finding and cannot be deleted.", code="tag_is_evidence")
     now = timezone.now()
     current.revision += 1
@@ -323,11 +323,11 @@ def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", i
         raise Conflict("Thẻ đã bị xóa.", "The tag was deleted.", code="tag_deleted")
     clip = tag.clip
     if clip.camera is not None and clip.camera.counter.unit_id not in _finding_units(finding):
-        raise DomainError("Đoạn video không thuộc đơn vị của kết luận này.",
+        raise DomainError("Đoạn video không thuộc đơn vị của vi phạm này.",
                           "The clip is not from the finding's unit.", code="unit_mismatch",
                           fields={"tag_id": ["other unit"]})
     if EvidenceItem.objects.filter(finding=finding, tag=tag).exists():
-        raise Conflict("Thẻ này đã là chứng cứ của kết luận.", "This tag is already evidence of the finding.",
+        raise Conflict("Thẻ này đã là chứng cứ của vi phạm.", "This tag is already evidence of the finding.",
                        code="duplicate")
     period = check_tag_period(tag=tag, finding=finding, reason=out_of_period_reason)
     item = EvidenceItem.objects.create(

@@ -61,3 +61,17 @@ def test_no_vietnamese_font_is_a_clear_503(monkeypatch, tmp_path):
         statedoc.fonts()
     assert caught.value.code == "font_missing" and caught.value.status == 503
     assert "phông chữ" in caught.value.message
+
+
+def test_the_issuer_in_the_header_is_split_into_balanced_lines_never_a_word_alone():
+    # fixui (acc-1.png): "PHÒNG THANH TRA CÔNG AN / TỈNH" left "TỈNH" alone on the second line
+    f = statedoc.fonts()
+    size = statedoc.styles()["header_left_bold"].fontSize
+    width = statedoc.content_width() * 0.40 - 4
+    lines = statedoc.balanced_lines("PHÒNG THANH TRA CÔNG AN TỈNH", width, font=f.bold, size=size)
+    assert lines == ["PHÒNG THANH TRA", "CÔNG AN TỈNH"]
+    assert statedoc.balanced_lines("PHÒNG THANH TRA", width, font=f.bold, size=size) == ["PHÒNG THANH TRA"]
+    heading = statedoc.Heading(parent_body="Công an tỉnh Nghệ An", issuer="Phòng Thanh tra Công an tỉnh",
+                               number="/BC-PX03", place="Nghệ An", day=date(2026, 11, 30))
+    issuer = statedoc.header(heading, width=statedoc.content_width())._cellvalues[0][0][1]
+    assert issuer.text.replace("<br/>", "|") == "PHÒNG THANH TRA|CÔNG AN TỈNH"

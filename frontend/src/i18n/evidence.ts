@@ -24,6 +24,8 @@ export const EVIDENCE: Dict = {
   "pkg.state.building": ["Đang tạo", "Building"],
   "pkg.state.ready": ["Sẵn sàng", "Ready"],
   "pkg.state.failed": ["Lỗi", "Failed"],
+  "pkg.label": ["Gói {{what}} · {{at}}", "Package {{what}} · {{at}}"],
+  "pkg.ofTags": ["{{n}} thẻ đã chọn", "{{n}} chosen tags"],
   "pkg.name": ["Gói #{{id}}", "Package #{{id}}"],
   "pkg.kind.selection": ["thẻ đã chọn", "selected tags"],
   "pkg.files": ["{{count}} tệp", "{{count}} files"],

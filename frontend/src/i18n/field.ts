@@ -73,6 +73,8 @@ export const FIELD: Dict = {
   "handover.exitHint": ["Tổ trưởng {{name}} nhập mật khẩu của mình để mở lại ứng dụng.", "Team lead {{name}}: enter your password to open the app again."],
   "handover.exitSubmit": ["Lấy lại máy", "Take the device back"],
   "handover.hash": ["Mã băm phần tổ trưởng đã ký", "Hash of what the team lead signed"],
+  "run.photoHeldNote": ["Ảnh được giữ lại: ghi chú lý do không đạt rồi bấm Lưu, ảnh sẽ được gửi kèm.", "Photo kept: write the note for the failed result and save; the photo is sent with it."],
+  "run.photoHeldSave": ["Ảnh được giữ lại, sẽ gửi khi bấm Lưu (còn tiêu chí khác chưa hợp lệ).", "Photo kept; it is sent when you save (another criterion is not valid yet)."],
   "run.photoNeedsOutcome": ["Chọn kết quả của tiêu chí trước khi thêm ảnh.", "Choose the criterion's result before adding a photo."],
   "photo.where": ["Vị trí {{lat}}, {{lon}}", "Position {{lat}}, {{lon}}"],
   "photo.taken": ["Chụp lúc {{time}}", "Taken at {{time}}"],

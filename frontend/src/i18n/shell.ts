@@ -120,6 +120,7 @@ export const SHELL: Dict = {
   "why.busy": ["Đang xử lý, vui lòng chờ…", "Working, please wait…"],
   "why.codeSix": ["Nhập đủ 6 chữ số của mã xác thực", "Enter the 6-digit code"],
   "why.recoverySaved": ["Đánh dấu đã lưu các mã khôi phục trước", "Tick that you saved the recovery codes first"],
+  "why.activation": ["Nhập tên đăng nhập, mã kích hoạt tổ trưởng trao cho bạn và mật khẩu mới", "Enter your user name, the activation code your lead gave you and a new password"],
   "why.credentials": ["Nhập tên đăng nhập và mật khẩu", "Enter your user name and password"],
   "why.offline": ["Đang mất mạng: thao tác này cần kết nối", "Offline: this needs the network"],
   "why.repNotReady": ["Nhập họ tên, chức vụ và ký (hoặc đăng nhập) trước", "Enter name and post and sign (or sign in) first"],

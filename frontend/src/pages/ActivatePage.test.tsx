@@ -64,3 +64,11 @@ test("the login page links to the activation page, which refuses a wrong code in
   await waitFor(() => expect(posts).toHaveLength(2));
   expect(posts[1].body).toEqual({ username: "inspector", code: "ABCD-EFGH-JKLM", password: "Mat-khau-rieng-2026" });
 });
+
+test("the empty activation form's button says the activation code is needed (fixui 7)", async () => {
+  vi.stubGlobal("fetch", vi.fn(async () => json(signedOut)));
+  renderAt("/activate");
+  const submit = await screen.findByTestId("activate-submit");
+  expect(submit).toBeDisabled();
+  expect(submit.getAttribute("title") ?? "").toMatch(/mã kích hoạt/);
+});

@@ -39,7 +39,7 @@ export default function ActivatePage() {
     })();
   }
 
-  const why = (busy && t("why.busy")) || ((!username || !code || !password) && t("why.credentials")) || (password !== confirm && t("activate.mismatch"));
+  const why = (busy && t("why.busy")) || ((!username || !code || !password) && t("why.activation")) || (password !== confirm && t("activate.mismatch"));
   return (
     <main className="login-page">
       <div className="login-hero">

@@ -167,7 +167,7 @@ class PackageCustodyExportApi(APIView):
                    parameters=[q("type", str, "csv | xlsx (default)")])
     def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         package = selectors.package_get_for(user=request.user, id=pk)
-        what = f"kết luận {package.finding.reference}" if package.finding is not None else "thẻ được chọn"
+        what = f"vi phạm {package.finding.reference}" if package.finding is not None else "thẻ được chọn"
         return custody_download(request, logs=selectors_custody.custody_for_package(package=package, user=request.user),
                                 title=f"Nhật ký lưu giữ chứng cứ — gói chứng cứ #{package.pk} ({what})",
                                 name=f"nhat-ky-luu-giu-goi-{package.pk}", object_type="review.evidencepackage",

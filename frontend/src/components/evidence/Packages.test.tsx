@@ -126,3 +126,14 @@ test("the download reason starts empty: what is typed is what the custody log ge
   await screen.findByTestId("package-download-ok");
   expect(bodies).toEqual([{ reason: "Gửi Hội đồng kỷ luật" }]);
 });
+
+test("a package reads as what it holds and when, not as its long random id (fixui 7)", async () => {
+  const { packageLabel } = await import("./Packages");
+  const i18n = (await import("i18next")).default;
+  const t = i18n.t.bind(i18n) as unknown as (k: string, o?: Record<string, unknown>) => string;
+  const at = "2026-11-30T16:50:34Z";
+  expect(packageLabel({ kind: "finding", finding_reference: "VP-2026-0007", tag_ids: [], requested_at: at }, t)).toBe("Gói VP-2026-0007 · 30/11/2026 23:50");
+  const sel = packageLabel({ kind: "selection", finding_reference: null, tag_ids: [1, 2], requested_at: at }, t);
+  expect(sel).toMatch(/^Gói 2 thẻ đã chọn · /);
+  expect(sel).not.toMatch(/#/);
+});

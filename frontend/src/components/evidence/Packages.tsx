@@ -128,6 +128,13 @@ export function PackageTracker({ id }: { id: number }) {
   return <ul className="plain-list" data-testid="package-list"><PackageRow p={q.data} /></ul>;
 }
 
+/** A package as a person reads it: what it holds (the finding's reference, or the chosen tags) and when it
+ *  was asked for; the long random id stays in the tooltip and the custody page. */
+export function packageLabel(p: Pick<EvidencePackage, "kind" | "finding_reference" | "tag_ids" | "requested_at">, t: (k: string, o?: Record<string, unknown>) => string): string {
+  const what = p.kind === "finding" && p.finding_reference ? p.finding_reference : t("pkg.ofTags", { n: p.tag_ids.length });
+  return t("pkg.label", { what, at: fmtDateTime(p.requested_at) });
+}
+
 function PackageRow({ p }: { p: EvidencePackage }) {
   const { t } = useTranslation();
   const bi = useBilingual();
@@ -139,7 +146,7 @@ function PackageRow({ p }: { p: EvidencePackage }) {
     <li data-testid={`package-${p.id}`}>
       <div className="row" style={{ justifyContent: "space-between", gap: 8 }}>
         <span>
-          <strong>{t("pkg.name", { id: p.id })}</strong>
+          <strong title={t("pkg.name", { id: p.id })} data-testid="package-label">{packageLabel(p, t)}</strong>
           {p.kind === "selection" && <span className="muted"> · {t("pkg.kind.selection")} ({p.tag_ids.length})</span>}{" "}
           <Badge tone={tone}>{t(`pkg.state.${p.state}`, { defaultValue: p.state_label })}</Badge>{" "}
           {p.signed && <Badge tone="blue">{t("pkg.signed")}</Badge>}

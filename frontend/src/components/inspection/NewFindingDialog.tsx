@@ -5,7 +5,7 @@ import { DateTimeInput, useDateValidity } from "../DateInput";
 import { api } from "../../api/client";
 import { Field, InlineError, Modal } from "../ui";
 import { SubjectsEditor, emptySubject, subjectsPayload, unitReasonProblem, type SubjectDraft } from "./SubjectsEditor";
-import { fmtDate, fromLocalInput, toLocalInput } from "../format";
+import { fmtDate, fmtDateTime, fromLocalInput, toLocalInput } from "../format";
 import { useLocalName } from "../labels";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { FindingBrief, FindingCategory, Severity } from "../../types/inspection";
@@ -13,10 +13,18 @@ import { ActionButton } from "../ActionButton";
 
 const SEVERITIES: Severity[] = ["less_serious", "serious", "very_serious", "especially_serious"];
 
+/** The catch-all kind of violation ("Vi phạm khác"), listed last. */
+export const OTHER_CATEGORY = "KHAC";
+
+/** Kinds of violation in the order a user scans them: by Vietnamese name, the catch-all last. */
+export function orderCategories(cats: FindingCategory[]): FindingCategory[] {
+  return [...cats].sort((a, b) => Number(a.code === OTHER_CATEGORY) - Number(b.code === OTHER_CATEGORY) || a.name_vi.localeCompare(b.name_vi, "vi"));
+}
+
 export function useCategories() {
   return useQuery({
     queryKey: ["ref", "categories"],
-    queryFn: () => api.get<FindingCategory[]>("inspection/categories/"),
+    queryFn: async () => orderCategories(await api.get<FindingCategory[]>("inspection/categories/")),
     staleTime: 10 * 60_000,
   });
 }
@@ -32,6 +40,14 @@ export interface FindingPrefill {
   description?: string;
   criterion?: string;
   categoryCode?: string;
+  /** When the check ran: shown as a hint with a quick fill, never filled in for the user (the trace is
+   *  made as of the violation time, which the inspector states). */
+  window?: { from: string; to?: string | null };
+}
+
+/** A finding filed from a failed criterion states the violation, not the criterion's positive wording. */
+export function criterionFindingTitle(t: (k: string, o?: Record<string, unknown>) => string, c: { code: string; text: string }): string {
+  return t("findings.criterionTitle", { code: c.code, text: c.text });
 }
 
 export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: FindingPrefill; onClose: () => void; onCreated: (f: FindingBrief) => void }) {
@@ -149,6 +165,14 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
         <Field label={t("findings.occurredFrom")}>
           <DateTimeInput value={from} onChange={(v) => setFrom(v)} onValidity={dates.bind("from")} name="occurred_from" />
           {!from && <span className="field-hint" data-testid="occurred-from-needed">{t("findings.whenNeeded")}</span>}
+          {prefill.window && (
+            <span className="field-hint" data-testid="check-window-hint">
+              {t("findings.checkWindow", { from: fmtDateTime(prefill.window.from), to: prefill.window.to ? fmtDateTime(prefill.window.to) : "…" })}{" "}
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => setFrom(toLocalInput(prefill.window!.from))} data-testid="use-check-start">
+                {t("findings.useCheckStart")}
+              </button>
+            </span>
+          )}
         </Field>
         <Field label={t("findings.occurredTo")}>
           <DateTimeInput value={to} onChange={(v) => setTo(v)} onValidity={dates.bind("to")} name="occurred_to" />

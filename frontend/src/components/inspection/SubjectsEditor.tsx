@@ -79,21 +79,23 @@ export function SubjectsEditor({ subjects, onChange, unitId, unitName, day, unit
       <div className="field-label" style={{ marginBottom: 6 }}>{t("findings.subjects")}</div>
       {subjects.map((s, i) => (
         <div className="subject-row" key={i}>
-          {!unitId ? (
-            <span className="muted small">{t("picker.needUnit")}</span>
-          ) : !day ? (
-            <span className="muted small" data-testid="picker-need-when">{t("picker.needWhen")}</span>
-          ) : (
-            <OfficerPicker value={s.officer} onChange={(o) => patch(i, { officer: o })} unitId={unitId} at={day} unitName={unitName} />
-          )}
-          <select value={s.role} onChange={(e) => patch(i, { role: e.target.value as SubjectDraft["role"] })} aria-label={t("findings.role")}>
+          <div className="subject-officer">
+            {!unitId ? (
+              <span className="muted small">{t("picker.needUnit")}</span>
+            ) : !day ? (
+              <span className="muted small" data-testid="picker-need-when">{t("picker.needWhen")}</span>
+            ) : (
+              <OfficerPicker value={s.officer} onChange={(o) => patch(i, { officer: o })} unitId={unitId} at={day} unitName={unitName} />
+            )}
+          </div>
+          <select className="subject-role" value={s.role} onChange={(e) => patch(i, { role: e.target.value as SubjectDraft["role"] })} aria-label={t("findings.role")}>
             {SUBJECT_ROLES.map((r) => (
               <option key={r} value={r}>{t(`subjectRole.${r}`)}</option>
             ))}
           </select>
-          <label className="check-inline"><input type="checkbox" checked={s.knew} onChange={(e) => patch(i, { knew: e.target.checked })} />{t("findings.knew")}</label>
-          <label className="check-inline"><input type="checkbox" checked={s.covered} onChange={(e) => patch(i, { covered: e.target.checked })} />{t("findings.coveredUp")}</label>
-          <button type="button" className="icon-btn" onClick={() => onChange(subjects.filter((_, j) => j !== i))} aria-label={t("action.delete")}>×</button>
+          <label className="check-inline subject-knew"><input type="checkbox" checked={s.knew} onChange={(e) => patch(i, { knew: e.target.checked })} />{t("findings.knew")}</label>
+          <label className="check-inline subject-covered"><input type="checkbox" checked={s.covered} onChange={(e) => patch(i, { covered: e.target.checked })} />{t("findings.coveredUp")}</label>
+          <button type="button" className="icon-btn subject-remove" onClick={() => onChange(subjects.filter((_, j) => j !== i))} aria-label={t("action.delete")}>×</button>
         </div>
       ))}
       <button type="button" className="btn btn-ghost btn-sm" onClick={() => onChange([...subjects, emptySubject()])}>

@@ -101,6 +101,26 @@ describe("the phone's day list (user review, ui15: cramped day cells at 390 px)"
     vi.unstubAllGlobals();
   });
 
+  it("lists the checks of the spill-over days the grid shows, next month's first days too (fixui 6)", async () => {
+    const today = localDay(new Date());
+    const y = Number(today.slice(0, 4)), m = Number(today.slice(5, 7));
+    const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+    const lead = { id: 2, username: "lead", full_name: "Đặng Văn Bình", rank: "Trung tá" };
+    const results = [{ id: "N", reference: "KT-N", window_start: `${next}T09:00:00+07:00`, state: "planned", lead, team: [lead], unit: { id: 1, code: "X", name: "Công an xã Nam Đàn" } }];
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ count: 1, next: null, previous: null, results }), { status: 200, headers: { "Content-Type": "application/json" } })));
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <MemoryRouter><CalendarPage /></MemoryRouter>
+      </QueryClientProvider>,
+    );
+    const agenda = await screen.findByTestId("cal-agenda");
+    // the grid shows 42 days: next month's 1st is always among them, with its dot
+    await waitFor(() => expect(document.querySelector(`[data-day="${next}"].cal-cell [data-testid=cal-dots]`)).not.toBeNull());
+    expect(agenda).not.toHaveTextContent("Không có cuộc kiểm tra");
+    expect(agenda.querySelector(`#cal-agenda-${next} [data-testid=cal-agenda-item]`)).toHaveTextContent("Công an xã Nam Đàn");
+    vi.unstubAllGlobals();
+  });
+
   it("heads each day with its weekday in Vietnamese", () => {
     expect(dayHeading("2026-11-30")).toBe("Thứ Hai, 30/11/2026");
   });

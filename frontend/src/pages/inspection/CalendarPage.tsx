@@ -167,7 +167,8 @@ function TeamCalendar() {
             ))}
           </div>
           {rows(q.data).length === 0 && <p className="muted cal-empty" style={{ padding: "0 16px 14px" }}>{t("cal.empty")}</p>}
-          <DayAgenda days={days.filter((d) => d.startsWith(monthPrefix))} byDay={byDay} />
+          {/* every day the grid shows, the spill-over week's too: a dot on 1/12 under November has its entry */}
+          <DayAgenda days={days} byDay={byDay} />
           <div className="row" style={{ padding: "10px 16px", borderTop: "1px solid var(--line-2)" }}>
             {(["planned", "in_progress", "completed", "signed", "cancelled"] as const).map((s) => (
               <CheckStateBadge key={s} value={s} />

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -9,7 +9,7 @@ import { ActionButton } from "../../components/ActionButton";
 import { CheckStateBadge, FindingStateBadge, SeverityBadge, personName } from "../../components/labels";
 import { fmtBytes, fmtDate, fmtDateTime, fmtNumber, fmtTime } from "../../components/format";
 import { CriteriaChecklist, draftProblems, flattenCriteria, readOnlyReason, runningScore, type Drafts } from "../../components/inspection/CriteriaChecklist";
-import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
+import { NewFindingDialog, criterionFindingTitle } from "../../components/inspection/NewFindingDialog";
 import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
 import { SignatureBox } from "../../components/inspection/RepresentativeSignOff";
 import { useMe } from "../../hooks/use-me";
@@ -49,6 +49,8 @@ function draftsFrom(report: CheckReport | null | undefined): Drafts {
   for (const r of report?.results ?? []) out[r.criterion] = { outcome: r.outcome, points: Number(r.points), note: r.note ?? "" };
   return out;
 }
+
+type HeldPhoto = Awaited<ReturnType<typeof preparePhoto>>;
 
 export default function CheckRunPage() {
   const { id = "" } = useParams();
@@ -109,6 +111,11 @@ export default function CheckRunPage() {
   const [cancelReason, setCancelReason] = useState("");
   const [baseVersion, setBaseVersion] = useState(0);
   const [photoError, setPhotoError] = useState<string | null>(null);
+  // photos taken while the results cannot be saved yet (a "Không đạt" without its note): kept with their
+  // criterion, shown next to its photo button, and queued by the next save that goes through
+  const [held, setHeld] = useState<HeldPhoto[]>([]);
+  const heldRef = useRef<HeldPhoto[]>([]);
+  heldRef.current = held;
   const [signOpen, setSignOpen] = useState(false);
   const [startOpen, setStartOpen] = useState(false);
   const [leadSignature, setLeadSignature] = useState("");
@@ -183,9 +190,12 @@ export default function CheckRunPage() {
           }),
       }, drafts as QueueDrafts, baseOf(report), me?.full_name || me?.username);
       setDirty(false);
+      const waiting = heldRef.current;
+      for (const photo of waiting) await enqueuePhoto(userId, id, photo, me?.full_name || me?.username);
+      if (waiting.length) setHeld((all) => all.filter((p) => !waiting.includes(p)));
       await flushQueue(true);
     },
-    onSuccess: () => setSavedAt(new Date()),
+    onSuccess: () => { setSavedAt(new Date()); upload.reset(); },
   });
   const transition = useMutation({
     networkMode: "always",
@@ -233,8 +243,14 @@ export default function CheckRunPage() {
         setPhotoError(t("run.photoNeedsOutcome"));
         return;
       }
+      const photo = await preparePhoto(file, criterion.code, takenAt);
+      // the results it illustrates cannot be saved yet: never drop the photo, keep it with its criterion
+      if (dirty && Object.keys(problems).length) {
+        setHeld((all) => [...all, photo]);
+        return;
+      }
       if (dirty) await save.mutateAsync();
-      await enqueuePhoto(userId, id, await preparePhoto(file, criterion.code, takenAt), me?.full_name || me?.username);
+      await enqueuePhoto(userId, id, photo, me?.full_name || me?.username);
       await flushQueue(true);
     },
   });
@@ -370,7 +386,7 @@ export default function CheckRunPage() {
                         ].filter(Boolean);
                         return (
                           <span className="evidence-chip" key={e.id} title={[e.sha256, ...lines].join(" · ")} data-testid="evidence-chip">
-                            <Icon name="clip" /> <a href={fileUrl(e)} target="_blank" rel="noreferrer">{e.filename}</a> <span className="muted">{fmtBytes(e.size)}</span>
+                            <Icon name="clip" /> <a href={fileUrl(e)} target="_blank" rel="noreferrer">{e.filename}</a> <span className="muted evidence-size">{fmtBytes(e.size)}</span>
                             {lines.map((l) => <span key={l} className="muted evidence-declared">{l}</span>)}
                             {e.device_time_before_check && <span className="badge badge-amber evidence-declared" data-testid="device-time-doubtful">{t("photo.beforeCheck")}</span>}
                           </span>
@@ -379,6 +395,11 @@ export default function CheckRunPage() {
                       {fieldQ.photos.filter((p) => p.photo?.criterion === c.code).map((p) => (
                         <span className="evidence-chip evidence-queued" key={`q${p.seq}`} data-testid="photo-queued">
                           <Icon name="clip" /> {p.photo?.name} <span className="muted">{t("field.photoQueued")}</span>
+                        </span>
+                      ))}
+                      {held.filter((p) => p.criterion === c.code).map((p, i) => (
+                        <span className="evidence-chip evidence-queued" key={`h${i}`} data-testid="photo-held">
+                          <Icon name="clip" /> {p.name} <span className="field-warn">{t(problems[c.code] ? "run.photoHeldNote" : "run.photoHeldSave")}</span>
                         </span>
                       ))}
                       {editable && (
@@ -454,9 +475,9 @@ export default function CheckRunPage() {
             check: check.id,
             unitId: check.unit.id,
             counterId: check.counter?.id ?? null,
-            occurredFrom: check.started_at ?? check.window_start,
+            window: { from: check.started_at ?? check.window_start, to: check.completed_at ?? null },
             criterion: findingFor.criterion?.code,
-            title: findingFor.criterion ? findingFor.criterion.text : "",
+            title: findingFor.criterion ? criterionFindingTitle(t, findingFor.criterion) : "",
             description: findingFor.criterion ? drafts[findingFor.criterion.code]?.note ?? "" : "",
           }}
           onClose={() => setFindingFor(null)}

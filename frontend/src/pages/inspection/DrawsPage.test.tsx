@@ -218,3 +218,25 @@ test("an unnamed draw is saved under the name its placeholder suggests, not name
   await waitFor(() => expect(sent).toHaveLength(2));
   expect(sent[1].name).toBe("Đợt bổ sung");
 });
+
+test("the draw table marks who leads each drawn check (the draw puts the check's lead first; fixui 5)", async () => {
+  const draw = {
+    id: 5, name: "Tháng 12", state: "open", created_at: "2026-11-30T02:00:00Z", created_by: null, seed_sha256: "a".repeat(64), seed: null,
+    params: { n: 1, start: "2026-12-01", end: "2026-12-31", excluded: [] },
+    result: [{ order: 1, unit_id: 10, reason: "risk", score: 14, team: [7, 2], slot: null, notes: [] }],
+    closed_at: null, closed_by: null, checks_count: 1, planned_count: 1, reason: "", close_reason: "", flags: [], warnings: [], candidates: [], excluded: [],
+  };
+  const people = { lead: { id: 7, username: "insp7", full_name: "Lê Văn Nam", rank: "Đại úy" }, team: [{ id: 7, username: "insp7", full_name: "Lê Văn Nam", rank: "Đại úy" }, { id: 2, username: "lead", full_name: "Đặng Văn Bình", rank: "Trung tá" }] };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/draws/5/")) return json(draw);
+    if (url.includes("/inspection/checks/")) return json(page([{ id: "c1", reference: "KT-1", state: "planned", unit: { id: 10, name: "X" }, draw: 5, ...people }]));
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawDetail id={5} /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  await waitFor(() => expect(document.querySelector(".draw-team")).toHaveTextContent("Đại úy Lê Văn Nam (phụ trách), Trung tá Đặng Văn Bình"));
+});

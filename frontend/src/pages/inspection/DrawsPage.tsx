@@ -373,7 +373,7 @@ export function DrawDetail({ id }: { id: number }) {
                       ))}
                     </td>
                     <td className="draw-slot">{r.slot ? `${fmtDateTime(r.slot.window_start)}` : "—"}</td>
-                    <td className="small draw-team">{r.team.map((u) => teamName(u)).join(", ")}</td>
+                    <td className="small draw-team">{r.team.map((u, i) => (i === 0 ? `${teamName(u)} (${t("draws.checkLead")})` : teamName(u))).join(", ")}</td>
                     <td>
                       {check ? (
                         <div className="nowrap">
