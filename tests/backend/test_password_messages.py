@@ -65,11 +65,11 @@ def test_the_reasons_follow_the_validators_settings_and_their_parameters(setting
         {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}}]
     from django.contrib.auth import password_validation
 
-    password_validation.get_default_password_validators.cache_clear()
+    password_validation.get_default_password_validators.cache_clear()  # type: ignore[attr-defined]
     try:
         vi, en = password_problems("reviewer1", User.objects.get(username="reviewer"))
     finally:
-        password_validation.get_default_password_validators.cache_clear()
+        password_validation.get_default_password_validators.cache_clear()  # type: ignore[attr-defined]
     assert vi == ["Mật khẩu quá giống thông tin của tài khoản (tên đăng nhập, họ tên hoặc thư điện tử).",
                   "Mật khẩu quá ngắn: cần ít nhất 12 ký tự."]
     assert en[1] == "The password is too short: it needs at least 12 characters."

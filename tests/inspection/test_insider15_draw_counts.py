@@ -10,7 +10,7 @@ S3.   A team account without a linked officer is never conflicted: neither a dra
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -103,7 +103,7 @@ def test_an_inspector_or_another_lead_reads_an_open_draw_s_commitment_as_an_outs
                                                                                          insp: Any) -> None:
     """S1-4: the inspector kept off a check for a conflict read the live counts (and with the pool, the target)."""
     draw_id = _draw_with_a_unit_kept_out(api_as("lead"))
-    other_lead = UserFactory(role=Role.INSPECTION_LEAD)
+    other_lead: Any = UserFactory(role=Role.INSPECTION_LEAD)
     client = APIClient()
     client.force_login(other_lead)
     outsider = _row(api_as("discipline"), draw_id)
@@ -115,26 +115,26 @@ def test_an_open_draw_s_sealed_commitment_has_one_shape_whatever_was_left_out() 
     """The marker is there while sealed even when nothing was removed: its presence would say something was."""
     for _ in range(2):
         CounterFactory(unit=UnitFactory())
-    lead = UserFactory(role=Role.INSPECTION_LEAD)
+    lead: Any = UserFactory(role=Role.INSPECTION_LEAD)
     start = _weekday(timezone.localdate() + timedelta(days=5))
     draw = services_draws.draw_create(by=lead, n=1, start=start, end=start + timedelta(days=10), pool=[lead])
     assert not {"excluded_pending_check", "drew_fewer_than_n", "floor_units_left_out"} & {f["code"] for f in draw.flags}
     admin = APIClient()
-    admin.force_login(UserFactory(role=Role.ADMIN, officer=None))
+    admin.force_login(cast(Any, UserFactory(role=Role.ADMIN, officer=None)))
     assert "exclusions_sealed" in _codes(_row(admin, draw.pk)["flags"])
 
 
 def _world() -> tuple[Any, Any, Any]:
     unit = UnitFactory()
     CounterFactory(unit=unit)
-    lead = UserFactory(role=Role.INSPECTION_LEAD, officer=OfficerFactory())
-    unlinked = UserFactory(role=Role.INSPECTOR, officer=None, username="taikhoan-moi")
+    lead: Any = UserFactory(role=Role.INSPECTION_LEAD, officer=OfficerFactory())
+    unlinked: Any = UserFactory(role=Role.INSPECTOR, officer=None, username="taikhoan-moi")
     return unit, lead, unlinked
 
 
 def test_a_draw_puts_no_account_without_an_officer_on_a_team_and_says_why() -> None:
     _, lead, unlinked = _world()
-    fit = UserFactory(role=Role.INSPECTOR, officer=OfficerFactory())
+    fit: Any = UserFactory(role=Role.INSPECTOR, officer=OfficerFactory())
     start = _weekday(timezone.localdate() + timedelta(days=5))
     draw = services_draws.draw_create(by=lead, n=1, start=start, end=start + timedelta(days=10), team_size=3,
                                       pool=[lead, unlinked, fit])

@@ -202,7 +202,7 @@ def test_a_failed_package_of_a_draft_is_not_in_the_admins_audit_listing(insp: An
     def verbs(user: Any) -> list[str]:
         client = APIClient()
         client.force_authenticate(user)
-        listed = client.get("/api/audit/events/", {"verb": "evidence_package", "page_size": 200})
+        listed = client.get("/api/audit/events/", {"verb": "evidence_package", "page_size": "200"})
         assert listed.status_code == 200, listed.content
         return [e["verb"] for e in listed.json()["results"]]
 

@@ -34,7 +34,7 @@ def _plan(ctx: Any, *, by: Any, team: list[Any], unit_code: str = "CAX-ND") -> S
 
 def _user(username: str, role: str) -> tuple[Any, Any]:
     # linked to an officer with no posting, as a team account must be to be put on a team
-    officer = OfficerFactory() if role in ("inspector", "inspection_lead") else None
+    officer: Any = OfficerFactory() if role in ("inspector", "inspection_lead") else None
     user = user_create(by=SystemActor("test"), username=username, password=DEMO_PASSWORD, role=role,
                        full_name=username.title(), officer=officer)
     return user, login_client(username, DEMO_PASSWORD)

@@ -43,6 +43,7 @@ def test_a_draft_holds_footage_silently_in_the_admins_retention_report(
     before = admin.get("/api/media/retention/").json()
     assert [r["id"] for r in before["deletable"]] == [clip.pk] and before["held"] == []
 
+    assert clip.started_at is not None
     draft = finding_for(state="draft", occurred_from=clip.started_at + timedelta(seconds=5))
     after = admin.get("/api/media/retention/").json()
     assert after == before  # the draft changes nothing the admin sees
