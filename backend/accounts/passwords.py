@@ -38,9 +38,12 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
         folded = {name: fold(str(getattr(user, name, "") or "")) for name in self.user_attributes}
         whole = "".join(fold(f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}").split())
         plain = SimpleNamespace(_meta=user._meta, full_name=whole, **folded)
-        # the stand-in has the user's _meta and the folded attributes: all the validator reads of a user
-        UserAttributeSimilarityValidator((*self.user_attributes, "full_name"), self.max_similarity).validate(
-            password, plain)  # type: ignore[arg-type]
+        # the stand-in has the user's _meta and the folded attributes: all the validator reads of a user;
+        # the password is folded too ("Võ Thanh Tùng 2026" is "vo thanh tung 2026", then "vothanhtung2026")
+        folded_password = fold(password)
+        for candidate in dict.fromkeys((password, folded_password, "".join(folded_password.split()))):
+            UserAttributeSimilarityValidator((*self.user_attributes, "full_name"), self.max_similarity).validate(
+                candidate, plain)  # type: ignore[arg-type]
 
 
 def _reason(error: ValidationError) -> tuple[str, str]:

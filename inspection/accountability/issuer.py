@@ -101,7 +101,10 @@ def _excluded_units(subjects: Subjects, day: date) -> set[int]:
 def _author_postings(officer: Any, day: date, excluded: set[int]) -> list[Assignment]:
     """The author's postings on `day` outside the excluded units, the main one first (a head's, then a deputy's,
     then the oldest; the id last so the order never depends on the database)."""
-    return list(Assignment.objects.filter(active_on(day), officer=officer).exclude(unit_id__in=excluded)
+    # Only a department of the province police issues these reports: a posting in a commune (which the admin
+    # can add, as a deputy or head, any day) never makes a commune the issuer (insider re-check, issue 15).
+    return list(Assignment.objects.filter(active_on(day), officer=officer, unit__level=Unit.Level.DEPARTMENT)
+                .exclude(unit_id__in=excluded)
                 .select_related("unit").order_by("-is_head", "-is_deputy", "valid_from", "id"))
 
 

@@ -111,3 +111,20 @@ def test_the_main_posting_issues_not_the_newest(demo: Any) -> None:
                                         valid_from=DAY)
     issuer = report_issuer(author=demo.users["discipline"], day=DAY)
     assert issuer.symbol == "BC-PX03" and issuer.signer.name == "Đại tá Phan Văn Long"
+
+
+def test_a_deputy_posting_in_a_commune_never_makes_the_commune_the_issuer(demo: Any, api_as: Any) -> None:
+    """Insider re-check: the admin posted the disciplinary officer as a deputy of Xã Kim Liên (any day, at will);
+    a deputy's posting came first, so the report about Thanh Chương's head was issued by Kim Liên and signed by
+    its head. Only a department of the province police issues these reports."""
+    discipline = demo.users["discipline"].officer
+    head = demo.officers["NA-2102"]
+    r = api_as("admin").post("/api/org/assignments/", {
+        "officer_id": discipline.pk, "unit_id": demo.units["CAX-KL"].pk, "position": "Phó Trưởng Công an xã",
+        "is_deputy": True, "valid_from": "2026-11-30"}, format="json")
+    assert r.status_code == 201, r.content
+    r = api_as("discipline").get(f"/api/accountability/officers/{head.pk}/report.pdf")
+    assert r.status_code == 200, r.content
+    text = _pdf_text(r.content)
+    assert "BC-CAX-KL" not in text and "KIM LIÊN" not in text.split("BÁO CÁO TRÁCH NHIỆM")[0]
+    assert "/BC-PX03" in text and "Phan Văn Long" in text

@@ -108,3 +108,18 @@ def test_every_other_place_refuses_a_password_like_the_account(api_as: Any, demo
     # an unrelated strong password still passes
     ok = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": "Song-Lam-Xanh-47"}, format="json")
     assert ok.status_code in (200, 204), ok.content
+
+
+def test_the_full_name_with_its_diacritics_is_refused_as_a_password(api_as: Any, demo: Any) -> None:
+    """Insider re-check: the name was folded, the password not: "Võ Thanh Tùng 2026" was accepted for
+    Võ Thanh Tùng (on /activate), "Ngô Thị Mai 1990" for Ngô Thị Mai (admin reset)."""
+    user = User.objects.get(username="inspector")
+    code, _ = credentials_reset(by=SystemActor("test"), user=user, grant=None)
+    name = user.get_full_name()
+    response = APIClient().post("/api/auth/activate/", {"username": "inspector", "code": code,
+                                                        "password": f"{name} 2026"}, format="json")
+    _all_vietnamese(_error(response), SIMILAR)
+    reviewer = User.objects.get(username="reviewer")
+    reset = api_as("admin").post(f"/api/auth/users/{reviewer.pk}/password/",
+                                 {"password": f"{reviewer.get_full_name()} 1990"}, format="json")
+    _all_vietnamese(_error(reset), SIMILAR)
