@@ -31,8 +31,8 @@ def test_the_exclusion_names_the_planned_check_only_to_who_may_see_it(api_as, in
     assert excluded[nd]["check"] == {"reference": planned.reference,
                                      "date": timezone.localdate(planned.window_start).isoformat()}
 
-    user_create(by="test", username="outsider", password="Outsider@12345", role="inspector", full_name="Ngoài tổ")
-    outsider = login_client("outsider", "Outsider@12345")
+    user_create(by="test", username="outsider", password="Song-Lam-Xanh-47", role="inspector", full_name="Ngoài tổ")
+    outsider = login_client("outsider", "Song-Lam-Xanh-47")
     response = outsider.get(f"/api/inspection/draws/{draw_id}/")
     if response.status_code == 200:  # a draw the outsider may read never names a plan he may not see
         assert planned.reference not in response.content.decode()

@@ -30,8 +30,8 @@ def test_the_team_inspector_sees_the_check_an_inspector_off_the_team_does_not(ap
     planned = insp.extra["inspection"]["planned_check"]
     on_team = _cards(api_as("inspector"))["team_checks"]
     assert planned in {r["link"].rsplit("/", 1)[-1] for r in on_team["rows"]}
-    user_create(by="test", username="outsider", password="Outsider@12345", role="inspector", full_name="Ngoài tổ")
-    off_team = _cards(login_client("outsider", "Outsider@12345"))["team_checks"]
+    user_create(by="test", username="outsider", password="Song-Lam-Xanh-47", role="inspector", full_name="Ngoài tổ")
+    off_team = _cards(login_client("outsider", "Song-Lam-Xanh-47"))["team_checks"]
     assert off_team["count"] == 0 and off_team["rows"] == []
 
 
