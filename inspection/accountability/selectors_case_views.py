@@ -379,8 +379,11 @@ def head_profile(*, user: Any, officer: Officer, start: date | None, end: date |
         if lo > hi:
             continue
         tenures.append((a, lo, hi))
-        finding_q |= Q(unit_id=a.unit_id, occurred_from__gte=day_start(lo),
-                       occurred_from__lt=day_start(hi + timedelta(days=1)))
+        # a violation counts when it went on during the tenure: begun in it, or begun before and still going
+        # on at its start (the liabilities below rest on the same overlap; the report said "0 violations"
+        # beside a liability for a violation that continued into the tenure)
+        finding_q |= (Q(unit_id=a.unit_id, occurred_from__lt=day_start(hi + timedelta(days=1)))
+                      & (Q(occurred_from__gte=day_start(lo)) | Q(occurred_to__gte=day_start(lo))))
     findings = list(findings_for(user).filter(finding_q).select_related("category", "unit")
                     .order_by("occurred_from", "id")) if tenures else []
     liabilities = list(LeaderLiability.objects.filter(officer=officer, finding__in=findings_for(user))

@@ -167,3 +167,24 @@ def test_only_discipline_and_the_inspection_team_produce_the_accountability_repo
     for who in ("discipline", "lead", "inspector"):
         r = api_as(who).get(finding + ".pdf")
         assert r.status_code == 200 and r.content.startswith(b"%PDF"), who
+
+
+def test_a_violation_that_went_on_into_the_tenure_is_counted_with_the_liability_it_carries(
+        api_as: Any, demo: Any, make_finding: Any) -> None:
+    """Insider re-check (issue 15): the report on NA-2102 (head of Xã Thanh Chương from 16/03/2026) said
+    "0 violations" beside a liability for a violation from 20/02 to 10/04/2026: the count took only the
+    violations begun in the tenure, the liabilities every violation that went on during it."""
+    from datetime import datetime, timedelta
+
+    started = make_finding("CAX-TC", "less_serious", date(2026, 2, 20), violators=("NA-2105",))
+    type(started).objects.filter(pk=started.pk).update(
+        occurred_to=datetime(2026, 4, 10, 10, 0, tzinfo=timezone.get_current_timezone()))
+    started.refresh_from_db()
+    services_liabilities.liabilities_propose(by=demo.users["discipline"], finding=started)
+    body = api_as("discipline").get(
+        f"/api/accountability/officers/{demo.officers['NA-2102'].pk}/?from=2026-03-16&to=2026-06-30").json()
+    liable = {x["finding"]["reference"] for x in body["liabilities"]}
+    counted = {f["reference"] for t in body["tenures"] for f in t["findings"]}
+    assert started.reference in liable, body["liabilities"]
+    assert started.reference in counted and body["summary"]["findings"] >= 1
+    assert timedelta(0) < started.occurred_to - started.occurred_from

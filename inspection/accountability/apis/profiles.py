@@ -38,7 +38,10 @@ def profile_payload(user: Any, officer: Officer, start: date | None, end: date |
     prof = selectors_case_views.head_profile(user=user, officer=officer, start=start, end=end)
     tenure_rows = []
     for a, lo, hi in prof["tenures"]:
-        mine = [f for f in prof["findings"] if f.unit_id == a.unit_id and lo <= timezone.localdate(f.occurred_from) <= hi]
+        # went on during the tenure: begun in it, or begun before and still going on when it began (as the selector)
+        mine = [f for f in prof["findings"] if f.unit_id == a.unit_id and timezone.localdate(f.occurred_from) <= hi
+                and (timezone.localdate(f.occurred_from) >= lo
+                     or (f.occurred_to is not None and timezone.localdate(f.occurred_to) >= lo))]
         tenure_rows.append({
             "assignment": assignment_proof(a), "unit": unit_as_it_was(a.unit, lo),
             "role": "head" if a.is_head else "deputy", "is_acting": a.is_acting, "from": lo, "to": hi,
