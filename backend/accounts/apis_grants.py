@@ -66,7 +66,10 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     def get_requested_by(self, obj: TeamGrant) -> dict[str, str]:
         return services_grants.grant_person(obj.requested_by, obj.requested_label)
 
-    @extend_schema_field(_PERSON)
+    @extend_schema_field(inline_serializer("GrantPersonOrNull", {
+        "name": serializers.CharField(help_text="The person's full name, or what decided in words (expiry, server)"),
+        "username": serializers.CharField(help_text="The account's username; empty for the system")},
+        allow_null=True))
     def get_decided_by(self, obj: TeamGrant) -> dict[str, str] | None:
         if obj.state == TeamGrant.State.PENDING:
             return None

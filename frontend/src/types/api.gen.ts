@@ -4320,6 +4320,12 @@ export interface components {
             /** @description The account's username; empty for the system */
             username: string;
         };
+        GrantPersonOrNull: {
+            /** @description The person's full name, or what decided in words (expiry, server) */
+            name: string;
+            /** @description The account's username; empty for the system */
+            username: string;
+        };
         HandoverExitInputRequest: {
             password: string;
         };
@@ -6051,7 +6057,7 @@ export interface components {
             expires_at: string;
             decided_label: string;
             /** @description Who decided (null while pending): full name first */
-            readonly decided_by: components["schemas"]["GrantPerson"];
+            readonly decided_by: components["schemas"]["GrantPersonOrNull"] | null;
             /** Format: date-time */
             decided_at: string | null;
             /** @description The lead's (or the server operator's) reason */
