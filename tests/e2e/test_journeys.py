@@ -135,6 +135,8 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
     dialog = page.get_by_role("dialog")
     dialog.locator("select[name=category]").select_option("VANG_MAT")
     dialog.locator("input[name=title]").fill("Cán bộ vắng mặt tại bộ phận một cửa trong giờ làm việc")
+    # the violation time is chosen, never defaulted (user review, issue 15): the check's start, by the button
+    dialog.get_by_test_id("use-check-start").click()
     officer = COUNTER_OFFICER[unit_name]
     dialog.get_by_label("Cán bộ", exact=True).fill(officer.split()[-1])
     option = dialog.get_by_role("option", name=re.compile(officer))
