@@ -31,9 +31,14 @@ def _officer_card(officer: Officer | None) -> dict[str, Any] | None:
             "unit": posting.unit.name if posting else "", "position": posting.position if posting else ""}
 
 
-_PERSON = inline_serializer("GrantPerson", {
-    "name": serializers.CharField(help_text="The person's full name, or what decided in words (expiry, server)"),
-    "username": serializers.CharField(help_text="The account's username; empty for the system")})
+def _person(name: str, **kwargs: Any) -> Any:
+    """Who asked or decided: a person's name and username, or what decided in words."""
+    return inline_serializer(name, {
+        "name": serializers.CharField(help_text="The person's full name, or what decided in words (expiry, server)"),
+        "username": serializers.CharField(help_text="The account's username; empty for the system")}, **kwargs)
+
+
+_PERSON = _person("GrantPerson")
 
 
 class TeamGrantOutputSerializer(serializers.ModelSerializer):
@@ -66,10 +71,7 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     def get_requested_by(self, obj: TeamGrant) -> dict[str, str]:
         return services_grants.grant_person(obj.requested_by, obj.requested_label)
 
-    @extend_schema_field(inline_serializer("GrantPersonOrNull", {
-        "name": serializers.CharField(help_text="The person's full name, or what decided in words (expiry, server)"),
-        "username": serializers.CharField(help_text="The account's username; empty for the system")},
-        allow_null=True))
+    @extend_schema_field(_person("GrantPersonOrNull", allow_null=True))
     def get_decided_by(self, obj: TeamGrant) -> dict[str, str] | None:
         if obj.state == TeamGrant.State.PENDING:
             return None
