@@ -15,7 +15,7 @@ from django.utils import timezone
 from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import require_role
 from backend.core.errors import DomainError, Forbidden
-from backend.core.text import draws_nothing, plain_text, strip_invisible  # noqa: F401 - the owner, re-exported
+from backend.core.text import draws_nothing, is_vietnamese_syllable, plain_text, strip_invisible  # noqa: F401 - the owner, re-exported
 from inspection.models import SurpriseCheck
 
 TEAM = tuple(INSPECTION_TEAM)
@@ -100,8 +100,10 @@ def reason_words(text: str) -> list[str]:
 
 def is_worded_reason(text: str, *, words: int, letters: int) -> bool:
     """A reason with legal weight (confirming, dismissing or actioning a finding, a unit-level finding) is
-    written in words: at least `words` different words (reason_words) and `letters` letters in them."""
-    found = reason_words(text)
+    written in words, in Vietnamese as the documents it goes into: at least `words` different words
+    (reason_words) shaped like Vietnamese syllables, and `letters` letters in them. Codes and numbers
+    ("12/QĐ", "UBND") may stand beside them but do not count; "asdf qwer" is not a reason (issue 15, S2)."""
+    found = [w for w in reason_words(text) if is_vietnamese_syllable(w)]
     return len(found) >= words and sum(len(w) for w in found) >= letters
 
 
@@ -111,11 +113,12 @@ def require_worded_reason(value: str, field: str, vi_name: str, *, words: int, l
     if not cleaned:
         raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
     if not is_worded_reason(cleaned, words=words, letters=letters):
-        raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} phải được viết thành lời: ít nhất {words} từ khác nhau "
-                       f"(mỗi từ từ {MIN_WORD_LETTERS} chữ cái, không phải một chữ cái lặp lại), tổng cộng ít nhất "
-                       f"{letters} chữ cái.",
-                       f"The {field.replace('_', ' ')} must be written in words: at least {words} different words "
-                       f"(of {MIN_WORD_LETTERS} letters or more, not one letter repeated), {letters} letters in all.",
+        raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} phải được viết thành lời bằng tiếng Việt: ít nhất "
+                       f"{words} từ tiếng Việt khác nhau (mỗi từ từ {MIN_WORD_LETTERS} chữ cái, không phải một chữ cái lặp "
+                       f"lại hay các phím gõ liền nhau), tổng cộng ít nhất {letters} chữ cái.",
+                       f"The {field.replace('_', ' ')} must be written in words, in Vietnamese: at least {words} different "
+                       f"Vietnamese words (of {MIN_WORD_LETTERS} letters or more, not one letter repeated nor a run of "
+                       f"keys), {letters} letters in all.",
                        field, code="reason_not_words")
     return cleaned
 

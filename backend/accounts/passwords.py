@@ -26,6 +26,9 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+MIN_CONTAINED = 4  # a username, name or mailbox this long found inside the password makes it "like" them
+
+
 class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
     """Django's check that the password is not like the username, name or email, also against those written
     without diacritics and the full name run together: "Nguyenhoangmai" is like "Nguyễn Hoàng Mai" (issue 15,
@@ -44,6 +47,16 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
         for candidate in dict.fromkeys((password, folded_password, "".join(folded_password.split()))):
             UserAttributeSimilarityValidator((*self.user_attributes, "full_name"), self.max_similarity).validate(
                 candidate, plain)  # type: ignore[arg-type]
+        # Django's likeness is a ratio over the whole password, so a username with a date after it passes
+        # ("inspector-2026-11-30" is 0.62 like "inspector"): a password that holds the username, the name run
+        # together or the email's mailbox is refused too (issue 15, S2, insider re-check)
+        letters_only = "".join(ch for ch in folded_password if ch.isalnum())
+        email = fold(str(getattr(user, "email", "") or "")).split("@")[0]
+        for part in (folded.get("username", ""), whole, email):
+            key = "".join(ch for ch in part if ch.isalnum())
+            if len(key) >= MIN_CONTAINED and key in letters_only:
+                raise ValidationError(REASONS["password_too_similar"][1], code="password_too_similar",
+                                      params={"verbose_name": "username"})
 
 
 def _reason(error: ValidationError) -> tuple[str, str]:

@@ -8,6 +8,7 @@ stored in NFC, so text typed in decomposed form (NFD) reads and searches like th
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from unidecode import unidecode
@@ -59,3 +60,16 @@ def plain_text(value: str, *, one_line: bool = False) -> str:
 def fold(text: str) -> str:
     """Diacritic- and case-insensitive form used for search: 'Thanh Chương' -> 'thanh chuong'."""
     return " ".join(unidecode(text or "").lower().split())
+
+
+# A Vietnamese syllable written without its marks (fold): an optional initial consonant, one to three
+# vowels (the glide and the final semivowel included) and an optional final consonant. Keyboard runs
+# ("asdf", "qwer", "jkl", "zxcv") are not: their consonant clusters and letters (f, j, w, z) are not Vietnamese.
+_SYLLABLE = re.compile(r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?")
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether a word is shaped like a Vietnamese syllable ('Quyết', 'nghiêng', 'được'); a test of form,
+    not of meaning: it tells written words from keyboard mashing, not sense from nonsense."""
+    folded = fold(word)
+    return bool(folded) and _SYLLABLE.fullmatch(folded) is not None

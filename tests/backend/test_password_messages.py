@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from backend.accounts.models import User
 from backend.accounts.services_activation import credentials_reset
 from backend.core.actors import SystemActor
+from backend.core.text import fold
 from backend.org.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -122,4 +123,25 @@ def test_the_full_name_with_its_diacritics_is_refused_as_a_password(api_as: Any,
     reviewer = User.objects.get(username="reviewer")
     reset = api_as("admin").post(f"/api/auth/users/{reviewer.pk}/password/",
                                  {"password": f"{reviewer.get_full_name()} 1990"}, format="json")
+    _all_vietnamese(_error(reset), SIMILAR)
+
+
+@pytest.mark.parametrize("password", ["inspector-2026-11-30", "My.Inspector.Pass!", "xX-inspector-Xx-77"])
+def test_a_password_holding_the_username_is_refused(demo: Any, password: str) -> None:
+    """Insider re-check (issue 15, S2): Django's likeness is a ratio over the whole password, so the username
+    with a date after it passed ("inspector-2026-11-30" is 0.62 like "inspector")."""
+    user = User.objects.get(username="inspector")
+    code, _ = credentials_reset(by=SystemActor("test"), user=user, grant=None)
+    response = APIClient().post("/api/auth/activate/", {"username": "inspector", "code": code,
+                                                        "password": password}, format="json")
+    _all_vietnamese(_error(response), SIMILAR)
+    user.refresh_from_db()
+    assert not user.check_password(password)
+
+
+def test_a_password_holding_the_name_run_together_is_refused(api_as: Any, demo: Any) -> None:
+    reviewer = User.objects.get(username="reviewer")
+    whole = fold(reviewer.get_full_name()).replace(" ", "")
+    reset = api_as("admin").post(f"/api/auth/users/{reviewer.pk}/password/",
+                                 {"password": f"#{whole.capitalize()}@2026-11-30"}, format="json")
     _all_vietnamese(_error(reset), SIMILAR)

@@ -26,7 +26,7 @@ def _draft(api_as, insp, reason: str):
 
 
 @pytest.mark.parametrize("junk", ["aaaaaaaaaaaaaaaaaaaa", "aaaa bbbb cccc dddd eeee", "xyz1234567890123456789",
-                                  "không không không không không"])
+                                  "không không không không không", "asdf qwer zxcv hjkl uiop ghjk"])
 def test_a_junk_unit_level_reason_is_refused(api_as, insp, junk: str) -> None:
     r = _draft(api_as, insp, junk)
     assert r.status_code == 400, r.content
@@ -34,7 +34,7 @@ def test_a_junk_unit_level_reason_is_refused(api_as, insp, junk: str) -> None:
     assert "unit_level_reason" in error["fields"] and "thành lời" in error["message"]
 
 
-@pytest.mark.parametrize("junk", [".", "x", "aaaaaaaa", "ok ok ok", "Đúng", "xx yy", "12/QĐ"])
+@pytest.mark.parametrize("junk", [".", "x", "aaaaaaaa", "ok ok ok", "Đúng", "xx yy", "12/QĐ", "asdf qwer", "jkl; zxcv"])
 @pytest.mark.parametrize("to", ["confirmed", "dismissed"])
 def test_a_junk_transition_reason_is_refused(api_as, insp, junk: str, to: str) -> None:
     fid = _draft(api_as, insp, "Hình ảnh không cho thấy cán bộ nào, chưa xác định được cá nhân").json()["id"]
@@ -65,3 +65,12 @@ def test_the_word_rule() -> None:
     assert reason_words("Aaaa aaaa AAAA bb Xác minh xác") == ["Xác", "minh"]
     assert not is_worded_reason("a\u200ba\u200ba cd", words=2, letters=4)
     assert is_worded_reason("Có biên lai", words=2, letters=6)
+
+
+def test_keyboard_runs_are_not_words_but_vietnamese_is() -> None:
+    """Issue 15, S2 (re-check): "asdf qwer" passed, two different words of four letters. A word counts when
+    it is shaped like a Vietnamese syllable; codes and numbers stand beside the words without counting."""
+    assert not is_worded_reason("asdf qwer", words=2, letters=6)
+    assert not is_worded_reason("asdf qwer zxcv hjkl uiop", words=4, letters=20)
+    assert is_worded_reason("Quyết định kỷ luật số 12/QĐ-CAT", words=2, letters=6)
+    assert is_worded_reason("người nghiêng khuya quyết được tuyển gìn giữ", words=4, letters=20)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reasonWords, unitReasonProblem } from "./SubjectsEditor";
+import { isVietnameseSyllable, reasonWords, unitReasonProblem } from "./SubjectsEditor";
 
 const t = (k: string) => k;
 
@@ -15,5 +15,10 @@ describe("unit-level reason in words (issue 15, S2-2)", () => {
   });
   it("counts each word once", () => {
     expect(reasonWords("Aaaa aaaa bb Xác minh xác")).toEqual(["Xác", "minh"]);
+  });
+  it("refuses keyboard runs made of different words, as the server does (issue 15, S2)", () => {
+    expect(unitReasonProblem("asdf qwer zxcv hjkl uiop", t)).toBe("findings.unitLevelTooShort");
+    expect(["asdf", "qwer", "zxcv", "hjkl"].some(isVietnameseSyllable)).toBe(false);
+    expect(["Quyết", "nghiêng", "được", "khuya", "Đã", "người"].every(isVietnameseSyllable)).toBe(true);
   });
 });

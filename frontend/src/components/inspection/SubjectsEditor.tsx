@@ -49,11 +49,20 @@ export function reasonWords(text: string): string[] {
   return [...seen.values()];
 }
 
+/** A Vietnamese syllable written without its marks, as the server's is_vietnamese_syllable (backend/core/text.py):
+ * an optional initial consonant, one to three vowels, an optional final consonant. Keyboard runs ("asdf") are not. */
+const SYLLABLE = /^(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?$/;
+
+export function isVietnameseSyllable(word: string): boolean {
+  const folded = word.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+  return SYLLABLE.test(folded);
+}
+
 /** Why a typed unit-level reason cannot be sent yet ("" when it can, or when none is typed). */
 export function unitReasonProblem(reason: string, t: (k: string, o?: Record<string, unknown>) => string): string {
   const typed = reason.trim();
   if (!typed) return "";
-  const words = reasonWords(typed);
+  const words = reasonWords(typed).filter(isVietnameseSyllable);
   const enough = words.length >= UNIT_LEVEL_REASON_MIN_WORDS && letters(words.join("")) >= UNIT_LEVEL_REASON_MIN;
   return enough ? "" : t("findings.unitLevelTooShort", { n: UNIT_LEVEL_REASON_MIN, words: UNIT_LEVEL_REASON_MIN_WORDS });
 }
