@@ -92,7 +92,8 @@ def preservation_make(*, clip: Clip, findings: list[Any], by: Actor, now: dateti
         try:
             objects = _copy_objects(clip, Path(tmp))
         except StoreError as exc:
-            log.warning("preservation copy of clip %s failed: %s", clip.pk, exc)
+            # the server's log may be read outside the team: it names neither the copy nor the clip
+            log.warning("retention: a store operation failed (%s)", type(exc.__cause__ or exc).__name__)
             raise StoreError(COPY_FAILED) from exc
     keys = {name: o["key"] for name, o in objects.items()}
     preservation = ClipPreservation.objects.create(clip=clip, keys=keys, sha256=objects["source"]["sha256"],
@@ -117,7 +118,7 @@ def preservation_discard(*, preservation: Any) -> None:
         try:
             _delete_all_versions(app, key)
         except StoreError:
-            log.warning("preservation %s: could not delete %s after a failed expiry", preservation.pk, key)
+            log.warning("retention: a store operation failed while undoing an expiry")
 
 
 def preservations_release(*, by: Actor, now: datetime) -> int:

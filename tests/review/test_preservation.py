@@ -248,3 +248,22 @@ def test_a_later_run_deletes_the_copy_once_nothing_holds_the_clip(
     for who in OUTSIDERS:  # the release, like the copy, is the team's: outsiders' views unchanged
         client = api_as(who)
         assert _view(client, held) == _view(client, free), who
+
+
+def test_a_failed_copy_expires_nothing_and_leaves_nothing_behind(
+        api_as: Any, make_clip: Any, finding_for: Any) -> None:
+    """The footage in the bucket is not the indexed version (its hash differs): no copy can be kept, so
+    the clip is not expired (it is held); the run's record says only that the store failed, in words that
+    name no finding, and no partial copy stays in the app's store."""
+    from media_ingest.services_preservation import COPY_FAILED, PRESERVED_PREFIX
+
+    held, _free = _pair(make_clip)
+    assert held.started_at is not None
+    Clip.objects.filter(pk=held.pk).update(sha256="0" * 64)
+    finding_for(state="draft", occurred_from=held.started_at + timedelta(seconds=5))
+    _short_retention(api_as, held)
+    result = services_retention.retention_run()
+    assert result.errors == {held.pk: COPY_FAILED}
+    held.refresh_from_db()
+    assert held.state == Clip.State.INDEXED and not _gone(get_footage_store(), held.key)
+    assert not ClipPreservation.objects.exists() and not list(get_store().list(PRESERVED_PREFIX))
