@@ -121,50 +121,92 @@ def retention_days_for(camera_id: int | None, overrides: dict[int, int] | None =
     return int(settings.MEDIA_RETENTION_DAYS)
 
 
-def clip_hold_reasons(clip: Clip, *, shown: bool = False) -> list[str]:
-    """Why retention may not delete this clip (empty = it may). The one owner of legal hold:
-    a live tag, an evidence item, a manual hold not released, or an open finding or disciplinary case
-    about its counter's unit at a time the clip covers.
-
-    An unpublished finding (inspection.selectors_findings.unpublished_q: a draft) holds the clip
-    silently: retention itself (shown=False) honours it, but what is shown to anyone outside the
-    inspection team (shown=True: the admin's report, a refusal) names only holds every such reader
-    may know of, so no answer depends on a draft (issue 15, insider review S1-1)."""
+def _at_the_time_q(clip: Clip) -> Any:
+    """Findings about the clip's counter's unit at a time the clip covers (None: the clip has no place or time)."""
     from datetime import timedelta
 
     from django.db.models import Q
 
+    if clip.camera is None or clip.started_at is None:
+        return None
+    counter = clip.camera.counter
+    end = clip.started_at + timedelta(seconds=clip.duration_s or 0.0)
+    return (Q(unit_id=counter.unit_id) & (Q(counter__isnull=True) | Q(counter_id=counter.pk))
+            & Q(occurred_from__lte=end)
+            & (Q(occurred_to__gte=clip.started_at) | Q(occurred_to__isnull=True, occurred_from__gte=clip.started_at)))
+
+
+def _hold_sources(clip: Clip, *, shown: bool) -> dict[str, QuerySet[Any]]:
+    """Each kind of hold on the clip, as the rows that make it (a kind holds when its rows exist)."""
     from inspection.accountability.models import DisciplinaryCase
     from inspection.models import Finding
     from inspection.selectors_findings import unpublished_q
     from media_ingest.models import ClipHold
     from media_ingest.review.models import EvidenceItem, Tag
 
-    reasons: list[str] = []
-    if Tag.objects.filter(clip=clip, deleted_at__isnull=True).exists():
-        reasons.append("tag")
+    sources: dict[str, QuerySet[Any]] = {"tag": Tag.objects.filter(clip=clip, deleted_at__isnull=True)}
     evidence = EvidenceItem.objects.filter(clip=clip)
     if shown:
         evidence = evidence.exclude(finding__in=Finding.objects.filter(unpublished_q()))
-    if evidence.exists():
-        reasons.append("evidence")
-    if ClipHold.objects.filter(clip=clip, released_at__isnull=True).exists():
-        reasons.append("manual")
-    if clip.camera is not None and clip.started_at is not None:
-        counter = clip.camera.counter
-        end = clip.started_at + timedelta(seconds=clip.duration_s or 0.0)
-        at_the_time = (Q(unit_id=counter.unit_id) & (Q(counter__isnull=True) | Q(counter_id=counter.pk))
-                       & Q(occurred_from__lte=end)
-                       & (Q(occurred_to__gte=clip.started_at)
-                          | Q(occurred_to__isnull=True, occurred_from__gte=clip.started_at)))
+    sources["evidence"] = evidence
+    sources["manual"] = ClipHold.objects.filter(clip=clip, released_at__isnull=True)
+    at_the_time = _at_the_time_q(clip)
+    if at_the_time is not None:
         findings = Finding.objects.filter(at_the_time)
         if shown:
             findings = findings.exclude(unpublished_q())
-        if findings.filter(state__in=OPEN_FINDING_STATES).exists():
-            reasons.append("open_finding")
-        if DisciplinaryCase.objects.filter(findings__in=findings).exclude(state__in=CLOSED_CASE_STATES).exists():
-            reasons.append("open_case")
-    return reasons
+        sources["open_finding"] = findings.filter(state__in=OPEN_FINDING_STATES)
+        sources["open_case"] = (DisciplinaryCase.objects.filter(findings__in=findings)
+                                .exclude(state__in=CLOSED_CASE_STATES))
+    return sources
+
+
+def clip_hold_reasons(clip: Clip, *, shown: bool = False) -> list[str]:
+    """Why retention may not delete this clip (empty = it may). The one owner of legal hold:
+    a live tag, an evidence item, a manual hold not released, or an open finding or disciplinary case
+    about its counter's unit at a time the clip covers. The clip's state is not looked at (a preserved
+    copy of an expired clip is released by the same rule: services_preservation).
+
+    An unpublished finding (inspection.selectors_findings.unpublished_q: a draft) holds the clip
+    too (shown=False), but what is shown to anyone outside the inspection team (shown=True: the
+    admin's report, a refusal) names only holds every such reader may know of, so no answer depends
+    on a draft (issue 15, insider review S1-1). Retention expires a clip held only that way like any
+    other, after keeping a sealed copy for the team (services_preservation)."""
+    return [kind for kind, rows in _hold_sources(clip, shown=shown).items() if rows.exists()]
+
+
+def clip_sealed_holders(clip: Clip) -> list[Any]:
+    """The unpublished findings whose hold on the clip outsiders may not know of: what makes
+    clip_hold_reasons(shown=False) differ from clip_hold_reasons(shown=True). Oldest first."""
+    from django.db.models import Q
+
+    from inspection.models import Finding
+    from inspection.selectors_findings import unpublished_q
+
+    sources = _hold_sources(clip, shown=False)
+    holding = Q(pk__in=sources["evidence"].values("finding_id"))
+    if "open_finding" in sources:
+        holding |= Q(pk__in=sources["open_finding"].values("pk"))
+        holding |= Q(pk__in=sources["open_case"].values("findings__pk")) & _at_the_time_q(clip)
+    return list(Finding.objects.filter(unpublished_q()).filter(holding).distinct().order_by("created_at", "pk"))
+
+
+def preservation_for_reader(*, clip: Clip, user: Any) -> tuple[Any, Any] | None:
+    """The live sealed copy of an expired clip this reader may play, with the finding it is served
+    for (the oldest the reader may see: findings_visible_to, so the team while it is a draft, and
+    after publication those who may see it), or None: the reader gets the answer of any expired clip."""
+    from inspection.selectors_findings import findings_visible_to
+    from media_ingest.review.models import ClipPreservation
+
+    if clip.state != Clip.State.EXPIRED:
+        return None
+    preservation = (ClipPreservation.objects.filter(clip=clip, released_at__isnull=True)
+                    .order_by("-created_at").first())
+    if preservation is None:
+        return None
+    finding = (preservation.findings.filter(pk__in=findings_visible_to(user).values("pk"))
+               .order_by("created_at", "pk").first())
+    return (preservation, finding) if finding is not None else None
 
 
 def clip_retention_from(clip: Clip) -> Any:
@@ -225,8 +267,8 @@ def retention_report(*, now: Any) -> RetentionReport:
     from media_ingest.models import ClipHold
 
     expired = retention_candidates(now=now)
-    # the admin's report names only the holds he may know of (shown=True); a clip held silently by an
-    # unpublished finding is listed as due and retention keeps it (services_retention._clip_expire)
+    # the admin's report names only the holds he may know of (shown=True); a clip held only by an
+    # unpublished finding is listed as due and expires as listed, its copy sealed (services_preservation)
     held = {c.pk: r for c in expired if (r := clip_hold_reasons(c, shown=True))}
     week = retention_candidates(now=now + timedelta(days=7))
     live = Clip.objects.exclude(state=Clip.State.EXPIRED)

@@ -18,6 +18,7 @@ from backend.org.models import Camera
 from media_ingest.models import Clip
 from media_ingest.services_common import SYSTEM
 from media_ingest.services_messages import _broadcast
+from media_ingest.services_preservation import preservation_discard, preservation_make, preservations_release
 
 
 @dataclass
@@ -35,8 +36,10 @@ def retention_run(*, dry_run: bool = False, by: Actor = SYSTEM, now: datetime | 
     """Delete the footage and derivatives of clips past their camera's retention period, except
     those on legal hold (selectors.clip_hold_reasons). Each clip: its row locked and its holds
     checked again, its objects deleted, then it is marked `expired` (the row stays, so the custody log
-    keeps the record of the clip) with a custody entry and its audit event. A dry run changes
-    nothing and reports what would go."""
+    keeps the record of the clip) with a custody entry and its audit event. A clip held only by findings
+    outsiders may not know of (a draft) expires the same way after a sealed copy is kept for their readers
+    (services_preservation); copies nothing holds any more are deleted. A dry run changes nothing and
+    reports what would go."""
     from media_ingest import selectors
 
     now = now or timezone.now()
@@ -46,6 +49,9 @@ def retention_run(*, dry_run: bool = False, by: Actor = SYSTEM, now: datetime | 
         result.deleted = [c.pk for c in report.deletable]
         result.bytes_freed = report.expired_bytes
         return result
+    # copies kept for findings that no longer hold their clip go first (services_preservation); the run's
+    # record says nothing of them: they exist only for readers of those findings
+    preservations_release(by=by, now=now)
     for candidate in report.deletable:
         try:
             freed = _clip_expire(clip_id=candidate.pk, by=by, now=now, result=result)
@@ -119,20 +125,29 @@ def _clip_expire(*, clip_id: int, by: Actor, now: datetime, result: RetentionRes
         clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip_id)
         if clip.state == Clip.State.EXPIRED:
             return None
-        if selectors.clip_hold_reasons(clip):  # a tag or hold may have arrived since the report
-            # the run's record (audit) names only holds the admin may know of: a clip held only by an
-            # unpublished finding is kept silently (selectors.clip_hold_reasons)
-            if shown := selectors.clip_hold_reasons(clip, shown=True):
-                result.held[clip.pk] = shown
+        if shown := selectors.clip_hold_reasons(clip, shown=True):  # a tag or hold may have arrived since
+            result.held[clip.pk] = shown
             return None
+        if selectors.clip_hold_reasons(clip):
+            # held only by findings outsiders may not know of (a draft): a sealed copy is kept for them and
+            # the clip expires below exactly as any other, so nothing an outsider sees depends on the draft
+            # (issue 15, insider review S1-1; services_preservation)
+            kept = preservation_make(clip=clip, findings=selectors.clip_sealed_holders(clip), by=by, now=now)
+        else:
+            kept = None
         derived = [k for k in (clip.proxy_key, clip.poster_key, clip.sprite_key, clip.vtt_key, clip.background_key) if k]
         derived += [k for k in clip.events.exclude(thumbnail_key="").values_list("thumbnail_key", flat=True)]
         days = selectors.retention_days_for(clip.camera_id)
-        footage_removed, footage_kept = _footage_purge(clip, cutoff=now - timedelta(days=days))
         app = get_store()
-        derived_removed = 0
-        for key in derived:  # derivative keys are the clip's own (they carry its id): every version goes
-            derived_removed += len(_purge_versions(app, key, remove=lambda v: True)[0])
+        try:
+            footage_removed, footage_kept = _footage_purge(clip, cutoff=now - timedelta(days=days))
+            derived_removed = 0
+            for key in derived:  # derivative keys are the clip's own (they carry its id): every version goes
+                derived_removed += len(_purge_versions(app, key, remove=lambda v: True)[0])
+        except StoreError:
+            if kept is not None:  # the row goes with the transaction: its objects must not stay behind
+                preservation_discard(preservation=kept)
+            raise
         result.versions_deleted += len(footage_removed) + derived_removed
         if footage_kept:
             result.versions_kept[clip.pk] = footage_kept

@@ -48,7 +48,8 @@ def count_repeat(*, log: AccessLog, user: Any, now: datetime, expires_at: dateti
     log.expires_at = expires_at
     log.save(update_fields=["count", "last_at", "expires_at"])
     audit_record(actor=user, verb=f"footage.{log.action}", obj=log,
-                 payload={"clip": log.clip_id, "key": log.object_key, "reason": log.reason, "ip": log.ip,
+                 payload={"clip": log.clip_id, "finding": log.finding_id, "key": log.object_key,
+                          "reason": log.reason, "ip": log.ip,
                           "repeat_of": log.pk, "count": log.count, "expires_at": expires_at.isoformat()})
     return log
 

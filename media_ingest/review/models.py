@@ -205,6 +205,8 @@ class AccessLog(models.Model):
         EXPORT_DOWNLOAD = "export_download", "Tải gói chứng cứ"
         PREVIEW = "preview", "Xem ảnh đại diện, ảnh sự kiện, dải ảnh"
         EXPIRE = "expire", "Xóa khi hết thời hạn lưu trữ"
+        PRESERVE = "preserve", "Lưu bản sao niêm phong khi hết thời hạn lưu trữ"
+        PRESERVE_RELEASE = "preserve_release", "Xóa bản sao niêm phong khi không còn bị giữ"
 
     at = models.DateTimeField(db_index=True)
     user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -245,3 +247,28 @@ class ReviewCoverage(models.Model):
     class Meta:
         ordering = ["clip_id", "user_id"]
         constraints = [models.UniqueConstraint(fields=["clip", "user"], name="coverage_one_per_reviewer")]
+
+
+class ClipPreservation(models.Model):
+    """A sealed copy of an expired clip's footage kept for findings outsiders may not know of (issue 15,
+    insider review S1-1): when retention reaches a clip held only by an unpublished finding, it copies the
+    exact footage version (hash checked) and the derivatives needed to play and see it (proxy, poster)
+    into the app's own store under opaque keys, then expires the clip exactly as any other, so no
+    outsider's view depends on the draft. Readers who may see a finding it serves play the copy
+    (selectors.preservation_for_reader); a later run deletes it once nothing holds the clip
+    (services_preservation.preservations_release)."""
+
+    id = RandomIdField()  # a draft's preservation is as secret as the draft
+
+    clip = models.ForeignKey("media_ingest.Clip", on_delete=models.PROTECT, related_name="preservations")
+    findings = models.ManyToManyField("inspection.Finding", related_name="+",
+                                      help_text="The findings whose hold it was made for")
+    keys = models.JSONField(default=dict, help_text="The copies in the app's store: source, proxy, poster")
+    sha256 = models.CharField(max_length=64, help_text="Of the footage copy: the clip's own, checked")
+    size_bytes = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField()
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["clip_id", "created_at"]
+        indexes = [models.Index(fields=["clip", "released_at"])]

@@ -184,8 +184,9 @@ def build_package(*, package: Any, workdir: Path,
     from django.utils import timezone
 
     from backend.core.store import get_footage_store, get_store
+    from media_ingest.models import Clip
     from media_ingest.review import selectors, selectors_custody
-    from media_ingest.review.models import EvidenceItem
+    from media_ingest.review.models import ClipPreservation, EvidenceItem
 
     finding = package.finding
     store, footage = get_store(), get_footage_store()
@@ -198,6 +199,7 @@ def build_package(*, package: Any, workdir: Path,
     entries: list[dict[str, Any]] = []
     payload: list[tuple[str, Path]] = []
     clip_files: dict[int, Path] = {}
+    preserved: dict[int, Any] = {}
 
     def add(arcname: str, path: Path) -> dict[str, Any]:
         sha, size = sha256_path(path)
@@ -228,10 +230,19 @@ def build_package(*, package: Any, workdir: Path,
                     revision_linked: int | None) -> dict[str, Any]:
         """Cut [start_s, end_s] of the exact clip version that was tagged, by stream copy."""
         src = clip_files.get(clip.pk)
+        kept = preserved.get(clip.pk)
         if src is None:
             src = workdir / f"source-{clip.pk}{Path(clip.key).suffix}"
+            if kept is None and clip.state == Clip.State.EXPIRED and finding is not None:
+                # the sealed copy retention kept for this finding (media_ingest.services_preservation)
+                kept = preserved[clip.pk] = (ClipPreservation.objects
+                                             .filter(clip=clip, findings=finding, released_at__isnull=True)
+                                             .order_by("-created_at").first())
             try:
-                footage.download(clip.key, src)
+                if kept is not None:
+                    store.download(kept.keys["source"], src)
+                else:
+                    footage.download(clip.key, src)
             except Exception as exc:  # noqa: BLE001 - reported on the package
                 raise PackageError(f"không đọc được đoạn phim #{clip.pk} ({clip.key}) trong kho lưu trữ",
                                    f"clip {clip.pk}: source {clip.key} unavailable: {exc}") from exc
@@ -259,6 +270,7 @@ def build_package(*, package: Any, workdir: Path,
             "source": {"clip_id": clip.pk, "bucket": clip.bucket, "key": clip.key,
                        "version_id": clip.version_id, "etag": clip.etag, "sha256": expected_sha,
                        "size_bytes": clip.size_bytes, "verified_before_cut": True,
+                       "from_preserved_copy": kept is not None,
                        "camera": clip.camera.code if clip.camera_id else None,
                        "started_at": clip.started_at.isoformat() if clip.started_at else None},
         }

@@ -20,7 +20,7 @@ from media_ingest.review import custody_repeats, selectors
 from media_ingest.review.models import AccessLog, ReviewCoverage
 from media_ingest.review.ranges import merge_ranges, parse_ranges, total
 from media_ingest.review.services import _clean_reason, _invalid, access_log_add
-from media_ingest.selectors import clip_object_store
+from media_ingest.selectors import clip_object_store, preservation_for_reader
 
 
 @transaction.atomic
@@ -32,23 +32,30 @@ def playback_issue(*, by: User, clip: Clip, reason: str, variant: str = "auto", 
     if variant not in ("auto", "proxy", "original"):
         raise _invalid("variant phải là auto, proxy hoặc original.", "variant is auto, proxy or original.",
                        "variant")
+    source_key, proxy_key, store, finding = clip.key, clip.proxy_key, None, None
     if clip.state == Clip.State.EXPIRED:
-        raise Conflict("Đoạn video đã bị xóa khi hết thời hạn lưu trữ; hồ sơ truy cập vẫn được giữ.",
-                       "The clip's footage expired and was deleted; its custody record is kept.", code="expired")
-    if variant == "proxy" and not clip.proxy_key:
+        # the sealed copy, for a reader who may see a finding it was kept for; anyone else gets the
+        # answer of every expired clip (media_ingest.services_preservation)
+        served = preservation_for_reader(clip=clip, user=by)
+        if served is None:
+            raise Conflict("Đoạn video đã bị xóa khi hết thời hạn lưu trữ; hồ sơ truy cập vẫn được giữ.",
+                           "The clip's footage expired and was deleted; its custody record is kept.",
+                           code="expired")
+        preservation, finding = served
+        source_key, proxy_key, store = preservation.keys["source"], preservation.keys.get("proxy", ""), get_store()
+    if variant == "proxy" and not proxy_key:
         raise Conflict("Đoạn video chưa có bản xem trên trình duyệt (proxy).",
                        "This clip has no browser proxy.", code="no_proxy")
-    key = clip.proxy_key if variant == "proxy" or (variant == "auto" and clip.proxy_key and not download) \
-        else clip.key
-    used = "proxy" if key == clip.proxy_key and clip.proxy_key else "original"
+    key = proxy_key if variant == "proxy" or (variant == "auto" and proxy_key and not download) else source_key
+    used = "proxy" if key == proxy_key and proxy_key else "original"
     seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
     filename = None
     if download:
         stamp = timezone.localtime(clip.started_at).strftime("%Y%m%d-%H%M%S") if clip.started_at else str(clip.pk)
         code = clip.camera.code if clip.camera is not None else "unassigned"
         filename = f"{code}_{stamp}{Path(key).suffix or '.mp4'}"
-    url = clip_object_store(clip=clip, key=key).playback_url(key, seconds=seconds, filename=filename,
-                                                             viewer=by.pk)
+    store = store or clip_object_store(clip=clip, key=key)
+    url = store.playback_url(key, seconds=seconds, filename=filename, viewer=by.pk)
     now = timezone.now()
     expires_at = now + timedelta(seconds=seconds)
     action = AccessLog.Action.DOWNLOAD if download else AccessLog.Action.VIEW
@@ -56,16 +63,19 @@ def playback_issue(*, by: User, clip: Clip, reason: str, variant: str = "auto", 
                                        user_agent=user_agent, variant=used, now=now)
     if repeat is not None:  # the same access again: counted on its entry, audited on its own
         return url, expires_at, custody_repeats.count_repeat(log=repeat, user=by, now=now, expires_at=expires_at)
+    # a play of a sealed copy names its finding: withheld like the rest of a draft's custody
     log = access_log_add(user=by, action=AccessLog.Action.DOWNLOAD if download else AccessLog.Action.VIEW,
-                         clip=clip, object_key=key, reason=reason, ip=ip, user_agent=user_agent,
+                         clip=clip, finding=finding, object_key=key, reason=reason, ip=ip, user_agent=user_agent,
                          expires_at=expires_at,
                          detail={"variant": used, "ttl_seconds": seconds, "clip_sha256": clip.sha256,
-                                 "clip_version_id": clip.version_id})
+                                 "clip_version_id": clip.version_id,
+                                 **({"preserved_copy": True} if finding is not None else {})})
     return url, expires_at, log
 
 
 def _stills_log(*, by: User, clip: Clip, objects: dict[str, str], ip: str | None, user_agent: str,
-                session: str, expires_at: datetime | None, served: str = "") -> AccessLog | None:
+                session: str, expires_at: datetime | None, served: str = "",
+                finding: Any = None) -> AccessLog | None:
     """Log one showing of a clip's stills (poster, sprite sheet and its WebVTT, event thumbnails): they
     are frames of the footage, so every fetch is custody, logged the way playback is (issue 15; a
     re-fetch used to be left out when the session had been shown the still before).
@@ -84,7 +94,8 @@ def _stills_log(*, by: User, clip: Clip, objects: dict[str, str], ip: str | None
                                        reason="", ip=ip, user_agent=user_agent, variant=variant, now=now)
     if repeat is not None:
         return custody_repeats.count_repeat(log=repeat, user=by, now=now, expires_at=expires_at or now)
-    return access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, object_key=first_key, ip=ip,
+    return access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, finding=finding,
+                          object_key=first_key, ip=ip,
                           user_agent=user_agent, expires_at=expires_at,
                           detail={"objects": objects, "variant": variant, "clip_sha256": clip.sha256,
                                   **({"ttl_seconds": int((expires_at - now).total_seconds())} if expires_at else {}),
@@ -101,11 +112,16 @@ def previews_issue(*, by: User, clip: Clip, keys: dict[str, str], ip: str | None
     selectors.require_footage(by)
     seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
     store = get_store()
+    finding = None
+    if keys.get("poster") == "" and (served := preservation_for_reader(clip=clip, user=by)) is not None:
+        # an expired clip's poster, from its sealed copy, for a reader of a finding it was kept for
+        keys = {**keys, "poster": served[0].keys.get("poster", "")}
+        finding = served[1] if keys["poster"] else None
     issued = {name: key for name, key in keys.items() if key}
     urls: dict[str, str | None] = {name: None for name in keys}
     urls.update({name: store.playback_url(key, seconds=seconds, viewer=by.pk) for name, key in issued.items()})
     _stills_log(by=by, clip=clip, objects=issued, ip=ip, user_agent=user_agent, session=session,
-                expires_at=timezone.now() + timedelta(seconds=seconds))
+                expires_at=timezone.now() + timedelta(seconds=seconds), finding=finding)
     return urls
 
 
@@ -116,15 +132,18 @@ def poster_open(*, by: User, clip: Clip, ip: str | None = None, user_agent: str 
     from backend.core.store import StoreError
 
     selectors.require_footage(by)
-    if clip.state == Clip.State.EXPIRED or not clip.poster_key:
+    key, finding = ("" if clip.state == Clip.State.EXPIRED else clip.poster_key), None
+    if clip.state == Clip.State.EXPIRED and (served := preservation_for_reader(clip=clip, user=by)) is not None:
+        key, finding = served[0].keys.get("poster", ""), served[1]  # the sealed copy's, for its finding's readers
+    if not key:
         raise NotFound("Đoạn video chưa có ảnh đại diện.", "The clip has no poster image.")
     try:
-        handle = get_store().open(clip.poster_key)
+        handle = get_store().open(key)
     except StoreError as exc:
         raise NotFound("Ảnh đại diện không còn trong kho lưu trữ.", "The poster is missing from the store.") from exc
     with transaction.atomic():
-        _stills_log(by=by, clip=clip, objects={"poster": clip.poster_key}, ip=ip, user_agent=user_agent,
-                    session=session, expires_at=None, served="list")
+        _stills_log(by=by, clip=clip, objects={"poster": key}, ip=ip, user_agent=user_agent,
+                    session=session, expires_at=None, served="list", finding=finding)
     return handle
 
 

@@ -3,6 +3,7 @@ derivatives by a logged job; a clip under a tag, an evidence item, an open findi
 manual hold is kept; the custody log keeps the record of every deleted clip; the chain verifies."""
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from backend.core.minio_store import MinioStore
 from backend.core.store import ObjectMissing, get_footage_store, get_store
 from media_ingest import services_retention
 from media_ingest.models import Clip, ClipEvent
-from media_ingest.review.models import AccessLog
+from media_ingest.review.models import AccessLog, ClipPreservation
 from tests.media_ingest.conftest import minio_store, s3_server  # noqa: F401  (fixtures for the S3 test)
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +28,14 @@ def _stored_clip(make_clip: Any, days_old: float, camera: str = "CAM-TC-01") -> 
     """A clip of `days_old` days with its bytes in the footage bucket and derivatives in the app's."""
     clip = make_clip(camera=camera, started_at=timezone.now() - timedelta(days=days_old), duration=20.0)
     footage, app = get_footage_store(), get_store()
-    info = footage.put(clip.key, io.BytesIO(b"\x00\x00\x00\x18ftypmp42video"), 17, "video/mp4")
+    body = b"\x00\x00\x00\x18ftypmp42video"
+    info = footage.put(clip.key, io.BytesIO(body), 17, "video/mp4")
     derived = {f: f"{clip.key}.derived/{clip.pk}/{f}" for f in ("poster.jpg", "sprite.jpg", "sprite.vtt",
                                                                  "proxy.mp4", "thumb-0001.jpg")}
     for key in derived.values():
         app.put(key, io.BytesIO(b"derived"), 7, "image/jpeg")
     Clip.objects.filter(pk=clip.pk).update(
-        etag=info.etag, version_id=info.etag, poster_key=derived["poster.jpg"], sprite_key=derived["sprite.jpg"],
+        etag=info.etag, version_id=info.etag, sha256=hashlib.sha256(body).hexdigest(), poster_key=derived["poster.jpg"], sprite_key=derived["sprite.jpg"],
         vtt_key=derived["sprite.vtt"], proxy_key=derived["proxy.mp4"], size_bytes=17,
         discovered_at=clip.started_at)  # ingested when recorded: retention counts from the later of the two
     ClipEvent.objects.create(clip=clip, kind="presence", zone="scene", start_s=1, end_s=3,
@@ -85,8 +87,9 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     in_finding = _stored_clip(make_clip, 44)
     assert in_finding.started_at is not None
     finding_for(state="confirmed", occurred_from=in_finding.started_at + timedelta(seconds=5))
-    # a draft holds its footage silently: the admin's report lists the clip as due, the run keeps it
-    # (issue 15 S1-1: nothing the admin sees depends on an unpublished finding)
+    # a draft's hold is not shown: the admin's report lists the clip as due and the run expires it as
+    # listed, keeping a sealed copy for the team (issue 15 S1-1: nothing the admin sees depends on an
+    # unpublished finding; it used to keep the clip silently, which told the admin where the draft was)
     in_draft = _stored_clip(make_clip, 46)
     assert in_draft.started_at is not None
     finding_for(state="draft", occurred_from=in_draft.started_at + timedelta(seconds=5))
@@ -111,10 +114,14 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     assert not _gone(get_footage_store(), plain.key)
 
     result = services_retention.retention_run()
-    assert result.deleted == [plain.pk] and not result.errors
-    assert in_draft.pk not in result.held  # kept, but the run's record does not say so
+    assert result.deleted == [in_draft.pk, plain.pk] and not result.errors
+    assert in_draft.pk not in result.held
     run = AuditEvent.objects.filter(verb="media.retention").latest("id")
-    assert str(in_draft.pk) not in run.payload["held"] and in_draft.pk not in run.payload["deleted"]
+    assert str(in_draft.pk) not in run.payload["held"] and run.payload["deleted"] == [in_draft.pk, plain.pk]
+    in_draft.refresh_from_db()
+    assert in_draft.state == Clip.State.EXPIRED and _gone(get_footage_store(), in_draft.key)
+    kept_copy = ClipPreservation.objects.get(clip=in_draft)
+    assert kept_copy.sha256 == in_draft.sha256 and not _gone(get_store(), kept_copy.keys["source"])
 
     plain.refresh_from_db()
     assert plain.state == Clip.State.EXPIRED and plain.expired_at is not None
@@ -122,7 +129,7 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     assert all(_gone(get_store(), f"{plain.key}.derived/{plain.pk}/{f}")
                for f in ("poster.jpg", "sprite.jpg", "sprite.vtt", "proxy.mp4", "thumb-0001.jpg"))
     assert plain.poster_key == plain.proxy_key == "" and not plain.events.exclude(thumbnail_key="").exists()
-    for kept in (young, other_camera, tagged, evidence, manual, in_finding, in_draft, in_case):
+    for kept in (young, other_camera, tagged, evidence, manual, in_finding, in_case):
         kept.refresh_from_db()
         assert kept.state == Clip.State.INDEXED and not _gone(get_footage_store(), kept.key), kept.key
         assert not _gone(get_store(), kept.poster_key)

@@ -89,6 +89,8 @@ export const EVIDENCE: Dict = {
   "custody.action.export_download": ["Tải gói chứng cứ", "Package download"],
   "custody.action.preview": ["Xem ảnh đại diện, ảnh sự kiện", "Preview images"],
   "custody.action.expire": ["Xóa khi hết hạn lưu trữ", "Deleted at end of retention"],
+  "custody.action.preserve": ["Lưu bản sao niêm phong khi hết hạn lưu trữ", "Sealed copy kept at end of retention"],
+  "custody.action.preserve_release": ["Xóa bản sao niêm phong khi không còn bị giữ", "Sealed copy deleted, no longer held"],
   "clips.poster": ["Ảnh", "Image"],
   "clips.posterAlt": ["Ảnh đại diện đoạn phim camera {{camera}} lúc {{at}}", "Poster of the clip from camera {{camera}} at {{at}}"],
   "clips.noPoster": ["Chưa có ảnh", "No image"],
