@@ -3494,6 +3494,7 @@ export interface components {
             /** Format: date-time */
             window_end: string;
             readonly lead: components["schemas"]["UserBrief"] | null;
+            readonly lead_title: (components["schemas"]["LeadTitleEnum"] | components["schemas"]["NullEnum"]) | null;
             readonly team: components["schemas"]["UserBrief"][];
             /** Format: date-time */
             started_at: string | null;
@@ -3539,6 +3540,7 @@ export interface components {
             /** Format: date-time */
             window_end: string;
             readonly lead: components["schemas"]["UserBrief"] | null;
+            readonly lead_title: (components["schemas"]["LeadTitleEnum"] | components["schemas"]["NullEnum"]) | null;
             readonly team: components["schemas"]["UserBrief"][];
             /** Format: date-time */
             started_at: string | null;
@@ -4471,6 +4473,12 @@ export interface components {
             flags: components["schemas"]["FlagsEnum"][];
         };
         /**
+         * @description * `team_lead` - team_lead
+         *     * `check_lead` - check_lead
+         * @enum {string}
+         */
+        LeadTitleEnum: "team_lead" | "check_lead";
+        /**
          * @description * `province` - Công an tỉnh
          *     * `department` - Phòng nghiệp vụ
          *     * `district` - Công an cấp huyện
@@ -4642,6 +4650,8 @@ export interface components {
          * @enum {string}
          */
         ModeEnum: "dot_xuat" | "bi_mat" | "thuong_xuyen";
+        /** @enum {unknown} */
+        NullEnum: null;
         /** @description `trace_output.officer_brief`. */
         OfficerBrief: {
             id: number;

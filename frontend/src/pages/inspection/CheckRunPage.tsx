@@ -20,6 +20,7 @@ type QueueDrafts = QueueItem["drafts"];
 import { bilingualPart, flushQueue, onSent } from "../../offline/sync";
 import { preparePhoto } from "../../offline/photo";
 import type { CheckDetail, CheckReport, Criterion, FindingBrief, ReportEvidence } from "../../types/inspection";
+import { leadTitle } from "../../components/inspection/leadTitle";
 
 /** Ask the server; without a network, answer from the copy kept on this device (started checks only). */
 async function orKept<T>(fetcher: () => Promise<T>, kept: () => Promise<StoredCheck | undefined>, pick: (k: StoredCheck) => T, onKept: (k: StoredCheck) => void): Promise<T> {
@@ -276,7 +277,7 @@ export default function CheckRunPage() {
             <span>{t(`mode.${check.mode}`, { defaultValue: check.mode })}</span>
             <span>· {fmtDateTime(check.window_start)} – {fmtTime(check.window_end).slice(0, 5)}</span>
             {check.counter && <span>· {check.counter.name}</span>}
-            <span>· {t("checks.lead")}: {personName(check.lead)}</span>
+            <span data-testid="check-lead">· {leadTitle(check, t)}: {personName(check.lead)}</span>
           </span>
         }
         actions={
