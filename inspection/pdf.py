@@ -20,14 +20,11 @@ CHECK_LEAD = "Phụ trách cuộc kiểm tra"
 
 
 def lead_title(check: Any, lead_post: str = "") -> str:
-    """What the minutes call the check's lead. The draw rotates who leads a check among the team, so the
-    check's lead is not always the team's lead: "Tổ trưởng" only for one who holds that post (the sealed
-    post when signed, else the account's role), otherwise "Phụ trách cuộc kiểm tra" (fixui)."""
-    from backend.accounts.models import Role
+    """What the minutes call the check's lead: "Tổ trưởng" or "Phụ trách cuộc kiểm tra", by the rule the
+    check's page and the calendar share (selectors_checks.check_lead_is_team_lead)."""
+    from inspection.selectors_checks import check_lead_is_team_lead
 
-    if lead_post:
-        return TEAM_LEAD if "tổ trưởng" in lead_post.lower() else CHECK_LEAD
-    return TEAM_LEAD if check.lead is not None and check.lead.role == Role.INSPECTION_LEAD else CHECK_LEAD
+    return TEAM_LEAD if check_lead_is_team_lead(check, lead_post) else CHECK_LEAD
 
 
 def _member_words(user: Any) -> str:

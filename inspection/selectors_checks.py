@@ -16,6 +16,34 @@ from inspection.secrecy import checks_visible_to
 from inspection.selectors_common import is_team
 
 
+def check_lead_is_team_lead(check: SurpriseCheck, lead_post: str | None = None) -> bool:
+    """Whether the check's lead is called "Tổ trưởng" (else "Phụ trách cuộc kiểm tra"): the one rule the
+    minutes (inspection.pdf.lead_title), the check's page and the calendar share. The draw rotates who
+    leads a check among the team, so the check's lead is not always the team's lead: "Tổ trưởng" only for
+    one who holds that post: the post sealed in the signed minutes (`lead_post`; None: read from the
+    check's report), else the account's role (fixui)."""
+    from backend.accounts.models import Role
+
+    if lead_post is None:
+        lead_post = check_sealed_lead_post(check)
+    if lead_post:
+        return "tổ trưởng" in lead_post.lower()
+    return check.lead is not None and check.lead.role == Role.INSPECTION_LEAD
+
+
+def check_sealed_lead_post(check: SurpriseCheck) -> str:
+    """The lead's post as sealed in the signed minutes ("" before signing)."""
+    from inspection.models import CheckReport
+
+    try:
+        report = check.report
+    except CheckReport.DoesNotExist:
+        return ""
+    if report.signed_at is None:
+        return ""
+    return str(((report.signed_content or {}).get("lead") or {}).get("post") or "")
+
+
 def checks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[SurpriseCheck]:
     qs = (checks_visible_to(user)
           .select_related("unit", "counter", "lead__officer", "report", "criteria_set")

@@ -63,6 +63,7 @@ class CheckOutputSerializer(serializers.ModelSerializer):
     unit = serializers.SerializerMethodField()
     counter = serializers.SerializerMethodField()
     lead = serializers.SerializerMethodField()
+    lead_title = serializers.SerializerMethodField()
     team = serializers.SerializerMethodField()
     score = serializers.SerializerMethodField()
     signed = serializers.SerializerMethodField()
@@ -72,7 +73,7 @@ class CheckOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = SurpriseCheck
         fields = ["id", "reference", "mode", "state", "unit", "counter", "window_start", "window_end", "lead",
-                  "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed", "origin",
+                  "lead_title", "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed", "origin",
                   "unit_gone"]
 
     @extend_schema_field(serializers.ChoiceField(choices=["drawn", "manual"]))
@@ -101,6 +102,14 @@ class CheckOutputSerializer(serializers.ModelSerializer):
     @user_brief_field
     def get_lead(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         return _user_brief(obj.lead)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["team_lead", "check_lead"], allow_null=True))
+    def get_lead_title(self, obj: SurpriseCheck) -> str | None:
+        """What the check's lead is called, as in the minutes: "team_lead" (Tổ trưởng) for one who holds
+        that post, else "check_lead" (Phụ trách cuộc kiểm tra); null without a lead."""
+        if obj.lead_id is None:
+            return None
+        return "team_lead" if selectors_checks.check_lead_is_team_lead(obj) else "check_lead"
 
     @extend_schema_field(UserBriefSerializer(many=True))
     def get_team(self, obj: SurpriseCheck) -> list[dict[str, Any] | None]:

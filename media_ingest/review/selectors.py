@@ -226,7 +226,8 @@ def tag_history(*, tag: Tag) -> list[TagRevision]:
 
 
 def tag_to_dict(tag: Tag) -> dict[str, Any]:
-    """The one shape of a tag: API responses and websocket events alike."""
+    """The one shape of a tag, the same for every reader: websocket events carry it as is; API answers
+    add the reader's `findings` (tags_for_reader), which never go out in an event."""
     label = tag.label
     return {
         "id": tag.pk,
@@ -246,6 +247,30 @@ def tag_to_dict(tag: Tag) -> dict[str, Any]:
         "deleted": tag.deleted_at is not None,
         "deleted_at": tag.deleted_at.isoformat() if tag.deleted_at else None,
     }
+
+
+def tag_findings_for_reader(*, user: Any, tag_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+    """The findings each tag is evidence of, as this reader may know them: only those the reader may
+    open (inspection's `findings_visible_to`: a draft is the inspection team's, a planned check's is
+    secret, another unit's is out of scope), so a tag of an unseen finding reads as a tag of none.
+    One query for a whole page of tags. Reader-specific: never put it in a broadcast (tag_to_dict)."""
+    from inspection.selectors_findings import findings_visible_to
+
+    out: dict[int, list[dict[str, Any]]] = {tag_id: [] for tag_id in tag_ids}
+    if not out:
+        return out
+    rows = (EvidenceItem.objects.filter(tag_id__in=list(out), finding__in=findings_visible_to(user))
+            .order_by("added_at", "id").values_list("tag_id", "finding_id", "finding__reference", "finding__title"))
+    for tag_id, finding_id, reference, title in rows:
+        out[tag_id].append({"id": finding_id, "reference": reference, "title": title})
+    return out
+
+
+def tags_for_reader(*, user: Any, tags: Collection[Tag]) -> list[dict[str, Any]]:
+    """Tags as an API answer to this reader: the shared shape (tag_to_dict) and the findings the reader
+    may know each one is evidence of (`findings`)."""
+    findings = tag_findings_for_reader(user=user, tag_ids=[t.pk for t in tags])
+    return [{**tag_to_dict(t), "findings": findings[t.pk]} for t in tags]
 
 
 def finding_get_for_evidence(*, user: Any, id: int) -> Finding:  # noqa: A002

@@ -36,6 +36,13 @@ def test_phone_failed_criterion_photo_then_finding_with_a_usable_officer_picker(
     assert "ghi chú" in held.inner_text()
     held.scroll_into_view_if_needed()
     _view(page, "fixui-photo-held-390")
+    # a reload keeps it: held on the device (IndexedDB) by check and criterion, shown waiting for the save
+    page.reload()
+    first = page.locator("[data-testid^=criterion-]").first
+    held = first.get_by_test_id("photo-held")
+    held.wait_for()
+    assert "Ảnh đang chờ lưu" in held.inner_text() and "quay-vang.jpg" in held.inner_text()
+    first.get_by_role("radio", name="Không đạt", exact=True).click()  # the unsaved result is not kept
     first.locator("textarea").fill("Không có cán bộ tại quầy lúc 09:40.")
     page.click("[data-testid=report-save]")
     chip = first.get_by_test_id("evidence-chip")

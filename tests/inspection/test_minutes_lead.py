@@ -43,3 +43,27 @@ def test_an_inspector_leading_a_check_is_not_called_to_truong_and_the_team_lead_
 def test_the_team_lead_leading_a_check_is_still_to_truong(api_as, insp):
     text = _signed_pdf(api_as, _plan(insp), "lead")
     assert "TỔ TRƯỞNG TỔ KIỂM TRA" in text and "PHỤ TRÁCH CUỘC KIỂM TRA" not in text
+
+
+@pytest.mark.django_db
+def test_the_check_page_and_calendar_name_the_lead_by_the_minutes_rule(api_as, insp):
+    """The check's page header and the calendar say what the minutes say (lead_title, ui15c)."""
+    led_by_lead = _plan(insp, days=5)
+    led_by_inspector = _plan(insp)
+    SurpriseCheck.objects.filter(pk=led_by_inspector.pk).update(lead=insp.users["inspector"])
+    led_by_inspector.team.add(insp.users["lead"])
+    client = api_as("lead")
+
+    def titles() -> dict:
+        listed = client.get("/api/inspection/checks/?page_size=100").json()["results"]
+        return {c["id"]: c["lead_title"] for c in listed}
+
+    listed = titles()
+    assert listed[str(led_by_lead.uid)] == "team_lead"
+    assert listed[str(led_by_inspector.uid)] == "check_lead"
+    detail = client.get(f"/api/inspection/checks/{led_by_inspector.uid}/").json()
+    assert detail["lead_title"] == "check_lead"
+
+    text = _signed_pdf(api_as, SurpriseCheck.objects.get(pk=led_by_inspector.pk), "inspector")
+    assert "PHỤ TRÁCH CUỘC KIỂM TRA" in text  # the minutes and the page agree after signing too
+    assert client.get(f"/api/inspection/checks/{led_by_inspector.uid}/").json()["lead_title"] == "check_lead"

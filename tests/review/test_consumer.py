@@ -386,3 +386,30 @@ async def test_evidence_of_a_draft_finding_is_not_broadcast(demo: Any, make_clip
         size=8, attached_in=EvidenceItem.AttachedIn.FINDING)
     assert await watcher.receive_nothing(timeout=0.3)
     await watcher.disconnect()
+
+
+async def test_tag_events_carry_no_readers_findings(demo: Any, make_clip: Any, finding_for: Any) -> None:
+    """A tag's `findings` is per reader (media_ingest.review.selectors.tags_for_reader): a tag event goes
+    to every follower of the clip, so it carries the shared shape only, never a draft's id or title; the
+    page keeps what it fetched and refetches."""
+    from media_ingest.review import services
+
+    clip = await database_sync_to_async(make_clip)(camera="CAM-TC-01")
+    draft = await database_sync_to_async(finding_for)(state="draft")
+    lead = demo.users["lead"]
+    watcher = await ws(demo.users["reviewer"])
+    assert (await subscribe(watcher, f"clip:{clip.pk}"))["type"] == "subscribed"
+    tag = await database_sync_to_async(services.tag_create)(by=lead, clip=clip, label_code="rude_conduct",
+                                                            start_s=20, end_s=30)
+    created = await watcher.receive_json_from()
+    while created["type"] == "presence":  # who is viewing the clip, on subscribing
+        created = await watcher.receive_json_from()
+    assert created["type"] == "tag.created" and "findings" not in created["tag"]
+    await database_sync_to_async(services.evidence_link_tag)(by=lead, finding=draft, tag=tag)
+    await database_sync_to_async(services.tag_update)(by=lead, tag=tag, revision=1, note="ghi chú mới")
+    text = await watcher.receive_from()
+    while '"presence"' in text:
+        text = await watcher.receive_from()
+    assert '"tag.updated"' in text and '"findings"' not in text
+    assert str(draft.pk) not in text and draft.reference not in text and draft.title not in text
+    await watcher.disconnect()

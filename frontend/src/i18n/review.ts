@@ -75,6 +75,7 @@ export const REVIEW: Dict = {
   "player.note": ["Ghi chú", "Note"],
   "player.saveTag": ["Lưu thẻ", "Save tag"],
   "player.linkFinding": ["Gắn vào vi phạm", "Link to finding"],
+  "player.evidenceOf": ["Chứng cứ của vi phạm", "Evidence of finding"],
   "player.linkOutside": ["Vẫn gắn, kèm lý do", "Attach anyway, with the reason"],
   "player.outsidePeriod": ["Đoạn hình ảnh ghi lúc {{moment}}, ngoài thời gian vi phạm của {{ref}} ({{period}}). Chỉ gắn làm chứng cứ khi nêu rõ lý do; lý do được ghi vào chứng cứ và nhật ký lưu giữ.", "The footage shows {{moment}}, outside {{ref}}'s period ({{period}}). Attach it only with a reason; the reason is kept with the evidence and in the custody log."],
   "player.outsidePeriodServer": ["Máy chủ cho biết đoạn hình ảnh nằm ngoài thời gian vi phạm. Chỉ gắn làm chứng cứ khi nêu rõ lý do.", "The server says the footage lies outside the finding's period. Attach it only with a reason."],

@@ -83,22 +83,41 @@ export interface QueueItem {
   createdAt: string;
 }
 
+/** A photo taken for a criterion whose results cannot be saved yet (a "Không đạt" without its note): kept
+ * on the device, by check and criterion, until the next save queues it or the user removes it. */
+export interface HeldPhotoRow {
+  /** `${userId}|${checkId}|${criterion}|${sha256}`: the same photo held twice for a criterion is one */
+  key: string;
+  userId: number;
+  checkId: string;
+  criterion: string;
+  photo: PhotoPayload;
+  heldAt: string;
+}
+
 interface FieldDB extends DBSchema {
   checks: { key: string; value: StoredCheck };
   queue: { key: number; value: QueueItem; indexes: { byCheck: string } };
   meta: { key: string; value: { key: string; value: unknown } };
+  held: { key: string; value: HeldPhotoRow; indexes: { byCheck: string } };
 }
 
 let dbp: Promise<IDBPDatabase<FieldDB>> | null = null;
 
 function db(): Promise<IDBPDatabase<FieldDB>> {
   if (!dbp) {
-    dbp = openDB<FieldDB>(DB_NAME, 1, {
-      upgrade(d) {
-        d.createObjectStore("checks", { keyPath: "id" });
-        const q = d.createObjectStore("queue", { keyPath: "seq", autoIncrement: true });
-        q.createIndex("byCheck", "checkId");
-        d.createObjectStore("meta", { keyPath: "key" });
+    dbp = openDB<FieldDB>(DB_NAME, 2, {
+      upgrade(d, oldVersion) {
+        if (oldVersion < 1) {
+          d.createObjectStore("checks", { keyPath: "id" });
+          const q = d.createObjectStore("queue", { keyPath: "seq", autoIncrement: true });
+          q.createIndex("byCheck", "checkId");
+          d.createObjectStore("meta", { keyPath: "key" });
+        }
+        if (oldVersion < 2) {
+          // version 2: photos held for a criterion that cannot be saved yet (they were lost on a reload)
+          d.createObjectStore("held", { keyPath: "key" }).createIndex("byCheck", "checkId");
+        }
       },
       terminated() {
         dbp = null;
@@ -386,5 +405,47 @@ export async function putItem(item: QueueItem): Promise<void> {
 
 export async function removeItem(seq: number): Promise<void> {
   await (await db()).delete("queue", seq);
+  notify();
+}
+
+// --- photos held for a criterion that cannot be saved yet -------------------------------------------
+// Like the queue, they belong to the account that took them: kept when the device locks (unreadable until
+// the same inspector signs in again), deleted on logout or when another account signs in.
+
+function heldKey(userId: number, checkId: string, photo: PhotoPayload): string {
+  return `${userId}|${checkId}|${photo.criterion}|${photo.sha256}`;
+}
+
+export async function holdPhoto(userId: number, checkId: string, photo: PhotoPayload): Promise<void> {
+  if (!offlineSupported()) return;
+  await (await db()).put("held", { key: heldKey(userId, checkId, photo), userId, checkId, criterion: photo.criterion, photo, heldAt: new Date().toISOString() });
+  notify();
+}
+
+/** The user's photos held for this check, in the order taken (none while the device is locked). */
+export async function heldPhotos(userId: number, checkId: string): Promise<PhotoPayload[]> {
+  if (!offlineSupported() || !(await readable())) return [];
+  const rows = (await (await db()).getAllFromIndex("held", "byCheck", checkId)).filter((r) => r.userId === userId);
+  return rows.sort((a, b) => a.heldAt.localeCompare(b.heldAt)).map((r) => r.photo);
+}
+
+export async function dropHeldPhoto(userId: number, checkId: string, photo: PhotoPayload): Promise<void> {
+  if (!offlineSupported()) return;
+  await (await db()).delete("held", heldKey(userId, checkId, photo));
+  notify();
+}
+
+/** The save went through: the held photos join the queue behind it, and stop being held, in one step (a
+ * reload in between neither loses them nor sends them twice). */
+export async function queueHeldPhotos(userId: number, checkId: string, photos: PhotoPayload[], userName?: string): Promise<void> {
+  if (!photos.length) return;
+  if (!offlineSupported()) return;
+  const d = await db();
+  const tx = d.transaction(["held", "queue"], "readwrite");
+  for (const photo of photos) {
+    await tx.objectStore("queue").add({ checkId, userId, userName, kind: "photo", photo, status: "pending", attempts: 0, nextTryAt: 0, createdAt: new Date().toISOString() });
+    await tx.objectStore("held").delete(heldKey(userId, checkId, photo));
+  }
+  await tx.done;
   notify();
 }

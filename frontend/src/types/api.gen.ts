@@ -3494,6 +3494,7 @@ export interface components {
             /** Format: date-time */
             window_end: string;
             readonly lead: components["schemas"]["UserBrief"] | null;
+            readonly lead_title: (components["schemas"]["LeadTitleEnum"] | components["schemas"]["NullEnum"]) | null;
             readonly team: components["schemas"]["UserBrief"][];
             /** Format: date-time */
             started_at: string | null;
@@ -3539,6 +3540,7 @@ export interface components {
             /** Format: date-time */
             window_end: string;
             readonly lead: components["schemas"]["UserBrief"] | null;
+            readonly lead_title: (components["schemas"]["LeadTitleEnum"] | components["schemas"]["NullEnum"]) | null;
             readonly team: components["schemas"]["UserBrief"][];
             /** Format: date-time */
             started_at: string | null;
@@ -4471,6 +4473,12 @@ export interface components {
             flags: components["schemas"]["FlagsEnum"][];
         };
         /**
+         * @description * `team_lead` - team_lead
+         *     * `check_lead` - check_lead
+         * @enum {string}
+         */
+        LeadTitleEnum: "team_lead" | "check_lead";
+        /**
          * @description * `province` - Công an tỉnh
          *     * `department` - Phòng nghiệp vụ
          *     * `district` - Công an cấp huyện
@@ -4642,6 +4650,8 @@ export interface components {
          * @enum {string}
          */
         ModeEnum: "dot_xuat" | "bi_mat" | "thuong_xuyen";
+        /** @enum {unknown} */
+        NullEnum: null;
         /** @description `trace_output.officer_brief`. */
         OfficerBrief: {
             id: number;
@@ -5007,6 +5017,25 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["RuleSetBrief"][];
+            count_exact: boolean;
+        };
+        PaginatedTagOutputList: {
+            /**
+             * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["TagOutput"][];
             count_exact: boolean;
         };
         PaginatedTeamGrantList: {
@@ -5957,6 +5986,47 @@ export interface components {
             full_name: string;
             rank: string;
         };
+        /** @description The shape selectors.tags_for_reader answers (documentation: the dict is built there). */
+        TagDetailOutput: {
+            id: number;
+            clip_id: number;
+            clip_version_id: string;
+            clip_etag: string;
+            clip_sha256: string;
+            label: components["schemas"]["TagOutputLabel"];
+            /** Format: double */
+            start_s: number;
+            /** Format: double */
+            end_s: number;
+            note: string;
+            author: components["schemas"]["TagPerson"];
+            updated_by: components["schemas"]["TagPerson"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            revision: number;
+            deleted: boolean;
+            /** Format: date-time */
+            deleted_at: string | null;
+            /** @description The findings this tag is evidence of that the reader may open; empty for a tag of none or only of findings the reader may not know of (a draft outside the inspection team). Not in websocket events. */
+            findings: components["schemas"]["TagFinding"][];
+            history: components["schemas"]["TagRevisionOutput"][];
+            evidence: components["schemas"]["TagEvidenceOutput"][];
+            version_matches_clip: boolean;
+        };
+        TagEvidenceOutput: {
+            id: number;
+            finding_id: number | null;
+            finding__reference: string;
+            redacted: string | null;
+        };
+        /** @description A finding the tag is evidence of, one the reader may open (a draft only for the inspection team). */
+        TagFinding: {
+            id: number;
+            reference: string;
+            title: string;
+        };
         TagListInputRequest: {
             /** Format: int64 */
             clip_id: number;
@@ -5967,6 +6037,55 @@ export interface components {
             end_s: number;
             /** @default  */
             note: string;
+        };
+        /** @description The shape selectors.tags_for_reader answers (documentation: the dict is built there). */
+        TagOutput: {
+            id: number;
+            clip_id: number;
+            clip_version_id: string;
+            clip_etag: string;
+            clip_sha256: string;
+            label: components["schemas"]["TagOutputLabel"];
+            /** Format: double */
+            start_s: number;
+            /** Format: double */
+            end_s: number;
+            note: string;
+            author: components["schemas"]["TagPerson"];
+            updated_by: components["schemas"]["TagPerson"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            revision: number;
+            deleted: boolean;
+            /** Format: date-time */
+            deleted_at: string | null;
+            /** @description The findings this tag is evidence of that the reader may open; empty for a tag of none or only of findings the reader may not know of (a draft outside the inspection team). Not in websocket events. */
+            findings: components["schemas"]["TagFinding"][];
+        };
+        TagOutputLabel: {
+            code: string;
+            name_vi: string;
+            name_en: string;
+        };
+        TagPerson: {
+            id: number;
+            name: string;
+        };
+        TagRevisionOutput: {
+            revision: number;
+            action: string;
+            label: string;
+            /** Format: double */
+            start_s: number;
+            /** Format: double */
+            end_s: number;
+            note: string;
+            reason: string;
+            by: components["schemas"]["TagPerson"];
+            /** Format: date-time */
+            at: string;
         };
         TaskDeliveryInputRequest: {
             /** Format: date */
@@ -10687,6 +10806,8 @@ export interface operations {
                 include_deleted?: boolean;
                 label?: string;
                 page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -10699,27 +10820,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
-                         * @example 123
-                         */
-                        count: number;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=4
-                         */
-                        next?: string | null;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=2
-                         */
-                        previous?: string | null;
-                        results: {
-                            [key: string]: unknown;
-                        }[];
-                        count_exact: boolean;
-                    };
+                    "application/json": components["schemas"]["PaginatedTagOutputList"];
                 };
             };
         };
@@ -10739,14 +10840,12 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TagOutput"];
                 };
             };
         };
@@ -10767,9 +10866,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TagDetailOutput"];
                 };
             };
         };
@@ -10816,9 +10913,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TagOutput"];
                 };
             };
         };

@@ -171,6 +171,9 @@ export interface CheckBrief {
   window_end: string;
   state: CheckState;
   lead?: UserBrief | null;
+  /** What the lead is called, as in the minutes (components/inspection/leadTitle): "team_lead" (Tổ trưởng)
+   *  for one who holds that post, "check_lead" (Phụ trách cuộc kiểm tra) otherwise; null without a lead. */
+  lead_title?: "team_lead" | "check_lead" | null;
   team?: UserBrief[];
   started_at?: string | null;
   completed_at?: string | null;

@@ -1,3 +1,4 @@
+import type { components } from "./api.gen";
 // Mirrors media_ingest (ingest) and media_ingest/review output serializers.
 export type ClipState = "discovered" | "indexing" | "indexed" | "partial" | "failed";
 
@@ -130,7 +131,12 @@ export interface Tag {
   updated_at: string;
   revision: number;
   deleted?: boolean;
+  /** The findings the tag is evidence of that this reader may open (a draft only for the inspection
+   * team). Per reader: API answers only; websocket tag events do not carry it. */
+  findings?: TagFinding[];
 }
+
+export type TagFinding = components["schemas"]["TagFinding"];
 
 export interface Viewer {
   user_id: number;

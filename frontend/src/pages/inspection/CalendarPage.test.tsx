@@ -77,11 +77,12 @@ describe("the phone's day list (user review, ui15: cramped day cells at 390 px)"
     const today = localDay(new Date());
     const day = `${today.slice(0, 8)}15`;
     const lead = { id: 2, username: "lead", full_name: "Đặng Văn Bình", rank: "Trung tá" };
-    const mk = (id: string, hour: string, unit: string, state: string) => ({
-      id, reference: `KT-${id}`, window_start: `${day}T${hour}:00+07:00`, state, lead, team: [lead],
+    const inspector = { id: 4, username: "inspector", full_name: "Võ Thanh Tùng", rank: "Đại úy" };
+    const mk = (id: string, hour: string, unit: string, state: string, by = lead, title = "team_lead") => ({
+      id, reference: `KT-${id}`, window_start: `${day}T${hour}:00+07:00`, state, lead: by, lead_title: title, team: [by],
       unit: { id: 1, code: "X", name: unit },
     });
-    const results = [mk("B", "14", "Công an xã Nam Đàn", "planned"), mk("A", "08", "Công an xã Thanh Chương", "in_progress")];
+    const results = [mk("B", "14", "Công an xã Nam Đàn", "planned", inspector, "check_lead"), mk("A", "08", "Công an xã Thanh Chương", "in_progress")];
     vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ count: 2, next: null, previous: null, results }), { status: 200, headers: { "Content-Type": "application/json" } })));
     render(
       <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
@@ -94,8 +95,10 @@ describe("the phone's day list (user review, ui15: cramped day cells at 390 px)"
     const items = Array.from(entry.querySelectorAll("[data-testid=cal-agenda-item]"));
     expect(items.map((el) => el.textContent)).toEqual([
       expect.stringMatching(/^08:00 Công an xã Thanh Chương.*Đang kiểm tra.*KT-A.*Tổ: Trung tá Đặng Văn Bình \(tổ trưởng\)/),
-      expect.stringMatching(/^14:00 Công an xã Nam Đàn/),
+      // an inspector leading a check is not "tổ trưởng": the minutes' words (fixui, ui15c)
+      expect.stringMatching(/^14:00 Công an xã Nam Đàn.*Tổ: Đại úy Võ Thanh Tùng \(phụ trách cuộc kiểm tra\)$/),
     ]);
+    expect(items[1].textContent).not.toMatch(/tổ trưởng/i);
     const dots = document.querySelector(`[data-day="${day}"].cal-cell [data-testid=cal-dots]`)!;
     expect(dots).toHaveAccessibleName(`Ngày 15: 2 cuộc kiểm tra — xem danh sách bên dưới`);
     vi.unstubAllGlobals();

@@ -8,6 +8,7 @@ import { can } from "../../hooks/permissions";
 import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtTime, localDay } from "../../components/format";
 import { useChecks } from "../../hooks/use-checks";
+import { leadTitle } from "../../components/inspection/leadTitle";
 import type { CheckBrief } from "../../types/inspection";
 
 /** "Công an xã Kim Liên" -> "Kim Liên" for the narrow calendar cells (full name in the tooltip). */
@@ -62,7 +63,7 @@ function DayAgenda({ days, byDay }: { days: string[]; byDay: Map<string, CheckBr
                     <Link to={`/inspection/checks/${c.id}`} className={`list-card cal-agenda-item cal-agenda-${c.state}`} data-testid="cal-agenda-item">
                       <span className="row"><strong className="cal-time">{fmtTime(c.window_start).slice(0, 5)}</strong> <span>{c.unit.name}</span></span>
                       <span className="row small"><CheckStateBadge value={c.state} /> <span className="mono">{c.reference}</span></span>
-                      {teamLabel(c) && <span className="small">{t("cal.team")}: {teamLabel(c, t("cal.lead"))}</span>}
+                      {teamLabel(c) && <span className="small">{t("cal.team")}: {teamLabel(c, leadTitle(c, t, true))}</span>}
                     </Link>
                   </li>
                 ))}
@@ -158,9 +159,9 @@ function TeamCalendar() {
                 <DayDots day={d} checks={byDay.get(d) ?? []} />
                 {(byDay.get(d) ?? []).map((c) => (
                   <Link key={c.id} to={`/inspection/checks/${c.id}`} className={`cal-item cal-${c.state}`}
-                    title={`${c.reference} — ${c.unit.name}${teamLabel(c) ? ` — ${t("cal.team")}: ${teamLabel(c, t("cal.lead"))}` : ""}`}>
+                    title={`${c.reference} — ${c.unit.name}${teamLabel(c) ? ` — ${t("cal.team")}: ${teamLabel(c, leadTitle(c, t, true))}` : ""}`}>
                     <span className="cal-time">{fmtTime(c.window_start).slice(0, 5)}</span> {shortUnit(c.unit.name)}
-                    {teamLabel(c) && <span className="cal-team" data-testid="cal-team">{t("cal.team")}: {teamLabel(c, t("cal.lead"))}</span>}
+                    {teamLabel(c) && <span className="cal-team" data-testid="cal-team">{t("cal.team")}: {teamLabel(c, leadTitle(c, t, true))}</span>}
                   </Link>
                 ))}
               </div>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -14,12 +14,15 @@ import { FieldQueueBar } from "../../components/inspection/FieldQueueBar";
 import { SignatureBox } from "../../components/inspection/RepresentativeSignOff";
 import { useMe } from "../../hooks/use-me";
 import { useFieldQueue, useOnline } from "../../hooks/use-field-queue";
+import { useHeldPhotos } from "../../hooks/use-held-photos";
+import { HeldPhotoChip } from "../../components/inspection/HeldPhotoChip";
 import { enqueuePhoto, enqueueReport, enterHandover, keepCheck, keptCheck, queueItems, type QueueItem, type ReportBase, type StoredCheck } from "../../offline/store";
 
 type QueueDrafts = QueueItem["drafts"];
 import { bilingualPart, flushQueue, onSent } from "../../offline/sync";
 import { preparePhoto } from "../../offline/photo";
 import type { CheckDetail, CheckReport, Criterion, FindingBrief, ReportEvidence } from "../../types/inspection";
+import { leadTitle } from "../../components/inspection/leadTitle";
 
 /** Ask the server; without a network, answer from the copy kept on this device (started checks only). */
 async function orKept<T>(fetcher: () => Promise<T>, kept: () => Promise<StoredCheck | undefined>, pick: (k: StoredCheck) => T, onKept: (k: StoredCheck) => void): Promise<T> {
@@ -49,8 +52,6 @@ function draftsFrom(report: CheckReport | null | undefined): Drafts {
   for (const r of report?.results ?? []) out[r.criterion] = { outcome: r.outcome, points: Number(r.points), note: r.note ?? "" };
   return out;
 }
-
-type HeldPhoto = Awaited<ReturnType<typeof preparePhoto>>;
 
 export default function CheckRunPage() {
   const { id = "" } = useParams();
@@ -111,11 +112,10 @@ export default function CheckRunPage() {
   const [cancelReason, setCancelReason] = useState("");
   const [baseVersion, setBaseVersion] = useState(0);
   const [photoError, setPhotoError] = useState<string | null>(null);
-  // photos taken while the results cannot be saved yet (a "Không đạt" without its note): kept with their
-  // criterion, shown next to its photo button, and queued by the next save that goes through
-  const [held, setHeld] = useState<HeldPhoto[]>([]);
-  const heldRef = useRef<HeldPhoto[]>([]);
-  heldRef.current = held;
+  // photos taken while the results cannot be saved yet (a "Không đạt" without its note): kept on the
+  // device with their check and criterion (a reload keeps them), shown next to the criterion's photo
+  // button, and queued by the next save that goes through
+  const { held, hold: holdPhoto, remove: removeHeld, queueAll: queueHeld } = useHeldPhotos(userId, id);
   const [signOpen, setSignOpen] = useState(false);
   const [startOpen, setStartOpen] = useState(false);
   const [leadSignature, setLeadSignature] = useState("");
@@ -190,9 +190,7 @@ export default function CheckRunPage() {
           }),
       }, drafts as QueueDrafts, baseOf(report), me?.full_name || me?.username);
       setDirty(false);
-      const waiting = heldRef.current;
-      for (const photo of waiting) await enqueuePhoto(userId, id, photo, me?.full_name || me?.username);
-      if (waiting.length) setHeld((all) => all.filter((p) => !waiting.includes(p)));
+      await queueHeld(me?.full_name || me?.username);
       await flushQueue(true);
     },
     onSuccess: () => { setSavedAt(new Date()); upload.reset(); },
@@ -246,7 +244,7 @@ export default function CheckRunPage() {
       const photo = await preparePhoto(file, criterion.code, takenAt);
       // the results it illustrates cannot be saved yet: never drop the photo, keep it with its criterion
       if (dirty && Object.keys(problems).length) {
-        setHeld((all) => [...all, photo]);
+        await holdPhoto(photo);
         return;
       }
       if (dirty) await save.mutateAsync();
@@ -276,7 +274,7 @@ export default function CheckRunPage() {
             <span>{t(`mode.${check.mode}`, { defaultValue: check.mode })}</span>
             <span>· {fmtDateTime(check.window_start)} – {fmtTime(check.window_end).slice(0, 5)}</span>
             {check.counter && <span>· {check.counter.name}</span>}
-            <span>· {t("checks.lead")}: {personName(check.lead)}</span>
+            <span data-testid="check-lead">· {leadTitle(check, t)}: {personName(check.lead)}</span>
           </span>
         }
         actions={
@@ -397,10 +395,9 @@ export default function CheckRunPage() {
                           <Icon name="clip" /> {p.photo?.name} <span className="muted">{t("field.photoQueued")}</span>
                         </span>
                       ))}
-                      {held.filter((p) => p.criterion === c.code).map((p, i) => (
-                        <span className="evidence-chip evidence-queued" key={`h${i}`} data-testid="photo-held">
-                          <Icon name="clip" /> {p.name} <span className="field-warn">{t(problems[c.code] ? "run.photoHeldNote" : "run.photoHeldSave")}</span>
-                        </span>
+                      {held.filter((p) => p.criterion === c.code).map((p) => (
+                        <HeldPhotoChip key={`h${p.sha256}`} photo={p} onRemove={() => void removeHeld(p)}
+                          hint={t(problems[c.code] ? "run.photoHeldNote" : Object.keys(problems).length ? "run.photoHeldSave" : "run.photoHeldReady")} />
                       ))}
                       {editable && (
                         <label className="btn btn-ghost btn-sm file-btn">

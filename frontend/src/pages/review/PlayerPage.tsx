@@ -14,7 +14,7 @@ import { parseSpriteVtt, type SpriteCue } from "../../components/player/vtt";
 import { usePresence } from "../../hooks/use-presence";
 import { initial } from "../../components/Layout";
 import { useMe } from "../../hooks/use-me";
-import type { ClipDetail, ClipTimeline, Playback, Tag, TagLabel } from "../../types/media";
+import type { ClipDetail, ClipTimeline, Playback, Tag, TagFinding, TagLabel } from "../../types/media";
 import type { FindingBrief } from "../../types/inspection";
 import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
 import { ExportDialog, PackagesCard } from "../../components/evidence/Packages";
@@ -61,6 +61,30 @@ export function TagDialog({ range, labels, onClose, onSave, saving, error }: {
   );
 }
 
+/** "Chứng cứ của vi phạm: VP-… title" on a tag's card, each a link to the finding; nothing for a tag of
+ * no finding the reader may open (the server lists only those: a draft is the inspection team's). */
+export function TagEvidenceOf({ findings }: { findings?: TagFinding[] }) {
+  const { t } = useTranslation();
+  if (!findings?.length) return null;
+  return (
+    <div className="small" data-testid="tag-evidence-of">
+      {t("player.evidenceOf")}:{" "}
+      {findings.map((f, i) => (
+        <span key={f.id}>
+          {i > 0 && "; "}
+          <Link to={`/inspection/findings/${f.id}`}><strong>{f.reference}</strong> {f.title}</Link>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** A tag as the page keeps it after an answer or an event: a websocket event carries the tag without
+ * the reader's `findings` (they are per reader), so the ones fetched before are kept until a refetch. */
+export function mergeTag(old: Tag | undefined, incoming: Tag): Tag {
+  return { ...incoming, findings: incoming.findings ?? old?.findings ?? [] };
+}
+
 export function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; clip: ClipDetail; labels: TagLabel[]; onClose: () => void }) {
   const { t } = useTranslation();
   const name = useLocalName();
@@ -87,7 +111,10 @@ export function LinkFindingDialog({ tag, clip, labels, onClose }: { tag: Tag; cl
       finding_id: id, tag_id: tag.id, note,
       ...(outsideReason.trim() ? { out_of_period_reason: outsideReason.trim() } : {}),
     }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["findings"] }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["findings"] });
+      void qc.invalidateQueries({ queryKey: ["tags", tag.clip_id] }); // the card names its findings
+    },
   });
   const serverOutside = link.error instanceof ApiError && link.error.code === "outside_period";
   const needsReason = !!outside || serverOutside;
@@ -265,7 +292,8 @@ export default function PlayerPage() {
       qc.setQueryData<Page<Tag>>(["tags", clipId], (old) => {
         const list = old?.results ?? [];
         const others = list.filter((x) => x.id !== tag.id);
-        const results = tag.deleted ? others : [...others, tag].sort((a, b) => a.start_s - b.start_s);
+        const merged = mergeTag(list.find((x) => x.id === tag.id), tag);
+        const results = tag.deleted ? others : [...others, merged].sort((a, b) => a.start_s - b.start_s);
         return { count: results.length, next: null, previous: null, ...(old ?? {}), results };
       }),
     [qc, clipId],
@@ -276,6 +304,11 @@ export default function PlayerPage() {
     if (!tag || Number(m.clip_id ?? tag.clip_id) !== clipId) return;
     upsertTag(m.type === "tag.deleted" ? { ...tag, deleted: true } : tag);
     if (m.type === "tag.created" && tag.author.id !== me?.id) setFlash({ id: tag.id, by: tag.author.name });
+  });
+  // a tag became evidence of a published finding: the cards' `findings` are per reader, so refetch them
+  useWsEvent(["evidence.linked"], (m) => {
+    const ev = m.evidence as { clip_id?: number | null; tag_id?: number | null } | undefined;
+    if (ev?.tag_id && Number(ev.clip_id) === clipId) void qc.invalidateQueries({ queryKey: ["tags", clipId] });
   });
   useWsEvent(["clip.indexed", "clip.progress", "clip.failed"], (m) => {
     const c = m.clip as { id: number } | undefined;
@@ -518,6 +551,7 @@ export default function PlayerPage() {
                       </button>
                     </div>
                     {tag.note && <div className="small">{tag.note}</div>}
+                    <TagEvidenceOf findings={tag.findings} />
                     <div className="row" style={{ justifyContent: "space-between", marginTop: 4 }}>
                       <span className="muted small">{tag.author.name} · {fmtDateTimeSeconds(tag.created_at)}</span>
                       {me?.role !== "disciplinary" && (
