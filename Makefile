@@ -62,9 +62,15 @@ test: install frontend
 #   whatever the pass, so a second run proves nothing more (and costs minutes).
 SCALED_ONLY = --ignore=tests/hardening/test_fuzz.py --ignore=tests/hardening/test_ingest_faults.py
 EMBEDDED_SKIP ?=
+# Both passes run on two processes (pytest-xdist); each worker has its own test database, var dir and Redis
+# db (tests/settings.py). The embedded pass hands out whole files (a module's seeded world is built once);
+# the scaled pass hands out single tests (the schema fuzz is most of it) except an xdist_group's (the
+# started stacks share one worker). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist $(1))
 test-embedded:
 	@echo "== embedded mode (SQLite, local store, in-process jobs, in-memory channel layer)"
-	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u MINIO_ENDPOINT $(VENV)/bin/pytest -m "not e2e" --ignore=tests/scaled $(EMBEDDED_SKIP)
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u MINIO_ENDPOINT $(VENV)/bin/pytest -m "not e2e" --ignore=tests/scaled $(call XDIST,loadfile) $(EMBEDDED_SKIP)
 	@echo "== browser journeys (headless Chromium against a live embedded server)"
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u MINIO_ENDPOINT $(VENV)/bin/pytest -m e2e
 	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
@@ -114,7 +120,7 @@ SCALED_SUITES = \
 #   test_backup_restore: pg_dump/pg_restore instead of the SQLite file. test_consumer: the review
 #     websocket on the Redis channel layer. test_minio_e2e: S3 + Celery (eager) + PostgreSQL together.
 test-scaled:
-	$(VENV)/bin/pytest -m "not e2e" $(SCALED_SUITES)
+	$(VENV)/bin/pytest -m "not e2e" $(call XDIST,loadgroup) $(SCALED_SUITES)
 
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -3,6 +3,19 @@ import os
 import secrets
 import tempfile
 
+# Under pytest-xdist each worker is its own process with its own var dir (store folders, SQLite files) and,
+# in the scaled pass, its own Redis database (cache counters, channel groups): the controller's environment,
+# which the workers inherit, must not make them share either.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker:
+    os.environ["COUNTERWATCH_VAR_DIR"] = tempfile.mkdtemp(prefix=f"cw-test-{_worker}-")
+    if os.environ.get("REDIS_URL"):
+        _n = 1 + int(_worker.removeprefix("gw") or 0)  # db 1.. for the workers; 8-15 are the started stacks'
+        _base = os.environ["REDIS_URL"].rstrip("/")
+        _base = _base.rsplit("/", 1)[0] if _base.rsplit("/", 1)[-1].isdigit() else _base
+        os.environ["REDIS_URL"] = f"{_base}/{_n}"
+        if os.environ.get("CELERY_BROKER_URL"):
+            os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
 os.environ.setdefault("COUNTERWATCH_VAR_DIR", tempfile.mkdtemp(prefix="cw-test-"))
 os.environ.setdefault("LOGIN_THROTTLE_RATE", "10000/min")
 os.environ.setdefault("COUNTERWATCH_BACKGROUND", "0")

@@ -28,6 +28,8 @@ from backend.core.actors import SystemActor
 from tests.hardening.faults import Cluster, CuttableProxy, moto_server, services_reachable, synth_clip
 
 REASON = services_reachable()
+# one worker runs the started stacks one after another (see tests/scaled/test_journey.py)
+pytestmark = pytest.mark.xdist_group("started_stacks")
 real_workers = pytest.mark.skipif(bool(REASON), reason=f"needs PostgreSQL and Redis: {REASON}")
 
 

@@ -47,7 +47,10 @@ def _reachable() -> str:
 
 REASON = _reachable()
 pytestmark = [pytest.mark.skipif(bool(REASON), reason=f"needs PostgreSQL and Redis: {REASON}"),
-              pytest.mark.timeout(900)]
+              pytest.mark.timeout(900),
+              # one worker runs the started stacks (this and the ingest faults) one after another: each picks
+              # a Redis db among 8-15 and flushes it (tests/settings.py gives the xdist workers dbs 1..n)
+              pytest.mark.xdist_group("started_stacks")]
 
 
 def _free_port() -> int:
