@@ -205,6 +205,10 @@ class AccessLog(models.Model):
         EXPORT_DOWNLOAD = "export_download", "Tải gói chứng cứ"
         PREVIEW = "preview", "Xem ảnh đại diện, ảnh sự kiện, dải ảnh"
         EXPIRE = "expire", "Xóa khi hết thời hạn lưu trữ"
+        REMAP_REQUEST = "remap_request", "Đề nghị sửa camera/thời điểm"
+        REMAP_APPROVE = "remap_approve", "Phê duyệt sửa camera/thời điểm"
+        REMAP_REFUSE = "remap_refuse", "Từ chối sửa camera/thời điểm"
+        REMAP_APPLY = "remap_apply", "Đã sửa camera/thời điểm"
 
     at = models.DateTimeField(db_index=True)
     user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
