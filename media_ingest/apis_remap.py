@@ -105,9 +105,9 @@ class ClipRemapRequestCreateApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: ClipRemapRequestOutputSerializer})
     def post(self, request: AuthedRequest, pk: int) -> Response:
+        clip = selectors.clip_get_for_remap(user=request.user, id=pk)  # who may ask, before any input rule
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        clip = selectors.clip_get_for_remap(user=request.user, id=pk)
         camera = selectors.camera_get_for_remap(user=request.user, id=data.validated_data["camera_id"])
         made = services_remap.clip_remap_request(by=request.user, clip=clip, camera=camera,
                                                  started_at=data.validated_data.get("started_at"),

@@ -103,13 +103,18 @@ def test_a_lead_cannot_approve_his_own_request_nor_an_admin_any(api_as: Any, mak
     assert asked.status_code == 201, asked.content
     request_id = asked.json()["id"]
     assert asked.json()["may_decide"] is False
+    home = {c["key"]: c for c in lead.get("/api/home/").json()["cards"]}
+    assert home["clip_remaps"]["count"] == 0  # his own: another lead decides
+    lead2_client = login_client("lead2", DEMO_PASSWORD)
+    theirs = {c["key"]: c for c in lead2_client.get("/api/home/").json()["cards"]}
+    assert theirs["clip_remaps"]["count"] == 1 and theirs["clip_remaps"]["link"] == "/inspection/approvals"
     own = lead.post(f"/api/media/remap-requests/{request_id}/approve/", {}, format="json")
     assert own.status_code == 403 and own.json()["error"]["code"] == "same_person"
     by_admin = api_as("admin").post(f"/api/media/remap-requests/{request_id}/approve/", {}, format="json")
     assert by_admin.status_code == 403
     clip.refresh_from_db()
     assert clip.camera.code == "CAM-TC-01"
-    other = login_client("lead2", DEMO_PASSWORD).post(f"/api/media/remap-requests/{request_id}/approve/", {},
+    other = lead2_client.post(f"/api/media/remap-requests/{request_id}/approve/", {},
                                                       format="json")
     assert other.status_code == 200, other.content
     clip.refresh_from_db()
