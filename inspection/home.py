@@ -96,6 +96,18 @@ def _card_team_approvals(user: Any) -> HomeCard:
             detail=f"grant_{g.kind}", link="/inspection/approvals", date=_local(g.expires_at)) for g in qs[:ROWS]])
 
 
+def _card_clip_remaps(user: Any) -> HomeCard:
+    """Corrections of a clip's camera or time waiting for a lead (the two-person rule, media_ingest.services_remap):
+    the ones this lead may decide (not asked by him)."""
+    from media_ingest.models import ClipRemapRequest
+
+    qs = (ClipRemapRequest.objects.filter(state=ClipRemapRequest.State.PENDING).exclude(requested_by=user)
+          .select_related("clip", "camera").order_by("requested_at", "id"))
+    return HomeCard(key="clip_remaps", count=qs.count(), link="/inspection/approvals", tone="red", rows=[
+        Row(title=f"{r.clip.key} → {r.camera.code}", detail="clip_remap", link="/inspection/approvals",
+            date=_local(r.requested_at)) for r in qs[:ROWS]])
+
+
 def _lead(user: Any) -> list[HomeCard]:
     visible = checks_visible_to(user)
     soon = timezone.now() + timedelta(days=SOON_DAYS)
@@ -107,6 +119,7 @@ def _lead(user: Any) -> list[HomeCard]:
     return [
         *([gone] if gone.count else []),
         _card_team_approvals(user),
+        _card_clip_remaps(user),
         _card_checks("due_checks", due, "/inspection/checks", "amber"),
         HomeCard(key="open_draws", count=draws.count(), link="/inspection/draws", tone="blue", rows=[
             Row(title=d.name or f"#{d.pk}", detail=str(getattr(d, "planned_count", "")), link="/inspection/draws",

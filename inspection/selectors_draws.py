@@ -2,6 +2,7 @@
 public commitment is read by readers outside the team without them."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -53,6 +54,9 @@ def withheld_exclusions(user: Any, draw: Draw) -> set[int]:
 
     if draw_counts_live_for(user, draw):
         return set()
+    if draw_sealed_for(user, draw):
+        # every unit's reason alike while sealed, so the withholding says nothing of which one was kept out
+        return {e["unit_id"] for e in (draw.params or {}).get("excluded", [])}
     conflicted = conflicted_unit_ids(user)
     return {e["unit_id"] for e in (draw.params or {}).get("excluded", []) if e.get("unit_id") in conflicted}
 
@@ -121,9 +125,72 @@ def draw_counts_live_for(user: Any, draw: Draw) -> bool:
             and user.pk == draw.created_by_id)
 
 
-def _sealed(user: Any, draw: Draw) -> bool:
-    """What counts secret checks is sealed for every reader but the drawing lead while the draw is open."""
+def _open_sealed(user: Any, draw: Draw) -> bool:
+    """Counts of the draw's own secret checks (cancelled unstarted) are sealed for every reader but the drawing
+    lead while the draw is open, and published as they stood at the close."""
     return draw.state != Draw.State.CLOSED and not draw_counts_live_for(user, draw)
+
+
+def _kept_out_uids(draw: Draw) -> list[str]:
+    """The checks, planned before the draw, that kept a unit out of it (services_draw_inputs)."""
+    return [uid for e in (draw.params or {}).get("excluded", []) if e.get("reason") == "planned_check_pending"
+            for uid in e.get("checks", [])]
+
+
+KeptOut = dict[str, tuple[Any, str, Any]]
+
+
+def kept_out_states(draws: Sequence[Draw]) -> KeptOut:
+    """uid -> (started_at, state, cancelled_at) of every check that kept a unit out of these draws (one query)."""
+    uids = {uid for d in draws for uid in _kept_out_uids(d)}
+    if not uids:
+        return {}
+    return {str(uid): (started, state, cancelled) for uid, started, state, cancelled in SurpriseCheck.objects.filter(
+        uid__in=sorted(uids)).values_list("uid", "started_at", "state", "cancelled_at")}
+
+
+def _kept_out_unresolved(draw: Draw, states: KeptOut | None = None) -> bool:
+    """A check that kept a unit out of the closed draw has neither started nor been cancelled by the close: it may
+    still be planned, a secret. One cancelled after the close counts as unresolved too, so that lifting the seal
+    never dates a cancellation (a check that never started stays a secret, and so does when it was dropped)."""
+    cached = draw.__dict__.get("_kept_out_unresolved")
+    if cached is not None and states is None:
+        return bool(cached)
+    if states is None:
+        states = kept_out_states([draw])
+    unresolved = False
+    for uid in _kept_out_uids(draw):
+        row = states.get(uid)
+        if row is None or row[0] is not None:
+            continue
+        if (row[1] == SurpriseCheck.State.CANCELLED and row[2] is not None and draw.closed_at is not None
+                and row[2] <= draw.closed_at):
+            continue
+        unresolved = True
+        break
+    draw.__dict__["_kept_out_unresolved"] = unresolved
+    return unresolved
+
+
+def draw_sealed_for(user: Any, draw: Draw, states: KeptOut | None = None) -> bool:
+    """Whether `user` reads the draw sealed: its seed, why its units were left out and the counts of secret checks
+    withheld. Open, the draw is sealed for everyone but the lead who made it. Closed, it stays sealed for them
+    while a check that kept a unit out of it has neither started nor been cancelled by the close (insider review,
+    issue 15: a closed draw told an inspector not on such a check that it was still planned, and its revealed seed
+    let anyone recompute the units it could not pick). Its own checks are never still planned once closed:
+    draw_close refuses until each has started or been cancelled (services_draws)."""
+    if draw_counts_live_for(user, draw):
+        return False
+    return draw.state != Draw.State.CLOSED or _kept_out_unresolved(draw, states)
+
+
+def _sealed(user: Any, draw: Draw, states: KeptOut | None = None) -> bool:
+    return draw_sealed_for(user, draw, states)
+
+
+def sealed_flags(flags: list[dict[str, Any]], *, user: Any, draw: Draw) -> list[dict[str, Any]]:
+    """A draw's flags as `user` reads them (the draw's page and the commitments alike)."""
+    return _sealed_counts(flags, user=user, draw=draw)
 
 
 def _sealed_counts(flags: list[dict[str, Any]], *, user: Any, draw: Draw) -> list[dict[str, Any]]:
@@ -147,7 +214,7 @@ def _manual_cancelled(in_window: list[tuple[Any, ...]], *, user: Any, draw: Draw
     unstarted = [m for m in in_window if m[1] is None and m[2] == SurpriseCheck.State.CANCELLED]
     if draw_counts_live_for(user, draw):
         return len(unstarted)
-    if _sealed(user, draw) or draw.closed_at is None:
+    if _open_sealed(user, draw) or draw.closed_at is None:
         return None
     return sum(1 for m in unstarted if m[3] is not None and m[3] <= draw.closed_at)
 
@@ -181,6 +248,7 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
     dropped = {str(uid): at for uid, at in SurpriseCheck.objects.filter(
         uid__in=excluded_uids, started_at__isnull=True, state=SurpriseCheck.State.CANCELLED)
         .values_list("uid", "cancelled_at")} if excluded_uids else {}
+    kept_out = kept_out_states(draws)
     manual = list(SurpriseCheck.objects.filter(draw__isnull=True).exclude(state=SurpriseCheck.State.PLANNED)
                   .values_list("window_start", "started_at", "state", "cancelled_at"))
     rows = []
@@ -191,6 +259,7 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
                    if any(uid in dropped and _dropped_by(dropped[uid], user=user, draw=d) for uid in e.get("checks", [])))
         if gone:
             flags.append({"code": "excluded_by_cancelled_check", "count": gone})
+        sealed = _sealed(user, d, kept_out)
         flags = _sealed_counts(flags, user=user, draw=d)
         start, end = d.params.get("start"), d.params.get("end")
         in_window = [m for m in manual if start and end and start <= timezone.localtime(m[0]).date().isoformat() <= end]
@@ -198,10 +267,10 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
             "id": d.pk, "created_at": d.created_at,
             "created_by": user_title(d.created_by) if d.created_by_id else None,  # rank and name, not the login
             "seed_sha256": d.seed_sha256, "n": d.params.get("n"), "start": start, "end": end, "state": d.state,
-            "closed_at": d.closed_at, "seed": d.seed if d.state == Draw.State.CLOSED else None, "reason": d.reason,
+            "closed_at": d.closed_at, "seed": d.seed if d.state == Draw.State.CLOSED and not sealed else None, "reason": d.reason,
             "close_reason": d.close_reason, "flags": flags, "checks_started": d.started,
             # while open, for all but the drawing lead: only checks cancelled after they started (the rest at the close)
-            "checks_cancelled": d.cancelled_started if _sealed(user, d) else d.cancelled,
+            "checks_cancelled": d.cancelled_started if _open_sealed(user, d) else d.cancelled,
             "parameters": _sealed_parameters(published_parameters(d.params), user=user, draw=d),
             # hand-picked checks in the draw's window (F14): started ones, and ones cancelled unstarted
             "manual_checks_started": sum(1 for m in in_window if m[1] is not None),

@@ -194,3 +194,41 @@ class ClipHold(models.Model):
 
     def __str__(self) -> str:
         return f"hold on clip {self.clip_id}"
+
+
+class ClipRemapRequest(models.Model):
+    """A correction of a clip's camera or start time under the two-person rule (issue 15, insider review).
+
+    A clip that has a camera and a start time is never moved by an administrator alone: moving it could take
+    footage out from under the holds that protect it by time, drafts included, which the administrator may not
+    know of. He asks, with a reason; an inspection lead other than the requester (someone allowed to know every
+    hold) approves or refuses, with a reason; only an approval moves the clip and queues it for indexing again."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Chờ phê duyệt"
+        APPROVED = "approved", "Đã phê duyệt"
+        REFUSED = "refused", "Bị từ chối"
+
+    clip = models.ForeignKey(Clip, on_delete=models.PROTECT, related_name="remap_requests")
+    camera = models.ForeignKey("org.Camera", on_delete=models.PROTECT, related_name="+",
+                               help_text="The camera asked for")
+    started_at = models.DateTimeField(help_text="The start time asked for")
+    previous_camera = models.ForeignKey("org.Camera", null=True, on_delete=models.PROTECT, related_name="+")
+    previous_started_at = models.DateTimeField(null=True)
+    reason = models.TextField(help_text="The requester's reason")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, help_text="The lead's reason (required to refuse)")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["clip"], condition=models.Q(state="pending"),
+                                    name="one_pending_remap_per_clip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"remap request {self.pk} for clip {self.clip_id}"

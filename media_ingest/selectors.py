@@ -80,6 +80,27 @@ def camera_get_any(*, user: Any, id: int) -> Camera:  # noqa: A002
     return camera
 
 
+REMAP_ROLES = (Role.ADMIN, Role.INSPECTION_LEAD)  # who may ask for a correction (services_remap)
+
+
+def clip_get_for_remap(*, user: Any, id: int) -> Clip:  # noqa: A002
+    """A clip whose camera or time a requester may ask to correct (any clip: the admin's clip pages)."""
+    require_role(user, *REMAP_ROLES)
+    clip = Clip.objects.select_related("camera__counter").filter(pk=id).first()
+    if clip is None:
+        raise NotFound("Không tìm thấy đoạn video.", "Clip not found.")
+    return clip
+
+
+def camera_get_for_remap(*, user: Any, id: int) -> Camera:  # noqa: A002
+    require_role(user, *REMAP_ROLES)
+    camera = Camera.objects.select_related("counter").filter(pk=id).first()
+    if camera is None:
+        raise DomainError("Không có camera này.", f"No camera with id {id}.", code="invalid",
+                          fields={"camera_id": ["not found"]})
+    return camera
+
+
 def camera_get_admin(*, user: Any, id: int) -> Camera:  # noqa: A002
     require_role(user, *ADMIN_ROLES)
     camera = Camera.objects.select_related("counter").filter(pk=id).first()
@@ -121,8 +142,9 @@ def retention_days_for(camera_id: int | None, overrides: dict[int, int] | None =
     return int(settings.MEDIA_RETENTION_DAYS)
 
 
-def _at_the_time_q(clip: Clip) -> Any:
-    """Findings about the clip's counter's unit at a time the clip covers (None: the clip has no place or time)."""
+def clip_findings_at_the_time_q(clip: Clip) -> Any:
+    """Findings that hold a clip by time: about its counter's unit (the unit as a whole or that counter) at a
+    time the clip covers; None for a clip without a camera or a start time (nothing holds it by time)."""
     from datetime import timedelta
 
     from django.db.models import Q
@@ -150,7 +172,7 @@ def _hold_sources(clip: Clip, *, shown: bool) -> dict[str, QuerySet[Any]]:
         evidence = evidence.exclude(finding__in=Finding.objects.filter(unpublished_q()))
     sources["evidence"] = evidence
     sources["manual"] = ClipHold.objects.filter(clip=clip, released_at__isnull=True)
-    at_the_time = _at_the_time_q(clip)
+    at_the_time = clip_findings_at_the_time_q(clip)
     if at_the_time is not None:
         findings = Finding.objects.filter(at_the_time)
         if shown:
@@ -187,7 +209,7 @@ def clip_sealed_holders(clip: Clip) -> list[Any]:
     holding = Q(pk__in=sources["evidence"].values("finding_id"))
     if "open_finding" in sources:
         holding |= Q(pk__in=sources["open_finding"].values("pk"))
-        holding |= Q(pk__in=sources["open_case"].values("findings__pk")) & _at_the_time_q(clip)
+        holding |= Q(pk__in=sources["open_case"].values("findings__pk")) & clip_findings_at_the_time_q(clip)
     return list(Finding.objects.filter(unpublished_q()).filter(holding).distinct().order_by("created_at", "pk"))
 
 
@@ -207,6 +229,49 @@ def preservation_for_reader(*, clip: Clip, user: Any) -> tuple[Any, Any] | None:
     finding = (preservation.findings.filter(pk__in=findings_visible_to(user).values("pk"))
                .order_by("created_at", "pk").first())
     return (preservation, finding) if finding is not None else None
+
+
+def clip_holds_for_lead(*, user: Any, clip: Clip) -> list[dict[str, Any]]:
+    """The holds on a clip as an inspection lead deciding a correction of its camera or time reads them
+    (media_ingest.services_remap): every hold `clip_hold_reasons` honours, the findings by name as far as he may
+    know them (drafts included: findings_visible_to), in words. Never for an administrator: a draft's hold is
+    the team's alone (issue 15, insider review S1-1)."""
+    from inspection.accountability.models import DisciplinaryCase
+    from inspection.selectors_findings import finding_published, findings_visible_to
+    from media_ingest.models import ClipHold
+    from media_ingest.review.models import EvidenceItem, Tag
+
+    require_role(user, Role.INSPECTION_LEAD)
+    holds: list[dict[str, Any]] = []
+    tags = Tag.objects.filter(clip=clip, deleted_at__isnull=True).count()
+    if tags:
+        holds.append({"code": "tag", "count": tags, "vi": f"{tags} thẻ đánh dấu trên đoạn video",
+                      "en": f"{tags} tag(s) on the clip"})
+    evidence = EvidenceItem.objects.filter(clip=clip).count()
+    if evidence:
+        holds.append({"code": "evidence", "count": evidence, "vi": f"{evidence} chứng cứ lấy từ đoạn video",
+                      "en": f"{evidence} evidence item(s) from the clip"})
+    manual = ClipHold.objects.filter(clip=clip, released_at__isnull=True).count()
+    if manual:
+        holds.append({"code": "manual", "count": manual, "vi": f"{manual} lệnh giữ lại thủ công",
+                      "en": f"{manual} manual hold(s)"})
+    at_the_time = clip_findings_at_the_time_q(clip)
+    if at_the_time is not None:
+        visible = findings_visible_to(user).filter(at_the_time, state__in=OPEN_FINDING_STATES)
+        for finding in visible.order_by("occurred_from", "reference"):
+            draft = not finding_published(finding)
+            holds.append({"code": "finding", "finding_id": finding.pk, "reference": finding.reference,
+                          "title": finding.title, "draft": draft,
+                          "vi": f"Vi phạm {finding.reference}{' (dự thảo, chưa công bố)' if draft else ''} "
+                                "giữ đoạn video theo thời gian",
+                          "en": f"Finding {finding.reference}{' (draft, unpublished)' if draft else ''} "
+                                "holds the clip by time"})
+        cases = (DisciplinaryCase.objects.filter(findings__in=visible).exclude(state__in=CLOSED_CASE_STATES)
+                 .distinct().count())
+        if cases:
+            holds.append({"code": "open_case", "count": cases, "vi": f"{cases} hồ sơ kỷ luật đang mở",
+                          "en": f"{cases} open disciplinary case(s)"})
+    return holds
 
 
 def clip_retention_from(clip: Clip) -> Any:

@@ -86,15 +86,17 @@ def clip_assign_camera(*, clip: Clip, camera: Camera, started_at: datetime | Non
     finding: a draft's silently), or make it look older than it is, and a refusal that depended on
     those holds told an admin where a draft lies (issue 15, insider review S1-1). Holds bound to the
     clip itself (a tag, evidence, a manual hold) refuse as before, named only as far as the admin may
-    know them (selectors.clip_hold_reasons, shown=True)."""
+    know them (selectors.clip_hold_reasons, shown=True). A mis-mapped clip is corrected under the two-person
+    rule instead (services_remap: the admin asks, an inspection lead other than him decides)."""
     clip = Clip.objects.select_for_update(of=("self",)).select_related("camera__counter").get(pk=clip.pk)
     if started_at is not None and timezone.is_naive(started_at):
         raise DomainError("Thời điểm bắt đầu phải có múi giờ.", "started_at must include a time zone.",
                           code="naive_datetime", fields={"started_at": ["timezone required"]})
     if clip.camera_id is not None and clip.started_at is not None:
-        raise Conflict("Đoạn video đã có camera và thời điểm bắt đầu; không thể chuyển sang camera hay thời "
-                       "điểm khác.", "The clip already has a camera and a start time; it cannot be moved "
-                       "to another camera or time.", code="already_assigned")
+        raise Conflict("Đoạn video đã có camera và thời điểm bắt đầu; không thể chuyển trực tiếp sang camera hay "
+                       "thời điểm khác: hãy gửi đề nghị sửa camera/thời điểm để một tổ trưởng tổ kiểm tra phê duyệt.",
+                       "The clip already has a camera and a start time; it cannot be moved directly: ask for a "
+                       "correction, which an inspection lead approves.", code="already_assigned")
     if started_at is None and clip.started_at is None:
         raise DomainError("Tên tệp không cho biết thời điểm bắt đầu; hãy nhập thời điểm bắt đầu.",
                           "The key does not give the start time; enter started_at.",

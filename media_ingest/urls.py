@@ -1,6 +1,6 @@
 from django.urls import path
 
-from media_ingest import apis
+from media_ingest import apis, apis_remap
 
 urlpatterns = [
     path("hooks/minio/", apis.MinioHookApi.as_view(), name="media-hook-minio"),
@@ -10,6 +10,11 @@ urlpatterns = [
     path("ingest/reconcile/", apis.ReconcileNowApi.as_view(), name="media-ingest-reconcile"),
     path("clips/<int:pk>/retry/", apis.ClipRetryApi.as_view(), name="media-clip-retry"),
     path("clips/<int:pk>/assign/", apis.ClipAssignApi.as_view(), name="media-clip-assign"),
+    path("clips/<int:pk>/remap-requests/", apis_remap.ClipRemapRequestCreateApi.as_view(),
+         name="media-clip-remap-request"),
+    path("remap-requests/", apis_remap.ClipRemapRequestListApi.as_view(), name="media-remap-requests"),
+    path("remap-requests/<int:pk>/approve/", apis_remap.ClipRemapApproveApi.as_view(), name="media-remap-approve"),
+    path("remap-requests/<int:pk>/refuse/", apis_remap.ClipRemapRefuseApi.as_view(), name="media-remap-refuse"),
     path("cameras/<int:pk>/analysis/", apis.CameraAnalysisApi.as_view(), name="media-camera-analysis"),
     path("cameras/<int:pk>/retention/", apis.CameraRetentionApi.as_view(), name="media-camera-retention"),
     path("clips/<int:pk>/holds/", apis.ClipHoldApi.as_view(), name="media-clip-holds"),

@@ -210,3 +210,46 @@ def _isolated_store(settings: Any, tmp_path: Path) -> Iterator[None]:
     stores_reset()
     yield
     stores_reset()
+
+
+# --- what the migrations wrote, back after a transactional test --------------------------------------
+# A transactional test ends with a flush, which also empties what the data migrations seeded (the tag
+# taxonomy, the accountability rule sets, the fields of charge...). In one process pytest-django runs
+# those tests last, so no test saw the empty tables; on two processes (pytest-xdist hands out whole files)
+# a worker goes on to other files after one. The data is serialized before the first transactional test
+# of the process and loaded back after each, as Django's serialized_rollback does.
+_MIGRATION_DATA: dict[str, str] = {}
+_BLOCKER = pytest.StashKey[Any]()
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_kept(request: pytest.FixtureRequest) -> None:
+    if not _transactional(request.node) or "default" in _MIGRATION_DATA:
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.db import connections
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        _MIGRATION_DATA["default"] = connections["default"].creation.serialize_db_to_string()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield  # the test's fixtures are torn down: its flush is done
+    if "default" not in _MIGRATION_DATA or not _transactional(item) or nextitem is None:
+        return
+    from django.core.management import call_command
+    from django.db import connections
+
+    blocker = item.config.stash.get(_BLOCKER, None)
+    if blocker is None:
+        return
+    with blocker.unblock():
+        # the flush ran the post-migrate signal (content types, permissions): empty again, then load it all
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connections["default"].creation.deserialize_db_from_string(_MIGRATION_DATA["default"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_blocker(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    request.config.stash[_BLOCKER] = django_db_blocker

@@ -29,3 +29,8 @@ from backend.settings import *  # noqa: E402,F403
 
 # Tests create many users; the real PBKDF2 cost only slows them down.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Redis pub/sub channels are shared by every database of a server: a worker's broadcasts would reach the
+# other worker's consumers (a "nothing arrives on a refused topic" test then saw the other's event).
+if _worker and REDIS_URL:  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"asgi-{_worker}"  # noqa: F405

@@ -55,8 +55,11 @@ ACTOR_VIEW_KEYS: dict[str, tuple[str, ...]] = {
     "custody.csv.download": ("entries",),
     "custody.xlsx.download": ("entries",),
     "draw.create": ("flags", "parameters"),
-    "draw.supersede": ("cancelled", "flags"),
-    "draw.cancel": ("cancelled",),
+    # the seed and the flags of a closed draw are published with its commitment only once no check that kept a
+    # unit out of it is still planned (inspection.selectors_draws.draw_sealed_for): not here at the close
+    "draw.supersede": ("cancelled", "flags", "seed"),
+    "draw.cancel": ("cancelled", "flags", "seed"),
+    "draw.close": ("flags", "seed"),
 }
 ACTOR_ONLY = "(ẩn — theo quyền xem của người thực hiện / hidden — as seen by the actor)"
 

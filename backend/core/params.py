@@ -277,6 +277,23 @@ class DateTimeField(serializers.DateTimeField):
         return moment
 
 
+class AwareDateTimeField(DateTimeField):
+    """A DateTimeField that refuses a time without a zone (offset or Z) instead of reading it as local time:
+    for instants where guessing the zone would move footage by hours (a clip's corrected start time)."""
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if isinstance(value, str):
+            try:
+                parsed = dateparse.parse_datetime(value.strip())
+            except ValueError:
+                parsed = None
+            if parsed is not None and timezone.is_naive(parsed):
+                raise serializers.ValidationError(
+                    "Thời điểm phải có múi giờ (ví dụ +07:00) / The time must include a time zone (e.g. +07:00).",
+                    code="naive_datetime")
+        return super().to_internal_value(value)
+
+
 class PlainTextField(serializers.CharField):
     """Free text in a request body, as typed text (`backend.core.text.plain_text`): control, bidi,
     zero-width and private-use characters are dropped and the text is stored in NFC. Line breaks stay

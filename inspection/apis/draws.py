@@ -41,8 +41,15 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     def get_closed_by(self, obj: Draw) -> dict[str, Any] | None:
         return _user_brief(obj.closed_by)
 
+    def _viewer(self) -> Any:
+        # paginate() passes its own context (the request): the list's viewer is the request's user
+        return self.context.get("viewer") or getattr(self.context.get("request"), "user", None)
+
     def get_seed(self, obj: Draw) -> str | None:
-        return obj.seed if obj.state == Draw.State.CLOSED else None  # revealed only at close
+        # revealed at the close, and to others than the drawing lead only once unsealed (selectors_draws)
+        if obj.state != Draw.State.CLOSED or selectors_draws.draw_sealed_for(self._viewer(), obj):
+            return None
+        return obj.seed
 
     def get_split(self, obj: Draw) -> dict[str, int]:
         """How the draw's places went: coverage floor, risk, chance; and the floor's part of n."""
@@ -52,9 +59,14 @@ class DrawOutputSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         # the team's bookings are for the scheduler (and verification), not for reading
         data["params"] = {k: v for k, v in (data.get("params") or {}).items() if k != "booked"}
-        # paginate() passes its own context (the request): the list's viewer is the request's user
-        viewer = self.context.get("viewer") or getattr(self.context.get("request"), "user", None)
+        viewer = self._viewer()
         if viewer is not None:
+            if selectors_draws.draw_sealed_for(viewer, instance):
+                # sealed: no count of secret checks, no warning on the units they kept out (issue 15)
+                data["flags"] = selectors_draws.sealed_flags(list(data.get("flags") or []), user=viewer,
+                                                             draw=instance)
+                data["warnings"] = [w for w in data.get("warnings") or []
+                                    if w.get("code") not in ("excluded_pending_check", "floor_units_left_out")]
             # why a unit was left out, for a unit the reader is conflicted with (issue 15, S1-4): withheld
             data["params"]["excluded"] = selectors_draws.excluded_as_read_by(
                 viewer, instance, list(data["params"].get("excluded") or []))
@@ -238,5 +250,6 @@ class DrawVerifyApi(APIView):
     @extend_schema(responses=DrawVerifyOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         draw, with_targets = selectors_draws.draw_for_verification(user=request.user, pk=pk)
-        result = services_draws.draw_verify(draw=draw, with_targets=with_targets)
+        result = services_draws.draw_verify(draw=draw, with_targets=with_targets,
+                                            sealed=selectors_draws.draw_sealed_for(request.user, draw))
         return Response(DrawVerifyOutputSerializer({"draw": draw.pk, **result}).data)

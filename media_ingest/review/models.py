@@ -207,6 +207,10 @@ class AccessLog(models.Model):
         EXPIRE = "expire", "Xóa khi hết thời hạn lưu trữ"
         PRESERVE = "preserve", "Lưu bản sao niêm phong khi hết thời hạn lưu trữ"
         PRESERVE_RELEASE = "preserve_release", "Xóa bản sao niêm phong khi không còn bị giữ"
+        REMAP_REQUEST = "remap_request", "Đề nghị sửa camera/thời điểm"
+        REMAP_APPROVE = "remap_approve", "Phê duyệt sửa camera/thời điểm"
+        REMAP_REFUSE = "remap_refuse", "Từ chối sửa camera/thời điểm"
+        REMAP_APPLY = "remap_apply", "Đã sửa camera/thời điểm"
 
     at = models.DateTimeField(db_index=True)
     user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -25,7 +25,7 @@ REAL = {
     "categories": ("inspection.FindingCategory", "pk"), "fields": ("org.FieldOfCharge", "pk"),
     "regulations": ("accountability.ForceRegulation", "code"),
     "self-detections": ("accountability.SelfDetection", "pk"), "absences": ("inspection.InspectorAbsence", "pk"),
-    "team-grants": ("accounts.TeamGrant", "pk"),
+    "team-grants": ("accounts.TeamGrant", "pk"), "remap-requests": ("media_ingest.ClipRemapRequest", "pk"),
 }
 # models whose ids are random (backend.core.ids) -> the field that says when a row was made
 CREATED = {"inspection.Finding": "created_at", "review.EvidenceItem": "added_at",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from backend.org.models import Unit
 from inspection.models import Draw, SurpriseCheck
+from tests.inspection.draw_helpers import start_kept_out_checks
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -147,6 +148,10 @@ def test_only_an_upcoming_planned_check_keeps_a_unit_out_and_a_floor_unit_left_o
     assert [f["code"] for f in sealed["flags"] if f["code"] in ("floor_units_left_out", "exclusions_sealed")] == [
         "exclusions_sealed"]
     _close_draw(api_as("lead"), body["id"])
+    # closed while the check that kept CAX-KL out is still planned: still sealed (insider review, issue 15)
+    still = _commitment(api_as("discipline"), body["id"])
+    assert "exclusions_sealed" in {f["code"] for f in still["flags"]} and still["seed"] is None
+    assert start_kept_out_checks(api_as, body["id"]) == [near.json()["id"]]
     published = _commitment(api_as("discipline"), body["id"])
     flag = next(f for f in published["flags"] if f["code"] == "floor_units_left_out")
     assert flag == {"code": "floor_units_left_out", "count": 1, "never_checked": 1,

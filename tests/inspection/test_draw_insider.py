@@ -13,6 +13,7 @@ from django.utils import timezone
 from backend.org.models import Unit
 from inspection.models import SurpriseCheck
 from inspection.services_draw_inputs import working_days
+from tests.inspection.draw_helpers import start_kept_out_checks
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -71,7 +72,10 @@ def test_a_throw_away_manual_check_that_keeps_a_unit_out_of_the_draw_is_publishe
     assert "exclusions_sealed" in open_codes
     assert not {"excluded_pending_check", "excluded_by_cancelled_check"} & set(open_codes)
     _close_draw(lead, draw["id"])
-    # published with the seed once the draw is closed
+    # published with the seed once the draw is closed and no check that kept a unit out is still planned
+    # (the demo's planned check kept its unit out too: started, it is public)
+    assert _commitment(discipline, draw["id"])["seed"] is None
+    start_kept_out_checks(api_as, draw["id"])
     row = _commitment(discipline, draw["id"])
     flags = _codes(row["flags"])
     assert "exclusions_sealed" not in flags

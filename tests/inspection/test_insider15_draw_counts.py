@@ -22,6 +22,7 @@ from backend.core.errors import DomainError
 from backend.org.models import Unit
 from inspection import services_checks, services_draws
 from inspection.models import Draw, SurpriseCheck
+from tests.inspection.draw_helpers import start_kept_out_checks
 from tests.inspection.factories import CounterFactory, OfficerFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,8 @@ def test_no_figure_of_an_open_draw_gives_the_count_of_units_kept_out_by_secret_c
     closed = lead.post(f"/api/inspection/draws/{draw_id}/close/", {"reason": "Khóa sổ đợt rút thăm thử"},
                        format="json")
     assert closed.status_code == 200, closed.content
+    assert "exclusions_sealed" in _codes(_row(api_as("admin"), draw_id)["flags"])  # CAX-KL's check: still planned
+    start_kept_out_checks(api_as, draw_id)  # once it (and the demo's) started, they are public
     published = _row(api_as("admin"), draw_id)
     assert _codes(published["flags"])["drew_fewer_than_n"]["candidates"] == flags["drew_fewer_than_n"]["candidates"]
     assert published["parameters"]["pool_size"] == mine["parameters"]["pool_size"]

@@ -134,6 +134,8 @@ export const ORG: Dict = {
   "home.card.ingest_problems": ["Đoạn phim lỗi hoặc xử lý một phần", "Failed or partial clips"],
   "home.card.unmapped_keys": ["Tệp chưa gán camera", "Keys not mapped to a camera"],
   "home.card.team_approvals": ["Yêu cầu tài khoản tổ kiểm tra chờ phê duyệt", "Team account requests to approve"],
+  "home.card.clip_remaps": ["Đề nghị sửa camera/thời điểm đoạn video chờ phê duyệt", "Clip camera/time corrections to decide"],
+  "home.detail.clip_remap": ["ngày đề nghị", "asked on"],
   "home.card.users": ["Tài khoản đang hoạt động", "Active accounts"],
   "home.card.units_without_head": ["Đơn vị chưa có người đứng đầu", "Units without a head"],
   "home.detail.unit_gone": ["Ngày cuối của đơn vị: hủy hoặc lập lại kế hoạch", "The unit's last day: cancel or re-plan"],

@@ -9,7 +9,7 @@ import { useKeepTeamChecks } from "../hooks/use-field-queue";
 
 /** Detail words the server sends as keys (deadline kinds, account problems); the rest is data. */
 const DETAIL_KEYS = new Set(["handling", "complaint_first", "complaint_second", "two_factor_missing", "unit_gone",
-  "grant_create", "grant_role", "grant_activate", "grant_password", "grant_two_factor", "grant_officer"]);
+  "grant_create", "grant_role", "grant_activate", "grant_password", "grant_two_factor", "grant_officer", "clip_remap"]);
 
 function RowDetail({ row, cardKey }: { row: HomeRow; cardKey: string }) {
   const { t } = useTranslation();

@@ -2108,6 +2108,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/media/clips/{id}/remap-requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description POST /api/media/clips/{id}/remap-requests/: ask for a correction of a mapped clip's camera and/or time. */
+        post: operations["media_clips_remap_requests_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/media/clips/{id}/retry/": {
         parameters: {
             query?: never;
@@ -2380,6 +2397,55 @@ export interface paths {
         get: operations["media_moments_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/media/remap-requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description ?state=pending|approved|refused. Leads: every request; an administrator: the ones he asked. */
+        get: operations["media_remap_requests_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/media/remap-requests/{id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["media_remap_requests_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/media/remap-requests/{id}/refuse/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["media_remap_requests_refuse_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3584,6 +3650,61 @@ export interface components {
         ClipHoldReleaseInputRequest: {
             reason: string;
         };
+        ClipRemapApproveInputRequest: {
+            /** @default  */
+            reason: string;
+        };
+        ClipRemapRefuseInputRequest: {
+            /** @default  */
+            reason: string;
+        };
+        ClipRemapRequestCreateInputRequest: {
+            /** Format: int64 */
+            camera_id: number;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** @default  */
+            reason: string;
+        };
+        ClipRemapRequestOutput: {
+            readonly id: number;
+            state: components["schemas"]["ClipRemapRequestOutputStateEnum"];
+            state_label: string;
+            readonly clip: components["schemas"]["RemapClip"];
+            readonly camera: components["schemas"]["RemapCamera"];
+            /**
+             * Format: date-time
+             * @description The start time asked for
+             */
+            started_at: string;
+            readonly previous_camera: components["schemas"]["RemapCameraOrNull"] | null;
+            /** Format: date-time */
+            previous_started_at: string | null;
+            /** @description The requester's reason */
+            reason: string;
+            readonly requested_by: components["schemas"]["RemapPerson"];
+            /** Format: date-time */
+            requested_at: string;
+            /** @description Null while pending */
+            readonly decided_by: components["schemas"]["RemapPersonOrNull"] | null;
+            /** Format: date-time */
+            decided_at: string | null;
+            /** @description The lead's reason (required to refuse) */
+            decision_reason: string;
+            /** @description The caller is a lead who may approve or refuse it */
+            readonly may_decide: boolean;
+            /** @description Pending, for a lead who may decide: the holds on the clip he may know of (drafts included), which a move would take the footage from under; empty for everyone else */
+            readonly holds: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * @description * `pending` - Chờ phê duyệt
+         *     * `approved` - Đã phê duyệt
+         *     * `refused` - Bị từ chối
+         * @enum {string}
+         */
+        ClipRemapRequestOutputStateEnum: "pending" | "approved" | "refused";
         /**
          * @description * `discovered` - Đã phát hiện
          *     * `indexing` - Đang lập chỉ mục
@@ -4823,6 +4944,13 @@ export interface components {
             results: components["schemas"]["CheckOutput"][];
             count_exact: boolean;
         };
+        PaginatedClipRemapRequestList: {
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["ClipRemapRequestOutput"][];
+        };
         PaginatedComplaintOutputList: {
             /**
              * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
@@ -5368,6 +5496,29 @@ export interface components {
             cited_as_vi: string;
             /** Format: date-time */
             updated_at: string | null;
+        };
+        RemapCamera: {
+            id: number;
+            code: string;
+            counter: string;
+        };
+        RemapCameraOrNull: {
+            id: number;
+            code: string;
+            counter: string;
+        };
+        RemapClip: {
+            id: number;
+            key: string;
+        };
+        RemapPerson: {
+            /** @description The person's full name */
+            name: string;
+            username: string;
+        };
+        RemapPersonOrNull: {
+            name: string;
+            username: string;
         };
         ReportAmendInputRequest: {
             reason: string;
@@ -10259,6 +10410,33 @@ export interface operations {
             };
         };
     };
+    media_clips_remap_requests_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClipRemapRequestCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ClipRemapRequestCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["ClipRemapRequestCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClipRemapRequestOutput"];
+                };
+            };
+        };
+    };
     media_clips_retry_create: {
         parameters: {
             query?: never;
@@ -10756,6 +10934,84 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    media_remap_requests_retrieve: {
+        parameters: {
+            query?: {
+                clip_id?: number;
+                page?: number;
+                page_size?: number;
+                state?: "approved" | "pending" | "refused";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedClipRemapRequestList"];
+                };
+            };
+        };
+    };
+    media_remap_requests_approve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ClipRemapApproveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ClipRemapApproveInputRequest"];
+                "multipart/form-data": components["schemas"]["ClipRemapApproveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClipRemapRequestOutput"];
+                };
+            };
+        };
+    };
+    media_remap_requests_refuse_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ClipRemapRefuseInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ClipRemapRefuseInputRequest"];
+                "multipart/form-data": components["schemas"]["ClipRemapRefuseInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClipRemapRequestOutput"];
                 };
             };
         };

@@ -1,5 +1,5 @@
-import type { components } from "./api.gen";
 // Mirrors media_ingest (ingest) and media_ingest/review output serializers.
+import type { components } from "./api.gen";
 export type ClipState = "discovered" | "indexing" | "indexed" | "partial" | "failed";
 
 export interface ClipCamera {
@@ -287,3 +287,9 @@ export interface CustodyEntry {
   count?: number;
   last_at?: string;
 }
+
+
+/** A correction of a clip's camera or start time under the two-person rule (GET /api/media/remap-requests/). */
+export type ClipRemapRequest = components["schemas"]["ClipRemapRequestOutput"];
+/** One hold shown to the lead deciding a correction: the server's words, a finding named by reference. */
+export interface RemapHold { code: string; vi: string; en: string; reference?: string; draft?: boolean; count?: number }

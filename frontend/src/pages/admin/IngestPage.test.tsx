@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, expect, test, vi } from "vitest";
 import IngestPage from "./IngestPage";
 
@@ -40,4 +40,38 @@ test("the ingest page shows storage used, what expires this week, what is held, 
   expect(within(stats).getByText("Đang giữ lại (hết hạn)").parentElement).toHaveTextContent("1");
   expect(await screen.findByText(/Hàng đợi evidence: không có tiến trình xử lý · 4 đang chờ/)).toBeInTheDocument();
   expect(screen.getByText(/Hàng đợi ingest: 2 ×/)).toBeInTheDocument();
+});
+
+test("on a mapped clip the admin asks for a correction with a reason; nothing is moved, the request is sent", async () => {
+  const posts: { url: string; body: unknown }[] = [];
+  const clip = { id: 5, bucket: "b", key: "CAM-TC-01/2026/03/02/080000.mp4", camera: { id: 1, code: "CAM-TC-01" }, unassigned_reason: "",
+    started_at: "2026-03-02T01:00:00Z", duration_s: 60, state: "indexed", progress: 1, error: "", warnings: [], attempts: 1,
+    source: "store", discovered_at: "2026-03-02T01:05:00Z", indexed_at: null, size_bytes: 10 };
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (init?.method === "POST") {
+      posts.push({ url, body: JSON.parse(String(init.body)) });
+      return json({ id: 1 }, 201);
+    }
+    if (url.includes("media/ingest/clips/")) return json({ count: 1, next: null, previous: null, results: [clip] });
+    if (url.includes("org/cameras/")) return json({ count: 2, next: null, previous: null, results: [
+      { id: 1, code: "CAM-TC-01", counter: { id: 1, name: "Quầy", unit: { id: 1, name: "Thanh Chương" } } },
+      { id: 2, code: "CAM-ND-01", counter: { id: 2, name: "Quầy", unit: { id: 2, name: "Nam Đàn" } } }] });
+    if (url.includes("media/ingest/status/")) return json({ total: 1, by_state: {}, unassigned: 0, outdated: 0, analysis_version: "1", reconcile: [], store: { ok: true }, job_queue: { ok: true, mode: "inline", queues: {} } });
+    if (url.includes("media/retention/")) return json({ retention_days_default: 90, footage_bytes: 0, deletable_bytes: 0, deletable: [], held: [], expiring_this_week: 0, manual_holds: 0 });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><IngestPage /></QueryClientProvider>);
+  fireEvent.click(await screen.findByTestId("remap-ask-5"));
+  expect(screen.getByText(/chỉ có hiệu lực khi một tổ trưởng tổ kiểm tra khác người đề nghị phê duyệt/)).toBeInTheDocument();
+  const send = screen.getByTestId("remap-send");
+  expect(send).toBeDisabled();
+  await screen.findByRole("option", { name: /CAM-ND-01/ });
+  fireEvent.change(screen.getByTestId("remap-camera"), { target: { value: "2" } });
+  fireEvent.change(screen.getByTestId("remap-reason"), { target: { value: "Camera tải lên nhầm quầy Nam Đàn" } });
+  expect(send).not.toBeDisabled();
+  fireEvent.click(send);
+  await waitFor(() => expect(posts).toHaveLength(1));
+  expect(posts[0].url).toContain("media/clips/5/remap-requests/");
+  expect(posts[0].body).toMatchObject({ camera_id: 2, reason: "Camera tải lên nhầm quầy Nam Đàn" });
 });

@@ -11,6 +11,7 @@ import { fmtBytes, fmtClock, fmtDateTime, fromLocalInput, toLocalInput } from ".
 import { useCameras } from "../../hooks/use-ref-data";
 import type { IngestClip, IngestStatus, RetentionReport } from "../../types/media";
 import { ActionButton } from "../../components/ActionButton";
+import { MyRemapRequests, RemapRequestDialog } from "../../components/ClipRemap";
 
 const FILTERS = ["", "queued", "failed", "partial", "unassigned"] as const;
 
@@ -62,6 +63,7 @@ export default function IngestPage() {
   const [problem, setProblem] = useState<(typeof FILTERS)[number]>("");
   const [page, setPage] = useState(1);
   const [assigning, setAssigning] = useState<IngestClip | null>(null);
+  const [remapping, setRemapping] = useState<IngestClip | null>(null);
   const statusQ = useQuery({ queryKey: ["ingest", "status"], queryFn: () => api.get<IngestStatus>("media/ingest/status/"), refetchInterval: 30_000 });
   const retentionQ = useQuery({ queryKey: ["ingest", "retention"], queryFn: () => api.get<RetentionReport>("media/retention/"), refetchInterval: 300_000 });
   const listQ = useQuery({ queryKey: ["ingest", "clips", problem, page], queryFn: () => api.get<Page<IngestClip>>("media/ingest/clips/", { problem, page }) });
@@ -171,6 +173,7 @@ export default function IngestPage() {
                             <ActionButton type="button" className="btn btn-secondary btn-sm" why={retry.isPending && t("why.busy")} onClick={() => retry.mutate(c.id)}>{t("ingest.retry")}</ActionButton>
                           )}
                           {!c.camera && <button type="button" className="btn btn-secondary btn-sm" onClick={() => setAssigning(c)}>{t("ingest.assign")}</button>}
+                          {c.camera && c.started_at && <button type="button" className="btn btn-secondary btn-sm" onClick={() => setRemapping(c)} data-testid={`remap-ask-${c.id}`}>{t("remap.ask")}</button>}
                         </td>
                       </tr>
                     ))}
@@ -184,6 +187,8 @@ export default function IngestPage() {
       </Card>
       {retry.isError && <InlineError error={retry.error} />}
       {assigning && <AssignDialog clip={assigning} onClose={() => setAssigning(null)} />}
+      {remapping && <RemapRequestDialog clip={remapping} onClose={() => setRemapping(null)} />}
+      <MyRemapRequests />
     </>
   );
 }

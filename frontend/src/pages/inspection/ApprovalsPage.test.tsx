@@ -16,11 +16,14 @@ function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
+const EMPTY = { count: 0, next: null, previous: null, results: [] };
+
 afterEach(() => vi.unstubAllGlobals());
 
 test("a lead sees the requests waiting, refuses one only with a reason, and cannot decide one about themselves", async () => {
   const posts: { url: string; body: unknown }[] = [];
   vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (String(url).includes("remap-requests")) return json(EMPTY);
     if (init?.method === "POST") {
       posts.push({ url, body: JSON.parse(String(init.body)) });
       return json({ ...grant, state: "refused" });
@@ -60,6 +63,7 @@ test("after approving, the lead sees the account's recent changes and the one-ti
   };
   const posts: string[] = [];
   vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (String(url).includes("remap-requests")) return json(EMPTY);
     if (init?.method === "POST") {
       posts.push(url);
       return json({ ...demoted, state: "approved", recent_changes: [], activation_code: "ABCD-EFGH-JKLM", activation_expires_at: "2026-12-03T05:00:00Z" });
@@ -91,7 +95,7 @@ test("the lead sees who the account is (its linked officer) and a request no lea
     target: { ...grant.target, linked_officer: { id: 10, name: "Trung úy Hoàng Thị Lan", service_number: "NA-2105", unit: "Công an xã Thanh Chương", position: "Cán bộ một cửa" } },
   };
   const stuck = { ...aboutMe, id: 5, no_approver: true };
-  vi.stubGlobal("fetch", vi.fn(async () => json({ count: 2, next: null, previous: null, results: [linked, stuck] })));
+  vi.stubGlobal("fetch", vi.fn(async (url: string) => json(String(url).includes("remap-requests") ? EMPTY : { count: 2, next: null, previous: null, results: [linked, stuck] })));
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(<QueryClientProvider client={qc}><ApprovalsPage /></QueryClientProvider>);
 
@@ -105,7 +109,7 @@ test("the lead sees who the account is (its linked officer) and a request no lea
 
 test("the history names people, not logins: who asked and who decided, the system in words (user review, ui15)", async () => {
   const expired = { ...grant, id: 9, state: "expired", decided_label: "expiry", decided_by: { name: "Tự động hết hạn (không ai quyết định)", username: "" }, decided_at: "2026-11-28T05:00:00Z", may_decide: false };
-  vi.stubGlobal("fetch", vi.fn(async () => json({ count: 3, next: null, previous: null, results: [grant, refused, expired] })));
+  vi.stubGlobal("fetch", vi.fn(async (url: string) => json(String(url).includes("remap-requests") ? EMPTY : { count: 3, next: null, previous: null, results: [grant, refused, expired] })));
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(<QueryClientProvider client={qc}><ApprovalsPage /></QueryClientProvider>);
   const asked = await screen.findByTestId("grant-requested-by-3");
@@ -113,4 +117,37 @@ test("the history names people, not logins: who asked and who decided, the syste
   expect(screen.getByTestId("grant-decided-by-1")).toHaveTextContent("Đặng Quốc Bảo (lead2)");
   expect(screen.getByTestId("grant-decided-by-9")).toHaveTextContent("Tự động hết hạn (không ai quyết định)");
   expect(screen.getByTestId("grant-decided-by-9")).not.toHaveTextContent("expiry");
+});
+
+const remap = {
+  id: 11, state: "pending", state_label: "Chờ phê duyệt", clip: { id: 5, key: "CAM-TC-01/2026/03/02/080000.mp4" },
+  camera: { id: 2, code: "CAM-ND-01", counter: "Quầy Nam Đàn" }, started_at: "2026-03-02T01:00:00Z",
+  previous_camera: { id: 1, code: "CAM-TC-01", counter: "Quầy Thanh Chương" }, previous_started_at: "2026-03-02T01:00:00Z",
+  reason: "Camera tải lên nhầm quầy", requested_by: { name: "Phạm Văn Quản", username: "admin" }, requested_at: "2026-11-30T05:00:00Z",
+  decided_by: null, decided_at: null, decision_reason: "", may_decide: true,
+  holds: [{ code: "finding", reference: "VP-7", draft: true, vi: "Vi phạm VP-7 (dự thảo, chưa công bố) giữ đoạn video theo thời gian", en: "Finding VP-7 holds the clip" }],
+};
+
+test("a lead decides a clip correction beside the account approvals, told of the holds, drafts included", async () => {
+  const posts: { url: string; body: unknown }[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (init?.method === "POST") {
+      posts.push({ url, body: JSON.parse(String(init.body)) });
+      return json({ ...remap, state: "refused" });
+    }
+    return json(String(url).includes("remap-requests") ? { count: 1, next: null, previous: null, results: [remap] } : EMPTY);
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><ApprovalsPage /></QueryClientProvider>);
+  const pending = await screen.findByTestId("remap-pending");
+  expect(within(pending).getByText("Camera tải lên nhầm quầy")).toBeInTheDocument();
+  fireEvent.click(screen.getByTestId("remap-refuse-11"));
+  expect(within(screen.getByTestId("remap-holds")).getByText(/VP-7 \(dự thảo/)).toBeInTheDocument();
+  const button = screen.getByTestId("remap-decide");
+  expect(button).toBeDisabled();
+  fireEvent.change(screen.getByTestId("remap-decide-reason"), { target: { value: "Dự thảo cần giữ nguyên vị trí" } });
+  fireEvent.click(button);
+  await waitFor(() => expect(posts).toHaveLength(1));
+  expect(posts[0].url).toContain("media/remap-requests/11/refuse/");
+  expect(posts[0].body).toEqual({ reason: "Dự thảo cần giữ nguyên vị trí" });
 });

@@ -5,6 +5,7 @@ import { api, rows, type Page } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { fmtDateTime } from "../../components/format";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
+import { RemapApprovals } from "../../components/ClipRemap";
 import type { TeamGrant, TeamGrantApproved } from "../../types/org";
 
 const STATE_TONE = { pending: "amber", approved: "green", refused: "red", expired: "grey" } as const;
@@ -189,6 +190,7 @@ export default function ApprovalsPage() {
           </Card>
         )}
       </QueryState>
+      <RemapApprovals />
       {deciding && <DecideDialog key={deciding.grant.id} grant={deciding.grant} refuse={deciding.refuse} onClose={() => setDeciding(null)} />}
     </>
   );

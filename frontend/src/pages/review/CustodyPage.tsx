@@ -10,7 +10,7 @@ import type { CustodyEntry, EvidencePackage } from "../../types/media";
 
 const PAGE_SIZE = 50;
 /** The actions the log may be filtered by (media_ingest.review.models.AccessLog.Action). */
-const ACTIONS = ["view", "download", "tag_create", "tag_update", "tag_delete", "evidence_link", "evidence_period", "export", "export_download", "preview", "expire", "preserve", "preserve_release"];
+const ACTIONS = ["view", "download", "tag_create", "tag_update", "tag_delete", "evidence_link", "evidence_period", "export", "export_download", "preview", "expire", "preserve", "preserve_release", "remap_request", "remap_approve", "remap_refuse", "remap_apply"];
 type CustodyPageData = Page<CustodyEntry> & { clip?: { id: number; camera: string | null; started_at: string | null } };
 
 /** "Chrome 131 · Linux" from a user agent; the full string stays in the export. */
