@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -73,12 +73,17 @@ def clip_remap_request(*, by: User, clip: Clip, camera: Camera, started_at: date
                        "The camera and start time asked for are the clip's own: nothing to correct.",
                        "camera_id", "no_change")
     reason = require_worded_reason(reason, "reason", "lý do đề nghị sửa", words=REASON_WORDS, letters=REASON_LETTERS)
-    if ClipRemapRequest.objects.filter(clip=clip, state=ClipRemapRequest.State.PENDING).exists():
-        raise Conflict("Đoạn video đã có một đề nghị sửa đang chờ tổ trưởng phê duyệt.",
+    pending = Conflict("Đoạn video đã có một đề nghị sửa đang chờ tổ trưởng phê duyệt.",
                        "A correction of this clip is already waiting for a lead's decision.", code="remap_pending")
-    request = ClipRemapRequest.objects.create(
-        clip=clip, camera=camera, started_at=new_start, previous_camera=clip.camera,
-        previous_started_at=clip.started_at, reason=reason, requested_by=by, requested_at=timezone.now())
+    if ClipRemapRequest.objects.filter(clip=clip, state=ClipRemapRequest.State.PENDING).exists():
+        raise pending
+    try:
+        with transaction.atomic():  # two requests at once (SQLite does not lock the clip row): one pending wins
+            request = ClipRemapRequest.objects.create(
+                clip=clip, camera=camera, started_at=new_start, previous_camera=clip.camera,
+                previous_started_at=clip.started_at, reason=reason, requested_by=by, requested_at=timezone.now())
+    except IntegrityError:
+        raise pending from None
     detail = {"request": request.pk, "from": {"camera": clip.camera.code if clip.camera else None,
                                               "started_at": _local(clip.started_at)},
               "to": {"camera": camera.code, "started_at": _local(new_start)}}

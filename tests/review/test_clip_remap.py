@@ -184,3 +184,20 @@ def test_bad_input_gets_clear_400s(api_as: Any, make_clip: Any) -> None:
     assert unworded.status_code == 400 and unworded.json()["error"]["code"] == "reason_not_words"
     assert not ClipRemapRequest.objects.exists()
     assert timezone.is_aware(clip.started_at)
+
+
+def test_two_requests_at_once_give_one_pending_and_a_409_not_a_500(api_as: Any, make_clip: Any,
+                                                                   monkeypatch: Any) -> None:
+    """Two admins ask at the same instant: both read "nothing pending" before either wrote (SQLite does not lock
+    the clip's row). The database's one-pending rule then refuses the second: in words, not a 500."""
+    from django.db.models import QuerySet
+
+    clip = make_clip()
+    assert _ask(api_as("admin"), clip).status_code == 201
+    real_exists = QuerySet.exists
+    monkeypatch.setattr(QuerySet, "exists",
+                        lambda qs: False if qs.model is ClipRemapRequest else real_exists(qs))
+    second = _ask(api_as("admin"), clip, camera="CAM-KL-01")
+    assert second.status_code == 409, second.content
+    assert second.json()["error"]["code"] == "remap_pending"
+    assert ClipRemapRequest.objects.filter(clip=clip).count() == 1
