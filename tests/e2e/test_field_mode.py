@@ -163,7 +163,9 @@ def _start(lead: Phone, check: dict[str, Any]) -> Any:
     question.get_by_test_id("confirm-ok").click()
     page.wait_for_selector("[data-testid^=criterion-]")
     # the check, its report and criteria are kept on the phone, and the service worker controls the page
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    # (the worker precaches the whole app before it takes control: on a busy machine, two journeys at once,
+    # that took over 20 s; the wait is for a state, not a figure of speed)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=60_000)
     kept_js = f"""async () => {{
         const dbs = await indexedDB.databases();
         if (!dbs.some(d => d.name === 'counterwatch-field')) return false;
@@ -410,7 +412,7 @@ def test_no_planned_check_data_in_browser_storage_before_it_starts(phone: Any) -
     page.wait_for_selector(f"text={check['reference']}")
     page.click(f"text={check['reference']}")
     page.wait_for_selector("[data-testid=check-start]")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=60_000)
     page.reload()  # under the service worker's control this time: any API answer it cached would show
     page.wait_for_selector("[data-testid=check-start]")
     page.wait_for_timeout(500)
@@ -487,7 +489,7 @@ def test_a_started_check_of_my_team_opens_offline_without_having_been_opened(pho
 
     page = inspector.go("/inspection/checks")
     page.wait_for_selector(f"text={check['reference']}")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=60_000)
     # page.evaluate awaits the promise (wait_for_function took an async function's promise as "true" at once)
     kept_js = f"""async () => {{
         const db = await new Promise(r => {{ const q = indexedDB.open('counterwatch-field'); q.onsuccess = () => r(q.result); }});
