@@ -138,7 +138,11 @@ class ClipRemapRequestListApi(APIView):
         return paginate(request, self, qs.order_by("-requested_at", "-id"), ClipRemapRequestOutputSerializer)
 
 
-class ClipRemapApproveApi(APIView):
+class ClipRemapDecideApi(APIView):
+    """A lead's decision on a correction, with his words (required to refuse: services_remap)."""
+
+    decide: Any = None  # services_remap.clip_remap_approve or clip_remap_refuse
+
     class InputSerializer(serializers.Serializer):
         reason = PlainTextField(max_length=1000, required=False, allow_blank=True, default="")
 
@@ -146,17 +150,13 @@ class ClipRemapApproveApi(APIView):
     def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        decided = services_remap.clip_remap_approve(by=request.user, pk=pk, reason=data.validated_data["reason"])
+        decided = type(self).decide(by=request.user, pk=pk, reason=data.validated_data["reason"])
         return Response(remap_data(decided, request))
 
 
-class ClipRemapRefuseApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        reason = PlainTextField(max_length=1000, required=False, allow_blank=True, default="")
+class ClipRemapApproveApi(ClipRemapDecideApi):
+    decide = staticmethod(services_remap.clip_remap_approve)
 
-    @extend_schema(request=InputSerializer, responses=ClipRemapRequestOutputSerializer)
-    def post(self, request: AuthedRequest, pk: int) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        decided = services_remap.clip_remap_refuse(by=request.user, pk=pk, reason=data.validated_data["reason"])
-        return Response(remap_data(decided, request))
+
+class ClipRemapRefuseApi(ClipRemapDecideApi):
+    decide = staticmethod(services_remap.clip_remap_refuse)

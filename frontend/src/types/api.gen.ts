@@ -2429,6 +2429,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description A lead's decision on a correction, with his words (required to refuse: services_remap). */
         post: operations["media_remap_requests_approve_create"];
         delete?: never;
         options?: never;
@@ -2445,6 +2446,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description A lead's decision on a correction, with his words (required to refuse: services_remap). */
         post: operations["media_remap_requests_refuse_create"];
         delete?: never;
         options?: never;
@@ -3650,11 +3652,7 @@ export interface components {
         ClipHoldReleaseInputRequest: {
             reason: string;
         };
-        ClipRemapApproveInputRequest: {
-            /** @default  */
-            reason: string;
-        };
-        ClipRemapRefuseInputRequest: {
+        ClipRemapDecideInputRequest: {
             /** @default  */
             reason: string;
         };
@@ -10973,9 +10971,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ClipRemapApproveInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ClipRemapApproveInputRequest"];
-                "multipart/form-data": components["schemas"]["ClipRemapApproveInputRequest"];
+                "application/json": components["schemas"]["ClipRemapDecideInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ClipRemapDecideInputRequest"];
+                "multipart/form-data": components["schemas"]["ClipRemapDecideInputRequest"];
             };
         };
         responses: {
@@ -11000,9 +10998,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ClipRemapRefuseInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ClipRemapRefuseInputRequest"];
-                "multipart/form-data": components["schemas"]["ClipRemapRefuseInputRequest"];
+                "application/json": components["schemas"]["ClipRemapDecideInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ClipRemapDecideInputRequest"];
+                "multipart/form-data": components["schemas"]["ClipRemapDecideInputRequest"];
             };
         };
         responses: {
