@@ -197,6 +197,13 @@ def clip_hold_reasons(clip: Clip, *, shown: bool = False) -> list[str]:
     return [kind for kind, rows in _hold_sources(clip, shown=shown).items() if rows.exists()]
 
 
+def clip_holds_by_time(clip: Clip) -> list[str]:
+    """The holds that protect the clip only where it is: an open finding or case about its counter's unit at a time
+    it covers (drafts included). Moving the clip to another camera or time ends them (services_remap refuses)."""
+    sources = _hold_sources(clip, shown=False)
+    return [kind for kind in ("open_finding", "open_case") if kind in sources and sources[kind].exists()]
+
+
 def clip_sealed_holders(clip: Clip) -> list[Any]:
     """The unpublished findings whose hold on the clip outsiders may not know of: what makes
     clip_hold_reasons(shown=False) differ from clip_hold_reasons(shown=True). Oldest first."""

@@ -2,7 +2,7 @@
 of an older analysis version."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -92,6 +92,11 @@ def clip_assign_camera(*, clip: Clip, camera: Camera, started_at: datetime | Non
     if started_at is not None and timezone.is_naive(started_at):
         raise DomainError("Thời điểm bắt đầu phải có múi giờ.", "started_at must include a time zone.",
                           code="naive_datetime", fields={"started_at": ["timezone required"]})
+    if started_at is not None and started_at > timezone.now() + timedelta(minutes=5):
+        # a start time ahead of now would keep the footage past its retention (counted from the later of
+        # recording and ingestion): insider review S2-3
+        raise DomainError("Thời điểm bắt đầu không được ở tương lai.", "started_at may not be in the future.",
+                          code="in_future", fields={"started_at": ["in the future"]})
     if clip.camera_id is not None and clip.started_at is not None:
         raise Conflict("Đoạn video đã có camera và thời điểm bắt đầu; không thể chuyển trực tiếp sang camera hay "
                        "thời điểm khác: hãy gửi đề nghị sửa camera/thời điểm để một tổ trưởng tổ kiểm tra phê duyệt.",

@@ -13,7 +13,7 @@ team's powers.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -26,6 +26,7 @@ from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.org.models import Camera
 from inspection.services_common import require_worded_reason
+from media_ingest import selectors
 from media_ingest.models import Clip, ClipRemapRequest
 from media_ingest.review.models import AccessLog
 from media_ingest.review.services import access_log_add
@@ -35,6 +36,7 @@ from media_ingest.services_admin import _requeue
 # who may ask (the administrator maps clips; a lead may ask too, and then another lead decides)
 REQUESTER_ROLES = REMAP_ROLES
 REASON_WORDS, REASON_LETTERS = 3, 15
+FUTURE_SKEW = timedelta(minutes=5)  # a camera clock a little ahead is not a clip from the future
 
 
 def _invalid(vi: str, en: str, field: str, code: str) -> DomainError:
@@ -67,6 +69,9 @@ def clip_remap_request(*, by: User, clip: Clip, camera: Camera, started_at: date
                        "The clip's footage has expired and was deleted.", code="expired")
     if not camera.active:
         raise _invalid("Camera đã ngừng hoạt động.", "The camera is inactive.", "camera_id", "camera_inactive")
+    if started_at is not None and started_at > timezone.now() + FUTURE_SKEW:
+        raise _invalid("Thời điểm bắt đầu không được ở tương lai.", "started_at may not be in the future.",
+                       "started_at", "in_future")
     new_start = started_at if started_at is not None else clip.started_at
     if camera.pk == clip.camera_id and new_start == clip.started_at:
         raise _invalid("Camera và thời điểm đề nghị trùng với hiện tại: không có gì để sửa.",
@@ -147,7 +152,18 @@ def clip_remap_approve(*, by: User, pk: int, reason: str = "") -> ClipRemapReque
     if not camera.active:
         raise Conflict("Camera đề nghị đã ngừng hoạt động: hãy từ chối đề nghị này.",
                        "The camera asked for is inactive: refuse this request.", code="camera_inactive")
-    reason = (reason or "").strip()
+    # The approval moves evidence: it is given in words, like a refusal (insider review S3-2: "ok" moved a clip).
+    reason = require_worded_reason(reason, "reason", "lý do phê duyệt", words=REASON_WORDS, letters=REASON_LETTERS)
+    # A finding or case that holds the clip by its place and time (a draft's too) would stop holding it once it
+    # moved, and retention would then delete footage a finding relies on (insider review S1-1). Only the deciding
+    # lead, who may know of them, reaches this: the requester reads only the lead's decision.
+    if selectors.clip_holds_by_time(clip):
+        raise Conflict("Đoạn video đang được giữ cho một vi phạm hoặc vụ việc còn mở tại camera và thời điểm hiện tại; "
+                       "chuyển đi sẽ làm mất căn cứ giữ lại. Hãy gắn thẻ đoạn cần dùng làm chứng cứ cho vi phạm trước, "
+                       "hoặc từ chối đề nghị.",
+                       "An open finding or case holds the clip at its present camera and time; moving it would end "
+                       "that hold. Tag the segment needed as evidence of the finding first, or refuse the request.",
+                       code="held_by_time")
     now = timezone.now()
     request.state, request.decided_by, request.decided_at, request.decision_reason = (
         ClipRemapRequest.State.APPROVED, by, now, reason)

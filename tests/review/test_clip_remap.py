@@ -22,6 +22,7 @@ from tests.conftest import login_client
 
 pytestmark = pytest.mark.django_db
 REASON = "Camera tải lên nhầm quầy, đúng là quầy Nam Đàn"
+APPROVE = "Đã đối chiếu với sổ giao ca của quầy"
 T = datetime.fromisoformat("2026-03-02T08:00:00+07:00")
 
 
@@ -61,7 +62,7 @@ def test_request_then_a_lead_approves_the_clip_moves_and_is_requeued(api_as: Any
     lead = api_as("lead")
     pending = lead.get("/api/media/remap-requests/", {"state": "pending"}).json()["results"]
     assert [(r["id"], r["may_decide"]) for r in pending] == [(request_id, True)]
-    approved = lead.post(f"/api/media/remap-requests/{request_id}/approve/", {"reason": "Đã đối chiếu"},
+    approved = lead.post(f"/api/media/remap-requests/{request_id}/approve/", {"reason": APPROVE},
                          format="json")
     assert approved.status_code == 200, approved.content
     assert approved.json()["state"] == "approved" and approved.json()["decided_by"]["username"] == "lead"
@@ -114,8 +115,8 @@ def test_a_lead_cannot_approve_his_own_request_nor_an_admin_any(api_as: Any, mak
     assert by_admin.status_code == 403
     clip.refresh_from_db()
     assert clip.camera.code == "CAM-TC-01"
-    other = lead2_client.post(f"/api/media/remap-requests/{request_id}/approve/", {},
-                                                      format="json")
+    other = lead2_client.post(f"/api/media/remap-requests/{request_id}/approve/", {"reason": APPROVE},
+                              format="json")
     assert other.status_code == 200, other.content
     clip.refresh_from_db()
     assert clip.camera.code == "CAM-ND-01"
@@ -127,7 +128,8 @@ _VOLATILE = {"id", "requested_at", "clip"}
 def _admin_story(api_as: Any, make_clip: Any, refuse: bool) -> list[Any]:
     """Everything the admin reads along a request: its answer, the list, and the outcome."""
     admin, lead = api_as("admin"), api_as("lead")
-    clip = Clip.objects.get(pk=make_clip().pk)
+    # (a day before the probe's draft: the draft holds the probe by time, not this clip)
+    clip = Clip.objects.get(pk=make_clip(started_at=T - timedelta(days=1)).pk)
     story: list[Any] = []
     asked = _ask(admin, clip)
     story.append((asked.status_code, {k: v for k, v in asked.json().items() if k not in _VOLATILE}))
@@ -201,3 +203,50 @@ def test_two_requests_at_once_give_one_pending_and_a_409_not_a_500(api_as: Any, 
     assert second.status_code == 409, second.content
     assert second.json()["error"]["code"] == "remap_pending"
     assert ClipRemapRequest.objects.filter(clip=clip).count() == 1
+
+
+def test_a_lead_cannot_move_a_clip_out_from_under_a_findings_hold_by_time(api_as: Any, make_clip: Any,
+                                                                        finding_for: Any) -> None:
+    """Insider re-check S1-1: a draft held clip 14 by its counter and time; the lead approved a correction to another
+    camera, the hold ended, and retention then deleted the footage with no copy. The approval is refused while an
+    open finding or case holds the clip where it is; the lead may tag the segment as evidence first, or refuse."""
+    clip = make_clip()
+    finding_for(state="draft", occurred_from=clip.started_at + timedelta(seconds=5))
+    request_id = _ask(api_as("admin"), clip).json()["id"]
+    approved = api_as("lead").post(f"/api/media/remap-requests/{request_id}/approve/", {"reason": APPROVE},
+                                   format="json")
+    assert approved.status_code == 409, approved.content
+    assert approved.json()["error"]["code"] == "held_by_time"
+    clip.refresh_from_db()
+    assert clip.camera.code == "CAM-TC-01"
+    assert ClipRemapRequest.objects.get(pk=request_id).state == ClipRemapRequest.State.PENDING
+    # the admin reads a request still waiting, as for any clip the lead has not decided
+    mine = api_as("admin").get("/api/media/remap-requests/", {"clip_id": clip.pk}).json()["results"][0]
+    assert mine["state"] == "pending" and mine["holds"] == []
+
+
+@pytest.mark.parametrize("reason", ["ok", "", "Đồng ý"])
+def test_an_approval_is_given_in_words(api_as: Any, make_clip: Any, reason: str) -> None:
+    """Insider re-check S3-2: {"reason": "ok"} and {} approved a correction; approving moves footage."""
+    clip = make_clip()
+    request_id = _ask(api_as("admin"), clip).json()["id"]
+    approved = api_as("lead").post(f"/api/media/remap-requests/{request_id}/approve/", {"reason": reason},
+                                   format="json")
+    assert approved.status_code == 400, approved.content
+    assert "reason" in approved.json()["error"]["fields"]
+    clip.refresh_from_db()
+    assert clip.camera.code == "CAM-TC-01"
+
+
+def test_a_start_time_in_the_future_is_refused(api_as: Any, make_clip: Any) -> None:
+    """Insider re-check S2-3: a correction set a clip's start to 2099 (retention counts from the later of recording
+    and ingestion, so the clip would never expire). Refused on the request and on the direct assignment."""
+    clip = make_clip()
+    future = (timezone.now() + timedelta(days=1)).isoformat()
+    asked = _ask(api_as("admin"), clip, started_at="2099-01-01T00:00:00Z")
+    assert asked.status_code == 400 and asked.json()["error"]["code"] == "in_future", asked.content
+    loose = make_clip(camera=None)
+    assigned = api_as("admin").post(f"/api/media/clips/{loose.pk}/assign/",
+                                    {"camera_id": Camera.objects.get(code="CAM-ND-01").pk, "started_at": future},
+                                    format="json")
+    assert assigned.status_code == 400 and assigned.json()["error"]["code"] == "in_future", assigned.content

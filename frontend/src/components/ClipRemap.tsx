@@ -7,13 +7,17 @@ import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../api/client";
 import { ActionButton } from "./ActionButton";
 import { DateTimeInput } from "./DateInput";
-import { fmtDateTime, fromLocalInput, toLocalInput } from "./format";
+import { fmtDateTime, fmtDateTimeSeconds, fromLocalInput, toLocalInput } from "./format";
+import { inWords } from "./reasonRule";
 import { useBilingual } from "./labels";
 import { Badge, Card, Empty, Field, InlineError, Modal, QueryState } from "./ui";
 import { useCameras } from "../hooks/use-ref-data";
 import type { ClipRemapRequest, IngestClip, RemapHold } from "../types/media";
 
 const STATE_TONE = { pending: "amber", approved: "green", refused: "red" } as const;
+// the server's rule for the reasons of a correction (media_ingest/services_remap.py REASON_WORDS, REASON_LETTERS)
+const REASON_WORDS = 3;
+const REASON_LETTERS = 15;
 const REMAP_KEY = ["remap-requests"];
 
 function Who({ who }: { who: { name: string; username: string } | null }) {
@@ -24,8 +28,8 @@ function Who({ who }: { who: { name: string; username: string } | null }) {
 function Move({ r }: { r: ClipRemapRequest }) {
   return (
     <span className="small">
-      {r.previous_camera?.code ?? "—"} · {r.previous_started_at ? fmtDateTime(r.previous_started_at) : "—"}
-      {" → "}<strong>{r.camera.code} · {fmtDateTime(r.started_at)}</strong>
+      {r.previous_camera?.code ?? "—"} · {r.previous_started_at ? fmtDateTimeSeconds(r.previous_started_at) : "—"}
+      {" → "}<strong>{r.camera.code} · {fmtDateTimeSeconds(r.started_at)}</strong>
     </span>
   );
 }
@@ -36,17 +40,20 @@ export function RemapRequestDialog({ clip, onClose }: { clip: IngestClip; onClos
   const qc = useQueryClient();
   const cameras = useCameras().data ?? [];
   const [camera, setCamera] = useState<number | "">(clip.camera?.id ?? "");
-  const [start, setStart] = useState(toLocalInput(clip.started_at ?? new Date()));
+  const shown = toLocalInput(clip.started_at ?? new Date());
+  const [start, setStart] = useState(shown);
   const [reason, setReason] = useState("");
   const m = useMutation({
+    // the field shows minutes: an untouched time is not sent, so the clip keeps its own to the second
+    // (a camera-only correction moved clips 52 s back: user review)
     mutationFn: () => api.post<ClipRemapRequest>(`media/clips/${clip.id}/remap-requests/`,
-      { camera_id: camera, started_at: fromLocalInput(start), reason }),
+      { camera_id: camera, ...(start !== shown ? { started_at: fromLocalInput(start) } : {}), reason }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: REMAP_KEY });
       onClose();
     },
   });
-  const why = (m.isPending && t("why.busy")) || (!camera && t("why.pickCamera")) || (reason.trim().length < 5 && t("remap.why.reason"));
+  const why = (m.isPending && t("why.busy")) || (!camera && t("why.pickCamera")) || (!inWords(reason, REASON_WORDS, REASON_LETTERS) && t("remap.why.reason"));
   return (
     <Modal
       title={t("remap.ask")}
@@ -123,7 +130,8 @@ function DecideRemap({ r, refuse, onClose }: { r: ClipRemapRequest; refuse: bool
     },
   });
   const holds = r.holds as unknown as RemapHold[];
-  const why = (m.isPending && t("why.busy")) || (refuse && reason.trim().length < 5 && t("why.refuseReason"));
+  // approving moves footage and is written in the custody log: in words, like a refusal (the server decides the rule)
+  const why = (m.isPending && t("why.busy")) || (!inWords(reason, REASON_WORDS, REASON_LETTERS) && t(refuse ? "remap.why.refuseReason" : "remap.why.approveReason"));
   return (
     <Modal
       title={`${refuse ? t("grants.refuse") : t("grants.approve")}: ${t("remap.ask")}`}
@@ -149,7 +157,7 @@ function DecideRemap({ r, refuse, onClose }: { r: ClipRemapRequest; refuse: bool
         )}
         {!refuse && holds.length > 0 && <p className="small notice notice-amber">{t("remap.holdsWarn")}</p>}
       </div>
-      <Field label={refuse ? t("grants.refuseReason") : t("grants.approveNote")}>
+      <Field label={refuse ? t("grants.refuseReason") : t("remap.approveReason")}>
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} data-testid="remap-decide-reason" />
       </Field>
       {m.isError && <InlineError error={m.error} />}

@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Field } from "../ui";
+import { inWords } from "../reasonRule";
 import { OfficerPicker } from "../OfficerPicker";
 import type { FindingSubject } from "../../types/inspection";
 import type { Officer } from "../../types/org";
@@ -36,34 +37,13 @@ export function subjectsPayload(subjects: SubjectDraft[]) {
     .map((s) => ({ officer_id: s.officer!.id, role: s.role, knew_and_did_not_act: s.knew, covered_up: s.covered }));
 }
 
-export const letters = (text: string) => Array.from(text).filter((ch) => /[\p{L}\p{N}]/u.test(ch)).length;
-
-/** The words of a reason that count, as the server's reason_words (inspection.services_common): runs of two
- * letters or more that are not one letter repeated, each once. */
-export function reasonWords(text: string): string[] {
-  const seen = new Map<string, string>();
-  for (const word of text.normalize("NFC").match(/\p{L}+/gu) ?? []) {
-    const key = word.toLocaleLowerCase("vi");
-    if (Array.from(word).length >= 2 && new Set(Array.from(key)).size > 1 && !seen.has(key)) seen.set(key, word);
-  }
-  return [...seen.values()];
-}
-
-/** A Vietnamese syllable written without its marks, as the server's is_vietnamese_syllable (backend/core/text.py):
- * an optional initial consonant, one to three vowels, an optional final consonant. Keyboard runs ("asdf") are not. */
-const SYLLABLE = /^(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?$/;
-
-export function isVietnameseSyllable(word: string): boolean {
-  const folded = word.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
-  return SYLLABLE.test(folded);
-}
+export { letters, reasonWords, isVietnameseSyllable } from "../reasonRule";
 
 /** Why a typed unit-level reason cannot be sent yet ("" when it can, or when none is typed). */
 export function unitReasonProblem(reason: string, t: (k: string, o?: Record<string, unknown>) => string): string {
   const typed = reason.trim();
   if (!typed) return "";
-  const words = reasonWords(typed).filter(isVietnameseSyllable);
-  const enough = words.length >= UNIT_LEVEL_REASON_MIN_WORDS && letters(words.join("")) >= UNIT_LEVEL_REASON_MIN;
+  const enough = inWords(typed, UNIT_LEVEL_REASON_MIN_WORDS, UNIT_LEVEL_REASON_MIN);
   return enough ? "" : t("findings.unitLevelTooShort", { n: UNIT_LEVEL_REASON_MIN, words: UNIT_LEVEL_REASON_MIN_WORDS });
 }
 

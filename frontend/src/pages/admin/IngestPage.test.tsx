@@ -68,10 +68,15 @@ test("on a mapped clip the admin asks for a correction with a reason; nothing is
   expect(send).toBeDisabled();
   await screen.findByRole("option", { name: /CAM-ND-01/ });
   fireEvent.change(screen.getByTestId("remap-camera"), { target: { value: "2" } });
+  // the server's rule, told before sending: three Vietnamese words, fifteen letters ("asdf qwer zxcv" is not)
+  fireEvent.change(screen.getByTestId("remap-reason"), { target: { value: "asdf qwer zxcv" } });
+  expect(send).toBeDisabled();
   fireEvent.change(screen.getByTestId("remap-reason"), { target: { value: "Camera tải lên nhầm quầy Nam Đàn" } });
   expect(send).not.toBeDisabled();
   fireEvent.click(send);
   await waitFor(() => expect(posts).toHaveLength(1));
   expect(posts[0].url).toContain("media/clips/5/remap-requests/");
   expect(posts[0].body).toMatchObject({ camera_id: 2, reason: "Camera tải lên nhầm quầy Nam Đàn" });
+  // a camera-only correction keeps the clip's start to the second: the time field (minutes) is not sent untouched
+  expect(posts[0].body).not.toHaveProperty("started_at");
 });

@@ -1,0 +1,30 @@
+// A reason with legal weight is written in words, in Vietnamese: the server's rule (inspection/services_common.py
+// is_worded_reason, backend/core/text.py is_vietnamese_syllable), mirrored so a button can say why it waits.
+
+export const letters = (text: string) => Array.from(text).filter((ch) => /[\p{L}\p{N}]/u.test(ch)).length;
+
+/** The words of a reason that count, as the server's reason_words (inspection.services_common): runs of two
+ * letters or more that are not one letter repeated, each once. */
+export function reasonWords(text: string): string[] {
+  const seen = new Map<string, string>();
+  for (const word of text.normalize("NFC").match(/\p{L}+/gu) ?? []) {
+    const key = word.toLocaleLowerCase("vi");
+    if (Array.from(word).length >= 2 && new Set(Array.from(key)).size > 1 && !seen.has(key)) seen.set(key, word);
+  }
+  return [...seen.values()];
+}
+
+/** A Vietnamese syllable written without its marks, as the server's is_vietnamese_syllable (backend/core/text.py):
+ * an optional initial consonant, one to three vowels, an optional final consonant. Keyboard runs ("asdf") are not. */
+const SYLLABLE = /^(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?$/;
+
+export function isVietnameseSyllable(word: string): boolean {
+  const folded = word.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+  return SYLLABLE.test(folded);
+}
+
+/** Whether `text` holds at least `words` different Vietnamese words and `minLetters` letters in them. */
+export function inWords(text: string, words: number, minLetters: number): boolean {
+  const found = reasonWords(text).filter(isVietnameseSyllable);
+  return found.length >= words && letters(found.join("")) >= minLetters;
+}
