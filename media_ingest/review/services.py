@@ -45,6 +45,18 @@ def _clean_reason(reason: str | None, *, required: bool = True) -> str:
     return text
 
 
+PACKAGE_REASON_WORDS, PACKAGE_REASON_LETTERS = 2, 6
+
+
+def _worded_reason(reason: str | None) -> str:
+    """The reason for exporting or downloading evidence, written in the custody log that goes to a disciplinary
+    council: in words, in Vietnamese, as a reason with legal weight ("aaaaa" passed: user review, issue 15)."""
+    from inspection.services_common import require_worded_reason
+
+    return require_worded_reason(_clean_reason(reason), "reason", "lý do", words=PACKAGE_REASON_WORDS,
+                                 letters=PACKAGE_REASON_LETTERS)
+
+
 def access_log_add(*, user: Any, action: str, clip: Clip | None = None, tag: Tag | None = None,
                    package: EvidencePackage | None = None, finding: Finding | None = None,
                    object_key: str = "", reason: str = "", ip: str | None = None, user_agent: str = "",

@@ -20,7 +20,7 @@ from inspection.models import Finding
 from media_ingest.models import Clip
 from media_ingest.review import selectors
 from media_ingest.review.models import AccessLog, EvidencePackage, Tag
-from media_ingest.review.services import _clean_reason, _invalid, access_log_add
+from media_ingest.review.services import _invalid, _worded_reason, access_log_add
 
 
 @transaction.atomic
@@ -30,7 +30,7 @@ def package_request(*, by: User, finding: Finding, reason: str, ip: str | None =
     from media_ingest.review import tasks
 
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    reason = _clean_reason(reason)
+    reason = _worded_reason(reason)
     if selectors.package_sources(finding=finding).empty:
         raise Conflict("Vi phạm chưa có chứng cứ nào để xuất.", "The finding has no evidence to export.",
                        code="no_evidence")
@@ -57,7 +57,7 @@ def package_request_tags(*, by: User, tags: list[Tag], reason: str, ip: str | No
     from media_ingest.review import tasks
 
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    reason = _clean_reason(reason)
+    reason = _worded_reason(reason)
     unique = {t.pk: t for t in tags}
     if not unique:
         raise _invalid("chọn ít nhất một thẻ.", "select at least one tag.", "tag_ids")
@@ -142,7 +142,7 @@ def package_build(*, package_id: int) -> EvidencePackage:
 def package_download(*, by: Actor, package: EvidencePackage, reason: str, ip: str | None = None,
                      user_agent: str = "") -> tuple[str, datetime]:
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)
-    reason = _clean_reason(reason)
+    reason = _worded_reason(reason)
     if package.state != EvidencePackage.State.READY:
         raise Conflict("Gói chứng cứ chưa sẵn sàng.", "The package is not ready.", code="not_ready")
     seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)

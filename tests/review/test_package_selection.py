@@ -110,3 +110,18 @@ def test_deleted_tag_cannot_be_packed(api_as: Any, make_clip: Any, django_captur
     r = _request(client, [tag["id"]], django_capture_on_commit_callbacks)
     assert r.status_code == 409 and r.json()["error"]["code"] == "tag_deleted"
     assert not EvidencePackage.objects.exists()
+
+
+@pytest.mark.parametrize("reason", ["aaaaa", "asdf qwer", "xxxxx yyyyy"])
+def test_the_export_reason_is_written_in_words(api_as: Any, make_clip: Any, reason: str) -> None:
+    """User review (issue 15): "abc" was refused but "aaaaa" built a package; the reason goes into the custody log
+    that a disciplinary council reads, like the other reasons with legal weight."""
+    from media_ingest.review.models import EvidencePackage
+
+    client = api_as("reviewer")
+    tag = _tag(client, make_clip(camera="CAM-TC-01"), 1, 3)
+    before = EvidencePackage.objects.count()
+    r = client.post("/api/media/evidence/packages/", {"tag_ids": [tag["id"]], "reason": reason}, format="json")
+    assert r.status_code == 400, r.content
+    assert "reason" in r.json()["error"]["fields"] and "thành lời" in r.json()["error"]["message"]
+    assert EvidencePackage.objects.count() == before

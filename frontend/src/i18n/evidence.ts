@@ -9,7 +9,7 @@ export const EVIDENCE: Dict = {
   "pkg.exportTagsHint": ["Gói gồm các đoạn phim của những thẻ đã chọn (cắt nguyên bản, không mã hóa lại), danh mục băm SHA-256 có chữ ký số và nhật ký lưu giữ.", "The package holds the segments of the selected tags (cut without re-encoding), a signed SHA-256 manifest and the custody log."],
   "pkg.reason": ["Lý do xuất (ghi vào nhật ký lưu giữ)", "Reason for the export (recorded in the custody log)"],
   "pkg.reasonPlaceholder": ["Ví dụ: chuyển Hội đồng kỷ luật", "e.g. for the disciplinary council"],
-  "pkg.reasonShort": ["Nhập lý do ít nhất 5 ký tự.", "Enter a reason of at least 5 characters."],
+  "pkg.reasonShort": ["Nhập lý do, viết thành lời: ít nhất 2 từ tiếng Việt, 6 chữ cái (lý do được ghi vào nhật ký lưu giữ).", "Give the reason in words: 2 Vietnamese words or more, 6 letters (it is written in the custody log)."],
   "pkg.none": ["Chưa xuất gói chứng cứ nào.", "No evidence package yet."],
   "pkg.noEvidence": ["Vi phạm chưa có chứng cứ để xuất.", "The finding has no evidence to export."],
   "moments.tags": ["Thẻ gần thời điểm", "Tags near the moment"],

@@ -9,10 +9,13 @@ import { Badge, Card, Field, InlineError, Modal } from "../ui";
 import { Icon } from "../Icon";
 import { fmtBytes, fmtDateTime, fmtTime } from "../format";
 import { useBilingual } from "../labels";
+import { inWords } from "../reasonRule";
 import type { EvidencePackage, PackageVerifyReport } from "../../types/media";
 import { ActionButton } from "../ActionButton";
 
-const REASON_MIN = 5;
+// the server's rule (media_ingest/review/services.py PACKAGE_REASON_WORDS, PACKAGE_REASON_LETTERS)
+const REASON_WORDS = 2;
+const REASON_LETTERS = 6;
 const BUSY = new Set(["pending", "building"]);
 
 /** Whose packages: a finding's, a clip's tag selections, or a selection picked across clips. */
@@ -41,7 +44,7 @@ export function ExportDialog({ owner, tagIds, onClose, onDone }: {
       onClose();
     },
   });
-  const short = reason.trim().length < REASON_MIN;
+  const short = !inWords(reason, REASON_WORDS, REASON_LETTERS);
   return (
     <Modal
       title={t("pkg.export")}
@@ -227,7 +230,7 @@ function DownloadDialog({ p, onClose }: { p: EvidencePackage; onClose: () => voi
       a.remove();
     },
   });
-  const short = reason.trim().length < REASON_MIN;
+  const short = !inWords(reason, REASON_WORDS, REASON_LETTERS);
   return (
     <Modal
       title={t("pkg.download")}
