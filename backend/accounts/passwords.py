@@ -27,6 +27,9 @@ REASONS: dict[str, tuple[str, str]] = {
 
 
 MIN_CONTAINED = 4  # a username, name or mailbox this long found inside the password makes it "like" them
+MIN_NAME_PART = 3  # one part of the name ("Văn", "Mai", "Nguyễn") found inside the password, as well
+LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s",
+                      "!": "i", "|": "l"})
 
 
 class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
@@ -50,11 +53,16 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
         # Django's likeness is a ratio over the whole password, so a username with a date after it passes
         # ("inspector-2026-11-30" is 0.62 like "inspector"): a password that holds the username, the name run
         # together or the email's mailbox is refused too (issue 15, S2, insider re-check)
+        # ... and any part of the name of three letters or more ("Nguyen@2026x", "2026@Vanan" for Nguyễn Văn An:
+        # insider re-check), also with digits and signs read as the letters they stand for ("Nguy3nV4n4n!")
         letters_only = "".join(ch for ch in folded_password if ch.isalnum())
+        read_as_letters = "".join(ch for ch in folded_password.translate(LEET) if ch.isalpha())
         email = fold(str(getattr(user, "email", "") or "")).split("@")[0]
-        for part in (folded.get("username", ""), whole, email):
+        names = fold(f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}").split()
+        wholes = [(part, MIN_CONTAINED) for part in (folded.get("username", ""), whole, email)]
+        for part, least in [*wholes, *((name, MIN_NAME_PART) for name in names)]:
             key = "".join(ch for ch in part if ch.isalnum())
-            if len(key) >= MIN_CONTAINED and key in letters_only:
+            if len(key) >= least and (key in letters_only or key in read_as_letters):
                 raise ValidationError(REASONS["password_too_similar"][1], code="password_too_similar",
                                       params={"verbose_name": "username"})
 

@@ -145,3 +145,16 @@ def test_a_password_holding_the_name_run_together_is_refused(api_as: Any, demo: 
     reset = api_as("admin").post(f"/api/auth/users/{reviewer.pk}/password/",
                                  {"password": f"#{whole.capitalize()}@2026-11-30"}, format="json")
     _all_vietnamese(_error(reset), SIMILAR)
+
+
+@pytest.mark.parametrize("password", ["Nguyen@2026x", "Anvan@2026x", "Van@An2026x", "2026@Vanan", "Nvan2026@an",
+                                      "Nguy3nV4n4n!", "ngvanan@2026X"])
+def test_a_password_holding_a_part_of_the_name_is_refused(api_as: Any, demo: Any, password: str) -> None:
+    """Insider re-check (issue 15, S2-4): for Nguyễn Văn An, the surname, parts of the name run together and a
+    leet spelling of it were accepted."""
+    admin = api_as("admin")
+    created = admin.post("/api/auth/users/", {"username": "nva01", "password": "Song-Lam-Xanh-47", "role": "reviewer",
+                                              "full_name": "Nguyễn Văn An"}, format="json")
+    assert created.status_code == 201, created.content
+    reset = admin.post(f"/api/auth/users/{created.json()['id']}/password/", {"password": password}, format="json")
+    _all_vietnamese(_error(reset), SIMILAR)
