@@ -74,3 +74,16 @@ def test_keyboard_runs_are_not_words_but_vietnamese_is() -> None:
     assert not is_worded_reason("asdf qwer zxcv hjkl uiop", words=4, letters=20)
     assert is_worded_reason("Quyết định kỷ luật số 12/QĐ-CAT", words=2, letters=6)
     assert is_worded_reason("người nghiêng khuya quyết được tuyển gìn giữ", words=4, letters=20)
+
+
+@pytest.mark.parametrize("junk", ["asdfgh", "qwerty uiop", "zxcvbn 2026"])
+def test_a_published_reason_is_in_words_too(junk: str) -> None:
+    """Insider re-check: a draw whose checks were all cancelled was closed with the reason "asdfgh", which then stood
+    in the draw's published commitments. Draw, check-cancel, absence and risk-weight reasons share one rule."""
+    from backend.core.errors import DomainError
+    from inspection.services_common import _require_reason
+
+    with pytest.raises(DomainError) as refused:
+        _require_reason(junk, "reason", "lý do khóa sổ")
+    assert "tiếng Việt" in refused.value.message
+    assert _require_reason("Bão số 3, hoãn cả đợt", "reason", "lý do") == "Bão số 3, hoãn cả đợt"
