@@ -376,7 +376,9 @@ def finding_transition(*, by: User, finding: Finding, to_state: str, reason: str
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     roles = FINDING_FLOW.get((finding.state, to_state))
     if roles is None:
-        raise Conflict(f"Không thể chuyển vi phạm từ '{finding.state}' sang '{to_state}'.",
+        states = dict(Finding.State.choices)  # the states in words, not their codes (user review)
+        raise Conflict(f"Không thể chuyển vi phạm từ trạng thái “{states.get(finding.state, finding.state)}” sang "
+                       f"“{states.get(to_state, to_state)}”.",
                        f"A finding cannot go from {finding.state} to {to_state}.", code="invalid_transition")
     require_role(by, *roles)
     reason = require_worded_reason(reason, "reason", "lý do", words=TRANSITION_REASON_MIN_WORDS,

@@ -143,7 +143,8 @@ def _check_range(clip: Clip, start_s: float, end_s: float) -> tuple[float, float
 def _label(code: str) -> TagLabel:
     label = TagLabel.objects.filter(code=code).first()
     if label is None or not label.active:
-        raise _invalid("nhãn không tồn tại hoặc đã ngừng dùng.", f"unknown or retired label {code!r}.", "label")
+        raise _invalid(f"nhãn “{code}” không có trong danh mục hoặc đã ngừng dùng: chọn một nhãn trong danh mục.",
+                       f"unknown or retired label {code!r}.", "label")
     return label
 
 

@@ -107,8 +107,8 @@ class PackageListApi(APIView):
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("finding_id" in attrs) == ("tag_ids" in attrs):
-                raise serializers.ValidationError("Gửi đúng một trong finding_id hoặc tag_ids. / Send exactly one "
-                                                  "of finding_id or tag_ids.")
+                raise serializers.ValidationError("Chọn một vi phạm hoặc một số thẻ để xuất gói chứng cứ, không "
+                                                  "chọn cả hai.")
             return attrs
 
     @extend_schema(operation_id="media_evidence_packages_list", responses={200: obj_page()},
