@@ -228,14 +228,13 @@ def _heading(issuer: ReportIssuer) -> statedoc.Heading:
 # --- rendering ----------------------------------------------------------------------------------------
 
 
-def render_pdf(doc: Doc, *, reader: Any = None) -> bytes:
+def render_pdf(doc: Doc, *, issuer: ReportIssuer) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Spacer
 
     st = statedoc.styles()
     P = statedoc.para  # noqa: N806
     width = statedoc.content_width()
-    issuer = _issuer(reader, doc)
     story: list[Any] = [statedoc.header(_heading(issuer), width=width), P(doc.title, st["title"]),
                         P(doc.subject, st["subject"])]
     for section in doc.sections:
@@ -256,7 +255,7 @@ def render_pdf(doc: Doc, *, reader: Any = None) -> bytes:
 
 
 # Long on purpose: the workbook as one sheet, written row block by row block in print order.
-def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
+def render_xlsx(doc: Doc, *, issuer: ReportIssuer) -> bytes:
     import io
 
     from openpyxl import Workbook
@@ -266,7 +265,6 @@ def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
     ws = wb.active
     ws.title = "Báo cáo"
     columns = max([len(t.headers) for s in doc.sections for t in s.tables] + [7])
-    issuer = _issuer(reader, doc)
     row = statedoc.xlsx_header(ws, _heading(issuer), title=doc.title, subject=doc.subject, columns=columns)
     first = row
     bold = Font(name=statedoc.XLSX_FONT, bold=True)
@@ -327,14 +325,17 @@ def render_xlsx(doc: Doc, *, reader: Any = None) -> bytes:
 
 
 def respond(doc: Doc, *, fmt: str, name: str, reader: Any) -> HttpResponse:
-    """The document as a download; the read is recorded in the audit trail (who, which document)."""
+    """The document as a download; the read is recorded in the audit trail (who, which document). The issuer
+    is settled first: a reader who cannot issue it (no posting, no signer) is refused before anything is
+    recorded."""
     from backend.audit.services import audit_access
 
+    issuer = _issuer(reader, doc)
     audit_access(actor=reader, document=f"accountability.report.{fmt}", object_type="accountability.report",
                  object_id=name[:60], payload={"title": doc.title[:200]})
     if fmt == "pdf":
-        return HttpResponse(render_pdf(doc, reader=reader), content_type="application/pdf",
+        return HttpResponse(render_pdf(doc, issuer=issuer), content_type="application/pdf",
                             headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
-    return HttpResponse(render_xlsx(doc, reader=reader),
+    return HttpResponse(render_xlsx(doc, issuer=issuer),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})

@@ -384,9 +384,14 @@ def head_profile(*, user: Any, officer: Officer, start: date | None, end: date |
         # beside a liability for a violation that continued into the tenure)
         finding_q |= (Q(unit_id=a.unit_id, occurred_from__lt=day_start(hi + timedelta(days=1)))
                       & (Q(occurred_from__gte=day_start(lo)) | Q(occurred_to__gte=day_start(lo))))
-    findings = list(findings_for(user).filter(finding_q).select_related("category", "unit")
+    # Only an established violation counts (COUNTED_STATES: confirmed, actioned), as for the liabilities, the
+    # cases and the rankings: a finding dismissed as unfounded is no violation and a draft is not one yet
+    # (insider review: the profile and the report counted both, for the team even the drafts). The API, the PDF
+    # and the XLSX all read this one list.
+    counted = findings_for(user).filter(state__in=COUNTED_STATES)
+    findings = list(counted.filter(finding_q).select_related("category", "unit")
                     .order_by("occurred_from", "id")) if tenures else []
-    liabilities = list(LeaderLiability.objects.filter(officer=officer, finding__in=findings_for(user))
+    liabilities = list(LeaderLiability.objects.filter(officer=officer, finding__in=counted)
                        .exclude(state=LeaderLiability.State.SUPERSEDED)
                        .filter(period_to__gte=start or date.min, period_from__lte=end)
                        .select_related("finding", "unit", "rule", "ruleset", "suggested_form", "confirmed_form",

@@ -624,12 +624,17 @@ def test_an_expired_limitation_reads_barred_from_a_date_not_negative_days_left(d
     assert "đã hết thời hiệu từ 05/03/2026" in limitation["message_vi"]
 
 
-def test_the_trace_report_prints_vietnamese_labels_not_codes(discipline: Any) -> None:
+def test_the_trace_report_prints_vietnamese_labels_not_codes() -> None:
     import io
 
     from openpyxl import load_workbook
 
-    _, unit, _, head = province_with_commune()
+    province, unit, _, head = province_with_commune()
+    # the author of a report is an officer posted in a department (issuer.py: nobody signs by fallback)
+    department = UnitFactory.create(parent=province, level="department", name="Phòng Tổ chức cán bộ")
+    AssignmentFactory.create(unit=department, is_head=True, position="Trưởng phòng", valid_from=date(2020, 1, 1))
+    author = AssignmentFactory.create(unit=department, position="Cán bộ kỷ luật", valid_from=date(2020, 1, 1)).officer
+    discipline = login_client(UserFactory.create(role=Role.DISCIPLINARY, officer=author).username, PASSWORD)
     finding = FindingFactory.create(unit=unit, on=date(2026, 5, 1), violators=[member(unit)])
     [liability] = [x for x in propose(discipline, finding) if x["officer"]["id"] == head.pk]
     discipline.post(f"/api/accountability/liabilities/{liability['id']}/confirm/",

@@ -188,3 +188,102 @@ def test_a_violation_that_went_on_into_the_tenure_is_counted_with_the_liability_
     assert started.reference in liable, body["liabilities"]
     assert started.reference in counted and body["summary"]["findings"] >= 1
     assert timedelta(0) < started.occurred_to - started.occurred_from
+
+
+# --- insider review (S2): a dismissed finding, or a draft, counted as a violation of the head -----------------
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+
+
+def _xlsx_text(content: bytes) -> str:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(content))
+    return "\n".join(str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None)
+
+
+def test_dismissed_findings_and_drafts_are_not_the_heads_violations(api_as: Any, demo: Any,
+                                                                      make_finding: Any) -> None:
+    """NA-2102 heads Xã Thanh Chương from 16/03/2026. Of four findings there in his tenure one is confirmed, one
+    actioned, one confirmed then dismissed by the lead as unfounded, one a draft: the profile said 3 (the
+    disciplinary officer) and 4 (the lead, with the draft), and the report listed the dismissed one under
+    "III. VI PHẠM" with no state. Only the confirmed and actioned ones are violations, everywhere alike."""
+    confirmed = make_finding("CAX-TC", "less_serious", date(2026, 4, 1), violators=("NA-2105",))
+    actioned = make_finding("CAX-TC", "less_serious", date(2026, 4, 2), violators=("NA-2105",))
+    type(actioned).objects.filter(pk=actioned.pk).update(state="actioned")
+    dismissed = make_finding("CAX-TC", "serious", date(2026, 4, 3), violators=("NA-2104",),
+                             title="Vi phạm bị bác bỏ")
+    draft = make_finding("CAX-TC", "serious", date(2026, 4, 4), violators=("NA-2104",), state="draft",
+                         title="Dự thảo chưa công bố")
+    r = api_as("lead").post(f"/api/inspection/findings/{dismissed.pk}/transition/",
+                            {"to": "dismissed", "reason": "Xác minh lại: cán bộ đi công tác có lệnh, không vi phạm."},
+                            format="json")
+    assert r.status_code == 200 and r.json()["state"] == "dismissed", r.content
+    counted = {confirmed.reference, actioned.reference}
+    url = f"/api/accountability/officers/{demo.officers['NA-2102'].pk}/"
+    for who in ("discipline", "lead"):
+        body = api_as(who).get(url + "?from=2026-03-16&to=2026-06-30").json()
+        listed = {f["reference"] for t in body["tenures"] for f in t["findings"]}
+        assert listed == counted, (who, listed)
+        assert body["summary"]["findings"] == 2 and sum(body["summary"]["findings_by_severity"].values()) == 2, who
+        assert body["summary"]["findings_by_severity"] == {"less_serious": 2}, who
+        base = url + "report"
+        pdf = _pdf_text(api_as(who).get(base + ".pdf?from=2026-03-16&to=2026-06-30").content)
+        xlsx = _xlsx_text(api_as(who).get(base + ".xlsx?from=2026-03-16&to=2026-06-30").content)
+        for text in (pdf, " ".join(xlsx.split())):
+            assert "Số vi phạm trong đơn vị khi phụ trách: 2." in text, who
+            assert confirmed.reference in text and actioned.reference in text, who
+            assert dismissed.reference not in text and draft.reference not in text, who
+            assert "Vi phạm bị bác bỏ" not in text and "Dự thảo chưa công bố" not in text, who
+
+
+# --- insider review (S3): an account with no posting printed the report in the Director's name ----------------
+
+
+def test_a_producer_with_no_posting_is_refused_not_signed_for_by_the_director(
+        api_as: Any, demo: Any, history: dict[str, Any]) -> None:
+    """A disciplinary account not linked to an officer downloaded the head report issued by the province police
+    and signed "GIÁM ĐỐC … Thiếu tướng Nguyễn Đức Thắng" (/BC-CAT-NA). Nobody signs by fallback: 409, in
+    Vietnamese, nothing recorded as read. The finding report (the other user of the issuer) likewise."""
+    from backend.accounts.models import User
+    from backend.audit.models import AuditEvent
+
+    discipline = demo.users["discipline"]
+    User.objects.filter(pk=discipline.pk).update(officer=None)
+    urls = [f"/api/accountability/officers/{history['officer'].pk}/report.pdf",
+            f"/api/accountability/officers/{history['officer'].pk}/report.xlsx",
+            f"/api/accountability/findings/{history['old'].pk}/report.pdf",
+            f"/api/accountability/findings/{history['old'].pk}/report.xlsx"]
+    before = AuditEvent.objects.filter(verb__startswith="accountability.report").count()
+    for url in urls:
+        r = api_as("discipline").get(url)
+        assert r.status_code == 409, (url, r.status_code)
+        err = r.json()["error"]
+        assert err["code"] == "author_not_posted"
+        assert "chưa được gắn với cán bộ" in err["message"] and "quản trị viên" in err["message"]
+    assert AuditEvent.objects.filter(verb__startswith="accountability.report").count() == before
+    # still readable on screen: only issuing the document needs a posting
+    assert api_as("discipline").get(f"/api/accountability/officers/{history['officer'].pk}/").status_code == 200
+
+
+def test_a_linked_officer_whose_posting_ended_is_refused_too(api_as: Any, demo: Any, history: dict[str, Any]) -> None:
+    from backend.org.models import Assignment
+
+    Assignment.objects.filter(officer=demo.users["discipline"].officer).update(valid_to=date(2026, 1, 31))
+    r = api_as("discipline").get(f"/api/accountability/officers/{history['officer'].pk}/report.pdf")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "author_not_posted"
+
+
+def test_a_department_with_no_head_nor_deputy_does_not_send_the_report_to_the_director(
+        api_as: Any, demo: Any, history: dict[str, Any]) -> None:
+    from backend.org.models import Assignment
+
+    Assignment.objects.filter(unit=demo.units["PX03"], is_head=True).update(valid_to=date(2026, 1, 31))
+    r = api_as("discipline").get(f"/api/accountability/officers/{history['officer'].pk}/report.pdf")
+    assert r.status_code == 409, r.status_code
+    err = r.json()["error"]
+    assert err["code"] == "issuer_has_no_signer" and "Phòng Thanh tra Công an tỉnh" in err["message"]

@@ -43,15 +43,20 @@ def test_an_acting_head_signs_as_q(demo: Any) -> None:
     assert report_issuer(author=demo.users["discipline"], day=DAY).signer.position == "Q. Trưởng phòng"
 
 
-def test_an_author_without_a_posting_prints_for_the_province_police_signed_by_its_head(demo: Any) -> None:
-    issuer = report_issuer(author=demo.users["admin"], day=DAY)
-    assert (issuer.parent_body, issuer.body) == ("Bộ Công an", "Công an tỉnh Nghệ An")
-    assert (issuer.signer.position, issuer.signer.name) == ("Giám đốc", "Thiếu tướng Nguyễn Đức Thắng")
+def test_an_author_without_a_posting_is_refused_not_signed_for_by_the_director(demo: Any) -> None:
+    """Insider review (S3): it used to print for the province police signed by its Director."""
+    from backend.core.errors import Conflict
+
+    with pytest.raises(Conflict) as refused:
+        report_issuer(author=demo.users["admin"], day=DAY)
+    assert refused.value.code == "author_not_posted"
 
 
-def test_with_no_org_data_the_author_signs_as_the_one_who_drew_it_up(db: Any) -> None:
-    issuer = report_issuer(author=None, day=DAY)
-    assert issuer.body == "Công an tỉnh" and issuer.signer.position == "Người lập báo cáo"
+def test_with_no_author_nor_org_data_nobody_signs(db: Any) -> None:
+    from backend.core.errors import Conflict
+
+    with pytest.raises(Conflict):
+        report_issuer(author=None, day=DAY)
 
 
 def test_the_post_a_deputy_signs_for() -> None:
@@ -100,8 +105,10 @@ def test_the_issuer_is_never_a_unit_nor_a_signer_the_report_is_about(demo: Any) 
     assert report_issuer(author=author, day=DAY, subjects=Subjects.of(units=[px03.pk])).symbol != "BC-PX03"
     # a report about the province director: the province police may not issue it either, nor he sign it
     director = demo.officers["NA-1001"]
-    issuer = report_issuer(author=demo.users["admin"], day=DAY, subjects=Subjects.of(officers=[director.pk]))
+    issuer = report_issuer(author=author, day=DAY, subjects=Subjects.of(officers=[director.pk]))
     assert "Nguyễn Đức Thắng" not in issuer.signer.name
+    issuer = report_issuer(author=author, day=DAY, subjects=Subjects.of(officers=[director.pk, long_.pk]))
+    assert "Nguyễn Đức Thắng" not in issuer.signer.name and "Phan Văn Long" not in issuer.signer.name
 
 
 def test_the_main_posting_issues_not_the_newest(demo: Any) -> None:
