@@ -93,7 +93,7 @@ def test_unit_head_day(login: Any) -> None:
     page.locator("[data-testid=home-count-unit_tasks]").wait_for()
     page.wait_for_function(
         f"Number(document.querySelector('[data-testid=home-count-unit_tasks] .stat-value').textContent) === {tasks_before - 1}")
-    # the answered finding left the inbox, rows and count alike; it is behind "Đã giải trình" (issue 15)
+    # the answered finding left the inbox, rows and count alike; it is behind "Xem các vi phạm đơn vị đã giải trình" (issue 15)
     assert _count(page, "unit_findings") == findings_before - 1
     inbox = page.locator("[data-testid=home-card-unit_findings]")
     if findings_before > 1:

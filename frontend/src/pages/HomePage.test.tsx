@@ -52,7 +52,7 @@ test("the unit head's findings card is an inbox: what still needs him, and a lin
   const card = screen.getByTestId("home-card-unit_findings");
   expect(within(card).getAllByRole("link")).toHaveLength(1);
   expect(screen.getByTestId("home-explained-history")).toHaveAttribute("href", "/inspection/findings?explained=true");
-  expect(screen.getByTestId("home-explained-history")).toHaveTextContent("Đã giải trình");
+  expect(screen.getByTestId("home-explained-history")).toHaveTextContent("Xem các vi phạm đơn vị đã giải trình");
 });
 
 test("with nothing left to explain, the unit head's findings card stays, says so and leads to what he answered", async () => {

@@ -145,7 +145,7 @@ export function CriteriaChecklist({
                 <div className="criterion-head">
                   <div>
                     <span className="code">{c.code}</span> <span className="criterion-text">{bi(c.text, c.text_en)}</span>
-                    {c.critical && <span className="badge badge-red" style={{ marginLeft: 6 }}>{t("run.critical")}</span>}
+                    {c.critical && <>{" "}<span className="badge badge-red" style={{ marginLeft: 6 }}>{t("run.critical")}</span></>}
                     {c.guidance && <div className="muted small">{c.guidance}</div>}
                   </div>
                   <div className="criterion-points" aria-label={t("run.points")}>
