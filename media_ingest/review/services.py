@@ -22,7 +22,15 @@ from inspection.models import Finding
 from media_ingest.models import Clip
 from media_ingest.review import selectors
 from media_ingest.review.evidence_period import check_tag_period, evidence_out_of_period
-from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage, Tag, TagLabel, TagRevision
+from media_ingest.review.models import (
+    AccessLog,
+    ClipPreservation,
+    EvidenceItem,
+    EvidencePackage,
+    Tag,
+    TagLabel,
+    TagRevision,
+)
 
 REASON_MIN = 5
 NOTE_MAX = 4000
@@ -163,7 +171,6 @@ def _sealed_finding(tag: Tag, by: User) -> Finding | None:
     if tag.preservation_id is None:
         return None
     from inspection.selectors_findings import findings_visible_to
-    from media_ingest.review.models import ClipPreservation
 
     preservation = ClipPreservation.objects.get(pk=tag.preservation_id)
     return (preservation.findings.filter(pk__in=findings_visible_to(by).values("pk"))
@@ -364,7 +371,8 @@ def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", i
         raise DomainError("Đoạn video không thuộc đơn vị của vi phạm này.",
                           "The clip is not from the finding's unit.", code="unit_mismatch",
                           fields={"tag_id": ["other unit"]})
-    if tag.preservation_id is not None and not tag.preservation.findings.filter(pk=finding.pk).exists():
+    if tag.preservation_id is not None and not ClipPreservation.objects.filter(pk=tag.preservation_id,
+                                                                                findings=finding).exists():
         # a tag on a sealed copy is evidence only of a finding the copy was kept for
         raise Conflict("Thẻ được gắn trên bản sao giữ lại cho vi phạm khác; chỉ dùng làm chứng cứ cho vi phạm "
                        "mà bản sao được giữ lại.",
