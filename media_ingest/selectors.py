@@ -166,7 +166,10 @@ def _hold_sources(clip: Clip, *, shown: bool) -> dict[str, QuerySet[Any]]:
     from media_ingest.models import ClipHold
     from media_ingest.review.models import EvidenceItem, Tag
 
-    sources: dict[str, QuerySet[Any]] = {"tag": Tag.objects.filter(clip=clip, deleted_at__isnull=True)}
+    tags = Tag.objects.filter(clip=clip, deleted_at__isnull=True)
+    if shown:  # a tag on a sealed copy (made after the clip expired) is its findings' readers' alone
+        tags = tags.filter(preservation__isnull=True)
+    sources: dict[str, QuerySet[Any]] = {"tag": tags}
     evidence = EvidenceItem.objects.filter(clip=clip)
     if shown:
         evidence = evidence.exclude(finding__in=Finding.objects.filter(unpublished_q()))

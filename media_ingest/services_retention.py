@@ -158,7 +158,7 @@ def _clip_expire(*, clip_id: int, by: Actor, now: datetime, result: RetentionRes
                                  "background_key"])
         clip.events.update(thumbnail_key="")
         access_log_add(user=by, action=AccessLog.Action.EXPIRE, clip=clip, object_key=clip.key,
-                       reason=f"hết thời hạn lưu trữ {days} ngày / retention period of {days} days ended",
+                       reason=f"hết thời hạn lưu trữ {days} ngày / retention period of {days} day{'' if days == 1 else 's'} ended",
                        detail={"sha256": clip.sha256, "version_id": clip.version_id, "size_bytes": clip.size_bytes,
                                "started_at": clip.started_at.isoformat() if clip.started_at else None,
                                "retention_days": days, "derivatives_deleted": derived,

@@ -47,6 +47,9 @@ class Tag(models.Model):
     revision = models.PositiveIntegerField(default=1, help_text="Bumped on every change; optimistic lock")
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    preservation = models.ForeignKey(
+        "review.ClipPreservation", null=True, blank=True, on_delete=models.PROTECT, related_name="tags",
+        help_text="The sealed copy an expired clip was tagged on: the tag is its findings' readers' alone")
 
     class Meta:
         ordering = ["clip_id", "start_s", "id"]

@@ -89,7 +89,7 @@ class ClipFilters:
 def clips_for_review(*, user: Any, filters: ClipFilters) -> QuerySet[Clip]:
     """The clip list: scope, filters, counts annotated so a page costs a constant number of queries."""
     require_footage(user)
-    live_tags = Tag.objects.filter(clip=OuterRef("pk"), deleted_at__isnull=True)
+    live_tags = Tag.objects.filter(tags_seen_q(user), clip=OuterRef("pk"), deleted_at__isnull=True)
     qs = (Clip.objects.filter(clip_scope_q(user))
           # a correlated count, evaluated for the page's rows only; a JOIN + GROUP BY here made the
           # database aggregate every clip in scope before the LIMIT (list time grew with the table)
@@ -198,10 +198,22 @@ def tag_labels(*, include_inactive: bool = False) -> QuerySet[TagLabel]:
     return qs if include_inactive else qs.filter(active=True)
 
 
+def tags_seen_q(user: Any) -> Q:
+    """The tags this reader may know of: every tag on footage, and a tag made on an expired clip's sealed
+    copy (Tag.preservation) only for a reader who may see a finding the copy was kept for (as
+    media_ingest.selectors.preservation_for_reader): to anyone else that clip is any expired clip, with no
+    tag, count, event or custody entry made after it expired."""
+    from inspection.selectors_findings import findings_visible_to
+    from media_ingest.review.models import ClipPreservation
+
+    served = ClipPreservation.objects.filter(findings__in=findings_visible_to(user).values("pk")).values("pk")
+    return Q(preservation__isnull=True) | Q(preservation__in=served)
+
+
 def tags_list(*, user: Any, clip_id: int | None = None, label: str | None = None,
               author_id: int | None = None, include_deleted: bool = False) -> QuerySet[Tag]:
     require_footage(user)
-    qs = (Tag.objects.filter(clip__in=Clip.objects.filter(clip_scope_q(user)))
+    qs = (Tag.objects.filter(clip__in=Clip.objects.filter(clip_scope_q(user))).filter(tags_seen_q(user))
           .select_related("label", "author", "updated_by", "deleted_by", "clip"))
     if clip_id is not None:
         qs = qs.filter(clip_id=clip_id)

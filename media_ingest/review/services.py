@@ -22,7 +22,15 @@ from inspection.models import Finding
 from media_ingest.models import Clip
 from media_ingest.review import selectors
 from media_ingest.review.evidence_period import check_tag_period, evidence_out_of_period
-from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage, Tag, TagLabel, TagRevision
+from media_ingest.review.models import (
+    AccessLog,
+    ClipPreservation,
+    EvidenceItem,
+    EvidencePackage,
+    Tag,
+    TagLabel,
+    TagRevision,
+)
 
 REASON_MIN = 5
 NOTE_MAX = 4000
@@ -154,16 +162,53 @@ def _revision(tag: Tag, action: str, by: User, reason: str = "") -> TagRevision:
                                       reason=reason, by=by, at=tag.updated_at)
 
 
+def expired_clip_refusal() -> Conflict:
+    """The one answer about an expired clip's footage (play, tag), the same whether or not a sealed copy
+    was kept for findings the asker may not see (media_ingest.services_preservation)."""
+    return Conflict("Đoạn video đã bị xóa khi hết thời hạn lưu trữ; hồ sơ truy cập vẫn được giữ.",
+                    "The clip's footage expired and was deleted; its custody record is kept.", code="expired")
+
+
 def _tag_broadcast(kind: str, tag: Tag) -> None:
+    """Tell the clip's, camera's and unit's followers. Never for a tag on a sealed copy (Tag.preservation):
+    those topics are followed by readers to whom the clip is any expired clip; the team refetches."""
+    if tag.preservation_id is not None:
+        return
     broadcast_on_commit(selectors.clip_topics(tag.clip),
                         {"type": kind, "clip_id": tag.clip_id, "tag": selectors.tag_to_dict(tag)})
+
+
+def _sealed_finding(tag: Tag, by: User) -> Finding | None:
+    """For a tag on a sealed copy, the finding its custody entries are tied to (the oldest of the copy's
+    the reader may see), so they are withheld like the rest of a draft's custody; None for any other tag."""
+    if tag.preservation_id is None:
+        return None
+    from inspection.selectors_findings import findings_visible_to
+
+    preservation = ClipPreservation.objects.get(pk=tag.preservation_id)
+    return (preservation.findings.filter(pk__in=findings_visible_to(by).values("pk"))
+            .order_by("created_at", "pk").first())
 
 
 @transaction.atomic
 def tag_create(*, by: User, clip: Clip, label_code: str, start_s: float, end_s: float,
                note: str = "", ip: str | None = None, user_agent: str = "") -> Tag:
+    """Tag a segment of the exact clip version. An expired clip is tagged on its sealed copy, by a reader
+    who may see a finding it was kept for (preservation_for_reader); to anyone else it answers as any
+    expired clip, copy or not. Such a tag is the copy's findings' readers' alone: no broadcast, its custody
+    tied to the finding, hidden from other readers (selectors.tags_seen_q)."""
+    from media_ingest.selectors import preservation_for_reader
+
     selectors.require_footage(by, selectors.TAG_ROLES)
-    if clip.state not in selectors.TAGGABLE_STATES or not clip.sha256:
+    preservation, finding = None, None
+    if clip.state == Clip.State.EXPIRED:
+        served = preservation_for_reader(clip=clip, user=by)
+        if served is None:
+            raise expired_clip_refusal()
+        preservation, finding = served
+        if not clip.sha256 or preservation.sha256 != clip.sha256:  # the copy is the indexed version, checked
+            raise expired_clip_refusal()
+    elif clip.state not in selectors.TAGGABLE_STATES or not clip.sha256:
         raise Conflict("Chỉ gắn thẻ được đoạn video đã lập chỉ mục (đã có mã băm SHA-256).",
                        "Only an indexed clip (with a SHA-256) can be tagged.", code="clip_not_indexed")
     label = _label(label_code)
@@ -174,12 +219,12 @@ def tag_create(*, by: User, clip: Clip, label_code: str, start_s: float, end_s: 
     tag = Tag.objects.create(clip=clip, clip_version_id=clip.version_id, clip_etag=clip.etag,
                              clip_sha256=clip.sha256, label=label, start_s=start_s, end_s=end_s,
                              note=note.strip(), author=by, updated_by=by, created_at=now, updated_at=now,
-                             revision=1)
+                             revision=1, preservation=preservation)
     _revision(tag, TagRevision.Action.CREATE, by)
-    access_log_add(user=by, action=AccessLog.Action.TAG_CREATE, clip=clip, tag=tag, object_key=clip.key,
-                   ip=ip, user_agent=user_agent,
+    access_log_add(user=by, action=AccessLog.Action.TAG_CREATE, clip=clip, tag=tag, finding=finding,
+                   object_key=clip.key, ip=ip, user_agent=user_agent,
                    detail={"label": label.code, "start_s": start_s, "end_s": end_s, "revision": 1,
-                           "clip_sha256": clip.sha256})
+                           "clip_sha256": clip.sha256, **({"preserved_copy": True} if preservation else {})})
     _tag_broadcast("tag.created", tag)
     return tag
 
@@ -236,7 +281,7 @@ def tag_update(*, by: User, tag: Tag, revision: int, label_code: str | None = No
     _revision(current, TagRevision.Action.UPDATE, by, reason.strip())
     changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     access_log_add(user=by, action=AccessLog.Action.TAG_UPDATE, clip=current.clip, tag=current,
-                   object_key=current.clip.key, reason=reason.strip(), ip=ip, user_agent=user_agent,
+                   finding=_sealed_finding(current, by), object_key=current.clip.key, reason=reason.strip(), ip=ip, user_agent=user_agent,
                    detail={"revision": current.revision, "changes": changed})
     current.author = _with_people(current).author
     _tag_broadcast("tag.updated", current)
@@ -266,7 +311,7 @@ def tag_delete(*, by: User, tag: Tag, revision: int, reason: str, ip: str | None
     current.save(update_fields=["revision", "deleted_at", "deleted_by", "updated_at", "updated_by"])
     _revision(current, TagRevision.Action.DELETE, by, reason)
     access_log_add(user=by, action=AccessLog.Action.TAG_DELETE, clip=current.clip, tag=current,
-                   object_key=current.clip.key, reason=reason, ip=ip, user_agent=user_agent,
+                   finding=_sealed_finding(current, by), object_key=current.clip.key, reason=reason, ip=ip, user_agent=user_agent,
                    detail={"revision": current.revision})
     _with_people(current)
     _tag_broadcast("tag.deleted", current)
@@ -339,6 +384,13 @@ def evidence_link_tag(*, by: User, finding: Finding, tag: Tag, note: str = "", i
         raise DomainError("Đoạn video không thuộc đơn vị của vi phạm này.",
                           "The clip is not from the finding's unit.", code="unit_mismatch",
                           fields={"tag_id": ["other unit"]})
+    if tag.preservation_id is not None and not ClipPreservation.objects.filter(pk=tag.preservation_id,
+                                                                                findings=finding).exists():
+        # a tag on a sealed copy is evidence only of a finding the copy was kept for
+        raise Conflict("Thẻ được gắn trên bản sao giữ lại cho vi phạm khác; chỉ dùng làm chứng cứ cho vi phạm "
+                       "mà bản sao được giữ lại.",
+                       "The tag is on a copy kept for other findings; it is evidence only of a finding the copy "
+                       "was kept for.", code="not_preserved_for_finding", fields={"tag_id": ["other finding"]})
     if EvidenceItem.objects.filter(finding=finding, tag=tag).exists():
         raise Conflict("Thẻ này đã là chứng cứ của vi phạm.", "This tag is already evidence of the finding.",
                        code="duplicate")

@@ -19,7 +19,7 @@ from media_ingest.models import Clip
 from media_ingest.review import custody_repeats, selectors
 from media_ingest.review.models import AccessLog, ReviewCoverage
 from media_ingest.review.ranges import merge_ranges, parse_ranges, total
-from media_ingest.review.services import _clean_reason, _invalid, access_log_add
+from media_ingest.review.services import _clean_reason, _invalid, access_log_add, expired_clip_refusal
 from media_ingest.selectors import clip_object_store, preservation_for_reader
 
 
@@ -38,9 +38,7 @@ def playback_issue(*, by: User, clip: Clip, reason: str, variant: str = "auto", 
         # answer of every expired clip (media_ingest.services_preservation)
         served = preservation_for_reader(clip=clip, user=by)
         if served is None:
-            raise Conflict("Đoạn video đã bị xóa khi hết thời hạn lưu trữ; hồ sơ truy cập vẫn được giữ.",
-                           "The clip's footage expired and was deleted; its custody record is kept.",
-                           code="expired")
+            raise expired_clip_refusal()
         preservation, finding = served
         source_key, proxy_key, store = preservation.keys["source"], preservation.keys.get("proxy", ""), get_store()
     if variant == "proxy" and not proxy_key:

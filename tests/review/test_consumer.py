@@ -413,3 +413,47 @@ async def test_tag_events_carry_no_readers_findings(demo: Any, make_clip: Any, f
     assert '"tag.updated"' in text and '"findings"' not in text
     assert str(draft.pk) not in text and draft.reference not in text and draft.title not in text
     await watcher.disconnect()
+
+
+def _sealed_copy_for_a_draft(clip: Any, draft: Any) -> None:
+    """The state retention leaves a clip held only by a draft in: expired, a sealed copy kept for the draft."""
+    from media_ingest.models import Clip
+    from media_ingest.review.models import ClipPreservation
+
+    Clip.objects.filter(pk=clip.pk).update(state=Clip.State.EXPIRED, expired_at=timezone.now())
+    clip.refresh_from_db()
+    kept = ClipPreservation.objects.create(clip=clip, keys={"source": "evidence/sealed/x/y.mp4"},
+                                           sha256=clip.sha256, size_bytes=clip.size_bytes, created_at=timezone.now())
+    kept.findings.set([draft])
+
+
+async def test_a_tag_on_a_sealed_copy_is_told_to_nobody_outside_the_team(demo: Any, make_clip: Any,
+                                                                         finding_for: Any) -> None:
+    """Insider review S2: the team tags an expired clip's sealed copy kept for a draft; a tag.created on the
+    clip, its camera or its unit would tell every outsider following them that the clip is still watched."""
+    from media_ingest.review import services
+
+    clip = await database_sync_to_async(make_clip)(camera="CAM-TC-01")
+    control = await database_sync_to_async(make_clip)(camera="CAM-TC-01")
+    draft = await database_sync_to_async(finding_for)(state="draft")
+    await database_sync_to_async(_sealed_copy_for_a_draft)(clip, draft)
+    lead, reviewer, admin = demo.users["lead"], demo.users["reviewer"], demo.users["admin"]
+    watchers = [await ws(reviewer), await ws(admin)]
+    for watcher in watchers:
+        for topic in (f"clip:{clip.pk}", "camera:CAM-TC-01", f"unit:{demo.units['CAX-TC'].pk}"):
+            assert (await subscribe(watcher, topic))["type"] == "subscribed"
+            if topic.startswith("clip:"):
+                assert (await watcher.receive_json_from())["type"] == "presence"
+    tag = await database_sync_to_async(services.tag_create)(by=lead, clip=clip, label_code="rude_conduct",
+                                                            start_s=2, end_s=5)
+    assert tag.preservation_id is not None
+    tag = await database_sync_to_async(services.tag_update)(by=lead, tag=tag, revision=1, end_s=6)
+    await database_sync_to_async(services.tag_delete)(by=lead, tag=tag, revision=2, reason="gắn nhầm đoạn")
+    # a tag on footage still goes out (to the camera and unit topics): the first thing each outsider hears
+    await database_sync_to_async(services.tag_create)(by=reviewer, clip=control, label_code="rude_conduct",
+                                                      start_s=2, end_s=5)
+    for watcher in watchers:
+        heard = await watcher.receive_json_from()
+        assert heard["type"] == "tag.created" and heard["clip_id"] == control.pk
+        assert await watcher.receive_nothing(timeout=0.3)
+        await watcher.disconnect()

@@ -267,3 +267,117 @@ def test_a_failed_copy_expires_nothing_and_leaves_nothing_behind(
     held.refresh_from_db()
     assert held.state == Clip.State.INDEXED and not _gone(get_footage_store(), held.key)
     assert not ClipPreservation.objects.exists() and not list(get_store().list(PRESERVED_PREFIX))
+
+
+def _expired_with_copy_for_a_draft(api_as: Any, make_clip: Any, finding_for: Any) -> tuple[Clip, Clip, Any]:
+    """Two expired clips of one camera: `held` with a sealed copy kept for a draft holding it by time, `free`
+    with none."""
+    held, free = _pair(make_clip)
+    assert held.started_at is not None
+    draft = finding_for(state="draft", occurred_from=held.started_at + timedelta(seconds=5),
+                        occurred_to=held.started_at + timedelta(seconds=30))
+    _short_retention(api_as, held)
+    assert services_retention.retention_run().deleted == [held.pk, free.pk]
+    assert ClipPreservation.objects.filter(clip=held, released_at__isnull=True).exists()
+    return held, free, draft
+
+
+TAG = {"label": "officer_absent", "start_s": 2, "end_s": 6}
+
+
+def test_the_team_tags_the_sealed_copy_links_it_and_packages_the_segment(
+        api_as: Any, make_clip: Any, finding_for: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """Insider review S2: the lead could watch the copy but never make it evidence (409 clip_not_indexed)."""
+    from media_ingest import selectors
+    from media_ingest.review.models import Tag
+    from media_ingest.review.tasks import evidence_package_build
+
+    held, free, draft = _expired_with_copy_for_a_draft(api_as, make_clip, finding_for)
+    lead = api_as("lead")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        r = lead.post("/api/media/tags/", {"clip_id": held.pk, **TAG}, format="json")
+    assert r.status_code == 201, r.content
+    assert not callbacks  # no event: the clip's followers include outsiders
+    tag = r.json()
+    assert tag["clip_sha256"] == held.sha256 == ClipPreservation.objects.get(clip=held).sha256
+    assert tag["clip_version_id"] == held.version_id and (tag["start_s"], tag["end_s"]) == (2.0, 6.0)
+    # a segment past the clip's end is refused as on any clip
+    assert lead.post("/api/media/tags/", {"clip_id": held.pk, **TAG, "start_s": 100, "end_s": 110},
+                     format="json").status_code == 400
+    # the copy is held by the tag (a dismissed draft no longer holds it by time)
+    assert selectors.clip_hold_reasons(held)[:1] == ["tag"] and selectors.clip_hold_reasons(held, shown=True) == []
+
+    linked = lead.post("/api/media/evidence/", {"finding_id": draft.pk, "tag_id": tag["id"]}, format="json")
+    assert linked.status_code == 201, linked.content
+    # a finding the copy was not kept for may not take it
+    other = finding_for(state="draft", occurred_from=held.started_at)
+    refused = lead.post("/api/media/evidence/", {"finding_id": other.pk, "tag_id": tag["id"]}, format="json")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_preserved_for_finding"
+
+    with django_capture_on_commit_callbacks():
+        asked = lead.post("/api/media/evidence/packages/", {"finding_id": draft.pk, "reason": "Chuyển hồ sơ"},
+                          format="json")
+    assert asked.status_code == 202, asked.content
+    assert evidence_package_build.apply(args=(asked.json()["id"],)).successful()
+    package = lead.get(f"/api/media/evidence/packages/{asked.json()['id']}/").json()
+    assert package["state"] == "ready", package
+    url = lead.post(f"/api/media/evidence/packages/{package['id']}/download/", {"reason": "nộp hồ sơ"},
+                    format="json").json()["url"]
+    fetched = lead.get(url)
+    zipped = zipfile.ZipFile(io.BytesIO(b"".join(fetched.streaming_content) if fetched.streaming else fetched.content))
+    manifest = json.loads(zipped.read("manifest.json"))
+    segments = [e for e in manifest["items"] if e.get("kind") == "tag"]
+    assert len(segments) == 1 and segments[0]["source"]["from_preserved_copy"] is True
+    assert segments[0]["source"]["sha256"] == held.sha256 and segments[0]["requested_range_s"] == [2.0, 6.0]
+    assert segments[0]["file"] in zipped.namelist()
+
+    # the draft dismissed: the tag and the evidence item still hold the copy
+    draft.state = "dismissed"
+    draft.save(update_fields=["state"])
+    services_retention.retention_run()
+    assert ClipPreservation.objects.get(clip=held).released_at is None
+
+    # outsiders: the clip is any expired clip; the tag, its count and its custody are not theirs
+    for who in OUTSIDERS:
+        client = api_as(who)
+        assert _view(client, held) == _view(client, free), who
+        listed = client.get(f"/api/media/tags/?clip={held.pk}").json()["results"]
+        assert listed == [], who
+        assert client.get(f"/api/media/tags/{tag['id']}/").status_code == 404, who
+    assert Tag.objects.filter(clip=held, deleted_at__isnull=True).count() == 1
+
+
+def test_outsiders_tagging_an_expired_clip_get_one_answer_copy_or_not(
+        api_as: Any, make_clip: Any, finding_for: Any) -> None:
+    held, free, _draft = _expired_with_copy_for_a_draft(api_as, make_clip, finding_for)
+    for who in ("admin", "reviewer"):
+        client = api_as(who)
+        answers = [client.post("/api/media/tags/", {"clip_id": clip.pk, **TAG}, format="json") for clip in (held, free)]
+        assert [a.status_code for a in answers] == [409, 409], who
+        assert answers[0].json() == answers[1].json(), who
+        error = answers[0].json()["error"]
+        assert error["code"] == "expired" and "hết thời hạn lưu trữ" in error["message"], who
+        assert "lập chỉ mục" not in error["message"]
+    # the team too, for the clip with no copy
+    r = api_as("lead").post("/api/media/tags/", {"clip_id": free.pk, **TAG}, format="json")
+    assert r.status_code == 409 and r.json() == answers[0].json()
+    from media_ingest.review.models import Tag
+
+    assert not Tag.objects.exists()
+
+
+def test_a_reader_of_the_published_finding_tags_the_copy(api_as: Any, make_clip: Any, finding_for: Any) -> None:
+    held, _free, draft = _expired_with_copy_for_a_draft(api_as, make_clip, finding_for)
+    draft.state, draft.confirmed_at = "confirmed", timezone.now()
+    draft.save(update_fields=["state", "confirmed_at"])
+    reviewer = api_as("reviewer")
+    r = reviewer.post("/api/media/tags/", {"clip_id": held.pk, **TAG}, format="json")
+    assert r.status_code == 201, r.content
+    linked = reviewer.post("/api/media/evidence/", {"finding_id": draft.pk, "tag_id": r.json()["id"]}, format="json")
+    assert linked.status_code == 201, linked.content
+
+
+def test_the_expiry_reason_says_one_day(api_as: Any, make_clip: Any, finding_for: Any) -> None:
+    _held, free, _draft = _expired_with_copy_for_a_draft(api_as, make_clip, finding_for)
+    reason = AccessLog.objects.get(clip=free, action="expire").reason
+    assert reason.endswith("retention period of 1 day ended") and "1 ngày" in reason

@@ -121,7 +121,7 @@ class ClipDetailApi(APIView):
     def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = clip_output(clip_row_from_instance(clip), tag_count=None, kinds=None, state_labels=state_labels())
-        data["tag_count"] = clip.tags.filter(deleted_at__isnull=True).count()
+        data["tag_count"] = clip.tags.filter(selectors.tags_seen_q(request.user), deleted_at__isnull=True).count()
         data["warnings"] = clip.warnings
         urls = services_playback.previews_issue(by=request.user, clip=clip, keys={"poster": clip.poster_key},
                                                 ip=client_ip(request), user_agent=client_ua(request),
