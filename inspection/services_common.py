@@ -99,13 +99,26 @@ def reason_words(text: str) -> list[str]:
     return list(seen.values())
 
 
+def mostly_vietnamese(text: str) -> bool:
+    """At least half the letters of a reason are in Vietnamese words: a foreign word ("camera") or an acronym
+    ("PCCC", "UBND") may stand among them, a keyboard run beside two short syllables ("an em asdfgh") may not
+    (insider re-check, issue 15)."""
+    vietnamese = other = 0
+    for word in _WORD.findall(plain_text(text or "")):
+        if is_vietnamese_syllable(word):
+            vietnamese += len(word)
+        elif not (len(word) > 1 and word.isupper()):
+            other += len(word)
+    return vietnamese >= other
+
+
 def is_worded_reason(text: str, *, words: int, letters: int) -> bool:
     """A reason with legal weight (confirming, dismissing or actioning a finding, a unit-level finding) is
     written in words, in Vietnamese as the documents it goes into: at least `words` different words
     (reason_words) shaped like Vietnamese syllables, and `letters` letters in them. Codes and numbers
     ("12/QĐ", "UBND") may stand beside them but do not count; "asdf qwer" is not a reason (issue 15, S2)."""
     found = [w for w in reason_words(text) if is_vietnamese_syllable(w)]
-    return len(found) >= words and sum(len(w) for w in found) >= letters
+    return len(found) >= words and sum(len(w) for w in found) >= letters and mostly_vietnamese(text)
 
 
 def require_worded_reason(value: str, field: str, vi_name: str, *, words: int, letters: int) -> str:
@@ -135,7 +148,8 @@ def _require_reason(value: str, field: str, vi_name: str) -> str:
     # published reasons are read by the whole force: words too, not a keyboard run ("asdfgh" closed a draw and
     # stood in its commitments: insider re-check, issue 15)
     words = [w for w in reason_words(cleaned) if is_vietnamese_syllable(w)]
-    if len(cleaned) < MIN_REASON_CHARS or letters < MIN_REASON_LETTERS or len(words) < MIN_REASON_WORDS:
+    if (len(cleaned) < MIN_REASON_CHARS or letters < MIN_REASON_LETTERS or len(words) < MIN_REASON_WORDS
+            or not mostly_vietnamese(cleaned)):
         raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} phải là một lý do thật, viết thành lời bằng tiếng Việt: "
                        f"ít nhất {MIN_REASON_WORDS} từ, {MIN_REASON_CHARS} ký tự, trong đó ít nhất "
                        f"{MIN_REASON_LETTERS} chữ cái.",

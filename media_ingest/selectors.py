@@ -144,18 +144,34 @@ def retention_days_for(camera_id: int | None, overrides: dict[int, int] | None =
 
 def clip_findings_at_the_time_q(clip: Clip) -> Any:
     """Findings that hold a clip by time: about its counter's unit (the unit as a whole or that counter) at a
-    time the clip covers; None for a clip without a camera or a start time (nothing holds it by time)."""
+    time the clip covers; None for a clip without a camera or a start time (nothing holds it by time).
+
+    Every place the clip has had counts, not only the present one: a correction of its camera or time
+    (services_remap) never ends a hold, so approving one does not depend on what holds the clip, a draft
+    included, and no finding loses its footage by it (insider re-check, issue 15)."""
     from datetime import timedelta
 
     from django.db.models import Q
 
-    if clip.camera is None or clip.started_at is None:
+    from media_ingest.models import ClipRemapRequest
+
+    places = []
+    if clip.camera is not None and clip.started_at is not None:
+        places.append((clip.camera.counter, clip.started_at))
+    if clip.pk is not None:
+        earlier = (ClipRemapRequest.objects.filter(clip=clip, state=ClipRemapRequest.State.APPROVED,
+                                                   previous_camera__isnull=False, previous_started_at__isnull=False)
+                   .select_related("previous_camera__counter"))
+        places += [(r.previous_camera.counter, r.previous_started_at) for r in earlier]
+    if not places:
         return None
-    counter = clip.camera.counter
-    end = clip.started_at + timedelta(seconds=clip.duration_s or 0.0)
-    return (Q(unit_id=counter.unit_id) & (Q(counter__isnull=True) | Q(counter_id=counter.pk))
-            & Q(occurred_from__lte=end)
-            & (Q(occurred_to__gte=clip.started_at) | Q(occurred_to__isnull=True, occurred_from__gte=clip.started_at)))
+    duration = timedelta(seconds=clip.duration_s or 0.0)
+    held = Q(pk__in=[])
+    for counter, start in places:
+        held |= (Q(unit_id=counter.unit_id) & (Q(counter__isnull=True) | Q(counter_id=counter.pk))
+                 & Q(occurred_from__lte=start + duration)
+                 & (Q(occurred_to__gte=start) | Q(occurred_to__isnull=True, occurred_from__gte=start)))
+    return held
 
 
 def _hold_sources(clip: Clip, *, shown: bool) -> dict[str, QuerySet[Any]]:
@@ -198,13 +214,6 @@ def clip_hold_reasons(clip: Clip, *, shown: bool = False) -> list[str]:
     on a draft (issue 15, insider review S1-1). Retention expires a clip held only that way like any
     other, after keeping a sealed copy for the team (services_preservation)."""
     return [kind for kind, rows in _hold_sources(clip, shown=shown).items() if rows.exists()]
-
-
-def clip_holds_by_time(clip: Clip) -> list[str]:
-    """The holds that protect the clip only where it is: an open finding or case about its counter's unit at a time
-    it covers (drafts included). Moving the clip to another camera or time ends them (services_remap refuses)."""
-    sources = _hold_sources(clip, shown=False)
-    return [kind for kind in ("open_finding", "open_case") if kind in sources and sources[kind].exists()]
 
 
 def clip_sealed_holders(clip: Clip) -> list[Any]:

@@ -154,16 +154,6 @@ def clip_remap_approve(*, by: User, pk: int, reason: str = "") -> ClipRemapReque
                        "The camera asked for is inactive: refuse this request.", code="camera_inactive")
     # The approval moves evidence: it is given in words, like a refusal (insider review S3-2: "ok" moved a clip).
     reason = require_worded_reason(reason, "reason", "lý do phê duyệt", words=REASON_WORDS, letters=REASON_LETTERS)
-    # A finding or case that holds the clip by its place and time (a draft's too) would stop holding it once it
-    # moved, and retention would then delete footage a finding relies on (insider review S1-1). Only the deciding
-    # lead, who may know of them, reaches this: the requester reads only the lead's decision.
-    if selectors.clip_holds_by_time(clip):
-        raise Conflict("Đoạn video đang được giữ cho một vi phạm hoặc vụ việc còn mở tại camera và thời điểm hiện tại; "
-                       "chuyển đi sẽ làm mất căn cứ giữ lại. Hãy gắn thẻ đoạn cần dùng làm chứng cứ cho vi phạm trước, "
-                       "hoặc từ chối đề nghị.",
-                       "An open finding or case holds the clip at its present camera and time; moving it would end "
-                       "that hold. Tag the segment needed as evidence of the finding first, or refuse the request.",
-                       code="held_by_time")
     now = timezone.now()
     request.state, request.decided_by, request.decided_at, request.decision_reason = (
         ClipRemapRequest.State.APPROVED, by, now, reason)

@@ -59,7 +59,12 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
         read_as_letters = "".join(ch for ch in folded_password.translate(LEET) if ch.isalpha())
         email = fold(str(getattr(user, "email", "") or "")).split("@")[0]
         names = fold(f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}").split()
-        wholes = [(part, MIN_CONTAINED) for part in (folded.get("username", ""), whole, email)]
+        # the officer the account is linked to is the person too: an account made with a username only took
+        # "NguyenVanPhuc@2026" for officer Nguyễn Văn Phúc (insider re-check)
+        officer = getattr(user, "officer", None) if getattr(user, "officer_id", None) else None
+        officer_names = fold(str(getattr(officer, "full_name", "") or "")).split()
+        names += officer_names
+        wholes = [(part, MIN_CONTAINED) for part in (folded.get("username", ""), whole, email, "".join(officer_names))]
         for part, least in [*wholes, *((name, MIN_NAME_PART) for name in names)]:
             key = "".join(ch for ch in part if ch.isalnum())
             if len(key) >= least and (key in letters_only or key in read_as_letters):

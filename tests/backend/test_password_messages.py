@@ -158,3 +158,18 @@ def test_a_password_holding_a_part_of_the_name_is_refused(api_as: Any, demo: Any
     assert created.status_code == 201, created.content
     reset = admin.post(f"/api/auth/users/{created.json()['id']}/password/", {"password": password}, format="json")
     _all_vietnamese(_error(reset), SIMILAR)
+
+
+@pytest.mark.parametrize("password", ["NguyenVanPhuc@2026", "Phuc.NguyenVan#99", "Nguyen@2026x"])
+def test_the_linked_officers_name_counts_too(api_as: Any, demo: Any, password: str) -> None:
+    """Insider re-check: an account linked to officer Nguyễn Văn Phúc, made with a username only, took his name as
+    its password (only the account's own name fields were compared)."""
+    from backend.org.models import Officer
+
+    officer = Officer.objects.filter(user__isnull=True).first() or Officer.objects.first()
+    assert officer is not None
+    officer.full_name = "Nguyễn Văn Phúc"
+    officer.save(update_fields=["full_name"])
+    created = api_as("admin").post("/api/auth/users/", {"username": "phuc.nv", "password": password,
+                                                        "role": "reviewer", "officer_id": officer.pk}, format="json")
+    _all_vietnamese(_error(created), SIMILAR)

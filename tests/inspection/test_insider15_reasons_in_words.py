@@ -76,7 +76,7 @@ def test_keyboard_runs_are_not_words_but_vietnamese_is() -> None:
     assert is_worded_reason("người nghiêng khuya quyết được tuyển gìn giữ", words=4, letters=20)
 
 
-@pytest.mark.parametrize("junk", ["asdfgh", "qwerty uiop", "zxcvbn 2026"])
+@pytest.mark.parametrize("junk", ["asdfgh", "qwerty uiop", "zxcvbn 2026", "an em asdfgh", "ba ca xxxxx"])
 def test_a_published_reason_is_in_words_too(junk: str) -> None:
     """Insider re-check: a draw whose checks were all cancelled was closed with the reason "asdfgh", which then stood
     in the draw's published commitments. Draw, check-cancel, absence and risk-weight reasons share one rule."""
@@ -87,3 +87,10 @@ def test_a_published_reason_is_in_words_too(junk: str) -> None:
         _require_reason(junk, "reason", "lý do khóa sổ")
     assert "tiếng Việt" in refused.value.message
     assert _require_reason("Bão số 3, hoãn cả đợt", "reason", "lý do") == "Bão số 3, hoãn cả đợt"
+
+
+def test_keyboard_runs_beside_short_syllables_are_not_reasons() -> None:
+    """Insider re-check: "an em asdfgh" passed (two syllables of two letters, the rest a keyboard run)."""
+    assert not is_worded_reason("an em asdfgh qwerty", words=2, letters=4)
+    assert is_worded_reason("Camera tải lên nhầm quầy Nam Đàn", words=3, letters=15)
+    assert is_worded_reason("Đơn vị đang diễn tập PCCC theo kế hoạch UBND", words=2, letters=6)

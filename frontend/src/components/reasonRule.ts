@@ -23,8 +23,20 @@ export function isVietnameseSyllable(word: string): boolean {
   return SYLLABLE.test(folded);
 }
 
+/** At least half the letters are in Vietnamese words (acronyms aside), as the server's mostly_vietnamese. */
+export function mostlyVietnamese(text: string): boolean {
+  let vietnamese = 0;
+  let other = 0;
+  for (const word of text.normalize("NFC").match(/\p{L}+/gu) ?? []) {
+    const n = Array.from(word).length;
+    if (isVietnameseSyllable(word)) vietnamese += n;
+    else if (!(n > 1 && word === word.toLocaleUpperCase("vi"))) other += n;
+  }
+  return vietnamese >= other;
+}
+
 /** Whether `text` holds at least `words` different Vietnamese words and `minLetters` letters in them. */
 export function inWords(text: string, words: number, minLetters: number): boolean {
   const found = reasonWords(text).filter(isVietnameseSyllable);
-  return found.length >= words && letters(found.join("")) >= minLetters;
+  return found.length >= words && letters(found.join("")) >= minLetters && mostlyVietnamese(text);
 }

@@ -40,7 +40,7 @@ export const ADMIN: Dict = {
   "remap.none": ["Không có đề nghị sửa nào đang chờ.", "No correction waiting."],
   "remap.holds": ["Các lệnh giữ đoạn video sẽ bị ảnh hưởng (những gì đồng chí được biết, gồm cả dự thảo):", "Holds on the clip that a move affects (those you may know of, drafts included):"],
   "remap.holdsNone": ["Không có lệnh giữ nào đồng chí được biết.", "No hold you may know of."],
-  "remap.holdsWarn": ["Phê duyệt sẽ đưa đoạn video ra khỏi phạm vi thời gian/quầy mà các lệnh giữ trên đang bảo vệ.", "Approving takes the footage out from under the holds above."],
+  "remap.holdsWarn": ["Các lệnh giữ theo quầy và thời gian trên vẫn giữ đoạn video sau khi sửa: vi phạm không mất căn cứ. Hãy bảo đảm camera và thời điểm mới là đúng.", "The holds above by counter and time keep holding the clip after the correction: no finding loses its footage. Make sure the new camera and time are right."],
   "remap.draft": ["Dự thảo", "Draft"],
   "ingest.key": ["Khóa tệp", "Object key"],
   "ingest.error": ["Lỗi, lý do", "Error / reason"],

@@ -18,6 +18,7 @@ describe("unit-level reason in words (issue 15, S2-2)", () => {
   });
   it("refuses keyboard runs made of different words, as the server does (issue 15, S2)", () => {
     expect(unitReasonProblem("asdf qwer zxcv hjkl uiop", t)).toBe("findings.unitLevelTooShort");
+    expect(unitReasonProblem("an em ba ca asdfghjkl qwertyuiop", t)).toBe("findings.unitLevelTooShort");
     expect(["asdf", "qwer", "zxcv", "hjkl"].some(isVietnameseSyllable)).toBe(false);
     expect(["Quyết", "nghiêng", "được", "khuya", "Đã", "người"].every(isVietnameseSyllable)).toBe(true);
   });
