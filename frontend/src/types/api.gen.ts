@@ -4009,7 +4009,9 @@ export interface components {
             user_agent: string;
             /** Format: date-time */
             expires_at: string | null;
-            detail: unknown;
+            detail: {
+                [key: string]: unknown;
+            };
             count: number;
             /** Format: date-time */
             last_at: string;
@@ -4298,7 +4300,7 @@ export interface components {
             sha256: string;
             manifest_sha256: string;
             error_en: string;
-            files: unknown[];
+            files: components["schemas"]["PackageFile"][];
             error: string;
         };
         /**
@@ -4913,11 +4915,15 @@ export interface components {
             at_local: string;
             risk: number;
             summary: string;
-            detail: unknown;
+            detail: {
+                [key: string]: unknown;
+            };
             counter: components["schemas"]["ReviewRef"];
             unit: components["schemas"]["ReviewRef"];
             /** @description available, clip_id, …: the clip that covers the moment, or why none */
-            footage: unknown;
+            footage: {
+                [key: string]: unknown;
+            };
             tags: components["schemas"]["MomentTag"][];
         };
         MomentLabel: {
@@ -4994,6 +5000,12 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
             sha256: string;
+        };
+        /** @description A file of the package's manifest (package.build: path in the ZIP, its hash and size). */
+        PackageFile: {
+            path: string;
+            sha256: string;
+            size: number;
         };
         PackageListInputRequest: {
             /** Format: int64 */
@@ -5940,7 +5952,7 @@ export interface components {
             event_kinds: {
                 [key: string]: number;
             } | null;
-            warnings: unknown;
+            warnings: string[];
             poster_url: string | null;
         };
         ReviewClipEvent: {
@@ -5954,7 +5966,9 @@ export interface components {
             end_s: number;
             /** Format: double */
             score: number;
-            detail: unknown;
+            detail: {
+                [key: string]: unknown;
+            };
             thumbnail_url: string | null;
         };
         ReviewClipTimeline: {
@@ -5965,7 +5979,7 @@ export interface components {
             analysis_version: string;
             events: components["schemas"]["ReviewClipEvent"][];
             /** @description Per-second motion, 0..1 */
-            activity: unknown;
+            activity: number[];
             poster_url: string | null;
             sprite_url: string | null;
             vtt_url: string | null;

@@ -66,7 +66,7 @@ class ReviewClipSerializer(serializers.Serializer):
 
 class ReviewClipDetailSerializer(ReviewClipSerializer):
     tag_count = serializers.IntegerField()
-    warnings = serializers.JSONField()
+    warnings = serializers.ListField(child=serializers.CharField())
     poster_url = serializers.CharField(allow_null=True)
 
 
@@ -78,7 +78,7 @@ class ReviewClipEventSerializer(serializers.Serializer):
     start_s = serializers.FloatField()
     end_s = serializers.FloatField()
     score = serializers.FloatField()
-    detail = serializers.JSONField()
+    detail = serializers.DictField()
     thumbnail_url = serializers.CharField(allow_null=True)
 
 
@@ -88,7 +88,7 @@ class ReviewClipTimelineSerializer(serializers.Serializer):
     state = serializers.CharField()
     analysis_version = serializers.CharField()
     events = ReviewClipEventSerializer(many=True)
-    activity = serializers.JSONField(help_text="Per-second motion, 0..1")
+    activity = serializers.ListField(child=serializers.FloatField(), help_text="Per-second motion, 0..1")
     poster_url = serializers.CharField(allow_null=True)
     sprite_url = serializers.CharField(allow_null=True)
     vtt_url = serializers.CharField(allow_null=True)
@@ -123,7 +123,7 @@ class CustodyEntrySerializer(serializers.Serializer):
     ip = serializers.CharField(allow_null=True)
     user_agent = serializers.CharField()
     expires_at = serializers.DateTimeField(allow_null=True)
-    detail = serializers.JSONField()
+    detail = serializers.DictField()
     count = serializers.IntegerField()
     last_at = serializers.DateTimeField()
 
@@ -200,6 +200,22 @@ class MomentTagSerializer(serializers.Serializer):
     author = ReviewPersonSerializer()
 
 
+class MomentFootageSerializer(serializers.Serializer):
+    """selectors_moments._attach_footage: the covering clip (available), or why there is none."""
+
+    available = serializers.BooleanField()
+    clip_id = serializers.IntegerField(allow_null=True, help_text="The covering clip; a failed one when none")
+    camera_id = serializers.IntegerField(required=False)
+    clip_state = serializers.CharField(required=False)
+    offset_s = serializers.FloatField(required=False)
+    clip_started_at = serializers.DateTimeField(required=False)
+    duration_s = serializers.FloatField(required=False, allow_null=True)
+    other_clip_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    reason = serializers.CharField(required=False, help_text="no_camera | no_clip | clip_failed")
+    reason_vi = serializers.CharField(required=False)
+    reason_en = serializers.CharField(required=False)
+
+
 class MomentSerializer(serializers.Serializer):
     """media_ingest.review.apis.moments._moment."""
 
@@ -209,10 +225,10 @@ class MomentSerializer(serializers.Serializer):
     at_local = serializers.CharField()
     risk = serializers.IntegerField()
     summary = serializers.CharField()
-    detail = serializers.JSONField()
+    detail = serializers.DictField()
     counter = ReviewRefSerializer()
     unit = ReviewRefSerializer()
-    footage = serializers.JSONField(help_text="available, clip_id, …: the clip that covers the moment, or why none")
+    footage = MomentFootageSerializer()
     tags = MomentTagSerializer(many=True)
 
 
@@ -246,6 +262,14 @@ class EvidenceItemOutputSerializer(serializers.Serializer):
     moment_to = serializers.DateTimeField(allow_null=True)
 
 
+class PackageFileSerializer(serializers.Serializer):
+    """A file of the package's manifest (package.build: path in the ZIP, its hash and size)."""
+
+    path = serializers.CharField()
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+
+
 class EvidencePackageOutputSerializer(serializers.Serializer):
     """media_ingest.review.apis.evidence.package_to_dict."""
 
@@ -266,7 +290,7 @@ class EvidencePackageOutputSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
     manifest_sha256 = serializers.CharField()
     error_en = serializers.CharField()
-    files = serializers.ListField(child=serializers.JSONField())
+    files = PackageFileSerializer(many=True)
     error = serializers.CharField()
 
 
