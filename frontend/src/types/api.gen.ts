@@ -4920,11 +4920,27 @@ export interface components {
             };
             counter: components["schemas"]["ReviewRef"];
             unit: components["schemas"]["ReviewRef"];
-            /** @description available, clip_id, …: the clip that covers the moment, or why none */
-            footage: {
-                [key: string]: unknown;
-            };
+            footage: components["schemas"]["MomentFootage"];
             tags: components["schemas"]["MomentTag"][];
+        };
+        /** @description selectors_moments._attach_footage: the covering clip (available), or why there is none. */
+        MomentFootage: {
+            available: boolean;
+            /** @description The covering clip; a failed one when none */
+            clip_id: number | null;
+            camera_id?: number;
+            clip_state?: string;
+            /** Format: double */
+            offset_s?: number;
+            /** Format: date-time */
+            clip_started_at?: string;
+            /** Format: double */
+            duration_s?: number | null;
+            other_clip_ids?: number[];
+            /** @description no_camera | no_clip | clip_failed */
+            reason?: string;
+            reason_vi?: string;
+            reason_en?: string;
         };
         MomentLabel: {
             code: string;
