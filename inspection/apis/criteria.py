@@ -58,6 +58,18 @@ class CriteriaSetTreeOutputSerializer(CriteriaSetOutputSerializer):
         fields = [*CriteriaSetOutputSerializer.Meta.fields, "criteria"]
 
 
+class CriteriaSetExportSerializer(serializers.Serializer):
+    """The export's JSON (_criteria_export): what the import (POST criteria-sets/) reads back."""
+
+    code = serializers.CharField()
+    year = serializers.IntegerField()
+    version = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    is_active = serializers.BooleanField()
+    criteria = CriterionNodeSerializer(many=True)
+
+
 def _criteria_export(cs: CriteriaSet) -> dict[str, Any]:
     return {"code": cs.code, "year": cs.year, "version": cs.version, "name": cs.name,
             "description": cs.description, "is_active": cs.is_active,
@@ -92,7 +104,7 @@ class CriteriaSetDetailApi(APIView):
 
 
 class CriteriaSetExportApi(APIView):
-    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
+    @extend_schema(responses={(200, "application/json"): CriteriaSetExportSerializer})
     def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         require_role(request.user, *selectors_common.CHECK_READERS)
         cs = selectors_criteria.criteria_set_get(pk=pk)

@@ -352,7 +352,7 @@ class HandoverExitApi(APIView):
     class InputSerializer(serializers.Serializer):
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
-    @extend_schema(request=InputSerializer, responses=None)
+    @extend_schema(request=InputSerializer, responses={204: None})
     def post(self, request: AuthedRequest) -> Response:
         from backend.accounts.services import login_failures_clear, login_password_check
 

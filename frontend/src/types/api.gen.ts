@@ -267,7 +267,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["accountability_cchc_tasks_retrieve"];
+        get: operations["accountability_cchc_tasks_list"];
         put?: never;
         post: operations["accountability_cchc_tasks_create"];
         delete?: never;
@@ -3646,6 +3646,14 @@ export interface components {
             /** Format: date-time */
             started_at?: string | null;
         };
+        /** @description media_ingest.review.selectors_custody.coverage_for_clip. */
+        ClipCoverage: {
+            clip_id: number;
+            /** Format: double */
+            duration_s: number | null;
+            reviewers: components["schemas"]["CoverageReviewer"][];
+            all: components["schemas"]["CoverageAll"];
+        };
         ClipHoldInputRequest: {
             reason: string;
         };
@@ -3852,11 +3860,41 @@ export interface components {
             name: string;
             unit: components["schemas"]["RefBrief"] | null;
         };
+        CoverageAll: {
+            ranges: number[][];
+            /** Format: double */
+            seconds: number;
+            /** Format: double */
+            share: number | null;
+            unplayed: number[][];
+        };
         CoverageInputRequest: {
             ranges: unknown;
         };
+        CoverageReviewer: {
+            user: components["schemas"]["ReviewPerson"];
+            ranges: number[][];
+            /** Format: double */
+            seconds: number;
+            /** Format: double */
+            share: number | null;
+            /** Format: date-time */
+            first_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         CriteriaSetActivateInputRequest: {
             active: boolean;
+        };
+        /** @description The export's JSON (_criteria_export): what the import (POST criteria-sets/) reads back. */
+        CriteriaSetExport: {
+            code: string;
+            year: number;
+            version: number;
+            name: string;
+            description: string;
+            is_active: boolean;
+            criteria: components["schemas"]["CriterionNode"][];
         };
         CriteriaSetOutput: {
             readonly id: number;
@@ -3943,6 +3981,39 @@ export interface components {
          * @enum {string}
          */
         CsvImportStateEnum: "queued" | "running" | "done" | "failed";
+        CustodyClip: {
+            id: number;
+            camera: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+        };
+        /** @description media_ingest.review.selectors_custody.access_to_dict. */
+        CustodyEntry: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            action: string;
+            action_label: string;
+            user: components["schemas"]["ReviewPerson"];
+            clip_id: number | null;
+            tag_id: number | null;
+            package_id: number | null;
+            finding_id: number | null;
+            finding_reference: string | null;
+            redacted: string | null;
+            object_key: string;
+            reason: string;
+            ip: string | null;
+            user_agent: string;
+            /** Format: date-time */
+            expires_at: string | null;
+            detail: {
+                [key: string]: unknown;
+            };
+            count: number;
+            /** Format: date-time */
+            last_at: string;
+        };
         /**
          * @description * `accepted` - accepted
          *     * `rejected` - rejected
@@ -4157,6 +4228,39 @@ export interface components {
             /** @description It starts after the unit's last day: the end is refused until it is corrected */
             starts_after_end: boolean;
         };
+        /** @description media_ingest.review.services.evidence_to_dict. */
+        EvidenceItemOutput: {
+            id: number;
+            finding_id: number;
+            kind: string;
+            tag_id: number | null;
+            clip_id: number | null;
+            clip_sha256: string;
+            clip_version_id: string;
+            tag_revision: number | null;
+            /** Format: double */
+            start_s: number | null;
+            /** Format: double */
+            end_s: number | null;
+            filename: string;
+            content_type: string;
+            size_bytes: number | null;
+            sha256: string;
+            note: string;
+            attached_in: string;
+            report_evidence_id: number | null;
+            media_ref: string;
+            out_of_period: boolean;
+            out_of_period_reason: string;
+            added_by: components["schemas"]["ReviewPerson"];
+            /** Format: date-time */
+            added_at: string;
+            camera: string | null;
+            /** Format: date-time */
+            moment_from: string | null;
+            /** Format: date-time */
+            moment_to: string | null;
+        };
         EvidenceListInputRequest: {
             /** Format: int64 */
             finding_id: number;
@@ -4172,6 +4276,37 @@ export interface components {
              */
             out_of_period_reason: string;
         };
+        /** @description media_ingest.review.apis.evidence.package_to_dict. */
+        EvidencePackageOutput: {
+            id: number;
+            finding_id: number | null;
+            finding_reference: string | null;
+            kind: components["schemas"]["EvidencePackageOutputKindEnum"];
+            tag_ids: number[];
+            signed: boolean;
+            state: string;
+            state_label: string;
+            requested_by: components["schemas"]["ReviewPerson"];
+            /** Format: date-time */
+            requested_at: string;
+            reason: string;
+            /** Format: double */
+            progress: number;
+            /** Format: date-time */
+            finished_at: string | null;
+            size_bytes: number | null;
+            sha256: string;
+            manifest_sha256: string;
+            error_en: string;
+            files: components["schemas"]["PackageFile"][];
+            error: string;
+        };
+        /**
+         * @description * `finding` - finding
+         *     * `selection` - selection
+         * @enum {string}
+         */
+        EvidencePackageOutputKindEnum: "finding" | "selection";
         FieldBrief: {
             readonly id: number;
             code: string;
@@ -4769,6 +4904,58 @@ export interface components {
          * @enum {string}
          */
         ModeEnum: "dot_xuat" | "bi_mat" | "thuong_xuyen";
+        /** @description media_ingest.review.apis.moments._moment. */
+        Moment: {
+            kind: string;
+            id: number;
+            /** Format: date-time */
+            at: string;
+            at_local: string;
+            risk: number;
+            summary: string;
+            detail: {
+                [key: string]: unknown;
+            };
+            counter: components["schemas"]["ReviewRef"];
+            unit: components["schemas"]["ReviewRef"];
+            footage: components["schemas"]["MomentFootage"];
+            tags: components["schemas"]["MomentTag"][];
+        };
+        /** @description selectors_moments._attach_footage: the covering clip (available), or why there is none. */
+        MomentFootage: {
+            available: boolean;
+            /** @description The covering clip; a failed one when none */
+            clip_id: number | null;
+            camera_id?: number;
+            clip_state?: string;
+            /** Format: double */
+            offset_s?: number;
+            /** Format: date-time */
+            clip_started_at?: string;
+            /** Format: double */
+            duration_s?: number | null;
+            other_clip_ids?: number[];
+            /** @description no_camera | no_clip | clip_failed */
+            reason?: string;
+            reason_vi?: string;
+            reason_en?: string;
+        };
+        MomentLabel: {
+            code: string;
+            name_vi: string;
+            name_en: string;
+        };
+        MomentTag: {
+            id: number;
+            clip_id: number;
+            label: components["schemas"]["MomentLabel"];
+            /** Format: double */
+            start_s: number;
+            /** Format: double */
+            end_s: number;
+            note: string;
+            author: components["schemas"]["ReviewPerson"];
+        };
         /** @enum {unknown} */
         NullEnum: null;
         /** @description `trace_output.officer_brief`. */
@@ -4822,11 +5009,33 @@ export interface components {
         PackageDownloadInputRequest: {
             reason: string;
         };
+        PackageDownloadIssued: {
+            url: string;
+            /** Format: date-time */
+            expires_at: string;
+            sha256: string;
+        };
+        /** @description A file of the package's manifest (package.build: path in the ZIP, its hash and size). */
+        PackageFile: {
+            path: string;
+            sha256: string;
+            size: number;
+        };
         PackageListInputRequest: {
             /** Format: int64 */
             finding_id?: number;
             tag_ids?: number[];
             reason: string;
+        };
+        /** @description media_ingest.review.package.VerifyReport.to_dict. */
+        PackageVerifyReport: {
+            ok: boolean;
+            package_id: number | null;
+            checked: number;
+            manifest_sha256: string;
+            problems: string[];
+            problems_vi: string[];
+            signature: components["schemas"]["SignatureCheck"];
         };
         PaginatedAbsenceOutputList: {
             /**
@@ -4941,6 +5150,14 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["CheckOutput"][];
             count_exact: boolean;
+        };
+        PaginatedClipCustodyList: {
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["CustodyEntry"][];
+            clip: components["schemas"]["CustodyClip"];
         };
         PaginatedClipRemapRequestList: {
             count: number;
@@ -5069,6 +5286,13 @@ export interface components {
             results: components["schemas"]["LiabilityOutput"][];
             count_exact: boolean;
         };
+        PaginatedMomentList: {
+            results: components["schemas"]["Moment"][];
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
+        };
         PaginatedOfficerOutputList: {
             /**
              * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
@@ -5087,6 +5311,13 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["OfficerOutput"][];
             count_exact: boolean;
+        };
+        PaginatedPackageCustodyList: {
+            results: components["schemas"]["CustodyEntry"][];
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
         };
         PaginatedRatingDeviceOutputList: {
             /**
@@ -5162,6 +5393,25 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["TagOutput"][];
+            count_exact: boolean;
+        };
+        PaginatedTaskOutputList: {
+            /**
+             * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
+             * @example 123
+             */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["TaskOutput"][];
             count_exact: boolean;
         };
         PaginatedTeamGrantList: {
@@ -5351,6 +5601,15 @@ export interface components {
             variant: components["schemas"]["VariantEnum"];
             /** @default false */
             download: boolean;
+        };
+        PlaybackIssued: {
+            url: string;
+            /** Format: date-time */
+            expires_at: string;
+            ttl_seconds: number;
+            variant: string | null;
+            access_id: number;
+            clip_sha256: string;
         };
         /**
          * @description * `low` - Thấp
@@ -5668,12 +5927,94 @@ export interface components {
             expiring_this_week: number;
             manual_holds: number;
         };
+        /** @description media_ingest.review.apis.clips.clip_output. */
+        ReviewClipDetail: {
+            id: number;
+            bucket: string;
+            key: string;
+            version_id: string;
+            etag: string;
+            sha256: string;
+            size_bytes: number;
+            camera: components["schemas"]["ReviewRef"] | null;
+            counter: components["schemas"]["ReviewRef"] | null;
+            unit: components["schemas"]["ReviewRef"] | null;
+            unassigned_reason: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            /** Format: double */
+            duration_s: number | null;
+            /** Format: double */
+            fps: number | null;
+            width: number | null;
+            height: number | null;
+            codec: string;
+            state: string;
+            state_label: string;
+            /** Format: double */
+            progress: number;
+            error: string;
+            error_en: string;
+            analysis_version: string;
+            has_proxy: boolean;
+            has_poster: boolean;
+            tag_count: number;
+            event_count: number;
+            /** @description Events by kind; null on the detail */
+            event_kinds: {
+                [key: string]: number;
+            } | null;
+            warnings: string[];
+            poster_url: string | null;
+        };
+        ReviewClipEvent: {
+            id: number;
+            kind: string;
+            kind_label: string;
+            zone: string;
+            /** Format: double */
+            start_s: number;
+            /** Format: double */
+            end_s: number;
+            /** Format: double */
+            score: number;
+            detail: {
+                [key: string]: unknown;
+            };
+            thumbnail_url: string | null;
+        };
+        ReviewClipTimeline: {
+            clip_id: number;
+            /** Format: double */
+            duration_s: number | null;
+            state: string;
+            analysis_version: string;
+            events: components["schemas"]["ReviewClipEvent"][];
+            /** @description Per-second motion, 0..1 */
+            activity: number[];
+            poster_url: string | null;
+            sprite_url: string | null;
+            vtt_url: string | null;
+            url_ttl_seconds: number;
+        };
         /**
          * @description * `accepted` - Chấp nhận
          *     * `rejected` - Loại bỏ
          * @enum {string}
          */
         ReviewEnum: "accepted" | "rejected";
+        ReviewPerson: {
+            id: number | null;
+            name: string;
+        };
+        /** @description A camera, counter or unit named by id, code and name. */
+        ReviewRef: {
+            id: number;
+            code: string;
+            name: string;
+        };
         RiskListOutput: {
             count: number;
             results: components["schemas"]["RiskSnapshotOutput"][];
@@ -6090,12 +6431,27 @@ export interface components {
          * @enum {string}
          */
         SignInStageEnum: "signed_out" | "code_required" | "enrolment_required" | "signed_in";
+        SignatureCheck: {
+            present: boolean;
+            valid: boolean;
+            key_id: string;
+            problem: string;
+            problem_vi: string;
+        };
         /** @description ?version=original: the content frozen at signing. */
         SignedReportOutput: {
             /** Format: uuid */
             check: string;
             content_hash: string;
             content: unknown;
+        };
+        /** @description media_ingest.review.signing.public_key_info. */
+        SigningKey: {
+            algorithm: string;
+            key_id: string;
+            /** @description base64 raw key */
+            public_key: string;
+            pem: string;
         };
         /**
          * @description * `created` - created
@@ -6176,6 +6532,16 @@ export interface components {
             reference: string;
             title: string;
         };
+        /** @description media_ingest.review.apis.taxonomy.label_to_dict. */
+        TagLabelOutput: {
+            code: string;
+            name_vi: string;
+            name_en: string;
+            description: string;
+            finding_category_code: string;
+            position: number;
+            active: boolean;
+        };
         TagListInputRequest: {
             /** Format: int64 */
             clip_id: number;
@@ -6250,9 +6616,7 @@ export interface components {
         };
         TaskOutput: {
             readonly id: number;
-            readonly unit: {
-                [key: string]: unknown;
-            };
+            readonly unit: components["schemas"]["TaskUnit"];
             /** Format: int64 */
             year: number;
             title: string;
@@ -6280,6 +6644,12 @@ export interface components {
             year: number;
             tasks: components["schemas"]["TaskItemInputRequest"][];
         };
+        TaskUnit: {
+            id: number;
+            code: string;
+            name: string;
+            level: string;
+        };
         TaxonomyInputRequest: {
             code: string;
             name_vi: string;
@@ -6290,6 +6660,9 @@ export interface components {
             finding_category_code: string;
             /** @default 0 */
             position: number;
+        };
+        TaxonomyList: {
+            results: components["schemas"]["TagLabelOutput"][];
         };
         TeamGrantApproveInputRequest: {
             /** @default  */
@@ -7160,7 +7533,7 @@ export interface operations {
             };
         };
     };
-    accountability_cchc_tasks_retrieve: {
+    accountability_cchc_tasks_list: {
         parameters: {
             query?: {
                 page?: string;
@@ -7179,16 +7552,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PaginatedTaskOutputList"];
                 };
             };
         };
     };
     accountability_cchc_tasks_create: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7206,7 +7582,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskOutput"][];
+                    "application/json": components["schemas"]["PaginatedTaskOutputList"];
                 };
             };
         };
@@ -7233,9 +7609,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TaskOutput"];
                 };
             };
         };
@@ -9186,9 +9560,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CriteriaSetExport"];
                 };
             };
         };
@@ -9606,7 +9978,7 @@ export interface operations {
         };
         responses: {
             /** @description No response body */
-            200: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10111,9 +10483,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReviewClipDetail"];
                 };
             };
         };
@@ -10161,9 +10531,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ClipCoverage"];
                 };
             };
         };
@@ -10185,14 +10553,12 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ClipCoverage"];
                 };
             };
         };
@@ -10218,9 +10584,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PaginatedClipCustodyList"];
                 };
             };
         };
@@ -10265,9 +10629,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReviewClipTimeline"];
                 };
             };
         };
@@ -10370,9 +10732,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlaybackIssued"];
                 };
             };
             429: {
@@ -10513,14 +10873,12 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["EvidenceItemOutput"];
                 };
             };
         };
@@ -10541,9 +10899,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["EvidenceItemOutput"];
                 };
             };
         };
@@ -10606,14 +10962,12 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["EvidencePackageOutput"];
                 };
             };
         };
@@ -10634,9 +10988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["EvidencePackageOutput"];
                 };
             };
         };
@@ -10662,9 +11014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PaginatedPackageCustodyList"];
                 };
             };
         };
@@ -10710,14 +11060,12 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PackageDownloadIssued"];
                 };
             };
         };
@@ -10762,9 +11110,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PackageVerifyReport"];
                 };
             };
         };
@@ -10783,9 +11129,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SigningKey"];
                 };
             };
         };
@@ -10809,9 +11153,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PackageVerifyReport"];
                 };
             };
         };
@@ -10929,9 +11271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PaginatedMomentList"];
                 };
             };
         };
@@ -11186,9 +11526,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TaxonomyList"];
                 };
             };
         };
@@ -11208,14 +11546,12 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TagLabelOutput"];
                 };
             };
         };
@@ -11242,9 +11578,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TagLabelOutput"];
                 };
             };
         };

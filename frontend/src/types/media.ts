@@ -58,34 +58,11 @@ export interface ClipEvent {
   detail?: Record<string, unknown>;
 }
 
-export interface Playback {
-  url: string;
-  expires_at: string;
-  ttl_seconds?: number;
-  variant?: string;
-  access_id?: number;
-  clip_sha256?: string;
-}
+export type Playback = components["schemas"]["PlaybackIssued"];
 
-export interface ClipTimeline {
-  clip_id: number;
-  duration_s: number | null;
-  state: string;
-  events: ClipEvent[];
-  activity: number[];
-  poster_url: string | null;
-  sprite_url: string | null;
-  vtt_url: string | null;
-  url_ttl_seconds?: number;
-}
+export type ClipTimeline = components["schemas"]["ReviewClipTimeline"];
 
-export interface TagLabel {
-  code: string;
-  name_vi: string;
-  name_en: string;
-  description?: string;
-  finding_category_code?: string;
-}
+export type TagLabel = components["schemas"]["TagLabelOutput"];
 
 /** One model for a finding's evidence (issue 17): a tag, a file, a check report's photo or a note. */
 export interface EvidenceItem {
@@ -233,60 +210,11 @@ export interface RetentionReport {
 // Evidence packages and the chain of custody (media_ingest/review: package_to_dict, access_to_dict).
 export type PackageState = "pending" | "building" | "ready" | "failed";
 
-export interface EvidencePackage {
-  id: number;
-  finding_id: number | null;
-  finding_reference: string | null;
-  kind: "finding" | "selection";
-  tag_ids: number[];
-  signed: boolean;
-  state: PackageState;
-  state_label: string;
-  progress: number;
-  requested_by: { id: number; name: string };
-  requested_at: string;
-  reason: string;
-  finished_at: string | null;
-  size_bytes: number | null;
-  sha256: string;
-  manifest_sha256: string;
-  files: { path: string; sha256: string; size: number }[];
-  /** Why it failed: Vietnamese, and English. */
-  error: string;
-  error_en?: string;
-}
+export type EvidencePackage = components["schemas"]["EvidencePackageOutput"];
 
-export interface PackageVerifyReport {
-  ok: boolean;
-  package_id: number | null;
-  checked: number;
-  manifest_sha256: string;
-  problems: string[];
-  problems_vi?: string[];
-  signature: { present: boolean; valid: boolean; key_id: string; problem: string; problem_vi?: string };
-}
+export type PackageVerifyReport = components["schemas"]["PackageVerifyReport"];
 
-export interface CustodyEntry {
-  id: number;
-  at: string;
-  action: string;
-  action_label: string;
-  user: { id: number | null; name: string };
-  clip_id: number | null;
-  tag_id: number | null;
-  package_id: number | null;
-  finding_id: number | null;
-  finding_reference: string | null;
-  object_key: string;
-  reason: string;
-  ip: string | null;
-  user_agent: string;
-  expires_at: string | null;
-  detail: Record<string, unknown>;
-  /** Identical accesses counted on this entry (the same view repeated within minutes): first at `at`. */
-  count?: number;
-  last_at?: string;
-}
+export type CustodyEntry = components["schemas"]["CustodyEntry"];
 
 
 /** A correction of a clip's camera or start time under the two-person rule (GET /api/media/remap-requests/). */

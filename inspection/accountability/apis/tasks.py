@@ -4,8 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
+from backend.core.pagination import Pagination
 from backend.core.params import DateField, IdField, PlainTextField, parse_id, parse_int
 from backend.org.apis import paginate
 from backend.org.models import Unit
@@ -40,6 +40,9 @@ class TaskOutputSerializer(serializers.ModelSerializer):
                   "registered_at", "delivered_on", "delivery_note", "reported_at", "status", "status_vi",
                   "overdue_days"]
 
+    @extend_schema_field(inline_serializer("TaskUnit", {  # trace_output.unit_brief
+        "id": serializers.IntegerField(), "code": serializers.CharField(), "name": serializers.CharField(),
+        "level": serializers.CharField()}))
     def get_unit(self, obj: CchcTask) -> dict[str, Any]:
         return unit_brief(obj.unit)
 
@@ -76,7 +79,9 @@ class TaskRegisterInput(serializers.Serializer):
 
 
 class TaskListApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=OpenApiTypes.OBJECT)
+    pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
+
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=False), OpenApiParameter("unit", int, required=False), OpenApiParameter("page", str, required=False), OpenApiParameter("page_size", str, required=False)], responses=TaskOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         qp = request.query_params
         qs = selectors.tasks_list(user=request.user, filters={
@@ -103,7 +108,7 @@ class TaskDeliveryApi(APIView):
         delivered_on = DateField()
         note = PlainTextField(required=False, allow_blank=True, default="", max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=TaskOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         require_role(request.user, *selectors.TASK_WRITERS)
         task = selectors.task_get_for(user=request.user, id=pk)

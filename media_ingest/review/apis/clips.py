@@ -23,6 +23,13 @@ from backend.core.params import PlainTextField, Query
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.review import custody_repeats, selectors, selectors_custody, services_playback
 from media_ingest.review.apis.common import LOCAL, OBJ, client_ip, client_ua, obj_page, q, session_tag, validated
+from media_ingest.review.apis.outputs import (
+    ClipCoverageSerializer,
+    PlaybackIssuedSerializer,
+    ReviewClipDetailSerializer,
+    ReviewClipTimelineSerializer,
+    clip_custody_page,
+)
 from media_ingest.review.models import AccessLog
 
 CLIP_FILTERS = [q("unit", int, "unit id (with its subtree)"), q("counter", int), q("camera", str, "id or code"),
@@ -117,7 +124,7 @@ class ClipListApi(APIView):
 
 
 class ClipDetailApi(APIView):
-    @extend_schema(responses=OBJ)
+    @extend_schema(responses=ReviewClipDetailSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = clip_output(clip_row_from_instance(clip), tag_count=None, kinds=None, state_labels=state_labels())
@@ -133,7 +140,7 @@ class ClipDetailApi(APIView):
 class ClipEventsApi(APIView):
     """The timeline: events, per-second activity, and short-lived URLs of poster/sprite/VTT."""
 
-    @extend_schema(responses=OBJ)
+    @extend_schema(responses=ReviewClipTimelineSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         events = selectors.clip_events(clip=clip)
@@ -170,7 +177,7 @@ class PlaybackApi(APIView):
         variant = serializers.ChoiceField(choices=["auto", "proxy", "original"], default="auto")
         download = serializers.BooleanField(default=False)
 
-    @extend_schema(request=PlaybackInputSerializer, responses={201: OBJ, 429: OBJ})
+    @extend_schema(request=PlaybackInputSerializer, responses={201: PlaybackIssuedSerializer, 429: OBJ})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.PlaybackInputSerializer, request.data)
@@ -199,7 +206,7 @@ CUSTODY_FILTERS = [q("action", str, "one action (view, download, tag_create, …
 
 
 class CustodyApi(APIView):
-    @extend_schema(responses=OBJ, parameters=CUSTODY_FILTERS)
+    @extend_schema(responses=clip_custody_page(), parameters=CUSTODY_FILTERS)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         paginator = Pagination()
@@ -263,12 +270,12 @@ class CoverageApi(APIView):
     class CoverageInputSerializer(serializers.Serializer):
         ranges = serializers.JSONField()
 
-    @extend_schema(responses=OBJ)
+    @extend_schema(responses=ClipCoverageSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         return Response(selectors_custody.coverage_for_clip(clip=clip))
 
-    @extend_schema(request=CoverageInputSerializer, responses=OBJ)
+    @extend_schema(request=CoverageInputSerializer, responses={201: ClipCoverageSerializer})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.CoverageInputSerializer, request.data)

@@ -22,7 +22,16 @@ from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
 from media_ingest.review import selectors, selectors_custody, services, services_packages, signing
 from media_ingest.review.apis.clips import CUSTODY_FILTERS, custody_download, custody_filtered
-from media_ingest.review.apis.common import OBJ, client_ip, client_ua, obj_page, q, validated
+from media_ingest.review.apis.common import client_ip, client_ua, obj_page, q, validated
+from media_ingest.review.apis.outputs import (
+    CustodyEntrySerializer,
+    EvidenceItemOutputSerializer,
+    EvidencePackageOutputSerializer,
+    PackageDownloadIssuedSerializer,
+    PackageVerifyReportSerializer,
+    SigningKeySerializer,
+    page_of,
+)
 from media_ingest.review.models import EvidencePackage
 from media_ingest.review.package import VerifyReport, verify_package
 
@@ -58,7 +67,7 @@ class EvidenceListApi(APIView):
         page = paginator.paginate_queryset(items, request, view=self)
         return paginator.get_paginated_response([services.evidence_to_dict(i) for i in page])
 
-    @extend_schema(request=EvidenceListInputSerializer, responses=OBJ)
+    @extend_schema(request=EvidenceListInputSerializer, responses={201: EvidenceItemOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         data = validated(self.EvidenceListInputSerializer, request.data)
         finding = selectors.finding_get_for_evidence(user=request.user, id=data["finding_id"])
@@ -77,7 +86,7 @@ class EvidenceListApi(APIView):
 
 
 class EvidenceDetailApi(APIView):
-    @extend_schema(responses=OBJ)
+    @extend_schema(responses=EvidenceItemOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(services.evidence_to_dict(selectors.evidence_get_for(user=request.user, id=pk)))
 
@@ -129,7 +138,7 @@ class PackageListApi(APIView):
         page = paginator.paginate_queryset(qs.prefetch_related("tags"), request, view=self)
         return paginator.get_paginated_response([package_to_dict(p) for p in page])
 
-    @extend_schema(request=PackageListInputSerializer, responses=OBJ)
+    @extend_schema(request=PackageListInputSerializer, responses={202: EvidencePackageOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         data = validated(self.PackageListInputSerializer, request.data)
         if "finding_id" in data:
@@ -144,7 +153,7 @@ class PackageListApi(APIView):
 
 
 class PackageDetailApi(APIView):
-    @extend_schema(responses=OBJ)
+    @extend_schema(responses=EvidencePackageOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(package_to_dict(selectors.package_get_for(user=request.user, id=pk)))
 
@@ -152,7 +161,8 @@ class PackageDetailApi(APIView):
 class PackageCustodyApi(APIView):
     """The chain of custody the package carries (the finding's, or its clips'), with its own exports."""
 
-    @extend_schema(responses=OBJ, parameters=CUSTODY_FILTERS)
+    @extend_schema(responses=page_of("PaginatedPackageCustodyList", CustodyEntrySerializer(many=True)),
+                   parameters=CUSTODY_FILTERS)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         paginator = Pagination()
@@ -177,7 +187,7 @@ class PackageCustodyExportApi(APIView):
 class SigningKeyApi(APIView):
     """The public key that verifies the signature (manifest.sig) of the server's evidence packages."""
 
-    @extend_schema(responses=OBJ)
+    @extend_schema(responses=SigningKeySerializer)
     def get(self, request: AuthedRequest) -> Response:
         selectors.require_footage(request.user)
         return Response(signing.public_key_info())
@@ -187,7 +197,7 @@ class PackageDownloadApi(APIView):
     class PackageDownloadInputSerializer(serializers.Serializer):
         reason = PlainTextField(max_length=1000)
 
-    @extend_schema(request=PackageDownloadInputSerializer, responses=OBJ)
+    @extend_schema(request=PackageDownloadInputSerializer, responses={201: PackageDownloadIssuedSerializer})
     def post(self, request: AuthedRequest, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         data = validated(self.PackageDownloadInputSerializer, request.data)
@@ -223,7 +233,7 @@ class PackageFileApi(APIView):
 class PackageVerifyApi(APIView):
     """Re-hash the stored ZIP against what was recorded when it was built."""
 
-    @extend_schema(request=None, responses=OBJ)
+    @extend_schema(request=None, responses=PackageVerifyReportSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         package = selectors.package_get_for(user=request.user, id=pk)
         if package.state != EvidencePackage.State.READY:
@@ -257,7 +267,7 @@ class UploadedPackageVerifyApi(APIView):
     class UploadedPackageVerifyInputSerializer(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=False)
 
-    @extend_schema(request=UploadedPackageVerifyInputSerializer, responses=OBJ)
+    @extend_schema(request=UploadedPackageVerifyInputSerializer, responses=PackageVerifyReportSerializer)
     def post(self, request: AuthedRequest) -> Response:
         selectors.require_footage(request.user)
         data = validated(self.UploadedPackageVerifyInputSerializer, request.data)

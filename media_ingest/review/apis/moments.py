@@ -12,7 +12,8 @@ from backend.core.actors import AuthedRequest
 from backend.core.pagination import Pagination
 from backend.core.params import Query
 from media_ingest.review import selectors, selectors_moments
-from media_ingest.review.apis.common import LOCAL, OBJ, q
+from media_ingest.review.apis.common import LOCAL, q
+from media_ingest.review.apis.outputs import MomentSerializer, page_of
 
 MOMENT_FILTERS = [q("from", str, "default: 30 days before `to`"), q("to", str, "default: now"), q("unit", int),
                   q("counter", int), q("kind", str, "complaint | rating"), q("footage", bool), q("page", int),
@@ -20,7 +21,7 @@ MOMENT_FILTERS = [q("from", str, "default: 30 days before `to`"), q("to", str, "
 
 
 class MomentsApi(APIView):
-    @extend_schema(responses=OBJ, parameters=MOMENT_FILTERS)
+    @extend_schema(responses=page_of("PaginatedMomentList", MomentSerializer(many=True)), parameters=MOMENT_FILTERS)
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = selectors_moments.MomentFilters(

@@ -12,7 +12,8 @@ from backend.core.actors import AuthedRequest
 from backend.core.errors import NotFound
 from backend.core.params import REASON_MAX, PlainTextField, Query
 from media_ingest.review import selectors, services
-from media_ingest.review.apis.common import OBJ, validated
+from media_ingest.review.apis.common import validated
+from media_ingest.review.apis.outputs import TagLabelOutputSerializer, TaxonomyListSerializer
 from media_ingest.review.models import TagLabel
 
 
@@ -31,13 +32,13 @@ class TaxonomyApi(APIView):
         finding_category_code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
         position = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)
 
-    @extend_schema(responses=OBJ)
+    @extend_schema(responses=TaxonomyListSerializer)
     def get(self, request: AuthedRequest) -> Response:
         selectors.require_footage(request.user)
         include = Query(request).bool("include_inactive", default=False)
         return Response({"results": [label_to_dict(x) for x in selectors.tag_labels(include_inactive=include)]})
 
-    @extend_schema(request=TaxonomyInputSerializer, responses=OBJ)
+    @extend_schema(request=TaxonomyInputSerializer, responses={201: TagLabelOutputSerializer})
     def post(self, request: AuthedRequest) -> Response:
         services.require_admin(request.user)
         data = validated(self.TaxonomyInputSerializer, request.data)
@@ -53,7 +54,7 @@ class TaxonomyDetailApi(APIView):
         position = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
         active = serializers.BooleanField(required=False)
 
-    @extend_schema(request=TaxonomyDetailInputSerializer, responses=OBJ)
+    @extend_schema(request=TaxonomyDetailInputSerializer, responses=TagLabelOutputSerializer)
     def patch(self, request: AuthedRequest, code: str) -> Response:
         services.require_admin(request.user)
         label = TagLabel.objects.filter(code=code).first()
