@@ -149,20 +149,21 @@ def clip_findings_at_the_time_q(clip: Clip) -> Any:
     Every place the clip has had counts, not only the present one: a correction of its camera or time
     (services_remap) never ends a hold, so approving one does not depend on what holds the clip, a draft
     included, and no finding loses its footage by it (insider re-check, issue 15)."""
-    from datetime import timedelta
+    from datetime import datetime, timedelta
 
     from django.db.models import Q
 
     from media_ingest.models import ClipRemapRequest
 
-    places = []
+    places: list[tuple[Any, datetime]] = []
     if clip.camera is not None and clip.started_at is not None:
         places.append((clip.camera.counter, clip.started_at))
     if clip.pk is not None:
         earlier = (ClipRemapRequest.objects.filter(clip=clip, state=ClipRemapRequest.State.APPROVED,
                                                    previous_camera__isnull=False, previous_started_at__isnull=False)
                    .select_related("previous_camera__counter"))
-        places += [(r.previous_camera.counter, r.previous_started_at) for r in earlier]
+        places += [(r.previous_camera.counter, r.previous_started_at) for r in earlier
+                   if r.previous_camera is not None and r.previous_started_at is not None]
     if not places:
         return None
     duration = timedelta(seconds=clip.duration_s or 0.0)

@@ -26,7 +26,6 @@ from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.org.models import Camera
 from inspection.services_common import require_worded_reason
-from media_ingest import selectors
 from media_ingest.models import Clip, ClipRemapRequest
 from media_ingest.review.models import AccessLog
 from media_ingest.review.services import access_log_add

@@ -33,4 +33,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Redis pub/sub channels are shared by every database of a server: a worker's broadcasts would reach the
 # other worker's consumers (a "nothing arrives on a refused topic" test then saw the other's event).
 if _worker and REDIS_URL:  # noqa: F405
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"asgi-{_worker}"  # noqa: F405
+    _layer: dict = CHANNEL_LAYERS["default"]  # type: ignore[assignment]  # noqa: F405
+    _layer["CONFIG"]["prefix"] = f"asgi-{_worker}"
