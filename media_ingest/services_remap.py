@@ -34,7 +34,7 @@ from media_ingest.services_admin import _requeue
 
 # who may ask (the administrator maps clips; a lead may ask too, and then another lead decides)
 REQUESTER_ROLES = REMAP_ROLES
-REASON_WORDS, REASON_LETTERS = 3, 15
+REASON_WORDS, REASON_LETTERS = 3, 12  # "Camera tải lên nhầm quầy": 14 letters in Vietnamese words
 FUTURE_SKEW = timedelta(minutes=5)  # a camera clock a little ahead is not a clip from the future
 
 

@@ -32,6 +32,9 @@ LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"
                       "!": "i", "|": "l"})
 
 
+LEET_ONE_AS_L = str.maketrans({**{chr(k): v for k, v in LEET.items()}, "1": "l"})
+
+
 class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
     """Django's check that the password is not like the username, name or email, also against those written
     without diacritics and the full name run together: "Nguyenhoangmai" is like "Nguyễn Hoàng Mai" (issue 15,
@@ -57,6 +60,8 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
         # insider re-check), also with digits and signs read as the letters they stand for ("Nguy3nV4n4n!")
         letters_only = "".join(ch for ch in folded_password if ch.isalnum())
         read_as_letters = "".join(ch for ch in folded_password.translate(LEET) if ch.isalpha())
+        # "1" read as "l" too: "1ong" for Long as well as "L1nh" for Linh
+        read_one_as_l = "".join(ch for ch in folded_password.translate(LEET_ONE_AS_L) if ch.isalpha())
         email = fold(str(getattr(user, "email", "") or "")).split("@")[0]
         names = fold(f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}").split()
         # the officer the account is linked to is the person too: an account made with a username only took
@@ -67,7 +72,9 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
         wholes = [(part, MIN_CONTAINED) for part in (folded.get("username", ""), whole, email, "".join(officer_names))]
         for part, least in [*wholes, *((name, MIN_NAME_PART) for name in names)]:
             key = "".join(ch for ch in part if ch.isalnum())
-            if len(key) >= least and (key in letters_only or key in read_as_letters):
+            # forwards and backwards ("nal9gnaoh" is Hoàng Lan reversed: insider re-check)
+            readings = (letters_only, read_as_letters, read_one_as_l)
+            if len(key) >= least and any(key in seen or key in seen[::-1] for seen in readings):
                 raise ValidationError(REASONS["password_too_similar"][1], code="password_too_similar",
                                       params={"verbose_name": "username"})
 

@@ -46,6 +46,11 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError("Tên đăng nhập đã tồn tại.", "Username already taken.", code="duplicate",
                           fields={"username": ["taken"]})
+    if officer is not None and User.objects.filter(officer=officer).exists():
+        # one account per officer (the link is one-to-one): said in words, not a 500 (insider re-check)
+        raise DomainError("Cán bộ này đã có tài khoản; mỗi cán bộ chỉ gắn với một tài khoản.",
+                          "This officer already has an account; an officer is linked to one account only.",
+                          code="officer_taken", fields={"officer_id": ["already linked"]})
     held = grant_needed(by=by, role=role)
     if held and password:
         raise team_password_refused()

@@ -173,3 +173,35 @@ def test_the_linked_officers_name_counts_too(api_as: Any, demo: Any, password: s
     created = api_as("admin").post("/api/auth/users/", {"username": "phuc.nv", "password": password,
                                                         "role": "reviewer", "officer_id": officer.pk}, format="json")
     _all_vietnamese(_error(created), SIMILAR)
+
+
+def test_the_linked_officers_name_backwards_and_one_as_l_are_refused(api_as: Any, demo: Any) -> None:
+    """Last re-check: "nal9gnaoh#Q1" (Hoàng Lan backwards) passed for an account linked to officer Hoàng Thị Lan;
+    "1ong#Nha2026" (1 for l) for Nguyễn Văn Long."""
+    from backend.org.models import Officer
+
+    officers = list(Officer.objects.filter(user__isnull=True)[:2])
+    officers[0].full_name, officers[1].full_name = "Hoàng Thị Lan", "Nguyễn Văn Long"
+    for officer in officers:
+        officer.save(update_fields=["full_name"])
+    admin = api_as("admin")
+    for officer, password in ((officers[0], "nal9gnaoh#Q1"), (officers[1], "1ong#Nha2026")):
+        created = admin.post("/api/auth/users/", {"username": f"acc{officer.pk}", "password": password,
+                                                  "role": "reviewer", "officer_id": officer.pk}, format="json")
+        _all_vietnamese(_error(created), SIMILAR)
+
+
+def test_a_second_account_for_one_officer_is_refused_in_words(api_as: Any, demo: Any) -> None:
+    """Last re-check: linking a second account to an officer answered 500 (the one-to-one link's IntegrityError)."""
+    from backend.org.models import Officer
+
+    officer = Officer.objects.filter(user__isnull=True).first()
+    assert officer is not None
+    admin = api_as("admin")
+    first = admin.post("/api/auth/users/", {"username": "first.acc", "password": "Zebra#Quilt8812", "role": "reviewer",
+                                            "officer_id": officer.pk}, format="json")
+    assert first.status_code == 201, first.content
+    second = admin.post("/api/auth/users/", {"username": "second.acc", "password": "Zebra#Quilt8812",
+                                             "role": "reviewer", "officer_id": officer.pk}, format="json")
+    assert second.status_code == 400, second.content
+    assert second.json()["error"]["code"] == "officer_taken"

@@ -253,3 +253,9 @@ def test_a_start_time_in_the_future_is_refused(api_as: Any, make_clip: Any) -> N
                                     {"camera_id": Camera.objects.get(code="CAM-ND-01").pk, "started_at": future},
                                     format="json")
     assert assigned.status_code == 400 and assigned.json()["error"]["code"] == "in_future", assigned.content
+
+
+def test_a_short_real_reason_with_a_foreign_word_is_taken(api_as: Any, make_clip: Any) -> None:
+    """Last re-check: "Camera tải lên nhầm quầy" was refused (14 letters in Vietnamese words, the rule asked 15)."""
+    asked = _ask(api_as("admin"), make_clip(), reason="Camera tải lên nhầm quầy")
+    assert asked.status_code == 201, asked.content

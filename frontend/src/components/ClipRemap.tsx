@@ -17,7 +17,7 @@ import type { ClipRemapRequest, IngestClip, RemapHold } from "../types/media";
 const STATE_TONE = { pending: "amber", approved: "green", refused: "red" } as const;
 // the server's rule for the reasons of a correction (media_ingest/services_remap.py REASON_WORDS, REASON_LETTERS)
 const REASON_WORDS = 3;
-const REASON_LETTERS = 15;
+const REASON_LETTERS = 12;
 const REMAP_KEY = ["remap-requests"];
 
 function Who({ who }: { who: { name: string; username: string } | null }) {
