@@ -2,9 +2,31 @@
 kept a unit out of it has started (inspection.selectors_draws.draw_sealed_for)."""
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from inspection.models import Draw, SurpriseCheck
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def weekday_from(day: date) -> date:
+    """The day itself, or the Monday after it when it falls on a weekend."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def local_at(day: date, hour: int) -> str:
+    return datetime.combine(day, time(hour, 0), tzinfo=LOCAL).isoformat()
+
+
+def commitments_row(client: Any, draw_id: int) -> dict[str, Any]:
+    """The draw's row in the published commitments, as `client` reads it."""
+    response = client.get("/api/inspection/draws/commitments/")
+    assert response.status_code == 200, response.content
+    return next(row for row in response.json() if row["id"] == draw_id)
 
 
 def start_kept_out_checks(api_as: Any, draw_id: int) -> list[str]:

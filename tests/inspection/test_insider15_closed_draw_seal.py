@@ -10,7 +10,7 @@ lead, a closed draw keeps its seed, the reasons its units were left out and the 
 until every check that kept a unit out has started (or was cancelled by the close)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,26 +19,14 @@ from django.utils import timezone
 
 from backend.org.models import Unit
 from inspection.models import SurpriseCheck
+from tests.inspection.draw_helpers import commitments_row, local_at, weekday_from
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 SECRET = {"excluded_pending_check", "floor_units_left_out", "drew_fewer_than_n", "excluded_by_cancelled_check"}
 
 
-def _weekday(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
-def _at(day: date, hour: int) -> str:
-    return datetime.combine(day, time(hour, 0), tzinfo=LOCAL).isoformat()
-
-
-def _row(client: Any, draw_id: int) -> dict[str, Any]:
-    response = client.get("/api/inspection/draws/commitments/")
-    assert response.status_code == 200, response.content
-    return next(row for row in response.json() if row["id"] == draw_id)
+_weekday, _at, _row = weekday_from, local_at, commitments_row
 
 
 def _closed_draw_with_a_unit_kept_out(lead: Any) -> tuple[int, str, int]:

@@ -9,7 +9,7 @@ S3.   A team account without a linked officer is never conflicted: neither a dra
       on a check team; the draw says who it left out of the teams and why, in Vietnamese."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -22,27 +22,14 @@ from backend.core.errors import DomainError
 from backend.org.models import Unit
 from inspection import services_checks, services_draws
 from inspection.models import Draw, SurpriseCheck
-from tests.inspection.draw_helpers import start_kept_out_checks
+from tests.inspection.draw_helpers import commitments_row, local_at, start_kept_out_checks, weekday_from
 from tests.inspection.factories import CounterFactory, OfficerFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def _weekday(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
-def _at(day: date, hour: int) -> str:
-    return datetime.combine(day, time(hour, 0), tzinfo=LOCAL).isoformat()
-
-
-def _row(client: Any, draw_id: int) -> dict[str, Any]:
-    response = client.get("/api/inspection/draws/commitments/")
-    assert response.status_code == 200, response.content
-    return next(row for row in response.json() if row["id"] == draw_id)
+_weekday, _at, _row = weekday_from, local_at, commitments_row
 
 
 def _codes(flags: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
