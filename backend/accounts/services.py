@@ -54,7 +54,9 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
     held = grant_needed(by=by, role=role)
     if held and password:
         raise team_password_refused()
-    first, _, last = full_name.rpartition(" ")
+    if not full_name.strip() and officer is not None:
+        full_name = officer.full_name  # the account of an officer is named as the officer (user review)
+    first, _, last = full_name.strip().rpartition(" ")
     user = User(username=username, role=role, officer=officer, scope_unit=scope_unit,
                 email=email, first_name=first[:150], last_name=last[:150])
     if password:

@@ -205,3 +205,23 @@ def test_a_second_account_for_one_officer_is_refused_in_words(api_as: Any, demo:
                                              "role": "reviewer", "officer_id": officer.pk}, format="json")
     assert second.status_code == 400, second.content
     assert second.json()["error"]["code"] == "officer_taken"
+
+
+def test_an_account_made_for_an_officer_without_a_name_is_named_as_the_officer(api_as: Any, demo: Any) -> None:
+    """User review: an account created from an officer with no full name given showed its username
+    everywhere a name is printed (history, custody, the header)."""
+    from backend.accounts.models import User
+    from backend.org.models import Officer
+
+    officer = Officer.objects.filter(user__isnull=True).first()
+    assert officer is not None
+    officer.full_name = "Trần Thị Mai"
+    officer.save(update_fields=["full_name"])
+    created = api_as("admin").post("/api/auth/users/", {"username": "mai.tt", "password": "Zebra#Quilt8812",
+                                                        "role": "reviewer", "officer_id": officer.pk}, format="json")
+    assert created.status_code == 201, created.content
+    assert User.objects.get(username="mai.tt").get_full_name() == "Trần Thị Mai"
+    named = api_as("admin").post("/api/auth/users/", {"username": "named.acc", "password": "Zebra#Quilt8812",
+                                                      "role": "reviewer", "full_name": "Lê Văn Bình"}, format="json")
+    assert named.status_code == 201, named.content
+    assert User.objects.get(username="named.acc").get_full_name() == "Lê Văn Bình"

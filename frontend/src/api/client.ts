@@ -72,7 +72,8 @@ export function onUnauthorized(handler: (() => void) | null): void {
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const SIGN_IN_CODES = new Set(["not_authenticated", "two_factor_required", "two_factor_enrolment_required"]);
 
-async function toError(res: Response): Promise<ApiError> {
+/** The error a failed answer carries, in both languages (the server's words when it sent some). */
+export async function toError(res: Response): Promise<ApiError> {
   let body: unknown = null;
   const type = res.headers.get("content-type") ?? "";
   if (type.includes("json")) {

@@ -9,6 +9,7 @@ import { FindingStateBadge, SeverityBadge, useBilingual } from "../../components
 import { fmtDate, fmtDateTime } from "../../components/format";
 import type { HeadProfile, Tenure } from "../../types/accountability";
 import { mayProduceReports, useMe } from "../../hooks/use-me";
+import { FileLink } from "../../components/FileLink";
 
 const DAY = 86400_000;
 
@@ -65,8 +66,8 @@ export default function HeadProfilePage() {
         actions={
           <>
             {mayProduceReports(me) && (<>
-              <a className="btn btn-secondary" href={`/api/accountability/officers/${p.officer.id}/report.pdf`} target="_blank" rel="noreferrer">{t("trace.exportPdf")}</a>
-              <a className="btn btn-secondary" href={`/api/accountability/officers/${p.officer.id}/report.xlsx`}>{t("trace.exportXlsx")}</a>
+              <FileLink href={`/api/accountability/officers/${p.officer.id}/report.pdf`} open>{t("trace.exportPdf")}</FileLink>
+              <FileLink href={`/api/accountability/officers/${p.officer.id}/report.xlsx`}>{t("trace.exportXlsx")}</FileLink>
             </>)}
           </>
         }

@@ -11,6 +11,7 @@ import { initial } from "../../components/Layout";
 import { can } from "../../hooks/permissions";
 import type { Liability, Trace, TraceLeader, TraceUnitGroup } from "../../types/accountability";
 import { ActionButton } from "../../components/ActionButton";
+import { FileLink } from "../../components/FileLink";
 
 function Person({ name, rank, sn, to }: { name: string; rank: string; sn: string; to: string }) {
   const me = useMe().data;
@@ -202,8 +203,8 @@ export default function TracePage() {
         actions={
           <>
             {mayProduceReports(me) && (<>
-              <a className="btn btn-secondary" href={`/api/accountability/findings/${f.id}/report.pdf`} target="_blank" rel="noreferrer">{t("trace.exportPdf")}</a>
-              <a className="btn btn-secondary" href={`/api/accountability/findings/${f.id}/report.xlsx`}>{t("trace.exportXlsx")}</a>
+              <FileLink href={`/api/accountability/findings/${f.id}/report.pdf`} open>{t("trace.exportPdf")}</FileLink>
+              <FileLink href={`/api/accountability/findings/${f.id}/report.xlsx`}>{t("trace.exportXlsx")}</FileLink>
             </>)}
             {isDecider && (
               <ActionButton type="button" className="btn btn-primary" why={propose.isPending && t("why.busy")} onClick={() => propose.mutate()} data-testid="propose">

@@ -23,6 +23,7 @@ import { bilingualPart, flushQueue, onSent } from "../../offline/sync";
 import { preparePhoto } from "../../offline/photo";
 import type { CheckDetail, CheckReport, Criterion, FindingBrief, ReportEvidence } from "../../types/inspection";
 import { leadTitle } from "../../components/inspection/leadTitle";
+import { FileLink } from "../../components/FileLink";
 
 /** Ask the server; without a network, answer from the copy kept on this device (started checks only). */
 async function orKept<T>(fetcher: () => Promise<T>, kept: () => Promise<StoredCheck | undefined>, pick: (k: StoredCheck) => T, onKept: (k: StoredCheck) => void): Promise<T> {
@@ -298,9 +299,9 @@ export default function CheckRunPage() {
               </ActionButton>
             )}
             {report?.signed && (
-              <a className="btn btn-secondary" href={`/api/inspection/checks/${id}/report/pdf/`} target="_blank" rel="noreferrer" data-testid="minutes-pdf">
+              <FileLink href={`/api/inspection/checks/${id}/report/pdf/`} open data-testid="minutes-pdf">
                 {t("run.minutes")}
-              </a>
+              </FileLink>
             )}
           </>
         }
