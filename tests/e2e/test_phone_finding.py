@@ -42,7 +42,11 @@ def test_phone_failed_criterion_photo_then_finding_with_a_usable_officer_picker(
     held = first.get_by_test_id("photo-held")
     held.wait_for()
     assert "Ảnh đang chờ lưu" in held.inner_text() and "quay-vang.jpg" in held.inner_text()
-    first.get_by_role("radio", name="Không đạt", exact=True).click()  # the unsaved result is not kept
+    # the unsaved "Không đạt" is kept too (it was lost on a reload), and said to come from the last visit
+    failed = first.get_by_role("radio", name="Không đạt", exact=True)
+    failed.wait_for()
+    page.wait_for_function("document.querySelector('[data-testid=report-unsaved]')?.textContent.includes('lần mở trước')")
+    assert failed.is_checked()
     first.locator("textarea").fill("Không có cán bộ tại quầy lúc 09:40.")
     page.click("[data-testid=report-save]")
     chip = first.get_by_test_id("evidence-chip")

@@ -271,6 +271,7 @@ export const INSPECTION: Dict = {
   "run.saving": ["Đang lưu…", "Saving…"],
   "run.saved": ["Đã lưu lúc {{time}}", "Saved at {{time}}"],
   "run.unsaved": ["Có thay đổi chưa lưu", "Unsaved changes"],
+  "run.unsavedRestored": ["Có thay đổi chưa lưu từ lần mở trước, được giữ trên thiết bị này", "Unsaved changes from your last visit, kept on this device"],
   "run.save": ["Lưu kết quả", "Save results"],
   "run.signedBanner": ["Biên bản đã ký lúc {{at}}. Mã niêm phong:", "Minutes signed at {{at}}. Seal hash:"],
   "run.fileFinding": ["Lập vi phạm", "File a finding"],

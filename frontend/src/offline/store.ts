@@ -95,18 +95,33 @@ export interface HeldPhotoRow {
   heldAt: string;
 }
 
+/** The results of a check the inspector changed but has not saved yet (a "Không đạt" still without its
+ * note cannot be saved): kept on the device so a reload or a closed tab does not lose them. */
+export interface UnsavedRow {
+  /** `${userId}|${checkId}` */
+  key: string;
+  userId: number;
+  checkId: string;
+  drafts: Record<string, { outcome: string | null; points: number; note: string }>;
+  summary: string;
+  /** the server version the changes were made on */
+  baseVersion: number;
+  keptAt: string;
+}
+
 interface FieldDB extends DBSchema {
   checks: { key: string; value: StoredCheck };
   queue: { key: number; value: QueueItem; indexes: { byCheck: string } };
   meta: { key: string; value: { key: string; value: unknown } };
   held: { key: string; value: HeldPhotoRow; indexes: { byCheck: string } };
+  unsaved: { key: string; value: UnsavedRow };
 }
 
 let dbp: Promise<IDBPDatabase<FieldDB>> | null = null;
 
 function db(): Promise<IDBPDatabase<FieldDB>> {
   if (!dbp) {
-    dbp = openDB<FieldDB>(DB_NAME, 2, {
+    dbp = openDB<FieldDB>(DB_NAME, 3, {
       upgrade(d, oldVersion) {
         if (oldVersion < 1) {
           d.createObjectStore("checks", { keyPath: "id" });
@@ -117,6 +132,10 @@ function db(): Promise<IDBPDatabase<FieldDB>> {
         if (oldVersion < 2) {
           // version 2: photos held for a criterion that cannot be saved yet (they were lost on a reload)
           d.createObjectStore("held", { keyPath: "key" }).createIndex("byCheck", "checkId");
+        }
+        if (oldVersion < 3) {
+          // version 3: results changed but not saved yet (a "Không đạt" waiting for its note was lost on a reload)
+          d.createObjectStore("unsaved", { keyPath: "key" });
         }
       },
       terminated() {
@@ -448,4 +467,25 @@ export async function queueHeldPhotos(userId: number, checkId: string, photos: P
   }
   await tx.done;
   notify();
+}
+
+// --- results changed but not saved yet --------------------------------------------------------------
+// The inspector's, like the queue: unreadable while the device is locked, deleted on logout or when
+// another account signs in (clearOfflineData deletes the whole store).
+
+export async function keepUnsaved(userId: number, checkId: string,
+                                  row: Pick<UnsavedRow, "drafts" | "summary" | "baseVersion">): Promise<void> {
+  if (!offlineSupported()) return;
+  await (await db()).put("unsaved", { key: `${userId}|${checkId}`, userId, checkId, ...row, keptAt: new Date().toISOString() });
+}
+
+/** The user's unsaved results of this check, if any (none while the device is locked). */
+export async function unsavedFor(userId: number, checkId: string): Promise<UnsavedRow | undefined> {
+  if (!offlineSupported() || !(await readable())) return undefined;
+  return (await db()).get("unsaved", `${userId}|${checkId}`);
+}
+
+export async function dropUnsaved(userId: number, checkId: string): Promise<void> {
+  if (!offlineSupported()) return;
+  await (await db()).delete("unsaved", `${userId}|${checkId}`);
 }

@@ -358,7 +358,7 @@ describe("whose changes, under whose session", () => {
     expect(await queueItems()).toHaveLength(0);
     expect(await keptCheck("c1", 1)).toBeUndefined();
     const raw = await openDB(DB_NAME);
-    expect(raw.objectStoreNames.length).toBe(4); // reopened fresh by this tab, empty (checks, queue, meta, held photos)
+    expect(raw.objectStoreNames.length).toBe(5); // reopened fresh by this tab, empty (checks, queue, meta, held photos, unsaved results)
     raw.close();
   });
 

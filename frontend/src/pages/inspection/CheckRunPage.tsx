@@ -15,8 +15,9 @@ import { SignatureBox } from "../../components/inspection/RepresentativeSignOff"
 import { useMe } from "../../hooks/use-me";
 import { useFieldQueue, useOnline } from "../../hooks/use-field-queue";
 import { useHeldPhotos } from "../../hooks/use-held-photos";
+import { useUnsavedResults } from "../../hooks/use-unsaved-results";
 import { HeldPhotoChip } from "../../components/inspection/HeldPhotoChip";
-import { enqueuePhoto, enqueueReport, enterHandover, keepCheck, keptCheck, queueItems, type QueueItem, type ReportBase, type StoredCheck } from "../../offline/store";
+import { dropUnsaved, enqueuePhoto, enqueueReport, enterHandover, keepCheck, keptCheck, queueItems, type QueueItem, type ReportBase, type StoredCheck } from "../../offline/store";
 
 type QueueDrafts = QueueItem["drafts"];
 import { bilingualPart, flushQueue, onSent } from "../../offline/sync";
@@ -124,8 +125,21 @@ export default function CheckRunPage() {
   // a queued change the server refused: which criteria (the inspector fixes those, the rest is kept)
   const refused = queued?.status === "failed" ? queued.lastError?.criteria ?? [] : [];
 
+  // results changed but not saved when the page was last left (a "Không đạt" waiting for its note): read
+  // back from the device, once, and shown as unsaved
+  const [restoredUnsaved, setRestoredUnsaved] = useState(false);
+  const unsaved = useUnsavedResults(userId, id, { drafts: drafts as Record<string, { outcome: string | null; points: number; note: string }>, summary, baseVersion, dirty, editable: Boolean(me?.is_inspection_team) && !report?.signed_at && (check?.state === "in_progress" || check?.state === "completed") });
+
   useEffect(() => {
-    if (report !== undefined && !dirty) {
+    if (report !== undefined && unsaved && !restoredUnsaved) {
+      setRestoredUnsaved(true);
+      setDrafts(unsaved.drafts as Drafts);
+      setSummary(unsaved.summary);
+      setBaseVersion(unsaved.baseVersion);
+      setDirty(true);
+      return;
+    }
+    if (report !== undefined && !dirty && unsaved !== undefined) {
       // unsent edits kept on this device win over the copy they were made on
       if (queued?.body) {
         setDrafts((queued.drafts ?? Object.fromEntries(queued.body.results.map((r) => [r.criterion, { outcome: r.outcome, points: Number(r.points ?? 0), note: r.note }]))) as Drafts);
@@ -138,7 +152,7 @@ export default function CheckRunPage() {
       }
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [report, queued?.seq]);
+  }, [report, queued?.seq, unsaved]);
 
   // what reached the server replaces what the page shows
   useEffect(() => onSent((checkId, r) => {
@@ -190,6 +204,7 @@ export default function CheckRunPage() {
             return { criterion: c.code, outcome: d.outcome as string, points: d.outcome === "partial" ? d.points : null, note: d.note };
           }),
       }, drafts as QueueDrafts, baseOf(report), me?.full_name || me?.username);
+      await dropUnsaved(userId, id);
       setDirty(false);
       await queueHeld(me?.full_name || me?.username);
       await flushQueue(true);
@@ -438,7 +453,7 @@ export default function CheckRunPage() {
                     {save.isPending ? t("run.saving") : t("run.save")}
                   </ActionButton>
                   <div className="small muted" style={{ textAlign: "center" }}>
-                    {dirty ? t("run.unsaved") : refused.length ? <span style={{ color: "var(--red)" }} data-testid="report-refused">{t("field.refused", { codes: refused.map((c) => c.code).join(", ") })}</span> : queued ? t("field.savedLocal") : savedAt ? t("run.saved", { time: fmtTime(savedAt) }) : ""}
+                    {dirty ? <span data-testid="report-unsaved">{restoredUnsaved ? t("run.unsavedRestored") : t("run.unsaved")}</span> : refused.length ? <span style={{ color: "var(--red)" }} data-testid="report-refused">{t("field.refused", { codes: refused.map((c) => c.code).join(", ") })}</span> : queued ? t("field.savedLocal") : savedAt ? t("run.saved", { time: fmtTime(savedAt) }) : ""}
                   </div>
                   {localError ? <div className="inline-error">{localError}</div> : save.isError && <InlineError error={save.error} />}
                 </div>
