@@ -128,10 +128,13 @@ export default function CheckRunPage() {
   // results changed but not saved when the page was last left (a "Không đạt" waiting for its note): read
   // back from the device, once, and shown as unsaved
   const [restoredUnsaved, setRestoredUnsaved] = useState(false);
-  const unsaved = useUnsavedResults(userId, id, { drafts: drafts as Record<string, { outcome: string | null; points: number; note: string }>, summary, baseVersion, dirty, editable: Boolean(me?.is_inspection_team) && !report?.signed_at && (check?.state === "in_progress" || check?.state === "completed") });
+  const mayEdit = Boolean(me?.is_inspection_team) && !report?.signed_at && (check?.state === "in_progress" || check?.state === "completed");
+  const unsaved = useUnsavedResults(userId, id, { drafts: drafts as Record<string, { outcome: string | null; points: number; note: string }>, summary, baseVersion, dirty, editable: mayEdit });
 
   useEffect(() => {
-    if (report !== undefined && unsaved && !restoredUnsaved) {
+    // left unsaved on a check that can no longer change (signed, cancelled): nothing to come back to
+    if (report !== undefined && check && me && unsaved && !mayEdit) void dropUnsaved(userId, id).catch(() => undefined);
+    if (report !== undefined && unsaved && mayEdit && !restoredUnsaved) {
       setRestoredUnsaved(true);
       setDrafts(unsaved.drafts as Drafts);
       setSummary(unsaved.summary);
@@ -152,7 +155,7 @@ export default function CheckRunPage() {
       }
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [report, queued?.seq, unsaved]);
+  }, [report, queued?.seq, unsaved, mayEdit]);
 
   // what reached the server replaces what the page shows
   useEffect(() => onSent((checkId, r) => {
