@@ -169,7 +169,15 @@ def _clip_expire(*, clip_id: int, by: Actor, now: datetime, result: RetentionRes
     return int(clip.size_bytes or 0)
 
 
-HOLD_REASON_MIN = 5
+# a legal hold's reasons have legal weight: releasing one lets retention delete the footage ("aaaaa" released a
+# hold: insider re-check, issue 15); written in words like a clip correction's (services_remap)
+HOLD_REASON_WORDS, HOLD_REASON_LETTERS = 3, 12
+
+
+def _hold_reason(reason: str, vi_name: str) -> str:
+    from inspection.services_common import require_worded_reason
+
+    return require_worded_reason(reason, "reason", vi_name, words=HOLD_REASON_WORDS, letters=HOLD_REASON_LETTERS)
 
 
 @transaction.atomic
@@ -177,11 +185,7 @@ def clip_hold_add(*, clip: Clip, reason: str, by: User) -> Any:
     """A manual legal hold with its reason: retention never deletes the clip while it stands."""
     from media_ingest.models import ClipHold
 
-    reason = (reason or "").strip()
-    if len(reason) < HOLD_REASON_MIN or len(reason) > 1000:
-        raise DomainError(f"Cần nêu lý do giữ lại (từ {HOLD_REASON_MIN} đến 1000 ký tự).",
-                          f"A reason of {HOLD_REASON_MIN} to 1000 characters is required.", code="reason_required",
-                          fields={"reason": ["required"]})
+    reason = _hold_reason(reason, "lý do giữ lại")
     clip = Clip.objects.select_for_update(of=("self",)).get(pk=clip.pk)
     if clip.state == Clip.State.EXPIRED:
         raise Conflict("Đoạn video đã bị xóa khi hết thời hạn lưu trữ.", "The clip's footage has already expired.",
@@ -193,11 +197,7 @@ def clip_hold_add(*, clip: Clip, reason: str, by: User) -> Any:
 
 @transaction.atomic
 def clip_hold_release(*, hold: Any, reason: str, by: Actor) -> Any:
-    reason = (reason or "").strip()
-    if len(reason) < HOLD_REASON_MIN or len(reason) > 1000:
-        raise DomainError(f"Cần nêu lý do bỏ giữ lại (từ {HOLD_REASON_MIN} đến 1000 ký tự).",
-                          f"A reason of {HOLD_REASON_MIN} to 1000 characters is required.", code="reason_required",
-                          fields={"reason": ["required"]})
+    reason = _hold_reason(reason, "lý do bỏ giữ lại")
     if hold.released_at is not None:
         raise Conflict("Lệnh giữ lại này đã được bỏ.", "This hold was already released.", code="released")
     hold.released_at, hold.released_by, hold.release_reason = timezone.now(), by, reason

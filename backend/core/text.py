@@ -73,3 +73,9 @@ def is_vietnamese_syllable(word: str) -> bool:
     not of meaning: it tells written words from keyboard mashing, not sense from nonsense."""
     folded = fold(word)
     return bool(folded) and _SYLLABLE.fullmatch(folded) is not None
+
+
+def has_vietnamese_marks(word: str) -> bool:
+    """Whether a word carries a Vietnamese mark: a tone or vowel mark ('tại', 'quầy', 'ơ') or đ."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return "đ" in word.lower() or any(unicodedata.category(ch) == "Mn" for ch in decomposed)

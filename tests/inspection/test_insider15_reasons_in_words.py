@@ -94,3 +94,16 @@ def test_keyboard_runs_beside_short_syllables_are_not_reasons() -> None:
     assert not is_worded_reason("an em asdfgh qwerty", words=2, letters=4)
     assert is_worded_reason("Camera tải lên nhầm quầy Nam Đàn", words=3, letters=15)
     assert is_worded_reason("Đơn vị đang diễn tập PCCC theo kế hoạch UBND", words=2, letters=6)
+
+
+@pytest.mark.parametrize("unmarked", ["the man can go in the tin", "ba bo bi be bu ca co", "mot hai ba bon nam sau bay",
+                                      "xin chao ban nhe asdfghjkl"])
+def test_words_shaped_like_vietnamese_but_without_its_marks_are_not_a_reason(api_as, insp, unmarked: str) -> None:
+    """Insider re-check: English words, a count typed without marks and a row of syllables passed as reasons
+    (they are shaped like syllables); Vietnamese is written with its marks, as every document the reason goes into."""
+    assert not is_worded_reason(unmarked, words=2, letters=6)
+    r = _draft(api_as, insp, unmarked + " " + unmarked.upper())
+    assert r.status_code == 400, r.content
+    assert "có dấu" in r.json()["error"]["message"]
+    for marked in ("Cán bộ vắng mặt tại quầy", "Camera tải lên nhầm quầy", "Không có cán bộ tại quầy lúc 09:40."):
+        assert is_worded_reason(marked, words=3, letters=12), marked

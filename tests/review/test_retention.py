@@ -246,3 +246,20 @@ def test_a_held_clip_cannot_be_moved_out_from_under_its_hold(api_as: Any, make_c
     assert moved.status_code == 409 and moved.json()["error"]["code"] == "already_assigned"
     clip.refresh_from_db()
     assert clip.started_at == before
+
+
+def test_a_hold_is_placed_and_released_only_with_a_reason_in_words(api_as: Any, make_clip: Any) -> None:
+    """Insider re-check: the admin released a legal hold with the reason "aaaaa", which lets retention delete the
+    footage: the reasons of a hold are written in words, as a clip correction's."""
+    clip = _stored_clip(make_clip, 5)
+    admin = api_as("admin")
+    for junk in ("aaaaa", "asdf qwer zxcv", "the man can go in the tin"):
+        refused = admin.post(f"/api/media/clips/{clip.pk}/holds/", {"reason": junk}, format="json")
+        assert refused.status_code == 400 and "thành lời" in refused.json()["error"]["message"], refused.content
+    hold = admin.post(f"/api/media/clips/{clip.pk}/holds/", {"reason": "Viện kiểm sát yêu cầu giữ"}, format="json")
+    assert hold.status_code == 201, hold.content
+    for junk in ("aaaaa", "ok ok ok", "mot hai ba bon nam sau bay"):
+        refused = admin.post(f"/api/media/clips/{clip.pk}/holds/{hold.json()['id']}/release/", {"reason": junk},
+                             format="json")
+        assert refused.status_code == 400, refused.content
+    assert clip.holds.get().released_at is None

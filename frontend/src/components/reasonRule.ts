@@ -23,16 +23,27 @@ export function isVietnameseSyllable(word: string): boolean {
   return SYLLABLE.test(folded);
 }
 
-/** At least half the letters are in Vietnamese words (acronyms aside), as the server's mostly_vietnamese. */
+/** Whether a word carries a Vietnamese mark (a tone or vowel mark, or đ), as the server's has_vietnamese_marks. */
+export function hasVietnameseMarks(word: string): boolean {
+  return /đ/i.test(word) || /\p{Mn}/u.test(word.normalize("NFD"));
+}
+
+/** At least half the letters are in Vietnamese words (acronyms aside), a third of those words written with
+ * their marks, as the server's mostly_vietnamese ("mot hai ba bon" or English words are not Vietnamese). */
 export function mostlyVietnamese(text: string): boolean {
   let vietnamese = 0;
   let other = 0;
+  let syllables = 0;
+  let marked = 0;
   for (const word of text.normalize("NFC").match(/\p{L}+/gu) ?? []) {
     const n = Array.from(word).length;
-    if (isVietnameseSyllable(word)) vietnamese += n;
-    else if (!(n > 1 && word === word.toLocaleUpperCase("vi"))) other += n;
+    if (isVietnameseSyllable(word)) {
+      vietnamese += n;
+      syllables += 1;
+      if (hasVietnameseMarks(word)) marked += 1;
+    } else if (!(n > 1 && word === word.toLocaleUpperCase("vi"))) other += n;
   }
-  return vietnamese >= other;
+  return vietnamese >= other && marked * 3 >= syllables;
 }
 
 /** Whether `text` holds at least `words` different Vietnamese words and `minLetters` letters in them. */

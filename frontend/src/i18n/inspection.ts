@@ -343,7 +343,7 @@ export const INSPECTION: Dict = {
   "findings.unitLevel": ["Vi phạm của tập thể đơn vị", "Unit-level finding"],
   "findings.unitLevelReason": ["Lý do không xác định được cá nhân vi phạm (vi phạm của tập thể)", "Why no individual can be named (unit-level finding)"],
   "findings.unitLevelHint": ["Để trống nếu nêu được cán bộ vi phạm ở trên. Muốn xác nhận vi phạm cần có cán bộ vi phạm hoặc lý do này.", "Leave empty when an officer is named above. Confirming needs a named officer or this reason."],
-  "findings.unitLevelTooShort": ["Lý do phải viết thành lời bằng tiếng Việt: ít nhất {{words}} từ khác nhau (mỗi từ từ 2 chữ cái, không phải một chữ cái lặp lại hay các phím gõ liền nhau), tổng cộng ít nhất {{n}} chữ cái", "The reason must be written in words, in Vietnamese: at least {{words}} different words (of 2 letters or more, not one letter repeated nor a run of keys), {{n}} letters in all"],
+  "findings.unitLevelTooShort": ["Lý do phải viết thành lời bằng tiếng Việt có dấu: ít nhất {{words}} từ khác nhau (mỗi từ từ 2 chữ cái, không phải một chữ cái lặp lại hay các phím gõ liền nhau), tổng cộng ít nhất {{n}} chữ cái", "The reason must be written in words, in Vietnamese with its marks: at least {{words}} different words (of 2 letters or more, not one letter repeated nor a run of keys), {{n}} letters in all"],
   "findings.criterionTitle": ["Không đạt tiêu chí {{code}}: {{text}}", "Failed criterion {{code}}: {{text}}"],
   "findings.checkWindow": ["Cuộc kiểm tra: {{from}} – {{to}}", "The check: {{from}} – {{to}}"],
   "findings.useCheckStart": ["Lấy giờ bắt đầu kiểm tra", "Use the check's start time"],

@@ -48,7 +48,7 @@ test("a draft naming no officer cannot be confirmed until the lead records why n
   expect(screen.getByTestId("finding-no-subject")).toHaveTextContent("ghi rõ lý do không xác định được cá nhân");
   fireEvent.click(screen.getByTestId("finding-edit"));
   const reason = await screen.findByTestId("unit-level-reason");
-  const inWords = "Lý do phải viết thành lời bằng tiếng Việt: ít nhất 4 từ khác nhau (mỗi từ từ 2 chữ cái, không phải một chữ cái lặp lại hay các phím gõ liền nhau), tổng cộng ít nhất 20 chữ cái";
+  const inWords = "Lý do phải viết thành lời bằng tiếng Việt có dấu: ít nhất 4 từ khác nhau (mỗi từ từ 2 chữ cái, không phải một chữ cái lặp lại hay các phím gõ liền nhau), tổng cộng ít nhất 20 chữ cái";
   fireEvent.change(reason, { target: { value: "không rõ" } });
   expect(screen.getByTestId("finding-edit-save")).toHaveAttribute("title", inWords);
   // issue 15, S2-2: twenty letters of one repeated character are not a reason
