@@ -241,16 +241,19 @@ def _signed_story(report: CheckReport) -> list[Any]:
     if evidence:
         # Photos by criterion and the time the device declared (phone cameras name every photo "image.jpg"),
         # ordered so; the file name stays only for a file that is not a photo.
-        taken = {e.sha256: e for e in report.evidence.all()}
+        # by file AND criterion: one photo attached to two criteria is two items, each with its own declared time
+        # (the user review: the same file under 1.1 at 06:27 and 5.3 at 06:31 printed 06:31 for both)
+        taken = {(e.sha256, e.result.criterion.code if e.result is not None else ""): e
+                 for e in report.evidence.select_related("result__criterion")}
         story.append(P("V. TÀI LIỆU, CHỨNG CỨ KÈM THEO", st["heading"]))
 
         def order(row: Any) -> tuple[Any, ...]:
-            item = taken.get(row[0])
+            item = taken.get((row[0], row[2]))
             at = item.captured_at or item.uploaded_at if item else None
             return (criteria[row[2]].position if row[2] in criteria else 0, row[2], at.isoformat() if at else "")
 
         for n, (sha, filename, code) in enumerate(sorted(evidence, key=order), start=1):
-            item = taken.get(sha)
+            item = taken.get((sha, code))
             photo = bool(item and item.content_type.startswith("image/"))
             what = (f"Ảnh {n}" if photo else f"Tệp {n} ({filename})") + (f", tiêu chí {code}" if code else "")
             if item and item.captured_at:

@@ -28,12 +28,18 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
+# A decision's reason has legal weight (it is printed in the trace documents and the case file): written in
+# words like the findings' reasons ("xxxxx" rejected a head's liability: user review, issue 15)
+DECISION_REASON_WORDS, DECISION_REASON_LETTERS = 2, 6
+
+
 def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) < 5:
-        raise _invalid("Cần nêu lý do (ít nhất 5 ký tự).", "A reason is required (at least 5 characters).", "reason",
-                       code="reason_required")
-    return reason
+    from inspection.services_common import plain_text, require_worded_reason
+
+    if not plain_text(reason or ""):
+        raise _invalid("Cần nêu lý do.", "A reason is required.", "reason", code="reason_required")
+    return require_worded_reason(reason, "reason", "lý do", words=DECISION_REASON_WORDS,
+                                 letters=DECISION_REASON_LETTERS)
 
 
 def finding_last_day(finding: Finding) -> date:

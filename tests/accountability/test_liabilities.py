@@ -105,3 +105,17 @@ def test_invalid_rule_set_writes_nothing(demo: Any) -> None:
     with pytest.raises(DomainError):
         services_rulesets.ruleset_create(by=demo.users["admin"], data=data)
     assert list(RuleSet.objects.values_list("version", flat=True)) == [1]
+
+
+@pytest.mark.parametrize("junk", ["xxxxx", "ok ok ok", "aaaa bbbb", "mot hai ba bon"])
+def test_a_decision_on_a_liability_is_refused_with_a_reason_not_in_words(make_finding: Any, demo: Any, junk: str) -> None:
+    """User review: a head's liability was rejected with the reason "xxxxx", printed in the trace PDF/XLSX."""
+    finding = make_finding("CAX-TC", "serious", date(2026, 6, 1), violators=("NA-2104",), counter=True)
+    _, created, _ = services_liabilities.liabilities_propose(by=demo.users["discipline"], finding=finding)
+    head = next(x for x in created if x.role == "head")
+    for decide in (services_liabilities.liability_reject, services_liabilities.liability_confirm):
+        with pytest.raises(DomainError) as err:
+            decide(by=demo.users["discipline"], liability=head, reason=junk)
+        assert err.value.code == "reason_not_words" and "có dấu" in err.value.message
+    head.refresh_from_db()
+    assert head.state == "proposed"

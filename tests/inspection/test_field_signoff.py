@@ -307,3 +307,25 @@ def test_minutes_list_the_representative_the_copies_and_photos_by_criterion_and_
     # photos by criterion and time, not the device's file name
     flat = " ".join(text.split())
     assert "Ảnh 1, tiêu chí 1.1, chụp lúc" in flat and "image.jpg" not in text
+
+
+@pytest.mark.django_db
+def test_one_photo_under_two_criteria_keeps_each_declared_time_in_the_minutes(api_as, running):
+    """User review: the same file attached to 1.1 (09:15) and later to 1.2 (09:40) printed 09:40 for both in the
+    signed minutes (the photos were looked up by file hash alone)."""
+    inspector, lead = api_as("inspector"), api_as("lead")
+    results = [{"criterion": "1.1", "outcome": "pass"}, {"criterion": "1.2", "outcome": "pass"}]
+    assert inspector.put(_url(running), {"version": report_version(running), "results": results},
+                         format="json").status_code == 200
+    photo = photo_bytes()
+    for criterion, at in (("1.1", "2026-03-02T09:15:00+07:00"), ("1.2", "2026-03-02T09:40:00+07:00")):
+        upload = io.BytesIO(photo)
+        upload.name = "image.jpg"
+        posted = inspector.post(_url(running, "evidence/"), {"file": upload, "criterion": criterion,
+                                                              "sha256": hashlib.sha256(photo).hexdigest(),
+                                                              "captured_at": at}, format="multipart")
+        assert posted.status_code == 201, posted.content
+    _signed(api_as, running)
+    pdf = lead.get(_url(running, "pdf/"))
+    flat = " ".join("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "tiêu chí 1.1, chụp lúc 09:15" in flat and "tiêu chí 1.2, chụp lúc 09:40" in flat, flat.split("V. TÀI LIỆU")[-1][:400]

@@ -35,6 +35,7 @@ export const ACCOUNTABILITY: Dict = {
   "trace.decideReason": ["Lý do quyết định", "Reason for the decision"],
   "trace.form": ["Hình thức", "Form"],
   "trace.exportPdf": ["Xuất PDF", "Export PDF"],
+  "trace.reasonInWords": ["Lý do được in trong hồ sơ: viết thành lời bằng tiếng Việt có dấu, ít nhất 2 từ, 6 chữ cái.", "The reason is printed in the file: write it in words, in Vietnamese with its marks, 2 words or more, 6 letters."],
   "trace.exportXlsx": ["Xuất Excel", "Export Excel"],
   "trace.openCase": ["Lập hồ sơ kỷ luật", "Open a case"],
   "trace.notes": ["Lưu ý", "Notes"],

@@ -12,6 +12,7 @@ import { can } from "../../hooks/permissions";
 import type { Liability, Trace, TraceLeader, TraceUnitGroup } from "../../types/accountability";
 import { ActionButton } from "../../components/ActionButton";
 import { FileLink } from "../../components/FileLink";
+import { inWords } from "../../components/reasonRule";
 
 function Person({ name, rank, sn, to }: { name: string; rank: string; sn: string; to: string }) {
   const me = useMe().data;
@@ -289,7 +290,7 @@ export default function TracePage() {
           footer={
             <>
               <button type="button" className="btn btn-secondary" onClick={() => setDeciding(null)}>{t("action.cancel")}</button>
-              <ActionButton type="button" className={`btn ${deciding.action === "confirm" ? "btn-success" : "btn-danger"}`} why={(decide.isPending && t("why.busy")) || (!reason.trim() && t("why.reasonNeeded"))} onClick={() => decide.mutate()}>
+              <ActionButton type="button" className={`btn ${deciding.action === "confirm" ? "btn-success" : "btn-danger"}`} why={(decide.isPending && t("why.busy")) || (!reason.trim() && t("why.reasonNeeded")) || (!inWords(reason, 2, 6) && t("trace.reasonInWords"))} onClick={() => decide.mutate()}>
                 {deciding.action === "confirm" ? t("trace.confirm") : t("trace.reject")}
               </ActionButton>
             </>
