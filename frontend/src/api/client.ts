@@ -108,6 +108,16 @@ export async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, { code, message: vi, message_en: en, fields: {} });
 }
 
+/** No answer at all: the network or the server is down. */
+export function networkError(): ApiError {
+  return new ApiError(0, {
+    code: "network",
+    message: "Không kết nối được máy chủ. Kiểm tra mạng và thử lại.",
+    message_en: "Cannot reach the server. Check the network and try again.",
+    fields: {},
+  });
+}
+
 export interface RequestOptions {
   method?: string;
   query?: Query;
@@ -141,12 +151,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     }));
   } catch (e) {
     if ((e as Error).name === "AbortError") throw e;
-    throw new ApiError(0, {
-      code: "network",
-      message: "Không kết nối được máy chủ. Kiểm tra mạng và thử lại.",
-      message_en: "Cannot reach the server. Check the network and try again.",
-      fields: {},
-    });
+    throw networkError();
   }
   if (!res.ok) {
     const err = await toError(res);

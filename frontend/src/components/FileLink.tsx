@@ -3,7 +3,7 @@
 // (409: no signer posted, say) the reason shows beside the link in words, instead of a tab of raw JSON.
 import { useState, type MouseEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, toError } from "../api/client";
+import { networkError, toError } from "../api/client";
 import { useErrorText } from "./ui";
 
 /** The file name the server gave (Content-Disposition), else the last part of the address. */
@@ -21,8 +21,7 @@ export async function fetchFile(href: string): Promise<{ blob: Blob; name: strin
   try {
     res = await fetch(href, { credentials: "same-origin" });
   } catch {
-    throw new ApiError(0, { code: "network", message: "Không kết nối được máy chủ. Kiểm tra mạng và thử lại.",
-      message_en: "Cannot reach the server. Check the network and try again.", fields: {} });
+    throw networkError();
   }
   if (!res.ok) throw await toError(res);
   return { blob: await res.blob(), name: fileNameOf(res, href) };

@@ -128,13 +128,15 @@ export default function CheckRunPage() {
   // results changed but not saved when the page was last left (a "Không đạt" waiting for its note): read
   // back from the device, once, and shown as unsaved
   const [restoredUnsaved, setRestoredUnsaved] = useState(false);
-  const mayEdit = Boolean(me?.is_inspection_team) && !report?.signed_at && (check?.state === "in_progress" || check?.state === "completed");
-  const unsaved = useUnsavedResults(userId, id, { drafts: drafts as Record<string, { outcome: string | null; points: number; note: string }>, summary, baseVersion, dirty, editable: mayEdit });
+  const signed = Boolean(report?.signed_at) || check?.state === "signed";
+  const isTeam = Boolean(me?.is_inspection_team);
+  const editable = isTeam && !signed && (check?.state === "in_progress" || check?.state === "completed");
+  const unsaved = useUnsavedResults(userId, id, { drafts: drafts as Record<string, { outcome: string | null; points: number; note: string }>, summary, baseVersion, dirty, editable });
 
   useEffect(() => {
     // left unsaved on a check that can no longer change (signed, cancelled): nothing to come back to
-    if (report !== undefined && check && me && unsaved && !mayEdit) void dropUnsaved(userId, id).catch(() => undefined);
-    if (report !== undefined && unsaved && mayEdit && !restoredUnsaved) {
+    if (report !== undefined && check && me && unsaved && !editable) void dropUnsaved(userId, id).catch(() => undefined);
+    if (report !== undefined && unsaved && editable && !restoredUnsaved) {
       setRestoredUnsaved(true);
       setDrafts(unsaved.drafts as Drafts);
       setSummary(unsaved.summary);
@@ -155,7 +157,7 @@ export default function CheckRunPage() {
       }
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [report, queued?.seq, unsaved, mayEdit]);
+  }, [report, queued?.seq, unsaved, editable]);
 
   // what reached the server replaces what the page shows
   useEffect(() => onSent((checkId, r) => {
@@ -168,11 +170,8 @@ export default function CheckRunPage() {
   const live = runningScore(leaves, drafts);
   // until the report and its criteria are on the page, "complete" would count every answer as missing
   const reportLoading = report === undefined || leaves.length === 0;
-  const signed = Boolean(report?.signed_at) || check?.state === "signed";
   // a late photo is printed apart and does not stop the unit from signing; a change of the results does
   const amendedAfterSigning = (report?.amendments ?? []).some((a) => Object.keys((a.changes ?? {}) as object).some((k) => k !== "evidence_added"));
-  const isTeam = Boolean(me?.is_inspection_team);
-  const editable = isTeam && !signed && (check?.state === "in_progress" || check?.state === "completed");
   const isLead = Boolean(me && check?.lead && check.lead.id === me.id);
   const onTeam = Boolean(me && check && (isLead || (check.team ?? []).some((u) => u.id === me.id)));
   const problems = draftProblems(leaves, drafts);
