@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import services_grants
-from backend.accounts.models import Role, TeamGrant
+from backend.accounts.models import TeamGrant
 from backend.core.actors import AuthedRequest
 from backend.core.params import PlainTextField, Query
 from backend.org.apis import paginate
@@ -78,7 +78,7 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
         return services_grants.grant_person(obj.decided_by, obj.decided_label)
 
     def get_no_approver(self, obj: TeamGrant) -> bool:
-        return obj.state == TeamGrant.State.PENDING and not services_grants.eligible_leads(obj).exists()
+        return obj.state == TeamGrant.State.PENDING and not services_grants.eligible_leads(obj)
 
     def get_officer(self, obj: TeamGrant) -> dict[str, Any] | None:
         o = obj.officer
@@ -93,8 +93,7 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     def get_may_decide(self, obj: TeamGrant) -> bool:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        return bool(user is not None and user.has_role(Role.INSPECTION_LEAD) and obj.state == TeamGrant.State.PENDING
-                    and obj.requested_by_id != user.pk and obj.target_id != user.pk)
+        return services_grants.may_decide(user, obj)
 
 
 def grant_data(grant: TeamGrant, request: Any) -> dict[str, Any]:

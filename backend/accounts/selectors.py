@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import ApiToken, Role, TeamGrant, User
 from backend.accounts.scope import unit_in_scope, user_unit_ids  # noqa: F401 - the scope rule's owner
-from backend.core.errors import Forbidden
+from backend.core.errors import DomainError, Forbidden
 
 
 def require_role(user: Any, *roles: str) -> None:
@@ -38,6 +38,40 @@ def user_title(user: Any) -> str:
     if officer is not None:
         return " ".join(p for p in (officer.rank, officer.full_name) if p)
     return user.get_full_name() or user.get_username()
+
+
+def same_person(user_a: Any, user_b: Any) -> bool:
+    """The one owner of "is this one person" for every two-person rule (insider review F1): the same account,
+    the same linked officer, or linked officers that may be one person (the same service number key, or the
+    same name without marks with the same birth date or one unknown: backend/org/identity.py). An account with
+    no officer is only itself. An administrator's reason that two look-alikes are different people (given when
+    the officer was created) does not lift this: a rule meant to need two people does not rest on the word of one."""
+    from backend.org.identity import officers_same_person
+
+    if user_a is None or user_b is None:
+        return False
+    if user_a.pk is not None and user_a.pk == user_b.pk:
+        return True
+    officer_a = user_a.officer if getattr(user_a, "officer_id", None) else None
+    officer_b = user_b.officer if getattr(user_b, "officer_id", None) else None
+    return officers_same_person(officer_a, officer_b)
+
+
+def same_person_refused(vi: str, en: str) -> DomainError:
+    """The refusal of a two-person rule met by one person under two accounts (403 `same_person`)."""
+    return DomainError(f"{vi} Hai tài khoản này là của cùng một người (cùng cán bộ, cùng số hiệu hoặc trùng họ tên "
+                       "và ngày sinh).",
+                       f"{en} These accounts belong to one person (same officer, service number, or name and birth "
+                       "date).", code="same_person", status=403)
+
+
+def distinct_persons(users: list[Any]) -> list[Any]:
+    """`users` with every later account of a person already listed left out (order kept)."""
+    kept: list[Any] = []
+    for user in users:
+        if not any(same_person(user, other) for other in kept):
+            kept.append(user)
+    return kept
 
 
 def users_list(*, with_pending: bool = False) -> Any:

@@ -30,7 +30,6 @@ from backend.org.services_common import (
     _require_reason_if_named,
 )
 
-
 DISTINCT_REASON_WORDS, DISTINCT_REASON_LETTERS = 3, 12  # as a clip correction: "Hai cán bộ khác nhau, cùng tên"
 
 
