@@ -33,9 +33,9 @@ from backend.org.services_common import (
 DISTINCT_REASON_WORDS, DISTINCT_REASON_LETTERS = 3, 12  # as a clip correction: "Hai cán bộ khác nhau, cùng tên"
 
 
-def _duplicate_number(existing: Officer) -> Conflict:
-    return Conflict(
-        f"Số hiệu đã có: trùng với cán bộ {officer_label(existing)} khi bỏ qua chữ hoa/thường, dấu cách, gạch "
+def _duplicate_number(existing: Officer) -> DomainError:
+    return DomainError(
+        f"Số hiệu đã tồn tại: trùng với cán bộ {officer_label(existing)} khi bỏ qua chữ hoa/thường, dấu cách, gạch "
         "ngang và dấu chấm. Một người chỉ có một hồ sơ cán bộ.",
         f"Service number already exists: it is {existing.full_name}'s ({existing.service_number}, #{existing.pk}) "
         "once case, spaces, dashes and dots are ignored. One person has one officer record.",
