@@ -74,6 +74,50 @@ def distinct_persons(users: list[Any]) -> list[Any]:
     return kept
 
 
+def officer_card(officer: Any, *, account: Any = None, viewer: Any = None) -> dict[str, Any] | None:
+    """The officer in full, for a lead who approves a change that links him to `account` (insider review F3: the card
+    showed a name only, and the approving lead could not see it was himself): rank, name, service number, birth
+    date, every posting held today, and warnings: linked to another account, looks like another officer (same
+    service number key, or same name without marks and birth date: backend/org/identity.py), is the viewer."""
+    from backend.org.identity import officers_like, officers_same_person, officers_with_service_number
+    from backend.org.models import Assignment
+    from backend.org.selectors import overlaps
+
+    if officer is None:
+        return None
+    today = timezone.localdate()
+    postings = list(Assignment.objects.filter(overlaps(today, today), officer=officer, valid_from__lte=today)
+                    .select_related("unit").order_by("valid_from", "id"))
+    warnings: list[dict[str, str]] = []
+    for other in User.objects.filter(officer=officer).exclude(pk=getattr(account, "pk", None)):
+        warnings.append({"code": "linked_to_other_account",
+                         "vi": f"Cán bộ này đã gắn với tài khoản khác: {other.username} ({other.get_role_display()}).",
+                         "en": f"This officer is already linked to another account: {other.username} ({other.role})."})
+    like = {o.pk: o for o in [*officers_with_service_number(officer.service_number).exclude(pk=officer.pk)[:5],
+                              *officers_like(full_name=officer.full_name, date_of_birth=officer.date_of_birth)
+                              .exclude(pk=officer.pk)[:5]]}
+    accounts = {u.officer_id: u for u in User.objects.filter(officer_id__in=list(like))}
+    for other in like.values():
+        held = accounts.get(other.pk)
+        on = f", tài khoản {held.username} ({held.get_role_display()})" if held else ""
+        warnings.append({"code": "lookalike",
+                         "vi": f"Có thể là cùng một người với {other.rank} {other.full_name} (số hiệu {other.service_number}"
+                               f"{on}): trùng số hiệu hoặc trùng họ tên và ngày sinh.",
+                         "en": f"May be the same person as {other.full_name} ({other.service_number}"
+                               f"{f', account {held.username}' if held else ''}): same service number or name and birth date."})
+    own = viewer.officer if viewer is not None and getattr(viewer, "officer_id", None) else None
+    if own is not None and officers_same_person(own, officer):
+        warnings.append({"code": "you", "vi": "Cán bộ này là chính bạn (hoặc trùng nhân thân với bạn).",
+                         "en": "This officer is you (or has your identity)."})
+    first = postings[0] if postings else None
+    return {"id": officer.pk, "name": str(officer), "full_name": officer.full_name, "rank": officer.rank,
+            "service_number": officer.service_number, "date_of_birth": officer.date_of_birth,
+            "unit": first.unit.name if first else "", "position": first.position if first else "",
+            "postings": [{"unit": a.unit.name, "unit_code": a.unit.code, "position": a.position,
+                          "valid_from": a.valid_from} for a in postings],
+            "warnings": warnings}
+
+
 def users_list(*, with_pending: bool = False) -> Any:
     qs = (User.objects.select_related("officer", "scope_unit")
           .annotate(_cw_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))

@@ -69,3 +69,28 @@ def test_linking_the_approvers_own_lookalike_officer_needs_another_person(api_as
     assert grant["kind"] == "officer" and grant["may_decide"] is False
     refused = api_as("lead").post(f"/api/auth/team-grants/{grant['id']}/approve/", {}, format="json")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "same_person", refused.content
+
+
+def test_the_officer_link_card_shows_the_officer_in_full_with_warnings(api_as: Any, lead2: User) -> None:
+    """Insider review F3: the card of an officer-link change showed the new officer's name only, so the approving
+    lead could not see it was the requester himself (or a look-alike of an officer with an account)."""
+    lead = User.objects.get(username="lead")
+    inspector = User.objects.get(username="inspector")
+    twin_officer = _twin_officer(lead.officer, "X-66120")
+    assert api_as("admin").patch(f"/api/auth/users/{inspector.pk}/", {"officer_id": twin_officer.pk},
+                                 format="json").status_code == 200
+    card = _grant_for(api_as("lead2"), inspector)["officer"]
+    assert card["service_number"] == "X-66120" and card["full_name"] == twin_officer.full_name
+    assert {"rank", "date_of_birth", "postings", "unit", "position"} <= set(card)
+    lookalike = next(w for w in card["warnings"] if w["code"] == "lookalike")
+    assert "NA-1002" in lookalike["vi"] and "lead" in lookalike["vi"]
+    # the lead himself reads that it is him
+    mine = _grant_for(api_as("lead"), inspector)["officer"]
+    assert "you" in [w["code"] for w in mine["warnings"]]
+    # an officer already linked to an account says so
+    reviewer = User.objects.get(username="reviewer")
+    assert api_as("admin").patch(f"/api/auth/users/{reviewer.pk}/", {"role": "inspector"},
+                                 format="json").status_code == 200
+    target_card = _grant_for(api_as("lead2"), reviewer)["target"]["linked_officer"]
+    assert target_card["service_number"] == "NA-1004" and target_card["postings"] is not None
+    assert not [w for w in target_card["warnings"] if w["code"] == "linked_to_other_account"]
