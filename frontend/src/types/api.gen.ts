@@ -3721,6 +3721,13 @@ export interface components {
          * @enum {string}
          */
         ClipStateEnum: "discovered" | "indexing" | "indexed" | "partial" | "failed" | "expired";
+        /**
+         * @description * `linked_to_other_account` - linked_to_other_account
+         *     * `lookalike` - lookalike
+         *     * `you` - you
+         * @enum {string}
+         */
+        CodeEnum: "linked_to_other_account" | "lookalike" | "you";
         ComplaintDetailOutput: {
             readonly id: number;
             reference: string;
@@ -4812,11 +4819,12 @@ export interface components {
         };
         LoginOutput: {
             /**
-             * @description signed_in, or the second step this session still owes
+             * @description signed_in, or the second step this session still owes; password_change_required: signed in, but the password is like the person's name and must be changed before anything else (F7)
              *
              *     * `signed_in` - signed_in
              *     * `code_required` - code_required
              *     * `enrolment_required` - enrolment_required
+             *     * `password_change_required` - password_change_required
              */
             stage: components["schemas"]["LoginOutputStageEnum"];
             /** @description The signed-in user (only when stage is signed_in) */
@@ -4826,9 +4834,10 @@ export interface components {
          * @description * `signed_in` - signed_in
          *     * `code_required` - code_required
          *     * `enrolment_required` - enrolment_required
+         *     * `password_change_required` - password_change_required
          * @enum {string}
          */
-        LoginOutputStageEnum: "signed_in" | "code_required" | "enrolment_required";
+        LoginOutputStageEnum: "signed_in" | "code_required" | "enrolment_required" | "password_change_required";
         MeOutput: {
             readonly id: number;
             /**
@@ -4852,6 +4861,8 @@ export interface components {
             readonly two_factor_required: boolean;
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
             readonly handover: string | null;
+            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7) */
+            password_change_required: boolean;
         };
         MePasswordInputRequest: {
             old_password: string;
@@ -4884,6 +4895,8 @@ export interface components {
             readonly two_factor_required: boolean;
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
             readonly handover: string | null;
+            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7) */
+            password_change_required: boolean;
             readonly session: components["schemas"]["SessionTimes"];
         };
         MinioEventRequest: {
@@ -4965,6 +4978,24 @@ export interface components {
             full_name: string;
             rank: string;
         };
+        /** @description The officer in full for the approving lead (selectors.officer_card, insider review F3). */
+        OfficerCard: {
+            id: number;
+            /** @description Rank and name */
+            name: string;
+            full_name: string;
+            rank: string;
+            service_number: string;
+            /** Format: date */
+            date_of_birth: string | null;
+            /** @description The first posting held today ('' for none) */
+            unit: string;
+            position: string;
+            /** @description Every posting held today */
+            postings: components["schemas"]["_Posting"][];
+            /** @description Linked to another account, looks like another officer, is you */
+            warnings: components["schemas"]["_Warning"][];
+        };
         OfficerDetailOutput: {
             readonly id: number;
             service_number: string;
@@ -4986,6 +5017,11 @@ export interface components {
             rank: string;
             /** Format: date */
             date_of_birth?: string | null;
+            /**
+             * @description Why this officer is a different person from a look-alike (same name without marks and birth date): needed only when the answer is 409 officer_lookalike; audited
+             * @default
+             */
+            distinct_reason: string;
         };
         OfficerOutput: {
             readonly id: number;
@@ -5545,6 +5581,8 @@ export interface components {
             /** Format: date */
             date_of_birth?: string | null;
             reason?: string;
+            /** @description Why this officer is a different person from a look-alike: needed only on 409 officer_lookalike */
+            distinct_reason?: string;
         };
         PatchedRegulationDetailInputRequest: {
             number?: string;
@@ -6706,9 +6744,7 @@ export interface components {
             /** @description The caller is a lead who may approve or refuse it */
             readonly may_decide: boolean;
             /** @description officer: the officer to link (null = remove the link) */
-            readonly officer: {
-                [key: string]: unknown;
-            } | null;
+            readonly officer: components["schemas"]["OfficerCard"] | null;
             /** @description Pending: the account's role, credential and officer-link changes since it last held a team role */
             readonly recent_changes: {
                 [key: string]: unknown;
@@ -6989,6 +7025,8 @@ export interface components {
             readonly two_factor_required: boolean;
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
             readonly handover: string | null;
+            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7) */
+            password_change_required: boolean;
             /** @description Changes to this account waiting for an inspection lead's approval (two-person rule) */
             readonly pending_approvals: components["schemas"]["PendingApproval"][];
         };
@@ -7062,6 +7100,18 @@ export interface components {
             source: string;
             /** Format: date-time */
             recorded_at: string;
+        };
+        _Posting: {
+            unit: string;
+            unit_code: string;
+            position: string;
+            /** Format: date */
+            valid_from: string;
+        };
+        _Warning: {
+            code: components["schemas"]["CodeEnum"];
+            vi: string;
+            en: string;
         };
     };
     responses: never;
