@@ -141,6 +141,17 @@ def report_sign(*, by: User, check: SurpriseCheck, signature: str = "") -> Check
     return report
 
 
+def _refuse_team_member_under_another_account(rep_user: Any, check: SurpriseCheck) -> None:
+    """The unit's signature is another person's than the team's: a team member's second account (linked to a
+    look-alike officer posted in the unit) is the team member (accounts.selectors.same_person, insider F1)."""
+    from backend.accounts.selectors import same_person, same_person_refused
+
+    side = [check.lead, *check.team.select_related("officer")]
+    if any(same_person(rep_user, member) for member in side if member is not None):
+        raise same_person_refused("Người đại diện đơn vị không thể là thành viên tổ kiểm tra.",
+                                  "The unit's representative cannot be a member of the inspection side.")
+
+
 def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, str, str]:
     """Who may confirm for the inspected unit with an account: a person of that unit on the check's day
     (an appointment, in the org records, in the unit or a unit below it then), never a member of the
@@ -150,6 +161,7 @@ def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, 
     if on_check_team(rep_user, check) or getattr(rep_user, "is_inspection_team", False):
         raise _invalid("Người đại diện đơn vị không thể là thành viên tổ kiểm tra.",
                        "The unit's representative cannot be a member of the inspection side.", "username")
+    _refuse_team_member_under_another_account(rep_user, check)
     officer = getattr(rep_user, "officer", None)
     day = _check_day(check)
     posting = officer_posting_in(officer=officer, unit=check.unit, at=day) if officer is not None else None
