@@ -54,7 +54,8 @@ def typed_forms(word: str) -> set[str]:
             if ch == "đ":
                 body += _D_KEYS[scheme]
                 continue
-            base, *marks = unicodedata.normalize("NFD", ch)
+            decomposed = unicodedata.normalize("NFD", ch)
+            base, marks = decomposed[0], decomposed[1:]
             piece = base + "".join(_MARK_KEYS[scheme][m] or base for m in marks if m in _MARK_KEYS[scheme])
             for mark in marks:
                 if mark in _TONE_KEYS[scheme]:

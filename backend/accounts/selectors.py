@@ -89,7 +89,10 @@ def officer_card(officer: Any, *, account: Any = None, viewer: Any = None) -> di
     postings = list(Assignment.objects.filter(overlaps(today, today), officer=officer, valid_from__lte=today)
                     .select_related("unit").order_by("valid_from", "id"))
     warnings: list[dict[str, str]] = []
-    for other in User.objects.filter(officer=officer).exclude(pk=getattr(account, "pk", None)):
+    linked = User.objects.filter(officer=officer)
+    if account is not None:
+        linked = linked.exclude(pk=account.pk)
+    for other in linked:
         warnings.append({"code": "linked_to_other_account",
                          "vi": f"Cán bộ này đã gắn với tài khoản khác: {other.username} ({other.get_role_display()}).",
                          "en": f"This officer is already linked to another account: {other.username} ({other.role})."})

@@ -96,3 +96,34 @@ def test_renaming_into_a_lookalike_is_refused(api_as: Any) -> None:
     other = _create(admin, service_number=_number(), full_name="Vũ Thị Lan", date_of_birth="1985-02-11").json()
     response = admin.patch(f"/api/org/officers/{other['id']}/", {"full_name": "Do Minh Quan"}, format="json")
     assert response.status_code == 409 and response.json()["error"]["code"] == "officer_lookalike"
+
+
+class _Rows:
+    def __init__(self, rows: list[tuple[int, str, str]]) -> None:
+        self.rows = rows
+
+    def order_by(self, *_: Any) -> _Rows:
+        return self
+
+    def values_list(self, *_: Any) -> list[tuple[int, str, str]]:
+        return self.rows
+
+
+class _Apps:
+    def __init__(self, rows: list[tuple[int, str, str]]) -> None:
+        self.model = type("Officer", (), {"objects": _Rows(rows)})
+
+    def get_model(self, *_: str) -> Any:
+        return self.model
+
+
+def test_the_migration_stops_on_existing_lookalike_numbers_and_names_them() -> None:
+    """Existing data stays valid: duplicates are not merged by guesswork; the upgrade stops and names them."""
+    import importlib
+
+    migration = importlib.import_module("backend.org.migrations.0003_officer_service_number_key")
+    migration.refuse_duplicates(_Apps([(1, "NA-1002", "Đặng Văn Bình"), (2, "NA-1003", "Võ Thanh Tùng")]), None)
+    with pytest.raises(RuntimeError) as refused:
+        migration.refuse_duplicates(_Apps([(1, "NA-1002", "Đặng Văn Bình"), (7, "na 1002", "Đặng Văn Bình")]), None)
+    assert "#1 NA-1002" in str(refused.value) and "#7 na 1002" in str(refused.value)
+    assert "trùng số hiệu" in str(refused.value)

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 DISTINCT = "Hai cán bộ khác nhau, cùng họ tên nhưng công tác ở hai đơn vị riêng biệt"
 
 
-def _twin_officer(of: Officer, number: str) -> Officer:
+def _twin_officer(of: Officer | None, number: str) -> Officer:
+    assert of is not None
     return services_officers.officer_create(by=SystemActor("test"), service_number=number,
                                             full_name=of.full_name.lower(), distinct_reason=DISTINCT)
 

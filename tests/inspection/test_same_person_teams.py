@@ -25,6 +25,7 @@ DISTINCT = "Hai cán bộ khác nhau, cùng họ tên nhưng công tác ở hai 
 
 def _second_account_of(user: User, username: str, role: str = Role.INSPECTION_LEAD) -> User:
     """What the insider did: a look-alike officer of `user`'s (same name, another number), a second account on it."""
+    assert user.officer is not None
     twin = services_officers.officer_create(by=SystemActor("test"), service_number=f"X-{user.pk}-{username[-4:]}",
                                             full_name=user.officer.full_name.upper(), distinct_reason=DISTINCT)
     return user_create(by=SystemActor("test"), username=username, password=DEMO_PASSWORD, role=role,
@@ -37,6 +38,7 @@ def test_same_person_rule(demo: Any) -> None:
     inspector = User.objects.get(username="inspector")
     assert same_person(lead, lead) and same_person(lead, twin) and same_person(twin, lead)
     assert not same_person(lead, inspector)
+    assert lead.officer is not None and twin.officer is not None
     # a birth date on both sides that differs tells them apart
     services_officers.officer_update(by=SystemActor("test"), officer=lead.officer, date_of_birth=timezone.localdate()
                                      - timedelta(days=15000), distinct_reason=DISTINCT)
