@@ -203,7 +203,6 @@ export const INSPECTION: Dict = {
   "draw.run": ["Rút thăm", "Draw"],
   "draw.running": ["Đang rút thăm…", "Drawing…"],
   "draw.commitment": ["Cam kết hạt giống (SHA-256)", "Seed commitment (SHA-256)"],
-  "draw.seedSealed": ["Đợt đã khóa sổ; hạt giống được công bố khi mọi cuộc kiểm tra mà đợt phụ thuộc đã tiến hành.", "The draw is closed; the seed is published once every check it depends on has started."],
   "draw.commitmentHint": ["Hạt giống được giữ kín đến khi khóa sổ đợt; sau đó ai có quyền cũng kiểm chứng được kết quả.", "The seed stays secret until the cycle closes; then anyone with access can verify the result."],
   "draw.seed": ["Hạt giống đã công bố", "Revealed seed"],
   "draw.result": ["Kết quả", "Result"],

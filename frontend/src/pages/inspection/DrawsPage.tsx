@@ -245,7 +245,7 @@ export function DrawDetail({ id }: { id: number }) {
               <code className="hash">{d.seed}</code>
             </>
           ) : (
-            <p className="muted small">{t(d.state === "closed" ? "draw.seedSealed" : "draw.commitmentHint")}</p>
+            <p className="muted small">{t("draw.commitmentHint")}</p>
           )}
         </div>
         {d.split && (
