@@ -194,3 +194,19 @@ def test_a_lead_other_than_the_drawing_lead_cannot_close_an_open_draw_nor_learn_
     other = login_client("lead2", DEMO_PASSWORD).post(f"/api/inspection/draws/{drawn.json()['id']}/close/",
                                                       {"reason": "Khóa sổ đợt rút thăm thử"}, format="json")
     assert other.status_code == 404 and "checks_pending" not in str(other.content)
+
+
+def test_the_counts_are_published_on_a_day_fixed_by_the_window_and_floor_alone() -> None:
+    """counts_published_at: the day after the last day a check that kept a unit out could have been due to start
+    (the floor's horizon past the window's end, and at most HORIZON_DAYS ahead); read from the draw's window and
+    floor only (F2)."""
+    from datetime import date, datetime, time
+
+    from inspection.models import Draw
+    from inspection.selectors_draws import counts_published_at
+
+    six = Draw(params={"start": "2027-01-04", "end": "2027-01-15", "floor_months": 6})
+    assert counts_published_at(six) == datetime.combine(date(2027, 7, 16), time.min, tzinfo=LOCAL)
+    long = Draw(params={"start": "2027-01-04", "end": "2027-01-15", "floor_months": 60})
+    assert counts_published_at(long) == datetime.combine(date(2028, 1, 17), time.min, tzinfo=LOCAL)  # 366 days + 1
+    assert counts_published_at(Draw(params={})) is None
