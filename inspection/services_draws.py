@@ -508,22 +508,17 @@ VERIFY_PUBLIC = {
 }
 
 
-def draw_verify(*, draw: Draw, with_targets: bool = True, sealed: bool = False) -> dict[str, Any]:
+def draw_verify(*, draw: Draw, with_targets: bool = True) -> dict[str, Any]:
     """Recompute the draw from the revealed seed and the stored inputs. Without targets (for the
     disciplinary officers and administrators, who see the commitment, not the units): whether it
-    matches and why not, in counts, never which unit or check. `sealed` (selectors_draws.draw_sealed_for):
-    the seed is not revealed to this reader yet, as before the close."""
-    if draw.state != Draw.State.CLOSED or sealed:
+    matches and why not, in counts, never which unit or check. The seed is revealed at the close for every
+    draw and every reader, whatever the state of any check (F2)."""
+    if draw.state != Draw.State.CLOSED:
         return {"match": False, "revealed": False, "seed": None, "seed_sha256": draw.seed_sha256, "selected": None,
                 "risk_weights_version": draw.params.get("risk_weights_version"),
                 "risk_weights_sha256": draw.params.get("risk_weights_sha256"),
                 "reasons": [{"code": "not_revealed", "vi": "Hạt giống chưa được công bố: lượt rút thăm chưa khóa sổ.",
-                             "en": "The seed is not revealed until the draw is closed."}
-                            if draw.state != Draw.State.CLOSED else
-                            {"code": "not_revealed", "vi": "Hạt giống chưa được công bố: đợt đã khóa sổ, hạt giống được "
-                                                           "công bố khi mọi cuộc kiểm tra mà đợt phụ thuộc đã tiến hành.",
-                             "en": "The seed is not revealed yet: the draw is closed, and the seed is published once "
-                                   "every check it depends on has started."}]}
+                             "en": "The seed is not revealed until the draw is closed."}]}
     reasons: list[dict[str, str]] = []
     if drawing.seed_hash(draw.seed) != draw.seed_sha256:
         reasons.append({"code": "seed_hash", "vi": VERIFY_PUBLIC["seed_hash"][0], "en": VERIFY_PUBLIC["seed_hash"][1]})

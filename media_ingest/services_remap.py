@@ -98,13 +98,13 @@ def clip_remap_request(*, by: User, clip: Clip, camera: Camera, started_at: date
 
 
 def remap_requests_for(user: Any) -> QuerySet[ClipRemapRequest]:
-    """Leads read every request (they decide); an administrator the ones he asked."""
+    """Every request, for each role that may ask (the administrators and the leads); nobody else reads any. What a
+    reader sees of a clip's pending correction never depends on who asked (F8): an administrator read only his own,
+    so the 409 `remap_pending` he got for a clip whose listed requests were all decided said that the team had
+    asked for one, its interest in the clip. Every reader of the list now sees the request the 409 is about."""
     require_role(user, *REQUESTER_ROLES)
-    qs = ClipRemapRequest.objects.select_related("clip", "camera__counter", "previous_camera__counter",
-                                                 "requested_by__officer", "decided_by__officer")
-    if user.role == Role.INSPECTION_LEAD:
-        return qs
-    return qs.filter(requested_by=user)
+    return ClipRemapRequest.objects.select_related("clip", "camera__counter", "previous_camera__counter",
+                                                   "requested_by__officer", "decided_by__officer")
 
 
 def remap_request_get_for(*, user: Any, pk: int) -> ClipRemapRequest:

@@ -30,7 +30,7 @@ export const ADMIN: Dict = {
   "remap.why.refuseReason": ["Nhập lý do từ chối, viết thành lời: ít nhất 3 từ tiếng Việt, 12 chữ cái.", "Give the reason for refusing in words: 3 Vietnamese words or more, 12 letters."],
   "remap.approveReason": ["Lý do phê duyệt (bắt buộc: việc chuyển đoạn video được ghi vào nhật ký lưu giữ)", "Reason for approving (required: moving the clip is written in the custody log)"],
   "remap.why.approveReason": ["Nhập lý do phê duyệt, viết thành lời: ít nhất 3 từ tiếng Việt, 12 chữ cái.", "Give the reason for approving in words: 3 Vietnamese words or more, 12 letters."],
-  "remap.mine": ["Đề nghị sửa camera/thời điểm đã gửi", "Correction requests sent"],
+  "remap.mine": ["Đề nghị sửa camera/thời điểm", "Correction requests"],
   "remap.clip": ["Đoạn video", "Clip"],
   "remap.change": ["Hiện tại → đề nghị", "Current → requested"],
   "remap.state.pending": ["Chờ tổ trưởng phê duyệt", "Waiting for a lead"],

@@ -2410,7 +2410,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description ?state=pending|approved|refused. Leads: every request; an administrator: the ones he asked. */
+        /** @description ?state=pending|approved|refused. Every request, for the leads and the administrators alike (F8). */
         get: operations["media_remap_requests_retrieve"];
         put?: never;
         post?: never;
@@ -4067,6 +4067,11 @@ export interface components {
             manual_checks_started: number;
             /** @description Null for all but the drawing lead while the draw is open (sealed until its close) */
             manual_checks_cancelled: number | null;
+            /**
+             * Format: date-time
+             * @description When the counts of units left out are published to readers other than the drawing lead: fixed by the draw's window alone
+             */
+            counts_published_at: string | null;
         };
         DrawDetailOutput: {
             readonly id: number;
@@ -4085,6 +4090,11 @@ export interface components {
             readonly closed_by: components["schemas"]["UserBrief"] | null;
             checks_count?: number;
             planned_count?: number;
+            /**
+             * Format: date-time
+             * @description When the counts of units left out are published to readers other than the drawing lead: fixed by the draw's window alone
+             */
+            readonly counts_published_at: string | null;
             /** @description Why a draw over an already drawn window was made */
             reason: string;
             /** @description Why a draw whose checks were all cancelled was closed */
@@ -4155,6 +4165,11 @@ export interface components {
             readonly closed_by: components["schemas"]["UserBrief"] | null;
             checks_count?: number;
             planned_count?: number;
+            /**
+             * Format: date-time
+             * @description When the counts of units left out are published to readers other than the drawing lead: fixed by the draw's window alone
+             */
+            readonly counts_published_at: string | null;
             /** @description Why a draw over an already drawn window was made */
             reason: string;
             /** @description Why a draw whose checks were all cancelled was closed */
@@ -4204,6 +4219,11 @@ export interface components {
             readonly closed_by: components["schemas"]["UserBrief"] | null;
             checks_count?: number;
             planned_count?: number;
+            /**
+             * Format: date-time
+             * @description When the counts of units left out are published to readers other than the drawing lead: fixed by the draw's window alone
+             */
+            readonly counts_published_at: string | null;
             /** @description Why a draw over an already drawn window was made */
             reason: string;
             /** @description Why a draw whose checks were all cancelled was closed */

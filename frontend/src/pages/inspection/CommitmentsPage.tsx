@@ -115,7 +115,7 @@ export default function CommitmentsPage() {
                             ⚑ {t(drawFlagKey(f), {
                               defaultValue: f.code, draws: (f.draws ?? []).join(", "),
                               count: f.cancelled ?? f.count ?? 0, manual: f.manual ?? 0, never: f.never_checked ?? 0, n: f.n, drawn: f.drawn,
-                              total: f.total, by: f.by,
+                              total: f.total, by: f.by, date: fmtDate(c.counts_published_at),
                               params: (f.deviations ?? []).map((d) => `${d.param} ${d.value} (${d.policy})`).join(", "),
                             })}
                             {f.reason && f.code !== "overlapping_window" && <span className="muted"> — “{f.reason}”</span>}
