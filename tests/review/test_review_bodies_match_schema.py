@@ -5,48 +5,15 @@ custody, download and verification, the signing key, the taxonomy and the moment
 empty; here each declared nullable or list field is exercised with something in it."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
-import yaml
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.openapi_bodies import check
 from tests.review.test_moments import WINDOW, scene  # noqa: F401  (the fixture, with footage and without)
 
 pytestmark = pytest.mark.django_db
-
-SCHEMA = yaml.safe_load((Path(settings.BASE_DIR) / "docs" / "openapi.yml").read_text(encoding="utf-8"))
-
-
-def _json_schema(node: Any) -> Any:
-    """OpenAPI 3.0 to JSON Schema: references resolved, `nullable` as a null alternative."""
-    if isinstance(node, list):
-        return [_json_schema(x) for x in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        name = node["$ref"].rsplit("/", 1)[-1]
-        return _json_schema(SCHEMA["components"]["schemas"][name])
-    out = {k: _json_schema(v) for k, v in node.items() if k not in {"nullable", "readOnly", "writeOnly"}}
-    if node.get("nullable"):
-        return {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
-def check(response: Any, method: str, path: str) -> Any:
-    """The response's status is declared for the operation, and its body matches that declaration."""
-    responses = SCHEMA["paths"][path][method]["responses"]
-    assert str(response.status_code) in responses, (response.status_code, list(responses), response.content[:300])
-    content = responses[str(response.status_code)].get("content")
-    if content is None:
-        assert not response.content
-        return None
-    body = response.json()
-    jsonschema.validate(body, _json_schema(content["application/json"]["schema"]))
-    return body
 
 
 def test_review_answers_match_the_schema(api_as: Any, make_clip: Any, finding_for: Any, demo: Any,

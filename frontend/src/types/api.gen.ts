@@ -3091,6 +3091,12 @@ export interface components {
          * @enum {string}
          */
         BasisEnum: "joint" | "own";
+        /** @description A note in Vietnamese and English; `kind` names a special note (org_corrected). */
+        Bilingual: {
+            vi: string;
+            en: string;
+            kind?: string;
+        };
         /** @enum {unknown} */
         BlankEnum: "";
         CameraAnalysis: {
@@ -4243,6 +4249,37 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        Emulation: {
+            unit: components["schemas"]["EmulationUnit"] | null;
+            heads: components["schemas"]["EmulationHead"][];
+        };
+        /**
+         * @description * `khong_xet_tang` - khong_xet_tang
+         *     * `ha_bac` - ha_bac
+         * @enum {string}
+         */
+        EmulationCodeEnum: "khong_xet_tang" | "ha_bac";
+        EmulationHead: {
+            code: components["schemas"]["EmulationCodeEnum"];
+            label_vi: string;
+            label_en: string;
+            reason_vi: string;
+            reason_en: string;
+            officer: components["schemas"]["RankingOfficer"];
+            unit: components["schemas"]["RankingUnitRef"];
+            is_acting: boolean;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        EmulationUnit: {
+            code: components["schemas"]["EmulationCodeEnum"];
+            label_vi: string;
+            label_en: string;
+            reason_vi: string;
+            reason_en: string;
+        };
         EndRecords: {
             findings: string[];
             checks: string[];
@@ -4649,6 +4686,14 @@ export interface components {
              */
             valid_to: string | null;
         };
+        HeadProfile: {
+            officer: components["schemas"]["OfficerBrief"];
+            period: components["schemas"]["ProfilePeriod"];
+            summary: components["schemas"]["ProfileSummary"];
+            tenures: components["schemas"]["Tenure"][];
+            liabilities: components["schemas"]["LiabilityOutput"][];
+            cases: components["schemas"]["CaseOutput"][];
+        };
         Health: {
             status: string;
             checks: {
@@ -4760,6 +4805,13 @@ export interface components {
          */
         LeadTitleEnum: "team_lead" | "check_lead";
         /**
+         * @description * `head` - Người đứng đầu
+         *     * `deputy` - Cấp phó phụ trách
+         *     * `upper_head` - Người đứng đầu cấp trên
+         * @enum {string}
+         */
+        LeaderRoleEnum: "head" | "deputy" | "upper_head";
+        /**
          * @description * `province` - Công an tỉnh
          *     * `department` - Phòng nghiệp vụ
          *     * `district` - Công an cấp huyện
@@ -4784,7 +4836,7 @@ export interface components {
             readonly officer: components["schemas"]["OfficerBrief"];
             readonly unit: components["schemas"]["UnitBrief"];
             readonly assignment: components["schemas"]["AssignmentProof"];
-            role: components["schemas"]["LiabilityOutputRoleEnum"];
+            role: components["schemas"]["LeaderRoleEnum"];
             basis: components["schemas"]["BasisEnum"];
             is_acting: boolean;
             /** Format: date */
@@ -4804,13 +4856,6 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        /**
-         * @description * `head` - Người đứng đầu
-         *     * `deputy` - Cấp phó phụ trách
-         *     * `upper_head` - Người đứng đầu cấp trên
-         * @enum {string}
-         */
-        LiabilityOutputRoleEnum: "head" | "deputy" | "upper_head";
         LiabilityProposal: {
             trace: components["schemas"]["TraceRef"];
             created: components["schemas"]["LiabilityOutput"][];
@@ -4827,6 +4872,34 @@ export interface components {
          * @enum {string}
          */
         LiabilityStateEnum: "proposed" | "confirmed" | "rejected" | "superseded";
+        /** @description escalation.Limitation.as_dict. */
+        Limitation: {
+            /** Format: date */
+            start: string;
+            restarted_by: string | null;
+            years: number | null;
+            /** @description The form's code */
+            form: string;
+            /** Format: date */
+            deadline: string | null;
+            days_left: number | null;
+            status: components["schemas"]["LimitationStatusEnum"];
+            message_vi: string;
+            message_en: string;
+            basis: string;
+            /** Format: date */
+            barred_from: string | null;
+            barred_vi: string;
+            barred_en: string;
+        };
+        /**
+         * @description * `ok` - ok
+         *     * `warning` - warning
+         *     * `expired` - expired
+         *     * `none` - none
+         * @enum {string}
+         */
+        LimitationStatusEnum: "ok" | "warning" | "expired" | "none";
         LinkedOfficer: {
             id: number;
             full_name: string;
@@ -5676,6 +5749,119 @@ export interface components {
          * @enum {string}
          */
         PriorityEnum: "low" | "normal" | "high";
+        ProfilePeriod: {
+            /** Format: date */
+            from: string | null;
+            /** Format: date */
+            to: string;
+        };
+        ProfileSummary: {
+            findings: number;
+            findings_by_severity: {
+                [key: string]: number;
+            };
+            liabilities_by_state: {
+                [key: string]: number;
+            };
+            cases: number;
+        };
+        RankingChecks: {
+            /** Format: double */
+            percent: number | null;
+            signed_reports: number;
+            /** Format: double */
+            weight: number;
+            critical_failed_reports: number;
+            critical_uncovered_reports: number;
+        };
+        RankingComponents: {
+            checks: components["schemas"]["RankingChecks"];
+            tasks: components["schemas"]["RankingTasks"];
+            deductions: components["schemas"]["RankingDeductions"];
+        };
+        RankingCurrentPeriod: {
+            label: string;
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
+            /** @description The period is not over yet (điểm tạm tính) */
+            provisional: boolean;
+        };
+        RankingDeductions: {
+            /** Format: double */
+            points: number;
+            findings: number;
+            by_severity: {
+                [key: string]: number;
+            };
+        };
+        RankingOfficer: {
+            id: number;
+            full_name: string;
+        };
+        RankingPeriod: {
+            label: string;
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
+        };
+        RankingPrevious: {
+            period: string;
+            /** Format: double */
+            score: number | null;
+            rank: number | null;
+            ranked: number;
+            basis: string;
+        };
+        RankingRow: {
+            rank: number | null;
+            unit: components["schemas"]["UnitBrief"];
+            /** Format: double */
+            score: number | null;
+            /** Format: double */
+            base: number | null;
+            components: components["schemas"]["RankingComponents"];
+            /** @description The same units (a merged one through its predecessors) scored on the previous period */
+            previous: components["schemas"]["RankingPrevious"];
+            trend: components["schemas"]["TrendEnum"];
+            /** @description Places moved (+ up, - down) among the units ranked in both periods */
+            rank_change: number | null;
+            /** @description How many units were ranked in both periods */
+            comparable: number;
+            /** Format: double */
+            score_change: number | null;
+            emulation: components["schemas"]["Emulation"];
+            note_vi: string;
+            note_en: string;
+        };
+        RankingTasks: {
+            /** Format: double */
+            percent: number | null;
+            total: number;
+            on_time: number;
+            late: number;
+            reported_late: number;
+            missed: number;
+            pending: number;
+            /** Format: double */
+            weight: number;
+        };
+        RankingUnitRef: {
+            id: number;
+            code: string;
+            name: string;
+        };
+        Rankings: {
+            level: components["schemas"]["LevelEnum"];
+            period: components["schemas"]["RankingCurrentPeriod"];
+            previous_period: components["schemas"]["RankingPeriod"];
+            policy_version: number;
+            units: number;
+            ranked: number;
+            rows: components["schemas"]["RankingRow"][];
+        };
         RatingBatchOutput: {
             results: components["schemas"]["RatingResult"][];
             summary: components["schemas"]["RatingBatchSummary"];
@@ -5760,11 +5946,19 @@ export interface components {
             index: number;
             /** @description The device's own id for the rating */
             id?: string;
-            status: components["schemas"]["StatusEnum"];
+            status: components["schemas"]["RatingResultStatusEnum"];
             rating_id?: number | null;
             errors?: components["schemas"]["RatingError"][];
             held?: boolean;
         };
+        /**
+         * @description * `created` - created
+         *     * `duplicate` - duplicate
+         *     * `conflict` - conflict
+         *     * `invalid` - invalid
+         * @enum {string}
+         */
+        RatingResultStatusEnum: "created" | "duplicate" | "conflict" | "invalid";
         RatingReviewInputRequest: {
             ids: number[];
             decision: components["schemas"]["DecisionEnum"];
@@ -6511,14 +6705,6 @@ export interface components {
             public_key: string;
             pem: string;
         };
-        /**
-         * @description * `created` - created
-         *     * `duplicate` - duplicate
-         *     * `conflict` - conflict
-         *     * `invalid` - invalid
-         * @enum {string}
-         */
-        StatusEnum: "created" | "duplicate" | "conflict" | "invalid";
         SubjectInputRequest: {
             /** Format: int64 */
             officer_id: number;
@@ -6784,6 +6970,23 @@ export interface components {
             /** @default  */
             reason: string;
         };
+        Tenure: {
+            assignment: components["schemas"]["AssignmentProof"];
+            unit: components["schemas"]["UnitAsItWas"];
+            role: components["schemas"]["TenureRoleEnum"];
+            is_acting: boolean;
+            findings: components["schemas"]["FindingBrief"][];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        /**
+         * @description * `head` - head
+         *     * `deputy` - deputy
+         * @enum {string}
+         */
+        TenureRoleEnum: "head" | "deputy";
         /** @description A new token, with its key: shown this once (only its hash is kept). */
         TokenCreatedOutput: {
             readonly id: number;
@@ -6821,6 +7024,100 @@ export interface components {
             /** Format: date-time */
             revoked_at: string | null;
         };
+        /** @description trace.compute_trace, and the unit's explanations the live API adds. */
+        Trace: {
+            finding: components["schemas"]["TraceFinding"];
+            /** @description The violation's days */
+            as_of: components["schemas"]["TraceSpan"];
+            ruleset: components["schemas"]["TraceRuleset"];
+            units: components["schemas"]["TraceUnitGroup"][];
+            notes: components["schemas"]["Bilingual"][];
+            limitation: components["schemas"]["Limitation"] | null;
+            explanations: components["schemas"]["TraceExplanation"][];
+        };
+        TraceAuthor: {
+            id: number;
+            username: string;
+            full_name: string;
+        };
+        TraceCategory: {
+            id: number;
+            code: string;
+            name_vi: string;
+            name_en: string;
+            fields: components["schemas"]["FieldBrief"][];
+        };
+        TraceExemption: {
+            vi: string;
+            en: string;
+            basis: string;
+        };
+        /** @description The unit's giải trình / tự kiểm điểm on the finding (apis.liabilities.TraceApi). */
+        TraceExplanation: {
+            id: number;
+            kind: components["schemas"]["FindingExplanationKindEnum"];
+            kind_label: string;
+            text: string;
+            /** Format: date-time */
+            at: string;
+            author: components["schemas"]["TraceAuthor"];
+        };
+        /** @description trace._finding_dict. */
+        TraceFinding: {
+            id: number;
+            reference: string;
+            title: string;
+            severity: components["schemas"]["SeverityEnum"];
+            severity_vi: string;
+            severity_en: string;
+            state: components["schemas"]["FindingStateEnum"];
+            category: components["schemas"]["TraceCategory"];
+            unit: components["schemas"]["UnitBrief"];
+            /** Format: date-time */
+            occurred_from: string;
+            /** Format: date-time */
+            occurred_to: string | null;
+            is_period: boolean;
+        };
+        /** @description trace_output._leader_dict: a head, deputy or upper head, the rule that applies and why. */
+        TraceLeader: {
+            role: components["schemas"]["LeaderRoleEnum"];
+            role_label_vi: string;
+            role_label_en: string;
+            officer: components["schemas"]["OfficerBrief"];
+            unit: components["schemas"]["UnitBrief"];
+            assignment: components["schemas"]["AssignmentProof"];
+            is_acting: boolean;
+            /** @description For a deputy: the field of charge that makes him answer */
+            field: components["schemas"]["FieldBrief"] | null;
+            /** Format: date */
+            in_charge_from: string;
+            /** Format: date */
+            in_charge_to: string;
+            basis: components["schemas"]["BasisEnum"];
+            rule: components["schemas"]["TraceRule"] | null;
+            suggested_form: components["schemas"]["FormOutput"] | null;
+            why_vi: string;
+            why_en: string;
+            facts: {
+                [key: string]: unknown;
+            };
+            other_rules: components["schemas"]["TraceMatch"][];
+            exemption: components["schemas"]["TraceExemption"] | null;
+            time_barred_vi: string;
+            time_barred_en: string;
+        };
+        /** @description engine.Match.as_dict: another rule that fired for a leader. */
+        TraceMatch: {
+            rule: components["schemas"]["TraceRule"];
+            form: components["schemas"]["FormOutput"];
+            why_vi: string;
+            why_en: string;
+            /** @description What the rule fired on (severity, count and window, flag) */
+            facts: {
+                [key: string]: unknown;
+            };
+        };
         TraceRecord: {
             id: number;
             finding_id: number;
@@ -6833,6 +7130,61 @@ export interface components {
         TraceRef: {
             id: number;
             ruleset_version: number;
+        };
+        /** @description engine.RuleRef.as_dict: a rule of the rule book the trace was computed under. */
+        TraceRule: {
+            id: number;
+            code: string;
+            applies_to: components["schemas"]["AppliesToEnum"];
+            trigger: components["schemas"]["TriggerEnum"];
+            severities: components["schemas"]["SeverityEnum"][];
+            min_count: number;
+            window_days: number | null;
+            as_violator: boolean;
+            /** @description The form's code */
+            form: string | null;
+            text_vi: string;
+            text_en: string;
+            basis: string;
+            categories: components["schemas"]["CategoriesEnum"];
+            cap_at_violator: boolean;
+        };
+        TraceRuleset: {
+            id: number;
+            version: number;
+        };
+        TraceSpan: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        /** @description trace._trace_group: the sub-period of the violation traced through one unit. */
+        TraceUnitGroup: {
+            unit: components["schemas"]["UnitAsItWas"];
+            parent: components["schemas"]["UnitAsItWas"] | null;
+            parents: components["schemas"]["UnitAsItWasSpan"][];
+            violators: components["schemas"]["TraceViolator"][];
+            leaders: components["schemas"]["TraceLeader"][];
+            notes: components["schemas"]["Bilingual"][];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        /** @description trace._violator_entry: one violator over one sub-period. */
+        TraceViolator: {
+            officer: components["schemas"]["OfficerBrief"];
+            role: components["schemas"]["FindingSubjectRoleEnum"];
+            assignment: components["schemas"]["AssignmentProof"] | null;
+            rule: components["schemas"]["TraceRule"] | null;
+            suggested_form: components["schemas"]["FormOutput"] | null;
+            why_vi: string;
+            why_en: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
         };
         TreeNode: {
             id: number;
@@ -6847,6 +7199,15 @@ export interface components {
             parent_id: number | null;
             heads: components["schemas"]["HeadBrief"][];
         };
+        /**
+         * @description * `up` - up
+         *     * `down` - down
+         *     * `same` - same
+         *     * `new` - new
+         *     * `unranked` - unranked
+         * @enum {string}
+         */
+        TrendEnum: "up" | "down" | "same" | "new" | "unranked";
         /**
          * @description * `severity` - Mức độ của vi phạm
          *     * `count` - Số vi phạm trong khoảng thời gian
@@ -6900,6 +7261,42 @@ export interface components {
              * @default false
              */
             confirm: boolean;
+        };
+        /** @description trace_output.unit_as_it_was: a unit on the day of the violation, merged or abolished since. */
+        UnitAsItWas: {
+            id: number;
+            code: string;
+            name: string;
+            level: components["schemas"]["LevelEnum"];
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_to: string | null;
+            /** @description active, merged or abolished */
+            status: string;
+            successor: components["schemas"]["UnitBrief"] | null;
+            note_vi: string;
+            note_en: string;
+        };
+        /** @description A unit one level up over the sub-period it was the upper level. */
+        UnitAsItWasSpan: {
+            id: number;
+            code: string;
+            name: string;
+            level: components["schemas"]["LevelEnum"];
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_to: string | null;
+            /** @description active, merged or abolished */
+            status: string;
+            successor: components["schemas"]["UnitBrief"] | null;
+            note_vi: string;
+            note_en: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
         };
         UnitBrief: {
             readonly id: number;
@@ -7779,9 +8176,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Trace"];
                 };
             };
         };
@@ -7935,9 +8330,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["HeadProfile"];
                 };
             };
         };
@@ -7986,9 +8379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Rankings"];
                 };
             };
         };

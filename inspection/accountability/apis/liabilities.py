@@ -2,7 +2,6 @@
 reject)."""
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -18,12 +17,13 @@ from backend.org.apis import paginate
 from backend.org.models import Officer
 from inspection.accountability import selectors, services_liabilities
 from inspection.accountability.apis.common import VERSION_MAX, LiabilityOutputSerializer, OfficerBriefSerializer
+from inspection.accountability.apis.outputs import TraceSerializer
 from inspection.accountability.models import LeaderLiability, SelfDetection, TraceRecord
 from inspection.accountability.trace_output import officer_brief
 
 
 class TraceApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("version", int, required=False)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[OpenApiParameter("version", int, required=False)], responses=TraceSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         finding = selectors.finding_get_for(user=request.user, id=pk)
         version = Query(request).int("version", lo=1, hi=VERSION_MAX)

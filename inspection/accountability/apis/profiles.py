@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +21,7 @@ from inspection.accountability.apis.common import (
     FindingBriefSerializer,
     LiabilityOutputSerializer,
 )
+from inspection.accountability.apis.outputs import HeadProfileSerializer, RankingsSerializer
 from inspection.accountability.scoring import Period, compute_rankings, quarter, year_period
 from inspection.accountability.trace_output import assignment_proof, officer_brief, unit_as_it_was
 
@@ -58,7 +58,7 @@ def profile_payload(user: Any, officer: Officer, start: date | None, end: date |
 
 
 class OfficerProfileApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[OpenApiParameter("from", str, required=False), OpenApiParameter("to", str, required=False)], responses=HeadProfileSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         officer = selectors.officer_get_for(user=request.user, id=pk)
         start, end = _period_params(request)
@@ -75,7 +75,7 @@ def parse_period(request: Request) -> Period:
 
 
 class RankingsApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=False), OpenApiParameter("quarter", int, required=False), OpenApiParameter("level", str, required=False)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=False), OpenApiParameter("quarter", int, required=False), OpenApiParameter("level", str, required=False)], responses=RankingsSerializer)
     def get(self, request: AuthedRequest) -> Response:
         require_role(request.user, *selectors.SCORE_READERS)
         level = Query(request).choice("level", Unit.Level.values) or Unit.Level.COMMUNE

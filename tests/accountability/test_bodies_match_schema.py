@@ -1,0 +1,76 @@
+"""The trace, the head profile and the rankings match their declared schema with real, full bodies
+(issue 17): each is an output serializer in docs/openapi.yml (apis/outputs.py), checked strictly here, so
+a key a view sends that the schema does not declare fails, as does a declared field of the wrong type or
+a null where none is declared. The bodies are chosen to fill the nullable and list fields: a unit merged
+since and its abolished parent, a change of head, a deputy in the field, a head who knew, other rules,
+a time-barred violation, the unit's explanation; a head's tenures with findings, liabilities and a case;
+rankings with a unit's and its head's emulation consequences and units with no data."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from inspection.accountability import services_liabilities
+from tests.accountability.test_profile_reports import history  # noqa: F401  (the fixture)
+from tests.openapi_bodies import check
+
+pytestmark = pytest.mark.django_db
+
+TRACE = "/api/accountability/findings/{id}/trace/"
+
+
+def test_traces_match_the_schema(api_as: Any, make_finding: Any, demo: Any) -> None:
+    from inspection.models import FindingExplanation
+
+    client = api_as("discipline")
+    merged = make_finding("CAX-TTTC", "less_serious", date(2024, 5, 10), violators=("NA-2104",))
+    old = make_finding("CAX-TC", "serious", date(2019, 3, 4), state="confirmed")  # no violator named, time-barred
+    for earlier in (date(2026, 4, 2), date(2026, 5, 20), date(2026, 3, 1)):
+        make_finding("CAX-TC", "serious", earlier, violators=("NA-2105",))
+    spanning = make_finding("CAX-TC", "serious", date(2026, 3, 1), to=date(2026, 6, 5), violators=("NA-2104",),
+                            subjects=(("NA-2102", "responsible_head", True, False),), counter=True)
+    FindingExplanation.objects.create(finding=spanning, kind="explanation", author=demo.users["unithead"],
+                                      text="Đơn vị đã chấn chỉnh bộ phận một cửa sau khi phát hiện sai sót",
+                                      at=timezone.now())
+    bodies = [check(client.get(TRACE.replace("{id}", str(f.pk))), "get", TRACE, strict=True)
+              for f in (merged, old, spanning)]
+    leaders = [ld for body in bodies for g in body["units"] for ld in g["leaders"]]
+    assert {ld["role"] for ld in leaders} == {"head", "deputy", "upper_head"}
+    assert any(ld["other_rules"] for ld in leaders) and any(ld["rule"] is None for ld in leaders)
+    assert any(g["parent"] is not None and g["parents"] for body in bodies for g in body["units"])
+    assert bodies[0]["units"][0]["unit"]["status"] == "merged"
+    assert any(body["limitation"] is not None for body in bodies)
+    assert bodies[2]["explanations"] and bodies[2]["finding"]["occurred_to"] is not None
+    # a trace after a liability was recorded on the finding: the liabilities' own answers too
+    services_liabilities.liabilities_propose(by=demo.users["discipline"], finding=merged)
+    check(client.get(TRACE.replace("{id}", str(merged.pk))), "get", TRACE, strict=True)
+    check(client.get("/api/accountability/liabilities/"), "get", "/api/accountability/liabilities/", strict=True)
+
+
+def test_the_head_profile_matches_the_schema(api_as: Any, history: dict[str, Any]) -> None:  # noqa: F811
+    path = "/api/accountability/officers/{id}/"
+    client = api_as("discipline")
+    body = check(client.get(path.replace("{id}", str(history["officer"].pk))), "get", path, strict=True)
+    assert body["tenures"] and body["liabilities"] and body["cases"]
+    assert any(t["findings"] for t in body["tenures"]) and body["period"]["from"] is None
+    period = check(client.get(path.replace("{id}", str(history["officer"].pk)) + "?from=2026-01-01&to=2026-06-30"),
+                   "get", path, strict=True)
+    assert period["period"] == {"from": "2026-01-01", "to": "2026-06-30"}
+
+
+def test_rankings_match_the_schema(api_as: Any, make_check: Any, make_finding: Any) -> None:
+    path = "/api/accountability/rankings/"
+    make_check("CAX-KL", date(2025, 9, 1), percent=95)
+    make_check("CAX-TC", date(2025, 9, 3), percent=85)
+    make_check("CAX-KL", date(2026, 4, 1), percent=40)  # below the thresholds: the longest-serving head answers
+    make_check("CAX-TC", date(2026, 4, 3), percent=90)
+    make_finding("CAX-TC", "very_serious", date(2026, 3, 10), violators=("NA-2104",))
+    body = check(api_as("discipline").get(path + "?year=2026&level=commune"), "get", path, strict=True)
+    rows = {r["unit"]["code"]: r for r in body["rows"]}
+    assert rows["CAX-TC"]["emulation"]["unit"] and rows["CAX-TC"]["emulation"]["heads"]
+    assert rows["CAX-KL"]["emulation"]["heads"] and rows["CAX-KL"]["previous"]["rank"] is not None
+    assert any(r["score"] is None and r["rank"] is None for r in body["rows"])
+    check(api_as("discipline").get(path + "?year=2026&quarter=2&level=commune"), "get", path, strict=True)
