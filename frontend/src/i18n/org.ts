@@ -155,6 +155,8 @@ export const ORG: Dict = {
   "home.detail.rating": ["Đánh giá không hài lòng ({{score}}/5), không có ý kiến", "Unsatisfied rating ({{score}}/5), no comment"],
   "home.draws.checks": ["{{n}} cuộc kiểm tra chưa tiến hành", "{{n}} checks still planned"],
   "why.leadOnlyStart": ["Chỉ tổ trưởng của cuộc kiểm tra được bắt đầu tại chỗ", "Only the check's team lead can start it on site"],
+  "why.leadOnlyComplete": ["Chỉ tổ trưởng của cuộc kiểm tra được kết thúc kiểm tra", "Only the check's team lead can finish the check"],
+  "why.saveBeforeSign": ["Có thay đổi chưa lưu: bấm \"Lưu kết quả\" trước khi ký biên bản", "There are unsaved changes: press \"Save results\" before signing"],
   "why.leadOnlySign": ["Chỉ tổ trưởng của cuộc kiểm tra được ký biên bản", "Only the check's team lead can sign the report"],
   "why.reasonNeeded": ["Nhập lý do trước", "Enter a reason first"],
   "why.drawNeeds": ["Nhập số đơn vị (ít nhất 1) và khoảng thời gian từ ngày – đến ngày", "Enter the number of units (at least 1) and the from–to period"],

@@ -5844,6 +5844,8 @@ export interface components {
             /** Format: double */
             percent: number;
             flags: components["schemas"]["ReportFlag"][];
+            /** @description Why the lead's signature would be refused now (empty once signed) */
+            sign_blockers: components["schemas"]["SignBlocker"][];
             results: components["schemas"]["ReportResult"][];
             evidence: components["schemas"]["ReportEvidence"][];
             signed: boolean;
@@ -6423,6 +6425,11 @@ export interface components {
          * @enum {string}
          */
         SeverityEnum: "less_serious" | "serious" | "very_serious" | "especially_serious";
+        SignBlocker: {
+            code: string;
+            vi: string;
+            en: string;
+        };
         /**
          * @description * `signed_out` - signed_out
          *     * `code_required` - code_required

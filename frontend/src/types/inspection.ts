@@ -267,6 +267,8 @@ export interface CheckReport {
   percent: number | string;
   /** critical_failed, many_not_applicable: the percent alone would hide them. */
   flags?: BiText[];
+  /** why the lead's signature would be refused now (empty once signed): "Ký biên bản" waits and says it */
+  sign_blockers?: BiText[];
   results: CriterionResult[];
   evidence: ReportEvidence[];
   signed: boolean;
