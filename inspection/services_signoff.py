@@ -24,9 +24,9 @@ from inspection.services_common import TEAM, _check_locked, _event, _invalid, _r
 from inspection.services_reports import (
     _report_locked,
     _representative_content,
-    report_sign_blockers,
     content_hash,
     report_content,
+    report_sign_blockers,
 )
 
 MAX_SIGNATURE_BYTES = 512 * 1024
