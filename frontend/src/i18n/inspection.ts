@@ -366,5 +366,6 @@ export const INSPECTION: Dict = {
   "evidenceKind.report_photo": ["Ảnh, tệp biên bản", "Report photo or file"],
   "evidenceKind.tag": ["Đoạn hình ảnh", "Footage segment"],
   "evidenceKind.note": ["Ghi chú", "Note"],
+  "findings.photosCarried": ["Ảnh của tiêu chí được gắn kèm vi phạm: {{names}}", "The criterion's photos are attached to the finding: {{names}}"],
   "findings.mediaEvidence": ["Đoạn hình ảnh", "Footage segment"],
 };

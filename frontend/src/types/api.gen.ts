@@ -3946,6 +3946,8 @@ export interface components {
             weight: number;
             critical: boolean;
             guidance?: string;
+            /** @description Code of the kind of violation a failure is filed as */
+            category?: string;
             children?: components["schemas"]["CriterionNode"][];
         };
         CsrfOutput: {

@@ -195,6 +195,8 @@ export interface Criterion {
   max_points: number | string;
   weight?: number | string;
   critical: boolean;
+  /** code of the kind of violation a failure is filed as (the finding form starts from it) */
+  category?: string;
   children?: Criterion[];
 }
 

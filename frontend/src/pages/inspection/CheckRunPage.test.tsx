@@ -114,3 +114,45 @@ test("a check started before its window says so in the question; a planned check
   const dialog = await screen.findByRole("dialog");
   expect(within(dialog).getByTestId("start-early")).toHaveTextContent("trước khung giờ dự kiến");
 });
+
+test("a finding filed from a failed criterion starts from its category and takes its photo along", async () => {
+  const withCategory = criteria.map((c) => (c.code === "1.2" ? { ...c, category: "THU_PHI" } : c));
+  const posts: { url: string; body: unknown }[] = [];
+  const evidence = [{ id: 71, filename: "quay-1.jpg", size: 2048, sha256: "ab".repeat(32), criterion: "1.2" }, { id: 72, filename: "niem-yet.jpg", size: 1024, sha256: "cd".repeat(32), criterion: "1.1" }];
+  const report = reportOf([{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "fail", note: "Thu thêm phí hồ sơ" }], { evidence });
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (init?.method === "POST") {
+      posts.push({ url, body: JSON.parse(String(init.body)) });
+      return url.endsWith("/inspection/findings/") ? json({ id: 88, reference: "VP-2026-88" }) : json({ id: 5 });
+    }
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { ...lead, role: "inspector", role_label: "", scope_unit: null, is_inspection_team: true } });
+    if (url.includes("/report/")) return json(report);
+    if (url.includes("/criteria-sets/5/")) return json({ criteria: withCategory });
+    if (url.includes("/inspection/categories/")) return json([{ id: 1, code: "THU_PHI", name_vi: "Thu tiền, phí ngoài quy định", name_en: "Unofficial fee", default_severity: "serious" }, { id: 2, code: "KHAC", name_vi: "Vi phạm khác", name_en: "Other", default_severity: "less_serious" }]);
+    if (url.includes("/inspection/checks/c-7f3a/")) return json(checkOf("in_progress"));
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter initialEntries={["/inspection/checks/c-7f3a"]}>
+        <Routes><Route path="/inspection/checks/:id" element={<CheckRunPage />} /><Route path="/inspection/findings/:id" element={<p>trang vi phạm</p>} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  await waitFor(() => expect(screen.getAllByRole("button", { name: /Lập vi phạm/ })).toHaveLength(2));
+  fireEvent.click(screen.getAllByRole("button", { name: /Lập vi phạm/ }).find((b) => b.getAttribute("data-testid") !== "file-finding")!);
+  const dialog = await screen.findByRole("dialog");
+  await waitFor(() => expect(within(dialog).getByRole("combobox", { name: "Loại vi phạm" })).toHaveValue("THU_PHI"));
+  expect(within(dialog).getByTestId("finding-photos")).toHaveTextContent("quay-1.jpg");
+  expect(within(dialog).getByTestId("finding-photos")).not.toHaveTextContent("niem-yet.jpg");
+  // filed: the photo goes to the finding by reference to the report's file
+  fireEvent.click(within(dialog).getByTestId("use-check-start"));
+  const submit = within(dialog).getByTestId("finding-submit");
+  await waitFor(() => expect(submit).toBeEnabled());
+  fireEvent.click(submit);
+  await screen.findByText("trang vi phạm");
+  expect(posts.find((p) => p.url.endsWith("/inspection/findings/"))?.body).toMatchObject({ category: "THU_PHI", criterion: "1.2" });
+  expect(posts.filter((p) => p.url.includes("/evidence/")).map((p) => [p.url.replace(/^.*\/api\//, ""), p.body]))
+    .toEqual([["inspection/findings/88/evidence/", { report_evidence_id: 71 }]]);
+});

@@ -508,6 +508,8 @@ export default function CheckRunPage() {
             counterId: check.counter?.id ?? null,
             window: { from: check.started_at ?? check.window_start, to: check.completed_at ?? null },
             criterion: findingFor.criterion?.code,
+            categoryCode: findingFor.criterion?.category,
+            reportPhotos: findingFor.criterion ? evidenceFor(findingFor.criterion).map((e) => ({ id: e.id, filename: e.filename })) : [],
             title: findingFor.criterion ? criterionFindingTitle(t, findingFor.criterion) : "",
             description: findingFor.criterion ? drafts[findingFor.criterion.code]?.note ?? "" : "",
           }}
