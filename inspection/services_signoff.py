@@ -24,9 +24,9 @@ from inspection.services_common import TEAM, _check_locked, _event, _invalid, _r
 from inspection.services_reports import (
     _report_locked,
     _representative_content,
-    _sign_blockers,
     content_hash,
     report_content,
+    report_sign_blockers,
 )
 
 MAX_SIGNATURE_BYTES = 512 * 1024
@@ -94,7 +94,7 @@ def _lead_block(user: Any, day: date) -> dict[str, Any]:
 
 
 def _refuse_blockers(report: CheckReport) -> None:
-    blockers = _sign_blockers(report)
+    blockers = report_sign_blockers(report)
     if blockers:
         raise Conflict(" ".join(b["vi"] for b in blockers), " ".join(b["en"] for b in blockers),
                        code=blockers[0]["code"])

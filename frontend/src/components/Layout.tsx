@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
 import { serverLogout } from "../api/session";
 import { useWsStatus } from "../api/ws";
+import { useOnline } from "../hooks/use-online";
 import { setLang } from "../i18n";
 import { ME_KEY, workspacesFor, type Workspace } from "../hooks/use-me";
 import { ConfirmDialog, Field, InlineError, Modal, Spinner } from "./ui";
@@ -83,7 +84,10 @@ function Icon({ d }: { d: string }) {
 
 export function ConnectionIndicator() {
   const { t } = useTranslation();
-  const status = useWsStatus();
+  const socket = useWsStatus();
+  // without a network nothing is live, whatever the socket last said
+  const online = useOnline();
+  const status = !online && (socket === "open" || socket === "connecting") ? "closed" : socket;
   return (
     <span className={`conn conn-${status}`} data-testid="ws-status" data-status={status} title={t(`ws.${status}.hint`)}>
       <span className="conn-dot" aria-hidden="true" />

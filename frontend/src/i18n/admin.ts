@@ -106,6 +106,7 @@ export const ADMIN: Dict = {
   "users.newToken": ["Tạo khóa thiết bị", "New device token"],
   "users.tokenKey": ["Khóa (chỉ hiển thị một lần, hãy sao chép ngay)", "Key (shown once; copy it now)"],
   "users.roleNote": ["Thay đổi vai trò, phạm vi hoặc khóa tài khoản có hiệu lực ngay từ yêu cầu tiếp theo của người dùng; mọi thay đổi được ghi nhật ký.", "Changes to role, scope or the active flag apply from the user's next request; every change is audited."],
+  "users.scopeNoHead": ["{{name}} hiện không có ai giữ chức vụ thủ trưởng (theo quyết định bổ nhiệm): ghi nhận bổ nhiệm ở trang Tổ chức hoặc chọn đúng đơn vị người này phụ trách.", "Nobody holds the head's post of {{name}} today (per the appointments): record the appointment on the Organisation page or pick the unit this person heads."],
   "users.scopeRequired": ["Thủ trưởng đơn vị phải gắn với đơn vị mình phụ trách.", "A unit head must be given the unit they head."],
   "users.edit": ["Sửa tài khoản {{name}}", "Edit account {{name}}"],
   "users.active": ["Đang hoạt động", "Active"],

@@ -3959,6 +3959,8 @@ export interface components {
             weight: number;
             critical: boolean;
             guidance?: string;
+            /** @description Code of the kind of violation a failure is filed as */
+            category?: string;
             children?: components["schemas"]["CriterionNode"][];
         };
         CsrfOutput: {
@@ -6096,6 +6098,8 @@ export interface components {
             /** Format: double */
             percent: number;
             flags: components["schemas"]["ReportFlag"][];
+            /** @description Why the lead's signature would be refused now (empty once signed) */
+            sign_blockers: components["schemas"]["SignBlocker"][];
             results: components["schemas"]["ReportResult"][];
             evidence: components["schemas"]["ReportEvidence"][];
             signed: boolean;
@@ -6675,6 +6679,11 @@ export interface components {
          * @enum {string}
          */
         SeverityEnum: "less_serious" | "serious" | "very_serious" | "especially_serious";
+        SignBlocker: {
+            code: string;
+            vi: string;
+            en: string;
+        };
         /**
          * @description * `signed_out` - signed_out
          *     * `code_required` - code_required

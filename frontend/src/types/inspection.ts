@@ -200,6 +200,8 @@ export interface Criterion {
   max_points: number | string;
   weight?: number | string;
   critical: boolean;
+  /** code of the kind of violation a failure is filed as (the finding form starts from it) */
+  category?: string;
   children?: Criterion[];
 }
 
@@ -272,6 +274,8 @@ export interface CheckReport {
   percent: number | string;
   /** critical_failed, many_not_applicable: the percent alone would hide them. */
   flags?: BiText[];
+  /** why the lead's signature would be refused now (empty once signed): "Ký biên bản" waits and says it */
+  sign_blockers?: BiText[];
   results: CriterionResult[];
   evidence: ReportEvidence[];
   signed: boolean;
