@@ -25,8 +25,11 @@ class _PostingSerializer(serializers.Serializer):
     valid_from = serializers.DateField()
 
 
+OFFICER_WARNING_CODES = ["linked_to_other_account", "lookalike", "you"]
+
+
 class _WarningSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["linked_to_other_account", "lookalike", "you"])
+    code = serializers.ChoiceField(choices=OFFICER_WARNING_CODES)
     vi = serializers.CharField()
     en = serializers.CharField()
 

@@ -3727,13 +3727,6 @@ export interface components {
          * @enum {string}
          */
         ClipStateEnum: "discovered" | "indexing" | "indexed" | "partial" | "failed" | "expired";
-        /**
-         * @description * `linked_to_other_account` - linked_to_other_account
-         *     * `lookalike` - lookalike
-         *     * `you` - you
-         * @enum {string}
-         */
-        CodeEnum: "linked_to_other_account" | "lookalike" | "you";
         ComplaintDetailOutput: {
             readonly id: number;
             reference: string;
@@ -5131,6 +5124,13 @@ export interface components {
             service_number: string;
             full_name: string;
         };
+        /**
+         * @description * `linked_to_other_account` - linked_to_other_account
+         *     * `lookalike` - lookalike
+         *     * `you` - you
+         * @enum {string}
+         */
+        OfficerWarningCodeEnum: "linked_to_other_account" | "lookalike" | "you";
         /**
          * @description * `drawn` - drawn
          *     * `manual` - manual
@@ -7535,7 +7535,7 @@ export interface components {
             valid_from: string;
         };
         _Warning: {
-            code: components["schemas"]["CodeEnum"];
+            code: components["schemas"]["OfficerWarningCodeEnum"];
             vi: string;
             en: string;
         };
