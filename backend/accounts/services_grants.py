@@ -151,7 +151,8 @@ def pending_for_lead(user: Any) -> QuerySet[TeamGrant]:
 
 def _decidable(*, by: Actor, grant_id: int) -> TeamGrant:
     team_grants_expire()
-    grant = (TeamGrant.objects.select_for_update().select_related("target__officer", "requested_by__officer", "officer")
+    grant = (TeamGrant.objects.select_for_update(of=("self",))
+             .select_related("target__officer", "requested_by__officer", "officer")
              .filter(pk=grant_id).first())
     if grant is None:
         raise NotFound("Không tìm thấy yêu cầu.", "Request not found.")

@@ -79,6 +79,8 @@ export const ORG: Dict = {
   "officers.title": ["Cán bộ và chức vụ", "Officers and posts"],
   "officers.subtitle": ["Tìm cán bộ, sửa thông tin, xem quá trình công tác và bổ nhiệm chức vụ.", "Find officers, correct their records, see where they served and appoint them."],
   "officers.new": ["Thêm cán bộ", "New officer"],
+  "officers.distinctReason": ["Lý do đây là người khác (được ghi nhật ký)", "Why this is a different person (audited)"],
+  "officers.distinctHint": ["Đã có cán bộ trùng họ tên và ngày sinh. Một người chỉ có một hồ sơ: nếu đúng là người khác, nêu lý do bằng tiếng Việt có dấu.", "An officer with the same name and birth date exists. One person has one record: if this really is someone else, say why in Vietnamese."],
   "officers.correctionReason": ["Lý do đính chính (hồ sơ đã ghi nhận nêu cán bộ này; lý do được ghi nhật ký)", "Reason for the correction (recorded findings name this officer; it is audited)"],
   "officers.edit": ["Sửa thông tin", "Edit record"],
   "officers.serviceNumber": ["Số hiệu", "Service number"],
