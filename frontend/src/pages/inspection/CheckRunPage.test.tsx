@@ -119,7 +119,7 @@ test("a finding filed from a failed criterion starts from its category and takes
   const withCategory = criteria.map((c) => (c.code === "1.2" ? { ...c, category: "THU_PHI" } : c));
   const posts: { url: string; body: unknown }[] = [];
   const evidence = [{ id: 71, filename: "quay-1.jpg", size: 2048, sha256: "ab".repeat(32), criterion: "1.2" }, { id: 72, filename: "niem-yet.jpg", size: 1024, sha256: "cd".repeat(32), criterion: "1.1" }];
-  const report = reportOf([{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "fail", note: "Thu thêm phí hồ sơ" }], { evidence });
+  const report = reportOf([{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "fail", note: "Thu thêm phí hồ sơ" }], { evidence }, 20_000);
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
     if (init?.method === "POST") {
@@ -140,18 +140,18 @@ test("a finding filed from a failed criterion starts from its category and takes
       </MemoryRouter>
     </QueryClientProvider>,
   );
-  await waitFor(() => expect(screen.getAllByRole("button", { name: /Lập vi phạm/ })).toHaveLength(2));
+  await waitFor(() => expect(screen.getAllByRole("button", { name: /Lập vi phạm/ })).toHaveLength(2), { timeout: 5000 });
   fireEvent.click(screen.getAllByRole("button", { name: /Lập vi phạm/ }).find((b) => b.getAttribute("data-testid") !== "file-finding")!);
   const dialog = await screen.findByRole("dialog");
-  await waitFor(() => expect(within(dialog).getByRole("combobox", { name: "Loại vi phạm" })).toHaveValue("THU_PHI"));
+  await waitFor(() => expect(within(dialog).getByRole("combobox", { name: "Loại vi phạm" })).toHaveValue("THU_PHI"), { timeout: 5000 });
   expect(within(dialog).getByTestId("finding-photos")).toHaveTextContent("quay-1.jpg");
   expect(within(dialog).getByTestId("finding-photos")).not.toHaveTextContent("niem-yet.jpg");
   // filed: the photo goes to the finding by reference to the report's file
   fireEvent.click(within(dialog).getByTestId("use-check-start"));
   const submit = within(dialog).getByTestId("finding-submit");
-  await waitFor(() => expect(submit).toBeEnabled());
+  await waitFor(() => expect(submit).toBeEnabled(), { timeout: 5000 });
   fireEvent.click(submit);
-  await screen.findByText("trang vi phạm");
+  await screen.findByText("trang vi phạm", undefined, { timeout: 5000 });
   expect(posts.find((p) => p.url.endsWith("/inspection/findings/"))?.body).toMatchObject({ category: "THU_PHI", criterion: "1.2" });
   expect(posts.filter((p) => p.url.includes("/evidence/")).map((p) => [p.url.replace(/^.*\/api\//, ""), p.body]))
     .toEqual([["inspection/findings/88/evidence/", { report_evidence_id: 71 }]]);
