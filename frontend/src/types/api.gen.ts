@@ -3706,9 +3706,7 @@ export interface components {
             /** @description The caller is a lead who may approve or refuse it */
             readonly may_decide: boolean;
             /** @description Pending, for a lead who may decide: the holds on the clip he may know of (drafts included), which a move would take the footage from under; empty for everyone else */
-            readonly holds: {
-                [key: string]: unknown;
-            }[];
+            readonly holds: components["schemas"]["RemapHold"][];
         };
         /**
          * @description * `pending` - Chờ phê duyệt
@@ -4714,9 +4712,11 @@ export interface components {
             error_en: string;
             /** @description The vision package's code of the reason (media_ingest.vision.errors.MESSAGES); empty for a reason of the ingest itself (the store, the camera's settings) and for rows before codes */
             error_code: string;
-            /** @description The parameters of error_code */
-            error_params: unknown;
-            warnings: unknown;
+            /** @description The parameters of error_code's message */
+            readonly error_params: {
+                [key: string]: unknown;
+            };
+            readonly warnings: string[];
             /** Format: int64 */
             attempts: number;
             analysis_version: string;
@@ -4740,17 +4740,15 @@ export interface components {
         IngestStatus: {
             total: number;
             by_state: {
-                [key: string]: unknown;
+                [key: string]: number;
             };
             unassigned: number;
             analysis_version: string;
-            reconcile: unknown[];
-            store: {
-                [key: string]: unknown;
-            };
-            job_queue: {
-                [key: string]: unknown;
-            };
+            /** @description Indexed clips analysed by an older analysis version */
+            outdated: number;
+            reconcile: components["schemas"]["ReconcileCursor"][];
+            store: components["schemas"]["StoresHealth"];
+            job_queue: components["schemas"]["JobPool"];
         };
         IntegrityRow: {
             counter: components["schemas"]["CounterWithUnit"];
@@ -4770,6 +4768,25 @@ export interface components {
             complaints_per_100_ratings: number;
             disagrees_with_complaints: boolean;
             flags: components["schemas"]["FlagsEnum"][];
+        };
+        /** @description backend.core.jobs.pool_status: the Celery queues (scaled), or the in-process pool. */
+        JobPool: {
+            ok: boolean;
+            /** @description celery or in-process */
+            mode: string;
+            /** @description Scaled: by queue name */
+            queues?: {
+                [key: string]: components["schemas"]["JobQueue"];
+            };
+            /** @description In-process: the pool's size */
+            workers?: number;
+            error?: string;
+        };
+        JobQueue: {
+            workers: number;
+            listening: boolean;
+            depth: number | null;
+            tasks: string[];
         };
         /**
          * @description * `team_lead` - team_lead
@@ -5315,6 +5332,20 @@ export interface components {
             results: components["schemas"]["DrawOutput"][];
             count_exact: boolean;
         };
+        PaginatedEvidenceItemList: {
+            results: components["schemas"]["EvidenceItemOutput"][];
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
+        };
+        PaginatedEvidencePackageList: {
+            results: components["schemas"]["EvidencePackageOutput"][];
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
+        };
         PaginatedFindingOutputList: {
             /**
              * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
@@ -5429,6 +5460,13 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["RatingOutput"][];
             count_exact: boolean;
+        };
+        PaginatedReviewClipList: {
+            results: components["schemas"]["ReviewClip"][];
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
         };
         PaginatedRuleSetBriefList: {
             /**
@@ -5910,6 +5948,18 @@ export interface components {
         RatingReviewOutput: {
             reviewed: number;
         };
+        ReconcileCursor: {
+            prefix: string;
+            last_key: string;
+            passes: number;
+            objects_seen: number;
+            clips_created: number;
+            /** Format: date-time */
+            last_run_at: string | null;
+            /** Format: date-time */
+            last_full_pass_at: string | null;
+            last_error: string;
+        };
         ReconcileQueued: {
             queued: boolean;
         };
@@ -5962,6 +6012,26 @@ export interface components {
             id: number;
             key: string;
         };
+        /** @description selectors.clip_holds_for_lead: one hold a move would take the footage from under, in words. */
+        RemapHold: {
+            code: components["schemas"]["RemapHoldCodeEnum"];
+            vi: string;
+            en: string;
+            count?: number;
+            finding_id?: number;
+            reference?: string;
+            title?: string;
+            draft?: boolean;
+        };
+        /**
+         * @description * `tag` - tag
+         *     * `evidence` - evidence
+         *     * `manual` - manual
+         *     * `finding` - finding
+         *     * `open_case` - open_case
+         * @enum {string}
+         */
+        RemapHoldCodeEnum: "tag" | "evidence" | "manual" | "finding" | "open_case";
         RemapPerson: {
             /** @description The person's full name */
             name: string;
@@ -6094,6 +6164,17 @@ export interface components {
             /** Format: date-time */
             signed_at: string;
         };
+        RetentionClip: {
+            id: number;
+            key: string;
+            /** @description The camera's code */
+            camera: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+            size_bytes: number;
+            /** @description Why retention keeps it */
+            hold: string[];
+        };
         RetentionHoldOutput: {
             id: number;
             clip_id: number;
@@ -6111,15 +6192,51 @@ export interface components {
         RetentionReport: {
             retention_days_default: number;
             footage_bytes: number;
-            deletable: {
-                [key: string]: unknown;
-            }[];
+            deletable: components["schemas"]["RetentionClip"][];
             deletable_bytes: number;
-            held: {
-                [key: string]: unknown;
-            }[];
+            held: components["schemas"]["RetentionClip"][];
             expiring_this_week: number;
             manual_holds: number;
+        };
+        /** @description media_ingest.review.apis.clips.clip_output. */
+        ReviewClip: {
+            id: number;
+            bucket: string;
+            key: string;
+            version_id: string;
+            etag: string;
+            sha256: string;
+            size_bytes: number;
+            camera: components["schemas"]["ReviewRef"] | null;
+            counter: components["schemas"]["ReviewRef"] | null;
+            unit: components["schemas"]["ReviewRef"] | null;
+            unassigned_reason: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            /** Format: double */
+            duration_s: number | null;
+            /** Format: double */
+            fps: number | null;
+            width: number | null;
+            height: number | null;
+            codec: string;
+            state: string;
+            state_label: string;
+            /** Format: double */
+            progress: number;
+            error: string;
+            error_en: string;
+            analysis_version: string;
+            has_proxy: boolean;
+            has_poster: boolean;
+            tag_count: number | null;
+            event_count: number;
+            /** @description Events by kind; null on the detail */
+            event_kinds: {
+                [key: string]: number;
+            } | null;
         };
         /** @description media_ingest.review.apis.clips.clip_output. */
         ReviewClipDetail: {
@@ -6396,7 +6513,9 @@ export interface components {
              */
             second_answer_days_complex: number;
             /** @description Legal source of each period setting, by setting name */
-            sources: unknown;
+            readonly sources: {
+                [key: string]: string;
+            };
             created_by?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -6498,7 +6617,9 @@ export interface components {
              */
             second_answer_days_complex: number;
             /** @description Legal source of each period setting, by setting name */
-            sources: unknown;
+            readonly sources: {
+                [key: string]: string;
+            };
             created_by?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -6646,6 +6767,16 @@ export interface components {
             /** @description base64 raw key */
             public_key: string;
             pem: string;
+        };
+        /** @description backend.core.store.stores_health: ok when both stores are, each as its adapter reports it. */
+        StoresHealth: {
+            ok: boolean;
+            footage: {
+                [key: string]: unknown;
+            };
+            app: {
+                [key: string]: unknown;
+            };
         };
         SubjectInputRequest: {
             /** Format: int64 */
@@ -6818,8 +6949,7 @@ export interface components {
             delivery_note: string;
             /** Format: date-time */
             reported_at: string | null;
-            /** @description on_time, late, reported_late (flagged: reported after the grace; counts as late), missed, pending. */
-            readonly status: string;
+            readonly status: components["schemas"]["TaskStatusEnum"];
             readonly status_vi: string;
             /** @description Days past the deadline of a task not yet delivered (None when delivered or not yet due). */
             readonly overdue_days: number | null;
@@ -6830,6 +6960,15 @@ export interface components {
             year: number;
             tasks: components["schemas"]["TaskItemInputRequest"][];
         };
+        /**
+         * @description * `on_time` - on_time
+         *     * `late` - late
+         *     * `missed` - missed
+         *     * `pending` - pending
+         *     * `reported_late` - reported_late
+         * @enum {string}
+         */
+        TaskStatusEnum: "on_time" | "late" | "missed" | "pending" | "reported_late";
         TaskUnit: {
             id: number;
             code: string;
@@ -10833,27 +10972,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
-                         * @example 123
-                         */
-                        count: number;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=4
-                         */
-                        next?: string | null;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=2
-                         */
-                        previous?: string | null;
-                        results: {
-                            [key: string]: unknown;
-                        }[];
-                        count_exact: boolean;
-                    };
+                    "application/json": components["schemas"]["PaginatedReviewClipList"];
                 };
             };
         };
@@ -11224,27 +11343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
-                         * @example 123
-                         */
-                        count: number;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=4
-                         */
-                        next?: string | null;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=2
-                         */
-                        previous?: string | null;
-                        results: {
-                            [key: string]: unknown;
-                        }[];
-                        count_exact: boolean;
-                    };
+                    "application/json": components["schemas"]["PaginatedEvidenceItemList"];
                 };
             };
         };
@@ -11313,27 +11412,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
-                         * @example 123
-                         */
-                        count: number;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=4
-                         */
-                        next?: string | null;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=2
-                         */
-                        previous?: string | null;
-                        results: {
-                            [key: string]: unknown;
-                        }[];
-                        count_exact: boolean;
-                    };
+                    "application/json": components["schemas"]["PaginatedEvidencePackageList"];
                 };
             };
         };

@@ -83,6 +83,8 @@ class CategoryPolicyOutputSerializer(serializers.ModelSerializer):
 
 
 class RuleSetBriefSerializer(serializers.ModelSerializer):
+    sources = serializers.DictField(child=serializers.CharField(), read_only=True,
+                                    help_text="Legal source of each period setting, by setting name")
     created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
 
     class Meta:

@@ -24,6 +24,7 @@ from inspection.models import Finding, FindingExplanation, FindingSubject, Sever
 S = TypeVar("S", bound=type[serializers.Serializer])
 
 TENURE_ROLES = [("head", "head"), ("deputy", "deputy")]
+LIMITATION_STATUSES = [(code, code) for code in ("ok", "warning", "expired", "none")]
 
 
 def spanning(*, nullable_from: bool = False) -> Any:
@@ -192,8 +193,7 @@ class LimitationSerializer(serializers.Serializer):
     form = serializers.CharField(help_text="The form's code")
     deadline = serializers.DateField(allow_null=True)
     days_left = serializers.IntegerField(allow_null=True)
-    status = serializers.ChoiceField(choices=[("ok", "ok"), ("warning", "warning"), ("expired", "expired"),
-                                              ("none", "none")])
+    status = serializers.ChoiceField(choices=LIMITATION_STATUSES)
     message_vi = serializers.CharField(allow_blank=True)
     message_en = serializers.CharField(allow_blank=True)
     basis = serializers.CharField(allow_blank=True)
