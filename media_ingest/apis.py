@@ -192,8 +192,8 @@ class IngestClipListApi(APIView):
         OpenApiParameter("problem", str, enum=list(selectors.PROBLEM_FILTERS)),
         OpenApiParameter("camera_id", int), OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
         responses=inline_serializer("PaginatedIngestClipList", {
-            "count": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),
-            "previous": serializers.CharField(allow_null=True),
+            "count": serializers.IntegerField(), "count_exact": serializers.BooleanField(),
+            "next": serializers.CharField(allow_null=True), "previous": serializers.CharField(allow_null=True),
             "results": IngestClipOutputSerializer(many=True)}))
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)

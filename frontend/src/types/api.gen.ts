@@ -5367,6 +5367,7 @@ export interface components {
         };
         PaginatedIngestClipList: {
             count: number;
+            count_exact: boolean;
             next: string | null;
             previous: string | null;
             results: components["schemas"]["IngestClipOutput"][];
