@@ -3199,10 +3199,25 @@ export interface components {
             /** @default  */
             reason: string;
         };
+        /** @description The case's computed view: its violations, the escalation, the form, the limitation, the deadlines. */
+        CaseComputed: {
+            violations: components["schemas"]["CaseViolation"][];
+            steps: components["schemas"]["EscalationStep"][];
+            computed_form: components["schemas"]["ComputedForm"] | null;
+            limitation: components["schemas"]["Limitation"] | null;
+            factors: components["schemas"]["CaseFactorCounts"];
+            notes: components["schemas"]["CaseNote"][];
+            deadlines: components["schemas"]["CaseDeadlines"];
+        };
         CaseCouncilInputRequest: {
             /** Format: date */
             held_on: string;
             note: string;
+        };
+        CaseDeadlines: {
+            handling: components["schemas"]["HandlingDeadline"];
+            council: components["schemas"]["CouncilStep"];
+            complaints: components["schemas"]["ComplaintWindows"];
         };
         CaseDecideInputRequest: {
             form: string;
@@ -3232,10 +3247,7 @@ export interface components {
             readonly factors: components["schemas"]["CaseFactor"][];
             readonly documents: components["schemas"]["CaseDocument"][];
             ruleset_version: number;
-            /** @description The case's computed view (selectors_case_views): deadlines, limitation */
-            readonly computed: {
-                [key: string]: unknown;
-            } | null;
+            readonly computed: components["schemas"]["CaseComputed"] | null;
             proposed_form: components["schemas"]["FormOutput"] | null;
             proposal_note: string;
             decided_form: components["schemas"]["FormOutput"] | null;
@@ -3298,9 +3310,7 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             readonly events: components["schemas"]["CaseEvent"][];
-            readonly explanations: {
-                [key: string]: unknown;
-            }[];
+            readonly explanations: components["schemas"]["CaseExplanation"][];
         };
         CaseDocument: {
             id: number;
@@ -3336,12 +3346,36 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /** @description What a unit answered to one of the case's findings (giải trình, tự kiểm điểm). */
+        CaseExplanation: {
+            id: number;
+            finding_id: number;
+            finding_reference: string;
+            kind: components["schemas"]["FindingExplanationKindEnum"];
+            kind_label: string;
+            text: string;
+            /** Format: date-time */
+            at: string;
+            author: components["schemas"]["CaseExplanationAuthor"];
+        };
+        /** @description selectors.author_brief: rank and name of the officer behind the account. */
+        CaseExplanationAuthor: {
+            id: number;
+            username: string;
+            full_name: string;
+            rank: string;
+            name: string;
+        };
         CaseFactor: {
             id: number;
             kind: string;
             text: string;
             /** Format: date-time */
             added_at: string;
+        };
+        CaseFactorCounts: {
+            aggravating: number;
+            mitigating: number;
         };
         /**
          * @description * `aggravating` - Tình tiết tăng nặng
@@ -3375,6 +3409,10 @@ export interface components {
             /** @default false */
             is_complex: boolean;
         };
+        CaseNote: {
+            vi: string;
+            en: string;
+        };
         /** @description Needs context["views"] = selectors_case_views.case_views(...). */
         CaseOutput: {
             readonly id: number;
@@ -3389,10 +3427,7 @@ export interface components {
             readonly factors: components["schemas"]["CaseFactor"][];
             readonly documents: components["schemas"]["CaseDocument"][];
             ruleset_version: number;
-            /** @description The case's computed view (selectors_case_views): deadlines, limitation */
-            readonly computed: {
-                [key: string]: unknown;
-            } | null;
+            readonly computed: components["schemas"]["CaseComputed"] | null;
             proposed_form: components["schemas"]["FormOutput"] | null;
             proposal_note: string;
             decided_form: components["schemas"]["FormOutput"] | null;
@@ -3489,6 +3524,19 @@ export interface components {
          * @enum {string}
          */
         CaseTransitionInputToEnum: "self_review" | "considering" | "dropped" | "closed";
+        CaseViolation: {
+            finding_id: number;
+            reference: string;
+            /** Format: date */
+            occurred_on: string;
+            form: components["schemas"]["ComputedForm"];
+            /** @description The rule's code */
+            rule: string;
+            why_vi: string;
+            why_en: string;
+            time_barred: boolean;
+            limitation: components["schemas"]["Limitation"] | null;
+        };
         /**
          * @description * `all` - Mọi loại vi phạm
          *     * `corruption` - Chỉ vi phạm thuộc nhóm tham nhũng
@@ -3725,6 +3773,33 @@ export interface components {
          * @enum {string}
          */
         ClipStateEnum: "discovered" | "indexing" | "indexed" | "partial" | "failed" | "expired";
+        ComplaintAnswer: {
+            /** Format: date */
+            received_on: string;
+            /** Format: date */
+            accept_by: string;
+            accept_days: number;
+            /** Format: date */
+            accepted_on: string | null;
+            complex: boolean;
+            days: number;
+            /** Format: date */
+            deadline: string;
+            /** Format: date */
+            answered_on: string | null;
+            status: components["schemas"]["ComplaintAnswerStatusEnum"];
+            source: string;
+            text_vi: string;
+            text_en: string;
+        };
+        /**
+         * @description * `running` - running
+         *     * `late` - late
+         *     * `answered` - answered
+         *     * `answered_late` - answered_late
+         * @enum {string}
+         */
+        ComplaintAnswerStatusEnum: "running" | "late" | "answered" | "answered_late";
         ComplaintDetailOutput: {
             readonly id: number;
             reference: string;
@@ -3840,6 +3915,45 @@ export interface components {
             officer_id?: number | null;
             /** @default  */
             note: string;
+        };
+        ComplaintWindow: {
+            days: number;
+            /** Format: date */
+            deadline: string;
+            /** Format: date */
+            filed_on: string | null;
+            source: string;
+            text_vi: string;
+            text_en: string;
+            /** @description When the answer to this complaint is due */
+            answer: components["schemas"]["ComplaintAnswer"] | null;
+            /** Format: date */
+            from: string;
+        };
+        ComplaintWindows: {
+            first: components["schemas"]["ComplaintWindow"] | null;
+            second: components["schemas"]["ComplaintWindow"] | null;
+        };
+        /** @description engine.FormRef.as_dict: a form of the rule book the case was computed under. */
+        ComputedForm: {
+            id: number;
+            code: string;
+            subject_kind: components["schemas"]["SubjectKindEnum"];
+            level: number;
+            name_vi: string;
+            name_en: string;
+            limitation_years: number;
+            requires_council: boolean;
+            basis: string;
+        };
+        CouncilStep: {
+            required: boolean;
+            /** @description The form's code */
+            form: string | null;
+            /** Format: date */
+            held_on: string | null;
+            note: string;
+            source: string;
         };
         CounterListInputRequest: {
             /** Format: int64 */
@@ -4263,6 +4377,14 @@ export interface components {
             /** @description It starts after the unit's last day: the end is refused until it is corrected */
             starts_after_end: boolean;
         };
+        /** @description escalation.Step.as_dict. */
+        EscalationStep: {
+            code: string;
+            change: number;
+            form: components["schemas"]["ComputedForm"];
+            text_vi: string;
+            text_en: string;
+        };
         /** @description media_ingest.review.services.evidence_to_dict. */
         EvidenceItemOutput: {
             id: number;
@@ -4617,6 +4739,27 @@ export interface components {
             /** @description The account's username; empty for the system */
             username: string;
         };
+        HandlingDeadline: {
+            /** Format: date */
+            opened_on: string;
+            days: number;
+            complex: boolean;
+            /** Format: date */
+            deadline: string;
+            status: components["schemas"]["HandlingDeadlineStatusEnum"];
+            source: string;
+            /** Format: date */
+            decided_on: string | null;
+            text_vi: string;
+            text_en: string;
+        };
+        /**
+         * @description * `running` - running
+         *     * `met` - met
+         *     * `late` - late
+         * @enum {string}
+         */
+        HandlingDeadlineStatusEnum: "running" | "met" | "late";
         HandoverExitInputRequest: {
             password: string;
         };
@@ -4675,7 +4818,7 @@ export interface components {
             key: string;
             count: number;
             link: string;
-            tone: string;
+            tone: components["schemas"]["HomeToneEnum"];
             rows: components["schemas"]["Row"][];
         };
         HomeOutput: {
@@ -4684,6 +4827,15 @@ export interface components {
             today: string;
             cards: components["schemas"]["HomeCard"][];
         };
+        /**
+         * @description * `neutral` - neutral
+         *     * `blue` - blue
+         *     * `green` - green
+         *     * `amber` - amber
+         *     * `red` - red
+         * @enum {string}
+         */
+        HomeToneEnum: "neutral" | "blue" | "green" | "amber" | "red";
         IngestClipOutput: {
             readonly id: number;
             bucket: string;

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from backend.org.models import Unit
 from backend.org.serializers import FieldBriefSerializer, UnitBriefSerializer
+from inspection.accountability.apis.case_outputs import LimitationSerializer
 from inspection.accountability.apis.common import (
     AssignmentProofSerializer,
     CaseOutputSerializer,
@@ -24,7 +25,6 @@ from inspection.models import Finding, FindingExplanation, FindingSubject, Sever
 S = TypeVar("S", bound=type[serializers.Serializer])
 
 TENURE_ROLES = [("head", "head"), ("deputy", "deputy")]
-LIMITATION_STATUSES = [(code, code) for code in ("ok", "warning", "expired", "none")]
 
 
 def spanning(*, nullable_from: bool = False) -> Any:
@@ -182,24 +182,6 @@ class TraceSpanSerializer(serializers.Serializer):
 class TraceRulesetSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     version = serializers.IntegerField()
-
-
-class LimitationSerializer(serializers.Serializer):
-    """escalation.Limitation.as_dict."""
-
-    start = serializers.DateField()
-    restarted_by = serializers.CharField(allow_null=True)
-    years = serializers.IntegerField(allow_null=True)
-    form = serializers.CharField(help_text="The form's code")
-    deadline = serializers.DateField(allow_null=True)
-    days_left = serializers.IntegerField(allow_null=True)
-    status = serializers.ChoiceField(choices=LIMITATION_STATUSES)
-    message_vi = serializers.CharField(allow_blank=True)
-    message_en = serializers.CharField(allow_blank=True)
-    basis = serializers.CharField(allow_blank=True)
-    barred_from = serializers.DateField(allow_null=True)
-    barred_vi = serializers.CharField(allow_blank=True)
-    barred_en = serializers.CharField(allow_blank=True)
 
 
 class TraceAuthorSerializer(serializers.Serializer):
