@@ -84,18 +84,18 @@ class HandlingDeadlineSerializer(serializers.Serializer):
     complex = serializers.BooleanField()
     deadline = serializers.DateField()
     status = serializers.ChoiceField(choices=HANDLING_STATUSES)
-    source = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]  # the key "source" (the metaclass takes it off the class)
     decided_on = serializers.DateField(allow_null=True)
     text_vi = serializers.CharField()
     text_en = serializers.CharField()
 
 
 class CouncilStepSerializer(serializers.Serializer):
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # the key "required" (as above)
     form = serializers.CharField(allow_null=True, help_text="The form's code")
     held_on = serializers.DateField(allow_null=True)
     note = serializers.CharField(allow_blank=True)
-    source = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]  # the key "source" (as above)
 
 
 class ComplaintAnswerSerializer(serializers.Serializer):
@@ -108,7 +108,7 @@ class ComplaintAnswerSerializer(serializers.Serializer):
     deadline = serializers.DateField()
     answered_on = serializers.DateField(allow_null=True)
     status = serializers.ChoiceField(choices=ANSWER_STATUSES)
-    source = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]  # the key "source" (as above)
     text_vi = serializers.CharField()
     text_en = serializers.CharField()
 
@@ -117,7 +117,7 @@ class ComplaintWindowSerializer(serializers.Serializer):
     days = serializers.IntegerField()
     deadline = serializers.DateField()
     filed_on = serializers.DateField(allow_null=True)
-    source = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]  # the key "source" (as above)
     text_vi = serializers.CharField()
     text_en = serializers.CharField()
     answer = ComplaintAnswerSerializer(allow_null=True, help_text="When the answer to this complaint is due")
