@@ -280,11 +280,14 @@ class RowSerializer(serializers.Serializer):
     tone = serializers.CharField()
 
 
+CARD_TONES = [(tone, tone) for tone in ("neutral", "blue", "green", "amber", "red")]
+
+
 class HomeCardSerializer(serializers.Serializer):
     key = serializers.CharField()
     count = serializers.IntegerField()
     link = serializers.CharField()
-    tone = serializers.CharField()
+    tone = serializers.ChoiceField(choices=CARD_TONES)
     rows = RowSerializer(many=True)
 
 

@@ -54,6 +54,8 @@ class CameraBriefSerializer(serializers.Serializer):
 
 class IngestClipOutputSerializer(serializers.ModelSerializer):
     camera = CameraBriefSerializer(allow_null=True)
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+    error_params = serializers.DictField(read_only=True, help_text="The parameters of error_code's message")
 
     class Meta:
         model = Clip
@@ -117,12 +119,55 @@ class UploadCreateApi(APIView):
 
 
 # --- admin ------------------------------------------------------------------------------------------
+class ReconcileCursorSerializer(serializers.Serializer):
+    prefix = serializers.CharField()
+    last_key = serializers.CharField()
+    passes = serializers.IntegerField()
+    objects_seen = serializers.IntegerField()
+    clips_created = serializers.IntegerField()
+    last_run_at = serializers.DateTimeField(allow_null=True)
+    last_full_pass_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField()
+
+
+class StoresHealthSerializer(serializers.Serializer):
+    """backend.core.store.stores_health: ok when both stores are, each as its adapter reports it."""
+
+    ok = serializers.BooleanField()
+    footage = serializers.DictField()
+    app = serializers.DictField()
+
+
+class JobQueueSerializer(serializers.Serializer):
+    workers = serializers.IntegerField()
+    listening = serializers.BooleanField()
+    depth = serializers.IntegerField(allow_null=True)
+    tasks = serializers.ListField(child=serializers.CharField())
+
+
+class JobPoolSerializer(serializers.Serializer):
+    """backend.core.jobs.pool_status: the Celery queues (scaled), or the in-process pool."""
+
+    ok = serializers.BooleanField()
+    mode = serializers.CharField(help_text="celery or in-process")
+    queues = serializers.DictField(child=JobQueueSerializer(), required=False, help_text="Scaled: by queue name")
+    workers = serializers.IntegerField(required=False, help_text="In-process: the pool's size")
+    error = serializers.CharField(required=False)
+
+
+class IngestStatusSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_state = serializers.DictField(child=serializers.IntegerField())
+    unassigned = serializers.IntegerField()
+    analysis_version = serializers.CharField()
+    outdated = serializers.IntegerField(help_text="Indexed clips analysed by an older analysis version")
+    reconcile = ReconcileCursorSerializer(many=True)
+    store = StoresHealthSerializer()
+    job_queue = JobPoolSerializer()
+
+
 class IngestStatusApi(APIView):
-    @extend_schema(responses=inline_serializer("IngestStatus", {
-        "total": serializers.IntegerField(), "by_state": serializers.DictField(),
-        "unassigned": serializers.IntegerField(), "analysis_version": serializers.CharField(),
-        "reconcile": serializers.ListField(), "store": serializers.DictField(),
-        "job_queue": serializers.DictField()}))
+    @extend_schema(responses=IngestStatusSerializer)
     def get(self, request: AuthedRequest) -> Response:
         from media_ingest.vision import ANALYSIS_VERSION
 
@@ -147,8 +192,8 @@ class IngestClipListApi(APIView):
         OpenApiParameter("problem", str, enum=list(selectors.PROBLEM_FILTERS)),
         OpenApiParameter("camera_id", int), OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
         responses=inline_serializer("PaginatedIngestClipList", {
-            "count": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),
-            "previous": serializers.CharField(allow_null=True),
+            "count": serializers.IntegerField(), "count_exact": serializers.BooleanField(),
+            "next": serializers.CharField(allow_null=True), "previous": serializers.CharField(allow_null=True),
             "results": IngestClipOutputSerializer(many=True)}))
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
@@ -400,15 +445,24 @@ class RetentionHoldOutputSerializer(serializers.Serializer):
     release_reason = serializers.CharField()
 
 
+class RetentionClipSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    camera = serializers.CharField(allow_null=True, help_text="The camera's code")
+    started_at = serializers.DateTimeField(allow_null=True)
+    size_bytes = serializers.IntegerField()
+    hold = serializers.ListField(child=serializers.CharField(), help_text="Why retention keeps it")
+
+
 class RetentionReportApi(APIView):
     """The dry-run report: storage used, what retention would delete now, what is held and why,
     what expires within the week."""
 
     @extend_schema(responses=inline_serializer("RetentionReport", {
         "retention_days_default": serializers.IntegerField(), "footage_bytes": serializers.IntegerField(),
-        "deletable": serializers.ListField(child=serializers.DictField()),
+        "deletable": RetentionClipSerializer(many=True),
         "deletable_bytes": serializers.IntegerField(),
-        "held": serializers.ListField(child=serializers.DictField()),
+        "held": RetentionClipSerializer(many=True),
         "expiring_this_week": serializers.IntegerField(), "manual_holds": serializers.IntegerField()}))
     def get(self, request: AuthedRequest) -> Response:
         from django.conf import settings

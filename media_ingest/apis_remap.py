@@ -33,6 +33,22 @@ _CAMERA = inline_serializer("RemapCamera", {"id": serializers.IntegerField(), "c
                                             "counter": serializers.CharField()})
 
 
+HOLD_CODES = [(c, c) for c in ("tag", "evidence", "manual", "finding", "open_case")]
+
+
+class RemapHoldSerializer(serializers.Serializer):
+    """selectors.clip_holds_for_lead: one hold a move would take the footage from under, in words."""
+
+    code = serializers.ChoiceField(choices=HOLD_CODES)
+    vi = serializers.CharField()
+    en = serializers.CharField()
+    count = serializers.IntegerField(required=False)
+    finding_id = serializers.IntegerField(required=False)
+    reference = serializers.CharField(required=False)
+    title = serializers.CharField(required=False)
+    draft = serializers.BooleanField(required=False)
+
+
 class ClipRemapRequestOutputSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     clip = serializers.SerializerMethodField()
@@ -82,7 +98,7 @@ class ClipRemapRequestOutputSerializer(serializers.ModelSerializer):
         user = self._user()
         return user is not None and services_remap.may_decide(user, obj)
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field(RemapHoldSerializer(many=True))
     def get_holds(self, obj: ClipRemapRequest) -> list[dict[str, Any]]:
         user = self._user()
         if user is None or not services_remap.may_decide(user, obj):

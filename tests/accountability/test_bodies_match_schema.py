@@ -3,8 +3,8 @@
 a key a view sends that the schema does not declare fails, as does a declared field of the wrong type or
 a null where none is declared. The bodies are chosen to fill the nullable and list fields: a unit merged
 since and its abolished parent, a change of head, a deputy in the field, a head who knew, other rules,
-a time-barred violation, the unit's explanation; a head's tenures with findings, liabilities and a case;
-rankings with a unit's and its head's emulation consequences and units with no data."""
+a time-barred violation, the unit's explanation; a decided case under complaint with its computed view
+and the unit's explanation; a head's tenures with findings, liabilities and a case; rankings with a unit's and its head's emulation consequences and units with no data."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from inspection.accountability import services_liabilities
+from inspection.accountability import services_appeals, services_liabilities
+from tests.accountability.test_cases import decide, open_case
 from tests.accountability.test_profile_reports import history  # noqa: F401  (the fixture)
 from tests.openapi_bodies import check
 
@@ -74,3 +75,24 @@ def test_rankings_match_the_schema(api_as: Any, make_check: Any, make_finding: A
     assert rows["CAX-KL"]["emulation"]["heads"] and rows["CAX-KL"]["previous"]["rank"] is not None
     assert any(r["score"] is None and r["rank"] is None for r in body["rows"])
     check(api_as("discipline").get(path + "?year=2026&quarter=2&level=commune"), "get", path, strict=True)
+
+
+def test_a_case_with_its_computed_view_matches_the_schema(api_as: Any, make_finding: Any, demo: Any) -> None:
+    from inspection.models import FindingExplanation
+
+    path = "/api/accountability/cases/{id}/"
+    finding = make_finding("CAX-TC", "serious", date(2026, 6, 1), violators=("NA-2104",))
+    FindingExplanation.objects.create(finding=finding, kind="self_review", author=demo.users["unithead"],
+                                      text="Cán bộ một cửa đã tự kiểm điểm và nhận khuyết điểm trước đơn vị",
+                                      at=timezone.now())
+    case = decide(demo, open_case(demo, [finding]), "canh_cao", date(2026, 6, 20))
+    services_appeals.case_appeal(by=demo.users["discipline"], case=case, filed_on=date(2026, 6, 25),
+                                 text="Đề nghị xem xét lại hình thức kỷ luật đã áp dụng")
+    body = check(api_as("discipline").get(path.replace("{id}", str(case.pk))), "get", path, strict=True)
+    computed = body["computed"]
+    assert computed["violations"] and computed["steps"] and computed["computed_form"] is not None
+    assert computed["deadlines"]["complaints"]["first"]["answer"] is not None
+    assert body["explanations"] and body["explanations"][0]["author"]["name"]
+    listed = check(api_as("discipline").get("/api/accountability/cases/"), "get", "/api/accountability/cases/",
+                   strict=True)
+    assert listed["results"][0]["computed"] is not None

@@ -9,6 +9,7 @@ from django.test import Client
 from backend.core.signed_urls import sign_object_url
 from media_ingest import services_discovery, services_indexing
 from media_ingest.models import Clip
+from tests.openapi_bodies import check
 
 from .conftest import minio_event
 
@@ -177,7 +178,7 @@ def clips(camera: Any, store: Any, counter_clip: Any) -> list[Clip]:
 def test_ingest_status_and_problem_lists(api_as: Any, clips: list[Clip],
                                          django_assert_max_num_queries: Any) -> None:
     admin = api_as("admin")
-    status = admin.get("/api/media/ingest/status/").json()
+    status = check(admin.get("/api/media/ingest/status/"), "get", "/api/media/ingest/status/", strict=True)
     assert status["total"] == 3
     assert status["by_state"]["indexed"] == 2 and status["by_state"]["failed"] == 1
     assert status["unassigned"] == 1 and status["outdated"] == 0
@@ -188,6 +189,7 @@ def test_ingest_status_and_problem_lists(api_as: Any, clips: list[Clip],
     assert row["state"] == "failed" and row["error"] and "no longer in the store" in row["error_en"]
     unassigned = admin.get("/api/media/ingest/clips/?problem=unassigned").json()["results"]
     assert [r["key"] for r in unassigned] == ["inbox/a.mp4"] and unassigned[0]["camera"] is None
+    check(admin.get("/api/media/ingest/clips/"), "get", "/api/media/ingest/clips/", strict=True)  # the declared rows
     assert admin.get("/api/media/ingest/clips/?problem=weird").status_code == 400
     assert api_as("reviewer").get("/api/media/ingest/status/").status_code == 403
     assert api_as("reviewer").get("/api/media/ingest/clips/").status_code == 403

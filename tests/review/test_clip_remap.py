@@ -19,6 +19,7 @@ from backend.org.models import Camera
 from media_ingest.models import Clip, ClipRemapRequest
 from media_ingest.review.models import AccessLog
 from tests.conftest import login_client
+from tests.openapi_bodies import check
 
 pytestmark = pytest.mark.django_db
 REASON = "Camera tải lên nhầm quầy, đúng là quầy Nam Đàn"
@@ -160,7 +161,8 @@ def test_the_admins_answers_are_the_same_whether_or_not_a_draft_holds_the_clip(
     assert "open_finding" in media_selectors.clip_hold_reasons(probe)  # the draft does hold such a clip
     # the lead deciding is told of the draft (he may know it); the admin never is
     probe_request = _ask(api_as("admin"), probe).json()["id"]
-    seen = api_as("lead").get("/api/media/remap-requests/", {"clip_id": probe.pk}).json()["results"][0]
+    seen = check(api_as("lead").get(f"/api/media/remap-requests/?clip_id={probe.pk}"), "get",
+                 "/api/media/remap-requests/", strict=True)["results"][0]
     assert any(h.get("reference") == draft.reference and h.get("draft") for h in seen["holds"]), seen["holds"]
     admin_seen = api_as("admin").get("/api/media/remap-requests/", {"clip_id": probe.pk}).json()["results"][0]
     assert admin_seen["holds"] == [] and draft.reference not in str(admin_seen)

@@ -20,6 +20,7 @@ from media_ingest import services_retention
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.review.models import AccessLog, ClipPreservation
 from tests.media_ingest.conftest import minio_store, s3_server  # noqa: F401  (fixtures for the S3 test)
+from tests.openapi_bodies import check
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def test_retention_deletes_expired_footage_and_keeps_every_held_clip(api_as: Any
     case.findings.add(handled)
 
     # the dry run reports and deletes nothing
-    report = admin.get("/api/media/retention/").json()
+    report = check(admin.get("/api/media/retention/"), "get", "/api/media/retention/", strict=True)
     assert [r["id"] for r in report["deletable"]] == [in_draft.pk, plain.pk]
     assert {r["id"]: r["hold"] for r in report["held"]} == {
         tagged.pk: ["tag"], evidence.pk: ["tag", "evidence"], manual.pk: ["manual"],

@@ -25,6 +25,8 @@ def test_review_answers_match_the_schema(api_as: Any, make_clip: Any, finding_fo
     finding = finding_for()
     clip_path = "/api/media/clips/{id}/"
     check(client.get(f"/api/media/clips/{clip.pk}/"), "get", clip_path)
+    listed = check(client.get("/api/media/clips/"), "get", "/api/media/clips/", strict=True)
+    assert any(row["id"] == clip.pk for row in listed["results"])
     check(client.get(f"/api/media/clips/{clip.pk}/events/"), "get", clip_path + "events/")
     check(client.post(f"/api/media/clips/{clip.pk}/playback/", {"reason": "xem lại đoạn video"}, format="json"),
           "post", clip_path + "playback/")
@@ -39,6 +41,8 @@ def test_review_answers_match_the_schema(api_as: Any, make_clip: Any, finding_fo
                                                "file": SimpleUploadedFile("ghi-chu.txt", b"ghi chu hien truong")},
                       format="multipart"), "post", "/api/media/evidence/")
     check(client.get(f"/api/media/evidence/{item['id']}/"), "get", "/api/media/evidence/{id}/")
+    evidence = check(client.get(f"/api/media/evidence/?finding={finding.pk}"), "get", "/api/media/evidence/", strict=True)
+    assert len(evidence["results"]) == 2
     custody = check(client.get(f"/api/media/clips/{clip.pk}/custody/"), "get", clip_path + "custody/")
     assert custody["results"] and custody["clip"]["id"] == clip.pk
 
@@ -49,6 +53,9 @@ def test_review_answers_match_the_schema(api_as: Any, make_clip: Any, finding_fo
     built = check(client.get(f"/api/media/evidence/packages/{package['id']}/"), "get",
                   "/api/media/evidence/packages/{id}/")
     assert built["state"] == "ready" and built["files"] and built["finished_at"]
+    packages = check(client.get(f"/api/media/evidence/packages/?finding={finding.pk}"), "get",
+                     "/api/media/evidence/packages/", strict=True)
+    assert [p["id"] for p in packages["results"]] == [package["id"]]
     package_path = "/api/media/evidence/packages/{id}/"
     check(client.post(f"/api/media/evidence/packages/{package['id']}/download/", {"reason": "nộp hồ sơ"},
                       format="json"), "post", package_path + "download/")

@@ -129,7 +129,7 @@ function DecideRemap({ r, refuse, onClose }: { r: ClipRemapRequest; refuse: bool
       onClose();
     },
   });
-  const holds = r.holds as unknown as RemapHold[];
+  const holds: RemapHold[] = r.holds;
   // approving moves footage and is written in the custody log: in words, like a refusal (the server decides the rule)
   const why = (m.isPending && t("why.busy")) || (!inWords(reason, REASON_WORDS, REASON_LETTERS) && t(refuse ? "remap.why.refuseReason" : "remap.why.approveReason"));
   return (

@@ -3199,10 +3199,25 @@ export interface components {
             /** @default  */
             reason: string;
         };
+        /** @description The case's computed view: its violations, the escalation, the form, the limitation, the deadlines. */
+        CaseComputed: {
+            violations: components["schemas"]["CaseViolation"][];
+            steps: components["schemas"]["EscalationStep"][];
+            computed_form: components["schemas"]["ComputedForm"] | null;
+            limitation: components["schemas"]["Limitation"] | null;
+            factors: components["schemas"]["CaseFactorCounts"];
+            notes: components["schemas"]["CaseNote"][];
+            deadlines: components["schemas"]["CaseDeadlines"];
+        };
         CaseCouncilInputRequest: {
             /** Format: date */
             held_on: string;
             note: string;
+        };
+        CaseDeadlines: {
+            handling: components["schemas"]["HandlingDeadline"];
+            council: components["schemas"]["CouncilStep"];
+            complaints: components["schemas"]["ComplaintWindows"];
         };
         CaseDecideInputRequest: {
             form: string;
@@ -3232,10 +3247,7 @@ export interface components {
             readonly factors: components["schemas"]["CaseFactor"][];
             readonly documents: components["schemas"]["CaseDocument"][];
             ruleset_version: number;
-            /** @description The case's computed view (selectors_case_views): deadlines, limitation */
-            readonly computed: {
-                [key: string]: unknown;
-            } | null;
+            readonly computed: components["schemas"]["CaseComputed"] | null;
             proposed_form: components["schemas"]["FormOutput"] | null;
             proposal_note: string;
             decided_form: components["schemas"]["FormOutput"] | null;
@@ -3298,9 +3310,7 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             readonly events: components["schemas"]["CaseEvent"][];
-            readonly explanations: {
-                [key: string]: unknown;
-            }[];
+            readonly explanations: components["schemas"]["CaseExplanation"][];
         };
         CaseDocument: {
             id: number;
@@ -3336,12 +3346,36 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /** @description What a unit answered to one of the case's findings (giải trình, tự kiểm điểm). */
+        CaseExplanation: {
+            id: number;
+            finding_id: number;
+            finding_reference: string;
+            kind: components["schemas"]["FindingExplanationKindEnum"];
+            kind_label: string;
+            text: string;
+            /** Format: date-time */
+            at: string;
+            author: components["schemas"]["CaseExplanationAuthor"];
+        };
+        /** @description selectors.author_brief: rank and name of the officer behind the account. */
+        CaseExplanationAuthor: {
+            id: number;
+            username: string;
+            full_name: string;
+            rank: string;
+            name: string;
+        };
         CaseFactor: {
             id: number;
             kind: string;
             text: string;
             /** Format: date-time */
             added_at: string;
+        };
+        CaseFactorCounts: {
+            aggravating: number;
+            mitigating: number;
         };
         /**
          * @description * `aggravating` - Tình tiết tăng nặng
@@ -3375,6 +3409,10 @@ export interface components {
             /** @default false */
             is_complex: boolean;
         };
+        CaseNote: {
+            vi: string;
+            en: string;
+        };
         /** @description Needs context["views"] = selectors_case_views.case_views(...). */
         CaseOutput: {
             readonly id: number;
@@ -3389,10 +3427,7 @@ export interface components {
             readonly factors: components["schemas"]["CaseFactor"][];
             readonly documents: components["schemas"]["CaseDocument"][];
             ruleset_version: number;
-            /** @description The case's computed view (selectors_case_views): deadlines, limitation */
-            readonly computed: {
-                [key: string]: unknown;
-            } | null;
+            readonly computed: components["schemas"]["CaseComputed"] | null;
             proposed_form: components["schemas"]["FormOutput"] | null;
             proposal_note: string;
             decided_form: components["schemas"]["FormOutput"] | null;
@@ -3489,6 +3524,19 @@ export interface components {
          * @enum {string}
          */
         CaseTransitionInputToEnum: "self_review" | "considering" | "dropped" | "closed";
+        CaseViolation: {
+            finding_id: number;
+            reference: string;
+            /** Format: date */
+            occurred_on: string;
+            form: components["schemas"]["ComputedForm"];
+            /** @description The rule's code */
+            rule: string;
+            why_vi: string;
+            why_en: string;
+            time_barred: boolean;
+            limitation: components["schemas"]["Limitation"] | null;
+        };
         /**
          * @description * `all` - Mọi loại vi phạm
          *     * `corruption` - Chỉ vi phạm thuộc nhóm tham nhũng
@@ -3706,9 +3754,7 @@ export interface components {
             /** @description The caller is a lead who may approve or refuse it */
             readonly may_decide: boolean;
             /** @description Pending, for a lead who may decide: the holds on the clip he may know of (drafts included), which a move would take the footage from under; empty for everyone else */
-            readonly holds: {
-                [key: string]: unknown;
-            }[];
+            readonly holds: components["schemas"]["RemapHold"][];
         };
         /**
          * @description * `pending` - Chờ phê duyệt
@@ -3727,6 +3773,33 @@ export interface components {
          * @enum {string}
          */
         ClipStateEnum: "discovered" | "indexing" | "indexed" | "partial" | "failed" | "expired";
+        ComplaintAnswer: {
+            /** Format: date */
+            received_on: string;
+            /** Format: date */
+            accept_by: string;
+            accept_days: number;
+            /** Format: date */
+            accepted_on: string | null;
+            complex: boolean;
+            days: number;
+            /** Format: date */
+            deadline: string;
+            /** Format: date */
+            answered_on: string | null;
+            status: components["schemas"]["ComplaintAnswerStatusEnum"];
+            source: string;
+            text_vi: string;
+            text_en: string;
+        };
+        /**
+         * @description * `running` - running
+         *     * `late` - late
+         *     * `answered` - answered
+         *     * `answered_late` - answered_late
+         * @enum {string}
+         */
+        ComplaintAnswerStatusEnum: "running" | "late" | "answered" | "answered_late";
         ComplaintDetailOutput: {
             readonly id: number;
             reference: string;
@@ -3842,6 +3915,45 @@ export interface components {
             officer_id?: number | null;
             /** @default  */
             note: string;
+        };
+        ComplaintWindow: {
+            days: number;
+            /** Format: date */
+            deadline: string;
+            /** Format: date */
+            filed_on: string | null;
+            source: string;
+            text_vi: string;
+            text_en: string;
+            /** @description When the answer to this complaint is due */
+            answer: components["schemas"]["ComplaintAnswer"] | null;
+            /** Format: date */
+            from: string;
+        };
+        ComplaintWindows: {
+            first: components["schemas"]["ComplaintWindow"] | null;
+            second: components["schemas"]["ComplaintWindow"] | null;
+        };
+        /** @description engine.FormRef.as_dict: a form of the rule book the case was computed under. */
+        ComputedForm: {
+            id: number;
+            code: string;
+            subject_kind: components["schemas"]["SubjectKindEnum"];
+            level: number;
+            name_vi: string;
+            name_en: string;
+            limitation_years: number;
+            requires_council: boolean;
+            basis: string;
+        };
+        CouncilStep: {
+            required: boolean;
+            /** @description The form's code */
+            form: string | null;
+            /** Format: date */
+            held_on: string | null;
+            note: string;
+            source: string;
         };
         CounterListInputRequest: {
             /** Format: int64 */
@@ -4287,6 +4399,14 @@ export interface components {
             /** @description It starts after the unit's last day: the end is refused until it is corrected */
             starts_after_end: boolean;
         };
+        /** @description escalation.Step.as_dict. */
+        EscalationStep: {
+            code: string;
+            change: number;
+            form: components["schemas"]["ComputedForm"];
+            text_vi: string;
+            text_en: string;
+        };
         /** @description media_ingest.review.services.evidence_to_dict. */
         EvidenceItemOutput: {
             id: number;
@@ -4641,6 +4761,27 @@ export interface components {
             /** @description The account's username; empty for the system */
             username: string;
         };
+        HandlingDeadline: {
+            /** Format: date */
+            opened_on: string;
+            days: number;
+            complex: boolean;
+            /** Format: date */
+            deadline: string;
+            status: components["schemas"]["HandlingDeadlineStatusEnum"];
+            source: string;
+            /** Format: date */
+            decided_on: string | null;
+            text_vi: string;
+            text_en: string;
+        };
+        /**
+         * @description * `running` - running
+         *     * `met` - met
+         *     * `late` - late
+         * @enum {string}
+         */
+        HandlingDeadlineStatusEnum: "running" | "met" | "late";
         HandoverExitInputRequest: {
             password: string;
         };
@@ -4699,7 +4840,7 @@ export interface components {
             key: string;
             count: number;
             link: string;
-            tone: string;
+            tone: components["schemas"]["HomeToneEnum"];
             rows: components["schemas"]["Row"][];
         };
         HomeOutput: {
@@ -4708,6 +4849,15 @@ export interface components {
             today: string;
             cards: components["schemas"]["HomeCard"][];
         };
+        /**
+         * @description * `neutral` - neutral
+         *     * `blue` - blue
+         *     * `green` - green
+         *     * `amber` - amber
+         *     * `red` - red
+         * @enum {string}
+         */
+        HomeToneEnum: "neutral" | "blue" | "green" | "amber" | "red";
         IngestClipOutput: {
             readonly id: number;
             bucket: string;
@@ -4736,9 +4886,11 @@ export interface components {
             error_en: string;
             /** @description The vision package's code of the reason (media_ingest.vision.errors.MESSAGES); empty for a reason of the ingest itself (the store, the camera's settings) and for rows before codes */
             error_code: string;
-            /** @description The parameters of error_code */
-            error_params: unknown;
-            warnings: unknown;
+            /** @description The parameters of error_code's message */
+            readonly error_params: {
+                [key: string]: unknown;
+            };
+            readonly warnings: string[];
             /** Format: int64 */
             attempts: number;
             analysis_version: string;
@@ -4762,17 +4914,15 @@ export interface components {
         IngestStatus: {
             total: number;
             by_state: {
-                [key: string]: unknown;
+                [key: string]: number;
             };
             unassigned: number;
             analysis_version: string;
-            reconcile: unknown[];
-            store: {
-                [key: string]: unknown;
-            };
-            job_queue: {
-                [key: string]: unknown;
-            };
+            /** @description Indexed clips analysed by an older analysis version */
+            outdated: number;
+            reconcile: components["schemas"]["ReconcileCursor"][];
+            store: components["schemas"]["StoresHealth"];
+            job_queue: components["schemas"]["JobPool"];
         };
         IntegrityRow: {
             counter: components["schemas"]["CounterWithUnit"];
@@ -4792,6 +4942,25 @@ export interface components {
             complaints_per_100_ratings: number;
             disagrees_with_complaints: boolean;
             flags: components["schemas"]["FlagsEnum"][];
+        };
+        /** @description backend.core.jobs.pool_status: the Celery queues (scaled), or the in-process pool. */
+        JobPool: {
+            ok: boolean;
+            /** @description celery or in-process */
+            mode: string;
+            /** @description Scaled: by queue name */
+            queues?: {
+                [key: string]: components["schemas"]["JobQueue"];
+            };
+            /** @description In-process: the pool's size */
+            workers?: number;
+            error?: string;
+        };
+        JobQueue: {
+            workers: number;
+            listening: boolean;
+            depth: number | null;
+            tasks: string[];
         };
         /**
          * @description * `team_lead` - team_lead
@@ -5373,6 +5542,20 @@ export interface components {
             results: components["schemas"]["DrawOutput"][];
             count_exact: boolean;
         };
+        PaginatedEvidenceItemList: {
+            results: components["schemas"]["EvidenceItemOutput"][];
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
+        };
+        PaginatedEvidencePackageList: {
+            results: components["schemas"]["EvidencePackageOutput"][];
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
+        };
         PaginatedFindingOutputList: {
             /**
              * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
@@ -5394,6 +5577,7 @@ export interface components {
         };
         PaginatedIngestClipList: {
             count: number;
+            count_exact: boolean;
             next: string | null;
             previous: string | null;
             results: components["schemas"]["IngestClipOutput"][];
@@ -5487,6 +5671,13 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["RatingOutput"][];
             count_exact: boolean;
+        };
+        PaginatedReviewClipList: {
+            results: components["schemas"]["ReviewClip"][];
+            count: number;
+            count_exact: boolean;
+            next: string | null;
+            previous: string | null;
         };
         PaginatedRuleSetBriefList: {
             /**
@@ -5970,6 +6161,18 @@ export interface components {
         RatingReviewOutput: {
             reviewed: number;
         };
+        ReconcileCursor: {
+            prefix: string;
+            last_key: string;
+            passes: number;
+            objects_seen: number;
+            clips_created: number;
+            /** Format: date-time */
+            last_run_at: string | null;
+            /** Format: date-time */
+            last_full_pass_at: string | null;
+            last_error: string;
+        };
         ReconcileQueued: {
             queued: boolean;
         };
@@ -6022,6 +6225,26 @@ export interface components {
             id: number;
             key: string;
         };
+        /** @description selectors.clip_holds_for_lead: one hold a move would take the footage from under, in words. */
+        RemapHold: {
+            code: components["schemas"]["RemapHoldCodeEnum"];
+            vi: string;
+            en: string;
+            count?: number;
+            finding_id?: number;
+            reference?: string;
+            title?: string;
+            draft?: boolean;
+        };
+        /**
+         * @description * `tag` - tag
+         *     * `evidence` - evidence
+         *     * `manual` - manual
+         *     * `finding` - finding
+         *     * `open_case` - open_case
+         * @enum {string}
+         */
+        RemapHoldCodeEnum: "tag" | "evidence" | "manual" | "finding" | "open_case";
         RemapPerson: {
             /** @description The person's full name */
             name: string;
@@ -6156,6 +6379,17 @@ export interface components {
             /** Format: date-time */
             signed_at: string;
         };
+        RetentionClip: {
+            id: number;
+            key: string;
+            /** @description The camera's code */
+            camera: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+            size_bytes: number;
+            /** @description Why retention keeps it */
+            hold: string[];
+        };
         RetentionHoldOutput: {
             id: number;
             clip_id: number;
@@ -6173,15 +6407,51 @@ export interface components {
         RetentionReport: {
             retention_days_default: number;
             footage_bytes: number;
-            deletable: {
-                [key: string]: unknown;
-            }[];
+            deletable: components["schemas"]["RetentionClip"][];
             deletable_bytes: number;
-            held: {
-                [key: string]: unknown;
-            }[];
+            held: components["schemas"]["RetentionClip"][];
             expiring_this_week: number;
             manual_holds: number;
+        };
+        /** @description media_ingest.review.apis.clips.clip_output. */
+        ReviewClip: {
+            id: number;
+            bucket: string;
+            key: string;
+            version_id: string;
+            etag: string;
+            sha256: string;
+            size_bytes: number;
+            camera: components["schemas"]["ReviewRef"] | null;
+            counter: components["schemas"]["ReviewRef"] | null;
+            unit: components["schemas"]["ReviewRef"] | null;
+            unassigned_reason: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            /** Format: double */
+            duration_s: number | null;
+            /** Format: double */
+            fps: number | null;
+            width: number | null;
+            height: number | null;
+            codec: string;
+            state: string;
+            state_label: string;
+            /** Format: double */
+            progress: number;
+            error: string;
+            error_en: string;
+            analysis_version: string;
+            has_proxy: boolean;
+            has_poster: boolean;
+            tag_count: number | null;
+            event_count: number;
+            /** @description Events by kind; null on the detail */
+            event_kinds: {
+                [key: string]: number;
+            } | null;
         };
         /** @description media_ingest.review.apis.clips.clip_output. */
         ReviewClipDetail: {
@@ -6458,7 +6728,9 @@ export interface components {
              */
             second_answer_days_complex: number;
             /** @description Legal source of each period setting, by setting name */
-            sources: unknown;
+            readonly sources: {
+                [key: string]: string;
+            };
             created_by?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -6560,7 +6832,9 @@ export interface components {
              */
             second_answer_days_complex: number;
             /** @description Legal source of each period setting, by setting name */
-            sources: unknown;
+            readonly sources: {
+                [key: string]: string;
+            };
             created_by?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -6713,6 +6987,16 @@ export interface components {
             /** @description base64 raw key */
             public_key: string;
             pem: string;
+        };
+        /** @description backend.core.store.stores_health: ok when both stores are, each as its adapter reports it. */
+        StoresHealth: {
+            ok: boolean;
+            footage: {
+                [key: string]: unknown;
+            };
+            app: {
+                [key: string]: unknown;
+            };
         };
         SubjectInputRequest: {
             /** Format: int64 */
@@ -6885,8 +7169,7 @@ export interface components {
             delivery_note: string;
             /** Format: date-time */
             reported_at: string | null;
-            /** @description on_time, late, reported_late (flagged: reported after the grace; counts as late), missed, pending. */
-            readonly status: string;
+            readonly status: components["schemas"]["TaskStatusEnum"];
             readonly status_vi: string;
             /** @description Days past the deadline of a task not yet delivered (None when delivered or not yet due). */
             readonly overdue_days: number | null;
@@ -6897,6 +7180,15 @@ export interface components {
             year: number;
             tasks: components["schemas"]["TaskItemInputRequest"][];
         };
+        /**
+         * @description * `on_time` - on_time
+         *     * `late` - late
+         *     * `missed` - missed
+         *     * `pending` - pending
+         *     * `reported_late` - reported_late
+         * @enum {string}
+         */
+        TaskStatusEnum: "on_time" | "late" | "missed" | "pending" | "reported_late";
         TaskUnit: {
             id: number;
             code: string;
@@ -10912,27 +11204,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
-                         * @example 123
-                         */
-                        count: number;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=4
-                         */
-                        next?: string | null;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=2
-                         */
-                        previous?: string | null;
-                        results: {
-                            [key: string]: unknown;
-                        }[];
-                        count_exact: boolean;
-                    };
+                    "application/json": components["schemas"]["PaginatedReviewClipList"];
                 };
             };
         };
@@ -11303,27 +11575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
-                         * @example 123
-                         */
-                        count: number;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=4
-                         */
-                        next?: string | null;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=2
-                         */
-                        previous?: string | null;
-                        results: {
-                            [key: string]: unknown;
-                        }[];
-                        count_exact: boolean;
-                    };
+                    "application/json": components["schemas"]["PaginatedEvidenceItemList"];
                 };
             };
         };
@@ -11392,27 +11644,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Exact when count_exact is true; otherwise a lower bound (counting stops after 1000 rows or just past the page asked for).
-                         * @example 123
-                         */
-                        count: number;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=4
-                         */
-                        next?: string | null;
-                        /**
-                         * Format: uri
-                         * @example http://api.example.org/accounts/?page=2
-                         */
-                        previous?: string | null;
-                        results: {
-                            [key: string]: unknown;
-                        }[];
-                        count_exact: boolean;
-                    };
+                    "application/json": components["schemas"]["PaginatedEvidencePackageList"];
                 };
             };
         };

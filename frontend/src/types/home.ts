@@ -1,22 +1,7 @@
-// Mirrors inspection/home.py HomeOutputSerializer (GET /api/home/).
-export interface HomeRow {
-  title: string;
-  detail: string;
-  link: string;
-  date: string | null;
-  tone: string;
-}
+// GET /api/home/ (inspection/home.py HomeOutputSerializer): aliases of api.gen.ts, generated from
+// docs/openapi.yml (npm run gen:types).
+import type { components } from "./api.gen";
 
-export interface HomeCard {
-  key: string;
-  count: number;
-  link: string;
-  tone: "neutral" | "blue" | "green" | "amber" | "red";
-  rows: HomeRow[];
-}
-
-export interface Home {
-  role: string;
-  today: string;
-  cards: HomeCard[];
-}
+export type HomeRow = components["schemas"]["Row"];
+export type HomeCard = components["schemas"]["HomeCard"];
+export type Home = components["schemas"]["HomeOutput"];

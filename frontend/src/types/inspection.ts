@@ -5,8 +5,8 @@ import type { UnitBrief } from "./org";
 
 type Schemas = components["schemas"];
 
-export type Severity = "less_serious" | "serious" | "very_serious" | "especially_serious";
-export type CheckState = "planned" | "in_progress" | "completed" | "signed" | "cancelled";
+export type Severity = Schemas["SeverityEnum"];
+export type CheckState = Schemas["CheckStateEnum"];
 export type Outcome = "pass" | "partial" | "fail" | "not_applicable";
 export type FindingState = Schemas["FindingStateEnum"];
 
@@ -85,20 +85,7 @@ export interface DrawCommitment {
   manual_checks_cancelled: number | null;
 }
 
-export interface RatingRow {
-  id: number;
-  counter: { id: number; code: string; name: string; unit?: UnitBrief | null } | null;
-  device_code: string;
-  device_rating_id: string;
-  rated_at: string;
-  score: number;
-  source: string;
-  held: boolean;
-  hold_reason: string;
-  review: "" | "accepted" | "rejected";
-  review_note: string;
-  reviewed_at: string | null;
-}
+export type RatingRow = Schemas["RatingOutput"];
 
 export interface Draw {
   id: number;
@@ -136,20 +123,7 @@ export interface DrawSplit {
 }
 
 /** A member of the inspection team out of the draw's pool for some days. */
-export interface Absence {
-  id: number;
-  user: UserBrief | null;
-  /** null, like the reasons, for a reader other than the lead and the person (details_hidden) */
-  kind: "leave" | "illness" | "conflict" | "other" | null;
-  start: string;
-  end: string;
-  reason: string | null;
-  created_at: string;
-  created_by: UserBrief | null;
-  withdrawn_at: string | null;
-  withdraw_reason: string | null;
-  details_hidden?: boolean;
-}
+export type Absence = Schemas["AbsenceOutput"];
 
 export interface DrawVerify {
   draw: number;
@@ -216,36 +190,9 @@ export interface CriterionResult {
   note: string;
 }
 
-export interface ReportEvidence {
-  id: number;
-  filename: string;
-  content_type?: string;
-  size: number;
-  sha256: string;
-  criterion: string | null;
-  /** the server's clock when the upload arrived */
-  received_at?: string;
-  /** what the inspector's device said (its clock and GPS): not verified by the server */
-  device_declared?: {
-    captured_at: string | null;
-    latitude: string | number | null;
-    longitude: string | number | null;
-    accuracy_m: number | null;
-  };
-  device_time_before_check?: boolean;
-}
+export type ReportEvidence = Schemas["ReportEvidence"];
 
-export interface UnitRepresentative {
-  name: string;
-  post: string;
-  opinion: string;
-  method: "login" | "drawn";
-  /** verified: name and post from the officer records (own account); declared: typed beside a drawn signature */
-  identity: "verified" | "declared" | "";
-  user: UserBrief | null;
-  signature_sha256: string;
-  signed_at: string;
-}
+export type UnitRepresentative = Schemas["Representative"];
 
 /** The hand-over screen: the minutes as the team lead signed them, and the unit's signature once given. */
 export interface HandoverStep {
@@ -295,14 +242,7 @@ export interface CheckDetail extends CheckBrief {
   criteria_set?: { id: number; name: string } | null;
 }
 
-export interface FindingCategory {
-  id: number;
-  code: string;
-  name_vi: string;
-  name_en: string;
-  default_severity: Severity;
-  deduction_points?: number | string;
-}
+export type FindingCategory = Schemas["CategoryOutput"];
 
 /** A finding as the list and the other answers write it (inspection/apis/finding_rows.finding_output). */
 export type FindingBrief = Schemas["FindingOutput"];

@@ -32,7 +32,7 @@ export type GrantKind = Schemas["TeamGrantKindEnum"];
 export type PendingApproval = Schemas["PendingApproval"];
 
 /** A request under the two-person rule (GET /api/auth/team-grants/) */
-export interface GrantPerson { name: string; username: string }
+export type GrantPerson = Schemas["GrantPerson"];
 
 /** An officer in full on an approval card (insider review F3): every posting held today and warnings (linked to
  *  another account, looks like another officer, is you) */
@@ -88,20 +88,9 @@ export type Officer = Schemas["OfficerOutput"];
 /** A post; `field` is the deputy's field of charge (a deputy answers only for findings of it). */
 export type Assignment = Schemas["AssignmentOutput"];
 
-export interface OfficerDetail extends Officer {
-  at: string;
-  assignments: Assignment[];
-  chain_of_command: { unit: UnitBrief; heads: Assignment[] }[];
-}
+export type OfficerDetail = Schemas["OfficerDetailOutput"];
 
-export interface Counter {
-  id: number;
-  code: string;
-  name: string;
-  unit: UnitBrief;
-  opening_hours: unknown;
-  active: boolean;
-}
+export type Counter = Schemas["CounterOutput"];
 
 export interface Zone {
   name: string;
@@ -120,15 +109,7 @@ export interface Camera {
 export type UnitHeads = Schemas["UnitHeadsOutput"];
 
 /** A field of charge (lĩnh vực phụ trách): GET /api/org/fields/. */
-export interface FieldOfCharge {
-  id: number;
-  code: string;
-  name_vi: string;
-  name_en: string;
-  description?: string;
-  position?: number;
-  active: boolean;
-}
+export type FieldOfCharge = Schemas["FieldOfChargeOutput"];
 
 /** backend/org FieldBriefSerializer (the field of charge as an assignment names it). */
 export type FieldBrief = Pick<FieldOfCharge, "id" | "code" | "name_vi" | "name_en">;

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from backend.org.serializers import FieldBriefSerializer, UnitBriefSerializer
 from inspection.accountability import selectors, selectors_case_views
+from inspection.accountability.apis.case_outputs import CaseComputedSerializer, CaseExplanationSerializer
 from inspection.accountability.engine import regulation_numbers, render_bases
 from inspection.accountability.models import (
     CategoryPolicy,
@@ -83,6 +84,8 @@ class CategoryPolicyOutputSerializer(serializers.ModelSerializer):
 
 
 class RuleSetBriefSerializer(serializers.ModelSerializer):
+    sources = serializers.DictField(child=serializers.CharField(), read_only=True,
+                                    help_text="Legal source of each period setting, by setting name")
     created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
 
     class Meta:
@@ -229,8 +232,7 @@ class CaseOutputSerializer(serializers.ModelSerializer):
                  "reason_vi": r.reason_vi, "reason_en": r.reason_en}
                 for r in obj.refused_complaints.all()]
 
-    @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": True,
-                          "description": "The case's computed view (selectors_case_views): deadlines, limitation"})
+    @extend_schema_field(CaseComputedSerializer(allow_null=True))
     def get_computed(self, obj: DisciplinaryCase) -> dict[str, Any] | None:
         view = self.context["views"].get(obj.pk)
         return view.as_dict() if view else None
@@ -251,7 +253,7 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
     """`_case_response`: the case with its history and the units' explanations."""
 
     events = CaseEventSerializer(many=True, read_only=True)
-    explanations = serializers.ListField(child=serializers.DictField(), read_only=True)
+    explanations = CaseExplanationSerializer(many=True, read_only=True)
 
     class Meta(CaseOutputSerializer.Meta):
         fields = [*CaseOutputSerializer.Meta.fields, "events", "explanations"]

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from backend.org.models import Unit
 from backend.org.serializers import FieldBriefSerializer, UnitBriefSerializer
+from inspection.accountability.apis.case_outputs import LimitationSerializer
 from inspection.accountability.apis.common import (
     AssignmentProofSerializer,
     CaseOutputSerializer,
@@ -181,25 +182,6 @@ class TraceSpanSerializer(serializers.Serializer):
 class TraceRulesetSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     version = serializers.IntegerField()
-
-
-class LimitationSerializer(serializers.Serializer):
-    """escalation.Limitation.as_dict."""
-
-    start = serializers.DateField()
-    restarted_by = serializers.CharField(allow_null=True)
-    years = serializers.IntegerField(allow_null=True)
-    form = serializers.CharField(help_text="The form's code")
-    deadline = serializers.DateField(allow_null=True)
-    days_left = serializers.IntegerField(allow_null=True)
-    status = serializers.ChoiceField(choices=[("ok", "ok"), ("warning", "warning"), ("expired", "expired"),
-                                              ("none", "none")])
-    message_vi = serializers.CharField(allow_blank=True)
-    message_en = serializers.CharField(allow_blank=True)
-    basis = serializers.CharField(allow_blank=True)
-    barred_from = serializers.DateField(allow_null=True)
-    barred_vi = serializers.CharField(allow_blank=True)
-    barred_en = serializers.CharField(allow_blank=True)
 
 
 class TraceAuthorSerializer(serializers.Serializer):

@@ -27,6 +27,9 @@ TASK_STATUS_VI = {
 }
 
 
+TASK_STATUSES = [(code, code) for code in TASK_STATUS_VI]
+
+
 class TaskOutputSerializer(serializers.ModelSerializer):
     unit = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
@@ -46,6 +49,7 @@ class TaskOutputSerializer(serializers.ModelSerializer):
     def get_unit(self, obj: CchcTask) -> dict[str, Any]:
         return unit_brief(obj.unit)
 
+    @extend_schema_field(serializers.ChoiceField(choices=TASK_STATUSES))
     def get_status(self, obj: CchcTask) -> str:
         """on_time, late, reported_late (flagged: reported after the grace; counts as late), missed, pending."""
         return task_outcome(due=obj.due_date, delivered=obj.delivered_on, reported_at=obj.reported_at,

@@ -22,13 +22,15 @@ from backend.core.pagination import Pagination
 from backend.core.params import PlainTextField, Query
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.review import custody_repeats, selectors, selectors_custody, services_playback
-from media_ingest.review.apis.common import LOCAL, OBJ, client_ip, client_ua, obj_page, q, session_tag, validated
+from media_ingest.review.apis.common import LOCAL, OBJ, client_ip, client_ua, q, session_tag, validated
 from media_ingest.review.apis.outputs import (
     ClipCoverageSerializer,
     PlaybackIssuedSerializer,
     ReviewClipDetailSerializer,
+    ReviewClipSerializer,
     ReviewClipTimelineSerializer,
     clip_custody_page,
+    page_of,
 )
 from media_ingest.review.models import AccessLog
 
@@ -97,7 +99,8 @@ def clip_row_from_instance(clip: Clip) -> dict[str, Any]:
 
 
 class ClipListApi(APIView):
-    @extend_schema(operation_id="media_clips_list", responses={200: obj_page()}, parameters=CLIP_FILTERS)
+    @extend_schema(operation_id="media_clips_list", responses={200: page_of("PaginatedReviewClipList", ReviewClipSerializer(many=True))},
+                   parameters=CLIP_FILTERS)
     def get(self, request: AuthedRequest) -> Response:
         q = Query(request)
         filters = selectors.ClipFilters(

@@ -18,15 +18,6 @@ LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 OBJ = OpenApiTypes.OBJECT
 
 
-def obj_page() -> dict[str, Any]:
-    """A list's page (backend.core.pagination) whose rows are objects: the shape lists answer, declared
-    with the list's own operationId (`media_tags_list`, not the detail's `media_tags_retrieve`)."""
-    from backend.core.pagination import Pagination
-
-    return Pagination().get_paginated_response_schema({"type": "array", "items": {"type": "object",
-                                                                                  "additionalProperties": {}}})
-
-
 def q(name: str, kind: Any = str, description: str = "") -> OpenApiParameter:
     return OpenApiParameter(name, kind, OpenApiParameter.QUERY, required=False, description=description)
 

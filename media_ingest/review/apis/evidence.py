@@ -22,7 +22,7 @@ from backend.core.parsers import JSONParser
 from backend.core.store import StoreError, get_store
 from media_ingest.review import selectors, selectors_custody, services, services_packages, signing
 from media_ingest.review.apis.clips import CUSTODY_FILTERS, custody_download, custody_filtered
-from media_ingest.review.apis.common import client_ip, client_ua, obj_page, q, validated
+from media_ingest.review.apis.common import client_ip, client_ua, q, validated
 from media_ingest.review.apis.outputs import (
     CustodyEntrySerializer,
     EvidenceItemOutputSerializer,
@@ -55,7 +55,8 @@ class EvidenceListApi(APIView):
                                                   "tag_id or file.")
             return attrs
 
-    @extend_schema(operation_id="media_evidence_list", responses={200: obj_page()}, parameters=[q("finding", int), q("page", int)])
+    @extend_schema(operation_id="media_evidence_list", responses={200: page_of("PaginatedEvidenceItemList", EvidenceItemOutputSerializer(many=True))},
+                   parameters=[q("finding", int), q("page", int)])
     def get(self, request: AuthedRequest) -> Response:
         finding_id = Query(request).id("finding")
         if finding_id is None:
@@ -120,7 +121,8 @@ class PackageListApi(APIView):
                                                   "chọn cả hai.")
             return attrs
 
-    @extend_schema(operation_id="media_evidence_packages_list", responses={200: obj_page()},
+    @extend_schema(operation_id="media_evidence_packages_list",
+                   responses={200: page_of("PaginatedEvidencePackageList", EvidencePackageOutputSerializer(many=True))},
                    parameters=[q("finding", int), q("clip", int), q("page", int)])
     def get(self, request: AuthedRequest) -> Response:
         query = Query(request)

@@ -65,10 +65,12 @@ describe("player keyboard shortcuts", () => {
   });
 });
 
+// the events' shape as GET /api/media/clips/{id}/events/ sends it (ReviewClipEvent)
+const EVENT = { kind_label: "", detail: {}, thumbnail_url: null };
 const EVENTS: ClipEvent[] = [
-  { id: 1, kind: "presence", zone: "officer", start_s: 1, end_s: 30, score: 0.9 },
-  { id: 2, kind: "presence", zone: "citizen", start_s: 3, end_s: 12, score: 0.8 },
-  { id: 3, kind: "tamper", zone: "scene", start_s: 18, end_s: 25, score: 1 },
+  { ...EVENT, id: 1, kind: "presence", zone: "officer", start_s: 1, end_s: 30, score: 0.9 },
+  { ...EVENT, id: 2, kind: "presence", zone: "citizen", start_s: 3, end_s: 12, score: 0.8 },
+  { ...EVENT, id: 3, kind: "tamper", zone: "scene", start_s: 18, end_s: 25, score: 1 },
 ];
 
 describe("timeline", () => {

@@ -12,7 +12,7 @@ import { rankingPageQueries, rankingsQuery } from "../../boot/route-data";
 const TREND_ICON: Record<RankingRow["trend"], string> = { up: "▲", down: "▼", same: "■", new: "○", unranked: "–" };
 
 function rowColor(r: RankingRow): string {
-  if (r.emulation.unit?.code === "no_award" || r.emulation.unit?.code?.includes("khong")) return "#b42318";
+  if (r.emulation.unit?.code === "khong_xet_tang") return "#b42318";
   if (r.emulation.unit) return "#d97706";
   return "#1450b8";
 }
