@@ -72,7 +72,7 @@ EMBEDDED_SKIP ?=
 # db (tests/settings.py). The browser journeys stay on one: on two (a server and a Chromium each) the field
 # journeys' service worker did not take control of the page within 60 s in a clean CI run. The embedded
 # pass hands out whole files (a module's seeded world is built once);
-# the scaled pass hands out single tests (the schema fuzz is most of it) except an xdist_group's (the
+# the scaled pass hands out single tests (the schema fuzz is over half of them) except an xdist_group's (the
 # started stacks share one worker). PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist $(1))
