@@ -119,7 +119,7 @@ test("a finding filed from a failed criterion starts from its category and takes
   const withCategory = criteria.map((c) => (c.code === "1.2" ? { ...c, category: "THU_PHI" } : c));
   const posts: { url: string; body: unknown }[] = [];
   const evidence = [{ id: 71, filename: "quay-1.jpg", size: 2048, sha256: "ab".repeat(32), criterion: "1.2" }, { id: 72, filename: "niem-yet.jpg", size: 1024, sha256: "cd".repeat(32), criterion: "1.1" }];
-  const report = reportOf([{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "fail", note: "Thu thêm phí hồ sơ" }], { evidence }, 20_000);
+  const report = reportOf([{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "fail", note: "Thu thêm phí hồ sơ" }], { evidence });
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
     if (init?.method === "POST") {
@@ -155,4 +155,4 @@ test("a finding filed from a failed criterion starts from its category and takes
   expect(posts.find((p) => p.url.endsWith("/inspection/findings/"))?.body).toMatchObject({ category: "THU_PHI", criterion: "1.2" });
   expect(posts.filter((p) => p.url.includes("/evidence/")).map((p) => [p.url.replace(/^.*\/api\//, ""), p.body]))
     .toEqual([["inspection/findings/88/evidence/", { report_evidence_id: 71 }]]);
-});
+}, 20_000);
