@@ -43,7 +43,8 @@ def user_title(user: Any) -> str:
 def same_person(user_a: Any, user_b: Any) -> bool:
     """The one owner of "is this one person" for every two-person rule (insider review F1): the same account,
     the same linked officer, or linked officers that may be one person (the same service number key, or the
-    same name without marks with the same birth date or one unknown: backend/org/identity.py). An account with
+    alike names (same words without marks in any order, a middle name dropped or added: names_alike) with the
+    same birth date or one unknown: backend/org/identity.py). An account with
     no officer is only itself. An administrator's reason that two look-alikes are different people (given when
     the officer was created) does not lift this: a rule meant to need two people does not rest on the word of one."""
     from backend.org.identity import officers_same_person
@@ -78,7 +79,7 @@ def officer_card(officer: Any, *, account: Any = None, viewer: Any = None) -> di
     """The officer in full, for a lead who approves a change that links him to `account` (insider review F3: the card
     showed a name only, and the approving lead could not see it was himself): rank, name, service number, birth
     date, every posting held today, and warnings: linked to another account, looks like another officer (same
-    service number key, or same name without marks and birth date: backend/org/identity.py), is the viewer."""
+    service number key, or alike names and birth date: backend/org/identity.py), is the viewer."""
     from backend.org.identity import officers_like, officers_same_person, officers_with_service_number
     from backend.org.models import Assignment
     from backend.org.selectors import overlaps
@@ -105,9 +106,10 @@ def officer_card(officer: Any, *, account: Any = None, viewer: Any = None) -> di
         on = f", tài khoản {held.username} ({held.get_role_display()})" if held else ""
         warnings.append({"code": "lookalike",
                          "vi": f"Có thể là cùng một người với {other.rank} {other.full_name} (số hiệu {other.service_number}"
-                               f"{on}): trùng số hiệu hoặc trùng họ tên và ngày sinh.",
+                               f"{on}): trùng số hiệu, hoặc trùng họ tên (không kể dấu, thứ tự các chữ và tên đệm) và ngày sinh.",
                          "en": f"May be the same person as {other.full_name} ({other.service_number}"
-                               f"{f', account {held.username}' if held else ''}): same service number or name and birth date."})
+                               f"{f', account {held.username}' if held else ''}): same service number, or name (ignoring marks, "
+                               "word order and middle names) and birth date."})
     own = viewer.officer if viewer is not None and getattr(viewer, "officer_id", None) else None
     if own is not None and officers_same_person(own, officer):
         warnings.append({"code": "you", "vi": "Cán bộ này là chính bạn (hoặc trùng nhân thân với bạn).",

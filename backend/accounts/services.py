@@ -21,6 +21,7 @@ from backend.accounts.passwords import password_problems
 from backend.accounts.services_grants import (
     grant_needed,
     own_team_role_refused,
+    sessions_end_for_officer_change,
     team_grant_request,
     team_member_recently,
     team_password_refused,
@@ -178,6 +179,7 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:  # a change that is only held for approval is audited as the request, not as an empty update
         audit_record(actor=by, verb="user.update", obj=user, payload=changed)
+    sessions_end_for_officer_change(by=by, user=user, before=before["officer"], after=after["officer"])
     if held_role or held_activation or held_officer:
         _request_held(by=by, user=user, role=held_role, activation=held_activation,
                       officer=officer if held_officer else _UNSET)

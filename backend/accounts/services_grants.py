@@ -178,6 +178,19 @@ def two_factor_remove(*, user: User) -> int:
     return removed
 
 
+def sessions_end_for_officer_change(*, by: Actor, user: User, before: int | None, after: int | None) -> None:
+    """The account's linked officer changed: its open sessions end, so that the next sign-in checks the password
+    against the new officer's name (insider review F-F: a session open when the officer was linked kept working
+    with no re-check); audited as `user.sessions_end`."""
+    if before == after:
+        return
+    user.session_generation += 1
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    audit_record(actor=by, verb="user.sessions_end", obj=user,
+                 payload={"why": "officer_changed", "officer": [before, after]})
+    account_changed_on_commit(user.pk)
+
+
 def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
     """Apply the change; returns the one-time activation code and its expiry when the credentials were reset."""
     user = User.objects.select_for_update().get(pk=grant.target_id)
@@ -198,6 +211,7 @@ def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
         linked, user.officer = user.officer_id, grant.officer
         user.save(update_fields=["officer"])  # the one-to-one link: checked when requested and again here
         audit_record(actor=by, verb="user.update", obj=user, payload={"officer": [linked, grant.officer_id], **meta})
+        sessions_end_for_officer_change(by=by, user=user, before=linked, after=grant.officer_id)
     code, expires = "", None
     if grant.kind in _CREDENTIAL_RESET:
         code, activation = credentials_reset(by=by, user=user, grant=grant)

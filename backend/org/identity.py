@@ -5,7 +5,12 @@
   an expression index (`SERVICE_NUMBER_KEY`, Officer.Meta.constraints): the API only takes letters, digits and
   dashes, and the service stores the number NFKC-normalized, so for every stored number the two agree.
 - `name_key`: the full name without marks, case or spaces ("Nguyễn Văn  An" is "nguyenvanan").
-- look-alike: the same name key, and the same date of birth, or a date of birth missing on either side (an
+- `names_alike`: two names that may be one person's (insider review F-A: "Đặng Bình" and "Bình Văn Đặng" were
+  not "Đặng Văn Bình"): the same name key, or, word by word without marks, the words of one are all words of
+  the other and among them are the other's family name (first word) and given name (last word). So the same
+  words in any order, a middle name dropped or added, and the family and given name swapped all match; a
+  different middle name ("Nguyễn Văn An", "Nguyễn Thị An") or a name missing its family name does not.
+- look-alike: alike names, and the same date of birth, or a date of birth missing on either side (an
   unknown birth date cannot tell two people apart; entering it does).
 """
 from __future__ import annotations
@@ -46,6 +51,25 @@ def name_key(full_name: str) -> str:
     return "".join(ch for ch in fold(unicodedata.normalize("NFKC", full_name or "")) if ch.isalnum())
 
 
+def name_words(full_name: str) -> list[str]:
+    """The name's words without marks or case, in order ("Đặng  Văn Bình" is ["dang", "van", "binh"])."""
+    words = (("".join(ch for ch in w if ch.isalnum())) for w in fold(unicodedata.normalize("NFKC", full_name or "")).split())
+    return [w for w in words if w]
+
+
+def names_alike(a: str, b: str) -> bool:
+    """Whether two full names may be one person's (see the module's docstring): the one owner of the name rule."""
+    key_a, key_b = name_key(a), name_key(b)
+    if not key_a or not key_b:
+        return False
+    if key_a == key_b:
+        return True
+    words_a, words_b = name_words(a), name_words(b)
+    short, long = sorted((words_a, words_b), key=lambda words: len(set(words)))
+    return (len(set(short)) >= 2 and set(short) <= set(long)
+            and long[0] in short and long[-1] in short)
+
+
 def officers_with_service_number(value: str) -> Any:
     """Officers whose service number has the same key as `value`."""
     from backend.org.models import Officer
@@ -54,28 +78,30 @@ def officers_with_service_number(value: str) -> Any:
 
 
 def officers_like(*, full_name: str, date_of_birth: date | None) -> Any:
-    """Officers who look like the person described: the same name without marks, and the same birth date or a
-    birth date missing on either side. search_name is fold(full_name): compared without its spaces."""
+    """Officers who look like the person described: an alike name (`names_alike`), and the same birth date or a
+    birth date missing on either side. search_name is fold(full_name): the database narrows to the officers whose
+    name holds the first word of this one (every alike name does), and `names_alike` decides."""
     from backend.org.models import Officer
 
-    key = name_key(full_name)
+    key, words = name_key(full_name), name_words(full_name)
     if not key:
         return Officer.objects.none()
     nospace = Replace(F("search_name"), Value(" "), Value(""))
-    qs = Officer.objects.alias(_cw_name=nospace).filter(_cw_name=key)
+    qs = Officer.objects.alias(_cw_name=nospace).filter(Q(_cw_name=key) | Q(search_name__contains=words[0]))
     if date_of_birth is not None:
         qs = qs.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
-    return qs
+    alike = [pk for pk, name in qs.values_list("pk", "full_name") if names_alike(full_name, name)]
+    return Officer.objects.filter(pk__in=alike)
 
 
 def officers_same_person(a: Any, b: Any) -> bool:
     """Whether two officer records may be one person: the same record, the same service number key, or
-    look-alikes (same name without marks; same birth date, or one unknown)."""
+    look-alikes (`names_alike`; same birth date, or one unknown)."""
     if a is None or b is None:
         return False
     if a.pk == b.pk or service_number_key(a.service_number) == service_number_key(b.service_number):
         return True
-    if not name_key(a.full_name) or name_key(a.full_name) != name_key(b.full_name):
+    if not names_alike(a.full_name, b.full_name):
         return False
     return a.date_of_birth is None or b.date_of_birth is None or a.date_of_birth == b.date_of_birth
 

@@ -46,8 +46,9 @@ def _duplicate_number(existing: Officer) -> DomainError:
 
 def _check_identity(*, officer_pk: int | None, service_number: str, full_name: str, date_of_birth: date | None,
                     distinct_reason: str) -> dict[str, Any]:
-    """One person, one officer record (insider review F1): the service number's key is unique (409 `duplicate`),
-    and a look-alike (same name without marks; same birth date, or one unknown: backend/org/identity.py) is
+    """One person, one officer record (insider review F1): the service number's key is unique (400 `duplicate`,
+    as every field refusal), and a look-alike (an alike name: the same words without marks in any order, a middle
+    name dropped or added; same birth date, or one unknown: backend/org/identity.py names_alike) is
     refused with 409 `officer_lookalike` naming it, unless `distinct_reason` says in words that they are different
     people. Returns what the audit records (the look-alikes and the reason), {} when there is none."""
     existing = officers_with_service_number(service_number).exclude(pk=officer_pk).first()
@@ -59,9 +60,9 @@ def _check_identity(*, officer_pk: int | None, service_number: str, full_name: s
     if not (distinct_reason or "").strip():
         shown = "; ".join(officer_label(o) for o in like)
         raise Conflict(
-            f"Đã có cán bộ trùng họ tên (không kể dấu) và ngày sinh: {shown}. Nếu đây là người khác, hãy nêu lý do "
+            f"Đã có cán bộ trùng họ tên (không kể dấu, thứ tự các chữ và tên đệm) và ngày sinh: {shown}. Nếu đây là người khác, hãy nêu lý do "
             "(distinct_reason) bằng lời; lý do được ghi vào nhật ký.",
-            f"An officer with the same name (ignoring marks) and birth date exists: "
+            f"An officer with the same name (ignoring marks, word order and middle names) and birth date exists: "
             f"{', '.join(f'{o.full_name} ({o.service_number}, #{o.pk})' for o in like)}. If this is a different "
             "person, say why in distinct_reason; it is audited.",
             code="officer_lookalike", fields={"distinct_reason": ["required"]},

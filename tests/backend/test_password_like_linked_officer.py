@@ -71,3 +71,26 @@ def test_an_officer_linked_after_the_password_makes_the_sign_in_ask_for_a_change
     assert client.get("/api/org/units/").status_code == 200
     assert User.objects.get(username=username).password_change_required is False
     assert login_client(username, GOOD).get("/api/org/units/").status_code == 200
+
+
+@pytest.mark.parametrize("password", ["Trwowng@2026Qx", "Hwowfng!2026Qx", "Truowng#2026Qx", "Huowfng$2026Qx",
+                                      "Truo7ng#Qx2026", "Huo72ng!Qx2026", "gnwowrT@2026Qx"])
+def test_shorthand_and_reversed_keyboard_spellings_of_the_name_are_refused(api_as: Any, password: str) -> None:
+    """Insider review F-F: Telex "w" for ư/ươ, VNI "uo7" for ươ and reversed Telex passed for Trương Thị Hường."""
+    admin = api_as("admin")
+    response = admin.post("/api/auth/users/", {"username": f"rv{random.randint(1000, 9999)}", "password": password,
+                                               "role": "reviewer", "full_name": "Trương Thị Hường"}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "weak_password"
+    assert "giống thông tin của tài khoản" in response.json()["error"]["message"]
+    officer_id = _officer(admin, "Trương Thị Hường")
+    linked = admin.post("/api/auth/users/", {"username": f"rv{random.randint(1000, 9999)}", "password": password,
+                                             "role": "reviewer", "officer_id": officer_id}, format="json")
+    assert linked.status_code == 400 and linked.json()["error"]["code"] == "weak_password", linked.content
+
+
+def test_a_password_unlike_the_name_is_still_taken(api_as: Any) -> None:
+    made = api_as("admin").post("/api/auth/users/", {"username": f"rv{random.randint(1000, 9999)}", "password": GOOD,
+                                                     "role": "reviewer", "full_name": "Trương Thị Hường"},
+                                format="json")
+    assert made.status_code == 201, made.content

@@ -3,6 +3,7 @@ linked to a look-alike officer: same name without marks, birth date unknown) for
 was really one person. A team of N needs N different persons (backend.accounts.selectors.same_person)."""
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from typing import Any
 
@@ -79,3 +80,21 @@ def test_a_draw_team_of_two_is_two_persons() -> None:
         assert twin.pk not in {u.pk for u in check.team.all()}
     warning = next(w for w in draw.warnings if w["code"] == "members_left_out_of_teams")
     assert warning["people"][0]["reason"] == "same_person" and "tài khoản thứ hai" in warning["vi"]
+
+
+@pytest.mark.parametrize("full_name", ["Đặng Bình", "Bình Văn Đặng"])
+def test_a_lead_cannot_put_his_second_account_on_a_name_variant_on_his_team(api_as: Any, insp: Any,
+                                                                            full_name: str) -> None:
+    """Insider review F-A: the second officer record named with the middle name dropped or the words reversed."""
+    lead = insp.users["lead"]
+    assert lead.officer is not None and lead.officer.full_name == "Đặng Văn Bình"
+    variant = services_officers.officer_create(by=SystemActor("test"), service_number=f"X-{random.randint(10000, 99999)}",
+                                               full_name=full_name, distinct_reason=DISTINCT)
+    twin = user_create(by=SystemActor("test"), username=f"binh-phu-{random.randint(1000, 9999)}", password=DEMO_PASSWORD,
+                       role=Role.INSPECTOR, full_name="Tài khoản phụ", officer=variant)
+    start = weekday_from(timezone.localdate() + timedelta(days=6))
+    response = api_as("lead").post("/api/inspection/checks/", {
+        "mode": "bi_mat", "unit_id": insp.units["CAX-ND"].pk, "team_ids": [twin.pk],
+        "window_start": local_at(start, 8), "window_end": local_at(start, 10)}, format="json")
+    assert response.status_code == 403, response.content
+    assert response.json()["error"]["code"] == "same_person"

@@ -2,6 +2,7 @@
 approved his own clip correction. The requester's other account is the requester: 403 `same_person`."""
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -40,3 +41,22 @@ def test_a_lead_cannot_approve_his_own_correction_with_a_second_account(api_as: 
     assert refused.json()["error"]["code"] == "same_person"
     clip.refresh_from_db()
     assert clip.camera.code == "CAM-TC-01" and clip.state == Clip.State.INDEXED
+
+
+@pytest.mark.parametrize("full_name", ["Đặng Bình", "Bình Văn Đặng"])
+def test_a_second_account_on_a_name_variant_cannot_approve_the_correction(api_as: Any, make_clip: Any,
+                                                                          full_name: str) -> None:
+    """Insider review F-A: the look-alike officer named with the middle name dropped or the words reversed."""
+    variant = services_officers.officer_create(by=SystemActor("test"), service_number=f"X-{random.randint(10000, 99999)}",
+                                               full_name=full_name, distinct_reason=DISTINCT)
+    user_create(by=SystemActor("test"), username="binh-phu-7731", password=DEMO_PASSWORD, role=Role.INSPECTION_LEAD,
+                full_name="Tài khoản phụ", officer=variant)
+    clip = make_clip()
+    asked = api_as("lead").post(f"/api/media/clips/{clip.pk}/remap-requests/",
+                                {"camera_id": Camera.objects.get(code="CAM-ND-01").pk, "reason": REASON}, format="json")
+    assert asked.status_code == 201, asked.content
+    refused = api_as("binh-phu-7731").post(f"/api/media/remap-requests/{asked.json()['id']}/approve/",
+                                           {"reason": APPROVE}, format="json")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "same_person", refused.content
+    clip.refresh_from_db()
+    assert clip.camera.code == "CAM-TC-01"
