@@ -206,7 +206,8 @@ def test_reviewer_exports_a_finding_package_and_reads_the_custody_log(login: Any
     table = page.locator("[data-testid=custody-table]")
     table.wait_for()
     body = table.inner_text()
-    for action in ("Gắn chứng cứ", "Xuất gói chứng cứ", "Tải gói chứng cứ", "Xem"):
+    for action in ("Gắn chứng cứ", "Yêu cầu xuất gói chứng cứ", "Gói chứng cứ đã được tạo xong",
+                   "Tải gói chứng cứ", "Xem"):
         assert action in body, action
     assert "Chuyển Hội đồng kỷ luật xem xét" in body
     a.shot("review-evidence-5-package-custody")
