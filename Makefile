@@ -177,9 +177,11 @@ schema: install frontend/node_modules/.installed
 	env -u DATABASE_URL $(VENV)/bin/python manage.py spectacular --file docs/openapi.yml
 	cd frontend && npm run --silent gen:types
 
+# mypy's Django plugin loads the settings: in the embedded mode's environment, as the scaled one (DATABASE_URL
+# set) requires a DJANGO_SECRET_KEY that the lint does not need.
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy .
+	$(EMBEDDED_ENV) $(VENV)/bin/mypy .
 	@if [ -f frontend/package.json ]; then \
 	  $(MAKE) --no-print-directory frontend/node_modules/.installed && \
 	  cd frontend && npm run --silent typecheck && npm run --silent lint; \
