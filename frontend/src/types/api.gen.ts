@@ -3609,7 +3609,7 @@ export interface components {
             reference: string;
             mode: components["schemas"]["ModeEnum"];
             state: components["schemas"]["CheckStateEnum"];
-            readonly unit: components["schemas"]["RefBrief"] | null;
+            readonly unit: components["schemas"]["RefBrief"];
             readonly counter: components["schemas"]["RefBrief"] | null;
             /** Format: date-time */
             window_start: string;
@@ -3655,7 +3655,7 @@ export interface components {
             reference: string;
             mode: components["schemas"]["ModeEnum"];
             state: components["schemas"]["CheckStateEnum"];
-            readonly unit: components["schemas"]["RefBrief"] | null;
+            readonly unit: components["schemas"]["RefBrief"];
             readonly counter: components["schemas"]["RefBrief"] | null;
             /** Format: date-time */
             window_start: string;

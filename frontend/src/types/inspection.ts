@@ -134,32 +134,7 @@ export interface DrawVerify {
   reasons: { code?: string; vi: string; en: string }[];
 }
 
-export interface CheckBrief {
-  /** The check's random public id (uid); checks are never addressed by a sequential number. */
-  id: string;
-  reference: string;
-  mode: string;
-  unit: UnitBrief;
-  counter?: { id: number; code: string; name: string } | null;
-  window_start: string;
-  window_end: string;
-  state: CheckState;
-  lead?: UserBrief | null;
-  /** What the lead is called, as in the minutes (components/inspection/leadTitle): "team_lead" (Tổ trưởng)
-   *  for one who holds that post, "check_lead" (Phụ trách cuộc kiểm tra) otherwise; null without a lead. */
-  lead_title?: "team_lead" | "check_lead" | null;
-  team?: UserBrief[];
-  started_at?: string | null;
-  completed_at?: string | null;
-  cancelled_at?: string | null;
-  cancel_reason?: string;
-  score?: { score: number | string; max_score: number | string; percent: number | string } | null;
-  signed?: boolean;
-  /** Drawn by lot or hand-picked by the lead (shown to every reader once started). */
-  origin?: "drawn" | "manual";
-  /** A planned check whose unit ends before its window (it cannot be started): team only. */
-  unit_gone?: { last_day: string; successor: UnitBrief | null } | null;
-}
+export type CheckBrief = Schemas["CheckOutput"];
 
 export interface Criterion {
   code: string;
@@ -227,11 +202,7 @@ export interface CheckReport {
   amendments: { number: number; reason: string; at: string; author: UserBrief | null; content_hash: string; changes?: unknown }[];
 }
 
-export interface CheckDetail extends CheckBrief {
-  notes?: string;
-  draw?: number | null;
-  criteria_set?: { id: number; name: string } | null;
-}
+export type CheckDetail = Schemas["CheckDetailOutput"];
 
 export type FindingCategory = Schemas["CategoryOutput"];
 
