@@ -5248,6 +5248,14 @@ export interface components {
          * @enum {string}
          */
         OriginEnum: "drawn" | "manual";
+        /**
+         * @description * `pass` - Đạt
+         *     * `partial` - Đạt một phần
+         *     * `fail` - Không đạt
+         *     * `not_applicable` - Không áp dụng
+         * @enum {string}
+         */
+        OutcomeEnum: "pass" | "partial" | "fail" | "not_applicable";
         PackageDownloadInputRequest: {
             reason: string;
         };
@@ -6297,7 +6305,7 @@ export interface components {
             /** Format: double */
             weight: number;
             critical: boolean;
-            outcome: string;
+            outcome: components["schemas"]["OutcomeEnum"];
             /** Format: double */
             points: number;
             note: string;

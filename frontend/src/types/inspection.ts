@@ -7,7 +7,7 @@ type Schemas = components["schemas"];
 
 export type Severity = Schemas["SeverityEnum"];
 export type CheckState = Schemas["CheckStateEnum"];
-export type Outcome = "pass" | "partial" | "fail" | "not_applicable";
+export type Outcome = Schemas["OutcomeEnum"];
 export type FindingState = Schemas["FindingStateEnum"];
 
 export interface UserBrief {
@@ -136,27 +136,9 @@ export interface DrawVerify {
 
 export type CheckBrief = Schemas["CheckOutput"];
 
-export interface Criterion {
-  code: string;
-  text: string;
-  text_en?: string;
-  guidance?: string;
-  max_points: number | string;
-  weight?: number | string;
-  critical: boolean;
-  children?: Criterion[];
-}
+export type Criterion = Schemas["CriterionNode"];
 
-export interface CriterionResult {
-  criterion: string;
-  text: string;
-  max_points: number | string;
-  weight: number | string;
-  critical: boolean;
-  outcome: Outcome;
-  points: number | string;
-  note: string;
-}
+export type CriterionResult = Schemas["ReportResult"];
 
 export type ReportEvidence = Schemas["ReportEvidence"];
 
@@ -180,27 +162,7 @@ export interface HandoverStep {
   representative: { name: string; post: string; opinion: string; method: string; identity: string; signed_at: string } | null;
 }
 
-export interface CheckReport {
-  check: string;
-  criteria_set: { id: number; name: string };
-  summary: string;
-  score: number | string;
-  max_score: number | string;
-  percent: number | string;
-  /** critical_failed, many_not_applicable: the percent alone would hide them. */
-  flags?: BiText[];
-  results: CriterionResult[];
-  evidence: ReportEvidence[];
-  signed: boolean;
-  signed_at: string | null;
-  signed_by: UserBrief | null;
-  content_hash: string;
-  /** raised by every change; sent back with an edit so a report that moved on is not overwritten */
-  version: number;
-  lead_content_hash?: string;
-  representative?: UnitRepresentative | null;
-  amendments: { number: number; reason: string; at: string; author: UserBrief | null; content_hash: string; changes?: unknown }[];
-}
+export type CheckReport = Schemas["ReportOutput"];
 
 export type CheckDetail = Schemas["CheckDetailOutput"];
 
