@@ -13,11 +13,14 @@ PORT ?= 8000
 # compressing each copy per client took most of the fan-out's time (bench/ws_fanout_500.py).
 SERVE_FLAGS := --lifespan off --ws websockets --ws-per-message-deflate false --no-proxy-headers
 
-.PHONY: run run-scaled test test-embedded test-scaled install frontend bench lint clean mutation schema
+.PHONY: run run-scaled test test-embedded test-browser test-scaled coverage install frontend bench lint clean mutation schema
 
+# The pinned lock installed by uv (pip-compatible, about a minute cold where pip took 6-11); uv itself comes from PyPI.
+UV_VERSION := 0.13.9
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --disable-pip-version-check -r requirements.lock
+	$(PIP) install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip install -q --python $(PY) -r requirements.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -47,12 +50,15 @@ run-scaled: install frontend
 	$(PY) -m backend.run_scaled --host $(HOST) --port $(PORT) -- $(SERVE_FLAGS)
 
 test: install frontend
+	rm -rf $(COVERAGE_DIR)
 	@if scaled_env=$$($(PY) backend/probe.py); then \
 	  $(MAKE) --no-print-directory test-embedded EMBEDDED_SKIP="$(SCALED_ONLY)" && \
+	  $(MAKE) --no-print-directory test-browser && \
 	  echo "== scaled mode: $$scaled_env" && \
 	  env $$scaled_env CELERY_TASK_ALWAYS_EAGER=1 $(MAKE) --no-print-directory test-scaled; \
-	else $(MAKE) --no-print-directory test-embedded && \
+	else $(MAKE) --no-print-directory test-embedded && $(MAKE) --no-print-directory test-browser && \
 	  echo "== scaled mode skipped: PostgreSQL/Redis not reachable"; fi
+	@$(MAKE) --no-print-directory coverage
 
 # Run once per `make test`: in the scaled pass when the services are there, in the embedded pass
 # otherwise (where the fault tests' real-worker cases skip with the reason and the flood case runs
@@ -66,16 +72,34 @@ EMBEDDED_SKIP ?=
 # db (tests/settings.py). The browser journeys stay on one: on two (a server and a Chromium each) the field
 # journeys' service worker did not take control of the page within 60 s in a clean CI run. The embedded
 # pass hands out whole files (a module's seeded world is built once);
-# the scaled pass hands out single tests (the schema fuzz is most of it) except an xdist_group's (the
+# the scaled pass hands out single tests (the schema fuzz is over half of them) except an xdist_group's (the
 # started stacks share one worker). PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist $(1))
+# Line coverage (coverage.py through pytest-cov, configured in pyproject.toml) of the code the tests run in
+# their own processes: one data file per pass in $(COVERAGE_DIR), combined and reported by `make coverage`
+# (servers started as subprocesses, as by the browser journeys and the scaled journey, are not measured).
+COVERAGE_DIR := var/coverage
+COV = COVERAGE_FILE=$(CURDIR)/$(COVERAGE_DIR)/.coverage.$(1) $(VENV)/bin/pytest --cov --cov-report=
+EMBEDDED_ENV = env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u MINIO_ENDPOINT
 test-embedded:
 	@echo "== embedded mode (SQLite, local store, in-process jobs, in-memory channel layer)"
-	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u MINIO_ENDPOINT $(VENV)/bin/pytest -m "not e2e" --ignore=tests/scaled $(call XDIST,loadfile) $(EMBEDDED_SKIP)
+	@mkdir -p $(COVERAGE_DIR)
+	$(EMBEDDED_ENV) $(call COV,embedded) -m "not e2e" --ignore=tests/scaled $(call XDIST,loadfile) $(EMBEDDED_SKIP)
+
+# The browser journeys and the web app's Vitest suite (both against the embedded mode).
+test-browser:
 	@echo "== browser journeys (headless Chromium against a live embedded server)"
-	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u MINIO_ENDPOINT $(VENV)/bin/pytest -m e2e
+	@mkdir -p $(COVERAGE_DIR)
+	$(EMBEDDED_ENV) $(call COV,browser) -m e2e
 	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
+
+# The passes' data files combined (they are kept): one line per package and the total.
+coverage:
+	@$(VENV)/bin/coverage combine -q --keep --data-file=$(COVERAGE_DIR)/.coverage $(COVERAGE_DIR)/.coverage.*
+	@$(VENV)/bin/coverage report --data-file=$(COVERAGE_DIR)/.coverage --precision=1 | awk \
+	  '/^(backend|inspection|media_ingest)\// {split($$1, p, "/"); s[p[1]] += $$2; m[p[1]] += $$3} \
+	   /^TOTAL/ {t = $$0} END {for (k in s) printf "line coverage %-13s %5.1f%% of %d statements\n", k, 100 * (s[k] - m[k]) / s[k], s[k]; print t}'
 
 # The scaled pass: the integration journey (two web processes, a real Celery worker per compose
 # queue, MinIO over S3, Redis, PostgreSQL) plus the test files whose behaviour depends on those
@@ -122,7 +146,8 @@ SCALED_SUITES = \
 #   test_backup_restore: pg_dump/pg_restore instead of the SQLite file. test_consumer: the review
 #     websocket on the Redis channel layer. test_minio_e2e: S3 + Celery (eager) + PostgreSQL together.
 test-scaled:
-	$(VENV)/bin/pytest -m "not e2e" $(call XDIST,loadgroup) $(SCALED_SUITES)
+	@mkdir -p $(COVERAGE_DIR)
+	$(call COV,scaled) -m "not e2e" $(call XDIST,loadgroup) $(SCALED_SUITES)
 
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -81,6 +81,23 @@ DEFAULT_CRITERIA: dict[str, Any] = {
     ],
 }
 
+# The kind of violation a failed criterion of the default set is filed as (its finding form starts from it).
+DEFAULT_CRITERIA_CATEGORIES: dict[str, str] = {
+    "1.1": "VANG_MAT", "1.2": "VANG_MAT", "1.3": "VANG_MAT", "1.4": "THAI_DO", "2.1": "NIEM_YET", "2.2": "NIEM_YET",
+    "2.3": "NIEM_YET", "2.4": "NIEM_YET", "3.1": "THU_PHI", "3.2": "THU_PHI", "3.3": "HO_SO", "4.1": "SAI_QUY_TRINH",
+    "4.2": "SACH_NHIEU", "4.3": "TRE_HAN", "4.4": "TRE_HAN", "4.5": "HO_SO", "4.6": "BAO_MAT", "5.1": "THAI_DO",
+    "5.2": "SACH_NHIEU", "5.3": "THAI_DO", "6.1": "THIET_BI", "6.2": "CAMERA_CHE", "6.3": "THIET_BI",
+}
+
+
+def _with_categories(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**n, **({"children": _with_categories(n["children"])} if n.get("children") else {}),
+             **({"category": DEFAULT_CRITERIA_CATEGORIES[n["code"]]} if n["code"] in DEFAULT_CRITERIA_CATEGORIES else {})}
+            for n in nodes]
+
+
+DEFAULT_CRITERIA["criteria"] = _with_categories(DEFAULT_CRITERIA["criteria"])
+
 # code, name_vi, name_en, default severity, deduction points per confirmed finding
 DEFAULT_CATEGORIES: list[tuple[str, str, str, str, float]] = [
     ("VANG_MAT", "Vắng mặt tại quầy trong giờ làm việc", "Officer absent from the counter",

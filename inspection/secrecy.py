@@ -137,6 +137,10 @@ TEAM_UNFIT_REASONS: dict[str, tuple[str, str]] = {
     "inactive": ("tài khoản đã bị khóa", "the account is deactivated"),
     "no_officer": ("tài khoản chưa liên kết với cán bộ nên không xét được xung đột lợi ích",
                    "the account is not linked to an officer, so its conflicts of interest cannot be checked"),
+    # a draw's pool: another account of a person already in it (backend.accounts.selectors.same_person, F1)
+    "same_person": ("là tài khoản thứ hai của một người đã có trong danh sách (cùng cán bộ, cùng số hiệu hoặc trùng "
+                    "họ tên và ngày sinh)", "a second account of a person already in the pool (same officer, service "
+                    "number, or name and birth date)"),
 }
 
 

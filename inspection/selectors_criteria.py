@@ -24,7 +24,8 @@ def criteria_set_get(*, pk: int) -> CriteriaSet:
 
 
 def criteria_tree(*, criteria_set: CriteriaSet) -> list[dict[str, Any]]:
-    nodes = list(Criterion.objects.filter(criteria_set=criteria_set).order_by("position", "id"))
+    nodes = list(Criterion.objects.filter(criteria_set=criteria_set).select_related("category")
+                 .order_by("position", "id"))
     by_parent: dict[int | None, list[Criterion]] = {}
     for node in nodes:
         by_parent.setdefault(node.parent_id, []).append(node)
@@ -35,6 +36,8 @@ def criteria_tree(*, criteria_set: CriteriaSet) -> list[dict[str, Any]]:
             item: dict[str, Any] = {"code": c.code, "text": c.text, "text_en": c.text_en,
                                     "max_points": float(c.max_points), "weight": float(c.weight),
                                     "critical": c.critical}
+            if c.category is not None:
+                item["category"] = c.category.code
             if c.guidance:
                 item["guidance"] = c.guidance
             children = build(c.pk)
@@ -47,7 +50,8 @@ def criteria_tree(*, criteria_set: CriteriaSet) -> list[dict[str, Any]]:
 
 
 def criteria_leaves(*, criteria_set: CriteriaSet) -> list[Criterion]:
-    nodes = list(Criterion.objects.filter(criteria_set=criteria_set).order_by("position", "id"))
+    nodes = list(Criterion.objects.filter(criteria_set=criteria_set).select_related("category")
+                 .order_by("position", "id"))
     parents = {n.parent_id for n in nodes if n.parent_id}
     return [n for n in nodes if n.pk not in parents]
 

@@ -2,7 +2,7 @@
 public commitment is read by readers outside the team without them."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -45,20 +45,23 @@ def draw_get_for(*, user: Any, pk: int) -> Draw:
 
 
 def withheld_exclusions(user: Any, draw: Draw) -> set[int]:
-    """Units whose reason for being left out of the draw a reader other than the drawing lead may not read: those
-    he is conflicted with. A closed draw is read by the whole team, but a unit left out for a check planned
-    elsewhere may still be that check's target, and an inspector kept off it for a conflict of interest would
-    learn it (insider review, issue 15, S1-4). Every reason of those units is withheld alike, so the withholding
-    says nothing of which reason it was."""
+    """Units whose reason for being left out of the draw a reader other than the drawing lead may not read: every
+    left-out unit but one kept out by a check the reader may see (and is not conflicted with). A unit left out for
+    a check planned elsewhere may still be that check's target, and a reader not on it would learn it (insider
+    review, issue 15, S1-4); and since a withheld reason among shown ones would single out the secret ones, every
+    other reason is withheld alike, whatever the state of any check (F2: the reader learns nothing from it)."""
     from inspection.secrecy import conflicted_unit_ids
 
     if draw_counts_live_for(user, draw):
         return set()
-    if draw_sealed_for(user, draw):
-        # every unit's reason alike while sealed, so the withholding says nothing of which one was kept out
-        return {e["unit_id"] for e in (draw.params or {}).get("excluded", [])}
+    excluded = list((draw.params or {}).get("excluded", []))
+    uids = {uid for e in excluded if e.get("reason") == "planned_check_pending" for uid in e.get("checks", [])}
+    seen = ({str(uid) for uid in checks_visible_to(user).filter(uid__in=sorted(uids)).values_list("uid", flat=True)}
+            if uids else set())
     conflicted = conflicted_unit_ids(user)
-    return {e["unit_id"] for e in (draw.params or {}).get("excluded", []) if e.get("unit_id") in conflicted}
+    return {e["unit_id"] for e in excluded
+            if not (e.get("reason") == "planned_check_pending" and e.get("unit_id") not in conflicted
+                    and any(str(uid) in seen for uid in e.get("checks", [])))}
 
 
 def excluded_as_read_by(user: Any, draw: Draw, excluded: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -67,7 +70,7 @@ def excluded_as_read_by(user: Any, draw: Draw, excluded: list[dict[str, Any]]) -
     live = draw_counts_live_for(user, draw)
     hidden = withheld_exclusions(user, draw)
     return [{"unit_id": e["unit_id"], "reason": "withheld"} if e.get("unit_id") in hidden
-            else (dict(e) if live else {k: v for k, v in e.items() if k != "checks"}) for e in excluded]
+            else (dict(e) if live else {k: v for k, v in e.items() if k not in ("checks", "manual")}) for e in excluded]
 
 
 def draw_exclusions_for(*, user: Any, draw: Draw) -> list[dict[str, Any]]:
@@ -131,61 +134,46 @@ def _open_sealed(user: Any, draw: Draw) -> bool:
     return draw.state != Draw.State.CLOSED and not draw_counts_live_for(user, draw)
 
 
-def _kept_out_uids(draw: Draw) -> list[str]:
-    """The checks, planned before the draw, that kept a unit out of it (services_draw_inputs)."""
-    return [uid for e in (draw.params or {}).get("excluded", []) if e.get("reason") == "planned_check_pending"
-            for uid in e.get("checks", [])]
+def _now() -> datetime:
+    return timezone.now()  # one place for the tests to move the clock
 
 
-KeptOut = dict[str, tuple[Any, str, Any]]
+def counts_published_at(draw: Draw) -> datetime | None:
+    """When the counts of units the draw left out (and the figures they can be worked out from) are published to
+    readers other than the drawing lead: a day fixed by the draw's window and floor alone, never by the state of a
+    check (F2: a seal lifted when the last check that kept a unit out started told an outsider that an unstarted
+    check existed). A check that kept a unit out was planned before the draw, at most HORIZON_DAYS ahead, and to
+    start before the floor's horizon past the window (services_draw_inputs): by the day after the earlier of the
+    two, each such check's day has passed. Local midnight of that day; None for a draw without a window."""
+    from inspection.services_draw_inputs import HORIZON_DAYS, _add_months
+
+    params = draw.params or {}
+    if not params.get("end"):
+        return None
+    end = date.fromisoformat(str(params["end"]))
+    floor_months = int(params.get("floor_months") or 0)
+    last = end + timedelta(days=HORIZON_DAYS)
+    if floor_months > 0:
+        last = min(last, _add_months(end, floor_months))
+    return timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
 
 
-def kept_out_states(draws: Sequence[Draw]) -> KeptOut:
-    """uid -> (started_at, state, cancelled_at) of every check that kept a unit out of these draws (one query)."""
-    uids = {uid for d in draws for uid in _kept_out_uids(d)}
-    if not uids:
-        return {}
-    return {str(uid): (started, state, cancelled) for uid, started, state, cancelled in SurpriseCheck.objects.filter(
-        uid__in=sorted(uids)).values_list("uid", "started_at", "state", "cancelled_at")}
-
-
-def _kept_out_unresolved(draw: Draw, states: KeptOut | None = None) -> bool:
-    """A check that kept a unit out of the closed draw has neither started nor been cancelled by the close: it may
-    still be planned, a secret. One cancelled after the close counts as unresolved too, so that lifting the seal
-    never dates a cancellation (a check that never started stays a secret, and so does when it was dropped)."""
-    cached = draw.__dict__.get("_kept_out_unresolved")
-    if cached is not None and states is None:
-        return bool(cached)
-    if states is None:
-        states = kept_out_states([draw])
-    unresolved = False
-    for uid in _kept_out_uids(draw):
-        row = states.get(uid)
-        if row is None or row[0] is not None:
-            continue
-        if (row[1] == SurpriseCheck.State.CANCELLED and row[2] is not None and draw.closed_at is not None
-                and row[2] <= draw.closed_at):
-            continue
-        unresolved = True
-        break
-    draw.__dict__["_kept_out_unresolved"] = unresolved
-    return unresolved
-
-
-def draw_sealed_for(user: Any, draw: Draw, states: KeptOut | None = None) -> bool:
-    """Whether `user` reads the draw sealed: its seed, why its units were left out and the counts of secret checks
-    withheld. Open, the draw is sealed for everyone but the lead who made it. Closed, it stays sealed for them
-    while a check that kept a unit out of it has neither started nor been cancelled by the close (insider review,
-    issue 15: a closed draw told an inspector not on such a check that it was still planned, and its revealed seed
-    let anyone recompute the units it could not pick). Its own checks are never still planned once closed:
-    draw_close refuses until each has started or been cancelled (services_draws)."""
+def draw_sealed_for(user: Any, draw: Draw, now: datetime | None = None) -> bool:
+    """Whether `user` reads the draw's counts of units left out sealed (the flags in SECRET_COUNT_FLAGS, the
+    parameters in SECRET_COUNT_PARAMETERS, the team's warnings on those units). The drawing lead reads them as
+    they are. Everyone else reads them sealed while the draw is open, and once closed until `counts_published_at`:
+    the draw's state and its window decide, never whether a check is still planned. The seed is not sealed: it is
+    revealed at the close for every draw, to every reader (F2)."""
     if draw_counts_live_for(user, draw):
         return False
-    return draw.state != Draw.State.CLOSED or _kept_out_unresolved(draw, states)
+    if draw.state != Draw.State.CLOSED:
+        return True
+    published = counts_published_at(draw)
+    return published is None or (now or _now()) < published
 
 
-def _sealed(user: Any, draw: Draw, states: KeptOut | None = None) -> bool:
-    return draw_sealed_for(user, draw, states)
+def _sealed(user: Any, draw: Draw) -> bool:
+    return draw_sealed_for(user, draw)
 
 
 def sealed_flags(flags: list[dict[str, Any]], *, user: Any, draw: Draw) -> list[dict[str, Any]]:
@@ -248,7 +236,6 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
     dropped = {str(uid): at for uid, at in SurpriseCheck.objects.filter(
         uid__in=excluded_uids, started_at__isnull=True, state=SurpriseCheck.State.CANCELLED)
         .values_list("uid", "cancelled_at")} if excluded_uids else {}
-    kept_out = kept_out_states(draws)
     manual = list(SurpriseCheck.objects.filter(draw__isnull=True).exclude(state=SurpriseCheck.State.PLANNED)
                   .values_list("window_start", "started_at", "state", "cancelled_at"))
     rows = []
@@ -259,7 +246,6 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
                    if any(uid in dropped and _dropped_by(dropped[uid], user=user, draw=d) for uid in e.get("checks", [])))
         if gone:
             flags.append({"code": "excluded_by_cancelled_check", "count": gone})
-        sealed = _sealed(user, d, kept_out)
         flags = _sealed_counts(flags, user=user, draw=d)
         start, end = d.params.get("start"), d.params.get("end")
         in_window = [m for m in manual if start and end and start <= timezone.localtime(m[0]).date().isoformat() <= end]
@@ -267,7 +253,7 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
             "id": d.pk, "created_at": d.created_at,
             "created_by": user_title(d.created_by) if d.created_by_id else None,  # rank and name, not the login
             "seed_sha256": d.seed_sha256, "n": d.params.get("n"), "start": start, "end": end, "state": d.state,
-            "closed_at": d.closed_at, "seed": d.seed if d.state == Draw.State.CLOSED and not sealed else None, "reason": d.reason,
+            "closed_at": d.closed_at, "seed": d.seed if d.state == Draw.State.CLOSED else None, "reason": d.reason,
             "close_reason": d.close_reason, "flags": flags, "checks_started": d.started,
             # while open, for all but the drawing lead: only checks cancelled after they started (the rest at the close)
             "checks_cancelled": d.cancelled_started if _open_sealed(user, d) else d.cancelled,
@@ -275,6 +261,7 @@ def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
             # hand-picked checks in the draw's window (F14): started ones, and ones cancelled unstarted
             "manual_checks_started": sum(1 for m in in_window if m[1] is not None),
             "manual_checks_cancelled": _manual_cancelled(in_window, user=user, draw=d),
+            "counts_published_at": counts_published_at(d),
         })
     return rows
 

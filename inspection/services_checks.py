@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.accounts.selectors import require_role
+from backend.accounts.selectors import distinct_persons, require_role, same_person_refused
 from backend.audit.services import audit_record
 from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError, Forbidden
@@ -40,6 +40,15 @@ def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int =
                            "năm gần đây (xung đột lợi ích).",
                            f"{user.get_username()} served in the target unit within {conflict_years} years "
                            "(conflict of interest).", "team_ids", )
+
+
+def _refuse_one_person_twice(members: list[User]) -> None:
+    """A team of N is N different persons: two accounts of one person are one member (insider review F1)."""
+    persons = distinct_persons(members)
+    if len(persons) != len(members):
+        twice = [u.get_username() for u in members if u not in persons]
+        raise same_person_refused(f"Tổ kiểm tra có người được đưa vào hai lần dưới hai tài khoản ({', '.join(twice)}).",
+                                  f"The team holds one person twice under two accounts ({', '.join(twice)}).")
 
 
 # How far ahead a check or a draw window may start (days), and the grace for a check planned on the spot.
@@ -189,6 +198,7 @@ def check_create(*, by: User, mode: str, unit: Unit, window_start: datetime, win
     # the unit exists on the check's day: not yet created (insider review, issue 15) is refused like ended
     require_unit_existed(unit=unit, start=timezone.localdate(window_start), field="unit_id")
     members = list({u.pk: u for u in [by, *team]}.values())
+    _refuse_one_person_twice(members)
     _validate_team(members, unit, timezone.localdate(window_start))
     _refuse_absent(members, window_start, window_end)
     _refuse_unit_clash(by, unit, window_start, window_end)

@@ -57,6 +57,18 @@ def category_fields_set(*, by: Actor, category: FindingCategory, field_ids: list
     return category
 
 
+def _category(node: dict[str, Any], where: str) -> FindingCategory | None:
+    """The kind of violation a failure of the criterion is filed as: a code of the catalogue, or none."""
+    code = str(node.get("category") or "").strip()
+    if not code:
+        return None
+    category = FindingCategory.objects.filter(code=code).first()
+    if category is None:
+        raise _invalid(f"{where}.category: không có loại vi phạm mã {code}.",
+                       f"{where}.category: no finding category {code}.", f"{where}.category")
+    return category
+
+
 def _validate_tree(nodes: Any, path: str, seen: set[str], out: list[dict[str, Any]], parent: str | None) -> None:
     if not isinstance(nodes, list):
         raise _invalid(f"{path}: phải là danh sách tiêu chí.", f"{path}: must be a list of criteria.", path)
@@ -86,7 +98,8 @@ def _validate_tree(nodes: Any, path: str, seen: set[str], out: list[dict[str, An
             raise _invalid(f"{where}: điểm hoặc trọng số quá lớn.", f"{where}: points or weight too large.", where)
         out.append({"code": code, "text": text, "text_en": str(node.get("text_en", "")),
                     "guidance": str(node.get("guidance", "")), "max_points": max_points, "weight": weight,
-                    "critical": bool(node.get("critical", False)), "parent": parent})
+                    "critical": bool(node.get("critical", False)), "category": _category(node, where),
+                    "parent": parent})
         if children:
             _validate_tree(children, f"{where}.children", seen, out, code)
 
@@ -155,4 +168,8 @@ def criteria_set_seed_default(*, by: Actor, year: int) -> CriteriaSet:
     existing = CriteriaSet.objects.filter(code=defaults.DEFAULT_CRITERIA_CODE, year=year).first()
     if existing is not None:
         return existing
+    # the default set names the catalogue's categories: a database without them gets the catalogue first
+    needed = set(defaults.DEFAULT_CRITERIA_CATEGORIES.values())
+    if needed - set(FindingCategory.objects.filter(code__in=needed).values_list("code", flat=True)):
+        catalogue_seed(by=by)
     return criteria_set_import(by=by, data={**defaults.DEFAULT_CRITERIA, "year": year, "version": 1})

@@ -49,6 +49,18 @@ FLOOR_MARGIN_DAYS = 7  # the next window may open with a week of holidays (Tết
 HORIZON_DAYS = 366
 
 
+def _one_account_a_person(pool_ids: list[int], *, by: User, unfit: dict[int, str]) -> list[int]:
+    """A team of N is N different persons: of two accounts of one person (same_person) only the first stays in
+    the pool (the drawing lead's own, else the older one); the other is left out as `same_person` (insider F1)."""
+    from backend.accounts.selectors import distinct_persons
+
+    users = {u.pk: u for u in User.objects.filter(pk__in=pool_ids).select_related("officer")}
+    order = sorted(users.values(), key=lambda u: (u.pk != by.pk, u.pk))
+    kept = {u.pk for u in distinct_persons(order)}
+    unfit.update({uid: "same_person" for uid in users if uid not in kept})
+    return [uid for uid in pool_ids if uid in kept]
+
+
 def floor_due(last_checked: date, *, floor_months: int, end: date) -> bool:
     """The coverage floor: a unit whose floor date (last check + floor) falls on or before the end of
     the window, or in the first week after it, must be drawn in it (the draw gives it a day on or
@@ -117,6 +129,7 @@ def draw_inputs(*, by: User, n: int, start: date, end: date, proportional_share:
     # the days they are away (inspection/services_absences.py)
     away, away_days = absences_in_window(user_ids=pool_ids, days=days)
     pool_ids = [uid for uid in pool_ids if uid not in away]
+    pool_ids = _one_account_a_person(pool_ids, by=by, unfit=unfit)
     if not pool_ids:
         raise _invalid("Mọi thành viên tổ kiểm tra đều vắng mặt (nghỉ phép, ốm, xung đột) trong khoảng thời gian này "
                        "hoặc không thể được đưa vào tổ kiểm tra (chưa liên kết cán bộ).",

@@ -207,18 +207,34 @@ def _schedule_warnings(inputs: dict[str, Any], planned: dict[str, Any]) -> list[
         units = [{"unit_id": r["unit_id"], "due": x.get("due"), "day": r["slot"]["window_start"][:10],
                   "days_late": x.get("days_late")} for r, x in zip(late, notes, strict=True)]
         if int(params.get("algorithm", 1)) >= 4:
-            vi = (f"{len(late)} đơn vị thuộc diện sàn bao phủ được kiểm tra sau hạn sàn của mình "
-                  f"({overdue} đơn vị đã quá hạn sàn trước khi khoảng thời gian bắt đầu, trong đó {never} đơn vị "
-                  f"chưa từng được kiểm tra; {len(late) - overdue} đơn vị không còn lịch trống trước hạn).")
-            en = (f"{len(late)} floor unit(s) are checked after their floor date ({overdue} were already past it "
-                  f"before the window opened, {never} of them never checked; {len(late) - overdue} found no free "
-                  f"slot before it).")
+            vi, en = _late_floor_text(len(late), overdue, never)
         else:
             vi = f"{len(late)} đơn vị thuộc diện sàn bao phủ chỉ xếp được lịch sau hạn sàn."
             en = f"{len(late)} floor unit(s) could only be scheduled after their floor date."
         warnings.append({"code": "floor_after_due", "units": [r["unit_id"] for r in late], "late": units,
                          "overdue": overdue, "never_checked": never, "vi": vi, "en": en})
     return warnings
+
+
+def _late_floor_text(late: int, overdue: int, never: int) -> tuple[str, str]:
+    """Units that had to be checked by a date (each unit is checked at least once in a period: the coverage
+    floor) but are checked after it, said as sentences a lead reads at once: a part that counts none is left
+    out ("0 đơn vị đã quá hạn…, trong đó 0 đơn vị…" was jargon, issue 15)."""
+    vi = [f"Có {late} đơn vị đến hạn phải kiểm tra (theo quy định mỗi đơn vị được kiểm tra ít nhất một lần trong "
+          f"một khoảng thời gian) nhưng chỉ xếp được lịch kiểm tra sau ngày đến hạn đó."]
+    en = [f"{late} unit(s) due for their periodic check (each unit is checked at least once in a period) are "
+          f"scheduled only after the date they were due."]
+    if overdue:
+        first = "chưa từng được kiểm tra lần nào" if never == overdue else (
+            f"trong đó {never} đơn vị chưa từng được kiểm tra lần nào" if never else "")
+        vi.append(f"{overdue} đơn vị đã quá hạn từ trước khi đợt kiểm tra này bắt đầu" + (f" ({first})" if first else "")
+                  + ".")
+        en.append(f"{overdue} were already overdue before this draw's period began"
+                  + (f" ({never} never checked)" if never else "") + ".")
+    if late - overdue:
+        vi.append(f"{late - overdue} đơn vị không còn ngày trống nào trước hạn của mình.")
+        en.append(f"{late - overdue} found no free day before their due date.")
+    return " ".join(vi), " ".join(en)
 
 
 # The policy's draw parameters. The drawing lead may make the rules stricter (a longer conflict
@@ -277,10 +293,12 @@ def _exclusion_notes(inputs: dict[str, Any], n: int, drawn: int) -> tuple[list[d
             "code": "floor_units_left_out", "count": len(floor), "never_checked": never,
             "units": [{"unit_id": e["unit_id"], "due": e["due"], "reason": e["reason"],
                        "never_checked": e["never_checked"]} for e in floor],
-            "vi": f"{len(floor)} đơn vị đến hạn sàn bao phủ nhưng không được đưa vào rút thăm ({never} đơn vị "
-                  f"chưa từng được kiểm tra); số lượng được công bố cùng cam kết khi đợt rút thăm khóa sổ.",
-            "en": f"{len(floor)} unit(s) due under the coverage floor were left out of the draw ({never} never "
-                  f"checked); the count is published with the commitment when the draw is closed."})
+            "vi": f"{len(floor)} đơn vị đến hạn phải kiểm tra nhưng không được đưa vào rút thăm"
+                  + (f" ({never} đơn vị chưa từng được kiểm tra)" if never else "")
+                  + "; số lượng được công bố cùng cam kết khi đợt rút thăm khóa sổ.",
+            "en": f"{len(floor)} unit(s) due for their periodic check were left out of the draw"
+                  + (f" ({never} never checked)" if never else "")
+                  + "; the count is published with the commitment when the draw is closed."})
         flags.append({"code": "floor_units_left_out", "count": len(floor), "never_checked": never,
                       "reasons": reasons})
     candidates = len(inputs["candidates"])
@@ -508,22 +526,17 @@ VERIFY_PUBLIC = {
 }
 
 
-def draw_verify(*, draw: Draw, with_targets: bool = True, sealed: bool = False) -> dict[str, Any]:
+def draw_verify(*, draw: Draw, with_targets: bool = True) -> dict[str, Any]:
     """Recompute the draw from the revealed seed and the stored inputs. Without targets (for the
     disciplinary officers and administrators, who see the commitment, not the units): whether it
-    matches and why not, in counts, never which unit or check. `sealed` (selectors_draws.draw_sealed_for):
-    the seed is not revealed to this reader yet, as before the close."""
-    if draw.state != Draw.State.CLOSED or sealed:
+    matches and why not, in counts, never which unit or check. The seed is revealed at the close for every
+    draw and every reader, whatever the state of any check (F2)."""
+    if draw.state != Draw.State.CLOSED:
         return {"match": False, "revealed": False, "seed": None, "seed_sha256": draw.seed_sha256, "selected": None,
                 "risk_weights_version": draw.params.get("risk_weights_version"),
                 "risk_weights_sha256": draw.params.get("risk_weights_sha256"),
                 "reasons": [{"code": "not_revealed", "vi": "Hạt giống chưa được công bố: lượt rút thăm chưa khóa sổ.",
-                             "en": "The seed is not revealed until the draw is closed."}
-                            if draw.state != Draw.State.CLOSED else
-                            {"code": "not_revealed", "vi": "Hạt giống chưa được công bố: đợt đã khóa sổ, hạt giống được "
-                                                           "công bố khi mọi cuộc kiểm tra mà đợt phụ thuộc đã tiến hành.",
-                             "en": "The seed is not revealed yet: the draw is closed, and the seed is published once "
-                                   "every check it depends on has started."}]}
+                             "en": "The seed is not revealed until the draw is closed."}]}
     reasons: list[dict[str, str]] = []
     if drawing.seed_hash(draw.seed) != draw.seed_sha256:
         reasons.append({"code": "seed_hash", "vi": VERIFY_PUBLIC["seed_hash"][0], "en": VERIFY_PUBLIC["seed_hash"][1]})

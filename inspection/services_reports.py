@@ -217,7 +217,7 @@ def uncovered_critical(report: CheckReport) -> list[str]:
             .order_by("criterion__position").values_list("criterion__code", flat=True) if code not in covered]
 
 
-def _sign_blockers(report: CheckReport) -> list[dict[str, str]]:
+def report_sign_blockers(report: CheckReport) -> list[dict[str, str]]:
     """Why the minutes would contradict the results; empty when they may be signed."""
     check = report.surprise_check
     live = Finding.objects.filter(surprise_check=check).exclude(state=Finding.State.DISMISSED)
@@ -408,7 +408,7 @@ def report_amend(*, by: User, check: SurpriseCheck, reason: str, results: list[d
     old_score = report.score
     _recompute_score(report)
     # the amended minutes become the minutes: the same rules as at sign-off (issue 13 F5)
-    blockers = _sign_blockers(report)
+    blockers = report_sign_blockers(report)
     if blockers:
         raise Conflict(" ".join(b["vi"] for b in blockers), " ".join(b["en"] for b in blockers),
                        code=blockers[0]["code"])

@@ -24,9 +24,9 @@ from inspection.services_common import TEAM, _check_locked, _event, _invalid, _r
 from inspection.services_reports import (
     _report_locked,
     _representative_content,
-    _sign_blockers,
     content_hash,
     report_content,
+    report_sign_blockers,
 )
 
 MAX_SIGNATURE_BYTES = 512 * 1024
@@ -94,7 +94,7 @@ def _lead_block(user: Any, day: date) -> dict[str, Any]:
 
 
 def _refuse_blockers(report: CheckReport) -> None:
-    blockers = _sign_blockers(report)
+    blockers = report_sign_blockers(report)
     if blockers:
         raise Conflict(" ".join(b["vi"] for b in blockers), " ".join(b["en"] for b in blockers),
                        code=blockers[0]["code"])
@@ -141,6 +141,17 @@ def report_sign(*, by: User, check: SurpriseCheck, signature: str = "") -> Check
     return report
 
 
+def _refuse_team_member_under_another_account(rep_user: Any, check: SurpriseCheck) -> None:
+    """The unit's signature is another person's than the team's: a team member's second account (linked to a
+    look-alike officer posted in the unit) is the team member (accounts.selectors.same_person, insider F1)."""
+    from backend.accounts.selectors import same_person, same_person_refused
+
+    side = [check.lead, *check.team.select_related("officer")]
+    if any(same_person(rep_user, member) for member in side if member is not None):
+        raise same_person_refused("Người đại diện đơn vị không thể là thành viên tổ kiểm tra.",
+                                  "The unit's representative cannot be a member of the inspection side.")
+
+
 def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, str, str]:
     """Who may confirm for the inspected unit with an account: a person of that unit on the check's day
     (an appointment, in the org records, in the unit or a unit below it then), never a member of the
@@ -150,6 +161,7 @@ def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, 
     if on_check_team(rep_user, check) or getattr(rep_user, "is_inspection_team", False):
         raise _invalid("Người đại diện đơn vị không thể là thành viên tổ kiểm tra.",
                        "The unit's representative cannot be a member of the inspection side.", "username")
+    _refuse_team_member_under_another_account(rep_user, check)
     officer = getattr(rep_user, "officer", None)
     day = _check_day(check)
     posting = officer_posting_in(officer=officer, unit=check.unit, at=day) if officer is not None else None

@@ -132,7 +132,7 @@ class ClipRemapRequestCreateApi(APIView):
 
 
 class ClipRemapRequestListApi(APIView):
-    """?state=pending|approved|refused. Leads: every request; an administrator: the ones he asked."""
+    """?state=pending|approved|refused. Every request, for the leads and the administrators alike (F8)."""
 
     @extend_schema(parameters=[OpenApiParameter("state", str, enum=ClipRemapRequest.State.values),
                                OpenApiParameter("clip_id", int),

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
-from backend.accounts.selectors import require_role
+from backend.accounts.selectors import require_role, same_person, same_person_refused
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.org.models import Camera
@@ -98,13 +98,13 @@ def clip_remap_request(*, by: User, clip: Clip, camera: Camera, started_at: date
 
 
 def remap_requests_for(user: Any) -> QuerySet[ClipRemapRequest]:
-    """Leads read every request (they decide); an administrator the ones he asked."""
+    """Every request, for each role that may ask (the administrators and the leads); nobody else reads any. What a
+    reader sees of a clip's pending correction never depends on who asked (F8): an administrator read only his own,
+    so the 409 `remap_pending` he got for a clip whose listed requests were all decided said that the team had
+    asked for one, its interest in the clip. Every reader of the list now sees the request the 409 is about."""
     require_role(user, *REQUESTER_ROLES)
-    qs = ClipRemapRequest.objects.select_related("clip", "camera__counter", "previous_camera__counter",
-                                                 "requested_by__officer", "decided_by__officer")
-    if user.role == Role.INSPECTION_LEAD:
-        return qs
-    return qs.filter(requested_by=user)
+    return ClipRemapRequest.objects.select_related("clip", "camera__counter", "previous_camera__counter",
+                                                   "requested_by__officer", "decided_by__officer")
 
 
 def remap_request_get_for(*, user: Any, pk: int) -> ClipRemapRequest:
@@ -116,19 +116,20 @@ def remap_request_get_for(*, user: Any, pk: int) -> ClipRemapRequest:
 
 def may_decide(user: Any, request: ClipRemapRequest) -> bool:
     return bool(getattr(user, "role", None) == Role.INSPECTION_LEAD and user.is_active
-                and request.state == ClipRemapRequest.State.PENDING and request.requested_by_id != user.pk)
+                and request.state == ClipRemapRequest.State.PENDING and not same_person(user, request.requested_by))
 
 
 def _decidable(*, by: User, pk: int) -> ClipRemapRequest:
     if getattr(by, "role", None) != Role.INSPECTION_LEAD:
         raise Forbidden("Chỉ tổ trưởng tổ kiểm tra mới phê duyệt hoặc từ chối đề nghị sửa camera/thời điểm.",
                         "Only an inspection lead approves or refuses a correction of a clip's camera or time.")
-    request = ClipRemapRequest.objects.select_for_update().filter(pk=pk).first()
+    request = ClipRemapRequest.objects.select_for_update(of=("self",)).select_related("requested_by__officer").filter(
+        pk=pk).first()
     if request is None:
         raise NotFound("Không tìm thấy đề nghị sửa.", "Correction request not found.")
-    if request.requested_by_id == by.pk:
-        raise DomainError("Người phê duyệt phải là một tổ trưởng khác người đề nghị.",
-                          "The approver must be a lead other than the requester.", code="same_person", status=403)
+    if same_person(by, request.requested_by):  # another account of the requester is the requester (F1)
+        raise same_person_refused("Người phê duyệt phải là một tổ trưởng khác người đề nghị.",
+                                  "The approver must be a lead other than the requester.")
     if request.state != ClipRemapRequest.State.PENDING:
         raise Conflict("Đề nghị này đã được xử lý.", "This request was already decided.", code="remap_decided")
     return request

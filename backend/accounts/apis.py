@@ -54,7 +54,7 @@ class MeOutputSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "full_name", "role", "role_label", "is_inspection_team",
                   "scope_unit", "officer", "language", "is_active", "two_factor_enabled",
-                  "two_factor_required", "handover"]
+                  "two_factor_required", "handover", "password_change_required"]
 
     def get_handover(self, obj: User) -> str | None:
         session = self.context.get("session")
@@ -117,8 +117,10 @@ class CsrfApi(APIView):
 
 
 class LoginOutputSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=["signed_in", "code_required", "enrolment_required"],
-                                    help_text="signed_in, or the second step this session still owes")
+    stage = serializers.ChoiceField(
+        choices=["signed_in", "code_required", "enrolment_required", "password_change_required"],
+        help_text="signed_in, or the second step this session still owes; password_change_required: signed in, but "
+                  "the password is like the person's name and must be changed before anything else (F7)")
     user = MeOutputSerializer(allow_null=True, help_text="The signed-in user (only when stage is signed_in)")
 
 
@@ -140,7 +142,8 @@ def _sign_in(request: Request, user: User, device: Device | None) -> Response:
     kind = "none" if device is None else ("recovery_code" if isinstance(device, StaticDevice) else "totp")
     services.login_complete(user=user, ip=client_ip(request.META), two_factor=kind)
     get_token(request._request)
-    return Response(LoginOutputSerializer({"stage": "signed_in", "user": user}).data)
+    stage = "password_change_required" if user.password_change_required else "signed_in"
+    return Response(LoginOutputSerializer({"stage": stage, "user": user}).data)
 
 
 class LoginApi(APIView):
@@ -317,6 +320,7 @@ def _session_expiry(request: Request) -> Any:
 
 
 class MeApi(APIView):
+    password_change_step = True  # the change-password page asks who is signed in
     handover_step = True  # the hand-over screen asks who is signed in and which check it is limited to
 
     @extend_schema(responses=MeSessionOutputSerializer)
@@ -474,6 +478,7 @@ class MePasswordApi(APIView):
 
     throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
+    password_change_step = True  # the one thing a user whose password must change may do (F7)
 
     class InputSerializer(serializers.Serializer):
         old_password = serializers.CharField(max_length=256, trim_whitespace=False)

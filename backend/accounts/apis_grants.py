@@ -5,30 +5,55 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts import services_grants
-from backend.accounts.models import Role, TeamGrant
+from backend.accounts import selectors, services_grants
+from backend.accounts.models import TeamGrant
 from backend.core.actors import AuthedRequest
 from backend.core.params import PlainTextField, Query
 from backend.org.apis import paginate
 from backend.org.models import Officer
-from backend.org.selectors import officer_assignment_at
 
 
-def _officer_card(officer: Officer | None) -> dict[str, Any] | None:
+class _PostingSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    unit_code = serializers.CharField()
+    position = serializers.CharField()
+    valid_from = serializers.DateField()
+
+
+OFFICER_WARNING_CODES = ["linked_to_other_account", "lookalike", "you"]
+
+
+class _WarningSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=OFFICER_WARNING_CODES)
+    vi = serializers.CharField()
+    en = serializers.CharField()
+
+
+class OfficerCardSerializer(serializers.Serializer):
+    """The officer in full for the approving lead (selectors.officer_card, insider review F3)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="Rank and name")
+    full_name = serializers.CharField()
+    rank = serializers.CharField()
+    service_number = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    unit = serializers.CharField(help_text="The first posting held today ('' for none)")
+    position = serializers.CharField()
+    postings = _PostingSerializer(many=True, help_text="Every posting held today")
+    warnings = _WarningSerializer(many=True, help_text="Linked to another account, looks like another officer, is you")
+
+
+def _officer_card(officer: Officer | None, *, account: Any = None, viewer: Any = None) -> dict[str, Any] | None:
     """Who the account is, for the lead who approves it (user review, issue 15: a new inspector account
-    linked to a one-stop officer of a commune was approved on its name alone): rank, name, service number
-    and where the officer serves today."""
-    if officer is None:
-        return None
-    posting = officer_assignment_at(officer=officer, at=timezone.localdate())
-    return {"id": officer.pk, "name": str(officer), "service_number": officer.service_number,
-            "unit": posting.unit.name if posting else "", "position": posting.position if posting else ""}
+    linked to a one-stop officer of a commune was approved on its name alone; insider review F3: the new officer
+    of an officer-link change showed a name only)."""
+    return selectors.officer_card(officer, account=account, viewer=viewer)
 
 
 def _person(name: str, **kwargs: Any) -> Any:
@@ -65,7 +90,8 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     def get_target(self, obj: TeamGrant) -> dict[str, Any]:
         t = obj.target
         return {"id": t.pk, "username": t.username, "full_name": t.get_full_name() or t.username, "role": t.role,
-                "is_active": t.is_active, "linked_officer": _officer_card(t.officer)}
+                "is_active": t.is_active,
+                "linked_officer": _officer_card(t.officer, account=t, viewer=self._viewer())}
 
     @extend_schema_field(_PERSON)
     def get_requested_by(self, obj: TeamGrant) -> dict[str, str]:
@@ -78,11 +104,14 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
         return services_grants.grant_person(obj.decided_by, obj.decided_label)
 
     def get_no_approver(self, obj: TeamGrant) -> bool:
-        return obj.state == TeamGrant.State.PENDING and not services_grants.eligible_leads(obj).exists()
+        return obj.state == TeamGrant.State.PENDING and not services_grants.eligible_leads(obj)
 
+    @extend_schema_field(OfficerCardSerializer(allow_null=True))
     def get_officer(self, obj: TeamGrant) -> dict[str, Any] | None:
-        o = obj.officer
-        return None if o is None else {"id": o.pk, "name": str(o)}
+        return _officer_card(obj.officer, account=obj.target, viewer=self._viewer())
+
+    def _viewer(self) -> Any:
+        return getattr(self.context.get("request"), "user", None)
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_recent_changes(self, obj: TeamGrant) -> list[dict[str, Any]]:
@@ -93,8 +122,7 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     def get_may_decide(self, obj: TeamGrant) -> bool:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        return bool(user is not None and user.has_role(Role.INSPECTION_LEAD) and obj.state == TeamGrant.State.PENDING
-                    and obj.requested_by_id != user.pk and obj.target_id != user.pk)
+        return services_grants.may_decide(user, obj)
 
 
 def grant_data(grant: TeamGrant, request: Any) -> dict[str, Any]:

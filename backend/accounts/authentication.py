@@ -22,11 +22,16 @@ class CsrfSessionAuthentication(authentication.SessionAuthentication):
     marked `two_factor_step = True`; there, a session that passed the password step but is not
     signed in yet authenticates as that pending user. A session in hand-over
     (`selectors.session_handover`) reaches only views marked `handover_step = True` (and the open ones:
-    sign-in, sign-out, CSRF, health)."""
+    sign-in, sign-out, CSRF, health). A user whose password must be changed (`password_change_required`,
+    F7) reaches only views marked `password_change_step = True` and the open ones."""
 
     def authenticate(self, request: Any) -> tuple[Any, None] | None:
         from backend.accounts import selectors
-        from backend.accounts.errors import HandoverLocked, TwoFactorPending  # DRF imports this module while it loads
+        from backend.accounts.errors import (  # DRF imports this module while it loads
+            HandoverLocked,
+            PasswordChangeRequired,
+            TwoFactorPending,
+        )
 
         view = (getattr(request, "parser_context", None) or {}).get("view")
         two_factor_step = bool(getattr(view, "two_factor_step", False))
@@ -50,6 +55,9 @@ class CsrfSessionAuthentication(authentication.SessionAuthentication):
         if (selectors.session_handover(session) and not getattr(view, "handover_step", False)
                 and not _open_to_anonymous(view)):
             raise HandoverLocked()
+        if (getattr(result[0], "password_change_required", False) and not getattr(view, "password_change_step", False)
+                and not _open_to_anonymous(view)):
+            raise PasswordChangeRequired()
         return result
 
     def authenticate_header(self, request: Any) -> str:

@@ -37,3 +37,16 @@ class HandoverLocked(DomainError, exceptions.APIException):  # type: ignore[misc
                          "The device is handed over to the unit's representative for signing: only the signature "
                          "step works. The team lead re-enters their password to take it back.",
                          code="handover_locked")
+
+
+class PasswordChangeRequired(DomainError, exceptions.APIException):  # type: ignore[misc]  # as above
+    """The password was found like the person's name at sign-in (an officer linked after it was set, insider
+    review F7): the session answers only the password change (and who is signed in) until it is changed."""
+
+    status = status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__("Mật khẩu của bạn giống họ tên của bạn (hoặc của cán bộ gắn với tài khoản): hãy đổi mật khẩu "
+                         "trước khi tiếp tục.",
+                         "Your password is like your name (or the linked officer's): change it before going on.",
+                         code="password_change_required")

@@ -6,6 +6,7 @@ activation with a one-time code on /activate) checks it through `password_proble
 Vietnamese catalogue lacks some of them (the minimum length came out in English) and words them its own way."""
 from __future__ import annotations
 
+import unicodedata
 from types import SimpleNamespace
 from typing import Any
 
@@ -33,6 +34,36 @@ LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"
 
 
 LEET_ONE_AS_L = str.maketrans({**{chr(k): v for k, v in LEET.items()}, "1": "l"})
+
+# How a Vietnamese keyboard types a marked letter (insider review F7: "Nguyeenx", "Tra62n" passed for Nguyễn,
+# Trần): Telex and VNI, the vowel's mark (â ê ô by doubling in Telex, ă ơ ư by w; 6 8 7 in VNI; đ as dd / d9)
+# and the tone (s f r x j; 1 2 3 4 5), typed right after its vowel or at the end of the word.
+_MARK_KEYS = {"telex": {"\u0302": "", "\u0306": "w", "\u031b": "w"}, "vni": {"\u0302": "6", "\u0306": "8", "\u031b": "7"}}
+_TONE_KEYS = {"telex": {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j"},
+              "vni": {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}}
+_D_KEYS = {"telex": "dd", "vni": "d9"}
+
+
+def typed_forms(word: str) -> set[str]:
+    """A marked word as typed in Telex and VNI, the tone key after its vowel, at the end, or left out
+    ("Nguyễn": nguyeenx, nguyeexn, nguyeen, nguye6n4, nguye64n, nguye6n); empty for a word without marks."""
+    forms: set[str] = set()
+    for scheme in ("telex", "vni"):
+        body, tone, tone_at = "", "", -1
+        for ch in unicodedata.normalize("NFC", word.lower()):
+            if ch == "đ":
+                body += _D_KEYS[scheme]
+                continue
+            decomposed = unicodedata.normalize("NFD", ch)
+            base, marks = decomposed[0], decomposed[1:]
+            piece = base + "".join(_MARK_KEYS[scheme][m] or base for m in marks if m in _MARK_KEYS[scheme])
+            for mark in marks:
+                if mark in _TONE_KEYS[scheme]:
+                    tone, tone_at = _TONE_KEYS[scheme][mark], len(body) + len(piece)
+            body += piece
+        body = "".join(ch for ch in body if ch.isascii() and ch.isalnum())
+        forms |= {body, body + tone, body[:tone_at] + tone + body[tone_at:] if tone_at >= 0 else body}
+    return forms - {"".join(ch for ch in fold(word) if ch.isalnum())}
 
 
 class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
@@ -69,6 +100,9 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
         officer = getattr(user, "officer", None) if getattr(user, "officer_id", None) else None
         officer_names = fold(str(getattr(officer, "full_name", "") or "")).split()
         names += officer_names
+        # the parts of the name as typed on a Vietnamese keyboard (Telex, VNI): "Nguyeenx", "Tra62n" (F7)
+        raw = f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')} {getattr(officer, 'full_name', '')}"
+        names += sorted({form for part in raw.split() for form in typed_forms(part)})
         wholes = [(part, MIN_CONTAINED) for part in (folded.get("username", ""), whole, email, "".join(officer_names))]
         for part, least in [*wholes, *((name, MIN_NAME_PART) for name in names)]:
             key = "".join(ch for ch in part if ch.isalnum())
@@ -77,6 +111,17 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
             if len(key) >= least and any(key in seen or key in seen[::-1] for seen in readings):
                 raise ValidationError(REASONS["password_too_similar"][1], code="password_too_similar",
                                       params={"verbose_name": "username"})
+
+
+def password_like_the_person(password: str, user: Any) -> bool:
+    """Whether the password is like the user's username, name, email or linked officer's name (the similarity rule
+    alone): checked at sign-in, when the password is known, because an officer linked after the password was set
+    was never compared with it (insider review F7)."""
+    try:
+        FoldedUserAttributeSimilarityValidator().validate(password, user)
+    except ValidationError:
+        return True
+    return False
 
 
 def _reason(error: ValidationError) -> tuple[str, str]:

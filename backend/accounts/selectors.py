@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import ApiToken, Role, TeamGrant, User
 from backend.accounts.scope import unit_in_scope, user_unit_ids  # noqa: F401 - the scope rule's owner
-from backend.core.errors import Forbidden
+from backend.core.errors import DomainError, Forbidden
 
 
 def require_role(user: Any, *roles: str) -> None:
@@ -38,6 +38,87 @@ def user_title(user: Any) -> str:
     if officer is not None:
         return " ".join(p for p in (officer.rank, officer.full_name) if p)
     return user.get_full_name() or user.get_username()
+
+
+def same_person(user_a: Any, user_b: Any) -> bool:
+    """The one owner of "is this one person" for every two-person rule (insider review F1): the same account,
+    the same linked officer, or linked officers that may be one person (the same service number key, or the
+    same name without marks with the same birth date or one unknown: backend/org/identity.py). An account with
+    no officer is only itself. An administrator's reason that two look-alikes are different people (given when
+    the officer was created) does not lift this: a rule meant to need two people does not rest on the word of one."""
+    from backend.org.identity import officers_same_person
+
+    if user_a is None or user_b is None:
+        return False
+    if user_a.pk is not None and user_a.pk == user_b.pk:
+        return True
+    officer_a = user_a.officer if getattr(user_a, "officer_id", None) else None
+    officer_b = user_b.officer if getattr(user_b, "officer_id", None) else None
+    return officers_same_person(officer_a, officer_b)
+
+
+def same_person_refused(vi: str, en: str) -> DomainError:
+    """The refusal of a two-person rule met by one person under two accounts (403 `same_person`)."""
+    return DomainError(f"{vi} Hai tài khoản này là của cùng một người (cùng cán bộ, cùng số hiệu hoặc trùng họ tên "
+                       "và ngày sinh).",
+                       f"{en} These accounts belong to one person (same officer, service number, or name and birth "
+                       "date).", code="same_person", status=403)
+
+
+def distinct_persons(users: list[Any]) -> list[Any]:
+    """`users` with every later account of a person already listed left out (order kept)."""
+    kept: list[Any] = []
+    for user in users:
+        if not any(same_person(user, other) for other in kept):
+            kept.append(user)
+    return kept
+
+
+def officer_card(officer: Any, *, account: Any = None, viewer: Any = None) -> dict[str, Any] | None:
+    """The officer in full, for a lead who approves a change that links him to `account` (insider review F3: the card
+    showed a name only, and the approving lead could not see it was himself): rank, name, service number, birth
+    date, every posting held today, and warnings: linked to another account, looks like another officer (same
+    service number key, or same name without marks and birth date: backend/org/identity.py), is the viewer."""
+    from backend.org.identity import officers_like, officers_same_person, officers_with_service_number
+    from backend.org.models import Assignment
+    from backend.org.selectors import overlaps
+
+    if officer is None:
+        return None
+    today = timezone.localdate()
+    postings = list(Assignment.objects.filter(overlaps(today, today), officer=officer, valid_from__lte=today)
+                    .select_related("unit").order_by("valid_from", "id"))
+    warnings: list[dict[str, str]] = []
+    linked = User.objects.filter(officer=officer)
+    if account is not None:
+        linked = linked.exclude(pk=account.pk)
+    for other in linked:
+        warnings.append({"code": "linked_to_other_account",
+                         "vi": f"Cán bộ này đã gắn với tài khoản khác: {other.username} ({other.get_role_display()}).",
+                         "en": f"This officer is already linked to another account: {other.username} ({other.role})."})
+    like = {o.pk: o for o in [*officers_with_service_number(officer.service_number).exclude(pk=officer.pk)[:5],
+                              *officers_like(full_name=officer.full_name, date_of_birth=officer.date_of_birth)
+                              .exclude(pk=officer.pk)[:5]]}
+    accounts = {u.officer_id: u for u in User.objects.filter(officer_id__in=list(like))}
+    for other in like.values():
+        held = accounts.get(other.pk)
+        on = f", tài khoản {held.username} ({held.get_role_display()})" if held else ""
+        warnings.append({"code": "lookalike",
+                         "vi": f"Có thể là cùng một người với {other.rank} {other.full_name} (số hiệu {other.service_number}"
+                               f"{on}): trùng số hiệu hoặc trùng họ tên và ngày sinh.",
+                         "en": f"May be the same person as {other.full_name} ({other.service_number}"
+                               f"{f', account {held.username}' if held else ''}): same service number or name and birth date."})
+    own = viewer.officer if viewer is not None and getattr(viewer, "officer_id", None) else None
+    if own is not None and officers_same_person(own, officer):
+        warnings.append({"code": "you", "vi": "Cán bộ này là chính bạn (hoặc trùng nhân thân với bạn).",
+                         "en": "This officer is you (or has your identity)."})
+    first = postings[0] if postings else None
+    return {"id": officer.pk, "name": str(officer), "full_name": officer.full_name, "rank": officer.rank,
+            "service_number": officer.service_number, "date_of_birth": officer.date_of_birth,
+            "unit": first.unit.name if first else "", "position": first.position if first else "",
+            "postings": [{"unit": a.unit.name, "unit_code": a.unit.code, "position": a.position,
+                          "valid_from": a.valid_from} for a in postings],
+            "warnings": warnings}
 
 
 def users_list(*, with_pending: bool = False) -> Any:

@@ -210,7 +210,8 @@ def user_set_password(*, by: Actor, user: User, password: str, old_password: str
                           code="approval_required", status=403)
     _require_strong_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
     account_changed_on_commit(user.pk)
     audit_record(actor=by, verb="user.password", obj=user,
                  payload={"self": old_password is not None})
@@ -353,7 +354,21 @@ def login_password_check(*, request: HttpRequest, username: str, password: str, 
         login_failure_record(username=username, ip=ip, step="password")
         raise DomainError("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.",
                           code="bad_credentials", status=400)
+    _require_change_if_like_the_person(user, password)
     return user
+
+
+def _require_change_if_like_the_person(user: User, password: str) -> None:
+    """The password is known only here: one like the person's name (an officer linked after it was set, insider
+    review F7) must be changed before the account may use the app (authentication: password_change_required)."""
+    from backend.accounts.passwords import password_like_the_person
+
+    if user.password_change_required or not password_like_the_person(password, user):
+        return
+    user.password_change_required = True
+    User.objects.filter(pk=user.pk).update(password_change_required=True)
+    audit_record(actor=user, verb="user.password_change_required", obj=user,
+                 payload={"why": "password_too_similar", "officer": user.officer_id})
 
 
 def identity_confirm(*, request: HttpRequest, username: str, password: str, code: str, ip: str) -> tuple[User, str]:

@@ -80,7 +80,8 @@ def account_activate(*, username: str, code: str, password: str, ip: str) -> Use
         if user is not None and activation is not None:
             _require_strong_password(password, user)
             user.set_password(password)
-            user.save(update_fields=["password"])
+            user.password_change_required = False
+            user.save(update_fields=["password", "password_change_required"])
             activation.used_at = timezone.now()
             activation.save(update_fields=["used_at"])
             audit_record(actor=user, verb="user.activate", obj=user, payload={"ip": ip, "activation": activation.pk})

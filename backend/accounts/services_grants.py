@@ -36,6 +36,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import INSPECTION_TEAM, Role, TeamGrant, User
+from backend.accounts.selectors import same_person, same_person_refused
 from backend.accounts.services_activation import credentials_reset
 from backend.audit.services import audit_record
 from backend.core.actors import Actor, SystemActor, actor_label
@@ -79,7 +80,7 @@ def own_team_role_refused() -> DomainError:
 
 def team_grant_request(*, by: User, kind: str, target: User, role: str = "", officer: Any = None) -> TeamGrant:
     """Record a pending request (call inside the caller's transaction)."""
-    if target.pk == by.pk and kind in (TeamGrant.Kind.ROLE, TeamGrant.Kind.ACTIVATE, TeamGrant.Kind.CREATE):
+    if same_person(target, by) and kind in (TeamGrant.Kind.ROLE, TeamGrant.Kind.ACTIVATE, TeamGrant.Kind.CREATE):
         raise own_team_role_refused()
     same = {kind} | ({TeamGrant.Kind.CREATE, TeamGrant.Kind.ACTIVATE} if kind in _OPENING else set())
     if TeamGrant.objects.filter(target=target, kind__in=same, state=TeamGrant.State.PENDING,
@@ -124,25 +125,45 @@ def team_grants_for(user: Any) -> QuerySet[TeamGrant]:
     raise Forbidden()
 
 
+def grant_party(user: Any, grant: TeamGrant) -> bool:
+    """Whether `user` is, as a person, a party to `grant`: its requester, its target, or the officer it links
+    (backend.accounts.selectors.same_person: another account of the same person is the same party, F1)."""
+    from backend.org.identity import officers_same_person
+
+    if same_person(user, grant.requested_by) or same_person(user, grant.target):
+        return True
+    own = user.officer if getattr(user, "officer_id", None) else None
+    return grant.kind == TeamGrant.Kind.OFFICER and officers_same_person(own, grant.officer)
+
+
+def may_decide(user: Any, grant: TeamGrant) -> bool:
+    return bool(user is not None and user.has_role(Role.INSPECTION_LEAD) and grant.state == TeamGrant.State.PENDING
+                and not grant_party(user, grant))
+
+
 def pending_for_lead(user: Any) -> QuerySet[TeamGrant]:
-    """The requests this lead may decide: pending, in time, neither asked by them nor about them."""
-    return (TeamGrant.objects.filter(state=TeamGrant.State.PENDING, expires_at__gt=timezone.now())
-            .exclude(Q(requested_by=user) | Q(target=user)))
+    """The requests this lead may decide: pending, in time, neither asked by them nor about them (as a person)."""
+    qs = (TeamGrant.objects.filter(state=TeamGrant.State.PENDING, expires_at__gt=timezone.now())
+          .exclude(Q(requested_by=user) | Q(target=user)))
+    parties = qs.select_related("requested_by__officer", "target__officer", "officer")
+    return qs.filter(pk__in=[g.pk for g in parties if not grant_party(user, g)])
 
 
 def _decidable(*, by: Actor, grant_id: int) -> TeamGrant:
     team_grants_expire()
-    grant = TeamGrant.objects.select_for_update().select_related("target").filter(pk=grant_id).first()
+    grant = (TeamGrant.objects.select_for_update(of=("self",))
+             .select_related("target__officer", "requested_by__officer", "officer")
+             .filter(pk=grant_id).first())
     if grant is None:
         raise NotFound("Không tìm thấy yêu cầu.", "Request not found.")
     if isinstance(by, User):
         if not by.has_role(Role.INSPECTION_LEAD):
             raise Forbidden("Chỉ tổ trưởng tổ kiểm tra mới phê duyệt hoặc từ chối yêu cầu này.",
                             "Only an inspection lead approves or refuses this request.")
-        if grant.requested_by_id == by.pk or grant.target_id == by.pk:
-            raise DomainError("Người phê duyệt phải là một tổ trưởng khác người yêu cầu và khác người được giao.",
-                              "The approver must be a lead other than the requester and the target.",
-                              code="same_person", status=403)
+        if grant_party(by, grant):
+            raise same_person_refused(
+                "Người phê duyệt phải là một tổ trưởng khác người yêu cầu, khác người được giao và khác cán bộ được gắn.",
+                "The approver must be a lead other than the requester, the target and the officer linked.")
     if grant.state != TeamGrant.State.PENDING:
         raise Conflict("Yêu cầu này đã được xử lý hoặc đã hết hạn.", "This request was already decided or expired.",
                        code="grant_decided")
@@ -191,7 +212,7 @@ def team_grant_approve(*, by: Actor, grant_id: int, reason: str = "") -> TeamGra
     """A lead (other than the requester and the target) approves: the change applies now. When it gives or
     restores team powers, `grant.activation_code` holds the one-time code (shown once to this lead)."""
     grant = _decidable(by=by, grant_id=grant_id)
-    if not isinstance(by, User) and eligible_leads(grant).exists():
+    if not isinstance(by, User) and eligible_leads(grant):
         raise Conflict("Đã có tổ trưởng có thể phê duyệt yêu cầu này: phê duyệt trên ứng dụng.",
                        "A lead who may approve this request exists: approve it in the app.", code="lead_exists")
     if grant.kind == TeamGrant.Kind.OFFICER and grant.officer_id and User.objects.filter(
@@ -224,10 +245,11 @@ def team_grant_refuse(*, by: Actor, grant_id: int, reason: str) -> TeamGrant:
     return grant
 
 
-def eligible_leads(grant: TeamGrant) -> QuerySet[User]:
-    """Active leads who may decide `grant` (neither its requester nor its target)."""
-    return (User.objects.filter(role=Role.INSPECTION_LEAD, is_active=True)
-            .exclude(pk__in=[pk for pk in (grant.requested_by_id, grant.target_id) if pk]))
+def eligible_leads(grant: TeamGrant) -> list[User]:
+    """Active leads who may decide `grant` (neither its requester nor its target nor its officer, as persons)."""
+    leads = (User.objects.filter(role=Role.INSPECTION_LEAD, is_active=True).select_related("officer")
+             .exclude(pk__in=[pk for pk in (grant.requested_by_id, grant.target_id) if pk]))
+    return [lead for lead in leads if not grant_party(lead, grant)]
 
 
 _CHANGE_VERBS = ("user.update", "user.password", "user.2fa_reset", "user.activation_issue", "user.activate")

@@ -55,8 +55,9 @@ ACTOR_VIEW_KEYS: dict[str, tuple[str, ...]] = {
     "custody.csv.download": ("entries",),
     "custody.xlsx.download": ("entries",),
     "draw.create": ("flags", "parameters"),
-    # the seed and the flags of a closed draw are published with its commitment only once no check that kept a
-    # unit out of it is still planned (inspection.selectors_draws.draw_sealed_for): not here at the close
+    # a closed draw's flags count units kept out by secret checks: published with its commitment on the day fixed
+    # by its window (inspection.selectors_draws.counts_published_at), not here at the close; the seed is revealed
+    # with the commitment at the close, masked here alike for every reader but the actor
     "draw.supersede": ("cancelled", "flags", "seed"),
     "draw.cancel": ("cancelled", "flags", "seed"),
     "draw.close": ("flags", "seed"),

@@ -223,6 +223,9 @@ class OfficerListApi(APIView):
         full_name = PlainTextField(one_line=True, max_length=120)
         rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True, default="")
         date_of_birth = DateField(required=False, allow_null=True)
+        distinct_reason = PlainTextField(max_length=1000, required=False, allow_blank=True, default="", help_text=(
+            "Why this officer is a different person from a look-alike (same name without marks and birth date): "
+            "needed only when the answer is 409 officer_lookalike; audited"))
 
     @extend_schema(parameters=[q_text("search")], responses=OfficerOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
@@ -246,6 +249,8 @@ class OfficerDetailApi(APIView):
         rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True)
         date_of_birth = DateField(required=False, allow_null=True)
         reason = PlainTextField(max_length=1000, required=False, allow_blank=True)
+        distinct_reason = PlainTextField(max_length=1000, required=False, allow_blank=True, help_text=(
+            "Why this officer is a different person from a look-alike: needed only on 409 officer_lookalike"))
 
     @extend_schema(responses=OfficerOutputSerializer)
     def patch(self, request: AuthedRequest, pk: int) -> Response:

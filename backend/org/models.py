@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from backend.org.identity import SERVICE_NUMBER_KEY
+
 
 class Unit(models.Model):
     class Level(models.TextChoices):
@@ -56,6 +58,10 @@ class Officer(models.Model):
 
     class Meta:
         ordering = ["full_name", "id"]
+        constraints = [
+            # one person, one service number: "na-1002" and "NA-1002" are one key (backend/org/identity.py)
+            models.UniqueConstraint(SERVICE_NUMBER_KEY, name="officer_service_number_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rank} {self.full_name}".strip()

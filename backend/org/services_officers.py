@@ -8,14 +8,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from backend.audit.services import audit_record
 from backend.core.actors import Actor
-from backend.core.errors import DomainError
+from backend.core.errors import Conflict, DomainError
 from backend.core.text import fold
+from backend.org.identity import clean_service_number, officer_label, officers_like, officers_with_service_number
 from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLink
 from backend.org.selectors import IDENTITY_FIELDS, overlaps
 from backend.org.services_common import (
@@ -29,35 +30,89 @@ from backend.org.services_common import (
     _require_reason_if_named,
 )
 
+DISTINCT_REASON_WORDS, DISTINCT_REASON_LETTERS = 3, 12  # as a clip correction: "Hai cán bộ khác nhau, cùng tên"
+
+
+def _duplicate_number(existing: Officer) -> DomainError:
+    return DomainError(
+        f"Số hiệu đã tồn tại: trùng với cán bộ {officer_label(existing)} khi bỏ qua chữ hoa/thường, dấu cách, gạch "
+        "ngang và dấu chấm. Một người chỉ có một hồ sơ cán bộ.",
+        f"Service number already exists: it is {existing.full_name}'s ({existing.service_number}, #{existing.pk}) "
+        "once case, spaces, dashes and dots are ignored. One person has one officer record.",
+        code="duplicate", fields={"service_number": ["exists"]},
+        detail={"existing": {"id": existing.pk, "service_number": existing.service_number,
+                             "full_name": existing.full_name}})
+
+
+def _check_identity(*, officer_pk: int | None, service_number: str, full_name: str, date_of_birth: date | None,
+                    distinct_reason: str) -> dict[str, Any]:
+    """One person, one officer record (insider review F1): the service number's key is unique (409 `duplicate`),
+    and a look-alike (same name without marks; same birth date, or one unknown: backend/org/identity.py) is
+    refused with 409 `officer_lookalike` naming it, unless `distinct_reason` says in words that they are different
+    people. Returns what the audit records (the look-alikes and the reason), {} when there is none."""
+    existing = officers_with_service_number(service_number).exclude(pk=officer_pk).first()
+    if existing is not None:
+        raise _duplicate_number(existing)
+    like = list(officers_like(full_name=full_name, date_of_birth=date_of_birth).exclude(pk=officer_pk)[:5])
+    if not like:
+        return {}
+    if not (distinct_reason or "").strip():
+        shown = "; ".join(officer_label(o) for o in like)
+        raise Conflict(
+            f"Đã có cán bộ trùng họ tên (không kể dấu) và ngày sinh: {shown}. Nếu đây là người khác, hãy nêu lý do "
+            "(distinct_reason) bằng lời; lý do được ghi vào nhật ký.",
+            f"An officer with the same name (ignoring marks) and birth date exists: "
+            f"{', '.join(f'{o.full_name} ({o.service_number}, #{o.pk})' for o in like)}. If this is a different "
+            "person, say why in distinct_reason; it is audited.",
+            code="officer_lookalike", fields={"distinct_reason": ["required"]},
+            detail={"lookalikes": [{"id": o.pk, "service_number": o.service_number, "full_name": o.full_name,
+                                    "date_of_birth": o.date_of_birth.isoformat() if o.date_of_birth else None}
+                                   for o in like]})
+    from inspection.services_common import require_worded_reason
+
+    reason = require_worded_reason(distinct_reason, "distinct_reason", "lý do đây là người khác",
+                                   words=DISTINCT_REASON_WORDS, letters=DISTINCT_REASON_LETTERS)
+    return {"lookalikes": [o.pk for o in like], "distinct_reason": reason}
+
+
+def _save_officer(officer: Officer) -> None:
+    try:
+        with transaction.atomic():
+            officer.save()
+    except IntegrityError:  # the same key written at the same moment: the database's constraint answers
+        existing = officers_with_service_number(officer.service_number).exclude(pk=officer.pk).first()
+        if existing is None:
+            raise
+        raise _duplicate_number(existing) from None
+
 
 @transaction.atomic
 def officer_create(*, by: Actor, service_number: str, full_name: str, rank: str = "",
-                   date_of_birth: date | None = None) -> Officer:
-    if Officer.objects.filter(service_number=service_number).exists():
-        raise DomainError("Số hiệu đã tồn tại.", "Service number already exists.", code="duplicate",
-                          fields={"service_number": ["exists"]})
-    officer = Officer.objects.create(service_number=service_number, full_name=full_name,
-                                     search_name=fold(full_name), rank=rank,
-                                     date_of_birth=date_of_birth)
+                   date_of_birth: date | None = None, distinct_reason: str = "") -> Officer:
+    service_number = clean_service_number(service_number)
+    identity = _check_identity(officer_pk=None, service_number=service_number, full_name=full_name,
+                               date_of_birth=date_of_birth, distinct_reason=distinct_reason)
+    officer = Officer(service_number=service_number, full_name=full_name, search_name=fold(full_name), rank=rank,
+                      date_of_birth=date_of_birth)
+    _save_officer(officer)
     audit_record(actor=by, verb="officer.create", obj=officer,
-                 payload={"service_number": service_number, "full_name": full_name, "rank": rank})
+                 payload={"service_number": service_number, "full_name": full_name, "rank": rank, **identity})
     return officer
 
 
 @transaction.atomic
 def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None, rank: str | None = None,
                    date_of_birth: date | None = None, service_number: str | None = None,
-                   reason: str = "") -> Officer:
+                   reason: str = "", distinct_reason: str = "") -> Officer:
     """Edit an officer. The identity (name, service number, date of birth) is not dated: changing it makes
     every record print the new one for the past, so when a recorded finding names the officer it is a
     correction that needs a reason, audited with it (the trace notes it: org.selectors.org_corrections)."""
     officer = Officer.objects.select_for_update().get(pk=officer.pk)
     reason = _clean_reason(reason)
     changes: dict[str, Any] = {}
+    if service_number is not None:
+        service_number = clean_service_number(service_number)
     if service_number is not None and service_number != officer.service_number:
-        if Officer.objects.filter(service_number=service_number).exclude(pk=officer.pk).exists():
-            raise DomainError("Số hiệu đã tồn tại.", "Service number already exists.", code="duplicate",
-                              fields={"service_number": ["exists"]})
         changes["service_number"] = [officer.service_number, service_number]
         officer.service_number = service_number
     if full_name is not None:
@@ -76,6 +131,10 @@ def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None,
         changes["date_of_birth"] = [officer.date_of_birth, date_of_birth]
         officer.date_of_birth = date_of_birth
     payload: dict[str, Any] = {"changes": changes}
+    if any(k in changes for k in ("service_number", "full_name", "date_of_birth")):
+        payload.update(_check_identity(officer_pk=officer.pk, service_number=officer.service_number,
+                                       full_name=officer.full_name, date_of_birth=officer.date_of_birth,
+                                       distinct_reason=distinct_reason))
     if any(k in changes for k in IDENTITY_FIELDS):
         touched = _require_reason_if_named(
             viewer=by, findings=_findings_naming(officer_id=officer.pk), reason=reason,
@@ -84,7 +143,7 @@ def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None,
             payload.update(correction=True, reason=reason, findings=touched)
     if reason and "reason" not in payload:
         payload["reason"] = reason
-    officer.save()
+    _save_officer(officer)
     audit_record(actor=by, verb="officer.update", obj=officer, payload=payload)
     return officer
 

@@ -1,15 +1,15 @@
 import { Suspense, useEffect } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { loadWorkspaceStrings } from "./i18n";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
-import { onUnauthorized } from "./api/client";
+import { onPasswordChangeRequired, onUnauthorized } from "./api/client";
 import { lockDevice } from "./offline/store";
 import { setSyncUser } from "./offline/sync";
 import { WebSocketProvider } from "./api/ws";
 import { Layout, liveRoles } from "./components/Layout";
 import { Empty, ErrorState, Spinner } from "./components/ui";
-import { homeFor, useMe, useSetMe } from "./hooks/use-me";
+import { homeFor, ME_KEY, useMe, useSetMe } from "./hooks/use-me";
 import LoginPage from "./pages/LoginPage";
 import ActivatePage from "./pages/ActivatePage";
 import { lazyPage, type PreloadablePage } from "./lazyPage";
@@ -124,6 +124,13 @@ export default function App() {
     });
     return () => onUnauthorized(null);
   }, [navigate, setMe]);
+
+  // the password must be changed first (F7): re-read who is signed in; the shell then shows only the form
+  const qc = useQueryClient();
+  useEffect(() => {
+    onPasswordChangeRequired(() => void qc.invalidateQueries({ queryKey: ME_KEY }));
+    return () => onPasswordChangeRequired(null);
+  }, [qc]);
 
   const stringsQ = useQuery({ queryKey: ["i18n", "workspaces"], queryFn: () => loadWorkspaceStrings().then(() => true),
     enabled: !!meQ.data, staleTime: Infinity, retry: 2 });

@@ -306,6 +306,7 @@ def render_xlsx(doc: Doc, *, issuer: ReportIssuer) -> bytes:
         for text in section.after:
             line(text)
     row += 1
+    _xlsx_recipients(ws, row=row, end_column=columns * 3 // 5)
     signer = issuer.signer
     # "KT. TRƯỞNG PHÒNG" above "PHÓ TRƯỞNG PHÒNG": one row a line
     for text, font in (*((line_.upper(), bold) for line_ in signer.position.split("\n")),
@@ -322,6 +323,23 @@ def render_xlsx(doc: Doc, *, issuer: ReportIssuer) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_recipients(ws: Any, *, row: int, end_column: int) -> int:
+    """"Nơi nhận:" and its lines in the columns left of the signature, from its first row, as the PDF prints
+    them (NĐ 30/2020/NĐ-CP: the recipients block sits bottom left, beside the signer); the workbook had none
+    (issue 15). Returns the row after the block."""
+    from openpyxl.styles import Alignment, Font
+
+    lines = [("Nơi nhận:", Font(name=statedoc.XLSX_FONT, bold=True, italic=True)),
+             *((f"- {r}", Font(name=statedoc.XLSX_FONT, size=11)) for r in RECIPIENTS)]
+    for text, font in lines:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(1, end_column))
+        cell = ws.cell(row=row, column=1, value=statedoc.xlsx_text(text))
+        cell.font = font
+        cell.alignment = Alignment(horizontal="left", vertical="top")
+        row += 1
+    return row
 
 
 def respond(doc: Doc, *, fmt: str, name: str, reader: Any) -> HttpResponse:

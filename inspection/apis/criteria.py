@@ -48,6 +48,7 @@ class CriterionNodeSerializer(serializers.Serializer):
     weight = serializers.FloatField()
     critical = serializers.BooleanField()
     guidance = serializers.CharField(required=False)
+    category = serializers.CharField(required=False, help_text="Code of the kind of violation a failure is filed as")
     children = CriterionChildrenField(required=False)
 
 

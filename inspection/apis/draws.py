@@ -1,6 +1,7 @@
 """Draws: create and list, detail, close, cancel, the published commitments and verification."""
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -27,11 +28,14 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     split = serializers.SerializerMethodField()
     checks_count = serializers.IntegerField(required=False)  # only where the query annotates it (so not read_only: the schema would require it)
     planned_count = serializers.IntegerField(required=False)  # only where the query annotates it (so not read_only: the schema would require it)
+    counts_published_at = serializers.SerializerMethodField(
+        help_text="When the counts of units left out are published to readers other than the drawing lead: fixed "
+                  "by the draw's window alone")
 
     class Meta:
         model = Draw
         fields = ["id", "name", "state", "created_at", "created_by", "seed_sha256", "seed", "params", "result",
-                  "closed_at", "closed_by", "checks_count", "planned_count", "reason", "close_reason", "flags", "warnings", "split"]
+                  "closed_at", "closed_by", "checks_count", "planned_count", "counts_published_at", "reason", "close_reason", "flags", "warnings", "split"]
 
     @user_brief_field
     def get_created_by(self, obj: Draw) -> dict[str, Any] | None:
@@ -46,10 +50,11 @@ class DrawOutputSerializer(serializers.ModelSerializer):
         return self.context.get("viewer") or getattr(self.context.get("request"), "user", None)
 
     def get_seed(self, obj: Draw) -> str | None:
-        # revealed at the close, and to others than the drawing lead only once unsealed (selectors_draws)
-        if obj.state != Draw.State.CLOSED or selectors_draws.draw_sealed_for(self._viewer(), obj):
-            return None
-        return obj.seed
+        # revealed at the close, to every reader, whatever the state of any check (F2)
+        return obj.seed if obj.state == Draw.State.CLOSED else None
+
+    def get_counts_published_at(self, obj: Draw) -> datetime | None:
+        return selectors_draws.counts_published_at(obj)
 
     def get_split(self, obj: Draw) -> dict[str, int]:
         """How the draw's places went: coverage floor, risk, chance; and the floor's part of n."""
@@ -62,12 +67,12 @@ class DrawOutputSerializer(serializers.ModelSerializer):
         viewer = self._viewer()
         if viewer is not None:
             if selectors_draws.draw_sealed_for(viewer, instance):
-                # sealed: no count of secret checks, no warning on the units they kept out (issue 15)
+                # sealed until counts_published_at: no count of secret checks, no warning on the units they kept out
                 data["flags"] = selectors_draws.sealed_flags(list(data.get("flags") or []), user=viewer,
                                                              draw=instance)
                 data["warnings"] = [w for w in data.get("warnings") or []
                                     if w.get("code") not in ("excluded_pending_check", "floor_units_left_out")]
-            # why a unit was left out, for a unit the reader is conflicted with (issue 15, S1-4): withheld
+            # why a unit was left out: withheld unless a check the reader may see kept it out (F2, issue 15 S1-4)
             data["params"]["excluded"] = selectors_draws.excluded_as_read_by(
                 viewer, instance, list(data["params"].get("excluded") or []))
             withheld = selectors_draws.withheld_exclusions(viewer, instance)
@@ -219,6 +224,9 @@ class DrawCommitmentOutputSerializer(serializers.Serializer):
     manual_checks_started = serializers.IntegerField()
     manual_checks_cancelled = serializers.IntegerField(
         allow_null=True, help_text="Null for all but the drawing lead while the draw is open (sealed until its close)")
+    counts_published_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the counts of units left out are published to readers other than the "
+                                   "drawing lead: fixed by the draw's window alone")
 
 
 class DrawCommitmentsApi(APIView):
@@ -250,6 +258,5 @@ class DrawVerifyApi(APIView):
     @extend_schema(responses=DrawVerifyOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
         draw, with_targets = selectors_draws.draw_for_verification(user=request.user, pk=pk)
-        result = services_draws.draw_verify(draw=draw, with_targets=with_targets,
-                                            sealed=selectors_draws.draw_sealed_for(request.user, draw))
+        result = services_draws.draw_verify(draw=draw, with_targets=with_targets)
         return Response(DrawVerifyOutputSerializer({"draw": draw.pk, **result}).data)

@@ -47,6 +47,9 @@ def _report_data(report: CheckReport) -> dict[str, Any]:
                                                                   "name": report.criteria_set.name},
         "summary": report.summary, "score": report.score, "max_score": report.max_score, "percent": report.percent,
         "flags": report.flags, "results": results,
+        # why the lead's signature would be refused now (the web app holds its button and says why); an
+        # unsigned report is read by the check's team only, so the draft findings they count stay theirs
+        "sign_blockers": [] if report.is_signed else services_reports.report_sign_blockers(report),
         # The time and position of a photo are what the inspector's device declared (its clock and GPS,
         # not verified); `received_at` is the server's own clock when the upload arrived.
         "evidence": [{"id": e.pk, "filename": e.filename, "size": e.size, "sha256": e.sha256,
@@ -124,6 +127,12 @@ class AmendmentSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+class SignBlockerSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    vi = serializers.CharField()
+    en = serializers.CharField()
+
+
 class ReportOutputSerializer(serializers.Serializer):
     """The report as `_report_data` writes it."""
 
@@ -134,6 +143,8 @@ class ReportOutputSerializer(serializers.Serializer):
     max_score = serializers.FloatField()
     percent = serializers.FloatField()
     flags = ReportFlagSerializer(many=True)
+    sign_blockers = SignBlockerSerializer(many=True, help_text="Why the lead's signature would be refused now "
+                                                              "(empty once signed)")
     results = ReportResultSerializer(many=True)
     evidence = ReportEvidenceSerializer(many=True)
     signed = serializers.BooleanField()

@@ -38,6 +38,9 @@ class Criterion(models.Model):
     max_points = models.DecimalField(max_digits=7, decimal_places=2, default=0)
     weight = models.DecimalField(max_digits=6, decimal_places=3, default=1)
     critical = models.BooleanField(default=False, help_text="A fail here is always reported as a finding")
+    # the kind of violation a failed result is filed as (the finding form fills it in; the inspector may change it)
+    category = models.ForeignKey("FindingCategory", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", help_text="Kind of violation a failure is filed as")
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

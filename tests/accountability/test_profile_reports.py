@@ -94,6 +94,12 @@ def test_finding_report_pdf_and_xlsx(api_as: Any, history: dict[str, Any]) -> No
     ws = wb.active
     assert [ws["A1"].value, ws["A2"].value] == ["CÔNG AN TỈNH NGHỆ AN", "PHÒNG THANH TRA CÔNG AN TỈNH"]
     assert "TRƯỞNG PHÒNG" in text and "Đại tá Phan Văn Long" in text
+    # "Nơi nhận" as the PDF prints it: bottom left, beside the signer's first line (issue 15)
+    received = next(c for row in ws.iter_rows() for c in row if c.value == "Nơi nhận:")
+    signer_rows = [c.row for row in ws.iter_rows() for c in row if c.value == "TRƯỞNG PHÒNG"]
+    assert received.column == 1 and received.row == signer_rows[-1] and received.font.bold
+    below = [ws.cell(row=received.row + i, column=1).value for i in (1, 2)]
+    assert below == ["- Lãnh đạo Công an tỉnh (để báo cáo);", "- Lưu: hồ sơ kỷ luật."]
     assert statedoc.NATION in text and statedoc.MOTTO in text and "Nghệ An, ngày" in text
     assert "Finding" not in text and "Leader accountability" not in text
     # numbers stay numbers (the reader's Excel shows its decimal comma), not text

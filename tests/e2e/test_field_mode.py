@@ -280,6 +280,7 @@ def test_check_run_offline_with_a_photo_arrives_complete_and_both_sides_sign(pho
     # --- sign-off on the spot: the lead (with his drawn signature), then the unit's representative on the
     # lead's phone handed over: the hand-over screen shows the signature step and nothing else ---
     page.click("[data-testid=check-complete]")
+    page.get_by_role("dialog").locator("[data-testid=confirm-ok]").click()  # ending asks first (issue 15)
     page.wait_for_selector("[data-testid=check-sign]")
     page.click("[data-testid=check-sign]")
     close = page.locator(".modal-head .icon-btn").bounding_box()

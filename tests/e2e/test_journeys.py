@@ -162,6 +162,7 @@ def test_inspector_draws_runs_signs_and_files_a_finding(login: Any, journey: dic
 
     page.goto(check_url)
     page.click("[data-testid=check-complete]")
+    page.get_by_role("dialog").locator("[data-testid=confirm-ok]").click()  # ending asks first (issue 15)
     page.wait_for_selector("[data-testid=check-sign]")
     page.click("[data-testid=check-sign]")
     page.click("[data-testid=lead-sign-submit]")  # the sign dialog (his drawn signature is optional)

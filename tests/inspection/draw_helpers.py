@@ -1,5 +1,5 @@
-"""Test helpers for draws: a closed draw is published to readers other than the drawing lead once every check that
-kept a unit out of it has started (inspection.selectors_draws.draw_sealed_for)."""
+"""Test helpers for draws: a closed draw's counts are published to readers other than the drawing lead on a day fixed
+by its window alone, never by the state of a check (inspection.selectors_draws.counts_published_at, F2)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -41,3 +41,13 @@ def start_kept_out_checks(api_as: Any, draw_id: int) -> list[str]:
         assert response.status_code == 200, response.content
         started.append(str(check.uid))
     return started
+
+
+def past_counts_day(monkeypatch: Any, draw_id: int) -> None:
+    """Move the draws' clock to the day the draw's counts are published (selectors_draws.counts_published_at:
+    fixed by its window alone, F2), as readers other than the drawing lead then read them."""
+    from inspection import selectors_draws
+
+    day = selectors_draws.counts_published_at(Draw.objects.get(pk=draw_id))
+    assert day is not None
+    monkeypatch.setattr(selectors_draws, "_now", lambda: day)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from backend.org.models import Unit
 from inspection.models import Draw, SurpriseCheck
-from tests.inspection.draw_helpers import start_kept_out_checks
+from tests.inspection.draw_helpers import past_counts_day, start_kept_out_checks
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -111,7 +111,8 @@ def test_a_planned_check_cannot_start_in_the_past_nor_years_ahead_and_a_draw_win
     assert not SurpriseCheck.objects.filter(window_start__date__gte=today + timedelta(days=370)).exists()
 
 
-def test_only_an_upcoming_planned_check_keeps_a_unit_out_and_a_floor_unit_left_out_is_published(api_as, insp):
+def test_only_an_upcoming_planned_check_keeps_a_unit_out_and_a_floor_unit_left_out_is_published(api_as, insp,
+                                                                                            monkeypatch):
     client = api_as("lead")
     today = timezone.localdate()
     start, end = today + timedelta(days=30), today + timedelta(days=41)
@@ -148,10 +149,14 @@ def test_only_an_upcoming_planned_check_keeps_a_unit_out_and_a_floor_unit_left_o
     assert [f["code"] for f in sealed["flags"] if f["code"] in ("floor_units_left_out", "exclusions_sealed")] == [
         "exclusions_sealed"]
     _close_draw(api_as("lead"), body["id"])
-    # closed while the check that kept CAX-KL out is still planned: still sealed (insider review, issue 15)
+    # closed: the seed is revealed at the close; the counts are sealed until the day fixed by the window (F2:
+    # changed from "until the check that kept CAX-KL out started", which told outsiders it was still planned)
     still = _commitment(api_as("discipline"), body["id"])
-    assert "exclusions_sealed" in {f["code"] for f in still["flags"]} and still["seed"] is None
+    assert "exclusions_sealed" in {f["code"] for f in still["flags"]} and still["seed"] == Draw.objects.get(
+        pk=body["id"]).seed
     assert start_kept_out_checks(api_as, body["id"]) == [near.json()["id"]]
+    assert _commitment(api_as("discipline"), body["id"]) == still  # the check's start changes nothing
+    past_counts_day(monkeypatch, body["id"])
     published = _commitment(api_as("discipline"), body["id"])
     flag = next(f for f in published["flags"] if f["code"] == "floor_units_left_out")
     assert flag == {"code": "floor_units_left_out", "count": 1, "never_checked": 1,

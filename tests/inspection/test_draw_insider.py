@@ -13,7 +13,7 @@ from django.utils import timezone
 from backend.org.models import Unit
 from inspection.models import SurpriseCheck
 from inspection.services_draw_inputs import working_days
-from tests.inspection.draw_helpers import start_kept_out_checks
+from tests.inspection.draw_helpers import past_counts_day, start_kept_out_checks
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -42,7 +42,7 @@ def _unit(code: str) -> int:
     return Unit.objects.get(code=code).pk
 
 
-def test_a_throw_away_manual_check_that_keeps_a_unit_out_of_the_draw_is_published(api_as, insp):
+def test_a_throw_away_manual_check_that_keeps_a_unit_out_of_the_draw_is_published(api_as, insp, monkeypatch):
     """F1: a manual check removes its unit from the draw; the draw says so (warning with count), the
     commitment carries the flag, and once the manual check is cancelled unstarted discipline sees that
     a unit was kept out by a check that never happened. n above the eligible units is said too."""
@@ -72,10 +72,13 @@ def test_a_throw_away_manual_check_that_keeps_a_unit_out_of_the_draw_is_publishe
     assert "exclusions_sealed" in open_codes
     assert not {"excluded_pending_check", "excluded_by_cancelled_check"} & set(open_codes)
     _close_draw(lead, draw["id"])
-    # published with the seed once the draw is closed and no check that kept a unit out is still planned
-    # (the demo's planned check kept its unit out too: started, it is public)
-    assert _commitment(discipline, draw["id"])["seed"] is None
+    # the seed is revealed at the close; the counts are published on the day fixed by the draw's window, whether
+    # or not a check that kept a unit out is still planned (F2: changed from "once each of them started")
+    closed_row = _commitment(discipline, draw["id"])
+    assert closed_row["seed"] and "exclusions_sealed" in _codes(closed_row["flags"])
     start_kept_out_checks(api_as, draw["id"])
+    assert _commitment(discipline, draw["id"]) == closed_row
+    past_counts_day(monkeypatch, draw["id"])
     row = _commitment(discipline, draw["id"])
     flags = _codes(row["flags"])
     assert "exclusions_sealed" not in flags

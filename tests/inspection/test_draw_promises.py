@@ -171,7 +171,7 @@ def test_a_re_roll_needs_a_reason_and_the_commitments_are_published_without_targ
         assert set(rows[first.pk]) == {"id", "created_at", "created_by", "seed_sha256", "n", "start", "end",
                                        "state", "closed_at", "seed", "reason", "close_reason", "flags",
                                        "checks_started", "checks_cancelled", "parameters", "manual_checks_started",
-                                       "manual_checks_cancelled"}
+                                       "manual_checks_cancelled", "counts_published_at"}
         assert rows[first.pk]["seed_sha256"] == first.seed_sha256 and rows[first.pk]["n"] == 2
         assert rows[first.pk]["close_reason"].startswith("Toàn bộ lịch")
         assert rows[second.pk]["seed"] is None  # still open: the seed stays secret

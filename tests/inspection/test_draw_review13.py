@@ -351,3 +351,21 @@ def test_a_dialog_that_states_what_it_replaces_is_refused_until_it_matches_and_n
     assert done.status_code == 201, done.content
     first.refresh_from_db()
     assert first.state == Draw.State.CLOSED
+
+
+@pytest.mark.parametrize("late, overdue, never, said, unsaid", [
+    (3, 0, 0, ["Có 3 đơn vị đến hạn phải kiểm tra", "3 đơn vị không còn ngày trống nào trước hạn"],
+     ["0 đơn vị", "quá hạn từ trước"]),
+    (2, 2, 2, ["2 đơn vị đã quá hạn từ trước khi đợt kiểm tra này bắt đầu (chưa từng được kiểm tra lần nào)."],
+     ["0 đơn vị", "không còn ngày trống"]),
+    (4, 3, 1, ["3 đơn vị đã quá hạn", "trong đó 1 đơn vị chưa từng", "1 đơn vị không còn ngày trống"], ["0 đơn vị"]),
+])
+def test_units_checked_after_their_due_date_are_said_in_sentences_without_zero_counts(late, overdue, never, said,
+                                                                                        unsaid):
+    """Issue 15: "0 đơn vị đã quá hạn sàn…, trong đó 0 đơn vị…" was jargon a lead could not read."""
+    from inspection.services_draws import _late_floor_text
+
+    vi, en = _late_floor_text(late, overdue, never)
+    assert all(s in vi for s in said), vi
+    assert not any(s in vi for s in unsaid), vi
+    assert "sàn bao phủ" not in vi and "0 unit" not in en

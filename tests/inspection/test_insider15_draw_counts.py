@@ -22,7 +22,13 @@ from backend.core.errors import DomainError
 from backend.org.models import Unit
 from inspection import services_checks, services_draws
 from inspection.models import Draw, SurpriseCheck
-from tests.inspection.draw_helpers import commitments_row, local_at, start_kept_out_checks, weekday_from
+from tests.inspection.draw_helpers import (
+    commitments_row,
+    local_at,
+    past_counts_day,
+    start_kept_out_checks,
+    weekday_from,
+)
 from tests.inspection.factories import CounterFactory, OfficerFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +58,8 @@ def _draw_with_a_unit_kept_out(lead: Any) -> int:
     return int(drawn.json()["id"])
 
 
-def test_no_figure_of_an_open_draw_gives_the_count_of_units_kept_out_by_secret_checks(api_as: Any, insp: Any) -> None:
+def test_no_figure_of_an_open_draw_gives_the_count_of_units_kept_out_by_secret_checks(api_as: Any, insp: Any,
+                                                                                      monkeypatch: Any) -> None:
     lead = api_as("lead")
     draw_id = _draw_with_a_unit_kept_out(lead)
     mine = _row(lead, draw_id)  # the drawing lead reads his draw's counts as they are
@@ -82,8 +89,13 @@ def test_no_figure_of_an_open_draw_gives_the_count_of_units_kept_out_by_secret_c
     closed = lead.post(f"/api/inspection/draws/{draw_id}/close/", {"reason": "Khóa sổ đợt rút thăm thử"},
                        format="json")
     assert closed.status_code == 200, closed.content
-    assert "exclusions_sealed" in _codes(_row(api_as("admin"), draw_id)["flags"])  # CAX-KL's check: still planned
-    start_kept_out_checks(api_as, draw_id)  # once it (and the demo's) started, they are public
+    closed_row = _row(api_as("admin"), draw_id)
+    assert "exclusions_sealed" in _codes(closed_row["flags"])  # until the day fixed by the window (F2)
+    start_kept_out_checks(api_as, draw_id)  # the checks' start changes nothing (F2: it used to lift the seal)
+    # a started check is public (manual_checks_started), nothing else moves
+    assert {**_row(api_as("admin"), draw_id), "manual_checks_started": None} == {**closed_row,
+                                                                                 "manual_checks_started": None}
+    past_counts_day(monkeypatch, draw_id)
     published = _row(api_as("admin"), draw_id)
     assert _codes(published["flags"])["drew_fewer_than_n"]["candidates"] == flags["drew_fewer_than_n"]["candidates"]
     assert published["parameters"]["pool_size"] == mine["parameters"]["pool_size"]

@@ -143,3 +143,24 @@ def test_not_applicable_on_a_critical_criterion_is_flagged_and_a_dot_is_not_a_re
     flags = {f["code"]: f for f in CheckReport.objects.get(surprise_check=running).flags}
     assert flags["critical_not_applicable"]["criteria"] == ["3.1"]
     assert SurpriseCheck.objects.get(pk=running.pk).state == "in_progress"
+
+
+@pytest.mark.django_db
+def test_the_report_says_why_the_lead_could_not_sign_it_yet(api_as, running):
+    """The web app holds "Ký biên bản" with its reason (issue 15): the report carries the very reasons the
+    signature would be refused for."""
+    lead = _complete(api_as, running, _all(running, **{"4.4": {"outcome": "fail", "note": "Không có văn bản xin lỗi"}}),
+                     "Chưa phát hiện vi phạm.")
+    blockers = lead.get(_url(running)).json()["sign_blockers"]
+    refused = lead.post(_url(running, "sign/"), {}, format="json")
+    assert refused.status_code == 409
+    assert [b["code"] for b in blockers] == [refused.json()["error"]["code"]] == ["minutes_contradict_results"]
+    assert "Nhận xét chung ghi không có vi phạm" in blockers[0]["vi"]
+
+
+@pytest.mark.django_db
+def test_a_report_that_may_be_signed_has_no_blockers(api_as, running):
+    lead = _complete(api_as, running, _all(running), "Đơn vị thực hiện đúng quy định.")
+    assert lead.get(_url(running)).json()["sign_blockers"] == []
+    assert lead.post(_url(running, "sign/"), {}, format="json").status_code == 200
+    assert lead.get(_url(running)).json()["sign_blockers"] == []

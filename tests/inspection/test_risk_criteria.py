@@ -156,3 +156,27 @@ def test_services_require_the_lead_to_draw(insp):
 
     with pytest.raises(Forbidden):
         services_draws.draw_create(by=insp.users["inspector"], n=1, start=date(2027, 3, 1), end=date(2027, 3, 31))
+
+
+@pytest.mark.django_db
+def test_a_criterion_names_the_kind_of_violation_its_failure_is_filed_as(api_as, insp):
+    """Issue 15: the finding form filed from a failed criterion starts from the criterion's category; the
+    default set has one for each criterion, an import names them by code and an unknown code is refused."""
+    lead = api_as("lead")
+    default = CriteriaSet.objects.get(code="MOT-CUA", year=timezone.localdate().year)
+    tree = lead.get(f"/api/inspection/criteria-sets/{default.pk}/").json()["criteria"]
+    leaves = {c["code"]: c.get("category") for g in tree for c in g["children"]}
+    assert leaves["1.1"] == "VANG_MAT" and leaves["3.1"] == "THU_PHI" and leaves["6.2"] == "CAMERA_CHE"
+    assert all(leaves.values())
+    data = json.loads(json.dumps(CUSTOM))
+    data["criteria"][0]["children"][0]["category"] = "THU_PHI"
+    created = lead.post("/api/inspection/criteria-sets/", data, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["criteria"][0]["children"][0]["category"] == "THU_PHI"
+    assert "category" not in created.json()["criteria"][0]["children"][1]
+    exported = json.loads(lead.get(f"/api/inspection/criteria-sets/{created.json()['id']}/export/").content)
+    assert exported["criteria"][0]["children"][0]["category"] == "THU_PHI"
+    data["criteria"][0]["children"][0]["category"] = "KHONG_CO_MA_NAY"
+    data["code"] = "CUSTOM-CAT"
+    refused = lead.post("/api/inspection/criteria-sets/", data, format="json")
+    assert refused.status_code == 400 and "category" in refused.json()["error"]["message_en"], refused.content

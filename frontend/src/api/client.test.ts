@@ -1,4 +1,4 @@
-import { ApiError, api, buildUrl, fetchAll, onUnauthorized } from "./client";
+import { ApiError, api, buildUrl, fetchAll, onPasswordChangeRequired, onUnauthorized } from "./client";
 
 function respond(status: number, body: unknown, type = "application/json") {
   return vi.fn().mockResolvedValue(
@@ -106,4 +106,13 @@ describe("HTTP client", () => {
   it("builds URLs without empty parameters", () => {
     expect(buildUrl("org/units/", { a: "", b: null, c: undefined, d: 0 })).toBe("/api/org/units/?d=0");
   });
+});
+
+test("a 403 password_change_required calls the shell's handler, which opens the change-password form (F7)", async () => {
+  const handler = vi.fn();
+  onPasswordChangeRequired(handler);
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ error: { code: "password_change_required", message: "Hãy đổi mật khẩu", message_en: "Change it", fields: {} } }), { status: 403, headers: { "Content-Type": "application/json" } })));
+  await expect(api.get("org/units/")).rejects.toMatchObject({ code: "password_change_required" });
+  expect(handler).toHaveBeenCalledTimes(1);
+  onPasswordChangeRequired(null);
 });

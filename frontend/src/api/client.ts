@@ -69,6 +69,12 @@ export function onUnauthorized(handler: (() => void) | null): void {
   unauthorizedHandler = handler;
 }
 
+let passwordChangeHandler: (() => void) | null = null;
+/** The shell registers a handler so a 403 password_change_required opens the change-password form. */
+export function onPasswordChangeRequired(handler: (() => void) | null): void {
+  passwordChangeHandler = handler;
+}
+
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const SIGN_IN_CODES = new Set(["not_authenticated", "two_factor_required", "two_factor_enrolment_required"]);
 
@@ -166,6 +172,8 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     if (res.status === 403 && err.code === "handover_locked" && typeof window !== "undefined" && window.location.pathname !== "/handover") {
       window.location.assign("/handover");
     }
+    // the password must be changed first (F7): the shell re-reads who is signed in and opens the form
+    if (res.status === 403 && err.code === "password_change_required" && passwordChangeHandler) passwordChangeHandler();
     throw err;
   }
   if (res.status === 204) return undefined as T;

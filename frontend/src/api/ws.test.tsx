@@ -62,6 +62,23 @@ describe("ReviewSocket", () => {
     rs.stop();
   });
 
+  it("says the connection is lost as soon as the browser goes offline, though the socket still looked open", () => {
+    const { rs, sockets } = harness();
+    rs.start();
+    sockets[0].open();
+    expect(rs.status).toBe("open");
+    window.dispatchEvent(new Event("offline"));
+    expect(rs.status).toBe("closed");
+    expect(sockets[0].readyState).toBe(3); // dropped, not left to time out
+    vi.advanceTimersByTime(60_000);
+    expect(sockets.length).toBe(1); // no tries while there is no network
+    window.dispatchEvent(new Event("online"));
+    expect(sockets.length).toBe(2);
+    sockets[1].open();
+    expect(rs.status).toBe("open");
+    rs.stop();
+  });
+
   it("routes each message to the handlers of its type only", () => {
     const { rs, sockets } = harness();
     rs.start();

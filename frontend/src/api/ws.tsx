@@ -44,7 +44,10 @@ export class ReviewSocket {
     this.stopped = false;
     // the network came back: try at once rather than after the retry wait (up to 15 s), so "Mất kết nối"
     // clears as soon as the phone has a signal again
-    if (typeof window !== "undefined") window.addEventListener("online", this.onOnline);
+    if (typeof window !== "undefined") {
+      window.addEventListener("online", this.onOnline);
+      window.addEventListener("offline", this.onOffline);
+    }
     this.connect();
   }
 
@@ -59,8 +62,22 @@ export class ReviewSocket {
 
   private onOnline = (): void => this.reconnectNow();
 
+  /** The browser lost its network: the socket may still look open for minutes (until TCP gives up), and the
+   *  live dot stayed green (issue 15). It is dropped now and said lost; "online" reconnects at once. */
+  private onOffline = (): void => {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.retire(this.socket);
+    this.socket = null;
+    this.setStatus("closed");
+  };
+
   stop(): void {
-    if (typeof window !== "undefined") window.removeEventListener("online", this.onOnline);
+    if (typeof window !== "undefined") {
+      window.removeEventListener("online", this.onOnline);
+      window.removeEventListener("offline", this.onOffline);
+    }
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
 import { serverLogout } from "../api/session";
 import { useWsStatus } from "../api/ws";
+import { useOnline } from "../hooks/use-online";
 import { setLang } from "../i18n";
 import { ME_KEY, workspacesFor, type Workspace } from "../hooks/use-me";
 import { ConfirmDialog, Field, InlineError, Modal, Spinner } from "./ui";
@@ -83,7 +84,10 @@ function Icon({ d }: { d: string }) {
 
 export function ConnectionIndicator() {
   const { t } = useTranslation();
-  const status = useWsStatus();
+  const socket = useWsStatus();
+  // without a network nothing is live, whatever the socket last said
+  const online = useOnline();
+  const status = !online && (socket === "open" || socket === "connecting") ? "closed" : socket;
   return (
     <span className={`conn conn-${status}`} data-testid="ws-status" data-status={status} title={t(`ws.${status}.hint`)}>
       <span className="conn-dot" aria-hidden="true" />
@@ -112,23 +116,29 @@ export function LanguageSwitch() {
   );
 }
 
-function PasswordDialog({ onClose }: { onClose: () => void }) {
+/** Change one's own password. `forced`: the server requires it (the password is like the person's name, F7):
+ *  nothing else answers until it is done, so the dialog cannot be dismissed (logging out still can). */
+function PasswordDialog({ onClose, forced = false }: { onClose: () => void; forced?: boolean }) {
   const { t } = useTranslation();
+  const qc = useQueryClient();
   const [old, setOld] = useState("");
   const [next, setNext] = useState("");
   const [again, setAgain] = useState("");
-  const m = useMutation({ mutationFn: () => api.post("auth/me/password/", { old_password: old, password: next }) });
+  const m = useMutation({
+    mutationFn: () => api.post("auth/me/password/", { old_password: old, password: next }),
+    onSuccess: () => { if (forced) void qc.invalidateQueries(); },
+  });
   const mismatch = again.length > 0 && again !== next;
   return (
     <Modal
       title={t("auth.changePassword")}
-      onClose={onClose}
+      onClose={forced && !m.isSuccess ? () => undefined : onClose}
       footer={
         m.isSuccess ? (
           <button type="button" className="btn btn-primary" onClick={onClose}>{t("action.close")}</button>
         ) : (
           <>
-            <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+            {!forced && <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>}
             <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!old && t("why.oldPassword")) || (next.length < 8 && t("why.password8")) || (next !== again && t("why.passwordMismatch"))} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
           </>
         )
@@ -138,6 +148,7 @@ function PasswordDialog({ onClose }: { onClose: () => void }) {
         <p role="status">{t("auth.passwordChanged")}</p>
       ) : (
         <>
+          {forced && <p className="notice-red" role="alert" data-testid="password-change-required">{t("auth.passwordChangeRequired")}</p>}
           <Field label={t("auth.oldPassword")}><input type="password" value={old} onChange={(e) => setOld(e.target.value)} autoComplete="current-password" /></Field>
           <Field label={t("auth.newPassword")} hint={t("auth.passwordRule")}><input type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" /></Field>
           <Field label={t("auth.repeatPassword")} hint={mismatch ? t("auth.mismatch") : undefined}><input type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" /></Field>
@@ -334,16 +345,20 @@ export function Layout({ me }: { me: Me }) {
             </button>
           </div>
         </header>
-        {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
+        {(changingPassword || me.password_change_required) && (
+          <PasswordDialog forced={me.password_change_required} onClose={() => setChangingPassword(false)} />
+        )}
         {enrolling && <TwoFactorDialog onClose={() => setEnrolling(false)} />}
         {unsentAsk > 0 && (
           <ConfirmDialog title={t("auth.logout")} message={t("field.logoutPending", { count: unsentAsk })} confirmLabel={t("auth.logout")} danger
             onConfirm={() => void logout(true)} onClose={() => setUnsentAsk(0)} />
         )}
         <main className="content" id="main" ref={mainRef} tabIndex={-1}>
-          <Suspense fallback={<Spinner />}>
-            <Outlet />
-          </Suspense>
+          {me.password_change_required ? null : (
+            <Suspense fallback={<Spinner />}>
+              <Outlet />
+            </Suspense>
+          )}
         </main>
       </div>
     </div>

@@ -1,20 +1,10 @@
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useState } from "react";
 import { queueItems, subscribe, type QueueItem } from "../offline/store";
 import { useMe } from "./use-me";
 import { keepTeamChecks } from "../offline/keep";
+import { useOnline } from "./use-online";
 
-function subscribeOnline(fn: () => void): () => void {
-  window.addEventListener("online", fn);
-  window.addEventListener("offline", fn);
-  return () => {
-    window.removeEventListener("online", fn);
-    window.removeEventListener("offline", fn);
-  };
-}
-
-export function useOnline(): boolean {
-  return useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
-}
+export { useOnline };
 
 /** The field changes waiting on this device (of one check, or all), live: the signed-in user's own, and
  * — never readable, only counted with the name of the account — those another account left unsent. */

@@ -61,6 +61,7 @@ export const SHELL: Dict = {
   "login.subtitle": ["Dùng tài khoản được cấp bởi quản trị viên.", "Use the account your administrator gave you."],
   "login.username": ["Tên đăng nhập", "Username"],
   "auth.changePassword": ["Đổi mật khẩu", "Change password"],
+  "auth.passwordChangeRequired": ["Mật khẩu hiện tại giống họ tên của bạn (hoặc của cán bộ gắn với tài khoản): hãy đổi mật khẩu trước khi tiếp tục.", "Your password is like your name (or the linked officer's): change it before going on."],
   "auth.oldPassword": ["Mật khẩu hiện tại", "Current password"],
   "auth.newPassword": ["Mật khẩu mới", "New password"],
   "auth.repeatPassword": ["Nhập lại mật khẩu mới", "Repeat the new password"],

@@ -99,3 +99,18 @@ test("codes and secrets are cleaned for typing", () => {
   expect(cleanCode(" 12-34 56 7")).toBe("123456");
   expect(groupSecret("ABCDEFGH==")).toBe("ABCD EFGH");
 });
+
+test("a password like the person's name signs in to the change-password form: the answer says so (F7)", async () => {
+  vi.stubGlobal("fetch", vi.fn(async (url: string) => {
+    if (url === "/api/auth/2fa/") return json(signedOut);
+    if (url === "/api/auth/csrf/") return json({ csrf_token: "t" });
+    if (url === "/api/auth/login/") return json({ stage: "password_change_required", user: { ...lead, two_factor_enabled: false, password_change_required: true } });
+    return json({}, 404);
+  }));
+  renderLogin();
+  fireEvent.change(await screen.findByLabelText("Tên đăng nhập"), { target: { value: "lead" } });
+  fireEvent.change(screen.getByLabelText("Mật khẩu"), { target: { value: "Nguyeenx@2026" } });
+  fireEvent.click(screen.getByRole("button", { name: "Đăng nhập" }));
+  // signed in (the shell then shows only the change-password form, see Layout)
+  expect(await screen.findByText(/bảng rủi ro|việc cần làm hôm nay/)).toBeInTheDocument();
+});

@@ -85,7 +85,8 @@ export default function LoginPage() {
       await api.get("/api/auth/csrf/");
       const result = await api.post<LoginResult>("/api/auth/login/", { username: username.trim(), password });
       setPassword("");
-      if (result.stage === "signed_in" && result.user) enter(result.user);
+      // password_change_required: signed in, the app opens the change-password form before anything else (F7)
+      if ((result.stage === "signed_in" || result.stage === "password_change_required") && result.user) enter(result.user);
       else setStep(result.stage === "code_required" ? "code" : "enrol");
     });
   }

@@ -2410,7 +2410,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description ?state=pending|approved|refused. Leads: every request; an administrator: the ones he asked. */
+        /** @description ?state=pending|approved|refused. Every request, for the leads and the administrators alike (F8). */
         get: operations["media_remap_requests_retrieve"];
         put?: never;
         post?: never;
@@ -4064,6 +4064,8 @@ export interface components {
             weight: number;
             critical: boolean;
             guidance?: string;
+            /** @description Code of the kind of violation a failure is filed as */
+            category?: string;
             children?: components["schemas"]["CriterionNode"][];
         };
         CsrfOutput: {
@@ -4178,6 +4180,11 @@ export interface components {
             manual_checks_started: number;
             /** @description Null for all but the drawing lead while the draw is open (sealed until its close) */
             manual_checks_cancelled: number | null;
+            /**
+             * Format: date-time
+             * @description When the counts of units left out are published to readers other than the drawing lead: fixed by the draw's window alone
+             */
+            counts_published_at: string | null;
         };
         DrawDetailOutput: {
             readonly id: number;
@@ -4196,6 +4203,11 @@ export interface components {
             readonly closed_by: components["schemas"]["UserBrief"] | null;
             checks_count?: number;
             planned_count?: number;
+            /**
+             * Format: date-time
+             * @description When the counts of units left out are published to readers other than the drawing lead: fixed by the draw's window alone
+             */
+            readonly counts_published_at: string | null;
             /** @description Why a draw over an already drawn window was made */
             reason: string;
             /** @description Why a draw whose checks were all cancelled was closed */
@@ -4266,6 +4278,11 @@ export interface components {
             readonly closed_by: components["schemas"]["UserBrief"] | null;
             checks_count?: number;
             planned_count?: number;
+            /**
+             * Format: date-time
+             * @description When the counts of units left out are published to readers other than the drawing lead: fixed by the draw's window alone
+             */
+            readonly counts_published_at: string | null;
             /** @description Why a draw over an already drawn window was made */
             reason: string;
             /** @description Why a draw whose checks were all cancelled was closed */
@@ -4315,6 +4332,11 @@ export interface components {
             readonly closed_by: components["schemas"]["UserBrief"] | null;
             checks_count?: number;
             planned_count?: number;
+            /**
+             * Format: date-time
+             * @description When the counts of units left out are published to readers other than the drawing lead: fixed by the draw's window alone
+             */
+            readonly counts_published_at: string | null;
             /** @description Why a draw over an already drawn window was made */
             reason: string;
             /** @description Why a draw whose checks were all cancelled was closed */
@@ -5054,11 +5076,12 @@ export interface components {
         };
         LoginOutput: {
             /**
-             * @description signed_in, or the second step this session still owes
+             * @description signed_in, or the second step this session still owes; password_change_required: signed in, but the password is like the person's name and must be changed before anything else (F7)
              *
              *     * `signed_in` - signed_in
              *     * `code_required` - code_required
              *     * `enrolment_required` - enrolment_required
+             *     * `password_change_required` - password_change_required
              */
             stage: components["schemas"]["LoginOutputStageEnum"];
             /** @description The signed-in user (only when stage is signed_in) */
@@ -5068,9 +5091,10 @@ export interface components {
          * @description * `signed_in` - signed_in
          *     * `code_required` - code_required
          *     * `enrolment_required` - enrolment_required
+         *     * `password_change_required` - password_change_required
          * @enum {string}
          */
-        LoginOutputStageEnum: "signed_in" | "code_required" | "enrolment_required";
+        LoginOutputStageEnum: "signed_in" | "code_required" | "enrolment_required" | "password_change_required";
         MeOutput: {
             readonly id: number;
             /**
@@ -5094,6 +5118,8 @@ export interface components {
             readonly two_factor_required: boolean;
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
             readonly handover: string | null;
+            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7) */
+            password_change_required: boolean;
         };
         MePasswordInputRequest: {
             old_password: string;
@@ -5126,6 +5152,8 @@ export interface components {
             readonly two_factor_required: boolean;
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
             readonly handover: string | null;
+            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7) */
+            password_change_required: boolean;
             readonly session: components["schemas"]["SessionTimes"];
         };
         MinioEventRequest: {
@@ -5207,6 +5235,24 @@ export interface components {
             full_name: string;
             rank: string;
         };
+        /** @description The officer in full for the approving lead (selectors.officer_card, insider review F3). */
+        OfficerCard: {
+            id: number;
+            /** @description Rank and name */
+            name: string;
+            full_name: string;
+            rank: string;
+            service_number: string;
+            /** Format: date */
+            date_of_birth: string | null;
+            /** @description The first posting held today ('' for none) */
+            unit: string;
+            position: string;
+            /** @description Every posting held today */
+            postings: components["schemas"]["_Posting"][];
+            /** @description Linked to another account, looks like another officer, is you */
+            warnings: components["schemas"]["_Warning"][];
+        };
         OfficerDetailOutput: {
             readonly id: number;
             service_number: string;
@@ -5228,6 +5274,11 @@ export interface components {
             rank: string;
             /** Format: date */
             date_of_birth?: string | null;
+            /**
+             * @description Why this officer is a different person from a look-alike (same name without marks and birth date): needed only when the answer is 409 officer_lookalike; audited
+             * @default
+             */
+            distinct_reason: string;
         };
         OfficerOutput: {
             readonly id: number;
@@ -5242,6 +5293,13 @@ export interface components {
             service_number: string;
             full_name: string;
         };
+        /**
+         * @description * `linked_to_other_account` - linked_to_other_account
+         *     * `lookalike` - lookalike
+         *     * `you` - you
+         * @enum {string}
+         */
+        OfficerWarningCodeEnum: "linked_to_other_account" | "lookalike" | "you";
         /**
          * @description * `drawn` - drawn
          *     * `manual` - manual
@@ -5817,6 +5875,8 @@ export interface components {
             /** Format: date */
             date_of_birth?: string | null;
             reason?: string;
+            /** @description Why this officer is a different person from a look-alike: needed only on 409 officer_lookalike */
+            distinct_reason?: string;
         };
         PatchedRegulationDetailInputRequest: {
             number?: string;
@@ -6269,6 +6329,8 @@ export interface components {
             /** Format: double */
             percent: number;
             flags: components["schemas"]["ReportFlag"][];
+            /** @description Why the lead's signature would be refused now (empty once signed) */
+            sign_blockers: components["schemas"]["SignBlocker"][];
             results: components["schemas"]["ReportResult"][];
             evidence: components["schemas"]["ReportEvidence"][];
             signed: boolean;
@@ -6899,6 +6961,11 @@ export interface components {
          * @enum {string}
          */
         SeverityEnum: "less_serious" | "serious" | "very_serious" | "especially_serious";
+        SignBlocker: {
+            code: string;
+            vi: string;
+            en: string;
+        };
         /**
          * @description * `signed_out` - signed_out
          *     * `code_required` - code_required
@@ -7192,9 +7259,7 @@ export interface components {
             /** @description The caller is a lead who may approve or refuse it */
             readonly may_decide: boolean;
             /** @description officer: the officer to link (null = remove the link) */
-            readonly officer: {
-                [key: string]: unknown;
-            } | null;
+            readonly officer: components["schemas"]["OfficerCard"] | null;
             /** @description Pending: the account's role, credential and officer-link changes since it last held a team role */
             readonly recent_changes: {
                 [key: string]: unknown;
@@ -7686,6 +7751,8 @@ export interface components {
             readonly two_factor_required: boolean;
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
             readonly handover: string | null;
+            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7) */
+            password_change_required: boolean;
             /** @description Changes to this account waiting for an inspection lead's approval (two-person rule) */
             readonly pending_approvals: components["schemas"]["PendingApproval"][];
         };
@@ -7759,6 +7826,18 @@ export interface components {
             source: string;
             /** Format: date-time */
             recorded_at: string;
+        };
+        _Posting: {
+            unit: string;
+            unit_code: string;
+            position: string;
+            /** Format: date */
+            valid_from: string;
+        };
+        _Warning: {
+            code: components["schemas"]["OfficerWarningCodeEnum"];
+            vi: string;
+            en: string;
         };
     };
     responses: never;

@@ -62,6 +62,9 @@ export interface DrawCommitment {
   state: "open" | "closed";
   closed_at: string | null;
   seed: string | null;
+  /** When the counts of units left out are published to readers other than the drawing lead: fixed by the
+   *  draw's window alone, never by the state of a check (F2). */
+  counts_published_at?: string | null;
   reason: string;
   close_reason: string;
   flags: {
@@ -95,6 +98,8 @@ export interface Draw {
   result: DrawResultRow[];
   state: "open" | "closed";
   closed_at?: string | null;
+  /** When the counts of units left out are published to readers other than the drawing lead (F2). */
+  counts_published_at?: string | null;
   checks_count?: number;
   /** Checks of the draw still planned, those the reader may not see included (a conflict of interest). */
   planned_count?: number;

@@ -34,6 +34,10 @@ export type PendingApproval = Schemas["PendingApproval"];
 /** A request under the two-person rule (GET /api/auth/team-grants/) */
 export type GrantPerson = Schemas["GrantPerson"];
 
+/** An officer in full on an approval card (insider review F3): every posting held today and warnings (linked to
+ *  another account, looks like another officer, is you) */
+export type OfficerCard = Schemas["OfficerCard"];
+
 export interface TeamGrant {
   id: number;
   kind: GrantKind;
@@ -43,7 +47,7 @@ export interface TeamGrant {
   target: {
     id: number; username: string; full_name: string; role: Role; is_active: boolean;
     /** who the account is: the linked officer, where he serves today */
-    linked_officer: { id: number; name: string; service_number: string; unit: string; position: string } | null;
+    linked_officer: OfficerCard | null;
   };
   role: string;
   requested_label: string;
@@ -58,7 +62,7 @@ export interface TeamGrant {
   reason: string;
   may_decide: boolean;
   /** officer: the officer to link (null = remove the link) */
-  officer: { id: number; name: string } | null;
+  officer: OfficerCard | null;
   /** pending, for a lead who may decide: the account's changes since it last held a team role */
   recent_changes: { at: string; by: string; by_username?: string; verb: string; change: Record<string, [unknown, unknown]> }[];
   /** pending, and no lead other than the requester and the target can decide it (server command only) */

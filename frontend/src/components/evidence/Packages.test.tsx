@@ -137,3 +137,20 @@ test("a package reads as what it holds and when, not as its long random id (fixu
   expect(sel).toMatch(/^Gói 2 thẻ đã chọn · /);
   expect(sel).not.toMatch(/#/);
 });
+
+test("the download dialog closes once the download starts, the row says so, and the reason rule is written once", async () => {
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (url.includes("/download/") && init?.method === "POST") return json({ url: "about:blank", expires_at: "2026-11-30T02:05:00Z", sha256: "ab" });
+    return page([{ ...base, id: 3, state: "ready", state_label: "Sẵn sàng", progress: 1, sha256: "ab".repeat(32), size_bytes: 2048, files: [] }]);
+  }));
+  wrap(<PackagesCard owner={{ finding: 7 }} canExport />);
+  await userEvent.click(await screen.findByTestId("package-download"));
+  const dialog = screen.getByRole("dialog");
+  expect(screen.getAllByText(/Nhập lý do, viết thành lời/)).toHaveLength(1);
+  expect(screen.getByTestId("package-download-submit")).toHaveAttribute("title", "Nhập lý do trước");
+  await userEvent.type(screen.getByTestId("package-download-reason"), "Gửi Hội đồng kỷ luật");
+  await userEvent.click(screen.getByTestId("package-download-submit"));
+  expect(await screen.findByTestId("package-download-ok")).toHaveTextContent("Đã cấp liên kết tải (hết hạn lúc 09:05:00).");
+  expect(dialog).not.toBeInTheDocument();
+  expect(screen.queryByRole("dialog")).toBeNull();
+});

@@ -52,7 +52,7 @@ export function ExportDialog({ owner, tagIds, onClose, onDone }: {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" why={(request.isPending && t("why.busy")) || (short && t("pkg.reasonShort"))} onClick={() => request.mutate()} data-testid="package-submit">
+          <ActionButton type="button" className="btn btn-primary" why={(request.isPending && t("why.busy")) || (short && t("why.reasonNeeded"))} onClick={() => request.mutate()} data-testid="package-submit">
             {t("pkg.export")}
           </ActionButton>
         </>
@@ -142,6 +142,8 @@ function PackageRow({ p }: { p: EvidencePackage }) {
   const { t } = useTranslation();
   const bi = useBilingual();
   const [downloadOpen, setDownloadOpen] = useState(false);
+  // the link's expiry once the download started: said on the row, the dialog closed (it stayed open)
+  const [downloadedUntil, setDownloadedUntil] = useState<string | null>(null);
   const verify = useMutation({ mutationFn: () => api.post<PackageVerifyReport>(`media/evidence/packages/${p.id}/verify/`) });
   const pct = Math.round((p.progress ?? 0) * 100);
   const tone = p.state === "ready" ? "green" : p.state === "failed" ? "red" : "amber";
@@ -180,11 +182,12 @@ function PackageRow({ p }: { p: EvidencePackage }) {
               <Icon name="check" /> {verify.isPending ? t("pkg.verifying") : t("pkg.verify")}
             </ActionButton>
           </div>
+          {downloadedUntil && <p className="notice notice-green small" role="status" data-testid="package-download-ok">{t("pkg.downloadStarted", { time: fmtTime(downloadedUntil) })}</p>}
           {verify.isError && <InlineError error={verify.error} />}
           {verify.data && <VerifyResult report={verify.data} />}
         </>
       )}
-      {downloadOpen && <DownloadDialog p={p} onClose={() => setDownloadOpen(false)} />}
+      {downloadOpen && <DownloadDialog p={p} onClose={() => setDownloadOpen(false)} onDone={(until) => { setDownloadedUntil(until); setDownloadOpen(false); }} />}
     </li>
   );
 }
@@ -213,7 +216,7 @@ function VerifyResult({ report }: { report: PackageVerifyReport }) {
   );
 }
 
-function DownloadDialog({ p, onClose }: { p: EvidencePackage; onClose: () => void }) {
+function DownloadDialog({ p, onClose, onDone }: { p: EvidencePackage; onClose: () => void; onDone: (expiresAt: string) => void }) {
   const { t } = useTranslation();
   // Empty: each download is its own entry in the custody log, in the words of whoever downloads.
   // (Pre-filled with the export reason, the cursor at its start, typed words were glued in front.)
@@ -228,6 +231,7 @@ function DownloadDialog({ p, onClose }: { p: EvidencePackage; onClose: () => voi
       document.body.appendChild(a);
       a.click();
       a.remove();
+      onDone(r.expires_at);
     },
   });
   const short = !inWords(reason, REASON_WORDS, REASON_LETTERS);
@@ -236,25 +240,18 @@ function DownloadDialog({ p, onClose }: { p: EvidencePackage; onClose: () => voi
       title={t("pkg.download")}
       onClose={onClose}
       footer={
-        download.isSuccess ? (
-          <button type="button" className="btn btn-primary" onClick={onClose}>{t("action.close")}</button>
-        ) : (
-          <>
-            <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-            <ActionButton type="button" className="btn btn-primary" why={(download.isPending && t("why.busy")) || (short && t("pkg.reasonShort"))} onClick={() => download.mutate()} data-testid="package-download-submit">
-              {t("pkg.download")}
-            </ActionButton>
-          </>
-        )
+        <>
+          <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
+          <ActionButton type="button" className="btn btn-primary" why={(download.isPending && t("why.busy")) || (short && t("why.reasonNeeded"))} onClick={() => download.mutate()} data-testid="package-download-submit">
+            {t("pkg.download")}
+          </ActionButton>
+        </>
       }
     >
       {p.reason && <p className="small muted" data-testid="package-export-reason">{t("pkg.exportReasonWas", { reason: p.reason })}</p>}
       <Field label={t("pkg.downloadReason")} hint={short ? t("pkg.reasonShort") : undefined}>
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} autoFocus data-testid="package-download-reason" />
       </Field>
-      {download.isSuccess && (
-        <p className="notice notice-green" data-testid="package-download-ok">{t("pkg.downloadStarted", { time: fmtTime(download.data.expires_at) })}</p>
-      )}
       {download.isError && <InlineError error={download.error} />}
     </Modal>
   );

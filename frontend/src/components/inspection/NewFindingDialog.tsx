@@ -40,6 +40,8 @@ export interface FindingPrefill {
   description?: string;
   criterion?: string;
   categoryCode?: string;
+  /** the criterion's photos in the check's report: attached to the finding once it is filed */
+  reportPhotos?: { id: number; filename: string }[];
   /** When the check ran: shown as a hint with a quick fill, never filled in for the user (the trace is
    *  made as of the violation time, which the inspector states). */
   window?: { from: string; to?: string | null };
@@ -82,9 +84,10 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
   const cat = cats.find((c) => c.code === effectiveCategory);
   const effectiveSeverity = severity || cat?.default_severity || "";
 
+  const photos = prefill.reportPhotos ?? [];
   const create = useMutation({
-    mutationFn: () =>
-      api.post<FindingBrief>("inspection/findings/", {
+    mutationFn: async () => {
+      const finding = await api.post<FindingBrief>("inspection/findings/", {
         source: prefill.source ?? "check",
         check: prefill.check || null,
         criterion: prefill.criterion || "",
@@ -98,7 +101,12 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
         occurred_to: to ? fromLocalInput(to) : null,
         subjects: subjectsPayload(subjects),
         unit_level_reason: subjects.some((s) => s.officer) ? "" : unitReason.trim(),
-      }),
+      });
+      // the criterion's photos go with it (the same files of the report, by reference: no second upload);
+      // the finding exists by now, so a photo refused here is added on its page, not a second finding filed
+      for (const p of photos) await api.post(`inspection/findings/${finding.id}/evidence/`, { report_evidence_id: p.id }).catch(() => undefined);
+      return finding;
+    },
     onSuccess: onCreated,
   });
 
@@ -178,6 +186,9 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
           <DateTimeInput value={to} onChange={(v) => setTo(v)} onValidity={dates.bind("to")} name="occurred_to" />
         </Field>
       </div>
+      {photos.length > 0 && (
+        <p className="field-hint" data-testid="finding-photos">{t("findings.photosCarried", { names: photos.map((p) => p.filename).join(", ") })}</p>
+      )}
       <SubjectsEditor subjects={subjects} onChange={setSubjects} unitId={unitId} unitName={units.find((u) => u.id === unitId)?.name}
         day={from.slice(0, 10)} unitReason={unitReason} onUnitReason={setUnitReason} />
       {create.isError && <InlineError error={create.error} />}

@@ -115,3 +115,31 @@ test("a team role or a team member's reset shows as waiting for a lead's approva
   expect(await screen.findByTestId("user-password-result")).toHaveTextContent("có hiệu lực khi một tổ trưởng khác phê duyệt");
   expect(resetBodies).toEqual([{ password: "" }]);
 });
+
+test("a new account takes its name from the officer picked, and a unit head's unit with nobody in the head's post is said", async () => {
+  const officer = { id: 31, service_number: "NA-2301", full_name: "Nguyễn Văn Lâm", rank: "Đại úy", date_of_birth: null };
+  const kimLien = { id: 12, code: "CAX-KL", name: "Công an xã Kim Liên", valid_from: "2025-07-01", valid_to: null };
+  vi.stubGlobal("fetch", vi.fn(async (url: string) => {
+    if (url.includes("auth/users/")) return json({ count: 1, next: null, previous: null, results: [reviewer] });
+    if (url.includes("org/officers/")) return json({ count: 1, next: null, previous: null, results: [officer] });
+    if (url.includes("org/units/12/heads/")) return json({ unit: kimLien, at: "2026-12-01", unit_existed: true, parent: null, heads: [], deputies: [] });
+    if (url.includes("org/units/")) return json({ count: 1, next: null, previous: null, results: [kimLien] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><UsersPage /></QueryClientProvider>);
+  await screen.findByTestId("users-table");
+  fireEvent.click(screen.getByRole("button", { name: /Thêm người dùng/ }));
+  const dialog = await screen.findByRole("dialog", { name: "Thêm người dùng" });
+  const picker = within(dialog).getByTestId("officer-picker");
+  fireEvent.focus(picker);
+  fireEvent.change(picker, { target: { value: "Lâm" } });
+  fireEvent.mouseDown(await within(dialog).findByRole("option", { name: /Nguyễn Văn Lâm/ }));
+  expect(within(dialog).getByLabelText("Họ tên")).toHaveValue("Nguyễn Văn Lâm");
+
+  fireEvent.change(within(dialog).getByTestId("user-role"), { target: { value: "unit_head" } });
+  await within(dialog).findByRole("option", { name: "Công an xã Kim Liên" });
+  expect(within(dialog).queryByTestId("user-scope-no-head")).toBeNull();
+  fireEvent.change(within(dialog).getByTestId("user-scope"), { target: { value: "12" } });
+  expect(await within(dialog).findByTestId("user-scope-no-head")).toHaveTextContent("Công an xã Kim Liên hiện không có ai giữ chức vụ thủ trưởng");
+});

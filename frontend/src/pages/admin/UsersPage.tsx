@@ -6,7 +6,7 @@ import { Badge, Card, ConfirmDialog, Empty, Field, InlineError, Modal, PageHeade
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
-import type { AdminUser, ApiToken, NewApiToken, Officer, PendingApproval, Role, TeamGrant } from "../../types/org";
+import type { AdminUser, ApiToken, NewApiToken, Officer, PendingApproval, Role, TeamGrant, UnitHeads } from "../../types/org";
 import { GrantWhat } from "../inspection/ApprovalsPage";
 import { ActionButton } from "../../components/ActionButton";
 
@@ -34,9 +34,27 @@ function RoleAndScope({ role, setRole, scope, setScope }: { role: Role; setRole:
           <option value="">{t("scope.province")}</option>
           {units.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </select>
+        {role === "unit_head" && scope !== "" && <NoHeadWarning unitId={scope} />}
       </Field>
     </>
   );
+}
+
+/** A unit head's account scoped to a unit where nobody holds the head's post today (per the appointments):
+ *  said, so the administrator records the appointment (Tổ chức) or picks the right unit. */
+function NoHeadWarning({ unitId }: { unitId: number }) {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ["unit-heads", unitId], queryFn: () => api.get<UnitHeads>(`org/units/${unitId}/heads/`) });
+  if (!q.data || q.data.heads.length > 0) return null;
+  return <span className="field-hint field-warn" role="alert" data-testid="user-scope-no-head">{t("users.scopeNoHead", { name: q.data.unit.name })}</span>;
+}
+
+/** Picking the officer fills "Họ tên" when it is empty or still the name of the officer picked before. */
+function useOfficerName(officer: Officer | null, setOfficer: (o: Officer | null) => void, fullName: string, setFullName: (n: string) => void) {
+  return (o: Officer | null) => {
+    if (o && (!fullName.trim() || fullName === officer?.full_name)) setFullName(o.full_name);
+    setOfficer(o);
+  };
 }
 
 function NewUserDialog({ onClose }: { onClose: () => void }) {
@@ -47,6 +65,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
   const [role, setRole] = useState<Role>("inspector");
   const [scope, setScope] = useState<number | "">("");
   const [officer, setOfficer] = useState<Officer | null>(null);
+  const pickOfficer = useOfficerName(officer, setOfficer, fullName, setFullName);
   const [password, setPassword] = useState("");
   const m = useMutation({
     // an inspection-team account gets no password from the administrator (the API refuses one)
@@ -72,7 +91,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
         <Field label={t("users.fullName")}><input value={fullName} onChange={(e) => setFullName(e.target.value)} /></Field>
         <RoleAndScope role={role} setRole={setRole} scope={scope} setScope={setScope} />
       </div>
-      <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={setOfficer} /></Field>
+      <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={pickOfficer} /></Field>
       {isTeam(role)
         ? <p className="notice notice-amber small" data-testid="user-team-no-password">{t("users.teamNoPassword")}</p>
         : <Field label={t("users.password")} hint={t("users.passwordHint")}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" /></Field>}
@@ -88,6 +107,7 @@ function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => voi
   const [role, setRole] = useState<Role>(user.role);
   const [scope, setScope] = useState<number | "">(user.scope_unit?.id ?? "");
   const [officer, setOfficer] = useState<Officer | null>(user.officer ? ({ ...user.officer, service_number: user.officer.service_number ?? "" } as Officer) : null);
+  const pickOfficer = useOfficerName(officer, setOfficer, fullName, setFullName);
   const [active, setActive] = useState(user.is_active);
   const [password, setPassword] = useState("");
   const save = useMutation({
@@ -136,7 +156,7 @@ function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => voi
           <span className="row"><input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} data-testid="user-active" /> {t("users.active")}</span>
         </Field>
       </div>
-      <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={setOfficer} /></Field>
+      <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={pickOfficer} /></Field>
       <p className="small muted">{t("users.changeNote")}</p>
       {save.isError && <InlineError error={save.error} />}
       <hr />

@@ -101,3 +101,33 @@ test("withdrawing an absence asks its reason in the app's own dialog, not the br
   await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
   expect(sent).toEqual([{ url: expect.stringContaining("/inspection/absences/9/withdraw/"), body: { reason: "Được gọi về sớm" } }]);
 });
+
+test("a recorded absence leaves the form empty for the next one", async () => {
+  const posted: unknown[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (init?.method === "POST") {
+      posted.push(JSON.parse(String(init.body)));
+      return new Response(JSON.stringify({ id: 9 }), { status: 201, headers: { "Content-Type": "application/json" } });
+    }
+    const body = String(input).includes("team") ? [{ id: 3, username: "insp", full_name: "Lê Văn Cường", role: "inspector" }] : { count: 0, next: null, previous: null, results: [] };
+    return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <AbsencesCard canEdit />
+    </QueryClientProvider>,
+  );
+  const form = await screen.findByTestId("absence-form");
+  await within(form).findByRole("option", { name: "Lê Văn Cường" });
+  fireEvent.change(within(form).getByRole("combobox", { name: "Cán bộ" }), { target: { value: "3" } });
+  fireEvent.change(within(form).getByRole("combobox", { name: "Loại" }), { target: { value: "illness" } });
+  fireEvent.change(within(form).getByLabelText("Đến ngày"), { target: { value: "31/12/2099" } });
+  fireEvent.change(within(form).getByLabelText("Lý do"), { target: { value: "Nghỉ ốm có giấy của bệnh viện" } });
+  fireEvent.click(within(form).getByRole("button", { name: "Ghi nhận vắng mặt" }));
+  await waitFor(() => expect(posted).toHaveLength(1));
+  expect(posted[0]).toMatchObject({ user: 3, kind: "illness", end: "2099-12-31" });
+  await waitFor(() => expect(within(form).getByLabelText("Lý do")).toHaveValue(""));
+  expect(within(form).getByRole("combobox", { name: "Cán bộ" })).toHaveValue("");
+  expect(within(form).getByRole("combobox", { name: "Loại" })).toHaveValue("leave");
+  expect(within(form).getByLabelText("Đến ngày")).toHaveValue(isoToDmy(localToday()));
+});

@@ -27,7 +27,11 @@ export default function AbsencesCard({ canEdit, privateHint = false }: { canEdit
   const dates = useDateValidity();
   const add = useMutation({
     mutationFn: () => api.post<Absence>("inspection/absences/", { user: Number(user), kind, start, end, reason }),
-    onSuccess: () => { setReason(""); void qc.invalidateQueries({ queryKey: ["absences"] }); },
+    // recorded: the form starts afresh (it kept the person, kind and dates, and read as not yet saved)
+    onSuccess: () => {
+      setUser(""); setKind("leave"); setStart(today); setEnd(today); setReason("");
+      void qc.invalidateQueries({ queryKey: ["absences"] });
+    },
   });
   // the absence being withdrawn: the app's dialog asks the reason (it was the browser's window.prompt)
   const [withdrawing, setWithdrawing] = useState<Absence | null>(null);

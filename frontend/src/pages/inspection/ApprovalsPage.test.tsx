@@ -92,7 +92,7 @@ test("after approving, the lead sees the account's recent changes and the one-ti
 test("the lead sees who the account is (its linked officer) and a request no lead can decide says so", async () => {
   const linked = {
     ...grant, kind: "create", kind_label: "Tạo tài khoản tổ kiểm tra", role: "inspector", no_approver: false,
-    target: { ...grant.target, linked_officer: { id: 10, name: "Trung úy Hoàng Thị Lan", service_number: "NA-2105", unit: "Công an xã Thanh Chương", position: "Cán bộ một cửa" } },
+    target: { ...grant.target, linked_officer: { id: 10, name: "Trung úy Hoàng Thị Lan", full_name: "Hoàng Thị Lan", rank: "Trung úy", service_number: "NA-2105", date_of_birth: null, unit: "Công an xã Thanh Chương", position: "Cán bộ một cửa", postings: [{ unit: "Công an xã Thanh Chương", unit_code: "CAX-TC", position: "Cán bộ một cửa", valid_from: "2025-07-01" }], warnings: [] } },
   };
   const stuck = { ...aboutMe, id: 5, no_approver: true };
   vi.stubGlobal("fetch", vi.fn(async (url: string) => json(String(url).includes("remap-requests") ? EMPTY : { count: 2, next: null, previous: null, results: [linked, stuck] })));
@@ -100,7 +100,7 @@ test("the lead sees who the account is (its linked officer) and a request no lea
   render(<QueryClientProvider client={qc}><ApprovalsPage /></QueryClientProvider>);
 
   expect(await screen.findByTestId("grant-officer-3")).toHaveTextContent(
-    "Trung úy Hoàng Thị Lan · NA-2105 · Cán bộ một cửa, Công an xã Thanh Chương");
+    "Trung úy Hoàng Thị Lan · số hiệu NA-2105 · Cán bộ một cửa, Công an xã Thanh Chương");
   expect(screen.getByTestId("grant-officer-5")).toHaveTextContent("Chưa gắn với cán bộ nào");
   expect(screen.getByText(/chỉ xử lý được bằng lệnh team_grant_approve/)).toBeInTheDocument();
   fireEvent.click(screen.getByTestId("grant-approve-3"));
@@ -150,4 +150,24 @@ test("a lead decides a clip correction beside the account approvals, told of the
   await waitFor(() => expect(posts).toHaveLength(1));
   expect(posts[0].url).toContain("media/remap-requests/11/refuse/");
   expect(posts[0].body).toEqual({ reason: "Dự thảo cần giữ nguyên vị trí" });
+});
+
+test("an officer-link card shows the new officer in full and warns that it looks like the lead himself (F3)", async () => {
+  const link = {
+    ...grant, id: 11, kind: "officer", kind_label: "Đổi cán bộ gắn với tài khoản tổ kiểm tra", role: "", may_decide: false,
+    officer: { id: 21, name: "Đại úy Dang Van Binh", full_name: "Dang Van Binh", rank: "Đại úy", service_number: "X-66120", date_of_birth: "1986-02-03",
+      unit: "", position: "", postings: [],
+      warnings: [
+        { code: "lookalike", vi: "Có thể là cùng một người với Thiếu tá Đặng Văn Bình (số hiệu NA-1002, tài khoản lead (Tổ trưởng tổ kiểm tra))", en: "May be the same person" },
+        { code: "you", vi: "Cán bộ này là chính bạn (hoặc trùng nhân thân với bạn).", en: "This officer is you" },
+      ] },
+  };
+  vi.stubGlobal("fetch", vi.fn(async (url: string) => json(String(url).includes("remap-requests") ? EMPTY : { count: 1, next: null, previous: null, results: [link] })));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><ApprovalsPage /></QueryClientProvider>);
+  const card = await screen.findByTestId("grant-new-officer-11");
+  expect(card).toHaveTextContent("Đại úy Dang Van Binh · số hiệu X-66120 · sinh ngày 03/02/1986 · không giữ chức vụ nào hôm nay");
+  const warnings = within(card).getAllByTestId("officer-warning");
+  expect(warnings[0]).toHaveTextContent("NA-1002");
+  expect(warnings[1]).toHaveTextContent("chính bạn");
 });

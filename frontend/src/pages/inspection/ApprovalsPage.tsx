@@ -3,10 +3,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
-import { fmtDateTime } from "../../components/format";
+import { fmtDate, fmtDateTime } from "../../components/format";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
 import { RemapApprovals } from "../../components/ClipRemap";
-import type { TeamGrant, TeamGrantApproved } from "../../types/org";
+import type { OfficerCard, TeamGrant, TeamGrantApproved } from "../../types/org";
 
 const STATE_TONE = { pending: "amber", approved: "green", refused: "red", expired: "grey" } as const;
 
@@ -99,7 +99,8 @@ function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: bo
       }
     >
       <p><GrantWhat g={grant} /> · {t("grants.requestedBy")}: <Person who={grant.requested_by} /> · {fmtDateTime(grant.requested_at)}</p>
-      <p data-testid="grant-officer"><strong>{t("grants.linkedOfficer")}:</strong> <LinkedOfficer grant={grant} inline /></p>
+      <div data-testid="grant-officer"><strong>{t("grants.linkedOfficer")}:</strong> <LinkedOfficer grant={grant} inline /></div>
+      <NewOfficer grant={grant} testId="grant-new-officer" />
       {!refuse && <RecentChanges grant={grant} />}
       <Field label={refuse ? t("grants.refuseReason") : t("grants.approveNote")}>
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} data-testid="grant-reason" />
@@ -109,15 +110,41 @@ function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: bo
   );
 }
 
+/** An officer in full (insider review F3): rank and name, service number, birth date, every posting held today,
+ *  and the server's warnings (linked to another account, looks like another officer, is you) in red. */
+function OfficerFull({ o, testId }: { o: OfficerCard; testId?: string }) {
+  const { t, i18n } = useTranslation();
+  const en = i18n.language.startsWith("en");
+  const postings = o.postings.map((p) => [p.position, p.unit].filter(Boolean).join(", ")).join("; ");
+  return (
+    <div className="small" data-testid={testId}>
+      <span>{o.name} · {t("grants.serviceNumber")} <span className="mono">{o.service_number}</span>
+        {o.date_of_birth ? ` · ${t("grants.born")} ${fmtDate(o.date_of_birth)}` : ""}
+        {` · ${postings || t("grants.noPosting")}`}</span>
+      {o.warnings.map((w) => <div key={w.code + w.vi} className="notice-red" role="alert" data-testid="officer-warning">{en ? w.en : w.vi}</div>)}
+    </div>
+  );
+}
+
 /** Who the account is (its linked officer, rank, number and where he serves today): the approving lead checks
  *  the person, not only the account's name (user review, issue 15). */
 function LinkedOfficer({ grant, inline = false }: { grant: TeamGrant; inline?: boolean }) {
   const { t } = useTranslation();
   const o = grant.target.linked_officer;
-  const text = o
-    ? `${o.name} · ${o.service_number}${o.position || o.unit ? ` · ${[o.position, o.unit].filter(Boolean).join(", ")}` : ""}`
-    : t("grants.noLinkedOfficer");
-  return inline ? <span>{text}</span> : <div className="small muted" data-testid={`grant-officer-${grant.id}`}>{text}</div>;
+  if (!o) return inline ? <span>{t("grants.noLinkedOfficer")}</span> : <div className="small muted" data-testid={`grant-officer-${grant.id}`}>{t("grants.noLinkedOfficer")}</div>;
+  return <OfficerFull o={o} testId={inline ? undefined : `grant-officer-${grant.id}`} />;
+}
+
+/** For an officer-link change: the officer to link, in full (F3: it showed a name only). */
+function NewOfficer({ grant, testId }: { grant: TeamGrant; testId: string }) {
+  const { t } = useTranslation();
+  if (grant.kind !== "officer") return null;
+  return (
+    <div data-testid={testId}>
+      <strong className="small">{t("grants.newOfficer")}:</strong>{" "}
+      {grant.officer ? <OfficerFull o={grant.officer} /> : <span className="small">{t("grants.officerClear")}</span>}
+    </div>
+  );
 }
 
 type Deciding = { grant: TeamGrant; refuse: boolean };
@@ -138,7 +165,7 @@ function GrantTable({ grants, decided, setDeciding }: { grants: TeamGrant[]; dec
           {grants.map((g) => (
             <tr key={g.id}>
               <td><GrantWhat g={g} /></td>
-              <td><strong>{g.target.full_name}</strong> <span className="mono small muted">{g.target.username}</span><LinkedOfficer grant={g} />{!decided && g.no_approver && <div className="small notice-amber">{t("grants.noApprover")}</div>}</td>
+              <td><strong>{g.target.full_name}</strong> <span className="mono small muted">{g.target.username}</span><LinkedOfficer grant={g} /><NewOfficer grant={g} testId={`grant-new-officer-${g.id}`} />{!decided && g.no_approver && <div className="small notice-amber">{t("grants.noApprover")}</div>}</td>
               <td data-testid={`grant-requested-by-${g.id}`}><Person who={g.requested_by} /></td>
               <td className="small">{fmtDateTime(g.requested_at)}</td>
               {decided ? (

@@ -24,6 +24,7 @@ import { bilingualPart, flushQueue, onSent } from "../../offline/sync";
 import { preparePhoto } from "../../offline/photo";
 import type { CheckDetail, CheckReport, Criterion, FindingBrief, ReportEvidence } from "../../types/inspection";
 import { leadTitle } from "../../components/inspection/leadTitle";
+import { completeWhy, criticalFailed, scoreColour, signWhy } from "../../components/inspection/runRules";
 import { FileLink } from "../../components/FileLink";
 
 /** Ask the server; without a network, answer from the copy kept on this device (started checks only). */
@@ -120,6 +121,7 @@ export default function CheckRunPage() {
   const { held, hold: holdPhoto, remove: removeHeld, queueAll: queueHeld } = useHeldPhotos(userId, id);
   const [signOpen, setSignOpen] = useState(false);
   const [startOpen, setStartOpen] = useState(false);
+  const [completeOpen, setCompleteOpen] = useState(false);
   const [leadSignature, setLeadSignature] = useState("");
   const queued = fieldQ.reportItem;
   // a queued change the server refused: which criteria (the inspector fixes those, the rest is kept)
@@ -175,6 +177,8 @@ export default function CheckRunPage() {
   const isLead = Boolean(me && check?.lead && check.lead.id === me.id);
   const onTeam = Boolean(me && check && (isLead || (check.team ?? []).some((u) => u.id === me.id)));
   const problems = draftProblems(leaves, drafts);
+  const critical = criticalFailed(leaves, drafts);
+  const en = i18n.language.startsWith("en");
 
   // a started check of the user's team is kept on the device for offline work (never a planned one)
   useEffect(() => {
@@ -234,6 +238,7 @@ export default function CheckRunPage() {
     onSuccess: () => {
       setCancelOpen(false);
       setSignOpen(false);
+      setCompleteOpen(false);
       refresh();
     },
   });
@@ -306,12 +311,14 @@ export default function CheckRunPage() {
               </>
             )}
             {check.state === "in_progress" && isTeam && (
-              <ActionButton type="button" className="btn btn-secondary" why={(transition.isPending && t("why.busy")) || (reportLoading && t("why.reportLoading"))} onClick={() => transition.mutate("complete")} data-testid="check-complete">
+              <ActionButton type="button" className="btn btn-secondary" why={completeWhy({ busy: transition.isPending, loading: reportLoading, isLead, missing: leaves.filter((c) => !drafts[c.code]?.outcome).length }, t)}
+                onClick={() => { transition.reset(); setCompleteOpen(true); }} data-testid="check-complete">
                 {t("run.complete")}
               </ActionButton>
             )}
             {check.state === "completed" && isTeam && !signed && (
-              <ActionButton className="btn btn-success" why={(transition.isPending && t("why.busy")) || (!isLead && t("why.leadOnlySign"))} onClick={() => { transition.reset(); setSignOpen(true); }} data-testid="check-sign">
+              <ActionButton className="btn btn-success" why={signWhy({ busy: transition.isPending, isLead, online, dirty, problems: Object.keys(problems).length, blockers: report?.sign_blockers ?? [], en }, t)}
+                onClick={() => { transition.reset(); setSignOpen(true); }} data-testid="check-sign">
                 {t("run.sign")}
               </ActionButton>
             )}
@@ -327,6 +334,14 @@ export default function CheckRunPage() {
       {keptAt && !online && <div className="notice" style={{ marginBottom: 12 }} data-testid="kept-copy">{t("field.fromDevice", { time: fmtDateTime(keptAt) })}</div>}
       {transition.isError && <InlineError error={transition.error} />}
       {check.state === "planned" && <div className="notice notice-amber" style={{ marginBottom: 16 }}>{t("run.plannedNote")}</div>}
+      {check.state === "planned" && (
+        <Card title={t("run.team")}>
+          <ul className="plain-list" data-testid="check-team">
+            {check.lead && <li>{personName(check.lead)} ({leadTitle(check, t)})</li>}
+            {(check.team ?? []).filter((u) => u.id !== check.lead?.id).map((u) => <li key={u.id}>{personName(u)}</li>)}
+          </ul>
+        </Card>
+      )}
       {check.unit_gone && (
         <div className="notice notice-red" style={{ marginBottom: 16 }} data-testid="check-unit-gone">
           {t("run.unitGone", { day: fmtDate(check.unit_gone.last_day) })}
@@ -441,13 +456,14 @@ export default function CheckRunPage() {
           </div>
           <aside className="run-side">
             <Card title={t("run.runningScore")}>
-              <div className="score-dial" data-testid="running-score">
+              <div className={`score-dial${critical.length ? " score-failed" : ""}`} data-testid="running-score">
                 <div className="big">{fmtNumber(live.score, 1)}</div>
                 <div className="muted">{t("run.of")} {fmtNumber(live.max, 1)} · {fmtNumber(live.percent, 1)}%</div>
               </div>
               <div className="score-bar" style={{ margin: "10px 0" }}>
-                <span style={{ width: `${live.percent}%`, background: live.percent >= 85 ? "#13804b" : live.percent >= 70 ? "#1450b8" : live.percent >= 50 ? "#d97706" : "#b42318" }} />
+                <span style={{ width: `${live.percent}%`, background: scoreColour(live.percent, critical) }} />
               </div>
+              {critical.length > 0 && <div className="inline-error" data-testid="score-critical">{t("run.criticalFailed", { codes: critical.join(", ") })}</div>}
               <div className="muted small">{t("run.answered", { done: live.answered, total: leaves.length })}</div>
               {editable && (
                 <div className="stack" style={{ marginTop: 12 }}>
@@ -492,6 +508,8 @@ export default function CheckRunPage() {
             counterId: check.counter?.id ?? null,
             window: { from: check.started_at ?? check.window_start, to: check.completed_at ?? null },
             criterion: findingFor.criterion?.code,
+            categoryCode: findingFor.criterion?.category,
+            reportPhotos: findingFor.criterion ? evidenceFor(findingFor.criterion).map((e) => ({ id: e.id, filename: e.filename })) : [],
             title: findingFor.criterion ? criterionFindingTitle(t, findingFor.criterion) : "",
             description: findingFor.criterion ? drafts[findingFor.criterion.code]?.note ?? "" : "",
           }}
@@ -506,12 +524,23 @@ export default function CheckRunPage() {
       {startOpen && (
         <ConfirmDialog
           title={t("run.start")}
-          message={t("run.startConfirm")}
+          message={<>{t("run.startConfirm")}{new Date(check.window_start) > new Date() && <><br /><strong data-testid="start-early">{t("run.startEarly", { from: fmtDateTime(check.window_start), to: fmtDateTime(check.window_end) })}</strong></>}</>}
           confirmLabel={t("run.start")}
           busy={transition.isPending}
           error={transition.isError ? transition.error : undefined}
           onConfirm={() => transition.mutate("start", { onSuccess: () => setStartOpen(false) })}
           onClose={() => setStartOpen(false)}
+        />
+      )}
+      {completeOpen && (
+        <ConfirmDialog
+          title={t("run.complete")}
+          message={t("run.completeConfirm")}
+          confirmLabel={t("run.complete")}
+          busy={transition.isPending}
+          error={transition.isError ? transition.error : undefined}
+          onConfirm={() => transition.mutate("complete")}
+          onClose={() => setCompleteOpen(false)}
         />
       )}
       {signOpen && (

@@ -96,3 +96,15 @@ test("outside the team, an open draw's count of hand-made checks cancelled unsta
   expect(table).toHaveTextContent("1 đã tiến hành; số bị hủy khi chưa tiến hành được công bố khi đợt rút thăm khóa sổ");
   expect(table).not.toHaveTextContent("null");
 });
+
+test("a reader the page is not for sees only that he may not read it, not the page's title first", async () => {
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ error: { code: "forbidden", message: "Bạn không có quyền xem cam kết rút thăm.", message_en: "You may not read the draw commitments.", fields: {} } }), { status: 403, headers: { "Content-Type": "application/json" } })));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><CommitmentsPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByRole("alert")).toHaveTextContent("Bạn không có quyền xem cam kết rút thăm.");
+  expect(screen.queryByRole("heading", { level: 1 })).toBeNull();
+  expect(screen.queryByTestId("commitments-table")).toBeNull();
+});

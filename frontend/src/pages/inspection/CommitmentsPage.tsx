@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { Badge, Card, Empty, PageHeader, QueryState } from "../../components/ui";
+import { ApiError, api } from "../../api/client";
+import { Badge, Card, Empty, ErrorState, PageHeader, QueryState } from "../../components/ui";
 import { fmtDate, fmtDateTime } from "../../components/format";
 import { HashText } from "../../components/HashText";
 import type { DrawCommitment, DrawVerify } from "../../types/inspection";
@@ -51,6 +51,9 @@ export default function CommitmentsPage() {
   const { t } = useTranslation();
   const q = useQuery({ queryKey: ["draw-commitments"], queryFn: () => api.get<DrawCommitment[]>("inspection/draws/commitments/") });
   const list = q.data ?? [];
+  // a reader the page is not for (a unit head) is told only that: no title and description of a page
+  // that then says it may not be read (issue 15)
+  if (q.error instanceof ApiError && q.error.status === 403) return <ErrorState error={q.error} />;
   return (
     <>
       <PageHeader title={t("commitments.title")} subtitle={t("commitments.subtitle")} />
@@ -115,7 +118,7 @@ export default function CommitmentsPage() {
                             ⚑ {t(drawFlagKey(f), {
                               defaultValue: f.code, draws: (f.draws ?? []).join(", "),
                               count: f.cancelled ?? f.count ?? 0, manual: f.manual ?? 0, never: f.never_checked ?? 0, n: f.n, drawn: f.drawn,
-                              total: f.total, by: f.by,
+                              total: f.total, by: f.by, date: fmtDate(c.counts_published_at),
                               params: (f.deviations ?? []).map((d) => `${d.param} ${d.value} (${d.policy})`).join(", "),
                             })}
                             {f.reason && f.code !== "overlapping_window" && <span className="muted"> — “{f.reason}”</span>}

@@ -245,7 +245,7 @@ export function DrawDetail({ id }: { id: number }) {
               <code className="hash">{d.seed}</code>
             </>
           ) : (
-            <p className="muted small">{t(d.state === "closed" ? "draw.seedSealed" : "draw.commitmentHint")}</p>
+            <p className="muted small">{t("draw.commitmentHint")}</p>
           )}
         </div>
         {d.split && (
@@ -275,7 +275,7 @@ export function DrawDetail({ id }: { id: number }) {
                 <li key={i}>
                   {t(drawFlagKey(f), {
                     defaultValue: f.code, draws: (f.draws ?? []).join(", "), count: f.cancelled ?? f.count ?? 0,
-                    manual: f.manual ?? 0, never: f.never_checked ?? 0, n: f.n, drawn: f.drawn, total: f.total, by: f.by,
+                    manual: f.manual ?? 0, never: f.never_checked ?? 0, n: f.n, drawn: f.drawn, total: f.total, by: f.by, date: fmtDate(d.counts_published_at),
                     params: (f.deviations ?? []).map((x) => `${x.param} ${x.value} (${x.policy})`).join(", "),
                   })}
                   {f.reason ? ` — ${t("draw.reasonLabel")}: “${f.reason}”` : ""}

@@ -68,3 +68,31 @@ test("the unit rename dialog asks for the reason the server requires, and sends 
   await waitFor(() => expect(onDone).toHaveBeenCalled());
   expect(patches.map((p) => p.reason)).toEqual(["", "Đổi tên theo quyết định 7/QĐ"]);
 });
+
+test("a new officer who looks like an existing one: the server names him, the dialog asks why they are two people and sends it (F1)", async () => {
+  const posts: Record<string, unknown>[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
+    if (init?.method === "POST") {
+      const body = JSON.parse(String(init.body)) as Record<string, unknown>;
+      posts.push(body);
+      if (!body.distinct_reason) {
+        return json({ error: { code: "officer_lookalike", message: "Đã có cán bộ trùng họ tên (không kể dấu) và ngày sinh: Đặng Văn Bình (số hiệu NA-1002).", message_en: "x", fields: { distinct_reason: ["required"] } } }, 409);
+      }
+      return json({ ...officer, id: 14, service_number: "NA-9001", full_name: "Dang Van Binh" }, 201);
+    }
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const onSaved = vi.fn();
+  wrap(<OfficerDialog onClose={() => undefined} onSaved={onSaved} />);
+  const dialog = await screen.findByRole("dialog");
+  expect(within(dialog).queryByTestId("officer-distinct-reason")).toBeNull();
+  fireEvent.change(dialog.querySelector("input[name=service_number]")!, { target: { value: "NA-9001" } });
+  fireEvent.change(dialog.querySelector("input[name=full_name]")!, { target: { value: "Dang Van Binh" } });
+  fireEvent.click(within(dialog).getByTestId("officer-save"));
+  const why = await within(dialog).findByTestId("officer-distinct-reason");
+  expect(within(dialog).getByText(/NA-1002/)).toBeInTheDocument();
+  fireEvent.change(why, { target: { value: "Hai cán bộ khác nhau, công tác ở hai đơn vị riêng biệt" } });
+  fireEvent.click(within(dialog).getByTestId("officer-save"));
+  await waitFor(() => expect(onSaved).toHaveBeenCalled());
+  expect(posts.map((p) => p.distinct_reason)).toEqual([undefined, "Hai cán bộ khác nhau, công tác ở hai đơn vị riêng biệt"]);
+});

@@ -21,10 +21,12 @@ export function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer
   const [rank, setRank] = useState(officer?.rank ?? "");
   const [dob, setDob] = useState(officer?.date_of_birth ?? "");
   const [reason, setReason] = useState("");
+  const [distinct, setDistinct] = useState("");
   const dates = useDateValidity();
   const m = useMutation({
     mutationFn: () => {
-      const body = { service_number: sn.trim(), full_name: name.trim(), rank: rank.trim(), date_of_birth: dob || null };
+      const body = { service_number: sn.trim(), full_name: name.trim(), rank: rank.trim(), date_of_birth: dob || null,
+        ...(distinct.trim() ? { distinct_reason: distinct.trim() } : {}) };
       return officer ? api.patch<Officer>(`org/officers/${officer.id}/`, { ...body, reason }) : api.post<Officer>("org/officers/", body);
     },
     onSuccess: (o) => {
@@ -49,6 +51,13 @@ export function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer
       {/* correcting the identity of an officer a recorded finding names rewrites the past: the server asks for a reason (409) */}
       {officer && (reason || (m.error instanceof ApiError && m.error.code === "reason_required")) && (
         <Field label={t("officers.correctionReason")}><textarea value={reason} onChange={(e) => setReason(e.target.value)} name="reason" rows={2} /></Field>
+      )}
+      {/* a look-alike of an existing officer (same name without marks, same birth date): one person, one record (F1);
+          the server names the existing officer (409 officer_lookalike) and takes a worded reason that they are two people */}
+      {(distinct || (m.error instanceof ApiError && m.error.code === "officer_lookalike")) && (
+        <Field label={t("officers.distinctReason")} hint={t("officers.distinctHint")}>
+          <textarea value={distinct} onChange={(e) => setDistinct(e.target.value)} name="distinct_reason" rows={2} data-testid="officer-distinct-reason" />
+        </Field>
       )}
       <datalist id="ranks">
         {["Thiếu úy", "Trung úy", "Thượng úy", "Đại úy", "Thiếu tá", "Trung tá", "Thượng tá", "Đại tá"].map((r) => <option key={r} value={r} />)}

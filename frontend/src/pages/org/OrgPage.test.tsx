@@ -241,3 +241,29 @@ test("a unit with a merger recorded for the future still takes appointments unti
     vi.useRealTimers();
   }
 });
+
+test("a merger is never into the province, its lists read by name, and picking several units is explained", async () => {
+  const province = { ...unit(1, "Công an tỉnh Nghệ An"), level: "province" };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/history/")) return json({ unit: unit(16, "Phòng Tham mưu"), predecessors: [], parent_links: [], assignments: [] });
+    if (url.includes("/end-preview/")) {
+      return json({ unit: { id: 16, code: "U16", name: "Phòng Tham mưu", level: "department" }, on: "2025-07-01", last_day: "2025-06-30",
+        already_ended: false, posts: [], children: [], records: { findings: [], checks: [], clips: [], postings: [] } });
+    }
+    return json({ count: 5, next: null, previous: null, results: [unit(16, "Phòng Tham mưu"), unit(19, "Phòng Xây dựng phong trào"), province, unit(17, "Phòng Hậu cần"), unit(15, "Phòng Cảnh sát hình sự")] });
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><UnitPanel unitId={16} at="2025-07-01" /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  fireEvent.click(await screen.findByRole("button", { name: "Sáp nhập vào…" }));
+  const dialog = await screen.findByRole("dialog");
+  const into = within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" });
+  await waitFor(() => expect(into.querySelector("option[value=\"15\"]")).not.toBeNull());
+  expect(Array.from(into.querySelectorAll("option")).map((o) => o.textContent?.replace(/ \(.*\)$/, ""))).toEqual(["—", "Phòng Cảnh sát hình sự", "Phòng Hậu cần", "Phòng Xây dựng phong trào"]);
+  const also = dialog.querySelector("select[name=also]") as HTMLSelectElement;
+  expect(Array.from(also.options).map((o) => o.textContent)).toEqual(["Phòng Cảnh sát hình sự", "Phòng Hậu cần", "Phòng Xây dựng phong trào"]);
+  expect(within(dialog).getByText(/Giữ phím Ctrl \(Cmd trên máy Mac\)/)).toBeInTheDocument();
+});

@@ -146,7 +146,8 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
     },
   });
   const unitsOn = useUnitsOn(on).data ?? []; // what can be merged into: the units that exist that day
-  const others = unitsOn.filter((u) => u.id !== unit.id);
+  // never the province itself (nothing merges into the force's top), listed by name as the tree reads
+  const others = unitsOn.filter((u) => u.id !== unit.id && u.level !== "province").sort((a, b) => a.name.localeCompare(b.name, "vi"));
   const ending = useEndPreviews([unit.id, ...also], on); // the posts the merger ends, shown before confirming
   return (
     <Modal title={`${t("org.merge")} ${unit.name}`} onClose={onClose} wide footer={
@@ -165,7 +166,7 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
         </Field>
         <Field label={t("org.mergeOn")}><DateInput value={on} onChange={setOn} onValidity={dates.bind("on")} name="on" aria-label={t("org.mergeOn")} /></Field>
       </div>
-      <Field label={t("org.mergeAlso")}>
+      <Field label={t("org.mergeAlso")} hint={t("org.mergeAlsoHint")}>
         <select multiple value={also.map(String)} onChange={(e) => setAlso(Array.from(e.target.selectedOptions).map((o) => Number(o.value)))} size={5} name="also">
           {others.filter((u) => u.id !== into && u.level === unit.level).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </select>

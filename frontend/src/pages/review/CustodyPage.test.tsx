@@ -39,3 +39,27 @@ test("repeated views counted on one entry show the count and the last time", asy
   expect(counts[0]).toBe("1.240lần cuối 28/11/2026 09:40:12");
   expect(counts[1]).toBe("1");
 });
+
+test("an export's request and its build are two entries that read apart, not one row twice", async () => {
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/custody/")) {
+      return json({ count: 2, next: null, previous: null, results: [
+        entry({ id: 1, action: "export", action_label: "Xuất gói", clip_id: null, package_id: 3, reason: "Chuyển hội đồng kỷ luật", detail: { state: "requested" } }),
+        entry({ id: 2, action: "export", action_label: "Xuất gói", clip_id: null, package_id: 3, reason: "Chuyển hội đồng kỷ luật", ip: null, detail: { state: "ready", sha256: "ab" } }),
+      ] });
+    }
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter initialEntries={["/review/packages/3/custody"]}>
+        <Routes><Route path="/review/packages/:id/custody" element={<CustodyPage kind="package" />} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const rows = await screen.findAllByTestId("custody-row");
+  expect(rows).toHaveLength(2);
+  expect(rows[0]).toHaveTextContent("Nguyễn Thu HàYêu cầu xuất gói chứng cứ");
+  expect(rows[1]).toHaveTextContent("Hệ thống (theo yêu cầu của Nguyễn Thu Hà)Gói chứng cứ đã được tạo xong");
+});

@@ -51,10 +51,25 @@ export function useDescribe(): (e: CustodyEntry) => string {
   };
 }
 
+/** An export is logged twice, as two distinct entries (the API's, not a double row): when it is asked for,
+ *  and when the worker has built it (recorded under the requester, with the same reason, from the server).
+ *  They read alike and were taken for a duplicate (issue 15): the action and the actor say which is which. */
+export function useActionAndActor(): (e: CustodyEntry) => { action: string; who: string } {
+  const { t } = useTranslation();
+  return (e) => {
+    const state = e.detail?.state;
+    if (e.action === "export" && (state === "requested" || state === "ready")) {
+      return { action: t(`custody.action.export_${state}`), who: state === "ready" ? t("custody.builtFor", { name: e.user.name }) : e.user.name || t("custody.system") };
+    }
+    return { action: t(`custody.action.${e.action}`, { defaultValue: e.action_label }), who: e.user.name || t("custody.system") };
+  };
+}
+
 export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
   const { id = "" } = useParams();
   const { t } = useTranslation();
   const describe = useDescribe();
+  const actionAndActor = useActionAndActor();
   const [params, setParams] = useSearchParams();
   const page = Number(params.get("page") ?? 1);
   // "" every entry; "-preview" all but the thumbnail views; otherwise one action.
@@ -137,8 +152,8 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
                     {list.map((e) => (
                       <tr key={e.id} data-testid="custody-row">
                         <td className="nowrap">{fmtDateTime(e.at)}<span className="muted">:{fmtTime(e.at).slice(6)}</span></td>
-                        <td>{e.user.name || t("custody.system")}</td>
-                        <td>{t(`custody.action.${e.action}`, { defaultValue: e.action_label })}</td>
+                        <td>{actionAndActor(e).who}</td>
+                        <td>{actionAndActor(e).action}</td>
                         <td className="small" data-testid="custody-count">
                           {(e.count ?? 1).toLocaleString("vi-VN")}
                           {(e.count ?? 1) > 1 && e.last_at && <div className="muted">{t("custody.lastAt", { at: fmtDateTimeSeconds(e.last_at) })}</div>}
