@@ -33,6 +33,7 @@ from inspection.apis.common import (
     _unit_brief,
     _user_brief,
     ref_brief_field,
+    ref_brief_required,
     user_brief_field,
 )
 from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
@@ -91,7 +92,7 @@ class CheckOutputSerializer(serializers.ModelSerializer):
             return None
         return {"last_day": last_day, "successor": _unit_brief(obj.unit.successor)}
 
-    @ref_brief_field
+    @ref_brief_required
     def get_unit(self, obj: SurpriseCheck) -> dict[str, Any] | None:
         return _unit_brief(obj.unit)
 

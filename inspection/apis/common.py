@@ -59,6 +59,7 @@ class RefBriefSerializer(serializers.Serializer):
 
 user_brief_field = extend_schema_field(UserBriefSerializer(allow_null=True))
 ref_brief_field = extend_schema_field(RefBriefSerializer(allow_null=True))
+ref_brief_required = extend_schema_field(RefBriefSerializer())  # a unit a row always has (a non-null key)
 
 
 class CounterWithUnitSerializer(RefBriefSerializer):

@@ -32,7 +32,7 @@ from backend.core.store import ObjectMissing, get_store
 from inspection import selectors_checks, selectors_reports, services_reports, services_signoff
 from inspection.apis.common import CriteriaSetRefSerializer, ReportFlagSerializer, UserBriefSerializer, _user_brief
 from inspection.minutes import report_minutes_pdf
-from inspection.models import CheckReport
+from inspection.models import CheckReport, CriterionResult
 
 DEVICE_CLOCK_SLACK = timedelta(minutes=10)
 
@@ -83,7 +83,7 @@ class ReportResultSerializer(serializers.Serializer):
     max_points = serializers.FloatField()
     weight = serializers.FloatField()
     critical = serializers.BooleanField()
-    outcome = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=CriterionResult.Outcome.choices)
     points = serializers.FloatField()
     note = serializers.CharField(allow_blank=True)
 

@@ -96,3 +96,14 @@ def test_a_case_with_its_computed_view_matches_the_schema(api_as: Any, make_find
     listed = check(api_as("discipline").get("/api/accountability/cases/"), "get", "/api/accountability/cases/",
                    strict=True)
     assert listed["results"][0]["computed"] is not None
+
+
+def test_checks_behind_the_rankings_match_the_schema(api_as: Any, make_check: Any) -> None:
+    """A check always names its unit (a non-null key): the schema says so, the rows and the detail agree."""
+    check_row = make_check("CAX-KL", date(2026, 4, 1), percent=80)
+    client = api_as("lead")
+    listed = check(client.get("/api/inspection/checks/"), "get", "/api/inspection/checks/", strict=True)
+    assert listed["results"] and all(row["unit"] is not None for row in listed["results"])
+    detail = check(client.get(f"/api/inspection/checks/{check_row.uid}/"), "get", "/api/inspection/checks/{uid}/",
+                   strict=True)
+    assert detail["unit"]["code"] == "CAX-KL"

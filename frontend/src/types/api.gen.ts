@@ -3609,7 +3609,7 @@ export interface components {
             reference: string;
             mode: components["schemas"]["ModeEnum"];
             state: components["schemas"]["CheckStateEnum"];
-            readonly unit: components["schemas"]["RefBrief"] | null;
+            readonly unit: components["schemas"]["RefBrief"];
             readonly counter: components["schemas"]["RefBrief"] | null;
             /** Format: date-time */
             window_start: string;
@@ -3655,7 +3655,7 @@ export interface components {
             reference: string;
             mode: components["schemas"]["ModeEnum"];
             state: components["schemas"]["CheckStateEnum"];
-            readonly unit: components["schemas"]["RefBrief"] | null;
+            readonly unit: components["schemas"]["RefBrief"];
             readonly counter: components["schemas"]["RefBrief"] | null;
             /** Format: date-time */
             window_start: string;
@@ -5306,6 +5306,14 @@ export interface components {
          * @enum {string}
          */
         OriginEnum: "drawn" | "manual";
+        /**
+         * @description * `pass` - Đạt
+         *     * `partial` - Đạt một phần
+         *     * `fail` - Không đạt
+         *     * `not_applicable` - Không áp dụng
+         * @enum {string}
+         */
+        OutcomeEnum: "pass" | "partial" | "fail" | "not_applicable";
         PackageDownloadInputRequest: {
             reason: string;
         };
@@ -6359,7 +6367,7 @@ export interface components {
             /** Format: double */
             weight: number;
             critical: boolean;
-            outcome: string;
+            outcome: components["schemas"]["OutcomeEnum"];
             /** Format: double */
             points: number;
             note: string;

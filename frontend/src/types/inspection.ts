@@ -7,7 +7,7 @@ type Schemas = components["schemas"];
 
 export type Severity = Schemas["SeverityEnum"];
 export type CheckState = Schemas["CheckStateEnum"];
-export type Outcome = "pass" | "partial" | "fail" | "not_applicable";
+export type Outcome = Schemas["OutcomeEnum"];
 export type FindingState = Schemas["FindingStateEnum"];
 
 export interface UserBrief {
@@ -139,56 +139,11 @@ export interface DrawVerify {
   reasons: { code?: string; vi: string; en: string }[];
 }
 
-export interface CheckBrief {
-  /** The check's random public id (uid); checks are never addressed by a sequential number. */
-  id: string;
-  reference: string;
-  mode: string;
-  unit: UnitBrief;
-  counter?: { id: number; code: string; name: string } | null;
-  window_start: string;
-  window_end: string;
-  state: CheckState;
-  lead?: UserBrief | null;
-  /** What the lead is called, as in the minutes (components/inspection/leadTitle): "team_lead" (Tổ trưởng)
-   *  for one who holds that post, "check_lead" (Phụ trách cuộc kiểm tra) otherwise; null without a lead. */
-  lead_title?: "team_lead" | "check_lead" | null;
-  team?: UserBrief[];
-  started_at?: string | null;
-  completed_at?: string | null;
-  cancelled_at?: string | null;
-  cancel_reason?: string;
-  score?: { score: number | string; max_score: number | string; percent: number | string } | null;
-  signed?: boolean;
-  /** Drawn by lot or hand-picked by the lead (shown to every reader once started). */
-  origin?: "drawn" | "manual";
-  /** A planned check whose unit ends before its window (it cannot be started): team only. */
-  unit_gone?: { last_day: string; successor: UnitBrief | null } | null;
-}
+export type CheckBrief = Schemas["CheckOutput"];
 
-export interface Criterion {
-  code: string;
-  text: string;
-  text_en?: string;
-  guidance?: string;
-  max_points: number | string;
-  weight?: number | string;
-  critical: boolean;
-  /** code of the kind of violation a failure is filed as (the finding form starts from it) */
-  category?: string;
-  children?: Criterion[];
-}
+export type Criterion = Schemas["CriterionNode"];
 
-export interface CriterionResult {
-  criterion: string;
-  text: string;
-  max_points: number | string;
-  weight: number | string;
-  critical: boolean;
-  outcome: Outcome;
-  points: number | string;
-  note: string;
-}
+export type CriterionResult = Schemas["ReportResult"];
 
 export type ReportEvidence = Schemas["ReportEvidence"];
 
@@ -212,35 +167,9 @@ export interface HandoverStep {
   representative: { name: string; post: string; opinion: string; method: string; identity: string; signed_at: string } | null;
 }
 
-export interface CheckReport {
-  check: string;
-  criteria_set: { id: number; name: string };
-  summary: string;
-  score: number | string;
-  max_score: number | string;
-  percent: number | string;
-  /** critical_failed, many_not_applicable: the percent alone would hide them. */
-  flags?: BiText[];
-  /** why the lead's signature would be refused now (empty once signed): "Ký biên bản" waits and says it */
-  sign_blockers?: BiText[];
-  results: CriterionResult[];
-  evidence: ReportEvidence[];
-  signed: boolean;
-  signed_at: string | null;
-  signed_by: UserBrief | null;
-  content_hash: string;
-  /** raised by every change; sent back with an edit so a report that moved on is not overwritten */
-  version: number;
-  lead_content_hash?: string;
-  representative?: UnitRepresentative | null;
-  amendments: { number: number; reason: string; at: string; author: UserBrief | null; content_hash: string; changes?: unknown }[];
-}
+export type CheckReport = Schemas["ReportOutput"];
 
-export interface CheckDetail extends CheckBrief {
-  notes?: string;
-  draw?: number | null;
-  criteria_set?: { id: number; name: string } | null;
-}
+export type CheckDetail = Schemas["CheckDetailOutput"];
 
 export type FindingCategory = Schemas["CategoryOutput"];
 

@@ -5,12 +5,12 @@ import { CriteriaChecklist, draftProblems, flattenCriteria, readOnlyReason, runn
 import type { Criterion } from "../../types/inspection";
 
 const CRITERIA: Criterion[] = [
-  { code: "1", text: "Bố trí cán bộ", max_points: 0, critical: false, children: [
-    { code: "1.1", text: "Cán bộ có mặt tại quầy", max_points: 8, weight: 1, critical: true },
-    { code: "1.2", text: "Mở cửa đúng giờ", max_points: 4, weight: 1, critical: false },
+  { code: "1", text: "Bố trí cán bộ", text_en: "", max_points: 0, weight: 1, critical: false, children: [
+    { code: "1.1", text: "Cán bộ có mặt tại quầy", text_en: "", max_points: 8, weight: 1, critical: true },
+    { code: "1.2", text: "Mở cửa đúng giờ", text_en: "", max_points: 4, weight: 1, critical: false },
   ] },
-  { code: "2", text: "Niêm yết", max_points: 0, critical: false, children: [
-    { code: "2.1", text: "Niêm yết thủ tục", max_points: 5, weight: 2, critical: false },
+  { code: "2", text: "Niêm yết", text_en: "", max_points: 0, weight: 1, critical: false, children: [
+    { code: "2.1", text: "Niêm yết thủ tục", text_en: "", max_points: 5, weight: 2, critical: false },
   ] },
 ];
 
