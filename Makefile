@@ -49,16 +49,10 @@ run: install frontend
 run-scaled: install frontend
 	$(PY) -m backend.run_scaled --host $(HOST) --port $(PORT) -- $(SERVE_FLAGS)
 
+# Both passes at once, each on two workers, and the browser journeys after the embedded one
+# (.ci/passes.sh prints each phase's time and the combined line coverage).
 test: install frontend
-	rm -rf $(COVERAGE_DIR)
-	@if scaled_env=$$($(PY) backend/probe.py); then \
-	  $(MAKE) --no-print-directory test-embedded EMBEDDED_SKIP="$(SCALED_ONLY)" && \
-	  $(MAKE) --no-print-directory test-browser && \
-	  echo "== scaled mode: $$scaled_env" && \
-	  env $$scaled_env CELERY_TASK_ALWAYS_EAGER=1 $(MAKE) --no-print-directory test-scaled; \
-	else $(MAKE) --no-print-directory test-embedded && $(MAKE) --no-print-directory test-browser && \
-	  echo "== scaled mode skipped: PostgreSQL/Redis not reachable"; fi
-	@$(MAKE) --no-print-directory coverage
+	@bash .ci/passes.sh
 
 # Run once per `make test`: in the scaled pass when the services are there, in the embedded pass
 # otherwise (where the fault tests' real-worker cases skip with the reason and the flood case runs
