@@ -5,6 +5,8 @@
   an expression index (`SERVICE_NUMBER_KEY`, Officer.Meta.constraints): the API only takes letters, digits and
   dashes, and the service stores the number NFKC-normalized, so for every stored number the two agree.
 - `name_key`: the full name without marks, case or spaces ("Nguyễn Văn  An" is "nguyenvanan").
+- `names_alike`: two typed names of one person: the same name key, or the same words without marks or case
+  in another order ("Bình Đặng Văn" is "Đặng Văn Bình").
 - look-alike: the same name key, and the same date of birth, or a date of birth missing on either side (an
   unknown birth date cannot tell two people apart; entering it does).
 """
@@ -44,6 +46,19 @@ def service_number_key(value: str) -> str:
 
 def name_key(full_name: str) -> str:
     return "".join(ch for ch in fold(unicodedata.normalize("NFKC", full_name or "")) if ch.isalnum())
+
+
+def _name_words(full_name: str) -> list[str]:
+    words = fold(unicodedata.normalize("NFKC", full_name or "")).split()
+    return sorted(w for w in ("".join(ch for ch in word if ch.isalnum()) for word in words) if w)
+
+
+def names_alike(a: str, b: str) -> bool:
+    """Whether two typed names name one person: compared without marks, case or spacing, in any word order."""
+    key = name_key(a)
+    if not key:
+        return False
+    return key == name_key(b) or _name_words(a) == _name_words(b)
 
 
 def officers_with_service_number(value: str) -> Any:
