@@ -15,7 +15,15 @@ from django.utils import timezone
 from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import require_role
 from backend.core.errors import DomainError, Forbidden
-from backend.core.text import draws_nothing, fold, foreign_letters, has_vietnamese_marks, is_vietnamese_syllable, plain_text, strip_invisible  # noqa: F401 - the owner, re-exported
+from backend.core.text import (  # noqa: F401 - the owner, re-exported
+    draws_nothing,
+    fold,
+    foreign_letters,
+    has_vietnamese_marks,
+    is_vietnamese_syllable,
+    plain_text,
+    strip_invisible,
+)
 from inspection.models import SurpriseCheck
 
 TEAM = tuple(INSPECTION_TEAM)
