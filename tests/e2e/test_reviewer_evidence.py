@@ -65,7 +65,12 @@ def _change_at_first_sign_in(username: str, login: Any) -> None:
     fields.nth(1).fill(PASSWORD)
     fields.nth(2).fill(PASSWORD)
     dialog.get_by_role("button", name="Lưu", exact=True).click()
-    dialog.get_by_role("status").get_by_text("Đã đổi mật khẩu").wait_for()
+    # changed: the account's stage is signed_in again, the forced dialog goes and the app shows behind it
+    first.page.get_by_test_id("password-change-required").wait_for(state="detached")
+    first.page.locator("main#main h1").first.wait_for()
+    # until then the live channel was refused as well (insider F-B): taken as expected, and the session ends
+    first.take_console("/ws/review/")
+    first.close()
 
 
 
