@@ -15,7 +15,15 @@ from django.utils import timezone
 from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import require_role
 from backend.core.errors import DomainError, Forbidden
-from backend.core.text import draws_nothing, has_vietnamese_marks, is_vietnamese_syllable, plain_text, strip_invisible  # noqa: F401 - the owner, re-exported
+from backend.core.text import (  # noqa: F401 - the owner, re-exported
+    draws_nothing,
+    fold,
+    foreign_letters,
+    has_vietnamese_marks,
+    is_vietnamese_syllable,
+    plain_text,
+    strip_invisible,
+)
 from inspection.models import SurpriseCheck
 
 TEAM = tuple(INSPECTION_TEAM)
@@ -90,10 +98,11 @@ MIN_WORD_LETTERS = 2
 
 def reason_words(text: str) -> list[str]:
     """The words of a reason that count: runs of at least two letters that are not one letter repeated
-    ("aaaa", "xx" do not count), each once (case and repeats ignored)."""
+    ("aaaa", "xx" do not count), each once (case, marks and repeats ignored: "ba bá bà bả bã bạ" is one word,
+    insider F-E)."""
     seen: dict[str, str] = {}
     for word in _WORD.findall(plain_text(text or "")):
-        key = word.casefold()
+        key = fold(word).replace(" ", "") if not foreign_letters(word) else word.casefold()
         if len(word) >= MIN_WORD_LETTERS and len(set(key)) > 1:
             seen.setdefault(key, word)
     return list(seen.values())
@@ -126,11 +135,22 @@ def is_worded_reason(text: str, *, words: int, letters: int) -> bool:
     return len(found) >= words and sum(len(w) for w in found) >= letters and mostly_vietnamese(text)
 
 
+def _refuse_foreign_letters(cleaned: str, field: str, vi_name: str) -> None:
+    """Letters outside Latin and Vietnamese ("Кhông сó" with Cyrillic К and с looks Vietnamese and is not)."""
+    foreign = foreign_letters(cleaned)
+    if foreign:
+        raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} có chữ cái không thuộc bảng chữ cái tiếng Việt hay Latinh "
+                       f"({foreign[:10]}): hãy gõ lại bằng bàn phím tiếng Việt.",
+                       f"The {field.replace('_', ' ')} holds letters outside the Latin and Vietnamese alphabet "
+                       f"({foreign[:10]}): type it again with a Vietnamese keyboard.", field, code="reason_foreign_letters")
+
+
 def require_worded_reason(value: str, field: str, vi_name: str, *, words: int, letters: int) -> str:
     """The cleaned reason, or a 400 in words: "." or "aaaaaaaaaaaaaaaaaaaa" are not reasons."""
     cleaned = plain_text(value or "")
     if not cleaned:
         raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
+    _refuse_foreign_letters(cleaned, field, vi_name)
     if not is_worded_reason(cleaned, words=words, letters=letters):
         raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} phải được viết thành lời bằng tiếng Việt có dấu: ít nhất "
                        f"{words} từ tiếng Việt khác nhau (mỗi từ từ {MIN_WORD_LETTERS} chữ cái, không phải một chữ cái lặp "
@@ -149,6 +169,7 @@ def _require_reason(value: str, field: str, vi_name: str) -> str:
     cleaned = " ".join(plain_text(value).split())
     if not cleaned:
         raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
+    _refuse_foreign_letters(cleaned, field, vi_name)
     letters = sum(1 for ch in cleaned if ch.isalpha())
     # published reasons are read by the whole force: words too, not a keyboard run ("asdfgh" closed a draw and
     # stood in its commitments: insider re-check, issue 15)

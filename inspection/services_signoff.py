@@ -152,6 +152,22 @@ def _refuse_team_member_under_another_account(rep_user: Any, check: SurpriseChec
                                   "The unit's representative cannot be a member of the inspection side.")
 
 
+def _refuse_team_member_name(name: str, check: SurpriseCheck) -> None:
+    """A drawn signature names the unit's representative by a typed name: the lead cannot type his own name (or
+    a team member's) and sign both sides of the minutes (insider F-C). Look-alike names: org.identity."""
+    from backend.org.identity import names_alike
+
+    side = [check.lead, *check.team.select_related("officer")]
+    for member in (m for m in side if m is not None):
+        officer = getattr(member, "officer", None)
+        known = {member.get_full_name(), officer.full_name if officer is not None else ""}
+        if any(names_alike(name, known_name) for known_name in known if known_name):
+            raise Conflict(f"Họ tên người đại diện đơn vị ({name}) trùng với thành viên tổ kiểm tra: tổ kiểm tra "
+                           "không thể ký thay phía đơn vị được kiểm tra.",
+                           f"The unit's representative name ({name}) is the name of a member of the inspection "
+                           "team: the team cannot sign for the inspected unit.", code="representative_is_team")
+
+
 def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, str, str]:
     """Who may confirm for the inspected unit with an account: a person of that unit on the check's day
     (an appointment, in the org records, in the unit or a unit below it then), never a member of the
@@ -200,6 +216,7 @@ def report_representative_sign(*, by: User, check: SurpriseCheck, opinion: str =
         officer, name, post = _representative_identity(rep_user, check)
     else:
         name = _require_text(name, "name", "họ tên người đại diện")
+        _refuse_team_member_name(name, check)
         post = _require_text(post, "post", "chức vụ người đại diện")
         if len(name) > 200 or len(post) > 200:
             raise _invalid("Họ tên và chức vụ tối đa 200 ký tự.", "name and post are at most 200 characters.", "name")

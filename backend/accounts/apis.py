@@ -120,7 +120,8 @@ class LoginOutputSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(
         choices=["signed_in", "code_required", "enrolment_required", "password_change_required"],
         help_text="signed_in, or the second step this session still owes; password_change_required: signed in, but "
-                  "the password is like the person's name and must be changed before anything else (F7)")
+                  "the password is like the person's name (F7) or was set by someone else, an administrator "
+                  "(F-D), and must be changed before anything else")
     user = MeOutputSerializer(allow_null=True, help_text="The signed-in user (only when stage is signed_in)")
 
 

@@ -35,7 +35,8 @@ class User(AbstractUser):
         default=0, help_text="Raised to end every session of the user for good (deactivation, 2FA reset)")
     password_change_required = models.BooleanField(
         default=False, help_text="The password must be changed before the account may use the app: it was found like "
-                                 "the person's name at sign-in (an officer linked after it was set: F7)")
+                                 "the person's name at sign-in (an officer linked after it was set: F7), or someone "
+                                 "other than the holder set it (an administrator's reset or chosen password: F-D)")
     team_role_left_at = models.DateTimeField(
         null=True, blank=True, help_text="When the account last lost an inspection-team role (demotion): for "
                                          "TEAM_RECENT_DAYS it is still treated as a team member (services_grants)")

@@ -63,6 +63,8 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
     if password:
         _require_strong_password(password, user)
         user.set_password(password)
+        # a password the creator chose is known to him: the person changes it at the first sign-in (F-D)
+        user.password_change_required = _set_by_another(by=by, user=user)
     else:
         user.set_unusable_password()
     if held:  # a team member: inactive until a lead approves (services_grants)
@@ -212,12 +214,19 @@ def user_set_password(*, by: Actor, user: User, password: str, old_password: str
                           code="approval_required", status=403)
     _require_strong_password(password, user)
     user.set_password(password)
-    user.password_change_required = False
+    # a password someone else set is known to him: the holder must change it at the next sign-in, else the
+    # setter could sign in as the holder and act (watch footage) in his name (insider F-D)
+    user.password_change_required = _set_by_another(by=by, user=user)
     user.save(update_fields=["password", "password_change_required"])
     account_changed_on_commit(user.pk)
     audit_record(actor=by, verb="user.password", obj=user,
                  payload={"self": old_password is not None})
     return user
+
+
+def _set_by_another(*, by: Actor, user: User) -> bool:
+    """A password chosen by a person other than the account holder (the seed's system actor chooses none)."""
+    return isinstance(by, User) and by.pk != user.pk
 
 
 def _reset_needs_grant(*, by: Actor, user: User) -> bool:

@@ -1,5 +1,6 @@
-"""Websockets follow the same sign-in rule as HTTP: a session that owes a second factor is
-anonymous to the consumers (`selectors.session_may_use_api`)."""
+"""Websockets follow the same sign-in rule as HTTP: a session that owes a second factor, or whose
+user must change a password someone else set (`password_change_required`), is anonymous to the
+consumers (`selectors.session_may_use_api`), which close it with 4401 as any anonymous socket."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +9,13 @@ from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
 
 from backend.accounts import selectors
+
+
+def _may_use_socket(user: Any, session: Any) -> bool:
+    """As HTTP (authentication.SessionAuthentication): no second factor owed and no password to change."""
+    if not selectors.session_may_use_api(user=user, session=session):
+        return False
+    return not getattr(user, "password_change_required", False)
 
 
 class TwoFactorGuard:
@@ -19,7 +27,7 @@ class TwoFactorGuard:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         user = scope.get("user")
         if user is not None and getattr(user, "is_authenticated", False):
-            allowed = await database_sync_to_async(selectors.session_may_use_api)(user=user, session=scope["session"])
+            allowed = await database_sync_to_async(_may_use_socket)(user, scope["session"])
             # a device handed over to the inspected unit's representative hears nothing of the app
             handed_over = await database_sync_to_async(selectors.session_handover)(scope["session"])
             if not allowed or handed_over:

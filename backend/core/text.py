@@ -68,9 +68,33 @@ def fold(text: str) -> str:
 _SYLLABLE = re.compile(r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?")
 
 
+# The five tone marks (huyền, sắc, ngã, hỏi, nặng) as combining characters: a syllable carries one at most.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def tone_marks(word: str) -> int:
+    """How many tone marks a word carries ('người' 1, 'ngườí' 2: not a Vietnamese word)."""
+    return sum(ch in _TONE_MARKS for ch in unicodedata.normalize("NFD", word))
+
+
+def is_latin_letter(ch: str) -> bool:
+    """Whether a letter is of the Latin script, Vietnamese letters included ('ơ', 'đ', 'ễ'); Cyrillic 'с' or
+    Greek 'ο', which look like Latin letters, are not."""
+    return unicodedata.name(unicodedata.normalize("NFC", ch)[:1] or " ", "").startswith("LATIN")
+
+
+def foreign_letters(text: str) -> str:
+    """The letters of `text` outside the Latin script (and Vietnamese), each once in order of appearance."""
+    found = dict.fromkeys(ch for ch in unicodedata.normalize("NFC", text or "") if ch.isalpha() and not is_latin_letter(ch))
+    return "".join(found)
+
+
 def is_vietnamese_syllable(word: str) -> bool:
     """Whether a word is shaped like a Vietnamese syllable ('Quyết', 'nghiêng', 'được'); a test of form,
-    not of meaning: it tells written words from keyboard mashing, not sense from nonsense."""
+    not of meaning: it tells written words from keyboard mashing, not sense from nonsense. Its letters are
+    Latin ones ("сó" with a Cyrillic "с" is not: insider F-E) and it carries one tone mark at most."""
+    if foreign_letters(word) or tone_marks(word) > 1:
+        return False
     folded = fold(word)
     return bool(folded) and _SYLLABLE.fullmatch(folded) is not None
 

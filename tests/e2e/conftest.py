@@ -142,7 +142,7 @@ def browser() -> Iterator[Any]:
 class Session:
     """One signed-in browser context (its own cookies), Vietnamese UI, Hanoi time zone."""
 
-    def __init__(self, browser: Any, base: str, username: str) -> None:
+    def __init__(self, browser: Any, base: str, username: str, password: str = PASSWORD) -> None:
         self.base = base
         self.context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="vi-VN",
                                            timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True)
@@ -156,7 +156,7 @@ class Session:
         self.page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
         self.page.goto(base + "/login")
         self.page.fill("input[name=username]", username)
-        self.page.fill("input[name=password]", PASSWORD)
+        self.page.fill("input[name=password]", password)
         self.page.click("button[type=submit]")
         self.page.wait_for_selector("[data-testid=user]")
 
@@ -193,8 +193,8 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Any:
 def login(request: Any, browser: Any, live_url: str) -> Iterator[Any]:
     sessions: list[Session] = []
 
-    def make(username: str) -> Session:
-        s = Session(browser, live_url, username)
+    def make(username: str, password: str = PASSWORD) -> Session:
+        s = Session(browser, live_url, username, password)
         sessions.append(s)
         return s
 

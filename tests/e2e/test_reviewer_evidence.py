@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import PASSWORD
+
 pytestmark = [pytest.mark.e2e, pytest.mark.console_clean]
 
 NOTE = "Cán bộ rời quầy khi công dân đang chờ"
@@ -40,10 +42,36 @@ def _csrf(session: Any) -> str:
 def _second_reviewer(login: Any) -> str:
     admin = login("admin")
     r = admin.page.request.post(admin.base + "/api/auth/users/", headers={"X-CSRFToken": _csrf(admin)},
-                                data={"username": "reviewer2", "password": "Demo@12345", "role": "reviewer",
+                                data={"username": "reviewer2", "password": CHOSEN_BY_ADMIN, "role": "reviewer",
                                       "full_name": "Lê Văn Sơn"})
     assert r.status in (201, 400), r.text()  # 400: made by an earlier run against the same server
+    if r.status == 201:
+        _change_at_first_sign_in("reviewer2", login)
     return "reviewer2"
+
+
+CHOSEN_BY_ADMIN = "Tạm-thời-Quản-trị-2026!"
+
+
+def _change_at_first_sign_in(username: str, login: Any) -> None:
+    """A password the administrator chose is changed by its holder before anything else (insider F-D): the
+    forced dialog, which cannot be dismissed, and nothing of the app behind it until it is done."""
+    first = login(username, CHOSEN_BY_ADMIN)
+    first.page.get_by_test_id("password-change-required").wait_for()
+    assert first.page.locator("main#main").inner_text().strip() == ""
+    dialog = first.page.get_by_role("dialog")
+    fields = dialog.locator("input[type=password]")
+    fields.nth(0).fill(CHOSEN_BY_ADMIN)
+    fields.nth(1).fill(PASSWORD)
+    fields.nth(2).fill(PASSWORD)
+    dialog.get_by_role("button", name="Lưu", exact=True).click()
+    # changed: the account's stage is signed_in again, the forced dialog goes and the app shows behind it
+    first.page.get_by_test_id("password-change-required").wait_for(state="detached")
+    first.page.locator("main#main h1").first.wait_for()
+    # until then the live channel was refused as well (insider F-B): taken as expected, and the session ends
+    first.take_console("/ws/review/")
+    first.close()
+
 
 
 def _video_state(page: Any) -> dict[str, Any]:

@@ -3,12 +3,27 @@
 
 export const letters = (text: string) => Array.from(text).filter((ch) => /[\p{L}\p{N}]/u.test(ch)).length;
 
+/** A word without its marks or case ("Bá" is "ba", "Đạt" is "dat"), as the server's fold (backend/core/text.py). */
+const unmarked = (word: string) =>
+  word.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+
+/** The letters outside the Latin script (Vietnamese included), each once, as the server's foreign_letters:
+ * "Кhông сó" typed with a Cyrillic К and с looks Vietnamese and is not (insider F-E). */
+export function foreignLetters(text: string): string {
+  const found = new Set<string>();
+  for (const ch of Array.from(text.normalize("NFC"))) if (/\p{L}/u.test(ch) && !/\p{Script=Latin}/u.test(ch)) found.add(ch);
+  return [...found].join("");
+}
+
+/** How many tone marks (huyền, sắc, ngã, hỏi, nặng) a word carries, as the server's tone_marks: one at most. */
+export const toneMarks = (word: string) => (word.normalize("NFD").match(/[\u0300\u0301\u0303\u0309\u0323]/gu) ?? []).length;
+
 /** The words of a reason that count, as the server's reason_words (inspection.services_common): runs of two
- * letters or more that are not one letter repeated, each once. */
+ * letters or more that are not one letter repeated, each once, marks and case aside ("ba bá bà" is one word). */
 export function reasonWords(text: string): string[] {
   const seen = new Map<string, string>();
   for (const word of text.normalize("NFC").match(/\p{L}+/gu) ?? []) {
-    const key = word.toLocaleLowerCase("vi");
+    const key = foreignLetters(word) ? word.toLocaleLowerCase("vi") : unmarked(word);
     if (Array.from(word).length >= 2 && new Set(Array.from(key)).size > 1 && !seen.has(key)) seen.set(key, word);
   }
   return [...seen.values()];
@@ -19,8 +34,8 @@ export function reasonWords(text: string): string[] {
 const SYLLABLE = /^(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?$/;
 
 export function isVietnameseSyllable(word: string): boolean {
-  const folded = word.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
-  return SYLLABLE.test(folded);
+  if (foreignLetters(word) || toneMarks(word) > 1) return false;
+  return SYLLABLE.test(unmarked(word));
 }
 
 /** Whether a word carries a Vietnamese mark (a tone or vowel mark, or đ), as the server's has_vietnamese_marks. */
@@ -48,6 +63,7 @@ export function mostlyVietnamese(text: string): boolean {
 
 /** Whether `text` holds at least `words` different Vietnamese words and `minLetters` letters in them. */
 export function inWords(text: string, words: number, minLetters: number): boolean {
+  if (foreignLetters(text)) return false;
   const found = reasonWords(text).filter(isVietnameseSyllable);
   return found.length >= words && letters(found.join("")) >= minLetters && mostlyVietnamese(text);
 }

@@ -5076,7 +5076,7 @@ export interface components {
         };
         LoginOutput: {
             /**
-             * @description signed_in, or the second step this session still owes; password_change_required: signed in, but the password is like the person's name and must be changed before anything else (F7)
+             * @description signed_in, or the second step this session still owes; password_change_required: signed in, but the password is like the person's name (F7) or was set by someone else, an administrator (F-D), and must be changed before anything else
              *
              *     * `signed_in` - signed_in
              *     * `code_required` - code_required
@@ -5118,7 +5118,7 @@ export interface components {
             readonly two_factor_required: boolean;
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
             readonly handover: string | null;
-            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7) */
+            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7), or someone other than the holder set it (an administrator's reset or chosen password: F-D) */
             password_change_required: boolean;
         };
         MePasswordInputRequest: {
@@ -5152,7 +5152,7 @@ export interface components {
             readonly two_factor_required: boolean;
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
             readonly handover: string | null;
-            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7) */
+            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7), or someone other than the holder set it (an administrator's reset or chosen password: F-D) */
             password_change_required: boolean;
             readonly session: components["schemas"]["SessionTimes"];
         };
@@ -7751,7 +7751,7 @@ export interface components {
             readonly two_factor_required: boolean;
             /** @description The check (uid) this session is limited to while the device is handed over to the inspected unit's representative; null otherwise */
             readonly handover: string | null;
-            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7) */
+            /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7), or someone other than the holder set it (an administrator's reset or chosen password: F-D) */
             password_change_required: boolean;
             /** @description Changes to this account waiting for an inspection lead's approval (two-person rule) */
             readonly pending_approvals: components["schemas"]["PendingApproval"][];

@@ -1,0 +1,25 @@
+import { foreignLetters, inWords, isVietnameseSyllable, reasonWords } from "./reasonRule";
+
+// insider F-E: the mirror of the server's reason rule (inspection/services_common.py, backend/core/text.py)
+
+test("one syllable under different tones is one word, not ten", () => {
+  const text = "ba bá bà bả bã bạ ca cá cà cả";
+  expect(reasonWords(text)).toEqual(["ba", "ca"]);
+  expect(inWords(text, 4, 20)).toBe(false);
+});
+
+test("a word with two tone marks is not a Vietnamese word", () => {
+  expect(isVietnameseSyllable("ngườí")).toBe(false);
+  expect(isVietnameseSyllable("người")).toBe(true);
+  expect(inWords("Ngườí ngườì ngườỉ ngườĩ ngườị ngưới", 4, 20)).toBe(false);
+});
+
+test("Cyrillic letters in Vietnamese words are refused", () => {
+  expect(foreignLetters("Кhông сó căn сứ хử lý")).toBe("Ксх");
+  expect(inWords("Кhông сó căn сứ хử lý xác đáng", 4, 20)).toBe(false);
+  expect(foreignLetters("Không có căn cứ xử lý")).toBe("");
+});
+
+test("a real reason still passes", () => {
+  expect(inWords("Cán bộ trực ban xác nhận sai sót trong hồ sơ", 4, 20)).toBe(true);
+});
