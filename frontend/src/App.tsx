@@ -126,7 +126,8 @@ export function RoleGate({ role }: { role: Role }) {
   useEffect(() => qc.getQueryCache().subscribe((e) => {
     if (e.type !== "updated" || e.action.type !== "error") return;
     const error = e.action.error;
-    if (error instanceof ApiError && error.status === 403 && e.query.getObserversCount() > 0) setRefusedAt(here.current);
+    // a role's refusal only ("forbidden"): not a session step (password change, two-factor) nor a locked device
+    if (error instanceof ApiError && error.status === 403 && error.code === "forbidden" && e.query.getObserversCount() > 0) setRefusedAt(here.current);
   }), [qc]);
   if (!pageIsFor(role, pathname) || refusedAt === pathname) return <NotForRolePage />;
   return <Outlet />;
