@@ -62,6 +62,7 @@ test("every workspace page has its roles: the routes a unit head, reviewer and i
   expect(pageIsFor("unit_head", "/review/clips")).toBe(false);
   expect(pageIsFor("unit_head", "/accountability/trace")).toBe(false);
   expect(pageIsFor("unit_head", "/accountability/trace/12")).toBe(true);
+  expect(pageIsFor("unit_head", "/accountability/findings")).toBe(true); // the home card's link (inspection/home.py)
   expect(pageIsFor("unit_head", "/accountability/heads/4")).toBe(true);
   expect(pageIsFor("unit_head", "/inspection/findings/9")).toBe(true);
   expect(pageIsFor("unit_head", "/inspection/draws")).toBe(false);

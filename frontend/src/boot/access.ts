@@ -31,7 +31,9 @@ const ROUTE_ROLES: [RegExp, readonly Role[]][] = [
   [/^\/inspection\//, inWorkspace("inspection")],
   // footage and its custody: media_ingest.review.selectors.FOOTAGE_ROLES
   [/^\/review\//, FOOTAGE_ROLES],
-  [/^\/accountability\/(findings|trace|heads)\/?$/, TRACE_LIST],
+  // a unit head's home card "unit_liabilities" opens the list of the unit's findings (inspection/home.py)
+  [/^\/accountability\/findings\/?$/, [...TRACE_LIST, "unit_head"]],
+  [/^\/accountability\/(trace|heads)\/?$/, TRACE_LIST],
   [/^\/accountability\/trace\/[^/]+\/?$/, TRACE_READERS],
   [/^\/accountability\/heads\/[^/]+\/?$/, CAN.officerProfile],
   [/^\/accountability\/cases\/?$/, ["disciplinary", "admin"]],
