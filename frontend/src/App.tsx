@@ -1,9 +1,9 @@
-import { Suspense, useEffect } from "react";
+import { Suspense, useEffect, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { loadWorkspaceStrings } from "./i18n";
-import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
+import { Navigate, Outlet, Route, Routes, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
-import { onPasswordChangeRequired, onUnauthorized } from "./api/client";
+import { ApiError, onPasswordChangeRequired, onUnauthorized } from "./api/client";
 import { lockDevice } from "./offline/store";
 import { setSyncUser } from "./offline/sync";
 import { WebSocketProvider } from "./api/ws";
@@ -14,6 +14,8 @@ import LoginPage from "./pages/LoginPage";
 import ActivatePage from "./pages/ActivatePage";
 import { lazyPage, type PreloadablePage } from "./lazyPage";
 import { PAGE_CODE, pageAt, type PageName } from "./boot/routes";
+import { pageIsFor } from "./boot/access";
+import type { Role } from "./types/org";
 const RiskPage = lazyPage(PAGE_CODE.RiskPage);
 const DrawsPage = lazyPage(PAGE_CODE.DrawsPage);
 const AbsencesPage = lazyPage(PAGE_CODE.AbsencesPage);
@@ -98,6 +100,39 @@ function NotFoundPage() {
   );
 }
 
+/** One plain notice for a page that is not for the reader's role: none of the page's controls beside it. */
+export function NotForRolePage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <div data-testid="not-for-role">
+      <Empty title={t("error.notForRole")}>
+        <button type="button" className="btn btn-primary" onClick={() => navigate("/")}>
+          {t("action.home")}
+        </button>
+      </Empty>
+    </div>
+  );
+}
+
+/** The workspace pages, each only for the roles it is for (boot/access.ts); a page whose reading the server
+ *  refuses (403) is replaced by the same notice, rather than its controls beside a refusal. */
+export function RoleGate({ role }: { role: Role }) {
+  const { pathname } = useLocation();
+  const qc = useQueryClient();
+  const here = useRef(pathname);
+  here.current = pathname;
+  const [refusedAt, setRefusedAt] = useState<string | null>(null);
+  useEffect(() => qc.getQueryCache().subscribe((e) => {
+    if (e.type !== "updated" || e.action.type !== "error") return;
+    const error = e.action.error;
+    // a role's refusal only ("forbidden"): not a session step (password change, two-factor) nor a locked device
+    if (error instanceof ApiError && error.status === 403 && error.code === "forbidden" && e.query.getObserversCount() > 0) setRefusedAt(here.current);
+  }), [qc]);
+  if (!pageIsFor(role, pathname) || refusedAt === pathname) return <NotForRolePage />;
+  return <Outlet />;
+}
+
 function Home() {
   const me = useMe().data;
   const { t } = useTranslation();
@@ -161,37 +196,40 @@ export default function App() {
         <Route path="/login" element={<Navigate to={homeFor(me)} replace />} />
         <Route element={<Layout me={me} />}>
           <Route index element={<Home />} />
-          <Route path="inspection/risk" element={<RiskPage />} />
-          <Route path="inspection/draws" element={<DrawsPage />} />
-          <Route path="inspection/absences" element={<AbsencesPage />} />
-          <Route path="inspection/commitments" element={<CommitmentsPage />} />
-          <Route path="inspection/approvals" element={<ApprovalsPage />} />
-          <Route path="verify" element={<CommitmentsPage />} />
-          <Route path="inspection/ratings" element={<HeldRatingsPage />} />
-          <Route path="inspection/calendar" element={<CalendarPage />} />
-          <Route path="inspection/checks" element={<ChecksPage />} />
-          <Route path="inspection/checks/:id" element={<CheckRunPage />} />
-          <Route path="inspection/findings" element={<FindingsPage />} />
-          <Route path="inspection/findings/:id" element={<FindingDetailPage />} />
-          <Route path="review/clips" element={<ClipsPage />} />
-          <Route path="review/clips/:id" element={<PlayerPage />} />
-          <Route path="review/moments" element={<MomentsPage />} />
-          <Route path="review/clips/:id/custody" element={<CustodyPage kind="clip" />} />
-          <Route path="review/packages/:id/custody" element={<CustodyPage kind="package" />} />
-          <Route path="accountability/findings" element={<TraceListPage />} />
-          <Route path="accountability/trace/:id" element={<TracePage />} />
-          <Route path="accountability/heads" element={<HeadsPage />} />
-          <Route path="accountability/heads/:id" element={<HeadProfilePage />} />
-          <Route path="accountability/cases" element={<CasesPage />} />
-          <Route path="accountability/cases/:id" element={<CaseDetailPage />} />
-          <Route path="accountability/ranking" element={<RankingPage />} />
-          <Route path="accountability/tasks" element={<TasksPage />} />
-          <Route path="accountability/rules" element={<RuleSetPage />} />
-          <Route path="admin/ingest" element={<IngestPage />} />
-          <Route path="admin/cameras" element={<CamerasPage />} />
-          <Route path="admin/users" element={<UsersPage />} />
-          <Route path="admin/org" element={<OrgPage />} />
-          <Route path="admin/officers" element={<OfficersPage />} />
+          <Route element={<RoleGate role={me.role} />}>
+            <Route path="inspection/risk" element={<RiskPage />} />
+            <Route path="inspection/draws" element={<DrawsPage />} />
+            <Route path="inspection/absences" element={<AbsencesPage />} />
+            <Route path="inspection/commitments" element={<CommitmentsPage />} />
+            <Route path="inspection/approvals" element={<ApprovalsPage />} />
+            <Route path="verify" element={<CommitmentsPage />} />
+            <Route path="inspection/ratings" element={<HeldRatingsPage />} />
+            <Route path="inspection/calendar" element={<CalendarPage />} />
+            <Route path="inspection/checks" element={<ChecksPage />} />
+            <Route path="inspection/checks/:id" element={<CheckRunPage />} />
+            <Route path="inspection/findings" element={<FindingsPage />} />
+            <Route path="inspection/findings/:id" element={<FindingDetailPage />} />
+            <Route path="review/clips" element={<ClipsPage />} />
+            <Route path="review/clips/:id" element={<PlayerPage />} />
+            <Route path="review/moments" element={<MomentsPage />} />
+            <Route path="review/clips/:id/custody" element={<CustodyPage kind="clip" />} />
+            <Route path="review/packages/:id/custody" element={<CustodyPage kind="package" />} />
+            <Route path="accountability/findings" element={<TraceListPage />} />
+            <Route path="accountability/trace/:id" element={<TracePage />} />
+            <Route path="accountability/trace" element={<Navigate to="/accountability/findings" replace />} />
+            <Route path="accountability/heads" element={<HeadsPage />} />
+            <Route path="accountability/heads/:id" element={<HeadProfilePage />} />
+            <Route path="accountability/cases" element={<CasesPage />} />
+            <Route path="accountability/cases/:id" element={<CaseDetailPage />} />
+            <Route path="accountability/ranking" element={<RankingPage />} />
+            <Route path="accountability/tasks" element={<TasksPage />} />
+            <Route path="accountability/rules" element={<RuleSetPage />} />
+            <Route path="admin/ingest" element={<IngestPage />} />
+            <Route path="admin/cameras" element={<CamerasPage />} />
+            <Route path="admin/users" element={<UsersPage />} />
+            <Route path="admin/org" element={<OrgPage />} />
+            <Route path="admin/officers" element={<OfficersPage />} />
+          </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

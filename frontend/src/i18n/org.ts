@@ -43,7 +43,7 @@ export const ORG: Dict = {
   "org.mergeOn": ["Ngày đơn vị mới hoạt động", "First day of the merged unit"],
   "org.mergeHint": ["Đơn vị được sáp nhập chấm dứt vào ngày trước đó; các chức vụ đang giữ kết thúc theo; đơn vị nhận trở thành đơn vị kế thừa (ví dụ: sáp nhập cấp xã từ 01/07/2025).", "The merged unit ends the day before; open appointments end with it; the receiving unit becomes its successor (e.g. the commune mergers of 1 July 2025)."],
   "org.mergeAlso": ["Cùng sáp nhập các đơn vị", "Merge together with"],
-  "org.mergeAlsoHint": ["Không bắt buộc. Giữ phím Ctrl (Cmd trên máy Mac) và bấm để chọn nhiều đơn vị; bấm lại để bỏ chọn.", "Optional. Hold Ctrl (Cmd on a Mac) and click to pick several units; click again to unpick."],
+  "org.mergeAlsoHint": ["Không bắt buộc. Đánh dấu từng đơn vị cùng sáp nhập; bỏ dấu để bỏ chọn.", "Optional. Tick each unit merged with it; untick to unpick."],
   "org.abolishOn": ["Ngày giải thể có hiệu lực", "Abolished from"],
   "org.abolishHint": ["Đơn vị chấm dứt vào ngày trước đó. Các đơn vị trực thuộc chuyển về đơn vị cấp trên mới từ ngày này (ví dụ: công an cấp huyện kết thúc 01/03/2025, công an cấp xã trực thuộc công an tỉnh).", "The unit ends the day before. Its sub-units move under the new parent from that day (e.g. district-level police ended 1 March 2025; communes came under the province)."],
   "org.childrenTo": ["Đơn vị trực thuộc chuyển về", "Sub-units move under"],

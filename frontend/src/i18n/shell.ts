@@ -104,6 +104,7 @@ export const SHELL: Dict = {
   "error.title": ["Không tải được dữ liệu", "Could not load the data"],
   "error.notFoundTitle": ["Không tìm thấy", "Not found"],
   "error.forbiddenTitle": ["Không có quyền truy cập", "Access denied"],
+  "error.notForRole": ["Trang này không dành cho vai trò của bạn", "This page is not for your role"],
   "error.unknown": ["Đã xảy ra lỗi không xác định.", "An unknown error occurred."],
   "error.pageMissing": ["Trang này không tồn tại.", "This page does not exist."],
   "error.noWorkspace": ["Tài khoản của bạn chưa được cấp quyền vào khu vực làm việc nào.", "Your account has no workspace yet."],

@@ -77,3 +77,43 @@ test("a new finding's violation time starts empty and filing waits for it, said 
   expect(screen.getByTestId("finding-submit")).toBeDisabled();
   expect(screen.getByTestId("picker-need-when")).toBeInTheDocument();
 });
+
+test("the confirm dialog waits for a reason in words and shows the server's refusal in the dialog", async () => {
+  const finding = {
+    id: 8, reference: "VP-2026-4C1A08", title: "Vắng mặt tại quầy", source: "check", severity: "minor", state: "draft",
+    unit: { id: 3, code: "CAX-TC", name: "Công an xã Thanh Chương" }, category: { code: "absent", name_vi: "Vắng mặt", name_en: "Absent" },
+    check: null, occurred_from: "2026-11-20T01:00:00Z", occurred_to: null, description: "", unit_level_reason: "",
+    subjects: [{ id: 4, officer: { id: 9, full_name: "Lê Văn Hùng" }, role: "primary" }],
+    evidence: [], transitions: [], explanations: [], exportable: true, created_by: { id: 5, username: "inspector", full_name: "Lê Văn Hùng" },
+  };
+  const posts: Record<string, unknown>[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (url.includes("/auth/session/")) return json(LEAD);
+    if (url.includes("/inspection/findings/8/transition/")) {
+      posts.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
+      return json({ error: { code: "invalid_transition", message: "Không thể chuyển vi phạm từ trạng thái “Đã hủy” sang “Đã xác nhận”.", message_en: "A finding cannot go from dismissed to confirmed." } }, 409);
+    }
+    if (url.includes("/inspection/findings/8/") && !url.includes("?")) return json(finding);
+    return json(empty);
+  }));
+  render(wrap(
+    <MemoryRouter initialEntries={["/inspection/findings/8"]}>
+      <Routes><Route path="/inspection/findings/:id" element={<FindingDetailPage />} /></Routes>
+    </MemoryRouter>,
+  ));
+  const confirm = await screen.findByTestId("finding-confirm");
+  await waitFor(() => expect(confirm).toBeEnabled());
+  fireEvent.click(confirm);
+  const submit = await screen.findByTestId("finding-action-submit");
+  expect(submit).toBeDisabled();
+  expect(submit).toHaveAttribute("title", "Nhập lý do trước");
+  expect(submit).toHaveAccessibleDescription("Nhập lý do trước");
+  fireEvent.change(screen.getByTestId("finding-action-reason"), { target: { value: "asdf qwer" } });
+  expect(screen.getByTestId("finding-action-submit")).toBeDisabled();
+  fireEvent.change(screen.getByTestId("finding-action-reason"), { target: { value: "Cán bộ vắng mặt tại quầy tiếp dân" } });
+  expect(screen.getByTestId("finding-action-submit")).toBeEnabled();
+  fireEvent.click(screen.getByTestId("finding-action-submit"));
+  await waitFor(() => expect(posts).toEqual([{ to: "confirmed", reason: "Cán bộ vắng mặt tại quầy tiếp dân" }]));
+  expect(await screen.findByTestId("finding-action-error")).toHaveTextContent("Không thể chuyển vi phạm từ trạng thái “Đã hủy”");
+});

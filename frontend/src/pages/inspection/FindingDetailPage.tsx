@@ -14,6 +14,7 @@ import type { EvidenceItem } from "../../types/media";
 import { PackagesCard } from "../../components/evidence/Packages";
 import { ActionButton } from "../../components/ActionButton";
 import { EditFindingDialog } from "../../components/inspection/EditFindingDialog";
+import { inWords } from "../../components/reasonRule";
 
 /** Letters the server asks of an explanation (inspection.services_findings.EXPLANATION_MIN_LETTERS). */
 const EXPLAIN_MIN = 20;
@@ -21,6 +22,9 @@ const letters = (s: string) => Array.from(s).filter((ch) => /[\p{L}\p{N}]/u.test
 
 type Action = "confirm" | "dismiss" | "action";
 const TARGET: Record<Action, string> = { confirm: "confirmed", dismiss: "dismissed", action: "actioned" };
+/** Words the server asks of a transition reason (inspection.services_findings.TRANSITION_REASON_MIN_*). */
+const REASON_WORDS = 2;
+const REASON_LETTERS = 6;
 
 export default function FindingDetailPage() {
   const { id = "" } = useParams();
@@ -70,6 +74,11 @@ export default function FindingDetailPage() {
       void qc.invalidateQueries({ queryKey: ["findings"] });
     },
   });
+  // a refusal shown in the dialog belongs to that attempt: it does not greet the next one
+  const closeAction = () => {
+    setPending(null);
+    act.reset();
+  };
   const upload = useMutation({
     mutationFn: (file: File) => {
       const fd = new FormData();
@@ -347,20 +356,20 @@ export default function FindingDetailPage() {
       {pending && (
         <Modal
           title={t(pending === "confirm" ? "findings.confirm" : pending === "dismiss" ? "findings.dismiss" : "findings.action")}
-          onClose={() => setPending(null)}
+          onClose={closeAction}
           footer={
             <>
-              <button type="button" className="btn btn-secondary" onClick={() => setPending(null)}>{t("action.cancel")}</button>
-              <ActionButton type="button" className="btn btn-primary" why={(act.isPending && t("why.busy")) || (pending === "dismiss" && !reason.trim() && t("why.reasonNeeded"))} onClick={() => act.mutate(pending)} data-testid="finding-action-submit">
+              <button type="button" className="btn btn-secondary" onClick={closeAction}>{t("action.cancel")}</button>
+              <ActionButton type="button" className="btn btn-primary" why={(act.isPending && t("why.busy")) || (!reason.trim() && t("why.reasonNeeded")) || (!inWords(reason, REASON_WORDS, REASON_LETTERS) && t("trace.reasonInWords"))} onClick={() => act.mutate(pending)} data-testid="finding-action-submit">
                 {t("action.confirm")}
               </ActionButton>
             </>
           }
         >
           <Field label={t("common.reason")}>
-            <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
+            <textarea value={reason} onChange={(e) => setReason(e.target.value)} data-testid="finding-action-reason" />
           </Field>
-          {act.isError && <InlineError error={act.error} />}
+          {act.isError && <div data-testid="finding-action-error"><InlineError error={act.error} /></div>}
         </Modal>
       )}
     </>

@@ -146,10 +146,8 @@ test("the merge message names every unit merged", async () => {
   const dialog = await screen.findByRole("dialog");
   await waitFor(() => expect(within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" }).querySelector("option[value=\"15\"]")).not.toBeNull());
   fireEvent.change(within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" }), { target: { value: "15" } });
-  const also = dialog.querySelector("select[name=also]") as HTMLSelectElement;
-  await waitFor(() => expect(also.querySelector("option[value=\"17\"]")).not.toBeNull());
-  (also.querySelector("option[value=\"17\"]") as HTMLOptionElement).selected = true;
-  fireEvent.change(also);
+  const also = within(dialog).getByTestId("merge-also");
+  fireEvent.click(await within(also).findByRole("checkbox", { name: "Phòng Hậu cần" }));
   // the second unit's end preview loads first (the button waits for it)
   await waitFor(() => expect(within(dialog).getByTestId("merge-save")).toBeEnabled());
   fireEvent.click(within(dialog).getByRole("button", { name: "Xác nhận" }));
@@ -263,7 +261,15 @@ test("a merger is never into the province, its lists read by name, and picking s
   const into = within(dialog).getByRole("combobox", { name: "Sáp nhập vào đơn vị" });
   await waitFor(() => expect(into.querySelector("option[value=\"15\"]")).not.toBeNull());
   expect(Array.from(into.querySelectorAll("option")).map((o) => o.textContent?.replace(/ \(.*\)$/, ""))).toEqual(["—", "Phòng Cảnh sát hình sự", "Phòng Hậu cần", "Phòng Xây dựng phong trào"]);
-  const also = dialog.querySelector("select[name=also]") as HTMLSelectElement;
-  expect(Array.from(also.options).map((o) => o.textContent)).toEqual(["Phòng Cảnh sát hình sự", "Phòng Hậu cần", "Phòng Xây dựng phong trào"]);
-  expect(within(dialog).getByText(/Giữ phím Ctrl \(Cmd trên máy Mac\)/)).toBeInTheDocument();
+  // a checkbox each (keyboard and phone friendly, issue 15), not a <select multiple> picked with Ctrl+click
+  expect(dialog.querySelector("select[multiple]")).toBeNull();
+  const also = within(dialog).getByRole("group", { name: "Cùng sáp nhập các đơn vị" });
+  expect(within(also).getAllByRole("checkbox").map((c) => c.closest("label")?.textContent?.trim())).toEqual(["Phòng Cảnh sát hình sự", "Phòng Hậu cần", "Phòng Xây dựng phong trào"]);
+  fireEvent.click(within(also).getByRole("checkbox", { name: "Phòng Hậu cần" }));
+  fireEvent.click(within(also).getByRole("checkbox", { name: "Phòng Cảnh sát hình sự" }));
+  expect(within(also).getByRole("checkbox", { name: "Phòng Hậu cần" })).toBeChecked();
+  fireEvent.click(within(also).getByRole("checkbox", { name: "Phòng Hậu cần" }));
+  expect(within(also).getByRole("checkbox", { name: "Phòng Hậu cần" })).not.toBeChecked();
+  expect(within(also).getByRole("checkbox", { name: "Phòng Cảnh sát hình sự" })).toBeChecked();
+  expect(within(dialog).queryByText(/Ctrl/)).toBeNull();
 });

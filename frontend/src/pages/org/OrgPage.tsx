@@ -159,18 +159,24 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
       <p className="small muted">{t("org.mergeHint")}</p>
       <div className="grid-2">
         <Field label={t("org.mergeInto")}>
-          <select value={into} onChange={(e) => setInto(Number(e.target.value) || "")} name="into">
+          <select value={into} onChange={(e) => { const id = Number(e.target.value) || ""; setInto(id); setAlso((was) => was.filter((u) => u !== id)); }} name="into">
             <option value="">—</option>
             {others.map((u) => <option key={u.id} value={u.id}>{u.name} ({fmtDay(u.valid_from)})</option>)}
           </select>
         </Field>
         <Field label={t("org.mergeOn")}><DateInput value={on} onChange={setOn} onValidity={dates.bind("on")} name="on" aria-label={t("org.mergeOn")} /></Field>
       </div>
-      <Field label={t("org.mergeAlso")} hint={t("org.mergeAlsoHint")}>
-        <select multiple value={also.map(String)} onChange={(e) => setAlso(Array.from(e.target.selectedOptions).map((o) => Number(o.value)))} size={5} name="also">
-          {others.filter((u) => u.id !== into && u.level === unit.level).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-        </select>
-      </Field>
+      {/* a checkbox each, not a <select multiple>: Ctrl+click is unknown on a phone and hard by keyboard (issue 15) */}
+      <fieldset className="field check-list" data-testid="merge-also">
+        <legend className="field-label">{t("org.mergeAlso")}</legend>
+        {others.filter((u) => u.id !== into && u.level === unit.level).map((u) => (
+          <label key={u.id} className="row small">
+            <input type="checkbox" name="also" value={u.id} checked={also.includes(u.id)}
+              onChange={(e) => setAlso((was) => (e.target.checked ? [...was, u.id] : was.filter((id) => id !== u.id)))} /> {u.name}
+          </label>
+        ))}
+        <span className="field-hint">{t("org.mergeAlsoHint")}</span>
+      </fieldset>
       <EndPreview previews={ending.previews} loading={ending.loading} verb="merge" />
       <HistoryReason reason={reason} setReason={setReason} confirm={confirm} setConfirm={setConfirm} error={m.error} />
       {m.isError && <InlineError error={m.error} />}
