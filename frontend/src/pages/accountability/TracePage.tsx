@@ -27,6 +27,14 @@ function Person({ name, rank, sn, to }: { name: string; rank: string; sn: string
   );
 }
 
+type TraceRule = NonNullable<TraceLeader["rule"]>;
+
+/** A rule named in words (its text up to the colon; issue 15: never a bare "LD-H1"), the code beside it. */
+function ruleName(rule: TraceRule, bi: (vi: string, en: string) => string): string {
+  const head = (text: string) => text.split(":")[0].trim().replace(/\.$/, "");
+  return bi(rule.name_vi ?? head(rule.text_vi), rule.name_en ?? head(rule.text_en)) || rule.code;
+}
+
 function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liability?: Liability; onDecide?: (l: Liability, action: "confirm" | "reject") => void }) {
   const { t } = useTranslation();
   const bi = useBilingual();
@@ -52,7 +60,7 @@ function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liab
         {leader.rule ? (
           <>
             <div className="row" style={{ justifyContent: "space-between" }}>
-              <span><span className="code">{leader.rule.code}</span> {t("trace.rule")}</span>
+              <span>{t("trace.rule")}: <strong data-testid="rule-name">{ruleName(leader.rule, bi)}</strong> <span className="code muted">({leader.rule.code})</span></span>
               {leader.suggested_form && (leader.time_barred_vi
                 ? <Badge tone="grey">{t("trace.formIfNotBarred")}: {bi(leader.suggested_form.name_vi, leader.suggested_form.name_en)}</Badge>
                 : <Badge tone="red">{t("trace.proposed")}: {bi(leader.suggested_form.name_vi, leader.suggested_form.name_en)}</Badge>)}
@@ -68,7 +76,7 @@ function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liab
         {leader.other_rules.length > 0 && (
           <details className="small">
             <summary>{t("trace.otherRules")} ({leader.other_rules.length})</summary>
-            <ul>{leader.other_rules.map((m, i) => <li key={i}><span className="code">{m.rule.code}</span> {bi(m.why_vi, m.why_en)} → {bi(m.form.name_vi, m.form.name_en)}</li>)}</ul>
+            <ul>{leader.other_rules.map((m, i) => <li key={i}><strong>{ruleName(m.rule, bi)}</strong> <span className="code muted">({m.rule.code})</span>: {bi(m.why_vi, m.why_en)} → {bi(m.form.name_vi, m.form.name_en)}</li>)}</ul>
           </details>
         )}
       </div>
