@@ -8,6 +8,7 @@ import { SeverityBadge, useBilingual } from "../../components/labels";
 import { fmtDate, fmtDateTime } from "../../components/format";
 import { mayProduceReports, useMe } from "../../hooks/use-me";
 import { initial } from "../../components/Layout";
+import { ruleName } from "../../components/accountability/ruleName";
 import { can } from "../../hooks/permissions";
 import type { Liability, Trace, TraceLeader, TraceUnitGroup } from "../../types/accountability";
 import { ActionButton } from "../../components/ActionButton";
@@ -25,14 +26,6 @@ function Person({ name, rank, sn, to }: { name: string; rank: string; sn: string
       </div>
     </div>
   );
-}
-
-type TraceRule = NonNullable<TraceLeader["rule"]>;
-
-/** A rule named in words (its text up to the colon; issue 15: never a bare "LD-H1"), the code beside it. */
-function ruleName(rule: TraceRule, bi: (vi: string, en: string) => string): string {
-  const head = (text: string) => text.split(":")[0].trim().replace(/\.$/, "");
-  return bi(rule.name_vi ?? head(rule.text_vi), rule.name_en ?? head(rule.text_en)) || rule.code;
 }
 
 function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liability?: Liability; onDecide?: (l: Liability, action: "confirm" | "reject") => void }) {
