@@ -19,6 +19,7 @@ from inspection.models import CriteriaSet, Draw, RiskSnapshot, SurpriseCheck
 from inspection.secrecy import POLICY_CONFLICT_YEARS
 from inspection.services_common import LEAD, _invalid, _require_reason, _seal
 from inspection.services_draw_inputs import _latest_snapshots, draw_inputs, unfit_warning
+from inspection.services_draw_left_out import team_short_left_out
 from inspection.services_risk import risk_candidate_units, risk_weights_hash, risk_weights_version
 
 
@@ -359,7 +360,8 @@ def draw_create(*, by: User, n: int, start: date, end: date, name: str = "", mod
     seed = secrets.token_hex(32)
     planned = drawing.plan_draw(seed, inputs)
     result = planned["result"]
-    warnings: list[dict[str, Any]] = [*_schedule_warnings(inputs, planned), *unfit_warning(inputs["params"])]
+    warnings: list[dict[str, Any]] = [*_schedule_warnings(inputs, planned), *team_short_left_out(inputs, result),
+                                      *unfit_warning(inputs["params"])]
     drawn = {r["unit_id"] for r in result}
     # overdue units past the floor's part of n that risk or chance did not draw: proposed for the next draw
     overflow = [o for o in drawing.floor_overflow(inputs) if o["unit_id"] not in drawn]

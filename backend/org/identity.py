@@ -111,3 +111,26 @@ def officer_label(officer: Any) -> str:
     name = " ".join(p for p in (officer.rank, officer.full_name) if p)
     born = f", sinh ngày {officer.date_of_birth:%d/%m/%Y}" if officer.date_of_birth else ""
     return f"{name} (số hiệu {officer.service_number}{born}, mã #{officer.pk})"
+
+
+def lookalike_words(*, full_name: str, date_of_birth: date | None, other: Any) -> tuple[str, str]:
+    """What matched between the person described and a look-alike officer, for a person to read (vi, en): the
+    name (the same once marks are removed, or alike ignoring marks, word order and middle names) and, only when
+    both have one, the birth date; when either is missing, that the birth date is not known so the two cannot be
+    told apart."""
+    if name_key(full_name) == name_key(other.full_name):
+        vi, en = "họ tên giống hệt khi bỏ qua dấu", "the same name once marks are ignored"
+    else:
+        vi = "họ tên giống nhau khi bỏ qua dấu, thứ tự các chữ và tên đệm"
+        en = "an alike name ignoring marks, word order and middle names"
+    if date_of_birth is not None and other.date_of_birth is not None:
+        return (f"{vi}, cùng ngày sinh {other.date_of_birth:%d/%m/%Y}",
+                f"{en}, the same birth date {other.date_of_birth:%d/%m/%Y}")
+    if date_of_birth is None and other.date_of_birth is None:
+        who_vi, who_en = "cả hai người", "either person"
+    elif date_of_birth is None:
+        who_vi, who_en = "người đang nhập", "the person being entered"
+    else:
+        who_vi, who_en = "cán bộ đã có", "the existing officer"
+    return (f"{vi}; chưa biết ngày sinh của {who_vi} nên không phân biệt được hai người",
+            f"{en}; the birth date of {who_en} is not known, so they cannot be told apart")

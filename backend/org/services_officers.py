@@ -16,7 +16,13 @@ from backend.audit.services import audit_record
 from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError
 from backend.core.text import fold
-from backend.org.identity import clean_service_number, officer_label, officers_like, officers_with_service_number
+from backend.org.identity import (
+    clean_service_number,
+    lookalike_words,
+    officer_label,
+    officers_like,
+    officers_with_service_number,
+)
 from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLink
 from backend.org.selectors import IDENTITY_FIELDS, overlaps
 from backend.org.services_common import (
@@ -58,20 +64,22 @@ def _check_identity(*, officer_pk: int | None, service_number: str, full_name: s
     if not like:
         return {}
     if not (distinct_reason or "").strip():
-        shown = "; ".join(officer_label(o) for o in like)
+        said = [lookalike_words(full_name=full_name, date_of_birth=date_of_birth, other=o) for o in like]
+        shown = "; ".join(f"{officer_label(o)}: {vi}" for o, (vi, _) in zip(like, said, strict=True))
+        shown_en = "; ".join(f"{o.full_name} ({o.service_number}, #{o.pk}): {en}"
+                             for o, (_, en) in zip(like, said, strict=True))
         raise Conflict(
-            f"Đã có cán bộ trùng họ tên (không kể dấu, thứ tự các chữ và tên đệm) và ngày sinh: {shown}. Nếu đây là người khác, hãy nêu lý do "
-            "(distinct_reason) bằng lời; lý do được ghi vào nhật ký.",
-            f"An officer with the same name (ignoring marks, word order and middle names) and birth date exists: "
-            f"{', '.join(f'{o.full_name} ({o.service_number}, #{o.pk})' for o in like)}. If this is a different "
-            "person, say why in distinct_reason; it is audited.",
+            f"Có thể đây là một người đã có hồ sơ cán bộ: {shown}. Một người chỉ có một hồ sơ. Nếu đây là hai "
+            "người khác nhau, hãy ghi rõ lý do đây là hai người khác nhau; lý do được ghi vào nhật ký.",
+            f"This may be a person who already has an officer record: {shown_en}. One person has one record. If "
+            "these are two different people, say why they are different; the reason is audited.",
             code="officer_lookalike", fields={"distinct_reason": ["required"]},
             detail={"lookalikes": [{"id": o.pk, "service_number": o.service_number, "full_name": o.full_name,
                                     "date_of_birth": o.date_of_birth.isoformat() if o.date_of_birth else None}
                                    for o in like]})
     from inspection.services_common import require_worded_reason
 
-    reason = require_worded_reason(distinct_reason, "distinct_reason", "lý do đây là người khác",
+    reason = require_worded_reason(distinct_reason, "distinct_reason", "lý do đây là hai người khác nhau",
                                    words=DISTINCT_REASON_WORDS, letters=DISTINCT_REASON_LETTERS)
     return {"lookalikes": [o.pk for o in like], "distinct_reason": reason}
 

@@ -114,6 +114,18 @@ class FormRef:
                 "requires_council": self.requires_council, "basis": self.basis}
 
 
+def rule_name(text: str) -> str:
+    """A rule's name in words: its text up to the first colon ("Người đứng đầu đơn vị có cán bộ vi phạm"), so a
+    reader is never left with a bare code such as "LD-H1" (issue 15)."""
+    return (text or "").split(":", 1)[0].strip().rstrip(".")
+
+
+def rule_words(code: str, text: str) -> str:
+    """How a page or report names a rule: its name in words, the code in brackets ("… vi phạm (LD-H1)")."""
+    name = rule_name(text)
+    return f"{name} ({code})" if name else code
+
+
 @dataclass(frozen=True)
 class RuleRef:
     id: int
@@ -138,6 +150,7 @@ class RuleRef:
                 "severities": list(self.severities), "min_count": self.min_count, "window_days": self.window_days,
                 "as_violator": self.as_violator, "form": self.form.code if self.form else None,
                 "text_vi": self.text_vi, "text_en": self.text_en, "basis": self.basis,
+                "name_vi": rule_name(self.text_vi), "name_en": rule_name(self.text_en),
                 "categories": self.categories, "cap_at_violator": self.cap_at_violator}
 
     def covers(self, is_corruption: bool) -> bool:

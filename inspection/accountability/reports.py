@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from backend.core import statedoc
-from inspection.accountability.engine import sev_vi
+from inspection.accountability.engine import rule_words, sev_vi
 from inspection.accountability.issuer import NOBODY, Subjects, report_issuer
 from inspection.accountability.issuer import Issuer as ReportIssuer
 from inspection.accountability.models import DisciplinaryCase, LeaderLiability
@@ -130,7 +130,8 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
                  + (f" — lĩnh vực {ld['field']['name_vi']}" if ld.get("field") else ""),
                  _span(ld["in_charge_from"], ld["in_charge_to"]),
                  ld["assignment"]["decision_ref"] or "Chưa ghi số",
-                 f"{ld['rule']['code']}: {ld['rule']['basis']}" if ld["rule"] else "Không có quy tắc áp dụng",
+                 (f"{rule_words(ld['rule']['code'], ld['rule']['text_vi'])}; căn cứ: {ld['rule']['basis']}"
+                  if ld["rule"] else "Không có quy tắc áp dụng"),
                  ld["suggested_form"]["name_vi"] if ld["suggested_form"] else "Không đề xuất"]
                 for ld in group["leaders"]]
         sections.append(Section(
@@ -138,7 +139,8 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
             [Table(["Vai trò", "Họ tên", "Chức vụ", "Thời gian phụ trách", "Quyết định bổ nhiệm",
                     "Quy tắc, căn cứ", "Đề xuất"], rows, [55, 62, 55, 52, 45, 80, 45], numeric=())],
             [f"- {ld['officer']['full_name']}: {ld['why_vi']}" for ld in group["leaders"]]))
-    rows = [[x.officer.full_name, x.get_role_display(), x.rule.code, x.suggested_form.name_vi,
+    rows = [[x.officer.full_name, x.get_role_display(), rule_words(x.rule.code, x.rule.text_vi),
+             x.suggested_form.name_vi,
              _outcome(x.get_state_display(), x.confirmed_form.name_vi if x.confirmed_form else ""),
              x.decision_reason or "", x.ruleset.version] for x in liabilities]
     sections.append(Section(f"{_roman(len(sections) + 1)}. ĐỀ XUẤT TRÁCH NHIỆM",
@@ -188,7 +190,8 @@ def officer_report(*, profile: dict[str, Any]) -> Doc:
     sections.append(Section("III. VI PHẠM", [] if frows else ["Không có."],
                             [Table(["Số", "Nội dung", "Mức độ", "Thời điểm", "Đơn vị"], frows,
                                    [62, 150, 60, 70, 90], numeric=(0, 3))] if frows else []))
-    lrows = [[x["finding"]["reference"], _label(LeaderLiability.Role, x["role"]), x["rule"]["code"],
+    lrows = [[x["finding"]["reference"], _label(LeaderLiability.Role, x["role"]),
+              rule_words(x["rule"]["code"], x["rule"].get("text_vi", "")),
               x["suggested_form"]["name_vi"],
               _outcome(_label(LeaderLiability.State, x["state"]), (x["confirmed_form"] or {}).get("name_vi", "")),
               x["decision_reason"]]

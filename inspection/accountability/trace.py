@@ -248,8 +248,8 @@ def _violator_entry(t: _Trace, s: FindingSubject, post: Assignment | None, unit:
         entry["why_en"] = (f"{when_en}, {s.officer.full_name} was {post.position} of {post.unit.name}; "
                            f"the violation is {sev_en(finding.severity)}.")
     if own is not None:
-        entry["why_vi"] += f" Người vi phạm tự chịu trách nhiệm theo quy tắc {own.code}: {own.text_vi}"
-        entry["why_en"] += f" The violator answers personally under rule {own.code}: {own.text_en}"
+        entry["why_vi"] += f" Người vi phạm tự chịu trách nhiệm theo quy tắc ({own.code}): {own.text_vi}"
+        entry["why_en"] += f" The violator answers personally under the rule ({own.code}): {own.text_en}"
     return entry
 
 

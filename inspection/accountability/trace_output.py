@@ -132,10 +132,10 @@ def _leader_dict(leader: Leader, finding: Finding) -> dict[str, Any]:
         why_vi = post_vi + " Không có quy tắc nào trong bộ quy tắc áp dụng; không đề xuất trách nhiệm."
         why_en = post_en + " No rule of the rule set applies; no liability proposed."
     else:
-        why_vi = (f"{post_vi} {chosen.why_vi} Áp dụng quy tắc {chosen.rule.code} "
-                  f"(căn cứ: {chosen.rule.basis}): {chosen.rule.text_vi} Đề xuất: {chosen.form.name_vi}.")
-        why_en = (f"{post_en} {chosen.why_en} Rule {chosen.rule.code} applies "
-                  f"(basis: {chosen.rule.basis}): {chosen.rule.text_en} Proposed: {chosen.form.name_en}.")
+        why_vi = (f"{post_vi} {chosen.why_vi} Áp dụng quy tắc "
+                  f"({chosen.rule.code}; căn cứ: {chosen.rule.basis}): {chosen.rule.text_vi} Đề xuất: {chosen.form.name_vi}.")
+        why_en = (f"{post_en} {chosen.why_en} The rule "
+                  f"({chosen.rule.code}; basis: {chosen.rule.basis}) applies: {chosen.rule.text_en} Proposed: {chosen.form.name_en}.")
     if leader.exemption is not None:
         why_vi += " " + leader.exemption["vi"]
         why_en += " " + leader.exemption["en"]

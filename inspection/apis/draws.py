@@ -19,6 +19,7 @@ from inspection import selectors_draws, services_draws
 from inspection.apis.common import LEAD, _user_brief, user_brief_field
 from inspection.models import Draw, SurpriseCheck
 from inspection.secrecy import conflicted_unit_ids
+from inspection.services_draw_left_out import LEAD_ONLY_WARNINGS
 
 
 class DrawOutputSerializer(serializers.ModelSerializer):
@@ -65,6 +66,9 @@ class DrawOutputSerializer(serializers.ModelSerializer):
         # the team's bookings are for the scheduler (and verification), not for reading
         data["params"] = {k: v for k, v in (data.get("params") or {}).items() if k != "booked"}
         viewer = self._viewer()
+        if viewer is None or not selectors_draws.draw_counts_live_for(viewer, instance):
+            # who was left off a short team and why (absences, conflicts): for the drawing lead alone (issue 15)
+            data["warnings"] = [w for w in data.get("warnings") or [] if w.get("code") not in LEAD_ONLY_WARNINGS]
         if viewer is not None:
             if selectors_draws.draw_sealed_for(viewer, instance):
                 # sealed until counts_published_at: no count of secret checks, no warning on the units they kept out

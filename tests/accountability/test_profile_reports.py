@@ -293,3 +293,24 @@ def test_a_department_with_no_head_nor_deputy_does_not_send_the_report_to_the_di
     assert r.status_code == 409, r.status_code
     err = r.json()["error"]
     assert err["code"] == "issuer_has_no_signer" and "Phòng Thanh tra Công an tỉnh" in err["message"]
+
+
+def test_the_reports_name_each_rule_in_words_not_by_a_bare_code(api_as: Any, history: dict[str, Any]) -> None:
+    """Issue 15 (user review): the trace's PDF and XLSX printed "LD-H1", "V1" bare; the rule's name in words is
+    printed, its code in brackets."""
+    from inspection.accountability.models import LeaderLiability
+
+    d = api_as("discipline")
+    rules = {x.rule for x in LeaderLiability.objects.filter(finding=history["old"]).select_related("rule")}
+    assert rules
+    finding = f"/api/accountability/findings/{history['old'].pk}/report"
+    officer = f"/api/accountability/officers/{history['officer'].pk}/report"
+    pdf = _pdf_text(d.get(finding + ".pdf").content)
+    cells = [_xlsx_text(d.get(url + ".xlsx" + query).content).split("\n")
+             for url, query in ((finding, ""), (officer, "?from=2024-01-01&to=2026-12-31"))]
+    for rule in rules:
+        name = rule.text_vi.split(":")[0].strip()
+        assert f"{name} ({rule.code})" in pdf, rule.code
+        for values in cells:
+            assert rule.code not in values, rule.code  # never a cell holding the bare code
+            assert any(v.startswith(f"{name} ({rule.code})") for v in values), rule.code

@@ -197,3 +197,17 @@ def test_a_category_with_no_field_and_a_deputy_with_no_field_name_no_deputy(make
                                  cat=other_category))["units"]
     assert leaders(group, "deputy") == []
     assert any("Lê Thị Hoa chưa được ghi lĩnh vực phụ trách" in n["vi"] for n in group["notes"])
+
+
+def test_the_trace_names_each_rule_in_words(api_as: Any, make_finding: Any) -> None:
+    """Issue 15 (user review): the trace page printed "LD-H1" bare; each rule now carries its name in words
+    (its text up to the colon), which the page prints with the code in brackets."""
+    finding = make_finding("CAX-TC", "less_serious", date(2026, 3, 1), violators=("NA-2104",), counter=True)
+    r = api_as("discipline").get(f"/api/accountability/findings/{finding.pk}/trace/")
+    assert r.status_code == 200, r.content
+    [group] = [g for g in r.json()["units"] if g["leaders"]]
+    [head] = leaders(group, "head")
+    assert head["rule"]["code"] == "LD-H1"
+    assert head["rule"]["name_vi"] == "Người đứng đầu đơn vị có cán bộ vi phạm"
+    assert head["rule"]["name_en"] == "Head of a unit where a subordinate violated"
+    assert "LD-H1; căn cứ:" in head["why_vi"]

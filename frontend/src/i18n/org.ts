@@ -80,7 +80,7 @@ export const ORG: Dict = {
   "officers.subtitle": ["Tìm cán bộ, sửa thông tin, xem quá trình công tác và bổ nhiệm chức vụ.", "Find officers, correct their records, see where they served and appoint them."],
   "officers.new": ["Thêm cán bộ", "New officer"],
   "officers.distinctReason": ["Lý do đây là người khác (được ghi nhật ký)", "Why this is a different person (audited)"],
-  "officers.distinctHint": ["Đã có cán bộ trùng họ tên và ngày sinh. Một người chỉ có một hồ sơ: nếu đúng là người khác, nêu lý do bằng tiếng Việt có dấu.", "An officer with the same name and birth date exists. One person has one record: if this really is someone else, say why in Vietnamese."],
+  "officers.distinctHint": ["Có thể đây là một người đã có hồ sơ (xem thông báo trên). Một người chỉ có một hồ sơ: nếu đúng là hai người khác nhau, hãy ghi rõ lý do đây là hai người khác nhau, bằng tiếng Việt có dấu.", "This may be a person who already has a record (see the message above). One person has one record: if these really are two different people, say why, in Vietnamese."],
   "officers.correctionReason": ["Lý do đính chính (hồ sơ đã ghi nhận nêu cán bộ này; lý do được ghi nhật ký)", "Reason for the correction (recorded findings name this officer; it is audited)"],
   "officers.edit": ["Sửa thông tin", "Edit record"],
   "officers.serviceNumber": ["Số hiệu", "Service number"],

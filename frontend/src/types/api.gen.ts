@@ -7455,6 +7455,10 @@ export interface components {
             text_vi: string;
             text_en: string;
             basis: string;
+            /** @description The rule's name in words (its text up to the colon) */
+            name_vi?: string;
+            /** @description The same in English */
+            name_en?: string;
             categories: components["schemas"]["CategoriesEnum"];
             cap_at_violator: boolean;
         };

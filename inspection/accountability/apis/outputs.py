@@ -59,6 +59,8 @@ class TraceRuleSerializer(serializers.Serializer):
     text_vi = serializers.CharField()
     text_en = serializers.CharField()
     basis = serializers.CharField(allow_blank=True)
+    name_vi = serializers.CharField(required=False, help_text="The rule's name in words (its text up to the colon)")
+    name_en = serializers.CharField(required=False, help_text="The same in English")
     categories = serializers.ChoiceField(choices=Rule.Categories.choices)
     cap_at_violator = serializers.BooleanField()
 

@@ -1,0 +1,87 @@
+"""For the drawing lead only (issue 15): who was left off a check whose team is smaller than asked, and why.
+
+A short team (the draw's note `team_short`) said only "not enough people free of conflict". The lead who drew now
+reads, for each such check, every inspector not on its team with the reason: absent (the days of the absence),
+a conflict of interest with the unit, already on another check that day, the same person as a team member, or
+an account that may not be on a team at all. The warning (`team_short_left_out`) names people and their absences:
+the draw's API shows it to the drawing lead alone (selectors_draws.draw_counts_live_for)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from backend.accounts.models import User
+from backend.accounts.selectors import same_person, user_title
+from backend.org.models import Unit
+from inspection.models import InspectorAbsence
+from inspection.secrecy import TEAM_UNFIT_REASONS
+
+LEAD_ONLY_WARNINGS = frozenset({"team_short_left_out"})
+
+
+def _absence(user_id: int, day: str) -> tuple[str, str] | None:
+    on = date.fromisoformat(day)
+    found = (InspectorAbsence.objects.filter(user_id=user_id, withdrawn_at__isnull=True, start__lte=on, end__gte=on)
+             .order_by("start", "id").first())
+    if found is None:
+        return None
+    span = f"{found.start:%d/%m}–{found.end:%d/%m}"
+    return f"vắng mặt {span} ({found.get_kind_display().lower()})", f"absent {span} ({found.kind})"
+
+
+def _reason(uid: int, *, day: str, item: dict[str, Any], cand: dict[str, Any], params: dict[str, Any],
+            users: dict[int, User], busy: set[int]) -> tuple[str, str, str]:
+    """(code, vi, en): why `uid` is not on the check `item`."""
+    unfit = {e["user_id"]: e["reason"] for e in params.get("unfit") or []}
+    if unfit.get(uid) == "same_person":
+        twin = next((users[m] for m in item["team"] if m in users and uid in users
+                     and same_person(users[uid], users[m])), None)
+        if twin is not None:
+            return "same_person", f"cùng một người với {user_title(twin)} trong tổ", \
+                f"the same person as {user_title(twin)} on the team"
+    if uid in unfit:
+        vi, en = TEAM_UNFIT_REASONS[unfit[uid]]
+        return unfit[uid], vi, en
+    absent = _absence(uid, day)
+    if absent is not None:
+        return "absent", *absent
+    if uid in {int(u) for u in cand.get("conflicted") or []}:
+        return "conflict", "xung đột lợi ích với đơn vị (từng công tác tại đơn vị)", \
+            "conflict of interest with the unit (served there)"
+    if uid in busy:
+        return "busy", "đã ở cuộc kiểm tra khác trong ngày", "already on another check that day"
+    return "busy", "không rảnh vào giờ kiểm tra", "not free at the check's time"
+
+
+def team_short_left_out(inputs: dict[str, Any], result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lead-only warning on short teams: for each, the inspectors not on it and why ([] when none is short)."""
+    params = inputs["params"]
+    short = [r for r in result if any(x.get("code") == "team_short" for x in r.get("notes") or [])]
+    if not short:
+        return []
+    people = sorted({*params.get("pool", []), *params.get("away", []),
+                     *(e["user_id"] for e in params.get("unfit") or [])})
+    users = {u.pk: u for u in User.objects.filter(pk__in=people).select_related("officer")}
+    units = dict(Unit.objects.filter(pk__in=[r["unit_id"] for r in short]).values_list("pk", "name"))
+    candidates = {c["unit_id"]: c for c in inputs["candidates"]}
+    checks = []
+    for item in short:
+        day = item["slot"]["window_start"][:10]
+        busy = {int(p) for p, slots in (params.get("booked") or {}).items() if any(s[0] == day for s in slots)}
+        busy |= {m for r in result if r is not item and r["slot"]["window_start"][:10] == day for m in r["team"]}
+        left = []
+        for uid in (p for p in people if p not in item["team"]):
+            code, vi, en = _reason(uid, day=day, item=item, cand=candidates.get(item["unit_id"], {}),
+                                   params=params, users=users, busy=busy)
+            left.append({"user_id": uid, "name": user_title(users.get(uid)), "reason": code, "vi": vi, "en": en})
+        checks.append({"unit_id": item["unit_id"], "unit": units.get(item["unit_id"], ""), "day": day,
+                       "team": len(item["team"]), "asked": int(params["team_size"]), "left_out": left})
+    vi = "; ".join(f"{c['unit']} ngày {date.fromisoformat(c['day']):%d/%m} (tổ {c['team']}/{c['asked']} người): "
+                   + (", ".join(f"{p['name'] or p['user_id']} — {p['vi']}" for p in c["left_out"]) or "không còn ai")
+                   for c in checks)
+    en = "; ".join(f"{c['unit']} on {c['day']} (team {c['team']}/{c['asked']}): "
+                   + (", ".join(f"{p['name'] or p['user_id']} — {p['en']}" for p in c["left_out"]) or "nobody else")
+                   for c in checks)
+    return [{"code": "team_short_left_out", "checks": checks,
+             "vi": f"Người không được xếp vào tổ thiếu người (chỉ tổ trưởng rút thăm thấy): {vi}.",
+             "en": f"Who was not put on the short teams (seen by the drawing lead only): {en}."}]
