@@ -46,7 +46,7 @@ def _world():
 def test_the_drawing_lead_reads_who_was_left_off_a_short_team_and_why_and_nobody_else_does() -> None:
     lead, away, conflicted, free = _world()
     day = _one_day()
-    services_absences.absence_create(by=UserFactory(role=Role.ADMIN), user=away, kind="leave",
+    services_absences.absence_create(by=UserFactory.create(role=Role.ADMIN), user=away, kind="leave",
                                      start=day - timedelta(days=1), end=day + timedelta(days=2),
                                      reason="Nghỉ phép năm theo kế hoạch đã được duyệt")
     response = _client(lead).post("/api/inspection/draws/", {
