@@ -136,12 +136,12 @@ def is_worded_reason(text: str, *, words: int, letters: int) -> bool:
 
 
 def _refuse_foreign_letters(cleaned: str, field: str, vi_name: str) -> None:
-    """Letters outside Latin and Vietnamese ("Кhông сó" with Cyrillic К and с looks Vietnamese and is not)."""
+    """Letters outside the Vietnamese alphabet ("Кhông сó" with Cyrillic К and с, "nöi" with an umlaut)."""
     foreign = foreign_letters(cleaned)
     if foreign:
-        raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} có chữ cái không thuộc bảng chữ cái tiếng Việt hay Latinh "
+        raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} có chữ cái không thuộc bảng chữ cái tiếng Việt "
                        f"({foreign[:10]}): hãy gõ lại bằng bàn phím tiếng Việt.",
-                       f"The {field.replace('_', ' ')} holds letters outside the Latin and Vietnamese alphabet "
+                       f"The {field.replace('_', ' ')} holds letters outside the Vietnamese alphabet "
                        f"({foreign[:10]}): type it again with a Vietnamese keyboard.", field, code="reason_foreign_letters")
 
 

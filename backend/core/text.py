@@ -77,15 +77,40 @@ def tone_marks(word: str) -> int:
     return sum(ch in _TONE_MARKS for ch in unicodedata.normalize("NFD", word))
 
 
+# The one Vietnamese alphabet: after NFD, a letter is a-z (any case) or đ/Đ, carrying only the Vietnamese
+# marks (breve, circumflex, horn, and the five tones). Cyrillic "В", "с", umlauts "ä ö ü ï", carons, "ɑ",
+# dotless "ı" or Icelandic "Ð"/"ð" look Vietnamese and are not (insider re-check S1).
+_VIETNAMESE_BASES = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZđĐ")
+VIETNAMESE_MARKS = frozenset("\u0306\u0302\u031b\u0300\u0301\u0309\u0303\u0323")
+
+
+def _clusters(text: str) -> list[str]:
+    """`text` in NFD, cut into a base character followed by its combining marks."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFD", text or ""):
+        if out and unicodedata.category(ch).startswith("M"):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def _is_foreign(cluster: str) -> bool:
+    base, marks = cluster[0], cluster[1:]
+    if any(mark not in VIETNAMESE_MARKS for mark in marks):
+        return True
+    return base.isalpha() and base not in _VIETNAMESE_BASES
+
+
 def is_latin_letter(ch: str) -> bool:
-    """Whether a letter is of the Latin script, Vietnamese letters included ('ơ', 'đ', 'ễ'); Cyrillic 'с' or
-    Greek 'ο', which look like Latin letters, are not."""
-    return unicodedata.name(unicodedata.normalize("NFC", ch)[:1] or " ", "").startswith("LATIN")
+    """Whether a letter is of the Vietnamese alphabet ('ơ', 'đ', 'ễ', 'f', 'z'); Cyrillic 'с', Greek 'ο',
+    'ä', 'ı' or 'ð', which look like Vietnamese letters, are not."""
+    return bool(ch) and not any(_is_foreign(c) for c in _clusters(ch))
 
 
 def foreign_letters(text: str) -> str:
-    """The letters of `text` outside the Latin script (and Vietnamese), each once in order of appearance."""
-    found = dict.fromkeys(ch for ch in unicodedata.normalize("NFC", text or "") if ch.isalpha() and not is_latin_letter(ch))
+    """The letters of `text` outside the Vietnamese alphabet, each once (in NFC) in order of appearance."""
+    found = dict.fromkeys(unicodedata.normalize("NFC", c) for c in _clusters(text) if _is_foreign(c))
     return "".join(found)
 
 
@@ -102,4 +127,4 @@ def is_vietnamese_syllable(word: str) -> bool:
 def has_vietnamese_marks(word: str) -> bool:
     """Whether a word carries a Vietnamese mark: a tone or vowel mark ('tại', 'quầy', 'ơ') or đ."""
     decomposed = unicodedata.normalize("NFD", word)
-    return "đ" in word.lower() or any(unicodedata.category(ch) == "Mn" for ch in decomposed)
+    return "đ" in word.lower() or any(ch in VIETNAMESE_MARKS for ch in decomposed)
