@@ -31,6 +31,7 @@ from backend.audit.services import audit_record
 from backend.core.actors import Actor, SystemActor
 from backend.core.errors import DomainError
 from backend.core.events import account_changed_on_commit
+from backend.org.identity import require_vietnamese_name
 from backend.org.models import Counter, Officer, Unit
 
 
@@ -57,7 +58,7 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
         raise team_password_refused()
     if not full_name.strip() and officer is not None:
         full_name = officer.full_name  # the account of an officer is named as the officer (user review)
-    first, _, last = full_name.strip().rpartition(" ")
+    first, _, last = require_vietnamese_name(full_name).strip().rpartition(" ")
     user = User(username=username, role=role, officer=officer, scope_unit=scope_unit,
                 email=email, first_name=first[:150], last_name=last[:150])
     if password:
@@ -171,7 +172,7 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
             user.session_generation += 1
         user.is_active = is_active
     if full_name is not None:
-        first, _, last = full_name.strip().rpartition(" ")
+        first, _, last = require_vietnamese_name(full_name).strip().rpartition(" ")
         user.first_name, user.last_name = first[:150], last[:150]
     if language is not None:
         user.language = language

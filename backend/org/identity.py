@@ -22,7 +22,8 @@ from typing import Any
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower, Replace
 
-from backend.core.text import fold
+from backend.core.errors import DomainError
+from backend.core.text import fold, foreign_letters
 
 # the signs a stored service number may hold besides letters and digits (the key drops them)
 _SEPARATORS = (" ", "-", ".", "/", "_")
@@ -134,3 +135,16 @@ def lookalike_words(*, full_name: str, date_of_birth: date | None, other: Any) -
         who_vi, who_en = "cán bộ đã có", "the existing officer"
     return (f"{vi}; chưa biết ngày sinh của {who_vi} nên không phân biệt được hai người",
             f"{en}; the birth date of {who_en} is not known, so they cannot be told apart")
+
+
+def require_vietnamese_name(full_name: str, field: str = "full_name") -> str:
+    """A person's name in the Vietnamese alphabet only (backend.core.text.foreign_letters): "ĐẶNG VĂN ВÌNН" with
+    Cyrillic В and Н, or "Đặng Vän Bình" with an umlaut, reads as a known officer's name and is not (S1)."""
+    foreign = foreign_letters(full_name or "")
+    if foreign:
+        raise DomainError(f"Họ tên có chữ cái không thuộc bảng chữ cái tiếng Việt ({foreign[:10]}): "
+                          "hãy gõ lại bằng bàn phím tiếng Việt.",
+                          f"The name holds letters outside the Vietnamese alphabet ({foreign[:10]}): "
+                          "type it again with a Vietnamese keyboard.",
+                          code="name_foreign_letters", fields={field: [f"foreign letters: {foreign[:10]}"]})
+    return full_name

@@ -22,6 +22,7 @@ from backend.org.identity import (
     officer_label,
     officers_like,
     officers_with_service_number,
+    require_vietnamese_name,
 )
 from backend.org.models import Assignment, FieldOfCharge, Officer, Unit, UnitLink
 from backend.org.selectors import IDENTITY_FIELDS, overlaps
@@ -99,6 +100,7 @@ def _save_officer(officer: Officer) -> None:
 def officer_create(*, by: Actor, service_number: str, full_name: str, rank: str = "",
                    date_of_birth: date | None = None, distinct_reason: str = "") -> Officer:
     service_number = clean_service_number(service_number)
+    require_vietnamese_name(full_name)
     identity = _check_identity(officer_pk=None, service_number=service_number, full_name=full_name,
                                date_of_birth=date_of_birth, distinct_reason=distinct_reason)
     officer = Officer(service_number=service_number, full_name=full_name, search_name=fold(full_name), rank=rank,
@@ -129,6 +131,7 @@ def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None,
         if not full_name:
             raise DomainError("Cần nhập họ tên.", "full_name is required.", code="required",
                               fields={"full_name": ["required"]})
+        require_vietnamese_name(full_name)
         if full_name != officer.full_name:
             changes["full_name"] = [officer.full_name, full_name]
             officer.full_name = full_name

@@ -20,6 +20,14 @@ test("Cyrillic letters in Vietnamese words are refused", () => {
   expect(foreignLetters("Không có căn cứ xử lý")).toBe("");
 });
 
+test("only the Vietnamese alphabet is Vietnamese: umlauts, carons, ɑ, ı, Ð are foreign (S1)", () => {
+  expect(foreignLetters("ĐẶNG VĂN ВÌNН")).toBe("ВН");
+  expect(foreignLetters("ä ö ü ï ǎ ɑ ı Ð ð")).toBe("äöüïǎɑıÐð");
+  expect(foreignLetters("na\u0308m")).toBe("ä");
+  expect(foreignLetters("Đặng Văn Bình, Trương Lượng, người ở đây (12/QĐ)")).toBe("");
+  expect(inWords("Không có căn cứ xử lý theo quy đinh nöi bộ", 4, 20)).toBe(false);
+});
+
 test("a real reason still passes", () => {
   expect(inWords("Cán bộ trực ban xác nhận sai sót trong hồ sơ", 4, 20)).toBe(true);
 });

@@ -7,11 +7,26 @@ export const letters = (text: string) => Array.from(text).filter((ch) => /[\p{L}
 const unmarked = (word: string) =>
   word.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
 
-/** The letters outside the Latin script (Vietnamese included), each once, as the server's foreign_letters:
- * "Кhông сó" typed with a Cyrillic К and с looks Vietnamese and is not (insider F-E). */
+/** The one Vietnamese alphabet, as the server's (backend/core/text.py): after NFD, a-z (any case) or đ/Đ, with
+ * the Vietnamese marks only (breve, circumflex, horn and the five tones). */
+const VIETNAMESE_MARKS = new Set(["\u0306", "\u0302", "\u031b", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]);
+
+function isForeign(cluster: string[]): boolean {
+  const [base, ...marks] = cluster;
+  if (marks.some((mark) => !VIETNAMESE_MARKS.has(mark))) return true;
+  return /\p{L}/u.test(base) && !/^[a-zA-ZđĐ]$/u.test(base);
+}
+
+/** The letters outside the Vietnamese alphabet, each once, as the server's foreign_letters: "Кhông сó" typed with
+ * a Cyrillic К and с looks Vietnamese and is not (insider F-E), nor are "ä ö ü ï", carons, "ɑ", "ı", "Ð" (S1). */
 export function foreignLetters(text: string): string {
+  const clusters: string[][] = [];
+  for (const ch of Array.from(text.normalize("NFD"))) {
+    if (clusters.length && /\p{M}/u.test(ch)) clusters[clusters.length - 1].push(ch);
+    else clusters.push([ch]);
+  }
   const found = new Set<string>();
-  for (const ch of Array.from(text.normalize("NFC"))) if (/\p{L}/u.test(ch) && !/\p{Script=Latin}/u.test(ch)) found.add(ch);
+  for (const cluster of clusters) if (isForeign(cluster)) found.add(cluster.join("").normalize("NFC"));
   return [...found].join("");
 }
 
@@ -40,7 +55,7 @@ export function isVietnameseSyllable(word: string): boolean {
 
 /** Whether a word carries a Vietnamese mark (a tone or vowel mark, or đ), as the server's has_vietnamese_marks. */
 export function hasVietnameseMarks(word: string): boolean {
-  return /đ/i.test(word) || /\p{Mn}/u.test(word.normalize("NFD"));
+  return /đ/i.test(word) || Array.from(word.normalize("NFD")).some((ch) => VIETNAMESE_MARKS.has(ch));
 }
 
 /** At least half the letters are in Vietnamese words (acronyms aside), a third of those words written with
