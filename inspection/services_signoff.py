@@ -154,14 +154,18 @@ def _refuse_team_member_under_another_account(rep_user: Any, check: SurpriseChec
 
 def _refuse_team_member_name(name: str, check: SurpriseCheck) -> None:
     """A drawn signature names the unit's representative by a typed name: the lead cannot type his own name (or
-    a team member's) and sign both sides of the minutes (insider F-C). Look-alike names: org.identity."""
-    from backend.org.identity import names_alike
+    a team member's) and sign both sides of the minutes (insider F-C). Letters outside the Vietnamese alphabet
+    are refused; ranks, honorifics, "(đại diện)", initials and one letter off do not hide the name
+    (org.identity.typed_name_is, insider re-check S1)."""
+    from backend.org.identity import require_vietnamese_name, typed_name_is
+
+    require_vietnamese_name(name, "name")
 
     side = [check.lead, *check.team.select_related("officer")]
     for member in (m for m in side if m is not None):
         officer = getattr(member, "officer", None)
         known = {member.get_full_name(), officer.full_name if officer is not None else ""}
-        if any(names_alike(name, known_name) for known_name in known if known_name):
+        if any(typed_name_is(name, known_name) for known_name in known if known_name):
             raise Conflict(f"Họ tên người đại diện đơn vị ({name}) trùng với thành viên tổ kiểm tra: tổ kiểm tra "
                            "không thể ký thay phía đơn vị được kiểm tra.",
                            f"The unit's representative name ({name}) is the name of a member of the inspection "

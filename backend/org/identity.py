@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from typing import Any
@@ -148,3 +149,57 @@ def require_vietnamese_name(full_name: str, field: str = "full_name") -> str:
                           "type it again with a Vietnamese keyboard.",
                           code="name_foreign_letters", fields={field: [f"foreign letters: {foreign[:10]}"]})
     return full_name
+
+
+# What a typed name may carry besides the name: an honorific or a police rank before it, "(đại diện)" after it
+# (folded words, longest first). "Trung tá Đặng Văn Bình" or "Ông Đặng Văn Bình" is the name "Đặng Văn Bình".
+_TITLES = sorted(([w.split() for w in (
+    "ong", "ba", "anh", "chi", "dong chi", "dc", "binh nhi", "binh nhat", "ha si", "trung si", "thuong si",
+    "thieu uy", "trung uy", "thuong uy", "dai uy", "thieu ta", "trung ta", "thuong ta", "dai ta", "thieu tuong",
+    "trung tuong", "thuong tuong", "dai tuong")]), key=len, reverse=True)
+_ASIDES = (["dai", "dien"], ["thay", "mat"], ["dai", "dien", "don", "vi"])
+
+
+def typed_name_words(typed: str) -> list[str]:
+    """The words of a typed name without marks, case, punctuation, asides in brackets, honorifics or ranks
+    ("Trung tá Đặng V. Bình (đại diện)" is ["dang", "v", "binh"]); initials stay as one-letter words."""
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", typed or "")
+    text = re.sub(r"(?i)\b(?:đ|d)\s*/\s*c\b", " dc ", text)
+    words = ["".join(ch for ch in w if ch.isalnum()) for w in re.split(r"[\s.,;:/\\\-_'\"]+", fold(text))]
+    words = [w for w in words if w]
+    stripped = True
+    while stripped:
+        stripped = False
+        for title in _TITLES:
+            if len(words) > len(title) and words[: len(title)] == title:
+                words, stripped = words[len(title):], True
+                break
+    for aside in _ASIDES:
+        if len(words) > len(aside) and words[-len(aside):] == aside:
+            words = words[: -len(aside)]
+    return words
+
+
+def _one_letter_off(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def typed_name_is(typed: str, full_name: str) -> bool:
+    """Whether a name typed for a signature names the person `full_name`: alike (`names_alike`) once titles and
+    asides are removed, written with initials ("Đặng V. Bình", "Đ.V. Bình": the same word count, each typed word
+    the name's or its initial, the last in full), or one letter off a name of eight letters or more."""
+    words, theirs = typed_name_words(typed), name_words(full_name)
+    if not words or not theirs:
+        return False
+    if names_alike(" ".join(words), full_name):
+        return True
+    if (len(words) == len(theirs) and len(theirs) >= 2 and words[-1] == theirs[-1]
+            and all(w in (t, t[:1]) for w, t in zip(words, theirs, strict=True))):
+        return True
+    key = name_key(full_name)
+    return len(key) >= 8 and _one_letter_off("".join(words), key)
