@@ -7,9 +7,10 @@
 - `name_key`: the full name without marks, case or spaces ("Nguyễn Văn  An" is "nguyenvanan").
 - `names_alike`: two names that may be one person's (insider review F-A: "Đặng Bình" and "Bình Văn Đặng" were
   not "Đặng Văn Bình"): the same name key, or, word by word without marks, the words of one are all words of
-  the other and among them are the other's family name (first word) and given name (last word). So the same
-  words in any order, a middle name dropped or added, and the family and given name swapped all match; a
-  different middle name ("Nguyễn Văn An", "Nguyễn Thị An") or a name missing its family name does not.
+  the other and among them are the other's family name (first word) and given name (last word); or one name of
+  three words or more whole among the other's words, a word before or after it ("Ông Đặng Văn Bình", "Đặng Văn
+  Bình Anh"); or the same family and given name with a different or missing middle name ("Đặng Hữu Bình",
+  insider re-check S1). A two-word name missing its family name ("Văn Bình") does not match.
 - look-alike: alike names, and the same date of birth, or a date of birth missing on either side (an
   unknown birth date cannot tell two people apart; entering it does).
 """
@@ -67,9 +68,14 @@ def names_alike(a: str, b: str) -> bool:
     if key_a == key_b:
         return True
     words_a, words_b = name_words(a), name_words(b)
+    if len(words_a) >= 2 and len(words_b) >= 2 and words_a[0] == words_b[0] and words_a[-1] == words_b[-1]:
+        return True  # family and given name the same, the middle name other or missing ("Đặng Hữu Bình")
     short, long = sorted((words_a, words_b), key=lambda words: len(set(words)))
-    return (len(set(short)) >= 2 and set(short) <= set(long)
-            and long[0] in short and long[-1] in short)
+    if len(set(short)) < 2 or not set(short) <= set(long):
+        return False
+    # the whole of a full name with a word before or after it ("Ông Đặng Văn Bình", "Đặng Văn Bình Anh"), or the
+    # family and given name of the longer among its words in any order ("Bình Đặng", "Đặng Văn Minh Bình")
+    return len(set(short)) >= 3 or (long[0] in short and long[-1] in short)
 
 
 def officers_with_service_number(value: str) -> Any:
@@ -82,14 +88,17 @@ def officers_with_service_number(value: str) -> Any:
 def officers_like(*, full_name: str, date_of_birth: date | None) -> Any:
     """Officers who look like the person described: an alike name (`names_alike`), and the same birth date or a
     birth date missing on either side. search_name is fold(full_name): the database narrows to the officers whose
-    name holds the first word of this one (every alike name does), and `names_alike` decides."""
+    name holds a word of this one (every alike name does), and `names_alike` decides."""
     from backend.org.models import Officer
 
     key, words = name_key(full_name), name_words(full_name)
     if not key:
         return Officer.objects.none()
     nospace = Replace(F("search_name"), Value(" "), Value(""))
-    qs = Officer.objects.alias(_cw_name=nospace).filter(Q(_cw_name=key) | Q(search_name__contains=words[0]))
+    holds_a_word = Q()
+    for word in set(words):
+        holds_a_word |= Q(search_name__contains=word)
+    qs = Officer.objects.alias(_cw_name=nospace).filter(Q(_cw_name=key) | holds_a_word)
     if date_of_birth is not None:
         qs = qs.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
     alike = [pk for pk, name in qs.values_list("pk", "full_name") if names_alike(full_name, name)]
