@@ -30,7 +30,7 @@ REASONS: dict[str, tuple[str, str]] = {
 MIN_CONTAINED = 4  # a username, name or mailbox this long found inside the password makes it "like" them
 MIN_NAME_PART = 3  # one part of the name ("Văn", "Mai", "Nguyễn") found inside the password, as well
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s",
-                      "!": "i", "|": "l"})
+                      "!": "i", "|": "l", "9": "g"})
 
 
 LEET_ONE_AS_L = str.maketrans({**{chr(k): v for k, v in LEET.items()}, "1": "l"})
@@ -39,11 +39,14 @@ LEET_ONE_AS_L = str.maketrans({**{chr(k): v for k, v in LEET.items()}, "1": "l"}
 # Trần): Telex and VNI, the vowel's mark (â ê ô by doubling in Telex, ă ơ ư by w; 6 8 7 in VNI; đ as dd / d9)
 # and the tone (s f r x j; 1 2 3 4 5), typed right after its vowel or at the end of the word. Every spelling a
 # keyboard takes counts (insider review F-F: "Trwowng", "Truowng", "Truo7ng" passed for Trương): ư alone as a
-# bare "w" in Telex, and ươ with its horn typed once ("uow", "uo7") or on one letter only ("uwo", "u7o").
+# bare "w" in Telex, and ươ with its horn typed once ("uow", "uo7") or on one letter only ("uwo", "u7o"). UniKey
+# also takes "]" for ư and "[" for ơ ("Tr]ong", "Lu[ng"); VNI's tone digit goes anywhere in the syllable
+# ("Tru72ong"); "9" reads as g ("Truon9"): insider re-check S1.
+_BRACKETS = "[]"
 _CIRCUMFLEX, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
 _SPELLINGS: dict[str, dict[str, list[str]]] = {
-    "telex": {"đ": ["dd"], "ă": ["aw"], "â": ["aa"], "ê": ["ee"], "ô": ["oo"], "ơ": ["ow"], "ư": ["uw", "w"],
-              "ươ": ["uwow", "uow", "wow", "uwo", "wo"]},
+    "telex": {"đ": ["dd"], "ă": ["aw"], "â": ["aa"], "ê": ["ee"], "ô": ["oo"], "ơ": ["ow", "["], "ư": ["uw", "w", "]"],
+              "ươ": ["uwow", "uow", "wow", "uwo", "wo", "][", "]o", "u[", "]ow", "w["]},
     "vni": {"đ": ["d9"], "ă": ["a8"], "â": ["a6"], "ê": ["e6"], "ô": ["o6"], "ơ": ["o7"], "ư": ["u7"],
             "ươ": ["u7o7", "uo7", "u7o"]},
 }
@@ -80,10 +83,12 @@ def typed_forms(word: str) -> set[str]:
             bodies = [(body + piece, key or tone_key, len(body + piece) if key else tone_at)
                       for body, tone_key, tone_at in bodies for piece in options]
         for body, tone_key, tone_at in bodies:
-            clean = "".join(ch for ch in body if ch.isascii() and ch.isalnum())
+            clean = "".join(ch for ch in body if ch.isascii() and (ch.isalnum() or ch in _BRACKETS))
             if clean != body:
                 continue  # a letter no keyboard rule above spells: the folded form covers it
             forms |= {body, body + tone_key, body[:tone_at] + tone_key + body[tone_at:] if tone_at >= 0 else body}
+            if scheme == "vni" and tone_key:  # the VNI tone digit anywhere inside the syllable ("tru72ong")
+                forms |= {body[:at] + tone_key + body[at:] for at in range(1, len(body))}
     return forms - {"".join(ch for ch in fold(word) if ch.isalnum())}
 
 
@@ -110,7 +115,7 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
         # together or the email's mailbox is refused too (issue 15, S2, insider re-check)
         # ... and any part of the name of three letters or more ("Nguyen@2026x", "2026@Vanan" for Nguyễn Văn An:
         # insider re-check), also with digits and signs read as the letters they stand for ("Nguy3nV4n4n!")
-        letters_only = "".join(ch for ch in folded_password if ch.isalnum())
+        letters_only = "".join(ch for ch in folded_password if ch.isalnum() or ch in _BRACKETS)
         read_as_letters = "".join(ch for ch in folded_password.translate(LEET) if ch.isalpha())
         # "1" read as "l" too: "1ong" for Long as well as "L1nh" for Linh
         read_one_as_l = "".join(ch for ch in folded_password.translate(LEET_ONE_AS_L) if ch.isalpha())
@@ -126,7 +131,7 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
         names += sorted({form for part in raw.split() for form in typed_forms(part)})
         wholes = [(part, MIN_CONTAINED) for part in (folded.get("username", ""), whole, email, "".join(officer_names))]
         for part, least in [*wholes, *((name, MIN_NAME_PART) for name in names)]:
-            key = "".join(ch for ch in part if ch.isalnum())
+            key = "".join(ch for ch in part if ch.isalnum() or ch in _BRACKETS)
             # forwards and backwards ("nal9gnaoh" is Hoàng Lan reversed: insider re-check)
             readings = (letters_only, read_as_letters, read_one_as_l)
             if len(key) >= least and any(key in seen or key in seen[::-1] for seen in readings):

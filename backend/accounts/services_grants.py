@@ -191,6 +191,17 @@ def sessions_end_for_officer_change(*, by: Actor, user: User, before: int | None
     account_changed_on_commit(user.pk)
 
 
+def sessions_end_for_officer_rename(*, by: Actor, officer_id: int, names: list[str]) -> None:
+    """The linked officer's name changed: the accounts linked to it end their open sessions, as when the link
+    changes, so the next sign-in checks the password against the new name (insider re-check S1); audited as
+    `user.sessions_end`."""
+    for user in User.objects.filter(officer_id=officer_id):
+        User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        audit_record(actor=by, verb="user.sessions_end", obj=user,
+                     payload={"why": "officer_renamed", "officer": officer_id, "full_name": names})
+        account_changed_on_commit(user.pk)
+
+
 def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
     """Apply the change; returns the one-time activation code and its expiry when the credentials were reset."""
     user = User.objects.select_for_update().get(pk=grant.target_id)

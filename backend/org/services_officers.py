@@ -157,6 +157,10 @@ def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None,
         payload["reason"] = reason
     _save_officer(officer)
     audit_record(actor=by, verb="officer.update", obj=officer, payload=payload)
+    if "full_name" in changes:
+        from backend.accounts.services_grants import sessions_end_for_officer_rename
+
+        sessions_end_for_officer_rename(by=by, officer_id=officer.pk, names=changes["full_name"])
     return officer
 
 
