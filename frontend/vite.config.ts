@@ -77,6 +77,8 @@ export default defineConfig({
       onwarn(warning, warn) {
         // Libraries' "use client" directives mean nothing in a client-only bundle.
         if (warning.code === "MODULE_LEVEL_DIRECTIVE") return;
+        // a module of the boot chunk importing the shell's made the app a blank page (the chunks wait on each other)
+        if (warning.code === "CIRCULAR_CHUNK") throw new Error(`vite build: ${warning.message}`);
         warn(warning);
       },
     },

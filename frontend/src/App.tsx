@@ -14,7 +14,7 @@ import LoginPage from "./pages/LoginPage";
 import ActivatePage from "./pages/ActivatePage";
 import { lazyPage, type PreloadablePage } from "./lazyPage";
 import { PAGE_CODE, pageAt, type PageName } from "./boot/routes";
-import { pageIsFor } from "./boot/access";
+import { pageIsFor } from "./access";
 import type { Role } from "./types/org";
 const RiskPage = lazyPage(PAGE_CODE.RiskPage);
 const DrawsPage = lazyPage(PAGE_CODE.DrawsPage);
@@ -115,7 +115,7 @@ export function NotForRolePage() {
   );
 }
 
-/** The workspace pages, each only for the roles it is for (boot/access.ts); a page whose reading the server
+/** The workspace pages, each only for the roles it is for (access.ts); a page whose reading the server
  *  refuses (403) is replaced by the same notice, rather than its controls beside a refusal. */
 export function RoleGate({ role }: { role: Role }) {
   const { pathname } = useLocation();

@@ -3,7 +3,7 @@ import { render, screen } from "@testing-library/react";
 import { MemoryRouter, Navigate, Route, Routes } from "react-router";
 import { afterEach, expect, test, vi } from "vitest";
 import { RoleGate } from "./App";
-import { pageIsFor } from "./boot/access";
+import { pageIsFor } from "./access";
 import { api } from "./api/client";
 import type { Role } from "./types/org";
 

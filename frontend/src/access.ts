@@ -3,9 +3,9 @@
 // review, issue 15: a unit head at /admin/users saw "+ Thêm người dùng" beside "Không có quyền truy cập").
 // Each list mirrors the server rule named beside it; the server decides, this only spares the reader a
 // page of controls that would all be refused. No React here.
-import { CAN } from "../hooks/permissions";
-import { FOOTAGE_ROLES, WORKSPACES, type Workspace } from "../hooks/use-me";
-import type { Role } from "../types/org";
+import { CAN } from "./hooks/permissions";
+import { FOOTAGE_ROLES, WORKSPACES, type Workspace } from "./hooks/use-me";
+import type { Role } from "./types/org";
 
 const ROLES = Object.keys(WORKSPACES) as Role[];
 /** The roles that have a workspace (the menu's groups, hooks/use-me WORKSPACES). */
