@@ -13,7 +13,7 @@ PORT ?= 8000
 # compressing each copy per client took most of the fan-out's time (bench/ws_fanout_500.py).
 SERVE_FLAGS := --lifespan off --ws websockets --ws-per-message-deflate false --no-proxy-headers
 
-.PHONY: run run-scaled test test-embedded test-browser test-scaled coverage install frontend bench lint clean mutation schema
+.PHONY: run run-scaled test test-embedded test-embedded-late test-browser test-web test-scaled coverage install frontend bench lint clean mutation schema
 
 # The pinned lock installed by uv (pip-compatible, about a minute cold where pip took 6-11); uv itself comes from PyPI.
 UV_VERSION := 0.13.9
@@ -56,12 +56,27 @@ test: install frontend
 
 # Run once per `make test`: in the scaled pass when the services are there, in the embedded pass
 # otherwise (where the fault tests' real-worker cases skip with the reason and the flood case runs
-# on SQLite).
+# on SQLite). .ci/passes.sh hands SCALED_ONLY to the embedded pass as EMBEDDED_SKIP when both run.
 # - the schema fuzz (every endpoint, every role): most worth running on PostgreSQL;
 # - the ingest fault tests: they build their own PostgreSQL database, Redis db and Celery workers
-#   whatever the pass, so a second run proves nothing more (and costs minutes).
-SCALED_ONLY = --ignore=tests/hardening/test_fuzz.py --ignore=tests/hardening/test_ingest_faults.py
+#   whatever the pass, so a second run proves nothing more (and costs minutes);
+# - the hostile-input tests (test_query_params_property: every GET endpoint with huge, negative, junk
+#   and out-of-range query parameters as every role; test_params_regressions: the cases that answered
+#   500 once): what they pin is the parameter and body parsing (backend/core/params.py, the
+#   serializers), the same code in both modes, and PostgreSQL is the database that refuses what SQLite
+#   takes (integers past bigint, FOR UPDATE on an outer join), so the run that can fail is the one on
+#   PostgreSQL (they were the embedded pass's largest files, about 2 minutes of one worker).
+SCALED_ONLY = --ignore=tests/hardening/test_fuzz.py --ignore=tests/hardening/test_ingest_faults.py \
+  --ignore=tests/hardening/test_params_regressions.py --ignore=tests/hardening/test_query_params_property.py
 EMBEDDED_SKIP ?=
+# The embedded pass in two parts when the scaled pass runs beside it (.ci/passes.sh): EMBEDDED_LATE runs
+# in the scaled lane once the scaled pass is done (`make test-embedded-late`, the same environment and
+# options, its own coverage file), the rest in the other lane, where the browser journeys wait on it.
+# Each file still runs once; the split only evens out the two lanes' ends (the embedded pass and the
+# browser journeys were the longer lane by about 5 minutes). Chosen: files heavy on the CPU and
+# independent of everything else, the vision suite on synthetic clips (no database, no Django) and the
+# disciplinary officer's scenarios (the slowest file of the pass, every test building its own province).
+EMBEDDED_LATE = tests/media_ingest/vision tests/accountability/test_officer_scenarios.py
 # Both passes run on two processes (pytest-xdist); each worker has its own test database, var dir and Redis
 # db (tests/settings.py). The browser journeys stay on one: on two (a server and a Chromium each) the field
 # journeys' service worker did not take control of the page within 60 s in a clean CI run. The embedded
@@ -81,11 +96,20 @@ test-embedded:
 	@mkdir -p $(COVERAGE_DIR)
 	$(EMBEDDED_ENV) $(call COV,embedded) -m "not e2e" --ignore=tests/scaled $(call XDIST,loadfile) $(EMBEDDED_SKIP)
 
-# The browser journeys and the web app's Vitest suite (both against the embedded mode).
+# The EMBEDDED_LATE part of the embedded pass alone (.ci/passes.sh runs the rest with EMBEDDED_SKIP).
+test-embedded-late:
+	@echo "== embedded mode, the part run in the scaled lane: $(EMBEDDED_LATE)"
+	@mkdir -p $(COVERAGE_DIR)
+	$(EMBEDDED_ENV) $(call COV,embedded-late) -m "not e2e" $(call XDIST,loadfile) $(EMBEDDED_LATE)
+
+# The browser journeys (against the embedded mode), then the web app's Vitest suite (`make test-web`).
+# .ci/passes.sh runs the two in different lanes.
 test-browser:
 	@echo "== browser journeys (headless Chromium against a live embedded server)"
 	@mkdir -p $(COVERAGE_DIR)
 	$(EMBEDDED_ENV) $(call COV,browser) -m e2e
+
+test-web:
 	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
 
 # The passes' data files combined (they are kept): one line per package and the total.

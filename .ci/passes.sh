@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # `make test`: every test, in two lanes at once so that the two cores stay busy (a pass on two workers
 # leaves one idle while its last files finish; the browser journeys run on one process and wait on the
-# browser):
-#   the embedded pass (SQLite, local store, in-process jobs), then the browser journeys and Vitest;
-#   the scaled pass (PostgreSQL, Redis, S3; its own databases and Redis dbs, nothing shared), when
-#   PostgreSQL and Redis answer: it runs the schema fuzz and the fault tests, which otherwise run in
-#   the embedded pass.
+# browser). When PostgreSQL and Redis answer:
+#   lane A: the embedded pass (SQLite, local store, in-process jobs) but for SCALED_ONLY and
+#     EMBEDDED_LATE (Makefile), then the browser journeys;
+#   lane B: the scaled pass (PostgreSQL, Redis, S3; its own databases and Redis dbs, nothing shared),
+#     which runs SCALED_ONLY (the schema fuzz, the fault tests, the hostile-input tests) once, then the
+#     EMBEDDED_LATE part of the embedded pass, then the web app's Vitest suite.
+# Lane A was the longer one (the browser journeys wait for the embedded pass): what moved to lane B
+# needs nothing of lane A. Without the services: one lane, the whole embedded pass, the browser
+# journeys and Vitest.
 # Each phase's output goes to var/ci/<phase>.log (printed whole when it fails); then the line coverage
 # of the passes combined.
 set -uo pipefail
@@ -17,13 +21,16 @@ rm -rf var/coverage
 
 lanes=()
 if scaled_env=$(.venv/bin/python backend/probe.py); then
-  (phase embedded make --no-print-directory test-embedded 'EMBEDDED_SKIP=$(SCALED_ONLY)' &&
+  (phase embedded make --no-print-directory test-embedded 'EMBEDDED_SKIP=$(SCALED_ONLY) $(EMBEDDED_LATE:%=--ignore=%)' &&
     phase browser make --no-print-directory test-browser) & lanes+=($!)
-  phase scaled env $scaled_env CELERY_TASK_ALWAYS_EAGER=1 make --no-print-directory test-scaled & lanes+=($!)
+  (phase scaled env $scaled_env CELERY_TASK_ALWAYS_EAGER=1 make --no-print-directory test-scaled &&
+    phase emb-late make --no-print-directory test-embedded-late &&
+    phase vitest make --no-print-directory test-web) & lanes+=($!)
 else
   echo "== scaled pass skipped: PostgreSQL/Redis not reachable"
   (phase embedded make --no-print-directory test-embedded &&
-    phase browser make --no-print-directory test-browser) & lanes+=($!)
+    phase browser make --no-print-directory test-browser &&
+    phase vitest make --no-print-directory test-web) & lanes+=($!)
 fi
 rc=0
 for lane in "${lanes[@]}"; do wait "$lane" || rc=1; done
