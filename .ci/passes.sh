@@ -21,6 +21,10 @@ rm -rf var/coverage
 
 lanes=()
 if scaled_env=$(.venv/bin/python backend/probe.py); then
+  # The scaled pass's test databases are named after this checkout (test_cw_<hash>_gw0, _gw1): under the
+  # default names (test_postgres_gw0, ...) a PostgreSQL pass run by anyone else on the machine holds
+  # them, and every test of this one errored ("database is being accessed by other users").
+  scaled_env="$scaled_env TEST_DB_NAME=test_cw_$(pwd | md5sum | cut -c1-8)"
   (phase embedded make --no-print-directory test-embedded 'EMBEDDED_SKIP=$(SCALED_ONLY) $(EMBEDDED_LATE:%=--ignore=%)' &&
     phase browser make --no-print-directory test-browser) & lanes+=($!)
   (phase scaled env $scaled_env CELERY_TASK_ALWAYS_EAGER=1 make --no-print-directory test-scaled &&
