@@ -243,6 +243,20 @@ class DrawCommitmentsApi(APIView):
         return Response(DrawCommitmentOutputSerializer(rows, many=True).data)
 
 
+class DrawVerifyTargetSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField()
+    reason = serializers.CharField(help_text="Why it was drawn: floor (coverage), risk or uniform (chance)")
+
+
+class DrawVerifyReasonSerializer(serializers.Serializer):
+    """Why the draw does not match (services_draws.draw_verify), in both languages; outside the team, in
+    counts per code."""
+
+    code = serializers.CharField()
+    vi = serializers.CharField()
+    en = serializers.CharField()
+
+
 class DrawVerifyOutputSerializer(serializers.Serializer):
     draw = serializers.IntegerField()
     match = serializers.BooleanField()
@@ -251,8 +265,9 @@ class DrawVerifyOutputSerializer(serializers.Serializer):
     seed_sha256 = serializers.CharField()
     risk_weights_version = serializers.IntegerField(allow_null=True, required=False)
     risk_weights_sha256 = serializers.CharField(allow_null=True, required=False)
-    selected = serializers.JSONField(allow_null=True, help_text="The recomputed targets: the inspection team only")
-    reasons = serializers.JSONField()
+    selected = DrawVerifyTargetSerializer(many=True, allow_null=True,
+                                          help_text="The recomputed targets: the inspection team only")
+    reasons = DrawVerifyReasonSerializer(many=True)
 
 
 class DrawVerifyApi(APIView):

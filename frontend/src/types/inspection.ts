@@ -19,16 +19,8 @@ export interface UserBrief {
   name?: string;
 }
 
-export interface RiskRow {
-  id?: number;
-  unit: UnitBrief;
-  score: number;
-  computed_at?: string;
-  as_of?: string;
-  features: Record<string, number>;
-  weights: Record<string, number>;
-  contributions: Record<string, number>;
-}
+/** GET /api/inspection/risk/ rows: the unit's latest snapshot, its features, weights and each one's part. */
+export type RiskRow = Schemas["RiskSnapshotOutput"];
 
 export interface DrawResultRow {
   order: number;
@@ -125,19 +117,8 @@ export interface DrawSplit {
 /** A member of the inspection team out of the draw's pool for some days. */
 export type Absence = Schemas["AbsenceOutput"];
 
-export interface DrawVerify {
-  draw: number;
-  match: boolean;
-  revealed: boolean;
-  seed: string | null;
-  seed_sha256: string;
-  /** The risk weights the draw's scores were computed with: version (0 = defaults) and SHA-256. */
-  risk_weights_version?: number | null;
-  risk_weights_sha256?: string | null;
-  /** The recomputed targets: the inspection team only (null for discipline and administrators). */
-  selected?: { unit_id: number; reason: string }[] | null;
-  reasons: { code?: string; vi: string; en: string }[];
-}
+/** GET /api/inspection/draws/{id}/verify/: the recomputed targets for the inspection team only. */
+export type DrawVerify = Schemas["DrawVerifyOutput"];
 
 export type CheckBrief = Schemas["CheckOutput"];
 
@@ -150,22 +131,7 @@ export type ReportEvidence = Schemas["ReportEvidence"];
 export type UnitRepresentative = Schemas["Representative"];
 
 /** The hand-over screen: the minutes as the team lead signed them, and the unit's signature once given. */
-export interface HandoverStep {
-  check: string;
-  reference: string;
-  unit: string;
-  counter: string | null;
-  lead: { name?: string; rank?: string; post?: string; unit?: string; signed_at?: string };
-  signed_at: string | null;
-  results: { criterion: string; text: string; outcome: string; points: string; note: string }[];
-  score: string | null;
-  max_score: string | null;
-  percent: string | null;
-  summary: string;
-  lead_content_hash: string;
-  content_hash: string;
-  representative: { name: string; post: string; opinion: string; method: string; identity: string; signed_at: string } | null;
-}
+export type HandoverStep = Schemas["HandoverOutput"];
 
 export type CheckReport = Schemas["ReportOutput"];
 
