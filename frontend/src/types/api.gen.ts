@@ -4180,6 +4180,25 @@ export interface components {
         DrawCancelInputRequest: {
             reason: string;
         };
+        /** @description A stored input of the draw (services_draw_inputs): a unit with its risk score and coverage floor. */
+        DrawCandidate: {
+            unit_id: number;
+            /** Format: double */
+            score: number;
+            snapshot_id?: number;
+            forced?: boolean;
+            last_checked?: string | null;
+            due?: string | null;
+            never_checked?: boolean;
+            counters?: components["schemas"]["DrawCandidateCounter"][];
+            /** @description The team members who served in the unit */
+            conflicted?: number[];
+        };
+        DrawCandidateCounter: {
+            id: number;
+            /** @description The counter's opening hours as stored */
+            hours: unknown;
+        };
         DrawCloseInputRequest: {
             /** @default  */
             reason: string;
@@ -4193,17 +4212,17 @@ export interface components {
             n: number | null;
             start: string | null;
             end: string | null;
-            state: string;
+            state: components["schemas"]["DrawStateEnum"];
             /** Format: date-time */
             closed_at: string | null;
             seed: string | null;
             reason: string;
             close_reason: string;
-            flags: unknown;
+            flags: components["schemas"]["DrawFlag"][];
             checks_started: number;
             /** @description For all but the drawing lead, while the draw is open: only checks cancelled after they started */
             checks_cancelled: number;
-            parameters: unknown;
+            parameters: components["schemas"]["DrawPublishedParameters"];
             manual_checks_started: number;
             /** @description Null for all but the drawing lead while the draw is open (sealed until its close) */
             manual_checks_cancelled: number | null;
@@ -4222,9 +4241,18 @@ export interface components {
             readonly created_by: components["schemas"]["UserBrief"] | null;
             seed_sha256: string;
             readonly seed: string | null;
-            params: unknown;
+            readonly params: {
+                n?: number;
+                /** Format: date */
+                start?: string;
+                /** Format: date */
+                end?: string;
+                excluded?: components["schemas"]["DrawExclusion"][];
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Selected targets in order with slots */
-            result: unknown;
+            readonly result: components["schemas"]["DrawResultRow"][];
             /** Format: date-time */
             closed_at: string | null;
             readonly closed_by: components["schemas"]["UserBrief"] | null;
@@ -4240,15 +4268,72 @@ export interface components {
             /** @description Why a draw whose checks were all cancelled was closed */
             close_reason: string;
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
-            flags: unknown;
+            readonly flags: components["schemas"]["DrawFlag"][];
             /** @description For the team: floor beyond n, deferred units */
-            warnings: unknown;
-            /** @description How the draw's places went: coverage floor, risk, chance; and the floor's part of n. */
-            readonly split: {
+            readonly warnings: ({
+                code: string;
+                vi: string;
+                en: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            readonly split: components["schemas"]["DrawSplit"];
+            /** @description Stored inputs: units, risk, floor, exclusions */
+            readonly candidates: components["schemas"]["DrawCandidate"][];
+        };
+        DrawDeviation: {
+            param: string;
+            /** Format: double */
+            value: number;
+            /** Format: double */
+            policy: number;
+        };
+        /**
+         * @description A unit the draw left out and why (selectors_draws.draw_exclusions_for); `withheld` when the reader
+         *     may not learn why.
+         */
+        DrawExclusion: {
+            unit_id: number;
+            reason: string;
+            /** @description The drawing lead only: the planned checks that kept it out */
+            checks?: string[];
+            /** @description The drawing lead only */
+            manual?: number;
+            past_floor?: boolean;
+            due?: string;
+            never_checked?: boolean;
+            /** @description The planned check that kept it out, when the reader may see it */
+            check?: components["schemas"]["DrawExclusionCheck"];
+        };
+        DrawExclusionCheck: {
+            reference: string;
+            date: string;
+        };
+        /**
+         * @description A flag published with the draw's commitment (services_draws, selectors_draws): `code` says which, the
+         *     other keys are those its code carries (redraw over a window, cancelled checks, units left out, policy
+         *     deviations, superseded, sealed counts).
+         */
+        DrawFlag: {
+            code: string;
+            reason?: string;
+            draws?: number[];
+            cancelled?: number;
+            /** @description after_cancelled_checks: the cancelled checks per open draw */
+            counts?: {
                 [key: string]: number;
             };
-            /** @description Stored inputs: units, risk, floor, exclusions */
-            candidates: unknown;
+            count?: number;
+            manual?: number;
+            never_checked?: number;
+            reasons?: string[];
+            n?: number;
+            drawn?: number;
+            candidates?: number;
+            total?: number;
+            deviations?: components["schemas"]["DrawDeviation"][];
+            /** @description superseded: the draw that replaced this one */
+            by?: number;
         };
         DrawListInputRequest: {
             n: number;
@@ -4288,6 +4373,18 @@ export interface components {
             reason: string;
             confirm_supersedes?: number[];
         };
+        /**
+         * @description A note on a drawn target (inspection/draw.py): drawing_lead_conflicted; team_short {asked, free};
+         *     after_due {due} (version 4 adds days_late and never_checked).
+         */
+        DrawNote: {
+            code: string;
+            asked?: number;
+            free?: number;
+            due?: string | null;
+            days_late?: number;
+            never_checked?: boolean;
+        };
         DrawOutput: {
             readonly id: number;
             name: string;
@@ -4297,9 +4394,18 @@ export interface components {
             readonly created_by: components["schemas"]["UserBrief"] | null;
             seed_sha256: string;
             readonly seed: string | null;
-            params: unknown;
+            readonly params: {
+                n?: number;
+                /** Format: date */
+                start?: string;
+                /** Format: date */
+                end?: string;
+                excluded?: components["schemas"]["DrawExclusion"][];
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Selected targets in order with slots */
-            result: unknown;
+            readonly result: components["schemas"]["DrawResultRow"][];
             /** Format: date-time */
             closed_at: string | null;
             readonly closed_by: components["schemas"]["UserBrief"] | null;
@@ -4315,13 +4421,71 @@ export interface components {
             /** @description Why a draw whose checks were all cancelled was closed */
             close_reason: string;
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
-            flags: unknown;
+            readonly flags: components["schemas"]["DrawFlag"][];
             /** @description For the team: floor beyond n, deferred units */
-            warnings: unknown;
-            /** @description How the draw's places went: coverage floor, risk, chance; and the floor's part of n. */
-            readonly split: {
-                [key: string]: number;
-            };
+            readonly warnings: ({
+                code: string;
+                vi: string;
+                en: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            readonly split: components["schemas"]["DrawSplit"];
+        };
+        /**
+         * @description Every parameter of the draw that shapes the selection (services_draws.published_parameters); a draw made
+         *     before a parameter existed has no such key; pool_size is sealed like the counts of units left out.
+         */
+        DrawPublishedParameters: {
+            /** Format: double */
+            proportional_share?: number;
+            floor_months?: number;
+            conflict_years?: number;
+            team_size?: number;
+            check_minutes?: number;
+            include_weekends?: boolean;
+            per_person_per_day?: number;
+            travel_minutes?: number;
+            mode?: string;
+            algorithm?: number;
+            /** Format: double */
+            floor_share?: number;
+            /** Format: double */
+            risk_exponent?: number;
+            risk_weights_version?: number | null;
+            risk_weights_sha256?: string | null;
+            pool_size?: number;
+            working_days?: number;
+        };
+        /**
+         * @description A drawn target with its slot and team (inspection/draw.py); for a reader conflicted with the unit, no
+         *     slot, no team and `redacted`.
+         */
+        DrawResultRow: {
+            order: number;
+            unit_id: number;
+            /** @description floor (coverage), risk or uniform (chance) */
+            reason: string;
+            /** Format: double */
+            score: number;
+            team: number[];
+            slot: components["schemas"]["DrawSlot"] | null;
+            notes?: components["schemas"]["DrawNote"][];
+            redacted?: boolean;
+        };
+        DrawSlot: {
+            counter_id: number;
+            /** @description Local time, ISO 8601 */
+            window_start: string;
+            /** @description Local time, ISO 8601 */
+            window_end: string;
+        };
+        DrawSplit: {
+            floor: number;
+            risk: number;
+            uniform: number;
+            n: number;
+            floor_room: number;
         };
         /**
          * @description * `open` - Đang thực hiện
@@ -4365,9 +4529,18 @@ export interface components {
             readonly created_by: components["schemas"]["UserBrief"] | null;
             seed_sha256: string;
             readonly seed: string | null;
-            params: unknown;
+            readonly params: {
+                n?: number;
+                /** Format: date */
+                start?: string;
+                /** Format: date */
+                end?: string;
+                excluded?: components["schemas"]["DrawExclusion"][];
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Selected targets in order with slots */
-            result: unknown;
+            readonly result: components["schemas"]["DrawResultRow"][];
             /** Format: date-time */
             closed_at: string | null;
             readonly closed_by: components["schemas"]["UserBrief"] | null;
@@ -4383,19 +4556,20 @@ export interface components {
             /** @description Why a draw whose checks were all cancelled was closed */
             close_reason: string;
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
-            flags: unknown;
+            readonly flags: components["schemas"]["DrawFlag"][];
             /** @description For the team: floor beyond n, deferred units */
-            warnings: unknown;
-            /** @description How the draw's places went: coverage floor, risk, chance; and the floor's part of n. */
-            readonly split: {
-                [key: string]: number;
-            };
-            /** @description Stored inputs: units, risk, floor, exclusions */
-            candidates: unknown;
-            /** @description Left-out units, each with the planned check that kept it out when the reader may see it */
-            readonly excluded: {
+            readonly warnings: ({
+                code: string;
+                vi: string;
+                en: string;
+            } & {
                 [key: string]: unknown;
-            }[];
+            })[];
+            readonly split: components["schemas"]["DrawSplit"];
+            /** @description Stored inputs: units, risk, floor, exclusions */
+            readonly candidates: components["schemas"]["DrawCandidate"][];
+            /** @description Left-out units, each with the planned check that kept it out when the reader may see it */
+            readonly excluded: components["schemas"]["DrawExclusion"][];
         };
         Emulation: {
             unit: components["schemas"]["EmulationUnit"] | null;
