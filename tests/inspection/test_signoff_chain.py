@@ -21,11 +21,11 @@ from backend.org.models import Assignment
 from inspection.models import CheckReport, ReportEvidence
 from inspection.services_reports import content_hash
 from tests.conftest import login_client
-from tests.openapi_bodies import check
 from tests.inspection.factories import OfficerFactory, UserFactory, photo_bytes, report_version
 from tests.inspection.test_field_signoff import _data_url, _photo_post, _png, _signed, running  # noqa: F401,F811
 from tests.inspection.test_reports import _url
 from tests.inspection.test_secrecy import _plan
+from tests.openapi_bodies import check
 
 REP = "representative/"
 
