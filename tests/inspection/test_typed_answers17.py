@@ -83,7 +83,7 @@ def _client(user: Any) -> APIClient:
 
 @pytest.mark.django_db
 def test_draw_bodies_match_the_schema_for_the_team_and_for_discipline() -> None:
-    lead = UserFactory(role=Role.INSPECTION_LEAD)
+    lead = UserFactory.create(role=Role.INSPECTION_LEAD)
     for days_ago in (30, 400, None):  # one checked lately, one past the coverage floor, one never checked
         unit = UnitFactory()
         CounterFactory(unit=unit)
