@@ -13,7 +13,7 @@ PORT ?= 8000
 # compressing each copy per client took most of the fan-out's time (bench/ws_fanout_500.py).
 SERVE_FLAGS := --lifespan off --ws websockets --ws-per-message-deflate false --no-proxy-headers
 
-.PHONY: run run-scaled test test-embedded test-embedded-late test-browser test-web test-scaled coverage install frontend bench lint clean mutation schema
+.PHONY: run run-scaled test test-embedded test-embedded-late test-browser test-web test-scaled coverage install frontend bench lint clean mutation schema schema-check
 
 # The pinned lock installed by uv (pip-compatible, about a minute cold where pip took 6-11); uv itself comes from PyPI.
 UV_VERSION := 0.13.9
@@ -195,6 +195,16 @@ schema: install frontend/node_modules/.installed
 	env -u DATABASE_URL $(VENV)/bin/python manage.py spectacular --file docs/openapi.yml
 	cd frontend && npm run --silent gen:types
 
+# Fails while docs/openapi.yml is not what the code's serializers produce, or src/types/api.gen.ts not what
+# openapi-typescript writes from it (part of `lint`): `make schema` writes both again.
+schema-check: install frontend/node_modules/.installed
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf '$$tmp'' EXIT; \
+	env -u DATABASE_URL $(VENV)/bin/python manage.py spectacular --validate --fail-on-warn --file $$tmp/openapi.yml; \
+	if ! cmp -s docs/openapi.yml $$tmp/openapi.yml; then \
+	  echo "docs/openapi.yml is stale: run \`make schema\`"; diff -u docs/openapi.yml $$tmp/openapi.yml | head -40; exit 1; \
+	fi; \
+	cd frontend && npm run --silent check:types
+
 # mypy's Django plugin loads the settings: in the embedded mode's environment, as the scaled one (DATABASE_URL
 # set) requires a DJANGO_SECRET_KEY that the lint does not need.
 lint: install
@@ -204,6 +214,7 @@ lint: install
 	  $(MAKE) --no-print-directory frontend/node_modules/.installed && \
 	  cd frontend && npm run --silent typecheck && npm run --silent lint; \
 	fi
+	$(MAKE) --no-print-directory schema-check
 
 clean:
 	rm -rf var/test-* .pytest_cache

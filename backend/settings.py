@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "UserLanguageEnum": "backend.core.schema.user_languages",
         "ApiTokenKindEnum": "backend.accounts.models.ApiToken.Kind",
         "TeamGrantKindEnum": "backend.accounts.models.TeamGrant.Kind",
+        "TeamGrantStateEnum": "backend.accounts.models.TeamGrant.State",
         "OfficerWarningCodeEnum": "backend.accounts.apis_grants.OFFICER_WARNING_CODES",
         "AssignableRoleEnum": "backend.core.schema.assignable_roles",
         "SignInStageEnum": "backend.core.schema.SIGN_IN_STAGES",

@@ -1,6 +1,6 @@
 // `npm run gen:types`: the API's TypeScript types (src/types/api.gen.ts) from the committed OpenAPI
 // schema (docs/openapi.yml, written by `make schema`). src/types/api.gen.test.ts fails while the
-// committed file is not what this writes. Plain JavaScript: the app's type check has no Node types.
+// committed file is not what this writes, and so does `node gentypes.mjs --check` (npm run check:types, make lint). Plain JavaScript: the app's type check has no Node types.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -23,5 +23,14 @@ export async function committedAndGenerated() {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  writeFileSync(OUTPUT, await generateTypes());
+  if (process.argv.includes("--check")) {
+    // `npm run check:types` (make lint): fail while the committed file is not what this writes
+    const { committed, generated } = await committedAndGenerated();
+    if (committed !== generated) {
+      console.error("src/types/api.gen.ts is stale: run `make schema` (or `npm run gen:types`)");
+      process.exit(1);
+    }
+  } else {
+    writeFileSync(OUTPUT, await generateTypes());
+  }
 }

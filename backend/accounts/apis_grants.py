@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import selectors, services_grants
-from backend.accounts.models import TeamGrant
+from backend.accounts.models import Role, TeamGrant
 from backend.core.actors import AuthedRequest
 from backend.core.params import PlainTextField, Query
 from backend.org.apis import paginate
@@ -66,6 +66,34 @@ def _person(name: str, **kwargs: Any) -> Any:
 _PERSON = _person("GrantPerson")
 
 
+class GrantTargetSerializer(serializers.Serializer):
+    """The account the request is about, and who it is: the linked officer, where he serves today."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    is_active = serializers.BooleanField()
+    linked_officer = OfficerCardSerializer(allow_null=True)
+
+
+class AccountChangeSerializer(serializers.Serializer):
+    """What a `user.update` changed, each as [before, after] (services_grants.recent_account_changes); the
+    officer link by the officers' names. Empty for the other verbs."""
+
+    role = serializers.ListField(child=serializers.CharField(allow_null=True), required=False)
+    officer = serializers.ListField(child=serializers.CharField(allow_null=True), required=False)
+    is_active = serializers.ListField(child=serializers.BooleanField(allow_null=True), required=False)
+
+
+class AccountChangeRowSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField(help_text="Who changed it: the full name, or the system in words")
+    by_username = serializers.CharField(allow_blank=True)
+    verb = serializers.CharField()
+    change = AccountChangeSerializer()
+
+
 class TeamGrantOutputSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     state_label = serializers.CharField(source="get_state_display")
@@ -87,6 +115,7 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
         help_text="Pending and no active lead other than the requester and the target can decide it: only the "
                   "server command team_grant_approve can")
 
+    @extend_schema_field(GrantTargetSerializer)
     def get_target(self, obj: TeamGrant) -> dict[str, Any]:
         t = obj.target
         return {"id": t.pk, "username": t.username, "full_name": t.get_full_name() or t.username, "role": t.role,
@@ -113,7 +142,7 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     def _viewer(self) -> Any:
         return getattr(self.context.get("request"), "user", None)
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field(AccountChangeRowSerializer(many=True))
     def get_recent_changes(self, obj: TeamGrant) -> list[dict[str, Any]]:
         if obj.state != TeamGrant.State.PENDING or not self.get_may_decide(obj):
             return []
@@ -123,6 +152,17 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return services_grants.may_decide(user, obj)
+
+
+class TeamGrantApprovedOutputSerializer(TeamGrantOutputSerializer):
+    """The approve answer: the one-time activation code when the grant gives or restores team powers."""
+
+    activation_code = serializers.CharField(allow_null=True, read_only=True,
+                                            help_text="Shown in this answer only, never stored in clear")
+    activation_expires_at = serializers.DateTimeField(allow_null=True, read_only=True)
+
+    class Meta(TeamGrantOutputSerializer.Meta):
+        fields = [*TeamGrantOutputSerializer.Meta.fields, "activation_code", "activation_expires_at"]
 
 
 def grant_data(grant: TeamGrant, request: Any) -> dict[str, Any]:
@@ -152,7 +192,7 @@ class TeamGrantApproveApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = PlainTextField(max_length=1000, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses=TeamGrantOutputSerializer)
+    @extend_schema(request=InputSerializer, responses=TeamGrantApprovedOutputSerializer)
     def post(self, request: AuthedRequest, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

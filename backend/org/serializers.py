@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.org.models import Assignment, Camera, Counter, FieldOfCharge, Officer, Unit
@@ -62,13 +63,38 @@ class CounterOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "unit", "opening_hours", "active"]
 
 
+class CameraCounterUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CameraCounterSerializer(serializers.Serializer):
+    """The camera's counter, and the counter's unit by id and name."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = CameraCounterUnitSerializer()
+
+
+class ZoneSerializer(serializers.Serializer):
+    """A detection zone as media_ingest/vision/zones.py validates it: a name and a polygon in 0..1."""
+
+    name = serializers.CharField()
+    points = serializers.ListField(child=serializers.ListField(child=serializers.FloatField(), min_length=2,
+                                                               max_length=2),
+                                   help_text="The polygon's corners, each [x, y] in 0..1 of the frame")
+
+
 class CameraOutputSerializer(serializers.ModelSerializer):
     counter = serializers.SerializerMethodField()
+    zones = ZoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = Camera
         fields = ["id", "code", "name", "counter", "zones", "active"]
 
+    @extend_schema_field(CameraCounterSerializer)
     def get_counter(self, obj: Camera) -> dict[str, Any]:
         return {"id": obj.counter_id, "code": obj.counter.code, "name": obj.counter.name,
                 "unit": {"id": obj.counter.unit_id, "name": obj.counter.unit.name}}
@@ -149,6 +175,6 @@ class FieldOfChargeListOutputSerializer(serializers.Serializer):
 
 
 class UnitParentLinkSerializer(serializers.Serializer):
-    parent = UnitBriefSerializer(allow_null=True)
+    parent = UnitBriefSerializer()  # UnitLink.parent is not null
     valid_from = serializers.DateField()
     valid_to = serializers.DateField(allow_null=True)

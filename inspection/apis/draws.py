@@ -5,7 +5,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +22,176 @@ from inspection.secrecy import conflicted_unit_ids
 from inspection.services_draw_left_out import LEAD_ONLY_WARNINGS
 
 
+class DrawDeviationSerializer(serializers.Serializer):
+    param = serializers.CharField()
+    value = serializers.FloatField()
+    policy = serializers.FloatField()
+
+
+class DrawFlagSerializer(serializers.Serializer):
+    """A flag published with the draw's commitment (services_draws, selectors_draws): `code` says which, the
+    other keys are those its code carries (redraw over a window, cancelled checks, units left out, policy
+    deviations, superseded, sealed counts)."""
+
+    code = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True)
+    draws = serializers.ListField(child=serializers.IntegerField(), required=False)
+    cancelled = serializers.IntegerField(required=False)
+    counts = serializers.DictField(child=serializers.IntegerField(), required=False,
+                                   help_text="after_cancelled_checks: the cancelled checks per open draw")
+    count = serializers.IntegerField(required=False)
+    manual = serializers.IntegerField(required=False)
+    never_checked = serializers.IntegerField(required=False)
+    reasons = serializers.ListField(child=serializers.CharField(), required=False)
+    n = serializers.IntegerField(required=False)
+    drawn = serializers.IntegerField(required=False)
+    candidates = serializers.IntegerField(required=False)
+    total = serializers.IntegerField(required=False)
+    deviations = DrawDeviationSerializer(many=True, required=False)
+    by = serializers.IntegerField(required=False, help_text="superseded: the draw that replaced this one")
+
+
+class DrawPublishedParametersSerializer(serializers.Serializer):
+    """Every parameter of the draw that shapes the selection (services_draws.published_parameters); a draw made
+    before a parameter existed has no such key; pool_size is sealed like the counts of units left out."""
+
+    proportional_share = serializers.FloatField(required=False)
+    floor_months = serializers.IntegerField(required=False)
+    conflict_years = serializers.IntegerField(required=False)
+    team_size = serializers.IntegerField(required=False)
+    check_minutes = serializers.IntegerField(required=False)
+    include_weekends = serializers.BooleanField(required=False)
+    per_person_per_day = serializers.IntegerField(required=False)
+    travel_minutes = serializers.IntegerField(required=False)
+    mode = serializers.CharField(required=False)
+    algorithm = serializers.IntegerField(required=False)
+    floor_share = serializers.FloatField(required=False)
+    risk_exponent = serializers.FloatField(required=False)
+    risk_weights_version = serializers.IntegerField(required=False, allow_null=True)
+    risk_weights_sha256 = serializers.CharField(required=False, allow_null=True)
+    pool_size = serializers.IntegerField(required=False)
+    working_days = serializers.IntegerField(required=False)
+
+
+class DrawSlotSerializer(serializers.Serializer):
+    counter_id = serializers.IntegerField()
+    window_start = serializers.CharField(help_text="Local time, ISO 8601")
+    window_end = serializers.CharField(help_text="Local time, ISO 8601")
+
+
+class DrawNoteSerializer(serializers.Serializer):
+    """A note on a drawn target (inspection/draw.py): drawing_lead_conflicted; team_short {asked, free};
+    after_due {due} (version 4 adds days_late and never_checked)."""
+
+    code = serializers.CharField()
+    asked = serializers.IntegerField(required=False)
+    free = serializers.IntegerField(required=False)
+    due = serializers.CharField(required=False, allow_null=True)
+    days_late = serializers.IntegerField(required=False)
+    never_checked = serializers.BooleanField(required=False)
+
+
+class DrawResultRowSerializer(serializers.Serializer):
+    """A drawn target with its slot and team (inspection/draw.py); for a reader conflicted with the unit, no
+    slot, no team and `redacted`."""
+
+    order = serializers.IntegerField()
+    unit_id = serializers.IntegerField()
+    reason = serializers.CharField(help_text="floor (coverage), risk or uniform (chance)")
+    score = serializers.FloatField()
+    team = serializers.ListField(child=serializers.IntegerField())
+    slot = DrawSlotSerializer(allow_null=True)
+    notes = DrawNoteSerializer(many=True, required=False)
+    redacted = serializers.BooleanField(required=False)
+
+
+class DrawCandidateCounterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    hours = serializers.JSONField(help_text="The counter's opening hours as stored")
+
+
+class DrawCandidateSerializer(serializers.Serializer):
+    """A stored input of the draw (services_draw_inputs): a unit with its risk score and coverage floor."""
+
+    unit_id = serializers.IntegerField()
+    score = serializers.FloatField()
+    snapshot_id = serializers.IntegerField(required=False)
+    forced = serializers.BooleanField(required=False)
+    last_checked = serializers.CharField(required=False, allow_null=True)
+    due = serializers.CharField(required=False, allow_null=True)
+    never_checked = serializers.BooleanField(required=False)
+    counters = DrawCandidateCounterSerializer(many=True, required=False)
+    conflicted = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                      help_text="The team members who served in the unit")
+
+
+class DrawExclusionCheckSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    date = serializers.CharField()
+
+
+class DrawExclusionSerializer(serializers.Serializer):
+    """A unit the draw left out and why (selectors_draws.draw_exclusions_for); `withheld` when the reader
+    may not learn why."""
+
+    unit_id = serializers.IntegerField()
+    reason = serializers.CharField()
+    checks = serializers.ListField(child=serializers.CharField(), required=False,
+                                   help_text="The drawing lead only: the planned checks that kept it out")
+    manual = serializers.IntegerField(required=False, help_text="The drawing lead only")
+    past_floor = serializers.BooleanField(required=False)
+    due = serializers.CharField(required=False)
+    never_checked = serializers.BooleanField(required=False)
+    check = DrawExclusionCheckSerializer(required=False, help_text="The planned check that kept it out, when "
+                                                                  "the reader may see it")
+
+
+class DrawSplitSerializer(serializers.Serializer):
+    floor = serializers.IntegerField()
+    risk = serializers.IntegerField()
+    uniform = serializers.IntegerField()
+    n = serializers.IntegerField()
+    floor_room = serializers.IntegerField()
+
+
+@extend_schema_field(DrawResultRowSerializer(many=True))
+class DrawResultField(serializers.JSONField):
+    """The stored result as it is (after the view's redaction)."""
+
+
+@extend_schema_field(DrawCandidateSerializer(many=True))
+class DrawCandidatesField(serializers.JSONField):
+    """The stored inputs as they are."""
+
+
+# Each warning is said in both languages; the keys beside them are the detail its code carries, for the lead
+# (services_draws, services_draw_inputs, services_draw_left_out): declared open, not one shape per code.
+@extend_schema_field({"type": "array", "items": {
+    "type": "object", "required": ["code", "vi", "en"], "additionalProperties": {},
+    "properties": {"code": {"type": "string"}, "vi": {"type": "string"}, "en": {"type": "string"}}}})
+class DrawWarningsField(serializers.JSONField):
+    """The stored warnings, less those the reader may not see."""
+
+
+# The stored parameters less the team's bookings: the window, n and the units left out are declared; the rest
+# (the pool, the working days, absences, policy figures: services_draw_inputs) is the stored input as it is.
+@extend_schema_field({"type": "object", "additionalProperties": {}, "properties": {
+    "n": {"type": "integer"}, "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
+    "excluded": {"type": "array", "items": {"$ref": "#/components/schemas/DrawExclusion"}}}})
+class DrawParamsField(serializers.JSONField):
+    """The stored parameters as the view leaves them."""
+
+
+@extend_schema_field(DrawFlagSerializer(many=True))
+class DrawFlagsField(serializers.JSONField):
+    """The stored flags as they are (the strict schema check of real bodies refuses a key not declared above)."""
+
+
+@extend_schema_field(DrawPublishedParametersSerializer)
+class DrawPublishedParametersField(serializers.JSONField):
+    """The published parameters as the selector wrote them."""
+
+
 class DrawOutputSerializer(serializers.ModelSerializer):
     created_by = serializers.SerializerMethodField()
     closed_by = serializers.SerializerMethodField()
@@ -32,6 +202,11 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     counts_published_at = serializers.SerializerMethodField(
         help_text="When the counts of units left out are published to readers other than the drawing lead: fixed "
                   "by the draw's window alone")
+    params = DrawParamsField(read_only=True)
+    result = DrawResultField(read_only=True, help_text="Selected targets in order with slots")
+    flags = DrawFlagsField(read_only=True, help_text="Published with the commitment: redraw over a window, all "
+                                                     "checks cancelled")
+    warnings = DrawWarningsField(read_only=True, help_text="For the team: floor beyond n, deferred units")
 
     class Meta:
         model = Draw
@@ -57,6 +232,7 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     def get_counts_published_at(self, obj: Draw) -> datetime | None:
         return selectors_draws.counts_published_at(obj)
 
+    @extend_schema_field(DrawSplitSerializer)
     def get_split(self, obj: Draw) -> dict[str, int]:
         """How the draw's places went: coverage floor, risk, chance; and the floor's part of n."""
         return services_draws.draw_split(obj.params or {}, obj.result or [])
@@ -117,6 +293,8 @@ def _redact_warning(warning: dict[str, Any], hidden: set[int]) -> dict[str, Any]
 
 
 class DrawDetailOutputSerializer(DrawOutputSerializer):
+    candidates = DrawCandidatesField(read_only=True, help_text="Stored inputs: units, risk, floor, exclusions")
+
     class Meta(DrawOutputSerializer.Meta):
         fields = [*DrawOutputSerializer.Meta.fields, "candidates"]
 
@@ -124,8 +302,8 @@ class DrawDetailOutputSerializer(DrawOutputSerializer):
 class DrawWithExclusionsOutputSerializer(DrawDetailOutputSerializer):
     """GET /draws/{id}/: the draw with the units it left out (`selectors.draw_exclusions_for`)."""
 
-    excluded = serializers.ListField(child=serializers.DictField(), read_only=True,
-                                     help_text="Left-out units, each with the planned check that kept it "
+    excluded = DrawExclusionSerializer(many=True, read_only=True,
+                                       help_text="Left-out units, each with the planned check that kept it "
                                                "out when the reader may see it")
 
     class Meta(DrawDetailOutputSerializer.Meta):
@@ -215,16 +393,16 @@ class DrawCommitmentOutputSerializer(serializers.Serializer):
     n = serializers.IntegerField(allow_null=True)
     start = serializers.CharField(allow_null=True)
     end = serializers.CharField(allow_null=True)
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=Draw.State.choices)
     closed_at = serializers.DateTimeField(allow_null=True)
     seed = serializers.CharField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
     close_reason = serializers.CharField(allow_blank=True)
-    flags = serializers.JSONField()
+    flags = DrawFlagsField()
     checks_started = serializers.IntegerField()
     checks_cancelled = serializers.IntegerField(
         help_text="For all but the drawing lead, while the draw is open: only checks cancelled after they started")
-    parameters = serializers.JSONField()
+    parameters = DrawPublishedParametersField()
     manual_checks_started = serializers.IntegerField()
     manual_checks_cancelled = serializers.IntegerField(
         allow_null=True, help_text="Null for all but the drawing lead while the draw is open (sealed until its close)")
@@ -243,6 +421,20 @@ class DrawCommitmentsApi(APIView):
         return Response(DrawCommitmentOutputSerializer(rows, many=True).data)
 
 
+class DrawVerifyTargetSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField()
+    reason = serializers.CharField(help_text="Why it was drawn: floor (coverage), risk or uniform (chance)")
+
+
+class DrawVerifyReasonSerializer(serializers.Serializer):
+    """Why the draw does not match (services_draws.draw_verify), in both languages; outside the team, in
+    counts per code."""
+
+    code = serializers.CharField()
+    vi = serializers.CharField()
+    en = serializers.CharField()
+
+
 class DrawVerifyOutputSerializer(serializers.Serializer):
     draw = serializers.IntegerField()
     match = serializers.BooleanField()
@@ -251,8 +443,9 @@ class DrawVerifyOutputSerializer(serializers.Serializer):
     seed_sha256 = serializers.CharField()
     risk_weights_version = serializers.IntegerField(allow_null=True, required=False)
     risk_weights_sha256 = serializers.CharField(allow_null=True, required=False)
-    selected = serializers.JSONField(allow_null=True, help_text="The recomputed targets: the inspection team only")
-    reasons = serializers.JSONField()
+    selected = DrawVerifyTargetSerializer(many=True, allow_null=True,
+                                          help_text="The recomputed targets: the inspection team only")
+    reasons = DrawVerifyReasonSerializer(many=True)
 
 
 class DrawVerifyApi(APIView):

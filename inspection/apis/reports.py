@@ -165,21 +165,55 @@ class SignedReportOutputSerializer(serializers.Serializer):
     content = serializers.JSONField()
 
 
+class HandoverLeadSerializer(serializers.Serializer):
+    """The team lead as the signed minutes print him (services_signoff._lead_block); only his name when
+    the signed content names no lead."""
+
+    name = serializers.CharField(allow_blank=True)
+    username = serializers.CharField(required=False)
+    rank = serializers.CharField(required=False, allow_blank=True)
+    post = serializers.CharField(required=False, allow_blank=True)
+    unit = serializers.CharField(required=False, allow_blank=True)
+    signed_at = serializers.CharField(required=False, help_text="When he signed (ISO 8601, as sealed)")
+    signature_sha256 = serializers.CharField(required=False, allow_null=True)
+
+
+class HandoverResultSerializer(serializers.Serializer):
+    """One criterion's result as the lead signed it."""
+
+    criterion = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+    outcome = serializers.CharField()
+    points = serializers.CharField(help_text="Decimal, as sealed")
+    note = serializers.CharField(allow_blank=True)
+
+
+class HandoverRepresentativeSerializer(serializers.Serializer):
+    """The unit's signature, once given (services_reports._representative_content, in part)."""
+
+    name = serializers.CharField(allow_blank=True)
+    post = serializers.CharField(allow_blank=True)
+    opinion = serializers.CharField(allow_blank=True)
+    method = serializers.CharField(allow_blank=True)
+    identity = serializers.CharField(allow_blank=True)
+    signed_at = serializers.CharField(allow_null=True, help_text="ISO 8601, as sealed")
+
+
 class HandoverOutputSerializer(serializers.Serializer):
     check = serializers.CharField()
     reference = serializers.CharField()
     unit = serializers.CharField()
     counter = serializers.CharField(allow_null=True)
-    lead = serializers.DictField()
+    lead = HandoverLeadSerializer()
     signed_at = serializers.DateTimeField(allow_null=True)
-    results = serializers.ListField(child=serializers.DictField())
+    results = HandoverResultSerializer(many=True)
     score = serializers.CharField(allow_null=True)
     max_score = serializers.CharField(allow_null=True)
     percent = serializers.CharField(allow_null=True)
     summary = serializers.CharField(allow_blank=True)
     lead_content_hash = serializers.CharField(allow_blank=True)
     content_hash = serializers.CharField(allow_blank=True)
-    representative = serializers.DictField(allow_null=True)
+    representative = HandoverRepresentativeSerializer(allow_null=True)
 
 
 RESULT_CAPS = {"criterion": 40, "outcome": 40, "note": REASON_MAX}  # a check report's result row: its typed text

@@ -12,18 +12,24 @@ from backend.accounts.selectors import require_role
 from backend.core.actors import AuthedRequest
 from backend.core.params import REASON_MAX, PlainTextField
 from inspection import selectors_risk, services_risk
-from inspection.apis.common import LEAD, TEAM, _unit_brief, ref_brief_field
+from inspection.apis.common import LEAD, TEAM, _unit_brief, ref_brief_required
 from inspection.models import RiskSnapshot
 
 
 class RiskSnapshotOutputSerializer(serializers.ModelSerializer):
     unit = serializers.SerializerMethodField()
+    features = serializers.DictField(child=serializers.FloatField(), read_only=True,
+                                     help_text="Each feature's value (inspection/risk.py FEATURES and SHOWN)")
+    weights = serializers.DictField(child=serializers.FloatField(), read_only=True,
+                                    help_text="The weights the score was computed with, `base` included")
+    contributions = serializers.DictField(child=serializers.FloatField(), read_only=True,
+                                          help_text="Each feature's part of the score (weight x value), and `base`")
 
     class Meta:
         model = RiskSnapshot
         fields = ["id", "unit", "computed_at", "as_of", "score", "features", "weights", "contributions"]
 
-    @ref_brief_field
+    @ref_brief_required
     def get_unit(self, obj: RiskSnapshot) -> dict[str, Any] | None:
         return _unit_brief(obj.unit)
 

@@ -25,6 +25,7 @@ from tests.inspection.factories import OfficerFactory, UserFactory, photo_bytes,
 from tests.inspection.test_field_signoff import _data_url, _photo_post, _png, _signed, running  # noqa: F401,F811
 from tests.inspection.test_reports import _url
 from tests.inspection.test_secrecy import _plan
+from tests.openapi_bodies import check
 
 REP = "representative/"
 
@@ -248,7 +249,10 @@ def test_a_handed_over_session_answers_only_the_signature_step_until_the_lead_pa
     _signed(api_as, running)
     device = login_client("lead", DEMO_PASSWORD)  # the lead's phone
     other = _plan(insp, days=5)  # a planned check of the same lead: a secret the representative must not see
-    assert device.post(_url(running, "handover/"), {}, format="json").status_code == 200
+    handed = device.post(_url(running, "handover/"), {}, format="json")
+    assert handed.status_code == 200
+    # the hand-over answer names its fields down to the lead and the results (issue 17: they were free-form)
+    assert check(handed, "post", "/api/inspection/checks/{uid}/report/handover/", strict=True)["lead"]["name"]
 
     me = device.get("/api/auth/me/")
     assert me.status_code == 200 and me.json()["handover"] == str(running.uid)
@@ -274,6 +278,8 @@ def test_a_handed_over_session_answers_only_the_signature_step_until_the_lead_pa
     assert signed.status_code == 200, signed.content
     assert set(signed.json()) == set(device.get("/api/inspection/handover/").json())  # the step's view only
     assert signed.json()["representative"]["name"] == "Trần Minh Đức"
+    step = check(device.get("/api/inspection/handover/"), "get", "/api/inspection/handover/", strict=True)
+    assert step["representative"]["name"] == "Trần Minh Đức" and step["results"]
 
     back = device.post("/api/inspection/handover/exit/", {"password": DEMO_PASSWORD}, format="json")
     assert back.status_code == 204

@@ -24,7 +24,7 @@ export function ZoneEditor({ zones, selected, image, onChange, onSelect }: {
     const y = Math.max(0, Math.min(1, (e.clientY - r.top) / (r.height || 1)));
     return [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000];
   }
-  function update(zi: number, points: [number, number][]) {
+  function update(zi: number, points: Zone["points"]) {
     onChange(zones.map((z, i) => (i === zi ? { ...z, points } : z)));
   }
   function onBackground(e: PointerEvent<SVGSVGElement>) {

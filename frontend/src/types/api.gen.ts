@@ -2942,6 +2942,24 @@ export interface components {
         AbsenceWithdrawInputRequest: {
             reason: string;
         };
+        /**
+         * @description What a `user.update` changed, each as [before, after] (services_grants.recent_account_changes); the
+         *     officer link by the officers' names. Empty for the other verbs.
+         */
+        AccountChange: {
+            role?: (string | null)[];
+            officer?: (string | null)[];
+            is_active?: (boolean | null)[];
+        };
+        AccountChangeRow: {
+            /** Format: date-time */
+            at: string;
+            /** @description Who changed it: the full name, or the system in words */
+            by: string;
+            by_username: string;
+            verb: string;
+            change: components["schemas"]["AccountChange"];
+        };
         ActivateInputRequest: {
             username: string;
             code: string;
@@ -3127,6 +3145,17 @@ export interface components {
             id: number;
             code: string;
         };
+        /** @description The camera's counter, and the counter's unit by id and name. */
+        CameraCounter: {
+            id: number;
+            code: string;
+            name: string;
+            unit: components["schemas"]["CameraCounterUnit"];
+        };
+        CameraCounterUnit: {
+            id: number;
+            name: string;
+        };
         CameraListInputRequest: {
             /** Format: int64 */
             counter_id: number;
@@ -3140,10 +3169,8 @@ export interface components {
             /** @description Bucket prefix of its clips */
             code: string;
             name: string;
-            readonly counter: {
-                [key: string]: unknown;
-            };
-            zones: unknown;
+            readonly counter: components["schemas"]["CameraCounter"];
+            readonly zones: components["schemas"]["Zone"][];
             active: boolean;
         };
         CameraRetention: {
@@ -4153,6 +4180,25 @@ export interface components {
         DrawCancelInputRequest: {
             reason: string;
         };
+        /** @description A stored input of the draw (services_draw_inputs): a unit with its risk score and coverage floor. */
+        DrawCandidate: {
+            unit_id: number;
+            /** Format: double */
+            score: number;
+            snapshot_id?: number;
+            forced?: boolean;
+            last_checked?: string | null;
+            due?: string | null;
+            never_checked?: boolean;
+            counters?: components["schemas"]["DrawCandidateCounter"][];
+            /** @description The team members who served in the unit */
+            conflicted?: number[];
+        };
+        DrawCandidateCounter: {
+            id: number;
+            /** @description The counter's opening hours as stored */
+            hours: unknown;
+        };
         DrawCloseInputRequest: {
             /** @default  */
             reason: string;
@@ -4166,17 +4212,17 @@ export interface components {
             n: number | null;
             start: string | null;
             end: string | null;
-            state: string;
+            state: components["schemas"]["DrawStateEnum"];
             /** Format: date-time */
             closed_at: string | null;
             seed: string | null;
             reason: string;
             close_reason: string;
-            flags: unknown;
+            flags: components["schemas"]["DrawFlag"][];
             checks_started: number;
             /** @description For all but the drawing lead, while the draw is open: only checks cancelled after they started */
             checks_cancelled: number;
-            parameters: unknown;
+            parameters: components["schemas"]["DrawPublishedParameters"];
             manual_checks_started: number;
             /** @description Null for all but the drawing lead while the draw is open (sealed until its close) */
             manual_checks_cancelled: number | null;
@@ -4195,9 +4241,18 @@ export interface components {
             readonly created_by: components["schemas"]["UserBrief"] | null;
             seed_sha256: string;
             readonly seed: string | null;
-            params: unknown;
+            readonly params: {
+                n?: number;
+                /** Format: date */
+                start?: string;
+                /** Format: date */
+                end?: string;
+                excluded?: components["schemas"]["DrawExclusion"][];
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Selected targets in order with slots */
-            result: unknown;
+            readonly result: components["schemas"]["DrawResultRow"][];
             /** Format: date-time */
             closed_at: string | null;
             readonly closed_by: components["schemas"]["UserBrief"] | null;
@@ -4213,15 +4268,72 @@ export interface components {
             /** @description Why a draw whose checks were all cancelled was closed */
             close_reason: string;
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
-            flags: unknown;
+            readonly flags: components["schemas"]["DrawFlag"][];
             /** @description For the team: floor beyond n, deferred units */
-            warnings: unknown;
-            /** @description How the draw's places went: coverage floor, risk, chance; and the floor's part of n. */
-            readonly split: {
+            readonly warnings: ({
+                code: string;
+                vi: string;
+                en: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            readonly split: components["schemas"]["DrawSplit"];
+            /** @description Stored inputs: units, risk, floor, exclusions */
+            readonly candidates: components["schemas"]["DrawCandidate"][];
+        };
+        DrawDeviation: {
+            param: string;
+            /** Format: double */
+            value: number;
+            /** Format: double */
+            policy: number;
+        };
+        /**
+         * @description A unit the draw left out and why (selectors_draws.draw_exclusions_for); `withheld` when the reader
+         *     may not learn why.
+         */
+        DrawExclusion: {
+            unit_id: number;
+            reason: string;
+            /** @description The drawing lead only: the planned checks that kept it out */
+            checks?: string[];
+            /** @description The drawing lead only */
+            manual?: number;
+            past_floor?: boolean;
+            due?: string;
+            never_checked?: boolean;
+            /** @description The planned check that kept it out, when the reader may see it */
+            check?: components["schemas"]["DrawExclusionCheck"];
+        };
+        DrawExclusionCheck: {
+            reference: string;
+            date: string;
+        };
+        /**
+         * @description A flag published with the draw's commitment (services_draws, selectors_draws): `code` says which, the
+         *     other keys are those its code carries (redraw over a window, cancelled checks, units left out, policy
+         *     deviations, superseded, sealed counts).
+         */
+        DrawFlag: {
+            code: string;
+            reason?: string;
+            draws?: number[];
+            cancelled?: number;
+            /** @description after_cancelled_checks: the cancelled checks per open draw */
+            counts?: {
                 [key: string]: number;
             };
-            /** @description Stored inputs: units, risk, floor, exclusions */
-            candidates: unknown;
+            count?: number;
+            manual?: number;
+            never_checked?: number;
+            reasons?: string[];
+            n?: number;
+            drawn?: number;
+            candidates?: number;
+            total?: number;
+            deviations?: components["schemas"]["DrawDeviation"][];
+            /** @description superseded: the draw that replaced this one */
+            by?: number;
         };
         DrawListInputRequest: {
             n: number;
@@ -4261,6 +4373,18 @@ export interface components {
             reason: string;
             confirm_supersedes?: number[];
         };
+        /**
+         * @description A note on a drawn target (inspection/draw.py): drawing_lead_conflicted; team_short {asked, free};
+         *     after_due {due} (version 4 adds days_late and never_checked).
+         */
+        DrawNote: {
+            code: string;
+            asked?: number;
+            free?: number;
+            due?: string | null;
+            days_late?: number;
+            never_checked?: boolean;
+        };
         DrawOutput: {
             readonly id: number;
             name: string;
@@ -4270,9 +4394,18 @@ export interface components {
             readonly created_by: components["schemas"]["UserBrief"] | null;
             seed_sha256: string;
             readonly seed: string | null;
-            params: unknown;
+            readonly params: {
+                n?: number;
+                /** Format: date */
+                start?: string;
+                /** Format: date */
+                end?: string;
+                excluded?: components["schemas"]["DrawExclusion"][];
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Selected targets in order with slots */
-            result: unknown;
+            readonly result: components["schemas"]["DrawResultRow"][];
             /** Format: date-time */
             closed_at: string | null;
             readonly closed_by: components["schemas"]["UserBrief"] | null;
@@ -4288,13 +4421,71 @@ export interface components {
             /** @description Why a draw whose checks were all cancelled was closed */
             close_reason: string;
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
-            flags: unknown;
+            readonly flags: components["schemas"]["DrawFlag"][];
             /** @description For the team: floor beyond n, deferred units */
-            warnings: unknown;
-            /** @description How the draw's places went: coverage floor, risk, chance; and the floor's part of n. */
-            readonly split: {
-                [key: string]: number;
-            };
+            readonly warnings: ({
+                code: string;
+                vi: string;
+                en: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            readonly split: components["schemas"]["DrawSplit"];
+        };
+        /**
+         * @description Every parameter of the draw that shapes the selection (services_draws.published_parameters); a draw made
+         *     before a parameter existed has no such key; pool_size is sealed like the counts of units left out.
+         */
+        DrawPublishedParameters: {
+            /** Format: double */
+            proportional_share?: number;
+            floor_months?: number;
+            conflict_years?: number;
+            team_size?: number;
+            check_minutes?: number;
+            include_weekends?: boolean;
+            per_person_per_day?: number;
+            travel_minutes?: number;
+            mode?: string;
+            algorithm?: number;
+            /** Format: double */
+            floor_share?: number;
+            /** Format: double */
+            risk_exponent?: number;
+            risk_weights_version?: number | null;
+            risk_weights_sha256?: string | null;
+            pool_size?: number;
+            working_days?: number;
+        };
+        /**
+         * @description A drawn target with its slot and team (inspection/draw.py); for a reader conflicted with the unit, no
+         *     slot, no team and `redacted`.
+         */
+        DrawResultRow: {
+            order: number;
+            unit_id: number;
+            /** @description floor (coverage), risk or uniform (chance) */
+            reason: string;
+            /** Format: double */
+            score: number;
+            team: number[];
+            slot: components["schemas"]["DrawSlot"] | null;
+            notes?: components["schemas"]["DrawNote"][];
+            redacted?: boolean;
+        };
+        DrawSlot: {
+            counter_id: number;
+            /** @description Local time, ISO 8601 */
+            window_start: string;
+            /** @description Local time, ISO 8601 */
+            window_end: string;
+        };
+        DrawSplit: {
+            floor: number;
+            risk: number;
+            uniform: number;
+            n: number;
+            floor_room: number;
         };
         /**
          * @description * `open` - Đang thực hiện
@@ -4311,8 +4502,22 @@ export interface components {
             risk_weights_version?: number | null;
             risk_weights_sha256?: string | null;
             /** @description The recomputed targets: the inspection team only */
-            selected: unknown;
-            reasons: unknown;
+            selected: components["schemas"]["DrawVerifyTarget"][] | null;
+            reasons: components["schemas"]["DrawVerifyReason"][];
+        };
+        /**
+         * @description Why the draw does not match (services_draws.draw_verify), in both languages; outside the team, in
+         *     counts per code.
+         */
+        DrawVerifyReason: {
+            code: string;
+            vi: string;
+            en: string;
+        };
+        DrawVerifyTarget: {
+            unit_id: number;
+            /** @description Why it was drawn: floor (coverage), risk or uniform (chance) */
+            reason: string;
         };
         /** @description GET /draws/{id}/: the draw with the units it left out (`selectors.draw_exclusions_for`). */
         DrawWithExclusionsOutput: {
@@ -4324,9 +4529,18 @@ export interface components {
             readonly created_by: components["schemas"]["UserBrief"] | null;
             seed_sha256: string;
             readonly seed: string | null;
-            params: unknown;
+            readonly params: {
+                n?: number;
+                /** Format: date */
+                start?: string;
+                /** Format: date */
+                end?: string;
+                excluded?: components["schemas"]["DrawExclusion"][];
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Selected targets in order with slots */
-            result: unknown;
+            readonly result: components["schemas"]["DrawResultRow"][];
             /** Format: date-time */
             closed_at: string | null;
             readonly closed_by: components["schemas"]["UserBrief"] | null;
@@ -4342,19 +4556,20 @@ export interface components {
             /** @description Why a draw whose checks were all cancelled was closed */
             close_reason: string;
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
-            flags: unknown;
+            readonly flags: components["schemas"]["DrawFlag"][];
             /** @description For the team: floor beyond n, deferred units */
-            warnings: unknown;
-            /** @description How the draw's places went: coverage floor, risk, chance; and the floor's part of n. */
-            readonly split: {
-                [key: string]: number;
-            };
-            /** @description Stored inputs: units, risk, floor, exclusions */
-            candidates: unknown;
-            /** @description Left-out units, each with the planned check that kept it out when the reader may see it */
-            readonly excluded: {
+            readonly warnings: ({
+                code: string;
+                vi: string;
+                en: string;
+            } & {
                 [key: string]: unknown;
-            }[];
+            })[];
+            readonly split: components["schemas"]["DrawSplit"];
+            /** @description Stored inputs: units, risk, floor, exclusions */
+            readonly candidates: components["schemas"]["DrawCandidate"][];
+            /** @description Left-out units, each with the planned check that kept it out when the reader may see it */
+            readonly excluded: components["schemas"]["DrawExclusion"][];
         };
         Emulation: {
             unit: components["schemas"]["EmulationUnit"] | null;
@@ -4761,6 +4976,15 @@ export interface components {
             /** @description The account's username; empty for the system */
             username: string;
         };
+        /** @description The account the request is about, and who it is: the linked officer, where he serves today. */
+        GrantTarget: {
+            id: number;
+            username: string;
+            full_name: string;
+            role: components["schemas"]["RoleEnum"];
+            is_active: boolean;
+            linked_officer: components["schemas"]["OfficerCard"] | null;
+        };
         HandlingDeadline: {
             /** Format: date */
             opened_on: string;
@@ -4785,28 +5009,55 @@ export interface components {
         HandoverExitInputRequest: {
             password: string;
         };
+        /**
+         * @description The team lead as the signed minutes print him (services_signoff._lead_block); only his name when
+         *     the signed content names no lead.
+         */
+        HandoverLead: {
+            name: string;
+            username?: string;
+            rank?: string;
+            post?: string;
+            unit?: string;
+            /** @description When he signed (ISO 8601, as sealed) */
+            signed_at?: string;
+            signature_sha256?: string | null;
+        };
         HandoverOutput: {
             check: string;
             reference: string;
             unit: string;
             counter: string | null;
-            lead: {
-                [key: string]: unknown;
-            };
+            lead: components["schemas"]["HandoverLead"];
             /** Format: date-time */
             signed_at: string | null;
-            results: {
-                [key: string]: unknown;
-            }[];
+            results: components["schemas"]["HandoverResult"][];
             score: string | null;
             max_score: string | null;
             percent: string | null;
             summary: string;
             lead_content_hash: string;
             content_hash: string;
-            representative: {
-                [key: string]: unknown;
-            } | null;
+            representative: components["schemas"]["HandoverRepresentative"] | null;
+        };
+        /** @description The unit's signature, once given (services_reports._representative_content, in part). */
+        HandoverRepresentative: {
+            name: string;
+            post: string;
+            opinion: string;
+            method: string;
+            identity: string;
+            /** @description ISO 8601, as sealed */
+            signed_at: string | null;
+        };
+        /** @description One criterion's result as the lead signed it. */
+        HandoverResult: {
+            criterion: string;
+            text: string;
+            outcome: string;
+            /** @description Decimal, as sealed */
+            points: string;
+            note: string;
         };
         HeadBrief: {
             readonly id: number;
@@ -6555,16 +6806,25 @@ export interface components {
         };
         RiskSnapshotOutput: {
             readonly id: number;
-            readonly unit: components["schemas"]["RefBrief"] | null;
+            readonly unit: components["schemas"]["RefBrief"];
             /** Format: date-time */
             computed_at: string;
             /** Format: date-time */
             as_of: string;
             /** Format: double */
             score: number;
-            features: unknown;
-            weights: unknown;
-            contributions: unknown;
+            /** @description Each feature's value (inspection/risk.py FEATURES and SHOWN) */
+            readonly features: {
+                [key: string]: number;
+            };
+            /** @description The weights the score was computed with, `base` included */
+            readonly weights: {
+                [key: string]: number;
+            };
+            /** @description Each feature's part of the score (weight x value), and `base` */
+            readonly contributions: {
+                [key: string]: number;
+            };
         };
         RiskWeightsInputRequest: {
             weights?: {
@@ -7221,25 +7481,14 @@ export interface components {
             /** @default  */
             reason: string;
         };
-        /**
-         * @description * `create` - Tạo tài khoản tổ kiểm tra
-         *     * `role` - Giao vai trò tổ kiểm tra
-         *     * `activate` - Mở lại tài khoản tổ kiểm tra
-         *     * `password` - Đặt lại mật khẩu
-         *     * `two_factor` - Đặt lại xác thực hai lớp
-         *     * `officer` - Đổi cán bộ gắn với tài khoản tổ kiểm tra
-         * @enum {string}
-         */
-        TeamGrantKindEnum: "create" | "role" | "activate" | "password" | "two_factor" | "officer";
-        TeamGrantOutput: {
+        /** @description The approve answer: the one-time activation code when the grant gives or restores team powers. */
+        TeamGrantApprovedOutput: {
             readonly id: number;
             kind: components["schemas"]["TeamGrantKindEnum"];
             kind_label: string;
-            state: components["schemas"]["TeamGrantOutputStateEnum"];
+            state: components["schemas"]["TeamGrantStateEnum"];
             state_label: string;
-            readonly target: {
-                [key: string]: unknown;
-            };
+            readonly target: components["schemas"]["GrantTarget"];
             /** @description The team role asked for (create, role) */
             role: string;
             requested_label: string;
@@ -7261,11 +7510,59 @@ export interface components {
             /** @description officer: the officer to link (null = remove the link) */
             readonly officer: components["schemas"]["OfficerCard"] | null;
             /** @description Pending: the account's role, credential and officer-link changes since it last held a team role */
-            readonly recent_changes: {
-                [key: string]: unknown;
-            }[];
+            readonly recent_changes: components["schemas"]["AccountChangeRow"][];
             /** @description Pending and no active lead other than the requester and the target can decide it: only the server command team_grant_approve can */
             readonly no_approver: boolean;
+            /** @description Shown in this answer only, never stored in clear */
+            readonly activation_code: string | null;
+            /** Format: date-time */
+            readonly activation_expires_at: string | null;
+        };
+        /**
+         * @description * `create` - Tạo tài khoản tổ kiểm tra
+         *     * `role` - Giao vai trò tổ kiểm tra
+         *     * `activate` - Mở lại tài khoản tổ kiểm tra
+         *     * `password` - Đặt lại mật khẩu
+         *     * `two_factor` - Đặt lại xác thực hai lớp
+         *     * `officer` - Đổi cán bộ gắn với tài khoản tổ kiểm tra
+         * @enum {string}
+         */
+        TeamGrantKindEnum: "create" | "role" | "activate" | "password" | "two_factor" | "officer";
+        TeamGrantOutput: {
+            readonly id: number;
+            kind: components["schemas"]["TeamGrantKindEnum"];
+            kind_label: string;
+            state: components["schemas"]["TeamGrantStateEnum"];
+            state_label: string;
+            readonly target: components["schemas"]["GrantTarget"];
+            /** @description The team role asked for (create, role) */
+            role: string;
+            requested_label: string;
+            /** @description Who asked: full name first (user review, ui15) */
+            readonly requested_by: components["schemas"]["GrantPerson"];
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            decided_label: string;
+            /** @description Who decided (null while pending): full name first */
+            readonly decided_by: components["schemas"]["GrantPersonOrNull"] | null;
+            /** Format: date-time */
+            decided_at: string | null;
+            /** @description The lead's (or the server operator's) reason */
+            reason: string;
+            /** @description The caller is a lead who may approve or refuse it */
+            readonly may_decide: boolean;
+            /** @description officer: the officer to link (null = remove the link) */
+            readonly officer: components["schemas"]["OfficerCard"] | null;
+            /** @description Pending: the account's role, credential and officer-link changes since it last held a team role */
+            readonly recent_changes: components["schemas"]["AccountChangeRow"][];
+            /** @description Pending and no active lead other than the requester and the target can decide it: only the server command team_grant_approve can */
+            readonly no_approver: boolean;
+        };
+        TeamGrantRefuseInputRequest: {
+            /** @default  */
+            reason: string;
         };
         /**
          * @description * `pending` - Chờ phê duyệt
@@ -7274,11 +7571,7 @@ export interface components {
          *     * `expired` - Hết hạn
          * @enum {string}
          */
-        TeamGrantOutputStateEnum: "pending" | "approved" | "refused" | "expired";
-        TeamGrantRefuseInputRequest: {
-            /** @default  */
-            reason: string;
-        };
+        TeamGrantStateEnum: "pending" | "approved" | "refused" | "expired";
         Tenure: {
             assignment: components["schemas"]["AssignmentProof"];
             unit: components["schemas"]["UnitAsItWas"];
@@ -7699,7 +7992,7 @@ export interface components {
             readonly successor: components["schemas"]["UnitBrief"] | null;
         };
         UnitParentLink: {
-            parent: components["schemas"]["UnitBrief"] | null;
+            parent: components["schemas"]["UnitBrief"];
             /** Format: date */
             valid_from: string;
             /** Format: date */
@@ -7830,6 +8123,12 @@ export interface components {
             source: string;
             /** Format: date-time */
             recorded_at: string;
+        };
+        /** @description A detection zone as media_ingest/vision/zones.py validates it: a name and a polygon in 0..1. */
+        Zone: {
+            name: string;
+            /** @description The polygon's corners, each [x, y] in 0..1 of the frame */
+            points: number[][];
         };
         _Posting: {
             unit: string;
@@ -9207,7 +9506,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TeamGrantOutput"];
+                    "application/json": components["schemas"]["TeamGrantApprovedOutput"];
                 };
             };
         };

@@ -1,7 +1,6 @@
 // Mirrors the output serializers of inspection/apis/. Fields the UI can live without are optional; the
 // aliases of api.gen.ts are generated from the schema (npm run gen:types).
 import type { components } from "./api.gen";
-import type { UnitBrief } from "./org";
 
 type Schemas = components["schemas"];
 
@@ -19,30 +18,11 @@ export interface UserBrief {
   name?: string;
 }
 
-export interface RiskRow {
-  id?: number;
-  unit: UnitBrief;
-  score: number;
-  computed_at?: string;
-  as_of?: string;
-  features: Record<string, number>;
-  weights: Record<string, number>;
-  contributions: Record<string, number>;
-}
+/** GET /api/inspection/risk/ rows: the unit's latest snapshot, its features, weights and each one's part. */
+export type RiskRow = Schemas["RiskSnapshotOutput"];
 
-export interface DrawResultRow {
-  order: number;
-  unit_id: number;
-  unit?: UnitBrief;
-  reason: "floor" | "risk" | "uniform" | string;
-  score: number;
-  team: number[];
-  team_names?: string[];
-  slot: { counter_id: number; window_start: string; window_end: string } | null;
-  check?: { uid: string; reference: string; state: CheckState } | null;
-  /** Version 3: drawing_lead_conflicted, team_short {asked, free}, after_due {due}; version 4 adds days_late. */
-  notes?: { code: string; asked?: number; free?: number; due?: string; days_late?: number; never_checked?: boolean }[];
-}
+/** A drawn target with its slot, team and notes (none for a reader conflicted with the unit: `redacted`). */
+export type DrawResultRow = Schemas["DrawResultRow"];
 
 export interface BiText {
   code: string;
@@ -51,93 +31,24 @@ export interface BiText {
   [key: string]: unknown;
 }
 
-export interface DrawCommitment {
-  id: number;
-  created_at: string;
-  created_by: string | null;
-  seed_sha256: string;
-  n: number | null;
-  start: string | null;
-  end: string | null;
-  state: "open" | "closed";
-  closed_at: string | null;
-  seed: string | null;
-  /** When the counts of units left out are published to readers other than the drawing lead: fixed by the
-   *  draw's window alone, never by the state of a check (F2). */
-  counts_published_at?: string | null;
-  reason: string;
-  close_reason: string;
-  flags: {
-    code: string; reason?: string; draws?: number[]; cancelled?: number; count?: number; manual?: number; never_checked?: number;
-    n?: number; drawn?: number; total?: number; deviations?: { param: string; value: number; policy: number }[];
-    /** superseded: the draw that replaced this one. */
-    by?: number;
-  }[];
-  checks_started: number;
-  /** Checks of the draw cancelled (one by one or with the whole draw); outside the team, while the draw is
-   * open, only those cancelled after they started (the rest are published at the close). */
-  checks_cancelled: number;
-  /** Every parameter of the draw (policy deviations are also flagged). */
-  parameters: Record<string, number | string | boolean>;
-  /** Hand-picked checks in the draw's window: started, and cancelled before they started. */
-  manual_checks_started: number;
-  /** Null outside the team while the draw is open: sealed until its close (a check cancelled unstarted is a secret). */
-  manual_checks_cancelled: number | null;
-}
+/** GET /api/inspection/draws/commitments/: a draw's public commitment, never its targets. */
+export type DrawCommitment = Schemas["DrawCommitmentOutput"];
+
+/** A flag published with a draw's commitment: `code` says which; the other keys are those its code carries. */
+export type DrawFlag = Schemas["DrawFlag"];
 
 export type RatingRow = Schemas["RatingOutput"];
 
-export interface Draw {
-  id: number;
-  name: string;
-  created_at: string;
-  created_by?: UserBrief | string | null;
-  seed_sha256: string;
-  seed?: string | null;
-  params: Record<string, unknown>;
-  result: DrawResultRow[];
-  state: "open" | "closed";
-  closed_at?: string | null;
-  /** When the counts of units left out are published to readers other than the drawing lead (F2). */
-  counts_published_at?: string | null;
-  checks_count?: number;
-  /** Checks of the draw still planned, those the reader may not see included (a conflict of interest). */
-  planned_count?: number;
-  candidates?: { unit_id: number; score: number; forced?: boolean; snapshot_id?: number; last_checked?: string; due?: string }[];
-  /** Detail only: the units left out and why; a planned check that kept one out, when the reader may see it. */
-  excluded?: DrawExclusion[];
-  reason?: string;
-  close_reason?: string;
-  flags?: DrawCommitment["flags"];
-  warnings?: BiText[];
-  /** How the places went: coverage floor, risk, chance; and the floor's part of n. */
-  split?: DrawSplit;
-}
+/** A draw as the list answers it (DrawOutput); the detail adds its stored inputs and the units left out. */
+export type Draw = Schemas["DrawOutput"] & Partial<Pick<Schemas["DrawWithExclusionsOutput"], "candidates" | "excluded">>;
 
-export interface DrawSplit {
-  floor: number;
-  risk: number;
-  uniform: number;
-  n: number;
-  floor_room: number;
-}
+export type DrawSplit = Schemas["DrawSplit"];
 
 /** A member of the inspection team out of the draw's pool for some days. */
 export type Absence = Schemas["AbsenceOutput"];
 
-export interface DrawVerify {
-  draw: number;
-  match: boolean;
-  revealed: boolean;
-  seed: string | null;
-  seed_sha256: string;
-  /** The risk weights the draw's scores were computed with: version (0 = defaults) and SHA-256. */
-  risk_weights_version?: number | null;
-  risk_weights_sha256?: string | null;
-  /** The recomputed targets: the inspection team only (null for discipline and administrators). */
-  selected?: { unit_id: number; reason: string }[] | null;
-  reasons: { code?: string; vi: string; en: string }[];
-}
+/** GET /api/inspection/draws/{id}/verify/: the recomputed targets for the inspection team only. */
+export type DrawVerify = Schemas["DrawVerifyOutput"];
 
 export type CheckBrief = Schemas["CheckOutput"];
 
@@ -150,22 +61,7 @@ export type ReportEvidence = Schemas["ReportEvidence"];
 export type UnitRepresentative = Schemas["Representative"];
 
 /** The hand-over screen: the minutes as the team lead signed them, and the unit's signature once given. */
-export interface HandoverStep {
-  check: string;
-  reference: string;
-  unit: string;
-  counter: string | null;
-  lead: { name?: string; rank?: string; post?: string; unit?: string; signed_at?: string };
-  signed_at: string | null;
-  results: { criterion: string; text: string; outcome: string; points: string; note: string }[];
-  score: string | null;
-  max_score: string | null;
-  percent: string | null;
-  summary: string;
-  lead_content_hash: string;
-  content_hash: string;
-  representative: { name: string; post: string; opinion: string; method: string; identity: string; signed_at: string } | null;
-}
+export type HandoverStep = Schemas["HandoverOutput"];
 
 export type CheckReport = Schemas["ReportOutput"];
 
@@ -189,12 +85,5 @@ export type FindingExplanation = Schemas["FindingExplanationOutput"];
  *  package can be built from it) and the unit's explanations, oldest first. */
 export type FindingDetail = Schemas["FindingDetailOutput"];
 
-export interface DrawExclusion {
-  unit_id: number;
-  reason: string;
-  check?: { reference: string; date: string };
-  /** due under the coverage floor when it was left out */
-  past_floor?: boolean;
-  never_checked?: boolean;
-  due?: string;
-}
+/** A unit a draw left out and why; the planned check that kept it out when the reader may see it. */
+export type DrawExclusion = Schemas["DrawExclusion"];

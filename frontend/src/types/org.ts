@@ -1,16 +1,11 @@
-// Mirrors backend/accounts/apis.py and backend/org/apis.py output serializers; the aliases of
-// api.gen.ts are generated from the schema (npm run gen:types), the rest are still written by hand.
+// The answers of backend/accounts and backend/org: aliases of api.gen.ts, generated from docs/openapi.yml
+// (npm run gen:types) by their output serializers.
 import type { components } from "./api.gen";
 
 type Schemas = components["schemas"];
 export type Role = Schemas["RoleEnum"];
 
-export interface UnitBrief {
-  id: number;
-  code: string;
-  name: string;
-  level?: string;
-}
+export type UnitBrief = Schemas["UnitBrief"];
 
 /** The signed-in user, as the sign-in answers it (MeOutput), or as GET /api/auth/session/ and
  *  /api/auth/me/ answer it: with when this sign-in ends on the server, by the server's clock (the field
@@ -38,50 +33,14 @@ export type GrantPerson = Schemas["GrantPerson"];
  *  another account, looks like another officer, is you) */
 export type OfficerCard = Schemas["OfficerCard"];
 
-export interface TeamGrant {
-  id: number;
-  kind: GrantKind;
-  kind_label: string;
-  state: "pending" | "approved" | "refused" | "expired";
-  state_label: string;
-  target: {
-    id: number; username: string; full_name: string; role: Role; is_active: boolean;
-    /** who the account is: the linked officer, where he serves today */
-    linked_officer: OfficerCard | null;
-  };
-  role: string;
-  requested_label: string;
-  /** who asked: the full name, the username beside it (user review, ui15) */
-  requested_by: GrantPerson;
-  requested_at: string;
-  expires_at: string;
-  decided_label: string;
-  /** who decided (null while pending); the system in words ("Tự động hết hạn…"), username empty */
-  decided_by: GrantPerson | null;
-  decided_at: string | null;
-  reason: string;
-  may_decide: boolean;
-  /** officer: the officer to link (null = remove the link) */
-  officer: OfficerCard | null;
-  /** pending, for a lead who may decide: the account's changes since it last held a team role */
-  recent_changes: { at: string; by: string; by_username?: string; verb: string; change: Record<string, [unknown, unknown]> }[];
-  /** pending, and no lead other than the requester and the target can decide it (server command only) */
-  no_approver: boolean;
-}
+/** A request under the two-person rule (GET /api/auth/team-grants/): the account it is about (target, with the
+ *  linked officer), who asked and decided, and, pending, the account's recent changes for a lead who may decide. */
+export type TeamGrant = Schemas["TeamGrantOutput"];
 
 /** The approve answer: the one-time activation code when the grant gives or restores team powers. */
-export interface TeamGrantApproved extends TeamGrant {
-  activation_code: string | null;
-  activation_expires_at: string | null;
-}
+export type TeamGrantApproved = Schemas["TeamGrantApprovedOutput"];
 
-export interface Unit extends UnitBrief {
-  level: string;
-  parent: UnitBrief | null;
-  valid_from: string;
-  valid_to: string | null;
-  successor: UnitBrief | null;
-}
+export type Unit = Schemas["UnitOutput"];
 
 export type Officer = Schemas["OfficerOutput"];
 
@@ -92,19 +51,10 @@ export type OfficerDetail = Schemas["OfficerDetailOutput"];
 
 export type Counter = Schemas["CounterOutput"];
 
-export interface Zone {
-  name: string;
-  points: [number, number][];
-}
+/** A detection zone: a name and a polygon in 0..1 of the frame. */
+export type Zone = Schemas["Zone"];
 
-export interface Camera {
-  id: number;
-  code: string;
-  name: string;
-  counter: { id: number; code: string; name: string; unit: { id: number; name: string } };
-  zones: Zone[];
-  active: boolean;
-}
+export type Camera = Schemas["CameraOutput"];
 
 export type UnitHeads = Schemas["UnitHeadsOutput"];
 
@@ -120,9 +70,4 @@ export type TreeNode = Schemas["TreeNode"];
 export type UnitTree = Schemas["UnitTreeOutput"];
 
 /** GET /api/org/units/{id}/history/ */
-export interface UnitHistory {
-  unit: Unit;
-  predecessors: Unit[];
-  parent_links: { parent: UnitBrief; valid_from: string; valid_to: string | null }[];
-  assignments: Assignment[];
-}
+export type UnitHistory = Schemas["UnitHistoryOutput"];

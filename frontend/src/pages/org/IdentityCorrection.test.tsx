@@ -5,11 +5,12 @@ import { MemoryRouter } from "react-router";
 import { afterEach, expect, test, vi } from "vitest";
 import { OfficerDialog } from "./OfficersPage";
 import { RenameDialog } from "./OrgPage";
+import type { Unit } from "../../types/org";
 
 // Correcting the identity of an officer, or the name of a unit, that a recorded finding names rewrites what the
 // trace prints for the past: the server answers 409 reason_required, the dialog shows a reason box and sends it.
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-const unit = { id: 12, code: "CAX-TC", name: "Công an xã Thanh Chương", level: "commune", parent: null, valid_from: "2025-07-01", valid_to: null, successor: null };
+const unit: Unit = { id: 12, code: "CAX-TC", name: "Công an xã Thanh Chương", level: "commune", parent: null, valid_from: "2025-07-01", valid_to: null, successor: null };
 const officer = { id: 13, service_number: "NA-2105", full_name: "Hoàng Thị Lan", rank: "Thượng úy", date_of_birth: null };
 
 afterEach(() => vi.unstubAllGlobals());
