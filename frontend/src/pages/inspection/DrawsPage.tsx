@@ -13,7 +13,7 @@ import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
 import AbsencesCard from "./AbsencesCard";
 import type { BiText, CheckBrief, Draw, DrawExclusion, DrawVerify } from "../../types/inspection";
-import { drawFlagKey } from "../../components/inspection/drawFlags";
+import { POLICY_FLOOR_MONTHS, drawFlagKey, splitSentence } from "../../components/inspection/drawFlags";
 
 /** A warning or flag in the reader's language (Vietnamese first). */
 export function bi(item: { vi?: string; en?: string }, lang: string): string {
@@ -251,7 +251,7 @@ export function DrawDetail({ id }: { id: number }) {
         {d.split && (
           <p className="small" style={{ margin: 0 }} data-testid="draw-split">
             {/* the parts add up to what was drawn; places asked for and not filled are said as such */}
-            {t("draw.split", { n: drawn, floor: d.split.floor, room: d.split.floor_room, risk: d.split.risk, uniform: d.split.uniform })}
+            {splitSentence(t, d.split, drawn, Number(d.params.floor_months ?? POLICY_FLOOR_MONTHS))}
             {asked > drawn && <> · <strong>{t("draw.splitEmpty", { count: asked - drawn, asked })}</strong></>}
           </p>
         )}
