@@ -32,6 +32,10 @@ class Violation:
     own_form: FormRef | None = None
     # joint responsibility: never heavier than this (the violator's own form)
     cap: FormRef | None = None
+    # the rule's name in words and its legal basis, so a page never shows a bare code ("V1", issue 15)
+    rule_name_vi: str = ""
+    rule_name_en: str = ""
+    rule_basis: str = ""
 
     @property
     def time_barred(self) -> bool:

@@ -7,6 +7,7 @@ import { Icon } from "../../components/Icon";
 import { ApiError, api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, Spinner, ErrorState } from "../../components/ui";
 import { ActionButton } from "../../components/ActionButton";
+import { useTypedTextError } from "../../components/typedText";
 import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtDate, fmtDateTime, fmtNumber, localToday } from "../../components/format";
 import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
@@ -27,6 +28,7 @@ function ReasonDialog({ title, hint, required, pending, error, confirm, onConfir
 }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState("");
+  const reasonError = useTypedTextError().reason(reason);
   return (
     <Modal
       title={title}
@@ -34,14 +36,14 @@ function ReasonDialog({ title, hint, required, pending, error, confirm, onConfir
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-danger" why={(pending && t("why.busy")) || (required && !reason.trim() && t("why.reasonNeeded"))} onClick={() => onConfirm(reason.trim())} data-testid="reason-confirm">
+          <ActionButton type="button" className="btn btn-danger" why={(pending && t("why.busy")) || (required && !reason.trim() && t("why.reasonNeeded")) || reasonError} onClick={() => onConfirm(reason.trim())} data-testid="reason-confirm">
             {confirm}
           </ActionButton>
         </>
       }
     >
       <p className="muted small" style={{ marginTop: 0 }}>{hint}</p>
-      <Field label={required ? `${t("draw.reasonLabel")} *` : t("draw.reasonLabel")}>
+      <Field label={required ? `${t("draw.reasonLabel")} *` : t("draw.reasonLabel")} error={reasonError}>
         <textarea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} name="reason" />
       </Field>
       {Boolean(error) && <InlineError error={error} />}
