@@ -23,7 +23,6 @@ from inspection.accountability.engine import (
     regulation_numbers,
     render_basis,
     rule_name,
-    rule_words,
     sev_en,
     sev_vi,
 )
@@ -204,14 +203,6 @@ def _named(rule: RuleRef | Rule) -> dict[str, str]:
             "rule_basis": rule.basis if isinstance(rule, RuleRef) else render_basis(rule.basis, regulation_numbers())}
 
 
-def _words_vi(rule: RuleRef | Rule) -> str:
-    return f"quy tắc: {rule_words(rule.code, rule.text_vi)}"
-
-
-def _words_en(rule: RuleRef | Rule) -> str:
-    return f"rule: {rule_words(rule.code, rule.text_en)}"
-
-
 def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                reader: Any = None) -> dict[int, CaseView]:
     """Escalation, limitation and deadlines for many cases in a fixed number of queries.
@@ -298,8 +289,8 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                                   "en": f"No unit rule for a {sev_en(f.severity)} violation ({f.reference})."})
                     continue
                 violations.append(Violation(f.pk, f.reference, f.category_id, day, rule.form, rule.code,
-                                            f"vi phạm {sev_vi(f.severity)} của đơn vị; {_words_vi(rule)}",
-                                            f"{sev_en(f.severity)} violation by the unit; {_words_en(rule)}",
+                                            f"vi phạm {sev_vi(f.severity)} của đơn vị",
+                                            f"{sev_en(f.severity)} violation by the unit",
                                             **_named(rule)))
                 continue
             officer_id = case.officer_id or 0
@@ -312,8 +303,8 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                 liable = _book_rule(book, confirmed.rule)
                 violations.append(Violation(
                     f.pk, f.reference, f.category_id, day, form, confirmed.rule.code,
-                    f"trách nhiệm {confirmed.get_role_display().lower()} đã được xác nhận; {_words_vi(liable)}",
-                    f"confirmed liability as {confirmed.role.replace('_', ' ')}; {_words_en(liable)}",
+                    f"trách nhiệm {confirmed.get_role_display().lower()} đã được xác nhận",
+                    f"confirmed liability as {confirmed.role.replace('_', ' ')}",
                     own_form=own_form, cap=own_form if confirmed.rule.cap_at_violator else None, **_named(liable)))
                 continue
             if kinds & {"violator", "knew_or_covered"} == set() and "named" in kinds:
@@ -332,9 +323,9 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                     applied = joint if joint is not None else own_rule
                     violations.append(Violation(
                         f.pk, f.reference, f.category_id, day, form, applied.code,
-                        f"người đứng đầu được nêu trong kết luận, trách nhiệm liên đới ({_words_vi(applied)}): không "
+                        f"người đứng đầu được nêu trong kết luận, trách nhiệm liên đới: không "
                         f"nặng hơn hình thức của người vi phạm ({own_form.name_vi})",
-                        f"head named in the finding, joint responsibility ({_words_en(applied)}): never heavier than "
+                        f"head named in the finding, joint responsibility: never heavier than "
                         f"the violator's own form ({own_form.name_en})",
                         own_form=own_form, cap=own_form, **_named(applied)))
                     continue
@@ -348,8 +339,8 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                         as_what_en = "knew and did not act / covered up, handled as violator"
                     violations.append(Violation(
                         f.pk, f.reference, f.category_id, day, rule.form, rule.code,
-                        f"{as_what_vi}, vi phạm {sev_vi(f.severity)}; {_words_vi(rule)}",
-                        f"{as_what_en}, {sev_en(f.severity)} violation; {_words_en(rule)}", **_named(rule)))
+                        f"{as_what_vi}, vi phạm {sev_vi(f.severity)}",
+                        f"{as_what_en}, {sev_en(f.severity)} violation", **_named(rule)))
                     continue
             notes.append({"vi": f"Vi phạm {f.reference} không xác định được hình thức cho người này "
                                 "(chưa có trách nhiệm được xác nhận).",

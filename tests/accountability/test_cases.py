@@ -122,8 +122,8 @@ def test_head_with_confirmed_liability_gets_a_case_on_that_basis(make_finding: A
     row = v.as_dict()["violations"][0]
     assert row["rule_name_vi"] == "Người đứng đầu đơn vị có cán bộ vi phạm"
     assert row["rule_name_en"] == "Head of a unit where a subordinate violated" and row["rule_basis"]
-    assert "quy tắc: Người đứng đầu đơn vị có cán bộ vi phạm (LD-H1)" in row["why_vi"]
-    assert "(quy tắc LD-H1)" not in row["why_vi"] and "(rule LD-H1)" not in row["why_en"]
+    assert "LD-H1" not in row["why_vi"] and "LD-H1" not in row["why_en"]
+    assert "quy tắc: Người đứng đầu đơn vị có cán bộ vi phạm (LD-H1)" in v.as_dict()["steps"][0]["text_vi"]
 
 
 def test_a_violation_names_its_rule_in_words_with_its_basis(make_finding: Any, demo: Any) -> None:
@@ -134,8 +134,10 @@ def test_a_violation_names_its_rule_in_words_with_its_basis(make_finding: Any, d
     assert row["rule"] == "V1"
     assert (row["rule_name_vi"], row["rule_name_en"]) == ("Vi phạm ít nghiêm trọng", "Less-serious violation")
     assert row["rule_basis"] and "[[" not in row["rule_basis"]
-    assert row["why_vi"] == "người vi phạm, vi phạm ít nghiêm trọng; quy tắc: Vi phạm ít nghiêm trọng (V1)"
-    assert "quy tắc V1" not in v["steps"][0]["text_vi"] and "Vi phạm ít nghiêm trọng (V1)" in v["steps"][0]["text_vi"]
+    assert row["why_vi"] == "người vi phạm, vi phạm ít nghiêm trọng"  # the page shows the rule beside it
+    assert "quy tắc V1" not in v["steps"][0]["text_vi"]
+    assert "người vi phạm, vi phạm ít nghiêm trọng; quy tắc: Vi phạm ít nghiêm trọng (V1) → Khiển trách." in v["steps"][0]["text_vi"]
+    assert "rule: Less-serious violation (V1) → Reprimand." in v["steps"][0]["text_en"]
 
 
 def test_limitation_restarts_on_a_new_violation_only_when_the_rule_set_says_so(make_finding: Any, demo: Any) -> None:
