@@ -254,7 +254,7 @@ export function DrawDetail({ id }: { id: number }) {
           <p className="small" style={{ margin: 0 }} data-testid="draw-split">
             {/* the parts add up to what was drawn; places asked for and not filled are said as such */}
             {splitSentence(t, d.split, drawn, Number(d.params.floor_months ?? POLICY_FLOOR_MONTHS))}
-            {asked > drawn && <> · <strong>{t("draw.splitEmpty", { count: asked - drawn, asked })}</strong></>}
+            {asked > drawn && <> <strong>{t("draw.splitEmpty", { count: asked - drawn, asked })}</strong>.</>}
           </p>
         )}
         {d.state === "open" && planned > 0 && <p className="muted small" style={{ margin: 0 }} data-testid="draw-pending">{t("draw.pendingChecks", { count: planned })}{plannedHidden > 0 && ` ${t("draw.pendingHidden", { count: plannedHidden })}`}</p>}
