@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Q
 from django.utils import timezone
@@ -197,7 +197,13 @@ def _book_rule(book: RuleBook, rule: Rule) -> RuleRef | Rule:
     return next((r for r in book.rules if r.code == rule.code), rule)
 
 
-def _named(rule: RuleRef | Rule) -> dict[str, str]:
+class _RuleNamed(TypedDict):
+    rule_name_vi: str
+    rule_name_en: str
+    rule_basis: str
+
+
+def _named(rule: RuleRef | Rule) -> _RuleNamed:
     """A violation's rule by its name and basis, not a bare code (issue 15)."""
     return {"rule_name_vi": rule_name(rule.text_vi) or rule.code, "rule_name_en": rule_name(rule.text_en) or rule.code,
             "rule_basis": rule.basis if isinstance(rule, RuleRef) else render_basis(rule.basis, regulation_numbers())}
