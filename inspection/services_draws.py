@@ -369,20 +369,32 @@ def draw_create(*, by: User, n: int, start: date, end: date, name: str = "", mod
         forced = sum(1 for c in inputs["candidates"] if c.get("forced"))
         split = draw_split(inputs["params"], result)
         room = split["floor_room"]
+        months = int(inputs["params"].get("floor_months", POLICY_FLOOR_MONTHS))
+        # said as sentences a lead reads at once, a part that picked none left out (issue 15: "sàn bao phủ")
         if int(inputs["params"]["algorithm"]) >= 4:
-            vi = (f"Sàn bao phủ buộc kiểm tra {forced} đơn vị, nhiều hơn phần dành cho sàn ({room}/{n}): đã chọn "
-                  f"{split['floor']} đơn vị quá hạn lâu nhất, {split['risk']} theo rủi ro, {split['uniform']} ngẫu "
-                  f"nhiên; {len(overflow)} đơn vị quá hạn còn lại (quá hạn lâu nhất trước) đề xuất cho lượt sau "
-                  f"hoặc tăng n.")
-            en = (f"The coverage floor forces {forced} units, more than its part of n ({room}/{n}): "
-                  f"{split['floor']} most overdue were drawn, {split['risk']} by risk, {split['uniform']} at random; "
-                  f"the other {len(overflow)} overdue units (most overdue first) are proposed for the next draw "
-                  f"or a larger n.")
+            parts_vi = [f"{split['floor']} đơn vị lâu chưa được kiểm tra nhất"] if split["floor"] else []
+            parts_en = [f"{split['floor']} of those longest unchecked"] if split["floor"] else []
+            if split["risk"]:
+                parts_vi.append(f"{split['risk']} đơn vị bốc thăm theo mức rủi ro")
+                parts_en.append(f"{split['risk']} drawn by risk")
+            if split["uniform"]:
+                parts_vi.append(f"{split['uniform']} đơn vị bốc thăm ngẫu nhiên")
+                parts_en.append(f"{split['uniform']} drawn purely at random")
+            vi = (f"{forced} đơn vị đã quá {months} tháng chưa được kiểm tra, nhiều hơn số vị trí dành cho họ "
+                  f"({room} trên {n}, phần còn lại để bốc thăm theo rủi ro). Đợt này đã chọn "
+                  f"{', '.join(parts_vi)}. {len(overflow)} đơn vị quá hạn còn lại (lâu chưa kiểm tra nhất đứng "
+                  f"trước) được đề xuất cho đợt sau, hoặc tăng số đơn vị cần chọn.")
+            en = (f"{forced} units have not been checked for more than {months} months, more than the places kept "
+                  f"for them ({room} of {n}, the rest is drawn by risk). This draw picked {', '.join(parts_en)}. "
+                  f"The other {len(overflow)} overdue units (longest unchecked first) are proposed for the next "
+                  f"draw, or ask for more units.")
         else:
-            vi = (f"Sàn bao phủ buộc kiểm tra {forced} đơn vị, nhiều hơn n = {n}: đã chọn {n} đơn vị quá hạn lâu "
-                  f"nhất; {len(overflow)} đơn vị còn lại (xếp theo mức quá hạn) đề xuất cho lượt sau hoặc tăng n.")
-            en = (f"The coverage floor forces {forced} units, more than n = {n}: the {n} most overdue were drawn; "
-                  f"the other {len(overflow)} (most overdue first) are proposed for the next draw or a larger n.")
+            vi = (f"{forced} đơn vị đã quá {months} tháng chưa được kiểm tra, nhiều hơn {n} đơn vị cần chọn: đã "
+                  f"chọn {n} đơn vị lâu chưa được kiểm tra nhất; {len(overflow)} đơn vị còn lại được đề xuất cho "
+                  f"đợt sau, hoặc tăng số đơn vị cần chọn.")
+            en = (f"{forced} units have not been checked for more than {months} months, more than the {n} asked: the "
+                  f"{n} longest unchecked were picked; the other {len(overflow)} are proposed for the next draw, or "
+                  f"ask for more units.")
         warnings.append({"code": "floor_exceeds_n", "forced": forced, "n": n, "floor_room": room, "split": split,
                          "deferred": overflow, "vi": vi, "en": en})
     excluded_warnings, excluded_flags = _exclusion_notes(inputs, n, len(result))

@@ -13,7 +13,7 @@ from backend.audit.services import audit_record
 from backend.core.actors import Actor
 from backend.core.errors import DomainError
 from backend.core.jobs import enqueue_on_commit
-from backend.core.store import ObjectInfo, guess_content_type, validate_key
+from backend.core.store import ObjectInfo, StoreError, get_footage_store, guess_content_type, validate_key
 from backend.org.models import Camera
 from media_ingest import discovery
 from media_ingest.discovery import ObjectRef
@@ -52,6 +52,9 @@ def clip_discover(*, ref: ObjectRef, source: str, by: Actor = SYSTEM) -> Discove
     existing = Clip.objects.filter(bucket=ref.bucket, key=ref.key, version_id=version).first()
     if existing is not None:
         return Discovered(existing, False)
+    same = _same_content_as_latest(ref, by)
+    if same is not None:
+        return Discovered(same, False)
     if source not in Clip.Source.values:
         raise ValueError(f"unknown source {source!r}")
     refused = refused_key_reason(ref.key)
@@ -91,6 +94,46 @@ def clip_discover(*, ref: ObjectRef, source: str, by: Actor = SYSTEM) -> Discove
     enqueue_on_commit(index_clip, clip.pk)
     _broadcast(clip, "clip.discovered")
     return Discovered(clip, True)
+
+
+def _same_content_as_latest(ref: ObjectRef, by: Actor) -> Clip | None:
+    """The key's latest clip, now named by `ref`'s version, when `ref` holds the very content it indexed.
+
+    A folder store (embedded mode) names a version by its size and modification time: a footage store
+    restored or copied without its file times made every file look like a new version, and every clip
+    showed twice (issue 15). When the latest clip of the key was indexed (its SHA-256 is known), has the
+    same size, and the file hashes the same, the key was not changed: the clip's stored version follows
+    the file, and no clip is added. Other content at the key (a real overwrite) stays a new clip. A store
+    that names its versions itself (a versioned bucket) is trusted as it is."""
+    if ref.version and ref.version != "null":
+        return None
+    latest = Clip.objects.filter(bucket=ref.bucket, key=ref.key).order_by("-discovered_at", "-pk").first()
+    if latest is None or not latest.sha256 or latest.size_bytes != ref.size:
+        return None
+    store = get_footage_store()
+    local_path = getattr(store, "local_path", None)
+    if store.bucket != ref.bucket or local_path is None:
+        return None
+    from media_ingest.vision import sha256_file
+
+    try:
+        digest, size = sha256_file(local_path(ref.key))
+        now = store.stat(ref.key)
+    except (OSError, StoreError):
+        return None
+    if digest != latest.sha256 or size != ref.size or now.etag != ref.etag:  # changed while hashed: not sure
+        return None
+    was = latest.version_id
+    try:
+        with transaction.atomic():
+            Clip.objects.filter(pk=latest.pk).update(version_id=ref.identity, etag=ref.etag)
+    except IntegrityError:
+        return None
+    latest.refresh_from_db()
+    audit_record(actor=by, verb="clip.version_followed", obj=latest,
+                 payload={"bucket": ref.bucket, "key": ref.key, "from": was, "to": ref.identity,
+                          "sha256": latest.sha256, "why": "same content, new file time"})
+    return latest
 
 
 def refused_key_reason(key: str) -> tuple[str, str] | None:

@@ -32,6 +32,19 @@ class Violation:
     own_form: FormRef | None = None
     # joint responsibility: never heavier than this (the violator's own form)
     cap: FormRef | None = None
+    # the rule's name in words and its legal basis, so a page never shows a bare code ("V1", issue 15)
+    rule_name_vi: str = ""
+    rule_name_en: str = ""
+    rule_basis: str = ""
+
+    @property
+    def said_vi(self) -> str:
+        """Why, with the rule by its name and code ("…; quy tắc: Vi phạm nghiêm trọng (V2)"), never a bare code."""
+        return f"{self.why_vi}; quy tắc: {self.rule_name_vi} ({self.rule_code})" if self.rule_name_vi else self.why_vi
+
+    @property
+    def said_en(self) -> str:
+        return f"{self.why_en}; rule: {self.rule_name_en} ({self.rule_code})" if self.rule_name_en else self.why_en
 
     @property
     def time_barred(self) -> bool:
@@ -71,8 +84,8 @@ def escalate(book: RuleBook, *, violations: list[Violation], priors: list[PriorD
     if len(violations) == 1:
         v = violations[0]
         steps.append(Step("single", 0, v.form,
-                          f"{v.reference} — {v.why_vi} → {v.form.name_vi}.",
-                          f"{v.reference} — {v.why_en} → {v.form.name_en}."))
+                          f"{v.reference} — {v.said_vi} → {v.form.name_vi}.",
+                          f"{v.reference} — {v.said_en} → {v.form.name_en}."))
         form = v.form
     else:
         listing_vi = "; ".join(f"{v.reference}: {v.form.name_vi}" for v in violations)

@@ -6,14 +6,26 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.selectors import user_unit_ids
 from backend.org.models import Assignment, Officer
-from inspection.accountability.engine import FormRef, RuleBook, _form_ref, fmt, fmt_en, sev_en, sev_vi
+from inspection.accountability.engine import (
+    FormRef,
+    RuleBook,
+    RuleRef,
+    _form_ref,
+    fmt,
+    fmt_en,
+    regulation_numbers,
+    render_basis,
+    rule_name,
+    sev_en,
+    sev_vi,
+)
 from inspection.accountability.escalation import (
     PriorDecision,
     Violation,
@@ -53,7 +65,9 @@ class CaseView:
     def as_dict(self) -> dict[str, Any]:
         return {
             "violations": [{"finding_id": v.finding_id, "reference": v.reference, "occurred_on": v.occurred_on,
-                            "form": v.form.as_dict(), "rule": v.rule_code, "why_vi": v.why_vi, "why_en": v.why_en,
+                            "form": v.form.as_dict(), "rule": v.rule_code, "rule_name_vi": v.rule_name_vi,
+                            "rule_name_en": v.rule_name_en, "rule_basis": v.rule_basis,
+                            "why_vi": v.why_vi, "why_en": v.why_en,
                             "time_barred": v.time_barred,
                             "limitation": v.limitation.as_dict() if v.limitation else None}
                            for v in self.violations],
@@ -178,6 +192,23 @@ def _barred_on(f: Finding, book: RuleBook, on: date, later: list[tuple[date, str
 
 
 # Long on purpose: one batch for many cases in a fixed number of queries; batched maps and loop read together.
+def _book_rule(book: RuleBook, rule: Rule) -> RuleRef | Rule:
+    """The case's rule set's reading of a stored rule (its basis with the regulations' numbers), or the row."""
+    return next((r for r in book.rules if r.code == rule.code), rule)
+
+
+class _RuleNamed(TypedDict):
+    rule_name_vi: str
+    rule_name_en: str
+    rule_basis: str
+
+
+def _named(rule: RuleRef | Rule) -> _RuleNamed:
+    """A violation's rule by its name and basis, not a bare code (issue 15)."""
+    return {"rule_name_vi": rule_name(rule.text_vi) or rule.code, "rule_name_en": rule_name(rule.text_en) or rule.code,
+            "rule_basis": rule.basis if isinstance(rule, RuleRef) else render_basis(rule.basis, regulation_numbers())}
+
+
 def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                reader: Any = None) -> dict[int, CaseView]:
     """Escalation, limitation and deadlines for many cases in a fixed number of queries.
@@ -264,8 +295,9 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                                   "en": f"No unit rule for a {sev_en(f.severity)} violation ({f.reference})."})
                     continue
                 violations.append(Violation(f.pk, f.reference, f.category_id, day, rule.form, rule.code,
-                                            f"vi phạm {sev_vi(f.severity)} của đơn vị, quy tắc {rule.code}",
-                                            f"{sev_en(f.severity)} violation by the unit, rule {rule.code}"))
+                                            f"vi phạm {sev_vi(f.severity)} của đơn vị",
+                                            f"{sev_en(f.severity)} violation by the unit",
+                                            **_named(rule)))
                 continue
             officer_id = case.officer_id or 0
             kinds = roles.get((officer_id, f.pk), set())
@@ -274,11 +306,12 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                 form = book.equivalent(_form_ref(confirmed.confirmed_form or confirmed.suggested_form))
                 own_rule = book.by_severity(Rule.AppliesTo.VIOLATOR, f.severity)
                 own_form = own_rule.form if own_rule is not None else None
+                liable = _book_rule(book, confirmed.rule)
                 violations.append(Violation(
                     f.pk, f.reference, f.category_id, day, form, confirmed.rule.code,
-                    f"trách nhiệm {confirmed.get_role_display().lower()} đã được xác nhận (quy tắc {confirmed.rule.code})",
-                    f"confirmed liability as {confirmed.role.replace('_', ' ')} (rule {confirmed.rule.code})",
-                    own_form=own_form, cap=own_form if confirmed.rule.cap_at_violator else None))
+                    f"trách nhiệm {confirmed.get_role_display().lower()} đã được xác nhận",
+                    f"confirmed liability as {confirmed.role.replace('_', ' ')}",
+                    own_form=own_form, cap=own_form if confirmed.rule.cap_at_violator else None, **_named(liable)))
                 continue
             if kinds & {"violator", "knew_or_covered"} == set() and "named" in kinds:
                 # a head named in the finding but neither a violator nor flagged knew / covered up answers
@@ -293,14 +326,14 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                     form = joint.form if joint is not None and joint.form is not None else own_form
                     if form.level > own_form.level:
                         form = own_form
-                    code = joint.code if joint is not None else own_rule.code
+                    applied = joint if joint is not None else own_rule
                     violations.append(Violation(
-                        f.pk, f.reference, f.category_id, day, form, code,
-                        f"người đứng đầu được nêu trong kết luận, trách nhiệm liên đới (quy tắc {code}): không nặng "
-                        f"hơn hình thức của người vi phạm ({own_form.name_vi})",
-                        f"head named in the finding, joint responsibility (rule {code}): never heavier than the "
-                        f"violator's own form ({own_form.name_en})",
-                        own_form=own_form, cap=own_form))
+                        f.pk, f.reference, f.category_id, day, form, applied.code,
+                        f"người đứng đầu được nêu trong kết luận, trách nhiệm liên đới: không "
+                        f"nặng hơn hình thức của người vi phạm ({own_form.name_vi})",
+                        f"head named in the finding, joint responsibility: never heavier than "
+                        f"the violator's own form ({own_form.name_en})",
+                        own_form=own_form, cap=own_form, **_named(applied)))
                     continue
             if kinds & {"violator", "knew_or_covered"}:
                 rule = book.by_severity(Rule.AppliesTo.VIOLATOR, f.severity)
@@ -312,8 +345,8 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                         as_what_en = "knew and did not act / covered up, handled as violator"
                     violations.append(Violation(
                         f.pk, f.reference, f.category_id, day, rule.form, rule.code,
-                        f"{as_what_vi}, vi phạm {sev_vi(f.severity)} (quy tắc {rule.code})",
-                        f"{as_what_en}, {sev_en(f.severity)} violation (rule {rule.code})"))
+                        f"{as_what_vi}, vi phạm {sev_vi(f.severity)}",
+                        f"{as_what_en}, {sev_en(f.severity)} violation", **_named(rule)))
                     continue
             notes.append({"vi": f"Vi phạm {f.reference} không xác định được hình thức cho người này "
                                 "(chưa có trách nhiệm được xác nhận).",

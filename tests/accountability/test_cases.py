@@ -118,6 +118,26 @@ def test_head_with_confirmed_liability_gets_a_case_on_that_basis(make_finding: A
     v = view(case)
     assert v.violations[0].rule_code == "LD-H1" and v.computed_form.code == "phe_binh"
     assert list(case.liabilities.values_list("pk", flat=True)) == [head.pk]
+    # the case names the rule in words with its basis, never a bare "LD-H1" (issue 15)
+    row = v.as_dict()["violations"][0]
+    assert row["rule_name_vi"] == "Người đứng đầu đơn vị có cán bộ vi phạm"
+    assert row["rule_name_en"] == "Head of a unit where a subordinate violated" and row["rule_basis"]
+    assert "LD-H1" not in row["why_vi"] and "LD-H1" not in row["why_en"]
+    assert "quy tắc: Người đứng đầu đơn vị có cán bộ vi phạm (LD-H1)" in v.as_dict()["steps"][0]["text_vi"]
+
+
+def test_a_violation_names_its_rule_in_words_with_its_basis(make_finding: Any, demo: Any) -> None:
+    """Issue 15: the case page showed "quy tắc V1"; the rule's name and basis travel with the violation."""
+    f = make_finding("CAX-TC", "less_serious", date(2026, 6, 1), violators=("NA-2104",))
+    v = view(open_case(demo, [f])).as_dict()
+    row = v["violations"][0]
+    assert row["rule"] == "V1"
+    assert (row["rule_name_vi"], row["rule_name_en"]) == ("Vi phạm ít nghiêm trọng", "Less-serious violation")
+    assert row["rule_basis"] and "[[" not in row["rule_basis"]
+    assert row["why_vi"] == "người vi phạm, vi phạm ít nghiêm trọng"  # the page shows the rule beside it
+    assert "quy tắc V1" not in v["steps"][0]["text_vi"]
+    assert "người vi phạm, vi phạm ít nghiêm trọng; quy tắc: Vi phạm ít nghiêm trọng (V1) → Khiển trách." in v["steps"][0]["text_vi"]
+    assert "rule: Less-serious violation (V1) → Reprimand." in v["steps"][0]["text_en"]
 
 
 def test_limitation_restarts_on_a_new_violation_only_when_the_rule_set_says_so(make_finding: Any, demo: Any) -> None:

@@ -257,6 +257,9 @@ def test_a_floor_backlog_leaves_room_for_risk_and_says_the_split(lead, inspector
     warning = {w["code"]: w for w in draw.warnings}["floor_exceeds_n"]
     assert warning["split"]["floor"] == 6 and warning["split"]["risk"] + warning["split"]["uniform"] == 2
     assert "6" in warning["vi"] and "rủi ro" in warning["vi"]
+    # plain sentences, no "sàn bao phủ" jargon (issue 15)
+    assert "sàn" not in warning["vi"].lower() and "floor" not in warning["en"].lower()
+    assert "quá 6 tháng chưa được kiểm tra" in warning["vi"] and "6 đơn vị lâu chưa được kiểm tra nhất" in warning["vi"]
     detail = _client(lead).get(f"/api/inspection/draws/{draw.pk}/").json()
     assert detail["split"]["floor"] == 6 and detail["split"]["floor_room"] == 6 and detail["split"]["n"] == 8
     assert risky.pk  # the recent units are candidates for the places left to risk

@@ -65,3 +65,39 @@ def test_reindex_command_reruns_older_versions(demo: Any, eager: None, put_file:
     out = io.StringIO()
     call_command("reindex", stdout=out)
     assert out.getvalue().startswith("0 clip(s)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_store_copied_with_new_file_times_is_not_indexed_twice(demo: Any, eager: None, store: Any, put_file: Any,
+                                                                  counter_clip: Any, mpeg4_clip: Any) -> None:
+    """Issue 15: the folder store names a version by size and file time; a footage store restored or copied
+    without its file times made every file a "new version", and the clip list showed every clip twice."""
+    import os
+    import shutil
+
+    keys = ["CAM-TC-01/2026/04/01/080000.mp4", "CAM-TC-01/2026/04/01/090000.mp4"]
+    for key in keys:
+        put_file(key, counter_clip.path)
+    services_reconcile.reconcile_run()
+    assert Clip.objects.count() == 2 and all(c.sha256 for c in Clip.objects.all())
+    before = {c.key: (c.pk, c.version_id) for c in Clip.objects.all()}
+    # the store copied elsewhere and back without its times: same bytes, new modification times
+    for i, key in enumerate(keys):
+        path = store.local_path(key)
+        copy = path.with_name(f".copy-{i}")
+        shutil.copyfile(path, copy)
+        os.replace(copy, path)
+        os.utime(path, ns=(10**18 + i, 10**18 + i))
+    result = services_reconcile.reconcile_run()
+    assert result.created == 0
+    assert Clip.objects.count() == 2
+    for clip in Clip.objects.all():
+        pk, version = before[clip.key]
+        # the same clip, its stored version now the file's (a later read of that version is not "replaced")
+        assert clip.pk == pk and clip.version_id != version and clip.version_id == store.stat(clip.key).etag
+    assert services_reconcile.reconcile_run().created == 0
+    # a genuinely changed file at the same key is still a new clip, as before
+    put_file(keys[0], mpeg4_clip.path)
+    os.utime(store.local_path(keys[0]), ns=(2 * 10**18, 2 * 10**18))
+    assert services_reconcile.reconcile_run().created == 1
+    assert Clip.objects.filter(key=keys[0]).count() == 2 and Clip.objects.count() == 3

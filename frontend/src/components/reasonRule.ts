@@ -82,3 +82,24 @@ export function inWords(text: string, words: number, minLetters: number): boolea
   const found = reasonWords(text).filter(isVietnameseSyllable);
   return found.length >= words && letters(found.join("")) >= minLetters && mostlyVietnamese(text);
 }
+
+/** What the server would refuse in a typed name or reason, said while it is typed (issue 15: the web app only
+ *  learned it after submit). The i18n key holds the server's own words (org.identity.require_vietnamese_name,
+ *  inspection.services_common._refuse_foreign_letters and the reasons' "tiếng Việt có dấu"). */
+export type TextProblem = { key: "text.nameForeign" | "text.reasonForeign" | "text.reasonNoMarks"; letters: string };
+
+/** A person's name (officer, account, representative): the Vietnamese alphabet only, as the server's. */
+export function nameProblem(name: string): TextProblem | null {
+  const foreign = foreignLetters(name).slice(0, 10);
+  return foreign ? { key: "text.nameForeign", letters: foreign } : null;
+}
+
+/** A reason: the Vietnamese alphabet only, and, once a few words are typed, Vietnamese written with its marks
+ *  ("ly do" or English words are refused by the server). An empty or half-typed reason is not a problem yet:
+ *  the button's own "reason needed" says that. */
+export function reasonProblem(text: string): TextProblem | null {
+  const foreign = foreignLetters(text).slice(0, 10);
+  if (foreign) return { key: "text.reasonForeign", letters: foreign };
+  if (reasonWords(text).length >= 3 && !mostlyVietnamese(text)) return { key: "text.reasonNoMarks", letters: "" };
+  return null;
+}

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
 import { ActionButton } from "./ActionButton";
 import { fmtNumber } from "./format";
+import { useTypedTextError } from "./typedText";
 
 export function useErrorText(): (e: unknown) => string {
   const { t, i18n } = useTranslation();
@@ -233,7 +234,9 @@ export function ConfirmDialog({
   const { t } = useTranslation();
   const [reason, setReason] = useState("");
   const asks = reasonLabel !== undefined;
-  const why = (busy && t("why.busy")) || (asks && !reason.trim() && t("why.reasonNeeded"));
+  const typed = useTypedTextError();
+  const reasonError = asks ? typed.reason(reason) : null;
+  const why = (busy && t("why.busy")) || (asks && !reason.trim() && t("why.reasonNeeded")) || reasonError;
   return (
     <Modal
       title={title}
@@ -249,7 +252,7 @@ export function ConfirmDialog({
     >
       {message && <p style={{ marginTop: 0 }}>{message}</p>}
       {asks && (
-        <Field label={reasonLabel}>
+        <Field label={reasonLabel} error={reasonError}>
           <textarea name="reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} aria-required="true" data-testid="confirm-reason" />
         </Field>
       )}
@@ -270,12 +273,13 @@ function focusables(root: HTMLElement, selector = FOCUSABLE): HTMLElement[] {
   return Array.from(root.querySelectorAll<HTMLElement>(selector)).filter((el) => el.tabIndex >= 0 && !el.closest("[hidden]"));
 }
 
-export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+export function Field({ label, children, hint, error }: { label: string; children: ReactNode; hint?: string; error?: string | null }) {
   return (
     <label className="field">
       <span className="field-label">{label}</span>
       {children}
       {hint && <span className="field-hint">{hint}</span>}
+      {error && <span className="field-hint field-warn" role="alert" data-testid="field-error">{error}</span>}
     </label>
   );
 }

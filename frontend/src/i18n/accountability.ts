@@ -91,6 +91,8 @@ export const ACCOUNTABILITY: Dict = {
   "cases.kind.officer": ["Cán bộ", "Officer"],
   "cases.kind.unit": ["Đơn vị", "Unit"],
   "cases.computed": ["Hình thức theo quy tắc", "Form by the rules"],
+  "cases.ruleApplied": ["Quy tắc áp dụng", "Rule applied"],
+  "cases.ruleBasis": ["căn cứ", "basis"],
   "cases.limitation": ["Thời hiệu", "Limitation"],
   "cases.deadline": ["Hạn {{date}} (còn {{days}} ngày)", "Due {{date}} ({{days}} days left)"],
   "cases.barredFrom": ["Đã hết thời hiệu từ {{date}}", "Time-barred since {{date}}"],

@@ -3559,6 +3559,11 @@ export interface components {
             form: components["schemas"]["ComputedForm"];
             /** @description The rule's code */
             rule: string;
+            /** @description The rule's name in words (its text up to the colon) */
+            rule_name_vi: string;
+            rule_name_en: string;
+            /** @description The rule's legal basis */
+            rule_basis: string;
             why_vi: string;
             why_en: string;
             time_barred: boolean;

@@ -5,6 +5,7 @@ import SignaturePad from "signature_pad";
 import { api } from "../../api/client";
 import { Card, Field, InlineError } from "../ui";
 import { ActionButton } from "../ActionButton";
+import { useTypedTextError } from "../typedText";
 
 /** A signature drawn with a finger on the inspector's screen (signature_pad), exported as PNG. */
 export function SignatureBox({ onChange }: { onChange: (dataUrl: string) => void }) {
@@ -51,6 +52,8 @@ export function RepresentativeSignOff<T>({ checkId, onSigned }: { checkId: strin
     onSuccess: onSigned,
   });
   const ready = method === "drawn" ? name.trim() && post.trim() && signature : username && password;
+  const typed = useTypedTextError();
+  const nameError = method === "drawn" ? typed.name(name) : null;
   return (
     <Card title={t("sign.repTitle")}>
       <div data-testid="rep-signoff">
@@ -67,7 +70,7 @@ export function RepresentativeSignOff<T>({ checkId, onSigned }: { checkId: strin
         {method === "drawn" ? (
           <>
             <p className="muted small" data-testid="rep-declared">{t("sign.declared")}</p>
-            <Field label={t("sign.name")}><input value={name} onChange={(e) => setName(e.target.value)} data-testid="rep-name" autoComplete="off" /></Field>
+            <Field label={t("sign.name")} error={nameError}><input value={name} onChange={(e) => setName(e.target.value)} data-testid="rep-name" autoComplete="off" /></Field>
             <Field label={t("sign.post")}><input value={post} onChange={(e) => setPost(e.target.value)} data-testid="rep-post" autoComplete="off" /></Field>
             <div className="field">
               <span className="field-label">{t("sign.pad")}</span>
@@ -84,7 +87,7 @@ export function RepresentativeSignOff<T>({ checkId, onSigned }: { checkId: strin
           </>
         )}
         {m.isError && <InlineError error={m.error} />}
-        <ActionButton type="button" className="btn btn-success btn-lg btn-block" why={(m.isPending && t("why.busy")) || (!ready && t("why.repNotReady"))} onClick={() => m.mutate()} data-testid="rep-submit">
+        <ActionButton type="button" className="btn btn-success btn-lg btn-block" why={(m.isPending && t("why.busy")) || nameError || (!ready && t("why.repNotReady"))} onClick={() => m.mutate()} data-testid="rep-submit">
           {t("sign.submit")}
         </ActionButton>
       </div>

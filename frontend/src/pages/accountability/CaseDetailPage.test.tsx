@@ -16,7 +16,7 @@ const theCase = {
   officer: { id: 3, service_number: "F-1", full_name: "Lê Văn Chuyển", rank: "Đại úy" }, unit: null, state: "open",
   findings: [], factors: [], documents: [], ruleset_version: 1,
   computed: {
-    violations: [{ finding_id: 1, reference: "VP-1", occurred_on: "2024-03-05", form: khienTrach, rule: "V1", why_vi: "người vi phạm", why_en: "violator", time_barred: true, limitation: barred }],
+    violations: [{ finding_id: 1, reference: "VP-1", occurred_on: "2024-03-05", form: khienTrach, rule: "V1", rule_name_vi: "Vi phạm ít nghiêm trọng", rule_name_en: "Less-serious violation", rule_basis: "Thông tư 02/2021/TT-BCA, Điều 7", why_vi: "người vi phạm", why_en: "violator", time_barred: true, limitation: barred }],
     steps: [], computed_form: null, limitation: barred, factors: { aggravating: 0, mitigating: 0 }, notes: [],
     deadlines: {
       handling: { opened_on: "2026-11-29", days: 90, complex: false, deadline: "2027-02-27", status: "running", source: "Luật Cán bộ, công chức 2008 (sửa đổi 2019), Điều 80 khoản 3 (90 ngày)", text_vi: "Thời hạn xử lý 90 ngày kể từ ngày lập hồ sơ 29/11/2026: ra quyết định chậm nhất ngày 27/02/2027.", text_en: "Handling period 90 days" },
@@ -112,6 +112,15 @@ test("the officer reads Vietnamese words: step names, the person's name, an expi
   expect(within(history as HTMLElement).queryByText(/canbo\.kyluat/)).toBeNull();
   expect(screen.getByText("Đã hết thời hiệu từ 05/03/2026")).toBeInTheDocument();
   expect(screen.queryByText(/còn -\d+ ngày/)).toBeNull();
+});
+
+test("a violation names its rule in words with its basis, the code only in brackets (issue 15)", async () => {
+  renderCase(theCase);
+  const rule = await screen.findByTestId("case-violation-rule");
+  expect(rule).toHaveTextContent("Quy tắc áp dụng: Vi phạm ít nghiêm trọng (V1) · căn cứ: Thông tư 02/2021/TT-BCA, Điều 7");
+  // no bare code standing for the rule anywhere on the violation
+  const violation = screen.getByTestId("case-violation");
+  expect(within(violation).queryByText("V1")).toBeNull();
 });
 
 test("the decision and the answer to a complaint record the day they were received", async () => {

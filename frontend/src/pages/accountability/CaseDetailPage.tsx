@@ -150,8 +150,13 @@ export default function CaseDetailPage() {
                 <ol className="escalation" data-testid="escalation">
                   {comp.violations.map((v) => (
                     <li key={v.finding_id} className={v.time_barred ? "barred" : ""} data-testid="case-violation">
-                      <span className="code">{v.rule}</span> <Link to={`/accountability/trace/${v.finding_id}`}>{v.reference}</Link> ({fmtDate(v.occurred_on)}) → <strong>{bi(v.form.name_vi, v.form.name_en)}</strong>
+                      <Link to={`/accountability/trace/${v.finding_id}`}>{v.reference}</Link> ({fmtDate(v.occurred_on)}) → <strong>{bi(v.form.name_vi, v.form.name_en)}</strong>
                       {v.time_barred && <Badge tone="grey">{t("cases.timeBarred")}</Badge>}
+                      {/* the rule by its name and basis, the code only in brackets (issue 15: never a bare "V1") */}
+                      <div className="small" data-testid="case-violation-rule">
+                        {t("cases.ruleApplied")}: <strong>{bi(v.rule_name_vi, v.rule_name_en) || v.rule}</strong> <span className="code muted">({v.rule})</span>
+                        {v.rule_basis && <> · {t("cases.ruleBasis")}: {v.rule_basis}</>}
+                      </div>
                       <div className="small muted">{bi(v.why_vi, v.why_en)}</div>
                     </li>
                   ))}

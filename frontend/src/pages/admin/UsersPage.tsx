@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { useTypedTextError } from "../../components/typedText";
 import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, ConfirmDialog, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
 import { OfficerPicker } from "../../components/OfficerPicker";
@@ -59,6 +60,7 @@ function useOfficerName(officer: Officer | null, setOfficer: (o: Officer | null)
 
 function NewUserDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
+  const typed = useTypedTextError();
   const qc = useQueryClient();
   const [username, setUsername] = useState("");
   const [fullName, setFullName] = useState("");
@@ -82,13 +84,13 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!username && t("why.username")) || (!isTeam(role) && password.length < 8 && t("why.password8")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
+          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!username && t("why.username")) || typed.name(fullName) || (!isTeam(role) && password.length < 8 && t("why.password8")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
         </>
       }
     >
       <div className="grid-2">
         <Field label={t("users.username")}><input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" /></Field>
-        <Field label={t("users.fullName")}><input value={fullName} onChange={(e) => setFullName(e.target.value)} /></Field>
+        <Field label={t("users.fullName")} error={typed.name(fullName)}><input value={fullName} onChange={(e) => setFullName(e.target.value)} /></Field>
         <RoleAndScope role={role} setRole={setRole} scope={scope} setScope={setScope} />
       </div>
       <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={pickOfficer} /></Field>
@@ -102,6 +104,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
 
 function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => void }) {
   const { t } = useTranslation();
+  const typed = useTypedTextError();
   const qc = useQueryClient();
   const [fullName, setFullName] = useState(user.full_name);
   const [role, setRole] = useState<Role>(user.role);
@@ -145,12 +148,12 @@ function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => voi
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" data-testid="user-save" why={(save.isPending && t("why.busy")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => save.mutate()}>{t("action.save")}</ActionButton>
+          <ActionButton type="button" className="btn btn-primary" data-testid="user-save" why={(save.isPending && t("why.busy")) || typed.name(fullName) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => save.mutate()}>{t("action.save")}</ActionButton>
         </>
       }
     >
       <div className="grid-2">
-        <Field label={t("users.fullName")}><input value={fullName} onChange={(e) => setFullName(e.target.value)} /></Field>
+        <Field label={t("users.fullName")} error={typed.name(fullName)}><input value={fullName} onChange={(e) => setFullName(e.target.value)} /></Field>
         <RoleAndScope role={role} setRole={setRole} scope={scope} setScope={setScope} />
         <Field label={t("common.state")}>
           <span className="row"><input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} data-testid="user-active" /> {t("users.active")}</span>

@@ -155,14 +155,16 @@ test("the draw result adds up, names the empty place, and says the exclusion onc
     </QueryClientProvider>,
   );
   const split = await screen.findByTestId("draw-split");
-  expect(split).toHaveTextContent("Phân bổ 2 vị trí: 2 theo sàn bao phủ (tối đa 2), 0 theo rủi ro, 0 ngẫu nhiên");
+  // plain sentences: what the draw did and why, no "sàn bao phủ", no part that picked none (issue 15)
+  expect(split).toHaveTextContent("Đợt này đã chọn 2 đơn vị: 2 đơn vị bắt buộc phải kiểm tra vì đã quá 6 tháng chưa được kiểm tra (loại này chiếm tối đa 2 vị trí, phần còn lại để dành cho rủi ro).");
+  expect(split).not.toHaveTextContent(/sàn|0 đơn vị|theo rủi ro/);
   expect(split).toHaveTextContent("1 trên 3 vị trí yêu cầu để trống");
   // said once: no red box nor orange warning repeating the count
   expect(screen.queryByTestId("draw-flags")).toBeNull();
   expect(screen.queryByTestId("draw-warnings")).toBeNull();
   const excluded = screen.getByTestId("draw-excluded");
   expect(excluded.closest("details")).toBeNull(); // in view, not collapsed at the bottom
-  await waitFor(() => expect(excluded).toHaveTextContent("Công an xã Nam Đàn: Đã có cuộc kiểm tra dự kiến (cuộc kiểm tra KT-FF4A3794 ngày 01/12/2026) · đã đến hạn sàn bao phủ (15/11/2026)"));
+  await waitFor(() => expect(excluded).toHaveTextContent("Công an xã Nam Đàn: Đã có cuộc kiểm tra dự kiến (cuộc kiểm tra KT-FF4A3794 ngày 01/12/2026) · đã đến hạn phải kiểm tra (15/11/2026)"));
   expect(excluded).toHaveTextContent("được công bố cùng cam kết");
 });
 

@@ -7,13 +7,14 @@ import { Icon } from "../../components/Icon";
 import { ApiError, api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, Spinner, ErrorState } from "../../components/ui";
 import { ActionButton } from "../../components/ActionButton";
+import { useTypedTextError } from "../../components/typedText";
 import { CheckStateBadge, personName } from "../../components/labels";
 import { fmtDate, fmtDateTime, fmtNumber, localToday } from "../../components/format";
 import { byId, useCounters, useUnits } from "../../hooks/use-ref-data";
 import { useMe } from "../../hooks/use-me";
 import AbsencesCard from "./AbsencesCard";
 import type { BiText, CheckBrief, Draw, DrawExclusion, DrawVerify } from "../../types/inspection";
-import { drawFlagKey } from "../../components/inspection/drawFlags";
+import { POLICY_FLOOR_MONTHS, drawFlagKey, splitSentence } from "../../components/inspection/drawFlags";
 
 /** A warning or flag in the reader's language (Vietnamese first). */
 export function bi(item: { vi?: string; en?: string }, lang: string): string {
@@ -27,6 +28,7 @@ function ReasonDialog({ title, hint, required, pending, error, confirm, onConfir
 }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState("");
+  const reasonError = useTypedTextError().reason(reason);
   return (
     <Modal
       title={title}
@@ -34,14 +36,14 @@ function ReasonDialog({ title, hint, required, pending, error, confirm, onConfir
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-danger" why={(pending && t("why.busy")) || (required && !reason.trim() && t("why.reasonNeeded"))} onClick={() => onConfirm(reason.trim())} data-testid="reason-confirm">
+          <ActionButton type="button" className="btn btn-danger" why={(pending && t("why.busy")) || (required && !reason.trim() && t("why.reasonNeeded")) || reasonError} onClick={() => onConfirm(reason.trim())} data-testid="reason-confirm">
             {confirm}
           </ActionButton>
         </>
       }
     >
       <p className="muted small" style={{ marginTop: 0 }}>{hint}</p>
-      <Field label={required ? `${t("draw.reasonLabel")} *` : t("draw.reasonLabel")}>
+      <Field label={required ? `${t("draw.reasonLabel")} *` : t("draw.reasonLabel")} error={reasonError}>
         <textarea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} name="reason" />
       </Field>
       {Boolean(error) && <InlineError error={error} />}
@@ -251,8 +253,8 @@ export function DrawDetail({ id }: { id: number }) {
         {d.split && (
           <p className="small" style={{ margin: 0 }} data-testid="draw-split">
             {/* the parts add up to what was drawn; places asked for and not filled are said as such */}
-            {t("draw.split", { n: drawn, floor: d.split.floor, room: d.split.floor_room, risk: d.split.risk, uniform: d.split.uniform })}
-            {asked > drawn && <> · <strong>{t("draw.splitEmpty", { count: asked - drawn, asked })}</strong></>}
+            {splitSentence(t, d.split, drawn, Number(d.params.floor_months ?? POLICY_FLOOR_MONTHS))}
+            {asked > drawn && <> <strong>{t("draw.splitEmpty", { count: asked - drawn, asked })}</strong>.</>}
           </p>
         )}
         {d.state === "open" && planned > 0 && <p className="muted small" style={{ margin: 0 }} data-testid="draw-pending">{t("draw.pendingChecks", { count: planned })}{plannedHidden > 0 && ` ${t("draw.pendingHidden", { count: plannedHidden })}`}</p>}

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useTypedTextError } from "../../components/typedText";
 import { ApiError, api, rows, type Page } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { DateInput, useDateValidity } from "../../components/DateInput";
@@ -15,6 +16,7 @@ const SN = /^[0-9A-Za-z-]{3,20}$/;
 
 export function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer; onClose: () => void; onSaved: (o: Officer) => void }) {
   const { t } = useTranslation();
+  const typed = useTypedTextError();
   const qc = useQueryClient();
   const [sn, setSn] = useState(officer?.service_number ?? "");
   const [name, setName] = useState(officer?.full_name ?? "");
@@ -39,23 +41,23 @@ export function OfficerDialog({ officer, onClose, onSaved }: { officer?: Officer
     <Modal title={officer ? `${t("officers.edit")}: ${officer.full_name}` : t("officers.new")} onClose={onClose} footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-primary" data-testid="officer-save" why={(m.isPending && t("why.busy")) || (dates.bad ? t("why.badDate") : !SN.test(sn.trim()) || !name.trim() ? t("officers.needFields") : null)} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
+        <ActionButton className="btn btn-primary" data-testid="officer-save" why={(m.isPending && t("why.busy")) || (dates.bad ? t("why.badDate") : !SN.test(sn.trim()) || !name.trim() ? t("officers.needFields") : null) || typed.name(name) || typed.reason(reason) || typed.reason(distinct)} onClick={() => m.mutate()}>{t("action.save")}</ActionButton>
       </>
     }>
       <div className="grid-2">
         <Field label={t("officers.serviceNumber")}><input value={sn} onChange={(e) => setSn(e.target.value)} name="service_number" /></Field>
-        <Field label={t("officers.fullName")}><input value={name} onChange={(e) => setName(e.target.value)} name="full_name" /></Field>
+        <Field label={t("officers.fullName")} error={typed.name(name)}><input value={name} onChange={(e) => setName(e.target.value)} name="full_name" /></Field>
         <Field label={t("officers.rank")}><input value={rank} onChange={(e) => setRank(e.target.value)} name="rank" list="ranks" /></Field>
         <Field label={t("officers.dob")}><DateInput value={dob} onChange={setDob} onValidity={dates.bind("dob")} name="date_of_birth" aria-label={t("officers.dob")} /></Field>
       </div>
       {/* correcting the identity of an officer a recorded finding names rewrites the past: the server asks for a reason (409) */}
       {officer && (reason || (m.error instanceof ApiError && m.error.code === "reason_required")) && (
-        <Field label={t("officers.correctionReason")}><textarea value={reason} onChange={(e) => setReason(e.target.value)} name="reason" rows={2} /></Field>
+        <Field label={t("officers.correctionReason")} error={typed.reason(reason)}><textarea value={reason} onChange={(e) => setReason(e.target.value)} name="reason" rows={2} /></Field>
       )}
       {/* a look-alike of an existing officer (same name without marks, same birth date): one person, one record (F1);
           the server names the existing officer (409 officer_lookalike) and takes a worded reason that they are two people */}
       {(distinct || (m.error instanceof ApiError && m.error.code === "officer_lookalike")) && (
-        <Field label={t("officers.distinctReason")} hint={t("officers.distinctHint")}>
+        <Field label={t("officers.distinctReason")} hint={t("officers.distinctHint")} error={typed.reason(distinct)}>
           <textarea value={distinct} onChange={(e) => setDistinct(e.target.value)} name="distinct_reason" rows={2} data-testid="officer-distinct-reason" />
         </Field>
       )}
