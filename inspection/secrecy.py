@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from backend.accounts.models import INSPECTION_TEAM, Role
@@ -34,17 +34,18 @@ def conflict_unit_ids(*, officer_id: int | None, since: date) -> set[int]:
     """Units the officer served in on or after `since`, plus what they merged into (successors)."""
     if officer_id is None:
         return set()
-    # one query: the units served (flagged) and every unit that merged into another (the chains)
-    served_there = Assignment.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=since),
-                                             officer_id=officer_id, unit_id=OuterRef("pk"))
-    rows = (Unit.objects.annotate(served=Exists(served_there))
-            .filter(Q(served=True) | Q(successor__isnull=False)).values_list("id", "successor_id", "served"))
+    # one query: the units served (no successor column) and every unit that merged into another (the
+    # chains); a UNION of two plain reads (every request of an inspector reads this: an Exists per unit
+    # cost more to build and plan than to run, issue 18)
+    served_there = (Assignment.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=since), officer_id=officer_id)
+                    .order_by().values_list("unit_id", Value(None, output_field=IntegerField())))
+    merged = Unit.objects.filter(successor__isnull=False).order_by().values_list("id", "successor_id")
     served: set[int] = set()
     successors: dict[int, int] = {}
-    for unit_id, successor_id, was_served in rows:
-        if was_served:
+    for unit_id, successor_id in served_there.union(merged, all=True):
+        if successor_id is None:
             served.add(unit_id)
-        if successor_id is not None:
+        else:
             successors[unit_id] = successor_id
     result = set(served)
     for unit_id in served:

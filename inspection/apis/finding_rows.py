@@ -9,9 +9,12 @@ go through `finding_from_instance`, so every answer is written by `finding_outpu
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import tzinfo
 from typing import Any
 
-from rest_framework import serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from backend.accounts.models import User
 from inspection.apis.common import _user_brief
@@ -30,8 +33,16 @@ SUBJECT_ROW_FIELDS = ("finding_id", "officer_id", "officer__service_number", "of
 _DATETIME = serializers.DateTimeField()  # DRF's own writing of a datetime (current time zone, "Z" for UTC)
 
 
-def _when(value: Any) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
+def _when(value: Any, tz: tzinfo | None = None) -> str | None:
+    """A datetime as DRF writes it. With `tz` (the current time zone, read once per page by
+    `finding_rows_output`) an aware value is written here without DRF's per-call settings and time
+    zone look-ups (four dates a row): the same text (tests/inspection/test_finding_rows_when.py)."""
+    if value is None:
+        return None
+    if tz is None or timezone.is_naive(value) or api_settings.DATETIME_FORMAT.lower() != ISO_8601:
+        return _DATETIME.to_representation(value)
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _subject(s: Mapping[str, Any]) -> dict[str, Any]:
@@ -42,9 +53,9 @@ def _subject(s: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def finding_output(f: Mapping[str, Any], *, subjects: Iterable[Mapping[str, Any]],
-                   users: Mapping[int, User]) -> dict[str, Any]:
+                   users: Mapping[int, User], tz: tzinfo | None = None) -> dict[str, Any]:
     """One finding as the API writes it: `f` has FINDING_ROW_FIELDS, `subjects` its SUBJECT_ROW_FIELDS
-    rows in order, `users` its creator and confirmer by id."""
+    rows in order, `users` its creator and confirmer by id (`tz`: see `_when`)."""
     check_id, counter_id = f["surprise_check_id"], f["counter_id"]
     return {
         "id": f["id"], "reference": f["reference"], "source": f["source"], "state": f["state"],
@@ -55,14 +66,14 @@ def finding_output(f: Mapping[str, Any], *, subjects: Iterable[Mapping[str, Any]
         "unit": {"id": f["unit_id"], "code": f["unit__code"], "name": f["unit__name"]},
         "counter": ({"id": counter_id, "code": f["counter__code"], "name": f["counter__name"]}
                     if counter_id is not None else None),
-        "occurred_from": _when(f["occurred_from"]), "occurred_to": _when(f["occurred_to"]),
+        "occurred_from": _when(f["occurred_from"], tz), "occurred_to": _when(f["occurred_to"], tz),
         "unit_level_reason": f["unit_level_reason"],
         "check": ({"id": str(f["surprise_check__uid"]), "reference": f["surprise_check__reference"]}
                   if check_id is not None else None),
         "complaint_id": f["complaint_id"], "rating_id": f["rating_id"],
         "subjects": [_subject(s) for s in subjects],
         "created_by": _user_brief(users.get(f["created_by_id"])),
-        "created_at": _when(f["created_at"]), "confirmed_at": _when(f["confirmed_at"]),
+        "created_at": _when(f["created_at"], tz), "confirmed_at": _when(f["confirmed_at"], tz),
         "confirmed_by": _user_brief(users.get(f["confirmed_by_id"])) if f["confirmed_by_id"] is not None else None,
     }
 
@@ -77,7 +88,8 @@ def finding_rows_output(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             subjects[s["finding_id"]].append(s)
     people = {pk for f in rows for pk in (f["created_by_id"], f["confirmed_by_id"]) if pk is not None}
     users = User.objects.select_related("officer").in_bulk(people) if people else {}
-    return [finding_output(f, subjects=subjects[f["id"]], users=users) for f in rows]
+    tz = timezone.get_current_timezone()
+    return [finding_output(f, subjects=subjects[f["id"]], users=users, tz=tz) for f in rows]
 
 
 def finding_from_instance(finding: Finding) -> dict[str, Any]:

@@ -87,14 +87,22 @@ class ClipFilters:
 
 
 def clips_for_review(*, user: Any, filters: ClipFilters) -> QuerySet[Clip]:
-    """The clip list: scope, filters, counts annotated so a page costs a constant number of queries."""
+    """The clip list: scope, filters, counts annotated so a page costs a constant number of queries.
+
+    `tags_open` counts a clip's live tags made on the footage itself (every reader knows them);
+    `tags_kept` says it has live tags made on an expired clip's sealed copy, which only some readers
+    may know of (`tags_seen_q`): the caller counts those clips with `clip_tag_counts`. The rule's
+    subqueries (findings visible to the reader, secret checks, conflicts) were most of the list's cost
+    as a correlated count in every page query (issue 18); a sealed copy's tags are rare."""
     require_footage(user)
-    live_tags = Tag.objects.filter(tags_seen_q(user), clip=OuterRef("pk"), deleted_at__isnull=True)
+    open_tags = Tag.objects.filter(clip=OuterRef("pk"), deleted_at__isnull=True, preservation__isnull=True)
     qs = (Clip.objects.filter(clip_scope_q(user))
-          # a correlated count, evaluated for the page's rows only; a JOIN + GROUP BY here made the
+          # correlated, evaluated for the page's rows only; a JOIN + GROUP BY here made the
           # database aggregate every clip in scope before the LIMIT (list time grew with the table)
-          .annotate(tag_count=Coalesce(Subquery(live_tags.order_by().values("clip")
-                                                .annotate(n=Count("pk")).values("n")[:1]), 0)))
+          .annotate(tags_open=Coalesce(Subquery(open_tags.order_by().values("clip")
+                                                .annotate(n=Count("pk")).values("n")[:1]), 0),
+                    tags_kept=Exists(Tag.objects.filter(clip=OuterRef("pk"), deleted_at__isnull=True,
+                                                        preservation__isnull=False))))
     f = filters
     if f.unit_id is not None:
         from backend.org.selectors import unit_subtree_ids
@@ -119,15 +127,31 @@ def clips_for_review(*, user: Any, filters: ClipFilters) -> QuerySet[Clip]:
         qs = qs.filter(state=f.state)
     if f.event_kind:
         qs = qs.filter(Exists(ClipEvent.objects.filter(clip=OuterRef("pk"), kind=f.event_kind)))
-    if f.tagged is True:
-        qs = qs.filter(Exists(live_tags))
-    elif f.tagged is False:
-        qs = qs.filter(~Exists(live_tags))
+    if f.tagged is not None:
+        live_tags = Tag.objects.filter(tags_seen_q(user), clip=OuterRef("pk"), deleted_at__isnull=True)
+        qs = qs.filter(Exists(live_tags)) if f.tagged else qs.filter(~Exists(live_tags))
     if f.unassigned is True:
         qs = qs.filter(camera__isnull=True)
     elif f.unassigned is False:
         qs = qs.filter(camera__isnull=False)
     return qs.order_by("-started_at", "-id")
+
+
+def clip_tag_counts(*, user: Any, clip_ids: list[int]) -> dict[int, int]:
+    """How many live tags each clip has that this reader may know of (`tags_seen_q`). A tag on an
+    expired clip's sealed copy (one with a preservation) is checked against the rule in a second query,
+    only when there is one."""
+    counts = dict.fromkeys(clip_ids, 0)
+    if not clip_ids:
+        return counts
+    rows = list(Tag.objects.filter(clip_id__in=clip_ids, deleted_at__isnull=True)
+                .values_list("pk", "clip_id", "preservation_id"))
+    kept = [pk for pk, _, preservation_id in rows if preservation_id is not None]
+    seen = set(Tag.objects.filter(tags_seen_q(user), pk__in=kept).values_list("pk", flat=True)) if kept else set()
+    for pk, clip_id, preservation_id in rows:
+        if preservation_id is None or pk in seen:
+            counts[clip_id] += 1
+    return counts
 
 
 def clip_event_kinds(*, clip_ids: list[int]) -> dict[int, list[str]]:

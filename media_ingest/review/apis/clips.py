@@ -119,11 +119,15 @@ class ClipListApi(APIView):
                               code="invalid_range", fields={"to": ["after from"]})
         qs = selectors.clips_for_review(user=request.user, filters=filters)
         paginator = Pagination()
-        page = paginator.paginate_values(qs, request, self, (*CLIP_ROW_FIELDS, "tag_count"))
+        page = paginator.paginate_values(qs, request, self, (*CLIP_ROW_FIELDS, "tags_open", "tags_kept"))
         kinds = selectors.clip_event_kinds(clip_ids=[c["id"] for c in page])
+        # a clip with tags on its sealed copy is counted by the rule of who may know of them
+        kept = [c["id"] for c in page if c["tags_kept"]]
+        tags = selectors.clip_tag_counts(user=request.user, clip_ids=kept) if kept else {}
         labels = state_labels()
         return paginator.get_paginated_response(
-            [clip_output(c, tag_count=c["tag_count"], kinds=kinds[c["id"]], state_labels=labels) for c in page])
+            [clip_output(c, tag_count=tags.get(c["id"], c["tags_open"]), kinds=kinds[c["id"]], state_labels=labels)
+             for c in page])
 
 
 class ClipDetailApi(APIView):
@@ -131,7 +135,7 @@ class ClipDetailApi(APIView):
     def get(self, request: AuthedRequest, pk: int) -> Response:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = clip_output(clip_row_from_instance(clip), tag_count=None, kinds=None, state_labels=state_labels())
-        data["tag_count"] = clip.tags.filter(selectors.tags_seen_q(request.user), deleted_at__isnull=True).count()
+        data["tag_count"] = selectors.clip_tag_counts(user=request.user, clip_ids=[clip.pk])[clip.pk]
         data["warnings"] = clip.warnings
         urls = services_playback.previews_issue(by=request.user, clip=clip, keys={"poster": clip.poster_key},
                                                 ip=client_ip(request), user_agent=client_ua(request),
