@@ -61,6 +61,8 @@ export interface TeamGrant {
   decided_at: string | null;
   reason: string;
   may_decide: boolean;
+  /** the caller asked for it (an administrator's own requests; absent in older answers) */
+  asked_by_you?: boolean;
   /** officer: the officer to link (null = remove the link) */
   officer: OfficerCard | null;
   /** pending, for a lead who may decide: the account's changes since it last held a team role */
