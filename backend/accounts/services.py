@@ -115,6 +115,11 @@ def _apply_role(*, by: Actor, user: User, role: str | None) -> str:
     return ""
 
 
+def _scope_required() -> DomainError:
+    return DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị.", "A unit head needs a scope unit.",
+                       code="scope_required", fields={"scope_unit_id": ["required"]})
+
+
 def _save_checked(*, by: Actor, user: User) -> None:
     """Save an edited account after the rules that hold whatever changed: an administrator cannot lock
     themselves out; a unit head has a unit; an officer links to one account."""
@@ -123,9 +128,7 @@ def _save_checked(*, by: Actor, user: User) -> None:
                           "You cannot deactivate or demote your own administrator account.",
                           code="self_lockout")
     if user.role == Role.UNIT_HEAD and user.scope_unit_id is None:
-        raise DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị.",
-                          "A unit head needs a scope unit.", code="scope_required",
-                          fields={"scope_unit_id": ["required"]})
+        raise _scope_required()
     try:
         with transaction.atomic():
             user.save()
@@ -165,6 +168,8 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
                               fields={"officer_id": ["taken"]})
     elif officer is not _UNSET:
         user.officer = officer
+    if held_role == Role.UNIT_HEAD and user.scope_unit_id is None:  # checked now, not when a second person approves
+        raise _scope_required()
     if was_team and user.role not in INSPECTION_TEAM:
         user.team_role_left_at = timezone.now()  # demotion applies at once; see team_member_recently
     if was_guarded and user.role not in GUARDED_ROLES:

@@ -279,6 +279,10 @@ def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
         user.save(update_fields=["is_active"])
         audit_record(actor=by, verb="user.update", obj=user, payload={"is_active": [False, True], **meta})
     elif grant.kind == TeamGrant.Kind.ROLE:
+        if grant.role == Role.UNIT_HEAD and user.scope_unit_id is None:  # its scope was removed while it waited
+            raise DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị: gắn đơn vị cho tài khoản rồi yêu cầu lại.",
+                              "A unit head needs a scope unit: set the account's unit, then ask again.",
+                              code="scope_required", status=409)
         before, user.role = user.role, grant.role
         user.save(update_fields=["role"])
         audit_record(actor=by, verb="user.update", obj=user, payload={"role": [before, grant.role], **meta})
