@@ -165,3 +165,18 @@ def test_the_second_admins_home_counts_the_request_and_the_requesters_does_not(a
         return cards["team_approvals"]["count"]
 
     assert count("qtv2") == 1 and count("admin") == 0 and count("lead") == 1
+
+
+def test_the_server_command_refuses_while_a_second_admin_may_approve(api_as: Any, admin2: User) -> None:
+    from django.core.management import CommandError, call_command
+
+    target = User.objects.get(username="discipline")
+    grant = api_as("admin").post(f"/api/auth/users/{target.pk}/password/", {}, format="json").json()
+    User.objects.filter(role="inspection_lead").update(is_active=False)  # only the second administrator is left
+    with pytest.raises(CommandError, match="approve it in the app"):
+        call_command("team_grant_approve", str(grant["id"]), reason=REASON)
+    assert TeamGrant.objects.get(pk=grant["id"]).state == "pending"
+    admin2.is_active = False
+    admin2.save(update_fields=["is_active"])
+    call_command("team_grant_approve", str(grant["id"]), reason=REASON)  # nobody left: the server operator may
+    assert TeamGrant.objects.get(pk=grant["id"]).state == "approved"
