@@ -85,15 +85,16 @@ def _card_unit_gone(qs: Any) -> HomeCard:
                           for c in qs[:ROWS]])
 
 
-def _card_team_approvals(user: Any) -> HomeCard:
-    """Account changes giving inspection-team powers that wait for this lead's approval (the two-person
-    rule, backend.accounts.services_grants): the ones the lead may decide (not asked by them, not about them)."""
+def _card_team_approvals(user: Any, link: str = "/inspection/approvals") -> HomeCard:
+    """Account changes giving powers or resetting credentials that wait for this person's approval (the
+    two-person rule, backend.accounts.services_grants): the ones a lead (or, outside the team, another
+    administrator) may decide (not asked by them, not about them)."""
     from backend.accounts.services_grants import pending_for_lead
 
     qs = pending_for_lead(user).select_related("target").order_by("expires_at", "id")
-    return HomeCard(key="team_approvals", count=qs.count(), link="/inspection/approvals", tone="red", rows=[
+    return HomeCard(key="team_approvals", count=qs.count(), link=link, tone="red", rows=[
         Row(title=f"{g.target.get_full_name() or g.target.username} ({g.target.username})",
-            detail=f"grant_{g.kind}", link="/inspection/approvals", date=_local(g.expires_at)) for g in qs[:ROWS]])
+            detail=f"grant_{g.kind}", link=link, date=_local(g.expires_at)) for g in qs[:ROWS]])
 
 
 def _card_clip_remaps(user: Any) -> HomeCard:
@@ -248,6 +249,7 @@ def _admin(user: Any) -> list[HomeCard]:
             for u in no_second_factor[:ROWS]]),
         HomeCard(key="units_without_head", count=len(headless), link="/admin/org", tone="amber", rows=[
             Row(title=u.name, detail=u.code, link=f"/admin/org?unit={u.pk}") for u in headless[:ROWS]]),
+        _card_team_approvals(user, link="/admin/users"),  # another administrator's requests (F-D)
     ]
 
 

@@ -20,9 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts import selectors, services, services_activation
+from backend.accounts import selectors, services, services_activation, services_grants
 from backend.accounts.apis_grants import TeamGrantOutputSerializer, grant_data
-from backend.accounts.models import INSPECTION_TEAM, ApiToken, Role, User
+from backend.accounts.models import GUARDED_ROLES, ApiToken, Role, User
 from backend.accounts.network import LoginRateThrottle, client_ip
 from backend.accounts.serializers import (
     LinkedOfficerSerializer,
@@ -93,10 +93,16 @@ class MeSessionOutputSerializer(MeOutputSerializer):
 
 class UserAdminOutputSerializer(MeOutputSerializer):
     pending_approvals = serializers.SerializerMethodField(
-        help_text="Changes to this account waiting for an inspection lead's approval (two-person rule)")
+        help_text="Changes to this account waiting for a second person's approval (two-person rule)")
+    reset_needs_approval = serializers.SerializerMethodField(
+        help_text="A password or two-factor reset of this account is a request a second person approves (no "
+                  "password is sent; the approver receives a one-time activation code)")
 
     class Meta(MeOutputSerializer.Meta):
-        fields = [*MeOutputSerializer.Meta.fields, "pending_approvals"]
+        fields = [*MeOutputSerializer.Meta.fields, "pending_approvals", "reset_needs_approval"]
+
+    def get_reset_needs_approval(self, obj: User) -> bool:
+        return services_grants.guarded_recently(obj)
 
     @extend_schema_field(PendingApprovalSerializer(many=True))
     def get_pending_approvals(self, obj: User) -> list[dict[str, Any]]:
@@ -308,7 +314,7 @@ class UserTwoFactorResetApi(APIView):
     def post(self, request: AuthedRequest, pk: int) -> Response:
         user = _user_for_admin(request, pk)
         grant = services.two_factor_reset(by=request.user, user=user)
-        if grant is not None:  # an inspection-team member: waits for a lead's approval
+        if grant is not None:  # a guarded account: waits for a second person's approval
             return Response(grant_data(grant, request), status=202)
         return Response(status=204)
 def _session_expiry(request: Request) -> Any:
@@ -375,8 +381,9 @@ class UserListApi(APIView):
         username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,150}$")
         password = serializers.CharField(
             min_length=8, max_length=256, required=False, allow_blank=True, default="",
-            help_text="Required for other roles; refused for an inspection-team role (the person sets their own "
-                      "with the activation code the approving lead receives)")
+            help_text="Required for the roles without legal powers (reviewer); refused for the others (inspection "
+                      "team, disciplinary, unit head, admin: the person sets their own with the activation code the "
+                      "approver receives)")
         role = serializers.ChoiceField(choices=[r for r in Role.choices if r[0] != Role.SERVICE])
         full_name = PlainTextField(one_line=True, max_length=150, required=False, allow_blank=True, default="")
         officer_id = IdField(required=False, allow_null=True)
@@ -398,7 +405,7 @@ class UserListApi(APIView):
         scope = Unit.objects.filter(pk=scope_id).first() if scope_id else None
         if scope_id and scope is None:
             raise DomainError("Đơn vị không tồn tại.", "Unknown scope unit.", fields={"scope_unit_id": ["unknown"]})
-        if not v["password"] and v["role"] not in INSPECTION_TEAM:
+        if not v["password"] and v["role"] not in GUARDED_ROLES:
             raise DomainError("Nhập mật khẩu cho tài khoản.", "Enter a password for the account.", code="required",
                               fields={"password": ["required"]})
         user = services.user_create(by=request.user, officer=officer, scope_unit=scope, **v)
@@ -451,8 +458,9 @@ class UserDetailApi(APIView):
 
 
 class UserPasswordApi(APIView):
-    """An administrator sets a new password for a user (their other sessions end). For an inspection-team
-    member (or one demoted within 90 days) send no password: the reset is a request a lead approves."""
+    """An administrator sets a new password for a user (their other sessions end). For an account with legal
+    powers or secrets (`reset_needs_approval`: inspection team, disciplinary, unit head, admin, or demoted from
+    one within 90 days) send no password: the reset is a request a second person approves."""
 
     class InputSerializer(serializers.Serializer):
         password = serializers.CharField(max_length=256, trim_whitespace=False, required=False, allow_blank=True,
@@ -468,7 +476,7 @@ class UserPasswordApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         grant = services.user_password_reset(by=request.user, user=user, password=data.validated_data["password"])
-        if grant is not None:  # an inspection-team member: waits for a lead's approval
+        if grant is not None:  # a guarded account: waits for a second person's approval
             return Response(grant_data(grant, request), status=202)
         return Response(status=204)
 

@@ -1,6 +1,6 @@
 """Requests under the two-person rule (services_grants): listed to inspection leads (every request) and to
-the administrator who asked (their own); a lead other than the requester and the target approves or
-refuses with a reason."""
+administrators (their own, and the ones an administrator decides: accounts outside the team); a second person
+(services_grants.approver_roles) other than the requester and the target approves or refuses with a reason."""
 from __future__ import annotations
 
 from typing import Any
@@ -98,7 +98,9 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     state_label = serializers.CharField(source="get_state_display")
     target = serializers.SerializerMethodField()
-    may_decide = serializers.SerializerMethodField(help_text="The caller is a lead who may approve or refuse it")
+    may_decide = serializers.SerializerMethodField(
+        help_text="The caller may approve or refuse it (a lead, or for an account outside the team another admin)")
+    asked_by_you = serializers.SerializerMethodField(help_text="The caller asked for it")
     officer = serializers.SerializerMethodField(help_text="officer: the officer to link (null = remove the link)")
     recent_changes = serializers.SerializerMethodField(
         help_text="Pending: the account's role, credential and officer-link changes since it last held a team role")
@@ -108,7 +110,7 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = TeamGrant
         fields = ["id", "kind", "kind_label", "state", "state_label", "target", "role", "requested_label",
-                  "requested_by", "requested_at", "expires_at", "decided_label", "decided_by", "decided_at", "reason", "may_decide", "officer",
+                  "requested_by", "requested_at", "expires_at", "decided_label", "decided_by", "decided_at", "reason", "may_decide", "asked_by_you", "officer",
                   "recent_changes", "no_approver"]
 
     no_approver = serializers.SerializerMethodField(
@@ -147,6 +149,10 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
         if obj.state != TeamGrant.State.PENDING or not self.get_may_decide(obj):
             return []
         return services_grants.recent_account_changes(obj)
+
+    def get_asked_by_you(self, obj: TeamGrant) -> bool:
+        viewer = self._viewer()
+        return bool(viewer is not None and obj.requested_by_id is not None and obj.requested_by_id == viewer.pk)
 
     def get_may_decide(self, obj: TeamGrant) -> bool:
         request = self.context.get("request")

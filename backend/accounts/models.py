@@ -18,6 +18,10 @@ class Role(models.TextChoices):
 
 
 INSPECTION_TEAM = {Role.INSPECTOR, Role.INSPECTION_LEAD}
+# Accounts with legal powers or secrets (issue 15, F-D): the team's secrets, the administrator's power over
+# accounts, the disciplinary officer's decisions, the unit head's signature on the check minutes. Their
+# credentials are never set by one person alone (backend.accounts.services_grants, the two-person rule).
+GUARDED_ROLES = frozenset({*INSPECTION_TEAM, Role.ADMIN, Role.DISCIPLINARY, Role.UNIT_HEAD})
 # Roles whose view is limited to their unit subtree. Other roles may still be given a scope unit.
 ALWAYS_SCOPED = {Role.UNIT_HEAD}
 
@@ -40,6 +44,10 @@ class User(AbstractUser):
     team_role_left_at = models.DateTimeField(
         null=True, blank=True, help_text="When the account last lost an inspection-team role (demotion): for "
                                          "TEAM_RECENT_DAYS it is still treated as a team member (services_grants)")
+    guarded_role_left_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the account last went from a role with legal powers or secrets "
+                                         "(GUARDED_ROLES) to one without: for TEAM_RECENT its credentials are still "
+                                         "reset only under the two-person rule (services_grants, F-D)")
 
     class Meta:
         ordering = ["username"]
@@ -109,18 +117,19 @@ class LoginFailures(models.Model):
 
 
 class TeamGrant(models.Model):
-    """A change that gives a person the inspection team's powers (issue 15, the two-person rule): an
-    inspection-team role given, a team member created or re-activated, a team member's password or
-    two-factor sign-in reset. Requested by an administrator, it takes effect only when an inspection lead
-    other than the requester and the target approves it; until then nothing of it applies."""
+    """A change that gives a person powers or secrets (issue 15, the two-person rule): a role of GUARDED_ROLES
+    given, such an account created or re-activated, its password or two-factor sign-in reset, its officer link
+    changed. Requested by an administrator, it takes effect only when a second person approves it (who:
+    services_grants.approver_roles); until then nothing of it applies. The name stays TeamGrant: the rule
+    began with the inspection team's accounts."""
 
     class Kind(models.TextChoices):
-        CREATE = "create", "Tạo tài khoản tổ kiểm tra"
-        ROLE = "role", "Giao vai trò tổ kiểm tra"
-        ACTIVATE = "activate", "Mở lại tài khoản tổ kiểm tra"
+        CREATE = "create", "Tạo tài khoản"
+        ROLE = "role", "Giao vai trò"
+        ACTIVATE = "activate", "Mở lại tài khoản"
         PASSWORD = "password", "Đặt lại mật khẩu"
         TWO_FACTOR = "two_factor", "Đặt lại xác thực hai lớp"
-        OFFICER = "officer", "Đổi cán bộ gắn với tài khoản tổ kiểm tra"
+        OFFICER = "officer", "Đổi cán bộ gắn với tài khoản"
 
     class State(models.TextChoices):
         PENDING = "pending", "Chờ phê duyệt"
@@ -141,7 +150,10 @@ class TeamGrant(models.Model):
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_label = models.CharField(max_length=200, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(blank=True, help_text="The lead's (or the server operator's) reason")
+    reason = models.TextField(blank=True, help_text="The approver's (or the server operator's) reason")
+    team = models.BooleanField(
+        default=True, help_text="It touches the inspection team (a team role, or a team member now or within "
+                                "TEAM_RECENT): only an inspection lead decides it; else another administrator or a lead")
     # set by team_grant_approve on the instance it returns (never stored): the one-time activation code
     activation_code: str = ""
     activation_expires_at: Any = None

@@ -16,14 +16,15 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.authentication import hash_key
-from backend.accounts.models import INSPECTION_TEAM, ApiToken, LoginFailures, Role, TeamGrant, User
+from backend.accounts.models import GUARDED_ROLES, INSPECTION_TEAM, ApiToken, LoginFailures, Role, TeamGrant, User
 from backend.accounts.passwords import password_problems
 from backend.accounts.services_grants import (
+    approval_required,
     grant_needed,
     own_team_role_refused,
+    reset_needs_grant,
     sessions_end_for_officer_change,
     team_grant_request,
-    team_member_recently,
     team_password_refused,
     two_factor_remove,
 )
@@ -68,7 +69,7 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
         user.password_change_required = _set_by_another(by=by, user=user)
     else:
         user.set_unusable_password()
-    if held:  # a team member: inactive until a lead approves (services_grants)
+    if held:  # an account with legal powers or secrets: inactive until a second person approves (services_grants)
         user.is_active = False
     user.save()
     audit_record(actor=by, verb="user.create", obj=user,
@@ -99,8 +100,8 @@ def _account_state(user: User) -> dict[str, Any]:
 
 
 def _apply_role(*, by: Actor, user: User, role: str | None) -> str:
-    """Set the asked role on `user`, unless it is an inspection-team role that waits for a lead's
-    approval (services_grants): then the role is left as it was and returned, to be requested."""
+    """Set the asked role on `user`, unless it is a role with legal powers or secrets that waits for a second
+    person's approval (services_grants): then the role is left as it was and returned, to be requested."""
     if role is None:
         return ""
     if role not in Role.values or role == Role.SERVICE:
@@ -114,6 +115,11 @@ def _apply_role(*, by: Actor, user: User, role: str | None) -> str:
     return ""
 
 
+def _scope_required() -> DomainError:
+    return DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị.", "A unit head needs a scope unit.",
+                       code="scope_required", fields={"scope_unit_id": ["required"]})
+
+
 def _save_checked(*, by: Actor, user: User) -> None:
     """Save an edited account after the rules that hold whatever changed: an administrator cannot lock
     themselves out; a unit head has a unit; an officer links to one account."""
@@ -122,9 +128,7 @@ def _save_checked(*, by: Actor, user: User) -> None:
                           "You cannot deactivate or demote your own administrator account.",
                           code="self_lockout")
     if user.role == Role.UNIT_HEAD and user.scope_unit_id is None:
-        raise DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị.",
-                          "A unit head needs a scope unit.", code="scope_required",
-                          fields={"scope_unit_id": ["required"]})
+        raise _scope_required()
     try:
         with transaction.atomic():
             user.save()
@@ -147,25 +151,29 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
     if user.role == Role.SERVICE:
         raise DomainError("Tài khoản dịch vụ được quản lý qua khóa thiết bị.",
                           "Service accounts are managed through device tokens.", code="service_account")
-    was_team = user.role in INSPECTION_TEAM
+    was_team, was_guarded = user.role in INSPECTION_TEAM, user.role in GUARDED_ROLES
     held_role = _apply_role(by=by, user=user, role=role)
     held_activation = bool(is_active and not user.is_active
                            and (held_role or grant_needed(by=by, role=user.role)))
     if held_activation:
-        is_active = None  # a team member is re-activated only with a lead's approval
+        is_active = None  # a guarded account is re-activated only with a second person's approval
     if scope_unit is not _UNSET:
         user.scope_unit = scope_unit
     held_officer = (officer is not _UNSET and officer != user.officer
                     and (held_role or grant_needed(by=by, role=user.role)))
-    if held_officer:  # the conflict-of-interest rule reads the link: a lead approves the change
+    if held_officer:  # who the account is (the team's conflict-of-interest rule, a signature's name): approved
         if officer is not None and User.objects.filter(officer=officer).exclude(pk=user.pk).exists():
             raise DomainError("Cán bộ này đã gắn với một tài khoản khác.",
                               "This officer is already linked to another account.", code="duplicate",
                               fields={"officer_id": ["taken"]})
     elif officer is not _UNSET:
         user.officer = officer
+    if held_role == Role.UNIT_HEAD and user.scope_unit_id is None:  # checked now, not when a second person approves
+        raise _scope_required()
     if was_team and user.role not in INSPECTION_TEAM:
         user.team_role_left_at = timezone.now()  # demotion applies at once; see team_member_recently
+    if was_guarded and user.role not in GUARDED_ROLES:
+        user.guarded_role_left_at = timezone.now()  # and its credentials stay guarded a while: guarded_recently
     if is_active is not None:
         if user.is_active and not is_active:
             # Deactivation ends every session for good: reactivating must not revive them.
@@ -209,10 +217,9 @@ def user_set_password(*, by: Actor, user: User, password: str, old_password: str
     if old_password is not None and not user.check_password(old_password):
         raise DomainError("Mật khẩu hiện tại không đúng.", "The current password is wrong.",
                           code="bad_credentials", fields={"old_password": ["wrong"]})
-    if old_password is None and _reset_needs_grant(by=by, user=user):
-        raise DomainError("Đặt lại mật khẩu của thành viên tổ kiểm tra cần tổ trưởng phê duyệt.",
-                          "Resetting an inspection-team member's password needs a lead's approval.",
-                          code="approval_required", status=403)
+    if old_password is None and reset_needs_grant(by=by, user=user):
+        raise approval_required("Đặt lại mật khẩu của tài khoản có thẩm quyền",
+                                "Resetting the password of an account with legal powers")
     _require_strong_password(password, user)
     user.set_password(password)
     # a password someone else set is known to him: the holder must change it at the next sign-in, else the
@@ -230,21 +237,17 @@ def _set_by_another(*, by: Actor, user: User) -> bool:
     return isinstance(by, User) and by.pk != user.pk
 
 
-def _reset_needs_grant(*, by: Actor, user: User) -> bool:
-    """A person resetting another's credentials, and the account is (or within 90 days was) a team member."""
-    return (user.pk != getattr(by, "pk", None) and isinstance(by, User)
-            and (grant_needed(by=by, role=user.role) or team_member_recently(user)))
-
-
 @transaction.atomic
 def user_password_reset(*, by: Actor, user: User, password: str) -> TeamGrant | None:
-    """An administrator sets another user's password at once; for an inspection-team member (or one
-    demoted within 90 days) no password is accepted: the reset is a request a lead approves, which then
-    issues a one-time activation code (services_activation). Returns the request then."""
+    """An administrator sets another user's password at once; for an account with legal powers or secrets
+    (an inspection-team member, administrator, disciplinary officer or unit head, or one demoted from such a role
+    within 90 days) no password is accepted: the reset is a request a second person approves
+    (services_grants.approver_roles), which then issues a one-time activation code (services_activation).
+    Returns the request then."""
     if user.role == Role.SERVICE:
         raise DomainError("Tài khoản dịch vụ không dùng mật khẩu.", "Service accounts have no password.",
                           code="service_account")
-    if not _reset_needs_grant(by=by, user=user):
+    if not reset_needs_grant(by=by, user=user):
         if not password:
             raise DomainError("Nhập mật khẩu mới.", "Enter the new password.", code="required",
                               fields={"password": ["required"]})
@@ -518,12 +521,13 @@ def two_factor_verify(*, user: User, code: str, ip: str) -> Device:
 def two_factor_reset(*, by: Actor, user: User) -> TeamGrant | None:
     """An administrator removes another user's authenticator and recovery codes (a lost phone).
     The user's sessions end; a role that requires two-factor sign-in enrols again at next login.
-    For an inspection-team member it is a request a lead approves (services_grants), returned."""
+    For an account with legal powers or secrets (services_grants.reset_needs_grant) it is a request a second
+    person approves, returned; the approval also issues an activation code (the password is reset too)."""
     if user.pk == getattr(by, "pk", None):
         raise DomainError("Không thể tự đặt lại xác thực hai lớp của chính mình; nhờ quản trị viên khác.",
                           "You cannot reset your own two-factor sign-in; ask another administrator.",
                           code="own_two_factor", status=400)
-    if _reset_needs_grant(by=by, user=user):
+    if reset_needs_grant(by=by, user=user):
         assert isinstance(by, User)
         return team_grant_request(by=by, kind=TeamGrant.Kind.TWO_FACTOR, target=user)
     removed = two_factor_remove(user=user)

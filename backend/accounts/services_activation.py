@@ -1,10 +1,11 @@
-"""One-time activation codes for inspection-team accounts (insider review, issue 15, decision A).
+"""One-time activation codes for accounts with legal powers or secrets (insider review, issue 15, decision A;
+F-D: administrators, disciplinary officers and unit heads as well as the inspection team).
 
-The credentials of an inspection-team account are never known to the administrator. When a team grant
-that gives or restores team powers is approved (create, role, activate, password or two-factor reset),
+The credentials of such an account are never known to the administrator. When a grant (services_grants)
+that gives or restores those powers is approved (create, role, activate, password or two-factor reset),
 `credentials_reset` makes the account's password unusable, ends its sessions, removes its two-factor
-devices (the person enrols again at the next sign-in) and issues an activation code to the approving
-lead: shown once, stored as a hash, valid ACTIVATION_CODE_VALID (72 h). The person signs in at the activation
+devices (the person enrols again at the next sign-in) and issues an activation code to the approver
+(a lead, or for an account outside the team another administrator): shown once, stored as a hash, valid ACTIVATION_CODE_VALID (72 h). The person signs in at the activation
 page with username + code (`account_activate`, throttled and counted like a sign-in) and sets their
 own password there."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The two-person rule for the inspection team's powers (insider review, issue 15).
+"""The two-person rule for accounts with legal powers or secrets (insider review, issue 15; F-D).
 
 An administrator runs the accounts, but the inspection team's secrecy (planned checks, draft findings)
 must not rest on the administrator alone: one who could give an account the inspector or lead role, or
@@ -19,6 +19,21 @@ role away applies at once (it removes power), but for TEAM_RECENT (90 days) afte
 treated as a team member for password and two-factor resets, and the approval card lists its account
 changes since (`recent_account_changes`), so a demote-reset-re-promote is seen by the approving lead.
 
+The same rule holds for every account with legal powers or secrets (GUARDED_ROLES: also administrators,
+disciplinary officers and unit heads; F-D: an administrator reset another's two-factor sign-in and password,
+signed in as him and enrolled his own authenticator): giving such a role, creating or re-activating such an
+account, changing its officer link and resetting its password or two-factor sign-in are requests, and the
+approval issues a one-time activation code instead of a password the administrator chose. The account stays
+guarded for TEAM_RECENT after it leaves such a role (`guarded_role_left_at`), so demote-reset-re-promote
+does not get round it.
+
+Who decides (`approver_roles`, the one owner): a request that touches the inspection team (a team role, or a
+team member now or within TEAM_RECENT) is decided by an inspection lead only, as before: the team's secrets do
+not rest on administrators. Any other request (an administrator's, a disciplinary officer's or a unit head's
+account) is decided by another administrator or an inspection lead: a second person who runs accounts, or one
+outside the administrators' chain, so a force with a single administrator can still reset one. Never by the
+requester, the target or the officer linked (as persons: `grant_party`).
+
 A request expires after TEAM_GRANT_EXPIRY (72 h). Every step (request, approval, refusal, expiry) is an
 audit event, and the change itself is audited as the approver's when it applies. Nobody gives themselves
 a team role. System actors (the seed, tests, `manage.py`) act directly: the server's operator bootstraps
@@ -35,7 +50,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backend.accounts.models import INSPECTION_TEAM, Role, TeamGrant, User
+from backend.accounts.models import GUARDED_ROLES, INSPECTION_TEAM, Role, TeamGrant, User
 from backend.accounts.selectors import same_person, same_person_refused
 from backend.accounts.services_activation import credentials_reset
 from backend.audit.services import audit_record
@@ -53,29 +68,72 @@ REASON_MIN = 5
 
 
 def grant_needed(*, by: Actor, role: str) -> bool:
-    """Whether a change by `by` that gives (or keeps) `role` must wait for a lead's approval: a person
-    acting on an inspection-team role. System actors act directly."""
-    return isinstance(by, User) and role in INSPECTION_TEAM
+    """Whether a change by `by` that gives (or keeps) `role` must wait for a second person's approval: a
+    person acting on a role with legal powers or secrets (GUARDED_ROLES). System actors act directly."""
+    return isinstance(by, User) and role in GUARDED_ROLES
+
+
+def _recent(at: Any) -> bool:
+    return at is not None and at > timezone.now() - TEAM_RECENT
 
 
 def team_member_recently(user: User) -> bool:
     """Holds a team role, or held one within TEAM_RECENT (then demoted): treated as a team member."""
-    left = user.team_role_left_at
-    return user.role in INSPECTION_TEAM or (left is not None and left > timezone.now() - TEAM_RECENT)
+    return user.role in INSPECTION_TEAM or _recent(user.team_role_left_at)
+
+
+def guarded_recently(user: User) -> bool:
+    """Holds a role with legal powers or secrets, or held one within TEAM_RECENT (then demoted)."""
+    return user.role in GUARDED_ROLES or _recent(user.guarded_role_left_at) or team_member_recently(user)
+
+
+def reset_needs_grant(*, by: Actor, user: User) -> bool:
+    """A person resetting another's password or two-factor sign-in, and the account holds (or within
+    TEAM_RECENT held) a role with legal powers or secrets: a request, with an activation code on approval."""
+    return isinstance(by, User) and user.pk != by.pk and guarded_recently(user)
+
+
+def touches_team(*, target: User, role: str = "") -> bool:
+    """A request about a team role or a team member (now or within TEAM_RECENT): only a lead decides it."""
+    return role in INSPECTION_TEAM or team_member_recently(target)
+
+
+def approver_roles(grant: TeamGrant) -> tuple[str, ...]:
+    """Who may decide `grant` (the one owner; besides: not a party to it, grant_party). Read again at the
+    decision: a target that became a team member since the request is decided by a lead."""
+    if grant.team or touches_team(target=grant.target, role=grant.role):
+        return (Role.INSPECTION_LEAD,)
+    return (Role.INSPECTION_LEAD, Role.ADMIN)
+
+
+def _admin_decidable() -> Q:
+    """approver_roles as a query: the requests an administrator may decide (not the team's)."""
+    return (Q(team=False) & ~Q(role__in=list(INSPECTION_TEAM)) & ~Q(target__role__in=list(INSPECTION_TEAM))
+            & ~Q(target__team_role_left_at__gt=timezone.now() - TEAM_RECENT))
 
 
 def team_password_refused() -> DomainError:
     return DomainError(
-        "Không đặt mật khẩu cho tài khoản tổ kiểm tra: mật khẩu bị từ chối. Khi tổ trưởng phê duyệt, tổ trưởng "
-        "nhận mã kích hoạt dùng một lần để trao cho người dùng; người dùng tự đặt mật khẩu ở trang Kích hoạt tài khoản.",
-        "No password is set for an inspection-team account: the password is refused. When a lead approves, the "
-        "lead receives a one-time activation code for the person, who sets their own password on the account "
-        "activation page.", code="team_password_refused", fields={"password": ["not accepted for team accounts"]})
+        "Không đặt mật khẩu cho tài khoản có thẩm quyền hoặc được biết bí mật (tổ kiểm tra, cán bộ kỷ luật, thủ "
+        "trưởng đơn vị, quản trị viên): mật khẩu bị từ chối. Khi người thứ hai phê duyệt, người đó nhận mã kích hoạt "
+        "dùng một lần để trao cho người dùng; người dùng tự đặt mật khẩu ở trang Kích hoạt tài khoản.",
+        "No password is set for an account with legal powers or secrets (inspection team, disciplinary officer, "
+        "unit head, administrator): the password is refused. When a second person approves, they receive a "
+        "one-time activation code for the person, who sets their own password on the account activation page.",
+        code="team_password_refused", fields={"password": ["not accepted for accounts with legal powers"]})
 
 
 def own_team_role_refused() -> DomainError:
-    return DomainError("Không thể tự giao vai trò tổ kiểm tra cho chính mình.",
-                       "You cannot give yourself an inspection-team role.", code="own_team_role", status=403)
+    return DomainError("Không thể tự giao cho chính mình vai trò có thẩm quyền (tổ kiểm tra, kỷ luật, thủ trưởng, "
+                       "quản trị).",
+                       "You cannot give yourself a role with legal powers (inspection team, disciplinary, unit head, "
+                       "administrator).", code="own_team_role", status=403)
+
+
+def approval_required(what_vi: str, what_en: str) -> DomainError:
+    return DomainError(f"{what_vi} cần một người thứ hai phê duyệt (hai người).",
+                       f"{what_en} needs a second person's approval (two-person rule).",
+                       code="approval_required", status=403)
 
 
 def team_grant_request(*, by: User, kind: str, target: User, role: str = "", officer: Any = None) -> TeamGrant:
@@ -85,16 +143,18 @@ def team_grant_request(*, by: User, kind: str, target: User, role: str = "", off
     same = {kind} | ({TeamGrant.Kind.CREATE, TeamGrant.Kind.ACTIVATE} if kind in _OPENING else set())
     if TeamGrant.objects.filter(target=target, kind__in=same, state=TeamGrant.State.PENDING,
                                 expires_at__gt=timezone.now()).exists():
-        raise Conflict("Đã có một yêu cầu cùng loại cho tài khoản này đang chờ tổ trưởng phê duyệt.",
-                       "A request of this kind for this account is already waiting for a lead's approval.",
+        raise Conflict("Đã có một yêu cầu cùng loại cho tài khoản này đang chờ phê duyệt.",
+                       "A request of this kind for this account is already waiting for approval.",
                        code="grant_pending")
     team_grants_expire()
     now = timezone.now()
     grant = TeamGrant.objects.create(kind=kind, target=target, role=role, officer=officer,
+                                     team=touches_team(target=target, role=role),
                                      requested_by=by, requested_label=actor_label(by), requested_at=now,
                                      expires_at=now + TEAM_GRANT_EXPIRY)
     audit_record(actor=by, verb="team_grant.request", obj=grant,
                  payload={"kind": kind, "target": target.pk, "username": target.username, "role": role,
+                          "approvers": list(approver_roles(grant)),
                           **({"officer": officer.pk if officer else None} if kind == TeamGrant.Kind.OFFICER else {}),
                           "expires_at": grant.expires_at.isoformat()})
     return grant
@@ -116,12 +176,13 @@ def team_grants_expire() -> int:
 
 
 def team_grants_for(user: Any) -> QuerySet[TeamGrant]:
-    """Leads see every request (they approve); an administrator sees the requests they asked."""
+    """Leads see every request (they approve); an administrator sees the requests they asked and the ones
+    an administrator decides (approver_roles: not the team's)."""
     qs = TeamGrant.objects.select_related("target__officer", "requested_by__officer", "decided_by__officer", "officer")
     if user.has_role(Role.INSPECTION_LEAD):
         return qs
     if user.has_role(Role.ADMIN):
-        return qs.filter(requested_by=user)
+        return qs.filter(Q(requested_by=user) | _admin_decidable())
     raise Forbidden()
 
 
@@ -137,14 +198,18 @@ def grant_party(user: Any, grant: TeamGrant) -> bool:
 
 
 def may_decide(user: Any, grant: TeamGrant) -> bool:
-    return bool(user is not None and user.has_role(Role.INSPECTION_LEAD) and grant.state == TeamGrant.State.PENDING
+    return bool(user is not None and getattr(user, "is_authenticated", False)
+                and user.has_role(*approver_roles(grant)) and grant.state == TeamGrant.State.PENDING
                 and not grant_party(user, grant))
 
 
 def pending_for_lead(user: Any) -> QuerySet[TeamGrant]:
-    """The requests this lead may decide: pending, in time, neither asked by them nor about them (as a person)."""
+    """The requests this lead (or administrator: approver_roles) may decide: pending, in time, neither asked by
+    them nor about them (as a person)."""
     qs = (TeamGrant.objects.filter(state=TeamGrant.State.PENDING, expires_at__gt=timezone.now())
           .exclude(Q(requested_by=user) | Q(target=user)))
+    if not user.has_role(Role.INSPECTION_LEAD):
+        qs = qs.filter(_admin_decidable()) if user.has_role(Role.ADMIN) else qs.none()
     parties = qs.select_related("requested_by__officer", "target__officer", "officer")
     return qs.filter(pk__in=[g.pk for g in parties if not grant_party(user, g)])
 
@@ -157,13 +222,16 @@ def _decidable(*, by: Actor, grant_id: int) -> TeamGrant:
     if grant is None:
         raise NotFound("Không tìm thấy yêu cầu.", "Request not found.")
     if isinstance(by, User):
-        if not by.has_role(Role.INSPECTION_LEAD):
-            raise Forbidden("Chỉ tổ trưởng tổ kiểm tra mới phê duyệt hoặc từ chối yêu cầu này.",
-                            "Only an inspection lead approves or refuses this request.")
+        if not by.has_role(*approver_roles(grant)):
+            if approver_roles(grant) == (Role.INSPECTION_LEAD,):
+                raise Forbidden("Chỉ tổ trưởng tổ kiểm tra mới phê duyệt hoặc từ chối yêu cầu này.",
+                                "Only an inspection lead approves or refuses this request.")
+            raise Forbidden("Chỉ một quản trị viên khác hoặc tổ trưởng tổ kiểm tra mới phê duyệt hoặc từ chối yêu cầu này.",
+                            "Only another administrator or an inspection lead approves or refuses this request.")
         if grant_party(by, grant):
             raise same_person_refused(
-                "Người phê duyệt phải là một tổ trưởng khác người yêu cầu, khác người được giao và khác cán bộ được gắn.",
-                "The approver must be a lead other than the requester, the target and the officer linked.")
+                "Người phê duyệt phải là người thứ hai: khác người yêu cầu, khác người được giao và khác cán bộ được gắn.",
+                "The approver must be a second person: other than the requester, the target and the officer linked.")
     if grant.state != TeamGrant.State.PENDING:
         raise Conflict("Yêu cầu này đã được xử lý hoặc đã hết hạn.", "This request was already decided or expired.",
                        code="grant_decided")
@@ -211,6 +279,10 @@ def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
         user.save(update_fields=["is_active"])
         audit_record(actor=by, verb="user.update", obj=user, payload={"is_active": [False, True], **meta})
     elif grant.kind == TeamGrant.Kind.ROLE:
+        if grant.role == Role.UNIT_HEAD and user.scope_unit_id is None:  # its scope was removed while it waited
+            raise DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị: gắn đơn vị cho tài khoản rồi yêu cầu lại.",
+                              "A unit head needs a scope unit: set the account's unit, then ask again.",
+                              code="scope_required", status=409)
         before, user.role = user.role, grant.role
         user.save(update_fields=["role"])
         audit_record(actor=by, verb="user.update", obj=user, payload={"role": [before, grant.role], **meta})
@@ -238,8 +310,9 @@ def team_grant_approve(*, by: Actor, grant_id: int, reason: str = "") -> TeamGra
     restores team powers, `grant.activation_code` holds the one-time code (shown once to this lead)."""
     grant = _decidable(by=by, grant_id=grant_id)
     if not isinstance(by, User) and eligible_leads(grant):
-        raise Conflict("Đã có tổ trưởng có thể phê duyệt yêu cầu này: phê duyệt trên ứng dụng.",
-                       "A lead who may approve this request exists: approve it in the app.", code="lead_exists")
+        raise Conflict("Đã có người có thể phê duyệt yêu cầu này (tổ trưởng hoặc quản trị viên khác): phê duyệt trên "
+                       "ứng dụng.", "A person who may approve this request exists (a lead or another administrator): "
+                       "approve it in the app.", code="lead_exists")
     if grant.kind == TeamGrant.Kind.OFFICER and grant.officer_id and User.objects.filter(
             officer_id=grant.officer_id).exclude(pk=grant.target_id).exists():
         raise Conflict("Cán bộ này đã gắn với một tài khoản khác.", "This officer is already linked to another account.",
@@ -271,8 +344,9 @@ def team_grant_refuse(*, by: Actor, grant_id: int, reason: str) -> TeamGrant:
 
 
 def eligible_leads(grant: TeamGrant) -> list[User]:
-    """Active leads who may decide `grant` (neither its requester nor its target nor its officer, as persons)."""
-    leads = (User.objects.filter(role=Role.INSPECTION_LEAD, is_active=True).select_related("officer")
+    """Active people who may decide `grant` (approver_roles: leads, and for a request outside the team other
+    administrators; neither its requester nor its target nor its officer, as persons)."""
+    leads = (User.objects.filter(role__in=approver_roles(grant), is_active=True).select_related("officer")
              .exclude(pk__in=[pk for pk in (grant.requested_by_id, grant.target_id) if pk]))
     return [lead for lead in leads if not grant_party(lead, grant)]
 
@@ -288,8 +362,9 @@ def recent_account_changes(grant: TeamGrant) -> list[dict[str, Any]]:
 
     target = grant.target
     since = timezone.now() - TEAM_RECENT
-    if target.team_role_left_at is not None and target.team_role_left_at > since:
-        since = target.team_role_left_at - timedelta(seconds=1)  # the demotion itself is listed
+    left = target.team_role_left_at if approver_roles(grant) == (Role.INSPECTION_LEAD,) else target.guarded_role_left_at
+    if left is not None and left > since:
+        since = left - timedelta(seconds=1)  # the demotion itself is listed
     rows = list(AuditEvent.objects.filter(object_type="accounts.user", object_id=str(target.pk), verb__in=_CHANGE_VERBS,
                                       at__gte=since, at__lte=grant.decided_at or timezone.now())
             .order_by("at", "id").values("at", "actor_id", "actor_label", "verb", "payload"))

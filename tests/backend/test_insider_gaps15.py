@@ -54,13 +54,13 @@ def _password() -> str:
 
 @pytest.mark.django_db
 def test_a_password_the_admin_resets_must_be_changed_before_any_use(api_as, demo):
-    target = User.objects.get(username="discipline")
+    target = User.objects.get(username="reviewer")  # a disciplinary officer's reset is a request (F-D)
     chosen = _password()
     ok = api_as("admin").post(f"/api/auth/users/{target.pk}/password/", {"password": chosen}, format="json")
     assert ok.status_code == 204
     target.refresh_from_db()
     assert target.password_change_required
-    client = login_client("discipline", chosen)
+    client = login_client("reviewer", chosen)
     assert client.get("/api/auth/me/").json()["password_change_required"] is True
     refused = client.get("/api/org/units/")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "password_change_required"

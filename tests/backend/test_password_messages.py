@@ -47,7 +47,7 @@ def test_activation_explains_a_short_password_in_vietnamese(demo: Any) -> None:
 
 def test_every_other_place_a_password_is_set_answers_in_vietnamese_too(api_as: Any, demo: Any) -> None:
     admin = api_as("admin")
-    target = User.objects.get(username="discipline")
+    target = User.objects.get(username="reviewer")  # a disciplinary officer gets no password from the admin (F-D)
     reset = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": "abc"}, format="json")
     _all_vietnamese(_error(reset), "Mật khẩu quá ngắn: cần ít nhất 8 ký tự.")
     created = admin.post("/api/auth/users/", {"username": "moi", "password": "12345678", "role": "reviewer"},
@@ -93,8 +93,8 @@ def test_activation_refuses_the_username_as_password(demo: Any) -> None:
 
 def test_every_other_place_refuses_a_password_like_the_account(api_as: Any, demo: Any) -> None:
     admin = api_as("admin")
-    target = User.objects.get(username="discipline")
-    reset = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": "Discipline2026"}, format="json")
+    target = User.objects.get(username="reviewer")  # a disciplinary officer gets no password from the admin (F-D)
+    reset = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": "Reviewer2026"}, format="json")
     _all_vietnamese(_error(reset), SIMILAR)
     created = admin.post("/api/auth/users/", {"username": "hoangmai", "password": "Hoangmai!9", "role": "reviewer"},
                          format="json")

@@ -56,7 +56,7 @@ def test_an_expired_request_says_so_in_words_not_a_code(api_as: Any, lead2: User
 def test_recent_changes_name_who_made_them_and_the_officers(api_as: Any, lead2: User) -> None:
     inspector = User.objects.get(username="inspector")
     admin = User.objects.get(username="admin")
-    demoted = api_as("admin").patch(f"/api/auth/users/{inspector.pk}/", {"role": "disciplinary"}, format="json")
+    demoted = api_as("admin").patch(f"/api/auth/users/{inspector.pk}/", {"role": "reviewer"}, format="json")
     assert demoted.status_code == 200, demoted.content
     again = api_as("admin").patch(f"/api/auth/users/{inspector.pk}/", {"role": "inspector"}, format="json")
     assert again.status_code in (200, 202), again.content

@@ -46,12 +46,12 @@ def test_demote_reset_repromote_gives_the_admin_no_credentials(api_as: Any, lead
     admin, approver = api_as("admin"), api_as("lead2")
     target = User.objects.get(username="inspector")
     # demotion applies at once (it removes power)
-    assert admin.patch(f"/api/auth/users/{target.pk}/", {"role": "disciplinary"}, format="json").status_code == 200
+    assert admin.patch(f"/api/auth/users/{target.pk}/", {"role": "reviewer"}, format="json").status_code == 200
     # but the account is still a team member for a password reset: no admin-chosen password ...
     chosen = admin.post(f"/api/auth/users/{target.pk}/password/", {"password": ADMIN_CHOSEN}, format="json")
     assert chosen.status_code == 400 and chosen.json()["error"]["code"] == "team_password_refused"
     target.refresh_from_db()
-    assert target.role == "disciplinary" and target.team_role_left_at is not None
+    assert target.role == "reviewer" and target.team_role_left_at is not None
     assert _login("inspector", ADMIN_CHOSEN) == 400
     # ... and the two-factor reset waits for a lead too
     assert admin.post(f"/api/auth/users/{target.pk}/2fa/reset/").status_code == 202
@@ -59,7 +59,7 @@ def test_demote_reset_repromote_gives_the_admin_no_credentials(api_as: Any, lead
     assert admin.patch(f"/api/auth/users/{target.pk}/", {"role": "inspector"}, format="json").status_code == 200
     role_grant = next(g for g in _pending(approver, target) if g["kind"] == "role")
     changes = role_grant["recent_changes"]
-    assert any(c["change"].get("role") == ["inspector", "disciplinary"] and c["by"] for c in changes), changes
+    assert any(c["change"].get("role") == ["inspector", "reviewer"] and c["by"] for c in changes), changes
     two_factor = next(g for g in _pending(approver, target) if g["kind"] == "two_factor")
     assert approver.post(f"/api/auth/team-grants/{two_factor['id']}/approve/", {}, format="json").status_code == 200
     role_grant = next(g for g in _pending(approver, target) if g["kind"] == "role")

@@ -32,22 +32,27 @@ def _approve_pending(api_as, target):
 
 
 def test_admin_changes_role_and_scope_and_it_applies_on_the_next_request(api_as, demo):
-    reviewer = login_client("reviewer", DEMO_PASSWORD)
-    assert reviewer.get("/api/media/clips/").status_code == 200
-    target = _user("reviewer")
+    unithead = login_client("unithead", DEMO_PASSWORD)
+    assert unithead.get("/api/media/clips/").status_code == 403
+    target = _user("unithead")
     scope = demo.units["CAX-TC"]
+    # taking powers away applies at once (giving a unit head's role waits for a second person: F-D)
     response = api_as("admin").patch(f"/api/auth/users/{target.pk}/",
-                                     {"role": "unit_head", "scope_unit_id": scope.pk, "full_name": "Trần Văn Bình"},
+                                     {"role": "reviewer", "scope_unit_id": scope.pk, "full_name": "Trần Văn Bình"},
                                      format="json")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["role"] == "unit_head" and body["scope_unit"]["id"] == scope.pk
+    assert body["role"] == "reviewer" and body["scope_unit"]["id"] == scope.pk
     assert body["full_name"] == "Trần Văn Bình"
     # the still-open session of that user now has the new role's rights only
-    assert reviewer.get("/api/auth/me/").json()["role"] == "unit_head"
-    assert reviewer.get("/api/media/clips/").status_code == 403
+    assert unithead.get("/api/auth/me/").json()["role"] == "reviewer"
+    assert unithead.get("/api/media/clips/").status_code == 200
     event = AuditEvent.objects.filter(verb="user.update").latest("pk")
-    assert event.payload["role"] == ["reviewer", "unit_head"]
+    assert event.payload["role"] == ["unit_head", "reviewer"]
+    # giving the unit head's role back is a request: the role stays until approved
+    back = api_as("admin").patch(f"/api/auth/users/{target.pk}/", {"role": "unit_head"}, format="json")
+    assert back.status_code == 200 and back.json()["role"] == "reviewer"
+    assert [(p["kind"], p["role"]) for p in back.json()["pending_approvals"]] == [("role", "unit_head")]
 
 
 def test_deactivated_user_is_signed_out_and_cannot_sign_in(api_as, demo, anon):
@@ -103,8 +108,8 @@ def test_an_officer_links_to_one_account_only(api_as, demo):
 
 
 def test_admin_resets_a_password_and_the_old_sessions_end(api_as, demo):
-    session = login_client("discipline", DEMO_PASSWORD)
-    target = _user("discipline")
+    session = login_client("reviewer", DEMO_PASSWORD)  # a disciplinary officer's reset is a request (F-D)
+    target = _user("reviewer")
     weak = api_as("admin").post(f"/api/auth/users/{target.pk}/password/", {"password": "12345678"}, format="json")
     assert weak.status_code == 400 and weak.json()["error"]["code"] == "weak_password"
     assert "password" in weak.json()["error"]["fields"]
@@ -113,7 +118,7 @@ def test_admin_resets_a_password_and_the_old_sessions_end(api_as, demo):
                               format="json")
     assert ok.status_code == 204
     assert session.get("/api/auth/me/").status_code == 401
-    assert login_client("discipline", "Kỷ-luật-2026!").get("/api/auth/me/").status_code == 200
+    assert login_client("reviewer", "Kỷ-luật-2026!").get("/api/auth/me/").status_code == 200
     assert AuditEvent.objects.filter(verb="user.password").exists()
 
 

@@ -952,8 +952,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * @description An administrator sets a new password for a user (their other sessions end). For an inspection-team
-         *     member (or one demoted within 90 days) send no password: the reset is a request a lead approves.
+         * @description An administrator sets a new password for a user (their other sessions end). For an account with legal
+         *     powers or secrets (`reset_needs_approval`: inspection team, disciplinary, unit head, admin, or demoted from
+         *     one within 90 days) send no password: the reset is a request a second person approves.
          */
         post: operations["auth_users_password_create"];
         delete?: never;
@@ -7508,10 +7509,12 @@ export interface components {
             readonly decided_by: components["schemas"]["GrantPersonOrNull"] | null;
             /** Format: date-time */
             decided_at: string | null;
-            /** @description The lead's (or the server operator's) reason */
+            /** @description The approver's (or the server operator's) reason */
             reason: string;
-            /** @description The caller is a lead who may approve or refuse it */
+            /** @description The caller may approve or refuse it (a lead, or for an account outside the team another admin) */
             readonly may_decide: boolean;
+            /** @description The caller asked for it */
+            readonly asked_by_you: boolean;
             /** @description officer: the officer to link (null = remove the link) */
             readonly officer: components["schemas"]["OfficerCard"] | null;
             /** @description Pending: the account's role, credential and officer-link changes since it last held a team role */
@@ -7524,12 +7527,12 @@ export interface components {
             readonly activation_expires_at: string | null;
         };
         /**
-         * @description * `create` - Tạo tài khoản tổ kiểm tra
-         *     * `role` - Giao vai trò tổ kiểm tra
-         *     * `activate` - Mở lại tài khoản tổ kiểm tra
+         * @description * `create` - Tạo tài khoản
+         *     * `role` - Giao vai trò
+         *     * `activate` - Mở lại tài khoản
          *     * `password` - Đặt lại mật khẩu
          *     * `two_factor` - Đặt lại xác thực hai lớp
-         *     * `officer` - Đổi cán bộ gắn với tài khoản tổ kiểm tra
+         *     * `officer` - Đổi cán bộ gắn với tài khoản
          * @enum {string}
          */
         TeamGrantKindEnum: "create" | "role" | "activate" | "password" | "two_factor" | "officer";
@@ -7554,10 +7557,12 @@ export interface components {
             readonly decided_by: components["schemas"]["GrantPersonOrNull"] | null;
             /** Format: date-time */
             decided_at: string | null;
-            /** @description The lead's (or the server operator's) reason */
+            /** @description The approver's (or the server operator's) reason */
             reason: string;
-            /** @description The caller is a lead who may approve or refuse it */
+            /** @description The caller may approve or refuse it (a lead, or for an account outside the team another admin) */
             readonly may_decide: boolean;
+            /** @description The caller asked for it */
+            readonly asked_by_you: boolean;
             /** @description officer: the officer to link (null = remove the link) */
             readonly officer: components["schemas"]["OfficerCard"] | null;
             /** @description Pending: the account's role, credential and officer-link changes since it last held a team role */
@@ -8055,8 +8060,10 @@ export interface components {
             readonly handover: string | null;
             /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7), or someone other than the holder set it (an administrator's reset or chosen password: F-D) */
             password_change_required: boolean;
-            /** @description Changes to this account waiting for an inspection lead's approval (two-person rule) */
+            /** @description Changes to this account waiting for a second person's approval (two-person rule) */
             readonly pending_approvals: components["schemas"]["PendingApproval"][];
+            /** @description A password or two-factor reset of this account is a request a second person approves (no password is sent; the approver receives a one-time activation code) */
+            readonly reset_needs_approval: boolean;
         };
         UserBrief: {
             id: number;
@@ -8078,7 +8085,7 @@ export interface components {
         UserLanguageEnum: "vi" | "en";
         UserListInputRequest: {
             username: string;
-            /** @description Required for other roles; refused for an inspection-team role (the person sets their own with the activation code the approving lead receives) */
+            /** @description Required for the roles without legal powers (reviewer); refused for the others (inspection team, disciplinary, unit head, admin: the person sets their own with the activation code the approver receives) */
             password?: string;
             role: components["schemas"]["AssignableRoleEnum"];
             /** @default  */

@@ -1,6 +1,7 @@
-"""Bootstrap of the two-person rule (services_grants): approve, on the server, a request that no
-inspection lead may approve in the app (there is no active lead other than its requester and its
-target, e.g. the province's first lead). Refused while such a lead exists. Audited as
+"""Bootstrap of the two-person rule (services_grants): approve, on the server, a request that nobody may
+approve in the app (no active approver other than its requester and its target: services_grants.approver_roles,
+a lead for the team's requests, a lead or another administrator for the others; e.g. the province's first
+lead). Refused while such an approver exists. Audited as
 `manage.py team_grant_approve (<os user>)`."""
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from backend.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = ("Approve on the server a pending inspection-team request (role, new member, re-activation, password or "
-            "two-factor reset) when no other inspection lead exists to approve it. Without an id: list the pending ones.")
+    help = ("Approve on the server a pending request under the two-person rule (role, new account, re-activation, "
+            "password or two-factor reset, officer link) when nobody else exists to approve it (a lead, or for an "
+            "account outside the team another administrator). Without an id: list the pending ones.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("grant_id", nargs="?", type=int)

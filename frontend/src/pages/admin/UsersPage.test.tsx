@@ -100,7 +100,7 @@ test("a team role or a team member's reset shows as waiting for a lead's approva
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(<QueryClientProvider client={qc}><UsersPage /></QueryClientProvider>);
 
-  expect(await screen.findByTestId("user-pending-reviewer")).toHaveTextContent("Chờ tổ trưởng phê duyệt: vai trò Cán bộ kiểm tra");
+  expect(await screen.findByTestId("user-pending-reviewer")).toHaveTextContent("Chờ người thứ hai phê duyệt: vai trò Cán bộ kiểm tra");
   expect(screen.queryByTestId("user-pending-lead")).not.toBeInTheDocument();
   const mine = await screen.findByTestId("my-grants");
   expect(within(mine).getByText("Chờ phê duyệt")).toBeInTheDocument();
@@ -108,11 +108,11 @@ test("a team role or a team member's reset shows as waiting for a lead's approva
   fireEvent.click(within(screen.getByTestId("users-table")).getByRole("button", { name: "Sửa tài khoản lead" }));
   // a team member's password is never typed by the admin: the reset is a request, the lead gets a code
   expect(document.querySelector('input[autocomplete="new-password"]')).toBeNull();
-  expect(screen.getByText(/vừa rời tổ trong 90 ngày/)).toBeInTheDocument();
+  expect(screen.getByText(/vừa rời vai trò đó trong 90 ngày/)).toBeInTheDocument();
   const resetButton = screen.getByTestId("user-password-reset");
   expect(resetButton).toHaveTextContent("Yêu cầu đặt lại (mã kích hoạt)");
   fireEvent.click(resetButton);
-  expect(await screen.findByTestId("user-password-result")).toHaveTextContent("có hiệu lực khi một tổ trưởng khác phê duyệt");
+  expect(await screen.findByTestId("user-password-result")).toHaveTextContent("có hiệu lực khi người thứ hai (tổ trưởng tổ kiểm tra");
   expect(resetBodies).toEqual([{ password: "" }]);
 });
 
@@ -142,4 +142,44 @@ test("a new account takes its name from the officer picked, and a unit head's un
   expect(within(dialog).queryByTestId("user-scope-no-head")).toBeNull();
   fireEvent.change(within(dialog).getByTestId("user-scope"), { target: { value: "12" } });
   expect(await within(dialog).findByTestId("user-scope-no-head")).toHaveTextContent("Công an xã Kim Liên hiện không có ai giữ chức vụ thủ trưởng");
+});
+
+test("a disciplinary officer's reset is a request too, and another administrator approves it on the users page and gets the code once (F-D)", async () => {
+  const discipline = { ...reviewer, id: 9, username: "kyluat", full_name: "Đỗ Văn Khánh", role: "disciplinary", pending_approvals: [], reset_needs_approval: true };
+  const grant = {
+    id: 11, kind: "password", kind_label: "", state: "pending", state_label: "", role: "", officer: null, recent_changes: [], no_approver: false,
+    target: { id: 9, username: "kyluat", full_name: "Đỗ Văn Khánh", role: "disciplinary", is_active: true, linked_officer: null },
+    requested_label: "qtv2", requested_by: { name: "Phạm Thị Loan", username: "qtv2" }, requested_at: "2026-11-30T05:00:00Z",
+    expires_at: "2026-12-03T05:00:00Z", decided_label: "", decided_by: null, decided_at: null, reason: "", may_decide: true, asked_by_you: false,
+  };
+  const posts: { url: string; body: unknown }[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (init?.method === "POST") {
+      posts.push({ url, body: JSON.parse(String(init.body ?? "{}")) });
+      if (url.includes("auth/team-grants/11/approve/")) return json({ ...grant, state: "approved", may_decide: false, activation_code: "ABCD-EFGH-JKLM", activation_expires_at: "2026-12-04T05:00:00Z" });
+      if (url.includes("auth/users/9/password/")) return json({ ...grant, id: 12, asked_by_you: true, may_decide: false }, 202);
+    }
+    if (url.includes("auth/users/")) return json({ count: 1, next: null, previous: null, results: [discipline] });
+    if (url.includes("auth/team-grants/")) return json({ count: 1, next: null, previous: null, results: [grant] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><UsersPage /></QueryClientProvider>);
+
+  // the request of another administrator is this one's to decide, not listed among his own requests
+  const inbox = await screen.findByTestId("admin-to-decide");
+  expect(within(inbox).getByText("Đỗ Văn Khánh")).toBeInTheDocument();
+  expect(screen.queryByTestId("my-grants")).not.toBeInTheDocument();
+  fireEvent.click(within(inbox).getByTestId("grant-approve-11"));
+  fireEvent.click(await screen.findByTestId("grant-decide"));
+  expect(await screen.findByTestId("grant-activation-code")).toHaveTextContent("ABCD-EFGH-JKLM");
+  fireEvent.click(screen.getByTestId("grant-code-done"));
+
+  // his own reset of the account: no password typed, a request waiting for a second person
+  fireEvent.click(within(screen.getByTestId("users-table")).getByRole("button", { name: "Sửa tài khoản kyluat" }));
+  expect(document.querySelector('input[autocomplete="new-password"]')).toBeNull();
+  fireEvent.click(screen.getByTestId("user-password-reset"));
+  expect(await screen.findByTestId("user-password-result")).toHaveTextContent("Đã gửi yêu cầu đặt lại mật khẩu");
+  expect(posts.map((p) => p.url.replace(/^.*\/api\//, ""))).toEqual(["auth/team-grants/11/approve/", "auth/users/9/password/"]);
+  expect(posts[1].body).toEqual({ password: "" });
 });

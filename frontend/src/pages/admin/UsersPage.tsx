@@ -8,10 +8,13 @@ import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { AdminUser, ApiToken, NewApiToken, Officer, PendingApproval, Role, TeamGrant, UnitHeads } from "../../types/org";
-import { GrantWhat } from "../inspection/ApprovalsPage";
+import { DecideDialog, GrantTable, GrantWhat, type Deciding } from "../inspection/ApprovalsPage";
 import { ActionButton } from "../../components/ActionButton";
 
-const isTeam = (role: Role) => role === "inspector" || role === "inspection_lead";
+// the roles with legal powers or secrets (backend GUARDED_ROLES): created with no password, approved by a second
+// person; an existing account's rule comes from the server (reset_needs_approval)
+const GUARDED: Role[] = ["inspector", "inspection_lead", "disciplinary", "unit_head", "admin"];
+const isGuarded = (role: Role) => GUARDED.includes(role);
 const ROLES: Role[] = ["inspector", "inspection_lead", "reviewer", "disciplinary", "unit_head", "admin"];
 const TOKEN_KINDS = ["rating_device", "minio_webhook", "camera_uploader", "integration"];
 
@@ -70,8 +73,8 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
   const pickOfficer = useOfficerName(officer, setOfficer, fullName, setFullName);
   const [password, setPassword] = useState("");
   const m = useMutation({
-    // an inspection-team account gets no password from the administrator (the API refuses one)
-    mutationFn: () => api.post<AdminUser>("auth/users/", { username, full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, password: isTeam(role) ? "" : password }),
+    // an account with legal powers or secrets gets no password from the administrator (the API refuses one)
+    mutationFn: () => api.post<AdminUser>("auth/users/", { username, full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, password: isGuarded(role) ? "" : password }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["users"] });
       onClose();
@@ -84,7 +87,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!username && t("why.username")) || typed.name(fullName) || (!isTeam(role) && password.length < 8 && t("why.password8")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
+          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!username && t("why.username")) || typed.name(fullName) || (!isGuarded(role) && password.length < 8 && t("why.password8")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
         </>
       }
     >
@@ -94,7 +97,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
         <RoleAndScope role={role} setRole={setRole} scope={scope} setScope={setScope} />
       </div>
       <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={pickOfficer} /></Field>
-      {isTeam(role)
+      {isGuarded(role)
         ? <p className="notice notice-amber small" data-testid="user-team-no-password">{t("users.teamNoPassword")}</p>
         : <Field label={t("users.password")} hint={t("users.passwordHint")}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" /></Field>}
       {m.isError && <InlineError error={m.error} />}
@@ -121,7 +124,7 @@ function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => voi
       onClose();
     },
   });
-  // an inspection-team member's reset is a request (202 with it) until another lead approves it
+  // a guarded account's reset is a request (202 with it) until a second person approves it
   const reset = useMutation({
     mutationFn: () => api.post<TeamGrant | undefined>(`auth/users/${user.id}/password/`, { password: team ? "" : password }),
     onSuccess: () => {
@@ -137,7 +140,7 @@ function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => voi
       void qc.invalidateQueries({ queryKey: ["team-grants"] });
     },
   });
-  const team = isTeam(user.role);
+  const team = user.reset_needs_approval ?? isGuarded(user.role);
   const [askTwoFactor, setAskTwoFactor] = useState(false);
   const twoFactorPending = Boolean(resetTwoFactor.data) || (user.pending_approvals ?? []).some((p) => p.kind === "two_factor");
   return (
@@ -200,7 +203,7 @@ function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => voi
   );
 }
 
-/** The changes to an account waiting for an inspection lead's approval (the two-person rule). */
+/** The changes to an account waiting for a second person's approval (the two-person rule). */
 function PendingBadges({ pending, username }: { pending: PendingApproval[]; username: string }) {
   const { t } = useTranslation();
   if (pending.length === 0) return null;
@@ -215,11 +218,31 @@ function PendingBadges({ pending, username }: { pending: PendingApproval[]; user
   );
 }
 
-/** The requests this administrator asked, with their state and the lead's reason once decided. */
+/** Requests of another administrator about an administrator's, disciplinary officer's or unit head's account
+ *  that this administrator may approve or refuse (the two-person rule; the team's go to a lead). */
+function ToDecide() {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ["team-grants"], queryFn: () => api.get<Page<TeamGrant>>("auth/team-grants/", { page_size: 50 }) });
+  const [deciding, setDeciding] = useState<Deciding | null>(null);
+  const grants = rows(q.data).filter((g) => g.state === "pending" && g.may_decide);
+  return (
+    <>
+      {grants.length > 0 && (
+        <Card title={<>{t("grants.toDecide")} <Badge tone="red">{grants.length}</Badge></>} className="flush">
+          <p className="small muted" style={{ padding: "0 1rem" }}>{t("grants.toDecideHint")}</p>
+          <div data-testid="admin-to-decide"><GrantTable grants={grants} decided={false} setDeciding={setDeciding} /></div>
+        </Card>
+      )}
+      {deciding && <DecideDialog key={deciding.grant.id} grant={deciding.grant} refuse={deciding.refuse} onClose={() => setDeciding(null)} />}
+    </>
+  );
+}
+
+/** The requests this administrator asked, with their state and the approver's reason once decided. */
 function MyRequests() {
   const { t } = useTranslation();
   const q = useQuery({ queryKey: ["team-grants"], queryFn: () => api.get<Page<TeamGrant>>("auth/team-grants/", { page_size: 50 }) });
-  const grants = rows(q.data);
+  const grants = rows(q.data).filter((g) => g.asked_by_you !== false);
   if (grants.length === 0) return null;
   return (
     <Card title={t("users.myRequests")} className="flush">
@@ -351,6 +374,7 @@ export default function UsersPage() {
       </Card>
       <p className="small muted">{t("users.roleNote")}</p>
       <p className="small muted">{t("users.teamRoleNote")}</p>
+      <ToDecide />
       <MyRequests />
       <Card title={t("users.tokens")} className="flush">
         <QueryState q={tokensQ}>

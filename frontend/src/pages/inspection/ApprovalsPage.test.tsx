@@ -34,8 +34,8 @@ test("a lead sees the requests waiting, refuses one only with a reason, and cann
   render(<QueryClientProvider client={qc}><ApprovalsPage /></QueryClientProvider>);
 
   const pending = await screen.findByTestId("grants-pending");
-  expect(within(pending).getByText(/Giao vai trò tổ kiểm tra · Tổ trưởng tổ kiểm tra/)).toBeInTheDocument();
-  expect(within(pending).getByText(/một tổ trưởng khác phải xử lý/)).toBeInTheDocument();
+  expect(within(pending).getByText(/Giao vai trò · Tổ trưởng tổ kiểm tra/)).toBeInTheDocument();
+  expect(within(pending).getByText(/người khác phải xử lý/)).toBeInTheDocument();
   expect(within(pending).queryByTestId("grant-approve-4")).not.toBeInTheDocument();
   const decided = screen.getByTestId("grants-decided");
   expect(within(decided).getByText("Bị từ chối")).toBeInTheDocument();

@@ -71,7 +71,7 @@ function ActivationCode({ result, onDone }: { result: TeamGrantApproved; onDone:
 }
 
 /** Approve (optional note) or refuse (reason required): the server names who may decide. */
-function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: boolean; onClose: () => void }) {
+export function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; refuse: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [reason, setReason] = useState("");
@@ -147,9 +147,9 @@ function NewOfficer({ grant, testId }: { grant: TeamGrant; testId: string }) {
   );
 }
 
-type Deciding = { grant: TeamGrant; refuse: boolean };
+export type Deciding = { grant: TeamGrant; refuse: boolean };
 
-function GrantTable({ grants, decided, setDeciding }: { grants: TeamGrant[]; decided: boolean; setDeciding?: (d: Deciding) => void }) {
+export function GrantTable({ grants, decided, setDeciding }: { grants: TeamGrant[]; decided: boolean; setDeciding?: (d: Deciding) => void }) {
   const { t } = useTranslation();
   return (
     <>
