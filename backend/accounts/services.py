@@ -217,6 +217,11 @@ def user_set_password(*, by: Actor, user: User, password: str, old_password: str
     if old_password is not None and not user.check_password(old_password):
         raise DomainError("Mật khẩu hiện tại không đúng.", "The current password is wrong.",
                           code="bad_credentials", fields={"old_password": ["wrong"]})
+    if old_password is not None and password == old_password:
+        # a forced change kept as it was leaves the setter's password in force (insider review, issue 15)
+        raise DomainError("Mật khẩu mới phải khác mật khẩu hiện tại.",
+                          "The new password must differ from the current one.",
+                          code="same_password", fields={"password": ["same"]})
     if old_password is None and reset_needs_grant(by=by, user=user):
         raise approval_required("Đặt lại mật khẩu của tài khoản có thẩm quyền",
                                 "Resetting the password of an account with legal powers")
