@@ -191,7 +191,6 @@ def _barred_on(f: Finding, book: RuleBook, on: date, later: list[tuple[date, str
     return lim.status == "expired"
 
 
-# Long on purpose: one batch for many cases in a fixed number of queries; batched maps and loop read together.
 def _book_rule(book: RuleBook, rule: Rule) -> RuleRef | Rule:
     """The case's rule set's reading of a stored rule (its basis with the regulations' numbers), or the row."""
     return next((r for r in book.rules if r.code == rule.code), rule)
@@ -209,6 +208,7 @@ def _named(rule: RuleRef | Rule) -> _RuleNamed:
             "rule_basis": rule.basis if isinstance(rule, RuleRef) else render_basis(rule.basis, regulation_numbers())}
 
 
+# Long on purpose: one batch for many cases in a fixed number of queries; batched maps and loop read together.
 def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
                reader: Any = None) -> dict[int, CaseView]:
     """Escalation, limitation and deadlines for many cases in a fixed number of queries.
