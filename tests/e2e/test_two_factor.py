@@ -180,10 +180,11 @@ def test_an_admin_resets_a_users_two_factor_sign_in_and_a_locked_account_says_wh
         question = page.get_by_role("dialog", name="Đặt lại xác thực hai lớp")
         assert "Người dùng sẽ phải đăng ký lại" in question.inner_text()
         question.get_by_test_id("confirm-ok").click()
-        page.get_by_text("Đã đặt lại xác thực hai lớp").wait_for()
+        # a disciplinary account is guarded (fd15): the reset is a request a second person approves
+        page.get_by_text("Đã gửi yêu cầu đặt lại xác thực hai lớp").wait_for()
         b.shot("2fa-6-admin-reset")
         page.keyboard.press("Escape")
-        page.locator("[data-testid=user-2fa-discipline]").get_by_text("Chưa bật").wait_for()
+        page.locator("[data-testid=user-2fa-discipline]").get_by_text("Đang bật").wait_for()  # kept until approved
 
         # someone guessing the inspector's password: the fifth failure locks the account
         page.get_by_role("button", name="Đăng xuất").click()
