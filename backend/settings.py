@@ -285,6 +285,22 @@ SPECTACULAR_SETTINGS = {
         "ClipStateEnum": "media_ingest.models.Clip.State",
         "EvidencePackageStateEnum": "media_ingest.review.models.EvidencePackage.State",
     },
+    # Shapes no serializer answers as a whole, named once so the web app's types are generated from them:
+    # `BiText`, a message in both languages whose other keys are the detail its code carries (a draw's
+    # warnings: inspection/apis/draws.DrawWarningsField); `Viewer`, a row of the review websocket's
+    # `presence` message (media_ingest/review/presence.viewers_of, docs/websocket.md), not an HTTP answer.
+    "APPEND_COMPONENTS": {"schemas": {
+        "BiText": {"type": "object", "required": ["code", "vi", "en"], "additionalProperties": {},
+                   "description": "A message in both languages; the other keys are the detail its code carries.",
+                   "properties": {"code": {"type": "string"}, "vi": {"type": "string"}, "en": {"type": "string"}}},
+        "Viewer": {"type": "object", "required": ["user_id", "name", "position"],
+                   "description": "Someone viewing a clip: a row of the review websocket's `presence` message "
+                                  "(docs/websocket.md).",
+                   "properties": {"user_id": {"type": "integer"}, "name": {"type": "string"},
+                                  "position": {"type": "number", "format": "double", "nullable": True,
+                                               "description": "Seconds into the clip, null until the viewer "
+                                                              "says"}}},
+    }},
 }
 
 # --- i18n / time -----------------------------------------------------------------------------

@@ -165,10 +165,9 @@ class DrawCandidatesField(serializers.JSONField):
 
 
 # Each warning is said in both languages; the keys beside them are the detail its code carries, for the lead
-# (services_draws, services_draw_inputs, services_draw_left_out): declared open, not one shape per code.
-@extend_schema_field({"type": "array", "items": {
-    "type": "object", "required": ["code", "vi", "en"], "additionalProperties": {},
-    "properties": {"code": {"type": "string"}, "vi": {"type": "string"}, "en": {"type": "string"}}}})
+# (services_draws, services_draw_inputs, services_draw_left_out): declared open, not one shape per code
+# (the `BiText` component: SPECTACULAR_SETTINGS["APPEND_COMPONENTS"]).
+@extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/BiText"}})
 class DrawWarningsField(serializers.JSONField):
     """The stored warnings, less those the reader may not see."""
 

@@ -32,11 +32,10 @@ OPERATIONS = [
 ]
 
 # Left open on purpose, each said in its schema: a counter's opening hours as stored (a candidate of a draw),
-# the per-code detail of a draw's warnings beside {code, vi, en}, and the draw's stored input beyond
-# {n, start, end, excluded}.
+# the per-code detail of a draw's warnings beside {code, vi, en} (the `BiText` component), and the draw's
+# stored input beyond {n, start, end, excluded}.
 OPEN = {"DrawCandidateCounter.hours", "DrawOutput.params", "DrawDetailOutput.params",
-        "DrawWithExclusionsOutput.params", "DrawOutput.warnings[]", "DrawDetailOutput.warnings[]",
-        "DrawWithExclusionsOutput.warnings[]"}
+        "DrawWithExclusionsOutput.params", "BiText"}
 
 
 def _free_form(node: dict[str, Any]) -> bool:

@@ -3110,6 +3110,14 @@ export interface components {
          * @enum {string}
          */
         BasisEnum: "joint" | "own";
+        /** @description A message in both languages; the other keys are the detail its code carries. */
+        BiText: {
+            code: string;
+            vi: string;
+            en: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description A note in Vietnamese and English; `kind` names a special note (org_corrected). */
         Bilingual: {
             vi: string;
@@ -4276,13 +4284,7 @@ export interface components {
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
             readonly flags: components["schemas"]["DrawFlag"][];
             /** @description For the team: floor beyond n, deferred units */
-            readonly warnings: ({
-                code: string;
-                vi: string;
-                en: string;
-            } & {
-                [key: string]: unknown;
-            })[];
+            readonly warnings: components["schemas"]["BiText"][];
             readonly split: components["schemas"]["DrawSplit"];
             /** @description Stored inputs: units, risk, floor, exclusions */
             readonly candidates: components["schemas"]["DrawCandidate"][];
@@ -4429,13 +4431,7 @@ export interface components {
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
             readonly flags: components["schemas"]["DrawFlag"][];
             /** @description For the team: floor beyond n, deferred units */
-            readonly warnings: ({
-                code: string;
-                vi: string;
-                en: string;
-            } & {
-                [key: string]: unknown;
-            })[];
+            readonly warnings: components["schemas"]["BiText"][];
             readonly split: components["schemas"]["DrawSplit"];
         };
         /**
@@ -4564,13 +4560,7 @@ export interface components {
             /** @description Published with the commitment: redraw over a window, all checks cancelled */
             readonly flags: components["schemas"]["DrawFlag"][];
             /** @description For the team: floor beyond n, deferred units */
-            readonly warnings: ({
-                code: string;
-                vi: string;
-                en: string;
-            } & {
-                [key: string]: unknown;
-            })[];
+            readonly warnings: components["schemas"]["BiText"][];
             readonly split: components["schemas"]["DrawSplit"];
             /** @description Stored inputs: units, risk, floor, exclusions */
             readonly candidates: components["schemas"]["DrawCandidate"][];
@@ -4684,7 +4674,7 @@ export interface components {
             kind: components["schemas"]["EvidencePackageOutputKindEnum"];
             tag_ids: number[];
             signed: boolean;
-            state: string;
+            state: components["schemas"]["EvidencePackageStateEnum"];
             state_label: string;
             requested_by: components["schemas"]["ReviewPerson"];
             /** Format: date-time */
@@ -4707,6 +4697,14 @@ export interface components {
          * @enum {string}
          */
         EvidencePackageOutputKindEnum: "finding" | "selection";
+        /**
+         * @description * `pending` - Chờ tạo
+         *     * `building` - Đang tạo
+         *     * `ready` - Sẵn sàng
+         *     * `failed` - Lỗi
+         * @enum {string}
+         */
+        EvidencePackageStateEnum: "pending" | "building" | "ready" | "failed";
         FieldBrief: {
             readonly id: number;
             code: string;
@@ -8106,6 +8104,16 @@ export interface components {
          * @enum {string}
          */
         VariantEnum: "auto" | "proxy" | "original";
+        /** @description Someone viewing a clip: a row of the review websocket's `presence` message (docs/websocket.md). */
+        Viewer: {
+            user_id: number;
+            name: string;
+            /**
+             * Format: double
+             * @description Seconds into the clip, null until the viewer says
+             */
+            position: number | null;
+        };
         VolumeCsvInputRequest: {
             /** Format: binary */
             file: string;

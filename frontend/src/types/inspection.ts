@@ -9,14 +9,8 @@ export type CheckState = Schemas["CheckStateEnum"];
 export type Outcome = Schemas["OutcomeEnum"];
 export type FindingState = Schemas["FindingStateEnum"];
 
-export interface UserBrief {
-  id: number;
-  username?: string;
-  full_name?: string;
-  /** the linked officer's rank (Thiếu tá, Đại úy…), shown before the name */
-  rank?: string;
-  name?: string;
-}
+/** A person in the inspection answers (inspection/apis/common._user_brief): the linked officer's rank and name. */
+export type UserBrief = Schemas["UserBrief"];
 
 /** GET /api/inspection/risk/ rows: the unit's latest snapshot, its features, weights and each one's part. */
 export type RiskRow = Schemas["RiskSnapshotOutput"];
@@ -24,12 +18,9 @@ export type RiskRow = Schemas["RiskSnapshotOutput"];
 /** A drawn target with its slot, team and notes (none for a reader conflicted with the unit: `redacted`). */
 export type DrawResultRow = Schemas["DrawResultRow"];
 
-export interface BiText {
-  code: string;
-  vi?: string;
-  en?: string;
-  [key: string]: unknown;
-}
+/** The server's words in both languages (a draw's warning, a reason the signature is refused); the other keys
+ *  are the detail its code carries. */
+export type BiText = Schemas["BiText"];
 
 /** GET /api/inspection/draws/commitments/: a draw's public commitment, never its targets. */
 export type DrawCommitment = Schemas["DrawCommitmentOutput"];

@@ -1,5 +1,5 @@
-// The footage answers (media_ingest and media_ingest/review output serializers): aliases of api.gen.ts,
-// generated from docs/openapi.yml (npm run gen:types); the few still written by hand say why.
+// The footage answers (media_ingest and media_ingest/review output serializers) and the review websocket's
+// presence rows (the `Viewer` component): aliases of api.gen.ts, generated from docs/openapi.yml (npm run gen:types).
 import type { components } from "./api.gen";
 export type ClipState = components["schemas"]["ClipStateEnum"];
 
@@ -24,11 +24,8 @@ export type Tag = components["schemas"]["TagOutput"];
 
 export type TagFinding = components["schemas"]["TagFinding"];
 
-export interface Viewer {
-  user_id: number;
-  name: string;
-  position: number | null;
-}
+/** Someone viewing the clip: a row of the review websocket's `presence` message (docs/websocket.md). */
+export type Viewer = components["schemas"]["Viewer"];
 
 /** GET /api/media/moments/ rows: a complaint or a rating, and the footage around it. */
 export type Moment = components["schemas"]["Moment"];
@@ -46,7 +43,7 @@ export type RetentionClip = components["schemas"]["RetentionClip"];
 export type RetentionReport = components["schemas"]["RetentionReport"];
 
 // Evidence packages and the chain of custody (media_ingest/review: package_to_dict, access_to_dict).
-export type PackageState = "pending" | "building" | "ready" | "failed";
+export type PackageState = components["schemas"]["EvidencePackageStateEnum"];
 
 export type EvidencePackage = components["schemas"]["EvidencePackageOutput"];
 

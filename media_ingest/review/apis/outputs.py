@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from media_ingest.review.models import EvidencePackage
+
 
 def page_of(name: str, row: serializers.Serializer) -> serializers.Serializer:
     """A page of backend.core.pagination with these rows."""
@@ -279,7 +281,7 @@ class EvidencePackageOutputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["finding", "selection"])
     tag_ids = serializers.ListField(child=serializers.IntegerField())
     signed = serializers.BooleanField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=EvidencePackage.State.choices)  # EvidencePackageStateEnum
     state_label = serializers.CharField()
     requested_by = ReviewPersonSerializer()
     requested_at = serializers.DateTimeField()
