@@ -72,20 +72,18 @@ def read_as_typed(text: str) -> str:
     return " ".join(decode_typed(word) or word for word in (text or "").split())
 
 
-def _typed_words(full_name: str) -> list[tuple[str, str | None]]:
+def _typed_words(full_name: str) -> list[tuple[str, str]]:
     """The words of a name that look typed on a Vietnamese keyboard and never converted, each with the word it
-    likely stands for (None when it does not read as one): a word holding a digit, or a word without marks that is
-    not a Vietnamese syllable written without marks and reads as a marked one in Telex ("Binhf", "Vawn", "Traan").
+    stands for: a word without marks that is not a Vietnamese syllable written without marks and reads as a marked
+    one in Telex or VNI ("Binhf", "Vawn", "Traan", "Binh2", "Da8ng5").
     Decided by the syllable's shape (initial, vowels, final: backend/core/keyboard.py), so names of the Central
     Highlands and the north ("Y Jut", "Ksor", "H'Wen", "Rmah", "Kpă", "Mlô") are not typing."""
     text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", unicodedata.normalize("NFKC", full_name or ""))
-    found: list[tuple[str, str | None]] = []
+    found: list[tuple[str, str]] = []
     for word in text.split():
         parts = [p for p in re.split(r"[.'’\-]+", word) if p]
-        if any(ch.isdigit() for ch in word):
-            found.append((word, " ".join(suggested_word(p) or p for p in parts)
-                          if all(suggested_word(p) or not any(c.isdigit() for c in p) for p in parts) else None))
-            continue
+        # a word with a digit is VNI typing when it reads as a syllable ("Binh2", "Da8ng5"); a label with a digit
+        # ("Inspector2") is not typing, and is not refused here
         read = [suggested_word(p) if not is_plain_syllable(p) else None for p in parts]
         if any(read):
             found.append((word, "".join(r or p for r, p in zip(read, parts, strict=True))))
@@ -215,17 +213,15 @@ def require_vietnamese_name(full_name: str, field: str = "full_name") -> str:
                           code="name_foreign_letters", fields={field: [f"foreign letters: {foreign[:10]}"]})
     typed = _typed_words(full_name)
     if typed:
-        said = ", ".join(f"“{word}”" + (f" (có phải “{read}”?)" if read else " (có chữ số)") for word, read in typed)
-        said_en = ", ".join(f"“{word}”" + (f" (“{read}”?)" if read else " (holds a digit)") for word, read in typed)
+        said = ", ".join(f"“{word}” (có phải “{read}”?)" for word, read in typed)
+        said_en = ", ".join(f"“{word}” (“{read}”?)" for word, read in typed)
         whole = dict(typed)
         meant = " ".join(whole.get(word) or word for word in full_name.split())
-        guess = "" if any(read is None for _, read in typed) else f" Họ tên có thể là “{meant}”."
-        guess_en = "" if not guess else f" The name may be “{meant}”."
-        raise DomainError(f"Có vẻ họ tên được gõ theo kiểu Telex/VNI mà chưa chuyển thành chữ có dấu: {said}."
-                          f"{guess} Hãy bật bộ gõ tiếng Việt và gõ lại họ tên có dấu; họ tên không có chữ số.",
-                          f"The name seems typed in Telex/VNI and not converted to marked letters: {said_en}."
-                          f"{guess_en} Turn on the Vietnamese keyboard and type the name again; a name holds no "
-                          "digits.", code="name_typed_unconverted",
+        raise DomainError(f"Có vẻ họ tên được gõ theo kiểu Telex/VNI mà chưa chuyển thành chữ có dấu: {said}. Họ "
+                          f"tên có thể là “{meant}”. Hãy bật bộ gõ tiếng Việt và gõ lại họ tên có dấu.",
+                          f"The name seems typed in Telex/VNI and not converted to marked letters: {said_en}. The "
+                          f"name may be “{meant}”. Turn on the Vietnamese keyboard and type the name again.",
+                          code="name_typed_unconverted",
                           fields={field: [f"typed, not converted: {', '.join(w for w, _ in typed)}"]})
     return full_name
 
