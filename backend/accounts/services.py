@@ -63,7 +63,6 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
     if not full_name.strip() and officer is not None:
         full_name = officer.full_name  # the account of an officer is named as the officer (user review)
     first, _, last = require_vietnamese_name(full_name).strip().rpartition(" ")
-    identity = check_account_identity(full_name=full_name.strip(), officer=officer, distinct_reason=distinct_reason)
     user = User(username=username, role=role, officer=officer, scope_unit=scope_unit,
                 email=email, first_name=first[:150], last_name=last[:150])
     if password:
@@ -73,6 +72,8 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
         user.password_change_required = _set_by_another(by=by, user=user)
     else:
         user.set_unusable_password()
+    # after the fields' own checks (400), the look-alike (409) that a worded reason lifts
+    identity = check_account_identity(full_name=full_name.strip(), officer=officer, distinct_reason=distinct_reason)
     if held:  # an account with legal powers or secrets: inactive until a second person approves (services_grants)
         user.is_active = False
     user.save()
