@@ -26,12 +26,12 @@ def _lookalikes(full_name: str, officer: Officer | None) -> tuple[list[Any], lis
 
     accounts = [u for u in User.objects.exclude(role=Role.SERVICE).select_related("officer").order_by("pk")
                 if names_alike(full_name, u.get_full_name())
-                or (u.officer_id and names_alike(full_name, u.officer.full_name))]
+                or (u.officer is not None and names_alike(full_name, u.officer.full_name))]
     officers = list(officers_like(full_name=full_name, date_of_birth=officer.date_of_birth if officer else None)
                     .order_by("pk")[:20])
     if officer is not None:  # a linked officer is the person: another officer of an alike name is another person
         officers = [o for o in officers if o.pk != officer.pk and officers_same_person(officer, o)]
-        accounts = [u for u in accounts if not u.officer_id or officers_same_person(officer, u.officer)]
+        accounts = [u for u in accounts if u.officer is None or officers_same_person(officer, u.officer)]
     with_account = {u.officer_id for u in accounts}
     return accounts[:5], [o for o in officers if o.pk not in with_account][:5]
 
