@@ -143,11 +143,17 @@ def report_sign(*, by: User, check: SurpriseCheck, signature: str = "") -> Check
 
 def _refuse_team_member_under_another_account(rep_user: Any, check: SurpriseCheck) -> None:
     """The unit's signature is another person's than the team's: a team member's second account (linked to a
-    look-alike officer posted in the unit) is the team member (accounts.selectors.same_person, insider F1)."""
+    look-alike officer posted in the unit) is the team member (accounts.selectors.same_person, insider F1; a name
+    typed in Telex/VNI reads as the name it stands for: backend/org/identity.py, issue 15)."""
     from backend.accounts.selectors import same_person, same_person_refused
+    from backend.org.identity import names_alike
 
-    side = [check.lead, *check.team.select_related("officer")]
-    if any(same_person(rep_user, member) for member in side if member is not None):
+    side = [m for m in (check.lead, *check.team.select_related("officer")) if m is not None]
+    # a team member with no officer record is known by the account's name only: an officer record of the unit whose
+    # name is alike (as written, typed in Telex/VNI, one letter off: issue 15) is that member
+    mine = rep_user.officer.full_name if getattr(rep_user, "officer_id", None) else ""
+    if any(same_person(rep_user, member) or (mine and not member.officer_id
+                                             and names_alike(mine, member.get_full_name())) for member in side):
         raise same_person_refused("Người đại diện đơn vị không thể là thành viên tổ kiểm tra.",
                                   "The unit's representative cannot be a member of the inspection side.")
 

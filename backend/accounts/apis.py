@@ -388,6 +388,10 @@ class UserListApi(APIView):
         full_name = PlainTextField(one_line=True, max_length=150, required=False, allow_blank=True, default="")
         officer_id = IdField(required=False, allow_null=True)
         scope_unit_id = IdField(required=False, allow_null=True)
+        distinct_reason = PlainTextField(
+            required=False, allow_blank=True, default="", max_length=500,
+            help_text="Why this account is a different person from a look-alike account or officer: needed only on "
+                      "409 account_lookalike; audited")
 
     @extend_schema(responses=UserAdminOutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:

@@ -6,7 +6,6 @@ activation with a one-time code on /activate) checks it through `password_proble
 Vietnamese catalogue lacks some of them (the minimum length came out in English) and words them its own way."""
 from __future__ import annotations
 
-import unicodedata
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.contrib.auth.password_validation import UserAttributeSimilarityValid
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from backend.core.keyboard import BRACKETS, typed_forms
 from backend.core.text import fold
 
 # by Django's error code: (Vietnamese, English); {min_length} from the validator's parameters
@@ -35,61 +35,9 @@ LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"
 
 LEET_ONE_AS_L = str.maketrans({**{chr(k): v for k, v in LEET.items()}, "1": "l"})
 
-# How a Vietnamese keyboard types a marked letter (insider review F7: "Nguyeenx", "Tra62n" passed for Nguyễn,
-# Trần): Telex and VNI, the vowel's mark (â ê ô by doubling in Telex, ă ơ ư by w; 6 8 7 in VNI; đ as dd / d9)
-# and the tone (s f r x j; 1 2 3 4 5), typed right after its vowel or at the end of the word. Every spelling a
-# keyboard takes counts (insider review F-F: "Trwowng", "Truowng", "Truo7ng" passed for Trương): ư alone as a
-# bare "w" in Telex, and ươ with its horn typed once ("uow", "uo7") or on one letter only ("uwo", "u7o"). UniKey
-# also takes "]" for ư and "[" for ơ ("Tr]ong", "Lu[ng"); VNI's tone digit goes anywhere in the syllable
-# ("Tru72ong"); "9" reads as g ("Truon9"): insider re-check S1.
-_BRACKETS = "[]"
-_CIRCUMFLEX, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
-_SPELLINGS: dict[str, dict[str, list[str]]] = {
-    "telex": {"đ": ["dd"], "ă": ["aw"], "â": ["aa"], "ê": ["ee"], "ô": ["oo"], "ơ": ["ow", "["], "ư": ["uw", "w", "]"],
-              "ươ": ["uwow", "uow", "wow", "uwo", "wo", "][", "]o", "u[", "]ow", "w["]},
-    "vni": {"đ": ["d9"], "ă": ["a8"], "â": ["a6"], "ê": ["e6"], "ô": ["o6"], "ơ": ["o7"], "ư": ["u7"],
-            "ươ": ["u7o7", "uo7", "u7o"]},
-}
-_TONE_KEYS = {"telex": {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j"},
-              "vni": {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}}
-
-
-def _letters(word: str) -> list[tuple[str, str]]:
-    """The word as (letter without its tone, tone mark or ""), ươ kept together as one letter ("Hường": h, ươ
-    with the grave tone, n, g)."""
-    letters: list[tuple[str, str]] = []
-    for ch in unicodedata.normalize("NFC", word.lower()):
-        decomposed = unicodedata.normalize("NFD", ch)
-        tones = "".join(m for m in decomposed[1:] if m in _TONE_KEYS["telex"])
-        bare = unicodedata.normalize("NFC", "".join(m for m in decomposed if m not in _TONE_KEYS["telex"]))
-        if bare == "ơ" and letters and letters[-1][0] == "ư":
-            letters[-1] = ("ươ", letters[-1][1] or tones)
-            continue
-        letters.append((bare, tones))
-    return letters
-
-
-def typed_forms(word: str) -> set[str]:
-    """A marked word as typed in Telex and VNI, each mark in every spelling the keyboard takes, the tone key after
-    its vowel, at the end, or left out ("Nguyễn": nguyeenx, nguyeexn, nguyeen, nguye6n4, nguye64n, nguye6n;
-    "Hường": huwowfng, hwowfng, huowfng, huo72ng, ...); empty for a word without marks."""
-    forms: set[str] = set()
-    letters = _letters(word)
-    for scheme, spellings in _SPELLINGS.items():
-        bodies: list[tuple[str, str, int]] = [("", "", -1)]  # (typed so far, tone key, where the tone goes)
-        for letter, tone in letters:
-            options = spellings.get(letter) or ["".join(unicodedata.normalize("NFD", letter)[:1])]
-            key = "".join(_TONE_KEYS[scheme].get(m, "") for m in tone)
-            bodies = [(body + piece, key or tone_key, len(body + piece) if key else tone_at)
-                      for body, tone_key, tone_at in bodies for piece in options]
-        for body, tone_key, tone_at in bodies:
-            clean = "".join(ch for ch in body if ch.isascii() and (ch.isalnum() or ch in _BRACKETS))
-            if clean != body:
-                continue  # a letter no keyboard rule above spells: the folded form covers it
-            forms |= {body, body + tone_key, body[:tone_at] + tone_key + body[tone_at:] if tone_at >= 0 else body}
-            if scheme == "vni" and tone_key:  # the VNI tone digit anywhere inside the syllable ("tru72ong")
-                forms |= {body[:at] + tone_key + body[at:] for at in range(1, len(body))}
-    return forms - {"".join(ch for ch in fold(word) if ch.isalnum())}
+# How a Vietnamese keyboard types a marked letter (Telex, VNI): backend/core/keyboard.py owns the tables
+# (insider review F7, F-F, re-check S1: "Nguyeenx", "Tra62n", "Trwowng" passed for Nguyễn, Trần, Trương).
+_BRACKETS = BRACKETS
 
 
 class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):

@@ -28,6 +28,7 @@ from backend.accounts.services_grants import (
     team_password_refused,
     two_factor_remove,
 )
+from backend.accounts.services_identity import check_account_identity
 from backend.audit.services import audit_record
 from backend.core.actors import Actor, SystemActor
 from backend.core.errors import DomainError
@@ -39,7 +40,9 @@ from backend.org.models import Counter, Officer, Unit
 @transaction.atomic
 def user_create(*, by: Actor, username: str, password: str | None, role: str,
                 full_name: str = "", officer: Officer | None = None,
-                scope_unit: Unit | None = None, email: str = "") -> User:
+                scope_unit: Unit | None = None, email: str = "", distinct_reason: str = "") -> User:
+    """Create an account. One person, one account: a name that looks like an existing account's or officer's needs
+    a linked distinct officer or a worded reason that it is another person (services_identity, issue 15)."""
     if role not in Role.values:
         raise DomainError("Vai trò không hợp lệ.", f"Unknown role {role!r}.", code="invalid_role",
                           fields={"role": [f"one of {', '.join(Role.values)}"]})
@@ -69,13 +72,15 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
         user.password_change_required = _set_by_another(by=by, user=user)
     else:
         user.set_unusable_password()
+    # after the fields' own checks (400), the look-alike (409) that a worded reason lifts
+    identity = check_account_identity(full_name=full_name.strip(), officer=officer, distinct_reason=distinct_reason)
     if held:  # an account with legal powers or secrets: inactive until a second person approves (services_grants)
         user.is_active = False
     user.save()
     audit_record(actor=by, verb="user.create", obj=user,
                  payload={"username": username, "role": role,
                           "scope_unit": scope_unit.pk if scope_unit else None,
-                          **({"pending_approval": True} if held else {})})
+                          **({"pending_approval": True} if held else {}), **identity})
     if held:
         assert isinstance(by, User)
         team_grant_request(by=by, kind=TeamGrant.Kind.CREATE, target=user, role=role)

@@ -11,6 +11,11 @@
   three words or more whole among the other's words, a word before or after it ("Ông Đặng Văn Bình", "Đặng Văn
   Bình Anh"); or the same family and given name with a different or missing middle name ("Đặng Hữu Bình",
   insider re-check S1). A two-word name missing its family name ("Văn Bình") does not match.
+  Names typed in Telex or VNI and never converted are read as the marked names they stand for ("Dawngj Vawn
+  Binhf" and "Da8ng5 Va8n Binh2" are "Đặng Văn Bình": backend/core/keyboard.py, issue 15), and a name of eight
+  letters or more (without marks or spaces) one letter off another with the same family name is alike ("Đặng Văn
+  Bìn"; issue 15): two real people so named are told apart by their birth dates, or by the worded reason the
+  officer and account forms take.
 - look-alike: alike names, and the same date of birth, or a date of birth missing on either side (an
   unknown birth date cannot tell two people apart; entering it does).
 """
@@ -25,6 +30,7 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower, Replace
 
 from backend.core.errors import DomainError
+from backend.core.keyboard import decode_typed, is_plain_syllable, suggested_word
 from backend.core.text import fold, foreign_letters
 
 # the signs a stored service number may hold besides letters and digits (the key drops them)
@@ -60,8 +66,31 @@ def name_words(full_name: str) -> list[str]:
     return [w for w in words if w]
 
 
-def names_alike(a: str, b: str) -> bool:
-    """Whether two full names may be one person's (see the module's docstring): the one owner of the name rule."""
+def read_as_typed(text: str) -> str:
+    """`text` with every word typed in Telex or VNI read as the marked word it stands for ("Dawngj Vawn Binhf" is
+    "Dặng Văn Bình", whose key is that of "Đặng Văn Bình"); other words as they are."""
+    return " ".join(decode_typed(word) or word for word in (text or "").split())
+
+
+def _typed_words(full_name: str) -> list[tuple[str, str]]:
+    """The words of a name that look typed on a Vietnamese keyboard and never converted, each with the word it
+    stands for: a word without marks that is not a Vietnamese syllable written without marks and reads as a marked
+    one in Telex or VNI ("Binhf", "Vawn", "Traan", "Binh2", "Da8ng5").
+    Decided by the syllable's shape (initial, vowels, final: backend/core/keyboard.py), so names of the Central
+    Highlands and the north ("Y Jut", "Ksor", "H'Wen", "Rmah", "Kpă", "Mlô") are not typing."""
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", unicodedata.normalize("NFKC", full_name or ""))
+    found: list[tuple[str, str]] = []
+    for word in text.split():
+        parts = [p for p in re.split(r"[.'’\-]+", word) if p]
+        # a word with a digit is VNI typing when it reads as a syllable ("Binh2", "Da8ng5"); a label with a digit
+        # ("Inspector2") is not typing, and is not refused here
+        read = [suggested_word(p) if not is_plain_syllable(p) else None for p in parts]
+        if any(read):
+            found.append((word, "".join(r or p for r, p in zip(read, parts, strict=True))))
+    return found
+
+
+def _alike_as_written(a: str, b: str) -> bool:
     key_a, key_b = name_key(a), name_key(b)
     if not key_a or not key_b:
         return False
@@ -78,6 +107,26 @@ def names_alike(a: str, b: str) -> bool:
     return len(set(short)) >= 3 or (long[0] in short and long[-1] in short)
 
 
+NEAR_LETTERS = 8  # a name this long (without marks or spaces) one letter off another of the same family is alike
+
+
+def names_one_letter_off(a: str, b: str) -> bool:
+    """The same family name (first word) and the whole name, without marks or spaces, one letter inserted, dropped
+    or changed, on names of NEAR_LETTERS letters or more ("Đặng Văn Bìn" for "Đặng Văn Bình"; issue 15)."""
+    words_a, words_b = name_words(read_as_typed(a)), name_words(read_as_typed(b))
+    key_a, key_b = "".join(words_a), "".join(words_b)
+    return (bool(words_a) and bool(words_b) and words_a[0] == words_b[0]
+            and min(len(key_a), len(key_b)) >= NEAR_LETTERS and _one_letter_off(key_a, key_b))
+
+
+def names_alike(a: str, b: str) -> bool:
+    """Whether two full names may be one person's (see the module's docstring): the one owner of the name rule.
+    As written, read as typed in Telex / VNI ("Dawngj Vawn Binhf"), or one letter off (`names_one_letter_off`)."""
+    read_a, read_b = read_as_typed(a), read_as_typed(b)
+    return (_alike_as_written(a, b) or ((read_a, read_b) != (a, b) and _alike_as_written(read_a, read_b))
+            or names_one_letter_off(a, b))
+
+
 def officers_with_service_number(value: str) -> Any:
     """Officers whose service number has the same key as `value`."""
     from backend.org.models import Officer
@@ -91,12 +140,12 @@ def officers_like(*, full_name: str, date_of_birth: date | None) -> Any:
     name holds a word of this one (every alike name does), and `names_alike` decides."""
     from backend.org.models import Officer
 
-    key, words = name_key(full_name), name_words(full_name)
+    key, words = name_key(full_name), {*name_words(full_name), *name_words(read_as_typed(full_name))}
     if not key:
         return Officer.objects.none()
     nospace = Replace(F("search_name"), Value(" "), Value(""))
     holds_a_word = Q()
-    for word in set(words):
+    for word in words:
         holds_a_word |= Q(search_name__contains=word)
     qs = Officer.objects.alias(_cw_name=nospace).filter(Q(_cw_name=key) | holds_a_word)
     if date_of_birth is not None:
@@ -131,6 +180,11 @@ def lookalike_words(*, full_name: str, date_of_birth: date | None, other: Any) -
     told apart."""
     if name_key(full_name) == name_key(other.full_name):
         vi, en = "họ tên giống hệt khi bỏ qua dấu", "the same name once marks are ignored"
+    elif name_key(read_as_typed(full_name)) == name_key(read_as_typed(other.full_name)):
+        vi = "họ tên giống hệt khi đọc các chữ gõ kiểu Telex/VNI thành chữ có dấu"
+        en = "the same name once the words typed in Telex/VNI are read as marked letters"
+    elif not _alike_as_written(read_as_typed(full_name), read_as_typed(other.full_name)):
+        vi, en = "cùng họ và họ tên chỉ khác một chữ cái (không kể dấu)", "the same family name, one letter off"
     else:
         vi = "họ tên giống nhau khi bỏ qua dấu, thứ tự các chữ và tên đệm"
         en = "an alike name ignoring marks, word order and middle names"
@@ -157,6 +211,18 @@ def require_vietnamese_name(full_name: str, field: str = "full_name") -> str:
                           f"The name holds letters outside the Vietnamese alphabet ({foreign[:10]}): "
                           "type it again with a Vietnamese keyboard.",
                           code="name_foreign_letters", fields={field: [f"foreign letters: {foreign[:10]}"]})
+    typed = _typed_words(full_name)
+    if typed:
+        said = ", ".join(f"“{word}” (có phải “{read}”?)" for word, read in typed)
+        said_en = ", ".join(f"“{word}” (“{read}”?)" for word, read in typed)
+        whole = dict(typed)
+        meant = " ".join(whole.get(word) or word for word in full_name.split())
+        raise DomainError(f"Có vẻ họ tên được gõ theo kiểu Telex/VNI mà chưa chuyển thành chữ có dấu: {said}. Họ "
+                          f"tên có thể là “{meant}”. Hãy bật bộ gõ tiếng Việt và gõ lại họ tên có dấu.",
+                          f"The name seems typed in Telex/VNI and not converted to marked letters: {said_en}. The "
+                          f"name may be “{meant}”. Turn on the Vietnamese keyboard and type the name again.",
+                          code="name_typed_unconverted",
+                          fields={field: [f"typed, not converted: {', '.join(w for w, _ in typed)}"]})
     return full_name
 
 
@@ -202,6 +268,7 @@ def typed_name_is(typed: str, full_name: str) -> bool:
     """Whether a name typed for a signature names the person `full_name`: alike (`names_alike`) once titles and
     asides are removed, written with initials ("Đặng V. Bình", "Đ.V. Bình": the same word count, each typed word
     the name's or its initial, the last in full), or one letter off a name of eight letters or more."""
+    typed, full_name = read_as_typed(typed), read_as_typed(full_name)
     words, theirs = typed_name_words(typed), name_words(full_name)
     if not words or not theirs:
         return False

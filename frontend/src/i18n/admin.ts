@@ -94,6 +94,8 @@ export const ADMIN: Dict = {
   "users.scope": ["Phạm vi", "Scope"],
   "users.officer": ["Cán bộ", "Officer"],
   "users.password": ["Mật khẩu ban đầu", "Initial password"],
+  "users.distinctReason": ["Lý do đây là người khác (được ghi nhật ký)", "Why this is a different person (audited)"],
+  "users.distinctHint": ["Có thể đây là một người đã có tài khoản hoặc hồ sơ cán bộ (xem thông báo dưới). Một người chỉ có một tài khoản: hãy gắn tài khoản với hồ sơ cán bộ của người này, hoặc nếu đúng là hai người khác nhau, ghi rõ lý do bằng tiếng Việt có dấu.", "This may be a person who already has an account or an officer record (see the message below). One person has one account: link the account to this person's officer record or, if these really are two different people, say why, in Vietnamese."],
   "users.passwordHint": ["Tối thiểu 8 ký tự; người dùng nên đổi sau lần đăng nhập đầu.", "At least 8 characters; the user should change it after first sign-in."],
   "users.created": ["Đã tạo tài khoản {{name}}.", "Account {{name}} created."],
   "users.team": ["Tổ kiểm tra", "Inspection team"],

@@ -8092,6 +8092,11 @@ export interface components {
             officer_id?: number | null;
             /** Format: int64 */
             scope_unit_id?: number | null;
+            /**
+             * @description Why this account is a different person from a look-alike account or officer: needed only on 409 account_lookalike; audited
+             * @default
+             */
+            distinct_reason: string;
         };
         UserPasswordInputRequest: {
             /** @default  */

@@ -183,3 +183,34 @@ test("a disciplinary officer's reset is a request too, and another administrator
   expect(posts.map((p) => p.url.replace(/^.*\/api\//, ""))).toEqual(["auth/team-grants/11/approve/", "auth/users/9/password/"]);
   expect(posts[1].body).toEqual({ password: "" });
 });
+
+test("a new account like an existing one shows the server's message naming it, and sends the worded reason (issue 15)", async () => {
+  const posts: Record<string, unknown>[] = [];
+  const lookalike = "Có thể đây là một người đã có tài khoản hoặc hồ sơ cán bộ: tài khoản hanh.lt (Lương Thị Hạnh, Cán bộ xem xét hình ảnh).";
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (url.includes("auth/users/") && init?.method === "POST") {
+      const body = JSON.parse(String(init.body)) as Record<string, unknown>;
+      posts.push(body);
+      if (!body.distinct_reason) return json({ error: { code: "account_lookalike", message: lookalike, message_en: "x", fields: { distinct_reason: ["required"] } } }, 409);
+      return json({ ...reviewer, id: 9, username: "hanh2", full_name: "Lương Thị Hạnh" }, 201);
+    }
+    if (url.includes("auth/users/")) return json({ count: 1, next: null, previous: null, results: [reviewer] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><UsersPage /></QueryClientProvider>);
+  await screen.findByTestId("users-table");
+  fireEvent.click(screen.getByRole("button", { name: /Thêm người dùng/ }));
+  const dialog = await screen.findByRole("dialog", { name: "Thêm người dùng" });
+  fireEvent.change(within(dialog).getByLabelText("Tên đăng nhập"), { target: { value: "hanh2" } });
+  fireEvent.change(within(dialog).getByLabelText("Họ tên"), { target: { value: "Lương Thị Hạnh" } });
+  fireEvent.change(within(dialog).getByTestId("user-role"), { target: { value: "reviewer" } });
+  fireEvent.change(await within(dialog).findByLabelText(/Mật khẩu ban đầu/), { target: { value: "Demo@12345" } });
+  expect(within(dialog).queryByTestId("user-distinct-reason")).toBeNull();
+  fireEvent.click(within(dialog).getByRole("button", { name: "Tạo mới" }));
+  expect(await within(dialog).findByText(lookalike)).toBeInTheDocument();
+  fireEvent.change(await within(dialog).findByTestId("user-distinct-reason"), { target: { value: "Hai người khác nhau, cùng họ tên nhưng công tác ở hai đơn vị" } });
+  fireEvent.click(within(dialog).getByRole("button", { name: "Tạo mới" }));
+  await waitFor(() => expect(posts).toHaveLength(2));
+  expect(posts[1]).toMatchObject({ full_name: "Lương Thị Hạnh", distinct_reason: "Hai người khác nhau, cùng họ tên nhưng công tác ở hai đơn vị" });
+});

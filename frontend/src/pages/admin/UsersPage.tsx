@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useTypedTextError } from "../../components/typedText";
-import { api, rows, type Page } from "../../api/client";
+import { ApiError, api, rows, type Page } from "../../api/client";
 import { Badge, Card, ConfirmDialog, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
@@ -72,9 +72,11 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
   const [officer, setOfficer] = useState<Officer | null>(null);
   const pickOfficer = useOfficerName(officer, setOfficer, fullName, setFullName);
   const [password, setPassword] = useState("");
+  const [distinct, setDistinct] = useState("");
   const m = useMutation({
     // an account with legal powers or secrets gets no password from the administrator (the API refuses one)
-    mutationFn: () => api.post<AdminUser>("auth/users/", { username, full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, password: isGuarded(role) ? "" : password }),
+    mutationFn: () => api.post<AdminUser>("auth/users/", { username, full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, password: isGuarded(role) ? "" : password,
+      ...(distinct.trim() ? { distinct_reason: distinct.trim() } : {}) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["users"] });
       onClose();
@@ -87,7 +89,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!username && t("why.username")) || typed.name(fullName) || (!isGuarded(role) && password.length < 8 && t("why.password8")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
+          <ActionButton type="button" className="btn btn-primary" why={(m.isPending && t("why.busy")) || (!username && t("why.username")) || typed.name(fullName) || typed.reason(distinct) || (!isGuarded(role) && password.length < 8 && t("why.password8")) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => m.mutate()}>{t("action.create")}</ActionButton>
         </>
       }
     >
@@ -100,6 +102,13 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
       {isGuarded(role)
         ? <p className="notice notice-amber small" data-testid="user-team-no-password">{t("users.teamNoPassword")}</p>
         : <Field label={t("users.password")} hint={t("users.passwordHint")}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" /></Field>}
+      {/* a name like an existing account's or officer's: one person, one account (issue 15); the server names them
+          (409 account_lookalike) and takes a worded reason that this is another person */}
+      {(distinct || (m.error instanceof ApiError && m.error.code === "account_lookalike")) && (
+        <Field label={t("users.distinctReason")} hint={t("users.distinctHint")} error={typed.reason(distinct)}>
+          <textarea value={distinct} onChange={(e) => setDistinct(e.target.value)} name="distinct_reason" rows={2} data-testid="user-distinct-reason" />
+        </Field>
+      )}
       {m.isError && <InlineError error={m.error} />}
     </Modal>
   );

@@ -1,0 +1,71 @@
+"""One person, one account (issue 15): an account whose full name is a look-alike of an existing account's name or
+of an officer's (backend/org/identity.py names_alike: the same name without marks, in any order, a middle name
+dropped or added, typed in Telex/VNI, or one letter off) names them and is created only when it is linked to a
+distinct officer (not the same person as the look-alike's: officers_same_person) or when the administrator says
+in words why it is a different person; the reason is audited with the look-alikes, as for officers
+(backend/org/services_officers.py `_check_identity`)."""
+from __future__ import annotations
+
+from typing import Any
+
+from backend.core.errors import Conflict
+from backend.org.identity import names_alike, officer_label, officers_like, officers_same_person
+from backend.org.models import Officer
+
+DISTINCT_REASON_WORDS, DISTINCT_REASON_LETTERS = 3, 12  # as for an officer: "Hai cán bộ khác nhau, cùng tên"
+
+
+def _account_label(user: Any) -> str:
+    linked = f", cán bộ {officer_label(user.officer)}" if user.officer_id else ""
+    return f"tài khoản {user.username} ({user.get_full_name()}, {user.get_role_display()}{linked})"
+
+
+def _lookalikes(full_name: str, officer: Officer | None) -> tuple[list[Any], list[Officer]]:
+    """The accounts and officers the new account's name looks like, less those a linked officer tells apart."""
+    from backend.accounts.models import Role, User
+
+    accounts = [u for u in User.objects.exclude(role=Role.SERVICE).select_related("officer").order_by("pk")
+                if names_alike(full_name, u.get_full_name())
+                or (u.officer is not None and names_alike(full_name, u.officer.full_name))]
+    officers = list(officers_like(full_name=full_name, date_of_birth=officer.date_of_birth if officer else None)
+                    .order_by("pk")[:20])
+    if officer is not None:  # a linked officer is the person: another officer of an alike name is another person
+        officers = [o for o in officers if o.pk != officer.pk and officers_same_person(officer, o)]
+        accounts = [u for u in accounts if u.officer is None or officers_same_person(officer, u.officer)]
+    with_account = {u.officer_id for u in accounts}
+    return accounts[:5], [o for o in officers if o.pk not in with_account][:5]
+
+
+def check_account_identity(*, full_name: str, officer: Officer | None, distinct_reason: str) -> dict[str, Any]:
+    """Refuse (409 `account_lookalike`, naming them) an account whose name looks like an existing account's or an
+    officer's, unless `distinct_reason` says in words that it is another person. Returns what the audit records
+    (the look-alikes and the reason), {} when there is none."""
+    if not (full_name or "").strip():
+        return {}
+    accounts, officers = _lookalikes(full_name, officer)
+    if not accounts and not officers:
+        return {}
+    if not (distinct_reason or "").strip():
+        shown = "; ".join([*(_account_label(u) for u in accounts), *(f"cán bộ {officer_label(o)}" for o in officers)])
+        shown_en = "; ".join([*(f"account {u.username} ({u.get_full_name()}, {u.role})" for u in accounts),
+                              *(f"officer {o.full_name} ({o.service_number}, #{o.pk})" for o in officers)])
+        raise Conflict(
+            f"Có thể đây là một người đã có tài khoản hoặc hồ sơ cán bộ (họ tên giống nhau khi bỏ qua dấu, thứ tự "
+            f"các chữ, tên đệm, cách gõ Telex/VNI hoặc chỉ khác một chữ cái): {shown}. Một người chỉ có một tài "
+            "khoản. Nếu đây là hai người khác nhau, hãy gắn tài khoản với hồ sơ cán bộ của người này hoặc ghi rõ lý "
+            "do đây là hai người khác nhau; lý do được ghi vào nhật ký.",
+            f"This may be a person who already has an account or an officer record (an alike name ignoring marks, "
+            f"word order, middle names, Telex/VNI typing or one letter): {shown_en}. One person has one account. If "
+            "these are two different people, link the account to this person's officer record or say why they are "
+            "different; the reason is audited.",
+            code="account_lookalike", fields={"distinct_reason": ["required"]},
+            detail={"accounts": [{"id": u.pk, "username": u.username, "full_name": u.get_full_name()}
+                                 for u in accounts],
+                    "officers": [{"id": o.pk, "service_number": o.service_number, "full_name": o.full_name}
+                                 for o in officers]})
+    from inspection.services_common import require_worded_reason
+
+    reason = require_worded_reason(distinct_reason, "distinct_reason", "lý do đây là hai người khác nhau",
+                                   words=DISTINCT_REASON_WORDS, letters=DISTINCT_REASON_LETTERS)
+    return {"lookalike_accounts": [u.pk for u in accounts], "lookalike_officers": [o.pk for o in officers],
+            "distinct_reason": reason}
