@@ -79,7 +79,7 @@ export const FIELD: Dict = {
   "run.photoHeldReady": ["Ảnh được giữ lại trên máy, sẽ gửi khi bấm Lưu.", "Photo kept on the device; it is sent when you save."],
   "run.photoHeldRemove": ["Bỏ ảnh {{name}}", "Remove the photo {{name}}"],
   "run.photoHeldRemoveShort": ["Bỏ ảnh", "Remove"],
-  "run.photoNeedsOutcome": ["Chọn kết quả của tiêu chí trước khi thêm ảnh.", "Choose the criterion's result before adding a photo."],
+  "run.photoHeldOutcome": ["Ảnh được giữ lại trên máy: chọn kết quả của tiêu chí rồi bấm Lưu, ảnh sẽ được gửi kèm.", "Photo kept on the device: choose the criterion's result and save; the photo is sent with it."],
   "photo.where": ["Vị trí {{lat}}, {{lon}}", "Position {{lat}}, {{lon}}"],
   "photo.taken": ["Chụp lúc {{time}}", "Taken at {{time}}"],
 };
