@@ -228,6 +228,7 @@ export const INSPECTION: Dict = {
   "draw.state.open": ["Đang mở (chưa khóa sổ)", "Open (not closed yet)"],
   "draw.state.closed": ["Đã khóa sổ", "Closed"],
   "draw.empty": ["Chưa có đợt rút thăm nào", "No draws yet"],
+  "draw.whoSees": ["Danh sách đơn vị của một đợt rút thăm là bí mật: khi đợt còn mở, chỉ tổ trưởng đã rút thăm xem được; khi tổ trưởng khóa sổ đợt (mọi cuộc kiểm tra của đợt đã bắt đầu hoặc đã hủy), cả tổ kiểm tra xem được. Cuộc kiểm tra bạn được phân công có ở trang Cuộc kiểm tra; mã cam kết của mọi đợt ở trang Cam kết rút thăm.", "A draw's list of units is secret: while the draw is open only the lead who made it reads it; once a lead closes it (every check of it started or cancelled) the whole inspection team reads it. The checks you are assigned to are on the Checks page; every draw's commitment is on the Draw commitments page."],
   "draw.emptyHint": ["Tạo đợt rút thăm để chọn đơn vị kiểm tra đột xuất.", "Create a draw to pick the units for surprise checks."],
   "draw.created": ["Ngày rút thăm", "Drawn"],
   "draw.units": ["Số đơn vị", "Units"],

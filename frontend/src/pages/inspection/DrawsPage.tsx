@@ -460,11 +460,14 @@ export default function DrawsPage() {
         }
       />
       {flash && <p className="notice notice-green" role="status" tabIndex={-1} ref={flashRef}>{flash}</p>}
+      {/* who reads which draw is the secrecy rule (selectors_draws): said to those who cannot draw, so a
+          short or empty list is not a mystery (issue 15) */}
+      {!canDraw && list.length > 0 && <p className="muted small" data-testid="draw-who-sees">{t("draw.whoSees")}</p>}
       <div className="grid-main-side draws-layout">
         <Card className="flush">
           <QueryState q={q}>
             {list.length === 0 ? (
-              <Empty title={t("draw.empty")} hint={t("draw.emptyHint")} />
+              <Empty title={t("draw.empty")} hint={canDraw ? t("draw.emptyHint") : t("draw.whoSees")} />
             ) : (
               <table className="table">
                 <tbody>
