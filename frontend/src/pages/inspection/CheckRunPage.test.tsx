@@ -64,7 +64,7 @@ function serve(check: unknown, report: unknown, me = lead) {
 }
 
 beforeEach(async () => { await clearOfflineData(); });
-afterEach(() => { vi.unstubAllGlobals(); vi.useRealTimers(); });
+afterEach(() => { vi.unstubAllGlobals(); vi.useRealTimers(); vi.restoreAllMocks(); });
 
 test("ending the check asks first, in the app's own dialog, and says what ending means", async () => {
   const confirm = vi.fn(() => true);
@@ -175,3 +175,28 @@ test("a photo taken before the criterion's result is chosen is kept on the devic
   expect((await heldPhotos(41, "c-7f3a")).map((p) => [p.criterion, p.name])).toEqual([["1.2", "quay-thu-tien.jpg"]]);
   expect(await queueItems(41)).toEqual([]); // not sent before its result: the server files a photo under its result
 }, 20_000);
+
+// the signature pad draws on a canvas, which jsdom does not have
+const stubCanvas = () => vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue(new Proxy({}, { get: () => () => undefined }) as unknown as CanvasRenderingContext2D);
+
+test("the signing dialog calls the check's lead what his role is: an inspector in charge is not 'Tổ trưởng' (issue 15)", async () => {
+  stubCanvas();
+  const inspector = { id: 43, username: "canbo2", full_name: "Phan Văn Đức" };
+  serve(checkOf("completed", { lead: inspector, lead_title: "check_lead", team: [inspector, member] }),
+    reportOf([{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "pass" }]), inspector);
+  const button = await screen.findByTestId("check-sign");
+  await waitFor(() => expect(button).toBeEnabled());
+  fireEvent.click(button);
+  const dialog = await screen.findByRole("dialog", { name: "Phụ trách cuộc kiểm tra ký biên bản" });
+  expect(dialog).toHaveTextContent("Chữ ký của phụ trách cuộc kiểm tra (không bắt buộc)");
+  expect(dialog).not.toHaveTextContent(/tổ trưởng/i);
+});
+
+test("a team lead in charge signs as 'Tổ trưởng' (issue 15)", async () => {
+  stubCanvas();
+  serve(checkOf("completed"), reportOf([{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "pass" }]));
+  const button = await screen.findByTestId("check-sign");
+  await waitFor(() => expect(button).toBeEnabled());
+  fireEvent.click(button);
+  expect(await screen.findByRole("dialog", { name: "Tổ trưởng ký biên bản" })).toHaveTextContent("Chữ ký của tổ trưởng");
+});

@@ -272,6 +272,9 @@ export default function CheckRunPage() {
     },
   });
 
+  // the signing steps call the check's lead what the minutes call him (leadTitle): "Tổ trưởng" only for
+  // one who holds that post, else "Phụ trách cuộc kiểm tra" (issue 15)
+  const titled = check ? { title: leadTitle(check, t), titleInline: leadTitle(check, t, true) } : {};
   if (checkQ.isPending) return <Spinner />;
   if (checkQ.isError || !check) return <ErrorState error={checkQ.error} onRetry={() => checkQ.refetch()} />;
 
@@ -371,7 +374,7 @@ export default function CheckRunPage() {
         <Card title={t("sign.repTitle")}>
           <div data-testid="handover-card">
             <ol className="sign-steps">
-              <li className="done">{t("sign.step1")} ✓</li>
+              <li className="done">{t("sign.step1", titled)} ✓</li>
               <li className="current">{t("sign.step2")}</li>
             </ol>
             <p className="muted">{t("handover.startHint")}</p>
@@ -540,7 +543,7 @@ export default function CheckRunPage() {
       )}
       {signOpen && (
         <Modal
-          title={t("sign.leadTitle")}
+          title={t("sign.leadTitle", titled)}
           onClose={() => setSignOpen(false)}
           footer={
             <>
@@ -552,7 +555,7 @@ export default function CheckRunPage() {
           <p>{t("run.signConfirm")}</p>
           <p className="muted small">{t("sign.leadHint")}</p>
           <div className="field">
-            <span className="field-label">{t("sign.leadPad")}</span>
+            <span className="field-label">{t("sign.leadPad", titled)}</span>
             <SignatureBox onChange={setLeadSignature} />
           </div>
           {transition.isError && <InlineError error={transition.error} />}
