@@ -13,7 +13,7 @@ from django.utils import timezone
 from backend.org.models import Unit
 from inspection.models import SurpriseCheck
 from inspection.services_draw_inputs import working_days
-from tests.inspection.draw_helpers import past_counts_day, start_kept_out_checks
+from tests.inspection.draw_helpers import partner_id, past_counts_day, start_kept_out_checks
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -49,7 +49,7 @@ def test_a_throw_away_manual_check_that_keeps_a_unit_out_of_the_draw_is_publishe
     lead, discipline = api_as("lead"), api_as("discipline")
     start, end = _window(40)
     manual = lead.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [partner_id()],
         "window_start": _at(start + timedelta(days=2), 8), "window_end": _at(start + timedelta(days=2), 9)},
         format="json")
     assert manual.status_code == 201, manual.content
@@ -151,7 +151,7 @@ def test_drawn_and_hand_picked_checks_are_told_apart_and_dropped_checks_are_coun
     while manual_day.weekday() >= 5:
         manual_day += timedelta(days=1)
     manual = lead.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [partner_id()],
         "window_start": _at(manual_day, 6), "window_end": _at(manual_day, 7)}, format="json")
     assert manual.status_code == 201, manual.content
     assert lead.post(f"/api/inspection/checks/{manual.json()['id']}/start/", {}, format="json").status_code == 200
@@ -233,7 +233,7 @@ def test_nobody_is_double_booked_by_a_manual_check_or_by_a_draw_over_booked_peop
         "window_start": _at(first_day, 6), "window_end": _at(first_day, 18)}, format="json")
     assert booked.status_code == 201, booked.content
     clash = client.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [partner_id()],
         "window_start": _at(first_day, 15), "window_end": _at(first_day, 16)}, format="json")
     assert clash.status_code == 409 and clash.json()["error"]["code"] == "double_booked"
     assert "trùng giờ" in clash.json()["error"]["message"]
@@ -294,7 +294,7 @@ def test_the_audit_listing_does_not_count_a_draws_secret_exclusions_for_others(a
     lead = api_as("lead")
     start, end = _window(40)
     manual = lead.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [partner_id()],
         "window_start": _at(start + timedelta(days=2), 8), "window_end": _at(start + timedelta(days=2), 9)},
         format="json")
     assert manual.status_code == 201, manual.content
