@@ -120,7 +120,8 @@ def test_an_open_draw_s_sealed_commitment_has_one_shape_whatever_was_left_out() 
         CounterFactory(unit=UnitFactory())
     lead: Any = UserFactory(role=Role.INSPECTION_LEAD)
     start = _weekday(timezone.localdate() + timedelta(days=5))
-    draw = services_draws.draw_create(by=lead, n=1, start=start, end=start + timedelta(days=10), pool=[lead])
+    draw = services_draws.draw_create(by=lead, n=1, start=start, end=start + timedelta(days=10),
+                                      pool=[lead, UserFactory(role=Role.INSPECTOR)])  # a team of two (issue 15)
     assert not {"excluded_pending_check", "drew_fewer_than_n", "floor_units_left_out"} & {f["code"] for f in draw.flags}
     admin = APIClient()
     admin.force_login(cast(Any, UserFactory(role=Role.ADMIN, officer=None)))
