@@ -61,5 +61,6 @@ def partner_id(username: str = "canbo-ghep") -> int:
 
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create(username=username, role=Role.INSPECTOR, is_active=True, officer=OfficerFactory())
+        officer: Any = OfficerFactory()
+        user = User.objects.create(username=username, role=Role.INSPECTOR, is_active=True, officer=officer)
     return int(user.pk)

@@ -67,7 +67,7 @@ def test_a_draw_gives_no_unit_a_team_of_one() -> None:
 
 @pytest.mark.django_db
 def test_a_check_of_one_person_is_refused_with_the_two_person_rule() -> None:
-    unit = UnitFactory()
+    unit: Any = UnitFactory()
     CounterFactory(unit=unit)
     lead: Any = UserFactory(role=Role.INSPECTION_LEAD, officer=OfficerFactory())
     day = weekday_from(timezone.localdate() + timedelta(days=5))
