@@ -203,6 +203,7 @@ export const INSPECTION: Dict = {
   "draw.periodFrom": ["Kiểm tra từ ngày", "Checks from"],
   "draw.periodTo": ["Đến ngày", "Until"],
   "draw.teamSize": ["Số người mỗi tổ", "Team size"],
+  "draw.teamSizeHint": ["Ít nhất 2 người: kiểm tra đột xuất không do một người thực hiện một mình.", "At least 2: a surprise check is never carried out by one person alone."],
   "draw.share": ["Tỷ lệ chọn theo rủi ro", "Risk-proportional share"],
   "draw.name": ["Tên đợt", "Cycle name"],
   "draw.run": ["Rút thăm", "Draw"],

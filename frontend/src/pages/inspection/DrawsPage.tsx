@@ -114,8 +114,8 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
         <Field label={t("draw.size")}>
           <input type="number" min={1} max={200} value={n} onChange={(e) => setN(Number(e.target.value))} name="n" />
         </Field>
-        <Field label={t("draw.teamSize")}>
-          <input type="number" min={1} max={6} value={teamSize} onChange={(e) => setTeamSize(Number(e.target.value))} />
+        <Field label={t("draw.teamSize")} hint={t("draw.teamSizeHint")}>
+          <input type="number" min={2} max={6} value={teamSize} onChange={(e) => setTeamSize(Number(e.target.value))} />
         </Field>
         <Field label={t("draw.periodFrom")}>
           <DateInput value={from} onChange={(v) => setFrom(v)} onValidity={dates.bind("from")} name="start" />
