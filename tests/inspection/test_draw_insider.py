@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from backend.org.models import Unit
 from inspection.models import SurpriseCheck
@@ -206,7 +207,8 @@ def test_a_lead_moved_off_his_former_unit_s_check_neither_sees_nor_cancels_it(ap
     # the check's own lead still has it
     from backend.accounts.models import User
 
-    own = api_as(User.objects.get(pk=check.lead_id).username)
+    own = APIClient()  # the inspector or the partner (issue 15), who has no password: a session of his own
+    own.force_login(User.objects.get(pk=check.lead_id))
     assert own.get(f"/api/inspection/checks/{check.uid}/").status_code == 200
 
 
