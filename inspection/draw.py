@@ -44,6 +44,11 @@ Algorithm versions (params["algorithm"], absent = 1; a stored draw is always rec
        clearly more often than the rest (bench/draw.py: >= 1.5x for the top quarter). A floor unit
        is noted "after_due" exactly when its day falls after its floor date (an already overdue unit
        always is, with the days it is late), not when it missed the first days of the window.
+    5. the team lead is in charge, and nobody checks alone (issue 15). When a check's team holds a
+       member of params["leads"] (the inspection leads), one of them leads the check (the fewest led,
+       then the least loaded, the drawing lead first on a tie), never an inspector beside him. A unit
+       for which fewer than MIN_TEAM_SIZE people are free of conflict is not given a team of one: it
+       is returned in `shortfall` ("team_of_one"); a slot needs MIN_TEAM_SIZE people free at once.
 """
 from __future__ import annotations
 
@@ -54,6 +59,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# A surprise check is carried out by two people at least (the two-person rule): the one owner of the
+# figure, read by the draw (version 5) and by the planning of a hand-made check (services_checks).
+MIN_TEAM_SIZE = 2
 WEEKDAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -239,6 +247,7 @@ def _schedule(rng: random.Random, chosen: list[tuple[dict[str, Any], str]], para
             busy.setdefault((int(person), str(day)), []).append((int(start), int(end)))
     led = dict.fromkeys(pool, 0)
     load = dict.fromkeys(pool, 0)
+    leads = {int(u) for u in params.get("leads", [])}
 
     def free(person: int, day: str, start: int, end: int) -> bool:
         taken = busy.get((person, day), [])
@@ -252,7 +261,10 @@ def _schedule(rng: random.Random, chosen: list[tuple[dict[str, Any], str]], para
         if not eligible:
             shortfall.append({"unit_id": cand["unit_id"], "reason": "no_member_without_conflict"})
             continue
-        want = min(team_size, len(eligible))
+        if version >= 5 and len(eligible) < MIN_TEAM_SIZE:
+            shortfall.append({"unit_id": cand["unit_id"], "reason": "team_of_one"})
+            continue
+        want = max(min(team_size, len(eligible)), MIN_TEAM_SIZE if version >= 5 else 1)
         preferred = _days_for(cand, reason, days, version)
         first = list(preferred)
         rng.shuffle(first)
@@ -283,6 +295,11 @@ def _schedule(rng: random.Random, chosen: list[tuple[dict[str, Any], str]], para
         check_lead = min(available, key=lambda u: (led[u], load[u], u != drawing_lead, ties[u]))
         others = sorted((u for u in available if u != check_lead), key=lambda u: (load[u], ties[u]))
         team = [check_lead, *sorted(others[:want - 1])]
+        leads_on_team = [u for u in team if u in leads]
+        if version >= 5 and leads_on_team and check_lead not in leads:
+            # a team lead on the team is in charge of it, not an inspector beside him (issue 15)
+            check_lead = min(leads_on_team, key=lambda u: (led[u], load[u], u != drawing_lead, ties[u]))
+            team = [check_lead, *sorted(u for u in team if u != check_lead)]
         for person in team:
             busy.setdefault((person, day), []).append((start, end))
             load[person] += 1

@@ -19,6 +19,7 @@ from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.events import broadcast_on_commit
 from backend.org.models import Counter, Unit
 from backend.org.services_units import require_unit_existed
+from inspection.draw import MIN_TEAM_SIZE
 from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
 from inspection.secrecy import TEAM_UNFIT_REASONS, conflict_unit_ids, on_check_team, team_unfit_reason
 from inspection.services_common import LEAD, TEAM, _aware, _check_locked, _event, _invalid, _require_reason, _seal
@@ -40,6 +41,17 @@ def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int =
                            "năm gần đây (xung đột lợi ích).",
                            f"{user.get_username()} served in the target unit within {conflict_years} years "
                            "(conflict of interest).", "team_ids", )
+
+
+def _refuse_team_of_one(members: list[User]) -> None:
+    """The two-person rule: a surprise check is carried out by two people at least (issue 15); the
+    figure's one owner is inspection.draw.MIN_TEAM_SIZE, which the draw keeps too."""
+    if len(members) < MIN_TEAM_SIZE:
+        raise _invalid(f"Tổ kiểm tra phải có ít nhất {MIN_TEAM_SIZE} người (kể cả người lập kế hoạch): kiểm tra "
+                       "đột xuất không do một người thực hiện một mình. Hãy chọn thêm thành viên.",
+                       f"A check team needs at least {MIN_TEAM_SIZE} people (the planner included): a surprise "
+                       "check is never carried out by one person alone. Add a member.", "team_ids",
+                       code="team_too_small")
 
 
 def _refuse_one_person_twice(members: list[User]) -> None:
@@ -198,6 +210,7 @@ def check_create(*, by: User, mode: str, unit: Unit, window_start: datetime, win
     # the unit exists on the check's day: not yet created (insider review, issue 15) is refused like ended
     require_unit_existed(unit=unit, start=timezone.localdate(window_start), field="unit_id")
     members = list({u.pk: u for u in [by, *team]}.values())
+    _refuse_team_of_one(members)
     _refuse_one_person_twice(members)
     _validate_team(members, unit, timezone.localdate(window_start))
     _refuse_absent(members, window_start, window_end)

@@ -39,7 +39,7 @@ def _team_conflicts(users: list[User], since: date) -> dict[int, set[int]]:
 
 
 
-DRAW_ALGORITHM = 4  # see inspection/draw.py: the floor leaves room for risk, risk weighted as the lead sees it
+DRAW_ALGORITHM = 5  # see inspection/draw.py: the team lead on a team leads it; no team of one (issue 15)
 
 
 FLOOR_MARGIN_DAYS = 7  # the next window may open with a week of holidays (Tết)
@@ -103,9 +103,15 @@ def draw_inputs(*, by: User, n: int, start: date, end: date, proportional_share:
     if not 0 <= proportional_share <= 1:
         raise _invalid("Tỷ lệ chọn theo rủi ro phải từ 0 đến 1.", "proportional_share must be within 0..1.",
                        "proportional_share")
-    if not 1 <= team_size <= 10 or not 30 <= check_minutes <= 600:
-        raise _invalid("Quy mô tổ (1–10) hoặc thời lượng (30–600 phút) không hợp lệ.",
-                       "team_size must be 1..10 and check_minutes 30..600.", "team_size")
+    if not drawing.MIN_TEAM_SIZE <= team_size <= 10:
+        # the two-person rule: a surprise check is never carried out by one person alone (issue 15)
+        raise _invalid(f"Tổ kiểm tra phải có từ {drawing.MIN_TEAM_SIZE} đến 10 người: kiểm tra đột xuất không do "
+                       "một người thực hiện một mình.",
+                       f"A check team has {drawing.MIN_TEAM_SIZE} to 10 people: a surprise check is never carried "
+                       "out by one person alone.", "team_size", code="team_too_small")
+    if not 30 <= check_minutes <= 600:
+        raise _invalid("Thời lượng một cuộc kiểm tra phải từ 30 đến 600 phút.",
+                       "check_minutes must be 30..600.", "check_minutes")
     if not 1 <= per_person_per_day <= 4 or not 0 <= travel_minutes <= 240:
         raise _invalid("Mỗi người tối đa 1–4 cuộc kiểm tra/ngày; thời gian di chuyển giữa hai cuộc 0–240 phút.",
                        "per_person_per_day must be 1..4 and travel_minutes 0..240.", "per_person_per_day")

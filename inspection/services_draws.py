@@ -161,6 +161,8 @@ SHORTFALL_REASONS = {
                                "no team free in the window (nobody on two checks at once, at most {per_day} a day)"),
     "no_member_without_conflict": ("mọi thành viên tổ kiểm tra đều từng công tác tại đơn vị",
                                    "every member of the team served in the unit"),
+    "team_of_one": ("chỉ còn một người không xung đột lợi ích với đơn vị, không đủ tổ hai người",
+                    "only one person is free of conflict with the unit, not enough for a team of two"),
 }
 
 

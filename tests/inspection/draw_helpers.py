@@ -51,3 +51,16 @@ def past_counts_day(monkeypatch: Any, draw_id: int) -> None:
     day = selectors_draws.counts_published_at(Draw.objects.get(pk=draw_id))
     assert day is not None
     monkeypatch.setattr(selectors_draws, "_now", lambda: day)
+
+
+def partner_id(username: str = "canbo-ghep") -> int:
+    """A second member for a hand-made check (the two-person rule, issue 15): an inspector linked to an
+    officer who served in no unit, so he is conflicted with none and known to no other secret."""
+    from backend.accounts.models import Role, User
+    from tests.inspection.factories import OfficerFactory
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        officer: Any = OfficerFactory()
+        user = User.objects.create(username=username, role=Role.INSPECTOR, is_active=True, officer=officer)
+    return int(user.pk)

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from backend.audit.services import audit_verify_chain
 from inspection.models import Draw, SurpriseCheck
 from inspection.selectors_criteria import criteria_leaves
+from tests.inspection.draw_helpers import partner_id
 from tests.inspection.factories import photo_bytes, report_version
 
 
@@ -43,6 +44,8 @@ def test_full_loop_as_real_roles(api_as, insp):
 
     # 2. draw: two targets in the coming month; the secret planned CAX-ND check is pending, so
     #    CAX-ND is not drawn again
+    #    (the inspector served in CAX-KL: a third member gives its check a team of two, issue 15)
+    partner_id()
     start = _next_monday()
     response = lead.post("/api/inspection/draws/", {"n": 2, "start": start.isoformat(),
                                                      "end": (start + timedelta(days=27)).isoformat(),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from backend.org.models import Unit
 from inspection.models import Draw, SurpriseCheck
-from tests.inspection.draw_helpers import past_counts_day, start_kept_out_checks
+from tests.inspection.draw_helpers import partner_id, past_counts_day, start_kept_out_checks
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -34,6 +34,9 @@ def _conflicted_draw(api_as, insp, *, offset: int = 100, length: int = 11):
                               position="Phó trưởng Công an xã", valid_from=date(2025, 7, 1),
                               valid_to=timezone.localdate() - timedelta(days=30))
     client = api_as("lead")
+    # the inspector served in CAX-KL too: two more people, so its check has a team of two (issue 15)
+    partner_id()
+    partner_id("canbo-ghep-2")
     start = timezone.localdate() + timedelta(days=offset)
     end = start + timedelta(days=length)
     drawn = client.post("/api/inspection/draws/", {"n": 10, "start": start.isoformat(), "end": end.isoformat()},
@@ -68,8 +71,9 @@ def test_a_conflicted_lead_reads_no_day_of_the_hidden_check_in_warnings_or_notes
 
 def test_the_double_booking_refusal_is_no_oracle_for_the_hidden_check_s_hour(api_as, insp):
     client, drawn, check, start, end = _conflicted_draw(api_as, insp)
-    inspector = insp.users["inspector"]
-    assert check.lead_id == inspector.pk
+    # the hidden check's lead (a team of two since issue 15: the inspector or a partner) is booked on it
+    inspector = check.lead
+    assert inspector is not None and inspector.pk != insp.users["lead"].pk
     hidden_start = timezone.localtime(check.window_start)
     # the same answer at the hidden hour and at any other hour of the draw's window, saying no time
     other_day = next(start + timedelta(days=i) for i in range((end - start).days + 1)
@@ -100,7 +104,7 @@ def test_a_planned_check_cannot_start_in_the_past_nor_years_ahead_and_a_draw_win
     today = timezone.localdate()
     for day in (date(2020, 1, 1), today - timedelta(days=1), today + timedelta(days=400)):
         response = client.post("/api/inspection/checks/", {
-            "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+            "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [partner_id()],
             "window_start": _at(day, 8), "window_end": _at(day, 9)}, format="json")
         assert response.status_code == 400, (day, response.content)
         assert "window_start" in str(response.json()["error"]), response.content
@@ -122,7 +126,7 @@ def test_only_an_upcoming_planned_check_keeps_a_unit_out_and_a_floor_unit_left_o
     SurpriseCheck.objects.filter(pk=stale.pk).update(window_start=stale_start,
                                                      window_end=stale_start + timedelta(hours=2))
     far = client.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [partner_id()],
         "window_start": _at(today + timedelta(days=200), 8), "window_end": _at(today + timedelta(days=200), 9)},
         format="json")
     assert far.status_code == 201, far.content
@@ -131,7 +135,7 @@ def test_only_an_upcoming_planned_check_keeps_a_unit_out_and_a_floor_unit_left_o
                                                               window_end=far_start + timedelta(hours=1))
     # a real upcoming one keeps the never-checked CAX-KL out: that is said
     near = client.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [partner_id()],
         "window_start": _at(start - timedelta(days=3), 8), "window_end": _at(start - timedelta(days=3), 9)},
         format="json")
     assert near.status_code == 201, near.content
@@ -247,7 +251,7 @@ def test_a_hand_made_check_refuses_a_unit_already_on_a_check_then_and_an_absent_
     while day.weekday() >= 5:
         day += timedelta(days=1)
     first = client.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [partner_id()],
         "window_start": _at(day, 14, 15), "window_end": _at(day, 16, 15)}, format="json")
     assert first.status_code == 201, first.content
     # the same unit at an overlapping time: refused for the unit (checked before the people)

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from backend.org.models import Unit
 from inspection.models import SurpriseCheck
 from inspection.services_draw_inputs import working_days
-from tests.inspection.draw_helpers import past_counts_day, start_kept_out_checks
+from tests.inspection.draw_helpers import partner_id, past_counts_day, start_kept_out_checks
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -49,7 +50,7 @@ def test_a_throw_away_manual_check_that_keeps_a_unit_out_of_the_draw_is_publishe
     lead, discipline = api_as("lead"), api_as("discipline")
     start, end = _window(40)
     manual = lead.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [partner_id()],
         "window_start": _at(start + timedelta(days=2), 8), "window_end": _at(start + timedelta(days=2), 9)},
         format="json")
     assert manual.status_code == 201, manual.content
@@ -151,7 +152,7 @@ def test_drawn_and_hand_picked_checks_are_told_apart_and_dropped_checks_are_coun
     while manual_day.weekday() >= 5:
         manual_day += timedelta(days=1)
     manual = lead.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-TC"), "team_ids": [partner_id()],
         "window_start": _at(manual_day, 6), "window_end": _at(manual_day, 7)}, format="json")
     assert manual.status_code == 201, manual.content
     assert lead.post(f"/api/inspection/checks/{manual.json()['id']}/start/", {}, format="json").status_code == 200
@@ -181,6 +182,7 @@ def test_a_lead_moved_off_his_former_unit_s_check_neither_sees_nor_cancels_it(ap
                               position="Phó trưởng Công an xã", valid_from=date(2025, 7, 1),
                               valid_to=timezone.localdate() - timedelta(days=30))
     client = api_as("lead")
+    partner_id()  # the CAX-KL check he is moved off still has a team of two (issue 15)
     start, end = _window(100)
     drawn = client.post("/api/inspection/draws/", {"n": 10, "start": start.isoformat(), "end": end.isoformat()},
                         format="json")
@@ -205,7 +207,8 @@ def test_a_lead_moved_off_his_former_unit_s_check_neither_sees_nor_cancels_it(ap
     # the check's own lead still has it
     from backend.accounts.models import User
 
-    own = api_as(User.objects.get(pk=check.lead_id).username)
+    own = APIClient()  # the inspector or the partner (issue 15), who has no password: a session of his own
+    own.force_login(User.objects.get(pk=check.lead_id))
     assert own.get(f"/api/inspection/checks/{check.uid}/").status_code == 200
 
 
@@ -233,14 +236,14 @@ def test_nobody_is_double_booked_by_a_manual_check_or_by_a_draw_over_booked_peop
         "window_start": _at(first_day, 6), "window_end": _at(first_day, 18)}, format="json")
     assert booked.status_code == 201, booked.content
     clash = client.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [partner_id()],
         "window_start": _at(first_day, 15), "window_end": _at(first_day, 16)}, format="json")
     assert clash.status_code == 409 and clash.json()["error"]["code"] == "double_booked"
     assert "trùng giờ" in clash.json()["error"]["message"]
     # the person is named, not the login (issue 15, adv 8: "lead đã có cuộc kiểm tra khác…")
     lead_name = insp.users["lead"].get_full_name()
     assert lead_name and f"{lead_name} đã có cuộc kiểm tra khác" in clash.json()["error"]["message"]
-    drawn = client.post("/api/inspection/draws/", {"n": 6, "start": days[0], "end": days[1], "team_size": 1},
+    drawn = client.post("/api/inspection/draws/", {"n": 6, "start": days[0], "end": days[1], "team_size": 2},
                         format="json")
     assert drawn.status_code == 201, drawn.content
     planned = list(SurpriseCheck.objects.filter(state=SurpriseCheck.State.PLANNED).prefetch_related("team"))
@@ -294,7 +297,7 @@ def test_the_audit_listing_does_not_count_a_draws_secret_exclusions_for_others(a
     lead = api_as("lead")
     start, end = _window(40)
     manual = lead.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [],
+        "mode": "dot_xuat", "unit_id": _unit("CAX-KL"), "team_ids": [partner_id()],
         "window_start": _at(start + timedelta(days=2), 8), "window_end": _at(start + timedelta(days=2), 9)},
         format="json")
     assert manual.status_code == 201, manual.content

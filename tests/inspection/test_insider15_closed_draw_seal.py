@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from backend.org.models import Unit
 from inspection.models import SurpriseCheck
-from tests.inspection.draw_helpers import commitments_row, local_at, past_counts_day, weekday_from
+from tests.inspection.draw_helpers import commitments_row, local_at, partner_id, past_counts_day, weekday_from
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -36,7 +36,7 @@ def _closed_draw_with_a_unit_kept_out(lead: Any) -> tuple[int, str, int]:
     start = _weekday(timezone.localdate() + timedelta(days=90))
     nd = Unit.objects.get(code="CAX-ND").pk
     made = lead.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": nd, "team_ids": [],
+        "mode": "dot_xuat", "unit_id": nd, "team_ids": [partner_id()],
         "window_start": _at(start + timedelta(days=1), 8), "window_end": _at(start + timedelta(days=1), 9)},
         format="json")
     assert made.status_code == 201, made.content

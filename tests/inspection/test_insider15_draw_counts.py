@@ -25,6 +25,7 @@ from inspection.models import Draw, SurpriseCheck
 from tests.inspection.draw_helpers import (
     commitments_row,
     local_at,
+    partner_id,
     past_counts_day,
     start_kept_out_checks,
     weekday_from,
@@ -47,7 +48,7 @@ def _draw_with_a_unit_kept_out(lead: Any) -> int:
     out for the (secret) planned check and the draw returns fewer than n."""
     start = _weekday(timezone.localdate() + timedelta(days=70))
     made = lead.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": Unit.objects.get(code="CAX-KL").pk, "team_ids": [],
+        "mode": "dot_xuat", "unit_id": Unit.objects.get(code="CAX-KL").pk, "team_ids": [partner_id()],
         "window_start": _at(start + timedelta(days=1), 8), "window_end": _at(start + timedelta(days=1), 9)},
         format="json")
     assert made.status_code == 201, made.content
@@ -119,7 +120,8 @@ def test_an_open_draw_s_sealed_commitment_has_one_shape_whatever_was_left_out() 
         CounterFactory(unit=UnitFactory())
     lead: Any = UserFactory(role=Role.INSPECTION_LEAD)
     start = _weekday(timezone.localdate() + timedelta(days=5))
-    draw = services_draws.draw_create(by=lead, n=1, start=start, end=start + timedelta(days=10), pool=[lead])
+    draw = services_draws.draw_create(by=lead, n=1, start=start, end=start + timedelta(days=10),
+                                      pool=[lead, UserFactory(role=Role.INSPECTOR)])  # a team of two (issue 15)
     assert not {"excluded_pending_check", "drew_fewer_than_n", "floor_units_left_out"} & {f["code"] for f in draw.flags}
     admin = APIClient()
     admin.force_login(cast(Any, UserFactory(role=Role.ADMIN, officer=None)))

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from backend.org.models import Unit
 from inspection.models import SurpriseCheck
+from tests.inspection.draw_helpers import partner_id
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -41,7 +42,7 @@ def _weekday(day: date) -> date:
 
 def _plan_by_hand(lead: Any, day: date, unit_code: str) -> str:
     made = lead.post("/api/inspection/checks/", {
-        "mode": "dot_xuat", "unit_id": Unit.objects.get(code=unit_code).pk, "team_ids": [],
+        "mode": "dot_xuat", "unit_id": Unit.objects.get(code=unit_code).pk, "team_ids": [partner_id()],
         "window_start": _at(day, 6), "window_end": _at(day, 7)}, format="json")
     assert made.status_code == 201, made.content
     return str(made.json()["id"])

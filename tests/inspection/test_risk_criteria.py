@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from inspection import services_draws
 from inspection.models import CriteriaSet, RiskSnapshot, SatisfactionRating
+from tests.inspection.draw_helpers import partner_id
 
 
 @pytest.mark.django_db
@@ -126,19 +127,19 @@ def test_manual_check_rejects_conflicted_team_and_bad_windows(api_as, insp):
             "window_end": (start + timedelta(hours=2)).isoformat(), "team_ids": [insp.users["inspector"].pk]}
     conflicted = lead.post("/api/inspection/checks/", body, format="json")
     assert conflicted.status_code == 400 and "conflict" in conflicted.json()["error"]["message_en"]
-    wrong_counter = lead.post("/api/inspection/checks/", {**body, "team_ids": [],
+    wrong_counter = lead.post("/api/inspection/checks/", {**body, "team_ids": [partner_id()],
                                                           "counter_id": Counter.objects.get(code="Q-CAX-TC").pk},
                               format="json")
     assert wrong_counter.status_code == 400
-    backwards = lead.post("/api/inspection/checks/", {**body, "team_ids": [], "window_end": start.isoformat()},
+    backwards = lead.post("/api/inspection/checks/", {**body, "team_ids": [partner_id()], "window_end": start.isoformat()},
                           format="json")
     assert backwards.status_code == 400
     reviewer_on_team = lead.post("/api/inspection/checks/", {**body, "team_ids": [insp.users["reviewer"].pk]},
                                  format="json")
     assert reviewer_on_team.status_code == 400
-    ok = lead.post("/api/inspection/checks/", {**body, "team_ids": []}, format="json")
+    ok = lead.post("/api/inspection/checks/", {**body, "team_ids": [partner_id()]}, format="json")
     assert ok.status_code == 201 and ok.json()["state"] == "planned" and ok.json()["reference"].startswith("KT-")
-    assert api_as("inspector").post("/api/inspection/checks/", {**body, "team_ids": []},
+    assert api_as("inspector").post("/api/inspection/checks/", {**body, "team_ids": [partner_id()]},
                                     format="json").status_code == 403
     # the draw rejects bad parameters with a clear message
     bad = lead.post("/api/inspection/draws/", {"n": 1, "start": "2020-01-01", "end": "2020-01-31"}, format="json")

@@ -32,9 +32,10 @@ export function useHeldPhotos(userId: number, checkId: string) {
     setHeld((all) => all.filter((p) => !same(p, photo)));
   }, [userId, checkId]);
 
-  /** After a save went through: every held photo joins the queue behind it. */
-  const queueAll = useCallback(async (userName?: string) => {
-    const waiting = heldRef.current;
+  /** After a save went through: every held photo joins the queue behind it, or those `ready` says may
+   *  (a photo whose criterion has no result yet stays held: it is never dropped). */
+  const queueAll = useCallback(async (userName?: string, ready: (photo: PhotoPayload) => boolean = () => true) => {
+    const waiting = heldRef.current.filter(ready);
     if (!waiting.length) return;
     await queueHeldPhotos(userId, checkId, waiting, userName);
     setHeld((all) => all.filter((p) => !waiting.includes(p)));

@@ -136,6 +136,7 @@ export const SHELL: Dict = {
   "why.lastPage": ["Đang ở trang cuối", "This is the last page"],
   "why.findingTitle": ["Nhập tiêu đề vi phạm", "Enter the finding's title"],
   "why.findingWhen": ["Nhập thời điểm xảy ra vi phạm", "Enter when the violation happened"],
+  "why.findingCheck": ["Chọn cuộc kiểm tra phát hiện vi phạm", "Choose the check the finding comes from"],
   "why.findingUnit": ["Chọn đơn vị vi phạm", "Choose the unit"],
   "why.findingCategory": ["Chọn loại vi phạm", "Choose the category"],
   "why.pickCamera": ["Chọn camera trước", "Choose a camera first"],

@@ -21,6 +21,8 @@ function Page({ userId = 1, checkId = "c1" }: { userId?: number; checkId?: strin
       {h.held.map((p) => <HeldPhotoChip key={p.sha256 + p.criterion} photo={p} hint="" onRemove={() => void h.remove(p)} />)}
       <button type="button" onClick={() => void h.hold(photo("1.2"))}>chụp</button>
       <button type="button" onClick={() => void h.queueAll("Võ Thanh Tùng")}>lưu</button>
+      <button type="button" onClick={() => void h.hold(photo("2.1", 2))}>chụp 2.1</button>
+      <button type="button" onClick={() => void h.queueAll("Võ Thanh Tùng", (p) => p.criterion === "1.2")}>lưu 1.2</button>
     </div>
   );
 }
@@ -99,4 +101,15 @@ test("a device with the store of the version before keeps its queue and gains th
   await holdPhoto(1, "c1", photo("1.2"));
   expect((await queueItems(1)).map((i) => i.kind)).toEqual(["report"]);
   expect(await heldPhotos(1, "c1")).toHaveLength(1);
+});
+
+test("a save queues only the photos whose criterion has a result; the other stays held (issue 15)", async () => {
+  render(<Page />);
+  fireEvent.click(screen.getByText("chụp"));
+  fireEvent.click(screen.getByText("chụp 2.1"));
+  await waitFor(() => expect(screen.getAllByTestId("photo-held")).toHaveLength(2));
+  fireEvent.click(screen.getByText("lưu 1.2"));
+  await waitFor(() => expect(screen.getAllByTestId("photo-held")).toHaveLength(1));
+  expect((await queueItems(1)).map((i) => i.photo?.criterion)).toEqual(["1.2"]);
+  expect((await heldPhotos(1, "c1")).map((p) => p.criterion)).toEqual(["2.1"]);
 });

@@ -8,8 +8,10 @@ import { SubjectsEditor, emptySubject, subjectsPayload, unitReasonProblem, type 
 import { fmtDate, fmtDateTime, fromLocalInput, toLocalInput } from "../format";
 import { useLocalName } from "../labels";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
-import type { FindingBrief, FindingCategory, Severity } from "../../types/inspection";
+import type { CheckBrief, FindingBrief, FindingCategory, Severity } from "../../types/inspection";
 import { ActionButton } from "../ActionButton";
+import { useMe } from "../../hooks/use-me";
+import { FindingCheckField, useFilableChecks } from "./FindingCheckField";
 
 const SEVERITIES: Severity[] = ["less_serious", "serious", "very_serious", "especially_serious"];
 
@@ -71,6 +73,17 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
   const dates = useDateValidity();
   const [subjects, setSubjects] = useState<SubjectDraft[]>([emptySubject()]);
   const [unitReason, setUnitReason] = useState("");
+  // opened from the findings list, a check finding asks which check of the user's team it comes from
+  const pickCheck = (prefill.source ?? "check") === "check" && !prefill.check;
+  const me = useMe().data;
+  const filable = useFilableChecks(pickCheck ? me?.id : undefined);
+  const [picked, setPicked] = useState<CheckBrief | undefined>(undefined);
+  const onPick = (c: CheckBrief | undefined) => {
+    setPicked(c);
+    setUnitId(c ? c.unit.id : "");
+    setCounterId(c?.counter?.id ?? "");
+  };
+  const checkWindow = prefill.window ?? (picked ? { from: picked.started_at ?? picked.window_start, to: picked.completed_at } : undefined);
 
   // the unit picker lists the units that existed on the day of the violation
   const unitsOn = useUnitsOn(from.slice(0, 10));
@@ -89,7 +102,7 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
     mutationFn: async () => {
       const finding = await api.post<FindingBrief>("inspection/findings/", {
         source: prefill.source ?? "check",
-        check: prefill.check || null,
+        check: prefill.check || picked?.id || null,
         criterion: prefill.criterion || "",
         category: effectiveCategory,
         severity: effectiveSeverity || undefined,
@@ -110,7 +123,7 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
     onSuccess: onCreated,
   });
 
-  const why = (create.isPending && t("why.busy")) || (!from && t("why.findingWhen")) || (dates.bad && t("why.badDate"))
+  const why = (create.isPending && t("why.busy")) || (pickCheck && !picked && t("why.findingCheck")) || (!from && t("why.findingWhen")) || (dates.bad && t("why.badDate"))
     || (!title.trim() && t("why.findingTitle")) || (!unitId && t("why.findingUnit")) || unitMissingWhy
     || (!effectiveCategory && t("why.findingCategory")) || (!subjects.some((s) => s.officer) && unitReasonProblem(unitReason, t));
 
@@ -128,6 +141,7 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
         </>
       }
     >
+      {pickCheck && <FindingCheckField checks={filable.data ?? []} loading={filable.isPending && Boolean(me)} value={picked?.id ?? ""} onChange={onPick} />}
       <div className="grid-2">
         <Field label={t("findings.category")}>
           <select value={effectiveCategory} onChange={(e) => setCategoryCode(e.target.value)} name="category">
@@ -154,7 +168,7 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
       </Field>
       <div className="grid-2">
         <Field label={t("common.unit")}>
-          <select value={unitId} onChange={(e) => setUnitId(Number(e.target.value) || "")} disabled={Boolean(prefill.unitId)} name="unit">
+          <select value={unitId} onChange={(e) => setUnitId(Number(e.target.value) || "")} disabled={Boolean(prefill.unitId) || Boolean(picked)} name="unit">
             <option value="">—</option>
             {unitOptions.map((u) => (
               <option key={u.id} value={u.id}>{u.name}</option>
@@ -173,10 +187,10 @@ export function NewFindingDialog({ prefill, onClose, onCreated }: { prefill: Fin
         <Field label={t("findings.occurredFrom")}>
           <DateTimeInput value={from} onChange={(v) => setFrom(v)} onValidity={dates.bind("from")} name="occurred_from" />
           {!from && <span className="field-hint" data-testid="occurred-from-needed">{t("findings.whenNeeded")}</span>}
-          {prefill.window && (
+          {checkWindow && (
             <span className="field-hint" data-testid="check-window-hint">
-              {t("findings.checkWindow", { from: fmtDateTime(prefill.window.from), to: prefill.window.to ? fmtDateTime(prefill.window.to) : "…" })}{" "}
-              <button type="button" className="btn btn-ghost btn-sm" onClick={() => setFrom(toLocalInput(prefill.window!.from))} data-testid="use-check-start">
+              {t("findings.checkWindow", { from: fmtDateTime(checkWindow.from), to: checkWindow.to ? fmtDateTime(checkWindow.to) : "…" })}{" "}
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => setFrom(toLocalInput(checkWindow.from))} data-testid="use-check-start">
                 {t("findings.useCheckStart")}
               </button>
             </span>

@@ -58,7 +58,7 @@ export function RepresentativeSignOff<T>({ checkId, onSigned }: { checkId: strin
     <Card title={t("sign.repTitle")}>
       <div data-testid="rep-signoff">
         <ol className="sign-steps">
-          <li className="done">{t("sign.step1")} ✓</li>
+          <li className="done">{t("sign.step1", { title: t("lead.checkLead"), titleInline: t("lead.checkLeadInline") })} ✓</li>
           <li className="current">{t("sign.step2")}</li>
         </ol>
         <Field label={t("sign.opinion")}><textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} data-testid="rep-opinion" /></Field>

@@ -8,7 +8,15 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import { MemoryRouter, Route, Routes } from "react-router";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import CheckRunPage from "./CheckRunPage";
-import { clearOfflineData } from "../../offline/store";
+import { clearOfflineData, heldPhotos, queueItems } from "../../offline/store";
+
+// the photo as the phone prepares it (resized, hashed, stamped): jsdom has no canvas or camera
+vi.mock("../../offline/photo", () => ({
+  preparePhoto: async (file: File, criterion: string) => ({
+    blob: file, name: file.name, type: file.type, sha256: "a".repeat(64), criterion, capturedAt: "2026-04-14T01:30:00Z",
+    latitude: null, longitude: null, accuracy: null,
+  }),
+}));
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
 const lead = { id: 41, username: "totruong", full_name: "Lê Văn Tâm" };
@@ -56,7 +64,7 @@ function serve(check: unknown, report: unknown, me = lead) {
 }
 
 beforeEach(async () => { await clearOfflineData(); });
-afterEach(() => { vi.unstubAllGlobals(); vi.useRealTimers(); });
+afterEach(() => { vi.unstubAllGlobals(); vi.useRealTimers(); vi.restoreAllMocks(); });
 
 test("ending the check asks first, in the app's own dialog, and says what ending means", async () => {
   const confirm = vi.fn(() => true);
@@ -156,3 +164,39 @@ test("a finding filed from a failed criterion starts from its category and takes
   expect(posts.filter((p) => p.url.includes("/evidence/")).map((p) => [p.url.replace(/^.*\/api\//, ""), p.body]))
     .toEqual([["inspection/findings/88/evidence/", { report_evidence_id: 71 }]]);
 }, 20_000);
+
+test("a photo taken before the criterion's result is chosen is kept on the device, never lost (issue 15)", async () => {
+  serve(checkOf("in_progress"), reportOf([{ criterion: "1.1", outcome: "pass" }]));
+  const input = await screen.findByTestId("photo-1.2", undefined, { timeout: 5000 });
+  fireEvent.change(input, { target: { files: [new File(["jpeg"], "quay-thu-tien.jpg", { type: "image/jpeg" })] } });
+  const chip = await screen.findByTestId("photo-held", undefined, { timeout: 5000 });
+  expect(chip).toHaveTextContent("quay-thu-tien.jpg");
+  expect(chip).toHaveTextContent("chọn kết quả của tiêu chí rồi bấm Lưu, ảnh sẽ được gửi kèm");
+  expect((await heldPhotos(41, "c-7f3a")).map((p) => [p.criterion, p.name])).toEqual([["1.2", "quay-thu-tien.jpg"]]);
+  expect(await queueItems(41)).toEqual([]); // not sent before its result: the server files a photo under its result
+}, 20_000);
+
+// the signature pad draws on a canvas, which jsdom does not have
+const stubCanvas = () => vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue(new Proxy({}, { get: () => () => undefined }) as unknown as CanvasRenderingContext2D);
+
+test("the signing dialog calls the check's lead what his role is: an inspector in charge is not 'Tổ trưởng' (issue 15)", async () => {
+  stubCanvas();
+  const inspector = { id: 43, username: "canbo2", full_name: "Phan Văn Đức" };
+  serve(checkOf("completed", { lead: inspector, lead_title: "check_lead", team: [inspector, member] }),
+    reportOf([{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "pass" }]), inspector);
+  const button = await screen.findByTestId("check-sign");
+  await waitFor(() => expect(button).toBeEnabled());
+  fireEvent.click(button);
+  const dialog = await screen.findByRole("dialog", { name: "Phụ trách cuộc kiểm tra ký biên bản" });
+  expect(dialog).toHaveTextContent("Chữ ký của phụ trách cuộc kiểm tra (không bắt buộc)");
+  expect(dialog).not.toHaveTextContent(/tổ trưởng/i);
+});
+
+test("a team lead in charge signs as 'Tổ trưởng' (issue 15)", async () => {
+  stubCanvas();
+  serve(checkOf("completed"), reportOf([{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "pass" }]));
+  const button = await screen.findByTestId("check-sign");
+  await waitFor(() => expect(button).toBeEnabled());
+  fireEvent.click(button);
+  expect(await screen.findByRole("dialog", { name: "Tổ trưởng ký biên bản" })).toHaveTextContent("Chữ ký của tổ trưởng");
+});

@@ -114,7 +114,6 @@ export default function CheckRunPage() {
   const [cancelOpen, setCancelOpen] = useState(false);
   const [cancelReason, setCancelReason] = useState("");
   const [baseVersion, setBaseVersion] = useState(0);
-  const [photoError, setPhotoError] = useState<string | null>(null);
   // photos taken while the results cannot be saved yet (a "Không đạt" without its note): kept on the
   // device with their check and criterion (a reload keeps them), shown next to the criterion's photo
   // button, and queued by the next save that goes through
@@ -212,7 +211,8 @@ export default function CheckRunPage() {
       }, drafts as QueueDrafts, baseOf(report), me?.full_name || me?.username);
       await dropUnsaved(userId, id);
       setDirty(false);
-      await queueHeld(me?.full_name || me?.username);
+      // a photo whose criterion has no result yet stays held: the server files a photo under its result
+      await queueHeld(me?.full_name || me?.username, (p) => Boolean(drafts[p.criterion]?.outcome));
       await flushQueue(true);
     },
     onSuccess: () => { setSavedAt(new Date()); upload.reset(); },
@@ -259,14 +259,10 @@ export default function CheckRunPage() {
     networkMode: "always",
     mutationFn: async ({ file, criterion }: { file: File; criterion: Criterion }) => {
       const takenAt = new Date();
-      setPhotoError(null);
-      if (!drafts[criterion.code]?.outcome) {
-        setPhotoError(t("run.photoNeedsOutcome"));
-        return;
-      }
       const photo = await preparePhoto(file, criterion.code, takenAt);
-      // the results it illustrates cannot be saved yet: never drop the photo, keep it with its criterion
-      if (dirty && Object.keys(problems).length) {
+      // the results it illustrates cannot be saved yet (no result chosen for its criterion, or a result
+      // not valid yet): never drop the photo, keep it with its criterion until a save carries its result
+      if (!drafts[criterion.code]?.outcome || (dirty && Object.keys(problems).length)) {
         await holdPhoto(photo);
         return;
       }
@@ -276,6 +272,9 @@ export default function CheckRunPage() {
     },
   });
 
+  // the signing steps call the check's lead what the minutes call him (leadTitle): "Tổ trưởng" only for
+  // one who holds that post, else "Phụ trách cuộc kiểm tra" (issue 15)
+  const titled = check ? { title: leadTitle(check, t), titleInline: leadTitle(check, t, true) } : {};
   if (checkQ.isPending) return <Spinner />;
   if (checkQ.isError || !check) return <ErrorState error={checkQ.error} onRetry={() => checkQ.refetch()} />;
 
@@ -375,7 +374,7 @@ export default function CheckRunPage() {
         <Card title={t("sign.repTitle")}>
           <div data-testid="handover-card">
             <ol className="sign-steps">
-              <li className="done">{t("sign.step1")} ✓</li>
+              <li className="done">{t("sign.step1", titled)} ✓</li>
               <li className="current">{t("sign.step2")}</li>
             </ol>
             <p className="muted">{t("handover.startHint")}</p>
@@ -430,7 +429,7 @@ export default function CheckRunPage() {
                       ))}
                       {held.filter((p) => p.criterion === c.code).map((p) => (
                         <HeldPhotoChip key={`h${p.sha256}`} photo={p} onRemove={() => void removeHeld(p)}
-                          hint={t(problems[c.code] ? "run.photoHeldNote" : Object.keys(problems).length ? "run.photoHeldSave" : "run.photoHeldReady")} />
+                          hint={t(!drafts[c.code]?.outcome ? "run.photoHeldOutcome" : problems[c.code] ? "run.photoHeldNote" : Object.keys(problems).length ? "run.photoHeldSave" : "run.photoHeldReady")} />
                       ))}
                       {editable && (
                         <label className="btn btn-ghost btn-sm file-btn">
@@ -449,7 +448,6 @@ export default function CheckRunPage() {
                 <Field label={t("run.summary")}>
                   <textarea value={summary} disabled={!editable} onChange={(e) => { setSummary(e.target.value); setDirty(true); }} rows={3} />
                 </Field>
-                {photoError && <div className="inline-error">{photoError}</div>}
                 {upload.isError && <InlineError error={upload.error} />}
               </Card>
             )}
@@ -545,7 +543,7 @@ export default function CheckRunPage() {
       )}
       {signOpen && (
         <Modal
-          title={t("sign.leadTitle")}
+          title={t("sign.leadTitle", titled)}
           onClose={() => setSignOpen(false)}
           footer={
             <>
@@ -557,7 +555,7 @@ export default function CheckRunPage() {
           <p>{t("run.signConfirm")}</p>
           <p className="muted small">{t("sign.leadHint")}</p>
           <div className="field">
-            <span className="field-label">{t("sign.leadPad")}</span>
+            <span className="field-label">{t("sign.leadPad", titled)}</span>
             <SignatureBox onChange={setLeadSignature} />
           </div>
           {transition.isError && <InlineError error={transition.error} />}

@@ -242,3 +242,20 @@ test("the draw table marks who leads each drawn check (the draw puts the check's
   );
   await waitFor(() => expect(document.querySelector(".draw-team")).toHaveTextContent("Đại úy Lê Văn Nam (phụ trách), Trung tá Đặng Văn Bình"));
 });
+
+test("an inspector with no draw he may read is told who reads draws, not shown an unexplained empty page (issue 15)", async () => {
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/auth/session/")) return json({ signed_in: true, stage: "signed_in", user: { id: 42, username: "canbo", full_name: "Trần Thị Hoa", role: "inspector", role_label: "", scope_unit: null, is_inspection_team: true } });
+    return json(page([]));
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawsPage /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByText("Chưa có đợt rút thăm nào")).toBeInTheDocument();
+  await waitFor(() => expect(screen.getByText(/khi đợt còn mở, chỉ tổ trưởng đã rút thăm xem được/)).toBeInTheDocument());
+  expect(screen.queryByText("Tạo đợt rút thăm để chọn đơn vị kiểm tra đột xuất.")).toBeNull(); // he cannot make one
+  expect(screen.queryByTestId("draw-new")).toBeNull();
+});

@@ -114,8 +114,8 @@ export function NewDrawDialog({ onClose, onCreated }: { onClose: () => void; onC
         <Field label={t("draw.size")}>
           <input type="number" min={1} max={200} value={n} onChange={(e) => setN(Number(e.target.value))} name="n" />
         </Field>
-        <Field label={t("draw.teamSize")}>
-          <input type="number" min={1} max={6} value={teamSize} onChange={(e) => setTeamSize(Number(e.target.value))} />
+        <Field label={t("draw.teamSize")} hint={t("draw.teamSizeHint")}>
+          <input type="number" min={2} max={6} value={teamSize} onChange={(e) => setTeamSize(Number(e.target.value))} />
         </Field>
         <Field label={t("draw.periodFrom")}>
           <DateInput value={from} onChange={(v) => setFrom(v)} onValidity={dates.bind("from")} name="start" />
@@ -460,11 +460,14 @@ export default function DrawsPage() {
         }
       />
       {flash && <p className="notice notice-green" role="status" tabIndex={-1} ref={flashRef}>{flash}</p>}
+      {/* who reads which draw is the secrecy rule (selectors_draws): said to those who cannot draw, so a
+          short or empty list is not a mystery (issue 15) */}
+      {!canDraw && list.length > 0 && <p className="muted small" data-testid="draw-who-sees">{t("draw.whoSees")}</p>}
       <div className="grid-main-side draws-layout">
         <Card className="flush">
           <QueryState q={q}>
             {list.length === 0 ? (
-              <Empty title={t("draw.empty")} hint={t("draw.emptyHint")} />
+              <Empty title={t("draw.empty")} hint={canDraw ? t("draw.emptyHint") : t("draw.whoSees")} />
             ) : (
               <table className="table">
                 <tbody>
