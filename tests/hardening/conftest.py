@@ -80,7 +80,6 @@ def seed_world() -> Any:
     # team-grant endpoints meet a real request (grounding.REAL)
     from backend.accounts.services import user_create, user_update
     from backend.core.actors import SystemActor
-
     from backend.org.models import Officer
 
     free = Officer.objects.filter(user__isnull=True).order_by("pk").first()  # a team role needs an officer
