@@ -18,7 +18,7 @@ from backend.core import statedoc
 from inspection.accountability.engine import regulation_numbers, render_basis, rule_name, sev_vi
 from inspection.accountability.issuer import NOBODY, Subjects, report_issuer
 from inspection.accountability.issuer import Issuer as ReportIssuer
-from inspection.accountability.models import DisciplinaryCase, LeaderLiability
+from inspection.accountability.models import DisciplinaryCase, LeaderLiability, Rule
 from inspection.models import Finding, FindingSubject
 
 # The issuing body, its symbol and the signer come from the org data as of the document's date
@@ -199,8 +199,11 @@ def officer_report(*, profile: dict[str, Any]) -> Doc:
                             [Table(["Số", "Nội dung", "Mức độ", "Thời điểm", "Đơn vị"], frows,
                                    [62, 150, 60, 70, 90], numeric=(0, 3))] if frows else []))
     numbers = regulation_numbers()
+    # the API's rule brief has no basis: read it once for the rules named (a rule named by its basis, issue 15)
+    bases = dict(Rule.objects.filter(pk__in={x["rule"]["id"] for x in profile["liabilities"]})
+                 .values_list("id", "basis"))
     lrows = [[x["finding"]["reference"], _label(LeaderLiability.Role, x["role"]),
-              _rule(x["rule"], numbers),
+              _rule({**x["rule"], "basis": bases.get(x["rule"]["id"], "")}, numbers),
               x["suggested_form"]["name_vi"],
               _outcome(_label(LeaderLiability.State, x["state"]), (x["confirmed_form"] or {}).get("name_vi", "")),
               x["decision_reason"]]

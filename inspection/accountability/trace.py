@@ -250,7 +250,7 @@ def _violator_entry(t: _Trace, s: FindingSubject, post: Assignment | None, unit:
                            f"the violation is {sev_en(finding.severity)}.")
     if own is not None:
         entry["why_vi"] += f" Người vi phạm tự chịu trách nhiệm theo quy tắc{rule_basis(own, 'vi')}: {own.text_vi}"
-        entry["why_en"] += f" The violator answers personally under the rule{rule_basis(own, 'en').rstrip(',')}: {own.text_en}"
+        entry["why_en"] += f" The violator answers personally under the rule{rule_basis(own, 'en')}: {own.text_en}"
     return entry
 
 

@@ -122,11 +122,11 @@ def _post_sentence(a: Assignment, span: tuple[date, date]) -> tuple[str, str]:
 
 
 def rule_basis(rule: Any, lang: str) -> str:
-    """How a trace names a rule to people: by its words and legal basis (", căn cứ Điều 7 …"), never by its code in
+    """How a trace names a rule to people: by its words and legal basis (" (căn cứ: Điều 7 …)"), never by its code in
     brackets ("(V1)" meant nothing to a reader: reviewer, issue 15); the code stays in the rule's data."""
     if not rule.basis:
         return ""
-    return f", căn cứ {rule.basis}" if lang == "vi" else f", basis {rule.basis},"
+    return f" (căn cứ: {rule.basis})" if lang == "vi" else f" (basis: {rule.basis})"
 
 
 def _leader_dict(leader: Leader, finding: Finding) -> dict[str, Any]:

@@ -79,7 +79,7 @@ def test_the_trace_names_a_rule_by_its_words_and_basis_not_its_code(api_as: Any,
     for why in whys:
         assert not bracketed.search(why), why
     for ld in applied:
-        assert f"căn cứ {ld['rule']['basis']}" in ld["why_vi"] and ld["rule"]["code"]  # the code stays in the data
+        assert f"(căn cứ: {ld['rule']['basis']}): " in ld["why_vi"] and ld["rule"]["code"]  # the code stays in the data
     pdf = _pdf_text(d.get(f"/api/accountability/findings/{f.pk}/report.pdf").content)
     xlsx = _xlsx_text(d.get(f"/api/accountability/findings/{f.pk}/report.xlsx").content)
     for text in (pdf, xlsx):
