@@ -15,6 +15,8 @@ export type Me = Schemas["MeOutput"] & { readonly session?: Schemas["SessionTime
 /** A user on the administrator's list (GET /api/auth/users/): with the changes to the account waiting
  *  for an inspection lead's approval (two-person rule). */
 export type AdminUser = Schemas["UserAdminOutput"];
+/** A role an administrator may give, with the server's rules about it (GET /api/auth/roles/). */
+export type RoleRule = Schemas["RolesOutput"]["roles"][number];
 
 /** A device's or an integration's API token (GET /api/auth/tokens/). */
 export type ApiToken = Schemas["TokenOutput"];

@@ -183,3 +183,29 @@ test("a disciplinary officer's reset is a request too, and another administrator
   expect(posts.map((p) => p.url.replace(/^.*\/api\//, ""))).toEqual(["auth/team-grants/11/approve/", "auth/users/9/password/"]);
   expect(posts[1].body).toEqual({ password: "" });
 });
+
+test("which roles get no password from the administrator is the server's list (GET /api/auth/roles/), not a copy", async () => {
+  // a server that (for the test) does not guard the disciplinary role: the page follows it, whatever its own idea
+  const roles = [
+    { code: "inspector", label_vi: "Cán bộ kiểm tra", guarded: true, team: true },
+    { code: "reviewer", label_vi: "Cán bộ xem xét hình ảnh", guarded: false, team: false },
+    { code: "disciplinary", label_vi: "Cán bộ kỷ luật", guarded: false, team: false },
+    { code: "admin", label_vi: "Quản trị viên", guarded: true, team: false },
+  ];
+  const asked: string[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string) => {
+    asked.push(url);
+    if (url.includes("auth/roles/")) return json({ roles });
+    if (url.includes("auth/users/")) return json({ count: 1, next: null, previous: null, results: [reviewer] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  render(<QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}><UsersPage /></QueryClientProvider>);
+  fireEvent.click(await screen.findByRole("button", { name: /Thêm người dùng/ }));
+  const dialog = await screen.findByRole("dialog");
+  await waitFor(() => expect(asked.some((u) => u.includes("auth/roles/"))).toBe(true));
+  expect(await within(dialog).findByTestId("user-team-no-password")).toBeInTheDocument(); // inspector: guarded
+  fireEvent.change(within(dialog).getByTestId("user-role"), { target: { value: "disciplinary" } });
+  await waitFor(() => expect(within(dialog).queryByTestId("user-team-no-password")).toBeNull());
+  fireEvent.change(within(dialog).getByTestId("user-role"), { target: { value: "admin" } });
+  expect(within(dialog).getByTestId("user-team-no-password")).toBeInTheDocument();
+});
