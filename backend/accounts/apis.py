@@ -31,6 +31,7 @@ from backend.accounts.serializers import (
     SessionTimesSerializer,
 )
 from backend.core.actors import AuthedRequest
+from backend.core.drf_messages import USERNAME_PATTERN_EN
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import IdField, PlainTextField
@@ -378,7 +379,8 @@ class UserListApi(APIView):
     pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
 
     class InputSerializer(serializers.Serializer):
-        username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,150}$")
+        username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,150}$",
+                                          error_messages={"invalid": USERNAME_PATTERN_EN})
         password = serializers.CharField(
             min_length=8, max_length=256, required=False, allow_blank=True, default="",
             help_text="Required for the roles without legal powers (reviewer); refused for the others (inspection "

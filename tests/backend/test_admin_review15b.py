@@ -87,3 +87,15 @@ def test_the_guarded_roles_come_from_the_server(api_as: Any, demo: Any) -> None:
     assert {c for c, r in by_code.items() if r["team"]} == set(INSPECTION_TEAM)
     assert "service" not in by_code
     assert all(r["label_vi"] for r in by_code.values())
+
+
+def test_a_pattern_field_says_in_vietnamese_what_it_takes(api_as: Any, demo: Any) -> None:
+    admin = api_as("admin")
+    r = admin.post("/api/org/officers/", {"service_number": "NA 1002!", "full_name": "Lê Văn Thành"}, format="json")
+    assert r.status_code == 400, r.content
+    message = r.json()["error"]["message"]
+    assert "Số hiệu gồm 3–20 ký tự" in message and "pattern" not in message and "does not" not in message
+    r = admin.post("/api/auth/users/", {"username": "có dấu", "role": "reviewer", "password": "Tổ-kiểm-tra-2026!"},
+                   format="json")
+    assert r.status_code == 400 and "Tên đăng nhập gồm" in r.json()["error"]["message"]
+    assert "pattern" not in r.json()["error"]["message"]
