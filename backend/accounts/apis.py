@@ -87,9 +87,14 @@ class MeSessionOutputSerializer(MeOutputSerializer):
     times of this sign-in that MeApi adds."""
 
     session = SessionTimesSerializer(read_only=True)
+    password_change_reason = serializers.SerializerMethodField(
+        help_text="Why the password must be changed: like_the_person, set_by_another, or empty")
 
     class Meta(MeOutputSerializer.Meta):
-        fields = [*MeOutputSerializer.Meta.fields, "session"]
+        fields = [*MeOutputSerializer.Meta.fields, "session", "password_change_reason"]
+
+    def get_password_change_reason(self, obj: User) -> str:  # MeApi fills it (the schema's shape)
+        return selectors.password_change_reason(obj)
 
 
 class UserAdminOutputSerializer(MeOutputSerializer):
@@ -336,6 +341,7 @@ class MeApi(APIView):
     def get(self, request: AuthedRequest) -> Response:
         data = dict(MeOutputSerializer(request.user, context={"session": request._request.session}).data)
         data["session"] = {"expires_at": _session_expiry(request), "server_time": timezone.now()}
+        data["password_change_reason"] = selectors.password_change_reason(request.user)
         return Response(data)
 
 

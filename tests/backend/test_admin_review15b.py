@@ -99,3 +99,16 @@ def test_a_pattern_field_says_in_vietnamese_what_it_takes(api_as: Any, demo: Any
                    format="json")
     assert r.status_code == 400 and "Tên đăng nhập gồm" in r.json()["error"]["message"]
     assert "pattern" not in r.json()["error"]["message"]
+
+
+def test_after_an_admin_reset_the_forced_change_says_why_not_like_the_name(api_as: Any, demo: Any) -> None:
+    from tests.conftest import login_client
+
+    reviewer = User.objects.get(username="reviewer")
+    new = "Tổ-kiểm-tra-2026!"
+    r = api_as("admin").post(f"/api/auth/users/{reviewer.pk}/password/", {"password": new}, format="json")
+    assert r.status_code in (200, 204), r.content
+    me = login_client("reviewer", new).get("/api/auth/me/").json()
+    assert me["password_change_required"] is True
+    assert me["password_change_reason"] == "set_by_another"  # the page said "giống họ tên" (like your name)
+    assert api_as("inspector").get("/api/auth/me/").json()["password_change_reason"] == ""

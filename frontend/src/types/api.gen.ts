@@ -5432,6 +5432,8 @@ export interface components {
             /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7), or someone other than the holder set it (an administrator's reset or chosen password: F-D) */
             password_change_required: boolean;
             readonly session: components["schemas"]["SessionTimes"];
+            /** @description Why the password must be changed: like_the_person, set_by_another, or empty */
+            readonly password_change_reason: string;
         };
         MinioEventRequest: {
             EventName: string;
