@@ -378,7 +378,7 @@ class SessionApi(APIView):
             return Response({"signed_in": False, "stage": stage, "user": None})
         data = dict(MeOutputSerializer(user, context={"session": request._request.session}).data)
         data["session"] = {"expires_at": _session_expiry(request), "server_time": timezone.now()}
-        data["password_change_reason"] = selectors.password_change_reason(user)  # as /me answers
+        data["password_change_reason"] = selectors.password_change_reason(user) if isinstance(user, User) else ""
         return Response({"signed_in": True, "stage": stage, "user": data})
 
 
