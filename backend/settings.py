@@ -239,6 +239,7 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "backend.core.errors.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "backend.core.negotiation.Negotiation",
     "DEFAULT_THROTTLE_RATES": {
         "login": env.get_str("LOGIN_THROTTLE_RATE", "10/min"),
         "device": env.get_str("DEVICE_THROTTLE_RATE", "600/min"),

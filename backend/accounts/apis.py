@@ -31,6 +31,7 @@ from backend.accounts.serializers import (
     SessionTimesSerializer,
 )
 from backend.core.actors import AuthedRequest
+from backend.core.drf_messages import USERNAME_PATTERN_EN
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import IdField, PlainTextField
@@ -86,9 +87,14 @@ class MeSessionOutputSerializer(MeOutputSerializer):
     times of this sign-in that MeApi adds."""
 
     session = SessionTimesSerializer(read_only=True)
+    password_change_reason = serializers.SerializerMethodField(
+        help_text="Why the password must be changed: like_the_person, set_by_another, or empty")
 
     class Meta(MeOutputSerializer.Meta):
-        fields = [*MeOutputSerializer.Meta.fields, "session"]
+        fields = [*MeOutputSerializer.Meta.fields, "session", "password_change_reason"]
+
+    def get_password_change_reason(self, obj: User) -> str:  # MeApi fills it (the schema's shape)
+        return selectors.password_change_reason(obj)
 
 
 class UserAdminOutputSerializer(MeOutputSerializer):
@@ -335,6 +341,7 @@ class MeApi(APIView):
     def get(self, request: AuthedRequest) -> Response:
         data = dict(MeOutputSerializer(request.user, context={"session": request._request.session}).data)
         data["session"] = {"expires_at": _session_expiry(request), "server_time": timezone.now()}
+        data["password_change_reason"] = selectors.password_change_reason(request.user)
         return Response(data)
 
 
@@ -371,6 +378,7 @@ class SessionApi(APIView):
             return Response({"signed_in": False, "stage": stage, "user": None})
         data = dict(MeOutputSerializer(user, context={"session": request._request.session}).data)
         data["session"] = {"expires_at": _session_expiry(request), "server_time": timezone.now()}
+        data["password_change_reason"] = selectors.password_change_reason(user) if isinstance(user, User) else ""
         return Response({"signed_in": True, "stage": stage, "user": data})
 
 
@@ -378,7 +386,8 @@ class UserListApi(APIView):
     pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
 
     class InputSerializer(serializers.Serializer):
-        username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,150}$")
+        username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,150}$",
+                                          error_messages={"invalid": USERNAME_PATTERN_EN})
         password = serializers.CharField(
             min_length=8, max_length=256, required=False, allow_blank=True, default="",
             help_text="Required for the roles without legal powers (reviewer); refused for the others (inspection "

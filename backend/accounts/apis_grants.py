@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import selectors, services_grants
-from backend.accounts.models import Role, TeamGrant
+from backend.accounts.models import GUARDED_ROLES, INSPECTION_TEAM, Role, TeamGrant
 from backend.core.actors import AuthedRequest
 from backend.core.params import PlainTextField, Query
 from backend.org.apis import paginate
@@ -220,3 +220,27 @@ class TeamGrantRefuseApi(APIView):
         data.is_valid(raise_exception=True)
         grant = services_grants.team_grant_refuse(by=request.user, grant_id=pk, reason=data.validated_data["reason"])
         return Response(grant_data(grant, request))
+
+
+class _RoleSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[r for r in Role.choices if r[0] != Role.SERVICE])
+    label_vi = serializers.CharField()
+    guarded = serializers.BooleanField(help_text="Legal powers or secrets: created with no password, its changes "
+                                                 "approved by a second person (GUARDED_ROLES)")
+    team = serializers.BooleanField(help_text="A role of the inspection team (needs a linked officer)")
+
+
+class RolesOutputSerializer(serializers.Serializer):
+    roles = _RoleSerializer(many=True)
+
+
+class RolesApi(APIView):
+    """The roles an administrator may give, with the server's rules about each (the one owner of the guarded
+    roles: the users page read its own copy, reviewer, issue 15)."""
+
+    @extend_schema(responses=RolesOutputSerializer)
+    def get(self, request: AuthedRequest) -> Response:
+        selectors.require_role(request.user, Role.ADMIN)
+        return Response(RolesOutputSerializer({"roles": [
+            {"code": code, "label_vi": label, "guarded": code in GUARDED_ROLES, "team": code in INSPECTION_TEAM}
+            for code, label in Role.choices if code != Role.SERVICE]}).data)

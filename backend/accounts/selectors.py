@@ -219,3 +219,18 @@ def session_handover(session: SessionBase) -> str | None:
     answer such a session, and websockets treat it as anonymous."""
     value = session.get(HANDOVER_CHECK)
     return str(value) if value else None
+
+
+def password_change_reason(user: User) -> str:
+    """Why the account must change its password before going on, from the last event that asked it: its password
+    was found like the person's name at sign-in ("like_the_person"), or someone else set it (an administrator's
+    reset, an account made with a password: "set_by_another"). The page said "like your name" after every reset
+    (reviewer, issue 15). Empty when no change is required."""
+    from backend.audit.models import AuditEvent
+
+    if not user.password_change_required:
+        return ""
+    last = (AuditEvent.objects.filter(object_type=user._meta.label_lower, object_id=str(user.pk),
+                                      verb__in=["user.password_change_required", "user.password", "user.create"])
+            .order_by("-at", "-pk").values_list("verb", flat=True).first())
+    return "like_the_person" if last == "user.password_change_required" else "set_by_another"

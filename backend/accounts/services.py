@@ -22,6 +22,8 @@ from backend.accounts.services_grants import (
     approval_required,
     grant_needed,
     own_team_role_refused,
+    require_a_lead_left,
+    require_officer_for_team,
     reset_needs_grant,
     sessions_end_for_officer_change,
     team_grant_request,
@@ -57,6 +59,8 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
         raise DomainError("Cán bộ này đã có tài khoản; mỗi cán bộ chỉ gắn với một tài khoản.",
                           "This officer already has an account; an officer is linked to one account only.",
                           code="officer_taken", fields={"officer_id": ["already linked"]})
+    if isinstance(by, User):  # a person giving a team role: the team is officers (a seed or command may not link yet)
+        require_officer_for_team(role, officer.pk if officer is not None else None)
     held = grant_needed(by=by, role=role)
     if held and password:
         raise team_password_refused()
@@ -175,6 +179,9 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
         user.officer = officer
     if held_role == Role.UNIT_HEAD and user.scope_unit_id is None:  # checked now, not when a second person approves
         raise _scope_required()
+    if (held_role or user.role) != before["role"]:  # checked now too: the linked officer (or the one asked for)
+        require_officer_for_team(held_role or user.role, (officer.pk if officer else None)
+                                 if officer is not _UNSET else user.officer_id)
     if was_team and user.role not in INSPECTION_TEAM:
         user.team_role_left_at = timezone.now()  # demotion applies at once; see team_member_recently
     if was_guarded and user.role not in GUARDED_ROLES:
@@ -184,6 +191,9 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
             # Deactivation ends every session for good: reactivating must not revive them.
             user.session_generation += 1
         user.is_active = is_active
+    if before["role"] == Role.INSPECTION_LEAD and before["is_active"] and not (
+            user.role == Role.INSPECTION_LEAD and user.is_active):
+        require_a_lead_left(user)
     if full_name is not None:
         first, _, last = require_vietnamese_name(full_name).strip().rpartition(" ")
         user.first_name, user.last_name = first[:150], last[:150]

@@ -64,7 +64,8 @@ TEAM_RECENT = timedelta(days=90)
 _CREDENTIAL_RESET = {TeamGrant.Kind.CREATE, TeamGrant.Kind.ROLE, TeamGrant.Kind.ACTIVATE, TeamGrant.Kind.PASSWORD,
                      TeamGrant.Kind.TWO_FACTOR}
 _OPENING = {TeamGrant.Kind.CREATE, TeamGrant.Kind.ACTIVATE}  # both open the account: one request at a time
-REASON_MIN = 5
+# a refusal is a decision with a reason a person reads: the same words rule as a liability decision
+REFUSAL_REASON_WORDS, REFUSAL_REASON_LETTERS = 2, 6
 
 
 def grant_needed(*, by: Actor, role: str) -> bool:
@@ -128,6 +129,32 @@ def own_team_role_refused() -> DomainError:
                        "quản trị).",
                        "You cannot give yourself a role with legal powers (inspection team, disciplinary, unit head, "
                        "administrator).", code="own_team_role", status=403)
+
+
+def require_officer_for_team(role: str, officer_id: int | None) -> None:
+    """The inspection team is made of officers (its conflict-of-interest rule, its signatures): a team role is
+    given only to an account linked to an officer (reviewer, issue 15, S2)."""
+    if role in INSPECTION_TEAM and officer_id is None:
+        raise DomainError("Tổ kiểm tra gồm các cán bộ: chỉ giao vai trò kiểm tra viên hoặc tổ trưởng cho tài khoản đã "
+                          "gắn với một cán bộ. Hãy gắn cán bộ cho tài khoản trước.",
+                          "The inspection team is made of officers: an inspector or lead role is given only to an "
+                          "account linked to an officer. Link the account to its officer first.",
+                          code="team_needs_officer", fields={"officer_id": ["required"]})
+
+
+def require_a_lead_left(user: User) -> None:
+    """The two-person approvals need an inspection lead: the last active lead is not demoted nor deactivated
+    (an admin demoted every lead at once: reviewer, issue 15, S2). The active leads are locked, in order, so two
+    demotions at once cannot both pass."""
+    leads = list(User.objects.select_for_update().filter(role=Role.INSPECTION_LEAD, is_active=True)
+                 .order_by("pk").values_list("pk", flat=True))
+    if not [pk for pk in leads if pk != user.pk]:
+        raise Conflict("Đây là tổ trưởng tổ kiểm tra cuối cùng còn hoạt động: các phê duyệt hai người cần một tổ "
+                       "trưởng. Hãy giao vai trò tổ trưởng cho một người khác (và chờ phê duyệt) trước khi hạ quyền "
+                       "hoặc khóa tài khoản này.",
+                       "This is the last active inspection lead: the two-person approvals need a lead. Give the lead "
+                       "role to someone else (and have it approved) before demoting or deactivating this account.",
+                       code="last_lead")
 
 
 def approval_required(what_vi: str, what_en: str) -> DomainError:
@@ -283,6 +310,7 @@ def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
             raise DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị: gắn đơn vị cho tài khoản rồi yêu cầu lại.",
                               "A unit head needs a scope unit: set the account's unit, then ask again.",
                               code="scope_required", status=409)
+        require_officer_for_team(grant.role, user.officer_id)  # its officer was unlinked while it waited
         before, user.role = user.role, grant.role
         user.save(update_fields=["role"])
         audit_record(actor=by, verb="user.update", obj=user, payload={"role": [before, grant.role], **meta})
@@ -330,11 +358,12 @@ def team_grant_approve(*, by: Actor, grant_id: int, reason: str = "") -> TeamGra
 def team_grant_refuse(*, by: Actor, grant_id: int, reason: str) -> TeamGrant:
     """A lead refuses, saying why: nothing of the request applies."""
     grant = _decidable(by=by, grant_id=grant_id)  # who may decide first: others learn nothing of the input rules
-    reason = (reason or "").strip()
-    if len(reason) < REASON_MIN:
-        raise DomainError(f"Nhập lý do từ chối (ít nhất {REASON_MIN} ký tự).",
-                          f"Give the reason for refusing (at least {REASON_MIN} characters).",
-                          code="reason_required", fields={"reason": ["required"]})
+    # the one reason rule (inspection.services_common.require_worded_reason), as every decision's reason: "....."
+    # or "asdfg" refused a grant (reviewer, issue 15, S2)
+    from inspection.services_common import require_worded_reason
+
+    reason = require_worded_reason(reason, "reason", "lý do từ chối", words=REFUSAL_REASON_WORDS,
+                                   letters=REFUSAL_REASON_LETTERS)
     grant.state, grant.decided_at, grant.reason = TeamGrant.State.REFUSED, timezone.now(), reason
     grant.decided_by, grant.decided_label = (by if isinstance(by, User) else None), actor_label(by)
     grant.save()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("2fa/enrol/", apis.TwoFactorEnrolApi.as_view(), name="auth-2fa-enrol"),
     path("2fa/enrol/confirm/", apis.TwoFactorConfirmApi.as_view(), name="auth-2fa-confirm"),
     path("me/password/", apis.MePasswordApi.as_view(), name="auth-me-password"),
+    path("roles/", apis_grants.RolesApi.as_view(), name="auth-roles"),
     path("users/", apis.UserListApi.as_view(), name="auth-users"),
     path("users/<int:pk>/", apis.UserDetailApi.as_view(), name="auth-user"),
     path("users/<int:pk>/password/", apis.UserPasswordApi.as_view(), name="auth-user-password"),

@@ -12,6 +12,11 @@ import re
 from functools import cache
 
 # (English as DRF/Django write it, Vietnamese). Both sides are patterns: {name} is a placeholder.
+# the English texts of our pattern fields (error_messages={"invalid": ...}); their Vietnamese is in PAIRS
+SERVICE_NUMBER_PATTERN_EN = "A service number is 3-20 letters without marks, digits or dashes (e.g. NA-1002)."
+USERNAME_PATTERN_EN = "A username is 3-150 letters without marks, digits or . _ @ -."
+CODE_PATTERN_EN = "A code is 2-40 letters without marks, digits, _ or -."
+
 PAIRS: list[tuple[str, str]] = [
     ("This field is required.", "Trường này là bắt buộc."),
     ("This field may not be blank.", "Trường này không được bỏ trống."),
@@ -66,6 +71,12 @@ PAIRS: list[tuple[str, str]] = [
     ("Enter a whole number.", "Nhập một số nguyên."),
     ("Enter a number.", "Nhập một số."),
     ("Enter a valid date.", "Nhập một ngày hợp lệ."),
+    # a RegexField's own text, and the texts our pattern fields say instead (reviewer, issue 15: the Vietnamese
+    # message held DRF's English "does not match the required pattern")
+    ("This value does not match the required pattern.", "Giá trị không đúng định dạng yêu cầu."),
+    (SERVICE_NUMBER_PATTERN_EN, "Số hiệu gồm 3–20 ký tự: chữ cái không dấu, chữ số hoặc dấu gạch ngang (ví dụ NA-1002)."),
+    (USERNAME_PATTERN_EN, "Tên đăng nhập gồm 3–150 ký tự: chữ cái không dấu, chữ số hoặc các dấu . _ @ -."),
+    (CODE_PATTERN_EN, "Mã gồm 2–40 ký tự: chữ cái không dấu, chữ số, dấu _ hoặc -."),
 ]
 
 

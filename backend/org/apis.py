@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import Role
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.actors import AuthedRequest
+from backend.core.drf_messages import CODE_PATTERN_EN, SERVICE_NUMBER_PATTERN_EN
 from backend.core.errors import DomainError, NotFound
 from backend.core.pagination import Pagination
 from backend.core.params import DateField, IdField, PlainTextField, Query
@@ -219,7 +220,8 @@ class UnitHeadsApi(APIView):
 class OfficerListApi(APIView):
     pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
     class InputSerializer(serializers.Serializer):
-        service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$")
+        service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$",
+                                                error_messages={"invalid": SERVICE_NUMBER_PATTERN_EN})
         full_name = PlainTextField(one_line=True, max_length=120)
         rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True, default="")
         date_of_birth = DateField(required=False, allow_null=True)
@@ -244,7 +246,8 @@ class OfficerListApi(APIView):
 
 class OfficerDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
-        service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$", required=False)
+        service_number = serializers.RegexField(r"^[0-9A-Za-z-]{3,20}$", required=False,
+                                                error_messages={"invalid": SERVICE_NUMBER_PATTERN_EN})
         full_name = PlainTextField(one_line=True, max_length=120, required=False)
         rank = PlainTextField(one_line=True, max_length=60, required=False, allow_blank=True)
         date_of_birth = DateField(required=False, allow_null=True)
@@ -422,7 +425,7 @@ class CounterListApi(APIView):
     pagination_class = Pagination  # the schema's page shape (paginate() pages the body)
     class InputSerializer(serializers.Serializer):
         unit_id = IdField()
-        code = serializers.RegexField(r"^[A-Za-z0-9_-]{2,40}$")
+        code = serializers.RegexField(r"^[A-Za-z0-9_-]{2,40}$", error_messages={"invalid": CODE_PATTERN_EN})
         name = PlainTextField(one_line=True, max_length=200)
         opening_hours = serializers.JSONField(required=False)
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from backend.core.actors import Actor
 from backend.org.models import Assignment, Unit
 from backend.org.selectors import unit_children_at
-from backend.org.services_units import unit_records_after
+from backend.org.services_units import require_end_after_start, unit_records_after
 
 
 def posts_ending(*, unit: Unit, last_day: date) -> list[Assignment]:
@@ -26,6 +26,7 @@ def unit_end_preview(*, unit: Unit, on: date, viewer: Actor | None = None) -> di
     """For `unit` ending the day before `on`: the posts that end (head, deputies with their field,
     officers), the sub-units that need a new parent, and the records an end in the past would cut (only
     those `viewer` may see, as the write's refusal names them; nothing tells whether others exist)."""
+    require_end_after_start(unit, on)
     last_day = on - timedelta(days=1)
     children = [c for c in unit_children_at(unit=unit, at=last_day) if c.valid_to is None or c.valid_to >= on]
     return {

@@ -1,7 +1,8 @@
 """One person, one identity (insider review F1): the one owner of when two officer records are the same person.
 
 - `service_number_key`: the service number as a key: NFKC, case-folded, every space, dash, dot or other
-  sign removed ("na-1002", "NA 1002", "ＮＡ－１００２" are all "na1002"). The database holds the same key as
+  sign removed, the letter O read as the digit 0 ("na-1002", "NA 1002", "ＮＡ－１００２", "NA-1OO2" are all
+  "na1002"). The database holds the same key as
   an expression index (`SERVICE_NUMBER_KEY`, Officer.Meta.constraints): the API only takes letters, digits and
   dashes, and the service stores the number NFKC-normalized, so for every stored number the two agree.
 - `name_key`: the full name without marks, case or spaces ("Nguyễn Văn  An" is "nguyenvanan").
@@ -37,11 +38,20 @@ from backend.core.text import fold, foreign_letters
 _SEPARATORS = (" ", "-", ".", "/", "_")
 
 
+# letters read as digits in a service number: "NA-1OO2" typed with the letter O is "NA-1002" (reviewer, issue 15)
+_LOOKALIKE_DIGITS = (("o", "0"),)
+
+
 def _key_expression() -> Func:
+    """The database's service_number_key (the unique expression index): the same separators dropped, lower case,
+    the same look-alike letters read as digits (migration org 0004 indexes it)."""
     expr: Any = F("service_number")
     for sign in _SEPARATORS:
         expr = Replace(expr, Value(sign), Value(""))
-    return Lower(expr)
+    expr = Lower(expr)
+    for letter, digit in _LOOKALIKE_DIGITS:
+        expr = Replace(expr, Value(letter), Value(digit))
+    return expr
 
 
 SERVICE_NUMBER_KEY = _key_expression()
@@ -53,7 +63,10 @@ def clean_service_number(value: str) -> str:
 
 
 def service_number_key(value: str) -> str:
-    return "".join(ch for ch in clean_service_number(value).casefold() if ch.isalnum())
+    key = "".join(ch for ch in clean_service_number(value).casefold() if ch.isalnum())
+    for letter, digit in _LOOKALIKE_DIGITS:
+        key = key.replace(letter, digit)
+    return key
 
 
 def name_key(full_name: str) -> str:

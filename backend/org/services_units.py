@@ -145,16 +145,24 @@ def _end_unit(*, unit: Unit, last_day: date, successor: Unit | None) -> None:
     ).update(valid_to=last_day)
 
 
+def require_end_after_start(unit: Unit, on: date) -> None:
+    """A unit ends (its last day the day before `on`) only after it began: the merge, the abolition and their
+    preview say so alike (the preview showed a last day before the first: reviewer, issue 15)."""
+    if on <= unit.valid_from:
+        raise DomainError(f"Ngày hiệu lực phải sau ngày thành lập đơn vị {unit.name} ({unit.valid_from:%d/%m/%Y}): "
+                          f"ngày cuối cùng của đơn vị ({_d(on - timedelta(days=1))}) không thể trước ngày thành lập.",
+                          f"The date must be after {unit.code} was set up ({unit.valid_from.isoformat()}): its last "
+                          f"day ({(on - timedelta(days=1)).isoformat()}) cannot come before its first.",
+                          code="invalid_period", fields={"on": ["before the unit started"]})
+
+
 def _check_unit_can_end(unit: Unit, on: date) -> None:
     if unit.valid_to is not None:
         # an ended (merged / abolished) unit is history: ending it again would re-point its successor
         raise DomainError(f"Đơn vị {unit.name} đã chấm dứt hoạt động từ {unit.valid_to:%d/%m/%Y}.",
                           f"Unit {unit.code} had already ended on {unit.valid_to.isoformat()}.",
                           code="unit_not_active", fields={"on": ["unit already ended"]})
-    if on <= unit.valid_from:
-        raise DomainError(f"Ngày hiệu lực phải sau ngày thành lập đơn vị {unit.name} ({unit.valid_from:%d/%m/%Y}).",
-                          f"The date must be after {unit.code} was set up ({unit.valid_from.isoformat()}).",
-                          code="invalid_period", fields={"on": ["before the unit started"]})
+    require_end_after_start(unit, on)
     last_day = on - timedelta(days=1)
     late = (Assignment.objects.filter(unit=unit, valid_from__gt=last_day).select_related("officer")
             .order_by("valid_from").first())
@@ -241,7 +249,7 @@ def _check_end_in_past(unit: Unit, on: date, reason: str, confirm: bool, viewer:
     if (records["clips"] or records["postings"]) and not confirm:
         vi, en = _summary(records, ("clips", "postings"))
         raise Conflict(
-            f"Cho {unit.name} chấm dứt từ ngày {_d(on)} sẽ cắt bỏ: {vi}. Xác nhận (confirm) nếu đúng.",
+            f"Cho {unit.name} chấm dứt từ ngày {_d(on)} sẽ cắt bỏ: {vi}. Nếu đúng, hãy bấm “Xác nhận” để tiếp tục.",
             f"Ending {unit.code} from {on.isoformat()} would cut: {en}. Confirm to proceed.",
             code="confirm_required")
     return records

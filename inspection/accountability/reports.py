@@ -15,10 +15,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from backend.core import statedoc
-from inspection.accountability.engine import rule_words, sev_vi
+from inspection.accountability.engine import regulation_numbers, render_basis, rule_name, sev_vi
 from inspection.accountability.issuer import NOBODY, Subjects, report_issuer
 from inspection.accountability.issuer import Issuer as ReportIssuer
-from inspection.accountability.models import DisciplinaryCase, LeaderLiability
+from inspection.accountability.models import DisciplinaryCase, LeaderLiability, Rule
 from inspection.models import Finding, FindingSubject
 
 # The issuing body, its symbol and the signer come from the org data as of the document's date
@@ -97,6 +97,14 @@ def _person(officer: dict[str, Any]) -> str:
 # --- content ----------------------------------------------------------------------------------------
 
 
+def _rule(rule: dict[str, Any], numbers: dict[str, Any] | None = None) -> str:
+    """A rule as a reader knows it: its name in words and its legal basis (its regulation tokens written out),
+    never its code ("(V1)" meant nothing to a reader: reviewer, issue 15)."""
+    name = rule_name(rule.get("text_vi", "")) or rule.get("code", "")
+    basis = render_basis(rule.get("basis") or "", numbers if numbers is not None else {})
+    return f"{name}; căn cứ: {basis}" if basis else name
+
+
 def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
     f = trace["finding"]
     period = (f"từ {_text(trace['as_of']['from'])} đến {_text(trace['as_of']['to'])}" if f["is_period"]
@@ -130,24 +138,24 @@ def finding_report(*, trace: dict[str, Any], liabilities: list[Any]) -> Doc:
                  + (f" — lĩnh vực {ld['field']['name_vi']}" if ld.get("field") else ""),
                  _span(ld["in_charge_from"], ld["in_charge_to"]),
                  ld["assignment"]["decision_ref"] or "Chưa ghi số",
-                 (f"{rule_words(ld['rule']['code'], ld['rule']['text_vi'])}; căn cứ: {ld['rule']['basis']}"
-                  if ld["rule"] else "Không có quy tắc áp dụng"),
+                 _rule(ld["rule"]) if ld["rule"] else "Không có quy tắc áp dụng",
                  ld["suggested_form"]["name_vi"] if ld["suggested_form"] else "Không đề xuất"]
                 for ld in group["leaders"]]
         sections.append(Section(
             f"{_roman(number + 1)}. NGƯỜI ĐỨNG ĐẦU VÀ CẤP PHÓ: {unit['name'].upper()}", paragraphs,
             [Table(["Vai trò", "Họ tên", "Chức vụ", "Thời gian phụ trách", "Quyết định bổ nhiệm",
-                    "Quy tắc, căn cứ", "Đề xuất"], rows, [55, 62, 55, 52, 45, 80, 45], numeric=())],
+                    "Quy tắc, căn cứ", "Đề xuất"], rows, [50, 55, 55, 50, 42, 108, 45], numeric=())],
             [f"- {ld['officer']['full_name']}: {ld['why_vi']}" for ld in group["leaders"]]))
-    rows = [[x.officer.full_name, x.get_role_display(), rule_words(x.rule.code, x.rule.text_vi),
+    numbers = regulation_numbers()  # a stored rule cites its regulations by token
+    rows = [[x.officer.full_name, x.get_role_display(), _rule({"text_vi": x.rule.text_vi, "basis": x.rule.basis}, numbers),
              x.suggested_form.name_vi,
              _outcome(x.get_state_display(), x.confirmed_form.name_vi if x.confirmed_form else ""),
              x.decision_reason or "", x.ruleset.version] for x in liabilities]
     sections.append(Section(f"{_roman(len(sections) + 1)}. ĐỀ XUẤT TRÁCH NHIỆM",
                             [] if rows else ["Chưa có đề xuất."],
                             [Table(["Họ tên", "Vai trò", "Quy tắc", "Đề xuất", "Kết quả xem xét", "Lý do",
-                                    "Phiên bản bộ quy tắc"], rows, [65, 55, 30, 55, 70, 85, 35],
-                                   numeric=(2, 6))] if rows else []))
+                                    "Phiên bản quy tắc"], rows, [55, 50, 108, 45, 50, 66, 36],
+                                   numeric=(6,))] if rows else []))
     return Doc(title="BÁO CÁO TRÁCH NHIỆM NGƯỜI ĐỨNG ĐẦU",
                subject=f"Về trách nhiệm của người đứng đầu đối với vi phạm số {f['reference']}",
                sections=sections, about=_finding_subjects(trace, liabilities))
@@ -190,15 +198,19 @@ def officer_report(*, profile: dict[str, Any]) -> Doc:
     sections.append(Section("III. VI PHẠM", [] if frows else ["Không có."],
                             [Table(["Số", "Nội dung", "Mức độ", "Thời điểm", "Đơn vị"], frows,
                                    [62, 150, 60, 70, 90], numeric=(0, 3))] if frows else []))
+    numbers = regulation_numbers()
+    # the API's rule brief has no basis: read it once for the rules named (a rule named by its basis, issue 15)
+    bases = dict(Rule.objects.filter(pk__in={x["rule"]["id"] for x in profile["liabilities"]})
+                 .values_list("id", "basis"))
     lrows = [[x["finding"]["reference"], _label(LeaderLiability.Role, x["role"]),
-              rule_words(x["rule"]["code"], x["rule"].get("text_vi", "")),
+              _rule({**x["rule"], "basis": bases.get(x["rule"]["id"], "")}, numbers),
               x["suggested_form"]["name_vi"],
               _outcome(_label(LeaderLiability.State, x["state"]), (x["confirmed_form"] or {}).get("name_vi", "")),
               x["decision_reason"]]
              for x in profile["liabilities"]]
     sections.append(Section("IV. TRÁCH NHIỆM", [] if lrows else ["Không có."],
                             [Table(["Vi phạm", "Vai trò", "Quy tắc", "Đề xuất", "Kết quả xem xét", "Lý do"],
-                                   lrows, [62, 60, 35, 65, 80, 100], numeric=(0, 2))] if lrows else []))
+                                   lrows, [55, 55, 110, 50, 60, 75], numeric=(0,))] if lrows else []))
     crows = [[c["reference"], c["title"], _label(DisciplinaryCase.State, c["state"]),
               (c["decided_form"] or c["proposed_form"] or {}).get("name_vi", ""),
               c["decision_number"], _text(c["decision_date"]),

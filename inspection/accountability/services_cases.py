@@ -25,7 +25,13 @@ from inspection.accountability.models import (
     LeaderLiability,
     SubjectKind,
 )
-from inspection.accountability.services_common import _clean_reason, _invalid, _jsonable
+from inspection.accountability.services_common import (
+    DECISION_REASON_LETTERS,
+    DECISION_REASON_WORDS,
+    _clean_reason,
+    _invalid,
+    _jsonable,
+)
 from inspection.accountability.services_liabilities import _not_heavier_than_violator
 from inspection.accountability.trace import COUNTED_STATES, local_day
 from inspection.models import Finding, FindingSubject
@@ -110,6 +116,19 @@ def _next_reference(year: int) -> str:
     return f"{prefix}{seq:04d}"
 
 
+def _worded(text: str, field: str, vi_name: str) -> str:
+    """A case's summary and factors go into its file and the decision: the one reason rule (a decision's words,
+    services_common), not "....." or "asdf" (reviewer, issue 15, S2)."""
+    from inspection.services_common import require_worded_reason
+
+    return require_worded_reason(text, field, vi_name, words=DECISION_REASON_WORDS, letters=DECISION_REASON_LETTERS)
+
+
+def _summary(summary: str) -> str:
+    """An optional summary: empty, or written in words."""
+    return _worded(summary, "summary", "tóm tắt hồ sơ") if (summary or "").strip() else ""
+
+
 @transaction.atomic
 def case_create(*, by: User, subject_kind: str, officer: Officer | None, unit: Unit | None,
                 findings: list[Finding], title: str, summary: str = "", is_complex: bool = False,
@@ -132,6 +151,7 @@ def case_create(*, by: User, subject_kind: str, officer: Officer | None, unit: U
     title = (title or "").strip()
     if not title:
         raise _invalid("Cần tiêu đề hồ sơ.", "A title is required.", "title")
+    summary = _summary(summary)
     _check_findings_for_subject(subject_kind=subject_kind, officer=officer, unit=unit, findings=findings)
     book = RuleBook.load()
     now = timezone.now()
@@ -171,7 +191,7 @@ def case_update(*, by: User, case: DisciplinaryCase, title: str | None = None,
             raise _invalid("Tiêu đề không được để trống.", "The title cannot be empty.", "title")
         case.title = changes["title"] = title.strip()[:300]
     if summary is not None:
-        case.summary = changes["summary"] = summary
+        case.summary = changes["summary"] = _summary(summary)
     case.updated_at = timezone.now()
     case.save(update_fields=["title", "summary", "updated_at"])
     _event(case, by, "update", data=changes)
@@ -220,9 +240,9 @@ def case_add_factor(*, by: User, case: DisciplinaryCase, kind: str, text: str) -
     if kind not in CaseFactor.Kind.values:
         raise _invalid("Loại tình tiết phải là tăng nặng hoặc giảm nhẹ.", "kind must be aggravating or mitigating.",
                        "kind")
-    text = (text or "").strip()
-    if not text:
+    if not (text or "").strip():
         raise _invalid("Cần nội dung tình tiết.", "The factor needs a text.", "text")
+    text = _worded(text, "text", "nội dung tình tiết")
     factor = CaseFactor.objects.create(case=case, kind=kind, text=text[:500], added_by=by, added_at=timezone.now())
     _event(case, by, "factor_add", data={"factor": factor.pk, "kind": kind, "text": factor.text})
     return factor

@@ -42,6 +42,7 @@ from inspection.accountability.trace_output import (
     field_brief,
     officer_brief,
     org_corrections_note,
+    rule_basis,
     unit_as_it_was,
     unit_brief,
 )
@@ -248,8 +249,8 @@ def _violator_entry(t: _Trace, s: FindingSubject, post: Assignment | None, unit:
         entry["why_en"] = (f"{when_en}, {s.officer.full_name} was {post.position} of {post.unit.name}; "
                            f"the violation is {sev_en(finding.severity)}.")
     if own is not None:
-        entry["why_vi"] += f" Người vi phạm tự chịu trách nhiệm theo quy tắc ({own.code}): {own.text_vi}"
-        entry["why_en"] += f" The violator answers personally under the rule ({own.code}): {own.text_en}"
+        entry["why_vi"] += f" Người vi phạm tự chịu trách nhiệm theo quy tắc{rule_basis(own, 'vi')}: {own.text_vi}"
+        entry["why_en"] += f" The violator answers personally under the rule{rule_basis(own, 'en')}: {own.text_en}"
     return entry
 
 

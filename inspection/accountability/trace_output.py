@@ -121,6 +121,14 @@ def _post_sentence(a: Assignment, span: tuple[date, date]) -> tuple[str, str]:
     return vi, en
 
 
+def rule_basis(rule: Any, lang: str) -> str:
+    """How a trace names a rule to people: by its words and legal basis (" (căn cứ: Điều 7 …)"), never by its code in
+    brackets ("(V1)" meant nothing to a reader: reviewer, issue 15); the code stays in the rule's data."""
+    if not rule.basis:
+        return ""
+    return f" (căn cứ: {rule.basis})" if lang == "vi" else f" (basis: {rule.basis})"
+
+
 def _leader_dict(leader: Leader, finding: Finding) -> dict[str, Any]:
     a = leader.assignment
     post_vi, post_en = _post_sentence(a, leader.span)
@@ -132,10 +140,10 @@ def _leader_dict(leader: Leader, finding: Finding) -> dict[str, Any]:
         why_vi = post_vi + " Không có quy tắc nào trong bộ quy tắc áp dụng; không đề xuất trách nhiệm."
         why_en = post_en + " No rule of the rule set applies; no liability proposed."
     else:
-        why_vi = (f"{post_vi} {chosen.why_vi} Áp dụng quy tắc "
-                  f"({chosen.rule.code}; căn cứ: {chosen.rule.basis}): {chosen.rule.text_vi} Đề xuất: {chosen.form.name_vi}.")
-        why_en = (f"{post_en} {chosen.why_en} The rule "
-                  f"({chosen.rule.code}; basis: {chosen.rule.basis}) applies: {chosen.rule.text_en} Proposed: {chosen.form.name_en}.")
+        why_vi = (f"{post_vi} {chosen.why_vi} Áp dụng quy tắc{rule_basis(chosen.rule, 'vi')}: {chosen.rule.text_vi} "
+                  f"Đề xuất: {chosen.form.name_vi}.")
+        why_en = (f"{post_en} {chosen.why_en} The rule{rule_basis(chosen.rule, 'en')} applies: {chosen.rule.text_en} "
+                  f"Proposed: {chosen.form.name_en}.")
     if leader.exemption is not None:
         why_vi += " " + leader.exemption["vi"]
         why_en += " " + leader.exemption["en"]

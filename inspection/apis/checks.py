@@ -215,6 +215,8 @@ class CheckCountsApi(APIView):
 class CheckExportApi(APIView):
     """The visible checks as an Excel workbook (same filters as the list)."""
 
+    export_formats = ("xlsx",)  # `?format=xlsx` is this export's own (backend.core.negotiation)
+
     @extend_schema(parameters=CHECK_FILTERS, responses={
         (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
     def get(self, request: AuthedRequest) -> HttpResponse:

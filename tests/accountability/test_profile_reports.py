@@ -297,7 +297,7 @@ def test_a_department_with_no_head_nor_deputy_does_not_send_the_report_to_the_di
 
 def test_the_reports_name_each_rule_in_words_not_by_a_bare_code(api_as: Any, history: dict[str, Any]) -> None:
     """Issue 15 (user review): the trace's PDF and XLSX printed "LD-H1", "V1" bare; the rule's name in words is
-    printed, its code in brackets."""
+    printed with its legal basis (its code in brackets until the reviewer's finding, issue 15)."""
     from inspection.accountability.models import LeaderLiability
 
     d = api_as("discipline")
@@ -310,7 +310,9 @@ def test_the_reports_name_each_rule_in_words_not_by_a_bare_code(api_as: Any, his
              for url, query in ((finding, ""), (officer, "?from=2024-01-01&to=2026-12-31"))]
     for rule in rules:
         name = rule.text_vi.split(":")[0].strip()
-        assert f"{name} ({rule.code})" in pdf, rule.code
+        # its name and legal basis, never its code, bare or in brackets (reviewer, issue 15)
+        assert f"{name}; căn cứ:" in pdf and f"({rule.code})" not in pdf, rule.code
         for values in cells:
             assert rule.code not in values, rule.code  # never a cell holding the bare code
-            assert any(v.startswith(f"{name} ({rule.code})") for v in values), rule.code
+            assert any(v.startswith(f"{name}; căn cứ:") for v in values), rule.code
+            assert not any(f"({rule.code})" in v for v in values), rule.code

@@ -41,7 +41,7 @@ def test_unit_merged_after_the_violation_is_traced_as_it_was(make_finding: Any, 
     assert head["assignment"]["unit_id"] == demo.units["CAX-TTTC"].pk
     # joint responsibility for an ordinary violation: criticism, under the force's regulation
     assert head["rule"]["code"] == "LD-H1" and head["suggested_form"]["code"] == "phe_binh"
-    assert "Nguyễn Văn Hùng" in head["why_vi"] and "LD-H1" in head["why_en"]
+    assert "Nguyễn Văn Hùng" in head["why_vi"] and "(LD-H1)" not in head["why_en"]  # words, not codes (issue 15)
     assert "Quy định của Công an tỉnh" in head["why_vi"]
     # one level up in May 2024 was the (since abolished) district police, headed by NA-1011
     assert group["parent"]["code"] == "CAH-TC" and group["parent"]["status"] == "abolished"
@@ -201,7 +201,7 @@ def test_a_category_with_no_field_and_a_deputy_with_no_field_name_no_deputy(make
 
 def test_the_trace_names_each_rule_in_words(api_as: Any, make_finding: Any) -> None:
     """Issue 15 (user review): the trace page printed "LD-H1" bare; each rule now carries its name in words
-    (its text up to the colon), which the page prints with the code in brackets."""
+    (its text up to the colon); the explanation names it with its legal basis, not its code (reviewer)."""
     finding = make_finding("CAX-TC", "less_serious", date(2026, 3, 1), violators=("NA-2104",), counter=True)
     r = api_as("discipline").get(f"/api/accountability/findings/{finding.pk}/trace/")
     assert r.status_code == 200, r.content
@@ -210,4 +210,5 @@ def test_the_trace_names_each_rule_in_words(api_as: Any, make_finding: Any) -> N
     assert head["rule"]["code"] == "LD-H1"
     assert head["rule"]["name_vi"] == "Người đứng đầu đơn vị có cán bộ vi phạm"
     assert head["rule"]["name_en"] == "Head of a unit where a subordinate violated"
-    assert "LD-H1; căn cứ:" in head["why_vi"]
+    # the explanation names the rule by its words and legal basis, never its code (reviewer, issue 15)
+    assert "LD-H1" not in head["why_vi"] and f"quy tắc (căn cứ: {head['rule']['basis']}): " in head["why_vi"]

@@ -19,6 +19,7 @@ from backend.accounts.services import user_create
 from backend.audit.models import AuditEvent
 from backend.core.actors import SystemActor
 from backend.org.demo import DEMO_PASSWORD
+from backend.org.models import Officer
 from tests.conftest import login_client
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,11 @@ def _make(username: str, role: str) -> User:
 @pytest.fixture
 def lead2(demo: Any) -> User:
     return _make("lead2", "inspection_lead")
+
+
+def _free_officer() -> Officer:
+    """An officer of the demo with no account (a team role needs one)."""
+    return Officer.objects.filter(user__isnull=True).order_by("pk").first()
 
 
 def _signs_in(username: str, password: str = DEMO_PASSWORD) -> bool:
@@ -59,11 +65,12 @@ def _grants(client: Any, **params: Any) -> list[dict[str, Any]]:
 def test_an_inspector_created_by_the_admin_is_inactive_until_a_lead_approves(api_as: Any, demo: Any) -> None:
     admin = api_as("admin")
     # the admin's own password for a team account is refused (they never know its credentials)
+    free = _free_officer().pk  # the team is officers (reviewer, issue 15)
     chosen = admin.post("/api/auth/users/", {"username": "spy", "password": DEMO_PASSWORD, "role": "inspector",
-                                             "full_name": "Người Mới"}, format="json")
+                                             "officer_id": free}, format="json")
     assert chosen.status_code == 400 and chosen.json()["error"]["code"] == "team_password_refused"
     assert not User.objects.filter(username="spy").exists()
-    created = admin.post("/api/auth/users/", {"username": "spy", "role": "inspector", "full_name": "Người Mới"},
+    created = admin.post("/api/auth/users/", {"username": "spy", "role": "inspector", "officer_id": free},
                          format="json")
     assert created.status_code == 201, created.content
     body = created.json()
@@ -247,8 +254,8 @@ def test_the_approval_answers_the_account_as_it_is_after_the_change(api_as: Any,
     approved = lead.post(f"/api/auth/team-grants/{grant.pk}/approve/", {}, format="json")
     assert approved.status_code == 200, approved.content
     assert approved.json()["target"]["role"] == "inspector" == User.objects.get(pk=reviewer.pk).role
-    created = admin.post("/api/auth/users/", {"username": "moi01", "role": "inspector", "full_name": "Người Mới"},
-                         format="json")
+    created = admin.post("/api/auth/users/", {"username": "moi01", "role": "inspector",
+                                              "officer_id": _free_officer().pk}, format="json")
     assert created.status_code == 201 and created.json()["is_active"] is False
     grant = TeamGrant.objects.get(target_id=created.json()["id"], kind="create")
     approved = lead.post(f"/api/auth/team-grants/{grant.pk}/approve/", {}, format="json")

@@ -80,8 +80,11 @@ def seed_world() -> Any:
     # team-grant endpoints meet a real request (grounding.REAL)
     from backend.accounts.services import user_create, user_update
     from backend.core.actors import SystemActor
+    from backend.org.models import Officer
 
-    grantee = user_create(by=SystemActor("hardening"), username="grant-target", password=None, role="reviewer")
+    free = Officer.objects.filter(user__isnull=True).order_by("pk").first()  # a team role needs an officer
+    grantee = user_create(by=SystemActor("hardening"), username="grant-target", password=None, role="reviewer",
+                          officer=free)
     user_update(by=ctx.users["admin"], user=grantee, role="inspector")
     ctx.extra["world"] = world
     return ctx

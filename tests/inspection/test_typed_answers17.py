@@ -119,8 +119,11 @@ def test_camera_and_team_grant_bodies_match_the_schema(api_as: Any, demo: Any) -
     cameras = check(admin.get("/api/org/cameras/"), "get", "/api/org/cameras/", strict=True)["results"]
     assert cameras and all(c["counter"]["unit"]["name"] for c in cameras)
     assert any(z["points"] for c in cameras for z in c["zones"])
+    from backend.org.models import Officer
+
+    free = Officer.objects.filter(user__isnull=True).order_by("pk").first()  # the team is officers (issue 15)
     created = admin.post("/api/auth/users/", {"username": "thanhvienmoi", "role": "inspector",
-                                              "full_name": "Người Mới"}, format="json")
+                                              "officer_id": free.pk}, format="json")
     assert created.status_code == 201, created.content
     grants = check(lead.get("/api/auth/team-grants/"), "get", "/api/auth/team-grants/", strict=True)["results"]
     assert grants[0]["target"]["username"] == "thanhvienmoi"

@@ -5,8 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import migrations, models
+from django.db.models import F, Value
+from django.db.models.functions import Lower, Replace
 
-from backend.org.identity import SERVICE_NUMBER_KEY, service_number_key
+
+def _key_0003() -> Any:
+    """The key as this migration indexed it (frozen: org 0004 adds the letter O read as the digit 0)."""
+    expr: Any = F("service_number")
+    for sign in (" ", "-", ".", "/", "_"):
+        expr = Replace(expr, Value(sign), Value(""))
+    return Lower(expr)
+
+
+def service_number_key(number: str) -> str:
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKC", number or "").strip().casefold() if ch.isalnum())
 
 
 def refuse_duplicates(apps: Any, schema_editor: Any) -> None:
@@ -30,6 +44,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(refuse_duplicates, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="officer",
-            constraint=models.UniqueConstraint(SERVICE_NUMBER_KEY, name="officer_service_number_key"),
+            constraint=models.UniqueConstraint(_key_0003(), name="officer_service_number_key"),
         ),
     ]

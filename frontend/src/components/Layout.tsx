@@ -118,7 +118,7 @@ export function LanguageSwitch() {
 
 /** Change one's own password. `forced`: the server requires it (the password is like the person's name, F7):
  *  nothing else answers until it is done, so the dialog cannot be dismissed (logging out still can). */
-function PasswordDialog({ onClose, forced = false }: { onClose: () => void; forced?: boolean }) {
+function PasswordDialog({ onClose, forced = false, why = "" }: { onClose: () => void; forced?: boolean; why?: string }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [old, setOld] = useState("");
@@ -148,7 +148,7 @@ function PasswordDialog({ onClose, forced = false }: { onClose: () => void; forc
         <p role="status">{t("auth.passwordChanged")}</p>
       ) : (
         <>
-          {forced && <p className="notice-red" role="alert" data-testid="password-change-required">{t("auth.passwordChangeRequired")}</p>}
+          {forced && <p className="notice-red" role="alert" data-testid="password-change-required">{t(why === "like_the_person" ? "auth.passwordChangeRequired" : "auth.passwordChangeSetByAnother")}</p>}
           <Field label={t("auth.oldPassword")}><input type="password" value={old} onChange={(e) => setOld(e.target.value)} autoComplete="current-password" /></Field>
           <Field label={t("auth.newPassword")} hint={t("auth.passwordRule")}><input type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" /></Field>
           <Field label={t("auth.repeatPassword")} hint={mismatch ? t("auth.mismatch") : undefined}><input type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" /></Field>
@@ -346,7 +346,7 @@ export function Layout({ me }: { me: Me }) {
           </div>
         </header>
         {(changingPassword || me.password_change_required) && (
-          <PasswordDialog forced={me.password_change_required} onClose={() => setChangingPassword(false)} />
+          <PasswordDialog forced={me.password_change_required} why={me.password_change_reason} onClose={() => setChangingPassword(false)} />
         )}
         {enrolling && <TwoFactorDialog onClose={() => setEnrolling(false)} />}
         {unsentAsk > 0 && (

@@ -64,6 +64,8 @@ export const SHELL: Dict = {
   "login.subtitle": ["Dùng tài khoản được cấp bởi quản trị viên.", "Use the account your administrator gave you."],
   "login.username": ["Tên đăng nhập", "Username"],
   "auth.changePassword": ["Đổi mật khẩu", "Change password"],
+  // the server says why (me.password_change_reason): a reset by an administrator is not "like your name" (issue 15)
+  "auth.passwordChangeSetByAnother": ["Mật khẩu hiện tại do người khác đặt (quản trị viên cấp lại hoặc tạo tài khoản): hãy đặt mật khẩu của riêng bạn trước khi tiếp tục.", "Your password was set by someone else (an administrator's reset or the account's creation): set your own before going on."],
   "auth.passwordChangeRequired": ["Mật khẩu hiện tại giống họ tên của bạn (hoặc của cán bộ gắn với tài khoản): hãy đổi mật khẩu trước khi tiếp tục.", "Your password is like your name (or the linked officer's): change it before going on."],
   "auth.oldPassword": ["Mật khẩu hiện tại", "Current password"],
   "auth.newPassword": ["Mật khẩu mới", "New password"],

@@ -786,6 +786,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/roles/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The roles an administrator may give, with the server's rules about each (the one owner of the guarded
+         *     roles: the users page read its own copy, reviewer, issue 15).
+         */
+        get: operations["auth_roles_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/session/": {
         parameters: {
             query?: never;
@@ -5410,6 +5430,8 @@ export interface components {
             /** @description The password must be changed before the account may use the app: it was found like the person's name at sign-in (an officer linked after it was set: F7), or someone other than the holder set it (an administrator's reset or chosen password: F-D) */
             password_change_required: boolean;
             readonly session: components["schemas"]["SessionTimes"];
+            /** @description Why the password must be changed: like_the_person, set_by_another, or empty */
+            readonly password_change_reason: string;
         };
         MinioEventRequest: {
             EventName: string;
@@ -6868,6 +6890,9 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "inspector" | "inspection_lead" | "reviewer" | "disciplinary" | "unit_head" | "admin" | "service";
+        RolesOutput: {
+            roles: components["schemas"]["_Role"][];
+        };
         Row: {
             title: string;
             detail: string;
@@ -8161,6 +8186,14 @@ export interface components {
             position: string;
             /** Format: date */
             valid_from: string;
+        };
+        _Role: {
+            code: components["schemas"]["AssignableRoleEnum"];
+            label_vi: string;
+            /** @description Legal powers or secrets: created with no password, its changes approved by a second person (GUARDED_ROLES) */
+            guarded: boolean;
+            /** @description A role of the inspection team (needs a linked officer) */
+            team: boolean;
         };
         _Warning: {
             code: components["schemas"]["OfficerWarningCodeEnum"];
@@ -9464,6 +9497,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    auth_roles_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolesOutput"];
+                };
             };
         };
     };
@@ -11670,6 +11722,8 @@ export interface operations {
     media_clips_custody_export_retrieve: {
         parameters: {
             query?: {
+                /** @description the same as type */
+                format?: string;
                 /** @description csv | xlsx (default) */
                 type?: string;
             };
@@ -12060,6 +12114,8 @@ export interface operations {
     media_evidence_packages_custody_export_retrieve: {
         parameters: {
             query?: {
+                /** @description the same as type */
+                format?: string;
                 /** @description csv | xlsx (default) */
                 type?: string;
             };

@@ -10,11 +10,13 @@ export type UnitBrief = Schemas["UnitBrief"];
 /** The signed-in user, as the sign-in answers it (MeOutput), or as GET /api/auth/session/ and
  *  /api/auth/me/ answer it: with when this sign-in ends on the server, by the server's clock (the field
  *  app locks the device after). */
-export type Me = Schemas["MeOutput"] & { readonly session?: Schemas["SessionTimes"] };
+export type Me = Schemas["MeOutput"] & { readonly session?: Schemas["SessionTimes"]; readonly password_change_reason?: Schemas["MeSessionOutput"]["password_change_reason"] };
 
 /** A user on the administrator's list (GET /api/auth/users/): with the changes to the account waiting
  *  for an inspection lead's approval (two-person rule). */
 export type AdminUser = Schemas["UserAdminOutput"];
+/** A role an administrator may give, with the server's rules about it (GET /api/auth/roles/). */
+export type RoleRule = Schemas["RolesOutput"]["roles"][number];
 
 /** A device's or an integration's API token (GET /api/auth/tokens/). */
 export type ApiToken = Schemas["TokenOutput"];

@@ -237,7 +237,9 @@ def custody_download(request: AuthedRequest, *, logs: Any, title: str, name: str
     from backend.audit.services import audit_access
     from media_ingest.review import custody_export
 
-    kind = Query(request).choice("type", list(EXPORT_TYPES)) or "xlsx"
+    # `?type=` or `?format=` (reviewer, issue 15: `?format=xlsx` answered a bare 404; see CUSTODY_EXPORT_FORMATS)
+    kind = Query(request).choice("type", list(EXPORT_TYPES)) or Query(request).choice("format", list(EXPORT_TYPES)) \
+        or "xlsx"
     entries = selectors_custody.custody_for_reader(user=request.user, logs=logs)
     body = (custody_export.render_csv if kind == "csv" else custody_export.render_xlsx)(title, entries)
     audit_access(actor=request.user, document=f"custody.{kind}", object_type=object_type, object_id=str(object_id),
@@ -247,8 +249,10 @@ def custody_download(request: AuthedRequest, *, logs: Any, title: str, name: str
 
 
 class CustodyExportApi(APIView):
+    export_formats = tuple(EXPORT_TYPES)  # `?format=csv|xlsx` is this export's own (backend.core.negotiation)
+
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-                   parameters=[q("type", str, "csv | xlsx (default)")])
+                   parameters=[q("type", str, "csv | xlsx (default)"), q("format", str, "the same as type")])
     def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         clip = selectors.clip_get_for(user=request.user, id=pk)
         where = f"{clip.camera.code} " if clip.camera is not None else ""

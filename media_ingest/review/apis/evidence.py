@@ -175,8 +175,10 @@ class PackageCustodyApi(APIView):
 
 
 class PackageCustodyExportApi(APIView):
+    export_formats = ("csv", "xlsx")  # `?format=` as `?type=` (backend.core.negotiation)
+
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-                   parameters=[q("type", str, "csv | xlsx (default)")])
+                   parameters=[q("type", str, "csv | xlsx (default)"), q("format", str, "the same as type")])
     def get(self, request: AuthedRequest, pk: int) -> HttpResponse:
         package = selectors.package_get_for(user=request.user, id=pk)
         what = f"vi phạm {package.finding.reference}" if package.finding is not None else "thẻ được chọn"

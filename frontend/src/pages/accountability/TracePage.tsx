@@ -53,7 +53,7 @@ function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liab
         {leader.rule ? (
           <>
             <div className="row" style={{ justifyContent: "space-between" }}>
-              <span>{t("trace.rule")}: <strong data-testid="rule-name">{ruleName(leader.rule, bi)}</strong> <span className="code muted">({leader.rule.code})</span></span>
+              <span>{t("trace.rule")}: <strong data-testid="rule-name" title={leader.rule.code}>{ruleName(leader.rule, bi)}</strong></span>
               {leader.suggested_form && (leader.time_barred_vi
                 ? <Badge tone="grey">{t("trace.formIfNotBarred")}: {bi(leader.suggested_form.name_vi, leader.suggested_form.name_en)}</Badge>
                 : <Badge tone="red">{t("trace.proposed")}: {bi(leader.suggested_form.name_vi, leader.suggested_form.name_en)}</Badge>)}
@@ -69,7 +69,7 @@ function LeaderCard({ leader, liability, onDecide }: { leader: TraceLeader; liab
         {leader.other_rules.length > 0 && (
           <details className="small">
             <summary>{t("trace.otherRules")} ({leader.other_rules.length})</summary>
-            <ul>{leader.other_rules.map((m, i) => <li key={i}><strong>{ruleName(m.rule, bi)}</strong> <span className="code muted">({m.rule.code})</span>: {bi(m.why_vi, m.why_en)} → {bi(m.form.name_vi, m.form.name_en)}</li>)}</ul>
+            <ul>{leader.other_rules.map((m, i) => <li key={i}><strong title={m.rule.code}>{ruleName(m.rule, bi)}</strong>{m.rule.basis ? ` (${t("trace.legalBasis")}: ${m.rule.basis})` : ""}: {bi(m.why_vi, m.why_en)} → {bi(m.form.name_vi, m.form.name_en)}</li>)}</ul>
           </details>
         )}
       </div>

@@ -194,6 +194,7 @@ test("a new account like an existing one shows the server's message naming it, a
       if (!body.distinct_reason) return json({ error: { code: "account_lookalike", message: lookalike, message_en: "x", fields: { distinct_reason: ["required"] } } }, 409);
       return json({ ...reviewer, id: 9, username: "hanh2", full_name: "Lương Thị Hạnh" }, 201);
     }
+    if (url.includes("auth/roles/")) return json({ roles: [{ code: "reviewer", label_vi: "Cán bộ xem xét hình ảnh", guarded: false, team: false }] });
     if (url.includes("auth/users/")) return json({ count: 1, next: null, previous: null, results: [reviewer] });
     return json({ count: 0, next: null, previous: null, results: [] });
   }));
@@ -213,4 +214,30 @@ test("a new account like an existing one shows the server's message naming it, a
   fireEvent.click(within(dialog).getByRole("button", { name: "Tạo mới" }));
   await waitFor(() => expect(posts).toHaveLength(2));
   expect(posts[1]).toMatchObject({ full_name: "Lương Thị Hạnh", distinct_reason: "Hai người khác nhau, cùng họ tên nhưng công tác ở hai đơn vị" });
+});
+
+test("which roles get no password from the administrator is the server's list (GET /api/auth/roles/), not a copy", async () => {
+  // a server that (for the test) does not guard the disciplinary role: the page follows it, whatever its own idea
+  const roles = [
+    { code: "inspector", label_vi: "Cán bộ kiểm tra", guarded: true, team: true },
+    { code: "reviewer", label_vi: "Cán bộ xem xét hình ảnh", guarded: false, team: false },
+    { code: "disciplinary", label_vi: "Cán bộ kỷ luật", guarded: false, team: false },
+    { code: "admin", label_vi: "Quản trị viên", guarded: true, team: false },
+  ];
+  const asked: string[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string) => {
+    asked.push(url);
+    if (url.includes("auth/roles/")) return json({ roles });
+    if (url.includes("auth/users/")) return json({ count: 1, next: null, previous: null, results: [reviewer] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  render(<QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}><UsersPage /></QueryClientProvider>);
+  fireEvent.click(await screen.findByRole("button", { name: /Thêm người dùng/ }));
+  const dialog = await screen.findByRole("dialog");
+  await waitFor(() => expect(asked.some((u) => u.includes("auth/roles/"))).toBe(true));
+  expect(await within(dialog).findByTestId("user-team-no-password")).toBeInTheDocument(); // inspector: guarded
+  fireEvent.change(within(dialog).getByTestId("user-role"), { target: { value: "disciplinary" } });
+  await waitFor(() => expect(within(dialog).queryByTestId("user-team-no-password")).toBeNull());
+  fireEvent.change(within(dialog).getByTestId("user-role"), { target: { value: "admin" } });
+  expect(within(dialog).getByTestId("user-team-no-password")).toBeInTheDocument();
 });

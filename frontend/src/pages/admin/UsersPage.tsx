@@ -7,15 +7,20 @@ import { Badge, Card, ConfirmDialog, Empty, Field, InlineError, Modal, PageHeade
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
-import type { AdminUser, ApiToken, NewApiToken, Officer, PendingApproval, Role, TeamGrant, UnitHeads } from "../../types/org";
+import type { AdminUser, ApiToken, NewApiToken, Officer, PendingApproval, Role, RoleRule, TeamGrant, UnitHeads } from "../../types/org";
 import { DecideDialog, GrantTable, GrantWhat, type Deciding } from "../inspection/ApprovalsPage";
 import { ActionButton } from "../../components/ActionButton";
 
-// the roles with legal powers or secrets (backend GUARDED_ROLES): created with no password, approved by a second
-// person; an existing account's rule comes from the server (reset_needs_approval)
-const GUARDED: Role[] = ["inspector", "inspection_lead", "disciplinary", "unit_head", "admin"];
-const isGuarded = (role: Role) => GUARDED.includes(role);
+
 const ROLES: Role[] = ["inspector", "inspection_lead", "reviewer", "disciplinary", "unit_head", "admin"];
+
+/** The roles with legal powers or secrets (created with no password, approved by a second person) come from the
+ * server, the one owner of GUARDED_ROLES (GET /api/auth/roles/): no copy here (reviewer, issue 15). Until the
+ * answer comes, a role counts as guarded: no password is asked or sent. */
+function useGuarded(): (role: Role) => boolean {
+  const roles = useQuery({ queryKey: ["auth-roles"], queryFn: () => api.get<{ roles: RoleRule[] }>("auth/roles/"), staleTime: Infinity }).data?.roles;
+  return (role: Role) => roles?.find((r) => r.code === role)?.guarded ?? true;
+}
 const TOKEN_KINDS = ["rating_device", "minio_webhook", "camera_uploader", "integration"];
 
 /** Role and unit scope of an account: the units in force today (the server's rule, as the list filters
@@ -73,6 +78,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
   const pickOfficer = useOfficerName(officer, setOfficer, fullName, setFullName);
   const [password, setPassword] = useState("");
   const [distinct, setDistinct] = useState("");
+  const isGuarded = useGuarded();
   const m = useMutation({
     // an account with legal powers or secrets gets no password from the administrator (the API refuses one)
     mutationFn: () => api.post<AdminUser>("auth/users/", { username, full_name: fullName, role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, password: isGuarded(role) ? "" : password,
@@ -125,6 +131,7 @@ function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => voi
   const pickOfficer = useOfficerName(officer, setOfficer, fullName, setFullName);
   const [active, setActive] = useState(user.is_active);
   const [password, setPassword] = useState("");
+  const isGuarded = useGuarded();
   const save = useMutation({
     // the listed name falls back to the username: send the name only when it was edited
     mutationFn: () => api.patch<AdminUser>(`auth/users/${user.id}/`, { ...(fullName !== user.full_name ? { full_name: fullName } : {}), role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, is_active: active }),

@@ -5,6 +5,7 @@ import { useQueries } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { useLocalName } from "../../components/labels";
+import { InlineError } from "../../components/ui";
 import type { Assignment, UnitBrief } from "../../types/org";
 import { fmtDay } from "./common";
 
@@ -33,6 +34,8 @@ export function useEndPreviews(unitIds: number[], on: string) {
   const previews = qs.map((q) => q.data).filter((p): p is UnitEndPreview => !!p);
   return {
     previews,
+    // the server's refusal (a last day before the unit began, ...): shown, and the save waits (reviewer, issue 15)
+    error: (ready && qs.find((q) => q.error)?.error) || null,
     loading: ready && qs.some((q) => q.isLoading),
     posts: previews.reduce((n, p) => n + p.posts.length, 0),
   };
@@ -53,9 +56,10 @@ function PostLine({ a }: { a: Assignment }) {
   );
 }
 
-export function EndPreview({ previews, loading, verb }: { previews: UnitEndPreview[]; loading: boolean; verb: "merge" | "abolish" }) {
+export function EndPreview({ previews, loading, verb, error }: { previews: UnitEndPreview[]; loading: boolean; verb: "merge" | "abolish"; error?: unknown }) {
   const { t } = useTranslation();
   if (loading) return <p className="small muted" role="status">{t("org.endPreview.loading")}</p>;
+  if (error) return <InlineError error={error} />;
   if (previews.length === 0) return null;
   return (
     <section className="notice notice-amber" data-testid="end-preview" aria-label={t("org.endPreview.title")}>

@@ -273,3 +273,23 @@ test("a merger is never into the province, its lists read by name, and picking s
   expect(within(also).getByRole("checkbox", { name: "Phòng Cảnh sát hình sự" })).toBeChecked();
   expect(within(dialog).queryByText(/Ctrl/)).toBeNull();
 });
+
+test("a merger day before the unit began: the server's refusal is shown and the save waits (reviewer, issue 15)", async () => {
+  const message = "Ngày hiệu lực phải sau ngày thành lập đơn vị Phòng Tham mưu (01/01/2000): ngày cuối cùng của đơn vị (31/12/1999) không thể trước ngày thành lập.";
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.includes("/history/")) return json({ unit: unit(16, "Phòng Tham mưu"), predecessors: [], parent_links: [], assignments: [] });
+    if (url.includes("/end-preview/")) return json({ error: { code: "invalid_period", message, message_en: "before it began", fields: { on: ["before the unit started"] } } }, 400);
+    return json({ count: 2, next: null, previous: null, results: [unit(16, "Phòng Tham mưu"), unit(15, "Phòng Thanh tra")] });
+  }));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><UnitPanel unitId={16} at="2000-01-01" /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  fireEvent.click(await screen.findByRole("button", { name: "Sáp nhập vào…" }));
+  const dialog = await screen.findByRole("dialog");
+  await within(dialog).findByText(message, { exact: false });
+  expect(within(dialog).queryByTestId("end-preview")).toBeNull();
+  expect(within(dialog).getByTestId("merge-save")).toBeDisabled();
+});

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
 import { ActionButton } from "../../components/ActionButton";
 import { DateInput, useDateValidity } from "../../components/DateInput";
-import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, useFocusHeadingOnPick } from "../../components/ui";
+import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState, useErrorText, useFocusHeadingOnPick } from "../../components/ui";
 import { useUnits, useUnitsOn } from "../../hooks/use-ref-data";
 import type { Assignment, TreeNode, Unit, UnitHistory, UnitTree } from "../../types/org";
 import { AppointDialog, EndAssignment } from "./AppointDialog";
@@ -149,11 +149,12 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
   // never the province itself (nothing merges into the force's top), listed by name as the tree reads
   const others = unitsOn.filter((u) => u.id !== unit.id && u.level !== "province").sort((a, b) => a.name.localeCompare(b.name, "vi"));
   const ending = useEndPreviews([unit.id, ...also], on); // the posts the merger ends, shown before confirming
+  const errorText = useErrorText();
   return (
     <Modal title={`${t("org.merge")} ${unit.name}`} onClose={onClose} wide footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-primary" data-testid="merge-save" why={(m.isPending && t("why.busy")) || (dates.bad ? t("why.badDate") : !into ? t("org.needTarget") : !on ? t("org.needDate") : ending.loading ? t("org.endPreview.loading") : null)} onClick={() => m.mutate()}>{ending.posts > 0 ? t("org.mergeEnding", { count: ending.posts }) : t("action.confirm")}</ActionButton>
+        <ActionButton className="btn btn-primary" data-testid="merge-save" why={(m.isPending && t("why.busy")) || (dates.bad ? t("why.badDate") : !into ? t("org.needTarget") : !on ? t("org.needDate") : ending.loading ? t("org.endPreview.loading") : ending.error ? errorText(ending.error) : null)} onClick={() => m.mutate()}>{ending.posts > 0 ? t("org.mergeEnding", { count: ending.posts }) : t("action.confirm")}</ActionButton>
       </>
     }>
       <p className="small muted">{t("org.mergeHint")}</p>
@@ -177,7 +178,7 @@ function MergeDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; on
         ))}
         <span className="field-hint">{t("org.mergeAlsoHint")}</span>
       </fieldset>
-      <EndPreview previews={ending.previews} loading={ending.loading} verb="merge" />
+      <EndPreview previews={ending.previews} loading={ending.loading} verb="merge" error={ending.error} />
       <HistoryReason reason={reason} setReason={setReason} confirm={confirm} setConfirm={setConfirm} error={m.error} />
       {m.isError && <InlineError error={m.error} />}
     </Modal>
@@ -202,11 +203,12 @@ function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; 
   });
   const others = (useUnitsOn(on).data ?? []).filter((u) => u.id !== unit.id); // successors that exist that day
   const ending = useEndPreviews([unit.id], on); // the posts the abolition ends, shown before confirming
+  const errorText = useErrorText();
   return (
     <Modal title={`${t("org.abolish")}: ${unit.name}`} onClose={onClose} wide footer={
       <>
         <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-        <ActionButton className="btn btn-danger" data-testid="abolish-save" why={(m.isPending && t("why.busy")) || (dates.bad ? t("why.badDate") : !on ? t("org.needDate") : ending.loading ? t("org.endPreview.loading") : null)} onClick={() => m.mutate()}>{ending.posts > 0 ? t("org.abolishEnding", { count: ending.posts }) : t("org.abolish")}</ActionButton>
+        <ActionButton className="btn btn-danger" data-testid="abolish-save" why={(m.isPending && t("why.busy")) || (dates.bad ? t("why.badDate") : !on ? t("org.needDate") : ending.loading ? t("org.endPreview.loading") : ending.error ? errorText(ending.error) : null)} onClick={() => m.mutate()}>{ending.posts > 0 ? t("org.abolishEnding", { count: ending.posts }) : t("org.abolish")}</ActionButton>
       </>
     }>
       <p className="small muted">{t("org.abolishHint")}</p>
@@ -225,7 +227,7 @@ function AbolishDialog({ unit, at, onClose, onDone }: { unit: Unit; at: string; 
           </select>
         </Field>
       </div>
-      <EndPreview previews={ending.previews} loading={ending.loading} verb="abolish" />
+      <EndPreview previews={ending.previews} loading={ending.loading} verb="abolish" error={ending.error} />
       <HistoryReason reason={reason} setReason={setReason} confirm={confirm} setConfirm={setConfirm} error={m.error} />
       {m.isError && <InlineError error={m.error} />}
     </Modal>
