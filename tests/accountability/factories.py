@@ -5,7 +5,7 @@ the audit trail are what production writes); findings and their subjects are pla
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,6 +55,9 @@ class OfficerFactory(DjangoModelFactory[Officer]):
 
     service_number = factory.Sequence(lambda n: f"F-{n:05d}")
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    # a birth date each: names one letter apart ("Thử 1", "Thử 7") with no birth date may be one person
+    # (backend/org/identity.py), and officer_create refuses a look-alike without a reason
+    date_of_birth = factory.Sequence(lambda n: date(1960, 1, 1) + timedelta(days=n))
     rank = "Đại úy"
 
     @classmethod
@@ -91,6 +94,10 @@ class AssignmentFactory(DjangoModelFactory[Assignment]):
         return assignment_create(by=BY, field=field, **kwargs)
 
 
+_FAMILIES = ("Nguyễn", "Lê", "Phạm", "Hoàng", "Huỳnh", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ")
+_GIVENS = ("Bình", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Lâm", "Minh", "Phúc", "Quý")
+
+
 class UserFactory(DjangoModelFactory[User]):
     """A user who logs in with PASSWORD through the real login endpoint."""
 
@@ -98,6 +105,9 @@ class UserFactory(DjangoModelFactory[User]):
         model = User
 
     username = factory.Sequence(lambda n: f"nguoidung{n}")
+    # a name each, none like another (backend/org/identity.py: one person, one account): family and given name
+    # from n, each list's words at least two letters apart, so that no two of the first 100 are alike
+    full_name = factory.Sequence(lambda n: f"{_FAMILIES[n % 10]} Dùng Thử {_GIVENS[n // 10 % 10]}")
     role = Role.DISCIPLINARY
     scope_unit = None
     officer = None
@@ -106,7 +116,7 @@ class UserFactory(DjangoModelFactory[User]):
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> User:
         from backend.accounts.services import user_create
 
-        return user_create(by=BY, password=PASSWORD, full_name="Người Dùng Thử", **kwargs)
+        return user_create(by=BY, password=PASSWORD, **kwargs)
 
 
 class CategoryFactory(DjangoModelFactory[FindingCategory]):

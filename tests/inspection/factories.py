@@ -99,6 +99,9 @@ class OfficerFactory(factory.django.DjangoModelFactory[Officer]):
     # (passwords are checked against the linked officer's name), which made tests depend on the count
     full_name = factory.Sequence(lambda n: "Cán bộ Thử " + "".join("qxzjvkfwyp"[int(d)] for d in str(n)).title())
     search_name = factory.LazyAttribute(lambda o: o.full_name.lower())
+    # a birth date each: names one letter apart ("Thử Q", "Thử X") with no birth date may be one person
+    # (backend/org/identity.py), which the two-person rules refuse
+    date_of_birth = factory.Sequence(lambda n: date(1960, 1, 1) + timedelta(days=n))
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory[Assignment]):
