@@ -290,6 +290,10 @@ def _checks(p: Province, rng: random.Random, today: date) -> None:
     p.stats.update(checks=len(checks), findings=len(findings))
 
 
+_TEAM_NAMES = ("Trịnh Quốc Hưng", "Lương Thị Hạnh", "Tạ Minh Khôi", "Đinh Văn Sơn", "Mai Thị Yến", "Kiều Đức Toàn",
+               "Phan Gia Bảo")
+
+
 @transaction.atomic
 def seed_province(*, seed: int = 13, today: date | None = None, communes_before: int = 460,
                   communes_after: int = 130, equipped_counters: int = 25) -> Province:
@@ -305,8 +309,12 @@ def seed_province(*, seed: int = 13, today: date | None = None, communes_before:
     services_criteria.catalogue_seed(by=SEED)
     # the team's accounts are linked to their officers (no posting in a commune): an account without one may not
     # be put on a check team (inspection.secrecy.team_unfit_reason)
-    team = Officer.objects.bulk_create([Officer(service_number=f"NA-T{i:03d}", full_name=f"Cán bộ kiểm tra {i}",
-                                                search_name=fold(f"Cán bộ kiểm tra {i}")) for i in range(7)])
+    # seven people, named and born apart: names one letter apart with no birth date ("Cán bộ kiểm tra 1", "... 2")
+    # may be one person (backend/org/identity.py), and the draw puts no one twice on a team
+    team = Officer.objects.bulk_create([
+        Officer(service_number=f"NA-T{i:03d}", full_name=name, search_name=fold(name),
+                date_of_birth=date(1980 + i, 1 + i, 10 + i))
+        for i, name in enumerate(_TEAM_NAMES)])
     p.lead = User.objects.create(username="province-lead", role=Role.INSPECTION_LEAD,
                                  password=make_password(None), first_name="Tổ trưởng", officer=team[0])
     User.objects.bulk_create([User(username=f"province-inspector-{i}", role=Role.INSPECTOR,

@@ -70,8 +70,8 @@ def test_a_lead_cannot_put_his_second_account_on_his_team(api_as: Any, insp: Any
 def test_a_draw_team_of_two_is_two_persons() -> None:
     unit = UnitFactory()
     CounterFactory(unit=unit)
-    lead: Any = UserFactory(role=Role.INSPECTION_LEAD, officer=OfficerFactory(full_name="Đặng Văn Bình"))
-    twin: Any = UserFactory(role=Role.INSPECTOR, officer=OfficerFactory(full_name="Dang Van Binh"))
+    lead: Any = UserFactory(role=Role.INSPECTION_LEAD, officer=OfficerFactory(full_name="Đặng Văn Bình", date_of_birth=None))
+    twin: Any = UserFactory(role=Role.INSPECTOR, officer=OfficerFactory(full_name="Dang Van Binh", date_of_birth=None))
     start = weekday_from(timezone.localdate() + timedelta(days=5))
     draw = services_draws.draw_create(by=lead, n=1, start=start, end=start + timedelta(days=10), team_size=2,
                                       pool=[lead, twin])
