@@ -6,7 +6,10 @@
 #     EMBEDDED_LATE (Makefile), then the browser journeys;
 #   lane B: the scaled pass (PostgreSQL, Redis, S3; its own databases and Redis dbs, nothing shared),
 #     which runs SCALED_ONLY (the schema fuzz, the fault tests, the hostile-input tests) once, then the
-#     EMBEDDED_LATE part of the embedded pass, then the web app's Vitest suite.
+#     EMBEDDED_LATE part of the embedded pass, then the web app's Vitest suite;
+#   lane S: the scaled pass's started stacks (SCALED_STACKS: real workers killed, a store cut off, the
+#     two-process journey), which mostly wait: on their own from the start, so that their waits overlap
+#     the other lanes' work instead of ending the scaled pass.
 # Lane A was the longer one (the browser journeys wait for the embedded pass): what moved to lane B
 # needs nothing of lane A. Without the services: one lane, the whole embedded pass, the browser
 # journeys and Vitest.
@@ -27,7 +30,11 @@ if scaled_env=$(.venv/bin/python backend/probe.py); then
   scaled_env="$scaled_env TEST_DB_NAME=test_cw_$(pwd | md5sum | cut -c1-8)"
   (phase embedded make --no-print-directory test-embedded 'EMBEDDED_SKIP=$(SCALED_ONLY) $(EMBEDDED_LATE:%=--ignore=%)' &&
     phase browser make --no-print-directory test-browser) & lanes+=($!)
-  (phase scaled env $scaled_env CELERY_TASK_ALWAYS_EAGER=1 make --no-print-directory test-scaled &&
+  # the started stacks wait more than they work: a lane of their own from the start (Makefile, test-stacks)
+  (phase stacks env $scaled_env TEST_DB_NAME=test_cw_$(pwd | md5sum | cut -c1-8)_stacks CELERY_TASK_ALWAYS_EAGER=1 \
+    make --no-print-directory test-stacks) & lanes+=($!)
+  (phase scaled env $scaled_env CELERY_TASK_ALWAYS_EAGER=1 make --no-print-directory test-scaled \
+    'SCALED_SKIP=$(SCALED_STACKS:%=--ignore=%)' &&
     phase emb-late make --no-print-directory test-embedded-late &&
     phase vitest make --no-print-directory test-web) & lanes+=($!)
 else

@@ -92,6 +92,9 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
+    // worker threads, not child processes: the same 279 tests pass, for about a fifth less CPU (83 s against
+    // 104 s of user time on this machine, 2026-12-01), which the CI's two shared cores feel
+    pool: "threads",
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
