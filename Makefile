@@ -76,7 +76,11 @@ EMBEDDED_SKIP ?=
 # browser journeys were the longer lane by about 5 minutes). Chosen: files heavy on the CPU and
 # independent of everything else, the vision suite on synthetic clips (no database, no Django) and the
 # disciplinary officer's scenarios (the slowest file of the pass, every test building its own province).
-EMBEDDED_LATE = tests/media_ingest/vision tests/accountability/test_officer_scenarios.py
+# Since the started stacks left the scaled pass for a lane of their own (test-stacks), the scaled lane ends
+# earlier, so three more self-contained files moved here: the live-server tests, the demo moments (they index
+# the demo footage) and the settings tests (each a subprocess starting Django).
+EMBEDDED_LATE = tests/media_ingest/vision tests/accountability/test_officer_scenarios.py \
+  tests/review/test_live_server.py tests/media_ingest/test_demo_moments.py tests/backend/test_settings.py
 # Both passes run on two processes (pytest-xdist); each worker has its own test database, var dir and Redis
 # db (tests/settings.py). The browser journeys stay on one: on two (a server and a Chromium each) the field
 # journeys' service worker did not take control of the page within 60 s in a clean CI run. The embedded
