@@ -11,11 +11,14 @@ from inspection.home import HomeApi
 
 
 def spa(request: HttpRequest, route: str = "") -> FileResponse:
-    """Serve the built frontend's index.html for every client-side route."""
+    """Serve the built frontend's index.html for every client-side route. Revalidated on every load
+    (`no-cache`): it names the current build's hashed files, which are cached for good."""
     index = settings.FRONTEND_DIST / "index.html"
     if not index.is_file():
         raise Http404("Frontend not built: run `make run` (it builds frontend/) or `npm run build`.")
-    return FileResponse(index.open("rb"), content_type="text/html; charset=utf-8")
+    response = FileResponse(index.open("rb"), content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _api_error(request: HttpRequest, status: int, code: str, vi: str, en: str) -> HttpResponse | None:

@@ -44,3 +44,11 @@ def test_a_precompressed_hashed_asset_is_sent_compressed_and_cached_for_good(tmp
     assert "immutable" in headers["Cache-Control"] and "max-age=315360000" in headers["Cache-Control"]
     status, headers, body = _serve(tmp_path, "/assets/index-AbCdEf12.js", accept="")
     assert "Content-Encoding" not in headers and body == source
+
+
+def test_index_html_is_revalidated_on_every_load(client: Any, settings: Any, tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<!doctype html><title>cw</title>")
+    settings.FRONTEND_DIST = tmp_path
+    response = client.get("/review/clips")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-cache"
