@@ -137,7 +137,11 @@ _SLOTS = itertools.count()
 
 
 def _plan_check(lead: Phone, team_ids: list[int]) -> dict[str, Any]:
-    """A planned check of Công an xã Thanh Chương, made through the API as the lead."""
+    """A planned check of Công an xã Thanh Chương, made through the API as the lead, with `team_ids` or, when
+    none is given, the demo team's inspector: a check team has at least two people (issue 15)."""
+    if not team_ids:
+        team = lead.api("GET", "/api/inspection/absences/team/").json()
+        team_ids = [next(m["id"] for m in team if m["role"] == "inspector")]
     units = lead.api("GET", "/api/org/units/?search=CAX-TC").json()
     unit = next(u for u in (units["results"] if isinstance(units, dict) else units) if u["code"] == "CAX-TC")
     # each planned check in its own hours: nobody may be on two checks at once (the demo's own planned
