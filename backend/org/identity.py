@@ -13,9 +13,10 @@
   Bình Anh"); or the same family and given name with a different or missing middle name ("Đặng Hữu Bình",
   insider re-check S1). A two-word name missing its family name ("Văn Bình") does not match.
   Names typed in Telex or VNI and never converted are read as the marked names they stand for ("Dawngj Vawn
-  Binhf" and "Da8ng5 Va8n Binh2" are "Đặng Văn Bình": backend/core/keyboard.py, issue 15), and a name of eight
-  letters or more (without marks or spaces) one letter off another with the same family name is alike ("Đặng Văn
-  Bìn"; issue 15): two real people so named are told apart by their birth dates, or by the worded reason the
+  Binhf" and "Da8ng5 Va8n Binh2" are "Đặng Văn Bình": backend/core/keyboard.py, issue 15), a name of eight
+  letters or more (without marks or spaces) one letter off another is alike, in any word ("Đặng Văn Bìn", "Đặngg
+  Văn Bình"; issue 15, insider review S1-2), and so is a name shortened or written with initials ("Đ. V. Bình",
+  "Đặng Văn B.", "Đặng Bìn": `names_shortened`): two real people so named are told apart by their birth dates, or by the worded reason the
   officer and account forms take.
 - look-alike: alike names, and the same date of birth, or a date of birth missing on either side (an
   unknown birth date cannot tell two people apart; entering it does).
@@ -120,24 +121,53 @@ def _alike_as_written(a: str, b: str) -> bool:
     return len(set(short)) >= 3 or (long[0] in short and long[-1] in short)
 
 
-NEAR_LETTERS = 8  # a name this long (without marks or spaces) one letter off another of the same family is alike
+NEAR_LETTERS = 8  # a name this long (without marks or spaces) one letter off another is alike
 
 
 def names_one_letter_off(a: str, b: str) -> bool:
-    """The same family name (first word) and the whole name, without marks or spaces, one letter inserted, dropped
-    or changed, on names of NEAR_LETTERS letters or more ("Đặng Văn Bìn" for "Đặng Văn Bình"; issue 15)."""
-    words_a, words_b = name_words(read_as_typed(a)), name_words(read_as_typed(b))
-    key_a, key_b = "".join(words_a), "".join(words_b)
-    return (bool(words_a) and bool(words_b) and words_a[0] == words_b[0]
-            and min(len(key_a), len(key_b)) >= NEAR_LETTERS and _one_letter_off(key_a, key_b))
+    """The whole name, without marks or spaces, one letter inserted, dropped or changed, on names of NEAR_LETTERS
+    letters or more, wherever the letter is: in the given name ("Đặng Văn Bìn") or in the family name ("Đặngg Văn
+    Bình", "Đặn Văn Bình": insider review S1-2, the family name was required to be the same)."""
+    key_a, key_b = "".join(name_words(read_as_typed(a))), "".join(name_words(read_as_typed(b)))
+    return min(len(key_a), len(key_b)) >= NEAR_LETTERS and _one_letter_off(key_a, key_b)
 
 
-def names_alike(a: str, b: str) -> bool:
+def initialled(words: list[str], theirs: list[str], *, given_in_full: bool) -> bool:
+    """`words` (folded) are the name `theirs` written with initials: the same word count, each word the name's or
+    its initial ("Đặng V. Bình", "Đ.V. Bình"), the given name (last word) in full when `given_in_full` (a typed
+    signature: typed_name_is), else at least the family or the given name in full ("Đặng Văn B.")."""
+    if len(words) != len(theirs) or len(theirs) < 2:
+        return False
+    if not all(w in (t, t[:1]) for w, t in zip(words, theirs, strict=True)):
+        return False
+    return words[-1] == theirs[-1] if given_in_full else (words[0] == theirs[0] or words[-1] == theirs[-1])
+
+
+def _shortened(short: list[str], full: list[str]) -> bool:
+    """`short` is `full` shortened: written with initials (`initialled`), or the same family name with the middle
+    name dropped and the given name cut or one letter off ("Đặng Bìn", "Đặng Bình" for "Đặng Văn Bình")."""
+    if initialled(short, full, given_in_full=False):
+        return True
+    if len(short) != 2 or len(full) < 2 or short[0] != full[0]:
+        return False
+    given, theirs = short[-1], full[-1]
+    return len(given) >= 3 and (theirs.startswith(given) or _one_letter_off(given, theirs))
+
+
+def names_shortened(a: str, b: str) -> bool:
+    """One of two names is the other shortened or written with initials ("Đ. V. Bình", "Đặng Văn B.", "Đặng
+    Bìn" for "Đặng Văn Bình"; insider review S1-2): initials and dots are read as typed_name_words reads them."""
+    words_a, words_b = typed_name_words(read_as_typed(a)), typed_name_words(read_as_typed(b))
+    return bool(words_a and words_b) and (_shortened(words_a, words_b) or _shortened(words_b, words_a))
+
+
+def names_alike(a: str, b: str, *, shortened: bool = True) -> bool:
     """Whether two full names may be one person's (see the module's docstring): the one owner of the name rule.
-    As written, read as typed in Telex / VNI ("Dawngj Vawn Binhf"), or one letter off (`names_one_letter_off`)."""
+    As written, read as typed in Telex / VNI ("Dawngj Vawn Binhf"), one letter off (`names_one_letter_off`), or
+    shortened (`names_shortened`; not for a typed signature, `typed_name_is`, whose given name is in full)."""
     read_a, read_b = read_as_typed(a), read_as_typed(b)
     return (_alike_as_written(a, b) or ((read_a, read_b) != (a, b) and _alike_as_written(read_a, read_b))
-            or names_one_letter_off(a, b))
+            or names_one_letter_off(a, b) or (shortened and names_shortened(a, b)))
 
 
 def officers_with_service_number(value: str) -> Any:
@@ -196,8 +226,11 @@ def lookalike_words(*, full_name: str, date_of_birth: date | None, other: Any) -
     elif name_key(read_as_typed(full_name)) == name_key(read_as_typed(other.full_name)):
         vi = "họ tên giống hệt khi đọc các chữ gõ kiểu Telex/VNI thành chữ có dấu"
         en = "the same name once the words typed in Telex/VNI are read as marked letters"
+    elif names_one_letter_off(full_name, other.full_name):
+        vi, en = "họ tên chỉ khác một chữ cái (không kể dấu)", "the name is one letter off"
     elif not _alike_as_written(read_as_typed(full_name), read_as_typed(other.full_name)):
-        vi, en = "cùng họ và họ tên chỉ khác một chữ cái (không kể dấu)", "the same family name, one letter off"
+        vi = "một họ tên là họ tên kia viết tắt hoặc viết gọn (chữ cái đầu, bỏ tên đệm)"
+        en = "one name is the other shortened or written with initials"
     else:
         vi = "họ tên giống nhau khi bỏ qua dấu, thứ tự các chữ và tên đệm"
         en = "an alike name ignoring marks, word order and middle names"
@@ -285,10 +318,9 @@ def typed_name_is(typed: str, full_name: str) -> bool:
     words, theirs = typed_name_words(typed), name_words(full_name)
     if not words or not theirs:
         return False
-    if names_alike(" ".join(words), full_name):
+    if names_alike(" ".join(words), full_name, shortened=False):
         return True
-    if (len(words) == len(theirs) and len(theirs) >= 2 and words[-1] == theirs[-1]
-            and all(w in (t, t[:1]) for w, t in zip(words, theirs, strict=True))):
+    if initialled(words, theirs, given_in_full=True):
         return True
     key = name_key(full_name)
     return len(key) >= 8 and _one_letter_off("".join(words), key)
