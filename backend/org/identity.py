@@ -1,8 +1,9 @@
 """One person, one identity (insider review F1): the one owner of when two officer records are the same person.
 
 - `service_number_key`: the service number as a key: NFKC, case-folded, every space, dash, dot or other
-  sign removed, the letter O read as the digit 0 ("na-1002", "NA 1002", "ＮＡ－１００２", "NA-1OO2" are all
-  "na1002"). The database holds the same key as
+  sign removed, the letter O read as the digit 0 and the letters I and l as the digit 1, the leading zeros of a
+  run of digits dropped ("na-1002", "NA 1002", "ＮＡ－１００２", "NA-1OO2", "NA-01002", "NAl002", "NA-I002" are
+  all "na1002"; insider review S2-1). The database holds the same key as
   an expression index (`SERVICE_NUMBER_KEY`, Officer.Meta.constraints): the API only takes letters, digits and
   dashes, and the service stores the number NFKC-normalized, so for every stored number the two agree.
 - `name_key`: the full name without marks, case or spaces ("Nguyễn Văn  An" is "nguyenvanan").
@@ -28,7 +29,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Func, Q, Value
+from django.db.models import CharField, F, Func, Q, Value
 from django.db.models.functions import Lower, Replace
 
 from backend.core.errors import DomainError
@@ -39,20 +40,41 @@ from backend.core.text import fold, foreign_letters
 _SEPARATORS = (" ", "-", ".", "/", "_")
 
 
-# letters read as digits in a service number: "NA-1OO2" typed with the letter O is "NA-1002" (reviewer, issue 15)
-_LOOKALIKE_DIGITS = (("o", "0"),)
+# letters read as digits in a service number: "NA-1OO2" typed with the letter O is "NA-1002" (reviewer, issue 15),
+# "NAl002" or "NA-I002" with the letter l or I is "NA-1002" (insider review S2-1)
+_LOOKALIKE_DIGITS = (("o", "0"), ("i", "1"), ("l", "1"))
+# the leading zeros of a run of digits are dropped ("NA-01002" is "NA-1002", insider review S2-1): the one pattern
+# Python, PostgreSQL (regexp_replace) and SQLite (cw_drop_leading_zeros, registered by OrgConfig) all apply
+LEADING_ZEROS = r"(^|[^0-9])0+(?=[0-9])"
+
+
+def drop_leading_zeros(key: str | None) -> str | None:
+    return None if key is None else re.sub(LEADING_ZEROS, r"\1", key)
+
+
+class _DropLeadingZeros(Func):
+    """drop_leading_zeros in SQL: a function the SQLite connection is given (a chain of REPLACE that long overflows
+    SQLite's parser in an index), regexp_replace in PostgreSQL."""
+
+    function = "cw_drop_leading_zeros"
+    arity = 1
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="REGEXP_REPLACE",
+                           template=f"%(function)s(%(expressions)s, '{LEADING_ZEROS}', '\\1', 'g')", **extra)
 
 
 def _key_expression() -> Func:
     """The database's service_number_key (the unique expression index): the same separators dropped, lower case,
-    the same look-alike letters read as digits (migration org 0004 indexes it)."""
+    the same look-alike letters read as digits, the leading zeros dropped (migrations org 0004, 0005 index it)."""
     expr: Any = F("service_number")
     for sign in _SEPARATORS:
         expr = Replace(expr, Value(sign), Value(""))
     expr = Lower(expr)
     for letter, digit in _LOOKALIKE_DIGITS:
         expr = Replace(expr, Value(letter), Value(digit))
-    return expr
+    return _DropLeadingZeros(expr)
 
 
 SERVICE_NUMBER_KEY = _key_expression()
@@ -67,7 +89,7 @@ def service_number_key(value: str) -> str:
     key = "".join(ch for ch in clean_service_number(value).casefold() if ch.isalnum())
     for letter, digit in _LOOKALIKE_DIGITS:
         key = key.replace(letter, digit)
-    return key
+    return drop_leading_zeros(key) or ""
 
 
 def name_key(full_name: str) -> str:

@@ -198,3 +198,47 @@ def test_the_create_card_lists_the_lookalikes_and_the_reason(api_as: Any, lead2:
     assert found["distinct_reason"] == DISTINCT
     assert [a["username"] for a in found["accounts"]] == ["lead"] and found["accounts"][0]["is_you"] is False
     assert found["officers"] == [] or all(o["full_name"] for o in found["officers"])
+
+
+def test_a_rename_just_after_a_demotion_is_a_request(api_as: Any) -> None:
+    admin = api_as("admin")
+    inspector = User.objects.get(username="inspector")
+    assert admin.patch(f"/api/auth/users/{inspector.pk}/", {"role": "reviewer"}, format="json").status_code == 200
+    assert admin.patch(f"/api/auth/users/{inspector.pk}/", {"full_name": "Võ Thanh Tùng Em"},
+                       format="json").status_code == 200
+    inspector.refresh_from_db()
+    assert inspector.get_full_name() == "Võ Thanh Tùng"
+    assert TeamGrant.objects.filter(target=inspector, kind="name", state="pending").exists()
+
+
+# --- S2-1 ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["NA-01002", "NAl002", "NA-I002", "na-i-oo2", "NA-001OO2"])
+def test_i_l_and_leading_zeros_are_one_service_number(demo: Any, typed: str) -> None:
+    from django.db import IntegrityError, transaction
+
+    from backend.org.identity import SERVICE_NUMBER_KEY, service_number_key
+    from backend.org.models import Officer
+
+    assert service_number_key(typed) == service_number_key("NA-1002") == "na1002"
+    found = Officer.objects.alias(k=SERVICE_NUMBER_KEY).filter(k=service_number_key(typed))
+    assert list(found.values_list("service_number", flat=True)) == ["NA-1002"]
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database's unique key agrees
+        Officer.objects.create(service_number=typed, full_name="Đặng Văn Bình")
+
+
+@pytest.mark.parametrize("number", ["ZZ-7002", "ZZ-0000000000001", "CB-100200", "X00A01", "0QW0", "ZZ-10-02"])
+def test_the_python_and_database_keys_agree(demo: Any, number: str) -> None:
+    from backend.org.identity import SERVICE_NUMBER_KEY, service_number_key
+    from backend.org.models import Officer
+
+    officer = Officer.objects.create(service_number=number, full_name="Lê Thị Hoa")
+    stored = Officer.objects.alias(k=SERVICE_NUMBER_KEY).filter(pk=officer.pk).values_list("k", flat=True).get()
+    assert stored == service_number_key(number)
+
+
+def test_an_officer_with_a_zero_padded_number_of_an_existing_one_is_refused(demo: Any) -> None:
+    with pytest.raises(DomainError) as refused:
+        services_officers.officer_create(by=SystemActor("test"), service_number="NA-01002", full_name="Lê Thị Hoa")
+    assert refused.value.code == "duplicate"
