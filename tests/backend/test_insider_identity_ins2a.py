@@ -234,7 +234,7 @@ def test_the_python_and_database_keys_agree(demo: Any, number: str) -> None:
     from backend.org.models import Officer
 
     officer = Officer.objects.create(service_number=number, full_name="Lê Thị Hoa")
-    stored = Officer.objects.alias(k=SERVICE_NUMBER_KEY).filter(pk=officer.pk).values_list("k", flat=True).get()
+    stored = Officer.objects.annotate(k=SERVICE_NUMBER_KEY).filter(pk=officer.pk).values_list("k", flat=True).get()
     assert stored == service_number_key(number)
 
 
