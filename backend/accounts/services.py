@@ -21,8 +21,8 @@ from backend.accounts.passwords import password_problems
 from backend.accounts.services_grants import (
     approval_required,
     grant_needed,
-    own_team_role_refused,
     guarded_recently,
+    own_team_role_refused,
     require_a_lead_left,
     require_officer_for_team,
     require_unit_scope,

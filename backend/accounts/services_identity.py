@@ -25,7 +25,9 @@ def _lookalikes(full_name: str, officer: Officer | None, account: Any = None) ->
     less `account` itself, when it is renamed)."""
     from backend.accounts.models import Role, User
 
-    others = User.objects.exclude(role=Role.SERVICE).exclude(pk=account.pk if account is not None else None)
+    others = User.objects.exclude(role=Role.SERVICE)
+    if account is not None:
+        others = others.exclude(pk=account.pk)
     accounts = [u for u in others.select_related("officer").order_by("pk")
                 if names_alike(full_name, u.get_full_name())
                 or (u.officer is not None and names_alike(full_name, u.officer.full_name))]
