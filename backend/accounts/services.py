@@ -147,6 +147,7 @@ def _save_checked(*, by: Actor, user: User) -> None:
                           fields={"officer_id": ["taken"]}) from exc
 
 
+# Long on purpose: the order of the checks is the rule (each reads the state the previous ones left)
 @transaction.atomic
 def user_update(*, by: Actor, user: User, full_name: str | None = None, role: str | None = None,
                 scope_unit: Unit | None = _UNSET, officer: Officer | None = _UNSET,
@@ -156,8 +157,7 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
     An administrator cannot lock themselves out (deactivate or demote their own account); a role
     change takes effect on the user's next request, as every read checks the role again. On an account with legal
     powers or secrets (or one that left such a role within TEAM_RECENT) a role given, a re-activation, an officer
-    link, a unit scope or a full name changed are requests a second person approves (services_grants). Long: the
-    order of the checks is the rule (each reads the state the previous ones left)."""
+    link, a unit scope or a full name changed are requests a second person approves (services_grants)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     before = _account_state(user)
     if user.role == Role.SERVICE:
