@@ -165,10 +165,10 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
                           "Service accounts are managed through device tokens.", code="service_account")
     was_team, was_guarded = user.role in INSPECTION_TEAM, user.role in GUARDED_ROLES
     held_role = _apply_role(by=by, user=user, role=role)
-    # guarded (S1-3, S1-4, S2-3): a guarded role now or asked for, or left within TEAM_RECENT (demoted just now too)
-    guarded = bool(held_role) or grant_needed(by=by, role=user.role) or (
-        isinstance(by, User) and (was_guarded or guarded_recently(user)))
-    held_activation = bool(is_active and not user.is_active and guarded)
+    # guarded (S1-3, S1-4, S2-3): a guarded role now, or left within TEAM_RECENT (demoted just now too); a role only
+    # asked for holds the re-activation, while the scope and name of an account not yet guarded are set at once
+    guarded = grant_needed(by=by, role=user.role) or (isinstance(by, User) and (was_guarded or guarded_recently(user)))
+    held_activation = bool(is_active and not user.is_active and (held_role or guarded))
     if held_activation:
         is_active = None  # a guarded account is re-activated only with a second person's approval
     held_scope = scope_unit is not _UNSET and scope_unit != user.scope_unit and guarded

@@ -242,3 +242,15 @@ def test_an_officer_with_a_zero_padded_number_of_an_existing_one_is_refused(demo
     with pytest.raises(DomainError) as refused:
         services_officers.officer_create(by=SystemActor("test"), service_number="NA-01002", full_name="Lê Thị Hoa")
     assert refused.value.code == "duplicate"
+
+
+def test_a_reviewer_asked_to_become_unit_head_gets_his_unit_at_once(api_as: Any, demo: Any) -> None:
+    """The scope of an account not yet guarded is set at once; the role waits (its approver sees the scope)."""
+    reviewer = User.objects.get(username="reviewer")
+    unit = Unit.objects.get(code="CAX-TD")
+    answer = api_as("admin").patch(f"/api/auth/users/{reviewer.pk}/", {"role": "unit_head", "scope_unit_id": unit.pk},
+                                   format="json")
+    assert answer.status_code == 200, answer.content
+    reviewer.refresh_from_db()
+    assert reviewer.role == Role.REVIEWER and reviewer.scope_unit_id == unit.pk
+    assert [g.kind for g in TeamGrant.objects.filter(target=reviewer, state="pending")] == ["role"]
