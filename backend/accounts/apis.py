@@ -443,6 +443,8 @@ class UserDetailApi(APIView):
         officer_id = IdField(required=False, allow_null=True)
         is_active = serializers.BooleanField(required=False)
         language = serializers.ChoiceField(choices=["vi", "en"], required=False)
+        distinct_reason = PlainTextField(required=False, allow_blank=True, default="", max_length=500,
+                                         help_text="Renaming, on 409 account_lookalike: why it is another person")
 
     @extend_schema(responses=UserAdminOutputSerializer)
     def get(self, request: AuthedRequest, pk: int) -> Response:
@@ -458,15 +460,14 @@ class UserDetailApi(APIView):
         if "scope_unit_id" in v:
             scope = Unit.objects.filter(pk=v["scope_unit_id"]).first() if v["scope_unit_id"] else None
             if v["scope_unit_id"] and scope is None:
-                raise DomainError("Đơn vị không tồn tại.", "Unknown scope unit.",
-                                  fields={"scope_unit_id": ["unknown"]})
+                raise DomainError("Đơn vị không tồn tại.", "Unknown scope unit.", fields={"scope_unit_id": ["unknown"]})
             changes["scope_unit"] = scope
         if "officer_id" in v:
             officer = Officer.objects.filter(pk=v["officer_id"]).first() if v["officer_id"] else None
             if v["officer_id"] and officer is None:
                 raise DomainError("Cán bộ không tồn tại.", "Unknown officer.", fields={"officer_id": ["unknown"]})
             changes["officer"] = officer
-        user = services.user_update(by=request.user, user=user, **changes)
+        user = services.user_update(by=request.user, user=user, distinct_reason=v["distinct_reason"], **changes)
         return Response(UserAdminOutputSerializer(user).data)
 
 

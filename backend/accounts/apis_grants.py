@@ -94,6 +94,38 @@ class AccountChangeRowSerializer(serializers.Serializer):
     change = AccountChangeSerializer()
 
 
+class _LookalikeAccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    is_you = serializers.BooleanField(help_text="This account is the viewer (as a person)")
+
+
+class _LookalikeOfficerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    service_number = serializers.CharField()
+    full_name = serializers.CharField()
+    rank = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    is_you = serializers.BooleanField(help_text="This officer is the viewer's (or looks like him)")
+
+
+class GrantLookalikesSerializer(serializers.Serializer):
+    """What the account look-alike check found when the request was asked (create, name) and the reason given that
+    it is another person (selectors.grant_lookalikes, insider review S2-4)."""
+
+    accounts = _LookalikeAccountSerializer(many=True)
+    officers = _LookalikeOfficerSerializer(many=True)
+    distinct_reason = serializers.CharField(allow_blank=True)
+
+
+class GrantScopeUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class TeamGrantOutputSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     state_label = serializers.CharField(source="get_state_display")
@@ -106,12 +138,14 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
         help_text="Pending: the account's role, credential and officer-link changes since it last held a team role")
     requested_by = serializers.SerializerMethodField(help_text="Who asked: full name first (user review, ui15)")
     decided_by = serializers.SerializerMethodField(help_text="Who decided (null while pending): full name first")
+    scope_unit = serializers.SerializerMethodField(help_text="scope: the unit asked for (null = the whole province)")
+    lookalikes = serializers.SerializerMethodField(help_text="create, name: the look-alikes found and the reason")
 
     class Meta:
         model = TeamGrant
         fields = ["id", "kind", "kind_label", "state", "state_label", "target", "role", "requested_label",
                   "requested_by", "requested_at", "expires_at", "decided_label", "decided_by", "decided_at", "reason", "may_decide", "asked_by_you", "officer",
-                  "recent_changes", "no_approver"]
+                  "recent_changes", "no_approver", "full_name", "scope_unit", "lookalikes"]
 
     no_approver = serializers.SerializerMethodField(
         help_text="Pending and no active lead other than the requester and the target can decide it: only the "
@@ -140,6 +174,15 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(OfficerCardSerializer(allow_null=True))
     def get_officer(self, obj: TeamGrant) -> dict[str, Any] | None:
         return _officer_card(obj.officer, account=obj.target, viewer=self._viewer())
+
+    @extend_schema_field(GrantScopeUnitSerializer(allow_null=True))
+    def get_scope_unit(self, obj: TeamGrant) -> dict[str, Any] | None:
+        unit = obj.scope_unit
+        return {"id": unit.pk, "code": unit.code, "name": unit.name} if unit is not None else None
+
+    @extend_schema_field(GrantLookalikesSerializer)
+    def get_lookalikes(self, obj: TeamGrant) -> dict[str, Any]:
+        return selectors.grant_lookalikes(obj, self._viewer())
 
     def _viewer(self) -> Any:
         return getattr(self.context.get("request"), "user", None)

@@ -119,7 +119,7 @@ class LoginFailures(models.Model):
 class TeamGrant(models.Model):
     """A change that gives a person powers or secrets (issue 15, the two-person rule): a role of GUARDED_ROLES
     given, such an account created or re-activated, its password or two-factor sign-in reset, its officer link
-    changed. Requested by an administrator, it takes effect only when a second person approves it (who:
+    changed, its unit scope or its full name changed (insider review S1-3, S1-4). Requested by an administrator, it takes effect only when a second person approves it (who:
     services_grants.approver_roles); until then nothing of it applies. The name stays TeamGrant: the rule
     began with the inspection team's accounts."""
 
@@ -130,6 +130,8 @@ class TeamGrant(models.Model):
         PASSWORD = "password", "Đặt lại mật khẩu"
         TWO_FACTOR = "two_factor", "Đặt lại xác thực hai lớp"
         OFFICER = "officer", "Đổi cán bộ gắn với tài khoản"
+        SCOPE = "scope", "Đổi đơn vị được xem"
+        NAME = "name", "Đổi họ tên tài khoản"
 
     class State(models.TextChoices):
         PENDING = "pending", "Chờ phê duyệt"
@@ -142,6 +144,12 @@ class TeamGrant(models.Model):
     role = models.CharField(max_length=20, blank=True, help_text="The team role asked for (create, role)")
     officer = models.ForeignKey("org.Officer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 help_text="The officer to link (officer); empty = remove the link")
+    scope_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   help_text="The unit scope asked for (scope); empty = the whole province")
+    full_name = models.CharField(max_length=300, blank=True, help_text="The account's new full name (name)")
+    identity = models.JSONField(
+        default=dict, blank=True, help_text="The look-alike accounts and officers found when it was asked (create, "
+                                            "name) and the requester's reason that it is another person")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_label = models.CharField(max_length=200, blank=True)

@@ -40,14 +40,22 @@ def user_title(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _person_names(user: Any, officer: Any) -> list[str]:
+    """The names a person goes by: the account's full name and the linked officer's."""
+    return [n for n in (user.get_full_name(), officer.full_name if officer is not None else "") if (n or "").strip()]
+
+
 def same_person(user_a: Any, user_b: Any) -> bool:
     """The one owner of "is this one person" for every two-person rule (insider review F1): the same account,
     the same linked officer, or linked officers that may be one person (the same service number key, or the
-    alike names (same words without marks in any order, a middle name dropped or added: names_alike) with the
-    same birth date or one unknown: backend/org/identity.py). An account with
-    no officer is only itself. An administrator's reason that two look-alikes are different people (given when
-    the officer was created) does not lift this: a rule meant to need two people does not rest on the word of one."""
-    from backend.org.identity import officers_same_person
+    alike names with the same birth date or one unknown: backend/org/identity.py officers_same_person); and, unless
+    both accounts are linked to officers told apart by their birth dates, alike names (names_alike: marks, word
+    order, middle names, Telex/VNI, one letter, initials) among the accounts' full names and their officers' names
+    (insider review S1-1: an account with no officer was only itself, so a lead approved the creation of an account
+    bearing his own name). An administrator's reason that two look-alikes are different people (given when the
+    officer or the account was created) does not lift this: a rule meant to need two people does not rest on the
+    word of one."""
+    from backend.org.identity import names_alike, officers_same_person
 
     if user_a is None or user_b is None:
         return False
@@ -55,15 +63,22 @@ def same_person(user_a: Any, user_b: Any) -> bool:
         return True
     officer_a = user_a.officer if getattr(user_a, "officer_id", None) else None
     officer_b = user_b.officer if getattr(user_b, "officer_id", None) else None
-    return officers_same_person(officer_a, officer_b)
+    if officers_same_person(officer_a, officer_b):
+        return True
+    if (officer_a is not None and officer_b is not None and officer_a.date_of_birth is not None
+            and officer_b.date_of_birth is not None and officer_a.date_of_birth != officer_b.date_of_birth):
+        return False  # two officers born on different days: two people, whatever their names
+    return any(names_alike(a, b) for a in _person_names(user_a, officer_a) for b in _person_names(user_b, officer_b))
 
 
 def same_person_refused(vi: str, en: str) -> DomainError:
     """The refusal of a two-person rule met by one person under two accounts (403 `same_person`)."""
-    return DomainError(f"{vi} Hai tài khoản này là của cùng một người (cùng cán bộ, cùng số hiệu hoặc trùng họ tên "
-                       "và ngày sinh).",
-                       f"{en} These accounts belong to one person (same officer, service number, or name and birth "
-                       "date).", code="same_person", status=403)
+    return DomainError(f"{vi} Hai tài khoản này có thể là của cùng một người (cùng cán bộ, cùng số hiệu, hoặc họ tên "
+                       "tài khoản hay cán bộ giống nhau khi bỏ qua dấu, thứ tự các chữ, tên đệm, chữ viết tắt hoặc chỉ "
+                       "khác một chữ cái).",
+                       f"{en} These accounts may belong to one person (same officer, service number, or an alike "
+                       "account or officer name ignoring marks, word order, middle names, initials or one letter).",
+                       code="same_person", status=403)
 
 
 def distinct_persons(users: list[Any]) -> list[Any]:
@@ -234,3 +249,26 @@ def password_change_reason(user: User) -> str:
                                       verb__in=["user.password_change_required", "user.password", "user.create"])
             .order_by("-at", "-pk").values_list("verb", flat=True).first())
     return "like_the_person" if last == "user.password_change_required" else "set_by_another"
+
+
+def grant_lookalikes(grant: TeamGrant, viewer: Any = None) -> dict[str, Any]:
+    """The look-alike accounts and officers found when a request to create or rename an account was asked, and the
+    requester's reason that it is another person (TeamGrant.identity), for the approver (insider review S2-4: the
+    card did not show them, and the approving lead could not see the new account might be himself). `is_you`: the
+    look-alike is the viewer, as a person (same_person; the viewer's linked officer)."""
+    from backend.org.identity import officers_same_person
+    from backend.org.models import Officer
+
+    identity = grant.identity or {}
+    own = viewer.officer if viewer is not None and getattr(viewer, "officer_id", None) else None
+    accounts = User.objects.select_related("officer").filter(pk__in=identity.get("lookalike_accounts") or [])
+    officers = Officer.objects.filter(pk__in=identity.get("lookalike_officers") or [])
+    return {
+        "accounts": [{"id": u.pk, "username": u.username, "full_name": u.get_full_name() or u.username,
+                      "role": u.role, "is_you": bool(viewer is not None and same_person(viewer, u))}
+                     for u in accounts.order_by("pk")],
+        "officers": [{"id": o.pk, "service_number": o.service_number, "full_name": o.full_name, "rank": o.rank,
+                      "date_of_birth": o.date_of_birth, "is_you": officers_same_person(own, o)}
+                     for o in officers.order_by("pk")],
+        "distinct_reason": str(identity.get("distinct_reason") or ""),
+    }

@@ -21,9 +21,11 @@ from backend.accounts.passwords import password_problems
 from backend.accounts.services_grants import (
     approval_required,
     grant_needed,
+    guarded_recently,
     own_team_role_refused,
     require_a_lead_left,
     require_officer_for_team,
+    require_unit_scope,
     reset_needs_grant,
     sessions_end_for_officer_change,
     team_grant_request,
@@ -35,7 +37,7 @@ from backend.audit.services import audit_record
 from backend.core.actors import Actor, SystemActor
 from backend.core.errors import DomainError
 from backend.core.events import account_changed_on_commit
-from backend.org.identity import require_vietnamese_name
+from backend.org.identity import names_alike, require_vietnamese_name
 from backend.org.models import Counter, Officer, Unit
 
 
@@ -48,9 +50,7 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
     if role not in Role.values:
         raise DomainError("Vai trò không hợp lệ.", f"Unknown role {role!r}.", code="invalid_role",
                           fields={"role": [f"one of {', '.join(Role.values)}"]})
-    if role == Role.UNIT_HEAD and scope_unit is None:
-        raise DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị.",
-                          "A unit head needs a scope unit.", code="scope_required")
+    require_unit_scope(role, scope_unit)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError("Tên đăng nhập đã tồn tại.", "Username already taken.", code="duplicate",
                           fields={"username": ["taken"]})
@@ -87,7 +87,7 @@ def user_create(*, by: Actor, username: str, password: str | None, role: str,
                           **({"pending_approval": True} if held else {}), **identity})
     if held:
         assert isinstance(by, User)
-        team_grant_request(by=by, kind=TeamGrant.Kind.CREATE, target=user, role=role)
+        team_grant_request(by=by, kind=TeamGrant.Kind.CREATE, target=user, role=role, identity=identity)
     return user
 
 
@@ -147,14 +147,17 @@ def _save_checked(*, by: Actor, user: User) -> None:
                           fields={"officer_id": ["taken"]}) from exc
 
 
+# Long on purpose: the order of the checks is the rule (each reads the state the previous ones left)
 @transaction.atomic
 def user_update(*, by: Actor, user: User, full_name: str | None = None, role: str | None = None,
                 scope_unit: Unit | None = _UNSET, officer: Officer | None = _UNSET,
-                is_active: bool | None = None, language: str | None = None) -> User:
+                is_active: bool | None = None, language: str | None = None, distinct_reason: str = "") -> User:
     """Change an account's name, role, unit scope, linked officer or active flag (admin work).
 
     An administrator cannot lock themselves out (deactivate or demote their own account); a role
-    change takes effect on the user's next request, as every read checks the role again."""
+    change takes effect on the user's next request, as every read checks the role again. On an account with legal
+    powers or secrets (or one that left such a role within TEAM_RECENT) a role given, a re-activation, an officer
+    link, a unit scope or a full name changed are requests a second person approves (services_grants)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     before = _account_state(user)
     if user.role == Role.SERVICE:
@@ -162,11 +165,14 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
                           "Service accounts are managed through device tokens.", code="service_account")
     was_team, was_guarded = user.role in INSPECTION_TEAM, user.role in GUARDED_ROLES
     held_role = _apply_role(by=by, user=user, role=role)
-    held_activation = bool(is_active and not user.is_active
-                           and (held_role or grant_needed(by=by, role=user.role)))
+    # guarded (S1-3, S1-4, S2-3): a guarded role now, or left within TEAM_RECENT (demoted just now too); a role only
+    # asked for holds the re-activation, while the scope and name of an account not yet guarded are set at once
+    guarded = grant_needed(by=by, role=user.role) or (isinstance(by, User) and (was_guarded or guarded_recently(user)))
+    held_activation = bool(is_active and not user.is_active and (held_role or guarded))
     if held_activation:
         is_active = None  # a guarded account is re-activated only with a second person's approval
-    if scope_unit is not _UNSET:
+    held_scope = scope_unit is not _UNSET and scope_unit != user.scope_unit and guarded
+    if scope_unit is not _UNSET and not held_scope:
         user.scope_unit = scope_unit
     held_officer = (officer is not _UNSET and officer != user.officer
                     and (held_role or grant_needed(by=by, role=user.role)))
@@ -177,8 +183,8 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
                               fields={"officer_id": ["taken"]})
     elif officer is not _UNSET:
         user.officer = officer
-    if held_role == Role.UNIT_HEAD and user.scope_unit_id is None:  # checked now, not when a second person approves
-        raise _scope_required()
+    if held_role or held_scope:  # checked now, not when a second person approves
+        require_unit_scope(held_role or user.role, scope_unit if held_scope else user.scope_unit)
     if (held_role or user.role) != before["role"]:  # checked now too: the linked officer (or the one asked for)
         require_officer_for_team(held_role or user.role, (officer.pk if officer else None)
                                  if officer is not _UNSET else user.officer_id)
@@ -194,9 +200,8 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
     if before["role"] == Role.INSPECTION_LEAD and before["is_active"] and not (
             user.role == Role.INSPECTION_LEAD and user.is_active):
         require_a_lead_left(user)
-    if full_name is not None:
-        first, _, last = require_vietnamese_name(full_name).strip().rpartition(" ")
-        user.first_name, user.last_name = first[:150], last[:150]
+    held_name, identity = _rename(by=by, user=user, full_name=full_name, distinct_reason=distinct_reason,
+                                  guarded=guarded)
     if language is not None:
         user.language = language
     _save_checked(by=by, user=user)
@@ -204,15 +209,40 @@ def user_update(*, by: Actor, user: User, full_name: str | None = None, role: st
     after = _account_state(user)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:  # a change that is only held for approval is audited as the request, not as an empty update
-        audit_record(actor=by, verb="user.update", obj=user, payload=changed)
+        audit_record(actor=by, verb="user.update", obj=user,
+                     payload={**changed, **(identity if "full_name" in changed else {})})
     sessions_end_for_officer_change(by=by, user=user, before=before["officer"], after=after["officer"])
-    if held_role or held_activation or held_officer:
-        _request_held(by=by, user=user, role=held_role, activation=held_activation,
-                      officer=officer if held_officer else _UNSET)
+    _request_held(by=by, user=user, role=held_role, activation=held_activation,
+                  officer=officer if held_officer else _UNSET, scope=scope_unit if held_scope else _UNSET,
+                  name=held_name, identity=identity)
     return user
 
 
-def _request_held(*, by: Actor, user: User, role: str, activation: bool, officer: Any) -> None:
+def _rename(*, by: Actor, user: User, full_name: str | None, distinct_reason: str,
+            guarded: bool) -> tuple[str | None, dict[str, Any]]:
+    """A new full name: the same look-alike check as a new account (services_identity, with the reason that lifts
+    it), then set at once, or returned to be requested when the account is guarded (insider review S1-4: a lead
+    account renamed to another person's name was applied at once, unchecked)."""
+    if full_name is None:
+        return None, {}
+    name = require_vietnamese_name(full_name).strip()
+    if name == user.get_full_name().strip():
+        return None, {}
+    officer = user.officer if user.officer_id else None
+    if officer is not None and not names_alike(name, officer.full_name):
+        officer = None  # a name not its officer's: the officer does not tell the account apart from a look-alike
+    identity = check_account_identity(full_name=name, officer=officer, distinct_reason=distinct_reason, account=user)
+    if guarded and isinstance(by, User):
+        return name, identity
+    first, _, last = name.rpartition(" ")
+    user.first_name, user.last_name = first[:150], last[:150]
+    return None, identity
+
+
+def _request_held(*, by: Actor, user: User, role: str, activation: bool, officer: Any, scope: Any = _UNSET,
+                  name: str | None = None, identity: dict[str, Any] | None = None) -> None:
+    if not (role or activation or officer is not _UNSET or scope is not _UNSET or name is not None):
+        return
     assert isinstance(by, User)
     if role:
         team_grant_request(by=by, kind=TeamGrant.Kind.ROLE, target=user, role=role)
@@ -220,6 +250,10 @@ def _request_held(*, by: Actor, user: User, role: str, activation: bool, officer
         team_grant_request(by=by, kind=TeamGrant.Kind.ACTIVATE, target=user)
     if officer is not _UNSET:
         team_grant_request(by=by, kind=TeamGrant.Kind.OFFICER, target=user, officer=officer)
+    if scope is not _UNSET:
+        team_grant_request(by=by, kind=TeamGrant.Kind.SCOPE, target=user, scope_unit=scope)
+    if name is not None:
+        team_grant_request(by=by, kind=TeamGrant.Kind.NAME, target=user, full_name=name, identity=identity)
 
 
 @transaction.atomic

@@ -163,8 +163,10 @@ def approval_required(what_vi: str, what_en: str) -> DomainError:
                        code="approval_required", status=403)
 
 
-def team_grant_request(*, by: User, kind: str, target: User, role: str = "", officer: Any = None) -> TeamGrant:
-    """Record a pending request (call inside the caller's transaction)."""
+def team_grant_request(*, by: User, kind: str, target: User, role: str = "", officer: Any = None,
+                       scope_unit: Any = None, full_name: str = "", identity: dict[str, Any] | None = None) -> TeamGrant:
+    """Record a pending request (call inside the caller's transaction). `identity`: the look-alikes found and the
+    reason given (services_identity.check_account_identity), shown on the approval card."""
     if same_person(target, by) and kind in (TeamGrant.Kind.ROLE, TeamGrant.Kind.ACTIVATE, TeamGrant.Kind.CREATE):
         raise own_team_role_refused()
     same = {kind} | ({TeamGrant.Kind.CREATE, TeamGrant.Kind.ACTIVATE} if kind in _OPENING else set())
@@ -175,7 +177,8 @@ def team_grant_request(*, by: User, kind: str, target: User, role: str = "", off
                        code="grant_pending")
     team_grants_expire()
     now = timezone.now()
-    grant = TeamGrant.objects.create(kind=kind, target=target, role=role, officer=officer,
+    grant = TeamGrant.objects.create(kind=kind, target=target, role=role, officer=officer, scope_unit=scope_unit,
+                                     full_name=full_name, identity=identity or {},
                                      team=touches_team(target=target, role=role),
                                      requested_by=by, requested_label=actor_label(by), requested_at=now,
                                      expires_at=now + TEAM_GRANT_EXPIRY)
@@ -183,6 +186,9 @@ def team_grant_request(*, by: User, kind: str, target: User, role: str = "", off
                  payload={"kind": kind, "target": target.pk, "username": target.username, "role": role,
                           "approvers": list(approver_roles(grant)),
                           **({"officer": officer.pk if officer else None} if kind == TeamGrant.Kind.OFFICER else {}),
+                          **({"scope_unit": scope_unit.pk if scope_unit else None}
+                             if kind == TeamGrant.Kind.SCOPE else {}),
+                          **({"full_name": full_name} if kind == TeamGrant.Kind.NAME else {}),
                           "expires_at": grant.expires_at.isoformat()})
     return grant
 
@@ -205,7 +211,8 @@ def team_grants_expire() -> int:
 def team_grants_for(user: Any) -> QuerySet[TeamGrant]:
     """Leads see every request (they approve); an administrator sees the requests they asked and the ones
     an administrator decides (approver_roles: not the team's)."""
-    qs = TeamGrant.objects.select_related("target__officer", "requested_by__officer", "decided_by__officer", "officer")
+    qs = TeamGrant.objects.select_related("target__officer", "requested_by__officer", "decided_by__officer", "officer",
+                                          "scope_unit")
     if user.has_role(Role.INSPECTION_LEAD):
         return qs
     if user.has_role(Role.ADMIN):
@@ -215,12 +222,16 @@ def team_grants_for(user: Any) -> QuerySet[TeamGrant]:
 
 def grant_party(user: Any, grant: TeamGrant) -> bool:
     """Whether `user` is, as a person, a party to `grant`: its requester, its target, or the officer it links
-    (backend.accounts.selectors.same_person: another account of the same person is the same party, F1)."""
-    from backend.org.identity import officers_same_person
+    (backend.accounts.selectors.same_person: another account of the same person is the same party, F1), or, for a
+    rename, the person whose name the account is to take."""
+    from backend.org.identity import names_alike, officers_same_person
 
     if same_person(user, grant.requested_by) or same_person(user, grant.target):
         return True
     own = user.officer if getattr(user, "officer_id", None) else None
+    if grant.kind == TeamGrant.Kind.NAME and any(  # the name asked for is the approver's (insider review S1-4)
+            names_alike(grant.full_name, name) for name in (user.get_full_name(), own.full_name if own else "")):
+        return True
     return grant.kind == TeamGrant.Kind.OFFICER and officers_same_person(own, grant.officer)
 
 
@@ -318,6 +329,8 @@ def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
         audit_record(actor=by, verb="user.password", obj=user, payload={"self": False, **meta})
     elif grant.kind == TeamGrant.Kind.TWO_FACTOR:
         audit_record(actor=by, verb="user.2fa_reset", obj=user, payload=meta)
+    elif grant.kind in (TeamGrant.Kind.SCOPE, TeamGrant.Kind.NAME):
+        _apply_scope_or_name(by=by, user=user, grant=grant, meta=meta)
     else:
         linked, user.officer = user.officer_id, grant.officer
         user.save(update_fields=["officer"])  # the one-to-one link: checked when requested and again here
@@ -330,6 +343,39 @@ def _apply(*, by: Actor, grant: TeamGrant) -> tuple[str, Any]:
     account_changed_on_commit(user.pk)
     grant.target = user  # the answer shows the account as it is now (issue 15, S3: it showed the old role)
     return code, expires
+
+
+def require_unit_scope(role: str, scope_unit: Any) -> None:
+    """A unit head sees one unit's subtree: a unit, not the whole province (insider review S1-3: an administrator
+    widened a unit head's scope to the province and he saw every commune's checks)."""
+    from backend.org.models import Unit
+
+    if role != Role.UNIT_HEAD:
+        return
+    if scope_unit is None:
+        raise DomainError("Thủ trưởng đơn vị phải gắn với một đơn vị.", "A unit head needs a scope unit.",
+                          code="scope_required", fields={"scope_unit_id": ["required"]})
+    if scope_unit.level == Unit.Level.PROVINCE:
+        raise DomainError("Phạm vi của thủ trưởng đơn vị là đơn vị của mình, không phải toàn tỉnh: chọn một phòng, "
+                          "công an huyện hoặc công an xã.",
+                          "A unit head's scope is their own unit, not the whole province: choose a department, "
+                          "district or commune.", code="scope_province", fields={"scope_unit_id": ["province"]})
+
+
+def _apply_scope_or_name(*, by: Actor, user: User, grant: TeamGrant, meta: dict[str, Any]) -> None:
+    if grant.kind == TeamGrant.Kind.SCOPE:
+        require_unit_scope(user.role, grant.scope_unit)  # its role may have changed while it waited
+        before, user.scope_unit = user.scope_unit_id, grant.scope_unit
+        user.save(update_fields=["scope_unit"])
+        audit_record(actor=by, verb="user.update", obj=user,
+                     payload={"scope_unit": [before, grant.scope_unit_id], **meta})
+        return
+    before_name = user.get_full_name()
+    first, _, last = grant.full_name.strip().rpartition(" ")
+    user.first_name, user.last_name = first[:150], last[:150]
+    user.save(update_fields=["first_name", "last_name"])
+    audit_record(actor=by, verb="user.update", obj=user,
+                 payload={"full_name": [before_name, user.get_full_name()], **meta, **grant.identity})
 
 
 @transaction.atomic

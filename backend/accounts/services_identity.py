@@ -20,11 +20,15 @@ def _account_label(user: Any) -> str:
     return f"tài khoản {user.username} ({user.get_full_name()}, {user.get_role_display()}{linked})"
 
 
-def _lookalikes(full_name: str, officer: Officer | None) -> tuple[list[Any], list[Officer]]:
-    """The accounts and officers the new account's name looks like, less those a linked officer tells apart."""
+def _lookalikes(full_name: str, officer: Officer | None, account: Any = None) -> tuple[list[Any], list[Officer]]:
+    """The accounts and officers the new account's name looks like, less those a linked officer tells apart (and
+    less `account` itself, when it is renamed)."""
     from backend.accounts.models import Role, User
 
-    accounts = [u for u in User.objects.exclude(role=Role.SERVICE).select_related("officer").order_by("pk")
+    others = User.objects.exclude(role=Role.SERVICE)
+    if account is not None:
+        others = others.exclude(pk=account.pk)
+    accounts = [u for u in others.select_related("officer").order_by("pk")
                 if names_alike(full_name, u.get_full_name())
                 or (u.officer is not None and names_alike(full_name, u.officer.full_name))]
     officers = list(officers_like(full_name=full_name, date_of_birth=officer.date_of_birth if officer else None)
@@ -36,13 +40,15 @@ def _lookalikes(full_name: str, officer: Officer | None) -> tuple[list[Any], lis
     return accounts[:5], [o for o in officers if o.pk not in with_account][:5]
 
 
-def check_account_identity(*, full_name: str, officer: Officer | None, distinct_reason: str) -> dict[str, Any]:
+def check_account_identity(*, full_name: str, officer: Officer | None, distinct_reason: str,
+                           account: Any = None) -> dict[str, Any]:
     """Refuse (409 `account_lookalike`, naming them) an account whose name looks like an existing account's or an
     officer's, unless `distinct_reason` says in words that it is another person. Returns what the audit records
-    (the look-alikes and the reason), {} when there is none."""
+    (the look-alikes and the reason), {} when there is none. `account`: the account being renamed (insider review
+    S1-4: a rename skipped this check), not a look-alike of itself."""
     if not (full_name or "").strip():
         return {}
-    accounts, officers = _lookalikes(full_name, officer)
+    accounts, officers = _lookalikes(full_name, officer, account)
     if not accounts and not officers:
         return {}
     if not (distinct_reason or "").strip():

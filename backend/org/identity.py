@@ -1,8 +1,9 @@
 """One person, one identity (insider review F1): the one owner of when two officer records are the same person.
 
 - `service_number_key`: the service number as a key: NFKC, case-folded, every space, dash, dot or other
-  sign removed, the letter O read as the digit 0 ("na-1002", "NA 1002", "ＮＡ－１００２", "NA-1OO2" are all
-  "na1002"). The database holds the same key as
+  sign removed, the letter O read as the digit 0 and the letters I and l as the digit 1, the leading zeros of a
+  run of digits dropped ("na-1002", "NA 1002", "ＮＡ－１００２", "NA-1OO2", "NA-01002", "NAl002", "NA-I002" are
+  all "na1002"; insider review S2-1). The database holds the same key as
   an expression index (`SERVICE_NUMBER_KEY`, Officer.Meta.constraints): the API only takes letters, digits and
   dashes, and the service stores the number NFKC-normalized, so for every stored number the two agree.
 - `name_key`: the full name without marks, case or spaces ("Nguyễn Văn  An" is "nguyenvanan").
@@ -13,9 +14,10 @@
   Bình Anh"); or the same family and given name with a different or missing middle name ("Đặng Hữu Bình",
   insider re-check S1). A two-word name missing its family name ("Văn Bình") does not match.
   Names typed in Telex or VNI and never converted are read as the marked names they stand for ("Dawngj Vawn
-  Binhf" and "Da8ng5 Va8n Binh2" are "Đặng Văn Bình": backend/core/keyboard.py, issue 15), and a name of eight
-  letters or more (without marks or spaces) one letter off another with the same family name is alike ("Đặng Văn
-  Bìn"; issue 15): two real people so named are told apart by their birth dates, or by the worded reason the
+  Binhf" and "Da8ng5 Va8n Binh2" are "Đặng Văn Bình": backend/core/keyboard.py, issue 15), a name of eight
+  letters or more (without marks or spaces) one letter off another is alike, in any word ("Đặng Văn Bìn", "Đặngg
+  Văn Bình"; issue 15, insider review S1-2), and so is a name shortened or written with initials ("Đ. V. Bình",
+  "Đặng Văn B.", "Đặng Bìn": `names_shortened`): two real people so named are told apart by their birth dates, or by the worded reason the
   officer and account forms take.
 - look-alike: alike names, and the same date of birth, or a date of birth missing on either side (an
   unknown birth date cannot tell two people apart; entering it does).
@@ -27,7 +29,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Func, Q, Value
+from django.db.models import CharField, F, Func, Q, Value
 from django.db.models.functions import Lower, Replace
 
 from backend.core.errors import DomainError
@@ -38,20 +40,41 @@ from backend.core.text import fold, foreign_letters
 _SEPARATORS = (" ", "-", ".", "/", "_")
 
 
-# letters read as digits in a service number: "NA-1OO2" typed with the letter O is "NA-1002" (reviewer, issue 15)
-_LOOKALIKE_DIGITS = (("o", "0"),)
+# letters read as digits in a service number: "NA-1OO2" typed with the letter O is "NA-1002" (reviewer, issue 15),
+# "NAl002" or "NA-I002" with the letter l or I is "NA-1002" (insider review S2-1)
+_LOOKALIKE_DIGITS = (("o", "0"), ("i", "1"), ("l", "1"))
+# the leading zeros of a run of digits are dropped ("NA-01002" is "NA-1002", insider review S2-1): the one pattern
+# Python, PostgreSQL (regexp_replace) and SQLite (cw_drop_leading_zeros, registered by OrgConfig) all apply
+LEADING_ZEROS = r"(^|[^0-9])0+(?=[0-9])"
+
+
+def drop_leading_zeros(key: str | None) -> str | None:
+    return None if key is None else re.sub(LEADING_ZEROS, r"\1", key)
+
+
+class _DropLeadingZeros(Func):
+    """drop_leading_zeros in SQL: a function the SQLite connection is given (a chain of REPLACE that long overflows
+    SQLite's parser in an index), regexp_replace in PostgreSQL."""
+
+    function = "cw_drop_leading_zeros"
+    arity = 1
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="REGEXP_REPLACE",
+                           template=f"%(function)s(%(expressions)s, '{LEADING_ZEROS}', '\\1', 'g')", **extra)
 
 
 def _key_expression() -> Func:
     """The database's service_number_key (the unique expression index): the same separators dropped, lower case,
-    the same look-alike letters read as digits (migration org 0004 indexes it)."""
+    the same look-alike letters read as digits, the leading zeros dropped (migrations org 0004, 0005 index it)."""
     expr: Any = F("service_number")
     for sign in _SEPARATORS:
         expr = Replace(expr, Value(sign), Value(""))
     expr = Lower(expr)
     for letter, digit in _LOOKALIKE_DIGITS:
         expr = Replace(expr, Value(letter), Value(digit))
-    return expr
+    return _DropLeadingZeros(expr)
 
 
 SERVICE_NUMBER_KEY = _key_expression()
@@ -66,7 +89,7 @@ def service_number_key(value: str) -> str:
     key = "".join(ch for ch in clean_service_number(value).casefold() if ch.isalnum())
     for letter, digit in _LOOKALIKE_DIGITS:
         key = key.replace(letter, digit)
-    return key
+    return drop_leading_zeros(key) or ""
 
 
 def name_key(full_name: str) -> str:
@@ -120,24 +143,53 @@ def _alike_as_written(a: str, b: str) -> bool:
     return len(set(short)) >= 3 or (long[0] in short and long[-1] in short)
 
 
-NEAR_LETTERS = 8  # a name this long (without marks or spaces) one letter off another of the same family is alike
+NEAR_LETTERS = 8  # a name this long (without marks or spaces) one letter off another is alike
 
 
 def names_one_letter_off(a: str, b: str) -> bool:
-    """The same family name (first word) and the whole name, without marks or spaces, one letter inserted, dropped
-    or changed, on names of NEAR_LETTERS letters or more ("Đặng Văn Bìn" for "Đặng Văn Bình"; issue 15)."""
-    words_a, words_b = name_words(read_as_typed(a)), name_words(read_as_typed(b))
-    key_a, key_b = "".join(words_a), "".join(words_b)
-    return (bool(words_a) and bool(words_b) and words_a[0] == words_b[0]
-            and min(len(key_a), len(key_b)) >= NEAR_LETTERS and _one_letter_off(key_a, key_b))
+    """The whole name, without marks or spaces, one letter inserted, dropped or changed, on names of NEAR_LETTERS
+    letters or more, wherever the letter is: in the given name ("Đặng Văn Bìn") or in the family name ("Đặngg Văn
+    Bình", "Đặn Văn Bình": insider review S1-2, the family name was required to be the same)."""
+    key_a, key_b = "".join(name_words(read_as_typed(a))), "".join(name_words(read_as_typed(b)))
+    return min(len(key_a), len(key_b)) >= NEAR_LETTERS and _one_letter_off(key_a, key_b)
 
 
-def names_alike(a: str, b: str) -> bool:
+def initialled(words: list[str], theirs: list[str], *, given_in_full: bool) -> bool:
+    """`words` (folded) are the name `theirs` written with initials: the same word count, each word the name's or
+    its initial ("Đặng V. Bình", "Đ.V. Bình"), the given name (last word) in full when `given_in_full` (a typed
+    signature: typed_name_is), else at least the family or the given name in full ("Đặng Văn B.")."""
+    if len(words) != len(theirs) or len(theirs) < 2:
+        return False
+    if not all(w in (t, t[:1]) for w, t in zip(words, theirs, strict=True)):
+        return False
+    return words[-1] == theirs[-1] if given_in_full else (words[0] == theirs[0] or words[-1] == theirs[-1])
+
+
+def _shortened(short: list[str], full: list[str]) -> bool:
+    """`short` is `full` shortened: written with initials (`initialled`), or the same family name with the middle
+    name dropped and the given name cut or one letter off ("Đặng Bìn", "Đặng Bình" for "Đặng Văn Bình")."""
+    if initialled(short, full, given_in_full=False):
+        return True
+    if len(short) != 2 or len(full) < 2 or short[0] != full[0]:
+        return False
+    given, theirs = short[-1], full[-1]
+    return len(given) >= 3 and (theirs.startswith(given) or _one_letter_off(given, theirs))
+
+
+def names_shortened(a: str, b: str) -> bool:
+    """One of two names is the other shortened or written with initials ("Đ. V. Bình", "Đặng Văn B.", "Đặng
+    Bìn" for "Đặng Văn Bình"; insider review S1-2): initials and dots are read as typed_name_words reads them."""
+    words_a, words_b = typed_name_words(read_as_typed(a)), typed_name_words(read_as_typed(b))
+    return bool(words_a and words_b) and (_shortened(words_a, words_b) or _shortened(words_b, words_a))
+
+
+def names_alike(a: str, b: str, *, shortened: bool = True) -> bool:
     """Whether two full names may be one person's (see the module's docstring): the one owner of the name rule.
-    As written, read as typed in Telex / VNI ("Dawngj Vawn Binhf"), or one letter off (`names_one_letter_off`)."""
+    As written, read as typed in Telex / VNI ("Dawngj Vawn Binhf"), one letter off (`names_one_letter_off`), or
+    shortened (`names_shortened`; not for a typed signature, `typed_name_is`, whose given name is in full)."""
     read_a, read_b = read_as_typed(a), read_as_typed(b)
     return (_alike_as_written(a, b) or ((read_a, read_b) != (a, b) and _alike_as_written(read_a, read_b))
-            or names_one_letter_off(a, b))
+            or names_one_letter_off(a, b) or (shortened and names_shortened(a, b)))
 
 
 def officers_with_service_number(value: str) -> Any:
@@ -196,8 +248,11 @@ def lookalike_words(*, full_name: str, date_of_birth: date | None, other: Any) -
     elif name_key(read_as_typed(full_name)) == name_key(read_as_typed(other.full_name)):
         vi = "họ tên giống hệt khi đọc các chữ gõ kiểu Telex/VNI thành chữ có dấu"
         en = "the same name once the words typed in Telex/VNI are read as marked letters"
+    elif names_one_letter_off(full_name, other.full_name):
+        vi, en = "họ tên chỉ khác một chữ cái (không kể dấu)", "the name is one letter off"
     elif not _alike_as_written(read_as_typed(full_name), read_as_typed(other.full_name)):
-        vi, en = "cùng họ và họ tên chỉ khác một chữ cái (không kể dấu)", "the same family name, one letter off"
+        vi = "một họ tên là họ tên kia viết tắt hoặc viết gọn (chữ cái đầu, bỏ tên đệm)"
+        en = "one name is the other shortened or written with initials"
     else:
         vi = "họ tên giống nhau khi bỏ qua dấu, thứ tự các chữ và tên đệm"
         en = "an alike name ignoring marks, word order and middle names"
@@ -285,10 +340,9 @@ def typed_name_is(typed: str, full_name: str) -> bool:
     words, theirs = typed_name_words(typed), name_words(full_name)
     if not words or not theirs:
         return False
-    if names_alike(" ".join(words), full_name):
+    if names_alike(" ".join(words), full_name, shortened=False):
         return True
-    if (len(words) == len(theirs) and len(theirs) >= 2 and words[-1] == theirs[-1]
-            and all(w in (t, t[:1]) for w, t in zip(words, theirs, strict=True))):
+    if initialled(words, theirs, given_in_full=True):
         return True
     key = name_key(full_name)
     return len(key) >= 8 and _one_letter_off("".join(words), key)

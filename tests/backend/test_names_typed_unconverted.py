@@ -68,11 +68,12 @@ def test_a_stored_typed_name_matches_as_the_name_it_stands_for() -> None:
     assert not names_alike("Dawngj Vawn Binhf", "Trần Văn Bình")
 
 
-def test_one_letter_off_with_the_same_family_name_is_alike() -> None:
+def test_one_letter_off_is_alike() -> None:
     assert names_alike("Đặng Văn Bìn", "Đặng Văn Bình")
     assert names_alike("Đăng Văn Bình", "Đặng Văn Bình")
     assert names_alike("Nguyễn Văn An", "Nguyễn Văn Anh")  # look-alikes: a worded reason lets the second in
-    assert not names_alike("Lặng Văn Bình", "Đặng Văn Bình")  # another family name
+    # one letter off in the family name too (insider review S1-2: "Đặngg Văn Bình" was not caught)
+    assert names_alike("Lặng Văn Bình", "Đặng Văn Bình")
     assert not names_alike("Lê Văn An", "Lê Văn Anh")  # seven letters: too short to tell typing from a name
 
 

@@ -4988,6 +4988,15 @@ export interface components {
             requires_council: boolean;
             readonly basis: string;
         };
+        /**
+         * @description What the account look-alike check found when the request was asked (create, name) and the reason given that
+         *     it is another person (selectors.grant_lookalikes, insider review S2-4).
+         */
+        GrantLookalikes: {
+            accounts: components["schemas"]["_LookalikeAccount"][];
+            officers: components["schemas"]["_LookalikeOfficer"][];
+            distinct_reason: string;
+        };
         GrantPerson: {
             /** @description The person's full name, or what decided in words (expiry, server) */
             name: string;
@@ -4999,6 +5008,11 @@ export interface components {
             name: string;
             /** @description The account's username; empty for the system */
             username: string;
+        };
+        GrantScopeUnit: {
+            id: number;
+            code: string;
+            name: string;
         };
         /** @description The account the request is about, and who it is: the linked officer, where he serves today. */
         GrantTarget: {
@@ -6193,6 +6207,11 @@ export interface components {
             officer_id?: number | null;
             is_active?: boolean;
             language?: components["schemas"]["UserDetailInputLanguageEnum"];
+            /**
+             * @description Renaming, on 409 account_lookalike: why it is another person
+             * @default
+             */
+            distinct_reason: string;
         };
         PendingApproval: {
             id: number;
@@ -7544,6 +7563,12 @@ export interface components {
             readonly recent_changes: components["schemas"]["AccountChangeRow"][];
             /** @description Pending and no active lead other than the requester and the target can decide it: only the server command team_grant_approve can */
             readonly no_approver: boolean;
+            /** @description The account's new full name (name) */
+            full_name: string;
+            /** @description scope: the unit asked for (null = the whole province) */
+            readonly scope_unit: components["schemas"]["GrantScopeUnit"] | null;
+            /** @description create, name: the look-alikes found and the reason */
+            readonly lookalikes: components["schemas"]["GrantLookalikes"];
             /** @description Shown in this answer only, never stored in clear */
             readonly activation_code: string | null;
             /** Format: date-time */
@@ -7556,9 +7581,11 @@ export interface components {
          *     * `password` - Đặt lại mật khẩu
          *     * `two_factor` - Đặt lại xác thực hai lớp
          *     * `officer` - Đổi cán bộ gắn với tài khoản
+         *     * `scope` - Đổi đơn vị được xem
+         *     * `name` - Đổi họ tên tài khoản
          * @enum {string}
          */
-        TeamGrantKindEnum: "create" | "role" | "activate" | "password" | "two_factor" | "officer";
+        TeamGrantKindEnum: "create" | "role" | "activate" | "password" | "two_factor" | "officer" | "scope" | "name";
         TeamGrantOutput: {
             readonly id: number;
             kind: components["schemas"]["TeamGrantKindEnum"];
@@ -7592,6 +7619,12 @@ export interface components {
             readonly recent_changes: components["schemas"]["AccountChangeRow"][];
             /** @description Pending and no active lead other than the requester and the target can decide it: only the server command team_grant_approve can */
             readonly no_approver: boolean;
+            /** @description The account's new full name (name) */
+            full_name: string;
+            /** @description scope: the unit asked for (null = the whole province) */
+            readonly scope_unit: components["schemas"]["GrantScopeUnit"] | null;
+            /** @description create, name: the look-alikes found and the reason */
+            readonly lookalikes: components["schemas"]["GrantLookalikes"];
         };
         TeamGrantRefuseInputRequest: {
             /** @default  */
@@ -8179,6 +8212,24 @@ export interface components {
             name: string;
             /** @description The polygon's corners, each [x, y] in 0..1 of the frame */
             points: number[][];
+        };
+        _LookalikeAccount: {
+            id: number;
+            username: string;
+            full_name: string;
+            role: components["schemas"]["RoleEnum"];
+            /** @description This account is the viewer (as a person) */
+            is_you: boolean;
+        };
+        _LookalikeOfficer: {
+            id: number;
+            service_number: string;
+            full_name: string;
+            rank: string;
+            /** Format: date */
+            date_of_birth: string | null;
+            /** @description This officer is the viewer's (or looks like him) */
+            is_you: boolean;
         };
         _Posting: {
             unit: string;

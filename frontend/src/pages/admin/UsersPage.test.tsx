@@ -241,3 +241,60 @@ test("which roles get no password from the administrator is the server's list (G
   fireEvent.change(within(dialog).getByTestId("user-role"), { target: { value: "admin" } });
   expect(within(dialog).getByTestId("user-team-no-password")).toBeInTheDocument();
 });
+
+test("the approval card shows the look-alikes found and the reason given, and says when one is the approver (insider S2-4)", async () => {
+  const grant = {
+    id: 21, kind: "create", kind_label: "", state: "pending", state_label: "", role: "disciplinary", officer: null, recent_changes: [], no_approver: false,
+    target: { id: 30, username: "dvbinh-kl", full_name: "Đặng Văn Bình", role: "disciplinary", is_active: false, linked_officer: null },
+    requested_label: "qtv2", requested_by: { name: "Phạm Thị Loan", username: "qtv2" }, requested_at: "2026-11-30T05:00:00Z",
+    expires_at: "2026-12-03T05:00:00Z", decided_label: "", decided_by: null, decided_at: null, reason: "", may_decide: true, asked_by_you: false,
+    full_name: "", scope_unit: null,
+    lookalikes: {
+      accounts: [{ id: 2, username: "lead", full_name: "Đặng Văn Bình", role: "inspection_lead", is_you: false },
+                 { id: 1, username: "admin", full_name: "Đặng Văn Bình", role: "admin", is_you: true }],
+      officers: [{ id: 4, service_number: "NA-1002", full_name: "Đặng Văn Bình", rank: "Trung tá", date_of_birth: null, is_you: false }],
+      distinct_reason: "Hai người khác nhau, cùng họ tên nhưng công tác ở hai đơn vị riêng biệt",
+    },
+  };
+  vi.stubGlobal("fetch", vi.fn(async (url: string) => {
+    if (url.includes("auth/users/")) return json({ count: 1, next: null, previous: null, results: [reviewer] });
+    if (url.includes("auth/team-grants/")) return json({ count: 1, next: null, previous: null, results: [grant] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><UsersPage /></QueryClientProvider>);
+
+  const inbox = await screen.findByTestId("admin-to-decide");
+  const card = within(inbox).getByTestId("grant-lookalikes-21");
+  expect(card).toHaveTextContent("Có thể là cùng một người với");
+  expect(card).toHaveTextContent("Tài khoản lead: Đặng Văn Bình");
+  expect(card).toHaveTextContent("Tài khoản admin: Đặng Văn Bình · Quản trị viên · đây là bạn");
+  expect(card).toHaveTextContent("Cán bộ Trung tá Đặng Văn Bình (số hiệu NA-1002)");
+  expect(card).toHaveTextContent("Hai người khác nhau, cùng họ tên nhưng công tác ở hai đơn vị riêng biệt");
+  fireEvent.click(within(inbox).getByTestId("grant-approve-21"));
+  expect(await screen.findByTestId("grant-lookalikes")).toHaveTextContent("đây là bạn");
+});
+
+test("renaming an account like another person's asks the worded reason and sends it (insider S1-4)", async () => {
+  const patches: Record<string, unknown>[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (url: string, init?: RequestInit) => {
+    if (url.includes("auth/users/7/") && init?.method === "PATCH") {
+      const body = JSON.parse(String(init.body)) as Record<string, unknown>;
+      patches.push(body);
+      if (!body.distinct_reason) return json({ error: { code: "account_lookalike", message: "Có thể đây là một người đã có tài khoản: tài khoản lead (Đặng Văn Bình).", message_en: "x", fields: { distinct_reason: ["required"] } } }, 409);
+      return json({ ...reviewer, full_name: "Lê Thị Hoa" });
+    }
+    if (url.includes("auth/users/")) return json({ count: 1, next: null, previous: null, results: [reviewer] });
+    return json({ count: 0, next: null, previous: null, results: [] });
+  }));
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={qc}><UsersPage /></QueryClientProvider>);
+  fireEvent.click(within(await screen.findByTestId("users-table")).getByRole("button", { name: "Sửa tài khoản reviewer" }));
+  fireEvent.change(screen.getByLabelText("Họ tên"), { target: { value: "Đặng Văn Bình" } });
+  fireEvent.click(screen.getByTestId("user-save"));
+  expect(await screen.findByText(/tài khoản lead \(Đặng Văn Bình\)/)).toBeInTheDocument();
+  fireEvent.change(screen.getByTestId("user-edit-distinct-reason"), { target: { value: "Hai người khác nhau, cùng họ tên nhưng khác đơn vị công tác" } });
+  fireEvent.click(screen.getByTestId("user-save"));
+  await waitFor(() => expect(patches).toHaveLength(2));
+  expect(patches[1]).toMatchObject({ full_name: "Đặng Văn Bình", distinct_reason: "Hai người khác nhau, cùng họ tên nhưng khác đơn vị công tác" });
+});

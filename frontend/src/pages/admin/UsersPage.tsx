@@ -131,10 +131,13 @@ function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => voi
   const pickOfficer = useOfficerName(officer, setOfficer, fullName, setFullName);
   const [active, setActive] = useState(user.is_active);
   const [password, setPassword] = useState("");
+  const [distinct, setDistinct] = useState("");
   const isGuarded = useGuarded();
   const save = useMutation({
-    // the listed name falls back to the username: send the name only when it was edited
-    mutationFn: () => api.patch<AdminUser>(`auth/users/${user.id}/`, { ...(fullName !== user.full_name ? { full_name: fullName } : {}), role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, is_active: active }),
+    // the listed name falls back to the username: send the name only when it was edited; a new name is checked
+    // for look-alikes as a new account is (insider review S1-4), with the same worded reason
+    mutationFn: () => api.patch<AdminUser>(`auth/users/${user.id}/`, { ...(fullName !== user.full_name ? { full_name: fullName } : {}), role, scope_unit_id: scope || null, officer_id: officer?.id ?? null, is_active: active,
+      ...(distinct.trim() ? { distinct_reason: distinct.trim() } : {}) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["users"] });
       onClose();
@@ -167,7 +170,7 @@ function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => voi
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" data-testid="user-save" why={(save.isPending && t("why.busy")) || typed.name(fullName) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => save.mutate()}>{t("action.save")}</ActionButton>
+          <ActionButton type="button" className="btn btn-primary" data-testid="user-save" why={(save.isPending && t("why.busy")) || typed.name(fullName) || typed.reason(distinct) || (role === "unit_head" && !scope && t("why.scopeRequired"))} onClick={() => save.mutate()}>{t("action.save")}</ActionButton>
         </>
       }
     >
@@ -180,6 +183,11 @@ function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: () => voi
       </div>
       <Field label={t("users.officer")}><OfficerPicker value={officer} onChange={pickOfficer} /></Field>
       <p className="small muted">{t("users.changeNote")}</p>
+      {(distinct || (save.error instanceof ApiError && save.error.code === "account_lookalike")) && (
+        <Field label={t("users.distinctReason")} hint={t("users.distinctHint")} error={typed.reason(distinct)}>
+          <textarea value={distinct} onChange={(e) => setDistinct(e.target.value)} name="distinct_reason" rows={2} data-testid="user-edit-distinct-reason" />
+        </Field>
+      )}
       {save.isError && <InlineError error={save.error} />}
       <hr />
       <Field label={t("users.resetPassword")} hint={team ? t("users.teamResetHint") : t("users.resetHint")}>

@@ -11,11 +11,33 @@ import type { OfficerCard, TeamGrant, TeamGrantApproved } from "../../types/org"
 const STATE_TONE = { pending: "amber", approved: "green", refused: "red", expired: "grey" } as const;
 
 /** What the request asks for, in words: the kind, and the role for a new account or a role change. */
-export function GrantWhat({ g }: { g: Pick<TeamGrant, "kind" | "role"> & Partial<Pick<TeamGrant, "officer">> }) {
+export function GrantWhat({ g }: { g: Pick<TeamGrant, "kind" | "role"> & Partial<Pick<TeamGrant, "officer" | "full_name" | "scope_unit">> }) {
   const { t } = useTranslation();
   const officer = g.kind === "officer" && g.officer !== undefined
     ? ` · ${g.officer ? t("grants.officerTo", { name: g.officer.name }) : t("grants.officerClear")}` : "";
-  return <>{t(`grants.kind.${g.kind}`)}{g.role ? ` · ${t(`role.${g.role}`)}` : ""}{officer}</>;
+  const name = g.kind === "name" && g.full_name ? ` · ${t("grants.nameTo", { name: g.full_name })}` : "";
+  const scope = g.kind === "scope" && g.scope_unit !== undefined
+    ? ` · ${g.scope_unit ? t("grants.scopeTo", { name: g.scope_unit.name }) : t("grants.scopeProvince")}` : "";
+  return <>{t(`grants.kind.${g.kind}`)}{g.role ? ` · ${t(`role.${g.role}`)}` : ""}{officer}{name}{scope}</>;
+}
+
+/** The look-alike accounts and officers found when the account was asked for or renamed, and the requester's
+ *  reason that it is another person (insider review S2-4): the approver sees that the new account may be himself. */
+export function Lookalikes({ grant, testId }: { grant: TeamGrant; testId: string }) {
+  const { t } = useTranslation();
+  const found = grant.lookalikes;
+  if (!found || (found.accounts.length === 0 && found.officers.length === 0 && !found.distinct_reason)) return null;
+  const you = (isYou: boolean) => (isYou ? <strong> · {t("grants.lookalikeYou")}</strong> : null);
+  return (
+    <div className="small notice-red" role="alert" data-testid={testId}>
+      <strong>{t("grants.lookalikes")}:</strong>
+      <ul>
+        {found.accounts.map((a) => <li key={`a${a.id}`}>{t("grants.lookalikeAccount", { username: a.username, name: a.full_name })} · {t(`role.${a.role}`)}{you(a.is_you)}</li>)}
+        {found.officers.map((o) => <li key={`o${o.id}`}>{t("grants.lookalikeOfficer", { name: [o.rank, o.full_name].filter(Boolean).join(" "), number: o.service_number })}{o.date_of_birth ? ` · ${t("grants.born")} ${fmtDate(o.date_of_birth)}` : ""}{you(o.is_you)}</li>)}
+      </ul>
+      {found.distinct_reason && <div>{t("grants.distinctReason")}: <em>{found.distinct_reason}</em></div>}
+    </div>
+  );
 }
 
 /** A person as people read it: the full name, the username small beside it (user review, ui15). */
@@ -101,6 +123,7 @@ export function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; ref
       <p><GrantWhat g={grant} /> · {t("grants.requestedBy")}: <Person who={grant.requested_by} /> · {fmtDateTime(grant.requested_at)}</p>
       <div data-testid="grant-officer"><strong>{t("grants.linkedOfficer")}:</strong> <LinkedOfficer grant={grant} inline /></div>
       <NewOfficer grant={grant} testId="grant-new-officer" />
+      <Lookalikes grant={grant} testId="grant-lookalikes" />
       {!refuse && <RecentChanges grant={grant} />}
       <Field label={refuse ? t("grants.refuseReason") : t("grants.approveNote")}>
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} data-testid="grant-reason" />
@@ -165,7 +188,7 @@ export function GrantTable({ grants, decided, setDeciding }: { grants: TeamGrant
           {grants.map((g) => (
             <tr key={g.id}>
               <td><GrantWhat g={g} /></td>
-              <td><strong>{g.target.full_name}</strong> <span className="mono small muted">{g.target.username}</span><LinkedOfficer grant={g} /><NewOfficer grant={g} testId={`grant-new-officer-${g.id}`} />{!decided && g.no_approver && <div className="small notice-amber">{t("grants.noApprover")}</div>}</td>
+              <td><strong>{g.target.full_name}</strong> <span className="mono small muted">{g.target.username}</span><LinkedOfficer grant={g} /><NewOfficer grant={g} testId={`grant-new-officer-${g.id}`} /><Lookalikes grant={g} testId={`grant-lookalikes-${g.id}`} />{!decided && g.no_approver && <div className="small notice-amber">{t("grants.noApprover")}</div>}</td>
               <td data-testid={`grant-requested-by-${g.id}`}><Person who={g.requested_by} /></td>
               <td className="small">{fmtDateTime(g.requested_at)}</td>
               {decided ? (
