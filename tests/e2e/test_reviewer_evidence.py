@@ -43,8 +43,9 @@ def _second_reviewer(login: Any) -> str:
     admin = login("admin")
     r = admin.page.request.post(admin.base + "/api/auth/users/", headers={"X-CSRFToken": _csrf(admin)},
                                 data={"username": "reviewer2", "password": CHOSEN_BY_ADMIN, "role": "reviewer",
-                                      "full_name": "Lê Văn Sơn"})
+                                      "full_name": "Tôn Nữ Diệu Hiền"})
     assert r.status in (201, 400), r.text()  # 400: made by an earlier run against the same server
+    # (a name no demo officer or account has: "Lê Văn Sơn" is officer NA-1011, so one person, one account refused it)
     if r.status == 201:
         _change_at_first_sign_in("reviewer2", login)
     return "reviewer2"
