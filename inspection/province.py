@@ -1,4 +1,5 @@
-"""A province of the real size (DESIGN.md, "Scale"), for benchmarks and for people to look at.
+"""A province of the real size (the shared DESIGN.md, ../shared/DESIGN.md from the repository root, "Domain",
+"Scale the product is built for"), for benchmarks and for people to look at.
 
 ~460 commune-level units under 20 district-level units until 28 February 2025, under the province
 from 1 March 2025 (district level abolished), merged on 1 July 2025 into 130 communes (successor

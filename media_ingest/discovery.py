@@ -1,7 +1,8 @@
 """How objects in the bucket become clips: key convention, MinIO notifications, reconcile scan.
 
 Pure parsing lives here; the writes go through services (clip_discover), the scan loop through
-`reconcile_bucket`. Key convention (DESIGN.md):
+`reconcile_bucket`. Key convention (the shared DESIGN.md, ../shared/DESIGN.md from the repository root,
+"Domain", "Media"):
 
     <camera_code>/<YYYY>/<MM>/<DD>/<HHMMSS>.<ext>      local time, Asia/Ho_Chi_Minh
 

@@ -3,7 +3,8 @@
 Embedded: a folder (settings.OBJECTS_DIR/<bucket>/<key>). Scaled: MinIO via the `minio` SDK.
 Keys use forward slashes.
 
-Footage and what the app writes never share a namespace (DESIGN.md, "Store layout"):
+Footage and what the app writes never share a namespace (the shared DESIGN.md, ../shared/DESIGN.md from the
+repository root, "Domain", "Store layout and retention"):
 - `get_footage_store()`: the footage bucket (settings.MINIO_BUCKET). Camera uploads only; the
   reconcile scan and the webhook read it, and only media_ingest touches it.
 - `get_store()`: the app's own bucket (settings.MINIO_APP_BUCKET; embedded: its own folder).

@@ -1,4 +1,5 @@
-"""The rule set and scoring policy seeded from DESIGN.md "Accountability and discipline".
+"""The rule set and scoring policy seeded from the shared DESIGN.md (../shared/DESIGN.md from the repository
+root), "Domain", "Accountability and discipline".
 
 Plain data, no Django imports: the data migration and `ruleset_seed_default` both read it.
 Admins edit the live copy through the API (each edit is a new version); this file is only the
@@ -246,7 +247,8 @@ def ruleset_payload() -> dict[str, Any]:
     return {
         **RULESET_PARAMS,
         "sources": dict(SOURCES),
-        "note": "Bộ quy tắc theo DESIGN.md (đã sửa): căn cứ pháp lý từng quy tắc / Rules with their legal basis",
+        "note": ("Bộ quy tắc theo DESIGN.md dùng chung (../shared/DESIGN.md, đã sửa): căn cứ pháp lý từng quy tắc / "
+                 "Rules of the shared DESIGN.md (../shared/DESIGN.md, as corrected) with their legal basis"),
         "forms": [
             {"subject_kind": kind, "level": i + 1, "code": c, "name_vi": vi, "name_en": en, "limitation_years": y,
              "requires_council": council, "basis": SOURCES["officer_ladder" if kind == "officer" else "unit_ladder"]}

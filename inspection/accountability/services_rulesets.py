@@ -250,7 +250,8 @@ def force_regulation_set(*, by: Actor, regulation: ForceRegulation, number: str,
 
 
 def ruleset_seed_default(*, by: Actor) -> RuleSet:
-    """Rule set v1 from DESIGN.md when none exists (the data migration normally did it)."""
+    """Rule set v1 from the shared DESIGN.md (../shared/DESIGN.md from the repository root,
+    "Domain", "Accountability and discipline") when none exists (the data migration normally did it)."""
     existing = RuleSet.objects.order_by("-version").first()
     return existing if existing is not None else ruleset_create(by=by, data=defaults.ruleset_payload())
 

@@ -71,5 +71,9 @@ export type TreeNode = Schemas["TreeNode"];
 
 export type UnitTree = Schemas["UnitTreeOutput"];
 
+/** What ending a unit on a day ends (GET /api/org/units/{id}/end-preview/?on=): its posts, the sub-units that need a
+ *  new parent, and the records an end in the past would cut. */
+export type UnitEndPreview = Schemas["UnitEndPreview"];
+
 /** GET /api/org/units/{id}/history/ */
 export type UnitHistory = Schemas["UnitHistoryOutput"];

@@ -6,18 +6,8 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { useLocalName } from "../../components/labels";
 import { InlineError } from "../../components/ui";
-import type { Assignment, UnitBrief } from "../../types/org";
+import type { Assignment, UnitEndPreview } from "../../types/org";
 import { fmtDay } from "./common";
-
-export interface UnitEndPreview {
-  unit: UnitBrief;
-  on: string;
-  last_day: string;
-  already_ended: boolean;
-  posts: { assignment: Assignment; starts_after_end: boolean }[];
-  children: UnitBrief[];
-  records: { findings: string[]; checks: string[]; clips: string[]; postings: string[] };
-}
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
