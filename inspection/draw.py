@@ -48,7 +48,8 @@ Algorithm versions (params["algorithm"], absent = 1; a stored draw is always rec
        member of params["leads"] (the inspection leads), one of them leads the check (the fewest led,
        then the least loaded, the drawing lead first on a tie), never an inspector beside him. A unit
        for which fewer than MIN_TEAM_SIZE people are free of conflict is not given a team of one: it
-       is returned in `shortfall` ("team_of_one"); a slot needs MIN_TEAM_SIZE people free at once.
+       is not drawn at all: it is returned in `unfit` ("team_of_one", or "no_member_without_conflict"),
+       so it takes no place of n; a slot needs MIN_TEAM_SIZE people free at once.
 """
 from __future__ import annotations
 
@@ -334,10 +335,32 @@ def plan_draw(seed: str, inputs: dict[str, Any]) -> dict[str, Any]:
     candidates = sorted(inputs["candidates"], key=lambda c: c["unit_id"])
     rng = random.Random(seed)
     version = int(params.get("algorithm", 1))
+    unfit: list[dict[str, Any]] = []
+    if version >= 5:
+        # a unit for which fewer than MIN_TEAM_SIZE members are free of conflict is not drawn: it would take a
+        # place of n and then get no team (a draw of one unit gave no check while others could be checked)
+        candidates, unfit = _fit_for_a_team(candidates, params)
     chosen = _select(rng, candidates, int(params["n"]), float(params["proportional_share"]), version, params)
     if version >= 3:
-        return _schedule(rng, chosen, params, version)
-    return {"result": _assign_v2(rng, chosen, params, version), "shortfall": []}
+        return {**_schedule(rng, chosen, params, version), "unfit": unfit}
+    return {"result": _assign_v2(rng, chosen, params, version), "shortfall": [], "unfit": unfit}
+
+
+def _fit_for_a_team(candidates: list[dict[str, Any]], params: dict[str, Any]) -> tuple[list[dict[str, Any]],
+                                                                                         list[dict[str, Any]]]:
+    """Version 5: the candidates a team of MIN_TEAM_SIZE free of conflict can check, and the others as
+    {unit_id, reason: "team_of_one" or "no_member_without_conflict", free: how many are free}."""
+    pool = {int(u) for u in params.get("pool", [])}
+    fit: list[dict[str, Any]] = []
+    unfit: list[dict[str, Any]] = []
+    for cand in candidates:
+        free = len(pool - {int(u) for u in cand.get("conflicted", [])})
+        if free >= MIN_TEAM_SIZE:
+            fit.append(cand)
+        else:
+            unfit.append({"unit_id": cand["unit_id"], "free": free,
+                          "reason": "team_of_one" if free else "no_member_without_conflict"})
+    return fit, unfit
 
 
 def run_draw(seed: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:

@@ -57,10 +57,12 @@ def test_an_inspector_leads_a_drawn_check_only_when_no_team_lead_is_on_it() -> N
 
 
 def test_a_draw_gives_no_unit_a_team_of_one() -> None:
-    # everyone but the inspector 3 served in unit 1: a team of one is not drawn, the unit is said short
+    # everyone but the inspector 3 served in unit 1: it is not drawn at all (no team of one, and it takes no
+    # place of n), and is said unfit with its reason
     planned = plan_draw("mot-nguoi", _inputs(2, pool=[1, 2, 3], leads=[1], conflicted={1: [1, 2]}))
     assert [item["unit_id"] for item in planned["result"]] == [2]
-    assert planned["shortfall"] == [{"unit_id": 1, "reason": "team_of_one"}]
+    assert planned["unfit"] == [{"unit_id": 1, "free": 1, "reason": "team_of_one"}]
+    assert planned["shortfall"] == []
     assert "không đủ tổ hai người" in services_draws.SHORTFALL_REASONS["team_of_one"][0]
     assert all(len(item["team"]) >= 2 for item in planned["result"])
 

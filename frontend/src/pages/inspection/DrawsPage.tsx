@@ -293,7 +293,7 @@ export function DrawDetail({ id }: { id: number }) {
               {warnings.map((w: BiText, i) => (
                 <li key={i}>
                   {bi(w, lang)}
-                  {Array.isArray(w.units) && w.code === "schedule_shortfall" && (
+                  {Array.isArray(w.units) && (w.code === "schedule_shortfall" || w.code === "units_without_team") && (
                     <div className="muted">
                       {(w.units as { unit_id: number; vi?: string; en?: string }[]).slice(0, 12).map((u) => `${units.get(u.unit_id)?.name ?? `#${u.unit_id}`}: ${bi(u, lang)}`).join("; ")}
                       {(w.units as unknown[]).length > 12 ? " …" : ""}
