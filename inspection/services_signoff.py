@@ -14,7 +14,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.accounts.selectors import require_role
 from backend.audit.services import audit_record
-from backend.core.errors import Conflict, Forbidden
+from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.events import broadcast_on_commit
 from backend.core.uploads import store_upload
 from inspection.minutes import minutes_signed_part_store
@@ -163,17 +163,24 @@ def _refuse_team_member_name(name: str, check: SurpriseCheck) -> None:
     a team member's) and sign both sides of the minutes (insider F-C). Letters outside the Vietnamese alphabet
     are refused; ranks, honorifics, "(đại diện)", initials and one letter off do not hide the name
     (org.identity.typed_name_is, insider re-check S1)."""
-    from backend.org.identity import require_vietnamese_name, typed_name_is
+    from backend.org.identity import require_vietnamese_name, typed_name_is, typed_name_is_full
 
     require_vietnamese_name(name, "name")
+    if not typed_name_is_full(name):
+        raise DomainError("Họ tên người đại diện đơn vị phải là họ tên đầy đủ, ít nhất hai chữ (không tính chức danh, "
+                          "cấp bậc hay cách xưng hô như “Anh”, “Đồng chí”), không chỉ là chữ viết tắt.",
+                          "The unit's representative name must be a full name of at least two words (titles, ranks "
+                          "and honorifics aside), not initials only.", code="representative_name_not_full",
+                          fields={"name": ["not a full name"]})
 
     side = [check.lead, *check.team.select_related("officer")]
     for member in (m for m in side if m is not None):
         officer = getattr(member, "officer", None)
         known = {member.get_full_name(), officer.full_name if officer is not None else ""}
         if any(typed_name_is(name, known_name) for known_name in known if known_name):
-            raise Conflict(f"Họ tên người đại diện đơn vị ({name}) trùng với thành viên tổ kiểm tra: tổ kiểm tra "
-                           "không thể ký thay phía đơn vị được kiểm tra.",
+            raise Conflict(f"Họ tên người đại diện đơn vị ({name}) trùng với thành viên tổ kiểm tra (kể cả khi chỉ "
+                           "là một phần họ tên hay chữ viết tắt của họ tên đó): tổ kiểm tra không thể ký thay phía "
+                           "đơn vị được kiểm tra.",
                            f"The unit's representative name ({name}) is the name of a member of the inspection "
                            "team: the team cannot sign for the inspected unit.", code="representative_is_team")
 

@@ -34,7 +34,7 @@ from django.db.models.functions import Lower, Replace
 
 from backend.core.errors import DomainError
 from backend.core.keyboard import decode_typed, is_plain_syllable, suggested_word
-from backend.core.text import fold, foreign_letters
+from backend.core.text import fold, foreign_letters, is_vietnamese_syllable
 
 # the signs a stored service number may hold besides letters and digits (the key drops them)
 _SEPARATORS = (" ", "-", ".", "/", "_")
@@ -332,15 +332,38 @@ def _one_letter_off(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
+def typed_name_is_full(typed: str) -> bool:
+    """Whether a name typed for a signature is a full name: at least two words once titles and asides are removed
+    (typed_name_words), not initials only. "Bình", "Anh Bình", "Đồng chí Tùng", "VTT" or "V.T.T." are not (insider
+    S1-5: a representative signing as "Anh Bình" names no one)."""
+    words = typed_name_words(read_as_typed(typed))
+    return len(words) >= 2 and any(len(word) >= 2 for word in words)
+
+
+def _within_name(words: list[str], theirs: list[str]) -> bool:
+    """Every typed word is one of the name's words, or its initial, or (a word that is no Vietnamese syllable,
+    "VTT") a run of its initials: "Thanh Tùng", "Võ Thanh", "T. Võ" are within "Võ Thanh Tùng" (insider S1-5)."""
+    initials = {word[:1] for word in theirs}
+
+    def within(word: str) -> bool:
+        if word in theirs or (len(word) == 1 and word in initials):
+            return True
+        return (len(word) <= len(theirs) and not is_vietnamese_syllable(word)
+                and all(letter in initials for letter in word))
+
+    return all(within(word) for word in words)
+
+
 def typed_name_is(typed: str, full_name: str) -> bool:
     """Whether a name typed for a signature names the person `full_name`: alike (`names_alike`) once titles and
     asides are removed, written with initials ("Đặng V. Bình", "Đ.V. Bình": the same word count, each typed word
-    the name's or its initial, the last in full), or one letter off a name of eight letters or more."""
+    the name's or its initial, the last in full), part of it (every typed word one of the name's words or its
+    initial: "Thanh Tùng", "T. Võ", "Bình"), or one letter off a name of eight letters or more."""
     typed, full_name = read_as_typed(typed), read_as_typed(full_name)
     words, theirs = typed_name_words(typed), name_words(full_name)
     if not words or not theirs:
         return False
-    if names_alike(" ".join(words), full_name, shortened=False):
+    if names_alike(" ".join(words), full_name, shortened=False) or _within_name(words, theirs):
         return True
     if initialled(words, theirs, given_in_full=True):
         return True

@@ -295,7 +295,8 @@ def test_the_minutes_print_the_units_side_at_the_longest_length_the_api_accepts(
     from tests.inspection.test_field_signoff import _data_url, _png, _signed
 
     _signed(api_as, running)
-    name, post = "Trầnminhđức" * 19, "Trưởngcônganxã" * 15
+    # a full name (two words at least, insider S1-5), its second word unbroken
+    name, post = "Trần " + "Minhđức" * 28, "Trưởngcônganxã" * 15
     opinion = ("Đơn vị thống nhất với kết quả kiểm tra và cam kết khắc phục trong mười lăm ngày; " * 300)[:TEXT_MAX]
     response = api_as("lead").post(_url(running, "representative/"), {
         "name": name[:200], "post": post[:200], "opinion": opinion, "signature": _data_url(_png())}, format="json")

@@ -17,7 +17,7 @@ DISGUISED = ["Trung tá Đặng Văn Bình", "Ông Đặng Văn Bình", "Đặng
 def test_typed_name_rule() -> None:
     for typed in DISGUISED:
         assert typed_name_is(typed, "Đặng Văn Bình"), typed
-    for typed in ("Trần Minh Đức", "Đặng Minh Khoa", "Đ.M. Khoa", "Bình", "Lê Văn Bình"):
+    for typed in ("Trần Minh Đức", "Đặng Minh Khoa", "Đ.M. Khoa", "Lê Văn Bình"):  # "Bình" alone: S1-5
         assert not typed_name_is(typed, "Đặng Văn Bình"), typed
     assert not typed_name_is("Lê Văn Tưu", "Lê Văn Tư")  # a key of seven letters: one letter off is allowed
 

@@ -295,7 +295,7 @@ def test_only_the_lead_hands_over_and_only_while_the_unit_may_sign(api_as, runni
     _signed(api_as, running)
     assert api_as("inspector").post(_url(running, "handover/"), {}, format="json").status_code == 403
     assert lead.get("/api/inspection/checks/").status_code == 200  # a refused hand-over limits nothing
-    assert lead.post(_url(running, REP), {"name": "A B", "post": "C", "signature": _data_url(_png())},
+    assert lead.post(_url(running, REP), {"name": "Trần Minh Đức", "post": "C", "signature": _data_url(_png())},
                      format="json").status_code == 200
     after = lead.post(_url(running, "handover/"), {}, format="json")
     assert after.status_code == 409 and after.json()["error"]["code"] == "already_signed"
