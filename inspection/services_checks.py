@@ -22,9 +22,20 @@ from backend.org.services_units import require_unit_existed
 from inspection.draw import MIN_TEAM_SIZE
 from inspection.models import CheckReport, CriteriaSet, SurpriseCheck
 from inspection.secrecy import TEAM_UNFIT_REASONS, conflict_unit_ids, on_check_team, team_unfit_reason
-from inspection.services_common import LEAD, TEAM, _aware, _check_locked, _event, _invalid, _require_reason, _seal
+from inspection.services_common import (
+    LEAD,
+    TEAM,
+    _aware,
+    _check_locked,
+    _event,
+    _invalid,
+    _seal,
+    require_worded_reason,
+)
 from inspection.services_draw_inputs import HORIZON_DAYS, _add_months
 from inspection.services_draws import _check_reference
+
+CANCEL_REASON_WORDS, CANCEL_REASON_LETTERS = 2, 6  # as a decision's reason: "Đơn vị đã sáp nhập"
 
 
 def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int = 3) -> None:
@@ -276,7 +287,9 @@ def check_start(*, by: User, check: SurpriseCheck) -> SurpriseCheck:
 @transaction.atomic
 def check_cancel(*, by: User, check: SurpriseCheck, reason: str) -> SurpriseCheck:
     require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
-    reason = _require_reason(reason, "reason", "lý do hủy")
+    # the one reason rule, as every reason with weight: "xin chào" cancelled a check (insider S2-2)
+    reason = require_worded_reason(reason, "reason", "lý do hủy", words=CANCEL_REASON_WORDS,
+                                   letters=CANCEL_REASON_LETTERS)
     check = _check_locked(check.pk)
     if by.pk not in (check.lead_id, check.created_by_id):
         raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra (hoặc người lập kế hoạch) mới được hủy.",

@@ -126,13 +126,30 @@ def mostly_vietnamese(text: str) -> bool:
     return vietnamese >= other and marked * 3 >= syllables
 
 
+# Words that say nothing on their own, without marks: greetings, particles, fillers and the word "reason" itself
+# ("xin chào các bạn nhé", "không có gì", "lý do", "ok", "test"). A reason made only of them is refused; among
+# other words they are fine ("Đồng chí Bình nghỉ phép" has "nghỉ phép"). Mirrored in frontend reasonRule.ts.
+FILLER_WORDS = frozenset((
+    "xin chao cac ban nhe nha nhi a oi ok oke okay test hello hi alo khong co gi ly do cai day thoi vay the ha "
+    "toi biet nua em anh chi moi nguoi dong la va roi duoc nay kia ay dau luon lam qua buoi sang chieu minh "
+    "ma gui cam on bay gio cung chua ai vang da ve voi").split())
+
+
+def says_nothing(text: str) -> bool:
+    """Every counted word of the reason (reason_words) is a filler word (FILLER_WORDS): "xin chào các bạn nhé",
+    "không có gì" or "lý do lý do" say nothing (insider S2-2)."""
+    found = reason_words(text)
+    return bool(found) and all(fold(word).replace(" ", "") in FILLER_WORDS for word in found)
+
+
 def is_worded_reason(text: str, *, words: int, letters: int) -> bool:
     """A reason with legal weight (confirming, dismissing or actioning a finding, a unit-level finding) is
     written in words, in Vietnamese as the documents it goes into: at least `words` different words
     (reason_words) shaped like Vietnamese syllables, and `letters` letters in them. Codes and numbers
     ("12/QĐ", "UBND") may stand beside them but do not count; "asdf qwer" is not a reason (issue 15, S2)."""
     found = [w for w in reason_words(text) if is_vietnamese_syllable(w)]
-    return len(found) >= words and sum(len(w) for w in found) >= letters and mostly_vietnamese(text)
+    return (len(found) >= words and sum(len(w) for w in found) >= letters and mostly_vietnamese(text)
+            and not says_nothing(text))
 
 
 def _refuse_foreign_letters(cleaned: str, field: str, vi_name: str) -> None:
@@ -145,12 +162,22 @@ def _refuse_foreign_letters(cleaned: str, field: str, vi_name: str) -> None:
                        f"({foreign[:10]}): type it again with a Vietnamese keyboard.", field, code="reason_foreign_letters")
 
 
+def _refuse_says_nothing(cleaned: str, field: str, vi_name: str) -> None:
+    if says_nothing(cleaned):
+        raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} chưa nói lên điều gì: lời chào, từ đệm hay “lý do”, "
+                       "“ok”, “không có gì” không phải là lý do. Hãy ghi rõ sự việc và căn cứ.",
+                       f"The {field.replace('_', ' ')} says nothing: a greeting, filler words, \"reason\", \"ok\" or "
+                       "\"nothing\" are not a reason. State what happened and on what grounds.", field,
+                       code="reason_says_nothing")
+
+
 def require_worded_reason(value: str, field: str, vi_name: str, *, words: int, letters: int) -> str:
     """The cleaned reason, or a 400 in words: "." or "aaaaaaaaaaaaaaaaaaaa" are not reasons."""
     cleaned = plain_text(value or "")
     if not cleaned:
         raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
     _refuse_foreign_letters(cleaned, field, vi_name)
+    _refuse_says_nothing(cleaned, field, vi_name)
     if not is_worded_reason(cleaned, words=words, letters=letters):
         raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} phải được viết thành lời bằng tiếng Việt có dấu: ít nhất "
                        f"{words} từ tiếng Việt khác nhau (mỗi từ từ {MIN_WORD_LETTERS} chữ cái, không phải một chữ cái lặp "
@@ -170,6 +197,7 @@ def _require_reason(value: str, field: str, vi_name: str) -> str:
     if not cleaned:
         raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
     _refuse_foreign_letters(cleaned, field, vi_name)
+    _refuse_says_nothing(cleaned, field, vi_name)
     letters = sum(1 for ch in cleaned if ch.isalpha())
     # published reasons are read by the whole force: words too, not a keyboard run ("asdfgh" closed a draw and
     # stood in its commitments: insider re-check, issue 15)

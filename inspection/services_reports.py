@@ -38,8 +38,11 @@ from inspection.services_common import (
     _require_team_member,
     _require_text,
     is_a_reason,
+    require_worded_reason,
     strip_invisible,
 )
+
+AMEND_REASON_WORDS, AMEND_REASON_LETTERS = 2, 6  # as a decision's reason: "Nhập nhầm điểm tiêu chí 4"
 
 
 # Long on purpose: every item checked against the criteria set before any write, errors collected at once.
@@ -393,7 +396,9 @@ def report_amend(*, by: User, check: SurpriseCheck, reason: str, results: list[d
     if check.lead_id != by.pk:
         raise Forbidden("Chỉ tổ trưởng đã ký biên bản mới được lập bản sửa đổi, bổ sung.",
                         "Only the check's team lead, who signed the minutes, may amend them.")
-    reason = _require_text(reason, "reason", "lý do sửa đổi")
+    # the one reason rule: an amendment after signing changes sealed minutes (insider S2-2)
+    reason = require_worded_reason(_require_text(reason, "reason", "lý do sửa đổi"), "reason", "lý do sửa đổi",
+                                   words=AMEND_REASON_WORDS, letters=AMEND_REASON_LETTERS)
     report = _report_locked(check)
     if not report.is_signed:
         raise Conflict("Biên bản chưa ký: sửa trực tiếp, không cần bản sửa đổi.",

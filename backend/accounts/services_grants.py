@@ -391,6 +391,11 @@ def team_grant_approve(*, by: Actor, grant_id: int, reason: str = "") -> TeamGra
             officer_id=grant.officer_id).exclude(pk=grant.target_id).exists():
         raise Conflict("Cán bộ này đã gắn với một tài khoản khác.", "This officer is already linked to another account.",
                        code="duplicate")
+    if reason.strip():  # optional, but when given a reason, as the refusal's: "xin chào" is not one (insider S2-2)
+        from inspection.services_common import require_worded_reason
+
+        reason = require_worded_reason(reason, "reason", "lý do phê duyệt", words=REFUSAL_REASON_WORDS,
+                                       letters=REFUSAL_REASON_LETTERS)
     grant.activation_code, grant.activation_expires_at = _apply(by=by, grant=grant)
     grant.state, grant.decided_at, grant.reason = TeamGrant.State.APPROVED, timezone.now(), reason.strip()
     grant.decided_by, grant.decided_label = (by if isinstance(by, User) else None), actor_label(by)

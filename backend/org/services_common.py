@@ -32,6 +32,11 @@ def _require_reason(reason: str, *, vi: str, en: str) -> None:
         raise DomainError(f"{vi} Cần nêu lý do (ít nhất {REASON_MIN} ký tự).",
                           f"{en} A reason is required (at least {REASON_MIN} characters).",
                           code="reason_required", fields={"reason": ["required"]})
+    # the one reason rule: ending or merging a unit from a past day rewrites history, "xin chào" is no reason
+    # (insider S2-2)
+    from inspection.services_common import require_worded_reason
+
+    require_worded_reason(reason, "reason", "lý do", words=2, letters=6)
 
 
 def _day_start(day: date) -> datetime:

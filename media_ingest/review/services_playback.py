@@ -19,7 +19,7 @@ from media_ingest.models import Clip
 from media_ingest.review import custody_repeats, selectors
 from media_ingest.review.models import AccessLog, ReviewCoverage
 from media_ingest.review.ranges import merge_ranges, parse_ranges, total
-from media_ingest.review.services import _clean_reason, _invalid, access_log_add, expired_clip_refusal
+from media_ingest.review.services import _invalid, _worded_reason, access_log_add, expired_clip_refusal
 from media_ingest.selectors import clip_object_store, preservation_for_reader
 
 
@@ -28,7 +28,7 @@ def playback_issue(*, by: User, clip: Clip, reason: str, variant: str = "auto", 
                    ip: str | None = None, user_agent: str = "") -> tuple[str, datetime, AccessLog]:
     """A short-lived URL to the proxy (when there is one) or the original, logged as custody."""
     selectors.require_footage(by)
-    reason = _clean_reason(reason)
+    reason = _worded_reason(reason)  # the purpose of watching, in words: "xin chào" opened footage (insider S2-2)
     if variant not in ("auto", "proxy", "original"):
         raise _invalid("variant phải là auto, proxy hoặc original.", "variant is auto, proxy or original.",
                        "variant")

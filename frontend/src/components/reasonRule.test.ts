@@ -1,4 +1,4 @@
-import { foreignLetters, inWords, isVietnameseSyllable, reasonWords } from "./reasonRule";
+import { foreignLetters, inWords, isVietnameseSyllable, reasonProblem, reasonWords, saysNothing } from "./reasonRule";
 
 // insider F-E: the mirror of the server's reason rule (inspection/services_common.py, backend/core/text.py)
 
@@ -30,4 +30,27 @@ test("only the Vietnamese alphabet is Vietnamese: umlauts, carons, ɑ, ı, Ð ar
 
 test("a real reason still passes", () => {
   expect(inWords("Cán bộ trực ban xác nhận sai sót trong hồ sơ", 4, 20)).toBe(true);
+});
+
+describe("a reason that says nothing (insider S2-2)", () => {
+  const FILLER = ["xin chào", "xin chào các bạn nhé", "lý do", "ok", "test", "không có gì", "ok test ok", "lý do lý do"];
+  const REAL = [
+    "Cán bộ nghỉ phép theo quyết định số 12/QĐ-CAX ngày 3/5",
+    "Nhập nhầm điểm tiêu chí 4, biên bản gốc ghi 2 điểm",
+  ];
+  it("is refused by the rule and said while typed", () => {
+    for (const text of FILLER) {
+      expect(saysNothing(text), text).toBe(true);
+      expect(inWords(text, 2, 6), text).toBe(false);
+    }
+    expect(reasonProblem("xin chào các bạn nhé")?.key).toBe("text.reasonSaysNothing");
+    for (const text of ["aaaa aaaa", "qwrt zxcv bnm", "không không không không"]) expect(inWords(text, 2, 6), text).toBe(false);
+  });
+  it("keeps real reasons", () => {
+    for (const text of REAL) {
+      expect(saysNothing(text), text).toBe(false);
+      expect(inWords(text, 3, 12), text).toBe(true);
+      expect(reasonProblem(text), text).toBeNull();
+    }
+  });
 });

@@ -76,9 +76,23 @@ export function mostlyVietnamese(text: string): boolean {
   return vietnamese >= other && marked * 3 >= syllables;
 }
 
+/** Words that say nothing on their own (greetings, particles, "lý do", "ok"), without marks, as the server's
+ * FILLER_WORDS (inspection/services_common.py): a reason made only of them is refused (insider S2-2). */
+const FILLER_WORDS = new Set(
+  ("xin chao cac ban nhe nha nhi a oi ok oke okay test hello hi alo khong co gi ly do cai day thoi vay the ha " +
+    "toi biet nua em anh chi moi nguoi dong la va roi duoc nay kia ay dau luon lam qua buoi sang chieu minh " +
+    "ma gui cam on bay gio cung chua ai vang da ve voi").split(" "),
+);
+
+/** Every counted word is a filler word, as the server's says_nothing: "xin chào các bạn nhé", "không có gì". */
+export function saysNothing(text: string): boolean {
+  const found = reasonWords(text);
+  return found.length > 0 && found.every((word) => FILLER_WORDS.has(unmarked(word)));
+}
+
 /** Whether `text` holds at least `words` different Vietnamese words and `minLetters` letters in them. */
 export function inWords(text: string, words: number, minLetters: number): boolean {
-  if (foreignLetters(text)) return false;
+  if (foreignLetters(text) || saysNothing(text)) return false;
   const found = reasonWords(text).filter(isVietnameseSyllable);
   return found.length >= words && letters(found.join("")) >= minLetters && mostlyVietnamese(text);
 }
@@ -86,7 +100,10 @@ export function inWords(text: string, words: number, minLetters: number): boolea
 /** What the server would refuse in a typed name or reason, said while it is typed (issue 15: the web app only
  *  learned it after submit). The i18n key holds the server's own words (org.identity.require_vietnamese_name,
  *  inspection.services_common._refuse_foreign_letters and the reasons' "tiếng Việt có dấu"). */
-export type TextProblem = { key: "text.nameForeign" | "text.reasonForeign" | "text.reasonNoMarks"; letters: string };
+export type TextProblem = {
+  key: "text.nameForeign" | "text.reasonForeign" | "text.reasonNoMarks" | "text.reasonSaysNothing";
+  letters: string;
+};
 
 /** A person's name (officer, account, representative): the Vietnamese alphabet only, as the server's. */
 export function nameProblem(name: string): TextProblem | null {
@@ -101,5 +118,6 @@ export function reasonProblem(text: string): TextProblem | null {
   const foreign = foreignLetters(text).slice(0, 10);
   if (foreign) return { key: "text.reasonForeign", letters: foreign };
   if (reasonWords(text).length >= 3 && !mostlyVietnamese(text)) return { key: "text.reasonNoMarks", letters: "" };
+  if (reasonWords(text).length >= 2 && saysNothing(text)) return { key: "text.reasonSaysNothing", letters: "" };
   return null;
 }

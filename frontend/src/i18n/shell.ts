@@ -3,6 +3,7 @@ import type { Dict } from "./strings";
 export const SHELL: Dict = {
   "text.nameForeign": ["Họ tên có chữ cái không thuộc bảng chữ cái tiếng Việt ({{letters}}): hãy gõ lại bằng bàn phím tiếng Việt.", "The name holds letters outside the Vietnamese alphabet ({{letters}}): type it again with a Vietnamese keyboard."],
   "text.reasonForeign": ["Lý do có chữ cái không thuộc bảng chữ cái tiếng Việt ({{letters}}): hãy gõ lại bằng bàn phím tiếng Việt.", "The reason holds letters outside the Vietnamese alphabet ({{letters}}): type it again with a Vietnamese keyboard."],
+  "text.reasonSaysNothing": ["Lời chào, từ đệm hay “lý do”, “ok”, “không có gì” không phải là lý do: hãy ghi rõ sự việc và căn cứ.", "A greeting, filler words, “reason”, “ok” or “nothing” are not a reason: state what happened and on what grounds."],
   "text.reasonNoMarks": ["Lý do phải được viết thành lời bằng tiếng Việt có dấu.", "The reason must be written in words, in Vietnamese with its marks."],
   "app.tagline": ["Kiểm tra · Giám sát · Trách nhiệm", "Inspection · Oversight · Accountability"],
   "app.title": ["Hệ thống kiểm tra, giám sát Công an tỉnh", "Provincial police inspection system"],
