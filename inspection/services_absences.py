@@ -34,12 +34,27 @@ def absence_create(*, by: User, user: User, kind: str, start: date, end: date, r
     if (end - start).days >= MAX_ABSENCE_DAYS:
         raise _invalid("Mỗi lần vắng mặt tối đa một năm.", "An absence may span at most one year.", "end")
     reason = _require_reason(reason, "reason", "lý do vắng mặt")
+    _refuse_overlap(user=user, start=start, end=end)
     absence = InspectorAbsence.objects.create(user=user, kind=kind, start=start, end=end, reason=reason,
                                               created_at=timezone.now(), created_by=by)
     audit_record(actor=by, verb="absence.create", obj=absence,
                  payload={"user": user.pk, "kind": kind, "start": start.isoformat(), "end": end.isoformat(),
                           "reason": reason})
     return absence
+
+
+def _refuse_overlap(*, user: User, start: date, end: date) -> None:
+    """One absence a day per person: a second over days he is already away (the same absence entered twice, insider
+    S3) is refused, naming the first; the person row is locked so two at once do not both pass."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    first = InspectorAbsence.objects.filter(user=user, withdrawn_at__isnull=True, start__lte=end,
+                                            end__gte=start).order_by("start").first()
+    if first is not None:
+        raise Conflict(f"Cán bộ này đã có lần vắng mặt từ {first.start:%d/%m/%Y} đến {first.end:%d/%m/%Y}, trùng với "
+                       "những ngày vừa nhập: không ghi vắng mặt hai lần. Nếu cần sửa, hãy hủy lần trước rồi nhập lại.",
+                       f"This person is already away from {first.start.isoformat()} to {first.end.isoformat()}, "
+                       "overlapping these days: an absence is not recorded twice. Withdraw the first to change it.",
+                       code="absence_duplicate")
 
 
 @transaction.atomic
