@@ -45,6 +45,10 @@ test("a lead sees the requests waiting, refuses one only with a reason, and cann
   const button = screen.getByTestId("grant-decide");
   expect(button).toBeDisabled();
   expect(button).toHaveAttribute("title", "Nhập lý do từ chối (ít nhất 5 ký tự)");
+  // a greeting is no reason (insider S2-2): said while typed, as the server refuses it
+  fireEvent.change(screen.getByTestId("grant-reason"), { target: { value: "xin chào các bạn nhé" } });
+  expect(button).toBeDisabled();
+  expect(screen.getByTestId("grant-reason-problem")).toHaveTextContent("không phải là lý do");
   fireEvent.change(screen.getByTestId("grant-reason"), { target: { value: "Chưa có quyết định" } });
   expect(button).not.toBeDisabled();
   fireEvent.click(button);

@@ -6,6 +6,7 @@ import { ActionButton } from "../../components/ActionButton";
 import { fmtDate, fmtDateTime } from "../../components/format";
 import { Badge, Card, Empty, Field, InlineError, Modal, PageHeader, QueryState } from "../../components/ui";
 import { RemapApprovals } from "../../components/ClipRemap";
+import { useTypedTextError } from "../../components/typedText";
 import type { OfficerCard, TeamGrant, TeamGrantApproved } from "../../types/org";
 
 const STATE_TONE = { pending: "amber", approved: "green", refused: "red", expired: "grey" } as const;
@@ -97,6 +98,7 @@ export function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; ref
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [reason, setReason] = useState("");
+  const typed = useTypedTextError(); // the server's reason rule, said while typed: "xin chào" is no reason (insider S2-2)
   const m = useMutation({
     mutationFn: () => api.post<TeamGrantApproved>(`auth/team-grants/${grant.id}/${refuse ? "refuse" : "approve"}/`, { reason }),
     onSuccess: (result) => {
@@ -106,7 +108,8 @@ export function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; ref
     },
   });
   if (m.data?.activation_code) return <ActivationCode result={m.data} onDone={onClose} />;
-  const why = (m.isPending && t("why.busy")) || (refuse && reason.trim().length < 5 && t("why.refuseReason"));
+  const reasonError = reason.trim() ? typed.reason(reason) : null;
+  const why = (m.isPending && t("why.busy")) || (refuse && reason.trim().length < 5 && t("why.refuseReason")) || reasonError;
   return (
     <Modal
       title={`${refuse ? t("grants.refuse") : t("grants.approve")}: ${grant.target.full_name} (${grant.target.username})`}
@@ -128,6 +131,7 @@ export function DecideDialog({ grant, refuse, onClose }: { grant: TeamGrant; ref
       <Field label={refuse ? t("grants.refuseReason") : t("grants.approveNote")}>
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} data-testid="grant-reason" />
       </Field>
+      {reasonError && <p className="small text-danger" data-testid="grant-reason-problem">{reasonError}</p>}
       {m.isError && <InlineError error={m.error} />}
     </Modal>
   );
