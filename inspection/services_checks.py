@@ -29,6 +29,7 @@ from inspection.services_common import (
     _check_locked,
     _event,
     _invalid,
+    _require_reason,
     _seal,
     require_worded_reason,
 )
@@ -287,9 +288,8 @@ def check_start(*, by: User, check: SurpriseCheck) -> SurpriseCheck:
 @transaction.atomic
 def check_cancel(*, by: User, check: SurpriseCheck, reason: str) -> SurpriseCheck:
     require_role(by, *TEAM)  # the check's own lead: an inspector may lead a drawn check
-    # the one reason rule, as every reason with weight: "xin chào" cancelled a check (insider S2-2)
-    reason = require_worded_reason(reason, "reason", "lý do hủy", words=CANCEL_REASON_WORDS,
-                                   letters=CANCEL_REASON_LETTERS)
+    # a published reason: _require_reason refuses greetings and filler too ("xin chào" cancelled a check, S2-2)
+    reason = _require_reason(reason, "reason", "lý do hủy")
     check = _check_locked(check.pk)
     if by.pk not in (check.lead_id, check.created_by_id):
         raise Forbidden("Chỉ tổ trưởng của cuộc kiểm tra (hoặc người lập kế hoạch) mới được hủy.",

@@ -147,9 +147,12 @@ def is_worded_reason(text: str, *, words: int, letters: int) -> bool:
     written in words, in Vietnamese as the documents it goes into: at least `words` different words
     (reason_words) shaped like Vietnamese syllables, and `letters` letters in them. Codes and numbers
     ("12/QĐ", "UBND") may stand beside them but do not count; "asdf qwer" is not a reason (issue 15, S2)."""
+    return _enough_words(text, words=words, letters=letters) and not says_nothing(text)
+
+
+def _enough_words(text: str, *, words: int, letters: int) -> bool:
     found = [w for w in reason_words(text) if is_vietnamese_syllable(w)]
-    return (len(found) >= words and sum(len(w) for w in found) >= letters and mostly_vietnamese(text)
-            and not says_nothing(text))
+    return len(found) >= words and sum(len(w) for w in found) >= letters and mostly_vietnamese(text)
 
 
 def _refuse_foreign_letters(cleaned: str, field: str, vi_name: str) -> None:
@@ -177,8 +180,7 @@ def require_worded_reason(value: str, field: str, vi_name: str, *, words: int, l
     if not cleaned:
         raise _invalid(f"Cần nhập {vi_name}.", f"{field} is required.", field, code="required")
     _refuse_foreign_letters(cleaned, field, vi_name)
-    _refuse_says_nothing(cleaned, field, vi_name)
-    if not is_worded_reason(cleaned, words=words, letters=letters):
+    if not _enough_words(cleaned, words=words, letters=letters):
         raise _invalid(f"{vi_name[:1].upper()}{vi_name[1:]} phải được viết thành lời bằng tiếng Việt có dấu: ít nhất "
                        f"{words} từ tiếng Việt khác nhau (mỗi từ từ {MIN_WORD_LETTERS} chữ cái, không phải một chữ cái lặp "
                        f"lại hay các phím gõ liền nhau), tổng cộng ít nhất {letters} chữ cái.",
@@ -186,6 +188,7 @@ def require_worded_reason(value: str, field: str, vi_name: str, *, words: int, l
                        f"Vietnamese words (of {MIN_WORD_LETTERS} letters or more, not one letter repeated nor a run of "
                        f"keys), {letters} letters in all.",
                        field, code="reason_not_words")
+    _refuse_says_nothing(cleaned, field, vi_name)  # in words, but only greetings and filler (insider S2-2)
     return cleaned
 
 
