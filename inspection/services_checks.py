@@ -31,7 +31,6 @@ from inspection.services_common import (
     _invalid,
     _require_reason,
     _seal,
-    require_worded_reason,
 )
 from inspection.services_draw_inputs import HORIZON_DAYS, _add_months
 from inspection.services_draws import _check_reference
