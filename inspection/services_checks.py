@@ -35,8 +35,6 @@ from inspection.services_common import (
 from inspection.services_draw_inputs import HORIZON_DAYS, _add_months
 from inspection.services_draws import _check_reference
 
-CANCEL_REASON_WORDS, CANCEL_REASON_LETTERS = 2, 6  # as a decision's reason: "Đơn vị đã sáp nhập"
-
 
 def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int = 3) -> None:
     since = _add_months(on, -12 * conflict_years)
