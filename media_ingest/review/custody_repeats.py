@@ -70,7 +70,7 @@ class PlaybackThrottle(UserRateThrottle):
 def playback_refused(wait: float | None) -> TooManyPlaybacks:
     seconds = max(1, int(wait or 1))
     return TooManyPlaybacks(
-        f"Bạn đã yêu cầu quá nhiều liên kết xem hình ảnh trong thời gian ngắn (giới hạn "
+        f"Đồng chí đã yêu cầu quá nhiều liên kết xem hình ảnh trong thời gian ngắn (giới hạn "
         f"{settings.PLAYBACK_THROTTLE_RATE}). Mỗi lần xem đều được ghi vào nhật ký lưu giữ; hãy thử lại sau "
         f"{seconds} giây.",
         f"Too many playback links requested in a short time (limit {settings.PLAYBACK_THROTTLE_RATE}). Every "

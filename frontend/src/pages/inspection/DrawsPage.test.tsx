@@ -127,7 +127,7 @@ test("a lead kept off one check for a conflict of interest reads what happened a
   expect(await screen.findByText("Đã giao tổ trưởng khác do xung đột lợi ích")).toBeInTheDocument();
   expect(screen.queryByText(/đổi tổ trưởng/)).toBeNull();
   await waitFor(() => expect(screen.getByTestId("draw-pending")).toHaveTextContent("Còn 3 cuộc kiểm tra chưa tiến hành"));
-  expect(screen.getByTestId("draw-pending")).toHaveTextContent("Trong đó 1 cuộc bạn không xem được lịch và tổ (xung đột lợi ích)");
+  expect(screen.getByTestId("draw-pending")).toHaveTextContent("Trong đó 1 cuộc đồng chí không xem được lịch và tổ (xung đột lợi ích)");
 });
 
 test("the draw result adds up, names the empty place, and says the exclusion once with its reason in view", async () => {
