@@ -5053,6 +5053,13 @@ export interface components {
             unit: string;
             counter: string | null;
             lead: components["schemas"]["HandoverLead"];
+            /**
+             * @description What the lead is called (selectors_checks.check_lead_is_team_lead)
+             *
+             *     * `team_lead` - team_lead
+             *     * `check_lead` - check_lead
+             */
+            lead_title: (components["schemas"]["LeadTitleEnum"] | components["schemas"]["NullEnum"]) | null;
             /** Format: date-time */
             signed_at: string | null;
             results: components["schemas"]["HandoverResult"][];
