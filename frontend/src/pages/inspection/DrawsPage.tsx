@@ -380,7 +380,7 @@ export function DrawDetail({ id }: { id: number }) {
                       {check ? (
                         <div className="nowrap">
                           <Link to={`/inspection/checks/${check.id}`}>{check.reference}</Link>
-                          <div><CheckStateBadge value={check.state} /></div>
+                          <div><CheckStateBadge value={check.state} awaitingUnit={check.awaiting_unit_signature} /></div>
                         </div>
                       ) : (
                         "—"
