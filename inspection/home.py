@@ -24,7 +24,7 @@ from inspection.accountability.selectors import cases_queryset, findings_for, li
 from inspection.accountability.selectors_case_views import case_views
 from inspection.models import Finding, SurpriseCheck
 from inspection.secrecy import checks_visible_to
-from inspection.selectors_checks import planned_unit_gone
+from inspection.selectors_checks import minutes_awaiting_signature_q, planned_unit_gone
 from inspection.selectors_draws import draws_list
 from inspection.selectors_findings import finding_explained_q
 
@@ -113,7 +113,7 @@ def _lead(user: Any) -> list[HomeCard]:
     visible = checks_visible_to(user)
     soon = timezone.now() + timedelta(days=SOON_DAYS)
     due = visible.filter(state=SurpriseCheck.State.PLANNED, window_start__lte=soon)
-    to_sign = visible.filter(state=SurpriseCheck.State.COMPLETED, lead=user)
+    to_sign = visible.filter(minutes_awaiting_signature_q(), lead=user)
     draws = draws_list(user=user).filter(state="open")
     drafts = findings_for(user).filter(state=Finding.State.DRAFT)
     gone = _card_unit_gone(visible.filter(Q(lead=user) | Q(created_by=user)))

@@ -104,3 +104,19 @@ def check_get_for(*, user: Any, uid: Any) -> SurpriseCheck:
         raise NotFound("Không tìm thấy cuộc kiểm tra.", "Check not found.")
     return check
 
+
+
+def minutes_awaiting_signature_q() -> Q:
+    """Checks whose minutes still await a signature: ended and not yet signed by the lead, or signed by the
+    lead and not yet by the inspected unit's representative (step 2). The minutes are complete only with
+    both signatures: the home card "Biên bản chờ ký" and the check's shown state read this one rule."""
+    return (Q(state=SurpriseCheck.State.COMPLETED)
+            | Q(state=SurpriseCheck.State.SIGNED, report__rep_signed_at__isnull=True))
+
+
+def check_awaits_unit_signature(check: SurpriseCheck) -> bool:
+    """The lead signed the minutes and the unit's representative has not yet (see minutes_awaiting_signature_q)."""
+    if check.state != SurpriseCheck.State.SIGNED:
+        return False
+    report = getattr(check, "report", None)
+    return report is not None and report.rep_signed_at is None

@@ -293,7 +293,7 @@ def check_cancel(*, by: User, check: SurpriseCheck, reason: str) -> SurpriseChec
                         "Only the check's team lead (or the lead who planned it) may cancel it.")
     if not on_check_team(by, check):
         # the planner conflicted with the unit (moved off its check by the draw) may not act on it (F17)
-        raise Forbidden("Bạn có xung đột lợi ích với đơn vị này nên không được thao tác trên cuộc kiểm tra.",
+        raise Forbidden("Đồng chí có xung đột lợi ích với đơn vị này nên không được thao tác trên cuộc kiểm tra.",
                         "You have a conflict of interest with this unit and may not act on its check.")
     if check.state not in (SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS):
         raise Conflict("Chỉ hủy được cuộc kiểm tra chưa kết thúc.", "Only a planned or running check can be cancelled.",

@@ -78,7 +78,7 @@ def _event(check: SurpriseCheck, kind: str) -> dict[str, Any]:
 def _require_team_member(by: User, check: SurpriseCheck) -> None:
     require_role(by, *TEAM)
     if by.pk != check.lead_id and not check.team.filter(pk=by.pk).exists():
-        raise Forbidden("Bạn không thuộc tổ của cuộc kiểm tra này.", "You are not on this check's team.")
+        raise Forbidden("Đồng chí không thuộc tổ của cuộc kiểm tra này.", "You are not on this check's team.")
 
 
 

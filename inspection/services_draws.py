@@ -19,7 +19,7 @@ from inspection.models import CriteriaSet, Draw, RiskSnapshot, SurpriseCheck
 from inspection.secrecy import POLICY_CONFLICT_YEARS
 from inspection.services_common import LEAD, _invalid, _require_reason, _seal
 from inspection.services_draw_inputs import _latest_snapshots, draw_inputs, unfit_warning
-from inspection.services_draw_left_out import team_short_left_out
+from inspection.services_draw_left_out import SHORTFALL_REASONS, ease_shortfall, shortfall_reason, team_short_left_out
 from inspection.services_risk import risk_candidate_units, risk_weights_hash, risk_weights_version
 
 
@@ -155,17 +155,6 @@ def _supersede(*, by: User, start: date, end: date, reason: str) -> list[tuple[D
     return done
 
 
-SHORTFALL_REASONS = {
-    "no_free_team_in_window": ("không còn tổ kiểm tra rảnh trong khoảng thời gian (mỗi người không trùng giờ, "
-                               "tối đa {per_day} cuộc/ngày)",
-                               "no team free in the window (nobody on two checks at once, at most {per_day} a day)"),
-    "no_member_without_conflict": ("mọi thành viên tổ kiểm tra đều từng công tác tại đơn vị",
-                                   "every member of the team served in the unit"),
-    "team_of_one": ("chỉ còn một người không xung đột lợi ích với đơn vị, không đủ tổ hai người",
-                    "only one person is free of conflict with the unit, not enough for a team of two"),
-}
-
-
 def _schedule_warnings(inputs: dict[str, Any], planned: dict[str, Any]) -> list[dict[str, Any]]:
     """For the team: checks the window could not hold (instead of double-booking), teams smaller than
     asked, floor units placed after their floor date. Unit ids are named: warnings stay with the team."""
@@ -186,25 +175,29 @@ def _schedule_warnings(inputs: dict[str, Any], planned: dict[str, Any]) -> list[
     shortfall = planned["shortfall"]
     if shortfall:
         capacity = days * pool * per_day // max(size, 1)
-        units = [{**s, "vi": SHORTFALL_REASONS[s["reason"]][0].format(per_day=per_day),
-                  "en": SHORTFALL_REASONS[s["reason"]][1].format(per_day=per_day)} for s in shortfall]
+        away = len(params.get("away") or [])
+        units = [{**s, "reason": why, "vi": SHORTFALL_REASONS[why][0].format(per_day=per_day, pool=pool, away=away),
+                  "en": SHORTFALL_REASONS[why][1].format(per_day=per_day, pool=pool, away=away)}
+                 for s in shortfall for why in [shortfall_reason(s, params)]]
+        ease_vi, ease_en = ease_shortfall(size)
         scheduled = len(planned["result"])
         warnings.append({
             "code": "schedule_shortfall", "n": n, "scheduled": scheduled, "missing": len(shortfall), "units": units,
             "capacity": capacity,
             "vi": f"Chỉ xếp được {scheduled}/{n} cuộc kiểm tra: {len(shortfall)} đơn vị không xếp được lịch mà "
                   f"không để một người ở hai cuộc cùng lúc ({pool} người, tổ {size} người, {days} ngày làm việc, "
-                  f"tối đa {per_day} cuộc/người/ngày: sức chứa khoảng {capacity} cuộc). Mở rộng khoảng thời gian, "
-                  f"giảm n hoặc quy mô tổ.",
+                  f"tối đa {per_day} cuộc/người/ngày: sức chứa khoảng {capacity} cuộc). {ease_vi}",
             "en": f"Only {scheduled}/{n} checks could be scheduled: {len(shortfall)} unit(s) found no slot without "
                   f"putting someone on two checks at once ({pool} people, teams of {size}, {days} working days, at "
-                  f"most {per_day} checks per person a day: capacity about {capacity}). Widen the window, lower n "
-                  f"or the team size."})
+                  f"most {per_day} checks per person a day: capacity about {capacity}). {ease_en}"})
     short = [r for r in planned["result"] if any(x["code"] == "team_short" for x in r.get("notes", []))]
     if size > pool:
-        warnings.append({"code": "team_larger_than_pool", "asked": size, "pool": pool,
-                         "vi": f"Yêu cầu tổ {size} người nhưng tổ kiểm tra chỉ có {pool} người.",
-                         "en": f"Teams of {size} were asked but the inspection team has {pool} people."})
+        away = len(params.get("away") or [])
+        because_vi = f" có mặt ({away} người vắng mặt suốt khoảng thời gian)" if away else ""
+        because_en = f" available ({away} absent for the whole window)" if away else ""
+        warnings.append({"code": "team_larger_than_pool", "asked": size, "pool": pool, "away": away,
+                         "vi": f"Yêu cầu tổ {size} người nhưng tổ kiểm tra chỉ có {pool} người{because_vi}.",
+                         "en": f"Teams of {size} were asked but the inspection team has {pool} people{because_en}."})
     if short:
         warnings.append({"code": "team_short", "asked": size, "checks": [
             {"unit_id": r["unit_id"], "free": next(x["free"] for x in r["notes"] if x["code"] == "team_short")}
@@ -372,7 +365,7 @@ def draw_create(*, by: User, n: int, start: date, end: date, name: str = "", mod
     seed = secrets.token_hex(32)
     planned = drawing.plan_draw(seed, inputs)
     result = planned["result"]
-    warnings: list[dict[str, Any]] = [*_schedule_warnings(inputs, planned), *team_short_left_out(inputs, result),
+    warnings: list[dict[str, Any]] = [*_schedule_warnings(inputs, planned), *team_short_left_out(inputs, result, planned["shortfall"]),
                                       *unfit_warning(inputs["params"])]
     drawn = {r["unit_id"] for r in result}
     # overdue units past the floor's part of n that risk or chance did not draw: proposed for the next draw

@@ -341,8 +341,8 @@ def _version_conflict(report: CheckReport, version: int) -> Conflict:
     detail_vi = (" Trên máy chủ: " + "; ".join(vi_lines) + ".") if vi_lines else ""
     detail_en = (" On the server: " + "; ".join(en_lines) + ".") if en_lines else ""
     return Conflict(f"Biên bản đã được thay đổi trên máy chủ (phiên bản {report.version}) sau phiên bản "
-                    f"{version} mà bạn đã sửa.{detail_vi} Thay đổi của bạn chưa được ghi: áp lại giá trị của "
-                    "bạn lên bản hiện tại hoặc bỏ thay đổi của mình.",
+                    f"{version} mà đồng chí đã sửa.{detail_vi} Thay đổi của đồng chí chưa được ghi: áp lại giá trị của "
+                    "đồng chí lên bản hiện tại hoặc bỏ thay đổi của mình.",
                     f"The report was changed on the server (version {report.version}) after version {version} "
                     f"that you edited.{detail_en} Your changes were not saved: re-apply your values on top of "
                     "the current version, or drop them.", code="report_version_conflict",
@@ -365,7 +365,7 @@ def report_update(*, by: User, check: SurpriseCheck, version: int | None, result
         raise Conflict("Cuộc kiểm tra không ở trạng thái cho phép ghi biên bản.",
                        "The check is not in a state that allows editing the report.", code="invalid_state")
     if version is None or isinstance(version, bool) or not isinstance(version, int):
-        raise _invalid("Thiếu phiên bản biên bản (version) mà bạn đã sửa: tải lại biên bản rồi lưu lại, để "
+        raise _invalid("Thiếu phiên bản biên bản (version) mà đồng chí đã sửa: tải lại biên bản rồi lưu lại, để "
                        "không ghi đè thay đổi của người khác.",
                        "The report version you edited (version) is required: reload the report and save "
                        "again, so that nobody's changes are overwritten.", "version", code="version_required")

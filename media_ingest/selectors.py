@@ -115,7 +115,7 @@ def camera_get_for_upload(*, user: Any, id: int) -> Camera:  # noqa: A002
     camera = Camera.objects.select_related("counter").filter(pk=id).first()
     ids = user_unit_ids(user)
     if camera is None or (ids is not None and camera.counter.unit_id not in ids):
-        raise DomainError("Không có camera này hoặc camera nằm ngoài phạm vi của bạn.",
+        raise DomainError("Không có camera này hoặc camera nằm ngoài phạm vi của đồng chí.",
                           f"No camera {id} in your scope.", code="invalid", fields={"camera_id": ["not found"]})
     return camera
 

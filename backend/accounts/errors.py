@@ -17,7 +17,7 @@ class TwoFactorPending(DomainError, exceptions.APIException):  # type: ignore[mi
 
     def __init__(self, state: str) -> None:
         if state == "enrolment_required":
-            super().__init__("Vai trò của bạn bắt buộc xác thực hai lớp: hãy đăng ký thiết bị xác thực trước.",
+            super().__init__("Vai trò của đồng chí bắt buộc xác thực hai lớp: hãy đăng ký thiết bị xác thực trước.",
                              "Your role requires two-factor sign-in: enrol an authenticator first.",
                              code="two_factor_enrolment_required")
         else:
@@ -46,7 +46,7 @@ class PasswordChangeRequired(DomainError, exceptions.APIException):  # type: ign
     status = status_code = 403
 
     def __init__(self) -> None:
-        super().__init__("Mật khẩu của bạn giống họ tên của bạn (hoặc của cán bộ gắn với tài khoản): hãy đổi mật khẩu "
+        super().__init__("Mật khẩu của đồng chí giống họ tên của đồng chí (hoặc của cán bộ gắn với tài khoản): hãy đổi mật khẩu "
                          "trước khi tiếp tục.",
                          "Your password is like your name (or the linked officer's): change it before going on.",
                          code="password_change_required")

@@ -127,7 +127,7 @@ def officer_card(officer: Any, *, account: Any = None, viewer: Any = None) -> di
                                "word order and middle names) and birth date."})
     own = viewer.officer if viewer is not None and getattr(viewer, "officer_id", None) else None
     if own is not None and officers_same_person(own, officer):
-        warnings.append({"code": "you", "vi": "Cán bộ này là chính bạn (hoặc trùng nhân thân với bạn).",
+        warnings.append({"code": "you", "vi": "Cán bộ này là chính đồng chí (hoặc trùng nhân thân với đồng chí).",
                          "en": "This officer is you (or has your identity)."})
     first = postings[0] if postings else None
     return {"id": officer.pk, "name": str(officer), "full_name": officer.full_name, "rank": officer.rank,

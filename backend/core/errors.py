@@ -54,7 +54,7 @@ class Forbidden(DomainError):
 
     def __init__(
         self,
-        message: str = "Bạn không có quyền thực hiện thao tác này.",
+        message: str = "Đồng chí không có quyền thực hiện thao tác này.",
         message_en: str = "You do not have permission to do this.",
     ) -> None:
         super().__init__(message, message_en, code="forbidden")
@@ -65,10 +65,10 @@ class Conflict(DomainError):
 
 
 _DRF_MESSAGES: dict[type, tuple[str, str, str]] = {
-    drf.NotAuthenticated: ("not_authenticated", "Bạn cần đăng nhập.", "Authentication required."),
+    drf.NotAuthenticated: ("not_authenticated", "Đồng chí cần đăng nhập.", "Authentication required."),
     drf.AuthenticationFailed: ("authentication_failed", "Thông tin đăng nhập không hợp lệ.",
                                "Invalid credentials."),
-    drf.PermissionDenied: ("forbidden", "Bạn không có quyền thực hiện thao tác này.",
+    drf.PermissionDenied: ("forbidden", "Đồng chí không có quyền thực hiện thao tác này.",
                            "You do not have permission to do this."),
     drf.NotFound: ("not_found", "Không tìm thấy.", "Not found."),
     drf.MethodNotAllowed: ("method_not_allowed", "Phương thức không được hỗ trợ.",

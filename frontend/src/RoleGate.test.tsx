@@ -36,7 +36,7 @@ test.each(["/admin/users", "/review/clips", "/accountability/trace"])("a unit he
   const fetch = vi.fn(async () => new Response("{}", { status: 200, headers: { "Content-Type": "application/json" } }));
   vi.stubGlobal("fetch", fetch);
   renderAt("unit_head", path);
-  expect(await screen.findByTestId("not-for-role")).toHaveTextContent("Trang này không dành cho vai trò của bạn");
+  expect(await screen.findByTestId("not-for-role")).toHaveTextContent("Trang này không dành cho vai trò của đồng chí");
   expect(screen.queryByText("+ Thêm người dùng")).toBeNull();
   expect(screen.queryByText("Đoạn phim mới sẽ tự xuất hiện")).toBeNull();
   expect(screen.queryByText(/Không tìm thấy|Không có quyền truy cập/)).toBeNull();
@@ -44,9 +44,9 @@ test.each(["/admin/users", "/review/clips", "/accountability/trace"])("a unit he
 });
 
 test("a page the server refuses (403) is replaced by the same notice, not its controls beside a refusal", async () => {
-  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ error: { code: "forbidden", message: "Bạn không có quyền.", message_en: "Forbidden." } }), { status: 403, headers: { "Content-Type": "application/json" } })));
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ error: { code: "forbidden", message: "Đồng chí không có quyền.", message_en: "Forbidden." } }), { status: 403, headers: { "Content-Type": "application/json" } })));
   renderAt("admin", "/admin/users");
-  expect(await screen.findByTestId("not-for-role")).toHaveTextContent("Trang này không dành cho vai trò của bạn");
+  expect(await screen.findByTestId("not-for-role")).toHaveTextContent("Trang này không dành cho vai trò của đồng chí");
   expect(screen.queryByText("+ Thêm người dùng")).toBeNull();
 });
 

@@ -118,7 +118,7 @@ def _author_postings(officer: Any, day: date) -> list[Assignment]:
 
 def _not_posted(day: date) -> Conflict:
     when = day.strftime("%d/%m/%Y")
-    return Conflict(f"Tài khoản của bạn chưa được gắn với cán bộ đang công tác tại một phòng của Công an tỉnh "
+    return Conflict(f"Tài khoản của đồng chí chưa được gắn với cán bộ đang công tác tại một phòng của Công an tỉnh "
                     f"(ngày {when}), nên không xác định được đơn vị ban hành và người ký báo cáo. "
                     "Đề nghị quản trị viên gắn tài khoản với cán bộ và phân công cán bộ vào phòng.",
                     f"Your account is not linked to an officer posted in a department of the province police "

@@ -256,6 +256,6 @@ def require_report_producer(user: Any) -> None:
     so an object outside the reader's scope still answers 404)."""
     if getattr(user, "role", None) not in REPORT_PRODUCERS:
         raise Forbidden("Báo cáo trách nhiệm do cán bộ kỷ luật và tổ kiểm tra lập; "
-                        "bạn chỉ xem kết quả đã quyết định trên màn hình.",
+                        "đồng chí chỉ xem kết quả đã quyết định trên màn hình.",
                         "The accountability report is produced by the personnel (discipline) department and "
                         "the inspection team; you may view the decided outcomes on screen.")

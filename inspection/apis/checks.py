@@ -68,13 +68,14 @@ class CheckOutputSerializer(serializers.ModelSerializer):
     team = serializers.SerializerMethodField()
     score = serializers.SerializerMethodField()
     signed = serializers.SerializerMethodField()
+    awaiting_unit_signature = serializers.SerializerMethodField()
     origin = serializers.SerializerMethodField()
     unit_gone = serializers.SerializerMethodField()
 
     class Meta:
         model = SurpriseCheck
         fields = ["id", "reference", "mode", "state", "unit", "counter", "window_start", "window_end", "lead",
-                  "lead_title", "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed", "origin",
+                  "lead_title", "team", "started_at", "completed_at", "cancelled_at", "cancel_reason", "score", "signed", "awaiting_unit_signature", "origin",
                   "unit_gone"]
 
     @extend_schema_field(serializers.ChoiceField(choices=["drawn", "manual"]))
@@ -138,6 +139,10 @@ class CheckOutputSerializer(serializers.ModelSerializer):
     def get_signed(self, obj: SurpriseCheck) -> bool:
         report = _report_of(obj)
         return bool(report and report.signed_at)
+
+    def get_awaiting_unit_signature(self, obj: SurpriseCheck) -> bool:
+        """Signed by the lead, not yet by the unit's representative: shown as "chờ đơn vị ký", not as signed."""
+        return selectors_checks.check_awaits_unit_signature(obj)
 
 
 class CheckDetailOutputSerializer(CheckOutputSerializer):

@@ -205,6 +205,8 @@ class HandoverOutputSerializer(serializers.Serializer):
     unit = serializers.CharField()
     counter = serializers.CharField(allow_null=True)
     lead = HandoverLeadSerializer()
+    lead_title = serializers.ChoiceField(choices=["team_lead", "check_lead"], allow_null=True,
+                                         help_text="What the lead is called (selectors_checks.check_lead_is_team_lead)")
     signed_at = serializers.DateTimeField(allow_null=True)
     results = HandoverResultSerializer(many=True)
     score = serializers.CharField(allow_null=True)
@@ -349,6 +351,8 @@ def _handover_data(report: CheckReport) -> dict[str, Any]:
         "check": str(check.uid), "reference": check.reference, "unit": check.unit.name,
         "counter": check.counter.name if check.counter else None,
         "lead": signed.get("lead") or {"name": report.signed_by.get_full_name() if report.signed_by else ""},
+        "lead_title": (None if check.lead_id is None
+                       else "team_lead" if selectors_checks.check_lead_is_team_lead(check) else "check_lead"),
         "signed_at": report.signed_at,
         "results": [{"criterion": code, "text": texts.get(code, ""), "outcome": outcome, "points": points, "note": note}
                     for code, outcome, points, note in signed.get("results", [])],

@@ -207,7 +207,7 @@ class ReviewConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_viewing(self, content: dict[str, Any]) -> None:
         if not self.footage:
-            await self.send_json(_error("forbidden", "Bạn không có quyền xem hình ảnh camera.",
+            await self.send_json(_error("forbidden", "Đồng chí không có quyền xem hình ảnh camera.",
                                         "You may not view camera footage."))
             return
         clip_id = content.get("clip_id")

@@ -25,7 +25,7 @@ from media_ingest.review.models import AccessLog
 
 
 def repeat_of(*, user: Any, clip: Any, action: str, object_key: str, reason: str, ip: str | None,
-              user_agent: str, variant: str, now: datetime) -> AccessLog | None:
+              user_agent: str, variant: str | None, now: datetime) -> AccessLog | None:
     """The entry this access repeats, locked for the update; None when it is a new access."""
     if not getattr(user, "pk", None):
         return None
@@ -34,9 +34,10 @@ def repeat_of(*, user: Any, clip: Any, action: str, object_key: str, reason: str
         return None
     since = now - window
     span_start = now - timedelta(seconds=int(settings.CUSTODY_REPEAT_MAX_SPAN_SECONDS))
+    same = {} if variant is None else {"detail__variant": variant}  # None: any variant (stills, see _stills_log)
     return (AccessLog.objects.select_for_update()
             .filter(user=user, clip=clip, action=action, object_key=object_key, reason=reason, ip=ip or None,
-                    user_agent=(user_agent or "")[:300], detail__variant=variant, at__gte=span_start)
+                    user_agent=(user_agent or "")[:300], at__gte=span_start, **same)
             .filter(Q(last_at__gte=since) | Q(last_at__isnull=True, at__gte=since))
             .order_by("-at", "-id").first())
 
@@ -70,7 +71,7 @@ class PlaybackThrottle(UserRateThrottle):
 def playback_refused(wait: float | None) -> TooManyPlaybacks:
     seconds = max(1, int(wait or 1))
     return TooManyPlaybacks(
-        f"Bạn đã yêu cầu quá nhiều liên kết xem hình ảnh trong thời gian ngắn (giới hạn "
+        f"Đồng chí đã yêu cầu quá nhiều liên kết xem hình ảnh trong thời gian ngắn (giới hạn "
         f"{settings.PLAYBACK_THROTTLE_RATE}). Mỗi lần xem đều được ghi vào nhật ký lưu giữ; hãy thử lại sau "
         f"{seconds} giây.",
         f"Too many playback links requested in a short time (limit {settings.PLAYBACK_THROTTLE_RATE}). Every "

@@ -46,7 +46,7 @@ def user_may_connect(*, user: Any) -> bool:
 
 def require_footage(user: Any, roles: Collection[str] = FOOTAGE_ROLES) -> None:
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in roles:
-        raise Forbidden("Bạn không có quyền xem hoặc xử lý hình ảnh camera.",
+        raise Forbidden("Đồng chí không có quyền xem hoặc xử lý hình ảnh camera.",
                         "You may not view or handle camera footage.")
 
 
@@ -174,12 +174,12 @@ def topic_authorize(*, user: Any, topic: Any) -> str:
                           "Invalid topic (camera:<code>, unit:<id>, clip:<id>).", code="invalid_topic")
     kind, ident = topic.split(":", 1)
     if not user_may_use_review(user=user) and not (kind == "unit" and user_may_connect(user=user)):
-        raise Forbidden("Bạn chỉ được theo dõi thông báo của đơn vị mình.",
+        raise Forbidden("Đồng chí chỉ được theo dõi thông báo của đơn vị mình.",
                         "You may only follow your own units' notices.")
     ids = user_unit_ids(user)
     # A scoped user gets one answer for "outside your units" and "does not exist": a different one
     # would tell them which unit ids, camera codes and clip ids exist elsewhere.
-    refused = Forbidden("Chủ đề không tồn tại hoặc nằm ngoài phạm vi đơn vị của bạn.",
+    refused = Forbidden("Chủ đề không tồn tại hoặc nằm ngoài phạm vi đơn vị của đồng chí.",
                         "This topic does not exist or is outside your units.")
 
     def missing(vi: str, en: str) -> DomainError:
@@ -427,7 +427,7 @@ def package_download_grant(*, user: Any, package: EvidencePackage, access_id: in
         log = AccessLog.objects.filter(pk=access_id, action=AccessLog.Action.EXPORT_DOWNLOAD, package=package,
                                        user_id=user.pk, expires_at__gt=timezone.now()).first()
     if log is None:
-        raise Forbidden("Liên kết tải gói chứng cứ không hợp lệ, đã hết hạn hoặc không phải của bạn; "
+        raise Forbidden("Liên kết tải gói chứng cứ không hợp lệ, đã hết hạn hoặc không phải của đồng chí; "
                         "hãy yêu cầu tải lại và nêu lý do.",
                         "This package download link is invalid, expired or not yours; request the download "
                         "again with a reason.")

@@ -66,8 +66,8 @@ def _finding_logs(finding: Finding) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(Q(finding=finding) | Q(clip_id__in=clip_ids))
 
 
-HIDDEN_FINDING = "một vi phạm chưa công bố hoặc ngoài phạm vi của bạn"
-HIDDEN_PACKAGE = "một gói chứng cứ ngoài phạm vi của bạn"
+HIDDEN_FINDING = "một vi phạm chưa công bố hoặc ngoài phạm vi của đồng chí"
+HIDDEN_PACKAGE = "một gói chứng cứ ngoài phạm vi của đồng chí"
 
 
 def _redact(log: AccessLog, label: str) -> None:

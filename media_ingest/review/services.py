@@ -238,7 +238,7 @@ def _locked_tag(tag: Tag, revision: int) -> Tag:
     if revision != current.revision:
         raise Conflict(
             f"Thẻ đã được {selectors.user_label(_with_people(current).updated_by)} sửa (phiên bản "
-            f"{current.revision}); bạn đang sửa phiên bản {revision}. Hãy tải lại và sửa tiếp.",
+            f"{current.revision}); đồng chí đang sửa phiên bản {revision}. Hãy tải lại và sửa tiếp.",
             f"The tag was changed by someone else (now revision {current.revision}, you edited "
             f"revision {revision}). Reload and apply your change again.",
             code="revision_conflict", fields={"current": selectors.tag_to_dict(_with_people(current))})

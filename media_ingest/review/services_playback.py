@@ -88,9 +88,21 @@ def _stills_log(*, by: User, clip: Clip, objects: dict[str, str], ip: str | None
     variant = "stills:" + hashlib.sha256(
         "\n".join(f"{name}={key}" for name, key in sorted(objects.items())).encode()).hexdigest()[:16]
     first_key = next(iter(objects.values()))
+    # One showing of a clip's page asks for its stills twice at once (the clip's detail: its poster; the
+    # timeline: poster, sprite, thumbnails), which made two "Xem ảnh đại diện" entries with the same start
+    # and the same count (UX review). The clip's row is locked so simultaneous requests take turns, and a
+    # showing of the same clip's stills by the same person and browser counts on the sitting's entry whatever
+    # subset it asked for (any variant); the entry's objects grow to all those shown.
+    Clip.objects.select_for_update().filter(pk=clip.pk).exists()
     repeat = custody_repeats.repeat_of(user=by, clip=clip, action=AccessLog.Action.PREVIEW, object_key=first_key,
-                                       reason="", ip=ip, user_agent=user_agent, variant=variant, now=now)
+                                       reason="", ip=ip, user_agent=user_agent, variant=None, now=now)
     if repeat is not None:
+        shown = dict((repeat.detail or {}).get("objects") or {})
+        if not objects.items() <= shown.items():
+            shown.update(objects)
+            repeat.detail = {**repeat.detail, "objects": shown, "variant": "stills:" + hashlib.sha256(
+                "\n".join(f"{name}={key}" for name, key in sorted(shown.items())).encode()).hexdigest()[:16]}
+            repeat.save(update_fields=["detail"])
         return custody_repeats.count_repeat(log=repeat, user=by, now=now, expires_at=expires_at or now)
     return access_log_add(user=by, action=AccessLog.Action.PREVIEW, clip=clip, finding=finding,
                           object_key=first_key, ip=ip,

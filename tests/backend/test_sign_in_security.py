@@ -272,7 +272,7 @@ def test_a_signed_in_user_whose_role_becomes_required_owes_an_enrolment(api_as, 
     settings.TWO_FACTOR_REQUIRED_ROLES = ["admin"]
     gated = admin.get("/api/auth/users/")
     assert gated.status_code == 403 and gated.json()["error"]["code"] == "two_factor_enrolment_required"
-    assert gated.json()["error"]["message"].startswith("Vai trò của bạn bắt buộc xác thực hai lớp")
+    assert gated.json()["error"]["message"].startswith("Vai trò của đồng chí bắt buộc xác thực hai lớp")
     assert admin.get("/api/auth/2fa/").json()["stage"] == "enrolment_required"
     _enrol(admin)
     assert admin.get("/api/auth/users/").status_code == 200

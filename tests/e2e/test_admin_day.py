@@ -232,7 +232,7 @@ def test_admin_records_an_absence_without_reading_why_and_has_no_team_calendar(l
     nav.get_by_role("link", name="Cán bộ vắng mặt").wait_for()
     assert nav.get_by_role("link", name="Lịch kiểm tra").count() == 0
     admin.go("/inspection/calendar")  # typed by hand: told the page is not for his role, no checks read
-    page.get_by_text("Trang này không dành cho vai trò của bạn").wait_for()
+    page.get_by_text("Trang này không dành cho vai trò của đồng chí").wait_for()
     assert page.locator("[data-testid^=cal-]").count() == 0
 
     admin.go("/inspection/absences")

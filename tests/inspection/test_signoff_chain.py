@@ -19,6 +19,7 @@ from backend.accounts.models import User
 from backend.org.demo import DEMO_PASSWORD
 from backend.org.models import Assignment
 from inspection.models import CheckReport, ReportEvidence
+from inspection.selectors_checks import check_lead_is_team_lead
 from inspection.services_reports import content_hash
 from tests.conftest import login_client
 from tests.inspection.factories import OfficerFactory, UserFactory, photo_bytes, report_version
@@ -258,6 +259,8 @@ def test_a_handed_over_session_answers_only_the_signature_step_until_the_lead_pa
     assert me.status_code == 200 and me.json()["handover"] == str(running.uid)
     step = device.get("/api/inspection/handover/")
     assert step.status_code == 200 and step.json()["reference"] == running.reference
+    # the signing steps name the lead as the check page does (one rule: check_lead_is_team_lead)
+    assert step.json()["lead_title"] == ("team_lead" if check_lead_is_team_lead(running) else "check_lead")
     assert str(other.uid) not in step.content.decode() and other.reference not in step.content.decode()
     for method, path in (("get", "/api/inspection/checks/"), ("get", f"/api/inspection/checks/{other.uid}/"),
                          ("get", _url(running)), ("get", _url(running, "pdf/")), ("get", "/api/home/"),

@@ -84,7 +84,7 @@ describe("HTTP client", () => {
   it("sends the user back to login when the session is gone", async () => {
     const handler = vi.fn();
     onUnauthorized(handler);
-    vi.stubGlobal("fetch", respond(403, { error: { code: "not_authenticated", message: "Bạn cần đăng nhập.", message_en: "Authentication required.", fields: {} } }));
+    vi.stubGlobal("fetch", respond(403, { error: { code: "not_authenticated", message: "Đồng chí cần đăng nhập.", message_en: "Authentication required.", fields: {} } }));
     await api.get("auth/me/").catch(() => undefined);
     expect(handler).toHaveBeenCalledTimes(1);
 

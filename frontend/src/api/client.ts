@@ -100,8 +100,8 @@ export async function toError(res: Response): Promise<ApiError> {
     });
   }
   const generic: Record<number, [string, string, string]> = {
-    401: ["not_authenticated", "Bạn cần đăng nhập.", "Authentication required."],
-    403: ["forbidden", "Bạn không có quyền thực hiện thao tác này.", "You do not have permission to do this."],
+    401: ["not_authenticated", "Đồng chí cần đăng nhập.", "Authentication required."],
+    403: ["forbidden", "Đồng chí không có quyền thực hiện thao tác này.", "You do not have permission to do this."],
     404: ["not_found", "Không tìm thấy.", "Not found."],
     413: ["too_large", "Tệp quá lớn.", "File too large."],
     429: ["throttled", "Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests, try again later."],

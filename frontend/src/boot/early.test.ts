@@ -39,7 +39,7 @@ describe("requests sent at start-up", () => {
   });
 
   it("fail as the app's own request would: the same ApiError, the same sign-in redirect", async () => {
-    vi.stubGlobal("fetch", vi.fn().mockResolvedValue(json(401, { error: { code: "not_authenticated", message: "Bạn cần đăng nhập.", message_en: "Sign in." } })));
+    vi.stubGlobal("fetch", vi.fn().mockResolvedValue(json(401, { error: { code: "not_authenticated", message: "Đồng chí cần đăng nhập.", message_en: "Sign in." } })));
     const handler = vi.fn();
     onUnauthorized(handler);
     startEarly("/api/media/clips/");

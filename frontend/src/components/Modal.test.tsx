@@ -16,7 +16,7 @@ function Opener({ withField = true }: { withField?: boolean }) {
               <label>Ghi chú <textarea name="note" /></label>
             </>
           ) : (
-            <p>Bạn có chắc chắn?</p>
+            <p>Đồng chí có chắc chắn?</p>
           )}
         </Modal>
       )}

@@ -5,7 +5,7 @@ const SEVERITY_TONE: Record<string, Tone> = {
   less_serious: "amber", serious: "red", very_serious: "red", especially_serious: "purple",
 };
 const CHECK_TONE: Record<string, Tone> = {
-  planned: "purple", in_progress: "blue", completed: "amber", signed: "green", cancelled: "grey",
+  planned: "purple", in_progress: "blue", completed: "amber", awaiting_unit: "amber", signed: "green", cancelled: "grey",
 };
 const FINDING_TONE: Record<string, Tone> = { draft: "grey", confirmed: "red", dismissed: "grey", actioned: "green" };
 const CLIP_TONE: Record<string, Tone> = { discovered: "grey", indexing: "blue", indexed: "green", partial: "amber", failed: "red" };
@@ -15,8 +15,11 @@ export function SeverityBadge({ value }: { value: string }) {
   return <Badge tone={SEVERITY_TONE[value] ?? "neutral"}>{t(`severity.${value}`, { defaultValue: value })}</Badge>;
 }
 
-export function CheckStateBadge({ value }: { value: string }) {
+/** A check's state as shown: "signed" only once both sides signed the minutes; signed by the lead alone it
+ *  reads "Chờ đơn vị ký biên bản" (the server's `awaiting_unit_signature`, selectors_checks). */
+export function CheckStateBadge({ value, awaitingUnit = false }: { value: string; awaitingUnit?: boolean }) {
   const { t } = useTranslation();
+  if (value === "signed" && awaitingUnit) value = "awaiting_unit";
   return <Badge tone={CHECK_TONE[value] ?? "neutral"}>{t(`checkState.${value}`, { defaultValue: value })}</Badge>;
 }
 

@@ -27,8 +27,8 @@ test("the menu offers no page the role is refused: an admin gets no risk table a
 });
 
 test("a refusal (403) is explained, without a retry button", () => {
-  render(<ErrorState error={new ApiError(403, { code: "forbidden", message: "Bạn không có quyền.", message_en: "Forbidden" } as never)} onRetry={() => undefined} />);
-  expect(screen.getByTestId("forbidden-hint")).toHaveTextContent("Vai trò của bạn không được dùng chức năng này");
+  render(<ErrorState error={new ApiError(403, { code: "forbidden", message: "Đồng chí không có quyền.", message_en: "Forbidden" } as never)} onRetry={() => undefined} />);
+  expect(screen.getByTestId("forbidden-hint")).toHaveTextContent("Vai trò của đồng chí không được dùng chức năng này");
   expect(screen.queryByRole("button", { name: "Thử lại" })).toBeNull();
 });
 
@@ -40,7 +40,7 @@ test("another error keeps its retry", () => {
 test("the risk page shows no placeholder figures above a refusal", async () => {
   vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => String(input).includes("auth/me")
     ? new Response(JSON.stringify(me("admin")), { status: 200, headers: { "Content-Type": "application/json" } })
-    : new Response(JSON.stringify({ code: "forbidden", message: "Bạn không có quyền.", message_en: "Forbidden" }), { status: 403, headers: { "Content-Type": "application/json" } })));
+    : new Response(JSON.stringify({ code: "forbidden", message: "Đồng chí không có quyền.", message_en: "Forbidden" }), { status: 403, headers: { "Content-Type": "application/json" } })));
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
       <MemoryRouter><RiskPage /></MemoryRouter>

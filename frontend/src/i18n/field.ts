@@ -30,7 +30,7 @@ export const FIELD: Dict = {
   "field.needsNetwork": ["Thao tác này cần có mạng.", "This needs the network."],
   "field.logoutPending": ["Còn {{count}} thay đổi chưa gửi. Đăng xuất sẽ xóa chúng khỏi máy này. Vẫn đăng xuất?", "{{count}} change(s) are not sent yet. Logging out deletes them from this device. Log out anyway?"],
   "field.noneKept": ["Chưa có cuộc kiểm tra nào được lưu trên máy này", "No check is kept on this device"],
-  "field.noneKeptHint": ["Các cuộc kiểm tra đã bắt đầu của tổ bạn được lưu khi mở danh sách hoặc trang chủ lúc có mạng.", "Your team's started checks are kept when the list or the home page is opened with a network."],
+  "field.noneKeptHint": ["Các cuộc kiểm tra đã bắt đầu của tổ của đồng chí được lưu khi mở danh sách hoặc trang chủ lúc có mạng.", "Your team's started checks are kept when the list or the home page is opened with a network."],
   "field.keptOffline": ["Có sẵn ngoại tuyến", "Available offline"],
   "sign.repTitle": ["Đại diện đơn vị được kiểm tra ký biên bản", "The inspected unit's representative signs"],
   "sign.repHint": ["Tổ trưởng đã ký. Đưa máy cho đại diện đơn vị: ghi họ tên, chức vụ, ý kiến của đơn vị và ký.", "The team lead has signed. Hand the device to the unit's representative: name, post, the unit's opinion, and the signature."],

@@ -43,3 +43,12 @@ describe("language switch", () => {
     expect(Object.keys(STRINGS).filter((key) => !loaded.has(key))).toEqual([]);
   });
 });
+
+describe("form of address", () => {
+  it("addresses the officer as 'đồng chí', never 'bạn', in every Vietnamese string", () => {
+    const informal = Object.entries({ ...SHELL, ...WORKSPACE_STRINGS })
+      .filter(([, [vi]]) => /(^|[^\p{L}])bạn([^\p{L}]|$)/iu.test(vi))
+      .map(([key]) => key);
+    expect(informal).toEqual([]);
+  });
+});

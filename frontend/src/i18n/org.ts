@@ -136,7 +136,7 @@ export const ORG: Dict = {
   "home.card.unit_liabilities": ["Trách nhiệm người đứng đầu, cấp phó", "Leaders' liabilities"],
   "home.card.ingest_problems": ["Đoạn phim lỗi hoặc xử lý một phần", "Failed or partial clips"],
   "home.card.unmapped_keys": ["Tệp chưa gán camera", "Keys not mapped to a camera"],
-  "home.card.team_approvals": ["Yêu cầu tài khoản chờ bạn phê duyệt", "Account requests for you to approve"],
+  "home.card.team_approvals": ["Yêu cầu tài khoản chờ đồng chí phê duyệt", "Account requests for you to approve"],
   "home.card.clip_remaps": ["Đề nghị sửa camera/thời điểm đoạn video chờ phê duyệt", "Clip camera/time corrections to decide"],
   "home.detail.clip_remap": ["ngày đề nghị", "asked on"],
   "home.card.users": ["Tài khoản đang hoạt động", "Active accounts"],

@@ -2,16 +2,16 @@ import type { Dict } from "./strings";
 
 // Field mode: the offline queue (issue 16) — whose changes wait, and a conflict with what changed on the server.
 export const QUEUE: Dict = {
-  "queue.otherAccount": ["{{count}} thay đổi trên máy này đang chờ tài khoản {{names}} đăng nhập lại; chúng không được gửi dưới tên bạn.", "{{count}} change(s) on this device wait for the account {{names}} to sign in again; they are not sent under your name."],
+  "queue.otherAccount": ["{{count}} thay đổi trên máy này đang chờ tài khoản {{names}} đăng nhập lại; chúng không được gửi dưới tên của đồng chí.", "{{count}} change(s) on this device wait for the account {{names}} to sign in again; they are not sent under your name."],
   "queue.onServer": ["Đã thay đổi trên máy chủ:", "Changed on the server:"],
   "queue.version": ["phiên bản {{version}}", "version {{version}}"],
   "queue.criterion": ["Tiêu chí {{code}}", "Criterion {{code}}"],
   "queue.summaryChanged": ["Nhận xét chung đã được sửa.", "The summary was changed."],
-  "queue.yours": ["Giá trị của bạn (chưa gửi):", "Your values (not sent):"],
+  "queue.yours": ["Giá trị của đồng chí (chưa gửi):", "Your values (not sent):"],
   "queue.yourSummary": ["Nhận xét chung: “{{summary}}”", "Summary: “{{summary}}”"],
-  "queue.nothingOfYours": ["Bạn không sửa gì khác bản gốc.", "You changed nothing from the original."],
+  "queue.nothingOfYours": ["Đồng chí không sửa gì khác bản gốc.", "You changed nothing from the original."],
   "queue.bothChanged": ["cả hai cùng sửa", "changed by both"],
-  "queue.others": ["Các tiêu chí chỉ bạn sửa: {{codes}}", "Criteria only you changed: {{codes}}"],
+  "queue.others": ["Các tiêu chí chỉ đồng chí sửa: {{codes}}", "Criteria only you changed: {{codes}}"],
   "queue.none": ["(chưa chấm)", "(not scored)"],
   "queue.reapply": ["Gửi giá trị của tôi theo lựa chọn trên", "Send my values as chosen above"],
   "queue.keepMineItem": ["Giữ giá trị của tôi", "Keep mine"],

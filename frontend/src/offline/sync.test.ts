@@ -257,7 +257,7 @@ describe("whose changes, under whose session", () => {
   const check = { id: "c1", reference: "KT-1", state: "in_progress" } as unknown as CheckDetail;
   const report = { version: 1 } as unknown as CheckReport;
   const session = (expiresInMs: number) => ({ expires_at: new Date(Date.now() + expiresInMs).toISOString(), server_time: new Date().toISOString() });
-  const unauthorized = () => new ApiError(401, { code: "not_authenticated", message: "Bạn cần đăng nhập.", message_en: "Authentication required.", fields: {} });
+  const unauthorized = () => new ApiError(401, { code: "not_authenticated", message: "Đồng chí cần đăng nhập.", message_en: "Authentication required.", fields: {} });
 
   it("sends only the signed-in user's changes, each named for the account that made it", async () => {
     put.mockResolvedValue({ version: 2 });

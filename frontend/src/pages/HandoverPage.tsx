@@ -55,7 +55,7 @@ export default function HandoverPage() {
           <strong>{t("handover.done")}</strong>
         </div>
       ) : (
-        <RepresentativeSignOff<HandoverStep> checkId={step.check} onSigned={(r) => qc.setQueryData(["handover"], r)} />
+        <RepresentativeSignOff<HandoverStep> checkId={step.check} leadTitled={step} onSigned={(r) => qc.setQueryData(["handover"], r)} />
       )}
       <button type="button" className="btn btn-secondary btn-lg btn-block" onClick={() => setExitOpen(true)} data-testid="handover-exit">
         {t("handover.exit")}

@@ -3688,6 +3688,8 @@ export interface components {
             cancel_reason: string;
             readonly score: components["schemas"]["CheckScore"] | null;
             readonly signed: boolean;
+            /** @description Signed by the lead, not yet by the unit's representative: shown as "chờ đơn vị ký", not as signed. */
+            readonly awaiting_unit_signature: boolean;
             readonly origin: components["schemas"]["OriginEnum"];
             readonly unit_gone: components["schemas"]["UnitGone"] | null;
             notes: string;
@@ -3734,6 +3736,8 @@ export interface components {
             cancel_reason: string;
             readonly score: components["schemas"]["CheckScore"] | null;
             readonly signed: boolean;
+            /** @description Signed by the lead, not yet by the unit's representative: shown as "chờ đơn vị ký", not as signed. */
+            readonly awaiting_unit_signature: boolean;
             readonly origin: components["schemas"]["OriginEnum"];
             readonly unit_gone: components["schemas"]["UnitGone"] | null;
         };
@@ -5067,6 +5071,13 @@ export interface components {
             unit: string;
             counter: string | null;
             lead: components["schemas"]["HandoverLead"];
+            /**
+             * @description What the lead is called (selectors_checks.check_lead_is_team_lead)
+             *
+             *     * `team_lead` - team_lead
+             *     * `check_lead` - check_lead
+             */
+            lead_title: (components["schemas"]["LeadTitleEnum"] | components["schemas"]["NullEnum"]) | null;
             /** Format: date-time */
             signed_at: string | null;
             results: components["schemas"]["HandoverResult"][];

@@ -94,5 +94,5 @@ test("a finding from the findings list asks which of the user's team's started c
 test("with no started check of his team, the dialog says where a team finding is filed (issue 15)", async () => {
   serveFiling([checkOf("c-other", "KT-000222", [40, 43])]);
   const dialog = await screen.findByRole("dialog");
-  await waitFor(() => expect(within(dialog).getByTestId("finding-check-hint")).toHaveTextContent("Bạn không ở tổ của cuộc kiểm tra nào đã bắt đầu"));
+  await waitFor(() => expect(within(dialog).getByTestId("finding-check-hint")).toHaveTextContent("Đồng chí không ở tổ của cuộc kiểm tra nào đã bắt đầu"));
 });

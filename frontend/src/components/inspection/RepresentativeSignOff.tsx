@@ -6,6 +6,9 @@ import { api } from "../../api/client";
 import { Card, Field, InlineError } from "../ui";
 import { ActionButton } from "../ActionButton";
 import { useTypedTextError } from "../typedText";
+import { leadTitle } from "./leadTitle";
+
+type LeadTitled = Parameters<typeof leadTitle>[0];
 
 /** A signature drawn with a finger on the inspector's screen (signature_pad), exported as PNG. */
 export function SignatureBox({ onChange }: { onChange: (dataUrl: string) => void }) {
@@ -34,7 +37,7 @@ export function SignatureBox({ onChange }: { onChange: (dataUrl: string) => void
 /** Step 2 of the minutes, on the hand-over screen after the lead signed: the inspected unit's side. With the
  * representative's own account, name and post come from their officer record (the server's); with a drawn
  * signature they are typed and recorded as declared. */
-export function RepresentativeSignOff<T>({ checkId, onSigned }: { checkId: string; onSigned: (r: T) => void }) {
+export function RepresentativeSignOff<T>({ checkId, leadTitled, onSigned }: { checkId: string; leadTitled: LeadTitled; onSigned: (r: T) => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState("");
   const [post, setPost] = useState("");
@@ -58,7 +61,7 @@ export function RepresentativeSignOff<T>({ checkId, onSigned }: { checkId: strin
     <Card title={t("sign.repTitle")}>
       <div data-testid="rep-signoff">
         <ol className="sign-steps">
-          <li className="done">{t("sign.step1", { title: t("lead.checkLead"), titleInline: t("lead.checkLeadInline") })} ✓</li>
+          <li className="done">{t("sign.step1", { title: leadTitle(leadTitled, t), titleInline: leadTitle(leadTitled, t, true) })} ✓</li>
           <li className="current">{t("sign.step2")}</li>
         </ol>
         <Field label={t("sign.opinion")}><textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} data-testid="rep-opinion" /></Field>

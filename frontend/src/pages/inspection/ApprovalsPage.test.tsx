@@ -163,7 +163,7 @@ test("an officer-link card shows the new officer in full and warns that it looks
       unit: "", position: "", postings: [],
       warnings: [
         { code: "lookalike", vi: "Có thể là cùng một người với Thiếu tá Đặng Văn Bình (số hiệu NA-1002, tài khoản lead (Tổ trưởng tổ kiểm tra))", en: "May be the same person" },
-        { code: "you", vi: "Cán bộ này là chính bạn (hoặc trùng nhân thân với bạn).", en: "This officer is you" },
+        { code: "you", vi: "Cán bộ này là chính đồng chí (hoặc trùng nhân thân với đồng chí).", en: "This officer is you" },
       ] },
   };
   vi.stubGlobal("fetch", vi.fn(async (url: string) => json(String(url).includes("remap-requests") ? EMPTY : { count: 1, next: null, previous: null, results: [link] })));
@@ -173,5 +173,5 @@ test("an officer-link card shows the new officer in full and warns that it looks
   expect(card).toHaveTextContent("Đại úy Dang Van Binh · số hiệu X-66120 · sinh ngày 03/02/1986 · không giữ chức vụ nào hôm nay");
   const warnings = within(card).getAllByTestId("officer-warning");
   expect(warnings[0]).toHaveTextContent("NA-1002");
-  expect(warnings[1]).toHaveTextContent("chính bạn");
+  expect(warnings[1]).toHaveTextContent("chính đồng chí");
 });

@@ -62,7 +62,7 @@ function DayAgenda({ days, byDay }: { days: string[]; byDay: Map<string, CheckBr
                   <li key={c.id}>
                     <Link to={`/inspection/checks/${c.id}`} className={`list-card cal-agenda-item cal-agenda-${c.state}`} data-testid="cal-agenda-item">
                       <span className="row"><strong className="cal-time">{fmtTime(c.window_start).slice(0, 5)}</strong> <span>{c.unit.name}</span></span>
-                      <span className="row small"><CheckStateBadge value={c.state} /> <span className="mono">{c.reference}</span></span>
+                      <span className="row small"><CheckStateBadge value={c.state} awaitingUnit={c.awaiting_unit_signature} /> <span className="mono">{c.reference}</span></span>
                       {teamLabel(c) && <span className="small">{t("cal.team")}: {teamLabel(c, leadTitle(c, t, true))}</span>}
                     </Link>
                   </li>

@@ -200,3 +200,15 @@ test("a team lead in charge signs as 'Tổ trưởng' (issue 15)", async () => {
   fireEvent.click(button);
   expect(await screen.findByRole("dialog", { name: "Tổ trưởng ký biên bản" })).toHaveTextContent("Chữ ký của tổ trưởng");
 });
+
+test("signed by the lead alone, the check reads 'Chờ đơn vị ký biên bản', not signed (UX review)", async () => {
+  const results = [{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "pass" }];
+  serve(checkOf("signed", { awaiting_unit_signature: true }),
+    reportOf(results, { signed: true, signed_at: "2026-04-14T03:00:00Z", content_hash: "b".repeat(64) }));
+  const banner = await screen.findByTestId("signed-banner");
+  expect(banner).toHaveTextContent("Tổ trưởng đã ký lúc");
+  expect(banner).toHaveTextContent("biên bản chờ đại diện đơn vị ký");
+  expect(banner).not.toHaveTextContent("Biên bản đã ký lúc");
+  expect(screen.getByText("Chờ đơn vị ký biên bản")).toBeInTheDocument();
+  expect(screen.queryByText("Đã ký biên bản")).toBeNull();
+});

@@ -292,7 +292,7 @@ export default function CheckRunPage() {
         title={`${check.reference} — ${check.unit.name}`}
         subtitle={
           <span className="row">
-            <CheckStateBadge value={check.state} />
+            <CheckStateBadge value={check.state} awaitingUnit={check.awaiting_unit_signature} />
             <span>{t(`mode.${check.mode}`, { defaultValue: check.mode })}</span>
             <span>· {fmtDateTime(check.window_start)} – {fmtTime(check.window_end).slice(0, 5)}</span>
             {check.counter && <span>· {check.counter.name}</span>}
@@ -348,9 +348,10 @@ export default function CheckRunPage() {
         </div>
       )}
       {signed && report && (
-        <div className="notice notice-green" style={{ marginBottom: 16 }} data-testid="signed-banner">
-          {/* the seal code right after its label (it read as missing when the representative's lines came between) */}
-          <div data-testid="seal">{t("run.signedBanner", { at: fmtDateTime(report.signed_at) })} <code className="hash" style={{ display: "inline", padding: "1px 4px" }}>{report.content_hash}</code></div>
+        <div className={`notice ${report.representative ? "notice-green" : "notice-amber"}`} style={{ marginBottom: 16 }} data-testid="signed-banner">
+          {/* the seal code right after its label (it read as missing when the representative's lines came between);
+              signed by the lead alone, the minutes are not yet signed: they await the unit (step 2) */}
+          <div data-testid="seal">{report.representative ? t("run.signedBanner", { at: fmtDateTime(report.signed_at) }) : t("run.leadSignedBanner", { ...titled, at: fmtDateTime(report.signed_at) })} <code className="hash" style={{ display: "inline", padding: "1px 4px" }}>{report.content_hash}</code></div>
           {report.representative && (
             <div data-testid="rep-signed" style={{ marginTop: 6 }}>
               {t("sign.done", { name: report.representative.name, post: report.representative.post, at: fmtDateTime(report.representative.signed_at) })}

@@ -106,7 +106,7 @@ export default function ChecksPage() {
                           {c.origin && <div className="muted small" data-testid="check-origin">{t(`check.origin.${c.origin}`)}</div>}
                         </td>
                         <td data-label={t("checks.lead")}>{personName(c.lead)}</td>
-                        <td data-label={t("common.state")}><CheckStateBadge value={c.state} /></td>
+                        <td data-label={t("common.state")}><CheckStateBadge value={c.state} awaitingUnit={c.awaiting_unit_signature} /></td>
                         <td className="num" data-label={t("checks.score")}>{c.score ? `${fmtNumber(c.score.percent, 1)}%` : "—"}</td>
                       </tr>
                     ))}

@@ -98,13 +98,13 @@ test("outside the team, an open draw's count of hand-made checks cancelled unsta
 });
 
 test("a reader the page is not for sees only that he may not read it, not the page's title first", async () => {
-  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ error: { code: "forbidden", message: "Bạn không có quyền xem cam kết rút thăm.", message_en: "You may not read the draw commitments.", fields: {} } }), { status: 403, headers: { "Content-Type": "application/json" } })));
+  vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ error: { code: "forbidden", message: "Đồng chí không có quyền xem cam kết rút thăm.", message_en: "You may not read the draw commitments.", fields: {} } }), { status: 403, headers: { "Content-Type": "application/json" } })));
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
       <MemoryRouter><CommitmentsPage /></MemoryRouter>
     </QueryClientProvider>,
   );
-  expect(await screen.findByRole("alert")).toHaveTextContent("Bạn không có quyền xem cam kết rút thăm.");
+  expect(await screen.findByRole("alert")).toHaveTextContent("Đồng chí không có quyền xem cam kết rút thăm.");
   expect(screen.queryByRole("heading", { level: 1 })).toBeNull();
   expect(screen.queryByTestId("commitments-table")).toBeNull();
 });

@@ -127,7 +127,7 @@ test("a lead kept off one check for a conflict of interest reads what happened a
   expect(await screen.findByText("Đã giao tổ trưởng khác do xung đột lợi ích")).toBeInTheDocument();
   expect(screen.queryByText(/đổi tổ trưởng/)).toBeNull();
   await waitFor(() => expect(screen.getByTestId("draw-pending")).toHaveTextContent("Còn 3 cuộc kiểm tra chưa tiến hành"));
-  expect(screen.getByTestId("draw-pending")).toHaveTextContent("Trong đó 1 cuộc bạn không xem được lịch và tổ (xung đột lợi ích)");
+  expect(screen.getByTestId("draw-pending")).toHaveTextContent("Trong đó 1 cuộc đồng chí không xem được lịch và tổ (xung đột lợi ích)");
 });
 
 test("the draw result adds up, names the empty place, and says the exclusion once with its reason in view", async () => {
@@ -258,4 +258,24 @@ test("an inspector with no draw he may read is told who reads draws, not shown a
   await waitFor(() => expect(screen.getByText(/khi đợt còn mở, chỉ tổ trưởng đã rút thăm xem được/)).toBeInTheDocument());
   expect(screen.queryByText("Tạo đợt rút thăm để chọn đơn vị kiểm tra đột xuất.")).toBeNull(); // he cannot make one
   expect(screen.queryByTestId("draw-new")).toBeNull();
+});
+
+test("places left empty because no team of two could be formed do not say 'không đủ đơn vị' (UX review)", async () => {
+  const draw = {
+    id: 6, name: "", state: "open", created_at: "2026-11-30T02:00:00Z", created_by: null, seed_sha256: "a".repeat(64), seed: null,
+    params: { n: 3, start: "2026-12-03", end: "2026-12-04" }, result: [],
+    split: { n: 3, floor: 0, floor_room: 2, risk: 0, uniform: 0 },
+    closed_at: null, closed_by: null, checks_count: 0, reason: "", close_reason: "", flags: [], excluded: [], candidates: [],
+    warnings: [{ code: "schedule_shortfall", n: 3, scheduled: 0, missing: 3, units: [], capacity: 1,
+      vi: "Chỉ xếp được 0/3 cuộc kiểm tra. Mở rộng khoảng thời gian hoặc giảm số đơn vị cần kiểm tra.", en: "0/3" }],
+  };
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => (String(input).includes("/draws/6/") ? json(draw) : json(page([])))));
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter><DrawDetail id={6} /></MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const split = await screen.findByTestId("draw-split");
+  expect(split).toHaveTextContent("3 trên 3 vị trí yêu cầu để trống (không xếp được tổ kiểm tra hai người");
+  expect(split).not.toHaveTextContent("không đủ đơn vị");
 });

@@ -198,6 +198,8 @@ export function DrawDetail({ id }: { id: number }) {
   const excluded: DrawExclusion[] = d.excluded ?? (d.params.excluded as DrawExclusion[] | undefined) ?? [];
   const asked = Number(d.params.n ?? 0);
   const drawn = (d.result ?? []).length;
+  // places left empty because drawn units found no team (absence, conflict, no free slot), not for want of units
+  const noTeam = (d.warnings ?? []).some((w) => w.code === "schedule_shortfall");
   // the units left out and the shortfall are said once, in their own box with each unit's reason: the
   // flags and warnings that only count them are not repeated (the published flags are noted there)
   const flags = (d.flags ?? []).filter((f) => !EXCLUSION_CODES.has(f.code));
@@ -254,7 +256,7 @@ export function DrawDetail({ id }: { id: number }) {
           <p className="small" style={{ margin: 0 }} data-testid="draw-split">
             {/* the parts add up to what was drawn; places asked for and not filled are said as such */}
             {splitSentence(t, d.split, drawn, Number(d.params.floor_months ?? POLICY_FLOOR_MONTHS))}
-            {asked > drawn && <> <strong>{t("draw.splitEmpty", { count: asked - drawn, asked })}</strong>.</>}
+            {asked > drawn && <> <strong>{t(noTeam ? "draw.splitEmptyNoTeam" : "draw.splitEmpty", { count: asked - drawn, asked })}</strong>.</>}
           </p>
         )}
         {d.state === "open" && planned > 0 && <p className="muted small" style={{ margin: 0 }} data-testid="draw-pending">{t("draw.pendingChecks", { count: planned })}{plannedHidden > 0 && ` ${t("draw.pendingHidden", { count: plannedHidden })}`}</p>}
@@ -380,7 +382,7 @@ export function DrawDetail({ id }: { id: number }) {
                       {check ? (
                         <div className="nowrap">
                           <Link to={`/inspection/checks/${check.id}`}>{check.reference}</Link>
-                          <div><CheckStateBadge value={check.state} /></div>
+                          <div><CheckStateBadge value={check.state} awaitingUnit={check.awaiting_unit_signature} /></div>
                         </div>
                       ) : (
                         "—"

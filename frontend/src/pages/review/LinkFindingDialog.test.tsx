@@ -30,7 +30,7 @@ test("with no open finding of the unit, the dialog says why and what to do inste
   serve("reviewer", [dismissed]); // the only finding is dismissed: it takes no evidence, so it is not offered
   const dialog = await screen.findByRole("dialog");
   const notice = await within(dialog).findByTestId("link-no-findings");
-  expect(notice).toHaveTextContent("Công an xã Thanh Chương chưa có vi phạm nào đang mở mà bạn gắn chứng cứ được");
+  expect(notice).toHaveTextContent("Công an xã Thanh Chương chưa có vi phạm nào đang mở mà đồng chí gắn chứng cứ được");
   expect(notice).toHaveTextContent("Bấm “Lập vi phạm mới từ thẻ này”");
   expect(within(dialog).queryByRole("radio")).toBeNull();
   expect(within(dialog).getByTestId("finding-from-tag")).toBeInTheDocument();
