@@ -336,9 +336,10 @@ def plan_draw(seed: str, inputs: dict[str, Any]) -> dict[str, Any]:
     rng = random.Random(seed)
     version = int(params.get("algorithm", 1))
     unfit: list[dict[str, Any]] = []
-    if version >= 5:
+    if version >= 5 and len(params.get("pool", [])) >= MIN_TEAM_SIZE:
         # a unit for which fewer than MIN_TEAM_SIZE members are free of conflict is not drawn: it would take a
-        # place of n and then get no team (a draw of one unit gave no check while others could be checked)
+        # place of n and then get no team (a draw of one unit gave no check while others could be checked).
+        # When the team itself is short (absences), no unit is: the shortfall says so, as before.
         candidates, unfit = _fit_for_a_team(candidates, params)
     chosen = _select(rng, candidates, int(params["n"]), float(params["proportional_share"]), version, params)
     if version >= 3:

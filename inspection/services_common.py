@@ -127,7 +127,7 @@ def mostly_vietnamese(text: str) -> bool:
 
 
 # Words that say nothing on their own, without marks: greetings, particles, fillers and the word "reason" itself
-# ("xin chào các bạn nhé", "không có gì", "lý do", "ok", "test"). A reason made only of them is refused; among
+# ("xin chào mọi người nhé", "không có gì", "lý do", "ok", "test"). A reason made only of them is refused; among
 # other words they are fine ("Đồng chí Bình nghỉ phép" has "nghỉ phép"). Mirrored in frontend reasonRule.ts.
 FILLER_WORDS = frozenset((
     "xin chao cac ban nhe nha nhi a oi ok oke okay test hello hi alo khong co gi ly do cai day thoi vay the ha "
@@ -136,7 +136,7 @@ FILLER_WORDS = frozenset((
 
 
 def says_nothing(text: str) -> bool:
-    """Every counted word of the reason (reason_words) is a filler word (FILLER_WORDS): "xin chào các bạn nhé",
+    """Every counted word of the reason (reason_words) is a filler word (FILLER_WORDS): "xin chào mọi người nhé",
     "không có gì" or "lý do lý do" say nothing (insider S2-2)."""
     found = reason_words(text)
     return bool(found) and all(fold(word).replace(" ", "") in FILLER_WORDS for word in found)

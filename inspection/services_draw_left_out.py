@@ -44,6 +44,20 @@ def shortfall_reason(short: dict[str, Any], params: dict[str, Any]) -> str:
     return str(short["reason"])
 
 
+def units_without_team(unfit: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Version 5: the warning naming the units no team of two free of conflict can check (not drawn, so they take
+    no place of n), each with its reason; none when there are none."""
+    if not unfit:
+        return []
+    units = [{**u, "vi": SHORTFALL_REASONS[u["reason"]][0], "en": SHORTFALL_REASONS[u["reason"]][1]} for u in unfit]
+    return [{
+        "code": "units_without_team", "count": len(unfit), "units": units,
+        "vi": f"{len(unfit)} đơn vị không được đưa vào rút thăm vì không đủ hai cán bộ không xung đột lợi ích với "
+              "đơn vị để lập tổ kiểm tra (kiểm tra không do một người thực hiện).",
+        "en": f"{len(unfit)} unit(s) were left out of the draw: fewer than two team members are free of conflict "
+              "with the unit (nobody checks alone)."}]
+
+
 def ease_shortfall(size: int) -> tuple[str, str]:
     """What the lead can do about checks the window could not hold: never a team under two people."""
     if size > MIN_TEAM_SIZE:

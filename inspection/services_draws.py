@@ -19,7 +19,13 @@ from inspection.models import CriteriaSet, Draw, RiskSnapshot, SurpriseCheck
 from inspection.secrecy import POLICY_CONFLICT_YEARS
 from inspection.services_common import LEAD, _invalid, _require_reason, _seal
 from inspection.services_draw_inputs import _latest_snapshots, draw_inputs, unfit_warning
-from inspection.services_draw_left_out import SHORTFALL_REASONS, ease_shortfall, shortfall_reason, team_short_left_out
+from inspection.services_draw_left_out import (
+    SHORTFALL_REASONS,
+    ease_shortfall,
+    shortfall_reason,
+    team_short_left_out,
+    units_without_team,
+)
 from inspection.services_risk import risk_candidate_units, risk_weights_hash, risk_weights_version
 
 
@@ -162,16 +168,7 @@ def _schedule_warnings(inputs: dict[str, Any], planned: dict[str, Any]) -> list[
     n, size, per_day = int(params["n"]), int(params["team_size"]), int(params.get("per_person_per_day", 2))
     pool, days = len(params["pool"]), len(params["days"])
     warnings: list[dict[str, Any]] = []
-    unfit = planned.get("unfit") or []
-    if unfit:  # version 5: units no team of two free of conflict can check, not drawn (they take no place of n)
-        units = [{**u, "vi": SHORTFALL_REASONS[u["reason"]][0].format(per_day=per_day),
-                  "en": SHORTFALL_REASONS[u["reason"]][1].format(per_day=per_day)} for u in unfit]
-        warnings.append({
-            "code": "units_without_team", "count": len(unfit), "units": units,
-            "vi": f"{len(unfit)} đơn vị không được đưa vào rút thăm vì không đủ hai cán bộ không xung đột lợi ích "
-                  "với đơn vị để lập tổ kiểm tra (kiểm tra không do một người thực hiện).",
-            "en": f"{len(unfit)} unit(s) were left out of the draw: fewer than two team members are free of conflict "
-                  "with the unit (nobody checks alone)."})
+    warnings.extend(units_without_team(planned.get("unfit") or []))
     shortfall = planned["shortfall"]
     if shortfall:
         capacity = days * pool * per_day // max(size, 1)
