@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_confirm_message_is_vietnamese_only(api_as: Any, demo: Any) -> None:
-    a = UnitFactory(parent=demo.units["CAT-NA"])
-    into = UnitFactory(parent=demo.units["CAT-NA"], valid_from=date(2026, 7, 1))
+    a: Any = UnitFactory(parent=demo.units["CAT-NA"])
+    into: Any = UnitFactory(parent=demo.units["CAT-NA"], valid_from=date(2026, 7, 1))
     AssignmentFactory(unit=a, is_head=True)
     body = {"unit_ids": [a.pk], "into_id": into.pk, "on": "2026-07-01", "reason": "Quyết định sáp nhập bổ sung"}
     r = api_as("admin").post("/api/org/units/merge/", body, format="json")
@@ -23,7 +23,7 @@ def test_the_confirm_message_is_vietnamese_only(api_as: Any, demo: Any) -> None:
 
 
 def test_the_end_preview_refuses_a_day_before_the_unit_began(api_as: Any, demo: Any) -> None:
-    a = UnitFactory(parent=demo.units["CAT-NA"], valid_from=date(2026, 5, 10))
+    a: Any = UnitFactory(parent=demo.units["CAT-NA"], valid_from=date(2026, 5, 10))
     for on in ("2026-05-10", "2026-01-01"):
         r = api_as("admin").get(f"/api/org/units/{a.pk}/end-preview/?on={on}")
         assert r.status_code == 400, r.content

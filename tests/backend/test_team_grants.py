@@ -38,7 +38,9 @@ def lead2(demo: Any) -> User:
 
 def _free_officer() -> Officer:
     """An officer of the demo with no account (a team role needs one)."""
-    return Officer.objects.filter(user__isnull=True).order_by("pk").first()
+    officer = Officer.objects.filter(user__isnull=True).order_by("pk").first()
+    assert officer is not None
+    return officer
 
 
 def _signs_in(username: str, password: str = DEMO_PASSWORD) -> bool:

@@ -3,6 +3,7 @@ is already away is refused with a Vietnamese message; once the first is withdraw
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -24,7 +25,7 @@ def _post(by, person, start, days: int = 0):
 @pytest.mark.django_db
 def test_the_same_absence_twice_is_refused() -> None:
     lead = UserFactory(role=Role.INSPECTION_LEAD)
-    person = UserFactory(role=Role.INSPECTOR)
+    person: Any = UserFactory(role=Role.INSPECTOR)
     day = timezone.localdate() + timedelta(days=3)
     assert _post(lead, person, day).status_code == 201
     again = _post(lead, person, day)
@@ -39,6 +40,7 @@ def test_the_same_absence_twice_is_refused() -> None:
     assert _post(lead, person, day + timedelta(days=1)).status_code == 201
     # withdrawn, the day may be entered again
     first = InspectorAbsence.objects.filter(user=person).order_by("start").first()
+    assert first is not None
     back = _client(lead).post(f"/api/inspection/absences/{first.pk}/withdraw/",
                               {"reason": "Cán bộ hủy nghỉ phép, trở lại làm việc"}, format="json")
     assert back.status_code == 200, back.content

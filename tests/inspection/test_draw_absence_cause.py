@@ -5,11 +5,13 @@ the cause: absence (who, kind, dates: for the drawing lead only) apart from a co
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from backend.accounts.models import Role
+from backend.core.actors import SystemActor
 from inspection import services_absences, services_criteria
 from tests.inspection.factories import CounterFactory, UnitFactory, UserFactory
 from tests.inspection.test_draw_left_out15 import _client, _one_day
@@ -18,11 +20,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_team_short_for_an_absence_names_the_absence_not_a_conflict() -> None:
-    lead = UserFactory(role=Role.INSPECTION_LEAD)
-    sick = UserFactory(role=Role.INSPECTOR)
+    lead: Any = UserFactory(role=Role.INSPECTION_LEAD)
+    sick: Any = UserFactory(role=Role.INSPECTOR)
     for _ in range(3):
         CounterFactory(unit=UnitFactory())
-    services_criteria.criteria_set_seed_default(by="test", year=timezone.localdate().year)
+    services_criteria.criteria_set_seed_default(by=SystemActor("test"), year=timezone.localdate().year)
     day = _one_day()
     services_absences.absence_create(by=UserFactory.create(role=Role.ADMIN), user=sick, kind="illness",
                                      start=day, end=day + timedelta(days=1), reason="Ốm, có giấy của bệnh viện")

@@ -53,8 +53,8 @@ def test_an_amendment_after_sign_off_needs_a_reason(api_as: Any, running: Any) -
 
 @pytest.mark.django_db
 def test_a_unit_merge_from_a_past_day_needs_a_reason(api_as: Any, demo: Any) -> None:
-    a = UnitFactory(parent=demo.units["CAT-NA"])
-    into = UnitFactory(parent=demo.units["CAT-NA"], valid_from=date(2026, 7, 1))
+    a: Any = UnitFactory(parent=demo.units["CAT-NA"])
+    into: Any = UnitFactory(parent=demo.units["CAT-NA"], valid_from=date(2026, 7, 1))
     AssignmentFactory(unit=a, is_head=True)
     body = {"unit_ids": [a.pk], "into_id": into.pk, "on": "2026-07-01", "reason": FILLER}
     _refused(api_as("admin").post("/api/org/units/merge/", body, format="json"))

@@ -122,6 +122,7 @@ def test_camera_and_team_grant_bodies_match_the_schema(api_as: Any, demo: Any) -
     from backend.org.models import Officer
 
     free = Officer.objects.filter(user__isnull=True).order_by("pk").first()  # the team is officers (issue 15)
+    assert free is not None
     created = admin.post("/api/auth/users/", {"username": "thanhvienmoi", "role": "inspector",
                                               "officer_id": free.pk}, format="json")
     assert created.status_code == 201, created.content
