@@ -116,6 +116,9 @@ class UserFactory(DjangoModelFactory[User]):
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> User:
         from backend.accounts.services import user_create
 
+        # the names repeat after 100 accounts (a worker's sequence runs on across tests, and a module's seeded
+        # accounts stay): each is said to be a person of its own, as an administrator would (one person, one account)
+        kwargs.setdefault("distinct_reason", "Tài khoản kiểm thử của một cán bộ khác, không phải cùng một người")
         return user_create(by=BY, password=PASSWORD, **kwargs)
 
 

@@ -40,6 +40,8 @@ OPEN = {"DrawCandidateCounter.hours", "DrawOutput.params", "DrawDetailOutput.par
 
 def _free_form(node: dict[str, Any]) -> bool:
     """Says nothing of its fields: `{}` (any), or an object with no properties and an untyped or open map."""
+    if "enum" in node:  # a closed set of values, such as drf-spectacular's NullEnum ([null]) of a nullable choice
+        return False
     if any(k in node for k in ("$ref", "allOf", "oneOf", "anyOf", "type", "properties")):
         return node.get("type") == "object" and not node.get("properties") and node.get("additionalProperties") in (None, {}, True)
     return True
