@@ -26,7 +26,8 @@ def test_the_violation_time_is_entered_and_a_finding_without_an_officer_waits_fo
     assert dialog.locator("input[name=occurred_from_time]").input_value() == ""
     assert "trách nhiệm được xác định theo ngày vi phạm" in dialog.locator("[data-testid=occurred-from-needed]").inner_text()
     submit = dialog.locator("[data-testid=finding-submit]")
-    assert submit.is_disabled() and submit.get_attribute("title") == "Nhập thời điểm xảy ra vi phạm"
+    # the team files a finding on one of its checks (issue 15): the button names the missing check first
+    assert submit.is_disabled() and submit.get_attribute("title") == "Chọn cuộc kiểm tra phát hiện vi phạm"
     lead.shot("ui15-finding-new-no-time", full=False)
     page.keyboard.press("Escape")
 

@@ -186,7 +186,7 @@ export const ADMIN: Dict = {
   "grants.scopeTo": ["Đơn vị được xem: {{name}}", "Scope: {{name}}"],
   "grants.scopeProvince": ["Đơn vị được xem: toàn tỉnh", "Scope: the whole province"],
   "grants.lookalikes": ["Có thể là cùng một người với (họ tên giống nhau)", "May be the same person as (alike names)"],
-  "grants.lookalikeYou": ["đây là bạn", "this is you"],
+  "grants.lookalikeYou": ["đây là đồng chí", "this is you"],
   "grants.lookalikeAccount": ["Tài khoản {{username}}: {{name}}", "Account {{username}}: {{name}}"],
   "grants.lookalikeOfficer": ["Cán bộ {{name}} (số hiệu {{number}})", "Officer {{name}} ({{number}})"],
   "grants.distinctReason": ["Lý do người yêu cầu cho rằng đây là hai người khác nhau", "The requester's reason these are different people"],
