@@ -268,7 +268,7 @@ test("the approval card shows the look-alikes found and the reason given, and sa
   const card = within(inbox).getByTestId("grant-lookalikes-21");
   expect(card).toHaveTextContent("Có thể là cùng một người với");
   expect(card).toHaveTextContent("Tài khoản lead: Đặng Văn Bình");
-  expect(card).toHaveTextContent("Tài khoản admin: Đặng Văn Bình · Quản trị viên · đây là bạn");
+  expect(card).toHaveTextContent("Tài khoản admin: Đặng Văn Bình · Quản trị viên · đây là đồng chí");
   expect(card).toHaveTextContent("Cán bộ Trung tá Đặng Văn Bình (số hiệu NA-1002)");
   expect(card).toHaveTextContent("Hai người khác nhau, cùng họ tên nhưng công tác ở hai đơn vị riêng biệt");
   fireEvent.click(within(inbox).getByTestId("grant-approve-21"));
