@@ -272,7 +272,7 @@ test("the approval card shows the look-alikes found and the reason given, and sa
   expect(card).toHaveTextContent("Cán bộ Trung tá Đặng Văn Bình (số hiệu NA-1002)");
   expect(card).toHaveTextContent("Hai người khác nhau, cùng họ tên nhưng công tác ở hai đơn vị riêng biệt");
   fireEvent.click(within(inbox).getByTestId("grant-approve-21"));
-  expect(await screen.findByTestId("grant-lookalikes")).toHaveTextContent("đây là bạn");
+  expect(await screen.findByTestId("grant-lookalikes")).toHaveTextContent("đây là đồng chí");
 });
 
 test("renaming an account like another person's asks the worded reason and sends it (insider S1-4)", async () => {
