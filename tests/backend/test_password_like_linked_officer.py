@@ -44,7 +44,7 @@ def test_an_officer_linked_after_the_password_makes_the_sign_in_ask_for_a_change
     admin = api_as("admin")
     username, password = f"rv{random.randint(1000, 9999)}", "Nguyeenx@Hai2026"
     # a password the holder chose (one an administrator sets must be changed anyway: insider F-D, see
-    # tests/backend/test_insider_gaps15.py), with no name yet: nothing to be like
+    # tests/backend/test_password_set_by_another.py), with no name yet: nothing to be like
     made = user_create(by=SystemActor("test"), username=username, password=password, role="reviewer")
     assert made.password_change_required is False
     officer_id = _officer(admin, "Nguyễn Thị Hải")

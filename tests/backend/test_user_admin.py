@@ -43,7 +43,7 @@ def test_admin_changes_role_and_scope_and_it_applies_on_the_next_request(api_as,
     body = response.json()
     assert body["role"] == "reviewer" and body["scope_unit"]["id"] == scope.pk
     # (a rename of an account in, or just out of, a guarded role is a request: insider review S1-4,
-    # test_insider_identity_ins2a.py)
+    # test_account_identity.py)
     # the still-open session of that user now has the new role's rights only
     assert unithead.get("/api/auth/me/").json()["role"] == "reviewer"
     assert unithead.get("/api/media/clips/").status_code == 200

@@ -21,7 +21,7 @@ Excluded, and why:
 - POST /api/auth/login/: throttled by design (a 429 storm is not a finding) and covered by
   tests/backend/test_auth.py; the fuzzer would also keep replacing the session cookie.
 - POST /api/auth/activate/: anonymous and throttled like the login (a 429 storm is not a finding),
-  and every wrong code counts toward the lockout; covered in tests/backend/test_team_grants_insider.py.
+  and every wrong code counts toward the lockout; covered in tests/backend/test_team_grants_takeover.py.
 - POST /api/inspection/checks/{uid}/report/handover/: it limits the very session the rest of the run
   is signed in with to one check's signature step (covered in tests/inspection/test_signoff_chain.py).
 - /api/media/objects/{token}/: a signed-token download/upload endpoint; random tokens are all

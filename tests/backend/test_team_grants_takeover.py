@@ -1,4 +1,8 @@
-"""Insider review of the two-person rule (issue 15, scripts t11/t12/t20): an administrator demoted an
+"""The two-person rule against taking over a team account: the admin never holds its credentials (one-time activation
+codes), a team member's officer link is a grant, a held change audits nothing empty.
+
+Where these came from:
+Insider review of the two-person rule (issue 15, scripts t11/t12/t20): an administrator demoted an
 inspector, reset the password directly (no longer a team member), re-promoted with a plain "role" request
 whose approval card showed nothing of it, then signed in as the inspector with the password they had set;
 or unlinked an inspector's officer (no conflict-of-interest check) and re-linked after the lead planned a

@@ -1,4 +1,7 @@
-"""Insider gaps (S2): a user who must change his password cannot use the websocket either (F-B), and a
+"""A password someone else set is changed by its holder before any use, on HTTP and on the websocket.
+
+Where these came from:
+Insider gaps (S2): a user who must change his password cannot use the websocket either (F-B), and a
 password someone else set (an administrator's reset, or the password he chose when creating the account) must
 be changed by the holder at the next sign-in, so the setter cannot act in the holder's name (F-D)."""
 from __future__ import annotations

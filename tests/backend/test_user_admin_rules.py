@@ -1,4 +1,8 @@
-"""Reviewer findings on the administrator's work (issue 15): a refusal's reason follows the one reason rule; the
+"""The rules an administrator's account changes keep: a refusal gives a worded reason, the last active lead stays, a
+team role needs a linked officer, one service number however typed, the guarded roles come from the server.
+
+Where these came from:
+Reviewer findings on the administrator's work (issue 15): a refusal's reason follows the one reason rule; the
 last active inspection lead is not removed; a team role goes only to an account linked to an officer; the letter O
 and the digit 0 are one service number; the guarded roles come from the server."""
 from __future__ import annotations

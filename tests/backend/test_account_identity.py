@@ -1,4 +1,8 @@
-"""Insider review (as admin and lead), one person one identity and the two-person rule:
+"""One person, one identity on accounts: look-alike names and service numbers, and renames, scope changes and
+reactivations of guarded accounts as requests.
+
+Where these came from:
+Insider review (as admin and lead), one person one identity and the two-person rule:
 S1-1 an account without an officer bearing the approver's name; S1-2 one letter off in the family name, shortened
 and initialled names; S1-3 a guarded account's scope changed by one person; S1-4 a rename unchecked and applied at
 once; S2-3 reactivation after a demotion; S2-4 the approval card shows the look-alikes and the reason given."""
