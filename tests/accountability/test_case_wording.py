@@ -1,4 +1,8 @@
-"""Reviewer findings on the disciplinary officer's work (issue 15): a case's factors and summary follow the one
+"""A disciplinary case in words: its factors and summary follow the one reason rule, the trace names a rule by its
+name and legal basis, and an export asked with ?format= answers in words.
+
+Where these came from:
+Reviewer findings on the disciplinary officer's work (issue 15): a case's factors and summary follow the one
 reason rule; the trace names a rule by its name and legal basis, not by its code; an export asked with
 `?format=` answers in words, never a bare 404."""
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Review 12 (second round): merger, time bar and repeats, dated fields of charge, no-limitation
+"""The trace over time, through the API: a unit's merger, the time bar and repeats, dated fields of charge,
+no-limitation categories and the force regulation in force on the violation's date.
+
+Where these came from:
+Where these came from:
+Review 12 (second round): merger, time bar and repeats, dated fields of charge, no-limitation
 categories, wording and the force regulation in force on the violation's date — through the API."""
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Review of issue 12 (accountability and discipline): what the disciplinary officer would say, on the API.
+"""The bounds of a penalty, on the API: a head is never punished above the violator, a complaint's answer never makes
+it heavier, joint responsibility keeps its cap, self-detection exemptions, a case open while the officer may
+complain, and a rule set version that keeps the law's bounds.
+
+Where these came from:
+Review of issue 12 (accountability and discipline): what the disciplinary officer would say, on the API.
 
 Each test names the officer's complaint; each failed before the fix it guards.
 """
