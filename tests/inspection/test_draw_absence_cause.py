@@ -14,7 +14,7 @@ from backend.accounts.models import Role
 from backend.core.actors import SystemActor
 from inspection import services_absences, services_criteria
 from tests.inspection.factories import CounterFactory, UnitFactory, UserFactory
-from tests.inspection.test_draw_left_out15 import _client, _one_day
+from tests.inspection.test_draw_short_team import _client, _one_day
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,8 @@
-"""Issue 15, insider review (draw commitments, fourth pass).
+"""An open draw's commitment gives no count of units kept out by secret checks, reads the same to every outsider, and
+a team account without a linked officer is never put on a check team.
+
+Where these came from:
+Issue 15, insider review (draw commitments, fourth pass).
 
 S1-3. `exclusions_sealed` hid `excluded_pending_check`, but `drew_fewer_than_n` (its `candidates`) and the
       parameters' `pool_size` repeated the number: with the public pool of units an administrator worked out how

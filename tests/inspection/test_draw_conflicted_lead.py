@@ -1,4 +1,8 @@
-"""Issue 13, an inspection lead's month (finding 3): a lead kept off one check of his own draw for a
+"""A lead kept off a check of his own draw for a conflict of interest reads one count of planned checks everywhere
+and never the check; people on checks are named by rank and name.
+
+Where these came from:
+Issue 13, an inspection lead's month (finding 3): a lead kept off one check of his own draw for a
 conflict of interest reads the same count of planned checks on the draw card, the draw list and home
 (the check he may not see included), and the check stays hidden from him."""
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Issue 15, insider review, then F2 (S1): a closed draw's seed and counts while a check it depends on is still planned.
+"""What a closed draw shows does not depend on the state of a secret check: its seed, the withheld reasons and the
+counts published on a day fixed by the window.
+
+Where these came from:
+Issue 15, insider review, then F2 (S1): a closed draw's seed and counts while a check it depends on is still planned.
 
 A draw cannot close while a check of its own is still planned (409 checks_pending, to the drawing lead only:
 nobody else reads an open draw). But a draw also depends on checks planned before it, which kept their units out

@@ -1,4 +1,9 @@
-"""Issue 15, insider-adversary review of the org administration: what an administrator can learn or shift
+"""What an administrator can learn or shift through the org pages: refusals name no record he may not see,
+accountability is not shifted after the fact without a reason, mergers keep the tree whole, a unit head reads only
+his postings.
+
+Where these came from:
+Issue 15, insider-adversary review of the org administration: what an administrator can learn or shift
 through the org pages. Each case goes through the API with the demo's real roles.
 
 1. org refusals never name (or hint at) a record the caller may not see; a planned check is not a record

@@ -1,4 +1,7 @@
-"""A check team (user review, issue 15): the team lead on a drawn team is the one in charge, not an inspector
+"""A check team: the team lead on a drawn team is the one in charge, and no check is carried out by one person alone.
+
+Where these came from:
+A check team (user review, issue 15): the team lead on a drawn team is the one in charge, not an inspector
 beside him (draw algorithm 5); and no check is carried out by one person alone (the two-person rule): a
 hand-made check of one person, a draw asked for teams of one, and a drawn team of one are refused."""
 from __future__ import annotations

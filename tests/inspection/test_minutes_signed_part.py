@@ -1,4 +1,8 @@
-"""Issue 15 (insider review): the signed minutes PDF was fixed (cached) at its first download, not at
+"""The signed minutes are fixed at signing: the signed part is rendered, hashed and stored then, a tampered copy is
+not printed, and the parties agree only once the unit has signed.
+
+Where these came from:
+Issue 15 (insider review): the signed minutes PDF was fixed (cached) at its first download, not at
 signing, so names changed between the signing and the first download were printed as signed. Now the
 signed part is rendered and stored at signing, its SHA-256 kept on the report and in the signing's audit
 event; every download prints those bytes, then the findings and amendments that came after."""

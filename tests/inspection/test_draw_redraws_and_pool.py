@@ -1,4 +1,9 @@
-"""Issue 13, after review (an insider adversary and an inspection lead): a redraw over an open draw's
+"""Redraws, verification and the pool: a redraw over an open draw supersedes it, the pick rate of high risk holds,
+discipline and admin verify a draw without its targets, absent inspectors are out of the pool, a floor backlog
+leaves room for risk, and overdue units are said in sentences.
+
+Where these came from:
+Issue 13, after review (an insider adversary and an inspection lead): a redraw over an open draw's
 window supersedes it (no unit double-booked, none left out), the pick rate of high risk holds for the
 total score the lead sees, discipline and admin can verify a draw without its targets, inspectors
 can be taken out of the pool, a floor backlog leaves room for risk, and "after the floor date" means

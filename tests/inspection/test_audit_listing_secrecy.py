@@ -1,4 +1,8 @@
-"""Issue 15 (insider review, audit trail): the listing the administrator reads leaked what is hidden from him.
+"""The audit listing hides what its reader may not know: nothing links events so hidden ones show, no value derives
+from a masked field, a draft finding's events are absent, a team's export does not count secret checks.
+
+Where these came from:
+Issue 15 (insider review, audit trail): the listing the administrator reads leaked what is hidden from him.
 1. each event carried its chain hash: rebuilt from the listed fields, two events that do not link show hidden
    events between them, dated to the second (a surprise check being planned);
 2. the hash over the unmasked payload let the reader guess an absence's masked kind and reason;

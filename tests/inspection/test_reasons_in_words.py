@@ -1,4 +1,8 @@
-"""Issue 15, S2-2: a finding was confirmed with the unit-level reason "aaaaaaaaaaaaaaaaaaaa" and the
+"""Reasons that carry legal weight are written in words: not junk, keyboard runs, one letter repeated, or words
+without the Vietnamese marks.
+
+Where these came from:
+Issue 15, S2-2: a finding was confirmed with the unit-level reason "aaaaaaaaaaaaaaaaaaaa" and the
 confirmation reason ".". Reasons that carry legal weight (confirm, dismiss, action, unit-level) must be
 written in words: a few different words of two letters or more, not one letter repeated."""
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Issue 15 (user review): a short team said "Tổ 1/2 người (thiếu người không xung đột)" without naming who was left
+"""A short team names who was left off it and why (absence, conflict of interest), to the drawing lead only.
+
+Where these came from:
+Issue 15 (user review): a short team said "Tổ 1/2 người (thiếu người không xung đột)" without naming who was left
 out and why. The drawing lead now reads, for each short team, every inspector not on it and the reason (absent
 dd/mm–dd/mm, conflict of interest with the unit); nobody else reads it (the draw's secrecy)."""
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Issue 15, insider review S2: sequential ids revealed drafts. The administrator, discipline and the unit head
+"""Findings, evidence files, footage evidence and packages take random ids, so a gap between published ids shows no
+draft.
+
+Where these came from:
+Issue 15, insider review S2: sequential ids revealed drafts. The administrator, discipline and the unit head
 read the ids of confirmed findings (list, detail, audit listing, liabilities, exports); a gap between two of
 them showed that a draft (or a finding dismissed while a draft) existed, and roughly when it was made. The
 same held for a draft's evidence files, its footage evidence and its evidence packages. Their ids are now

@@ -1,4 +1,8 @@
-"""Issue 17: the answers the web app still typed by hand (cameras, team grants, risk, draws, their
+"""The answers the web app once typed by hand declare every nested field in the schema, and real bodies match it
+strictly.
+
+Where these came from:
+Issue 17: the answers the web app still typed by hand (cameras, team grants, risk, draws, their
 commitments and verification, the hand-over step) declare their nested fields, so their TypeScript types are
 generated. The schema names every nested field of these answers (no free-form object left but the few said
 below), and real bodies match it strictly (tests/openapi_bodies.py: an undeclared key fails)."""

@@ -1,4 +1,8 @@
-"""Issue 15, insider review (secrecy leftovers): counts that moved with a secret check.
+"""No count outside the team moves with a secret check: the draw's cancellation counts, a complaint's linked drafts,
+a draft's failed package, and the audit rule for hidden findings stays one query.
+
+Where these came from:
+Issue 15, insider review (secrecy leftovers): counts that moved with a secret check.
 
 1. the draw commitments counted hand-made checks cancelled before they started (`manual_checks_cancelled`)
    live, while the draw was open and after its close: the admin and discipline saw a planned check's

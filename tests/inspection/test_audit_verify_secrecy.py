@@ -1,7 +1,11 @@
-"""Issue 15 (insider review): the audit chain's verification answered `checked`, the number of events
+"""The audit chain's verification tells nothing of sealed events: ok, or the first broken event by its listing
+reference when the caller may list it.
+
+Where these came from:
+Issue 15 (insider review): the audit chain's verification answered `checked`, the number of events
 verified. Compared over time against the events a caller can list, it dated the sealed ones (a planned
 check being made). The answer now says only ok, or the kind of break and the first broken event's listing
-reference (`ref`, never its chain hash: see test_insider15_audit_listing) when that event is one the caller
+reference (`ref`, never its chain hash: see test_audit_listing_secrecy) when that event is one the caller
 may list."""
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Issue 13, insider adversary (rev13adv F1, F2, F3, F12, F14, F17): the lead cannot re-roll or hand-pick
+"""Hand-picking and re-rolling the draw shows: checks made by hand that keep units out are published, the draw's
+parameters are bounded by policy, drawn and hand-picked checks are told apart, a conflicted lead is moved off his
+former unit's check, nobody is double-booked, reasons are real.
+
+Where these came from:
+Issue 13, insider adversary (rev13adv F1, F2, F3, F12, F14, F17): the lead cannot re-roll or hand-pick
 targets without discipline and the administrator seeing it in the published commitments, and the
 team is never double-booked. Through the API, on the demo organisation."""
 from __future__ import annotations

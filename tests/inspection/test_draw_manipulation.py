@@ -1,4 +1,9 @@
-"""Issue 13, second insider review (rev13adv): what a lead conflicted with a unit can still learn of its
+"""The draw against a lead who would steer it: a conflicted lead learns nothing of the hidden check's slot, planned
+checks keep units out only while upcoming and within bounds, cancellations and weight changes need a published
+reason, nobody and no unit is booked twice.
+
+Where these came from:
+Issue 13, second insider review (rev13adv): what a lead conflicted with a unit can still learn of its
 check's slot, planned checks that keep units out of every draw, silent re-rolls, the risk weights as
 a lever, and a unit booked twice. Through the API, on the demo organisation."""
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Ratings per transaction served and the review of held ratings (issue 13, lead's walk of the full
+"""Ratings per transaction served and the review of held ratings: volumes entered by API or CSV, risk per 1,000
+transactions, held bursts accepted or rejected by the team, volume changes audited.
+
+Where these came from:
+Ratings per transaction served and the review of held ratings (issue 13, lead's walk of the full
 province): transactions served per counter and day are entered by API or CSV, risk reads low ratings
 per 1,000 transactions (a busy counter is not punished for being busy), and the inspection team
 accepts or rejects ratings held as a burst. Small factory worlds, through the API."""
