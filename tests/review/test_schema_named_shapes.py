@@ -1,4 +1,8 @@
-"""Issue 17: the last four types the web app wrote by hand are aliases of generated ones, so the schema names
+"""The schema names the shapes the web app aliases (UserBrief, BiText, EvidencePackageStateEnum, Viewer), and the
+websocket's presence rows match Viewer.
+
+Where these came from:
+Issue 17: the last four types the web app wrote by hand are aliases of generated ones, so the schema names
 their shapes: `UserBrief` (a person in the inspection answers), `BiText` (a draw's warning: a message in both
 languages and the detail its code carries), `EvidencePackageStateEnum` (an evidence package's state) and
 `Viewer` (a row of the review websocket's `presence` message, which no HTTP answer carries). The rows the
