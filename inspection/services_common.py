@@ -132,7 +132,11 @@ def mostly_vietnamese(text: str) -> bool:
 FILLER_WORDS = frozenset((
     "xin chao cac ban nhe nha nhi a oi ok oke okay test hello hi alo khong co gi ly do cai day thoi vay the ha "
     "toi biet nua em anh chi moi nguoi dong la va roi duoc nay kia ay dau luon lam qua buoi sang chieu minh "
-    "ma gui cam on bay gio cung chua ai vang da ve voi").split())
+    "ma gui cam on bay gio cung chua ai vang da ve voi "
+    # whims, the weather and counting ("Làm cho có", "Không thích", "Vì thích thế", "Trời hôm nay đẹp quá", "Chẳng có
+    # gì để nói cả", "gõ đại cho xong", "Một hai ba bốn năm sáu bảy": insider re-check of stop 26, issue 15)
+    "cho thich troi hom dep vi chang de noi ca xem xong nghi ra dai go mot hai ba bon nam sau tam chin muoi vui buon "
+    "thi").split())
 
 
 def says_nothing(text: str) -> bool:

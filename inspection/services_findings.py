@@ -476,13 +476,16 @@ def finding_explain(*, by: User, finding: Finding, kind: str, text: str) -> Find
     if finding.state not in (Finding.State.CONFIRMED, Finding.State.ACTIONED):
         raise Conflict("Chỉ giải trình, tự kiểm điểm đối với vi phạm đã được xác nhận.",
                        "Only a confirmed finding can be explained.", code="invalid_state")
-    from inspection.services_common import is_a_reason, plain_text
+    from inspection.services_common import _require_reason, is_a_reason, plain_text
 
     text = plain_text(text).strip()
     if not is_a_reason(text, EXPLANATION_MIN_LETTERS):
         raise _invalid(f"Nội dung giải trình cần nêu cụ thể (ít nhất {EXPLANATION_MIN_LETTERS} chữ cái hoặc chữ số).",
                        f"Say what happened ({EXPLANATION_MIN_LETTERS} letters or digits at least).", "text",
                        code="reason_required")
+    # worded too, by the one reason rule (on a copy: the text keeps its lines): "ok ok ok ok ok ok ok ok ok ok ok"
+    # and a run of one letter were kept as a giải trình and a tự kiểm điểm (user review, issue 15)
+    _require_reason(text, "text", "nội dung giải trình, tự kiểm điểm")
     if FindingExplanation.objects.filter(finding=finding, kind=kind, text=text).exists():
         raise Conflict("Văn bản này đã được gửi cho vi phạm này.", "This text was already sent for this finding.",
                        code="duplicate")

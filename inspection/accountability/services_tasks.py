@@ -15,6 +15,7 @@ from backend.org.models import Unit
 from inspection.accountability.models import CchcTask
 from inspection.accountability.scoring import DELIVERY_REPORT_GRACE_DAYS, task_outcome
 from inspection.accountability.services_common import _invalid
+from inspection.services_common import _refuse_says_nothing, plain_text
 
 REGISTRATION_MONTH = 10
 
@@ -85,6 +86,9 @@ def task_report_delivery(*, by: User, task: CchcTask, delivered_on: date, note: 
     if delivered_on < date(task.year - 1, 1, 1):
         raise _invalid("Ngày hoàn thành quá sớm so với năm nhiệm vụ.", "The delivery date is before the task's year.",
                        "delivered_on")
+    if (note or "").strip():
+        # optional, but when written it says something: "ok" was kept as the result note (user review, issue 15)
+        _refuse_says_nothing(" ".join(plain_text(note).split()), "note", "ghi chú kết quả")
     previous = task.delivered_on
     now = timezone.now()
     # reported after the grace (or dated before the task was registered): recorded, flagged, counted

@@ -43,6 +43,22 @@ def test_an_empty_or_token_explanation_is_refused_in_words_and_nothing_is_kept(a
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "text", "said"), [
+    ("explanation", "ok ok ok ok ok ok ok ok ok ok ok", "chưa nói lên điều gì"),
+    ("self_review", "a" * 25, "phải là một lý do thật"),
+    ("explanation", "xin chào mọi người nhé, em gửi ạ", "chưa nói lên điều gì"),
+])
+def test_filler_is_not_an_explanation_nor_a_self_review(api_as, insp, kind, text, said):
+    """User review (issue 15): twenty letters of filler were kept as the unit's giải trình and tự kiểm điểm,
+    where every other reason of the product refuses them."""
+    response = api_as("unithead").post(f"/api/inspection/findings/{_finding().pk}/explanations/",
+                                       {"kind": kind, "text": text}, format="json")
+    assert response.status_code == 400, response.content
+    assert said in response.json()["error"]["message"]
+    assert not FindingExplanation.objects.exists()
+
+
+@pytest.mark.django_db
 def test_only_the_unit_head_explains(api_as, insp):
     finding = _finding()
     response = api_as("lead").post(f"/api/inspection/findings/{finding.pk}/explanations/",

@@ -21,6 +21,9 @@ NOTHING = ["xin chào", "xin chào các bạn nhé", "aaaa aaaa", "lý do", "ok"
 REAL = ["Cán bộ nghỉ phép theo quyết định số 12/QĐ-CAX ngày 3/5", "Nhập nhầm điểm tiêu chí 4, biên bản gốc ghi 2 điểm",
         "Hai cán bộ khác nhau, cùng tên", "Không có quyết định điều động", "Đồng chí Bình nghỉ phép buổi sáng"]
 FILLER = "xin chào các bạn nhé"
+# the insider's re-check of stop 26: whims, the weather, counting
+WHIMS = ["Làm cho có", "Không thích", "Vì thích thế", "Trời hôm nay đẹp quá", "Chẳng có gì để nói cả", "gõ đại cho xong",
+         "Một hai ba bốn năm sáu bảy", "Chưa nghĩ ra lý do gì cả", "Đã xem"]
 
 
 def test_the_rule_refuses_what_says_nothing_and_keeps_real_reasons() -> None:
@@ -28,6 +31,25 @@ def test_the_rule_refuses_what_says_nothing_and_keeps_real_reasons() -> None:
         assert not is_worded_reason(text, words=2, letters=6), text
     for text in REAL:
         assert is_worded_reason(text, words=3, letters=12) and not says_nothing(text), text
+
+
+def test_whims_the_weather_and_counting_say_nothing_either() -> None:
+    for text in WHIMS:
+        assert says_nothing(text), text
+    for text in REAL + ["Hủy cho nhanh vì đơn vị đã sáp nhập", "Nhầm ngày, cán bộ nghỉ ốm"]:
+        assert not says_nothing(text), text
+
+
+def test_the_web_app_refuses_the_same_words() -> None:
+    """One owner: the web app's copy of the list (frontend/src/components/reasonRule.ts) is the server's."""
+    import re
+    from pathlib import Path
+
+    from inspection.services_common import FILLER_WORDS
+
+    source = (Path(__file__).resolve().parents[2] / "frontend/src/components/reasonRule.ts").read_text(encoding="utf-8")
+    block = source.split("const FILLER_WORDS = new Set(", 1)[1].split(".split(", 1)[0]
+    assert set(" ".join(re.findall(r'"([^"]*)"', block)).split()) == set(FILLER_WORDS)
 
 
 def _refused(response: Any) -> None:

@@ -138,3 +138,23 @@ def test_the_home_says_overdue_in_words_not_only_by_a_red_bar(api_as, insp):
     card = next(c for c in api_as("unithead").get("/api/home/").json()["cards"] if c["key"] == "unit_tasks")
     row = next(r for r in card["rows"] if r["link"].endswith(f"task={late.pk}"))
     assert row["tone"] == "red" and row["detail"].endswith("Quá hạn 3 ngày")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("note", ["ok", "xin chào, xong rồi nhé", "Ok ok"])
+def test_a_result_note_of_filler_is_refused_and_nothing_is_reported(note):
+    """User review (issue 15): "ok" was kept as a task's result note. The note stays optional."""
+    unit = UnitFactory.create()
+    head = _client(UserFactory.create(role=Role.UNIT_HEAD, scope_unit=unit))
+    task = _task(unit, timezone.localdate())
+    url = f"/api/accountability/cchc-tasks/{task.pk}/delivery/"
+    r = head.post(url, {"delivered_on": timezone.localdate().isoformat(), "note": note}, format="json")
+    assert r.status_code == 400, r.content
+    assert r.json()["error"]["code"] == "reason_says_nothing" and "Ghi chú kết quả" in r.json()["error"]["message"]
+    task.refresh_from_db()
+    assert task.delivered_on is None
+    worded = "Đã niêm yết đủ thủ tục tại bộ phận một cửa"
+    r = head.post(url, {"delivered_on": timezone.localdate().isoformat(), "note": worded}, format="json")
+    assert r.status_code == 200, r.content
+    task.refresh_from_db()
+    assert task.delivery_note == worded

@@ -81,7 +81,9 @@ export function mostlyVietnamese(text: string): boolean {
 const FILLER_WORDS = new Set(
   ("xin chao cac ban nhe nha nhi a oi ok oke okay test hello hi alo khong co gi ly do cai day thoi vay the ha " +
     "toi biet nua em anh chi moi nguoi dong la va roi duoc nay kia ay dau luon lam qua buoi sang chieu minh " +
-    "ma gui cam on bay gio cung chua ai vang da ve voi").split(" "),
+    "ma gui cam on bay gio cung chua ai vang da ve voi " +
+    "cho thich troi hom dep vi chang de noi ca xem xong nghi ra dai go mot hai ba bon nam sau tam chin muoi vui buon " +
+    "thi").split(" "),
 );
 
 /** Every counted word is a filler word, as the server's says_nothing: "xin chào các bạn nhé", "không có gì". */

@@ -158,6 +158,7 @@ export const ORG: Dict = {
   "home.detail.rating": ["Đánh giá không hài lòng ({{score}}/5), không có ý kiến", "Unsatisfied rating ({{score}}/5), no comment"],
   "home.draws.checks": ["{{n}} cuộc kiểm tra chưa tiến hành", "{{n}} checks still planned"],
   "why.leadOnlyStart": ["Chỉ tổ trưởng của cuộc kiểm tra được bắt đầu tại chỗ", "Only the check's team lead can start it on site"],
+  "why.leadOnlyCancel": ["Chỉ tổ trưởng của cuộc kiểm tra (hoặc tổ trưởng lập kế hoạch) được hủy", "Only the check's team lead (or the lead who planned it) can cancel it"],
   "why.leadOnlyComplete": ["Chỉ tổ trưởng của cuộc kiểm tra được kết thúc kiểm tra", "Only the check's team lead can finish the check"],
   "why.saveBeforeSign": ["Có thay đổi chưa lưu: bấm \"Lưu kết quả\" trước khi ký biên bản", "There are unsaved changes: press \"Save results\" before signing"],
   "why.leadOnlySign": ["Chỉ tổ trưởng của cuộc kiểm tra được ký biên bản", "Only the check's team lead can sign the report"],

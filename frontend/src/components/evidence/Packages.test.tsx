@@ -59,6 +59,11 @@ test("export says why it cannot run, and asks for a reason before it does", asyn
   wrap(<PackagesCard owner={{ finding: 7 }} canExport />);
   await userEvent.click(await screen.findByTestId("package-export"));
   expect(screen.getByTestId("package-submit")).toBeDisabled();
+  expect(screen.getByTestId("package-submit")).toHaveAttribute("title", "Nhập lý do trước");
+  // typed but not worded: the button says what is wrong, not "enter a reason first" (user review, issue 15)
+  await userEvent.type(screen.getByRole("textbox"), "...");
+  expect(screen.getByTestId("package-submit")).toHaveAttribute("title", expect.stringContaining("viết thành lời"));
+  await userEvent.clear(screen.getByRole("textbox"));
   await userEvent.type(screen.getByRole("textbox"), "Chuyển hội đồng kỷ luật");
   expect(screen.getByTestId("package-submit")).toBeEnabled();
 });

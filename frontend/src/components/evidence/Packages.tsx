@@ -52,7 +52,7 @@ export function ExportDialog({ owner, tagIds, onClose, onDone }: {
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" why={(request.isPending && t("why.busy")) || (short && t("why.reasonNeeded"))} onClick={() => request.mutate()} data-testid="package-submit">
+          <ActionButton type="button" className="btn btn-primary" why={(request.isPending && t("why.busy")) || (short && (reason.trim() ? t("pkg.reasonShort") : t("why.reasonNeeded")))} onClick={() => request.mutate()} data-testid="package-submit">
             {t("pkg.export")}
           </ActionButton>
         </>
@@ -242,7 +242,7 @@ function DownloadDialog({ p, onClose, onDone }: { p: EvidencePackage; onClose: (
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>{t("action.cancel")}</button>
-          <ActionButton type="button" className="btn btn-primary" why={(download.isPending && t("why.busy")) || (short && t("why.reasonNeeded"))} onClick={() => download.mutate()} data-testid="package-download-submit">
+          <ActionButton type="button" className="btn btn-primary" why={(download.isPending && t("why.busy")) || (short && (reason.trim() ? t("pkg.reasonShort") : t("why.reasonNeeded")))} onClick={() => download.mutate()} data-testid="package-download-submit">
             {t("pkg.download")}
           </ActionButton>
         </>

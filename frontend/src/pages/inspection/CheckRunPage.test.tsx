@@ -123,6 +123,18 @@ test("a check started before its window says so in the question; a planned check
   expect(within(dialog).getByTestId("start-early")).toHaveTextContent("trước khung giờ dự kiến");
 });
 
+test("a team member who is not the lead sees why he cannot cancel the check, before writing a reason (user review, issue 15)", async () => {
+  serve(checkOf("planned"), null, member);
+  const cancel = await screen.findByTestId("check-cancel");
+  await waitFor(() => expect(cancel).toBeDisabled());
+  expect(cancel).toHaveAccessibleDescription("Chỉ tổ trưởng của cuộc kiểm tra (hoặc tổ trưởng lập kế hoạch) được hủy");
+});
+
+test("the check's lead may cancel it", async () => {
+  serve(checkOf("planned"), null);
+  await waitFor(() => expect(screen.getByTestId("check-cancel")).toBeEnabled());
+});
+
 test("a finding filed from a failed criterion starts from its category and takes its photo along", async () => {
   const withCategory = criteria.map((c) => (c.code === "1.2" ? { ...c, category: "THU_PHI" } : c));
   const posts: { url: string; body: unknown }[] = [];
