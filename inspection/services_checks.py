@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.accounts.selectors import distinct_persons, require_role, same_person_refused
+from backend.accounts.selectors import distinct_persons, require_role, same_person_refused, user_title
 from backend.audit.services import audit_record
 from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError, Forbidden
@@ -42,13 +42,14 @@ def _validate_team(team: list[User], unit: Unit, on: date, conflict_years: int =
         unfit = team_unfit_reason(user)
         if unfit is not None:
             vi, en = TEAM_UNFIT_REASONS[unfit]
-            raise _invalid(f"Không thể đưa {user.get_username()} vào tổ kiểm tra: {vi}.",
-                           f"{user.get_username()} cannot be put on the check's team: {en}.", "team_ids",
+            raise _invalid(f"Không thể đưa đồng chí {user_title(user)} vào tổ kiểm tra: {vi}.",
+                           f"{user_title(user)} cannot be put on the check's team: {en}.", "team_ids",
                            code=f"team_member_{unfit}")
         if unit.pk in conflict_unit_ids(officer_id=user.officer_id, since=since):
-            raise _invalid(f"{user.get_username()} từng công tác tại đơn vị được kiểm tra trong {conflict_years} "
+            # named as a person, not by login ("inspector từng công tác…": insider re-check of stop 26)
+            raise _invalid(f"Đồng chí {user_title(user)} từng công tác tại đơn vị được kiểm tra trong {conflict_years} "
                            "năm gần đây (xung đột lợi ích).",
-                           f"{user.get_username()} served in the target unit within {conflict_years} years "
+                           f"{user_title(user)} served in the target unit within {conflict_years} years "
                            "(conflict of interest).", "team_ids", )
 
 

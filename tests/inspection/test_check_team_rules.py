@@ -103,3 +103,24 @@ def test_a_draw_asked_for_teams_of_one_is_refused() -> None:
                                    reason="Thử quy mô tổ một người")
     assert refused.value.code == "team_too_small"
     assert "Tổ kiểm tra phải có từ 2 đến 10 người" in str(refused.value.message)
+
+
+@pytest.mark.django_db
+def test_a_conflicted_member_is_named_as_a_person_not_by_login() -> None:
+    """Insider re-check of stop 26: "inspector từng công tác tại đơn vị…" named the member by his login."""
+    from tests.inspection.factories import AssignmentFactory
+
+    unit: Any = UnitFactory()
+    CounterFactory(unit=unit)
+    lead: Any = UserFactory(role=Role.INSPECTION_LEAD, officer=OfficerFactory())
+    served: Any = UserFactory(role=Role.INSPECTOR, username="canbo7", officer=OfficerFactory(rank="Đại úy"))
+    AssignmentFactory(officer=served.officer, unit=unit, valid_from=timezone.localdate() - timedelta(days=400))
+    day = weekday_from(timezone.localdate() + timedelta(days=5))
+    start = datetime.combine(day, time(8), tzinfo=LOCAL)
+    with pytest.raises(DomainError) as refused:
+        services_checks.check_create(by=lead, mode="dot_xuat", unit=unit, window_start=start,
+                                     window_end=start + timedelta(hours=2), team=[served])
+    message = str(refused.value.message)
+    assert message.startswith(f"Đồng chí Đại úy {served.officer.full_name} từng công tác tại đơn vị"), message
+    assert "canbo7" not in message
+    assert not SurpriseCheck.objects.exists()
