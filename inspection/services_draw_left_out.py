@@ -44,12 +44,31 @@ def shortfall_reason(short: dict[str, Any], params: dict[str, Any]) -> str:
     return str(short["reason"])
 
 
-def units_without_team(unfit: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _conflicted_names(unfit: list[dict[str, Any]], inputs: dict[str, Any]) -> dict[int, str]:
+    """For each unit left out, the team members in conflict with it, as people ("đồng chí Đại úy Võ Thanh Tùng"):
+    the reason alone did not say who (user review of stop 26, issue 15)."""
+    wanted = {int(u["unit_id"]) for u in unfit}
+    ids = {int(c["unit_id"]): [int(x) for x in c.get("conflicted", [])]
+           for c in inputs.get("candidates", []) if int(c["unit_id"]) in wanted}
+    people = {u.pk: user_title(u) for u in User.objects.filter(
+        pk__in={x for v in ids.values() for x in v}).select_related("officer")}
+    return {unit: ", ".join(f"đồng chí {people[x]}" for x in sorted(members) if x in people)
+            for unit, members in ids.items()}
+
+
+def units_without_team(unfit: list[dict[str, Any]], inputs: dict[str, Any]) -> list[dict[str, Any]]:
     """Version 5: the warning naming the units no team of two free of conflict can check (not drawn, so they take
-    no place of n), each with its reason; none when there are none."""
+    no place of n), each with its reason and who is in conflict; none when there are none."""
     if not unfit:
         return []
-    units = [{**u, "vi": SHORTFALL_REASONS[u["reason"]][0], "en": SHORTFALL_REASONS[u["reason"]][1]} for u in unfit]
+    names = _conflicted_names(unfit, inputs)
+
+    def said(u: dict[str, Any]) -> tuple[str, str]:
+        vi, en = SHORTFALL_REASONS[u["reason"]]
+        who = names.get(int(u["unit_id"]))
+        return (f"{vi} (từng công tác tại đơn vị: {who})", f"{en} (served in the unit: {who})") if who else (vi, en)
+
+    units = [{**u, "vi": said(u)[0], "en": said(u)[1]} for u in unfit]
     return [{
         "code": "units_without_team", "count": len(unfit), "units": units,
         "vi": f"{len(unfit)} đơn vị không được đưa vào rút thăm vì không đủ hai cán bộ không xung đột lợi ích với "

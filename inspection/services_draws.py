@@ -168,7 +168,7 @@ def _schedule_warnings(inputs: dict[str, Any], planned: dict[str, Any]) -> list[
     n, size, per_day = int(params["n"]), int(params["team_size"]), int(params.get("per_person_per_day", 2))
     pool, days = len(params["pool"]), len(params["days"])
     warnings: list[dict[str, Any]] = []
-    warnings.extend(units_without_team(planned.get("unfit") or []))
+    warnings.extend(units_without_team(planned.get("unfit") or [], inputs))
     shortfall = planned["shortfall"]
     if shortfall:
         capacity = days * pool * per_day // max(size, 1)

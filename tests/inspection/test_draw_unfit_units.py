@@ -22,4 +22,9 @@ def test_a_unit_without_a_team_of_two_is_left_out_with_its_reason_and_n_is_kept(
     warning = {w["code"]: w for w in draw.warnings}["units_without_team"]
     assert [u["unit_id"] for u in warning["units"]] == [kim_lien.pk]
     assert "không đủ hai cán bộ" in warning["vi"] and warning["units"][0]["reason"] == "team_of_one"
+    # who is in conflict, as a person (user review of stop 26: the reason did not say who)
+    inspector = insp.users["inspector"]
+    from backend.accounts.selectors import user_title
+
+    assert f"từng công tác tại đơn vị: đồng chí {user_title(inspector)}" in warning["units"][0]["vi"]
     assert "schedule_shortfall" not in {w["code"] for w in draw.warnings}
