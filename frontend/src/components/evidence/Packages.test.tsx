@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { afterEach, expect, test, vi } from "vitest";
@@ -82,6 +82,9 @@ test("the custody log reads who, what, from where; names the finding; offers CSV
   expect(rows[0]).toHaveTextContent("máy chủ (tác vụ nền)");
   expect(rows[1]).toHaveTextContent("10.0.0.5");
   expect(rows[1]).toHaveTextContent("Chrome 131 · Linux");
+  // the package reads as what it holds, not as its long random id (user review of stop 26)
+  await waitFor(() => expect(document.body).toHaveTextContent(/Gói VP-2026-0007 · /));
+  expect(document.body).not.toHaveTextContent("Gói #3");
   expect(screen.getByTestId("custody-csv")).toHaveAttribute("href", "/api/media/evidence/packages/3/custody/export/?type=csv");
   expect(screen.getByTestId("custody-xlsx")).toHaveAttribute("href", "/api/media/evidence/packages/3/custody/export/?type=xlsx");
   expect(await screen.findByRole("link", { name: "VP-2026-0007" })).toHaveAttribute("href", "/inspection/findings/7");

@@ -4,7 +4,7 @@ import { useFieldQueue, useOnline } from "../../hooks/use-field-queue";
 import { WAITS_FOR_REPORT, bilingualPart, dropChange, flushQueue, mergedSummary, ownChanges, reapplyOnServer, summaryInConflict, type Resolution } from "../../offline/sync";
 import type { QueueItem, ServerChange } from "../../offline/store";
 import { ActionButton } from "../ActionButton";
-import { fmtDateTime } from "../format";
+import { fmtDateTime, fmtNumber } from "../format";
 import "./queue.css";
 
 type T = (k: string, o?: Record<string, unknown>) => string;
@@ -16,7 +16,7 @@ function describe(item: QueueItem, t: T): string {
 function value(v: { outcome: string; points: string | number | null; note: string } | null | undefined, t: T): string {
   if (!v) return t("queue.none");
   const outcome = t(`outcome.${v.outcome}`, { defaultValue: v.outcome });
-  const points = v.outcome === "partial" && v.points !== null && v.points !== "None" ? ` (${Number(v.points)})` : "";
+  const points = v.outcome === "partial" && v.points !== null && v.points !== "None" ? ` (${fmtNumber(Number(v.points))})` : "";
   return v.note ? `${outcome}${points} — “${v.note}”` : `${outcome}${points}`;
 }
 

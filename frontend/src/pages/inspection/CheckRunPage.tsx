@@ -303,7 +303,7 @@ export default function CheckRunPage() {
           <>
             {check.state === "planned" && isTeam && (
               <>
-                <ActionButton type="button" className="btn btn-ghost" why={!isLead && me?.role !== "lead" && t("why.leadOnlyCancel")} onClick={() => setCancelOpen(true)} data-testid="check-cancel">{t("run.cancel")}</ActionButton>
+                <ActionButton type="button" className="btn btn-ghost" why={!isLead && me?.role !== "inspection_lead" && t("why.leadOnlyCancel")} onClick={() => setCancelOpen(true)} data-testid="check-cancel">{t("run.cancel")}</ActionButton>
                 <ActionButton className="btn btn-primary btn-lg" why={(transition.isPending && t("why.busy")) || (!isLead && t("why.leadOnlyStart"))} onClick={() => { transition.reset(); setStartOpen(true); }} data-testid="check-start">
                   {t("run.start")}
                 </ActionButton>

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
 import { Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
 import { fmtDateTime, fmtDateTimeSeconds, fmtSeconds, fmtTime } from "../../components/format";
+import { packageLabel } from "../../components/evidence/Packages";
 import type { CustodyEntry, EvidencePackage } from "../../types/media";
 
 const PAGE_SIZE = 50;
@@ -95,7 +96,9 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
     enabled: kind === "package",
   });
   const pkg = pkgQ.data;
-  const what = kind === "clip" ? (clipName ?? t("custody.ofClip", { id })) : t("custody.ofPackage", { id });
+  // a package reads as what it holds and when, not as its long random id (user review of stop 26)
+  const pkgName = pkg?.requested_at ? packageLabel(pkg, t) : t("custody.ofPackage", { id });
+  const what = kind === "clip" ? (clipName ?? t("custody.ofClip", { id })) : pkgName;
   return (
     <>
       <div className="breadcrumb">
@@ -106,12 +109,12 @@ export default function CustodyPage({ kind }: { kind: "clip" | "package" }) {
             {pkg?.finding_id ? (
               <><Link to={`/inspection/findings/${pkg.finding_id}`}>{pkg.finding_reference}</Link> / </>
             ) : null}
-            {t("pkg.name", { id })} / {t("custody.title")}
+            {pkgName} / {t("custody.title")}
           </>
         )}
       </div>
       <PageHeader
-        title={`${t("custody.title")} — ${what}${pkg?.finding_reference ? ` ${t("custody.forFinding", { ref: pkg.finding_reference })}` : pkg?.kind === "selection" ? ` (${t("pkg.kind.selection")})` : ""}`}
+        title={`${t("custody.title")} — ${what}${pkg?.kind === "selection" ? ` (${t("pkg.kind.selection")})` : ""}`}
         subtitle={t("custody.subtitle")}
         actions={
           <>
