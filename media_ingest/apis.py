@@ -24,7 +24,7 @@ from backend.core import jobs
 from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError, error_body
 from backend.core.params import DateTimeField, IdField, PlainTextField, Query
-from backend.core.signed_urls import SignedUrlError, verify_object_token
+from backend.core.signed_urls import SignedUrlError, link_refused_for, verify_object_token
 from backend.core.store import (
     ObjectMissing,
     StoreError,
@@ -322,13 +322,13 @@ def object_view(request: HttpRequest, token: str) -> HttpResponse | StreamingHtt
         signed = verify_object_token(token, method=method)
     except SignedUrlError as exc:
         return _error(exc.status, exc.code, exc.message, exc.message_en)
-    if signed.viewer is not None:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_active or user.pk != signed.viewer:
-            return _error(403, "not_your_link", "Liên kết xem hình ảnh này chỉ dùng được trong phiên đăng nhập của "
-                          "người đã mở nó. Hãy đăng nhập và mở lại đoạn video.",
-                          "This footage link works only in the session of the person who opened it. Sign in "
-                          "and open the clip again.")
+    session = getattr(request, "session", None)
+    if link_refused_for(signed, user=getattr(request, "user", None),
+                        session_key=session.session_key if session is not None else None):
+        return _error(403, "not_your_link", "Liên kết xem hình ảnh này chỉ dùng được trong phiên đăng nhập của "
+                      "người đã mở nó. Hãy đăng nhập và mở lại đoạn video.",
+                      "This footage link works only in the session of the person who opened it. Sign in "
+                      "and open the clip again.")
     store = store_for_bucket(signed.bucket)
     if store is None:
         return _error(404, "not_found", "Không tìm thấy tệp.", "Object not found.")

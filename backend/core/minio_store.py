@@ -202,8 +202,8 @@ class MinioStore:
 
     # --- URLs ---------------------------------------------------------------------------------
     def playback_url(self, key: str, *, seconds: int, filename: str | None = None,
-                     version: str = "", viewer: int | None = None) -> str:
-        # An S3 presigned URL cannot carry the viewer's session: in the scaled mode a footage link is a
+                     version: str = "", viewer: int | None = None, session: str | None = None) -> str:
+        # An S3 presigned URL cannot carry the viewer or their session: in the scaled mode a footage link is a
         # bearer link for its short TTL (PLAYBACK_URL_TTL_SECONDS); its issue is the custody entry.
         headers: dict[str, str | list[str] | tuple[str]] = {}
         if filename:

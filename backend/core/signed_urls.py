@@ -7,6 +7,7 @@ that serves them lives in media_ingest (it streams with HTTP Range support).
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,25 @@ class SignedObject:
     filename: str | None = None
     content_type: str | None = None
     viewer: int | None = None
+    session: str | None = None
+
+
+def link_session(session_key: str | None) -> str:
+    """The name a footage link carries of the browser session that opened it: a hash of the session
+    key (the link is signed, not secret, so never the key itself); "" for a client with no session."""
+    if not session_key:
+        return ""
+    return hashlib.sha256(f"counterwatch.link-session:{session_key}".encode()).hexdigest()[:32]
+
+
+def link_refused_for(signed: SignedObject, *, user: Any, session_key: str | None) -> bool:
+    """Whether a request may not use a viewer-bound link: it must be signed in as the link's viewer,
+    in the session that opened it (insider review S2-1: a new sign-in of the same person played it)."""
+    if signed.viewer is None:
+        return False
+    if user is None or not user.is_authenticated or not user.is_active or user.pk != signed.viewer:
+        return True
+    return signed.session is not None and signed.session != link_session(session_key)
 
 
 class SignedUrlError(DomainError):
@@ -38,9 +58,10 @@ class SignedUrlError(DomainError):
 
 def sign_object_url(key: str, *, seconds: int, method: str = "GET", filename: str | None = None,
                     content_type: str | None = None, bucket: str | None = None,
-                    viewer: int | None = None) -> str:
+                    viewer: int | None = None, session: str | None = None) -> str:
     """A relative URL valid for `seconds` (1..24 h) for one method on one object; with `viewer`
-    (a user id) only for requests signed in as that user (footage: a forwarded link shows nothing)."""
+    (a user id) only for requests signed in as that user (footage: a forwarded link shows nothing), and
+    with `session` (link_session of the opener's session) only in that session."""
     if method not in ("GET", "PUT"):
         raise ValueError(f"unsupported method {method!r}")
     if not 1 <= seconds <= MAX_TTL_SECONDS:
@@ -57,6 +78,8 @@ def sign_object_url(key: str, *, seconds: int, method: str = "GET", filename: st
         payload["c"] = content_type
     if viewer is not None:
         payload["u"] = int(viewer)
+    if session is not None:
+        payload["s"] = session
     token = signing.dumps(payload, salt=_SALT, compress=True)
     return reverse("media-object", kwargs={"token": token})
 
@@ -80,4 +103,5 @@ def verify_object_token(token: str, *, method: str) -> SignedObject:
                              code="expired")
     return SignedObject(bucket=str(data["b"]), key=str(data["k"]), method=str(data["m"]),
                         expires_at=int(data["e"]), filename=data.get("f"), content_type=data.get("c"),
-                        viewer=int(data["u"]) if data.get("u") is not None else None)
+                        viewer=int(data["u"]) if data.get("u") is not None else None,
+                        session=str(data["s"]) if data.get("s") is not None else None)

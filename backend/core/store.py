@@ -85,7 +85,7 @@ class Store(Protocol):
     def delete(self, key: str, *, version: str = "") -> None: ...
     def versions(self, key: str) -> builtins.list[ObjectVersion]: ...  # `list` here is the method
     def playback_url(self, key: str, *, seconds: int, filename: str | None = None,
-                     version: str = "", viewer: int | None = None) -> str: ...
+                     version: str = "", viewer: int | None = None, session: str | None = None) -> str: ...
     def upload_url(self, key: str, *, seconds: int, content_type: str) -> str: ...
     def health(self) -> dict[str, object]: ...
     def ensure_bucket(self) -> None: ...
@@ -203,13 +203,14 @@ class LocalStore:
                               last_modified=info.last_modified)]
 
     def playback_url(self, key: str, *, seconds: int, filename: str | None = None,
-                     version: str = "", viewer: int | None = None) -> str:
+                     version: str = "", viewer: int | None = None, session: str | None = None) -> str:
         """A signed relative URL (the folder is unversioned: `version` has nothing to pick). With a
-        `viewer`, the URL serves only that signed-in user's browser: a forwarded link is refused."""
+        `viewer`, the URL serves only that signed-in user's browser: a forwarded link is refused; with
+        a `session` (signed_urls.link_session), only the session that opened it."""
         from backend.core.signed_urls import sign_object_url
 
         return sign_object_url(key, seconds=seconds, method="GET", filename=filename,
-                               bucket=self.bucket, viewer=viewer)
+                               bucket=self.bucket, viewer=viewer, session=session)
 
     def upload_url(self, key: str, *, seconds: int, content_type: str) -> str:
         from backend.core.signed_urls import sign_object_url

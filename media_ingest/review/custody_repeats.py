@@ -24,9 +24,10 @@ from backend.core.errors import DomainError
 from media_ingest.review.models import AccessLog
 
 
-def repeat_of(*, user: Any, clip: Any, action: str, object_key: str, reason: str, ip: str | None,
+def repeat_of(*, user: Any, clip: Any, action: str, object_key: str | None, reason: str, ip: str | None,
               user_agent: str, variant: str | None, now: datetime) -> AccessLog | None:
-    """The entry this access repeats, locked for the update; None when it is a new access."""
+    """The entry this access repeats, locked for the update; None when it is a new access. `object_key`
+    and `variant` None: any (the stills of a clip shown in one sitting, see _stills_log)."""
     if not getattr(user, "pk", None):
         return None
     window = timedelta(seconds=int(settings.CUSTODY_REPEAT_SECONDS))
@@ -34,9 +35,11 @@ def repeat_of(*, user: Any, clip: Any, action: str, object_key: str, reason: str
         return None
     since = now - window
     span_start = now - timedelta(seconds=int(settings.CUSTODY_REPEAT_MAX_SPAN_SECONDS))
-    same = {} if variant is None else {"detail__variant": variant}  # None: any variant (stills, see _stills_log)
+    same: dict[str, str] = {} if variant is None else {"detail__variant": variant}
+    if object_key is not None:
+        same["object_key"] = object_key
     return (AccessLog.objects.select_for_update()
-            .filter(user=user, clip=clip, action=action, object_key=object_key, reason=reason, ip=ip or None,
+            .filter(user=user, clip=clip, action=action, reason=reason, ip=ip or None,
                     user_agent=(user_agent or "")[:300], at__gte=span_start, **same)
             .filter(Q(last_at__gte=since) | Q(last_at__isnull=True, at__gte=since))
             .order_by("-at", "-id").first())

@@ -25,8 +25,10 @@ from media_ingest.selectors import clip_object_store, preservation_for_reader
 
 @transaction.atomic
 def playback_issue(*, by: User, clip: Clip, reason: str, variant: str = "auto", download: bool = False,
-                   ip: str | None = None, user_agent: str = "") -> tuple[str, datetime, AccessLog]:
-    """A short-lived URL to the proxy (when there is one) or the original, logged as custody."""
+                   ip: str | None = None, user_agent: str = "",
+                   session: str = "") -> tuple[str, datetime, AccessLog]:
+    """A short-lived URL to the proxy (when there is one) or the original, logged as custody; it
+    serves only `by` in the session that asked for it (`session`: signed_urls.link_session)."""
     selectors.require_footage(by)
     reason = _worded_reason(reason)  # the purpose of watching, in words: "xin chào" opened footage (insider S2-2)
     if variant not in ("auto", "proxy", "original"):
@@ -53,7 +55,7 @@ def playback_issue(*, by: User, clip: Clip, reason: str, variant: str = "auto", 
         code = clip.camera.code if clip.camera is not None else "unassigned"
         filename = f"{code}_{stamp}{Path(key).suffix or '.mp4'}"
     store = store or clip_object_store(clip=clip, key=key)
-    url = store.playback_url(key, seconds=seconds, filename=filename, viewer=by.pk)
+    url = store.playback_url(key, seconds=seconds, filename=filename, viewer=by.pk, session=session)
     now = timezone.now()
     expires_at = now + timedelta(seconds=seconds)
     action = AccessLog.Action.DOWNLOAD if download else AccessLog.Action.VIEW
@@ -92,9 +94,10 @@ def _stills_log(*, by: User, clip: Clip, objects: dict[str, str], ip: str | None
     # timeline: poster, sprite, thumbnails), which made two "Xem ảnh đại diện" entries with the same start
     # and the same count (UX review). The clip's row is locked so simultaneous requests take turns, and a
     # showing of the same clip's stills by the same person and browser counts on the sitting's entry whatever
-    # subset it asked for (any variant); the entry's objects grow to all those shown.
+    # subset it asked for (any variant, any first object: one still fetched alone, the sprite sheet or an event's
+    # thumbnail, counts there too); the entry's objects grow to all those shown.
     Clip.objects.select_for_update().filter(pk=clip.pk).exists()
-    repeat = custody_repeats.repeat_of(user=by, clip=clip, action=AccessLog.Action.PREVIEW, object_key=first_key,
+    repeat = custody_repeats.repeat_of(user=by, clip=clip, action=AccessLog.Action.PREVIEW, object_key=None,
                                        reason="", ip=ip, user_agent=user_agent, variant=None, now=now)
     if repeat is not None:
         shown = dict((repeat.detail or {}).get("objects") or {})
@@ -113,15 +116,23 @@ def _stills_log(*, by: User, clip: Clip, objects: dict[str, str], ip: str | None
                                   **({"session": session} if session else {})})
 
 
+def still_url(*, clip: Clip, name: str) -> str:
+    """Where a clip's still is shown: the still endpoint, which checks the reader and logs every
+    fetch (still_open). Stills are not handed out as store links: those were fetched with no custody
+    entry (insider review S2-2)."""
+    from django.urls import reverse
+
+    return reverse("review-clip-still", kwargs={"pk": clip.pk, "name": name.replace(":", "-")})
+
+
 @transaction.atomic
 def previews_issue(*, by: User, clip: Clip, keys: dict[str, str], ip: str | None = None,
                    user_agent: str = "", session: str = "") -> dict[str, str | None]:
-    """Short-lived URLs of a clip's derived images (poster, sprite sheet and its WebVTT, event
-    thumbnails), from the app's store. They show the footage, so every issue is custody (_stills_log):
-    who, when, which objects, until when."""
+    """The URLs of a clip's derived images (poster, sprite sheet and its WebVTT, event thumbnails) for
+    a page that shows them. They show the footage, so every issue is custody (_stills_log): who, when,
+    which objects; each URL is the still endpoint, whose every fetch is logged the same way."""
     selectors.require_footage(by)
     seconds = int(settings.PLAYBACK_URL_TTL_SECONDS)
-    store = get_store()
     finding = None
     if keys.get("poster") == "" and (served := preservation_for_reader(clip=clip, user=by)) is not None:
         # an expired clip's poster, from its sealed copy, for a reader of a finding it was kept for
@@ -129,32 +140,50 @@ def previews_issue(*, by: User, clip: Clip, keys: dict[str, str], ip: str | None
         finding = served[1] if keys["poster"] else None
     issued = {name: key for name, key in keys.items() if key}
     urls: dict[str, str | None] = {name: None for name in keys}
-    urls.update({name: store.playback_url(key, seconds=seconds, viewer=by.pk) for name, key in issued.items()})
+    urls.update({name: still_url(clip=clip, name=name) for name in issued})
     _stills_log(by=by, clip=clip, objects=issued, ip=ip, user_agent=user_agent, session=session,
                 expires_at=timezone.now() + timedelta(seconds=seconds), finding=finding)
     return urls
 
 
-def poster_open(*, by: User, clip: Clip, ip: str | None = None, user_agent: str = "", session: str = "") -> BinaryIO:
-    """Open a clip's poster (a still of its footage) for the clip list: refused like the footage
-    (role, scope, expired clip), and logged in the clip's custody on every fetch (_stills_log)."""
+def _still_key(*, by: User, clip: Clip, name: str) -> tuple[str, str, Any]:
+    """(the name the custody log gives it, object key, finding of a sealed copy) of one still of a
+    clip: poster, sprite, vtt or event-<id>; "" when the clip has none."""
+    if name == "poster":
+        if clip.state == Clip.State.EXPIRED and (served := preservation_for_reader(clip=clip, user=by)) is not None:
+            return name, served[0].keys.get("poster", ""), served[1]  # the sealed copy's, for its finding's readers
+        return name, ("" if clip.state == Clip.State.EXPIRED else clip.poster_key), None
+    if name in ("sprite", "vtt"):
+        return name, ("" if clip.state == Clip.State.EXPIRED else getattr(clip, f"{name}_key")), None
+    event_id = name.removeprefix("event-")
+    if name.startswith("event-") and event_id.isdigit() and clip.state != Clip.State.EXPIRED:
+        thumb = clip.events.filter(pk=int(event_id)).values_list("thumbnail_key", flat=True).first()
+        return f"event:{event_id}", thumb or "", None
+    return name, "", None
+
+
+def still_open(*, by: User, clip: Clip, name: str = "poster", ip: str | None = None, user_agent: str = "",
+               session: str = "", served: str = "") -> tuple[BinaryIO, str]:
+    """Open one still of a clip's footage (poster, sprite sheet, its WebVTT, an event's thumbnail) and
+    its key: refused like the footage (role, scope, expired clip), and logged in the clip's custody on
+    every fetch (_stills_log: one entry per clip and sitting)."""
     from backend.core.errors import NotFound
     from backend.core.store import StoreError
 
     selectors.require_footage(by)
-    key, finding = ("" if clip.state == Clip.State.EXPIRED else clip.poster_key), None
-    if clip.state == Clip.State.EXPIRED and (served := preservation_for_reader(clip=clip, user=by)) is not None:
-        key, finding = served[0].keys.get("poster", ""), served[1]  # the sealed copy's, for its finding's readers
+    logged_as, key, finding = _still_key(by=by, clip=clip, name=name)
     if not key:
-        raise NotFound("Đoạn video chưa có ảnh đại diện.", "The clip has no poster image.")
+        if name == "poster":
+            raise NotFound("Đoạn video chưa có ảnh đại diện.", "The clip has no poster image.")
+        raise NotFound("Đoạn video không có ảnh này.", "The clip has no such image.")
     try:
         handle = get_store().open(key)
     except StoreError as exc:
-        raise NotFound("Ảnh đại diện không còn trong kho lưu trữ.", "The poster is missing from the store.") from exc
+        raise NotFound("Ảnh không còn trong kho lưu trữ.", "The image is missing from the store.") from exc
     with transaction.atomic():
-        _stills_log(by=by, clip=clip, objects={"poster": key}, ip=ip, user_agent=user_agent,
-                    session=session, expires_at=None, served="list", finding=finding)
-    return handle
+        _stills_log(by=by, clip=clip, objects={logged_as: key}, ip=ip, user_agent=user_agent,
+                    session=session, expires_at=None, served=served, finding=finding)
+    return handle, key
 
 
 @transaction.atomic

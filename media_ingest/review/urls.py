@@ -11,6 +11,7 @@ urlpatterns = [
     path("clips/<int:pk>/custody/", clips.CustodyApi.as_view(), name="review-clip-custody"),
     path("clips/<int:pk>/custody/export/", clips.CustodyExportApi.as_view(), name="review-clip-custody-export"),
     path("clips/<int:pk>/poster/", clips.PosterApi.as_view(), name="review-clip-poster"),
+    path("clips/<int:pk>/stills/<slug:name>/", clips.StillApi.as_view(), name="review-clip-still"),
     path("clips/<int:pk>/coverage/", clips.CoverageApi.as_view(), name="review-clip-coverage"),
     path("taxonomy/", taxonomy.TaxonomyApi.as_view(), name="review-taxonomy"),
     path("taxonomy/<slug:code>/", taxonomy.TaxonomyDetailApi.as_view(), name="review-taxonomy-label"),

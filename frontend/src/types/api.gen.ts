@@ -2162,6 +2162,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/media/clips/{id}/stills/{name}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description One still of a clip (poster, sprite, vtt, event-<id>: the timeline's poster_url, sprite_url, vtt_url
+         *     and thumbnail_url), under the clip's access rule, every fetch logged as a preview.
+         */
+        get: operations["media_clips_stills_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/media/evidence/": {
         parameters: {
             query?: never;
@@ -12006,6 +12026,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IngestClipOutput"];
+                };
+            };
+        };
+    };
+    media_clips_stills_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
                 };
             };
         };

@@ -20,9 +20,19 @@ from backend.core.actors import AuthedRequest
 from backend.core.errors import DomainError
 from backend.core.pagination import Pagination
 from backend.core.params import PlainTextField, Query
+from backend.core.store import guess_content_type
 from media_ingest.models import Clip, ClipEvent
 from media_ingest.review import custody_repeats, selectors, selectors_custody, services_playback
-from media_ingest.review.apis.common import LOCAL, OBJ, client_ip, client_ua, q, session_tag, validated
+from media_ingest.review.apis.common import (
+    LOCAL,
+    OBJ,
+    client_ip,
+    client_ua,
+    opener_session,
+    q,
+    session_tag,
+    validated,
+)
 from media_ingest.review.apis.outputs import (
     ClipCoverageSerializer,
     PlaybackIssuedSerializer,
@@ -189,7 +199,8 @@ class PlaybackApi(APIView):
         clip = selectors.clip_get_for(user=request.user, id=pk)
         data = validated(self.PlaybackInputSerializer, request.data)
         url, expires_at, log = services_playback.playback_issue(by=request.user, clip=clip, ip=client_ip(request),
-                                                                user_agent=client_ua(request), **data)
+                                                                user_agent=client_ua(request),
+                                                                session=opener_session(request), **data)
         return Response({"url": url, "expires_at": expires_at.isoformat(),
                          "ttl_seconds": int(settings.PLAYBACK_URL_TTL_SECONDS),
                          "variant": log.detail.get("variant"), "access_id": log.pk,
@@ -268,13 +279,28 @@ class PosterApi(APIView):
 
     @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
     def get(self, request: AuthedRequest, pk: int) -> FileResponse:
-        clip = selectors.clip_get_for(user=request.user, id=pk)
-        handle = services_playback.poster_open(by=request.user, clip=clip, ip=client_ip(request),
-                                               user_agent=client_ua(request), session=session_tag(request))
-        response = FileResponse(handle, content_type="image/jpeg")
-        # not kept by the browser: every showing reaches the server and is custody (repeats counted)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return still_response(request, pk=pk, name="poster", served="list")
+
+
+class StillApi(APIView):
+    """One still of a clip (poster, sprite, vtt, event-<id>: the timeline's poster_url, sprite_url, vtt_url
+    and thumbnail_url), under the clip's access rule, every fetch logged as a preview."""
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
+    def get(self, request: AuthedRequest, pk: int, name: str) -> FileResponse:
+        return still_response(request, pk=pk, name=name)
+
+
+def still_response(request: AuthedRequest, *, pk: int, name: str, served: str = "") -> FileResponse:
+    clip = selectors.clip_get_for(user=request.user, id=pk)
+    handle, key = services_playback.still_open(by=request.user, clip=clip, name=name, ip=client_ip(request),
+                                               user_agent=client_ua(request), session=session_tag(request),
+                                               served=served)
+    kind = guess_content_type(key)
+    response = FileResponse(handle, content_type="image/jpeg" if kind == "application/octet-stream" else kind)
+    # not kept by the browser: every showing reaches the server and is custody (repeats counted)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class CoverageApi(APIView):

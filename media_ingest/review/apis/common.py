@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from backend.accounts.network import client_ip as network_client_ip
+from backend.core.signed_urls import link_session
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 OBJ = OpenApiTypes.OBJECT
@@ -28,6 +29,13 @@ def session_tag(request: Request) -> str:
     session = getattr(request, "session", None)
     key = getattr(session, "session_key", None) if session is not None else None
     return hashlib.sha256(f"custody:{key}".encode()).hexdigest()[:20] if key else ""
+
+
+def opener_session(request: Request) -> str:
+    """The session a footage link is bound to (signed_urls.link_session of the request's session key);
+    "" for clients without a session, whose links no browser session can use."""
+    session = getattr(request, "session", None)
+    return link_session(getattr(session, "session_key", None) if session is not None else None)
 
 
 def client_ip(request: Request) -> str | None:
