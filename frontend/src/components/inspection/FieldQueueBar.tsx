@@ -13,7 +13,7 @@ function describe(item: QueueItem, t: T): string {
   return item.kind === "report" ? t("field.kindReport") : t("field.kindPhoto", { name: item.photo?.name, criterion: item.photo?.criterion });
 }
 
-function value(v: { outcome: string; points: string | number | null; note: string } | null | undefined, t: T): string {
+export function value(v: { outcome: string; points: string | number | null; note: string } | null | undefined, t: T): string {
   if (!v) return t("queue.none");
   const outcome = t(`outcome.${v.outcome}`, { defaultValue: v.outcome });
   const points = v.outcome === "partial" && v.points !== null && v.points !== "None" ? ` (${fmtNumber(Number(v.points))})` : "";
