@@ -253,6 +253,7 @@ export const INSPECTION: Dict = {
   "checks.subtitle": ["Kiểm tra đột xuất, bí mật và thường xuyên tại bộ phận một cửa.", "Surprise, covert and routine checks of one-stop counters."],
   "checks.ref": ["Số hiệu", "Reference"],
   "checks.window": ["Thời gian", "Window"],
+  "run.ran": ["tiến hành {{from}} – {{to}} (kế hoạch {{planned}})", "carried out {{from}} – {{to}} (planned {{planned}})"],
   "checks.mode": ["Hình thức", "Mode"],
   "checks.lead": ["Phụ trách", "Lead"],
   "checks.score": ["Điểm", "Score"],

@@ -130,6 +130,12 @@ test("a team member who is not the lead sees why he cannot cancel the check, bef
   expect(cancel).toHaveAccessibleDescription("Chỉ tổ trưởng của cuộc kiểm tra (hoặc tổ trưởng lập kế hoạch) được hủy");
 });
 
+test("a check carried out says when it ran, the planned window in brackets (user review of stop 26)", async () => {
+  serve(checkOf("completed", { started_at: "2026-04-13T14:24:00Z", completed_at: "2026-04-13T14:55:00Z" }),
+    reportOf([{ criterion: "1.1", outcome: "pass" }, { criterion: "1.2", outcome: "pass" }]));
+  expect(await screen.findByTestId("check-ran")).toHaveTextContent("tiến hành 13/04/2026 21:24 – 21:55 (kế hoạch 14/04/2026 08:00)");
+});
+
 test("the check's lead may cancel it", async () => {
   serve(checkOf("planned"), null);
   await waitFor(() => expect(screen.getByTestId("check-cancel")).toBeEnabled());

@@ -294,7 +294,10 @@ export default function CheckRunPage() {
           <span className="row">
             <CheckStateBadge value={check.state} awaitingUnit={check.awaiting_unit_signature} />
             <span>{t(`mode.${check.mode}`, { defaultValue: check.mode })}</span>
-            <span>· {fmtDateTime(check.window_start)} – {fmtTime(check.window_end).slice(0, 5)}</span>
+            {/* once carried out, when it ran (the planned window in brackets): user review of stop 26 */}
+            {check.started_at
+              ? <span data-testid="check-ran">· {t("run.ran", { from: fmtDateTime(check.started_at), to: check.completed_at ? fmtTime(check.completed_at).slice(0, 5) : "…", planned: fmtDateTime(check.window_start) })}</span>
+              : <span>· {fmtDateTime(check.window_start)} – {fmtTime(check.window_end).slice(0, 5)}</span>}
             {check.counter && <span>· {check.counter.name}</span>}
             <span data-testid="check-lead">· {leadTitle(check, t)}: {personName(check.lead)}</span>
           </span>
