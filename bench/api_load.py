@@ -11,24 +11,36 @@ with the same settings (DEBUG off, the same operator environment).
 
 With --baseline PATH (another checkout with its own .venv, e.g. the issue's baseline commit), that
 checkout's code migrates and seeds its own pair of databases with its own bench seed scripts (the
-schemas may differ; the sizes and the seeded rows are the same), and serves them the same way. All
-servers are up at once but only one is driven at a time (an idle server costs no CPU).
+schemas may differ; the sizes and the seeded rows are the same), and serves them the same way (the
+same .venv's libraries when it links this one's, the same settings and environment, the same warm-up).
 
 What is measured, so the figures mean something on a shared 2-core machine:
-- `--rounds` rounds; in each round every (code, size) pair in turn (the order rotating between
-  rounds, so a load spike on the machine hits all pairs alike instead of one size or one checkout)
-  has its server started, warmed up untimed (every path of every endpoint once, concurrently, so
-  each worker process has imported its code, opened its database connections and read the pages it
-  needs; then 2x the concurrency requests per endpoint), then every endpoint driven with
-  requests/rounds timed requests, and the server stopped (one server at a time: each keeps a
-  database connection per busy thread, and the PostgreSQL server is shared);
-- per endpoint and pair: p50 and p95 of all its timed requests (default 1,000: ~50 above the p95),
-  throughput = requests / the wall time spent driving it; then the growth (10x / 1x, p50 and p95)
-  and, with --baseline, the throughput ratio this / baseline at each size.
+- `--rounds` rounds; in each round every code in turn (the order rotating between rounds) has its
+  two servers (1x and 10x) started and warmed up untimed (every path of every endpoint once, then
+  2x the concurrency requests per endpoint, so each worker process has imported its code, opened its
+  database connections and read the pages it needs), then every endpoint driven with
+  requests/rounds timed requests per server, in steps of 8x the concurrency alternating between the
+  two servers (which size goes first alternates between rounds), and both servers stopped. The
+  growth thus compares figures taken seconds apart: one server at a time per code, as before,
+  compared blocks taken minutes apart and a load of 12-21 from other suites moved them more than
+  the data did (2026-12-01: the findings list "grew" 1.87x/2.47x under load while its in-process
+  CPU and query times were flat). Two servers at a time, not four: each keeps a database connection
+  per busy thread, and the PostgreSQL server is shared;
+- per endpoint and server: p50 and p95 of all its timed requests (default 1,000: ~50 above the
+  p95), throughput = requests / the wall time spent driving it; a request that does not answer 200
+  (or not at all) is counted with what it answered, and any such request makes the run NOT VALID
+  (printed, with the endpoint, code and size);
+- in process, after the load (`--batches`, each code in its own checkout, signed in as the lead):
+  Python CPU per request (min of batches of 20) and the database's planning + execution time of
+  the queries one request makes (EXPLAIN ANALYZE, min of 3): figures the machine's load moves
+  little, for the same growth and, as the inverse CPU ratio, the same this/baseline comparison;
+- the lists' summary: per list, each code's growth (10x / 1x, p50 and p95, and in process) against
+  the 1.1x target, and this / baseline req/s at each size against the 2x target (clip and findings
+  lists); the 1-minute load average as each couple's timed requests start.
 
     .venv/bin/python bench/api_load.py [--clips 100000 --findings 20000 --units 500]
                                        [--requests 1000 --rounds 4 --concurrency 8 --servers 2]
-                                       [--baseline /work/wt/base18]
+                                       [--batches 5] [--baseline /work/wt/base18] [--json out.json]
 
 Databases are named BENCH_DB_NAME (when set) or cw_bench_<random>, plus a suffix per size and code
 (dropped first if they exist). Needs PostgreSQL (BENCH_PG_URL, default
@@ -357,8 +369,7 @@ client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(User.objects.get(username="lead"))
 out = {{}}
 for name, ps in paths.items():
-    for p in ps:
-        assert client.get(p).status_code == 200, p
+    failed = [p for p in ps if client.get(p).status_code != 200]
     cpu = []
     for _ in range({batches}):
         t = time.process_time()
@@ -384,7 +395,7 @@ for name, ps in paths.items():
             t = plan["Planning Time"] + plan["Execution Time"]
             best = t if best is None else min(best, t)
         sql += best
-    out[name] = {{"cpu": min(cpu), "queries": len(captured), "sql": sql}}
+    out[name] = {{"cpu": min(cpu), "queries": len(captured), "sql": sql, "failed": len(failed)}}
 print(json.dumps(out))
 """
 
@@ -448,7 +459,9 @@ def report(results: dict[str, dict[Pair, dict[str, Any]]], inproc: dict[str, dic
     for code in codes:
         for size, title in sizes.items():
             print_table(f"{code.label} ({code.root}): {title}", {n: r[(code.label, size)] for n, r in results.items()})
-    failed = {f"{pair[0]} {pair[1]} {name}": r["statuses"] for name, by_pair in results.items()
+    failed_in_process = {f"{pair[0]} {pair[1]} {name} (in process)": {"paths not 200": int(r["failed"])}
+                         for name, by_pair in inproc.items() for pair, r in by_pair.items() if r.get("failed")}
+    failed = failed_in_process | {f"{pair[0]} {pair[1]} {name}": r["statuses"] for name, by_pair in results.items()
               for pair, r in by_pair.items() if r["errors"]}
     if failed:
         print(f"\nNOT VALID: {sum(sum(s.values()) for s in failed.values())} requests did not answer 200 "
@@ -466,10 +479,19 @@ def report(results: dict[str, dict[Pair, dict[str, Any]]], inproc: dict[str, dic
                 f"{size} {r[(this, size)]['rps'] / r[(base, size)]['rps']:5.2f}x" for size in sizes))
     report_lists(results, inproc, codes, not failed)
     print(f"\nmachine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-          f"1-minute load average as each pair's timed requests started {min(loads):.1f}-{max(loads):.1f} "
+          f"1-minute load average as each couple's timed requests started {min(loads):.1f}-{max(loads):.1f} "
           f"(median {percentile(loads, 0.5):.1f}), {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end; "
           f"{args.servers} uvicorn processes per server, {args.concurrency} concurrent client requests, "
           f"{args.requests} timed requests per endpoint and pair in {args.rounds} rounds")
+
+
+def save(args: argparse.Namespace, results: dict[str, dict[Pair, dict[str, Any]]], loads: list[float],
+         inproc: dict[str, dict[Pair, dict[str, float]]]) -> None:
+    if args.json:
+        args.json.write_text(json.dumps({"loads": loads, "results": {
+            name: {" ".join(pair): r for pair, r in by_pair.items()} for name, by_pair in results.items()},
+            "in_process": {name: {" ".join(pair): r for pair, r in by_pair.items()}
+                           for name, by_pair in inproc.items()}}, indent=1))
 
 
 def seed(code: Code, admin: Any, env: dict[str, str], db: str, args: argparse.Namespace) -> dict[str, str]:
@@ -538,12 +560,9 @@ def main() -> int:
                     served = {**env, "DATABASE_URL": url, "COUNTERWATCH_VAR_DIR": tempfile.mkdtemp(prefix="cw-bench-")}
                     targets[(code.label, size)] = (code, served, endpoints(code, served))
             results, loads = measure(targets, args)
+            save(args, results, loads, {})  # the raw figures, before anything else can go wrong
             inproc = in_process(targets, args.batches) if args.batches else {}
-            if args.json:  # the raw figures, before anything can go wrong in the report
-                args.json.write_text(json.dumps({"loads": loads, "results": {
-                    name: {" ".join(pair): r for pair, r in by_pair.items()} for name, by_pair in results.items()},
-                    "in_process": {name: {" ".join(pair): r for pair, r in by_pair.items()}
-                                   for name, by_pair in inproc.items()}}, indent=1))
+            save(args, results, loads, inproc)
             report(results, inproc, loads, codes, sizes, args)
         finally:
             for db in dbs:
