@@ -42,6 +42,12 @@ What is measured, so the figures mean something on a shared 2-core machine:
                                        [--requests 1000 --rounds 4 --concurrency 8 --servers 2]
                                        [--batches 5] [--baseline /work/wt/base18] [--json out.json]
 
+With --baseline on a shared PostgreSQL, mind its connections: the baseline's servers (Django's stock
+ASGI path, CONN_MAX_AGE 60) leave a connection open per request thread, 26-76 for one server under 8
+concurrent requests (this code's keeps 11); two of them filled a shared server's 100 connections
+(2026-12-01), every request then answered 500 and other people's test databases refused connections
+too. Point BENCH_PG_URL at a PostgreSQL of the bench's own with room for them.
+
 Databases are named BENCH_DB_NAME (when set) or cw_bench_<random>, plus a suffix per size and code
 (dropped first if they exist). Needs PostgreSQL (BENCH_PG_URL, default
 postgres://postgres@127.0.0.1:5432/postgres); prints why and exits 0 when it is not reachable
