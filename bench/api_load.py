@@ -11,24 +11,42 @@ with the same settings (DEBUG off, the same operator environment).
 
 With --baseline PATH (another checkout with its own .venv, e.g. the issue's baseline commit), that
 checkout's code migrates and seeds its own pair of databases with its own bench seed scripts (the
-schemas may differ; the sizes and the seeded rows are the same), and serves them the same way. All
-servers are up at once but only one is driven at a time (an idle server costs no CPU).
+schemas may differ; the sizes and the seeded rows are the same), and serves them the same way (the
+same .venv's libraries when it links this one's, the same settings and environment, the same warm-up).
 
 What is measured, so the figures mean something on a shared 2-core machine:
-- `--rounds` rounds; in each round every (code, size) pair in turn (the order rotating between
-  rounds, so a load spike on the machine hits all pairs alike instead of one size or one checkout)
-  has its server started, warmed up untimed (every path of every endpoint once, concurrently, so
-  each worker process has imported its code, opened its database connections and read the pages it
-  needs; then 2x the concurrency requests per endpoint), then every endpoint driven with
-  requests/rounds timed requests, and the server stopped (one server at a time: each keeps a
-  database connection per busy thread, and the PostgreSQL server is shared);
-- per endpoint and pair: p50 and p95 of all its timed requests (default 1,000: ~50 above the p95),
-  throughput = requests / the wall time spent driving it; then the growth (10x / 1x, p50 and p95)
-  and, with --baseline, the throughput ratio this / baseline at each size.
+- `--rounds` rounds; in each round every code in turn (the order rotating between rounds) has its
+  two servers (1x and 10x) started and warmed up untimed (every path of every endpoint once, then
+  2x the concurrency requests per endpoint, so each worker process has imported its code, opened its
+  database connections and read the pages it needs), then every endpoint driven with
+  requests/rounds timed requests per server, in steps of 8x the concurrency alternating between the
+  two servers (which size goes first alternates between rounds), and both servers stopped. The
+  growth thus compares figures taken seconds apart: one server at a time per code, as before,
+  compared blocks taken minutes apart and a load of 12-21 from other suites moved them more than
+  the data did (2026-12-01: the findings list "grew" 1.87x/2.47x under load while its in-process
+  CPU and query times were flat). Two servers at a time, not four: each keeps a database connection
+  per busy thread, and the PostgreSQL server is shared;
+- per endpoint and server: p50 and p95 of all its timed requests (default 1,000: ~50 above the
+  p95), throughput = requests / the wall time spent driving it; a request that does not answer 200
+  (or not at all) is counted with what it answered, and any such request makes the run NOT VALID
+  (printed, with the endpoint, code and size);
+- in process, after the load (`--batches`, each code in its own checkout, signed in as the lead):
+  Python CPU per request (min of batches of 20) and the database's planning + execution time of
+  the queries one request makes (EXPLAIN ANALYZE, min of 3): figures the machine's load moves
+  little, for the same growth and, as the inverse CPU ratio, the same this/baseline comparison;
+- the lists' summary: per list, each code's growth (10x / 1x, p50 and p95, and in process) against
+  the 1.1x target, and this / baseline req/s at each size against the 2x target (clip and findings
+  lists); the 1-minute load average as each couple's timed requests start.
 
     .venv/bin/python bench/api_load.py [--clips 100000 --findings 20000 --units 500]
                                        [--requests 1000 --rounds 4 --concurrency 8 --servers 2]
-                                       [--baseline /work/wt/base18]
+                                       [--batches 5] [--baseline /work/wt/base18] [--json out.json]
+
+With --baseline on a shared PostgreSQL, mind its connections: the baseline's servers (Django's stock
+ASGI path, CONN_MAX_AGE 60) leave a connection open per request thread, 26-76 for one server under 8
+concurrent requests (this code's keeps 11); two of them filled a shared server's 100 connections
+(2026-12-01), every request then answered 500 and other people's test databases refused connections
+too. Point BENCH_PG_URL at a PostgreSQL of the bench's own with room for them.
 
 Databases are named BENCH_DB_NAME (when set) or cw_bench_<random>, plus a suffix per size and code
 (dropped first if they exist). Needs PostgreSQL (BENCH_PG_URL, default
@@ -40,6 +58,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import json
 import os
 import secrets
 import signal
@@ -214,34 +233,45 @@ class Sample:
     latencies: list[float] = field(default_factory=list)
     wall: float = 0.0
     errors: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)  # what the failed requests answered, and how often
 
-    def summary(self) -> dict[str, float]:
+    def summary(self) -> dict[str, Any]:
         return {"p50": percentile(self.latencies, 0.5) * 1000, "p95": percentile(self.latencies, 0.95) * 1000,
-                "rps": len(self.latencies) / self.wall, "errors": self.errors}
+                "rps": len(self.latencies) / self.wall, "errors": self.errors, "statuses": self.statuses}
 
 
 async def drive(http: httpx.AsyncClient, paths: list[str], first: int, requests: int, concurrency: int,
                 sample: Sample | None) -> None:
     """`requests` GETs, `concurrency` at a time, cycling through `paths` from index `first`; timed into
-    `sample` (None: a warm-up, not recorded)."""
+    `sample` (None: a warm-up, not recorded). A request that does not answer 200 (or does not answer:
+    a dropped connection, a timeout) is counted with what it answered, so a run says why it is not valid."""
     counter = iter(range(first, first + requests))
     latencies: list[float] = []
-    errors = 0
+    statuses: dict[str, int] = {}
 
     async def one_worker() -> None:
-        nonlocal errors
         for n in counter:
+            path = paths[n % len(paths)]
             t = time.perf_counter()
-            r = await http.get(paths[n % len(paths)])
+            try:
+                r = await http.get(path)
+                status = str(r.status_code)
+            except httpx.HTTPError as exc:
+                status = type(exc).__name__
             latencies.append(time.perf_counter() - t)
-            errors += r.status_code != 200
+            if status != "200":
+                statuses[status] = statuses.get(status, 0) + 1
+                if sample is not None and sum(statuses.values()) == 1:
+                    print(f"  {path}: {status}", file=sys.stderr, flush=True)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(one_worker() for _ in range(concurrency)))
     if sample is not None:
         sample.wall += time.perf_counter() - t0
         sample.latencies += latencies
-        sample.errors += errors
+        sample.errors += sum(statuses.values())
+        for status, n in statuses.items():
+            sample.statuses[status] = sample.statuses.get(status, 0) + n
 
 
 def endpoints(code: Code, env: dict[str, str]) -> dict[str, list[str]]:
@@ -278,51 +308,170 @@ async def warm(http: httpx.AsyncClient, paths: dict[str, list[str]], concurrency
         await drive(http, endpoint_paths, 0, 2 * concurrency, concurrency, None)
 
 
+async def drive_couple(couple: list[Pair], bases: dict[Pair, str], paths: dict[Pair, dict[str, list[str]]],
+                       samples: dict[str, dict[Pair, Sample]], first: int, requests: int,
+                       args: argparse.Namespace, loads: list[float]) -> None:
+    """Both servers of a couple warmed, then every endpoint driven in steps of STEP x concurrency requests,
+    alternating between the two (an idle server costs no CPU), so their figures are taken seconds apart."""
+    https = {pair: await signed_in(bases[pair]) for pair in couple}
+    for pair in couple:
+        await warm(https[pair], paths[pair], args.concurrency)
+    loads.append(os.getloadavg()[0])
+    step = STEP * args.concurrency
+    for name in samples:
+        for done in range(0, requests, step):
+            for pair in couple:
+                await drive(https[pair], paths[pair][name], first + done, min(step, requests - done),
+                            args.concurrency, samples[name][pair])
+    for http in https.values():
+        await http.aclose()
+
+
+STEP = 8  # requests per endpoint and server between two switches of a couple, in units of the concurrency
+
+
 def measure(targets: dict[Pair, tuple[Code, dict[str, str], dict[str, list[str]]]], args: argparse.Namespace
-            ) -> dict[str, dict[Pair, dict[str, float]]]:
-    """Round by round, each (code, size) pair in turn (the order rotating): its server started and
-    warmed, every endpoint driven, the server stopped (one server at a time: each keeps a database
-    connection per busy thread, and the database is shared)."""
+            ) -> tuple[dict[str, dict[Pair, dict[str, Any]]], list[float]]:
+    """Round by round, each code in turn (the order rotating): its two servers (1x and 10x) started,
+    warmed and driven side by side in alternating steps (the growth compares figures taken seconds
+    apart, whatever the machine's other load does meanwhile; which size goes first alternates between
+    rounds), then stopped (two servers at a time: each keeps a database connection per busy thread,
+    and the PostgreSQL server is shared). Also the machine's 1-minute load average as each couple's
+    timed requests start."""
     names = list(next(iter(targets.values()))[2])
     samples = {name: {pair: Sample() for pair in targets} for name in names}
     per_round = max(1, args.requests // args.rounds)
-    pairs = list(targets)
+    labels = list(dict.fromkeys(label for label, _ in targets))
+    loads: list[float] = []
     for r in range(args.rounds):
-        for pair in pairs[r % len(pairs):] + pairs[:r % len(pairs)]:
-            code, env, paths = targets[pair]
-            server = Servers(code, env, args.servers)
+        for label in labels[r % len(labels):] + labels[:r % len(labels)]:
+            couple: list[Pair] = [(label, "1x"), (label, "10x")][::1 if r % 2 == 0 else -1]
+            servers: dict[Pair, Servers] = {}
             try:
-                async def run(base: str = server.base, paths: dict[str, list[str]] = paths,
-                              pair: Pair = pair, r: int = r) -> None:
-                    http = await signed_in(base)
-                    await warm(http, paths, args.concurrency)
-                    for name in names:
-                        await drive(http, paths[name], r * per_round, per_round, args.concurrency,
-                                    samples[name][pair])
-                    await http.aclose()
-
-                asyncio.run(run())
+                for pair in couple:
+                    servers[pair] = Servers(targets[pair][0], targets[pair][1], args.servers)
+                asyncio.run(drive_couple(couple, {pair: s.base for pair, s in servers.items()},
+                                         {pair: targets[pair][2] for pair in couple}, samples, r * per_round,
+                                         per_round, args, loads))
             finally:
-                server.stop()
-            print(f"  round {r + 1}/{args.rounds}: {pair[0]} {pair[1]} measured", file=sys.stderr, flush=True)
-    return {name: {pair: s.summary() for pair, s in by_pair.items()} for name, by_pair in samples.items()}
+                for server in servers.values():
+                    server.stop()
+            print(f"  round {r + 1}/{args.rounds}: {label} 1x and 10x measured (load {loads[-1]:.1f})",
+                  file=sys.stderr, flush=True)
+    return {name: {pair: s.summary() for pair, s in by_pair.items()} for name, by_pair in samples.items()}, loads
 
 
-def print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
+# In process (the code's own checkout, manage.py shell), signed in as the lead: figures the machine's load
+# moves little. Python CPU per request (min of batches of 20, the endpoint's paths in turn) and the
+# database's own time for the request's queries (planning + execution of each SELECT the first path
+# makes, EXPLAIN ANALYZE, min of 3).
+IN_PROCESS = """
+import json, time
+from django.db import connection
+from django.test import Client
+from backend.accounts.models import User
+paths = json.loads({paths!r})
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(User.objects.get(username="lead"))
+out = {{}}
+for name, ps in paths.items():
+    failed = [p for p in ps if client.get(p).status_code != 200]
+    cpu = []
+    for _ in range({batches}):
+        t = time.process_time()
+        for n in range(20):
+            client.get(ps[n % len(ps)])
+        cpu.append((time.process_time() - t) / 20 * 1000)
+    captured = []
+    def record(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+    with connection.execute_wrapper(record):
+        client.get(ps[0])
+    sql = 0.0
+    for text, params in captured:
+        if not text.lstrip("( ").upper().startswith("SELECT"):
+            continue
+        best = None
+        for _ in range(3):
+            with connection.cursor() as c:
+                c.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + text, params)
+                plan = c.fetchone()[0]
+            plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]
+            t = plan["Planning Time"] + plan["Execution Time"]
+            best = t if best is None else min(best, t)
+        sql += best
+    out[name] = {{"cpu": min(cpu), "queries": len(captured), "sql": sql, "failed": len(failed)}}
+print(json.dumps(out))
+"""
+
+
+def in_process(targets: dict[Pair, tuple[Code, dict[str, str], dict[str, list[str]]]], batches: int
+               ) -> dict[str, dict[Pair, dict[str, float]]]:
+    out: dict[str, dict[Pair, dict[str, float]]] = {}
+    for pair, (code, env, paths) in targets.items():
+        script = IN_PROCESS.format(paths=json.dumps(paths), batches=batches)
+        for name, figures in json.loads(code.manage(env, "shell", "-c", script).splitlines()[-1]).items():
+            out.setdefault(name, {})[pair] = figures
+        print(f"  in process: {pair[0]} {pair[1]} measured", file=sys.stderr, flush=True)
+    return out
+
+
+def print_table(title: str, rows: dict[str, dict[str, Any]]) -> None:
     print(f"\n{title}")
     print(f"  {'endpoint':42} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'errors':>6}")
     for name, r in rows.items():
-        print(f"  {name:42} {r['p50']:8.1f} {r['p95']:8.1f} {r['rps']:8.1f} {int(r['errors']):6d}")
+        failed = " ".join(f"{status}x{n}" for status, n in r["statuses"].items())
+        print(f"  {name:42} {r['p50']:8.1f} {r['p95']:8.1f} {r['rps']:8.1f} {int(r['errors']):6d} {failed}")
 
 
-def report(results: dict[str, dict[Pair, dict[str, float]]], codes: list[Code], sizes: dict[str, str],
-           args: argparse.Namespace) -> None:
+FLAT, FASTER = 1.10, 2.00  # the issue's targets: lists within 1.1x as the data grows 10x; 2x the baseline's req/s
+FASTER_LISTS = ("GET /api/media/clips/ (list)", "GET /api/inspection/findings/ (list)")
+
+
+def report_lists(results: dict[str, dict[Pair, dict[str, Any]]], inproc: dict[str, dict[Pair, dict[str, float]]],
+                 codes: list[Code], valid: bool) -> None:
+    """Per list endpoint: its growth (10x / 1x) under load and in process, and this / baseline req/s."""
+    labels = [code.label for code in codes]
+    print(f"\nlists, against the targets (growth 10x / 1x within {FLAT:.2f}x at p50 and p95; clip and findings "
+          f"lists >= {FASTER:.2f}x the baseline's req/s at each size){'' if valid else ' -- RUN NOT VALID'}:")
+    for name in (n for n in results if n.endswith("(list)")):
+        r = results[name]
+        print(f"  {name}")
+        for label in labels:
+            small, big = r[(label, "1x")], r[(label, "10x")]
+            g50, g95 = big["p50"] / small["p50"], big["p95"] / small["p95"]
+            line = f"    {label:8} growth p50 {g50:5.2f}x  p95 {g95:5.2f}x  {'flat' if max(g50, g95) <= FLAT else 'NOT flat'}"
+            if name in inproc:
+                i_small, i_big = inproc[name][(label, "1x")], inproc[name][(label, "10x")]
+                line += (f";  in process 1x/10x: CPU {i_small['cpu']:.1f}/{i_big['cpu']:.1f} ms per request "
+                         f"({i_big['cpu'] / i_small['cpu']:.2f}x), SQL {i_small['sql']:.2f}/{i_big['sql']:.2f} ms "
+                         f"({i_big['sql'] / i_small['sql']:.2f}x) in {int(i_small['queries'])}/{int(i_big['queries'])} queries")
+            print(line)
+        if len(labels) > 1:
+            ratios = [r[(labels[0], size)]["rps"] / r[(labels[1], size)]["rps"] for size in ("1x", "10x")]
+            verdict = ("" if name not in FASTER_LISTS else
+                       "  met" if min(ratios) >= FASTER else "  NOT met")
+            line = f"    req/s {labels[0]} / {labels[1]}: 1x {ratios[0]:5.2f}x  10x {ratios[1]:5.2f}x{verdict}"
+            if name in inproc:  # CPU-bound requests: the CPU per request's inverse ratio is the load-free throughput ratio
+                line += "; in process CPU per request {1} / {0}: ".format(*labels) + "  ".join(
+                    f"{size} {inproc[name][(labels[1], size)]['cpu'] / inproc[name][(labels[0], size)]['cpu']:.2f}x"
+                    for size in ("1x", "10x"))
+            print(line)
+
+
+def report(results: dict[str, dict[Pair, dict[str, Any]]], inproc: dict[str, dict[Pair, dict[str, float]]],
+           loads: list[float], codes: list[Code], sizes: dict[str, str], args: argparse.Namespace) -> None:
     for code in codes:
         for size, title in sizes.items():
             print_table(f"{code.label} ({code.root}): {title}", {n: r[(code.label, size)] for n, r in results.items()})
-    failed = sum(int(r["errors"]) for by_pair in results.values() for r in by_pair.values())
+    failed_in_process = {f"{pair[0]} {pair[1]} {name} (in process)": {"paths not 200": int(r["failed"])}
+                         for name, by_pair in inproc.items() for pair, r in by_pair.items() if r.get("failed")}
+    failed = failed_in_process | {f"{pair[0]} {pair[1]} {name}": r["statuses"] for name, by_pair in results.items()
+              for pair, r in by_pair.items() if r["errors"]}
     if failed:
-        print(f"\n{failed} requests did not answer 200: the figures above are not valid")
+        print(f"\nNOT VALID: {sum(sum(s.values()) for s in failed.values())} requests did not answer 200 "
+              f"(the figures above are not valid): {failed}")
     for code in codes:
         print(f"\n{code.label}: as the data grows 10x (10x / 1x; 1.00 = flat):")
         for name, r in results.items():
@@ -334,10 +483,21 @@ def report(results: dict[str, dict[Pair, dict[str, float]]], codes: list[Code], 
         for name, r in results.items():
             print(f"  {name:42} " + "   ".join(
                 f"{size} {r[(this, size)]['rps'] / r[(base, size)]['rps']:5.2f}x" for size in sizes))
+    report_lists(results, inproc, codes, not failed)
     print(f"\nmachine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end; {args.servers} uvicorn processes "
-          f"per server, {args.concurrency} concurrent client requests, {args.requests} timed requests per endpoint "
-          f"and pair in {args.rounds} rounds")
+          f"1-minute load average as each couple's timed requests started {min(loads):.1f}-{max(loads):.1f} "
+          f"(median {percentile(loads, 0.5):.1f}), {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end; "
+          f"{args.servers} uvicorn processes per server, {args.concurrency} concurrent client requests, "
+          f"{args.requests} timed requests per endpoint and pair in {args.rounds} rounds")
+
+
+def save(args: argparse.Namespace, results: dict[str, dict[Pair, dict[str, Any]]], loads: list[float],
+         inproc: dict[str, dict[Pair, dict[str, float]]]) -> None:
+    if args.json:
+        args.json.write_text(json.dumps({"loads": loads, "results": {
+            name: {" ".join(pair): r for pair, r in by_pair.items()} for name, by_pair in results.items()},
+            "in_process": {name: {" ".join(pair): r for pair, r in by_pair.items()}
+                           for name, by_pair in inproc.items()}}, indent=1))
 
 
 def seed(code: Code, admin: Any, env: dict[str, str], db: str, args: argparse.Namespace) -> dict[str, str]:
@@ -368,6 +528,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=4, help="the timed requests are split into this many rounds")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--servers", type=int, default=2, help="uvicorn worker processes per server")
+    parser.add_argument("--batches", type=int, default=5,
+                        help="in-process batches of 20 requests per endpoint and pair (0: none)")
+    parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
     parser.add_argument("--baseline", type=Path, help="another checkout to serve the same sizes in the same run")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("api_load: stopped"))  # still stops servers, drops databases
@@ -402,7 +565,11 @@ def main() -> int:
                 for size, url in urls.items():
                     served = {**env, "DATABASE_URL": url, "COUNTERWATCH_VAR_DIR": tempfile.mkdtemp(prefix="cw-bench-")}
                     targets[(code.label, size)] = (code, served, endpoints(code, served))
-            report(measure(targets, args), codes, sizes, args)
+            results, loads = measure(targets, args)
+            save(args, results, loads, {})  # the raw figures, before anything else can go wrong
+            inproc = in_process(targets, args.batches) if args.batches else {}
+            save(args, results, loads, inproc)
+            report(results, inproc, loads, codes, sizes, args)
         finally:
             for db in dbs:
                 admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
