@@ -1,14 +1,10 @@
 // The one HTTP client: session cookie + CSRF header, errors normalised to ApiError.
 import { takeEarly } from "../boot/early";
+import type { components } from "../types/api.gen";
 
-export interface ErrorBody {
-  code: string;
-  message: string;
-  message_en: string;
-  fields: Record<string, unknown>;
-  /** Structured facts the caller needs to decide (e.g. what a redraw would supersede). */
-  detail?: Record<string, unknown>;
-}
+/** The error every refusal carries: {"error": ErrorBody} (backend/core/errors.py, the schema's ErrorEnvelope). */
+export type ErrorBody = components["schemas"]["ErrorBody"];
+type ErrorEnvelope = components["schemas"]["ErrorEnvelope"];
 
 export class ApiError extends Error {
   readonly status: number;
@@ -89,7 +85,8 @@ export async function toError(res: Response): Promise<ApiError> {
       body = null;
     }
   }
-  const err = (body as { error?: ErrorBody } | null)?.error;
+  // an answer from something other than the API (a proxy's page, a cut-off body) may lack any part of it
+  const err = (body as { error?: Partial<ErrorEnvelope["error"]> } | null)?.error;
   if (err && typeof err === "object" && ("message" in err || "message_en" in err)) {
     return new ApiError(res.status, {
       code: err.code ?? "error",

@@ -8262,8 +8262,73 @@ export interface components {
             vi: string;
             en: string;
         };
+        ErrorBody: {
+            /** @description What went wrong, for the program (`invalid`, `not_found`, …) */
+            code: string;
+            /** @description In Vietnamese */
+            message: string;
+            /** @description In English */
+            message_en: string;
+            /** @description The input's errors by field name (empty unless `invalid`) */
+            fields: {
+                [key: string]: unknown;
+            };
+            /** @description Structured facts the caller needs to decide (some codes only) */
+            detail?: {
+                [key: string]: unknown;
+            };
+        };
+        ErrorEnvelope: {
+            error: components["schemas"]["ErrorBody"];
+        };
     };
-    responses: never;
+    responses: {
+        /** @description Invalid input */
+        InvalidInput: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Not signed in */
+        NotSignedIn: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Not allowed */
+        NotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Not found */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Conflicts with the current state */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -8298,6 +8363,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCaseOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_cases_create: {
@@ -8323,6 +8392,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_retrieve: {
@@ -8344,6 +8418,10 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_cases_partial_update: {
@@ -8371,6 +8449,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_appeal_create: {
@@ -8398,6 +8481,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_appeal_accept_create: {
@@ -8425,6 +8513,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_appeal_resolve_create: {
@@ -8452,6 +8545,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_complaints_refuse_create: {
@@ -8479,6 +8577,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_council_create: {
@@ -8506,6 +8609,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_decide_create: {
@@ -8533,6 +8641,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_documents_create: {
@@ -8558,6 +8671,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_documents_retrieve: {
@@ -8580,6 +8698,10 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_cases_factors_create: {
@@ -8607,6 +8729,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_factors_destroy: {
@@ -8628,6 +8755,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_findings_create: {
@@ -8655,6 +8787,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_findings_destroy: {
@@ -8676,6 +8813,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_propose_create: {
@@ -8703,6 +8845,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_transition_create: {
@@ -8730,6 +8877,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cchc_tasks_list: {
@@ -8754,6 +8906,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTaskOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_cchc_tasks_create: {
@@ -8784,6 +8940,11 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTaskOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cchc_tasks_delivery_create: {
@@ -8811,6 +8972,11 @@ export interface operations {
                     "application/json": components["schemas"]["TaskOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     "accountability_findings_report._retrieve": {
@@ -8834,6 +9000,10 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_findings_self_detections_create: {
@@ -8861,6 +9031,11 @@ export interface operations {
                     "application/json": components["schemas"]["SelfDetection"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_findings_self_detections_withdraw_create: {
@@ -8888,6 +9063,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_findings_trace_retrieve: {
@@ -8911,6 +9091,10 @@ export interface operations {
                     "application/json": components["schemas"]["Trace"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_liabilities_list: {
@@ -8941,6 +9125,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLiabilityOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_liabilities_create: {
@@ -8966,6 +9154,11 @@ export interface operations {
                     "application/json": components["schemas"]["LiabilityProposal"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_liabilities_retrieve: {
@@ -8987,6 +9180,10 @@ export interface operations {
                     "application/json": components["schemas"]["LiabilityOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_liabilities_confirm_create: {
@@ -9014,6 +9211,11 @@ export interface operations {
                     "application/json": components["schemas"]["LiabilityOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_liabilities_reject_create: {
@@ -9041,6 +9243,11 @@ export interface operations {
                     "application/json": components["schemas"]["LiabilityOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_officers_retrieve: {
@@ -9065,6 +9272,10 @@ export interface operations {
                     "application/json": components["schemas"]["HeadProfile"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     "accountability_officers_report._retrieve": {
@@ -9091,6 +9302,10 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_rankings_retrieve: {
@@ -9114,6 +9329,10 @@ export interface operations {
                     "application/json": components["schemas"]["Rankings"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_regulations_retrieve: {
@@ -9133,6 +9352,10 @@ export interface operations {
                     "application/json": components["schemas"]["RegulationList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_regulations_partial_update: {
@@ -9160,6 +9383,11 @@ export interface operations {
                     "application/json": components["schemas"]["RegulationList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_rulesets_list: {
@@ -9184,6 +9412,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedRuleSetBriefList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_rulesets_create: {
@@ -9209,6 +9441,11 @@ export interface operations {
                     "application/json": components["schemas"]["RuleSetPayload"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_rulesets_retrieve: {
@@ -9230,6 +9467,10 @@ export interface operations {
                     "application/json": components["schemas"]["RuleSetPayload"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_scoring_policy_retrieve: {
@@ -9249,6 +9490,10 @@ export interface operations {
                     "application/json": components["schemas"]["ScoringPolicyOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_scoring_policy_create: {
@@ -9274,6 +9519,11 @@ export interface operations {
                     "application/json": components["schemas"]["ScoringPolicyOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_traces_retrieve: {
@@ -9295,6 +9545,10 @@ export interface operations {
                     "application/json": components["schemas"]["TraceRecord"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     audit_events_list: {
@@ -9323,6 +9577,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAuditEventOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     audit_verify_retrieve: {
@@ -9342,6 +9600,10 @@ export interface operations {
                     "application/json": components["schemas"]["AuditVerifyOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_2fa_retrieve: {
@@ -9361,6 +9623,10 @@ export interface operations {
                     "application/json": components["schemas"]["TwoFactorStatus"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_2fa_enrol_create: {
@@ -9380,6 +9646,11 @@ export interface operations {
                     "application/json": components["schemas"]["TwoFactorEnrolOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_2fa_enrol_confirm_create: {
@@ -9405,6 +9676,11 @@ export interface operations {
                     "application/json": components["schemas"]["TwoFactorConfirmOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_2fa_verify_create: {
@@ -9430,6 +9706,11 @@ export interface operations {
                     "application/json": components["schemas"]["LoginOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_activate_create: {
@@ -9455,6 +9736,11 @@ export interface operations {
                     "application/json": components["schemas"]["ActivateOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_csrf_retrieve: {
@@ -9474,6 +9760,10 @@ export interface operations {
                     "application/json": components["schemas"]["CsrfOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_login_create: {
@@ -9499,6 +9789,11 @@ export interface operations {
                     "application/json": components["schemas"]["LoginOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_logout_create: {
@@ -9517,6 +9812,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_me_retrieve: {
@@ -9536,6 +9836,10 @@ export interface operations {
                     "application/json": components["schemas"]["MeSessionOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_me_password_create: {
@@ -9560,6 +9864,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_roles_retrieve: {
@@ -9579,6 +9888,10 @@ export interface operations {
                     "application/json": components["schemas"]["RolesOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_session_retrieve: {
@@ -9598,6 +9911,10 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_team_grants_retrieve: {
@@ -9621,6 +9938,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTeamGrantList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_team_grants_approve_create: {
@@ -9648,6 +9969,11 @@ export interface operations {
                     "application/json": components["schemas"]["TeamGrantApprovedOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_team_grants_refuse_create: {
@@ -9675,6 +10001,11 @@ export interface operations {
                     "application/json": components["schemas"]["TeamGrantOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_tokens_list: {
@@ -9699,6 +10030,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTokenOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_tokens_create: {
@@ -9724,6 +10059,11 @@ export interface operations {
                     "application/json": components["schemas"]["TokenCreatedOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_tokens_revoke_create: {
@@ -9744,6 +10084,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_users_list: {
@@ -9768,6 +10113,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedUserAdminOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_users_create: {
@@ -9793,6 +10142,11 @@ export interface operations {
                     "application/json": components["schemas"]["UserAdminOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_users_retrieve: {
@@ -9814,6 +10168,10 @@ export interface operations {
                     "application/json": components["schemas"]["UserAdminOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_users_partial_update: {
@@ -9841,6 +10199,11 @@ export interface operations {
                     "application/json": components["schemas"]["UserAdminOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_users_2fa_reset_create: {
@@ -9869,6 +10232,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_users_password_create: {
@@ -9903,6 +10271,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     health_retrieve: {
@@ -9922,6 +10295,10 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     home_retrieve: {
@@ -9941,6 +10318,10 @@ export interface operations {
                     "application/json": components["schemas"]["HomeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_absences_list: {
@@ -9965,6 +10346,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAbsenceOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_absences_create: {
@@ -9990,6 +10375,11 @@ export interface operations {
                     "application/json": components["schemas"]["AbsenceOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_absences_withdraw_create: {
@@ -10017,6 +10407,11 @@ export interface operations {
                     "application/json": components["schemas"]["AbsenceOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_absences_team_list: {
@@ -10036,6 +10431,10 @@ export interface operations {
                     "application/json": components["schemas"]["AbsenceTeamOutput"][];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_categories_list: {
@@ -10055,6 +10454,10 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryOutput"][];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_categories_fields_update: {
@@ -10082,6 +10485,11 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_list: {
@@ -10113,6 +10521,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCheckOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_create: {
@@ -10138,6 +10550,11 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_retrieve: {
@@ -10159,6 +10576,10 @@ export interface operations {
                     "application/json": components["schemas"]["CheckDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_cancel_create: {
@@ -10186,6 +10607,11 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_complete_create: {
@@ -10207,6 +10633,11 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_retrieve: {
@@ -10231,6 +10662,10 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOrSigned"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_report_update: {
@@ -10258,6 +10693,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_amendments_create: {
@@ -10285,6 +10725,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_evidence_create: {
@@ -10310,6 +10755,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReportEvidenceStored"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_evidence_retrieve: {
@@ -10332,6 +10782,10 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_report_handover_create: {
@@ -10353,6 +10807,11 @@ export interface operations {
                     "application/json": components["schemas"]["HandoverOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_pdf_retrieve: {
@@ -10374,6 +10833,10 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_report_representative_create: {
@@ -10401,6 +10864,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOrHandover"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_sign_create: {
@@ -10428,6 +10896,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_start_create: {
@@ -10449,6 +10922,11 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_counts_retrieve: {
@@ -10468,6 +10946,10 @@ export interface operations {
                     "application/json": components["schemas"]["CheckCounts"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_export_retrieve: {
@@ -10495,6 +10977,10 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_complaints_list: {
@@ -10523,6 +11009,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedComplaintOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_complaints_create: {
@@ -10548,6 +11038,11 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_complaints_retrieve: {
@@ -10569,6 +11064,10 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_complaints_findings_create: {
@@ -10596,6 +11095,11 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintLinkOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_complaints_transition_create: {
@@ -10623,6 +11127,11 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_complaints_triage_create: {
@@ -10650,6 +11159,11 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_criteria_sets_list: {
@@ -10675,6 +11189,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCriteriaSetOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_criteria_sets_create: {
@@ -10706,6 +11224,11 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaSetTreeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_criteria_sets_retrieve: {
@@ -10727,6 +11250,10 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaSetTreeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_criteria_sets_activate_create: {
@@ -10754,6 +11281,11 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaSetOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_criteria_sets_export_retrieve: {
@@ -10775,6 +11307,10 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaSetExport"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_draws_list: {
@@ -10799,6 +11335,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedDrawOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_draws_create: {
@@ -10824,6 +11364,11 @@ export interface operations {
                     "application/json": components["schemas"]["DrawDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_draws_retrieve: {
@@ -10845,6 +11390,10 @@ export interface operations {
                     "application/json": components["schemas"]["DrawWithExclusionsOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_draws_cancel_create: {
@@ -10872,6 +11421,11 @@ export interface operations {
                     "application/json": components["schemas"]["DrawDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_draws_close_create: {
@@ -10899,6 +11453,11 @@ export interface operations {
                     "application/json": components["schemas"]["DrawDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_draws_verify_retrieve: {
@@ -10920,6 +11479,10 @@ export interface operations {
                     "application/json": components["schemas"]["DrawVerifyOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_draws_commitments_list: {
@@ -10939,6 +11502,10 @@ export interface operations {
                     "application/json": components["schemas"]["DrawCommitmentOutput"][];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_findings_list: {
@@ -10977,6 +11544,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedFindingOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_findings_create: {
@@ -11002,6 +11573,11 @@ export interface operations {
                     "application/json": components["schemas"]["FindingDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_findings_retrieve: {
@@ -11023,6 +11599,10 @@ export interface operations {
                     "application/json": components["schemas"]["FindingDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_findings_partial_update: {
@@ -11050,6 +11630,11 @@ export interface operations {
                     "application/json": components["schemas"]["FindingDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_findings_evidence_create: {
@@ -11077,6 +11662,11 @@ export interface operations {
                     "application/json": components["schemas"]["FindingEvidenceAdded"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_findings_evidence_retrieve: {
@@ -11099,6 +11689,10 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_findings_explanations_create: {
@@ -11126,6 +11720,11 @@ export interface operations {
                     "application/json": components["schemas"]["FindingDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_findings_transition_create: {
@@ -11153,6 +11752,11 @@ export interface operations {
                     "application/json": components["schemas"]["FindingDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_handover_retrieve: {
@@ -11172,6 +11776,10 @@ export interface operations {
                     "application/json": components["schemas"]["HandoverOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_handover_exit_create: {
@@ -11196,6 +11804,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_ratings_list: {
@@ -11226,6 +11839,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedRatingOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_ratings_create: {
@@ -11265,6 +11882,11 @@ export interface operations {
                     "application/json": components["schemas"]["RatingResult"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_ratings_devices_list: {
@@ -11289,6 +11911,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedRatingDeviceOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_ratings_devices_create: {
@@ -11314,6 +11940,11 @@ export interface operations {
                     "application/json": components["schemas"]["RatingDeviceOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_ratings_import_create: {
@@ -11345,6 +11976,11 @@ export interface operations {
                     "application/json": components["schemas"]["CsvImportOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_ratings_import_retrieve: {
@@ -11366,6 +12002,10 @@ export interface operations {
                     "application/json": components["schemas"]["CsvImportOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_ratings_integrity_retrieve: {
@@ -11389,6 +12029,10 @@ export interface operations {
                     "application/json": components["schemas"]["RatingIntegrity"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_ratings_review_create: {
@@ -11414,6 +12058,11 @@ export interface operations {
                     "application/json": components["schemas"]["RatingReviewOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_risk_retrieve: {
@@ -11433,6 +12082,10 @@ export interface operations {
                     "application/json": components["schemas"]["RiskListOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_risk_create: {
@@ -11452,6 +12105,11 @@ export interface operations {
                     "application/json": components["schemas"]["RiskListOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_risk_weights_retrieve: {
@@ -11471,6 +12129,10 @@ export interface operations {
                     "application/json": components["schemas"]["RiskWeightsOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_risk_weights_update: {
@@ -11496,6 +12158,11 @@ export interface operations {
                     "application/json": components["schemas"]["RiskWeightsSetOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_volumes_list: {
@@ -11524,6 +12191,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedVolumeOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_volumes_create: {
@@ -11548,6 +12219,11 @@ export interface operations {
                     "application/json": components["schemas"]["VolumeListOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_cameras_analysis_retrieve: {
@@ -11569,6 +12245,10 @@ export interface operations {
                     "application/json": components["schemas"]["CameraAnalysis"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_cameras_analysis_update: {
@@ -11596,6 +12276,11 @@ export interface operations {
                     "application/json": components["schemas"]["CameraAnalysisSaved"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_cameras_retention_update: {
@@ -11623,6 +12308,11 @@ export interface operations {
                     "application/json": components["schemas"]["CameraRetention"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_list: {
@@ -11657,6 +12347,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedReviewClipList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_retrieve: {
@@ -11678,6 +12372,10 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewClipDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_assign_create: {
@@ -11705,6 +12403,11 @@ export interface operations {
                     "application/json": components["schemas"]["IngestClipOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_coverage_retrieve: {
@@ -11726,6 +12429,10 @@ export interface operations {
                     "application/json": components["schemas"]["ClipCoverage"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_coverage_create: {
@@ -11753,6 +12460,11 @@ export interface operations {
                     "application/json": components["schemas"]["ClipCoverage"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_custody_retrieve: {
@@ -11779,6 +12491,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedClipCustodyList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_custody_export_retrieve: {
@@ -11805,6 +12521,10 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_events_retrieve: {
@@ -11826,6 +12546,10 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewClipTimeline"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_holds_list: {
@@ -11847,6 +12571,10 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionHoldOutput"][];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_holds_create: {
@@ -11874,6 +12602,11 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionHoldOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_holds_release_create: {
@@ -11902,6 +12635,11 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionHoldOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_playback_create: {
@@ -11929,6 +12667,11 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybackIssued"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11960,6 +12703,10 @@ export interface operations {
                     "image/jpeg": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_remap_requests_create: {
@@ -11987,6 +12734,11 @@ export interface operations {
                     "application/json": components["schemas"]["ClipRemapRequestOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_retry_create: {
@@ -12008,6 +12760,11 @@ export interface operations {
                     "application/json": components["schemas"]["IngestClipOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_evidence_list: {
@@ -12030,6 +12787,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedEvidenceItemList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_create: {
@@ -12055,6 +12816,11 @@ export interface operations {
                     "application/json": components["schemas"]["EvidenceItemOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_evidence_retrieve: {
@@ -12076,6 +12842,10 @@ export interface operations {
                     "application/json": components["schemas"]["EvidenceItemOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_list: {
@@ -12099,6 +12869,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedEvidencePackageList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_create: {
@@ -12124,6 +12898,11 @@ export interface operations {
                     "application/json": components["schemas"]["EvidencePackageOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_evidence_packages_retrieve: {
@@ -12145,6 +12924,10 @@ export interface operations {
                     "application/json": components["schemas"]["EvidencePackageOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_custody_retrieve: {
@@ -12171,6 +12954,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedPackageCustodyList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_custody_export_retrieve: {
@@ -12197,6 +12984,10 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_download_create: {
@@ -12224,6 +13015,11 @@ export interface operations {
                     "application/json": components["schemas"]["PackageDownloadIssued"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_evidence_packages_file_retrieve: {
@@ -12248,6 +13044,10 @@ export interface operations {
                     "application/zip": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_verify_create: {
@@ -12269,6 +13069,11 @@ export interface operations {
                     "application/json": components["schemas"]["PackageVerifyReport"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_evidence_signing_key_retrieve: {
@@ -12288,6 +13093,10 @@ export interface operations {
                     "application/json": components["schemas"]["SigningKey"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_verify_create: {
@@ -12312,6 +13121,11 @@ export interface operations {
                     "application/json": components["schemas"]["PackageVerifyReport"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_hooks_minio_create: {
@@ -12337,6 +13151,11 @@ export interface operations {
                     "application/json": components["schemas"]["MinioHookResult"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_ingest_clips_retrieve: {
@@ -12361,6 +13180,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedIngestClipList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_ingest_reconcile_create: {
@@ -12380,6 +13203,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReconcileQueued"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_ingest_status_retrieve: {
@@ -12399,6 +13227,10 @@ export interface operations {
                     "application/json": components["schemas"]["IngestStatus"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_moments_retrieve: {
@@ -12430,6 +13262,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedMomentList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_remap_requests_retrieve: {
@@ -12454,6 +13290,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedClipRemapRequestList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_remap_requests_approve_create: {
@@ -12481,6 +13321,11 @@ export interface operations {
                     "application/json": components["schemas"]["ClipRemapRequestOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_remap_requests_refuse_create: {
@@ -12508,6 +13353,11 @@ export interface operations {
                     "application/json": components["schemas"]["ClipRemapRequestOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_retention_retrieve: {
@@ -12527,6 +13377,10 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionReport"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_retention_run_create: {
@@ -12546,6 +13400,11 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionQueued"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_tags_list: {
@@ -12573,6 +13432,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTagOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_tags_create: {
@@ -12598,6 +13461,11 @@ export interface operations {
                     "application/json": components["schemas"]["TagOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_tags_retrieve: {
@@ -12619,6 +13487,10 @@ export interface operations {
                     "application/json": components["schemas"]["TagDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_tags_destroy: {
@@ -12639,6 +13511,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_tags_partial_update: {
@@ -12666,6 +13543,11 @@ export interface operations {
                     "application/json": components["schemas"]["TagOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_taxonomy_retrieve: {
@@ -12685,6 +13567,10 @@ export interface operations {
                     "application/json": components["schemas"]["TaxonomyList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_taxonomy_create: {
@@ -12710,6 +13596,11 @@ export interface operations {
                     "application/json": components["schemas"]["TagLabelOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_taxonomy_partial_update: {
@@ -12737,6 +13628,11 @@ export interface operations {
                     "application/json": components["schemas"]["TagLabelOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_uploads_create: {
@@ -12762,6 +13658,11 @@ export interface operations {
                     "application/json": components["schemas"]["UploadCreateOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_assignments_list: {
@@ -12789,6 +13690,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAssignmentOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_assignments_create: {
@@ -12814,6 +13719,11 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_assignments_retrieve: {
@@ -12835,6 +13745,10 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_assignments_partial_update: {
@@ -12862,6 +13776,11 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_assignments_end_create: {
@@ -12889,6 +13808,11 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_cameras_list: {
@@ -12914,6 +13838,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCameraOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_cameras_create: {
@@ -12939,6 +13867,11 @@ export interface operations {
                     "application/json": components["schemas"]["CameraOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_cameras_retrieve: {
@@ -12960,6 +13893,10 @@ export interface operations {
                     "application/json": components["schemas"]["CameraOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_cameras_partial_update: {
@@ -12987,6 +13924,11 @@ export interface operations {
                     "application/json": components["schemas"]["CameraOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_counters_list: {
@@ -13012,6 +13954,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCounterOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_counters_create: {
@@ -13037,6 +13983,11 @@ export interface operations {
                     "application/json": components["schemas"]["CounterOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_fields_retrieve: {
@@ -13059,6 +14010,10 @@ export interface operations {
                     "application/json": components["schemas"]["FieldOfChargeListOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_fields_create: {
@@ -13084,6 +14039,11 @@ export interface operations {
                     "application/json": components["schemas"]["FieldOfChargeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_fields_partial_update: {
@@ -13111,6 +14071,11 @@ export interface operations {
                     "application/json": components["schemas"]["FieldOfChargeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_officers_list: {
@@ -13136,6 +14101,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedOfficerOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_officers_create: {
@@ -13161,6 +14130,11 @@ export interface operations {
                     "application/json": components["schemas"]["OfficerOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_officers_retrieve: {
@@ -13185,6 +14159,10 @@ export interface operations {
                     "application/json": components["schemas"]["OfficerDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_officers_partial_update: {
@@ -13212,6 +14190,11 @@ export interface operations {
                     "application/json": components["schemas"]["OfficerOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_units_list: {
@@ -13239,6 +14222,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedUnitOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_create: {
@@ -13264,6 +14251,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_units_retrieve: {
@@ -13285,6 +14277,10 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_partial_update: {
@@ -13312,6 +14308,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_units_abolish_create: {
@@ -13339,6 +14340,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_units_end_preview_retrieve: {
@@ -13362,6 +14368,10 @@ export interface operations {
                     "application/json": components["schemas"]["UnitEndPreview"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_heads_retrieve: {
@@ -13386,6 +14396,10 @@ export interface operations {
                     "application/json": components["schemas"]["UnitHeadsOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_history_retrieve: {
@@ -13407,6 +14421,10 @@ export interface operations {
                     "application/json": components["schemas"]["UnitHistoryOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_officers_list: {
@@ -13436,6 +14454,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAssignmentOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_merge_create: {
@@ -13461,6 +14483,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_units_tree_retrieve: {
@@ -13483,6 +14510,10 @@ export interface operations {
                     "application/json": components["schemas"]["UnitTreeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
 }
