@@ -20,14 +20,16 @@ from django.db.models import Q
 from rest_framework.throttling import UserRateThrottle
 
 from backend.audit.services import audit_record
+from backend.core.actors import Actor, actor_user
 from backend.core.errors import DomainError
 from media_ingest.review.models import AccessLog
 
 
-def repeat_of(*, user: Any, clip: Any, action: str, object_key: str, reason: str, ip: str | None,
+def repeat_of(*, user: Actor, clip: Any, action: str, object_key: str, reason: str, ip: str | None,
               user_agent: str, variant: str | None, now: datetime) -> AccessLog | None:
     """The entry this access repeats, locked for the update; None when it is a new access."""
-    if not getattr(user, "pk", None):
+    person = actor_user(user)
+    if person is None:
         return None
     window = timedelta(seconds=int(settings.CUSTODY_REPEAT_SECONDS))
     if window <= timedelta(0):
@@ -36,13 +38,13 @@ def repeat_of(*, user: Any, clip: Any, action: str, object_key: str, reason: str
     span_start = now - timedelta(seconds=int(settings.CUSTODY_REPEAT_MAX_SPAN_SECONDS))
     same = {} if variant is None else {"detail__variant": variant}  # None: any variant (stills, see _stills_log)
     return (AccessLog.objects.select_for_update()
-            .filter(user=user, clip=clip, action=action, object_key=object_key, reason=reason, ip=ip or None,
+            .filter(user=person, clip=clip, action=action, object_key=object_key, reason=reason, ip=ip or None,
                     user_agent=(user_agent or "")[:300], at__gte=span_start, **same)
             .filter(Q(last_at__gte=since) | Q(last_at__isnull=True, at__gte=since))
             .order_by("-at", "-id").first())
 
 
-def count_repeat(*, log: AccessLog, user: Any, now: datetime, expires_at: datetime) -> AccessLog:
+def count_repeat(*, log: AccessLog, user: Actor, now: datetime, expires_at: datetime) -> AccessLog:
     """Count one more access on `log` and write its own audit event (call inside the transaction)."""
     log.count += 1
     log.last_at = now
