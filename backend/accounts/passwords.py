@@ -48,7 +48,7 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
     without diacritics and the full name run together: "Nguyenhoangmai" is like "Nguyễn Hoàng Mai" (issue 15,
     S2-3). The same error code (password_too_similar), so the same reason."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         super().validate(password, user)
         if user is None:
             return

@@ -18,11 +18,16 @@ from backend.accounts.scope import unit_in_scope, user_unit_ids  # noqa: F401 - 
 from backend.core.errors import DomainError, Forbidden
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from backend.core.actors import Actor
     from backend.org.models import Officer
 
 
-def require_role(user: Any, *roles: str) -> None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in roles:
+def require_role(user: Actor | AnonymousUser | None, *roles: str) -> None:
+    """A signed-in, active person with one of `roles`; anybody else (nobody, a system actor) is refused."""
+    if (user is None or isinstance(user, str) or not user.is_authenticated or not user.is_active
+            or user.role not in roles):
         raise Forbidden()
 
 

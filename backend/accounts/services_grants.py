@@ -235,7 +235,7 @@ def grant_party(user: User, grant: TeamGrant) -> bool:
     return grant.kind == TeamGrant.Kind.OFFICER and officers_same_person(own, grant.officer)
 
 
-def may_decide(user: Any, grant: TeamGrant) -> bool:
+def may_decide(user: User | None, grant: TeamGrant) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False)
                 and user.has_role(*approver_roles(grant)) and grant.state == TeamGrant.State.PENDING
                 and not grant_party(user, grant))
