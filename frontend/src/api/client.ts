@@ -31,14 +31,10 @@ export class ApiError extends Error {
   }
 }
 
-export interface Page<T> {
-  /** Exact when count_exact; otherwise a lower bound (the server stops counting a large list). */
-  count: number;
-  count_exact?: boolean;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
+/** A page of a list (backend/core/pagination.py): the envelope of the schema's Paginated…List components. Taken
+ *  from one whose `next` and `previous` may be absent, the loosest of them; `count` is exact when `count_exact`,
+ *  otherwise a lower bound (the server stops counting a large list). */
+export type Page<T> = Omit<components["schemas"]["PaginatedRuleSetBriefList"], "results"> & { results: T[] };
 
 type Query = Record<string, string | number | boolean | null | undefined>;
 

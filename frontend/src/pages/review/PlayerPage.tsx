@@ -294,7 +294,7 @@ export default function PlayerPage() {
         const others = list.filter((x) => x.id !== tag.id);
         const merged = mergeTag(list.find((x) => x.id === tag.id), tag);
         const results = tag.deleted ? others : [...others, merged].sort((a, b) => a.start_s - b.start_s);
-        return { count: results.length, next: null, previous: null, ...(old ?? {}), results };
+        return { count: results.length, count_exact: true, next: null, previous: null, ...(old ?? {}), results };
       }),
     [qc, clipId],
   );
