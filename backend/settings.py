@@ -254,6 +254,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # one component per choice set met under several field names (backend/core/schema.py)
+    # every operation's error statuses answer the one error envelope (backend/core/schema.declare_errors)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "backend.core.schema.declare_errors"],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "backend.accounts.models.Role",
         "UserLanguageEnum": "backend.core.schema.user_languages",

@@ -13,12 +13,12 @@ from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import Role, User
 from backend.accounts.selectors import two_factor_required, users_list
+from backend.core.actors import AuthedRequest
 from inspection.accountability.models import DisciplinaryCase, LeaderLiability
 from inspection.accountability.selectors import cases_queryset, findings_for, liabilities_list, tasks_list
 from inspection.accountability.selectors_case_views import case_views
@@ -85,7 +85,7 @@ def _card_unit_gone(qs: Any) -> HomeCard:
                           for c in qs[:ROWS]])
 
 
-def _card_team_approvals(user: Any, link: str = "/inspection/approvals") -> HomeCard:
+def _card_team_approvals(user: User, link: str = "/inspection/approvals") -> HomeCard:
     """Account changes giving powers or resetting credentials that wait for this person's approval (the
     two-person rule, backend.accounts.services_grants): the ones a lead (or, outside the team, another
     administrator) may decide (not asked by them, not about them)."""
@@ -97,7 +97,7 @@ def _card_team_approvals(user: Any, link: str = "/inspection/approvals") -> Home
             detail=f"grant_{g.kind}", link=link, date=_local(g.expires_at)) for g in qs[:ROWS]])
 
 
-def _card_clip_remaps(user: Any) -> HomeCard:
+def _card_clip_remaps(user: User) -> HomeCard:
     """Corrections of a clip's camera or time waiting for a lead (the two-person rule, media_ingest.services_remap):
     the ones this lead may decide (not asked by him)."""
     from media_ingest.models import ClipRemapRequest
@@ -109,7 +109,7 @@ def _card_clip_remaps(user: Any) -> HomeCard:
             date=_local(r.requested_at)) for r in qs[:ROWS]])
 
 
-def _lead(user: Any) -> list[HomeCard]:
+def _lead(user: User) -> list[HomeCard]:
     visible = checks_visible_to(user)
     soon = timezone.now() + timedelta(days=SOON_DAYS)
     due = visible.filter(state=SurpriseCheck.State.PLANNED, window_start__lte=soon)
@@ -130,7 +130,7 @@ def _lead(user: Any) -> list[HomeCard]:
     ]
 
 
-def _inspector(user: Any) -> list[HomeCard]:
+def _inspector(user: User) -> list[HomeCard]:
     mine = checks_visible_to(user).filter(Q(team=user) | Q(lead=user)).filter(
         state__in=[SurpriseCheck.State.PLANNED, SurpriseCheck.State.IN_PROGRESS]).distinct()
     drafts = findings_for(user).filter(state=Finding.State.DRAFT, created_by=user)
@@ -142,7 +142,7 @@ def _inspector(user: Any) -> list[HomeCard]:
     ]
 
 
-def _reviewer(user: Any) -> list[HomeCard]:
+def _reviewer(user: User) -> list[HomeCard]:
     from media_ingest.review.selectors_moments import MomentFilters, moments_to_review
 
     moments = moments_to_review(user=user, filters=MomentFilters())
@@ -167,7 +167,7 @@ def _reviewer(user: Any) -> list[HomeCard]:
 OPEN_CASE = [DisciplinaryCase.State.OPEN, DisciplinaryCase.State.SELF_REVIEW, DisciplinaryCase.State.CONSIDERING]
 
 
-def _disciplinary(user: Any) -> list[HomeCard]:
+def _disciplinary(user: User) -> list[HomeCard]:
     today = timezone.localdate()
     horizon = today + timedelta(days=DEADLINE_DAYS)
     cases = list(cases_queryset(user=user).filter(
@@ -200,7 +200,7 @@ def _disciplinary(user: Any) -> list[HomeCard]:
     ]
 
 
-def _unit_head(user: Any) -> list[HomeCard]:
+def _unit_head(user: User) -> list[HomeCard]:
     today = timezone.localdate()
     tasks = tasks_list(user=user, filters={}).filter(delivered_on__isnull=True, year__gte=today.year - 1)
     # overdue in words beside the red bar, not by colour alone (issue 15)
@@ -229,7 +229,7 @@ def _unit_head(user: Any) -> list[HomeCard]:
     ]
 
 
-def _admin(user: Any) -> list[HomeCard]:
+def _admin(user: User) -> list[HomeCard]:
     from media_ingest.selectors import ingest_clips, ingest_status
 
     status = ingest_status(user=user)
@@ -301,8 +301,8 @@ class HomeOutputSerializer(serializers.Serializer):
 
 class HomeApi(APIView):
     @extend_schema(responses=HomeOutputSerializer)
-    def get(self, request: Request) -> Response:
-        user: Any = request.user  # authenticated: the default permission refuses anonymous callers
+    def get(self, request: AuthedRequest) -> Response:
+        user = request.user  # authenticated: the default permission refuses anonymous callers
         return Response(HomeOutputSerializer({"role": user.role, "today": timezone.localdate(),
                                               "cards": home_for(user=user)}).data)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -23,6 +23,9 @@ from backend.core.errors import Conflict
 from inspection.models import CheckReport, Finding, FindingSubject, SignedMinutes
 from inspection.pdf import render_after_part, render_signed_part
 from inspection.selectors_findings import findings_visible_to
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
 
 def minutes_signed_part_store(*, report: CheckReport, at_signing: bool = True) -> str:
@@ -59,7 +62,7 @@ def _signed_part(report: CheckReport) -> bytes:
     return pdf
 
 
-def report_minutes_pdf(*, report: CheckReport, user: Any) -> bytes:
+def report_minutes_pdf(*, report: CheckReport, user: User) -> bytes:
     """The signed minutes as PDF for this reader: the kept signed part, then the findings of the check this
     reader may see and that are past draft (a draft allegation is never printed), and the amendments."""
     from pypdf import PdfReader, PdfWriter

@@ -6,7 +6,7 @@ numbers) comes from backend/core/statedoc; this module writes what the minutes s
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -14,6 +14,9 @@ from backend.core import statedoc
 from backend.core.statedoc import vn_datetime as _local
 from backend.core.statedoc import vn_number, vn_score
 from inspection.models import CheckReport, CriterionResult, Finding, Severity
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
 TEAM_LEAD = "Tổ trưởng"
 CHECK_LEAD = "Phụ trách cuộc kiểm tra"
@@ -27,7 +30,7 @@ def lead_title(check: Any, lead_post: str = "") -> str:
     return TEAM_LEAD if check_lead_is_team_lead(check, lead_post) else CHECK_LEAD
 
 
-def _member_words(user: Any) -> str:
+def _member_words(user: User) -> str:
     """A team member in the minutes: the team's lead among the members says so."""
     from backend.accounts.models import Role
 
@@ -76,7 +79,7 @@ def _excerpt(text: str, limit: int) -> str:
     return head.rstrip(" ,;.") + "… (xem toàn văn tại mục Ghi chú chi tiết)"
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
-from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import user_unit_ids
 from backend.org.models import Assignment, Unit
 from inspection.models import SurpriseCheck
@@ -58,14 +58,14 @@ def conflict_unit_ids(*, officer_id: int | None, since: date) -> set[int]:
     return result
 
 
-def conflicted_unit_ids(user: Any) -> set[int]:
+def conflicted_unit_ids(user: User) -> set[int]:
     """Units the user is conflicted with now: served there within the policy look-back (counted from
     today, which reaches at least as far back as from any future check window)."""
     since = timezone.localdate() - timedelta(days=366 * POLICY_CONFLICT_YEARS)
     return conflict_unit_ids(officer_id=getattr(user, "officer_id", None), since=since)
 
 
-def _active(user: Any) -> bool:
+def _active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
@@ -74,7 +74,7 @@ def started_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}started_at__isnull": False})
 
 
-def _secret_checks_known_to(user: Any) -> QuerySet[SurpriseCheck, Any]:
+def _secret_checks_known_to(user: User) -> QuerySet[SurpriseCheck, Any]:
     """Never-started checks this user plans or carries out (ids only, for subqueries)."""
     if not _active(user) or user.role not in INSPECTION_TEAM:
         return SurpriseCheck.objects.none()
@@ -88,7 +88,7 @@ def _secret_checks_known_to(user: Any) -> QuerySet[SurpriseCheck, Any]:
             .filter(Q(lead=user) | planned_by | Q(team=user)).values("pk"))
 
 
-def checks_visible_to(user: Any) -> QuerySet[SurpriseCheck]:
+def checks_visible_to(user: User) -> QuerySet[SurpriseCheck]:
     """Every check the user may know exists (unit scope applied to started checks)."""
     if not _active(user) or user.role not in CHECK_READERS:
         return SurpriseCheck.objects.none()
@@ -106,7 +106,7 @@ def public_check_link_q(prefix: str = "surprise_check") -> Q:
     return Q(**{f"{prefix}__isnull": True}) | started_q(f"{prefix}__")
 
 
-def check_link_visible_q(user: Any, prefix: str = "surprise_check") -> Q:
+def check_link_visible_q(user: User, prefix: str = "surprise_check") -> Q:
     """A filter for rows linked to a check (findings, evidence, events): keep rows with no check, or
     whose check the user may know exists. Unit scope of the row itself is the caller's business."""
     if not _active(user):
@@ -114,12 +114,12 @@ def check_link_visible_q(user: Any, prefix: str = "surprise_check") -> Q:
     return public_check_link_q(prefix) | Q(**{f"{prefix}__in": _secret_checks_known_to(user)})
 
 
-def may_know_check(user: Any, check: SurpriseCheck) -> bool:
+def may_know_check(user: User, check: SurpriseCheck) -> bool:
     """The same rule for one check already in hand."""
     return checks_visible_to(user).filter(pk=check.pk).exists()
 
 
-def on_check_team(user: Any, check: SurpriseCheck) -> bool:
+def on_check_team(user: User, check: SurpriseCheck) -> bool:
     """The user plans or carries out this check (lead, team member or planner): sees its internal notes."""
     if not _active(user) or user.role not in INSPECTION_TEAM:
         return False
@@ -145,7 +145,7 @@ TEAM_UNFIT_REASONS: dict[str, tuple[str, str]] = {
 }
 
 
-def team_unfit_reason(user: Any) -> str | None:
+def team_unfit_reason(user: User) -> str | None:
     """The one rule of who may be put on a check's team: None if he may, else a TEAM_UNFIT_REASONS code."""
     if user.role not in INSPECTION_TEAM:
         return "not_team_member"

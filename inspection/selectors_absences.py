@@ -13,7 +13,7 @@ from inspection.models import InspectorAbsence
 from inspection.selectors_common import TEAM
 
 
-def absences_list(*, user: Any, on_or_after: date | None = None) -> QuerySet[InspectorAbsence]:
+def absences_list(*, user: User, on_or_after: date | None = None) -> QuerySet[InspectorAbsence]:
     """Who of the inspection team is out of the draw's pool, when and why: for the team and the
     administrators (it names no unit and no check)."""
     require_role(user, *TEAM, Role.ADMIN)
@@ -23,7 +23,7 @@ def absences_list(*, user: Any, on_or_after: date | None = None) -> QuerySet[Ins
     return qs.order_by("-start", "-id")
 
 
-def absence_details_visible(*, user: Any, absence: InspectorAbsence) -> bool:
+def absence_details_visible(*, user: User, absence: InspectorAbsence) -> bool:
     """Why someone is away (the kind: illness, leave...; the reason; why it was withdrawn) is personal:
     the inspection lead, who plans the teams, and the person himself read it; others (the other
     inspectors, the administrator who may record it) see only that he is unavailable on those days
@@ -31,12 +31,12 @@ def absence_details_visible(*, user: Any, absence: InspectorAbsence) -> bool:
     return bool(user.role == Role.INSPECTION_LEAD or absence.user_id == user.pk)
 
 
-def team_members(*, user: Any) -> list[Any]:
+def team_members(*, user: User) -> list[Any]:
     require_role(user, *TEAM, Role.ADMIN)
     return list(User.objects.filter(role__in=TEAM, is_active=True).order_by("username"))
 
 
-def absence_get(*, user: Any, pk: int) -> InspectorAbsence:
+def absence_get(*, user: User, pk: int) -> InspectorAbsence:
     require_role(user, *TEAM, Role.ADMIN)
     absence = InspectorAbsence.objects.filter(pk=pk).first()
     if absence is None:

@@ -44,7 +44,7 @@ def check_sealed_lead_post(check: SurpriseCheck) -> str:
     return str(((report.signed_content or {}).get("lead") or {}).get("post") or "")
 
 
-def checks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[SurpriseCheck]:
+def checks_list(*, user: User, filters: dict[str, Any]) -> QuerySet[SurpriseCheck]:
     qs = (checks_visible_to(user)
           .select_related("unit", "counter", "lead__officer", "report", "criteria_set")
           .prefetch_related(Prefetch("team", queryset=User.objects.select_related("officer"))))
@@ -67,7 +67,7 @@ def checks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[SurpriseCheck
     return qs.order_by("-window_start", "-id")
 
 
-def check_counts(*, user: Any) -> dict[str, int]:
+def check_counts(*, user: User) -> dict[str, int]:
     rows = checks_visible_to(user).values("state").annotate(n=Count("id"))
     counts = {state: 0 for state in SurpriseCheck.State.values}
     for row in rows:
@@ -96,7 +96,7 @@ def check_unit_gone(check: SurpriseCheck) -> date | None:
     return unit.valid_to if unit.valid_to < timezone.localtime(check.window_start).date() else None
 
 
-def check_get_for(*, user: Any, uid: Any) -> SurpriseCheck:
+def check_get_for(*, user: User, uid: Any) -> SurpriseCheck:
     """One check or NotFound; a secret check answers exactly like a missing one."""
     check = (checks_visible_to(user).select_related("unit", "counter", "lead__officer", "criteria_set", "draw")
              .prefetch_related(Prefetch("team", queryset=User.objects.select_related("officer"))).filter(uid=uid).first())

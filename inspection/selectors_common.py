@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import user_unit_ids
 from inspection.secrecy import CHECK_READERS as _CHECK_READERS
 
@@ -23,11 +23,11 @@ CHECK_READERS = tuple(_CHECK_READERS)
 FINDING_READERS = (*TEAM, Role.ADMIN, Role.REVIEWER, Role.DISCIPLINARY, Role.UNIT_HEAD)
 
 
-def is_team(user: Any) -> bool:
+def is_team(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in INSPECTION_TEAM)
 
 
-def scoped(qs: QuerySet[Any], user: Any, field: str) -> QuerySet[Any]:
+def scoped(qs: QuerySet[Any], user: User, field: str) -> QuerySet[Any]:
     ids = user_unit_ids(user)
     if ids is None:
         return qs

@@ -1,7 +1,7 @@
 """Reads of citizens' complaints (they carry citizens' details: not for unit heads)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -11,8 +11,11 @@ from inspection.models import Complaint
 from inspection.selectors_common import COMPLAINT_READERS, scoped
 from inspection.selectors_findings import findings_visible_to
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
-def complaints_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Complaint]:
+
+def complaints_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Complaint]:
     require_role(user, *COMPLAINT_READERS)
     qs = scoped(Complaint.objects.select_related("unit", "counter", "officer", "category"), user, "unit_id")
     # the findings the reader may know of: a draft linked to the complaint is the team's (insider review,
@@ -30,7 +33,7 @@ def complaints_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Complaint
     return qs.order_by("-received_at", "-id")
 
 
-def complaint_get_for(*, user: Any, id: int) -> Complaint:  # noqa: A002
+def complaint_get_for(*, user: User, id: int) -> Complaint:  # noqa: A002
     complaint = complaints_list(user=user, filters={}).filter(pk=id).first()
     if complaint is None:
         raise NotFound("Không tìm thấy phản ánh.", "Complaint not found.")

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import require_role
 from backend.core.errors import NotFound
 from inspection.models import Draw, SurpriseCheck
@@ -16,7 +16,7 @@ from inspection.secrecy import checks_visible_to, started_q
 from inspection.selectors_common import TEAM
 
 
-def _draws_visible_to(user: Any) -> QuerySet[Draw]:
+def _draws_visible_to(user: User) -> QuerySet[Draw]:
     """A draw names its targets: while open, only the lead who made it reads it; once closed (no
     check of it still planned) the inspection team does."""
     require_role(user, *TEAM)
@@ -31,12 +31,12 @@ def _with_counts(draws: QuerySet[Draw]) -> QuerySet[Draw]:
                                               distinct=True))
 
 
-def draws_list(*, user: Any) -> QuerySet[Draw]:
+def draws_list(*, user: User) -> QuerySet[Draw]:
     return (_with_counts(_draws_visible_to(user).select_related("created_by", "closed_by"))
             .order_by("-created_at", "-id"))
 
 
-def draw_get_for(*, user: Any, pk: int) -> Draw:
+def draw_get_for(*, user: User, pk: int) -> Draw:
     """Draws name their targets: see `_draws_visible_to` (verification included)."""
     draw = _with_counts(_draws_visible_to(user).select_related("created_by", "closed_by")).filter(pk=pk).first()
     if draw is None:
@@ -44,7 +44,7 @@ def draw_get_for(*, user: Any, pk: int) -> Draw:
     return draw
 
 
-def withheld_exclusions(user: Any, draw: Draw) -> set[int]:
+def withheld_exclusions(user: User, draw: Draw) -> set[int]:
     """Units whose reason for being left out of the draw a reader other than the drawing lead may not read: every
     left-out unit but one kept out by a check the reader may see (and is not conflicted with). A unit left out for
     a check planned elsewhere may still be that check's target, and a reader not on it would learn it (insider
@@ -64,7 +64,7 @@ def withheld_exclusions(user: Any, draw: Draw) -> set[int]:
                     and any(str(uid) in seen for uid in e.get("checks", [])))}
 
 
-def excluded_as_read_by(user: Any, draw: Draw, excluded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def excluded_as_read_by(user: User, draw: Draw, excluded: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The draw's left-out units as `user` reads them: the secret checks' ids only for the drawing lead, the
     reason withheld for the units in `withheld_exclusions`."""
     live = draw_counts_live_for(user, draw)
@@ -73,7 +73,7 @@ def excluded_as_read_by(user: Any, draw: Draw, excluded: list[dict[str, Any]]) -
             else (dict(e) if live else {k: v for k, v in e.items() if k not in ("checks", "manual")}) for e in excluded]
 
 
-def draw_exclusions_for(*, user: Any, draw: Draw) -> list[dict[str, Any]]:
+def draw_exclusions_for(*, user: User, draw: Draw) -> list[dict[str, Any]]:
     """The units the draw left out and why; a unit left out for a planned check names that check
     (reference and first day) when the reader may see it: another team's plan stays a secret."""
     excluded = excluded_as_read_by(user, draw, list((draw.params or {}).get("excluded", [])))
@@ -96,7 +96,7 @@ def draw_exclusions_for(*, user: Any, draw: Draw) -> list[dict[str, Any]]:
 COMMITMENT_READERS = frozenset({*TEAM, Role.DISCIPLINARY, Role.ADMIN})
 
 
-def draw_for_verification(*, user: Any, pk: int) -> tuple[Draw, bool]:
+def draw_for_verification(*, user: User, pk: int) -> tuple[Draw, bool]:
     """The draw a reader may verify, and whether he may see its targets: the inspection team as for
     `draw_get_for`; the disciplinary officers and administrators any draw, without its targets."""
     require_role(user, *COMMITMENT_READERS)
@@ -119,7 +119,7 @@ SECRET_COUNT_FLAGS = frozenset({"excluded_pending_check", "floor_units_left_out"
 SECRET_COUNT_PARAMETERS = frozenset({"pool_size"})
 
 
-def draw_counts_live_for(user: Any, draw: Draw) -> bool:
+def draw_counts_live_for(user: User, draw: Draw) -> bool:
     """Who reads a draw's counts as they are: the lead who made it (the drawing authority; they are his
     draw's own inputs, computed from the checks he may know). Everyone else — administrators, disciplinary
     officers, and inside the team an inspector or another lead, who may be kept off a secret check for a
@@ -128,7 +128,7 @@ def draw_counts_live_for(user: Any, draw: Draw) -> bool:
             and user.pk == draw.created_by_id)
 
 
-def _open_sealed(user: Any, draw: Draw) -> bool:
+def _open_sealed(user: User, draw: Draw) -> bool:
     """Counts of the draw's own secret checks (cancelled unstarted) are sealed for every reader but the drawing
     lead while the draw is open, and published as they stood at the close."""
     return draw.state != Draw.State.CLOSED and not draw_counts_live_for(user, draw)
@@ -158,7 +158,7 @@ def counts_published_at(draw: Draw) -> datetime | None:
     return timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
 
 
-def draw_sealed_for(user: Any, draw: Draw, now: datetime | None = None) -> bool:
+def draw_sealed_for(user: User, draw: Draw, now: datetime | None = None) -> bool:
     """Whether `user` reads the draw's counts of units left out sealed (the flags in SECRET_COUNT_FLAGS, the
     parameters in SECRET_COUNT_PARAMETERS, the team's warnings on those units). The drawing lead reads them as
     they are. Everyone else reads them sealed while the draw is open, and once closed until `counts_published_at`:
@@ -172,29 +172,29 @@ def draw_sealed_for(user: Any, draw: Draw, now: datetime | None = None) -> bool:
     return published is None or (now or _now()) < published
 
 
-def _sealed(user: Any, draw: Draw) -> bool:
+def _sealed(user: User, draw: Draw) -> bool:
     return draw_sealed_for(user, draw)
 
 
-def sealed_flags(flags: list[dict[str, Any]], *, user: Any, draw: Draw) -> list[dict[str, Any]]:
+def sealed_flags(flags: list[dict[str, Any]], *, user: User, draw: Draw) -> list[dict[str, Any]]:
     """A draw's flags as `user` reads them (the draw's page and the commitments alike)."""
     return _sealed_counts(flags, user=user, draw=draw)
 
 
-def _sealed_counts(flags: list[dict[str, Any]], *, user: Any, draw: Draw) -> list[dict[str, Any]]:
+def _sealed_counts(flags: list[dict[str, Any]], *, user: User, draw: Draw) -> list[dict[str, Any]]:
     """Always the same marker while sealed (whether or not anything was removed: its presence would say so)."""
     if not _sealed(user, draw):
         return flags
     return [*(f for f in flags if f.get("code") not in SECRET_COUNT_FLAGS), {"code": "exclusions_sealed"}]
 
 
-def _sealed_parameters(parameters: dict[str, Any], *, user: Any, draw: Draw) -> dict[str, Any]:
+def _sealed_parameters(parameters: dict[str, Any], *, user: User, draw: Draw) -> dict[str, Any]:
     if not _sealed(user, draw):
         return parameters
     return {k: v for k, v in parameters.items() if k not in SECRET_COUNT_PARAMETERS}
 
 
-def _manual_cancelled(in_window: list[tuple[Any, ...]], *, user: Any, draw: Draw) -> int | None:
+def _manual_cancelled(in_window: list[tuple[Any, ...]], *, user: User, draw: Draw) -> int | None:
     """Hand-made checks in the draw's window cancelled before they started: secrets (they never started).
     The drawing lead counts them as they are; every other reader gets None (sealed) while the draw is open, and
     once it is closed the count as it stood at the close, published with the seed: a check cancelled
@@ -207,7 +207,7 @@ def _manual_cancelled(in_window: list[tuple[Any, ...]], *, user: Any, draw: Draw
     return sum(1 for m in unstarted if m[3] is not None and m[3] <= draw.closed_at)
 
 
-def _dropped_by(cancelled_at: Any, *, user: Any, draw: Draw) -> bool:
+def _dropped_by(cancelled_at: Any, *, user: User, draw: Draw) -> bool:
     """A check that kept a unit out of the draw was cancelled before it started: counted for the drawing lead as it
     is; for every other reader, published with the close, so only if it was cancelled by then (one cancelled after the
     close is still a secret, and the published count does not move with it)."""
@@ -216,7 +216,7 @@ def _dropped_by(cancelled_at: Any, *, user: Any, draw: Draw) -> bool:
     return cancelled_at is not None and draw.closed_at is not None and cancelled_at <= draw.closed_at
 
 
-def draw_commitments(*, user: Any) -> list[dict[str, Any]]:
+def draw_commitments(*, user: User) -> list[dict[str, Any]]:
     """Every draw's public commitment: seed hash, time, n, window, who drew, state, the revealed seed
     once closed, redraw/void flags with their reasons, and how many of its checks were started.
     Never a target, a slot or a team: a planned check is a secret (inspection/secrecy.py)."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.core.errors import NotFound
 from inspection.models import Finding, FindingExplanation, FindingSubject
 from inspection.secrecy import check_link_visible_q
@@ -25,7 +25,7 @@ def finding_published(finding: Finding) -> bool:
                 or (finding.state == Finding.State.DISMISSED and finding.confirmed_at is None))
 
 
-def findings_visible_to(user: Any) -> QuerySet[Finding]:
+def findings_visible_to(user: User) -> QuerySet[Finding]:
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in FINDING_READERS:
         return Finding.objects.none()
     qs = Finding.objects.filter(check_link_visible_q(user, "surprise_check"))
@@ -44,7 +44,7 @@ def finding_explained_q() -> Exists:
     return Exists(FindingExplanation.objects.filter(finding=OuterRef("pk")))
 
 
-def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
+def findings_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Finding]:
     # the page's related rows and people are read by the view (inspection/apis/finding_rows.py)
     qs = findings_visible_to(user)
     for key in ("state", "severity", "source"):
@@ -72,7 +72,7 @@ def findings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Finding]:
     return qs.order_by("-occurred_from", "-id")
 
 
-def finding_get_for(*, user: Any, id: int) -> Finding:  # noqa: A002 - the API's name for it
+def finding_get_for(*, user: User, id: int) -> Finding:  # noqa: A002 - the API's name for it
     finding = (findings_visible_to(user)
                .select_related("category", "unit", "counter", "surprise_check", "created_by__officer",
                                "confirmed_by__officer", "complaint", "rating", "criterion")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 
@@ -11,8 +11,11 @@ from backend.core.errors import NotFound
 from inspection.models import Complaint, CounterVolume, SatisfactionRating
 from inspection.selectors_common import RATING_READERS, scoped
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
-def ratings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[SatisfactionRating]:
+
+def ratings_list(*, user: User, filters: dict[str, Any]) -> QuerySet[SatisfactionRating]:
     require_role(user, *RATING_READERS)
     qs = scoped(SatisfactionRating.objects.select_related("counter", "counter__unit"), user, "counter__unit_id")
     if filters.get("counter_id"):
@@ -30,7 +33,7 @@ def ratings_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Satisfaction
     return qs.order_by("-rated_at", "-id")
 
 
-def volumes_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[CounterVolume]:
+def volumes_list(*, user: User, filters: dict[str, Any]) -> QuerySet[CounterVolume]:
     """Transactions served per counter and day, in the reader's scope."""
     require_role(user, *RATING_READERS)
     qs = scoped(CounterVolume.objects.select_related("counter", "counter__unit"), user, "counter__unit_id")
@@ -45,7 +48,7 @@ def volumes_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[CounterVolum
     return qs.order_by("-day", "counter_id")
 
 
-def rating_get_for(*, user: Any, id: int) -> SatisfactionRating:  # noqa: A002
+def rating_get_for(*, user: User, id: int) -> SatisfactionRating:  # noqa: A002
     rating = ratings_list(user=user, filters={}).filter(pk=id).first()
     if rating is None:
         raise NotFound("Không tìm thấy lượt đánh giá.", "Rating not found.")
@@ -53,7 +56,7 @@ def rating_get_for(*, user: Any, id: int) -> SatisfactionRating:  # noqa: A002
 
 
 # Long on purpose: three per-counter measures over the same batched reads, reported side by side.
-def rating_integrity(*, user: Any, start: datetime, end: datetime, too_soon_seconds: int = 20,
+def rating_integrity(*, user: User, start: datetime, end: datetime, too_soon_seconds: int = 20,
                      top_share_flag: float = 0.9, complaints_per_100_flag: float = 1.0) -> list[dict[str, Any]]:
     """Per counter: share of top scores, ratings made too soon after the previous one on the same
     device, and whether the ratings disagree with the complaints about that counter."""

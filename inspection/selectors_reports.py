@@ -2,7 +2,7 @@
 reader, and what changed since a version."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 
@@ -11,8 +11,11 @@ from inspection.models import CheckReport, CriterionResult, ReportEvidence
 from inspection.secrecy import on_check_team
 from inspection.selectors_checks import check_get_for
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
-def report_get_for(*, user: Any, uid: Any) -> CheckReport:
+
+def report_get_for(*, user: User, uid: Any) -> CheckReport:
     check = check_get_for(user=user, uid=uid)
     report = (CheckReport.objects.select_related("surprise_check", "surprise_check__unit", "criteria_set",
                                                  "signed_by", "surprise_check__lead",

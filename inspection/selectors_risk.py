@@ -1,14 +1,17 @@
 """Reads of the risk snapshots the draw is weighted by (the inspection team only)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from backend.accounts.selectors import require_role
 from inspection.models import RiskSnapshot
 from inspection.selectors_common import TEAM
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
-def risk_latest(*, user: Any) -> list[RiskSnapshot]:
+
+def risk_latest(*, user: User) -> list[RiskSnapshot]:
     require_role(user, *TEAM)
     latest: dict[int, RiskSnapshot] = {}
     for snap in RiskSnapshot.objects.select_related("unit").order_by("unit_id", "-computed_at", "-id"):

@@ -14,7 +14,6 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.accounts.selectors import distinct_persons, require_role, same_person_refused, user_title
 from backend.audit.services import audit_record
-from backend.core.actors import Actor
 from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.events import broadcast_on_commit
 from backend.org.models import Counter, Unit
@@ -94,7 +93,7 @@ def _hidden_span(check: SurpriseCheck) -> tuple[datetime, datetime]:
     return min(start, check.window_start), max(end, check.window_end)
 
 
-def _refuse_hidden_booking(by: Actor, members: list[User], window_start: datetime, window_end: datetime) -> None:
+def _refuse_hidden_booking(by: User, members: list[User], window_start: datetime, window_end: datetime) -> None:
     """People on a planned check the planner may not know (a unit he is conflicted with, or another
     lead's check he is not on) are kept off his hand-made checks for the whole span of that check
     (its draw's window, or its week), with a message that says neither when nor where."""
@@ -137,7 +136,7 @@ def _refuse_absent(members: list[User], window_start: datetime, window_end: date
                        "pick another day or other people.", code="member_absent")
 
 
-def _refuse_unit_clash(by: Actor, unit: Unit, window_start: datetime,
+def _refuse_unit_clash(by: User, unit: Unit, window_start: datetime,
                        window_end: datetime) -> None:
     """A unit is never on two planned or running checks at overlapping times (rev13adv F7). Against a
     check the planner may not know, the refusal covers that check's whole span (draw window or week)
@@ -166,7 +165,7 @@ def _refuse_unit_clash(by: Actor, unit: Unit, window_start: datetime,
 
 
 def _refuse_double_booking(members: list[User], window_start: datetime, window_end: datetime,
-                           by: Actor | None = None) -> None:
+                           by: User | None = None) -> None:
     """Nobody is on two checks at once: a check overlapping a planned or running check of one of its
     people is refused (F3). The message names the person and the time, never the other check's unit.
     Checks hidden from the planner are refused first, without a time (_refuse_hidden_booking)."""

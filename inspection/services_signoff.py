@@ -79,7 +79,7 @@ def _check_day(check: SurpriseCheck) -> date:
     return timezone.localdate(check.started_at or check.window_start)
 
 
-def _lead_block(user: Any, day: date) -> dict[str, Any]:
+def _lead_block(user: User, day: date) -> dict[str, Any]:
     """The team lead as the minutes print him: name, rank and post from his officer record and his
     appointment on the day (the account's name when no officer is linked), and the time he signed."""
     from backend.org.selectors import officer_assignment_at
@@ -141,7 +141,7 @@ def report_sign(*, by: User, check: SurpriseCheck, signature: str = "") -> Check
     return report
 
 
-def _refuse_team_member_under_another_account(rep_user: Any, check: SurpriseCheck) -> None:
+def _refuse_team_member_under_another_account(rep_user: User, check: SurpriseCheck) -> None:
     """The unit's signature is another person's than the team's: a team member's second account (linked to a
     look-alike officer posted in the unit) is the team member (accounts.selectors.same_person, insider F1; a name
     typed in Telex/VNI reads as the name it stands for: backend/org/identity.py, issue 15)."""
@@ -151,7 +151,7 @@ def _refuse_team_member_under_another_account(rep_user: Any, check: SurpriseChec
     side = [m for m in (check.lead, *check.team.select_related("officer")) if m is not None]
     # a team member with no officer record is known by the account's name only: an officer record of the unit whose
     # name is alike (as written, typed in Telex/VNI, one letter off: issue 15) is that member
-    mine = rep_user.officer.full_name if getattr(rep_user, "officer_id", None) else ""
+    mine = rep_user.officer.full_name if rep_user.officer is not None else ""
     if any(same_person(rep_user, member) or (mine and not member.officer_id
                                              and names_alike(mine, member.get_full_name())) for member in side):
         raise same_person_refused("Người đại diện đơn vị không thể là thành viên tổ kiểm tra.",
@@ -185,7 +185,7 @@ def _refuse_team_member_name(name: str, check: SurpriseCheck) -> None:
                            "team: the team cannot sign for the inspected unit.", code="representative_is_team")
 
 
-def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, str, str]:
+def _representative_identity(rep_user: User, check: SurpriseCheck) -> tuple[Any, str, str]:
     """Who may confirm for the inspected unit with an account: a person of that unit on the check's day
     (an appointment, in the org records, in the unit or a unit below it then), never a member of the
     inspection side. Returns (officer, name, post) from the officer record and that appointment."""
@@ -210,7 +210,7 @@ def _representative_identity(rep_user: Any, check: SurpriseCheck) -> tuple[Any, 
 
 # Long on purpose: the two ways to confirm (own account or on the lead's device) checked before one write.
 def report_representative_sign(*, by: User, check: SurpriseCheck, opinion: str = "", name: str = "",
-                               post: str = "", signature: str = "", rep_user: Any = None,
+                               post: str = "", signature: str = "", rep_user: User | None = None,
                                two_factor: str = "") -> CheckReport:
     """The inspected unit's representative signs the minutes after the team lead, on the lead's device.
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from backend.accounts.models import Role
+from backend.accounts.models import Role, User
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import DomainError, NotFound
 from backend.core.store import Store, get_footage_store, get_store
@@ -38,7 +38,7 @@ class IngestStatus:
     cursors: list[ReconcileCursor]
 
 
-def ingest_status(*, user: Any) -> IngestStatus:
+def ingest_status(*, user: User) -> IngestStatus:
     require_role(user, *ADMIN_ROLES)
     counts = {state: 0 for state in Clip.State.values}
     for row in Clip.objects.order_by().values("state").annotate(n=Count("id")):
@@ -48,7 +48,7 @@ def ingest_status(*, user: Any) -> IngestStatus:
     return IngestStatus(by_state=counts, unassigned=unassigned, total=sum(counts.values()), cursors=cursors)
 
 
-def ingest_clips(*, user: Any, problem: str | None = None, camera_id: int | None = None) -> QuerySet[Clip]:
+def ingest_clips(*, user: User, problem: str | None = None, camera_id: int | None = None) -> QuerySet[Clip]:
     """Clips for the ingest admin page, newest discoveries first; `problem` narrows to one kind."""
     require_role(user, *ADMIN_ROLES)
     qs = Clip.objects.select_related("camera").order_by("-discovered_at", "-id")
@@ -63,7 +63,7 @@ def ingest_clips(*, user: Any, problem: str | None = None, camera_id: int | None
     return qs.defer("activity", "zones_used")
 
 
-def clip_get_admin(*, user: Any, id: int) -> Clip:  # noqa: A002 - styleguide name
+def clip_get_admin(*, user: User, id: int) -> Clip:  # noqa: A002 - styleguide name
     require_role(user, *ADMIN_ROLES)
     clip = Clip.objects.select_related("camera__counter").filter(pk=id).first()
     if clip is None:
@@ -71,7 +71,7 @@ def clip_get_admin(*, user: Any, id: int) -> Clip:  # noqa: A002 - styleguide na
     return clip
 
 
-def camera_get_any(*, user: Any, id: int) -> Camera:  # noqa: A002
+def camera_get_any(*, user: User, id: int) -> Camera:  # noqa: A002
     require_role(user, *ADMIN_ROLES)
     camera = Camera.objects.select_related("counter").filter(pk=id).first()
     if camera is None:
@@ -83,7 +83,7 @@ def camera_get_any(*, user: Any, id: int) -> Camera:  # noqa: A002
 REMAP_ROLES = (Role.ADMIN, Role.INSPECTION_LEAD)  # who may ask for a correction (services_remap)
 
 
-def clip_get_for_remap(*, user: Any, id: int) -> Clip:  # noqa: A002
+def clip_get_for_remap(*, user: User, id: int) -> Clip:  # noqa: A002
     """A clip whose camera or time a requester may ask to correct (any clip: the admin's clip pages)."""
     require_role(user, *REMAP_ROLES)
     clip = Clip.objects.select_related("camera__counter").filter(pk=id).first()
@@ -92,7 +92,7 @@ def clip_get_for_remap(*, user: Any, id: int) -> Clip:  # noqa: A002
     return clip
 
 
-def camera_get_for_remap(*, user: Any, id: int) -> Camera:  # noqa: A002
+def camera_get_for_remap(*, user: User, id: int) -> Camera:  # noqa: A002
     require_role(user, *REMAP_ROLES)
     camera = Camera.objects.select_related("counter").filter(pk=id).first()
     if camera is None:
@@ -101,7 +101,7 @@ def camera_get_for_remap(*, user: Any, id: int) -> Camera:  # noqa: A002
     return camera
 
 
-def camera_get_admin(*, user: Any, id: int) -> Camera:  # noqa: A002
+def camera_get_admin(*, user: User, id: int) -> Camera:  # noqa: A002
     require_role(user, *ADMIN_ROLES)
     camera = Camera.objects.select_related("counter").filter(pk=id).first()
     if camera is None:
@@ -109,7 +109,7 @@ def camera_get_admin(*, user: Any, id: int) -> Camera:  # noqa: A002
     return camera
 
 
-def camera_get_for_upload(*, user: Any, id: int) -> Camera:  # noqa: A002
+def camera_get_for_upload(*, user: User, id: int) -> Camera:  # noqa: A002
     """A camera the user may upload footage for: their scope, and a role that handles footage."""
     require_role(user, *UPLOAD_ROLES)
     camera = Camera.objects.select_related("counter").filter(pk=id).first()
@@ -233,7 +233,7 @@ def clip_sealed_holders(clip: Clip) -> list[Any]:
     return list(Finding.objects.filter(unpublished_q()).filter(holding).distinct().order_by("created_at", "pk"))
 
 
-def preservation_for_reader(*, clip: Clip, user: Any) -> tuple[Any, Any] | None:
+def preservation_for_reader(*, clip: Clip, user: User) -> tuple[Any, Any] | None:
     """The live sealed copy of an expired clip this reader may play, with the finding it is served
     for (the oldest the reader may see: findings_visible_to, so the team while it is a draft, and
     after publication those who may see it), or None: the reader gets the answer of any expired clip."""
@@ -251,7 +251,7 @@ def preservation_for_reader(*, clip: Clip, user: Any) -> tuple[Any, Any] | None:
     return (preservation, finding) if finding is not None else None
 
 
-def clip_holds_for_lead(*, user: Any, clip: Clip) -> list[dict[str, Any]]:
+def clip_holds_for_lead(*, user: User, clip: Clip) -> list[dict[str, Any]]:
     """The holds on a clip as an inspection lead deciding a correction of its camera or time reads them
     (media_ingest.services_remap): every hold `clip_hold_reasons` honours, the findings by name as far as he may
     know them (drafts included: findings_visible_to), in words. Never for an administrator: a draft's hold is

@@ -14,7 +14,6 @@ team's powers.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -97,7 +96,7 @@ def clip_remap_request(*, by: User, clip: Clip, camera: Camera, started_at: date
     return request
 
 
-def remap_requests_for(user: Any) -> QuerySet[ClipRemapRequest]:
+def remap_requests_for(user: User) -> QuerySet[ClipRemapRequest]:
     """Every request, for each role that may ask (the administrators and the leads); nobody else reads any. What a
     reader sees of a clip's pending correction never depends on who asked (F8): an administrator read only his own,
     so the 409 `remap_pending` he got for a clip whose listed requests were all decided said that the team had
@@ -107,14 +106,14 @@ def remap_requests_for(user: Any) -> QuerySet[ClipRemapRequest]:
                                                    "requested_by__officer", "decided_by__officer")
 
 
-def remap_request_get_for(*, user: Any, pk: int) -> ClipRemapRequest:
+def remap_request_get_for(*, user: User, pk: int) -> ClipRemapRequest:
     request = remap_requests_for(user).filter(pk=pk).first()
     if request is None:
         raise NotFound("Không tìm thấy đề nghị sửa.", "Correction request not found.")
     return request
 
 
-def may_decide(user: Any, request: ClipRemapRequest) -> bool:
+def may_decide(user: User, request: ClipRemapRequest) -> bool:
     return bool(getattr(user, "role", None) == Role.INSPECTION_LEAD and user.is_active
                 and request.state == ClipRemapRequest.State.PENDING and not same_person(user, request.requested_by))
 

@@ -7,7 +7,7 @@ Vietnamese catalogue lacks some of them (the minimum length came out in English)
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.password_validation import UserAttributeSimilarityValidator, validate_password
 from django.core.exceptions import ValidationError
@@ -15,6 +15,9 @@ from django.utils import translation
 
 from backend.core.keyboard import BRACKETS, typed_forms
 from backend.core.text import fold
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
 # by Django's error code: (Vietnamese, English); {min_length} from the validator's parameters
 REASONS: dict[str, tuple[str, str]] = {
@@ -45,7 +48,7 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
     without diacritics and the full name run together: "Nguyenhoangmai" is like "Nguyễn Hoàng Mai" (issue 15,
     S2-3). The same error code (password_too_similar), so the same reason."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         super().validate(password, user)
         if user is None:
             return
@@ -87,7 +90,7 @@ class FoldedUserAttributeSimilarityValidator(UserAttributeSimilarityValidator):
                                       params={"verbose_name": "username"})
 
 
-def password_like_the_person(password: str, user: Any) -> bool:
+def password_like_the_person(password: str, user: User) -> bool:
     """Whether the password is like the user's username, name, email or linked officer's name (the similarity rule
     alone): checked at sign-in, when the password is known, because an officer linked after the password was set
     was never compared with it (insider review F7)."""
@@ -114,7 +117,7 @@ def _reason(error: ValidationError) -> tuple[str, str]:
     return (vi if vi != en else f"Mật khẩu không đạt quy tắc an toàn ({en})"), en
 
 
-def password_problems(password: str, user: Any) -> tuple[list[str], list[str]]:
+def password_problems(password: str, user: User) -> tuple[list[str], list[str]]:
     """The reasons the password is refused for this user, (Vietnamese, English); empty when it is accepted."""
     try:
         validate_password(password, user)

@@ -6,13 +6,16 @@ Everything scoped (lists, details, documents, cases, websocket topics) asks thes
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from backend.accounts.models import Role
+from backend.accounts.models import Role, User
 from backend.org.selectors import unit_subtree_ids
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def user_unit_ids(user: Any) -> set[int] | None:
+
+def user_unit_ids(user: User | AnonymousUser) -> set[int] | None:
     """Unit ids in the user's scope; None = the whole province. Cached on the user object."""
     if hasattr(user, "_cw_unit_ids"):
         cached: set[int] | None = user._cw_unit_ids
@@ -25,10 +28,10 @@ def user_unit_ids(user: Any) -> set[int] | None:
         result = None if user.role != Role.UNIT_HEAD else set()
     else:
         result = unit_subtree_ids(root_id=user.scope_unit_id)
-    user._cw_unit_ids = result
+    user._cw_unit_ids = result  # type: ignore[union-attr]  # a per-request cache on the user object
     return result
 
 
-def unit_in_scope(user: Any, unit_id: int | None) -> bool:
+def unit_in_scope(user: User | AnonymousUser, unit_id: int | None) -> bool:
     ids = user_unit_ids(user)
     return ids is None or (unit_id is not None and unit_id in ids)

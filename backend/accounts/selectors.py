@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -17,9 +17,17 @@ from backend.accounts.models import ApiToken, Role, TeamGrant, User
 from backend.accounts.scope import unit_in_scope, user_unit_ids  # noqa: F401 - the scope rule's owner
 from backend.core.errors import DomainError, Forbidden
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def require_role(user: Any, *roles: str) -> None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in roles:
+    from backend.core.actors import Actor
+    from backend.org.models import Officer
+
+
+def require_role(user: Actor | AnonymousUser | None, *roles: str) -> None:
+    """A signed-in, active person with one of `roles`; anybody else (nobody, a system actor) is refused."""
+    if (user is None or isinstance(user, str) or not user.is_authenticated or not user.is_active
+            or user.role not in roles):
         raise Forbidden()
 
 
@@ -29,7 +37,7 @@ def require_token_kind(auth: Any, kind: str) -> ApiToken:
     return auth
 
 
-def user_title(user: Any) -> str:
+def user_title(user: User | None) -> str:
     """How a person is named to others: the linked officer's rank and name ("Trung tá Đặng Văn Bình"),
     else the account's full name, else the login; "" for nobody."""
     if user is None:
@@ -40,7 +48,7 @@ def user_title(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _person_names(user: Any, officer: Any) -> list[str]:
+def _person_names(user: User, officer: Officer | None) -> list[str]:
     """The names a person goes by: the account's full name and the linked officer's."""
     return [n for n in (user.get_full_name(), officer.full_name if officer is not None else "") if (n or "").strip()]
 
@@ -163,11 +171,11 @@ PENDING_HASH = "cw_2fa_hash"
 PENDING_AT = "cw_2fa_at"
 
 
-def two_factor_required(user: Any) -> bool:
+def two_factor_required(user: User) -> bool:
     return getattr(user, "role", None) in set(settings.TWO_FACTOR_REQUIRED_ROLES)
 
 
-def two_factor_enrolled(user: Any) -> bool:
+def two_factor_enrolled(user: User) -> bool:
     cached = getattr(user, "_cw_two_factor", None)
     if cached is not None:
         return bool(cached)
@@ -177,7 +185,7 @@ def two_factor_enrolled(user: Any) -> bool:
 _UNRESOLVED = object()
 
 
-def _session_verified(user: Any, session: SessionBase) -> bool:
+def _session_verified(user: User, session: SessionBase) -> bool:
     device: Any = getattr(user, "otp_device", _UNRESOLVED)
     if device is not _UNRESOLVED:  # django_otp's OTPMiddleware resolved it for this request already
         return device is not None and device.user_id == user.pk and bool(device.confirmed)
@@ -188,7 +196,7 @@ def _session_verified(user: Any, session: SessionBase) -> bool:
     return device is not None and device.user_id == user.pk and device.confirmed
 
 
-def two_factor_state(*, user: Any, session: SessionBase) -> str:
+def two_factor_state(*, user: User, session: SessionBase) -> str:
     """For a signed-in (or half signed-in) user in this session:
     `verified` (a code was given in this session), `code_required` (the user has an authenticator
     and this session has not given a code), `enrolment_required` (the role requires two-factor
@@ -202,7 +210,7 @@ def two_factor_state(*, user: Any, session: SessionBase) -> str:
     return "off"
 
 
-def session_may_use_api(*, user: Any, session: SessionBase) -> bool:
+def session_may_use_api(*, user: User, session: SessionBase) -> bool:
     """Everything but the sign-in and enrolment endpoints needs this (HTTP and websockets)."""
     return two_factor_state(user=user, session=session) in ("verified", "off")
 

@@ -208,7 +208,7 @@ def team_grants_expire() -> int:
     return expired
 
 
-def team_grants_for(user: Any) -> QuerySet[TeamGrant]:
+def team_grants_for(user: User) -> QuerySet[TeamGrant]:
     """Leads see every request (they approve); an administrator sees the requests they asked and the ones
     an administrator decides (approver_roles: not the team's)."""
     qs = TeamGrant.objects.select_related("target__officer", "requested_by__officer", "decided_by__officer", "officer",
@@ -220,7 +220,7 @@ def team_grants_for(user: Any) -> QuerySet[TeamGrant]:
     raise Forbidden()
 
 
-def grant_party(user: Any, grant: TeamGrant) -> bool:
+def grant_party(user: User, grant: TeamGrant) -> bool:
     """Whether `user` is, as a person, a party to `grant`: its requester, its target, or the officer it links
     (backend.accounts.selectors.same_person: another account of the same person is the same party, F1), or, for a
     rename, the person whose name the account is to take."""
@@ -235,13 +235,13 @@ def grant_party(user: Any, grant: TeamGrant) -> bool:
     return grant.kind == TeamGrant.Kind.OFFICER and officers_same_person(own, grant.officer)
 
 
-def may_decide(user: Any, grant: TeamGrant) -> bool:
+def may_decide(user: User | None, grant: TeamGrant) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False)
                 and user.has_role(*approver_roles(grant)) and grant.state == TeamGrant.State.PENDING
                 and not grant_party(user, grant))
 
 
-def pending_for_lead(user: Any) -> QuerySet[TeamGrant]:
+def pending_for_lead(user: User) -> QuerySet[TeamGrant]:
     """The requests this lead (or administrator: approver_roles) may decide: pending, in time, neither asked by
     them nor about them (as a person)."""
     qs = (TeamGrant.objects.filter(state=TeamGrant.State.PENDING, expires_at__gt=timezone.now())

@@ -6,16 +6,19 @@ in words why it is a different person; the reason is audited with the look-alike
 (backend/org/services_officers.py `_check_identity`)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backend.core.errors import Conflict
 from backend.org.identity import names_alike, officer_label, officers_like, officers_same_person
 from backend.org.models import Officer
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
+
 DISTINCT_REASON_WORDS, DISTINCT_REASON_LETTERS = 3, 12  # as for an officer: "Hai cán bộ khác nhau, cùng tên"
 
 
-def _account_label(user: Any) -> str:
+def _account_label(user: User) -> str:
     linked = f", cán bộ {officer_label(user.officer)}" if user.officer_id else ""
     return f"tài khoản {user.username} ({user.get_full_name()}, {user.get_role_display()}{linked})"
 

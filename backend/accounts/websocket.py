@@ -3,15 +3,19 @@ user must change a password someone else set (`password_change_required`), is an
 consumers (`selectors.session_may_use_api`), which close it with 4401 as any anonymous socket."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
 
 from backend.accounts import selectors
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
-def _may_use_socket(user: Any, session: Any) -> bool:
+
+def _may_use_socket(user: User, session: SessionBase) -> bool:
     """As HTTP (authentication.SessionAuthentication): no second factor owed and no password to change."""
     if not selectors.session_may_use_api(user=user, session=session):
         return False

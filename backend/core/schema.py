@@ -68,6 +68,53 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
                 "description": "Token <key>"}
 
 
+# --- the error envelope (backend/core/errors.py: `error_body`, the one exception handler) -----------
+
+# Every refusal answers {"error": ErrorBody}. Any operation may refuse a malformed request (400), a caller
+# not signed in (401) or not allowed (403), or an object that is not there (404); a write may also collide
+# with the state it changes (409). An operation that declares one of these itself keeps its own.
+_ERRORS_ANY = ("400", "401", "403", "404")
+_ERRORS_WRITE = ("409",)
+_WRITES = {"post", "put", "patch", "delete"}
+_ERROR_COMPONENTS = {
+    "ErrorBody": {
+        "type": "object", "required": ["code", "message", "message_en", "fields"],
+        "properties": {
+            "code": {"type": "string", "description": "What went wrong, for the program (`invalid`, `not_found`, …)"},
+            "message": {"type": "string", "description": "In Vietnamese"},
+            "message_en": {"type": "string", "description": "In English"},
+            "fields": {"type": "object", "additionalProperties": {},
+                       "description": "The input's errors by field name (empty unless `invalid`)"},
+            "detail": {"type": "object", "additionalProperties": {},
+                       "description": "Structured facts the caller needs to decide (some codes only)"},
+        },
+    },
+    "ErrorEnvelope": {"type": "object", "required": ["error"],
+                      "properties": {"error": {"$ref": "#/components/schemas/ErrorBody"}}},
+}
+# one named response per status, referred to by each operation
+_ERROR_RESPONSES = {"400": ("InvalidInput", "Invalid input"), "401": ("NotSignedIn", "Not signed in"),
+                    "403": ("NotAllowed", "Not allowed"), "404": ("NotFound", "Not found"),
+                    "409": ("Conflict", "Conflicts with the current state")}
+
+
+def declare_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the error envelope, and the error statuses of every operation."""
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {}).update(_ERROR_COMPONENTS)
+    envelope = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+    components.setdefault("responses", {}).update(
+        {name: {"description": text, "content": envelope} for name, text in _ERROR_RESPONSES.values()})
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status in _ERRORS_ANY + (_ERRORS_WRITE if method in _WRITES else ()):
+                ref = {"$ref": f"#/components/responses/{_ERROR_RESPONSES[status][0]}"}
+                operation["responses"].setdefault(status, ref)
+    return result
+
+
 # Choice sets met under several field names get one component each (SPECTACULAR_SETTINGS'
 # ENUM_NAME_OVERRIDES points here).
 SIGN_IN_STAGES = ["signed_out", "code_required", "enrolment_required", "signed_in"]

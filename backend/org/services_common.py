@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.core.actors import Actor
+from backend.core.actors import Actor, actor_user
 from backend.core.errors import Conflict, DomainError
 
 
@@ -55,16 +55,20 @@ def _viewer_findings(viewer: Actor | None) -> Any:
     """Findings `viewer` may know of: the inspection app's one owner (secret checks, drafts, scope)."""
     from inspection.selectors_findings import findings_visible_to
 
-    return findings_visible_to(viewer)
+    user = actor_user(viewer)
+    if user is None:
+        return apps.get_model("inspection", "Finding").objects.none()
+    return findings_visible_to(user)
 
 
 def _viewer_checks(viewer: Actor | None) -> Any:
     """Checks `viewer` may know exist: inspection/secrecy.py, the one owner of the secrecy rule."""
     from inspection.secrecy import checks_visible_to
 
-    if not hasattr(viewer, "is_authenticated"):
+    user = actor_user(viewer)
+    if user is None:
         return apps.get_model("inspection", "SurpriseCheck").objects.none()
-    return checks_visible_to(viewer)
+    return checks_visible_to(user)
 
 
 def _recorded_findings() -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from backend.accounts.models import INSPECTION_TEAM, Role
+from backend.accounts.models import INSPECTION_TEAM, Role, User
 from backend.accounts.selectors import require_role, user_unit_ids
 from backend.core.errors import Conflict, Forbidden, NotFound
 from backend.org.models import Officer
@@ -44,7 +44,7 @@ TASK_WRITERS = (Role.UNIT_HEAD, Role.ADMIN)
 
 
 
-def findings_for(user: Any) -> QuerySet[Finding]:
+def findings_for(user: User) -> QuerySet[Finding]:
     """Findings this user may know of (secret checks and scope: inspection.selectors_findings.findings_visible_to),
     drafts left out for everyone outside the inspection team."""
     from inspection.selectors_findings import findings_visible_to
@@ -55,7 +55,7 @@ def findings_for(user: Any) -> QuerySet[Finding]:
     return qs
 
 
-def finding_get_for(*, user: Any, id: int, roles: tuple[str, ...] = TRACE_READERS) -> Finding:  # noqa: A002
+def finding_get_for(*, user: User, id: int, roles: tuple[str, ...] = TRACE_READERS) -> Finding:  # noqa: A002
     require_role(user, *roles)
     finding = (findings_for(user)
                .select_related("category", "unit", "unit__successor", "unit__parent", "counter", "surprise_check")
@@ -104,7 +104,7 @@ def scoring_policy_current() -> ScoringPolicy:
 
 
 
-def liabilities_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[LeaderLiability]:
+def liabilities_list(*, user: User, filters: dict[str, Any]) -> QuerySet[LeaderLiability]:
     require_role(user, *LIABILITY_READERS)
     qs = (LeaderLiability.objects.filter(finding__in=findings_for(user))
           .select_related("finding", "finding__unit", "officer", "unit", "assignment", "assignment__field", "rule", "ruleset",
@@ -126,7 +126,7 @@ def liabilities_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[LeaderLi
     return qs.order_by("-created_at", "-id")
 
 
-def liability_get_for(*, user: Any, id: int, roles: tuple[str, ...] = LIABILITY_READERS) -> LeaderLiability:  # noqa: A002
+def liability_get_for(*, user: User, id: int, roles: tuple[str, ...] = LIABILITY_READERS) -> LeaderLiability:  # noqa: A002
     require_role(user, *roles)
     liability = liabilities_list(user=user, filters={"state": None}).filter(pk=id).first()
     if liability is None:
@@ -141,7 +141,7 @@ def liability_get_for(*, user: Any, id: int, roles: tuple[str, ...] = LIABILITY_
 
 
 
-def cases_visible_to(user: Any) -> QuerySet[DisciplinaryCase]:
+def cases_visible_to(user: User) -> QuerySet[DisciplinaryCase]:
     """The one rule for who may read a disciplinary case; every case read starts here.
 
     A case is visible when it has findings and every one of them is a finding this user may see
@@ -157,7 +157,7 @@ def cases_visible_to(user: Any) -> QuerySet[DisciplinaryCase]:
             .exclude(Exists(links.exclude(finding_id__in=visible))))
 
 
-def cases_queryset(*, user: Any) -> QuerySet[DisciplinaryCase]:
+def cases_queryset(*, user: User) -> QuerySet[DisciplinaryCase]:
     qs = cases_visible_to(user).select_related(
         "officer", "unit", "ruleset", "proposed_form", "decided_form", "original_form", "created_by")
     return qs.prefetch_related(
@@ -165,7 +165,7 @@ def cases_queryset(*, user: Any) -> QuerySet[DisciplinaryCase]:
         "factors", "documents", "refused_complaints")
 
 
-def cases_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[DisciplinaryCase]:
+def cases_list(*, user: User, filters: dict[str, Any]) -> QuerySet[DisciplinaryCase]:
     qs = cases_queryset(user=user)
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
@@ -178,7 +178,7 @@ def cases_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[DisciplinaryCa
     return qs.order_by("-created_at", "-id")
 
 
-def case_get_for(*, user: Any, id: int, roles: tuple[str, ...] = CASE_READERS) -> DisciplinaryCase:  # noqa: A002
+def case_get_for(*, user: User, id: int, roles: tuple[str, ...] = CASE_READERS) -> DisciplinaryCase:  # noqa: A002
     require_role(user, *roles)
     case = cases_queryset(user=user).filter(pk=id).first()
     if case is None:
@@ -186,7 +186,7 @@ def case_get_for(*, user: Any, id: int, roles: tuple[str, ...] = CASE_READERS) -
     return case
 
 
-def author_brief(user: Any) -> dict[str, Any]:
+def author_brief(user: User) -> dict[str, Any]:
     """Who wrote something, as the documents name people: rank and name of the officer behind the
     account ("Thiếu tá Nguyễn Văn A"), the account's own name when it has no officer."""
     officer = getattr(user, "officer", None)
@@ -206,7 +206,7 @@ def case_explanations(*, case: DisciplinaryCase) -> list[dict[str, Any]]:
             for x in rows]
 
 
-def officer_get_for(*, user: Any, id: int) -> Officer:  # noqa: A002
+def officer_get_for(*, user: User, id: int) -> Officer:  # noqa: A002
     require_role(user, *PROFILE_READERS)
     qs = Officer.objects.filter(pk=id)
     ids = user_unit_ids(user)
@@ -220,7 +220,7 @@ def officer_get_for(*, user: Any, id: int) -> Officer:  # noqa: A002
 
 
 
-def tasks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[CchcTask]:
+def tasks_list(*, user: User, filters: dict[str, Any]) -> QuerySet[CchcTask]:
     require_role(user, *SCORE_READERS)
     qs = CchcTask.objects.select_related("unit", "registered_by", "reported_by")
     ids = user_unit_ids(user)
@@ -233,7 +233,7 @@ def tasks_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[CchcTask]:
     return qs.order_by("unit__code", "year", "due_date", "id")
 
 
-def task_get_for(*, user: Any, id: int) -> CchcTask:  # noqa: A002
+def task_get_for(*, user: User, id: int) -> CchcTask:  # noqa: A002
     task = tasks_list(user=user, filters={}).filter(pk=id).first()
     if task is None:
         raise NotFound("Không tìm thấy nhiệm vụ CCHC.", "CCHC task not found.")
@@ -251,7 +251,7 @@ def regulation_get(*, code: str) -> ForceRegulation:
     return regulation
 
 
-def require_report_producer(user: Any) -> None:
+def require_report_producer(user: User) -> None:
     """The liability report is the disciplinary officers' and the team's document: refuse anyone else (after the object's own lookup,
     so an object outside the reader's scope still answers 404)."""
     if getattr(user, "role", None) not in REPORT_PRODUCERS:

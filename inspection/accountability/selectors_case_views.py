@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Q
 from django.utils import timezone
@@ -45,6 +45,9 @@ from inspection.accountability.trace import (
     visible_check_q,
 )
 from inspection.models import Finding, FindingSubject
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
 
 @dataclass
@@ -396,7 +399,7 @@ def case_views(cases: list[DisciplinaryCase], *, today: date | None = None,
     return views
 
 
-def head_profile(*, user: Any, officer: Officer, start: date | None, end: date | None) -> dict[str, Any]:
+def head_profile(*, user: User, officer: Officer, start: date | None, end: date | None) -> dict[str, Any]:
     """Units and periods the officer led, the findings there then, liabilities and cases."""
     today = timezone.localdate()
     end = end or today

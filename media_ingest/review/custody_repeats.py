@@ -20,15 +20,17 @@ from django.db.models import Q
 from rest_framework.throttling import UserRateThrottle
 
 from backend.audit.services import audit_record
+from backend.core.actors import Actor, actor_user
 from backend.core.errors import DomainError
 from media_ingest.review.models import AccessLog
 
 
-def repeat_of(*, user: Any, clip: Any, action: str, object_key: str | None, reason: str, ip: str | None,
+def repeat_of(*, user: Actor, clip: Any, action: str, object_key: str | None, reason: str, ip: str | None,
               user_agent: str, variant: str | None, now: datetime) -> AccessLog | None:
     """The entry this access repeats, locked for the update; None when it is a new access. `object_key`
     and `variant` None: any (the stills of a clip shown in one sitting, see _stills_log)."""
-    if not getattr(user, "pk", None):
+    person = actor_user(user)
+    if person is None:
         return None
     window = timedelta(seconds=int(settings.CUSTODY_REPEAT_SECONDS))
     if window <= timedelta(0):
@@ -39,13 +41,13 @@ def repeat_of(*, user: Any, clip: Any, action: str, object_key: str | None, reas
     if object_key is not None:
         same["object_key"] = object_key
     return (AccessLog.objects.select_for_update()
-            .filter(user=user, clip=clip, action=action, reason=reason, ip=ip or None,
+            .filter(user=person, clip=clip, action=action, reason=reason, ip=ip or None,
                     user_agent=(user_agent or "")[:300], at__gte=span_start, **same)
             .filter(Q(last_at__gte=since) | Q(last_at__isnull=True, at__gte=since))
             .order_by("-at", "-id").first())
 
 
-def count_repeat(*, log: AccessLog, user: Any, now: datetime, expires_at: datetime) -> AccessLog:
+def count_repeat(*, log: AccessLog, user: Actor, now: datetime, expires_at: datetime) -> AccessLog:
     """Count one more access on `log` and write its own audit event (call inside the transaction)."""
     log.count += 1
     log.last_at = now

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from backend.accounts.models import Role
+from backend.accounts.models import Role, User
 from backend.accounts.selectors import user_unit_ids
 from backend.core.errors import DomainError, Forbidden, NotFound
 from backend.org.models import Camera, Unit
@@ -32,11 +32,11 @@ CLIP_MAX_SPAN = timedelta(hours=24)  # longest clip a time search looks back for
 _TOPIC = re.compile(r"^(camera|unit|clip):([A-Za-z0-9_.-]{1,60})$")
 
 
-def user_may_use_review(*, user: Any) -> bool:
+def user_may_use_review(*, user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in FOOTAGE_ROLES)
 
 
-def user_may_connect(*, user: Any) -> bool:
+def user_may_connect(*, user: User) -> bool:
     """Footage roles use the whole protocol; unit heads only follow their own units' notices
     (a started check), never footage, tags or presence."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -44,17 +44,17 @@ def user_may_connect(*, user: Any) -> bool:
     return user.role in FOOTAGE_ROLES or user.role == Role.UNIT_HEAD
 
 
-def require_footage(user: Any, roles: Collection[str] = FOOTAGE_ROLES) -> None:
+def require_footage(user: User, roles: Collection[str] = FOOTAGE_ROLES) -> None:
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in roles:
         raise Forbidden("Đồng chí không có quyền xem hoặc xử lý hình ảnh camera.",
                         "You may not view or handle camera footage.")
 
 
-def user_label(user: Any) -> str:
+def user_label(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
-def clip_scope_q(user: Any) -> Q:
+def clip_scope_q(user: User) -> Q:
     """Clips the user may see: their units' cameras; unassigned only for province-wide admin/reviewer."""
     if not user_may_use_review(user=user):
         return Q(pk__in=[])
@@ -64,7 +64,7 @@ def clip_scope_q(user: Any) -> Q:
     return Q(camera__counter__unit_id__in=ids)
 
 
-def clip_get_for(*, user: Any, id: int) -> Clip:  # noqa: A002 - the styleguide's name
+def clip_get_for(*, user: User, id: int) -> Clip:  # noqa: A002 - the styleguide's name
     require_footage(user)
     clip = (Clip.objects.filter(clip_scope_q(user), pk=id)
             .select_related("camera", "camera__counter", "camera__counter__unit").first())
@@ -86,7 +86,7 @@ class ClipFilters:
     unassigned: bool | None = None
 
 
-def clips_for_review(*, user: Any, filters: ClipFilters) -> QuerySet[Clip]:
+def clips_for_review(*, user: User, filters: ClipFilters) -> QuerySet[Clip]:
     """The clip list: scope, filters, counts annotated so a page costs a constant number of queries.
 
     `tags_open` counts a clip's live tags made on the footage itself (every reader knows them);
@@ -137,7 +137,7 @@ def clips_for_review(*, user: Any, filters: ClipFilters) -> QuerySet[Clip]:
     return qs.order_by("-started_at", "-id")
 
 
-def clip_tag_counts(*, user: Any, clip_ids: list[int]) -> dict[int, int]:
+def clip_tag_counts(*, user: User, clip_ids: list[int]) -> dict[int, int]:
     """How many live tags each clip has that this reader may know of (`tags_seen_q`). A tag on an
     expired clip's sealed copy (one with a preservation) is checked against the rule in a second query,
     only when there is one."""
@@ -167,7 +167,7 @@ def clip_events(*, clip: Clip) -> list[ClipEvent]:
     return list(clip.events.order_by("start_s", "id"))
 
 
-def topic_authorize(*, user: Any, topic: Any) -> str:
+def topic_authorize(*, user: User, topic: Any) -> str:
     """Normalize a topic and check the user may follow it; raise Forbidden/NotFound otherwise."""
     if not isinstance(topic, str) or not _TOPIC.match(topic):
         raise DomainError("Chủ đề không hợp lệ (camera:<mã>, unit:<id>, clip:<id>).",
@@ -222,7 +222,7 @@ def tag_labels(*, include_inactive: bool = False) -> QuerySet[TagLabel]:
     return qs if include_inactive else qs.filter(active=True)
 
 
-def tags_seen_q(user: Any) -> Q:
+def tags_seen_q(user: User) -> Q:
     """The tags this reader may know of: every tag on footage, and a tag made on an expired clip's sealed
     copy (Tag.preservation) only for a reader who may see a finding the copy was kept for (as
     media_ingest.selectors.preservation_for_reader): to anyone else that clip is any expired clip, with no
@@ -234,7 +234,7 @@ def tags_seen_q(user: Any) -> Q:
     return Q(preservation__isnull=True) | Q(preservation__in=served)
 
 
-def tags_list(*, user: Any, clip_id: int | None = None, label: str | None = None,
+def tags_list(*, user: User, clip_id: int | None = None, label: str | None = None,
               author_id: int | None = None, include_deleted: bool = False) -> QuerySet[Tag]:
     require_footage(user)
     qs = (Tag.objects.filter(clip__in=Clip.objects.filter(clip_scope_q(user))).filter(tags_seen_q(user))
@@ -250,7 +250,7 @@ def tags_list(*, user: Any, clip_id: int | None = None, label: str | None = None
     return qs.order_by("clip_id", "start_s", "id")
 
 
-def tag_get_for(*, user: Any, id: int, include_deleted: bool = True) -> Tag:  # noqa: A002
+def tag_get_for(*, user: User, id: int, include_deleted: bool = True) -> Tag:  # noqa: A002
     tag = tags_list(user=user, include_deleted=include_deleted).filter(pk=id).first()
     if tag is None:
         raise NotFound("Không tìm thấy thẻ.", "Tag not found.")
@@ -285,7 +285,7 @@ def tag_to_dict(tag: Tag) -> dict[str, Any]:
     }
 
 
-def tag_findings_for_reader(*, user: Any, tag_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+def tag_findings_for_reader(*, user: User, tag_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
     """The findings each tag is evidence of, as this reader may know them: only those the reader may
     open (inspection's `findings_visible_to`: a draft is the inspection team's, a planned check's is
     secret, another unit's is out of scope), so a tag of an unseen finding reads as a tag of none.
@@ -302,14 +302,14 @@ def tag_findings_for_reader(*, user: Any, tag_ids: Collection[int]) -> dict[int,
     return out
 
 
-def tags_for_reader(*, user: Any, tags: Collection[Tag]) -> list[dict[str, Any]]:
+def tags_for_reader(*, user: User, tags: Collection[Tag]) -> list[dict[str, Any]]:
     """Tags as an API answer to this reader: the shared shape (tag_to_dict) and the findings the reader
     may know each one is evidence of (`findings`)."""
     findings = tag_findings_for_reader(user=user, tag_ids=[t.pk for t in tags])
     return [{**tag_to_dict(t), "findings": findings[t.pk]} for t in tags]
 
 
-def finding_get_for_evidence(*, user: Any, id: int) -> Finding:  # noqa: A002
+def finding_get_for_evidence(*, user: User, id: int) -> Finding:  # noqa: A002
     """A finding the user may see (inspection's visibility rules: scope, drafts, secret checks)."""
     from inspection.selectors_findings import findings_visible_to
 
@@ -320,14 +320,14 @@ def finding_get_for_evidence(*, user: Any, id: int) -> Finding:  # noqa: A002
     return finding
 
 
-def evidence_list(*, user: Any, finding: Finding) -> QuerySet[EvidenceItem]:
+def evidence_list(*, user: User, finding: Finding) -> QuerySet[EvidenceItem]:
     require_footage(user)
     return (EvidenceItem.objects.filter(finding=finding)
             .select_related("finding", "tag", "tag__label", "clip", "clip__camera", "added_by")
             .order_by("added_at", "id"))  # ids are random (backend.core.ids): the order added is the time
 
 
-def evidence_get_for(*, user: Any, id: int) -> EvidenceItem:  # noqa: A002
+def evidence_get_for(*, user: User, id: int) -> EvidenceItem:  # noqa: A002
     """An evidence item of a finding the user may see. Who may not use footage is refused first, and
     an item of a finding the user may not see answers as one that does not exist: a different answer
     told that the id is a draft's evidence (issue 15, insider review S3)."""
@@ -383,7 +383,7 @@ def package_sources_of(*, package: EvidencePackage) -> PackageSources:
     return PackageSources(items=[], report_photos=[], tags=tags)
 
 
-def package_get_for(*, user: Any, id: int) -> EvidencePackage:  # noqa: A002
+def package_get_for(*, user: User, id: int) -> EvidencePackage:  # noqa: A002
     """A package of a finding the user may see, or of a selection of tags whose clips all are in
     the user's scope (one answer for "not there" and "not yours")."""
     from inspection.selectors_findings import findings_visible_to
@@ -402,7 +402,7 @@ def package_get_for(*, user: Any, id: int) -> EvidencePackage:  # noqa: A002
     return package
 
 
-def packages_list(*, user: Any, finding: Finding | None = None, clip: Clip | None = None) -> QuerySet[EvidencePackage]:
+def packages_list(*, user: User, finding: Finding | None = None, clip: Clip | None = None) -> QuerySet[EvidencePackage]:
     """The packages of a finding, or the tag-selection packages holding tags of a clip (the caller
     has fetched the finding or clip through its permission check)."""
     require_footage(user)
@@ -418,7 +418,7 @@ def packages_list(*, user: Any, finding: Finding | None = None, clip: Clip | Non
     return qs.order_by("-requested_at", "-id")  # ids are random (backend.core.ids)
 
 
-def package_download_grant(*, user: Any, package: EvidencePackage, access_id: int | None) -> AccessLog:
+def package_download_grant(*, user: User, package: EvidencePackage, access_id: int | None) -> AccessLog:
     """The download the user asked for (POST …/download/): the ZIP is served only to that same
     signed-in user, for that package, before the link expires. Anyone else holding the link, or the
     same user after expiry, is refused (one answer for all: not a bearer link)."""

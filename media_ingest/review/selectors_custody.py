@@ -6,13 +6,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from backend.accounts.models import User
 from inspection.models import Finding
 from media_ingest.models import Clip
 from media_ingest.review.models import AccessLog, EvidenceItem, EvidencePackage, ReviewCoverage, Tag
 from media_ingest.review.selectors import clip_scope_q, user_label
 
 
-def sealed_findings(*, user: Any = None, own: Finding | None = None) -> QuerySet[Finding]:
+def sealed_findings(*, user: User | None = None, own: Finding | None = None) -> QuerySet[Finding]:
     """The unpublished findings (inspection.selectors_findings.unpublished_q: drafts) a custody
     reader may not know of: those `user` may not see (findings_visible_to), or, for the custody a
     package carries (user None), every one but the package's own finding. Custody entries tied to
@@ -34,7 +35,7 @@ def _unsealed(logs: QuerySet[AccessLog], sealed: QuerySet[Finding]) -> QuerySet[
     return logs.exclude(finding_id__in=ids).exclude(package__finding_id__in=ids)
 
 
-def custody_for_clip(*, clip: Clip, user: Any) -> QuerySet[AccessLog]:
+def custody_for_clip(*, clip: Clip, user: User) -> QuerySet[AccessLog]:
     """Every view, download, tag change, evidence link and export that touched the clip: exports
     of findings it is evidence of, and of selections holding its tags; entries of a finding sealed
     for this reader (sealed_findings) withheld."""
@@ -47,7 +48,7 @@ def custody_for_clip(*, clip: Clip, user: Any) -> QuerySet[AccessLog]:
     return _unsealed(logs, sealed_findings(user=user)).select_related("user", "finding").order_by("at", "id")
 
 
-def custody_for_package(*, package: EvidencePackage, user: Any = None) -> QuerySet[AccessLog]:
+def custody_for_package(*, package: EvidencePackage, user: User | None = None) -> QuerySet[AccessLog]:
     """The chain of custody a package carries: for a finding, the finding's (its footage, its
     evidence, every export of it); for a selection, its clips' and its own. With `user`, entries of
     findings sealed for that reader are withheld; without, those of every unpublished finding but the
@@ -81,7 +82,7 @@ def _redact(log: AccessLog, label: str) -> None:
     log.detail = {}
 
 
-def custody_for_reader(*, user: Any, logs: Any) -> list[AccessLog]:
+def custody_for_reader(*, user: User, logs: Any) -> list[AccessLog]:
     """Custody rows as this reader may read them (rows of findings sealed for the reader were already
     withheld by custody_for_clip/custody_for_package): a row of a published finding the reader may
     not see (findings_visible_to: secret checks, other units) or of a package the reader could not
@@ -107,7 +108,7 @@ def custody_for_reader(*, user: Any, logs: Any) -> list[AccessLog]:
     return rows
 
 
-def tag_evidence_for_reader(*, user: Any, tag: Tag) -> list[dict[str, Any]]:
+def tag_evidence_for_reader(*, user: User, tag: Tag) -> list[dict[str, Any]]:
     """The findings a tag is evidence of, as this reader may know them: the custody log's rule
     (custody_for_reader) — a finding the reader may not open (a draft, a secret check, another unit)
     is named only as HIDDEN_FINDING, without its id or reference; one of a finding sealed for the

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.accounts.selectors import user_unit_ids
 from backend.core.errors import DomainError
 from backend.org.models import Camera, Counter
@@ -40,7 +41,7 @@ NO_FOOTAGE_REASONS = {
 
 
 # Long on purpose: four batched queries and the merge of their rows; split, each part would need all four.
-def moments_to_review(*, user: Any, filters: MomentFilters) -> list[dict[str, Any]]:
+def moments_to_review(*, user: User, filters: MomentFilters) -> list[dict[str, Any]]:
     """Unsatisfied ratings and complaints with a counter and a time, each with the clip and offset
     that cover it (or why there is none), riskiest first. Four queries whatever the volume."""
     require_footage(user)
@@ -118,7 +119,7 @@ def moments_to_review(*, user: Any, filters: MomentFilters) -> list[dict[str, An
 MOMENT_TAG_WINDOW_S = 300.0  # tags this close to a moment are shown with it
 
 
-def moment_tags(*, user: Any, moments: list[dict[str, Any]]) -> dict[tuple[str, int], list[Tag]]:
+def moment_tags(*, user: User, moments: list[dict[str, Any]]) -> dict[tuple[str, int], list[Tag]]:
     """Live tags near each moment on the clip that covers it (one query for a page of moments), so
     a reviewer can pick tags from the moments list and export them as a package."""
     require_footage(user)

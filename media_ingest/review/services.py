@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.audit.services import audit_record
-from backend.core.actors import Actor, SystemActor
+from backend.core.actors import Actor, SystemActor, actor_user
 from backend.core.errors import Conflict, DomainError, Forbidden
 from backend.core.events import broadcast_on_commit
 from backend.core.uploads import store_upload
@@ -65,14 +65,15 @@ def _worded_reason(reason: str | None) -> str:
                                  letters=PACKAGE_REASON_LETTERS)
 
 
-def access_log_add(*, user: Any, action: str, clip: Clip | None = None, tag: Tag | None = None,
+def access_log_add(*, user: Actor, action: str, clip: Clip | None = None, tag: Tag | None = None,
                    package: EvidencePackage | None = None, finding: Finding | None = None,
                    object_key: str = "", reason: str = "", ip: str | None = None, user_agent: str = "",
                    expires_at: datetime | None = None, detail: dict[str, Any] | None = None) -> AccessLog:
     """One custody entry plus its audit event (call inside the caller's transaction)."""
+    person = actor_user(user)
     log = AccessLog.objects.create(
-        at=timezone.now(), user=user if getattr(user, "pk", None) else None,
-        user_label=selectors.user_label(user) if getattr(user, "pk", None) else str(user or "system"),
+        at=timezone.now(), user=person,
+        user_label=selectors.user_label(person) if person is not None else str(user or "system"),
         action=action, clip=clip, tag=tag, package=package, finding=finding, object_key=object_key,
         reason=reason, ip=ip or None, user_agent=(user_agent or "")[:300], expires_at=expires_at,
         detail=detail or {})
@@ -358,7 +359,7 @@ def _moment(item: EvidenceItem) -> dict[str, Any]:
             "moment_to": (clip.started_at + timedelta(seconds=end_s)).isoformat()}
 
 
-def evidence_may_add(*, by: Any, finding: Finding) -> None:
+def evidence_may_add(*, by: User, finding: Finding) -> None:
     """The one rule for adding evidence, whichever page adds it: who (EVIDENCE_ROLES), and not to a
     closed finding (dismissed, or actioned: the decision was taken on the evidence it had). Checked
     before anything the caller sent is looked at."""
@@ -521,7 +522,7 @@ def evidence_add_note(*, by: User, finding: Finding, media_ref: str = "", note: 
     return _link_file(by=by, finding=finding, item=item, ip=ip, user_agent=user_agent)
 
 
-def require_admin(user: Any) -> None:
+def require_admin(user: User) -> None:
     from backend.accounts.models import Role
 
     if getattr(user, "role", None) != Role.ADMIN:

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.audit.services import audit_record
-from backend.core.actors import Actor
 from backend.core.errors import Conflict
 from backend.core.jobs import enqueue_on_commit
 from backend.core.store import get_store
@@ -139,7 +138,7 @@ def package_build(*, package_id: int) -> EvidencePackage:
 
 
 @transaction.atomic
-def package_download(*, by: Actor, package: EvidencePackage, reason: str, ip: str | None = None,
+def package_download(*, by: User, package: EvidencePackage, reason: str, ip: str | None = None,
                      user_agent: str = "") -> tuple[str, datetime]:
     selectors.require_footage(by, selectors.EVIDENCE_ROLES)
     reason = _worded_reason(reason)

@@ -1,14 +1,10 @@
 // The one HTTP client: session cookie + CSRF header, errors normalised to ApiError.
 import { takeEarly } from "../boot/early";
+import type { components } from "../types/api.gen";
 
-export interface ErrorBody {
-  code: string;
-  message: string;
-  message_en: string;
-  fields: Record<string, unknown>;
-  /** Structured facts the caller needs to decide (e.g. what a redraw would supersede). */
-  detail?: Record<string, unknown>;
-}
+/** The error every refusal carries: {"error": ErrorBody} (backend/core/errors.py, the schema's ErrorEnvelope). */
+export type ErrorBody = components["schemas"]["ErrorBody"];
+type ErrorEnvelope = components["schemas"]["ErrorEnvelope"];
 
 export class ApiError extends Error {
   readonly status: number;
@@ -35,14 +31,10 @@ export class ApiError extends Error {
   }
 }
 
-export interface Page<T> {
-  /** Exact when count_exact; otherwise a lower bound (the server stops counting a large list). */
-  count: number;
-  count_exact?: boolean;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
+/** A page of a list (backend/core/pagination.py): the envelope of the schema's Paginated…List components. Taken
+ *  from one whose `next` and `previous` may be absent, the loosest of them; `count` is exact when `count_exact`,
+ *  otherwise a lower bound (the server stops counting a large list). */
+export type Page<T> = Omit<components["schemas"]["PaginatedRuleSetBriefList"], "results"> & { results: T[] };
 
 type Query = Record<string, string | number | boolean | null | undefined>;
 
@@ -89,7 +81,8 @@ export async function toError(res: Response): Promise<ApiError> {
       body = null;
     }
   }
-  const err = (body as { error?: ErrorBody } | null)?.error;
+  // an answer from something other than the API (a proxy's page, a cut-off body) may lack any part of it
+  const err = (body as { error?: Partial<ErrorEnvelope["error"]> } | null)?.error;
   if (err && typeof err === "object" && ("message" in err || "message_en" in err)) {
     return new ApiError(res.status, {
       code: err.code ?? "error",

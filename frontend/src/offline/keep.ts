@@ -4,7 +4,7 @@
 // asked for and never kept (it is a secret until the lead starts it on site: mayKeepOffline), and a kept
 // check that is no longer started, or no longer the user's team's, is dropped from the device.
 import { api, fetchAll } from "../api/client";
-import type { CheckBrief, CheckDetail, CheckReport, Criterion } from "../types/inspection";
+import type { CheckBrief, CheckDetail, CheckReport, CriteriaSetTree, Criterion } from "../types/inspection";
 import { forgetChecksExcept, keepCheck, mayKeepOffline, offlineSupported } from "./store";
 
 const STARTED = ["in_progress", "completed"] as const;
@@ -33,7 +33,7 @@ async function keepNow(me: { id: number; is_inspection_team?: boolean }): Promis
     const report = await api.get<CheckReport>(`inspection/checks/${brief.id}/report/`);
     const csId = report.criteria_set?.id ?? check.criteria_set?.id;
     if (!csId) continue;
-    if (!sets.has(csId)) sets.set(csId, api.get<{ criteria: Criterion[] }>(`inspection/criteria-sets/${csId}/`).then((s) => s.criteria));
+    if (!sets.has(csId)) sets.set(csId, api.get<CriteriaSetTree>(`inspection/criteria-sets/${csId}/`).then((s) => s.criteria));
     await keepCheck(me.id, check, report, await sets.get(csId)!);
     kept.push(check.id);
   }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
+import type { Activated } from "../types/auth";
 import { ActionButton } from "../components/ActionButton";
 import { InlineError } from "../components/ui";
 import { LanguageSwitch } from "../components/Layout";
@@ -26,7 +27,7 @@ export default function ActivatePage() {
     void (async () => {
       try {
         await api.get("/api/auth/csrf/");
-        const r = await api.post<{ activated: boolean; username: string }>("/api/auth/activate/", { username: username.trim(), code: code.trim(), password });
+        const r = await api.post<Activated>("/api/auth/activate/", { username: username.trim(), code: code.trim(), password });
         setPassword("");
         setConfirm("");
         setCode("");

@@ -19,6 +19,8 @@ export type TraceUnitGroup = Schemas["TraceUnitGroup"];
 export type Trace = Schemas["Trace"];
 export type FindingRef = Schemas["FindingBrief"];
 export type Liability = Schemas["LiabilityOutput"];
+/** POST /api/accountability/liabilities/: the liabilities proposed from a finding's trace. */
+export type LiabilityProposal = Schemas["LiabilityProposal"];
 export type LimitationInfo = Schemas["Limitation"];
 
 export type EscalationStep = Schemas["EscalationStep"];
@@ -32,6 +34,8 @@ export type CaseComputed = Schemas["CaseComputed"];
 export type CaseExplanation = Schemas["CaseExplanation"];
 /** A case (CaseOutput); the detail (CaseDetailOutput) adds its history and the units' explanations. */
 export type DisciplinaryCase = Schemas["CaseOutput"] & Partial<Pick<Schemas["CaseDetailOutput"], "events" | "explanations">>;
+/** POST /api/accountability/cases/ (and GET by id). */
+export type CaseDetail = Schemas["CaseDetailOutput"];
 
 export type Tenure = Schemas["Tenure"];
 /** GET /api/accountability/officers/{id}/ */

@@ -8282,8 +8282,73 @@ export interface components {
             vi: string;
             en: string;
         };
+        ErrorBody: {
+            /** @description What went wrong, for the program (`invalid`, `not_found`, …) */
+            code: string;
+            /** @description In Vietnamese */
+            message: string;
+            /** @description In English */
+            message_en: string;
+            /** @description The input's errors by field name (empty unless `invalid`) */
+            fields: {
+                [key: string]: unknown;
+            };
+            /** @description Structured facts the caller needs to decide (some codes only) */
+            detail?: {
+                [key: string]: unknown;
+            };
+        };
+        ErrorEnvelope: {
+            error: components["schemas"]["ErrorBody"];
+        };
     };
-    responses: never;
+    responses: {
+        /** @description Invalid input */
+        InvalidInput: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Not signed in */
+        NotSignedIn: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Not allowed */
+        NotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Not found */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Conflicts with the current state */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -8318,6 +8383,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCaseOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_cases_create: {
@@ -8343,6 +8412,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_retrieve: {
@@ -8364,6 +8438,10 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_cases_partial_update: {
@@ -8391,6 +8469,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_appeal_create: {
@@ -8418,6 +8501,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_appeal_accept_create: {
@@ -8445,6 +8533,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_appeal_resolve_create: {
@@ -8472,6 +8565,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_complaints_refuse_create: {
@@ -8499,6 +8597,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_council_create: {
@@ -8526,6 +8629,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_decide_create: {
@@ -8553,6 +8661,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_documents_create: {
@@ -8578,6 +8691,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_documents_retrieve: {
@@ -8600,6 +8718,10 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_cases_factors_create: {
@@ -8627,6 +8749,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_factors_destroy: {
@@ -8648,6 +8775,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_findings_create: {
@@ -8675,6 +8807,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_findings_destroy: {
@@ -8696,6 +8833,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_propose_create: {
@@ -8723,6 +8865,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cases_transition_create: {
@@ -8750,6 +8897,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cchc_tasks_list: {
@@ -8774,6 +8926,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTaskOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_cchc_tasks_create: {
@@ -8804,6 +8960,11 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTaskOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_cchc_tasks_delivery_create: {
@@ -8831,6 +8992,11 @@ export interface operations {
                     "application/json": components["schemas"]["TaskOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     "accountability_findings_report._retrieve": {
@@ -8854,6 +9020,10 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_findings_self_detections_create: {
@@ -8881,6 +9051,11 @@ export interface operations {
                     "application/json": components["schemas"]["SelfDetection"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_findings_self_detections_withdraw_create: {
@@ -8908,6 +9083,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_findings_trace_retrieve: {
@@ -8931,6 +9111,10 @@ export interface operations {
                     "application/json": components["schemas"]["Trace"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_liabilities_list: {
@@ -8961,6 +9145,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedLiabilityOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_liabilities_create: {
@@ -8986,6 +9174,11 @@ export interface operations {
                     "application/json": components["schemas"]["LiabilityProposal"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_liabilities_retrieve: {
@@ -9007,6 +9200,10 @@ export interface operations {
                     "application/json": components["schemas"]["LiabilityOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_liabilities_confirm_create: {
@@ -9034,6 +9231,11 @@ export interface operations {
                     "application/json": components["schemas"]["LiabilityOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_liabilities_reject_create: {
@@ -9061,6 +9263,11 @@ export interface operations {
                     "application/json": components["schemas"]["LiabilityOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_officers_retrieve: {
@@ -9085,6 +9292,10 @@ export interface operations {
                     "application/json": components["schemas"]["HeadProfile"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     "accountability_officers_report._retrieve": {
@@ -9111,6 +9322,10 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_rankings_retrieve: {
@@ -9134,6 +9349,10 @@ export interface operations {
                     "application/json": components["schemas"]["Rankings"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_regulations_retrieve: {
@@ -9153,6 +9372,10 @@ export interface operations {
                     "application/json": components["schemas"]["RegulationList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_regulations_partial_update: {
@@ -9180,6 +9403,11 @@ export interface operations {
                     "application/json": components["schemas"]["RegulationList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_rulesets_list: {
@@ -9204,6 +9432,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedRuleSetBriefList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_rulesets_create: {
@@ -9229,6 +9461,11 @@ export interface operations {
                     "application/json": components["schemas"]["RuleSetPayload"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_rulesets_retrieve: {
@@ -9250,6 +9487,10 @@ export interface operations {
                     "application/json": components["schemas"]["RuleSetPayload"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_scoring_policy_retrieve: {
@@ -9269,6 +9510,10 @@ export interface operations {
                     "application/json": components["schemas"]["ScoringPolicyOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     accountability_scoring_policy_create: {
@@ -9294,6 +9539,11 @@ export interface operations {
                     "application/json": components["schemas"]["ScoringPolicyOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     accountability_traces_retrieve: {
@@ -9315,6 +9565,10 @@ export interface operations {
                     "application/json": components["schemas"]["TraceRecord"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     audit_events_list: {
@@ -9343,6 +9597,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAuditEventOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     audit_verify_retrieve: {
@@ -9362,6 +9620,10 @@ export interface operations {
                     "application/json": components["schemas"]["AuditVerifyOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_2fa_retrieve: {
@@ -9381,6 +9643,10 @@ export interface operations {
                     "application/json": components["schemas"]["TwoFactorStatus"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_2fa_enrol_create: {
@@ -9400,6 +9666,11 @@ export interface operations {
                     "application/json": components["schemas"]["TwoFactorEnrolOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_2fa_enrol_confirm_create: {
@@ -9425,6 +9696,11 @@ export interface operations {
                     "application/json": components["schemas"]["TwoFactorConfirmOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_2fa_verify_create: {
@@ -9450,6 +9726,11 @@ export interface operations {
                     "application/json": components["schemas"]["LoginOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_activate_create: {
@@ -9475,6 +9756,11 @@ export interface operations {
                     "application/json": components["schemas"]["ActivateOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_csrf_retrieve: {
@@ -9494,6 +9780,10 @@ export interface operations {
                     "application/json": components["schemas"]["CsrfOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_login_create: {
@@ -9519,6 +9809,11 @@ export interface operations {
                     "application/json": components["schemas"]["LoginOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_logout_create: {
@@ -9537,6 +9832,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_me_retrieve: {
@@ -9556,6 +9856,10 @@ export interface operations {
                     "application/json": components["schemas"]["MeSessionOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_me_password_create: {
@@ -9580,6 +9884,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_roles_retrieve: {
@@ -9599,6 +9908,10 @@ export interface operations {
                     "application/json": components["schemas"]["RolesOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_session_retrieve: {
@@ -9618,6 +9931,10 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_team_grants_retrieve: {
@@ -9641,6 +9958,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTeamGrantList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_team_grants_approve_create: {
@@ -9668,6 +9989,11 @@ export interface operations {
                     "application/json": components["schemas"]["TeamGrantApprovedOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_team_grants_refuse_create: {
@@ -9695,6 +10021,11 @@ export interface operations {
                     "application/json": components["schemas"]["TeamGrantOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_tokens_list: {
@@ -9719,6 +10050,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTokenOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_tokens_create: {
@@ -9744,6 +10079,11 @@ export interface operations {
                     "application/json": components["schemas"]["TokenCreatedOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_tokens_revoke_create: {
@@ -9764,6 +10104,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_users_list: {
@@ -9788,6 +10133,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedUserAdminOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_users_create: {
@@ -9813,6 +10162,11 @@ export interface operations {
                     "application/json": components["schemas"]["UserAdminOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_users_retrieve: {
@@ -9834,6 +10188,10 @@ export interface operations {
                     "application/json": components["schemas"]["UserAdminOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     auth_users_partial_update: {
@@ -9861,6 +10219,11 @@ export interface operations {
                     "application/json": components["schemas"]["UserAdminOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_users_2fa_reset_create: {
@@ -9889,6 +10252,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     auth_users_password_create: {
@@ -9923,6 +10291,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     health_retrieve: {
@@ -9942,6 +10315,10 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     home_retrieve: {
@@ -9961,6 +10338,10 @@ export interface operations {
                     "application/json": components["schemas"]["HomeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_absences_list: {
@@ -9985,6 +10366,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAbsenceOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_absences_create: {
@@ -10010,6 +10395,11 @@ export interface operations {
                     "application/json": components["schemas"]["AbsenceOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_absences_withdraw_create: {
@@ -10037,6 +10427,11 @@ export interface operations {
                     "application/json": components["schemas"]["AbsenceOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_absences_team_list: {
@@ -10056,6 +10451,10 @@ export interface operations {
                     "application/json": components["schemas"]["AbsenceTeamOutput"][];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_categories_list: {
@@ -10075,6 +10474,10 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryOutput"][];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_categories_fields_update: {
@@ -10102,6 +10505,11 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_list: {
@@ -10133,6 +10541,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCheckOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_create: {
@@ -10158,6 +10570,11 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_retrieve: {
@@ -10179,6 +10596,10 @@ export interface operations {
                     "application/json": components["schemas"]["CheckDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_cancel_create: {
@@ -10206,6 +10627,11 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_complete_create: {
@@ -10227,6 +10653,11 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_retrieve: {
@@ -10251,6 +10682,10 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOrSigned"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_report_update: {
@@ -10278,6 +10713,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_amendments_create: {
@@ -10305,6 +10745,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_evidence_create: {
@@ -10330,6 +10775,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReportEvidenceStored"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_evidence_retrieve: {
@@ -10352,6 +10802,10 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_report_handover_create: {
@@ -10373,6 +10827,11 @@ export interface operations {
                     "application/json": components["schemas"]["HandoverOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_pdf_retrieve: {
@@ -10394,6 +10853,10 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_report_representative_create: {
@@ -10421,6 +10884,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOrHandover"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_report_sign_create: {
@@ -10448,6 +10916,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_start_create: {
@@ -10469,6 +10942,11 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_checks_counts_retrieve: {
@@ -10488,6 +10966,10 @@ export interface operations {
                     "application/json": components["schemas"]["CheckCounts"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_checks_export_retrieve: {
@@ -10515,6 +10997,10 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_complaints_list: {
@@ -10543,6 +11029,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedComplaintOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_complaints_create: {
@@ -10568,6 +11058,11 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_complaints_retrieve: {
@@ -10589,6 +11084,10 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_complaints_findings_create: {
@@ -10616,6 +11115,11 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintLinkOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_complaints_transition_create: {
@@ -10643,6 +11147,11 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_complaints_triage_create: {
@@ -10670,6 +11179,11 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_criteria_sets_list: {
@@ -10695,6 +11209,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCriteriaSetOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_criteria_sets_create: {
@@ -10726,6 +11244,11 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaSetTreeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_criteria_sets_retrieve: {
@@ -10747,6 +11270,10 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaSetTreeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_criteria_sets_activate_create: {
@@ -10774,6 +11301,11 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaSetOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_criteria_sets_export_retrieve: {
@@ -10795,6 +11327,10 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaSetExport"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_draws_list: {
@@ -10819,6 +11355,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedDrawOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_draws_create: {
@@ -10844,6 +11384,11 @@ export interface operations {
                     "application/json": components["schemas"]["DrawDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_draws_retrieve: {
@@ -10865,6 +11410,10 @@ export interface operations {
                     "application/json": components["schemas"]["DrawWithExclusionsOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_draws_cancel_create: {
@@ -10892,6 +11441,11 @@ export interface operations {
                     "application/json": components["schemas"]["DrawDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_draws_close_create: {
@@ -10919,6 +11473,11 @@ export interface operations {
                     "application/json": components["schemas"]["DrawDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_draws_verify_retrieve: {
@@ -10940,6 +11499,10 @@ export interface operations {
                     "application/json": components["schemas"]["DrawVerifyOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_draws_commitments_list: {
@@ -10959,6 +11522,10 @@ export interface operations {
                     "application/json": components["schemas"]["DrawCommitmentOutput"][];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_findings_list: {
@@ -10997,6 +11564,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedFindingOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_findings_create: {
@@ -11022,6 +11593,11 @@ export interface operations {
                     "application/json": components["schemas"]["FindingDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_findings_retrieve: {
@@ -11043,6 +11619,10 @@ export interface operations {
                     "application/json": components["schemas"]["FindingDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_findings_partial_update: {
@@ -11070,6 +11650,11 @@ export interface operations {
                     "application/json": components["schemas"]["FindingDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_findings_evidence_create: {
@@ -11097,6 +11682,11 @@ export interface operations {
                     "application/json": components["schemas"]["FindingEvidenceAdded"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_findings_evidence_retrieve: {
@@ -11119,6 +11709,10 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_findings_explanations_create: {
@@ -11146,6 +11740,11 @@ export interface operations {
                     "application/json": components["schemas"]["FindingDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_findings_transition_create: {
@@ -11173,6 +11772,11 @@ export interface operations {
                     "application/json": components["schemas"]["FindingDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_handover_retrieve: {
@@ -11192,6 +11796,10 @@ export interface operations {
                     "application/json": components["schemas"]["HandoverOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_handover_exit_create: {
@@ -11216,6 +11824,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_ratings_list: {
@@ -11246,6 +11859,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedRatingOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_ratings_create: {
@@ -11285,6 +11902,11 @@ export interface operations {
                     "application/json": components["schemas"]["RatingResult"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_ratings_devices_list: {
@@ -11309,6 +11931,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedRatingDeviceOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_ratings_devices_create: {
@@ -11334,6 +11960,11 @@ export interface operations {
                     "application/json": components["schemas"]["RatingDeviceOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_ratings_import_create: {
@@ -11365,6 +11996,11 @@ export interface operations {
                     "application/json": components["schemas"]["CsvImportOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_ratings_import_retrieve: {
@@ -11386,6 +12022,10 @@ export interface operations {
                     "application/json": components["schemas"]["CsvImportOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_ratings_integrity_retrieve: {
@@ -11409,6 +12049,10 @@ export interface operations {
                     "application/json": components["schemas"]["RatingIntegrity"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_ratings_review_create: {
@@ -11434,6 +12078,11 @@ export interface operations {
                     "application/json": components["schemas"]["RatingReviewOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_risk_retrieve: {
@@ -11453,6 +12102,10 @@ export interface operations {
                     "application/json": components["schemas"]["RiskListOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_risk_create: {
@@ -11472,6 +12125,11 @@ export interface operations {
                     "application/json": components["schemas"]["RiskListOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_risk_weights_retrieve: {
@@ -11491,6 +12149,10 @@ export interface operations {
                     "application/json": components["schemas"]["RiskWeightsOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_risk_weights_update: {
@@ -11516,6 +12178,11 @@ export interface operations {
                     "application/json": components["schemas"]["RiskWeightsSetOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     inspection_volumes_list: {
@@ -11544,6 +12211,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedVolumeOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     inspection_volumes_create: {
@@ -11568,6 +12239,11 @@ export interface operations {
                     "application/json": components["schemas"]["VolumeListOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_cameras_analysis_retrieve: {
@@ -11589,6 +12265,10 @@ export interface operations {
                     "application/json": components["schemas"]["CameraAnalysis"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_cameras_analysis_update: {
@@ -11616,6 +12296,11 @@ export interface operations {
                     "application/json": components["schemas"]["CameraAnalysisSaved"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_cameras_retention_update: {
@@ -11643,6 +12328,11 @@ export interface operations {
                     "application/json": components["schemas"]["CameraRetention"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_list: {
@@ -11677,6 +12367,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedReviewClipList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_retrieve: {
@@ -11698,6 +12392,10 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewClipDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_assign_create: {
@@ -11725,6 +12423,11 @@ export interface operations {
                     "application/json": components["schemas"]["IngestClipOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_coverage_retrieve: {
@@ -11746,6 +12449,10 @@ export interface operations {
                     "application/json": components["schemas"]["ClipCoverage"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_coverage_create: {
@@ -11773,6 +12480,11 @@ export interface operations {
                     "application/json": components["schemas"]["ClipCoverage"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_custody_retrieve: {
@@ -11799,6 +12511,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedClipCustodyList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_custody_export_retrieve: {
@@ -11825,6 +12541,10 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_events_retrieve: {
@@ -11846,6 +12566,10 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewClipTimeline"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_holds_list: {
@@ -11867,6 +12591,10 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionHoldOutput"][];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_holds_create: {
@@ -11894,6 +12622,11 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionHoldOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_holds_release_create: {
@@ -11922,6 +12655,11 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionHoldOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_playback_create: {
@@ -11949,6 +12687,11 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybackIssued"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11980,6 +12723,10 @@ export interface operations {
                     "image/jpeg": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_clips_remap_requests_create: {
@@ -12007,6 +12754,11 @@ export interface operations {
                     "application/json": components["schemas"]["ClipRemapRequestOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_retry_create: {
@@ -12028,6 +12780,11 @@ export interface operations {
                     "application/json": components["schemas"]["IngestClipOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_clips_stills_retrieve: {
@@ -12050,6 +12807,10 @@ export interface operations {
                     "image/jpeg": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_list: {
@@ -12072,6 +12833,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedEvidenceItemList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_create: {
@@ -12097,6 +12862,11 @@ export interface operations {
                     "application/json": components["schemas"]["EvidenceItemOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_evidence_retrieve: {
@@ -12118,6 +12888,10 @@ export interface operations {
                     "application/json": components["schemas"]["EvidenceItemOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_list: {
@@ -12141,6 +12915,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedEvidencePackageList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_create: {
@@ -12166,6 +12944,11 @@ export interface operations {
                     "application/json": components["schemas"]["EvidencePackageOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_evidence_packages_retrieve: {
@@ -12187,6 +12970,10 @@ export interface operations {
                     "application/json": components["schemas"]["EvidencePackageOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_custody_retrieve: {
@@ -12213,6 +13000,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedPackageCustodyList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_custody_export_retrieve: {
@@ -12239,6 +13030,10 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_download_create: {
@@ -12266,6 +13061,11 @@ export interface operations {
                     "application/json": components["schemas"]["PackageDownloadIssued"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_evidence_packages_file_retrieve: {
@@ -12290,6 +13090,10 @@ export interface operations {
                     "application/zip": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_packages_verify_create: {
@@ -12311,6 +13115,11 @@ export interface operations {
                     "application/json": components["schemas"]["PackageVerifyReport"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_evidence_signing_key_retrieve: {
@@ -12330,6 +13139,10 @@ export interface operations {
                     "application/json": components["schemas"]["SigningKey"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_evidence_verify_create: {
@@ -12354,6 +13167,11 @@ export interface operations {
                     "application/json": components["schemas"]["PackageVerifyReport"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_hooks_minio_create: {
@@ -12379,6 +13197,11 @@ export interface operations {
                     "application/json": components["schemas"]["MinioHookResult"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_ingest_clips_retrieve: {
@@ -12403,6 +13226,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedIngestClipList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_ingest_reconcile_create: {
@@ -12422,6 +13249,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReconcileQueued"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_ingest_status_retrieve: {
@@ -12441,6 +13273,10 @@ export interface operations {
                     "application/json": components["schemas"]["IngestStatus"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_moments_retrieve: {
@@ -12472,6 +13308,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedMomentList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_remap_requests_retrieve: {
@@ -12496,6 +13336,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedClipRemapRequestList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_remap_requests_approve_create: {
@@ -12523,6 +13367,11 @@ export interface operations {
                     "application/json": components["schemas"]["ClipRemapRequestOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_remap_requests_refuse_create: {
@@ -12550,6 +13399,11 @@ export interface operations {
                     "application/json": components["schemas"]["ClipRemapRequestOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_retention_retrieve: {
@@ -12569,6 +13423,10 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionReport"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_retention_run_create: {
@@ -12588,6 +13446,11 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionQueued"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_tags_list: {
@@ -12615,6 +13478,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTagOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_tags_create: {
@@ -12640,6 +13507,11 @@ export interface operations {
                     "application/json": components["schemas"]["TagOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_tags_retrieve: {
@@ -12661,6 +13533,10 @@ export interface operations {
                     "application/json": components["schemas"]["TagDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_tags_destroy: {
@@ -12681,6 +13557,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_tags_partial_update: {
@@ -12708,6 +13589,11 @@ export interface operations {
                     "application/json": components["schemas"]["TagOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_taxonomy_retrieve: {
@@ -12727,6 +13613,10 @@ export interface operations {
                     "application/json": components["schemas"]["TaxonomyList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     media_taxonomy_create: {
@@ -12752,6 +13642,11 @@ export interface operations {
                     "application/json": components["schemas"]["TagLabelOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_taxonomy_partial_update: {
@@ -12779,6 +13674,11 @@ export interface operations {
                     "application/json": components["schemas"]["TagLabelOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     media_uploads_create: {
@@ -12804,6 +13704,11 @@ export interface operations {
                     "application/json": components["schemas"]["UploadCreateOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_assignments_list: {
@@ -12831,6 +13736,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAssignmentOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_assignments_create: {
@@ -12856,6 +13765,11 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_assignments_retrieve: {
@@ -12877,6 +13791,10 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_assignments_partial_update: {
@@ -12904,6 +13822,11 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_assignments_end_create: {
@@ -12931,6 +13854,11 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_cameras_list: {
@@ -12956,6 +13884,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCameraOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_cameras_create: {
@@ -12981,6 +13913,11 @@ export interface operations {
                     "application/json": components["schemas"]["CameraOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_cameras_retrieve: {
@@ -13002,6 +13939,10 @@ export interface operations {
                     "application/json": components["schemas"]["CameraOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_cameras_partial_update: {
@@ -13029,6 +13970,11 @@ export interface operations {
                     "application/json": components["schemas"]["CameraOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_counters_list: {
@@ -13054,6 +14000,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCounterOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_counters_create: {
@@ -13079,6 +14029,11 @@ export interface operations {
                     "application/json": components["schemas"]["CounterOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_fields_retrieve: {
@@ -13101,6 +14056,10 @@ export interface operations {
                     "application/json": components["schemas"]["FieldOfChargeListOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_fields_create: {
@@ -13126,6 +14085,11 @@ export interface operations {
                     "application/json": components["schemas"]["FieldOfChargeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_fields_partial_update: {
@@ -13153,6 +14117,11 @@ export interface operations {
                     "application/json": components["schemas"]["FieldOfChargeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_officers_list: {
@@ -13178,6 +14147,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedOfficerOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_officers_create: {
@@ -13203,6 +14176,11 @@ export interface operations {
                     "application/json": components["schemas"]["OfficerOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_officers_retrieve: {
@@ -13227,6 +14205,10 @@ export interface operations {
                     "application/json": components["schemas"]["OfficerDetailOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_officers_partial_update: {
@@ -13254,6 +14236,11 @@ export interface operations {
                     "application/json": components["schemas"]["OfficerOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_units_list: {
@@ -13281,6 +14268,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedUnitOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_create: {
@@ -13306,6 +14297,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_units_retrieve: {
@@ -13327,6 +14323,10 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_partial_update: {
@@ -13354,6 +14354,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_units_abolish_create: {
@@ -13381,6 +14386,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_units_end_preview_retrieve: {
@@ -13404,6 +14414,10 @@ export interface operations {
                     "application/json": components["schemas"]["UnitEndPreview"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_heads_retrieve: {
@@ -13428,6 +14442,10 @@ export interface operations {
                     "application/json": components["schemas"]["UnitHeadsOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_history_retrieve: {
@@ -13449,6 +14467,10 @@ export interface operations {
                     "application/json": components["schemas"]["UnitHistoryOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_officers_list: {
@@ -13478,6 +14500,10 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAssignmentOutputList"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
     org_units_merge_create: {
@@ -13503,6 +14529,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     org_units_tree_retrieve: {
@@ -13525,6 +14556,10 @@ export interface operations {
                     "application/json": components["schemas"]["UnitTreeOutput"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["NotSignedIn"];
+            403: components["responses"]["NotAllowed"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

@@ -13,3 +13,6 @@ export type TwoFactorStatus = Schemas["TwoFactorStatus"];
 export type TwoFactorEnrolment = Schemas["TwoFactorEnrolOutput"];
 
 export type TwoFactorConfirmed = Schemas["TwoFactorConfirmOutput"];
+
+/** POST /api/auth/activate/ */
+export type Activated = Schemas["ActivateOutput"];

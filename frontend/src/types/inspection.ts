@@ -30,6 +30,9 @@ export type DrawFlag = Schemas["DrawFlag"];
 
 export type RatingRow = Schemas["RatingOutput"];
 
+/** POST /api/inspection/ratings/review/ */
+export type RatingReview = Schemas["RatingReviewOutput"];
+
 /** A draw as the list answers it (DrawOutput); the detail adds its stored inputs and the units left out. */
 export type Draw = Schemas["DrawOutput"] & Partial<Pick<Schemas["DrawWithExclusionsOutput"], "candidates" | "excluded">>;
 
@@ -44,6 +47,9 @@ export type DrawVerify = Schemas["DrawVerifyOutput"];
 export type CheckBrief = Schemas["CheckOutput"];
 
 export type Criterion = Schemas["CriterionNode"];
+
+/** GET /api/inspection/criteria-sets/{id}/: the set with its criteria as a tree. */
+export type CriteriaSetTree = Schemas["CriteriaSetTreeOutput"];
 
 export type CriterionResult = Schemas["ReportResult"];
 

@@ -17,6 +17,12 @@ export type ClipTimeline = components["schemas"]["ReviewClipTimeline"];
 
 export type TagLabel = components["schemas"]["TagLabelOutput"];
 
+/** GET /api/media/taxonomy/ */
+export type Taxonomy = components["schemas"]["TaxonomyList"];
+
+/** GET /api/media/clips/{id}/coverage/: how much of the clip its reviewers watched. */
+export type ClipCoverage = components["schemas"]["ClipCoverage"];
+
 /** One model for a finding's evidence (issue 17): a tag, a file, a check report's photo or a note. */
 export type EvidenceItem = components["schemas"]["EvidenceItemOutput"];
 
@@ -48,6 +54,9 @@ export type PackageState = components["schemas"]["EvidencePackageStateEnum"];
 export type EvidencePackage = components["schemas"]["EvidencePackageOutput"];
 
 export type PackageVerifyReport = components["schemas"]["PackageVerifyReport"];
+
+/** POST /api/media/evidence/packages/{id}/download/: a short-lived signed link and the file's digest. */
+export type PackageDownload = components["schemas"]["PackageDownloadIssued"];
 
 export type CustodyEntry = components["schemas"]["CustodyEntry"];
 

@@ -17,6 +17,7 @@ export type Me = Schemas["MeOutput"] & { readonly session?: Schemas["SessionTime
 export type AdminUser = Schemas["UserAdminOutput"];
 /** A role an administrator may give, with the server's rules about it (GET /api/auth/roles/). */
 export type RoleRule = Schemas["RolesOutput"]["roles"][number];
+export type Roles = Schemas["RolesOutput"];
 
 /** A device's or an integration's API token (GET /api/auth/tokens/). */
 export type ApiToken = Schemas["TokenOutput"];
@@ -62,6 +63,7 @@ export type UnitHeads = Schemas["UnitHeadsOutput"];
 
 /** A field of charge (lĩnh vực phụ trách): GET /api/org/fields/. */
 export type FieldOfCharge = Schemas["FieldOfChargeOutput"];
+export type FieldOfChargeList = Schemas["FieldOfChargeListOutput"];
 
 /** backend/org FieldBriefSerializer (the field of charge as an assignment names it). */
 export type FieldBrief = Pick<FieldOfCharge, "id" | "code" | "name_vi" | "name_en">;

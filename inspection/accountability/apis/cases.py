@@ -2,7 +2,7 @@
 decision, council, and the appeals against a decision."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -26,8 +26,11 @@ from inspection.accountability.apis.common import CaseDetailOutputSerializer, Ca
 from inspection.accountability.models import CaseDocument, CaseFactor, DisciplinaryCase, SubjectKind
 from inspection.models import Finding
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
-def _findings_by_ids(user: Any, ids: list[int]) -> list[Finding]:
+
+def _findings_by_ids(user: User, ids: list[int]) -> list[Finding]:
     found = {f.pk: f for f in selectors.findings_for(user).filter(pk__in=ids)}
     missing = [i for i in ids if i not in found]
     if missing:

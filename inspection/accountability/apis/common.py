@@ -1,7 +1,7 @@
 """Output serializers shared by the accountability views, and the case response."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,6 +21,9 @@ from inspection.accountability.models import (
 )
 from inspection.accountability.trace_output import assignment_proof, officer_brief, unit_brief
 from inspection.models import Finding
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
 
 class OfficerBriefSerializer(serializers.Serializer):
@@ -259,7 +262,7 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
         fields = [*CaseOutputSerializer.Meta.fields, "events", "explanations"]
 
 
-def _case_response(case: DisciplinaryCase, user: Any, status: int = 200) -> Response:
+def _case_response(case: DisciplinaryCase, user: User, status: int = 200) -> Response:
     case = selectors.case_get_for(user=user, id=case.pk)
     views = selectors_case_views.case_views([case], reader=user)
     data = CaseOutputSerializer(case, context={"views": views}).data

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -25,6 +25,9 @@ from inspection.accountability.apis.outputs import HeadProfileSerializer, Rankin
 from inspection.accountability.scoring import Period, compute_rankings, quarter, year_period
 from inspection.accountability.trace_output import assignment_proof, officer_brief, unit_as_it_was
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
+
 
 def _period_params(request: Request) -> tuple[date | None, date | None]:
     start, end = Query(request).date("from"), Query(request).date("to")
@@ -34,7 +37,7 @@ def _period_params(request: Request) -> tuple[date | None, date | None]:
     return start, end
 
 
-def profile_payload(user: Any, officer: Officer, start: date | None, end: date | None) -> dict[str, Any]:
+def profile_payload(user: User, officer: Officer, start: date | None, end: date | None) -> dict[str, Any]:
     prof = selectors_case_views.head_profile(user=user, officer=officer, start=start, end=end)
     tenure_rows = []
     for a, lo, hi in prof["tenures"]:

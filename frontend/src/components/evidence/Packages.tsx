@@ -10,7 +10,7 @@ import { Icon } from "../Icon";
 import { fmtBytes, fmtDateTime, fmtTime } from "../format";
 import { useBilingual } from "../labels";
 import { inWords } from "../reasonRule";
-import type { EvidencePackage, PackageVerifyReport } from "../../types/media";
+import type { EvidencePackage, PackageDownload, PackageVerifyReport } from "../../types/media";
 import { ActionButton } from "../ActionButton";
 
 // the server's rule (media_ingest/review/services.py PACKAGE_REASON_WORDS, PACKAGE_REASON_LETTERS)
@@ -222,7 +222,7 @@ function DownloadDialog({ p, onClose, onDone }: { p: EvidencePackage; onClose: (
   // (Pre-filled with the export reason, the cursor at its start, typed words were glued in front.)
   const [reason, setReason] = useState("");
   const download = useMutation({
-    mutationFn: () => api.post<{ url: string; expires_at: string; sha256: string }>(`media/evidence/packages/${p.id}/download/`, { reason }),
+    mutationFn: () => api.post<PackageDownload>(`media/evidence/packages/${p.id}/download/`, { reason }),
     onSuccess: (r) => {
       const a = document.createElement("a");
       a.href = r.url;

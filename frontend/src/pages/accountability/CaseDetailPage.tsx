@@ -10,7 +10,7 @@ import { SeverityBadge, useBilingual } from "../../components/labels";
 import { fmtBytes, fmtDate, fmtDateTime, localDay } from "../../components/format";
 import { useMe } from "../../hooks/use-me";
 import { CASE_STATES, LIM_TONE } from "./CasesPage";
-import type { DisciplinaryCase, FormRef } from "../../types/accountability";
+import type { DisciplinaryCase, RuleSetFull } from "../../types/accountability";
 import { ActionButton } from "../../components/ActionButton";
 
 type Dialog = "propose" | "decide" | "appeal" | "accept" | "refuse" | "resolve" | "council" | "noSelfReview" | null;
@@ -38,7 +38,7 @@ export default function CaseDetailPage() {
   const me = useMe().data;
   const canEdit = me?.role === "disciplinary";
   const q = useQuery({ queryKey: ["case", id], queryFn: () => api.get<DisciplinaryCase>(`accountability/cases/${id}/`) });
-  const rulesQ = useQuery({ queryKey: ["ruleset", "current"], queryFn: () => api.get<{ forms: FormRef[] }>("accountability/rulesets/current/"), staleTime: 10 * 60_000 });
+  const rulesQ = useQuery({ queryKey: ["ruleset", "current"], queryFn: () => api.get<RuleSetFull>("accountability/rulesets/current/"), staleTime: 10 * 60_000 });
   const [dialog, setDialog] = useState<Dialog>(null);
   const [form, setForm] = useState("");
   const [note, setNote] = useState("");

@@ -10,7 +10,7 @@ import { mayProduceReports, useMe } from "../../hooks/use-me";
 import { initial } from "../../components/Layout";
 import { ruleName } from "../../components/accountability/ruleName";
 import { can } from "../../hooks/permissions";
-import type { Liability, Trace, TraceLeader, TraceUnitGroup } from "../../types/accountability";
+import type { CaseDetail, Liability, LiabilityProposal, Trace, TraceLeader, TraceUnitGroup } from "../../types/accountability";
 import { ActionButton } from "../../components/ActionButton";
 import { FileLink } from "../../components/FileLink";
 import { inWords } from "../../components/reasonRule";
@@ -159,7 +159,7 @@ export default function TracePage() {
   const q = useQuery({ queryKey: ["trace", id], queryFn: () => api.get<Trace>(`accountability/findings/${id}/trace/`) });
   const liabQ = useQuery({ queryKey: ["liabilities", { finding: id }], queryFn: () => api.get<Page<Liability>>("accountability/liabilities/", { finding: id, page_size: 200 }) });
   const propose = useMutation({
-    mutationFn: () => api.post<{ created: Liability[] }>("accountability/liabilities/", { finding_id: Number(id) }),
+    mutationFn: () => api.post<LiabilityProposal>("accountability/liabilities/", { finding_id: Number(id) }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["liabilities"] }),
   });
   const [deciding, setDeciding] = useState<{ l: Liability; action: "confirm" | "reject" } | null>(null);
@@ -174,7 +174,7 @@ export default function TracePage() {
   });
   const openCase = useMutation({
     mutationFn: (l: { officer_id: number; title: string; liability_id?: number }) =>
-      api.post<{ id: number }>("accountability/cases/", l.liability_id
+      api.post<CaseDetail>("accountability/cases/", l.liability_id
         ? { subject_kind: "officer", liability_id: l.liability_id, title: l.title }
         : { subject_kind: "officer", officer_id: l.officer_id, finding_ids: [Number(id)], title: l.title }),
     onSuccess: (c) => navigate(`/accountability/cases/${c.id}`),

@@ -7,7 +7,7 @@ import { Badge, Card, ConfirmDialog, Empty, Field, InlineError, Modal, PageHeade
 import { OfficerPicker } from "../../components/OfficerPicker";
 import { fmtDateTime } from "../../components/format";
 import { useCounters, useUnits, useUnitsOn } from "../../hooks/use-ref-data";
-import type { AdminUser, ApiToken, NewApiToken, Officer, PendingApproval, Role, RoleRule, TeamGrant, UnitHeads } from "../../types/org";
+import type { AdminUser, ApiToken, NewApiToken, Officer, PendingApproval, Role, Roles, TeamGrant, UnitHeads } from "../../types/org";
 import { DecideDialog, GrantTable, GrantWhat, type Deciding } from "../inspection/ApprovalsPage";
 import { ActionButton } from "../../components/ActionButton";
 
@@ -18,7 +18,7 @@ const ROLES: Role[] = ["inspector", "inspection_lead", "reviewer", "disciplinary
  * server, the one owner of GUARDED_ROLES (GET /api/auth/roles/): no copy here (reviewer, issue 15). Until the
  * answer comes, a role counts as guarded: no password is asked or sent. */
 function useGuarded(): (role: Role) => boolean {
-  const roles = useQuery({ queryKey: ["auth-roles"], queryFn: () => api.get<{ roles: RoleRule[] }>("auth/roles/"), staleTime: Infinity }).data?.roles;
+  const roles = useQuery({ queryKey: ["auth-roles"], queryFn: () => api.get<Roles>("auth/roles/"), staleTime: Infinity }).data?.roles;
   return (role: Role) => roles?.find((r) => r.code === role)?.guarded ?? true;
 }
 const TOKEN_KINDS = ["rating_device", "minio_webhook", "camera_uploader", "integration"];

@@ -22,7 +22,7 @@ import { dropUnsaved, enqueuePhoto, enqueueReport, enterHandover, keepCheck, kep
 type QueueDrafts = QueueItem["drafts"];
 import { bilingualPart, flushQueue, onSent } from "../../offline/sync";
 import { preparePhoto } from "../../offline/photo";
-import type { CheckDetail, CheckReport, Criterion, FindingBrief, ReportEvidence } from "../../types/inspection";
+import type { CheckDetail, CheckReport, CriteriaSetTree, Criterion, FindingBrief, ReportEvidence } from "../../types/inspection";
 import { leadTitle } from "../../components/inspection/leadTitle";
 import { completeWhy, criticalFailed, scoreColour, signWhy } from "../../components/inspection/runRules";
 import { FileLink } from "../../components/FileLink";
@@ -96,7 +96,7 @@ export default function CheckRunPage() {
     enabled: Boolean(csId),
     staleTime: 10 * 60_000,
     networkMode: "always",
-    queryFn: () => orKept(() => api.get<{ criteria: Criterion[] }>(`inspection/criteria-sets/${csId}/`), kept, (k) => ({ criteria: k.criteria }), fromDevice),
+    queryFn: () => orKept(() => api.get<Pick<CriteriaSetTree, "criteria">>(`inspection/criteria-sets/${csId}/`), kept, (k) => ({ criteria: k.criteria }), fromDevice),
   });
   const criteria = useMemo(() => criteriaQ.data?.criteria ?? [], [criteriaQ.data]);
   const findingsQ = useQuery({

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { api, rows, type Page } from "../../api/client";
 import { Badge, Card, Empty, Field, InlineError, PageHeader, QueryState } from "../../components/ui";
 import { fmtDateTime } from "../../components/format";
-import type { RatingRow } from "../../types/inspection";
+import type { RatingReview, RatingRow } from "../../types/inspection";
 import { ActionButton } from "../../components/ActionButton";
 
 /** Ratings held as a burst from one device: the inspection team accepts (counted again) or rejects
@@ -17,7 +17,7 @@ export default function HeldRatingsPage() {
   const q = useQuery({ queryKey: ["ratings", "held"], queryFn: () => api.get<Page<RatingRow>>("inspection/ratings/", { held: "true", page_size: 200 }) });
   const review = useMutation({
     mutationFn: (decision: "accepted" | "rejected") =>
-      api.post<{ reviewed: number }>("inspection/ratings/review/", { ids: [...selected], decision, note: note.trim() }),
+      api.post<RatingReview>("inspection/ratings/review/", { ids: [...selected], decision, note: note.trim() }),
     onSuccess: () => {
       setSelected(new Set());
       setNote("");

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { isoToDmy } from "../../components/DateInput";
-import type { FieldOfCharge, Unit } from "../../types/org";
+import type { FieldOfChargeList, Unit } from "../../types/org";
 
 export function fmtDay(iso: string | null | undefined): string {
   return iso ? isoToDmy(iso) : "";
@@ -27,7 +27,7 @@ export function unitLabel(u: Unit, t: (k: string, o?: Record<string, unknown>) =
 export function useFields() {
   return useQuery({
     queryKey: ["ref", "fields"],
-    queryFn: () => api.get<{ count: number; results: FieldOfCharge[] }>("org/fields/", { active: 1 }),
+    queryFn: () => api.get<FieldOfChargeList>("org/fields/", { active: 1 }),
     staleTime: 5 * 60_000,
   });
 }

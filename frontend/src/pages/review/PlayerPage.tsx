@@ -14,7 +14,7 @@ import { parseSpriteVtt, type SpriteCue } from "../../components/player/vtt";
 import { usePresence } from "../../hooks/use-presence";
 import { initial } from "../../components/Layout";
 import { useMe } from "../../hooks/use-me";
-import type { ClipDetail, ClipTimeline, Playback, Tag, TagFinding, TagLabel } from "../../types/media";
+import type { ClipCoverage, ClipDetail, ClipTimeline, Playback, Tag, TagFinding, TagLabel, Taxonomy } from "../../types/media";
 import type { FindingBrief } from "../../types/inspection";
 import { NewFindingDialog } from "../../components/inspection/NewFindingDialog";
 import { ExportDialog, PackagesCard } from "../../components/evidence/Packages";
@@ -239,7 +239,7 @@ export default function PlayerPage() {
   const clipQ = useQuery({ queryKey: ["clip", clipId], queryFn: () => api.get<ClipDetail>(`media/clips/${clipId}/`) });
   const tlQ = useQuery({ queryKey: ["clip", clipId, "events"], queryFn: () => api.get<ClipTimeline>(`media/clips/${clipId}/events/`) });
   const tagsQ = useQuery({ queryKey: ["tags", clipId], queryFn: () => api.get<Page<Tag>>("media/tags/", { clip: clipId, page_size: 200 }) });
-  const labelsQ = useQuery({ queryKey: ["taxonomy"], queryFn: () => api.get<{ results: TagLabel[] }>("media/taxonomy/"), staleTime: 10 * 60_000 });
+  const labelsQ = useQuery({ queryKey: ["taxonomy"], queryFn: () => api.get<Taxonomy>("media/taxonomy/"), staleTime: 10 * 60_000 });
   const playback = useMutation({
     mutationFn: () => api.post<Playback>(`media/clips/${clipId}/playback/`, { reason: t(`player.reason.${reason}`), variant: "auto" }),
   });
@@ -256,7 +256,7 @@ export default function PlayerPage() {
   const viewers = usePresence(clipId, time, me?.id);
 
   // Coverage: which seconds this reviewer actually played (posted on pause, end and leaving).
-  const coverageQ = useQuery({ queryKey: ["coverage", clipId], queryFn: () => api.get<{ all: { share: number | null; seconds: number } }>(`media/clips/${clipId}/coverage/`) });
+  const coverageQ = useQuery({ queryKey: ["coverage", clipId], queryFn: () => api.get<ClipCoverage>(`media/clips/${clipId}/coverage/`) });
   const playedFrom = useRef<number | null>(null);
   const pending = useRef<[number, number][]>([]);
   const flushCoverage = useCallback(() => {
@@ -294,7 +294,7 @@ export default function PlayerPage() {
         const others = list.filter((x) => x.id !== tag.id);
         const merged = mergeTag(list.find((x) => x.id === tag.id), tag);
         const results = tag.deleted ? others : [...others, merged].sort((a, b) => a.start_s - b.start_s);
-        return { count: results.length, next: null, previous: null, ...(old ?? {}), results };
+        return { count: results.length, count_exact: true, next: null, previous: null, ...(old ?? {}), results };
       }),
     [qc, clipId],
   );
