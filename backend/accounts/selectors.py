@@ -256,10 +256,9 @@ def grant_lookalikes(grant: TeamGrant, viewer: Any = None) -> dict[str, Any]:
     requester's reason that it is another person (TeamGrant.identity), for the approver (insider review S2-4: the
     card did not show them, and the approving lead could not see the new account might be himself). `is_you`: the
     look-alike is the viewer, as a person (same_person; the viewer's linked officer)."""
+    from backend.accounts.services_identity import guarded_lookalikes
     from backend.org.identity import officers_same_person
     from backend.org.models import Officer
-
-    from backend.accounts.services_identity import guarded_lookalikes
 
     identity = grant.identity or {}
     own = viewer.officer if viewer is not None and getattr(viewer, "officer_id", None) else None

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import User
 from backend.core.actors import SystemActor
 from backend.org import services_officers
 from backend.org.models import Officer
