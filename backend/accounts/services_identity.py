@@ -37,8 +37,8 @@ def guarded_lookalikes(names: list[str], *, account: Any = None,
         guarded = guarded.exclude(pk=account.pk)
     accounts = [u for u in guarded
                 if any(names_alike(name, theirs) for name in names
-                       for theirs in (u.get_full_name(), u.officer.full_name if u.officer_id else "") if theirs.strip())]
-    officers = [u.officer for u in accounts if u.officer_id and u.officer_id not in officer_ids]
+                       for theirs in (u.get_full_name(), u.officer.full_name if u.officer else "") if theirs.strip())]
+    officers = [u.officer for u in accounts if u.officer is not None and u.officer_id not in officer_ids]
     return accounts, officers
 
 
