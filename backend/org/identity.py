@@ -185,7 +185,8 @@ def _pairing_alike(words_a: tuple[str, ...], words_b: list[str]) -> bool:
 
 
 def names_reordered_or_dropped(a: str, b: str) -> bool:
-    """Two names of the same word count, of NEAR_LETTERS letters or more (the longer, without marks or spaces),
+    """Two names of the same word count, of NEAR_LETTERS letters or more (each, without marks or spaces, as for
+    `names_one_letter_off`),
     alike in some word order: the words the same but one word one letter off ("Đặng Bìh Văn", "Võ Tùng Thanhh" for
     "Đặng Văn Bình", "Võ Thanh Tùng"), or one name's words the other's with up to DROPPED_LETTERS letters left out,
     each word keeping its first letter ("Đặng Vn Bnh", "Đặg Vă Bình"; insider review S1-2: reordering and the
@@ -193,7 +194,7 @@ def names_reordered_or_dropped(a: str, b: str) -> bool:
     words_a, words_b = name_words(read_as_typed(a)), name_words(read_as_typed(b))
     if len(words_a) != len(words_b) or len(words_a) < 2 or words_a == words_b:
         return False
-    if max(len("".join(words_a)), len("".join(words_b))) < NEAR_LETTERS:
+    if min(len("".join(words_a)), len("".join(words_b))) < NEAR_LETTERS:
         return False
     orders = permutations(words_a) if len(words_a) <= _REORDERED_WORDS else [tuple(words_a)]
     return any(_pairing_alike(order, words_b) for order in orders)
