@@ -100,6 +100,7 @@ class _LookalikeAccountSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     role = serializers.ChoiceField(choices=Role.choices)
     is_you = serializers.BooleanField(help_text="This account is the viewer (as a person)")
+    date_of_birth = serializers.DateField(allow_null=True, help_text="Its linked officer's birth date, if any")
 
 
 class _LookalikeOfficerSerializer(serializers.Serializer):
@@ -112,8 +113,9 @@ class _LookalikeOfficerSerializer(serializers.Serializer):
 
 
 class GrantLookalikesSerializer(serializers.Serializer):
-    """What the account look-alike check found when the request was asked (create, name) and the reason given that
-    it is another person (selectors.grant_lookalikes, insider review S2-4)."""
+    """What the account look-alike check found when the request was asked (create, name), the guarded people whose
+    name the account's looks like whatever the birth dates (read now, every request: insider review S1-1), and the
+    reason given that it is another person (selectors.grant_lookalikes, insider review S2-4)."""
 
     accounts = _LookalikeAccountSerializer(many=True)
     officers = _LookalikeOfficerSerializer(many=True)
@@ -139,7 +141,8 @@ class TeamGrantOutputSerializer(serializers.ModelSerializer):
     requested_by = serializers.SerializerMethodField(help_text="Who asked: full name first (user review, ui15)")
     decided_by = serializers.SerializerMethodField(help_text="Who decided (null while pending): full name first")
     scope_unit = serializers.SerializerMethodField(help_text="scope: the unit asked for (null = the whole province)")
-    lookalikes = serializers.SerializerMethodField(help_text="create, name: the look-alikes found and the reason")
+    lookalikes = serializers.SerializerMethodField(
+        help_text="create, name: the look-alikes found and the reason; every request: guarded look-alikes now")
 
     class Meta:
         model = TeamGrant

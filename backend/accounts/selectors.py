@@ -264,16 +264,29 @@ def grant_lookalikes(grant: TeamGrant, viewer: Any = None) -> dict[str, Any]:
     requester's reason that it is another person (TeamGrant.identity), for the approver (insider review S2-4: the
     card did not show them, and the approving lead could not see the new account might be himself). `is_you`: the
     look-alike is the viewer, as a person (same_person; the viewer's linked officer)."""
+    from backend.accounts.services_identity import guarded_lookalikes
     from backend.org.identity import officers_same_person
     from backend.org.models import Officer
 
     identity = grant.identity or {}
     own = viewer.officer if viewer is not None and getattr(viewer, "officer_id", None) else None
-    accounts = User.objects.select_related("officer").filter(pk__in=identity.get("lookalike_accounts") or [])
-    officers = Officer.objects.filter(pk__in=identity.get("lookalike_officers") or [])
+    # and, read now for every request, the guarded people (a lead, an administrator...) whose name the account's
+    # looks like, whatever the birth dates (insider review S1-1: a role request for an account bearing the lead's
+    # name, its officer born on another day, showed the lead nothing)
+    target = grant.target
+    mine = target.officer if target.officer_id else None
+    names = [target.get_full_name(), mine.full_name if mine else "", grant.full_name,
+             grant.officer.full_name if grant.officer_id and grant.officer else ""]
+    g_accounts, g_officers = guarded_lookalikes(names, account=target,
+                                                officer_ids=(target.officer_id, grant.officer_id))
+    accounts = User.objects.select_related("officer").filter(
+        pk__in=[*(identity.get("lookalike_accounts") or []), *(u.pk for u in g_accounts)])
+    officers = Officer.objects.filter(pk__in=[*(identity.get("lookalike_officers") or []),
+                                              *(o.pk for o in g_officers if o.pk not in {u.officer_id for u in g_accounts})])
     return {
         "accounts": [{"id": u.pk, "username": u.username, "full_name": u.get_full_name() or u.username,
-                      "role": u.role, "is_you": bool(viewer is not None and same_person(viewer, u))}
+                      "role": u.role, "is_you": bool(viewer is not None and same_person(viewer, u)),
+                      "date_of_birth": u.officer.date_of_birth if u.officer_id and u.officer else None}
                      for u in accounts.order_by("pk")],
         "officers": [{"id": o.pk, "service_number": o.service_number, "full_name": o.full_name, "rank": o.rank,
                       "date_of_birth": o.date_of_birth, "is_you": officers_same_person(own, o)}

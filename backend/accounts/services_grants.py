@@ -88,6 +88,14 @@ def guarded_recently(user: User) -> bool:
     return user.role in GUARDED_ROLES or _recent(user.guarded_role_left_at) or team_member_recently(user)
 
 
+def guarded_accounts() -> QuerySet[User]:
+    """`guarded_recently` as a query: the accounts that hold a role with legal powers or secrets, or held one (or a
+    team role) within TEAM_RECENT."""
+    since = timezone.now() - TEAM_RECENT
+    return User.objects.filter(Q(role__in=list(GUARDED_ROLES)) | Q(guarded_role_left_at__gt=since)
+                               | Q(team_role_left_at__gt=since))
+
+
 def reset_needs_grant(*, by: Actor, user: User) -> bool:
     """A person resetting another's password or two-factor sign-in, and the account holds (or within
     TEAM_RECENT held) a role with legal powers or secrets: a request, with an activation code on approval."""

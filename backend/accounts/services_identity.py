@@ -23,9 +23,32 @@ def _account_label(user: User) -> str:
     return f"tài khoản {user.username} ({user.get_full_name()}, {user.get_role_display()}{linked})"
 
 
+def guarded_lookalikes(names: list[str], *, account: Any = None,
+                       officer_ids: tuple[int | None, ...] = ()) -> tuple[list[Any], list[Officer]]:
+    """The guarded people whose name looks like one of `names`, whatever the birth dates (insider review S1-1: an
+    officer born on another day bearing a lead's very name was another person, asked nothing and shown nobody):
+    the accounts that hold, or held within TEAM_RECENT, a role with legal powers or secrets (services_grants
+    .guarded_accounts) whose full name or linked officer's name is alike, and those linked officers. Less
+    `account` and the officers `officer_ids` (the person asked about)."""
+    from backend.accounts.services_grants import guarded_accounts
+
+    names = [n for n in names if (n or "").strip()]
+    if not names:
+        return [], []
+    guarded = guarded_accounts().select_related("officer").order_by("pk")
+    if account is not None and account.pk is not None:
+        guarded = guarded.exclude(pk=account.pk)
+    accounts = [u for u in guarded
+                if any(names_alike(name, theirs) for name in names
+                       for theirs in (u.get_full_name(), u.officer.full_name if u.officer else "") if theirs.strip())]
+    officers = [u.officer for u in accounts if u.officer is not None and u.officer_id not in officer_ids]
+    return accounts, officers
+
+
 def _lookalikes(full_name: str, officer: Officer | None, account: Any = None) -> tuple[list[Any], list[Officer]]:
     """The accounts and officers the new account's name looks like, less those a linked officer tells apart (and
-    less `account` itself, when it is renamed)."""
+    less `account` itself, when it is renamed); a guarded person's look-alike is never told apart by a linked
+    officer's birth date (`guarded_lookalikes`)."""
     from backend.accounts.models import Role, User
 
     others = User.objects.exclude(role=Role.SERVICE)
@@ -39,8 +62,16 @@ def _lookalikes(full_name: str, officer: Officer | None, account: Any = None) ->
     if officer is not None:  # a linked officer is the person: another officer of an alike name is another person
         officers = [o for o in officers if o.pk != officer.pk and officers_same_person(officer, o)]
         accounts = [u for u in accounts if u.officer is None or officers_same_person(officer, u.officer)]
+    own = (officer.pk if officer else None, getattr(account, "officer_id", None))
+    g_accounts, g_officers = guarded_lookalikes([full_name], account=account, officer_ids=own)
+    accounts = [*accounts, *(u for u in g_accounts if u.pk not in {a.pk for a in accounts})]
+    officers = [*officers, *(o for o in g_officers if o.pk not in {x.pk for x in officers})]
     with_account = {u.officer_id for u in accounts}
     return accounts[:5], [o for o in officers if o.pk not in with_account][:5]
+
+
+def _born(officer: Officer | None) -> str | None:
+    return officer.date_of_birth.isoformat() if officer is not None and officer.date_of_birth else None
 
 
 def check_account_identity(*, full_name: str, officer: Officer | None, distinct_reason: str,
@@ -56,8 +87,10 @@ def check_account_identity(*, full_name: str, officer: Officer | None, distinct_
         return {}
     if not (distinct_reason or "").strip():
         shown = "; ".join([*(_account_label(u) for u in accounts), *(f"cán bộ {officer_label(o)}" for o in officers)])
-        shown_en = "; ".join([*(f"account {u.username} ({u.get_full_name()}, {u.role})" for u in accounts),
-                              *(f"officer {o.full_name} ({o.service_number}, #{o.pk})" for o in officers)])
+        shown_en = "; ".join([*(f"account {u.username} ({u.get_full_name()}, {u.role}"
+                                f"{', born ' + (_born(u.officer) or '?') if u.officer_id else ''})" for u in accounts),
+                              *(f"officer {o.full_name} ({o.service_number}, #{o.pk}, born {_born(o) or '?'})"
+                                for o in officers)])
         raise Conflict(
             f"Có thể đây là một người đã có tài khoản hoặc hồ sơ cán bộ (họ tên giống nhau khi bỏ qua dấu, thứ tự "
             f"các chữ, tên đệm, cách gõ Telex/VNI hoặc chỉ khác một chữ cái): {shown}. Một người chỉ có một tài "
@@ -68,10 +101,11 @@ def check_account_identity(*, full_name: str, officer: Officer | None, distinct_
             "these are two different people, link the account to this person's officer record or say why they are "
             "different; the reason is audited.",
             code="account_lookalike", fields={"distinct_reason": ["required"]},
-            detail={"accounts": [{"id": u.pk, "username": u.username, "full_name": u.get_full_name()}
-                                 for u in accounts],
-                    "officers": [{"id": o.pk, "service_number": o.service_number, "full_name": o.full_name}
-                                 for o in officers]})
+            detail={"accounts": [{"id": u.pk, "username": u.username, "full_name": u.get_full_name(),
+                                  "date_of_birth": _born(u.officer if u.officer_id else None)} for u in accounts],
+                    "officers": [{"id": o.pk, "service_number": o.service_number, "full_name": o.full_name,
+                                  "date_of_birth": _born(o)} for o in officers],
+                    "date_of_birth": _born(officer)})
     from inspection.services_common import require_worded_reason
 
     reason = require_worded_reason(distinct_reason, "distinct_reason", "lý do đây là hai người khác nhau",

@@ -12,7 +12,9 @@
   the other and among them are the other's family name (first word) and given name (last word); or one name of
   three words or more whole among the other's words, a word before or after it ("Ông Đặng Văn Bình", "Đặng Văn
   Bình Anh"); or the same family and given name with a different or missing middle name ("Đặng Hữu Bình",
-  insider re-check S1). A two-word name missing its family name ("Văn Bình") does not match.
+  insider re-check S1). A two-word name missing its family name ("Văn Bình") does not match. In another word
+  order, one word one letter off ("Đặng Bìh Văn"), or the words with up to two letters left out, each keeping its
+  first letter ("Đặng Vn Bnh", "Đặg Vă Bình"), on names of eight letters or more, is alike (insider review S1-2).
   Names typed in Telex or VNI and never converted are read as the marked names they stand for ("Dawngj Vawn
   Binhf" and "Da8ng5 Va8n Binh2" are "Đặng Văn Bình": backend/core/keyboard.py, issue 15), a name of eight
   letters or more (without marks or spaces) one letter off another is alike, in any word ("Đặng Văn Bìn", "Đặngg
@@ -27,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from itertools import permutations
 from typing import Any
 
 from django.db.models import CharField, F, Func, Q, Value
@@ -154,6 +157,49 @@ def names_one_letter_off(a: str, b: str) -> bool:
     return min(len(key_a), len(key_b)) >= NEAR_LETTERS and _one_letter_off(key_a, key_b)
 
 
+# a name of at most this many words is compared in every word order (5! = 120 orders); a longer one word by word
+_REORDERED_WORDS = 5
+DROPPED_LETTERS = 2  # letters a name may leave out and still be alike (insider review S1-2: "Đặng Vn Bnh")
+
+
+def _dropped(typed: str, word: str) -> int | None:
+    """How many letters `typed` leaves out of `word` (each kept letter in order, the first letter kept), or None
+    when it is not `word` with letters left out."""
+    if not typed or len(typed) > len(word) or typed[0] != word[0]:
+        return None
+    rest = iter(word[1:])
+    return len(word) - len(typed) if all(letter in rest for letter in typed[1:]) else None
+
+
+def _pairing_alike(words_a: tuple[str, ...], words_b: list[str]) -> bool:
+    """Word by word, in this pairing: one word one letter off and the others the same, or the words of one the
+    other's with up to DROPPED_LETTERS letters left out in all (each word keeping its first letter)."""
+    differ = [(x, y) for x, y in zip(words_a, words_b, strict=True) if x != y]
+    if len(differ) == 1 and _one_letter_off(*differ[0]):
+        return True
+    for short, full in ((0, 1), (1, 0)):
+        dropped = [_dropped(pair[short], pair[full]) for pair in differ]
+        if differ and all(d is not None for d in dropped) and sum(d or 0 for d in dropped) <= DROPPED_LETTERS:
+            return True
+    return False
+
+
+def names_reordered_or_dropped(a: str, b: str) -> bool:
+    """Two names of the same word count, of NEAR_LETTERS letters or more (each, without marks or spaces, as for
+    `names_one_letter_off`),
+    alike in some word order: the words the same but one word one letter off ("Đặng Bìh Văn", "Võ Tùng Thanhh" for
+    "Đặng Văn Bình", "Võ Thanh Tùng"), or one name's words the other's with up to DROPPED_LETTERS letters left out,
+    each word keeping its first letter ("Đặng Vn Bnh", "Đặg Vă Bình"; insider review S1-2: reordering and the
+    one-letter rule did not combine, and two letters left out passed)."""
+    words_a, words_b = name_words(read_as_typed(a)), name_words(read_as_typed(b))
+    if len(words_a) != len(words_b) or len(words_a) < 2 or words_a == words_b:
+        return False
+    if min(len("".join(words_a)), len("".join(words_b))) < NEAR_LETTERS:
+        return False
+    orders = permutations(words_a) if len(words_a) <= _REORDERED_WORDS else [tuple(words_a)]
+    return any(_pairing_alike(order, words_b) for order in orders)
+
+
 def initialled(words: list[str], theirs: list[str], *, given_in_full: bool) -> bool:
     """`words` (folded) are the name `theirs` written with initials: the same word count, each word the name's or
     its initial ("Đặng V. Bình", "Đ.V. Bình"), the given name (last word) in full when `given_in_full` (a typed
@@ -185,11 +231,13 @@ def names_shortened(a: str, b: str) -> bool:
 
 def names_alike(a: str, b: str, *, shortened: bool = True) -> bool:
     """Whether two full names may be one person's (see the module's docstring): the one owner of the name rule.
-    As written, read as typed in Telex / VNI ("Dawngj Vawn Binhf"), one letter off (`names_one_letter_off`), or
+    As written, read as typed in Telex / VNI ("Dawngj Vawn Binhf"), one letter off (`names_one_letter_off`), in
+    another word order with one letter off or with letters left out (`names_reordered_or_dropped`), or
     shortened (`names_shortened`; not for a typed signature, `typed_name_is`, whose given name is in full)."""
     read_a, read_b = read_as_typed(a), read_as_typed(b)
     return (_alike_as_written(a, b) or ((read_a, read_b) != (a, b) and _alike_as_written(read_a, read_b))
-            or names_one_letter_off(a, b) or (shortened and names_shortened(a, b)))
+            or names_one_letter_off(a, b) or names_reordered_or_dropped(a, b)
+            or (shortened and names_shortened(a, b)))
 
 
 def officers_with_service_number(value: str) -> Any:
@@ -212,6 +260,9 @@ def officers_like(*, full_name: str, date_of_birth: date | None) -> Any:
     holds_a_word = Q()
     for word in words:
         holds_a_word |= Q(search_name__contains=word)
+        if len(word) >= 2:  # a word of the name with letters left out ("bnh" of "binh": names_reordered_or_dropped)
+            gap = f"[^ ]{{0,{DROPPED_LETTERS}}}"
+            holds_a_word |= Q(search_name__regex=re.escape(word[0]) + "".join(gap + re.escape(c) for c in word[1:]))
     qs = Officer.objects.alias(_cw_name=nospace).filter(Q(_cw_name=key) | holds_a_word)
     if date_of_birth is not None:
         qs = qs.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
@@ -250,12 +301,21 @@ def lookalike_words(*, full_name: str, date_of_birth: date | None, other: Any) -
         en = "the same name once the words typed in Telex/VNI are read as marked letters"
     elif names_one_letter_off(full_name, other.full_name):
         vi, en = "họ tên chỉ khác một chữ cái (không kể dấu)", "the name is one letter off"
+    elif names_reordered_or_dropped(full_name, other.full_name):
+        vi = "họ tên giống nhau khi bỏ qua dấu và thứ tự các chữ, chỉ khác một chữ cái hoặc thiếu vài chữ cái"
+        en = "an alike name ignoring marks and word order, one letter off or with letters left out"
     elif not _alike_as_written(read_as_typed(full_name), read_as_typed(other.full_name)):
         vi = "một họ tên là họ tên kia viết tắt hoặc viết gọn (chữ cái đầu, bỏ tên đệm)"
         en = "one name is the other shortened or written with initials"
     else:
         vi = "họ tên giống nhau khi bỏ qua dấu, thứ tự các chữ và tên đệm"
         en = "an alike name ignoring marks, word order and middle names"
+    if date_of_birth is not None and other.date_of_birth is not None and date_of_birth != other.date_of_birth:
+        # a guarded person's look-alike (insider review S1-1): the birth dates beside the names, for a person to judge
+        return (f"{vi}; ngày sinh khác nhau ({date_of_birth:%d/%m/%Y} và {other.date_of_birth:%d/%m/%Y}) nhưng cán "
+                "bộ đã có gắn với tài khoản có thẩm quyền",
+                f"{en}; the birth dates differ ({date_of_birth:%d/%m/%Y} and {other.date_of_birth:%d/%m/%Y}) but the "
+                "existing officer is linked to an account with legal powers")
     if date_of_birth is not None and other.date_of_birth is not None:
         return (f"{vi}, cùng ngày sinh {other.date_of_birth:%d/%m/%Y}",
                 f"{en}, the same birth date {other.date_of_birth:%d/%m/%Y}")

@@ -62,13 +62,21 @@ def _check_identity(*, officer_pk: int | None, service_number: str, full_name: s
     if existing is not None:
         raise _duplicate_number(existing)
     like = list(officers_like(full_name=full_name, date_of_birth=date_of_birth).exclude(pk=officer_pk)[:5])
-    if not like:
+    from backend.accounts.services_identity import guarded_lookalikes
+
+    # a guarded person's look-alike is asked for the reason whatever the birth dates (insider review S1-1)
+    guarded, guarded_officers = guarded_lookalikes([full_name], officer_ids=(officer_pk,))
+    like += [o for o in guarded_officers if o.pk not in {x.pk for x in like}][:5]
+    accounts = [u for u in guarded if not u.officer_id]
+    if not like and not accounts:
         return {}
     if not (distinct_reason or "").strip():
         said = [lookalike_words(full_name=full_name, date_of_birth=date_of_birth, other=o) for o in like]
-        shown = "; ".join(f"{officer_label(o)}: {vi}" for o, (vi, _) in zip(like, said, strict=True))
-        shown_en = "; ".join(f"{o.full_name} ({o.service_number}, #{o.pk}): {en}"
-                             for o, (_, en) in zip(like, said, strict=True))
+        shown = "; ".join([*(f"{officer_label(o)}: {vi}" for o, (vi, _) in zip(like, said, strict=True)),
+                           *(f"tài khoản {u.username} ({u.get_full_name()}, {u.get_role_display()})" for u in accounts)])
+        shown_en = "; ".join([*(f"{o.full_name} ({o.service_number}, #{o.pk}): {en}"
+                                for o, (_, en) in zip(like, said, strict=True)),
+                              *(f"account {u.username} ({u.get_full_name()}, {u.role})" for u in accounts)])
         raise Conflict(
             f"Có thể đây là một người đã có hồ sơ cán bộ: {shown}. Một người chỉ có một hồ sơ. Nếu đây là hai "
             "người khác nhau, hãy ghi rõ lý do đây là hai người khác nhau; lý do được ghi vào nhật ký.",
@@ -77,12 +85,15 @@ def _check_identity(*, officer_pk: int | None, service_number: str, full_name: s
             code="officer_lookalike", fields={"distinct_reason": ["required"]},
             detail={"lookalikes": [{"id": o.pk, "service_number": o.service_number, "full_name": o.full_name,
                                     "date_of_birth": o.date_of_birth.isoformat() if o.date_of_birth else None}
-                                   for o in like]})
+                                   for o in like],
+                    "accounts": [{"id": u.pk, "username": u.username, "full_name": u.get_full_name()}
+                                 for u in accounts]})
     from inspection.services_common import require_worded_reason
 
     reason = require_worded_reason(distinct_reason, "distinct_reason", "lý do đây là hai người khác nhau",
                                    words=DISTINCT_REASON_WORDS, letters=DISTINCT_REASON_LETTERS)
-    return {"lookalikes": [o.pk for o in like], "distinct_reason": reason}
+    return {"lookalikes": [o.pk for o in like], **({"lookalike_accounts": [u.pk for u in accounts]} if accounts else {}),
+            "distinct_reason": reason}
 
 
 def _save_officer(officer: Officer) -> None:
@@ -109,6 +120,35 @@ def officer_create(*, by: Actor, service_number: str, full_name: str, rank: str 
     audit_record(actor=by, verb="officer.create", obj=officer,
                  payload={"service_number": service_number, "full_name": full_name, "rank": rank, **identity})
     return officer
+
+
+def _require_unguarded(*, by: Actor, officer: Officer, changes: dict[str, Any]) -> None:
+    """The name, birth date or service number of an officer linked to an account with legal powers or secrets (now
+    or within TEAM_RECENT: services_grants.guarded_accounts) is not changed by one person (insider review S1-1: an
+    administrator set a lead's officer's birth date, and an officer of the lead's very name born on another day was
+    then another person; the account's own rename is a two-person request). Refused (409 `officer_guarded`), saying
+    how to do it with a second person; system actors (the seed, `manage.py`) act directly."""
+    from backend.accounts.models import User
+    from backend.accounts.services_grants import guarded_accounts
+
+    fields = [k for k in ("full_name", "date_of_birth", "service_number") if k in changes]
+    if not fields or not isinstance(by, User):
+        return
+    holder = guarded_accounts().filter(officer_id=officer.pk).first()
+    if holder is None:
+        return
+    raise Conflict(
+        f"Cán bộ này gắn với tài khoản {holder.username} ({holder.get_role_display()}), tài khoản có thẩm quyền hoặc "
+        "được biết bí mật: họ tên, ngày sinh và số hiệu của cán bộ không do một người sửa. Hãy yêu cầu đổi cán bộ gắn "
+        "với tài khoản (bỏ gắn, hoặc gắn với một hồ sơ cán bộ có nhân thân đúng): người thứ hai phê duyệt. Khi cán "
+        "bộ đã được bỏ gắn, sửa hồ sơ rồi yêu cầu gắn lại; người phê duyệt thấy họ tên, số hiệu và ngày sinh mới.",
+        f"This officer is linked to account {holder.username} ({holder.role}), an account with legal powers or "
+        "secrets: the officer's name, birth date and service number are not changed by one person. Request a change "
+        "of the account's officer link (unlinked, or linked to an officer record with the right identity): a second "
+        "person approves it. Once unlinked, correct the record, then request the link again; the approver sees the "
+        "new name, service number and birth date.",
+        code="officer_guarded", fields={f: ["guarded account's officer"] for f in fields},
+        detail={"account": {"id": holder.pk, "username": holder.username, "role": holder.role}})
 
 
 @transaction.atomic
@@ -142,6 +182,7 @@ def officer_update(*, by: Actor, officer: Officer, full_name: str | None = None,
     if date_of_birth is not None and date_of_birth != officer.date_of_birth:
         changes["date_of_birth"] = [officer.date_of_birth, date_of_birth]
         officer.date_of_birth = date_of_birth
+    _require_unguarded(by=by, officer=officer, changes=changes)
     payload: dict[str, Any] = {"changes": changes}
     if any(k in changes for k in ("service_number", "full_name", "date_of_birth")):
         payload.update(_check_identity(officer_pk=officer.pk, service_number=officer.service_number,

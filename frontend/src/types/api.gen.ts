@@ -5013,8 +5013,9 @@ export interface components {
             readonly basis: string;
         };
         /**
-         * @description What the account look-alike check found when the request was asked (create, name) and the reason given that
-         *     it is another person (selectors.grant_lookalikes, insider review S2-4).
+         * @description What the account look-alike check found when the request was asked (create, name), the guarded people whose
+         *     name the account's looks like whatever the birth dates (read now, every request: insider review S1-1), and the
+         *     reason given that it is another person (selectors.grant_lookalikes, insider review S2-4).
          */
         GrantLookalikes: {
             accounts: components["schemas"]["_LookalikeAccount"][];
@@ -7598,7 +7599,7 @@ export interface components {
             full_name: string;
             /** @description scope: the unit asked for (null = the whole province) */
             readonly scope_unit: components["schemas"]["GrantScopeUnit"] | null;
-            /** @description create, name: the look-alikes found and the reason */
+            /** @description create, name: the look-alikes found and the reason; every request: guarded look-alikes now */
             readonly lookalikes: components["schemas"]["GrantLookalikes"];
             /** @description Shown in this answer only, never stored in clear */
             readonly activation_code: string | null;
@@ -7654,7 +7655,7 @@ export interface components {
             full_name: string;
             /** @description scope: the unit asked for (null = the whole province) */
             readonly scope_unit: components["schemas"]["GrantScopeUnit"] | null;
-            /** @description create, name: the look-alikes found and the reason */
+            /** @description create, name: the look-alikes found and the reason; every request: guarded look-alikes now */
             readonly lookalikes: components["schemas"]["GrantLookalikes"];
         };
         TeamGrantRefuseInputRequest: {
@@ -8251,6 +8252,11 @@ export interface components {
             role: components["schemas"]["RoleEnum"];
             /** @description This account is the viewer (as a person) */
             is_you: boolean;
+            /**
+             * Format: date
+             * @description Its linked officer's birth date, if any
+             */
+            date_of_birth: string | null;
         };
         _LookalikeOfficer: {
             id: number;

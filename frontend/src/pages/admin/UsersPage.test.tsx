@@ -250,8 +250,8 @@ test("the approval card shows the look-alikes found and the reason given, and sa
     expires_at: "2026-12-03T05:00:00Z", decided_label: "", decided_by: null, decided_at: null, reason: "", may_decide: true, asked_by_you: false,
     full_name: "", scope_unit: null,
     lookalikes: {
-      accounts: [{ id: 2, username: "lead", full_name: "Đặng Văn Bình", role: "inspection_lead", is_you: false },
-                 { id: 1, username: "admin", full_name: "Đặng Văn Bình", role: "admin", is_you: true }],
+      accounts: [{ id: 2, username: "lead", full_name: "Đặng Văn Bình", role: "inspection_lead", is_you: false, date_of_birth: "1980-01-01" },
+                 { id: 1, username: "admin", full_name: "Đặng Văn Bình", role: "admin", is_you: true, date_of_birth: null }],
       officers: [{ id: 4, service_number: "NA-1002", full_name: "Đặng Văn Bình", rank: "Trung tá", date_of_birth: null, is_you: false }],
       distinct_reason: "Hai người khác nhau, cùng họ tên nhưng công tác ở hai đơn vị riêng biệt",
     },
@@ -267,7 +267,7 @@ test("the approval card shows the look-alikes found and the reason given, and sa
   const inbox = await screen.findByTestId("admin-to-decide");
   const card = within(inbox).getByTestId("grant-lookalikes-21");
   expect(card).toHaveTextContent("Có thể là cùng một người với");
-  expect(card).toHaveTextContent("Tài khoản lead: Đặng Văn Bình");
+  expect(card).toHaveTextContent("Tài khoản lead: Đặng Văn Bình · Tổ trưởng tổ kiểm tra · sinh ngày 01/01/1980");
   expect(card).toHaveTextContent("Tài khoản admin: Đặng Văn Bình · Quản trị viên · đây là đồng chí");
   expect(card).toHaveTextContent("Cán bộ Trung tá Đặng Văn Bình (số hiệu NA-1002)");
   expect(card).toHaveTextContent("Hai người khác nhau, cùng họ tên nhưng công tác ở hai đơn vị riêng biệt");

@@ -33,7 +33,7 @@ export function Lookalikes({ grant, testId }: { grant: TeamGrant; testId: string
     <div className="small notice-red" role="alert" data-testid={testId}>
       <strong>{t("grants.lookalikes")}:</strong>
       <ul>
-        {found.accounts.map((a) => <li key={`a${a.id}`}>{t("grants.lookalikeAccount", { username: a.username, name: a.full_name })} · {t(`role.${a.role}`)}{you(a.is_you)}</li>)}
+        {found.accounts.map((a) => <li key={`a${a.id}`}>{t("grants.lookalikeAccount", { username: a.username, name: a.full_name })} · {t(`role.${a.role}`)}{a.date_of_birth ? ` · ${t("grants.born")} ${fmtDate(a.date_of_birth)}` : ""}{you(a.is_you)}</li>)}
         {found.officers.map((o) => <li key={`o${o.id}`}>{t("grants.lookalikeOfficer", { name: [o.rank, o.full_name].filter(Boolean).join(" "), number: o.service_number })}{o.date_of_birth ? ` · ${t("grants.born")} ${fmtDate(o.date_of_birth)}` : ""}{you(o.is_you)}</li>)}
       </ul>
       {found.distinct_reason && <div>{t("grants.distinctReason")}: <em>{found.distinct_reason}</em></div>}
