@@ -27,12 +27,26 @@ function toDate(value: string | Date | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+// formatToParts is the slow part of a list's render (a clip row writes its start twice): the text of an
+// instant given as a string, kept (a list's few hundred distinct values; emptied past CACHE_MAX).
+const CACHE_MAX = 2000;
+const dateTimeText = new Map<string, string>();
+
 /** 25/11/2026 14:05 */
 export function fmtDateTime(value: string | Date | null | undefined): string {
+  if (typeof value === "string") {
+    const kept = dateTimeText.get(value);
+    if (kept !== undefined) return kept;
+  }
   const d = toDate(value);
   if (!d) return "—";
   const p = parts(dtf, d);
-  return `${p.day}/${p.month}/${p.year} ${p.hour === "24" ? "00" : p.hour}:${p.minute}`;
+  const text = `${p.day}/${p.month}/${p.year} ${p.hour === "24" ? "00" : p.hour}:${p.minute}`;
+  if (typeof value === "string") {
+    if (dateTimeText.size >= CACHE_MAX) dateTimeText.clear();
+    dateTimeText.set(value, text);
+  }
+  return text;
 }
 
 /** 25/11/2026 */

@@ -1,3 +1,5 @@
+import type { ReactElement } from "react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { Badge, type Tone } from "./ui";
 
@@ -30,6 +32,12 @@ export function FindingStateBadge({ value }: { value: string }) {
 
 export function ClipStateBadge({ value }: { value: string }) {
   const { t } = useTranslation();
+  return clipStateBadge(t, value);
+}
+
+/** The same badge drawn with the caller's `t`: a list's rows then hold no translation hook each
+ *  (every useTranslation copies the i18n instance and listens to it: the clip list's 50 rows paid that). */
+export function clipStateBadge(t: TFunction, value: string): ReactElement {
   return <Badge tone={CLIP_TONE[value] ?? "neutral"}>{t(`clipState.${value}`, { defaultValue: value })}</Badge>;
 }
 

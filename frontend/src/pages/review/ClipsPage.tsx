@@ -2,12 +2,13 @@ import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 import { DateInput } from "../../components/DateInput";
 import { UnitFilter } from "../../components/UnitFilter";
 import { api, rows, type Page } from "../../api/client";
 import { useWsEvent, useWsTopics } from "../../api/ws";
 import { Badge, Card, Empty, Field, PageHeader, Pager, QueryState } from "../../components/ui";
-import { ClipStateBadge } from "../../components/labels";
+import { clipStateBadge } from "../../components/labels";
 import { fmtClock, fmtDateTime } from "../../components/format";
 import { EVENT_COLORS, EVENT_TEXT_COLORS } from "../../components/player/Timeline";
 import { useCameras } from "../../hooks/use-ref-data";
@@ -112,7 +113,7 @@ export default function ClipsPage() {
                   <tbody>
                     {list.map((c) => (
                       <tr key={c.id} className="clickable" onClick={() => navigate(`/review/clips/${c.id}`)} data-testid={`clip-row-${c.id}`}>
-                        <td><ClipPoster clip={c} /></td>
+                        <td><ClipPoster clip={c} t={t} /></td>
                         <td className="nowrap"><Link className="row-link" to={`/review/clips/${c.id}`} onClick={(e) => e.stopPropagation()}><strong>{fmtDateTime(c.started_at)}</strong></Link><div className="muted small mono">{c.key}</div></td>
                         <td>
                           {c.camera ? <strong className="nowrap">{c.camera.code}</strong> : <Badge tone="amber">—</Badge>}
@@ -131,7 +132,7 @@ export default function ClipsPage() {
                           </div>
                         </td>
                         <td className="num">{c.tag_count ?? 0}</td>
-                        <td><ClipStateBadge value={c.state} /></td>
+                        <td>{clipStateBadge(t, c.state)}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -150,9 +151,9 @@ export default function ClipsPage() {
 const POSTER_W = 96;
 const POSTER_H = 54;
 
-/** The clip's poster, fetched only when its row scrolls into view (each fetch is a custody entry). */
-function ClipPoster({ clip }: { clip: Clip }) {
-  const { t } = useTranslation();
+/** The clip's poster, fetched only when its row scrolls into view (each fetch is a custody entry). The
+ *  list's `t`: no translation hook in each row. */
+function ClipPoster({ clip, t }: { clip: Clip; t: TFunction }) {
   const box = { width: POSTER_W, height: POSTER_H, borderRadius: 4, display: "block", background: "#0b1a33" } as const;
   if (!clip.has_poster) {
     return <span className="muted small" style={{ ...box, background: "#eef2f8", display: "grid", placeItems: "center" }}>{t("clips.noPoster")}</span>;
