@@ -88,8 +88,10 @@ class TagRevision(models.Model):
 
 
 class EvidenceItem(models.Model):
-    """Everything attached to a finding as evidence, whichever page attached it (issue 17: one model,
-    one upload path, one cap, one deletion rule): a tag (a clip segment, its version frozen here), an
+    """Everything attached to a finding as evidence, whichever page attached it (issue 17: one model for a
+    finding's evidence, one upload path and cap for the files attached to a finding, one deletion rule; the check
+    report's own photos are still uploaded to `inspection.ReportEvidence`, with their own cap, and reach a finding
+    as items of kind report_photo — docs/architecture.md): a tag (a clip segment, its version frozen here), an
     uploaded file (hashed), a photo or file of the finding's check report, or a note (text and/or a
     pointer to footage). Never deleted: the finding's foreign key protects it (DESIGN: an evidence
     item is on legal hold)."""

@@ -1,5 +1,6 @@
 """Issue 17: one evidence model for a finding (review.EvidenceItem: tag, file, report photo, note),
-one upload path with one cap, one rule for closed findings, one deletion rule, random ids, and a
+one upload path with one cap for the files attached to a finding (the check report's photos are still uploaded
+to inspection.ReportEvidence with their own cap: docs/architecture.md), one rule for closed findings, one deletion rule, random ids, and a
 migration that moved the old inspection.FindingEvidence rows into it without losing any."""
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ export type Taxonomy = components["schemas"]["TaxonomyList"];
 /** GET /api/media/clips/{id}/coverage/: how much of the clip its reviewers watched. */
 export type ClipCoverage = components["schemas"]["ClipCoverage"];
 
-/** One model for a finding's evidence (issue 17): a tag, a file, a check report's photo or a note. */
+/** One model for a finding's evidence (issue 17): a tag, a file, a check report's photo or a note (the report's
+ *  photos themselves are still uploaded to the check report, a model of their own: docs/architecture.md). */
 export type EvidenceItem = components["schemas"]["EvidenceItemOutput"];
 
 export type Tag = components["schemas"]["TagOutput"];
