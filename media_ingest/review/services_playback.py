@@ -156,7 +156,9 @@ def _still_key(*, by: User, clip: Clip, name: str) -> tuple[str, str, Any]:
     if name in ("sprite", "vtt"):
         return name, ("" if clip.state == Clip.State.EXPIRED else getattr(clip, f"{name}_key")), None
     event_id = name.removeprefix("event-")
-    if name.startswith("event-") and event_id.isdigit() and clip.state != Clip.State.EXPIRED:
+    # ASCII digits of an id that can exist ("event-²" or "event-" and 30 digits are no event: a 404, not a 500)
+    if (name.startswith("event-") and event_id.isascii() and event_id.isdigit() and len(event_id) <= 18
+            and clip.state != Clip.State.EXPIRED):
         thumb = clip.events.filter(pk=int(event_id)).values_list("thumbnail_key", flat=True).first()
         return f"event:{event_id}", thumb or "", None
     return name, "", None

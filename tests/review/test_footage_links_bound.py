@@ -114,6 +114,9 @@ def test_a_still_link_shows_nothing_outside_its_clip_and_its_readers(make_clip: 
     # another clip's event through this clip's path, and a name that is no still
     assert reviewer.get(f"/api/media/clips/{clip.pk}/stills/event-{foreign.pk}/").status_code == 404
     assert reviewer.get(f"/api/media/clips/{clip.pk}/stills/background/").status_code == 404
+    # digits that are no id: a superscript, Arabic-Indic digits, past bigint (a 500 before)
+    for name in ("event-²", "event-٣", "event-" + "9" * 30):
+        assert reviewer.get(f"/api/media/clips/{clip.pk}/stills/{name}/").status_code == 404, name
     # a forwarded link: no session, or a reader out of the clip's scope
     from rest_framework.test import APIClient
 
