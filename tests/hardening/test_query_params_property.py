@@ -86,7 +86,7 @@ def _real_ids(world: Any) -> dict[str, str]:
         "rulesets": first("accountability.RuleSet", "version"), "cases": str(w["case"]),
         "cchc-tasks": first("accountability.CchcTask"), "clips": str(w["clip"]), "tags": str(w["tag"]),
         "evidence": str(w["evidence"]), "packages": first("review.EvidencePackage"),
-        "taxonomy": first("review.TagLabel", "code"),
+        "taxonomy": first("review.TagLabel", "code"), "stills": "poster",
         # by parameter name
         "evidence_id": str(w["evidence"]), "doc_id": first("accountability.CaseDocument"),
         "factor_id": first("accountability.CaseFactor"), "finding_id": str(w["finding"]),
