@@ -54,9 +54,11 @@ class OfficerFactory(DjangoModelFactory[Officer]):
         model = Officer
 
     service_number = factory.Sequence(lambda n: f"F-{n:05d}")
-    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
-    # a birth date each: names one letter apart ("Thử 1", "Thử 7") with no birth date may be one person
-    # (backend/org/identity.py), and officer_create refuses a look-alike without a reason
+    # the number twice, zero-padded: any two names differ in two places at least, never one letter or a dropped
+    # letter apart ("Thử 103", "Thử 104" were look-alikes, and a guarded person's look-alike needs a worded reason
+    # whatever the birth dates: backend/org/identity.py)
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n:04d}{n:04d}")
+    # a birth date each too: look-alikes with no birth date may be one person
     date_of_birth = factory.Sequence(lambda n: date(1960, 1, 1) + timedelta(days=n))
     rank = "Đại úy"
 
