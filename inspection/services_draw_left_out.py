@@ -68,7 +68,7 @@ def units_without_team(unfit: list[dict[str, Any]], inputs: dict[str, Any]) -> l
         who = names.get(int(u["unit_id"]))
         return (f"{vi} (từng công tác tại đơn vị: {who})", f"{en} (served in the unit: {who})") if who else (vi, en)
 
-    units = [{**u, "vi": said(u)[0], "en": said(u)[1]} for u in unfit]
+    units = [{**u, **dict(zip(("vi", "en"), said(u), strict=True))} for u in unfit]
     return [{
         "code": "units_without_team", "count": len(unfit), "units": units,
         "vi": f"{len(unfit)} đơn vị không được đưa vào rút thăm vì không đủ hai cán bộ không xung đột lợi ích với "

@@ -14,6 +14,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.audit.services import audit_record
 from backend.core.errors import Conflict
+from backend.core.params import MAX_ID
 from backend.core.store import get_store
 from media_ingest.models import Clip
 from media_ingest.review import custody_repeats, selectors
@@ -157,7 +158,7 @@ def _still_key(*, by: User, clip: Clip, name: str) -> tuple[str, str, Any]:
         return name, ("" if clip.state == Clip.State.EXPIRED else getattr(clip, f"{name}_key")), None
     event_id = name.removeprefix("event-")
     # ASCII digits of an id that can exist ("event-²" or "event-" and 30 digits are no event: a 404, not a 500)
-    if (name.startswith("event-") and event_id.isascii() and event_id.isdigit() and len(event_id) <= 18
+    if (name.startswith("event-") and event_id.isascii() and event_id.isdigit() and int(event_id) <= MAX_ID
             and clip.state != Clip.State.EXPIRED):
         thumb = clip.events.filter(pk=int(event_id)).values_list("thumbnail_key", flat=True).first()
         return f"event:{event_id}", thumb or "", None
